@@ -3,7 +3,10 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 
-use crate::model::{Attr, EnumDef, Prop, Resource, Service, StructDef, Ty, TypeDef};
+use crate::model::{
+    Attr, EnumDef, Prop, Resource, Service, StructDef, Ty, TypeDef,
+    RESERVED_RESOURCE_METHODS as RESOURCE_METHODS,
+};
 use crate::names::{doc_text, lit};
 
 /// First line of every generated file; rustfmt skips files with `@generated` near the top.
@@ -50,6 +53,8 @@ impl Scope {
             n if n.ends_with("Id")
                 || n.ends_with("Arn")
                 || n.ends_with("Name")
+                || n.ends_with("Url")
+                || n.ends_with("Identifier")
                 || n == "AvailabilityZone" =>
             {
                 "cdk_core::kind"
@@ -235,8 +240,11 @@ fn resource(out: &mut String, scope: &mut Scope, r: &Resource) {
         format!("core: {local}")
     };
     let _ = writeln!(out, "        {name} {{ {field} }}\n    }}");
-    for p in r.props.iter().filter(|p| !p.required) {
-        setter(out, scope, p, "core");
+    let mut taken: Vec<String> = r.attrs.iter().map(|a| a.method.clone()).collect();
+    taken.extend(RESOURCE_METHODS.iter().map(|m| m.to_string()));
+    let names = accessor_names(&r.props, &taken);
+    for (p, n) in r.props.iter().zip(&names) {
+        setter(out, scope, p, "core.props", n);
     }
     let ref_ty = scope.val(&r.ref_ty);
     let _ = writeln!(out, "\n    /// `Ref`: the resource's identifier.\n    #[inline]\n    pub fn ref_(&self) -> {ref_ty} {{\n        self.core.ref_()\n    }}");
@@ -302,15 +310,43 @@ fn constructor(
     }
 }
 
-fn setter(out: &mut String, scope: &mut Scope, p: &Prop, field: &str) {
-    out.push('\n');
-    doc(out, "    ", &prop_doc(p));
+/// The in-place setter and getter names of each property of a type, `set_x` / `get_x`, made
+/// unique against every other method name of the type (`taken`).
+fn accessor_names(props: &[Prop], taken: &[String]) -> Vec<(String, String)> {
+    let mut used: HashSet<String> = props.iter().map(|p| p.rust.clone()).collect();
+    used.extend(taken.iter().cloned());
+    let mut unique = |prefix: &str, rust: &str| {
+        let base = format!("{prefix}_{}", rust.trim_end_matches('_'));
+        let mut name = base.clone();
+        let mut n = 2;
+        while !used.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        name
+    };
+    props
+        .iter()
+        .map(|p| (unique("set", &p.rust), unique("get", &p.rust)))
+        .collect()
+}
+
+/// One property through the `prop!` macro: the by-value builder (optional properties only; a
+/// required one is an argument of `new`), the `&mut self` setter and the getter.
+fn setter(out: &mut String, scope: &mut Scope, p: &Prop, field: &str, names: &(String, String)) {
+    out.push_str("\n    prop! {\n");
+    doc(out, "        ", &prop_doc(p));
     let val = scope.val(&p.ty);
+    let (set, get) = names;
+    let builder = if p.required {
+        "_".to_string()
+    } else {
+        p.rust.clone()
+    };
     let _ = writeln!(
         out,
-        "    pub fn {}(mut self, value: impl Into<{val}>) -> Self {{\n        self.{field}.set({}, value.into());\n        self\n    }}",
-        p.rust,
-        lit(&p.cfn)
+        "        {field}, {}, {builder}, {set}, {get}, {val}\n    }}",
+        lit(&p.cfn),
     );
 }
 
@@ -399,9 +435,10 @@ fn structure(out: &mut String, scope: &mut Scope, r: &Resource, s: &StructDef) {
         format!("props: {local}")
     };
     let _ = writeln!(out, "            {name} {{ {field} }}\n        }}");
-    for p in s.props.iter().filter(|p| !p.required) {
+    let names = accessor_names(&s.props, &[]);
+    for (p, n) in s.props.iter().zip(&names) {
         let mut set = String::new();
-        setter(&mut set, scope, p, "props");
+        setter(&mut set, scope, p, "props", n);
         out.push_str(&indent(&set));
     }
     let _ = writeln!(out, "    }}");
@@ -560,6 +597,43 @@ pub(crate) fn required_groups(
 const CHECKED: &str = "Synthesis fails with an error naming the properties when these groups are not satisfied (a property set through an override or to a conditional `Fn::If` value skips the check).";
 
 const MACROS: &str = r#"
+/// One property of a resource (`core.props`) or property struct (`props`): the by-value builder
+/// `x(self, ..) -> Self` (not for a required property, which `new` takes), the in-place setter
+/// `set_x(&mut self, ..) -> &mut Self` and the getter `get_x(&self)`. The documentation is the
+/// builder's; the other two point at it.
+macro_rules! prop {
+    ($(#[$m:meta])* $($f:ident).+, $cfn:literal, _, $s:ident, $g:ident, $t:ty) => {
+        #[doc = ::std::concat!("Sets `", $cfn, "`, which `new` took, in place.")]
+        ///
+        $(#[$m])*
+        pub fn $s(&mut self, value: impl ::std::convert::Into<$t>) -> &mut Self {
+            self.$($f).+.set($cfn, value.into());
+            self
+        }
+        prop!(@get $($f).+, $cfn, $g, $t);
+    };
+    ($(#[$m:meta])* $($f:ident).+, $cfn:literal, $b:ident, $s:ident, $g:ident, $t:ty) => {
+        $(#[$m])*
+        pub fn $b(mut self, value: impl ::std::convert::Into<$t>) -> Self {
+            self.$($f).+.set($cfn, value.into());
+            self
+        }
+        #[doc = ::std::concat!("Sets `", $cfn, "` in place: [`Self::", ::std::stringify!($b), "`] for a value held by `&mut`.")]
+        pub fn $s(&mut self, value: impl ::std::convert::Into<$t>) -> &mut Self {
+            self.$($f).+.set($cfn, value.into());
+            self
+        }
+        prop!(@get $($f).+, $cfn, $g, $t);
+    };
+    (@get $($f:ident).+, $cfn:literal, $g:ident, $t:ty) => {
+        #[doc = ::std::concat!("`", $cfn, "` as set (literal or intrinsic), or `None`.")]
+        #[inline]
+        pub fn $g(&self) -> ::std::option::Option<$t> {
+            self.$($f).+.get($cfn).map(|v| <$t>::from_value_unchecked(v.clone()))
+        }
+    };
+}
+
 /// `Clone`, `Debug` and the cdk-core traits of a generated resource struct.
 macro_rules! resource {
     ($t:ident, checks: $checks:expr) => {

@@ -32,6 +32,14 @@ pub fn ref_kind(type_name: &str) -> Option<&'static str> {
         "AWS::KMS::Key" => "KmsKeyId",
         "AWS::Route53::HostedZone" => "HostedZoneId",
         "AWS::CertificateManager::Certificate" => "CertificateArn",
+        "AWS::SQS::Queue" => "QueueUrl",
+        "AWS::DynamoDB::Table" => "TableName",
+        "AWS::SNS::Topic" => "TopicArn",
+        "AWS::ECR::Repository" => "RepositoryName",
+        "AWS::ECS::Cluster" => "ClusterName",
+        "AWS::ECS::Service" => "ServiceArn",
+        "AWS::ElasticLoadBalancingV2::ListenerRule" => "ListenerRuleArn",
+        "AWS::RDS::DBInstance" => "DbInstanceIdentifier",
         _ => return None,
     })
 }
@@ -67,6 +75,16 @@ pub fn att_kind(type_name: &str, attr: &str) -> Option<&'static str> {
         ("AWS::Route53::HostedZone", "Id") => "HostedZoneId",
         ("AWS::Logs::LogGroup", "LogGroupName") => "LogGroupName",
         ("AWS::S3::Bucket", "BucketName") => "BucketName",
+        ("AWS::S3::Bucket", "Arn") => "BucketArn",
+        ("AWS::SQS::Queue", "Arn") => "QueueArn",
+        ("AWS::SQS::Queue", "QueueUrl") => "QueueUrl",
+        ("AWS::DynamoDB::Table", "Arn") => "TableArn",
+        ("AWS::Logs::LogGroup", "Arn") => "LogGroupArn",
+        ("AWS::SNS::Topic", "TopicArn") => "TopicArn",
+        ("AWS::ECR::Repository", "Arn") => "RepositoryArn",
+        ("AWS::ECS::Service", "ServiceArn") => "ServiceArn",
+        ("AWS::ECS::Cluster", "ClusterName") => "ClusterName",
+        ("AWS::ElasticLoadBalancingV2::ListenerRule", "RuleArn") => "ListenerRuleArn",
         _ => "",
     };
     if !specific.is_empty() {

@@ -143,7 +143,7 @@ pub struct Service {
 
 /// Method names a resource struct already has (inherent or from the `Resource` / `Construct`
 /// traits); a property with one of these names gets the suffix `_property`.
-const RESERVED_RESOURCE_METHODS: &[&str] = &[
+pub(crate) const RESERVED_RESOURCE_METHODS: &[&str] = &[
     "new",
     "ref_",
     "core",

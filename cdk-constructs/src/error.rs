@@ -284,12 +284,73 @@ pub enum ConstructError {
         what: String,
     },
     /// A value a construct refuses, with what to change.
-    #[error("{construct}: {message}")]
-    InvalidInput {
-        /// The construct.
+    // ---- settings and names of the service constructs, grouped by what they check ----
+    /// A numeric setting outside what the service accepts.
+    #[error("{construct}: {setting} {value} is outside {allowed}")]
+    OutOfRange {
+        /// The construct (`PostgresDatabase`, `Queue`, ...).
+        construct: &'static str,
+        /// The builder setting.
+        setting: &'static str,
+        /// The value given.
+        value: i64,
+        /// What is accepted, and why where it is not obvious.
+        allowed: &'static str,
+    },
+    /// Two settings that contradict each other.
+    #[error("{construct}: {problem}")]
+    Conflict {
+        /// The construct, with its name where it has one.
         construct: String,
-        /// What is wrong and what to do.
-        message: String,
+        /// Which settings clash and what to change.
+        problem: String,
+    },
+    /// A name (database, user, container, key attribute, parameter path, service) the service
+    /// would refuse.
+    #[error("{construct}: {what} `{name}` is not valid: {rule}")]
+    InvalidName {
+        /// The construct.
+        construct: &'static str,
+        /// What the name names (`database user`, `container name`, ...).
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// What a valid name looks like.
+        rule: &'static str,
+    },
+    /// A subnet group (RDS, ElastiCache) that would span fewer than two AZs.
+    #[error("{what}: its subnet group needs isolated subnets in at least two AZs; build the VPC with two or more AZs")]
+    SubnetGroupNeedsTwoAzs {
+        /// The construct.
+        what: &'static str,
+    },
+    /// Access logs sent to a bucket that cannot receive them, or to the bucket itself.
+    #[error("{what}: {problem}")]
+    AccessLogs {
+        /// Whose logs (`Bucket`, `load balancer`).
+        what: &'static str,
+        /// What is wrong and what to change.
+        problem: String,
+    },
+    /// A listener rule condition ALB would refuse.
+    #[error("route to service `{service}`: {problem}")]
+    InvalidRoute {
+        /// The service routed to.
+        service: String,
+        /// What is wrong and what to change.
+        problem: String,
+    },
+    /// A service routed to that has no container port.
+    #[error("route to service `{service}`: the service has no container with a port; add .port(...) to a container")]
+    ServiceWithoutPort {
+        /// The service.
+        service: String,
+    },
+    /// A grant to a service's execution role when that role is shared.
+    #[error("EcsService `{service}`: its execution role is shared; grant to the SharedExecutionRole itself (`shared.grant(...)`), before or after building the services")]
+    SharedExecutionRole {
+        /// The service.
+        service: String,
     },
     // ---- end of services section ----
 }

@@ -5,6 +5,7 @@
 
 pub mod cfn;
 pub mod error;
+mod json;
 
 // Networking (issue 6): TieredVpc, security groups and connections, NACLs, endpoints; the
 // dated price table behind the cost summary.

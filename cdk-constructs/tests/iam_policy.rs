@@ -7,8 +7,9 @@ use cdk_constructs::iam::{
     INLINE_POLICY_LIMIT,
 };
 use cdk_constructs::role_name;
+use cdk_constructs::storage::IQueue;
 use cdk_constructs::storage::Queue;
-use cdk_core::{App, Stack};
+use cdk_core::{App, Stack, Val};
 use serde_json::json;
 
 fn a(name: &str) -> Action {
@@ -160,10 +161,10 @@ fn a_small_policy_passes_the_size_check() {
         grant.action_names(),
         ["sqs:GetQueueAttributes", "sqs:SendMessage"]
     );
-    assert_eq!(grant.resources, vec![q.arn()]);
+    assert_eq!(grant.resources, vec![Val::<String>::from(q.queue_arn())]);
     assert!(role.check_inline_policy_size().is_ok());
     let statement = Statement::allow([a("sqs:PurgeQueue")])
-        .on(q.arn())
+        .on(q.queue_arn())
         .checked()
         .unwrap();
     let grant = role.grant(statement);

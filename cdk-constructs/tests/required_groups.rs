@@ -2,7 +2,7 @@
 //! synthesis by the generated resources.
 
 use cdk_constructs::cfn::ec2::Vpc;
-use cdk_core::{App, Resource, Stack, Val};
+use cdk_core::{fns, App, Condition, Resource, Stack, Val};
 
 fn synth(vpc: Vpc) -> Result<(), String> {
     let mut app = App::new();
@@ -29,8 +29,21 @@ fn a_vpc_needs_exactly_one_of_its_cidr_sources() {
 
 #[test]
 fn conditional_values_and_overrides_are_left_to_cloudformation() {
-    let maybe = Val::<String>::no_value();
-    synth(Vpc::new().cidr_block(maybe)).expect("AWS::NoValue may or may not leave a value");
+    // A plain `AWS::NoValue` is no value at all (the setter removes the property); inside
+    // `Fn::If` it may or may not leave one, which only CloudFormation knows.
+    let use_block = Condition::new(fns::equals(fns::region(), "eu-west-1"));
+    let maybe = use_block.select("10.0.0.0/16", Val::<String>::no_value());
+    let mut app = App::new();
+    app.add(
+        Stack::new("Groups")
+            .with("UseBlock", use_block)
+            .with("Vpc", Vpc::new().cidr_block(maybe)),
+    );
+    app.synth()
+        .map(|_| ())
+        .expect("Fn::If may or may not leave a value");
+    let err = synth(Vpc::new().cidr_block(Val::<String>::no_value())).expect_err("no value");
+    assert!(err.contains("but 0 are set"), "{err}");
     let overridden = Vpc::new().add_override("Properties.CidrBlock", "10.0.0.0/16");
     synth(overridden).expect("set through an override");
 }

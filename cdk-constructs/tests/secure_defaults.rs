@@ -8,6 +8,7 @@ use cdk_constructs::data::{PostgresDatabase, RedisCache};
 use cdk_constructs::elbv2::ApplicationLoadBalancer;
 use cdk_constructs::iam::Role;
 use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
+use cdk_constructs::storage::ISecret;
 use cdk_constructs::storage::{
     AttributeType, Bucket, KeyAttribute, LogGroup, Queue, Secret, Table,
 };
@@ -60,10 +61,7 @@ fn storage_stack() -> Stack {
         .with("Queue", Queue::new().with_dead_letter_queue(3).unwrap())
         .with(
             "Table",
-            Table::new(
-                KeyAttribute::new("pk", AttributeType::String).unwrap(),
-                None,
-            ),
+            Table::new(KeyAttribute::new("pk", AttributeType::String).unwrap()),
         )
 }
 
@@ -218,7 +216,7 @@ fn postgres_refuses_bad_monitoring_intervals_and_user_names() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("7") && err.contains("[1, 5, 10, 15, 30, 60]"),
+        err.contains("7") && err.contains("one of 1, 5, 10, 15, 30, 60"),
         "{err}"
     );
     let db = PostgresDatabase::builder(&vpc)

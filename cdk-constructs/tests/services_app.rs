@@ -12,6 +12,7 @@ use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
 use cdk_constructs::storage::{
     AttributeType, Bucket, KeyAttribute, Queue, Secret, SsmParameter, Table,
 };
+use cdk_constructs::storage::{IBucket, IQueue, ITable};
 use cdk_core::{App, Stack, StackArtifact};
 use serde_json::{json, Value};
 
@@ -30,10 +31,7 @@ fn build_app(split: bool) -> App {
     let cluster = EcsCluster::new();
     let photos = Bucket::new();
     let notifications = Queue::new().with_dead_letter_queue(5).unwrap();
-    let sessions = Table::new(
-        KeyAttribute::new("id", AttributeType::String).unwrap(),
-        None,
-    );
+    let sessions = Table::new(KeyAttribute::new("id", AttributeType::String).unwrap());
     let api_key = Secret::generated().description("Key of the payment provider");
     let feature_flags = SsmParameter::string("/orders/feature-flags", "{}");
     let mut alb = ApplicationLoadBalancer::builder(&vpc).build().unwrap();
@@ -50,7 +48,7 @@ fn build_app(split: bool) -> App {
                 .unwrap()
                 .port(3000)
                 .env("PHOTO_BUCKET", photos.bucket_name())
-                .env("NOTIFY_QUEUE_URL", notifications.url())
+                .env("NOTIFY_QUEUE_URL", notifications.queue_url())
                 .health_check(HealthCheck::shell(
                     "curl -f http://localhost:3000/health || exit 1",
                 )),

@@ -30,7 +30,7 @@ fn a_service_outside_the_private_subnets_is_an_error() {
     let cluster = EcsCluster::new();
     let err = EcsService::builder("users", &cluster, &vpc)
         .container(web(80))
-        .subnets(SubnetSelection::Kind(TierKind::Public), &vpc)
+        .subnets(SubnetSelection::Kind(TierKind::Public))
         .build()
         .unwrap_err();
     assert_eq!(
@@ -41,7 +41,7 @@ fn a_service_outside_the_private_subnets_is_an_error() {
     );
     let err = EcsService::builder("users", &cluster, &vpc)
         .container(web(80))
-        .subnets(SubnetSelection::tier("Public"), &vpc)
+        .subnets(SubnetSelection::tier("Public"))
         .build()
         .unwrap_err();
     assert!(matches!(
@@ -51,14 +51,14 @@ fn a_service_outside_the_private_subnets_is_an_error() {
     let public = vpc.subnet_ids(TierKind::Public);
     let err = EcsService::builder("users", &cluster, &vpc)
         .container(web(80))
-        .subnets(SubnetSelection::Explicit(public), &vpc)
+        .subnets(SubnetSelection::Explicit(public))
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("explicitly given"), "{err}");
     // The private tier by name is fine.
     assert!(EcsService::builder("users", &cluster, &vpc)
         .container(web(80))
-        .subnets(SubnetSelection::tier("Private"), &vpc)
+        .subnets(SubnetSelection::tier("Private"))
         .build()
         .is_ok());
 }

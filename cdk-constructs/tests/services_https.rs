@@ -7,6 +7,7 @@ use cdk_constructs::ecs::{AutoScaling, Container, ContainerImage, EcsCluster, Ec
 use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route, TLS_POLICY};
 use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
 use cdk_constructs::storage::{Bucket, ParameterPath, Queue, SsmParameter};
+use cdk_constructs::storage::{IBucket, IQueue};
 use cdk_core::{App, Assembly, Stack};
 use serde_json::{json, Value};
 

@@ -6,6 +6,7 @@ use cdk_constructs::ecs::{Container, ContainerImage, EcsCluster, EcsService, Sec
 use cdk_constructs::iam::{Action, Grantee, SharedExecutionRole, Statement, TaskRoles};
 use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
 use cdk_constructs::storage::{Bucket, Queue, Secret, SsmParameter};
+use cdk_constructs::storage::{IBucket, IQueue};
 use cdk_core::{App, Construct, Level, Stack, StackArtifact};
 use serde_json::{json, Value};
 

@@ -105,4 +105,69 @@ id_kinds! {
     CacheSubnetGroupName;
     /// An ECS task definition ARN.
     TaskDefinitionArn;
+    /// An S3 bucket ARN (`arn:aws:s3:::name`).
+    BucketArn;
+    /// An SQS queue ARN.
+    QueueArn;
+    /// An SQS queue URL, what SDKs take (`https://sqs.<region>.amazonaws.com/<account>/<name>`).
+    QueueUrl;
+    /// A DynamoDB table ARN.
+    TableArn;
+    /// A DynamoDB table name.
+    TableName;
+    /// A CloudWatch Logs log group ARN.
+    LogGroupArn;
+    /// An SNS topic ARN.
+    TopicArn;
+    /// An SSM parameter ARN.
+    ParameterArn;
+    /// An ECR repository ARN.
+    RepositoryArn;
+    /// An ECR repository name.
+    RepositoryName;
+    /// An ECS cluster name.
+    ClusterName;
+    /// An ECS service ARN.
+    ServiceArn;
+    /// An ELBv2 listener rule ARN.
+    ListenerRuleArn;
+    /// An RDS DB instance identifier.
+    DbInstanceIdentifier;
 }
+
+/// ARN kinds: every one converts into a generic [`Arn`], so an API that takes any ARN accepts
+/// a bucket's or a role's.
+pub trait ArnKind: IdKind {}
+
+macro_rules! arn_kinds {
+    ($($name:ident),* $(,)?) => {$(
+        impl ArnKind for $name {}
+        impl From<crate::Val<$name>> for crate::Val<Arn> {
+            fn from(v: crate::Val<$name>) -> Self {
+                v.cast()
+            }
+        }
+    )*};
+}
+
+arn_kinds!(
+    RoleArn,
+    PolicyArn,
+    KmsKeyArn,
+    ClusterArn,
+    TargetGroupArn,
+    LoadBalancerArn,
+    ListenerArn,
+    CertificateArn,
+    SecretArn,
+    TaskDefinitionArn,
+    BucketArn,
+    QueueArn,
+    TableArn,
+    LogGroupArn,
+    TopicArn,
+    ParameterArn,
+    RepositoryArn,
+    ServiceArn,
+    ListenerRuleArn,
+);

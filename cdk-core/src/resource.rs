@@ -204,6 +204,27 @@ impl ResourceCore {
         }
     }
 
+    /// Undoes [`ResourceCore::skip_check`] for `id`: for constructs that skip a check by default
+    /// and meet it once the user opts in (a customer key, access logs). Drops the `checkov`
+    /// metadata entry when no skip is left.
+    pub fn unskip_check(&mut self, id: &str) {
+        let metadata = &mut self.attributes.metadata;
+        let Some(Value::Map(checkov)) = metadata.get_mut("checkov") else {
+            return;
+        };
+        if let Some(Value::List(skips)) = checkov.get_mut("skip") {
+            skips.retain(
+                |v| !matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.into()))),
+            );
+            if skips.is_empty() {
+                checkov.shift_remove("skip");
+            }
+        }
+        if checkov.is_empty() {
+            metadata.shift_remove("checkov");
+        }
+    }
+
     /// Adds a `DependsOn` on another node.
     pub fn add_dependency(&mut self, node: NodeId) {
         if !self.attributes.depends_on.contains(&node) {

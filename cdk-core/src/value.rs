@@ -574,9 +574,23 @@ impl Props {
         Props::default()
     }
 
-    /// Sets `name` to `value`.
+    /// Sets `name` to `value`. A plain `Ref: AWS::NoValue` ([`Val::no_value`]) removes the
+    /// property instead: CloudFormation reads both the same, and the template stays clean; this
+    /// is how the typed setters unset a property.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        self.0.insert(name.into(), value.into());
+        let value = value.into();
+        let no_value = matches!(&value, Value::Fn(f) if matches!(
+            **f,
+            Intrinsic::Ref {
+                target: Target::Pseudo(Pseudo::NoValue),
+                ..
+            }
+        ));
+        if no_value {
+            self.0.shift_remove(&name.into());
+        } else {
+            self.0.insert(name.into(), value);
+        }
     }
 
     /// The value of `name`, if set.

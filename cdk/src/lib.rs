@@ -32,24 +32,25 @@ pub mod prelude {
     pub use cdk_constructs::cidr;
     pub use cdk_constructs::error::ConstructError;
     pub use cdk_constructs::network::{
-        Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, InterfaceService,
+        Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, IVpc, InterfaceService,
         NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup, SubnetSelection, Tier, TierKind,
         TieredVpc,
     };
-    // Service constructs (issue 7): IAM, ECS, load balancers, storage, data tier.
+    // Service constructs: IAM, ECS, load balancers, storage, data tier; the `I*` traits are
+    // what other constructs ask of them (implemented by imported resources too).
     pub use cdk_constructs::data::{PostgresDatabase, RedisCache};
     pub use cdk_constructs::ecs::{
         AutoScaling, Container, ContainerImage, EcsCluster, EcsService, FargateSize, HealthCheck,
-        SecretSource,
+        ICluster, SecretSource,
     };
-    pub use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route};
+    pub use cdk_constructs::elbv2::{ApplicationLoadBalancer, ImportedListener, Route};
     pub use cdk_constructs::iam::{
         Action, ConditionOperator, Grant, Grantee, ManagedPolicy, PolicyDocument, Role,
         RoleNameText, Statement, TaskRoles,
     };
     pub use cdk_constructs::storage::{
-        AttributeType, Bucket, KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret,
-        SsmParameter, Table,
+        AttributeType, Bucket, IBucket, ILogGroup, IParameter, IQueue, ISecret, ITable,
+        KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret, SsmParameter, Table,
     };
     pub use cdk_constructs::{fargate_size, role_name};
     pub use cdk_core::kind::*;

@@ -44,28 +44,31 @@ impl Analyzer {
         Analyzer { core }
     }
 
-    /// `AnalyzerConfiguration`: The configuration for the analyzer
-    pub fn analyzer_configuration(mut self, value: impl Into<Val<analyzer::AnalyzerConfiguration>>) -> Self {
-        self.core.set("AnalyzerConfiguration", value.into());
-        self
+    prop! {
+        /// `AnalyzerConfiguration`: The configuration for the analyzer
+        core.props, "AnalyzerConfiguration", analyzer_configuration, set_analyzer_configuration, get_analyzer_configuration, Val<analyzer::AnalyzerConfiguration>
     }
 
-    /// `AnalyzerName`: Analyzer name
-    pub fn analyzer_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AnalyzerName", value.into());
-        self
+    prop! {
+        /// `AnalyzerName`: Analyzer name
+        core.props, "AnalyzerName", analyzer_name, set_analyzer_name, get_analyzer_name, Val<String>
     }
 
-    /// `ArchiveRules`.
-    pub fn archive_rules(mut self, value: impl Into<Val<List<analyzer::ArchiveRule>>>) -> Self {
-        self.core.set("ArchiveRules", value.into());
-        self
+    prop! {
+        /// `ArchiveRules`.
+        core.props, "ArchiveRules", archive_rules, set_archive_rules, get_archive_rules, Val<List<analyzer::ArchiveRule>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the analyzer, must be one of ACCOUNT, ORGANIZATION,
+        /// ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS, ACCOUNT_UNUSED_ACCESS and
+        /// ORGANIZATION_UNUSED_ACCESS
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,18 +104,16 @@ pub mod analyzer {
             AnalyzerConfiguration { props }
         }
 
-        /// `InternalAccessConfiguration`: Specifies the configuration of an internal access analyzer
-        /// for an AWS organization or account. This configuration determines how the analyzer evaluates
-        /// internal access within your AWS environment.
-        pub fn internal_access_configuration(mut self, value: impl Into<Val<InternalAccessConfiguration>>) -> Self {
-            self.props.set("InternalAccessConfiguration", value.into());
-            self
+        prop! {
+            /// `InternalAccessConfiguration`: Specifies the configuration of an internal access
+            /// analyzer for an AWS organization or account. This configuration determines how the
+            /// analyzer evaluates internal access within your AWS environment.
+            props, "InternalAccessConfiguration", internal_access_configuration, set_internal_access_configuration, get_internal_access_configuration, Val<InternalAccessConfiguration>
         }
 
-        /// `UnusedAccessConfiguration`: The Configuration for Unused Access Analyzer
-        pub fn unused_access_configuration(mut self, value: impl Into<Val<UnusedAccessConfiguration>>) -> Self {
-            self.props.set("UnusedAccessConfiguration", value.into());
-            self
+        prop! {
+            /// `UnusedAccessConfiguration`: The Configuration for Unused Access Analyzer
+            props, "UnusedAccessConfiguration", unused_access_configuration, set_unused_access_configuration, get_unused_access_configuration, Val<UnusedAccessConfiguration>
         }
     }
 
@@ -133,12 +134,11 @@ pub mod analyzer {
             InternalAccessConfiguration { props }
         }
 
-        /// `InternalAccessAnalysisRule`: Contains information about analysis rules for the internal
-        /// access analyzer. Analysis rules determine which entities will generate findings based on the
-        /// criteria you define when you create the rule.
-        pub fn internal_access_analysis_rule(mut self, value: impl Into<Val<InternalAccessConfigurationInternalAccessAnalysisRule>>) -> Self {
-            self.props.set("InternalAccessAnalysisRule", value.into());
-            self
+        prop! {
+            /// `InternalAccessAnalysisRule`: Contains information about analysis rules for the internal
+            /// access analyzer. Analysis rules determine which entities will generate findings based on
+            /// the criteria you define when you create the rule.
+            props, "InternalAccessAnalysisRule", internal_access_analysis_rule, set_internal_access_analysis_rule, get_internal_access_analysis_rule, Val<InternalAccessConfigurationInternalAccessAnalysisRule>
         }
     }
 
@@ -160,11 +160,10 @@ pub mod analyzer {
             InternalAccessConfigurationInternalAccessAnalysisRule { props }
         }
 
-        /// `Inclusions`: A list of rules for the internal access analyzer containing criteria to
-        /// include in analysis. Only resources that meet the rule criteria will generate findings.
-        pub fn inclusions(mut self, value: impl Into<Val<List<InternalAccessAnalysisRuleCriteria>>>) -> Self {
-            self.props.set("Inclusions", value.into());
-            self
+        prop! {
+            /// `Inclusions`: A list of rules for the internal access analyzer containing criteria to
+            /// include in analysis. Only resources that meet the rule criteria will generate findings.
+            props, "Inclusions", inclusions, set_inclusions, get_inclusions, Val<List<InternalAccessAnalysisRuleCriteria>>
         }
     }
 
@@ -184,26 +183,23 @@ pub mod analyzer {
             InternalAccessAnalysisRuleCriteria { props }
         }
 
-        /// `AccountIds`: A list of AWS account IDs to apply to the internal access analysis rule
-        /// criteria. Account IDs can only be applied to the analysis rule criteria for
-        /// organization-level analyzers and cannot include the organization owner account.
-        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AccountIds", value.into());
-            self
+        prop! {
+            /// `AccountIds`: A list of AWS account IDs to apply to the internal access analysis rule
+            /// criteria. Account IDs can only be applied to the analysis rule criteria for
+            /// organization-level analyzers and cannot include the organization owner account.
+            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
         }
 
-        /// `ResourceArns`: A list of resource ARNs to apply to the internal access analysis rule
-        /// criteria. The analyzer will only generate findings for resources that match these ARNs.
-        pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceArns", value.into());
-            self
+        prop! {
+            /// `ResourceArns`: A list of resource ARNs to apply to the internal access analysis rule
+            /// criteria. The analyzer will only generate findings for resources that match these ARNs.
+            props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
         }
 
-        /// `ResourceTypes`: A list of resource types to apply to the internal access analysis rule
-        /// criteria. The analyzer will only generate findings for resources of these types.
-        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`: A list of resource types to apply to the internal access analysis rule
+            /// criteria. The analyzer will only generate findings for resources of these types.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
         }
     }
 
@@ -223,20 +219,18 @@ pub mod analyzer {
             UnusedAccessConfiguration { props }
         }
 
-        /// `AnalysisRule`: Contains information about rules for the analyzer.
-        pub fn analysis_rule(mut self, value: impl Into<Val<UnusedAccessConfigurationAnalysisRule>>) -> Self {
-            self.props.set("AnalysisRule", value.into());
-            self
+        prop! {
+            /// `AnalysisRule`: Contains information about rules for the analyzer.
+            props, "AnalysisRule", analysis_rule, set_analysis_rule, get_analysis_rule, Val<UnusedAccessConfigurationAnalysisRule>
         }
 
-        /// `UnusedAccessAge`: The specified access age in days for which to generate findings for
-        /// unused access. For example, if you specify 90 days, the analyzer will generate findings for
-        /// IAM entities within the accounts of the selected organization for any access that hasn't
-        /// been used in 90 or more days since the analyzer's last scan. You can choose a value between 1
-        /// and 365 days.
-        pub fn unused_access_age(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnusedAccessAge", value.into());
-            self
+        prop! {
+            /// `UnusedAccessAge`: The specified access age in days for which to generate findings for
+            /// unused access. For example, if you specify 90 days, the analyzer will generate findings
+            /// for IAM entities within the accounts of the selected organization for any access that
+            /// hasn't been used in 90 or more days since the analyzer's last scan. You can choose a
+            /// value between 1 and 365 days.
+            props, "UnusedAccessAge", unused_access_age, set_unused_access_age, get_unused_access_age, Val<i64>
         }
     }
 
@@ -256,11 +250,10 @@ pub mod analyzer {
             UnusedAccessConfigurationAnalysisRule { props }
         }
 
-        /// `Exclusions`: A list of rules for the analyzer containing criteria to exclude from analysis.
-        /// Entities that meet the rule criteria will not generate findings.
-        pub fn exclusions(mut self, value: impl Into<Val<List<AnalysisRuleCriteria>>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: A list of rules for the analyzer containing criteria to exclude from
+            /// analysis. Entities that meet the rule criteria will not generate findings.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<AnalysisRuleCriteria>>
         }
     }
 
@@ -280,23 +273,21 @@ pub mod analyzer {
             AnalysisRuleCriteria { props }
         }
 
-        /// `AccountIds`: A list of AWS account IDs to apply to the analysis rule criteria. The accounts
-        /// cannot include the organization analyzer owner account. Account IDs can only be applied to
-        /// the analysis rule criteria for organization-level analyzers.
-        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AccountIds", value.into());
-            self
+        prop! {
+            /// `AccountIds`: A list of AWS account IDs to apply to the analysis rule criteria. The
+            /// accounts cannot include the organization analyzer owner account. Account IDs can only be
+            /// applied to the analysis rule criteria for organization-level analyzers.
+            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
         }
 
-        /// `ResourceTags`: An array of key-value pairs to match for your resources. You can use the set
-        /// of Unicode letters, digits, whitespace, _, ., /, =, +, and -. For the tag key, you can
-        /// specify a value that is 1 to 128 characters in length and cannot be prefixed with aws:. For
-        /// the tag value, you can specify a value that is 0 to 256 characters in length. If the
-        /// specified tag value is 0 characters, the rule is applied to all principals with the
-        /// specified tag key.
-        pub fn resource_tags(mut self, value: impl Into<Val<List<List<Tag>>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `ResourceTags`: An array of key-value pairs to match for your resources. You can use the
+            /// set of Unicode letters, digits, whitespace, _, ., /, =, +, and -. For the tag key, you
+            /// can specify a value that is 1 to 128 characters in length and cannot be prefixed with
+            /// aws:. For the tag value, you can specify a value that is 0 to 256 characters in length.
+            /// If the specified tag value is 0 characters, the rule is applied to all principals with
+            /// the specified tag key.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<List<Tag>>>
         }
     }
 
@@ -320,6 +311,16 @@ pub mod analyzer {
             props.set("RuleName", rule_name.into());
             ArchiveRule { props }
         }
+
+        prop! {
+            /// `Filter`.
+            props, "Filter", _, set_filter, get_filter, Val<List<Filter>>
+        }
+
+        prop! {
+            /// `RuleName`: The archive rule name
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
     }
 
     /// `AWS::AccessAnalyzer::Analyzer.Filter`.
@@ -339,28 +340,29 @@ pub mod analyzer {
             Filter { props }
         }
 
-        /// `Contains`.
-        pub fn contains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Contains", value.into());
-            self
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
         }
 
-        /// `Eq`.
-        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Contains`.
+            props, "Contains", contains, set_contains, get_contains, Val<List<String>>
         }
 
-        /// `Exists`.
-        pub fn exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Exists", value.into());
-            self
+        prop! {
+            /// `Eq`.
+            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
         }
 
-        /// `Neq`.
-        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Neq", value.into());
-            self
+        prop! {
+            /// `Exists`.
+            props, "Exists", exists, set_exists, get_exists, Val<bool>
+        }
+
+        prop! {
+            /// `Neq`.
+            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
         }
     }
 }
@@ -394,6 +396,22 @@ impl ArchiveRule {
         core.set("RuleName", rule_name.into());
         core.set("Filter", filter.into());
         ArchiveRule { core }
+    }
+
+    prop! {
+        /// `AnalyzerName`: The name of the analyzer for the archive rule.
+        core.props, "AnalyzerName", _, set_analyzer_name, get_analyzer_name, Val<String>
+    }
+
+    prop! {
+        /// `Filter`: The criteria for the archive rule. A map of filter criteria property names to
+        /// their criterion values.
+        core.props, "Filter", _, set_filter, get_filter, Val<Map<archive_rule::Filter>>
+    }
+
+    prop! {
+        /// `RuleName`: The name of the archive rule.
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -441,28 +459,24 @@ pub mod archive_rule {
             Filter { props }
         }
 
-        /// `Contains`.
-        pub fn contains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Contains", value.into());
-            self
+        prop! {
+            /// `Contains`.
+            props, "Contains", contains, set_contains, get_contains, Val<List<String>>
         }
 
-        /// `Eq`.
-        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Eq`.
+            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
         }
 
-        /// `Exists`.
-        pub fn exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Exists", value.into());
-            self
+        prop! {
+            /// `Exists`.
+            props, "Exists", exists, set_exists, get_exists, Val<bool>
         }
 
-        /// `Neq`.
-        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Neq", value.into());
-            self
+        prop! {
+            /// `Neq`.
+            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
         }
     }
 }

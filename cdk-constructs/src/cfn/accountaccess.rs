@@ -42,10 +42,14 @@ impl Application {
         Application { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentitySource`: The identity source for the application
+        core.props, "IdentitySource", _, set_identity_source, get_identity_source, Val<application::IdentitySource>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -111,6 +115,11 @@ pub mod application {
             props.set("IdentityCenter", identity_center.into());
             IdentitySource { props }
         }
+
+        prop! {
+            /// `IdentityCenter`.
+            props, "IdentityCenter", _, set_identity_center, get_identity_center, Val<IdentityCenter>
+        }
     }
 
     /// `AWS::AccountAccess::Application.IdentityCenter`.
@@ -130,10 +139,14 @@ pub mod application {
             IdentityCenter { props }
         }
 
-        /// `ApplicationArn`: The ARN of the associated Identity Center application
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationArn", value.into());
-            self
+        prop! {
+            /// `InstanceArn`: The ARN of the Identity Center instance
+            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+        }
+
+        prop! {
+            /// `ApplicationArn`: The ARN of the associated Identity Center application
+            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
         }
     }
 }
@@ -162,6 +175,16 @@ impl Entitlement {
         core.set("ApplicationArn", application_arn.into());
         core.set("Entitlement", entitlement.into());
         Entitlement { core }
+    }
+
+    prop! {
+        /// `ApplicationArn`: The ARN of the application
+        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    }
+
+    prop! {
+        /// `Entitlement`: The entitlement details
+        core.props, "Entitlement", _, set_entitlement, get_entitlement, Val<entitlement::Entitlement>
     }
 
     /// `Ref`: the resource's identifier.
@@ -209,6 +232,11 @@ pub mod entitlement {
             props.set("PrincipalRole", principal_role.into());
             Entitlement { props }
         }
+
+        prop! {
+            /// `PrincipalRole`.
+            props, "PrincipalRole", _, set_principal_role, get_principal_role, Val<PrincipalRoleEntitlement>
+        }
     }
 
     /// `AWS::AccountAccess::Entitlement.PrincipalRoleEntitlement`.
@@ -230,10 +258,19 @@ pub mod entitlement {
             PrincipalRoleEntitlement { props }
         }
 
-        /// `Account`: The AWS account ID
-        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Account", value.into());
-            self
+        prop! {
+            /// `Principal`.
+            props, "Principal", _, set_principal, get_principal, Val<Principal>
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Account`: The AWS account ID
+            props, "Account", account, set_account, get_account, Val<String>
         }
     }
 
@@ -252,6 +289,11 @@ pub mod entitlement {
             let mut props = Props::new();
             props.set("IdentityCenter", identity_center.into());
             Principal { props }
+        }
+
+        prop! {
+            /// `IdentityCenter`.
+            props, "IdentityCenter", _, set_identity_center, get_identity_center, Val<IdentityCenterPrincipal>
         }
     }
 
@@ -272,16 +314,14 @@ pub mod entitlement {
             IdentityCenterPrincipal { props }
         }
 
-        /// `GroupId`: The ID of the group
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `GroupId`: The ID of the group
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
         }
 
-        /// `UserId`: The ID of the user
-        pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserId", value.into());
-            self
+        prop! {
+            /// `UserId`: The ID of the user
+            props, "UserId", user_id, set_user_id, get_user_id, Val<String>
         }
     }
 }

@@ -61,32 +61,55 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `ApiPassthrough`: Specifies X.509 certificate information to be included in the issued
-    /// certificate. An ``APIPassthrough`` or ``APICSRPassthrough`` template variant must be
-    /// selected, or else this parameter is ignored.
-    pub fn api_passthrough(mut self, value: impl Into<Val<certificate::ApiPassthrough>>) -> Self {
-        self.core.set("ApiPassthrough", value.into());
-        self
+    prop! {
+        /// `ApiPassthrough`: Specifies X.509 certificate information to be included in the issued
+        /// certificate. An ``APIPassthrough`` or ``APICSRPassthrough`` template variant must be
+        /// selected, or else this parameter is ignored.
+        core.props, "ApiPassthrough", api_passthrough, set_api_passthrough, get_api_passthrough, Val<certificate::ApiPassthrough>
     }
 
-    /// `TemplateArn`: Specifies a custom configuration template to use when issuing a certificate.
-    /// If this parameter is not provided, PCAshort defaults to the ``EndEntityCertificate/V1``
-    /// template. For more information about PCAshort templates, see Using Templates (<https://docs.aws.amazon.com/privateca/latest/userguide/UsingTemplates.html>).
-    pub fn template_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateArn", value.into());
-        self
+    prop! {
+        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) for the private CA issues the
+        /// certificate.
+        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
     }
 
-    /// `ValidityNotBefore`: Information describing the start of the validity period of the
-    /// certificate. This parameter sets the “Not Before" date for the certificate. By default,
-    /// when issuing a certificate, PCAshort sets the "Not Before" date to the issuance time minus 60
-    /// minutes. This compensates for clock inconsistencies across computer systems. The ``ValidityNotBefore``
-    /// parameter can be used to customize the “Not Before” value. Unlike the ``Validity``
-    /// parameter, the ``ValidityNotBefore`` parameter is optional. The ``ValidityNotBefore`` value
-    /// is expressed as an explicit date and time, using the ``Validity`` type value …
-    pub fn validity_not_before(mut self, value: impl Into<Val<certificate::Validity>>) -> Self {
-        self.core.set("ValidityNotBefore", value.into());
-        self
+    prop! {
+        /// `CertificateSigningRequest`: The certificate signing request (CSR) for the certificate.
+        core.props, "CertificateSigningRequest", _, set_certificate_signing_request, get_certificate_signing_request, Val<String>
+    }
+
+    prop! {
+        /// `SigningAlgorithm`: The name of the algorithm that will be used to sign the certificate
+        /// to be issued. This parameter should not be confused with the ``SigningAlgorithm``
+        /// parameter used to sign a CSR in the ``CreateCertificateAuthority`` action. The specified
+        /// signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's
+        /// secret key.
+        core.props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<String>
+    }
+
+    prop! {
+        /// `TemplateArn`: Specifies a custom configuration template to use when issuing a
+        /// certificate. If this parameter is not provided, PCAshort defaults to the ``EndEntityCertificate/V1``
+        /// template. For more information about PCAshort templates, see Using Templates (<https://docs.aws.amazon.com/privateca/latest/userguide/UsingTemplates.html>).
+        core.props, "TemplateArn", template_arn, set_template_arn, get_template_arn, Val<String>
+    }
+
+    prop! {
+        /// `Validity`: The period of time during which the certificate will be valid.
+        core.props, "Validity", _, set_validity, get_validity, Val<certificate::Validity>
+    }
+
+    prop! {
+        /// `ValidityNotBefore`: Information describing the start of the validity period of the
+        /// certificate. This parameter sets the “Not Before" date for the certificate. By
+        /// default, when issuing a certificate, PCAshort sets the "Not Before" date to the issuance
+        /// time minus 60 minutes. This compensates for clock inconsistencies across computer
+        /// systems. The ``ValidityNotBefore`` parameter can be used to customize the “Not
+        /// Before” value. Unlike the ``Validity`` parameter, the ``ValidityNotBefore`` parameter
+        /// is optional. The ``ValidityNotBefore`` value is expressed as an explicit date and time,
+        /// using the ``Validity`` type value …
+        core.props, "ValidityNotBefore", validity_not_before, set_validity_not_before, get_validity_not_before, Val<certificate::Validity>
     }
 
     /// `Ref`: the resource's identifier.
@@ -133,20 +156,18 @@ pub mod certificate {
             ApiPassthrough { props }
         }
 
-        /// `Extensions`: Specifies X.509 extension information for a certificate.
-        pub fn extensions(mut self, value: impl Into<Val<Extensions>>) -> Self {
-            self.props.set("Extensions", value.into());
-            self
+        prop! {
+            /// `Extensions`: Specifies X.509 extension information for a certificate.
+            props, "Extensions", extensions, set_extensions, get_extensions, Val<Extensions>
         }
 
-        /// `Subject`: Contains information about the certificate subject. The Subject field in the
-        /// certificate identifies the entity that owns or controls the public key in the certificate.
-        /// The entity can be a user, computer, device, or service. The Subject must contain an X.500
-        /// distinguished name (DN). A DN is a sequence of relative distinguished names (RDNs). The RDNs
-        /// are separated by commas in the certificate.
-        pub fn subject(mut self, value: impl Into<Val<Subject>>) -> Self {
-            self.props.set("Subject", value.into());
-            self
+        prop! {
+            /// `Subject`: Contains information about the certificate subject. The Subject field in the
+            /// certificate identifies the entity that owns or controls the public key in the
+            /// certificate. The entity can be a user, computer, device, or service. The Subject must
+            /// contain an X.500 distinguished name (DN). A DN is a sequence of relative distinguished
+            /// names (RDNs). The RDNs are separated by commas in the certificate.
+            props, "Subject", subject, set_subject, get_subject, Val<Subject>
         }
     }
 
@@ -166,45 +187,41 @@ pub mod certificate {
             Extensions { props }
         }
 
-        /// `CertificatePolicies`: Contains a sequence of one or more policy information terms, each of
-        /// which consists of an object identifier (OID) and optional qualifiers. For more information,
-        /// see NIST's definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
-        /// In an end-entity certificate, these terms indicate the policy under which the certificate
-        /// was issued and the purposes for which it may be used. In a CA certificate, these terms limit
-        /// the set of policies for certification paths that include this certificate.
-        pub fn certificate_policies(mut self, value: impl Into<Val<List<PolicyInformation>>>) -> Self {
-            self.props.set("CertificatePolicies", value.into());
-            self
+        prop! {
+            /// `CertificatePolicies`: Contains a sequence of one or more policy information terms, each
+            /// of which consists of an object identifier (OID) and optional qualifiers. For more
+            /// information, see NIST's definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
+            /// In an end-entity certificate, these terms indicate the policy under which the
+            /// certificate was issued and the purposes for which it may be used. In a CA certificate,
+            /// these terms limit the set of policies for certification paths that include this
+            /// certificate.
+            props, "CertificatePolicies", certificate_policies, set_certificate_policies, get_certificate_policies, Val<List<PolicyInformation>>
         }
 
-        /// `CustomExtensions`: Contains a sequence of one or more X.509 extensions, each of which
-        /// consists of an object identifier (OID), a base64-encoded value, and the critical flag. For
-        /// more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
-        pub fn custom_extensions(mut self, value: impl Into<Val<List<CustomExtension>>>) -> Self {
-            self.props.set("CustomExtensions", value.into());
-            self
+        prop! {
+            /// `CustomExtensions`: Contains a sequence of one or more X.509 extensions, each of which
+            /// consists of an object identifier (OID), a base64-encoded value, and the critical flag.
+            /// For more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
+            props, "CustomExtensions", custom_extensions, set_custom_extensions, get_custom_extensions, Val<List<CustomExtension>>
         }
 
-        /// `ExtendedKeyUsage`: Specifies additional purposes for which the certified public key may be
-        /// used other than basic purposes indicated in the ``KeyUsage`` extension.
-        pub fn extended_key_usage(mut self, value: impl Into<Val<List<ExtendedKeyUsage>>>) -> Self {
-            self.props.set("ExtendedKeyUsage", value.into());
-            self
+        prop! {
+            /// `ExtendedKeyUsage`: Specifies additional purposes for which the certified public key may
+            /// be used other than basic purposes indicated in the ``KeyUsage`` extension.
+            props, "ExtendedKeyUsage", extended_key_usage, set_extended_key_usage, get_extended_key_usage, Val<List<ExtendedKeyUsage>>
         }
 
-        /// `KeyUsage`: Defines one or more purposes for which the key contained in the certificate can
-        /// be used. Default value for each option is false.
-        pub fn key_usage(mut self, value: impl Into<Val<KeyUsage>>) -> Self {
-            self.props.set("KeyUsage", value.into());
-            self
+        prop! {
+            /// `KeyUsage`: Defines one or more purposes for which the key contained in the certificate
+            /// can be used. Default value for each option is false.
+            props, "KeyUsage", key_usage, set_key_usage, get_key_usage, Val<KeyUsage>
         }
 
-        /// `SubjectAlternativeNames`: The subject alternative name extension allows identities to be
-        /// bound to the subject of the certificate. These identities may be included in addition to or
-        /// in place of the identity in the subject field of the certificate.
-        pub fn subject_alternative_names(mut self, value: impl Into<Val<List<GeneralName>>>) -> Self {
-            self.props.set("SubjectAlternativeNames", value.into());
-            self
+        prop! {
+            /// `SubjectAlternativeNames`: The subject alternative name extension allows identities to
+            /// be bound to the subject of the certificate. These identities may be included in addition
+            /// to or in place of the identity in the subject field of the certificate.
+            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<GeneralName>>
         }
     }
 
@@ -228,11 +245,17 @@ pub mod certificate {
             PolicyInformation { props }
         }
 
-        /// `PolicyQualifiers`: Modifies the given ``CertPolicyId`` with a qualifier. AWS Private CA
-        /// supports the certification practice statement (CPS) qualifier.
-        pub fn policy_qualifiers(mut self, value: impl Into<Val<List<PolicyQualifierInfo>>>) -> Self {
-            self.props.set("PolicyQualifiers", value.into());
-            self
+        prop! {
+            /// `CertPolicyId`: Specifies the object identifier (OID) of the certificate policy under
+            /// which the certificate was issued. For more information, see NIST's definition of Object
+            /// Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
+            props, "CertPolicyId", _, set_cert_policy_id, get_cert_policy_id, Val<String>
+        }
+
+        prop! {
+            /// `PolicyQualifiers`: Modifies the given ``CertPolicyId`` with a qualifier. AWS Private CA
+            /// supports the certification practice statement (CPS) qualifier.
+            props, "PolicyQualifiers", policy_qualifiers, set_policy_qualifiers, get_policy_qualifiers, Val<List<PolicyQualifierInfo>>
         }
     }
 
@@ -260,6 +283,17 @@ pub mod certificate {
             props.set("Qualifier", qualifier.into());
             PolicyQualifierInfo { props }
         }
+
+        prop! {
+            /// `PolicyQualifierId`: Identifies the qualifier modifying a ``CertPolicyId``.
+            props, "PolicyQualifierId", _, set_policy_qualifier_id, get_policy_qualifier_id, Val<String>
+        }
+
+        prop! {
+            /// `Qualifier`: Defines the qualifier type. AWS Private CA supports the use of a URI for a
+            /// CPS qualifier in this field.
+            props, "Qualifier", _, set_qualifier, get_qualifier, Val<Qualifier>
+        }
     }
 
     /// `AWS::ACMPCA::Certificate.Qualifier`: Defines a ``PolicyInformation`` qualifier. AWS Private
@@ -280,6 +314,12 @@ pub mod certificate {
             let mut props = Props::new();
             props.set("CpsUri", cps_uri.into());
             Qualifier { props }
+        }
+
+        prop! {
+            /// `CpsUri`: Contains a pointer to a certification practice statement (CPS) published by
+            /// the CA.
+            props, "CpsUri", _, set_cps_uri, get_cps_uri, Val<String>
         }
     }
 
@@ -305,10 +345,20 @@ pub mod certificate {
             CustomExtension { props }
         }
 
-        /// `Critical`: Specifies the critical flag of the X.509 extension.
-        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Critical", value.into());
-            self
+        prop! {
+            /// `ObjectIdentifier`: Specifies the object identifier (OID) of the X.509 extension. For
+            /// more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
+            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Specifies the base64-encoded value of the X.509 extension.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Critical`: Specifies the critical flag of the X.509 extension.
+            props, "Critical", critical, set_critical, get_critical, Val<bool>
         }
     }
 
@@ -329,17 +379,15 @@ pub mod certificate {
             ExtendedKeyUsage { props }
         }
 
-        /// `ExtendedKeyUsageObjectIdentifier`: Specifies a custom ``ExtendedKeyUsage`` with an object
-        /// identifier (OID).
-        pub fn extended_key_usage_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExtendedKeyUsageObjectIdentifier", value.into());
-            self
+        prop! {
+            /// `ExtendedKeyUsageObjectIdentifier`: Specifies a custom ``ExtendedKeyUsage`` with an
+            /// object identifier (OID).
+            props, "ExtendedKeyUsageObjectIdentifier", extended_key_usage_object_identifier, set_extended_key_usage_object_identifier, get_extended_key_usage_object_identifier, Val<String>
         }
 
-        /// `ExtendedKeyUsageType`: Specifies a standard ``ExtendedKeyUsage`` as defined as in RFC 5280 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280#section-4.2.1.12>).
-        pub fn extended_key_usage_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExtendedKeyUsageType", value.into());
-            self
+        prop! {
+            /// `ExtendedKeyUsageType`: Specifies a standard ``ExtendedKeyUsage`` as defined as in RFC 5280 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280#section-4.2.1.12>).
+            props, "ExtendedKeyUsageType", extended_key_usage_type, set_extended_key_usage_type, get_extended_key_usage_type, Val<String>
         }
     }
 
@@ -359,58 +407,49 @@ pub mod certificate {
             KeyUsage { props }
         }
 
-        /// `CRLSign`: Key can be used to sign CRLs.
-        pub fn crl_sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CRLSign", value.into());
-            self
+        prop! {
+            /// `CRLSign`: Key can be used to sign CRLs.
+            props, "CRLSign", crl_sign, set_crl_sign, get_crl_sign, Val<bool>
         }
 
-        /// `DataEncipherment`: Key can be used to decipher data.
-        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataEncipherment", value.into());
-            self
+        prop! {
+            /// `DataEncipherment`: Key can be used to decipher data.
+            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
         }
 
-        /// `DecipherOnly`: Key can be used only to decipher data.
-        pub fn decipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DecipherOnly", value.into());
-            self
+        prop! {
+            /// `DecipherOnly`: Key can be used only to decipher data.
+            props, "DecipherOnly", decipher_only, set_decipher_only, get_decipher_only, Val<bool>
         }
 
-        /// `DigitalSignature`: Key can be used for digital signing.
-        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DigitalSignature", value.into());
-            self
+        prop! {
+            /// `DigitalSignature`: Key can be used for digital signing.
+            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
         }
 
-        /// `EncipherOnly`: Key can be used only to encipher data.
-        pub fn encipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncipherOnly", value.into());
-            self
+        prop! {
+            /// `EncipherOnly`: Key can be used only to encipher data.
+            props, "EncipherOnly", encipher_only, set_encipher_only, get_encipher_only, Val<bool>
         }
 
-        /// `KeyAgreement`: Key can be used in a key-agreement protocol.
-        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyAgreement", value.into());
-            self
+        prop! {
+            /// `KeyAgreement`: Key can be used in a key-agreement protocol.
+            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
         }
 
-        /// `KeyCertSign`: Key can be used to sign certificates.
-        pub fn key_cert_sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyCertSign", value.into());
-            self
+        prop! {
+            /// `KeyCertSign`: Key can be used to sign certificates.
+            props, "KeyCertSign", key_cert_sign, set_key_cert_sign, get_key_cert_sign, Val<bool>
         }
 
-        /// `KeyEncipherment`: Key can be used to encipher data.
-        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyEncipherment", value.into());
-            self
+        prop! {
+            /// `KeyEncipherment`: Key can be used to encipher data.
+            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
         }
 
-        /// `NonRepudiation`: Key can be used for non-repudiation.
-        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NonRepudiation", value.into());
-            self
+        prop! {
+            /// `NonRepudiation`: Key can be used for non-repudiation.
+            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
         }
     }
 
@@ -432,59 +471,52 @@ pub mod certificate {
             GeneralName { props }
         }
 
-        /// `DirectoryName`: Contains information about the certificate subject. The certificate can be
-        /// one issued by your private certificate authority (CA) or it can be your private CA
-        /// certificate. The Subject field in the certificate identifies the entity that owns or
-        /// controls the public key in the certificate. The entity can be a user, computer, device, or
-        /// service. The Subject must contain an X.500 distinguished name (DN). A DN is a sequence of
-        /// relative distinguished names (RDNs). The RDNs are separated by commas in the certificate.
-        /// The DN must be unique for each entity, but your private CA can issue more than one …
-        pub fn directory_name(mut self, value: impl Into<Val<Subject>>) -> Self {
-            self.props.set("DirectoryName", value.into());
-            self
+        prop! {
+            /// `DirectoryName`: Contains information about the certificate subject. The certificate can
+            /// be one issued by your private certificate authority (CA) or it can be your private CA
+            /// certificate. The Subject field in the certificate identifies the entity that owns or
+            /// controls the public key in the certificate. The entity can be a user, computer, device,
+            /// or service. The Subject must contain an X.500 distinguished name (DN). A DN is a
+            /// sequence of relative distinguished names (RDNs). The RDNs are separated by commas in the
+            /// certificate. The DN must be unique for each entity, but your private CA can issue more
+            /// than one …
+            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<Subject>
         }
 
-        /// `DnsName`: Represents ``GeneralName`` as a DNS name.
-        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DnsName", value.into());
-            self
+        prop! {
+            /// `DnsName`: Represents ``GeneralName`` as a DNS name.
+            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
         }
 
-        /// `EdiPartyName`: Represents ``GeneralName`` as an ``EdiPartyName`` object.
-        pub fn edi_party_name(mut self, value: impl Into<Val<EdiPartyName>>) -> Self {
-            self.props.set("EdiPartyName", value.into());
-            self
+        prop! {
+            /// `EdiPartyName`: Represents ``GeneralName`` as an ``EdiPartyName`` object.
+            props, "EdiPartyName", edi_party_name, set_edi_party_name, get_edi_party_name, Val<EdiPartyName>
         }
 
-        /// `IpAddress`: Represents ``GeneralName`` as an IPv4 or IPv6 address.
-        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddress", value.into());
-            self
+        prop! {
+            /// `IpAddress`: Represents ``GeneralName`` as an IPv4 or IPv6 address.
+            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
         }
 
-        /// `OtherName`: Represents ``GeneralName`` using an ``OtherName`` object.
-        pub fn other_name(mut self, value: impl Into<Val<OtherName>>) -> Self {
-            self.props.set("OtherName", value.into());
-            self
+        prop! {
+            /// `OtherName`: Represents ``GeneralName`` using an ``OtherName`` object.
+            props, "OtherName", other_name, set_other_name, get_other_name, Val<OtherName>
         }
 
-        /// `RegisteredId`: Represents ``GeneralName`` as an object identifier (OID).
-        pub fn registered_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegisteredId", value.into());
-            self
+        prop! {
+            /// `RegisteredId`: Represents ``GeneralName`` as an object identifier (OID).
+            props, "RegisteredId", registered_id, set_registered_id, get_registered_id, Val<String>
         }
 
-        /// `Rfc822Name`: Represents ``GeneralName`` as an RFC 822 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc822>)
-        /// email address.
-        pub fn rfc822_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Rfc822Name", value.into());
-            self
+        prop! {
+            /// `Rfc822Name`: Represents ``GeneralName`` as an RFC 822 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc822>)
+            /// email address.
+            props, "Rfc822Name", rfc822_name, set_rfc822_name, get_rfc822_name, Val<String>
         }
 
-        /// `UniformResourceIdentifier`: Represents ``GeneralName`` as a URI.
-        pub fn uniform_resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UniformResourceIdentifier", value.into());
-            self
+        prop! {
+            /// `UniformResourceIdentifier`: Represents ``GeneralName`` as a URI.
+            props, "UniformResourceIdentifier", uniform_resource_identifier, set_uniform_resource_identifier, get_uniform_resource_identifier, Val<String>
         }
     }
 
@@ -507,108 +539,95 @@ pub mod certificate {
             Subject { props }
         }
 
-        /// `CommonName`: For CA and end-entity certificates in a private PKI, the common name (CN) can
-        /// be any string within the length limit. Note: In publicly trusted certificates, the common
-        /// name must be a fully qualified domain name (FQDN) associated with the certificate subject.
-        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommonName", value.into());
-            self
+        prop! {
+            /// `CommonName`: For CA and end-entity certificates in a private PKI, the common name (CN)
+            /// can be any string within the length limit. Note: In publicly trusted certificates, the
+            /// common name must be a fully qualified domain name (FQDN) associated with the certificate
+            /// subject.
+            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
         }
 
-        /// `Country`: Two-digit code that specifies the country in which the certificate subject
-        /// located.
-        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`: Two-digit code that specifies the country in which the certificate subject
+            /// located.
+            props, "Country", country, set_country, get_country, Val<String>
         }
 
-        /// `CustomAttributes`: Contains a sequence of one or more X.500 relative distinguished names (RDNs),
-        /// each of which consists of an object identifier (OID) and a value. For more information, see
-        /// NIST’s definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
-        /// Custom attributes cannot be used in combination with standard attributes.
-        pub fn custom_attributes(mut self, value: impl Into<Val<List<CustomAttribute>>>) -> Self {
-            self.props.set("CustomAttributes", value.into());
-            self
+        prop! {
+            /// `CustomAttributes`: Contains a sequence of one or more X.500 relative distinguished
+            /// names (RDNs), each of which consists of an object identifier (OID) and a value. For more
+            /// information, see NIST’s definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
+            /// Custom attributes cannot be used in combination with standard attributes.
+            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<CustomAttribute>>
         }
 
-        /// `DistinguishedNameQualifier`: Disambiguating information for the certificate subject.
-        pub fn distinguished_name_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DistinguishedNameQualifier", value.into());
-            self
+        prop! {
+            /// `DistinguishedNameQualifier`: Disambiguating information for the certificate subject.
+            props, "DistinguishedNameQualifier", distinguished_name_qualifier, set_distinguished_name_qualifier, get_distinguished_name_qualifier, Val<String>
         }
 
-        /// `GenerationQualifier`: Typically a qualifier appended to the name of an individual. Examples
-        /// include Jr. for junior, Sr. for senior, and III for third.
-        pub fn generation_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GenerationQualifier", value.into());
-            self
+        prop! {
+            /// `GenerationQualifier`: Typically a qualifier appended to the name of an individual.
+            /// Examples include Jr. for junior, Sr. for senior, and III for third.
+            props, "GenerationQualifier", generation_qualifier, set_generation_qualifier, get_generation_qualifier, Val<String>
         }
 
-        /// `GivenName`: First name.
-        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GivenName", value.into());
-            self
+        prop! {
+            /// `GivenName`: First name.
+            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
         }
 
-        /// `Initials`: Concatenation that typically contains the first letter of the *GivenName*, the
-        /// first letter of the middle name if one exists, and the first letter of the *Surname*.
-        pub fn initials(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Initials", value.into());
-            self
+        prop! {
+            /// `Initials`: Concatenation that typically contains the first letter of the *GivenName*,
+            /// the first letter of the middle name if one exists, and the first letter of the *Surname*.
+            props, "Initials", initials, set_initials, get_initials, Val<String>
         }
 
-        /// `Locality`: The locality (such as a city or town) in which the certificate subject is
-        /// located.
-        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locality", value.into());
-            self
+        prop! {
+            /// `Locality`: The locality (such as a city or town) in which the certificate subject is
+            /// located.
+            props, "Locality", locality, set_locality, get_locality, Val<String>
         }
 
-        /// `Organization`: Legal name of the organization with which the certificate subject is
-        /// affiliated.
-        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Organization", value.into());
-            self
+        prop! {
+            /// `Organization`: Legal name of the organization with which the certificate subject is
+            /// affiliated.
+            props, "Organization", organization, set_organization, get_organization, Val<String>
         }
 
-        /// `OrganizationalUnit`: A subdivision or unit of the organization (such as sales or finance)
-        /// with which the certificate subject is affiliated.
-        pub fn organizational_unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnit", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnit`: A subdivision or unit of the organization (such as sales or
+            /// finance) with which the certificate subject is affiliated.
+            props, "OrganizationalUnit", organizational_unit, set_organizational_unit, get_organizational_unit, Val<String>
         }
 
-        /// `Pseudonym`: Typically a shortened version of a longer *GivenName*. For example, Jonathan is
-        /// often shortened to John. Elizabeth is often shortened to Beth, Liz, or Eliza.
-        pub fn pseudonym(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pseudonym", value.into());
-            self
+        prop! {
+            /// `Pseudonym`: Typically a shortened version of a longer *GivenName*. For example,
+            /// Jonathan is often shortened to John. Elizabeth is often shortened to Beth, Liz, or
+            /// Eliza.
+            props, "Pseudonym", pseudonym, set_pseudonym, get_pseudonym, Val<String>
         }
 
-        /// `SerialNumber`: The certificate serial number.
-        pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SerialNumber", value.into());
-            self
+        prop! {
+            /// `SerialNumber`: The certificate serial number.
+            props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
         }
 
-        /// `State`: State in which the subject of the certificate is located.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: State in which the subject of the certificate is located.
+            props, "State", state, set_state, get_state, Val<String>
         }
 
-        /// `Surname`: Family name. In the US and the UK, for example, the surname of an individual is
-        /// ordered last. In Asian cultures the surname is typically ordered first.
-        pub fn surname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Surname", value.into());
-            self
+        prop! {
+            /// `Surname`: Family name. In the US and the UK, for example, the surname of an individual
+            /// is ordered last. In Asian cultures the surname is typically ordered first.
+            props, "Surname", surname, set_surname, get_surname, Val<String>
         }
 
-        /// `Title`: A title such as Mr. or Ms., which is pre-pended to the name to refer formally to
-        /// the certificate subject.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`: A title such as Mr. or Ms., which is pre-pended to the name to refer formally
+            /// to the certificate subject.
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -630,6 +649,17 @@ pub mod certificate {
             props.set("ObjectIdentifier", object_identifier.into());
             props.set("Value", value.into());
             CustomAttribute { props }
+        }
+
+        prop! {
+            /// `ObjectIdentifier`: Specifies the object identifier (OID) of the attribute type of the
+            /// relative distinguished name (RDN).
+            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Specifies the attribute value of relative distinguished name (RDN).
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -653,6 +683,16 @@ pub mod certificate {
             props.set("NameAssigner", name_assigner.into());
             EdiPartyName { props }
         }
+
+        prop! {
+            /// `PartyName`: Specifies the party name.
+            props, "PartyName", _, set_party_name, get_party_name, Val<String>
+        }
+
+        prop! {
+            /// `NameAssigner`: Specifies the name assigner.
+            props, "NameAssigner", _, set_name_assigner, get_name_assigner, Val<String>
+        }
     }
 
     /// `AWS::ACMPCA::Certificate.OtherName`: Defines a custom ASN.1 X.400 ``GeneralName`` using an
@@ -674,6 +714,16 @@ pub mod certificate {
             props.set("TypeId", type_id.into());
             props.set("Value", value.into());
             OtherName { props }
+        }
+
+        prop! {
+            /// `TypeId`: Specifies an OID.
+            props, "TypeId", _, set_type_id, get_type_id, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Specifies an OID value.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -697,6 +747,16 @@ pub mod certificate {
             props.set("Value", value.into());
             props.set("Type", type_.into());
             Validity { props }
+        }
+
+        prop! {
+            /// `Value`: A long integer interpreted according to the value of ``Type``, below.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
+
+        prop! {
+            /// `Type`: Specifies whether the ``Value`` parameter represents days, months, or years.
+            props, "Type", _, set_type, get_type, Val<String>
         }
     }
 }
@@ -735,37 +795,53 @@ impl CertificateAuthority {
         CertificateAuthority { core }
     }
 
-    /// `CsrExtensions`: Structure that contains CSR pass through extension information used by the
-    /// CreateCertificateAuthority action.
-    pub fn csr_extensions(mut self, value: impl Into<Val<certificate_authority::CsrExtensions>>) -> Self {
-        self.core.set("CsrExtensions", value.into());
-        self
+    prop! {
+        /// `CsrExtensions`: Structure that contains CSR pass through extension information used by
+        /// the CreateCertificateAuthority action.
+        core.props, "CsrExtensions", csr_extensions, set_csr_extensions, get_csr_extensions, Val<certificate_authority::CsrExtensions>
     }
 
-    /// `KeyStorageSecurityStandard`: KeyStorageSecurityStadard defines a cryptographic key
-    /// management compliance standard used for handling CA keys.
-    pub fn key_storage_security_standard(mut self, value: impl Into<Val<certificate_authority::KeyStorageSecurityStandard>>) -> Self {
-        self.core.set("KeyStorageSecurityStandard", value.into());
-        self
+    prop! {
+        /// `KeyAlgorithm`: Public key algorithm and size, in bits, of the key pair that your CA
+        /// creates when it issues a certificate.
+        core.props, "KeyAlgorithm", _, set_key_algorithm, get_key_algorithm, Val<String>
     }
 
-    /// `RevocationConfiguration`: Certificate revocation information used by the
-    /// CreateCertificateAuthority and UpdateCertificateAuthority actions.
-    pub fn revocation_configuration(mut self, value: impl Into<Val<certificate_authority::RevocationConfiguration>>) -> Self {
-        self.core.set("RevocationConfiguration", value.into());
-        self
+    prop! {
+        /// `KeyStorageSecurityStandard`: KeyStorageSecurityStadard defines a cryptographic key
+        /// management compliance standard used for handling CA keys.
+        core.props, "KeyStorageSecurityStandard", key_storage_security_standard, set_key_storage_security_standard, get_key_storage_security_standard, Val<certificate_authority::KeyStorageSecurityStandard>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RevocationConfiguration`: Certificate revocation information used by the
+        /// CreateCertificateAuthority and UpdateCertificateAuthority actions.
+        core.props, "RevocationConfiguration", revocation_configuration, set_revocation_configuration, get_revocation_configuration, Val<certificate_authority::RevocationConfiguration>
     }
 
-    /// `UsageMode`: Usage mode of the ceritificate authority.
-    pub fn usage_mode(mut self, value: impl Into<Val<certificate_authority::UsageMode>>) -> Self {
-        self.core.set("UsageMode", value.into());
-        self
+    prop! {
+        /// `SigningAlgorithm`: Algorithm your CA uses to sign certificate requests.
+        core.props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<String>
+    }
+
+    prop! {
+        /// `Subject`: Structure that contains X.500 distinguished name information for your CA.
+        core.props, "Subject", _, set_subject, get_subject, Val<certificate_authority::Subject>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the certificate authority.
+        core.props, "Type", _, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `UsageMode`: Usage mode of the ceritificate authority.
+        core.props, "UsageMode", usage_mode, set_usage_mode, get_usage_mode, Val<certificate_authority::UsageMode>
     }
 
     /// `Ref`: the resource's identifier.
@@ -808,16 +884,14 @@ pub mod certificate_authority {
             CsrExtensions { props }
         }
 
-        /// `KeyUsage`: Structure that contains X.509 KeyUsage information.
-        pub fn key_usage(mut self, value: impl Into<Val<KeyUsage>>) -> Self {
-            self.props.set("KeyUsage", value.into());
-            self
+        prop! {
+            /// `KeyUsage`: Structure that contains X.509 KeyUsage information.
+            props, "KeyUsage", key_usage, set_key_usage, get_key_usage, Val<KeyUsage>
         }
 
-        /// `SubjectInformationAccess`: Array of X.509 AccessDescription.
-        pub fn subject_information_access(mut self, value: impl Into<Val<List<AccessDescription>>>) -> Self {
-            self.props.set("SubjectInformationAccess", value.into());
-            self
+        prop! {
+            /// `SubjectInformationAccess`: Array of X.509 AccessDescription.
+            props, "SubjectInformationAccess", subject_information_access, set_subject_information_access, get_subject_information_access, Val<List<AccessDescription>>
         }
     }
 
@@ -837,58 +911,49 @@ pub mod certificate_authority {
             KeyUsage { props }
         }
 
-        /// `CRLSign`.
-        pub fn crl_sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CRLSign", value.into());
-            self
+        prop! {
+            /// `CRLSign`.
+            props, "CRLSign", crl_sign, set_crl_sign, get_crl_sign, Val<bool>
         }
 
-        /// `DataEncipherment`.
-        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataEncipherment", value.into());
-            self
+        prop! {
+            /// `DataEncipherment`.
+            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
         }
 
-        /// `DecipherOnly`.
-        pub fn decipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DecipherOnly", value.into());
-            self
+        prop! {
+            /// `DecipherOnly`.
+            props, "DecipherOnly", decipher_only, set_decipher_only, get_decipher_only, Val<bool>
         }
 
-        /// `DigitalSignature`.
-        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DigitalSignature", value.into());
-            self
+        prop! {
+            /// `DigitalSignature`.
+            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
         }
 
-        /// `EncipherOnly`.
-        pub fn encipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncipherOnly", value.into());
-            self
+        prop! {
+            /// `EncipherOnly`.
+            props, "EncipherOnly", encipher_only, set_encipher_only, get_encipher_only, Val<bool>
         }
 
-        /// `KeyAgreement`.
-        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyAgreement", value.into());
-            self
+        prop! {
+            /// `KeyAgreement`.
+            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
         }
 
-        /// `KeyCertSign`.
-        pub fn key_cert_sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyCertSign", value.into());
-            self
+        prop! {
+            /// `KeyCertSign`.
+            props, "KeyCertSign", key_cert_sign, set_key_cert_sign, get_key_cert_sign, Val<bool>
         }
 
-        /// `KeyEncipherment`.
-        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyEncipherment", value.into());
-            self
+        prop! {
+            /// `KeyEncipherment`.
+            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
         }
 
-        /// `NonRepudiation`.
-        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NonRepudiation", value.into());
-            self
+        prop! {
+            /// `NonRepudiation`.
+            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
         }
     }
 
@@ -916,6 +981,18 @@ pub mod certificate_authority {
             props.set("AccessLocation", access_location.into());
             AccessDescription { props }
         }
+
+        prop! {
+            /// `AccessMethod`: Structure that contains X.509 AccessMethod information. Assign one and
+            /// ONLY one field.
+            props, "AccessMethod", _, set_access_method, get_access_method, Val<AccessMethod>
+        }
+
+        prop! {
+            /// `AccessLocation`: Structure that contains X.509 GeneralName information. Assign one and
+            /// ONLY one field.
+            props, "AccessLocation", _, set_access_location, get_access_location, Val<GeneralName>
+        }
     }
 
     /// `AWS::ACMPCA::CertificateAuthority.GeneralName`: Structure that contains X.509 GeneralName
@@ -934,53 +1011,46 @@ pub mod certificate_authority {
             GeneralName { props }
         }
 
-        /// `DirectoryName`: Structure that contains X.500 distinguished name information for your CA.
-        pub fn directory_name(mut self, value: impl Into<Val<Subject>>) -> Self {
-            self.props.set("DirectoryName", value.into());
-            self
+        prop! {
+            /// `DirectoryName`: Structure that contains X.500 distinguished name information for your
+            /// CA.
+            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<Subject>
         }
 
-        /// `DnsName`: String that contains X.509 DnsName information.
-        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DnsName", value.into());
-            self
+        prop! {
+            /// `DnsName`: String that contains X.509 DnsName information.
+            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
         }
 
-        /// `EdiPartyName`: Structure that contains X.509 EdiPartyName information.
-        pub fn edi_party_name(mut self, value: impl Into<Val<EdiPartyName>>) -> Self {
-            self.props.set("EdiPartyName", value.into());
-            self
+        prop! {
+            /// `EdiPartyName`: Structure that contains X.509 EdiPartyName information.
+            props, "EdiPartyName", edi_party_name, set_edi_party_name, get_edi_party_name, Val<EdiPartyName>
         }
 
-        /// `IpAddress`: String that contains X.509 IpAddress information.
-        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddress", value.into());
-            self
+        prop! {
+            /// `IpAddress`: String that contains X.509 IpAddress information.
+            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
         }
 
-        /// `OtherName`: Structure that contains X.509 OtherName information.
-        pub fn other_name(mut self, value: impl Into<Val<OtherName>>) -> Self {
-            self.props.set("OtherName", value.into());
-            self
+        prop! {
+            /// `OtherName`: Structure that contains X.509 OtherName information.
+            props, "OtherName", other_name, set_other_name, get_other_name, Val<OtherName>
         }
 
-        /// `RegisteredId`: String that contains X.509 ObjectIdentifier information.
-        pub fn registered_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegisteredId", value.into());
-            self
+        prop! {
+            /// `RegisteredId`: String that contains X.509 ObjectIdentifier information.
+            props, "RegisteredId", registered_id, set_registered_id, get_registered_id, Val<String>
         }
 
-        /// `Rfc822Name`: String that contains X.509 Rfc822Name information.
-        pub fn rfc822_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Rfc822Name", value.into());
-            self
+        prop! {
+            /// `Rfc822Name`: String that contains X.509 Rfc822Name information.
+            props, "Rfc822Name", rfc822_name, set_rfc822_name, get_rfc822_name, Val<String>
         }
 
-        /// `UniformResourceIdentifier`: String that contains X.509 UniformResourceIdentifier
-        /// information.
-        pub fn uniform_resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UniformResourceIdentifier", value.into());
-            self
+        prop! {
+            /// `UniformResourceIdentifier`: String that contains X.509 UniformResourceIdentifier
+            /// information.
+            props, "UniformResourceIdentifier", uniform_resource_identifier, set_uniform_resource_identifier, get_uniform_resource_identifier, Val<String>
         }
     }
 
@@ -1000,95 +1070,80 @@ pub mod certificate_authority {
             Subject { props }
         }
 
-        /// `CommonName`.
-        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommonName", value.into());
-            self
+        prop! {
+            /// `CommonName`.
+            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
         }
 
-        /// `Country`.
-        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`.
+            props, "Country", country, set_country, get_country, Val<String>
         }
 
-        /// `CustomAttributes`: Array of X.500 attribute type and value. CustomAttributes cannot be used
-        /// along with pre-defined attributes.
-        pub fn custom_attributes(mut self, value: impl Into<Val<List<CustomAttribute>>>) -> Self {
-            self.props.set("CustomAttributes", value.into());
-            self
+        prop! {
+            /// `CustomAttributes`: Array of X.500 attribute type and value. CustomAttributes cannot be
+            /// used along with pre-defined attributes.
+            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<CustomAttribute>>
         }
 
-        /// `DistinguishedNameQualifier`.
-        pub fn distinguished_name_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DistinguishedNameQualifier", value.into());
-            self
+        prop! {
+            /// `DistinguishedNameQualifier`.
+            props, "DistinguishedNameQualifier", distinguished_name_qualifier, set_distinguished_name_qualifier, get_distinguished_name_qualifier, Val<String>
         }
 
-        /// `GenerationQualifier`.
-        pub fn generation_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GenerationQualifier", value.into());
-            self
+        prop! {
+            /// `GenerationQualifier`.
+            props, "GenerationQualifier", generation_qualifier, set_generation_qualifier, get_generation_qualifier, Val<String>
         }
 
-        /// `GivenName`.
-        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GivenName", value.into());
-            self
+        prop! {
+            /// `GivenName`.
+            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
         }
 
-        /// `Initials`.
-        pub fn initials(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Initials", value.into());
-            self
+        prop! {
+            /// `Initials`.
+            props, "Initials", initials, set_initials, get_initials, Val<String>
         }
 
-        /// `Locality`.
-        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locality", value.into());
-            self
+        prop! {
+            /// `Locality`.
+            props, "Locality", locality, set_locality, get_locality, Val<String>
         }
 
-        /// `Organization`.
-        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Organization", value.into());
-            self
+        prop! {
+            /// `Organization`.
+            props, "Organization", organization, set_organization, get_organization, Val<String>
         }
 
-        /// `OrganizationalUnit`.
-        pub fn organizational_unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnit", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnit`.
+            props, "OrganizationalUnit", organizational_unit, set_organizational_unit, get_organizational_unit, Val<String>
         }
 
-        /// `Pseudonym`.
-        pub fn pseudonym(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pseudonym", value.into());
-            self
+        prop! {
+            /// `Pseudonym`.
+            props, "Pseudonym", pseudonym, set_pseudonym, get_pseudonym, Val<String>
         }
 
-        /// `SerialNumber`.
-        pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SerialNumber", value.into());
-            self
+        prop! {
+            /// `SerialNumber`.
+            props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<String>
         }
 
-        /// `Surname`.
-        pub fn surname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Surname", value.into());
-            self
+        prop! {
+            /// `Surname`.
+            props, "Surname", surname, set_surname, get_surname, Val<String>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -1112,6 +1167,16 @@ pub mod certificate_authority {
             props.set("Value", value.into());
             CustomAttribute { props }
         }
+
+        prop! {
+            /// `ObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
+            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::ACMPCA::CertificateAuthority.EdiPartyName`: Structure that contains X.509 EdiPartyName
@@ -1132,10 +1197,14 @@ pub mod certificate_authority {
             EdiPartyName { props }
         }
 
-        /// `NameAssigner`.
-        pub fn name_assigner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NameAssigner", value.into());
-            self
+        prop! {
+            /// `PartyName`.
+            props, "PartyName", _, set_party_name, get_party_name, Val<String>
+        }
+
+        prop! {
+            /// `NameAssigner`.
+            props, "NameAssigner", name_assigner, set_name_assigner, get_name_assigner, Val<String>
         }
     }
 
@@ -1158,6 +1227,16 @@ pub mod certificate_authority {
             props.set("Value", value.into());
             OtherName { props }
         }
+
+        prop! {
+            /// `TypeId`: String that contains X.509 ObjectIdentifier information.
+            props, "TypeId", _, set_type_id, get_type_id, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::ACMPCA::CertificateAuthority.AccessMethod`: Structure that contains X.509 AccessMethod
@@ -1176,16 +1255,14 @@ pub mod certificate_authority {
             AccessMethod { props }
         }
 
-        /// `AccessMethodType`: Pre-defined enum string for X.509 AccessMethod ObjectIdentifiers.
-        pub fn access_method_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessMethodType", value.into());
-            self
+        prop! {
+            /// `AccessMethodType`: Pre-defined enum string for X.509 AccessMethod ObjectIdentifiers.
+            props, "AccessMethodType", access_method_type, set_access_method_type, get_access_method_type, Val<String>
         }
 
-        /// `CustomObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
-        pub fn custom_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomObjectIdentifier", value.into());
-            self
+        prop! {
+            /// `CustomObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
+            props, "CustomObjectIdentifier", custom_object_identifier, set_custom_object_identifier, get_custom_object_identifier, Val<String>
         }
     }
 
@@ -1222,18 +1299,17 @@ pub mod certificate_authority {
             RevocationConfiguration { props }
         }
 
-        /// `CrlConfiguration`: Your certificate authority can create and maintain a certificate
-        /// revocation list (CRL). A CRL contains information about certificates that have been revoked.
-        pub fn crl_configuration(mut self, value: impl Into<Val<CrlConfiguration>>) -> Self {
-            self.props.set("CrlConfiguration", value.into());
-            self
+        prop! {
+            /// `CrlConfiguration`: Your certificate authority can create and maintain a certificate
+            /// revocation list (CRL). A CRL contains information about certificates that have been
+            /// revoked.
+            props, "CrlConfiguration", crl_configuration, set_crl_configuration, get_crl_configuration, Val<CrlConfiguration>
         }
 
-        /// `OcspConfiguration`: Helps to configure online certificate status protocol (OCSP) responder
-        /// for your certificate authority
-        pub fn ocsp_configuration(mut self, value: impl Into<Val<OcspConfiguration>>) -> Self {
-            self.props.set("OcspConfiguration", value.into());
-            self
+        prop! {
+            /// `OcspConfiguration`: Helps to configure online certificate status protocol (OCSP)
+            /// responder for your certificate authority
+            props, "OcspConfiguration", ocsp_configuration, set_ocsp_configuration, get_ocsp_configuration, Val<OcspConfiguration>
         }
     }
 
@@ -1256,47 +1332,45 @@ pub mod certificate_authority {
             CrlConfiguration { props }
         }
 
-        /// `CrlDistributionPointExtensionConfiguration`: Configures the default behavior of the CRL
-        /// Distribution Point extension for certificates issued by your certificate authority
-        pub fn crl_distribution_point_extension_configuration(mut self, value: impl Into<Val<CrlDistributionPointExtensionConfiguration>>) -> Self {
-            self.props.set("CrlDistributionPointExtensionConfiguration", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `CrlType`.
-        pub fn crl_type(mut self, value: impl Into<Val<CrlConfigurationCrlType>>) -> Self {
-            self.props.set("CrlType", value.into());
-            self
+        prop! {
+            /// `CrlDistributionPointExtensionConfiguration`: Configures the default behavior of the CRL
+            /// Distribution Point extension for certificates issued by your certificate authority
+            props, "CrlDistributionPointExtensionConfiguration", crl_distribution_point_extension_configuration, set_crl_distribution_point_extension_configuration, get_crl_distribution_point_extension_configuration, Val<CrlDistributionPointExtensionConfiguration>
         }
 
-        /// `CustomCname`.
-        pub fn custom_cname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomCname", value.into());
-            self
+        prop! {
+            /// `CrlType`.
+            props, "CrlType", crl_type, set_crl_type, get_crl_type, Val<CrlConfigurationCrlType>
         }
 
-        /// `CustomPath`.
-        pub fn custom_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomPath", value.into());
-            self
+        prop! {
+            /// `CustomCname`.
+            props, "CustomCname", custom_cname, set_custom_cname, get_custom_cname, Val<String>
         }
 
-        /// `ExpirationInDays`.
-        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpirationInDays", value.into());
-            self
+        prop! {
+            /// `CustomPath`.
+            props, "CustomPath", custom_path, set_custom_path, get_custom_path, Val<String>
         }
 
-        /// `S3BucketName`.
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `ExpirationInDays`.
+            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
         }
 
-        /// `S3ObjectAcl`.
-        pub fn s3_object_acl(mut self, value: impl Into<Val<CrlConfigurationS3ObjectAcl>>) -> Self {
-            self.props.set("S3ObjectAcl", value.into());
-            self
+        prop! {
+            /// `S3BucketName`.
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `S3ObjectAcl`.
+            props, "S3ObjectAcl", s3_object_acl, set_s3_object_acl, get_s3_object_acl, Val<CrlConfigurationS3ObjectAcl>
         }
     }
 
@@ -1317,6 +1391,11 @@ pub mod certificate_authority {
             let mut props = Props::new();
             props.set("OmitExtension", omit_extension.into());
             CrlDistributionPointExtensionConfiguration { props }
+        }
+
+        prop! {
+            /// `OmitExtension`.
+            props, "OmitExtension", _, set_omit_extension, get_omit_extension, Val<bool>
         }
     }
 
@@ -1364,10 +1443,14 @@ pub mod certificate_authority {
             OcspConfiguration { props }
         }
 
-        /// `OcspCustomCname`.
-        pub fn ocsp_custom_cname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OcspCustomCname", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `OcspCustomCname`.
+            props, "OcspCustomCname", ocsp_custom_cname, set_ocsp_custom_cname, get_ocsp_custom_cname, Val<String>
         }
     }
 
@@ -1412,16 +1495,25 @@ impl CertificateAuthorityActivation {
         CertificateAuthorityActivation { core }
     }
 
-    /// `CertificateChain`: Certificate chain for the Certificate Authority certificate.
-    pub fn certificate_chain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateChain", value.into());
-        self
+    prop! {
+        /// `Certificate`: Certificate Authority certificate that will be installed in the
+        /// Certificate Authority.
+        core.props, "Certificate", _, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Status`: The status of the Certificate Authority.
-    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `CertificateAuthorityArn`: Arn of the Certificate Authority.
+        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    }
+
+    prop! {
+        /// `CertificateChain`: Certificate chain for the Certificate Authority certificate.
+        core.props, "CertificateChain", certificate_chain, set_certificate_chain, get_certificate_chain, Val<String>
+    }
+
+    prop! {
+        /// `Status`: The status of the Certificate Authority.
+        core.props, "Status", status, set_status, get_status, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1468,10 +1560,27 @@ impl Permission {
         Permission { core }
     }
 
-    /// `SourceAccount`: The ID of the calling account.
-    pub fn source_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceAccount", value.into());
-        self
+    prop! {
+        /// `Actions`: The actions that the specified AWS service principal can use. Actions
+        /// IssueCertificate, GetCertificate and ListPermissions must be provided.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<permission::Actions>>
+    }
+
+    prop! {
+        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Private Certificate
+        /// Authority that grants the permission.
+        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    }
+
+    prop! {
+        /// `Principal`: The AWS service or identity that receives the permission. At this time, the
+        /// only valid principal is acm.amazonaws.com.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `SourceAccount`: The ID of the calling account.
+        core.props, "SourceAccount", source_account, set_source_account, get_source_account, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,77 +41,74 @@ impl Registry {
         Registry { core }
     }
 
-    /// `ApprovalConfiguration`: Configuration for the registry's record approval workflow.
-    pub fn approval_configuration(mut self, value: impl Into<Val<registry::ApprovalConfiguration>>) -> Self {
-        self.core.set("ApprovalConfiguration", value.into());
-        self
+    prop! {
+        /// `ApprovalConfiguration`: Configuration for the registry's record approval workflow.
+        core.props, "ApprovalConfiguration", approval_configuration, set_approval_configuration, get_approval_configuration, Val<registry::ApprovalConfiguration>
     }
 
-    /// `AuthorizerType`: The type of authorizer that controls how consumers access the registry's
-    /// search and MCP invoke operations.
-    pub fn authorizer_type(mut self, value: impl Into<Val<registry::RegistryAuthorizerType>>) -> Self {
-        self.core.set("AuthorizerType", value.into());
-        self
+    prop! {
+        /// `AuthorizerType`: The type of authorizer that controls how consumers access the
+        /// registry's search and MCP invoke operations.
+        core.props, "AuthorizerType", authorizer_type, set_authorizer_type, get_authorizer_type, Val<registry::RegistryAuthorizerType>
     }
 
-    /// `AutoDetectionEnabled`: Specifies whether auto-detection is requested for the registry. Must
-    /// be specified together with AutoDetectionScope. Setting this to true is necessary but not
-    /// sufficient for auto-detection to become active; the preconditions of the configured scope
-    /// must also be met. To turn auto-detection off, explicitly set this to false - removing
-    /// AutoDetectionEnabled and AutoDetectionScope from the template is a no-op and leaves the
-    /// existing auto-detection settings unchanged. A registry cannot be deleted while
-    /// auto-detection is enabled: set this to false and update the stack before deleting the
-    /// registry.
-    pub fn auto_detection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoDetectionEnabled", value.into());
-        self
+    prop! {
+        /// `AutoDetectionEnabled`: Specifies whether auto-detection is requested for the registry.
+        /// Must be specified together with AutoDetectionScope. Setting this to true is necessary
+        /// but not sufficient for auto-detection to become active; the preconditions of the
+        /// configured scope must also be met. To turn auto-detection off, explicitly set this to
+        /// false - removing AutoDetectionEnabled and AutoDetectionScope from the template is a
+        /// no-op and leaves the existing auto-detection settings unchanged. A registry cannot be
+        /// deleted while auto-detection is enabled: set this to false and update the stack before
+        /// deleting the registry.
+        core.props, "AutoDetectionEnabled", auto_detection_enabled, set_auto_detection_enabled, get_auto_detection_enabled, Val<bool>
     }
 
-    /// `AutoDetectionScope`: The source from which resources are detected. ORGANIZATION sources
-    /// resources from all member accounts of an AWS Organization.
-    pub fn auto_detection_scope(mut self, value: impl Into<Val<registry::AutoDetectionScope>>) -> Self {
-        self.core.set("AutoDetectionScope", value.into());
-        self
+    prop! {
+        /// `AutoDetectionScope`: The source from which resources are detected. ORGANIZATION sources
+        /// resources from all member accounts of an AWS Organization.
+        core.props, "AutoDetectionScope", auto_detection_scope, set_auto_detection_scope, get_auto_detection_scope, Val<registry::AutoDetectionScope>
     }
 
-    /// `CustomMetadataSchemaConfiguration`: Configuration that defines a typed metadata schema for
-    /// a registry. A default schema and per-record-type schema overrides are both optional. Schema
-    /// evolution is additive only: you can add fields and enum values, but you cannot remove
-    /// fields, change types, or remove enum values.
-    pub fn custom_metadata_schema_configuration(mut self, value: impl Into<Val<registry::CustomMetadataSchemaConfiguration>>) -> Self {
-        self.core.set("CustomMetadataSchemaConfiguration", value.into());
-        self
+    prop! {
+        /// `CustomMetadataSchemaConfiguration`: Configuration that defines a typed metadata schema
+        /// for a registry. A default schema and per-record-type schema overrides are both optional.
+        /// Schema evolution is additive only: you can add fields and enum values, but you cannot
+        /// remove fields, change types, or remove enum values.
+        core.props, "CustomMetadataSchemaConfiguration", custom_metadata_schema_configuration, set_custom_metadata_schema_configuration, get_custom_metadata_schema_configuration, Val<registry::CustomMetadataSchemaConfiguration>
     }
 
-    /// `Description`: The description of the registry.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the registry.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DiscoveryConfiguration`: Discovery configuration for the registry. Controls how consumers
-    /// are authorized to search the registry and invoke its MCP endpoint.
-    pub fn discovery_configuration(mut self, value: impl Into<Val<registry::DiscoveryConfiguration>>) -> Self {
-        self.core.set("DiscoveryConfiguration", value.into());
-        self
+    prop! {
+        /// `DiscoveryConfiguration`: Discovery configuration for the registry. Controls how
+        /// consumers are authorized to search the registry and invoke its MCP endpoint.
+        core.props, "DiscoveryConfiguration", discovery_configuration, set_discovery_configuration, get_discovery_configuration, Val<registry::DiscoveryConfiguration>
     }
 
-    /// `EncryptionConfiguration`: The server-side encryption configuration for a registry.
-    /// Specifies a customer managed key used to encrypt the registry's content. When omitted, the
-    /// registry's content is encrypted with an AWS owned key. You cannot change the encryption
-    /// configuration after registry creation. Specifying a different KMS key, adding this property
-    /// to an existing registry, or removing it replaces the registry: CloudFormation creates a new
-    /// registry with a new Amazon Resource Name (ARN) and then deletes the original, including all
-    /// registry records it contains. Registry records that are not managed by the stack are …
-    pub fn encryption_configuration(mut self, value: impl Into<Val<registry::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The server-side encryption configuration for a registry.
+        /// Specifies a customer managed key used to encrypt the registry's content. When omitted,
+        /// the registry's content is encrypted with an AWS owned key. You cannot change the
+        /// encryption configuration after registry creation. Specifying a different KMS key, adding
+        /// this property to an existing registry, or removing it replaces the registry:
+        /// CloudFormation creates a new registry with a new Amazon Resource Name (ARN) and then
+        /// deletes the original, including all registry records it contains. Registry records that
+        /// are not managed by the stack are …
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<registry::EncryptionConfiguration>
     }
 
-    /// `Tags`: Tags to assign to the registry.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the registry.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the registry.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -178,11 +175,10 @@ pub mod registry {
             ApprovalConfiguration { props }
         }
 
-        /// `AutoApprovalRules`: The rules that determine which registry records are automatically
-        /// approved on submission. When omitted or empty, submitted records require manual review.
-        pub fn auto_approval_rules(mut self, value: impl Into<Val<List<AutoApprovalRule>>>) -> Self {
-            self.props.set("AutoApprovalRules", value.into());
-            self
+        prop! {
+            /// `AutoApprovalRules`: The rules that determine which registry records are automatically
+            /// approved on submission. When omitted or empty, submitted records require manual review.
+            props, "AutoApprovalRules", auto_approval_rules, set_auto_approval_rules, get_auto_approval_rules, Val<List<AutoApprovalRule>>
         }
     }
 
@@ -239,20 +235,18 @@ pub mod registry {
             CustomMetadataSchemaConfiguration { props }
         }
 
-        /// `DefaultSchema`: The default JSON Schema that applies to record types without a specific
-        /// override. Supported property types are string, string with an enum constraint, string with a
-        /// uri format, and boolean.
-        pub fn default_schema(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultSchema", value.into());
-            self
+        prop! {
+            /// `DefaultSchema`: The default JSON Schema that applies to record types without a specific
+            /// override. Supported property types are string, string with an enum constraint, string
+            /// with a uri format, and boolean.
+            props, "DefaultSchema", default_schema, set_default_schema, get_default_schema, Val<String>
         }
 
-        /// `RecordTypeSchemaOverrides`: A list of per-record-type schema overrides. When a record's
-        /// type matches an override, that override's schema is used instead of the default schema for
-        /// validation.
-        pub fn record_type_schema_overrides(mut self, value: impl Into<Val<List<RecordTypeSchemaOverride>>>) -> Self {
-            self.props.set("RecordTypeSchemaOverrides", value.into());
-            self
+        prop! {
+            /// `RecordTypeSchemaOverrides`: A list of per-record-type schema overrides. When a record's
+            /// type matches an override, that override's schema is used instead of the default schema
+            /// for validation.
+            props, "RecordTypeSchemaOverrides", record_type_schema_overrides, set_record_type_schema_overrides, get_record_type_schema_overrides, Val<List<RecordTypeSchemaOverride>>
         }
     }
 
@@ -278,6 +272,17 @@ pub mod registry {
             props.set("RecordType", record_type.into());
             props.set("Schema", schema.into());
             RecordTypeSchemaOverride { props }
+        }
+
+        prop! {
+            /// `RecordType`: The record type that this schema override applies to.
+            props, "RecordType", _, set_record_type, get_record_type, Val<RecordTypeSchemaOverrideRecordType>
+        }
+
+        prop! {
+            /// `Schema`: The JSON Schema for the specified record type. Must follow the same structural
+            /// rules as the default schema.
+            props, "Schema", _, set_schema, get_schema, Val<String>
         }
     }
 
@@ -320,11 +325,10 @@ pub mod registry {
             DiscoveryConfiguration { props }
         }
 
-        /// `AuthorizerConfiguration`: The authorizer configuration for the registry. This is a union -
-        /// specify exactly one member.
-        pub fn authorizer_configuration(mut self, value: impl Into<Val<AuthorizerConfiguration>>) -> Self {
-            self.props.set("AuthorizerConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthorizerConfiguration`: The authorizer configuration for the registry. This is a
+            /// union - specify exactly one member.
+            props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<AuthorizerConfiguration>
         }
     }
 
@@ -345,6 +349,12 @@ pub mod registry {
             let mut props = Props::new();
             props.set("CustomJWTAuthorizer", custom_jwt_authorizer.into());
             AuthorizerConfiguration { props }
+        }
+
+        prop! {
+            /// `CustomJWTAuthorizer`: Configuration for a custom JWT authorizer that validates inbound
+            /// bearer tokens against an OpenID Connect identity provider.
+            props, "CustomJWTAuthorizer", _, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
         }
     }
 
@@ -368,28 +378,30 @@ pub mod registry {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        /// `AllowedAudience`: The audience values accepted during JWT validation.
-        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAudience", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`: The OpenID Connect discovery URL used to retrieve the identity
+            /// provider's metadata and signing keys.
+            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
         }
 
-        /// `AllowedClients`: The client identifiers accepted during JWT validation.
-        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedClients", value.into());
-            self
+        prop! {
+            /// `AllowedAudience`: The audience values accepted during JWT validation.
+            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
         }
 
-        /// `AllowedScopes`: The scopes accepted during JWT validation.
-        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedScopes", value.into());
-            self
+        prop! {
+            /// `AllowedClients`: The client identifiers accepted during JWT validation.
+            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
         }
 
-        /// `CustomClaims`: Additional custom claim validations applied to the inbound JWT.
-        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
-            self.props.set("CustomClaims", value.into());
-            self
+        prop! {
+            /// `AllowedScopes`: The scopes accepted during JWT validation.
+            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        }
+
+        prop! {
+            /// `CustomClaims`: Additional custom claim validations applied to the inbound JWT.
+            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
         }
     }
 
@@ -419,6 +431,22 @@ pub mod registry {
             props.set("AuthorizingClaimMatchValue", authorizing_claim_match_value.into());
             CustomClaimValidationType { props }
         }
+
+        prop! {
+            /// `InboundTokenClaimName`.
+            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `InboundTokenClaimValueType`.
+            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        }
+
+        prop! {
+            /// `AuthorizingClaimMatchValue`: The value and match operator used to authorize a claim
+            /// during JWT validation.
+            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        }
     }
 
     /// `AWS::AgentRegistry::Registry.AuthorizingClaimMatchValueType`: The value and match operator
@@ -443,6 +471,16 @@ pub mod registry {
             props.set("ClaimMatchValue", claim_match_value.into());
             props.set("ClaimMatchOperator", claim_match_operator.into());
             AuthorizingClaimMatchValueType { props }
+        }
+
+        prop! {
+            /// `ClaimMatchValue`: The expected value used to match a claim. Exactly one member is set.
+            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        }
+
+        prop! {
+            /// `ClaimMatchOperator`.
+            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
         }
     }
 
@@ -480,16 +518,14 @@ pub mod registry {
             ClaimMatchValueType { props }
         }
 
-        /// `MatchValueString`.
-        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchValueString", value.into());
-            self
+        prop! {
+            /// `MatchValueString`.
+            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
         }
 
-        /// `MatchValueStringList`.
-        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchValueStringList", value.into());
-            self
+        prop! {
+            /// `MatchValueStringList`.
+            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
         }
     }
 
@@ -531,6 +567,13 @@ pub mod registry {
             props.set("KmsKeyArn", kms_key_arn.into());
             EncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
+            /// encrypt the registry's content. The key must be a symmetric encryption key in the same
+            /// AWS account and Region as the registry. Multi-Region keys are not supported.
+            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
     }
 }
 
@@ -564,44 +607,54 @@ impl RegistryRecord {
         RegistryRecord { core }
     }
 
-    /// `CustomMetadata`: The custom metadata to attach to the registry record. Each key must match
-    /// a property defined in the registry's custom metadata schema. Values can be strings (maximum 128
-    /// characters) or native JSON booleans (true or false).
-    pub fn custom_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("CustomMetadata", value.into());
-        self
+    prop! {
+        /// `CustomMetadata`: The custom metadata to attach to the registry record. Each key must
+        /// match a property defined in the registry's custom metadata schema. Values can be strings (maximum 128
+        /// characters) or native JSON booleans (true or false).
+        core.props, "CustomMetadata", custom_metadata, set_custom_metadata, get_custom_metadata, Val<Json>
     }
 
-    /// `Description`: The description of the registry record.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the registry record.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: The human-readable display name of the registry record.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `Descriptors`: The typed set of descriptors for a registry record. Exactly one
+        /// descriptor field is populated based on the record type.
+        core.props, "Descriptors", _, set_descriptors, get_descriptors, Val<registry_record::Descriptors>
     }
 
-    /// `RecordVersion`: The version of the registry record.
-    pub fn record_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecordVersion", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The human-readable display name of the registry record.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `RegistryId`: The identifier of the registry in which to create the record. You can specify
-    /// either the registry ID or the registry Amazon Resource Name (ARN). Use the ARN form to
-    /// reference a registry shared from another account via AWS Resource Access Manager (RAM).
-    pub fn registry_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegistryId", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the registry record.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the registry record.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RecordType`: The type of the registry record.
+        core.props, "RecordType", _, set_record_type, get_record_type, Val<registry_record::RecordType>
+    }
+
+    prop! {
+        /// `RecordVersion`: The version of the registry record.
+        core.props, "RecordVersion", record_version, set_record_version, get_record_version, Val<String>
+    }
+
+    prop! {
+        /// `RegistryId`: The identifier of the registry in which to create the record. You can
+        /// specify either the registry ID or the registry Amazon Resource Name (ARN). Use the ARN
+        /// form to reference a registry shared from another account via AWS Resource Access Manager (RAM).
+        core.props, "RegistryId", registry_id, set_registry_id, get_registry_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the registry record.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -674,45 +727,39 @@ pub mod registry_record {
             Descriptors { props }
         }
 
-        /// `A2aAgentCard`: The A2A agent card descriptor, populated when the record type is AGENT.
-        pub fn a2a_agent_card(mut self, value: impl Into<Val<A2aAgentCardDescriptor>>) -> Self {
-            self.props.set("A2aAgentCard", value.into());
-            self
+        prop! {
+            /// `A2aAgentCard`: The A2A agent card descriptor, populated when the record type is AGENT.
+            props, "A2aAgentCard", a2a_agent_card, set_a2a_agent_card, get_a2a_agent_card, Val<A2aAgentCardDescriptor>
         }
 
-        /// `AgentSkillsDefinition`: The agent skills definition descriptor, populated when the record
-        /// type is SKILL.
-        pub fn agent_skills_definition(mut self, value: impl Into<Val<AgentSkillsDefinitionDescriptor>>) -> Self {
-            self.props.set("AgentSkillsDefinition", value.into());
-            self
+        prop! {
+            /// `AgentSkillsDefinition`: The agent skills definition descriptor, populated when the
+            /// record type is SKILL.
+            props, "AgentSkillsDefinition", agent_skills_definition, set_agent_skills_definition, get_agent_skills_definition, Val<AgentSkillsDefinitionDescriptor>
         }
 
-        /// `Agui`: The AG-UI (Agent-User Interaction) descriptor, populated for records detected from
-        /// an AG-UI protocol source. This descriptor is source-only: its content is synchronized from
-        /// the configured source URL rather than supplied inline.
-        pub fn agui(mut self, value: impl Into<Val<AgUiDescriptor>>) -> Self {
-            self.props.set("Agui", value.into());
-            self
+        prop! {
+            /// `Agui`: The AG-UI (Agent-User Interaction) descriptor, populated for records detected
+            /// from an AG-UI protocol source. This descriptor is source-only: its content is
+            /// synchronized from the configured source URL rather than supplied inline.
+            props, "Agui", agui, set_agui, get_agui, Val<AgUiDescriptor>
         }
 
-        /// `Custom`: The custom descriptor, populated when the record type is CUSTOM.
-        pub fn custom(mut self, value: impl Into<Val<CustomDescriptor>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Custom`: The custom descriptor, populated when the record type is CUSTOM.
+            props, "Custom", custom, set_custom, get_custom, Val<CustomDescriptor>
         }
 
-        /// `Http`: The HTTP descriptor, populated for records detected from an HTTP protocol source.
-        /// This descriptor is source-only: its content is synchronized from the configured source URL
-        /// rather than supplied inline.
-        pub fn http(mut self, value: impl Into<Val<HttpDescriptor>>) -> Self {
-            self.props.set("Http", value.into());
-            self
+        prop! {
+            /// `Http`: The HTTP descriptor, populated for records detected from an HTTP protocol
+            /// source. This descriptor is source-only: its content is synchronized from the configured
+            /// source URL rather than supplied inline.
+            props, "Http", http, set_http, get_http, Val<HttpDescriptor>
         }
 
-        /// `McpServer`: The MCP server descriptor, populated when the record type is MCP.
-        pub fn mcp_server(mut self, value: impl Into<Val<McpServerDescriptor>>) -> Self {
-            self.props.set("McpServer", value.into());
-            self
+        prop! {
+            /// `McpServer`: The MCP server descriptor, populated when the record type is MCP.
+            props, "McpServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerDescriptor>
         }
     }
 
@@ -732,22 +779,20 @@ pub mod registry_record {
             A2aAgentCardDescriptor { props }
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
 
-        /// `DataSchemaVersion`: Version of the descriptor type schema.
-        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSchemaVersion", value.into());
-            self
+        prop! {
+            /// `DataSchemaVersion`: Version of the descriptor type schema.
+            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
         }
 
-        /// `Source`: The source configuration that defines where descriptor content is retrieved from.
-        pub fn source(mut self, value: impl Into<Val<DescriptorSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: The source configuration that defines where descriptor content is retrieved
+            /// from.
+            props, "Source", source, set_source, get_source, Val<DescriptorSource>
         }
     }
 
@@ -767,11 +812,10 @@ pub mod registry_record {
             DescriptorSource { props }
         }
 
-        /// `FromUrl`: URL-based descriptor source configuration, with credential provider
-        /// configurations for authenticated URL retrieval.
-        pub fn from_url(mut self, value: impl Into<Val<DescriptorSourceFromUrl>>) -> Self {
-            self.props.set("FromUrl", value.into());
-            self
+        prop! {
+            /// `FromUrl`: URL-based descriptor source configuration, with credential provider
+            /// configurations for authenticated URL retrieval.
+            props, "FromUrl", from_url, set_from_url, get_from_url, Val<DescriptorSourceFromUrl>
         }
     }
 
@@ -793,11 +837,15 @@ pub mod registry_record {
             DescriptorSourceFromUrl { props }
         }
 
-        /// `CredentialProviderConfigurations`: The credential providers used to authenticate when
-        /// fetching descriptor content from the source URL.
-        pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<RegistryRecordCredentialProviderConfiguration>>>) -> Self {
-            self.props.set("CredentialProviderConfigurations", value.into());
-            self
+        prop! {
+            /// `Url`: URL source for descriptor content.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `CredentialProviderConfigurations`: The credential providers used to authenticate when
+            /// fetching descriptor content from the source URL.
+            props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<RegistryRecordCredentialProviderConfiguration>>
         }
     }
 
@@ -824,6 +872,16 @@ pub mod registry_record {
             props.set("CredentialProvider", credential_provider.into());
             RegistryRecordCredentialProviderConfiguration { props }
         }
+
+        prop! {
+            /// `CredentialProviderType`.
+            props, "CredentialProviderType", _, set_credential_provider_type, get_credential_provider_type, Val<RegistryRecordCredentialProviderConfigurationCredentialProviderType>
+        }
+
+        prop! {
+            /// `CredentialProvider`: The credential provider details. Specify exactly one member.
+            props, "CredentialProvider", _, set_credential_provider, get_credential_provider, Val<RegistryRecordCredentialProviderUnion>
+        }
     }
 
     /// `AWS::AgentRegistry::RegistryRecord.RegistryRecordCredentialProviderUnion`: The credential
@@ -842,16 +900,14 @@ pub mod registry_record {
             RegistryRecordCredentialProviderUnion { props }
         }
 
-        /// `IamCredentialProvider`: IAM credential provider configuration.
-        pub fn iam_credential_provider(mut self, value: impl Into<Val<RegistryRecordIamCredentialProvider>>) -> Self {
-            self.props.set("IamCredentialProvider", value.into());
-            self
+        prop! {
+            /// `IamCredentialProvider`: IAM credential provider configuration.
+            props, "IamCredentialProvider", iam_credential_provider, set_iam_credential_provider, get_iam_credential_provider, Val<RegistryRecordIamCredentialProvider>
         }
 
-        /// `OauthCredentialProvider`: OAuth credential provider configuration.
-        pub fn oauth_credential_provider(mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProvider>>) -> Self {
-            self.props.set("OauthCredentialProvider", value.into());
-            self
+        prop! {
+            /// `OauthCredentialProvider`: OAuth credential provider configuration.
+            props, "OauthCredentialProvider", oauth_credential_provider, set_oauth_credential_provider, get_oauth_credential_provider, Val<RegistryRecordOAuthCredentialProvider>
         }
     }
 
@@ -871,22 +927,19 @@ pub mod registry_record {
             RegistryRecordIamCredentialProvider { props }
         }
 
-        /// `Region`: The SigV4 signing region.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: The SigV4 signing region.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `RoleArn`: The ARN of the IAM role.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `Service`: The SigV4 signing service name.
-        pub fn service(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Service", value.into());
-            self
+        prop! {
+            /// `Service`: The SigV4 signing service name.
+            props, "Service", service, set_service, get_service, Val<String>
         }
     }
 
@@ -908,22 +961,24 @@ pub mod registry_record {
             RegistryRecordOAuthCredentialProvider { props }
         }
 
-        /// `CustomParameters`: Additional custom parameters for the OAuth flow.
-        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomParameters", value.into());
-            self
+        prop! {
+            /// `ProviderArn`: The ARN of the OAuth credential provider.
+            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
         }
 
-        /// `GrantType`.
-        pub fn grant_type(mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProviderGrantType>>) -> Self {
-            self.props.set("GrantType", value.into());
-            self
+        prop! {
+            /// `CustomParameters`: Additional custom parameters for the OAuth flow.
+            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
         }
 
-        /// `Scopes`: OAuth scopes to request.
-        pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Scopes", value.into());
-            self
+        prop! {
+            /// `GrantType`.
+            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<RegistryRecordOAuthCredentialProviderGrantType>
+        }
+
+        prop! {
+            /// `Scopes`: OAuth scopes to request.
+            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
         }
     }
 
@@ -966,22 +1021,19 @@ pub mod registry_record {
             AgentSkillsDefinitionDescriptor { props }
         }
 
-        /// `AdditionalData`: Additional data associated with an agent skills definition descriptor.
-        pub fn additional_data(mut self, value: impl Into<Val<AgentSkillsAdditionalData>>) -> Self {
-            self.props.set("AdditionalData", value.into());
-            self
+        prop! {
+            /// `AdditionalData`: Additional data associated with an agent skills definition descriptor.
+            props, "AdditionalData", additional_data, set_additional_data, get_additional_data, Val<AgentSkillsAdditionalData>
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
 
-        /// `DataSchemaVersion`: Version of the descriptor type schema.
-        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSchemaVersion", value.into());
-            self
+        prop! {
+            /// `DataSchemaVersion`: Version of the descriptor type schema.
+            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
         }
     }
 
@@ -1001,10 +1053,9 @@ pub mod registry_record {
             AgentSkillsAdditionalData { props }
         }
 
-        /// `SkillMd`: Markdown-format descriptor containing an agent skills document.
-        pub fn skill_md(mut self, value: impl Into<Val<AgentSkillsMdDescriptor>>) -> Self {
-            self.props.set("SkillMd", value.into());
-            self
+        prop! {
+            /// `SkillMd`: Markdown-format descriptor containing an agent skills document.
+            props, "SkillMd", skill_md, set_skill_md, get_skill_md, Val<AgentSkillsMdDescriptor>
         }
     }
 
@@ -1024,23 +1075,20 @@ pub mod registry_record {
             AgentSkillsMdDescriptor { props }
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
 
-        /// `DataSchemaVersion`: Version of the descriptor type schema.
-        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSchemaVersion", value.into());
-            self
+        prop! {
+            /// `DataSchemaVersion`: Version of the descriptor type schema.
+            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
         }
 
-        /// `Source`: Source configuration for a SkillMd document. Unlike MCP/A2A sources, SkillMd does
-        /// not support credential providers.
-        pub fn source(mut self, value: impl Into<Val<SkillMdSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: Source configuration for a SkillMd document. Unlike MCP/A2A sources, SkillMd
+            /// does not support credential providers.
+            props, "Source", source, set_source, get_source, Val<SkillMdSource>
         }
     }
 
@@ -1060,11 +1108,10 @@ pub mod registry_record {
             SkillMdSource { props }
         }
 
-        /// `FromUrl`: URL-based source for SkillMd content (sync is skipped; content is provided inline
-        /// via Data).
-        pub fn from_url(mut self, value: impl Into<Val<SkillMdSourceFromUrl>>) -> Self {
-            self.props.set("FromUrl", value.into());
-            self
+        prop! {
+            /// `FromUrl`: URL-based source for SkillMd content (sync is skipped; content is provided
+            /// inline via Data).
+            props, "FromUrl", from_url, set_from_url, get_from_url, Val<SkillMdSourceFromUrl>
         }
     }
 
@@ -1084,6 +1131,11 @@ pub mod registry_record {
             let mut props = Props::new();
             props.set("Url", url.into());
             SkillMdSourceFromUrl { props }
+        }
+
+        prop! {
+            /// `Url`: URL source for the SkillMd document.
+            props, "Url", _, set_url, get_url, Val<String>
         }
     }
 
@@ -1105,11 +1157,11 @@ pub mod registry_record {
             AgUiDescriptor { props }
         }
 
-        /// `Source`: Source configuration for a source-only descriptor. Unlike mcpServer/a2aAgentCard
-        /// sources, source-only descriptors do not support credential providers.
-        pub fn source(mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: Source configuration for a source-only descriptor. Unlike
+            /// mcpServer/a2aAgentCard sources, source-only descriptors do not support credential
+            /// providers.
+            props, "Source", source, set_source, get_source, Val<SourceOnlyDescriptorSource>
         }
     }
 
@@ -1130,10 +1182,9 @@ pub mod registry_record {
             SourceOnlyDescriptorSource { props }
         }
 
-        /// `FromUrl`: URL-based source configuration for a source-only descriptor.
-        pub fn from_url(mut self, value: impl Into<Val<SourceOnlyDescriptorSourceFromUrl>>) -> Self {
-            self.props.set("FromUrl", value.into());
-            self
+        prop! {
+            /// `FromUrl`: URL-based source configuration for a source-only descriptor.
+            props, "FromUrl", from_url, set_from_url, get_from_url, Val<SourceOnlyDescriptorSourceFromUrl>
         }
     }
 
@@ -1154,6 +1205,11 @@ pub mod registry_record {
             props.set("Url", url.into());
             SourceOnlyDescriptorSourceFromUrl { props }
         }
+
+        prop! {
+            /// `Url`: URL source for descriptor content.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
     }
 
     /// `AWS::AgentRegistry::RegistryRecord.CustomDescriptor`: The custom descriptor, populated when
@@ -1172,10 +1228,9 @@ pub mod registry_record {
             CustomDescriptor { props }
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 
@@ -1196,11 +1251,11 @@ pub mod registry_record {
             HttpDescriptor { props }
         }
 
-        /// `Source`: Source configuration for a source-only descriptor. Unlike mcpServer/a2aAgentCard
-        /// sources, source-only descriptors do not support credential providers.
-        pub fn source(mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: Source configuration for a source-only descriptor. Unlike
+            /// mcpServer/a2aAgentCard sources, source-only descriptors do not support credential
+            /// providers.
+            props, "Source", source, set_source, get_source, Val<SourceOnlyDescriptorSource>
         }
     }
 
@@ -1220,28 +1275,25 @@ pub mod registry_record {
             McpServerDescriptor { props }
         }
 
-        /// `AdditionalData`: Additional data associated with an MCP server descriptor.
-        pub fn additional_data(mut self, value: impl Into<Val<McpServerAdditionalData>>) -> Self {
-            self.props.set("AdditionalData", value.into());
-            self
+        prop! {
+            /// `AdditionalData`: Additional data associated with an MCP server descriptor.
+            props, "AdditionalData", additional_data, set_additional_data, get_additional_data, Val<McpServerAdditionalData>
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
 
-        /// `DataSchemaVersion`: Version of the descriptor type schema.
-        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSchemaVersion", value.into());
-            self
+        prop! {
+            /// `DataSchemaVersion`: Version of the descriptor type schema.
+            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
         }
 
-        /// `Source`: The source configuration that defines where descriptor content is retrieved from.
-        pub fn source(mut self, value: impl Into<Val<DescriptorSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: The source configuration that defines where descriptor content is retrieved
+            /// from.
+            props, "Source", source, set_source, get_source, Val<DescriptorSource>
         }
     }
 
@@ -1261,10 +1313,9 @@ pub mod registry_record {
             McpServerAdditionalData { props }
         }
 
-        /// `Tools`: The MCP tools descriptor.
-        pub fn tools(mut self, value: impl Into<Val<McpToolsDescriptor>>) -> Self {
-            self.props.set("Tools", value.into());
-            self
+        prop! {
+            /// `Tools`: The MCP tools descriptor.
+            props, "Tools", tools, set_tools, get_tools, Val<McpToolsDescriptor>
         }
     }
 
@@ -1283,16 +1334,14 @@ pub mod registry_record {
             McpToolsDescriptor { props }
         }
 
-        /// `Data`: Descriptor payload data.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Descriptor payload data.
+            props, "Data", data, set_data, get_data, Val<String>
         }
 
-        /// `DataSchemaVersion`: Version of the tools descriptor schema.
-        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSchemaVersion", value.into());
-            self
+        prop! {
+            /// `DataSchemaVersion`: Version of the tools descriptor schema.
+            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
         }
     }
 

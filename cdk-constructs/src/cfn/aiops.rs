@@ -41,59 +41,55 @@ impl InvestigationGroup {
         InvestigationGroup { core }
     }
 
-    /// `ChatbotNotificationChannels`: An array of key-value pairs of notification channels to apply
-    /// to this resource.
-    pub fn chatbot_notification_channels(mut self, value: impl Into<Val<List<investigation_group::ChatbotNotificationChannel>>>) -> Self {
-        self.core.set("ChatbotNotificationChannels", value.into());
-        self
+    prop! {
+        /// `ChatbotNotificationChannels`: An array of key-value pairs of notification channels to
+        /// apply to this resource.
+        core.props, "ChatbotNotificationChannels", chatbot_notification_channels, set_chatbot_notification_channels, get_chatbot_notification_channels, Val<List<investigation_group::ChatbotNotificationChannel>>
     }
 
-    /// `CrossAccountConfigurations`: An array of cross account configurations.
-    pub fn cross_account_configurations(mut self, value: impl Into<Val<List<investigation_group::CrossAccountConfiguration>>>) -> Self {
-        self.core.set("CrossAccountConfigurations", value.into());
-        self
+    prop! {
+        /// `CrossAccountConfigurations`: An array of cross account configurations.
+        core.props, "CrossAccountConfigurations", cross_account_configurations, set_cross_account_configurations, get_cross_account_configurations, Val<List<investigation_group::CrossAccountConfiguration>>
     }
 
-    /// `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Val<investigation_group::EncryptionConfigMap>>) -> Self {
-        self.core.set("EncryptionConfig", value.into());
-        self
+    prop! {
+        /// `EncryptionConfig`.
+        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<investigation_group::EncryptionConfigMap>
     }
 
-    /// `InvestigationGroupPolicy`: Investigation Group policy
-    pub fn investigation_group_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InvestigationGroupPolicy", value.into());
-        self
+    prop! {
+        /// `InvestigationGroupPolicy`: Investigation Group policy
+        core.props, "InvestigationGroupPolicy", investigation_group_policy, set_investigation_group_policy, get_investigation_group_policy, Val<String>
     }
 
-    /// `IsCloudTrailEventHistoryEnabled`: Flag to enable cloud trail history
-    pub fn is_cloud_trail_event_history_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsCloudTrailEventHistoryEnabled", value.into());
-        self
+    prop! {
+        /// `IsCloudTrailEventHistoryEnabled`: Flag to enable cloud trail history
+        core.props, "IsCloudTrailEventHistoryEnabled", is_cloud_trail_event_history_enabled, set_is_cloud_trail_event_history_enabled, get_is_cloud_trail_event_history_enabled, Val<bool>
     }
 
-    /// `RetentionInDays`: The number of days to retain the investigation group
-    pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionInDays", value.into());
-        self
+    prop! {
+        /// `Name`: User friendly name for resources.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `RoleArn`: The Investigation Role's ARN.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RetentionInDays`: The number of days to retain the investigation group
+        core.props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
     }
 
-    /// `TagKeyBoundaries`.
-    pub fn tag_key_boundaries(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TagKeyBoundaries", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Investigation Role's ARN.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TagKeyBoundaries`.
+        core.props, "TagKeyBoundaries", tag_key_boundaries, set_tag_key_boundaries, get_tag_key_boundaries, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -153,16 +149,14 @@ pub mod investigation_group {
             ChatbotNotificationChannel { props }
         }
 
-        /// `ChatConfigurationArns`.
-        pub fn chat_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ChatConfigurationArns", value.into());
-            self
+        prop! {
+            /// `ChatConfigurationArns`.
+            props, "ChatConfigurationArns", chat_configuration_arns, set_chat_configuration_arns, get_chat_configuration_arns, Val<List<String>>
         }
 
-        /// `SNSTopicArn`.
-        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SNSTopicArn", value.into());
-            self
+        prop! {
+            /// `SNSTopicArn`.
+            props, "SNSTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
         }
     }
 
@@ -181,10 +175,9 @@ pub mod investigation_group {
             CrossAccountConfiguration { props }
         }
 
-        /// `SourceRoleArn`: The Investigation Role's ARN.
-        pub fn source_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceRoleArn", value.into());
-            self
+        prop! {
+            /// `SourceRoleArn`: The Investigation Role's ARN.
+            props, "SourceRoleArn", source_role_arn, set_source_role_arn, get_source_role_arn, Val<String>
         }
     }
 
@@ -203,16 +196,14 @@ pub mod investigation_group {
             EncryptionConfigMap { props }
         }
 
-        /// `EncryptionConfigurationType`.
-        pub fn encryption_configuration_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionConfigurationType", value.into());
-            self
+        prop! {
+            /// `EncryptionConfigurationType`.
+            props, "EncryptionConfigurationType", encryption_configuration_type, set_encryption_configuration_type, get_encryption_configuration_type, Val<String>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 }

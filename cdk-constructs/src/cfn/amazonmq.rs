@@ -55,115 +55,124 @@ impl Broker {
         Broker { core }
     }
 
-    /// `AuthenticationStrategy`: Allowed values (any case): `config_managed`, `ldap`, `simple`.
-    pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthenticationStrategy", value.into());
-        self
+    prop! {
+        /// `AuthenticationStrategy`: Allowed values (any case): `config_managed`, `ldap`, `simple`.
+        core.props, "AuthenticationStrategy", authentication_strategy, set_authentication_strategy, get_authentication_strategy, Val<String>
     }
 
-    /// `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `Configuration`: The intended configuration (ID and revision) to be set when creating or
-    /// updating. This property is write-only so that applications of a ConfigurationAssociation do
-    /// not cause drift.
-    pub fn configuration(mut self, value: impl Into<Val<broker::ConfigurationId>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `BrokerName`.
+        core.props, "BrokerName", _, set_broker_name, get_broker_name, Val<String>
     }
 
-    /// `DataReplicationMode`: Allowed values (any case): `crdr`, `none`.
-    pub fn data_replication_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataReplicationMode", value.into());
-        self
+    prop! {
+        /// `Configuration`: The intended configuration (ID and revision) to be set when creating or
+        /// updating. This property is write-only so that applications of a ConfigurationAssociation
+        /// do not cause drift.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<broker::ConfigurationId>
     }
 
-    /// `DataReplicationPrimaryBrokerArn`: The ARN of the primary broker that is used to replicate
-    /// data from in a data replication pair when creating a replica. This field is only used at
-    /// creation-time. Changes to it subsequently are ignored by CloudFormation. Information on the
-    /// current primary is available on the DataReplicationMetadata object returned by the API.
-    pub fn data_replication_primary_broker_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataReplicationPrimaryBrokerArn", value.into());
-        self
+    prop! {
+        /// `DataReplicationMode`: Allowed values (any case): `crdr`, `none`.
+        core.props, "DataReplicationMode", data_replication_mode, set_data_replication_mode, get_data_replication_mode, Val<String>
     }
 
-    /// `EncryptionOptions`.
-    pub fn encryption_options(mut self, value: impl Into<Val<broker::EncryptionOptions>>) -> Self {
-        self.core.set("EncryptionOptions", value.into());
-        self
+    prop! {
+        /// `DataReplicationPrimaryBrokerArn`: The ARN of the primary broker that is used to
+        /// replicate data from in a data replication pair when creating a replica. This field is
+        /// only used at creation-time. Changes to it subsequently are ignored by CloudFormation.
+        /// Information on the current primary is available on the DataReplicationMetadata object
+        /// returned by the API.
+        core.props, "DataReplicationPrimaryBrokerArn", data_replication_primary_broker_arn, set_data_replication_primary_broker_arn, get_data_replication_primary_broker_arn, Val<String>
     }
 
-    /// `EngineVersion`: The version specified to use. See also EngineVersionCurrent.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `DeploymentMode`: Allowed values (any case): `active_standby_multi_az`, `cluster_multi_az`, `single_instance`.
+        core.props, "DeploymentMode", _, set_deployment_mode, get_deployment_mode, Val<String>
     }
 
-    /// `LdapServerMetadata`.
-    pub fn ldap_server_metadata(mut self, value: impl Into<Val<broker::LdapServerMetadata>>) -> Self {
-        self.core.set("LdapServerMetadata", value.into());
-        self
+    prop! {
+        /// `EncryptionOptions`.
+        core.props, "EncryptionOptions", encryption_options, set_encryption_options, get_encryption_options, Val<broker::EncryptionOptions>
     }
 
-    /// `Logs`.
-    pub fn logs(mut self, value: impl Into<Val<broker::LogList>>) -> Self {
-        self.core.set("Logs", value.into());
-        self
+    prop! {
+        /// `EngineType`: Allowed values (any case): `activemq`, `rabbitmq`.
+        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<String>
     }
 
-    /// `MaintenanceWindowStartTime`.
-    pub fn maintenance_window_start_time(mut self, value: impl Into<Val<broker::MaintenanceWindow>>) -> Self {
-        self.core.set("MaintenanceWindowStartTime", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version specified to use. See also EngineVersionCurrent.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `ResourceShareArns`: The ARNs of the resource shares to be associated with the broker.
-    pub fn resource_share_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceShareArns", value.into());
-        self
+    prop! {
+        /// `HostInstanceType`.
+        core.props, "HostInstanceType", _, set_host_instance_type, get_host_instance_type, Val<String>
     }
 
-    /// `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `LdapServerMetadata`.
+        core.props, "LdapServerMetadata", ldap_server_metadata, set_ldap_server_metadata, get_ldap_server_metadata, Val<broker::LdapServerMetadata>
     }
 
-    /// `StorageSize`: The broker's storage size in GB.
-    pub fn storage_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StorageSize", value.into());
-        self
+    prop! {
+        /// `Logs`.
+        core.props, "Logs", logs, set_logs, get_logs, Val<broker::LogList>
     }
 
-    /// `StorageType`: Allowed values (any case): `EBS`, `EFS`.
-    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindowStartTime`.
+        core.props, "MaintenanceWindowStartTime", maintenance_window_start_time, set_maintenance_window_start_time, get_maintenance_window_start_time, Val<broker::MaintenanceWindow>
     }
 
-    /// `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`.
+        core.props, "PubliclyAccessible", _, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceShareArns`: The ARNs of the resource shares to be associated with the broker.
+        core.props, "ResourceShareArns", resource_share_arns, set_resource_share_arns, get_resource_share_arns, Val<List<String>>
     }
 
-    /// `Users`: Users to configure on the broker. For RabbitMQ, this should be one user, created
-    /// when the broker is created, and changes thereafter are ignored. For ActiveMQ, changes to
-    /// anything but Password are detected and will trigger an update, but changes to Password
-    /// cannot be detected so updates to Password may not take effect unless there is some other
-    /// change.
-    pub fn users(mut self, value: impl Into<Val<List<broker::User>>>) -> Self {
-        self.core.set("Users", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    }
+
+    prop! {
+        /// `StorageSize`: The broker's storage size in GB.
+        core.props, "StorageSize", storage_size, set_storage_size, get_storage_size, Val<i64>
+    }
+
+    prop! {
+        /// `StorageType`: Allowed values (any case): `EBS`, `EFS`.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Users`: Users to configure on the broker. For RabbitMQ, this should be one user,
+        /// created when the broker is created, and changes thereafter are ignored. For ActiveMQ,
+        /// changes to anything but Password are detected and will trigger an update, but changes to
+        /// Password cannot be detected so updates to Password may not take effect unless there is
+        /// some other change.
+        core.props, "Users", users, set_users, get_users, Val<List<broker::User>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -268,6 +277,16 @@ pub mod broker {
             props.set("Id", id.into());
             ConfigurationId { props }
         }
+
+        prop! {
+            /// `Revision`.
+            props, "Revision", _, set_revision, get_revision, Val<i64>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// `AWS::AmazonMQ::Broker.EncryptionOptions`.
@@ -287,13 +306,17 @@ pub mod broker {
             EncryptionOptions { props }
         }
 
-        /// `KmsKeyId`: The customer master key (CMK) to use for the A KMS (KMS). This key is used to
-        /// encrypt your data at rest. If not provided, Amazon MQ will use a default CMK to encrypt your
-        /// data. The Key ARN is recommended so that drift can be detected, but a key ID or key alias
-        /// will also be accepted for API compatibility reasons.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `UseAwsOwnedKey`.
+            props, "UseAwsOwnedKey", _, set_use_aws_owned_key, get_use_aws_owned_key, Val<bool>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The customer master key (CMK) to use for the A KMS (KMS). This key is used
+            /// to encrypt your data at rest. If not provided, Amazon MQ will use a default CMK to
+            /// encrypt your data. The Key ARN is recommended so that drift can be detected, but a key
+            /// ID or key alias will also be accepted for API compatibility reasons.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -331,34 +354,59 @@ pub mod broker {
             LdapServerMetadata { props }
         }
 
-        /// `RoleName`.
-        pub fn role_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleName", value.into());
-            self
+        prop! {
+            /// `Hosts`.
+            props, "Hosts", _, set_hosts, get_hosts, Val<List<String>>
         }
 
-        /// `RoleSearchSubtree`.
-        pub fn role_search_subtree(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RoleSearchSubtree", value.into());
-            self
+        prop! {
+            /// `UserSearchMatching`.
+            props, "UserSearchMatching", _, set_user_search_matching, get_user_search_matching, Val<String>
         }
 
-        /// `ServiceAccountPassword`.
-        pub fn service_account_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccountPassword", value.into());
-            self
+        prop! {
+            /// `UserBase`.
+            props, "UserBase", _, set_user_base, get_user_base, Val<String>
         }
 
-        /// `UserRoleName`.
-        pub fn user_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserRoleName", value.into());
-            self
+        prop! {
+            /// `RoleSearchMatching`.
+            props, "RoleSearchMatching", _, set_role_search_matching, get_role_search_matching, Val<String>
         }
 
-        /// `UserSearchSubtree`.
-        pub fn user_search_subtree(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserSearchSubtree", value.into());
-            self
+        prop! {
+            /// `ServiceAccountUsername`.
+            props, "ServiceAccountUsername", _, set_service_account_username, get_service_account_username, Val<String>
+        }
+
+        prop! {
+            /// `RoleBase`.
+            props, "RoleBase", _, set_role_base, get_role_base, Val<String>
+        }
+
+        prop! {
+            /// `RoleName`.
+            props, "RoleName", role_name, set_role_name, get_role_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleSearchSubtree`.
+            props, "RoleSearchSubtree", role_search_subtree, set_role_search_subtree, get_role_search_subtree, Val<bool>
+        }
+
+        prop! {
+            /// `ServiceAccountPassword`.
+            props, "ServiceAccountPassword", service_account_password, set_service_account_password, get_service_account_password, Val<String>
+        }
+
+        prop! {
+            /// `UserRoleName`.
+            props, "UserRoleName", user_role_name, set_user_role_name, get_user_role_name, Val<String>
+        }
+
+        prop! {
+            /// `UserSearchSubtree`.
+            props, "UserSearchSubtree", user_search_subtree, set_user_search_subtree, get_user_search_subtree, Val<bool>
         }
     }
 
@@ -377,16 +425,14 @@ pub mod broker {
             LogList { props }
         }
 
-        /// `Audit`.
-        pub fn audit(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Audit", value.into());
-            self
+        prop! {
+            /// `Audit`.
+            props, "Audit", audit, set_audit, get_audit, Val<bool>
         }
 
-        /// `General`.
-        pub fn general(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("General", value.into());
-            self
+        prop! {
+            /// `General`.
+            props, "General", general, set_general, get_general, Val<bool>
         }
     }
 
@@ -418,6 +464,25 @@ pub mod broker {
             props.set("TimeZone", time_zone.into());
             MaintenanceWindow { props }
         }
+
+        prop! {
+            /// `DayOfWeek`: _Allowed Values_: &lt;code&gt;MONDAY&lt;/code&gt; | &lt;code&gt;TUESDAY&lt;/code&gt; | &lt;code&gt;WEDNESDAY&lt;/code&gt; | &lt;code&gt;THURSDAY&lt;/code&gt; | &lt;code&gt;FRIDAY&lt;/code&gt; | &lt;code&gt;SATURDAY&lt;/code&gt; | &lt;code&gt;SUNDAY&lt;/code&gt;
+            /// Allowed values (any case): `friday`, `monday`, `saturday`, `sunday`, `thursday`, `tuesday`, `wednesday`.
+            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<String>
+        }
+
+        prop! {
+            /// `TimeOfDay`: The time, in 24-hour format, and use only numbers separated by a colon,
+            /// HH:MM or HH:MM:SS. Example: 13:05. When writing YAML this may need to be quoted to
+            /// prevent a timestamp being read and converted to a number of minutes or seconds.
+            props, "TimeOfDay", _, set_time_of_day, get_time_of_day, Val<String>
+        }
+
+        prop! {
+            /// `TimeZone`: The time zone, UTC by default, in either the Country/City format, or the UTC
+            /// offset format.
+            props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+        }
     }
 
     /// `AWS::AmazonMQ::Broker.User`.
@@ -439,22 +504,29 @@ pub mod broker {
             User { props }
         }
 
-        /// `ConsoleAccess`.
-        pub fn console_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ConsoleAccess", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", _, set_username, get_username, Val<String>
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Password`.
+            props, "Password", _, set_password, get_password, Val<String>
         }
 
-        /// `ReplicationUser`.
-        pub fn replication_user(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReplicationUser", value.into());
-            self
+        prop! {
+            /// `ConsoleAccess`.
+            props, "ConsoleAccess", console_access, set_console_access, get_console_access, Val<bool>
+        }
+
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `ReplicationUser`.
+            props, "ReplicationUser", replication_user, set_replication_user, get_replication_user, Val<bool>
         }
     }
 }
@@ -483,35 +555,41 @@ impl Configuration {
         Configuration { core }
     }
 
-    /// `AuthenticationStrategy`: The authentication strategy associated with the configuration. The
-    /// default is SIMPLE. Allowed values (any case): `config_managed`, `ldap`, `simple`.
-    pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthenticationStrategy", value.into());
-        self
+    prop! {
+        /// `AuthenticationStrategy`: The authentication strategy associated with the configuration.
+        /// The default is SIMPLE. Allowed values (any case): `config_managed`, `ldap`, `simple`.
+        core.props, "AuthenticationStrategy", authentication_strategy, set_authentication_strategy, get_authentication_strategy, Val<String>
     }
 
-    /// `Data`: The base64-encoded XML configuration.
-    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Data", value.into());
-        self
+    prop! {
+        /// `Data`: The base64-encoded XML configuration.
+        core.props, "Data", data, set_data, get_data, Val<String>
     }
 
-    /// `Description`: The description of the configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EngineVersion`: The version of the broker engine.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineType`: The type of broker engine. Note: Currently, Amazon MQ only supports
+        /// ACTIVEMQ for creating and editing broker configurations. Allowed values (any case): `activemq`, `rabbitmq`.
+        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<String>
     }
 
-    /// `Tags`: Create tags when creating the configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version of the broker engine.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Create tags when creating the configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -565,6 +643,16 @@ impl ConfigurationAssociation {
         ConfigurationAssociation { core }
     }
 
+    prop! {
+        /// `Broker`: ID of the Broker that the configuration should be applied to
+        core.props, "Broker", _, set_broker, get_broker, Val<String>
+    }
+
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<configuration_association::ConfigurationId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -599,6 +687,16 @@ pub mod configuration_association {
             props.set("Revision", revision.into());
             props.set("Id", id.into());
             ConfigurationId { props }
+        }
+
+        prop! {
+            /// `Revision`: Revision of the Configuration to apply to a Broker
+            props, "Revision", _, set_revision, get_revision, Val<i64>
+        }
+
+        prop! {
+            /// `Id`: ID of the Configuration to apply to a Broker
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 }

@@ -42,106 +42,94 @@ impl App {
         App { core }
     }
 
-    /// `AccessToken`.
-    pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessToken", value.into());
-        self
+    prop! {
+        /// `AccessToken`.
+        core.props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
     }
 
-    /// `AutoBranchCreationConfig`.
-    pub fn auto_branch_creation_config(mut self, value: impl Into<Val<app::AutoBranchCreationConfig>>) -> Self {
-        self.core.set("AutoBranchCreationConfig", value.into());
-        self
+    prop! {
+        /// `AutoBranchCreationConfig`.
+        core.props, "AutoBranchCreationConfig", auto_branch_creation_config, set_auto_branch_creation_config, get_auto_branch_creation_config, Val<app::AutoBranchCreationConfig>
     }
 
-    /// `BasicAuthConfig`.
-    pub fn basic_auth_config(mut self, value: impl Into<Val<app::BasicAuthConfig>>) -> Self {
-        self.core.set("BasicAuthConfig", value.into());
-        self
+    prop! {
+        /// `BasicAuthConfig`.
+        core.props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<app::BasicAuthConfig>
     }
 
-    /// `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BuildSpec", value.into());
-        self
+    prop! {
+        /// `BuildSpec`.
+        core.props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
     }
 
-    /// `CacheConfig`.
-    pub fn cache_config(mut self, value: impl Into<Val<app::CacheConfig>>) -> Self {
-        self.core.set("CacheConfig", value.into());
-        self
+    prop! {
+        /// `CacheConfig`.
+        core.props, "CacheConfig", cache_config, set_cache_config, get_cache_config, Val<app::CacheConfig>
     }
 
-    /// `ComputeRoleArn`.
-    pub fn compute_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComputeRoleArn", value.into());
-        self
+    prop! {
+        /// `ComputeRoleArn`.
+        core.props, "ComputeRoleArn", compute_role_arn, set_compute_role_arn, get_compute_role_arn, Val<String>
     }
 
-    /// `CustomHeaders`.
-    pub fn custom_headers(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomHeaders", value.into());
-        self
+    prop! {
+        /// `CustomHeaders`.
+        core.props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<String>
     }
 
-    /// `CustomRules`.
-    pub fn custom_rules(mut self, value: impl Into<Val<List<app::CustomRule>>>) -> Self {
-        self.core.set("CustomRules", value.into());
-        self
+    prop! {
+        /// `CustomRules`.
+        core.props, "CustomRules", custom_rules, set_custom_rules, get_custom_rules, Val<List<app::CustomRule>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnableBranchAutoDeletion`.
-    pub fn enable_branch_auto_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableBranchAutoDeletion", value.into());
-        self
+    prop! {
+        /// `EnableBranchAutoDeletion`.
+        core.props, "EnableBranchAutoDeletion", enable_branch_auto_deletion, set_enable_branch_auto_deletion, get_enable_branch_auto_deletion, Val<bool>
     }
 
-    /// `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Val<List<app::EnvironmentVariable>>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`.
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<app::EnvironmentVariable>>
     }
 
-    /// `IAMServiceRole`.
-    pub fn iam_service_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IAMServiceRole", value.into());
-        self
+    prop! {
+        /// `IAMServiceRole`.
+        core.props, "IAMServiceRole", iam_service_role, set_iam_service_role, get_iam_service_role, Val<String>
     }
 
-    /// `JobConfig`.
-    pub fn job_config(mut self, value: impl Into<Val<app::JobConfig>>) -> Self {
-        self.core.set("JobConfig", value.into());
-        self
+    prop! {
+        /// `JobConfig`.
+        core.props, "JobConfig", job_config, set_job_config, get_job_config, Val<app::JobConfig>
     }
 
-    /// `OauthToken`.
-    pub fn oauth_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OauthToken", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Platform`.
-    pub fn platform(mut self, value: impl Into<Val<app::Platform>>) -> Self {
-        self.core.set("Platform", value.into());
-        self
+    prop! {
+        /// `OauthToken`.
+        core.props, "OauthToken", oauth_token, set_oauth_token, get_oauth_token, Val<String>
     }
 
-    /// `Repository`.
-    pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Repository", value.into());
-        self
+    prop! {
+        /// `Platform`.
+        core.props, "Platform", platform, set_platform, get_platform, Val<app::Platform>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Repository`.
+        core.props, "Repository", repository, set_repository, get_repository, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -195,70 +183,59 @@ pub mod app {
             AutoBranchCreationConfig { props }
         }
 
-        /// `AutoBranchCreationPatterns`.
-        pub fn auto_branch_creation_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AutoBranchCreationPatterns", value.into());
-            self
+        prop! {
+            /// `AutoBranchCreationPatterns`.
+            props, "AutoBranchCreationPatterns", auto_branch_creation_patterns, set_auto_branch_creation_patterns, get_auto_branch_creation_patterns, Val<List<String>>
         }
 
-        /// `BasicAuthConfig`.
-        pub fn basic_auth_config(mut self, value: impl Into<Val<BasicAuthConfig>>) -> Self {
-            self.props.set("BasicAuthConfig", value.into());
-            self
+        prop! {
+            /// `BasicAuthConfig`.
+            props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<BasicAuthConfig>
         }
 
-        /// `BuildSpec`.
-        pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuildSpec", value.into());
-            self
+        prop! {
+            /// `BuildSpec`.
+            props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
         }
 
-        /// `EnableAutoBranchCreation`.
-        pub fn enable_auto_branch_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableAutoBranchCreation", value.into());
-            self
+        prop! {
+            /// `EnableAutoBranchCreation`.
+            props, "EnableAutoBranchCreation", enable_auto_branch_creation, set_enable_auto_branch_creation, get_enable_auto_branch_creation, Val<bool>
         }
 
-        /// `EnableAutoBuild`.
-        pub fn enable_auto_build(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableAutoBuild", value.into());
-            self
+        prop! {
+            /// `EnableAutoBuild`.
+            props, "EnableAutoBuild", enable_auto_build, set_enable_auto_build, get_enable_auto_build, Val<bool>
         }
 
-        /// `EnablePerformanceMode`.
-        pub fn enable_performance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePerformanceMode", value.into());
-            self
+        prop! {
+            /// `EnablePerformanceMode`.
+            props, "EnablePerformanceMode", enable_performance_mode, set_enable_performance_mode, get_enable_performance_mode, Val<bool>
         }
 
-        /// `EnablePullRequestPreview`.
-        pub fn enable_pull_request_preview(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePullRequestPreview", value.into());
-            self
+        prop! {
+            /// `EnablePullRequestPreview`.
+            props, "EnablePullRequestPreview", enable_pull_request_preview, set_enable_pull_request_preview, get_enable_pull_request_preview, Val<bool>
         }
 
-        /// `EnvironmentVariables`.
-        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
         }
 
-        /// `Framework`.
-        pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Framework", value.into());
-            self
+        prop! {
+            /// `Framework`.
+            props, "Framework", framework, set_framework, get_framework, Val<String>
         }
 
-        /// `PullRequestEnvironmentName`.
-        pub fn pull_request_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PullRequestEnvironmentName", value.into());
-            self
+        prop! {
+            /// `PullRequestEnvironmentName`.
+            props, "PullRequestEnvironmentName", pull_request_environment_name, set_pull_request_environment_name, get_pull_request_environment_name, Val<String>
         }
 
-        /// `Stage`.
-        pub fn stage(mut self, value: impl Into<Val<AutoBranchCreationConfigStage>>) -> Self {
-            self.props.set("Stage", value.into());
-            self
+        prop! {
+            /// `Stage`.
+            props, "Stage", stage, set_stage, get_stage, Val<AutoBranchCreationConfigStage>
         }
     }
 
@@ -277,22 +254,19 @@ pub mod app {
             BasicAuthConfig { props }
         }
 
-        /// `EnableBasicAuth`.
-        pub fn enable_basic_auth(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableBasicAuth", value.into());
-            self
+        prop! {
+            /// `EnableBasicAuth`.
+            props, "EnableBasicAuth", enable_basic_auth, set_enable_basic_auth, get_enable_basic_auth, Val<bool>
         }
 
-        /// `Password`.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Username`.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -313,6 +287,16 @@ pub mod app {
             props.set("Name", name.into());
             props.set("Value", value.into());
             EnvironmentVariable { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -353,10 +337,9 @@ pub mod app {
             CacheConfig { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<CacheConfigType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<CacheConfigType>
         }
     }
 
@@ -392,16 +375,24 @@ pub mod app {
             CustomRule { props }
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<String>
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<String>
         }
     }
 
@@ -420,6 +411,11 @@ pub mod app {
             let mut props = Props::new();
             props.set("BuildComputeType", build_compute_type.into());
             JobConfig { props }
+        }
+
+        prop! {
+            /// `BuildComputeType`.
+            props, "BuildComputeType", _, set_build_compute_type, get_build_compute_type, Val<JobConfigBuildComputeType>
         }
     }
 
@@ -478,88 +474,84 @@ impl Branch {
         Branch { core }
     }
 
-    /// `Backend`.
-    pub fn backend(mut self, value: impl Into<Val<branch::Backend>>) -> Self {
-        self.core.set("Backend", value.into());
-        self
+    prop! {
+        /// `AppId`.
+        core.props, "AppId", _, set_app_id, get_app_id, Val<String>
     }
 
-    /// `BasicAuthConfig`.
-    pub fn basic_auth_config(mut self, value: impl Into<Val<branch::BasicAuthConfig>>) -> Self {
-        self.core.set("BasicAuthConfig", value.into());
-        self
+    prop! {
+        /// `Backend`.
+        core.props, "Backend", backend, set_backend, get_backend, Val<branch::Backend>
     }
 
-    /// `BuildSpec`.
-    pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BuildSpec", value.into());
-        self
+    prop! {
+        /// `BasicAuthConfig`.
+        core.props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<branch::BasicAuthConfig>
     }
 
-    /// `ComputeRoleArn`.
-    pub fn compute_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComputeRoleArn", value.into());
-        self
+    prop! {
+        /// `BranchName`.
+        core.props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BuildSpec`.
+        core.props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
     }
 
-    /// `EnableAutoBuild`.
-    pub fn enable_auto_build(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableAutoBuild", value.into());
-        self
+    prop! {
+        /// `ComputeRoleArn`.
+        core.props, "ComputeRoleArn", compute_role_arn, set_compute_role_arn, get_compute_role_arn, Val<String>
     }
 
-    /// `EnablePerformanceMode`.
-    pub fn enable_performance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePerformanceMode", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnablePullRequestPreview`.
-    pub fn enable_pull_request_preview(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePullRequestPreview", value.into());
-        self
+    prop! {
+        /// `EnableAutoBuild`.
+        core.props, "EnableAutoBuild", enable_auto_build, set_enable_auto_build, get_enable_auto_build, Val<bool>
     }
 
-    /// `EnableSkewProtection`.
-    pub fn enable_skew_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSkewProtection", value.into());
-        self
+    prop! {
+        /// `EnablePerformanceMode`.
+        core.props, "EnablePerformanceMode", enable_performance_mode, set_enable_performance_mode, get_enable_performance_mode, Val<bool>
     }
 
-    /// `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Val<List<branch::EnvironmentVariable>>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `EnablePullRequestPreview`.
+        core.props, "EnablePullRequestPreview", enable_pull_request_preview, set_enable_pull_request_preview, get_enable_pull_request_preview, Val<bool>
     }
 
-    /// `Framework`.
-    pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Framework", value.into());
-        self
+    prop! {
+        /// `EnableSkewProtection`.
+        core.props, "EnableSkewProtection", enable_skew_protection, set_enable_skew_protection, get_enable_skew_protection, Val<bool>
     }
 
-    /// `PullRequestEnvironmentName`.
-    pub fn pull_request_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PullRequestEnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`.
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<branch::EnvironmentVariable>>
     }
 
-    /// `Stage`.
-    pub fn stage(mut self, value: impl Into<Val<branch::Stage>>) -> Self {
-        self.core.set("Stage", value.into());
-        self
+    prop! {
+        /// `Framework`.
+        core.props, "Framework", framework, set_framework, get_framework, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PullRequestEnvironmentName`.
+        core.props, "PullRequestEnvironmentName", pull_request_environment_name, set_pull_request_environment_name, get_pull_request_environment_name, Val<String>
+    }
+
+    prop! {
+        /// `Stage`.
+        core.props, "Stage", stage, set_stage, get_stage, Val<branch::Stage>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -702,10 +694,9 @@ pub mod branch {
             Backend { props }
         }
 
-        /// `StackArn`.
-        pub fn stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StackArn", value.into());
-            self
+        prop! {
+            /// `StackArn`.
+            props, "StackArn", stack_arn, set_stack_arn, get_stack_arn, Val<String>
         }
     }
 
@@ -728,10 +719,19 @@ pub mod branch {
             BasicAuthConfig { props }
         }
 
-        /// `EnableBasicAuth`.
-        pub fn enable_basic_auth(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableBasicAuth", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
+
+        prop! {
+            /// `Password`.
+            props, "Password", _, set_password, get_password, Val<String>
+        }
+
+        prop! {
+            /// `EnableBasicAuth`.
+            props, "EnableBasicAuth", enable_basic_auth, set_enable_basic_auth, get_enable_basic_auth, Val<bool>
         }
     }
 
@@ -752,6 +752,16 @@ pub mod branch {
             props.set("Name", name.into());
             props.set("Value", value.into());
             EnvironmentVariable { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -807,28 +817,39 @@ impl Domain {
         Domain { core }
     }
 
-    /// `AutoSubDomainCreationPatterns`.
-    pub fn auto_sub_domain_creation_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AutoSubDomainCreationPatterns", value.into());
-        self
+    prop! {
+        /// `AppId`.
+        core.props, "AppId", _, set_app_id, get_app_id, Val<String>
     }
 
-    /// `AutoSubDomainIAMRole`.
-    pub fn auto_sub_domain_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoSubDomainIAMRole", value.into());
-        self
+    prop! {
+        /// `AutoSubDomainCreationPatterns`.
+        core.props, "AutoSubDomainCreationPatterns", auto_sub_domain_creation_patterns, set_auto_sub_domain_creation_patterns, get_auto_sub_domain_creation_patterns, Val<List<String>>
     }
 
-    /// `CertificateSettings`.
-    pub fn certificate_settings(mut self, value: impl Into<Val<domain::CertificateSettings>>) -> Self {
-        self.core.set("CertificateSettings", value.into());
-        self
+    prop! {
+        /// `AutoSubDomainIAMRole`.
+        core.props, "AutoSubDomainIAMRole", auto_sub_domain_iam_role, set_auto_sub_domain_iam_role, get_auto_sub_domain_iam_role, Val<String>
     }
 
-    /// `EnableAutoSubDomain`.
-    pub fn enable_auto_sub_domain(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableAutoSubDomain", value.into());
-        self
+    prop! {
+        /// `CertificateSettings`.
+        core.props, "CertificateSettings", certificate_settings, set_certificate_settings, get_certificate_settings, Val<domain::CertificateSettings>
+    }
+
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `EnableAutoSubDomain`.
+        core.props, "EnableAutoSubDomain", enable_auto_sub_domain, set_enable_auto_sub_domain, get_enable_auto_sub_domain, Val<bool>
+    }
+
+    prop! {
+        /// `SubDomainSettings`.
+        core.props, "SubDomainSettings", _, set_sub_domain_settings, get_sub_domain_settings, Val<List<domain::SubDomainSetting>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -953,16 +974,14 @@ pub mod domain {
             CertificateSettings { props }
         }
 
-        /// `CertificateType`.
-        pub fn certificate_type(mut self, value: impl Into<Val<CertificateSettingsCertificateType>>) -> Self {
-            self.props.set("CertificateType", value.into());
-            self
+        prop! {
+            /// `CertificateType`.
+            props, "CertificateType", certificate_type, set_certificate_type, get_certificate_type, Val<CertificateSettingsCertificateType>
         }
 
-        /// `CustomCertificateArn`.
-        pub fn custom_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomCertificateArn", value.into());
-            self
+        prop! {
+            /// `CustomCertificateArn`.
+            props, "CustomCertificateArn", custom_certificate_arn, set_custom_certificate_arn, get_custom_certificate_arn, Val<String>
         }
     }
 
@@ -997,6 +1016,16 @@ pub mod domain {
             props.set("BranchName", branch_name.into());
             SubDomainSetting { props }
         }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `BranchName`.
+            props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
+        }
     }
 }
 
@@ -1021,22 +1050,24 @@ impl Webhook {
         Webhook { core }
     }
 
-    /// `AppId`: The unique ID for an Amplify app.
-    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppId", value.into());
-        self
+    prop! {
+        /// `AppId`: The unique ID for an Amplify app.
+        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
     }
 
-    /// `Description`: The description for a webhook.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BranchName`: The name for a branch that is part of an Amplify app.
+        core.props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
     }
 
-    /// `Tags`: Tags for the webhook.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description for a webhook.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the webhook.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

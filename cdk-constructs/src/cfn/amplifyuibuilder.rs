@@ -39,88 +39,74 @@ impl Component {
         Component { core }
     }
 
-    /// `AppId`.
-    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppId", value.into());
-        self
+    prop! {
+        /// `AppId`.
+        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
     }
 
-    /// `BindingProperties`.
-    pub fn binding_properties(mut self, value: impl Into<Val<Map<component::ComponentBindingPropertiesValue>>>) -> Self {
-        self.core.set("BindingProperties", value.into());
-        self
+    prop! {
+        /// `BindingProperties`.
+        core.props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<Map<component::ComponentBindingPropertiesValue>>
     }
 
-    /// `Children`.
-    pub fn children_property(mut self, value: impl Into<Val<List<component::ComponentChild>>>) -> Self {
-        self.core.set("Children", value.into());
-        self
+    prop! {
+        /// `Children`.
+        core.props, "Children", children_property, set_children_property, get_children_property, Val<List<component::ComponentChild>>
     }
 
-    /// `CollectionProperties`.
-    pub fn collection_properties(mut self, value: impl Into<Val<Map<component::ComponentDataConfiguration>>>) -> Self {
-        self.core.set("CollectionProperties", value.into());
-        self
+    prop! {
+        /// `CollectionProperties`.
+        core.props, "CollectionProperties", collection_properties, set_collection_properties, get_collection_properties, Val<Map<component::ComponentDataConfiguration>>
     }
 
-    /// `ComponentType`.
-    pub fn component_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComponentType", value.into());
-        self
+    prop! {
+        /// `ComponentType`.
+        core.props, "ComponentType", component_type, set_component_type, get_component_type, Val<String>
     }
 
-    /// `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`.
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `Events`.
-    pub fn events(mut self, value: impl Into<Val<Map<component::ComponentEvent>>>) -> Self {
-        self.core.set("Events", value.into());
-        self
+    prop! {
+        /// `Events`.
+        core.props, "Events", events, set_events, get_events, Val<Map<component::ComponentEvent>>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
-        self.core.set("Overrides", value.into());
-        self
+    prop! {
+        /// `Overrides`.
+        core.props, "Overrides", overrides, set_overrides, get_overrides, Val<Map<Map<String>>>
     }
 
-    /// `Properties`.
-    pub fn properties(mut self, value: impl Into<Val<Map<component::ComponentProperty>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `Properties`.
+        core.props, "Properties", properties, set_properties, get_properties, Val<Map<component::ComponentProperty>>
     }
 
-    /// `SchemaVersion`.
-    pub fn schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SchemaVersion", value.into());
-        self
+    prop! {
+        /// `SchemaVersion`.
+        core.props, "SchemaVersion", schema_version, set_schema_version, get_schema_version, Val<String>
     }
 
-    /// `SourceId`.
-    pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceId", value.into());
-        self
+    prop! {
+        /// `SourceId`.
+        core.props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Variants`.
-    pub fn variants(mut self, value: impl Into<Val<List<component::ComponentVariant>>>) -> Self {
-        self.core.set("Variants", value.into());
-        self
+    prop! {
+        /// `Variants`.
+        core.props, "Variants", variants, set_variants, get_variants, Val<List<component::ComponentVariant>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -168,22 +154,19 @@ pub mod component {
             ComponentBindingPropertiesValue { props }
         }
 
-        /// `BindingProperties`.
-        pub fn binding_properties(mut self, value: impl Into<Val<ComponentBindingPropertiesValueProperties>>) -> Self {
-            self.props.set("BindingProperties", value.into());
-            self
+        prop! {
+            /// `BindingProperties`.
+            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<ComponentBindingPropertiesValueProperties>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -202,52 +185,44 @@ pub mod component {
             ComponentBindingPropertiesValueProperties { props }
         }
 
-        /// `Bucket`.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<String>
         }
 
-        /// `Predicates`.
-        pub fn predicates(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
-            self.props.set("Predicates", value.into());
-            self
+        prop! {
+            /// `Predicates`.
+            props, "Predicates", predicates, set_predicates, get_predicates, Val<List<Predicate>>
         }
 
-        /// `SlotName`.
-        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotName", value.into());
-            self
+        prop! {
+            /// `SlotName`.
+            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
         }
 
-        /// `UserAttribute`.
-        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAttribute", value.into());
-            self
+        prop! {
+            /// `UserAttribute`.
+            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
         }
     }
 
@@ -266,40 +241,34 @@ pub mod component {
             Predicate { props }
         }
 
-        /// `And`.
-        pub fn and(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`.
+            props, "And", and, set_and, get_and, Val<List<Predicate>>
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `Operand`.
-        pub fn operand(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Operand", value.into());
-            self
+        prop! {
+            /// `Operand`.
+            props, "Operand", operand, set_operand, get_operand, Val<String>
         }
 
-        /// `OperandType`.
-        pub fn operand_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperandType", value.into());
-            self
+        prop! {
+            /// `OperandType`.
+            props, "OperandType", operand_type, set_operand_type, get_operand_type, Val<String>
         }
 
-        /// `Operator`.
-        pub fn operator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `Operator`.
+            props, "Operator", operator, set_operator, get_operator, Val<String>
         }
 
-        /// `Or`.
-        pub fn or(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
-            self.props.set("Or", value.into());
-            self
+        prop! {
+            /// `Or`.
+            props, "Or", or, set_or, get_or, Val<List<Predicate>>
         }
     }
 
@@ -328,22 +297,34 @@ pub mod component {
             ComponentChild { props }
         }
 
-        /// `Children`.
-        pub fn children(mut self, value: impl Into<Val<List<ComponentChild>>>) -> Self {
-            self.props.set("Children", value.into());
-            self
+        prop! {
+            /// `ComponentType`.
+            props, "ComponentType", _, set_component_type, get_component_type, Val<String>
         }
 
-        /// `Events`.
-        pub fn events(mut self, value: impl Into<Val<Map<ComponentEvent>>>) -> Self {
-            self.props.set("Events", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `SourceId`.
-        pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceId", value.into());
-            self
+        prop! {
+            /// `Properties`.
+            props, "Properties", _, set_properties, get_properties, Val<Map<ComponentProperty>>
+        }
+
+        prop! {
+            /// `Children`.
+            props, "Children", children, set_children, get_children, Val<List<ComponentChild>>
+        }
+
+        prop! {
+            /// `Events`.
+            props, "Events", events, set_events, get_events, Val<Map<ComponentEvent>>
+        }
+
+        prop! {
+            /// `SourceId`.
+            props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
         }
     }
 
@@ -362,22 +343,19 @@ pub mod component {
             ComponentEvent { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<String>
         }
 
-        /// `BindingEvent`.
-        pub fn binding_event(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BindingEvent", value.into());
-            self
+        prop! {
+            /// `BindingEvent`.
+            props, "BindingEvent", binding_event, set_binding_event, get_binding_event, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<ActionParameters>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<ActionParameters>
         }
     }
 
@@ -396,58 +374,49 @@ pub mod component {
             ActionParameters { props }
         }
 
-        /// `Anchor`.
-        pub fn anchor(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Anchor", value.into());
-            self
+        prop! {
+            /// `Anchor`.
+            props, "Anchor", anchor, set_anchor, get_anchor, Val<ComponentProperty>
         }
 
-        /// `Fields`.
-        pub fn fields(mut self, value: impl Into<Val<Map<ComponentProperty>>>) -> Self {
-            self.props.set("Fields", value.into());
-            self
+        prop! {
+            /// `Fields`.
+            props, "Fields", fields, set_fields, get_fields, Val<Map<ComponentProperty>>
         }
 
-        /// `Global`.
-        pub fn global(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Global", value.into());
-            self
+        prop! {
+            /// `Global`.
+            props, "Global", global, set_global, get_global, Val<ComponentProperty>
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<ComponentProperty>
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<String>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<MutationActionSetStateParameter>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<MutationActionSetStateParameter>
         }
 
-        /// `Target`.
-        pub fn target(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", target, set_target, get_target, Val<ComponentProperty>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<ComponentProperty>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<ComponentProperty>
         }
     }
 
@@ -466,94 +435,79 @@ pub mod component {
             ComponentProperty { props }
         }
 
-        /// `BindingProperties`.
-        pub fn binding_properties(mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> Self {
-            self.props.set("BindingProperties", value.into());
-            self
+        prop! {
+            /// `BindingProperties`.
+            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<ComponentPropertyBindingProperties>
         }
 
-        /// `Bindings`.
-        pub fn bindings(mut self, value: impl Into<Val<Map<FormBindingElement>>>) -> Self {
-            self.props.set("Bindings", value.into());
-            self
+        prop! {
+            /// `Bindings`.
+            props, "Bindings", bindings, set_bindings, get_bindings, Val<Map<FormBindingElement>>
         }
 
-        /// `CollectionBindingProperties`.
-        pub fn collection_binding_properties(mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> Self {
-            self.props.set("CollectionBindingProperties", value.into());
-            self
+        prop! {
+            /// `CollectionBindingProperties`.
+            props, "CollectionBindingProperties", collection_binding_properties, set_collection_binding_properties, get_collection_binding_properties, Val<ComponentPropertyBindingProperties>
         }
 
-        /// `ComponentName`.
-        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentName", value.into());
-            self
+        prop! {
+            /// `ComponentName`.
+            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
         }
 
-        /// `Concat`.
-        pub fn concat(mut self, value: impl Into<Val<List<ComponentProperty>>>) -> Self {
-            self.props.set("Concat", value.into());
-            self
+        prop! {
+            /// `Concat`.
+            props, "Concat", concat, set_concat, get_concat, Val<List<ComponentProperty>>
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<ComponentConditionProperty>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<ComponentConditionProperty>
         }
 
-        /// `Configured`.
-        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Configured", value.into());
-            self
+        prop! {
+            /// `Configured`.
+            props, "Configured", configured, set_configured, get_configured, Val<bool>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Event`.
-        pub fn event(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Event", value.into());
-            self
+        prop! {
+            /// `Event`.
+            props, "Event", event, set_event, get_event, Val<String>
         }
 
-        /// `ImportedValue`.
-        pub fn imported_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImportedValue", value.into());
-            self
+        prop! {
+            /// `ImportedValue`.
+            props, "ImportedValue", imported_value, set_imported_value, get_imported_value, Val<String>
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<String>
         }
 
-        /// `Property`.
-        pub fn property(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Property", value.into());
-            self
+        prop! {
+            /// `Property`.
+            props, "Property", property, set_property, get_property, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `UserAttribute`.
-        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAttribute", value.into());
-            self
+        prop! {
+            /// `UserAttribute`.
+            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -574,10 +528,14 @@ pub mod component {
             ComponentPropertyBindingProperties { props }
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
+        }
+
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
     }
 
@@ -599,6 +557,16 @@ pub mod component {
             props.set("Property", property.into());
             FormBindingElement { props }
         }
+
+        prop! {
+            /// `Element`.
+            props, "Element", _, set_element, get_element, Val<String>
+        }
+
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
+        }
     }
 
     /// `AWS::AmplifyUIBuilder::Component.ComponentConditionProperty`.
@@ -616,46 +584,39 @@ pub mod component {
             ComponentConditionProperty { props }
         }
 
-        /// `Else`.
-        pub fn else_(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Else", value.into());
-            self
+        prop! {
+            /// `Else`.
+            props, "Else", else_, set_else, get_else, Val<ComponentProperty>
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `Operand`.
-        pub fn operand(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Operand", value.into());
-            self
+        prop! {
+            /// `Operand`.
+            props, "Operand", operand, set_operand, get_operand, Val<String>
         }
 
-        /// `OperandType`.
-        pub fn operand_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperandType", value.into());
-            self
+        prop! {
+            /// `OperandType`.
+            props, "OperandType", operand_type, set_operand_type, get_operand_type, Val<String>
         }
 
-        /// `Operator`.
-        pub fn operator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `Operator`.
+            props, "Operator", operator, set_operator, get_operator, Val<String>
         }
 
-        /// `Property`.
-        pub fn property(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Property", value.into());
-            self
+        prop! {
+            /// `Property`.
+            props, "Property", property, set_property, get_property, Val<String>
         }
 
-        /// `Then`.
-        pub fn then(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
-            self.props.set("Then", value.into());
-            self
+        prop! {
+            /// `Then`.
+            props, "Then", then, set_then, get_then, Val<ComponentProperty>
         }
     }
 
@@ -683,6 +644,21 @@ pub mod component {
             props.set("Set", set.into());
             MutationActionSetStateParameter { props }
         }
+
+        prop! {
+            /// `ComponentName`.
+            props, "ComponentName", _, set_component_name, get_component_name, Val<String>
+        }
+
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
+        }
+
+        prop! {
+            /// `Set`.
+            props, "Set", _, set_set, get_set, Val<ComponentProperty>
+        }
     }
 
     /// `AWS::AmplifyUIBuilder::Component.ComponentDataConfiguration`.
@@ -702,22 +678,24 @@ pub mod component {
             ComponentDataConfiguration { props }
         }
 
-        /// `Identifiers`.
-        pub fn identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Identifiers", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", _, set_model, get_model, Val<String>
         }
 
-        /// `Predicate`.
-        pub fn predicate(mut self, value: impl Into<Val<Predicate>>) -> Self {
-            self.props.set("Predicate", value.into());
-            self
+        prop! {
+            /// `Identifiers`.
+            props, "Identifiers", identifiers, set_identifiers, get_identifiers, Val<List<String>>
         }
 
-        /// `Sort`.
-        pub fn sort(mut self, value: impl Into<Val<List<SortProperty>>>) -> Self {
-            self.props.set("Sort", value.into());
-            self
+        prop! {
+            /// `Predicate`.
+            props, "Predicate", predicate, set_predicate, get_predicate, Val<Predicate>
+        }
+
+        prop! {
+            /// `Sort`.
+            props, "Sort", sort, set_sort, get_sort, Val<List<SortProperty>>
         }
     }
 
@@ -738,6 +716,16 @@ pub mod component {
             props.set("Direction", direction.into());
             props.set("Field", field.into());
             SortProperty { props }
+        }
+
+        prop! {
+            /// `Direction`.
+            props, "Direction", _, set_direction, get_direction, Val<SortDirection>
+        }
+
+        prop! {
+            /// `Field`.
+            props, "Field", _, set_field, get_field, Val<String>
         }
     }
 
@@ -769,16 +757,14 @@ pub mod component {
             ComponentVariant { props }
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<Map<Map<String>>>
         }
 
-        /// `VariantValues`.
-        pub fn variant_values(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("VariantValues", value.into());
-            self
+        prop! {
+            /// `VariantValues`.
+            props, "VariantValues", variant_values, set_variant_values, get_variant_values, Val<Map<String>>
         }
     }
 }
@@ -801,76 +787,64 @@ impl Form {
         Form { core }
     }
 
-    /// `AppId`.
-    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppId", value.into());
-        self
+    prop! {
+        /// `AppId`.
+        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
     }
 
-    /// `Cta`.
-    pub fn cta(mut self, value: impl Into<Val<form::FormCta>>) -> Self {
-        self.core.set("Cta", value.into());
-        self
+    prop! {
+        /// `Cta`.
+        core.props, "Cta", cta, set_cta, get_cta, Val<form::FormCta>
     }
 
-    /// `DataType`.
-    pub fn data_type(mut self, value: impl Into<Val<form::FormDataTypeConfig>>) -> Self {
-        self.core.set("DataType", value.into());
-        self
+    prop! {
+        /// `DataType`.
+        core.props, "DataType", data_type, set_data_type, get_data_type, Val<form::FormDataTypeConfig>
     }
 
-    /// `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`.
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `Fields`.
-    pub fn fields(mut self, value: impl Into<Val<Map<form::FieldConfig>>>) -> Self {
-        self.core.set("Fields", value.into());
-        self
+    prop! {
+        /// `Fields`.
+        core.props, "Fields", fields, set_fields, get_fields, Val<Map<form::FieldConfig>>
     }
 
-    /// `FormActionType`.
-    pub fn form_action_type(mut self, value: impl Into<Val<form::FormActionType>>) -> Self {
-        self.core.set("FormActionType", value.into());
-        self
+    prop! {
+        /// `FormActionType`.
+        core.props, "FormActionType", form_action_type, set_form_action_type, get_form_action_type, Val<form::FormActionType>
     }
 
-    /// `LabelDecorator`.
-    pub fn label_decorator(mut self, value: impl Into<Val<form::LabelDecorator>>) -> Self {
-        self.core.set("LabelDecorator", value.into());
-        self
+    prop! {
+        /// `LabelDecorator`.
+        core.props, "LabelDecorator", label_decorator, set_label_decorator, get_label_decorator, Val<form::LabelDecorator>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SchemaVersion`.
-    pub fn schema_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SchemaVersion", value.into());
-        self
+    prop! {
+        /// `SchemaVersion`.
+        core.props, "SchemaVersion", schema_version, set_schema_version, get_schema_version, Val<String>
     }
 
-    /// `SectionalElements`.
-    pub fn sectional_elements(mut self, value: impl Into<Val<Map<form::SectionalElement>>>) -> Self {
-        self.core.set("SectionalElements", value.into());
-        self
+    prop! {
+        /// `SectionalElements`.
+        core.props, "SectionalElements", sectional_elements, set_sectional_elements, get_sectional_elements, Val<Map<form::SectionalElement>>
     }
 
-    /// `Style`.
-    pub fn style(mut self, value: impl Into<Val<form::FormStyle>>) -> Self {
-        self.core.set("Style", value.into());
-        self
+    prop! {
+        /// `Style`.
+        core.props, "Style", style, set_style, get_style, Val<form::FormStyle>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -906,28 +880,24 @@ pub mod form {
             FormCta { props }
         }
 
-        /// `Cancel`.
-        pub fn cancel(mut self, value: impl Into<Val<FormButton>>) -> Self {
-            self.props.set("Cancel", value.into());
-            self
+        prop! {
+            /// `Cancel`.
+            props, "Cancel", cancel, set_cancel, get_cancel, Val<FormButton>
         }
 
-        /// `Clear`.
-        pub fn clear(mut self, value: impl Into<Val<FormButton>>) -> Self {
-            self.props.set("Clear", value.into());
-            self
+        prop! {
+            /// `Clear`.
+            props, "Clear", clear, set_clear, get_clear, Val<FormButton>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<FormButtonsPosition>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<FormButtonsPosition>
         }
 
-        /// `Submit`.
-        pub fn submit(mut self, value: impl Into<Val<FormButton>>) -> Self {
-            self.props.set("Submit", value.into());
-            self
+        prop! {
+            /// `Submit`.
+            props, "Submit", submit, set_submit, get_submit, Val<FormButton>
         }
     }
 
@@ -946,22 +916,19 @@ pub mod form {
             FormButton { props }
         }
 
-        /// `Children`.
-        pub fn children(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Children", value.into());
-            self
+        prop! {
+            /// `Children`.
+            props, "Children", children, set_children, get_children, Val<String>
         }
 
-        /// `Excluded`.
-        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Excluded", value.into());
-            self
+        prop! {
+            /// `Excluded`.
+            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<FieldPosition>
         }
     }
 
@@ -982,22 +949,19 @@ pub mod form {
             FieldPosition { props }
         }
 
-        /// `Fixed`.
-        pub fn fixed(mut self, value: impl Into<Val<FixedPosition>>) -> Self {
-            self.props.set("Fixed", value.into());
-            self
+        prop! {
+            /// `Fixed`.
+            props, "Fixed", fixed, set_fixed, get_fixed, Val<FixedPosition>
         }
 
-        /// `RightOf`.
-        pub fn right_of(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RightOf", value.into());
-            self
+        prop! {
+            /// `RightOf`.
+            props, "RightOf", right_of, set_right_of, get_right_of, Val<String>
         }
 
-        /// `Below`.
-        pub fn below(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Below", value.into());
-            self
+        prop! {
+            /// `Below`.
+            props, "Below", below, set_below, get_below, Val<String>
         }
     }
 
@@ -1048,6 +1012,16 @@ pub mod form {
             props.set("DataTypeName", data_type_name.into());
             FormDataTypeConfig { props }
         }
+
+        prop! {
+            /// `DataSourceType`.
+            props, "DataSourceType", _, set_data_source_type, get_data_source_type, Val<FormDataSourceType>
+        }
+
+        prop! {
+            /// `DataTypeName`.
+            props, "DataTypeName", _, set_data_type_name, get_data_type_name, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -1078,34 +1052,29 @@ pub mod form {
             FieldConfig { props }
         }
 
-        /// `Excluded`.
-        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Excluded", value.into());
-            self
+        prop! {
+            /// `Excluded`.
+            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
         }
 
-        /// `InputType`.
-        pub fn input_type(mut self, value: impl Into<Val<FieldInputConfig>>) -> Self {
-            self.props.set("InputType", value.into());
-            self
+        prop! {
+            /// `InputType`.
+            props, "InputType", input_type, set_input_type, get_input_type, Val<FieldInputConfig>
         }
 
-        /// `Label`.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Label`.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<FieldPosition>
         }
 
-        /// `Validations`.
-        pub fn validations(mut self, value: impl Into<Val<List<FieldValidationConfiguration>>>) -> Self {
-            self.props.set("Validations", value.into());
-            self
+        prop! {
+            /// `Validations`.
+            props, "Validations", validations, set_validations, get_validations, Val<List<FieldValidationConfiguration>>
         }
     }
 
@@ -1126,94 +1095,84 @@ pub mod form {
             FieldInputConfig { props }
         }
 
-        /// `DefaultChecked`.
-        pub fn default_checked(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DefaultChecked", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `DefaultCountryCode`.
-        pub fn default_country_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultCountryCode", value.into());
-            self
+        prop! {
+            /// `DefaultChecked`.
+            props, "DefaultChecked", default_checked, set_default_checked, get_default_checked, Val<bool>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultCountryCode`.
+            props, "DefaultCountryCode", default_country_code, set_default_country_code, get_default_country_code, Val<String>
         }
 
-        /// `DescriptiveText`.
-        pub fn descriptive_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DescriptiveText", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `FileUploaderConfig`.
-        pub fn file_uploader_config(mut self, value: impl Into<Val<FileUploaderFieldConfig>>) -> Self {
-            self.props.set("FileUploaderConfig", value.into());
-            self
+        prop! {
+            /// `DescriptiveText`.
+            props, "DescriptiveText", descriptive_text, set_descriptive_text, get_descriptive_text, Val<String>
         }
 
-        /// `IsArray`.
-        pub fn is_array(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsArray", value.into());
-            self
+        prop! {
+            /// `FileUploaderConfig`.
+            props, "FileUploaderConfig", file_uploader_config, set_file_uploader_config, get_file_uploader_config, Val<FileUploaderFieldConfig>
         }
 
-        /// `MaxValue`.
-        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `IsArray`.
+            props, "IsArray", is_array, set_is_array, get_is_array, Val<bool>
         }
 
-        /// `MinValue`.
-        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
         }
 
-        /// `Placeholder`.
-        pub fn placeholder(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Placeholder", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ReadOnly`.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `Placeholder`.
+            props, "Placeholder", placeholder, set_placeholder, get_placeholder, Val<String>
         }
 
-        /// `Required`.
-        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `ReadOnly`.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `Step`.
-        pub fn step(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Step", value.into());
-            self
+        prop! {
+            /// `Required`.
+            props, "Required", required, set_required, get_required, Val<bool>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Step`.
+            props, "Step", step, set_step, get_step, Val<f64>
         }
 
-        /// `ValueMappings`.
-        pub fn value_mappings(mut self, value: impl Into<Val<ValueMappings>>) -> Self {
-            self.props.set("ValueMappings", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `ValueMappings`.
+            props, "ValueMappings", value_mappings, set_value_mappings, get_value_mappings, Val<ValueMappings>
         }
     }
 
@@ -1239,28 +1198,34 @@ pub mod form {
             FileUploaderFieldConfig { props }
         }
 
-        /// `IsResumable`.
-        pub fn is_resumable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsResumable", value.into());
-            self
+        prop! {
+            /// `AcceptedFileTypes`.
+            props, "AcceptedFileTypes", _, set_accepted_file_types, get_accepted_file_types, Val<List<String>>
         }
 
-        /// `MaxFileCount`.
-        pub fn max_file_count(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxFileCount", value.into());
-            self
+        prop! {
+            /// `AccessLevel`.
+            props, "AccessLevel", _, set_access_level, get_access_level, Val<StorageAccessLevel>
         }
 
-        /// `MaxSize`.
-        pub fn max_size(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxSize", value.into());
-            self
+        prop! {
+            /// `IsResumable`.
+            props, "IsResumable", is_resumable, set_is_resumable, get_is_resumable, Val<bool>
         }
 
-        /// `ShowThumbnails`.
-        pub fn show_thumbnails(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ShowThumbnails", value.into());
-            self
+        prop! {
+            /// `MaxFileCount`.
+            props, "MaxFileCount", max_file_count, set_max_file_count, get_max_file_count, Val<f64>
+        }
+
+        prop! {
+            /// `MaxSize`.
+            props, "MaxSize", max_size, set_max_size, get_max_size, Val<f64>
+        }
+
+        prop! {
+            /// `ShowThumbnails`.
+            props, "ShowThumbnails", show_thumbnails, set_show_thumbnails, get_show_thumbnails, Val<bool>
         }
     }
 
@@ -1297,10 +1262,14 @@ pub mod form {
             ValueMappings { props }
         }
 
-        /// `BindingProperties`.
-        pub fn binding_properties(mut self, value: impl Into<Val<Map<FormInputBindingPropertiesValue>>>) -> Self {
-            self.props.set("BindingProperties", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<ValueMapping>>
+        }
+
+        prop! {
+            /// `BindingProperties`.
+            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<Map<FormInputBindingPropertiesValue>>
         }
     }
 
@@ -1319,16 +1288,14 @@ pub mod form {
             FormInputBindingPropertiesValue { props }
         }
 
-        /// `BindingProperties`.
-        pub fn binding_properties(mut self, value: impl Into<Val<FormInputBindingPropertiesValueProperties>>) -> Self {
-            self.props.set("BindingProperties", value.into());
-            self
+        prop! {
+            /// `BindingProperties`.
+            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<FormInputBindingPropertiesValueProperties>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -1347,10 +1314,9 @@ pub mod form {
             FormInputBindingPropertiesValueProperties { props }
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<String>
         }
     }
 
@@ -1371,10 +1337,14 @@ pub mod form {
             ValueMapping { props }
         }
 
-        /// `DisplayValue`.
-        pub fn display_value(mut self, value: impl Into<Val<FormInputValueProperty>>) -> Self {
-            self.props.set("DisplayValue", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<FormInputValueProperty>
+        }
+
+        prop! {
+            /// `DisplayValue`.
+            props, "DisplayValue", display_value, set_display_value, get_display_value, Val<FormInputValueProperty>
         }
     }
 
@@ -1393,22 +1363,19 @@ pub mod form {
             FormInputValueProperty { props }
         }
 
-        /// `BindingProperties`.
-        pub fn binding_properties(mut self, value: impl Into<Val<FormInputValuePropertyBindingProperties>>) -> Self {
-            self.props.set("BindingProperties", value.into());
-            self
+        prop! {
+            /// `BindingProperties`.
+            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<FormInputValuePropertyBindingProperties>
         }
 
-        /// `Concat`.
-        pub fn concat(mut self, value: impl Into<Val<List<FormInputValueProperty>>>) -> Self {
-            self.props.set("Concat", value.into());
-            self
+        prop! {
+            /// `Concat`.
+            props, "Concat", concat, set_concat, get_concat, Val<List<FormInputValueProperty>>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1429,10 +1396,14 @@ pub mod form {
             FormInputValuePropertyBindingProperties { props }
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
+        }
+
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
     }
 
@@ -1453,22 +1424,24 @@ pub mod form {
             FieldValidationConfiguration { props }
         }
 
-        /// `NumValues`.
-        pub fn num_values(mut self, value: impl Into<Val<List<f64>>>) -> Self {
-            self.props.set("NumValues", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `StrValues`.
-        pub fn str_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StrValues", value.into());
-            self
+        prop! {
+            /// `NumValues`.
+            props, "NumValues", num_values, set_num_values, get_num_values, Val<List<f64>>
         }
 
-        /// `ValidationMessage`.
-        pub fn validation_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidationMessage", value.into());
-            self
+        prop! {
+            /// `StrValues`.
+            props, "StrValues", str_values, set_str_values, get_str_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `ValidationMessage`.
+            props, "ValidationMessage", validation_message, set_validation_message, get_validation_message, Val<String>
         }
     }
 
@@ -1518,34 +1491,34 @@ pub mod form {
             SectionalElement { props }
         }
 
-        /// `Excluded`.
-        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Excluded", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Excluded`.
+            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
         }
 
-        /// `Orientation`.
-        pub fn orientation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Orientation", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<f64>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Orientation`.
+            props, "Orientation", orientation, set_orientation, get_orientation, Val<String>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<FieldPosition>
+        }
+
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
     }
 
@@ -1564,22 +1537,19 @@ pub mod form {
             FormStyle { props }
         }
 
-        /// `HorizontalGap`.
-        pub fn horizontal_gap(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
-            self.props.set("HorizontalGap", value.into());
-            self
+        prop! {
+            /// `HorizontalGap`.
+            props, "HorizontalGap", horizontal_gap, set_horizontal_gap, get_horizontal_gap, Val<FormStyleConfig>
         }
 
-        /// `OuterPadding`.
-        pub fn outer_padding(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
-            self.props.set("OuterPadding", value.into());
-            self
+        prop! {
+            /// `OuterPadding`.
+            props, "OuterPadding", outer_padding, set_outer_padding, get_outer_padding, Val<FormStyleConfig>
         }
 
-        /// `VerticalGap`.
-        pub fn vertical_gap(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
-            self.props.set("VerticalGap", value.into());
-            self
+        prop! {
+            /// `VerticalGap`.
+            props, "VerticalGap", vertical_gap, set_vertical_gap, get_vertical_gap, Val<FormStyleConfig>
         }
     }
 
@@ -1600,16 +1570,14 @@ pub mod form {
             FormStyleConfig { props }
         }
 
-        /// `TokenReference`.
-        pub fn token_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenReference", value.into());
-            self
+        prop! {
+            /// `TokenReference`.
+            props, "TokenReference", token_reference, set_token_reference, get_token_reference, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -1632,40 +1600,34 @@ impl Theme {
         Theme { core }
     }
 
-    /// `AppId`.
-    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppId", value.into());
-        self
+    prop! {
+        /// `AppId`.
+        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
     }
 
-    /// `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`.
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> Self {
-        self.core.set("Overrides", value.into());
-        self
+    prop! {
+        /// `Overrides`.
+        core.props, "Overrides", overrides, set_overrides, get_overrides, Val<List<theme::ThemeValues>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Values`.
-    pub fn values(mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> Self {
-        self.core.set("Values", value.into());
-        self
+    prop! {
+        /// `Values`.
+        core.props, "Values", values, set_values, get_values, Val<List<theme::ThemeValues>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1713,16 +1675,14 @@ pub mod theme {
             ThemeValues { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<ThemeValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<ThemeValue>
         }
     }
 
@@ -1741,16 +1701,14 @@ pub mod theme {
             ThemeValue { props }
         }
 
-        /// `Children`.
-        pub fn children(mut self, value: impl Into<Val<List<ThemeValues>>>) -> Self {
-            self.props.set("Children", value.into());
-            self
+        prop! {
+            /// `Children`.
+            props, "Children", children, set_children, get_children, Val<List<ThemeValues>>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }

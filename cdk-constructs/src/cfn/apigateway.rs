@@ -44,10 +44,9 @@ impl Account {
         Account { core }
     }
 
-    /// `CloudWatchRoleArn`.
-    pub fn cloud_watch_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudWatchRoleArn", value.into());
-        self
+    prop! {
+        /// `CloudWatchRoleArn`.
+        core.props, "CloudWatchRoleArn", cloud_watch_role_arn, set_cloud_watch_role_arn, get_cloud_watch_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -84,56 +83,48 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    /// `CustomerId`.
-    pub fn customer_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerId", value.into());
-        self
+    prop! {
+        /// `CustomerId`.
+        core.props, "CustomerId", customer_id, set_customer_id, get_customer_id, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `GenerateDistinctId`.
-    pub fn generate_distinct_id(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("GenerateDistinctId", value.into());
-        self
+    prop! {
+        /// `GenerateDistinctId`.
+        core.props, "GenerateDistinctId", generate_distinct_id, set_generate_distinct_id, get_generate_distinct_id, Val<bool>
     }
 
-    /// `Name`: A name for the API key. If you don't specify a name, CFN generates a unique physical
-    /// ID and uses that ID for the API key name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// If you specify a name, you cannot perform updates that require replacement of this resource.
-    /// You can perform updates that require no or some interruption. If you must replace the
-    /// resource, specify a new name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the API key. If you don't specify a name, CFN generates a unique
+        /// physical ID and uses that ID for the API key name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// If you specify a name, you cannot perform updates that require replacement of this
+        /// resource. You can perform updates that require no or some interruption. If you must
+        /// replace the resource, specify a new name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `StageKeys`.
-    pub fn stage_keys(mut self, value: impl Into<Val<List<api_key::StageKey>>>) -> Self {
-        self.core.set("StageKeys", value.into());
-        self
+    prop! {
+        /// `StageKeys`.
+        core.props, "StageKeys", stage_keys, set_stage_keys, get_stage_keys, Val<List<api_key::StageKey>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Value`.
-    pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Value", value.into());
-        self
+    prop! {
+        /// `Value`.
+        core.props, "Value", value, set_value, get_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,16 +162,14 @@ pub mod api_key {
             StageKey { props }
         }
 
-        /// `RestApiId`.
-        pub fn rest_api_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RestApiId", value.into());
-            self
+        prop! {
+            /// `RestApiId`.
+            props, "RestApiId", rest_api_id, set_rest_api_id, get_rest_api_id, Val<String>
         }
 
-        /// `StageName`.
-        pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StageName", value.into());
-            self
+        prop! {
+            /// `StageName`.
+            props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
         }
     }
 }
@@ -215,46 +204,54 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    /// `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthType", value.into());
-        self
+    prop! {
+        /// `AuthType`.
+        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
     }
 
-    /// `AuthorizerCredentials`.
-    pub fn authorizer_credentials(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerCredentials", value.into());
-        self
+    prop! {
+        /// `AuthorizerCredentials`.
+        core.props, "AuthorizerCredentials", authorizer_credentials, set_authorizer_credentials, get_authorizer_credentials, Val<String>
     }
 
-    /// `AuthorizerResultTtlInSeconds`.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AuthorizerResultTtlInSeconds", value.into());
-        self
+    prop! {
+        /// `AuthorizerResultTtlInSeconds`.
+        core.props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
     }
 
-    /// `AuthorizerUri`.
-    pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerUri", value.into());
-        self
+    prop! {
+        /// `AuthorizerUri`.
+        core.props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
     }
 
-    /// `IdentitySource`.
-    pub fn identity_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentitySource", value.into());
-        self
+    prop! {
+        /// `IdentitySource`.
+        core.props, "IdentitySource", identity_source, set_identity_source, get_identity_source, Val<String>
     }
 
-    /// `IdentityValidationExpression`.
-    pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityValidationExpression", value.into());
-        self
+    prop! {
+        /// `IdentityValidationExpression`.
+        core.props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
     }
 
-    /// `ProviderARNs`.
-    pub fn provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ProviderARNs", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProviderARNs`.
+        core.props, "ProviderARNs", provider_ar_ns, set_provider_ar_ns, get_provider_ar_ns, Val<List<String>>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -292,22 +289,24 @@ impl BasePathMapping {
         BasePathMapping { core }
     }
 
-    /// `BasePath`.
-    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BasePath", value.into());
-        self
+    prop! {
+        /// `BasePath`.
+        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
     }
 
-    /// `RestApiId`.
-    pub fn rest_api_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RestApiId", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Stage`.
-    pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Stage", value.into());
-        self
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", rest_api_id, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
+    prop! {
+        /// `Stage`.
+        core.props, "Stage", stage, set_stage, get_stage, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -343,17 +342,25 @@ impl BasePathMappingV2 {
         BasePathMappingV2 { core }
     }
 
-    /// `BasePath`: The base path name that callers of the API must provide in the URL after the
-    /// domain name.
-    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BasePath", value.into());
-        self
+    prop! {
+        /// `BasePath`: The base path name that callers of the API must provide in the URL after the
+        /// domain name.
+        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
     }
 
-    /// `Stage`: The name of the API's stage.
-    pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Stage", value.into());
-        self
+    prop! {
+        /// `DomainNameArn`: The Arn of an AWS::ApiGateway::DomainNameV2 resource.
+        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`: The ID of the API.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
+    prop! {
+        /// `Stage`: The name of the API's stage.
+        core.props, "Stage", stage, set_stage, get_stage, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -389,16 +396,14 @@ impl ClientCertificate {
         ClientCertificate { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -436,29 +441,30 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `DeploymentCanarySettings`.
-    pub fn deployment_canary_settings(mut self, value: impl Into<Val<deployment::DeploymentCanarySettings>>) -> Self {
-        self.core.set("DeploymentCanarySettings", value.into());
-        self
+    prop! {
+        /// `DeploymentCanarySettings`.
+        core.props, "DeploymentCanarySettings", deployment_canary_settings, set_deployment_canary_settings, get_deployment_canary_settings, Val<deployment::DeploymentCanarySettings>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `StageDescription`: The description of the Stage resource for the Deployment resource to
-    /// create. To specify a stage description, you must also provide a stage name.
-    pub fn stage_description(mut self, value: impl Into<Val<deployment::StageDescription>>) -> Self {
-        self.core.set("StageDescription", value.into());
-        self
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
-    /// `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StageName", value.into());
-        self
+    prop! {
+        /// `StageDescription`: The description of the Stage resource for the Deployment resource to
+        /// create. To specify a stage description, you must also provide a stage name.
+        core.props, "StageDescription", stage_description, set_stage_description, get_stage_description, Val<deployment::StageDescription>
+    }
+
+    prop! {
+        /// `StageName`.
+        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -495,22 +501,19 @@ pub mod deployment {
             DeploymentCanarySettings { props }
         }
 
-        /// `PercentTraffic`.
-        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PercentTraffic", value.into());
-            self
+        prop! {
+            /// `PercentTraffic`.
+            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
         }
 
-        /// `StageVariableOverrides`.
-        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("StageVariableOverrides", value.into());
-            self
+        prop! {
+            /// `StageVariableOverrides`.
+            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
         }
 
-        /// `UseStageCache`.
-        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseStageCache", value.into());
-            self
+        prop! {
+            /// `UseStageCache`.
+            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
         }
     }
 
@@ -531,137 +534,118 @@ pub mod deployment {
             StageDescription { props }
         }
 
-        /// `AccessLogSetting`: Specifies settings for logging access in this stage.
-        pub fn access_log_setting(mut self, value: impl Into<Val<AccessLogSetting>>) -> Self {
-            self.props.set("AccessLogSetting", value.into());
-            self
+        prop! {
+            /// `AccessLogSetting`: Specifies settings for logging access in this stage.
+            props, "AccessLogSetting", access_log_setting, set_access_log_setting, get_access_log_setting, Val<AccessLogSetting>
         }
 
-        /// `CacheClusterEnabled`.
-        pub fn cache_cluster_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CacheClusterEnabled", value.into());
-            self
+        prop! {
+            /// `CacheClusterEnabled`.
+            props, "CacheClusterEnabled", cache_cluster_enabled, set_cache_cluster_enabled, get_cache_cluster_enabled, Val<bool>
         }
 
-        /// `CacheClusterSize`: The size of the stage's cache cluster. For more information, see
-        /// cacheClusterSize (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html#apigw-CreateStage-request-cacheClusterSize>)
-        /// in the *API Gateway API Reference*.
-        pub fn cache_cluster_size(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CacheClusterSize", value.into());
-            self
+        prop! {
+            /// `CacheClusterSize`: The size of the stage's cache cluster. For more information, see
+            /// cacheClusterSize (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html#apigw-CreateStage-request-cacheClusterSize>)
+            /// in the *API Gateway API Reference*.
+            props, "CacheClusterSize", cache_cluster_size, set_cache_cluster_size, get_cache_cluster_size, Val<String>
         }
 
-        /// `CacheDataEncrypted`: Indicates whether the cached responses are encrypted.
-        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CacheDataEncrypted", value.into());
-            self
+        prop! {
+            /// `CacheDataEncrypted`: Indicates whether the cached responses are encrypted.
+            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
         }
 
-        /// `CacheTtlInSeconds`: The time-to-live (TTL) period, in seconds, that specifies how long API
-        /// Gateway caches responses.
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheTtlInSeconds", value.into());
-            self
+        prop! {
+            /// `CacheTtlInSeconds`: The time-to-live (TTL) period, in seconds, that specifies how long
+            /// API Gateway caches responses.
+            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
         }
 
-        /// `CachingEnabled`: Indicates whether responses are cached and returned for requests. You must
-        /// enable a cache cluster on the stage to cache responses. For more information, see Enable API
-        /// Gateway Caching in a Stage to Enhance API Performance (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html>)
-        /// in the *API Gateway Developer Guide*.
-        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CachingEnabled", value.into());
-            self
+        prop! {
+            /// `CachingEnabled`: Indicates whether responses are cached and returned for requests. You
+            /// must enable a cache cluster on the stage to cache responses. For more information, see
+            /// Enable API Gateway Caching in a Stage to Enhance API Performance (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html>)
+            /// in the *API Gateway Developer Guide*.
+            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
         }
 
-        /// `CanarySetting`: Specifies settings for the canary deployment in this stage.
-        pub fn canary_setting(mut self, value: impl Into<Val<CanarySetting>>) -> Self {
-            self.props.set("CanarySetting", value.into());
-            self
+        prop! {
+            /// `CanarySetting`: Specifies settings for the canary deployment in this stage.
+            props, "CanarySetting", canary_setting, set_canary_setting, get_canary_setting, Val<CanarySetting>
         }
 
-        /// `ClientCertificateId`: The identifier of the client certificate that API Gateway uses to
-        /// call your integration endpoints in the stage.
-        pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCertificateId", value.into());
-            self
+        prop! {
+            /// `ClientCertificateId`: The identifier of the client certificate that API Gateway uses to
+            /// call your integration endpoints in the stage.
+            props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
         }
 
-        /// `DataTraceEnabled`: Indicates whether data trace logging is enabled for methods in the
-        /// stage. API Gateway pushes these logs to Amazon CloudWatch Logs.
-        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataTraceEnabled", value.into());
-            self
+        prop! {
+            /// `DataTraceEnabled`: Indicates whether data trace logging is enabled for methods in the
+            /// stage. API Gateway pushes these logs to Amazon CloudWatch Logs.
+            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
         }
 
-        /// `Description`: A description of the purpose of the stage.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the purpose of the stage.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DocumentationVersion`: The version identifier of the API documentation snapshot.
-        pub fn documentation_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentationVersion", value.into());
-            self
+        prop! {
+            /// `DocumentationVersion`: The version identifier of the API documentation snapshot.
+            props, "DocumentationVersion", documentation_version, set_documentation_version, get_documentation_version, Val<String>
         }
 
-        /// `LoggingLevel`: The logging level for this method. For valid values, see the ``loggingLevel``
-        /// property of the MethodSetting (<https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html>)
-        /// resource in the *Amazon API Gateway API Reference*.
-        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoggingLevel", value.into());
-            self
+        prop! {
+            /// `LoggingLevel`: The logging level for this method. For valid values, see the ``loggingLevel``
+            /// property of the MethodSetting (<https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html>)
+            /// resource in the *Amazon API Gateway API Reference*.
+            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
         }
 
-        /// `MethodSettings`: Configures settings for all of the stage's methods.
-        pub fn method_settings(mut self, value: impl Into<Val<List<MethodSetting>>>) -> Self {
-            self.props.set("MethodSettings", value.into());
-            self
+        prop! {
+            /// `MethodSettings`: Configures settings for all of the stage's methods.
+            props, "MethodSettings", method_settings, set_method_settings, get_method_settings, Val<List<MethodSetting>>
         }
 
-        /// `MetricsEnabled`: Indicates whether Amazon CloudWatch metrics are enabled for methods in the
-        /// stage.
-        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MetricsEnabled", value.into());
-            self
+        prop! {
+            /// `MetricsEnabled`: Indicates whether Amazon CloudWatch metrics are enabled for methods in
+            /// the stage.
+            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
         }
 
-        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the stage.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the stage.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
 
-        /// `ThrottlingBurstLimit`: The target request burst rate limit. This allows more requests
-        /// through for a period of time than the target rate limit. For more information, see Manage
-        /// API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
-        /// in the *API Gateway Developer Guide*.
-        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThrottlingBurstLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingBurstLimit`: The target request burst rate limit. This allows more requests
+            /// through for a period of time than the target rate limit. For more information, see
+            /// Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
+            /// in the *API Gateway Developer Guide*.
+            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
         }
 
-        /// `ThrottlingRateLimit`: The target request steady-state rate limit. For more information, see
-        /// Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
-        /// in the *API Gateway Developer Guide*.
-        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ThrottlingRateLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingRateLimit`: The target request steady-state rate limit. For more information,
+            /// see Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
+            /// in the *API Gateway Developer Guide*.
+            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
         }
 
-        /// `TracingEnabled`: Specifies whether active tracing with X-ray is enabled for this stage. For
-        /// more information, see Trace API Gateway API Execution with X-Ray (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html>)
-        /// in the *API Gateway Developer Guide*.
-        pub fn tracing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TracingEnabled", value.into());
-            self
+        prop! {
+            /// `TracingEnabled`: Specifies whether active tracing with X-ray is enabled for this stage.
+            /// For more information, see Trace API Gateway API Execution with X-Ray (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html>)
+            /// in the *API Gateway Developer Guide*.
+            props, "TracingEnabled", tracing_enabled, set_tracing_enabled, get_tracing_enabled, Val<bool>
         }
 
-        /// `Variables`: A map that defines the stage variables. Variable names must consist of
-        /// alphanumeric characters, and the values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
-        pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`: A map that defines the stage variables. Variable names must consist of
+            /// alphanumeric characters, and the values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
+            props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
         }
     }
 
@@ -683,16 +667,14 @@ pub mod deployment {
             AccessLogSetting { props }
         }
 
-        /// `DestinationArn`.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Format`.
-        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Format`.
+            props, "Format", format, set_format, get_format, Val<String>
         }
     }
 
@@ -714,22 +696,19 @@ pub mod deployment {
             CanarySetting { props }
         }
 
-        /// `PercentTraffic`.
-        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PercentTraffic", value.into());
-            self
+        prop! {
+            /// `PercentTraffic`.
+            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
         }
 
-        /// `StageVariableOverrides`.
-        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("StageVariableOverrides", value.into());
-            self
+        prop! {
+            /// `StageVariableOverrides`.
+            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
         }
 
-        /// `UseStageCache`.
-        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseStageCache", value.into());
-            self
+        prop! {
+            /// `UseStageCache`.
+            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
         }
     }
 
@@ -751,66 +730,57 @@ pub mod deployment {
             MethodSetting { props }
         }
 
-        /// `CacheDataEncrypted`.
-        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CacheDataEncrypted", value.into());
-            self
+        prop! {
+            /// `CacheDataEncrypted`.
+            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
         }
 
-        /// `CacheTtlInSeconds`.
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheTtlInSeconds", value.into());
-            self
+        prop! {
+            /// `CacheTtlInSeconds`.
+            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
         }
 
-        /// `CachingEnabled`.
-        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CachingEnabled", value.into());
-            self
+        prop! {
+            /// `CachingEnabled`.
+            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
         }
 
-        /// `DataTraceEnabled`.
-        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataTraceEnabled", value.into());
-            self
+        prop! {
+            /// `DataTraceEnabled`.
+            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
         }
 
-        /// `HttpMethod`: The HTTP method.
-        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpMethod", value.into());
-            self
+        prop! {
+            /// `HttpMethod`: The HTTP method.
+            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<String>
         }
 
-        /// `LoggingLevel`.
-        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoggingLevel", value.into());
-            self
+        prop! {
+            /// `LoggingLevel`.
+            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
         }
 
-        /// `MetricsEnabled`.
-        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MetricsEnabled", value.into());
-            self
+        prop! {
+            /// `MetricsEnabled`.
+            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
         }
 
-        /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded as ``~1``
-        /// and the initial slash must include a forward slash. For example, the path value ``/resource/subresource``
-        /// must be encoded as ``/~1resource~1subresource``. To specify the root path, use only a slash (``/``).
-        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourcePath", value.into());
-            self
+        prop! {
+            /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded
+            /// as ``~1`` and the initial slash must include a forward slash. For example, the path
+            /// value ``/resource/subresource`` must be encoded as ``/~1resource~1subresource``. To
+            /// specify the root path, use only a slash (``/``).
+            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
         }
 
-        /// `ThrottlingBurstLimit`.
-        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThrottlingBurstLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingBurstLimit`.
+            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
         }
 
-        /// `ThrottlingRateLimit`.
-        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ThrottlingRateLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingRateLimit`.
+            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
         }
     }
 }
@@ -844,6 +814,21 @@ impl DocumentationPart {
         core.set("Properties", properties.into());
         core.set("RestApiId", rest_api_id.into());
         DocumentationPart { core }
+    }
+
+    prop! {
+        /// `Location`.
+        core.props, "Location", _, set_location, get_location, Val<documentation_part::Location>
+    }
+
+    prop! {
+        /// `Properties`.
+        core.props, "Properties", _, set_properties, get_properties, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -883,34 +868,29 @@ pub mod documentation_part {
             Location { props }
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `StatusCode`.
-        pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StatusCode", value.into());
-            self
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<LocationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<LocationType>
         }
     }
 
@@ -986,10 +966,19 @@ impl DocumentationVersion {
         DocumentationVersion { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DocumentationVersion`.
+        core.props, "DocumentationVersion", _, set_documentation_version, get_documentation_version, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1022,67 +1011,57 @@ impl DomainName {
         DomainName { core }
     }
 
-    /// `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateArn", value.into());
-        self
+    prop! {
+        /// `CertificateArn`.
+        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointAccessMode", value.into());
-        self
+    prop! {
+        /// `EndpointAccessMode`.
+        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
     }
 
-    /// `EndpointConfiguration`: The endpoint configuration of this DomainName showing the endpoint
-    /// types and IP address types of the domain name.
-    pub fn endpoint_configuration(mut self, value: impl Into<Val<domain_name::EndpointConfiguration>>) -> Self {
-        self.core.set("EndpointConfiguration", value.into());
-        self
+    prop! {
+        /// `EndpointConfiguration`: The endpoint configuration of this DomainName showing the
+        /// endpoint types and IP address types of the domain name.
+        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<domain_name::EndpointConfiguration>
     }
 
-    /// `MutualTlsAuthentication`.
-    pub fn mutual_tls_authentication(mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> Self {
-        self.core.set("MutualTlsAuthentication", value.into());
-        self
+    prop! {
+        /// `MutualTlsAuthentication`.
+        core.props, "MutualTlsAuthentication", mutual_tls_authentication, set_mutual_tls_authentication, get_mutual_tls_authentication, Val<domain_name::MutualTlsAuthentication>
     }
 
-    /// `OwnershipVerificationCertificateArn`: The ARN of the public certificate issued by ACM to
-    /// validate ownership of your custom domain. Only required when configuring mutual TLS and
-    /// using an ACM imported or private CA certificate ARN as the RegionalCertificateArn.
-    pub fn ownership_verification_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnershipVerificationCertificateArn", value.into());
-        self
+    prop! {
+        /// `OwnershipVerificationCertificateArn`: The ARN of the public certificate issued by ACM
+        /// to validate ownership of your custom domain. Only required when configuring mutual TLS
+        /// and using an ACM imported or private CA certificate ARN as the RegionalCertificateArn.
+        core.props, "OwnershipVerificationCertificateArn", ownership_verification_certificate_arn, set_ownership_verification_certificate_arn, get_ownership_verification_certificate_arn, Val<String>
     }
 
-    /// `RegionalCertificateArn`.
-    pub fn regional_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegionalCertificateArn", value.into());
-        self
+    prop! {
+        /// `RegionalCertificateArn`.
+        core.props, "RegionalCertificateArn", regional_certificate_arn, set_regional_certificate_arn, get_regional_certificate_arn, Val<String>
     }
 
-    /// `RoutingMode`.
-    pub fn routing_mode(mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> Self {
-        self.core.set("RoutingMode", value.into());
-        self
+    prop! {
+        /// `RoutingMode`.
+        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name::RoutingMode>
     }
 
-    /// `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityPolicy", value.into());
-        self
+    prop! {
+        /// `SecurityPolicy`.
+        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1145,16 +1124,14 @@ pub mod domain_name {
             EndpointConfiguration { props }
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<String>>
         }
     }
 
@@ -1173,16 +1150,14 @@ pub mod domain_name {
             MutualTlsAuthentication { props }
         }
 
-        /// `TruststoreUri`.
-        pub fn truststore_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TruststoreUri", value.into());
-            self
+        prop! {
+            /// `TruststoreUri`.
+            props, "TruststoreUri", truststore_uri, set_truststore_uri, get_truststore_uri, Val<String>
         }
 
-        /// `TruststoreVersion`.
-        pub fn truststore_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TruststoreVersion", value.into());
-            self
+        prop! {
+            /// `TruststoreVersion`.
+            props, "TruststoreVersion", truststore_version, set_truststore_version, get_truststore_version, Val<String>
         }
     }
 
@@ -1235,11 +1210,26 @@ impl DomainNameAccessAssociation {
         DomainNameAccessAssociation { core }
     }
 
-    /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the domainname access
-    /// association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AccessAssociationSource`: The source of the domain name access association resource.
+        core.props, "AccessAssociationSource", _, set_access_association_source, get_access_association_source, Val<String>
+    }
+
+    prop! {
+        /// `AccessAssociationSourceType`: The source type of the domain name access association
+        /// resource.
+        core.props, "AccessAssociationSourceType", _, set_access_association_source_type, get_access_association_source_type, Val<domain_name_access_association::AccessAssociationSourceType>
+    }
+
+    prop! {
+        /// `DomainNameArn`: The amazon resource name (ARN) of the domain name resource.
+        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the domainname
+        /// access association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1287,53 +1277,45 @@ impl DomainNameV2 {
         DomainNameV2 { core }
     }
 
-    /// `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateArn", value.into());
-        self
+    prop! {
+        /// `CertificateArn`.
+        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointAccessMode", value.into());
-        self
+    prop! {
+        /// `EndpointAccessMode`.
+        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
     }
 
-    /// `EndpointConfiguration`.
-    pub fn endpoint_configuration(mut self, value: impl Into<Val<domain_name_v2::EndpointConfiguration>>) -> Self {
-        self.core.set("EndpointConfiguration", value.into());
-        self
+    prop! {
+        /// `EndpointConfiguration`.
+        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<domain_name_v2::EndpointConfiguration>
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
     }
 
-    /// `RoutingMode`: The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\]
-    /// and \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
-    pub fn routing_mode(mut self, value: impl Into<Val<domain_name_v2::RoutingMode>>) -> Self {
-        self.core.set("RoutingMode", value.into());
-        self
+    prop! {
+        /// `RoutingMode`: The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\]
+        /// and \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
+        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name_v2::RoutingMode>
     }
 
-    /// `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityPolicy", value.into());
-        self
+    prop! {
+        /// `SecurityPolicy`.
+        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1375,16 +1357,14 @@ pub mod domain_name_v2 {
             EndpointConfiguration { props }
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<String>>
         }
     }
 
@@ -1431,22 +1411,29 @@ impl GatewayResponse {
         GatewayResponse { core }
     }
 
-    /// `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ResponseParameters", value.into());
-        self
+    prop! {
+        /// `ResponseParameters`.
+        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<String>>
     }
 
-    /// `ResponseTemplates`.
-    pub fn response_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ResponseTemplates", value.into());
-        self
+    prop! {
+        /// `ResponseTemplates`.
+        core.props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Map<String>>
     }
 
-    /// `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StatusCode", value.into());
-        self
+    prop! {
+        /// `ResponseType`.
+        core.props, "ResponseType", _, set_response_type, get_response_type, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
+    prop! {
+        /// `StatusCode`.
+        core.props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1491,67 +1478,72 @@ impl Method {
         Method { core }
     }
 
-    /// `ApiKeyRequired`.
-    pub fn api_key_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApiKeyRequired", value.into());
-        self
+    prop! {
+        /// `ApiKeyRequired`.
+        core.props, "ApiKeyRequired", api_key_required, set_api_key_required, get_api_key_required, Val<bool>
     }
 
-    /// `AuthorizationScopes`.
-    pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AuthorizationScopes", value.into());
-        self
+    prop! {
+        /// `AuthorizationScopes`.
+        core.props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
     }
 
-    /// `AuthorizationType`: The method's authorization type. This parameter is required. For valid
-    /// values, see Method (<https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html>) in
-    /// the *API Gateway API Reference*. If you specify the ``AuthorizerId`` property, specify ``CUSTOM``
-    /// or ``COGNITO_USER_POOLS`` for this property.
-    pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizationType", value.into());
-        self
+    prop! {
+        /// `AuthorizationType`: The method's authorization type. This parameter is required. For
+        /// valid values, see Method (<https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html>)
+        /// in the *API Gateway API Reference*. If you specify the ``AuthorizerId`` property,
+        /// specify ``CUSTOM`` or ``COGNITO_USER_POOLS`` for this property.
+        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
     }
 
-    /// `AuthorizerId`.
-    pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerId", value.into());
-        self
+    prop! {
+        /// `AuthorizerId`.
+        core.props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
     }
 
-    /// `Integration`.
-    pub fn integration(mut self, value: impl Into<Val<method::Integration>>) -> Self {
-        self.core.set("Integration", value.into());
-        self
+    prop! {
+        /// `HttpMethod`.
+        core.props, "HttpMethod", _, set_http_method, get_http_method, Val<String>
     }
 
-    /// `MethodResponses`.
-    pub fn method_responses(mut self, value: impl Into<Val<List<method::MethodResponse>>>) -> Self {
-        self.core.set("MethodResponses", value.into());
-        self
+    prop! {
+        /// `Integration`.
+        core.props, "Integration", integration, set_integration, get_integration, Val<method::Integration>
     }
 
-    /// `OperationName`.
-    pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OperationName", value.into());
-        self
+    prop! {
+        /// `MethodResponses`.
+        core.props, "MethodResponses", method_responses, set_method_responses, get_method_responses, Val<List<method::MethodResponse>>
     }
 
-    /// `RequestModels`.
-    pub fn request_models(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("RequestModels", value.into());
-        self
+    prop! {
+        /// `OperationName`.
+        core.props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
     }
 
-    /// `RequestParameters`.
-    pub fn request_parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-        self.core.set("RequestParameters", value.into());
-        self
+    prop! {
+        /// `RequestModels`.
+        core.props, "RequestModels", request_models, set_request_models, get_request_models, Val<Map<String>>
     }
 
-    /// `RequestValidatorId`.
-    pub fn request_validator_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestValidatorId", value.into());
-        self
+    prop! {
+        /// `RequestParameters`.
+        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Map<Json>>
+    }
+
+    prop! {
+        /// `RequestValidatorId`.
+        core.props, "RequestValidatorId", request_validator_id, set_request_validator_id, get_request_validator_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceId`.
+        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1585,94 +1577,84 @@ pub mod method {
             Integration { props }
         }
 
-        /// `CacheKeyParameters`.
-        pub fn cache_key_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CacheKeyParameters", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<IntegrationType>
         }
 
-        /// `CacheNamespace`.
-        pub fn cache_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CacheNamespace", value.into());
-            self
+        prop! {
+            /// `CacheKeyParameters`.
+            props, "CacheKeyParameters", cache_key_parameters, set_cache_key_parameters, get_cache_key_parameters, Val<List<String>>
         }
 
-        /// `ConnectionId`.
-        pub fn connection_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionId", value.into());
-            self
+        prop! {
+            /// `CacheNamespace`.
+            props, "CacheNamespace", cache_namespace, set_cache_namespace, get_cache_namespace, Val<String>
         }
 
-        /// `ConnectionType`.
-        pub fn connection_type(mut self, value: impl Into<Val<IntegrationConnectionType>>) -> Self {
-            self.props.set("ConnectionType", value.into());
-            self
+        prop! {
+            /// `ConnectionId`.
+            props, "ConnectionId", connection_id, set_connection_id, get_connection_id, Val<String>
         }
 
-        /// `ContentHandling`.
-        pub fn content_handling(mut self, value: impl Into<Val<IntegrationContentHandling>>) -> Self {
-            self.props.set("ContentHandling", value.into());
-            self
+        prop! {
+            /// `ConnectionType`.
+            props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<IntegrationConnectionType>
         }
 
-        /// `Credentials`.
-        pub fn credentials(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Credentials", value.into());
-            self
+        prop! {
+            /// `ContentHandling`.
+            props, "ContentHandling", content_handling, set_content_handling, get_content_handling, Val<IntegrationContentHandling>
         }
 
-        /// `IntegrationHttpMethod`.
-        pub fn integration_http_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntegrationHttpMethod", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", credentials, set_credentials, get_credentials, Val<String>
         }
 
-        /// `IntegrationResponses`.
-        pub fn integration_responses(mut self, value: impl Into<Val<List<IntegrationResponse>>>) -> Self {
-            self.props.set("IntegrationResponses", value.into());
-            self
+        prop! {
+            /// `IntegrationHttpMethod`.
+            props, "IntegrationHttpMethod", integration_http_method, set_integration_http_method, get_integration_http_method, Val<String>
         }
 
-        /// `IntegrationTarget`.
-        pub fn integration_target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntegrationTarget", value.into());
-            self
+        prop! {
+            /// `IntegrationResponses`.
+            props, "IntegrationResponses", integration_responses, set_integration_responses, get_integration_responses, Val<List<IntegrationResponse>>
         }
 
-        /// `PassthroughBehavior`.
-        pub fn passthrough_behavior(mut self, value: impl Into<Val<IntegrationPassthroughBehavior>>) -> Self {
-            self.props.set("PassthroughBehavior", value.into());
-            self
+        prop! {
+            /// `IntegrationTarget`.
+            props, "IntegrationTarget", integration_target, set_integration_target, get_integration_target, Val<String>
         }
 
-        /// `RequestParameters`.
-        pub fn request_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("RequestParameters", value.into());
-            self
+        prop! {
+            /// `PassthroughBehavior`.
+            props, "PassthroughBehavior", passthrough_behavior, set_passthrough_behavior, get_passthrough_behavior, Val<IntegrationPassthroughBehavior>
         }
 
-        /// `RequestTemplates`.
-        pub fn request_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("RequestTemplates", value.into());
-            self
+        prop! {
+            /// `RequestParameters`.
+            props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Map<String>>
         }
 
-        /// `ResponseTransferMode`.
-        pub fn response_transfer_mode(mut self, value: impl Into<Val<IntegrationResponseTransferMode>>) -> Self {
-            self.props.set("ResponseTransferMode", value.into());
-            self
+        prop! {
+            /// `RequestTemplates`.
+            props, "RequestTemplates", request_templates, set_request_templates, get_request_templates, Val<Map<String>>
         }
 
-        /// `TimeoutInMillis`.
-        pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMillis", value.into());
-            self
+        prop! {
+            /// `ResponseTransferMode`.
+            props, "ResponseTransferMode", response_transfer_mode, set_response_transfer_mode, get_response_transfer_mode, Val<IntegrationResponseTransferMode>
         }
 
-        /// `Uri`.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `TimeoutInMillis`.
+            props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
+        }
+
+        prop! {
+            /// `Uri`.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -1722,28 +1704,29 @@ pub mod method {
             IntegrationResponse { props }
         }
 
-        /// `ContentHandling`.
-        pub fn content_handling(mut self, value: impl Into<Val<IntegrationResponseContentHandling>>) -> Self {
-            self.props.set("ContentHandling", value.into());
-            self
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
         }
 
-        /// `ResponseParameters`.
-        pub fn response_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ResponseParameters", value.into());
-            self
+        prop! {
+            /// `ContentHandling`.
+            props, "ContentHandling", content_handling, set_content_handling, get_content_handling, Val<IntegrationResponseContentHandling>
         }
 
-        /// `ResponseTemplates`.
-        pub fn response_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ResponseTemplates", value.into());
-            self
+        prop! {
+            /// `ResponseParameters`.
+            props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<String>>
         }
 
-        /// `SelectionPattern`.
-        pub fn selection_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelectionPattern", value.into());
-            self
+        prop! {
+            /// `ResponseTemplates`.
+            props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Map<String>>
+        }
+
+        prop! {
+            /// `SelectionPattern`.
+            props, "SelectionPattern", selection_pattern, set_selection_pattern, get_selection_pattern, Val<String>
         }
     }
 
@@ -1828,16 +1811,19 @@ pub mod method {
             MethodResponse { props }
         }
 
-        /// `ResponseModels`.
-        pub fn response_models(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ResponseModels", value.into());
-            self
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
         }
 
-        /// `ResponseParameters`.
-        pub fn response_parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-            self.props.set("ResponseParameters", value.into());
-            self
+        prop! {
+            /// `ResponseModels`.
+            props, "ResponseModels", response_models, set_response_models, get_response_models, Val<Map<String>>
+        }
+
+        prop! {
+            /// `ResponseParameters`.
+            props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<Json>>
         }
     }
 }
@@ -1863,32 +1849,33 @@ impl Model {
         Model { core }
     }
 
-    /// `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContentType", value.into());
-        self
+    prop! {
+        /// `ContentType`.
+        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: A name for the model. If you don't specify a name, CFN generates a unique physical
-    /// ID and uses that ID for the model name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// If you specify a name, you cannot perform updates that require replacement of this resource.
-    /// You can perform updates that require no or some interruption. If you must replace the
-    /// resource, specify a new name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the model. If you don't specify a name, CFN generates a unique
+        /// physical ID and uses that ID for the model name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// If you specify a name, you cannot perform updates that require replacement of this
+        /// resource. You can perform updates that require no or some interruption. If you must
+        /// replace the resource, specify a new name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Schema`.
-    pub fn schema(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", schema, set_schema, get_schema, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1921,22 +1908,24 @@ impl RequestValidator {
         RequestValidator { core }
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ValidateRequestBody`.
-    pub fn validate_request_body(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ValidateRequestBody", value.into());
-        self
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
-    /// `ValidateRequestParameters`.
-    pub fn validate_request_parameters(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ValidateRequestParameters", value.into());
-        self
+    prop! {
+        /// `ValidateRequestBody`.
+        core.props, "ValidateRequestBody", validate_request_body, set_validate_request_body, get_validate_request_body, Val<bool>
+    }
+
+    prop! {
+        /// `ValidateRequestParameters`.
+        core.props, "ValidateRequestParameters", validate_request_parameters, set_validate_request_parameters, get_validate_request_parameters, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1981,6 +1970,21 @@ impl Resource {
         Resource { core }
     }
 
+    prop! {
+        /// `ParentId`.
+        core.props, "ParentId", _, set_parent_id, get_parent_id, Val<String>
+    }
+
+    prop! {
+        /// `PathPart`.
+        core.props, "PathPart", _, set_path_part, get_path_part, Val<String>
+    }
+
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -2016,125 +2020,107 @@ impl RestApi {
         RestApi { core }
     }
 
-    /// `ApiKeySourceType`.
-    pub fn api_key_source_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApiKeySourceType", value.into());
-        self
+    prop! {
+        /// `ApiKeySourceType`.
+        core.props, "ApiKeySourceType", api_key_source_type, set_api_key_source_type, get_api_key_source_type, Val<String>
     }
 
-    /// `BinaryMediaTypes`.
-    pub fn binary_media_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("BinaryMediaTypes", value.into());
-        self
+    prop! {
+        /// `BinaryMediaTypes`.
+        core.props, "BinaryMediaTypes", binary_media_types, set_binary_media_types, get_binary_media_types, Val<List<String>>
     }
 
-    /// `Body`: An OpenAPI specification that defines a set of RESTful APIs in JSON format. For YAML
-    /// templates, you can also provide the specification in YAML format.
-    pub fn body(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Body", value.into());
-        self
+    prop! {
+        /// `Body`: An OpenAPI specification that defines a set of RESTful APIs in JSON format. For
+        /// YAML templates, you can also provide the specification in YAML format.
+        core.props, "Body", body, set_body, get_body, Val<Json>
     }
 
-    /// `BodyS3Location`: The Amazon Simple Storage Service (Amazon S3) location that points to an
-    /// OpenAPI file, which defines a set of RESTful APIs in JSON or YAML format.
-    pub fn body_s3_location(mut self, value: impl Into<Val<rest_api::S3Location>>) -> Self {
-        self.core.set("BodyS3Location", value.into());
-        self
+    prop! {
+        /// `BodyS3Location`: The Amazon Simple Storage Service (Amazon S3) location that points to
+        /// an OpenAPI file, which defines a set of RESTful APIs in JSON or YAML format.
+        core.props, "BodyS3Location", body_s3_location, set_body_s3_location, get_body_s3_location, Val<rest_api::S3Location>
     }
 
-    /// `CloneFrom`.
-    pub fn clone_from(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloneFrom", value.into());
-        self
+    prop! {
+        /// `CloneFrom`.
+        core.props, "CloneFrom", clone_from, set_clone_from, get_clone_from, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisableExecuteApiEndpoint`.
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableExecuteApiEndpoint", value.into());
-        self
+    prop! {
+        /// `DisableExecuteApiEndpoint`.
+        core.props, "DisableExecuteApiEndpoint", disable_execute_api_endpoint, set_disable_execute_api_endpoint, get_disable_execute_api_endpoint, Val<bool>
     }
 
-    /// `EndpointAccessMode`.
-    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointAccessMode", value.into());
-        self
+    prop! {
+        /// `EndpointAccessMode`.
+        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
     }
 
-    /// `EndpointConfiguration`: A list of the endpoint types and IP address types of the API. Use
-    /// this property when creating an API. When importing an existing API, specify the endpoint
-    /// configuration types using the ``Parameters`` property.
-    pub fn endpoint_configuration(mut self, value: impl Into<Val<rest_api::EndpointConfiguration>>) -> Self {
-        self.core.set("EndpointConfiguration", value.into());
-        self
+    prop! {
+        /// `EndpointConfiguration`: A list of the endpoint types and IP address types of the API.
+        /// Use this property when creating an API. When importing an existing API, specify the
+        /// endpoint configuration types using the ``Parameters`` property.
+        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<rest_api::EndpointConfiguration>
     }
 
-    /// `FailOnWarnings`.
-    pub fn fail_on_warnings(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FailOnWarnings", value.into());
-        self
+    prop! {
+        /// `FailOnWarnings`.
+        core.props, "FailOnWarnings", fail_on_warnings, set_fail_on_warnings, get_fail_on_warnings, Val<bool>
     }
 
-    /// `MinimumCompressionSize`.
-    pub fn minimum_compression_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinimumCompressionSize", value.into());
-        self
+    prop! {
+        /// `MinimumCompressionSize`.
+        core.props, "MinimumCompressionSize", minimum_compression_size, set_minimum_compression_size, get_minimum_compression_size, Val<i64>
     }
 
-    /// `Mode`: This property applies only when you use OpenAPI to define your REST API. The ``Mode``
-    /// determines how API Gateway handles resource updates. Valid values are ``overwrite`` or ``merge``.
-    /// For ``overwrite``, the new API definition replaces the existing one. The existing API
-    /// identifier remains unchanged. For ``merge``, the new API definition is merged with the
-    /// existing API. If you don't specify this property, a default value is chosen. For REST APIs
-    /// created before March 29, 2021, the default is ``overwrite``. For REST APIs created after
-    /// March 29, 2021, the new API definition takes precedence, but …
-    pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `Mode`: This property applies only when you use OpenAPI to define your REST API. The ``Mode``
+        /// determines how API Gateway handles resource updates. Valid values are ``overwrite`` or ``merge``.
+        /// For ``overwrite``, the new API definition replaces the existing one. The existing API
+        /// identifier remains unchanged. For ``merge``, the new API definition is merged with the
+        /// existing API. If you don't specify this property, a default value is chosen. For REST
+        /// APIs created before March 29, 2021, the default is ``overwrite``. For REST APIs created
+        /// after March 29, 2021, the new API definition takes precedence, but …
+        core.props, "Mode", mode, set_mode, get_mode, Val<String>
     }
 
-    /// `Name`: The name of the RestApi. A name is required if the REST API is not based on an
-    /// OpenAPI specification.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the RestApi. A name is required if the REST API is not based on an
+        /// OpenAPI specification.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
     }
 
-    /// `Policy`: A policy document that contains the permissions for the ``RestApi`` resource. To
-    /// set the ARN for the policy, use the ``!Join`` intrinsic function with ``""`` as delimiter
-    /// and values of ``"execute-api:/"`` and ``"*"``.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Policy`: A policy document that contains the permissions for the ``RestApi`` resource.
+        /// To set the ARN for the policy, use the ``!Join`` intrinsic function with ``""`` as
+        /// delimiter and values of ``"execute-api:/"`` and ``"*"``.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
     }
 
-    /// `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityPolicy", value.into());
-        self
+    prop! {
+        /// `SecurityPolicy`.
+        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Version`.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Version`.
+        core.props, "Version", version, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2181,29 +2167,25 @@ pub mod rest_api {
             S3Location { props }
         }
 
-        /// `Bucket`: The name of the S3 bucket where the OpenAPI file is stored.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the S3 bucket where the OpenAPI file is stored.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `ETag`: The Amazon S3 ETag (a file checksum) of the OpenAPI file. If you don't specify a
-        /// value, API Gateway skips ETag validation of your OpenAPI file.
-        pub fn e_tag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ETag", value.into());
-            self
+        prop! {
+            /// `ETag`: The Amazon S3 ETag (a file checksum) of the OpenAPI file. If you don't specify a
+            /// value, API Gateway skips ETag validation of your OpenAPI file.
+            props, "ETag", e_tag, set_e_tag, get_e_tag, Val<String>
         }
 
-        /// `Key`: The file name of the OpenAPI file (Amazon S3 object name).
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The file name of the OpenAPI file (Amazon S3 object name).
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Version`: For versioning-enabled buckets, a specific version of the OpenAPI file.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: For versioning-enabled buckets, a specific version of the OpenAPI file.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -2225,22 +2207,19 @@ pub mod rest_api {
             EndpointConfiguration { props }
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<String>>
         }
 
-        /// `VpcEndpointIds`.
-        pub fn vpc_endpoint_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VpcEndpointIds", value.into());
-            self
+        prop! {
+            /// `VpcEndpointIds`.
+            props, "VpcEndpointIds", vpc_endpoint_ids, set_vpc_endpoint_ids, get_vpc_endpoint_ids, Val<List<String>>
         }
     }
 }
@@ -2266,84 +2245,76 @@ impl Stage {
         Stage { core }
     }
 
-    /// `AccessLogSetting`.
-    pub fn access_log_setting(mut self, value: impl Into<Val<stage::AccessLogSetting>>) -> Self {
-        self.core.set("AccessLogSetting", value.into());
-        self
+    prop! {
+        /// `AccessLogSetting`.
+        core.props, "AccessLogSetting", access_log_setting, set_access_log_setting, get_access_log_setting, Val<stage::AccessLogSetting>
     }
 
-    /// `CacheClusterEnabled`.
-    pub fn cache_cluster_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CacheClusterEnabled", value.into());
-        self
+    prop! {
+        /// `CacheClusterEnabled`.
+        core.props, "CacheClusterEnabled", cache_cluster_enabled, set_cache_cluster_enabled, get_cache_cluster_enabled, Val<bool>
     }
 
-    /// `CacheClusterSize`.
-    pub fn cache_cluster_size(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheClusterSize", value.into());
-        self
+    prop! {
+        /// `CacheClusterSize`.
+        core.props, "CacheClusterSize", cache_cluster_size, set_cache_cluster_size, get_cache_cluster_size, Val<String>
     }
 
-    /// `CanarySetting`.
-    pub fn canary_setting(mut self, value: impl Into<Val<stage::CanarySetting>>) -> Self {
-        self.core.set("CanarySetting", value.into());
-        self
+    prop! {
+        /// `CanarySetting`.
+        core.props, "CanarySetting", canary_setting, set_canary_setting, get_canary_setting, Val<stage::CanarySetting>
     }
 
-    /// `ClientCertificateId`.
-    pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientCertificateId", value.into());
-        self
+    prop! {
+        /// `ClientCertificateId`.
+        core.props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
     }
 
-    /// `DeploymentId`.
-    pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentId", value.into());
-        self
+    prop! {
+        /// `DeploymentId`.
+        core.props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DocumentationVersion`.
-    pub fn documentation_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DocumentationVersion", value.into());
-        self
+    prop! {
+        /// `DocumentationVersion`.
+        core.props, "DocumentationVersion", documentation_version, set_documentation_version, get_documentation_version, Val<String>
     }
 
-    /// `MethodSettings`.
-    pub fn method_settings(mut self, value: impl Into<Val<List<stage::MethodSetting>>>) -> Self {
-        self.core.set("MethodSettings", value.into());
-        self
+    prop! {
+        /// `MethodSettings`.
+        core.props, "MethodSettings", method_settings, set_method_settings, get_method_settings, Val<List<stage::MethodSetting>>
     }
 
-    /// `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StageName", value.into());
-        self
+    prop! {
+        /// `RestApiId`.
+        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StageName`.
+        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
     }
 
-    /// `TracingEnabled`.
-    pub fn tracing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TracingEnabled", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Variables`: A map (string-to-string map) that defines the stage variables, where the
-    /// variable name is the key and the variable value is the value. Variable names are limited to
-    /// alphanumeric characters. Values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
-    pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Variables", value.into());
-        self
+    prop! {
+        /// `TracingEnabled`.
+        core.props, "TracingEnabled", tracing_enabled, set_tracing_enabled, get_tracing_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Variables`: A map (string-to-string map) that defines the stage variables, where the
+        /// variable name is the key and the variable value is the value. Variable names are limited
+        /// to alphanumeric characters. Values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
+        core.props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2376,22 +2347,20 @@ pub mod stage {
             AccessLogSetting { props }
         }
 
-        /// `DestinationArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log group or Kinesis
-        /// Data Firehose delivery stream to receive access logs. If you specify a Kinesis Data Firehose
-        /// delivery stream, the stream name must begin with ``amazon-apigateway-``. This parameter is
-        /// required to enable access logging.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log group or
+            /// Kinesis Data Firehose delivery stream to receive access logs. If you specify a Kinesis
+            /// Data Firehose delivery stream, the stream name must begin with ``amazon-apigateway-``.
+            /// This parameter is required to enable access logging.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Format`: A single line format of the access logs of data, as specified by selected $context
-        /// variables (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference>).
-        /// The format must include at least ``$context.requestId``. This parameter is required to
-        /// enable access logging.
-        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Format`: A single line format of the access logs of data, as specified by selected $context
+            /// variables (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference>).
+            /// The format must include at least ``$context.requestId``. This parameter is required to
+            /// enable access logging.
+            props, "Format", format, set_format, get_format, Val<String>
         }
     }
 
@@ -2410,28 +2379,24 @@ pub mod stage {
             CanarySetting { props }
         }
 
-        /// `DeploymentId`.
-        pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeploymentId", value.into());
-            self
+        prop! {
+            /// `DeploymentId`.
+            props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
         }
 
-        /// `PercentTraffic`.
-        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PercentTraffic", value.into());
-            self
+        prop! {
+            /// `PercentTraffic`.
+            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
         }
 
-        /// `StageVariableOverrides`.
-        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("StageVariableOverrides", value.into());
-            self
+        prop! {
+            /// `StageVariableOverrides`.
+            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
         }
 
-        /// `UseStageCache`.
-        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseStageCache", value.into());
-            self
+        prop! {
+            /// `UseStageCache`.
+            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
         }
     }
 
@@ -2452,70 +2417,61 @@ pub mod stage {
             MethodSetting { props }
         }
 
-        /// `CacheDataEncrypted`.
-        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CacheDataEncrypted", value.into());
-            self
+        prop! {
+            /// `CacheDataEncrypted`.
+            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
         }
 
-        /// `CacheTtlInSeconds`.
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheTtlInSeconds", value.into());
-            self
+        prop! {
+            /// `CacheTtlInSeconds`.
+            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
         }
 
-        /// `CachingEnabled`.
-        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CachingEnabled", value.into());
-            self
+        prop! {
+            /// `CachingEnabled`.
+            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
         }
 
-        /// `DataTraceEnabled`.
-        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataTraceEnabled", value.into());
-            self
+        prop! {
+            /// `DataTraceEnabled`.
+            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
         }
 
-        /// `HttpMethod`: The HTTP method. To apply settings to multiple resources and methods, specify
-        /// an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``. This
-        /// parameter is required when you specify a ``MethodSetting``.
-        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpMethod", value.into());
-            self
+        prop! {
+            /// `HttpMethod`: The HTTP method. To apply settings to multiple resources and methods,
+            /// specify an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``.
+            /// This parameter is required when you specify a ``MethodSetting``.
+            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<String>
         }
 
-        /// `LoggingLevel`.
-        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoggingLevel", value.into());
-            self
+        prop! {
+            /// `LoggingLevel`.
+            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
         }
 
-        /// `MetricsEnabled`.
-        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MetricsEnabled", value.into());
-            self
+        prop! {
+            /// `MetricsEnabled`.
+            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
         }
 
-        /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded as ``~1``
-        /// and the initial slash must include a forward slash. For example, the path value ``/resource/subresource``
-        /// must be encoded as ``/~1resource~1subresource``. To specify the root path, use only a slash (``/``).
-        /// To apply settings to multiple resources and methods, specify an asterisk (``*``) for the ``HttpMethod``
-        /// and ``/*`` for the ``ResourcePath``. This parameter is required when you specify a ``MethodSetting``.
-        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourcePath", value.into());
-            self
+        prop! {
+            /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded
+            /// as ``~1`` and the initial slash must include a forward slash. For example, the path
+            /// value ``/resource/subresource`` must be encoded as ``/~1resource~1subresource``. To
+            /// specify the root path, use only a slash (``/``). To apply settings to multiple resources
+            /// and methods, specify an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``.
+            /// This parameter is required when you specify a ``MethodSetting``.
+            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
         }
 
-        /// `ThrottlingBurstLimit`.
-        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThrottlingBurstLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingBurstLimit`.
+            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
         }
 
-        /// `ThrottlingRateLimit`.
-        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ThrottlingRateLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingRateLimit`.
+            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
         }
     }
 }
@@ -2543,40 +2499,34 @@ impl UsagePlan {
         UsagePlan { core }
     }
 
-    /// `ApiStages`.
-    pub fn api_stages(mut self, value: impl Into<Val<List<usage_plan::ApiStage>>>) -> Self {
-        self.core.set("ApiStages", value.into());
-        self
+    prop! {
+        /// `ApiStages`.
+        core.props, "ApiStages", api_stages, set_api_stages, get_api_stages, Val<List<usage_plan::ApiStage>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Quota`.
-    pub fn quota(mut self, value: impl Into<Val<usage_plan::QuotaSettings>>) -> Self {
-        self.core.set("Quota", value.into());
-        self
+    prop! {
+        /// `Quota`.
+        core.props, "Quota", quota, set_quota, get_quota, Val<usage_plan::QuotaSettings>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Throttle`.
-    pub fn throttle(mut self, value: impl Into<Val<usage_plan::ThrottleSettings>>) -> Self {
-        self.core.set("Throttle", value.into());
-        self
+    prop! {
+        /// `Throttle`.
+        core.props, "Throttle", throttle, set_throttle, get_throttle, Val<usage_plan::ThrottleSettings>
     }
 
-    /// `UsagePlanName`.
-    pub fn usage_plan_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UsagePlanName", value.into());
-        self
+    prop! {
+        /// `UsagePlanName`.
+        core.props, "UsagePlanName", usage_plan_name, set_usage_plan_name, get_usage_plan_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2612,22 +2562,19 @@ pub mod usage_plan {
             ApiStage { props }
         }
 
-        /// `ApiId`.
-        pub fn api_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiId", value.into());
-            self
+        prop! {
+            /// `ApiId`.
+            props, "ApiId", api_id, set_api_id, get_api_id, Val<String>
         }
 
-        /// `Stage`.
-        pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Stage", value.into());
-            self
+        prop! {
+            /// `Stage`.
+            props, "Stage", stage, set_stage, get_stage, Val<String>
         }
 
-        /// `Throttle`.
-        pub fn throttle(mut self, value: impl Into<Val<Map<ThrottleSettings>>>) -> Self {
-            self.props.set("Throttle", value.into());
-            self
+        prop! {
+            /// `Throttle`.
+            props, "Throttle", throttle, set_throttle, get_throttle, Val<Map<ThrottleSettings>>
         }
     }
 
@@ -2649,16 +2596,14 @@ pub mod usage_plan {
             ThrottleSettings { props }
         }
 
-        /// `BurstLimit`.
-        pub fn burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BurstLimit", value.into());
-            self
+        prop! {
+            /// `BurstLimit`.
+            props, "BurstLimit", burst_limit, set_burst_limit, get_burst_limit, Val<i64>
         }
 
-        /// `RateLimit`.
-        pub fn rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("RateLimit", value.into());
-            self
+        prop! {
+            /// `RateLimit`.
+            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<f64>
         }
     }
 
@@ -2683,22 +2628,19 @@ pub mod usage_plan {
             QuotaSettings { props }
         }
 
-        /// `Limit`.
-        pub fn limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Limit", value.into());
-            self
+        prop! {
+            /// `Limit`.
+            props, "Limit", limit, set_limit, get_limit, Val<i64>
         }
 
-        /// `Offset`.
-        pub fn offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Offset", value.into());
-            self
+        prop! {
+            /// `Offset`.
+            props, "Offset", offset, set_offset, get_offset, Val<i64>
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<String>
         }
     }
 }
@@ -2731,6 +2673,22 @@ impl UsagePlanKey {
         core.set("UsagePlanId", usage_plan_id.into());
         core.set("KeyId", key_id.into());
         UsagePlanKey { core }
+    }
+
+    prop! {
+        /// `KeyId`: The Id of the UsagePlanKey resource.
+        core.props, "KeyId", _, set_key_id, get_key_id, Val<String>
+    }
+
+    prop! {
+        /// `KeyType`.
+        core.props, "KeyType", _, set_key_type, get_key_type, Val<usage_plan_key::KeyType>
+    }
+
+    prop! {
+        /// `UsagePlanId`: The Id of the UsagePlan resource representing the usage plan containing
+        /// the UsagePlanKey resource representing a plan customer.
+        core.props, "UsagePlanId", _, set_usage_plan_id, get_usage_plan_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2785,16 +2743,24 @@ impl VpcLink {
         VpcLink { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the VPC link.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the VPC link.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArns`.
+        core.props, "TargetArns", _, set_target_arns, get_target_arns, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,147 +43,132 @@ impl Api {
         Api { core }
     }
 
-    /// `ApiKeySelectionExpression`: An API key selection expression. Supported only for WebSocket
-    /// APIs. See API Key Selection Expressions (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions>).
-    pub fn api_key_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApiKeySelectionExpression", value.into());
-        self
+    prop! {
+        /// `ApiKeySelectionExpression`: An API key selection expression. Supported only for
+        /// WebSocket APIs. See API Key Selection Expressions (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions>).
+        core.props, "ApiKeySelectionExpression", api_key_selection_expression, set_api_key_selection_expression, get_api_key_selection_expression, Val<String>
     }
 
-    /// `BasePath`: Specifies how to interpret the base path of the API during import. Valid values
-    /// are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To learn more,
-    /// see Set the OpenAPI basePath Property (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html>).
-    /// Supported only for HTTP APIs.
-    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BasePath", value.into());
-        self
+    prop! {
+        /// `BasePath`: Specifies how to interpret the base path of the API during import. Valid
+        /// values are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To
+        /// learn more, see Set the OpenAPI basePath Property (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html>).
+        /// Supported only for HTTP APIs.
+        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
     }
 
-    /// `Body`.
-    pub fn body(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Body", value.into());
-        self
+    prop! {
+        /// `Body`.
+        core.props, "Body", body, set_body, get_body, Val<Json>
     }
 
-    /// `BodyS3Location`: The S3 location of an OpenAPI definition. Supported only for HTTP APIs. To
-    /// import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you specify a ``Body``
-    /// or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer``
-    /// or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI and
-    /// CloudFormation resources.
-    pub fn body_s3_location(mut self, value: impl Into<Val<api::BodyS3Location>>) -> Self {
-        self.core.set("BodyS3Location", value.into());
-        self
+    prop! {
+        /// `BodyS3Location`: The S3 location of an OpenAPI definition. Supported only for HTTP
+        /// APIs. To import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you
+        /// specify a ``Body`` or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer``
+        /// or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI
+        /// and CloudFormation resources.
+        core.props, "BodyS3Location", body_s3_location, set_body_s3_location, get_body_s3_location, Val<api::BodyS3Location>
     }
 
-    /// `CorsConfiguration`: A CORS configuration. Supported only for HTTP APIs. See Configuring
-    /// CORS (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html>) for
-    /// more information.
-    pub fn cors_configuration(mut self, value: impl Into<Val<api::Cors>>) -> Self {
-        self.core.set("CorsConfiguration", value.into());
-        self
+    prop! {
+        /// `CorsConfiguration`: A CORS configuration. Supported only for HTTP APIs. See Configuring
+        /// CORS (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html>)
+        /// for more information.
+        core.props, "CorsConfiguration", cors_configuration, set_cors_configuration, get_cors_configuration, Val<api::Cors>
     }
 
-    /// `CredentialsArn`: This property is part of quick create. It specifies the credentials
-    /// required for the integration, if any. For a Lambda integration, three options are available.
-    /// To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN).
-    /// To require that the caller's identity be passed through from the request, specify ``arn:aws:iam::*:user/*``.
-    /// To use resource-based permissions on supported AWS services, specify ``null``. Currently,
-    /// this property is not used for HTTP integrations. Supported only for HTTP APIs.
-    pub fn credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CredentialsArn", value.into());
-        self
+    prop! {
+        /// `CredentialsArn`: This property is part of quick create. It specifies the credentials
+        /// required for the integration, if any. For a Lambda integration, three options are
+        /// available. To specify an IAM Role for API Gateway to assume, use the role's Amazon
+        /// Resource Name (ARN). To require that the caller's identity be passed through from the
+        /// request, specify ``arn:aws:iam::*:user/*``. To use resource-based permissions on
+        /// supported AWS services, specify ``null``. Currently, this property is not used for HTTP
+        /// integrations. Supported only for HTTP APIs.
+        core.props, "CredentialsArn", credentials_arn, set_credentials_arn, get_credentials_arn, Val<String>
     }
 
-    /// `Description`: The description of the API.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the API.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisableExecuteApiEndpoint`: Specifies whether clients can invoke your API by using the
-    /// default ``execute-api`` endpoint. By default, clients can invoke your API with the default <https://{api_id}.execute-api.{region}.amazonaws.com>
-    /// endpoint. To require that clients use a custom domain name to invoke your API, disable the
-    /// default endpoint.
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableExecuteApiEndpoint", value.into());
-        self
+    prop! {
+        /// `DisableExecuteApiEndpoint`: Specifies whether clients can invoke your API by using the
+        /// default ``execute-api`` endpoint. By default, clients can invoke your API with the
+        /// default <https://{api_id}.execute-api.{region}.amazonaws.com> endpoint. To require that
+        /// clients use a custom domain name to invoke your API, disable the default endpoint.
+        core.props, "DisableExecuteApiEndpoint", disable_execute_api_endpoint, set_disable_execute_api_endpoint, get_disable_execute_api_endpoint, Val<bool>
     }
 
-    /// `DisableSchemaValidation`: Avoid validating models when creating a deployment. Supported
-    /// only for WebSocket APIs.
-    pub fn disable_schema_validation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableSchemaValidation", value.into());
-        self
+    prop! {
+        /// `DisableSchemaValidation`: Avoid validating models when creating a deployment. Supported
+        /// only for WebSocket APIs.
+        core.props, "DisableSchemaValidation", disable_schema_validation, set_disable_schema_validation, get_disable_schema_validation, Val<bool>
     }
 
-    /// `FailOnWarnings`: Specifies whether to rollback the API creation when a warning is
-    /// encountered. By default, API creation continues if a warning is encountered.
-    pub fn fail_on_warnings(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FailOnWarnings", value.into());
-        self
+    prop! {
+        /// `FailOnWarnings`: Specifies whether to rollback the API creation when a warning is
+        /// encountered. By default, API creation continues if a warning is encountered.
+        core.props, "FailOnWarnings", fail_on_warnings, set_fail_on_warnings, get_fail_on_warnings, Val<bool>
     }
 
-    /// `IpAddressType`: The IP address types that can invoke the API. Use ``ipv4`` to allow only
-    /// IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6
-    /// addresses to invoke your API. Don’t use IP address type for an HTTP API based on an
-    /// OpenAPI specification. Instead, specify the IP address type in the OpenAPI specification.
-    pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The IP address types that can invoke the API. Use ``ipv4`` to allow
+        /// only IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6
+        /// addresses to invoke your API. Don’t use IP address type for an HTTP API based on an
+        /// OpenAPI specification. Instead, specify the IP address type in the OpenAPI
+        /// specification.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
     }
 
-    /// `Name`: The name of the API. Required unless you specify an OpenAPI definition for ``Body``
-    /// or ``S3BodyLocation``.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the API. Required unless you specify an OpenAPI definition for ``Body``
+        /// or ``S3BodyLocation``.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ProtocolType`: The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required
-    /// unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
-    pub fn protocol_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProtocolType", value.into());
-        self
+    prop! {
+        /// `ProtocolType`: The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required
+        /// unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
+        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<String>
     }
 
-    /// `RouteKey`: This property is part of quick create. If you don't specify a ``routeKey``, a
-    /// default route of ``$default`` is created. The ``$default`` route acts as a catch-all for any
-    /// request made to your API, for a particular stage. The ``$default`` route key can't be
-    /// modified. You can add routes after creating the API, and you can update the route keys of
-    /// additional routes. Supported only for HTTP APIs.
-    pub fn route_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RouteKey", value.into());
-        self
+    prop! {
+        /// `RouteKey`: This property is part of quick create. If you don't specify a ``routeKey``,
+        /// a default route of ``$default`` is created. The ``$default`` route acts as a catch-all
+        /// for any request made to your API, for a particular stage. The ``$default`` route key
+        /// can't be modified. You can add routes after creating the API, and you can update the
+        /// route keys of additional routes. Supported only for HTTP APIs.
+        core.props, "RouteKey", route_key, set_route_key, get_route_key, Val<String>
     }
 
-    /// `RouteSelectionExpression`: The route selection expression for the API. For HTTP APIs, the ``routeSelectionExpression``
-    /// must be ``${request.method} ${request.path}``. If not provided, this will be the default for
-    /// HTTP APIs. This property is required for WebSocket APIs.
-    pub fn route_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RouteSelectionExpression", value.into());
-        self
+    prop! {
+        /// `RouteSelectionExpression`: The route selection expression for the API. For HTTP APIs,
+        /// the ``routeSelectionExpression`` must be ``${request.method} ${request.path}``. If not
+        /// provided, this will be the default for HTTP APIs. This property is required for
+        /// WebSocket APIs.
+        core.props, "RouteSelectionExpression", route_selection_expression, set_route_selection_expression, get_route_selection_expression, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Target`: This property is part of quick create. Quick create produces an API with an
-    /// integration, a default catch-all route, and a default stage which is configured to
-    /// automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For
-    /// Lambda integrations, specify a function ARN. The type of the integration will be HTTP_PROXY
-    /// or AWS_PROXY, respectively. Supported only for HTTP APIs.
-    pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Target", value.into());
-        self
+    prop! {
+        /// `Target`: This property is part of quick create. Quick create produces an API with an
+        /// integration, a default catch-all route, and a default stage which is configured to
+        /// automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For
+        /// Lambda integrations, specify a function ARN. The type of the integration will be
+        /// HTTP_PROXY or AWS_PROXY, respectively. Supported only for HTTP APIs.
+        core.props, "Target", target, set_target, get_target, Val<String>
     }
 
-    /// `Version`: A version identifier for the API.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Version`: A version identifier for the API.
+        core.props, "Version", version, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -232,29 +217,26 @@ pub mod api {
             BodyS3Location { props }
         }
 
-        /// `Bucket`: The S3 bucket that contains the OpenAPI definition to import. Required if you
-        /// specify a ``BodyS3Location`` for an API.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket that contains the OpenAPI definition to import. Required if you
+            /// specify a ``BodyS3Location`` for an API.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Etag`: The Etag of the S3 object.
-        pub fn etag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Etag", value.into());
-            self
+        prop! {
+            /// `Etag`: The Etag of the S3 object.
+            props, "Etag", etag, set_etag, get_etag, Val<String>
         }
 
-        /// `Key`: The key of the S3 object. Required if you specify a ``BodyS3Location`` for an API.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The key of the S3 object. Required if you specify a ``BodyS3Location`` for an
+            /// API.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Version`: The version of the S3 object.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The version of the S3 object.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -275,43 +257,40 @@ pub mod api {
             Cors { props }
         }
 
-        /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
-        /// Supported only for HTTP APIs.
-        pub fn allow_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowCredentials", value.into());
-            self
+        prop! {
+            /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
+            /// Supported only for HTTP APIs.
+            props, "AllowCredentials", allow_credentials, set_allow_credentials, get_allow_credentials, Val<bool>
         }
 
-        /// `AllowHeaders`: Represents a collection of allowed headers. Supported only for HTTP APIs.
-        pub fn allow_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowHeaders", value.into());
-            self
+        prop! {
+            /// `AllowHeaders`: Represents a collection of allowed headers. Supported only for HTTP
+            /// APIs.
+            props, "AllowHeaders", allow_headers, set_allow_headers, get_allow_headers, Val<List<String>>
         }
 
-        /// `AllowMethods`: Represents a collection of allowed HTTP methods. Supported only for HTTP
-        /// APIs.
-        pub fn allow_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowMethods", value.into());
-            self
+        prop! {
+            /// `AllowMethods`: Represents a collection of allowed HTTP methods. Supported only for HTTP
+            /// APIs.
+            props, "AllowMethods", allow_methods, set_allow_methods, get_allow_methods, Val<List<String>>
         }
 
-        /// `AllowOrigins`: Represents a collection of allowed origins. Supported only for HTTP APIs.
-        pub fn allow_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowOrigins", value.into());
-            self
+        prop! {
+            /// `AllowOrigins`: Represents a collection of allowed origins. Supported only for HTTP
+            /// APIs.
+            props, "AllowOrigins", allow_origins, set_allow_origins, get_allow_origins, Val<List<String>>
         }
 
-        /// `ExposeHeaders`: Represents a collection of exposed headers. Supported only for HTTP APIs.
-        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExposeHeaders", value.into());
-            self
+        prop! {
+            /// `ExposeHeaders`: Represents a collection of exposed headers. Supported only for HTTP
+            /// APIs.
+            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
         }
 
-        /// `MaxAge`: The number of seconds that the browser should cache preflight request results.
-        /// Supported only for HTTP APIs.
-        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAge", value.into());
-            self
+        prop! {
+            /// `MaxAge`: The number of seconds that the browser should cache preflight request results.
+            /// Supported only for HTTP APIs.
+            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
         }
     }
 }
@@ -338,23 +317,26 @@ impl ApiGatewayManagedOverrides {
         ApiGatewayManagedOverrides { core }
     }
 
-    /// `Integration`: Overrides the integration configuration for an API Gateway-managed
-    /// integration.
-    pub fn integration(mut self, value: impl Into<Val<api_gateway_managed_overrides::IntegrationOverrides>>) -> Self {
-        self.core.set("Integration", value.into());
-        self
+    prop! {
+        /// `ApiId`: The ID of the API for which to override the configuration of API
+        /// Gateway-managed resources.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `Route`: Overrides the route configuration for an API Gateway-managed route.
-    pub fn route(mut self, value: impl Into<Val<api_gateway_managed_overrides::RouteOverrides>>) -> Self {
-        self.core.set("Route", value.into());
-        self
+    prop! {
+        /// `Integration`: Overrides the integration configuration for an API Gateway-managed
+        /// integration.
+        core.props, "Integration", integration, set_integration, get_integration, Val<api_gateway_managed_overrides::IntegrationOverrides>
     }
 
-    /// `Stage`: Overrides the stage configuration for an API Gateway-managed stage.
-    pub fn stage(mut self, value: impl Into<Val<api_gateway_managed_overrides::StageOverrides>>) -> Self {
-        self.core.set("Stage", value.into());
-        self
+    prop! {
+        /// `Route`: Overrides the route configuration for an API Gateway-managed route.
+        core.props, "Route", route, set_route, get_route, Val<api_gateway_managed_overrides::RouteOverrides>
+    }
+
+    prop! {
+        /// `Stage`: Overrides the stage configuration for an API Gateway-managed stage.
+        core.props, "Stage", stage, set_stage, get_stage, Val<api_gateway_managed_overrides::StageOverrides>
     }
 
     /// `Ref`: the resource's identifier.
@@ -390,33 +372,29 @@ pub mod api_gateway_managed_overrides {
             IntegrationOverrides { props }
         }
 
-        /// `Description`: The description of the integration.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the integration.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `IntegrationMethod`: Specifies the integration's HTTP method type. For WebSocket APIs, if
-        /// you use a Lambda integration, you must set the integration method to POST.
-        pub fn integration_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntegrationMethod", value.into());
-            self
+        prop! {
+            /// `IntegrationMethod`: Specifies the integration's HTTP method type. For WebSocket APIs,
+            /// if you use a Lambda integration, you must set the integration method to POST.
+            props, "IntegrationMethod", integration_method, set_integration_method, get_integration_method, Val<String>
         }
 
-        /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration. Required
-        /// for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0.
-        /// For all other integrations, 1.0 is the only supported value
-        pub fn payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadFormatVersion", value.into());
-            self
+        prop! {
+            /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration.
+            /// Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations
+            /// are 1.0 and 2.0. For all other integrations, 1.0 is the only supported value
+            props, "PayloadFormatVersion", payload_format_version, set_payload_format_version, get_payload_format_version, Val<String>
         }
 
-        /// `TimeoutInMillis`: Custom timeout between 50 and 29,000 milliseconds for WebSocket APIs and
-        /// between 50 and 30,000 milliseconds for HTTP APIs. The default timeout is 29 seconds for
-        /// WebSocket APIs and 30 seconds for HTTP APIs.
-        pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMillis", value.into());
-            self
+        prop! {
+            /// `TimeoutInMillis`: Custom timeout between 50 and 29,000 milliseconds for WebSocket APIs
+            /// and between 50 and 30,000 milliseconds for HTTP APIs. The default timeout is 29 seconds
+            /// for WebSocket APIs and 30 seconds for HTTP APIs.
+            props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
         }
     }
 
@@ -435,38 +413,34 @@ pub mod api_gateway_managed_overrides {
             RouteOverrides { props }
         }
 
-        /// `AuthorizationScopes`: The authorization scopes supported by this route.
-        pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AuthorizationScopes", value.into());
-            self
+        prop! {
+            /// `AuthorizationScopes`: The authorization scopes supported by this route.
+            props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
         }
 
-        /// `AuthorizationType`: The authorization type for the route. To learn more, see
-        /// AuthorizationType.
-        pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationType", value.into());
-            self
+        prop! {
+            /// `AuthorizationType`: The authorization type for the route. To learn more, see
+            /// AuthorizationType.
+            props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
         }
 
-        /// `AuthorizerId`: The identifier of the Authorizer resource to be associated with this route.
-        /// The authorizer identifier is generated by API Gateway when you created the authorizer.
-        pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizerId", value.into());
-            self
+        prop! {
+            /// `AuthorizerId`: The identifier of the Authorizer resource to be associated with this
+            /// route. The authorizer identifier is generated by API Gateway when you created the
+            /// authorizer.
+            props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
         }
 
-        /// `OperationName`: The operation name for the route.
-        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperationName", value.into());
-            self
+        prop! {
+            /// `OperationName`: The operation name for the route.
+            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
         }
 
-        /// `Target`: For HTTP integrations, specify a fully qualified URL. For Lambda integrations,
-        /// specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY,
-        /// respectively.
-        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`: For HTTP integrations, specify a fully qualified URL. For Lambda integrations,
+            /// specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY,
+            /// respectively.
+            props, "Target", target, set_target, get_target, Val<String>
         }
     }
 
@@ -485,41 +459,35 @@ pub mod api_gateway_managed_overrides {
             StageOverrides { props }
         }
 
-        /// `AccessLogSettings`: Settings for logging access in a stage.
-        pub fn access_log_settings(mut self, value: impl Into<Val<AccessLogSettings>>) -> Self {
-            self.props.set("AccessLogSettings", value.into());
-            self
+        prop! {
+            /// `AccessLogSettings`: Settings for logging access in a stage.
+            props, "AccessLogSettings", access_log_settings, set_access_log_settings, get_access_log_settings, Val<AccessLogSettings>
         }
 
-        /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new deployment.
-        /// The default value is true.
-        pub fn auto_deploy(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoDeploy", value.into());
-            self
+        prop! {
+            /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new
+            /// deployment. The default value is true.
+            props, "AutoDeploy", auto_deploy, set_auto_deploy, get_auto_deploy, Val<bool>
         }
 
-        /// `DefaultRouteSettings`: The default route settings for the stage.
-        pub fn default_route_settings(mut self, value: impl Into<Val<RouteSettings>>) -> Self {
-            self.props.set("DefaultRouteSettings", value.into());
-            self
+        prop! {
+            /// `DefaultRouteSettings`: The default route settings for the stage.
+            props, "DefaultRouteSettings", default_route_settings, set_default_route_settings, get_default_route_settings, Val<RouteSettings>
         }
 
-        /// `Description`: The description for the API stage.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description for the API stage.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `RouteSettings`.
-        pub fn route_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("RouteSettings", value.into());
-            self
+        prop! {
+            /// `RouteSettings`.
+            props, "RouteSettings", route_settings, set_route_settings, get_route_settings, Val<Json>
         }
 
-        /// `StageVariables`.
-        pub fn stage_variables(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("StageVariables", value.into());
-            self
+        prop! {
+            /// `StageVariables`.
+            props, "StageVariables", stage_variables, set_stage_variables, get_stage_variables, Val<Json>
         }
     }
 
@@ -538,17 +506,15 @@ pub mod api_gateway_managed_overrides {
             AccessLogSettings { props }
         }
 
-        /// `DestinationArn`: The ARN of the CloudWatch Logs log group to receive access logs.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`: The ARN of the CloudWatch Logs log group to receive access logs.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Format`: A single line format of the access logs of data, as specified by selected $context
-        /// variables. The format must include at least $context.requestId.
-        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Format`: A single line format of the access logs of data, as specified by selected $context
+            /// variables. The format must include at least $context.requestId.
+            props, "Format", format, set_format, get_format, Val<String>
         }
     }
 
@@ -567,22 +533,19 @@ pub mod api_gateway_managed_overrides {
             RouteSettings { props }
         }
 
-        /// `DetailedMetricsEnabled`: Specifies whether detailed metrics are enabled.
-        pub fn detailed_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DetailedMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `DetailedMetricsEnabled`: Specifies whether detailed metrics are enabled.
+            props, "DetailedMetricsEnabled", detailed_metrics_enabled, set_detailed_metrics_enabled, get_detailed_metrics_enabled, Val<bool>
         }
 
-        /// `ThrottlingBurstLimit`: Specifies the throttling burst limit.
-        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThrottlingBurstLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingBurstLimit`: Specifies the throttling burst limit.
+            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
         }
 
-        /// `ThrottlingRateLimit`: Specifies the throttling rate limit.
-        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ThrottlingRateLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingRateLimit`: Specifies the throttling rate limit.
+            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
         }
     }
 }
@@ -619,10 +582,24 @@ impl ApiMapping {
         ApiMapping { core }
     }
 
-    /// `ApiMappingKey`: The API mapping key.
-    pub fn api_mapping_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApiMappingKey", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    }
+
+    prop! {
+        /// `ApiMappingKey`: The API mapping key.
+        core.props, "ApiMappingKey", api_mapping_key, set_api_mapping_key, get_api_mapping_key, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`: The domain name.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Stage`: The API stage.
+        core.props, "Stage", _, set_stage, get_stage, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -672,75 +649,84 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    /// `AuthorizerCredentialsArn`: Specifies the required credentials as an IAM role for API
-    /// Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the
-    /// role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function,
-    /// specify null. Supported only for ``REQUEST`` authorizers.
-    pub fn authorizer_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerCredentialsArn", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `AuthorizerPayloadFormatVersion`: Specifies the format of the payload sent to an HTTP API
-    /// Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0``
-    /// and ``2.0``. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
-    pub fn authorizer_payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerPayloadFormatVersion", value.into());
-        self
+    prop! {
+        /// `AuthorizerCredentialsArn`: Specifies the required credentials as an IAM role for API
+        /// Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use
+        /// the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda
+        /// function, specify null. Supported only for ``REQUEST`` authorizers.
+        core.props, "AuthorizerCredentialsArn", authorizer_credentials_arn, set_authorizer_credentials_arn, get_authorizer_credentials_arn, Val<String>
     }
 
-    /// `AuthorizerResultTtlInSeconds`: The time to live (TTL) for cached authorizer results, in
-    /// seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API
-    /// Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported only
-    /// for HTTP API Lambda authorizers.
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AuthorizerResultTtlInSeconds", value.into());
-        self
+    prop! {
+        /// `AuthorizerPayloadFormatVersion`: Specifies the format of the payload sent to an HTTP
+        /// API Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0``
+        /// and ``2.0``. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
+        core.props, "AuthorizerPayloadFormatVersion", authorizer_payload_format_version, set_authorizer_payload_format_version, get_authorizer_payload_format_version, Val<String>
     }
 
-    /// `AuthorizerUri`: The authorizer's Uniform Resource Identifier (URI). For ``REQUEST``
-    /// authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``.
-    /// In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``,
-    /// where *{region}* is the same as the region hosting the Lambda function, path indicates that
-    /// the remaining substring in the URI should be treated as the path to the resource, including
-    /// the initial ``/``. For Lambda …
-    pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerUri", value.into());
-        self
+    prop! {
+        /// `AuthorizerResultTtlInSeconds`: The time to live (TTL) for cached authorizer results, in
+        /// seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API
+        /// Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported
+        /// only for HTTP API Lambda authorizers.
+        core.props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
     }
 
-    /// `EnableSimpleResponses`: Specifies whether a Lambda authorizer returns a response in a
-    /// simple format. By default, a Lambda authorizer must return an IAM policy. If enabled, the
-    /// Lambda authorizer can return a boolean value instead of an IAM policy. Supported only for
-    /// HTTP APIs. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
-    pub fn enable_simple_responses(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSimpleResponses", value.into());
-        self
+    prop! {
+        /// `AuthorizerType`: The authorizer type. Specify ``REQUEST`` for a Lambda function using
+        /// incoming request parameters. Specify ``JWT`` to use JSON Web Tokens (supported only for
+        /// HTTP APIs).
+        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<String>
     }
 
-    /// `IdentitySource`: The identity source for which authorization is requested. For a ``REQUEST``
-    /// authorizer, this is optional. The value is a set of one or more mapping expressions of the
-    /// specified request parameters. The identity source can be headers, query string parameters,
-    /// stage variables, and context parameters. For example, if an Auth header and a Name query
-    /// string parameter are defined as identity sources, this value is route.request.header.Auth,
-    /// route.request.querystring.Name for WebSocket APIs. For HTTP APIs, use selection expressions
-    /// prefixed with ``$``, for example, ``$request.header.Auth``, …
-    pub fn identity_source(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IdentitySource", value.into());
-        self
+    prop! {
+        /// `AuthorizerUri`: The authorizer's Uniform Resource Identifier (URI). For ``REQUEST``
+        /// authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``.
+        /// In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``,
+        /// where *{region}* is the same as the region hosting the Lambda function, path indicates
+        /// that the remaining substring in the URI should be treated as the path to the resource,
+        /// including the initial ``/``. For Lambda …
+        core.props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
     }
 
-    /// `IdentityValidationExpression`: This parameter is not used.
-    pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityValidationExpression", value.into());
-        self
+    prop! {
+        /// `EnableSimpleResponses`: Specifies whether a Lambda authorizer returns a response in a
+        /// simple format. By default, a Lambda authorizer must return an IAM policy. If enabled,
+        /// the Lambda authorizer can return a boolean value instead of an IAM policy. Supported
+        /// only for HTTP APIs. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
+        core.props, "EnableSimpleResponses", enable_simple_responses, set_enable_simple_responses, get_enable_simple_responses, Val<bool>
     }
 
-    /// `JwtConfiguration`: The ``JWTConfiguration`` property specifies the configuration of a JWT
-    /// authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-    pub fn jwt_configuration(mut self, value: impl Into<Val<authorizer::JwtConfiguration>>) -> Self {
-        self.core.set("JwtConfiguration", value.into());
-        self
+    prop! {
+        /// `IdentitySource`: The identity source for which authorization is requested. For a ``REQUEST``
+        /// authorizer, this is optional. The value is a set of one or more mapping expressions of
+        /// the specified request parameters. The identity source can be headers, query string
+        /// parameters, stage variables, and context parameters. For example, if an Auth header and
+        /// a Name query string parameter are defined as identity sources, this value is
+        /// route.request.header.Auth, route.request.querystring.Name for WebSocket APIs. For HTTP
+        /// APIs, use selection expressions prefixed with ``$``, for example, ``$request.header.Auth``, …
+        core.props, "IdentitySource", identity_source, set_identity_source, get_identity_source, Val<List<String>>
+    }
+
+    prop! {
+        /// `IdentityValidationExpression`: This parameter is not used.
+        core.props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
+    }
+
+    prop! {
+        /// `JwtConfiguration`: The ``JWTConfiguration`` property specifies the configuration of a
+        /// JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+        core.props, "JwtConfiguration", jwt_configuration, set_jwt_configuration, get_jwt_configuration, Val<authorizer::JwtConfiguration>
+    }
+
+    prop! {
+        /// `Name`: The name of the authorizer.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -778,20 +764,18 @@ pub mod authorizer {
             JwtConfiguration { props }
         }
 
-        /// `Audience`: A list of the intended recipients of the JWT. A valid JWT must provide an ``aud``
-        /// that matches at least one entry in this list. See RFC 7519 (<https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3>).
-        /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-        pub fn audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Audience", value.into());
-            self
+        prop! {
+            /// `Audience`: A list of the intended recipients of the JWT. A valid JWT must provide an ``aud``
+            /// that matches at least one entry in this list. See RFC 7519 (<https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3>).
+            /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+            props, "Audience", audience, set_audience, get_audience, Val<List<String>>
         }
 
-        /// `Issuer`: The base domain of the identity provider that issues JSON Web Tokens. For example,
-        /// an Amazon Cognito user pool has the following format: ``<https://cognito-idp.{region}.amazonaws.com/{userPoolId}>``.
-        /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `Issuer`: The base domain of the identity provider that issues JSON Web Tokens. For
+            /// example, an Amazon Cognito user pool has the following format: ``<https://cognito-idp.{region}.amazonaws.com/{userPoolId}>``.
+            /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
         }
     }
 }
@@ -817,16 +801,19 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `Description`: The description for the deployment resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `StageName`: The name of an existing stage to associate with the deployment.
-    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StageName", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the deployment resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `StageName`: The name of an existing stage to associate with the deployment.
+        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -867,29 +854,31 @@ impl DomainName {
         DomainName { core }
     }
 
-    /// `DomainNameConfigurations`: The domain name configurations.
-    pub fn domain_name_configurations(mut self, value: impl Into<Val<List<domain_name::DomainNameConfiguration>>>) -> Self {
-        self.core.set("DomainNameConfigurations", value.into());
-        self
+    prop! {
+        /// `DomainName`: The custom domain name for your API in Amazon API Gateway. Uppercase
+        /// letters and the underscore (``_``) character are not supported.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `MutualTlsAuthentication`: The mutual TLS authentication configuration for a custom domain
-    /// name.
-    pub fn mutual_tls_authentication(mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> Self {
-        self.core.set("MutualTlsAuthentication", value.into());
-        self
+    prop! {
+        /// `DomainNameConfigurations`: The domain name configurations.
+        core.props, "DomainNameConfigurations", domain_name_configurations, set_domain_name_configurations, get_domain_name_configurations, Val<List<domain_name::DomainNameConfiguration>>
     }
 
-    /// `RoutingMode`: The routing mode API Gateway uses to route traffic to your APIs.
-    pub fn routing_mode(mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> Self {
-        self.core.set("RoutingMode", value.into());
-        self
+    prop! {
+        /// `MutualTlsAuthentication`: The mutual TLS authentication configuration for a custom
+        /// domain name.
+        core.props, "MutualTlsAuthentication", mutual_tls_authentication, set_mutual_tls_authentication, get_mutual_tls_authentication, Val<domain_name::MutualTlsAuthentication>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoutingMode`: The routing mode API Gateway uses to route traffic to your APIs.
+        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name::RoutingMode>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -939,48 +928,42 @@ pub mod domain_name {
             DomainNameConfiguration { props }
         }
 
-        /// `CertificateArn`: An AWS-managed certificate that will be used by the edge-optimized
-        /// endpoint for this domain name. AWS Certificate Manager is the only supported source.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `CertificateArn`: An AWS-managed certificate that will be used by the edge-optimized
+            /// endpoint for this domain name. AWS Certificate Manager is the only supported source.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
 
-        /// `CertificateName`: The user-friendly name of the certificate that will be used by the
-        /// edge-optimized endpoint for this domain name.
-        pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateName", value.into());
-            self
+        prop! {
+            /// `CertificateName`: The user-friendly name of the certificate that will be used by the
+            /// edge-optimized endpoint for this domain name.
+            props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
         }
 
-        /// `EndpointType`: The endpoint type.
-        pub fn endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointType", value.into());
-            self
+        prop! {
+            /// `EndpointType`: The endpoint type.
+            props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<String>
         }
 
-        /// `IpAddressType`: The IP address types that can invoke the domain name. Use ``ipv4`` to allow
-        /// only IPv4 addresses to invoke your domain name, or use ``dualstack`` to allow both IPv4 and
-        /// IPv6 addresses to invoke your domain name.
-        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: The IP address types that can invoke the domain name. Use ``ipv4`` to
+            /// allow only IPv4 addresses to invoke your domain name, or use ``dualstack`` to allow both
+            /// IPv4 and IPv6 addresses to invoke your domain name.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
         }
 
-        /// `OwnershipVerificationCertificateArn`: The Amazon resource name (ARN) for the public
-        /// certificate issued by ACMlong. This ARN is used to validate custom domain ownership. It's
-        /// required only if you configure mutual TLS and use either an ACM-imported or a private CA
-        /// certificate ARN as the regionalCertificateArn.
-        pub fn ownership_verification_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OwnershipVerificationCertificateArn", value.into());
-            self
+        prop! {
+            /// `OwnershipVerificationCertificateArn`: The Amazon resource name (ARN) for the public
+            /// certificate issued by ACMlong. This ARN is used to validate custom domain ownership.
+            /// It's required only if you configure mutual TLS and use either an ACM-imported or a
+            /// private CA certificate ARN as the regionalCertificateArn.
+            props, "OwnershipVerificationCertificateArn", ownership_verification_certificate_arn, set_ownership_verification_certificate_arn, get_ownership_verification_certificate_arn, Val<String>
         }
 
-        /// `SecurityPolicy`: The Transport Layer Security (TLS) version of the security policy for this
-        /// domain name. The valid values are ``TLS_1_0`` and ``TLS_1_2``.
-        pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityPolicy", value.into());
-            self
+        prop! {
+            /// `SecurityPolicy`: The Transport Layer Security (TLS) version of the security policy for
+            /// this domain name. The valid values are ``TLS_1_0`` and ``TLS_1_2``.
+            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
         }
     }
 
@@ -1001,21 +984,19 @@ pub mod domain_name {
             MutualTlsAuthentication { props }
         }
 
-        /// `TruststoreUri`: An Amazon S3 URL that specifies the truststore for mutual TLS
-        /// authentication, for example, ``s3://bucket-name/key-name``. The truststore can contain
-        /// certificates from public or private certificate authorities. To update the truststore,
-        /// upload a new version to S3, and then update your custom domain name to use the new version.
-        /// To update the truststore, you must have permissions to access the S3 object.
-        pub fn truststore_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TruststoreUri", value.into());
-            self
+        prop! {
+            /// `TruststoreUri`: An Amazon S3 URL that specifies the truststore for mutual TLS
+            /// authentication, for example, ``s3://bucket-name/key-name``. The truststore can contain
+            /// certificates from public or private certificate authorities. To update the truststore,
+            /// upload a new version to S3, and then update your custom domain name to use the new
+            /// version. To update the truststore, you must have permissions to access the S3 object.
+            props, "TruststoreUri", truststore_uri, set_truststore_uri, get_truststore_uri, Val<String>
         }
 
-        /// `TruststoreVersion`: The version of the S3 object that contains your truststore. To specify
-        /// a version, you must have versioning enabled for the S3 bucket.
-        pub fn truststore_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TruststoreVersion", value.into());
-            self
+        prop! {
+            /// `TruststoreVersion`: The version of the S3 object that contains your truststore. To
+            /// specify a version, you must have versioning enabled for the S3 bucket.
+            props, "TruststoreVersion", truststore_version, set_truststore_version, get_truststore_version, Val<String>
         }
     }
 
@@ -1058,125 +1039,120 @@ impl Integration {
         Integration { core }
     }
 
-    /// `ConnectionId`: The ID of the VPC link for a private integration. Supported only for HTTP
-    /// APIs.
-    pub fn connection_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionId", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `ConnectionType`: The type of the network connection to the integration endpoint. Specify
-    /// INTERNET for connections through the public routable internet or VPC_LINK for private
-    /// connections between API Gateway and resources in a VPC. The default value is INTERNET.
-    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionType", value.into());
-        self
+    prop! {
+        /// `ConnectionId`: The ID of the VPC link for a private integration. Supported only for
+        /// HTTP APIs.
+        core.props, "ConnectionId", connection_id, set_connection_id, get_connection_id, Val<String>
     }
 
-    /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
-    /// response payload content type conversions. Supported values are CONVERT_TO_BINARY and
-    /// CONVERT_TO_TEXT.
-    pub fn content_handling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContentHandlingStrategy", value.into());
-        self
+    prop! {
+        /// `ConnectionType`: The type of the network connection to the integration endpoint.
+        /// Specify INTERNET for connections through the public routable internet or VPC_LINK for
+        /// private connections between API Gateway and resources in a VPC. The default value is
+        /// INTERNET.
+        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
     }
 
-    /// `CredentialsArn`: Specifies the credentials required for the integration, if any. For AWS
-    /// integrations, three options are available. To specify an IAM Role for API Gateway to assume,
-    /// use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed
-    /// through from the request, specify the string arn:aws:iam::*:user/*. To use resource-based
-    /// permissions on supported AWS services, don't specify this parameter.
-    pub fn credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CredentialsArn", value.into());
-        self
+    prop! {
+        /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
+        /// response payload content type conversions. Supported values are CONVERT_TO_BINARY and
+        /// CONVERT_TO_TEXT.
+        core.props, "ContentHandlingStrategy", content_handling_strategy, set_content_handling_strategy, get_content_handling_strategy, Val<String>
     }
 
-    /// `Description`: The description of the integration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CredentialsArn`: Specifies the credentials required for the integration, if any. For
+        /// AWS integrations, three options are available. To specify an IAM Role for API Gateway to
+        /// assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity
+        /// be passed through from the request, specify the string arn:aws:iam::*:user/*. To use
+        /// resource-based permissions on supported AWS services, don't specify this parameter.
+        core.props, "CredentialsArn", credentials_arn, set_credentials_arn, get_credentials_arn, Val<String>
     }
 
-    /// `IntegrationMethod`: Specifies the integration's HTTP method type.
-    pub fn integration_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IntegrationMethod", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the integration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IntegrationSubtype`: Supported only for HTTP API AWS_PROXY integrations. Specifies the AWS
-    /// service action to invoke.
-    pub fn integration_subtype(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IntegrationSubtype", value.into());
-        self
+    prop! {
+        /// `IntegrationMethod`: Specifies the integration's HTTP method type.
+        core.props, "IntegrationMethod", integration_method, set_integration_method, get_integration_method, Val<String>
     }
 
-    /// `IntegrationUri`: For a Lambda integration, specify the URI of a Lambda function. For an
-    /// HTTP integration, specify a fully-qualified URL. For an HTTP API private integration,
-    /// specify the ARN of an Application Load Balancer listener, Network Load Balancer listener, or
-    /// AWS Cloud Map service.
-    pub fn integration_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IntegrationUri", value.into());
-        self
+    prop! {
+        /// `IntegrationSubtype`: Supported only for HTTP API AWS_PROXY integrations. Specifies the
+        /// AWS service action to invoke.
+        core.props, "IntegrationSubtype", integration_subtype, set_integration_subtype, get_integration_subtype, Val<String>
     }
 
-    /// `PassthroughBehavior`: Specifies the pass-through behavior for incoming requests based on
-    /// the Content-Type header in the request, and the available mapping templates specified as the
-    /// requestTemplates property on the Integration resource. There are three valid values:
-    /// WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
-    pub fn passthrough_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PassthroughBehavior", value.into());
-        self
+    prop! {
+        /// `IntegrationType`: The integration type of an integration.
+        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<String>
     }
 
-    /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration. Required
-    /// for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0
-    /// For all other integrations, 1.0 is the only supported value.
-    pub fn payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PayloadFormatVersion", value.into());
-        self
+    prop! {
+        /// `IntegrationUri`: For a Lambda integration, specify the URI of a Lambda function. For an
+        /// HTTP integration, specify a fully-qualified URL. For an HTTP API private integration,
+        /// specify the ARN of an Application Load Balancer listener, Network Load Balancer
+        /// listener, or AWS Cloud Map service.
+        core.props, "IntegrationUri", integration_uri, set_integration_uri, get_integration_uri, Val<String>
     }
 
-    /// `RequestParameters`: A key-value map specifying parameters.
-    pub fn request_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RequestParameters", value.into());
-        self
+    prop! {
+        /// `PassthroughBehavior`: Specifies the pass-through behavior for incoming requests based
+        /// on the Content-Type header in the request, and the available mapping templates specified
+        /// as the requestTemplates property on the Integration resource. There are three valid
+        /// values: WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
+        core.props, "PassthroughBehavior", passthrough_behavior, set_passthrough_behavior, get_passthrough_behavior, Val<String>
     }
 
-    /// `RequestTemplates`: A map of Velocity templates that are applied on the request payload
-    /// based on the value of the Content-Type header sent by the client.
-    pub fn request_templates(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RequestTemplates", value.into());
-        self
+    prop! {
+        /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration.
+        /// Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations
+        /// are 1.0 and 2.0 For all other integrations, 1.0 is the only supported value.
+        core.props, "PayloadFormatVersion", payload_format_version, set_payload_format_version, get_payload_format_version, Val<String>
     }
 
-    /// `ResponseParameters`: Parameters that transform the HTTP response from a backend integration
-    /// before returning the response to clients. Supported only for HTTP APIs.
-    pub fn response_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ResponseParameters", value.into());
-        self
+    prop! {
+        /// `RequestParameters`: A key-value map specifying parameters.
+        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Json>
     }
 
-    /// `TemplateSelectionExpression`: The template selection expression for the integration.
-    /// Supported only for WebSocket APIs.
-    pub fn template_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateSelectionExpression", value.into());
-        self
+    prop! {
+        /// `RequestTemplates`: A map of Velocity templates that are applied on the request payload
+        /// based on the value of the Content-Type header sent by the client.
+        core.props, "RequestTemplates", request_templates, set_request_templates, get_request_templates, Val<Json>
     }
 
-    /// `TimeoutInMillis`: Custom timeout between 50 and 29000 milliseconds for WebSocket APIs and
-    /// between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds for
-    /// WebSocket APIs and 30 seconds for HTTP APIs.
-    pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeoutInMillis", value.into());
-        self
+    prop! {
+        /// `ResponseParameters`: Parameters that transform the HTTP response from a backend
+        /// integration before returning the response to clients. Supported only for HTTP APIs.
+        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Json>
     }
 
-    /// `TlsConfig`: The TLS configuration for a private integration. If you specify a TLS
-    /// configuration, private integration traffic uses the HTTPS protocol. Supported only for HTTP
-    /// APIs.
-    pub fn tls_config(mut self, value: impl Into<Val<integration::TlsConfig>>) -> Self {
-        self.core.set("TlsConfig", value.into());
-        self
+    prop! {
+        /// `TemplateSelectionExpression`: The template selection expression for the integration.
+        /// Supported only for WebSocket APIs.
+        core.props, "TemplateSelectionExpression", template_selection_expression, set_template_selection_expression, get_template_selection_expression, Val<String>
+    }
+
+    prop! {
+        /// `TimeoutInMillis`: Custom timeout between 50 and 29000 milliseconds for WebSocket APIs
+        /// and between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds
+        /// for WebSocket APIs and 30 seconds for HTTP APIs.
+        core.props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
+    }
+
+    prop! {
+        /// `TlsConfig`: The TLS configuration for a private integration. If you specify a TLS
+        /// configuration, private integration traffic uses the HTTPS protocol. Supported only for
+        /// HTTP APIs.
+        core.props, "TlsConfig", tls_config, set_tls_config, get_tls_config, Val<integration::TlsConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1212,10 +1188,9 @@ pub mod integration {
             TlsConfig { props }
         }
 
-        /// `ServerNameToVerify`.
-        pub fn server_name_to_verify(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerNameToVerify", value.into());
-            self
+        prop! {
+            /// `ServerNameToVerify`.
+            props, "ServerNameToVerify", server_name_to_verify, set_server_name_to_verify, get_server_name_to_verify, Val<String>
         }
     }
 }
@@ -1251,35 +1226,46 @@ impl IntegrationResponse {
         IntegrationResponse { core }
     }
 
-    /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
-    /// response payload content type conversions. Supported values are ``CONVERT_TO_BINARY`` and ``CONVERT_TO_TEXT``,
-    /// with the following behaviors: ``CONVERT_TO_BINARY``: Converts a response payload from a
-    /// Base64-encoded string to the corresponding binary blob. ``CONVERT_TO_TEXT``: Converts a
-    /// response payload from a binary blob to a Base64-encoded string. If this property is not
-    /// defined, the response payload will be passed through from the integration response to the
-    /// route response or method response without modification.
-    pub fn content_handling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContentHandlingStrategy", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `ResponseParameters`.
-    pub fn response_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ResponseParameters", value.into());
-        self
+    prop! {
+        /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
+        /// response payload content type conversions. Supported values are ``CONVERT_TO_BINARY``
+        /// and ``CONVERT_TO_TEXT``, with the following behaviors: ``CONVERT_TO_BINARY``: Converts a
+        /// response payload from a Base64-encoded string to the corresponding binary blob. ``CONVERT_TO_TEXT``:
+        /// Converts a response payload from a binary blob to a Base64-encoded string. If this
+        /// property is not defined, the response payload will be passed through from the
+        /// integration response to the route response or method response without modification.
+        core.props, "ContentHandlingStrategy", content_handling_strategy, set_content_handling_strategy, get_content_handling_strategy, Val<String>
     }
 
-    /// `ResponseTemplates`.
-    pub fn response_templates(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ResponseTemplates", value.into());
-        self
+    prop! {
+        /// `IntegrationId`: The integration ID.
+        core.props, "IntegrationId", _, set_integration_id, get_integration_id, Val<String>
     }
 
-    /// `TemplateSelectionExpression`: The template selection expression for the integration
-    /// response. Supported only for WebSocket APIs.
-    pub fn template_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateSelectionExpression", value.into());
-        self
+    prop! {
+        /// `IntegrationResponseKey`: The integration response key.
+        core.props, "IntegrationResponseKey", _, set_integration_response_key, get_integration_response_key, Val<String>
+    }
+
+    prop! {
+        /// `ResponseParameters`.
+        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `ResponseTemplates`.
+        core.props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Json>
+    }
+
+    prop! {
+        /// `TemplateSelectionExpression`: The template selection expression for the integration
+        /// response. Supported only for WebSocket APIs.
+        core.props, "TemplateSelectionExpression", template_selection_expression, set_template_selection_expression, get_template_selection_expression, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1325,16 +1311,29 @@ impl Model {
         Model { core }
     }
 
-    /// `ContentType`: The content-type for the model, for example, "application/json".
-    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContentType", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `Description`: The description of the model.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContentType`: The content-type for the model, for example, "application/json".
+        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of the model.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the model.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", _, set_schema, get_schema, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1372,16 +1371,19 @@ impl PortalProduct {
         PortalProduct { core }
     }
 
-    /// `Description`: A description of the portal product.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the portal product.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The collection of tags associated with the portal product.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The name of the portal product as it appears in a published portal.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The collection of tags associated with the portal product.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1433,74 +1435,75 @@ impl Route {
         Route { core }
     }
 
-    /// `ApiKeyRequired`: Specifies whether an API key is required for the route. Supported only for
-    /// WebSocket APIs.
-    pub fn api_key_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApiKeyRequired", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `AuthorizationScopes`: The authorization scopes supported by this route.
-    pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AuthorizationScopes", value.into());
-        self
+    prop! {
+        /// `ApiKeyRequired`: Specifies whether an API key is required for the route. Supported only
+        /// for WebSocket APIs.
+        core.props, "ApiKeyRequired", api_key_required, set_api_key_required, get_api_key_required, Val<bool>
     }
 
-    /// `AuthorizationType`: The authorization type for the route. For WebSocket APIs, valid values
-    /// are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
-    /// using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT``
-    /// for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
-    /// using a Lambda authorizer.
-    pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizationType", value.into());
-        self
+    prop! {
+        /// `AuthorizationScopes`: The authorization scopes supported by this route.
+        core.props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
     }
 
-    /// `AuthorizerId`: The identifier of the ``Authorizer`` resource to be associated with this
-    /// route. The authorizer identifier is generated by API Gateway when you created the
-    /// authorizer.
-    pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerId", value.into());
-        self
+    prop! {
+        /// `AuthorizationType`: The authorization type for the route. For WebSocket APIs, valid
+        /// values are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM``
+        /// for using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT``
+        /// for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
+        /// using a Lambda authorizer.
+        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
     }
 
-    /// `ModelSelectionExpression`: The model selection expression for the route. Supported only for
-    /// WebSocket APIs.
-    pub fn model_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelSelectionExpression", value.into());
-        self
+    prop! {
+        /// `AuthorizerId`: The identifier of the ``Authorizer`` resource to be associated with this
+        /// route. The authorizer identifier is generated by API Gateway when you created the
+        /// authorizer.
+        core.props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
     }
 
-    /// `OperationName`: The operation name for the route.
-    pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OperationName", value.into());
-        self
+    prop! {
+        /// `ModelSelectionExpression`: The model selection expression for the route. Supported only
+        /// for WebSocket APIs.
+        core.props, "ModelSelectionExpression", model_selection_expression, set_model_selection_expression, get_model_selection_expression, Val<String>
     }
 
-    /// `RequestModels`.
-    pub fn request_models(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RequestModels", value.into());
-        self
+    prop! {
+        /// `OperationName`: The operation name for the route.
+        core.props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
     }
 
-    /// `RequestParameters`: The request parameters for the route. Supported only for WebSocket
-    /// APIs.
-    pub fn request_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RequestParameters", value.into());
-        self
+    prop! {
+        /// `RequestModels`.
+        core.props, "RequestModels", request_models, set_request_models, get_request_models, Val<Json>
     }
 
-    /// `RouteResponseSelectionExpression`: The route response selection expression for the route.
-    /// Supported only for WebSocket APIs.
-    pub fn route_response_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RouteResponseSelectionExpression", value.into());
-        self
+    prop! {
+        /// `RequestParameters`: The request parameters for the route. Supported only for WebSocket
+        /// APIs.
+        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Json>
     }
 
-    /// `Target`: The target for the route.
-    pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Target", value.into());
-        self
+    prop! {
+        /// `RouteKey`: The route key for the route. For HTTP APIs, the route key can be either ``$default``,
+        /// or a combination of an HTTP method and resource path, for example, ``GET /pets``.
+        core.props, "RouteKey", _, set_route_key, get_route_key, Val<String>
+    }
+
+    prop! {
+        /// `RouteResponseSelectionExpression`: The route response selection expression for the
+        /// route. Supported only for WebSocket APIs.
+        core.props, "RouteResponseSelectionExpression", route_response_selection_expression, set_route_response_selection_expression, get_route_response_selection_expression, Val<String>
+    }
+
+    prop! {
+        /// `Target`: The target for the route.
+        core.props, "Target", target, set_target, get_target, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1547,23 +1550,35 @@ impl RouteResponse {
         RouteResponse { core }
     }
 
-    /// `ModelSelectionExpression`: The model selection expression for the route response. Supported
-    /// only for WebSocket APIs.
-    pub fn model_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelSelectionExpression", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `ResponseModels`.
-    pub fn response_models(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ResponseModels", value.into());
-        self
+    prop! {
+        /// `ModelSelectionExpression`: The model selection expression for the route response.
+        /// Supported only for WebSocket APIs.
+        core.props, "ModelSelectionExpression", model_selection_expression, set_model_selection_expression, get_model_selection_expression, Val<String>
     }
 
-    /// `ResponseParameters`: The route response parameters.
-    pub fn response_parameters(mut self, value: impl Into<Val<Map<route_response::ParameterConstraints>>>) -> Self {
-        self.core.set("ResponseParameters", value.into());
-        self
+    prop! {
+        /// `ResponseModels`.
+        core.props, "ResponseModels", response_models, set_response_models, get_response_models, Val<Json>
+    }
+
+    prop! {
+        /// `ResponseParameters`: The route response parameters.
+        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<route_response::ParameterConstraints>>
+    }
+
+    prop! {
+        /// `RouteId`: The route ID.
+        core.props, "RouteId", _, set_route_id, get_route_id, Val<String>
+    }
+
+    prop! {
+        /// `RouteResponseKey`: The route response key.
+        core.props, "RouteResponseKey", _, set_route_response_key, get_route_response_key, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1599,6 +1614,11 @@ pub mod route_response {
             let mut props = Props::new();
             props.set("Required", required.into());
             ParameterConstraints { props }
+        }
+
+        prop! {
+            /// `Required`: Specifies whether the parameter is required.
+            props, "Required", _, set_required, get_required, Val<bool>
         }
     }
 }
@@ -1637,6 +1657,29 @@ impl RoutingRule {
         core.set("Conditions", conditions.into());
         core.set("Actions", actions.into());
         RoutingRule { core }
+    }
+
+    prop! {
+        /// `Actions`: The resulting action based on matching a routing rules condition. Only
+        /// InvokeApi is supported.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<routing_rule::Action>>
+    }
+
+    prop! {
+        /// `Conditions`: The conditions of the routing rule.
+        core.props, "Conditions", _, set_conditions, get_conditions, Val<List<routing_rule::Condition>>
+    }
+
+    prop! {
+        /// `DomainNameArn`: The ARN of the domain name.
+        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    }
+
+    prop! {
+        /// `Priority`: The order in which API Gateway evaluates a rule. Priority is evaluated from
+        /// the lowest value to the highest value. Rules can't have the same priority. Priority
+        /// values 1-1,000,000 are supported.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1680,6 +1723,11 @@ pub mod routing_rule {
             props.set("InvokeApi", invoke_api.into());
             Action { props }
         }
+
+        prop! {
+            /// `InvokeApi`: Represents an InvokeApi action.
+            props, "InvokeApi", _, set_invoke_api, get_invoke_api, Val<ActionInvokeApi>
+        }
     }
 
     /// `AWS::ApiGatewayV2::RoutingRule.ActionInvokeApi`: Represents an InvokeApi action.
@@ -1701,11 +1749,20 @@ pub mod routing_rule {
             ActionInvokeApi { props }
         }
 
-        /// `StripBasePath`: The strip base path setting. When true, API Gateway strips the incoming
-        /// matched base path when forwarding the request to the target API.
-        pub fn strip_base_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StripBasePath", value.into());
-            self
+        prop! {
+            /// `ApiId`: The API identifier of the target API.
+            props, "ApiId", _, set_api_id, get_api_id, Val<String>
+        }
+
+        prop! {
+            /// `Stage`: The name of the target stage.
+            props, "Stage", _, set_stage, get_stage, Val<String>
+        }
+
+        prop! {
+            /// `StripBasePath`: The strip base path setting. When true, API Gateway strips the incoming
+            /// matched base path when forwarding the request to the target API.
+            props, "StripBasePath", strip_base_path, set_strip_base_path, get_strip_base_path, Val<bool>
         }
     }
 
@@ -1727,16 +1784,14 @@ pub mod routing_rule {
             Condition { props }
         }
 
-        /// `MatchBasePaths`: The base path to be matched.
-        pub fn match_base_paths(mut self, value: impl Into<Val<MatchBasePaths>>) -> Self {
-            self.props.set("MatchBasePaths", value.into());
-            self
+        prop! {
+            /// `MatchBasePaths`: The base path to be matched.
+            props, "MatchBasePaths", match_base_paths, set_match_base_paths, get_match_base_paths, Val<MatchBasePaths>
         }
 
-        /// `MatchHeaders`: The headers to be matched.
-        pub fn match_headers(mut self, value: impl Into<Val<MatchHeaders>>) -> Self {
-            self.props.set("MatchHeaders", value.into());
-            self
+        prop! {
+            /// `MatchHeaders`: The headers to be matched.
+            props, "MatchHeaders", match_headers, set_match_headers, get_match_headers, Val<MatchHeaders>
         }
     }
 
@@ -1756,6 +1811,11 @@ pub mod routing_rule {
             props.set("AnyOf", any_of.into());
             MatchBasePaths { props }
         }
+
+        prop! {
+            /// `AnyOf`: The string of the case sensitive base path to be matched.
+            props, "AnyOf", _, set_any_of, get_any_of, Val<List<String>>
+        }
     }
 
     /// `AWS::ApiGatewayV2::RoutingRule.MatchHeaders`: Represents a ``MatchHeaders`` condition.
@@ -1774,6 +1834,12 @@ pub mod routing_rule {
             let mut props = Props::new();
             props.set("AnyOf", any_of.into());
             MatchHeaders { props }
+        }
+
+        prop! {
+            /// `AnyOf`: The header name and header value glob to be matched. The matchHeaders condition
+            /// is matched if any of the header name and header value globs are matched.
+            props, "AnyOf", _, set_any_of, get_any_of, Val<List<MatchHeaderValue>>
         }
     }
 
@@ -1801,6 +1867,22 @@ pub mod routing_rule {
             props.set("ValueGlob", value_glob.into());
             MatchHeaderValue { props }
         }
+
+        prop! {
+            /// `Header`: The case insensitive header name to be matched. The header name must be less
+            /// than 40 characters and the only allowed characters are ``a-z``, ``A-Z``, ``0-9``, and
+            /// the following special characters: ``*?-!#$%&'.^_`|~.``.
+            props, "Header", _, set_header, get_header, Val<String>
+        }
+
+        prop! {
+            /// `ValueGlob`: The case sensitive header glob value to be matched against entire header
+            /// value. The header glob value must be less than 128 characters and the only allowed
+            /// characters are ``a-z``, ``A-Z``, ``0-9``, and the following special characters: ``*?-!#$%&'.^_`|~``.
+            /// Wildcard matching is supported for header glob values but must be for ``*prefix-match``, ``suffix-match*``,
+            /// or ``*infix*-match``.
+            props, "ValueGlob", _, set_value_glob, get_value_glob, Val<String>
+        }
     }
 }
 
@@ -1827,61 +1909,63 @@ impl Stage {
         Stage { core }
     }
 
-    /// `AccessLogSettings`: Settings for logging access in this stage.
-    pub fn access_log_settings(mut self, value: impl Into<Val<stage::AccessLogSettings>>) -> Self {
-        self.core.set("AccessLogSettings", value.into());
-        self
+    prop! {
+        /// `AccessLogSettings`: Settings for logging access in this stage.
+        core.props, "AccessLogSettings", access_log_settings, set_access_log_settings, get_access_log_settings, Val<stage::AccessLogSettings>
     }
 
-    /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new deployment.
-    /// The default value is false.
-    pub fn auto_deploy(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoDeploy", value.into());
-        self
+    prop! {
+        /// `ApiId`: The API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `ClientCertificateId`: The identifier of a client certificate for a Stage. Supported only
-    /// for WebSocket APIs.
-    pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientCertificateId", value.into());
-        self
+    prop! {
+        /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new
+        /// deployment. The default value is false.
+        core.props, "AutoDeploy", auto_deploy, set_auto_deploy, get_auto_deploy, Val<bool>
     }
 
-    /// `DefaultRouteSettings`: The default route settings for the stage.
-    pub fn default_route_settings(mut self, value: impl Into<Val<stage::RouteSettings>>) -> Self {
-        self.core.set("DefaultRouteSettings", value.into());
-        self
+    prop! {
+        /// `ClientCertificateId`: The identifier of a client certificate for a Stage. Supported
+        /// only for WebSocket APIs.
+        core.props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
     }
 
-    /// `DeploymentId`: The deployment identifier for the API stage. Can't be updated if autoDeploy
-    /// is enabled.
-    pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentId", value.into());
-        self
+    prop! {
+        /// `DefaultRouteSettings`: The default route settings for the stage.
+        core.props, "DefaultRouteSettings", default_route_settings, set_default_route_settings, get_default_route_settings, Val<stage::RouteSettings>
     }
 
-    /// `Description`: The description for the API stage.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeploymentId`: The deployment identifier for the API stage. Can't be updated if
+        /// autoDeploy is enabled.
+        core.props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
     }
 
-    /// `RouteSettings`.
-    pub fn route_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RouteSettings", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the API stage.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `StageVariables`.
-    pub fn stage_variables(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("StageVariables", value.into());
-        self
+    prop! {
+        /// `RouteSettings`.
+        core.props, "RouteSettings", route_settings, set_route_settings, get_route_settings, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StageName`: The stage name. Stage names can contain only alphanumeric characters,
+        /// hyphens, and underscores, or be $default. Maximum length is 128 characters.
+        core.props, "StageName", _, set_stage_name, get_stage_name, Val<String>
+    }
+
+    prop! {
+        /// `StageVariables`.
+        core.props, "StageVariables", stage_variables, set_stage_variables, get_stage_variables, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1910,16 +1994,14 @@ pub mod stage {
             AccessLogSettings { props }
         }
 
-        /// `DestinationArn`.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Format`.
-        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Format`.
+            props, "Format", format, set_format, get_format, Val<String>
         }
     }
 
@@ -1938,34 +2020,29 @@ pub mod stage {
             RouteSettings { props }
         }
 
-        /// `DataTraceEnabled`.
-        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataTraceEnabled", value.into());
-            self
+        prop! {
+            /// `DataTraceEnabled`.
+            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
         }
 
-        /// `DetailedMetricsEnabled`.
-        pub fn detailed_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DetailedMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `DetailedMetricsEnabled`.
+            props, "DetailedMetricsEnabled", detailed_metrics_enabled, set_detailed_metrics_enabled, get_detailed_metrics_enabled, Val<bool>
         }
 
-        /// `LoggingLevel`.
-        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoggingLevel", value.into());
-            self
+        prop! {
+            /// `LoggingLevel`.
+            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
         }
 
-        /// `ThrottlingBurstLimit`.
-        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThrottlingBurstLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingBurstLimit`.
+            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
         }
 
-        /// `ThrottlingRateLimit`.
-        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ThrottlingRateLimit", value.into());
-            self
+        prop! {
+            /// `ThrottlingRateLimit`.
+            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
         }
     }
 }
@@ -1996,16 +2073,24 @@ impl VpcLink {
         VpcLink { core }
     }
 
-    /// `SecurityGroupIds`: A list of security group IDs for the VPC link.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the VPC link.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: A list of security group IDs for the VPC link.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`: A list of subnet IDs to include in the VPC link.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,18 +41,21 @@ impl Application {
         Application { core }
     }
 
-    /// `Description`: A description of the application.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the application.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Metadata to assign to the application. Tags help organize and categorize your AWS
-    /// AppConfig resources. Each tag consists of a key and an optional value, both of which you
-    /// define.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata to assign to the application. Tags help organize and categorize your
+        /// AWS AppConfig resources. Each tag consists of a key and an optional value, both of which
+        /// you define.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -99,53 +102,63 @@ impl ConfigurationProfile {
         ConfigurationProfile { core }
     }
 
-    /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
-    /// Protection check should be applied, bypassed, or (the default) whether the behavior should
-    /// be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-    pub fn deletion_protection_check(mut self, value: impl Into<Val<configuration_profile::DeletionProtectionCheck>>) -> Self {
-        self.core.set("DeletionProtectionCheck", value.into());
-        self
+    prop! {
+        /// `ApplicationId`: The application ID.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Description`: A description of the configuration profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
+        /// Protection check should be applied, bypassed, or (the default) whether the behavior
+        /// should be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+        core.props, "DeletionProtectionCheck", deletion_protection_check, set_deletion_protection_check, get_deletion_protection_check, Val<configuration_profile::DeletionProtectionCheck>
     }
 
-    /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or key
-    /// ARN) provided when the resource was created or updated.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the configuration profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RetrievalRoleArn`: The ARN of an IAM role with permission to access the configuration at
-    /// the specified LocationUri.
-    pub fn retrieval_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RetrievalRoleArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or
+        /// key ARN) provided when the resource was created or updated.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `Tags`: Metadata to assign to the configuration profile. Tags help organize and categorize
-    /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
-    /// which you define.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocationUri`: A URI to locate the configuration. You can specify the AWS AppConfig
+        /// hosted configuration store, Systems Manager (SSM) document, an SSM Parameter Store
+        /// parameter, or an Amazon S3 object.
+        core.props, "LocationUri", _, set_location_uri, get_location_uri, Val<String>
     }
 
-    /// `Type`: The type of configurations contained in the profile. When calling this API, enter
-    /// one of the following values for Type: AWS.AppConfig.FeatureFlags, AWS.Freeform
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the configuration profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Validators`: A list of methods for validating the configuration.
-    pub fn validators(mut self, value: impl Into<Val<List<configuration_profile::Validators>>>) -> Self {
-        self.core.set("Validators", value.into());
-        self
+    prop! {
+        /// `RetrievalRoleArn`: The ARN of an IAM role with permission to access the configuration
+        /// at the specified LocationUri.
+        core.props, "RetrievalRoleArn", retrieval_role_arn, set_retrieval_role_arn, get_retrieval_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata to assign to the configuration profile. Tags help organize and
+        /// categorize your AWS AppConfig resources. Each tag consists of a key and an optional
+        /// value, both of which you define.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of configurations contained in the profile. When calling this API,
+        /// enter one of the following values for Type: AWS.AppConfig.FeatureFlags, AWS.Freeform
+        core.props, "Type", type_, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `Validators`: A list of methods for validating the configuration.
+        core.props, "Validators", validators, set_validators, get_validators, Val<List<configuration_profile::Validators>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -205,17 +218,15 @@ pub mod configuration_profile {
             Validators { props }
         }
 
-        /// `Content`: Either the JSON Schema content or the Amazon Resource Name (ARN) of an Lambda
-        /// function.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`: Either the JSON Schema content or the Amazon Resource Name (ARN) of an Lambda
+            /// function.
+            props, "Content", content, set_content, get_content, Val<String>
         }
 
-        /// `Type`: AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
-        pub fn type_(mut self, value: impl Into<Val<ValidatorsType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
+            props, "Type", type_, set_type, get_type, Val<ValidatorsType>
         }
     }
 
@@ -270,29 +281,52 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `Description`: A description of the deployment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationId`: The application ID.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `DynamicExtensionParameters`.
-    pub fn dynamic_extension_parameters(mut self, value: impl Into<Val<List<deployment::DynamicExtensionParameters>>>) -> Self {
-        self.core.set("DynamicExtensionParameters", value.into());
-        self
+    prop! {
+        /// `ConfigurationProfileId`: The configuration profile ID.
+        core.props, "ConfigurationProfileId", _, set_configuration_profile_id, get_configuration_profile_id, Val<String>
     }
 
-    /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or key
-    /// ARN) provided when the resource was created or updated.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `ConfigurationVersion`: The configuration version to deploy. If deploying an AWS
+        /// AppConfig hosted configuration version, you can specify either the version number or
+        /// version label. For all other configurations, you must specify the version number.
+        core.props, "ConfigurationVersion", _, set_configuration_version, get_configuration_version, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeploymentStrategyId`: The deployment strategy ID.
+        core.props, "DeploymentStrategyId", _, set_deployment_strategy_id, get_deployment_strategy_id, Val<String>
+    }
+
+    prop! {
+        /// `Description`: A description of the deployment.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DynamicExtensionParameters`.
+        core.props, "DynamicExtensionParameters", dynamic_extension_parameters, set_dynamic_extension_parameters, get_dynamic_extension_parameters, Val<List<deployment::DynamicExtensionParameters>>
+    }
+
+    prop! {
+        /// `EnvironmentId`: The environment ID.
+        core.props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
+    }
+
+    prop! {
+        /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or
+        /// key ARN) provided when the resource was created or updated.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -333,22 +367,19 @@ pub mod deployment {
             DynamicExtensionParameters { props }
         }
 
-        /// `ExtensionReference`.
-        pub fn extension_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExtensionReference", value.into());
-            self
+        prop! {
+            /// `ExtensionReference`.
+            props, "ExtensionReference", extension_reference, set_extension_reference, get_extension_reference, Val<String>
         }
 
-        /// `ParameterName`.
-        pub fn parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterName", value.into());
-            self
+        prop! {
+            /// `ParameterName`.
+            props, "ParameterName", parameter_name, set_parameter_name, get_parameter_name, Val<String>
         }
 
-        /// `ParameterValue`.
-        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterValue", value.into());
-            self
+        prop! {
+            /// `ParameterValue`.
+            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
         }
     }
 }
@@ -388,41 +419,60 @@ impl DeploymentStrategy {
         DeploymentStrategy { core }
     }
 
-    /// `Description`: A description of the deployment strategy.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeploymentDurationInMinutes`: Total amount of time for a deployment to last.
+        core.props, "DeploymentDurationInMinutes", _, set_deployment_duration_in_minutes, get_deployment_duration_in_minutes, Val<f64>
     }
 
-    /// `FinalBakeTimeInMinutes`: Specifies the amount of time AWS AppConfig monitors for Amazon
-    /// CloudWatch alarms after the configuration has been deployed to 100% of its targets, before
-    /// considering the deployment to be complete. If an alarm is triggered during this time, AWS
-    /// AppConfig rolls back the deployment. You must configure permissions for AWS AppConfig to
-    /// roll back based on CloudWatch alarms. For more information, see Configuring permissions for
-    /// rollback based on Amazon CloudWatch alarms in the AWS AppConfig User Guide.
-    pub fn final_bake_time_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("FinalBakeTimeInMinutes", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the deployment strategy.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GrowthType`: The algorithm used to define how percentage grows over time. AWS AppConfig
-    /// supports the following growth types: Linear: For this type, AWS AppConfig processes the
-    /// deployment by dividing the total number of targets by the value specified for Step
-    /// percentage. For example, a linear deployment that uses a Step percentage of 10 deploys the
-    /// configuration to 10 percent of the hosts. After those deployments are complete, the system
-    /// deploys the configuration to the next 10 percent. This continues until 100% of the targets
-    /// have successfully received the configuration. Exponential: For this type, AWS …
-    pub fn growth_type(mut self, value: impl Into<Val<deployment_strategy::GrowthType>>) -> Self {
-        self.core.set("GrowthType", value.into());
-        self
+    prop! {
+        /// `FinalBakeTimeInMinutes`: Specifies the amount of time AWS AppConfig monitors for Amazon
+        /// CloudWatch alarms after the configuration has been deployed to 100% of its targets,
+        /// before considering the deployment to be complete. If an alarm is triggered during this
+        /// time, AWS AppConfig rolls back the deployment. You must configure permissions for AWS
+        /// AppConfig to roll back based on CloudWatch alarms. For more information, see Configuring
+        /// permissions for rollback based on Amazon CloudWatch alarms in the AWS AppConfig User
+        /// Guide.
+        core.props, "FinalBakeTimeInMinutes", final_bake_time_in_minutes, set_final_bake_time_in_minutes, get_final_bake_time_in_minutes, Val<f64>
     }
 
-    /// `Tags`: Assigns metadata to an AWS AppConfig resource. Tags help organize and categorize
-    /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
-    /// which you define. You can specify a maximum of 50 tags for a resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GrowthFactor`: The percentage of targets to receive a deployed configuration during
+        /// each interval.
+        core.props, "GrowthFactor", _, set_growth_factor, get_growth_factor, Val<f64>
+    }
+
+    prop! {
+        /// `GrowthType`: The algorithm used to define how percentage grows over time. AWS AppConfig
+        /// supports the following growth types: Linear: For this type, AWS AppConfig processes the
+        /// deployment by dividing the total number of targets by the value specified for Step
+        /// percentage. For example, a linear deployment that uses a Step percentage of 10 deploys
+        /// the configuration to 10 percent of the hosts. After those deployments are complete, the
+        /// system deploys the configuration to the next 10 percent. This continues until 100% of
+        /// the targets have successfully received the configuration. Exponential: For this type,
+        /// AWS …
+        core.props, "GrowthType", growth_type, set_growth_type, get_growth_type, Val<deployment_strategy::GrowthType>
+    }
+
+    prop! {
+        /// `Name`: A name for the deployment strategy.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ReplicateTo`: Save the deployment strategy to a Systems Manager (SSM) document.
+        core.props, "ReplicateTo", _, set_replicate_to, get_replicate_to, Val<deployment_strategy::ReplicateTo>
+    }
+
+    prop! {
+        /// `Tags`: Assigns metadata to an AWS AppConfig resource. Tags help organize and categorize
+        /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
+        /// which you define. You can specify a maximum of 50 tags for a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -496,32 +546,38 @@ impl Environment {
         Environment { core }
     }
 
-    /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
-    /// Protection check should be applied, bypassed, or (the default) whether the behavior should
-    /// be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-    pub fn deletion_protection_check(mut self, value: impl Into<Val<environment::DeletionProtectionCheck>>) -> Self {
-        self.core.set("DeletionProtectionCheck", value.into());
-        self
+    prop! {
+        /// `ApplicationId`: The application ID.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Description`: A description of the environment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
+        /// Protection check should be applied, bypassed, or (the default) whether the behavior
+        /// should be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+        core.props, "DeletionProtectionCheck", deletion_protection_check, set_deletion_protection_check, get_deletion_protection_check, Val<environment::DeletionProtectionCheck>
     }
 
-    /// `Monitors`: Amazon CloudWatch alarms to monitor during the deployment process.
-    pub fn monitors(mut self, value: impl Into<Val<List<environment::Monitor>>>) -> Self {
-        self.core.set("Monitors", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the environment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Metadata to assign to the environment. Tags help organize and categorize your AWS
-    /// AppConfig resources. Each tag consists of a key and an optional value, both of which you
-    /// define.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Monitors`: Amazon CloudWatch alarms to monitor during the deployment process.
+        core.props, "Monitors", monitors, set_monitors, get_monitors, Val<List<environment::Monitor>>
+    }
+
+    prop! {
+        /// `Name`: A name for the environment.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata to assign to the environment. Tags help organize and categorize your
+        /// AWS AppConfig resources. Each tag consists of a key and an optional value, both of which
+        /// you define.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -577,11 +633,15 @@ pub mod environment {
             Monitor { props }
         }
 
-        /// `AlarmRoleArn`: ARN of an AWS Identity and Access Management (IAM) role for AWS AppConfig to
-        /// monitor AlarmArn.
-        pub fn alarm_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlarmRoleArn", value.into());
-            self
+        prop! {
+            /// `AlarmArn`: Amazon Resource Name (ARN) of the Amazon CloudWatch alarm.
+            props, "AlarmArn", _, set_alarm_arn, get_alarm_arn, Val<String>
+        }
+
+        prop! {
+            /// `AlarmRoleArn`: ARN of an AWS Identity and Access Management (IAM) role for AWS
+            /// AppConfig to monitor AlarmArn.
+            props, "AlarmRoleArn", alarm_role_arn, set_alarm_role_arn, get_alarm_role_arn, Val<String>
         }
     }
 }
@@ -632,28 +692,64 @@ impl ExperimentDefinition {
         ExperimentDefinition { core }
     }
 
-    /// `AudienceDescription`: Human-readable description of the audience.
-    pub fn audience_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AudienceDescription", value.into());
-        self
+    prop! {
+        /// `ApplicationIdentifier`: The application ID, name, or ARN.
+        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
     }
 
-    /// `Hypothesis`: The hypothesis of the experiment.
-    pub fn hypothesis(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Hypothesis", value.into());
-        self
+    prop! {
+        /// `AudienceDescription`: Human-readable description of the audience.
+        core.props, "AudienceDescription", audience_description, set_audience_description, get_audience_description, Val<String>
     }
 
-    /// `LaunchCriteria`: Criteria for launching the experiment.
-    pub fn launch_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LaunchCriteria", value.into());
-        self
+    prop! {
+        /// `AudienceRule`: Rule expression defining the experiment audience.
+        core.props, "AudienceRule", _, set_audience_rule, get_audience_rule, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the experiment definition.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConfigurationProfileIdentifier`: The configuration profile ID, name, or ARN.
+        core.props, "ConfigurationProfileIdentifier", _, set_configuration_profile_identifier, get_configuration_profile_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Control`: The control (baseline) variant.
+        core.props, "Control", _, set_control, get_control, Val<experiment_definition::Treatment>
+    }
+
+    prop! {
+        /// `EnvironmentIdentifier`: The environment ID, name, or ARN.
+        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    }
+
+    prop! {
+        /// `FlagKey`: The key of the existing flag in the configuration profile to experiment on.
+        core.props, "FlagKey", _, set_flag_key, get_flag_key, Val<String>
+    }
+
+    prop! {
+        /// `Hypothesis`: The hypothesis of the experiment.
+        core.props, "Hypothesis", hypothesis, set_hypothesis, get_hypothesis, Val<String>
+    }
+
+    prop! {
+        /// `LaunchCriteria`: Criteria for launching the experiment.
+        core.props, "LaunchCriteria", launch_criteria, set_launch_criteria, get_launch_criteria, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A name for the experiment definition.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the experiment definition.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Treatments`: Treatment variants (1-5).
+        core.props, "Treatments", _, set_treatments, get_treatments, Val<List<experiment_definition::Treatment>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -724,22 +820,29 @@ pub mod experiment_definition {
             Treatment { props }
         }
 
-        /// `AttributeValues`: Map of attribute name to attribute value.
-        pub fn attribute_values(mut self, value: impl Into<Val<Map<AttributeValue>>>) -> Self {
-            self.props.set("AttributeValues", value.into());
-            self
+        prop! {
+            /// `Weight`: Traffic weight percentage.
+            props, "Weight", _, set_weight, get_weight, Val<f64>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the flag is enabled for this variant.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Key`: The treatment key (read-only, auto-generated by service).
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `AttributeValues`: Map of attribute name to attribute value.
+            props, "AttributeValues", attribute_values, set_attribute_values, get_attribute_values, Val<Map<AttributeValue>>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The treatment key (read-only, auto-generated by service).
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -759,34 +862,29 @@ pub mod experiment_definition {
             AttributeValue { props }
         }
 
-        /// `BooleanValue`: A boolean value.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`: A boolean value.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `NumberArray`: An array of numeric values.
-        pub fn number_array(mut self, value: impl Into<Val<List<f64>>>) -> Self {
-            self.props.set("NumberArray", value.into());
-            self
+        prop! {
+            /// `NumberArray`: An array of numeric values.
+            props, "NumberArray", number_array, set_number_array, get_number_array, Val<List<f64>>
         }
 
-        /// `NumberValue`: A numeric value.
-        pub fn number_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberValue", value.into());
-            self
+        prop! {
+            /// `NumberValue`: A numeric value.
+            props, "NumberValue", number_value, set_number_value, get_number_value, Val<f64>
         }
 
-        /// `StringArray`: An array of string values.
-        pub fn string_array(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringArray", value.into());
-            self
+        prop! {
+            /// `StringArray`: An array of string values.
+            props, "StringArray", string_array, set_string_array, get_string_array, Val<List<String>>
         }
 
-        /// `StringValue`: A string value.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: A string value.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 }
@@ -822,22 +920,35 @@ impl ExperimentRun {
         ExperimentRun { core }
     }
 
-    /// `Description`: Description of the experiment run.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationIdentifier`: The application name or ID used to create the experiment run.
+        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the experiment run.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the experiment run.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `TreatmentOverrides`: Treatment overrides for specific entities.
-    pub fn treatment_overrides(mut self, value: impl Into<Val<experiment_run::TreatmentOverrides>>) -> Self {
-        self.core.set("TreatmentOverrides", value.into());
-        self
+    prop! {
+        /// `ExperimentDefinitionIdentifier`: The experiment definition name or ID used to create
+        /// the experiment run.
+        core.props, "ExperimentDefinitionIdentifier", _, set_experiment_definition_identifier, get_experiment_definition_identifier, Val<String>
+    }
+
+    prop! {
+        /// `ExposurePercentage`: Percentage of traffic exposed to the experiment (0-100).
+        core.props, "ExposurePercentage", _, set_exposure_percentage, get_exposure_percentage, Val<f64>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the experiment run.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TreatmentOverrides`: Treatment overrides for specific entities.
+        core.props, "TreatmentOverrides", treatment_overrides, set_treatment_overrides, get_treatment_overrides, Val<experiment_run::TreatmentOverrides>
     }
 
     /// `Ref`: the resource's identifier.
@@ -904,10 +1015,9 @@ pub mod experiment_run {
             TreatmentOverrides { props }
         }
 
-        /// `Inline`: Map of entity ID to treatment key (t1, t2, ..., or c for control).
-        pub fn inline(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`: Map of entity ID to treatment key (t1, t2, ..., or c for control).
+            props, "Inline", inline, set_inline, get_inline, Val<Map<String>>
         }
     }
 }
@@ -937,28 +1047,34 @@ impl Extension {
         Extension { core }
     }
 
-    /// `Description`: Description of the extension.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Actions`.
+        core.props, "Actions", _, set_actions, get_actions, Val<Map<List<extension::Action>>>
     }
 
-    /// `LatestVersionNumber`.
-    pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LatestVersionNumber", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the extension.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Map<extension::Parameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `LatestVersionNumber`.
+        core.props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
     }
 
-    /// `Tags`: An array of key-value tags to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the extension.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<extension::Parameter>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value tags to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1010,16 +1126,24 @@ pub mod extension {
             Action { props }
         }
 
-        /// `Description`: The description of the extension Action.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the extension action.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `RoleArn`: The ARN of the role for invoking the extension action.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `Uri`: The URI of the extension action.
+            props, "Uri", _, set_uri, get_uri, Val<String>
+        }
+
+        prop! {
+            /// `Description`: The description of the extension Action.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the role for invoking the extension action.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -1041,16 +1165,19 @@ pub mod extension {
             Parameter { props }
         }
 
-        /// `Description`: The description of the extension Parameter.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Required`.
+            props, "Required", _, set_required, get_required, Val<bool>
         }
 
-        /// `Dynamic`.
-        pub fn dynamic(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Dynamic", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the extension Parameter.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Dynamic`.
+            props, "Dynamic", dynamic, set_dynamic, get_dynamic, Val<bool>
         }
     }
 }
@@ -1074,34 +1201,29 @@ impl ExtensionAssociation {
         ExtensionAssociation { core }
     }
 
-    /// `ExtensionIdentifier`.
-    pub fn extension_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExtensionIdentifier", value.into());
-        self
+    prop! {
+        /// `ExtensionIdentifier`.
+        core.props, "ExtensionIdentifier", extension_identifier, set_extension_identifier, get_extension_identifier, Val<String>
     }
 
-    /// `ExtensionVersionNumber`.
-    pub fn extension_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ExtensionVersionNumber", value.into());
-        self
+    prop! {
+        /// `ExtensionVersionNumber`.
+        core.props, "ExtensionVersionNumber", extension_version_number, set_extension_version_number, get_extension_version_number, Val<i64>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
     }
 
-    /// `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1168,25 +1290,42 @@ impl HostedConfigurationVersion {
         HostedConfigurationVersion { core }
     }
 
-    /// `Description`: A description of the hosted configuration version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationId`: The application ID.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `LatestVersionNumber`: An optional locking token used to prevent race conditions from
-    /// overwriting configuration updates when creating a new version. To ensure your data is not
-    /// overwritten when creating multiple hosted configuration versions in rapid succession,
-    /// specify the version number of the latest hosted configuration version.
-    pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LatestVersionNumber", value.into());
-        self
+    prop! {
+        /// `ConfigurationProfileId`: The configuration profile ID.
+        core.props, "ConfigurationProfileId", _, set_configuration_profile_id, get_configuration_profile_id, Val<String>
     }
 
-    /// `VersionLabel`: A user-defined label for an AWS AppConfig hosted configuration version.
-    pub fn version_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionLabel", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the configuration or the configuration data.
+        core.props, "Content", _, set_content, get_content, Val<String>
+    }
+
+    prop! {
+        /// `ContentType`: A standard MIME type describing the format of the configuration content.
+        core.props, "ContentType", _, set_content_type, get_content_type, Val<String>
+    }
+
+    prop! {
+        /// `Description`: A description of the hosted configuration version.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `LatestVersionNumber`: An optional locking token used to prevent race conditions from
+        /// overwriting configuration updates when creating a new version. To ensure your data is
+        /// not overwritten when creating multiple hosted configuration versions in rapid
+        /// succession, specify the version number of the latest hosted configuration version.
+        core.props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
+    }
+
+    prop! {
+        /// `VersionLabel`: A user-defined label for an AWS AppConfig hosted configuration version.
+        core.props, "VersionLabel", version_label, set_version_label, get_version_label, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -54,16 +54,35 @@ impl AppAuthorization {
         AppAuthorization { core }
     }
 
-    /// `Credential`: Contains credentials for the application.
-    pub fn credential(mut self, value: impl Into<Val<app_authorization::Credential>>) -> Self {
-        self.core.set("Credential", value.into());
-        self
+    prop! {
+        /// `App`: The name of the application.
+        core.props, "App", _, set_app, get_app, Val<String>
     }
 
-    /// `Tags`: Tags to apply to the app authorization.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AppBundleIdentifier`: The Amazon Resource Name (ARN) or Universal Unique Identifier (UUID)
+        /// of the app bundle to use for the request.
+        core.props, "AppBundleIdentifier", _, set_app_bundle_identifier, get_app_bundle_identifier, Val<String>
+    }
+
+    prop! {
+        /// `AuthType`: The authorization type.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<app_authorization::AuthType>
+    }
+
+    prop! {
+        /// `Credential`: Contains credentials for the application.
+        core.props, "Credential", credential, set_credential, get_credential, Val<app_authorization::Credential>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the app authorization.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tenant`: Contains information about an application tenant.
+        core.props, "Tenant", _, set_tenant, get_tenant, Val<app_authorization::Tenant>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,16 +167,14 @@ pub mod app_authorization {
             Credential { props }
         }
 
-        /// `ApiKeyCredential`: Contains API key credential information.
-        pub fn api_key_credential(mut self, value: impl Into<Val<ApiKeyCredential>>) -> Self {
-            self.props.set("ApiKeyCredential", value.into());
-            self
+        prop! {
+            /// `ApiKeyCredential`: Contains API key credential information.
+            props, "ApiKeyCredential", api_key_credential, set_api_key_credential, get_api_key_credential, Val<ApiKeyCredential>
         }
 
-        /// `Oauth2Credential`: Contains OAuth2 client credential information.
-        pub fn oauth2_credential(mut self, value: impl Into<Val<Oauth2Credential>>) -> Self {
-            self.props.set("Oauth2Credential", value.into());
-            self
+        prop! {
+            /// `Oauth2Credential`: Contains OAuth2 client credential information.
+            props, "Oauth2Credential", oauth2_credential, set_oauth2_credential, get_oauth2_credential, Val<Oauth2Credential>
         }
     }
 
@@ -177,6 +194,11 @@ pub mod app_authorization {
             let mut props = Props::new();
             props.set("ApiKey", api_key.into());
             ApiKeyCredential { props }
+        }
+
+        prop! {
+            /// `ApiKey`: An API key for an application.
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
         }
     }
 
@@ -198,6 +220,16 @@ pub mod app_authorization {
             props.set("ClientId", client_id.into());
             props.set("ClientSecret", client_secret.into());
             Oauth2Credential { props }
+        }
+
+        prop! {
+            /// `ClientId`: The client ID of the client application.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `ClientSecret`: The client secret of the client application.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
         }
     }
 
@@ -221,6 +253,16 @@ pub mod app_authorization {
             props.set("TenantIdentifier", tenant_identifier.into());
             props.set("TenantDisplayName", tenant_display_name.into());
             Tenant { props }
+        }
+
+        prop! {
+            /// `TenantIdentifier`: The ID of the application tenant.
+            props, "TenantIdentifier", _, set_tenant_identifier, get_tenant_identifier, Val<String>
+        }
+
+        prop! {
+            /// `TenantDisplayName`: The display name of the tenant.
+            props, "TenantDisplayName", _, set_tenant_display_name, get_tenant_display_name, Val<String>
         }
     }
 }
@@ -260,10 +302,29 @@ impl IngestionDestination {
         IngestionDestination { core }
     }
 
-    /// `Tags`: A map of the key-value pairs of the tag or tags to assign to the resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AppBundleArn`: The Amazon Resource Name (ARN) of the app bundle.
+        core.props, "AppBundleArn", _, set_app_bundle_arn, get_app_bundle_arn, Val<String>
+    }
+
+    prop! {
+        /// `DestinationConfiguration`: Contains information about the destination of ingested data.
+        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<ingestion_destination::DestinationConfiguration>
+    }
+
+    prop! {
+        /// `IngestionArn`: The Amazon Resource Name (ARN) of the ingestion.
+        core.props, "IngestionArn", _, set_ingestion_arn, get_ingestion_arn, Val<String>
+    }
+
+    prop! {
+        /// `ProcessingConfiguration`: Contains information about how ingested data is processed.
+        core.props, "ProcessingConfiguration", _, set_processing_configuration, get_processing_configuration, Val<ingestion_destination::ProcessingConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A map of the key-value pairs of the tag or tags to assign to the resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -319,6 +380,11 @@ pub mod ingestion_destination {
             props.set("AuditLog", audit_log.into());
             DestinationConfiguration { props }
         }
+
+        prop! {
+            /// `AuditLog`: Contains information about an audit log destination configuration.
+            props, "AuditLog", _, set_audit_log, get_audit_log, Val<AuditLogDestinationConfiguration>
+        }
     }
 
     /// `AWS::AppFabric::IngestionDestination.AuditLogDestinationConfiguration`: Contains
@@ -337,6 +403,11 @@ pub mod ingestion_destination {
             let mut props = Props::new();
             props.set("Destination", destination.into());
             AuditLogDestinationConfiguration { props }
+        }
+
+        prop! {
+            /// `Destination`: Contains information about an audit log destination.
+            props, "Destination", _, set_destination, get_destination, Val<Destination>
         }
     }
 
@@ -358,17 +429,15 @@ pub mod ingestion_destination {
             Destination { props }
         }
 
-        /// `FirehoseStream`: Contains information about an Amazon Kinesis Data Firehose delivery
-        /// stream.
-        pub fn firehose_stream(mut self, value: impl Into<Val<FirehoseStream>>) -> Self {
-            self.props.set("FirehoseStream", value.into());
-            self
+        prop! {
+            /// `FirehoseStream`: Contains information about an Amazon Kinesis Data Firehose delivery
+            /// stream.
+            props, "FirehoseStream", firehose_stream, set_firehose_stream, get_firehose_stream, Val<FirehoseStream>
         }
 
-        /// `S3Bucket`: Contains information about an Amazon S3 bucket.
-        pub fn s3_bucket(mut self, value: impl Into<Val<S3Bucket>>) -> Self {
-            self.props.set("S3Bucket", value.into());
-            self
+        prop! {
+            /// `S3Bucket`: Contains information about an Amazon S3 bucket.
+            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<S3Bucket>
         }
     }
 
@@ -388,6 +457,11 @@ pub mod ingestion_destination {
             let mut props = Props::new();
             props.set("StreamName", stream_name.into());
             FirehoseStream { props }
+        }
+
+        prop! {
+            /// `StreamName`: The name of the Amazon Kinesis Data Firehose delivery stream.
+            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
         }
     }
 
@@ -409,10 +483,14 @@ pub mod ingestion_destination {
             S3Bucket { props }
         }
 
-        /// `Prefix`: The object key to use.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the Amazon S3 bucket.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The object key to use.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -432,6 +510,11 @@ pub mod ingestion_destination {
             let mut props = Props::new();
             props.set("AuditLog", audit_log.into());
             ProcessingConfiguration { props }
+        }
+
+        prop! {
+            /// `AuditLog`: Contains information about an audit log processing configuration.
+            props, "AuditLog", _, set_audit_log, get_audit_log, Val<AuditLogProcessingConfiguration>
         }
     }
 
@@ -456,6 +539,16 @@ pub mod ingestion_destination {
             props.set("Schema", schema.into());
             props.set("Format", format.into());
             AuditLogProcessingConfiguration { props }
+        }
+
+        prop! {
+            /// `Schema`: The event schema in which the audit logs need to be formatted.
+            props, "Schema", _, set_schema, get_schema, Val<AuditLogProcessingConfigurationSchema>
+        }
+
+        prop! {
+            /// `Format`: The format in which the audit logs need to be formatted.
+            props, "Format", _, set_format, get_format, Val<AuditLogProcessingConfigurationFormat>
         }
     }
 

@@ -48,17 +48,27 @@ impl Connector {
         Connector { core }
     }
 
-    /// `ConnectorLabel`: The name of the connector. The name is unique for each
-    /// ConnectorRegistration in your AWS account.
-    pub fn connector_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectorLabel", value.into());
-        self
+    prop! {
+        /// `ConnectorLabel`: The name of the connector. The name is unique for each
+        /// ConnectorRegistration in your AWS account.
+        core.props, "ConnectorLabel", connector_label, set_connector_label, get_connector_label, Val<String>
     }
 
-    /// `Description`: A description about the connector that's being registered.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConnectorProvisioningConfig`: Contains information about the configuration of the
+        /// connector being registered.
+        core.props, "ConnectorProvisioningConfig", _, set_connector_provisioning_config, get_connector_provisioning_config, Val<connector::ConnectorProvisioningConfig>
+    }
+
+    prop! {
+        /// `ConnectorProvisioningType`: The provisioning type of the connector. Currently the only
+        /// supported value is LAMBDA.
+        core.props, "ConnectorProvisioningType", _, set_connector_provisioning_type, get_connector_provisioning_type, Val<String>
+    }
+
+    prop! {
+        /// `Description`: A description about the connector that's being registered.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,11 +104,10 @@ pub mod connector {
             ConnectorProvisioningConfig { props }
         }
 
-        /// `Lambda`: Contains information about the configuration of the lambda which is being
-        /// registered as the connector.
-        pub fn lambda(mut self, value: impl Into<Val<LambdaConnectorProvisioningConfig>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`: Contains information about the configuration of the lambda which is being
+            /// registered as the connector.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaConnectorProvisioningConfig>
         }
     }
 
@@ -118,6 +127,11 @@ pub mod connector {
             let mut props = Props::new();
             props.set("LambdaArn", lambda_arn.into());
             LambdaConnectorProvisioningConfig { props }
+        }
+
+        prop! {
+            /// `LambdaArn`: Lambda ARN of the connector being registered.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
         }
     }
 }
@@ -154,27 +168,40 @@ impl ConnectorProfile {
         ConnectorProfile { core }
     }
 
-    /// `ConnectorLabel`: The label of the connector. The label is unique for each
-    /// ConnectorRegistration in your AWS account. Only needed if calling for CUSTOMCONNECTOR
-    /// connector type/.
-    pub fn connector_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectorLabel", value.into());
-        self
+    prop! {
+        /// `ConnectionMode`: Mode in which data transfer should be enabled. Private connection mode
+        /// is currently enabled for Salesforce, Snowflake, Trendmicro and Singular
+        core.props, "ConnectionMode", _, set_connection_mode, get_connection_mode, Val<connector_profile::ConnectionMode>
     }
 
-    /// `ConnectorProfileConfig`: Connector specific configurations needed to create connector
-    /// profile
-    pub fn connector_profile_config(mut self, value: impl Into<Val<connector_profile::ConnectorProfileConfig>>) -> Self {
-        self.core.set("ConnectorProfileConfig", value.into());
-        self
+    prop! {
+        /// `ConnectorLabel`: The label of the connector. The label is unique for each
+        /// ConnectorRegistration in your AWS account. Only needed if calling for CUSTOMCONNECTOR
+        /// connector type/.
+        core.props, "ConnectorLabel", connector_label, set_connector_label, get_connector_label, Val<String>
     }
 
-    /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
-    /// your function's environment variables. If it's not provided, AWS Lambda uses a default
-    /// service key.
-    pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSArn", value.into());
-        self
+    prop! {
+        /// `ConnectorProfileConfig`: Connector specific configurations needed to create connector
+        /// profile
+        core.props, "ConnectorProfileConfig", connector_profile_config, set_connector_profile_config, get_connector_profile_config, Val<connector_profile::ConnectorProfileConfig>
+    }
+
+    prop! {
+        /// `ConnectorProfileName`: The maximum number of items to retrieve in a single batch.
+        core.props, "ConnectorProfileName", _, set_connector_profile_name, get_connector_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `ConnectorType`: List of Saas providers that need connector profile to be created
+        core.props, "ConnectorType", _, set_connector_type, get_connector_type, Val<connector_profile::ConnectorType>
+    }
+
+    prop! {
+        /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
+        /// your function's environment variables. If it's not provided, AWS Lambda uses a default
+        /// service key.
+        core.props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -231,18 +258,16 @@ pub mod connector_profile {
             ConnectorProfileConfig { props }
         }
 
-        /// `ConnectorProfileCredentials`: Connector specific configuration needed to create connector
-        /// profile based on Authentication mechanism
-        pub fn connector_profile_credentials(mut self, value: impl Into<Val<ConnectorProfileCredentials>>) -> Self {
-            self.props.set("ConnectorProfileCredentials", value.into());
-            self
+        prop! {
+            /// `ConnectorProfileCredentials`: Connector specific configuration needed to create
+            /// connector profile based on Authentication mechanism
+            props, "ConnectorProfileCredentials", connector_profile_credentials, set_connector_profile_credentials, get_connector_profile_credentials, Val<ConnectorProfileCredentials>
         }
 
-        /// `ConnectorProfileProperties`: Connector specific properties needed to create connector
-        /// profile - currently not needed for Amplitude, Trendmicro, Googleanalytics and Singular
-        pub fn connector_profile_properties(mut self, value: impl Into<Val<ConnectorProfileProperties>>) -> Self {
-            self.props.set("ConnectorProfileProperties", value.into());
-            self
+        prop! {
+            /// `ConnectorProfileProperties`: Connector specific properties needed to create connector
+            /// profile - currently not needed for Amplitude, Trendmicro, Googleanalytics and Singular
+            props, "ConnectorProfileProperties", connector_profile_properties, set_connector_profile_properties, get_connector_profile_properties, Val<ConnectorProfileProperties>
         }
     }
 
@@ -262,112 +287,94 @@ pub mod connector_profile {
             ConnectorProfileCredentials { props }
         }
 
-        /// `Amplitude`.
-        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeConnectorProfileCredentials>>) -> Self {
-            self.props.set("Amplitude", value.into());
-            self
+        prop! {
+            /// `Amplitude`.
+            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeConnectorProfileCredentials>
         }
 
-        /// `CustomConnector`.
-        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorProfileCredentials>>) -> Self {
-            self.props.set("CustomConnector", value.into());
-            self
+        prop! {
+            /// `CustomConnector`.
+            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorProfileCredentials>
         }
 
-        /// `Datadog`.
-        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorProfileCredentials>>) -> Self {
-            self.props.set("Datadog", value.into());
-            self
+        prop! {
+            /// `Datadog`.
+            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorProfileCredentials>
         }
 
-        /// `Dynatrace`.
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorProfileCredentials>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`.
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorProfileCredentials>
         }
 
-        /// `GoogleAnalytics`.
-        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsConnectorProfileCredentials>>) -> Self {
-            self.props.set("GoogleAnalytics", value.into());
-            self
+        prop! {
+            /// `GoogleAnalytics`.
+            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsConnectorProfileCredentials>
         }
 
-        /// `InforNexus`.
-        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorProfileCredentials>>) -> Self {
-            self.props.set("InforNexus", value.into());
-            self
+        prop! {
+            /// `InforNexus`.
+            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorProfileCredentials>
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorProfileCredentials>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorProfileCredentials>
         }
 
-        /// `Pardot`.
-        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorProfileCredentials>>) -> Self {
-            self.props.set("Pardot", value.into());
-            self
+        prop! {
+            /// `Pardot`.
+            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorProfileCredentials>
         }
 
-        /// `Redshift`.
-        pub fn redshift(mut self, value: impl Into<Val<RedshiftConnectorProfileCredentials>>) -> Self {
-            self.props.set("Redshift", value.into());
-            self
+        prop! {
+            /// `Redshift`.
+            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftConnectorProfileCredentials>
         }
 
-        /// `SAPOData`.
-        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorProfileCredentials>>) -> Self {
-            self.props.set("SAPOData", value.into());
-            self
+        prop! {
+            /// `SAPOData`.
+            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorProfileCredentials>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorProfileCredentials>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorProfileCredentials>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorProfileCredentials>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorProfileCredentials>
         }
 
-        /// `Singular`.
-        pub fn singular(mut self, value: impl Into<Val<SingularConnectorProfileCredentials>>) -> Self {
-            self.props.set("Singular", value.into());
-            self
+        prop! {
+            /// `Singular`.
+            props, "Singular", singular, set_singular, get_singular, Val<SingularConnectorProfileCredentials>
         }
 
-        /// `Slack`.
-        pub fn slack(mut self, value: impl Into<Val<SlackConnectorProfileCredentials>>) -> Self {
-            self.props.set("Slack", value.into());
-            self
+        prop! {
+            /// `Slack`.
+            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorProfileCredentials>
         }
 
-        /// `Snowflake`.
-        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeConnectorProfileCredentials>>) -> Self {
-            self.props.set("Snowflake", value.into());
-            self
+        prop! {
+            /// `Snowflake`.
+            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeConnectorProfileCredentials>
         }
 
-        /// `Trendmicro`.
-        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroConnectorProfileCredentials>>) -> Self {
-            self.props.set("Trendmicro", value.into());
-            self
+        prop! {
+            /// `Trendmicro`.
+            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroConnectorProfileCredentials>
         }
 
-        /// `Veeva`.
-        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorProfileCredentials>>) -> Self {
-            self.props.set("Veeva", value.into());
-            self
+        prop! {
+            /// `Veeva`.
+            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorProfileCredentials>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorProfileCredentials>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorProfileCredentials>
         }
     }
 
@@ -390,6 +397,17 @@ pub mod connector_profile {
             props.set("SecretKey", secret_key.into());
             AmplitudeConnectorProfileCredentials { props }
         }
+
+        prop! {
+            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
+            /// calling program to your API.
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        }
+
+        prop! {
+            /// `SecretKey`.
+            props, "SecretKey", _, set_secret_key, get_secret_key, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.CustomConnectorProfileCredentials`.
@@ -409,28 +427,29 @@ pub mod connector_profile {
             CustomConnectorProfileCredentials { props }
         }
 
-        /// `ApiKey`.
-        pub fn api_key(mut self, value: impl Into<Val<ApiKeyCredentials>>) -> Self {
-            self.props.set("ApiKey", value.into());
-            self
+        prop! {
+            /// `AuthenticationType`.
+            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AuthenticationType>
         }
 
-        /// `Basic`.
-        pub fn basic(mut self, value: impl Into<Val<BasicAuthCredentials>>) -> Self {
-            self.props.set("Basic", value.into());
-            self
+        prop! {
+            /// `ApiKey`.
+            props, "ApiKey", api_key, set_api_key, get_api_key, Val<ApiKeyCredentials>
         }
 
-        /// `Custom`.
-        pub fn custom(mut self, value: impl Into<Val<CustomAuthCredentials>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Basic`.
+            props, "Basic", basic, set_basic, get_basic, Val<BasicAuthCredentials>
         }
 
-        /// `Oauth2`.
-        pub fn oauth2(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
-            self.props.set("Oauth2", value.into());
-            self
+        prop! {
+            /// `Custom`.
+            props, "Custom", custom, set_custom, get_custom, Val<CustomAuthCredentials>
+        }
+
+        prop! {
+            /// `Oauth2`.
+            props, "Oauth2", oauth2, set_oauth2, get_oauth2, Val<OAuth2Credentials>
         }
     }
 
@@ -451,10 +470,14 @@ pub mod connector_profile {
             ApiKeyCredentials { props }
         }
 
-        /// `ApiSecretKey`.
-        pub fn api_secret_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiSecretKey", value.into());
-            self
+        prop! {
+            /// `ApiKey`.
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        }
+
+        prop! {
+            /// `ApiSecretKey`.
+            props, "ApiSecretKey", api_secret_key, set_api_secret_key, get_api_secret_key, Val<String>
         }
     }
 
@@ -495,6 +518,16 @@ pub mod connector_profile {
             props.set("Password", password.into());
             BasicAuthCredentials { props }
         }
+
+        prop! {
+            /// `Username`.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
+
+        prop! {
+            /// `Password`.
+            props, "Password", _, set_password, get_password, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.CustomAuthCredentials`.
@@ -514,10 +547,14 @@ pub mod connector_profile {
             CustomAuthCredentials { props }
         }
 
-        /// `CredentialsMap`: A map for properties for custom authentication.
-        pub fn credentials_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CredentialsMap", value.into());
-            self
+        prop! {
+            /// `CustomAuthenticationType`.
+            props, "CustomAuthenticationType", _, set_custom_authentication_type, get_custom_authentication_type, Val<String>
+        }
+
+        prop! {
+            /// `CredentialsMap`: A map for properties for custom authentication.
+            props, "CredentialsMap", credentials_map, set_credentials_map, get_credentials_map, Val<Map<String>>
         }
     }
 
@@ -536,34 +573,29 @@ pub mod connector_profile {
             OAuth2Credentials { props }
         }
 
-        /// `AccessToken`.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `ClientId`.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `OAuthRequest`.
-        pub fn o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("OAuthRequest", value.into());
-            self
+        prop! {
+            /// `OAuthRequest`.
+            props, "OAuthRequest", o_auth_request, set_o_auth_request, get_o_auth_request, Val<ConnectorOAuthRequest>
         }
 
-        /// `RefreshToken`.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
     }
 
@@ -582,18 +614,16 @@ pub mod connector_profile {
             ConnectorOAuthRequest { props }
         }
 
-        /// `AuthCode`: The code provided by the connector when it has been authenticated via the
-        /// connected app.
-        pub fn auth_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthCode", value.into());
-            self
+        prop! {
+            /// `AuthCode`: The code provided by the connector when it has been authenticated via the
+            /// connected app.
+            props, "AuthCode", auth_code, set_auth_code, get_auth_code, Val<String>
         }
 
-        /// `RedirectUri`: The URL to which the authentication server redirects the browser after
-        /// authorization has been granted.
-        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedirectUri", value.into());
-            self
+        prop! {
+            /// `RedirectUri`: The URL to which the authentication server redirects the browser after
+            /// authorization has been granted.
+            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
         }
     }
 
@@ -619,6 +649,20 @@ pub mod connector_profile {
             props.set("ApplicationKey", application_key.into());
             DatadogConnectorProfileCredentials { props }
         }
+
+        prop! {
+            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
+            /// calling program to your API.
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        }
+
+        prop! {
+            /// `ApplicationKey`: Application keys, in conjunction with your API key, give you full
+            /// access to Datadog’s programmatic API. Application keys are associated with the user
+            /// account that created them. The application key is used to log all requests made to the
+            /// API.
+            props, "ApplicationKey", _, set_application_key, get_application_key, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.DynatraceConnectorProfileCredentials`.
@@ -637,6 +681,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("ApiToken", api_token.into());
             DynatraceConnectorProfileCredentials { props }
+        }
+
+        prop! {
+            /// `ApiToken`: The API tokens used by Dynatrace API to authenticate various API calls.
+            props, "ApiToken", _, set_api_token, get_api_token, Val<String>
         }
     }
 
@@ -660,23 +709,31 @@ pub mod connector_profile {
             GoogleAnalyticsConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `ClientId`: The identiﬁer for the desired client.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
+            /// authorization server.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `RefreshToken`: The credentials used to acquire new access tokens.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        }
+
+        prop! {
+            /// `RefreshToken`: The credentials used to acquire new access tokens.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
     }
 
@@ -707,6 +764,26 @@ pub mod connector_profile {
             props.set("Datakey", datakey.into());
             InforNexusConnectorProfileCredentials { props }
         }
+
+        prop! {
+            /// `AccessKeyId`: The Access Key portion of the credentials.
+            props, "AccessKeyId", _, set_access_key_id, get_access_key_id, Val<String>
+        }
+
+        prop! {
+            /// `UserId`: The identiﬁer for the user.
+            props, "UserId", _, set_user_id, get_user_id, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessKey`: The secret key used to sign requests.
+            props, "SecretAccessKey", _, set_secret_access_key, get_secret_access_key, Val<String>
+        }
+
+        prop! {
+            /// `Datakey`: The encryption keys used to encrypt data.
+            props, "Datakey", _, set_datakey, get_datakey, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.MarketoConnectorProfileCredentials`.
@@ -729,17 +806,26 @@ pub mod connector_profile {
             MarketoConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `ClientId`: The identiﬁer for the desired client.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
+            /// authorization server.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
     }
 
@@ -758,29 +844,25 @@ pub mod connector_profile {
             PardotConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
-        pub fn client_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCredentialsArn", value.into());
-            self
+        prop! {
+            /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
+            props, "ClientCredentialsArn", client_credentials_arn, set_client_credentials_arn, get_client_credentials_arn, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
 
-        /// `RefreshToken`: The credentials used to acquire new access tokens.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`: The credentials used to acquire new access tokens.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
     }
 
@@ -799,16 +881,14 @@ pub mod connector_profile {
             RedshiftConnectorProfileCredentials { props }
         }
 
-        /// `Password`: The password that corresponds to the username.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The password that corresponds to the username.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Username`: The name of the user.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The name of the user.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -827,16 +907,14 @@ pub mod connector_profile {
             SapoDataConnectorProfileCredentials { props }
         }
 
-        /// `BasicAuthCredentials`.
-        pub fn basic_auth_credentials(mut self, value: impl Into<Val<BasicAuthCredentials>>) -> Self {
-            self.props.set("BasicAuthCredentials", value.into());
-            self
+        prop! {
+            /// `BasicAuthCredentials`.
+            props, "BasicAuthCredentials", basic_auth_credentials, set_basic_auth_credentials, get_basic_auth_credentials, Val<BasicAuthCredentials>
         }
 
-        /// `OAuthCredentials`.
-        pub fn o_auth_credentials(mut self, value: impl Into<Val<SapoDataConnectorProfileCredentialsOAuthCredentials>>) -> Self {
-            self.props.set("OAuthCredentials", value.into());
-            self
+        prop! {
+            /// `OAuthCredentials`.
+            props, "OAuthCredentials", o_auth_credentials, set_o_auth_credentials, get_o_auth_credentials, Val<SapoDataConnectorProfileCredentialsOAuthCredentials>
         }
     }
 
@@ -855,34 +933,29 @@ pub mod connector_profile {
             SapoDataConnectorProfileCredentialsOAuthCredentials { props }
         }
 
-        /// `AccessToken`.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `ClientId`.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ConnectorOAuthRequest`.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
 
-        /// `RefreshToken`.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
     }
 
@@ -901,41 +974,35 @@ pub mod connector_profile {
             SalesforceConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
-        pub fn client_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCredentialsArn", value.into());
-            self
+        prop! {
+            /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
+            props, "ClientCredentialsArn", client_credentials_arn, set_client_credentials_arn, get_client_credentials_arn, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
 
-        /// `JwtToken`: The credentials used to access your Salesforce records
-        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JwtToken", value.into());
-            self
+        prop! {
+            /// `JwtToken`: The credentials used to access your Salesforce records
+            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
         }
 
-        /// `OAuth2GrantType`: The grant types to fetch an access token
-        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
-            self.props.set("OAuth2GrantType", value.into());
-            self
+        prop! {
+            /// `OAuth2GrantType`: The grant types to fetch an access token
+            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
         }
 
-        /// `RefreshToken`: The credentials used to acquire new access tokens.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`: The credentials used to acquire new access tokens.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
     }
 
@@ -970,22 +1037,19 @@ pub mod connector_profile {
             ServiceNowConnectorProfileCredentials { props }
         }
 
-        /// `OAuth2Credentials`: The OAuth 2.0 credentials required to authenticate the user.
-        pub fn o_auth2_credentials(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
-            self.props.set("OAuth2Credentials", value.into());
-            self
+        prop! {
+            /// `OAuth2Credentials`: The OAuth 2.0 credentials required to authenticate the user.
+            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<OAuth2Credentials>
         }
 
-        /// `Password`: The password that corresponds to the username.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The password that corresponds to the username.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Username`: The name of the user.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The name of the user.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -1005,6 +1069,12 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("ApiKey", api_key.into());
             SingularConnectorProfileCredentials { props }
+        }
+
+        prop! {
+            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
+            /// calling program to your API.
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
         }
     }
 
@@ -1028,17 +1098,26 @@ pub mod connector_profile {
             SlackConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `ClientId`: The identiﬁer for the desired client.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
+            /// authorization server.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
     }
 
@@ -1060,6 +1139,16 @@ pub mod connector_profile {
             props.set("Password", password.into());
             SnowflakeConnectorProfileCredentials { props }
         }
+
+        prop! {
+            /// `Username`: The name of the user.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
+
+        prop! {
+            /// `Password`: The password that corresponds to the username.
+            props, "Password", _, set_password, get_password, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.TrendmicroConnectorProfileCredentials`.
@@ -1077,6 +1166,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("ApiSecretKey", api_secret_key.into());
             TrendmicroConnectorProfileCredentials { props }
+        }
+
+        prop! {
+            /// `ApiSecretKey`: The Secret Access Key portion of the credentials.
+            props, "ApiSecretKey", _, set_api_secret_key, get_api_secret_key, Val<String>
         }
     }
 
@@ -1097,6 +1191,16 @@ pub mod connector_profile {
             props.set("Username", username.into());
             props.set("Password", password.into());
             VeevaConnectorProfileCredentials { props }
+        }
+
+        prop! {
+            /// `Username`: The name of the user.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
+
+        prop! {
+            /// `Password`: The password that corresponds to the username.
+            props, "Password", _, set_password, get_password, Val<String>
         }
     }
 
@@ -1120,17 +1224,26 @@ pub mod connector_profile {
             ZendeskConnectorProfileCredentials { props }
         }
 
-        /// `AccessToken`: The credentials used to access protected resources.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `ClientId`: The identiﬁer for the desired client.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-        /// endpoint.
-        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
-            self.props.set("ConnectorOAuthRequest", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
+            /// authorization server.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `AccessToken`: The credentials used to access protected resources.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+            /// endpoint.
+            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
         }
     }
 
@@ -1151,88 +1264,74 @@ pub mod connector_profile {
             ConnectorProfileProperties { props }
         }
 
-        /// `CustomConnector`.
-        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorProfileProperties>>) -> Self {
-            self.props.set("CustomConnector", value.into());
-            self
+        prop! {
+            /// `CustomConnector`.
+            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorProfileProperties>
         }
 
-        /// `Datadog`.
-        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorProfileProperties>>) -> Self {
-            self.props.set("Datadog", value.into());
-            self
+        prop! {
+            /// `Datadog`.
+            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorProfileProperties>
         }
 
-        /// `Dynatrace`.
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorProfileProperties>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`.
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorProfileProperties>
         }
 
-        /// `InforNexus`.
-        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorProfileProperties>>) -> Self {
-            self.props.set("InforNexus", value.into());
-            self
+        prop! {
+            /// `InforNexus`.
+            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorProfileProperties>
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorProfileProperties>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorProfileProperties>
         }
 
-        /// `Pardot`.
-        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorProfileProperties>>) -> Self {
-            self.props.set("Pardot", value.into());
-            self
+        prop! {
+            /// `Pardot`.
+            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorProfileProperties>
         }
 
-        /// `Redshift`.
-        pub fn redshift(mut self, value: impl Into<Val<RedshiftConnectorProfileProperties>>) -> Self {
-            self.props.set("Redshift", value.into());
-            self
+        prop! {
+            /// `Redshift`.
+            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftConnectorProfileProperties>
         }
 
-        /// `SAPOData`.
-        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorProfileProperties>>) -> Self {
-            self.props.set("SAPOData", value.into());
-            self
+        prop! {
+            /// `SAPOData`.
+            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorProfileProperties>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorProfileProperties>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorProfileProperties>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorProfileProperties>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorProfileProperties>
         }
 
-        /// `Slack`.
-        pub fn slack(mut self, value: impl Into<Val<SlackConnectorProfileProperties>>) -> Self {
-            self.props.set("Slack", value.into());
-            self
+        prop! {
+            /// `Slack`.
+            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorProfileProperties>
         }
 
-        /// `Snowflake`.
-        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeConnectorProfileProperties>>) -> Self {
-            self.props.set("Snowflake", value.into());
-            self
+        prop! {
+            /// `Snowflake`.
+            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeConnectorProfileProperties>
         }
 
-        /// `Veeva`.
-        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorProfileProperties>>) -> Self {
-            self.props.set("Veeva", value.into());
-            self
+        prop! {
+            /// `Veeva`.
+            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorProfileProperties>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorProfileProperties>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorProfileProperties>
         }
     }
 
@@ -1251,16 +1350,14 @@ pub mod connector_profile {
             CustomConnectorProfileProperties { props }
         }
 
-        /// `OAuth2Properties`.
-        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
-            self.props.set("OAuth2Properties", value.into());
-            self
+        prop! {
+            /// `OAuth2Properties`.
+            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
         }
 
-        /// `ProfileProperties`: A map for properties for custom connector.
-        pub fn profile_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ProfileProperties", value.into());
-            self
+        prop! {
+            /// `ProfileProperties`: A map for properties for custom connector.
+            props, "ProfileProperties", profile_properties, set_profile_properties, get_profile_properties, Val<Map<String>>
         }
     }
 
@@ -1279,22 +1376,19 @@ pub mod connector_profile {
             OAuth2Properties { props }
         }
 
-        /// `OAuth2GrantType`.
-        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
-            self.props.set("OAuth2GrantType", value.into());
-            self
+        prop! {
+            /// `OAuth2GrantType`.
+            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
         }
 
-        /// `TokenUrl`.
-        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
         }
 
-        /// `TokenUrlCustomProperties`: A map for properties for custom connector Token Url.
-        pub fn token_url_custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TokenUrlCustomProperties", value.into());
-            self
+        prop! {
+            /// `TokenUrlCustomProperties`: A map for properties for custom connector Token Url.
+            props, "TokenUrlCustomProperties", token_url_custom_properties, set_token_url_custom_properties, get_token_url_custom_properties, Val<Map<String>>
         }
     }
 
@@ -1314,6 +1408,11 @@ pub mod connector_profile {
             props.set("InstanceUrl", instance_url.into());
             DatadogConnectorProfileProperties { props }
         }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Datadog resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.DynatraceConnectorProfileProperties`.
@@ -1331,6 +1430,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("InstanceUrl", instance_url.into());
             DynatraceConnectorProfileProperties { props }
+        }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Dynatrace resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
         }
     }
 
@@ -1350,6 +1454,11 @@ pub mod connector_profile {
             props.set("InstanceUrl", instance_url.into());
             InforNexusConnectorProfileProperties { props }
         }
+
+        prop! {
+            /// `InstanceUrl`: The location of the InforNexus resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.MarketoConnectorProfileProperties`.
@@ -1367,6 +1476,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("InstanceUrl", instance_url.into());
             MarketoConnectorProfileProperties { props }
+        }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Marketo resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
         }
     }
 
@@ -1388,17 +1502,20 @@ pub mod connector_profile {
             PardotConnectorProfileProperties { props }
         }
 
-        /// `InstanceUrl`: The location of the Salesforce Pardot resource
-        pub fn instance_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceUrl", value.into());
-            self
+        prop! {
+            /// `BusinessUnitId`: The Business unit id of Salesforce Pardot instance to be connected
+            props, "BusinessUnitId", _, set_business_unit_id, get_business_unit_id, Val<String>
         }
 
-        /// `IsSandboxEnvironment`: Indicates whether the connector profile applies to a demo or
-        /// production environment
-        pub fn is_sandbox_environment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsSandboxEnvironment", value.into());
-            self
+        prop! {
+            /// `InstanceUrl`: The location of the Salesforce Pardot resource
+            props, "InstanceUrl", instance_url, set_instance_url, get_instance_url, Val<String>
+        }
+
+        prop! {
+            /// `IsSandboxEnvironment`: Indicates whether the connector profile applies to a demo or
+            /// production environment
+            props, "IsSandboxEnvironment", is_sandbox_environment, set_is_sandbox_environment, get_is_sandbox_environment, Val<bool>
         }
     }
 
@@ -1421,50 +1538,53 @@ pub mod connector_profile {
             RedshiftConnectorProfileProperties { props }
         }
 
-        /// `BucketPrefix`: The object key for the destination bucket in which Amazon AppFlow will place
-        /// the ﬁles.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the Amazon S3 bucket associated with Redshift.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `ClusterIdentifier`: The unique identifier of the Amazon Redshift cluster.
-        pub fn cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterIdentifier", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `DataApiRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon AppFlow
-        /// access to the data through the Amazon Redshift Data API.
-        pub fn data_api_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataApiRoleArn", value.into());
-            self
+        prop! {
+            /// `BucketPrefix`: The object key for the destination bucket in which Amazon AppFlow will
+            /// place the ﬁles.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
 
-        /// `DatabaseName`: The name of the Amazon Redshift database that will store the transferred
-        /// data.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `ClusterIdentifier`: The unique identifier of the Amazon Redshift cluster.
+            props, "ClusterIdentifier", cluster_identifier, set_cluster_identifier, get_cluster_identifier, Val<String>
         }
 
-        /// `DatabaseUrl`: The JDBC URL of the Amazon Redshift cluster.
-        pub fn database_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseUrl", value.into());
-            self
+        prop! {
+            /// `DataApiRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
+            /// AppFlow access to the data through the Amazon Redshift Data API.
+            props, "DataApiRoleArn", data_api_role_arn, set_data_api_role_arn, get_data_api_role_arn, Val<String>
         }
 
-        /// `IsRedshiftServerless`: If Amazon AppFlow will connect to Amazon Redshift Serverless or
-        /// Amazon Redshift cluster.
-        pub fn is_redshift_serverless(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsRedshiftServerless", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the Amazon Redshift database that will store the transferred
+            /// data.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `WorkgroupName`: The name of the Amazon Redshift serverless workgroup
-        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkgroupName", value.into());
-            self
+        prop! {
+            /// `DatabaseUrl`: The JDBC URL of the Amazon Redshift cluster.
+            props, "DatabaseUrl", database_url, set_database_url, get_database_url, Val<String>
+        }
+
+        prop! {
+            /// `IsRedshiftServerless`: If Amazon AppFlow will connect to Amazon Redshift Serverless or
+            /// Amazon Redshift cluster.
+            props, "IsRedshiftServerless", is_redshift_serverless, set_is_redshift_serverless, get_is_redshift_serverless, Val<bool>
+        }
+
+        prop! {
+            /// `WorkgroupName`: The name of the Amazon Redshift serverless workgroup
+            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
         }
     }
 
@@ -1483,53 +1603,45 @@ pub mod connector_profile {
             SapoDataConnectorProfileProperties { props }
         }
 
-        /// `ApplicationHostUrl`.
-        pub fn application_host_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationHostUrl", value.into());
-            self
+        prop! {
+            /// `ApplicationHostUrl`.
+            props, "ApplicationHostUrl", application_host_url, set_application_host_url, get_application_host_url, Val<String>
         }
 
-        /// `ApplicationServicePath`.
-        pub fn application_service_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationServicePath", value.into());
-            self
+        prop! {
+            /// `ApplicationServicePath`.
+            props, "ApplicationServicePath", application_service_path, set_application_service_path, get_application_service_path, Val<String>
         }
 
-        /// `ClientNumber`.
-        pub fn client_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientNumber", value.into());
-            self
+        prop! {
+            /// `ClientNumber`.
+            props, "ClientNumber", client_number, set_client_number, get_client_number, Val<String>
         }
 
-        /// `DisableSSO`: If you set this parameter to true, Amazon AppFlow bypasses the single sign-on (SSO)
-        /// settings in your SAP account when it accesses your SAP OData instance.
-        pub fn disable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableSSO", value.into());
-            self
+        prop! {
+            /// `DisableSSO`: If you set this parameter to true, Amazon AppFlow bypasses the single
+            /// sign-on (SSO) settings in your SAP account when it accesses your SAP OData instance.
+            props, "DisableSSO", disable_sso, set_disable_sso, get_disable_sso, Val<bool>
         }
 
-        /// `LogonLanguage`.
-        pub fn logon_language(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogonLanguage", value.into());
-            self
+        prop! {
+            /// `LogonLanguage`.
+            props, "LogonLanguage", logon_language, set_logon_language, get_logon_language, Val<String>
         }
 
-        /// `OAuthProperties`.
-        pub fn o_auth_properties(mut self, value: impl Into<Val<OAuthProperties>>) -> Self {
-            self.props.set("OAuthProperties", value.into());
-            self
+        prop! {
+            /// `OAuthProperties`.
+            props, "OAuthProperties", o_auth_properties, set_o_auth_properties, get_o_auth_properties, Val<OAuthProperties>
         }
 
-        /// `PortNumber`.
-        pub fn port_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PortNumber", value.into());
-            self
+        prop! {
+            /// `PortNumber`.
+            props, "PortNumber", port_number, set_port_number, get_port_number, Val<i64>
         }
 
-        /// `PrivateLinkServiceName`.
-        pub fn private_link_service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateLinkServiceName", value.into());
-            self
+        prop! {
+            /// `PrivateLinkServiceName`.
+            props, "PrivateLinkServiceName", private_link_service_name, set_private_link_service_name, get_private_link_service_name, Val<String>
         }
     }
 
@@ -1548,22 +1660,19 @@ pub mod connector_profile {
             OAuthProperties { props }
         }
 
-        /// `AuthCodeUrl`.
-        pub fn auth_code_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthCodeUrl", value.into());
-            self
+        prop! {
+            /// `AuthCodeUrl`.
+            props, "AuthCodeUrl", auth_code_url, set_auth_code_url, get_auth_code_url, Val<String>
         }
 
-        /// `OAuthScopes`.
-        pub fn o_auth_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OAuthScopes", value.into());
-            self
+        prop! {
+            /// `OAuthScopes`.
+            props, "OAuthScopes", o_auth_scopes, set_o_auth_scopes, get_o_auth_scopes, Val<List<String>>
         }
 
-        /// `TokenUrl`.
-        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
         }
     }
 
@@ -1582,24 +1691,21 @@ pub mod connector_profile {
             SalesforceConnectorProfileProperties { props }
         }
 
-        /// `InstanceUrl`: The location of the Salesforce resource
-        pub fn instance_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceUrl", value.into());
-            self
+        prop! {
+            /// `InstanceUrl`: The location of the Salesforce resource
+            props, "InstanceUrl", instance_url, set_instance_url, get_instance_url, Val<String>
         }
 
-        /// `isSandboxEnvironment`: Indicates whether the connector profile applies to a sandbox or
-        /// production environment
-        pub fn is_sandbox_environment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("isSandboxEnvironment", value.into());
-            self
+        prop! {
+            /// `isSandboxEnvironment`: Indicates whether the connector profile applies to a sandbox or
+            /// production environment
+            props, "isSandboxEnvironment", is_sandbox_environment, set_is_sandbox_environment, get_is_sandbox_environment, Val<bool>
         }
 
-        /// `usePrivateLinkForMetadataAndAuthorization`: Indicates whether to make Metadata And
-        /// Authorization calls over Pivate Network
-        pub fn use_private_link_for_metadata_and_authorization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("usePrivateLinkForMetadataAndAuthorization", value.into());
-            self
+        prop! {
+            /// `usePrivateLinkForMetadataAndAuthorization`: Indicates whether to make Metadata And
+            /// Authorization calls over Pivate Network
+            props, "usePrivateLinkForMetadataAndAuthorization", use_private_link_for_metadata_and_authorization, set_use_private_link_for_metadata_and_authorization, get_use_private_link_for_metadata_and_authorization, Val<bool>
         }
     }
 
@@ -1619,6 +1725,11 @@ pub mod connector_profile {
             props.set("InstanceUrl", instance_url.into());
             ServiceNowConnectorProfileProperties { props }
         }
+
+        prop! {
+            /// `InstanceUrl`: The location of the ServiceNow resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.SlackConnectorProfileProperties`.
@@ -1636,6 +1747,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("InstanceUrl", instance_url.into());
             SlackConnectorProfileProperties { props }
+        }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Slack resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
         }
     }
 
@@ -1666,30 +1782,43 @@ pub mod connector_profile {
             SnowflakeConnectorProfileProperties { props }
         }
 
-        /// `AccountName`: The name of the account.
-        pub fn account_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountName", value.into());
-            self
+        prop! {
+            /// `Warehouse`: The name of the Snowﬂake warehouse.
+            props, "Warehouse", _, set_warehouse, get_warehouse, Val<String>
         }
 
-        /// `BucketPrefix`: The bucket prefix that refers to the Amazon S3 bucket associated with
-        /// Snowﬂake.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `Stage`: The name of the Amazon S3 stage that was created while setting up an Amazon S3
+            /// stage in the Snowﬂake account. This is written in the following format: &lt;
+            /// Database&gt;&lt; Schema&gt;&lt;Stage Name&gt;.
+            props, "Stage", _, set_stage, get_stage, Val<String>
         }
 
-        /// `PrivateLinkServiceName`: The Snowﬂake Private Link service name to be used for private
-        /// data transfers.
-        pub fn private_link_service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateLinkServiceName", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the Amazon S3 bucket associated with Snowﬂake.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `Region`: The region of the Snowﬂake account.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `AccountName`: The name of the account.
+            props, "AccountName", account_name, set_account_name, get_account_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`: The bucket prefix that refers to the Amazon S3 bucket associated with
+            /// Snowﬂake.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `PrivateLinkServiceName`: The Snowﬂake Private Link service name to be used for
+            /// private data transfers.
+            props, "PrivateLinkServiceName", private_link_service_name, set_private_link_service_name, get_private_link_service_name, Val<String>
+        }
+
+        prop! {
+            /// `Region`: The region of the Snowﬂake account.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -1709,6 +1838,11 @@ pub mod connector_profile {
             props.set("InstanceUrl", instance_url.into());
             VeevaConnectorProfileProperties { props }
         }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Veeva resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::ConnectorProfile.ZendeskConnectorProfileProperties`.
@@ -1726,6 +1860,11 @@ pub mod connector_profile {
             let mut props = Props::new();
             props.set("InstanceUrl", instance_url.into());
             ZendeskConnectorProfileProperties { props }
+        }
+
+        prop! {
+            /// `InstanceUrl`: The location of the Zendesk resource
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
         }
     }
 
@@ -1826,36 +1965,56 @@ impl Flow {
         Flow { core }
     }
 
-    /// `Description`: Description of the flow.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the flow.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FlowStatus`: Flow activation status for Scheduled- and Event-triggered flows
-    pub fn flow_status(mut self, value: impl Into<Val<flow::FlowStatus>>) -> Self {
-        self.core.set("FlowStatus", value.into());
-        self
+    prop! {
+        /// `DestinationFlowConfigList`: List of Destination connectors of the flow.
+        core.props, "DestinationFlowConfigList", _, set_destination_flow_config_list, get_destination_flow_config_list, Val<List<flow::DestinationFlowConfig>>
     }
 
-    /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
-    /// your function's environment variables. If it's not provided, AWS Lambda uses a default
-    /// service key.
-    pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSArn", value.into());
-        self
+    prop! {
+        /// `FlowName`: Name of the flow.
+        core.props, "FlowName", _, set_flow_name, get_flow_name, Val<String>
     }
 
-    /// `MetadataCatalogConfig`: Configurations of metadata catalog of the flow.
-    pub fn metadata_catalog_config(mut self, value: impl Into<Val<flow::MetadataCatalogConfig>>) -> Self {
-        self.core.set("MetadataCatalogConfig", value.into());
-        self
+    prop! {
+        /// `FlowStatus`: Flow activation status for Scheduled- and Event-triggered flows
+        core.props, "FlowStatus", flow_status, set_flow_status, get_flow_status, Val<flow::FlowStatus>
     }
 
-    /// `Tags`: List of Tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
+        /// your function's environment variables. If it's not provided, AWS Lambda uses a default
+        /// service key.
+        core.props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+    }
+
+    prop! {
+        /// `MetadataCatalogConfig`: Configurations of metadata catalog of the flow.
+        core.props, "MetadataCatalogConfig", metadata_catalog_config, set_metadata_catalog_config, get_metadata_catalog_config, Val<flow::MetadataCatalogConfig>
+    }
+
+    prop! {
+        /// `SourceFlowConfig`: Configurations of Source connector of the flow.
+        core.props, "SourceFlowConfig", _, set_source_flow_config, get_source_flow_config, Val<flow::SourceFlowConfig>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tasks`: List of tasks for the flow.
+        core.props, "Tasks", _, set_tasks, get_tasks, Val<List<flow::Task>>
+    }
+
+    prop! {
+        /// `TriggerConfig`: Trigger settings of the flow.
+        core.props, "TriggerConfig", _, set_trigger_config, get_trigger_config, Val<flow::TriggerConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1899,16 +2058,24 @@ pub mod flow {
             DestinationFlowConfig { props }
         }
 
-        /// `ApiVersion`: The API version that the destination connector uses.
-        pub fn api_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiVersion", value.into());
-            self
+        prop! {
+            /// `ConnectorType`: Destination connector type
+            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
         }
 
-        /// `ConnectorProfileName`: Name of destination connector profile
-        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectorProfileName", value.into());
-            self
+        prop! {
+            /// `DestinationConnectorProperties`: Destination connector details
+            props, "DestinationConnectorProperties", _, set_destination_connector_properties, get_destination_connector_properties, Val<DestinationConnectorProperties>
+        }
+
+        prop! {
+            /// `ApiVersion`: The API version that the destination connector uses.
+            props, "ApiVersion", api_version, set_api_version, get_api_version, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorProfileName`: Name of destination connector profile
+            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
         }
     }
 
@@ -2000,70 +2167,59 @@ pub mod flow {
             DestinationConnectorProperties { props }
         }
 
-        /// `CustomConnector`.
-        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorDestinationProperties>>) -> Self {
-            self.props.set("CustomConnector", value.into());
-            self
+        prop! {
+            /// `CustomConnector`.
+            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorDestinationProperties>
         }
 
-        /// `EventBridge`.
-        pub fn event_bridge(mut self, value: impl Into<Val<EventBridgeDestinationProperties>>) -> Self {
-            self.props.set("EventBridge", value.into());
-            self
+        prop! {
+            /// `EventBridge`.
+            props, "EventBridge", event_bridge, set_event_bridge, get_event_bridge, Val<EventBridgeDestinationProperties>
         }
 
-        /// `LookoutMetrics`.
-        pub fn lookout_metrics(mut self, value: impl Into<Val<LookoutMetricsDestinationProperties>>) -> Self {
-            self.props.set("LookoutMetrics", value.into());
-            self
+        prop! {
+            /// `LookoutMetrics`.
+            props, "LookoutMetrics", lookout_metrics, set_lookout_metrics, get_lookout_metrics, Val<LookoutMetricsDestinationProperties>
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoDestinationProperties>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoDestinationProperties>
         }
 
-        /// `Redshift`.
-        pub fn redshift(mut self, value: impl Into<Val<RedshiftDestinationProperties>>) -> Self {
-            self.props.set("Redshift", value.into());
-            self
+        prop! {
+            /// `Redshift`.
+            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftDestinationProperties>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3DestinationProperties>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3DestinationProperties>
         }
 
-        /// `SAPOData`.
-        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataDestinationProperties>>) -> Self {
-            self.props.set("SAPOData", value.into());
-            self
+        prop! {
+            /// `SAPOData`.
+            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataDestinationProperties>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceDestinationProperties>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceDestinationProperties>
         }
 
-        /// `Snowflake`.
-        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeDestinationProperties>>) -> Self {
-            self.props.set("Snowflake", value.into());
-            self
+        prop! {
+            /// `Snowflake`.
+            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeDestinationProperties>
         }
 
-        /// `Upsolver`.
-        pub fn upsolver(mut self, value: impl Into<Val<UpsolverDestinationProperties>>) -> Self {
-            self.props.set("Upsolver", value.into());
-            self
+        prop! {
+            /// `Upsolver`.
+            props, "Upsolver", upsolver, set_upsolver, get_upsolver, Val<UpsolverDestinationProperties>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskDestinationProperties>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskDestinationProperties>
         }
     }
 
@@ -2084,28 +2240,29 @@ pub mod flow {
             CustomConnectorDestinationProperties { props }
         }
 
-        /// `CustomProperties`: A map for properties for custom connector.
-        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomProperties", value.into());
-            self
+        prop! {
+            /// `EntityName`.
+            props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `CustomProperties`: A map for properties for custom connector.
+            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
         }
 
-        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IdFieldNames", value.into());
-            self
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
 
-        /// `WriteOperationType`.
-        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
-            self.props.set("WriteOperationType", value.into());
-            self
+        prop! {
+            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `WriteOperationType`.
+            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
         }
     }
 
@@ -2124,22 +2281,19 @@ pub mod flow {
             ErrorHandlingConfig { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
 
-        /// `FailOnFirstError`.
-        pub fn fail_on_first_error(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FailOnFirstError", value.into());
-            self
+        prop! {
+            /// `FailOnFirstError`.
+            props, "FailOnFirstError", fail_on_first_error, set_fail_on_first_error, get_fail_on_first_error, Val<bool>
         }
     }
 
@@ -2179,10 +2333,14 @@ pub mod flow {
             EventBridgeDestinationProperties { props }
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
+
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
     }
 
@@ -2201,10 +2359,9 @@ pub mod flow {
             LookoutMetricsDestinationProperties { props }
         }
 
-        /// `Object`.
-        pub fn object(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Object", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", object, set_object, get_object, Val<String>
         }
     }
 
@@ -2225,10 +2382,14 @@ pub mod flow {
             MarketoDestinationProperties { props }
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
+
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
     }
 
@@ -2254,16 +2415,24 @@ pub mod flow {
             RedshiftDestinationProperties { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `IntermediateBucketName`.
+            props, "IntermediateBucketName", _, set_intermediate_bucket_name, get_intermediate_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
     }
 
@@ -2284,16 +2453,19 @@ pub mod flow {
             S3DestinationProperties { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `S3OutputFormatConfig`.
-        pub fn s3_output_format_config(mut self, value: impl Into<Val<S3OutputFormatConfig>>) -> Self {
-            self.props.set("S3OutputFormatConfig", value.into());
-            self
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3OutputFormatConfig`.
+            props, "S3OutputFormatConfig", s3_output_format_config, set_s3_output_format_config, get_s3_output_format_config, Val<S3OutputFormatConfig>
         }
     }
 
@@ -2312,28 +2484,24 @@ pub mod flow {
             S3OutputFormatConfig { props }
         }
 
-        /// `AggregationConfig`.
-        pub fn aggregation_config(mut self, value: impl Into<Val<AggregationConfig>>) -> Self {
-            self.props.set("AggregationConfig", value.into());
-            self
+        prop! {
+            /// `AggregationConfig`.
+            props, "AggregationConfig", aggregation_config, set_aggregation_config, get_aggregation_config, Val<AggregationConfig>
         }
 
-        /// `FileType`.
-        pub fn file_type(mut self, value: impl Into<Val<FileType>>) -> Self {
-            self.props.set("FileType", value.into());
-            self
+        prop! {
+            /// `FileType`.
+            props, "FileType", file_type, set_file_type, get_file_type, Val<FileType>
         }
 
-        /// `PrefixConfig`.
-        pub fn prefix_config(mut self, value: impl Into<Val<PrefixConfig>>) -> Self {
-            self.props.set("PrefixConfig", value.into());
-            self
+        prop! {
+            /// `PrefixConfig`.
+            props, "PrefixConfig", prefix_config, set_prefix_config, get_prefix_config, Val<PrefixConfig>
         }
 
-        /// `PreserveSourceDataTyping`.
-        pub fn preserve_source_data_typing(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PreserveSourceDataTyping", value.into());
-            self
+        prop! {
+            /// `PreserveSourceDataTyping`.
+            props, "PreserveSourceDataTyping", preserve_source_data_typing, set_preserve_source_data_typing, get_preserve_source_data_typing, Val<bool>
         }
     }
 
@@ -2352,16 +2520,14 @@ pub mod flow {
             AggregationConfig { props }
         }
 
-        /// `AggregationType`.
-        pub fn aggregation_type(mut self, value: impl Into<Val<AggregationType>>) -> Self {
-            self.props.set("AggregationType", value.into());
-            self
+        prop! {
+            /// `AggregationType`.
+            props, "AggregationType", aggregation_type, set_aggregation_type, get_aggregation_type, Val<AggregationType>
         }
 
-        /// `TargetFileSize`.
-        pub fn target_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetFileSize", value.into());
-            self
+        prop! {
+            /// `TargetFileSize`.
+            props, "TargetFileSize", target_file_size, set_target_file_size, get_target_file_size, Val<i64>
         }
     }
 
@@ -2409,22 +2575,19 @@ pub mod flow {
             PrefixConfig { props }
         }
 
-        /// `PathPrefixHierarchy`.
-        pub fn path_prefix_hierarchy(mut self, value: impl Into<Val<List<PathPrefix>>>) -> Self {
-            self.props.set("PathPrefixHierarchy", value.into());
-            self
+        prop! {
+            /// `PathPrefixHierarchy`.
+            props, "PathPrefixHierarchy", path_prefix_hierarchy, set_path_prefix_hierarchy, get_path_prefix_hierarchy, Val<List<PathPrefix>>
         }
 
-        /// `PrefixFormat`.
-        pub fn prefix_format(mut self, value: impl Into<Val<PrefixFormat>>) -> Self {
-            self.props.set("PrefixFormat", value.into());
-            self
+        prop! {
+            /// `PrefixFormat`.
+            props, "PrefixFormat", prefix_format, set_prefix_format, get_prefix_format, Val<PrefixFormat>
         }
 
-        /// `PrefixType`.
-        pub fn prefix_type(mut self, value: impl Into<Val<PrefixType>>) -> Self {
-            self.props.set("PrefixType", value.into());
-            self
+        prop! {
+            /// `PrefixType`.
+            props, "PrefixType", prefix_type, set_prefix_type, get_prefix_type, Val<PrefixType>
         }
     }
 
@@ -2496,28 +2659,29 @@ pub mod flow {
             SapoDataDestinationProperties { props }
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `ObjectPath`.
+            props, "ObjectPath", _, set_object_path, get_object_path, Val<String>
         }
 
-        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IdFieldNames", value.into());
-            self
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
 
-        /// `SuccessResponseHandlingConfig`.
-        pub fn success_response_handling_config(mut self, value: impl Into<Val<SuccessResponseHandlingConfig>>) -> Self {
-            self.props.set("SuccessResponseHandlingConfig", value.into());
-            self
+        prop! {
+            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
         }
 
-        /// `WriteOperationType`.
-        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
-            self.props.set("WriteOperationType", value.into());
-            self
+        prop! {
+            /// `SuccessResponseHandlingConfig`.
+            props, "SuccessResponseHandlingConfig", success_response_handling_config, set_success_response_handling_config, get_success_response_handling_config, Val<SuccessResponseHandlingConfig>
+        }
+
+        prop! {
+            /// `WriteOperationType`.
+            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
         }
     }
 
@@ -2536,16 +2700,14 @@ pub mod flow {
             SuccessResponseHandlingConfig { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
     }
 
@@ -2566,28 +2728,29 @@ pub mod flow {
             SalesforceDestinationProperties { props }
         }
 
-        /// `DataTransferApi`.
-        pub fn data_transfer_api(mut self, value: impl Into<Val<DataTransferApi>>) -> Self {
-            self.props.set("DataTransferApi", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `DataTransferApi`.
+            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<DataTransferApi>
         }
 
-        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IdFieldNames", value.into());
-            self
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
 
-        /// `WriteOperationType`.
-        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
-            self.props.set("WriteOperationType", value.into());
-            self
+        prop! {
+            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `WriteOperationType`.
+            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
         }
     }
 
@@ -2629,16 +2792,24 @@ pub mod flow {
             SnowflakeDestinationProperties { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `IntermediateBucketName`.
+            props, "IntermediateBucketName", _, set_intermediate_bucket_name, get_intermediate_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
     }
 
@@ -2664,10 +2835,19 @@ pub mod flow {
             UpsolverDestinationProperties { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `S3OutputFormatConfig`.
+            props, "S3OutputFormatConfig", _, set_s3_output_format_config, get_s3_output_format_config, Val<UpsolverS3OutputFormatConfig>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
     }
 
@@ -2688,16 +2868,19 @@ pub mod flow {
             UpsolverS3OutputFormatConfig { props }
         }
 
-        /// `AggregationConfig`.
-        pub fn aggregation_config(mut self, value: impl Into<Val<AggregationConfig>>) -> Self {
-            self.props.set("AggregationConfig", value.into());
-            self
+        prop! {
+            /// `PrefixConfig`.
+            props, "PrefixConfig", _, set_prefix_config, get_prefix_config, Val<PrefixConfig>
         }
 
-        /// `FileType`.
-        pub fn file_type(mut self, value: impl Into<Val<FileType>>) -> Self {
-            self.props.set("FileType", value.into());
-            self
+        prop! {
+            /// `AggregationConfig`.
+            props, "AggregationConfig", aggregation_config, set_aggregation_config, get_aggregation_config, Val<AggregationConfig>
+        }
+
+        prop! {
+            /// `FileType`.
+            props, "FileType", file_type, set_file_type, get_file_type, Val<FileType>
         }
     }
 
@@ -2718,22 +2901,24 @@ pub mod flow {
             ZendeskDestinationProperties { props }
         }
 
-        /// `ErrorHandlingConfig`.
-        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
-            self.props.set("ErrorHandlingConfig", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IdFieldNames", value.into());
-            self
+        prop! {
+            /// `ErrorHandlingConfig`.
+            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
         }
 
-        /// `WriteOperationType`.
-        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
-            self.props.set("WriteOperationType", value.into());
-            self
+        prop! {
+            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `WriteOperationType`.
+            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
         }
     }
 
@@ -2768,10 +2953,9 @@ pub mod flow {
             MetadataCatalogConfig { props }
         }
 
-        /// `GlueDataCatalog`: Configurations of glue data catalog of the flow.
-        pub fn glue_data_catalog(mut self, value: impl Into<Val<GlueDataCatalog>>) -> Self {
-            self.props.set("GlueDataCatalog", value.into());
-            self
+        prop! {
+            /// `GlueDataCatalog`: Configurations of glue data catalog of the flow.
+            props, "GlueDataCatalog", glue_data_catalog, set_glue_data_catalog, get_glue_data_catalog, Val<GlueDataCatalog>
         }
     }
 
@@ -2799,6 +2983,21 @@ pub mod flow {
             props.set("TablePrefix", table_prefix.into());
             GlueDataCatalog { props }
         }
+
+        prop! {
+            /// `RoleArn`: A string containing the value for the tag
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`: A string containing the value for the tag
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TablePrefix`: A string containing the value for the tag
+            props, "TablePrefix", _, set_table_prefix, get_table_prefix, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.SourceFlowConfig`: Configurations of Source connector of the flow.
@@ -2824,22 +3023,29 @@ pub mod flow {
             SourceFlowConfig { props }
         }
 
-        /// `ApiVersion`: The API version that the destination connector uses.
-        pub fn api_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiVersion", value.into());
-            self
+        prop! {
+            /// `ConnectorType`: Type of source connector
+            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
         }
 
-        /// `ConnectorProfileName`: Name of source connector profile
-        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectorProfileName", value.into());
-            self
+        prop! {
+            /// `SourceConnectorProperties`: Source connector details required to query a connector
+            props, "SourceConnectorProperties", _, set_source_connector_properties, get_source_connector_properties, Val<SourceConnectorProperties>
         }
 
-        /// `IncrementalPullConfig`: Configuration for scheduled incremental data pull
-        pub fn incremental_pull_config(mut self, value: impl Into<Val<IncrementalPullConfig>>) -> Self {
-            self.props.set("IncrementalPullConfig", value.into());
-            self
+        prop! {
+            /// `ApiVersion`: The API version that the destination connector uses.
+            props, "ApiVersion", api_version, set_api_version, get_api_version, Val<String>
+        }
+
+        prop! {
+            /// `ConnectorProfileName`: Name of source connector profile
+            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
+        }
+
+        prop! {
+            /// `IncrementalPullConfig`: Configuration for scheduled incremental data pull
+            props, "IncrementalPullConfig", incremental_pull_config, set_incremental_pull_config, get_incremental_pull_config, Val<IncrementalPullConfig>
         }
     }
 
@@ -2859,11 +3065,10 @@ pub mod flow {
             IncrementalPullConfig { props }
         }
 
-        /// `DatetimeTypeFieldName`: Name of the datetime/timestamp data type field to be used for
-        /// importing incremental records from the source
-        pub fn datetime_type_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatetimeTypeFieldName", value.into());
-            self
+        prop! {
+            /// `DatetimeTypeFieldName`: Name of the datetime/timestamp data type field to be used for
+            /// importing incremental records from the source
+            props, "DatetimeTypeFieldName", datetime_type_field_name, set_datetime_type_field_name, get_datetime_type_field_name, Val<String>
         }
     }
 
@@ -2883,106 +3088,89 @@ pub mod flow {
             SourceConnectorProperties { props }
         }
 
-        /// `Amplitude`.
-        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeSourceProperties>>) -> Self {
-            self.props.set("Amplitude", value.into());
-            self
+        prop! {
+            /// `Amplitude`.
+            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeSourceProperties>
         }
 
-        /// `CustomConnector`.
-        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorSourceProperties>>) -> Self {
-            self.props.set("CustomConnector", value.into());
-            self
+        prop! {
+            /// `CustomConnector`.
+            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorSourceProperties>
         }
 
-        /// `Datadog`.
-        pub fn datadog(mut self, value: impl Into<Val<DatadogSourceProperties>>) -> Self {
-            self.props.set("Datadog", value.into());
-            self
+        prop! {
+            /// `Datadog`.
+            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogSourceProperties>
         }
 
-        /// `Dynatrace`.
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceSourceProperties>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`.
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceSourceProperties>
         }
 
-        /// `GoogleAnalytics`.
-        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsSourceProperties>>) -> Self {
-            self.props.set("GoogleAnalytics", value.into());
-            self
+        prop! {
+            /// `GoogleAnalytics`.
+            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsSourceProperties>
         }
 
-        /// `InforNexus`.
-        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusSourceProperties>>) -> Self {
-            self.props.set("InforNexus", value.into());
-            self
+        prop! {
+            /// `InforNexus`.
+            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusSourceProperties>
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoSourceProperties>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoSourceProperties>
         }
 
-        /// `Pardot`.
-        pub fn pardot(mut self, value: impl Into<Val<PardotSourceProperties>>) -> Self {
-            self.props.set("Pardot", value.into());
-            self
+        prop! {
+            /// `Pardot`.
+            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotSourceProperties>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3SourceProperties>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3SourceProperties>
         }
 
-        /// `SAPOData`.
-        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataSourceProperties>>) -> Self {
-            self.props.set("SAPOData", value.into());
-            self
+        prop! {
+            /// `SAPOData`.
+            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataSourceProperties>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceSourceProperties>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowSourceProperties>
         }
 
-        /// `Singular`.
-        pub fn singular(mut self, value: impl Into<Val<SingularSourceProperties>>) -> Self {
-            self.props.set("Singular", value.into());
-            self
+        prop! {
+            /// `Singular`.
+            props, "Singular", singular, set_singular, get_singular, Val<SingularSourceProperties>
         }
 
-        /// `Slack`.
-        pub fn slack(mut self, value: impl Into<Val<SlackSourceProperties>>) -> Self {
-            self.props.set("Slack", value.into());
-            self
+        prop! {
+            /// `Slack`.
+            props, "Slack", slack, set_slack, get_slack, Val<SlackSourceProperties>
         }
 
-        /// `Trendmicro`.
-        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroSourceProperties>>) -> Self {
-            self.props.set("Trendmicro", value.into());
-            self
+        prop! {
+            /// `Trendmicro`.
+            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroSourceProperties>
         }
 
-        /// `Veeva`.
-        pub fn veeva(mut self, value: impl Into<Val<VeevaSourceProperties>>) -> Self {
-            self.props.set("Veeva", value.into());
-            self
+        prop! {
+            /// `Veeva`.
+            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaSourceProperties>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskSourceProperties>
         }
     }
 
@@ -3001,6 +3189,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             AmplitudeSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3021,16 +3214,19 @@ pub mod flow {
             CustomConnectorSourceProperties { props }
         }
 
-        /// `CustomProperties`: A map for properties for custom connector.
-        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomProperties", value.into());
-            self
+        prop! {
+            /// `EntityName`.
+            props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
         }
 
-        /// `DataTransferApi`.
-        pub fn data_transfer_api(mut self, value: impl Into<Val<CustomConnectorSourcePropertiesDataTransferApi>>) -> Self {
-            self.props.set("DataTransferApi", value.into());
-            self
+        prop! {
+            /// `CustomProperties`: A map for properties for custom connector.
+            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
+        }
+
+        prop! {
+            /// `DataTransferApi`.
+            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<CustomConnectorSourcePropertiesDataTransferApi>
         }
     }
 
@@ -3054,6 +3250,16 @@ pub mod flow {
             props.set("Name", name.into());
             props.set("Type", type_.into());
             CustomConnectorSourcePropertiesDataTransferApi { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<CustomConnectorSourcePropertiesDataTransferApiType>
         }
     }
 
@@ -3089,6 +3295,11 @@ pub mod flow {
             props.set("Object", object.into());
             DatadogSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.DynatraceSourceProperties`.
@@ -3106,6 +3317,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             DynatraceSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3125,6 +3341,11 @@ pub mod flow {
             props.set("Object", object.into());
             GoogleAnalyticsSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.InforNexusSourceProperties`.
@@ -3142,6 +3363,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             InforNexusSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3161,6 +3387,11 @@ pub mod flow {
             props.set("Object", object.into());
             MarketoSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.PardotSourceProperties`.
@@ -3178,6 +3409,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             PardotSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3200,10 +3436,19 @@ pub mod flow {
             S3SourceProperties { props }
         }
 
-        /// `S3InputFormatConfig`.
-        pub fn s3_input_format_config(mut self, value: impl Into<Val<S3InputFormatConfig>>) -> Self {
-            self.props.set("S3InputFormatConfig", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", _, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3InputFormatConfig`.
+            props, "S3InputFormatConfig", s3_input_format_config, set_s3_input_format_config, get_s3_input_format_config, Val<S3InputFormatConfig>
         }
     }
 
@@ -3222,10 +3467,9 @@ pub mod flow {
             S3InputFormatConfig { props }
         }
 
-        /// `S3InputFileType`.
-        pub fn s3_input_file_type(mut self, value: impl Into<Val<S3InputFormatConfigS3InputFileType>>) -> Self {
-            self.props.set("S3InputFileType", value.into());
-            self
+        prop! {
+            /// `S3InputFileType`.
+            props, "S3InputFileType", s3_input_file_type, set_s3_input_file_type, get_s3_input_file_type, Val<S3InputFormatConfigS3InputFileType>
         }
     }
 
@@ -3259,16 +3503,19 @@ pub mod flow {
             SapoDataSourceProperties { props }
         }
 
-        /// `paginationConfig`: SAP Source connector page size
-        pub fn pagination_config(mut self, value: impl Into<Val<SapoDataPaginationConfig>>) -> Self {
-            self.props.set("paginationConfig", value.into());
-            self
+        prop! {
+            /// `ObjectPath`.
+            props, "ObjectPath", _, set_object_path, get_object_path, Val<String>
         }
 
-        /// `parallelismConfig`: SAP Source connector parallelism factor
-        pub fn parallelism_config(mut self, value: impl Into<Val<SapoDataParallelismConfig>>) -> Self {
-            self.props.set("parallelismConfig", value.into());
-            self
+        prop! {
+            /// `paginationConfig`: SAP Source connector page size
+            props, "paginationConfig", pagination_config, set_pagination_config, get_pagination_config, Val<SapoDataPaginationConfig>
+        }
+
+        prop! {
+            /// `parallelismConfig`: SAP Source connector parallelism factor
+            props, "parallelismConfig", parallelism_config, set_parallelism_config, get_parallelism_config, Val<SapoDataParallelismConfig>
         }
     }
 
@@ -3288,6 +3535,11 @@ pub mod flow {
             props.set("maxPageSize", max_page_size.into());
             SapoDataPaginationConfig { props }
         }
+
+        prop! {
+            /// `maxPageSize`.
+            props, "maxPageSize", _, set_max_page_size, get_max_page_size, Val<i64>
+        }
     }
 
     /// `AWS::AppFlow::Flow.SAPODataParallelismConfig`: SAP Source connector parallelism factor
@@ -3305,6 +3557,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("maxParallelism", max_parallelism.into());
             SapoDataParallelismConfig { props }
+        }
+
+        prop! {
+            /// `maxParallelism`.
+            props, "maxParallelism", _, set_max_parallelism, get_max_parallelism, Val<i64>
         }
     }
 
@@ -3325,22 +3582,24 @@ pub mod flow {
             SalesforceSourceProperties { props }
         }
 
-        /// `DataTransferApi`.
-        pub fn data_transfer_api(mut self, value: impl Into<Val<DataTransferApi>>) -> Self {
-            self.props.set("DataTransferApi", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `EnableDynamicFieldUpdate`.
-        pub fn enable_dynamic_field_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableDynamicFieldUpdate", value.into());
-            self
+        prop! {
+            /// `DataTransferApi`.
+            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<DataTransferApi>
         }
 
-        /// `IncludeDeletedRecords`.
-        pub fn include_deleted_records(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeDeletedRecords", value.into());
-            self
+        prop! {
+            /// `EnableDynamicFieldUpdate`.
+            props, "EnableDynamicFieldUpdate", enable_dynamic_field_update, set_enable_dynamic_field_update, get_enable_dynamic_field_update, Val<bool>
+        }
+
+        prop! {
+            /// `IncludeDeletedRecords`.
+            props, "IncludeDeletedRecords", include_deleted_records, set_include_deleted_records, get_include_deleted_records, Val<bool>
         }
     }
 
@@ -3360,6 +3619,11 @@ pub mod flow {
             props.set("Object", object.into());
             ServiceNowSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.SingularSourceProperties`.
@@ -3377,6 +3641,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             SingularSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3396,6 +3665,11 @@ pub mod flow {
             props.set("Object", object.into());
             SlackSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::AppFlow::Flow.TrendmicroSourceProperties`.
@@ -3413,6 +3687,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             TrendmicroSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3433,28 +3712,29 @@ pub mod flow {
             VeevaSourceProperties { props }
         }
 
-        /// `DocumentType`.
-        pub fn document_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentType", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `IncludeAllVersions`.
-        pub fn include_all_versions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeAllVersions", value.into());
-            self
+        prop! {
+            /// `DocumentType`.
+            props, "DocumentType", document_type, set_document_type, get_document_type, Val<String>
         }
 
-        /// `IncludeRenditions`.
-        pub fn include_renditions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeRenditions", value.into());
-            self
+        prop! {
+            /// `IncludeAllVersions`.
+            props, "IncludeAllVersions", include_all_versions, set_include_all_versions, get_include_all_versions, Val<bool>
         }
 
-        /// `IncludeSourceFiles`.
-        pub fn include_source_files(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSourceFiles", value.into());
-            self
+        prop! {
+            /// `IncludeRenditions`.
+            props, "IncludeRenditions", include_renditions, set_include_renditions, get_include_renditions, Val<bool>
+        }
+
+        prop! {
+            /// `IncludeSourceFiles`.
+            props, "IncludeSourceFiles", include_source_files, set_include_source_files, get_include_source_files, Val<bool>
         }
     }
 
@@ -3473,6 +3753,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Object", object.into());
             ZendeskSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -3498,22 +3783,29 @@ pub mod flow {
             Task { props }
         }
 
-        /// `ConnectorOperator`: Operation to be performed on provided source fields
-        pub fn connector_operator(mut self, value: impl Into<Val<ConnectorOperator>>) -> Self {
-            self.props.set("ConnectorOperator", value.into());
-            self
+        prop! {
+            /// `SourceFields`: Source fields on which particular task will be applied
+            props, "SourceFields", _, set_source_fields, get_source_fields, Val<List<String>>
         }
 
-        /// `DestinationField`: A field value on which source field should be validated
-        pub fn destination_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationField", value.into());
-            self
+        prop! {
+            /// `TaskType`: Type of task
+            props, "TaskType", _, set_task_type, get_task_type, Val<TaskType>
         }
 
-        /// `TaskProperties`: A Map used to store task related info
-        pub fn task_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TaskProperties", value.into());
-            self
+        prop! {
+            /// `ConnectorOperator`: Operation to be performed on provided source fields
+            props, "ConnectorOperator", connector_operator, set_connector_operator, get_connector_operator, Val<ConnectorOperator>
+        }
+
+        prop! {
+            /// `DestinationField`: A field value on which source field should be validated
+            props, "DestinationField", destination_field, set_destination_field, get_destination_field, Val<String>
+        }
+
+        prop! {
+            /// `TaskProperties`: A Map used to store task related info
+            props, "TaskProperties", task_properties, set_task_properties, get_task_properties, Val<List<Tag>>
         }
     }
 
@@ -3532,106 +3824,89 @@ pub mod flow {
             ConnectorOperator { props }
         }
 
-        /// `Amplitude`.
-        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeConnectorOperator>>) -> Self {
-            self.props.set("Amplitude", value.into());
-            self
+        prop! {
+            /// `Amplitude`.
+            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeConnectorOperator>
         }
 
-        /// `CustomConnector`.
-        pub fn custom_connector(mut self, value: impl Into<Val<Operator>>) -> Self {
-            self.props.set("CustomConnector", value.into());
-            self
+        prop! {
+            /// `CustomConnector`.
+            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<Operator>
         }
 
-        /// `Datadog`.
-        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorOperator>>) -> Self {
-            self.props.set("Datadog", value.into());
-            self
+        prop! {
+            /// `Datadog`.
+            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorOperator>
         }
 
-        /// `Dynatrace`.
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorOperator>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`.
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorOperator>
         }
 
-        /// `GoogleAnalytics`.
-        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsConnectorOperator>>) -> Self {
-            self.props.set("GoogleAnalytics", value.into());
-            self
+        prop! {
+            /// `GoogleAnalytics`.
+            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsConnectorOperator>
         }
 
-        /// `InforNexus`.
-        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorOperator>>) -> Self {
-            self.props.set("InforNexus", value.into());
-            self
+        prop! {
+            /// `InforNexus`.
+            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorOperator>
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorOperator>
         }
 
-        /// `Pardot`.
-        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorOperator>>) -> Self {
-            self.props.set("Pardot", value.into());
-            self
+        prop! {
+            /// `Pardot`.
+            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorOperator>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3ConnectorOperator>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3ConnectorOperator>
         }
 
-        /// `SAPOData`.
-        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorOperator>>) -> Self {
-            self.props.set("SAPOData", value.into());
-            self
+        prop! {
+            /// `SAPOData`.
+            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorOperator>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorOperator>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorOperator>
         }
 
-        /// `Singular`.
-        pub fn singular(mut self, value: impl Into<Val<SingularConnectorOperator>>) -> Self {
-            self.props.set("Singular", value.into());
-            self
+        prop! {
+            /// `Singular`.
+            props, "Singular", singular, set_singular, get_singular, Val<SingularConnectorOperator>
         }
 
-        /// `Slack`.
-        pub fn slack(mut self, value: impl Into<Val<SlackConnectorOperator>>) -> Self {
-            self.props.set("Slack", value.into());
-            self
+        prop! {
+            /// `Slack`.
+            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorOperator>
         }
 
-        /// `Trendmicro`.
-        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroConnectorOperator>>) -> Self {
-            self.props.set("Trendmicro", value.into());
-            self
+        prop! {
+            /// `Trendmicro`.
+            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroConnectorOperator>
         }
 
-        /// `Veeva`.
-        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorOperator>>) -> Self {
-            self.props.set("Veeva", value.into());
-            self
+        prop! {
+            /// `Veeva`.
+            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorOperator>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorOperator>
         }
     }
 
@@ -4585,10 +4860,14 @@ pub mod flow {
             TriggerConfig { props }
         }
 
-        /// `TriggerProperties`: Details required based on the type of trigger
-        pub fn trigger_properties(mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> Self {
-            self.props.set("TriggerProperties", value.into());
-            self
+        prop! {
+            /// `TriggerType`: Trigger type of the flow
+            props, "TriggerType", _, set_trigger_type, get_trigger_type, Val<TriggerType>
+        }
+
+        prop! {
+            /// `TriggerProperties`: Details required based on the type of trigger
+            props, "TriggerProperties", trigger_properties, set_trigger_properties, get_trigger_properties, Val<ScheduledTriggerProperties>
         }
     }
 
@@ -4609,46 +4888,44 @@ pub mod flow {
             ScheduledTriggerProperties { props }
         }
 
-        /// `DataPullMode`.
-        pub fn data_pull_mode(mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> Self {
-            self.props.set("DataPullMode", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `FirstExecutionFrom`.
-        pub fn first_execution_from(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FirstExecutionFrom", value.into());
-            self
+        prop! {
+            /// `DataPullMode`.
+            props, "DataPullMode", data_pull_mode, set_data_pull_mode, get_data_pull_mode, Val<ScheduledTriggerPropertiesDataPullMode>
         }
 
-        /// `FlowErrorDeactivationThreshold`.
-        pub fn flow_error_deactivation_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FlowErrorDeactivationThreshold", value.into());
-            self
+        prop! {
+            /// `FirstExecutionFrom`.
+            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<f64>
         }
 
-        /// `ScheduleEndTime`.
-        pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScheduleEndTime", value.into());
-            self
+        prop! {
+            /// `FlowErrorDeactivationThreshold`.
+            props, "FlowErrorDeactivationThreshold", flow_error_deactivation_threshold, set_flow_error_deactivation_threshold, get_flow_error_deactivation_threshold, Val<i64>
         }
 
-        /// `ScheduleOffset`.
-        pub fn schedule_offset(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScheduleOffset", value.into());
-            self
+        prop! {
+            /// `ScheduleEndTime`.
+            props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
         }
 
-        /// `ScheduleStartTime`.
-        pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScheduleStartTime", value.into());
-            self
+        prop! {
+            /// `ScheduleOffset`.
+            props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<f64>
         }
 
-        /// `TimeZone`.
-        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimeZone", value.into());
-            self
+        prop! {
+            /// `ScheduleStartTime`.
+            props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+        }
+
+        prop! {
+            /// `TimeZone`.
+            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
         }
     }
 

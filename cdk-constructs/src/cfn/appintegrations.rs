@@ -50,53 +50,62 @@ impl Application {
         Application { core }
     }
 
-    /// `ApplicationConfig`: The application configuration. Cannot be used when IsService is true.
-    pub fn application_config(mut self, value: impl Into<Val<application::ApplicationConfig>>) -> Self {
-        self.core.set("ApplicationConfig", value.into());
-        self
+    prop! {
+        /// `ApplicationConfig`: The application configuration. Cannot be used when IsService is
+        /// true.
+        core.props, "ApplicationConfig", application_config, set_application_config, get_application_config, Val<application::ApplicationConfig>
     }
 
-    /// `ApplicationType`: The type of application
-    pub fn application_type(mut self, value: impl Into<Val<application::ApplicationType>>) -> Self {
-        self.core.set("ApplicationType", value.into());
-        self
+    prop! {
+        /// `ApplicationSourceConfig`: Application source config
+        core.props, "ApplicationSourceConfig", _, set_application_source_config, get_application_source_config, Val<application::ApplicationSourceConfig>
     }
 
-    /// `Description`: The application description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationType`: The type of application
+        core.props, "ApplicationType", application_type, set_application_type, get_application_type, Val<application::ApplicationType>
     }
 
-    /// `IframeConfig`: The iframe configuration
-    pub fn iframe_config(mut self, value: impl Into<Val<application::IframeConfig>>) -> Self {
-        self.core.set("IframeConfig", value.into());
-        self
+    prop! {
+        /// `Description`: The application description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InitializationTimeout`: The initialization timeout in milliseconds. Required when IsService
-    /// is true.
-    pub fn initialization_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("InitializationTimeout", value.into());
-        self
+    prop! {
+        /// `IframeConfig`: The iframe configuration
+        core.props, "IframeConfig", iframe_config, set_iframe_config, get_iframe_config, Val<application::IframeConfig>
     }
 
-    /// `IsService`: Indicates if the application is a service
-    pub fn is_service(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsService", value.into());
-        self
+    prop! {
+        /// `InitializationTimeout`: The initialization timeout in milliseconds. Required when
+        /// IsService is true.
+        core.props, "InitializationTimeout", initialization_timeout, set_initialization_timeout, get_initialization_timeout, Val<i64>
     }
 
-    /// `Permissions`: The configuration of events or requests that the application has access to.
-    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Permissions", value.into());
-        self
+    prop! {
+        /// `IsService`: Indicates if the application is a service
+        core.props, "IsService", is_service, set_is_service, get_is_service, Val<bool>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Namespace`: The namespace of the application.
+        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    }
+
+    prop! {
+        /// `Permissions`: The configuration of events or requests that the application has access
+        /// to.
+        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,10 +147,9 @@ pub mod application {
             ApplicationConfig { props }
         }
 
-        /// `ContactHandling`.
-        pub fn contact_handling(mut self, value: impl Into<Val<ContactHandling>>) -> Self {
-            self.props.set("ContactHandling", value.into());
-            self
+        prop! {
+            /// `ContactHandling`.
+            props, "ContactHandling", contact_handling, set_contact_handling, get_contact_handling, Val<ContactHandling>
         }
     }
 
@@ -160,6 +168,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("Scope", scope.into());
             ContactHandling { props }
+        }
+
+        prop! {
+            /// `Scope`.
+            props, "Scope", _, set_scope, get_scope, Val<ContactHandlingScope>
         }
     }
 
@@ -192,6 +205,11 @@ pub mod application {
             props.set("ExternalUrlConfig", external_url_config.into());
             ApplicationSourceConfig { props }
         }
+
+        prop! {
+            /// `ExternalUrlConfig`.
+            props, "ExternalUrlConfig", _, set_external_url_config, get_external_url_config, Val<ExternalUrlConfig>
+        }
     }
 
     /// `AWS::AppIntegrations::Application.ExternalUrlConfig`.
@@ -211,10 +229,14 @@ pub mod application {
             ExternalUrlConfig { props }
         }
 
-        /// `ApprovedOrigins`.
-        pub fn approved_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ApprovedOrigins", value.into());
-            self
+        prop! {
+            /// `AccessUrl`.
+            props, "AccessUrl", _, set_access_url, get_access_url, Val<String>
+        }
+
+        prop! {
+            /// `ApprovedOrigins`.
+            props, "ApprovedOrigins", approved_origins, set_approved_origins, get_approved_origins, Val<List<String>>
         }
     }
 
@@ -249,16 +271,14 @@ pub mod application {
             IframeConfig { props }
         }
 
-        /// `Allow`.
-        pub fn allow(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Allow", value.into());
-            self
+        prop! {
+            /// `Allow`.
+            props, "Allow", allow, set_allow, get_allow, Val<List<String>>
         }
 
-        /// `Sandbox`.
-        pub fn sandbox(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Sandbox", value.into());
-            self
+        prop! {
+            /// `Sandbox`.
+            props, "Sandbox", sandbox, set_sandbox, get_sandbox, Val<List<String>>
         }
     }
 }
@@ -292,34 +312,45 @@ impl DataIntegration {
         DataIntegration { core }
     }
 
-    /// `Description`: The data integration description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The data integration description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FileConfiguration`: The configuration for what files should be pulled from the source.
-    pub fn file_configuration(mut self, value: impl Into<Val<data_integration::FileConfiguration>>) -> Self {
-        self.core.set("FileConfiguration", value.into());
-        self
+    prop! {
+        /// `FileConfiguration`: The configuration for what files should be pulled from the source.
+        core.props, "FileConfiguration", file_configuration, set_file_configuration, get_file_configuration, Val<data_integration::FileConfiguration>
     }
 
-    /// `ObjectConfiguration`: The configuration for what data should be pulled from the source.
-    pub fn object_configuration(mut self, value: impl Into<Val<Map<Map<List<String>>>>>) -> Self {
-        self.core.set("ObjectConfiguration", value.into());
-        self
+    prop! {
+        /// `KmsKey`: The KMS key of the data integration.
+        core.props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `ScheduleConfig`: The name of the data and how often it should be pulled from the source.
-    pub fn schedule_config(mut self, value: impl Into<Val<data_integration::ScheduleConfig>>) -> Self {
-        self.core.set("ScheduleConfig", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the data integration.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the data integration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ObjectConfiguration`: The configuration for what data should be pulled from the source.
+        core.props, "ObjectConfiguration", object_configuration, set_object_configuration, get_object_configuration, Val<Map<Map<List<String>>>>
+    }
+
+    prop! {
+        /// `ScheduleConfig`: The name of the data and how often it should be pulled from the
+        /// source.
+        core.props, "ScheduleConfig", schedule_config, set_schedule_config, get_schedule_config, Val<data_integration::ScheduleConfig>
+    }
+
+    prop! {
+        /// `SourceURI`: The URI of the data source.
+        core.props, "SourceURI", _, set_source_uri, get_source_uri, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the data integration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -365,10 +396,14 @@ pub mod data_integration {
             FileConfiguration { props }
         }
 
-        /// `Filters`: Restrictions for what files should be pulled from the source.
-        pub fn filters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Folders`: Identifiers for the source folders to pull all files from recursively.
+            props, "Folders", _, set_folders, get_folders, Val<List<String>>
+        }
+
+        prop! {
+            /// `Filters`: Restrictions for what files should be pulled from the source.
+            props, "Filters", filters, set_filters, get_filters, Val<Map<List<String>>>
         }
     }
 
@@ -390,17 +425,20 @@ pub mod data_integration {
             ScheduleConfig { props }
         }
 
-        /// `FirstExecutionFrom`: The start date for objects to import in the first flow run. Epoch or
-        /// ISO timestamp format is supported.
-        pub fn first_execution_from(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirstExecutionFrom", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: How often the data should be pulled from data source.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `Object`: The name of the object to pull from the data source.
-        pub fn object(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Object", value.into());
-            self
+        prop! {
+            /// `FirstExecutionFrom`: The start date for objects to import in the first flow run. Epoch
+            /// or ISO timestamp format is supported.
+            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<String>
+        }
+
+        prop! {
+            /// `Object`: The name of the object to pull from the data source.
+            props, "Object", object, set_object, get_object, Val<String>
         }
     }
 }
@@ -436,16 +474,29 @@ impl EventIntegration {
         EventIntegration { core }
     }
 
-    /// `Description`: The event integration description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The event integration description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the event integration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EventBridgeBus`: The Amazon Eventbridge bus for the event integration.
+        core.props, "EventBridgeBus", _, set_event_bridge_bus, get_event_bridge_bus, Val<String>
+    }
+
+    prop! {
+        /// `EventFilter`: The EventFilter (source) associated with the event integration.
+        core.props, "EventFilter", _, set_event_filter, get_event_filter, Val<event_integration::EventFilter>
+    }
+
+    prop! {
+        /// `Name`: The name of the event integration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the event integration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -480,6 +531,11 @@ pub mod event_integration {
             let mut props = Props::new();
             props.set("Source", source.into());
             EventFilter { props }
+        }
+
+        prop! {
+            /// `Source`: The source of the events.
+            props, "Source", _, set_source, get_source, Val<String>
         }
     }
 }

@@ -77,40 +77,77 @@ impl ScalableTarget {
         ScalableTarget { core }
     }
 
-    /// `RoleARN`: Specify the Amazon Resource Name (ARN) of an Identity and Access Management (IAM)
-    /// role that allows Application Auto Scaling to modify the scalable target on your behalf. This
-    /// can be either an IAM service role that Application Auto Scaling can assume to make calls to
-    /// other AWS resources on your behalf, or a service-linked role for the specified service. For
-    /// more information, see How Application Auto Scaling works with IAM (<https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_service-with-iam.html>)
-    /// in the *Application Auto Scaling User Guide*. To automatically create a …
-    pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("RoleARN", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: The maximum value that you plan to scale out to. When a scaling policy is
+        /// in effect, Application Auto Scaling can scale out (expand) as needed to the maximum
+        /// capacity limit in response to changing demand.
+        core.props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
     }
 
-    /// `ScheduledActions`: The scheduled actions for the scalable target. Duplicates aren't
-    /// allowed.
-    pub fn scheduled_actions(mut self, value: impl Into<Val<List<scalable_target::ScheduledAction>>>) -> Self {
-        self.core.set("ScheduledActions", value.into());
-        self
+    prop! {
+        /// `MinCapacity`: The minimum value that you plan to scale in to. When a scaling policy is
+        /// in effect, Application Auto Scaling can scale in (contract) as needed to the minimum
+        /// capacity limit in response to changing demand.
+        core.props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
     }
 
-    /// `SuspendedState`: An embedded object that contains attributes and attribute values that are
-    /// used to suspend and resume automatic scaling. Setting the value of an attribute to ``true``
-    /// suspends the specified scaling activities. Setting it to ``false`` (default) resumes the
-    /// specified scaling activities. *Suspension Outcomes* + For ``DynamicScalingInSuspended``,
-    /// while a suspension is in effect, all scale-in activities that are triggered by a scaling
-    /// policy are suspended. + For ``DynamicScalingOutSuspended``, while a suspension is in effect,
-    /// all scale-out activities that are triggered by a scaling policy are …
-    pub fn suspended_state(mut self, value: impl Into<Val<scalable_target::SuspendedState>>) -> Self {
-        self.core.set("SuspendedState", value.into());
-        self
+    prop! {
+        /// `ResourceId`: The identifier of the resource associated with the scalable target. This
+        /// string consists of the resource type and unique identifier. + ECS service - The resource
+        /// type is ``service`` and the unique identifier is the cluster name and service name.
+        /// Example: ``service/my-cluster/my-service``. + Spot Fleet - The resource type is ``spot-fleet-request``
+        /// and the unique identifier is the Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
+        /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
+        /// cluster ID and instance group …
+        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleARN`: Specify the Amazon Resource Name (ARN) of an Identity and Access Management (IAM)
+        /// role that allows Application Auto Scaling to modify the scalable target on your behalf.
+        /// This can be either an IAM service role that Application Auto Scaling can assume to make
+        /// calls to other AWS resources on your behalf, or a service-linked role for the specified
+        /// service. For more information, see How Application Auto Scaling works with IAM (<https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_service-with-iam.html>)
+        /// in the *Application Auto Scaling User Guide*. To automatically create a …
+        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+    }
+
+    prop! {
+        /// `ScalableDimension`: The scalable dimension associated with the scalable target. This
+        /// string consists of the service namespace, resource type, and scaling property. + ``ecs:service:DesiredCount`` -
+        /// The task count of an ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` -
+        /// The instance count of an EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` -
+        /// The target capacity of a Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The
+        /// capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` - The
+        /// provisioned read capacity for a DynamoDB table. + …
+        core.props, "ScalableDimension", _, set_scalable_dimension, get_scalable_dimension, Val<scalable_target::ScalableDimension>
+    }
+
+    prop! {
+        /// `ScheduledActions`: The scheduled actions for the scalable target. Duplicates aren't
+        /// allowed.
+        core.props, "ScheduledActions", scheduled_actions, set_scheduled_actions, get_scheduled_actions, Val<List<scalable_target::ScheduledAction>>
+    }
+
+    prop! {
+        /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+        core.props, "ServiceNamespace", _, set_service_namespace, get_service_namespace, Val<scalable_target::ServiceNamespace>
+    }
+
+    prop! {
+        /// `SuspendedState`: An embedded object that contains attributes and attribute values that
+        /// are used to suspend and resume automatic scaling. Setting the value of an attribute to ``true``
+        /// suspends the specified scaling activities. Setting it to ``false`` (default) resumes the
+        /// specified scaling activities. *Suspension Outcomes* + For ``DynamicScalingInSuspended``,
+        /// while a suspension is in effect, all scale-in activities that are triggered by a scaling
+        /// policy are suspended. + For ``DynamicScalingOutSuspended``, while a suspension is in
+        /// effect, all scale-out activities that are triggered by a scaling policy are …
+        core.props, "SuspendedState", suspended_state, set_suspended_state, get_suspended_state, Val<scalable_target::SuspendedState>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -251,32 +288,45 @@ pub mod scalable_target {
             ScheduledAction { props }
         }
 
-        /// `EndTime`: The date and time that the action is scheduled to end, in UTC.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `ScheduledActionName`: The name of the scheduled action. This name must be unique among
+            /// all other scheduled actions on the specified scalable target.
+            props, "ScheduledActionName", _, set_scheduled_action_name, get_scheduled_action_name, Val<String>
         }
 
-        /// `ScalableTargetAction`: The new minimum and maximum capacity. You can set both values or
-        /// just one. At the scheduled time, if the current capacity is below the minimum capacity,
-        /// Application Auto Scaling scales out to the minimum capacity. If the current capacity is
-        /// above the maximum capacity, Application Auto Scaling scales in to the maximum capacity.
-        pub fn scalable_target_action(mut self, value: impl Into<Val<ScalableTargetAction>>) -> Self {
-            self.props.set("ScalableTargetAction", value.into());
-            self
+        prop! {
+            /// `Schedule`: The schedule for this action. The following formats are supported: + At
+            /// expressions - "``at(yyyy-mm-ddThh:mm:ss)``" + Rate expressions - "``rate(valueunit)``" +
+            /// Cron expressions - "``cron(fields)``" At expressions are useful for one-time schedules.
+            /// Cron expressions are useful for scheduled actions that run periodically at a specified
+            /// date and time, and rate expressions are useful for scheduled actions that run at a
+            /// regular interval. At and cron expressions use Universal Coordinated Time (UTC) by
+            /// default. The cron format consists of six fields separated by white spaces: \[Minutes\] \[Hours\] …
+            props, "Schedule", _, set_schedule, get_schedule, Val<String>
         }
 
-        /// `StartTime`: The date and time that the action is scheduled to begin, in UTC.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `EndTime`: The date and time that the action is scheduled to end, in UTC.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
         }
 
-        /// `Timezone`: The time zone used when referring to the date and time of a scheduled action,
-        /// when the scheduled action uses an at or cron expression.
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `ScalableTargetAction`: The new minimum and maximum capacity. You can set both values or
+            /// just one. At the scheduled time, if the current capacity is below the minimum capacity,
+            /// Application Auto Scaling scales out to the minimum capacity. If the current capacity is
+            /// above the maximum capacity, Application Auto Scaling scales in to the maximum capacity.
+            props, "ScalableTargetAction", scalable_target_action, set_scalable_target_action, get_scalable_target_action, Val<ScalableTargetAction>
+        }
+
+        prop! {
+            /// `StartTime`: The date and time that the action is scheduled to begin, in UTC.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `Timezone`: The time zone used when referring to the date and time of a scheduled
+            /// action, when the scheduled action uses an at or cron expression.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 
@@ -298,16 +348,14 @@ pub mod scalable_target {
             ScalableTargetAction { props }
         }
 
-        /// `MaxCapacity`: The maximum capacity.
-        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacity", value.into());
-            self
+        prop! {
+            /// `MaxCapacity`: The maximum capacity.
+            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
         }
 
-        /// `MinCapacity`: The minimum capacity.
-        pub fn min_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinCapacity", value.into());
-            self
+        prop! {
+            /// `MinCapacity`: The minimum capacity.
+            props, "MinCapacity", min_capacity, set_min_capacity, get_min_capacity, Val<i64>
         }
     }
 
@@ -382,28 +430,27 @@ pub mod scalable_target {
             SuspendedState { props }
         }
 
-        /// `DynamicScalingInSuspended`: Whether scale in by a target tracking scaling policy or a step
-        /// scaling policy is suspended. Set the value to ``true`` if you don't want Application Auto
-        /// Scaling to remove capacity when a scaling policy is triggered. The default is ``false``.
-        pub fn dynamic_scaling_in_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DynamicScalingInSuspended", value.into());
-            self
+        prop! {
+            /// `DynamicScalingInSuspended`: Whether scale in by a target tracking scaling policy or a
+            /// step scaling policy is suspended. Set the value to ``true`` if you don't want
+            /// Application Auto Scaling to remove capacity when a scaling policy is triggered. The
+            /// default is ``false``.
+            props, "DynamicScalingInSuspended", dynamic_scaling_in_suspended, set_dynamic_scaling_in_suspended, get_dynamic_scaling_in_suspended, Val<bool>
         }
 
-        /// `DynamicScalingOutSuspended`: Whether scale out by a target tracking scaling policy or a
-        /// step scaling policy is suspended. Set the value to ``true`` if you don't want Application
-        /// Auto Scaling to add capacity when a scaling policy is triggered. The default is ``false``.
-        pub fn dynamic_scaling_out_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DynamicScalingOutSuspended", value.into());
-            self
+        prop! {
+            /// `DynamicScalingOutSuspended`: Whether scale out by a target tracking scaling policy or a
+            /// step scaling policy is suspended. Set the value to ``true`` if you don't want
+            /// Application Auto Scaling to add capacity when a scaling policy is triggered. The default
+            /// is ``false``.
+            props, "DynamicScalingOutSuspended", dynamic_scaling_out_suspended, set_dynamic_scaling_out_suspended, get_dynamic_scaling_out_suspended, Val<bool>
         }
 
-        /// `ScheduledScalingSuspended`: Whether scheduled scaling is suspended. Set the value to ``true``
-        /// if you don't want Application Auto Scaling to add or remove capacity by initiating scheduled
-        /// actions. The default is ``false``.
-        pub fn scheduled_scaling_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ScheduledScalingSuspended", value.into());
-            self
+        prop! {
+            /// `ScheduledScalingSuspended`: Whether scheduled scaling is suspended. Set the value to ``true``
+            /// if you don't want Application Auto Scaling to add or remove capacity by initiating
+            /// scheduled actions. The default is ``false``.
+            props, "ScheduledScalingSuspended", scheduled_scaling_suspended, set_scheduled_scaling_suspended, get_scheduled_scaling_suspended, Val<bool>
         }
     }
 }
@@ -452,61 +499,73 @@ impl ScalingPolicy {
         ScalingPolicy { core }
     }
 
-    /// `PredictiveScalingPolicyConfiguration`: The predictive scaling policy configuration.
-    pub fn predictive_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::PredictiveScalingPolicyConfiguration>>) -> Self {
-        self.core.set("PredictiveScalingPolicyConfiguration", value.into());
-        self
+    prop! {
+        /// `PolicyName`: The name of the scaling policy. Updates to the name of a target tracking
+        /// scaling policy are not supported, unless you also update the metric used for scaling. To
+        /// change only a target tracking scaling policy's name, first delete the policy by removing
+        /// the existing ``AWS::ApplicationAutoScaling::ScalingPolicy`` resource from the template
+        /// and updating the stack. Then, recreate the resource with the same settings and a
+        /// different name.
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
     }
 
-    /// `ResourceId`: The identifier of the resource associated with the scaling policy. This string
-    /// consists of the resource type and unique identifier. + ECS service - The resource type is ``service``
-    /// and the unique identifier is the cluster name and service name. Example: ``service/my-cluster/my-service``. +
-    /// Spot Fleet - The resource type is ``spot-fleet-request`` and the unique identifier is the
-    /// Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
-    /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
-    /// cluster ID and instance group ID. …
-    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceId", value.into());
-        self
+    prop! {
+        /// `PolicyType`: The scaling policy type. The following policy types are supported: ``TargetTrackingScaling``—Not
+        /// supported for Amazon EMR ``StepScaling``—Not supported for DynamoDB, Amazon
+        /// Comprehend, Lambda, Amazon Keyspaces, Amazon MSK, Amazon ElastiCache, or Neptune. ``PredictiveScaling``—Only
+        /// supported for Amazon ECS
+        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<scaling_policy::PolicyType>
     }
 
-    /// `ScalableDimension`: The scalable dimension. This string consists of the service namespace,
-    /// resource type, and scaling property. + ``ecs:service:DesiredCount`` - The task count of an
-    /// ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an
-    /// EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a
-    /// Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` -
-    /// The provisioned read capacity for a DynamoDB table. + ``dynamodb:table:WriteCapacityUnits`` -
-    /// The provisioned write …
-    pub fn scalable_dimension(mut self, value: impl Into<Val<scaling_policy::ScalableDimension>>) -> Self {
-        self.core.set("ScalableDimension", value.into());
-        self
+    prop! {
+        /// `PredictiveScalingPolicyConfiguration`: The predictive scaling policy configuration.
+        core.props, "PredictiveScalingPolicyConfiguration", predictive_scaling_policy_configuration, set_predictive_scaling_policy_configuration, get_predictive_scaling_policy_configuration, Val<scaling_policy::PredictiveScalingPolicyConfiguration>
     }
 
-    /// `ScalingTargetId`: The CloudFormation-generated ID of an Application Auto Scaling scalable
-    /// target. For more information about the ID, see the Return Value section of the ``AWS::ApplicationAutoScaling::ScalableTarget``
-    /// resource. You must specify either the ``ScalingTargetId`` property, or the ``ResourceId``, ``ScalableDimension``,
-    /// and ``ServiceNamespace`` properties, but not both.
-    pub fn scaling_target_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScalingTargetId", value.into());
-        self
+    prop! {
+        /// `ResourceId`: The identifier of the resource associated with the scaling policy. This
+        /// string consists of the resource type and unique identifier. + ECS service - The resource
+        /// type is ``service`` and the unique identifier is the cluster name and service name.
+        /// Example: ``service/my-cluster/my-service``. + Spot Fleet - The resource type is ``spot-fleet-request``
+        /// and the unique identifier is the Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
+        /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
+        /// cluster ID and instance group ID. …
+        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
     }
 
-    /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
-    pub fn service_namespace(mut self, value: impl Into<Val<scaling_policy::ServiceNamespace>>) -> Self {
-        self.core.set("ServiceNamespace", value.into());
-        self
+    prop! {
+        /// `ScalableDimension`: The scalable dimension. This string consists of the service
+        /// namespace, resource type, and scaling property. + ``ecs:service:DesiredCount`` - The
+        /// task count of an ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` - The
+        /// instance count of an EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` -
+        /// The target capacity of a Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The
+        /// capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` - The
+        /// provisioned read capacity for a DynamoDB table. + ``dynamodb:table:WriteCapacityUnits`` -
+        /// The provisioned write …
+        core.props, "ScalableDimension", scalable_dimension, set_scalable_dimension, get_scalable_dimension, Val<scaling_policy::ScalableDimension>
     }
 
-    /// `StepScalingPolicyConfiguration`: A step scaling policy.
-    pub fn step_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::StepScalingPolicyConfiguration>>) -> Self {
-        self.core.set("StepScalingPolicyConfiguration", value.into());
-        self
+    prop! {
+        /// `ScalingTargetId`: The CloudFormation-generated ID of an Application Auto Scaling
+        /// scalable target. For more information about the ID, see the Return Value section of the ``AWS::ApplicationAutoScaling::ScalableTarget``
+        /// resource. You must specify either the ``ScalingTargetId`` property, or the ``ResourceId``, ``ScalableDimension``,
+        /// and ``ServiceNamespace`` properties, but not both.
+        core.props, "ScalingTargetId", scaling_target_id, set_scaling_target_id, get_scaling_target_id, Val<String>
     }
 
-    /// `TargetTrackingScalingPolicyConfiguration`: A target tracking scaling policy.
-    pub fn target_tracking_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>>) -> Self {
-        self.core.set("TargetTrackingScalingPolicyConfiguration", value.into());
-        self
+    prop! {
+        /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+        core.props, "ServiceNamespace", service_namespace, set_service_namespace, get_service_namespace, Val<scaling_policy::ServiceNamespace>
+    }
+
+    prop! {
+        /// `StepScalingPolicyConfiguration`: A step scaling policy.
+        core.props, "StepScalingPolicyConfiguration", step_scaling_policy_configuration, set_step_scaling_policy_configuration, get_step_scaling_policy_configuration, Val<scaling_policy::StepScalingPolicyConfiguration>
+    }
+
+    prop! {
+        /// `TargetTrackingScalingPolicyConfiguration`: A target tracking scaling policy.
+        core.props, "TargetTrackingScalingPolicyConfiguration", target_tracking_scaling_policy_configuration, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -570,37 +629,41 @@ pub mod scaling_policy {
             PredictiveScalingPolicyConfiguration { props }
         }
 
-        /// `MaxCapacityBreachBehavior`: Defines the behavior that should be applied if the forecast
-        /// capacity approaches or exceeds the maximum capacity. Defaults to ``HonorMaxCapacity`` if not
-        /// specified.
-        pub fn max_capacity_breach_behavior(mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>>) -> Self {
-            self.props.set("MaxCapacityBreachBehavior", value.into());
-            self
+        prop! {
+            /// `MetricSpecifications`: This structure includes the metrics and target utilization to
+            /// use for predictive scaling. This is an array, but we currently only support a single
+            /// metric specification. That is, you can specify a target value and a single metric pair,
+            /// or a target value and one scaling metric and one load metric.
+            props, "MetricSpecifications", _, set_metric_specifications, get_metric_specifications, Val<List<PredictiveScalingMetricSpecification>>
         }
 
-        /// `MaxCapacityBuffer`: The size of the capacity buffer to use when the forecast capacity is
-        /// close to or exceeds the maximum capacity. The value is specified as a percentage relative to
-        /// the forecast capacity. For example, if the buffer is 10, this means a 10 percent buffer,
-        /// such that if the forecast capacity is 50, and the maximum capacity is 40, then the effective
-        /// maximum capacity is 55. Required if the ``MaxCapacityBreachBehavior`` property is set to ``IncreaseMaxCapacity``,
-        /// and cannot be used otherwise.
-        pub fn max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacityBuffer", value.into());
-            self
+        prop! {
+            /// `MaxCapacityBreachBehavior`: Defines the behavior that should be applied if the forecast
+            /// capacity approaches or exceeds the maximum capacity. Defaults to ``HonorMaxCapacity`` if
+            /// not specified.
+            props, "MaxCapacityBreachBehavior", max_capacity_breach_behavior, set_max_capacity_breach_behavior, get_max_capacity_breach_behavior, Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>
         }
 
-        /// `Mode`: The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
-        pub fn mode(mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `MaxCapacityBuffer`: The size of the capacity buffer to use when the forecast capacity
+            /// is close to or exceeds the maximum capacity. The value is specified as a percentage
+            /// relative to the forecast capacity. For example, if the buffer is 10, this means a 10
+            /// percent buffer, such that if the forecast capacity is 50, and the maximum capacity is 40,
+            /// then the effective maximum capacity is 55. Required if the ``MaxCapacityBreachBehavior``
+            /// property is set to ``IncreaseMaxCapacity``, and cannot be used otherwise.
+            props, "MaxCapacityBuffer", max_capacity_buffer, set_max_capacity_buffer, get_max_capacity_buffer, Val<i64>
         }
 
-        /// `SchedulingBufferTime`: The amount of time, in seconds, that the start time can be advanced.
-        /// The value must be less than the forecast interval duration of 3600 seconds (60 minutes).
-        /// Defaults to 300 seconds if not specified.
-        pub fn scheduling_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchedulingBufferTime", value.into());
-            self
+        prop! {
+            /// `Mode`: The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
+            props, "Mode", mode, set_mode, get_mode, Val<PredictiveScalingPolicyConfigurationMode>
+        }
+
+        prop! {
+            /// `SchedulingBufferTime`: The amount of time, in seconds, that the start time can be
+            /// advanced. The value must be less than the forecast interval duration of 3600 seconds (60
+            /// minutes). Defaults to 300 seconds if not specified.
+            props, "SchedulingBufferTime", scheduling_buffer_time, set_scheduling_buffer_time, get_scheduling_buffer_time, Val<i64>
         }
     }
 
@@ -641,41 +704,40 @@ pub mod scaling_policy {
             PredictiveScalingMetricSpecification { props }
         }
 
-        /// `CustomizedCapacityMetricSpecification`: The customized capacity metric specification.
-        pub fn customized_capacity_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> Self {
-            self.props.set("CustomizedCapacityMetricSpecification", value.into());
-            self
+        prop! {
+            /// `TargetValue`: Specifies the target utilization.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `CustomizedLoadMetricSpecification`: The customized load metric specification.
-        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> Self {
-            self.props.set("CustomizedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedCapacityMetricSpecification`: The customized capacity metric specification.
+            props, "CustomizedCapacityMetricSpecification", customized_capacity_metric_specification, set_customized_capacity_metric_specification, get_customized_capacity_metric_specification, Val<PredictiveScalingCustomizedCapacityMetric>
         }
 
-        /// `CustomizedScalingMetricSpecification`: The customized scaling metric specification.
-        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> Self {
-            self.props.set("CustomizedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedLoadMetricSpecification`: The customized load metric specification.
+            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<PredictiveScalingCustomizedLoadMetric>
         }
 
-        /// `PredefinedLoadMetricSpecification`: The predefined load metric specification.
-        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> Self {
-            self.props.set("PredefinedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedScalingMetricSpecification`: The customized scaling metric specification.
+            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<PredictiveScalingCustomizedScalingMetric>
         }
 
-        /// `PredefinedMetricPairSpecification`: The predefined metric pair specification that
-        /// determines the appropriate scaling metric and load metric to use.
-        pub fn predefined_metric_pair_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> Self {
-            self.props.set("PredefinedMetricPairSpecification", value.into());
-            self
+        prop! {
+            /// `PredefinedLoadMetricSpecification`: The predefined load metric specification.
+            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredictiveScalingPredefinedLoadMetric>
         }
 
-        /// `PredefinedScalingMetricSpecification`: The predefined scaling metric specification.
-        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> Self {
-            self.props.set("PredefinedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricPairSpecification`: The predefined metric pair specification that
+            /// determines the appropriate scaling metric and load metric to use.
+            props, "PredefinedMetricPairSpecification", predefined_metric_pair_specification, set_predefined_metric_pair_specification, get_predefined_metric_pair_specification, Val<PredictiveScalingPredefinedMetricPair>
+        }
+
+        prop! {
+            /// `PredefinedScalingMetricSpecification`: The predefined scaling metric specification.
+            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredictiveScalingPredefinedScalingMetric>
         }
     }
 
@@ -699,6 +761,12 @@ pub mod scaling_policy {
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedCapacityMetric { props }
         }
+
+        prop! {
+            /// `MetricDataQueries`: One or more metric data queries to provide data points for a metric
+            /// specification.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
+        }
     }
 
     /// `AWS::ApplicationAutoScaling::ScalingPolicy.PredictiveScalingMetricDataQuery`: The metric
@@ -720,49 +788,44 @@ pub mod scaling_policy {
             PredictiveScalingMetricDataQuery { props }
         }
 
-        /// `Expression`: The math expression to perform on the returned data, if this object is
-        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
-        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
-        /// of those expressions. Conditional: Within each ``MetricDataQuery`` object, you must specify
-        /// either ``Expression`` or ``MetricStat``, but not both.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`: The math expression to perform on the returned data, if this object is
+            /// performing a math expression. This expression can use the ``Id`` of the other metrics to
+            /// refer to those metrics, and can also use the ``Id`` of other expressions to use the
+            /// result of those expressions. Conditional: Within each ``MetricDataQuery`` object, you
+            /// must specify either ``Expression`` or ``MetricStat``, but not both.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `Id`: A short name that identifies the object's results in the response. This name must be
-        /// unique among all ``MetricDataQuery`` objects specified for a single scaling policy. If you
-        /// are performing math expressions on this set of data, this name represents that data and can
-        /// serve as a variable in the mathematical expression. The valid characters are letters,
-        /// numbers, and underscores. The first character must be a lowercase letter.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: A short name that identifies the object's results in the response. This name must
+            /// be unique among all ``MetricDataQuery`` objects specified for a single scaling policy.
+            /// If you are performing math expressions on this set of data, this name represents that
+            /// data and can serve as a variable in the mathematical expression. The valid characters
+            /// are letters, numbers, and underscores. The first character must be a lowercase letter.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
-        /// this is a math expression, so that you know what the value represents.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Label`: A human-readable label for this metric or expression. This is especially useful
+            /// if this is a math expression, so that you know what the value represents.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
-        /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
-        pub fn metric_stat(mut self, value: impl Into<Val<PredictiveScalingMetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
+            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<PredictiveScalingMetricStat>
         }
 
-        /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this metric.
-        /// If you use any math expressions, specify ``true`` for this value for only the final math
-        /// expression that the metric specification is based on. You must specify ``false`` for ``ReturnData``
-        /// for all the other metrics and expressions used in the metric specification. If you are only
-        /// retrieving metrics and not performing any math expressions, do not specify anything for ``ReturnData``.
-        /// This sets it to its default (``true``).
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this
+            /// metric. If you use any math expressions, specify ``true`` for this value for only the
+            /// final math expression that the metric specification is based on. You must specify ``false``
+            /// for ``ReturnData`` for all the other metrics and expressions used in the metric
+            /// specification. If you are only retrieving metrics and not performing any math
+            /// expressions, do not specify anything for ``ReturnData``. This sets it to its default (``true``).
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -782,29 +845,26 @@ pub mod scaling_policy {
             PredictiveScalingMetricStat { props }
         }
 
-        /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
-        /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-        /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-        pub fn metric(mut self, value: impl Into<Val<PredictiveScalingMetric>>) -> Self {
-            self.props.set("Metric", value.into());
-            self
+        prop! {
+            /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
+            /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+            /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+            props, "Metric", metric, set_metric, get_metric, Val<PredictiveScalingMetric>
         }
 
-        /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
-        /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
-        /// in the *Amazon CloudWatch User Guide*. The most commonly used metrics for predictive scaling
-        /// are ``Average`` and ``Sum``.
-        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Stat", value.into());
-            self
+        prop! {
+            /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
+            /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
+            /// in the *Amazon CloudWatch User Guide*. The most commonly used metrics for predictive
+            /// scaling are ``Average`` and ``Sum``.
+            props, "Stat", stat, set_stat, get_stat, Val<String>
         }
 
-        /// `Unit`: The unit to use for the returned data points. For a complete list of the units that
-        /// CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-        /// data type in the *Amazon CloudWatch API Reference*.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit to use for the returned data points. For a complete list of the units
+            /// that CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+            /// data type in the *Amazon CloudWatch API Reference*.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -824,22 +884,19 @@ pub mod scaling_policy {
             PredictiveScalingMetric { props }
         }
 
-        /// `Dimensions`: Describes the dimensions of the metric.
-        pub fn dimensions(mut self, value: impl Into<Val<List<PredictiveScalingMetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: Describes the dimensions of the metric.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<PredictiveScalingMetricDimension>>
         }
 
-        /// `MetricName`: The name of the metric.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Namespace`: The namespace of the metric.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -859,16 +916,14 @@ pub mod scaling_policy {
             PredictiveScalingMetricDimension { props }
         }
 
-        /// `Name`: The name of the dimension.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the dimension.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of the dimension.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the dimension.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -891,6 +946,11 @@ pub mod scaling_policy {
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedLoadMetric { props }
         }
+
+        prop! {
+            /// `MetricDataQueries`.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
+        }
     }
 
     /// `AWS::ApplicationAutoScaling::ScalingPolicy.PredictiveScalingCustomizedScalingMetric`: One
@@ -912,6 +972,12 @@ pub mod scaling_policy {
             let mut props = Props::new();
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedScalingMetric { props }
+        }
+
+        prop! {
+            /// `MetricDataQueries`: One or more metric data queries to provide data points for a metric
+            /// specification.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
         }
     }
 
@@ -938,10 +1004,14 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedLoadMetric { props }
         }
 
-        /// `ResourceLabel`: A label that uniquely identifies a target group.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`: The metric type.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: A label that uniquely identifies a target group.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -1002,11 +1072,16 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedMetricPair { props }
         }
 
-        /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
-        /// determine the total and average request count.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`: Indicates which metrics to use. There are two different types of
+            /// metrics for each metric type: one is a load metric and one is a scaling metric.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
+            /// determine the total and average request count.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -1068,11 +1143,15 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedScalingMetric { props }
         }
 
-        /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
-        /// determine the average request count.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`: The metric type.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
+            /// determine the average request count.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -1279,46 +1358,42 @@ pub mod scaling_policy {
             StepScalingPolicyConfiguration { props }
         }
 
-        /// `AdjustmentType`: Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment``
-        /// property is an absolute number or a percentage of the current capacity.
-        pub fn adjustment_type(mut self, value: impl Into<Val<StepScalingPolicyConfigurationAdjustmentType>>) -> Self {
-            self.props.set("AdjustmentType", value.into());
-            self
+        prop! {
+            /// `AdjustmentType`: Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment``
+            /// property is an absolute number or a percentage of the current capacity.
+            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<StepScalingPolicyConfigurationAdjustmentType>
         }
 
-        /// `Cooldown`: The amount of time, in seconds, to wait for a previous scaling activity to take
-        /// effect. If not specified, the default value is 300. For more information, see Cooldown
-        /// period (<https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html#step-scaling-cooldown>)
-        /// in the *Application Auto Scaling User Guide*.
-        pub fn cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Cooldown", value.into());
-            self
+        prop! {
+            /// `Cooldown`: The amount of time, in seconds, to wait for a previous scaling activity to
+            /// take effect. If not specified, the default value is 300. For more information, see
+            /// Cooldown period (<https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html#step-scaling-cooldown>)
+            /// in the *Application Auto Scaling User Guide*.
+            props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<i64>
         }
 
-        /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. Valid values are ``Minimum``, ``Maximum``,
-        /// and ``Average``. If the aggregation type is null, the value is treated as ``Average``.
-        pub fn metric_aggregation_type(mut self, value: impl Into<Val<StepScalingPolicyConfigurationMetricAggregationType>>) -> Self {
-            self.props.set("MetricAggregationType", value.into());
-            self
+        prop! {
+            /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. Valid values
+            /// are ``Minimum``, ``Maximum``, and ``Average``. If the aggregation type is null, the
+            /// value is treated as ``Average``.
+            props, "MetricAggregationType", metric_aggregation_type, set_metric_aggregation_type, get_metric_aggregation_type, Val<StepScalingPolicyConfigurationMetricAggregationType>
         }
 
-        /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is ``PercentChangeInCapacity``.
-        /// For example, suppose that you create a step scaling policy to scale out an Amazon ECS
-        /// service by 25 percent and you specify a ``MinAdjustmentMagnitude`` of 2. If the service has 4
-        /// tasks and the scaling policy is performed, 25 percent of 4 is 1. However, because you
-        /// specified a ``MinAdjustmentMagnitude`` of 2, Application Auto Scaling scales out the service
-        /// by 2 tasks.
-        pub fn min_adjustment_magnitude(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinAdjustmentMagnitude", value.into());
-            self
+        prop! {
+            /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is ``PercentChangeInCapacity``.
+            /// For example, suppose that you create a step scaling policy to scale out an Amazon ECS
+            /// service by 25 percent and you specify a ``MinAdjustmentMagnitude`` of 2. If the service
+            /// has 4 tasks and the scaling policy is performed, 25 percent of 4 is 1. However, because
+            /// you specified a ``MinAdjustmentMagnitude`` of 2, Application Auto Scaling scales out the
+            /// service by 2 tasks.
+            props, "MinAdjustmentMagnitude", min_adjustment_magnitude, set_min_adjustment_magnitude, get_min_adjustment_magnitude, Val<i64>
         }
 
-        /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of the
-        /// alarm breach. At least one step adjustment is required if you are adding a new step scaling
-        /// policy configuration.
-        pub fn step_adjustments(mut self, value: impl Into<Val<List<StepAdjustment>>>) -> Self {
-            self.props.set("StepAdjustments", value.into());
-            self
+        prop! {
+            /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of
+            /// the alarm breach. At least one step adjustment is required if you are adding a new step
+            /// scaling policy configuration.
+            props, "StepAdjustments", step_adjustments, set_step_adjustments, get_step_adjustments, Val<List<StepAdjustment>>
         }
     }
 
@@ -1381,26 +1456,32 @@ pub mod scaling_policy {
             StepAdjustment { props }
         }
 
-        /// `MetricIntervalLowerBound`: The lower bound for the difference between the alarm threshold
-        /// and the CloudWatch metric. If the metric value is above the breach threshold, the lower
-        /// bound is inclusive (the metric must be greater than or equal to the threshold plus the lower
-        /// bound). Otherwise, it is exclusive (the metric must be greater than the threshold plus the
-        /// lower bound). A null value indicates negative infinity. You must specify at least one upper
-        /// or lower bound.
-        pub fn metric_interval_lower_bound(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MetricIntervalLowerBound", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`: The amount by which to scale. The adjustment is based on the value
+            /// that you specified in the ``AdjustmentType`` property (either an absolute number or a
+            /// percentage). A positive value adds to the current capacity and a negative number
+            /// subtracts from the current capacity.
+            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `MetricIntervalUpperBound`: The upper bound for the difference between the alarm threshold
-        /// and the CloudWatch metric. If the metric value is above the breach threshold, the upper
-        /// bound is exclusive (the metric must be less than the threshold plus the upper bound).
-        /// Otherwise, it is inclusive (the metric must be less than or equal to the threshold plus the
-        /// upper bound). A null value indicates positive infinity. You must specify at least one upper
-        /// or lower bound.
-        pub fn metric_interval_upper_bound(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MetricIntervalUpperBound", value.into());
-            self
+        prop! {
+            /// `MetricIntervalLowerBound`: The lower bound for the difference between the alarm
+            /// threshold and the CloudWatch metric. If the metric value is above the breach threshold,
+            /// the lower bound is inclusive (the metric must be greater than or equal to the threshold
+            /// plus the lower bound). Otherwise, it is exclusive (the metric must be greater than the
+            /// threshold plus the lower bound). A null value indicates negative infinity. You must
+            /// specify at least one upper or lower bound.
+            props, "MetricIntervalLowerBound", metric_interval_lower_bound, set_metric_interval_lower_bound, get_metric_interval_lower_bound, Val<f64>
+        }
+
+        prop! {
+            /// `MetricIntervalUpperBound`: The upper bound for the difference between the alarm
+            /// threshold and the CloudWatch metric. If the metric value is above the breach threshold,
+            /// the upper bound is exclusive (the metric must be less than the threshold plus the upper
+            /// bound). Otherwise, it is inclusive (the metric must be less than or equal to the
+            /// threshold plus the upper bound). A null value indicates positive infinity. You must
+            /// specify at least one upper or lower bound.
+            props, "MetricIntervalUpperBound", metric_interval_upper_bound, set_metric_interval_upper_bound, get_metric_interval_upper_bound, Val<f64>
         }
     }
 
@@ -1431,46 +1512,50 @@ pub mod scaling_policy {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        /// `CustomizedMetricSpecification`: A customized metric. You can specify either a predefined
-        /// metric or a customized metric.
-        pub fn customized_metric_specification(mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> Self {
-            self.props.set("CustomizedMetricSpecification", value.into());
-            self
+        prop! {
+            /// `TargetValue`: The target value for the metric. Although this property accepts numbers
+            /// of type Double, it won't accept values that are either too small or too large. Values
+            /// must be in the range of -2^360 to 2^360. The value must be a valid number based on the
+            /// choice of metric. For example, if the metric is CPU utilization, then the target value
+            /// is a percent value that represents how much of the CPU can be used before scaling out.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
-        /// disabled. If the value is ``true``, scale in is disabled and the target tracking scaling
-        /// policy won't remove capacity from the scalable target. Otherwise, scale in is enabled and
-        /// the target tracking scaling policy can remove capacity from the scalable target. The default
-        /// value is ``false``.
-        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableScaleIn", value.into());
-            self
+        prop! {
+            /// `CustomizedMetricSpecification`: A customized metric. You can specify either a
+            /// predefined metric or a customized metric.
+            props, "CustomizedMetricSpecification", customized_metric_specification, set_customized_metric_specification, get_customized_metric_specification, Val<CustomizedMetricSpecification>
         }
 
-        /// `PredefinedMetricSpecification`: A predefined metric. You can specify either a predefined
-        /// metric or a customized metric.
-        pub fn predefined_metric_specification(mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> Self {
-            self.props.set("PredefinedMetricSpecification", value.into());
-            self
+        prop! {
+            /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
+            /// disabled. If the value is ``true``, scale in is disabled and the target tracking scaling
+            /// policy won't remove capacity from the scalable target. Otherwise, scale in is enabled
+            /// and the target tracking scaling policy can remove capacity from the scalable target. The
+            /// default value is ``false``.
+            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
         }
 
-        /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
-        /// before another scale-in activity can start. For more information and for default values, see
-        /// Define cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
-        /// in the *Application Auto Scaling User Guide*.
-        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInCooldown", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricSpecification`: A predefined metric. You can specify either a
+            /// predefined metric or a customized metric.
+            props, "PredefinedMetricSpecification", predefined_metric_specification, set_predefined_metric_specification, get_predefined_metric_specification, Val<PredefinedMetricSpecification>
         }
 
-        /// `ScaleOutCooldown`: The amount of time, in seconds, to wait for a previous scale-out
-        /// activity to take effect. For more information and for default values, see Define cooldown
-        /// periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
-        /// in the *Application Auto Scaling User Guide*.
-        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutCooldown", value.into());
-            self
+        prop! {
+            /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
+            /// before another scale-in activity can start. For more information and for default values,
+            /// see Define cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
+            /// in the *Application Auto Scaling User Guide*.
+            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        }
+
+        prop! {
+            /// `ScaleOutCooldown`: The amount of time, in seconds, to wait for a previous scale-out
+            /// activity to take effect. For more information and for default values, see Define
+            /// cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
+            /// in the *Application Auto Scaling User Guide*.
+            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
         }
     }
 
@@ -1495,46 +1580,40 @@ pub mod scaling_policy {
             CustomizedMetricSpecification { props }
         }
 
-        /// `Dimensions`: The dimensions of the metric. Conditional: If you published your metric with
-        /// dimensions, you must specify the same dimensions in your scaling policy.
-        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: The dimensions of the metric. Conditional: If you published your metric
+            /// with dimensions, you must specify the same dimensions in your scaling policy.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
         }
 
-        /// `MetricName`: The name of the metric. To get the exact metric name, namespace, and
-        /// dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-        /// object that's returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric. To get the exact metric name, namespace, and
+            /// dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+            /// object that's returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Metrics`: The metrics to include in the target tracking scaling policy, as a metric data
-        /// query. This can include both raw metric and metric math expressions.
-        pub fn metrics(mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Metrics`: The metrics to include in the target tracking scaling policy, as a metric
+            /// data query. This can include both raw metric and metric math expressions.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<TargetTrackingMetricDataQuery>>
         }
 
-        /// `Namespace`: The namespace of the metric.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Statistic`: The statistic of the metric.
-        pub fn statistic(mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Statistic`: The statistic of the metric.
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<CustomizedMetricSpecificationStatistic>
         }
 
-        /// `Unit`: The unit of the metric. For a complete list of the units that CloudWatch supports,
-        /// see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-        /// data type in the *Amazon CloudWatch API Reference*.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of the metric. For a complete list of the units that CloudWatch
+            /// supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+            /// data type in the *Amazon CloudWatch API Reference*.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1558,6 +1637,16 @@ pub mod scaling_policy {
             props.set("Value", value.into());
             props.set("Name", name.into());
             MetricDimension { props }
+        }
+
+        prop! {
+            /// `Value`: The value of the dimension.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the dimension.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1583,49 +1672,44 @@ pub mod scaling_policy {
             TargetTrackingMetricDataQuery { props }
         }
 
-        /// `Expression`: The math expression to perform on the returned data, if this object is
-        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
-        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
-        /// of those expressions. Conditional: Within each ``TargetTrackingMetricDataQuery`` object, you
-        /// must specify either ``Expression`` or ``MetricStat``, but not both.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`: The math expression to perform on the returned data, if this object is
+            /// performing a math expression. This expression can use the ``Id`` of the other metrics to
+            /// refer to those metrics, and can also use the ``Id`` of other expressions to use the
+            /// result of those expressions. Conditional: Within each ``TargetTrackingMetricDataQuery``
+            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `Id`: A short name that identifies the object's results in the response. This name must be
-        /// unique among all ``MetricDataQuery`` objects specified for a single scaling policy. If you
-        /// are performing math expressions on this set of data, this name represents that data and can
-        /// serve as a variable in the mathematical expression. The valid characters are letters,
-        /// numbers, and underscores. The first character must be a lowercase letter.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: A short name that identifies the object's results in the response. This name must
+            /// be unique among all ``MetricDataQuery`` objects specified for a single scaling policy.
+            /// If you are performing math expressions on this set of data, this name represents that
+            /// data and can serve as a variable in the mathematical expression. The valid characters
+            /// are letters, numbers, and underscores. The first character must be a lowercase letter.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
-        /// this is a math expression, so that you know what the value represents.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Label`: A human-readable label for this metric or expression. This is especially useful
+            /// if this is a math expression, so that you know what the value represents.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
-        /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
-        pub fn metric_stat(mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
+            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<TargetTrackingMetricStat>
         }
 
-        /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this metric.
-        /// If you use any math expressions, specify ``true`` for this value for only the final math
-        /// expression that the metric specification is based on. You must specify ``false`` for ``ReturnData``
-        /// for all the other metrics and expressions used in the metric specification. If you are only
-        /// retrieving metrics and not performing any math expressions, do not specify anything for ``ReturnData``.
-        /// This sets it to its default (``true``).
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this
+            /// metric. If you use any math expressions, specify ``true`` for this value for only the
+            /// final math expression that the metric specification is based on. You must specify ``false``
+            /// for ``ReturnData`` for all the other metrics and expressions used in the metric
+            /// specification. If you are only retrieving metrics and not performing any math
+            /// expressions, do not specify anything for ``ReturnData``. This sets it to its default (``true``).
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -1650,28 +1734,25 @@ pub mod scaling_policy {
             TargetTrackingMetricStat { props }
         }
 
-        /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
-        /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-        /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-        pub fn metric(mut self, value: impl Into<Val<TargetTrackingMetric>>) -> Self {
-            self.props.set("Metric", value.into());
-            self
+        prop! {
+            /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
+            /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+            /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+            props, "Metric", metric, set_metric, get_metric, Val<TargetTrackingMetric>
         }
 
-        /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
-        /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
-        /// in the *Amazon CloudWatch User Guide*. The most commonly used metric for scaling is ``Average``.
-        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Stat", value.into());
-            self
+        prop! {
+            /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
+            /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
+            /// in the *Amazon CloudWatch User Guide*. The most commonly used metric for scaling is ``Average``.
+            props, "Stat", stat, set_stat, get_stat, Val<String>
         }
 
-        /// `Unit`: The unit to use for the returned data points. For a complete list of the units that
-        /// CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-        /// data type in the *Amazon CloudWatch API Reference*.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit to use for the returned data points. For a complete list of the units
+            /// that CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+            /// data type in the *Amazon CloudWatch API Reference*.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1693,27 +1774,25 @@ pub mod scaling_policy {
             TargetTrackingMetric { props }
         }
 
-        /// `Dimensions`: The dimensions for the metric. For the list of available dimensions, see the
-        /// AWS documentation available from the table in services that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-        /// in the *Amazon CloudWatch User Guide*. Conditional: If you published your metric with
-        /// dimensions, you must specify the same dimensions in your scaling policy.
-        pub fn dimensions(mut self, value: impl Into<Val<List<TargetTrackingMetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: The dimensions for the metric. For the list of available dimensions, see
+            /// the AWS documentation available from the table in services that publish CloudWatch
+            /// metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+            /// in the *Amazon CloudWatch User Guide*. Conditional: If you published your metric with
+            /// dimensions, you must specify the same dimensions in your scaling policy.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<TargetTrackingMetricDimension>>
         }
 
-        /// `MetricName`: The name of the metric.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Namespace`: The namespace of the metric. For more information, see the table in services
-        /// that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-        /// in the *Amazon CloudWatch User Guide*.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace of the metric. For more information, see the table in
+            /// services that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+            /// in the *Amazon CloudWatch User Guide*.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -1735,16 +1814,14 @@ pub mod scaling_policy {
             TargetTrackingMetricDimension { props }
         }
 
-        /// `Name`: The name of the dimension.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the dimension.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of the dimension.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the dimension.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1794,16 +1871,21 @@ pub mod scaling_policy {
             PredefinedMetricSpecification { props }
         }
 
-        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
-        /// a resource label unless the metric type is ``ALBRequestCountPerTarget`` and there is a
-        /// target group attached to the Spot Fleet or ECS service. You create the resource label by
-        /// appending the final portion of the load balancer ARN and the final portion of the target
-        /// group ARN into a single value, separated by a forward slash (/). The format of the resource
-        /// label is: ``app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff``.
-        /// Where: + app/&lt;load-balancer-name&gt;/&lt;load-balancer-id&gt; is the final portion …
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`: The metric type. The ``ALBRequestCountPerTarget`` metric type
+            /// applies only to Spot fleet requests and ECS services.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredefinedMetricSpecificationPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
+            /// specify a resource label unless the metric type is ``ALBRequestCountPerTarget`` and
+            /// there is a target group attached to the Spot Fleet or ECS service. You create the
+            /// resource label by appending the final portion of the load balancer ARN and the final
+            /// portion of the target group ARN into a single value, separated by a forward slash (/).
+            /// The format of the resource label is: ``app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff``.
+            /// Where: + app/&lt;load-balancer-name&gt;/&lt;load-balancer-id&gt; is the final portion …
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 

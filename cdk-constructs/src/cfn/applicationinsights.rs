@@ -42,76 +42,70 @@ impl Application {
         Application { core }
     }
 
-    /// `AttachMissingPermission`: If set to true, the managed policies for SSM and CW will be
-    /// attached to the instance roles if they are missing
-    pub fn attach_missing_permission(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AttachMissingPermission", value.into());
-        self
+    prop! {
+        /// `AttachMissingPermission`: If set to true, the managed policies for SSM and CW will be
+        /// attached to the instance roles if they are missing
+        core.props, "AttachMissingPermission", attach_missing_permission, set_attach_missing_permission, get_attach_missing_permission, Val<bool>
     }
 
-    /// `AutoConfigurationEnabled`: If set to true, application will be configured with recommended
-    /// monitoring configuration.
-    pub fn auto_configuration_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoConfigurationEnabled", value.into());
-        self
+    prop! {
+        /// `AutoConfigurationEnabled`: If set to true, application will be configured with
+        /// recommended monitoring configuration.
+        core.props, "AutoConfigurationEnabled", auto_configuration_enabled, set_auto_configuration_enabled, get_auto_configuration_enabled, Val<bool>
     }
 
-    /// `CWEMonitorEnabled`: Indicates whether Application Insights can listen to CloudWatch events
-    /// for the application resources.
-    pub fn cwe_monitor_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CWEMonitorEnabled", value.into());
-        self
+    prop! {
+        /// `CWEMonitorEnabled`: Indicates whether Application Insights can listen to CloudWatch
+        /// events for the application resources.
+        core.props, "CWEMonitorEnabled", cwe_monitor_enabled, set_cwe_monitor_enabled, get_cwe_monitor_enabled, Val<bool>
     }
 
-    /// `ComponentMonitoringSettings`: The monitoring settings of the components.
-    pub fn component_monitoring_settings(mut self, value: impl Into<Val<List<application::ComponentMonitoringSetting>>>) -> Self {
-        self.core.set("ComponentMonitoringSettings", value.into());
-        self
+    prop! {
+        /// `ComponentMonitoringSettings`: The monitoring settings of the components.
+        core.props, "ComponentMonitoringSettings", component_monitoring_settings, set_component_monitoring_settings, get_component_monitoring_settings, Val<List<application::ComponentMonitoringSetting>>
     }
 
-    /// `CustomComponents`: The custom grouped components.
-    pub fn custom_components(mut self, value: impl Into<Val<List<application::CustomComponent>>>) -> Self {
-        self.core.set("CustomComponents", value.into());
-        self
+    prop! {
+        /// `CustomComponents`: The custom grouped components.
+        core.props, "CustomComponents", custom_components, set_custom_components, get_custom_components, Val<List<application::CustomComponent>>
     }
 
-    /// `GroupingType`: The grouping type of the application
-    pub fn grouping_type(mut self, value: impl Into<Val<application::GroupingType>>) -> Self {
-        self.core.set("GroupingType", value.into());
-        self
+    prop! {
+        /// `GroupingType`: The grouping type of the application
+        core.props, "GroupingType", grouping_type, set_grouping_type, get_grouping_type, Val<application::GroupingType>
     }
 
-    /// `LogPatternSets`: The log pattern sets.
-    pub fn log_pattern_sets(mut self, value: impl Into<Val<List<application::LogPatternSet>>>) -> Self {
-        self.core.set("LogPatternSets", value.into());
-        self
+    prop! {
+        /// `LogPatternSets`: The log pattern sets.
+        core.props, "LogPatternSets", log_pattern_sets, set_log_pattern_sets, get_log_pattern_sets, Val<List<application::LogPatternSet>>
     }
 
-    /// `OpsCenterEnabled`: When set to true, creates opsItems for any problems detected on an
-    /// application.
-    pub fn ops_center_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("OpsCenterEnabled", value.into());
-        self
+    prop! {
+        /// `OpsCenterEnabled`: When set to true, creates opsItems for any problems detected on an
+        /// application.
+        core.props, "OpsCenterEnabled", ops_center_enabled, set_ops_center_enabled, get_ops_center_enabled, Val<bool>
     }
 
-    /// `OpsItemSNSTopicArn`: The SNS topic provided to Application Insights that is associated to
-    /// the created opsItem.
-    pub fn ops_item_sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OpsItemSNSTopicArn", value.into());
-        self
+    prop! {
+        /// `OpsItemSNSTopicArn`: The SNS topic provided to Application Insights that is associated
+        /// to the created opsItem.
+        core.props, "OpsItemSNSTopicArn", ops_item_sns_topic_arn, set_ops_item_sns_topic_arn, get_ops_item_sns_topic_arn, Val<String>
     }
 
-    /// `SNSNotificationArn`: Application Insights sends notifications to this SNS topic whenever
-    /// there is a problem update in the associated application.
-    pub fn sns_notification_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SNSNotificationArn", value.into());
-        self
+    prop! {
+        /// `ResourceGroupName`: The name of the resource group.
+        core.props, "ResourceGroupName", _, set_resource_group_name, get_resource_group_name, Val<String>
     }
 
-    /// `Tags`: The tags of Application Insights application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SNSNotificationArn`: Application Insights sends notifications to this SNS topic
+        /// whenever there is a problem update in the associated application.
+        core.props, "SNSNotificationArn", sns_notification_arn, set_sns_notification_arn, get_sns_notification_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags of Application Insights application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,29 +152,35 @@ pub mod application {
             ComponentMonitoringSetting { props }
         }
 
-        /// `ComponentARN`: The ARN of the compnonent.
-        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentARN", value.into());
-            self
+        prop! {
+            /// `Tier`: The tier of the application component.
+            props, "Tier", _, set_tier, get_tier, Val<String>
         }
 
-        /// `ComponentName`: The name of the component.
-        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentName", value.into());
-            self
+        prop! {
+            /// `ComponentConfigurationMode`: The component monitoring configuration mode.
+            props, "ComponentConfigurationMode", _, set_component_configuration_mode, get_component_configuration_mode, Val<ComponentMonitoringSettingComponentConfigurationMode>
         }
 
-        /// `CustomComponentConfiguration`: The monitoring configuration of the component.
-        pub fn custom_component_configuration(mut self, value: impl Into<Val<ComponentConfiguration>>) -> Self {
-            self.props.set("CustomComponentConfiguration", value.into());
-            self
+        prop! {
+            /// `ComponentARN`: The ARN of the compnonent.
+            props, "ComponentARN", component_arn, set_component_arn, get_component_arn, Val<String>
         }
 
-        /// `DefaultOverwriteComponentConfiguration`: The overwritten settings on default component
-        /// monitoring configuration.
-        pub fn default_overwrite_component_configuration(mut self, value: impl Into<Val<ComponentConfiguration>>) -> Self {
-            self.props.set("DefaultOverwriteComponentConfiguration", value.into());
-            self
+        prop! {
+            /// `ComponentName`: The name of the component.
+            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        }
+
+        prop! {
+            /// `CustomComponentConfiguration`: The monitoring configuration of the component.
+            props, "CustomComponentConfiguration", custom_component_configuration, set_custom_component_configuration, get_custom_component_configuration, Val<ComponentConfiguration>
+        }
+
+        prop! {
+            /// `DefaultOverwriteComponentConfiguration`: The overwritten settings on default component
+            /// monitoring configuration.
+            props, "DefaultOverwriteComponentConfiguration", default_overwrite_component_configuration, set_default_overwrite_component_configuration, get_default_overwrite_component_configuration, Val<ComponentConfiguration>
         }
     }
 
@@ -216,16 +216,14 @@ pub mod application {
             ComponentConfiguration { props }
         }
 
-        /// `ConfigurationDetails`: The configuration settings
-        pub fn configuration_details(mut self, value: impl Into<Val<ConfigurationDetails>>) -> Self {
-            self.props.set("ConfigurationDetails", value.into());
-            self
+        prop! {
+            /// `ConfigurationDetails`: The configuration settings
+            props, "ConfigurationDetails", configuration_details, set_configuration_details, get_configuration_details, Val<ConfigurationDetails>
         }
 
-        /// `SubComponentTypeConfigurations`: Sub component configurations of the component.
-        pub fn sub_component_type_configurations(mut self, value: impl Into<Val<List<SubComponentTypeConfiguration>>>) -> Self {
-            self.props.set("SubComponentTypeConfigurations", value.into());
-            self
+        prop! {
+            /// `SubComponentTypeConfigurations`: Sub component configurations of the component.
+            props, "SubComponentTypeConfigurations", sub_component_type_configurations, set_sub_component_type_configurations, get_sub_component_type_configurations, Val<List<SubComponentTypeConfiguration>>
         }
     }
 
@@ -244,65 +242,55 @@ pub mod application {
             ConfigurationDetails { props }
         }
 
-        /// `AlarmMetrics`: A list of metrics to monitor for the component.
-        pub fn alarm_metrics(mut self, value: impl Into<Val<List<AlarmMetric>>>) -> Self {
-            self.props.set("AlarmMetrics", value.into());
-            self
+        prop! {
+            /// `AlarmMetrics`: A list of metrics to monitor for the component.
+            props, "AlarmMetrics", alarm_metrics, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
         }
 
-        /// `Alarms`: A list of alarms to monitor for the component.
-        pub fn alarms(mut self, value: impl Into<Val<List<Alarm>>>) -> Self {
-            self.props.set("Alarms", value.into());
-            self
+        prop! {
+            /// `Alarms`: A list of alarms to monitor for the component.
+            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<Alarm>>
         }
 
-        /// `HAClusterPrometheusExporter`: The HA cluster Prometheus Exporter settings.
-        pub fn ha_cluster_prometheus_exporter(mut self, value: impl Into<Val<HaClusterPrometheusExporter>>) -> Self {
-            self.props.set("HAClusterPrometheusExporter", value.into());
-            self
+        prop! {
+            /// `HAClusterPrometheusExporter`: The HA cluster Prometheus Exporter settings.
+            props, "HAClusterPrometheusExporter", ha_cluster_prometheus_exporter, set_ha_cluster_prometheus_exporter, get_ha_cluster_prometheus_exporter, Val<HaClusterPrometheusExporter>
         }
 
-        /// `HANAPrometheusExporter`: The HANA DB Prometheus Exporter settings.
-        pub fn hana_prometheus_exporter(mut self, value: impl Into<Val<HanaPrometheusExporter>>) -> Self {
-            self.props.set("HANAPrometheusExporter", value.into());
-            self
+        prop! {
+            /// `HANAPrometheusExporter`: The HANA DB Prometheus Exporter settings.
+            props, "HANAPrometheusExporter", hana_prometheus_exporter, set_hana_prometheus_exporter, get_hana_prometheus_exporter, Val<HanaPrometheusExporter>
         }
 
-        /// `JMXPrometheusExporter`: The JMX Prometheus Exporter settings.
-        pub fn jmx_prometheus_exporter(mut self, value: impl Into<Val<JmxPrometheusExporter>>) -> Self {
-            self.props.set("JMXPrometheusExporter", value.into());
-            self
+        prop! {
+            /// `JMXPrometheusExporter`: The JMX Prometheus Exporter settings.
+            props, "JMXPrometheusExporter", jmx_prometheus_exporter, set_jmx_prometheus_exporter, get_jmx_prometheus_exporter, Val<JmxPrometheusExporter>
         }
 
-        /// `Logs`: A list of logs to monitor for the component.
-        pub fn logs(mut self, value: impl Into<Val<List<Log>>>) -> Self {
-            self.props.set("Logs", value.into());
-            self
+        prop! {
+            /// `Logs`: A list of logs to monitor for the component.
+            props, "Logs", logs, set_logs, get_logs, Val<List<Log>>
         }
 
-        /// `NetWeaverPrometheusExporter`: The NetWeaver Prometheus Exporter settings.
-        pub fn net_weaver_prometheus_exporter(mut self, value: impl Into<Val<NetWeaverPrometheusExporter>>) -> Self {
-            self.props.set("NetWeaverPrometheusExporter", value.into());
-            self
+        prop! {
+            /// `NetWeaverPrometheusExporter`: The NetWeaver Prometheus Exporter settings.
+            props, "NetWeaverPrometheusExporter", net_weaver_prometheus_exporter, set_net_weaver_prometheus_exporter, get_net_weaver_prometheus_exporter, Val<NetWeaverPrometheusExporter>
         }
 
-        /// `Processes`: A list of processes to monitor for the component. Only Windows EC2 instances
-        /// can have a processes section.
-        pub fn processes(mut self, value: impl Into<Val<List<Process>>>) -> Self {
-            self.props.set("Processes", value.into());
-            self
+        prop! {
+            /// `Processes`: A list of processes to monitor for the component. Only Windows EC2
+            /// instances can have a processes section.
+            props, "Processes", processes, set_processes, get_processes, Val<List<Process>>
         }
 
-        /// `SQLServerPrometheusExporter`: The SQL Prometheus Exporter settings.
-        pub fn sql_server_prometheus_exporter(mut self, value: impl Into<Val<SqlServerPrometheusExporter>>) -> Self {
-            self.props.set("SQLServerPrometheusExporter", value.into());
-            self
+        prop! {
+            /// `SQLServerPrometheusExporter`: The SQL Prometheus Exporter settings.
+            props, "SQLServerPrometheusExporter", sql_server_prometheus_exporter, set_sql_server_prometheus_exporter, get_sql_server_prometheus_exporter, Val<SqlServerPrometheusExporter>
         }
 
-        /// `WindowsEvents`: A list of Windows Events to log.
-        pub fn windows_events(mut self, value: impl Into<Val<List<WindowsEvent>>>) -> Self {
-            self.props.set("WindowsEvents", value.into());
-            self
+        prop! {
+            /// `WindowsEvents`: A list of Windows Events to log.
+            props, "WindowsEvents", windows_events, set_windows_events, get_windows_events, Val<List<WindowsEvent>>
         }
     }
 
@@ -323,6 +311,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("AlarmMetricName", alarm_metric_name.into());
             AlarmMetric { props }
+        }
+
+        prop! {
+            /// `AlarmMetricName`: The name of the metric to be monitored for the component.
+            props, "AlarmMetricName", _, set_alarm_metric_name, get_alarm_metric_name, Val<String>
         }
     }
 
@@ -345,10 +338,14 @@ pub mod application {
             Alarm { props }
         }
 
-        /// `Severity`: Indicates the degree of outage when the alarm goes off.
-        pub fn severity(mut self, value: impl Into<Val<AlarmSeverity>>) -> Self {
-            self.props.set("Severity", value.into());
-            self
+        prop! {
+            /// `AlarmName`: The name of the CloudWatch alarm to be monitored for the component.
+            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
+        }
+
+        prop! {
+            /// `Severity`: Indicates the degree of outage when the alarm goes off.
+            props, "Severity", severity, set_severity, get_severity, Val<AlarmSeverity>
         }
     }
 
@@ -384,10 +381,9 @@ pub mod application {
             HaClusterPrometheusExporter { props }
         }
 
-        /// `PrometheusPort`: Prometheus exporter port.
-        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrometheusPort", value.into());
-            self
+        prop! {
+            /// `PrometheusPort`: Prometheus exporter port.
+            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
         }
     }
 
@@ -422,10 +418,30 @@ pub mod application {
             HanaPrometheusExporter { props }
         }
 
-        /// `PrometheusPort`: Prometheus exporter port.
-        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrometheusPort", value.into());
-            self
+        prop! {
+            /// `HANASID`: HANA DB SID.
+            props, "HANASID", _, set_hanasid, get_hanasid, Val<String>
+        }
+
+        prop! {
+            /// `HANAPort`: The HANA DB port.
+            props, "HANAPort", _, set_hana_port, get_hana_port, Val<String>
+        }
+
+        prop! {
+            /// `HANASecretName`: The secret name which manages the HANA DB credentials e.g. { "username": "&lt;&gt;", "password": "&lt;&gt;" }.
+            props, "HANASecretName", _, set_hana_secret_name, get_hana_secret_name, Val<String>
+        }
+
+        prop! {
+            /// `AgreeToInstallHANADBClient`: A flag which indicates agreeing to install SAP HANA DB
+            /// client.
+            props, "AgreeToInstallHANADBClient", _, set_agree_to_install_hanadb_client, get_agree_to_install_hanadb_client, Val<bool>
+        }
+
+        prop! {
+            /// `PrometheusPort`: Prometheus exporter port.
+            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
         }
     }
 
@@ -445,22 +461,19 @@ pub mod application {
             JmxPrometheusExporter { props }
         }
 
-        /// `HostPort`: Java agent host port
-        pub fn host_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostPort", value.into());
-            self
+        prop! {
+            /// `HostPort`: Java agent host port
+            props, "HostPort", host_port, set_host_port, get_host_port, Val<String>
         }
 
-        /// `JMXURL`: JMX service URL.
-        pub fn jmxurl(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JMXURL", value.into());
-            self
+        prop! {
+            /// `JMXURL`: JMX service URL.
+            props, "JMXURL", jmxurl, set_jmxurl, get_jmxurl, Val<String>
         }
 
-        /// `PrometheusPort`: Prometheus exporter port.
-        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrometheusPort", value.into());
-            self
+        prop! {
+            /// `PrometheusPort`: Prometheus exporter port.
+            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
         }
     }
 
@@ -482,28 +495,30 @@ pub mod application {
             Log { props }
         }
 
-        /// `Encoding`: The type of encoding of the logs to be monitored.
-        pub fn encoding(mut self, value: impl Into<Val<LogEncoding>>) -> Self {
-            self.props.set("Encoding", value.into());
-            self
+        prop! {
+            /// `LogType`: The log type decides the log patterns against which Application Insights
+            /// analyzes the log.
+            props, "LogType", _, set_log_type, get_log_type, Val<String>
         }
 
-        /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `Encoding`: The type of encoding of the logs to be monitored.
+            props, "Encoding", encoding, set_encoding, get_encoding, Val<LogEncoding>
         }
 
-        /// `LogPath`: The path of the logs to be monitored.
-        pub fn log_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogPath", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `PatternSet`: The name of the log pattern set.
-        pub fn pattern_set(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternSet", value.into());
-            self
+        prop! {
+            /// `LogPath`: The path of the logs to be monitored.
+            props, "LogPath", log_path, set_log_path, get_log_path, Val<String>
+        }
+
+        prop! {
+            /// `PatternSet`: The name of the log pattern set.
+            props, "PatternSet", pattern_set, set_pattern_set, get_pattern_set, Val<String>
         }
     }
 
@@ -547,10 +562,19 @@ pub mod application {
             NetWeaverPrometheusExporter { props }
         }
 
-        /// `PrometheusPort`: Prometheus exporter port.
-        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrometheusPort", value.into());
-            self
+        prop! {
+            /// `SAPSID`: SAP NetWeaver SID.
+            props, "SAPSID", _, set_sapsid, get_sapsid, Val<String>
+        }
+
+        prop! {
+            /// `InstanceNumbers`: SAP instance numbers for ASCS, ERS, and App Servers.
+            props, "InstanceNumbers", _, set_instance_numbers, get_instance_numbers, Val<List<String>>
+        }
+
+        prop! {
+            /// `PrometheusPort`: Prometheus exporter port.
+            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
         }
     }
 
@@ -576,6 +600,16 @@ pub mod application {
             props.set("AlarmMetrics", alarm_metrics.into());
             Process { props }
         }
+
+        prop! {
+            /// `ProcessName`: The name of the process to be monitored for the component.
+            props, "ProcessName", _, set_process_name, get_process_name, Val<String>
+        }
+
+        prop! {
+            /// `AlarmMetrics`: A list of metrics to monitor for the component.
+            props, "AlarmMetrics", _, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
+        }
     }
 
     /// `AWS::ApplicationInsights::Application.SQLServerPrometheusExporter`: The SQL prometheus
@@ -600,6 +634,16 @@ pub mod application {
             props.set("PrometheusPort", prometheus_port.into());
             props.set("SQLSecretName", sql_secret_name.into());
             SqlServerPrometheusExporter { props }
+        }
+
+        prop! {
+            /// `PrometheusPort`: Prometheus exporter port.
+            props, "PrometheusPort", _, set_prometheus_port, get_prometheus_port, Val<String>
+        }
+
+        prop! {
+            /// `SQLSecretName`: Secret name which managers SQL exporter connection. e.g. {"data_source_name": "sqlserver://&lt;USERNAME&gt;:&lt;PASSWORD&gt;@localhost:1433"}
+            props, "SQLSecretName", _, set_sql_secret_name, get_sql_secret_name, Val<String>
         }
     }
 
@@ -630,10 +674,24 @@ pub mod application {
             WindowsEvent { props }
         }
 
-        /// `PatternSet`: The name of the log pattern set.
-        pub fn pattern_set(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternSet", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `EventName`: The type of Windows Events to log.
+            props, "EventName", _, set_event_name, get_event_name, Val<String>
+        }
+
+        prop! {
+            /// `EventLevels`: The levels of event to log.
+            props, "EventLevels", _, set_event_levels, get_event_levels, Val<List<EventLevel>>
+        }
+
+        prop! {
+            /// `PatternSet`: The name of the log pattern set.
+            props, "PatternSet", pattern_set, set_pattern_set, get_pattern_set, Val<String>
         }
     }
 
@@ -682,6 +740,16 @@ pub mod application {
             props.set("SubComponentConfigurationDetails", sub_component_configuration_details.into());
             SubComponentTypeConfiguration { props }
         }
+
+        prop! {
+            /// `SubComponentType`: The sub component type.
+            props, "SubComponentType", _, set_sub_component_type, get_sub_component_type, Val<SubComponentTypeConfigurationSubComponentType>
+        }
+
+        prop! {
+            /// `SubComponentConfigurationDetails`: The configuration settings of sub components.
+            props, "SubComponentConfigurationDetails", _, set_sub_component_configuration_details, get_sub_component_configuration_details, Val<SubComponentConfigurationDetails>
+        }
     }
 
     /// `AWS::ApplicationInsights::Application.SubComponentConfigurationDetails`: The configuration
@@ -700,29 +768,25 @@ pub mod application {
             SubComponentConfigurationDetails { props }
         }
 
-        /// `AlarmMetrics`: A list of metrics to monitor for the component.
-        pub fn alarm_metrics(mut self, value: impl Into<Val<List<AlarmMetric>>>) -> Self {
-            self.props.set("AlarmMetrics", value.into());
-            self
+        prop! {
+            /// `AlarmMetrics`: A list of metrics to monitor for the component.
+            props, "AlarmMetrics", alarm_metrics, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
         }
 
-        /// `Logs`: A list of logs to monitor for the component.
-        pub fn logs(mut self, value: impl Into<Val<List<Log>>>) -> Self {
-            self.props.set("Logs", value.into());
-            self
+        prop! {
+            /// `Logs`: A list of logs to monitor for the component.
+            props, "Logs", logs, set_logs, get_logs, Val<List<Log>>
         }
 
-        /// `Processes`: A list of processes to monitor for the component. Only Windows EC2 instances
-        /// can have a processes section.
-        pub fn processes(mut self, value: impl Into<Val<List<Process>>>) -> Self {
-            self.props.set("Processes", value.into());
-            self
+        prop! {
+            /// `Processes`: A list of processes to monitor for the component. Only Windows EC2
+            /// instances can have a processes section.
+            props, "Processes", processes, set_processes, get_processes, Val<List<Process>>
         }
 
-        /// `WindowsEvents`: A list of Windows Events to log.
-        pub fn windows_events(mut self, value: impl Into<Val<List<WindowsEvent>>>) -> Self {
-            self.props.set("WindowsEvents", value.into());
-            self
+        prop! {
+            /// `WindowsEvents`: A list of Windows Events to log.
+            props, "WindowsEvents", windows_events, set_windows_events, get_windows_events, Val<List<WindowsEvent>>
         }
     }
 
@@ -760,6 +824,16 @@ pub mod application {
             props.set("ResourceList", resource_list.into());
             CustomComponent { props }
         }
+
+        prop! {
+            /// `ComponentName`: The name of the component.
+            props, "ComponentName", _, set_component_name, get_component_name, Val<String>
+        }
+
+        prop! {
+            /// `ResourceList`: The list of resource ARNs that belong to the component.
+            props, "ResourceList", _, set_resource_list, get_resource_list, Val<List<String>>
+        }
     }
 
     /// The grouping type of the application
@@ -793,6 +867,16 @@ pub mod application {
             props.set("LogPatterns", log_patterns.into());
             LogPatternSet { props }
         }
+
+        prop! {
+            /// `PatternSetName`: The name of the log pattern set.
+            props, "PatternSetName", _, set_pattern_set_name, get_pattern_set_name, Val<String>
+        }
+
+        prop! {
+            /// `LogPatterns`: The log patterns of a set.
+            props, "LogPatterns", _, set_log_patterns, get_log_patterns, Val<List<LogPattern>>
+        }
     }
 
     /// `AWS::ApplicationInsights::Application.LogPattern`: The log pattern.
@@ -818,6 +902,21 @@ pub mod application {
             props.set("Pattern", pattern.into());
             props.set("Rank", rank.into());
             LogPattern { props }
+        }
+
+        prop! {
+            /// `PatternName`: The name of the log pattern.
+            props, "PatternName", _, set_pattern_name, get_pattern_name, Val<String>
+        }
+
+        prop! {
+            /// `Pattern`: The log pattern.
+            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        }
+
+        prop! {
+            /// `Rank`: Rank of the log pattern.
+            props, "Rank", _, set_rank, get_rank, Val<i64>
         }
     }
 }

@@ -76,6 +76,11 @@ impl GroupingConfiguration {
         GroupingConfiguration { core }
     }
 
+    prop! {
+        /// `GroupingAttributeDefinitions`.
+        core.props, "GroupingAttributeDefinitions", _, set_grouping_attribute_definitions, get_grouping_attribute_definitions, Val<List<grouping_configuration::GroupingAttributeDefinition>>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -122,10 +127,19 @@ pub mod grouping_configuration {
             GroupingAttributeDefinition { props }
         }
 
-        /// `DefaultGroupingValue`.
-        pub fn default_grouping_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultGroupingValue", value.into());
-            self
+        prop! {
+            /// `GroupingName`.
+            props, "GroupingName", _, set_grouping_name, get_grouping_name, Val<String>
+        }
+
+        prop! {
+            /// `GroupingSourceKeys`.
+            props, "GroupingSourceKeys", _, set_grouping_source_keys, get_grouping_source_keys, Val<List<String>>
+        }
+
+        prop! {
+            /// `DefaultGroupingValue`.
+            props, "DefaultGroupingValue", default_grouping_value, set_default_grouping_value, get_default_grouping_value, Val<String>
         }
     }
 }
@@ -172,32 +186,61 @@ impl InstrumentationConfig {
         InstrumentationConfig { core }
     }
 
-    /// `AttributeFilters`: Client-side filters that target specific instances. Each object is
-    /// AND-matched on keys, multiple objects are OR-matched.
-    pub fn attribute_filters(mut self, value: impl Into<Val<List<Map<String>>>>) -> Self {
-        self.core.set("AttributeFilters", value.into());
-        self
+    prop! {
+        /// `AttributeFilters`: Client-side filters that target specific instances. Each object is
+        /// AND-matched on keys, multiple objects are OR-matched.
+        core.props, "AttributeFilters", attribute_filters, set_attribute_filters, get_attribute_filters, Val<List<Map<String>>>
     }
 
-    /// `Description`: An optional short description that explains the purpose of this
-    /// instrumentation.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CaptureConfiguration`: Specifies what to capture when the instrumentation point is hit.
+        core.props, "CaptureConfiguration", _, set_capture_configuration, get_capture_configuration, Val<instrumentation_config::CaptureConfiguration>
     }
 
-    /// `ExpiresAt`: The timestamp after which this configuration is no longer served. For
-    /// BREAKPOINT only; defaults to 24 hours.
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `Description`: An optional short description that explains the purpose of this
+        /// instrumentation.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An optional list of key-value pairs to associate with the instrumentation
-    /// configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Environment`: The environment that the service is running in.
+        core.props, "Environment", _, set_environment, get_environment, Val<String>
+    }
+
+    prop! {
+        /// `ExpiresAt`: The timestamp after which this configuration is no longer served. For
+        /// BREAKPOINT only; defaults to 24 hours.
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    }
+
+    prop! {
+        /// `InstrumentationType`: Type of instrumentation: BREAKPOINT (temporary, expires after 24
+        /// hours) or PROBE (permanent, persists until deleted).
+        core.props, "InstrumentationType", _, set_instrumentation_type, get_instrumentation_type, Val<instrumentation_config::InstrumentationType>
+    }
+
+    prop! {
+        /// `Location`: The location where instrumentation should be applied.
+        core.props, "Location", _, set_location, get_location, Val<instrumentation_config::Location>
+    }
+
+    prop! {
+        /// `Service`: The name of the service to instrument. This should match the service.name
+        /// resource attribute reported by the application.
+        core.props, "Service", _, set_service, get_service, Val<String>
+    }
+
+    prop! {
+        /// `SignalType`: The telemetry signal type to emit for this instrumentation. The supported
+        /// value is SNAPSHOT.
+        core.props, "SignalType", _, set_signal_type, get_signal_type, Val<instrumentation_config::SignalType>
+    }
+
+    prop! {
+        /// `Tags`: An optional list of key-value pairs to associate with the instrumentation
+        /// configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -248,6 +291,11 @@ pub mod instrumentation_config {
             props.set("CodeCapture", code_capture.into());
             CaptureConfiguration { props }
         }
+
+        prop! {
+            /// `CodeCapture`: Defines what data to capture for code-level instrumentation.
+            props, "CodeCapture", _, set_code_capture, get_code_capture, Val<CodeCaptureConfiguration>
+        }
     }
 
     /// `AWS::ApplicationSignals::InstrumentationConfig.CodeCaptureConfiguration`: Defines what data
@@ -268,28 +316,29 @@ pub mod instrumentation_config {
             CodeCaptureConfiguration { props }
         }
 
-        /// `CaptureArguments`: The function arguments to capture.
-        pub fn capture_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CaptureArguments", value.into());
-            self
+        prop! {
+            /// `CaptureLimits`: Safety limits that bound what is captured.
+            props, "CaptureLimits", _, set_capture_limits, get_capture_limits, Val<CaptureLimitsConfig>
         }
 
-        /// `CaptureLocals`: The local variables to capture by name.
-        pub fn capture_locals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CaptureLocals", value.into());
-            self
+        prop! {
+            /// `CaptureArguments`: The function arguments to capture.
+            props, "CaptureArguments", capture_arguments, set_capture_arguments, get_capture_arguments, Val<List<String>>
         }
 
-        /// `CaptureReturn`: Whether to capture the return value. Defaults to false.
-        pub fn capture_return(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaptureReturn", value.into());
-            self
+        prop! {
+            /// `CaptureLocals`: The local variables to capture by name.
+            props, "CaptureLocals", capture_locals, set_capture_locals, get_capture_locals, Val<List<String>>
         }
 
-        /// `CaptureStackTrace`: Whether to capture a stack trace. Defaults to true.
-        pub fn capture_stack_trace(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaptureStackTrace", value.into());
-            self
+        prop! {
+            /// `CaptureReturn`: Whether to capture the return value. Defaults to false.
+            props, "CaptureReturn", capture_return, set_capture_return, get_capture_return, Val<bool>
+        }
+
+        prop! {
+            /// `CaptureStackTrace`: Whether to capture a stack trace. Defaults to true.
+            props, "CaptureStackTrace", capture_stack_trace, set_capture_stack_trace, get_capture_stack_trace, Val<bool>
         }
     }
 
@@ -309,52 +358,44 @@ pub mod instrumentation_config {
             CaptureLimitsConfig { props }
         }
 
-        /// `MaxCollectionDepth`: Maximum nesting depth to traverse inside collections.
-        pub fn max_collection_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCollectionDepth", value.into());
-            self
+        prop! {
+            /// `MaxCollectionDepth`: Maximum nesting depth to traverse inside collections.
+            props, "MaxCollectionDepth", max_collection_depth, set_max_collection_depth, get_max_collection_depth, Val<i64>
         }
 
-        /// `MaxCollectionWidth`: Maximum number of items to capture from any collection.
-        pub fn max_collection_width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCollectionWidth", value.into());
-            self
+        prop! {
+            /// `MaxCollectionWidth`: Maximum number of items to capture from any collection.
+            props, "MaxCollectionWidth", max_collection_width, set_max_collection_width, get_max_collection_width, Val<i64>
         }
 
-        /// `MaxFieldsPerObject`: Maximum number of fields to capture for any object.
-        pub fn max_fields_per_object(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFieldsPerObject", value.into());
-            self
+        prop! {
+            /// `MaxFieldsPerObject`: Maximum number of fields to capture for any object.
+            props, "MaxFieldsPerObject", max_fields_per_object, set_max_fields_per_object, get_max_fields_per_object, Val<i64>
         }
 
-        /// `MaxHits`: Maximum number of times the instrumentation point can be hit before disabled.
-        pub fn max_hits(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxHits", value.into());
-            self
+        prop! {
+            /// `MaxHits`: Maximum number of times the instrumentation point can be hit before disabled.
+            props, "MaxHits", max_hits, set_max_hits, get_max_hits, Val<i64>
         }
 
-        /// `MaxObjectDepth`: Maximum depth for nested object traversal.
-        pub fn max_object_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxObjectDepth", value.into());
-            self
+        prop! {
+            /// `MaxObjectDepth`: Maximum depth for nested object traversal.
+            props, "MaxObjectDepth", max_object_depth, set_max_object_depth, get_max_object_depth, Val<i64>
         }
 
-        /// `MaxStackFrames`: Maximum number of stack frames to capture.
-        pub fn max_stack_frames(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxStackFrames", value.into());
-            self
+        prop! {
+            /// `MaxStackFrames`: Maximum number of stack frames to capture.
+            props, "MaxStackFrames", max_stack_frames, set_max_stack_frames, get_max_stack_frames, Val<i64>
         }
 
-        /// `MaxStackTraceSize`: Maximum total size in bytes of a captured stack trace.
-        pub fn max_stack_trace_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxStackTraceSize", value.into());
-            self
+        prop! {
+            /// `MaxStackTraceSize`: Maximum total size in bytes of a captured stack trace.
+            props, "MaxStackTraceSize", max_stack_trace_size, set_max_stack_trace_size, get_max_stack_trace_size, Val<i64>
         }
 
-        /// `MaxStringLength`: Maximum length of captured string values in characters.
-        pub fn max_string_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxStringLength", value.into());
-            self
+        prop! {
+            /// `MaxStringLength`: Maximum length of captured string values in characters.
+            props, "MaxStringLength", max_string_length, set_max_string_length, get_max_string_length, Val<i64>
         }
     }
 
@@ -389,6 +430,11 @@ pub mod instrumentation_config {
             props.set("CodeLocation", code_location.into());
             Location { props }
         }
+
+        prop! {
+            /// `CodeLocation`: Identifies a code location to instrument.
+            props, "CodeLocation", _, set_code_location, get_code_location, Val<CodeLocation>
+        }
     }
 
     /// `AWS::ApplicationSignals::InstrumentationConfig.CodeLocation`: Identifies a code location to
@@ -414,28 +460,34 @@ pub mod instrumentation_config {
             CodeLocation { props }
         }
 
-        /// `ClassName`: The class or type name that contains the method.
-        pub fn class_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClassName", value.into());
-            self
+        prop! {
+            /// `Language`: The programming language for this instrumentation point.
+            props, "Language", _, set_language, get_language, Val<CodeLocationLanguage>
         }
 
-        /// `CodeUnit`: The package, module, or namespace that contains the target code.
-        pub fn code_unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodeUnit", value.into());
-            self
+        prop! {
+            /// `FilePath`: The source file path relative to the project or source root.
+            props, "FilePath", _, set_file_path, get_file_path, Val<String>
         }
 
-        /// `LineNumber`: The line number to instrument.
-        pub fn line_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LineNumber", value.into());
-            self
+        prop! {
+            /// `ClassName`: The class or type name that contains the method.
+            props, "ClassName", class_name, set_class_name, get_class_name, Val<String>
         }
 
-        /// `MethodName`: The method or function name to instrument.
-        pub fn method_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MethodName", value.into());
-            self
+        prop! {
+            /// `CodeUnit`: The package, module, or namespace that contains the target code.
+            props, "CodeUnit", code_unit, set_code_unit, get_code_unit, Val<String>
+        }
+
+        prop! {
+            /// `LineNumber`: The line number to instrument.
+            props, "LineNumber", line_number, set_line_number, get_line_number, Val<i64>
+        }
+
+        prop! {
+            /// `MethodName`: The method or function name to instrument.
+            props, "MethodName", method_name, set_method_name, get_method_name, Val<String>
         }
     }
 
@@ -487,53 +539,52 @@ impl ServiceLevelObjective {
         ServiceLevelObjective { core }
     }
 
-    /// `BurnRateConfigurations`: Each object in this array defines the length of the look-back
-    /// window used to calculate one burn rate metric for this SLO. The burn rate measures how fast
-    /// the service is consuming the error budget, relative to the attainment goal of the SLO.
-    pub fn burn_rate_configurations(mut self, value: impl Into<Val<List<service_level_objective::BurnRateConfiguration>>>) -> Self {
-        self.core.set("BurnRateConfigurations", value.into());
-        self
+    prop! {
+        /// `BurnRateConfigurations`: Each object in this array defines the length of the look-back
+        /// window used to calculate one burn rate metric for this SLO. The burn rate measures how
+        /// fast the service is consuming the error budget, relative to the attainment goal of the
+        /// SLO.
+        core.props, "BurnRateConfigurations", burn_rate_configurations, set_burn_rate_configurations, get_burn_rate_configurations, Val<List<service_level_objective::BurnRateConfiguration>>
     }
 
-    /// `Description`: An optional description for this SLO. Default is 'No description'
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description for this SLO. Default is 'No description'
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExclusionWindows`: Each object in this array defines a time exclusion window for this SLO.
-    /// The time exclusion window is used to exclude breaching data points from affecting attainment
-    /// rate, error budget, and burn rate metrics.
-    pub fn exclusion_windows(mut self, value: impl Into<Val<List<service_level_objective::ExclusionWindow>>>) -> Self {
-        self.core.set("ExclusionWindows", value.into());
-        self
+    prop! {
+        /// `ExclusionWindows`: Each object in this array defines a time exclusion window for this
+        /// SLO. The time exclusion window is used to exclude breaching data points from affecting
+        /// attainment rate, error budget, and burn rate metrics.
+        core.props, "ExclusionWindows", exclusion_windows, set_exclusion_windows, get_exclusion_windows, Val<List<service_level_objective::ExclusionWindow>>
     }
 
-    /// `Goal`: A structure that contains the attributes that determine the goal of the SLO. This
-    /// includes the time period for evaluation and the attainment threshold.
-    pub fn goal(mut self, value: impl Into<Val<service_level_objective::Goal>>) -> Self {
-        self.core.set("Goal", value.into());
-        self
+    prop! {
+        /// `Goal`: A structure that contains the attributes that determine the goal of the SLO.
+        /// This includes the time period for evaluation and the attainment threshold.
+        core.props, "Goal", goal, set_goal, get_goal, Val<service_level_objective::Goal>
     }
 
-    /// `RequestBasedSli`: This structure contains information about the performance metric that a
-    /// request-based SLO monitors.
-    pub fn request_based_sli(mut self, value: impl Into<Val<service_level_objective::RequestBasedSli>>) -> Self {
-        self.core.set("RequestBasedSli", value.into());
-        self
+    prop! {
+        /// `Name`: The name of this SLO.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Sli`: This structure contains information about the performance metric that an SLO
-    /// monitors.
-    pub fn sli(mut self, value: impl Into<Val<service_level_objective::Sli>>) -> Self {
-        self.core.set("Sli", value.into());
-        self
+    prop! {
+        /// `RequestBasedSli`: This structure contains information about the performance metric that
+        /// a request-based SLO monitors.
+        core.props, "RequestBasedSli", request_based_sli, set_request_based_sli, get_request_based_sli, Val<service_level_objective::RequestBasedSli>
     }
 
-    /// `Tags`: The list of tag keys and values associated with the resource you specified
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Sli`: This structure contains information about the performance metric that an SLO
+        /// monitors.
+        core.props, "Sli", sli, set_sli, get_sli, Val<service_level_objective::Sli>
+    }
+
+    prop! {
+        /// `Tags`: The list of tag keys and values associated with the resource you specified
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -595,6 +646,11 @@ pub mod service_level_objective {
             props.set("LookBackWindowMinutes", look_back_window_minutes.into());
             BurnRateConfiguration { props }
         }
+
+        prop! {
+            /// `LookBackWindowMinutes`: The number of minutes to use as the look-back window.
+            props, "LookBackWindowMinutes", _, set_look_back_window_minutes, get_look_back_window_minutes, Val<i64>
+        }
     }
 
     /// `AWS::ApplicationSignals::ServiceLevelObjective.ExclusionWindow`: This object defines a time
@@ -617,24 +673,26 @@ pub mod service_level_objective {
             ExclusionWindow { props }
         }
 
-        /// `Reason`: An optional reason for scheduling this time exclusion window. Default is 'No
-        /// reason'.
-        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Reason", value.into());
-            self
+        prop! {
+            /// `Window`: This object defines the length of time an exclusion window should span.
+            props, "Window", _, set_window, get_window, Val<Window>
         }
 
-        /// `RecurrenceRule`: This object defines how often to repeat a time exclusion window.
-        pub fn recurrence_rule(mut self, value: impl Into<Val<RecurrenceRule>>) -> Self {
-            self.props.set("RecurrenceRule", value.into());
-            self
+        prop! {
+            /// `Reason`: An optional reason for scheduling this time exclusion window. Default is 'No
+            /// reason'.
+            props, "Reason", reason, set_reason, get_reason, Val<String>
         }
 
-        /// `StartTime`: The time you want the exclusion window to start at. Note that time exclusion
-        /// windows can only be scheduled in the future, not the past.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `RecurrenceRule`: This object defines how often to repeat a time exclusion window.
+            props, "RecurrenceRule", recurrence_rule, set_recurrence_rule, get_recurrence_rule, Val<RecurrenceRule>
+        }
+
+        prop! {
+            /// `StartTime`: The time you want the exclusion window to start at. Note that time
+            /// exclusion windows can only be scheduled in the future, not the past.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -655,6 +713,12 @@ pub mod service_level_objective {
             let mut props = Props::new();
             props.set("Expression", expression.into());
             RecurrenceRule { props }
+        }
+
+        prop! {
+            /// `Expression`: A cron or rate expression denoting how often to repeat this exclusion
+            /// window.
+            props, "Expression", _, set_expression, get_expression, Val<String>
         }
     }
 
@@ -677,6 +741,17 @@ pub mod service_level_objective {
             props.set("DurationUnit", duration_unit.into());
             props.set("Duration", duration.into());
             Window { props }
+        }
+
+        prop! {
+            /// `DurationUnit`: Specifies the interval unit.
+            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        }
+
+        prop! {
+            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
+            /// is `MONTH`, each interval is one month, aligned with the calendar.
+            props, "Duration", _, set_duration, get_duration, Val<i64>
         }
     }
 
@@ -716,28 +791,26 @@ pub mod service_level_objective {
             Goal { props }
         }
 
-        /// `AttainmentGoal`: The threshold that determines if the goal is being met. An attainment goal
-        /// is the ratio of good periods that meet the threshold requirements to the total periods
-        /// within the interval. For example, an attainment goal of 99.9% means that within your
-        /// interval, you are targeting 99.9% of the periods to be in healthy state. If you omit this
-        /// parameter, 99 is used to represent 99% as the attainment goal.
-        pub fn attainment_goal(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("AttainmentGoal", value.into());
-            self
+        prop! {
+            /// `AttainmentGoal`: The threshold that determines if the goal is being met. An attainment
+            /// goal is the ratio of good periods that meet the threshold requirements to the total
+            /// periods within the interval. For example, an attainment goal of 99.9% means that within
+            /// your interval, you are targeting 99.9% of the periods to be in healthy state. If you
+            /// omit this parameter, 99 is used to represent 99% as the attainment goal.
+            props, "AttainmentGoal", attainment_goal, set_attainment_goal, get_attainment_goal, Val<f64>
         }
 
-        /// `Interval`: The time period used to evaluate the SLO. It can be either a calendar interval
-        /// or rolling interval. If you omit this parameter, a rolling interval of 7 days is used.
-        pub fn interval(mut self, value: impl Into<Val<Interval>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The time period used to evaluate the SLO. It can be either a calendar
+            /// interval or rolling interval. If you omit this parameter, a rolling interval of 7 days
+            /// is used.
+            props, "Interval", interval, set_interval, get_interval, Val<Interval>
         }
 
-        /// `WarningThreshold`: The percentage of remaining budget over total budget that you want to
-        /// get warnings for. If you omit this parameter, the default of 50.0 is used.
-        pub fn warning_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("WarningThreshold", value.into());
-            self
+        prop! {
+            /// `WarningThreshold`: The percentage of remaining budget over total budget that you want
+            /// to get warnings for. If you omit this parameter, the default of 50.0 is used.
+            props, "WarningThreshold", warning_threshold, set_warning_threshold, get_warning_threshold, Val<f64>
         }
     }
 
@@ -758,18 +831,16 @@ pub mod service_level_objective {
             Interval { props }
         }
 
-        /// `CalendarInterval`: If the interval for this service level objective is a calendar interval,
-        /// this structure contains the interval specifications.
-        pub fn calendar_interval(mut self, value: impl Into<Val<CalendarInterval>>) -> Self {
-            self.props.set("CalendarInterval", value.into());
-            self
+        prop! {
+            /// `CalendarInterval`: If the interval for this service level objective is a calendar
+            /// interval, this structure contains the interval specifications.
+            props, "CalendarInterval", calendar_interval, set_calendar_interval, get_calendar_interval, Val<CalendarInterval>
         }
 
-        /// `RollingInterval`: If the interval is a calendar interval, this structure contains the
-        /// interval specifications.
-        pub fn rolling_interval(mut self, value: impl Into<Val<RollingInterval>>) -> Self {
-            self.props.set("RollingInterval", value.into());
-            self
+        prop! {
+            /// `RollingInterval`: If the interval is a calendar interval, this structure contains the
+            /// interval specifications.
+            props, "RollingInterval", rolling_interval, set_rolling_interval, get_rolling_interval, Val<RollingInterval>
         }
     }
 
@@ -804,6 +875,26 @@ pub mod service_level_objective {
             props.set("Duration", duration.into());
             CalendarInterval { props }
         }
+
+        prop! {
+            /// `StartTime`: Epoch time in seconds you want the first interval to start. Be sure to
+            /// choose a time that configures the intervals the way that you want. For example, if you
+            /// want weekly intervals starting on Mondays at 6 a.m., be sure to specify a start time
+            /// that is a Monday at 6 a.m. As soon as one calendar interval ends, another automatically
+            /// begins.
+            props, "StartTime", _, set_start_time, get_start_time, Val<i64>
+        }
+
+        prop! {
+            /// `DurationUnit`: Specifies the interval unit.
+            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        }
+
+        prop! {
+            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
+            /// is `MONTH`, each interval is one month, aligned with the calendar.
+            props, "Duration", _, set_duration, get_duration, Val<i64>
+        }
     }
 
     /// `AWS::ApplicationSignals::ServiceLevelObjective.RollingInterval`: If the interval is a
@@ -826,6 +917,17 @@ pub mod service_level_objective {
             props.set("Duration", duration.into());
             RollingInterval { props }
         }
+
+        prop! {
+            /// `DurationUnit`: Specifies the interval unit.
+            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        }
+
+        prop! {
+            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
+            /// is `MONTH`, each interval is one month, aligned with the calendar.
+            props, "Duration", _, set_duration, get_duration, Val<i64>
+        }
     }
 
     /// `AWS::ApplicationSignals::ServiceLevelObjective.RequestBasedSli`: This structure contains
@@ -847,17 +949,21 @@ pub mod service_level_objective {
             RequestBasedSli { props }
         }
 
-        /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric to
-        /// the threshold.
-        pub fn comparison_operator(mut self, value: impl Into<Val<RequestBasedSliComparisonOperator>>) -> Self {
-            self.props.set("ComparisonOperator", value.into());
-            self
+        prop! {
+            /// `RequestBasedSliMetric`: This structure contains the information about the metric that
+            /// is used for a request-based SLO.
+            props, "RequestBasedSliMetric", _, set_request_based_sli_metric, get_request_based_sli_metric, Val<RequestBasedSliMetric>
         }
 
-        /// `MetricThreshold`: The value that the SLI metric is compared to.
-        pub fn metric_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MetricThreshold", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric
+            /// to the threshold.
+            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<RequestBasedSliComparisonOperator>
+        }
+
+        prop! {
+            /// `MetricThreshold`: The value that the SLI metric is compared to.
+            props, "MetricThreshold", metric_threshold, set_metric_threshold, get_metric_threshold, Val<f64>
         }
     }
 
@@ -896,67 +1002,59 @@ pub mod service_level_objective {
             RequestBasedSliMetric { props }
         }
 
-        /// `CompositeSliConfig`.
-        pub fn composite_sli_config(mut self, value: impl Into<Val<CompositeSliConfig>>) -> Self {
-            self.props.set("CompositeSliConfig", value.into());
-            self
+        prop! {
+            /// `CompositeSliConfig`.
+            props, "CompositeSliConfig", composite_sli_config, set_composite_sli_config, get_composite_sli_config, Val<CompositeSliConfig>
         }
 
-        /// `DependencyConfig`: Configuration for identifying a dependency and its operation
-        pub fn dependency_config(mut self, value: impl Into<Val<DependencyConfig>>) -> Self {
-            self.props.set("DependencyConfig", value.into());
-            self
+        prop! {
+            /// `DependencyConfig`: Configuration for identifying a dependency and its operation
+            props, "DependencyConfig", dependency_config, set_dependency_config, get_dependency_config, Val<DependencyConfig>
         }
 
-        /// `KeyAttributes`: This is a string-to-string map that contains information about the type of
-        /// object that this SLO is related to.
-        pub fn key_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("KeyAttributes", value.into());
-            self
+        prop! {
+            /// `KeyAttributes`: This is a string-to-string map that contains information about the type
+            /// of object that this SLO is related to.
+            props, "KeyAttributes", key_attributes, set_key_attributes, get_key_attributes, Val<Map<String>>
         }
 
-        /// `MetricName`: The name of the metric for non-Application Signals services
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric for non-Application Signals services
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
-        /// Signals services
-        pub fn metric_source(mut self, value: impl Into<Val<MetricSource>>) -> Self {
-            self.props.set("MetricSource", value.into());
-            self
+        prop! {
+            /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
+            /// Signals services
+            props, "MetricSource", metric_source, set_metric_source, get_metric_source, Val<MetricSource>
         }
 
-        /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that Application
-        /// Signals collects, this field displays which of those metrics is used.
-        pub fn metric_type(mut self, value: impl Into<Val<RequestBasedSliMetricMetricType>>) -> Self {
-            self.props.set("MetricType", value.into());
-            self
+        prop! {
+            /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that
+            /// Application Signals collects, this field displays which of those metrics is used.
+            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<RequestBasedSliMetricMetricType>
         }
 
-        /// `MonitoredRequestCountMetric`: This structure defines the metric that is used as the "good
-        /// request" or "bad request" value for a request-based SLO. This value observed for the metric
-        /// defined in `TotalRequestCountMetric` is divided by the number found for `MonitoredRequestCountMetric`
-        /// to determine the percentage of successful requests that this SLO tracks.
-        pub fn monitored_request_count_metric(mut self, value: impl Into<Val<MonitoredRequestCountMetric>>) -> Self {
-            self.props.set("MonitoredRequestCountMetric", value.into());
-            self
+        prop! {
+            /// `MonitoredRequestCountMetric`: This structure defines the metric that is used as the "good
+            /// request" or "bad request" value for a request-based SLO. This value observed for the
+            /// metric defined in `TotalRequestCountMetric` is divided by the number found for `MonitoredRequestCountMetric`
+            /// to determine the percentage of successful requests that this SLO tracks.
+            props, "MonitoredRequestCountMetric", monitored_request_count_metric, set_monitored_request_count_metric, get_monitored_request_count_metric, Val<MonitoredRequestCountMetric>
         }
 
-        /// `OperationName`: If the SLO monitors a specific operation of the service, this field
-        /// displays that operation name.
-        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperationName", value.into());
-            self
+        prop! {
+            /// `OperationName`: If the SLO monitors a specific operation of the service, this field
+            /// displays that operation name.
+            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
         }
 
-        /// `TotalRequestCountMetric`: This structure defines the metric that is used as the "total
-        /// requests" number for a request-based SLO. The number observed for this metric is divided by
-        /// the number of "good requests" or "bad requests" that is observed for the metric defined in `MonitoredRequestCountMetric`.
-        pub fn total_request_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
-            self.props.set("TotalRequestCountMetric", value.into());
-            self
+        prop! {
+            /// `TotalRequestCountMetric`: This structure defines the metric that is used as the "total
+            /// requests" number for a request-based SLO. The number observed for this metric is divided
+            /// by the number of "good requests" or "bad requests" that is observed for the metric
+            /// defined in `MonitoredRequestCountMetric`.
+            props, "TotalRequestCountMetric", total_request_count_metric, set_total_request_count_metric, get_total_request_count_metric, Val<List<MetricDataQuery>>
         }
     }
 
@@ -977,10 +1075,14 @@ pub mod service_level_objective {
             CompositeSliConfig { props }
         }
 
-        /// `CompositeSliComponents`.
-        pub fn composite_sli_components(mut self, value: impl Into<Val<List<CompositeSliComponent>>>) -> Self {
-            self.props.set("CompositeSliComponents", value.into());
-            self
+        prop! {
+            /// `SelectionConfig`.
+            props, "SelectionConfig", _, set_selection_config, get_selection_config, Val<SelectionConfig>
+        }
+
+        prop! {
+            /// `CompositeSliComponents`.
+            props, "CompositeSliComponents", composite_sli_components, set_composite_sli_components, get_composite_sli_components, Val<List<CompositeSliComponent>>
         }
     }
 
@@ -999,6 +1101,11 @@ pub mod service_level_objective {
             let mut props = Props::new();
             props.set("OperationName", operation_name.into());
             CompositeSliComponent { props }
+        }
+
+        prop! {
+            /// `OperationName`.
+            props, "OperationName", _, set_operation_name, get_operation_name, Val<String>
         }
     }
 
@@ -1019,10 +1126,14 @@ pub mod service_level_objective {
             SelectionConfig { props }
         }
 
-        /// `Pattern`.
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SelectionType>
+        }
+
+        prop! {
+            /// `Pattern`.
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -1068,6 +1179,19 @@ pub mod service_level_objective {
             props.set("DependencyOperationName", dependency_operation_name.into());
             DependencyConfig { props }
         }
+
+        prop! {
+            /// `DependencyKeyAttributes`: If this SLO is related to a metric collected by Application
+            /// Signals, you must use this field to specify which dependency the SLO metric is related
+            /// to.
+            props, "DependencyKeyAttributes", _, set_dependency_key_attributes, get_dependency_key_attributes, Val<Map<String>>
+        }
+
+        prop! {
+            /// `DependencyOperationName`: When the SLO monitors a specific operation of the dependency,
+            /// this field specifies the name of that operation in the dependency.
+            props, "DependencyOperationName", _, set_dependency_operation_name, get_dependency_operation_name, Val<String>
+        }
     }
 
     /// `AWS::ApplicationSignals::ServiceLevelObjective.MetricSource`: Configuration for identifying
@@ -1089,10 +1213,14 @@ pub mod service_level_objective {
             MetricSource { props }
         }
 
-        /// `MetricSourceAttributes`: Optional additional attributes for the metric source
-        pub fn metric_source_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("MetricSourceAttributes", value.into());
-            self
+        prop! {
+            /// `MetricSourceKeyAttributes`: Required attributes that identify the metric source
+            props, "MetricSourceKeyAttributes", _, set_metric_source_key_attributes, get_metric_source_key_attributes, Val<Map<String>>
+        }
+
+        prop! {
+            /// `MetricSourceAttributes`: Optional additional attributes for the metric source
+            props, "MetricSourceAttributes", metric_source_attributes, set_metric_source_attributes, get_metric_source_attributes, Val<Map<String>>
         }
     }
 
@@ -1129,20 +1257,18 @@ pub mod service_level_objective {
             MonitoredRequestCountMetric { props }
         }
 
-        /// `BadCountMetric`: If you want to count "bad requests" to determine the percentage of
-        /// successful requests for this request-based SLO, specify the metric to use as "bad requests"
-        /// in this structure.
-        pub fn bad_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
-            self.props.set("BadCountMetric", value.into());
-            self
+        prop! {
+            /// `BadCountMetric`: If you want to count "bad requests" to determine the percentage of
+            /// successful requests for this request-based SLO, specify the metric to use as "bad
+            /// requests" in this structure.
+            props, "BadCountMetric", bad_count_metric, set_bad_count_metric, get_bad_count_metric, Val<List<MetricDataQuery>>
         }
 
-        /// `GoodCountMetric`: If you want to count "good requests" to determine the percentage of
-        /// successful requests for this request-based SLO, specify the metric to use as "good requests"
-        /// in this structure.
-        pub fn good_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
-            self.props.set("GoodCountMetric", value.into());
-            self
+        prop! {
+            /// `GoodCountMetric`: If you want to count "good requests" to determine the percentage of
+            /// successful requests for this request-based SLO, specify the metric to use as "good
+            /// requests" in this structure.
+            props, "GoodCountMetric", good_count_metric, set_good_count_metric, get_good_count_metric, Val<List<MetricDataQuery>>
         }
     }
 
@@ -1170,32 +1296,33 @@ pub mod service_level_objective {
             MetricDataQuery { props }
         }
 
-        /// `AccountId`: The ID of the account where the metrics are located, if this is a cross-account
-        /// alarm.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `Id`: A short name used to tie this object to the results in the response.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Expression`: The math expression to be performed on the returned data.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `AccountId`: The ID of the account where the metrics are located, if this is a
+            /// cross-account alarm.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `MetricStat`: A metric to be used directly for the SLO, or to be used in the math expression
-        /// that will be used for the SLO. Within one MetricDataQuery, you must specify either
-        /// Expression or MetricStat but not both.
-        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `Expression`: The math expression to be performed on the returned data.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `ReturnData`: This option indicates whether to return the timestamps and raw data values of
-        /// this metric.
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `MetricStat`: A metric to be used directly for the SLO, or to be used in the math
+            /// expression that will be used for the SLO. Within one MetricDataQuery, you must specify
+            /// either Expression or MetricStat but not both.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        }
+
+        prop! {
+            /// `ReturnData`: This option indicates whether to return the timestamps and raw data values
+            /// of this metric.
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -1228,14 +1355,30 @@ pub mod service_level_objective {
             MetricStat { props }
         }
 
-        /// `Unit`: If you omit Unit then all data that was collected with any unit is returned, along
-        /// with the corresponding units that were specified when the data was reported to CloudWatch.
-        /// If you specify a unit, the operation returns only data that was collected with that unit
-        /// specified. If you specify a unit that does not match the data collected, the results of the
-        /// operation are null. CloudWatch does not perform unit conversions.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Stat`: The statistic to use for comparison to the threshold. It can be any CloudWatch
+            /// statistic or extended statistic.
+            props, "Stat", _, set_stat, get_stat, Val<String>
+        }
+
+        prop! {
+            /// `Period`: The granularity, in seconds, to be used for the metric.
+            props, "Period", _, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `Metric`: This structure defines the metric used for a service level indicator,
+            /// including the metric name, namespace, and dimensions.
+            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Unit`: If you omit Unit then all data that was collected with any unit is returned,
+            /// along with the corresponding units that were specified when the data was reported to
+            /// CloudWatch. If you specify a unit, the operation returns only data that was collected
+            /// with that unit specified. If you specify a unit that does not match the data collected,
+            /// the results of the operation are null. CloudWatch does not perform unit conversions.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1255,23 +1398,20 @@ pub mod service_level_objective {
             Metric { props }
         }
 
-        /// `Dimensions`: An array of one or more dimensions to use to define the metric that you want
-        /// to use.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: An array of one or more dimensions to use to define the metric that you
+            /// want to use.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
         }
 
-        /// `MetricName`: The name of the metric to use.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric to use.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Namespace`: The namespace of the metric.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -1302,6 +1442,20 @@ pub mod service_level_objective {
             props.set("Name", name.into());
             Dimension { props }
         }
+
+        prop! {
+            /// `Value`: The value of the dimension. Dimension values must contain only ASCII characters
+            /// and must include at least one non-whitespace character. ASCII control characters are not
+            /// supported as part of dimension values
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the dimension. Dimension names must contain only ASCII characters,
+            /// must include at least one non-whitespace character, and cannot start with a colon (:).
+            /// ASCII control characters are not supported as part of dimension names.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::ApplicationSignals::ServiceLevelObjective.Sli`: This structure contains information
@@ -1330,6 +1484,23 @@ pub mod service_level_objective {
             props.set("MetricThreshold", metric_threshold.into());
             props.set("ComparisonOperator", comparison_operator.into());
             Sli { props }
+        }
+
+        prop! {
+            /// `SliMetric`: A structure that contains information about the metric that the SLO
+            /// monitors.
+            props, "SliMetric", _, set_sli_metric, get_sli_metric, Val<SliMetric>
+        }
+
+        prop! {
+            /// `MetricThreshold`: The value that the SLI metric is compared to.
+            props, "MetricThreshold", _, set_metric_threshold, get_metric_threshold, Val<f64>
+        }
+
+        prop! {
+            /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric
+            /// to the threshold.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SliComparisonOperator>
         }
     }
 
@@ -1368,73 +1539,64 @@ pub mod service_level_objective {
             SliMetric { props }
         }
 
-        /// `CompositeSliConfig`.
-        pub fn composite_sli_config(mut self, value: impl Into<Val<CompositeSliConfig>>) -> Self {
-            self.props.set("CompositeSliConfig", value.into());
-            self
+        prop! {
+            /// `CompositeSliConfig`.
+            props, "CompositeSliConfig", composite_sli_config, set_composite_sli_config, get_composite_sli_config, Val<CompositeSliConfig>
         }
 
-        /// `DependencyConfig`: Configuration for identifying a dependency and its operation
-        pub fn dependency_config(mut self, value: impl Into<Val<DependencyConfig>>) -> Self {
-            self.props.set("DependencyConfig", value.into());
-            self
+        prop! {
+            /// `DependencyConfig`: Configuration for identifying a dependency and its operation
+            props, "DependencyConfig", dependency_config, set_dependency_config, get_dependency_config, Val<DependencyConfig>
         }
 
-        /// `KeyAttributes`: This is a string-to-string map that contains information about the type of
-        /// object that this SLO is related to.
-        pub fn key_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("KeyAttributes", value.into());
-            self
+        prop! {
+            /// `KeyAttributes`: This is a string-to-string map that contains information about the type
+            /// of object that this SLO is related to.
+            props, "KeyAttributes", key_attributes, set_key_attributes, get_key_attributes, Val<Map<String>>
         }
 
-        /// `MetricDataQueries`: If this SLO monitors a CloudWatch metric or the result of a CloudWatch
-        /// metric math expression, this structure includes the information about that metric or
-        /// expression.
-        pub fn metric_data_queries(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
-            self.props.set("MetricDataQueries", value.into());
-            self
+        prop! {
+            /// `MetricDataQueries`: If this SLO monitors a CloudWatch metric or the result of a
+            /// CloudWatch metric math expression, this structure includes the information about that
+            /// metric or expression.
+            props, "MetricDataQueries", metric_data_queries, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
         }
 
-        /// `MetricName`: The name of the metric for non-Application Signals services
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric for non-Application Signals services
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
-        /// Signals services
-        pub fn metric_source(mut self, value: impl Into<Val<MetricSource>>) -> Self {
-            self.props.set("MetricSource", value.into());
-            self
+        prop! {
+            /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
+            /// Signals services
+            props, "MetricSource", metric_source, set_metric_source, get_metric_source, Val<MetricSource>
         }
 
-        /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that Application
-        /// Signals collects, this field displays which of those metrics is used.
-        pub fn metric_type(mut self, value: impl Into<Val<SliMetricMetricType>>) -> Self {
-            self.props.set("MetricType", value.into());
-            self
+        prop! {
+            /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that
+            /// Application Signals collects, this field displays which of those metrics is used.
+            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<SliMetricMetricType>
         }
 
-        /// `OperationName`: If the SLO monitors a specific operation of the service, this field
-        /// displays that operation name.
-        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperationName", value.into());
-            self
+        prop! {
+            /// `OperationName`: If the SLO monitors a specific operation of the service, this field
+            /// displays that operation name.
+            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
         }
 
-        /// `PeriodSeconds`: The number of seconds to use as the period for SLO evaluation. Your
-        /// application's performance is compared to the SLI during each period. For each period, the
-        /// application is determined to have either achieved or not achieved the necessary performance.
-        pub fn period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PeriodSeconds", value.into());
-            self
+        prop! {
+            /// `PeriodSeconds`: The number of seconds to use as the period for SLO evaluation. Your
+            /// application's performance is compared to the SLI during each period. For each period,
+            /// the application is determined to have either achieved or not achieved the necessary
+            /// performance.
+            props, "PeriodSeconds", period_seconds, set_period_seconds, get_period_seconds, Val<i64>
         }
 
-        /// `Statistic`: The statistic to use for comparison to the threshold. It can be any CloudWatch
-        /// statistic or extended statistic
-        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Statistic`: The statistic to use for comparison to the threshold. It can be any
+            /// CloudWatch statistic or extended statistic
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
         }
     }
 

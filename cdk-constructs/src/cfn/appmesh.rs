@@ -49,22 +49,34 @@ impl GatewayRoute {
         GatewayRoute { core }
     }
 
-    /// `GatewayRouteName`.
-    pub fn gateway_route_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayRouteName", value.into());
-        self
+    prop! {
+        /// `GatewayRouteName`.
+        core.props, "GatewayRouteName", gateway_route_name, set_gateway_route_name, get_gateway_route_name, Val<String>
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    }
+
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<gateway_route::GatewayRouteSpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualGatewayName`.
+        core.props, "VirtualGatewayName", _, set_virtual_gateway_name, get_virtual_gateway_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,28 +154,24 @@ pub mod gateway_route {
             GatewayRouteSpec { props }
         }
 
-        /// `GrpcRoute`.
-        pub fn grpc_route(mut self, value: impl Into<Val<GrpcGatewayRoute>>) -> Self {
-            self.props.set("GrpcRoute", value.into());
-            self
+        prop! {
+            /// `GrpcRoute`.
+            props, "GrpcRoute", grpc_route, set_grpc_route, get_grpc_route, Val<GrpcGatewayRoute>
         }
 
-        /// `Http2Route`.
-        pub fn http2_route(mut self, value: impl Into<Val<HttpGatewayRoute>>) -> Self {
-            self.props.set("Http2Route", value.into());
-            self
+        prop! {
+            /// `Http2Route`.
+            props, "Http2Route", http2_route, set_http2_route, get_http2_route, Val<HttpGatewayRoute>
         }
 
-        /// `HttpRoute`.
-        pub fn http_route(mut self, value: impl Into<Val<HttpGatewayRoute>>) -> Self {
-            self.props.set("HttpRoute", value.into());
-            self
+        prop! {
+            /// `HttpRoute`.
+            props, "HttpRoute", http_route, set_http_route, get_http_route, Val<HttpGatewayRoute>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
     }
 
@@ -188,6 +196,16 @@ pub mod gateway_route {
             props.set("Match", match_.into());
             GrpcGatewayRoute { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<GrpcGatewayRouteAction>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<GrpcGatewayRouteMatch>
+        }
     }
 
     /// `AWS::AppMesh::GatewayRoute.GrpcGatewayRouteAction`.
@@ -207,10 +225,14 @@ pub mod gateway_route {
             GrpcGatewayRouteAction { props }
         }
 
-        /// `Rewrite`.
-        pub fn rewrite(mut self, value: impl Into<Val<GrpcGatewayRouteRewrite>>) -> Self {
-            self.props.set("Rewrite", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<GatewayRouteTarget>
+        }
+
+        prop! {
+            /// `Rewrite`.
+            props, "Rewrite", rewrite, set_rewrite, get_rewrite, Val<GrpcGatewayRouteRewrite>
         }
     }
 
@@ -229,10 +251,9 @@ pub mod gateway_route {
             GrpcGatewayRouteRewrite { props }
         }
 
-        /// `Hostname`.
-        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `Hostname`.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameRewrite>
         }
     }
 
@@ -251,10 +272,9 @@ pub mod gateway_route {
             GatewayRouteHostnameRewrite { props }
         }
 
-        /// `DefaultTargetHostname`.
-        pub fn default_target_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultTargetHostname", value.into());
-            self
+        prop! {
+            /// `DefaultTargetHostname`.
+            props, "DefaultTargetHostname", default_target_hostname, set_default_target_hostname, get_default_target_hostname, Val<String>
         }
     }
 
@@ -275,10 +295,14 @@ pub mod gateway_route {
             GatewayRouteTarget { props }
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `VirtualService`.
+            props, "VirtualService", _, set_virtual_service, get_virtual_service, Val<GatewayRouteVirtualService>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -298,6 +322,11 @@ pub mod gateway_route {
             props.set("VirtualServiceName", virtual_service_name.into());
             GatewayRouteVirtualService { props }
         }
+
+        prop! {
+            /// `VirtualServiceName`.
+            props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::GatewayRoute.GrpcGatewayRouteMatch`.
@@ -315,28 +344,24 @@ pub mod gateway_route {
             GrpcGatewayRouteMatch { props }
         }
 
-        /// `Hostname`.
-        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `Hostname`.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameMatch>
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<List<GrpcGatewayRouteMetadata>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<GrpcGatewayRouteMetadata>>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `ServiceName`.
-        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceName", value.into());
-            self
+        prop! {
+            /// `ServiceName`.
+            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
         }
     }
 
@@ -355,16 +380,14 @@ pub mod gateway_route {
             GatewayRouteHostnameMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Suffix`.
-        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Suffix", value.into());
-            self
+        prop! {
+            /// `Suffix`.
+            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
         }
     }
 
@@ -385,16 +408,19 @@ pub mod gateway_route {
             GrpcGatewayRouteMetadata { props }
         }
 
-        /// `Invert`.
-        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Invert", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<GatewayRouteMetadataMatch>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Invert`.
+            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<GatewayRouteMetadataMatch>
         }
     }
 
@@ -413,34 +439,29 @@ pub mod gateway_route {
             GatewayRouteMetadataMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Range`.
-        pub fn range(mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`.
+            props, "Range", range, set_range, get_range, Val<GatewayRouteRangeMatch>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
 
-        /// `Suffix`.
-        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Suffix", value.into());
-            self
+        prop! {
+            /// `Suffix`.
+            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
         }
     }
 
@@ -461,6 +482,16 @@ pub mod gateway_route {
             props.set("Start", start.into());
             props.set("End", end.into());
             GatewayRouteRangeMatch { props }
+        }
+
+        prop! {
+            /// `Start`.
+            props, "Start", _, set_start, get_start, Val<i64>
+        }
+
+        prop! {
+            /// `End`.
+            props, "End", _, set_end, get_end, Val<i64>
         }
     }
 
@@ -485,6 +516,16 @@ pub mod gateway_route {
             props.set("Match", match_.into());
             HttpGatewayRoute { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<HttpGatewayRouteAction>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<HttpGatewayRouteMatch>
+        }
     }
 
     /// `AWS::AppMesh::GatewayRoute.HttpGatewayRouteAction`.
@@ -504,10 +545,14 @@ pub mod gateway_route {
             HttpGatewayRouteAction { props }
         }
 
-        /// `Rewrite`.
-        pub fn rewrite(mut self, value: impl Into<Val<HttpGatewayRouteRewrite>>) -> Self {
-            self.props.set("Rewrite", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<GatewayRouteTarget>
+        }
+
+        prop! {
+            /// `Rewrite`.
+            props, "Rewrite", rewrite, set_rewrite, get_rewrite, Val<HttpGatewayRouteRewrite>
         }
     }
 
@@ -526,22 +571,19 @@ pub mod gateway_route {
             HttpGatewayRouteRewrite { props }
         }
 
-        /// `Hostname`.
-        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `Hostname`.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameRewrite>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<HttpGatewayRoutePathRewrite>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<HttpGatewayRoutePathRewrite>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<HttpGatewayRoutePrefixRewrite>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<HttpGatewayRoutePrefixRewrite>
         }
     }
 
@@ -560,10 +602,9 @@ pub mod gateway_route {
             HttpGatewayRoutePathRewrite { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
     }
 
@@ -582,16 +623,14 @@ pub mod gateway_route {
             HttpGatewayRoutePrefixRewrite { props }
         }
 
-        /// `DefaultPrefix`.
-        pub fn default_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultPrefix", value.into());
-            self
+        prop! {
+            /// `DefaultPrefix`.
+            props, "DefaultPrefix", default_prefix, set_default_prefix, get_default_prefix, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -610,46 +649,39 @@ pub mod gateway_route {
             HttpGatewayRouteMatch { props }
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<List<HttpGatewayRouteHeader>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<List<HttpGatewayRouteHeader>>
         }
 
-        /// `Hostname`.
-        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `Hostname`.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameMatch>
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<String>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<HttpPathMatch>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<HttpPathMatch>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `QueryParameters`.
-        pub fn query_parameters(mut self, value: impl Into<Val<List<QueryParameter>>>) -> Self {
-            self.props.set("QueryParameters", value.into());
-            self
+        prop! {
+            /// `QueryParameters`.
+            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<QueryParameter>>
         }
     }
 
@@ -670,16 +702,19 @@ pub mod gateway_route {
             HttpGatewayRouteHeader { props }
         }
 
-        /// `Invert`.
-        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Invert", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<HttpGatewayRouteHeaderMatch>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Invert`.
+            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<HttpGatewayRouteHeaderMatch>
         }
     }
 
@@ -698,34 +733,29 @@ pub mod gateway_route {
             HttpGatewayRouteHeaderMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Range`.
-        pub fn range(mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`.
+            props, "Range", range, set_range, get_range, Val<GatewayRouteRangeMatch>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
 
-        /// `Suffix`.
-        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Suffix", value.into());
-            self
+        prop! {
+            /// `Suffix`.
+            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
         }
     }
 
@@ -744,16 +774,14 @@ pub mod gateway_route {
             HttpPathMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
     }
 
@@ -774,10 +802,14 @@ pub mod gateway_route {
             QueryParameter { props }
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<HttpQueryParameterMatch>
         }
     }
 
@@ -796,10 +828,9 @@ pub mod gateway_route {
             HttpQueryParameterMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
     }
 }
@@ -822,22 +853,19 @@ impl Mesh {
         Mesh { core }
     }
 
-    /// `MeshName`.
-    pub fn mesh_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshName", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", mesh_name, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Spec`.
-    pub fn spec(mut self, value: impl Into<Val<mesh::MeshSpec>>) -> Self {
-        self.core.set("Spec", value.into());
-        self
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", spec, set_spec, get_spec, Val<mesh::MeshSpec>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -902,16 +930,14 @@ pub mod mesh {
             MeshSpec { props }
         }
 
-        /// `EgressFilter`.
-        pub fn egress_filter(mut self, value: impl Into<Val<EgressFilter>>) -> Self {
-            self.props.set("EgressFilter", value.into());
-            self
+        prop! {
+            /// `EgressFilter`.
+            props, "EgressFilter", egress_filter, set_egress_filter, get_egress_filter, Val<EgressFilter>
         }
 
-        /// `ServiceDiscovery`.
-        pub fn service_discovery(mut self, value: impl Into<Val<MeshServiceDiscovery>>) -> Self {
-            self.props.set("ServiceDiscovery", value.into());
-            self
+        prop! {
+            /// `ServiceDiscovery`.
+            props, "ServiceDiscovery", service_discovery, set_service_discovery, get_service_discovery, Val<MeshServiceDiscovery>
         }
     }
 
@@ -931,6 +957,11 @@ pub mod mesh {
             props.set("Type", type_.into());
             EgressFilter { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::Mesh.MeshServiceDiscovery`.
@@ -948,10 +979,9 @@ pub mod mesh {
             MeshServiceDiscovery { props }
         }
 
-        /// `IpPreference`.
-        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpPreference", value.into());
-            self
+        prop! {
+            /// `IpPreference`.
+            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
         }
     }
 }
@@ -984,22 +1014,34 @@ impl Route {
         Route { core }
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `RouteName`.
-    pub fn route_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RouteName", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RouteName`.
+        core.props, "RouteName", route_name, set_route_name, get_route_name, Val<String>
+    }
+
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<route::RouteSpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualRouterName`.
+        core.props, "VirtualRouterName", _, set_virtual_router_name, get_virtual_router_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1077,34 +1119,29 @@ pub mod route {
             RouteSpec { props }
         }
 
-        /// `GrpcRoute`.
-        pub fn grpc_route(mut self, value: impl Into<Val<GrpcRoute>>) -> Self {
-            self.props.set("GrpcRoute", value.into());
-            self
+        prop! {
+            /// `GrpcRoute`.
+            props, "GrpcRoute", grpc_route, set_grpc_route, get_grpc_route, Val<GrpcRoute>
         }
 
-        /// `Http2Route`.
-        pub fn http2_route(mut self, value: impl Into<Val<HttpRoute>>) -> Self {
-            self.props.set("Http2Route", value.into());
-            self
+        prop! {
+            /// `Http2Route`.
+            props, "Http2Route", http2_route, set_http2_route, get_http2_route, Val<HttpRoute>
         }
 
-        /// `HttpRoute`.
-        pub fn http_route(mut self, value: impl Into<Val<HttpRoute>>) -> Self {
-            self.props.set("HttpRoute", value.into());
-            self
+        prop! {
+            /// `HttpRoute`.
+            props, "HttpRoute", http_route, set_http_route, get_http_route, Val<HttpRoute>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
 
-        /// `TcpRoute`.
-        pub fn tcp_route(mut self, value: impl Into<Val<TcpRoute>>) -> Self {
-            self.props.set("TcpRoute", value.into());
-            self
+        prop! {
+            /// `TcpRoute`.
+            props, "TcpRoute", tcp_route, set_tcp_route, get_tcp_route, Val<TcpRoute>
         }
     }
 
@@ -1130,16 +1167,24 @@ pub mod route {
             GrpcRoute { props }
         }
 
-        /// `RetryPolicy`.
-        pub fn retry_policy(mut self, value: impl Into<Val<GrpcRetryPolicy>>) -> Self {
-            self.props.set("RetryPolicy", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<GrpcRouteAction>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<GrpcTimeout>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<GrpcRouteMatch>
+        }
+
+        prop! {
+            /// `RetryPolicy`.
+            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<GrpcRetryPolicy>
+        }
+
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<GrpcTimeout>
         }
     }
 
@@ -1158,6 +1203,11 @@ pub mod route {
             let mut props = Props::new();
             props.set("WeightedTargets", weighted_targets.into());
             GrpcRouteAction { props }
+        }
+
+        prop! {
+            /// `WeightedTargets`.
+            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
         }
     }
 
@@ -1180,10 +1230,19 @@ pub mod route {
             WeightedTarget { props }
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `VirtualNode`.
+            props, "VirtualNode", _, set_virtual_node, get_virtual_node, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", _, set_weight, get_weight, Val<i64>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -1202,28 +1261,24 @@ pub mod route {
             GrpcRouteMatch { props }
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<List<GrpcRouteMetadata>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<GrpcRouteMetadata>>
         }
 
-        /// `MethodName`.
-        pub fn method_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MethodName", value.into());
-            self
+        prop! {
+            /// `MethodName`.
+            props, "MethodName", method_name, set_method_name, get_method_name, Val<String>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `ServiceName`.
-        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceName", value.into());
-            self
+        prop! {
+            /// `ServiceName`.
+            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
         }
     }
 
@@ -1244,16 +1299,19 @@ pub mod route {
             GrpcRouteMetadata { props }
         }
 
-        /// `Invert`.
-        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Invert", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<GrpcRouteMetadataMatchMethod>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Invert`.
+            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<GrpcRouteMetadataMatchMethod>
         }
     }
 
@@ -1272,34 +1330,29 @@ pub mod route {
             GrpcRouteMetadataMatchMethod { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Range`.
-        pub fn range(mut self, value: impl Into<Val<MatchRange>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`.
+            props, "Range", range, set_range, get_range, Val<MatchRange>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
 
-        /// `Suffix`.
-        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Suffix", value.into());
-            self
+        prop! {
+            /// `Suffix`.
+            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
         }
     }
 
@@ -1320,6 +1373,16 @@ pub mod route {
             props.set("Start", start.into());
             props.set("End", end.into());
             MatchRange { props }
+        }
+
+        prop! {
+            /// `Start`.
+            props, "Start", _, set_start, get_start, Val<i64>
+        }
+
+        prop! {
+            /// `End`.
+            props, "End", _, set_end, get_end, Val<i64>
         }
     }
 
@@ -1345,22 +1408,29 @@ pub mod route {
             GrpcRetryPolicy { props }
         }
 
-        /// `GrpcRetryEvents`.
-        pub fn grpc_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("GrpcRetryEvents", value.into());
-            self
+        prop! {
+            /// `MaxRetries`.
+            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
         }
 
-        /// `HttpRetryEvents`.
-        pub fn http_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("HttpRetryEvents", value.into());
-            self
+        prop! {
+            /// `PerRetryTimeout`.
+            props, "PerRetryTimeout", _, set_per_retry_timeout, get_per_retry_timeout, Val<Duration>
         }
 
-        /// `TcpRetryEvents`.
-        pub fn tcp_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TcpRetryEvents", value.into());
-            self
+        prop! {
+            /// `GrpcRetryEvents`.
+            props, "GrpcRetryEvents", grpc_retry_events, set_grpc_retry_events, get_grpc_retry_events, Val<List<String>>
+        }
+
+        prop! {
+            /// `HttpRetryEvents`.
+            props, "HttpRetryEvents", http_retry_events, set_http_retry_events, get_http_retry_events, Val<List<String>>
+        }
+
+        prop! {
+            /// `TcpRetryEvents`.
+            props, "TcpRetryEvents", tcp_retry_events, set_tcp_retry_events, get_tcp_retry_events, Val<List<String>>
         }
     }
 
@@ -1382,6 +1452,16 @@ pub mod route {
             props.set("Unit", unit.into());
             Duration { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::Route.GrpcTimeout`.
@@ -1399,16 +1479,14 @@ pub mod route {
             GrpcTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
 
-        /// `PerRequest`.
-        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("PerRequest", value.into());
-            self
+        prop! {
+            /// `PerRequest`.
+            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
         }
     }
 
@@ -1434,16 +1512,24 @@ pub mod route {
             HttpRoute { props }
         }
 
-        /// `RetryPolicy`.
-        pub fn retry_policy(mut self, value: impl Into<Val<HttpRetryPolicy>>) -> Self {
-            self.props.set("RetryPolicy", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<HttpRouteAction>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<HttpRouteMatch>
+        }
+
+        prop! {
+            /// `RetryPolicy`.
+            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<HttpRetryPolicy>
+        }
+
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<HttpTimeout>
         }
     }
 
@@ -1463,6 +1549,11 @@ pub mod route {
             props.set("WeightedTargets", weighted_targets.into());
             HttpRouteAction { props }
         }
+
+        prop! {
+            /// `WeightedTargets`.
+            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
+        }
     }
 
     /// `AWS::AppMesh::Route.HttpRouteMatch`.
@@ -1480,46 +1571,39 @@ pub mod route {
             HttpRouteMatch { props }
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<List<HttpRouteHeader>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<List<HttpRouteHeader>>
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<String>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<HttpPathMatch>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<HttpPathMatch>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `QueryParameters`.
-        pub fn query_parameters(mut self, value: impl Into<Val<List<QueryParameter>>>) -> Self {
-            self.props.set("QueryParameters", value.into());
-            self
+        prop! {
+            /// `QueryParameters`.
+            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<QueryParameter>>
         }
 
-        /// `Scheme`.
-        pub fn scheme(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scheme", value.into());
-            self
+        prop! {
+            /// `Scheme`.
+            props, "Scheme", scheme, set_scheme, get_scheme, Val<String>
         }
     }
 
@@ -1540,16 +1624,19 @@ pub mod route {
             HttpRouteHeader { props }
         }
 
-        /// `Invert`.
-        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Invert", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<HeaderMatchMethod>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Invert`.
+            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<HeaderMatchMethod>
         }
     }
 
@@ -1568,34 +1655,29 @@ pub mod route {
             HeaderMatchMethod { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Range`.
-        pub fn range(mut self, value: impl Into<Val<MatchRange>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`.
+            props, "Range", range, set_range, get_range, Val<MatchRange>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
 
-        /// `Suffix`.
-        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Suffix", value.into());
-            self
+        prop! {
+            /// `Suffix`.
+            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
         }
     }
 
@@ -1614,16 +1696,14 @@ pub mod route {
             HttpPathMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
     }
 
@@ -1644,10 +1724,14 @@ pub mod route {
             QueryParameter { props }
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<HttpQueryParameterMatch>
         }
     }
 
@@ -1666,10 +1750,9 @@ pub mod route {
             HttpQueryParameterMatch { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
     }
 
@@ -1695,16 +1778,24 @@ pub mod route {
             HttpRetryPolicy { props }
         }
 
-        /// `HttpRetryEvents`.
-        pub fn http_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("HttpRetryEvents", value.into());
-            self
+        prop! {
+            /// `MaxRetries`.
+            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
         }
 
-        /// `TcpRetryEvents`.
-        pub fn tcp_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TcpRetryEvents", value.into());
-            self
+        prop! {
+            /// `PerRetryTimeout`.
+            props, "PerRetryTimeout", _, set_per_retry_timeout, get_per_retry_timeout, Val<Duration>
+        }
+
+        prop! {
+            /// `HttpRetryEvents`.
+            props, "HttpRetryEvents", http_retry_events, set_http_retry_events, get_http_retry_events, Val<List<String>>
+        }
+
+        prop! {
+            /// `TcpRetryEvents`.
+            props, "TcpRetryEvents", tcp_retry_events, set_tcp_retry_events, get_tcp_retry_events, Val<List<String>>
         }
     }
 
@@ -1723,16 +1814,14 @@ pub mod route {
             HttpTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
 
-        /// `PerRequest`.
-        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("PerRequest", value.into());
-            self
+        prop! {
+            /// `PerRequest`.
+            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
         }
     }
 
@@ -1753,16 +1842,19 @@ pub mod route {
             TcpRoute { props }
         }
 
-        /// `Match`.
-        pub fn match_(mut self, value: impl Into<Val<TcpRouteMatch>>) -> Self {
-            self.props.set("Match", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<TcpRouteAction>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<TcpTimeout>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", match_, set_match, get_match, Val<TcpRouteMatch>
+        }
+
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<TcpTimeout>
         }
     }
 
@@ -1782,6 +1874,11 @@ pub mod route {
             props.set("WeightedTargets", weighted_targets.into());
             TcpRouteAction { props }
         }
+
+        prop! {
+            /// `WeightedTargets`.
+            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
+        }
     }
 
     /// `AWS::AppMesh::Route.TcpRouteMatch`.
@@ -1799,10 +1896,9 @@ pub mod route {
             TcpRouteMatch { props }
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -1821,10 +1917,9 @@ pub mod route {
             TcpTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
     }
 }
@@ -1854,22 +1949,29 @@ impl VirtualGateway {
         VirtualGateway { core }
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
     }
 
-    /// `VirtualGatewayName`.
-    pub fn virtual_gateway_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VirtualGatewayName", value.into());
-        self
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<virtual_gateway::VirtualGatewaySpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualGatewayName`.
+        core.props, "VirtualGatewayName", virtual_gateway_name, set_virtual_gateway_name, get_virtual_gateway_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1943,16 +2045,19 @@ pub mod virtual_gateway {
             VirtualGatewaySpec { props }
         }
 
-        /// `BackendDefaults`.
-        pub fn backend_defaults(mut self, value: impl Into<Val<VirtualGatewayBackendDefaults>>) -> Self {
-            self.props.set("BackendDefaults", value.into());
-            self
+        prop! {
+            /// `Listeners`.
+            props, "Listeners", _, set_listeners, get_listeners, Val<List<VirtualGatewayListener>>
         }
 
-        /// `Logging`.
-        pub fn logging(mut self, value: impl Into<Val<VirtualGatewayLogging>>) -> Self {
-            self.props.set("Logging", value.into());
-            self
+        prop! {
+            /// `BackendDefaults`.
+            props, "BackendDefaults", backend_defaults, set_backend_defaults, get_backend_defaults, Val<VirtualGatewayBackendDefaults>
+        }
+
+        prop! {
+            /// `Logging`.
+            props, "Logging", logging, set_logging, get_logging, Val<VirtualGatewayLogging>
         }
     }
 
@@ -1971,10 +2076,9 @@ pub mod virtual_gateway {
             VirtualGatewayBackendDefaults { props }
         }
 
-        /// `ClientPolicy`.
-        pub fn client_policy(mut self, value: impl Into<Val<VirtualGatewayClientPolicy>>) -> Self {
-            self.props.set("ClientPolicy", value.into());
-            self
+        prop! {
+            /// `ClientPolicy`.
+            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<VirtualGatewayClientPolicy>
         }
     }
 
@@ -1993,10 +2097,9 @@ pub mod virtual_gateway {
             VirtualGatewayClientPolicy { props }
         }
 
-        /// `TLS`.
-        pub fn tls(mut self, value: impl Into<Val<VirtualGatewayClientPolicyTls>>) -> Self {
-            self.props.set("TLS", value.into());
-            self
+        prop! {
+            /// `TLS`.
+            props, "TLS", tls, set_tls, get_tls, Val<VirtualGatewayClientPolicyTls>
         }
     }
 
@@ -2017,22 +2120,24 @@ pub mod virtual_gateway {
             VirtualGatewayClientPolicyTls { props }
         }
 
-        /// `Certificate`.
-        pub fn certificate(mut self, value: impl Into<Val<VirtualGatewayClientTlsCertificate>>) -> Self {
-            self.props.set("Certificate", value.into());
-            self
+        prop! {
+            /// `Validation`.
+            props, "Validation", _, set_validation, get_validation, Val<VirtualGatewayTlsValidationContext>
         }
 
-        /// `Enforce`.
-        pub fn enforce(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enforce", value.into());
-            self
+        prop! {
+            /// `Certificate`.
+            props, "Certificate", certificate, set_certificate, get_certificate, Val<VirtualGatewayClientTlsCertificate>
         }
 
-        /// `Ports`.
-        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Ports", value.into());
-            self
+        prop! {
+            /// `Enforce`.
+            props, "Enforce", enforce, set_enforce, get_enforce, Val<bool>
+        }
+
+        prop! {
+            /// `Ports`.
+            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
         }
     }
 
@@ -2051,16 +2156,14 @@ pub mod virtual_gateway {
             VirtualGatewayClientTlsCertificate { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<VirtualGatewayListenerTlsFileCertificate>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayListenerTlsSdsCertificate>
         }
     }
 
@@ -2085,6 +2188,16 @@ pub mod virtual_gateway {
             props.set("CertificateChain", certificate_chain.into());
             VirtualGatewayListenerTlsFileCertificate { props }
         }
+
+        prop! {
+            /// `PrivateKey`.
+            props, "PrivateKey", _, set_private_key, get_private_key, Val<String>
+        }
+
+        prop! {
+            /// `CertificateChain`.
+            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualGateway.VirtualGatewayListenerTlsSdsCertificate`.
@@ -2102,6 +2215,11 @@ pub mod virtual_gateway {
             let mut props = Props::new();
             props.set("SecretName", secret_name.into());
             VirtualGatewayListenerTlsSdsCertificate { props }
+        }
+
+        prop! {
+            /// `SecretName`.
+            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
         }
     }
 
@@ -2122,10 +2240,14 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContext { props }
         }
 
-        /// `SubjectAlternativeNames`.
-        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
-            self.props.set("SubjectAlternativeNames", value.into());
-            self
+        prop! {
+            /// `Trust`.
+            props, "Trust", _, set_trust, get_trust, Val<VirtualGatewayTlsValidationContextTrust>
+        }
+
+        prop! {
+            /// `SubjectAlternativeNames`.
+            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
         }
     }
 
@@ -2145,6 +2267,11 @@ pub mod virtual_gateway {
             props.set("Match", match_.into());
             SubjectAlternativeNames { props }
         }
+
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<SubjectAlternativeNameMatchers>
+        }
     }
 
     /// `AWS::AppMesh::VirtualGateway.SubjectAlternativeNameMatchers`.
@@ -2162,10 +2289,9 @@ pub mod virtual_gateway {
             SubjectAlternativeNameMatchers { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<List<String>>
         }
     }
 
@@ -2184,22 +2310,19 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContextTrust { props }
         }
 
-        /// `ACM`.
-        pub fn acm(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextAcmTrust>>) -> Self {
-            self.props.set("ACM", value.into());
-            self
+        prop! {
+            /// `ACM`.
+            props, "ACM", acm, set_acm, get_acm, Val<VirtualGatewayTlsValidationContextAcmTrust>
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<VirtualGatewayTlsValidationContextFileTrust>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayTlsValidationContextSdsTrust>
         }
     }
 
@@ -2219,6 +2342,11 @@ pub mod virtual_gateway {
             props.set("CertificateAuthorityArns", certificate_authority_arns.into());
             VirtualGatewayTlsValidationContextAcmTrust { props }
         }
+
+        prop! {
+            /// `CertificateAuthorityArns`.
+            props, "CertificateAuthorityArns", _, set_certificate_authority_arns, get_certificate_authority_arns, Val<List<String>>
+        }
     }
 
     /// `AWS::AppMesh::VirtualGateway.VirtualGatewayTlsValidationContextFileTrust`.
@@ -2237,6 +2365,11 @@ pub mod virtual_gateway {
             props.set("CertificateChain", certificate_chain.into());
             VirtualGatewayTlsValidationContextFileTrust { props }
         }
+
+        prop! {
+            /// `CertificateChain`.
+            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualGateway.VirtualGatewayTlsValidationContextSdsTrust`.
@@ -2254,6 +2387,11 @@ pub mod virtual_gateway {
             let mut props = Props::new();
             props.set("SecretName", secret_name.into());
             VirtualGatewayTlsValidationContextSdsTrust { props }
+        }
+
+        prop! {
+            /// `SecretName`.
+            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
         }
     }
 
@@ -2274,22 +2412,24 @@ pub mod virtual_gateway {
             VirtualGatewayListener { props }
         }
 
-        /// `ConnectionPool`.
-        pub fn connection_pool(mut self, value: impl Into<Val<VirtualGatewayConnectionPool>>) -> Self {
-            self.props.set("ConnectionPool", value.into());
-            self
+        prop! {
+            /// `PortMapping`.
+            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<VirtualGatewayPortMapping>
         }
 
-        /// `HealthCheck`.
-        pub fn health_check(mut self, value: impl Into<Val<VirtualGatewayHealthCheckPolicy>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `ConnectionPool`.
+            props, "ConnectionPool", connection_pool, set_connection_pool, get_connection_pool, Val<VirtualGatewayConnectionPool>
         }
 
-        /// `TLS`.
-        pub fn tls(mut self, value: impl Into<Val<VirtualGatewayListenerTls>>) -> Self {
-            self.props.set("TLS", value.into());
-            self
+        prop! {
+            /// `HealthCheck`.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<VirtualGatewayHealthCheckPolicy>
+        }
+
+        prop! {
+            /// `TLS`.
+            props, "TLS", tls, set_tls, get_tls, Val<VirtualGatewayListenerTls>
         }
     }
 
@@ -2308,22 +2448,19 @@ pub mod virtual_gateway {
             VirtualGatewayConnectionPool { props }
         }
 
-        /// `GRPC`.
-        pub fn grpc(mut self, value: impl Into<Val<VirtualGatewayGrpcConnectionPool>>) -> Self {
-            self.props.set("GRPC", value.into());
-            self
+        prop! {
+            /// `GRPC`.
+            props, "GRPC", grpc, set_grpc, get_grpc, Val<VirtualGatewayGrpcConnectionPool>
         }
 
-        /// `HTTP`.
-        pub fn http(mut self, value: impl Into<Val<VirtualGatewayHttpConnectionPool>>) -> Self {
-            self.props.set("HTTP", value.into());
-            self
+        prop! {
+            /// `HTTP`.
+            props, "HTTP", http, set_http, get_http, Val<VirtualGatewayHttpConnectionPool>
         }
 
-        /// `HTTP2`.
-        pub fn http2(mut self, value: impl Into<Val<VirtualGatewayHttp2ConnectionPool>>) -> Self {
-            self.props.set("HTTP2", value.into());
-            self
+        prop! {
+            /// `HTTP2`.
+            props, "HTTP2", http2, set_http2, get_http2, Val<VirtualGatewayHttp2ConnectionPool>
         }
     }
 
@@ -2342,6 +2479,11 @@ pub mod virtual_gateway {
             let mut props = Props::new();
             props.set("MaxRequests", max_requests.into());
             VirtualGatewayGrpcConnectionPool { props }
+        }
+
+        prop! {
+            /// `MaxRequests`.
+            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
         }
     }
 
@@ -2362,10 +2504,14 @@ pub mod virtual_gateway {
             VirtualGatewayHttpConnectionPool { props }
         }
 
-        /// `MaxPendingRequests`.
-        pub fn max_pending_requests(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPendingRequests", value.into());
-            self
+        prop! {
+            /// `MaxConnections`.
+            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
+        }
+
+        prop! {
+            /// `MaxPendingRequests`.
+            props, "MaxPendingRequests", max_pending_requests, set_max_pending_requests, get_max_pending_requests, Val<i64>
         }
     }
 
@@ -2384,6 +2530,11 @@ pub mod virtual_gateway {
             let mut props = Props::new();
             props.set("MaxRequests", max_requests.into());
             VirtualGatewayHttp2ConnectionPool { props }
+        }
+
+        prop! {
+            /// `MaxRequests`.
+            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
         }
     }
 
@@ -2418,16 +2569,39 @@ pub mod virtual_gateway {
             VirtualGatewayHealthCheckPolicy { props }
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `UnhealthyThreshold`.
+            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `HealthyThreshold`.
+            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        }
+
+        prop! {
+            /// `TimeoutMillis`.
+            props, "TimeoutMillis", _, set_timeout_millis, get_timeout_millis, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `IntervalMillis`.
+            props, "IntervalMillis", _, set_interval_millis, get_interval_millis, Val<i64>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -2448,6 +2622,16 @@ pub mod virtual_gateway {
             props.set("Port", port.into());
             props.set("Protocol", protocol.into());
             VirtualGatewayPortMapping { props }
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
         }
     }
 
@@ -2473,10 +2657,19 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTls { props }
         }
 
-        /// `Validation`.
-        pub fn validation(mut self, value: impl Into<Val<VirtualGatewayListenerTlsValidationContext>>) -> Self {
-            self.props.set("Validation", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<String>
+        }
+
+        prop! {
+            /// `Certificate`.
+            props, "Certificate", _, set_certificate, get_certificate, Val<VirtualGatewayListenerTlsCertificate>
+        }
+
+        prop! {
+            /// `Validation`.
+            props, "Validation", validation, set_validation, get_validation, Val<VirtualGatewayListenerTlsValidationContext>
         }
     }
 
@@ -2495,22 +2688,19 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsCertificate { props }
         }
 
-        /// `ACM`.
-        pub fn acm(mut self, value: impl Into<Val<VirtualGatewayListenerTlsAcmCertificate>>) -> Self {
-            self.props.set("ACM", value.into());
-            self
+        prop! {
+            /// `ACM`.
+            props, "ACM", acm, set_acm, get_acm, Val<VirtualGatewayListenerTlsAcmCertificate>
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<VirtualGatewayListenerTlsFileCertificate>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayListenerTlsSdsCertificate>
         }
     }
 
@@ -2529,6 +2719,11 @@ pub mod virtual_gateway {
             let mut props = Props::new();
             props.set("CertificateArn", certificate_arn.into());
             VirtualGatewayListenerTlsAcmCertificate { props }
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -2549,10 +2744,14 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsValidationContext { props }
         }
 
-        /// `SubjectAlternativeNames`.
-        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
-            self.props.set("SubjectAlternativeNames", value.into());
-            self
+        prop! {
+            /// `Trust`.
+            props, "Trust", _, set_trust, get_trust, Val<VirtualGatewayListenerTlsValidationContextTrust>
+        }
+
+        prop! {
+            /// `SubjectAlternativeNames`.
+            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
         }
     }
 
@@ -2571,16 +2770,14 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsValidationContextTrust { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<VirtualGatewayTlsValidationContextFileTrust>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayTlsValidationContextSdsTrust>
         }
     }
 
@@ -2599,10 +2796,9 @@ pub mod virtual_gateway {
             VirtualGatewayLogging { props }
         }
 
-        /// `AccessLog`.
-        pub fn access_log(mut self, value: impl Into<Val<VirtualGatewayAccessLog>>) -> Self {
-            self.props.set("AccessLog", value.into());
-            self
+        prop! {
+            /// `AccessLog`.
+            props, "AccessLog", access_log, set_access_log, get_access_log, Val<VirtualGatewayAccessLog>
         }
     }
 
@@ -2621,10 +2817,9 @@ pub mod virtual_gateway {
             VirtualGatewayAccessLog { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<VirtualGatewayFileAccessLog>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<VirtualGatewayFileAccessLog>
         }
     }
 
@@ -2645,10 +2840,14 @@ pub mod virtual_gateway {
             VirtualGatewayFileAccessLog { props }
         }
 
-        /// `Format`.
-        pub fn format(mut self, value: impl Into<Val<LoggingFormat>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Format`.
+            props, "Format", format, set_format, get_format, Val<LoggingFormat>
         }
     }
 
@@ -2667,16 +2866,14 @@ pub mod virtual_gateway {
             LoggingFormat { props }
         }
 
-        /// `Json`.
-        pub fn json(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`.
+            props, "Json", json, set_json, get_json, Val<List<Tag>>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
     }
 }
@@ -2706,22 +2903,29 @@ impl VirtualNode {
         VirtualNode { core }
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
     }
 
-    /// `VirtualNodeName`.
-    pub fn virtual_node_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VirtualNodeName", value.into());
-        self
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<virtual_node::VirtualNodeSpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualNodeName`.
+        core.props, "VirtualNodeName", virtual_node_name, set_virtual_node_name, get_virtual_node_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2793,34 +2997,29 @@ pub mod virtual_node {
             VirtualNodeSpec { props }
         }
 
-        /// `BackendDefaults`.
-        pub fn backend_defaults(mut self, value: impl Into<Val<BackendDefaults>>) -> Self {
-            self.props.set("BackendDefaults", value.into());
-            self
+        prop! {
+            /// `BackendDefaults`.
+            props, "BackendDefaults", backend_defaults, set_backend_defaults, get_backend_defaults, Val<BackendDefaults>
         }
 
-        /// `Backends`.
-        pub fn backends(mut self, value: impl Into<Val<List<Backend>>>) -> Self {
-            self.props.set("Backends", value.into());
-            self
+        prop! {
+            /// `Backends`.
+            props, "Backends", backends, set_backends, get_backends, Val<List<Backend>>
         }
 
-        /// `Listeners`.
-        pub fn listeners(mut self, value: impl Into<Val<List<Listener>>>) -> Self {
-            self.props.set("Listeners", value.into());
-            self
+        prop! {
+            /// `Listeners`.
+            props, "Listeners", listeners, set_listeners, get_listeners, Val<List<Listener>>
         }
 
-        /// `Logging`.
-        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
-            self.props.set("Logging", value.into());
-            self
+        prop! {
+            /// `Logging`.
+            props, "Logging", logging, set_logging, get_logging, Val<Logging>
         }
 
-        /// `ServiceDiscovery`.
-        pub fn service_discovery(mut self, value: impl Into<Val<ServiceDiscovery>>) -> Self {
-            self.props.set("ServiceDiscovery", value.into());
-            self
+        prop! {
+            /// `ServiceDiscovery`.
+            props, "ServiceDiscovery", service_discovery, set_service_discovery, get_service_discovery, Val<ServiceDiscovery>
         }
     }
 
@@ -2839,10 +3038,9 @@ pub mod virtual_node {
             BackendDefaults { props }
         }
 
-        /// `ClientPolicy`.
-        pub fn client_policy(mut self, value: impl Into<Val<ClientPolicy>>) -> Self {
-            self.props.set("ClientPolicy", value.into());
-            self
+        prop! {
+            /// `ClientPolicy`.
+            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<ClientPolicy>
         }
     }
 
@@ -2861,10 +3059,9 @@ pub mod virtual_node {
             ClientPolicy { props }
         }
 
-        /// `TLS`.
-        pub fn tls(mut self, value: impl Into<Val<ClientPolicyTls>>) -> Self {
-            self.props.set("TLS", value.into());
-            self
+        prop! {
+            /// `TLS`.
+            props, "TLS", tls, set_tls, get_tls, Val<ClientPolicyTls>
         }
     }
 
@@ -2885,22 +3082,24 @@ pub mod virtual_node {
             ClientPolicyTls { props }
         }
 
-        /// `Certificate`.
-        pub fn certificate(mut self, value: impl Into<Val<ClientTlsCertificate>>) -> Self {
-            self.props.set("Certificate", value.into());
-            self
+        prop! {
+            /// `Validation`.
+            props, "Validation", _, set_validation, get_validation, Val<TlsValidationContext>
         }
 
-        /// `Enforce`.
-        pub fn enforce(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enforce", value.into());
-            self
+        prop! {
+            /// `Certificate`.
+            props, "Certificate", certificate, set_certificate, get_certificate, Val<ClientTlsCertificate>
         }
 
-        /// `Ports`.
-        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Ports", value.into());
-            self
+        prop! {
+            /// `Enforce`.
+            props, "Enforce", enforce, set_enforce, get_enforce, Val<bool>
+        }
+
+        prop! {
+            /// `Ports`.
+            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
         }
     }
 
@@ -2919,16 +3118,14 @@ pub mod virtual_node {
             ClientTlsCertificate { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<ListenerTlsFileCertificate>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<ListenerTlsSdsCertificate>
         }
     }
 
@@ -2953,6 +3150,16 @@ pub mod virtual_node {
             props.set("CertificateChain", certificate_chain.into());
             ListenerTlsFileCertificate { props }
         }
+
+        prop! {
+            /// `PrivateKey`.
+            props, "PrivateKey", _, set_private_key, get_private_key, Val<String>
+        }
+
+        prop! {
+            /// `CertificateChain`.
+            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.ListenerTlsSdsCertificate`.
@@ -2970,6 +3177,11 @@ pub mod virtual_node {
             let mut props = Props::new();
             props.set("SecretName", secret_name.into());
             ListenerTlsSdsCertificate { props }
+        }
+
+        prop! {
+            /// `SecretName`.
+            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
         }
     }
 
@@ -2990,10 +3202,14 @@ pub mod virtual_node {
             TlsValidationContext { props }
         }
 
-        /// `SubjectAlternativeNames`.
-        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
-            self.props.set("SubjectAlternativeNames", value.into());
-            self
+        prop! {
+            /// `Trust`.
+            props, "Trust", _, set_trust, get_trust, Val<TlsValidationContextTrust>
+        }
+
+        prop! {
+            /// `SubjectAlternativeNames`.
+            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
         }
     }
 
@@ -3013,6 +3229,11 @@ pub mod virtual_node {
             props.set("Match", match_.into());
             SubjectAlternativeNames { props }
         }
+
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<SubjectAlternativeNameMatchers>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.SubjectAlternativeNameMatchers`.
@@ -3030,10 +3251,9 @@ pub mod virtual_node {
             SubjectAlternativeNameMatchers { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<List<String>>
         }
     }
 
@@ -3052,22 +3272,19 @@ pub mod virtual_node {
             TlsValidationContextTrust { props }
         }
 
-        /// `ACM`.
-        pub fn acm(mut self, value: impl Into<Val<TlsValidationContextAcmTrust>>) -> Self {
-            self.props.set("ACM", value.into());
-            self
+        prop! {
+            /// `ACM`.
+            props, "ACM", acm, set_acm, get_acm, Val<TlsValidationContextAcmTrust>
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<TlsValidationContextFileTrust>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<TlsValidationContextSdsTrust>
         }
     }
 
@@ -3087,6 +3304,11 @@ pub mod virtual_node {
             props.set("CertificateAuthorityArns", certificate_authority_arns.into());
             TlsValidationContextAcmTrust { props }
         }
+
+        prop! {
+            /// `CertificateAuthorityArns`.
+            props, "CertificateAuthorityArns", _, set_certificate_authority_arns, get_certificate_authority_arns, Val<List<String>>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.TlsValidationContextFileTrust`.
@@ -3104,6 +3326,11 @@ pub mod virtual_node {
             let mut props = Props::new();
             props.set("CertificateChain", certificate_chain.into());
             TlsValidationContextFileTrust { props }
+        }
+
+        prop! {
+            /// `CertificateChain`.
+            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
         }
     }
 
@@ -3123,6 +3350,11 @@ pub mod virtual_node {
             props.set("SecretName", secret_name.into());
             TlsValidationContextSdsTrust { props }
         }
+
+        prop! {
+            /// `SecretName`.
+            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.Backend`.
@@ -3140,10 +3372,9 @@ pub mod virtual_node {
             Backend { props }
         }
 
-        /// `VirtualService`.
-        pub fn virtual_service(mut self, value: impl Into<Val<VirtualServiceBackend>>) -> Self {
-            self.props.set("VirtualService", value.into());
-            self
+        prop! {
+            /// `VirtualService`.
+            props, "VirtualService", virtual_service, set_virtual_service, get_virtual_service, Val<VirtualServiceBackend>
         }
     }
 
@@ -3164,10 +3395,14 @@ pub mod virtual_node {
             VirtualServiceBackend { props }
         }
 
-        /// `ClientPolicy`.
-        pub fn client_policy(mut self, value: impl Into<Val<ClientPolicy>>) -> Self {
-            self.props.set("ClientPolicy", value.into());
-            self
+        prop! {
+            /// `VirtualServiceName`.
+            props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
+        }
+
+        prop! {
+            /// `ClientPolicy`.
+            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<ClientPolicy>
         }
     }
 
@@ -3188,34 +3423,34 @@ pub mod virtual_node {
             Listener { props }
         }
 
-        /// `ConnectionPool`.
-        pub fn connection_pool(mut self, value: impl Into<Val<VirtualNodeConnectionPool>>) -> Self {
-            self.props.set("ConnectionPool", value.into());
-            self
+        prop! {
+            /// `PortMapping`.
+            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<PortMapping>
         }
 
-        /// `HealthCheck`.
-        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `ConnectionPool`.
+            props, "ConnectionPool", connection_pool, set_connection_pool, get_connection_pool, Val<VirtualNodeConnectionPool>
         }
 
-        /// `OutlierDetection`.
-        pub fn outlier_detection(mut self, value: impl Into<Val<OutlierDetection>>) -> Self {
-            self.props.set("OutlierDetection", value.into());
-            self
+        prop! {
+            /// `HealthCheck`.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
         }
 
-        /// `TLS`.
-        pub fn tls(mut self, value: impl Into<Val<ListenerTls>>) -> Self {
-            self.props.set("TLS", value.into());
-            self
+        prop! {
+            /// `OutlierDetection`.
+            props, "OutlierDetection", outlier_detection, set_outlier_detection, get_outlier_detection, Val<OutlierDetection>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<ListenerTimeout>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `TLS`.
+            props, "TLS", tls, set_tls, get_tls, Val<ListenerTls>
+        }
+
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<ListenerTimeout>
         }
     }
 
@@ -3234,28 +3469,24 @@ pub mod virtual_node {
             VirtualNodeConnectionPool { props }
         }
 
-        /// `GRPC`.
-        pub fn grpc(mut self, value: impl Into<Val<VirtualNodeGrpcConnectionPool>>) -> Self {
-            self.props.set("GRPC", value.into());
-            self
+        prop! {
+            /// `GRPC`.
+            props, "GRPC", grpc, set_grpc, get_grpc, Val<VirtualNodeGrpcConnectionPool>
         }
 
-        /// `HTTP`.
-        pub fn http(mut self, value: impl Into<Val<VirtualNodeHttpConnectionPool>>) -> Self {
-            self.props.set("HTTP", value.into());
-            self
+        prop! {
+            /// `HTTP`.
+            props, "HTTP", http, set_http, get_http, Val<VirtualNodeHttpConnectionPool>
         }
 
-        /// `HTTP2`.
-        pub fn http2(mut self, value: impl Into<Val<VirtualNodeHttp2ConnectionPool>>) -> Self {
-            self.props.set("HTTP2", value.into());
-            self
+        prop! {
+            /// `HTTP2`.
+            props, "HTTP2", http2, set_http2, get_http2, Val<VirtualNodeHttp2ConnectionPool>
         }
 
-        /// `TCP`.
-        pub fn tcp(mut self, value: impl Into<Val<VirtualNodeTcpConnectionPool>>) -> Self {
-            self.props.set("TCP", value.into());
-            self
+        prop! {
+            /// `TCP`.
+            props, "TCP", tcp, set_tcp, get_tcp, Val<VirtualNodeTcpConnectionPool>
         }
     }
 
@@ -3274,6 +3505,11 @@ pub mod virtual_node {
             let mut props = Props::new();
             props.set("MaxRequests", max_requests.into());
             VirtualNodeGrpcConnectionPool { props }
+        }
+
+        prop! {
+            /// `MaxRequests`.
+            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
         }
     }
 
@@ -3294,10 +3530,14 @@ pub mod virtual_node {
             VirtualNodeHttpConnectionPool { props }
         }
 
-        /// `MaxPendingRequests`.
-        pub fn max_pending_requests(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPendingRequests", value.into());
-            self
+        prop! {
+            /// `MaxConnections`.
+            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
+        }
+
+        prop! {
+            /// `MaxPendingRequests`.
+            props, "MaxPendingRequests", max_pending_requests, set_max_pending_requests, get_max_pending_requests, Val<i64>
         }
     }
 
@@ -3317,6 +3557,11 @@ pub mod virtual_node {
             props.set("MaxRequests", max_requests.into());
             VirtualNodeHttp2ConnectionPool { props }
         }
+
+        prop! {
+            /// `MaxRequests`.
+            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.VirtualNodeTcpConnectionPool`.
@@ -3334,6 +3579,11 @@ pub mod virtual_node {
             let mut props = Props::new();
             props.set("MaxConnections", max_connections.into());
             VirtualNodeTcpConnectionPool { props }
+        }
+
+        prop! {
+            /// `MaxConnections`.
+            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
         }
     }
 
@@ -3368,16 +3618,39 @@ pub mod virtual_node {
             HealthCheck { props }
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `UnhealthyThreshold`.
+            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `HealthyThreshold`.
+            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        }
+
+        prop! {
+            /// `TimeoutMillis`.
+            props, "TimeoutMillis", _, set_timeout_millis, get_timeout_millis, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `IntervalMillis`.
+            props, "IntervalMillis", _, set_interval_millis, get_interval_millis, Val<i64>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -3408,6 +3681,26 @@ pub mod virtual_node {
             props.set("Interval", interval.into());
             OutlierDetection { props }
         }
+
+        prop! {
+            /// `MaxEjectionPercent`.
+            props, "MaxEjectionPercent", _, set_max_ejection_percent, get_max_ejection_percent, Val<i64>
+        }
+
+        prop! {
+            /// `BaseEjectionDuration`.
+            props, "BaseEjectionDuration", _, set_base_ejection_duration, get_base_ejection_duration, Val<Duration>
+        }
+
+        prop! {
+            /// `MaxServerErrors`.
+            props, "MaxServerErrors", _, set_max_server_errors, get_max_server_errors, Val<i64>
+        }
+
+        prop! {
+            /// `Interval`.
+            props, "Interval", _, set_interval, get_interval, Val<Duration>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.Duration`.
@@ -3428,6 +3721,16 @@ pub mod virtual_node {
             props.set("Unit", unit.into());
             Duration { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualNode.PortMapping`.
@@ -3447,6 +3750,16 @@ pub mod virtual_node {
             props.set("Port", port.into());
             props.set("Protocol", protocol.into());
             PortMapping { props }
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
         }
     }
 
@@ -3472,10 +3785,19 @@ pub mod virtual_node {
             ListenerTls { props }
         }
 
-        /// `Validation`.
-        pub fn validation(mut self, value: impl Into<Val<ListenerTlsValidationContext>>) -> Self {
-            self.props.set("Validation", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<String>
+        }
+
+        prop! {
+            /// `Certificate`.
+            props, "Certificate", _, set_certificate, get_certificate, Val<ListenerTlsCertificate>
+        }
+
+        prop! {
+            /// `Validation`.
+            props, "Validation", validation, set_validation, get_validation, Val<ListenerTlsValidationContext>
         }
     }
 
@@ -3494,22 +3816,19 @@ pub mod virtual_node {
             ListenerTlsCertificate { props }
         }
 
-        /// `ACM`.
-        pub fn acm(mut self, value: impl Into<Val<ListenerTlsAcmCertificate>>) -> Self {
-            self.props.set("ACM", value.into());
-            self
+        prop! {
+            /// `ACM`.
+            props, "ACM", acm, set_acm, get_acm, Val<ListenerTlsAcmCertificate>
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<ListenerTlsFileCertificate>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<ListenerTlsSdsCertificate>
         }
     }
 
@@ -3528,6 +3847,11 @@ pub mod virtual_node {
             let mut props = Props::new();
             props.set("CertificateArn", certificate_arn.into());
             ListenerTlsAcmCertificate { props }
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -3548,10 +3872,14 @@ pub mod virtual_node {
             ListenerTlsValidationContext { props }
         }
 
-        /// `SubjectAlternativeNames`.
-        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
-            self.props.set("SubjectAlternativeNames", value.into());
-            self
+        prop! {
+            /// `Trust`.
+            props, "Trust", _, set_trust, get_trust, Val<ListenerTlsValidationContextTrust>
+        }
+
+        prop! {
+            /// `SubjectAlternativeNames`.
+            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
         }
     }
 
@@ -3570,16 +3898,14 @@ pub mod virtual_node {
             ListenerTlsValidationContextTrust { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<TlsValidationContextFileTrust>
         }
 
-        /// `SDS`.
-        pub fn sds(mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> Self {
-            self.props.set("SDS", value.into());
-            self
+        prop! {
+            /// `SDS`.
+            props, "SDS", sds, set_sds, get_sds, Val<TlsValidationContextSdsTrust>
         }
     }
 
@@ -3598,28 +3924,24 @@ pub mod virtual_node {
             ListenerTimeout { props }
         }
 
-        /// `GRPC`.
-        pub fn grpc(mut self, value: impl Into<Val<GrpcTimeout>>) -> Self {
-            self.props.set("GRPC", value.into());
-            self
+        prop! {
+            /// `GRPC`.
+            props, "GRPC", grpc, set_grpc, get_grpc, Val<GrpcTimeout>
         }
 
-        /// `HTTP`.
-        pub fn http(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
-            self.props.set("HTTP", value.into());
-            self
+        prop! {
+            /// `HTTP`.
+            props, "HTTP", http, set_http, get_http, Val<HttpTimeout>
         }
 
-        /// `HTTP2`.
-        pub fn http2(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
-            self.props.set("HTTP2", value.into());
-            self
+        prop! {
+            /// `HTTP2`.
+            props, "HTTP2", http2, set_http2, get_http2, Val<HttpTimeout>
         }
 
-        /// `TCP`.
-        pub fn tcp(mut self, value: impl Into<Val<TcpTimeout>>) -> Self {
-            self.props.set("TCP", value.into());
-            self
+        prop! {
+            /// `TCP`.
+            props, "TCP", tcp, set_tcp, get_tcp, Val<TcpTimeout>
         }
     }
 
@@ -3638,16 +3960,14 @@ pub mod virtual_node {
             GrpcTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
 
-        /// `PerRequest`.
-        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("PerRequest", value.into());
-            self
+        prop! {
+            /// `PerRequest`.
+            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
         }
     }
 
@@ -3666,16 +3986,14 @@ pub mod virtual_node {
             HttpTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
 
-        /// `PerRequest`.
-        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("PerRequest", value.into());
-            self
+        prop! {
+            /// `PerRequest`.
+            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
         }
     }
 
@@ -3694,10 +4012,9 @@ pub mod virtual_node {
             TcpTimeout { props }
         }
 
-        /// `Idle`.
-        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
-            self.props.set("Idle", value.into());
-            self
+        prop! {
+            /// `Idle`.
+            props, "Idle", idle, set_idle, get_idle, Val<Duration>
         }
     }
 
@@ -3716,10 +4033,9 @@ pub mod virtual_node {
             Logging { props }
         }
 
-        /// `AccessLog`.
-        pub fn access_log(mut self, value: impl Into<Val<AccessLog>>) -> Self {
-            self.props.set("AccessLog", value.into());
-            self
+        prop! {
+            /// `AccessLog`.
+            props, "AccessLog", access_log, set_access_log, get_access_log, Val<AccessLog>
         }
     }
 
@@ -3738,10 +4054,9 @@ pub mod virtual_node {
             AccessLog { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<FileAccessLog>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<FileAccessLog>
         }
     }
 
@@ -3762,10 +4077,14 @@ pub mod virtual_node {
             FileAccessLog { props }
         }
 
-        /// `Format`.
-        pub fn format(mut self, value: impl Into<Val<LoggingFormat>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Format`.
+            props, "Format", format, set_format, get_format, Val<LoggingFormat>
         }
     }
 
@@ -3784,16 +4103,14 @@ pub mod virtual_node {
             LoggingFormat { props }
         }
 
-        /// `Json`.
-        pub fn json(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`.
+            props, "Json", json, set_json, get_json, Val<List<Tag>>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
     }
 
@@ -3812,16 +4129,14 @@ pub mod virtual_node {
             ServiceDiscovery { props }
         }
 
-        /// `AWSCloudMap`.
-        pub fn aws_cloud_map(mut self, value: impl Into<Val<AwsCloudMapServiceDiscovery>>) -> Self {
-            self.props.set("AWSCloudMap", value.into());
-            self
+        prop! {
+            /// `AWSCloudMap`.
+            props, "AWSCloudMap", aws_cloud_map, set_aws_cloud_map, get_aws_cloud_map, Val<AwsCloudMapServiceDiscovery>
         }
 
-        /// `DNS`.
-        pub fn dns(mut self, value: impl Into<Val<DnsServiceDiscovery>>) -> Self {
-            self.props.set("DNS", value.into());
-            self
+        prop! {
+            /// `DNS`.
+            props, "DNS", dns, set_dns, get_dns, Val<DnsServiceDiscovery>
         }
     }
 
@@ -3847,16 +4162,24 @@ pub mod virtual_node {
             AwsCloudMapServiceDiscovery { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `NamespaceName`.
+            props, "NamespaceName", _, set_namespace_name, get_namespace_name, Val<String>
         }
 
-        /// `IpPreference`.
-        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpPreference", value.into());
-            self
+        prop! {
+            /// `ServiceName`.
+            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        }
+
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `IpPreference`.
+            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
         }
     }
 
@@ -3877,16 +4200,19 @@ pub mod virtual_node {
             DnsServiceDiscovery { props }
         }
 
-        /// `IpPreference`.
-        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpPreference", value.into());
-            self
+        prop! {
+            /// `Hostname`.
+            props, "Hostname", _, set_hostname, get_hostname, Val<String>
         }
 
-        /// `ResponseType`.
-        pub fn response_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseType", value.into());
-            self
+        prop! {
+            /// `IpPreference`.
+            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
+        }
+
+        prop! {
+            /// `ResponseType`.
+            props, "ResponseType", response_type, set_response_type, get_response_type, Val<String>
         }
     }
 }
@@ -3916,22 +4242,29 @@ impl VirtualRouter {
         VirtualRouter { core }
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
     }
 
-    /// `VirtualRouterName`.
-    pub fn virtual_router_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VirtualRouterName", value.into());
-        self
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<virtual_router::VirtualRouterSpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualRouterName`.
+        core.props, "VirtualRouterName", virtual_router_name, set_virtual_router_name, get_virtual_router_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4004,6 +4337,11 @@ pub mod virtual_router {
             props.set("Listeners", listeners.into());
             VirtualRouterSpec { props }
         }
+
+        prop! {
+            /// `Listeners`.
+            props, "Listeners", _, set_listeners, get_listeners, Val<List<VirtualRouterListener>>
+        }
     }
 
     /// `AWS::AppMesh::VirtualRouter.VirtualRouterListener`.
@@ -4021,6 +4359,11 @@ pub mod virtual_router {
             let mut props = Props::new();
             props.set("PortMapping", port_mapping.into());
             VirtualRouterListener { props }
+        }
+
+        prop! {
+            /// `PortMapping`.
+            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<PortMapping>
         }
     }
 
@@ -4041,6 +4384,16 @@ pub mod virtual_router {
             props.set("Port", port.into());
             props.set("Protocol", protocol.into());
             PortMapping { props }
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
         }
     }
 }
@@ -4073,16 +4426,29 @@ impl VirtualService {
         VirtualService { core }
     }
 
-    /// `MeshOwner`.
-    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MeshOwner", value.into());
-        self
+    prop! {
+        /// `MeshName`.
+        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MeshOwner`.
+        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    }
+
+    prop! {
+        /// `Spec`.
+        core.props, "Spec", _, set_spec, get_spec, Val<virtual_service::VirtualServiceSpec>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualServiceName`.
+        core.props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4153,10 +4519,9 @@ pub mod virtual_service {
             VirtualServiceSpec { props }
         }
 
-        /// `Provider`.
-        pub fn provider(mut self, value: impl Into<Val<VirtualServiceProvider>>) -> Self {
-            self.props.set("Provider", value.into());
-            self
+        prop! {
+            /// `Provider`.
+            props, "Provider", provider, set_provider, get_provider, Val<VirtualServiceProvider>
         }
     }
 
@@ -4175,16 +4540,14 @@ pub mod virtual_service {
             VirtualServiceProvider { props }
         }
 
-        /// `VirtualNode`.
-        pub fn virtual_node(mut self, value: impl Into<Val<VirtualNodeServiceProvider>>) -> Self {
-            self.props.set("VirtualNode", value.into());
-            self
+        prop! {
+            /// `VirtualNode`.
+            props, "VirtualNode", virtual_node, set_virtual_node, get_virtual_node, Val<VirtualNodeServiceProvider>
         }
 
-        /// `VirtualRouter`.
-        pub fn virtual_router(mut self, value: impl Into<Val<VirtualRouterServiceProvider>>) -> Self {
-            self.props.set("VirtualRouter", value.into());
-            self
+        prop! {
+            /// `VirtualRouter`.
+            props, "VirtualRouter", virtual_router, set_virtual_router, get_virtual_router, Val<VirtualRouterServiceProvider>
         }
     }
 
@@ -4204,6 +4567,11 @@ pub mod virtual_service {
             props.set("VirtualNodeName", virtual_node_name.into());
             VirtualNodeServiceProvider { props }
         }
+
+        prop! {
+            /// `VirtualNodeName`.
+            props, "VirtualNodeName", _, set_virtual_node_name, get_virtual_node_name, Val<String>
+        }
     }
 
     /// `AWS::AppMesh::VirtualService.VirtualRouterServiceProvider`.
@@ -4221,6 +4589,11 @@ pub mod virtual_service {
             let mut props = Props::new();
             props.set("VirtualRouterName", virtual_router_name.into());
             VirtualRouterServiceProvider { props }
+        }
+
+        prop! {
+            /// `VirtualRouterName`.
+            props, "VirtualRouterName", _, set_virtual_router_name, get_virtual_router_name, Val<String>
         }
     }
 }

@@ -41,46 +41,41 @@ impl AutoScalingConfiguration {
         AutoScalingConfiguration { core }
     }
 
-    /// `AutoScalingConfigurationName`: The customer-provided auto scaling configuration name. When
-    /// you use it for the first time in an AWS Region, App Runner creates revision number 1 of this
-    /// name. When you use the same name in subsequent calls, App Runner creates incremental
-    /// revisions of the configuration. The auto scaling configuration name can be used in multiple
-    /// revisions of a configuration.
-    pub fn auto_scaling_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoScalingConfigurationName", value.into());
-        self
+    prop! {
+        /// `AutoScalingConfigurationName`: The customer-provided auto scaling configuration name.
+        /// When you use it for the first time in an AWS Region, App Runner creates revision number 1
+        /// of this name. When you use the same name in subsequent calls, App Runner creates
+        /// incremental revisions of the configuration. The auto scaling configuration name can be
+        /// used in multiple revisions of a configuration.
+        core.props, "AutoScalingConfigurationName", auto_scaling_configuration_name, set_auto_scaling_configuration_name, get_auto_scaling_configuration_name, Val<String>
     }
 
-    /// `MaxConcurrency`: The maximum number of concurrent requests that an instance processes. If
-    /// the number of concurrent requests exceeds this limit, App Runner scales the service up to
-    /// use more instances to process the requests.
-    pub fn max_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxConcurrency", value.into());
-        self
+    prop! {
+        /// `MaxConcurrency`: The maximum number of concurrent requests that an instance processes.
+        /// If the number of concurrent requests exceeds this limit, App Runner scales the service
+        /// up to use more instances to process the requests.
+        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<i64>
     }
 
-    /// `MaxSize`: The maximum number of instances that an App Runner service scales up to. At most
-    /// MaxSize instances actively serve traffic for your service.
-    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxSize", value.into());
-        self
+    prop! {
+        /// `MaxSize`: The maximum number of instances that an App Runner service scales up to. At
+        /// most MaxSize instances actively serve traffic for your service.
+        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
     }
 
-    /// `MinSize`: The minimum number of instances that App Runner provisions for a service. The
-    /// service always has at least MinSize provisioned instances. Some of them actively serve
-    /// traffic. The rest of them (provisioned and inactive instances) are a cost-effective compute
-    /// capacity reserve and are ready to be quickly activated. You pay for memory usage of all the
-    /// provisioned instances. You pay for CPU usage of only the active subset.
-    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinSize", value.into());
-        self
+    prop! {
+        /// `MinSize`: The minimum number of instances that App Runner provisions for a service. The
+        /// service always has at least MinSize provisioned instances. Some of them actively serve
+        /// traffic. The rest of them (provisioned and inactive instances) are a cost-effective
+        /// compute capacity reserve and are ready to be quickly activated. You pay for memory usage
+        /// of all the provisioned instances. You pay for CPU usage of only the active subset.
+        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
     }
 
-    /// `Tags`: A list of metadata items that you can associate with your auto scaling configuration
-    /// resource. A tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of metadata items that you can associate with your auto scaling
+        /// configuration resource. A tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -128,27 +123,24 @@ impl ObservabilityConfiguration {
         ObservabilityConfiguration { core }
     }
 
-    /// `ObservabilityConfigurationName`: A name for the observability configuration. When you use
-    /// it for the first time in an AWS Region, App Runner creates revision number 1 of this name.
-    /// When you use the same name in subsequent calls, App Runner creates incremental revisions of
-    /// the configuration.
-    pub fn observability_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ObservabilityConfigurationName", value.into());
-        self
+    prop! {
+        /// `ObservabilityConfigurationName`: A name for the observability configuration. When you
+        /// use it for the first time in an AWS Region, App Runner creates revision number 1 of this
+        /// name. When you use the same name in subsequent calls, App Runner creates incremental
+        /// revisions of the configuration.
+        core.props, "ObservabilityConfigurationName", observability_configuration_name, set_observability_configuration_name, get_observability_configuration_name, Val<String>
     }
 
-    /// `Tags`: A list of metadata items that you can associate with your observability
-    /// configuration resource. A tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of metadata items that you can associate with your observability
+        /// configuration resource. A tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TraceConfiguration`: The configuration of the tracing feature within this observability
-    /// configuration. If you don't specify it, App Runner doesn't enable tracing.
-    pub fn trace_configuration(mut self, value: impl Into<Val<observability_configuration::TraceConfiguration>>) -> Self {
-        self.core.set("TraceConfiguration", value.into());
-        self
+    prop! {
+        /// `TraceConfiguration`: The configuration of the tracing feature within this observability
+        /// configuration. If you don't specify it, App Runner doesn't enable tracing.
+        core.props, "TraceConfiguration", trace_configuration, set_trace_configuration, get_trace_configuration, Val<observability_configuration::TraceConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -197,6 +189,11 @@ pub mod observability_configuration {
             props.set("Vendor", vendor.into());
             TraceConfiguration { props }
         }
+
+        prop! {
+            /// `Vendor`: The implementation provider chosen for tracing App Runner services.
+            props, "Vendor", _, set_vendor, get_vendor, Val<TraceConfigurationVendor>
+        }
     }
 
     /// The implementation provider chosen for tracing App Runner services.
@@ -230,52 +227,49 @@ impl Service {
         Service { core }
     }
 
-    /// `AutoScalingConfigurationArn`: Autoscaling configuration ARN
-    pub fn auto_scaling_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoScalingConfigurationArn", value.into());
-        self
+    prop! {
+        /// `AutoScalingConfigurationArn`: Autoscaling configuration ARN
+        core.props, "AutoScalingConfigurationArn", auto_scaling_configuration_arn, set_auto_scaling_configuration_arn, get_auto_scaling_configuration_arn, Val<String>
     }
 
-    /// `EncryptionConfiguration`: Encryption configuration (KMS key)
-    pub fn encryption_configuration(mut self, value: impl Into<Val<service::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: Encryption configuration (KMS key)
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<service::EncryptionConfiguration>
     }
 
-    /// `HealthCheckConfiguration`: Health check configuration
-    pub fn health_check_configuration(mut self, value: impl Into<Val<service::HealthCheckConfiguration>>) -> Self {
-        self.core.set("HealthCheckConfiguration", value.into());
-        self
+    prop! {
+        /// `HealthCheckConfiguration`: Health check configuration
+        core.props, "HealthCheckConfiguration", health_check_configuration, set_health_check_configuration, get_health_check_configuration, Val<service::HealthCheckConfiguration>
     }
 
-    /// `InstanceConfiguration`: Instance Configuration
-    pub fn instance_configuration(mut self, value: impl Into<Val<service::InstanceConfiguration>>) -> Self {
-        self.core.set("InstanceConfiguration", value.into());
-        self
+    prop! {
+        /// `InstanceConfiguration`: Instance Configuration
+        core.props, "InstanceConfiguration", instance_configuration, set_instance_configuration, get_instance_configuration, Val<service::InstanceConfiguration>
     }
 
-    /// `NetworkConfiguration`: Network configuration
-    pub fn network_configuration(mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: Network configuration
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<service::NetworkConfiguration>
     }
 
-    /// `ObservabilityConfiguration`: Service observability configuration
-    pub fn observability_configuration(mut self, value: impl Into<Val<service::ServiceObservabilityConfiguration>>) -> Self {
-        self.core.set("ObservabilityConfiguration", value.into());
-        self
+    prop! {
+        /// `ObservabilityConfiguration`: Service observability configuration
+        core.props, "ObservabilityConfiguration", observability_configuration, set_observability_configuration, get_observability_configuration, Val<service::ServiceObservabilityConfiguration>
     }
 
-    /// `ServiceName`: The AppRunner Service Name.
-    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceName", value.into());
-        self
+    prop! {
+        /// `ServiceName`: The AppRunner Service Name.
+        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceConfiguration`: Source Code configuration
+        core.props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<service::SourceConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -330,6 +324,11 @@ pub mod service {
             props.set("KmsKey", kms_key.into());
             EncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `KmsKey`: The KMS Key
+            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+        }
     }
 
     /// `AWS::AppRunner::Service.HealthCheckConfiguration`: Health check configuration
@@ -347,40 +346,34 @@ pub mod service {
             HealthCheckConfiguration { props }
         }
 
-        /// `HealthyThreshold`: Health check Healthy Threshold
-        pub fn healthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyThreshold", value.into());
-            self
+        prop! {
+            /// `HealthyThreshold`: Health check Healthy Threshold
+            props, "HealthyThreshold", healthy_threshold, set_healthy_threshold, get_healthy_threshold, Val<i64>
         }
 
-        /// `Interval`: Health check Interval
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: Health check Interval
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `Path`: Health check Path
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: Health check Path
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `Protocol`: Health Check Protocol
-        pub fn protocol(mut self, value: impl Into<Val<HealthCheckConfigurationProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: Health Check Protocol
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<HealthCheckConfigurationProtocol>
         }
 
-        /// `Timeout`: Health check Timeout
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`: Health check Timeout
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
 
-        /// `UnhealthyThreshold`: Health check Unhealthy Threshold
-        pub fn unhealthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnhealthyThreshold", value.into());
-            self
+        prop! {
+            /// `UnhealthyThreshold`: Health check Unhealthy Threshold
+            props, "UnhealthyThreshold", unhealthy_threshold, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
         }
     }
 
@@ -412,22 +405,19 @@ pub mod service {
             InstanceConfiguration { props }
         }
 
-        /// `Cpu`: CPU
-        pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`: CPU
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
         }
 
-        /// `InstanceRoleArn`: Instance Role Arn
-        pub fn instance_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceRoleArn", value.into());
-            self
+        prop! {
+            /// `InstanceRoleArn`: Instance Role Arn
+            props, "InstanceRoleArn", instance_role_arn, set_instance_role_arn, get_instance_role_arn, Val<String>
         }
 
-        /// `Memory`: Memory
-        pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `Memory`: Memory
+            props, "Memory", memory, set_memory, get_memory, Val<String>
         }
     }
 
@@ -446,22 +436,19 @@ pub mod service {
             NetworkConfiguration { props }
         }
 
-        /// `EgressConfiguration`: Network egress configuration
-        pub fn egress_configuration(mut self, value: impl Into<Val<EgressConfiguration>>) -> Self {
-            self.props.set("EgressConfiguration", value.into());
-            self
+        prop! {
+            /// `EgressConfiguration`: Network egress configuration
+            props, "EgressConfiguration", egress_configuration, set_egress_configuration, get_egress_configuration, Val<EgressConfiguration>
         }
 
-        /// `IngressConfiguration`: Network ingress configuration
-        pub fn ingress_configuration(mut self, value: impl Into<Val<IngressConfiguration>>) -> Self {
-            self.props.set("IngressConfiguration", value.into());
-            self
+        prop! {
+            /// `IngressConfiguration`: Network ingress configuration
+            props, "IngressConfiguration", ingress_configuration, set_ingress_configuration, get_ingress_configuration, Val<IngressConfiguration>
         }
 
-        /// `IpAddressType`: App Runner service endpoint IP address type
-        pub fn ip_address_type(mut self, value: impl Into<Val<NetworkConfigurationIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: App Runner service endpoint IP address type
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<NetworkConfigurationIpAddressType>
         }
     }
 
@@ -482,10 +469,14 @@ pub mod service {
             EgressConfiguration { props }
         }
 
-        /// `VpcConnectorArn`: The Amazon Resource Name (ARN) of the App Runner VpcConnector.
-        pub fn vpc_connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcConnectorArn", value.into());
-            self
+        prop! {
+            /// `EgressType`: Network egress type.
+            props, "EgressType", _, set_egress_type, get_egress_type, Val<EgressConfigurationEgressType>
+        }
+
+        prop! {
+            /// `VpcConnectorArn`: The Amazon Resource Name (ARN) of the App Runner VpcConnector.
+            props, "VpcConnectorArn", vpc_connector_arn, set_vpc_connector_arn, get_vpc_connector_arn, Val<String>
         }
     }
 
@@ -518,6 +509,12 @@ pub mod service {
             let mut props = Props::new();
             props.set("IsPubliclyAccessible", is_publicly_accessible.into());
             IngressConfiguration { props }
+        }
+
+        prop! {
+            /// `IsPubliclyAccessible`: It's set to true if the Apprunner service is publicly
+            /// accessible. It's set to false otherwise.
+            props, "IsPubliclyAccessible", _, set_is_publicly_accessible, get_is_publicly_accessible, Val<bool>
         }
     }
 
@@ -552,11 +549,15 @@ pub mod service {
             ServiceObservabilityConfiguration { props }
         }
 
-        /// `ObservabilityConfigurationArn`: The Amazon Resource Name (ARN) of the App Runner
-        /// ObservabilityConfiguration.
-        pub fn observability_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObservabilityConfigurationArn", value.into());
-            self
+        prop! {
+            /// `ObservabilityEnabled`: Observability enabled
+            props, "ObservabilityEnabled", _, set_observability_enabled, get_observability_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `ObservabilityConfigurationArn`: The Amazon Resource Name (ARN) of the App Runner
+            /// ObservabilityConfiguration.
+            props, "ObservabilityConfigurationArn", observability_configuration_arn, set_observability_configuration_arn, get_observability_configuration_arn, Val<String>
         }
     }
 
@@ -575,28 +576,24 @@ pub mod service {
             SourceConfiguration { props }
         }
 
-        /// `AuthenticationConfiguration`: Authentication Configuration
-        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`: Authentication Configuration
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
         }
 
-        /// `AutoDeploymentsEnabled`: Auto Deployment enabled
-        pub fn auto_deployments_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoDeploymentsEnabled", value.into());
-            self
+        prop! {
+            /// `AutoDeploymentsEnabled`: Auto Deployment enabled
+            props, "AutoDeploymentsEnabled", auto_deployments_enabled, set_auto_deployments_enabled, get_auto_deployments_enabled, Val<bool>
         }
 
-        /// `CodeRepository`: Source Code Repository
-        pub fn code_repository(mut self, value: impl Into<Val<CodeRepository>>) -> Self {
-            self.props.set("CodeRepository", value.into());
-            self
+        prop! {
+            /// `CodeRepository`: Source Code Repository
+            props, "CodeRepository", code_repository, set_code_repository, get_code_repository, Val<CodeRepository>
         }
 
-        /// `ImageRepository`: Image Repository
-        pub fn image_repository(mut self, value: impl Into<Val<ImageRepository>>) -> Self {
-            self.props.set("ImageRepository", value.into());
-            self
+        prop! {
+            /// `ImageRepository`: Image Repository
+            props, "ImageRepository", image_repository, set_image_repository, get_image_repository, Val<ImageRepository>
         }
     }
 
@@ -615,16 +612,14 @@ pub mod service {
             AuthenticationConfiguration { props }
         }
 
-        /// `AccessRoleArn`: Access Role Arn
-        pub fn access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessRoleArn", value.into());
-            self
+        prop! {
+            /// `AccessRoleArn`: Access Role Arn
+            props, "AccessRoleArn", access_role_arn, set_access_role_arn, get_access_role_arn, Val<String>
         }
 
-        /// `ConnectionArn`: Connection Arn
-        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionArn", value.into());
-            self
+        prop! {
+            /// `ConnectionArn`: Connection Arn
+            props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
         }
     }
 
@@ -650,16 +645,24 @@ pub mod service {
             CodeRepository { props }
         }
 
-        /// `CodeConfiguration`: Code Configuration
-        pub fn code_configuration(mut self, value: impl Into<Val<CodeConfiguration>>) -> Self {
-            self.props.set("CodeConfiguration", value.into());
-            self
+        prop! {
+            /// `RepositoryUrl`: Repository Url
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
         }
 
-        /// `SourceDirectory`: Source Directory
-        pub fn source_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceDirectory", value.into());
-            self
+        prop! {
+            /// `SourceCodeVersion`: Source Code Version
+            props, "SourceCodeVersion", _, set_source_code_version, get_source_code_version, Val<SourceCodeVersion>
+        }
+
+        prop! {
+            /// `CodeConfiguration`: Code Configuration
+            props, "CodeConfiguration", code_configuration, set_code_configuration, get_code_configuration, Val<CodeConfiguration>
+        }
+
+        prop! {
+            /// `SourceDirectory`: Source Directory
+            props, "SourceDirectory", source_directory, set_source_directory, get_source_directory, Val<String>
         }
     }
 
@@ -680,10 +683,14 @@ pub mod service {
             CodeConfiguration { props }
         }
 
-        /// `CodeConfigurationValues`: Code Configuration Values
-        pub fn code_configuration_values(mut self, value: impl Into<Val<CodeConfigurationValues>>) -> Self {
-            self.props.set("CodeConfigurationValues", value.into());
-            self
+        prop! {
+            /// `ConfigurationSource`: Configuration Source
+            props, "ConfigurationSource", _, set_configuration_source, get_configuration_source, Val<CodeConfigurationConfigurationSource>
+        }
+
+        prop! {
+            /// `CodeConfigurationValues`: Code Configuration Values
+            props, "CodeConfigurationValues", code_configuration_values, set_code_configuration_values, get_code_configuration_values, Val<CodeConfigurationValues>
         }
     }
 
@@ -704,35 +711,35 @@ pub mod service {
             CodeConfigurationValues { props }
         }
 
-        /// `BuildCommand`: Build Command
-        pub fn build_command(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuildCommand", value.into());
-            self
+        prop! {
+            /// `Runtime`: Runtime
+            props, "Runtime", _, set_runtime, get_runtime, Val<CodeConfigurationValuesRuntime>
         }
 
-        /// `Port`: Port
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `BuildCommand`: Build Command
+            props, "BuildCommand", build_command, set_build_command, get_build_command, Val<String>
         }
 
-        /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your service
-        /// as environment variables
-        pub fn runtime_environment_secrets(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("RuntimeEnvironmentSecrets", value.into());
-            self
+        prop! {
+            /// `Port`: Port
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `RuntimeEnvironmentVariables`.
-        pub fn runtime_environment_variables(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("RuntimeEnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your
+            /// service as environment variables
+            props, "RuntimeEnvironmentSecrets", runtime_environment_secrets, set_runtime_environment_secrets, get_runtime_environment_secrets, Val<List<KeyValuePair>>
         }
 
-        /// `StartCommand`: Start Command
-        pub fn start_command(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartCommand", value.into());
-            self
+        prop! {
+            /// `RuntimeEnvironmentVariables`.
+            props, "RuntimeEnvironmentVariables", runtime_environment_variables, set_runtime_environment_variables, get_runtime_environment_variables, Val<List<KeyValuePair>>
+        }
+
+        prop! {
+            /// `StartCommand`: Start Command
+            props, "StartCommand", start_command, set_start_command, get_start_command, Val<String>
         }
     }
 
@@ -797,16 +804,14 @@ pub mod service {
             KeyValuePair { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -844,6 +849,16 @@ pub mod service {
             props.set("Value", value.into());
             SourceCodeVersion { props }
         }
+
+        prop! {
+            /// `Type`: Source Code Version Type
+            props, "Type", _, set_type, get_type, Val<SourceCodeVersionType>
+        }
+
+        prop! {
+            /// `Value`: Source Code Version Value
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// Source Code Version Type
@@ -878,10 +893,19 @@ pub mod service {
             ImageRepository { props }
         }
 
-        /// `ImageConfiguration`: Image Configuration
-        pub fn image_configuration(mut self, value: impl Into<Val<ImageConfiguration>>) -> Self {
-            self.props.set("ImageConfiguration", value.into());
-            self
+        prop! {
+            /// `ImageIdentifier`: Image Identifier
+            props, "ImageIdentifier", _, set_image_identifier, get_image_identifier, Val<String>
+        }
+
+        prop! {
+            /// `ImageRepositoryType`: Image Repository Type
+            props, "ImageRepositoryType", _, set_image_repository_type, get_image_repository_type, Val<ImageRepositoryImageRepositoryType>
+        }
+
+        prop! {
+            /// `ImageConfiguration`: Image Configuration
+            props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<ImageConfiguration>
         }
     }
 
@@ -900,29 +924,25 @@ pub mod service {
             ImageConfiguration { props }
         }
 
-        /// `Port`: Port
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: Port
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your service
-        /// as environment variables
-        pub fn runtime_environment_secrets(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("RuntimeEnvironmentSecrets", value.into());
-            self
+        prop! {
+            /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your
+            /// service as environment variables
+            props, "RuntimeEnvironmentSecrets", runtime_environment_secrets, set_runtime_environment_secrets, get_runtime_environment_secrets, Val<List<KeyValuePair>>
         }
 
-        /// `RuntimeEnvironmentVariables`.
-        pub fn runtime_environment_variables(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("RuntimeEnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `RuntimeEnvironmentVariables`.
+            props, "RuntimeEnvironmentVariables", runtime_environment_variables, set_runtime_environment_variables, get_runtime_environment_variables, Val<List<KeyValuePair>>
         }
 
-        /// `StartCommand`: Start Command
-        pub fn start_command(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartCommand", value.into());
-            self
+        prop! {
+            /// `StartCommand`: Start Command
+            props, "StartCommand", start_command, set_start_command, get_start_command, Val<String>
         }
     }
 
@@ -963,26 +983,31 @@ impl VpcConnector {
         VpcConnector { core }
     }
 
-    /// `SecurityGroups`: A list of IDs of security groups that App Runner should use for access to
-    /// AWS resources under the specified subnets. If not specified, App Runner uses the default
-    /// security group of the Amazon VPC. The default security group allows all outbound traffic.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`: A list of IDs of security groups that App Runner should use for access
+        /// to AWS resources under the specified subnets. If not specified, App Runner uses the
+        /// default security group of the Amazon VPC. The default security group allows all outbound
+        /// traffic.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
     }
 
-    /// `Tags`: A list of metadata items that you can associate with your VPC connector resource. A
-    /// tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subnets`: A list of IDs of subnets that App Runner should use when it associates your
+        /// service with a custom Amazon VPC. Specify IDs of subnets of a single Amazon VPC. App
+        /// Runner determines the Amazon VPC from the subnets you specify.
+        core.props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
     }
 
-    /// `VpcConnectorName`: A name for the VPC connector. If you don't specify a name, AWS
-    /// CloudFormation generates a name for your VPC connector.
-    pub fn vpc_connector_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcConnectorName", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of metadata items that you can associate with your VPC connector
+        /// resource. A tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConnectorName`: A name for the VPC connector. If you don't specify a name, AWS
+        /// CloudFormation generates a name for your VPC connector.
+        core.props, "VpcConnectorName", vpc_connector_name, set_vpc_connector_name, get_vpc_connector_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1031,16 +1056,25 @@ impl VpcIngressConnection {
         VpcIngressConnection { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IngressVpcConfiguration`: The configuration of customer’s VPC and related VPC
+        /// endpoint
+        core.props, "IngressVpcConfiguration", _, set_ingress_vpc_configuration, get_ingress_vpc_configuration, Val<vpc_ingress_connection::IngressVpcConfiguration>
     }
 
-    /// `VpcIngressConnectionName`: The customer-provided Vpc Ingress Connection name.
-    pub fn vpc_ingress_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcIngressConnectionName", value.into());
-        self
+    prop! {
+        /// `ServiceArn`: The Amazon Resource Name (ARN) of the service.
+        core.props, "ServiceArn", _, set_service_arn, get_service_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcIngressConnectionName`: The customer-provided Vpc Ingress Connection name.
+        core.props, "VpcIngressConnectionName", vpc_ingress_connection_name, set_vpc_ingress_connection_name, get_vpc_ingress_connection_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1092,6 +1126,16 @@ pub mod vpc_ingress_connection {
             props.set("VpcId", vpc_id.into());
             props.set("VpcEndpointId", vpc_endpoint_id.into());
             IngressVpcConfiguration { props }
+        }
+
+        prop! {
+            /// `VpcId`: The ID of the VPC that the VPC endpoint is used in.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        }
+
+        prop! {
+            /// `VpcEndpointId`: The ID of the VPC endpoint that your App Runner service connects to.
+            props, "VpcEndpointId", _, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
         }
     }
 }

@@ -46,40 +46,44 @@ impl AppBlock {
         AppBlock { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `PackagingType`.
-    pub fn packaging_type(mut self, value: impl Into<Val<app_block::PackagingType>>) -> Self {
-        self.core.set("PackagingType", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PostSetupScriptDetails`.
-    pub fn post_setup_script_details(mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> Self {
-        self.core.set("PostSetupScriptDetails", value.into());
-        self
+    prop! {
+        /// `PackagingType`.
+        core.props, "PackagingType", packaging_type, set_packaging_type, get_packaging_type, Val<app_block::PackagingType>
     }
 
-    /// `SetupScriptDetails`.
-    pub fn setup_script_details(mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> Self {
-        self.core.set("SetupScriptDetails", value.into());
-        self
+    prop! {
+        /// `PostSetupScriptDetails`.
+        core.props, "PostSetupScriptDetails", post_setup_script_details, set_post_setup_script_details, get_post_setup_script_details, Val<app_block::ScriptDetails>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<app_block::Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SetupScriptDetails`.
+        core.props, "SetupScriptDetails", setup_script_details, set_setup_script_details, get_setup_script_details, Val<app_block::ScriptDetails>
+    }
+
+    prop! {
+        /// `SourceS3Location`.
+        core.props, "SourceS3Location", _, set_source_s3_location, get_source_s3_location, Val<app_block::S3Location>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<app_block::Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -143,10 +147,24 @@ pub mod app_block {
             ScriptDetails { props }
         }
 
-        /// `ExecutableParameters`.
-        pub fn executable_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutableParameters", value.into());
-            self
+        prop! {
+            /// `ScriptS3Location`.
+            props, "ScriptS3Location", _, set_script_s3_location, get_script_s3_location, Val<S3Location>
+        }
+
+        prop! {
+            /// `ExecutablePath`.
+            props, "ExecutablePath", _, set_executable_path, get_executable_path, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", _, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `ExecutableParameters`.
+            props, "ExecutableParameters", executable_parameters, set_executable_parameters, get_executable_parameters, Val<String>
         }
     }
 
@@ -167,10 +185,14 @@ pub mod app_block {
             S3Location { props }
         }
 
-        /// `S3Key`.
-        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Key", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`.
+            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
         }
     }
 
@@ -191,28 +213,24 @@ pub mod app_block {
             Tag { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
 
-        /// `TagKey`.
-        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKey", value.into());
-            self
+        prop! {
+            /// `TagKey`.
+            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
         }
 
-        /// `TagValue`.
-        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValue", value.into());
-            self
+        prop! {
+            /// `TagValue`.
+            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
         }
     }
 }
@@ -248,52 +266,64 @@ impl AppBlockBuilder {
         AppBlockBuilder { core }
     }
 
-    /// `AccessEndpoints`.
-    pub fn access_endpoints(mut self, value: impl Into<Val<List<app_block_builder::AccessEndpoint>>>) -> Self {
-        self.core.set("AccessEndpoints", value.into());
-        self
+    prop! {
+        /// `AccessEndpoints`.
+        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<app_block_builder::AccessEndpoint>>
     }
 
-    /// `AppBlockArns`.
-    pub fn app_block_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AppBlockArns", value.into());
-        self
+    prop! {
+        /// `AppBlockArns`.
+        core.props, "AppBlockArns", app_block_arns, set_app_block_arns, get_app_block_arns, Val<List<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisableIMDSV1`.
-    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableIMDSV1", value.into());
-        self
+    prop! {
+        /// `DisableIMDSV1`.
+        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDefaultInternetAccess", value.into());
-        self
+    prop! {
+        /// `EnableDefaultInternetAccess`.
+        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
     }
 
-    /// `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamRoleArn", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`.
+        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Platform`.
+        core.props, "Platform", _, set_platform, get_platform, Val<app_block_builder::PlatformType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfig`.
+        core.props, "VpcConfig", _, set_vpc_config, get_vpc_config, Val<app_block_builder::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -341,6 +371,16 @@ pub mod app_block_builder {
             props.set("VpceId", vpce_id.into());
             AccessEndpoint { props }
         }
+
+        prop! {
+            /// `EndpointType`.
+            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        }
+
+        prop! {
+            /// `VpceId`.
+            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -378,16 +418,14 @@ pub mod app_block_builder {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -429,40 +467,64 @@ impl Application {
         Application { core }
     }
 
-    /// `AttributesToDelete`.
-    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AttributesToDelete", value.into());
-        self
+    prop! {
+        /// `AppBlockArn`.
+        core.props, "AppBlockArn", _, set_app_block_arn, get_app_block_arn, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AttributesToDelete`.
+        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<String>>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LaunchParameters`.
-    pub fn launch_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LaunchParameters", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<application::Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IconS3Location`.
+        core.props, "IconS3Location", _, set_icon_s3_location, get_icon_s3_location, Val<application::S3Location>
     }
 
-    /// `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkingDirectory", value.into());
-        self
+    prop! {
+        /// `InstanceFamilies`.
+        core.props, "InstanceFamilies", _, set_instance_families, get_instance_families, Val<List<String>>
+    }
+
+    prop! {
+        /// `LaunchParameters`.
+        core.props, "LaunchParameters", launch_parameters, set_launch_parameters, get_launch_parameters, Val<String>
+    }
+
+    prop! {
+        /// `LaunchPath`.
+        core.props, "LaunchPath", _, set_launch_path, get_launch_path, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Platforms`.
+        core.props, "Platforms", _, set_platforms, get_platforms, Val<List<application::PlatformType>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<application::Tag>>
+    }
+
+    prop! {
+        /// `WorkingDirectory`.
+        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -505,6 +567,16 @@ pub mod application {
             props.set("S3Bucket", s3_bucket.into());
             props.set("S3Key", s3_key.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
         }
     }
 
@@ -559,28 +631,24 @@ pub mod application {
             Tag { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
 
-        /// `TagKey`.
-        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKey", value.into());
-            self
+        prop! {
+            /// `TagKey`.
+            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
         }
 
-        /// `TagValue`.
-        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValue", value.into());
-            self
+        prop! {
+            /// `TagValue`.
+            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
         }
     }
 }
@@ -614,6 +682,21 @@ impl ApplicationEntitlementAssociation {
         ApplicationEntitlementAssociation { core }
     }
 
+    prop! {
+        /// `ApplicationIdentifier`.
+        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EntitlementName`.
+        core.props, "EntitlementName", _, set_entitlement_name, get_entitlement_name, Val<String>
+    }
+
+    prop! {
+        /// `StackName`.
+        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -645,6 +728,16 @@ impl ApplicationFleetAssociation {
         core.set("FleetName", fleet_name.into());
         core.set("ApplicationArn", application_arn.into());
         ApplicationFleetAssociation { core }
+    }
+
+    prop! {
+        /// `ApplicationArn`.
+        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    }
+
+    prop! {
+        /// `FleetName`.
+        core.props, "FleetName", _, set_fleet_name, get_fleet_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -682,10 +775,24 @@ impl DirectoryConfig {
         DirectoryConfig { core }
     }
 
-    /// `CertificateBasedAuthProperties`.
-    pub fn certificate_based_auth_properties(mut self, value: impl Into<Val<directory_config::CertificateBasedAuthProperties>>) -> Self {
-        self.core.set("CertificateBasedAuthProperties", value.into());
-        self
+    prop! {
+        /// `CertificateBasedAuthProperties`.
+        core.props, "CertificateBasedAuthProperties", certificate_based_auth_properties, set_certificate_based_auth_properties, get_certificate_based_auth_properties, Val<directory_config::CertificateBasedAuthProperties>
+    }
+
+    prop! {
+        /// `DirectoryName`.
+        core.props, "DirectoryName", _, set_directory_name, get_directory_name, Val<String>
+    }
+
+    prop! {
+        /// `OrganizationalUnitDistinguishedNames`.
+        core.props, "OrganizationalUnitDistinguishedNames", _, set_organizational_unit_distinguished_names, get_organizational_unit_distinguished_names, Val<List<String>>
+    }
+
+    prop! {
+        /// `ServiceAccountCredentials`.
+        core.props, "ServiceAccountCredentials", _, set_service_account_credentials, get_service_account_credentials, Val<directory_config::ServiceAccountCredentials>
     }
 
     /// `Ref`: the resource's identifier.
@@ -714,16 +821,14 @@ pub mod directory_config {
             CertificateBasedAuthProperties { props }
         }
 
-        /// `CertificateAuthorityArn`.
-        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateAuthorityArn", value.into());
-            self
+        prop! {
+            /// `CertificateAuthorityArn`.
+            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<CertificateBasedAuthPropertiesStatus>
         }
     }
 
@@ -764,6 +869,16 @@ pub mod directory_config {
             props.set("AccountPassword", account_password.into());
             ServiceAccountCredentials { props }
         }
+
+        prop! {
+            /// `AccountName`.
+            props, "AccountName", _, set_account_name, get_account_name, Val<String>
+        }
+
+        prop! {
+            /// `AccountPassword`.
+            props, "AccountPassword", _, set_account_password, get_account_password, Val<String>
+        }
     }
 }
 
@@ -798,10 +913,29 @@ impl Entitlement {
         Entitlement { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AppVisibility`.
+        core.props, "AppVisibility", _, set_app_visibility, get_app_visibility, Val<entitlement::AppVisibility>
+    }
+
+    prop! {
+        /// `Attributes`.
+        core.props, "Attributes", _, set_attributes, get_attributes, Val<List<entitlement::Attribute>>
+    }
+
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `StackName`.
+        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -858,6 +992,16 @@ pub mod entitlement {
             props.set("Value", value.into());
             Attribute { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 }
 
@@ -883,142 +1027,129 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `AttributesToDelete`.
-    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<fleet::AttributesToDelete>>>) -> Self {
-        self.core.set("AttributesToDelete", value.into());
-        self
+    prop! {
+        /// `AttributesToDelete`.
+        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<fleet::AttributesToDelete>>
     }
 
-    /// `ComputeCapacity`.
-    pub fn compute_capacity(mut self, value: impl Into<Val<fleet::ComputeCapacity>>) -> Self {
-        self.core.set("ComputeCapacity", value.into());
-        self
+    prop! {
+        /// `ComputeCapacity`.
+        core.props, "ComputeCapacity", compute_capacity, set_compute_capacity, get_compute_capacity, Val<fleet::ComputeCapacity>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisableIMDSV1`.
-    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableIMDSV1", value.into());
-        self
+    prop! {
+        /// `DisableIMDSV1`.
+        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
     }
 
-    /// `DisconnectTimeoutInSeconds`.
-    pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DisconnectTimeoutInSeconds", value.into());
-        self
+    prop! {
+        /// `DisconnectTimeoutInSeconds`.
+        core.props, "DisconnectTimeoutInSeconds", disconnect_timeout_in_seconds, set_disconnect_timeout_in_seconds, get_disconnect_timeout_in_seconds, Val<i64>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `DomainJoinInfo`.
-    pub fn domain_join_info(mut self, value: impl Into<Val<fleet::DomainJoinInfo>>) -> Self {
-        self.core.set("DomainJoinInfo", value.into());
-        self
+    prop! {
+        /// `DomainJoinInfo`.
+        core.props, "DomainJoinInfo", domain_join_info, set_domain_join_info, get_domain_join_info, Val<fleet::DomainJoinInfo>
     }
 
-    /// `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDefaultInternetAccess", value.into());
-        self
+    prop! {
+        /// `EnableDefaultInternetAccess`.
+        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
     }
 
-    /// `FleetType`.
-    pub fn fleet_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FleetType", value.into());
-        self
+    prop! {
+        /// `FleetType`.
+        core.props, "FleetType", fleet_type, set_fleet_type, get_fleet_type, Val<String>
     }
 
-    /// `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamRoleArn", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`.
+        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `IdleDisconnectTimeoutInSeconds`.
-    pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("IdleDisconnectTimeoutInSeconds", value.into());
-        self
+    prop! {
+        /// `IdleDisconnectTimeoutInSeconds`.
+        core.props, "IdleDisconnectTimeoutInSeconds", idle_disconnect_timeout_in_seconds, set_idle_disconnect_timeout_in_seconds, get_idle_disconnect_timeout_in_seconds, Val<i64>
     }
 
-    /// `ImageArn`.
-    pub fn image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageArn", value.into());
-        self
+    prop! {
+        /// `ImageArn`.
+        core.props, "ImageArn", image_arn, set_image_arn, get_image_arn, Val<String>
     }
 
-    /// `ImageName`.
-    pub fn image_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageName", value.into());
-        self
+    prop! {
+        /// `ImageName`.
+        core.props, "ImageName", image_name, set_image_name, get_image_name, Val<String>
     }
 
-    /// `MaxConcurrentSessions`.
-    pub fn max_concurrent_sessions(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxConcurrentSessions", value.into());
-        self
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `MaxSessionsPerInstance`.
-    pub fn max_sessions_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxSessionsPerInstance", value.into());
-        self
+    prop! {
+        /// `MaxConcurrentSessions`.
+        core.props, "MaxConcurrentSessions", max_concurrent_sessions, set_max_concurrent_sessions, get_max_concurrent_sessions, Val<i64>
     }
 
-    /// `MaxUserDurationInSeconds`.
-    pub fn max_user_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxUserDurationInSeconds", value.into());
-        self
+    prop! {
+        /// `MaxSessionsPerInstance`.
+        core.props, "MaxSessionsPerInstance", max_sessions_per_instance, set_max_sessions_per_instance, get_max_sessions_per_instance, Val<i64>
     }
 
-    /// `Platform`.
-    pub fn platform(mut self, value: impl Into<Val<fleet::Platform>>) -> Self {
-        self.core.set("Platform", value.into());
-        self
+    prop! {
+        /// `MaxUserDurationInSeconds`.
+        core.props, "MaxUserDurationInSeconds", max_user_duration_in_seconds, set_max_user_duration_in_seconds, get_max_user_duration_in_seconds, Val<i64>
     }
 
-    /// `RootVolumeConfig`.
-    pub fn root_volume_config(mut self, value: impl Into<Val<fleet::VolumeConfig>>) -> Self {
-        self.core.set("RootVolumeConfig", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SessionScriptS3Location`.
-    pub fn session_script_s3_location(mut self, value: impl Into<Val<fleet::S3Location>>) -> Self {
-        self.core.set("SessionScriptS3Location", value.into());
-        self
+    prop! {
+        /// `Platform`.
+        core.props, "Platform", platform, set_platform, get_platform, Val<fleet::Platform>
     }
 
-    /// `StreamView`.
-    pub fn stream_view(mut self, value: impl Into<Val<fleet::StreamView>>) -> Self {
-        self.core.set("StreamView", value.into());
-        self
+    prop! {
+        /// `RootVolumeConfig`.
+        core.props, "RootVolumeConfig", root_volume_config, set_root_volume_config, get_root_volume_config, Val<fleet::VolumeConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SessionScriptS3Location`.
+        core.props, "SessionScriptS3Location", session_script_s3_location, set_session_script_s3_location, get_session_script_s3_location, Val<fleet::S3Location>
     }
 
-    /// `UsbDeviceFilterStrings`.
-    pub fn usb_device_filter_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("UsbDeviceFilterStrings", value.into());
-        self
+    prop! {
+        /// `StreamView`.
+        core.props, "StreamView", stream_view, set_stream_view, get_stream_view, Val<fleet::StreamView>
     }
 
-    /// `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Val<fleet::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UsbDeviceFilterStrings`.
+        core.props, "UsbDeviceFilterStrings", usb_device_filter_strings, set_usb_device_filter_strings, get_usb_device_filter_strings, Val<List<String>>
+    }
+
+    prop! {
+        /// `VpcConfig`.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<fleet::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1082,16 +1213,14 @@ pub mod fleet {
             ComputeCapacity { props }
         }
 
-        /// `DesiredInstances`.
-        pub fn desired_instances(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredInstances", value.into());
-            self
+        prop! {
+            /// `DesiredInstances`.
+            props, "DesiredInstances", desired_instances, set_desired_instances, get_desired_instances, Val<i64>
         }
 
-        /// `DesiredSessions`.
-        pub fn desired_sessions(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredSessions", value.into());
-            self
+        prop! {
+            /// `DesiredSessions`.
+            props, "DesiredSessions", desired_sessions, set_desired_sessions, get_desired_sessions, Val<i64>
         }
     }
 
@@ -1110,16 +1239,14 @@ pub mod fleet {
             DomainJoinInfo { props }
         }
 
-        /// `DirectoryName`.
-        pub fn directory_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectoryName", value.into());
-            self
+        prop! {
+            /// `DirectoryName`.
+            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<String>
         }
 
-        /// `OrganizationalUnitDistinguishedName`.
-        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnitDistinguishedName", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitDistinguishedName`.
+            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
         }
     }
 
@@ -1172,10 +1299,9 @@ pub mod fleet {
             VolumeConfig { props }
         }
 
-        /// `VolumeSizeInGb`.
-        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSizeInGb", value.into());
-            self
+        prop! {
+            /// `VolumeSizeInGb`.
+            props, "VolumeSizeInGb", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
         }
     }
 
@@ -1196,6 +1322,16 @@ pub mod fleet {
             props.set("S3Bucket", s3_bucket.into());
             props.set("S3Key", s3_key.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
         }
     }
 
@@ -1227,16 +1363,14 @@ pub mod fleet {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -1270,94 +1404,89 @@ impl ImageBuilder {
         ImageBuilder { core }
     }
 
-    /// `AccessEndpoints`.
-    pub fn access_endpoints(mut self, value: impl Into<Val<List<image_builder::AccessEndpoint>>>) -> Self {
-        self.core.set("AccessEndpoints", value.into());
-        self
+    prop! {
+        /// `AccessEndpoints`.
+        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<image_builder::AccessEndpoint>>
     }
 
-    /// `AppstreamAgentVersion`.
-    pub fn appstream_agent_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppstreamAgentVersion", value.into());
-        self
+    prop! {
+        /// `AppstreamAgentVersion`.
+        core.props, "AppstreamAgentVersion", appstream_agent_version, set_appstream_agent_version, get_appstream_agent_version, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisableIMDSV1`.
-    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableIMDSV1", value.into());
-        self
+    prop! {
+        /// `DisableIMDSV1`.
+        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `DomainJoinInfo`.
-    pub fn domain_join_info(mut self, value: impl Into<Val<image_builder::DomainJoinInfo>>) -> Self {
-        self.core.set("DomainJoinInfo", value.into());
-        self
+    prop! {
+        /// `DomainJoinInfo`.
+        core.props, "DomainJoinInfo", domain_join_info, set_domain_join_info, get_domain_join_info, Val<image_builder::DomainJoinInfo>
     }
 
-    /// `EnableDefaultInternetAccess`.
-    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDefaultInternetAccess", value.into());
-        self
+    prop! {
+        /// `EnableDefaultInternetAccess`.
+        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
     }
 
-    /// `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamRoleArn", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`.
+        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `ImageArn`.
-    pub fn image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageArn", value.into());
-        self
+    prop! {
+        /// `ImageArn`.
+        core.props, "ImageArn", image_arn, set_image_arn, get_image_arn, Val<String>
     }
 
-    /// `ImageName`.
-    pub fn image_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageName", value.into());
-        self
+    prop! {
+        /// `ImageName`.
+        core.props, "ImageName", image_name, set_image_name, get_image_name, Val<String>
     }
 
-    /// `RootVolumeConfig`.
-    pub fn root_volume_config(mut self, value: impl Into<Val<image_builder::VolumeConfig>>) -> Self {
-        self.core.set("RootVolumeConfig", value.into());
-        self
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `SoftwaresToInstall`.
-    pub fn softwares_to_install(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SoftwaresToInstall", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SoftwaresToUninstall`.
-    pub fn softwares_to_uninstall(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SoftwaresToUninstall", value.into());
-        self
+    prop! {
+        /// `RootVolumeConfig`.
+        core.props, "RootVolumeConfig", root_volume_config, set_root_volume_config, get_root_volume_config, Val<image_builder::VolumeConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SoftwaresToInstall`.
+        core.props, "SoftwaresToInstall", softwares_to_install, set_softwares_to_install, get_softwares_to_install, Val<List<String>>
     }
 
-    /// `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Val<image_builder::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `SoftwaresToUninstall`.
+        core.props, "SoftwaresToUninstall", softwares_to_uninstall, set_softwares_to_uninstall, get_softwares_to_uninstall, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfig`.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<image_builder::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1399,6 +1528,16 @@ pub mod image_builder {
             props.set("VpceId", vpce_id.into());
             AccessEndpoint { props }
         }
+
+        prop! {
+            /// `EndpointType`.
+            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        }
+
+        prop! {
+            /// `VpceId`.
+            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -1426,16 +1565,14 @@ pub mod image_builder {
             DomainJoinInfo { props }
         }
 
-        /// `DirectoryName`.
-        pub fn directory_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectoryName", value.into());
-            self
+        prop! {
+            /// `DirectoryName`.
+            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<String>
         }
 
-        /// `OrganizationalUnitDistinguishedName`.
-        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnitDistinguishedName", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitDistinguishedName`.
+            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
         }
     }
 
@@ -1454,10 +1591,9 @@ pub mod image_builder {
             VolumeConfig { props }
         }
 
-        /// `VolumeSizeInGb`.
-        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSizeInGb", value.into());
-            self
+        prop! {
+            /// `VolumeSizeInGb`.
+            props, "VolumeSizeInGb", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
         }
     }
 
@@ -1476,16 +1612,14 @@ pub mod image_builder {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -1508,111 +1642,96 @@ impl Stack {
         Stack { core }
     }
 
-    /// `AccessEndpoints`: The list of virtual private cloud (VPC) interface endpoint objects. Users
-    /// of the stack can connect to AppStream 2.0 only through the specified endpoints.
-    pub fn access_endpoints(mut self, value: impl Into<Val<List<stack::AccessEndpoint>>>) -> Self {
-        self.core.set("AccessEndpoints", value.into());
-        self
+    prop! {
+        /// `AccessEndpoints`: The list of virtual private cloud (VPC) interface endpoint objects.
+        /// Users of the stack can connect to AppStream 2.0 only through the specified endpoints.
+        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<stack::AccessEndpoint>>
     }
 
-    /// `AgentAccessConfig`: The configuration for agent access on the stack. If specified, agent
-    /// access is enabled for the stack.
-    pub fn agent_access_config(mut self, value: impl Into<Val<stack::AgentAccessConfig>>) -> Self {
-        self.core.set("AgentAccessConfig", value.into());
-        self
+    prop! {
+        /// `AgentAccessConfig`: The configuration for agent access on the stack. If specified,
+        /// agent access is enabled for the stack.
+        core.props, "AgentAccessConfig", agent_access_config, set_agent_access_config, get_agent_access_config, Val<stack::AgentAccessConfig>
     }
 
-    /// `ApplicationSettings`: The persistent application settings for users of the stack. When
-    /// these settings are enabled, changes that users make to applications and Windows settings are
-    /// automatically saved after each session and applied to the next session.
-    pub fn application_settings(mut self, value: impl Into<Val<stack::ApplicationSettings>>) -> Self {
-        self.core.set("ApplicationSettings", value.into());
-        self
+    prop! {
+        /// `ApplicationSettings`: The persistent application settings for users of the stack. When
+        /// these settings are enabled, changes that users make to applications and Windows settings
+        /// are automatically saved after each session and applied to the next session.
+        core.props, "ApplicationSettings", application_settings, set_application_settings, get_application_settings, Val<stack::ApplicationSettings>
     }
 
-    /// `AttributesToDelete`: The stack attributes to delete.
-    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AttributesToDelete", value.into());
-        self
+    prop! {
+        /// `AttributesToDelete`: The stack attributes to delete.
+        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<String>>
     }
 
-    /// `ContentRedirection`: The content redirection settings for the stack. These settings control
-    /// URL redirection between the streaming session and the local device.
-    pub fn content_redirection(mut self, value: impl Into<Val<stack::ContentRedirection>>) -> Self {
-        self.core.set("ContentRedirection", value.into());
-        self
+    prop! {
+        /// `ContentRedirection`: The content redirection settings for the stack. These settings
+        /// control URL redirection between the streaming session and the local device.
+        core.props, "ContentRedirection", content_redirection, set_content_redirection, get_content_redirection, Val<stack::ContentRedirection>
     }
 
-    /// `DeleteStorageConnectors`: This parameter has been deprecated. Deletes the storage
-    /// connectors currently enabled for the stack.
-    pub fn delete_storage_connectors(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteStorageConnectors", value.into());
-        self
+    prop! {
+        /// `DeleteStorageConnectors`: This parameter has been deprecated. Deletes the storage
+        /// connectors currently enabled for the stack.
+        core.props, "DeleteStorageConnectors", delete_storage_connectors, set_delete_storage_connectors, get_delete_storage_connectors, Val<bool>
     }
 
-    /// `Description`: The description to display.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description to display.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: The stack name to display.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The stack name to display.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `EmbedHostDomains`: The domains where AppStream 2.0 streaming sessions can be embedded in an
-    /// iframe. You must approve the domains that you want to host embedded AppStream 2.0 streaming
-    /// sessions.
-    pub fn embed_host_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EmbedHostDomains", value.into());
-        self
+    prop! {
+        /// `EmbedHostDomains`: The domains where AppStream 2.0 streaming sessions can be embedded
+        /// in an iframe. You must approve the domains that you want to host embedded AppStream 2.0
+        /// streaming sessions.
+        core.props, "EmbedHostDomains", embed_host_domains, set_embed_host_domains, get_embed_host_domains, Val<List<String>>
     }
 
-    /// `FeedbackURL`: The URL that users are redirected to after they click the Send Feedback link.
-    /// If no URL is specified, no Send Feedback link is displayed.
-    pub fn feedback_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FeedbackURL", value.into());
-        self
+    prop! {
+        /// `FeedbackURL`: The URL that users are redirected to after they click the Send Feedback
+        /// link. If no URL is specified, no Send Feedback link is displayed.
+        core.props, "FeedbackURL", feedback_url, set_feedback_url, get_feedback_url, Val<String>
     }
 
-    /// `Name`: The name of the stack.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the stack.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RedirectURL`: The URL that users are redirected to after their streaming session ends.
-    pub fn redirect_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RedirectURL", value.into());
-        self
+    prop! {
+        /// `RedirectURL`: The URL that users are redirected to after their streaming session ends.
+        core.props, "RedirectURL", redirect_url, set_redirect_url, get_redirect_url, Val<String>
     }
 
-    /// `StorageConnectors`: The storage connectors to enable.
-    pub fn storage_connectors(mut self, value: impl Into<Val<List<stack::StorageConnector>>>) -> Self {
-        self.core.set("StorageConnectors", value.into());
-        self
+    prop! {
+        /// `StorageConnectors`: The storage connectors to enable.
+        core.props, "StorageConnectors", storage_connectors, set_storage_connectors, get_storage_connectors, Val<List<stack::StorageConnector>>
     }
 
-    /// `StreamingExperienceSettings`: The streaming protocol that you want your stack to prefer.
-    /// This can be UDP or TCP. Currently, UDP is only supported in the Windows native client.
-    pub fn streaming_experience_settings(mut self, value: impl Into<Val<stack::StreamingExperienceSettings>>) -> Self {
-        self.core.set("StreamingExperienceSettings", value.into());
-        self
+    prop! {
+        /// `StreamingExperienceSettings`: The streaming protocol that you want your stack to
+        /// prefer. This can be UDP or TCP. Currently, UDP is only supported in the Windows native
+        /// client.
+        core.props, "StreamingExperienceSettings", streaming_experience_settings, set_streaming_experience_settings, get_streaming_experience_settings, Val<stack::StreamingExperienceSettings>
     }
 
-    /// `Tags`: An array of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UserSettings`: The actions that are enabled or disabled for users during their streaming
-    /// sessions. By default, these actions are enabled.
-    pub fn user_settings(mut self, value: impl Into<Val<List<stack::UserSetting>>>) -> Self {
-        self.core.set("UserSettings", value.into());
-        self
+    prop! {
+        /// `UserSettings`: The actions that are enabled or disabled for users during their
+        /// streaming sessions. By default, these actions are enabled.
+        core.props, "UserSettings", user_settings, set_user_settings, get_user_settings, Val<List<stack::UserSetting>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1653,6 +1772,16 @@ pub mod stack {
             props.set("EndpointType", endpoint_type.into());
             props.set("VpceId", vpce_id.into());
             AccessEndpoint { props }
+        }
+
+        prop! {
+            /// `EndpointType`: The type of interface endpoint.
+            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        }
+
+        prop! {
+            /// `VpceId`: The identifier (ID) of the VPC in which the interface endpoint is used.
+            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
         }
     }
 
@@ -1695,25 +1824,39 @@ pub mod stack {
             AgentAccessConfig { props }
         }
 
-        /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket where agent
-        /// screenshots are stored. Required when ScreenshotsUploadEnabled is true.
-        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketArn", value.into());
-            self
+        prop! {
+            /// `Settings`: The list of agent access settings that define permissions for each agent
+            /// action. You must specify at least one setting.
+            props, "Settings", _, set_settings, get_settings, Val<List<AgentAccessSetting>>
         }
 
-        /// `ScreenshotsUploadEnabled`: Indicates whether screenshot uploads to Amazon S3 are enabled
-        /// for agent sessions.
-        pub fn screenshots_upload_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ScreenshotsUploadEnabled", value.into());
-            self
+        prop! {
+            /// `ScreenResolution`: The screen resolution for the agent streaming environment.
+            props, "ScreenResolution", _, set_screen_resolution, get_screen_resolution, Val<AgentAccessConfigScreenResolution>
         }
 
-        /// `UserControlMode`: The user control mode for agent sessions. This setting determines how
-        /// users can interact with agent sessions. Valid values are VIEW_ONLY, VIEW_STOP, and DISABLED.
-        pub fn user_control_mode(mut self, value: impl Into<Val<AgentAccessConfigUserControlMode>>) -> Self {
-            self.props.set("UserControlMode", value.into());
-            self
+        prop! {
+            /// `ScreenImageFormat`: The image format for agent screen captures.
+            props, "ScreenImageFormat", _, set_screen_image_format, get_screen_image_format, Val<AgentAccessConfigScreenImageFormat>
+        }
+
+        prop! {
+            /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket where agent
+            /// screenshots are stored. Required when ScreenshotsUploadEnabled is true.
+            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `ScreenshotsUploadEnabled`: Indicates whether screenshot uploads to Amazon S3 are
+            /// enabled for agent sessions.
+            props, "ScreenshotsUploadEnabled", screenshots_upload_enabled, set_screenshots_upload_enabled, get_screenshots_upload_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `UserControlMode`: The user control mode for agent sessions. This setting determines how
+            /// users can interact with agent sessions. Valid values are VIEW_ONLY, VIEW_STOP, and
+            /// DISABLED.
+            props, "UserControlMode", user_control_mode, set_user_control_mode, get_user_control_mode, Val<AgentAccessConfigUserControlMode>
         }
     }
 
@@ -1767,6 +1910,22 @@ pub mod stack {
             props.set("AgentAction", agent_action.into());
             props.set("Permission", permission.into());
             AgentAccessSetting { props }
+        }
+
+        prop! {
+            /// `AgentAction`: The agent action to configure. Valid values are COMPUTER_VISION,
+            /// COMPUTER_INPUT, and FORWARD_MCP_TOOLS. COMPUTER_VISION allows agents to take screenshots
+            /// of the desktop. COMPUTER_INPUT allows agents to click, type, and scroll on the desktop
+            /// and requires COMPUTER_VISION to also be enabled. FORWARD_MCP_TOOLS allows agents to
+            /// interact with applications and the desktop operating system through direct MCP calls
+            /// rather than using computer use tools. Forwards MCP tools configured on the WorkSpaces
+            /// application session to the agent.
+            props, "AgentAction", _, set_agent_action, get_agent_action, Val<AgentAccessSettingAgentAction>
+        }
+
+        prop! {
+            /// `Permission`: Whether the agent action is enabled or disabled.
+            props, "Permission", _, set_permission, get_permission, Val<AgentAccessSettingPermission>
         }
     }
 
@@ -1841,12 +2000,17 @@ pub mod stack {
             ApplicationSettings { props }
         }
 
-        /// `SettingsGroup`: The path prefix for the S3 bucket where users' persistent application
-        /// settings are stored. You can allow the same persistent application settings to be used
-        /// across multiple stacks by specifying the same settings group for each stack.
-        pub fn settings_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SettingsGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enables or disables persistent application settings for users during their
+            /// streaming sessions.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `SettingsGroup`: The path prefix for the S3 bucket where users' persistent application
+            /// settings are stored. You can allow the same persistent application settings to be used
+            /// across multiple stacks by specifying the same settings group for each stack.
+            props, "SettingsGroup", settings_group, set_settings_group, get_settings_group, Val<String>
         }
     }
 
@@ -1865,11 +2029,10 @@ pub mod stack {
             ContentRedirection { props }
         }
 
-        /// `HostToClient`: The URL redirection configuration from the streaming session host to the
-        /// client.
-        pub fn host_to_client(mut self, value: impl Into<Val<UrlRedirectionConfig>>) -> Self {
-            self.props.set("HostToClient", value.into());
-            self
+        prop! {
+            /// `HostToClient`: The URL redirection configuration from the streaming session host to the
+            /// client.
+            props, "HostToClient", host_to_client, set_host_to_client, get_host_to_client, Val<UrlRedirectionConfig>
         }
     }
 
@@ -1890,16 +2053,19 @@ pub mod stack {
             UrlRedirectionConfig { props }
         }
 
-        /// `AllowedUrls`: The URLs that are allowed for redirection.
-        pub fn allowed_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedUrls", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether URL redirection is enabled or disabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `DeniedUrls`: The URLs that are denied for redirection.
-        pub fn denied_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DeniedUrls", value.into());
-            self
+        prop! {
+            /// `AllowedUrls`: The URLs that are allowed for redirection.
+            props, "AllowedUrls", allowed_urls, set_allowed_urls, get_allowed_urls, Val<List<String>>
+        }
+
+        prop! {
+            /// `DeniedUrls`: The URLs that are denied for redirection.
+            props, "DeniedUrls", denied_urls, set_denied_urls, get_denied_urls, Val<List<String>>
         }
     }
 
@@ -1921,16 +2087,19 @@ pub mod stack {
             StorageConnector { props }
         }
 
-        /// `Domains`: The names of the domains for the account.
-        pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Domains", value.into());
-            self
+        prop! {
+            /// `ConnectorType`: The type of storage connector.
+            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<StorageConnectorConnectorType>
         }
 
-        /// `ResourceIdentifier`: The ARN of the storage connector.
-        pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceIdentifier", value.into());
-            self
+        prop! {
+            /// `Domains`: The names of the domains for the account.
+            props, "Domains", domains, set_domains, get_domains, Val<List<String>>
+        }
+
+        prop! {
+            /// `ResourceIdentifier`: The ARN of the storage connector.
+            props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
         }
     }
 
@@ -1967,11 +2136,10 @@ pub mod stack {
             StreamingExperienceSettings { props }
         }
 
-        /// `PreferredProtocol`: The preferred protocol that you want to use while streaming your
-        /// application.
-        pub fn preferred_protocol(mut self, value: impl Into<Val<StreamingExperienceSettingsPreferredProtocol>>) -> Self {
-            self.props.set("PreferredProtocol", value.into());
-            self
+        prop! {
+            /// `PreferredProtocol`: The preferred protocol that you want to use while streaming your
+            /// application.
+            props, "PreferredProtocol", preferred_protocol, set_preferred_protocol, get_preferred_protocol, Val<StreamingExperienceSettingsPreferredProtocol>
         }
     }
 
@@ -2011,15 +2179,24 @@ pub mod stack {
             UserSetting { props }
         }
 
-        /// `MaximumLength`: Specifies the number of characters that can be copied by end users from the
-        /// local device to the remote session, and to the local device from the remote session. This
-        /// can be specified only for the CLIPBOARD_COPY_FROM_LOCAL_DEVICE and
-        /// CLIPBOARD_COPY_TO_LOCAL_DEVICE actions. This defaults to 20,971,520 (20 MB) when unspecified
-        /// and the permission is ENABLED. This can't be specified when the permission is DISABLED. The
-        /// value can be between 1 and 20,971,520 (20 MB).
-        pub fn maximum_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumLength", value.into());
-            self
+        prop! {
+            /// `Action`: The action that is enabled or disabled.
+            props, "Action", _, set_action, get_action, Val<UserSettingAction>
+        }
+
+        prop! {
+            /// `Permission`: Indicates whether the action is enabled or disabled.
+            props, "Permission", _, set_permission, get_permission, Val<UserSettingPermission>
+        }
+
+        prop! {
+            /// `MaximumLength`: Specifies the number of characters that can be copied by end users from
+            /// the local device to the remote session, and to the local device from the remote session.
+            /// This can be specified only for the CLIPBOARD_COPY_FROM_LOCAL_DEVICE and
+            /// CLIPBOARD_COPY_TO_LOCAL_DEVICE actions. This defaults to 20,971,520 (20 MB) when
+            /// unspecified and the permission is ENABLED. This can't be specified when the permission
+            /// is DISABLED. The value can be between 1 and 20,971,520 (20 MB).
+            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<i64>
         }
     }
 
@@ -2093,6 +2270,18 @@ impl StackFleetAssociation {
         StackFleetAssociation { core }
     }
 
+    prop! {
+        /// `FleetName`: The name of the fleet. To associate a fleet with a stack, you must specify
+        /// a dependency on the fleet resource.
+        core.props, "FleetName", _, set_fleet_name, get_fleet_name, Val<String>
+    }
+
+    prop! {
+        /// `StackName`: The name of the stack. To associate a fleet with a stack, you must specify
+        /// a dependency on the stack resource.
+        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -2130,11 +2319,26 @@ impl StackUserAssociation {
         StackUserAssociation { core }
     }
 
-    /// `SendEmailNotification`: Specifies whether a welcome email is sent to a user after the user
-    /// is created in the user pool.
-    pub fn send_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SendEmailNotification", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`: The authentication type for the user who is associated with the
+        /// stack. You must specify USERPOOL.
+        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<String>
+    }
+
+    prop! {
+        /// `SendEmailNotification`: Specifies whether a welcome email is sent to a user after the
+        /// user is created in the user pool.
+        core.props, "SendEmailNotification", send_email_notification, set_send_email_notification, get_send_email_notification, Val<bool>
+    }
+
+    prop! {
+        /// `StackName`: The name of the stack that is associated with the user.
+        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    }
+
+    prop! {
+        /// `UserName`: The name of the user who is associated with the stack.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2169,25 +2373,32 @@ impl User {
         User { core }
     }
 
-    /// `FirstName`: The first name, or given name, of the user.
-    pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FirstName", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`: The authentication type for the user.
+        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<user::AuthenticationType>
     }
 
-    /// `LastName`: The last name, or surname, of the user.
-    pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastName", value.into());
-        self
+    prop! {
+        /// `FirstName`: The first name, or given name, of the user.
+        core.props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
     }
 
-    /// `MessageAction`: The action to take for the welcome email that is sent to a user after the
-    /// user is created in the user pool. If you specify SUPPRESS, no email is sent. If you specify
-    /// RESEND, do not specify the first name or last name of the user. If the value is null, the
-    /// email is sent.
-    pub fn message_action(mut self, value: impl Into<Val<user::MessageAction>>) -> Self {
-        self.core.set("MessageAction", value.into());
-        self
+    prop! {
+        /// `LastName`: The last name, or surname, of the user.
+        core.props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+    }
+
+    prop! {
+        /// `MessageAction`: The action to take for the welcome email that is sent to a user after
+        /// the user is created in the user pool. If you specify SUPPRESS, no email is sent. If you
+        /// specify RESEND, do not specify the first name or last name of the user. If the value is
+        /// null, the email is sent.
+        core.props, "MessageAction", message_action, set_message_action, get_message_action, Val<user::MessageAction>
+    }
+
+    prop! {
+        /// `UserName`: The email address of the user.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,22 +41,24 @@ impl Api {
         Api { core }
     }
 
-    /// `EventConfig`: The configuration for an Event Api
-    pub fn event_config(mut self, value: impl Into<Val<api::EventConfig>>) -> Self {
-        self.core.set("EventConfig", value.into());
-        self
+    prop! {
+        /// `EventConfig`: The configuration for an Event Api
+        core.props, "EventConfig", event_config, set_event_config, get_event_config, Val<api::EventConfig>
     }
 
-    /// `OwnerContact`: The owner contact information for an API resource.
-    pub fn owner_contact(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerContact", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the AppSync API.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OwnerContact`: The owner contact information for an API resource.
+        core.props, "OwnerContact", owner_contact, set_owner_contact, get_owner_contact, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -131,10 +133,29 @@ pub mod api {
             EventConfig { props }
         }
 
-        /// `LogConfig`: The log config for the AppSync API.
-        pub fn log_config(mut self, value: impl Into<Val<EventLogConfig>>) -> Self {
-            self.props.set("LogConfig", value.into());
-            self
+        prop! {
+            /// `AuthProviders`: A list of auth providers for the AppSync API.
+            props, "AuthProviders", _, set_auth_providers, get_auth_providers, Val<List<AuthProvider>>
+        }
+
+        prop! {
+            /// `ConnectionAuthModes`: A list of auth modes for the AppSync API.
+            props, "ConnectionAuthModes", _, set_connection_auth_modes, get_connection_auth_modes, Val<List<AuthMode>>
+        }
+
+        prop! {
+            /// `DefaultPublishAuthModes`: A list of auth modes for the AppSync API.
+            props, "DefaultPublishAuthModes", _, set_default_publish_auth_modes, get_default_publish_auth_modes, Val<List<AuthMode>>
+        }
+
+        prop! {
+            /// `DefaultSubscribeAuthModes`: A list of auth modes for the AppSync API.
+            props, "DefaultSubscribeAuthModes", _, set_default_subscribe_auth_modes, get_default_subscribe_auth_modes, Val<List<AuthMode>>
+        }
+
+        prop! {
+            /// `LogConfig`: The log config for the AppSync API.
+            props, "LogConfig", log_config, set_log_config, get_log_config, Val<EventLogConfig>
         }
     }
 
@@ -155,25 +176,27 @@ pub mod api {
             AuthProvider { props }
         }
 
-        /// `CognitoConfig`: Optional authorization configuration for using Amazon Cognito user pools
-        /// with your API endpoint.
-        pub fn cognito_config(mut self, value: impl Into<Val<CognitoConfig>>) -> Self {
-            self.props.set("CognitoConfig", value.into());
-            self
+        prop! {
+            /// `AuthType`: Security configuration for your AppSync API.
+            props, "AuthType", _, set_auth_type, get_auth_type, Val<AuthenticationType>
         }
 
-        /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to authorize
-        /// AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware that an AWS
-        /// AppSync API may have only one Lambda authorizer configured at a time.
-        pub fn lambda_authorizer_config(mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> Self {
-            self.props.set("LambdaAuthorizerConfig", value.into());
-            self
+        prop! {
+            /// `CognitoConfig`: Optional authorization configuration for using Amazon Cognito user
+            /// pools with your API endpoint.
+            props, "CognitoConfig", cognito_config, set_cognito_config, get_cognito_config, Val<CognitoConfig>
         }
 
-        /// `OpenIDConnectConfig`: The OpenID Connect configuration.
-        pub fn open_id_connect_config(mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> Self {
-            self.props.set("OpenIDConnectConfig", value.into());
-            self
+        prop! {
+            /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to
+            /// authorize AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware
+            /// that an AWS AppSync API may have only one Lambda authorizer configured at a time.
+            props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<LambdaAuthorizerConfig>
+        }
+
+        prop! {
+            /// `OpenIDConnectConfig`: The OpenID Connect configuration.
+            props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<OpenIdConnectConfig>
         }
     }
 
@@ -219,10 +242,19 @@ pub mod api {
             CognitoConfig { props }
         }
 
-        /// `AppIdClientRegex`.
-        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppIdClientRegex", value.into());
-            self
+        prop! {
+            /// `UserPoolId`.
+            props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+        }
+
+        prop! {
+            /// `AwsRegion`.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        }
+
+        prop! {
+            /// `AppIdClientRegex`.
+            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
         }
     }
 
@@ -245,16 +277,19 @@ pub mod api {
             LambdaAuthorizerConfig { props }
         }
 
-        /// `AuthorizerResultTtlInSeconds`.
-        pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AuthorizerResultTtlInSeconds", value.into());
-            self
+        prop! {
+            /// `AuthorizerUri`.
+            props, "AuthorizerUri", _, set_authorizer_uri, get_authorizer_uri, Val<String>
         }
 
-        /// `IdentityValidationExpression`.
-        pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityValidationExpression", value.into());
-            self
+        prop! {
+            /// `AuthorizerResultTtlInSeconds`.
+            props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `IdentityValidationExpression`.
+            props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
         }
     }
 
@@ -275,22 +310,24 @@ pub mod api {
             OpenIdConnectConfig { props }
         }
 
-        /// `AuthTTL`.
-        pub fn auth_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("AuthTTL", value.into());
-            self
+        prop! {
+            /// `Issuer`.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
         }
 
-        /// `ClientId`.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `AuthTTL`.
+            props, "AuthTTL", auth_ttl, set_auth_ttl, get_auth_ttl, Val<f64>
         }
 
-        /// `IatTTL`.
-        pub fn iat_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("IatTTL", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `IatTTL`.
+            props, "IatTTL", iat_ttl, set_iat_ttl, get_iat_ttl, Val<f64>
         }
     }
 
@@ -309,10 +346,9 @@ pub mod api {
             AuthMode { props }
         }
 
-        /// `AuthType`: Security configuration for your AppSync API.
-        pub fn auth_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
-            self.props.set("AuthType", value.into());
-            self
+        prop! {
+            /// `AuthType`: Security configuration for your AppSync API.
+            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<AuthenticationType>
         }
     }
 
@@ -336,6 +372,16 @@ pub mod api {
             props.set("LogLevel", log_level.into());
             props.set("CloudWatchLogsRoleArn", cloud_watch_logs_role_arn.into());
             EventLogConfig { props }
+        }
+
+        prop! {
+            /// `LogLevel`: Logging level for the AppSync API.
+            props, "LogLevel", _, set_log_level, get_log_level, Val<EventLogLevel>
+        }
+
+        prop! {
+            /// `CloudWatchLogsRoleArn`.
+            props, "CloudWatchLogsRoleArn", _, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
         }
     }
 
@@ -394,25 +440,44 @@ impl ApiCache {
         ApiCache { core }
     }
 
-    /// `AtRestEncryptionEnabled`: At-rest encryption flag for cache. You cannot update this setting
-    /// after creation.
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AtRestEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `ApiCachingBehavior`: Caching behavior, such as FULL_REQUEST_CACHING,
+        /// PER_RESOLVER_CACHING, or OPERATION_LEVEL_CACHING
+        core.props, "ApiCachingBehavior", _, set_api_caching_behavior, get_api_caching_behavior, Val<api_cache::ApiCachingBehavior>
     }
 
-    /// `HealthMetricsConfig`: Controls how cache health metrics will be emitted to CloudWatch.
-    /// Cache health metrics include NetworkBandwidthOutAllowanceExceeded and EngineCPUUtilization
-    pub fn health_metrics_config(mut self, value: impl Into<Val<api_cache::HealthMetricsConfig>>) -> Self {
-        self.core.set("HealthMetricsConfig", value.into());
-        self
+    prop! {
+        /// `ApiId`: Unique AWS AppSync GraphQL API identifier.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `TransitEncryptionEnabled`: Transit encryption flag when connecting to cache. You cannot
-    /// update this setting after creation.
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TransitEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `AtRestEncryptionEnabled`: At-rest encryption flag for cache. You cannot update this
+        /// setting after creation.
+        core.props, "AtRestEncryptionEnabled", at_rest_encryption_enabled, set_at_rest_encryption_enabled, get_at_rest_encryption_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `HealthMetricsConfig`: Controls how cache health metrics will be emitted to CloudWatch.
+        /// Cache health metrics include NetworkBandwidthOutAllowanceExceeded and
+        /// EngineCPUUtilization
+        core.props, "HealthMetricsConfig", health_metrics_config, set_health_metrics_config, get_health_metrics_config, Val<api_cache::HealthMetricsConfig>
+    }
+
+    prop! {
+        /// `TransitEncryptionEnabled`: Transit encryption flag when connecting to cache. You cannot
+        /// update this setting after creation.
+        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Ttl`: TTL in seconds for cache entries. Valid values are 1-3600.
+        core.props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+    }
+
+    prop! {
+        /// `Type`: The cache instance type, such as SMALL, LARGE and LARGE_4X
+        core.props, "Type", _, set_type, get_type, Val<api_cache::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -535,17 +600,20 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    /// `Description`: Unique description of your API key.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApiId`: Unique AWS AppSync GraphQL API ID for this API key.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `Expires`: The time after which the API key expires. The date is represented as seconds
-    /// since the epoch, rounded down to the nearest hour.
-    pub fn expires(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("Expires", value.into());
-        self
+    prop! {
+        /// `Description`: Unique description of your API key.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Expires`: The time after which the API key expires. The date is represented as seconds
+        /// since the epoch, rounded down to the nearest hour.
+        core.props, "Expires", expires, set_expires, get_expires, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -595,40 +663,44 @@ impl ChannelNamespace {
         ChannelNamespace { core }
     }
 
-    /// `CodeHandlers`: String of APPSYNC_JS code to be used by the handlers.
-    pub fn code_handlers(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeHandlers", value.into());
-        self
+    prop! {
+        /// `ApiId`: AppSync Api Id that this Channel Namespace belongs to.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `CodeS3Location`: The Amazon S3 endpoint where the code is located.
-    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeS3Location", value.into());
-        self
+    prop! {
+        /// `CodeHandlers`: String of APPSYNC_JS code to be used by the handlers.
+        core.props, "CodeHandlers", code_handlers, set_code_handlers, get_code_handlers, Val<String>
     }
 
-    /// `HandlerConfigs`.
-    pub fn handler_configs(mut self, value: impl Into<Val<channel_namespace::HandlerConfigs>>) -> Self {
-        self.core.set("HandlerConfigs", value.into());
-        self
+    prop! {
+        /// `CodeS3Location`: The Amazon S3 endpoint where the code is located.
+        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
     }
 
-    /// `PublishAuthModes`: List of AuthModes supported for Publish operations.
-    pub fn publish_auth_modes(mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> Self {
-        self.core.set("PublishAuthModes", value.into());
-        self
+    prop! {
+        /// `HandlerConfigs`.
+        core.props, "HandlerConfigs", handler_configs, set_handler_configs, get_handler_configs, Val<channel_namespace::HandlerConfigs>
     }
 
-    /// `SubscribeAuthModes`: List of AuthModes supported for Subscribe operations.
-    pub fn subscribe_auth_modes(mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> Self {
-        self.core.set("SubscribeAuthModes", value.into());
-        self
+    prop! {
+        /// `Name`: Namespace indentifier.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PublishAuthModes`: List of AuthModes supported for Publish operations.
+        core.props, "PublishAuthModes", publish_auth_modes, set_publish_auth_modes, get_publish_auth_modes, Val<List<channel_namespace::AuthMode>>
+    }
+
+    prop! {
+        /// `SubscribeAuthModes`: List of AuthModes supported for Subscribe operations.
+        core.props, "SubscribeAuthModes", subscribe_auth_modes, set_subscribe_auth_modes, get_subscribe_auth_modes, Val<List<channel_namespace::AuthMode>>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -663,16 +735,14 @@ pub mod channel_namespace {
             HandlerConfigs { props }
         }
 
-        /// `OnPublish`.
-        pub fn on_publish(mut self, value: impl Into<Val<HandlerConfig>>) -> Self {
-            self.props.set("OnPublish", value.into());
-            self
+        prop! {
+            /// `OnPublish`.
+            props, "OnPublish", on_publish, set_on_publish, get_on_publish, Val<HandlerConfig>
         }
 
-        /// `OnSubscribe`.
-        pub fn on_subscribe(mut self, value: impl Into<Val<HandlerConfig>>) -> Self {
-            self.props.set("OnSubscribe", value.into());
-            self
+        prop! {
+            /// `OnSubscribe`.
+            props, "OnSubscribe", on_subscribe, set_on_subscribe, get_on_subscribe, Val<HandlerConfig>
         }
     }
 
@@ -696,6 +766,16 @@ pub mod channel_namespace {
             props.set("Behavior", behavior.into());
             props.set("Integration", integration.into());
             HandlerConfig { props }
+        }
+
+        prop! {
+            /// `Behavior`: Integration behavior for a handler configuration.
+            props, "Behavior", _, set_behavior, get_behavior, Val<HandlerBehavior>
+        }
+
+        prop! {
+            /// `Integration`.
+            props, "Integration", _, set_integration, get_integration, Val<Integration>
         }
     }
 
@@ -729,10 +809,14 @@ pub mod channel_namespace {
             Integration { props }
         }
 
-        /// `LambdaConfig`.
-        pub fn lambda_config(mut self, value: impl Into<Val<LambdaConfig>>) -> Self {
-            self.props.set("LambdaConfig", value.into());
-            self
+        prop! {
+            /// `DataSourceName`: Data source to invoke for this integration.
+            props, "DataSourceName", _, set_data_source_name, get_data_source_name, Val<String>
+        }
+
+        prop! {
+            /// `LambdaConfig`.
+            props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<LambdaConfig>
         }
     }
 
@@ -751,6 +835,11 @@ pub mod channel_namespace {
             let mut props = Props::new();
             props.set("InvokeType", invoke_type.into());
             LambdaConfig { props }
+        }
+
+        prop! {
+            /// `InvokeType`: Invocation type for direct lambda integrations.
+            props, "InvokeType", _, set_invoke_type, get_invoke_type, Val<InvokeType>
         }
     }
 
@@ -782,10 +871,9 @@ pub mod channel_namespace {
             AuthMode { props }
         }
 
-        /// `AuthType`: Security configuration for your AppSync API.
-        pub fn auth_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
-            self.props.set("AuthType", value.into());
-            self
+        prop! {
+            /// `AuthType`: Security configuration for your AppSync API.
+            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<AuthenticationType>
         }
     }
 
@@ -841,71 +929,77 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `Description`: The description of the data source.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApiId`: Unique AWS AppSync GraphQL API identifier where this data source will be
+        /// created.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `DynamoDBConfig`: AWS Region and TableName for an Amazon DynamoDB table in your account.
-    pub fn dynamo_db_config(mut self, value: impl Into<Val<data_source::DynamoDbConfig>>) -> Self {
-        self.core.set("DynamoDBConfig", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the data source.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ElasticsearchConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain in
-    /// your account. As of September 2021, Amazon Elasticsearch Service is Amazon OpenSearch
-    /// Service. This property is deprecated. For new data sources, use OpenSearchServiceConfig to
-    /// specify an OpenSearch Service data source.
-    pub fn elasticsearch_config(mut self, value: impl Into<Val<data_source::ElasticsearchConfig>>) -> Self {
-        self.core.set("ElasticsearchConfig", value.into());
-        self
+    prop! {
+        /// `DynamoDBConfig`: AWS Region and TableName for an Amazon DynamoDB table in your account.
+        core.props, "DynamoDBConfig", dynamo_db_config, set_dynamo_db_config, get_dynamo_db_config, Val<data_source::DynamoDbConfig>
     }
 
-    /// `EventBridgeConfig`: ARN for the EventBridge bus.
-    pub fn event_bridge_config(mut self, value: impl Into<Val<data_source::EventBridgeConfig>>) -> Self {
-        self.core.set("EventBridgeConfig", value.into());
-        self
+    prop! {
+        /// `ElasticsearchConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain
+        /// in your account. As of September 2021, Amazon Elasticsearch Service is Amazon OpenSearch
+        /// Service. This property is deprecated. For new data sources, use OpenSearchServiceConfig
+        /// to specify an OpenSearch Service data source.
+        core.props, "ElasticsearchConfig", elasticsearch_config, set_elasticsearch_config, get_elasticsearch_config, Val<data_source::ElasticsearchConfig>
     }
 
-    /// `HttpConfig`: Endpoints for an HTTP data source.
-    pub fn http_config(mut self, value: impl Into<Val<data_source::HttpConfig>>) -> Self {
-        self.core.set("HttpConfig", value.into());
-        self
+    prop! {
+        /// `EventBridgeConfig`: ARN for the EventBridge bus.
+        core.props, "EventBridgeConfig", event_bridge_config, set_event_bridge_config, get_event_bridge_config, Val<data_source::EventBridgeConfig>
     }
 
-    /// `LambdaConfig`: An ARN of a Lambda function in valid ARN format. This can be the ARN of a
-    /// Lambda function that exists in the current account or in another account.
-    pub fn lambda_config(mut self, value: impl Into<Val<data_source::LambdaConfig>>) -> Self {
-        self.core.set("LambdaConfig", value.into());
-        self
+    prop! {
+        /// `HttpConfig`: Endpoints for an HTTP data source.
+        core.props, "HttpConfig", http_config, set_http_config, get_http_config, Val<data_source::HttpConfig>
     }
 
-    /// `MetricsConfig`.
-    pub fn metrics_config(mut self, value: impl Into<Val<data_source::MetricsConfig>>) -> Self {
-        self.core.set("MetricsConfig", value.into());
-        self
+    prop! {
+        /// `LambdaConfig`: An ARN of a Lambda function in valid ARN format. This can be the ARN of
+        /// a Lambda function that exists in the current account or in another account.
+        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<data_source::LambdaConfig>
     }
 
-    /// `OpenSearchServiceConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain
-    /// in your account.
-    pub fn open_search_service_config(mut self, value: impl Into<Val<data_source::OpenSearchServiceConfig>>) -> Self {
-        self.core.set("OpenSearchServiceConfig", value.into());
-        self
+    prop! {
+        /// `MetricsConfig`.
+        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<data_source::MetricsConfig>
     }
 
-    /// `RelationalDatabaseConfig`: Relational Database configuration of the relational database
-    /// data source.
-    pub fn relational_database_config(mut self, value: impl Into<Val<data_source::RelationalDatabaseConfig>>) -> Self {
-        self.core.set("RelationalDatabaseConfig", value.into());
-        self
+    prop! {
+        /// `Name`: Friendly name for you to identify your AppSync data source after creation.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ServiceRoleArn`: The AWS Identity and Access Management service role ARN for the data
-    /// source. The system assumes this role when accessing the data source.
-    pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceRoleArn", value.into());
-        self
+    prop! {
+        /// `OpenSearchServiceConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service
+        /// domain in your account.
+        core.props, "OpenSearchServiceConfig", open_search_service_config, set_open_search_service_config, get_open_search_service_config, Val<data_source::OpenSearchServiceConfig>
+    }
+
+    prop! {
+        /// `RelationalDatabaseConfig`: Relational Database configuration of the relational database
+        /// data source.
+        core.props, "RelationalDatabaseConfig", relational_database_config, set_relational_database_config, get_relational_database_config, Val<data_source::RelationalDatabaseConfig>
+    }
+
+    prop! {
+        /// `ServiceRoleArn`: The AWS Identity and Access Management service role ARN for the data
+        /// source. The system assumes this role when accessing the data source.
+        core.props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The type of the data source.
+        core.props, "Type", _, set_type, get_type, Val<data_source::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -950,23 +1044,30 @@ pub mod data_source {
             DynamoDbConfig { props }
         }
 
-        /// `DeltaSyncConfig`: The DeltaSyncConfig for a versioned datasource.
-        pub fn delta_sync_config(mut self, value: impl Into<Val<DeltaSyncConfig>>) -> Self {
-            self.props.set("DeltaSyncConfig", value.into());
-            self
+        prop! {
+            /// `TableName`: The table name.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
 
-        /// `UseCallerCredentials`: Set to TRUE to use AWS Identity and Access Management with this data
-        /// source.
-        pub fn use_caller_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseCallerCredentials", value.into());
-            self
+        prop! {
+            /// `AwsRegion`: The AWS Region.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `Versioned`: Set to TRUE to use Conflict Detection and Resolution with this data source.
-        pub fn versioned(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Versioned", value.into());
-            self
+        prop! {
+            /// `DeltaSyncConfig`: The DeltaSyncConfig for a versioned datasource.
+            props, "DeltaSyncConfig", delta_sync_config, set_delta_sync_config, get_delta_sync_config, Val<DeltaSyncConfig>
+        }
+
+        prop! {
+            /// `UseCallerCredentials`: Set to TRUE to use AWS Identity and Access Management with this
+            /// data source.
+            props, "UseCallerCredentials", use_caller_credentials, set_use_caller_credentials, get_use_caller_credentials, Val<bool>
+        }
+
+        prop! {
+            /// `Versioned`: Set to TRUE to use Conflict Detection and Resolution with this data source.
+            props, "Versioned", versioned, set_versioned, get_versioned, Val<bool>
         }
     }
 
@@ -996,6 +1097,22 @@ pub mod data_source {
             props.set("DeltaSyncTableName", delta_sync_table_name.into());
             DeltaSyncConfig { props }
         }
+
+        prop! {
+            /// `BaseTableTTL`: The number of minutes that an Item is stored in the data source.
+            props, "BaseTableTTL", _, set_base_table_ttl, get_base_table_ttl, Val<String>
+        }
+
+        prop! {
+            /// `DeltaSyncTableTTL`: The number of minutes that a Delta Sync log entry is stored in the
+            /// Delta Sync table.
+            props, "DeltaSyncTableTTL", _, set_delta_sync_table_ttl, get_delta_sync_table_ttl, Val<String>
+        }
+
+        prop! {
+            /// `DeltaSyncTableName`: The Delta Sync table name.
+            props, "DeltaSyncTableName", _, set_delta_sync_table_name, get_delta_sync_table_name, Val<String>
+        }
     }
 
     /// `AWS::AppSync::DataSource.ElasticsearchConfig`.
@@ -1016,6 +1133,16 @@ pub mod data_source {
             props.set("Endpoint", endpoint.into());
             ElasticsearchConfig { props }
         }
+
+        prop! {
+            /// `AwsRegion`: The AWS Region.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: The endpoint.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
     }
 
     /// `AWS::AppSync::DataSource.EventBridgeConfig`.
@@ -1033,6 +1160,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("EventBusArn", event_bus_arn.into());
             EventBridgeConfig { props }
+        }
+
+        prop! {
+            /// `EventBusArn`: ARN for the EventBridge bus.
+            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
         }
     }
 
@@ -1053,10 +1185,14 @@ pub mod data_source {
             HttpConfig { props }
         }
 
-        /// `AuthorizationConfig`: The authorization configuration.
-        pub fn authorization_config(mut self, value: impl Into<Val<AuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `Endpoint`: The endpoint.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: The authorization configuration.
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<AuthorizationConfig>
         }
     }
 
@@ -1078,10 +1214,14 @@ pub mod data_source {
             AuthorizationConfig { props }
         }
 
-        /// `AwsIamConfig`: The AWS Identity and Access Management settings.
-        pub fn aws_iam_config(mut self, value: impl Into<Val<AwsIamConfig>>) -> Self {
-            self.props.set("AwsIamConfig", value.into());
-            self
+        prop! {
+            /// `AuthorizationType`: The authorization type that the HTTP endpoint requires.
+            props, "AuthorizationType", _, set_authorization_type, get_authorization_type, Val<AuthorizationConfigAuthorizationType>
+        }
+
+        prop! {
+            /// `AwsIamConfig`: The AWS Identity and Access Management settings.
+            props, "AwsIamConfig", aws_iam_config, set_aws_iam_config, get_aws_iam_config, Val<AwsIamConfig>
         }
     }
 
@@ -1110,17 +1250,16 @@ pub mod data_source {
             AwsIamConfig { props }
         }
 
-        /// `SigningRegion`: The signing Region for AWS Identity and Access Management authorization.
-        pub fn signing_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SigningRegion", value.into());
-            self
+        prop! {
+            /// `SigningRegion`: The signing Region for AWS Identity and Access Management
+            /// authorization.
+            props, "SigningRegion", signing_region, set_signing_region, get_signing_region, Val<String>
         }
 
-        /// `SigningServiceName`: The signing service name for AWS Identity and Access Management
-        /// authorization.
-        pub fn signing_service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SigningServiceName", value.into());
-            self
+        prop! {
+            /// `SigningServiceName`: The signing service name for AWS Identity and Access Management
+            /// authorization.
+            props, "SigningServiceName", signing_service_name, set_signing_service_name, get_signing_service_name, Val<String>
         }
     }
 
@@ -1139,6 +1278,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("LambdaFunctionArn", lambda_function_arn.into());
             LambdaConfig { props }
+        }
+
+        prop! {
+            /// `LambdaFunctionArn`: The ARN for the Lambda function.
+            props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
         }
     }
 
@@ -1173,6 +1317,16 @@ pub mod data_source {
             props.set("Endpoint", endpoint.into());
             OpenSearchServiceConfig { props }
         }
+
+        prop! {
+            /// `AwsRegion`: The AWS Region.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: The endpoint.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
     }
 
     /// `AWS::AppSync::DataSource.RelationalDatabaseConfig`.
@@ -1195,10 +1349,14 @@ pub mod data_source {
             RelationalDatabaseConfig { props }
         }
 
-        /// `RdsHttpEndpointConfig`: Information about the Amazon RDS resource.
-        pub fn rds_http_endpoint_config(mut self, value: impl Into<Val<RdsHttpEndpointConfig>>) -> Self {
-            self.props.set("RdsHttpEndpointConfig", value.into());
-            self
+        prop! {
+            /// `RelationalDatabaseSourceType`: The type of relational data source.
+            props, "RelationalDatabaseSourceType", _, set_relational_database_source_type, get_relational_database_source_type, Val<RelationalDatabaseConfigRelationalDatabaseSourceType>
+        }
+
+        prop! {
+            /// `RdsHttpEndpointConfig`: Information about the Amazon RDS resource.
+            props, "RdsHttpEndpointConfig", rds_http_endpoint_config, set_rds_http_endpoint_config, get_rds_http_endpoint_config, Val<RdsHttpEndpointConfig>
         }
     }
 
@@ -1228,16 +1386,29 @@ pub mod data_source {
             RdsHttpEndpointConfig { props }
         }
 
-        /// `DatabaseName`: Logical database name.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `AwsRegion`: AWS Region for RDS HTTP endpoint.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `Schema`: Logical schema name.
-        pub fn schema(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Schema", value.into());
-            self
+        prop! {
+            /// `DbClusterIdentifier`: Amazon RDS cluster Amazon Resource Name (ARN).
+            props, "DbClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+        }
+
+        prop! {
+            /// `AwsSecretStoreArn`: The ARN for database credentials stored in AWS Secrets Manager.
+            props, "AwsSecretStoreArn", _, set_aws_secret_store_arn, get_aws_secret_store_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`: Logical database name.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `Schema`: Logical schema name.
+            props, "Schema", schema, set_schema, get_schema, Val<String>
         }
     }
 
@@ -1311,16 +1482,24 @@ impl DomainName {
         DomainName { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CertificateArn`.
+        core.props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain Name.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain Name.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1395,6 +1574,16 @@ impl DomainNameApiAssociation {
         DomainNameApiAssociation { core }
     }
 
+    prop! {
+        /// `ApiId`.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1438,81 +1627,85 @@ impl FunctionConfiguration {
         FunctionConfiguration { core }
     }
 
-    /// `Code`: The resolver code that contains the request and response functions. When code is
-    /// used, the runtime is required. The runtime value must be APPSYNC_JS.
-    pub fn code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Code", value.into());
-        self
+    prop! {
+        /// `ApiId`: The AWS AppSync GraphQL API that you want to attach using this function.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `CodeS3Location`: The Amazon S3 endpoint (where the code is located??).
-    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeS3Location", value.into());
-        self
+    prop! {
+        /// `Code`: The resolver code that contains the request and response functions. When code is
+        /// used, the runtime is required. The runtime value must be APPSYNC_JS.
+        core.props, "Code", code, set_code, get_code, Val<String>
     }
 
-    /// `Description`: The function description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CodeS3Location`: The Amazon S3 endpoint (where the code is located??).
+        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
     }
 
-    /// `FunctionVersion`: The version of the request mapping template. Currently, only the 2018-05-29
-    /// version of the template is supported.
-    pub fn function_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FunctionVersion", value.into());
-        self
+    prop! {
+        /// `DataSourceName`: The name of data source this function will attach.
+        core.props, "DataSourceName", _, set_data_source_name, get_data_source_name, Val<String>
     }
 
-    /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a single
-    /// AWS Lambda function in a BatchInvoke operation.
-    pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxBatchSize", value.into());
-        self
+    prop! {
+        /// `Description`: The function description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RequestMappingTemplate`: The Function request mapping template. Functions support only the 2018-05-29
-    /// version of the request mapping template.
-    pub fn request_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestMappingTemplate", value.into());
-        self
+    prop! {
+        /// `FunctionVersion`: The version of the request mapping template. Currently, only the 2018-05-29
+        /// version of the template is supported.
+        core.props, "FunctionVersion", function_version, set_function_version, get_function_version, Val<String>
     }
 
-    /// `RequestMappingTemplateS3Location`: Describes a Sync configuration for a resolver. Contains
-    /// information on which Conflict Detection, as well as Resolution strategy, should be performed
-    /// when the resolver is invoked.
-    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestMappingTemplateS3Location", value.into());
-        self
+    prop! {
+        /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a
+        /// single AWS Lambda function in a BatchInvoke operation.
+        core.props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
     }
 
-    /// `ResponseMappingTemplate`: The Function response mapping template.
-    pub fn response_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResponseMappingTemplate", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the function.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
-    /// Amazon S3 bucket. Use this if you want to provision with a template file in Amazon S3 rather
-    /// than embedding it in your CloudFormation template.
-    pub fn response_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResponseMappingTemplateS3Location", value.into());
-        self
+    prop! {
+        /// `RequestMappingTemplate`: The Function request mapping template. Functions support only
+        /// the 2018-05-29 version of the request mapping template.
+        core.props, "RequestMappingTemplate", request_mapping_template, set_request_mapping_template, get_request_mapping_template, Val<String>
     }
 
-    /// `Runtime`: Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync
-    /// function. Specifies the name and version of the runtime to use. Note that if a runtime is
-    /// specified, code must also be specified.
-    pub fn runtime(mut self, value: impl Into<Val<function_configuration::AppSyncRuntime>>) -> Self {
-        self.core.set("Runtime", value.into());
-        self
+    prop! {
+        /// `RequestMappingTemplateS3Location`: Describes a Sync configuration for a resolver.
+        /// Contains information on which Conflict Detection, as well as Resolution strategy, should
+        /// be performed when the resolver is invoked.
+        core.props, "RequestMappingTemplateS3Location", request_mapping_template_s3_location, set_request_mapping_template_s3_location, get_request_mapping_template_s3_location, Val<String>
     }
 
-    /// `SyncConfig`: Describes a Sync configuration for a resolver. Specifies which Conflict
-    /// Detection strategy and Resolution strategy to use when the resolver is invoked.
-    pub fn sync_config(mut self, value: impl Into<Val<function_configuration::SyncConfig>>) -> Self {
-        self.core.set("SyncConfig", value.into());
-        self
+    prop! {
+        /// `ResponseMappingTemplate`: The Function response mapping template.
+        core.props, "ResponseMappingTemplate", response_mapping_template, set_response_mapping_template, get_response_mapping_template, Val<String>
+    }
+
+    prop! {
+        /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
+        /// Amazon S3 bucket. Use this if you want to provision with a template file in Amazon S3
+        /// rather than embedding it in your CloudFormation template.
+        core.props, "ResponseMappingTemplateS3Location", response_mapping_template_s3_location, set_response_mapping_template_s3_location, get_response_mapping_template_s3_location, Val<String>
+    }
+
+    prop! {
+        /// `Runtime`: Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync
+        /// function. Specifies the name and version of the runtime to use. Note that if a runtime
+        /// is specified, code must also be specified.
+        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<function_configuration::AppSyncRuntime>
+    }
+
+    prop! {
+        /// `SyncConfig`: Describes a Sync configuration for a resolver. Specifies which Conflict
+        /// Detection strategy and Resolution strategy to use when the resolver is invoked.
+        core.props, "SyncConfig", sync_config, set_sync_config, get_sync_config, Val<function_configuration::SyncConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1665,6 +1858,17 @@ pub mod function_configuration {
             props.set("RuntimeVersion", runtime_version.into());
             AppSyncRuntime { props }
         }
+
+        prop! {
+            /// `Name`: The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
+            props, "Name", _, set_name, get_name, Val<AppSyncRuntimeName>
+        }
+
+        prop! {
+            /// `RuntimeVersion`: The version of the runtime to use. Currently, the only allowed version
+            /// is 1.0.0.
+            props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
+        }
     }
 
     /// The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
@@ -1696,17 +1900,21 @@ pub mod function_configuration {
             SyncConfig { props }
         }
 
-        /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a conflict.
-        pub fn conflict_handler(mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> Self {
-            self.props.set("ConflictHandler", value.into());
-            self
+        prop! {
+            /// `ConflictDetection`: The Conflict Detection strategy to use.
+            props, "ConflictDetection", _, set_conflict_detection, get_conflict_detection, Val<SyncConfigConflictDetection>
         }
 
-        /// `LambdaConflictHandlerConfig`: The LambdaConflictHandlerConfig when configuring LAMBDA as
-        /// the Conflict Handler.
-        pub fn lambda_conflict_handler_config(mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> Self {
-            self.props.set("LambdaConflictHandlerConfig", value.into());
-            self
+        prop! {
+            /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a
+            /// conflict.
+            props, "ConflictHandler", conflict_handler, set_conflict_handler, get_conflict_handler, Val<SyncConfigConflictHandler>
+        }
+
+        prop! {
+            /// `LambdaConflictHandlerConfig`: The LambdaConflictHandlerConfig when configuring LAMBDA
+            /// as the Conflict Handler.
+            props, "LambdaConflictHandlerConfig", lambda_conflict_handler_config, set_lambda_conflict_handler_config, get_lambda_conflict_handler_config, Val<LambdaConflictHandlerConfig>
         }
     }
 
@@ -1758,11 +1966,10 @@ pub mod function_configuration {
             LambdaConflictHandlerConfig { props }
         }
 
-        /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to use as
-        /// the Conflict Handler.
-        pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaConflictHandlerArn", value.into());
-            self
+        prop! {
+            /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to
+            /// use as the Conflict Handler.
+            props, "LambdaConflictHandlerArn", lambda_conflict_handler_arn, set_lambda_conflict_handler_arn, get_lambda_conflict_handler_arn, Val<String>
         }
     }
 }
@@ -1792,116 +1999,110 @@ impl GraphQlApi {
         GraphQlApi { core }
     }
 
-    /// `AdditionalAuthenticationProviders`: A list of additional authentication providers for the
-    /// GraphqlApi API.
-    pub fn additional_authentication_providers(mut self, value: impl Into<Val<List<graph_ql_api::AdditionalAuthenticationProvider>>>) -> Self {
-        self.core.set("AdditionalAuthenticationProviders", value.into());
-        self
+    prop! {
+        /// `AdditionalAuthenticationProviders`: A list of additional authentication providers for
+        /// the GraphqlApi API.
+        core.props, "AdditionalAuthenticationProviders", additional_authentication_providers, set_additional_authentication_providers, get_additional_authentication_providers, Val<List<graph_ql_api::AdditionalAuthenticationProvider>>
     }
 
-    /// `ApiType`: The value that indicates whether the GraphQL API is a standard API (GRAPHQL) or
-    /// merged API (MERGED).
-    pub fn api_type(mut self, value: impl Into<Val<graph_ql_api::ApiType>>) -> Self {
-        self.core.set("ApiType", value.into());
-        self
+    prop! {
+        /// `ApiType`: The value that indicates whether the GraphQL API is a standard API (GRAPHQL)
+        /// or merged API (MERGED).
+        core.props, "ApiType", api_type, set_api_type, get_api_type, Val<graph_ql_api::ApiType>
     }
 
-    /// `EnhancedMetricsConfig`: Enables and controls the enhanced metrics feature. Enhanced metrics
-    /// emit granular data on API usage and performance such as AppSync request and error counts,
-    /// latency, and cache hits/misses. All enhanced metric data is sent to your CloudWatch account,
-    /// and you can configure the types of data that will be sent.
-    pub fn enhanced_metrics_config(mut self, value: impl Into<Val<graph_ql_api::EnhancedMetricsConfig>>) -> Self {
-        self.core.set("EnhancedMetricsConfig", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`: Security configuration for your GraphQL API
+        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<graph_ql_api::AuthenticationType>
     }
 
-    /// `EnvironmentVariables`: A map containing the list of resources with their properties and
-    /// environment variables.
-    pub fn environment_variables(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `EnhancedMetricsConfig`: Enables and controls the enhanced metrics feature. Enhanced
+        /// metrics emit granular data on API usage and performance such as AppSync request and
+        /// error counts, latency, and cache hits/misses. All enhanced metric data is sent to your
+        /// CloudWatch account, and you can configure the types of data that will be sent.
+        core.props, "EnhancedMetricsConfig", enhanced_metrics_config, set_enhanced_metrics_config, get_enhanced_metrics_config, Val<graph_ql_api::EnhancedMetricsConfig>
     }
 
-    /// `IntrospectionConfig`: Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED)
-    /// introspection. If no value is provided, the introspection configuration will be set to
-    /// ENABLED by default. This field will produce an error if the operation attempts to use the
-    /// introspection feature while this field is disabled.
-    pub fn introspection_config(mut self, value: impl Into<Val<graph_ql_api::IntrospectionConfig>>) -> Self {
-        self.core.set("IntrospectionConfig", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`: A map containing the list of resources with their properties and
+        /// environment variables.
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Json>
     }
 
-    /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to authorize
-    /// AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware that an AWS
-    /// AppSync API may have only one Lambda authorizer configured at a time.
-    pub fn lambda_authorizer_config(mut self, value: impl Into<Val<graph_ql_api::LambdaAuthorizerConfig>>) -> Self {
-        self.core.set("LambdaAuthorizerConfig", value.into());
-        self
+    prop! {
+        /// `IntrospectionConfig`: Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED)
+        /// introspection. If no value is provided, the introspection configuration will be set to
+        /// ENABLED by default. This field will produce an error if the operation attempts to use
+        /// the introspection feature while this field is disabled.
+        core.props, "IntrospectionConfig", introspection_config, set_introspection_config, get_introspection_config, Val<graph_ql_api::IntrospectionConfig>
     }
 
-    /// `LogConfig`: The Amazon CloudWatch Logs configuration.
-    pub fn log_config(mut self, value: impl Into<Val<graph_ql_api::LogConfig>>) -> Self {
-        self.core.set("LogConfig", value.into());
-        self
+    prop! {
+        /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to
+        /// authorize AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware
+        /// that an AWS AppSync API may have only one Lambda authorizer configured at a time.
+        core.props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<graph_ql_api::LambdaAuthorizerConfig>
     }
 
-    /// `MergedApiExecutionRoleArn`: The AWS Identity and Access Management service role ARN for a
-    /// merged API.
-    pub fn merged_api_execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MergedApiExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `LogConfig`: The Amazon CloudWatch Logs configuration.
+        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<graph_ql_api::LogConfig>
     }
 
-    /// `OpenIDConnectConfig`: The OpenID Connect configuration.
-    pub fn open_id_connect_config(mut self, value: impl Into<Val<graph_ql_api::OpenIdConnectConfig>>) -> Self {
-        self.core.set("OpenIDConnectConfig", value.into());
-        self
+    prop! {
+        /// `MergedApiExecutionRoleArn`: The AWS Identity and Access Management service role ARN for
+        /// a merged API.
+        core.props, "MergedApiExecutionRoleArn", merged_api_execution_role_arn, set_merged_api_execution_role_arn, get_merged_api_execution_role_arn, Val<String>
     }
 
-    /// `OwnerContact`: The owner contact information for an API resource.
-    pub fn owner_contact(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerContact", value.into());
-        self
+    prop! {
+        /// `Name`: The API name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `QueryDepthLimit`: The maximum depth a query can have in a single request. Depth refers to
-    /// the amount of nested levels allowed in the body of query.
-    pub fn query_depth_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("QueryDepthLimit", value.into());
-        self
+    prop! {
+        /// `OpenIDConnectConfig`: The OpenID Connect configuration.
+        core.props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<graph_ql_api::OpenIdConnectConfig>
     }
 
-    /// `ResolverCountLimit`: The maximum number of resolvers that can be invoked in a single
-    /// request.
-    pub fn resolver_count_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ResolverCountLimit", value.into());
-        self
+    prop! {
+        /// `OwnerContact`: The owner contact information for an API resource.
+        core.props, "OwnerContact", owner_contact, set_owner_contact, get_owner_contact, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this GraphQL API.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `QueryDepthLimit`: The maximum depth a query can have in a single request. Depth refers
+        /// to the amount of nested levels allowed in the body of query.
+        core.props, "QueryDepthLimit", query_depth_limit, set_query_depth_limit, get_query_depth_limit, Val<i64>
     }
 
-    /// `UserPoolConfig`: Optional authorization configuration for using Amazon Cognito user pools
-    /// with your GraphQL endpoint.
-    pub fn user_pool_config(mut self, value: impl Into<Val<graph_ql_api::UserPoolConfig>>) -> Self {
-        self.core.set("UserPoolConfig", value.into());
-        self
+    prop! {
+        /// `ResolverCountLimit`: The maximum number of resolvers that can be invoked in a single
+        /// request.
+        core.props, "ResolverCountLimit", resolver_count_limit, set_resolver_count_limit, get_resolver_count_limit, Val<i64>
     }
 
-    /// `Visibility`: Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE). By
-    /// default, the scope is set to Global if no value is provided.
-    pub fn visibility(mut self, value: impl Into<Val<graph_ql_api::Visibility>>) -> Self {
-        self.core.set("Visibility", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this GraphQL API.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `XrayEnabled`: A flag indicating whether to use AWS X-Ray tracing for this GraphqlApi.
-    pub fn xray_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("XrayEnabled", value.into());
-        self
+    prop! {
+        /// `UserPoolConfig`: Optional authorization configuration for using Amazon Cognito user
+        /// pools with your GraphQL endpoint.
+        core.props, "UserPoolConfig", user_pool_config, set_user_pool_config, get_user_pool_config, Val<graph_ql_api::UserPoolConfig>
+    }
+
+    prop! {
+        /// `Visibility`: Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE).
+        /// By default, the scope is set to Global if no value is provided.
+        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<graph_ql_api::Visibility>
+    }
+
+    prop! {
+        /// `XrayEnabled`: A flag indicating whether to use AWS X-Ray tracing for this GraphqlApi.
+        core.props, "XrayEnabled", xray_enabled, set_xray_enabled, get_xray_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1977,22 +2178,25 @@ pub mod graph_ql_api {
             AdditionalAuthenticationProvider { props }
         }
 
-        /// `LambdaAuthorizerConfig`.
-        pub fn lambda_authorizer_config(mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> Self {
-            self.props.set("LambdaAuthorizerConfig", value.into());
-            self
+        prop! {
+            /// `AuthenticationType`: The authentication type for API key, AWS Identity and Access
+            /// Management, OIDC, Amazon Cognito user pools, or AWS Lambda.
+            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AdditionalAuthenticationProviderAuthenticationType>
         }
 
-        /// `OpenIDConnectConfig`.
-        pub fn open_id_connect_config(mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> Self {
-            self.props.set("OpenIDConnectConfig", value.into());
-            self
+        prop! {
+            /// `LambdaAuthorizerConfig`.
+            props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<LambdaAuthorizerConfig>
         }
 
-        /// `UserPoolConfig`.
-        pub fn user_pool_config(mut self, value: impl Into<Val<CognitoUserPoolConfig>>) -> Self {
-            self.props.set("UserPoolConfig", value.into());
-            self
+        prop! {
+            /// `OpenIDConnectConfig`.
+            props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<OpenIdConnectConfig>
+        }
+
+        prop! {
+            /// `UserPoolConfig`.
+            props, "UserPoolConfig", user_pool_config, set_user_pool_config, get_user_pool_config, Val<CognitoUserPoolConfig>
         }
     }
 
@@ -2034,23 +2238,20 @@ pub mod graph_ql_api {
             LambdaAuthorizerConfig { props }
         }
 
-        /// `AuthorizerResultTtlInSeconds`: The number of seconds a response should be cached for.
-        pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AuthorizerResultTtlInSeconds", value.into());
-            self
+        prop! {
+            /// `AuthorizerResultTtlInSeconds`: The number of seconds a response should be cached for.
+            props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
         }
 
-        /// `AuthorizerUri`: The ARN of the Lambda function to be called for authorization.
-        pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizerUri", value.into());
-            self
+        prop! {
+            /// `AuthorizerUri`: The ARN of the Lambda function to be called for authorization.
+            props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
         }
 
-        /// `IdentityValidationExpression`: A regular expression for validation of tokens before the
-        /// Lambda function is called.
-        pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityValidationExpression", value.into());
-            self
+        prop! {
+            /// `IdentityValidationExpression`: A regular expression for validation of tokens before the
+            /// Lambda function is called.
+            props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
         }
     }
 
@@ -2069,28 +2270,24 @@ pub mod graph_ql_api {
             OpenIdConnectConfig { props }
         }
 
-        /// `AuthTTL`: The number of milliseconds that a token is valid after being authenticated.
-        pub fn auth_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("AuthTTL", value.into());
-            self
+        prop! {
+            /// `AuthTTL`: The number of milliseconds that a token is valid after being authenticated.
+            props, "AuthTTL", auth_ttl, set_auth_ttl, get_auth_ttl, Val<f64>
         }
 
-        /// `ClientId`: The client identifier of the Relying party at the OpenID identity provider.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`: The client identifier of the Relying party at the OpenID identity provider.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `IatTTL`: The number of milliseconds that a token is valid after it's issued to a user.
-        pub fn iat_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("IatTTL", value.into());
-            self
+        prop! {
+            /// `IatTTL`: The number of milliseconds that a token is valid after it's issued to a user.
+            props, "IatTTL", iat_ttl, set_iat_ttl, get_iat_ttl, Val<f64>
         }
 
-        /// `Issuer`: The issuer for the OIDC configuration.
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `Issuer`: The issuer for the OIDC configuration.
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
         }
     }
 
@@ -2109,23 +2306,20 @@ pub mod graph_ql_api {
             CognitoUserPoolConfig { props }
         }
 
-        /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
-        /// pool app client ID.
-        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppIdClientRegex", value.into());
-            self
+        prop! {
+            /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
+            /// pool app client ID.
+            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
         }
 
-        /// `AwsRegion`: The AWS Region in which the user pool was created.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsRegion", value.into());
-            self
+        prop! {
+            /// `AwsRegion`: The AWS Region in which the user pool was created.
+            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `UserPoolId`: The user pool ID
-        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserPoolId", value.into());
-            self
+        prop! {
+            /// `UserPoolId`: The user pool ID
+            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
         }
     }
 
@@ -2190,6 +2384,24 @@ pub mod graph_ql_api {
             props.set("ResolverLevelMetricsBehavior", resolver_level_metrics_behavior.into());
             props.set("DataSourceLevelMetricsBehavior", data_source_level_metrics_behavior.into());
             EnhancedMetricsConfig { props }
+        }
+
+        prop! {
+            /// `OperationLevelMetricsConfig`: Controls how operation metrics will be emitted to
+            /// CloudWatch. Operation metrics include:
+            props, "OperationLevelMetricsConfig", _, set_operation_level_metrics_config, get_operation_level_metrics_config, Val<EnhancedMetricsConfigOperationLevelMetricsConfig>
+        }
+
+        prop! {
+            /// `ResolverLevelMetricsBehavior`: Controls how resolver metrics will be emitted to
+            /// CloudWatch. Resolver metrics include:
+            props, "ResolverLevelMetricsBehavior", _, set_resolver_level_metrics_behavior, get_resolver_level_metrics_behavior, Val<EnhancedMetricsConfigResolverLevelMetricsBehavior>
+        }
+
+        prop! {
+            /// `DataSourceLevelMetricsBehavior`: Controls how data source metrics will be emitted to
+            /// CloudWatch. Data source metrics include:
+            props, "DataSourceLevelMetricsBehavior", _, set_data_source_level_metrics_behavior, get_data_source_level_metrics_behavior, Val<EnhancedMetricsConfigDataSourceLevelMetricsBehavior>
         }
     }
 
@@ -2272,11 +2484,22 @@ pub mod graph_ql_api {
             LogConfig { props }
         }
 
-        /// `ExcludeVerboseContent`: Set to TRUE to exclude sections that contain information such as
-        /// headers, context, and evaluated mapping templates, regardless of logging level.
-        pub fn exclude_verbose_content(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeVerboseContent", value.into());
-            self
+        prop! {
+            /// `FieldLogLevel`: The field logging level. Values can be NONE, ERROR, INFO, DEBUG, or
+            /// ALL.
+            props, "FieldLogLevel", _, set_field_log_level, get_field_log_level, Val<LogConfigFieldLogLevel>
+        }
+
+        prop! {
+            /// `CloudWatchLogsRoleArn`: The service role that AWS AppSync will assume to publish to
+            /// Amazon CloudWatch Logs in your account.
+            props, "CloudWatchLogsRoleArn", _, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExcludeVerboseContent`: Set to TRUE to exclude sections that contain information such
+            /// as headers, context, and evaluated mapping templates, regardless of logging level.
+            props, "ExcludeVerboseContent", exclude_verbose_content, set_exclude_verbose_content, get_exclude_verbose_content, Val<bool>
         }
     }
 
@@ -2317,31 +2540,27 @@ pub mod graph_ql_api {
             UserPoolConfig { props }
         }
 
-        /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
-        /// pool app client ID.
-        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppIdClientRegex", value.into());
-            self
+        prop! {
+            /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
+            /// pool app client ID.
+            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
         }
 
-        /// `AwsRegion`: The AWS Region in which the user pool was created.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsRegion", value.into());
-            self
+        prop! {
+            /// `AwsRegion`: The AWS Region in which the user pool was created.
+            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `DefaultAction`: The action that you want your GraphQL API to take when a request that uses
-        /// Amazon Cognito user pool authentication doesn't match the Amazon Cognito user pool
-        /// configuration.
-        pub fn default_action(mut self, value: impl Into<Val<UserPoolConfigDefaultAction>>) -> Self {
-            self.props.set("DefaultAction", value.into());
-            self
+        prop! {
+            /// `DefaultAction`: The action that you want your GraphQL API to take when a request that
+            /// uses Amazon Cognito user pool authentication doesn't match the Amazon Cognito user pool
+            /// configuration.
+            props, "DefaultAction", default_action, set_default_action, get_default_action, Val<UserPoolConfigDefaultAction>
         }
 
-        /// `UserPoolId`: The user pool ID.
-        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserPoolId", value.into());
-            self
+        prop! {
+            /// `UserPoolId`: The user pool ID.
+            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
         }
     }
 
@@ -2394,16 +2613,19 @@ impl GraphQlSchema {
         GraphQlSchema { core }
     }
 
-    /// `Definition`.
-    pub fn definition(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Definition", value.into());
-        self
+    prop! {
+        /// `ApiId`.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `DefinitionS3Location`.
-    pub fn definition_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefinitionS3Location", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", definition, set_definition, get_definition, Val<String>
+    }
+
+    prop! {
+        /// `DefinitionS3Location`.
+        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2453,105 +2675,107 @@ impl Resolver {
         Resolver { core }
     }
 
-    /// `CachingConfig`: The caching configuration for the resolver.
-    pub fn caching_config(mut self, value: impl Into<Val<resolver::CachingConfig>>) -> Self {
-        self.core.set("CachingConfig", value.into());
-        self
+    prop! {
+        /// `ApiId`: The APSYlong GraphQL API to which you want to attach this resolver.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
     }
 
-    /// `Code`: The ``resolver`` code that contains the request and response functions. When code is
-    /// used, the ``runtime`` is required. The runtime value must be ``APPSYNC_JS``.
-    pub fn code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Code", value.into());
-        self
+    prop! {
+        /// `CachingConfig`: The caching configuration for the resolver.
+        core.props, "CachingConfig", caching_config, set_caching_config, get_caching_config, Val<resolver::CachingConfig>
     }
 
-    /// `CodeS3Location`: The Amazon S3 endpoint.
-    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeS3Location", value.into());
-        self
+    prop! {
+        /// `Code`: The ``resolver`` code that contains the request and response functions. When
+        /// code is used, the ``runtime`` is required. The runtime value must be ``APPSYNC_JS``.
+        core.props, "Code", code, set_code, get_code, Val<String>
     }
 
-    /// `DataSourceName`: The resolver data source name.
-    pub fn data_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataSourceName", value.into());
-        self
+    prop! {
+        /// `CodeS3Location`: The Amazon S3 endpoint.
+        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
     }
 
-    /// `Kind`: The resolver type. + *UNIT*: A UNIT resolver type. A UNIT resolver is the default
-    /// resolver type. You can use a UNIT resolver to run a GraphQL query against a single data
-    /// source. + *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE resolver to invoke a
-    /// series of ``Function`` objects in a serial manner. You can use a pipeline resolver to run a
-    /// GraphQL query against multiple data sources.
-    pub fn kind(mut self, value: impl Into<Val<resolver::Kind>>) -> Self {
-        self.core.set("Kind", value.into());
-        self
+    prop! {
+        /// `DataSourceName`: The resolver data source name.
+        core.props, "DataSourceName", data_source_name, set_data_source_name, get_data_source_name, Val<String>
     }
 
-    /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a single
-    /// LAMlong function in a ``BatchInvoke`` operation.
-    pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxBatchSize", value.into());
-        self
+    prop! {
+        /// `FieldName`: The GraphQL field on a type that invokes the resolver.
+        core.props, "FieldName", _, set_field_name, get_field_name, Val<String>
     }
 
-    /// `MetricsConfig`: Enables or disables enhanced resolver metrics for specified resolvers. Note
-    /// that ``MetricsConfig`` won't be used unless the ``resolverLevelMetricsBehavior`` value is
-    /// set to ``PER_RESOLVER_METRICS``. If the ``resolverLevelMetricsBehavior`` is set to ``FULL_REQUEST_RESOLVER_METRICS``
-    /// instead, ``MetricsConfig`` will be ignored. However, you can still set its value.
-    pub fn metrics_config(mut self, value: impl Into<Val<resolver::MetricsConfig>>) -> Self {
-        self.core.set("MetricsConfig", value.into());
-        self
+    prop! {
+        /// `Kind`: The resolver type. + *UNIT*: A UNIT resolver type. A UNIT resolver is the
+        /// default resolver type. You can use a UNIT resolver to run a GraphQL query against a
+        /// single data source. + *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE
+        /// resolver to invoke a series of ``Function`` objects in a serial manner. You can use a
+        /// pipeline resolver to run a GraphQL query against multiple data sources.
+        core.props, "Kind", kind, set_kind, get_kind, Val<resolver::Kind>
     }
 
-    /// `PipelineConfig`: Functions linked with the pipeline resolver.
-    pub fn pipeline_config(mut self, value: impl Into<Val<resolver::PipelineConfig>>) -> Self {
-        self.core.set("PipelineConfig", value.into());
-        self
+    prop! {
+        /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a
+        /// single LAMlong function in a ``BatchInvoke`` operation.
+        core.props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
     }
 
-    /// `RequestMappingTemplate`: The request mapping template. Request mapping templates are
-    /// optional when using a Lambda data source. For all other data sources, a request mapping
-    /// template is required.
-    pub fn request_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestMappingTemplate", value.into());
-        self
+    prop! {
+        /// `MetricsConfig`: Enables or disables enhanced resolver metrics for specified resolvers.
+        /// Note that ``MetricsConfig`` won't be used unless the ``resolverLevelMetricsBehavior``
+        /// value is set to ``PER_RESOLVER_METRICS``. If the ``resolverLevelMetricsBehavior`` is set
+        /// to ``FULL_REQUEST_RESOLVER_METRICS`` instead, ``MetricsConfig`` will be ignored.
+        /// However, you can still set its value.
+        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<resolver::MetricsConfig>
     }
 
-    /// `RequestMappingTemplateS3Location`: The location of a request mapping template in an S3
-    /// bucket. Use this if you want to provision with a template file in S3 rather than embedding
-    /// it in your CFNshort template.
-    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestMappingTemplateS3Location", value.into());
-        self
+    prop! {
+        /// `PipelineConfig`: Functions linked with the pipeline resolver.
+        core.props, "PipelineConfig", pipeline_config, set_pipeline_config, get_pipeline_config, Val<resolver::PipelineConfig>
     }
 
-    /// `ResponseMappingTemplate`: The response mapping template.
-    pub fn response_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResponseMappingTemplate", value.into());
-        self
+    prop! {
+        /// `RequestMappingTemplate`: The request mapping template. Request mapping templates are
+        /// optional when using a Lambda data source. For all other data sources, a request mapping
+        /// template is required.
+        core.props, "RequestMappingTemplate", request_mapping_template, set_request_mapping_template, get_request_mapping_template, Val<String>
     }
 
-    /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an S3
-    /// bucket. Use this if you want to provision with a template file in S3 rather than embedding
-    /// it in your CFNshort template.
-    pub fn response_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResponseMappingTemplateS3Location", value.into());
-        self
+    prop! {
+        /// `RequestMappingTemplateS3Location`: The location of a request mapping template in an S3
+        /// bucket. Use this if you want to provision with a template file in S3 rather than
+        /// embedding it in your CFNshort template.
+        core.props, "RequestMappingTemplateS3Location", request_mapping_template_s3_location, set_request_mapping_template_s3_location, get_request_mapping_template_s3_location, Val<String>
     }
 
-    /// `Runtime`: Describes a runtime used by an APSYlong resolver or APSYlong function. Specifies
-    /// the name and version of the runtime to use. Note that if a runtime is specified, code must
-    /// also be specified.
-    pub fn runtime(mut self, value: impl Into<Val<resolver::AppSyncRuntime>>) -> Self {
-        self.core.set("Runtime", value.into());
-        self
+    prop! {
+        /// `ResponseMappingTemplate`: The response mapping template.
+        core.props, "ResponseMappingTemplate", response_mapping_template, set_response_mapping_template, get_response_mapping_template, Val<String>
     }
 
-    /// `SyncConfig`: The ``SyncConfig`` for a resolver attached to a versioned data source.
-    pub fn sync_config(mut self, value: impl Into<Val<resolver::SyncConfig>>) -> Self {
-        self.core.set("SyncConfig", value.into());
-        self
+    prop! {
+        /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
+        /// S3 bucket. Use this if you want to provision with a template file in S3 rather than
+        /// embedding it in your CFNshort template.
+        core.props, "ResponseMappingTemplateS3Location", response_mapping_template_s3_location, set_response_mapping_template_s3_location, get_response_mapping_template_s3_location, Val<String>
+    }
+
+    prop! {
+        /// `Runtime`: Describes a runtime used by an APSYlong resolver or APSYlong function.
+        /// Specifies the name and version of the runtime to use. Note that if a runtime is
+        /// specified, code must also be specified.
+        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<resolver::AppSyncRuntime>
+    }
+
+    prop! {
+        /// `SyncConfig`: The ``SyncConfig`` for a resolver attached to a versioned data source.
+        core.props, "SyncConfig", sync_config, set_sync_config, get_sync_config, Val<resolver::SyncConfig>
+    }
+
+    prop! {
+        /// `TypeName`: The GraphQL type that invokes this resolver.
+        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2717,12 +2941,17 @@ pub mod resolver {
             CachingConfig { props }
         }
 
-        /// `CachingKeys`: The caching keys for a resolver that has caching activated. Valid values are
-        /// entries from the ``$context.arguments``, ``$context.source``, and ``$context.identity``
-        /// maps.
-        pub fn caching_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CachingKeys", value.into());
-            self
+        prop! {
+            /// `Ttl`: The TTL in seconds for a resolver that has caching activated. Valid values are 1–3,600
+            /// seconds.
+            props, "Ttl", _, set_ttl, get_ttl, Val<f64>
+        }
+
+        prop! {
+            /// `CachingKeys`: The caching keys for a resolver that has caching activated. Valid values
+            /// are entries from the ``$context.arguments``, ``$context.source``, and ``$context.identity``
+            /// maps.
+            props, "CachingKeys", caching_keys, set_caching_keys, get_caching_keys, Val<List<String>>
         }
     }
 
@@ -2776,10 +3005,9 @@ pub mod resolver {
             PipelineConfig { props }
         }
 
-        /// `Functions`: A list of ``Function`` objects.
-        pub fn functions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Functions", value.into());
-            self
+        prop! {
+            /// `Functions`: A list of ``Function`` objects.
+            props, "Functions", functions, set_functions, get_functions, Val<List<String>>
         }
     }
 
@@ -2806,6 +3034,17 @@ pub mod resolver {
             props.set("RuntimeVersion", runtime_version.into());
             props.set("Name", name.into());
             AppSyncRuntime { props }
+        }
+
+        prop! {
+            /// `RuntimeVersion`: The ``version`` of the runtime to use. Currently, the only allowed
+            /// version is ``1.0.0``.
+            props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The ``name`` of the runtime to use. Currently, the only allowed value is ``APPSYNC_JS``.
+            props, "Name", _, set_name, get_name, Val<AppSyncRuntimeName>
         }
     }
 
@@ -2840,20 +3079,26 @@ pub mod resolver {
             SyncConfig { props }
         }
 
-        /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a conflict. + *OPTIMISTIC_CONCURRENCY*:
-        /// Resolve conflicts by rejecting mutations when versions don't match the latest version at the
-        /// server. + *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy. + *LAMBDA*:
-        /// Resolve conflicts with an LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
-        pub fn conflict_handler(mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> Self {
-            self.props.set("ConflictHandler", value.into());
-            self
+        prop! {
+            /// `ConflictDetection`: The Conflict Detection strategy to use. + *VERSION*: Detect
+            /// conflicts based on object versions for this resolver. + *NONE*: Do not detect conflicts
+            /// when invoking this resolver.
+            props, "ConflictDetection", _, set_conflict_detection, get_conflict_detection, Val<SyncConfigConflictDetection>
         }
 
-        /// `LambdaConflictHandlerConfig`: The ``LambdaConflictHandlerConfig`` when configuring ``LAMBDA``
-        /// as the Conflict Handler.
-        pub fn lambda_conflict_handler_config(mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> Self {
-            self.props.set("LambdaConflictHandlerConfig", value.into());
-            self
+        prop! {
+            /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a
+            /// conflict. + *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when
+            /// versions don't match the latest version at the server. + *AUTOMERGE*: Resolve conflicts
+            /// with the Automerge conflict resolution strategy. + *LAMBDA*: Resolve conflicts with an
+            /// LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
+            props, "ConflictHandler", conflict_handler, set_conflict_handler, get_conflict_handler, Val<SyncConfigConflictHandler>
+        }
+
+        prop! {
+            /// `LambdaConflictHandlerConfig`: The ``LambdaConflictHandlerConfig`` when configuring ``LAMBDA``
+            /// as the Conflict Handler.
+            props, "LambdaConflictHandlerConfig", lambda_conflict_handler_config, set_lambda_conflict_handler_config, get_lambda_conflict_handler_config, Val<LambdaConflictHandlerConfig>
         }
     }
 
@@ -2909,11 +3154,10 @@ pub mod resolver {
             LambdaConflictHandlerConfig { props }
         }
 
-        /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to use as
-        /// the Conflict Handler.
-        pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaConflictHandlerArn", value.into());
-            self
+        prop! {
+            /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to
+            /// use as the Conflict Handler.
+            props, "LambdaConflictHandlerArn", lambda_conflict_handler_arn, set_lambda_conflict_handler_arn, get_lambda_conflict_handler_arn, Val<String>
         }
     }
 }
@@ -2937,30 +3181,26 @@ impl SourceApiAssociation {
         SourceApiAssociation { core }
     }
 
-    /// `Description`: Description of the SourceApiAssociation.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the SourceApiAssociation.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MergedApiIdentifier`: Identifier of the Merged GraphQLApi to associate. It could be either
-    /// GraphQLApi ApiId or ARN
-    pub fn merged_api_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MergedApiIdentifier", value.into());
-        self
+    prop! {
+        /// `MergedApiIdentifier`: Identifier of the Merged GraphQLApi to associate. It could be
+        /// either GraphQLApi ApiId or ARN
+        core.props, "MergedApiIdentifier", merged_api_identifier, set_merged_api_identifier, get_merged_api_identifier, Val<String>
     }
 
-    /// `SourceApiAssociationConfig`: Customized configuration for SourceApiAssociation.
-    pub fn source_api_association_config(mut self, value: impl Into<Val<source_api_association::SourceApiAssociationConfig>>) -> Self {
-        self.core.set("SourceApiAssociationConfig", value.into());
-        self
+    prop! {
+        /// `SourceApiAssociationConfig`: Customized configuration for SourceApiAssociation.
+        core.props, "SourceApiAssociationConfig", source_api_association_config, set_source_api_association_config, get_source_api_association_config, Val<source_api_association::SourceApiAssociationConfig>
     }
 
-    /// `SourceApiIdentifier`: Identifier of the Source GraphQLApi to associate. It could be either
-    /// GraphQLApi ApiId or ARN
-    pub fn source_api_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceApiIdentifier", value.into());
-        self
+    prop! {
+        /// `SourceApiIdentifier`: Identifier of the Source GraphQLApi to associate. It could be
+        /// either GraphQLApi ApiId or ARN
+        core.props, "SourceApiIdentifier", source_api_identifier, set_source_api_identifier, get_source_api_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3043,11 +3283,10 @@ pub mod source_api_association {
             SourceApiAssociationConfig { props }
         }
 
-        /// `MergeType`: Configuration of the merged behavior for the association. For example when it
-        /// could be auto or has to be manual.
-        pub fn merge_type(mut self, value: impl Into<Val<SourceApiAssociationConfigMergeType>>) -> Self {
-            self.props.set("MergeType", value.into());
-            self
+        prop! {
+            /// `MergeType`: Configuration of the merged behavior for the association. For example when
+            /// it could be auto or has to be manual.
+            props, "MergeType", merge_type, set_merge_type, get_merge_type, Val<SourceApiAssociationConfigMergeType>
         }
     }
 
@@ -3093,6 +3332,21 @@ impl Type {
         core.set("Definition", definition.into());
         core.set("Format", format.into());
         Type { core }
+    }
+
+    prop! {
+        /// `ApiId`: The API ID.
+        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    }
+
+    prop! {
+        /// `Definition`: The type definition, in GraphQL Schema Definition Language (SDL) format.
+        core.props, "Definition", _, set_definition, get_definition, Val<String>
+    }
+
+    prop! {
+        /// `Format`: The type format: SDL or JSON.
+        core.props, "Format", _, set_format, get_format, Val<type_::Format>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,16 +43,24 @@ impl TestCase {
         TestCase { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Steps`.
+        core.props, "Steps", _, set_steps, get_steps, Val<List<test_case::Step>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -128,10 +136,19 @@ pub mod test_case {
             Step { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<StepAction>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -152,22 +169,19 @@ pub mod test_case {
             StepAction { props }
         }
 
-        /// `ResourceAction`.
-        pub fn resource_action(mut self, value: impl Into<Val<ResourceAction>>) -> Self {
-            self.props.set("ResourceAction", value.into());
-            self
+        prop! {
+            /// `ResourceAction`.
+            props, "ResourceAction", resource_action, set_resource_action, get_resource_action, Val<ResourceAction>
         }
 
-        /// `MainframeAction`.
-        pub fn mainframe_action(mut self, value: impl Into<Val<MainframeAction>>) -> Self {
-            self.props.set("MainframeAction", value.into());
-            self
+        prop! {
+            /// `MainframeAction`.
+            props, "MainframeAction", mainframe_action, set_mainframe_action, get_mainframe_action, Val<MainframeAction>
         }
 
-        /// `CompareAction`.
-        pub fn compare_action(mut self, value: impl Into<Val<CompareAction>>) -> Self {
-            self.props.set("CompareAction", value.into());
-            self
+        prop! {
+            /// `CompareAction`.
+            props, "CompareAction", compare_action, set_compare_action, get_compare_action, Val<CompareAction>
         }
     }
 
@@ -188,22 +202,19 @@ pub mod test_case {
             ResourceAction { props }
         }
 
-        /// `M2ManagedApplicationAction`.
-        pub fn m2_managed_application_action(mut self, value: impl Into<Val<M2ManagedApplicationAction>>) -> Self {
-            self.props.set("M2ManagedApplicationAction", value.into());
-            self
+        prop! {
+            /// `M2ManagedApplicationAction`.
+            props, "M2ManagedApplicationAction", m2_managed_application_action, set_m2_managed_application_action, get_m2_managed_application_action, Val<M2ManagedApplicationAction>
         }
 
-        /// `M2NonManagedApplicationAction`.
-        pub fn m2_non_managed_application_action(mut self, value: impl Into<Val<M2NonManagedApplicationAction>>) -> Self {
-            self.props.set("M2NonManagedApplicationAction", value.into());
-            self
+        prop! {
+            /// `M2NonManagedApplicationAction`.
+            props, "M2NonManagedApplicationAction", m2_non_managed_application_action, set_m2_non_managed_application_action, get_m2_non_managed_application_action, Val<M2NonManagedApplicationAction>
         }
 
-        /// `CloudFormationAction`.
-        pub fn cloud_formation_action(mut self, value: impl Into<Val<CloudFormationAction>>) -> Self {
-            self.props.set("CloudFormationAction", value.into());
-            self
+        prop! {
+            /// `CloudFormationAction`.
+            props, "CloudFormationAction", cloud_formation_action, set_cloud_formation_action, get_cloud_formation_action, Val<CloudFormationAction>
         }
     }
 
@@ -229,10 +240,19 @@ pub mod test_case {
             M2ManagedApplicationAction { props }
         }
 
-        /// `Properties`.
-        pub fn properties(mut self, value: impl Into<Val<M2ManagedActionProperties>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `ActionType`.
+            props, "ActionType", _, set_action_type, get_action_type, Val<M2ManagedActionType>
+        }
+
+        prop! {
+            /// `Resource`.
+            props, "Resource", _, set_resource, get_resource, Val<String>
+        }
+
+        prop! {
+            /// `Properties`.
+            props, "Properties", properties, set_properties, get_properties, Val<M2ManagedActionProperties>
         }
     }
 
@@ -264,16 +284,14 @@ pub mod test_case {
             M2ManagedActionProperties { props }
         }
 
-        /// `ForceStop`.
-        pub fn force_stop(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ForceStop", value.into());
-            self
+        prop! {
+            /// `ForceStop`.
+            props, "ForceStop", force_stop, set_force_stop, get_force_stop, Val<bool>
         }
 
-        /// `ImportDataSetLocation`.
-        pub fn import_data_set_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImportDataSetLocation", value.into());
-            self
+        prop! {
+            /// `ImportDataSetLocation`.
+            props, "ImportDataSetLocation", import_data_set_location, set_import_data_set_location, get_import_data_set_location, Val<String>
         }
     }
 
@@ -297,6 +315,16 @@ pub mod test_case {
             props.set("ActionType", action_type.into());
             props.set("Resource", resource.into());
             M2NonManagedApplicationAction { props }
+        }
+
+        prop! {
+            /// `ActionType`.
+            props, "ActionType", _, set_action_type, get_action_type, Val<M2NonManagedActionType>
+        }
+
+        prop! {
+            /// `Resource`.
+            props, "Resource", _, set_resource, get_resource, Val<String>
         }
     }
 
@@ -330,10 +358,14 @@ pub mod test_case {
             CloudFormationAction { props }
         }
 
-        /// `ActionType`.
-        pub fn action_type(mut self, value: impl Into<Val<CloudFormationActionType>>) -> Self {
-            self.props.set("ActionType", value.into());
-            self
+        prop! {
+            /// `Resource`.
+            props, "Resource", _, set_resource, get_resource, Val<String>
+        }
+
+        prop! {
+            /// `ActionType`.
+            props, "ActionType", action_type, set_action_type, get_action_type, Val<CloudFormationActionType>
         }
     }
 
@@ -372,10 +404,19 @@ pub mod test_case {
             MainframeAction { props }
         }
 
-        /// `Properties`.
-        pub fn properties(mut self, value: impl Into<Val<MainframeActionProperties>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `ActionType`.
+            props, "ActionType", _, set_action_type, get_action_type, Val<MainframeActionType>
+        }
+
+        prop! {
+            /// `Resource`.
+            props, "Resource", _, set_resource, get_resource, Val<String>
+        }
+
+        prop! {
+            /// `Properties`.
+            props, "Properties", properties, set_properties, get_properties, Val<MainframeActionProperties>
         }
     }
 
@@ -396,16 +437,14 @@ pub mod test_case {
             MainframeActionType { props }
         }
 
-        /// `Batch`.
-        pub fn batch(mut self, value: impl Into<Val<Batch>>) -> Self {
-            self.props.set("Batch", value.into());
-            self
+        prop! {
+            /// `Batch`.
+            props, "Batch", batch, set_batch, get_batch, Val<Batch>
         }
 
-        /// `Tn3270`.
-        pub fn tn3270(mut self, value: impl Into<Val<Tn3270>>) -> Self {
-            self.props.set("Tn3270", value.into());
-            self
+        prop! {
+            /// `Tn3270`.
+            props, "Tn3270", tn3270, set_tn3270, get_tn3270, Val<Tn3270>
         }
     }
 
@@ -426,16 +465,19 @@ pub mod test_case {
             Batch { props }
         }
 
-        /// `BatchJobParameters`.
-        pub fn batch_job_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("BatchJobParameters", value.into());
-            self
+        prop! {
+            /// `BatchJobName`.
+            props, "BatchJobName", _, set_batch_job_name, get_batch_job_name, Val<String>
         }
 
-        /// `ExportDataSetNames`.
-        pub fn export_data_set_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExportDataSetNames", value.into());
-            self
+        prop! {
+            /// `BatchJobParameters`.
+            props, "BatchJobParameters", batch_job_parameters, set_batch_job_parameters, get_batch_job_parameters, Val<Map<String>>
+        }
+
+        prop! {
+            /// `ExportDataSetNames`.
+            props, "ExportDataSetNames", export_data_set_names, set_export_data_set_names, get_export_data_set_names, Val<List<String>>
         }
     }
 
@@ -456,10 +498,14 @@ pub mod test_case {
             Tn3270 { props }
         }
 
-        /// `ExportDataSetNames`.
-        pub fn export_data_set_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExportDataSetNames", value.into());
-            self
+        prop! {
+            /// `Script`.
+            props, "Script", _, set_script, get_script, Val<Script>
+        }
+
+        prop! {
+            /// `ExportDataSetNames`.
+            props, "ExportDataSetNames", export_data_set_names, set_export_data_set_names, get_export_data_set_names, Val<List<String>>
         }
     }
 
@@ -480,6 +526,16 @@ pub mod test_case {
             props.set("ScriptLocation", script_location.into());
             props.set("Type", type_.into());
             Script { props }
+        }
+
+        prop! {
+            /// `ScriptLocation`.
+            props, "ScriptLocation", _, set_script_location, get_script_location, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ScriptType>
         }
     }
 
@@ -508,10 +564,9 @@ pub mod test_case {
             MainframeActionProperties { props }
         }
 
-        /// `DmsTaskArn`.
-        pub fn dms_task_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DmsTaskArn", value.into());
-            self
+        prop! {
+            /// `DmsTaskArn`.
+            props, "DmsTaskArn", dms_task_arn, set_dms_task_arn, get_dms_task_arn, Val<String>
         }
     }
 
@@ -532,10 +587,14 @@ pub mod test_case {
             CompareAction { props }
         }
 
-        /// `Output`.
-        pub fn output(mut self, value: impl Into<Val<Output>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `Input`.
+            props, "Input", _, set_input, get_input, Val<Input>
+        }
+
+        prop! {
+            /// `Output`.
+            props, "Output", output, set_output, get_output, Val<Output>
         }
     }
 
@@ -556,10 +615,9 @@ pub mod test_case {
             Input { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<InputFile>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<InputFile>
         }
     }
 
@@ -587,6 +645,21 @@ pub mod test_case {
             props.set("TargetLocation", target_location.into());
             InputFile { props }
         }
+
+        prop! {
+            /// `FileMetadata`.
+            props, "FileMetadata", _, set_file_metadata, get_file_metadata, Val<FileMetadata>
+        }
+
+        prop! {
+            /// `SourceLocation`.
+            props, "SourceLocation", _, set_source_location, get_source_location, Val<String>
+        }
+
+        prop! {
+            /// `TargetLocation`.
+            props, "TargetLocation", _, set_target_location, get_target_location, Val<String>
+        }
     }
 
     /// `AWS::AppTest::TestCase.FileMetadata`.
@@ -606,16 +679,14 @@ pub mod test_case {
             FileMetadata { props }
         }
 
-        /// `DataSets`.
-        pub fn data_sets(mut self, value: impl Into<Val<List<DataSet>>>) -> Self {
-            self.props.set("DataSets", value.into());
-            self
+        prop! {
+            /// `DataSets`.
+            props, "DataSets", data_sets, set_data_sets, get_data_sets, Val<List<DataSet>>
         }
 
-        /// `DatabaseCDC`.
-        pub fn database_cdc(mut self, value: impl Into<Val<DatabaseCdc>>) -> Self {
-            self.props.set("DatabaseCDC", value.into());
-            self
+        prop! {
+            /// `DatabaseCDC`.
+            props, "DatabaseCDC", database_cdc, set_database_cdc, get_database_cdc, Val<DatabaseCdc>
         }
     }
 
@@ -648,6 +719,31 @@ pub mod test_case {
             props.set("Name", name.into());
             props.set("Type", type_.into());
             DataSet { props }
+        }
+
+        prop! {
+            /// `Ccsid`.
+            props, "Ccsid", _, set_ccsid, get_ccsid, Val<String>
+        }
+
+        prop! {
+            /// `Format`.
+            props, "Format", _, set_format, get_format, Val<Format>
+        }
+
+        prop! {
+            /// `Length`.
+            props, "Length", _, set_length, get_length, Val<f64>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DataSetType>
         }
     }
 
@@ -698,6 +794,16 @@ pub mod test_case {
             props.set("TargetMetadata", target_metadata.into());
             DatabaseCdc { props }
         }
+
+        prop! {
+            /// `SourceMetadata`.
+            props, "SourceMetadata", _, set_source_metadata, get_source_metadata, Val<SourceDatabaseMetadata>
+        }
+
+        prop! {
+            /// `TargetMetadata`.
+            props, "TargetMetadata", _, set_target_metadata, get_target_metadata, Val<TargetDatabaseMetadata>
+        }
     }
 
     /// `AWS::AppTest::TestCase.SourceDatabaseMetadata`.
@@ -720,6 +826,16 @@ pub mod test_case {
             props.set("CaptureTool", capture_tool.into());
             props.set("Type", type_.into());
             SourceDatabaseMetadata { props }
+        }
+
+        prop! {
+            /// `CaptureTool`.
+            props, "CaptureTool", _, set_capture_tool, get_capture_tool, Val<CaptureTool>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SourceDatabase>
         }
     }
 
@@ -767,6 +883,16 @@ pub mod test_case {
             props.set("Type", type_.into());
             TargetDatabaseMetadata { props }
         }
+
+        prop! {
+            /// `CaptureTool`.
+            props, "CaptureTool", _, set_capture_tool, get_capture_tool, Val<CaptureTool>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<TargetDatabase>
+        }
     }
 
     /// Allowed values.
@@ -796,10 +922,9 @@ pub mod test_case {
             Output { props }
         }
 
-        /// `File`.
-        pub fn file(mut self, value: impl Into<Val<OutputFile>>) -> Self {
-            self.props.set("File", value.into());
-            self
+        prop! {
+            /// `File`.
+            props, "File", file, set_file, get_file, Val<OutputFile>
         }
     }
 
@@ -818,10 +943,9 @@ pub mod test_case {
             OutputFile { props }
         }
 
-        /// `FileLocation`.
-        pub fn file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileLocation", value.into());
-            self
+        prop! {
+            /// `FileLocation`.
+            props, "FileLocation", file_location, set_file_location, get_file_location, Val<String>
         }
     }
 }

@@ -51,29 +51,41 @@ impl AnomalyDetector {
         AnomalyDetector { core }
     }
 
-    /// `EvaluationIntervalInSeconds`: The AnomalyDetector period of detection and metric
-    /// generation.
-    pub fn evaluation_interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EvaluationIntervalInSeconds", value.into());
-        self
+    prop! {
+        /// `Alias`: The AnomalyDetector alias.
+        core.props, "Alias", _, set_alias, get_alias, Val<String>
     }
 
-    /// `Labels`: An array of key-value pairs to provide meta-data.
-    pub fn labels(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Labels", value.into());
-        self
+    prop! {
+        /// `Configuration`: Determines the anomaly detector's algorithm and its configuration.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<anomaly_detector::AnomalyDetectorConfiguration>
     }
 
-    /// `MissingDataAction`: The action to perform when running the expression returns no data.
-    pub fn missing_data_action(mut self, value: impl Into<Val<anomaly_detector::MissingDataAction>>) -> Self {
-        self.core.set("MissingDataAction", value.into());
-        self
+    prop! {
+        /// `EvaluationIntervalInSeconds`: The AnomalyDetector period of detection and metric
+        /// generation.
+        core.props, "EvaluationIntervalInSeconds", evaluation_interval_in_seconds, set_evaluation_interval_in_seconds, get_evaluation_interval_in_seconds, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Labels`: An array of key-value pairs to provide meta-data.
+        core.props, "Labels", labels, set_labels, get_labels, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `MissingDataAction`: The action to perform when running the expression returns no data.
+        core.props, "MissingDataAction", missing_data_action, set_missing_data_action, get_missing_data_action, Val<anomaly_detector::MissingDataAction>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Workspace`: Required to identify a specific APS Workspace associated with this Anomaly
+        /// Detector.
+        core.props, "Workspace", _, set_workspace, get_workspace, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -109,6 +121,11 @@ pub mod anomaly_detector {
             props.set("RandomCutForest", random_cut_forest.into());
             AnomalyDetectorConfiguration { props }
         }
+
+        prop! {
+            /// `RandomCutForest`.
+            props, "RandomCutForest", _, set_random_cut_forest, get_random_cut_forest, Val<RandomCutForestConfiguration>
+        }
     }
 
     /// `AWS::APS::AnomalyDetector.RandomCutForestConfiguration`.
@@ -128,28 +145,29 @@ pub mod anomaly_detector {
             RandomCutForestConfiguration { props }
         }
 
-        /// `IgnoreNearExpectedFromAbove`.
-        pub fn ignore_near_expected_from_above(mut self, value: impl Into<Val<IgnoreNearExpected>>) -> Self {
-            self.props.set("IgnoreNearExpectedFromAbove", value.into());
-            self
+        prop! {
+            /// `Query`.
+            props, "Query", _, set_query, get_query, Val<String>
         }
 
-        /// `IgnoreNearExpectedFromBelow`.
-        pub fn ignore_near_expected_from_below(mut self, value: impl Into<Val<IgnoreNearExpected>>) -> Self {
-            self.props.set("IgnoreNearExpectedFromBelow", value.into());
-            self
+        prop! {
+            /// `IgnoreNearExpectedFromAbove`.
+            props, "IgnoreNearExpectedFromAbove", ignore_near_expected_from_above, set_ignore_near_expected_from_above, get_ignore_near_expected_from_above, Val<IgnoreNearExpected>
         }
 
-        /// `SampleSize`.
-        pub fn sample_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SampleSize", value.into());
-            self
+        prop! {
+            /// `IgnoreNearExpectedFromBelow`.
+            props, "IgnoreNearExpectedFromBelow", ignore_near_expected_from_below, set_ignore_near_expected_from_below, get_ignore_near_expected_from_below, Val<IgnoreNearExpected>
         }
 
-        /// `ShingleSize`.
-        pub fn shingle_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ShingleSize", value.into());
-            self
+        prop! {
+            /// `SampleSize`.
+            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<i64>
+        }
+
+        prop! {
+            /// `ShingleSize`.
+            props, "ShingleSize", shingle_size, set_shingle_size, get_shingle_size, Val<i64>
         }
     }
 
@@ -170,16 +188,14 @@ pub mod anomaly_detector {
             IgnoreNearExpected { props }
         }
 
-        /// `Amount`.
-        pub fn amount(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Amount", value.into());
-            self
+        prop! {
+            /// `Amount`.
+            props, "Amount", amount, set_amount, get_amount, Val<f64>
         }
 
-        /// `Ratio`.
-        pub fn ratio(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Ratio", value.into());
-            self
+        prop! {
+            /// `Ratio`.
+            props, "Ratio", ratio, set_ratio, get_ratio, Val<f64>
         }
     }
 
@@ -200,16 +216,14 @@ pub mod anomaly_detector {
             MissingDataAction { props }
         }
 
-        /// `MarkAsAnomaly`.
-        pub fn mark_as_anomaly(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MarkAsAnomaly", value.into());
-            self
+        prop! {
+            /// `MarkAsAnomaly`.
+            props, "MarkAsAnomaly", mark_as_anomaly, set_mark_as_anomaly, get_mark_as_anomaly, Val<bool>
         }
 
-        /// `Skip`.
-        pub fn skip(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Skip", value.into());
-            self
+        prop! {
+            /// `Skip`.
+            props, "Skip", skip, set_skip, get_skip, Val<bool>
         }
     }
 }
@@ -238,6 +252,16 @@ impl ResourcePolicy {
         core.set("WorkspaceArn", workspace_arn.into());
         core.set("PolicyDocument", policy_document.into());
         ResourcePolicy { core }
+    }
+
+    prop! {
+        /// `PolicyDocument`: The JSON to use as the Resource-based Policy.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+    }
+
+    prop! {
+        /// `WorkspaceArn`: The Arn of an APS Workspace that the PolicyDocument will be attached to.
+        core.props, "WorkspaceArn", _, set_workspace_arn, get_workspace_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -276,10 +300,25 @@ impl RuleGroupsNamespace {
         RuleGroupsNamespace { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Data`: The RuleGroupsNamespace data.
+        core.props, "Data", _, set_data, get_data, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The RuleGroupsNamespace name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Workspace`: Required to identify a specific APS Workspace associated with this
+        /// RuleGroupsNamespace.
+        core.props, "Workspace", _, set_workspace, get_workspace, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -323,28 +362,39 @@ impl Scraper {
         Scraper { core }
     }
 
-    /// `Alias`: Scraper alias.
-    pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Alias", value.into());
-        self
+    prop! {
+        /// `Alias`: Scraper alias.
+        core.props, "Alias", alias, set_alias, get_alias, Val<String>
     }
 
-    /// `RoleConfiguration`: Role configuration
-    pub fn role_configuration(mut self, value: impl Into<Val<scraper::RoleConfiguration>>) -> Self {
-        self.core.set("RoleConfiguration", value.into());
-        self
+    prop! {
+        /// `Destination`: Scraper metrics destination
+        core.props, "Destination", _, set_destination, get_destination, Val<scraper::Destination>
     }
 
-    /// `ScraperLoggingConfiguration`: Configuration for scraper logging
-    pub fn scraper_logging_configuration(mut self, value: impl Into<Val<scraper::ScraperLoggingConfiguration>>) -> Self {
-        self.core.set("ScraperLoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `RoleConfiguration`: Role configuration
+        core.props, "RoleConfiguration", role_configuration, set_role_configuration, get_role_configuration, Val<scraper::RoleConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScrapeConfiguration`: Scraper configuration
+        core.props, "ScrapeConfiguration", _, set_scrape_configuration, get_scrape_configuration, Val<scraper::ScrapeConfiguration>
+    }
+
+    prop! {
+        /// `ScraperLoggingConfiguration`: Configuration for scraper logging
+        core.props, "ScraperLoggingConfiguration", scraper_logging_configuration, set_scraper_logging_configuration, get_scraper_logging_configuration, Val<scraper::ScraperLoggingConfiguration>
+    }
+
+    prop! {
+        /// `Source`: Scraper metrics source
+        core.props, "Source", _, set_source, get_source, Val<scraper::Source>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -394,16 +444,14 @@ pub mod scraper {
             Destination { props }
         }
 
-        /// `AmpConfiguration`: Configuration for Amazon Managed Prometheus metrics destination
-        pub fn amp_configuration(mut self, value: impl Into<Val<DestinationAmpConfiguration>>) -> Self {
-            self.props.set("AmpConfiguration", value.into());
-            self
+        prop! {
+            /// `AmpConfiguration`: Configuration for Amazon Managed Prometheus metrics destination
+            props, "AmpConfiguration", amp_configuration, set_amp_configuration, get_amp_configuration, Val<DestinationAmpConfiguration>
         }
 
-        /// `CloudWatchConfiguration`: Configuration for CloudWatch metrics destination
-        pub fn cloud_watch_configuration(mut self, value: impl Into<Val<DestinationCloudWatchConfiguration>>) -> Self {
-            self.props.set("CloudWatchConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchConfiguration`: Configuration for CloudWatch metrics destination
+            props, "CloudWatchConfiguration", cloud_watch_configuration, set_cloud_watch_configuration, get_cloud_watch_configuration, Val<DestinationCloudWatchConfiguration>
         }
     }
 
@@ -424,6 +472,11 @@ pub mod scraper {
             props.set("WorkspaceArn", workspace_arn.into());
             DestinationAmpConfiguration { props }
         }
+
+        prop! {
+            /// `WorkspaceArn`: ARN of an Amazon Managed Prometheus workspace
+            props, "WorkspaceArn", _, set_workspace_arn, get_workspace_arn, Val<String>
+        }
     }
 
     /// `AWS::APS::Scraper.DestinationCloudWatchConfiguration`: Configuration for CloudWatch metrics
@@ -443,6 +496,11 @@ pub mod scraper {
             props.set("DatasetArn", dataset_arn.into());
             DestinationCloudWatchConfiguration { props }
         }
+
+        prop! {
+            /// `DatasetArn`: ARN of a CloudWatch dataset
+            props, "DatasetArn", _, set_dataset_arn, get_dataset_arn, Val<String>
+        }
     }
 
     /// `AWS::APS::Scraper.RoleConfiguration`: Role configuration
@@ -460,16 +518,14 @@ pub mod scraper {
             RoleConfiguration { props }
         }
 
-        /// `SourceRoleArn`: IAM Role in source account
-        pub fn source_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceRoleArn", value.into());
-            self
+        prop! {
+            /// `SourceRoleArn`: IAM Role in source account
+            props, "SourceRoleArn", source_role_arn, set_source_role_arn, get_source_role_arn, Val<String>
         }
 
-        /// `TargetRoleArn`: IAM Role in the target account
-        pub fn target_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetRoleArn", value.into());
-            self
+        prop! {
+            /// `TargetRoleArn`: IAM Role in the target account
+            props, "TargetRoleArn", target_role_arn, set_target_role_arn, get_target_role_arn, Val<String>
         }
     }
 
@@ -490,11 +546,10 @@ pub mod scraper {
             ScrapeConfiguration { props }
         }
 
-        /// `ConfigurationBlob`: Prometheus compatible scrape configuration in base64 encoded blob
-        /// format
-        pub fn configuration_blob(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationBlob", value.into());
-            self
+        prop! {
+            /// `ConfigurationBlob`: Prometheus compatible scrape configuration in base64 encoded blob
+            /// format
+            props, "ConfigurationBlob", configuration_blob, set_configuration_blob, get_configuration_blob, Val<String>
         }
     }
 
@@ -519,6 +574,16 @@ pub mod scraper {
             props.set("LoggingDestination", logging_destination.into());
             ScraperLoggingConfiguration { props }
         }
+
+        prop! {
+            /// `ScraperComponents`.
+            props, "ScraperComponents", _, set_scraper_components, get_scraper_components, Val<List<ScraperComponent>>
+        }
+
+        prop! {
+            /// `LoggingDestination`: Destination for scraper logging
+            props, "LoggingDestination", _, set_logging_destination, get_logging_destination, Val<ScraperLoggingDestination>
+        }
     }
 
     /// `AWS::APS::Scraper.ScraperLoggingDestination`: Destination for scraper logging
@@ -536,10 +601,9 @@ pub mod scraper {
             ScraperLoggingDestination { props }
         }
 
-        /// `CloudWatchLogs`: Represents a cloudwatch logs destination for scraper logging
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogDestination>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: Represents a cloudwatch logs destination for scraper logging
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogDestination>
         }
     }
 
@@ -559,10 +623,9 @@ pub mod scraper {
             CloudWatchLogDestination { props }
         }
 
-        /// `LogGroupArn`: ARN of the CloudWatch log group
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`: ARN of the CloudWatch log group
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -583,10 +646,14 @@ pub mod scraper {
             ScraperComponent { props }
         }
 
-        /// `Config`.
-        pub fn config(mut self, value: impl Into<Val<ComponentConfig>>) -> Self {
-            self.props.set("Config", value.into());
-            self
+        prop! {
+            /// `Type`: Type of scraper component
+            props, "Type", _, set_type, get_type, Val<ScraperComponentType>
+        }
+
+        prop! {
+            /// `Config`.
+            props, "Config", config, set_config, get_config, Val<ComponentConfig>
         }
     }
 
@@ -605,10 +672,9 @@ pub mod scraper {
             ComponentConfig { props }
         }
 
-        /// `Options`.
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`.
+            props, "Options", options, set_options, get_options, Val<Map<String>>
         }
     }
 
@@ -645,16 +711,14 @@ pub mod scraper {
             Source { props }
         }
 
-        /// `EksConfiguration`: Configuration for EKS metrics source
-        pub fn eks_configuration(mut self, value: impl Into<Val<SourceEksConfiguration>>) -> Self {
-            self.props.set("EksConfiguration", value.into());
-            self
+        prop! {
+            /// `EksConfiguration`: Configuration for EKS metrics source
+            props, "EksConfiguration", eks_configuration, set_eks_configuration, get_eks_configuration, Val<SourceEksConfiguration>
         }
 
-        /// `VpcConfiguration`: Configuration for VPC metrics source
-        pub fn vpc_configuration(mut self, value: impl Into<Val<SourceVpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `VpcConfiguration`: Configuration for VPC metrics source
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<SourceVpcConfiguration>
         }
     }
 
@@ -680,10 +744,19 @@ pub mod scraper {
             SourceEksConfiguration { props }
         }
 
-        /// `SecurityGroupIds`: List of security group IDs
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `ClusterArn`: ARN of an EKS cluster
+            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `SubnetIds`: List of subnet IDs
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: List of security group IDs
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
     }
 
@@ -708,6 +781,16 @@ pub mod scraper {
             props.set("SubnetIds", subnet_ids.into());
             SourceVpcConfiguration { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: List of security group IDs
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetIds`: List of subnet IDs
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
     }
 }
 
@@ -729,46 +812,39 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `AlertManagerDefinition`: The AMP Workspace alert manager definition data
-    pub fn alert_manager_definition(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlertManagerDefinition", value.into());
-        self
+    prop! {
+        /// `AlertManagerDefinition`: The AMP Workspace alert manager definition data
+        core.props, "AlertManagerDefinition", alert_manager_definition, set_alert_manager_definition, get_alert_manager_definition, Val<String>
     }
 
-    /// `Alias`: AMP Workspace alias.
-    pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Alias", value.into());
-        self
+    prop! {
+        /// `Alias`: AMP Workspace alias.
+        core.props, "Alias", alias, set_alias, get_alias, Val<String>
     }
 
-    /// `KmsKeyArn`: KMS Key ARN used to encrypt and decrypt AMP workspace data.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: KMS Key ARN used to encrypt and decrypt AMP workspace data.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `LoggingConfiguration`: Logging configuration
-    pub fn logging_configuration(mut self, value: impl Into<Val<workspace::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: Logging configuration
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<workspace::LoggingConfiguration>
     }
 
-    /// `QueryLoggingConfiguration`: Query logging configuration
-    pub fn query_logging_configuration(mut self, value: impl Into<Val<workspace::QueryLoggingConfiguration>>) -> Self {
-        self.core.set("QueryLoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `QueryLoggingConfiguration`: Query logging configuration
+        core.props, "QueryLoggingConfiguration", query_logging_configuration, set_query_logging_configuration, get_query_logging_configuration, Val<workspace::QueryLoggingConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WorkspaceConfiguration`: Workspace configuration
-    pub fn workspace_configuration(mut self, value: impl Into<Val<workspace::WorkspaceConfiguration>>) -> Self {
-        self.core.set("WorkspaceConfiguration", value.into());
-        self
+    prop! {
+        /// `WorkspaceConfiguration`: Workspace configuration
+        core.props, "WorkspaceConfiguration", workspace_configuration, set_workspace_configuration, get_workspace_configuration, Val<workspace::WorkspaceConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -816,10 +892,9 @@ pub mod workspace {
             LoggingConfiguration { props }
         }
 
-        /// `LogGroupArn`: CloudWatch log group ARN
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`: CloudWatch log group ARN
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -838,6 +913,11 @@ pub mod workspace {
             let mut props = Props::new();
             props.set("Destinations", destinations.into());
             QueryLoggingConfiguration { props }
+        }
+
+        prop! {
+            /// `Destinations`: The destinations configuration for query logging
+            props, "Destinations", _, set_destinations, get_destinations, Val<List<LoggingDestination>>
         }
     }
 
@@ -863,6 +943,16 @@ pub mod workspace {
             props.set("Filters", filters.into());
             LoggingDestination { props }
         }
+
+        prop! {
+            /// `CloudWatchLogs`: Represents a cloudwatch logs destination for query logging
+            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogDestination>
+        }
+
+        prop! {
+            /// `Filters`: Filters for logging
+            props, "Filters", _, set_filters, get_filters, Val<LoggingFilter>
+        }
     }
 
     /// `AWS::APS::Workspace.CloudWatchLogDestination`: Represents a cloudwatch logs destination for
@@ -882,6 +972,11 @@ pub mod workspace {
             props.set("LogGroupArn", log_group_arn.into());
             CloudWatchLogDestination { props }
         }
+
+        prop! {
+            /// `LogGroupArn`: The ARN of the CloudWatch Logs log group
+            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
+        }
     }
 
     /// `AWS::APS::Workspace.LoggingFilter`: Filters for logging
@@ -900,6 +995,11 @@ pub mod workspace {
             props.set("QspThreshold", qsp_threshold.into());
             LoggingFilter { props }
         }
+
+        prop! {
+            /// `QspThreshold`: Query logs with QSP above this limit are vended
+            props, "QspThreshold", _, set_qsp_threshold, get_qsp_threshold, Val<i64>
+        }
     }
 
     /// `AWS::APS::Workspace.WorkspaceConfiguration`: Workspace configuration
@@ -917,30 +1017,26 @@ pub mod workspace {
             WorkspaceConfiguration { props }
         }
 
-        /// `LimitsPerLabelSets`: An array of label set and associated limits
-        pub fn limits_per_label_sets(mut self, value: impl Into<Val<List<LimitsPerLabelSet>>>) -> Self {
-            self.props.set("LimitsPerLabelSets", value.into());
-            self
+        prop! {
+            /// `LimitsPerLabelSets`: An array of label set and associated limits
+            props, "LimitsPerLabelSets", limits_per_label_sets, set_limits_per_label_sets, get_limits_per_label_sets, Val<List<LimitsPerLabelSet>>
         }
 
-        /// `OutOfOrderTimeWindowInSeconds`: The time window in seconds for accepting out-of-order
-        /// samples
-        pub fn out_of_order_time_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OutOfOrderTimeWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `OutOfOrderTimeWindowInSeconds`: The time window in seconds for accepting out-of-order
+            /// samples
+            props, "OutOfOrderTimeWindowInSeconds", out_of_order_time_window_in_seconds, set_out_of_order_time_window_in_seconds, get_out_of_order_time_window_in_seconds, Val<i64>
         }
 
-        /// `RetentionPeriodInDays`: How many days that metrics are retained in the workspace
-        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `RetentionPeriodInDays`: How many days that metrics are retained in the workspace
+            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
         }
 
-        /// `RuleQueryOffsetInSeconds`: Duration in seconds to offset rule evaluation queries into the
-        /// past
-        pub fn rule_query_offset_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RuleQueryOffsetInSeconds", value.into());
-            self
+        prop! {
+            /// `RuleQueryOffsetInSeconds`: Duration in seconds to offset rule evaluation queries into
+            /// the past
+            props, "RuleQueryOffsetInSeconds", rule_query_offset_in_seconds, set_rule_query_offset_in_seconds, get_rule_query_offset_in_seconds, Val<i64>
         }
     }
 
@@ -965,6 +1061,16 @@ pub mod workspace {
             props.set("LabelSet", label_set.into());
             LimitsPerLabelSet { props }
         }
+
+        prop! {
+            /// `Limits`: Limits that can be applied to a label set
+            props, "Limits", _, set_limits, get_limits, Val<LimitsPerLabelSetEntry>
+        }
+
+        prop! {
+            /// `LabelSet`: An array of series labels
+            props, "LabelSet", _, set_label_set, get_label_set, Val<List<Label>>
+        }
     }
 
     /// `AWS::APS::Workspace.Label`: Series label
@@ -985,6 +1091,16 @@ pub mod workspace {
             props.set("Value", value.into());
             Label { props }
         }
+
+        prop! {
+            /// `Name`: Name of the label
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Value of the label
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::APS::Workspace.LimitsPerLabelSetEntry`: Limits that can be applied to a label set
@@ -1002,10 +1118,9 @@ pub mod workspace {
             LimitsPerLabelSetEntry { props }
         }
 
-        /// `MaxSeries`: The maximum number of active series that can be ingested for this label set
-        pub fn max_series(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSeries", value.into());
-            self
+        prop! {
+            /// `MaxSeries`: The maximum number of active series that can be ingested for this label set
+            props, "MaxSeries", max_series, set_max_series, get_max_series, Val<i64>
         }
     }
 }

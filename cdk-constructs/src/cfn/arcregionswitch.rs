@@ -56,52 +56,69 @@ impl Plan {
         Plan { core }
     }
 
-    /// `AssociatedAlarms`.
-    pub fn associated_alarms(mut self, value: impl Into<Val<Map<plan::AssociatedAlarm>>>) -> Self {
-        self.core.set("AssociatedAlarms", value.into());
-        self
+    prop! {
+        /// `AssociatedAlarms`.
+        core.props, "AssociatedAlarms", associated_alarms, set_associated_alarms, get_associated_alarms, Val<Map<plan::AssociatedAlarm>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PrimaryRegion`.
-    pub fn primary_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrimaryRegion", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`.
+        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `RecoveryTimeObjectiveMinutes`.
-    pub fn recovery_time_objective_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("RecoveryTimeObjectiveMinutes", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ReportConfiguration`.
-    pub fn report_configuration(mut self, value: impl Into<Val<plan::ReportConfiguration>>) -> Self {
-        self.core.set("ReportConfiguration", value.into());
-        self
+    prop! {
+        /// `PrimaryRegion`.
+        core.props, "PrimaryRegion", primary_region, set_primary_region, get_primary_region, Val<String>
     }
 
-    /// `ServiceQuotaChecksEnabled`.
-    pub fn service_quota_checks_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ServiceQuotaChecksEnabled", value.into());
-        self
+    prop! {
+        /// `RecoveryApproach`.
+        core.props, "RecoveryApproach", _, set_recovery_approach, get_recovery_approach, Val<plan::RecoveryApproach>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RecoveryTimeObjectiveMinutes`.
+        core.props, "RecoveryTimeObjectiveMinutes", recovery_time_objective_minutes, set_recovery_time_objective_minutes, get_recovery_time_objective_minutes, Val<f64>
     }
 
-    /// `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Val<List<plan::Trigger>>>) -> Self {
-        self.core.set("Triggers", value.into());
-        self
+    prop! {
+        /// `Regions`.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `ReportConfiguration`.
+        core.props, "ReportConfiguration", report_configuration, set_report_configuration, get_report_configuration, Val<plan::ReportConfiguration>
+    }
+
+    prop! {
+        /// `ServiceQuotaChecksEnabled`.
+        core.props, "ServiceQuotaChecksEnabled", service_quota_checks_enabled, set_service_quota_checks_enabled, get_service_quota_checks_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Triggers`.
+        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<plan::Trigger>>
+    }
+
+    prop! {
+        /// `Workflows`.
+        core.props, "Workflows", _, set_workflows, get_workflows, Val<List<plan::Workflow>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -174,16 +191,24 @@ pub mod plan {
             AssociatedAlarm { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `AlarmType`.
+            props, "AlarmType", _, set_alarm_type, get_alarm_type, Val<AlarmType>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ResourceIdentifier`.
+            props, "ResourceIdentifier", _, set_resource_identifier, get_resource_identifier, Val<String>
+        }
+
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -228,10 +253,9 @@ pub mod plan {
             ReportConfiguration { props }
         }
 
-        /// `ReportOutput`.
-        pub fn report_output(mut self, value: impl Into<Val<List<ReportOutputConfiguration>>>) -> Self {
-            self.props.set("ReportOutput", value.into());
-            self
+        prop! {
+            /// `ReportOutput`.
+            props, "ReportOutput", report_output, set_report_output, get_report_output, Val<List<ReportOutputConfiguration>>
         }
     }
 
@@ -252,10 +276,9 @@ pub mod plan {
             ReportOutputConfiguration { props }
         }
 
-        /// `S3Configuration`.
-        pub fn s3_configuration(mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3ReportOutputConfiguration>
         }
     }
 
@@ -274,16 +297,14 @@ pub mod plan {
             S3ReportOutputConfiguration { props }
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
         }
 
-        /// `BucketPath`.
-        pub fn bucket_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPath", value.into());
-            self
+        prop! {
+            /// `BucketPath`.
+            props, "BucketPath", bucket_path, set_bucket_path, get_bucket_path, Val<String>
         }
     }
 
@@ -315,10 +336,29 @@ pub mod plan {
             Trigger { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<WorkflowTargetAction>
+        }
+
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<TriggerCondition>>
+        }
+
+        prop! {
+            /// `MinDelayMinutesBetweenExecutions`.
+            props, "MinDelayMinutesBetweenExecutions", _, set_min_delay_minutes_between_executions, get_min_delay_minutes_between_executions, Val<f64>
+        }
+
+        prop! {
+            /// `TargetRegion`.
+            props, "TargetRegion", _, set_target_region, get_target_region, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -359,6 +399,16 @@ pub mod plan {
             props.set("Condition", condition.into());
             TriggerCondition { props }
         }
+
+        prop! {
+            /// `AssociatedAlarmName`.
+            props, "AssociatedAlarmName", _, set_associated_alarm_name, get_associated_alarm_name, Val<String>
+        }
+
+        prop! {
+            /// `Condition`.
+            props, "Condition", _, set_condition, get_condition, Val<AlarmCondition>
+        }
     }
 
     /// Allowed values.
@@ -391,22 +441,24 @@ pub mod plan {
             Workflow { props }
         }
 
-        /// `Steps`.
-        pub fn steps(mut self, value: impl Into<Val<List<Step>>>) -> Self {
-            self.props.set("Steps", value.into());
-            self
+        prop! {
+            /// `WorkflowTargetAction`.
+            props, "WorkflowTargetAction", _, set_workflow_target_action, get_workflow_target_action, Val<WorkflowTargetAction>
         }
 
-        /// `WorkflowDescription`.
-        pub fn workflow_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkflowDescription", value.into());
-            self
+        prop! {
+            /// `Steps`.
+            props, "Steps", steps, set_steps, get_steps, Val<List<Step>>
         }
 
-        /// `WorkflowTargetRegion`.
-        pub fn workflow_target_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkflowTargetRegion", value.into());
-            self
+        prop! {
+            /// `WorkflowDescription`.
+            props, "WorkflowDescription", workflow_description, set_workflow_description, get_workflow_description, Val<String>
+        }
+
+        prop! {
+            /// `WorkflowTargetRegion`.
+            props, "WorkflowTargetRegion", workflow_target_region, set_workflow_target_region, get_workflow_target_region, Val<String>
         }
     }
 
@@ -435,10 +487,24 @@ pub mod plan {
             Step { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ExecutionBlockConfiguration`.
+            props, "ExecutionBlockConfiguration", _, set_execution_block_configuration, get_execution_block_configuration, Val<ExecutionBlockConfiguration>
+        }
+
+        prop! {
+            /// `ExecutionBlockType`.
+            props, "ExecutionBlockType", _, set_execution_block_type, get_execution_block_type, Val<ExecutionBlockType>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -459,118 +525,99 @@ pub mod plan {
             ExecutionBlockConfiguration { props }
         }
 
-        /// `CustomActionLambdaConfig`.
-        pub fn custom_action_lambda_config(mut self, value: impl Into<Val<CustomActionLambdaConfiguration>>) -> Self {
-            self.props.set("CustomActionLambdaConfig", value.into());
-            self
+        prop! {
+            /// `CustomActionLambdaConfig`.
+            props, "CustomActionLambdaConfig", custom_action_lambda_config, set_custom_action_lambda_config, get_custom_action_lambda_config, Val<CustomActionLambdaConfiguration>
         }
 
-        /// `Ec2AsgCapacityIncreaseConfig`.
-        pub fn ec2_asg_capacity_increase_config(mut self, value: impl Into<Val<Ec2AsgCapacityIncreaseConfiguration>>) -> Self {
-            self.props.set("Ec2AsgCapacityIncreaseConfig", value.into());
-            self
+        prop! {
+            /// `Ec2AsgCapacityIncreaseConfig`.
+            props, "Ec2AsgCapacityIncreaseConfig", ec2_asg_capacity_increase_config, set_ec2_asg_capacity_increase_config, get_ec2_asg_capacity_increase_config, Val<Ec2AsgCapacityIncreaseConfiguration>
         }
 
-        /// `ExecutionApprovalConfig`.
-        pub fn execution_approval_config(mut self, value: impl Into<Val<ExecutionApprovalConfiguration>>) -> Self {
-            self.props.set("ExecutionApprovalConfig", value.into());
-            self
+        prop! {
+            /// `ExecutionApprovalConfig`.
+            props, "ExecutionApprovalConfig", execution_approval_config, set_execution_approval_config, get_execution_approval_config, Val<ExecutionApprovalConfiguration>
         }
 
-        /// `ArcRoutingControlConfig`.
-        pub fn arc_routing_control_config(mut self, value: impl Into<Val<ArcRoutingControlConfiguration>>) -> Self {
-            self.props.set("ArcRoutingControlConfig", value.into());
-            self
+        prop! {
+            /// `ArcRoutingControlConfig`.
+            props, "ArcRoutingControlConfig", arc_routing_control_config, set_arc_routing_control_config, get_arc_routing_control_config, Val<ArcRoutingControlConfiguration>
         }
 
-        /// `AuroraProvisionedScalingConfig`.
-        pub fn aurora_provisioned_scaling_config(mut self, value: impl Into<Val<AuroraProvisionedScalingConfiguration>>) -> Self {
-            self.props.set("AuroraProvisionedScalingConfig", value.into());
-            self
+        prop! {
+            /// `AuroraProvisionedScalingConfig`.
+            props, "AuroraProvisionedScalingConfig", aurora_provisioned_scaling_config, set_aurora_provisioned_scaling_config, get_aurora_provisioned_scaling_config, Val<AuroraProvisionedScalingConfiguration>
         }
 
-        /// `AuroraServerlessScalingConfig`.
-        pub fn aurora_serverless_scaling_config(mut self, value: impl Into<Val<AuroraServerlessScalingConfiguration>>) -> Self {
-            self.props.set("AuroraServerlessScalingConfig", value.into());
-            self
+        prop! {
+            /// `AuroraServerlessScalingConfig`.
+            props, "AuroraServerlessScalingConfig", aurora_serverless_scaling_config, set_aurora_serverless_scaling_config, get_aurora_serverless_scaling_config, Val<AuroraServerlessScalingConfiguration>
         }
 
-        /// `GlobalAuroraConfig`.
-        pub fn global_aurora_config(mut self, value: impl Into<Val<GlobalAuroraConfiguration>>) -> Self {
-            self.props.set("GlobalAuroraConfig", value.into());
-            self
+        prop! {
+            /// `GlobalAuroraConfig`.
+            props, "GlobalAuroraConfig", global_aurora_config, set_global_aurora_config, get_global_aurora_config, Val<GlobalAuroraConfiguration>
         }
 
-        /// `ParallelConfig`.
-        pub fn parallel_config(mut self, value: impl Into<Val<ParallelExecutionBlockConfiguration>>) -> Self {
-            self.props.set("ParallelConfig", value.into());
-            self
+        prop! {
+            /// `ParallelConfig`.
+            props, "ParallelConfig", parallel_config, set_parallel_config, get_parallel_config, Val<ParallelExecutionBlockConfiguration>
         }
 
-        /// `RegionSwitchPlanConfig`.
-        pub fn region_switch_plan_config(mut self, value: impl Into<Val<RegionSwitchPlanConfiguration>>) -> Self {
-            self.props.set("RegionSwitchPlanConfig", value.into());
-            self
+        prop! {
+            /// `RegionSwitchPlanConfig`.
+            props, "RegionSwitchPlanConfig", region_switch_plan_config, set_region_switch_plan_config, get_region_switch_plan_config, Val<RegionSwitchPlanConfiguration>
         }
 
-        /// `EcsCapacityIncreaseConfig`.
-        pub fn ecs_capacity_increase_config(mut self, value: impl Into<Val<EcsCapacityIncreaseConfiguration>>) -> Self {
-            self.props.set("EcsCapacityIncreaseConfig", value.into());
-            self
+        prop! {
+            /// `EcsCapacityIncreaseConfig`.
+            props, "EcsCapacityIncreaseConfig", ecs_capacity_increase_config, set_ecs_capacity_increase_config, get_ecs_capacity_increase_config, Val<EcsCapacityIncreaseConfiguration>
         }
 
-        /// `EksResourceScalingConfig`.
-        pub fn eks_resource_scaling_config(mut self, value: impl Into<Val<EksResourceScalingConfiguration>>) -> Self {
-            self.props.set("EksResourceScalingConfig", value.into());
-            self
+        prop! {
+            /// `EksResourceScalingConfig`.
+            props, "EksResourceScalingConfig", eks_resource_scaling_config, set_eks_resource_scaling_config, get_eks_resource_scaling_config, Val<EksResourceScalingConfiguration>
         }
 
-        /// `Route53HealthCheckConfig`.
-        pub fn route53_health_check_config(mut self, value: impl Into<Val<Route53HealthCheckConfiguration>>) -> Self {
-            self.props.set("Route53HealthCheckConfig", value.into());
-            self
+        prop! {
+            /// `Route53HealthCheckConfig`.
+            props, "Route53HealthCheckConfig", route53_health_check_config, set_route53_health_check_config, get_route53_health_check_config, Val<Route53HealthCheckConfiguration>
         }
 
-        /// `DocumentDbConfig`.
-        pub fn document_db_config(mut self, value: impl Into<Val<DocumentDbConfiguration>>) -> Self {
-            self.props.set("DocumentDbConfig", value.into());
-            self
+        prop! {
+            /// `DocumentDbConfig`.
+            props, "DocumentDbConfig", document_db_config, set_document_db_config, get_document_db_config, Val<DocumentDbConfiguration>
         }
 
-        /// `RdsPromoteReadReplicaConfig`.
-        pub fn rds_promote_read_replica_config(mut self, value: impl Into<Val<RdsPromoteReadReplicaConfiguration>>) -> Self {
-            self.props.set("RdsPromoteReadReplicaConfig", value.into());
-            self
+        prop! {
+            /// `RdsPromoteReadReplicaConfig`.
+            props, "RdsPromoteReadReplicaConfig", rds_promote_read_replica_config, set_rds_promote_read_replica_config, get_rds_promote_read_replica_config, Val<RdsPromoteReadReplicaConfiguration>
         }
 
-        /// `RdsCreateCrossRegionReadReplicaConfig`.
-        pub fn rds_create_cross_region_read_replica_config(mut self, value: impl Into<Val<RdsCreateCrossRegionReplicaConfiguration>>) -> Self {
-            self.props.set("RdsCreateCrossRegionReadReplicaConfig", value.into());
-            self
+        prop! {
+            /// `RdsCreateCrossRegionReadReplicaConfig`.
+            props, "RdsCreateCrossRegionReadReplicaConfig", rds_create_cross_region_read_replica_config, set_rds_create_cross_region_read_replica_config, get_rds_create_cross_region_read_replica_config, Val<RdsCreateCrossRegionReplicaConfiguration>
         }
 
-        /// `LambdaEventSourceMappingConfig`.
-        pub fn lambda_event_source_mapping_config(mut self, value: impl Into<Val<LambdaEventSourceMappingConfiguration>>) -> Self {
-            self.props.set("LambdaEventSourceMappingConfig", value.into());
-            self
+        prop! {
+            /// `LambdaEventSourceMappingConfig`.
+            props, "LambdaEventSourceMappingConfig", lambda_event_source_mapping_config, set_lambda_event_source_mapping_config, get_lambda_event_source_mapping_config, Val<LambdaEventSourceMappingConfiguration>
         }
 
-        /// `NeptuneGlobalDatabaseConfig`.
-        pub fn neptune_global_database_config(mut self, value: impl Into<Val<NeptuneGlobalDatabaseConfiguration>>) -> Self {
-            self.props.set("NeptuneGlobalDatabaseConfig", value.into());
-            self
+        prop! {
+            /// `NeptuneGlobalDatabaseConfig`.
+            props, "NeptuneGlobalDatabaseConfig", neptune_global_database_config, set_neptune_global_database_config, get_neptune_global_database_config, Val<NeptuneGlobalDatabaseConfiguration>
         }
 
-        /// `RdsSwitchoverReadReplicaConfig`.
-        pub fn rds_switchover_read_replica_config(mut self, value: impl Into<Val<RdsSwitchoverReadReplicaConfiguration>>) -> Self {
-            self.props.set("RdsSwitchoverReadReplicaConfig", value.into());
-            self
+        prop! {
+            /// `RdsSwitchoverReadReplicaConfig`.
+            props, "RdsSwitchoverReadReplicaConfig", rds_switchover_read_replica_config, set_rds_switchover_read_replica_config, get_rds_switchover_read_replica_config, Val<RdsSwitchoverReadReplicaConfiguration>
         }
 
-        /// `SsmSendCommandConfig`.
-        pub fn ssm_send_command_config(mut self, value: impl Into<Val<SsmSendCommandConfiguration>>) -> Self {
-            self.props.set("SsmSendCommandConfig", value.into());
-            self
+        prop! {
+            /// `SsmSendCommandConfig`.
+            props, "SsmSendCommandConfig", ssm_send_command_config, set_ssm_send_command_config, get_ssm_send_command_config, Val<SsmSendCommandConfiguration>
         }
     }
 
@@ -599,16 +646,29 @@ pub mod plan {
             CustomActionLambdaConfiguration { props }
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `Lambdas`.
+            props, "Lambdas", _, set_lambdas, get_lambdas, Val<List<Lambdas>>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<LambdaUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `RegionToRun`.
+            props, "RegionToRun", _, set_region_to_run, get_region_to_run, Val<RegionToRunIn>
+        }
+
+        prop! {
+            /// `RetryIntervalMinutes`.
+            props, "RetryIntervalMinutes", _, set_retry_interval_minutes, get_retry_interval_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<LambdaUngraceful>
         }
     }
 
@@ -627,28 +687,24 @@ pub mod plan {
             Lambdas { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `Payload`.
-        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Payload", value.into());
-            self
+        prop! {
+            /// `Payload`.
+            props, "Payload", payload, set_payload, get_payload, Val<String>
         }
     }
 
@@ -686,10 +742,9 @@ pub mod plan {
             LambdaUngraceful { props }
         }
 
-        /// `Behavior`.
-        pub fn behavior(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<Json>
         }
     }
 
@@ -710,34 +765,34 @@ pub mod plan {
             Ec2AsgCapacityIncreaseConfiguration { props }
         }
 
-        /// `CapacityMonitoringApproach`.
-        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CapacityMonitoringApproach", value.into());
-            self
+        prop! {
+            /// `Asgs`.
+            props, "Asgs", _, set_asgs, get_asgs, Val<List<Asg>>
         }
 
-        /// `TargetPercent`.
-        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetPercent", value.into());
-            self
+        prop! {
+            /// `CapacityMonitoringApproach`.
+            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TargetPercent`.
+            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<Ec2Ungraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
 
-        /// `WaitELBTargetGroupHealthy`.
-        pub fn wait_elb_target_group_healthy(mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> Self {
-            self.props.set("WaitELBTargetGroupHealthy", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<Ec2Ungraceful>
+        }
+
+        prop! {
+            /// `WaitELBTargetGroupHealthy`.
+            props, "WaitELBTargetGroupHealthy", wait_elb_target_group_healthy, set_wait_elb_target_group_healthy, get_wait_elb_target_group_healthy, Val<WaitElbTargetGroupHealthy>
         }
     }
 
@@ -756,22 +811,19 @@ pub mod plan {
             Asg { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -790,6 +842,11 @@ pub mod plan {
             let mut props = Props::new();
             props.set("MinimumSuccessPercentage", minimum_success_percentage.into());
             Ec2Ungraceful { props }
+        }
+
+        prop! {
+            /// `MinimumSuccessPercentage`.
+            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
         }
     }
 
@@ -823,10 +880,14 @@ pub mod plan {
             ExecutionApprovalConfiguration { props }
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ApprovalRole`.
+            props, "ApprovalRole", _, set_approval_role, get_approval_role, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -849,22 +910,24 @@ pub mod plan {
             ArcRoutingControlConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `RegionAndRoutingControls`.
+            props, "RegionAndRoutingControls", _, set_region_and_routing_controls, get_region_and_routing_controls, Val<Map<List<ArcRoutingControlState>>>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -888,6 +951,16 @@ pub mod plan {
             props.set("RoutingControlArn", routing_control_arn.into());
             props.set("State", state.into());
             ArcRoutingControlState { props }
+        }
+
+        prop! {
+            /// `RoutingControlArn`.
+            props, "RoutingControlArn", _, set_routing_control_arn, get_routing_control_arn, Val<String>
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<RoutingControlStateChange>
         }
     }
 
@@ -929,22 +1002,34 @@ pub mod plan {
             AuroraProvisionedScalingConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `GlobalClusterIdentifier`.
+            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `InstanceArns`.
+            props, "InstanceArns", _, set_instance_arns, get_instance_arns, Val<Map<String>>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `RegionDatabaseClusterArns`.
+            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
+        }
+
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -970,28 +1055,34 @@ pub mod plan {
             AuroraServerlessScalingConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `GlobalClusterIdentifier`.
+            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `RegionDatabaseClusterArns`.
+            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
         }
 
-        /// `TargetPercent`.
-        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetPercent", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TargetPercent`.
+            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -1020,28 +1111,39 @@ pub mod plan {
             GlobalAuroraConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `DatabaseClusterArns`.
+            props, "DatabaseClusterArns", _, set_database_cluster_arns, get_database_cluster_arns, Val<List<String>>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `GlobalClusterIdentifier`.
+            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<GlobalAuroraUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<GlobalAuroraUngraceful>
         }
     }
 
@@ -1060,10 +1162,9 @@ pub mod plan {
             GlobalAuroraUngraceful { props }
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<GlobalAuroraUngracefulBehavior>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<GlobalAuroraUngracefulBehavior>
         }
     }
 
@@ -1093,6 +1194,11 @@ pub mod plan {
             props.set("Steps", steps.into());
             ParallelExecutionBlockConfiguration { props }
         }
+
+        prop! {
+            /// `Steps`.
+            props, "Steps", _, set_steps, get_steps, Val<List<Step>>
+        }
     }
 
     /// `AWS::ARCRegionSwitch::Plan.RegionSwitchPlanConfiguration`.
@@ -1112,16 +1218,19 @@ pub mod plan {
             RegionSwitchPlanConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -1142,34 +1251,34 @@ pub mod plan {
             EcsCapacityIncreaseConfiguration { props }
         }
 
-        /// `CapacityMonitoringApproach`.
-        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CapacityMonitoringApproach", value.into());
-            self
+        prop! {
+            /// `Services`.
+            props, "Services", _, set_services, get_services, Val<List<Service>>
         }
 
-        /// `TargetPercent`.
-        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetPercent", value.into());
-            self
+        prop! {
+            /// `CapacityMonitoringApproach`.
+            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TargetPercent`.
+            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<EcsUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
 
-        /// `WaitELBTargetGroupHealthy`.
-        pub fn wait_elb_target_group_healthy(mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> Self {
-            self.props.set("WaitELBTargetGroupHealthy", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<EcsUngraceful>
+        }
+
+        prop! {
+            /// `WaitELBTargetGroupHealthy`.
+            props, "WaitELBTargetGroupHealthy", wait_elb_target_group_healthy, set_wait_elb_target_group_healthy, get_wait_elb_target_group_healthy, Val<WaitElbTargetGroupHealthy>
         }
     }
 
@@ -1188,28 +1297,24 @@ pub mod plan {
             Service { props }
         }
 
-        /// `ClusterArn`.
-        pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterArn", value.into());
-            self
+        prop! {
+            /// `ClusterArn`.
+            props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `ServiceArn`.
-        pub fn service_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceArn", value.into());
-            self
+        prop! {
+            /// `ServiceArn`.
+            props, "ServiceArn", service_arn, set_service_arn, get_service_arn, Val<String>
         }
     }
 
@@ -1228,6 +1333,11 @@ pub mod plan {
             let mut props = Props::new();
             props.set("MinimumSuccessPercentage", minimum_success_percentage.into());
             EcsUngraceful { props }
+        }
+
+        prop! {
+            /// `MinimumSuccessPercentage`.
+            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
         }
     }
 
@@ -1248,40 +1358,39 @@ pub mod plan {
             EksResourceScalingConfiguration { props }
         }
 
-        /// `CapacityMonitoringApproach`.
-        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CapacityMonitoringApproach", value.into());
-            self
+        prop! {
+            /// `KubernetesResourceType`.
+            props, "KubernetesResourceType", _, set_kubernetes_resource_type, get_kubernetes_resource_type, Val<KubernetesResourceType>
         }
 
-        /// `EksClusters`.
-        pub fn eks_clusters(mut self, value: impl Into<Val<List<EksCluster>>>) -> Self {
-            self.props.set("EksClusters", value.into());
-            self
+        prop! {
+            /// `CapacityMonitoringApproach`.
+            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
         }
 
-        /// `ScalingResources`.
-        pub fn scaling_resources(mut self, value: impl Into<Val<List<Map<Map<KubernetesScalingResource>>>>>) -> Self {
-            self.props.set("ScalingResources", value.into());
-            self
+        prop! {
+            /// `EksClusters`.
+            props, "EksClusters", eks_clusters, set_eks_clusters, get_eks_clusters, Val<List<EksCluster>>
         }
 
-        /// `TargetPercent`.
-        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetPercent", value.into());
-            self
+        prop! {
+            /// `ScalingResources`.
+            props, "ScalingResources", scaling_resources, set_scaling_resources, get_scaling_resources, Val<List<Map<Map<KubernetesScalingResource>>>>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TargetPercent`.
+            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<EksResourceScalingUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<EksResourceScalingUngraceful>
         }
     }
 
@@ -1302,16 +1411,19 @@ pub mod plan {
             EksCluster { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `ClusterArn`.
+            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -1332,6 +1444,16 @@ pub mod plan {
             props.set("ApiVersion", api_version.into());
             props.set("Kind", kind.into());
             KubernetesResourceType { props }
+        }
+
+        prop! {
+            /// `ApiVersion`.
+            props, "ApiVersion", _, set_api_version, get_api_version, Val<String>
+        }
+
+        prop! {
+            /// `Kind`.
+            props, "Kind", _, set_kind, get_kind, Val<String>
         }
     }
 
@@ -1354,10 +1476,19 @@ pub mod plan {
             KubernetesScalingResource { props }
         }
 
-        /// `HpaName`.
-        pub fn hpa_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HpaName", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `HpaName`.
+            props, "HpaName", hpa_name, set_hpa_name, get_hpa_name, Val<String>
         }
     }
 
@@ -1376,6 +1507,11 @@ pub mod plan {
             let mut props = Props::new();
             props.set("MinimumSuccessPercentage", minimum_success_percentage.into());
             EksResourceScalingUngraceful { props }
+        }
+
+        prop! {
+            /// `MinimumSuccessPercentage`.
+            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
         }
     }
 
@@ -1401,28 +1537,34 @@ pub mod plan {
             Route53HealthCheckConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `RecordName`.
+            props, "RecordName", _, set_record_name, get_record_name, Val<String>
         }
 
-        /// `RecordSets`.
-        pub fn record_sets(mut self, value: impl Into<Val<List<Route53ResourceRecordSet>>>) -> Self {
-            self.props.set("RecordSets", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `RecordSets`.
+            props, "RecordSets", record_sets, set_record_sets, get_record_sets, Val<List<Route53ResourceRecordSet>>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -1441,16 +1583,14 @@ pub mod plan {
             Route53ResourceRecordSet { props }
         }
 
-        /// `RecordSetIdentifier`.
-        pub fn record_set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordSetIdentifier", value.into());
-            self
+        prop! {
+            /// `RecordSetIdentifier`.
+            props, "RecordSetIdentifier", record_set_identifier, set_record_set_identifier, get_record_set_identifier, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -1479,28 +1619,39 @@ pub mod plan {
             DocumentDbConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `DatabaseClusterArns`.
+            props, "DatabaseClusterArns", _, set_database_cluster_arns, get_database_cluster_arns, Val<List<String>>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `GlobalClusterIdentifier`.
+            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<DocumentDbUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<DocumentDbUngraceful>
         }
     }
 
@@ -1519,10 +1670,9 @@ pub mod plan {
             DocumentDbUngraceful { props }
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<DocumentDbUngracefulBehavior>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<DocumentDbUngracefulBehavior>
         }
     }
 
@@ -1553,22 +1703,24 @@ pub mod plan {
             RdsPromoteReadReplicaConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `DbInstanceArnMap`.
+            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -1589,22 +1741,24 @@ pub mod plan {
             RdsCreateCrossRegionReplicaConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `DbInstanceArnMap`.
+            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
         }
     }
 
@@ -1630,16 +1784,24 @@ pub mod plan {
             LambdaEventSourceMappingConfiguration { props }
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<LambdaEventSourceMappingConfigurationAction>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<LambdaEventSourceMappingUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `RegionEventSourceMappings`.
+            props, "RegionEventSourceMappings", _, set_region_event_source_mappings, get_region_event_source_mappings, Val<Map<EventSourceMapping>>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<LambdaEventSourceMappingUngraceful>
         }
     }
 
@@ -1673,16 +1835,19 @@ pub mod plan {
             EventSourceMapping { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -1701,10 +1866,9 @@ pub mod plan {
             LambdaEventSourceMappingUngraceful { props }
         }
 
-        /// `Behavior`.
-        pub fn behavior(mut self, value: impl Into<Val<LambdaEventSourceMappingUngracefulBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<LambdaEventSourceMappingUngracefulBehavior>
         }
     }
 
@@ -1743,28 +1907,39 @@ pub mod plan {
             NeptuneGlobalDatabaseConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `GlobalClusterIdentifier`.
+            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `RegionDatabaseClusterArns`.
+            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<NeptuneUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<NeptuneUngraceful>
         }
     }
 
@@ -1783,10 +1958,9 @@ pub mod plan {
             NeptuneUngraceful { props }
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<NeptuneUngracefulBehavior>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<NeptuneUngracefulBehavior>
         }
     }
 
@@ -1817,28 +1991,29 @@ pub mod plan {
             RdsSwitchoverReadReplicaConfiguration { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `DbInstanceArnMap`.
+            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<RdsUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<RdsUngraceful>
         }
     }
 
@@ -1857,10 +2032,9 @@ pub mod plan {
             RdsUngraceful { props }
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<RdsUngracefulBehavior>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<RdsUngracefulBehavior>
         }
     }
 
@@ -1896,16 +2070,24 @@ pub mod plan {
             SsmSendCommandConfiguration { props }
         }
 
-        /// `TimeoutMinutes`.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `RegionDocuments`.
+            props, "RegionDocuments", _, set_region_documents, get_region_documents, Val<Map<SsmDocumentConfig>>
         }
 
-        /// `Ungraceful`.
-        pub fn ungraceful(mut self, value: impl Into<Val<SsmSendCommandUngraceful>>) -> Self {
-            self.props.set("Ungraceful", value.into());
-            self
+        prop! {
+            /// `RetryIntervalMinutes`.
+            props, "RetryIntervalMinutes", _, set_retry_interval_minutes, get_retry_interval_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `TimeoutMinutes`.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `Ungraceful`.
+            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<SsmSendCommandUngraceful>
         }
     }
 
@@ -1931,28 +2113,34 @@ pub mod plan {
             SsmDocumentConfig { props }
         }
 
-        /// `CrossAccountRole`.
-        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossAccountRole", value.into());
-            self
+        prop! {
+            /// `DocumentArn`.
+            props, "DocumentArn", _, set_document_arn, get_document_arn, Val<String>
         }
 
-        /// `DocumentVersion`.
-        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentVersion", value.into());
-            self
+        prop! {
+            /// `Targets`.
+            props, "Targets", _, set_targets, get_targets, Val<List<SsmTarget>>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRole`.
+            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `DocumentVersion`.
+            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<String>>>
         }
     }
 
@@ -1974,6 +2162,16 @@ pub mod plan {
             props.set("Values", values.into());
             SsmTarget { props }
         }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::ARCRegionSwitch::Plan.SsmSendCommandUngraceful`.
@@ -1991,10 +2189,9 @@ pub mod plan {
             SsmSendCommandUngraceful { props }
         }
 
-        /// `Behavior`.
-        pub fn behavior(mut self, value: impl Into<Val<SsmSendCommandUngracefulBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<SsmSendCommandUngracefulBehavior>
         }
     }
 

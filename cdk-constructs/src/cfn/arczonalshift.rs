@@ -43,6 +43,11 @@ impl AutoshiftObserverNotificationStatus {
         AutoshiftObserverNotificationStatus { core }
     }
 
+    prop! {
+        /// `Status`.
+        core.props, "Status", _, set_status, get_status, Val<autoshift_observer_notification_status::AutoshiftObserverNotificationStatus>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -95,22 +100,19 @@ impl ZonalAutoshiftConfiguration {
         ZonalAutoshiftConfiguration { core }
     }
 
-    /// `PracticeRunConfiguration`.
-    pub fn practice_run_configuration(mut self, value: impl Into<Val<zonal_autoshift_configuration::PracticeRunConfiguration>>) -> Self {
-        self.core.set("PracticeRunConfiguration", value.into());
-        self
+    prop! {
+        /// `PracticeRunConfiguration`.
+        core.props, "PracticeRunConfiguration", practice_run_configuration, set_practice_run_configuration, get_practice_run_configuration, Val<zonal_autoshift_configuration::PracticeRunConfiguration>
     }
 
-    /// `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
     }
 
-    /// `ZonalAutoshiftStatus`.
-    pub fn zonal_autoshift_status(mut self, value: impl Into<Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>>) -> Self {
-        self.core.set("ZonalAutoshiftStatus", value.into());
-        self
+    prop! {
+        /// `ZonalAutoshiftStatus`.
+        core.props, "ZonalAutoshiftStatus", zonal_autoshift_status, set_zonal_autoshift_status, get_zonal_autoshift_status, Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,22 +144,24 @@ pub mod zonal_autoshift_configuration {
             PracticeRunConfiguration { props }
         }
 
-        /// `BlockedDates`.
-        pub fn blocked_dates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BlockedDates", value.into());
-            self
+        prop! {
+            /// `OutcomeAlarms`.
+            props, "OutcomeAlarms", _, set_outcome_alarms, get_outcome_alarms, Val<List<ControlCondition>>
         }
 
-        /// `BlockedWindows`.
-        pub fn blocked_windows(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BlockedWindows", value.into());
-            self
+        prop! {
+            /// `BlockedDates`.
+            props, "BlockedDates", blocked_dates, set_blocked_dates, get_blocked_dates, Val<List<String>>
         }
 
-        /// `BlockingAlarms`.
-        pub fn blocking_alarms(mut self, value: impl Into<Val<List<ControlCondition>>>) -> Self {
-            self.props.set("BlockingAlarms", value.into());
-            self
+        prop! {
+            /// `BlockedWindows`.
+            props, "BlockedWindows", blocked_windows, set_blocked_windows, get_blocked_windows, Val<List<String>>
+        }
+
+        prop! {
+            /// `BlockingAlarms`.
+            props, "BlockingAlarms", blocking_alarms, set_blocking_alarms, get_blocking_alarms, Val<List<ControlCondition>>
         }
     }
 
@@ -178,6 +182,16 @@ pub mod zonal_autoshift_configuration {
             props.set("AlarmIdentifier", alarm_identifier.into());
             props.set("Type", type_.into());
             ControlCondition { props }
+        }
+
+        prop! {
+            /// `AlarmIdentifier`.
+            props, "AlarmIdentifier", _, set_alarm_identifier, get_alarm_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
     }
 

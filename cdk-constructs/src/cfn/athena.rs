@@ -44,17 +44,25 @@ impl CapacityReservation {
         CapacityReservation { core }
     }
 
-    /// `CapacityAssignmentConfiguration`: Assignment configuration to assign workgroups to a
-    /// reservation
-    pub fn capacity_assignment_configuration(mut self, value: impl Into<Val<capacity_reservation::CapacityAssignmentConfiguration>>) -> Self {
-        self.core.set("CapacityAssignmentConfiguration", value.into());
-        self
+    prop! {
+        /// `CapacityAssignmentConfiguration`: Assignment configuration to assign workgroups to a
+        /// reservation
+        core.props, "CapacityAssignmentConfiguration", capacity_assignment_configuration, set_capacity_assignment_configuration, get_capacity_assignment_configuration, Val<capacity_reservation::CapacityAssignmentConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The reservation name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetDpus`: The number of DPUs to request to be allocated to the reservation.
+        core.props, "TargetDpus", _, set_target_dpus, get_target_dpus, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,6 +124,11 @@ pub mod capacity_reservation {
             props.set("CapacityAssignments", capacity_assignments.into());
             CapacityAssignmentConfiguration { props }
         }
+
+        prop! {
+            /// `CapacityAssignments`: List of capacity assignments
+            props, "CapacityAssignments", _, set_capacity_assignments, get_capacity_assignments, Val<List<CapacityAssignment>>
+        }
     }
 
     /// `AWS::Athena::CapacityReservation.CapacityAssignment`.
@@ -133,6 +146,11 @@ pub mod capacity_reservation {
             let mut props = Props::new();
             props.set("WorkgroupNames", workgroup_names.into());
             CapacityAssignment { props }
+        }
+
+        prop! {
+            /// `WorkgroupNames`.
+            props, "WorkgroupNames", _, set_workgroup_names, get_workgroup_names, Val<List<String>>
         }
     }
 }
@@ -164,43 +182,53 @@ impl DataCatalog {
         DataCatalog { core }
     }
 
-    /// `ConnectionType`: The type of connection for a FEDERATED data catalog
-    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionType", value.into());
-        self
+    prop! {
+        /// `ConnectionType`: The type of connection for a FEDERATED data catalog
+        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
     }
 
-    /// `Description`: A description of the data catalog to be created.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the data catalog to be created.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Error`: Text of the error that occurred during data catalog creation or deletion.
-    pub fn error(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Error", value.into());
-        self
+    prop! {
+        /// `Error`: Text of the error that occurred during data catalog creation or deletion.
+        core.props, "Error", error, set_error, get_error, Val<String>
     }
 
-    /// `Parameters`: Specifies the Lambda function or functions to use for creating the data
-    /// catalog. This is a mapping whose values depend on the catalog type.
-    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the data catalog to create. The catalog name must be unique for the
+        /// AWS account and can use a maximum of 128 alphanumeric, underscore, at sign, or hyphen
+        /// characters.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Status`: The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and HIVE
-    /// data catalog types are created synchronously. Their status is either CREATE_COMPLETE or
-    /// CREATE_FAILED. The FEDERATED data catalog type is created asynchronously.
-    pub fn status(mut self, value: impl Into<Val<data_catalog::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Parameters`: Specifies the Lambda function or functions to use for creating the data
+        /// catalog. This is a mapping whose values depend on the catalog type.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
     }
 
-    /// `Tags`: A list of comma separated tags to add to the data catalog that is created.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and
+        /// HIVE data catalog types are created synchronously. Their status is either
+        /// CREATE_COMPLETE or CREATE_FAILED. The FEDERATED data catalog type is created
+        /// asynchronously.
+        core.props, "Status", status, set_status, get_status, Val<data_catalog::Status>
+    }
+
+    prop! {
+        /// `Tags`: A list of comma separated tags to add to the data catalog that is created.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of data catalog to create: LAMBDA for a federated catalog, GLUE for AWS
+        /// Glue Catalog, or HIVE for an external hive metastore. FEDERATED is a federated catalog
+        /// for which Athena creates the connection and the Lambda function for you based on the
+        /// parameters that you pass.
+        core.props, "Type", _, set_type, get_type, Val<data_catalog::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -294,22 +322,29 @@ impl NamedQuery {
         NamedQuery { core }
     }
 
-    /// `Description`: The query description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Database`: The database to which the query belongs.
+        core.props, "Database", _, set_database, get_database, Val<String>
     }
 
-    /// `Name`: The query name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: The query description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `WorkGroup`: The name of the workgroup that contains the named query.
-    pub fn work_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkGroup", value.into());
-        self
+    prop! {
+        /// `Name`: The query name.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `QueryString`: The contents of the query with all query statements.
+        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    }
+
+    prop! {
+        /// `WorkGroup`: The name of the workgroup that contains the named query.
+        core.props, "WorkGroup", work_group, set_work_group, get_work_group, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -354,10 +389,24 @@ impl PreparedStatement {
         PreparedStatement { core }
     }
 
-    /// `Description`: The description of the prepared statement.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the prepared statement.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `QueryStatement`: The query string for the prepared statement.
+        core.props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
+    }
+
+    prop! {
+        /// `StatementName`: The name of the prepared statement.
+        core.props, "StatementName", _, set_statement_name, get_statement_name, Val<String>
+    }
+
+    prop! {
+        /// `WorkGroup`: The name of the workgroup to which the prepared statement belongs.
+        core.props, "WorkGroup", _, set_work_group, get_work_group, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -387,42 +436,41 @@ impl WorkGroup {
         WorkGroup { core }
     }
 
-    /// `Description`: The workgroup description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The workgroup description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RecursiveDeleteOption`: The option to delete the workgroup and its contents even if the
-    /// workgroup contains any named queries.
-    pub fn recursive_delete_option(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RecursiveDeleteOption", value.into());
-        self
+    prop! {
+        /// `Name`: The workGroup name.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `State`: The state of the workgroup: ENABLED or DISABLED.
-    pub fn state(mut self, value: impl Into<Val<work_group::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `RecursiveDeleteOption`: The option to delete the workgroup and its contents even if the
+        /// workgroup contains any named queries.
+        core.props, "RecursiveDeleteOption", recursive_delete_option, set_recursive_delete_option, get_recursive_delete_option, Val<bool>
     }
 
-    /// `Tags`: One or more tags, separated by commas, that you want to attach to the workgroup as
-    /// you create it
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `State`: The state of the workgroup: ENABLED or DISABLED.
+        core.props, "State", state, set_state, get_state, Val<work_group::State>
     }
 
-    /// `WorkGroupConfiguration`: The workgroup configuration
-    pub fn work_group_configuration(mut self, value: impl Into<Val<work_group::WorkGroupConfiguration>>) -> Self {
-        self.core.set("WorkGroupConfiguration", value.into());
-        self
+    prop! {
+        /// `Tags`: One or more tags, separated by commas, that you want to attach to the workgroup
+        /// as you create it
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WorkGroupConfigurationUpdates`: The workgroup configuration update object
-    pub fn work_group_configuration_updates(mut self, value: impl Into<Val<work_group::WorkGroupConfigurationUpdates>>) -> Self {
-        self.core.set("WorkGroupConfigurationUpdates", value.into());
-        self
+    prop! {
+        /// `WorkGroupConfiguration`: The workgroup configuration
+        core.props, "WorkGroupConfiguration", work_group_configuration, set_work_group_configuration, get_work_group_configuration, Val<work_group::WorkGroupConfiguration>
+    }
+
+    prop! {
+        /// `WorkGroupConfigurationUpdates`: The workgroup configuration update object
+        core.props, "WorkGroupConfigurationUpdates", work_group_configuration_updates, set_work_group_configuration_updates, get_work_group_configuration_updates, Val<work_group::WorkGroupConfigurationUpdates>
     }
 
     /// `Ref`: the resource's identifier.
@@ -483,92 +531,80 @@ pub mod work_group {
             WorkGroupConfiguration { props }
         }
 
-        /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
-        /// Calculations running in this workgroup
-        pub fn additional_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdditionalConfiguration", value.into());
-            self
+        prop! {
+            /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
+            /// Calculations running in this workgroup
+            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<String>
         }
 
-        /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of bytes a
-        /// single query in a workgroup is allowed to scan.
-        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BytesScannedCutoffPerQuery", value.into());
-            self
+        prop! {
+            /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of
+            /// bytes a single query in a workgroup is allowed to scan.
+            props, "BytesScannedCutoffPerQuery", bytes_scanned_cutoff_per_query, set_bytes_scanned_cutoff_per_query, get_bytes_scanned_cutoff_per_query, Val<i64>
         }
 
-        /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
-        /// content.
-        pub fn customer_content_encryption_configuration(mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> Self {
-            self.props.set("CustomerContentEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
+            /// content.
+            props, "CustomerContentEncryptionConfiguration", customer_content_encryption_configuration, set_customer_content_encryption_configuration, get_customer_content_encryption_configuration, Val<CustomerContentEncryptionConfiguration>
         }
 
-        /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup override
-        /// client-side settings. If set to "false", client-side settings are used
-        pub fn enforce_work_group_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnforceWorkGroupConfiguration", value.into());
-            self
+        prop! {
+            /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup
+            /// override client-side settings. If set to "false", client-side settings are used
+            props, "EnforceWorkGroupConfiguration", enforce_work_group_configuration, set_enforce_work_group_configuration, get_enforce_work_group_configuration, Val<bool>
         }
 
-        /// `EngineConfiguration`: The engine configuration for running queries.
-        pub fn engine_configuration(mut self, value: impl Into<Val<EngineConfiguration>>) -> Self {
-            self.props.set("EngineConfiguration", value.into());
-            self
+        prop! {
+            /// `EngineConfiguration`: The engine configuration for running queries.
+            props, "EngineConfiguration", engine_configuration, set_engine_configuration, get_engine_configuration, Val<EngineConfiguration>
         }
 
-        /// `EngineVersion`: The Athena engine version for running queries.
-        pub fn engine_version(mut self, value: impl Into<Val<EngineVersion>>) -> Self {
-            self.props.set("EngineVersion", value.into());
-            self
+        prop! {
+            /// `EngineVersion`: The Athena engine version for running queries.
+            props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<EngineVersion>
         }
 
-        /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
-        /// sessions and Identity Center enabled workgroups. This property applies only to Spark enabled
-        /// workgroups and Identity Center enabled workgroups.
-        pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRole", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
+            /// sessions and Identity Center enabled workgroups. This property applies only to Spark
+            /// enabled workgroups and Identity Center enabled workgroups.
+            props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
-        /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be set at
-        /// the same time
-        pub fn managed_query_results_configuration(mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> Self {
-            self.props.set("ManagedQueryResultsConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
+            /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be
+            /// set at the same time
+            props, "ManagedQueryResultsConfiguration", managed_query_results_configuration, set_managed_query_results_configuration, get_managed_query_results_configuration, Val<ManagedQueryResultsConfiguration>
         }
 
-        /// `MonitoringConfiguration`: Contains the configuration settings for managed log persistence,
-        /// delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`: Contains the configuration settings for managed log
+            /// persistence, delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
         }
 
-        /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are enabled
-        /// for the workgroup.
-        pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are
+            /// enabled for the workgroup.
+            props, "PublishCloudWatchMetricsEnabled", publish_cloud_watch_metrics_enabled, set_publish_cloud_watch_metrics_enabled, get_publish_cloud_watch_metrics_enabled, Val<bool>
         }
 
-        /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to reference
-        /// Amazon S3 Requester Pays buckets in queries. If set to false, workgroup members cannot query
-        /// data from Requester Pays buckets, and queries that retrieve data from Requester Pays buckets
-        /// cause an error.
-        pub fn requester_pays_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequesterPaysEnabled", value.into());
-            self
+        prop! {
+            /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to
+            /// reference Amazon S3 Requester Pays buckets in queries. If set to false, workgroup
+            /// members cannot query data from Requester Pays buckets, and queries that retrieve data
+            /// from Requester Pays buckets cause an error.
+            props, "RequesterPaysEnabled", requester_pays_enabled, set_requester_pays_enabled, get_requester_pays_enabled, Val<bool>
         }
 
-        /// `ResultConfiguration`: The location in Amazon S3 where query results are stored and the
-        /// encryption option, if any, used for query results. These are known as "client-side
-        /// settings". If workgroup settings override client-side settings, then the query uses the
-        /// workgroup settings.
-        pub fn result_configuration(mut self, value: impl Into<Val<ResultConfiguration>>) -> Self {
-            self.props.set("ResultConfiguration", value.into());
-            self
+        prop! {
+            /// `ResultConfiguration`: The location in Amazon S3 where query results are stored and the
+            /// encryption option, if any, used for query results. These are known as "client-side
+            /// settings". If workgroup settings override client-side settings, then the query uses the
+            /// workgroup settings.
+            props, "ResultConfiguration", result_configuration, set_result_configuration, get_result_configuration, Val<ResultConfiguration>
         }
     }
 
@@ -589,6 +625,11 @@ pub mod work_group {
             props.set("KmsKey", kms_key.into());
             CustomerContentEncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
+            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+        }
     }
 
     /// `AWS::Athena::WorkGroup.EngineConfiguration`: The engine configuration for running queries.
@@ -606,48 +647,44 @@ pub mod work_group {
             EngineConfiguration { props }
         }
 
-        /// `AdditionalConfigs`: Contains additional notebook engine MAP&lt;string, string&gt; parameter
-        /// mappings in the form of key-value pairs. To specify an Athena notebook that the Jupyter
-        /// server will download and serve, specify a value for the StartSessionRequest$NotebookVersion
-        /// field, and then add a key named NotebookId to AdditionalConfigs that has the value of the
-        /// Athena notebook ID.
-        pub fn additional_configs(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdditionalConfigs", value.into());
-            self
+        prop! {
+            /// `AdditionalConfigs`: Contains additional notebook engine MAP&lt;string, string&gt;
+            /// parameter mappings in the form of key-value pairs. To specify an Athena notebook that
+            /// the Jupyter server will download and serve, specify a value for the
+            /// StartSessionRequest$NotebookVersion field, and then add a key named NotebookId to
+            /// AdditionalConfigs that has the value of the Athena notebook ID.
+            props, "AdditionalConfigs", additional_configs, set_additional_configs, get_additional_configs, Val<Map<String>>
         }
 
-        /// `Classifications`: The configuration classifications that can be specified for the engine.
-        pub fn classifications(mut self, value: impl Into<Val<List<Classification>>>) -> Self {
-            self.props.set("Classifications", value.into());
-            self
+        prop! {
+            /// `Classifications`: The configuration classifications that can be specified for the
+            /// engine.
+            props, "Classifications", classifications, set_classifications, get_classifications, Val<List<Classification>>
         }
 
-        /// `CoordinatorDpuSize`: The number of DPUs to use for the coordinator. A coordinator is a
-        /// special executor that orchestrates processing work and manages other executors in a notebook
-        /// session. The default is 1.
-        pub fn coordinator_dpu_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoordinatorDpuSize", value.into());
-            self
+        prop! {
+            /// `CoordinatorDpuSize`: The number of DPUs to use for the coordinator. A coordinator is a
+            /// special executor that orchestrates processing work and manages other executors in a
+            /// notebook session. The default is 1.
+            props, "CoordinatorDpuSize", coordinator_dpu_size, set_coordinator_dpu_size, get_coordinator_dpu_size, Val<i64>
         }
 
-        /// `DefaultExecutorDpuSize`: The default number of DPUs to use for executors. An executor is
-        /// the smallest unit of compute that a notebook session can request from Athena. The default is 1.
-        pub fn default_executor_dpu_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultExecutorDpuSize", value.into());
-            self
+        prop! {
+            /// `DefaultExecutorDpuSize`: The default number of DPUs to use for executors. An executor
+            /// is the smallest unit of compute that a notebook session can request from Athena. The
+            /// default is 1.
+            props, "DefaultExecutorDpuSize", default_executor_dpu_size, set_default_executor_dpu_size, get_default_executor_dpu_size, Val<i64>
         }
 
-        /// `MaxConcurrentDpus`: The maximum number of DPUs that can run concurrently.
-        pub fn max_concurrent_dpus(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentDpus", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentDpus`: The maximum number of DPUs that can run concurrently.
+            props, "MaxConcurrentDpus", max_concurrent_dpus, set_max_concurrent_dpus, get_max_concurrent_dpus, Val<i64>
         }
 
-        /// `SparkProperties`: Specifies custom jar files and Spark properties for use cases like
-        /// cluster encryption, table formats, and general Spark tuning.
-        pub fn spark_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("SparkProperties", value.into());
-            self
+        prop! {
+            /// `SparkProperties`: Specifies custom jar files and Spark properties for use cases like
+            /// cluster encryption, table formats, and general Spark tuning.
+            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Map<String>>
         }
     }
 
@@ -667,16 +704,14 @@ pub mod work_group {
             Classification { props }
         }
 
-        /// `Name`: The name of the configuration classification.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the configuration classification.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Properties`: A set of properties specified within a configuration classification.
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Properties`: A set of properties specified within a configuration classification.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
         }
     }
 
@@ -695,21 +730,20 @@ pub mod work_group {
             EngineVersion { props }
         }
 
-        /// `EffectiveEngineVersion`: Read only. The engine version on which the query runs. If the user
-        /// requests a valid engine version other than Auto, the effective engine version is the same as
-        /// the engine version that the user requested. If the user requests Auto, the effective engine
-        /// version is chosen by Athena. When a request to update the engine version is made by a
-        /// CreateWorkGroup or UpdateWorkGroup operation, the EffectiveEngineVersion field is ignored.
-        pub fn effective_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EffectiveEngineVersion", value.into());
-            self
+        prop! {
+            /// `EffectiveEngineVersion`: Read only. The engine version on which the query runs. If the
+            /// user requests a valid engine version other than Auto, the effective engine version is
+            /// the same as the engine version that the user requested. If the user requests Auto, the
+            /// effective engine version is chosen by Athena. When a request to update the engine
+            /// version is made by a CreateWorkGroup or UpdateWorkGroup operation, the
+            /// EffectiveEngineVersion field is ignored.
+            props, "EffectiveEngineVersion", effective_engine_version, set_effective_engine_version, get_effective_engine_version, Val<String>
         }
 
-        /// `SelectedEngineVersion`: The engine version requested by the user. Possible values are
-        /// determined by the output of ListEngineVersions, including Auto. The default is Auto.
-        pub fn selected_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelectedEngineVersion", value.into());
-            self
+        prop! {
+            /// `SelectedEngineVersion`: The engine version requested by the user. Possible values are
+            /// determined by the output of ListEngineVersions, including Auto. The default is Auto.
+            props, "SelectedEngineVersion", selected_engine_version, set_selected_engine_version, get_selected_engine_version, Val<String>
         }
     }
 
@@ -730,18 +764,16 @@ pub mod work_group {
             ManagedQueryResultsConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `EncryptionConfiguration`: Indicates the encryption configuration for Athena Managed
-        /// Storage. If not setting this field, Managed Storage will encrypt the query results with
-        /// Athena's encryption key
-        pub fn encryption_configuration(mut self, value: impl Into<Val<ManagedStorageEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: Indicates the encryption configuration for Athena Managed
+            /// Storage. If not setting this field, Managed Storage will encrypt the query results with
+            /// Athena's encryption key
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<ManagedStorageEncryptionConfiguration>
         }
     }
 
@@ -762,10 +794,9 @@ pub mod work_group {
             ManagedStorageEncryptionConfiguration { props }
         }
 
-        /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -786,23 +817,21 @@ pub mod work_group {
             MonitoringConfiguration { props }
         }
 
-        /// `CloudWatchLoggingConfiguration`: Configuration settings for delivering logs to Amazon
-        /// CloudWatch log groups.
-        pub fn cloud_watch_logging_configuration(mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> Self {
-            self.props.set("CloudWatchLoggingConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingConfiguration`: Configuration settings for delivering logs to Amazon
+            /// CloudWatch log groups.
+            props, "CloudWatchLoggingConfiguration", cloud_watch_logging_configuration, set_cloud_watch_logging_configuration, get_cloud_watch_logging_configuration, Val<CloudWatchLoggingConfiguration>
         }
 
-        /// `ManagedLoggingConfiguration`: Configuration settings for managed log persistence.
-        pub fn managed_logging_configuration(mut self, value: impl Into<Val<ManagedLoggingConfiguration>>) -> Self {
-            self.props.set("ManagedLoggingConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedLoggingConfiguration`: Configuration settings for managed log persistence.
+            props, "ManagedLoggingConfiguration", managed_logging_configuration, set_managed_logging_configuration, get_managed_logging_configuration, Val<ManagedLoggingConfiguration>
         }
 
-        /// `S3LoggingConfiguration`: Configuration settings for delivering logs to Amazon S3 buckets.
-        pub fn s3_logging_configuration(mut self, value: impl Into<Val<S3LoggingConfiguration>>) -> Self {
-            self.props.set("S3LoggingConfiguration", value.into());
-            self
+        prop! {
+            /// `S3LoggingConfiguration`: Configuration settings for delivering logs to Amazon S3
+            /// buckets.
+            props, "S3LoggingConfiguration", s3_logging_configuration, set_s3_logging_configuration, get_s3_logging_configuration, Val<S3LoggingConfiguration>
         }
     }
 
@@ -822,29 +851,25 @@ pub mod work_group {
             CloudWatchLoggingConfiguration { props }
         }
 
-        /// `Enabled`: Enables CloudWatch logging.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enables CloudWatch logging.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LogGroup`: The name of the log group in Amazon CloudWatch Logs where you want to publish
-        /// your logs.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: The name of the log group in Amazon CloudWatch Logs where you want to
+            /// publish your logs.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `LogStreamNamePrefix`: Prefix for the CloudWatch log stream name.
-        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamNamePrefix", value.into());
-            self
+        prop! {
+            /// `LogStreamNamePrefix`: Prefix for the CloudWatch log stream name.
+            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
         }
 
-        /// `LogTypes`: The types of logs that you want to publish to CloudWatch.
-        pub fn log_types(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
-            self.props.set("LogTypes", value.into());
-            self
+        prop! {
+            /// `LogTypes`: The types of logs that you want to publish to CloudWatch.
+            props, "LogTypes", log_types, set_log_types, get_log_types, Val<Map<List<String>>>
         }
     }
 
@@ -864,16 +889,14 @@ pub mod work_group {
             ManagedLoggingConfiguration { props }
         }
 
-        /// `Enabled`: Enables managed log persistence.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enables managed log persistence.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `KmsKey`: The KMS key ARN to encrypt the logs stored in managed log persistence.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `KmsKey`: The KMS key ARN to encrypt the logs stored in managed log persistence.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -893,22 +916,20 @@ pub mod work_group {
             S3LoggingConfiguration { props }
         }
 
-        /// `Enabled`: Enables S3 log delivery.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enables S3 log delivery.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `KmsKey`: The KMS key ARN to encrypt the logs published to the given Amazon S3 destination.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `KmsKey`: The KMS key ARN to encrypt the logs published to the given Amazon S3
+            /// destination.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
 
-        /// `LogLocation`: The Amazon S3 destination URI for log publishing.
-        pub fn log_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogLocation", value.into());
-            self
+        prop! {
+            /// `LogLocation`: The Amazon S3 destination URI for log publishing.
+            props, "LogLocation", log_location, set_log_location, get_log_location, Val<String>
         }
     }
 
@@ -930,34 +951,30 @@ pub mod work_group {
             ResultConfiguration { props }
         }
 
-        /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
-        /// ownership of stored query results
-        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
-            self.props.set("AclConfiguration", value.into());
-            self
+        prop! {
+            /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
+            /// ownership of stored query results
+            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
         }
 
-        /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
-        /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
+            /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
         }
 
-        /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results are
-        /// stored
-        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results
+            /// are stored
+            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
         }
 
-        /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
-        /// s3://path/to/query/bucket/. To run the query, you must specify the query results location
-        /// using one of the ways: either for individual queries using either this setting (client-side),
-        /// or in the workgroup, using WorkGroupConfiguration
-        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputLocation", value.into());
-            self
+        prop! {
+            /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
+            /// s3://path/to/query/bucket/. To run the query, you must specify the query results
+            /// location using one of the ways: either for individual queries using either this setting (client-side),
+            /// or in the workgroup, using WorkGroupConfiguration
+            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
         }
     }
 
@@ -979,6 +996,12 @@ pub mod work_group {
             let mut props = Props::new();
             props.set("S3AclOption", s3_acl_option.into());
             AclConfiguration { props }
+        }
+
+        prop! {
+            /// `S3AclOption`: The Amazon S3 canned ACL that Athena should specify when storing query
+            /// results. Currently the only supported canned ACL is BUCKET_OWNER_FULL_CONTROL
+            props, "S3AclOption", _, set_s3_acl_option, get_s3_acl_option, Val<S3AclOption>
         }
     }
 
@@ -1014,10 +1037,16 @@ pub mod work_group {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `EncryptionOption`: Indicates whether Amazon S3 server-side encryption with Amazon
+            /// S3-managed keys (SSE-S3), server-side encryption with KMS-managed keys (SSE-KMS), or
+            /// client-side encryption with KMS-managed keys (CSE-KMS) is used.
+            props, "EncryptionOption", _, set_encryption_option, get_encryption_option, Val<EncryptionOption>
+        }
+
+        prop! {
+            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -1059,104 +1088,90 @@ pub mod work_group {
             WorkGroupConfigurationUpdates { props }
         }
 
-        /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
-        /// Calculations running in this workgroup
-        pub fn additional_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdditionalConfiguration", value.into());
-            self
+        prop! {
+            /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
+            /// Calculations running in this workgroup
+            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<String>
         }
 
-        /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of bytes a
-        /// single query in a workgroup is allowed to scan.
-        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BytesScannedCutoffPerQuery", value.into());
-            self
+        prop! {
+            /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of
+            /// bytes a single query in a workgroup is allowed to scan.
+            props, "BytesScannedCutoffPerQuery", bytes_scanned_cutoff_per_query, set_bytes_scanned_cutoff_per_query, get_bytes_scanned_cutoff_per_query, Val<i64>
         }
 
-        /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
-        /// content.
-        pub fn customer_content_encryption_configuration(mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> Self {
-            self.props.set("CustomerContentEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
+            /// content.
+            props, "CustomerContentEncryptionConfiguration", customer_content_encryption_configuration, set_customer_content_encryption_configuration, get_customer_content_encryption_configuration, Val<CustomerContentEncryptionConfiguration>
         }
 
-        /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup override
-        /// client-side settings. If set to "false", client-side settings are used
-        pub fn enforce_work_group_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnforceWorkGroupConfiguration", value.into());
-            self
+        prop! {
+            /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup
+            /// override client-side settings. If set to "false", client-side settings are used
+            props, "EnforceWorkGroupConfiguration", enforce_work_group_configuration, set_enforce_work_group_configuration, get_enforce_work_group_configuration, Val<bool>
         }
 
-        /// `EngineConfiguration`: The engine configuration for running queries.
-        pub fn engine_configuration(mut self, value: impl Into<Val<EngineConfiguration>>) -> Self {
-            self.props.set("EngineConfiguration", value.into());
-            self
+        prop! {
+            /// `EngineConfiguration`: The engine configuration for running queries.
+            props, "EngineConfiguration", engine_configuration, set_engine_configuration, get_engine_configuration, Val<EngineConfiguration>
         }
 
-        /// `EngineVersion`: The Athena engine version for running queries.
-        pub fn engine_version(mut self, value: impl Into<Val<EngineVersion>>) -> Self {
-            self.props.set("EngineVersion", value.into());
-            self
+        prop! {
+            /// `EngineVersion`: The Athena engine version for running queries.
+            props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<EngineVersion>
         }
 
-        /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
-        /// sessions and Identity Center enabled workgroups. This property applies only to Spark enabled
-        /// workgroups and Identity Center enabled workgroups.
-        pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRole", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
+            /// sessions and Identity Center enabled workgroups. This property applies only to Spark
+            /// enabled workgroups and Identity Center enabled workgroups.
+            props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
-        /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be set at
-        /// the same time
-        pub fn managed_query_results_configuration(mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> Self {
-            self.props.set("ManagedQueryResultsConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
+            /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be
+            /// set at the same time
+            props, "ManagedQueryResultsConfiguration", managed_query_results_configuration, set_managed_query_results_configuration, get_managed_query_results_configuration, Val<ManagedQueryResultsConfiguration>
         }
 
-        /// `MonitoringConfiguration`: Contains the configuration settings for managed log persistence,
-        /// delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`: Contains the configuration settings for managed log
+            /// persistence, delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
         }
 
-        /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are enabled
-        /// for the workgroup.
-        pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are
+            /// enabled for the workgroup.
+            props, "PublishCloudWatchMetricsEnabled", publish_cloud_watch_metrics_enabled, set_publish_cloud_watch_metrics_enabled, get_publish_cloud_watch_metrics_enabled, Val<bool>
         }
 
-        /// `RemoveBytesScannedCutoffPerQuery`: Indicates that the data usage control limit per query is
-        /// removed.
-        pub fn remove_bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveBytesScannedCutoffPerQuery", value.into());
-            self
+        prop! {
+            /// `RemoveBytesScannedCutoffPerQuery`: Indicates that the data usage control limit per
+            /// query is removed.
+            props, "RemoveBytesScannedCutoffPerQuery", remove_bytes_scanned_cutoff_per_query, set_remove_bytes_scanned_cutoff_per_query, get_remove_bytes_scanned_cutoff_per_query, Val<bool>
         }
 
-        /// `RemoveCustomerContentEncryptionConfiguration`.
-        pub fn remove_customer_content_encryption_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveCustomerContentEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `RemoveCustomerContentEncryptionConfiguration`.
+            props, "RemoveCustomerContentEncryptionConfiguration", remove_customer_content_encryption_configuration, set_remove_customer_content_encryption_configuration, get_remove_customer_content_encryption_configuration, Val<bool>
         }
 
-        /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to reference
-        /// Amazon S3 Requester Pays buckets in queries. If set to false, workgroup members cannot query
-        /// data from Requester Pays buckets, and queries that retrieve data from Requester Pays buckets
-        /// cause an error.
-        pub fn requester_pays_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequesterPaysEnabled", value.into());
-            self
+        prop! {
+            /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to
+            /// reference Amazon S3 Requester Pays buckets in queries. If set to false, workgroup
+            /// members cannot query data from Requester Pays buckets, and queries that retrieve data
+            /// from Requester Pays buckets cause an error.
+            props, "RequesterPaysEnabled", requester_pays_enabled, set_requester_pays_enabled, get_requester_pays_enabled, Val<bool>
         }
 
-        /// `ResultConfigurationUpdates`: The result configuration information about the queries in this
-        /// workgroup that will be updated. Includes the updated results location and an updated option
-        /// for encrypting query results.
-        pub fn result_configuration_updates(mut self, value: impl Into<Val<ResultConfigurationUpdates>>) -> Self {
-            self.props.set("ResultConfigurationUpdates", value.into());
-            self
+        prop! {
+            /// `ResultConfigurationUpdates`: The result configuration information about the queries in
+            /// this workgroup that will be updated. Includes the updated results location and an
+            /// updated option for encrypting query results.
+            props, "ResultConfigurationUpdates", result_configuration_updates, set_result_configuration_updates, get_result_configuration_updates, Val<ResultConfigurationUpdates>
         }
     }
 
@@ -1177,58 +1192,50 @@ pub mod work_group {
             ResultConfigurationUpdates { props }
         }
 
-        /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
-        /// ownership of stored query results
-        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
-            self.props.set("AclConfiguration", value.into());
-            self
+        prop! {
+            /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
+            /// ownership of stored query results
+            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
         }
 
-        /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
-        /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
+            /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
         }
 
-        /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results are
-        /// stored
-        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results
+            /// are stored
+            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
         }
 
-        /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
-        /// s3://path/to/query/bucket/. To run the query, you must specify the query results location
-        /// using one of the ways: either for individual queries using either this setting (client-side),
-        /// or in the workgroup, using WorkGroupConfiguration
-        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputLocation", value.into());
-            self
+        prop! {
+            /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
+            /// s3://path/to/query/bucket/. To run the query, you must specify the query results
+            /// location using one of the ways: either for individual queries using either this setting (client-side),
+            /// or in the workgroup, using WorkGroupConfiguration
+            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
         }
 
-        /// `RemoveAclConfiguration`.
-        pub fn remove_acl_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveAclConfiguration", value.into());
-            self
+        prop! {
+            /// `RemoveAclConfiguration`.
+            props, "RemoveAclConfiguration", remove_acl_configuration, set_remove_acl_configuration, get_remove_acl_configuration, Val<bool>
         }
 
-        /// `RemoveEncryptionConfiguration`.
-        pub fn remove_encryption_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `RemoveEncryptionConfiguration`.
+            props, "RemoveEncryptionConfiguration", remove_encryption_configuration, set_remove_encryption_configuration, get_remove_encryption_configuration, Val<bool>
         }
 
-        /// `RemoveExpectedBucketOwner`.
-        pub fn remove_expected_bucket_owner(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `RemoveExpectedBucketOwner`.
+            props, "RemoveExpectedBucketOwner", remove_expected_bucket_owner, set_remove_expected_bucket_owner, get_remove_expected_bucket_owner, Val<bool>
         }
 
-        /// `RemoveOutputLocation`.
-        pub fn remove_output_location(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveOutputLocation", value.into());
-            self
+        prop! {
+            /// `RemoveOutputLocation`.
+            props, "RemoveOutputLocation", remove_output_location, set_remove_output_location, get_remove_output_location, Val<bool>
         }
     }
 }

@@ -40,66 +40,56 @@ impl Assessment {
         Assessment { core }
     }
 
-    /// `AssessmentReportsDestination`: The destination in which evidence reports are stored for the
-    /// specified assessment.
-    pub fn assessment_reports_destination(mut self, value: impl Into<Val<assessment::AssessmentReportsDestination>>) -> Self {
-        self.core.set("AssessmentReportsDestination", value.into());
-        self
+    prop! {
+        /// `AssessmentReportsDestination`: The destination in which evidence reports are stored for
+        /// the specified assessment.
+        core.props, "AssessmentReportsDestination", assessment_reports_destination, set_assessment_reports_destination, get_assessment_reports_destination, Val<assessment::AssessmentReportsDestination>
     }
 
-    /// `AwsAccount`: The AWS account associated with the assessment.
-    pub fn aws_account(mut self, value: impl Into<Val<assessment::AwsAccount>>) -> Self {
-        self.core.set("AwsAccount", value.into());
-        self
+    prop! {
+        /// `AwsAccount`: The AWS account associated with the assessment.
+        core.props, "AwsAccount", aws_account, set_aws_account, get_aws_account, Val<assessment::AwsAccount>
     }
 
-    /// `Delegations`: The list of delegations.
-    pub fn delegations(mut self, value: impl Into<Val<List<assessment::Delegation>>>) -> Self {
-        self.core.set("Delegations", value.into());
-        self
+    prop! {
+        /// `Delegations`: The list of delegations.
+        core.props, "Delegations", delegations, set_delegations, get_delegations, Val<List<assessment::Delegation>>
     }
 
-    /// `Description`: The description of the specified assessment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the specified assessment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FrameworkId`: The identifier for the specified framework.
-    pub fn framework_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FrameworkId", value.into());
-        self
+    prop! {
+        /// `FrameworkId`: The identifier for the specified framework.
+        core.props, "FrameworkId", framework_id, set_framework_id, get_framework_id, Val<String>
     }
 
-    /// `Name`: The name of the related assessment.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the related assessment.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Roles`: The list of roles for the specified assessment.
-    pub fn roles(mut self, value: impl Into<Val<List<assessment::Role>>>) -> Self {
-        self.core.set("Roles", value.into());
-        self
+    prop! {
+        /// `Roles`: The list of roles for the specified assessment.
+        core.props, "Roles", roles, set_roles, get_roles, Val<List<assessment::Role>>
     }
 
-    /// `Scope`: The wrapper that contains the AWS accounts and AWS services in scope for the
-    /// assessment.
-    pub fn scope(mut self, value: impl Into<Val<assessment::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `Scope`: The wrapper that contains the AWS accounts and AWS services in scope for the
+        /// assessment.
+        core.props, "Scope", scope, set_scope, get_scope, Val<assessment::Scope>
     }
 
-    /// `Status`: The status of the specified assessment.
-    pub fn status(mut self, value: impl Into<Val<assessment::AssessmentStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the specified assessment.
+        core.props, "Status", status, set_status, get_status, Val<assessment::AssessmentStatus>
     }
 
-    /// `Tags`: The tags associated with the assessment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the assessment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,16 +138,14 @@ pub mod assessment {
             AssessmentReportsDestination { props }
         }
 
-        /// `Destination`: The URL of the specified Amazon S3 bucket.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`: The URL of the specified Amazon S3 bucket.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
 
-        /// `DestinationType`: The destination type, such as Amazon S3.
-        pub fn destination_type(mut self, value: impl Into<Val<AssessmentReportDestinationType>>) -> Self {
-            self.props.set("DestinationType", value.into());
-            self
+        prop! {
+            /// `DestinationType`: The destination type, such as Amazon S3.
+            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<AssessmentReportDestinationType>
         }
     }
 
@@ -186,22 +174,19 @@ pub mod assessment {
             AwsAccount { props }
         }
 
-        /// `EmailAddress`: The unique identifier for the email account.
-        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailAddress", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: The unique identifier for the email account.
+            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
         }
 
-        /// `Id`: The identifier for the specified AWS account.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The identifier for the specified AWS account.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Name`: The name of the specified AWS account.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the specified AWS account.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -221,70 +206,59 @@ pub mod assessment {
             Delegation { props }
         }
 
-        /// `AssessmentId`.
-        pub fn assessment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssessmentId", value.into());
-            self
+        prop! {
+            /// `AssessmentId`.
+            props, "AssessmentId", assessment_id, set_assessment_id, get_assessment_id, Val<String>
         }
 
-        /// `AssessmentName`: The name of the related assessment.
-        pub fn assessment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssessmentName", value.into());
-            self
+        prop! {
+            /// `AssessmentName`: The name of the related assessment.
+            props, "AssessmentName", assessment_name, set_assessment_name, get_assessment_name, Val<String>
         }
 
-        /// `Comment`: The comment related to the delegation.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Comment`: The comment related to the delegation.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
 
-        /// `ControlSetId`: The identifier for the specified control set.
-        pub fn control_set_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ControlSetId", value.into());
-            self
+        prop! {
+            /// `ControlSetId`: The identifier for the specified control set.
+            props, "ControlSetId", control_set_id, set_control_set_id, get_control_set_id, Val<String>
         }
 
-        /// `CreatedBy`: The IAM user or role that performed the action.
-        pub fn created_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedBy", value.into());
-            self
+        prop! {
+            /// `CreatedBy`: The IAM user or role that performed the action.
+            props, "CreatedBy", created_by, set_created_by, get_created_by, Val<String>
         }
 
-        /// `CreationTime`: The sequence of characters that identifies when the event occurred.
-        pub fn creation_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("CreationTime", value.into());
-            self
+        prop! {
+            /// `CreationTime`: The sequence of characters that identifies when the event occurred.
+            props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<f64>
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `LastUpdated`: The sequence of characters that identifies when the event occurred.
-        pub fn last_updated(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LastUpdated", value.into());
-            self
+        prop! {
+            /// `LastUpdated`: The sequence of characters that identifies when the event occurred.
+            props, "LastUpdated", last_updated, set_last_updated, get_last_updated, Val<f64>
         }
 
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `RoleType`: The IAM role type.
-        pub fn role_type(mut self, value: impl Into<Val<RoleType>>) -> Self {
-            self.props.set("RoleType", value.into());
-            self
+        prop! {
+            /// `RoleType`: The IAM role type.
+            props, "RoleType", role_type, set_role_type, get_role_type, Val<RoleType>
         }
 
-        /// `Status`: The status of the delegation.
-        pub fn status(mut self, value: impl Into<Val<DelegationStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The status of the delegation.
+            props, "Status", status, set_status, get_status, Val<DelegationStatus>
         }
     }
 
@@ -333,16 +307,14 @@ pub mod assessment {
             Role { props }
         }
 
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `RoleType`: The IAM role type.
-        pub fn role_type(mut self, value: impl Into<Val<RoleType>>) -> Self {
-            self.props.set("RoleType", value.into());
-            self
+        prop! {
+            /// `RoleType`: The IAM role type.
+            props, "RoleType", role_type, set_role_type, get_role_type, Val<RoleType>
         }
     }
 
@@ -362,16 +334,14 @@ pub mod assessment {
             Scope { props }
         }
 
-        /// `AwsAccounts`: The AWS accounts included in scope.
-        pub fn aws_accounts(mut self, value: impl Into<Val<List<AwsAccount>>>) -> Self {
-            self.props.set("AwsAccounts", value.into());
-            self
+        prop! {
+            /// `AwsAccounts`: The AWS accounts included in scope.
+            props, "AwsAccounts", aws_accounts, set_aws_accounts, get_aws_accounts, Val<List<AwsAccount>>
         }
 
-        /// `AwsServices`: The AWS services included in scope.
-        pub fn aws_services(mut self, value: impl Into<Val<List<AwsService>>>) -> Self {
-            self.props.set("AwsServices", value.into());
-            self
+        prop! {
+            /// `AwsServices`: The AWS services included in scope.
+            props, "AwsServices", aws_services, set_aws_services, get_aws_services, Val<List<AwsService>>
         }
     }
 
@@ -391,10 +361,9 @@ pub mod assessment {
             AwsService { props }
         }
 
-        /// `ServiceName`: The name of the AWS service.
-        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceName", value.into());
-            self
+        prop! {
+            /// `ServiceName`: The name of the AWS service.
+            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
         }
     }
 
@@ -437,22 +406,29 @@ impl AssessmentFramework {
         AssessmentFramework { core }
     }
 
-    /// `ComplianceType`: The compliance type that the framework supports, such as CIS or HIPAA.
-    pub fn compliance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComplianceType", value.into());
-        self
+    prop! {
+        /// `ComplianceType`: The compliance type that the framework supports, such as CIS or HIPAA.
+        core.props, "ComplianceType", compliance_type, set_compliance_type, get_compliance_type, Val<String>
     }
 
-    /// `Description`: The description of the framework.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ControlSets`: The control sets that are associated with the framework.
+        core.props, "ControlSets", _, set_control_sets, get_control_sets, Val<List<assessment_framework::ControlSet>>
     }
 
-    /// `Tags`: The tags associated with the framework.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the framework.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the framework.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the framework.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -531,6 +507,16 @@ pub mod assessment_framework {
             props.set("Controls", controls.into());
             ControlSet { props }
         }
+
+        prop! {
+            /// `Name`: The name of the control set.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Controls`: The list of controls within the control set.
+            props, "Controls", _, set_controls, get_controls, Val<List<ControlSetControl>>
+        }
     }
 
     /// `AWS::AuditManager::AssessmentFramework.ControlSetControl`: A reference to an existing
@@ -549,6 +535,11 @@ pub mod assessment_framework {
             let mut props = Props::new();
             props.set("Id", id.into());
             ControlSetControl { props }
+        }
+
+        prop! {
+            /// `Id`: The unique identifier of the control.
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 }

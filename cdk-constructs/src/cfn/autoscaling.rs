@@ -61,321 +61,306 @@ impl AutoScalingGroup {
         AutoScalingGroup { core }
     }
 
-    /// `AutoScalingGroupName`: The name of the Auto Scaling group. This name must be unique per
-    /// Region per account. The name can contain any ASCII character 33 to 126 including most
-    /// punctuation characters, digits, and upper and lowercased letters. You cannot use a colon (:)
-    /// in the name.
-    pub fn auto_scaling_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoScalingGroupName", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupName`: The name of the Auto Scaling group. This name must be unique per
+        /// Region per account. The name can contain any ASCII character 33 to 126 including most
+        /// punctuation characters, digits, and upper and lowercased letters. You cannot use a colon (:)
+        /// in the name.
+        core.props, "AutoScalingGroupName", auto_scaling_group_name, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
     }
 
-    /// `AvailabilityZoneDistribution`: The EC2 instance capacity distribution across Availability
-    /// Zones for the Auto Scaling group.
-    pub fn availability_zone_distribution(mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneDistribution>>) -> Self {
-        self.core.set("AvailabilityZoneDistribution", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneDistribution`: The EC2 instance capacity distribution across
+        /// Availability Zones for the Auto Scaling group.
+        core.props, "AvailabilityZoneDistribution", availability_zone_distribution, set_availability_zone_distribution, get_availability_zone_distribution, Val<auto_scaling_group::AvailabilityZoneDistribution>
     }
 
-    /// `AvailabilityZoneIds`: The Availability Zone IDs where the Auto Scaling group can launch
-    /// instances.
-    pub fn availability_zone_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZoneIds", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneIds`: The Availability Zone IDs where the Auto Scaling group can launch
+        /// instances.
+        core.props, "AvailabilityZoneIds", availability_zone_ids, set_availability_zone_ids, get_availability_zone_ids, Val<List<String>>
     }
 
-    /// `AvailabilityZoneImpairmentPolicy`: The Availability Zone impairment policy for the Auto
-    /// Scaling group.
-    pub fn availability_zone_impairment_policy(mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>>) -> Self {
-        self.core.set("AvailabilityZoneImpairmentPolicy", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneImpairmentPolicy`: The Availability Zone impairment policy for the Auto
+        /// Scaling group.
+        core.props, "AvailabilityZoneImpairmentPolicy", availability_zone_impairment_policy, set_availability_zone_impairment_policy, get_availability_zone_impairment_policy, Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>
     }
 
-    /// `AvailabilityZones`: A list of Availability Zones where instances in the Auto Scaling group
-    /// can be created. Used for launching into the default VPC subnet in each Availability Zone
-    /// when not using the ``VPCZoneIdentifier`` property, or for attaching a network interface when
-    /// an existing network interface ID is specified in a launch template.
-    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZones", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`: A list of Availability Zones where instances in the Auto Scaling
+        /// group can be created. Used for launching into the default VPC subnet in each
+        /// Availability Zone when not using the ``VPCZoneIdentifier`` property, or for attaching a
+        /// network interface when an existing network interface ID is specified in a launch
+        /// template.
+        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `CapacityRebalance`: Indicates whether Capacity Rebalancing is enabled. Otherwise, Capacity
-    /// Rebalancing is disabled. When you turn on Capacity Rebalancing, Amazon EC2 Auto Scaling
-    /// attempts to launch a Spot Instance whenever Amazon EC2 notifies that a Spot Instance is at
-    /// an elevated risk of interruption. After launching a new instance, it then terminates an old
-    /// instance. For more information, see Use Capacity Rebalancing to handle Amazon EC2 Spot
-    /// Interruptions (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html>)
-    /// in the in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn capacity_rebalance(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CapacityRebalance", value.into());
-        self
+    prop! {
+        /// `CapacityRebalance`: Indicates whether Capacity Rebalancing is enabled. Otherwise,
+        /// Capacity Rebalancing is disabled. When you turn on Capacity Rebalancing, Amazon EC2 Auto
+        /// Scaling attempts to launch a Spot Instance whenever Amazon EC2 notifies that a Spot
+        /// Instance is at an elevated risk of interruption. After launching a new instance, it then
+        /// terminates an old instance. For more information, see Use Capacity Rebalancing to handle
+        /// Amazon EC2 Spot Interruptions (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html>)
+        /// in the in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "CapacityRebalance", capacity_rebalance, set_capacity_rebalance, get_capacity_rebalance, Val<bool>
     }
 
-    /// `CapacityReservationSpecification`: The capacity reservation specification for the Auto
-    /// Scaling group.
-    pub fn capacity_reservation_specification(mut self, value: impl Into<Val<auto_scaling_group::CapacityReservationSpecification>>) -> Self {
-        self.core.set("CapacityReservationSpecification", value.into());
-        self
+    prop! {
+        /// `CapacityReservationSpecification`: The capacity reservation specification for the Auto
+        /// Scaling group.
+        core.props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<auto_scaling_group::CapacityReservationSpecification>
     }
 
-    /// `Context`: Reserved.
-    pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Context", value.into());
-        self
+    prop! {
+        /// `Context`: Reserved.
+        core.props, "Context", context, set_context, get_context, Val<String>
     }
 
-    /// `Cooldown`: *Only needed if you use simple scaling policies.* The amount of time, in
-    /// seconds, between one scaling activity ending and another one starting due to simple scaling
-    /// policies. For more information, see Scaling cooldowns for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``300`` seconds
-    pub fn cooldown(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cooldown", value.into());
-        self
+    prop! {
+        /// `Cooldown`: *Only needed if you use simple scaling policies.* The amount of time, in
+        /// seconds, between one scaling activity ending and another one starting due to simple
+        /// scaling policies. For more information, see Scaling cooldowns for Amazon EC2 Auto
+        /// Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``300`` seconds
+        core.props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<String>
     }
 
-    /// `DefaultInstanceWarmup`: The amount of time, in seconds, until a new instance is considered
-    /// to have finished initializing and resource consumption to become stable after it enters the ``InService``
-    /// state. During an instance refresh, Amazon EC2 Auto Scaling waits for the warm-up period
-    /// after it replaces an instance before it moves on to replacing the next instance. Amazon EC2
-    /// Auto Scaling also waits for the warm-up period before aggregating the metrics for new
-    /// instances with existing instances in the Amazon CloudWatch metrics that are used for
-    /// scaling, resulting in more reliable usage data. For more information, see …
-    pub fn default_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DefaultInstanceWarmup", value.into());
-        self
+    prop! {
+        /// `DefaultInstanceWarmup`: The amount of time, in seconds, until a new instance is
+        /// considered to have finished initializing and resource consumption to become stable after
+        /// it enters the ``InService`` state. During an instance refresh, Amazon EC2 Auto Scaling
+        /// waits for the warm-up period after it replaces an instance before it moves on to
+        /// replacing the next instance. Amazon EC2 Auto Scaling also waits for the warm-up period
+        /// before aggregating the metrics for new instances with existing instances in the Amazon
+        /// CloudWatch metrics that are used for scaling, resulting in more reliable usage data. For
+        /// more information, see …
+        core.props, "DefaultInstanceWarmup", default_instance_warmup, set_default_instance_warmup, get_default_instance_warmup, Val<i64>
     }
 
-    /// `DeletionProtection`: The deletion protection setting for the Auto Scaling group.
-    pub fn deletion_protection(mut self, value: impl Into<Val<auto_scaling_group::DeletionProtection>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: The deletion protection setting for the Auto Scaling group.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<auto_scaling_group::DeletionProtection>
     }
 
-    /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling group at
-    /// the time of its creation and the capacity it attempts to maintain. It can scale beyond this
-    /// capacity if you configure automatic scaling. The number must be greater than or equal to the
-    /// minimum size of the group and less than or equal to the maximum size of the group. If you do
-    /// not specify a desired capacity when creating the stack, the default is the minimum size of
-    /// the group. CloudFormation marks the Auto Scaling group as successful (by setting its status
-    /// to CREATE_COMPLETE) when the desired capacity is reached. …
-    pub fn desired_capacity(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DesiredCapacity", value.into());
-        self
+    prop! {
+        /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling
+        /// group at the time of its creation and the capacity it attempts to maintain. It can scale
+        /// beyond this capacity if you configure automatic scaling. The number must be greater than
+        /// or equal to the minimum size of the group and less than or equal to the maximum size of
+        /// the group. If you do not specify a desired capacity when creating the stack, the default
+        /// is the minimum size of the group. CloudFormation marks the Auto Scaling group as
+        /// successful (by setting its status to CREATE_COMPLETE) when the desired capacity is
+        /// reached. …
+        core.props, "DesiredCapacity", desired_capacity, set_desired_capacity, get_desired_capacity, Val<String>
     }
 
-    /// `DesiredCapacityType`: The unit of measurement for the value specified for desired capacity.
-    /// Amazon EC2 Auto Scaling supports ``DesiredCapacityType`` for attribute-based instance type
-    /// selection only. For more information, see Create a mixed instances group using
-    /// attribute-based instance type selection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. By default, Amazon EC2 Auto Scaling specifies ``units``,
-    /// which translates into number of instances. Valid values: ``units`` | ``vcpu`` | …
-    pub fn desired_capacity_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DesiredCapacityType", value.into());
-        self
+    prop! {
+        /// `DesiredCapacityType`: The unit of measurement for the value specified for desired
+        /// capacity. Amazon EC2 Auto Scaling supports ``DesiredCapacityType`` for attribute-based
+        /// instance type selection only. For more information, see Create a mixed instances group
+        /// using attribute-based instance type selection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. By default, Amazon EC2 Auto Scaling
+        /// specifies ``units``, which translates into number of instances. Valid values: ``units`` | ``vcpu`` | …
+        core.props, "DesiredCapacityType", desired_capacity_type, set_desired_capacity_type, get_desired_capacity_type, Val<String>
     }
 
-    /// `HealthCheckGracePeriod`: The amount of time, in seconds, that Amazon EC2 Auto Scaling waits
-    /// before checking the health status of an EC2 instance that has come into service and marking
-    /// it unhealthy due to a failed health check. This is useful if your instances do not
-    /// immediately pass their health checks after they enter the ``InService`` state. For more
-    /// information, see Set the health check grace period for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``0`` seconds
-    pub fn health_check_grace_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckGracePeriod", value.into());
-        self
+    prop! {
+        /// `HealthCheckGracePeriod`: The amount of time, in seconds, that Amazon EC2 Auto Scaling
+        /// waits before checking the health status of an EC2 instance that has come into service
+        /// and marking it unhealthy due to a failed health check. This is useful if your instances
+        /// do not immediately pass their health checks after they enter the ``InService`` state.
+        /// For more information, see Set the health check grace period for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``0`` seconds
+        core.props, "HealthCheckGracePeriod", health_check_grace_period, set_health_check_grace_period, get_health_check_grace_period, Val<i64>
     }
 
-    /// `HealthCheckType`: A comma-separated value string of one or more health check types. The
-    /// valid values are ``EC2``, ``EBS``, ``ELB``, and ``VPC_LATTICE``. ``EC2`` is the default
-    /// health check and cannot be disabled. For more information, see Health checks for instances
-    /// in an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. Only specify ``EC2`` if you must clear a value
-    /// that was previously set.
-    pub fn health_check_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckType", value.into());
-        self
+    prop! {
+        /// `HealthCheckType`: A comma-separated value string of one or more health check types. The
+        /// valid values are ``EC2``, ``EBS``, ``ELB``, and ``VPC_LATTICE``. ``EC2`` is the default
+        /// health check and cannot be disabled. For more information, see Health checks for
+        /// instances in an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. Only specify ``EC2`` if you must clear a
+        /// value that was previously set.
+        core.props, "HealthCheckType", health_check_type, set_health_check_type, get_health_check_type, Val<String>
     }
 
-    /// `InstanceId`: The ID of the instance used to base the launch configuration on. For more
-    /// information, see Create an Auto Scaling group using an EC2 instance (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-from-instance.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. If you specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
-    /// or ``LaunchConfigurationName``, don't specify ``InstanceId``.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the instance used to base the launch configuration on. For more
+        /// information, see Create an Auto Scaling group using an EC2 instance (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-from-instance.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. If you specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
+        /// or ``LaunchConfigurationName``, don't specify ``InstanceId``.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `InstanceLifecyclePolicy`: The instance lifecycle policy for the Auto Scaling group.
-    pub fn instance_lifecycle_policy(mut self, value: impl Into<Val<auto_scaling_group::InstanceLifecyclePolicy>>) -> Self {
-        self.core.set("InstanceLifecyclePolicy", value.into());
-        self
+    prop! {
+        /// `InstanceLifecyclePolicy`: The instance lifecycle policy for the Auto Scaling group.
+        core.props, "InstanceLifecyclePolicy", instance_lifecycle_policy, set_instance_lifecycle_policy, get_instance_lifecycle_policy, Val<auto_scaling_group::InstanceLifecyclePolicy>
     }
 
-    /// `InstanceMaintenancePolicy`: An instance maintenance policy. For more information, see Set
-    /// instance maintenance policy (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn instance_maintenance_policy(mut self, value: impl Into<Val<auto_scaling_group::InstanceMaintenancePolicy>>) -> Self {
-        self.core.set("InstanceMaintenancePolicy", value.into());
-        self
+    prop! {
+        /// `InstanceMaintenancePolicy`: An instance maintenance policy. For more information, see
+        /// Set instance maintenance policy (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "InstanceMaintenancePolicy", instance_maintenance_policy, set_instance_maintenance_policy, get_instance_maintenance_policy, Val<auto_scaling_group::InstanceMaintenancePolicy>
     }
 
-    /// `LaunchConfigurationName`: The name of the launch configuration to use to launch instances.
-    /// Required only if you don't specify ``LaunchTemplate``, ``MixedInstancesPolicy``, or ``InstanceId``.
-    pub fn launch_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LaunchConfigurationName", value.into());
-        self
+    prop! {
+        /// `LaunchConfigurationName`: The name of the launch configuration to use to launch
+        /// instances. Required only if you don't specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
+        /// or ``InstanceId``.
+        core.props, "LaunchConfigurationName", launch_configuration_name, set_launch_configuration_name, get_launch_configuration_name, Val<String>
     }
 
-    /// `LaunchTemplate`: Information used to specify the launch template and version to use to
-    /// launch instances. You can alternatively associate a launch template to the Auto Scaling
-    /// group by specifying a ``MixedInstancesPolicy``. For more information about creating launch
-    /// templates, see Create a launch template for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. If you omit this property, you must specify ``MixedInstancesPolicy``, ``LaunchConfigurationName``,
-    /// or ``InstanceId``.
-    pub fn launch_template(mut self, value: impl Into<Val<auto_scaling_group::LaunchTemplateSpecification>>) -> Self {
-        self.core.set("LaunchTemplate", value.into());
-        self
+    prop! {
+        /// `LaunchTemplate`: Information used to specify the launch template and version to use to
+        /// launch instances. You can alternatively associate a launch template to the Auto Scaling
+        /// group by specifying a ``MixedInstancesPolicy``. For more information about creating
+        /// launch templates, see Create a launch template for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. If you omit this property, you must specify ``MixedInstancesPolicy``, ``LaunchConfigurationName``,
+        /// or ``InstanceId``.
+        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<auto_scaling_group::LaunchTemplateSpecification>
     }
 
-    /// `LifecycleHookSpecificationList`: One or more lifecycle hooks to add to the Auto Scaling
-    /// group before instances are launched.
-    pub fn lifecycle_hook_specification_list(mut self, value: impl Into<Val<List<auto_scaling_group::LifecycleHookSpecification>>>) -> Self {
-        self.core.set("LifecycleHookSpecificationList", value.into());
-        self
+    prop! {
+        /// `LifecycleHookSpecificationList`: One or more lifecycle hooks to add to the Auto Scaling
+        /// group before instances are launched.
+        core.props, "LifecycleHookSpecificationList", lifecycle_hook_specification_list, set_lifecycle_hook_specification_list, get_lifecycle_hook_specification_list, Val<List<auto_scaling_group::LifecycleHookSpecification>>
     }
 
-    /// `LoadBalancerNames`: A list of Classic Load Balancers associated with this Auto Scaling
-    /// group. For Application Load Balancers, Network Load Balancers, and Gateway Load Balancers,
-    /// specify the ``TargetGroupARNs`` property instead.
-    pub fn load_balancer_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LoadBalancerNames", value.into());
-        self
+    prop! {
+        /// `LoadBalancerNames`: A list of Classic Load Balancers associated with this Auto Scaling
+        /// group. For Application Load Balancers, Network Load Balancers, and Gateway Load
+        /// Balancers, specify the ``TargetGroupARNs`` property instead.
+        core.props, "LoadBalancerNames", load_balancer_names, set_load_balancer_names, get_load_balancer_names, Val<List<String>>
     }
 
-    /// `MaxInstanceLifetime`: The maximum amount of time, in seconds, that an instance can be in
-    /// service. The default is null. If specified, the value must be either 0 or a number equal to
-    /// or greater than 86,400 seconds (1 day). For more information, see Replace Auto Scaling
-    /// instances based on maximum instance lifetime (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn max_instance_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxInstanceLifetime", value.into());
-        self
+    prop! {
+        /// `MaxInstanceLifetime`: The maximum amount of time, in seconds, that an instance can be
+        /// in service. The default is null. If specified, the value must be either 0 or a number
+        /// equal to or greater than 86,400 seconds (1 day). For more information, see Replace Auto
+        /// Scaling instances based on maximum instance lifetime (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "MaxInstanceLifetime", max_instance_lifetime, set_max_instance_lifetime, get_max_instance_lifetime, Val<i64>
     }
 
-    /// `MetricsCollection`: Enables the monitoring of group metrics of an Auto Scaling group. By
-    /// default, these metrics are disabled.
-    pub fn metrics_collection(mut self, value: impl Into<Val<List<auto_scaling_group::MetricsCollection>>>) -> Self {
-        self.core.set("MetricsCollection", value.into());
-        self
+    prop! {
+        /// `MaxSize`: The maximum size of the group. With a mixed instances policy that uses
+        /// instance weighting, Amazon EC2 Auto Scaling may need to go above ``MaxSize`` to meet
+        /// your capacity requirements. In this event, Amazon EC2 Auto Scaling will never go above ``MaxSize``
+        /// by more than your largest instance weight (weights that define how many units each
+        /// instance contributes to the desired capacity of the group).
+        core.props, "MaxSize", _, set_max_size, get_max_size, Val<String>
     }
 
-    /// `MixedInstancesPolicy`: An embedded object that specifies a mixed instances policy. The
-    /// policy includes properties that not only define the distribution of On-Demand Instances and
-    /// Spot Instances, the maximum price to pay for Spot Instances (optional), and how the Auto
-    /// Scaling group allocates instance types to fulfill On-Demand and Spot capacities, but also
-    /// the properties that specify the instance configuration information—the launch template and
-    /// instance types. The policy can also include a weight for each instance type and different
-    /// launch templates for individual instance types. For more information, see \[Auto …
-    pub fn mixed_instances_policy(mut self, value: impl Into<Val<auto_scaling_group::MixedInstancesPolicy>>) -> Self {
-        self.core.set("MixedInstancesPolicy", value.into());
-        self
+    prop! {
+        /// `MetricsCollection`: Enables the monitoring of group metrics of an Auto Scaling group.
+        /// By default, these metrics are disabled.
+        core.props, "MetricsCollection", metrics_collection, set_metrics_collection, get_metrics_collection, Val<List<auto_scaling_group::MetricsCollection>>
     }
 
-    /// `NewInstancesProtectedFromScaleIn`: Indicates whether newly launched instances are protected
-    /// from termination by Amazon EC2 Auto Scaling when scaling in. For more information about
-    /// preventing instances from terminating on scale in, see Use instance scale-in protection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn new_instances_protected_from_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NewInstancesProtectedFromScaleIn", value.into());
-        self
+    prop! {
+        /// `MinSize`: The minimum size of the group.
+        core.props, "MinSize", _, set_min_size, get_min_size, Val<String>
     }
 
-    /// `NotificationConfiguration`.
-    pub fn notification_configuration(mut self, value: impl Into<Val<auto_scaling_group::NotificationConfiguration>>) -> Self {
-        self.core.set("NotificationConfiguration", value.into());
-        self
+    prop! {
+        /// `MixedInstancesPolicy`: An embedded object that specifies a mixed instances policy. The
+        /// policy includes properties that not only define the distribution of On-Demand Instances
+        /// and Spot Instances, the maximum price to pay for Spot Instances (optional), and how the
+        /// Auto Scaling group allocates instance types to fulfill On-Demand and Spot capacities,
+        /// but also the properties that specify the instance configuration information—the launch
+        /// template and instance types. The policy can also include a weight for each instance type
+        /// and different launch templates for individual instance types. For more information, see \[Auto …
+        core.props, "MixedInstancesPolicy", mixed_instances_policy, set_mixed_instances_policy, get_mixed_instances_policy, Val<auto_scaling_group::MixedInstancesPolicy>
     }
 
-    /// `NotificationConfigurations`: Configures an Auto Scaling group to send notifications when
-    /// specified events take place.
-    pub fn notification_configurations(mut self, value: impl Into<Val<List<auto_scaling_group::NotificationConfiguration>>>) -> Self {
-        self.core.set("NotificationConfigurations", value.into());
-        self
+    prop! {
+        /// `NewInstancesProtectedFromScaleIn`: Indicates whether newly launched instances are
+        /// protected from termination by Amazon EC2 Auto Scaling when scaling in. For more
+        /// information about preventing instances from terminating on scale in, see Use instance
+        /// scale-in protection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "NewInstancesProtectedFromScaleIn", new_instances_protected_from_scale_in, set_new_instances_protected_from_scale_in, get_new_instances_protected_from_scale_in, Val<bool>
     }
 
-    /// `PlacementGroup`: The name of the placement group into which to launch your instances. For
-    /// more information, see Placement groups (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>)
-    /// in the *Amazon EC2 User Guide*. A *cluster* placement group is a logical grouping of
-    /// instances within a single Availability Zone. You cannot specify multiple Availability Zones
-    /// and a cluster placement group.
-    pub fn placement_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlacementGroup", value.into());
-        self
+    prop! {
+        /// `NotificationConfiguration`.
+        core.props, "NotificationConfiguration", notification_configuration, set_notification_configuration, get_notification_configuration, Val<auto_scaling_group::NotificationConfiguration>
     }
 
-    /// `ServiceLinkedRoleARN`: The Amazon Resource Name (ARN) of the service-linked role that the
-    /// Auto Scaling group uses to call other AWS service on your behalf. By default, Amazon EC2
-    /// Auto Scaling uses a service-linked role named ``AWSServiceRoleForAutoScaling``, which it
-    /// creates if it does not exist. For more information, see Service-linked roles (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn service_linked_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceLinkedRoleARN", value.into());
-        self
+    prop! {
+        /// `NotificationConfigurations`: Configures an Auto Scaling group to send notifications
+        /// when specified events take place.
+        core.props, "NotificationConfigurations", notification_configurations, set_notification_configurations, get_notification_configurations, Val<List<auto_scaling_group::NotificationConfiguration>>
     }
 
-    /// `SkipZonalShiftValidation`.
-    pub fn skip_zonal_shift_validation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SkipZonalShiftValidation", value.into());
-        self
+    prop! {
+        /// `PlacementGroup`: The name of the placement group into which to launch your instances.
+        /// For more information, see Placement groups (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>)
+        /// in the *Amazon EC2 User Guide*. A *cluster* placement group is a logical grouping of
+        /// instances within a single Availability Zone. You cannot specify multiple Availability
+        /// Zones and a cluster placement group.
+        core.props, "PlacementGroup", placement_group, set_placement_group, get_placement_group, Val<String>
     }
 
-    /// `Tags`: One or more tags. You can tag your Auto Scaling group and propagate the tags to the
-    /// Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags
-    /// to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch
-    /// template specifies an instance tag with a key that is also specified for the Auto Scaling
-    /// group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value
-    /// specified by the Auto Scaling group. For more information, see \[Tag Auto Scaling groups and …
-    pub fn tags(mut self, value: impl Into<Val<List<auto_scaling_group::TagProperty>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceLinkedRoleARN`: The Amazon Resource Name (ARN) of the service-linked role that
+        /// the Auto Scaling group uses to call other AWS service on your behalf. By default, Amazon
+        /// EC2 Auto Scaling uses a service-linked role named ``AWSServiceRoleForAutoScaling``,
+        /// which it creates if it does not exist. For more information, see Service-linked roles (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "ServiceLinkedRoleARN", service_linked_role_arn, set_service_linked_role_arn, get_service_linked_role_arn, Val<String>
     }
 
-    /// `TargetGroupARNs`: The Amazon Resource Names (ARN) of the Elastic Load Balancing target
-    /// groups to associate with the Auto Scaling group. Instances are registered as targets with
-    /// the target groups. The target groups receive incoming traffic and route requests to one or
-    /// more registered targets. For more information, see Use Elastic Load Balancing to distribute
-    /// traffic across the instances in your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*.
-    pub fn target_group_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TargetGroupARNs", value.into());
-        self
+    prop! {
+        /// `SkipZonalShiftValidation`.
+        core.props, "SkipZonalShiftValidation", skip_zonal_shift_validation, set_skip_zonal_shift_validation, get_skip_zonal_shift_validation, Val<bool>
     }
 
-    /// `TerminationPolicies`: A policy or a list of policies that are used to select the instance
-    /// to terminate. These policies are executed in the order that you list them. For more
-    /// information, see Configure termination policies for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html>)
-    /// in the *Amazon EC2 Auto Scaling User Guide*. Valid values: ``Default`` | ``AllocationStrategy`` | ``ClosestToNextInstanceHour`` | ``NewestInstance`` | ``OldestInstance`` | ``OldestLaunchConfiguration`` | ``OldestLaunchTemplate`` | …
-    pub fn termination_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TerminationPolicies", value.into());
-        self
+    prop! {
+        /// `Tags`: One or more tags. You can tag your Auto Scaling group and propagate the tags to
+        /// the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To
+        /// add tags to Amazon EBS volumes, specify the tags in a launch template but use caution.
+        /// If the launch template specifies an instance tag with a key that is also specified for
+        /// the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag
+        /// with the value specified by the Auto Scaling group. For more information, see \[Tag Auto
+        /// Scaling groups and …
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<auto_scaling_group::TagProperty>>
     }
 
-    /// `TrafficSources`: The traffic sources associated with this Auto Scaling group.
-    pub fn traffic_sources(mut self, value: impl Into<Val<List<auto_scaling_group::TrafficSourceIdentifier>>>) -> Self {
-        self.core.set("TrafficSources", value.into());
-        self
+    prop! {
+        /// `TargetGroupARNs`: The Amazon Resource Names (ARN) of the Elastic Load Balancing target
+        /// groups to associate with the Auto Scaling group. Instances are registered as targets
+        /// with the target groups. The target groups receive incoming traffic and route requests to
+        /// one or more registered targets. For more information, see Use Elastic Load Balancing to
+        /// distribute traffic across the instances in your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        core.props, "TargetGroupARNs", target_group_ar_ns, set_target_group_ar_ns, get_target_group_ar_ns, Val<List<String>>
     }
 
-    /// `VPCZoneIdentifier`: A list of subnet IDs for a virtual private cloud (VPC) where instances
-    /// in the Auto Scaling group can be created. If this resource specifies public subnets and is
-    /// also in a VPC that is defined in the same stack template, you must use the DependsOn
-    /// attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
-    /// to declare a dependency on the VPC-gateway attachment (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc-gateway-attachment.html>).
-    /// When you update ``VPCZoneIdentifier``, this retains the same Auto Scaling group …
-    pub fn vpc_zone_identifier(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VPCZoneIdentifier", value.into());
-        self
+    prop! {
+        /// `TerminationPolicies`: A policy or a list of policies that are used to select the
+        /// instance to terminate. These policies are executed in the order that you list them. For
+        /// more information, see Configure termination policies for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. Valid values: ``Default`` | ``AllocationStrategy`` | ``ClosestToNextInstanceHour`` | ``NewestInstance`` | ``OldestInstance`` | ``OldestLaunchConfiguration`` | ``OldestLaunchTemplate`` | …
+        core.props, "TerminationPolicies", termination_policies, set_termination_policies, get_termination_policies, Val<List<String>>
+    }
+
+    prop! {
+        /// `TrafficSources`: The traffic sources associated with this Auto Scaling group.
+        core.props, "TrafficSources", traffic_sources, set_traffic_sources, get_traffic_sources, Val<List<auto_scaling_group::TrafficSourceIdentifier>>
+    }
+
+    prop! {
+        /// `VPCZoneIdentifier`: A list of subnet IDs for a virtual private cloud (VPC) where
+        /// instances in the Auto Scaling group can be created. If this resource specifies public
+        /// subnets and is also in a VPC that is defined in the same stack template, you must use
+        /// the DependsOn attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
+        /// to declare a dependency on the VPC-gateway attachment (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc-gateway-attachment.html>).
+        /// When you update ``VPCZoneIdentifier``, this retains the same Auto Scaling group …
+        core.props, "VPCZoneIdentifier", vpc_zone_identifier, set_vpc_zone_identifier, get_vpc_zone_identifier, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -743,17 +728,16 @@ pub mod auto_scaling_group {
             AvailabilityZoneDistribution { props }
         }
 
-        /// `CapacityDistributionStrategy`: If launches fail in an Availability Zone, the following
-        /// strategies are available. The default is ``balanced-best-effort``. + ``balanced-only`` - If
-        /// launches fail in an Availability Zone, Auto Scaling will continue to attempt to launch in
-        /// the unhealthy zone to preserve a balanced distribution. + ``balanced-best-effort`` - If
-        /// launches fail in an Availability Zone, Auto Scaling will attempt to launch in another
-        /// healthy Availability Zone instead. + ``reservations-then-balanced`` - Auto Scaling will
-        /// first attempt to launch into your Capacity Reservations, and then balance any remaining
-        /// capacity …
-        pub fn capacity_distribution_strategy(mut self, value: impl Into<Val<AvailabilityZoneDistributionCapacityDistributionStrategy>>) -> Self {
-            self.props.set("CapacityDistributionStrategy", value.into());
-            self
+        prop! {
+            /// `CapacityDistributionStrategy`: If launches fail in an Availability Zone, the following
+            /// strategies are available. The default is ``balanced-best-effort``. + ``balanced-only`` -
+            /// If launches fail in an Availability Zone, Auto Scaling will continue to attempt to
+            /// launch in the unhealthy zone to preserve a balanced distribution. + ``balanced-best-effort`` -
+            /// If launches fail in an Availability Zone, Auto Scaling will attempt to launch in another
+            /// healthy Availability Zone instead. + ``reservations-then-balanced`` - Auto Scaling will
+            /// first attempt to launch into your Capacity Reservations, and then balance any remaining
+            /// capacity …
+            props, "CapacityDistributionStrategy", capacity_distribution_strategy, set_capacity_distribution_strategy, get_capacity_distribution_strategy, Val<AvailabilityZoneDistributionCapacityDistributionStrategy>
         }
     }
 
@@ -808,6 +792,21 @@ pub mod auto_scaling_group {
             props.set("ZonalShiftEnabled", zonal_shift_enabled.into());
             AvailabilityZoneImpairmentPolicy { props }
         }
+
+        prop! {
+            /// `ImpairedZoneHealthCheckBehavior`: Specifies the health check behavior for the impaired
+            /// Availability Zone in an active zonal shift. If you select ``Replace unhealthy``,
+            /// instances that appear unhealthy will be replaced in all Availability Zones. If you
+            /// select ``Ignore unhealthy``, instances will not be replaced in the Availability Zone
+            /// with the active zonal shift. For more information, see Auto Scaling group zonal shift (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html>)
+            /// in the *Amazon EC2 Auto Scaling User Guide*.
+            props, "ImpairedZoneHealthCheckBehavior", _, set_impaired_zone_health_check_behavior, get_impaired_zone_health_check_behavior, Val<AvailabilityZoneImpairmentPolicyImpairedZoneHealthCheckBehavior>
+        }
+
+        prop! {
+            /// `ZonalShiftEnabled`: If ``true``, enable zonal shift for your Auto Scaling group.
+            props, "ZonalShiftEnabled", _, set_zonal_shift_enabled, get_zonal_shift_enabled, Val<bool>
+        }
     }
 
     /// Specifies the health check behavior for the impaired Availability Zone in an active zonal
@@ -856,11 +855,22 @@ pub mod auto_scaling_group {
             CapacityReservationSpecification { props }
         }
 
-        /// `CapacityReservationTarget`: Describes a target Capacity Reservation or Capacity Reservation
-        /// resource group.
-        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
-            self.props.set("CapacityReservationTarget", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`: The capacity reservation preference. The following
+            /// options are available: + ``capacity-reservations-only`` - Auto Scaling will only launch
+            /// instances into a Capacity Reservation or Capacity Reservation resource group. If
+            /// capacity isn't available, instances will fail to launch. + ``capacity-reservations-first`` -
+            /// Auto Scaling will try to launch instances into a Capacity Reservation or Capacity
+            /// Reservation resource group first. If capacity isn't available, instances will run in
+            /// On-Demand capacity. + ``none`` - Auto Scaling will not launch instances into a Capacity
+            /// Reservation. Instances will run …
+            props, "CapacityReservationPreference", _, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
+        }
+
+        prop! {
+            /// `CapacityReservationTarget`: Describes a target Capacity Reservation or Capacity
+            /// Reservation resource group.
+            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
         }
     }
 
@@ -905,17 +915,15 @@ pub mod auto_scaling_group {
             CapacityReservationTarget { props }
         }
 
-        /// `CapacityReservationIds`: The Capacity Reservation IDs to launch instances into.
-        pub fn capacity_reservation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CapacityReservationIds", value.into());
-            self
+        prop! {
+            /// `CapacityReservationIds`: The Capacity Reservation IDs to launch instances into.
+            props, "CapacityReservationIds", capacity_reservation_ids, set_capacity_reservation_ids, get_capacity_reservation_ids, Val<List<String>>
         }
 
-        /// `CapacityReservationResourceGroupArns`: The resource group ARNs of the Capacity Reservation
-        /// to launch instances into.
-        pub fn capacity_reservation_resource_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArns", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArns`: The resource group ARNs of the Capacity
+            /// Reservation to launch instances into.
+            props, "CapacityReservationResourceGroupArns", capacity_reservation_resource_group_arns, set_capacity_reservation_resource_group_arns, get_capacity_reservation_resource_group_arns, Val<List<String>>
         }
     }
 
@@ -955,13 +963,12 @@ pub mod auto_scaling_group {
             InstanceLifecyclePolicy { props }
         }
 
-        /// `RetentionTriggers`: Specifies the conditions that trigger instance retention behavior.
-        /// These triggers determine when instances should move to a ``Retained`` state instead of
-        /// automatic termination. This allows you to maintain control over instance management when
-        /// lifecycles transition and operations fail.
-        pub fn retention_triggers(mut self, value: impl Into<Val<RetentionTriggers>>) -> Self {
-            self.props.set("RetentionTriggers", value.into());
-            self
+        prop! {
+            /// `RetentionTriggers`: Specifies the conditions that trigger instance retention behavior.
+            /// These triggers determine when instances should move to a ``Retained`` state instead of
+            /// automatic termination. This allows you to maintain control over instance management when
+            /// lifecycles transition and operations fail.
+            props, "RetentionTriggers", retention_triggers, set_retention_triggers, get_retention_triggers, Val<RetentionTriggers>
         }
     }
 
@@ -983,13 +990,13 @@ pub mod auto_scaling_group {
             RetentionTriggers { props }
         }
 
-        /// `TerminateHookAbandon`: Specifies the action when a termination lifecycle hook is abandoned
-        /// due to failure, timeout, or explicit abandonment (calling CompleteLifecycleAction). Set to ``retain``
-        /// to move instances to a retained state. Set to ``terminate`` for default termination
-        /// behavior. Retained instances don't count toward desired capacity and remain until you call ``TerminateInstanceInAutoScalingGroup``.
-        pub fn terminate_hook_abandon(mut self, value: impl Into<Val<RetentionTriggersTerminateHookAbandon>>) -> Self {
-            self.props.set("TerminateHookAbandon", value.into());
-            self
+        prop! {
+            /// `TerminateHookAbandon`: Specifies the action when a termination lifecycle hook is
+            /// abandoned due to failure, timeout, or explicit abandonment (calling
+            /// CompleteLifecycleAction). Set to ``retain`` to move instances to a retained state. Set
+            /// to ``terminate`` for default termination behavior. Retained instances don't count toward
+            /// desired capacity and remain until you call ``TerminateInstanceInAutoScalingGroup``.
+            props, "TerminateHookAbandon", terminate_hook_abandon, set_terminate_hook_abandon, get_terminate_hook_abandon, Val<RetentionTriggersTerminateHookAbandon>
         }
     }
 
@@ -1027,25 +1034,23 @@ pub mod auto_scaling_group {
             InstanceMaintenancePolicy { props }
         }
 
-        /// `MaxHealthyPercentage`: Specifies the upper threshold as a percentage of the desired
-        /// capacity of the Auto Scaling group. It represents the maximum percentage of the group that
-        /// can be in service and healthy, or pending, to support your workload when replacing
-        /// instances. Value range is 100 to 200. To clear a previously set value, specify a value of ``-1``.
-        /// Both ``MinHealthyPercentage`` and ``MaxHealthyPercentage`` must be specified, and the
-        /// difference between them cannot be greater than 100. A large range increases the number of
-        /// instances that can be replaced at the same time.
-        pub fn max_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxHealthyPercentage", value.into());
-            self
+        prop! {
+            /// `MaxHealthyPercentage`: Specifies the upper threshold as a percentage of the desired
+            /// capacity of the Auto Scaling group. It represents the maximum percentage of the group
+            /// that can be in service and healthy, or pending, to support your workload when replacing
+            /// instances. Value range is 100 to 200. To clear a previously set value, specify a value
+            /// of ``-1``. Both ``MinHealthyPercentage`` and ``MaxHealthyPercentage`` must be specified,
+            /// and the difference between them cannot be greater than 100. A large range increases the
+            /// number of instances that can be replaced at the same time.
+            props, "MaxHealthyPercentage", max_healthy_percentage, set_max_healthy_percentage, get_max_healthy_percentage, Val<i64>
         }
 
-        /// `MinHealthyPercentage`: Specifies the lower threshold as a percentage of the desired
-        /// capacity of the Auto Scaling group. It represents the minimum percentage of the group to
-        /// keep in service, healthy, and ready to use to support your workload when replacing
-        /// instances. Value range is 0 to 100. To clear a previously set value, specify a value of ``-1``.
-        pub fn min_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinHealthyPercentage", value.into());
-            self
+        prop! {
+            /// `MinHealthyPercentage`: Specifies the lower threshold as a percentage of the desired
+            /// capacity of the Auto Scaling group. It represents the minimum percentage of the group to
+            /// keep in service, healthy, and ready to use to support your workload when replacing
+            /// instances. Value range is 0 to 100. To clear a previously set value, specify a value of ``-1``.
+            props, "MinHealthyPercentage", min_healthy_percentage, set_min_healthy_percentage, get_min_healthy_percentage, Val<i64>
         }
     }
 
@@ -1077,18 +1082,25 @@ pub mod auto_scaling_group {
             LaunchTemplateSpecification { props }
         }
 
-        /// `LaunchTemplateId`: The ID of the launch template. You must specify the ``LaunchTemplateID``
-        /// or the ``LaunchTemplateName``, but not both.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `Version`: The version number of the launch template. Specifying ``$Latest`` or ``$Default``
+            /// for the template version number is not supported. However, you can specify ``LatestVersionNumber``
+            /// or ``DefaultVersionNumber`` using the ``Fn::GetAtt`` intrinsic function. For more
+            /// information, see Fn::GetAtt (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html>).
+            /// For an example of using the ``Fn::GetAtt`` function, see the …
+            props, "Version", _, set_version, get_version, Val<String>
         }
 
-        /// `LaunchTemplateName`: The name of the launch template. You must specify the ``LaunchTemplateName``
-        /// or the ``LaunchTemplateID``, but not both.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`: The ID of the launch template. You must specify the ``LaunchTemplateID``
+            /// or the ``LaunchTemplateName``, but not both.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        }
+
+        prop! {
+            /// `LaunchTemplateName`: The name of the launch template. You must specify the ``LaunchTemplateName``
+            /// or the ``LaunchTemplateID``, but not both.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
     }
 
@@ -1123,44 +1135,52 @@ pub mod auto_scaling_group {
             LifecycleHookSpecification { props }
         }
 
-        /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
-        /// elapses or if an unexpected failure occurs. The default value is ``ABANDON``. Valid values: ``CONTINUE`` | ``ABANDON``
-        pub fn default_result(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultResult", value.into());
-            self
+        prop! {
+            /// `LifecycleHookName`: The name of the lifecycle hook.
+            props, "LifecycleHookName", _, set_lifecycle_hook_name, get_lifecycle_hook_name, Val<String>
         }
 
-        /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle hook
-        /// times out. The range is from ``30`` to ``7200`` seconds. The default value is ``3600``
-        /// seconds (1 hour).
-        pub fn heartbeat_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HeartbeatTimeout", value.into());
-            self
+        prop! {
+            /// `LifecycleTransition`: The lifecycle transition. For Auto Scaling groups, there are two
+            /// major lifecycle transitions. + To create a lifecycle hook for scale-out events, specify ``autoscaling:EC2_INSTANCE_LAUNCHING``. +
+            /// To create a lifecycle hook for scale-in events, specify ``autoscaling:EC2_INSTANCE_TERMINATING``.
+            props, "LifecycleTransition", _, set_lifecycle_transition, get_lifecycle_transition, Val<String>
         }
 
-        /// `NotificationMetadata`: Additional information that you want to include any time Amazon EC2
-        /// Auto Scaling sends a message to the notification target.
-        pub fn notification_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NotificationMetadata", value.into());
-            self
+        prop! {
+            /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
+            /// elapses or if an unexpected failure occurs. The default value is ``ABANDON``. Valid
+            /// values: ``CONTINUE`` | ``ABANDON``
+            props, "DefaultResult", default_result, set_default_result, get_default_result, Val<String>
         }
 
-        /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
-        /// Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for the
-        /// lifecycle hook. You can specify an Amazon SNS topic or an Amazon SQS queue.
-        pub fn notification_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NotificationTargetARN", value.into());
-            self
+        prop! {
+            /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle
+            /// hook times out. The range is from ``30`` to ``7200`` seconds. The default value is ``3600``
+            /// seconds (1 hour).
+            props, "HeartbeatTimeout", heartbeat_timeout, set_heartbeat_timeout, get_heartbeat_timeout, Val<i64>
         }
 
-        /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
-        /// specified notification target. For information about creating this role, see Prepare to add
-        /// a lifecycle hook to your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. Valid only if the notification target is an
-        /// Amazon SNS topic or an Amazon SQS queue.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleARN", value.into());
-            self
+        prop! {
+            /// `NotificationMetadata`: Additional information that you want to include any time Amazon
+            /// EC2 Auto Scaling sends a message to the notification target.
+            props, "NotificationMetadata", notification_metadata, set_notification_metadata, get_notification_metadata, Val<String>
+        }
+
+        prop! {
+            /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
+            /// Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for
+            /// the lifecycle hook. You can specify an Amazon SNS topic or an Amazon SQS queue.
+            props, "NotificationTargetARN", notification_target_arn, set_notification_target_arn, get_notification_target_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
+            /// specified notification target. For information about creating this role, see Prepare to
+            /// add a lifecycle hook to your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html>)
+            /// in the *Amazon EC2 Auto Scaling User Guide*. Valid only if the notification target is an
+            /// Amazon SNS topic or an Amazon SQS queue.
+            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -1187,11 +1207,16 @@ pub mod auto_scaling_group {
             MetricsCollection { props }
         }
 
-        /// `Metrics`: Identifies the metrics to enable. You can specify one or more of the following
-        /// metrics: + ``GroupMinSize`` + ``GroupMaxSize`` + ``GroupDesiredCapacity`` + ``GroupInServiceInstances`` + ``GroupPendingInstances`` + ``GroupStandbyInstances`` + ``GroupTerminatingInstances`` + ``GroupTotalInstances`` + ``GroupInServiceCapacity`` + ``GroupPendingCapacity`` + ``GroupStandbyCapacity`` + ``GroupTerminatingCapacity`` + ``GroupTotalCapacity`` + ``WarmPoolDesiredCapacity`` + ``WarmPoolWarmedCapacity`` + ``WarmPoolPendingCapacity`` + ``WarmPoolTerminatingCapacity`` + ``WarmPoolTotalCapacity`` + …
-        pub fn metrics(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Granularity`: The frequency at which Amazon EC2 Auto Scaling sends aggregated data to
+            /// CloudWatch. The only valid value is ``1Minute``.
+            props, "Granularity", _, set_granularity, get_granularity, Val<String>
+        }
+
+        prop! {
+            /// `Metrics`: Identifies the metrics to enable. You can specify one or more of the
+            /// following metrics: + ``GroupMinSize`` + ``GroupMaxSize`` + ``GroupDesiredCapacity`` + ``GroupInServiceInstances`` + ``GroupPendingInstances`` + ``GroupStandbyInstances`` + ``GroupTerminatingInstances`` + ``GroupTotalInstances`` + ``GroupInServiceCapacity`` + ``GroupPendingCapacity`` + ``GroupStandbyCapacity`` + ``GroupTerminatingCapacity`` + ``GroupTotalCapacity`` + ``WarmPoolDesiredCapacity`` + ``WarmPoolWarmedCapacity`` + ``WarmPoolPendingCapacity`` + ``WarmPoolTerminatingCapacity`` + ``WarmPoolTotalCapacity`` + …
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<String>>
         }
     }
 
@@ -1219,10 +1244,15 @@ pub mod auto_scaling_group {
             MixedInstancesPolicy { props }
         }
 
-        /// `InstancesDistribution`: The instances distribution.
-        pub fn instances_distribution(mut self, value: impl Into<Val<InstancesDistribution>>) -> Self {
-            self.props.set("InstancesDistribution", value.into());
-            self
+        prop! {
+            /// `LaunchTemplate`: One or more launch templates and the instance types (overrides) that
+            /// are used to launch EC2 instances to fulfill the configured capacities.
+            props, "LaunchTemplate", _, set_launch_template, get_launch_template, Val<LaunchTemplate>
+        }
+
+        prop! {
+            /// `InstancesDistribution`: The instances distribution.
+            props, "InstancesDistribution", instances_distribution, set_instances_distribution, get_instances_distribution, Val<InstancesDistribution>
         }
     }
 
@@ -1245,82 +1275,80 @@ pub mod auto_scaling_group {
             InstancesDistribution { props }
         }
 
-        /// `DistributionSegments`: The Distribution Segments configuration. Each segment contains an
-        /// ordered list of capacity types to prioritize. For more information, see Use Distribution
-        /// Segments to target multiple capacity types (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/use-distribution-segments.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        pub fn distribution_segments(mut self, value: impl Into<Val<List<DistributionSegment>>>) -> Self {
-            self.props.set("DistributionSegments", value.into());
-            self
+        prop! {
+            /// `DistributionSegments`: The Distribution Segments configuration. Each segment contains
+            /// an ordered list of capacity types to prioritize. For more information, see Use
+            /// Distribution Segments to target multiple capacity types (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/use-distribution-segments.html>)
+            /// in the *Amazon EC2 Auto Scaling User Guide*.
+            props, "DistributionSegments", distribution_segments, set_distribution_segments, get_distribution_segments, Val<List<DistributionSegment>>
         }
 
-        /// `OnDemandAllocationStrategy`: The allocation strategy to apply to your On-Demand Instances
-        /// when they are launched. Possible instance types are determined by the launch template
-        /// overrides that you specify. The following lists the valid values: + lowest-price Uses price
-        /// to determine which instance types are the highest priority, launching the lowest priced
-        /// instance types within an Availability Zone first. This is the default value for Auto Scaling
-        /// groups that specify InstanceRequirements. + prioritized You set the order of instance types
-        /// for the launch template overrides from highest to lowest priority (from first to last …
-        pub fn on_demand_allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnDemandAllocationStrategy", value.into());
-            self
+        prop! {
+            /// `OnDemandAllocationStrategy`: The allocation strategy to apply to your On-Demand
+            /// Instances when they are launched. Possible instance types are determined by the launch
+            /// template overrides that you specify. The following lists the valid values: +
+            /// lowest-price Uses price to determine which instance types are the highest priority,
+            /// launching the lowest priced instance types within an Availability Zone first. This is
+            /// the default value for Auto Scaling groups that specify InstanceRequirements. +
+            /// prioritized You set the order of instance types for the launch template overrides from
+            /// highest to lowest priority (from first to last …
+            props, "OnDemandAllocationStrategy", on_demand_allocation_strategy, set_on_demand_allocation_strategy, get_on_demand_allocation_strategy, Val<String>
         }
 
-        /// `OnDemandBaseCapacity`: The minimum amount of the Auto Scaling group's capacity that must be
-        /// fulfilled by On-Demand Instances. This base portion is launched first as your group scales.
-        /// This number has the same unit of measurement as the group's desired capacity. If you change
-        /// the default unit of measurement (number of instances) by specifying weighted capacity values
-        /// in your launch template overrides list, or by changing the default desired capacity type
-        /// setting of the group, you must specify this number using the same unit of measurement.
-        /// Default: 0 An update to this setting means a gradual replacement of instances …
-        pub fn on_demand_base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandBaseCapacity", value.into());
-            self
+        prop! {
+            /// `OnDemandBaseCapacity`: The minimum amount of the Auto Scaling group's capacity that
+            /// must be fulfilled by On-Demand Instances. This base portion is launched first as your
+            /// group scales. This number has the same unit of measurement as the group's desired
+            /// capacity. If you change the default unit of measurement (number of instances) by
+            /// specifying weighted capacity values in your launch template overrides list, or by
+            /// changing the default desired capacity type setting of the group, you must specify this
+            /// number using the same unit of measurement. Default: 0 An update to this setting means a
+            /// gradual replacement of instances …
+            props, "OnDemandBaseCapacity", on_demand_base_capacity, set_on_demand_base_capacity, get_on_demand_base_capacity, Val<i64>
         }
 
-        /// `OnDemandPercentageAboveBaseCapacity`: Controls the percentages of On-Demand Instances and
-        /// Spot Instances for your additional capacity beyond ``OnDemandBaseCapacity``. Expressed as a
-        /// number (for example, 20 specifies 20% On-Demand Instances, 80% Spot Instances). If set to 100,
-        /// only On-Demand Instances are used. Default: 100 An update to this setting means a gradual
-        /// replacement of instances to adjust the current On-Demand and Spot Instance levels for your
-        /// additional capacity higher than the base capacity. When replacing instances, Amazon EC2 Auto
-        /// Scaling launches new instances before terminating the previous ones.
-        pub fn on_demand_percentage_above_base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandPercentageAboveBaseCapacity", value.into());
-            self
+        prop! {
+            /// `OnDemandPercentageAboveBaseCapacity`: Controls the percentages of On-Demand Instances
+            /// and Spot Instances for your additional capacity beyond ``OnDemandBaseCapacity``.
+            /// Expressed as a number (for example, 20 specifies 20% On-Demand Instances, 80% Spot
+            /// Instances). If set to 100, only On-Demand Instances are used. Default: 100 An update to
+            /// this setting means a gradual replacement of instances to adjust the current On-Demand
+            /// and Spot Instance levels for your additional capacity higher than the base capacity.
+            /// When replacing instances, Amazon EC2 Auto Scaling launches new instances before
+            /// terminating the previous ones.
+            props, "OnDemandPercentageAboveBaseCapacity", on_demand_percentage_above_base_capacity, set_on_demand_percentage_above_base_capacity, get_on_demand_percentage_above_base_capacity, Val<i64>
         }
 
-        /// `SpotAllocationStrategy`: The allocation strategy to apply to your Spot Instances when they
-        /// are launched. Possible instance types are determined by the launch template overrides that
-        /// you specify. The following lists the valid values: + capacity-optimized Requests Spot
-        /// Instances using pools that are optimally chosen based on the available Spot capacity. This
-        /// strategy has the lowest risk of interruption. To give certain instance types a higher chance
-        /// of launching first, use capacity-optimized-prioritized. + capacity-optimized-prioritized You
-        /// set the order of instance types for the launch template overrides from highest …
-        pub fn spot_allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotAllocationStrategy", value.into());
-            self
+        prop! {
+            /// `SpotAllocationStrategy`: The allocation strategy to apply to your Spot Instances when
+            /// they are launched. Possible instance types are determined by the launch template
+            /// overrides that you specify. The following lists the valid values: + capacity-optimized
+            /// Requests Spot Instances using pools that are optimally chosen based on the available
+            /// Spot capacity. This strategy has the lowest risk of interruption. To give certain
+            /// instance types a higher chance of launching first, use capacity-optimized-prioritized. +
+            /// capacity-optimized-prioritized You set the order of instance types for the launch
+            /// template overrides from highest …
+            props, "SpotAllocationStrategy", spot_allocation_strategy, set_spot_allocation_strategy, get_spot_allocation_strategy, Val<String>
         }
 
-        /// `SpotInstancePools`: The number of Spot Instance pools across which to allocate your Spot
-        /// Instances. The Spot pools are determined from the different instance types in the overrides.
-        /// Valid only when the ``SpotAllocationStrategy`` is ``lowest-price``. Value must be in the
-        /// range of 1–20. Default: 2
-        pub fn spot_instance_pools(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotInstancePools", value.into());
-            self
+        prop! {
+            /// `SpotInstancePools`: The number of Spot Instance pools across which to allocate your
+            /// Spot Instances. The Spot pools are determined from the different instance types in the
+            /// overrides. Valid only when the ``SpotAllocationStrategy`` is ``lowest-price``. Value
+            /// must be in the range of 1–20. Default: 2
+            props, "SpotInstancePools", spot_instance_pools, set_spot_instance_pools, get_spot_instance_pools, Val<i64>
         }
 
-        /// `SpotMaxPrice`: The maximum price per unit hour that you are willing to pay for a Spot
-        /// Instance. If your maximum price is lower than the Spot price for the instance types that you
-        /// selected, your Spot Instances are not launched. We do not recommend specifying a maximum
-        /// price because it can lead to increased interruptions. When Spot Instances launch, you pay
-        /// the current Spot price. To remove a maximum price that you previously set, include the
-        /// property but specify an empty string ("") for the value. If you specify a maximum price,
-        /// your instances will be interrupted more frequently than if you do not specify …
-        pub fn spot_max_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotMaxPrice", value.into());
-            self
+        prop! {
+            /// `SpotMaxPrice`: The maximum price per unit hour that you are willing to pay for a Spot
+            /// Instance. If your maximum price is lower than the Spot price for the instance types that
+            /// you selected, your Spot Instances are not launched. We do not recommend specifying a
+            /// maximum price because it can lead to increased interruptions. When Spot Instances
+            /// launch, you pay the current Spot price. To remove a maximum price that you previously
+            /// set, include the property but specify an empty string ("") for the value. If you specify
+            /// a maximum price, your instances will be interrupted more frequently than if you do not
+            /// specify …
+            props, "SpotMaxPrice", spot_max_price, set_spot_max_price, get_spot_max_price, Val<String>
         }
     }
 
@@ -1349,6 +1377,18 @@ pub mod auto_scaling_group {
             let mut props = Props::new();
             props.set("TargetCapacityTypes", target_capacity_types.into());
             DistributionSegment { props }
+        }
+
+        prop! {
+            /// `TargetCapacityTypes`: The capacity types to prioritize, in order. Amazon EC2 Auto
+            /// Scaling attempts to launch instances in the priority order of the capacity types, and
+            /// within each capacity type, in the order of instance types listed in your launch template ``Overrides``.
+            /// The following lists the valid values: + on-demand-capacity-reservation On-Demand
+            /// Capacity Reservations. + capacity-block Capacity Blocks. +
+            /// interruptible-capacity-reservation Interruptible Capacity Reservations. + on-demand
+            /// On-Demand capacity. Include this value to allow the group to fall back to On-Demand
+            /// capacity when the preceding capacity …
+            props, "TargetCapacityTypes", _, set_target_capacity_types, get_target_capacity_types, Val<List<DistributionSegmentTargetCapacityTypes>>
         }
     }
 
@@ -1391,11 +1431,15 @@ pub mod auto_scaling_group {
             LaunchTemplate { props }
         }
 
-        /// `Overrides`: Any properties that you specify override the same properties in the launch
-        /// template.
-        pub fn overrides(mut self, value: impl Into<Val<List<LaunchTemplateOverrides>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateSpecification`: The launch template.
+            props, "LaunchTemplateSpecification", _, set_launch_template_specification, get_launch_template_specification, Val<LaunchTemplateSpecification>
+        }
+
+        prop! {
+            /// `Overrides`: Any properties that you specify override the same properties in the launch
+            /// template.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<LaunchTemplateOverrides>>
         }
     }
 
@@ -1421,59 +1465,57 @@ pub mod auto_scaling_group {
             LaunchTemplateOverrides { props }
         }
 
-        /// `ImageId`: The ID of the Amazon Machine Image (AMI) to use for instances launched with this
-        /// override. When using Instance Refresh with ``ReplaceRootVolume`` strategy, this specifies
-        /// the AMI for root volume replacement operations. For ``ReplaceRootVolume`` operations: + All
-        /// overrides in the ``MixedInstancesPolicy`` must specify an ImageId + The AMI must contain
-        /// only a single root volume + Root volume replacement doesn't support multi-volume AMIs
-        pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageId", value.into());
-            self
+        prop! {
+            /// `ImageId`: The ID of the Amazon Machine Image (AMI) to use for instances launched with
+            /// this override. When using Instance Refresh with ``ReplaceRootVolume`` strategy, this
+            /// specifies the AMI for root volume replacement operations. For ``ReplaceRootVolume``
+            /// operations: + All overrides in the ``MixedInstancesPolicy`` must specify an ImageId +
+            /// The AMI must contain only a single root volume + Root volume replacement doesn't support
+            /// multi-volume AMIs
+            props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
         }
 
-        /// `InstanceRequirements`: The instance requirements. Amazon EC2 Auto Scaling uses your
-        /// specified requirements to identify instance types. Then, it uses your On-Demand and Spot
-        /// allocation strategies to launch instances from these instance types. You can specify up to
-        /// four separate sets of instance requirements per Auto Scaling group. This is useful for
-        /// provisioning instances from different Amazon Machine Images (AMIs) in the same Auto Scaling
-        /// group. To do this, create the AMIs and create a new launch template for each AMI. Then,
-        /// create a compatible set of instance requirements for each launch template. If you specify …
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`: The instance requirements. Amazon EC2 Auto Scaling uses your
+            /// specified requirements to identify instance types. Then, it uses your On-Demand and Spot
+            /// allocation strategies to launch instances from these instance types. You can specify up
+            /// to four separate sets of instance requirements per Auto Scaling group. This is useful
+            /// for provisioning instances from different Amazon Machine Images (AMIs) in the same Auto
+            /// Scaling group. To do this, create the AMIs and create a new launch template for each
+            /// AMI. Then, create a compatible set of instance requirements for each launch template. If
+            /// you specify …
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
         }
 
-        /// `InstanceType`: The instance type, such as ``m3.xlarge``. You must specify an instance type
-        /// that is supported in your requested Region and Availability Zones. For more information, see
-        /// Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-        /// in the *Amazon EC2 User Guide*. You can specify up to 40 instance types per Auto Scaling
-        /// group.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type, such as ``m3.xlarge``. You must specify an instance
+            /// type that is supported in your requested Region and Availability Zones. For more
+            /// information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+            /// in the *Amazon EC2 User Guide*. You can specify up to 40 instance types per Auto Scaling
+            /// group.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `LaunchTemplateSpecification`: Provides a launch template for the specified instance type or
-        /// set of instance requirements. For example, some instance types might require a launch
-        /// template with a different AMI. If not provided, Amazon EC2 Auto Scaling uses the launch
-        /// template that's specified in the ``LaunchTemplate`` definition. For more information, see
-        /// Specifying a different launch template for an instance type (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. You can specify up to 20 launch …
-        pub fn launch_template_specification(mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> Self {
-            self.props.set("LaunchTemplateSpecification", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateSpecification`: Provides a launch template for the specified instance
+            /// type or set of instance requirements. For example, some instance types might require a
+            /// launch template with a different AMI. If not provided, Amazon EC2 Auto Scaling uses the
+            /// launch template that's specified in the ``LaunchTemplate`` definition. For more
+            /// information, see Specifying a different launch template for an instance type (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html>)
+            /// in the *Amazon EC2 Auto Scaling User Guide*. You can specify up to 20 launch …
+            props, "LaunchTemplateSpecification", launch_template_specification, set_launch_template_specification, get_launch_template_specification, Val<LaunchTemplateSpecification>
         }
 
-        /// `WeightedCapacity`: If you provide a list of instance types to use, you can specify the
-        /// number of capacity units provided by each instance type in terms of virtual CPUs, memory,
-        /// storage, throughput, or other relative performance characteristic. When a Spot or On-Demand
-        /// Instance is launched, the capacity units count toward the desired capacity. Amazon EC2 Auto
-        /// Scaling launches instances until the desired capacity is totally fulfilled, even if this
-        /// results in an overage. For example, if there are two units remaining to fulfill capacity,
-        /// and Amazon EC2 Auto Scaling can only launch an instance with a …
-        pub fn weighted_capacity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `WeightedCapacity`: If you provide a list of instance types to use, you can specify the
+            /// number of capacity units provided by each instance type in terms of virtual CPUs,
+            /// memory, storage, throughput, or other relative performance characteristic. When a Spot
+            /// or On-Demand Instance is launched, the capacity units count toward the desired capacity.
+            /// Amazon EC2 Auto Scaling launches instances until the desired capacity is totally
+            /// fulfilled, even if this results in an overage. For example, if there are two units
+            /// remaining to fulfill capacity, and Amazon EC2 Auto Scaling can only launch an instance
+            /// with a …
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<String>
         }
     }
 
@@ -1507,217 +1549,205 @@ pub mod auto_scaling_group {
             InstanceRequirements { props }
         }
 
-        /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
-        /// Inferentia chips) for an instance type. To exclude accelerator-enabled instance types, set ``Max``
-        /// to ``0``. Default: No minimum or maximum limits
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`: The minimum and maximum instance memory size for an instance type, in MiB.
+            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
         }
 
-        /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
-        /// specific manufacturers. + For instance types with NVIDIA devices, specify ``nvidia``. + For
-        /// instance types with AMD devices, specify ``amd``. + For instance types with AWS devices,
-        /// specify ``amazon-web-services``. + For instance types with Xilinx devices, specify ``xilinx``.
-        /// Default: Any manufacturer
-        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorManufacturers>>>) -> Self {
-            self.props.set("AcceleratorManufacturers", value.into());
-            self
+        prop! {
+            /// `VCpuCount`: The minimum and maximum number of vCPUs for an instance type.
+            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRequest>
         }
 
-        /// `AcceleratorNames`: Lists the accelerators that must be on an instance type. + For instance
-        /// types with NVIDIA A100 GPUs, specify ``a100``. + For instance types with NVIDIA V100 GPUs,
-        /// specify ``v100``. + For instance types with NVIDIA K80 GPUs, specify ``k80``. + For instance
-        /// types with NVIDIA T4 GPUs, specify ``t4``. + For instance types with NVIDIA M60 GPUs,
-        /// specify ``m60``. + For instance types with AMD Radeon Pro V520 GPUs, specify ``radeon-pro-v520``. +
-        /// For instance types with Xilinx VU9P FPGAs, specify ``vu9p``. Default: Any accelerator
-        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorNames>>>) -> Self {
-            self.props.set("AcceleratorNames", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
+            /// Inferentia chips) for an instance type. To exclude accelerator-enabled instance types,
+            /// set ``Max`` to ``0``. Default: No minimum or maximum limits
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
         }
 
-        /// `AcceleratorTotalMemoryMiB`: The minimum and maximum total memory size for the accelerators
-        /// on an instance type, in MiB. Default: No minimum or maximum limits
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
+            /// specific manufacturers. + For instance types with NVIDIA devices, specify ``nvidia``. +
+            /// For instance types with AMD devices, specify ``amd``. + For instance types with AWS
+            /// devices, specify ``amazon-web-services``. + For instance types with Xilinx devices,
+            /// specify ``xilinx``. Default: Any manufacturer
+            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsAcceleratorManufacturers>>
         }
 
-        /// `AcceleratorTypes`: Lists the accelerator types that must be on an instance type. + For
-        /// instance types with GPU accelerators, specify ``gpu``. + For instance types with FPGA
-        /// accelerators, specify ``fpga``. + For instance types with inference accelerators, specify ``inference``.
-        /// Default: Any accelerator type
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorTypes>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorNames`: Lists the accelerators that must be on an instance type. + For
+            /// instance types with NVIDIA A100 GPUs, specify ``a100``. + For instance types with NVIDIA
+            /// V100 GPUs, specify ``v100``. + For instance types with NVIDIA K80 GPUs, specify ``k80``. +
+            /// For instance types with NVIDIA T4 GPUs, specify ``t4``. + For instance types with NVIDIA
+            /// M60 GPUs, specify ``m60``. + For instance types with AMD Radeon Pro V520 GPUs, specify ``radeon-pro-v520``. +
+            /// For instance types with Xilinx VU9P FPGAs, specify ``vu9p``. Default: Any accelerator
+            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsAcceleratorNames>>
         }
 
-        /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against. All
-        /// other instance types are ignored, even if they match your specified attributes. You can use
-        /// strings with one or more wild cards, represented by an asterisk (``*``), to allow an
-        /// instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-        /// For example, if you specify ``c5*``, Amazon EC2 Auto Scaling will allow the entire C5
-        /// instance family, which includes all C5a and C5n instance types. If you specify ``m5a.*``,
-        /// Amazon EC2 Auto Scaling will allow all the M5a instance …
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`: The minimum and maximum total memory size for the
+            /// accelerators on an instance type, in MiB. Default: No minimum or maximum limits
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
         }
 
-        /// `BareMetal`: Indicates whether bare metal instance types are included, excluded, or
-        /// required. Default: ``excluded``
-        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsBareMetal>>) -> Self {
-            self.props.set("BareMetal", value.into());
-            self
+        prop! {
+            /// `AcceleratorTypes`: Lists the accelerator types that must be on an instance type. + For
+            /// instance types with GPU accelerators, specify ``gpu``. + For instance types with FPGA
+            /// accelerators, specify ``fpga``. + For instance types with inference accelerators,
+            /// specify ``inference``. Default: Any accelerator type
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsAcceleratorTypes>>
         }
 
-        /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth performance for an
-        /// instance type, in Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
-        /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
-        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
-            self.props.set("BaselineEbsBandwidthMbps", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against.
+            /// All other instance types are ignored, even if they match your specified attributes. You
+            /// can use strings with one or more wild cards, represented by an asterisk (``*``), to
+            /// allow an instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+            /// For example, if you specify ``c5*``, Amazon EC2 Auto Scaling will allow the entire C5
+            /// instance family, which includes all C5a and C5n instance types. If you specify ``m5a.*``,
+            /// Amazon EC2 Auto Scaling will allow all the M5a instance …
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `BaselinePerformanceFactors`: The baseline performance factors for the instance
-        /// requirements.
-        pub fn baseline_performance_factors(mut self, value: impl Into<Val<BaselinePerformanceFactorsRequest>>) -> Self {
-            self.props.set("BaselinePerformanceFactors", value.into());
-            self
+        prop! {
+            /// `BareMetal`: Indicates whether bare metal instance types are included, excluded, or
+            /// required. Default: ``excluded``
+            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsBareMetal>
         }
 
-        /// `BurstablePerformance`: Indicates whether burstable performance instance types are included,
-        /// excluded, or required. For more information, see Burstable performance instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>)
-        /// in the *Amazon EC2 User Guide*. Default: ``excluded``
-        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsBurstablePerformance>>) -> Self {
-            self.props.set("BurstablePerformance", value.into());
-            self
+        prop! {
+            /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth performance for
+            /// an instance type, in Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
+            /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
+            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
         }
 
-        /// `CpuManufacturers`: Lists which specific CPU manufacturers to include. + For instance types
-        /// with Intel CPUs, specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. +
-        /// For instance types with AWS CPUs, specify ``amazon-web-services``. + For instance types with
-        /// Apple CPUs, specify ``apple``. Don't confuse the CPU hardware manufacturer with the CPU
-        /// hardware architecture. Instances will be launched with a compatible CPU architecture based
-        /// on the Amazon Machine Image (AMI) that you specify in your launch template. Default: Any
-        /// manufacturer
-        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsCpuManufacturers>>>) -> Self {
-            self.props.set("CpuManufacturers", value.into());
-            self
+        prop! {
+            /// `BaselinePerformanceFactors`: The baseline performance factors for the instance
+            /// requirements.
+            props, "BaselinePerformanceFactors", baseline_performance_factors, set_baseline_performance_factors, get_baseline_performance_factors, Val<BaselinePerformanceFactorsRequest>
         }
 
-        /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or more
-        /// wild cards, represented by an asterisk (``*``), to exclude an instance family, type, size,
-        /// or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-        /// For example, if you specify ``c5*``, you are excluding the entire C5 instance family, which
-        /// includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 Auto Scaling
-        /// will exclude all the M5a instance types, but not the M5n instance types. If you specify ``ExcludedInstanceTypes``,
-        /// you can't specify ``AllowedInstanceTypes``. …
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `BurstablePerformance`: Indicates whether burstable performance instance types are
+            /// included, excluded, or required. For more information, see Burstable performance
+            /// instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>)
+            /// in the *Amazon EC2 User Guide*. Default: ``excluded``
+            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsBurstablePerformance>
         }
 
-        /// `InstanceGenerations`: Indicates whether current or previous generation instance types are
-        /// included. + For current generation instance types, specify ``current``. The current
-        /// generation includes EC2 instance types currently recommended for use. This typically
-        /// includes the latest two to three generations in each instance family. For more information,
-        /// see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-        /// in the *Amazon EC2 User Guide*. + For previous generation instance types, specify ``previous``.
-        /// Default: Any current or previous generation
-        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsInstanceGenerations>>>) -> Self {
-            self.props.set("InstanceGenerations", value.into());
-            self
+        prop! {
+            /// `CpuManufacturers`: Lists which specific CPU manufacturers to include. + For instance
+            /// types with Intel CPUs, specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. +
+            /// For instance types with AWS CPUs, specify ``amazon-web-services``. + For instance types
+            /// with Apple CPUs, specify ``apple``. Don't confuse the CPU hardware manufacturer with the
+            /// CPU hardware architecture. Instances will be launched with a compatible CPU architecture
+            /// based on the Amazon Machine Image (AMI) that you specify in your launch template.
+            /// Default: Any manufacturer
+            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsCpuManufacturers>>
         }
 
-        /// `LocalStorage`: Indicates whether instance types with instance store volumes are included,
-        /// excluded, or required. For more information, see Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
-        /// in the *Amazon EC2 User Guide*. Default: ``included``
-        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsLocalStorage>>) -> Self {
-            self.props.set("LocalStorage", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or
+            /// more wild cards, represented by an asterisk (``*``), to exclude an instance family,
+            /// type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+            /// For example, if you specify ``c5*``, you are excluding the entire C5 instance family,
+            /// which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 Auto
+            /// Scaling will exclude all the M5a instance types, but not the M5n instance types. If you
+            /// specify ``ExcludedInstanceTypes``, you can't specify ``AllowedInstanceTypes``. …
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
 
-        /// `LocalStorageTypes`: Indicates the type of local storage that is required. + For instance
-        /// types with hard disk drive (HDD) storage, specify ``hdd``. + For instance types with solid
-        /// state drive (SSD) storage, specify ``ssd``. Default: Any local storage type
-        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsLocalStorageTypes>>>) -> Self {
-            self.props.set("LocalStorageTypes", value.into());
-            self
+        prop! {
+            /// `InstanceGenerations`: Indicates whether current or previous generation instance types
+            /// are included. + For current generation instance types, specify ``current``. The current
+            /// generation includes EC2 instance types currently recommended for use. This typically
+            /// includes the latest two to three generations in each instance family. For more
+            /// information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+            /// in the *Amazon EC2 User Guide*. + For previous generation instance types, specify ``previous``.
+            /// Default: Any current or previous generation
+            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsInstanceGenerations>>
         }
 
-        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price protection
-        /// threshold for Spot Instances, as a percentage of an identified On-Demand price. The
-        /// identified On-Demand price is the price of the lowest priced current generation C, M, or R
-        /// instance type with your specified attributes. If no current generation C, M, or R instance
-        /// type matches your attributes, then the identified price is from either the lowest priced
-        /// current generation instance types or, failing that, the lowest priced previous generation
-        /// instance types that match your attributes. When Amazon EC2 Auto Scaling selects instance
-        /// types with your …
-        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `LocalStorage`: Indicates whether instance types with instance store volumes are
+            /// included, excluded, or required. For more information, see Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
+            /// in the *Amazon EC2 User Guide*. Default: ``included``
+            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsLocalStorage>
         }
 
-        /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU for an instance type,
-        /// in GiB. Default: No minimum or maximum limits
-        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
-            self.props.set("MemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `LocalStorageTypes`: Indicates the type of local storage that is required. + For
+            /// instance types with hard disk drive (HDD) storage, specify ``hdd``. + For instance types
+            /// with solid state drive (SSD) storage, specify ``ssd``. Default: Any local storage type
+            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsLocalStorageTypes>>
         }
 
-        /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits per
-        /// second (Gbps). Default: No minimum or maximum limits
-        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
-            self.props.set("NetworkBandwidthGbps", value.into());
-            self
+        prop! {
+            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price
+            /// protection threshold for Spot Instances, as a percentage of an identified On-Demand
+            /// price. The identified On-Demand price is the price of the lowest priced current
+            /// generation C, M, or R instance type with your specified attributes. If no current
+            /// generation C, M, or R instance type matches your attributes, then the identified price
+            /// is from either the lowest priced current generation instance types or, failing that, the
+            /// lowest priced previous generation instance types that match your attributes. When Amazon
+            /// EC2 Auto Scaling selects instance types with your …
+            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
         }
 
-        /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces for an
-        /// instance type. Default: No minimum or maximum limits
-        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
-            self.props.set("NetworkInterfaceCount", value.into());
-            self
+        prop! {
+            /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU for an instance
+            /// type, in GiB. Default: No minimum or maximum limits
+            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
         }
 
-        /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
-        /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
-        /// price. The identified On-Demand price is the price of the lowest priced current generation
-        /// C, M, or R instance type with your specified attributes. If no current generation C, M, or R
-        /// instance type matches your attributes, then the identified price is from either the lowest
-        /// priced current generation instance types or, failing that, the lowest priced previous
-        /// generation instance types that match your attributes. When Amazon EC2 Auto Scaling selects
-        /// instance types with …
-        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits
+            /// per second (Gbps). Default: No minimum or maximum limits
+            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
         }
 
-        /// `RequireHibernateSupport`: Indicates whether instance types must provide On-Demand Instance
-        /// hibernation support. Default: ``false``
-        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireHibernateSupport", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces for an
+            /// instance type. Default: No minimum or maximum limits
+            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
         }
 
-        /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection threshold
-        /// for Spot Instances, as a percentage higher than an identified Spot price. The identified
-        /// Spot price is the price of the lowest priced current generation C, M, or R instance type
-        /// with your specified attributes. If no current generation C, M, or R instance type matches
-        /// your attributes, then the identified price is from either the lowest priced current
-        /// generation instance types or, failing that, the lowest priced previous generation instance
-        /// types that match your attributes. When Amazon EC2 Auto Scaling selects instance types with
-        /// your …
-        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
+            /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
+            /// price. The identified On-Demand price is the price of the lowest priced current
+            /// generation C, M, or R instance type with your specified attributes. If no current
+            /// generation C, M, or R instance type matches your attributes, then the identified price
+            /// is from either the lowest priced current generation instance types or, failing that, the
+            /// lowest priced previous generation instance types that match your attributes. When Amazon
+            /// EC2 Auto Scaling selects instance types with …
+            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `TotalLocalStorageGB`: The minimum and maximum total local storage size for an instance
-        /// type, in GB. Default: No minimum or maximum limits
-        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
-            self.props.set("TotalLocalStorageGB", value.into());
-            self
+        prop! {
+            /// `RequireHibernateSupport`: Indicates whether instance types must provide On-Demand
+            /// Instance hibernation support. Default: ``false``
+            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
+        }
+
+        prop! {
+            /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
+            /// threshold for Spot Instances, as a percentage higher than an identified Spot price. The
+            /// identified Spot price is the price of the lowest priced current generation C, M, or R
+            /// instance type with your specified attributes. If no current generation C, M, or R
+            /// instance type matches your attributes, then the identified price is from either the
+            /// lowest priced current generation instance types or, failing that, the lowest priced
+            /// previous generation instance types that match your attributes. When Amazon EC2 Auto
+            /// Scaling selects instance types with your …
+            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
+        }
+
+        prop! {
+            /// `TotalLocalStorageGB`: The minimum and maximum total local storage size for an instance
+            /// type, in GB. Default: No minimum or maximum limits
+            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
         }
     }
 
@@ -1740,16 +1770,14 @@ pub mod auto_scaling_group {
             AcceleratorCountRequest { props }
         }
 
-        /// `Max`: The maximum value.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum value.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum value.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum value.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -1819,16 +1847,14 @@ pub mod auto_scaling_group {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        /// `Max`: The memory maximum in MiB.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The memory maximum in MiB.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The memory minimum in MiB.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The memory minimum in MiB.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -1883,16 +1909,14 @@ pub mod auto_scaling_group {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        /// `Max`: The maximum value in Mbps.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum value in Mbps.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum value in Mbps.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum value in Mbps.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -1917,10 +1941,10 @@ pub mod auto_scaling_group {
             BaselinePerformanceFactorsRequest { props }
         }
 
-        /// `Cpu`: The CPU performance to consider, using an instance family as the baseline reference.
-        pub fn cpu(mut self, value: impl Into<Val<CpuPerformanceFactorRequest>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`: The CPU performance to consider, using an instance family as the baseline
+            /// reference.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<CpuPerformanceFactorRequest>
         }
     }
 
@@ -1940,14 +1964,13 @@ pub mod auto_scaling_group {
             CpuPerformanceFactorRequest { props }
         }
 
-        /// `References`: Specify an instance family to use as the baseline reference for CPU
-        /// performance. All instance types that match your specified attributes will be compared
-        /// against the CPU performance of the referenced instance family, regardless of CPU
-        /// manufacturer or architecture differences. Currently only one instance family can be
-        /// specified in the list.
-        pub fn references(mut self, value: impl Into<Val<List<PerformanceFactorReferenceRequest>>>) -> Self {
-            self.props.set("References", value.into());
-            self
+        prop! {
+            /// `References`: Specify an instance family to use as the baseline reference for CPU
+            /// performance. All instance types that match your specified attributes will be compared
+            /// against the CPU performance of the referenced instance family, regardless of CPU
+            /// manufacturer or architecture differences. Currently only one instance family can be
+            /// specified in the list.
+            props, "References", references, set_references, get_references, Val<List<PerformanceFactorReferenceRequest>>
         }
     }
 
@@ -1970,16 +1993,15 @@ pub mod auto_scaling_group {
             PerformanceFactorReferenceRequest { props }
         }
 
-        /// `InstanceFamily`: The instance family to use as a baseline reference. Make sure that you
-        /// specify the correct value for the instance family. The instance family is everything before
-        /// the period (.) in the instance type name. For example, in the instance ``c6i.large``, the
-        /// instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2 instance type
-        /// naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
-        /// in *Amazon EC2 Instance Types*. The following instance types are *not supported* for
-        /// performance protection. + ``c1`` + ``g3| g3s`` + ``hpc7g`` + ``m1| …
-        pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceFamily", value.into());
-            self
+        prop! {
+            /// `InstanceFamily`: The instance family to use as a baseline reference. Make sure that you
+            /// specify the correct value for the instance family. The instance family is everything
+            /// before the period (.) in the instance type name. For example, in the instance ``c6i.large``,
+            /// the instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2
+            /// instance type naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
+            /// in *Amazon EC2 Instance Types*. The following instance types are *not supported* for
+            /// performance protection. + ``c1`` + ``g3| g3s`` + ``hpc7g`` + ``m1| …
+            props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
         }
     }
 
@@ -2083,16 +2105,14 @@ pub mod auto_scaling_group {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        /// `Max`: The memory maximum in GiB.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The memory maximum in GiB.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The memory minimum in GiB.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The memory minimum in GiB.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -2115,16 +2135,14 @@ pub mod auto_scaling_group {
             MemoryMiBRequest { props }
         }
 
-        /// `Max`: The memory maximum in MiB.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The memory maximum in MiB.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The memory minimum in MiB.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The memory minimum in MiB.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -2149,16 +2167,14 @@ pub mod auto_scaling_group {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        /// `Max`: The maximum amount of network bandwidth, in gigabits per second (Gbps).
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of network bandwidth, in gigabits per second (Gbps).
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The minimum amount of network bandwidth, in gigabits per second (Gbps).
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of network bandwidth, in gigabits per second (Gbps).
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -2181,16 +2197,14 @@ pub mod auto_scaling_group {
             NetworkInterfaceCountRequest { props }
         }
 
-        /// `Max`: The maximum number of network interfaces.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum number of network interfaces.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum number of network interfaces.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum number of network interfaces.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -2213,16 +2227,14 @@ pub mod auto_scaling_group {
             TotalLocalStorageGbRequest { props }
         }
 
-        /// `Max`: The storage maximum in GB.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The storage maximum in GB.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The storage minimum in GB.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The storage minimum in GB.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -2244,16 +2256,14 @@ pub mod auto_scaling_group {
             VCpuCountRequest { props }
         }
 
-        /// `Max`: The maximum number of vCPUs.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum number of vCPUs.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum number of vCPUs.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum number of vCPUs.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -2278,11 +2288,15 @@ pub mod auto_scaling_group {
             NotificationConfiguration { props }
         }
 
-        /// `NotificationTypes`: A list of event types that send a notification. Event types can include
-        /// any of the following types. *Allowed values*: + ``autoscaling:EC2_INSTANCE_LAUNCH`` + ``autoscaling:EC2_INSTANCE_LAUNCH_ERROR`` + ``autoscaling:EC2_INSTANCE_TERMINATE`` + ``autoscaling:EC2_INSTANCE_TERMINATE_ERROR`` + ``autoscaling:TEST_NOTIFICATION``
-        pub fn notification_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotificationTypes", value.into());
-            self
+        prop! {
+            /// `TopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic.
+            props, "TopicARN", _, set_topic_arn, get_topic_arn, Val<Json>
+        }
+
+        prop! {
+            /// `NotificationTypes`: A list of event types that send a notification. Event types can
+            /// include any of the following types. *Allowed values*: + ``autoscaling:EC2_INSTANCE_LAUNCH`` + ``autoscaling:EC2_INSTANCE_LAUNCH_ERROR`` + ``autoscaling:EC2_INSTANCE_TERMINATE`` + ``autoscaling:EC2_INSTANCE_TERMINATE_ERROR`` + ``autoscaling:TEST_NOTIFICATION``
+            props, "NotificationTypes", notification_types, set_notification_types, get_notification_types, Val<List<String>>
         }
     }
 
@@ -2316,6 +2330,24 @@ pub mod auto_scaling_group {
             props.set("PropagateAtLaunch", propagate_at_launch.into());
             TagProperty { props }
         }
+
+        prop! {
+            /// `Value`: The tag value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The tag key.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `PropagateAtLaunch`: Set to ``true`` if you want CloudFormation to copy the tag to EC2
+            /// instances that are launched as part of the Auto Scaling group. Set to ``false`` if you
+            /// want the tag attached only to the Auto Scaling group and not copied to any instances
+            /// launched as part of the Auto Scaling group.
+            props, "PropagateAtLaunch", _, set_propagate_at_launch, get_propagate_at_launch, Val<bool>
+        }
     }
 
     /// `AWS::AutoScaling::AutoScalingGroup.TrafficSourceIdentifier`: Identifying information for a
@@ -2347,6 +2379,26 @@ pub mod auto_scaling_group {
             props.set("Type", type_.into());
             TrafficSourceIdentifier { props }
         }
+
+        prop! {
+            /// `Identifier`: Identifies the traffic source. For Application Load Balancers, Gateway
+            /// Load Balancers, Network Load Balancers, and VPC Lattice, this will be the Amazon
+            /// Resource Name (ARN) for a target group in this account and Region. For Classic Load
+            /// Balancers, this will be the name of the Classic Load Balancer in this account and
+            /// Region. For example: + Application Load Balancer ARN: ``arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/1234567890123456`` +
+            /// Classic Load Balancer name: ``my-classic-load-balancer`` + VPC Lattice ARN: …
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Provides additional context for the value of ``Identifier``. The following lists
+            /// the valid values: + ``elb`` if ``Identifier`` is the name of a Classic Load Balancer. + ``elbv2``
+            /// if ``Identifier`` is the ARN of an Application Load Balancer, Gateway Load Balancer, or
+            /// Network Load Balancer target group. + ``vpc-lattice`` if ``Identifier`` is the ARN of a
+            /// VPC Lattice target group. Required if the identifier is the name of a Classic Load
+            /// Balancer.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 }
 
@@ -2375,118 +2427,114 @@ impl LaunchConfiguration {
         LaunchConfiguration { core }
     }
 
-    /// `AssociatePublicIpAddress`: For Auto Scaling groups that are running in a virtual private
-    /// cloud (VPC), specifies whether to assign a public IP address to the group's instances.
-    pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AssociatePublicIpAddress", value.into());
-        self
+    prop! {
+        /// `AssociatePublicIpAddress`: For Auto Scaling groups that are running in a virtual
+        /// private cloud (VPC), specifies whether to assign a public IP address to the group's
+        /// instances.
+        core.props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
     }
 
-    /// `BlockDeviceMappings`: Specifies how block devices are exposed to the instance. You can
-    /// specify virtual devices and EBS volumes.
-    pub fn block_device_mappings(mut self, value: impl Into<Val<List<launch_configuration::BlockDeviceMapping>>>) -> Self {
-        self.core.set("BlockDeviceMappings", value.into());
-        self
+    prop! {
+        /// `BlockDeviceMappings`: Specifies how block devices are exposed to the instance. You can
+        /// specify virtual devices and EBS volumes.
+        core.props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<launch_configuration::BlockDeviceMapping>>
     }
 
-    /// `ClassicLinkVPCId`: The ID of a ClassicLink-enabled VPC to link your EC2-Classic instances
-    /// to.
-    pub fn classic_link_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClassicLinkVPCId", value.into());
-        self
+    prop! {
+        /// `ClassicLinkVPCId`: The ID of a ClassicLink-enabled VPC to link your EC2-Classic
+        /// instances to.
+        core.props, "ClassicLinkVPCId", classic_link_vpc_id, set_classic_link_vpc_id, get_classic_link_vpc_id, Val<String>
     }
 
-    /// `ClassicLinkVPCSecurityGroups`: The IDs of one or more security groups for the VPC that you
-    /// specified in the ClassicLinkVPCId property.
-    pub fn classic_link_vpc_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ClassicLinkVPCSecurityGroups", value.into());
-        self
+    prop! {
+        /// `ClassicLinkVPCSecurityGroups`: The IDs of one or more security groups for the VPC that
+        /// you specified in the ClassicLinkVPCId property.
+        core.props, "ClassicLinkVPCSecurityGroups", classic_link_vpc_security_groups, set_classic_link_vpc_security_groups, get_classic_link_vpc_security_groups, Val<List<String>>
     }
 
-    /// `EbsOptimized`: Specifies whether the launch configuration is optimized for EBS I/O (true)
-    /// or not (false).
-    pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EbsOptimized", value.into());
-        self
+    prop! {
+        /// `EbsOptimized`: Specifies whether the launch configuration is optimized for EBS I/O (true)
+        /// or not (false).
+        core.props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
     }
 
-    /// `IamInstanceProfile`: Provides the name or the Amazon Resource Name (ARN) of the instance
-    /// profile associated with the IAM role for the instance. The instance profile contains the IAM
-    /// role.
-    pub fn iam_instance_profile(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamInstanceProfile", value.into());
-        self
+    prop! {
+        /// `IamInstanceProfile`: Provides the name or the Amazon Resource Name (ARN) of the
+        /// instance profile associated with the IAM role for the instance. The instance profile
+        /// contains the IAM role.
+        core.props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<String>
     }
 
-    /// `InstanceId`: The ID of the Amazon EC2 instance you want to use to create the launch
-    /// configuration.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `ImageId`: Provides the unique ID of the Amazon Machine Image (AMI) that was assigned
+        /// during registration.
+        core.props, "ImageId", _, set_image_id, get_image_id, Val<String>
     }
 
-    /// `InstanceMonitoring`: Controls whether instances in this group are launched with detailed (true)
-    /// or basic (false) monitoring.
-    pub fn instance_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("InstanceMonitoring", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the Amazon EC2 instance you want to use to create the launch
+        /// configuration.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `KernelId`: Provides the ID of the kernel associated with the EC2 AMI.
-    pub fn kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KernelId", value.into());
-        self
+    prop! {
+        /// `InstanceMonitoring`: Controls whether instances in this group are launched with
+        /// detailed (true) or basic (false) monitoring.
+        core.props, "InstanceMonitoring", instance_monitoring, set_instance_monitoring, get_instance_monitoring, Val<bool>
     }
 
-    /// `KeyName`: Provides the name of the EC2 key pair.
-    pub fn key_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyName", value.into());
-        self
+    prop! {
+        /// `InstanceType`: Specifies the instance type of the EC2 instance.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `LaunchConfigurationName`: The name of the launch configuration. This name must be unique
-    /// per Region per account.
-    pub fn launch_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LaunchConfigurationName", value.into());
-        self
+    prop! {
+        /// `KernelId`: Provides the ID of the kernel associated with the EC2 AMI.
+        core.props, "KernelId", kernel_id, set_kernel_id, get_kernel_id, Val<String>
     }
 
-    /// `MetadataOptions`: The metadata options for the instances.
-    pub fn metadata_options(mut self, value: impl Into<Val<launch_configuration::MetadataOptions>>) -> Self {
-        self.core.set("MetadataOptions", value.into());
-        self
+    prop! {
+        /// `KeyName`: Provides the name of the EC2 key pair.
+        core.props, "KeyName", key_name, set_key_name, get_key_name, Val<String>
     }
 
-    /// `PlacementTenancy`: The tenancy of the instance, either default or dedicated.
-    pub fn placement_tenancy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlacementTenancy", value.into());
-        self
+    prop! {
+        /// `LaunchConfigurationName`: The name of the launch configuration. This name must be
+        /// unique per Region per account.
+        core.props, "LaunchConfigurationName", launch_configuration_name, set_launch_configuration_name, get_launch_configuration_name, Val<String>
     }
 
-    /// `RamDiskId`: The ID of the RAM disk to select.
-    pub fn ram_disk_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RamDiskId", value.into());
-        self
+    prop! {
+        /// `MetadataOptions`: The metadata options for the instances.
+        core.props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<launch_configuration::MetadataOptions>
     }
 
-    /// `SecurityGroups`: A list that contains the security groups to assign to the instances in the
-    /// Auto Scaling group.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `PlacementTenancy`: The tenancy of the instance, either default or dedicated.
+        core.props, "PlacementTenancy", placement_tenancy, set_placement_tenancy, get_placement_tenancy, Val<String>
     }
 
-    /// `SpotPrice`: The maximum hourly price you are willing to pay for any Spot Instances launched
-    /// to fulfill the request.
-    pub fn spot_price(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SpotPrice", value.into());
-        self
+    prop! {
+        /// `RamDiskId`: The ID of the RAM disk to select.
+        core.props, "RamDiskId", ram_disk_id, set_ram_disk_id, get_ram_disk_id, Val<String>
     }
 
-    /// `UserData`: The Base64-encoded user data to make available to the launched EC2 instances.
-    pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserData", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`: A list that contains the security groups to assign to the instances in
+        /// the Auto Scaling group.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    }
+
+    prop! {
+        /// `SpotPrice`: The maximum hourly price you are willing to pay for any Spot Instances
+        /// launched to fulfill the request.
+        core.props, "SpotPrice", spot_price, set_spot_price, get_spot_price, Val<String>
+    }
+
+    prop! {
+        /// `UserData`: The Base64-encoded user data to make available to the launched EC2
+        /// instances.
+        core.props, "UserData", user_data, set_user_data, get_user_data, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2522,23 +2570,26 @@ pub mod launch_configuration {
             BlockDeviceMapping { props }
         }
 
-        /// `Ebs`: Parameters used to automatically set up EBS volumes when an instance is launched.
-        pub fn ebs(mut self, value: impl Into<Val<BlockDevice>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device name exposed to the EC2 instance (for example, /dev/sdh or
+            /// xvdh).
+            props, "DeviceName", _, set_device_name, get_device_name, Val<String>
         }
 
-        /// `NoDevice`: Setting this value to true suppresses the specified device included in the block
-        /// device mapping of the AMI.
-        pub fn no_device(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `Ebs`: Parameters used to automatically set up EBS volumes when an instance is launched.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<BlockDevice>
         }
 
-        /// `VirtualName`: The name of the virtual device.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `NoDevice`: Setting this value to true suppresses the specified device included in the
+            /// block device mapping of the AMI.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<bool>
+        }
+
+        prop! {
+            /// `VirtualName`: The name of the virtual device.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -2558,47 +2609,40 @@ pub mod launch_configuration {
             BlockDevice { props }
         }
 
-        /// `DeleteOnTermination`: Indicates whether the volume is deleted on instance termination.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Indicates whether the volume is deleted on instance termination.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`: Specifies whether the volume should be encrypted.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Specifies whether the volume should be encrypted.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: The number of input/output (I/O) operations per second (IOPS) to provision for the
-        /// volume.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of input/output (I/O) operations per second (IOPS) to provision for
+            /// the volume.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `SnapshotId`: The snapshot ID of the volume to use.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The snapshot ID of the volume to use.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: The throughput (MiBps) to provision for a gp3 volume.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: The throughput (MiBps) to provision for a gp3 volume.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeSize`: The volume size, in GiBs.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: The volume size, in GiBs.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: The volume type.
-        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The volume type.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
         }
     }
 
@@ -2618,24 +2662,21 @@ pub mod launch_configuration {
             MetadataOptions { props }
         }
 
-        /// `HttpEndpoint`: This parameter enables or disables the HTTP metadata endpoint on your
-        /// instances.
-        pub fn http_endpoint(mut self, value: impl Into<Val<MetadataOptionsHttpEndpoint>>) -> Self {
-            self.props.set("HttpEndpoint", value.into());
-            self
+        prop! {
+            /// `HttpEndpoint`: This parameter enables or disables the HTTP metadata endpoint on your
+            /// instances.
+            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<MetadataOptionsHttpEndpoint>
         }
 
-        /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
-        /// requests.
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
+            /// requests.
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`: The state of token usage for your instance metadata requests.
-        pub fn http_tokens(mut self, value: impl Into<Val<MetadataOptionsHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`: The state of token usage for your instance metadata requests.
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<MetadataOptionsHttpTokens>
         }
     }
 
@@ -2693,51 +2734,56 @@ impl LifecycleHook {
         LifecycleHook { core }
     }
 
-    /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
-    /// elapses or if an unexpected failure occurs. The valid values are CONTINUE and ABANDON (default).
-    pub fn default_result(mut self, value: impl Into<Val<lifecycle_hook::DefaultResult>>) -> Self {
-        self.core.set("DefaultResult", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupName`: The name of the Auto Scaling group for the lifecycle hook.
+        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
     }
 
-    /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle hook
-    /// times out. The range is from 30 to 7200 seconds. The default value is 3600 seconds (1 hour).
-    /// If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that you
-    /// specified in the DefaultResult property.
-    pub fn heartbeat_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HeartbeatTimeout", value.into());
-        self
+    prop! {
+        /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
+        /// elapses or if an unexpected failure occurs. The valid values are CONTINUE and ABANDON (default).
+        core.props, "DefaultResult", default_result, set_default_result, get_default_result, Val<lifecycle_hook::DefaultResult>
     }
 
-    /// `LifecycleHookName`: The name of the lifecycle hook.
-    pub fn lifecycle_hook_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LifecycleHookName", value.into());
-        self
+    prop! {
+        /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle
+        /// hook times out. The range is from 30 to 7200 seconds. The default value is 3600 seconds (1
+        /// hour). If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that
+        /// you specified in the DefaultResult property.
+        core.props, "HeartbeatTimeout", heartbeat_timeout, set_heartbeat_timeout, get_heartbeat_timeout, Val<i64>
     }
 
-    /// `NotificationMetadata`: Additional information that is included any time Amazon EC2 Auto
-    /// Scaling sends a message to the notification target.
-    pub fn notification_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationMetadata", value.into());
-        self
+    prop! {
+        /// `LifecycleHookName`: The name of the lifecycle hook.
+        core.props, "LifecycleHookName", lifecycle_hook_name, set_lifecycle_hook_name, get_lifecycle_hook_name, Val<String>
     }
 
-    /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
-    /// Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for
-    /// the lifecycle hook. You can specify an Amazon SQS queue or an Amazon SNS topic. The
-    /// notification message includes the following information: lifecycle action token, user
-    /// account ID, Auto Scaling group name, lifecycle hook name, instance ID, lifecycle transition,
-    /// and notification metadata.
-    pub fn notification_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTargetARN", value.into());
-        self
+    prop! {
+        /// `LifecycleTransition`: The instance state to which you want to attach the lifecycle
+        /// hook.
+        core.props, "LifecycleTransition", _, set_lifecycle_transition, get_lifecycle_transition, Val<lifecycle_hook::LifecycleTransition>
     }
 
-    /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
-    /// specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleARN", value.into());
-        self
+    prop! {
+        /// `NotificationMetadata`: Additional information that is included any time Amazon EC2 Auto
+        /// Scaling sends a message to the notification target.
+        core.props, "NotificationMetadata", notification_metadata, set_notification_metadata, get_notification_metadata, Val<String>
+    }
+
+    prop! {
+        /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
+        /// Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state
+        /// for the lifecycle hook. You can specify an Amazon SQS queue or an Amazon SNS topic. The
+        /// notification message includes the following information: lifecycle action token, user
+        /// account ID, Auto Scaling group name, lifecycle hook name, instance ID, lifecycle
+        /// transition, and notification metadata.
+        core.props, "NotificationTargetARN", notification_target_arn, set_notification_target_arn, get_notification_target_arn, Val<String>
+    }
+
+    prop! {
+        /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
+        /// specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.
+        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2800,85 +2846,80 @@ impl ScalingPolicy {
         ScalingPolicy { core }
     }
 
-    /// `AdjustmentType`: Specifies how the scaling adjustment is interpreted. The valid values are
-    /// ChangeInCapacity, ExactCapacity, and PercentChangeInCapacity.
-    pub fn adjustment_type(mut self, value: impl Into<Val<scaling_policy::AdjustmentType>>) -> Self {
-        self.core.set("AdjustmentType", value.into());
-        self
+    prop! {
+        /// `AdjustmentType`: Specifies how the scaling adjustment is interpreted. The valid values
+        /// are ChangeInCapacity, ExactCapacity, and PercentChangeInCapacity.
+        core.props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<scaling_policy::AdjustmentType>
     }
 
-    /// `Cooldown`: The duration of the policy's cooldown period, in seconds. When a cooldown period
-    /// is specified here, it overrides the default cooldown period defined for the Auto Scaling
-    /// group.
-    pub fn cooldown(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cooldown", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupName`: The name of the Auto Scaling group.
+        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
     }
 
-    /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched instance
-    /// can contribute to the CloudWatch metrics. If not provided, the default is to use the value
-    /// from the default cooldown period for the Auto Scaling group. Valid only if the policy type
-    /// is TargetTrackingScaling or StepScaling.
-    pub fn estimated_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EstimatedInstanceWarmup", value.into());
-        self
+    prop! {
+        /// `Cooldown`: The duration of the policy's cooldown period, in seconds. When a cooldown
+        /// period is specified here, it overrides the default cooldown period defined for the Auto
+        /// Scaling group.
+        core.props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<String>
     }
 
-    /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. The valid values
-    /// are Minimum, Maximum, and Average. If the aggregation type is null, the value is treated as
-    /// Average. Valid only if the policy type is StepScaling.
-    pub fn metric_aggregation_type(mut self, value: impl Into<Val<scaling_policy::MetricAggregationType>>) -> Self {
-        self.core.set("MetricAggregationType", value.into());
-        self
+    prop! {
+        /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched
+        /// instance can contribute to the CloudWatch metrics. If not provided, the default is to
+        /// use the value from the default cooldown period for the Auto Scaling group. Valid only if
+        /// the policy type is TargetTrackingScaling or StepScaling.
+        core.props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<i64>
     }
 
-    /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is
-    /// PercentChangeInCapacity. For example, suppose that you create a step scaling policy to scale
-    /// out an Auto Scaling group by 25 percent and you specify a MinAdjustmentMagnitude of 2. If
-    /// the group has 4 instances and the scaling policy is performed, 25 percent of 4 is 1.
-    /// However, because you specified a MinAdjustmentMagnitude of 2, Amazon EC2 Auto Scaling scales
-    /// out the group by 2 instances.
-    pub fn min_adjustment_magnitude(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinAdjustmentMagnitude", value.into());
-        self
+    prop! {
+        /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. The valid
+        /// values are Minimum, Maximum, and Average. If the aggregation type is null, the value is
+        /// treated as Average. Valid only if the policy type is StepScaling.
+        core.props, "MetricAggregationType", metric_aggregation_type, set_metric_aggregation_type, get_metric_aggregation_type, Val<scaling_policy::MetricAggregationType>
     }
 
-    /// `PolicyType`: One of the following policy types: TargetTrackingScaling, StepScaling,
-    /// SimpleScaling (default), PredictiveScaling
-    pub fn policy_type(mut self, value: impl Into<Val<scaling_policy::PolicyType>>) -> Self {
-        self.core.set("PolicyType", value.into());
-        self
+    prop! {
+        /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is
+        /// PercentChangeInCapacity. For example, suppose that you create a step scaling policy to
+        /// scale out an Auto Scaling group by 25 percent and you specify a MinAdjustmentMagnitude
+        /// of 2. If the group has 4 instances and the scaling policy is performed, 25 percent of 4
+        /// is 1. However, because you specified a MinAdjustmentMagnitude of 2, Amazon EC2 Auto
+        /// Scaling scales out the group by 2 instances.
+        core.props, "MinAdjustmentMagnitude", min_adjustment_magnitude, set_min_adjustment_magnitude, get_min_adjustment_magnitude, Val<i64>
     }
 
-    /// `PredictiveScalingConfiguration`: A predictive scaling policy. Includes support for
-    /// predefined metrics only.
-    pub fn predictive_scaling_configuration(mut self, value: impl Into<Val<scaling_policy::PredictiveScalingConfiguration>>) -> Self {
-        self.core.set("PredictiveScalingConfiguration", value.into());
-        self
+    prop! {
+        /// `PolicyType`: One of the following policy types: TargetTrackingScaling, StepScaling,
+        /// SimpleScaling (default), PredictiveScaling
+        core.props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<scaling_policy::PolicyType>
     }
 
-    /// `ScalingAdjustment`: The amount by which to scale, based on the specified adjustment type. A
-    /// positive value adds to the current capacity while a negative number removes from the current
-    /// capacity. For exact capacity, you must specify a positive value. Required if the policy type
-    /// is SimpleScaling. (Not used with any other policy type.)
-    pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScalingAdjustment", value.into());
-        self
+    prop! {
+        /// `PredictiveScalingConfiguration`: A predictive scaling policy. Includes support for
+        /// predefined metrics only.
+        core.props, "PredictiveScalingConfiguration", predictive_scaling_configuration, set_predictive_scaling_configuration, get_predictive_scaling_configuration, Val<scaling_policy::PredictiveScalingConfiguration>
     }
 
-    /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of the
-    /// alarm breach. Required if the policy type is StepScaling. (Not used with any other policy
-    /// type.)
-    pub fn step_adjustments(mut self, value: impl Into<Val<List<scaling_policy::StepAdjustment>>>) -> Self {
-        self.core.set("StepAdjustments", value.into());
-        self
+    prop! {
+        /// `ScalingAdjustment`: The amount by which to scale, based on the specified adjustment
+        /// type. A positive value adds to the current capacity while a negative number removes from
+        /// the current capacity. For exact capacity, you must specify a positive value. Required if
+        /// the policy type is SimpleScaling. (Not used with any other policy type.)
+        core.props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
     }
 
-    /// `TargetTrackingConfiguration`: A target tracking scaling policy. Includes support for
-    /// predefined or customized metrics.
-    pub fn target_tracking_configuration(mut self, value: impl Into<Val<scaling_policy::TargetTrackingConfiguration>>) -> Self {
-        self.core.set("TargetTrackingConfiguration", value.into());
-        self
+    prop! {
+        /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of
+        /// the alarm breach. Required if the policy type is StepScaling. (Not used with any other
+        /// policy type.)
+        core.props, "StepAdjustments", step_adjustments, set_step_adjustments, get_step_adjustments, Val<List<scaling_policy::StepAdjustment>>
+    }
+
+    prop! {
+        /// `TargetTrackingConfiguration`: A target tracking scaling policy. Includes support for
+        /// predefined or customized metrics.
+        core.props, "TargetTrackingConfiguration", target_tracking_configuration, set_target_tracking_configuration, get_target_tracking_configuration, Val<scaling_policy::TargetTrackingConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2979,28 +3020,29 @@ pub mod scaling_policy {
             PredictiveScalingConfiguration { props }
         }
 
-        /// `MaxCapacityBreachBehavior`.
-        pub fn max_capacity_breach_behavior(mut self, value: impl Into<Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>>) -> Self {
-            self.props.set("MaxCapacityBreachBehavior", value.into());
-            self
+        prop! {
+            /// `MetricSpecifications`.
+            props, "MetricSpecifications", _, set_metric_specifications, get_metric_specifications, Val<List<PredictiveScalingMetricSpecification>>
         }
 
-        /// `MaxCapacityBuffer`.
-        pub fn max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacityBuffer", value.into());
-            self
+        prop! {
+            /// `MaxCapacityBreachBehavior`.
+            props, "MaxCapacityBreachBehavior", max_capacity_breach_behavior, set_max_capacity_breach_behavior, get_max_capacity_breach_behavior, Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<PredictiveScalingConfigurationMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `MaxCapacityBuffer`.
+            props, "MaxCapacityBuffer", max_capacity_buffer, set_max_capacity_buffer, get_max_capacity_buffer, Val<i64>
         }
 
-        /// `SchedulingBufferTime`.
-        pub fn scheduling_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchedulingBufferTime", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<PredictiveScalingConfigurationMode>
+        }
+
+        prop! {
+            /// `SchedulingBufferTime`.
+            props, "SchedulingBufferTime", scheduling_buffer_time, set_scheduling_buffer_time, get_scheduling_buffer_time, Val<i64>
         }
     }
 
@@ -3034,40 +3076,39 @@ pub mod scaling_policy {
             PredictiveScalingMetricSpecification { props }
         }
 
-        /// `CustomizedCapacityMetricSpecification`.
-        pub fn customized_capacity_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> Self {
-            self.props.set("CustomizedCapacityMetricSpecification", value.into());
-            self
+        prop! {
+            /// `TargetValue`.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `CustomizedLoadMetricSpecification`.
-        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> Self {
-            self.props.set("CustomizedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedCapacityMetricSpecification`.
+            props, "CustomizedCapacityMetricSpecification", customized_capacity_metric_specification, set_customized_capacity_metric_specification, get_customized_capacity_metric_specification, Val<PredictiveScalingCustomizedCapacityMetric>
         }
 
-        /// `CustomizedScalingMetricSpecification`.
-        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> Self {
-            self.props.set("CustomizedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedLoadMetricSpecification`.
+            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<PredictiveScalingCustomizedLoadMetric>
         }
 
-        /// `PredefinedLoadMetricSpecification`.
-        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> Self {
-            self.props.set("PredefinedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `CustomizedScalingMetricSpecification`.
+            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<PredictiveScalingCustomizedScalingMetric>
         }
 
-        /// `PredefinedMetricPairSpecification`.
-        pub fn predefined_metric_pair_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> Self {
-            self.props.set("PredefinedMetricPairSpecification", value.into());
-            self
+        prop! {
+            /// `PredefinedLoadMetricSpecification`.
+            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredictiveScalingPredefinedLoadMetric>
         }
 
-        /// `PredefinedScalingMetricSpecification`.
-        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> Self {
-            self.props.set("PredefinedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricPairSpecification`.
+            props, "PredefinedMetricPairSpecification", predefined_metric_pair_specification, set_predefined_metric_pair_specification, get_predefined_metric_pair_specification, Val<PredictiveScalingPredefinedMetricPair>
+        }
+
+        prop! {
+            /// `PredefinedScalingMetricSpecification`.
+            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredictiveScalingPredefinedScalingMetric>
         }
     }
 
@@ -3086,6 +3127,11 @@ pub mod scaling_policy {
             let mut props = Props::new();
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedCapacityMetric { props }
+        }
+
+        prop! {
+            /// `MetricDataQueries`.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
         }
     }
 
@@ -3106,28 +3152,29 @@ pub mod scaling_policy {
             MetricDataQuery { props }
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Label`.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `MetricStat`.
-        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `Label`.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `ReturnData`.
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `MetricStat`.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        }
+
+        prop! {
+            /// `ReturnData`.
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -3150,10 +3197,19 @@ pub mod scaling_policy {
             MetricStat { props }
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Stat`.
+            props, "Stat", _, set_stat, get_stat, Val<String>
+        }
+
+        prop! {
+            /// `Metric`.
+            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -3176,10 +3232,19 @@ pub mod scaling_policy {
             Metric { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
         }
     }
 
@@ -3201,6 +3266,16 @@ pub mod scaling_policy {
             props.set("Name", name.into());
             MetricDimension { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::AutoScaling::ScalingPolicy.PredictiveScalingCustomizedLoadMetric`.
@@ -3219,6 +3294,11 @@ pub mod scaling_policy {
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedLoadMetric { props }
         }
+
+        prop! {
+            /// `MetricDataQueries`.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        }
     }
 
     /// `AWS::AutoScaling::ScalingPolicy.PredictiveScalingCustomizedScalingMetric`.
@@ -3236,6 +3316,11 @@ pub mod scaling_policy {
             let mut props = Props::new();
             props.set("MetricDataQueries", metric_data_queries.into());
             PredictiveScalingCustomizedScalingMetric { props }
+        }
+
+        prop! {
+            /// `MetricDataQueries`.
+            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
         }
     }
 
@@ -3258,10 +3343,14 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedLoadMetric { props }
         }
 
-        /// `ResourceLabel`.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -3303,10 +3392,14 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedMetricPair { props }
         }
 
-        /// `ResourceLabel`.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -3348,10 +3441,14 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedScalingMetric { props }
         }
 
-        /// `ResourceLabel`.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -3404,16 +3501,19 @@ pub mod scaling_policy {
             StepAdjustment { props }
         }
 
-        /// `MetricIntervalLowerBound`.
-        pub fn metric_interval_lower_bound(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MetricIntervalLowerBound", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`.
+            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `MetricIntervalUpperBound`.
-        pub fn metric_interval_upper_bound(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MetricIntervalUpperBound", value.into());
-            self
+        prop! {
+            /// `MetricIntervalLowerBound`.
+            props, "MetricIntervalLowerBound", metric_interval_lower_bound, set_metric_interval_lower_bound, get_metric_interval_lower_bound, Val<f64>
+        }
+
+        prop! {
+            /// `MetricIntervalUpperBound`.
+            props, "MetricIntervalUpperBound", metric_interval_upper_bound, set_metric_interval_upper_bound, get_metric_interval_upper_bound, Val<f64>
         }
     }
 
@@ -3434,22 +3534,24 @@ pub mod scaling_policy {
             TargetTrackingConfiguration { props }
         }
 
-        /// `CustomizedMetricSpecification`.
-        pub fn customized_metric_specification(mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> Self {
-            self.props.set("CustomizedMetricSpecification", value.into());
-            self
+        prop! {
+            /// `TargetValue`.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `DisableScaleIn`.
-        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableScaleIn", value.into());
-            self
+        prop! {
+            /// `CustomizedMetricSpecification`.
+            props, "CustomizedMetricSpecification", customized_metric_specification, set_customized_metric_specification, get_customized_metric_specification, Val<CustomizedMetricSpecification>
         }
 
-        /// `PredefinedMetricSpecification`.
-        pub fn predefined_metric_specification(mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> Self {
-            self.props.set("PredefinedMetricSpecification", value.into());
-            self
+        prop! {
+            /// `DisableScaleIn`.
+            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        }
+
+        prop! {
+            /// `PredefinedMetricSpecification`.
+            props, "PredefinedMetricSpecification", predefined_metric_specification, set_predefined_metric_specification, get_predefined_metric_specification, Val<PredefinedMetricSpecification>
         }
     }
 
@@ -3468,46 +3570,39 @@ pub mod scaling_policy {
             CustomizedMetricSpecification { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
         }
 
-        /// `MetricName`.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<TargetTrackingMetricDataQuery>>
         }
 
-        /// `Namespace`.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<i64>
         }
 
-        /// `Statistic`.
-        pub fn statistic(mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Statistic`.
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<CustomizedMetricSpecificationStatistic>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -3528,34 +3623,34 @@ pub mod scaling_policy {
             TargetTrackingMetricDataQuery { props }
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Label`.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `MetricStat`.
-        pub fn metric_stat(mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `Label`.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `MetricStat`.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<TargetTrackingMetricStat>
         }
 
-        /// `ReturnData`.
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `ReturnData`.
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -3578,16 +3673,24 @@ pub mod scaling_policy {
             TargetTrackingMetricStat { props }
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `Stat`.
+            props, "Stat", _, set_stat, get_stat, Val<String>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Metric`.
+            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -3632,10 +3735,14 @@ pub mod scaling_policy {
             PredefinedMetricSpecification { props }
         }
 
-        /// `ResourceLabel`.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedMetricType`.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredefinedMetricSpecificationPredefinedMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -3681,51 +3788,49 @@ impl ScheduledAction {
         ScheduledAction { core }
     }
 
-    /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling group
-    /// after the scheduled action runs and the capacity it attempts to maintain.
-    pub fn desired_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DesiredCapacity", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupName`: The name of the Auto Scaling group.
+        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
     }
 
-    /// `EndTime`: The latest scheduled start time to return. If scheduled action names are
-    /// provided, this parameter is ignored.
-    pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndTime", value.into());
-        self
+    prop! {
+        /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling
+        /// group after the scheduled action runs and the capacity it attempts to maintain.
+        core.props, "DesiredCapacity", desired_capacity, set_desired_capacity, get_desired_capacity, Val<i64>
     }
 
-    /// `MaxSize`: The minimum size of the Auto Scaling group.
-    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxSize", value.into());
-        self
+    prop! {
+        /// `EndTime`: The latest scheduled start time to return. If scheduled action names are
+        /// provided, this parameter is ignored.
+        core.props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
     }
 
-    /// `MinSize`: The minimum size of the Auto Scaling group.
-    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinSize", value.into());
-        self
+    prop! {
+        /// `MaxSize`: The minimum size of the Auto Scaling group.
+        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
     }
 
-    /// `Recurrence`: The recurring schedule for the action, in Unix cron syntax format. When
-    /// StartTime and EndTime are specified with Recurrence , they form the boundaries of when the
-    /// recurring action starts and stops.
-    pub fn recurrence(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Recurrence", value.into());
-        self
+    prop! {
+        /// `MinSize`: The minimum size of the Auto Scaling group.
+        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
     }
 
-    /// `StartTime`: The earliest scheduled start time to return. If scheduled action names are
-    /// provided, this parameter is ignored.
-    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartTime", value.into());
-        self
+    prop! {
+        /// `Recurrence`: The recurring schedule for the action, in Unix cron syntax format. When
+        /// StartTime and EndTime are specified with Recurrence , they form the boundaries of when
+        /// the recurring action starts and stops.
+        core.props, "Recurrence", recurrence, set_recurrence, get_recurrence, Val<String>
     }
 
-    /// `TimeZone`: The time zone for the cron expression.
-    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TimeZone", value.into());
-        self
+    prop! {
+        /// `StartTime`: The earliest scheduled start time to return. If scheduled action names are
+        /// provided, this parameter is ignored.
+        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    }
+
+    prop! {
+        /// `TimeZone`: The time zone for the cron expression.
+        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3761,28 +3866,29 @@ impl WarmPool {
         WarmPool { core }
     }
 
-    /// `InstanceReusePolicy`.
-    pub fn instance_reuse_policy(mut self, value: impl Into<Val<warm_pool::InstanceReusePolicy>>) -> Self {
-        self.core.set("InstanceReusePolicy", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupName`.
+        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
     }
 
-    /// `MaxGroupPreparedCapacity`.
-    pub fn max_group_prepared_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxGroupPreparedCapacity", value.into());
-        self
+    prop! {
+        /// `InstanceReusePolicy`.
+        core.props, "InstanceReusePolicy", instance_reuse_policy, set_instance_reuse_policy, get_instance_reuse_policy, Val<warm_pool::InstanceReusePolicy>
     }
 
-    /// `MinSize`.
-    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinSize", value.into());
-        self
+    prop! {
+        /// `MaxGroupPreparedCapacity`.
+        core.props, "MaxGroupPreparedCapacity", max_group_prepared_capacity, set_max_group_prepared_capacity, get_max_group_prepared_capacity, Val<i64>
     }
 
-    /// `PoolState`.
-    pub fn pool_state(mut self, value: impl Into<Val<warm_pool::PoolState>>) -> Self {
-        self.core.set("PoolState", value.into());
-        self
+    prop! {
+        /// `MinSize`.
+        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+    }
+
+    prop! {
+        /// `PoolState`.
+        core.props, "PoolState", pool_state, set_pool_state, get_pool_state, Val<warm_pool::PoolState>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3811,10 +3917,9 @@ pub mod warm_pool {
             InstanceReusePolicy { props }
         }
 
-        /// `ReuseOnScaleIn`.
-        pub fn reuse_on_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReuseOnScaleIn", value.into());
-            self
+        prop! {
+            /// `ReuseOnScaleIn`.
+            props, "ReuseOnScaleIn", reuse_on_scale_in, set_reuse_on_scale_in, get_reuse_on_scale_in, Val<bool>
         }
     }
 

@@ -49,6 +49,18 @@ impl ScalingPlan {
         ScalingPlan { core }
     }
 
+    prop! {
+        /// `ApplicationSource`: A CloudFormation stack or a set of tags. You can create one scaling
+        /// plan per application source. The ApplicationSource property must be present to ensure
+        /// interoperability with the AWS Auto Scaling console.
+        core.props, "ApplicationSource", _, set_application_source, get_application_source, Val<scaling_plan::ApplicationSource>
+    }
+
+    prop! {
+        /// `ScalingInstructions`: The scaling instructions.
+        core.props, "ScalingInstructions", _, set_scaling_instructions, get_scaling_instructions, Val<List<scaling_plan::ScalingInstruction>>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -94,19 +106,17 @@ pub mod scaling_plan {
             ApplicationSource { props }
         }
 
-        /// `CloudFormationStackARN`: The Amazon Resource Name (ARN) of a CloudFormation stack. The
-        /// stack must contain at least one scalable resource.
-        pub fn cloud_formation_stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudFormationStackARN", value.into());
-            self
+        prop! {
+            /// `CloudFormationStackARN`: The Amazon Resource Name (ARN) of a CloudFormation stack. The
+            /// stack must contain at least one scalable resource.
+            props, "CloudFormationStackARN", cloud_formation_stack_arn, set_cloud_formation_stack_arn, get_cloud_formation_stack_arn, Val<String>
         }
 
-        /// `TagFilters`: A set of tag filters (keys and values). Each tag filter specified must contain
-        /// a key with values as optional. Each scaling plan can include up to 50 keys, and each key can
-        /// include up to 20 values.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `TagFilters`: A set of tag filters (keys and values). Each tag filter specified must
+            /// contain a key with values as optional. Each scaling plan can include up to 50 keys, and
+            /// each key can include up to 20 values.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<TagFilter>>
         }
     }
 
@@ -127,10 +137,14 @@ pub mod scaling_plan {
             TagFilter { props }
         }
 
-        /// `Values`: The tag values (0 to 20).
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Key`: The tag key.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The tag values (0 to 20).
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -174,71 +188,97 @@ pub mod scaling_plan {
             ScalingInstruction { props }
         }
 
-        /// `CustomizedLoadMetricSpecification`: The customized load metric to use for predictive
-        /// scaling. This property or a PredefinedLoadMetricSpecification is required when configuring
-        /// predictive scaling, and cannot be used otherwise.
-        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<CustomizedLoadMetricSpecification>>) -> Self {
-            self.props.set("CustomizedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `ResourceId`: The ID of the resource. This string consists of the resource type and
+            /// unique identifier.
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
         }
 
-        /// `DisableDynamicScaling`: Controls whether dynamic scaling is disabled. When dynamic scaling
-        /// is enabled, AWS Auto Scaling creates target tracking scaling policies based on the specified
-        /// target tracking configurations. The default is enabled (false).
-        pub fn disable_dynamic_scaling(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableDynamicScaling", value.into());
-            self
+        prop! {
+            /// `ServiceNamespace`: The namespace of the AWS service.
+            props, "ServiceNamespace", _, set_service_namespace, get_service_namespace, Val<ScalingInstructionServiceNamespace>
         }
 
-        /// `PredefinedLoadMetricSpecification`: The predefined load metric to use for predictive
-        /// scaling. This property or a CustomizedLoadMetricSpecification is required when configuring
-        /// predictive scaling, and cannot be used otherwise.
-        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredefinedLoadMetricSpecification>>) -> Self {
-            self.props.set("PredefinedLoadMetricSpecification", value.into());
-            self
+        prop! {
+            /// `ScalableDimension`: The scalable dimension associated with the resource.
+            props, "ScalableDimension", _, set_scalable_dimension, get_scalable_dimension, Val<ScalingInstructionScalableDimension>
         }
 
-        /// `PredictiveScalingMaxCapacityBehavior`: Defines the behavior that should be applied if the
-        /// forecast capacity approaches or exceeds the maximum capacity specified for the resource. The
-        /// default value is SetForecastCapacityToMaxCapacity.
-        pub fn predictive_scaling_max_capacity_behavior(mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>>) -> Self {
-            self.props.set("PredictiveScalingMaxCapacityBehavior", value.into());
-            self
+        prop! {
+            /// `MinCapacity`: The minimum capacity of the resource.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
         }
 
-        /// `PredictiveScalingMaxCapacityBuffer`: The size of the capacity buffer to use when the
-        /// forecast capacity is close to or exceeds the maximum capacity. The value is specified as a
-        /// percentage relative to the forecast capacity. For example, if the buffer is 10, this means a 10
-        /// percent buffer. The range is 1-100. Required if PredictiveScalingMaxCapacityBehavior is set
-        /// to SetMaxCapacityAboveForecastCapacity, and cannot be used otherwise.
-        pub fn predictive_scaling_max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PredictiveScalingMaxCapacityBuffer", value.into());
-            self
+        prop! {
+            /// `TargetTrackingConfigurations`: The target tracking configurations (up to 10). Each of
+            /// these structures must specify a unique scaling metric and a target value for the metric.
+            props, "TargetTrackingConfigurations", _, set_target_tracking_configurations, get_target_tracking_configurations, Val<List<TargetTrackingConfiguration>>
         }
 
-        /// `PredictiveScalingMode`: The predictive scaling mode. The default value is ForecastAndScale.
-        /// Otherwise, AWS Auto Scaling forecasts capacity but does not apply any scheduled scaling
-        /// actions based on the capacity forecast.
-        pub fn predictive_scaling_mode(mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMode>>) -> Self {
-            self.props.set("PredictiveScalingMode", value.into());
-            self
+        prop! {
+            /// `MaxCapacity`: The maximum capacity of the resource. The exception to this upper limit
+            /// is if you specify a non-default setting for PredictiveScalingMaxCapacityBehavior.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
         }
 
-        /// `ScalingPolicyUpdateBehavior`: Controls whether a resource's externally created scaling
-        /// policies are deleted and new target tracking scaling policies created. The default value is
-        /// KeepExternalPolicies. Valid only when configuring dynamic scaling.
-        pub fn scaling_policy_update_behavior(mut self, value: impl Into<Val<ScalingInstructionScalingPolicyUpdateBehavior>>) -> Self {
-            self.props.set("ScalingPolicyUpdateBehavior", value.into());
-            self
+        prop! {
+            /// `CustomizedLoadMetricSpecification`: The customized load metric to use for predictive
+            /// scaling. This property or a PredefinedLoadMetricSpecification is required when
+            /// configuring predictive scaling, and cannot be used otherwise.
+            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<CustomizedLoadMetricSpecification>
         }
 
-        /// `ScheduledActionBufferTime`: The amount of time, in seconds, to buffer the run time of
-        /// scheduled scaling actions when scaling out. The value must be less than the forecast
-        /// interval duration of 3600 seconds (60 minutes). The default is 300 seconds. Valid only when
-        /// configuring predictive scaling.
-        pub fn scheduled_action_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScheduledActionBufferTime", value.into());
-            self
+        prop! {
+            /// `DisableDynamicScaling`: Controls whether dynamic scaling is disabled. When dynamic
+            /// scaling is enabled, AWS Auto Scaling creates target tracking scaling policies based on
+            /// the specified target tracking configurations. The default is enabled (false).
+            props, "DisableDynamicScaling", disable_dynamic_scaling, set_disable_dynamic_scaling, get_disable_dynamic_scaling, Val<bool>
+        }
+
+        prop! {
+            /// `PredefinedLoadMetricSpecification`: The predefined load metric to use for predictive
+            /// scaling. This property or a CustomizedLoadMetricSpecification is required when
+            /// configuring predictive scaling, and cannot be used otherwise.
+            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredefinedLoadMetricSpecification>
+        }
+
+        prop! {
+            /// `PredictiveScalingMaxCapacityBehavior`: Defines the behavior that should be applied if
+            /// the forecast capacity approaches or exceeds the maximum capacity specified for the
+            /// resource. The default value is SetForecastCapacityToMaxCapacity.
+            props, "PredictiveScalingMaxCapacityBehavior", predictive_scaling_max_capacity_behavior, set_predictive_scaling_max_capacity_behavior, get_predictive_scaling_max_capacity_behavior, Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>
+        }
+
+        prop! {
+            /// `PredictiveScalingMaxCapacityBuffer`: The size of the capacity buffer to use when the
+            /// forecast capacity is close to or exceeds the maximum capacity. The value is specified as
+            /// a percentage relative to the forecast capacity. For example, if the buffer is 10, this
+            /// means a 10 percent buffer. The range is 1-100. Required if
+            /// PredictiveScalingMaxCapacityBehavior is set to SetMaxCapacityAboveForecastCapacity, and
+            /// cannot be used otherwise.
+            props, "PredictiveScalingMaxCapacityBuffer", predictive_scaling_max_capacity_buffer, set_predictive_scaling_max_capacity_buffer, get_predictive_scaling_max_capacity_buffer, Val<i64>
+        }
+
+        prop! {
+            /// `PredictiveScalingMode`: The predictive scaling mode. The default value is
+            /// ForecastAndScale. Otherwise, AWS Auto Scaling forecasts capacity but does not apply any
+            /// scheduled scaling actions based on the capacity forecast.
+            props, "PredictiveScalingMode", predictive_scaling_mode, set_predictive_scaling_mode, get_predictive_scaling_mode, Val<ScalingInstructionPredictiveScalingMode>
+        }
+
+        prop! {
+            /// `ScalingPolicyUpdateBehavior`: Controls whether a resource's externally created scaling
+            /// policies are deleted and new target tracking scaling policies created. The default value
+            /// is KeepExternalPolicies. Valid only when configuring dynamic scaling.
+            props, "ScalingPolicyUpdateBehavior", scaling_policy_update_behavior, set_scaling_policy_update_behavior, get_scaling_policy_update_behavior, Val<ScalingInstructionScalingPolicyUpdateBehavior>
+        }
+
+        prop! {
+            /// `ScheduledActionBufferTime`: The amount of time, in seconds, to buffer the run time of
+            /// scheduled scaling actions when scaling out. The value must be less than the forecast
+            /// interval duration of 3600 seconds (60 minutes). The default is 300 seconds. Valid only
+            /// when configuring predictive scaling.
+            props, "ScheduledActionBufferTime", scheduled_action_buffer_time, set_scheduled_action_buffer_time, get_scheduled_action_buffer_time, Val<i64>
         }
     }
 
@@ -267,16 +307,29 @@ pub mod scaling_plan {
             CustomizedLoadMetricSpecification { props }
         }
 
-        /// `Dimensions`: The dimensions of the metric.
-        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Unit`: The unit of the metric.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Statistic`: The statistic of the metric.
+            props, "Statistic", _, set_statistic, get_statistic, Val<CustomizedLoadMetricSpecificationStatistic>
+        }
+
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Dimensions`: The dimensions of the metric.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        }
+
+        prop! {
+            /// `Unit`: The unit of the metric.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -297,6 +350,16 @@ pub mod scaling_plan {
             props.set("Value", value.into());
             props.set("Name", name.into());
             MetricDimension { props }
+        }
+
+        prop! {
+            /// `Value`: The value of the dimension.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the dimension.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -341,12 +404,16 @@ pub mod scaling_plan {
             PredefinedLoadMetricSpecification { props }
         }
 
-        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
-        /// a resource label unless the metric type is ALBTargetGroupRequestCount and there is a target
-        /// group for an Application Load Balancer attached to the Auto Scaling group.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedLoadMetricType`: The metric type.
+            props, "PredefinedLoadMetricType", _, set_predefined_load_metric_type, get_predefined_load_metric_type, Val<PredefinedLoadMetricSpecificationPredefinedLoadMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
+            /// specify a resource label unless the metric type is ALBTargetGroupRequestCount and there
+            /// is a target group for an Application Load Balancer attached to the Auto Scaling group.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 
@@ -487,52 +554,51 @@ pub mod scaling_plan {
             TargetTrackingConfiguration { props }
         }
 
-        /// `CustomizedScalingMetricSpecification`: A customized metric. You can specify either a
-        /// predefined metric or a customized metric.
-        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<CustomizedScalingMetricSpecification>>) -> Self {
-            self.props.set("CustomizedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `TargetValue`: The target value for the metric.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
-        /// disabled. If the value is true, scale in is disabled and the target tracking scaling policy
-        /// doesn't remove capacity from the scalable resource. Otherwise, scale in is enabled and the
-        /// target tracking scaling policy can remove capacity from the scalable resource. The default
-        /// value is false.
-        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableScaleIn", value.into());
-            self
+        prop! {
+            /// `CustomizedScalingMetricSpecification`: A customized metric. You can specify either a
+            /// predefined metric or a customized metric.
+            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<CustomizedScalingMetricSpecification>
         }
 
-        /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched instance
-        /// can contribute to the CloudWatch metrics. This value is used only if the resource is an Auto
-        /// Scaling group.
-        pub fn estimated_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EstimatedInstanceWarmup", value.into());
-            self
+        prop! {
+            /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
+            /// disabled. If the value is true, scale in is disabled and the target tracking scaling
+            /// policy doesn't remove capacity from the scalable resource. Otherwise, scale in is
+            /// enabled and the target tracking scaling policy can remove capacity from the scalable
+            /// resource. The default value is false.
+            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
         }
 
-        /// `PredefinedScalingMetricSpecification`: A predefined metric. You can specify either a
-        /// predefined metric or a customized metric.
-        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredefinedScalingMetricSpecification>>) -> Self {
-            self.props.set("PredefinedScalingMetricSpecification", value.into());
-            self
+        prop! {
+            /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched
+            /// instance can contribute to the CloudWatch metrics. This value is used only if the
+            /// resource is an Auto Scaling group.
+            props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<i64>
         }
 
-        /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
-        /// before another scale in activity can start. This value is not used if the scalable resource
-        /// is an Auto Scaling group.
-        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInCooldown", value.into());
-            self
+        prop! {
+            /// `PredefinedScalingMetricSpecification`: A predefined metric. You can specify either a
+            /// predefined metric or a customized metric.
+            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredefinedScalingMetricSpecification>
         }
 
-        /// `ScaleOutCooldown`: The amount of time, in seconds, after a scale-out activity completes
-        /// before another scale-out activity can start. This value is not used if the scalable resource
-        /// is an Auto Scaling group.
-        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutCooldown", value.into());
-            self
+        prop! {
+            /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
+            /// before another scale in activity can start. This value is not used if the scalable
+            /// resource is an Auto Scaling group.
+            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        }
+
+        prop! {
+            /// `ScaleOutCooldown`: The amount of time, in seconds, after a scale-out activity completes
+            /// before another scale-out activity can start. This value is not used if the scalable
+            /// resource is an Auto Scaling group.
+            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
         }
     }
 
@@ -561,16 +627,29 @@ pub mod scaling_plan {
             CustomizedScalingMetricSpecification { props }
         }
 
-        /// `Dimensions`: The dimensions of the metric.
-        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Unit`: The unit of the metric.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Statistic`: The statistic of the metric.
+            props, "Statistic", _, set_statistic, get_statistic, Val<CustomizedScalingMetricSpecificationStatistic>
+        }
+
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Dimensions`: The dimensions of the metric.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        }
+
+        prop! {
+            /// `Unit`: The unit of the metric.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -617,13 +696,18 @@ pub mod scaling_plan {
             PredefinedScalingMetricSpecification { props }
         }
 
-        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
-        /// a resource label unless the metric type is ALBRequestCountPerTarget and there is a target
-        /// group for an Application Load Balancer attached to the Auto Scaling group, Spot Fleet
-        /// request, or ECS service.
-        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceLabel", value.into());
-            self
+        prop! {
+            /// `PredefinedScalingMetricType`: The metric type. The ALBRequestCountPerTarget metric type
+            /// applies only to Auto Scaling groups, Spot Fleet requests, and ECS services.
+            props, "PredefinedScalingMetricType", _, set_predefined_scaling_metric_type, get_predefined_scaling_metric_type, Val<PredefinedScalingMetricSpecificationPredefinedScalingMetricType>
+        }
+
+        prop! {
+            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
+            /// specify a resource label unless the metric type is ALBRequestCountPerTarget and there is
+            /// a target group for an Application Load Balancer attached to the Auto Scaling group, Spot
+            /// Fleet request, or ECS service.
+            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
         }
     }
 

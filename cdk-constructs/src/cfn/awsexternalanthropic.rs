@@ -42,17 +42,20 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `DataResidency`: Data residency configuration for the workspace. WorkspaceGeo is immutable
-    /// after creation.
-    pub fn data_residency(mut self, value: impl Into<Val<workspace::DataResidency>>) -> Self {
-        self.core.set("DataResidency", value.into());
-        self
+    prop! {
+        /// `DataResidency`: Data residency configuration for the workspace. WorkspaceGeo is
+        /// immutable after creation.
+        core.props, "DataResidency", data_residency, set_data_residency, get_data_residency, Val<workspace::DataResidency>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workspace.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,26 +104,23 @@ pub mod workspace {
             DataResidency { props }
         }
 
-        /// `AllowedInferenceGeos`: Permitted inference geo values. Omit to allow all geos (the service
-        /// default of 'unrestricted'); otherwise list specific geos.
-        pub fn allowed_inference_geos(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInferenceGeos", value.into());
-            self
+        prop! {
+            /// `AllowedInferenceGeos`: Permitted inference geo values. Omit to allow all geos (the
+            /// service default of 'unrestricted'); otherwise list specific geos.
+            props, "AllowedInferenceGeos", allowed_inference_geos, set_allowed_inference_geos, get_allowed_inference_geos, Val<List<String>>
         }
 
-        /// `DefaultInferenceGeo`: Default inference geo applied when requests omit the parameter.
-        /// Defaults to 'global' if omitted. Must be a member of AllowedInferenceGeos unless
-        /// AllowedInferenceGeos is omitted.
-        pub fn default_inference_geo(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultInferenceGeo", value.into());
-            self
+        prop! {
+            /// `DefaultInferenceGeo`: Default inference geo applied when requests omit the parameter.
+            /// Defaults to 'global' if omitted. Must be a member of AllowedInferenceGeos unless
+            /// AllowedInferenceGeos is omitted.
+            props, "DefaultInferenceGeo", default_inference_geo, set_default_inference_geo, get_default_inference_geo, Val<String>
         }
 
-        /// `WorkspaceGeo`: Geographic region for workspace data storage. Immutable after creation.
-        /// Defaults to 'us' if omitted.
-        pub fn workspace_geo(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkspaceGeo", value.into());
-            self
+        prop! {
+            /// `WorkspaceGeo`: Geographic region for workspace data storage. Immutable after creation.
+            /// Defaults to 'us' if omitted.
+            props, "WorkspaceGeo", workspace_geo, set_workspace_geo, get_workspace_geo, Val<String>
         }
     }
 }

@@ -49,16 +49,29 @@ impl Capability {
         Capability { core }
     }
 
-    /// `InstructionsDocuments`.
-    pub fn instructions_documents(mut self, value: impl Into<Val<List<capability::S3Location>>>) -> Self {
-        self.core.set("InstructionsDocuments", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<capability::CapabilityConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstructionsDocuments`.
+        core.props, "InstructionsDocuments", instructions_documents, set_instructions_documents, get_instructions_documents, Val<List<capability::S3Location>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<capability::CapabilityType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,10 +126,9 @@ pub mod capability {
             CapabilityConfiguration { props }
         }
 
-        /// `Edi`.
-        pub fn edi(mut self, value: impl Into<Val<EdiConfiguration>>) -> Self {
-            self.props.set("Edi", value.into());
-            self
+        prop! {
+            /// `Edi`.
+            props, "Edi", edi, set_edi, get_edi, Val<EdiConfiguration>
         }
     }
 
@@ -148,10 +160,29 @@ pub mod capability {
             EdiConfiguration { props }
         }
 
-        /// `CapabilityDirection`.
-        pub fn capability_direction(mut self, value: impl Into<Val<CapabilityDirection>>) -> Self {
-            self.props.set("CapabilityDirection", value.into());
-            self
+        prop! {
+            /// `InputLocation`.
+            props, "InputLocation", _, set_input_location, get_input_location, Val<S3Location>
+        }
+
+        prop! {
+            /// `OutputLocation`.
+            props, "OutputLocation", _, set_output_location, get_output_location, Val<S3Location>
+        }
+
+        prop! {
+            /// `TransformerId`.
+            props, "TransformerId", _, set_transformer_id, get_transformer_id, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EdiType>
+        }
+
+        prop! {
+            /// `CapabilityDirection`.
+            props, "CapabilityDirection", capability_direction, set_capability_direction, get_capability_direction, Val<CapabilityDirection>
         }
     }
 
@@ -183,16 +214,14 @@ pub mod capability {
             S3Location { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -213,10 +242,9 @@ pub mod capability {
             EdiType { props }
         }
 
-        /// `X12Details`.
-        pub fn x12_details(mut self, value: impl Into<Val<X12Details>>) -> Self {
-            self.props.set("X12Details", value.into());
-            self
+        prop! {
+            /// `X12Details`.
+            props, "X12Details", x12_details, set_x12_details, get_x12_details, Val<X12Details>
         }
     }
 
@@ -235,16 +263,14 @@ pub mod capability {
             X12Details { props }
         }
 
-        /// `TransactionSet`.
-        pub fn transaction_set(mut self, value: impl Into<Val<X12TransactionSet>>) -> Self {
-            self.props.set("TransactionSet", value.into());
-            self
+        prop! {
+            /// `TransactionSet`.
+            props, "TransactionSet", transaction_set, set_transaction_set, get_transaction_set, Val<X12TransactionSet>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<X12Version>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<X12Version>
         }
     }
 
@@ -1348,22 +1374,39 @@ impl Partnership {
         Partnership { core }
     }
 
-    /// `CapabilityOptions`.
-    pub fn capability_options(mut self, value: impl Into<Val<partnership::CapabilityOptions>>) -> Self {
-        self.core.set("CapabilityOptions", value.into());
-        self
+    prop! {
+        /// `Capabilities`.
+        core.props, "Capabilities", _, set_capabilities, get_capabilities, Val<List<String>>
     }
 
-    /// `Phone`.
-    pub fn phone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Phone", value.into());
-        self
+    prop! {
+        /// `CapabilityOptions`.
+        core.props, "CapabilityOptions", capability_options, set_capability_options, get_capability_options, Val<partnership::CapabilityOptions>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Email`.
+        core.props, "Email", _, set_email, get_email, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Phone`.
+        core.props, "Phone", phone, set_phone, get_phone, Val<String>
+    }
+
+    prop! {
+        /// `ProfileId`.
+        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1422,16 +1465,14 @@ pub mod partnership {
             CapabilityOptions { props }
         }
 
-        /// `InboundEdi`.
-        pub fn inbound_edi(mut self, value: impl Into<Val<InboundEdiOptions>>) -> Self {
-            self.props.set("InboundEdi", value.into());
-            self
+        prop! {
+            /// `InboundEdi`.
+            props, "InboundEdi", inbound_edi, set_inbound_edi, get_inbound_edi, Val<InboundEdiOptions>
         }
 
-        /// `OutboundEdi`.
-        pub fn outbound_edi(mut self, value: impl Into<Val<OutboundEdiOptions>>) -> Self {
-            self.props.set("OutboundEdi", value.into());
-            self
+        prop! {
+            /// `OutboundEdi`.
+            props, "OutboundEdi", outbound_edi, set_outbound_edi, get_outbound_edi, Val<OutboundEdiOptions>
         }
     }
 
@@ -1450,10 +1491,9 @@ pub mod partnership {
             InboundEdiOptions { props }
         }
 
-        /// `X12`.
-        pub fn x12(mut self, value: impl Into<Val<X12InboundEdiOptions>>) -> Self {
-            self.props.set("X12", value.into());
-            self
+        prop! {
+            /// `X12`.
+            props, "X12", x12, set_x12, get_x12, Val<X12InboundEdiOptions>
         }
     }
 
@@ -1472,10 +1512,9 @@ pub mod partnership {
             X12InboundEdiOptions { props }
         }
 
-        /// `AcknowledgmentOptions`.
-        pub fn acknowledgment_options(mut self, value: impl Into<Val<X12AcknowledgmentOptions>>) -> Self {
-            self.props.set("AcknowledgmentOptions", value.into());
-            self
+        prop! {
+            /// `AcknowledgmentOptions`.
+            props, "AcknowledgmentOptions", acknowledgment_options, set_acknowledgment_options, get_acknowledgment_options, Val<X12AcknowledgmentOptions>
         }
     }
 
@@ -1499,6 +1538,16 @@ pub mod partnership {
             props.set("FunctionalAcknowledgment", functional_acknowledgment.into());
             props.set("TechnicalAcknowledgment", technical_acknowledgment.into());
             X12AcknowledgmentOptions { props }
+        }
+
+        prop! {
+            /// `FunctionalAcknowledgment`.
+            props, "FunctionalAcknowledgment", _, set_functional_acknowledgment, get_functional_acknowledgment, Val<X12FunctionalAcknowledgment>
+        }
+
+        prop! {
+            /// `TechnicalAcknowledgment`.
+            props, "TechnicalAcknowledgment", _, set_technical_acknowledgment, get_technical_acknowledgment, Val<X12TechnicalAcknowledgment>
         }
     }
 
@@ -1548,10 +1597,9 @@ pub mod partnership {
             OutboundEdiOptions { props }
         }
 
-        /// `X12`.
-        pub fn x12(mut self, value: impl Into<Val<X12Envelope>>) -> Self {
-            self.props.set("X12", value.into());
-            self
+        prop! {
+            /// `X12`.
+            props, "X12", x12, set_x12, get_x12, Val<X12Envelope>
         }
     }
 
@@ -1570,16 +1618,14 @@ pub mod partnership {
             X12Envelope { props }
         }
 
-        /// `Common`.
-        pub fn common(mut self, value: impl Into<Val<X12OutboundEdiHeaders>>) -> Self {
-            self.props.set("Common", value.into());
-            self
+        prop! {
+            /// `Common`.
+            props, "Common", common, set_common, get_common, Val<X12OutboundEdiHeaders>
         }
 
-        /// `WrapOptions`.
-        pub fn wrap_options(mut self, value: impl Into<Val<WrapOptions>>) -> Self {
-            self.props.set("WrapOptions", value.into());
-            self
+        prop! {
+            /// `WrapOptions`.
+            props, "WrapOptions", wrap_options, set_wrap_options, get_wrap_options, Val<WrapOptions>
         }
     }
 
@@ -1598,40 +1644,34 @@ pub mod partnership {
             X12OutboundEdiHeaders { props }
         }
 
-        /// `ControlNumbers`.
-        pub fn control_numbers(mut self, value: impl Into<Val<X12ControlNumbers>>) -> Self {
-            self.props.set("ControlNumbers", value.into());
-            self
+        prop! {
+            /// `ControlNumbers`.
+            props, "ControlNumbers", control_numbers, set_control_numbers, get_control_numbers, Val<X12ControlNumbers>
         }
 
-        /// `Delimiters`.
-        pub fn delimiters(mut self, value: impl Into<Val<X12Delimiters>>) -> Self {
-            self.props.set("Delimiters", value.into());
-            self
+        prop! {
+            /// `Delimiters`.
+            props, "Delimiters", delimiters, set_delimiters, get_delimiters, Val<X12Delimiters>
         }
 
-        /// `FunctionalGroupHeaders`.
-        pub fn functional_group_headers(mut self, value: impl Into<Val<X12FunctionalGroupHeaders>>) -> Self {
-            self.props.set("FunctionalGroupHeaders", value.into());
-            self
+        prop! {
+            /// `FunctionalGroupHeaders`.
+            props, "FunctionalGroupHeaders", functional_group_headers, set_functional_group_headers, get_functional_group_headers, Val<X12FunctionalGroupHeaders>
         }
 
-        /// `Gs05TimeFormat`.
-        pub fn gs05_time_format(mut self, value: impl Into<Val<X12Gs05TimeFormat>>) -> Self {
-            self.props.set("Gs05TimeFormat", value.into());
-            self
+        prop! {
+            /// `Gs05TimeFormat`.
+            props, "Gs05TimeFormat", gs05_time_format, set_gs05_time_format, get_gs05_time_format, Val<X12Gs05TimeFormat>
         }
 
-        /// `InterchangeControlHeaders`.
-        pub fn interchange_control_headers(mut self, value: impl Into<Val<X12InterchangeControlHeaders>>) -> Self {
-            self.props.set("InterchangeControlHeaders", value.into());
-            self
+        prop! {
+            /// `InterchangeControlHeaders`.
+            props, "InterchangeControlHeaders", interchange_control_headers, set_interchange_control_headers, get_interchange_control_headers, Val<X12InterchangeControlHeaders>
         }
 
-        /// `ValidateEdi`.
-        pub fn validate_edi(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ValidateEdi", value.into());
-            self
+        prop! {
+            /// `ValidateEdi`.
+            props, "ValidateEdi", validate_edi, set_validate_edi, get_validate_edi, Val<bool>
         }
     }
 
@@ -1650,22 +1690,19 @@ pub mod partnership {
             X12ControlNumbers { props }
         }
 
-        /// `StartingFunctionalGroupControlNumber`.
-        pub fn starting_functional_group_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StartingFunctionalGroupControlNumber", value.into());
-            self
+        prop! {
+            /// `StartingFunctionalGroupControlNumber`.
+            props, "StartingFunctionalGroupControlNumber", starting_functional_group_control_number, set_starting_functional_group_control_number, get_starting_functional_group_control_number, Val<f64>
         }
 
-        /// `StartingInterchangeControlNumber`.
-        pub fn starting_interchange_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StartingInterchangeControlNumber", value.into());
-            self
+        prop! {
+            /// `StartingInterchangeControlNumber`.
+            props, "StartingInterchangeControlNumber", starting_interchange_control_number, set_starting_interchange_control_number, get_starting_interchange_control_number, Val<f64>
         }
 
-        /// `StartingTransactionSetControlNumber`.
-        pub fn starting_transaction_set_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StartingTransactionSetControlNumber", value.into());
-            self
+        prop! {
+            /// `StartingTransactionSetControlNumber`.
+            props, "StartingTransactionSetControlNumber", starting_transaction_set_control_number, set_starting_transaction_set_control_number, get_starting_transaction_set_control_number, Val<f64>
         }
     }
 
@@ -1684,22 +1721,19 @@ pub mod partnership {
             X12Delimiters { props }
         }
 
-        /// `ComponentSeparator`.
-        pub fn component_separator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentSeparator", value.into());
-            self
+        prop! {
+            /// `ComponentSeparator`.
+            props, "ComponentSeparator", component_separator, set_component_separator, get_component_separator, Val<String>
         }
 
-        /// `DataElementSeparator`.
-        pub fn data_element_separator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataElementSeparator", value.into());
-            self
+        prop! {
+            /// `DataElementSeparator`.
+            props, "DataElementSeparator", data_element_separator, set_data_element_separator, get_data_element_separator, Val<String>
         }
 
-        /// `SegmentTerminator`.
-        pub fn segment_terminator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentTerminator", value.into());
-            self
+        prop! {
+            /// `SegmentTerminator`.
+            props, "SegmentTerminator", segment_terminator, set_segment_terminator, get_segment_terminator, Val<String>
         }
     }
 
@@ -1718,22 +1752,19 @@ pub mod partnership {
             X12FunctionalGroupHeaders { props }
         }
 
-        /// `ApplicationReceiverCode`.
-        pub fn application_receiver_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationReceiverCode", value.into());
-            self
+        prop! {
+            /// `ApplicationReceiverCode`.
+            props, "ApplicationReceiverCode", application_receiver_code, set_application_receiver_code, get_application_receiver_code, Val<String>
         }
 
-        /// `ApplicationSenderCode`.
-        pub fn application_sender_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationSenderCode", value.into());
-            self
+        prop! {
+            /// `ApplicationSenderCode`.
+            props, "ApplicationSenderCode", application_sender_code, set_application_sender_code, get_application_sender_code, Val<String>
         }
 
-        /// `ResponsibleAgencyCode`.
-        pub fn responsible_agency_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponsibleAgencyCode", value.into());
-            self
+        prop! {
+            /// `ResponsibleAgencyCode`.
+            props, "ResponsibleAgencyCode", responsible_agency_code, set_responsible_agency_code, get_responsible_agency_code, Val<String>
         }
     }
 
@@ -1768,46 +1799,39 @@ pub mod partnership {
             X12InterchangeControlHeaders { props }
         }
 
-        /// `AcknowledgmentRequestedCode`.
-        pub fn acknowledgment_requested_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AcknowledgmentRequestedCode", value.into());
-            self
+        prop! {
+            /// `AcknowledgmentRequestedCode`.
+            props, "AcknowledgmentRequestedCode", acknowledgment_requested_code, set_acknowledgment_requested_code, get_acknowledgment_requested_code, Val<String>
         }
 
-        /// `ReceiverId`.
-        pub fn receiver_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReceiverId", value.into());
-            self
+        prop! {
+            /// `ReceiverId`.
+            props, "ReceiverId", receiver_id, set_receiver_id, get_receiver_id, Val<String>
         }
 
-        /// `ReceiverIdQualifier`.
-        pub fn receiver_id_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReceiverIdQualifier", value.into());
-            self
+        prop! {
+            /// `ReceiverIdQualifier`.
+            props, "ReceiverIdQualifier", receiver_id_qualifier, set_receiver_id_qualifier, get_receiver_id_qualifier, Val<String>
         }
 
-        /// `RepetitionSeparator`.
-        pub fn repetition_separator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepetitionSeparator", value.into());
-            self
+        prop! {
+            /// `RepetitionSeparator`.
+            props, "RepetitionSeparator", repetition_separator, set_repetition_separator, get_repetition_separator, Val<String>
         }
 
-        /// `SenderId`.
-        pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SenderId", value.into());
-            self
+        prop! {
+            /// `SenderId`.
+            props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
         }
 
-        /// `SenderIdQualifier`.
-        pub fn sender_id_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SenderIdQualifier", value.into());
-            self
+        prop! {
+            /// `SenderIdQualifier`.
+            props, "SenderIdQualifier", sender_id_qualifier, set_sender_id_qualifier, get_sender_id_qualifier, Val<String>
         }
 
-        /// `UsageIndicatorCode`.
-        pub fn usage_indicator_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsageIndicatorCode", value.into());
-            self
+        prop! {
+            /// `UsageIndicatorCode`.
+            props, "UsageIndicatorCode", usage_indicator_code, set_usage_indicator_code, get_usage_indicator_code, Val<String>
         }
     }
 
@@ -1826,22 +1850,19 @@ pub mod partnership {
             WrapOptions { props }
         }
 
-        /// `LineLength`.
-        pub fn line_length(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LineLength", value.into());
-            self
+        prop! {
+            /// `LineLength`.
+            props, "LineLength", line_length, set_line_length, get_line_length, Val<f64>
         }
 
-        /// `LineTerminator`.
-        pub fn line_terminator(mut self, value: impl Into<Val<LineTerminator>>) -> Self {
-            self.props.set("LineTerminator", value.into());
-            self
+        prop! {
+            /// `LineTerminator`.
+            props, "LineTerminator", line_terminator, set_line_terminator, get_line_terminator, Val<LineTerminator>
         }
 
-        /// `WrapBy`.
-        pub fn wrap_by(mut self, value: impl Into<Val<WrapFormat>>) -> Self {
-            self.props.set("WrapBy", value.into());
-            self
+        prop! {
+            /// `WrapBy`.
+            props, "WrapBy", wrap_by, set_wrap_by, get_wrap_by, Val<WrapFormat>
         }
     }
 
@@ -1909,16 +1930,34 @@ impl Profile {
         Profile { core }
     }
 
-    /// `Email`.
-    pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Email", value.into());
-        self
+    prop! {
+        /// `BusinessName`.
+        core.props, "BusinessName", _, set_business_name, get_business_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Email`.
+        core.props, "Email", email, set_email, get_email, Val<String>
+    }
+
+    prop! {
+        /// `Logging`.
+        core.props, "Logging", _, set_logging, get_logging, Val<profile::Logging>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Phone`.
+        core.props, "Phone", _, set_phone, get_phone, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2000,60 +2039,61 @@ impl Transformer {
         Transformer { core }
     }
 
-    /// `EdiType`.
-    pub fn edi_type(mut self, value: impl Into<Val<transformer::EdiType>>) -> Self {
-        self.core.set("EdiType", value.into());
-        self
+    prop! {
+        /// `EdiType`.
+        core.props, "EdiType", edi_type, set_edi_type, get_edi_type, Val<transformer::EdiType>
     }
 
-    /// `FileFormat`.
-    pub fn file_format(mut self, value: impl Into<Val<transformer::FileFormat>>) -> Self {
-        self.core.set("FileFormat", value.into());
-        self
+    prop! {
+        /// `FileFormat`.
+        core.props, "FileFormat", file_format, set_file_format, get_file_format, Val<transformer::FileFormat>
     }
 
-    /// `InputConversion`.
-    pub fn input_conversion(mut self, value: impl Into<Val<transformer::InputConversion>>) -> Self {
-        self.core.set("InputConversion", value.into());
-        self
+    prop! {
+        /// `InputConversion`.
+        core.props, "InputConversion", input_conversion, set_input_conversion, get_input_conversion, Val<transformer::InputConversion>
     }
 
-    /// `Mapping`.
-    pub fn mapping(mut self, value: impl Into<Val<transformer::Mapping>>) -> Self {
-        self.core.set("Mapping", value.into());
-        self
+    prop! {
+        /// `Mapping`.
+        core.props, "Mapping", mapping, set_mapping, get_mapping, Val<transformer::Mapping>
     }
 
-    /// `MappingTemplate`: This shape is deprecated: This is a legacy trait. Please use
-    /// input-conversion or output-conversion.
-    pub fn mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MappingTemplate", value.into());
-        self
+    prop! {
+        /// `MappingTemplate`: This shape is deprecated: This is a legacy trait. Please use
+        /// input-conversion or output-conversion.
+        core.props, "MappingTemplate", mapping_template, set_mapping_template, get_mapping_template, Val<String>
     }
 
-    /// `OutputConversion`.
-    pub fn output_conversion(mut self, value: impl Into<Val<transformer::OutputConversion>>) -> Self {
-        self.core.set("OutputConversion", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SampleDocument`: This shape is deprecated: This is a legacy trait. Please use
-    /// input-conversion or output-conversion.
-    pub fn sample_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SampleDocument", value.into());
-        self
+    prop! {
+        /// `OutputConversion`.
+        core.props, "OutputConversion", output_conversion, set_output_conversion, get_output_conversion, Val<transformer::OutputConversion>
     }
 
-    /// `SampleDocuments`.
-    pub fn sample_documents(mut self, value: impl Into<Val<transformer::SampleDocuments>>) -> Self {
-        self.core.set("SampleDocuments", value.into());
-        self
+    prop! {
+        /// `SampleDocument`: This shape is deprecated: This is a legacy trait. Please use
+        /// input-conversion or output-conversion.
+        core.props, "SampleDocument", sample_document, set_sample_document, get_sample_document, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SampleDocuments`.
+        core.props, "SampleDocuments", sample_documents, set_sample_documents, get_sample_documents, Val<transformer::SampleDocuments>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", _, set_status, get_status, Val<transformer::TransformerStatus>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2109,10 +2149,9 @@ pub mod transformer {
             EdiType { props }
         }
 
-        /// `X12Details`.
-        pub fn x12_details(mut self, value: impl Into<Val<X12Details>>) -> Self {
-            self.props.set("X12Details", value.into());
-            self
+        prop! {
+            /// `X12Details`.
+            props, "X12Details", x12_details, set_x12_details, get_x12_details, Val<X12Details>
         }
     }
 
@@ -2131,16 +2170,14 @@ pub mod transformer {
             X12Details { props }
         }
 
-        /// `TransactionSet`.
-        pub fn transaction_set(mut self, value: impl Into<Val<X12TransactionSet>>) -> Self {
-            self.props.set("TransactionSet", value.into());
-            self
+        prop! {
+            /// `TransactionSet`.
+            props, "TransactionSet", transaction_set, set_transaction_set, get_transaction_set, Val<X12TransactionSet>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<X12Version>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<X12Version>
         }
     }
 
@@ -3235,16 +3272,19 @@ pub mod transformer {
             InputConversion { props }
         }
 
-        /// `AdvancedOptions`.
-        pub fn advanced_options(mut self, value: impl Into<Val<AdvancedOptions>>) -> Self {
-            self.props.set("AdvancedOptions", value.into());
-            self
+        prop! {
+            /// `FromFormat`.
+            props, "FromFormat", _, set_from_format, get_from_format, Val<FromFormat>
         }
 
-        /// `FormatOptions`.
-        pub fn format_options(mut self, value: impl Into<Val<FormatOptions>>) -> Self {
-            self.props.set("FormatOptions", value.into());
-            self
+        prop! {
+            /// `AdvancedOptions`.
+            props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<AdvancedOptions>
+        }
+
+        prop! {
+            /// `FormatOptions`.
+            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<FormatOptions>
         }
     }
 
@@ -3263,10 +3303,9 @@ pub mod transformer {
             AdvancedOptions { props }
         }
 
-        /// `X12`.
-        pub fn x12(mut self, value: impl Into<Val<X12AdvancedOptions>>) -> Self {
-            self.props.set("X12", value.into());
-            self
+        prop! {
+            /// `X12`.
+            props, "X12", x12, set_x12, get_x12, Val<X12AdvancedOptions>
         }
     }
 
@@ -3285,16 +3324,14 @@ pub mod transformer {
             X12AdvancedOptions { props }
         }
 
-        /// `SplitOptions`.
-        pub fn split_options(mut self, value: impl Into<Val<X12SplitOptions>>) -> Self {
-            self.props.set("SplitOptions", value.into());
-            self
+        prop! {
+            /// `SplitOptions`.
+            props, "SplitOptions", split_options, set_split_options, get_split_options, Val<X12SplitOptions>
         }
 
-        /// `ValidationOptions`.
-        pub fn validation_options(mut self, value: impl Into<Val<X12ValidationOptions>>) -> Self {
-            self.props.set("ValidationOptions", value.into());
-            self
+        prop! {
+            /// `ValidationOptions`.
+            props, "ValidationOptions", validation_options, set_validation_options, get_validation_options, Val<X12ValidationOptions>
         }
     }
 
@@ -3313,10 +3350,9 @@ pub mod transformer {
             X12SplitOptions { props }
         }
 
-        /// `SplitBy`.
-        pub fn split_by(mut self, value: impl Into<Val<X12SplitBy>>) -> Self {
-            self.props.set("SplitBy", value.into());
-            self
+        prop! {
+            /// `SplitBy`.
+            props, "SplitBy", split_by, set_split_by, get_split_by, Val<X12SplitBy>
         }
     }
 
@@ -3348,10 +3384,9 @@ pub mod transformer {
             X12ValidationOptions { props }
         }
 
-        /// `ValidationRules`.
-        pub fn validation_rules(mut self, value: impl Into<Val<List<X12ValidationRule>>>) -> Self {
-            self.props.set("ValidationRules", value.into());
-            self
+        prop! {
+            /// `ValidationRules`.
+            props, "ValidationRules", validation_rules, set_validation_rules, get_validation_rules, Val<List<X12ValidationRule>>
         }
     }
 
@@ -3372,22 +3407,19 @@ pub mod transformer {
             X12ValidationRule { props }
         }
 
-        /// `CodeListValidationRule`.
-        pub fn code_list_validation_rule(mut self, value: impl Into<Val<X12CodeListValidationRule>>) -> Self {
-            self.props.set("CodeListValidationRule", value.into());
-            self
+        prop! {
+            /// `CodeListValidationRule`.
+            props, "CodeListValidationRule", code_list_validation_rule, set_code_list_validation_rule, get_code_list_validation_rule, Val<X12CodeListValidationRule>
         }
 
-        /// `ElementLengthValidationRule`.
-        pub fn element_length_validation_rule(mut self, value: impl Into<Val<X12ElementLengthValidationRule>>) -> Self {
-            self.props.set("ElementLengthValidationRule", value.into());
-            self
+        prop! {
+            /// `ElementLengthValidationRule`.
+            props, "ElementLengthValidationRule", element_length_validation_rule, set_element_length_validation_rule, get_element_length_validation_rule, Val<X12ElementLengthValidationRule>
         }
 
-        /// `ElementRequirementValidationRule`.
-        pub fn element_requirement_validation_rule(mut self, value: impl Into<Val<X12ElementRequirementValidationRule>>) -> Self {
-            self.props.set("ElementRequirementValidationRule", value.into());
-            self
+        prop! {
+            /// `ElementRequirementValidationRule`.
+            props, "ElementRequirementValidationRule", element_requirement_validation_rule, set_element_requirement_validation_rule, get_element_requirement_validation_rule, Val<X12ElementRequirementValidationRule>
         }
     }
 
@@ -3408,16 +3440,19 @@ pub mod transformer {
             X12CodeListValidationRule { props }
         }
 
-        /// `CodesToAdd`.
-        pub fn codes_to_add(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CodesToAdd", value.into());
-            self
+        prop! {
+            /// `ElementId`.
+            props, "ElementId", _, set_element_id, get_element_id, Val<String>
         }
 
-        /// `CodesToRemove`.
-        pub fn codes_to_remove(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CodesToRemove", value.into());
-            self
+        prop! {
+            /// `CodesToAdd`.
+            props, "CodesToAdd", codes_to_add, set_codes_to_add, get_codes_to_add, Val<List<String>>
+        }
+
+        prop! {
+            /// `CodesToRemove`.
+            props, "CodesToRemove", codes_to_remove, set_codes_to_remove, get_codes_to_remove, Val<List<String>>
         }
     }
 
@@ -3445,6 +3480,21 @@ pub mod transformer {
             props.set("MinLength", min_length.into());
             X12ElementLengthValidationRule { props }
         }
+
+        prop! {
+            /// `ElementId`.
+            props, "ElementId", _, set_element_id, get_element_id, Val<String>
+        }
+
+        prop! {
+            /// `MaxLength`.
+            props, "MaxLength", _, set_max_length, get_max_length, Val<f64>
+        }
+
+        prop! {
+            /// `MinLength`.
+            props, "MinLength", _, set_min_length, get_min_length, Val<f64>
+        }
     }
 
     /// `AWS::B2BI::Transformer.X12ElementRequirementValidationRule`.
@@ -3467,6 +3517,16 @@ pub mod transformer {
             props.set("ElementPosition", element_position.into());
             props.set("Requirement", requirement.into());
             X12ElementRequirementValidationRule { props }
+        }
+
+        prop! {
+            /// `ElementPosition`.
+            props, "ElementPosition", _, set_element_position, get_element_position, Val<String>
+        }
+
+        prop! {
+            /// `Requirement`.
+            props, "Requirement", _, set_requirement, get_requirement, Val<ElementRequirement>
         }
     }
 
@@ -3500,10 +3560,9 @@ pub mod transformer {
             FormatOptions { props }
         }
 
-        /// `X12`.
-        pub fn x12(mut self, value: impl Into<Val<X12Details>>) -> Self {
-            self.props.set("X12", value.into());
-            self
+        prop! {
+            /// `X12`.
+            props, "X12", x12, set_x12, get_x12, Val<X12Details>
         }
     }
 
@@ -3534,10 +3593,14 @@ pub mod transformer {
             Mapping { props }
         }
 
-        /// `Template`.
-        pub fn template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Template", value.into());
-            self
+        prop! {
+            /// `TemplateLanguage`.
+            props, "TemplateLanguage", _, set_template_language, get_template_language, Val<MappingTemplateLanguage>
+        }
+
+        prop! {
+            /// `Template`.
+            props, "Template", template, set_template, get_template, Val<String>
         }
     }
 
@@ -3571,16 +3634,19 @@ pub mod transformer {
             OutputConversion { props }
         }
 
-        /// `AdvancedOptions`.
-        pub fn advanced_options(mut self, value: impl Into<Val<AdvancedOptions>>) -> Self {
-            self.props.set("AdvancedOptions", value.into());
-            self
+        prop! {
+            /// `ToFormat`.
+            props, "ToFormat", _, set_to_format, get_to_format, Val<ToFormat>
         }
 
-        /// `FormatOptions`.
-        pub fn format_options(mut self, value: impl Into<Val<FormatOptions>>) -> Self {
-            self.props.set("FormatOptions", value.into());
-            self
+        prop! {
+            /// `AdvancedOptions`.
+            props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<AdvancedOptions>
+        }
+
+        prop! {
+            /// `FormatOptions`.
+            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<FormatOptions>
         }
     }
 
@@ -3615,6 +3681,16 @@ pub mod transformer {
             props.set("Keys", keys.into());
             SampleDocuments { props }
         }
+
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Keys`.
+            props, "Keys", _, set_keys, get_keys, Val<List<SampleDocumentKeys>>
+        }
     }
 
     /// `AWS::B2BI::Transformer.SampleDocumentKeys`.
@@ -3632,16 +3708,14 @@ pub mod transformer {
             SampleDocumentKeys { props }
         }
 
-        /// `Input`.
-        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Input", value.into());
-            self
+        prop! {
+            /// `Input`.
+            props, "Input", input, set_input, get_input, Val<String>
         }
 
-        /// `Output`.
-        pub fn output(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `Output`.
+            props, "Output", output, set_output, get_output, Val<String>
         }
     }
 

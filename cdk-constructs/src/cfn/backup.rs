@@ -41,10 +41,14 @@ impl BackupPlan {
         BackupPlan { core }
     }
 
-    /// `BackupPlanTags`.
-    pub fn backup_plan_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("BackupPlanTags", value.into());
-        self
+    prop! {
+        /// `BackupPlan`.
+        core.props, "BackupPlan", _, set_backup_plan, get_backup_plan, Val<backup_plan::BackupPlanResourceType>
+    }
+
+    prop! {
+        /// `BackupPlanTags`.
+        core.props, "BackupPlanTags", backup_plan_tags, set_backup_plan_tags, get_backup_plan_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -99,16 +103,24 @@ pub mod backup_plan {
             BackupPlanResourceType { props }
         }
 
-        /// `AdvancedBackupSettings`.
-        pub fn advanced_backup_settings(mut self, value: impl Into<Val<List<AdvancedBackupSettingResourceType>>>) -> Self {
-            self.props.set("AdvancedBackupSettings", value.into());
-            self
+        prop! {
+            /// `BackupPlanName`.
+            props, "BackupPlanName", _, set_backup_plan_name, get_backup_plan_name, Val<String>
         }
 
-        /// `ScanSettings`.
-        pub fn scan_settings(mut self, value: impl Into<Val<List<ScanSettingResourceType>>>) -> Self {
-            self.props.set("ScanSettings", value.into());
-            self
+        prop! {
+            /// `BackupPlanRule`.
+            props, "BackupPlanRule", _, set_backup_plan_rule, get_backup_plan_rule, Val<List<BackupRuleResourceType>>
+        }
+
+        prop! {
+            /// `AdvancedBackupSettings`.
+            props, "AdvancedBackupSettings", advanced_backup_settings, set_advanced_backup_settings, get_advanced_backup_settings, Val<List<AdvancedBackupSettingResourceType>>
+        }
+
+        prop! {
+            /// `ScanSettings`.
+            props, "ScanSettings", scan_settings, set_scan_settings, get_scan_settings, Val<List<ScanSettingResourceType>>
         }
     }
 
@@ -132,6 +144,16 @@ pub mod backup_plan {
             props.set("BackupOptions", backup_options.into());
             props.set("ResourceType", resource_type.into());
             AdvancedBackupSettingResourceType { props }
+        }
+
+        prop! {
+            /// `BackupOptions`.
+            props, "BackupOptions", _, set_backup_options, get_backup_options, Val<Json>
+        }
+
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
         }
     }
 
@@ -157,70 +179,69 @@ pub mod backup_plan {
             BackupRuleResourceType { props }
         }
 
-        /// `CompletionWindowMinutes`.
-        pub fn completion_window_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("CompletionWindowMinutes", value.into());
-            self
+        prop! {
+            /// `TargetBackupVault`.
+            props, "TargetBackupVault", _, set_target_backup_vault, get_target_backup_vault, Val<String>
         }
 
-        /// `CopyActions`.
-        pub fn copy_actions(mut self, value: impl Into<Val<List<CopyActionResourceType>>>) -> Self {
-            self.props.set("CopyActions", value.into());
-            self
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
         }
 
-        /// `EnableContinuousBackup`.
-        pub fn enable_continuous_backup(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableContinuousBackup", value.into());
-            self
+        prop! {
+            /// `CompletionWindowMinutes`.
+            props, "CompletionWindowMinutes", completion_window_minutes, set_completion_window_minutes, get_completion_window_minutes, Val<f64>
         }
 
-        /// `IndexActions`.
-        pub fn index_actions(mut self, value: impl Into<Val<List<IndexActionsResourceType>>>) -> Self {
-            self.props.set("IndexActions", value.into());
-            self
+        prop! {
+            /// `CopyActions`.
+            props, "CopyActions", copy_actions, set_copy_actions, get_copy_actions, Val<List<CopyActionResourceType>>
         }
 
-        /// `Lifecycle`.
-        pub fn lifecycle(mut self, value: impl Into<Val<LifecycleResourceType>>) -> Self {
-            self.props.set("Lifecycle", value.into());
-            self
+        prop! {
+            /// `EnableContinuousBackup`.
+            props, "EnableContinuousBackup", enable_continuous_backup, set_enable_continuous_backup, get_enable_continuous_backup, Val<bool>
         }
 
-        /// `RecoveryPointTags`.
-        pub fn recovery_point_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("RecoveryPointTags", value.into());
-            self
+        prop! {
+            /// `IndexActions`.
+            props, "IndexActions", index_actions, set_index_actions, get_index_actions, Val<List<IndexActionsResourceType>>
         }
 
-        /// `ScanActions`.
-        pub fn scan_actions(mut self, value: impl Into<Val<List<ScanActionResourceType>>>) -> Self {
-            self.props.set("ScanActions", value.into());
-            self
+        prop! {
+            /// `Lifecycle`.
+            props, "Lifecycle", lifecycle, set_lifecycle, get_lifecycle, Val<LifecycleResourceType>
         }
 
-        /// `ScheduleExpression`.
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `RecoveryPointTags`.
+            props, "RecoveryPointTags", recovery_point_tags, set_recovery_point_tags, get_recovery_point_tags, Val<Map<String>>
         }
 
-        /// `ScheduleExpressionTimezone`.
-        pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpressionTimezone", value.into());
-            self
+        prop! {
+            /// `ScanActions`.
+            props, "ScanActions", scan_actions, set_scan_actions, get_scan_actions, Val<List<ScanActionResourceType>>
         }
 
-        /// `StartWindowMinutes`.
-        pub fn start_window_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StartWindowMinutes", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`.
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `TargetLogicallyAirGappedBackupVaultArn`.
-        pub fn target_logically_air_gapped_backup_vault_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetLogicallyAirGappedBackupVaultArn", value.into());
-            self
+        prop! {
+            /// `ScheduleExpressionTimezone`.
+            props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+        }
+
+        prop! {
+            /// `StartWindowMinutes`.
+            props, "StartWindowMinutes", start_window_minutes, set_start_window_minutes, get_start_window_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `TargetLogicallyAirGappedBackupVaultArn`.
+            props, "TargetLogicallyAirGappedBackupVaultArn", target_logically_air_gapped_backup_vault_arn, set_target_logically_air_gapped_backup_vault_arn, get_target_logically_air_gapped_backup_vault_arn, Val<String>
         }
     }
 
@@ -241,10 +262,14 @@ pub mod backup_plan {
             CopyActionResourceType { props }
         }
 
-        /// `Lifecycle`.
-        pub fn lifecycle(mut self, value: impl Into<Val<LifecycleResourceType>>) -> Self {
-            self.props.set("Lifecycle", value.into());
-            self
+        prop! {
+            /// `DestinationBackupVaultArn`.
+            props, "DestinationBackupVaultArn", _, set_destination_backup_vault_arn, get_destination_backup_vault_arn, Val<String>
+        }
+
+        prop! {
+            /// `Lifecycle`.
+            props, "Lifecycle", lifecycle, set_lifecycle, get_lifecycle, Val<LifecycleResourceType>
         }
     }
 
@@ -263,22 +288,19 @@ pub mod backup_plan {
             LifecycleResourceType { props }
         }
 
-        /// `DeleteAfterDays`.
-        pub fn delete_after_days(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DeleteAfterDays", value.into());
-            self
+        prop! {
+            /// `DeleteAfterDays`.
+            props, "DeleteAfterDays", delete_after_days, set_delete_after_days, get_delete_after_days, Val<f64>
         }
 
-        /// `MoveToColdStorageAfterDays`.
-        pub fn move_to_cold_storage_after_days(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MoveToColdStorageAfterDays", value.into());
-            self
+        prop! {
+            /// `MoveToColdStorageAfterDays`.
+            props, "MoveToColdStorageAfterDays", move_to_cold_storage_after_days, set_move_to_cold_storage_after_days, get_move_to_cold_storage_after_days, Val<f64>
         }
 
-        /// `OptInToArchiveForSupportedResources`.
-        pub fn opt_in_to_archive_for_supported_resources(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OptInToArchiveForSupportedResources", value.into());
-            self
+        prop! {
+            /// `OptInToArchiveForSupportedResources`.
+            props, "OptInToArchiveForSupportedResources", opt_in_to_archive_for_supported_resources, set_opt_in_to_archive_for_supported_resources, get_opt_in_to_archive_for_supported_resources, Val<bool>
         }
     }
 
@@ -297,10 +319,9 @@ pub mod backup_plan {
             IndexActionsResourceType { props }
         }
 
-        /// `ResourceTypes`.
-        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
         }
     }
 
@@ -319,16 +340,14 @@ pub mod backup_plan {
             ScanActionResourceType { props }
         }
 
-        /// `MalwareScanner`.
-        pub fn malware_scanner(mut self, value: impl Into<Val<MalwareScanner>>) -> Self {
-            self.props.set("MalwareScanner", value.into());
-            self
+        prop! {
+            /// `MalwareScanner`.
+            props, "MalwareScanner", malware_scanner, set_malware_scanner, get_malware_scanner, Val<MalwareScanner>
         }
 
-        /// `ScanMode`.
-        pub fn scan_mode(mut self, value: impl Into<Val<ScanMode>>) -> Self {
-            self.props.set("ScanMode", value.into());
-            self
+        prop! {
+            /// `ScanMode`.
+            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<ScanMode>
         }
     }
 
@@ -370,22 +389,19 @@ pub mod backup_plan {
             ScanSettingResourceType { props }
         }
 
-        /// `MalwareScanner`.
-        pub fn malware_scanner(mut self, value: impl Into<Val<MalwareScanner>>) -> Self {
-            self.props.set("MalwareScanner", value.into());
-            self
+        prop! {
+            /// `MalwareScanner`.
+            props, "MalwareScanner", malware_scanner, set_malware_scanner, get_malware_scanner, Val<MalwareScanner>
         }
 
-        /// `ResourceTypes`.
-        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
         }
 
-        /// `ScannerRoleArn`.
-        pub fn scanner_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScannerRoleArn", value.into());
-            self
+        prop! {
+            /// `ScannerRoleArn`.
+            props, "ScannerRoleArn", scanner_role_arn, set_scanner_role_arn, get_scanner_role_arn, Val<String>
         }
     }
 }
@@ -413,6 +429,16 @@ impl BackupSelection {
         core.set("BackupSelection", backup_selection.into());
         core.set("BackupPlanId", backup_plan_id.into());
         BackupSelection { core }
+    }
+
+    prop! {
+        /// `BackupPlanId`.
+        core.props, "BackupPlanId", _, set_backup_plan_id, get_backup_plan_id, Val<String>
+    }
+
+    prop! {
+        /// `BackupSelection`.
+        core.props, "BackupSelection", _, set_backup_selection, get_backup_selection, Val<backup_selection::BackupSelectionResourceType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -521,28 +547,34 @@ pub mod backup_selection {
             BackupSelectionResourceType { props }
         }
 
-        /// `Conditions`.
-        pub fn conditions(mut self, value: impl Into<Val<BackupSelectionResourceTypeConditions>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `SelectionName`.
+            props, "SelectionName", _, set_selection_name, get_selection_name, Val<String>
         }
 
-        /// `ListOfTags`.
-        pub fn list_of_tags(mut self, value: impl Into<Val<List<ConditionResourceType>>>) -> Self {
-            self.props.set("ListOfTags", value.into());
-            self
+        prop! {
+            /// `IamRoleArn`.
+            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
         }
 
-        /// `NotResources`.
-        pub fn not_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotResources", value.into());
-            self
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<BackupSelectionResourceTypeConditions>
         }
 
-        /// `Resources`.
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `ListOfTags`.
+            props, "ListOfTags", list_of_tags, set_list_of_tags, get_list_of_tags, Val<List<ConditionResourceType>>
+        }
+
+        prop! {
+            /// `NotResources`.
+            props, "NotResources", not_resources, set_not_resources, get_not_resources, Val<List<String>>
+        }
+
+        prop! {
+            /// `Resources`.
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
     }
 
@@ -561,28 +593,24 @@ pub mod backup_selection {
             BackupSelectionResourceTypeConditions { props }
         }
 
-        /// `StringEquals`.
-        pub fn string_equals(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
-            self.props.set("StringEquals", value.into());
-            self
+        prop! {
+            /// `StringEquals`.
+            props, "StringEquals", string_equals, set_string_equals, get_string_equals, Val<List<ConditionParameter>>
         }
 
-        /// `StringLike`.
-        pub fn string_like(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
-            self.props.set("StringLike", value.into());
-            self
+        prop! {
+            /// `StringLike`.
+            props, "StringLike", string_like, set_string_like, get_string_like, Val<List<ConditionParameter>>
         }
 
-        /// `StringNotEquals`.
-        pub fn string_not_equals(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
-            self.props.set("StringNotEquals", value.into());
-            self
+        prop! {
+            /// `StringNotEquals`.
+            props, "StringNotEquals", string_not_equals, set_string_not_equals, get_string_not_equals, Val<List<ConditionParameter>>
         }
 
-        /// `StringNotLike`.
-        pub fn string_not_like(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
-            self.props.set("StringNotLike", value.into());
-            self
+        prop! {
+            /// `StringNotLike`.
+            props, "StringNotLike", string_not_like, set_string_not_like, get_string_not_like, Val<List<ConditionParameter>>
         }
     }
 
@@ -601,16 +629,14 @@ pub mod backup_selection {
             ConditionParameter { props }
         }
 
-        /// `ConditionKey`.
-        pub fn condition_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConditionKey", value.into());
-            self
+        prop! {
+            /// `ConditionKey`.
+            props, "ConditionKey", condition_key, set_condition_key, get_condition_key, Val<String>
         }
 
-        /// `ConditionValue`.
-        pub fn condition_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConditionValue", value.into());
-            self
+        prop! {
+            /// `ConditionValue`.
+            props, "ConditionValue", condition_value, set_condition_value, get_condition_value, Val<String>
         }
     }
 
@@ -638,6 +664,21 @@ pub mod backup_selection {
             props.set("ConditionType", condition_type.into());
             ConditionResourceType { props }
         }
+
+        prop! {
+            /// `ConditionValue`.
+            props, "ConditionValue", _, set_condition_value, get_condition_value, Val<String>
+        }
+
+        prop! {
+            /// `ConditionKey`.
+            props, "ConditionKey", _, set_condition_key, get_condition_key, Val<String>
+        }
+
+        prop! {
+            /// `ConditionType`: Allowed values (any case): `stringequals`.
+            props, "ConditionType", _, set_condition_type, get_condition_type, Val<String>
+        }
     }
 }
 
@@ -661,34 +702,34 @@ impl BackupVault {
         BackupVault { core }
     }
 
-    /// `AccessPolicy`.
-    pub fn access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AccessPolicy", value.into());
-        self
+    prop! {
+        /// `AccessPolicy`.
+        core.props, "AccessPolicy", access_policy, set_access_policy, get_access_policy, Val<Json>
     }
 
-    /// `BackupVaultTags`.
-    pub fn backup_vault_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("BackupVaultTags", value.into());
-        self
+    prop! {
+        /// `BackupVaultName`.
+        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
     }
 
-    /// `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `BackupVaultTags`.
+        core.props, "BackupVaultTags", backup_vault_tags, set_backup_vault_tags, get_backup_vault_tags, Val<Map<String>>
     }
 
-    /// `LockConfiguration`.
-    pub fn lock_configuration(mut self, value: impl Into<Val<backup_vault::LockConfigurationType>>) -> Self {
-        self.core.set("LockConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `Notifications`.
-    pub fn notifications(mut self, value: impl Into<Val<backup_vault::NotificationObjectType>>) -> Self {
-        self.core.set("Notifications", value.into());
-        self
+    prop! {
+        /// `LockConfiguration`.
+        core.props, "LockConfiguration", lock_configuration, set_lock_configuration, get_lock_configuration, Val<backup_vault::LockConfigurationType>
+    }
+
+    prop! {
+        /// `Notifications`.
+        core.props, "Notifications", notifications, set_notifications, get_notifications, Val<backup_vault::NotificationObjectType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -768,16 +809,19 @@ pub mod backup_vault {
             LockConfigurationType { props }
         }
 
-        /// `ChangeableForDays`.
-        pub fn changeable_for_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ChangeableForDays", value.into());
-            self
+        prop! {
+            /// `MinRetentionDays`.
+            props, "MinRetentionDays", _, set_min_retention_days, get_min_retention_days, Val<i64>
         }
 
-        /// `MaxRetentionDays`.
-        pub fn max_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxRetentionDays", value.into());
-            self
+        prop! {
+            /// `ChangeableForDays`.
+            props, "ChangeableForDays", changeable_for_days, set_changeable_for_days, get_changeable_for_days, Val<i64>
+        }
+
+        prop! {
+            /// `MaxRetentionDays`.
+            props, "MaxRetentionDays", max_retention_days, set_max_retention_days, get_max_retention_days, Val<i64>
         }
     }
 
@@ -801,6 +845,16 @@ pub mod backup_vault {
             props.set("SNSTopicArn", sns_topic_arn.into());
             props.set("BackupVaultEvents", backup_vault_events.into());
             NotificationObjectType { props }
+        }
+
+        prop! {
+            /// `SNSTopicArn`.
+            props, "SNSTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        }
+
+        prop! {
+            /// `BackupVaultEvents`.
+            props, "BackupVaultEvents", _, set_backup_vault_events, get_backup_vault_events, Val<List<String>>
         }
     }
 }
@@ -828,25 +882,29 @@ impl Framework {
         Framework { core }
     }
 
-    /// `FrameworkDescription`: An optional description of the framework with a maximum 1,024
-    /// characters.
-    pub fn framework_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FrameworkDescription", value.into());
-        self
+    prop! {
+        /// `FrameworkControls`: Contains detailed information about all of the controls of a
+        /// framework. Each framework must contain at least one control.
+        core.props, "FrameworkControls", _, set_framework_controls, get_framework_controls, Val<List<framework::FrameworkControl>>
     }
 
-    /// `FrameworkName`: The unique name of a framework. This name is between 1 and 256 characters,
-    /// starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
-    pub fn framework_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FrameworkName", value.into());
-        self
+    prop! {
+        /// `FrameworkDescription`: An optional description of the framework with a maximum 1,024
+        /// characters.
+        core.props, "FrameworkDescription", framework_description, set_framework_description, get_framework_description, Val<String>
     }
 
-    /// `FrameworkTags`: Metadata that you can assign to help organize the frameworks that you
-    /// create. Each tag is a key-value pair.
-    pub fn framework_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("FrameworkTags", value.into());
-        self
+    prop! {
+        /// `FrameworkName`: The unique name of a framework. This name is between 1 and 256
+        /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9),
+        /// and underscores (_).
+        core.props, "FrameworkName", framework_name, set_framework_name, get_framework_name, Val<String>
+    }
+
+    prop! {
+        /// `FrameworkTags`: Metadata that you can assign to help organize the frameworks that you
+        /// create. Each tag is a key-value pair.
+        core.props, "FrameworkTags", framework_tags, set_framework_tags, get_framework_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -903,18 +961,21 @@ pub mod framework {
             FrameworkControl { props }
         }
 
-        /// `ControlInputParameters`: A list of ParameterName and ParameterValue pairs.
-        pub fn control_input_parameters(mut self, value: impl Into<Val<List<ControlInputParameter>>>) -> Self {
-            self.props.set("ControlInputParameters", value.into());
-            self
+        prop! {
+            /// `ControlName`: The name of a control. This name is between 1 and 256 characters.
+            props, "ControlName", _, set_control_name, get_control_name, Val<String>
         }
 
-        /// `ControlScope`: The scope of a control. The control scope defines what the control will
-        /// evaluate. Three examples of control scopes are: a specific backup plan, all backup plans
-        /// with a specific tag, or all backup plans.
-        pub fn control_scope(mut self, value: impl Into<Val<FrameworkControlControlScope>>) -> Self {
-            self.props.set("ControlScope", value.into());
-            self
+        prop! {
+            /// `ControlInputParameters`: A list of ParameterName and ParameterValue pairs.
+            props, "ControlInputParameters", control_input_parameters, set_control_input_parameters, get_control_input_parameters, Val<List<ControlInputParameter>>
+        }
+
+        prop! {
+            /// `ControlScope`: The scope of a control. The control scope defines what the control will
+            /// evaluate. Three examples of control scopes are: a specific backup plan, all backup plans
+            /// with a specific tag, or all backup plans.
+            props, "ControlScope", control_scope, set_control_scope, get_control_scope, Val<FrameworkControlControlScope>
         }
     }
 
@@ -939,6 +1000,16 @@ pub mod framework {
             props.set("ParameterValue", parameter_value.into());
             ControlInputParameter { props }
         }
+
+        prop! {
+            /// `ParameterName`.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// `AWS::Backup::Framework.FrameworkControlControlScope`: The scope of a control. The control
@@ -958,25 +1029,22 @@ pub mod framework {
             FrameworkControlControlScope { props }
         }
 
-        /// `ComplianceResourceIds`: The ID of the only AWS resource that you want your control scope to
-        /// contain.
-        pub fn compliance_resource_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ComplianceResourceIds", value.into());
-            self
+        prop! {
+            /// `ComplianceResourceIds`: The ID of the only AWS resource that you want your control
+            /// scope to contain.
+            props, "ComplianceResourceIds", compliance_resource_ids, set_compliance_resource_ids, get_compliance_resource_ids, Val<List<String>>
         }
 
-        /// `ComplianceResourceTypes`: Describes whether the control scope includes one or more types of
-        /// resources, such as `EFS` or `RDS`.
-        pub fn compliance_resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ComplianceResourceTypes", value.into());
-            self
+        prop! {
+            /// `ComplianceResourceTypes`: Describes whether the control scope includes one or more
+            /// types of resources, such as `EFS` or `RDS`.
+            props, "ComplianceResourceTypes", compliance_resource_types, set_compliance_resource_types, get_compliance_resource_types, Val<List<String>>
         }
 
-        /// `Tags`: Describes whether the control scope includes resources with one or more tags. Each
-        /// tag is a key-value pair.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Describes whether the control scope includes resources with one or more tags.
+            /// Each tag is a key-value pair.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 }
@@ -1011,10 +1079,25 @@ impl LegalHold {
         LegalHold { core }
     }
 
-    /// `Tags`: Optional tags to include.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the legal hold.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `RecoveryPointSelection`: The criteria to assign a set of resources, such as resource
+        /// types or backup vaults.
+        core.props, "RecoveryPointSelection", _, set_recovery_point_selection, get_recovery_point_selection, Val<legal_hold::RecoveryPointSelection>
+    }
+
+    prop! {
+        /// `Tags`: Optional tags to include.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Title`: The title of the legal hold.
+        core.props, "Title", _, set_title, get_title, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1069,22 +1152,20 @@ pub mod legal_hold {
             RecoveryPointSelection { props }
         }
 
-        /// `DateRange`: A date range for filtering recovery points.
-        pub fn date_range(mut self, value: impl Into<Val<RecoveryPointSelectionDateRange>>) -> Self {
-            self.props.set("DateRange", value.into());
-            self
+        prop! {
+            /// `DateRange`: A date range for filtering recovery points.
+            props, "DateRange", date_range, set_date_range, get_date_range, Val<RecoveryPointSelectionDateRange>
         }
 
-        /// `ResourceIdentifiers`: The resources included in the resource selection.
-        pub fn resource_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceIdentifiers", value.into());
-            self
+        prop! {
+            /// `ResourceIdentifiers`: The resources included in the resource selection.
+            props, "ResourceIdentifiers", resource_identifiers, set_resource_identifiers, get_resource_identifiers, Val<List<String>>
         }
 
-        /// `VaultNames`: The names of the vaults in which the selected recovery points are contained.
-        pub fn vault_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VaultNames", value.into());
-            self
+        prop! {
+            /// `VaultNames`: The names of the vaults in which the selected recovery points are
+            /// contained.
+            props, "VaultNames", vault_names, set_vault_names, get_vault_names, Val<List<String>>
         }
     }
 
@@ -1106,6 +1187,16 @@ pub mod legal_hold {
             props.set("FromDate", from_date.into());
             props.set("ToDate", to_date.into());
             RecoveryPointSelectionDateRange { props }
+        }
+
+        prop! {
+            /// `FromDate`: The beginning date, inclusive. ISO 8601 date-time.
+            props, "FromDate", _, set_from_date, get_from_date, Val<String>
+        }
+
+        prop! {
+            /// `ToDate`: The end date, inclusive. ISO 8601 date-time.
+            props, "ToDate", _, set_to_date, get_to_date, Val<String>
         }
     }
 }
@@ -1139,34 +1230,44 @@ impl LogicallyAirGappedBackupVault {
         LogicallyAirGappedBackupVault { core }
     }
 
-    /// `AccessPolicy`.
-    pub fn access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AccessPolicy", value.into());
-        self
+    prop! {
+        /// `AccessPolicy`.
+        core.props, "AccessPolicy", access_policy, set_access_policy, get_access_policy, Val<Json>
     }
 
-    /// `BackupVaultTags`.
-    pub fn backup_vault_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("BackupVaultTags", value.into());
-        self
+    prop! {
+        /// `BackupVaultName`.
+        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
     }
 
-    /// `EncryptionKeyArn`.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `BackupVaultTags`.
+        core.props, "BackupVaultTags", backup_vault_tags, set_backup_vault_tags, get_backup_vault_tags, Val<Map<String>>
     }
 
-    /// `MpaApprovalTeamArn`.
-    pub fn mpa_approval_team_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MpaApprovalTeamArn", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `Notifications`.
-    pub fn notifications(mut self, value: impl Into<Val<logically_air_gapped_backup_vault::NotificationObjectType>>) -> Self {
-        self.core.set("Notifications", value.into());
-        self
+    prop! {
+        /// `MaxRetentionDays`.
+        core.props, "MaxRetentionDays", _, set_max_retention_days, get_max_retention_days, Val<i64>
+    }
+
+    prop! {
+        /// `MinRetentionDays`.
+        core.props, "MinRetentionDays", _, set_min_retention_days, get_min_retention_days, Val<i64>
+    }
+
+    prop! {
+        /// `MpaApprovalTeamArn`.
+        core.props, "MpaApprovalTeamArn", mpa_approval_team_arn, set_mpa_approval_team_arn, get_mpa_approval_team_arn, Val<String>
+    }
+
+    prop! {
+        /// `Notifications`.
+        core.props, "Notifications", notifications, set_notifications, get_notifications, Val<logically_air_gapped_backup_vault::NotificationObjectType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1262,6 +1363,16 @@ pub mod logically_air_gapped_backup_vault {
             props.set("BackupVaultEvents", backup_vault_events.into());
             NotificationObjectType { props }
         }
+
+        prop! {
+            /// `SNSTopicArn`.
+            props, "SNSTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        }
+
+        prop! {
+            /// `BackupVaultEvents`.
+            props, "BackupVaultEvents", _, set_backup_vault_events, get_backup_vault_events, Val<List<String>>
+        }
     }
 }
 
@@ -1294,26 +1405,36 @@ impl ReportPlan {
         ReportPlan { core }
     }
 
-    /// `ReportPlanDescription`: An optional description of the report plan with a maximum of 1,024
-    /// characters.
-    pub fn report_plan_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReportPlanDescription", value.into());
-        self
+    prop! {
+        /// `ReportDeliveryChannel`: A structure that contains information about where and how to
+        /// deliver your reports, specifically your Amazon S3 bucket name, S3 key prefix, and the
+        /// formats of your reports.
+        core.props, "ReportDeliveryChannel", _, set_report_delivery_channel, get_report_delivery_channel, Val<report_plan::ReportDeliveryChannel>
     }
 
-    /// `ReportPlanName`: The unique name of the report plan. The name must be between 1 and 256
-    /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and
-    /// underscores (_).
-    pub fn report_plan_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReportPlanName", value.into());
-        self
+    prop! {
+        /// `ReportPlanDescription`: An optional description of the report plan with a maximum of 1,024
+        /// characters.
+        core.props, "ReportPlanDescription", report_plan_description, set_report_plan_description, get_report_plan_description, Val<String>
     }
 
-    /// `ReportPlanTags`: Metadata that you can assign to help organize the report plans that you
-    /// create. Each tag is a key-value pair.
-    pub fn report_plan_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ReportPlanTags", value.into());
-        self
+    prop! {
+        /// `ReportPlanName`: The unique name of the report plan. The name must be between 1 and 256
+        /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9),
+        /// and underscores (_).
+        core.props, "ReportPlanName", report_plan_name, set_report_plan_name, get_report_plan_name, Val<String>
+    }
+
+    prop! {
+        /// `ReportPlanTags`: Metadata that you can assign to help organize the report plans that
+        /// you create. Each tag is a key-value pair.
+        core.props, "ReportPlanTags", report_plan_tags, set_report_plan_tags, get_report_plan_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ReportSetting`: Identifies the report template for the report. Reports are built using
+        /// a report template.
+        core.props, "ReportSetting", _, set_report_setting, get_report_setting, Val<report_plan::ReportSetting>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1354,20 +1475,23 @@ pub mod report_plan {
             ReportDeliveryChannel { props }
         }
 
-        /// `Formats`: A list of the format of your reports: CSV, JSON, or both. If not specified, the
-        /// default format is CSV.
-        pub fn formats(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Formats", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The unique name of the S3 bucket that receives your reports.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
 
-        /// `S3KeyPrefix`: The prefix for where AWS Backup Audit Manager delivers your reports to Amazon
-        /// S3. The prefix is this part of the following path:
-        /// s3://your-bucket-name/prefix/Backup/us-west-2/year/month/day/report-name. If not specified,
-        /// there is no prefix.
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `Formats`: A list of the format of your reports: CSV, JSON, or both. If not specified,
+            /// the default format is CSV.
+            props, "Formats", formats, set_formats, get_formats, Val<List<String>>
+        }
+
+        prop! {
+            /// `S3KeyPrefix`: The prefix for where AWS Backup Audit Manager delivers your reports to
+            /// Amazon S3. The prefix is this part of the following path:
+            /// s3://your-bucket-name/prefix/Backup/us-west-2/year/month/day/report-name. If not
+            /// specified, there is no prefix.
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 
@@ -1391,28 +1515,31 @@ pub mod report_plan {
             ReportSetting { props }
         }
 
-        /// `Accounts`: The list of AWS accounts that a report covers.
-        pub fn accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Accounts", value.into());
-            self
+        prop! {
+            /// `ReportTemplate`: Identifies the report template for the report. Reports are built using
+            /// a report template. The report templates are: `BACKUP_JOB_REPORT | COPY_JOB_REPORT |
+            /// RESTORE_JOB_REPORT`
+            props, "ReportTemplate", _, set_report_template, get_report_template, Val<String>
         }
 
-        /// `FrameworkArns`: The Amazon Resource Names (ARNs) of the frameworks a report covers.
-        pub fn framework_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FrameworkArns", value.into());
-            self
+        prop! {
+            /// `Accounts`: The list of AWS accounts that a report covers.
+            props, "Accounts", accounts, set_accounts, get_accounts, Val<List<String>>
         }
 
-        /// `OrganizationUnits`: The list of AWS organization units that a report covers.
-        pub fn organization_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrganizationUnits", value.into());
-            self
+        prop! {
+            /// `FrameworkArns`: The Amazon Resource Names (ARNs) of the frameworks a report covers.
+            props, "FrameworkArns", framework_arns, set_framework_arns, get_framework_arns, Val<List<String>>
         }
 
-        /// `Regions`: The list of AWS regions that a report covers.
-        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `OrganizationUnits`: The list of AWS organization units that a report covers.
+            props, "OrganizationUnits", organization_units, set_organization_units, get_organization_units, Val<List<String>>
+        }
+
+        prop! {
+            /// `Regions`: The list of AWS regions that a report covers.
+            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
         }
     }
 }
@@ -1445,22 +1572,34 @@ impl RestoreTestingPlan {
         RestoreTestingPlan { core }
     }
 
-    /// `ScheduleExpressionTimezone`.
-    pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduleExpressionTimezone", value.into());
-        self
+    prop! {
+        /// `RecoveryPointSelection`.
+        core.props, "RecoveryPointSelection", _, set_recovery_point_selection, get_recovery_point_selection, Val<restore_testing_plan::RestoreTestingRecoveryPointSelection>
     }
 
-    /// `StartWindowHours`.
-    pub fn start_window_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StartWindowHours", value.into());
-        self
+    prop! {
+        /// `RestoreTestingPlanName`.
+        core.props, "RestoreTestingPlanName", _, set_restore_testing_plan_name, get_restore_testing_plan_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScheduleExpression`.
+        core.props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleExpressionTimezone`.
+        core.props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+    }
+
+    prop! {
+        /// `StartWindowHours`.
+        core.props, "StartWindowHours", start_window_hours, set_start_window_hours, get_start_window_hours, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1506,16 +1645,29 @@ pub mod restore_testing_plan {
             RestoreTestingRecoveryPointSelection { props }
         }
 
-        /// `ExcludeVaults`.
-        pub fn exclude_vaults(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeVaults", value.into());
-            self
+        prop! {
+            /// `Algorithm`.
+            props, "Algorithm", _, set_algorithm, get_algorithm, Val<RestoreTestingRecoveryPointSelectionAlgorithm>
         }
 
-        /// `SelectionWindowDays`.
-        pub fn selection_window_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SelectionWindowDays", value.into());
-            self
+        prop! {
+            /// `RecoveryPointTypes`.
+            props, "RecoveryPointTypes", _, set_recovery_point_types, get_recovery_point_types, Val<List<RestoreTestingRecoveryPointType>>
+        }
+
+        prop! {
+            /// `IncludeVaults`.
+            props, "IncludeVaults", _, set_include_vaults, get_include_vaults, Val<List<String>>
+        }
+
+        prop! {
+            /// `ExcludeVaults`.
+            props, "ExcludeVaults", exclude_vaults, set_exclude_vaults, get_exclude_vaults, Val<List<String>>
+        }
+
+        prop! {
+            /// `SelectionWindowDays`.
+            props, "SelectionWindowDays", selection_window_days, set_selection_window_days, get_selection_window_days, Val<i64>
         }
     }
 
@@ -1578,28 +1730,44 @@ impl RestoreTestingSelection {
         RestoreTestingSelection { core }
     }
 
-    /// `ProtectedResourceArns`.
-    pub fn protected_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ProtectedResourceArns", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`.
+        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `ProtectedResourceConditions`.
-    pub fn protected_resource_conditions(mut self, value: impl Into<Val<restore_testing_selection::ProtectedResourceConditions>>) -> Self {
-        self.core.set("ProtectedResourceConditions", value.into());
-        self
+    prop! {
+        /// `ProtectedResourceArns`.
+        core.props, "ProtectedResourceArns", protected_resource_arns, set_protected_resource_arns, get_protected_resource_arns, Val<List<String>>
     }
 
-    /// `RestoreMetadataOverrides`.
-    pub fn restore_metadata_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("RestoreMetadataOverrides", value.into());
-        self
+    prop! {
+        /// `ProtectedResourceConditions`.
+        core.props, "ProtectedResourceConditions", protected_resource_conditions, set_protected_resource_conditions, get_protected_resource_conditions, Val<restore_testing_selection::ProtectedResourceConditions>
     }
 
-    /// `ValidationWindowHours`.
-    pub fn validation_window_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ValidationWindowHours", value.into());
-        self
+    prop! {
+        /// `ProtectedResourceType`.
+        core.props, "ProtectedResourceType", _, set_protected_resource_type, get_protected_resource_type, Val<String>
+    }
+
+    prop! {
+        /// `RestoreMetadataOverrides`.
+        core.props, "RestoreMetadataOverrides", restore_metadata_overrides, set_restore_metadata_overrides, get_restore_metadata_overrides, Val<Map<String>>
+    }
+
+    prop! {
+        /// `RestoreTestingPlanName`.
+        core.props, "RestoreTestingPlanName", _, set_restore_testing_plan_name, get_restore_testing_plan_name, Val<String>
+    }
+
+    prop! {
+        /// `RestoreTestingSelectionName`.
+        core.props, "RestoreTestingSelectionName", _, set_restore_testing_selection_name, get_restore_testing_selection_name, Val<String>
+    }
+
+    prop! {
+        /// `ValidationWindowHours`.
+        core.props, "ValidationWindowHours", validation_window_hours, set_validation_window_hours, get_validation_window_hours, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1629,16 +1797,14 @@ pub mod restore_testing_selection {
             ProtectedResourceConditions { props }
         }
 
-        /// `StringEquals`.
-        pub fn string_equals(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("StringEquals", value.into());
-            self
+        prop! {
+            /// `StringEquals`.
+            props, "StringEquals", string_equals, set_string_equals, get_string_equals, Val<List<Tag>>
         }
 
-        /// `StringNotEquals`.
-        pub fn string_not_equals(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("StringNotEquals", value.into());
-            self
+        prop! {
+            /// `StringNotEquals`.
+            props, "StringNotEquals", string_not_equals, set_string_not_equals, get_string_not_equals, Val<List<Tag>>
         }
     }
 }
@@ -1672,10 +1838,24 @@ impl TieringConfiguration {
         TieringConfiguration { core }
     }
 
-    /// `TieringConfigurationTags`.
-    pub fn tiering_configuration_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("TieringConfigurationTags", value.into());
-        self
+    prop! {
+        /// `BackupVaultName`.
+        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceSelection`.
+        core.props, "ResourceSelection", _, set_resource_selection, get_resource_selection, Val<List<tiering_configuration::ResourceSelection>>
+    }
+
+    prop! {
+        /// `TieringConfigurationName`.
+        core.props, "TieringConfigurationName", _, set_tiering_configuration_name, get_tiering_configuration_name, Val<String>
+    }
+
+    prop! {
+        /// `TieringConfigurationTags`.
+        core.props, "TieringConfigurationTags", tiering_configuration_tags, set_tiering_configuration_tags, get_tiering_configuration_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1731,6 +1911,21 @@ pub mod tiering_configuration {
             props.set("TieringDownSettingsInDays", tiering_down_settings_in_days.into());
             props.set("ResourceType", resource_type.into());
             ResourceSelection { props }
+        }
+
+        prop! {
+            /// `Resources`.
+            props, "Resources", _, set_resources, get_resources, Val<List<String>>
+        }
+
+        prop! {
+            /// `TieringDownSettingsInDays`.
+            props, "TieringDownSettingsInDays", _, set_tiering_down_settings_in_days, get_tiering_down_settings_in_days, Val<i64>
+        }
+
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
         }
     }
 }

@@ -39,46 +39,39 @@ impl Hypervisor {
         Hypervisor { core }
     }
 
-    /// `Host`.
-    pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Host", value.into());
-        self
+    prop! {
+        /// `Host`.
+        core.props, "Host", host, set_host, get_host, Val<String>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogGroupArn", value.into());
-        self
+    prop! {
+        /// `LogGroupArn`.
+        core.props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Password`.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Password`.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Username`.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `Username`.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

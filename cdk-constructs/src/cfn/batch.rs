@@ -41,70 +41,64 @@ impl ComputeEnvironment {
         ComputeEnvironment { core }
     }
 
-    /// `ComputeEnvironmentName`.
-    pub fn compute_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComputeEnvironmentName", value.into());
-        self
+    prop! {
+        /// `ComputeEnvironmentName`.
+        core.props, "ComputeEnvironmentName", compute_environment_name, set_compute_environment_name, get_compute_environment_name, Val<String>
     }
 
-    /// `ComputeResources`.
-    pub fn compute_resources(mut self, value: impl Into<Val<compute_environment::ComputeResources>>) -> Self {
-        self.core.set("ComputeResources", value.into());
-        self
+    prop! {
+        /// `ComputeResources`.
+        core.props, "ComputeResources", compute_resources, set_compute_resources, get_compute_resources, Val<compute_environment::ComputeResources>
     }
 
-    /// `Context`.
-    pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Context", value.into());
-        self
+    prop! {
+        /// `Context`.
+        core.props, "Context", context, set_context, get_context, Val<String>
     }
 
-    /// `EcsSettings`.
-    pub fn ecs_settings(mut self, value: impl Into<Val<compute_environment::EcsSettings>>) -> Self {
-        self.core.set("EcsSettings", value.into());
-        self
+    prop! {
+        /// `EcsSettings`.
+        core.props, "EcsSettings", ecs_settings, set_ecs_settings, get_ecs_settings, Val<compute_environment::EcsSettings>
     }
 
-    /// `EksConfiguration`.
-    pub fn eks_configuration(mut self, value: impl Into<Val<compute_environment::EksConfiguration>>) -> Self {
-        self.core.set("EksConfiguration", value.into());
-        self
+    prop! {
+        /// `EksConfiguration`.
+        core.props, "EksConfiguration", eks_configuration, set_eks_configuration, get_eks_configuration, Val<compute_environment::EksConfiguration>
     }
 
-    /// `ReplaceComputeEnvironment`.
-    pub fn replace_compute_environment(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReplaceComputeEnvironment", value.into());
-        self
+    prop! {
+        /// `ReplaceComputeEnvironment`.
+        core.props, "ReplaceComputeEnvironment", replace_compute_environment, set_replace_compute_environment, get_replace_compute_environment, Val<bool>
     }
 
-    /// `ServiceRole`.
-    pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceRole", value.into());
-        self
+    prop! {
+        /// `ServiceRole`.
+        core.props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
     }
 
-    /// `State`.
-    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `State`.
+        core.props, "State", state, set_state, get_state, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `UnmanagedvCpus`.
-    pub fn unmanagedv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("UnmanagedvCpus", value.into());
-        self
+    prop! {
+        /// `Type`: Allowed values (any case): `managed`, `unmanaged`.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
-    /// `UpdatePolicy`.
-    pub fn update_policy_property(mut self, value: impl Into<Val<compute_environment::UpdatePolicy>>) -> Self {
-        self.core.set("UpdatePolicy", value.into());
-        self
+    prop! {
+        /// `UnmanagedvCpus`.
+        core.props, "UnmanagedvCpus", unmanagedv_cpus, set_unmanagedv_cpus, get_unmanagedv_cpus, Val<i64>
+    }
+
+    prop! {
+        /// `UpdatePolicy`.
+        core.props, "UpdatePolicy", update_policy_property, set_update_policy_property, get_update_policy_property, Val<compute_environment::UpdatePolicy>
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,118 +144,109 @@ pub mod compute_environment {
             ComputeResources { props }
         }
 
-        /// `AllocationStrategy`: Allowed values (any case): `best_fit`, `best_fit_progressive`, `best_fit_progressive_ordered`, `spot_capacity_optimized`, `spot_capacity_optimized_prioritized`, `spot_price_capacity_optimized`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `Type`: Allowed values (any case): `ec2`, `ecs_managed_instances`, `fargate`, `fargate_spot`, `spot`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `BidPercentage`.
-        pub fn bid_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BidPercentage", value.into());
-            self
+        prop! {
+            /// `MaxvCpus`.
+            props, "MaxvCpus", _, set_maxv_cpus, get_maxv_cpus, Val<i64>
         }
 
-        /// `CapacityTags`: Capacity-level tags for compute environments.
-        pub fn capacity_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CapacityTags", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`: Allowed values (any case): `best_fit`, `best_fit_progressive`, `best_fit_progressive_ordered`, `spot_capacity_optimized`, `spot_capacity_optimized_prioritized`, `spot_price_capacity_optimized`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
         }
 
-        /// `DesiredvCpus`.
-        pub fn desiredv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredvCpus", value.into());
-            self
+        prop! {
+            /// `BidPercentage`.
+            props, "BidPercentage", bid_percentage, set_bid_percentage, get_bid_percentage, Val<i64>
         }
 
-        /// `Ec2Configuration`.
-        pub fn ec2_configuration(mut self, value: impl Into<Val<List<Ec2ConfigurationObject>>>) -> Self {
-            self.props.set("Ec2Configuration", value.into());
-            self
+        prop! {
+            /// `CapacityTags`: Capacity-level tags for compute environments.
+            props, "CapacityTags", capacity_tags, set_capacity_tags, get_capacity_tags, Val<Map<String>>
         }
 
-        /// `Ec2KeyPair`.
-        pub fn ec2_key_pair(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ec2KeyPair", value.into());
-            self
+        prop! {
+            /// `DesiredvCpus`.
+            props, "DesiredvCpus", desiredv_cpus, set_desiredv_cpus, get_desiredv_cpus, Val<i64>
         }
 
-        /// `ImageId`.
-        pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageId", value.into());
-            self
+        prop! {
+            /// `Ec2Configuration`.
+            props, "Ec2Configuration", ec2_configuration, set_ec2_configuration, get_ec2_configuration, Val<List<Ec2ConfigurationObject>>
         }
 
-        /// `InstanceRole`.
-        pub fn instance_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceRole", value.into());
-            self
+        prop! {
+            /// `Ec2KeyPair`.
+            props, "Ec2KeyPair", ec2_key_pair, set_ec2_key_pair, get_ec2_key_pair, Val<String>
         }
 
-        /// `InstanceTypes`.
-        pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InstanceTypes", value.into());
-            self
+        prop! {
+            /// `ImageId`.
+            props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
         }
 
-        /// `LaunchTemplate`.
-        pub fn launch_template(mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> Self {
-            self.props.set("LaunchTemplate", value.into());
-            self
+        prop! {
+            /// `InstanceRole`.
+            props, "InstanceRole", instance_role, set_instance_role, get_instance_role, Val<String>
         }
 
-        /// `ManagedInstancesProvider`.
-        pub fn managed_instances_provider(mut self, value: impl Into<Val<ManagedInstancesProvider>>) -> Self {
-            self.props.set("ManagedInstancesProvider", value.into());
-            self
+        prop! {
+            /// `InstanceTypes`.
+            props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
         }
 
-        /// `MinvCpus`.
-        pub fn minv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinvCpus", value.into());
-            self
+        prop! {
+            /// `LaunchTemplate`.
+            props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<LaunchTemplateSpecification>
         }
 
-        /// `PlacementGroup`.
-        pub fn placement_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlacementGroup", value.into());
-            self
+        prop! {
+            /// `ManagedInstancesProvider`.
+            props, "ManagedInstancesProvider", managed_instances_provider, set_managed_instances_provider, get_managed_instances_provider, Val<ManagedInstancesProvider>
         }
 
-        /// `ScalingPolicy`.
-        pub fn scaling_policy(mut self, value: impl Into<Val<ComputeScalingPolicy>>) -> Self {
-            self.props.set("ScalingPolicy", value.into());
-            self
+        prop! {
+            /// `MinvCpus`.
+            props, "MinvCpus", minv_cpus, set_minv_cpus, get_minv_cpus, Val<i64>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `PlacementGroup`.
+            props, "PlacementGroup", placement_group, set_placement_group, get_placement_group, Val<String>
         }
 
-        /// `SpotIamFleetRole`.
-        pub fn spot_iam_fleet_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotIamFleetRole", value.into());
-            self
+        prop! {
+            /// `ScalingPolicy`.
+            props, "ScalingPolicy", scaling_policy, set_scaling_policy, get_scaling_policy, Val<ComputeScalingPolicy>
         }
 
-        /// `Subnets`.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `Tags`: A key-value pair to associate with a resource.
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `SpotIamFleetRole`.
+            props, "SpotIamFleetRole", spot_iam_fleet_role, set_spot_iam_fleet_role, get_spot_iam_fleet_role, Val<String>
         }
 
-        /// `UpdateToLatestImageVersion`.
-        pub fn update_to_latest_image_version(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UpdateToLatestImageVersion", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`: A key-value pair to associate with a resource.
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        }
+
+        prop! {
+            /// `UpdateToLatestImageVersion`.
+            props, "UpdateToLatestImageVersion", update_to_latest_image_version, set_update_to_latest_image_version, get_update_to_latest_image_version, Val<bool>
         }
     }
 
@@ -282,22 +267,24 @@ pub mod compute_environment {
             Ec2ConfigurationObject { props }
         }
 
-        /// `BatchImageStatus`.
-        pub fn batch_image_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BatchImageStatus", value.into());
-            self
+        prop! {
+            /// `ImageType`.
+            props, "ImageType", _, set_image_type, get_image_type, Val<String>
         }
 
-        /// `ImageIdOverride`.
-        pub fn image_id_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageIdOverride", value.into());
-            self
+        prop! {
+            /// `BatchImageStatus`.
+            props, "BatchImageStatus", batch_image_status, set_batch_image_status, get_batch_image_status, Val<String>
         }
 
-        /// `ImageKubernetesVersion`.
-        pub fn image_kubernetes_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageKubernetesVersion", value.into());
-            self
+        prop! {
+            /// `ImageIdOverride`.
+            props, "ImageIdOverride", image_id_override, set_image_id_override, get_image_id_override, Val<String>
+        }
+
+        prop! {
+            /// `ImageKubernetesVersion`.
+            props, "ImageKubernetesVersion", image_kubernetes_version, set_image_kubernetes_version, get_image_kubernetes_version, Val<String>
         }
     }
 
@@ -316,34 +303,29 @@ pub mod compute_environment {
             LaunchTemplateSpecification { props }
         }
 
-        /// `LaunchTemplateId`.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateName`.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<List<LaunchTemplateSpecificationOverride>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<LaunchTemplateSpecificationOverride>>
         }
 
-        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
-        pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserdataType", value.into());
-            self
+        prop! {
+            /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
+            props, "UserdataType", userdata_type, set_userdata_type, get_userdata_type, Val<String>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -362,34 +344,29 @@ pub mod compute_environment {
             LaunchTemplateSpecificationOverride { props }
         }
 
-        /// `LaunchTemplateId`.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateName`.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
 
-        /// `TargetInstanceTypes`.
-        pub fn target_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TargetInstanceTypes", value.into());
-            self
+        prop! {
+            /// `TargetInstanceTypes`.
+            props, "TargetInstanceTypes", target_instance_types, set_target_instance_types, get_target_instance_types, Val<List<String>>
         }
 
-        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
-        pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserdataType", value.into());
-            self
+        prop! {
+            /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
+            props, "UserdataType", userdata_type, set_userdata_type, get_userdata_type, Val<String>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -415,16 +392,24 @@ pub mod compute_environment {
             ManagedInstancesProvider { props }
         }
 
-        /// `InfrastructureOptimization`.
-        pub fn infrastructure_optimization(mut self, value: impl Into<Val<InfrastructureOptimization>>) -> Self {
-            self.props.set("InfrastructureOptimization", value.into());
-            self
+        prop! {
+            /// `InfrastructureRoleArn`.
+            props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
         }
 
-        /// `PropagateTags`.
-        pub fn propagate_tags(mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> Self {
-            self.props.set("PropagateTags", value.into());
-            self
+        prop! {
+            /// `InstanceLaunchTemplate`.
+            props, "InstanceLaunchTemplate", _, set_instance_launch_template, get_instance_launch_template, Val<InstanceLaunchTemplate>
+        }
+
+        prop! {
+            /// `InfrastructureOptimization`.
+            props, "InfrastructureOptimization", infrastructure_optimization, set_infrastructure_optimization, get_infrastructure_optimization, Val<InfrastructureOptimization>
+        }
+
+        prop! {
+            /// `PropagateTags`.
+            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<ManagedInstancesProviderPropagateTags>
         }
     }
 
@@ -443,10 +428,9 @@ pub mod compute_environment {
             InfrastructureOptimization { props }
         }
 
-        /// `ScaleInAfter`.
-        pub fn scale_in_after(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInAfter", value.into());
-            self
+        prop! {
+            /// `ScaleInAfter`.
+            props, "ScaleInAfter", scale_in_after, set_scale_in_after, get_scale_in_after, Val<i64>
         }
     }
 
@@ -472,52 +456,54 @@ pub mod compute_environment {
             InstanceLaunchTemplate { props }
         }
 
-        /// `CapacityOptionType`.
-        pub fn capacity_option_type(mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> Self {
-            self.props.set("CapacityOptionType", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceProfileArn`.
+            props, "Ec2InstanceProfileArn", _, set_ec2_instance_profile_arn, get_ec2_instance_profile_arn, Val<String>
         }
 
-        /// `CapacityReservations`.
-        pub fn capacity_reservations(mut self, value: impl Into<Val<CapacityReservations>>) -> Self {
-            self.props.set("CapacityReservations", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<ManagedInstancesNetworkConfiguration>
         }
 
-        /// `FipsEnabled`.
-        pub fn fips_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FipsEnabled", value.into());
-            self
+        prop! {
+            /// `CapacityOptionType`.
+            props, "CapacityOptionType", capacity_option_type, set_capacity_option_type, get_capacity_option_type, Val<InstanceLaunchTemplateCapacityOptionType>
         }
 
-        /// `InstanceMetadataTagsPropagation`.
-        pub fn instance_metadata_tags_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InstanceMetadataTagsPropagation", value.into());
-            self
+        prop! {
+            /// `CapacityReservations`.
+            props, "CapacityReservations", capacity_reservations, set_capacity_reservations, get_capacity_reservations, Val<CapacityReservations>
         }
 
-        /// `InstanceRequirements`.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `FipsEnabled`.
+            props, "FipsEnabled", fips_enabled, set_fips_enabled, get_fips_enabled, Val<bool>
         }
 
-        /// `LocalStorageConfiguration`.
-        pub fn local_storage_configuration(mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> Self {
-            self.props.set("LocalStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `InstanceMetadataTagsPropagation`.
+            props, "InstanceMetadataTagsPropagation", instance_metadata_tags_propagation, set_instance_metadata_tags_propagation, get_instance_metadata_tags_propagation, Val<bool>
         }
 
-        /// `Monitoring`.
-        pub fn monitoring(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
         }
 
-        /// `StorageConfiguration`.
-        pub fn storage_configuration(mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> Self {
-            self.props.set("StorageConfiguration", value.into());
-            self
+        prop! {
+            /// `LocalStorageConfiguration`.
+            props, "LocalStorageConfiguration", local_storage_configuration, set_local_storage_configuration, get_local_storage_configuration, Val<ManagedInstancesLocalStorageConfiguration>
+        }
+
+        prop! {
+            /// `Monitoring`.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<String>
+        }
+
+        prop! {
+            /// `StorageConfiguration`.
+            props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<ManagedInstancesStorageConfiguration>
         }
     }
 
@@ -552,16 +538,14 @@ pub mod compute_environment {
             CapacityReservations { props }
         }
 
-        /// `ReservationGroupArn`.
-        pub fn reservation_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReservationGroupArn", value.into());
-            self
+        prop! {
+            /// `ReservationGroupArn`.
+            props, "ReservationGroupArn", reservation_group_arn, set_reservation_group_arn, get_reservation_group_arn, Val<String>
         }
 
-        /// `ReservationPreference`.
-        pub fn reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReservationPreference", value.into());
-            self
+        prop! {
+            /// `ReservationPreference`.
+            props, "ReservationPreference", reservation_preference, set_reservation_preference, get_reservation_preference, Val<String>
         }
     }
 
@@ -580,10 +564,9 @@ pub mod compute_environment {
             InstanceRequirements { props }
         }
 
-        /// `AllowedInstanceTypes`.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
     }
 
@@ -602,10 +585,9 @@ pub mod compute_environment {
             ManagedInstancesLocalStorageConfiguration { props }
         }
 
-        /// `UseLocalStorage`.
-        pub fn use_local_storage(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLocalStorage", value.into());
-            self
+        prop! {
+            /// `UseLocalStorage`.
+            props, "UseLocalStorage", use_local_storage, set_use_local_storage, get_use_local_storage, Val<bool>
         }
     }
 
@@ -630,6 +612,16 @@ pub mod compute_environment {
             props.set("SecurityGroups", security_groups.into());
             ManagedInstancesNetworkConfiguration { props }
         }
+
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
     }
 
     /// `AWS::Batch::ComputeEnvironment.ManagedInstancesStorageConfiguration`.
@@ -647,10 +639,9 @@ pub mod compute_environment {
             ManagedInstancesStorageConfiguration { props }
         }
 
-        /// `StorageSizeGiB`.
-        pub fn storage_size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StorageSizeGiB", value.into());
-            self
+        prop! {
+            /// `StorageSizeGiB`.
+            props, "StorageSizeGiB", storage_size_gi_b, set_storage_size_gi_b, get_storage_size_gi_b, Val<i64>
         }
     }
 
@@ -682,10 +673,9 @@ pub mod compute_environment {
             ComputeScalingPolicy { props }
         }
 
-        /// `MinScaleDownDelayMinutes`.
-        pub fn min_scale_down_delay_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinScaleDownDelayMinutes", value.into());
-            self
+        prop! {
+            /// `MinScaleDownDelayMinutes`.
+            props, "MinScaleDownDelayMinutes", min_scale_down_delay_minutes, set_min_scale_down_delay_minutes, get_min_scale_down_delay_minutes, Val<i64>
         }
     }
 
@@ -704,16 +694,15 @@ pub mod compute_environment {
             EcsSettings { props }
         }
 
-        /// `ContainerInsights`: The CloudWatch Container Insights setting applied to the Amazon ECS
-        /// cluster that backs this compute environment. After you set this property, you can't revert
-        /// it to the default (unset) state in which the setting is managed outside of AWS Batch. If you
-        /// remove this property after previously setting it, AWS Batch treats the omission as DISABLED,
-        /// because the underlying API has no way to unset the value. Because of this, if a stack
-        /// rollback would return this property to its previous unset state, AWS Batch sets it to
-        /// DISABLED instead. Allowed values (any case): `disabled`, `enabled`, `enhanced`.
-        pub fn container_insights(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerInsights", value.into());
-            self
+        prop! {
+            /// `ContainerInsights`: The CloudWatch Container Insights setting applied to the Amazon ECS
+            /// cluster that backs this compute environment. After you set this property, you can't
+            /// revert it to the default (unset) state in which the setting is managed outside of AWS
+            /// Batch. If you remove this property after previously setting it, AWS Batch treats the
+            /// omission as DISABLED, because the underlying API has no way to unset the value. Because
+            /// of this, if a stack rollback would return this property to its previous unset state, AWS
+            /// Batch sets it to DISABLED instead. Allowed values (any case): `disabled`, `enabled`, `enhanced`.
+            props, "ContainerInsights", container_insights, set_container_insights, get_container_insights, Val<String>
         }
     }
 
@@ -739,12 +728,21 @@ pub mod compute_environment {
             EksConfiguration { props }
         }
 
-        /// `AccessEntry`: The EKS access entry configuration for the compute environment. Controls
-        /// whether AWS Batch manages the EKS access entry for the compute environment's service role,
-        /// or inherits it from the cluster.
-        pub fn access_entry(mut self, value: impl Into<Val<EksAccessEntry>>) -> Self {
-            self.props.set("AccessEntry", value.into());
-            self
+        prop! {
+            /// `EksClusterArn`.
+            props, "EksClusterArn", _, set_eks_cluster_arn, get_eks_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `KubernetesNamespace`.
+            props, "KubernetesNamespace", _, set_kubernetes_namespace, get_kubernetes_namespace, Val<String>
+        }
+
+        prop! {
+            /// `AccessEntry`: The EKS access entry configuration for the compute environment. Controls
+            /// whether AWS Batch manages the EKS access entry for the compute environment's service
+            /// role, or inherits it from the cluster.
+            props, "AccessEntry", access_entry, set_access_entry, get_access_entry, Val<EksAccessEntry>
         }
     }
 
@@ -765,18 +763,16 @@ pub mod compute_environment {
             EksAccessEntry { props }
         }
 
-        /// `DesiredState`: The desired state of the EKS access entry managed by AWS Batch. When
-        /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER. Allowed values (any case): `disabled`, `enabled`, `inherit_from_cluster`.
-        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DesiredState", value.into());
-            self
+        prop! {
+            /// `DesiredState`: The desired state of the EKS access entry managed by AWS Batch. When
+            /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER. Allowed values (any case): `disabled`, `enabled`, `inherit_from_cluster`.
+            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
         }
 
-        /// `Status`: The read-only status of the EKS access entry, returned by
-        /// DescribeComputeEnvironments. Allowed values (any case): `active`, `inactive`.
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The read-only status of the EKS access entry, returned by
+            /// DescribeComputeEnvironments. Allowed values (any case): `active`, `inactive`.
+            props, "Status", status, set_status, get_status, Val<String>
         }
     }
 
@@ -795,16 +791,14 @@ pub mod compute_environment {
             UpdatePolicy { props }
         }
 
-        /// `JobExecutionTimeoutMinutes`.
-        pub fn job_execution_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("JobExecutionTimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `JobExecutionTimeoutMinutes`.
+            props, "JobExecutionTimeoutMinutes", job_execution_timeout_minutes, set_job_execution_timeout_minutes, get_job_execution_timeout_minutes, Val<i64>
         }
 
-        /// `TerminateJobsOnUpdate`.
-        pub fn terminate_jobs_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TerminateJobsOnUpdate", value.into());
-            self
+        prop! {
+            /// `TerminateJobsOnUpdate`.
+            props, "TerminateJobsOnUpdate", terminate_jobs_on_update, set_terminate_jobs_on_update, get_terminate_jobs_on_update, Val<bool>
         }
     }
 }
@@ -834,16 +828,24 @@ impl ConsumableResource {
         ConsumableResource { core }
     }
 
-    /// `ConsumableResourceName`: Name of ConsumableResource.
-    pub fn consumable_resource_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConsumableResourceName", value.into());
-        self
+    prop! {
+        /// `ConsumableResourceName`: Name of ConsumableResource.
+        core.props, "ConsumableResourceName", consumable_resource_name, set_consumable_resource_name, get_consumable_resource_name, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceType`: Type of Consumable Resource.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<consumable_resource::ResourceType>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TotalQuantity`: Total Quantity of ConsumableResource.
+        core.props, "TotalQuantity", _, set_total_quantity, get_total_quantity, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -914,88 +916,79 @@ impl JobDefinition {
         JobDefinition { core }
     }
 
-    /// `ConsumableResourceProperties`.
-    pub fn consumable_resource_properties(mut self, value: impl Into<Val<job_definition::ConsumableResourceProperties>>) -> Self {
-        self.core.set("ConsumableResourceProperties", value.into());
-        self
+    prop! {
+        /// `ConsumableResourceProperties`.
+        core.props, "ConsumableResourceProperties", consumable_resource_properties, set_consumable_resource_properties, get_consumable_resource_properties, Val<job_definition::ConsumableResourceProperties>
     }
 
-    /// `ContainerProperties`.
-    pub fn container_properties(mut self, value: impl Into<Val<job_definition::ContainerProperties>>) -> Self {
-        self.core.set("ContainerProperties", value.into());
-        self
+    prop! {
+        /// `ContainerProperties`.
+        core.props, "ContainerProperties", container_properties, set_container_properties, get_container_properties, Val<job_definition::ContainerProperties>
     }
 
-    /// `EcsProperties`.
-    pub fn ecs_properties(mut self, value: impl Into<Val<job_definition::EcsProperties>>) -> Self {
-        self.core.set("EcsProperties", value.into());
-        self
+    prop! {
+        /// `EcsProperties`.
+        core.props, "EcsProperties", ecs_properties, set_ecs_properties, get_ecs_properties, Val<job_definition::EcsProperties>
     }
 
-    /// `EksProperties`.
-    pub fn eks_properties(mut self, value: impl Into<Val<job_definition::EksProperties>>) -> Self {
-        self.core.set("EksProperties", value.into());
-        self
+    prop! {
+        /// `EksProperties`.
+        core.props, "EksProperties", eks_properties, set_eks_properties, get_eks_properties, Val<job_definition::EksProperties>
     }
 
-    /// `JobDefinitionName`.
-    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobDefinitionName", value.into());
-        self
+    prop! {
+        /// `JobDefinitionName`.
+        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
     }
 
-    /// `NodeProperties`.
-    pub fn node_properties(mut self, value: impl Into<Val<job_definition::NodeProperties>>) -> Self {
-        self.core.set("NodeProperties", value.into());
-        self
+    prop! {
+        /// `NodeProperties`.
+        core.props, "NodeProperties", node_properties, set_node_properties, get_node_properties, Val<job_definition::NodeProperties>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
     }
 
-    /// `PlatformCapabilities`.
-    pub fn platform_capabilities(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PlatformCapabilities", value.into());
-        self
+    prop! {
+        /// `PlatformCapabilities`.
+        core.props, "PlatformCapabilities", platform_capabilities, set_platform_capabilities, get_platform_capabilities, Val<List<String>>
     }
 
-    /// `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PropagateTags", value.into());
-        self
+    prop! {
+        /// `PropagateTags`.
+        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<bool>
     }
 
-    /// `ResourceRetentionPolicy`.
-    pub fn resource_retention_policy(mut self, value: impl Into<Val<job_definition::ResourceRetentionPolicy>>) -> Self {
-        self.core.set("ResourceRetentionPolicy", value.into());
-        self
+    prop! {
+        /// `ResourceRetentionPolicy`.
+        core.props, "ResourceRetentionPolicy", resource_retention_policy, set_resource_retention_policy, get_resource_retention_policy, Val<job_definition::ResourceRetentionPolicy>
     }
 
-    /// `RetryStrategy`.
-    pub fn retry_strategy(mut self, value: impl Into<Val<job_definition::RetryStrategy>>) -> Self {
-        self.core.set("RetryStrategy", value.into());
-        self
+    prop! {
+        /// `RetryStrategy`.
+        core.props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<job_definition::RetryStrategy>
     }
 
-    /// `SchedulingPriority`.
-    pub fn scheduling_priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SchedulingPriority", value.into());
-        self
+    prop! {
+        /// `SchedulingPriority`.
+        core.props, "SchedulingPriority", scheduling_priority, set_scheduling_priority, get_scheduling_priority, Val<i64>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Val<job_definition::JobTimeout>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `Timeout`.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<job_definition::JobTimeout>
+    }
+
+    prop! {
+        /// `Type`: Allowed values (any case): `container`, `multinode`.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1034,6 +1027,11 @@ pub mod job_definition {
             props.set("ConsumableResourceList", consumable_resource_list.into());
             ConsumableResourceProperties { props }
         }
+
+        prop! {
+            /// `ConsumableResourceList`.
+            props, "ConsumableResourceList", _, set_consumable_resource_list, get_consumable_resource_list, Val<List<ConsumableResourceRequirement>>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.ConsumableResourceRequirement`.
@@ -1055,6 +1053,17 @@ pub mod job_definition {
             props.set("Quantity", quantity.into());
             ConsumableResourceRequirement { props }
         }
+
+        prop! {
+            /// `ConsumableResource`: The ARN of the consumable resource the job definition should
+            /// consume.
+            props, "ConsumableResource", _, set_consumable_resource, get_consumable_resource, Val<String>
+        }
+
+        prop! {
+            /// `Quantity`.
+            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.ContainerProperties`.
@@ -1074,136 +1083,119 @@ pub mod job_definition {
             ContainerProperties { props }
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `EphemeralStorage`.
-        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
-            self.props.set("EphemeralStorage", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
         }
 
-        /// `ExecutionRoleArn`.
-        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `EphemeralStorage`.
+            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
         }
 
-        /// `FargatePlatformConfiguration`.
-        pub fn fargate_platform_configuration(mut self, value: impl Into<Val<ContainerPropertiesFargatePlatformConfiguration>>) -> Self {
-            self.props.set("FargatePlatformConfiguration", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `JobRoleArn`.
-        pub fn job_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobRoleArn", value.into());
-            self
+        prop! {
+            /// `FargatePlatformConfiguration`.
+            props, "FargatePlatformConfiguration", fargate_platform_configuration, set_fargate_platform_configuration, get_fargate_platform_configuration, Val<ContainerPropertiesFargatePlatformConfiguration>
         }
 
-        /// `LinuxParameters`.
-        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
-            self.props.set("LinuxParameters", value.into());
-            self
+        prop! {
+            /// `JobRoleArn`.
+            props, "JobRoleArn", job_role_arn, set_job_role_arn, get_job_role_arn, Val<String>
         }
 
-        /// `LogConfiguration`.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `LinuxParameters`.
+            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
         }
 
-        /// `Memory`.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `MountPoints`.
-        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `Memory`.
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `NetworkConfiguration`.
-        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `MountPoints`.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
         }
 
-        /// `Privileged`.
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
         }
 
-        /// `ReadonlyRootFilesystem`.
-        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadonlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `Privileged`.
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `RepositoryCredentials`.
-        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `ReadonlyRootFilesystem`.
+            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
         }
 
-        /// `ResourceRequirements`.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
         }
 
-        /// `RuntimePlatform`.
-        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
-            self.props.set("RuntimePlatform", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
         }
 
-        /// `Secrets`.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `RuntimePlatform`.
+            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
         }
 
-        /// `Ulimits`.
-        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
-            self.props.set("Ulimits", value.into());
-            self
+        prop! {
+            /// `Secrets`.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
 
-        /// `User`.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `Ulimits`.
+            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
         }
 
-        /// `Vcpus`.
-        pub fn vcpus(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Vcpus", value.into());
-            self
+        prop! {
+            /// `User`.
+            props, "User", user, set_user, get_user, Val<String>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Vcpus`.
+            props, "Vcpus", vcpus, set_vcpus, get_vcpus, Val<i64>
+        }
+
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
         }
     }
 
@@ -1222,16 +1214,14 @@ pub mod job_definition {
             Environment { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1251,6 +1241,11 @@ pub mod job_definition {
             props.set("SizeInGiB", size_in_gi_b.into());
             EphemeralStorage { props }
         }
+
+        prop! {
+            /// `SizeInGiB`.
+            props, "SizeInGiB", _, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.ContainerPropertiesFargatePlatformConfiguration`.
@@ -1268,10 +1263,9 @@ pub mod job_definition {
             ContainerPropertiesFargatePlatformConfiguration { props }
         }
 
-        /// `PlatformVersion`.
-        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlatformVersion", value.into());
-            self
+        prop! {
+            /// `PlatformVersion`.
+            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
         }
     }
 
@@ -1290,40 +1284,34 @@ pub mod job_definition {
             LinuxParameters { props }
         }
 
-        /// `Devices`.
-        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
-            self.props.set("Devices", value.into());
-            self
+        prop! {
+            /// `Devices`.
+            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
         }
 
-        /// `InitProcessEnabled`.
-        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InitProcessEnabled", value.into());
-            self
+        prop! {
+            /// `InitProcessEnabled`.
+            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
         }
 
-        /// `MaxSwap`.
-        pub fn max_swap(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSwap", value.into());
-            self
+        prop! {
+            /// `MaxSwap`.
+            props, "MaxSwap", max_swap, set_max_swap, get_max_swap, Val<i64>
         }
 
-        /// `SharedMemorySize`.
-        pub fn shared_memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SharedMemorySize", value.into());
-            self
+        prop! {
+            /// `SharedMemorySize`.
+            props, "SharedMemorySize", shared_memory_size, set_shared_memory_size, get_shared_memory_size, Val<i64>
         }
 
-        /// `Swappiness`.
-        pub fn swappiness(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Swappiness", value.into());
-            self
+        prop! {
+            /// `Swappiness`.
+            props, "Swappiness", swappiness, set_swappiness, get_swappiness, Val<i64>
         }
 
-        /// `Tmpfs`.
-        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
-            self.props.set("Tmpfs", value.into());
-            self
+        prop! {
+            /// `Tmpfs`.
+            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
         }
     }
 
@@ -1342,22 +1330,19 @@ pub mod job_definition {
             Device { props }
         }
 
-        /// `ContainerPath`.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `HostPath`.
-        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostPath", value.into());
-            self
+        prop! {
+            /// `HostPath`.
+            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
         }
 
-        /// `Permissions`.
-        pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`.
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
         }
     }
 
@@ -1380,10 +1365,19 @@ pub mod job_definition {
             Tmpfs { props }
         }
 
-        /// `MountOptions`.
-        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MountOptions", value.into());
-            self
+        prop! {
+            /// `ContainerPath`.
+            props, "ContainerPath", _, set_container_path, get_container_path, Val<String>
+        }
+
+        prop! {
+            /// `Size`.
+            props, "Size", _, set_size, get_size, Val<i64>
+        }
+
+        prop! {
+            /// `MountOptions`.
+            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
         }
     }
 
@@ -1404,16 +1398,19 @@ pub mod job_definition {
             LogConfiguration { props }
         }
 
-        /// `Options`.
-        pub fn options(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `LogDriver`: Allowed values (any case): `awsfirelens`, `awslogs`, `fluentd`, `gelf`, `journald`, `json-file`, `splunk`, `syslog`.
+            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
         }
 
-        /// `SecretOptions`.
-        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("SecretOptions", value.into());
-            self
+        prop! {
+            /// `Options`.
+            props, "Options", options, set_options, get_options, Val<Json>
+        }
+
+        prop! {
+            /// `SecretOptions`.
+            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
         }
     }
 
@@ -1435,6 +1432,16 @@ pub mod job_definition {
             props.set("ValueFrom", value_from.into());
             Secret { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ValueFrom`.
+            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.MountPoint`.
@@ -1452,22 +1459,19 @@ pub mod job_definition {
             MountPoint { props }
         }
 
-        /// `ContainerPath`.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `ReadOnly`.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `SourceVolume`.
-        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceVolume", value.into());
-            self
+        prop! {
+            /// `SourceVolume`.
+            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
         }
     }
 
@@ -1486,10 +1490,9 @@ pub mod job_definition {
             NetworkConfiguration { props }
         }
 
-        /// `AssignPublicIp`: Allowed values (any case): `disabled`, `enabled`.
-        pub fn assign_public_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssignPublicIp", value.into());
-            self
+        prop! {
+            /// `AssignPublicIp`: Allowed values (any case): `disabled`, `enabled`.
+            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<String>
         }
     }
 
@@ -1509,6 +1512,11 @@ pub mod job_definition {
             props.set("CredentialsParameter", credentials_parameter.into());
             RepositoryCredentials { props }
         }
+
+        prop! {
+            /// `CredentialsParameter`.
+            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.ResourceRequirement`.
@@ -1526,16 +1534,14 @@ pub mod job_definition {
             ResourceRequirement { props }
         }
 
-        /// `Type`: Allowed values (any case): `gpu`, `memory`, `vcpu`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Allowed values (any case): `gpu`, `memory`, `vcpu`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1554,16 +1560,14 @@ pub mod job_definition {
             RuntimePlatform { props }
         }
 
-        /// `CpuArchitecture`.
-        pub fn cpu_architecture(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CpuArchitecture", value.into());
-            self
+        prop! {
+            /// `CpuArchitecture`.
+            props, "CpuArchitecture", cpu_architecture, set_cpu_architecture, get_cpu_architecture, Val<String>
         }
 
-        /// `OperatingSystemFamily`.
-        pub fn operating_system_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OperatingSystemFamily", value.into());
-            self
+        prop! {
+            /// `OperatingSystemFamily`.
+            props, "OperatingSystemFamily", operating_system_family, set_operating_system_family, get_operating_system_family, Val<String>
         }
     }
 
@@ -1591,6 +1595,21 @@ pub mod job_definition {
             props.set("SoftLimit", soft_limit.into());
             Ulimit { props }
         }
+
+        prop! {
+            /// `HardLimit`.
+            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SoftLimit`.
+            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.Volume`.
@@ -1608,28 +1627,24 @@ pub mod job_definition {
             Volume { props }
         }
 
-        /// `EfsVolumeConfiguration`.
-        pub fn efs_volume_configuration(mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> Self {
-            self.props.set("EfsVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `EfsVolumeConfiguration`.
+            props, "EfsVolumeConfiguration", efs_volume_configuration, set_efs_volume_configuration, get_efs_volume_configuration, Val<EfsVolumeConfiguration>
         }
 
-        /// `Host`.
-        pub fn host(mut self, value: impl Into<Val<Host>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `Host`.
+            props, "Host", host, set_host, get_host, Val<Host>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `S3FilesVolumeConfiguration`.
-        pub fn s3_files_volume_configuration(mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> Self {
-            self.props.set("S3FilesVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `S3FilesVolumeConfiguration`.
+            props, "S3FilesVolumeConfiguration", s3_files_volume_configuration, set_s3_files_volume_configuration, get_s3_files_volume_configuration, Val<S3FilesVolumeConfiguration>
         }
     }
 
@@ -1650,28 +1665,29 @@ pub mod job_definition {
             EfsVolumeConfiguration { props }
         }
 
-        /// `AuthorizationConfig`.
-        pub fn authorization_config(mut self, value: impl Into<Val<EfsAuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
         }
 
-        /// `RootDirectory`.
-        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RootDirectory", value.into());
-            self
+        prop! {
+            /// `AuthorizationConfig`.
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<EfsAuthorizationConfig>
         }
 
-        /// `TransitEncryption`: Allowed values (any case): `disabled`, `enabled`.
-        pub fn transit_encryption(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TransitEncryption", value.into());
-            self
+        prop! {
+            /// `RootDirectory`.
+            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
         }
 
-        /// `TransitEncryptionPort`.
-        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransitEncryptionPort", value.into());
-            self
+        prop! {
+            /// `TransitEncryption`: Allowed values (any case): `disabled`, `enabled`.
+            props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<String>
+        }
+
+        prop! {
+            /// `TransitEncryptionPort`.
+            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
         }
     }
 
@@ -1690,16 +1706,14 @@ pub mod job_definition {
             EfsAuthorizationConfig { props }
         }
 
-        /// `AccessPointId`.
-        pub fn access_point_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointId", value.into());
-            self
+        prop! {
+            /// `AccessPointId`.
+            props, "AccessPointId", access_point_id, set_access_point_id, get_access_point_id, Val<String>
         }
 
-        /// `Iam`: Allowed values (any case): `disabled`, `enabled`.
-        pub fn iam(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Iam", value.into());
-            self
+        prop! {
+            /// `Iam`: Allowed values (any case): `disabled`, `enabled`.
+            props, "Iam", iam, set_iam, get_iam, Val<String>
         }
     }
 
@@ -1718,10 +1732,9 @@ pub mod job_definition {
             Host { props }
         }
 
-        /// `SourcePath`.
-        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePath", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
         }
     }
 
@@ -1742,22 +1755,24 @@ pub mod job_definition {
             S3FilesVolumeConfiguration { props }
         }
 
-        /// `AccessPointArn`.
-        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointArn", value.into());
-            self
+        prop! {
+            /// `FileSystemArn`.
+            props, "FileSystemArn", _, set_file_system_arn, get_file_system_arn, Val<String>
         }
 
-        /// `RootDirectory`.
-        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RootDirectory", value.into());
-            self
+        prop! {
+            /// `AccessPointArn`.
+            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
         }
 
-        /// `TransitEncryptionPort`.
-        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransitEncryptionPort", value.into());
-            self
+        prop! {
+            /// `RootDirectory`.
+            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        }
+
+        prop! {
+            /// `TransitEncryptionPort`.
+            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
         }
     }
 
@@ -1777,6 +1792,11 @@ pub mod job_definition {
             props.set("TaskProperties", task_properties.into());
             EcsProperties { props }
         }
+
+        prop! {
+            /// `TaskProperties`.
+            props, "TaskProperties", _, set_task_properties, get_task_properties, Val<List<EcsTaskProperties>>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.EcsTaskProperties`.
@@ -1794,76 +1814,64 @@ pub mod job_definition {
             EcsTaskProperties { props }
         }
 
-        /// `Containers`.
-        pub fn containers(mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> Self {
-            self.props.set("Containers", value.into());
-            self
+        prop! {
+            /// `Containers`.
+            props, "Containers", containers, set_containers, get_containers, Val<List<TaskContainerProperties>>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `EphemeralStorage`.
-        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
-            self.props.set("EphemeralStorage", value.into());
-            self
+        prop! {
+            /// `EphemeralStorage`.
+            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
         }
 
-        /// `ExecutionRoleArn`.
-        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `IpcMode`.
-        pub fn ipc_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpcMode", value.into());
-            self
+        prop! {
+            /// `IpcMode`.
+            props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<String>
         }
 
-        /// `NetworkConfiguration`.
-        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
         }
 
-        /// `NetworkMode`.
-        pub fn network_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkMode", value.into());
-            self
+        prop! {
+            /// `NetworkMode`.
+            props, "NetworkMode", network_mode, set_network_mode, get_network_mode, Val<String>
         }
 
-        /// `PidMode`.
-        pub fn pid_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PidMode", value.into());
-            self
+        prop! {
+            /// `PidMode`.
+            props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<String>
         }
 
-        /// `PlatformVersion`.
-        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlatformVersion", value.into());
-            self
+        prop! {
+            /// `PlatformVersion`.
+            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
         }
 
-        /// `RuntimePlatform`.
-        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
-            self.props.set("RuntimePlatform", value.into());
-            self
+        prop! {
+            /// `RuntimePlatform`.
+            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
         }
 
-        /// `TaskRoleArn`.
-        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TaskRoleArn", value.into());
-            self
+        prop! {
+            /// `TaskRoleArn`.
+            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
         }
     }
 
@@ -1884,112 +1892,99 @@ pub mod job_definition {
             TaskContainerProperties { props }
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `DependsOn`.
-        pub fn depends_on(mut self, value: impl Into<Val<List<TaskContainerDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `DependsOn`.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<TaskContainerDependency>>
         }
 
-        /// `Essential`.
-        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Essential", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
         }
 
-        /// `FirelensConfiguration`.
-        pub fn firelens_configuration(mut self, value: impl Into<Val<TaskContainerPropertiesFirelensConfiguration>>) -> Self {
-            self.props.set("FirelensConfiguration", value.into());
-            self
+        prop! {
+            /// `Essential`.
+            props, "Essential", essential, set_essential, get_essential, Val<bool>
         }
 
-        /// `LinuxParameters`.
-        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
-            self.props.set("LinuxParameters", value.into());
-            self
+        prop! {
+            /// `FirelensConfiguration`.
+            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<TaskContainerPropertiesFirelensConfiguration>
         }
 
-        /// `LogConfiguration`.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `LinuxParameters`.
+            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
         }
 
-        /// `MountPoints`.
-        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `MountPoints`.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
         }
 
-        /// `Privileged`.
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ReadonlyRootFilesystem`.
-        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadonlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `Privileged`.
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `RepositoryCredentials`.
-        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `ReadonlyRootFilesystem`.
+            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
         }
 
-        /// `ResourceRequirements`.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
         }
 
-        /// `Secrets`.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
         }
 
-        /// `StartTimeout`.
-        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTimeout", value.into());
-            self
+        prop! {
+            /// `Secrets`.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
 
-        /// `StopTimeout`.
-        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StopTimeout", value.into());
-            self
+        prop! {
+            /// `StartTimeout`.
+            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
         }
 
-        /// `Ulimits`.
-        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
-            self.props.set("Ulimits", value.into());
-            self
+        prop! {
+            /// `StopTimeout`.
+            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
         }
 
-        /// `User`.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `Ulimits`.
+            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        }
+
+        prop! {
+            /// `User`.
+            props, "User", user, set_user, get_user, Val<String>
         }
     }
 
@@ -2011,6 +2006,16 @@ pub mod job_definition {
             props.set("Condition", condition.into());
             TaskContainerDependency { props }
         }
+
+        prop! {
+            /// `ContainerName`.
+            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        }
+
+        prop! {
+            /// `Condition`.
+            props, "Condition", _, set_condition, get_condition, Val<String>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.TaskContainerPropertiesFirelensConfiguration`.
@@ -2030,10 +2035,14 @@ pub mod job_definition {
             TaskContainerPropertiesFirelensConfiguration { props }
         }
 
-        /// `Options`.
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Type`: Allowed values (any case): `fluentbit`, `fluentd`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Options`.
+            props, "Options", options, set_options, get_options, Val<Map<String>>
         }
     }
 
@@ -2052,10 +2061,9 @@ pub mod job_definition {
             EksProperties { props }
         }
 
-        /// `PodProperties`.
-        pub fn pod_properties(mut self, value: impl Into<Val<EksPodProperties>>) -> Self {
-            self.props.set("PodProperties", value.into());
-            self
+        prop! {
+            /// `PodProperties`.
+            props, "PodProperties", pod_properties, set_pod_properties, get_pod_properties, Val<EksPodProperties>
         }
     }
 
@@ -2074,58 +2082,49 @@ pub mod job_definition {
             EksPodProperties { props }
         }
 
-        /// `Containers`.
-        pub fn containers(mut self, value: impl Into<Val<List<EksContainer>>>) -> Self {
-            self.props.set("Containers", value.into());
-            self
+        prop! {
+            /// `Containers`.
+            props, "Containers", containers, set_containers, get_containers, Val<List<EksContainer>>
         }
 
-        /// `DnsPolicy`.
-        pub fn dns_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DnsPolicy", value.into());
-            self
+        prop! {
+            /// `DnsPolicy`.
+            props, "DnsPolicy", dns_policy, set_dns_policy, get_dns_policy, Val<String>
         }
 
-        /// `HostNetwork`.
-        pub fn host_network(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HostNetwork", value.into());
-            self
+        prop! {
+            /// `HostNetwork`.
+            props, "HostNetwork", host_network, set_host_network, get_host_network, Val<bool>
         }
 
-        /// `ImagePullSecrets`.
-        pub fn image_pull_secrets(mut self, value: impl Into<Val<List<ImagePullSecret>>>) -> Self {
-            self.props.set("ImagePullSecrets", value.into());
-            self
+        prop! {
+            /// `ImagePullSecrets`.
+            props, "ImagePullSecrets", image_pull_secrets, set_image_pull_secrets, get_image_pull_secrets, Val<List<ImagePullSecret>>
         }
 
-        /// `InitContainers`.
-        pub fn init_containers(mut self, value: impl Into<Val<List<EksContainer>>>) -> Self {
-            self.props.set("InitContainers", value.into());
-            self
+        prop! {
+            /// `InitContainers`.
+            props, "InitContainers", init_containers, set_init_containers, get_init_containers, Val<List<EksContainer>>
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<EksMetadata>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<EksMetadata>
         }
 
-        /// `ServiceAccountName`.
-        pub fn service_account_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccountName", value.into());
-            self
+        prop! {
+            /// `ServiceAccountName`.
+            props, "ServiceAccountName", service_account_name, set_service_account_name, get_service_account_name, Val<String>
         }
 
-        /// `ShareProcessNamespace`.
-        pub fn share_process_namespace(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ShareProcessNamespace", value.into());
-            self
+        prop! {
+            /// `ShareProcessNamespace`.
+            props, "ShareProcessNamespace", share_process_namespace, set_share_process_namespace, get_share_process_namespace, Val<bool>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<EksVolume>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<EksVolume>>
         }
     }
 
@@ -2146,52 +2145,49 @@ pub mod job_definition {
             EksContainer { props }
         }
 
-        /// `Args`.
-        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Args", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Args`.
+            props, "Args", args, set_args, get_args, Val<List<String>>
         }
 
-        /// `Env`.
-        pub fn env(mut self, value: impl Into<Val<List<EksContainerEnvironmentVariable>>>) -> Self {
-            self.props.set("Env", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `ImagePullPolicy`.
-        pub fn image_pull_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImagePullPolicy", value.into());
-            self
+        prop! {
+            /// `Env`.
+            props, "Env", env, set_env, get_env, Val<List<EksContainerEnvironmentVariable>>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `ImagePullPolicy`.
+            props, "ImagePullPolicy", image_pull_policy, set_image_pull_policy, get_image_pull_policy, Val<String>
         }
 
-        /// `Resources`.
-        pub fn resources(mut self, value: impl Into<Val<EksContainerResourceRequirements>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SecurityContext`.
-        pub fn security_context(mut self, value: impl Into<Val<EksContainerSecurityContext>>) -> Self {
-            self.props.set("SecurityContext", value.into());
-            self
+        prop! {
+            /// `Resources`.
+            props, "Resources", resources, set_resources, get_resources, Val<EksContainerResourceRequirements>
         }
 
-        /// `VolumeMounts`.
-        pub fn volume_mounts(mut self, value: impl Into<Val<List<EksContainerVolumeMount>>>) -> Self {
-            self.props.set("VolumeMounts", value.into());
-            self
+        prop! {
+            /// `SecurityContext`.
+            props, "SecurityContext", security_context, set_security_context, get_security_context, Val<EksContainerSecurityContext>
+        }
+
+        prop! {
+            /// `VolumeMounts`.
+            props, "VolumeMounts", volume_mounts, set_volume_mounts, get_volume_mounts, Val<List<EksContainerVolumeMount>>
         }
     }
 
@@ -2212,10 +2208,14 @@ pub mod job_definition {
             EksContainerEnvironmentVariable { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -2234,16 +2234,14 @@ pub mod job_definition {
             EksContainerResourceRequirements { props }
         }
 
-        /// `Limits`.
-        pub fn limits(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Limits", value.into());
-            self
+        prop! {
+            /// `Limits`.
+            props, "Limits", limits, set_limits, get_limits, Val<Json>
         }
 
-        /// `Requests`.
-        pub fn requests(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Requests", value.into());
-            self
+        prop! {
+            /// `Requests`.
+            props, "Requests", requests, set_requests, get_requests, Val<Json>
         }
     }
 
@@ -2262,40 +2260,34 @@ pub mod job_definition {
             EksContainerSecurityContext { props }
         }
 
-        /// `AllowPrivilegeEscalation`.
-        pub fn allow_privilege_escalation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowPrivilegeEscalation", value.into());
-            self
+        prop! {
+            /// `AllowPrivilegeEscalation`.
+            props, "AllowPrivilegeEscalation", allow_privilege_escalation, set_allow_privilege_escalation, get_allow_privilege_escalation, Val<bool>
         }
 
-        /// `Privileged`.
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `Privileged`.
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `ReadOnlyRootFilesystem`.
-        pub fn read_only_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `ReadOnlyRootFilesystem`.
+            props, "ReadOnlyRootFilesystem", read_only_root_filesystem, set_read_only_root_filesystem, get_read_only_root_filesystem, Val<bool>
         }
 
-        /// `RunAsGroup`.
-        pub fn run_as_group(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RunAsGroup", value.into());
-            self
+        prop! {
+            /// `RunAsGroup`.
+            props, "RunAsGroup", run_as_group, set_run_as_group, get_run_as_group, Val<i64>
         }
 
-        /// `RunAsNonRoot`.
-        pub fn run_as_non_root(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RunAsNonRoot", value.into());
-            self
+        prop! {
+            /// `RunAsNonRoot`.
+            props, "RunAsNonRoot", run_as_non_root, set_run_as_non_root, get_run_as_non_root, Val<bool>
         }
 
-        /// `RunAsUser`.
-        pub fn run_as_user(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RunAsUser", value.into());
-            self
+        prop! {
+            /// `RunAsUser`.
+            props, "RunAsUser", run_as_user, set_run_as_user, get_run_as_user, Val<i64>
         }
     }
 
@@ -2314,28 +2306,24 @@ pub mod job_definition {
             EksContainerVolumeMount { props }
         }
 
-        /// `MountPath`.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ReadOnly`.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `SubPath`.
-        pub fn sub_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubPath", value.into());
-            self
+        prop! {
+            /// `SubPath`.
+            props, "SubPath", sub_path, set_sub_path, get_sub_path, Val<String>
         }
     }
 
@@ -2354,10 +2342,9 @@ pub mod job_definition {
             ImagePullSecret { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -2376,22 +2363,19 @@ pub mod job_definition {
             EksMetadata { props }
         }
 
-        /// `Annotations`.
-        pub fn annotations(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Annotations", value.into());
-            self
+        prop! {
+            /// `Annotations`.
+            props, "Annotations", annotations, set_annotations, get_annotations, Val<Map<String>>
         }
 
-        /// `Labels`.
-        pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Labels`.
+            props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
         }
 
-        /// `Namespace`.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -2412,28 +2396,29 @@ pub mod job_definition {
             EksVolume { props }
         }
 
-        /// `EmptyDir`.
-        pub fn empty_dir(mut self, value: impl Into<Val<EksEmptyDir>>) -> Self {
-            self.props.set("EmptyDir", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HostPath`.
-        pub fn host_path(mut self, value: impl Into<Val<EksHostPath>>) -> Self {
-            self.props.set("HostPath", value.into());
-            self
+        prop! {
+            /// `EmptyDir`.
+            props, "EmptyDir", empty_dir, set_empty_dir, get_empty_dir, Val<EksEmptyDir>
         }
 
-        /// `PersistentVolumeClaim`.
-        pub fn persistent_volume_claim(mut self, value: impl Into<Val<EksPersistentVolumeClaim>>) -> Self {
-            self.props.set("PersistentVolumeClaim", value.into());
-            self
+        prop! {
+            /// `HostPath`.
+            props, "HostPath", host_path, set_host_path, get_host_path, Val<EksHostPath>
         }
 
-        /// `Secret`.
-        pub fn secret(mut self, value: impl Into<Val<EksSecret>>) -> Self {
-            self.props.set("Secret", value.into());
-            self
+        prop! {
+            /// `PersistentVolumeClaim`.
+            props, "PersistentVolumeClaim", persistent_volume_claim, set_persistent_volume_claim, get_persistent_volume_claim, Val<EksPersistentVolumeClaim>
+        }
+
+        prop! {
+            /// `Secret`.
+            props, "Secret", secret, set_secret, get_secret, Val<EksSecret>
         }
     }
 
@@ -2452,16 +2437,14 @@ pub mod job_definition {
             EksEmptyDir { props }
         }
 
-        /// `Medium`.
-        pub fn medium(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Medium", value.into());
-            self
+        prop! {
+            /// `Medium`.
+            props, "Medium", medium, set_medium, get_medium, Val<String>
         }
 
-        /// `SizeLimit`.
-        pub fn size_limit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizeLimit", value.into());
-            self
+        prop! {
+            /// `SizeLimit`.
+            props, "SizeLimit", size_limit, set_size_limit, get_size_limit, Val<String>
         }
     }
 
@@ -2480,10 +2463,9 @@ pub mod job_definition {
             EksHostPath { props }
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -2504,10 +2486,14 @@ pub mod job_definition {
             EksPersistentVolumeClaim { props }
         }
 
-        /// `ReadOnly`.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ClaimName`.
+            props, "ClaimName", _, set_claim_name, get_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `ReadOnly`.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
     }
 
@@ -2528,10 +2514,14 @@ pub mod job_definition {
             EksSecret { props }
         }
 
-        /// `Optional`.
-        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Optional", value.into());
-            self
+        prop! {
+            /// `SecretName`.
+            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        }
+
+        prop! {
+            /// `Optional`.
+            props, "Optional", optional, set_optional, get_optional, Val<bool>
         }
     }
 
@@ -2559,6 +2549,21 @@ pub mod job_definition {
             props.set("NodeRangeProperties", node_range_properties.into());
             NodeProperties { props }
         }
+
+        prop! {
+            /// `NumNodes`.
+            props, "NumNodes", _, set_num_nodes, get_num_nodes, Val<i64>
+        }
+
+        prop! {
+            /// `MainNode`.
+            props, "MainNode", _, set_main_node, get_main_node, Val<i64>
+        }
+
+        prop! {
+            /// `NodeRangeProperties`.
+            props, "NodeRangeProperties", _, set_node_range_properties, get_node_range_properties, Val<List<NodeRangeProperty>>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.NodeRangeProperty`.
@@ -2578,34 +2583,34 @@ pub mod job_definition {
             NodeRangeProperty { props }
         }
 
-        /// `ConsumableResourceProperties`.
-        pub fn consumable_resource_properties(mut self, value: impl Into<Val<ConsumableResourceProperties>>) -> Self {
-            self.props.set("ConsumableResourceProperties", value.into());
-            self
+        prop! {
+            /// `TargetNodes`.
+            props, "TargetNodes", _, set_target_nodes, get_target_nodes, Val<String>
         }
 
-        /// `Container`.
-        pub fn container(mut self, value: impl Into<Val<MultiNodeContainerProperties>>) -> Self {
-            self.props.set("Container", value.into());
-            self
+        prop! {
+            /// `ConsumableResourceProperties`.
+            props, "ConsumableResourceProperties", consumable_resource_properties, set_consumable_resource_properties, get_consumable_resource_properties, Val<ConsumableResourceProperties>
         }
 
-        /// `EcsProperties`.
-        pub fn ecs_properties(mut self, value: impl Into<Val<MultiNodeEcsProperties>>) -> Self {
-            self.props.set("EcsProperties", value.into());
-            self
+        prop! {
+            /// `Container`.
+            props, "Container", container, set_container, get_container, Val<MultiNodeContainerProperties>
         }
 
-        /// `EksProperties`.
-        pub fn eks_properties(mut self, value: impl Into<Val<EksProperties>>) -> Self {
-            self.props.set("EksProperties", value.into());
-            self
+        prop! {
+            /// `EcsProperties`.
+            props, "EcsProperties", ecs_properties, set_ecs_properties, get_ecs_properties, Val<MultiNodeEcsProperties>
         }
 
-        /// `InstanceTypes`.
-        pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InstanceTypes", value.into());
-            self
+        prop! {
+            /// `EksProperties`.
+            props, "EksProperties", eks_properties, set_eks_properties, get_eks_properties, Val<EksProperties>
+        }
+
+        prop! {
+            /// `InstanceTypes`.
+            props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
         }
     }
 
@@ -2626,130 +2631,114 @@ pub mod job_definition {
             MultiNodeContainerProperties { props }
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `EphemeralStorage`.
-        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
-            self.props.set("EphemeralStorage", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
         }
 
-        /// `ExecutionRoleArn`.
-        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `EphemeralStorage`.
+            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `JobRoleArn`.
-        pub fn job_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobRoleArn", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `LinuxParameters`.
-        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
-            self.props.set("LinuxParameters", value.into());
-            self
+        prop! {
+            /// `JobRoleArn`.
+            props, "JobRoleArn", job_role_arn, set_job_role_arn, get_job_role_arn, Val<String>
         }
 
-        /// `LogConfiguration`.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `LinuxParameters`.
+            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
         }
 
-        /// `Memory`.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `MountPoints`.
-        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `Memory`.
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `Privileged`.
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `MountPoints`.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
         }
 
-        /// `ReadonlyRootFilesystem`.
-        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadonlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `Privileged`.
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `RepositoryCredentials`.
-        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `ReadonlyRootFilesystem`.
+            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
         }
 
-        /// `ResourceRequirements`.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
         }
 
-        /// `RuntimePlatform`.
-        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
-            self.props.set("RuntimePlatform", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
         }
 
-        /// `Secrets`.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `RuntimePlatform`.
+            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
         }
 
-        /// `Ulimits`.
-        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
-            self.props.set("Ulimits", value.into());
-            self
+        prop! {
+            /// `Secrets`.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
 
-        /// `User`.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `Ulimits`.
+            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
         }
 
-        /// `Vcpus`.
-        pub fn vcpus(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Vcpus", value.into());
-            self
+        prop! {
+            /// `User`.
+            props, "User", user, set_user, get_user, Val<String>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Vcpus`.
+            props, "Vcpus", vcpus, set_vcpus, get_vcpus, Val<i64>
+        }
+
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
         }
     }
 
@@ -2769,6 +2758,11 @@ pub mod job_definition {
             props.set("TaskProperties", task_properties.into());
             MultiNodeEcsProperties { props }
         }
+
+        prop! {
+            /// `TaskProperties`.
+            props, "TaskProperties", _, set_task_properties, get_task_properties, Val<List<MultiNodeEcsTaskProperties>>
+        }
     }
 
     /// `AWS::Batch::JobDefinition.MultiNodeEcsTaskProperties`.
@@ -2786,46 +2780,39 @@ pub mod job_definition {
             MultiNodeEcsTaskProperties { props }
         }
 
-        /// `Containers`.
-        pub fn containers(mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> Self {
-            self.props.set("Containers", value.into());
-            self
+        prop! {
+            /// `Containers`.
+            props, "Containers", containers, set_containers, get_containers, Val<List<TaskContainerProperties>>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `ExecutionRoleArn`.
-        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `IpcMode`.
-        pub fn ipc_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpcMode", value.into());
-            self
+        prop! {
+            /// `IpcMode`.
+            props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<String>
         }
 
-        /// `PidMode`.
-        pub fn pid_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PidMode", value.into());
-            self
+        prop! {
+            /// `PidMode`.
+            props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<String>
         }
 
-        /// `TaskRoleArn`.
-        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TaskRoleArn", value.into());
-            self
+        prop! {
+            /// `TaskRoleArn`.
+            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
         }
     }
 
@@ -2844,10 +2831,9 @@ pub mod job_definition {
             ResourceRetentionPolicy { props }
         }
 
-        /// `SkipDeregisterOnUpdate`.
-        pub fn skip_deregister_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SkipDeregisterOnUpdate", value.into());
-            self
+        prop! {
+            /// `SkipDeregisterOnUpdate`.
+            props, "SkipDeregisterOnUpdate", skip_deregister_on_update, set_skip_deregister_on_update, get_skip_deregister_on_update, Val<bool>
         }
     }
 
@@ -2866,16 +2852,14 @@ pub mod job_definition {
             RetryStrategy { props }
         }
 
-        /// `Attempts`.
-        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Attempts", value.into());
-            self
+        prop! {
+            /// `Attempts`.
+            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
         }
 
-        /// `EvaluateOnExit`.
-        pub fn evaluate_on_exit(mut self, value: impl Into<Val<List<EvaluateOnExit>>>) -> Self {
-            self.props.set("EvaluateOnExit", value.into());
-            self
+        prop! {
+            /// `EvaluateOnExit`.
+            props, "EvaluateOnExit", evaluate_on_exit, set_evaluate_on_exit, get_evaluate_on_exit, Val<List<EvaluateOnExit>>
         }
     }
 
@@ -2896,22 +2880,24 @@ pub mod job_definition {
             EvaluateOnExit { props }
         }
 
-        /// `OnExitCode`.
-        pub fn on_exit_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnExitCode", value.into());
-            self
+        prop! {
+            /// `Action`: Allowed values (any case): `exit`, `retry`.
+            props, "Action", _, set_action, get_action, Val<String>
         }
 
-        /// `OnReason`.
-        pub fn on_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnReason", value.into());
-            self
+        prop! {
+            /// `OnExitCode`.
+            props, "OnExitCode", on_exit_code, set_on_exit_code, get_on_exit_code, Val<String>
         }
 
-        /// `OnStatusReason`.
-        pub fn on_status_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnStatusReason", value.into());
-            self
+        prop! {
+            /// `OnReason`.
+            props, "OnReason", on_reason, set_on_reason, get_on_reason, Val<String>
+        }
+
+        prop! {
+            /// `OnStatusReason`.
+            props, "OnStatusReason", on_status_reason, set_on_status_reason, get_on_status_reason, Val<String>
         }
     }
 
@@ -2930,10 +2916,9 @@ pub mod job_definition {
             JobTimeout { props }
         }
 
-        /// `AttemptDurationSeconds`.
-        pub fn attempt_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AttemptDurationSeconds", value.into());
-            self
+        prop! {
+            /// `AttemptDurationSeconds`.
+            props, "AttemptDurationSeconds", attempt_duration_seconds, set_attempt_duration_seconds, get_attempt_duration_seconds, Val<i64>
         }
     }
 }
@@ -2965,52 +2950,49 @@ impl JobQueue {
         JobQueue { core }
     }
 
-    /// `ComputeEnvironmentOrder`.
-    pub fn compute_environment_order(mut self, value: impl Into<Val<List<job_queue::ComputeEnvironmentOrder>>>) -> Self {
-        self.core.set("ComputeEnvironmentOrder", value.into());
-        self
+    prop! {
+        /// `ComputeEnvironmentOrder`.
+        core.props, "ComputeEnvironmentOrder", compute_environment_order, set_compute_environment_order, get_compute_environment_order, Val<List<job_queue::ComputeEnvironmentOrder>>
     }
 
-    /// `JobQueueName`.
-    pub fn job_queue_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobQueueName", value.into());
-        self
+    prop! {
+        /// `JobQueueName`.
+        core.props, "JobQueueName", job_queue_name, set_job_queue_name, get_job_queue_name, Val<String>
     }
 
-    /// `JobQueueType`: Allowed values (any case): `ecs`, `ecs_fargate`, `ecs_managed_instances`, `eks`, `sagemaker_training`.
-    pub fn job_queue_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobQueueType", value.into());
-        self
+    prop! {
+        /// `JobQueueType`: Allowed values (any case): `ecs`, `ecs_fargate`, `ecs_managed_instances`, `eks`, `sagemaker_training`.
+        core.props, "JobQueueType", job_queue_type, set_job_queue_type, get_job_queue_type, Val<String>
     }
 
-    /// `JobStateTimeLimitActions`.
-    pub fn job_state_time_limit_actions(mut self, value: impl Into<Val<List<job_queue::JobStateTimeLimitAction>>>) -> Self {
-        self.core.set("JobStateTimeLimitActions", value.into());
-        self
+    prop! {
+        /// `JobStateTimeLimitActions`.
+        core.props, "JobStateTimeLimitActions", job_state_time_limit_actions, set_job_state_time_limit_actions, get_job_state_time_limit_actions, Val<List<job_queue::JobStateTimeLimitAction>>
     }
 
-    /// `SchedulingPolicyArn`.
-    pub fn scheduling_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SchedulingPolicyArn", value.into());
-        self
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
     }
 
-    /// `ServiceEnvironmentOrder`.
-    pub fn service_environment_order(mut self, value: impl Into<Val<List<job_queue::ServiceEnvironmentOrder>>>) -> Self {
-        self.core.set("ServiceEnvironmentOrder", value.into());
-        self
+    prop! {
+        /// `SchedulingPolicyArn`.
+        core.props, "SchedulingPolicyArn", scheduling_policy_arn, set_scheduling_policy_arn, get_scheduling_policy_arn, Val<String>
     }
 
-    /// `State`.
-    pub fn state(mut self, value: impl Into<Val<job_queue::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `ServiceEnvironmentOrder`.
+        core.props, "ServiceEnvironmentOrder", service_environment_order, set_service_environment_order, get_service_environment_order, Val<List<job_queue::ServiceEnvironmentOrder>>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `State`.
+        core.props, "State", state, set_state, get_state, Val<job_queue::State>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3048,6 +3030,16 @@ pub mod job_queue {
             props.set("Order", order.into());
             ComputeEnvironmentOrder { props }
         }
+
+        prop! {
+            /// `ComputeEnvironment`.
+            props, "ComputeEnvironment", _, set_compute_environment, get_compute_environment, Val<String>
+        }
+
+        prop! {
+            /// `Order`.
+            props, "Order", _, set_order, get_order, Val<i64>
+        }
     }
 
     /// `AWS::Batch::JobQueue.JobStateTimeLimitAction`.
@@ -3076,6 +3068,26 @@ pub mod job_queue {
             props.set("Reason", reason.into());
             props.set("State", state.into());
             JobStateTimeLimitAction { props }
+        }
+
+        prop! {
+            /// `Action`: Allowed values (any case): `cancel`, `terminate`.
+            props, "Action", _, set_action, get_action, Val<String>
+        }
+
+        prop! {
+            /// `MaxTimeSeconds`.
+            props, "MaxTimeSeconds", _, set_max_time_seconds, get_max_time_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `Reason`.
+            props, "Reason", _, set_reason, get_reason, Val<String>
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<JobStateTimeLimitActionState>
         }
     }
 
@@ -3106,6 +3118,16 @@ pub mod job_queue {
             props.set("ServiceEnvironment", service_environment.into());
             props.set("Order", order.into());
             ServiceEnvironmentOrder { props }
+        }
+
+        prop! {
+            /// `ServiceEnvironment`.
+            props, "ServiceEnvironment", _, set_service_environment, get_service_environment, Val<String>
+        }
+
+        prop! {
+            /// `Order`.
+            props, "Order", _, set_order, get_order, Val<i64>
         }
     }
 
@@ -3165,19 +3187,47 @@ impl QuotaShare {
         QuotaShare { core }
     }
 
-    /// `State`: The state of the quota share. If the quota share is `ENABLED`, it is able to accept
-    /// jobs. If the quota share is `DISABLED`, new jobs won't be accepted but jobs already
-    /// submitted can finish. The default state is `ENABLED`.
-    pub fn state(mut self, value: impl Into<Val<quota_share::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `CapacityLimits`: A list that specifies the quantity and type of compute capacity
+        /// allocated to the quota share.
+        core.props, "CapacityLimits", _, set_capacity_limits, get_capacity_limits, Val<List<quota_share::QuotaShareCapacityLimit>>
     }
 
-    /// `Tags`: The tags that you apply to the quota share to help you categorize and organize your
-    /// resources. Each tag consists of a key and an optional value.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `JobQueue`: The AWS Batch job queue associated with the quota share. This can be the job
+        /// queue name or ARN. A job queue must be in the `VALID` state before you can associate it
+        /// with a quota share.
+        core.props, "JobQueue", _, set_job_queue, get_job_queue, Val<String>
+    }
+
+    prop! {
+        /// `PreemptionConfiguration`: Specifies the preemption behavior for jobs in a quota share.
+        core.props, "PreemptionConfiguration", _, set_preemption_configuration, get_preemption_configuration, Val<quota_share::QuotaSharePreemptionConfiguration>
+    }
+
+    prop! {
+        /// `QuotaShareName`: The name of the quota share. It can be up to 128 characters long. It
+        /// can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (_).
+        core.props, "QuotaShareName", _, set_quota_share_name, get_quota_share_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceSharingConfiguration`: Specifies whether a quota share reserves, lends, or both
+        /// lends and borrows idle compute capacity.
+        core.props, "ResourceSharingConfiguration", _, set_resource_sharing_configuration, get_resource_sharing_configuration, Val<quota_share::QuotaShareResourceSharingConfiguration>
+    }
+
+    prop! {
+        /// `State`: The state of the quota share. If the quota share is `ENABLED`, it is able to
+        /// accept jobs. If the quota share is `DISABLED`, new jobs won't be accepted but jobs
+        /// already submitted can finish. The default state is `ENABLED`.
+        core.props, "State", state, set_state, get_state, Val<quota_share::State>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you apply to the quota share to help you categorize and organize
+        /// your resources. Each tag consists of a key and an optional value.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3218,6 +3268,18 @@ pub mod quota_share {
             props.set("CapacityUnit", capacity_unit.into());
             QuotaShareCapacityLimit { props }
         }
+
+        prop! {
+            /// `MaxCapacity`: The maximum capacity available for the quota share. This value represents
+            /// the maximum quantity of a resource that can be allocated to jobs in the quota share
+            /// without borrowing.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `CapacityUnit`: The unit of compute capacity for the capacityLimit. For example, `ml.m5.large`.
+            props, "CapacityUnit", _, set_capacity_unit, get_capacity_unit, Val<String>
+        }
     }
 
     /// `AWS::Batch::QuotaShare.QuotaSharePreemptionConfiguration`.
@@ -3237,6 +3299,12 @@ pub mod quota_share {
             let mut props = Props::new();
             props.set("InSharePreemption", in_share_preemption.into());
             QuotaSharePreemptionConfiguration { props }
+        }
+
+        prop! {
+            /// `InSharePreemption`: Specifies whether jobs within a quota share can be preempted by
+            /// another, higher priority job in the same quota share. Allowed values (any case): `disabled`, `enabled`.
+            props, "InSharePreemption", _, set_in_share_preemption, get_in_share_preemption, Val<String>
         }
     }
 
@@ -3261,15 +3329,24 @@ pub mod quota_share {
             QuotaShareResourceSharingConfiguration { props }
         }
 
-        /// `BorrowLimit`: The maximum percentage of additional capacity that the quota share can borrow
-        /// from other shares. `BorrowLimit` can only be applied to quota shares with a strategy of `LEND_AND_BORROW`.
-        /// This value is expressed as a percentage of the quota share's configured CapacityLimits. The `BorrowLimit`
-        /// is applied uniformly across all capacity units. For example, if the `BorrowLimit` is 200,
-        /// the quota share can borrow up to 200% of its configured `maxCapacity` for each capacity
-        /// unit. The default `BorrowLimit` is -1, which indicates unlimited borrowing.
-        pub fn borrow_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BorrowLimit", value.into());
-            self
+        prop! {
+            /// `Strategy`: The resource sharing strategy for the quota share. The `RESERVE` strategy
+            /// allows a quota share to reserve idle capacity for itself. `LEND` configures the share to
+            /// lend its idle capacity to another share in need of capacity. The `LEND_AND_BORROW`
+            /// strategy configures the share to borrow idle capacity from an underutilized share, as
+            /// well as lend to another share. Allowed values (any case): `lend`, `lend_and_borrow`, `reserve`.
+            props, "Strategy", _, set_strategy, get_strategy, Val<String>
+        }
+
+        prop! {
+            /// `BorrowLimit`: The maximum percentage of additional capacity that the quota share can
+            /// borrow from other shares. `BorrowLimit` can only be applied to quota shares with a
+            /// strategy of `LEND_AND_BORROW`. This value is expressed as a percentage of the quota
+            /// share's configured CapacityLimits. The `BorrowLimit` is applied uniformly across all
+            /// capacity units. For example, if the `BorrowLimit` is 200, the quota share can borrow up
+            /// to 200% of its configured `maxCapacity` for each capacity unit. The default `BorrowLimit`
+            /// is -1, which indicates unlimited borrowing.
+            props, "BorrowLimit", borrow_limit, set_borrow_limit, get_borrow_limit, Val<i64>
         }
     }
 
@@ -3307,28 +3384,24 @@ impl SchedulingPolicy {
         SchedulingPolicy { core }
     }
 
-    /// `FairsharePolicy`: Fair Share Policy for the Job Queue.
-    pub fn fairshare_policy(mut self, value: impl Into<Val<scheduling_policy::FairsharePolicy>>) -> Self {
-        self.core.set("FairsharePolicy", value.into());
-        self
+    prop! {
+        /// `FairsharePolicy`: Fair Share Policy for the Job Queue.
+        core.props, "FairsharePolicy", fairshare_policy, set_fairshare_policy, get_fairshare_policy, Val<scheduling_policy::FairsharePolicy>
     }
 
-    /// `Name`: Name of Scheduling Policy.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of Scheduling Policy.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `QuotaSharePolicy`: Quota Share Policy for the Job Queue.
-    pub fn quota_share_policy(mut self, value: impl Into<Val<scheduling_policy::QuotaSharePolicy>>) -> Self {
-        self.core.set("QuotaSharePolicy", value.into());
-        self
+    prop! {
+        /// `QuotaSharePolicy`: Quota Share Policy for the Job Queue.
+        core.props, "QuotaSharePolicy", quota_share_policy, set_quota_share_policy, get_quota_share_policy, Val<scheduling_policy::QuotaSharePolicy>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3364,22 +3437,19 @@ pub mod scheduling_policy {
             FairsharePolicy { props }
         }
 
-        /// `ComputeReservation`.
-        pub fn compute_reservation(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ComputeReservation", value.into());
-            self
+        prop! {
+            /// `ComputeReservation`.
+            props, "ComputeReservation", compute_reservation, set_compute_reservation, get_compute_reservation, Val<f64>
         }
 
-        /// `ShareDecaySeconds`.
-        pub fn share_decay_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ShareDecaySeconds", value.into());
-            self
+        prop! {
+            /// `ShareDecaySeconds`.
+            props, "ShareDecaySeconds", share_decay_seconds, set_share_decay_seconds, get_share_decay_seconds, Val<f64>
         }
 
-        /// `ShareDistribution`: List of Share Attributes
-        pub fn share_distribution(mut self, value: impl Into<Val<List<ShareAttributes>>>) -> Self {
-            self.props.set("ShareDistribution", value.into());
-            self
+        prop! {
+            /// `ShareDistribution`: List of Share Attributes
+            props, "ShareDistribution", share_distribution, set_share_distribution, get_share_distribution, Val<List<ShareAttributes>>
         }
     }
 
@@ -3398,16 +3468,14 @@ pub mod scheduling_policy {
             ShareAttributes { props }
         }
 
-        /// `ShareIdentifier`.
-        pub fn share_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShareIdentifier", value.into());
-            self
+        prop! {
+            /// `ShareIdentifier`.
+            props, "ShareIdentifier", share_identifier, set_share_identifier, get_share_identifier, Val<String>
         }
 
-        /// `WeightFactor`.
-        pub fn weight_factor(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("WeightFactor", value.into());
-            self
+        prop! {
+            /// `WeightFactor`.
+            props, "WeightFactor", weight_factor, set_weight_factor, get_weight_factor, Val<f64>
         }
     }
 
@@ -3426,10 +3494,9 @@ pub mod scheduling_policy {
             QuotaSharePolicy { props }
         }
 
-        /// `IdleResourceAssignmentStrategy`: Allowed values (any case): `fifo`.
-        pub fn idle_resource_assignment_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdleResourceAssignmentStrategy", value.into());
-            self
+        prop! {
+            /// `IdleResourceAssignmentStrategy`: Allowed values (any case): `fifo`.
+            props, "IdleResourceAssignmentStrategy", idle_resource_assignment_strategy, set_idle_resource_assignment_strategy, get_idle_resource_assignment_strategy, Val<String>
         }
     }
 }
@@ -3459,22 +3526,29 @@ impl ServiceEnvironment {
         ServiceEnvironment { core }
     }
 
-    /// `ServiceEnvironmentName`.
-    pub fn service_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceEnvironmentName", value.into());
-        self
+    prop! {
+        /// `CapacityLimits`.
+        core.props, "CapacityLimits", _, set_capacity_limits, get_capacity_limits, Val<List<service_environment::CapacityLimit>>
     }
 
-    /// `State`.
-    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `ServiceEnvironmentName`.
+        core.props, "ServiceEnvironmentName", service_environment_name, set_service_environment_name, get_service_environment_name, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceEnvironmentType`: Allowed values (any case): `sagemaker_training`.
+        core.props, "ServiceEnvironmentType", _, set_service_environment_type, get_service_environment_type, Val<String>
+    }
+
+    prop! {
+        /// `State`.
+        core.props, "State", state, set_state, get_state, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3509,16 +3583,14 @@ pub mod service_environment {
             CapacityLimit { props }
         }
 
-        /// `CapacityUnit`.
-        pub fn capacity_unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityUnit", value.into());
-            self
+        prop! {
+            /// `CapacityUnit`.
+            props, "CapacityUnit", capacity_unit, set_capacity_unit, get_capacity_unit, Val<String>
         }
 
-        /// `MaxCapacity`.
-        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacity", value.into());
-            self
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
         }
     }
 }

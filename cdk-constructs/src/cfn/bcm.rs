@@ -46,16 +46,24 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Widgets`.
+        core.props, "Widgets", _, set_widgets, get_widgets, Val<List<dashboard::Widget>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,28 +121,34 @@ pub mod dashboard {
             Widget { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", _, set_title, get_title, Val<String>
         }
 
-        /// `Height`.
-        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Height", value.into());
-            self
+        prop! {
+            /// `Configs`.
+            props, "Configs", _, set_configs, get_configs, Val<List<WidgetConfig>>
         }
 
-        /// `HorizontalOffset`.
-        pub fn horizontal_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HorizontalOffset", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Width`.
-        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Width", value.into());
-            self
+        prop! {
+            /// `Height`.
+            props, "Height", height, set_height, get_height, Val<i64>
+        }
+
+        prop! {
+            /// `HorizontalOffset`.
+            props, "HorizontalOffset", horizontal_offset, set_horizontal_offset, get_horizontal_offset, Val<i64>
+        }
+
+        prop! {
+            /// `Width`.
+            props, "Width", width, set_width, get_width, Val<i64>
         }
     }
 
@@ -159,6 +173,16 @@ pub mod dashboard {
             props.set("DisplayConfig", display_config.into());
             WidgetConfig { props }
         }
+
+        prop! {
+            /// `QueryParameters`.
+            props, "QueryParameters", _, set_query_parameters, get_query_parameters, Val<QueryParameters>
+        }
+
+        prop! {
+            /// `DisplayConfig`.
+            props, "DisplayConfig", _, set_display_config, get_display_config, Val<DisplayConfig>
+        }
     }
 
     /// `AWS::BCM::Dashboard.DisplayConfig`.
@@ -176,16 +200,14 @@ pub mod dashboard {
             DisplayConfig { props }
         }
 
-        /// `Graph`.
-        pub fn graph(mut self, value: impl Into<Val<Map<GraphDisplayConfig>>>) -> Self {
-            self.props.set("Graph", value.into());
-            self
+        prop! {
+            /// `Graph`.
+            props, "Graph", graph, set_graph, get_graph, Val<Map<GraphDisplayConfig>>
         }
 
-        /// `Table`.
-        pub fn table(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Table", value.into());
-            self
+        prop! {
+            /// `Table`.
+            props, "Table", table, set_table, get_table, Val<Json>
         }
     }
 
@@ -204,6 +226,11 @@ pub mod dashboard {
             let mut props = Props::new();
             props.set("VisualType", visual_type.into());
             GraphDisplayConfig { props }
+        }
+
+        prop! {
+            /// `VisualType`.
+            props, "VisualType", _, set_visual_type, get_visual_type, Val<VisualType>
         }
     }
 
@@ -238,34 +265,29 @@ pub mod dashboard {
             QueryParameters { props }
         }
 
-        /// `CostAndUsage`.
-        pub fn cost_and_usage(mut self, value: impl Into<Val<CostAndUsageQuery>>) -> Self {
-            self.props.set("CostAndUsage", value.into());
-            self
+        prop! {
+            /// `CostAndUsage`.
+            props, "CostAndUsage", cost_and_usage, set_cost_and_usage, get_cost_and_usage, Val<CostAndUsageQuery>
         }
 
-        /// `ReservationCoverage`.
-        pub fn reservation_coverage(mut self, value: impl Into<Val<ReservationCoverageQuery>>) -> Self {
-            self.props.set("ReservationCoverage", value.into());
-            self
+        prop! {
+            /// `ReservationCoverage`.
+            props, "ReservationCoverage", reservation_coverage, set_reservation_coverage, get_reservation_coverage, Val<ReservationCoverageQuery>
         }
 
-        /// `ReservationUtilization`.
-        pub fn reservation_utilization(mut self, value: impl Into<Val<ReservationUtilizationQuery>>) -> Self {
-            self.props.set("ReservationUtilization", value.into());
-            self
+        prop! {
+            /// `ReservationUtilization`.
+            props, "ReservationUtilization", reservation_utilization, set_reservation_utilization, get_reservation_utilization, Val<ReservationUtilizationQuery>
         }
 
-        /// `SavingsPlansCoverage`.
-        pub fn savings_plans_coverage(mut self, value: impl Into<Val<SavingsPlansCoverageQuery>>) -> Self {
-            self.props.set("SavingsPlansCoverage", value.into());
-            self
+        prop! {
+            /// `SavingsPlansCoverage`.
+            props, "SavingsPlansCoverage", savings_plans_coverage, set_savings_plans_coverage, get_savings_plans_coverage, Val<SavingsPlansCoverageQuery>
         }
 
-        /// `SavingsPlansUtilization`.
-        pub fn savings_plans_utilization(mut self, value: impl Into<Val<SavingsPlansUtilizationQuery>>) -> Self {
-            self.props.set("SavingsPlansUtilization", value.into());
-            self
+        prop! {
+            /// `SavingsPlansUtilization`.
+            props, "SavingsPlansUtilization", savings_plans_utilization, set_savings_plans_utilization, get_savings_plans_utilization, Val<SavingsPlansUtilizationQuery>
         }
     }
 
@@ -294,16 +316,29 @@ pub mod dashboard {
             CostAndUsageQuery { props }
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<CostAndUsageExpression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", _, set_metrics, get_metrics, Val<List<MetricName>>
         }
 
-        /// `GroupBy`.
-        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
-            self.props.set("GroupBy", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        }
+
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", _, set_granularity, get_granularity, Val<Granularity>
+        }
+
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<CostAndUsageExpression>
+        }
+
+        prop! {
+            /// `GroupBy`.
+            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
         }
     }
 
@@ -322,40 +357,34 @@ pub mod dashboard {
             CostAndUsageExpression { props }
         }
 
-        /// `And`.
-        pub fn and(mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`.
+            props, "And", and, set_and, get_and, Val<List<CostAndUsageExpression>>
         }
 
-        /// `CostCategories`.
-        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
-            self.props.set("CostCategories", value.into());
-            self
+        prop! {
+            /// `CostCategories`.
+            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<DimensionValues>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DimensionValues>
         }
 
-        /// `Not`.
-        pub fn not(mut self, value: impl Into<Val<CostAndUsageExpression>>) -> Self {
-            self.props.set("Not", value.into());
-            self
+        prop! {
+            /// `Not`.
+            props, "Not", not, set_not, get_not, Val<CostAndUsageExpression>
         }
 
-        /// `Or`.
-        pub fn or(mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> Self {
-            self.props.set("Or", value.into());
-            self
+        prop! {
+            /// `Or`.
+            props, "Or", or, set_or, get_or, Val<List<CostAndUsageExpression>>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
         }
     }
 
@@ -378,10 +407,19 @@ pub mod dashboard {
             CostCategoryValues { props }
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
         }
     }
 
@@ -435,10 +473,19 @@ pub mod dashboard {
             DimensionValues { props }
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<Dimension>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
         }
     }
 
@@ -546,10 +593,19 @@ pub mod dashboard {
             TagValues { props }
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
         }
     }
 
@@ -586,10 +642,14 @@ pub mod dashboard {
             GroupDefinition { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<GroupDefinitionType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<GroupDefinitionType>
         }
     }
 
@@ -670,6 +730,16 @@ pub mod dashboard {
             props.set("EndTime", end_time.into());
             DateTimeRange { props }
         }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<DateTimeValue>
+        }
+
+        prop! {
+            /// `EndTime`.
+            props, "EndTime", _, set_end_time, get_end_time, Val<DateTimeValue>
+        }
     }
 
     /// `AWS::BCM::Dashboard.DateTimeValue`.
@@ -689,6 +759,16 @@ pub mod dashboard {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             DateTimeValue { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DateTimeType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -722,28 +802,29 @@ pub mod dashboard {
             ReservationCoverageQuery { props }
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
         }
 
-        /// `Granularity`.
-        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
-            self.props.set("Granularity", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<Expression>
         }
 
-        /// `GroupBy`.
-        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
-            self.props.set("GroupBy", value.into());
-            self
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<List<MetricName>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `GroupBy`.
+            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        }
+
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricName>>
         }
     }
 
@@ -762,34 +843,29 @@ pub mod dashboard {
             Expression { props }
         }
 
-        /// `And`.
-        pub fn and(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`.
+            props, "And", and, set_and, get_and, Val<List<Expression>>
         }
 
-        /// `CostCategories`.
-        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
-            self.props.set("CostCategories", value.into());
-            self
+        prop! {
+            /// `CostCategories`.
+            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<DimensionValues>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DimensionValues>
         }
 
-        /// `Not`.
-        pub fn not(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Not", value.into());
-            self
+        prop! {
+            /// `Not`.
+            props, "Not", not, set_not, get_not, Val<Expression>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
         }
     }
 
@@ -810,22 +886,24 @@ pub mod dashboard {
             ReservationUtilizationQuery { props }
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
         }
 
-        /// `Granularity`.
-        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
-            self.props.set("Granularity", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<Expression>
         }
 
-        /// `GroupBy`.
-        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
-            self.props.set("GroupBy", value.into());
-            self
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
+        }
+
+        prop! {
+            /// `GroupBy`.
+            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
         }
     }
 
@@ -846,28 +924,29 @@ pub mod dashboard {
             SavingsPlansCoverageQuery { props }
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
         }
 
-        /// `Granularity`.
-        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
-            self.props.set("Granularity", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<Expression>
         }
 
-        /// `GroupBy`.
-        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
-            self.props.set("GroupBy", value.into());
-            self
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<List<MetricName>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `GroupBy`.
+            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        }
+
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricName>>
         }
     }
 
@@ -888,16 +967,19 @@ pub mod dashboard {
             SavingsPlansUtilizationQuery { props }
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
         }
 
-        /// `Granularity`.
-        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
-            self.props.set("Granularity", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<Expression>
+        }
+
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
         }
     }
 }
@@ -940,30 +1022,50 @@ impl ScheduledReport {
         ScheduledReport { core }
     }
 
-    /// `Description`: A description of the scheduled report's purpose or contents.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DashboardArn`: The ARN of the dashboard associated with the scheduled report. Managed
+        /// dashboards cannot be used.
+        core.props, "DashboardArn", _, set_dashboard_arn, get_dashboard_arn, Val<String>
     }
 
-    /// `Tags`: The tags applied to the scheduled report.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the scheduled report's purpose or contents.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `WidgetDateRangeOverride`: The date range override applied to widgets in the scheduled
-    /// report.
-    pub fn widget_date_range_override(mut self, value: impl Into<Val<scheduled_report::DateTimeRange>>) -> Self {
-        self.core.set("WidgetDateRangeOverride", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the scheduled report.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `WidgetIds`: The list of widget identifiers included in the scheduled report. If not
-    /// specified, all widgets in the dashboard are included.
-    pub fn widget_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("WidgetIds", value.into());
-        self
+    prop! {
+        /// `ScheduleConfig`: The schedule configuration that defines when and how often the report
+        /// is generated.
+        core.props, "ScheduleConfig", _, set_schedule_config, get_schedule_config, Val<scheduled_report::ScheduleConfig>
+    }
+
+    prop! {
+        /// `ScheduledReportExecutionRoleArn`: The ARN of the IAM role that the scheduled report
+        /// uses to execute. AWS Billing and Cost Management Dashboards assumes this IAM role while
+        /// executing the scheduled report.
+        core.props, "ScheduledReportExecutionRoleArn", _, set_scheduled_report_execution_role_arn, get_scheduled_report_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags applied to the scheduled report.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WidgetDateRangeOverride`: The date range override applied to widgets in the scheduled
+        /// report.
+        core.props, "WidgetDateRangeOverride", widget_date_range_override, set_widget_date_range_override, get_widget_date_range_override, Val<scheduled_report::DateTimeRange>
+    }
+
+    prop! {
+        /// `WidgetIds`: The list of widget identifiers included in the scheduled report. If not
+        /// specified, all widgets in the dashboard are included.
+        core.props, "WidgetIds", widget_ids, set_widget_ids, get_widget_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1017,32 +1119,29 @@ pub mod scheduled_report {
             ScheduleConfig { props }
         }
 
-        /// `ScheduleExpression`: The schedule expression that specifies when to trigger the scheduled
-        /// report run. This value must be a cron expression consisting of six fields separated by white
-        /// spaces: cron(minutes hours day_of_month month day_of_week year).
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: The schedule expression that specifies when to trigger the
+            /// scheduled report run. This value must be a cron expression consisting of six fields
+            /// separated by white spaces: cron(minutes hours day_of_month month day_of_week year).
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `ScheduleExpressionTimeZone`: The time zone for the schedule expression, for example, UTC.
-        pub fn schedule_expression_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpressionTimeZone", value.into());
-            self
+        prop! {
+            /// `ScheduleExpressionTimeZone`: The time zone for the schedule expression, for example,
+            /// UTC.
+            props, "ScheduleExpressionTimeZone", schedule_expression_time_zone, set_schedule_expression_time_zone, get_schedule_expression_time_zone, Val<String>
         }
 
-        /// `SchedulePeriod`: The time period during which the schedule is active.
-        pub fn schedule_period(mut self, value: impl Into<Val<SchedulePeriod>>) -> Self {
-            self.props.set("SchedulePeriod", value.into());
-            self
+        prop! {
+            /// `SchedulePeriod`: The time period during which the schedule is active.
+            props, "SchedulePeriod", schedule_period, set_schedule_period, get_schedule_period, Val<SchedulePeriod>
         }
 
-        /// `State`: The state of the schedule. ENABLED means the scheduled report runs according to its
-        /// schedule expression. DISABLED means the scheduled report is paused and will not run until
-        /// re-enabled.
-        pub fn state(mut self, value: impl Into<Val<ScheduleState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: The state of the schedule. ENABLED means the scheduled report runs according to
+            /// its schedule expression. DISABLED means the scheduled report is paused and will not run
+            /// until re-enabled.
+            props, "State", state, set_state, get_state, Val<ScheduleState>
         }
     }
 
@@ -1063,16 +1162,14 @@ pub mod scheduled_report {
             SchedulePeriod { props }
         }
 
-        /// `EndTime`: The time at which the schedule stops being active.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `EndTime`: The time at which the schedule stops being active.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
         }
 
-        /// `StartTime`: The time at which the schedule becomes active.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`: The time at which the schedule becomes active.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -1110,6 +1207,16 @@ pub mod scheduled_report {
             props.set("EndTime", end_time.into());
             DateTimeRange { props }
         }
+
+        prop! {
+            /// `StartTime`: The start of the range.
+            props, "StartTime", _, set_start_time, get_start_time, Val<DateTimeValue>
+        }
+
+        prop! {
+            /// `EndTime`: The end of the range.
+            props, "EndTime", _, set_end_time, get_end_time, Val<DateTimeValue>
+        }
     }
 
     /// `AWS::BCM::ScheduledReport.DateTimeValue`: A date expressed either as an absolute instant or
@@ -1130,6 +1237,16 @@ pub mod scheduled_report {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             DateTimeValue { props }
+        }
+
+        prop! {
+            /// `Type`: Whether Value is an absolute date or a duration relative to now.
+            props, "Type", _, set_type, get_type, Val<DateTimeType>
+        }
+
+        prop! {
+            /// `Value`: The date, or an ISO 8601 duration when Type is RELATIVE.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 

@@ -41,10 +41,14 @@ impl Export {
         Export { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Export`.
+        core.props, "Export", _, set_export, get_export, Val<export::Export>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -99,16 +103,34 @@ pub mod export {
             Export { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DataQuery`.
+            props, "DataQuery", _, set_data_query, get_data_query, Val<DataQuery>
         }
 
-        /// `ExportArn`.
-        pub fn export_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExportArn", value.into());
-            self
+        prop! {
+            /// `DestinationConfigurations`.
+            props, "DestinationConfigurations", _, set_destination_configurations, get_destination_configurations, Val<DestinationConfigurations>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `RefreshCadence`.
+            props, "RefreshCadence", _, set_refresh_cadence, get_refresh_cadence, Val<RefreshCadence>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `ExportArn`.
+            props, "ExportArn", export_arn, set_export_arn, get_export_arn, Val<String>
         }
     }
 
@@ -129,10 +151,14 @@ pub mod export {
             DataQuery { props }
         }
 
-        /// `TableConfigurations`.
-        pub fn table_configurations(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
-            self.props.set("TableConfigurations", value.into());
-            self
+        prop! {
+            /// `QueryStatement`.
+            props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
+        }
+
+        prop! {
+            /// `TableConfigurations`.
+            props, "TableConfigurations", table_configurations, set_table_configurations, get_table_configurations, Val<Map<Map<String>>>
         }
     }
 
@@ -151,6 +177,11 @@ pub mod export {
             let mut props = Props::new();
             props.set("S3Destination", s3_destination.into());
             DestinationConfigurations { props }
+        }
+
+        prop! {
+            /// `S3Destination`.
+            props, "S3Destination", _, set_s3_destination, get_s3_destination, Val<S3Destination>
         }
     }
 
@@ -182,10 +213,29 @@ pub mod export {
             S3Destination { props }
         }
 
-        /// `S3BucketOwner`.
-        pub fn s3_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketOwner", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3OutputConfigurations`.
+            props, "S3OutputConfigurations", _, set_s3_output_configurations, get_s3_output_configurations, Val<S3OutputConfigurations>
+        }
+
+        prop! {
+            /// `S3Prefix`.
+            props, "S3Prefix", _, set_s3_prefix, get_s3_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3Region`.
+            props, "S3Region", _, set_s3_region, get_s3_region, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketOwner`.
+            props, "S3BucketOwner", s3_bucket_owner, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
         }
     }
 
@@ -215,6 +265,26 @@ pub mod export {
             props.set("OutputType", output_type.into());
             props.set("Overwrite", overwrite.into());
             S3OutputConfigurations { props }
+        }
+
+        prop! {
+            /// `Compression`.
+            props, "Compression", _, set_compression, get_compression, Val<CompressionOption>
+        }
+
+        prop! {
+            /// `Format`.
+            props, "Format", _, set_format, get_format, Val<FormatOption>
+        }
+
+        prop! {
+            /// `OutputType`.
+            props, "OutputType", _, set_output_type, get_output_type, Val<S3OutputType>
+        }
+
+        prop! {
+            /// `Overwrite`.
+            props, "Overwrite", _, set_overwrite, get_overwrite, Val<OverwriteOption>
         }
     }
 
@@ -291,6 +361,11 @@ pub mod export {
             let mut props = Props::new();
             props.set("Frequency", frequency.into());
             RefreshCadence { props }
+        }
+
+        prop! {
+            /// `Frequency`.
+            props, "Frequency", _, set_frequency, get_frequency, Val<FrequencyOption>
         }
     }
 

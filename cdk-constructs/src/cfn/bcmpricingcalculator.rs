@@ -42,22 +42,24 @@ impl BillEstimate {
         BillEstimate { core }
     }
 
-    /// `BillScenarioId`: The unique identifier of the bill scenario this estimate is based on
-    pub fn bill_scenario_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BillScenarioId", value.into());
-        self
+    prop! {
+        /// `BillScenarioId`: The unique identifier of the bill scenario this estimate is based on
+        core.props, "BillScenarioId", bill_scenario_id, set_bill_scenario_id, get_bill_scenario_id, Val<String>
     }
 
-    /// `ExpiresAt`: The timestamp when the bill estimate expires
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `ExpiresAt`: The timestamp when the bill estimate expires
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the bill estimate
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,35 +136,30 @@ impl BillScenario {
         BillScenario { core }
     }
 
-    /// `CostCategoryGroupSharingPreferenceArn`: The ARN of the cost category group sharing
-    /// preference
-    pub fn cost_category_group_sharing_preference_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CostCategoryGroupSharingPreferenceArn", value.into());
-        self
+    prop! {
+        /// `CostCategoryGroupSharingPreferenceArn`: The ARN of the cost category group sharing
+        /// preference
+        core.props, "CostCategoryGroupSharingPreferenceArn", cost_category_group_sharing_preference_arn, set_cost_category_group_sharing_preference_arn, get_cost_category_group_sharing_preference_arn, Val<String>
     }
 
-    /// `ExpiresAt`: The timestamp when the bill scenario expires
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `ExpiresAt`: The timestamp when the bill scenario expires
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
     }
 
-    /// `GroupSharingPreference`: The group sharing preference for the bill scenario
-    pub fn group_sharing_preference(mut self, value: impl Into<Val<bill_scenario::GroupSharingPreference>>) -> Self {
-        self.core.set("GroupSharingPreference", value.into());
-        self
+    prop! {
+        /// `GroupSharingPreference`: The group sharing preference for the bill scenario
+        core.props, "GroupSharingPreference", group_sharing_preference, set_group_sharing_preference, get_group_sharing_preference, Val<bill_scenario::GroupSharingPreference>
     }
 
-    /// `Name`: The name of the bill scenario
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the bill scenario
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -249,22 +246,24 @@ impl WorkloadEstimate {
         WorkloadEstimate { core }
     }
 
-    /// `ExpiresAt`: The timestamp when the workload estimate will expire.
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `ExpiresAt`: The timestamp when the workload estimate will expire.
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
     }
 
-    /// `RateType`: The type of pricing rates used for the estimate.
-    pub fn rate_type(mut self, value: impl Into<Val<workload_estimate::WorkloadEstimateRateType>>) -> Self {
-        self.core.set("RateType", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workload estimate.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RateType`: The type of pricing rates used for the estimate.
+        core.props, "RateType", rate_type, set_rate_type, get_rate_type, Val<workload_estimate::WorkloadEstimateRateType>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,120 +41,106 @@ impl Agent {
         Agent { core }
     }
 
-    /// `ActionGroups`: List of ActionGroups
-    pub fn action_groups(mut self, value: impl Into<Val<List<agent::AgentActionGroup>>>) -> Self {
-        self.core.set("ActionGroups", value.into());
-        self
+    prop! {
+        /// `ActionGroups`: List of ActionGroups
+        core.props, "ActionGroups", action_groups, set_action_groups, get_action_groups, Val<List<agent::AgentActionGroup>>
     }
 
-    /// `AgentCollaboration`: Agent collaboration state
-    pub fn agent_collaboration(mut self, value: impl Into<Val<agent::AgentCollaboration>>) -> Self {
-        self.core.set("AgentCollaboration", value.into());
-        self
+    prop! {
+        /// `AgentCollaboration`: Agent collaboration state
+        core.props, "AgentCollaboration", agent_collaboration, set_agent_collaboration, get_agent_collaboration, Val<agent::AgentCollaboration>
     }
 
-    /// `AgentCollaborators`: List of Agent Collaborators
-    pub fn agent_collaborators(mut self, value: impl Into<Val<List<agent::AgentCollaborator>>>) -> Self {
-        self.core.set("AgentCollaborators", value.into());
-        self
+    prop! {
+        /// `AgentCollaborators`: List of Agent Collaborators
+        core.props, "AgentCollaborators", agent_collaborators, set_agent_collaborators, get_agent_collaborators, Val<List<agent::AgentCollaborator>>
     }
 
-    /// `AgentResourceRoleArn`: ARN of a IAM role.
-    pub fn agent_resource_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AgentResourceRoleArn", value.into());
-        self
+    prop! {
+        /// `AgentName`: Name for a resource.
+        core.props, "AgentName", _, set_agent_name, get_agent_name, Val<String>
     }
 
-    /// `AutoPrepare`: Specifies whether to automatically prepare after creating or updating the
-    /// agent.
-    pub fn auto_prepare(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoPrepare", value.into());
-        self
+    prop! {
+        /// `AgentResourceRoleArn`: ARN of a IAM role.
+        core.props, "AgentResourceRoleArn", agent_resource_role_arn, set_agent_resource_role_arn, get_agent_resource_role_arn, Val<String>
     }
 
-    /// `CustomOrchestration`: Structure for custom orchestration
-    pub fn custom_orchestration(mut self, value: impl Into<Val<agent::CustomOrchestration>>) -> Self {
-        self.core.set("CustomOrchestration", value.into());
-        self
+    prop! {
+        /// `AutoPrepare`: Specifies whether to automatically prepare after creating or updating the
+        /// agent.
+        core.props, "AutoPrepare", auto_prepare, set_auto_prepare, get_auto_prepare, Val<bool>
     }
 
-    /// `CustomerEncryptionKeyArn`: A KMS key ARN
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerEncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `CustomOrchestration`: Structure for custom orchestration
+        core.props, "CustomOrchestration", custom_orchestration, set_custom_orchestration, get_custom_orchestration, Val<agent::CustomOrchestration>
     }
 
-    /// `Description`: Description of the Resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomerEncryptionKeyArn`: A KMS key ARN
+        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
     }
 
-    /// `FoundationModel`: ARN or name of a Bedrock model.
-    pub fn foundation_model(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FoundationModel", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GuardrailConfiguration`: Configuration for a guardrail.
-    pub fn guardrail_configuration(mut self, value: impl Into<Val<agent::GuardrailConfiguration>>) -> Self {
-        self.core.set("GuardrailConfiguration", value.into());
-        self
+    prop! {
+        /// `FoundationModel`: ARN or name of a Bedrock model.
+        core.props, "FoundationModel", foundation_model, set_foundation_model, get_foundation_model, Val<String>
     }
 
-    /// `IdleSessionTTLInSeconds`: Max Session Time.
-    pub fn idle_session_ttl_in_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("IdleSessionTTLInSeconds", value.into());
-        self
+    prop! {
+        /// `GuardrailConfiguration`: Configuration for a guardrail.
+        core.props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<agent::GuardrailConfiguration>
     }
 
-    /// `Instruction`: Instruction for the agent.
-    pub fn instruction(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Instruction", value.into());
-        self
+    prop! {
+        /// `IdleSessionTTLInSeconds`: Max Session Time.
+        core.props, "IdleSessionTTLInSeconds", idle_session_ttl_in_seconds, set_idle_session_ttl_in_seconds, get_idle_session_ttl_in_seconds, Val<f64>
     }
 
-    /// `KnowledgeBases`: List of Agent Knowledge Bases
-    pub fn knowledge_bases(mut self, value: impl Into<Val<List<agent::AgentKnowledgeBase>>>) -> Self {
-        self.core.set("KnowledgeBases", value.into());
-        self
+    prop! {
+        /// `Instruction`: Instruction for the agent.
+        core.props, "Instruction", instruction, set_instruction, get_instruction, Val<String>
     }
 
-    /// `MemoryConfiguration`: Configuration for memory storage
-    pub fn memory_configuration(mut self, value: impl Into<Val<agent::MemoryConfiguration>>) -> Self {
-        self.core.set("MemoryConfiguration", value.into());
-        self
+    prop! {
+        /// `KnowledgeBases`: List of Agent Knowledge Bases
+        core.props, "KnowledgeBases", knowledge_bases, set_knowledge_bases, get_knowledge_bases, Val<List<agent::AgentKnowledgeBase>>
     }
 
-    /// `OrchestrationType`: Types of orchestration strategy for agents
-    pub fn orchestration_type(mut self, value: impl Into<Val<agent::OrchestrationType>>) -> Self {
-        self.core.set("OrchestrationType", value.into());
-        self
+    prop! {
+        /// `MemoryConfiguration`: Configuration for memory storage
+        core.props, "MemoryConfiguration", memory_configuration, set_memory_configuration, get_memory_configuration, Val<agent::MemoryConfiguration>
     }
 
-    /// `PromptOverrideConfiguration`: Configuration for prompt override.
-    pub fn prompt_override_configuration(mut self, value: impl Into<Val<agent::PromptOverrideConfiguration>>) -> Self {
-        self.core.set("PromptOverrideConfiguration", value.into());
-        self
+    prop! {
+        /// `OrchestrationType`: Types of orchestration strategy for agents
+        core.props, "OrchestrationType", orchestration_type, set_orchestration_type, get_orchestration_type, Val<agent::OrchestrationType>
     }
 
-    /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting agent while it is in
-    /// use.
-    pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SkipResourceInUseCheckOnDelete", value.into());
-        self
+    prop! {
+        /// `PromptOverrideConfiguration`: Configuration for prompt override.
+        core.props, "PromptOverrideConfiguration", prompt_override_configuration, set_prompt_override_configuration, get_prompt_override_configuration, Val<agent::PromptOverrideConfiguration>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting agent while it is
+        /// in use.
+        core.props, "SkipResourceInUseCheckOnDelete", skip_resource_in_use_check_on_delete, set_skip_resource_in_use_check_on_delete, get_skip_resource_in_use_check_on_delete, Val<bool>
     }
 
-    /// `TestAliasTags`: A map of tag keys and values
-    pub fn test_alias_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("TestAliasTags", value.into());
-        self
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TestAliasTags`: A map of tag keys and values
+        core.props, "TestAliasTags", test_alias_tags, set_test_alias_tags, get_test_alias_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -240,47 +226,45 @@ pub mod agent {
             AgentActionGroup { props }
         }
 
-        /// `ActionGroupExecutor`: Type of Executors for an Action Group
-        pub fn action_group_executor(mut self, value: impl Into<Val<ActionGroupExecutor>>) -> Self {
-            self.props.set("ActionGroupExecutor", value.into());
-            self
+        prop! {
+            /// `ActionGroupName`: Name of the action group
+            props, "ActionGroupName", _, set_action_group_name, get_action_group_name, Val<String>
         }
 
-        /// `ActionGroupState`: State of the action group
-        pub fn action_group_state(mut self, value: impl Into<Val<ActionGroupState>>) -> Self {
-            self.props.set("ActionGroupState", value.into());
-            self
+        prop! {
+            /// `ActionGroupExecutor`: Type of Executors for an Action Group
+            props, "ActionGroupExecutor", action_group_executor, set_action_group_executor, get_action_group_executor, Val<ActionGroupExecutor>
         }
 
-        /// `ApiSchema`: Contains information about the API Schema for the Action Group
-        pub fn api_schema(mut self, value: impl Into<Val<ApiSchema>>) -> Self {
-            self.props.set("ApiSchema", value.into());
-            self
+        prop! {
+            /// `ActionGroupState`: State of the action group
+            props, "ActionGroupState", action_group_state, set_action_group_state, get_action_group_state, Val<ActionGroupState>
         }
 
-        /// `Description`: Description of action group
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ApiSchema`: Contains information about the API Schema for the Action Group
+            props, "ApiSchema", api_schema, set_api_schema, get_api_schema, Val<ApiSchema>
         }
 
-        /// `FunctionSchema`: Schema of Functions
-        pub fn function_schema(mut self, value: impl Into<Val<FunctionSchema>>) -> Self {
-            self.props.set("FunctionSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of action group
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ParentActionGroupSignature`: Action Group Signature for a BuiltIn Action
-        pub fn parent_action_group_signature(mut self, value: impl Into<Val<ActionGroupSignature>>) -> Self {
-            self.props.set("ParentActionGroupSignature", value.into());
-            self
+        prop! {
+            /// `FunctionSchema`: Schema of Functions
+            props, "FunctionSchema", function_schema, set_function_schema, get_function_schema, Val<FunctionSchema>
         }
 
-        /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting action group while it
-        /// is in use.
-        pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SkipResourceInUseCheckOnDelete", value.into());
-            self
+        prop! {
+            /// `ParentActionGroupSignature`: Action Group Signature for a BuiltIn Action
+            props, "ParentActionGroupSignature", parent_action_group_signature, set_parent_action_group_signature, get_parent_action_group_signature, Val<ActionGroupSignature>
+        }
+
+        prop! {
+            /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting action group while
+            /// it is in use.
+            props, "SkipResourceInUseCheckOnDelete", skip_resource_in_use_check_on_delete, set_skip_resource_in_use_check_on_delete, get_skip_resource_in_use_check_on_delete, Val<bool>
         }
     }
 
@@ -301,16 +285,14 @@ pub mod agent {
             ActionGroupExecutor { props }
         }
 
-        /// `Lambda`: ARN of a Lambda.
-        pub fn lambda(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`: ARN of a Lambda.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<String>
         }
 
-        /// `CustomControl`: Custom control of action execution
-        pub fn custom_control(mut self, value: impl Into<Val<CustomControlMethod>>) -> Self {
-            self.props.set("CustomControl", value.into());
-            self
+        prop! {
+            /// `CustomControl`: Custom control of action execution
+            props, "CustomControl", custom_control, set_custom_control, get_custom_control, Val<CustomControlMethod>
         }
     }
 
@@ -355,16 +337,14 @@ pub mod agent {
             ApiSchema { props }
         }
 
-        /// `S3`: The identifier for the S3 resource.
-        pub fn s3(mut self, value: impl Into<Val<S3Identifier>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: The identifier for the S3 resource.
+            props, "S3", s3, set_s3, get_s3, Val<S3Identifier>
         }
 
-        /// `Payload`: String OpenAPI Payload
-        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Payload", value.into());
-            self
+        prop! {
+            /// `Payload`: String OpenAPI Payload
+            props, "Payload", payload, set_payload, get_payload, Val<String>
         }
     }
 
@@ -383,16 +363,14 @@ pub mod agent {
             S3Identifier { props }
         }
 
-        /// `S3BucketName`: A bucket in S3.
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: A bucket in S3.
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
 
-        /// `S3ObjectKey`: A object key in S3.
-        pub fn s3_object_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectKey", value.into());
-            self
+        prop! {
+            /// `S3ObjectKey`: A object key in S3.
+            props, "S3ObjectKey", s3_object_key, set_s3_object_key, get_s3_object_key, Val<String>
         }
     }
 
@@ -411,6 +389,11 @@ pub mod agent {
             let mut props = Props::new();
             props.set("Functions", functions.into());
             FunctionSchema { props }
+        }
+
+        prop! {
+            /// `Functions`: List of Function definitions
+            props, "Functions", _, set_functions, get_functions, Val<List<Function>>
         }
     }
 
@@ -431,22 +414,24 @@ pub mod agent {
             Function { props }
         }
 
-        /// `Description`: Description of function
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: Name for a resource.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Parameters`: A map of parameter name and detail
-        pub fn parameters(mut self, value: impl Into<Val<Map<ParameterDetail>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Description`: Description of function
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `RequireConfirmation`: ENUM to check if action requires user confirmation
-        pub fn require_confirmation(mut self, value: impl Into<Val<RequireConfirmation>>) -> Self {
-            self.props.set("RequireConfirmation", value.into());
-            self
+        prop! {
+            /// `Parameters`: A map of parameter name and detail
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<ParameterDetail>>
+        }
+
+        prop! {
+            /// `RequireConfirmation`: ENUM to check if action requires user confirmation
+            props, "RequireConfirmation", require_confirmation, set_require_confirmation, get_require_confirmation, Val<RequireConfirmation>
         }
     }
 
@@ -467,17 +452,20 @@ pub mod agent {
             ParameterDetail { props }
         }
 
-        /// `Description`: Description of function parameter.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Type`: Parameter Type
+            props, "Type", _, set_type, get_type, Val<Type>
         }
 
-        /// `Required`: Information about if a parameter is required for function call. Default to
-        /// false.
-        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `Description`: Description of function parameter.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Required`: Information about if a parameter is required for function call. Default to
+            /// false.
+            props, "Required", required, set_required, get_required, Val<bool>
         }
     }
 
@@ -570,10 +558,24 @@ pub mod agent {
             AgentCollaborator { props }
         }
 
-        /// `RelayConversationHistory`: Relay conversation history state
-        pub fn relay_conversation_history(mut self, value: impl Into<Val<RelayConversationHistory>>) -> Self {
-            self.props.set("RelayConversationHistory", value.into());
-            self
+        prop! {
+            /// `AgentDescriptor`: Agent descriptor for agent collaborator
+            props, "AgentDescriptor", _, set_agent_descriptor, get_agent_descriptor, Val<AgentCollaboratorAgentDescriptor>
+        }
+
+        prop! {
+            /// `CollaborationInstruction`: Agent collaborator instruction
+            props, "CollaborationInstruction", _, set_collaboration_instruction, get_collaboration_instruction, Val<String>
+        }
+
+        prop! {
+            /// `CollaboratorName`: Agent collaborator name
+            props, "CollaboratorName", _, set_collaborator_name, get_collaborator_name, Val<String>
+        }
+
+        prop! {
+            /// `RelayConversationHistory`: Relay conversation history state
+            props, "RelayConversationHistory", relay_conversation_history, set_relay_conversation_history, get_relay_conversation_history, Val<RelayConversationHistory>
         }
     }
 
@@ -593,10 +595,9 @@ pub mod agent {
             AgentCollaboratorAgentDescriptor { props }
         }
 
-        /// `AliasArn`: Alias ARN for agent descriptor
-        pub fn alias_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AliasArn", value.into());
-            self
+        prop! {
+            /// `AliasArn`: Alias ARN for agent descriptor
+            props, "AliasArn", alias_arn, set_alias_arn, get_alias_arn, Val<String>
         }
     }
 
@@ -628,10 +629,9 @@ pub mod agent {
             CustomOrchestration { props }
         }
 
-        /// `Executor`: Types of executors for custom orchestration strategy
-        pub fn executor(mut self, value: impl Into<Val<OrchestrationExecutor>>) -> Self {
-            self.props.set("Executor", value.into());
-            self
+        prop! {
+            /// `Executor`: Types of executors for custom orchestration strategy
+            props, "Executor", executor, set_executor, get_executor, Val<OrchestrationExecutor>
         }
     }
 
@@ -652,6 +652,11 @@ pub mod agent {
             props.set("Lambda", lambda.into());
             OrchestrationExecutor { props }
         }
+
+        prop! {
+            /// `Lambda`: ARN of a Lambda.
+            props, "Lambda", _, set_lambda, get_lambda, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Agent.GuardrailConfiguration`: Configuration for a guardrail.
@@ -669,16 +674,14 @@ pub mod agent {
             GuardrailConfiguration { props }
         }
 
-        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
-        pub fn guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GuardrailIdentifier", value.into());
-            self
+        prop! {
+            /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
+            props, "GuardrailIdentifier", guardrail_identifier, set_guardrail_identifier, get_guardrail_identifier, Val<String>
         }
 
-        /// `GuardrailVersion`: Version of the guardrail
-        pub fn guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GuardrailVersion", value.into());
-            self
+        prop! {
+            /// `GuardrailVersion`: Version of the guardrail
+            props, "GuardrailVersion", guardrail_version, set_guardrail_version, get_guardrail_version, Val<String>
         }
     }
 
@@ -704,10 +707,19 @@ pub mod agent {
             AgentKnowledgeBase { props }
         }
 
-        /// `KnowledgeBaseState`: State of the knowledge base; whether it is enabled or disabled
-        pub fn knowledge_base_state(mut self, value: impl Into<Val<KnowledgeBaseState>>) -> Self {
-            self.props.set("KnowledgeBaseState", value.into());
-            self
+        prop! {
+            /// `KnowledgeBaseId`: Identifier for a resource.
+            props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+        }
+
+        prop! {
+            /// `Description`: Description of the Resource.
+            props, "Description", _, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `KnowledgeBaseState`: State of the knowledge base; whether it is enabled or disabled
+            props, "KnowledgeBaseState", knowledge_base_state, set_knowledge_base_state, get_knowledge_base_state, Val<KnowledgeBaseState>
         }
     }
 
@@ -739,22 +751,19 @@ pub mod agent {
             MemoryConfiguration { props }
         }
 
-        /// `EnabledMemoryTypes`: Types of session storage persisted in memory
-        pub fn enabled_memory_types(mut self, value: impl Into<Val<List<MemoryType>>>) -> Self {
-            self.props.set("EnabledMemoryTypes", value.into());
-            self
+        prop! {
+            /// `EnabledMemoryTypes`: Types of session storage persisted in memory
+            props, "EnabledMemoryTypes", enabled_memory_types, set_enabled_memory_types, get_enabled_memory_types, Val<List<MemoryType>>
         }
 
-        /// `SessionSummaryConfiguration`: Configuration for Session Summarization
-        pub fn session_summary_configuration(mut self, value: impl Into<Val<SessionSummaryConfiguration>>) -> Self {
-            self.props.set("SessionSummaryConfiguration", value.into());
-            self
+        prop! {
+            /// `SessionSummaryConfiguration`: Configuration for Session Summarization
+            props, "SessionSummaryConfiguration", session_summary_configuration, set_session_summary_configuration, get_session_summary_configuration, Val<SessionSummaryConfiguration>
         }
 
-        /// `StorageDays`: Maximum number of days to store session details
-        pub fn storage_days(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StorageDays", value.into());
-            self
+        prop! {
+            /// `StorageDays`: Maximum number of days to store session details
+            props, "StorageDays", storage_days, set_storage_days, get_storage_days, Val<f64>
         }
     }
 
@@ -783,10 +792,9 @@ pub mod agent {
             SessionSummaryConfiguration { props }
         }
 
-        /// `MaxRecentSessions`: Maximum number of Sessions to Summarize
-        pub fn max_recent_sessions(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxRecentSessions", value.into());
-            self
+        prop! {
+            /// `MaxRecentSessions`: Maximum number of Sessions to Summarize
+            props, "MaxRecentSessions", max_recent_sessions, set_max_recent_sessions, get_max_recent_sessions, Val<f64>
         }
     }
 
@@ -820,10 +828,14 @@ pub mod agent {
             PromptOverrideConfiguration { props }
         }
 
-        /// `OverrideLambda`: ARN of a Lambda.
-        pub fn override_lambda(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OverrideLambda", value.into());
-            self
+        prop! {
+            /// `PromptConfigurations`: List of BasePromptConfiguration
+            props, "PromptConfigurations", _, set_prompt_configurations, get_prompt_configurations, Val<List<PromptConfiguration>>
+        }
+
+        prop! {
+            /// `OverrideLambda`: ARN of a Lambda.
+            props, "OverrideLambda", override_lambda, set_override_lambda, get_override_lambda, Val<String>
         }
     }
 
@@ -842,52 +854,44 @@ pub mod agent {
             PromptConfiguration { props }
         }
 
-        /// `AdditionalModelRequestFields`: Additional Model Request Fields for Prompt Configuration
-        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalModelRequestFields", value.into());
-            self
+        prop! {
+            /// `AdditionalModelRequestFields`: Additional Model Request Fields for Prompt Configuration
+            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
         }
 
-        /// `BasePromptTemplate`: Base Prompt Template.
-        pub fn base_prompt_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BasePromptTemplate", value.into());
-            self
+        prop! {
+            /// `BasePromptTemplate`: Base Prompt Template.
+            props, "BasePromptTemplate", base_prompt_template, set_base_prompt_template, get_base_prompt_template, Val<String>
         }
 
-        /// `FoundationModel`: ARN or name of a Bedrock model.
-        pub fn foundation_model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FoundationModel", value.into());
-            self
+        prop! {
+            /// `FoundationModel`: ARN or name of a Bedrock model.
+            props, "FoundationModel", foundation_model, set_foundation_model, get_foundation_model, Val<String>
         }
 
-        /// `InferenceConfiguration`: Configuration for inference in prompt configuration
-        pub fn inference_configuration(mut self, value: impl Into<Val<InferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfiguration", value.into());
-            self
+        prop! {
+            /// `InferenceConfiguration`: Configuration for inference in prompt configuration
+            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<InferenceConfiguration>
         }
 
-        /// `ParserMode`: Creation Mode for Prompt Configuration.
-        pub fn parser_mode(mut self, value: impl Into<Val<CreationMode>>) -> Self {
-            self.props.set("ParserMode", value.into());
-            self
+        prop! {
+            /// `ParserMode`: Creation Mode for Prompt Configuration.
+            props, "ParserMode", parser_mode, set_parser_mode, get_parser_mode, Val<CreationMode>
         }
 
-        /// `PromptCreationMode`: Creation Mode for Prompt Configuration.
-        pub fn prompt_creation_mode(mut self, value: impl Into<Val<CreationMode>>) -> Self {
-            self.props.set("PromptCreationMode", value.into());
-            self
+        prop! {
+            /// `PromptCreationMode`: Creation Mode for Prompt Configuration.
+            props, "PromptCreationMode", prompt_creation_mode, set_prompt_creation_mode, get_prompt_creation_mode, Val<CreationMode>
         }
 
-        /// `PromptState`: Prompt State.
-        pub fn prompt_state(mut self, value: impl Into<Val<PromptState>>) -> Self {
-            self.props.set("PromptState", value.into());
-            self
+        prop! {
+            /// `PromptState`: Prompt State.
+            props, "PromptState", prompt_state, set_prompt_state, get_prompt_state, Val<PromptState>
         }
 
-        /// `PromptType`: Prompt Type.
-        pub fn prompt_type(mut self, value: impl Into<Val<PromptType>>) -> Self {
-            self.props.set("PromptType", value.into());
-            self
+        prop! {
+            /// `PromptType`: Prompt Type.
+            props, "PromptType", prompt_type, set_prompt_type, get_prompt_type, Val<PromptType>
         }
     }
 
@@ -907,34 +911,29 @@ pub mod agent {
             InferenceConfiguration { props }
         }
 
-        /// `MaximumLength`: Maximum length of output
-        pub fn maximum_length(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaximumLength", value.into());
-            self
+        prop! {
+            /// `MaximumLength`: Maximum length of output
+            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<f64>
         }
 
-        /// `StopSequences`: List of stop sequences
-        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StopSequences", value.into());
-            self
+        prop! {
+            /// `StopSequences`: List of stop sequences
+            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
         }
 
-        /// `Temperature`: Controls randomness, higher values increase diversity
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `Temperature`: Controls randomness, higher values increase diversity
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
         }
 
-        /// `TopK`: Sample from the k most likely next tokens
-        pub fn top_k(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopK", value.into());
-            self
+        prop! {
+            /// `TopK`: Sample from the k most likely next tokens
+            props, "TopK", top_k, set_top_k, get_top_k, Val<f64>
         }
 
-        /// `TopP`: Cumulative probability cutoff for token selection
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `TopP`: Cumulative probability cutoff for token selection
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -1012,22 +1011,29 @@ impl AgentAlias {
         AgentAlias { core }
     }
 
-    /// `Description`: Description of the Resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AgentAliasName`: Name for a resource.
+        core.props, "AgentAliasName", _, set_agent_alias_name, get_agent_alias_name, Val<String>
     }
 
-    /// `RoutingConfiguration`: Routing configuration for an Agent alias.
-    pub fn routing_configuration(mut self, value: impl Into<Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>>) -> Self {
-        self.core.set("RoutingConfiguration", value.into());
-        self
+    prop! {
+        /// `AgentId`: Identifier for a resource.
+        core.props, "AgentId", _, set_agent_id, get_agent_id, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `RoutingConfiguration`: Routing configuration for an Agent alias.
+        core.props, "RoutingConfiguration", routing_configuration, set_routing_configuration, get_routing_configuration, Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1094,6 +1100,11 @@ pub mod agent_alias {
             props.set("AgentVersion", agent_version.into());
             AgentAliasRoutingConfigurationListItem { props }
         }
+
+        prop! {
+            /// `AgentVersion`: Agent Version.
+            props, "AgentVersion", _, set_agent_version, get_agent_version, Val<String>
+        }
     }
 }
 
@@ -1118,22 +1129,25 @@ impl ApplicationInferenceProfile {
         ApplicationInferenceProfile { core }
     }
 
-    /// `Description`: Description of the inference profile
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the inference profile
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ModelSource`: Various ways to encode a list of models in a CreateInferenceProfile request
-    pub fn model_source(mut self, value: impl Into<Val<application_inference_profile::InferenceProfileModelSource>>) -> Self {
-        self.core.set("ModelSource", value.into());
-        self
+    prop! {
+        /// `InferenceProfileName`.
+        core.props, "InferenceProfileName", _, set_inference_profile_name, get_inference_profile_name, Val<String>
     }
 
-    /// `Tags`: List of Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelSource`: Various ways to encode a list of models in a CreateInferenceProfile
+        /// request
+        core.props, "ModelSource", model_source, set_model_source, get_model_source, Val<application_inference_profile::InferenceProfileModelSource>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1213,11 +1227,11 @@ pub mod application_inference_profile {
             InferenceProfileModelSource { props }
         }
 
-        /// `CopyFrom`: Source arns for a custom inference profile to copy its regional load balancing
-        /// config from. This can either be a foundation model or predefined inference profile ARN.
-        pub fn copy_from(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CopyFrom", value.into());
-            self
+        prop! {
+            /// `CopyFrom`: Source arns for a custom inference profile to copy its regional load
+            /// balancing config from. This can either be a foundation model or predefined inference
+            /// profile ARN.
+            props, "CopyFrom", copy_from, set_copy_from, get_copy_from, Val<String>
         }
     }
 }
@@ -1243,38 +1257,38 @@ impl AutomatedReasoningPolicy {
         AutomatedReasoningPolicy { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ForceDelete`: Specifies whether to force delete the automated reasoning policy even if it
-    /// has active resources. When false , Amazon Bedrock validates if all artifacts have been
-    /// deleted (e.g. policy version, test case, test result) for a policy before deletion. When
-    /// true , Amazon Bedrock will delete the policy and all its artifacts without validation.
-    /// Default is false
-    pub fn force_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceDelete", value.into());
-        self
+    prop! {
+        /// `ForceDelete`: Specifies whether to force delete the automated reasoning policy even if
+        /// it has active resources. When false , Amazon Bedrock validates if all artifacts have
+        /// been deleted (e.g. policy version, test case, test result) for a policy before deletion.
+        /// When true , Amazon Bedrock will delete the policy and all its artifacts without
+        /// validation. Default is false
+        core.props, "ForceDelete", force_delete, set_force_delete, get_force_delete, Val<bool>
     }
 
-    /// `KmsKeyId`: The KMS key with which the Policy's assets will be encrypted at rest.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key with which the Policy's assets will be encrypted at rest.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `PolicyDefinition`.
-    pub fn policy_definition(mut self, value: impl Into<Val<automated_reasoning_policy::PolicyDefinition>>) -> Self {
-        self.core.set("PolicyDefinition", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyDefinition`.
+        core.props, "PolicyDefinition", policy_definition, set_policy_definition, get_policy_definition, Val<automated_reasoning_policy::PolicyDefinition>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1346,28 +1360,24 @@ pub mod automated_reasoning_policy {
             PolicyDefinition { props }
         }
 
-        /// `Rules`: The rules definition block of an AutomatedReasoningPolicyDefinition.
-        pub fn rules(mut self, value: impl Into<Val<List<PolicyDefinitionRule>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `Rules`: The rules definition block of an AutomatedReasoningPolicyDefinition.
+            props, "Rules", rules, set_rules, get_rules, Val<List<PolicyDefinitionRule>>
         }
 
-        /// `Types`: The types definition block of an AutomatedReasoningPolicyDefinition.
-        pub fn types(mut self, value: impl Into<Val<List<PolicyDefinitionType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`: The types definition block of an AutomatedReasoningPolicyDefinition.
+            props, "Types", types, set_types, get_types, Val<List<PolicyDefinitionType>>
         }
 
-        /// `Variables`: The variables definition block of an AutomatedReasoningPolicyDefinition.
-        pub fn variables(mut self, value: impl Into<Val<List<PolicyDefinitionVariable>>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`: The variables definition block of an AutomatedReasoningPolicyDefinition.
+            props, "Variables", variables, set_variables, get_variables, Val<List<PolicyDefinitionVariable>>
         }
 
-        /// `Version`: The policy format version.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The policy format version.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -1390,10 +1400,19 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionRule { props }
         }
 
-        /// `AlternateExpression`: An alternate expression for this rule
-        pub fn alternate_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlternateExpression", value.into());
-            self
+        prop! {
+            /// `Id`: A unique id within the PolicyDefinition
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Expression`: The SMT expression for this rule
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `AlternateExpression`: An alternate expression for this rule
+            props, "AlternateExpression", alternate_expression, set_alternate_expression, get_alternate_expression, Val<String>
         }
     }
 
@@ -1419,10 +1438,19 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionType { props }
         }
 
-        /// `Description`: A natural language description of this type.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: A name for this type.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`: A list of valid values for this type.
+            props, "Values", _, set_values, get_values, Val<List<PolicyDefinitionTypeValue>>
+        }
+
+        prop! {
+            /// `Description`: A natural language description of this type.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1443,10 +1471,14 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionTypeValue { props }
         }
 
-        /// `Description`: A natural language description of the type's value.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the type value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Description`: A natural language description of the type's value.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1474,6 +1506,21 @@ pub mod automated_reasoning_policy {
             props.set("Description", description.into());
             PolicyDefinitionVariable { props }
         }
+
+        prop! {
+            /// `Name`: A name from this variable.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: A type for this variable.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Description`: A natural language description of this variable.
+            props, "Description", _, set_description, get_description, Val<String>
+        }
     }
 }
 
@@ -1498,16 +1545,19 @@ impl AutomatedReasoningPolicyVersion {
         AutomatedReasoningPolicyVersion { core }
     }
 
-    /// `LastUpdatedDefinitionHash`: The hash for this version
-    pub fn last_updated_definition_hash(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastUpdatedDefinitionHash", value.into());
-        self
+    prop! {
+        /// `LastUpdatedDefinitionHash`: The hash for this version
+        core.props, "LastUpdatedDefinitionHash", last_updated_definition_hash, set_last_updated_definition_hash, get_last_updated_definition_hash, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyArn`: Arn of the policy
+        core.props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1587,22 +1637,34 @@ impl Blueprint {
         Blueprint { core }
     }
 
-    /// `KmsEncryptionContext`: KMS encryption context
-    pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("KmsEncryptionContext", value.into());
-        self
+    prop! {
+        /// `BlueprintName`: Name of the Blueprint
+        core.props, "BlueprintName", _, set_blueprint_name, get_blueprint_name, Val<String>
     }
 
-    /// `KmsKeyId`: KMS key identifier
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsEncryptionContext`: KMS encryption context
+        core.props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
     }
 
-    /// `Tags`: List of Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: KMS key identifier
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `Schema`: Schema of the blueprint
+        core.props, "Schema", _, set_schema, get_schema, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: Modality Type
+        core.props, "Type", _, set_type, get_type, Val<blueprint::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1680,22 +1742,24 @@ impl DataAutomationLibrary {
         DataAutomationLibrary { core }
     }
 
-    /// `EncryptionConfiguration`: KMS Encryption Configuration
-    pub fn encryption_configuration(mut self, value: impl Into<Val<data_automation_library::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: KMS Encryption Configuration
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<data_automation_library::EncryptionConfiguration>
     }
 
-    /// `LibraryDescription`: Description of the DataAutomationLibrary
-    pub fn library_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LibraryDescription", value.into());
-        self
+    prop! {
+        /// `LibraryDescription`: Description of the DataAutomationLibrary
+        core.props, "LibraryDescription", library_description, set_library_description, get_library_description, Val<String>
     }
 
-    /// `Tags`: List of tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LibraryName`: Name of the DataAutomationLibrary
+        core.props, "LibraryName", _, set_library_name, get_library_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: List of tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1751,10 +1815,14 @@ pub mod data_automation_library {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsEncryptionContext`: KMS Encryption Context
-        pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("KmsEncryptionContext", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: KMS Key Identifier
+            props, "KmsKeyId", _, set_kms_key_id, get_kms_key_id, Val<String>
+        }
+
+        prop! {
+            /// `KmsEncryptionContext`: KMS Encryption Context
+            props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
         }
     }
 }
@@ -1780,52 +1848,49 @@ impl DataAutomationProject {
         DataAutomationProject { core }
     }
 
-    /// `CustomOutputConfiguration`: Custom output configuration
-    pub fn custom_output_configuration(mut self, value: impl Into<Val<data_automation_project::CustomOutputConfiguration>>) -> Self {
-        self.core.set("CustomOutputConfiguration", value.into());
-        self
+    prop! {
+        /// `CustomOutputConfiguration`: Custom output configuration
+        core.props, "CustomOutputConfiguration", custom_output_configuration, set_custom_output_configuration, get_custom_output_configuration, Val<data_automation_project::CustomOutputConfiguration>
     }
 
-    /// `KmsEncryptionContext`: KMS encryption context
-    pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("KmsEncryptionContext", value.into());
-        self
+    prop! {
+        /// `KmsEncryptionContext`: KMS encryption context
+        core.props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
     }
 
-    /// `KmsKeyId`: KMS key identifier
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: KMS key identifier
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `OverrideConfiguration`: Override configuration
-    pub fn override_configuration(mut self, value: impl Into<Val<data_automation_project::OverrideConfiguration>>) -> Self {
-        self.core.set("OverrideConfiguration", value.into());
-        self
+    prop! {
+        /// `OverrideConfiguration`: Override configuration
+        core.props, "OverrideConfiguration", override_configuration, set_override_configuration, get_override_configuration, Val<data_automation_project::OverrideConfiguration>
     }
 
-    /// `ProjectDescription`: Description of the DataAutomationProject
-    pub fn project_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectDescription", value.into());
-        self
+    prop! {
+        /// `ProjectDescription`: Description of the DataAutomationProject
+        core.props, "ProjectDescription", project_description, set_project_description, get_project_description, Val<String>
     }
 
-    /// `ProjectType`: Type of the DataAutomationProject - Sync or Async
-    pub fn project_type(mut self, value: impl Into<Val<data_automation_project::ProjectType>>) -> Self {
-        self.core.set("ProjectType", value.into());
-        self
+    prop! {
+        /// `ProjectName`: Name of the DataAutomationProject
+        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
     }
 
-    /// `StandardOutputConfiguration`: Standard output configuration
-    pub fn standard_output_configuration(mut self, value: impl Into<Val<data_automation_project::StandardOutputConfiguration>>) -> Self {
-        self.core.set("StandardOutputConfiguration", value.into());
-        self
+    prop! {
+        /// `ProjectType`: Type of the DataAutomationProject - Sync or Async
+        core.props, "ProjectType", project_type, set_project_type, get_project_type, Val<data_automation_project::ProjectType>
     }
 
-    /// `Tags`: List of Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StandardOutputConfiguration`: Standard output configuration
+        core.props, "StandardOutputConfiguration", standard_output_configuration, set_standard_output_configuration, get_standard_output_configuration, Val<data_automation_project::StandardOutputConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1885,10 +1950,9 @@ pub mod data_automation_project {
             CustomOutputConfiguration { props }
         }
 
-        /// `Blueprints`.
-        pub fn blueprints(mut self, value: impl Into<Val<List<BlueprintItem>>>) -> Self {
-            self.props.set("Blueprints", value.into());
-            self
+        prop! {
+            /// `Blueprints`.
+            props, "Blueprints", blueprints, set_blueprints, get_blueprints, Val<List<BlueprintItem>>
         }
     }
 
@@ -1909,16 +1973,19 @@ pub mod data_automation_project {
             BlueprintItem { props }
         }
 
-        /// `BlueprintStage`: Stage of the Blueprint
-        pub fn blueprint_stage(mut self, value: impl Into<Val<BlueprintStage>>) -> Self {
-            self.props.set("BlueprintStage", value.into());
-            self
+        prop! {
+            /// `BlueprintArn`: ARN of a Blueprint
+            props, "BlueprintArn", _, set_blueprint_arn, get_blueprint_arn, Val<String>
         }
 
-        /// `BlueprintVersion`: Blueprint Version
-        pub fn blueprint_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BlueprintVersion", value.into());
-            self
+        prop! {
+            /// `BlueprintStage`: Stage of the Blueprint
+            props, "BlueprintStage", blueprint_stage, set_blueprint_stage, get_blueprint_stage, Val<BlueprintStage>
+        }
+
+        prop! {
+            /// `BlueprintVersion`: Blueprint Version
+            props, "BlueprintVersion", blueprint_version, set_blueprint_version, get_blueprint_version, Val<String>
         }
     }
 
@@ -1950,34 +2017,29 @@ pub mod data_automation_project {
             OverrideConfiguration { props }
         }
 
-        /// `Audio`.
-        pub fn audio(mut self, value: impl Into<Val<AudioOverrideConfiguration>>) -> Self {
-            self.props.set("Audio", value.into());
-            self
+        prop! {
+            /// `Audio`.
+            props, "Audio", audio, set_audio, get_audio, Val<AudioOverrideConfiguration>
         }
 
-        /// `Document`.
-        pub fn document(mut self, value: impl Into<Val<DocumentOverrideConfiguration>>) -> Self {
-            self.props.set("Document", value.into());
-            self
+        prop! {
+            /// `Document`.
+            props, "Document", document, set_document, get_document, Val<DocumentOverrideConfiguration>
         }
 
-        /// `Image`.
-        pub fn image(mut self, value: impl Into<Val<ImageOverrideConfiguration>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", image, set_image, get_image, Val<ImageOverrideConfiguration>
         }
 
-        /// `ModalityRouting`: Modality routing configuration
-        pub fn modality_routing(mut self, value: impl Into<Val<ModalityRoutingConfiguration>>) -> Self {
-            self.props.set("ModalityRouting", value.into());
-            self
+        prop! {
+            /// `ModalityRouting`: Modality routing configuration
+            props, "ModalityRouting", modality_routing, set_modality_routing, get_modality_routing, Val<ModalityRoutingConfiguration>
         }
 
-        /// `Video`.
-        pub fn video(mut self, value: impl Into<Val<VideoOverrideConfiguration>>) -> Self {
-            self.props.set("Video", value.into());
-            self
+        prop! {
+            /// `Video`.
+            props, "Video", video, set_video, get_video, Val<VideoOverrideConfiguration>
         }
     }
 
@@ -1996,22 +2058,19 @@ pub mod data_automation_project {
             AudioOverrideConfiguration { props }
         }
 
-        /// `LanguageConfiguration`.
-        pub fn language_configuration(mut self, value: impl Into<Val<AudioLanguageConfiguration>>) -> Self {
-            self.props.set("LanguageConfiguration", value.into());
-            self
+        prop! {
+            /// `LanguageConfiguration`.
+            props, "LanguageConfiguration", language_configuration, set_language_configuration, get_language_configuration, Val<AudioLanguageConfiguration>
         }
 
-        /// `ModalityProcessing`.
-        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
-            self.props.set("ModalityProcessing", value.into());
-            self
+        prop! {
+            /// `ModalityProcessing`.
+            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
         }
 
-        /// `SensitiveDataConfiguration`.
-        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
-            self.props.set("SensitiveDataConfiguration", value.into());
-            self
+        prop! {
+            /// `SensitiveDataConfiguration`.
+            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
         }
     }
 
@@ -2030,22 +2089,19 @@ pub mod data_automation_project {
             AudioLanguageConfiguration { props }
         }
 
-        /// `GenerativeOutputLanguage`.
-        pub fn generative_output_language(mut self, value: impl Into<Val<AudioGenerativeOutputLanguage>>) -> Self {
-            self.props.set("GenerativeOutputLanguage", value.into());
-            self
+        prop! {
+            /// `GenerativeOutputLanguage`.
+            props, "GenerativeOutputLanguage", generative_output_language, set_generative_output_language, get_generative_output_language, Val<AudioGenerativeOutputLanguage>
         }
 
-        /// `IdentifyMultipleLanguages`.
-        pub fn identify_multiple_languages(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IdentifyMultipleLanguages", value.into());
-            self
+        prop! {
+            /// `IdentifyMultipleLanguages`.
+            props, "IdentifyMultipleLanguages", identify_multiple_languages, set_identify_multiple_languages, get_identify_multiple_languages, Val<bool>
         }
 
-        /// `InputLanguages`.
-        pub fn input_languages(mut self, value: impl Into<Val<List<Language>>>) -> Self {
-            self.props.set("InputLanguages", value.into());
-            self
+        prop! {
+            /// `InputLanguages`.
+            props, "InputLanguages", input_languages, set_input_languages, get_input_languages, Val<List<Language>>
         }
     }
 
@@ -2117,10 +2173,9 @@ pub mod data_automation_project {
             ModalityProcessingConfiguration { props }
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<State>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<State>
         }
     }
 
@@ -2152,22 +2207,19 @@ pub mod data_automation_project {
             SensitiveDataConfiguration { props }
         }
 
-        /// `DetectionMode`.
-        pub fn detection_mode(mut self, value: impl Into<Val<SensitiveDataDetectionMode>>) -> Self {
-            self.props.set("DetectionMode", value.into());
-            self
+        prop! {
+            /// `DetectionMode`.
+            props, "DetectionMode", detection_mode, set_detection_mode, get_detection_mode, Val<SensitiveDataDetectionMode>
         }
 
-        /// `DetectionScope`.
-        pub fn detection_scope(mut self, value: impl Into<Val<List<SensitiveDataDetectionScope>>>) -> Self {
-            self.props.set("DetectionScope", value.into());
-            self
+        prop! {
+            /// `DetectionScope`.
+            props, "DetectionScope", detection_scope, set_detection_scope, get_detection_scope, Val<List<SensitiveDataDetectionScope>>
         }
 
-        /// `PiiEntitiesConfiguration`.
-        pub fn pii_entities_configuration(mut self, value: impl Into<Val<PiiEntitiesConfiguration>>) -> Self {
-            self.props.set("PiiEntitiesConfiguration", value.into());
-            self
+        prop! {
+            /// `PiiEntitiesConfiguration`.
+            props, "PiiEntitiesConfiguration", pii_entities_configuration, set_pii_entities_configuration, get_pii_entities_configuration, Val<PiiEntitiesConfiguration>
         }
     }
 
@@ -2212,16 +2264,14 @@ pub mod data_automation_project {
             PiiEntitiesConfiguration { props }
         }
 
-        /// `PiiEntityTypes`.
-        pub fn pii_entity_types(mut self, value: impl Into<Val<List<PiiEntityTypes>>>) -> Self {
-            self.props.set("PiiEntityTypes", value.into());
-            self
+        prop! {
+            /// `PiiEntityTypes`.
+            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<List<PiiEntityTypes>>
         }
 
-        /// `RedactionMaskMode`.
-        pub fn redaction_mask_mode(mut self, value: impl Into<Val<PiiRedactionMaskMode>>) -> Self {
-            self.props.set("RedactionMaskMode", value.into());
-            self
+        prop! {
+            /// `RedactionMaskMode`.
+            props, "RedactionMaskMode", redaction_mask_mode, set_redaction_mask_mode, get_redaction_mask_mode, Val<PiiRedactionMaskMode>
         }
     }
 
@@ -2356,22 +2406,19 @@ pub mod data_automation_project {
             DocumentOverrideConfiguration { props }
         }
 
-        /// `ModalityProcessing`.
-        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
-            self.props.set("ModalityProcessing", value.into());
-            self
+        prop! {
+            /// `ModalityProcessing`.
+            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
         }
 
-        /// `SensitiveDataConfiguration`.
-        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
-            self.props.set("SensitiveDataConfiguration", value.into());
-            self
+        prop! {
+            /// `SensitiveDataConfiguration`.
+            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
         }
 
-        /// `Splitter`.
-        pub fn splitter(mut self, value: impl Into<Val<SplitterConfiguration>>) -> Self {
-            self.props.set("Splitter", value.into());
-            self
+        prop! {
+            /// `Splitter`.
+            props, "Splitter", splitter, set_splitter, get_splitter, Val<SplitterConfiguration>
         }
     }
 
@@ -2390,10 +2437,9 @@ pub mod data_automation_project {
             SplitterConfiguration { props }
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<State>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<State>
         }
     }
 
@@ -2412,16 +2458,14 @@ pub mod data_automation_project {
             ImageOverrideConfiguration { props }
         }
 
-        /// `ModalityProcessing`.
-        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
-            self.props.set("ModalityProcessing", value.into());
-            self
+        prop! {
+            /// `ModalityProcessing`.
+            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
         }
 
-        /// `SensitiveDataConfiguration`.
-        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
-            self.props.set("SensitiveDataConfiguration", value.into());
-            self
+        prop! {
+            /// `SensitiveDataConfiguration`.
+            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
         }
     }
 
@@ -2441,28 +2485,24 @@ pub mod data_automation_project {
             ModalityRoutingConfiguration { props }
         }
 
-        /// `jpeg`.
-        pub fn jpeg(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
-            self.props.set("jpeg", value.into());
-            self
+        prop! {
+            /// `jpeg`.
+            props, "jpeg", jpeg, set_jpeg, get_jpeg, Val<DesiredModality>
         }
 
-        /// `mov`.
-        pub fn mov(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
-            self.props.set("mov", value.into());
-            self
+        prop! {
+            /// `mov`.
+            props, "mov", mov, set_mov, get_mov, Val<DesiredModality>
         }
 
-        /// `mp4`.
-        pub fn mp4(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
-            self.props.set("mp4", value.into());
-            self
+        prop! {
+            /// `mp4`.
+            props, "mp4", mp4, set_mp4, get_mp4, Val<DesiredModality>
         }
 
-        /// `png`.
-        pub fn png(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
-            self.props.set("png", value.into());
-            self
+        prop! {
+            /// `png`.
+            props, "png", png, set_png, get_png, Val<DesiredModality>
         }
     }
 
@@ -2500,16 +2540,14 @@ pub mod data_automation_project {
             VideoOverrideConfiguration { props }
         }
 
-        /// `ModalityProcessing`.
-        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
-            self.props.set("ModalityProcessing", value.into());
-            self
+        prop! {
+            /// `ModalityProcessing`.
+            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
         }
 
-        /// `SensitiveDataConfiguration`.
-        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
-            self.props.set("SensitiveDataConfiguration", value.into());
-            self
+        prop! {
+            /// `SensitiveDataConfiguration`.
+            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
         }
     }
 
@@ -2542,28 +2580,24 @@ pub mod data_automation_project {
             StandardOutputConfiguration { props }
         }
 
-        /// `Audio`.
-        pub fn audio(mut self, value: impl Into<Val<AudioStandardOutputConfiguration>>) -> Self {
-            self.props.set("Audio", value.into());
-            self
+        prop! {
+            /// `Audio`.
+            props, "Audio", audio, set_audio, get_audio, Val<AudioStandardOutputConfiguration>
         }
 
-        /// `Document`.
-        pub fn document(mut self, value: impl Into<Val<DocumentStandardOutputConfiguration>>) -> Self {
-            self.props.set("Document", value.into());
-            self
+        prop! {
+            /// `Document`.
+            props, "Document", document, set_document, get_document, Val<DocumentStandardOutputConfiguration>
         }
 
-        /// `Image`.
-        pub fn image(mut self, value: impl Into<Val<ImageStandardOutputConfiguration>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", image, set_image, get_image, Val<ImageStandardOutputConfiguration>
         }
 
-        /// `Video`.
-        pub fn video(mut self, value: impl Into<Val<VideoStandardOutputConfiguration>>) -> Self {
-            self.props.set("Video", value.into());
-            self
+        prop! {
+            /// `Video`.
+            props, "Video", video, set_video, get_video, Val<VideoStandardOutputConfiguration>
         }
     }
 
@@ -2582,16 +2616,14 @@ pub mod data_automation_project {
             AudioStandardOutputConfiguration { props }
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<AudioStandardExtraction>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<AudioStandardExtraction>
         }
 
-        /// `GenerativeField`.
-        pub fn generative_field(mut self, value: impl Into<Val<AudioStandardGenerativeField>>) -> Self {
-            self.props.set("GenerativeField", value.into());
-            self
+        prop! {
+            /// `GenerativeField`.
+            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<AudioStandardGenerativeField>
         }
     }
 
@@ -2610,6 +2642,11 @@ pub mod data_automation_project {
             let mut props = Props::new();
             props.set("Category", category.into());
             AudioStandardExtraction { props }
+        }
+
+        prop! {
+            /// `Category`.
+            props, "Category", _, set_category, get_category, Val<AudioExtractionCategory>
         }
     }
 
@@ -2630,16 +2667,19 @@ pub mod data_automation_project {
             AudioExtractionCategory { props }
         }
 
-        /// `TypeConfiguration`.
-        pub fn type_configuration(mut self, value: impl Into<Val<AudioExtractionCategoryTypeConfiguration>>) -> Self {
-            self.props.set("TypeConfiguration", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<AudioExtractionCategoryType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `TypeConfiguration`.
+            props, "TypeConfiguration", type_configuration, set_type_configuration, get_type_configuration, Val<AudioExtractionCategoryTypeConfiguration>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<AudioExtractionCategoryType>>
         }
     }
 
@@ -2658,10 +2698,9 @@ pub mod data_automation_project {
             AudioExtractionCategoryTypeConfiguration { props }
         }
 
-        /// `Transcript`.
-        pub fn transcript(mut self, value: impl Into<Val<TranscriptConfiguration>>) -> Self {
-            self.props.set("Transcript", value.into());
-            self
+        prop! {
+            /// `Transcript`.
+            props, "Transcript", transcript, set_transcript, get_transcript, Val<TranscriptConfiguration>
         }
     }
 
@@ -2680,16 +2719,14 @@ pub mod data_automation_project {
             TranscriptConfiguration { props }
         }
 
-        /// `ChannelLabeling`.
-        pub fn channel_labeling(mut self, value: impl Into<Val<ChannelLabelingConfiguration>>) -> Self {
-            self.props.set("ChannelLabeling", value.into());
-            self
+        prop! {
+            /// `ChannelLabeling`.
+            props, "ChannelLabeling", channel_labeling, set_channel_labeling, get_channel_labeling, Val<ChannelLabelingConfiguration>
         }
 
-        /// `SpeakerLabeling`.
-        pub fn speaker_labeling(mut self, value: impl Into<Val<SpeakerLabelingConfiguration>>) -> Self {
-            self.props.set("SpeakerLabeling", value.into());
-            self
+        prop! {
+            /// `SpeakerLabeling`.
+            props, "SpeakerLabeling", speaker_labeling, set_speaker_labeling, get_speaker_labeling, Val<SpeakerLabelingConfiguration>
         }
     }
 
@@ -2709,6 +2746,11 @@ pub mod data_automation_project {
             props.set("State", state.into());
             ChannelLabelingConfiguration { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.SpeakerLabelingConfiguration`.
@@ -2726,6 +2768,11 @@ pub mod data_automation_project {
             let mut props = Props::new();
             props.set("State", state.into());
             SpeakerLabelingConfiguration { props }
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
         }
     }
 
@@ -2762,10 +2809,14 @@ pub mod data_automation_project {
             AudioStandardGenerativeField { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<AudioStandardGenerativeFieldType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<AudioStandardGenerativeFieldType>>
         }
     }
 
@@ -2800,22 +2851,19 @@ pub mod data_automation_project {
             DocumentStandardOutputConfiguration { props }
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<DocumentStandardExtraction>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<DocumentStandardExtraction>
         }
 
-        /// `GenerativeField`.
-        pub fn generative_field(mut self, value: impl Into<Val<DocumentStandardGenerativeField>>) -> Self {
-            self.props.set("GenerativeField", value.into());
-            self
+        prop! {
+            /// `GenerativeField`.
+            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<DocumentStandardGenerativeField>
         }
 
-        /// `OutputFormat`.
-        pub fn output_format(mut self, value: impl Into<Val<DocumentOutputFormat>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<DocumentOutputFormat>
         }
     }
 
@@ -2840,6 +2888,16 @@ pub mod data_automation_project {
             props.set("Granularity", granularity.into());
             DocumentStandardExtraction { props }
         }
+
+        prop! {
+            /// `BoundingBox`.
+            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<DocumentBoundingBox>
+        }
+
+        prop! {
+            /// `Granularity`.
+            props, "Granularity", _, set_granularity, get_granularity, Val<DocumentExtractionGranularity>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.DocumentBoundingBox`.
@@ -2858,6 +2916,11 @@ pub mod data_automation_project {
             props.set("State", state.into());
             DocumentBoundingBox { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.DocumentExtractionGranularity`.
@@ -2875,10 +2938,9 @@ pub mod data_automation_project {
             DocumentExtractionGranularity { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<DocumentExtractionGranularityType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<DocumentExtractionGranularityType>>
         }
     }
 
@@ -2920,6 +2982,11 @@ pub mod data_automation_project {
             props.set("State", state.into());
             DocumentStandardGenerativeField { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.DocumentOutputFormat`.
@@ -2943,6 +3010,16 @@ pub mod data_automation_project {
             props.set("TextFormat", text_format.into());
             DocumentOutputFormat { props }
         }
+
+        prop! {
+            /// `AdditionalFileFormat`.
+            props, "AdditionalFileFormat", _, set_additional_file_format, get_additional_file_format, Val<DocumentOutputAdditionalFileFormat>
+        }
+
+        prop! {
+            /// `TextFormat`.
+            props, "TextFormat", _, set_text_format, get_text_format, Val<DocumentOutputTextFormat>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.DocumentOutputAdditionalFileFormat`.
@@ -2961,6 +3038,11 @@ pub mod data_automation_project {
             props.set("State", state.into());
             DocumentOutputAdditionalFileFormat { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.DocumentOutputTextFormat`.
@@ -2978,10 +3060,9 @@ pub mod data_automation_project {
             DocumentOutputTextFormat { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<DocumentOutputTextFormatType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<DocumentOutputTextFormatType>>
         }
     }
 
@@ -3019,16 +3100,14 @@ pub mod data_automation_project {
             ImageStandardOutputConfiguration { props }
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<ImageStandardExtraction>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<ImageStandardExtraction>
         }
 
-        /// `GenerativeField`.
-        pub fn generative_field(mut self, value: impl Into<Val<ImageStandardGenerativeField>>) -> Self {
-            self.props.set("GenerativeField", value.into());
-            self
+        prop! {
+            /// `GenerativeField`.
+            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<ImageStandardGenerativeField>
         }
     }
 
@@ -3053,6 +3132,16 @@ pub mod data_automation_project {
             props.set("Category", category.into());
             ImageStandardExtraction { props }
         }
+
+        prop! {
+            /// `BoundingBox`.
+            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<ImageBoundingBox>
+        }
+
+        prop! {
+            /// `Category`.
+            props, "Category", _, set_category, get_category, Val<ImageExtractionCategory>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.ImageBoundingBox`.
@@ -3070,6 +3159,11 @@ pub mod data_automation_project {
             let mut props = Props::new();
             props.set("State", state.into());
             ImageBoundingBox { props }
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
         }
     }
 
@@ -3090,10 +3184,14 @@ pub mod data_automation_project {
             ImageExtractionCategory { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<ImageExtractionCategoryType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<ImageExtractionCategoryType>>
         }
     }
 
@@ -3130,10 +3228,14 @@ pub mod data_automation_project {
             ImageStandardGenerativeField { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<ImageStandardGenerativeFieldType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<ImageStandardGenerativeFieldType>>
         }
     }
 
@@ -3165,16 +3267,14 @@ pub mod data_automation_project {
             VideoStandardOutputConfiguration { props }
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<VideoStandardExtraction>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<VideoStandardExtraction>
         }
 
-        /// `GenerativeField`.
-        pub fn generative_field(mut self, value: impl Into<Val<VideoStandardGenerativeField>>) -> Self {
-            self.props.set("GenerativeField", value.into());
-            self
+        prop! {
+            /// `GenerativeField`.
+            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<VideoStandardGenerativeField>
         }
     }
 
@@ -3199,6 +3299,16 @@ pub mod data_automation_project {
             props.set("Category", category.into());
             VideoStandardExtraction { props }
         }
+
+        prop! {
+            /// `BoundingBox`.
+            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<VideoBoundingBox>
+        }
+
+        prop! {
+            /// `Category`.
+            props, "Category", _, set_category, get_category, Val<VideoExtractionCategory>
+        }
     }
 
     /// `AWS::Bedrock::DataAutomationProject.VideoBoundingBox`.
@@ -3216,6 +3326,11 @@ pub mod data_automation_project {
             let mut props = Props::new();
             props.set("State", state.into());
             VideoBoundingBox { props }
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
         }
     }
 
@@ -3236,10 +3351,14 @@ pub mod data_automation_project {
             VideoExtractionCategory { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<VideoExtractionCategoryType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<VideoExtractionCategoryType>>
         }
     }
 
@@ -3279,10 +3398,14 @@ pub mod data_automation_project {
             VideoStandardGenerativeField { props }
         }
 
-        /// `Types`.
-        pub fn types(mut self, value: impl Into<Val<List<VideoStandardGenerativeFieldType>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<State>
+        }
+
+        prop! {
+            /// `Types`.
+            props, "Types", types, set_types, get_types, Val<List<VideoStandardGenerativeFieldType>>
         }
     }
 
@@ -3333,31 +3456,43 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `DataDeletionPolicy`: The deletion policy for the data source.
-    pub fn data_deletion_policy(mut self, value: impl Into<Val<data_source::DataDeletionPolicy>>) -> Self {
-        self.core.set("DataDeletionPolicy", value.into());
-        self
+    prop! {
+        /// `DataDeletionPolicy`: The deletion policy for the data source.
+        core.props, "DataDeletionPolicy", data_deletion_policy, set_data_deletion_policy, get_data_deletion_policy, Val<data_source::DataDeletionPolicy>
     }
 
-    /// `Description`: Description of the Resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataSourceConfiguration`: Specifies a raw data source location to ingest.
+        core.props, "DataSourceConfiguration", _, set_data_source_configuration, get_data_source_configuration, Val<data_source::DataSourceConfiguration>
     }
 
-    /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption for
-    /// the data source.
-    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<data_source::ServerSideEncryptionConfiguration>>) -> Self {
-        self.core.set("ServerSideEncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `VectorIngestionConfiguration`: Details about how to chunk the documents in the data source.
-    /// A chunk refers to an excerpt from a data source that is returned when the knowledge base
-    /// that it belongs to is queried.
-    pub fn vector_ingestion_configuration(mut self, value: impl Into<Val<data_source::VectorIngestionConfiguration>>) -> Self {
-        self.core.set("VectorIngestionConfiguration", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseId`: The unique identifier of the knowledge base to which to add the data
+        /// source.
+        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the data source.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption
+        /// for the data source.
+        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<data_source::ServerSideEncryptionConfiguration>
+    }
+
+    prop! {
+        /// `VectorIngestionConfiguration`: Details about how to chunk the documents in the data
+        /// source. A chunk refers to an excerpt from a data source that is returned when the
+        /// knowledge base that it belongs to is queried.
+        core.props, "VectorIngestionConfiguration", vector_ingestion_configuration, set_vector_ingestion_configuration, get_vector_ingestion_configuration, Val<data_source::VectorIngestionConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3439,45 +3574,44 @@ pub mod data_source {
             DataSourceConfiguration { props }
         }
 
-        /// `ConfluenceConfiguration`: The configuration information to connect to Confluence as your
-        /// data source.
-        pub fn confluence_configuration(mut self, value: impl Into<Val<ConfluenceDataSourceConfiguration>>) -> Self {
-            self.props.set("ConfluenceConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the data source location.
+            props, "Type", _, set_type, get_type, Val<DataSourceType>
         }
 
-        /// `ManagedKnowledgeBaseConnectorConfiguration`: Configuration for managed knowledge base
-        /// connector data sources.
-        pub fn managed_knowledge_base_connector_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseConnectorConfiguration>>) -> Self {
-            self.props.set("ManagedKnowledgeBaseConnectorConfiguration", value.into());
-            self
+        prop! {
+            /// `ConfluenceConfiguration`: The configuration information to connect to Confluence as
+            /// your data source.
+            props, "ConfluenceConfiguration", confluence_configuration, set_confluence_configuration, get_confluence_configuration, Val<ConfluenceDataSourceConfiguration>
         }
 
-        /// `S3Configuration`: The configuration information to connect to Amazon S3 as your data
-        /// source.
-        pub fn s3_configuration(mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `ManagedKnowledgeBaseConnectorConfiguration`: Configuration for managed knowledge base
+            /// connector data sources.
+            props, "ManagedKnowledgeBaseConnectorConfiguration", managed_knowledge_base_connector_configuration, set_managed_knowledge_base_connector_configuration, get_managed_knowledge_base_connector_configuration, Val<ManagedKnowledgeBaseConnectorConfiguration>
         }
 
-        /// `SalesforceConfiguration`: The configuration information to connect to Salesforce as your
-        /// data source.
-        pub fn salesforce_configuration(mut self, value: impl Into<Val<SalesforceDataSourceConfiguration>>) -> Self {
-            self.props.set("SalesforceConfiguration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`: The configuration information to connect to Amazon S3 as your data
+            /// source.
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3DataSourceConfiguration>
         }
 
-        /// `SharePointConfiguration`: The configuration information to connect to SharePoint as your
-        /// data source.
-        pub fn share_point_configuration(mut self, value: impl Into<Val<SharePointDataSourceConfiguration>>) -> Self {
-            self.props.set("SharePointConfiguration", value.into());
-            self
+        prop! {
+            /// `SalesforceConfiguration`: The configuration information to connect to Salesforce as
+            /// your data source.
+            props, "SalesforceConfiguration", salesforce_configuration, set_salesforce_configuration, get_salesforce_configuration, Val<SalesforceDataSourceConfiguration>
         }
 
-        /// `WebConfiguration`: Configures a web data source location.
-        pub fn web_configuration(mut self, value: impl Into<Val<WebDataSourceConfiguration>>) -> Self {
-            self.props.set("WebConfiguration", value.into());
-            self
+        prop! {
+            /// `SharePointConfiguration`: The configuration information to connect to SharePoint as
+            /// your data source.
+            props, "SharePointConfiguration", share_point_configuration, set_share_point_configuration, get_share_point_configuration, Val<SharePointDataSourceConfiguration>
+        }
+
+        prop! {
+            /// `WebConfiguration`: Configures a web data source location.
+            props, "WebConfiguration", web_configuration, set_web_configuration, get_web_configuration, Val<WebDataSourceConfiguration>
         }
     }
 
@@ -3500,11 +3634,16 @@ pub mod data_source {
             ConfluenceDataSourceConfiguration { props }
         }
 
-        /// `CrawlerConfiguration`: The configuration of the Confluence content. For example,
-        /// configuring specific types of Confluence content.
-        pub fn crawler_configuration(mut self, value: impl Into<Val<ConfluenceCrawlerConfiguration>>) -> Self {
-            self.props.set("CrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: The endpoint information to connect to your Confluence data
+            /// source.
+            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<ConfluenceSourceConfiguration>
+        }
+
+        prop! {
+            /// `CrawlerConfiguration`: The configuration of the Confluence content. For example,
+            /// configuring specific types of Confluence content.
+            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<ConfluenceCrawlerConfiguration>
         }
     }
 
@@ -3524,12 +3663,11 @@ pub mod data_source {
             ConfluenceCrawlerConfiguration { props }
         }
 
-        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
-        /// content of the data source. For example, the PATTERN type is regular expression patterns you
-        /// can apply to filter your content.
-        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
+            /// or content of the data source. For example, the PATTERN type is regular expression
+            /// patterns you can apply to filter your content.
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
         }
     }
 
@@ -3552,11 +3690,15 @@ pub mod data_source {
             CrawlFilterConfiguration { props }
         }
 
-        /// `PatternObjectFilter`: The configuration of specific filters applied to your data source
-        /// content. You can filter out or include certain content.
-        pub fn pattern_object_filter(mut self, value: impl Into<Val<PatternObjectFilterConfiguration>>) -> Self {
-            self.props.set("PatternObjectFilter", value.into());
-            self
+        prop! {
+            /// `Type`: The crawl filter type.
+            props, "Type", _, set_type, get_type, Val<CrawlFilterConfigurationType>
+        }
+
+        prop! {
+            /// `PatternObjectFilter`: The configuration of specific filters applied to your data source
+            /// content. You can filter out or include certain content.
+            props, "PatternObjectFilter", pattern_object_filter, set_pattern_object_filter, get_pattern_object_filter, Val<PatternObjectFilterConfiguration>
         }
     }
 
@@ -3576,6 +3718,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("Filters", filters.into());
             PatternObjectFilterConfiguration { props }
+        }
+
+        prop! {
+            /// `Filters`: Contains information
+            props, "Filters", _, set_filters, get_filters, Val<List<PatternObjectFilter>>
         }
     }
 
@@ -3597,16 +3744,19 @@ pub mod data_source {
             PatternObjectFilter { props }
         }
 
-        /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
-        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionFilters", value.into());
-            self
+        prop! {
+            /// `ObjectType`: The supported object type or content type of the data source.
+            props, "ObjectType", _, set_object_type, get_object_type, Val<String>
         }
 
-        /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
-        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionFilters", value.into());
-            self
+        prop! {
+            /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
+            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
+        }
+
+        prop! {
+            /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
+            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
         }
     }
 
@@ -3653,6 +3803,30 @@ pub mod data_source {
             props.set("CredentialsSecretArn", credentials_secret_arn.into());
             ConfluenceSourceConfiguration { props }
         }
+
+        prop! {
+            /// `HostUrl`: The Confluence host URL or instance URL.
+            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
+        }
+
+        prop! {
+            /// `HostType`: The supported host type, whether online/cloud or server/on-premises.
+            props, "HostType", _, set_host_type, get_host_type, Val<ConfluenceSourceConfigurationHostType>
+        }
+
+        prop! {
+            /// `AuthType`: The supported authentication type to authenticate and connect to your
+            /// Confluence instance.
+            props, "AuthType", _, set_auth_type, get_auth_type, Val<ConfluenceSourceConfigurationAuthType>
+        }
+
+        prop! {
+            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
+            /// stores your authentication credentials for your Confluence instance URL. For more
+            /// information on the key-value pairs that must be included in your secret, depending on
+            /// your authentication type, see Confluence connection configuration.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
     }
 
     /// The supported authentication type to authenticate and connect to your Confluence instance.
@@ -3694,29 +3868,25 @@ pub mod data_source {
             ManagedKnowledgeBaseConnectorConfiguration { props }
         }
 
-        /// `ConnectorParameters`: Connector-specific parameters.
-        pub fn connector_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ConnectorParameters", value.into());
-            self
+        prop! {
+            /// `ConnectorParameters`: Connector-specific parameters.
+            props, "ConnectorParameters", connector_parameters, set_connector_parameters, get_connector_parameters, Val<Json>
         }
 
-        /// `DeletionProtectionConfiguration`: Configuration for deletion protection.
-        pub fn deletion_protection_configuration(mut self, value: impl Into<Val<DeletionProtectionConfiguration>>) -> Self {
-            self.props.set("DeletionProtectionConfiguration", value.into());
-            self
+        prop! {
+            /// `DeletionProtectionConfiguration`: Configuration for deletion protection.
+            props, "DeletionProtectionConfiguration", deletion_protection_configuration, set_deletion_protection_configuration, get_deletion_protection_configuration, Val<DeletionProtectionConfiguration>
         }
 
-        /// `MediaExtractionConfiguration`: Configuration for media extraction settings.
-        pub fn media_extraction_configuration(mut self, value: impl Into<Val<MediaExtractionConfiguration>>) -> Self {
-            self.props.set("MediaExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `MediaExtractionConfiguration`: Configuration for media extraction settings.
+            props, "MediaExtractionConfiguration", media_extraction_configuration, set_media_extraction_configuration, get_media_extraction_configuration, Val<MediaExtractionConfiguration>
         }
 
-        /// `SyncSchedule`: Recurring schedule on which the connector automatically refreshes ingested
-        /// content. Exactly one frequency variant is set.
-        pub fn sync_schedule(mut self, value: impl Into<Val<SyncSchedule>>) -> Self {
-            self.props.set("SyncSchedule", value.into());
-            self
+        prop! {
+            /// `SyncSchedule`: Recurring schedule on which the connector automatically refreshes
+            /// ingested content. Exactly one frequency variant is set.
+            props, "SyncSchedule", sync_schedule, set_sync_schedule, get_sync_schedule, Val<SyncSchedule>
         }
     }
 
@@ -3739,10 +3909,14 @@ pub mod data_source {
             DeletionProtectionConfiguration { props }
         }
 
-        /// `DeletionProtectionThreshold`: Threshold for deletion protection.
-        pub fn deletion_protection_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeletionProtectionThreshold", value.into());
-            self
+        prop! {
+            /// `DeletionProtectionStatus`: Indicates whether a feature is enabled or disabled.
+            props, "DeletionProtectionStatus", _, set_deletion_protection_status, get_deletion_protection_status, Val<EnabledOrDisabledState>
+        }
+
+        prop! {
+            /// `DeletionProtectionThreshold`: Threshold for deletion protection.
+            props, "DeletionProtectionThreshold", deletion_protection_threshold, set_deletion_protection_threshold, get_deletion_protection_threshold, Val<i64>
         }
     }
 
@@ -3775,22 +3949,19 @@ pub mod data_source {
             MediaExtractionConfiguration { props }
         }
 
-        /// `AudioExtractionConfiguration`: Configuration for audio extraction.
-        pub fn audio_extraction_configuration(mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> Self {
-            self.props.set("AudioExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `AudioExtractionConfiguration`: Configuration for audio extraction.
+            props, "AudioExtractionConfiguration", audio_extraction_configuration, set_audio_extraction_configuration, get_audio_extraction_configuration, Val<AudioExtractionConfiguration>
         }
 
-        /// `ImageExtractionConfiguration`: Configuration for image extraction.
-        pub fn image_extraction_configuration(mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> Self {
-            self.props.set("ImageExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `ImageExtractionConfiguration`: Configuration for image extraction.
+            props, "ImageExtractionConfiguration", image_extraction_configuration, set_image_extraction_configuration, get_image_extraction_configuration, Val<ImageExtractionConfiguration>
         }
 
-        /// `VideoExtractionConfiguration`: Configuration for video extraction.
-        pub fn video_extraction_configuration(mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> Self {
-            self.props.set("VideoExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `VideoExtractionConfiguration`: Configuration for video extraction.
+            props, "VideoExtractionConfiguration", video_extraction_configuration, set_video_extraction_configuration, get_video_extraction_configuration, Val<VideoExtractionConfiguration>
         }
     }
 
@@ -3811,6 +3982,11 @@ pub mod data_source {
             props.set("AudioExtractionStatus", audio_extraction_status.into());
             AudioExtractionConfiguration { props }
         }
+
+        prop! {
+            /// `AudioExtractionStatus`: Indicates whether a feature is enabled or disabled.
+            props, "AudioExtractionStatus", _, set_audio_extraction_status, get_audio_extraction_status, Val<EnabledOrDisabledState>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.ImageExtractionConfiguration`: Configuration for image extraction.
@@ -3830,6 +4006,11 @@ pub mod data_source {
             props.set("ImageExtractionStatus", image_extraction_status.into());
             ImageExtractionConfiguration { props }
         }
+
+        prop! {
+            /// `ImageExtractionStatus`: Indicates whether a feature is enabled or disabled.
+            props, "ImageExtractionStatus", _, set_image_extraction_status, get_image_extraction_status, Val<EnabledOrDisabledState>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.VideoExtractionConfiguration`: Configuration for video extraction.
@@ -3848,6 +4029,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("VideoExtractionStatus", video_extraction_status.into());
             VideoExtractionConfiguration { props }
+        }
+
+        prop! {
+            /// `VideoExtractionStatus`: Indicates whether a feature is enabled or disabled.
+            props, "VideoExtractionStatus", _, set_video_extraction_status, get_video_extraction_status, Val<EnabledOrDisabledState>
         }
     }
 
@@ -3869,23 +4055,20 @@ pub mod data_source {
             SyncSchedule { props }
         }
 
-        /// `Daily`: A daily refresh. The run time is system-chosen (off-peak) and not
-        /// customer-configurable.
-        pub fn daily(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Daily", value.into());
-            self
+        prop! {
+            /// `Daily`: A daily refresh. The run time is system-chosen (off-peak) and not
+            /// customer-configurable.
+            props, "Daily", daily, set_daily, get_daily, Val<Json>
         }
 
-        /// `Monthly`: A monthly refresh on a specified day of the month.
-        pub fn monthly(mut self, value: impl Into<Val<MonthlySchedule>>) -> Self {
-            self.props.set("Monthly", value.into());
-            self
+        prop! {
+            /// `Monthly`: A monthly refresh on a specified day of the month.
+            props, "Monthly", monthly, set_monthly, get_monthly, Val<MonthlySchedule>
         }
 
-        /// `Weekly`: A weekly refresh on a specified day of the week.
-        pub fn weekly(mut self, value: impl Into<Val<WeeklySchedule>>) -> Self {
-            self.props.set("Weekly", value.into());
-            self
+        prop! {
+            /// `Weekly`: A weekly refresh on a specified day of the week.
+            props, "Weekly", weekly, set_weekly, get_weekly, Val<WeeklySchedule>
         }
     }
 
@@ -3907,6 +4090,12 @@ pub mod data_source {
             props.set("DayOfMonth", day_of_month.into());
             MonthlySchedule { props }
         }
+
+        prop! {
+            /// `DayOfMonth`: Day of the month on which a monthly refresh runs. Exactly one variant is
+            /// set: an explicit day number, or the last calendar day of the month.
+            props, "DayOfMonth", _, set_day_of_month, get_day_of_month, Val<DayOfMonth>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.DayOfMonth`: Day of the month on which a monthly refresh runs.
@@ -3927,17 +4116,15 @@ pub mod data_source {
             DayOfMonth { props }
         }
 
-        /// `DayNumber`: Specific day of the month, 1 through 28 (capped at 28 to avoid month-length
-        /// ambiguity).
-        pub fn day_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DayNumber", value.into());
-            self
+        prop! {
+            /// `DayNumber`: Specific day of the month, 1 through 28 (capped at 28 to avoid month-length
+            /// ambiguity).
+            props, "DayNumber", day_number, set_day_number, get_day_number, Val<i64>
         }
 
-        /// `LastDayOfMonth`: Run on the last calendar day of each month.
-        pub fn last_day_of_month(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("LastDayOfMonth", value.into());
-            self
+        prop! {
+            /// `LastDayOfMonth`: Run on the last calendar day of each month.
+            props, "LastDayOfMonth", last_day_of_month, set_last_day_of_month, get_last_day_of_month, Val<Json>
         }
     }
 
@@ -3956,6 +4143,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("DayOfWeek", day_of_week.into());
             WeeklySchedule { props }
+        }
+
+        prop! {
+            /// `DayOfWeek`: Day of the week.
+            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
         }
     }
 
@@ -4005,17 +4197,20 @@ pub mod data_source {
             S3DataSourceConfiguration { props }
         }
 
-        /// `BucketOwnerAccountId`: The account ID for the owner of the S3 bucket.
-        pub fn bucket_owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwnerAccountId", value.into());
-            self
+        prop! {
+            /// `BucketArn`: The ARN of the bucket that contains the data source.
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `InclusionPrefixes`: A list of S3 prefixes that define the object containing the data
-        /// sources.
-        pub fn inclusion_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPrefixes", value.into());
-            self
+        prop! {
+            /// `BucketOwnerAccountId`: The account ID for the owner of the S3 bucket.
+            props, "BucketOwnerAccountId", bucket_owner_account_id, set_bucket_owner_account_id, get_bucket_owner_account_id, Val<String>
+        }
+
+        prop! {
+            /// `InclusionPrefixes`: A list of S3 prefixes that define the object containing the data
+            /// sources.
+            props, "InclusionPrefixes", inclusion_prefixes, set_inclusion_prefixes, get_inclusion_prefixes, Val<List<String>>
         }
     }
 
@@ -4038,11 +4233,16 @@ pub mod data_source {
             SalesforceDataSourceConfiguration { props }
         }
 
-        /// `CrawlerConfiguration`: The configuration of filtering the Salesforce content. For example,
-        /// configuring regular expression patterns to include or exclude certain content.
-        pub fn crawler_configuration(mut self, value: impl Into<Val<SalesforceCrawlerConfiguration>>) -> Self {
-            self.props.set("CrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: The endpoint information to connect to your Salesforce data
+            /// source.
+            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<SalesforceSourceConfiguration>
+        }
+
+        prop! {
+            /// `CrawlerConfiguration`: The configuration of filtering the Salesforce content. For
+            /// example, configuring regular expression patterns to include or exclude certain content.
+            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<SalesforceCrawlerConfiguration>
         }
     }
 
@@ -4063,12 +4263,11 @@ pub mod data_source {
             SalesforceCrawlerConfiguration { props }
         }
 
-        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
-        /// content of the data source. For example, the PATTERN type is regular expression patterns you
-        /// can apply to filter your content.
-        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
+            /// or content of the data source. For example, the PATTERN type is regular expression
+            /// patterns you can apply to filter your content.
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
         }
     }
 
@@ -4101,6 +4300,25 @@ pub mod data_source {
             props.set("CredentialsSecretArn", credentials_secret_arn.into());
             SalesforceSourceConfiguration { props }
         }
+
+        prop! {
+            /// `HostUrl`: The Salesforce host URL or instance URL.
+            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
+        }
+
+        prop! {
+            /// `AuthType`: The supported authentication type to authenticate and connect to your
+            /// Salesforce instance.
+            props, "AuthType", _, set_auth_type, get_auth_type, Val<SalesforceSourceConfigurationAuthType>
+        }
+
+        prop! {
+            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
+            /// stores your authentication credentials for your Salesforce instance URL. For more
+            /// information on the key-value pairs that must be included in your secret, depending on
+            /// your authentication type, see Salesforce connection configuration.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
     }
 
     /// The supported authentication type to authenticate and connect to your Salesforce instance.
@@ -4132,11 +4350,16 @@ pub mod data_source {
             SharePointDataSourceConfiguration { props }
         }
 
-        /// `CrawlerConfiguration`: The configuration of the SharePoint content. For example,
-        /// configuring specific types of SharePoint content.
-        pub fn crawler_configuration(mut self, value: impl Into<Val<SharePointCrawlerConfiguration>>) -> Self {
-            self.props.set("CrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: The endpoint information to connect to your SharePoint data
+            /// source.
+            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<SharePointSourceConfiguration>
+        }
+
+        prop! {
+            /// `CrawlerConfiguration`: The configuration of the SharePoint content. For example,
+            /// configuring specific types of SharePoint content.
+            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<SharePointCrawlerConfiguration>
         }
     }
 
@@ -4156,12 +4379,11 @@ pub mod data_source {
             SharePointCrawlerConfiguration { props }
         }
 
-        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
-        /// content of the data source. For example, the PATTERN type is regular expression patterns you
-        /// can apply to filter your content.
-        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
+            /// or content of the data source. For example, the PATTERN type is regular expression
+            /// patterns you can apply to filter your content.
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
         }
     }
 
@@ -4202,10 +4424,38 @@ pub mod data_source {
             SharePointSourceConfiguration { props }
         }
 
-        /// `TenantId`: The identifier of your Microsoft 365 tenant.
-        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantId", value.into());
-            self
+        prop! {
+            /// `Domain`: The domain of your SharePoint instance or site URL/URLs.
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `SiteUrls`: A list of one or more SharePoint site URLs.
+            props, "SiteUrls", _, set_site_urls, get_site_urls, Val<List<String>>
+        }
+
+        prop! {
+            /// `HostType`: The supported host type, whether online/cloud or server/on-premises.
+            props, "HostType", _, set_host_type, get_host_type, Val<SharePointSourceConfigurationHostType>
+        }
+
+        prop! {
+            /// `AuthType`: The supported authentication type to authenticate and connect to your
+            /// SharePoint site/sites.
+            props, "AuthType", _, set_auth_type, get_auth_type, Val<SharePointSourceConfigurationAuthType>
+        }
+
+        prop! {
+            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
+            /// stores your authentication credentials for your SharePoint site/sites. For more
+            /// information on the key-value pairs that must be included in your secret, depending on
+            /// your authentication type, see SharePoint connection configuration.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `TenantId`: The identifier of your Microsoft 365 tenant.
+            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
         }
     }
 
@@ -4281,10 +4531,14 @@ pub mod data_source {
             WebDataSourceConfiguration { props }
         }
 
-        /// `CrawlerConfiguration`: Configuration for the web crawler.
-        pub fn crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
-            self.props.set("CrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: A web source configuration.
+            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<WebSourceConfiguration>
+        }
+
+        prop! {
+            /// `CrawlerConfiguration`: Configuration for the web crawler.
+            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<WebCrawlerConfiguration>
         }
     }
 
@@ -4303,40 +4557,34 @@ pub mod data_source {
             WebCrawlerConfiguration { props }
         }
 
-        /// `CrawlerLimits`: Limit settings for the web crawler.
-        pub fn crawler_limits(mut self, value: impl Into<Val<WebCrawlerLimits>>) -> Self {
-            self.props.set("CrawlerLimits", value.into());
-            self
+        prop! {
+            /// `CrawlerLimits`: Limit settings for the web crawler.
+            props, "CrawlerLimits", crawler_limits, set_crawler_limits, get_crawler_limits, Val<WebCrawlerLimits>
         }
 
-        /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
-        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionFilters", value.into());
-            self
+        prop! {
+            /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
+            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
         }
 
-        /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
-        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionFilters", value.into());
-            self
+        prop! {
+            /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
+            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
         }
 
-        /// `Scope`: The scope that a web crawl job will be restricted to.
-        pub fn scope(mut self, value: impl Into<Val<WebScopeType>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: The scope that a web crawl job will be restricted to.
+            props, "Scope", scope, set_scope, get_scope, Val<WebScopeType>
         }
 
-        /// `UserAgent`: The suffix that will be included in the user agent header.
-        pub fn user_agent(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAgent", value.into());
-            self
+        prop! {
+            /// `UserAgent`: The suffix that will be included in the user agent header.
+            props, "UserAgent", user_agent, set_user_agent, get_user_agent, Val<String>
         }
 
-        /// `UserAgentHeader`: The full user agent header, including UUID and suffix.
-        pub fn user_agent_header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAgentHeader", value.into());
-            self
+        prop! {
+            /// `UserAgentHeader`: The full user agent header, including UUID and suffix.
+            props, "UserAgentHeader", user_agent_header, set_user_agent_header, get_user_agent_header, Val<String>
         }
     }
 
@@ -4355,16 +4603,14 @@ pub mod data_source {
             WebCrawlerLimits { props }
         }
 
-        /// `MaxPages`: Maximum number of pages the crawler can crawl.
-        pub fn max_pages(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPages", value.into());
-            self
+        prop! {
+            /// `MaxPages`: Maximum number of pages the crawler can crawl.
+            props, "MaxPages", max_pages, set_max_pages, get_max_pages, Val<i64>
         }
 
-        /// `RateLimit`: Rate of web URLs retrieved per minute.
-        pub fn rate_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RateLimit", value.into());
-            self
+        prop! {
+            /// `RateLimit`: Rate of web URLs retrieved per minute.
+            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<i64>
         }
     }
 
@@ -4397,6 +4643,11 @@ pub mod data_source {
             props.set("UrlConfiguration", url_configuration.into());
             WebSourceConfiguration { props }
         }
+
+        prop! {
+            /// `UrlConfiguration`: A url configuration.
+            props, "UrlConfiguration", _, set_url_configuration, get_url_configuration, Val<UrlConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.UrlConfiguration`: A url configuration.
@@ -4414,6 +4665,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("SeedUrls", seed_urls.into());
             UrlConfiguration { props }
+        }
+
+        prop! {
+            /// `SeedUrls`: A list of web urls.
+            props, "SeedUrls", _, set_seed_urls, get_seed_urls, Val<List<SeedUrl>>
         }
     }
 
@@ -4433,6 +4689,11 @@ pub mod data_source {
             props.set("Url", url.into());
             SeedUrl { props }
         }
+
+        prop! {
+            /// `Url`: A web url.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.ServerSideEncryptionConfiguration`: Contains details about the
@@ -4451,10 +4712,9 @@ pub mod data_source {
             ServerSideEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the resource.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the resource.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -4475,32 +4735,28 @@ pub mod data_source {
             VectorIngestionConfiguration { props }
         }
 
-        /// `ChunkingConfiguration`: Details about how to chunk the documents in the data source. A
-        /// chunk refers to an excerpt from a data source that is returned when the knowledge base that
-        /// it belongs to is queried.
-        pub fn chunking_configuration(mut self, value: impl Into<Val<ChunkingConfiguration>>) -> Self {
-            self.props.set("ChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `ChunkingConfiguration`: Details about how to chunk the documents in the data source. A
+            /// chunk refers to an excerpt from a data source that is returned when the knowledge base
+            /// that it belongs to is queried.
+            props, "ChunkingConfiguration", chunking_configuration, set_chunking_configuration, get_chunking_configuration, Val<ChunkingConfiguration>
         }
 
-        /// `ContextEnrichmentConfiguration`: Additional Enrichment Configuration for example when using
-        /// GraphRag.
-        pub fn context_enrichment_configuration(mut self, value: impl Into<Val<ContextEnrichmentConfiguration>>) -> Self {
-            self.props.set("ContextEnrichmentConfiguration", value.into());
-            self
+        prop! {
+            /// `ContextEnrichmentConfiguration`: Additional Enrichment Configuration for example when
+            /// using GraphRag.
+            props, "ContextEnrichmentConfiguration", context_enrichment_configuration, set_context_enrichment_configuration, get_context_enrichment_configuration, Val<ContextEnrichmentConfiguration>
         }
 
-        /// `CustomTransformationConfiguration`: Settings for customizing steps in the data source
-        /// content ingestion pipeline.
-        pub fn custom_transformation_configuration(mut self, value: impl Into<Val<CustomTransformationConfiguration>>) -> Self {
-            self.props.set("CustomTransformationConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomTransformationConfiguration`: Settings for customizing steps in the data source
+            /// content ingestion pipeline.
+            props, "CustomTransformationConfiguration", custom_transformation_configuration, set_custom_transformation_configuration, get_custom_transformation_configuration, Val<CustomTransformationConfiguration>
         }
 
-        /// `ParsingConfiguration`: Settings for parsing document contents
-        pub fn parsing_configuration(mut self, value: impl Into<Val<ParsingConfiguration>>) -> Self {
-            self.props.set("ParsingConfiguration", value.into());
-            self
+        prop! {
+            /// `ParsingConfiguration`: Settings for parsing document contents
+            props, "ParsingConfiguration", parsing_configuration, set_parsing_configuration, get_parsing_configuration, Val<ParsingConfiguration>
         }
     }
 
@@ -4527,25 +4783,31 @@ pub mod data_source {
             ChunkingConfiguration { props }
         }
 
-        /// `FixedSizeChunkingConfiguration`: Configurations for when you choose fixed-size chunking. If
-        /// you set the chunkingStrategy as NONE, exclude this field.
-        pub fn fixed_size_chunking_configuration(mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> Self {
-            self.props.set("FixedSizeChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `ChunkingStrategy`: Knowledge base can split your source data into chunks. A chunk
+            /// refers to an excerpt from a data source that is returned when the knowledge base that it
+            /// belongs to is queried. You have the following options for chunking your data. If you opt
+            /// for NONE, then you may want to pre-process your files by splitting them up such that
+            /// each file corresponds to a chunk.
+            props, "ChunkingStrategy", _, set_chunking_strategy, get_chunking_strategy, Val<ChunkingStrategy>
         }
 
-        /// `HierarchicalChunkingConfiguration`: Configurations for when you choose hierarchical
-        /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
-        pub fn hierarchical_chunking_configuration(mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> Self {
-            self.props.set("HierarchicalChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `FixedSizeChunkingConfiguration`: Configurations for when you choose fixed-size
+            /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
+            props, "FixedSizeChunkingConfiguration", fixed_size_chunking_configuration, set_fixed_size_chunking_configuration, get_fixed_size_chunking_configuration, Val<FixedSizeChunkingConfiguration>
         }
 
-        /// `SemanticChunkingConfiguration`: Configurations for when you choose semantic chunking. If
-        /// you set the chunkingStrategy as NONE, exclude this field.
-        pub fn semantic_chunking_configuration(mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> Self {
-            self.props.set("SemanticChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `HierarchicalChunkingConfiguration`: Configurations for when you choose hierarchical
+            /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
+            props, "HierarchicalChunkingConfiguration", hierarchical_chunking_configuration, set_hierarchical_chunking_configuration, get_hierarchical_chunking_configuration, Val<HierarchicalChunkingConfiguration>
+        }
+
+        prop! {
+            /// `SemanticChunkingConfiguration`: Configurations for when you choose semantic chunking.
+            /// If you set the chunkingStrategy as NONE, exclude this field.
+            props, "SemanticChunkingConfiguration", semantic_chunking_configuration, set_semantic_chunking_configuration, get_semantic_chunking_configuration, Val<SemanticChunkingConfiguration>
         }
     }
 
@@ -4591,6 +4853,16 @@ pub mod data_source {
             props.set("OverlapPercentage", overlap_percentage.into());
             FixedSizeChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `MaxTokens`: The maximum number of tokens to include in a chunk.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
+        }
+
+        prop! {
+            /// `OverlapPercentage`: The percentage of overlap between adjacent chunks of a data source.
+            props, "OverlapPercentage", _, set_overlap_percentage, get_overlap_percentage, Val<i64>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.HierarchicalChunkingConfiguration`: Configurations for when you
@@ -4616,6 +4888,16 @@ pub mod data_source {
             props.set("OverlapTokens", overlap_tokens.into());
             HierarchicalChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `LevelConfigurations`: Token settings for each layer.
+            props, "LevelConfigurations", _, set_level_configurations, get_level_configurations, Val<List<HierarchicalChunkingLevelConfiguration>>
+        }
+
+        prop! {
+            /// `OverlapTokens`: The number of tokens to repeat across chunks in the same layer.
+            props, "OverlapTokens", _, set_overlap_tokens, get_overlap_tokens, Val<i64>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.HierarchicalChunkingLevelConfiguration`: Token settings for a
@@ -4635,6 +4917,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("MaxTokens", max_tokens.into());
             HierarchicalChunkingLevelConfiguration { props }
+        }
+
+        prop! {
+            /// `MaxTokens`: The maximum number of tokens that a chunk can contain in this layer.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
         }
     }
 
@@ -4664,6 +4951,21 @@ pub mod data_source {
             props.set("MaxTokens", max_tokens.into());
             SemanticChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `BreakpointPercentileThreshold`: The dissimilarity threshold for splitting chunks.
+            props, "BreakpointPercentileThreshold", _, set_breakpoint_percentile_threshold, get_breakpoint_percentile_threshold, Val<i64>
+        }
+
+        prop! {
+            /// `BufferSize`: The buffer size.
+            props, "BufferSize", _, set_buffer_size, get_buffer_size, Val<i64>
+        }
+
+        prop! {
+            /// `MaxTokens`: The maximum number of tokens that a chunk can contain.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.ContextEnrichmentConfiguration`: Additional Enrichment
@@ -4684,11 +4986,15 @@ pub mod data_source {
             ContextEnrichmentConfiguration { props }
         }
 
-        /// `BedrockFoundationModelConfiguration`: Bedrock Foundation Model configuration to be used for
-        /// Context Enrichment.
-        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelContextEnrichmentConfiguration>>) -> Self {
-            self.props.set("BedrockFoundationModelConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: Enrichment type to be used for the vector database.
+            props, "Type", _, set_type, get_type, Val<ContextEnrichmentType>
+        }
+
+        prop! {
+            /// `BedrockFoundationModelConfiguration`: Bedrock Foundation Model configuration to be used
+            /// for Context Enrichment.
+            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelContextEnrichmentConfiguration>
         }
     }
 
@@ -4715,6 +5021,17 @@ pub mod data_source {
             props.set("ModelArn", model_arn.into());
             BedrockFoundationModelContextEnrichmentConfiguration { props }
         }
+
+        prop! {
+            /// `EnrichmentStrategyConfiguration`: Strategy to be used when using Bedrock Foundation
+            /// Model for Context Enrichment.
+            props, "EnrichmentStrategyConfiguration", _, set_enrichment_strategy_configuration, get_enrichment_strategy_configuration, Val<EnrichmentStrategyConfiguration>
+        }
+
+        prop! {
+            /// `ModelArn`: The model's ARN.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.EnrichmentStrategyConfiguration`: Strategy to be used when using
@@ -4733,6 +5050,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("Method", method.into());
             EnrichmentStrategyConfiguration { props }
+        }
+
+        prop! {
+            /// `Method`: Enrichment Strategy method.
+            props, "Method", _, set_method, get_method, Val<EnrichmentStrategyMethod>
         }
     }
 
@@ -4779,6 +5101,17 @@ pub mod data_source {
             props.set("Transformations", transformations.into());
             CustomTransformationConfiguration { props }
         }
+
+        prop! {
+            /// `IntermediateStorage`: A location for storing content from data sources temporarily as
+            /// it is processed by custom components in the ingestion pipeline.
+            props, "IntermediateStorage", _, set_intermediate_storage, get_intermediate_storage, Val<IntermediateStorage>
+        }
+
+        prop! {
+            /// `Transformations`: A list of Lambda functions that process documents.
+            props, "Transformations", _, set_transformations, get_transformations, Val<List<Transformation>>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.IntermediateStorage`: A location for storing content from data
@@ -4798,6 +5131,11 @@ pub mod data_source {
             props.set("S3Location", s3_location.into());
             IntermediateStorage { props }
         }
+
+        prop! {
+            /// `S3Location`: An Amazon S3 location.
+            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.S3Location`: An Amazon S3 location.
@@ -4815,6 +5153,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("URI", uri.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `URI`: The location's URI
+            props, "URI", _, set_uri, get_uri, Val<String>
         }
     }
 
@@ -4839,6 +5182,16 @@ pub mod data_source {
             props.set("StepToApply", step_to_apply.into());
             props.set("TransformationFunction", transformation_function.into());
             Transformation { props }
+        }
+
+        prop! {
+            /// `StepToApply`: When the service applies the transformation.
+            props, "StepToApply", _, set_step_to_apply, get_step_to_apply, Val<TransformationStepToApply>
+        }
+
+        prop! {
+            /// `TransformationFunction`: A Lambda function that processes documents.
+            props, "TransformationFunction", _, set_transformation_function, get_transformation_function, Val<TransformationFunction>
         }
     }
 
@@ -4872,6 +5225,11 @@ pub mod data_source {
             props.set("TransformationLambdaConfiguration", transformation_lambda_configuration.into());
             TransformationFunction { props }
         }
+
+        prop! {
+            /// `TransformationLambdaConfiguration`: A Lambda function that processes documents.
+            props, "TransformationLambdaConfiguration", _, set_transformation_lambda_configuration, get_transformation_lambda_configuration, Val<TransformationLambdaConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::DataSource.TransformationLambdaConfiguration`: A Lambda function that
@@ -4890,6 +5248,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("LambdaArn", lambda_arn.into());
             TransformationLambdaConfiguration { props }
+        }
+
+        prop! {
+            /// `LambdaArn`: The function's ARN identifier.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
         }
     }
 
@@ -4910,18 +5273,21 @@ pub mod data_source {
             ParsingConfiguration { props }
         }
 
-        /// `BedrockDataAutomationConfiguration`: Settings for a Bedrock Data Automation used to parse
-        /// documents for a data source.
-        pub fn bedrock_data_automation_configuration(mut self, value: impl Into<Val<BedrockDataAutomationConfiguration>>) -> Self {
-            self.props.set("BedrockDataAutomationConfiguration", value.into());
-            self
+        prop! {
+            /// `ParsingStrategy`: The parsing strategy for the data source.
+            props, "ParsingStrategy", _, set_parsing_strategy, get_parsing_strategy, Val<ParsingStrategy>
         }
 
-        /// `BedrockFoundationModelConfiguration`: Settings for a foundation model used to parse
-        /// documents for a data source.
-        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> Self {
-            self.props.set("BedrockFoundationModelConfiguration", value.into());
-            self
+        prop! {
+            /// `BedrockDataAutomationConfiguration`: Settings for a Bedrock Data Automation used to
+            /// parse documents for a data source.
+            props, "BedrockDataAutomationConfiguration", bedrock_data_automation_configuration, set_bedrock_data_automation_configuration, get_bedrock_data_automation_configuration, Val<BedrockDataAutomationConfiguration>
+        }
+
+        prop! {
+            /// `BedrockFoundationModelConfiguration`: Settings for a foundation model used to parse
+            /// documents for a data source.
+            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelConfiguration>
         }
     }
 
@@ -4941,10 +5307,9 @@ pub mod data_source {
             BedrockDataAutomationConfiguration { props }
         }
 
-        /// `ParsingModality`: Determine how will parsed content be stored.
-        pub fn parsing_modality(mut self, value: impl Into<Val<ParsingModality>>) -> Self {
-            self.props.set("ParsingModality", value.into());
-            self
+        prop! {
+            /// `ParsingModality`: Determine how will parsed content be stored.
+            props, "ParsingModality", parsing_modality, set_parsing_modality, get_parsing_modality, Val<ParsingModality>
         }
     }
 
@@ -4976,16 +5341,19 @@ pub mod data_source {
             BedrockFoundationModelConfiguration { props }
         }
 
-        /// `ParsingModality`: Determine how will parsed content be stored.
-        pub fn parsing_modality(mut self, value: impl Into<Val<ParsingModality>>) -> Self {
-            self.props.set("ParsingModality", value.into());
-            self
+        prop! {
+            /// `ModelArn`: The model's ARN.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
         }
 
-        /// `ParsingPrompt`: Instructions for interpreting the contents of a document.
-        pub fn parsing_prompt(mut self, value: impl Into<Val<ParsingPrompt>>) -> Self {
-            self.props.set("ParsingPrompt", value.into());
-            self
+        prop! {
+            /// `ParsingModality`: Determine how will parsed content be stored.
+            props, "ParsingModality", parsing_modality, set_parsing_modality, get_parsing_modality, Val<ParsingModality>
+        }
+
+        prop! {
+            /// `ParsingPrompt`: Instructions for interpreting the contents of a document.
+            props, "ParsingPrompt", parsing_prompt, set_parsing_prompt, get_parsing_prompt, Val<ParsingPrompt>
         }
     }
 
@@ -5006,6 +5374,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("ParsingPromptText", parsing_prompt_text.into());
             ParsingPrompt { props }
+        }
+
+        prop! {
+            /// `ParsingPromptText`: Instructions for interpreting the contents of a document.
+            props, "ParsingPromptText", _, set_parsing_prompt_text, get_parsing_prompt_text, Val<String>
         }
     }
 
@@ -5056,17 +5429,25 @@ impl EnforcedGuardrailConfiguration {
         EnforcedGuardrailConfiguration { core }
     }
 
-    /// `ModelEnforcement`: Model-specific information for the enforced guardrail configuration. If
-    /// not present, the configuration is enforced on all models
-    pub fn model_enforcement(mut self, value: impl Into<Val<enforced_guardrail_configuration::ModelEnforcement>>) -> Self {
-        self.core.set("ModelEnforcement", value.into());
-        self
+    prop! {
+        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the ID or the ARN
+        core.props, "GuardrailIdentifier", _, set_guardrail_identifier, get_guardrail_identifier, Val<String>
     }
 
-    /// `SelectiveContentGuarding`: Selective content guarding controls for enforced guardrails
-    pub fn selective_content_guarding(mut self, value: impl Into<Val<enforced_guardrail_configuration::SelectiveContentGuarding>>) -> Self {
-        self.core.set("SelectiveContentGuarding", value.into());
-        self
+    prop! {
+        /// `GuardrailVersion`: Numerical guardrail version (not DRAFT)
+        core.props, "GuardrailVersion", _, set_guardrail_version, get_guardrail_version, Val<String>
+    }
+
+    prop! {
+        /// `ModelEnforcement`: Model-specific information for the enforced guardrail configuration.
+        /// If not present, the configuration is enforced on all models
+        core.props, "ModelEnforcement", model_enforcement, set_model_enforcement, get_model_enforcement, Val<enforced_guardrail_configuration::ModelEnforcement>
+    }
+
+    prop! {
+        /// `SelectiveContentGuarding`: Selective content guarding controls for enforced guardrails
+        core.props, "SelectiveContentGuarding", selective_content_guarding, set_selective_content_guarding, get_selective_content_guarding, Val<enforced_guardrail_configuration::SelectiveContentGuarding>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5153,6 +5534,17 @@ pub mod enforced_guardrail_configuration {
             props.set("ExcludedModels", excluded_models.into());
             ModelEnforcement { props }
         }
+
+        prop! {
+            /// `IncludedModels`: Models to enforce the guardrail on
+            props, "IncludedModels", _, set_included_models, get_included_models, Val<List<String>>
+        }
+
+        prop! {
+            /// `ExcludedModels`: Models to exclude from enforcement. If a model is in both lists, it is
+            /// excluded
+            props, "ExcludedModels", _, set_excluded_models, get_excluded_models, Val<List<String>>
+        }
     }
 
     /// `AWS::Bedrock::EnforcedGuardrailConfiguration.SelectiveContentGuarding`: Selective content
@@ -5171,16 +5563,14 @@ pub mod enforced_guardrail_configuration {
             SelectiveContentGuarding { props }
         }
 
-        /// `Messages`: Selective guarding mode for user messages
-        pub fn messages(mut self, value: impl Into<Val<SelectiveContentGuardingMessages>>) -> Self {
-            self.props.set("Messages", value.into());
-            self
+        prop! {
+            /// `Messages`: Selective guarding mode for user messages
+            props, "Messages", messages, set_messages, get_messages, Val<SelectiveContentGuardingMessages>
         }
 
-        /// `System`: Selective guarding mode for system prompts
-        pub fn system(mut self, value: impl Into<Val<SelectiveContentGuardingSystem>>) -> Self {
-            self.props.set("System", value.into());
-            self
+        prop! {
+            /// `System`: Selective guarding mode for system prompts
+            props, "System", system, set_system, get_system, Val<SelectiveContentGuardingSystem>
         }
     }
 
@@ -5233,57 +5623,59 @@ impl Flow {
         Flow { core }
     }
 
-    /// `CustomerEncryptionKeyArn`: A KMS key ARN
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerEncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `CustomerEncryptionKeyArn`: A KMS key ARN
+        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
     }
 
-    /// `Definition`: Flow definition
-    pub fn definition(mut self, value: impl Into<Val<flow::FlowDefinition>>) -> Self {
-        self.core.set("Definition", value.into());
-        self
+    prop! {
+        /// `Definition`: Flow definition
+        core.props, "Definition", definition, set_definition, get_definition, Val<flow::FlowDefinition>
     }
 
-    /// `DefinitionS3Location`: A bucket, key and optional version pointing to an S3 object
-    /// containing a UTF-8 encoded JSON string Definition with the same schema as the Definition
-    /// property of this resource
-    pub fn definition_s3_location(mut self, value: impl Into<Val<flow::S3Location>>) -> Self {
-        self.core.set("DefinitionS3Location", value.into());
-        self
+    prop! {
+        /// `DefinitionS3Location`: A bucket, key and optional version pointing to an S3 object
+        /// containing a UTF-8 encoded JSON string Definition with the same schema as the Definition
+        /// property of this resource
+        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<flow::S3Location>
     }
 
-    /// `DefinitionString`: A JSON string containing a Definition with the same schema as the
-    /// Definition property of this resource
-    pub fn definition_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefinitionString", value.into());
-        self
+    prop! {
+        /// `DefinitionString`: A JSON string containing a Definition with the same schema as the
+        /// Definition property of this resource
+        core.props, "DefinitionString", definition_string, set_definition_string, get_definition_string, Val<String>
     }
 
-    /// `DefinitionSubstitutions`: When supplied with DefinitionString or DefinitionS3Location,
-    /// substrings in the definition matching ${keyname} will be replaced with the associated value
-    /// from this map
-    pub fn definition_substitutions(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-        self.core.set("DefinitionSubstitutions", value.into());
-        self
+    prop! {
+        /// `DefinitionSubstitutions`: When supplied with DefinitionString or DefinitionS3Location,
+        /// substrings in the definition matching ${keyname} will be replaced with the associated
+        /// value from this map
+        core.props, "DefinitionSubstitutions", definition_substitutions, set_definition_substitutions, get_definition_substitutions, Val<Map<Json>>
     }
 
-    /// `Description`: Description of the flow
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the flow
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: ARN of a IAM role
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `TestAliasTags`: A map of tag keys and values
-    pub fn test_alias_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("TestAliasTags", value.into());
-        self
+    prop! {
+        /// `Name`: Name for the flow
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TestAliasTags`: A map of tag keys and values
+        core.props, "TestAliasTags", test_alias_tags, set_test_alias_tags, get_test_alias_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5355,16 +5747,14 @@ pub mod flow {
             FlowDefinition { props }
         }
 
-        /// `Connections`: List of connections
-        pub fn connections(mut self, value: impl Into<Val<List<FlowConnection>>>) -> Self {
-            self.props.set("Connections", value.into());
-            self
+        prop! {
+            /// `Connections`: List of connections
+            props, "Connections", connections, set_connections, get_connections, Val<List<FlowConnection>>
         }
 
-        /// `Nodes`: List of nodes in a flow
-        pub fn nodes(mut self, value: impl Into<Val<List<FlowNode>>>) -> Self {
-            self.props.set("Nodes", value.into());
-            self
+        prop! {
+            /// `Nodes`: List of nodes in a flow
+            props, "Nodes", nodes, set_nodes, get_nodes, Val<List<FlowNode>>
         }
     }
 
@@ -5396,10 +5786,29 @@ pub mod flow {
             FlowConnection { props }
         }
 
-        /// `Configuration`: Connection configuration
-        pub fn configuration(mut self, value: impl Into<Val<FlowConnectionConfiguration>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Name`: Name of a connection in a flow
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Source`: Name of a node in a flow
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Target`: Name of a node in a flow
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Connection type
+            props, "Type", _, set_type, get_type, Val<FlowConnectionType>
+        }
+
+        prop! {
+            /// `Configuration`: Connection configuration
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<FlowConnectionConfiguration>
         }
     }
 
@@ -5420,16 +5829,14 @@ pub mod flow {
             FlowConnectionConfiguration { props }
         }
 
-        /// `Data`: Data connection configuration
-        pub fn data(mut self, value: impl Into<Val<FlowDataConnectionConfiguration>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: Data connection configuration
+            props, "Data", data, set_data, get_data, Val<FlowDataConnectionConfiguration>
         }
 
-        /// `Conditional`: Conditional connection configuration
-        pub fn conditional(mut self, value: impl Into<Val<FlowConditionalConnectionConfiguration>>) -> Self {
-            self.props.set("Conditional", value.into());
-            self
+        prop! {
+            /// `Conditional`: Conditional connection configuration
+            props, "Conditional", conditional, set_conditional, get_conditional, Val<FlowConditionalConnectionConfiguration>
         }
     }
 
@@ -5454,6 +5861,16 @@ pub mod flow {
             props.set("TargetInput", target_input.into());
             FlowDataConnectionConfiguration { props }
         }
+
+        prop! {
+            /// `SourceOutput`: Name of a node output in a flow
+            props, "SourceOutput", _, set_source_output, get_source_output, Val<String>
+        }
+
+        prop! {
+            /// `TargetInput`: Name of a node input in a flow
+            props, "TargetInput", _, set_target_input, get_target_input, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Flow.FlowConditionalConnectionConfiguration`: Conditional connection
@@ -5472,6 +5889,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("Condition", condition.into());
             FlowConditionalConnectionConfiguration { props }
+        }
+
+        prop! {
+            /// `Condition`: Name of a condition in a flow
+            props, "Condition", _, set_condition, get_condition, Val<String>
         }
     }
 
@@ -5507,22 +5929,29 @@ pub mod flow {
             FlowNode { props }
         }
 
-        /// `Configuration`: Node configuration in a flow
-        pub fn configuration(mut self, value: impl Into<Val<FlowNodeConfiguration>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Name`: Name of a node in a flow
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Inputs`: List of node inputs in a flow
-        pub fn inputs(mut self, value: impl Into<Val<List<FlowNodeInput>>>) -> Self {
-            self.props.set("Inputs", value.into());
-            self
+        prop! {
+            /// `Type`: Flow node types
+            props, "Type", _, set_type, get_type, Val<FlowNodeType>
         }
 
-        /// `Outputs`: List of node outputs in a flow
-        pub fn outputs(mut self, value: impl Into<Val<List<FlowNodeOutput>>>) -> Self {
-            self.props.set("Outputs", value.into());
-            self
+        prop! {
+            /// `Configuration`: Node configuration in a flow
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<FlowNodeConfiguration>
+        }
+
+        prop! {
+            /// `Inputs`: List of node inputs in a flow
+            props, "Inputs", inputs, set_inputs, get_inputs, Val<List<FlowNodeInput>>
+        }
+
+        prop! {
+            /// `Outputs`: List of node outputs in a flow
+            props, "Outputs", outputs, set_outputs, get_outputs, Val<List<FlowNodeOutput>>
         }
     }
 
@@ -5543,100 +5972,85 @@ pub mod flow {
             FlowNodeConfiguration { props }
         }
 
-        /// `Input`: Input flow node configuration
-        pub fn input(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Input", value.into());
-            self
+        prop! {
+            /// `Input`: Input flow node configuration
+            props, "Input", input, set_input, get_input, Val<Json>
         }
 
-        /// `Output`: Output flow node configuration
-        pub fn output(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `Output`: Output flow node configuration
+            props, "Output", output, set_output, get_output, Val<Json>
         }
 
-        /// `KnowledgeBase`: Knowledge base flow node configuration
-        pub fn knowledge_base(mut self, value: impl Into<Val<KnowledgeBaseFlowNodeConfiguration>>) -> Self {
-            self.props.set("KnowledgeBase", value.into());
-            self
+        prop! {
+            /// `KnowledgeBase`: Knowledge base flow node configuration
+            props, "KnowledgeBase", knowledge_base, set_knowledge_base, get_knowledge_base, Val<KnowledgeBaseFlowNodeConfiguration>
         }
 
-        /// `Condition`: Condition flow node configuration
-        pub fn condition(mut self, value: impl Into<Val<ConditionFlowNodeConfiguration>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`: Condition flow node configuration
+            props, "Condition", condition, set_condition, get_condition, Val<ConditionFlowNodeConfiguration>
         }
 
-        /// `Lex`: Lex flow node configuration
-        pub fn lex(mut self, value: impl Into<Val<LexFlowNodeConfiguration>>) -> Self {
-            self.props.set("Lex", value.into());
-            self
+        prop! {
+            /// `Lex`: Lex flow node configuration
+            props, "Lex", lex, set_lex, get_lex, Val<LexFlowNodeConfiguration>
         }
 
-        /// `Prompt`: Prompt flow node configuration
-        pub fn prompt(mut self, value: impl Into<Val<PromptFlowNodeConfiguration>>) -> Self {
-            self.props.set("Prompt", value.into());
-            self
+        prop! {
+            /// `Prompt`: Prompt flow node configuration
+            props, "Prompt", prompt, set_prompt, get_prompt, Val<PromptFlowNodeConfiguration>
         }
 
-        /// `LambdaFunction`: Lambda function flow node configuration
-        pub fn lambda_function(mut self, value: impl Into<Val<LambdaFunctionFlowNodeConfiguration>>) -> Self {
-            self.props.set("LambdaFunction", value.into());
-            self
+        prop! {
+            /// `LambdaFunction`: Lambda function flow node configuration
+            props, "LambdaFunction", lambda_function, set_lambda_function, get_lambda_function, Val<LambdaFunctionFlowNodeConfiguration>
         }
 
-        /// `Agent`: Agent flow node configuration
-        pub fn agent(mut self, value: impl Into<Val<AgentFlowNodeConfiguration>>) -> Self {
-            self.props.set("Agent", value.into());
-            self
+        prop! {
+            /// `Agent`: Agent flow node configuration
+            props, "Agent", agent, set_agent, get_agent, Val<AgentFlowNodeConfiguration>
         }
 
-        /// `Storage`: Storage flow node configuration
-        pub fn storage(mut self, value: impl Into<Val<StorageFlowNodeConfiguration>>) -> Self {
-            self.props.set("Storage", value.into());
-            self
+        prop! {
+            /// `Storage`: Storage flow node configuration
+            props, "Storage", storage, set_storage, get_storage, Val<StorageFlowNodeConfiguration>
         }
 
-        /// `Iterator`: Iterator flow node configuration
-        pub fn iterator(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Iterator", value.into());
-            self
+        prop! {
+            /// `Iterator`: Iterator flow node configuration
+            props, "Iterator", iterator, set_iterator, get_iterator, Val<Json>
         }
 
-        /// `Collector`: Collector flow node configuration
-        pub fn collector(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Collector", value.into());
-            self
+        prop! {
+            /// `Collector`: Collector flow node configuration
+            props, "Collector", collector, set_collector, get_collector, Val<Json>
         }
 
-        /// `Retrieval`: Retrieval flow node configuration
-        pub fn retrieval(mut self, value: impl Into<Val<RetrievalFlowNodeConfiguration>>) -> Self {
-            self.props.set("Retrieval", value.into());
-            self
+        prop! {
+            /// `Retrieval`: Retrieval flow node configuration
+            props, "Retrieval", retrieval, set_retrieval, get_retrieval, Val<RetrievalFlowNodeConfiguration>
         }
 
-        /// `InlineCode`: Inline code config strucuture, contains code configs
-        pub fn inline_code(mut self, value: impl Into<Val<InlineCodeFlowNodeConfiguration>>) -> Self {
-            self.props.set("InlineCode", value.into());
-            self
+        prop! {
+            /// `InlineCode`: Inline code config strucuture, contains code configs
+            props, "InlineCode", inline_code, set_inline_code, get_inline_code, Val<InlineCodeFlowNodeConfiguration>
         }
 
-        /// `Loop`: Loop node config, contains loop's internal definition
-        pub fn loop_(mut self, value: impl Into<Val<LoopFlowNodeConfiguration>>) -> Self {
-            self.props.set("Loop", value.into());
-            self
+        prop! {
+            /// `Loop`: Loop node config, contains loop's internal definition
+            props, "Loop", loop_, set_loop, get_loop, Val<LoopFlowNodeConfiguration>
         }
 
-        /// `LoopInput`: Configuration for the LoopInput node
-        pub fn loop_input(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("LoopInput", value.into());
-            self
+        prop! {
+            /// `LoopInput`: Configuration for the LoopInput node
+            props, "LoopInput", loop_input, set_loop_input, get_loop_input, Val<Json>
         }
 
-        /// `LoopController`: Configuration for the LoopController node, which manages loop execution
-        pub fn loop_controller(mut self, value: impl Into<Val<LoopControllerFlowNodeConfiguration>>) -> Self {
-            self.props.set("LoopController", value.into());
-            self
+        prop! {
+            /// `LoopController`: Configuration for the LoopController node, which manages loop
+            /// execution
+            props, "LoopController", loop_controller, set_loop_controller, get_loop_controller, Val<LoopControllerFlowNodeConfiguration>
         }
     }
 
@@ -5658,47 +6072,45 @@ pub mod flow {
             KnowledgeBaseFlowNodeConfiguration { props }
         }
 
-        /// `GuardrailConfiguration`: Configuration for a guardrail
-        pub fn guardrail_configuration(mut self, value: impl Into<Val<GuardrailConfiguration>>) -> Self {
-            self.props.set("GuardrailConfiguration", value.into());
-            self
+        prop! {
+            /// `KnowledgeBaseId`: Identifier of the KnowledgeBase
+            props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
         }
 
-        /// `InferenceConfiguration`: Model inference configuration
-        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfiguration", value.into());
-            self
+        prop! {
+            /// `GuardrailConfiguration`: Configuration for a guardrail
+            props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<GuardrailConfiguration>
         }
 
-        /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of a
-        /// imported model, or a provisioned throughput ARN for custom models.
-        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelId", value.into());
-            self
+        prop! {
+            /// `InferenceConfiguration`: Model inference configuration
+            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
         }
 
-        /// `NumberOfResults`: Number Of Results to Retrieve
-        pub fn number_of_results(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberOfResults", value.into());
-            self
+        prop! {
+            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
+            /// a imported model, or a provisioned throughput ARN for custom models.
+            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
         }
 
-        /// `OrchestrationConfiguration`.
-        pub fn orchestration_configuration(mut self, value: impl Into<Val<KnowledgeBaseOrchestrationConfiguration>>) -> Self {
-            self.props.set("OrchestrationConfiguration", value.into());
-            self
+        prop! {
+            /// `NumberOfResults`: Number Of Results to Retrieve
+            props, "NumberOfResults", number_of_results, set_number_of_results, get_number_of_results, Val<f64>
         }
 
-        /// `PromptTemplate`: Knowledge Base Prompt template
-        pub fn prompt_template(mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> Self {
-            self.props.set("PromptTemplate", value.into());
-            self
+        prop! {
+            /// `OrchestrationConfiguration`.
+            props, "OrchestrationConfiguration", orchestration_configuration, set_orchestration_configuration, get_orchestration_configuration, Val<KnowledgeBaseOrchestrationConfiguration>
         }
 
-        /// `RerankingConfiguration`.
-        pub fn reranking_configuration(mut self, value: impl Into<Val<VectorSearchRerankingConfiguration>>) -> Self {
-            self.props.set("RerankingConfiguration", value.into());
-            self
+        prop! {
+            /// `PromptTemplate`: Knowledge Base Prompt template
+            props, "PromptTemplate", prompt_template, set_prompt_template, get_prompt_template, Val<KnowledgeBasePromptTemplate>
+        }
+
+        prop! {
+            /// `RerankingConfiguration`.
+            props, "RerankingConfiguration", reranking_configuration, set_reranking_configuration, get_reranking_configuration, Val<VectorSearchRerankingConfiguration>
         }
     }
 
@@ -5717,16 +6129,14 @@ pub mod flow {
             GuardrailConfiguration { props }
         }
 
-        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
-        pub fn guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GuardrailIdentifier", value.into());
-            self
+        prop! {
+            /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
+            props, "GuardrailIdentifier", guardrail_identifier, set_guardrail_identifier, get_guardrail_identifier, Val<String>
         }
 
-        /// `GuardrailVersion`: Version of the guardrail
-        pub fn guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GuardrailVersion", value.into());
-            self
+        prop! {
+            /// `GuardrailVersion`: Version of the guardrail
+            props, "GuardrailVersion", guardrail_version, set_guardrail_version, get_guardrail_version, Val<String>
         }
     }
 
@@ -5747,10 +6157,9 @@ pub mod flow {
             PromptInferenceConfiguration { props }
         }
 
-        /// `Text`: Prompt model inference configuration
-        pub fn text(mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Prompt model inference configuration
+            props, "Text", text, set_text, get_text, Val<PromptModelInferenceConfiguration>
         }
     }
 
@@ -5769,28 +6178,24 @@ pub mod flow {
             PromptModelInferenceConfiguration { props }
         }
 
-        /// `MaxTokens`: Maximum length of output
-        pub fn max_tokens(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `MaxTokens`: Maximum length of output
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<f64>
         }
 
-        /// `StopSequences`: List of stop sequences
-        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StopSequences", value.into());
-            self
+        prop! {
+            /// `StopSequences`: List of stop sequences
+            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
         }
 
-        /// `Temperature`: Controls randomness, higher values increase diversity
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `Temperature`: Controls randomness, higher values increase diversity
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
         }
 
-        /// `TopP`: Cumulative probability cutoff for token selection
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `TopP`: Cumulative probability cutoff for token selection
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -5809,28 +6214,24 @@ pub mod flow {
             KnowledgeBaseOrchestrationConfiguration { props }
         }
 
-        /// `AdditionalModelRequestFields`.
-        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalModelRequestFields", value.into());
-            self
+        prop! {
+            /// `AdditionalModelRequestFields`.
+            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
         }
 
-        /// `InferenceConfig`: Model inference configuration
-        pub fn inference_config(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfig", value.into());
-            self
+        prop! {
+            /// `InferenceConfig`: Model inference configuration
+            props, "InferenceConfig", inference_config, set_inference_config, get_inference_config, Val<PromptInferenceConfiguration>
         }
 
-        /// `PerformanceConfig`.
-        pub fn performance_config(mut self, value: impl Into<Val<PerformanceConfiguration>>) -> Self {
-            self.props.set("PerformanceConfig", value.into());
-            self
+        prop! {
+            /// `PerformanceConfig`.
+            props, "PerformanceConfig", performance_config, set_performance_config, get_performance_config, Val<PerformanceConfiguration>
         }
 
-        /// `PromptTemplate`: Knowledge Base Prompt template
-        pub fn prompt_template(mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> Self {
-            self.props.set("PromptTemplate", value.into());
-            self
+        prop! {
+            /// `PromptTemplate`: Knowledge Base Prompt template
+            props, "PromptTemplate", prompt_template, set_prompt_template, get_prompt_template, Val<KnowledgeBasePromptTemplate>
         }
     }
 
@@ -5849,10 +6250,9 @@ pub mod flow {
             PerformanceConfiguration { props }
         }
 
-        /// `Latency`: Performance Configuration Latency
-        pub fn latency(mut self, value: impl Into<Val<PerformanceConfigurationLatency>>) -> Self {
-            self.props.set("Latency", value.into());
-            self
+        prop! {
+            /// `Latency`: Performance Configuration Latency
+            props, "Latency", latency, set_latency, get_latency, Val<PerformanceConfigurationLatency>
         }
     }
 
@@ -5886,10 +6286,9 @@ pub mod flow {
             KnowledgeBasePromptTemplate { props }
         }
 
-        /// `TextPromptTemplate`.
-        pub fn text_prompt_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextPromptTemplate", value.into());
-            self
+        prop! {
+            /// `TextPromptTemplate`.
+            props, "TextPromptTemplate", text_prompt_template, set_text_prompt_template, get_text_prompt_template, Val<String>
         }
     }
 
@@ -5910,10 +6309,14 @@ pub mod flow {
             VectorSearchRerankingConfiguration { props }
         }
 
-        /// `BedrockRerankingConfiguration`.
-        pub fn bedrock_reranking_configuration(mut self, value: impl Into<Val<VectorSearchBedrockRerankingConfiguration>>) -> Self {
-            self.props.set("BedrockRerankingConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: Enum of Rerank Configuration Types
+            props, "Type", _, set_type, get_type, Val<VectorSearchRerankingConfigurationType>
+        }
+
+        prop! {
+            /// `BedrockRerankingConfiguration`.
+            props, "BedrockRerankingConfiguration", bedrock_reranking_configuration, set_bedrock_reranking_configuration, get_bedrock_reranking_configuration, Val<VectorSearchBedrockRerankingConfiguration>
         }
     }
 
@@ -5936,16 +6339,19 @@ pub mod flow {
             VectorSearchBedrockRerankingConfiguration { props }
         }
 
-        /// `MetadataConfiguration`.
-        pub fn metadata_configuration(mut self, value: impl Into<Val<MetadataConfigurationForReranking>>) -> Self {
-            self.props.set("MetadataConfiguration", value.into());
-            self
+        prop! {
+            /// `ModelConfiguration`.
+            props, "ModelConfiguration", _, set_model_configuration, get_model_configuration, Val<VectorSearchBedrockRerankingModelConfiguration>
         }
 
-        /// `NumberOfRerankedResults`: Number Of Results For Reranking
-        pub fn number_of_reranked_results(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberOfRerankedResults", value.into());
-            self
+        prop! {
+            /// `MetadataConfiguration`.
+            props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfigurationForReranking>
+        }
+
+        prop! {
+            /// `NumberOfRerankedResults`: Number Of Results For Reranking
+            props, "NumberOfRerankedResults", number_of_reranked_results, set_number_of_reranked_results, get_number_of_reranked_results, Val<f64>
         }
     }
 
@@ -5966,10 +6372,14 @@ pub mod flow {
             MetadataConfigurationForReranking { props }
         }
 
-        /// `SelectiveModeConfiguration`: Reranking Metadata Selective Mode Configuration
-        pub fn selective_mode_configuration(mut self, value: impl Into<Val<RerankingMetadataSelectiveModeConfiguration>>) -> Self {
-            self.props.set("SelectiveModeConfiguration", value.into());
-            self
+        prop! {
+            /// `SelectionMode`: Reranking Metadata Selection Mode
+            props, "SelectionMode", _, set_selection_mode, get_selection_mode, Val<RerankingMetadataSelectionMode>
+        }
+
+        prop! {
+            /// `SelectiveModeConfiguration`: Reranking Metadata Selective Mode Configuration
+            props, "SelectiveModeConfiguration", selective_mode_configuration, set_selective_mode_configuration, get_selective_mode_configuration, Val<RerankingMetadataSelectiveModeConfiguration>
         }
     }
 
@@ -6004,16 +6414,14 @@ pub mod flow {
             RerankingMetadataSelectiveModeConfiguration { props }
         }
 
-        /// `FieldsToInclude`: List of Fields For Reranking
-        pub fn fields_to_include(mut self, value: impl Into<Val<List<FieldForReranking>>>) -> Self {
-            self.props.set("FieldsToInclude", value.into());
-            self
+        prop! {
+            /// `FieldsToInclude`: List of Fields For Reranking
+            props, "FieldsToInclude", fields_to_include, set_fields_to_include, get_fields_to_include, Val<List<FieldForReranking>>
         }
 
-        /// `FieldsToExclude`: List of Fields For Reranking
-        pub fn fields_to_exclude(mut self, value: impl Into<Val<List<FieldForReranking>>>) -> Self {
-            self.props.set("FieldsToExclude", value.into());
-            self
+        prop! {
+            /// `FieldsToExclude`: List of Fields For Reranking
+            props, "FieldsToExclude", fields_to_exclude, set_fields_to_exclude, get_fields_to_exclude, Val<List<FieldForReranking>>
         }
     }
 
@@ -6032,6 +6440,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("FieldName", field_name.into());
             FieldForReranking { props }
+        }
+
+        prop! {
+            /// `FieldName`: Field name for reranking
+            props, "FieldName", _, set_field_name, get_field_name, Val<String>
         }
     }
 
@@ -6052,10 +6465,14 @@ pub mod flow {
             VectorSearchBedrockRerankingModelConfiguration { props }
         }
 
-        /// `AdditionalModelRequestFields`.
-        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalModelRequestFields", value.into());
-            self
+        prop! {
+            /// `ModelArn`: Arn of a Bedrock Reranking model
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalModelRequestFields`.
+            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
         }
     }
 
@@ -6085,6 +6502,11 @@ pub mod flow {
             props.set("Conditions", conditions.into());
             ConditionFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `Conditions`: List of conditions in a condition node
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<FlowCondition>>
+        }
     }
 
     /// `AWS::Bedrock::Flow.FlowCondition`: Condition branch for a condition node
@@ -6104,10 +6526,14 @@ pub mod flow {
             FlowCondition { props }
         }
 
-        /// `Expression`: Expression for a condition in a flow
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Name`: Name of a condition in a flow
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Expression`: Expression for a condition in a flow
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
     }
 
@@ -6129,6 +6555,16 @@ pub mod flow {
             props.set("LocaleId", locale_id.into());
             LexFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `BotAliasArn`: ARN of a Lex bot alias
+            props, "BotAliasArn", _, set_bot_alias_arn, get_bot_alias_arn, Val<String>
+        }
+
+        prop! {
+            /// `LocaleId`: Lex bot locale id
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Flow.PromptFlowNodeConfiguration`: Prompt flow node configuration
@@ -6148,10 +6584,14 @@ pub mod flow {
             PromptFlowNodeConfiguration { props }
         }
 
-        /// `GuardrailConfiguration`: Configuration for a guardrail
-        pub fn guardrail_configuration(mut self, value: impl Into<Val<GuardrailConfiguration>>) -> Self {
-            self.props.set("GuardrailConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: Prompt source configuration for prompt node
+            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<PromptFlowNodeSourceConfiguration>
+        }
+
+        prop! {
+            /// `GuardrailConfiguration`: Configuration for a guardrail
+            props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<GuardrailConfiguration>
         }
     }
 
@@ -6173,16 +6613,14 @@ pub mod flow {
             PromptFlowNodeSourceConfiguration { props }
         }
 
-        /// `Resource`: Resource prompt configuration for prompt node
-        pub fn resource(mut self, value: impl Into<Val<PromptFlowNodeResourceConfiguration>>) -> Self {
-            self.props.set("Resource", value.into());
-            self
+        prop! {
+            /// `Resource`: Resource prompt configuration for prompt node
+            props, "Resource", resource, set_resource, get_resource, Val<PromptFlowNodeResourceConfiguration>
         }
 
-        /// `Inline`: Inline prompt configuration for prompt node
-        pub fn inline(mut self, value: impl Into<Val<PromptFlowNodeInlineConfiguration>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`: Inline prompt configuration for prompt node
+            props, "Inline", inline, set_inline, get_inline, Val<PromptFlowNodeInlineConfiguration>
         }
     }
 
@@ -6202,6 +6640,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("PromptArn", prompt_arn.into());
             PromptFlowNodeResourceConfiguration { props }
+        }
+
+        prop! {
+            /// `PromptArn`: ARN of a prompt resource possibly with a version
+            props, "PromptArn", _, set_prompt_arn, get_prompt_arn, Val<String>
         }
     }
 
@@ -6232,10 +6675,25 @@ pub mod flow {
             PromptFlowNodeInlineConfiguration { props }
         }
 
-        /// `InferenceConfiguration`: Model inference configuration
-        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfiguration", value.into());
-            self
+        prop! {
+            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
+            /// a imported model, or a provisioned throughput ARN for custom models.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
+
+        prop! {
+            /// `TemplateConfiguration`: Prompt template configuration
+            props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<PromptTemplateConfiguration>
+        }
+
+        prop! {
+            /// `TemplateType`: Prompt template type
+            props, "TemplateType", _, set_template_type, get_template_type, Val<PromptTemplateType>
+        }
+
+        prop! {
+            /// `InferenceConfiguration`: Model inference configuration
+            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
         }
     }
 
@@ -6256,10 +6714,9 @@ pub mod flow {
             PromptTemplateConfiguration { props }
         }
 
-        /// `Text`: Configuration for text prompt template
-        pub fn text(mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Configuration for text prompt template
+            props, "Text", text, set_text, get_text, Val<TextPromptTemplateConfiguration>
         }
     }
 
@@ -6280,10 +6737,14 @@ pub mod flow {
             TextPromptTemplateConfiguration { props }
         }
 
-        /// `InputVariables`: List of input variables
-        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
-            self.props.set("InputVariables", value.into());
-            self
+        prop! {
+            /// `Text`: Prompt content for String prompt template
+            props, "Text", _, set_text, get_text, Val<String>
+        }
+
+        prop! {
+            /// `InputVariables`: List of input variables
+            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
         }
     }
 
@@ -6302,10 +6763,9 @@ pub mod flow {
             PromptInputVariable { props }
         }
 
-        /// `Name`: Name for an input variable
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name for an input variable
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -6336,6 +6796,11 @@ pub mod flow {
             props.set("LambdaArn", lambda_arn.into());
             LambdaFunctionFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `LambdaArn`: ARN of a Lambda.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Flow.AgentFlowNodeConfiguration`: Agent flow node configuration
@@ -6353,6 +6818,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("AgentAliasArn", agent_alias_arn.into());
             AgentFlowNodeConfiguration { props }
+        }
+
+        prop! {
+            /// `AgentAliasArn`: Arn representation of the Agent Alias.
+            props, "AgentAliasArn", _, set_agent_alias_arn, get_agent_alias_arn, Val<String>
         }
     }
 
@@ -6373,6 +6843,11 @@ pub mod flow {
             props.set("ServiceConfiguration", service_configuration.into());
             StorageFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `ServiceConfiguration`: storage service configuration for storage node
+            props, "ServiceConfiguration", _, set_service_configuration, get_service_configuration, Val<StorageFlowNodeServiceConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::Flow.StorageFlowNodeServiceConfiguration`: storage service configuration for
@@ -6391,10 +6866,9 @@ pub mod flow {
             StorageFlowNodeServiceConfiguration { props }
         }
 
-        /// `S3`: s3 storage configuration for storage node
-        pub fn s3(mut self, value: impl Into<Val<StorageFlowNodeS3Configuration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: s3 storage configuration for storage node
+            props, "S3", s3, set_s3, get_s3, Val<StorageFlowNodeS3Configuration>
         }
     }
 
@@ -6415,6 +6889,11 @@ pub mod flow {
             let mut props = Props::new();
             props.set("BucketName", bucket_name.into());
             StorageFlowNodeS3Configuration { props }
+        }
+
+        prop! {
+            /// `BucketName`: bucket name of an s3 that will be used for storage flow node configuration
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
     }
 
@@ -6437,6 +6916,11 @@ pub mod flow {
             props.set("ServiceConfiguration", service_configuration.into());
             RetrievalFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `ServiceConfiguration`: Retrieval service configuration for Retrieval node
+            props, "ServiceConfiguration", _, set_service_configuration, get_service_configuration, Val<RetrievalFlowNodeServiceConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::Flow.RetrievalFlowNodeServiceConfiguration`: Retrieval service configuration
@@ -6455,10 +6939,9 @@ pub mod flow {
             RetrievalFlowNodeServiceConfiguration { props }
         }
 
-        /// `S3`: s3 Retrieval configuration for Retrieval node
-        pub fn s3(mut self, value: impl Into<Val<RetrievalFlowNodeS3Configuration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: s3 Retrieval configuration for Retrieval node
+            props, "S3", s3, set_s3, get_s3, Val<RetrievalFlowNodeS3Configuration>
         }
     }
 
@@ -6480,6 +6963,12 @@ pub mod flow {
             props.set("BucketName", bucket_name.into());
             RetrievalFlowNodeS3Configuration { props }
         }
+
+        prop! {
+            /// `BucketName`: bucket name of an s3 that will be used for Retrieval flow node
+            /// configuration
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Flow.InlineCodeFlowNodeConfiguration`: Inline code config strucuture,
@@ -6500,6 +6989,16 @@ pub mod flow {
             props.set("Code", code.into());
             props.set("Language", language.into());
             InlineCodeFlowNodeConfiguration { props }
+        }
+
+        prop! {
+            /// `Code`: The inline code entered by customers. max size is 5MB.
+            props, "Code", _, set_code, get_code, Val<String>
+        }
+
+        prop! {
+            /// `Language`: Enum encodes the supported language type
+            props, "Language", _, set_language, get_language, Val<SupportedLanguages>
         }
     }
 
@@ -6530,6 +7029,11 @@ pub mod flow {
             props.set("Definition", definition.into());
             LoopFlowNodeConfiguration { props }
         }
+
+        prop! {
+            /// `Definition`: Flow definition
+            props, "Definition", _, set_definition, get_definition, Val<FlowDefinition>
+        }
     }
 
     /// `AWS::Bedrock::Flow.LoopControllerFlowNodeConfiguration`: Configuration for the
@@ -6550,10 +7054,14 @@ pub mod flow {
             LoopControllerFlowNodeConfiguration { props }
         }
 
-        /// `MaxIterations`: Maximum number of iterations the loop can perform
-        pub fn max_iterations(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxIterations", value.into());
-            self
+        prop! {
+            /// `ContinueCondition`: Condition branch for a condition node
+            props, "ContinueCondition", _, set_continue_condition, get_continue_condition, Val<FlowCondition>
+        }
+
+        prop! {
+            /// `MaxIterations`: Maximum number of iterations the loop can perform
+            props, "MaxIterations", max_iterations, set_max_iterations, get_max_iterations, Val<f64>
         }
     }
 
@@ -6582,10 +7090,24 @@ pub mod flow {
             FlowNodeInput { props }
         }
 
-        /// `Category`: Optional tag to classify input type, currently exclusive to LoopNode
-        pub fn category(mut self, value: impl Into<Val<FlowNodeInputCategory>>) -> Self {
-            self.props.set("Category", value.into());
-            self
+        prop! {
+            /// `Expression`: Expression for a node input in a flow
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `Name`: Name of a node input in a flow
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Type of input/output for a node in a flow
+            props, "Type", _, set_type, get_type, Val<FlowNodeIoDataType>
+        }
+
+        prop! {
+            /// `Category`: Optional tag to classify input type, currently exclusive to LoopNode
+            props, "Category", category, set_category, get_category, Val<FlowNodeInputCategory>
         }
     }
 
@@ -6644,6 +7166,16 @@ pub mod flow {
             props.set("Name", name.into());
             props.set("Type", type_.into());
             FlowNodeOutput { props }
+        }
+
+        prop! {
+            /// `Name`: Name of a node output in a flow
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Type of input/output for a node in a flow
+            props, "Type", _, set_type, get_type, Val<FlowNodeIoDataType>
         }
     }
 
@@ -6723,10 +7255,19 @@ pub mod flow {
             S3Location { props }
         }
 
-        /// `Version`: The version of the the S3 object to use
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Bucket`: A bucket in S3
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: A object key in S3
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The version of the the S3 object to use
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }
@@ -6759,22 +7300,34 @@ impl FlowAlias {
         FlowAlias { core }
     }
 
-    /// `ConcurrencyConfiguration`.
-    pub fn concurrency_configuration(mut self, value: impl Into<Val<flow_alias::FlowAliasConcurrencyConfiguration>>) -> Self {
-        self.core.set("ConcurrencyConfiguration", value.into());
-        self
+    prop! {
+        /// `ConcurrencyConfiguration`.
+        core.props, "ConcurrencyConfiguration", concurrency_configuration, set_concurrency_configuration, get_concurrency_configuration, Val<flow_alias::FlowAliasConcurrencyConfiguration>
     }
 
-    /// `Description`: Description of the Resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FlowArn`: Arn representation of the Flow
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Name for a resource.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoutingConfiguration`: Routing configuration for a Flow alias.
+        core.props, "RoutingConfiguration", _, set_routing_configuration, get_routing_configuration, Val<List<flow_alias::FlowAliasRoutingConfigurationListItem>>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6835,10 +7388,14 @@ pub mod flow_alias {
             FlowAliasConcurrencyConfiguration { props }
         }
 
-        /// `MaxConcurrency`: Number of nodes executed concurrently at a time
-        pub fn max_concurrency(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxConcurrency", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ConcurrencyType>
+        }
+
+        prop! {
+            /// `MaxConcurrency`: Number of nodes executed concurrently at a time
+            props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<f64>
         }
     }
 
@@ -6871,10 +7428,9 @@ pub mod flow_alias {
             FlowAliasRoutingConfigurationListItem { props }
         }
 
-        /// `FlowVersion`: Version.
-        pub fn flow_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowVersion", value.into());
-            self
+        prop! {
+            /// `FlowVersion`: Version.
+            props, "FlowVersion", flow_version, set_flow_version, get_flow_version, Val<String>
         }
     }
 }
@@ -6899,10 +7455,14 @@ impl FlowVersion {
         FlowVersion { core }
     }
 
-    /// `Description`: Description of the flow version
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the flow version
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `FlowArn`: Arn representation of the Flow
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6990,66 +7550,71 @@ impl Guardrail {
         Guardrail { core }
     }
 
-    /// `AutomatedReasoningPolicyConfig`: Optional configuration for integrating Automated Reasoning
-    /// policies with the guardrail.
-    pub fn automated_reasoning_policy_config(mut self, value: impl Into<Val<guardrail::AutomatedReasoningPolicyConfig>>) -> Self {
-        self.core.set("AutomatedReasoningPolicyConfig", value.into());
-        self
+    prop! {
+        /// `AutomatedReasoningPolicyConfig`: Optional configuration for integrating Automated
+        /// Reasoning policies with the guardrail.
+        core.props, "AutomatedReasoningPolicyConfig", automated_reasoning_policy_config, set_automated_reasoning_policy_config, get_automated_reasoning_policy_config, Val<guardrail::AutomatedReasoningPolicyConfig>
     }
 
-    /// `ContentPolicyConfig`: Content policy config for a guardrail.
-    pub fn content_policy_config(mut self, value: impl Into<Val<guardrail::ContentPolicyConfig>>) -> Self {
-        self.core.set("ContentPolicyConfig", value.into());
-        self
+    prop! {
+        /// `BlockedInputMessaging`: Messaging for when violations are detected in text
+        core.props, "BlockedInputMessaging", _, set_blocked_input_messaging, get_blocked_input_messaging, Val<String>
     }
 
-    /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
-    pub fn contextual_grounding_policy_config(mut self, value: impl Into<Val<guardrail::ContextualGroundingPolicyConfig>>) -> Self {
-        self.core.set("ContextualGroundingPolicyConfig", value.into());
-        self
+    prop! {
+        /// `BlockedOutputsMessaging`: Messaging for when violations are detected in text
+        core.props, "BlockedOutputsMessaging", _, set_blocked_outputs_messaging, get_blocked_outputs_messaging, Val<String>
     }
 
-    /// `CrossRegionConfig`: The system-defined guardrail profile that you’re using with your
-    /// guardrail
-    pub fn cross_region_config(mut self, value: impl Into<Val<guardrail::GuardrailCrossRegionConfig>>) -> Self {
-        self.core.set("CrossRegionConfig", value.into());
-        self
+    prop! {
+        /// `ContentPolicyConfig`: Content policy config for a guardrail.
+        core.props, "ContentPolicyConfig", content_policy_config, set_content_policy_config, get_content_policy_config, Val<guardrail::ContentPolicyConfig>
     }
 
-    /// `Description`: Description of the guardrail or its version
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
+        core.props, "ContextualGroundingPolicyConfig", contextual_grounding_policy_config, set_contextual_grounding_policy_config, get_contextual_grounding_policy_config, Val<guardrail::ContextualGroundingPolicyConfig>
     }
 
-    /// `KmsKeyArn`: The KMS key with which the guardrail was encrypted at rest
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `CrossRegionConfig`: The system-defined guardrail profile that you’re using with your
+        /// guardrail
+        core.props, "CrossRegionConfig", cross_region_config, set_cross_region_config, get_cross_region_config, Val<guardrail::GuardrailCrossRegionConfig>
     }
 
-    /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
-    pub fn sensitive_information_policy_config(mut self, value: impl Into<Val<guardrail::SensitiveInformationPolicyConfig>>) -> Self {
-        self.core.set("SensitiveInformationPolicyConfig", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the guardrail or its version
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: List of Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The KMS key with which the guardrail was encrypted at rest
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `TopicPolicyConfig`: Topic policy config for a guardrail.
-    pub fn topic_policy_config(mut self, value: impl Into<Val<guardrail::TopicPolicyConfig>>) -> Self {
-        self.core.set("TopicPolicyConfig", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the guardrail
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `WordPolicyConfig`: Word policy config for a guardrail.
-    pub fn word_policy_config(mut self, value: impl Into<Val<guardrail::WordPolicyConfig>>) -> Self {
-        self.core.set("WordPolicyConfig", value.into());
-        self
+    prop! {
+        /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
+        core.props, "SensitiveInformationPolicyConfig", sensitive_information_policy_config, set_sensitive_information_policy_config, get_sensitive_information_policy_config, Val<guardrail::SensitiveInformationPolicyConfig>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TopicPolicyConfig`: Topic policy config for a guardrail.
+        core.props, "TopicPolicyConfig", topic_policy_config, set_topic_policy_config, get_topic_policy_config, Val<guardrail::TopicPolicyConfig>
+    }
+
+    prop! {
+        /// `WordPolicyConfig`: Word policy config for a guardrail.
+        core.props, "WordPolicyConfig", word_policy_config, set_word_policy_config, get_word_policy_config, Val<guardrail::WordPolicyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7131,11 +7696,16 @@ pub mod guardrail {
             AutomatedReasoningPolicyConfig { props }
         }
 
-        /// `ConfidenceThreshold`: The confidence threshold for triggering guardrail actions based on
-        /// Automated Reasoning policy violations.
-        pub fn confidence_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ConfidenceThreshold", value.into());
-            self
+        prop! {
+            /// `Policies`: The list of Automated Reasoning policy ARNs to include in the guardrail
+            /// configuration
+            props, "Policies", _, set_policies, get_policies, Val<List<String>>
+        }
+
+        prop! {
+            /// `ConfidenceThreshold`: The confidence threshold for triggering guardrail actions based
+            /// on Automated Reasoning policy violations.
+            props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<f64>
         }
     }
 
@@ -7156,10 +7726,14 @@ pub mod guardrail {
             ContentPolicyConfig { props }
         }
 
-        /// `ContentFiltersTierConfig`: Guardrail tier config for content policy
-        pub fn content_filters_tier_config(mut self, value: impl Into<Val<ContentPolicyConfigContentFiltersTierConfig>>) -> Self {
-            self.props.set("ContentFiltersTierConfig", value.into());
-            self
+        prop! {
+            /// `FiltersConfig`: List of content filter configs in content policy.
+            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<ContentFilterConfig>>
+        }
+
+        prop! {
+            /// `ContentFiltersTierConfig`: Guardrail tier config for content policy
+            props, "ContentFiltersTierConfig", content_filters_tier_config, set_content_filters_tier_config, get_content_filters_tier_config, Val<ContentPolicyConfigContentFiltersTierConfig>
         }
     }
 
@@ -7179,6 +7753,11 @@ pub mod guardrail {
             let mut props = Props::new();
             props.set("TierName", tier_name.into());
             ContentPolicyConfigContentFiltersTierConfig { props }
+        }
+
+        prop! {
+            /// `TierName`: Tier name for tier configuration in content filters policy
+            props, "TierName", _, set_tier_name, get_tier_name, Val<ContentFiltersTierName>
         }
     }
 
@@ -7220,40 +7799,49 @@ pub mod guardrail {
             ContentFilterConfig { props }
         }
 
-        /// `InputAction`.
-        pub fn input_action(mut self, value: impl Into<Val<ContentFilterAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `InputStrength`: Strength for filters
+            props, "InputStrength", _, set_input_strength, get_input_strength, Val<FilterStrength>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `OutputStrength`: Strength for filters
+            props, "OutputStrength", _, set_output_strength, get_output_strength, Val<FilterStrength>
         }
 
-        /// `InputModalities`: List of modalities
-        pub fn input_modalities(mut self, value: impl Into<Val<List<Modality>>>) -> Self {
-            self.props.set("InputModalities", value.into());
-            self
+        prop! {
+            /// `Type`: Type of filter in content policy
+            props, "Type", _, set_type, get_type, Val<ContentFilterType>
         }
 
-        /// `OutputAction`.
-        pub fn output_action(mut self, value: impl Into<Val<ContentFilterAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `InputAction`.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<ContentFilterAction>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
         }
 
-        /// `OutputModalities`: List of modalities
-        pub fn output_modalities(mut self, value: impl Into<Val<List<Modality>>>) -> Self {
-            self.props.set("OutputModalities", value.into());
-            self
+        prop! {
+            /// `InputModalities`: List of modalities
+            props, "InputModalities", input_modalities, set_input_modalities, get_input_modalities, Val<List<Modality>>
+        }
+
+        prop! {
+            /// `OutputAction`.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<ContentFilterAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `OutputModalities`: List of modalities
+            props, "OutputModalities", output_modalities, set_output_modalities, get_output_modalities, Val<List<Modality>>
         }
     }
 
@@ -7344,6 +7932,11 @@ pub mod guardrail {
             props.set("FiltersConfig", filters_config.into());
             ContextualGroundingPolicyConfig { props }
         }
+
+        prop! {
+            /// `FiltersConfig`: List of contextual grounding filter configs.
+            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<ContextualGroundingFilterConfig>>
+        }
     }
 
     /// `AWS::Bedrock::Guardrail.ContextualGroundingFilterConfig`: A config for grounding filter.
@@ -7368,16 +7961,24 @@ pub mod guardrail {
             ContextualGroundingFilterConfig { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<ContextualGroundingAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Threshold`: The threshold for this filter.
+            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Type`: Type of contextual grounding filter
+            props, "Type", _, set_type, get_type, Val<ContextualGroundingFilterType>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<ContextualGroundingAction>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -7425,6 +8026,11 @@ pub mod guardrail {
             props.set("GuardrailProfileArn", guardrail_profile_arn.into());
             GuardrailCrossRegionConfig { props }
         }
+
+        prop! {
+            /// `GuardrailProfileArn`: The Amazon Resource Name (ARN) of the guardrail profile
+            props, "GuardrailProfileArn", _, set_guardrail_profile_arn, get_guardrail_profile_arn, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::Guardrail.SensitiveInformationPolicyConfig`: Sensitive information policy
@@ -7443,16 +8049,14 @@ pub mod guardrail {
             SensitiveInformationPolicyConfig { props }
         }
 
-        /// `PiiEntitiesConfig`: List of entities.
-        pub fn pii_entities_config(mut self, value: impl Into<Val<List<PiiEntityConfig>>>) -> Self {
-            self.props.set("PiiEntitiesConfig", value.into());
-            self
+        prop! {
+            /// `PiiEntitiesConfig`: List of entities.
+            props, "PiiEntitiesConfig", pii_entities_config, set_pii_entities_config, get_pii_entities_config, Val<List<PiiEntityConfig>>
         }
 
-        /// `RegexesConfig`: List of regex.
-        pub fn regexes_config(mut self, value: impl Into<Val<List<RegexConfig>>>) -> Self {
-            self.props.set("RegexesConfig", value.into());
-            self
+        prop! {
+            /// `RegexesConfig`: List of regex.
+            props, "RegexesConfig", regexes_config, set_regexes_config, get_regexes_config, Val<List<RegexConfig>>
         }
     }
 
@@ -7478,28 +8082,34 @@ pub mod guardrail {
             PiiEntityConfig { props }
         }
 
-        /// `InputAction`: Options for sensitive information action.
-        pub fn input_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `Action`: Options for sensitive information action.
+            props, "Action", _, set_action, get_action, Val<SensitiveInformationAction>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `Type`: The currently supported PII entities
+            props, "Type", _, set_type, get_type, Val<PiiEntityType>
         }
 
-        /// `OutputAction`: Options for sensitive information action.
-        pub fn output_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `InputAction`: Options for sensitive information action.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<SensitiveInformationAction>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `OutputAction`: Options for sensitive information action.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<SensitiveInformationAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
         }
     }
 
@@ -7644,34 +8254,44 @@ pub mod guardrail {
             RegexConfig { props }
         }
 
-        /// `Description`: The regex description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`: Options for sensitive information action.
+            props, "Action", _, set_action, get_action, Val<SensitiveInformationAction>
         }
 
-        /// `InputAction`: Options for sensitive information action.
-        pub fn input_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `Name`: The regex name.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `Pattern`: The regex pattern.
+            props, "Pattern", _, set_pattern, get_pattern, Val<String>
         }
 
-        /// `OutputAction`: Options for sensitive information action.
-        pub fn output_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `Description`: The regex description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `InputAction`: Options for sensitive information action.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<SensitiveInformationAction>
+        }
+
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `OutputAction`: Options for sensitive information action.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<SensitiveInformationAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
         }
     }
 
@@ -7692,10 +8312,14 @@ pub mod guardrail {
             TopicPolicyConfig { props }
         }
 
-        /// `TopicsTierConfig`: Guardrail tier config for topic policy
-        pub fn topics_tier_config(mut self, value: impl Into<Val<TopicPolicyConfigTopicsTierConfig>>) -> Self {
-            self.props.set("TopicsTierConfig", value.into());
-            self
+        prop! {
+            /// `TopicsConfig`: List of topic configs in topic policy.
+            props, "TopicsConfig", _, set_topics_config, get_topics_config, Val<List<TopicConfig>>
+        }
+
+        prop! {
+            /// `TopicsTierConfig`: Guardrail tier config for topic policy
+            props, "TopicsTierConfig", topics_tier_config, set_topics_tier_config, get_topics_tier_config, Val<TopicPolicyConfigTopicsTierConfig>
         }
     }
 
@@ -7724,34 +8348,44 @@ pub mod guardrail {
             TopicConfig { props }
         }
 
-        /// `Examples`: List of text examples
-        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Examples", value.into());
-            self
+        prop! {
+            /// `Definition`: Definition of topic in topic policy
+            props, "Definition", _, set_definition, get_definition, Val<String>
         }
 
-        /// `InputAction`.
-        pub fn input_action(mut self, value: impl Into<Val<TopicAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `Name`: Name of topic in topic policy
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `Type`: Type of topic in a policy
+            props, "Type", _, set_type, get_type, Val<TopicType>
         }
 
-        /// `OutputAction`.
-        pub fn output_action(mut self, value: impl Into<Val<TopicAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `Examples`: List of text examples
+            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `InputAction`.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<TopicAction>
+        }
+
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `OutputAction`.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<TopicAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
         }
     }
 
@@ -7795,6 +8429,11 @@ pub mod guardrail {
             props.set("TierName", tier_name.into());
             TopicPolicyConfigTopicsTierConfig { props }
         }
+
+        prop! {
+            /// `TierName`: Tier name for tier configuration in topic policy
+            props, "TierName", _, set_tier_name, get_tier_name, Val<TopicsTierName>
+        }
     }
 
     /// Tier name for tier configuration in topic policy
@@ -7825,16 +8464,14 @@ pub mod guardrail {
             WordPolicyConfig { props }
         }
 
-        /// `ManagedWordListsConfig`: A config for the list of managed words.
-        pub fn managed_word_lists_config(mut self, value: impl Into<Val<List<ManagedWordsConfig>>>) -> Self {
-            self.props.set("ManagedWordListsConfig", value.into());
-            self
+        prop! {
+            /// `ManagedWordListsConfig`: A config for the list of managed words.
+            props, "ManagedWordListsConfig", managed_word_lists_config, set_managed_word_lists_config, get_managed_word_lists_config, Val<List<ManagedWordsConfig>>
         }
 
-        /// `WordsConfig`: List of custom word configs.
-        pub fn words_config(mut self, value: impl Into<Val<List<WordConfig>>>) -> Self {
-            self.props.set("WordsConfig", value.into());
-            self
+        prop! {
+            /// `WordsConfig`: List of custom word configs.
+            props, "WordsConfig", words_config, set_words_config, get_words_config, Val<List<WordConfig>>
         }
     }
 
@@ -7855,28 +8492,29 @@ pub mod guardrail {
             ManagedWordsConfig { props }
         }
 
-        /// `InputAction`.
-        pub fn input_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `Type`: Options for managed words.
+            props, "Type", _, set_type, get_type, Val<ManagedWordsType>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `InputAction`.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<WordAction>
         }
 
-        /// `OutputAction`.
-        pub fn output_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `OutputAction`.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<WordAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
         }
     }
 
@@ -7920,28 +8558,29 @@ pub mod guardrail {
             WordConfig { props }
         }
 
-        /// `InputAction`.
-        pub fn input_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
-            self.props.set("InputAction", value.into());
-            self
+        prop! {
+            /// `Text`: The custom word text.
+            props, "Text", _, set_text, get_text, Val<String>
         }
 
-        /// `InputEnabled`.
-        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InputEnabled", value.into());
-            self
+        prop! {
+            /// `InputAction`.
+            props, "InputAction", input_action, set_input_action, get_input_action, Val<WordAction>
         }
 
-        /// `OutputAction`.
-        pub fn output_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
-            self.props.set("OutputAction", value.into());
-            self
+        prop! {
+            /// `InputEnabled`.
+            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
         }
 
-        /// `OutputEnabled`.
-        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OutputEnabled", value.into());
-            self
+        prop! {
+            /// `OutputAction`.
+            props, "OutputAction", output_action, set_output_action, get_output_action, Val<WordAction>
+        }
+
+        prop! {
+            /// `OutputEnabled`.
+            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
         }
     }
 }
@@ -7967,10 +8606,14 @@ impl GuardrailVersion {
         GuardrailVersion { core }
     }
 
-    /// `Description`: Description of the Guardrail version
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Guardrail version
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `GuardrailIdentifier`: Identifier (GuardrailId or GuardrailArn) for the guardrail
+        core.props, "GuardrailIdentifier", _, set_guardrail_identifier, get_guardrail_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8030,16 +8673,34 @@ impl IntelligentPromptRouter {
         IntelligentPromptRouter { core }
     }
 
-    /// `Description`: Description of the Prompt Router.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Prompt Router.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: List of Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FallbackModel`: Model configuration
+        core.props, "FallbackModel", _, set_fallback_model, get_fallback_model, Val<intelligent_prompt_router::PromptRouterTargetModel>
+    }
+
+    prop! {
+        /// `Models`: List of model configuration
+        core.props, "Models", _, set_models, get_models, Val<List<intelligent_prompt_router::PromptRouterTargetModel>>
+    }
+
+    prop! {
+        /// `PromptRouterName`: Name of the Prompt Router.
+        core.props, "PromptRouterName", _, set_prompt_router_name, get_prompt_router_name, Val<String>
+    }
+
+    prop! {
+        /// `RoutingCriteria`: Represents the criteria used for routing requests.
+        core.props, "RoutingCriteria", _, set_routing_criteria, get_routing_criteria, Val<intelligent_prompt_router::RoutingCriteria>
+    }
+
+    prop! {
+        /// `Tags`: List of Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8099,6 +8760,11 @@ pub mod intelligent_prompt_router {
             props.set("ModelArn", model_arn.into());
             PromptRouterTargetModel { props }
         }
+
+        prop! {
+            /// `ModelArn`: Arn of underlying model which are added in the Prompt Router.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::IntelligentPromptRouter.RoutingCriteria`: Represents the criteria used for
@@ -8117,6 +8783,11 @@ pub mod intelligent_prompt_router {
             let mut props = Props::new();
             props.set("ResponseQualityDifference", response_quality_difference.into());
             RoutingCriteria { props }
+        }
+
+        prop! {
+            /// `ResponseQualityDifference`.
+            props, "ResponseQualityDifference", _, set_response_quality_difference, get_response_quality_difference, Val<f64>
         }
     }
 }
@@ -8151,22 +8822,36 @@ impl KnowledgeBase {
         KnowledgeBase { core }
     }
 
-    /// `Description`: Description of the Resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `StorageConfiguration`: The vector store service in which the knowledge base is stored.
-    pub fn storage_configuration(mut self, value: impl Into<Val<knowledge_base::StorageConfiguration>>) -> Self {
-        self.core.set("StorageConfiguration", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseConfiguration`: Contains details about the embeddings model used for the
+        /// knowledge base.
+        core.props, "KnowledgeBaseConfiguration", _, set_knowledge_base_configuration, get_knowledge_base_configuration, Val<knowledge_base::KnowledgeBaseConfiguration>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the knowledge base.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the IAM role with permissions to invoke API operations on the
+        /// knowledge base. The ARN must begin with AmazonBedrockExecutionRoleForKnowledgeBase_
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StorageConfiguration`: The vector store service in which the knowledge base is stored.
+        core.props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<knowledge_base::StorageConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8235,30 +8920,31 @@ pub mod knowledge_base {
             KnowledgeBaseConfiguration { props }
         }
 
-        /// `KendraKnowledgeBaseConfiguration`: Configurations for a Kendra knowledge base
-        pub fn kendra_knowledge_base_configuration(mut self, value: impl Into<Val<KendraKnowledgeBaseConfiguration>>) -> Self {
-            self.props.set("KendraKnowledgeBaseConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The type of a knowledge base.
+            props, "Type", _, set_type, get_type, Val<KnowledgeBaseType>
         }
 
-        /// `ManagedKnowledgeBaseConfiguration`: Contains details about the model used to create vector
-        /// embeddings for a managed knowledge base.
-        pub fn managed_knowledge_base_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseConfiguration>>) -> Self {
-            self.props.set("ManagedKnowledgeBaseConfiguration", value.into());
-            self
+        prop! {
+            /// `KendraKnowledgeBaseConfiguration`: Configurations for a Kendra knowledge base
+            props, "KendraKnowledgeBaseConfiguration", kendra_knowledge_base_configuration, set_kendra_knowledge_base_configuration, get_kendra_knowledge_base_configuration, Val<KendraKnowledgeBaseConfiguration>
         }
 
-        /// `SqlKnowledgeBaseConfiguration`: Configurations for a SQL knowledge base
-        pub fn sql_knowledge_base_configuration(mut self, value: impl Into<Val<SqlKnowledgeBaseConfiguration>>) -> Self {
-            self.props.set("SqlKnowledgeBaseConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedKnowledgeBaseConfiguration`: Contains details about the model used to create
+            /// vector embeddings for a managed knowledge base.
+            props, "ManagedKnowledgeBaseConfiguration", managed_knowledge_base_configuration, set_managed_knowledge_base_configuration, get_managed_knowledge_base_configuration, Val<ManagedKnowledgeBaseConfiguration>
         }
 
-        /// `VectorKnowledgeBaseConfiguration`: Contains details about the model used to create vector
-        /// embeddings for the knowledge base.
-        pub fn vector_knowledge_base_configuration(mut self, value: impl Into<Val<VectorKnowledgeBaseConfiguration>>) -> Self {
-            self.props.set("VectorKnowledgeBaseConfiguration", value.into());
-            self
+        prop! {
+            /// `SqlKnowledgeBaseConfiguration`: Configurations for a SQL knowledge base
+            props, "SqlKnowledgeBaseConfiguration", sql_knowledge_base_configuration, set_sql_knowledge_base_configuration, get_sql_knowledge_base_configuration, Val<SqlKnowledgeBaseConfiguration>
+        }
+
+        prop! {
+            /// `VectorKnowledgeBaseConfiguration`: Contains details about the model used to create
+            /// vector embeddings for the knowledge base.
+            props, "VectorKnowledgeBaseConfiguration", vector_knowledge_base_configuration, set_vector_knowledge_base_configuration, get_vector_knowledge_base_configuration, Val<VectorKnowledgeBaseConfiguration>
         }
     }
 
@@ -8279,6 +8965,11 @@ pub mod knowledge_base {
             props.set("KendraIndexArn", kendra_index_arn.into());
             KendraKnowledgeBaseConfiguration { props }
         }
+
+        prop! {
+            /// `KendraIndexArn`: Arn of a Kendra index
+            props, "KendraIndexArn", _, set_kendra_index_arn, get_kendra_index_arn, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.ManagedKnowledgeBaseConfiguration`: Contains details about the
@@ -8297,37 +8988,32 @@ pub mod knowledge_base {
             ManagedKnowledgeBaseConfiguration { props }
         }
 
-        /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the knowledge
-        /// base.
-        pub fn embedding_model_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmbeddingModelArn", value.into());
-            self
+        prop! {
+            /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the
+            /// knowledge base.
+            props, "EmbeddingModelArn", embedding_model_arn, set_embedding_model_arn, get_embedding_model_arn, Val<String>
         }
 
-        /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
-        /// model used in Knowledge Base.
-        pub fn embedding_model_configuration(mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> Self {
-            self.props.set("EmbeddingModelConfiguration", value.into());
-            self
+        prop! {
+            /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
+            /// model used in Knowledge Base.
+            props, "EmbeddingModelConfiguration", embedding_model_configuration, set_embedding_model_configuration, get_embedding_model_configuration, Val<EmbeddingModelConfiguration>
         }
 
-        /// `EmbeddingModelType`: The type of embedding model to use for the managed knowledge base.
-        pub fn embedding_model_type(mut self, value: impl Into<Val<EmbeddingModelType>>) -> Self {
-            self.props.set("EmbeddingModelType", value.into());
-            self
+        prop! {
+            /// `EmbeddingModelType`: The type of embedding model to use for the managed knowledge base.
+            props, "EmbeddingModelType", embedding_model_type, set_embedding_model_type, get_embedding_model_type, Val<EmbeddingModelType>
         }
 
-        /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption for
-        /// the managed knowledge base.
-        pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>>) -> Self {
-            self.props.set("ServerSideEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption
+            /// for the managed knowledge base.
+            props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>
         }
 
-        /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
-        pub fn supplemental_data_storage_configuration(mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> Self {
-            self.props.set("SupplementalDataStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
+            props, "SupplementalDataStorageConfiguration", supplemental_data_storage_configuration, set_supplemental_data_storage_configuration, get_supplemental_data_storage_configuration, Val<SupplementalDataStorageConfiguration>
         }
     }
 
@@ -8347,11 +9033,10 @@ pub mod knowledge_base {
             EmbeddingModelConfiguration { props }
         }
 
-        /// `BedrockEmbeddingModelConfiguration`: The vector configuration details for the Bedrock
-        /// embeddings model.
-        pub fn bedrock_embedding_model_configuration(mut self, value: impl Into<Val<BedrockEmbeddingModelConfiguration>>) -> Self {
-            self.props.set("BedrockEmbeddingModelConfiguration", value.into());
-            self
+        prop! {
+            /// `BedrockEmbeddingModelConfiguration`: The vector configuration details for the Bedrock
+            /// embeddings model.
+            props, "BedrockEmbeddingModelConfiguration", bedrock_embedding_model_configuration, set_bedrock_embedding_model_configuration, get_bedrock_embedding_model_configuration, Val<BedrockEmbeddingModelConfiguration>
         }
     }
 
@@ -8371,36 +9056,31 @@ pub mod knowledge_base {
             BedrockEmbeddingModelConfiguration { props }
         }
 
-        /// `Audio`: List of audio configurations for multi modal ingestion.
-        pub fn audio(mut self, value: impl Into<Val<List<AudioConfiguration>>>) -> Self {
-            self.props.set("Audio", value.into());
-            self
+        prop! {
+            /// `Audio`: List of audio configurations for multi modal ingestion.
+            props, "Audio", audio, set_audio, get_audio, Val<List<AudioConfiguration>>
         }
 
-        /// `Dimensions`: The dimensions details for the vector configuration used on the Bedrock
-        /// embeddings model.
-        pub fn dimensions(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: The dimensions details for the vector configuration used on the Bedrock
+            /// embeddings model.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<i64>
         }
 
-        /// `EmbeddingDataType`: The data type for the vectors when using a model to convert text into
-        /// vector embeddings.
-        pub fn embedding_data_type(mut self, value: impl Into<Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>>) -> Self {
-            self.props.set("EmbeddingDataType", value.into());
-            self
+        prop! {
+            /// `EmbeddingDataType`: The data type for the vectors when using a model to convert text
+            /// into vector embeddings.
+            props, "EmbeddingDataType", embedding_data_type, set_embedding_data_type, get_embedding_data_type, Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>
         }
 
-        /// `ModelConfiguration`: Model-specific configuration for the embedding model.
-        pub fn model_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ModelConfiguration", value.into());
-            self
+        prop! {
+            /// `ModelConfiguration`: Model-specific configuration for the embedding model.
+            props, "ModelConfiguration", model_configuration, set_model_configuration, get_model_configuration, Val<Json>
         }
 
-        /// `Video`: List of video configurations for multi modal ingestion.
-        pub fn video(mut self, value: impl Into<Val<List<VideoConfiguration>>>) -> Self {
-            self.props.set("Video", value.into());
-            self
+        prop! {
+            /// `Video`: List of video configurations for multi modal ingestion.
+            props, "Video", video, set_video, get_video, Val<List<VideoConfiguration>>
         }
     }
 
@@ -8422,6 +9102,12 @@ pub mod knowledge_base {
             props.set("SegmentationConfiguration", segmentation_configuration.into());
             AudioConfiguration { props }
         }
+
+        prop! {
+            /// `SegmentationConfiguration`: Configure the audio segmentation configuration for multi
+            /// modal ingestion.
+            props, "SegmentationConfiguration", _, set_segmentation_configuration, get_segmentation_configuration, Val<AudioSegmentationConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.AudioSegmentationConfiguration`: Configure the audio
@@ -8441,6 +9127,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("FixedLengthDuration", fixed_length_duration.into());
             AudioSegmentationConfiguration { props }
+        }
+
+        prop! {
+            /// `FixedLengthDuration`: Duration in seconds to segment the multi modal media
+            props, "FixedLengthDuration", _, set_fixed_length_duration, get_fixed_length_duration, Val<i64>
         }
     }
 
@@ -8475,6 +9166,12 @@ pub mod knowledge_base {
             props.set("SegmentationConfiguration", segmentation_configuration.into());
             VideoConfiguration { props }
         }
+
+        prop! {
+            /// `SegmentationConfiguration`: Configure the video segmentation configuration for multi
+            /// modal ingestion.
+            props, "SegmentationConfiguration", _, set_segmentation_configuration, get_segmentation_configuration, Val<VideoSegmentationConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.VideoSegmentationConfiguration`: Configure the video
@@ -8494,6 +9191,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("FixedLengthDuration", fixed_length_duration.into());
             VideoSegmentationConfiguration { props }
+        }
+
+        prop! {
+            /// `FixedLengthDuration`: Duration in seconds to segment the multi modal media
+            props, "FixedLengthDuration", _, set_fixed_length_duration, get_fixed_length_duration, Val<i64>
         }
     }
 
@@ -8526,10 +9228,9 @@ pub mod knowledge_base {
             ManagedKnowledgeBaseServerSideEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the managed knowledge base.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the managed knowledge base.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -8552,6 +9253,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("SupplementalDataStorageLocations", supplemental_data_storage_locations.into());
             SupplementalDataStorageConfiguration { props }
+        }
+
+        prop! {
+            /// `SupplementalDataStorageLocations`: List of supplemental data storage locations.
+            props, "SupplementalDataStorageLocations", _, set_supplemental_data_storage_locations, get_supplemental_data_storage_locations, Val<List<SupplementalDataStorageLocation>>
         }
     }
 
@@ -8576,10 +9282,14 @@ pub mod knowledge_base {
             SupplementalDataStorageLocation { props }
         }
 
-        /// `S3Location`: An Amazon S3 location.
-        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `SupplementalDataStorageLocationType`: Supplemental data storage location type.
+            props, "SupplementalDataStorageLocationType", _, set_supplemental_data_storage_location_type, get_supplemental_data_storage_location_type, Val<SupplementalDataStorageLocationType>
+        }
+
+        prop! {
+            /// `S3Location`: An Amazon S3 location.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
         }
     }
 
@@ -8598,6 +9308,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("URI", uri.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `URI`: The location's URI
+            props, "URI", _, set_uri, get_uri, Val<String>
         }
     }
 
@@ -8629,10 +9344,14 @@ pub mod knowledge_base {
             SqlKnowledgeBaseConfiguration { props }
         }
 
-        /// `RedshiftConfiguration`: Configurations for a Redshift knowledge base
-        pub fn redshift_configuration(mut self, value: impl Into<Val<RedshiftConfiguration>>) -> Self {
-            self.props.set("RedshiftConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: SQL query engine type
+            props, "Type", _, set_type, get_type, Val<QueryEngineType>
+        }
+
+        prop! {
+            /// `RedshiftConfiguration`: Configurations for a Redshift knowledge base
+            props, "RedshiftConfiguration", redshift_configuration, set_redshift_configuration, get_redshift_configuration, Val<RedshiftConfiguration>
         }
     }
 
@@ -8661,10 +9380,20 @@ pub mod knowledge_base {
             RedshiftConfiguration { props }
         }
 
-        /// `QueryGenerationConfiguration`: Configurations for generating Redshift engine queries
-        pub fn query_generation_configuration(mut self, value: impl Into<Val<QueryGenerationConfiguration>>) -> Self {
-            self.props.set("QueryGenerationConfiguration", value.into());
-            self
+        prop! {
+            /// `StorageConfigurations`: List of configurations for available Redshift query engine
+            /// storage types
+            props, "StorageConfigurations", _, set_storage_configurations, get_storage_configurations, Val<List<RedshiftQueryEngineStorageConfiguration>>
+        }
+
+        prop! {
+            /// `QueryEngineConfiguration`: Configurations for Redshift query engine
+            props, "QueryEngineConfiguration", _, set_query_engine_configuration, get_query_engine_configuration, Val<RedshiftQueryEngineConfiguration>
+        }
+
+        prop! {
+            /// `QueryGenerationConfiguration`: Configurations for generating Redshift engine queries
+            props, "QueryGenerationConfiguration", query_generation_configuration, set_query_generation_configuration, get_query_generation_configuration, Val<QueryGenerationConfiguration>
         }
     }
 
@@ -8686,16 +9415,19 @@ pub mod knowledge_base {
             RedshiftQueryEngineConfiguration { props }
         }
 
-        /// `ProvisionedConfiguration`: Configurations for provisioned Redshift query engine
-        pub fn provisioned_configuration(mut self, value: impl Into<Val<RedshiftProvisionedConfiguration>>) -> Self {
-            self.props.set("ProvisionedConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: Redshift query engine type
+            props, "Type", _, set_type, get_type, Val<RedshiftQueryEngineType>
         }
 
-        /// `ServerlessConfiguration`: Configurations for serverless Redshift query engine
-        pub fn serverless_configuration(mut self, value: impl Into<Val<RedshiftServerlessConfiguration>>) -> Self {
-            self.props.set("ServerlessConfiguration", value.into());
-            self
+        prop! {
+            /// `ProvisionedConfiguration`: Configurations for provisioned Redshift query engine
+            props, "ProvisionedConfiguration", provisioned_configuration, set_provisioned_configuration, get_provisioned_configuration, Val<RedshiftProvisionedConfiguration>
+        }
+
+        prop! {
+            /// `ServerlessConfiguration`: Configurations for serverless Redshift query engine
+            props, "ServerlessConfiguration", serverless_configuration, set_serverless_configuration, get_serverless_configuration, Val<RedshiftServerlessConfiguration>
         }
     }
 
@@ -8722,6 +9454,16 @@ pub mod knowledge_base {
             props.set("AuthConfiguration", auth_configuration.into());
             RedshiftProvisionedConfiguration { props }
         }
+
+        prop! {
+            /// `ClusterIdentifier`: Redshift cluster identifier
+            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        }
+
+        prop! {
+            /// `AuthConfiguration`: Configurations for Redshift query engine provisioned auth setup
+            props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<RedshiftProvisionedAuthConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.RedshiftProvisionedAuthConfiguration`: Configurations for
@@ -8742,16 +9484,19 @@ pub mod knowledge_base {
             RedshiftProvisionedAuthConfiguration { props }
         }
 
-        /// `DatabaseUser`: Redshift database user
-        pub fn database_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseUser", value.into());
-            self
+        prop! {
+            /// `Type`: Provisioned Redshift auth type
+            props, "Type", _, set_type, get_type, Val<RedshiftProvisionedAuthType>
         }
 
-        /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
-        pub fn username_password_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsernamePasswordSecretArn", value.into());
-            self
+        prop! {
+            /// `DatabaseUser`: Redshift database user
+            props, "DatabaseUser", database_user, set_database_user, get_database_user, Val<String>
+        }
+
+        prop! {
+            /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
+            props, "UsernamePasswordSecretArn", username_password_secret_arn, set_username_password_secret_arn, get_username_password_secret_arn, Val<String>
         }
     }
 
@@ -8794,6 +9539,16 @@ pub mod knowledge_base {
             props.set("AuthConfiguration", auth_configuration.into());
             RedshiftServerlessConfiguration { props }
         }
+
+        prop! {
+            /// `WorkgroupArn`: Workgroup arn
+            props, "WorkgroupArn", _, set_workgroup_arn, get_workgroup_arn, Val<String>
+        }
+
+        prop! {
+            /// `AuthConfiguration`: Configurations for Redshift query engine serverless auth setup
+            props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<RedshiftServerlessAuthConfiguration>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.RedshiftServerlessAuthConfiguration`: Configurations for
@@ -8814,10 +9569,14 @@ pub mod knowledge_base {
             RedshiftServerlessAuthConfiguration { props }
         }
 
-        /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
-        pub fn username_password_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsernamePasswordSecretArn", value.into());
-            self
+        prop! {
+            /// `Type`: Serverless Redshift auth type
+            props, "Type", _, set_type, get_type, Val<RedshiftServerlessAuthType>
+        }
+
+        prop! {
+            /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
+            props, "UsernamePasswordSecretArn", username_password_secret_arn, set_username_password_secret_arn, get_username_password_secret_arn, Val<String>
         }
     }
 
@@ -8863,16 +9622,14 @@ pub mod knowledge_base {
             QueryGenerationConfiguration { props }
         }
 
-        /// `ExecutionTimeoutSeconds`: Max query execution timeout
-        pub fn execution_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExecutionTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `ExecutionTimeoutSeconds`: Max query execution timeout
+            props, "ExecutionTimeoutSeconds", execution_timeout_seconds, set_execution_timeout_seconds, get_execution_timeout_seconds, Val<i64>
         }
 
-        /// `GenerationContext`: Context used to improve query generation
-        pub fn generation_context(mut self, value: impl Into<Val<QueryGenerationContext>>) -> Self {
-            self.props.set("GenerationContext", value.into());
-            self
+        prop! {
+            /// `GenerationContext`: Context used to improve query generation
+            props, "GenerationContext", generation_context, set_generation_context, get_generation_context, Val<QueryGenerationContext>
         }
     }
 
@@ -8892,16 +9649,14 @@ pub mod knowledge_base {
             QueryGenerationContext { props }
         }
 
-        /// `CuratedQueries`: List of example queries and results
-        pub fn curated_queries(mut self, value: impl Into<Val<List<CuratedQuery>>>) -> Self {
-            self.props.set("CuratedQueries", value.into());
-            self
+        prop! {
+            /// `CuratedQueries`: List of example queries and results
+            props, "CuratedQueries", curated_queries, set_curated_queries, get_curated_queries, Val<List<CuratedQuery>>
         }
 
-        /// `Tables`: List of tables used for Redshift query generation context
-        pub fn tables(mut self, value: impl Into<Val<List<QueryGenerationTable>>>) -> Self {
-            self.props.set("Tables", value.into());
-            self
+        prop! {
+            /// `Tables`: List of tables used for Redshift query generation context
+            props, "Tables", tables, set_tables, get_tables, Val<List<QueryGenerationTable>>
         }
     }
 
@@ -8923,6 +9678,16 @@ pub mod knowledge_base {
             props.set("Sql", sql.into());
             CuratedQuery { props }
         }
+
+        prop! {
+            /// `NaturalLanguage`: Question for the curated query
+            props, "NaturalLanguage", _, set_natural_language, get_natural_language, Val<String>
+        }
+
+        prop! {
+            /// `Sql`: Answer for the curated query
+            props, "Sql", _, set_sql, get_sql, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.QueryGenerationTable`: Tables used for Redshift query
@@ -8943,22 +9708,24 @@ pub mod knowledge_base {
             QueryGenerationTable { props }
         }
 
-        /// `Columns`: List of Redshift query generation columns
-        pub fn columns(mut self, value: impl Into<Val<List<QueryGenerationColumn>>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Name`: Query generation table name. Must follow three-part notation
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Description for the attached entity
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Columns`: List of Redshift query generation columns
+            props, "Columns", columns, set_columns, get_columns, Val<List<QueryGenerationColumn>>
         }
 
-        /// `Inclusion`: Include or Exclude status for an entity
-        pub fn inclusion(mut self, value: impl Into<Val<InclusionType>>) -> Self {
-            self.props.set("Inclusion", value.into());
-            self
+        prop! {
+            /// `Description`: Description for the attached entity
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Inclusion`: Include or Exclude status for an entity
+            props, "Inclusion", inclusion, set_inclusion, get_inclusion, Val<InclusionType>
         }
     }
 
@@ -8977,22 +9744,19 @@ pub mod knowledge_base {
             QueryGenerationColumn { props }
         }
 
-        /// `Description`: Description for the attached entity
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: Description for the attached entity
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inclusion`: Include or Exclude status for an entity
-        pub fn inclusion(mut self, value: impl Into<Val<InclusionType>>) -> Self {
-            self.props.set("Inclusion", value.into());
-            self
+        prop! {
+            /// `Inclusion`: Include or Exclude status for an entity
+            props, "Inclusion", inclusion, set_inclusion, get_inclusion, Val<InclusionType>
         }
 
-        /// `Name`: Query generation column name
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Query generation column name
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -9027,17 +9791,21 @@ pub mod knowledge_base {
             RedshiftQueryEngineStorageConfiguration { props }
         }
 
-        /// `AwsDataCatalogConfiguration`: Configurations for Redshift query engine AWS Data Catalog
-        /// backed storage
-        pub fn aws_data_catalog_configuration(mut self, value: impl Into<Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>) -> Self {
-            self.props.set("AwsDataCatalogConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: Redshift query engine storage type
+            props, "Type", _, set_type, get_type, Val<RedshiftQueryEngineStorageType>
         }
 
-        /// `RedshiftConfiguration`: Configurations for Redshift query engine Redshift backed storage
-        pub fn redshift_configuration(mut self, value: impl Into<Val<RedshiftQueryEngineRedshiftStorageConfiguration>>) -> Self {
-            self.props.set("RedshiftConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsDataCatalogConfiguration`: Configurations for Redshift query engine AWS Data Catalog
+            /// backed storage
+            props, "AwsDataCatalogConfiguration", aws_data_catalog_configuration, set_aws_data_catalog_configuration, get_aws_data_catalog_configuration, Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
+        }
+
+        prop! {
+            /// `RedshiftConfiguration`: Configurations for Redshift query engine Redshift backed
+            /// storage
+            props, "RedshiftConfiguration", redshift_configuration, set_redshift_configuration, get_redshift_configuration, Val<RedshiftQueryEngineRedshiftStorageConfiguration>
         }
     }
 
@@ -9059,6 +9827,11 @@ pub mod knowledge_base {
             props.set("TableNames", table_names.into());
             RedshiftQueryEngineAwsDataCatalogStorageConfiguration { props }
         }
+
+        prop! {
+            /// `TableNames`: List of table names in AWS Data Catalog. Must follow two part notation
+            props, "TableNames", _, set_table_names, get_table_names, Val<List<String>>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.RedshiftQueryEngineRedshiftStorageConfiguration`:
@@ -9077,6 +9850,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("DatabaseName", database_name.into());
             RedshiftQueryEngineRedshiftStorageConfiguration { props }
+        }
+
+        prop! {
+            /// `DatabaseName`: Redshift database name
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
     }
 
@@ -9141,17 +9919,21 @@ pub mod knowledge_base {
             VectorKnowledgeBaseConfiguration { props }
         }
 
-        /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
-        /// model used in Knowledge Base.
-        pub fn embedding_model_configuration(mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> Self {
-            self.props.set("EmbeddingModelConfiguration", value.into());
-            self
+        prop! {
+            /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the
+            /// knowledge base.
+            props, "EmbeddingModelArn", _, set_embedding_model_arn, get_embedding_model_arn, Val<String>
         }
 
-        /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
-        pub fn supplemental_data_storage_configuration(mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> Self {
-            self.props.set("SupplementalDataStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
+            /// model used in Knowledge Base.
+            props, "EmbeddingModelConfiguration", embedding_model_configuration, set_embedding_model_configuration, get_embedding_model_configuration, Val<EmbeddingModelConfiguration>
+        }
+
+        prop! {
+            /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
+            props, "SupplementalDataStorageConfiguration", supplemental_data_storage_configuration, set_supplemental_data_storage_configuration, get_supplemental_data_storage_configuration, Val<SupplementalDataStorageConfiguration>
         }
     }
 
@@ -9175,53 +9957,51 @@ pub mod knowledge_base {
             StorageConfiguration { props }
         }
 
-        /// `MongoDbAtlasConfiguration`: Contains the storage configuration of the knowledge base in
-        /// MongoDb Atlas Cloud.
-        pub fn mongo_db_atlas_configuration(mut self, value: impl Into<Val<MongoDbAtlasConfiguration>>) -> Self {
-            self.props.set("MongoDbAtlasConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The storage type of a knowledge base.
+            props, "Type", _, set_type, get_type, Val<KnowledgeBaseStorageType>
         }
 
-        /// `NeptuneAnalyticsConfiguration`: Contains the configurations to use Neptune Analytics as
-        /// Vector Store.
-        pub fn neptune_analytics_configuration(mut self, value: impl Into<Val<NeptuneAnalyticsConfiguration>>) -> Self {
-            self.props.set("NeptuneAnalyticsConfiguration", value.into());
-            self
+        prop! {
+            /// `MongoDbAtlasConfiguration`: Contains the storage configuration of the knowledge base in
+            /// MongoDb Atlas Cloud.
+            props, "MongoDbAtlasConfiguration", mongo_db_atlas_configuration, set_mongo_db_atlas_configuration, get_mongo_db_atlas_configuration, Val<MongoDbAtlasConfiguration>
         }
 
-        /// `OpensearchManagedClusterConfiguration`: Contains the storage configuration of the knowledge
-        /// base in Amazon OpenSearch Service.
-        pub fn opensearch_managed_cluster_configuration(mut self, value: impl Into<Val<OpenSearchManagedClusterConfiguration>>) -> Self {
-            self.props.set("OpensearchManagedClusterConfiguration", value.into());
-            self
+        prop! {
+            /// `NeptuneAnalyticsConfiguration`: Contains the configurations to use Neptune Analytics as
+            /// Vector Store.
+            props, "NeptuneAnalyticsConfiguration", neptune_analytics_configuration, set_neptune_analytics_configuration, get_neptune_analytics_configuration, Val<NeptuneAnalyticsConfiguration>
         }
 
-        /// `OpensearchServerlessConfiguration`: Contains the storage configuration of the knowledge
-        /// base in Amazon OpenSearch Service.
-        pub fn opensearch_serverless_configuration(mut self, value: impl Into<Val<OpenSearchServerlessConfiguration>>) -> Self {
-            self.props.set("OpensearchServerlessConfiguration", value.into());
-            self
+        prop! {
+            /// `OpensearchManagedClusterConfiguration`: Contains the storage configuration of the
+            /// knowledge base in Amazon OpenSearch Service.
+            props, "OpensearchManagedClusterConfiguration", opensearch_managed_cluster_configuration, set_opensearch_managed_cluster_configuration, get_opensearch_managed_cluster_configuration, Val<OpenSearchManagedClusterConfiguration>
         }
 
-        /// `PineconeConfiguration`: Contains the storage configuration of the knowledge base in
-        /// Pinecone.
-        pub fn pinecone_configuration(mut self, value: impl Into<Val<PineconeConfiguration>>) -> Self {
-            self.props.set("PineconeConfiguration", value.into());
-            self
+        prop! {
+            /// `OpensearchServerlessConfiguration`: Contains the storage configuration of the knowledge
+            /// base in Amazon OpenSearch Service.
+            props, "OpensearchServerlessConfiguration", opensearch_serverless_configuration, set_opensearch_serverless_configuration, get_opensearch_serverless_configuration, Val<OpenSearchServerlessConfiguration>
         }
 
-        /// `RdsConfiguration`: Contains details about the storage configuration of the knowledge base
-        /// in Amazon RDS. For more information, see Create a vector index in Amazon RDS.
-        pub fn rds_configuration(mut self, value: impl Into<Val<RdsConfiguration>>) -> Self {
-            self.props.set("RdsConfiguration", value.into());
-            self
+        prop! {
+            /// `PineconeConfiguration`: Contains the storage configuration of the knowledge base in
+            /// Pinecone.
+            props, "PineconeConfiguration", pinecone_configuration, set_pinecone_configuration, get_pinecone_configuration, Val<PineconeConfiguration>
         }
 
-        /// `S3VectorsConfiguration`: Contains the storage configuration of the knowledge base for S3
-        /// vectors.
-        pub fn s3_vectors_configuration(mut self, value: impl Into<Val<S3VectorsConfiguration>>) -> Self {
-            self.props.set("S3VectorsConfiguration", value.into());
-            self
+        prop! {
+            /// `RdsConfiguration`: Contains details about the storage configuration of the knowledge
+            /// base in Amazon RDS. For more information, see Create a vector index in Amazon RDS.
+            props, "RdsConfiguration", rds_configuration, set_rds_configuration, get_rds_configuration, Val<RdsConfiguration>
+        }
+
+        prop! {
+            /// `S3VectorsConfiguration`: Contains the storage configuration of the knowledge base for
+            /// S3 vectors.
+            props, "S3VectorsConfiguration", s3_vectors_configuration, set_s3_vectors_configuration, get_s3_vectors_configuration, Val<S3VectorsConfiguration>
         }
     }
 
@@ -9262,16 +10042,46 @@ pub mod knowledge_base {
             MongoDbAtlasConfiguration { props }
         }
 
-        /// `EndpointServiceName`: MongoDB Atlas endpoint service name.
-        pub fn endpoint_service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointServiceName", value.into());
-            self
+        prop! {
+            /// `Endpoint`: MongoDB Atlas endpoint.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `TextIndexName`: Name of a MongoDB Atlas text index.
-        pub fn text_index_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextIndexName", value.into());
-            self
+        prop! {
+            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
+            /// that is linked to your Amazon Mongo database.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`: Name of the database within MongoDB Atlas.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CollectionName`: Name of the collection within MongoDB Atlas.
+            props, "CollectionName", _, set_collection_name, get_collection_name, Val<String>
+        }
+
+        prop! {
+            /// `VectorIndexName`: Name of a MongoDB Atlas index.
+            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: Contains the names of the fields to which to map information about the
+            /// vector store.
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<MongoDbAtlasFieldMapping>
+        }
+
+        prop! {
+            /// `EndpointServiceName`: MongoDB Atlas endpoint service name.
+            props, "EndpointServiceName", endpoint_service_name, set_endpoint_service_name, get_endpoint_service_name, Val<String>
+        }
+
+        prop! {
+            /// `TextIndexName`: Name of a MongoDB Atlas text index.
+            props, "TextIndexName", text_index_name, set_text_index_name, get_text_index_name, Val<String>
         }
     }
 
@@ -9303,6 +10113,24 @@ pub mod knowledge_base {
             props.set("TextField", text_field.into());
             MongoDbAtlasFieldMapping { props }
         }
+
+        prop! {
+            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
+            /// embeddings for your data sources.
+            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        }
+
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.NeptuneAnalyticsConfiguration`: Contains the configurations to
@@ -9328,6 +10156,16 @@ pub mod knowledge_base {
             props.set("FieldMapping", field_mapping.into());
             NeptuneAnalyticsConfiguration { props }
         }
+
+        prop! {
+            /// `GraphArn`: ARN for Neptune Analytics graph database.
+            props, "GraphArn", _, set_graph_arn, get_graph_arn, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to Neptune Analytics fields.
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<NeptuneAnalyticsFieldMapping>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.NeptuneAnalyticsFieldMapping`: A mapping of Bedrock Knowledge
@@ -9350,6 +10188,18 @@ pub mod knowledge_base {
             props.set("TextField", text_field.into());
             props.set("MetadataField", metadata_field.into());
             NeptuneAnalyticsFieldMapping { props }
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        }
+
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
         }
     }
 
@@ -9382,6 +10232,27 @@ pub mod knowledge_base {
             props.set("FieldMapping", field_mapping.into());
             OpenSearchManagedClusterConfiguration { props }
         }
+
+        prop! {
+            /// `DomainArn`: The Amazon Resource Name (ARN) of the OpenSearch domain.
+            props, "DomainArn", _, set_domain_arn, get_domain_arn, Val<String>
+        }
+
+        prop! {
+            /// `DomainEndpoint`: The endpoint URL the OpenSearch domain.
+            props, "DomainEndpoint", _, set_domain_endpoint, get_domain_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `VectorIndexName`: The name of the vector store.
+            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to OpenSearch Managed Cluster
+            /// field names
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<OpenSearchManagedClusterFieldMapping>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.OpenSearchManagedClusterFieldMapping`: A mapping of Bedrock
@@ -9412,6 +10283,24 @@ pub mod knowledge_base {
             props.set("VectorField", vector_field.into());
             OpenSearchManagedClusterFieldMapping { props }
         }
+
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        }
+
+        prop! {
+            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
+            /// embeddings for your data sources.
+            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.OpenSearchServerlessConfiguration`: Contains the storage
@@ -9439,6 +10328,22 @@ pub mod knowledge_base {
             props.set("FieldMapping", field_mapping.into());
             props.set("VectorIndexName", vector_index_name.into());
             OpenSearchServerlessConfiguration { props }
+        }
+
+        prop! {
+            /// `CollectionArn`: The ARN of the OpenSearch Service vector store.
+            props, "CollectionArn", _, set_collection_arn, get_collection_arn, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to OpenSearch Serverless
+            /// field names
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<OpenSearchServerlessFieldMapping>
+        }
+
+        prop! {
+            /// `VectorIndexName`: The name of the vector store.
+            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
         }
     }
 
@@ -9470,6 +10375,24 @@ pub mod knowledge_base {
             props.set("VectorField", vector_field.into());
             OpenSearchServerlessFieldMapping { props }
         }
+
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        }
+
+        prop! {
+            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
+            /// embeddings for your data sources.
+            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.PineconeConfiguration`: Contains the storage configuration of
@@ -9500,10 +10423,26 @@ pub mod knowledge_base {
             PineconeConfiguration { props }
         }
 
-        /// `Namespace`: The namespace to be used to write new data to your database.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `ConnectionString`: The endpoint URL for your index management page.
+            props, "ConnectionString", _, set_connection_string, get_connection_string, Val<String>
+        }
+
+        prop! {
+            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
+            /// that is linked to your Pinecone API key.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: Contains the names of the fields to which to map information about the
+            /// vector store.
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<PineconeFieldMapping>
+        }
+
+        prop! {
+            /// `Namespace`: The namespace to be used to write new data to your database.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -9527,6 +10466,18 @@ pub mod knowledge_base {
             props.set("MetadataField", metadata_field.into());
             props.set("TextField", text_field.into());
             PineconeFieldMapping { props }
+        }
+
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
         }
     }
 
@@ -9564,6 +10515,33 @@ pub mod knowledge_base {
             props.set("TableName", table_name.into());
             RdsConfiguration { props }
         }
+
+        prop! {
+            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
+            /// that is linked to your Amazon RDS database.
+            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`: The name of your Amazon RDS database.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMapping`: Contains the names of the fields to which to map information about the
+            /// vector store.
+            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<RdsFieldMapping>
+        }
+
+        prop! {
+            /// `ResourceArn`: The ARN of the vector store.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the table in the database.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
     }
 
     /// `AWS::Bedrock::KnowledgeBase.RdsFieldMapping`: Contains the names of the fields to which to
@@ -9599,11 +10577,34 @@ pub mod knowledge_base {
             RdsFieldMapping { props }
         }
 
-        /// `CustomMetadataField`: The name of the field in which Amazon Bedrock stores custom metadata
-        /// about the vector store.
-        pub fn custom_metadata_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomMetadataField", value.into());
-            self
+        prop! {
+            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
+            /// vector store.
+            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        }
+
+        prop! {
+            /// `PrimaryKeyField`: The name of the field in which Amazon Bedrock stores the ID for each
+            /// entry.
+            props, "PrimaryKeyField", _, set_primary_key_field, get_primary_key_field, Val<String>
+        }
+
+        prop! {
+            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
+            /// data. The text is split according to the chunking strategy you choose.
+            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        }
+
+        prop! {
+            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
+            /// embeddings for your data sources.
+            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        }
+
+        prop! {
+            /// `CustomMetadataField`: The name of the field in which Amazon Bedrock stores custom
+            /// metadata about the vector store.
+            props, "CustomMetadataField", custom_metadata_field, set_custom_metadata_field, get_custom_metadata_field, Val<String>
         }
     }
 
@@ -9625,25 +10626,22 @@ pub mod knowledge_base {
             S3VectorsConfiguration { props }
         }
 
-        /// `IndexArn`: The Amazon Resource Name (ARN) of the vector index used for the knowledge base.
-        /// This ARN identifies the specific vector index resource within Amazon Bedrock.
-        pub fn index_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IndexArn", value.into());
-            self
+        prop! {
+            /// `IndexArn`: The Amazon Resource Name (ARN) of the vector index used for the knowledge
+            /// base. This ARN identifies the specific vector index resource within Amazon Bedrock.
+            props, "IndexArn", index_arn, set_index_arn, get_index_arn, Val<String>
         }
 
-        /// `IndexName`: The name of the vector index used for the knowledge base. This name identifies
-        /// the vector index within the Amazon Bedrock service.
-        pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IndexName", value.into());
-            self
+        prop! {
+            /// `IndexName`: The name of the vector index used for the knowledge base. This name
+            /// identifies the vector index within the Amazon Bedrock service.
+            props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
         }
 
-        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the S3 bucket where vector embeddings
-        /// are stored. This bucket contains the vector data used by the knowledge base.
-        pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VectorBucketArn", value.into());
-            self
+        prop! {
+            /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the S3 bucket where vector
+            /// embeddings are stored. This bucket contains the vector data used by the knowledge base.
+            props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
         }
     }
 
@@ -9703,6 +10701,17 @@ impl KnowledgeBasePolicy {
         KnowledgeBasePolicy { core }
     }
 
+    prop! {
+        /// `KnowledgeBaseId`: The unique identifier of the knowledge base
+        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDocument`: The IAM policy document defining access permissions for the knowledge
+        /// base
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -9736,34 +10745,34 @@ impl Prompt {
         Prompt { core }
     }
 
-    /// `CustomerEncryptionKeyArn`: A KMS key ARN
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerEncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `CustomerEncryptionKeyArn`: A KMS key ARN
+        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
     }
 
-    /// `DefaultVariant`: Name for a variant.
-    pub fn default_variant(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultVariant", value.into());
-        self
+    prop! {
+        /// `DefaultVariant`: Name for a variant.
+        core.props, "DefaultVariant", default_variant, set_default_variant, get_default_variant, Val<String>
     }
 
-    /// `Description`: Name for a prompt resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Name for a prompt resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name for a prompt resource.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Variants`: List of prompt variants
-    pub fn variants(mut self, value: impl Into<Val<List<prompt::PromptVariant>>>) -> Self {
-        self.core.set("Variants", value.into());
-        self
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Variants`: List of prompt variants
+        core.props, "Variants", variants, set_variants, get_variants, Val<List<prompt::PromptVariant>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9833,35 +10842,45 @@ pub mod prompt {
             PromptVariant { props }
         }
 
-        /// `AdditionalModelRequestFields`: Contains model-specific configurations
-        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalModelRequestFields", value.into());
-            self
+        prop! {
+            /// `Name`: Name for a variant.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `GenAiResource`: Target resource to invoke with Prompt
-        pub fn gen_ai_resource(mut self, value: impl Into<Val<PromptGenAiResource>>) -> Self {
-            self.props.set("GenAiResource", value.into());
-            self
+        prop! {
+            /// `TemplateType`: Prompt template type
+            props, "TemplateType", _, set_template_type, get_template_type, Val<PromptTemplateType>
         }
 
-        /// `InferenceConfiguration`: Model inference configuration
-        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfiguration", value.into());
-            self
+        prop! {
+            /// `TemplateConfiguration`: Prompt template configuration
+            props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<PromptTemplateConfiguration>
         }
 
-        /// `Metadata`: List of metadata to associate with the prompt variant.
-        pub fn metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `AdditionalModelRequestFields`: Contains model-specific configurations
+            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
         }
 
-        /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of a
-        /// imported model, or a provisioned throughput ARN for custom models.
-        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelId", value.into());
-            self
+        prop! {
+            /// `GenAiResource`: Target resource to invoke with Prompt
+            props, "GenAiResource", gen_ai_resource, set_gen_ai_resource, get_gen_ai_resource, Val<PromptGenAiResource>
+        }
+
+        prop! {
+            /// `InferenceConfiguration`: Model inference configuration
+            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
+        }
+
+        prop! {
+            /// `Metadata`: List of metadata to associate with the prompt variant.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
+            /// a imported model, or a provisioned throughput ARN for custom models.
+            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
         }
     }
 
@@ -9882,10 +10901,9 @@ pub mod prompt {
             PromptGenAiResource { props }
         }
 
-        /// `Agent`: Target Agent to invoke with Prompt
-        pub fn agent(mut self, value: impl Into<Val<PromptAgentResource>>) -> Self {
-            self.props.set("Agent", value.into());
-            self
+        prop! {
+            /// `Agent`: Target Agent to invoke with Prompt
+            props, "Agent", agent, set_agent, get_agent, Val<PromptAgentResource>
         }
     }
 
@@ -9904,6 +10922,11 @@ pub mod prompt {
             let mut props = Props::new();
             props.set("AgentIdentifier", agent_identifier.into());
             PromptAgentResource { props }
+        }
+
+        prop! {
+            /// `AgentIdentifier`: Arn representation of the Agent Alias.
+            props, "AgentIdentifier", _, set_agent_identifier, get_agent_identifier, Val<String>
         }
     }
 
@@ -9924,10 +10947,9 @@ pub mod prompt {
             PromptInferenceConfiguration { props }
         }
 
-        /// `Text`: Prompt model inference configuration
-        pub fn text(mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Prompt model inference configuration
+            props, "Text", text, set_text, get_text, Val<PromptModelInferenceConfiguration>
         }
     }
 
@@ -9947,28 +10969,24 @@ pub mod prompt {
             PromptModelInferenceConfiguration { props }
         }
 
-        /// `MaxTokens`: Maximum length of output
-        pub fn max_tokens(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `MaxTokens`: Maximum length of output
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<f64>
         }
 
-        /// `StopSequences`: List of stop sequences
-        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StopSequences", value.into());
-            self
+        prop! {
+            /// `StopSequences`: List of stop sequences
+            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
         }
 
-        /// `Temperature`: Controls randomness, higher values increase diversity
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `Temperature`: Controls randomness, higher values increase diversity
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
         }
 
-        /// `TopP`: Cumulative probability cutoff for token selection
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `TopP`: Cumulative probability cutoff for token selection
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -9989,16 +11007,14 @@ pub mod prompt {
             PromptTemplateConfiguration { props }
         }
 
-        /// `Text`: Configuration for text prompt template
-        pub fn text(mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Configuration for text prompt template
+            props, "Text", text, set_text, get_text, Val<TextPromptTemplateConfiguration>
         }
 
-        /// `Chat`: Configuration for chat prompt template
-        pub fn chat(mut self, value: impl Into<Val<ChatPromptTemplateConfiguration>>) -> Self {
-            self.props.set("Chat", value.into());
-            self
+        prop! {
+            /// `Chat`: Configuration for chat prompt template
+            props, "Chat", chat, set_chat, get_chat, Val<ChatPromptTemplateConfiguration>
         }
     }
 
@@ -10018,28 +11034,24 @@ pub mod prompt {
             TextPromptTemplateConfiguration { props }
         }
 
-        /// `CachePoint`: CachePointBlock
-        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
-            self.props.set("CachePoint", value.into());
-            self
+        prop! {
+            /// `CachePoint`: CachePointBlock
+            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
         }
 
-        /// `InputVariables`: List of input variables
-        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
-            self.props.set("InputVariables", value.into());
-            self
+        prop! {
+            /// `InputVariables`: List of input variables
+            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
         }
 
-        /// `Text`: Prompt content for String prompt template
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Prompt content for String prompt template
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `TextS3Location`: The identifier for the S3 resource.
-        pub fn text_s3_location(mut self, value: impl Into<Val<TextS3Location>>) -> Self {
-            self.props.set("TextS3Location", value.into());
-            self
+        prop! {
+            /// `TextS3Location`: The identifier for the S3 resource.
+            props, "TextS3Location", text_s3_location, set_text_s3_location, get_text_s3_location, Val<TextS3Location>
         }
     }
 
@@ -10058,6 +11070,11 @@ pub mod prompt {
             let mut props = Props::new();
             props.set("Type", type_.into());
             CachePointBlock { props }
+        }
+
+        prop! {
+            /// `Type`: CachePoint types for CachePointBlock
+            props, "Type", _, set_type, get_type, Val<CachePointType>
         }
     }
 
@@ -10086,10 +11103,9 @@ pub mod prompt {
             PromptInputVariable { props }
         }
 
-        /// `Name`: Name for an input variable
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name for an input variable
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -10112,10 +11128,19 @@ pub mod prompt {
             TextS3Location { props }
         }
 
-        /// `Version`: The version of the the S3 object to use
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Bucket`: A bucket in S3
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: A object key in S3
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The version of the the S3 object to use
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -10137,22 +11162,24 @@ pub mod prompt {
             ChatPromptTemplateConfiguration { props }
         }
 
-        /// `InputVariables`: List of input variables
-        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
-            self.props.set("InputVariables", value.into());
-            self
+        prop! {
+            /// `Messages`: List of messages for chat prompt template
+            props, "Messages", _, set_messages, get_messages, Val<List<Message>>
         }
 
-        /// `System`: Configuration for chat prompt template
-        pub fn system(mut self, value: impl Into<Val<List<SystemContentBlock>>>) -> Self {
-            self.props.set("System", value.into());
-            self
+        prop! {
+            /// `InputVariables`: List of input variables
+            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
         }
 
-        /// `ToolConfiguration`: Tool configuration
-        pub fn tool_configuration(mut self, value: impl Into<Val<ToolConfiguration>>) -> Self {
-            self.props.set("ToolConfiguration", value.into());
-            self
+        prop! {
+            /// `System`: Configuration for chat prompt template
+            props, "System", system, set_system, get_system, Val<List<SystemContentBlock>>
+        }
+
+        prop! {
+            /// `ToolConfiguration`: Tool configuration
+            props, "ToolConfiguration", tool_configuration, set_tool_configuration, get_tool_configuration, Val<ToolConfiguration>
         }
     }
 
@@ -10177,6 +11204,16 @@ pub mod prompt {
             props.set("Content", content.into());
             Message { props }
         }
+
+        prop! {
+            /// `Role`: Conversation roles for the chat prompt
+            props, "Role", _, set_role, get_role, Val<ConversationRole>
+        }
+
+        prop! {
+            /// `Content`: List of Content Blocks
+            props, "Content", _, set_content, get_content, Val<List<ContentBlock>>
+        }
     }
 
     /// `AWS::Bedrock::Prompt.ContentBlock`: Configuration for chat prompt template
@@ -10196,16 +11233,14 @@ pub mod prompt {
             ContentBlock { props }
         }
 
-        /// `Text`: Configuration for chat prompt template
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Configuration for chat prompt template
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `CachePoint`: CachePointBlock
-        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
-            self.props.set("CachePoint", value.into());
-            self
+        prop! {
+            /// `CachePoint`: CachePointBlock
+            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
         }
     }
 
@@ -10239,16 +11274,14 @@ pub mod prompt {
             SystemContentBlock { props }
         }
 
-        /// `Text`: Configuration for chat prompt template
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Configuration for chat prompt template
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `CachePoint`: CachePointBlock
-        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
-            self.props.set("CachePoint", value.into());
-            self
+        prop! {
+            /// `CachePoint`: CachePointBlock
+            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
         }
     }
 
@@ -10269,10 +11302,14 @@ pub mod prompt {
             ToolConfiguration { props }
         }
 
-        /// `ToolChoice`: Tool choice
-        pub fn tool_choice(mut self, value: impl Into<Val<ToolChoice>>) -> Self {
-            self.props.set("ToolChoice", value.into());
-            self
+        prop! {
+            /// `Tools`: List of Tools
+            props, "Tools", _, set_tools, get_tools, Val<List<Tool>>
+        }
+
+        prop! {
+            /// `ToolChoice`: Tool choice
+            props, "ToolChoice", tool_choice, set_tool_choice, get_tool_choice, Val<ToolChoice>
         }
     }
 
@@ -10293,22 +11330,19 @@ pub mod prompt {
             ToolChoice { props }
         }
 
-        /// `Auto`: Auto Tool choice
-        pub fn auto(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Auto", value.into());
-            self
+        prop! {
+            /// `Auto`: Auto Tool choice
+            props, "Auto", auto, set_auto, get_auto, Val<Json>
         }
 
-        /// `Any`: Any Tool choice
-        pub fn any(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Any", value.into());
-            self
+        prop! {
+            /// `Any`: Any Tool choice
+            props, "Any", any, set_any, get_any, Val<Json>
         }
 
-        /// `Tool`: Specific Tool choice
-        pub fn tool(mut self, value: impl Into<Val<SpecificToolChoice>>) -> Self {
-            self.props.set("Tool", value.into());
-            self
+        prop! {
+            /// `Tool`: Specific Tool choice
+            props, "Tool", tool, set_tool, get_tool, Val<SpecificToolChoice>
         }
     }
 
@@ -10327,6 +11361,11 @@ pub mod prompt {
             let mut props = Props::new();
             props.set("Name", name.into());
             SpecificToolChoice { props }
+        }
+
+        prop! {
+            /// `Name`: Tool name
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -10347,16 +11386,14 @@ pub mod prompt {
             Tool { props }
         }
 
-        /// `ToolSpec`: Tool specification
-        pub fn tool_spec(mut self, value: impl Into<Val<ToolSpecification>>) -> Self {
-            self.props.set("ToolSpec", value.into());
-            self
+        prop! {
+            /// `ToolSpec`: Tool specification
+            props, "ToolSpec", tool_spec, set_tool_spec, get_tool_spec, Val<ToolSpecification>
         }
 
-        /// `CachePoint`: CachePointBlock
-        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
-            self.props.set("CachePoint", value.into());
-            self
+        prop! {
+            /// `CachePoint`: CachePointBlock
+            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
         }
     }
 
@@ -10382,10 +11419,19 @@ pub mod prompt {
             ToolSpecification { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: Tool name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `InputSchema`: Tool input schema
+            props, "InputSchema", _, set_input_schema, get_input_schema, Val<ToolInputSchema>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -10406,10 +11452,9 @@ pub mod prompt {
             ToolInputSchema { props }
         }
 
-        /// `Json`.
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`.
+            props, "Json", json, set_json, get_json, Val<Json>
         }
     }
 
@@ -10447,16 +11492,19 @@ impl PromptVersion {
         PromptVersion { core }
     }
 
-    /// `Description`: Description for a prompt version resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description for a prompt version resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PromptArn`: ARN of a prompt resource possibly with a version
+        core.props, "PromptArn", _, set_prompt_arn, get_prompt_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10547,6 +11595,17 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `PolicyDocument`: The IAM policy document defining access permissions for the guardrail
+        /// and guardrail profile resources
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`: The ARN of the Bedrock Guardrail or Guardrail Profile resource
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -10582,24 +11641,33 @@ impl RetrievalInstruction {
         RetrievalInstruction { core }
     }
 
-    /// `CustomerEncryptionKeyArn`: The ARN of the customer managed KMS key protecting this content,
-    /// when one was supplied at create.
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerEncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `CustomerEncryptionKeyArn`: The ARN of the customer managed KMS key protecting this
+        /// content, when one was supplied at create.
+        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
     }
 
-    /// `Description`: A description of the retrieval instruction. On a numbered version, the
-    /// description of that version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the retrieval instruction. On a numbered version, the
+        /// description of that version.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Instruction`: The reviewed content this instruction serves — what
+        /// AgenticRetrieveStream resolves while status is ACTIVE. Absent until the first create
+        /// review passes. Always present on a numbered version.
+        core.props, "Instruction", _, set_instruction, get_instruction, Val<retrieval_instruction::Instruction>
+    }
+
+    prop! {
+        /// `Name`: The name of the retrieval instruction.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10666,30 +11734,26 @@ pub mod retrieval_instruction {
             Instruction { props }
         }
 
-        /// `AnswerFormat`: How the answer is structured, including how sources are cited.
-        pub fn answer_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerFormat", value.into());
-            self
+        prop! {
+            /// `AnswerFormat`: How the answer is structured, including how sources are cited.
+            props, "AnswerFormat", answer_format, set_answer_format, get_answer_format, Val<String>
         }
 
-        /// `AnswerPolicy`: Whether and how to answer: how strongly an answer must be supported, and
-        /// what to do with questions outside scope.
-        pub fn answer_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerPolicy", value.into());
-            self
+        prop! {
+            /// `AnswerPolicy`: Whether and how to answer: how strongly an answer must be supported, and
+            /// what to do with questions outside scope.
+            props, "AnswerPolicy", answer_policy, set_answer_policy, get_answer_policy, Val<String>
         }
 
-        /// `Persona`: Who the assistant is: identity, tone and language.
-        pub fn persona(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Persona", value.into());
-            self
+        prop! {
+            /// `Persona`: Who the assistant is: identity, tone and language.
+            props, "Persona", persona, set_persona, get_persona, Val<String>
         }
 
-        /// `RetrievalGuidance`: How to interpret and decompose the question, and what to prioritise
-        /// when searching.
-        pub fn retrieval_guidance(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RetrievalGuidance", value.into());
-            self
+        prop! {
+            /// `RetrievalGuidance`: How to interpret and decompose the question, and what to prioritise
+            /// when searching.
+            props, "RetrievalGuidance", retrieval_guidance, set_retrieval_guidance, get_retrieval_guidance, Val<String>
         }
     }
 }
@@ -10712,24 +11776,21 @@ impl Session {
         Session { core }
     }
 
-    /// `EncryptionKeyArn`: The Amazon Resource Name (ARN) of the KMS key to use to encrypt the
-    /// session data.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: The Amazon Resource Name (ARN) of the KMS key to use to encrypt the
+        /// session data.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `SessionMetadata`: A map of key-value pairs containing attributes to be persisted across the
-    /// session.
-    pub fn session_metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("SessionMetadata", value.into());
-        self
+    prop! {
+        /// `SessionMetadata`: A map of key-value pairs containing attributes to be persisted across
+        /// the session.
+        core.props, "SessionMetadata", session_metadata, set_session_metadata, get_session_metadata, Val<Map<String>>
     }
 
-    /// `Tags`: A list of tags associated with the session.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags associated with the session.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,29 +42,31 @@ impl ApiKeyCredentialProvider {
         ApiKeyCredentialProvider { core }
     }
 
-    /// `ApiKey`: The API key to use for authentication
-    pub fn api_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApiKey", value.into());
-        self
+    prop! {
+        /// `ApiKey`: The API key to use for authentication
+        core.props, "ApiKey", api_key, set_api_key, get_api_key, Val<String>
     }
 
-    /// `ApiKeySecretConfig`: Configuration for a customer-provided secret containing the API key
-    pub fn api_key_secret_config(mut self, value: impl Into<Val<api_key_credential_provider::SecretReference>>) -> Self {
-        self.core.set("ApiKeySecretConfig", value.into());
-        self
+    prop! {
+        /// `ApiKeySecretConfig`: Configuration for a customer-provided secret containing the API
+        /// key
+        core.props, "ApiKeySecretConfig", api_key_secret_config, set_api_key_secret_config, get_api_key_secret_config, Val<api_key_credential_provider::SecretReference>
     }
 
-    /// `ApiKeySecretSource`: The source of the API key secret. Use MANAGED for service-managed
-    /// secrets or EXTERNAL for customer-provided secrets.
-    pub fn api_key_secret_source(mut self, value: impl Into<Val<api_key_credential_provider::ApiKeySecretSource>>) -> Self {
-        self.core.set("ApiKeySecretSource", value.into());
-        self
+    prop! {
+        /// `ApiKeySecretSource`: The source of the API key secret. Use MANAGED for service-managed
+        /// secrets or EXTERNAL for customer-provided secrets.
+        core.props, "ApiKeySecretSource", api_key_secret_source, set_api_key_secret_source, get_api_key_secret_source, Val<api_key_credential_provider::ApiKeySecretSource>
     }
 
-    /// `Tags`: Tags to assign to the API key credential provider
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the API key credential provider
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the API key credential provider
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,6 +129,16 @@ pub mod api_key_credential_provider {
             props.set("JsonKey", json_key.into());
             SecretReference { props }
         }
+
+        prop! {
+            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `JsonKey`: The JSON key within the secret that contains the credential value
+            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
+        }
     }
 
     /// The source of the API key secret. Use MANAGED for service-managed secrets or EXTERNAL for
@@ -170,47 +182,50 @@ impl BrowserCustom {
         BrowserCustom { core }
     }
 
-    /// `BrowserSigning`: Browser signing configuration.
-    pub fn browser_signing(mut self, value: impl Into<Val<browser_custom::BrowserSigning>>) -> Self {
-        self.core.set("BrowserSigning", value.into());
-        self
+    prop! {
+        /// `BrowserSigning`: Browser signing configuration.
+        core.props, "BrowserSigning", browser_signing, set_browser_signing, get_browser_signing, Val<browser_custom::BrowserSigning>
     }
 
-    /// `Certificates`: List of root CA certificates in PEM format.
-    pub fn certificates(mut self, value: impl Into<Val<List<browser_custom::Certificate>>>) -> Self {
-        self.core.set("Certificates", value.into());
-        self
+    prop! {
+        /// `Certificates`: List of root CA certificates in PEM format.
+        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<browser_custom::Certificate>>
     }
 
-    /// `Description`: The description of the browser.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the browser.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnterprisePolicies`: A list of enterprise policy files for the browser.
-    pub fn enterprise_policies(mut self, value: impl Into<Val<List<browser_custom::BrowserEnterprisePolicy>>>) -> Self {
-        self.core.set("EnterprisePolicies", value.into());
-        self
+    prop! {
+        /// `EnterprisePolicies`: A list of enterprise policy files for the browser.
+        core.props, "EnterprisePolicies", enterprise_policies, set_enterprise_policies, get_enterprise_policies, Val<List<browser_custom::BrowserEnterprisePolicy>>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that the browser uses to
-    /// access resources.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that the browser uses
+        /// to access resources.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `RecordingConfig`: Recording configuration for browser.
-    pub fn recording_config(mut self, value: impl Into<Val<browser_custom::RecordingConfig>>) -> Self {
-        self.core.set("RecordingConfig", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the browser.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: Network configuration for browser.
+        core.props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<browser_custom::BrowserNetworkConfiguration>
+    }
+
+    prop! {
+        /// `RecordingConfig`: Recording configuration for browser.
+        core.props, "RecordingConfig", recording_config, set_recording_config, get_recording_config, Val<browser_custom::RecordingConfig>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -276,10 +291,9 @@ pub mod browser_custom {
             BrowserSigning { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -299,6 +313,11 @@ pub mod browser_custom {
             props.set("CertificateLocation", certificate_location.into());
             Certificate { props }
         }
+
+        prop! {
+            /// `CertificateLocation`: Certificate location in Secrets Manager.
+            props, "CertificateLocation", _, set_certificate_location, get_certificate_location, Val<CertificateLocation>
+        }
     }
 
     /// `AWS::BedrockAgentCore::BrowserCustom.CertificateLocation`: Certificate location in Secrets
@@ -317,6 +336,11 @@ pub mod browser_custom {
             let mut props = Props::new();
             props.set("SecretArn", secret_arn.into());
             CertificateLocation { props }
+        }
+
+        prop! {
+            /// `SecretArn`: Secrets Manager secret ARN.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -342,6 +366,16 @@ pub mod browser_custom {
             props.set("Type", type_.into());
             BrowserEnterprisePolicy { props }
         }
+
+        prop! {
+            /// `Location`: The S3 location of the enterprise policy file.
+            props, "Location", _, set_location, get_location, Val<S3Location>
+        }
+
+        prop! {
+            /// `Type`: The type of browser enterprise policy.
+            props, "Type", _, set_type, get_type, Val<BrowserEnterprisePolicyType>
+        }
     }
 
     /// `AWS::BedrockAgentCore::BrowserCustom.S3Location`: S3 Location Configuration
@@ -361,6 +395,16 @@ pub mod browser_custom {
             props.set("Bucket", bucket.into());
             props.set("Prefix", prefix.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -395,10 +439,14 @@ pub mod browser_custom {
             BrowserNetworkConfiguration { props }
         }
 
-        /// `VpcConfig`: Network mode configuration for VPC
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `NetworkMode`: Network modes supported by browser
+            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<BrowserNetworkMode>
+        }
+
+        prop! {
+            /// `VpcConfig`: Network mode configuration for VPC
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -436,6 +484,16 @@ pub mod browser_custom {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroups`: Security groups for VPC
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: Subnets for VPC
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::BrowserCustom.RecordingConfig`: Recording configuration for browser
@@ -453,16 +511,14 @@ pub mod browser_custom {
             RecordingConfig { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `S3Location`: S3 Location Configuration
-        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: S3 Location Configuration
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
         }
     }
 }
@@ -488,16 +544,19 @@ impl BrowserProfile {
         BrowserProfile { core }
     }
 
-    /// `Description`: The description of the browser profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the browser profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the browser profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -587,16 +646,31 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    /// `Description`: An optional description of the capacity provider.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ComputeConfiguration`: The capacity configuration for the capacity provider. Defines
+        /// the compute resources for this capacity provider.
+        core.props, "ComputeConfiguration", _, set_compute_configuration, get_compute_configuration, Val<capacity_provider::ComputeConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the capacity provider.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the capacity provider.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the capacity provider.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PermissionsConfiguration`: Configuration for permissions associated with a capacity
+        /// provider.
+        core.props, "PermissionsConfiguration", _, set_permissions_configuration, get_permissions_configuration, Val<capacity_provider::PermissionsConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the capacity provider.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -658,6 +732,11 @@ pub mod capacity_provider {
             props.set("Ec2Configuration", ec2_configuration.into());
             ComputeConfiguration { props }
         }
+
+        prop! {
+            /// `Ec2Configuration`: Configuration for EC2-based capacity.
+            props, "Ec2Configuration", _, set_ec2_configuration, get_ec2_configuration, Val<Ec2Configuration>
+        }
     }
 
     /// `AWS::BedrockAgentCore::CapacityProvider.Ec2Configuration`: Configuration for EC2-based
@@ -683,27 +762,34 @@ pub mod capacity_provider {
             Ec2Configuration { props }
         }
 
-        /// `LifecycleConfiguration`: Configuration for managing the lifecycle of instances in a
-        /// capacity provider.
-        pub fn lifecycle_configuration(mut self, value: impl Into<Val<InstanceLifecycleConfiguration>>) -> Self {
-            self.props.set("LifecycleConfiguration", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateSource`: How the launch template is specified.
+            props, "LaunchTemplateSource", _, set_launch_template_source, get_launch_template_source, Val<LaunchTemplateSource>
         }
 
-        /// `RootVolume`: Customer-facing configuration for the (service-managed) root volume. The
-        /// service provisions the root volume at its own AMI size estimate plus FreeSpaceGiB, and pins
-        /// the visible free space to FreeSpaceGiB with a filler file, so the space you are guaranteed
-        /// does not change as the underlying AMI grows. The device name and the delete-on-termination
-        /// behavior are service-owned and are not configurable.
-        pub fn root_volume(mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> Self {
-            self.props.set("RootVolume", value.into());
-            self
+        prop! {
+            /// `VpcConfiguration`: VPC configuration for launching EC2 instances.
+            props, "VpcConfiguration", _, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
 
-        /// `Volumes`: Named persistent EBS volumes for this capacity provider.
-        pub fn volumes(mut self, value: impl Into<Val<List<VolumeConfiguration>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `LifecycleConfiguration`: Configuration for managing the lifecycle of instances in a
+            /// capacity provider.
+            props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<InstanceLifecycleConfiguration>
+        }
+
+        prop! {
+            /// `RootVolume`: Customer-facing configuration for the (service-managed) root volume. The
+            /// service provisions the root volume at its own AMI size estimate plus FreeSpaceGiB, and
+            /// pins the visible free space to FreeSpaceGiB with a filler file, so the space you are
+            /// guaranteed does not change as the underlying AMI grows. The device name and the
+            /// delete-on-termination behavior are service-owned and are not configurable.
+            props, "RootVolume", root_volume, set_root_volume, get_root_volume, Val<RootVolumeConfiguration>
+        }
+
+        prop! {
+            /// `Volumes`: Named persistent EBS volumes for this capacity provider.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<VolumeConfiguration>>
         }
     }
 
@@ -723,6 +809,11 @@ pub mod capacity_provider {
             let mut props = Props::new();
             props.set("LaunchParameters", launch_parameters.into());
             LaunchTemplateSource { props }
+        }
+
+        prop! {
+            /// `LaunchParameters`: Parameters for launching EC2 instances.
+            props, "LaunchParameters", _, set_launch_parameters, get_launch_parameters, Val<LaunchParameters>
         }
     }
 
@@ -750,48 +841,52 @@ pub mod capacity_provider {
             LaunchParameters { props }
         }
 
-        /// `CapacityReservationSpecification`: The Capacity Reservation targeting option.
-        pub fn capacity_reservation_specification(mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> Self {
-            self.props.set("CapacityReservationSpecification", value.into());
-            self
+        prop! {
+            /// `OperatingSystem`: The operating system and CPU architecture for the instances.
+            props, "OperatingSystem", _, set_operating_system, get_operating_system, Val<LaunchParametersOperatingSystem>
         }
 
-        /// `EphemeralVolumes`: The block device mapping for ephemeral (instance store) volumes.
-        pub fn ephemeral_volumes(mut self, value: impl Into<Val<List<EphemeralBlockDeviceMapping>>>) -> Self {
-            self.props.set("EphemeralVolumes", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`: Requirements for EC2 instance types.
+            props, "InstanceRequirements", _, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
         }
 
-        /// `InstanceProfileArn`: The ARN of the IAM instance profile to associate with launched
-        /// instances.
-        pub fn instance_profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceProfileArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationSpecification`: The Capacity Reservation targeting option.
+            props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<CapacityReservationSpecification>
         }
 
-        /// `LicenseSpecifications`: The license configurations.
-        pub fn license_specifications(mut self, value: impl Into<Val<List<LicenseSpecification>>>) -> Self {
-            self.props.set("LicenseSpecifications", value.into());
-            self
+        prop! {
+            /// `EphemeralVolumes`: The block device mapping for ephemeral (instance store) volumes.
+            props, "EphemeralVolumes", ephemeral_volumes, set_ephemeral_volumes, get_ephemeral_volumes, Val<List<EphemeralBlockDeviceMapping>>
         }
 
-        /// `Monitoring`: The monitoring level for the instance.
-        pub fn monitoring(mut self, value: impl Into<Val<LaunchParametersMonitoring>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `InstanceProfileArn`: The ARN of the IAM instance profile to associate with launched
+            /// instances.
+            props, "InstanceProfileArn", instance_profile_arn, set_instance_profile_arn, get_instance_profile_arn, Val<String>
         }
 
-        /// `PropagatedTags`: Tags to apply to all EC2 resources (instances, volumes, and network
-        /// interfaces) created by this capacity provider.
-        pub fn propagated_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("PropagatedTags", value.into());
-            self
+        prop! {
+            /// `LicenseSpecifications`: The license configurations.
+            props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<LicenseSpecification>>
         }
 
-        /// `SshKeyName`: The name of the SSH key pair to configure on instances for SSH connectivity.
-        pub fn ssh_key_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SshKeyName", value.into());
-            self
+        prop! {
+            /// `Monitoring`: The monitoring level for the instance.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<LaunchParametersMonitoring>
+        }
+
+        prop! {
+            /// `PropagatedTags`: Tags to apply to all EC2 resources (instances, volumes, and network
+            /// interfaces) created by this capacity provider.
+            props, "PropagatedTags", propagated_tags, set_propagated_tags, get_propagated_tags, Val<Map<String>>
+        }
+
+        prop! {
+            /// `SshKeyName`: The name of the SSH key pair to configure on instances for SSH
+            /// connectivity.
+            props, "SshKeyName", ssh_key_name, set_ssh_key_name, get_ssh_key_name, Val<String>
         }
     }
 
@@ -811,17 +906,16 @@ pub mod capacity_provider {
             CapacityReservationSpecification { props }
         }
 
-        /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation preferences.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation
+            /// preferences.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
         }
 
-        /// `CapacityReservationTarget`: Information about the target Capacity Reservation or Capacity
-        /// Reservation group.
-        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
-            self.props.set("CapacityReservationTarget", value.into());
-            self
+        prop! {
+            /// `CapacityReservationTarget`: Information about the target Capacity Reservation or
+            /// Capacity Reservation group.
+            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
         }
     }
 
@@ -857,17 +951,16 @@ pub mod capacity_provider {
             CapacityReservationTarget { props }
         }
 
-        /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the instance.
-        pub fn capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationId", value.into());
-            self
+        prop! {
+            /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the
+            /// instance.
+            props, "CapacityReservationId", capacity_reservation_id, set_capacity_reservation_id, get_capacity_reservation_id, Val<String>
         }
 
-        /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource group in
-        /// which to run the instance.
-        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource
+            /// group in which to run the instance.
+            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
         }
     }
 
@@ -887,22 +980,20 @@ pub mod capacity_provider {
             EphemeralBlockDeviceMapping { props }
         }
 
-        /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is launched.
-        pub fn ebs(mut self, value: impl Into<Val<EphemeralEbsVolumeConfiguration>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is
+            /// launched.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EphemeralEbsVolumeConfiguration>
         }
 
-        /// `VirtualName`: The virtual device name (ephemeralN).
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`: The virtual device name (ephemeralN).
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -922,62 +1013,53 @@ pub mod capacity_provider {
             EphemeralEbsVolumeConfiguration { props }
         }
 
-        /// `EbsCardIndex`: The index of the EBS card. Applies to instances with multiple EBS cards.
-        pub fn ebs_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EbsCardIndex", value.into());
-            self
+        prop! {
+            /// `EbsCardIndex`: The index of the EBS card. Applies to instances with multiple EBS cards.
+            props, "EbsCardIndex", ebs_card_index, set_ebs_card_index, get_ebs_card_index, Val<i64>
         }
 
-        /// `Encrypted`: Indicates whether the EBS volume is encrypted.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Indicates whether the EBS volume is encrypted.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: The number of I/O operations per second (IOPS).
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of I/O operations per second (IOPS).
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The ID of the snapshot.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The ID of the snapshot.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeInitializationRate`: The rate at which the volume is initialized after creation, in
-        /// MiB/s. Supported only for volumes created from snapshots. If the snapshot is enabled for
-        /// fast snapshot restore and a volume initialization rate is also specified, the volume is
-        /// initialized at the specified rate instead of by fast snapshot restore. Valid range: 100-300
-        /// MiB/s.
-        pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeInitializationRate", value.into());
-            self
+        prop! {
+            /// `VolumeInitializationRate`: The rate at which the volume is initialized after creation,
+            /// in MiB/s. Supported only for volumes created from snapshots. If the snapshot is enabled
+            /// for fast snapshot restore and a volume initialization rate is also specified, the volume
+            /// is initialized at the specified rate instead of by fast snapshot restore. Valid range: 100-300
+            /// MiB/s.
+            props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
         }
 
-        /// `VolumeSize`: The size of the volume, in GiBs.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: The size of the volume, in GiBs.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: The volume type. Defaults to gp3 if not specified.
-        pub fn volume_type(mut self, value: impl Into<Val<EphemeralEbsVolumeConfigurationVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The volume type. Defaults to gp3 if not specified.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EphemeralEbsVolumeConfigurationVolumeType>
         }
     }
 
@@ -1026,6 +1108,11 @@ pub mod capacity_provider {
             props.set("AllowedInstanceTypes", allowed_instance_types.into());
             InstanceRequirements { props }
         }
+
+        prop! {
+            /// `AllowedInstanceTypes`: List of allowed instance types.
+            props, "AllowedInstanceTypes", _, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::CapacityProvider.LicenseSpecification`: Describes a license
@@ -1045,6 +1132,11 @@ pub mod capacity_provider {
             let mut props = Props::new();
             props.set("LicenseConfigurationArn", license_configuration_arn.into());
             LicenseSpecification { props }
+        }
+
+        prop! {
+            /// `LicenseConfigurationArn`: The ARN of the license configuration.
+            props, "LicenseConfigurationArn", _, set_license_configuration_arn, get_license_configuration_arn, Val<String>
         }
     }
 
@@ -1090,19 +1182,17 @@ pub mod capacity_provider {
             InstanceLifecycleConfiguration { props }
         }
 
-        /// `IdleInstanceTimeout`: The number of seconds an instance can remain idle before it is
-        /// stopped.
-        pub fn idle_instance_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleInstanceTimeout", value.into());
-            self
+        prop! {
+            /// `IdleInstanceTimeout`: The number of seconds an instance can remain idle before it is
+            /// stopped.
+            props, "IdleInstanceTimeout", idle_instance_timeout, set_idle_instance_timeout, get_idle_instance_timeout, Val<i64>
         }
 
-        /// `MaxLifetime`: Maximum lifetime for the instance in seconds. Once reached, instances will be
-        /// automatically terminated regardless of activity. Default: 28800 seconds (8 hours). Maximum: 1209600
-        /// seconds (14 days).
-        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLifetime", value.into());
-            self
+        prop! {
+            /// `MaxLifetime`: Maximum lifetime for the instance in seconds. Once reached, instances
+            /// will be automatically terminated regardless of activity. Default: 28800 seconds (8
+            /// hours). Maximum: 1209600 seconds (14 days).
+            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
         }
     }
 
@@ -1126,46 +1216,40 @@ pub mod capacity_provider {
             RootVolumeConfiguration { props }
         }
 
-        /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only be
-        /// attached to instances that support Amazon EBS encryption. If you are creating a volume from
-        /// a snapshot, you can't specify an encryption value.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only
+            /// be attached to instances that support Amazon EBS encryption. If you are creating a
+            /// volume from a snapshot, you can't specify an encryption value.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `FreeSpaceGiB`: The free space guaranteed on the root volume, in GiB. The service adds the
-        /// operating system overhead on top of this value. Defaults to 8 GiB. The maximum is below the 65,536
-        /// GiB gp3 ceiling because the service adds the AMI size bucket on top of this value, and the
-        /// resulting total must still be a provisionable gp3 volume.
-        pub fn free_space_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FreeSpaceGiB", value.into());
-            self
+        prop! {
+            /// `FreeSpaceGiB`: The free space guaranteed on the root volume, in GiB. The service adds
+            /// the operating system overhead on top of this value. Defaults to 8 GiB. The maximum is
+            /// below the 65,536 GiB gp3 ceiling because the service adds the AMI size bucket on top of
+            /// this value, and the resulting total must still be a provisionable gp3 volume.
+            props, "FreeSpaceGiB", free_space_gi_b, set_free_space_gi_b, get_free_space_gi_b, Val<i64>
         }
 
-        /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s. Valid range: 125-2000
-        /// MiB/s.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s. Valid range: 125-2000
+            /// MiB/s.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
-        pub fn volume_type(mut self, value: impl Into<Val<RootVolumeConfigurationVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<RootVolumeConfigurationVolumeType>
         }
     }
 
@@ -1215,6 +1299,11 @@ pub mod capacity_provider {
             props.set("EbsConfiguration", ebs_configuration.into());
             VolumeConfiguration { props }
         }
+
+        prop! {
+            /// `EbsConfiguration`: Configuration for an EBS-backed persistent volume.
+            props, "EbsConfiguration", _, set_ebs_configuration, get_ebs_configuration, Val<EbsVolumeConfiguration>
+        }
     }
 
     /// `AWS::BedrockAgentCore::CapacityProvider.EbsVolumeConfiguration`: Configuration for an
@@ -1237,40 +1326,44 @@ pub mod capacity_provider {
             EbsVolumeConfiguration { props }
         }
 
-        /// `Encrypted`: Whether to encrypt the volume. Defaults to true.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Name`: The logical name of the volume, used to reference it when mounting.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `SizeGiB`: The size of the volume in GiB.
+            props, "SizeGiB", _, set_size_gi_b, get_size_gi_b, Val<i64>
         }
 
-        /// `KmsKeyId`: Identifier of the KMS key to use for encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Whether to encrypt the volume. Defaults to true.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `SnapshotId`: Optional EBS snapshot ID to initialize the volume from.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `Throughput`: The throughput in MiB/s. Only valid for gp3 volumes.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Identifier of the KMS key to use for encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsVolumeConfigurationVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: Optional EBS snapshot ID to initialize the volume from.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        }
+
+        prop! {
+            /// `Throughput`: The throughput in MiB/s. Only valid for gp3 volumes.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsVolumeConfigurationVolumeType>
         }
     }
 
@@ -1325,6 +1418,16 @@ pub mod capacity_provider {
             props.set("SecurityGroups", security_groups.into());
             VpcConfiguration { props }
         }
+
+        prop! {
+            /// `Subnets`: The IDs of the subnets in which to launch instances.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroups`: The IDs of the security groups to associate with the instances.
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::CapacityProvider.PermissionsConfiguration`: Configuration for
@@ -1344,6 +1447,12 @@ pub mod capacity_provider {
             let mut props = Props::new();
             props.set("CapacityProviderOperatorRoleArn", capacity_provider_operator_role_arn.into());
             PermissionsConfiguration { props }
+        }
+
+        prop! {
+            /// `CapacityProviderOperatorRoleArn`: The ARN of the IAM role that operators use to manage
+            /// the capacity provider.
+            props, "CapacityProviderOperatorRoleArn", _, set_capacity_provider_operator_role_arn, get_capacity_provider_operator_role_arn, Val<String>
         }
     }
 }
@@ -1375,29 +1484,35 @@ impl CodeInterpreterCustom {
         CodeInterpreterCustom { core }
     }
 
-    /// `Certificates`: List of root CA certificates in PEM format.
-    pub fn certificates(mut self, value: impl Into<Val<List<code_interpreter_custom::Certificate>>>) -> Self {
-        self.core.set("Certificates", value.into());
-        self
+    prop! {
+        /// `Certificates`: List of root CA certificates in PEM format.
+        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<code_interpreter_custom::Certificate>>
     }
 
-    /// `Description`: The description of the code interpreter.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the code interpreter.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExecutionRoleArn`: The ARN of the IAM role that the code interpreter uses to access
-    /// resources.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The ARN of the IAM role that the code interpreter uses to access
+        /// resources.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the code interpreter.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `NetworkConfiguration`: Network configuration for code interpreter.
+        core.props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<code_interpreter_custom::CodeInterpreterNetworkConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1465,6 +1580,11 @@ pub mod code_interpreter_custom {
             props.set("CertificateLocation", certificate_location.into());
             Certificate { props }
         }
+
+        prop! {
+            /// `CertificateLocation`: Certificate location in Secrets Manager.
+            props, "CertificateLocation", _, set_certificate_location, get_certificate_location, Val<CertificateLocation>
+        }
     }
 
     /// `AWS::BedrockAgentCore::CodeInterpreterCustom.CertificateLocation`: Certificate location in
@@ -1483,6 +1603,11 @@ pub mod code_interpreter_custom {
             let mut props = Props::new();
             props.set("SecretArn", secret_arn.into());
             CertificateLocation { props }
+        }
+
+        prop! {
+            /// `SecretArn`: Secrets Manager secret ARN.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1504,10 +1629,14 @@ pub mod code_interpreter_custom {
             CodeInterpreterNetworkConfiguration { props }
         }
 
-        /// `VpcConfig`: Network mode configuration for VPC
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `NetworkMode`: Network modes supported by code interpreter
+            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<CodeInterpreterNetworkMode>
+        }
+
+        prop! {
+            /// `VpcConfig`: Network mode configuration for VPC
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -1548,6 +1677,16 @@ pub mod code_interpreter_custom {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroups`: Security groups for VPC
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: Subnets for VPC
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 }
 
@@ -1578,40 +1717,45 @@ impl ConfigurationBundle {
         ConfigurationBundle { core }
     }
 
-    /// `BranchName`: The branch name for version tracking.
-    pub fn branch_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BranchName", value.into());
-        self
+    prop! {
+        /// `BranchName`: The branch name for version tracking.
+        core.props, "BranchName", branch_name, set_branch_name, get_branch_name, Val<String>
     }
 
-    /// `CommitMessage`: A commit message describing the version of the configuration bundle.
-    pub fn commit_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CommitMessage", value.into());
-        self
+    prop! {
+        /// `BundleName`: The name for the configuration bundle. Names must be unique within your
+        /// account.
+        core.props, "BundleName", _, set_bundle_name, get_bundle_name, Val<String>
     }
 
-    /// `CreatedBy`: The source that created a configuration bundle version.
-    pub fn created_by(mut self, value: impl Into<Val<configuration_bundle::VersionCreatedBySource>>) -> Self {
-        self.core.set("CreatedBy", value.into());
-        self
+    prop! {
+        /// `CommitMessage`: A commit message describing the version of the configuration bundle.
+        core.props, "CommitMessage", commit_message, set_commit_message, get_commit_message, Val<String>
     }
 
-    /// `Description`: The description for the configuration bundle.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Components`: A map of component identifiers to their configurations.
+        core.props, "Components", _, set_components, get_components, Val<Map<configuration_bundle::ComponentConfiguration>>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt component configurations.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `CreatedBy`: The source that created a configuration bundle version.
+        core.props, "CreatedBy", created_by, set_created_by, get_created_by, Val<configuration_bundle::VersionCreatedBySource>
     }
 
-    /// `Tags`: Tags to assign to the configuration bundle.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the configuration bundle.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt component configurations.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the configuration bundle.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1679,6 +1823,11 @@ pub mod configuration_bundle {
             props.set("Configuration", configuration.into());
             ComponentConfiguration { props }
         }
+
+        prop! {
+            /// `Configuration`: The configuration values as a flexible JSON document.
+            props, "Configuration", _, set_configuration, get_configuration, Val<Json>
+        }
     }
 
     /// `AWS::BedrockAgentCore::ConfigurationBundle.VersionCreatedBySource`: The source that created
@@ -1699,10 +1848,14 @@ pub mod configuration_bundle {
             VersionCreatedBySource { props }
         }
 
-        /// `Arn`: The Amazon Resource Name (ARN) of the source, if applicable.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the source (for example, user, optimization-job, or system).
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the source, if applicable.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 }
@@ -1739,16 +1892,34 @@ impl ConsentPortal {
         ConsentPortal { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the consent portal
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `IdpConfig`.
+        core.props, "IdpConfig", _, set_idp_config, get_idp_config, Val<consent_portal::IdpConfig>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Sources`.
+        core.props, "Sources", _, set_sources, get_sources, Val<List<consent_portal::ConsentPortalSource>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the consent portal
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1822,10 +1993,20 @@ pub mod consent_portal {
             IdpConfig { props }
         }
 
-        /// `Audience`.
-        pub fn audience(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Audience", value.into());
-            self
+        prop! {
+            /// `CredentialProviderArn`: The ARN of an AWS::BedrockAgentCore::OAuth2CredentialProvider
+            /// resource.
+            props, "CredentialProviderArn", _, set_credential_provider_arn, get_credential_provider_arn, Val<String>
+        }
+
+        prop! {
+            /// `Scopes`.
+            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        }
+
+        prop! {
+            /// `Audience`.
+            props, "Audience", audience, set_audience, get_audience, Val<String>
         }
     }
 
@@ -1849,6 +2030,16 @@ pub mod consent_portal {
             props.set("Identifier", identifier.into());
             props.set("Type", type_.into());
             ConsentPortalSource { props }
+        }
+
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ConsentPortalSourceType>
         }
     }
 
@@ -1890,29 +2081,37 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `Description`: A description of the dataset.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DatasetName`: Human-readable name for the dataset. Unique within the account (case-insensitive).
+        /// Immutable after creation.
+        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `KmsKeyArn`: Optional AWS KMS key ARN for SSE-KMS on service S3 writes.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the dataset.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Source`: Source of initial examples. Provide either inline examples or an S3 URI pointing
-    /// to a JSONL file.
-    pub fn source(mut self, value: impl Into<Val<dataset::DataSourceType>>) -> Self {
-        self.core.set("Source", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: Optional AWS KMS key ARN for SSE-KMS on service S3 writes.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`: A list of tags to assign to the dataset.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SchemaType`: Versioned schema type governing the structure of examples. Immutable after
+        /// creation.
+        core.props, "SchemaType", _, set_schema_type, get_schema_type, Val<dataset::SchemaType>
+    }
+
+    prop! {
+        /// `Source`: Source of initial examples. Provide either inline examples or an S3 URI
+        /// pointing to a JSONL file.
+        core.props, "Source", source, set_source, get_source, Val<dataset::DataSourceType>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to assign to the dataset.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1998,16 +2197,14 @@ pub mod dataset {
             DataSourceType { props }
         }
 
-        /// `InlineExamples`: Inline examples provided directly in the request body.
-        pub fn inline_examples(mut self, value: impl Into<Val<InlineExamplesSource>>) -> Self {
-            self.props.set("InlineExamples", value.into());
-            self
+        prop! {
+            /// `InlineExamples`: Inline examples provided directly in the request body.
+            props, "InlineExamples", inline_examples, set_inline_examples, get_inline_examples, Val<InlineExamplesSource>
         }
 
-        /// `S3Source`: S3 location of a JSONL file containing dataset examples.
-        pub fn s3_source(mut self, value: impl Into<Val<S3Source>>) -> Self {
-            self.props.set("S3Source", value.into());
-            self
+        prop! {
+            /// `S3Source`: S3 location of a JSONL file containing dataset examples.
+            props, "S3Source", s3_source, set_s3_source, get_s3_source, Val<S3Source>
         }
     }
 
@@ -2029,6 +2226,12 @@ pub mod dataset {
             props.set("Examples", examples.into());
             InlineExamplesSource { props }
         }
+
+        prop! {
+            /// `Examples`: Examples to add. Each example is a free-form JSON document validated against
+            /// the declared schemaType.
+            props, "Examples", _, set_examples, get_examples, Val<List<Json>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Dataset.S3Source`: S3 location of a JSONL file containing dataset
@@ -2047,6 +2250,11 @@ pub mod dataset {
             let mut props = Props::new();
             props.set("S3Uri", s3_uri.into());
             S3Source { props }
+        }
+
+        prop! {
+            /// `S3Uri`: S3 URI of the JSONL file (e.g. s3://my-bucket/path/to/examples.jsonl).
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 }
@@ -2086,22 +2294,37 @@ impl Evaluator {
         Evaluator { core }
     }
 
-    /// `Description`: The description of the evaluator.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the evaluator.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt evaluator data.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `EvaluatorConfig`: The configuration for the evaluator, including LLM-as-a-Judge,
+        /// code-based, or derived settings.
+        core.props, "EvaluatorConfig", _, set_evaluator_config, get_evaluator_config, Val<evaluator::EvaluatorConfig>
     }
 
-    /// `Tags`: A list of tags to assign to the evaluator.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EvaluatorName`: The name of the evaluator. Must be unique within your account.
+        core.props, "EvaluatorName", _, set_evaluator_name, get_evaluator_name, Val<String>
+    }
+
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt evaluator data.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `Level`: The evaluation level that determines the scope of evaluation. Required for all
+        /// evaluator configuration types. For Derived evaluators it must match the level of the
+        /// base evaluator identified by BaseEvaluatorId.
+        core.props, "Level", _, set_level, get_level, Val<evaluator::EvaluatorLevel>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to assign to the evaluator.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2176,24 +2399,21 @@ pub mod evaluator {
             EvaluatorConfig { props }
         }
 
-        /// `CodeBased`: The configuration for code-based evaluation using a Lambda function.
-        pub fn code_based(mut self, value: impl Into<Val<CodeBasedEvaluatorConfig>>) -> Self {
-            self.props.set("CodeBased", value.into());
-            self
+        prop! {
+            /// `CodeBased`: The configuration for code-based evaluation using a Lambda function.
+            props, "CodeBased", code_based, set_code_based, get_code_based, Val<CodeBasedEvaluatorConfig>
         }
 
-        /// `Derived`: The configuration for an evaluator derived from an existing base evaluator (a
-        /// built-in or third-party evaluator), run on your own model. The base evaluator supplies the
-        /// prompt and scoring logic.
-        pub fn derived(mut self, value: impl Into<Val<DerivedEvaluatorConfig>>) -> Self {
-            self.props.set("Derived", value.into());
-            self
+        prop! {
+            /// `Derived`: The configuration for an evaluator derived from an existing base evaluator (a
+            /// built-in or third-party evaluator), run on your own model. The base evaluator supplies
+            /// the prompt and scoring logic.
+            props, "Derived", derived, set_derived, get_derived, Val<DerivedEvaluatorConfig>
         }
 
-        /// `LlmAsAJudge`: The configuration for LLM-as-a-Judge evaluation.
-        pub fn llm_as_a_judge(mut self, value: impl Into<Val<LlmAsAJudgeEvaluatorConfig>>) -> Self {
-            self.props.set("LlmAsAJudge", value.into());
-            self
+        prop! {
+            /// `LlmAsAJudge`: The configuration for LLM-as-a-Judge evaluation.
+            props, "LlmAsAJudge", llm_as_a_judge, set_llm_as_a_judge, get_llm_as_a_judge, Val<LlmAsAJudgeEvaluatorConfig>
         }
     }
 
@@ -2215,6 +2435,11 @@ pub mod evaluator {
             props.set("LambdaConfig", lambda_config.into());
             CodeBasedEvaluatorConfig { props }
         }
+
+        prop! {
+            /// `LambdaConfig`: The Lambda function configuration for code-based evaluation.
+            props, "LambdaConfig", _, set_lambda_config, get_lambda_config, Val<LambdaEvaluatorConfig>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Evaluator.LambdaEvaluatorConfig`: The Lambda function configuration
@@ -2235,10 +2460,14 @@ pub mod evaluator {
             LambdaEvaluatorConfig { props }
         }
 
-        /// `LambdaTimeoutInSeconds`: The timeout in seconds for the Lambda function invocation.
-        pub fn lambda_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LambdaTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `LambdaArn`: The ARN of the Lambda function used for evaluation.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
+
+        prop! {
+            /// `LambdaTimeoutInSeconds`: The timeout in seconds for the Lambda function invocation.
+            props, "LambdaTimeoutInSeconds", lambda_timeout_in_seconds, set_lambda_timeout_in_seconds, get_lambda_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -2267,6 +2496,18 @@ pub mod evaluator {
             props.set("ModelConfig", model_config.into());
             DerivedEvaluatorConfig { props }
         }
+
+        prop! {
+            /// `BaseEvaluatorId`: The identifier of the base evaluator whose logic to run (a Builtin.*
+            /// or ThirdParty.* evaluator).
+            props, "BaseEvaluatorId", _, set_base_evaluator_id, get_base_evaluator_id, Val<String>
+        }
+
+        prop! {
+            /// `ModelConfig`: The model configuration that specifies which foundation model to use for
+            /// evaluation.
+            props, "ModelConfig", _, set_model_config, get_model_config, Val<EvaluatorModelConfig>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Evaluator.EvaluatorModelConfig`: The model configuration that
@@ -2287,18 +2528,16 @@ pub mod evaluator {
             EvaluatorModelConfig { props }
         }
 
-        /// `BedrockEvaluatorModelConfig`: The configuration for using Amazon Bedrock models in
-        /// evaluator assessments.
-        pub fn bedrock_evaluator_model_config(mut self, value: impl Into<Val<BedrockEvaluatorModelConfig>>) -> Self {
-            self.props.set("BedrockEvaluatorModelConfig", value.into());
-            self
+        prop! {
+            /// `BedrockEvaluatorModelConfig`: The configuration for using Amazon Bedrock models in
+            /// evaluator assessments.
+            props, "BedrockEvaluatorModelConfig", bedrock_evaluator_model_config, set_bedrock_evaluator_model_config, get_bedrock_evaluator_model_config, Val<BedrockEvaluatorModelConfig>
         }
 
-        /// `ResponsesEvaluatorModelConfig`: The configuration for using OpenResponses-compatible models
-        /// in evaluator assessments.
-        pub fn responses_evaluator_model_config(mut self, value: impl Into<Val<OpenResponsesEvaluatorModelConfig>>) -> Self {
-            self.props.set("ResponsesEvaluatorModelConfig", value.into());
-            self
+        prop! {
+            /// `ResponsesEvaluatorModelConfig`: The configuration for using OpenResponses-compatible
+            /// models in evaluator assessments.
+            props, "ResponsesEvaluatorModelConfig", responses_evaluator_model_config, set_responses_evaluator_model_config, get_responses_evaluator_model_config, Val<OpenResponsesEvaluatorModelConfig>
         }
     }
 
@@ -2320,17 +2559,20 @@ pub mod evaluator {
             BedrockEvaluatorModelConfig { props }
         }
 
-        /// `AdditionalModelRequestFields`: Additional model-specific request fields.
-        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalModelRequestFields", value.into());
-            self
+        prop! {
+            /// `ModelId`: The identifier of the Amazon Bedrock model to use for evaluation.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `InferenceConfig`: The inference configuration parameters that control model behavior during
-        /// evaluation.
-        pub fn inference_config(mut self, value: impl Into<Val<InferenceConfiguration>>) -> Self {
-            self.props.set("InferenceConfig", value.into());
-            self
+        prop! {
+            /// `AdditionalModelRequestFields`: Additional model-specific request fields.
+            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        }
+
+        prop! {
+            /// `InferenceConfig`: The inference configuration parameters that control model behavior
+            /// during evaluation.
+            props, "InferenceConfig", inference_config, set_inference_config, get_inference_config, Val<InferenceConfiguration>
         }
     }
 
@@ -2350,28 +2592,25 @@ pub mod evaluator {
             InferenceConfiguration { props }
         }
 
-        /// `MaxTokens`: The maximum number of tokens to generate in the model response.
-        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `MaxTokens`: The maximum number of tokens to generate in the model response.
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
         }
 
-        /// `StopSequences`: The sequences that make the model stop generating further tokens.
-        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StopSequences", value.into());
-            self
+        prop! {
+            /// `StopSequences`: The sequences that make the model stop generating further tokens.
+            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
         }
 
-        /// `Temperature`: The temperature value that controls randomness in the model's responses.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `Temperature`: The temperature value that controls randomness in the model's responses.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
         }
 
-        /// `TopP`: The top-p sampling parameter that controls the diversity of the model's responses.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `TopP`: The top-p sampling parameter that controls the diversity of the model's
+            /// responses.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -2393,29 +2632,30 @@ pub mod evaluator {
             OpenResponsesEvaluatorModelConfig { props }
         }
 
-        /// `MaxOutputTokens`: The maximum number of output tokens to generate, including visible output
-        /// and reasoning tokens.
-        pub fn max_output_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxOutputTokens", value.into());
-            self
+        prop! {
+            /// `ModelId`: The identifier of the model to use for evaluation.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `Reasoning`: The reasoning configuration for reasoning models.
-        pub fn reasoning(mut self, value: impl Into<Val<ReasoningConfiguration>>) -> Self {
-            self.props.set("Reasoning", value.into());
-            self
+        prop! {
+            /// `MaxOutputTokens`: The maximum number of output tokens to generate, including visible
+            /// output and reasoning tokens.
+            props, "MaxOutputTokens", max_output_tokens, set_max_output_tokens, get_max_output_tokens, Val<i64>
         }
 
-        /// `Temperature`: The sampling temperature between 0 and 2.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `Reasoning`: The reasoning configuration for reasoning models.
+            props, "Reasoning", reasoning, set_reasoning, get_reasoning, Val<ReasoningConfiguration>
         }
 
-        /// `TopP`: The nucleus sampling probability mass between 0 and 1.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `Temperature`: The sampling temperature between 0 and 2.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        }
+
+        prop! {
+            /// `TopP`: The nucleus sampling probability mass between 0 and 1.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -2435,10 +2675,9 @@ pub mod evaluator {
             ReasoningConfiguration { props }
         }
 
-        /// `Effort`: The level of reasoning effort the model applies.
-        pub fn effort(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Effort", value.into());
-            self
+        prop! {
+            /// `Effort`: The level of reasoning effort the model applies.
+            props, "Effort", effort, set_effort, get_effort, Val<String>
         }
     }
 
@@ -2470,6 +2709,24 @@ pub mod evaluator {
             props.set("ModelConfig", model_config.into());
             LlmAsAJudgeEvaluatorConfig { props }
         }
+
+        prop! {
+            /// `Instructions`: The evaluation instructions that guide the language model in assessing
+            /// agent performance.
+            props, "Instructions", _, set_instructions, get_instructions, Val<String>
+        }
+
+        prop! {
+            /// `RatingScale`: The rating scale that defines how evaluators should score agent
+            /// performance.
+            props, "RatingScale", _, set_rating_scale, get_rating_scale, Val<RatingScale>
+        }
+
+        prop! {
+            /// `ModelConfig`: The model configuration that specifies which foundation model to use for
+            /// evaluation.
+            props, "ModelConfig", _, set_model_config, get_model_config, Val<EvaluatorModelConfig>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Evaluator.RatingScale`: The rating scale that defines how evaluators
@@ -2490,23 +2747,20 @@ pub mod evaluator {
             RatingScale { props }
         }
 
-        /// `Categorical`.
-        pub fn categorical(mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> Self {
-            self.props.set("Categorical", value.into());
-            self
+        prop! {
+            /// `Categorical`.
+            props, "Categorical", categorical, set_categorical, get_categorical, Val<List<CategoricalScaleDefinition>>
         }
 
-        /// `MultiDimensional`: The dimensions an LLM-as-a-Judge evaluator scores in a single judge
-        /// call. Each dimension has its own instruction and rating scale.
-        pub fn multi_dimensional(mut self, value: impl Into<Val<List<EvaluationDimension>>>) -> Self {
-            self.props.set("MultiDimensional", value.into());
-            self
+        prop! {
+            /// `MultiDimensional`: The dimensions an LLM-as-a-Judge evaluator scores in a single judge
+            /// call. Each dimension has its own instruction and rating scale.
+            props, "MultiDimensional", multi_dimensional, set_multi_dimensional, get_multi_dimensional, Val<List<EvaluationDimension>>
         }
 
-        /// `Numerical`.
-        pub fn numerical(mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> Self {
-            self.props.set("Numerical", value.into());
-            self
+        prop! {
+            /// `Numerical`.
+            props, "Numerical", numerical, set_numerical, get_numerical, Val<List<NumericalScaleDefinition>>
         }
     }
 
@@ -2529,6 +2783,16 @@ pub mod evaluator {
             props.set("Label", label.into());
             props.set("Definition", definition.into());
             CategoricalScaleDefinition { props }
+        }
+
+        prop! {
+            /// `Label`: The label of this categorical rating option.
+            props, "Label", _, set_label, get_label, Val<String>
+        }
+
+        prop! {
+            /// `Definition`: The description that explains what this categorical rating represents.
+            props, "Definition", _, set_definition, get_definition, Val<String>
         }
     }
 
@@ -2560,6 +2824,23 @@ pub mod evaluator {
             props.set("DimensionRatingScale", dimension_rating_scale.into());
             EvaluationDimension { props }
         }
+
+        prop! {
+            /// `DimensionName`: The name of the dimension. Must be unique within the evaluator.
+            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        }
+
+        prop! {
+            /// `DimensionInstruction`: The instruction to the evaluator model describing what to judge
+            /// for this dimension.
+            props, "DimensionInstruction", _, set_dimension_instruction, get_dimension_instruction, Val<String>
+        }
+
+        prop! {
+            /// `DimensionRatingScale`: The rating scale for one dimension of an LLM-as-a-Judge
+            /// evaluator.
+            props, "DimensionRatingScale", _, set_dimension_rating_scale, get_dimension_rating_scale, Val<DimensionRatingScale>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Evaluator.DimensionRatingScale`: The rating scale for one dimension
@@ -2580,16 +2861,14 @@ pub mod evaluator {
             DimensionRatingScale { props }
         }
 
-        /// `Categorical`: The categorical rating scale for this dimension.
-        pub fn categorical(mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> Self {
-            self.props.set("Categorical", value.into());
-            self
+        prop! {
+            /// `Categorical`: The categorical rating scale for this dimension.
+            props, "Categorical", categorical, set_categorical, get_categorical, Val<List<CategoricalScaleDefinition>>
         }
 
-        /// `Numerical`: The numerical rating scale for this dimension.
-        pub fn numerical(mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> Self {
-            self.props.set("Numerical", value.into());
-            self
+        prop! {
+            /// `Numerical`: The numerical rating scale for this dimension.
+            props, "Numerical", numerical, set_numerical, get_numerical, Val<List<NumericalScaleDefinition>>
         }
     }
 
@@ -2618,6 +2897,21 @@ pub mod evaluator {
             props.set("Label", label.into());
             props.set("Definition", definition.into());
             NumericalScaleDefinition { props }
+        }
+
+        prop! {
+            /// `Value`: The numerical value for this rating scale option.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
+
+        prop! {
+            /// `Label`: The label that describes this numerical rating option.
+            props, "Label", _, set_label, get_label, Val<String>
+        }
+
+        prop! {
+            /// `Definition`: The description that explains what this numerical rating represents.
+            props, "Definition", _, set_definition, get_definition, Val<String>
         }
     }
 
@@ -2666,64 +2960,69 @@ impl Gateway {
         Gateway { core }
     }
 
-    /// `AuthorizerConfiguration`.
-    pub fn authorizer_configuration(mut self, value: impl Into<Val<gateway::AuthorizerConfiguration>>) -> Self {
-        self.core.set("AuthorizerConfiguration", value.into());
-        self
+    prop! {
+        /// `AuthorizerConfiguration`.
+        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<gateway::AuthorizerConfiguration>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AuthorizerType`.
+        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<gateway::AuthorizerType>
     }
 
-    /// `ExceptionLevel`.
-    pub fn exception_level(mut self, value: impl Into<Val<gateway::ExceptionLevel>>) -> Self {
-        self.core.set("ExceptionLevel", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InterceptorConfigurations`.
-    pub fn interceptor_configurations(mut self, value: impl Into<Val<List<gateway::GatewayInterceptorConfiguration>>>) -> Self {
-        self.core.set("InterceptorConfigurations", value.into());
-        self
+    prop! {
+        /// `ExceptionLevel`.
+        core.props, "ExceptionLevel", exception_level, set_exception_level, get_exception_level, Val<gateway::ExceptionLevel>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `InterceptorConfigurations`.
+        core.props, "InterceptorConfigurations", interceptor_configurations, set_interceptor_configurations, get_interceptor_configurations, Val<List<gateway::GatewayInterceptorConfiguration>>
     }
 
-    /// `PolicyEngineConfiguration`.
-    pub fn policy_engine_configuration(mut self, value: impl Into<Val<gateway::GatewayPolicyEngineConfiguration>>) -> Self {
-        self.core.set("PolicyEngineConfiguration", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `ProtocolConfiguration`.
-    pub fn protocol_configuration(mut self, value: impl Into<Val<gateway::GatewayProtocolConfiguration>>) -> Self {
-        self.core.set("ProtocolConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ProtocolType`.
-    pub fn protocol_type(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ProtocolType", value.into());
-        self
+    prop! {
+        /// `PolicyEngineConfiguration`.
+        core.props, "PolicyEngineConfiguration", policy_engine_configuration, set_policy_engine_configuration, get_policy_engine_configuration, Val<gateway::GatewayPolicyEngineConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProtocolConfiguration`.
+        core.props, "ProtocolConfiguration", protocol_configuration, set_protocol_configuration, get_protocol_configuration, Val<gateway::GatewayProtocolConfiguration>
     }
 
-    /// `WafConfiguration`.
-    pub fn waf_configuration(mut self, value: impl Into<Val<gateway::WafConfiguration>>) -> Self {
-        self.core.set("WafConfiguration", value.into());
-        self
+    prop! {
+        /// `ProtocolType`.
+        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<Json>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WafConfiguration`.
+        core.props, "WafConfiguration", waf_configuration, set_waf_configuration, get_waf_configuration, Val<gateway::WafConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2809,10 +3108,9 @@ pub mod gateway {
             AuthorizerConfiguration { props }
         }
 
-        /// `CustomJWTAuthorizer`.
-        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
-            self.props.set("CustomJWTAuthorizer", value.into());
-            self
+        prop! {
+            /// `CustomJWTAuthorizer`.
+            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
         }
     }
 
@@ -2833,41 +3131,40 @@ pub mod gateway {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        /// `AdvertisedScopeMapping`: Maps an originalScope (from allowedScopes) to an advertisedScope
-        /// exposed in WWW-Authenticate / Protected Resource Metadata.
-        pub fn advertised_scope_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdvertisedScopeMapping", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`.
+            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
         }
 
-        /// `AllowedAudience`.
-        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAudience", value.into());
-            self
+        prop! {
+            /// `AdvertisedScopeMapping`: Maps an originalScope (from allowedScopes) to an
+            /// advertisedScope exposed in WWW-Authenticate / Protected Resource Metadata.
+            props, "AdvertisedScopeMapping", advertised_scope_mapping, set_advertised_scope_mapping, get_advertised_scope_mapping, Val<Map<String>>
         }
 
-        /// `AllowedClients`.
-        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedClients", value.into());
-            self
+        prop! {
+            /// `AllowedAudience`.
+            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
         }
 
-        /// `AllowedScopes`.
-        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedScopes", value.into());
-            self
+        prop! {
+            /// `AllowedClients`.
+            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
         }
 
-        /// `CustomClaims`.
-        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
-            self.props.set("CustomClaims", value.into());
-            self
+        prop! {
+            /// `AllowedScopes`.
+            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
         }
 
-        /// `PrivateEndpoint`.
-        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
-            self.props.set("PrivateEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomClaims`.
+            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        }
+
+        prop! {
+            /// `PrivateEndpoint`.
+            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
         }
     }
 
@@ -2895,6 +3192,21 @@ pub mod gateway {
             props.set("InboundTokenClaimValueType", inbound_token_claim_value_type.into());
             CustomClaimValidationType { props }
         }
+
+        prop! {
+            /// `AuthorizingClaimMatchValue`.
+            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        }
+
+        prop! {
+            /// `InboundTokenClaimName`.
+            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `InboundTokenClaimValueType`.
+            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<InboundTokenClaimValueType>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Gateway.AuthorizingClaimMatchValueType`.
@@ -2917,6 +3229,16 @@ pub mod gateway {
             props.set("ClaimMatchOperator", claim_match_operator.into());
             props.set("ClaimMatchValue", claim_match_value.into());
             AuthorizingClaimMatchValueType { props }
+        }
+
+        prop! {
+            /// `ClaimMatchOperator`.
+            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<ClaimMatchOperatorType>
+        }
+
+        prop! {
+            /// `ClaimMatchValue`.
+            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
         }
     }
 
@@ -2953,16 +3275,14 @@ pub mod gateway {
             ClaimMatchValueType { props }
         }
 
-        /// `MatchValueString`.
-        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchValueString", value.into());
-            self
+        prop! {
+            /// `MatchValueString`.
+            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
         }
 
-        /// `MatchValueStringList`.
-        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchValueStringList", value.into());
-            self
+        prop! {
+            /// `MatchValueStringList`.
+            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
         }
     }
 
@@ -2996,16 +3316,14 @@ pub mod gateway {
             PrivateEndpoint { props }
         }
 
-        /// `SelfManagedLatticeResource`.
-        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
-            self.props.set("SelfManagedLatticeResource", value.into());
-            self
+        prop! {
+            /// `SelfManagedLatticeResource`.
+            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
         }
 
-        /// `ManagedVpcResource`.
-        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
-            self.props.set("ManagedVpcResource", value.into());
-            self
+        prop! {
+            /// `ManagedVpcResource`.
+            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
         }
     }
 
@@ -3026,10 +3344,9 @@ pub mod gateway {
             SelfManagedLatticeResource { props }
         }
 
-        /// `ResourceConfigurationIdentifier`.
-        pub fn resource_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceConfigurationIdentifier", value.into());
-            self
+        prop! {
+            /// `ResourceConfigurationIdentifier`.
+            props, "ResourceConfigurationIdentifier", resource_configuration_identifier, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
         }
     }
 
@@ -3058,22 +3375,34 @@ pub mod gateway {
             ManagedVpcResource { props }
         }
 
-        /// `RoutingDomain`.
-        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingDomain", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressType`.
+            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<EndpointIpAddressType>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`.
+            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        }
+
+        prop! {
+            /// `RoutingDomain`.
+            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
         }
     }
 
@@ -3141,10 +3470,19 @@ pub mod gateway {
             GatewayInterceptorConfiguration { props }
         }
 
-        /// `InputConfiguration`.
-        pub fn input_configuration(mut self, value: impl Into<Val<InterceptorInputConfiguration>>) -> Self {
-            self.props.set("InputConfiguration", value.into());
-            self
+        prop! {
+            /// `InterceptionPoints`.
+            props, "InterceptionPoints", _, set_interception_points, get_interception_points, Val<List<GatewayInterceptionPoint>>
+        }
+
+        prop! {
+            /// `Interceptor`.
+            props, "Interceptor", _, set_interceptor, get_interceptor, Val<InterceptorConfiguration>
+        }
+
+        prop! {
+            /// `InputConfiguration`.
+            props, "InputConfiguration", input_configuration, set_input_configuration, get_input_configuration, Val<InterceptorInputConfiguration>
         }
     }
 
@@ -3165,10 +3503,14 @@ pub mod gateway {
             InterceptorInputConfiguration { props }
         }
 
-        /// `PayloadFilter`.
-        pub fn payload_filter(mut self, value: impl Into<Val<InterceptorPayloadFilter>>) -> Self {
-            self.props.set("PayloadFilter", value.into());
-            self
+        prop! {
+            /// `PassRequestHeaders`.
+            props, "PassRequestHeaders", _, set_pass_request_headers, get_pass_request_headers, Val<bool>
+        }
+
+        prop! {
+            /// `PayloadFilter`.
+            props, "PayloadFilter", payload_filter, set_payload_filter, get_payload_filter, Val<InterceptorPayloadFilter>
         }
     }
 
@@ -3187,6 +3529,11 @@ pub mod gateway {
             let mut props = Props::new();
             props.set("Exclude", exclude.into());
             InterceptorPayloadFilter { props }
+        }
+
+        prop! {
+            /// `Exclude`.
+            props, "Exclude", _, set_exclude, get_exclude, Val<List<InterceptorPayloadExclusionSelector>>
         }
     }
 
@@ -3207,10 +3554,9 @@ pub mod gateway {
             InterceptorPayloadExclusionSelector { props }
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<InterceptorPayloadExclusion>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<InterceptorPayloadExclusion>
         }
     }
 
@@ -3254,10 +3600,9 @@ pub mod gateway {
             InterceptorConfiguration { props }
         }
 
-        /// `Lambda`.
-        pub fn lambda(mut self, value: impl Into<Val<LambdaInterceptorConfiguration>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaInterceptorConfiguration>
         }
     }
 
@@ -3276,6 +3621,11 @@ pub mod gateway {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             LambdaInterceptorConfiguration { props }
+        }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -3296,6 +3646,16 @@ pub mod gateway {
             props.set("Arn", arn.into());
             props.set("Mode", mode.into());
             GatewayPolicyEngineConfiguration { props }
+        }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<GatewayPolicyEngineMode>
         }
     }
 
@@ -3329,10 +3689,9 @@ pub mod gateway {
             GatewayProtocolConfiguration { props }
         }
 
-        /// `Mcp`.
-        pub fn mcp(mut self, value: impl Into<Val<McpGatewayConfiguration>>) -> Self {
-            self.props.set("Mcp", value.into());
-            self
+        prop! {
+            /// `Mcp`.
+            props, "Mcp", mcp, set_mcp, get_mcp, Val<McpGatewayConfiguration>
         }
     }
 
@@ -3351,34 +3710,29 @@ pub mod gateway {
             McpGatewayConfiguration { props }
         }
 
-        /// `Instructions`.
-        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Instructions", value.into());
-            self
+        prop! {
+            /// `Instructions`.
+            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
         }
 
-        /// `SearchType`.
-        pub fn search_type(mut self, value: impl Into<Val<SearchType>>) -> Self {
-            self.props.set("SearchType", value.into());
-            self
+        prop! {
+            /// `SearchType`.
+            props, "SearchType", search_type, set_search_type, get_search_type, Val<SearchType>
         }
 
-        /// `SessionConfiguration`.
-        pub fn session_configuration(mut self, value: impl Into<Val<SessionConfiguration>>) -> Self {
-            self.props.set("SessionConfiguration", value.into());
-            self
+        prop! {
+            /// `SessionConfiguration`.
+            props, "SessionConfiguration", session_configuration, set_session_configuration, get_session_configuration, Val<SessionConfiguration>
         }
 
-        /// `StreamingConfiguration`.
-        pub fn streaming_configuration(mut self, value: impl Into<Val<StreamingConfiguration>>) -> Self {
-            self.props.set("StreamingConfiguration", value.into());
-            self
+        prop! {
+            /// `StreamingConfiguration`.
+            props, "StreamingConfiguration", streaming_configuration, set_streaming_configuration, get_streaming_configuration, Val<StreamingConfiguration>
         }
 
-        /// `SupportedVersions`.
-        pub fn supported_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedVersions", value.into());
-            self
+        prop! {
+            /// `SupportedVersions`.
+            props, "SupportedVersions", supported_versions, set_supported_versions, get_supported_versions, Val<List<String>>
         }
     }
 
@@ -3407,10 +3761,9 @@ pub mod gateway {
             SessionConfiguration { props }
         }
 
-        /// `SessionTimeoutInSeconds`.
-        pub fn session_timeout_in_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SessionTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `SessionTimeoutInSeconds`.
+            props, "SessionTimeoutInSeconds", session_timeout_in_seconds, set_session_timeout_in_seconds, get_session_timeout_in_seconds, Val<f64>
         }
     }
 
@@ -3429,10 +3782,9 @@ pub mod gateway {
             StreamingConfiguration { props }
         }
 
-        /// `EnableResponseStreaming`.
-        pub fn enable_response_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResponseStreaming", value.into());
-            self
+        prop! {
+            /// `EnableResponseStreaming`.
+            props, "EnableResponseStreaming", enable_response_streaming, set_enable_response_streaming, get_enable_response_streaming, Val<bool>
         }
     }
 
@@ -3451,10 +3803,9 @@ pub mod gateway {
             WafConfiguration { props }
         }
 
-        /// `FailureMode`.
-        pub fn failure_mode(mut self, value: impl Into<Val<WafFailureMode>>) -> Self {
-            self.props.set("FailureMode", value.into());
-            self
+        prop! {
+            /// `FailureMode`.
+            props, "FailureMode", failure_mode, set_failure_mode, get_failure_mode, Val<WafFailureMode>
         }
     }
 
@@ -3499,23 +3850,31 @@ impl GatewayRateLimit {
         GatewayRateLimit { core }
     }
 
-    /// `Description`: Optional human-readable description for this limit.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Optional human-readable description for this limit.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GatewayIdentifier`.
-    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayIdentifier", value.into());
-        self
+    prop! {
+        /// `DimensionKeys`: Ordered list of dimension names defining the scope of this limit.
+        /// Unique per gateway — no two limits can share the same dimensionKeys.
+        core.props, "DimensionKeys", _, set_dimension_keys, get_dimension_keys, Val<List<String>>
     }
 
-    /// `RateLimitId`: Limit identifier. Optional on Create (system-generates if not provided by
-    /// customer). Always present in responses.
-    pub fn rate_limit_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RateLimitId", value.into());
-        self
+    prop! {
+        /// `Entries`: Rule entries mapping dimension values to rate configurations.
+        core.props, "Entries", _, set_entries, get_entries, Val<List<gateway_rate_limit::LimitEntry>>
+    }
+
+    prop! {
+        /// `GatewayIdentifier`.
+        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
+    }
+
+    prop! {
+        /// `RateLimitId`: Limit identifier. Optional on Create (system-generates if not provided by
+        /// customer). Always present in responses.
+        core.props, "RateLimitId", rate_limit_id, set_rate_limit_id, get_rate_limit_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3566,22 +3925,25 @@ pub mod gateway_rate_limit {
             LimitEntry { props }
         }
 
-        /// `Connections`: Connection rate limits (per second only). Limited to 1 entry for now. — P2
-        pub fn connections(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
-            self.props.set("Connections", value.into());
-            self
+        prop! {
+            /// `Dimensions`: Map of dimension name to dimension value for a rule entry
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<Map<String>>
         }
 
-        /// `Requests`: Request rate limits (RPS or RPM). Limited to 1 entry for now.
-        pub fn requests(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
-            self.props.set("Requests", value.into());
-            self
+        prop! {
+            /// `Connections`: Connection rate limits (per second only). Limited to 1 entry for now. —
+            /// P2
+            props, "Connections", connections, set_connections, get_connections, Val<List<RateConfig>>
         }
 
-        /// `Tokens`: Token rate limits (TPM). Limited to 1 entry for now. — P1
-        pub fn tokens(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
-            self.props.set("Tokens", value.into());
-            self
+        prop! {
+            /// `Requests`: Request rate limits (RPS or RPM). Limited to 1 entry for now.
+            props, "Requests", requests, set_requests, get_requests, Val<List<RateConfig>>
+        }
+
+        prop! {
+            /// `Tokens`: Token rate limits (TPM). Limited to 1 entry for now. — P1
+            props, "Tokens", tokens, set_tokens, get_tokens, Val<List<RateConfig>>
         }
     }
 
@@ -3603,6 +3965,16 @@ pub mod gateway_rate_limit {
             props.set("Period", period.into());
             props.set("Rate", rate.into());
             RateConfig { props }
+        }
+
+        prop! {
+            /// `Period`: Time period for rate limiting
+            props, "Period", _, set_period, get_period, Val<Period>
+        }
+
+        prop! {
+            /// `Rate`.
+            props, "Rate", _, set_rate, get_rate, Val<f64>
         }
     }
 
@@ -3646,22 +4018,29 @@ impl GatewayRule {
         GatewayRule { core }
     }
 
-    /// `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Val<List<gateway_rule::Condition>>>) -> Self {
-        self.core.set("Conditions", value.into());
-        self
+    prop! {
+        /// `Actions`.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<gateway_rule::Action>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Conditions`.
+        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<List<gateway_rule::Condition>>
     }
 
-    /// `GatewayIdentifier`.
-    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayIdentifier", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `GatewayIdentifier`.
+        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", _, set_priority, get_priority, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3729,16 +4108,14 @@ pub mod gateway_rule {
             Action { props }
         }
 
-        /// `ConfigurationBundle`.
-        pub fn configuration_bundle(mut self, value: impl Into<Val<ConfigurationBundleAction>>) -> Self {
-            self.props.set("ConfigurationBundle", value.into());
-            self
+        prop! {
+            /// `ConfigurationBundle`.
+            props, "ConfigurationBundle", configuration_bundle, set_configuration_bundle, get_configuration_bundle, Val<ConfigurationBundleAction>
         }
 
-        /// `RouteToTarget`.
-        pub fn route_to_target(mut self, value: impl Into<Val<RouteToTargetAction>>) -> Self {
-            self.props.set("RouteToTarget", value.into());
-            self
+        prop! {
+            /// `RouteToTarget`.
+            props, "RouteToTarget", route_to_target, set_route_to_target, get_route_to_target, Val<RouteToTargetAction>
         }
     }
 
@@ -3759,16 +4136,14 @@ pub mod gateway_rule {
             ConfigurationBundleAction { props }
         }
 
-        /// `StaticOverride`.
-        pub fn static_override(mut self, value: impl Into<Val<StaticOverride>>) -> Self {
-            self.props.set("StaticOverride", value.into());
-            self
+        prop! {
+            /// `StaticOverride`.
+            props, "StaticOverride", static_override, set_static_override, get_static_override, Val<StaticOverride>
         }
 
-        /// `WeightedOverride`.
-        pub fn weighted_override(mut self, value: impl Into<Val<WeightedOverride>>) -> Self {
-            self.props.set("WeightedOverride", value.into());
-            self
+        prop! {
+            /// `WeightedOverride`.
+            props, "WeightedOverride", weighted_override, set_weighted_override, get_weighted_override, Val<WeightedOverride>
         }
     }
 
@@ -3790,6 +4165,16 @@ pub mod gateway_rule {
             props.set("BundleVersion", bundle_version.into());
             StaticOverride { props }
         }
+
+        prop! {
+            /// `BundleArn`.
+            props, "BundleArn", _, set_bundle_arn, get_bundle_arn, Val<String>
+        }
+
+        prop! {
+            /// `BundleVersion`.
+            props, "BundleVersion", _, set_bundle_version, get_bundle_version, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayRule.WeightedOverride`.
@@ -3807,6 +4192,11 @@ pub mod gateway_rule {
             let mut props = Props::new();
             props.set("TrafficSplit", traffic_split.into());
             WeightedOverride { props }
+        }
+
+        prop! {
+            /// `TrafficSplit`.
+            props, "TrafficSplit", _, set_traffic_split, get_traffic_split, Val<List<TrafficSplitEntry>>
         }
     }
 
@@ -3835,16 +4225,29 @@ pub mod gateway_rule {
             TrafficSplitEntry { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ConfigurationBundle`.
+            props, "ConfigurationBundle", _, set_configuration_bundle, get_configuration_bundle, Val<ConfigurationBundleReference>
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", _, set_weight, get_weight, Val<f64>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
         }
     }
 
@@ -3866,6 +4269,16 @@ pub mod gateway_rule {
             props.set("BundleVersion", bundle_version.into());
             ConfigurationBundleReference { props }
         }
+
+        prop! {
+            /// `BundleArn`.
+            props, "BundleArn", _, set_bundle_arn, get_bundle_arn, Val<String>
+        }
+
+        prop! {
+            /// `BundleVersion`.
+            props, "BundleVersion", _, set_bundle_version, get_bundle_version, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayRule.RouteToTargetAction`.
@@ -3885,16 +4298,14 @@ pub mod gateway_rule {
             RouteToTargetAction { props }
         }
 
-        /// `StaticRoute`.
-        pub fn static_route(mut self, value: impl Into<Val<StaticRoute>>) -> Self {
-            self.props.set("StaticRoute", value.into());
-            self
+        prop! {
+            /// `StaticRoute`.
+            props, "StaticRoute", static_route, set_static_route, get_static_route, Val<StaticRoute>
         }
 
-        /// `WeightedRoute`.
-        pub fn weighted_route(mut self, value: impl Into<Val<WeightedRoute>>) -> Self {
-            self.props.set("WeightedRoute", value.into());
-            self
+        prop! {
+            /// `WeightedRoute`.
+            props, "WeightedRoute", weighted_route, set_weighted_route, get_weighted_route, Val<WeightedRoute>
         }
     }
 
@@ -3914,6 +4325,11 @@ pub mod gateway_rule {
             props.set("TargetName", target_name.into());
             StaticRoute { props }
         }
+
+        prop! {
+            /// `TargetName`.
+            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayRule.WeightedRoute`.
@@ -3931,6 +4347,11 @@ pub mod gateway_rule {
             let mut props = Props::new();
             props.set("TrafficSplit", traffic_split.into());
             WeightedRoute { props }
+        }
+
+        prop! {
+            /// `TrafficSplit`.
+            props, "TrafficSplit", _, set_traffic_split, get_traffic_split, Val<List<TargetTrafficSplitEntry>>
         }
     }
 
@@ -3959,16 +4380,29 @@ pub mod gateway_rule {
             TargetTrafficSplitEntry { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `TargetName`.
+            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", _, set_weight, get_weight, Val<f64>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
         }
     }
 
@@ -3989,16 +4423,14 @@ pub mod gateway_rule {
             Condition { props }
         }
 
-        /// `MatchPrincipals`.
-        pub fn match_principals(mut self, value: impl Into<Val<MatchPrincipals>>) -> Self {
-            self.props.set("MatchPrincipals", value.into());
-            self
+        prop! {
+            /// `MatchPrincipals`.
+            props, "MatchPrincipals", match_principals, set_match_principals, get_match_principals, Val<MatchPrincipals>
         }
 
-        /// `MatchPaths`.
-        pub fn match_paths(mut self, value: impl Into<Val<MatchPaths>>) -> Self {
-            self.props.set("MatchPaths", value.into());
-            self
+        prop! {
+            /// `MatchPaths`.
+            props, "MatchPaths", match_paths, set_match_paths, get_match_paths, Val<MatchPaths>
         }
     }
 
@@ -4017,6 +4449,11 @@ pub mod gateway_rule {
             let mut props = Props::new();
             props.set("AnyOf", any_of.into());
             MatchPrincipals { props }
+        }
+
+        prop! {
+            /// `AnyOf`.
+            props, "AnyOf", _, set_any_of, get_any_of, Val<List<MatchPrincipalEntry>>
         }
     }
 
@@ -4037,10 +4474,9 @@ pub mod gateway_rule {
             MatchPrincipalEntry { props }
         }
 
-        /// `IamPrincipal`.
-        pub fn iam_principal(mut self, value: impl Into<Val<IamPrincipal>>) -> Self {
-            self.props.set("IamPrincipal", value.into());
-            self
+        prop! {
+            /// `IamPrincipal`.
+            props, "IamPrincipal", iam_principal, set_iam_principal, get_iam_principal, Val<IamPrincipal>
         }
     }
 
@@ -4061,10 +4497,14 @@ pub mod gateway_rule {
             IamPrincipal { props }
         }
 
-        /// `Operator`.
-        pub fn operator(mut self, value: impl Into<Val<PrincipalMatchOperator>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", operator, set_operator, get_operator, Val<PrincipalMatchOperator>
         }
     }
 
@@ -4097,6 +4537,11 @@ pub mod gateway_rule {
             props.set("AnyOf", any_of.into());
             MatchPaths { props }
         }
+
+        prop! {
+            /// `AnyOf`.
+            props, "AnyOf", _, set_any_of, get_any_of, Val<List<String>>
+        }
     }
 }
 
@@ -4121,40 +4566,39 @@ impl GatewayTarget {
         GatewayTarget { core }
     }
 
-    /// `CredentialProviderConfigurations`.
-    pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<gateway_target::CredentialProviderConfiguration>>>) -> Self {
-        self.core.set("CredentialProviderConfigurations", value.into());
-        self
+    prop! {
+        /// `CredentialProviderConfigurations`.
+        core.props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<gateway_target::CredentialProviderConfiguration>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GatewayIdentifier`.
-    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayIdentifier", value.into());
-        self
+    prop! {
+        /// `GatewayIdentifier`.
+        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
     }
 
-    /// `MetadataConfiguration`.
-    pub fn metadata_configuration(mut self, value: impl Into<Val<gateway_target::MetadataConfiguration>>) -> Self {
-        self.core.set("MetadataConfiguration", value.into());
-        self
+    prop! {
+        /// `MetadataConfiguration`.
+        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<gateway_target::MetadataConfiguration>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PrivateEndpoint`.
-    pub fn private_endpoint(mut self, value: impl Into<Val<gateway_target::PrivateEndpoint>>) -> Self {
-        self.core.set("PrivateEndpoint", value.into());
-        self
+    prop! {
+        /// `PrivateEndpoint`.
+        core.props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<gateway_target::PrivateEndpoint>
+    }
+
+    prop! {
+        /// `TargetConfiguration`.
+        core.props, "TargetConfiguration", _, set_target_configuration, get_target_configuration, Val<gateway_target::TargetConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4246,10 +4690,14 @@ pub mod gateway_target {
             CredentialProviderConfiguration { props }
         }
 
-        /// `CredentialProvider`.
-        pub fn credential_provider(mut self, value: impl Into<Val<CredentialProvider>>) -> Self {
-            self.props.set("CredentialProvider", value.into());
-            self
+        prop! {
+            /// `CredentialProviderType`.
+            props, "CredentialProviderType", _, set_credential_provider_type, get_credential_provider_type, Val<CredentialProviderType>
+        }
+
+        prop! {
+            /// `CredentialProvider`.
+            props, "CredentialProvider", credential_provider, set_credential_provider, get_credential_provider, Val<CredentialProvider>
         }
     }
 
@@ -4270,22 +4718,19 @@ pub mod gateway_target {
             CredentialProvider { props }
         }
 
-        /// `OauthCredentialProvider`.
-        pub fn oauth_credential_provider(mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> Self {
-            self.props.set("OauthCredentialProvider", value.into());
-            self
+        prop! {
+            /// `OauthCredentialProvider`.
+            props, "OauthCredentialProvider", oauth_credential_provider, set_oauth_credential_provider, get_oauth_credential_provider, Val<OAuthCredentialProvider>
         }
 
-        /// `ApiKeyCredentialProvider`.
-        pub fn api_key_credential_provider(mut self, value: impl Into<Val<ApiKeyCredentialProvider>>) -> Self {
-            self.props.set("ApiKeyCredentialProvider", value.into());
-            self
+        prop! {
+            /// `ApiKeyCredentialProvider`.
+            props, "ApiKeyCredentialProvider", api_key_credential_provider, set_api_key_credential_provider, get_api_key_credential_provider, Val<ApiKeyCredentialProvider>
         }
 
-        /// `IamCredentialProvider`.
-        pub fn iam_credential_provider(mut self, value: impl Into<Val<IamCredentialProvider>>) -> Self {
-            self.props.set("IamCredentialProvider", value.into());
-            self
+        prop! {
+            /// `IamCredentialProvider`.
+            props, "IamCredentialProvider", iam_credential_provider, set_iam_credential_provider, get_iam_credential_provider, Val<IamCredentialProvider>
         }
     }
 
@@ -4308,22 +4753,29 @@ pub mod gateway_target {
             OAuthCredentialProvider { props }
         }
 
-        /// `CustomParameters`.
-        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomParameters", value.into());
-            self
+        prop! {
+            /// `ProviderArn`.
+            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
         }
 
-        /// `DefaultReturnUrl`.
-        pub fn default_return_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultReturnUrl", value.into());
-            self
+        prop! {
+            /// `Scopes`.
+            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
         }
 
-        /// `GrantType`.
-        pub fn grant_type(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("GrantType", value.into());
-            self
+        prop! {
+            /// `CustomParameters`.
+            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
+        }
+
+        prop! {
+            /// `DefaultReturnUrl`.
+            props, "DefaultReturnUrl", default_return_url, set_default_return_url, get_default_return_url, Val<String>
+        }
+
+        prop! {
+            /// `GrantType`.
+            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<Json>
         }
     }
 
@@ -4344,22 +4796,24 @@ pub mod gateway_target {
             ApiKeyCredentialProvider { props }
         }
 
-        /// `CredentialLocation`.
-        pub fn credential_location(mut self, value: impl Into<Val<ApiKeyCredentialLocation>>) -> Self {
-            self.props.set("CredentialLocation", value.into());
-            self
+        prop! {
+            /// `ProviderArn`.
+            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
         }
 
-        /// `CredentialParameterName`.
-        pub fn credential_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CredentialParameterName", value.into());
-            self
+        prop! {
+            /// `CredentialLocation`.
+            props, "CredentialLocation", credential_location, set_credential_location, get_credential_location, Val<ApiKeyCredentialLocation>
         }
 
-        /// `CredentialPrefix`.
-        pub fn credential_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CredentialPrefix", value.into());
-            self
+        prop! {
+            /// `CredentialParameterName`.
+            props, "CredentialParameterName", credential_parameter_name, set_credential_parameter_name, get_credential_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `CredentialPrefix`.
+            props, "CredentialPrefix", credential_prefix, set_credential_prefix, get_credential_prefix, Val<String>
         }
     }
 
@@ -4393,10 +4847,14 @@ pub mod gateway_target {
             IamCredentialProvider { props }
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Service`.
+            props, "Service", _, set_service, get_service, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -4437,22 +4895,19 @@ pub mod gateway_target {
             MetadataConfiguration { props }
         }
 
-        /// `AllowedQueryParameters`.
-        pub fn allowed_query_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedQueryParameters", value.into());
-            self
+        prop! {
+            /// `AllowedQueryParameters`.
+            props, "AllowedQueryParameters", allowed_query_parameters, set_allowed_query_parameters, get_allowed_query_parameters, Val<List<String>>
         }
 
-        /// `AllowedRequestHeaders`.
-        pub fn allowed_request_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedRequestHeaders", value.into());
-            self
+        prop! {
+            /// `AllowedRequestHeaders`.
+            props, "AllowedRequestHeaders", allowed_request_headers, set_allowed_request_headers, get_allowed_request_headers, Val<List<String>>
         }
 
-        /// `AllowedResponseHeaders`.
-        pub fn allowed_response_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedResponseHeaders", value.into());
-            self
+        prop! {
+            /// `AllowedResponseHeaders`.
+            props, "AllowedResponseHeaders", allowed_response_headers, set_allowed_response_headers, get_allowed_response_headers, Val<List<String>>
         }
     }
 
@@ -4473,16 +4928,14 @@ pub mod gateway_target {
             PrivateEndpoint { props }
         }
 
-        /// `SelfManagedLatticeResource`.
-        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
-            self.props.set("SelfManagedLatticeResource", value.into());
-            self
+        prop! {
+            /// `SelfManagedLatticeResource`.
+            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
         }
 
-        /// `ManagedVpcResource`.
-        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
-            self.props.set("ManagedVpcResource", value.into());
-            self
+        prop! {
+            /// `ManagedVpcResource`.
+            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
         }
     }
 
@@ -4503,10 +4956,9 @@ pub mod gateway_target {
             SelfManagedLatticeResource { props }
         }
 
-        /// `ResourceConfigurationIdentifier`.
-        pub fn resource_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceConfigurationIdentifier", value.into());
-            self
+        prop! {
+            /// `ResourceConfigurationIdentifier`.
+            props, "ResourceConfigurationIdentifier", resource_configuration_identifier, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
         }
     }
 
@@ -4535,24 +4987,36 @@ pub mod gateway_target {
             ManagedVpcResource { props }
         }
 
-        /// `RoutingDomain`.
-        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingDomain", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressType`.
+            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<EndpointIpAddressType>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `Tags`: Tags applied to the AWS-managed VPC Lattice resource gateway when it is created on
-        /// your behalf (tag-on-create). Useful for cost allocation. These tags are forwarded to VPC
-        /// Lattice and are not stored on the gateway target itself.
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`.
+            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        }
+
+        prop! {
+            /// `RoutingDomain`.
+            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`: Tags applied to the AWS-managed VPC Lattice resource gateway when it is created
+            /// on your behalf (tag-on-create). Useful for cost allocation. These tags are forwarded to
+            /// VPC Lattice and are not stored on the gateway target itself.
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
         }
     }
 
@@ -4586,22 +5050,19 @@ pub mod gateway_target {
             TargetConfiguration { props }
         }
 
-        /// `Mcp`.
-        pub fn mcp(mut self, value: impl Into<Val<McpTargetConfiguration>>) -> Self {
-            self.props.set("Mcp", value.into());
-            self
+        prop! {
+            /// `Mcp`.
+            props, "Mcp", mcp, set_mcp, get_mcp, Val<McpTargetConfiguration>
         }
 
-        /// `Http`.
-        pub fn http(mut self, value: impl Into<Val<HttpTargetConfiguration>>) -> Self {
-            self.props.set("Http", value.into());
-            self
+        prop! {
+            /// `Http`.
+            props, "Http", http, set_http, get_http, Val<HttpTargetConfiguration>
         }
 
-        /// `Inference`.
-        pub fn inference(mut self, value: impl Into<Val<InferenceTargetConfiguration>>) -> Self {
-            self.props.set("Inference", value.into());
-            self
+        prop! {
+            /// `Inference`.
+            props, "Inference", inference, set_inference, get_inference, Val<InferenceTargetConfiguration>
         }
     }
 
@@ -4622,40 +5083,34 @@ pub mod gateway_target {
             McpTargetConfiguration { props }
         }
 
-        /// `OpenApiSchema`.
-        pub fn open_api_schema(mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> Self {
-            self.props.set("OpenApiSchema", value.into());
-            self
+        prop! {
+            /// `OpenApiSchema`.
+            props, "OpenApiSchema", open_api_schema, set_open_api_schema, get_open_api_schema, Val<ApiSchemaConfiguration>
         }
 
-        /// `SmithyModel`.
-        pub fn smithy_model(mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> Self {
-            self.props.set("SmithyModel", value.into());
-            self
+        prop! {
+            /// `SmithyModel`.
+            props, "SmithyModel", smithy_model, set_smithy_model, get_smithy_model, Val<ApiSchemaConfiguration>
         }
 
-        /// `Lambda`.
-        pub fn lambda(mut self, value: impl Into<Val<McpLambdaTargetConfiguration>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<McpLambdaTargetConfiguration>
         }
 
-        /// `McpServer`.
-        pub fn mcp_server(mut self, value: impl Into<Val<McpServerTargetConfiguration>>) -> Self {
-            self.props.set("McpServer", value.into());
-            self
+        prop! {
+            /// `McpServer`.
+            props, "McpServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerTargetConfiguration>
         }
 
-        /// `ApiGateway`.
-        pub fn api_gateway(mut self, value: impl Into<Val<ApiGatewayTargetConfiguration>>) -> Self {
-            self.props.set("ApiGateway", value.into());
-            self
+        prop! {
+            /// `ApiGateway`.
+            props, "ApiGateway", api_gateway, set_api_gateway, get_api_gateway, Val<ApiGatewayTargetConfiguration>
         }
 
-        /// `Connector`.
-        pub fn connector(mut self, value: impl Into<Val<ConnectorTargetConfiguration>>) -> Self {
-            self.props.set("Connector", value.into());
-            self
+        prop! {
+            /// `Connector`.
+            props, "Connector", connector, set_connector, get_connector, Val<ConnectorTargetConfiguration>
         }
     }
 
@@ -4676,16 +5131,14 @@ pub mod gateway_target {
             ApiSchemaConfiguration { props }
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
         }
 
-        /// `InlinePayload`.
-        pub fn inline_payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InlinePayload", value.into());
-            self
+        prop! {
+            /// `InlinePayload`.
+            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<String>
         }
     }
 
@@ -4704,16 +5157,14 @@ pub mod gateway_target {
             S3Configuration { props }
         }
 
-        /// `BucketOwnerAccountId`.
-        pub fn bucket_owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwnerAccountId", value.into());
-            self
+        prop! {
+            /// `BucketOwnerAccountId`.
+            props, "BucketOwnerAccountId", bucket_owner_account_id, set_bucket_owner_account_id, get_bucket_owner_account_id, Val<String>
         }
 
-        /// `Uri`.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -4738,6 +5189,16 @@ pub mod gateway_target {
             props.set("ToolSchema", tool_schema.into());
             McpLambdaTargetConfiguration { props }
         }
+
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
+
+        prop! {
+            /// `ToolSchema`.
+            props, "ToolSchema", _, set_tool_schema, get_tool_schema, Val<ToolSchema>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayTarget.ToolSchema`.
@@ -4757,16 +5218,14 @@ pub mod gateway_target {
             ToolSchema { props }
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
         }
 
-        /// `InlinePayload`.
-        pub fn inline_payload(mut self, value: impl Into<Val<List<ToolDefinition>>>) -> Self {
-            self.props.set("InlinePayload", value.into());
-            self
+        prop! {
+            /// `InlinePayload`.
+            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<List<ToolDefinition>>
         }
     }
 
@@ -4795,10 +5254,24 @@ pub mod gateway_target {
             ToolDefinition { props }
         }
 
-        /// `OutputSchema`.
-        pub fn output_schema(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
-            self.props.set("OutputSchema", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", _, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `InputSchema`.
+            props, "InputSchema", _, set_input_schema, get_input_schema, Val<SchemaDefinition>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `OutputSchema`.
+            props, "OutputSchema", output_schema, set_output_schema, get_output_schema, Val<SchemaDefinition>
         }
     }
 
@@ -4819,28 +5292,29 @@ pub mod gateway_target {
             SchemaDefinition { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SchemaType>
         }
 
-        /// `Items`.
-        pub fn items(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
-            self.props.set("Items", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Properties`.
-        pub fn properties(mut self, value: impl Into<Val<Map<SchemaDefinition>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Items`.
+            props, "Items", items, set_items, get_items, Val<SchemaDefinition>
         }
 
-        /// `Required`.
-        pub fn required(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `Properties`.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<SchemaDefinition>>
+        }
+
+        prop! {
+            /// `Required`.
+            props, "Required", required, set_required, get_required, Val<List<String>>
         }
     }
 
@@ -4886,22 +5360,24 @@ pub mod gateway_target {
             McpServerTargetConfiguration { props }
         }
 
-        /// `ListingMode`.
-        pub fn listing_mode(mut self, value: impl Into<Val<ListingMode>>) -> Self {
-            self.props.set("ListingMode", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `McpToolSchema`.
-        pub fn mcp_tool_schema(mut self, value: impl Into<Val<McpToolSchemaConfiguration>>) -> Self {
-            self.props.set("McpToolSchema", value.into());
-            self
+        prop! {
+            /// `ListingMode`.
+            props, "ListingMode", listing_mode, set_listing_mode, get_listing_mode, Val<ListingMode>
         }
 
-        /// `ResourcePriority`.
-        pub fn resource_priority(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ResourcePriority", value.into());
-            self
+        prop! {
+            /// `McpToolSchema`.
+            props, "McpToolSchema", mcp_tool_schema, set_mcp_tool_schema, get_mcp_tool_schema, Val<McpToolSchemaConfiguration>
+        }
+
+        prop! {
+            /// `ResourcePriority`.
+            props, "ResourcePriority", resource_priority, set_resource_priority, get_resource_priority, Val<f64>
         }
     }
 
@@ -4935,16 +5411,14 @@ pub mod gateway_target {
             McpToolSchemaConfiguration { props }
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
         }
 
-        /// `InlinePayload`.
-        pub fn inline_payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InlinePayload", value.into());
-            self
+        prop! {
+            /// `InlinePayload`.
+            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<String>
         }
     }
 
@@ -4972,6 +5446,21 @@ pub mod gateway_target {
             props.set("Stage", stage.into());
             ApiGatewayTargetConfiguration { props }
         }
+
+        prop! {
+            /// `ApiGatewayToolConfiguration`.
+            props, "ApiGatewayToolConfiguration", _, set_api_gateway_tool_configuration, get_api_gateway_tool_configuration, Val<ApiGatewayToolConfiguration>
+        }
+
+        prop! {
+            /// `RestApiId`.
+            props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+        }
+
+        prop! {
+            /// `Stage`.
+            props, "Stage", _, set_stage, get_stage, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayTarget.ApiGatewayToolConfiguration`.
@@ -4991,10 +5480,14 @@ pub mod gateway_target {
             ApiGatewayToolConfiguration { props }
         }
 
-        /// `ToolOverrides`.
-        pub fn tool_overrides(mut self, value: impl Into<Val<List<ApiGatewayToolOverride>>>) -> Self {
-            self.props.set("ToolOverrides", value.into());
-            self
+        prop! {
+            /// `ToolFilters`.
+            props, "ToolFilters", _, set_tool_filters, get_tool_filters, Val<List<ApiGatewayToolFilter>>
+        }
+
+        prop! {
+            /// `ToolOverrides`.
+            props, "ToolOverrides", tool_overrides, set_tool_overrides, get_tool_overrides, Val<List<ApiGatewayToolOverride>>
         }
     }
 
@@ -5018,6 +5511,16 @@ pub mod gateway_target {
             props.set("FilterPath", filter_path.into());
             props.set("Methods", methods.into());
             ApiGatewayToolFilter { props }
+        }
+
+        prop! {
+            /// `FilterPath`.
+            props, "FilterPath", _, set_filter_path, get_filter_path, Val<String>
+        }
+
+        prop! {
+            /// `Methods`.
+            props, "Methods", _, set_methods, get_methods, Val<List<RestApiMethod>>
         }
     }
 
@@ -5074,10 +5577,24 @@ pub mod gateway_target {
             ApiGatewayToolOverride { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", _, set_method, get_method, Val<RestApiMethod>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -5098,16 +5615,19 @@ pub mod gateway_target {
             ConnectorTargetConfiguration { props }
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<ConnectorConfiguration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<ConnectorSource>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ConnectorConfiguration>>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<List<String>>
         }
     }
 
@@ -5128,22 +5648,24 @@ pub mod gateway_target {
             ConnectorConfiguration { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ParameterOverrides`.
-        pub fn parameter_overrides(mut self, value: impl Into<Val<List<ConnectorParameterOverride>>>) -> Self {
-            self.props.set("ParameterOverrides", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ParameterValues`.
-        pub fn parameter_values(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ParameterValues", value.into());
-            self
+        prop! {
+            /// `ParameterOverrides`.
+            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<ConnectorParameterOverride>>
+        }
+
+        prop! {
+            /// `ParameterValues`.
+            props, "ParameterValues", parameter_values, set_parameter_values, get_parameter_values, Val<Json>
         }
     }
 
@@ -5164,16 +5686,19 @@ pub mod gateway_target {
             ConnectorParameterOverride { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
         }
 
-        /// `Visible`.
-        pub fn visible(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Visible", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Visible`.
+            props, "Visible", visible, set_visible, get_visible, Val<bool>
         }
     }
 
@@ -5192,6 +5717,11 @@ pub mod gateway_target {
             let mut props = Props::new();
             props.set("ConnectorId", connector_id.into());
             ConnectorSource { props }
+        }
+
+        prop! {
+            /// `ConnectorId`.
+            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
         }
     }
 
@@ -5212,22 +5742,19 @@ pub mod gateway_target {
             HttpTargetConfiguration { props }
         }
 
-        /// `AgentcoreRuntime`.
-        pub fn agentcore_runtime(mut self, value: impl Into<Val<RuntimeTargetConfiguration>>) -> Self {
-            self.props.set("AgentcoreRuntime", value.into());
-            self
+        prop! {
+            /// `AgentcoreRuntime`.
+            props, "AgentcoreRuntime", agentcore_runtime, set_agentcore_runtime, get_agentcore_runtime, Val<RuntimeTargetConfiguration>
         }
 
-        /// `Passthrough`.
-        pub fn passthrough(mut self, value: impl Into<Val<PassthroughTargetConfiguration>>) -> Self {
-            self.props.set("Passthrough", value.into());
-            self
+        prop! {
+            /// `Passthrough`.
+            props, "Passthrough", passthrough, set_passthrough, get_passthrough, Val<PassthroughTargetConfiguration>
         }
 
-        /// `Connector`.
-        pub fn connector(mut self, value: impl Into<Val<HttpConnectorTargetConfiguration>>) -> Self {
-            self.props.set("Connector", value.into());
-            self
+        prop! {
+            /// `Connector`.
+            props, "Connector", connector, set_connector, get_connector, Val<HttpConnectorTargetConfiguration>
         }
     }
 
@@ -5248,16 +5775,19 @@ pub mod gateway_target {
             RuntimeTargetConfiguration { props }
         }
 
-        /// `Qualifier`.
-        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Qualifier", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `Schema`.
-        pub fn schema(mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> Self {
-            self.props.set("Schema", value.into());
-            self
+        prop! {
+            /// `Qualifier`.
+            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+        }
+
+        prop! {
+            /// `Schema`.
+            props, "Schema", schema, set_schema, get_schema, Val<HttpApiSchemaConfiguration>
         }
     }
 
@@ -5276,6 +5806,11 @@ pub mod gateway_target {
             let mut props = Props::new();
             props.set("Source", source.into());
             HttpApiSchemaConfiguration { props }
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<ApiSchemaConfiguration>
         }
     }
 
@@ -5301,16 +5836,24 @@ pub mod gateway_target {
             PassthroughTargetConfiguration { props }
         }
 
-        /// `Schema`.
-        pub fn schema(mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> Self {
-            self.props.set("Schema", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `StickinessConfiguration`.
-        pub fn stickiness_configuration(mut self, value: impl Into<Val<StickinessConfiguration>>) -> Self {
-            self.props.set("StickinessConfiguration", value.into());
-            self
+        prop! {
+            /// `ProtocolType`.
+            props, "ProtocolType", _, set_protocol_type, get_protocol_type, Val<PassthroughProtocolType>
+        }
+
+        prop! {
+            /// `Schema`.
+            props, "Schema", schema, set_schema, get_schema, Val<HttpApiSchemaConfiguration>
+        }
+
+        prop! {
+            /// `StickinessConfiguration`.
+            props, "StickinessConfiguration", stickiness_configuration, set_stickiness_configuration, get_stickiness_configuration, Val<StickinessConfiguration>
         }
     }
 
@@ -5350,10 +5893,14 @@ pub mod gateway_target {
             StickinessConfiguration { props }
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<f64>
         }
     }
 
@@ -5374,10 +5921,14 @@ pub mod gateway_target {
             HttpConnectorTargetConfiguration { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<HttpConnectorSource>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
         }
     }
 
@@ -5396,6 +5947,11 @@ pub mod gateway_target {
             let mut props = Props::new();
             props.set("ConnectorId", connector_id.into());
             HttpConnectorSource { props }
+        }
+
+        prop! {
+            /// `ConnectorId`.
+            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
         }
     }
 
@@ -5416,16 +5972,14 @@ pub mod gateway_target {
             InferenceTargetConfiguration { props }
         }
 
-        /// `Connector`.
-        pub fn connector(mut self, value: impl Into<Val<InferenceConnectorTargetConfiguration>>) -> Self {
-            self.props.set("Connector", value.into());
-            self
+        prop! {
+            /// `Connector`.
+            props, "Connector", connector, set_connector, get_connector, Val<InferenceConnectorTargetConfiguration>
         }
 
-        /// `Provider`.
-        pub fn provider(mut self, value: impl Into<Val<InferenceProviderTargetConfiguration>>) -> Self {
-            self.props.set("Provider", value.into());
-            self
+        prop! {
+            /// `Provider`.
+            props, "Provider", provider, set_provider, get_provider, Val<InferenceProviderTargetConfiguration>
         }
     }
 
@@ -5445,6 +5999,11 @@ pub mod gateway_target {
             props.set("Source", source.into());
             InferenceConnectorTargetConfiguration { props }
         }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<InferenceConnectorSource>
+        }
     }
 
     /// `AWS::BedrockAgentCore::GatewayTarget.InferenceConnectorSource`.
@@ -5462,6 +6021,11 @@ pub mod gateway_target {
             let mut props = Props::new();
             props.set("ConnectorId", connector_id.into());
             InferenceConnectorSource { props }
+        }
+
+        prop! {
+            /// `ConnectorId`.
+            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
         }
     }
 
@@ -5482,16 +6046,19 @@ pub mod gateway_target {
             InferenceProviderTargetConfiguration { props }
         }
 
-        /// `ModelMapping`.
-        pub fn model_mapping(mut self, value: impl Into<Val<ModelMapping>>) -> Self {
-            self.props.set("ModelMapping", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `Operations`.
-        pub fn operations(mut self, value: impl Into<Val<List<InferenceOperationConfiguration>>>) -> Self {
-            self.props.set("Operations", value.into());
-            self
+        prop! {
+            /// `ModelMapping`.
+            props, "ModelMapping", model_mapping, set_model_mapping, get_model_mapping, Val<ModelMapping>
+        }
+
+        prop! {
+            /// `Operations`.
+            props, "Operations", operations, set_operations, get_operations, Val<List<InferenceOperationConfiguration>>
         }
     }
 
@@ -5510,10 +6077,9 @@ pub mod gateway_target {
             ModelMapping { props }
         }
 
-        /// `ProviderPrefix`.
-        pub fn provider_prefix(mut self, value: impl Into<Val<ProviderPrefix>>) -> Self {
-            self.props.set("ProviderPrefix", value.into());
-            self
+        prop! {
+            /// `ProviderPrefix`.
+            props, "ProviderPrefix", provider_prefix, set_provider_prefix, get_provider_prefix, Val<ProviderPrefix>
         }
     }
 
@@ -5532,16 +6098,14 @@ pub mod gateway_target {
             ProviderPrefix { props }
         }
 
-        /// `Separator`.
-        pub fn separator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Separator", value.into());
-            self
+        prop! {
+            /// `Separator`.
+            props, "Separator", separator, set_separator, get_separator, Val<String>
         }
 
-        /// `Strip`.
-        pub fn strip(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Strip", value.into());
-            self
+        prop! {
+            /// `Strip`.
+            props, "Strip", strip, set_strip, get_strip, Val<bool>
         }
     }
 
@@ -5562,16 +6126,19 @@ pub mod gateway_target {
             InferenceOperationConfiguration { props }
         }
 
-        /// `Models`.
-        pub fn models(mut self, value: impl Into<Val<List<ModelEntry>>>) -> Self {
-            self.props.set("Models", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
         }
 
-        /// `ProviderPath`.
-        pub fn provider_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProviderPath", value.into());
-            self
+        prop! {
+            /// `Models`.
+            props, "Models", models, set_models, get_models, Val<List<ModelEntry>>
+        }
+
+        prop! {
+            /// `ProviderPath`.
+            props, "ProviderPath", provider_path, set_provider_path, get_provider_path, Val<String>
         }
     }
 
@@ -5590,6 +6157,11 @@ pub mod gateway_target {
             let mut props = Props::new();
             props.set("Model", model.into());
             ModelEntry { props }
+        }
+
+        prop! {
+            /// `Model`.
+            props, "Model", _, set_model, get_model, Val<String>
         }
     }
 }
@@ -5625,99 +6197,100 @@ impl Harness {
         Harness { core }
     }
 
-    /// `AllowedTools`: The tools that the agent is allowed to use.
-    pub fn allowed_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedTools", value.into());
-        self
+    prop! {
+        /// `AllowedTools`: The tools that the agent is allowed to use.
+        core.props, "AllowedTools", allowed_tools, set_allowed_tools, get_allowed_tools, Val<List<String>>
     }
 
-    /// `AuthorizerConfiguration`: The inbound authorization configuration for authenticating
-    /// incoming requests.
-    pub fn authorizer_configuration(mut self, value: impl Into<Val<harness::AuthorizerConfiguration>>) -> Self {
-        self.core.set("AuthorizerConfiguration", value.into());
-        self
+    prop! {
+        /// `AuthorizerConfiguration`: The inbound authorization configuration for authenticating
+        /// incoming requests.
+        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<harness::AuthorizerConfiguration>
     }
 
-    /// `Environment`: The compute environment configuration for the harness, including underlying
-    /// runtime information.
-    pub fn environment(mut self, value: impl Into<Val<harness::HarnessEnvironmentProvider>>) -> Self {
-        self.core.set("Environment", value.into());
-        self
+    prop! {
+        /// `Environment`: The compute environment configuration for the harness, including
+        /// underlying runtime information.
+        core.props, "Environment", environment, set_environment, get_environment, Val<harness::HarnessEnvironmentProvider>
     }
 
-    /// `EnvironmentArtifact`: The environment artifact for the harness, such as a custom container
-    /// image.
-    pub fn environment_artifact(mut self, value: impl Into<Val<harness::HarnessEnvironmentArtifact>>) -> Self {
-        self.core.set("EnvironmentArtifact", value.into());
-        self
+    prop! {
+        /// `EnvironmentArtifact`: The environment artifact for the harness, such as a custom
+        /// container image.
+        core.props, "EnvironmentArtifact", environment_artifact, set_environment_artifact, get_environment_artifact, Val<harness::HarnessEnvironmentArtifact>
     }
 
-    /// `EnvironmentVariables`: Environment variables to set in the harness runtime environment.
-    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`: Environment variables to set in the harness runtime environment.
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
     }
 
-    /// `Hooks`: Lifecycle hooks that fire at well-defined points in the agent loop for policy
-    /// enforcement, audit, and governance.
-    pub fn hooks(mut self, value: impl Into<Val<List<harness::HarnessHook>>>) -> Self {
-        self.core.set("Hooks", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The ARN of the IAM role that the harness assumes when running.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `MaxIterations`: The maximum number of iterations the agent loop can execute per invocation.
-    pub fn max_iterations(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxIterations", value.into());
-        self
+    prop! {
+        /// `HarnessName`: The name of the harness.
+        core.props, "HarnessName", _, set_harness_name, get_harness_name, Val<String>
     }
 
-    /// `MaxTokens`: The maximum number of tokens the agent can generate per iteration.
-    pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxTokens", value.into());
-        self
+    prop! {
+        /// `Hooks`: Lifecycle hooks that fire at well-defined points in the agent loop for policy
+        /// enforcement, audit, and governance.
+        core.props, "Hooks", hooks, set_hooks, get_hooks, Val<List<harness::HarnessHook>>
     }
 
-    /// `Memory`: The AgentCore Memory configuration for persisting conversation context.
-    pub fn memory(mut self, value: impl Into<Val<harness::HarnessMemoryConfiguration>>) -> Self {
-        self.core.set("Memory", value.into());
-        self
+    prop! {
+        /// `MaxIterations`: The maximum number of iterations the agent loop can execute per
+        /// invocation.
+        core.props, "MaxIterations", max_iterations, set_max_iterations, get_max_iterations, Val<i64>
     }
 
-    /// `Skills`: The skills available to the agent.
-    pub fn skills(mut self, value: impl Into<Val<List<harness::HarnessSkill>>>) -> Self {
-        self.core.set("Skills", value.into());
-        self
+    prop! {
+        /// `MaxTokens`: The maximum number of tokens the agent can generate per iteration.
+        core.props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
     }
 
-    /// `SystemPrompt`: The system prompt that defines the agent's behavior.
-    pub fn system_prompt(mut self, value: impl Into<Val<List<harness::HarnessSystemContentBlock>>>) -> Self {
-        self.core.set("SystemPrompt", value.into());
-        self
+    prop! {
+        /// `Memory`: The AgentCore Memory configuration for persisting conversation context.
+        core.props, "Memory", memory, set_memory, get_memory, Val<harness::HarnessMemoryConfiguration>
     }
 
-    /// `Tags`: Tags to apply to the harness resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Model`: The model configuration for the harness.
+        core.props, "Model", _, set_model, get_model, Val<harness::HarnessModelConfiguration>
     }
 
-    /// `TimeoutSeconds`: The maximum duration in seconds for the agent loop execution per
-    /// invocation.
-    pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeoutSeconds", value.into());
-        self
+    prop! {
+        /// `Skills`: The skills available to the agent.
+        core.props, "Skills", skills, set_skills, get_skills, Val<List<harness::HarnessSkill>>
     }
 
-    /// `Tools`: The tools available to the agent.
-    pub fn tools(mut self, value: impl Into<Val<List<harness::HarnessTool>>>) -> Self {
-        self.core.set("Tools", value.into());
-        self
+    prop! {
+        /// `SystemPrompt`: The system prompt that defines the agent's behavior.
+        core.props, "SystemPrompt", system_prompt, set_system_prompt, get_system_prompt, Val<List<harness::HarnessSystemContentBlock>>
     }
 
-    /// `Truncation`: The truncation configuration for managing conversation context.
-    pub fn truncation(mut self, value: impl Into<Val<harness::HarnessTruncationConfiguration>>) -> Self {
-        self.core.set("Truncation", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags to apply to the harness resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeoutSeconds`: The maximum duration in seconds for the agent loop execution per
+        /// invocation.
+        core.props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `Tools`: The tools available to the agent.
+        core.props, "Tools", tools, set_tools, get_tools, Val<List<harness::HarnessTool>>
+    }
+
+    prop! {
+        /// `Truncation`: The truncation configuration for managing conversation context.
+        core.props, "Truncation", truncation, set_truncation, get_truncation, Val<harness::HarnessTruncationConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5807,10 +6380,9 @@ pub mod harness {
             AuthorizerConfiguration { props }
         }
 
-        /// `CustomJWTAuthorizer`.
-        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
-            self.props.set("CustomJWTAuthorizer", value.into());
-            self
+        prop! {
+            /// `CustomJWTAuthorizer`.
+            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
         }
     }
 
@@ -5831,49 +6403,47 @@ pub mod harness {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        /// `AdvertisedScopeMapping`: A map that associates each scope in AllowedScopes with a
-        /// corresponding advertised scope value. The advertised scope appears in OAuth protected
-        /// resource metadata and WWW-Authenticate response headers.
-        pub fn advertised_scope_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdvertisedScopeMapping", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`.
+            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
         }
 
-        /// `AllowedAudience`.
-        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAudience", value.into());
-            self
+        prop! {
+            /// `AdvertisedScopeMapping`: A map that associates each scope in AllowedScopes with a
+            /// corresponding advertised scope value. The advertised scope appears in OAuth protected
+            /// resource metadata and WWW-Authenticate response headers.
+            props, "AdvertisedScopeMapping", advertised_scope_mapping, set_advertised_scope_mapping, get_advertised_scope_mapping, Val<Map<String>>
         }
 
-        /// `AllowedClients`.
-        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedClients", value.into());
-            self
+        prop! {
+            /// `AllowedAudience`.
+            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
         }
 
-        /// `AllowedScopes`.
-        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedScopes", value.into());
-            self
+        prop! {
+            /// `AllowedClients`.
+            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
         }
 
-        /// `CustomClaims`.
-        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
-            self.props.set("CustomClaims", value.into());
-            self
+        prop! {
+            /// `AllowedScopes`.
+            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
         }
 
-        /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
-        /// discovery endpoint over a private network.
-        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
-            self.props.set("PrivateEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomClaims`.
+            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
         }
 
-        /// `PrivateEndpointOverrides`.
-        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
-            self.props.set("PrivateEndpointOverrides", value.into());
-            self
+        prop! {
+            /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
+            /// discovery endpoint over a private network.
+            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        }
+
+        prop! {
+            /// `PrivateEndpointOverrides`.
+            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
         }
     }
 
@@ -5901,6 +6471,21 @@ pub mod harness {
             props.set("AuthorizingClaimMatchValue", authorizing_claim_match_value.into());
             CustomClaimValidationType { props }
         }
+
+        prop! {
+            /// `InboundTokenClaimName`.
+            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `InboundTokenClaimValueType`.
+            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        }
+
+        prop! {
+            /// `AuthorizingClaimMatchValue`.
+            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.AuthorizingClaimMatchValueType`.
@@ -5923,6 +6508,16 @@ pub mod harness {
             props.set("ClaimMatchValue", claim_match_value.into());
             props.set("ClaimMatchOperator", claim_match_operator.into());
             AuthorizingClaimMatchValueType { props }
+        }
+
+        prop! {
+            /// `ClaimMatchValue`.
+            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        }
+
+        prop! {
+            /// `ClaimMatchOperator`.
+            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
         }
     }
 
@@ -5959,16 +6554,14 @@ pub mod harness {
             ClaimMatchValueType { props }
         }
 
-        /// `MatchValueString`.
-        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchValueString", value.into());
-            self
+        prop! {
+            /// `MatchValueString`.
+            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
         }
 
-        /// `MatchValueStringList`.
-        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchValueStringList", value.into());
-            self
+        prop! {
+            /// `MatchValueStringList`.
+            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
         }
     }
 
@@ -6001,17 +6594,15 @@ pub mod harness {
             PrivateEndpoint { props }
         }
 
-        /// `ManagedVpcResource`: Configuration for a service-managed VPC endpoint.
-        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
-            self.props.set("ManagedVpcResource", value.into());
-            self
+        prop! {
+            /// `ManagedVpcResource`: Configuration for a service-managed VPC endpoint.
+            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
         }
 
-        /// `SelfManagedLatticeResource`: Configuration for connecting to a private resource using a
-        /// self-managed VPC Lattice resource configuration.
-        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
-            self.props.set("SelfManagedLatticeResource", value.into());
-            self
+        prop! {
+            /// `SelfManagedLatticeResource`: Configuration for connecting to a private resource using a
+            /// self-managed VPC Lattice resource configuration.
+            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
         }
     }
 
@@ -6041,22 +6632,34 @@ pub mod harness {
             ManagedVpcResource { props }
         }
 
-        /// `RoutingDomain`.
-        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingDomain", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`.
+            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressType`.
+            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        }
+
+        prop! {
+            /// `RoutingDomain`.
+            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
         }
     }
 
@@ -6090,6 +6693,11 @@ pub mod harness {
             props.set("ResourceConfigurationIdentifier", resource_configuration_identifier.into());
             SelfManagedLatticeResource { props }
         }
+
+        prop! {
+            /// `ResourceConfigurationIdentifier`.
+            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.PrivateEndpointOverride`: Maps a domain to a private
@@ -6115,6 +6723,17 @@ pub mod harness {
             props.set("PrivateEndpoint", private_endpoint.into());
             PrivateEndpointOverride { props }
         }
+
+        prop! {
+            /// `Domain`.
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
+            /// discovery endpoint over a private network.
+            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessEnvironmentProvider`.
@@ -6132,10 +6751,9 @@ pub mod harness {
             HarnessEnvironmentProvider { props }
         }
 
-        /// `AgentCoreRuntimeEnvironment`.
-        pub fn agent_core_runtime_environment(mut self, value: impl Into<Val<HarnessAgentCoreRuntimeEnvironment>>) -> Self {
-            self.props.set("AgentCoreRuntimeEnvironment", value.into());
-            self
+        prop! {
+            /// `AgentCoreRuntimeEnvironment`.
+            props, "AgentCoreRuntimeEnvironment", agent_core_runtime_environment, set_agent_core_runtime_environment, get_agent_core_runtime_environment, Val<HarnessAgentCoreRuntimeEnvironment>
         }
     }
 
@@ -6154,40 +6772,34 @@ pub mod harness {
             HarnessAgentCoreRuntimeEnvironment { props }
         }
 
-        /// `AgentRuntimeArn`: The ARN of the underlying AgentCore Runtime.
-        pub fn agent_runtime_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AgentRuntimeArn", value.into());
-            self
+        prop! {
+            /// `AgentRuntimeArn`: The ARN of the underlying AgentCore Runtime.
+            props, "AgentRuntimeArn", agent_runtime_arn, set_agent_runtime_arn, get_agent_runtime_arn, Val<String>
         }
 
-        /// `AgentRuntimeId`: The ID of the underlying AgentCore Runtime.
-        pub fn agent_runtime_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AgentRuntimeId", value.into());
-            self
+        prop! {
+            /// `AgentRuntimeId`: The ID of the underlying AgentCore Runtime.
+            props, "AgentRuntimeId", agent_runtime_id, set_agent_runtime_id, get_agent_runtime_id, Val<String>
         }
 
-        /// `AgentRuntimeName`: The name of the underlying AgentCore Runtime.
-        pub fn agent_runtime_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AgentRuntimeName", value.into());
-            self
+        prop! {
+            /// `AgentRuntimeName`: The name of the underlying AgentCore Runtime.
+            props, "AgentRuntimeName", agent_runtime_name, set_agent_runtime_name, get_agent_runtime_name, Val<String>
         }
 
-        /// `FilesystemConfigurations`.
-        pub fn filesystem_configurations(mut self, value: impl Into<Val<List<FilesystemConfiguration>>>) -> Self {
-            self.props.set("FilesystemConfigurations", value.into());
-            self
+        prop! {
+            /// `FilesystemConfigurations`.
+            props, "FilesystemConfigurations", filesystem_configurations, set_filesystem_configurations, get_filesystem_configurations, Val<List<FilesystemConfiguration>>
         }
 
-        /// `LifecycleConfiguration`.
-        pub fn lifecycle_configuration(mut self, value: impl Into<Val<LifecycleConfiguration>>) -> Self {
-            self.props.set("LifecycleConfiguration", value.into());
-            self
+        prop! {
+            /// `LifecycleConfiguration`.
+            props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<LifecycleConfiguration>
         }
 
-        /// `NetworkConfiguration`.
-        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
         }
     }
 
@@ -6206,24 +6818,21 @@ pub mod harness {
             FilesystemConfiguration { props }
         }
 
-        /// `EfsAccessPoint`: Configuration for an Amazon EFS access point to mount into the AgentCore
-        /// Runtime.
-        pub fn efs_access_point(mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> Self {
-            self.props.set("EfsAccessPoint", value.into());
-            self
+        prop! {
+            /// `EfsAccessPoint`: Configuration for an Amazon EFS access point to mount into the
+            /// AgentCore Runtime.
+            props, "EfsAccessPoint", efs_access_point, set_efs_access_point, get_efs_access_point, Val<EfsAccessPointConfiguration>
         }
 
-        /// `S3FilesAccessPoint`: Configuration for an Amazon S3 Files access point to mount into the
-        /// AgentCore Runtime.
-        pub fn s3_files_access_point(mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> Self {
-            self.props.set("S3FilesAccessPoint", value.into());
-            self
+        prop! {
+            /// `S3FilesAccessPoint`: Configuration for an Amazon S3 Files access point to mount into
+            /// the AgentCore Runtime.
+            props, "S3FilesAccessPoint", s3_files_access_point, set_s3_files_access_point, get_s3_files_access_point, Val<S3FilesAccessPointConfiguration>
         }
 
-        /// `SessionStorage`.
-        pub fn session_storage(mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> Self {
-            self.props.set("SessionStorage", value.into());
-            self
+        prop! {
+            /// `SessionStorage`.
+            props, "SessionStorage", session_storage, set_session_storage, get_session_storage, Val<SessionStorageConfiguration>
         }
     }
 
@@ -6249,6 +6858,16 @@ pub mod harness {
             props.set("MountPath", mount_path.into());
             EfsAccessPointConfiguration { props }
         }
+
+        prop! {
+            /// `AccessPointArn`.
+            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.S3FilesAccessPointConfiguration`: Configuration for an
@@ -6273,6 +6892,16 @@ pub mod harness {
             props.set("MountPath", mount_path.into());
             S3FilesAccessPointConfiguration { props }
         }
+
+        prop! {
+            /// `AccessPointArn`.
+            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.SessionStorageConfiguration`.
@@ -6291,6 +6920,11 @@ pub mod harness {
             props.set("MountPath", mount_path.into());
             SessionStorageConfiguration { props }
         }
+
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.LifecycleConfiguration`.
@@ -6308,16 +6942,14 @@ pub mod harness {
             LifecycleConfiguration { props }
         }
 
-        /// `IdleRuntimeSessionTimeout`.
-        pub fn idle_runtime_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleRuntimeSessionTimeout", value.into());
-            self
+        prop! {
+            /// `IdleRuntimeSessionTimeout`.
+            props, "IdleRuntimeSessionTimeout", idle_runtime_session_timeout, set_idle_runtime_session_timeout, get_idle_runtime_session_timeout, Val<i64>
         }
 
-        /// `MaxLifetime`.
-        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLifetime", value.into());
-            self
+        prop! {
+            /// `MaxLifetime`.
+            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
         }
     }
 
@@ -6338,10 +6970,14 @@ pub mod harness {
             NetworkConfiguration { props }
         }
 
-        /// `NetworkModeConfig`.
-        pub fn network_mode_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("NetworkModeConfig", value.into());
-            self
+        prop! {
+            /// `NetworkMode`.
+            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<NetworkConfigurationNetworkMode>
+        }
+
+        prop! {
+            /// `NetworkModeConfig`.
+            props, "NetworkModeConfig", network_mode_config, set_network_mode_config, get_network_mode_config, Val<VpcConfig>
         }
     }
 
@@ -6379,6 +7015,16 @@ pub mod harness {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessEnvironmentArtifact`.
@@ -6396,10 +7042,9 @@ pub mod harness {
             HarnessEnvironmentArtifact { props }
         }
 
-        /// `ContainerConfiguration`.
-        pub fn container_configuration(mut self, value: impl Into<Val<ContainerConfiguration>>) -> Self {
-            self.props.set("ContainerConfiguration", value.into());
-            self
+        prop! {
+            /// `ContainerConfiguration`.
+            props, "ContainerConfiguration", container_configuration, set_container_configuration, get_container_configuration, Val<ContainerConfiguration>
         }
     }
 
@@ -6418,6 +7063,11 @@ pub mod harness {
             let mut props = Props::new();
             props.set("ContainerUri", container_uri.into());
             ContainerConfiguration { props }
+        }
+
+        prop! {
+            /// `ContainerUri`: The ECR URI of the container.
+            props, "ContainerUri", _, set_container_uri, get_container_uri, Val<String>
         }
     }
 
@@ -6439,28 +7089,24 @@ pub mod harness {
             HarnessHook { props }
         }
 
-        /// `AfterInvocation`: A hook that runs after an agent invocation.
-        pub fn after_invocation(mut self, value: impl Into<Val<HarnessAfterInvocationHook>>) -> Self {
-            self.props.set("AfterInvocation", value.into());
-            self
+        prop! {
+            /// `AfterInvocation`: A hook that runs after an agent invocation.
+            props, "AfterInvocation", after_invocation, set_after_invocation, get_after_invocation, Val<HarnessAfterInvocationHook>
         }
 
-        /// `AfterToolCall`: A hook that runs after each tool call.
-        pub fn after_tool_call(mut self, value: impl Into<Val<HarnessAfterToolCallHook>>) -> Self {
-            self.props.set("AfterToolCall", value.into());
-            self
+        prop! {
+            /// `AfterToolCall`: A hook that runs after each tool call.
+            props, "AfterToolCall", after_tool_call, set_after_tool_call, get_after_tool_call, Val<HarnessAfterToolCallHook>
         }
 
-        /// `BeforeInvocation`: A hook that runs before an agent invocation.
-        pub fn before_invocation(mut self, value: impl Into<Val<HarnessBeforeInvocationHook>>) -> Self {
-            self.props.set("BeforeInvocation", value.into());
-            self
+        prop! {
+            /// `BeforeInvocation`: A hook that runs before an agent invocation.
+            props, "BeforeInvocation", before_invocation, set_before_invocation, get_before_invocation, Val<HarnessBeforeInvocationHook>
         }
 
-        /// `BeforeToolCall`: A hook that runs before each tool call.
-        pub fn before_tool_call(mut self, value: impl Into<Val<HarnessBeforeToolCallHook>>) -> Self {
-            self.props.set("BeforeToolCall", value.into());
-            self
+        prop! {
+            /// `BeforeToolCall`: A hook that runs before each tool call.
+            props, "BeforeToolCall", before_tool_call, set_before_tool_call, get_before_tool_call, Val<HarnessBeforeToolCallHook>
         }
     }
 
@@ -6483,6 +7129,16 @@ pub mod harness {
             props.set("Target", target.into());
             HarnessAfterInvocationHook { props }
         }
+
+        prop! {
+            /// `Name`: The unique name of the hook.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Target`: The destination that receives lifecycle hook events.
+            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessHookTarget`: The destination that receives lifecycle
@@ -6503,22 +7159,20 @@ pub mod harness {
             HarnessHookTarget { props }
         }
 
-        /// `EventBridge`: An EventBridge event bus that receives lifecycle hook events asynchronously.
-        pub fn event_bridge(mut self, value: impl Into<Val<HarnessHookEventBridgeTarget>>) -> Self {
-            self.props.set("EventBridge", value.into());
-            self
+        prop! {
+            /// `EventBridge`: An EventBridge event bus that receives lifecycle hook events
+            /// asynchronously.
+            props, "EventBridge", event_bridge, set_event_bridge, get_event_bridge, Val<HarnessHookEventBridgeTarget>
         }
 
-        /// `Lambda`: A Lambda function invoked synchronously for a lifecycle hook.
-        pub fn lambda(mut self, value: impl Into<Val<HarnessHookLambdaTarget>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`: A Lambda function invoked synchronously for a lifecycle hook.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<HarnessHookLambdaTarget>
         }
 
-        /// `Sns`: An SNS topic that receives lifecycle hook events asynchronously.
-        pub fn sns(mut self, value: impl Into<Val<HarnessHookSnsTarget>>) -> Self {
-            self.props.set("Sns", value.into());
-            self
+        prop! {
+            /// `Sns`: An SNS topic that receives lifecycle hook events asynchronously.
+            props, "Sns", sns, set_sns, get_sns, Val<HarnessHookSnsTarget>
         }
     }
 
@@ -6538,6 +7192,11 @@ pub mod harness {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             HarnessHookEventBridgeTarget { props }
+        }
+
+        prop! {
+            /// `Arn`: The ARN of the EventBridge event bus.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -6559,17 +7218,21 @@ pub mod harness {
             HarnessHookLambdaTarget { props }
         }
 
-        /// `FailureMode`: Whether the agent loop continues or stops when the Lambda invocation fails.
-        /// Defaults to deny.
-        pub fn failure_mode(mut self, value: impl Into<Val<HarnessHookLambdaTargetFailureMode>>) -> Self {
-            self.props.set("FailureMode", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the Lambda function.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `TimeoutSeconds`: The maximum number of seconds to wait for the Lambda response. Defaults to 60.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `FailureMode`: Whether the agent loop continues or stops when the Lambda invocation
+            /// fails. Defaults to deny.
+            props, "FailureMode", failure_mode, set_failure_mode, get_failure_mode, Val<HarnessHookLambdaTargetFailureMode>
+        }
+
+        prop! {
+            /// `TimeoutSeconds`: The maximum number of seconds to wait for the Lambda response.
+            /// Defaults to 60.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -6604,6 +7267,11 @@ pub mod harness {
             props.set("Arn", arn.into());
             HarnessHookSnsTarget { props }
         }
+
+        prop! {
+            /// `Arn`: The ARN of the SNS topic.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessAfterToolCallHook`: A hook that runs after each tool
@@ -6624,6 +7292,16 @@ pub mod harness {
             props.set("Name", name.into());
             props.set("Target", target.into());
             HarnessAfterToolCallHook { props }
+        }
+
+        prop! {
+            /// `Name`: The unique name of the hook.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Target`: The destination that receives lifecycle hook events.
+            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
         }
     }
 
@@ -6646,6 +7324,16 @@ pub mod harness {
             props.set("Target", target.into());
             HarnessBeforeInvocationHook { props }
         }
+
+        prop! {
+            /// `Name`: The unique name of the hook.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Target`: The destination that receives lifecycle hook events.
+            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessBeforeToolCallHook`: A hook that runs before each
@@ -6667,6 +7355,16 @@ pub mod harness {
             props.set("Target", target.into());
             HarnessBeforeToolCallHook { props }
         }
+
+        prop! {
+            /// `Name`: The unique name of the hook.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Target`: The destination that receives lifecycle hook events.
+            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessMemoryConfiguration`.
@@ -6684,23 +7382,20 @@ pub mod harness {
             HarnessMemoryConfiguration { props }
         }
 
-        /// `AgentCoreMemoryConfiguration`.
-        pub fn agent_core_memory_configuration(mut self, value: impl Into<Val<HarnessAgentCoreMemoryConfiguration>>) -> Self {
-            self.props.set("AgentCoreMemoryConfiguration", value.into());
-            self
+        prop! {
+            /// `AgentCoreMemoryConfiguration`.
+            props, "AgentCoreMemoryConfiguration", agent_core_memory_configuration, set_agent_core_memory_configuration, get_agent_core_memory_configuration, Val<HarnessAgentCoreMemoryConfiguration>
         }
 
-        /// `Disabled`: Explicitly opt out of memory.
-        pub fn disabled(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Disabled", value.into());
-            self
+        prop! {
+            /// `Disabled`: Explicitly opt out of memory.
+            props, "Disabled", disabled, set_disabled, get_disabled, Val<Json>
         }
 
-        /// `ManagedMemoryConfiguration`: Configuration for managed memory. The harness creates and
-        /// manages a memory resource in the customer's account.
-        pub fn managed_memory_configuration(mut self, value: impl Into<Val<HarnessManagedMemoryConfiguration>>) -> Self {
-            self.props.set("ManagedMemoryConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedMemoryConfiguration`: Configuration for managed memory. The harness creates and
+            /// manages a memory resource in the customer's account.
+            props, "ManagedMemoryConfiguration", managed_memory_configuration, set_managed_memory_configuration, get_managed_memory_configuration, Val<HarnessManagedMemoryConfiguration>
         }
     }
 
@@ -6721,22 +7416,24 @@ pub mod harness {
             HarnessAgentCoreMemoryConfiguration { props }
         }
 
-        /// `ActorId`.
-        pub fn actor_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActorId", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `MessagesCount`.
-        pub fn messages_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessagesCount", value.into());
-            self
+        prop! {
+            /// `ActorId`.
+            props, "ActorId", actor_id, set_actor_id, get_actor_id, Val<String>
         }
 
-        /// `RetrievalConfig`.
-        pub fn retrieval_config(mut self, value: impl Into<Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>>) -> Self {
-            self.props.set("RetrievalConfig", value.into());
-            self
+        prop! {
+            /// `MessagesCount`.
+            props, "MessagesCount", messages_count, set_messages_count, get_messages_count, Val<i64>
+        }
+
+        prop! {
+            /// `RetrievalConfig`.
+            props, "RetrievalConfig", retrieval_config, set_retrieval_config, get_retrieval_config, Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>
         }
     }
 
@@ -6755,22 +7452,19 @@ pub mod harness {
             HarnessAgentCoreMemoryRetrievalConfig { props }
         }
 
-        /// `RelevanceScore`: Minimum relevance score for retrieved memories.
-        pub fn relevance_score(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("RelevanceScore", value.into());
-            self
+        prop! {
+            /// `RelevanceScore`: Minimum relevance score for retrieved memories.
+            props, "RelevanceScore", relevance_score, set_relevance_score, get_relevance_score, Val<f64>
         }
 
-        /// `StrategyId`.
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `StrategyId`.
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `TopK`: Maximum number of memory records to retrieve.
-        pub fn top_k(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TopK", value.into());
-            self
+        prop! {
+            /// `TopK`: Maximum number of memory records to retrieve.
+            props, "TopK", top_k, set_top_k, get_top_k, Val<i64>
         }
     }
 
@@ -6790,29 +7484,25 @@ pub mod harness {
             HarnessManagedMemoryConfiguration { props }
         }
 
-        /// `Arn`: The ARN of the managed memory resource. Read-only, populated by the service.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the managed memory resource. Read-only, populated by the service.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `EncryptionKeyArn`: Customer-managed KMS key ARN. Defaults to AWS-owned key. Not updatable
-        /// after creation.
-        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionKeyArn", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyArn`: Customer-managed KMS key ARN. Defaults to AWS-owned key. Not
+            /// updatable after creation.
+            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
         }
 
-        /// `EventExpiryDuration`: Event retention in days. Defaults to 30.
-        pub fn event_expiry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EventExpiryDuration", value.into());
-            self
+        prop! {
+            /// `EventExpiryDuration`: Event retention in days. Defaults to 30.
+            props, "EventExpiryDuration", event_expiry_duration, set_event_expiry_duration, get_event_expiry_duration, Val<i64>
         }
 
-        /// `Strategies`: Strategy types to enable. Defaults to \[SEMANTIC, SUMMARIZATION\].
-        pub fn strategies(mut self, value: impl Into<Val<List<HarnessManagedMemoryConfigurationStrategies>>>) -> Self {
-            self.props.set("Strategies", value.into());
-            self
+        prop! {
+            /// `Strategies`: Strategy types to enable. Defaults to \[SEMANTIC, SUMMARIZATION\].
+            props, "Strategies", strategies, set_strategies, get_strategies, Val<List<HarnessManagedMemoryConfigurationStrategies>>
         }
     }
 
@@ -6852,28 +7542,24 @@ pub mod harness {
             HarnessModelConfiguration { props }
         }
 
-        /// `BedrockModelConfig`.
-        pub fn bedrock_model_config(mut self, value: impl Into<Val<HarnessBedrockModelConfig>>) -> Self {
-            self.props.set("BedrockModelConfig", value.into());
-            self
+        prop! {
+            /// `BedrockModelConfig`.
+            props, "BedrockModelConfig", bedrock_model_config, set_bedrock_model_config, get_bedrock_model_config, Val<HarnessBedrockModelConfig>
         }
 
-        /// `GeminiModelConfig`.
-        pub fn gemini_model_config(mut self, value: impl Into<Val<HarnessGeminiModelConfig>>) -> Self {
-            self.props.set("GeminiModelConfig", value.into());
-            self
+        prop! {
+            /// `GeminiModelConfig`.
+            props, "GeminiModelConfig", gemini_model_config, set_gemini_model_config, get_gemini_model_config, Val<HarnessGeminiModelConfig>
         }
 
-        /// `LiteLlmModelConfig`.
-        pub fn lite_llm_model_config(mut self, value: impl Into<Val<HarnessLiteLlmModelConfig>>) -> Self {
-            self.props.set("LiteLlmModelConfig", value.into());
-            self
+        prop! {
+            /// `LiteLlmModelConfig`.
+            props, "LiteLlmModelConfig", lite_llm_model_config, set_lite_llm_model_config, get_lite_llm_model_config, Val<HarnessLiteLlmModelConfig>
         }
 
-        /// `OpenAiModelConfig`.
-        pub fn open_ai_model_config(mut self, value: impl Into<Val<HarnessOpenAiModelConfig>>) -> Self {
-            self.props.set("OpenAiModelConfig", value.into());
-            self
+        prop! {
+            /// `OpenAiModelConfig`.
+            props, "OpenAiModelConfig", open_ai_model_config, set_open_ai_model_config, get_open_ai_model_config, Val<HarnessOpenAiModelConfig>
         }
     }
 
@@ -6894,35 +7580,35 @@ pub mod harness {
             HarnessBedrockModelConfig { props }
         }
 
-        /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
-        /// unchanged.
-        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalParams", value.into());
-            self
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `ApiFormat`.
-        pub fn api_format(mut self, value: impl Into<Val<HarnessBedrockModelConfigApiFormat>>) -> Self {
-            self.props.set("ApiFormat", value.into());
-            self
+        prop! {
+            /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
+            /// unchanged.
+            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
         }
 
-        /// `MaxTokens`.
-        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `ApiFormat`.
+            props, "ApiFormat", api_format, set_api_format, get_api_format, Val<HarnessBedrockModelConfigApiFormat>
         }
 
-        /// `Temperature`.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
         }
 
-        /// `TopP`.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `Temperature`.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        }
+
+        prop! {
+            /// `TopP`.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -6961,35 +7647,40 @@ pub mod harness {
             HarnessGeminiModelConfig { props }
         }
 
-        /// `AdditionalParams`: Provider-specific parameters passed through to the Gemini model provider
-        /// unchanged.
-        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalParams", value.into());
-            self
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `MaxTokens`.
-        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `ApiKeyArn`.
+            props, "ApiKeyArn", _, set_api_key_arn, get_api_key_arn, Val<String>
         }
 
-        /// `Temperature`.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `AdditionalParams`: Provider-specific parameters passed through to the Gemini model
+            /// provider unchanged.
+            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
         }
 
-        /// `TopK`.
-        pub fn top_k(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TopK", value.into());
-            self
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
         }
 
-        /// `TopP`.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `Temperature`.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        }
+
+        prop! {
+            /// `TopK`.
+            props, "TopK", top_k, set_top_k, get_top_k, Val<i64>
+        }
+
+        prop! {
+            /// `TopP`.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -7010,40 +7701,39 @@ pub mod harness {
             HarnessLiteLlmModelConfig { props }
         }
 
-        /// `AdditionalParams`: Provider-specific parameters passed through to LiteLLM unchanged.
-        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalParams", value.into());
-            self
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `ApiBase`.
-        pub fn api_base(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiBase", value.into());
-            self
+        prop! {
+            /// `AdditionalParams`: Provider-specific parameters passed through to LiteLLM unchanged.
+            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
         }
 
-        /// `ApiKeyArn`.
-        pub fn api_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiKeyArn", value.into());
-            self
+        prop! {
+            /// `ApiBase`.
+            props, "ApiBase", api_base, set_api_base, get_api_base, Val<String>
         }
 
-        /// `MaxTokens`.
-        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `ApiKeyArn`.
+            props, "ApiKeyArn", api_key_arn, set_api_key_arn, get_api_key_arn, Val<String>
         }
 
-        /// `Temperature`.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
         }
 
-        /// `TopP`.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `Temperature`.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        }
+
+        prop! {
+            /// `TopP`.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -7066,41 +7756,45 @@ pub mod harness {
             HarnessOpenAiModelConfig { props }
         }
 
-        /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
-        /// unchanged.
-        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AdditionalParams", value.into());
-            self
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `ApiBase`: Optional custom endpoint URL for an OpenAI-compatible endpoint.
-        pub fn api_base(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiBase", value.into());
-            self
+        prop! {
+            /// `ApiKeyArn`.
+            props, "ApiKeyArn", _, set_api_key_arn, get_api_key_arn, Val<String>
         }
 
-        /// `ApiFormat`.
-        pub fn api_format(mut self, value: impl Into<Val<HarnessOpenAiModelConfigApiFormat>>) -> Self {
-            self.props.set("ApiFormat", value.into());
-            self
+        prop! {
+            /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
+            /// unchanged.
+            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
         }
 
-        /// `MaxTokens`.
-        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTokens", value.into());
-            self
+        prop! {
+            /// `ApiBase`: Optional custom endpoint URL for an OpenAI-compatible endpoint.
+            props, "ApiBase", api_base, set_api_base, get_api_base, Val<String>
         }
 
-        /// `Temperature`.
-        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Temperature", value.into());
-            self
+        prop! {
+            /// `ApiFormat`.
+            props, "ApiFormat", api_format, set_api_format, get_api_format, Val<HarnessOpenAiModelConfigApiFormat>
         }
 
-        /// `TopP`.
-        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopP", value.into());
-            self
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        }
+
+        prop! {
+            /// `Temperature`.
+            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        }
+
+        prop! {
+            /// `TopP`.
+            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
         }
     }
 
@@ -7132,28 +7826,24 @@ pub mod harness {
             HarnessSkill { props }
         }
 
-        /// `AwsSkills`: AWS Skills baked into the Harness's underlying Runtime.
-        pub fn aws_skills(mut self, value: impl Into<Val<HarnessSkillAwsSkillsSource>>) -> Self {
-            self.props.set("AwsSkills", value.into());
-            self
+        prop! {
+            /// `AwsSkills`: AWS Skills baked into the Harness's underlying Runtime.
+            props, "AwsSkills", aws_skills, set_aws_skills, get_aws_skills, Val<HarnessSkillAwsSkillsSource>
         }
 
-        /// `Git`: A git repository containing the skill, cloned over HTTPS.
-        pub fn git(mut self, value: impl Into<Val<HarnessSkillGitSource>>) -> Self {
-            self.props.set("Git", value.into());
-            self
+        prop! {
+            /// `Git`: A git repository containing the skill, cloned over HTTPS.
+            props, "Git", git, set_git, get_git, Val<HarnessSkillGitSource>
         }
 
-        /// `Path`: The filesystem path to the skill definition.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The filesystem path to the skill definition.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `S3`: An S3 source containing the skill.
-        pub fn s3(mut self, value: impl Into<Val<HarnessSkillS3Source>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: An S3 source containing the skill.
+            props, "S3", s3, set_s3, get_s3, Val<HarnessSkillS3Source>
         }
     }
 
@@ -7173,10 +7863,9 @@ pub mod harness {
             HarnessSkillAwsSkillsSource { props }
         }
 
-        /// `Paths`: Optionally filter allowed skills with glob syntax, e.g., \['core-skills/*'\].
-        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Paths", value.into());
-            self
+        prop! {
+            /// `Paths`: Optionally filter allowed skills with glob syntax, e.g., \['core-skills/*'\].
+            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
         }
     }
 
@@ -7198,16 +7887,19 @@ pub mod harness {
             HarnessSkillGitSource { props }
         }
 
-        /// `Auth`: Authentication configuration for accessing a private git repository.
-        pub fn auth(mut self, value: impl Into<Val<HarnessSkillGitAuth>>) -> Self {
-            self.props.set("Auth", value.into());
-            self
+        prop! {
+            /// `Url`: The HTTPS URL of the git repository.
+            props, "Url", _, set_url, get_url, Val<String>
         }
 
-        /// `Path`: Subdirectory within the repository containing the skill.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Auth`: Authentication configuration for accessing a private git repository.
+            props, "Auth", auth, set_auth, get_auth, Val<HarnessSkillGitAuth>
+        }
+
+        prop! {
+            /// `Path`: Subdirectory within the repository containing the skill.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -7230,10 +7922,15 @@ pub mod harness {
             HarnessSkillGitAuth { props }
         }
 
-        /// `Username`: Username for authentication. Defaults to 'oauth2' if not specified.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `CredentialArn`: The ARN of the credential in AgentCore Identity containing the password
+            /// or personal access token.
+            props, "CredentialArn", _, set_credential_arn, get_credential_arn, Val<String>
+        }
+
+        prop! {
+            /// `Username`: Username for authentication. Defaults to 'oauth2' if not specified.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -7254,6 +7951,11 @@ pub mod harness {
             props.set("Uri", uri.into());
             HarnessSkillS3Source { props }
         }
+
+        prop! {
+            /// `Uri`: The S3 URI pointing to the skill directory (e.g., s3://bucket/skills/my-skill/).
+            props, "Uri", _, set_uri, get_uri, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessSystemContentBlock`.
@@ -7271,6 +7973,11 @@ pub mod harness {
             let mut props = Props::new();
             props.set("Text", text.into());
             HarnessSystemContentBlock { props }
+        }
+
+        prop! {
+            /// `Text`: The text content of the system prompt block.
+            props, "Text", _, set_text, get_text, Val<String>
         }
     }
 
@@ -7291,16 +7998,19 @@ pub mod harness {
             HarnessTool { props }
         }
 
-        /// `Config`.
-        pub fn config(mut self, value: impl Into<Val<HarnessToolConfiguration>>) -> Self {
-            self.props.set("Config", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<HarnessToolType>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Config`.
+            props, "Config", config, set_config, get_config, Val<HarnessToolConfiguration>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -7321,34 +8031,29 @@ pub mod harness {
             HarnessToolConfiguration { props }
         }
 
-        /// `AgentCoreBrowser`.
-        pub fn agent_core_browser(mut self, value: impl Into<Val<HarnessAgentCoreBrowserConfig>>) -> Self {
-            self.props.set("AgentCoreBrowser", value.into());
-            self
+        prop! {
+            /// `AgentCoreBrowser`.
+            props, "AgentCoreBrowser", agent_core_browser, set_agent_core_browser, get_agent_core_browser, Val<HarnessAgentCoreBrowserConfig>
         }
 
-        /// `AgentCoreCodeInterpreter`.
-        pub fn agent_core_code_interpreter(mut self, value: impl Into<Val<HarnessAgentCoreCodeInterpreterConfig>>) -> Self {
-            self.props.set("AgentCoreCodeInterpreter", value.into());
-            self
+        prop! {
+            /// `AgentCoreCodeInterpreter`.
+            props, "AgentCoreCodeInterpreter", agent_core_code_interpreter, set_agent_core_code_interpreter, get_agent_core_code_interpreter, Val<HarnessAgentCoreCodeInterpreterConfig>
         }
 
-        /// `AgentCoreGateway`.
-        pub fn agent_core_gateway(mut self, value: impl Into<Val<HarnessAgentCoreGatewayConfig>>) -> Self {
-            self.props.set("AgentCoreGateway", value.into());
-            self
+        prop! {
+            /// `AgentCoreGateway`.
+            props, "AgentCoreGateway", agent_core_gateway, set_agent_core_gateway, get_agent_core_gateway, Val<HarnessAgentCoreGatewayConfig>
         }
 
-        /// `InlineFunction`.
-        pub fn inline_function(mut self, value: impl Into<Val<HarnessInlineFunctionConfig>>) -> Self {
-            self.props.set("InlineFunction", value.into());
-            self
+        prop! {
+            /// `InlineFunction`.
+            props, "InlineFunction", inline_function, set_inline_function, get_inline_function, Val<HarnessInlineFunctionConfig>
         }
 
-        /// `RemoteMcp`.
-        pub fn remote_mcp(mut self, value: impl Into<Val<HarnessRemoteMcpConfig>>) -> Self {
-            self.props.set("RemoteMcp", value.into());
-            self
+        prop! {
+            /// `RemoteMcp`.
+            props, "RemoteMcp", remote_mcp, set_remote_mcp, get_remote_mcp, Val<HarnessRemoteMcpConfig>
         }
     }
 
@@ -7367,10 +8072,9 @@ pub mod harness {
             HarnessAgentCoreBrowserConfig { props }
         }
 
-        /// `BrowserArn`.
-        pub fn browser_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BrowserArn", value.into());
-            self
+        prop! {
+            /// `BrowserArn`.
+            props, "BrowserArn", browser_arn, set_browser_arn, get_browser_arn, Val<String>
         }
     }
 
@@ -7389,10 +8093,9 @@ pub mod harness {
             HarnessAgentCoreCodeInterpreterConfig { props }
         }
 
-        /// `CodeInterpreterArn`.
-        pub fn code_interpreter_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodeInterpreterArn", value.into());
-            self
+        prop! {
+            /// `CodeInterpreterArn`.
+            props, "CodeInterpreterArn", code_interpreter_arn, set_code_interpreter_arn, get_code_interpreter_arn, Val<String>
         }
     }
 
@@ -7413,10 +8116,14 @@ pub mod harness {
             HarnessAgentCoreGatewayConfig { props }
         }
 
-        /// `OutboundAuth`.
-        pub fn outbound_auth(mut self, value: impl Into<Val<HarnessGatewayOutboundAuth>>) -> Self {
-            self.props.set("OutboundAuth", value.into());
-            self
+        prop! {
+            /// `GatewayArn`.
+            props, "GatewayArn", _, set_gateway_arn, get_gateway_arn, Val<String>
+        }
+
+        prop! {
+            /// `OutboundAuth`.
+            props, "OutboundAuth", outbound_auth, set_outbound_auth, get_outbound_auth, Val<HarnessGatewayOutboundAuth>
         }
     }
 
@@ -7437,22 +8144,19 @@ pub mod harness {
             HarnessGatewayOutboundAuth { props }
         }
 
-        /// `AwsIam`.
-        pub fn aws_iam(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AwsIam", value.into());
-            self
+        prop! {
+            /// `AwsIam`.
+            props, "AwsIam", aws_iam, set_aws_iam, get_aws_iam, Val<Json>
         }
 
-        /// `None`.
-        pub fn none(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("None", value.into());
-            self
+        prop! {
+            /// `None`.
+            props, "None", none, set_none, get_none, Val<Json>
         }
 
-        /// `Oauth`.
-        pub fn oauth(mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> Self {
-            self.props.set("Oauth", value.into());
-            self
+        prop! {
+            /// `Oauth`.
+            props, "Oauth", oauth, set_oauth, get_oauth, Val<OAuthCredentialProvider>
         }
     }
 
@@ -7475,22 +8179,29 @@ pub mod harness {
             OAuthCredentialProvider { props }
         }
 
-        /// `CustomParameters`.
-        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomParameters", value.into());
-            self
+        prop! {
+            /// `ProviderArn`.
+            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
         }
 
-        /// `DefaultReturnUrl`.
-        pub fn default_return_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultReturnUrl", value.into());
-            self
+        prop! {
+            /// `Scopes`.
+            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
         }
 
-        /// `GrantType`.
-        pub fn grant_type(mut self, value: impl Into<Val<OAuthCredentialProviderGrantType>>) -> Self {
-            self.props.set("GrantType", value.into());
-            self
+        prop! {
+            /// `CustomParameters`.
+            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
+        }
+
+        prop! {
+            /// `DefaultReturnUrl`.
+            props, "DefaultReturnUrl", default_return_url, set_default_return_url, get_default_return_url, Val<String>
+        }
+
+        prop! {
+            /// `GrantType`.
+            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<OAuthCredentialProviderGrantType>
         }
     }
 
@@ -7525,6 +8236,16 @@ pub mod harness {
             props.set("InputSchema", input_schema.into());
             HarnessInlineFunctionConfig { props }
         }
+
+        prop! {
+            /// `Description`.
+            props, "Description", _, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `InputSchema`: JSON Schema describing the tool's input parameters.
+            props, "InputSchema", _, set_input_schema, get_input_schema, Val<Json>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Harness.HarnessRemoteMcpConfig`.
@@ -7544,10 +8265,14 @@ pub mod harness {
             HarnessRemoteMcpConfig { props }
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
         }
     }
 
@@ -7590,10 +8315,14 @@ pub mod harness {
             HarnessTruncationConfiguration { props }
         }
 
-        /// `Config`.
-        pub fn config(mut self, value: impl Into<Val<HarnessTruncationStrategyConfiguration>>) -> Self {
-            self.props.set("Config", value.into());
-            self
+        prop! {
+            /// `Strategy`.
+            props, "Strategy", _, set_strategy, get_strategy, Val<HarnessTruncationConfigurationStrategy>
+        }
+
+        prop! {
+            /// `Config`.
+            props, "Config", config, set_config, get_config, Val<HarnessTruncationStrategyConfiguration>
         }
     }
 
@@ -7612,16 +8341,14 @@ pub mod harness {
             HarnessTruncationStrategyConfiguration { props }
         }
 
-        /// `SlidingWindow`.
-        pub fn sliding_window(mut self, value: impl Into<Val<HarnessSlidingWindowConfiguration>>) -> Self {
-            self.props.set("SlidingWindow", value.into());
-            self
+        prop! {
+            /// `SlidingWindow`.
+            props, "SlidingWindow", sliding_window, set_sliding_window, get_sliding_window, Val<HarnessSlidingWindowConfiguration>
         }
 
-        /// `Summarization`.
-        pub fn summarization(mut self, value: impl Into<Val<HarnessSummarizationConfiguration>>) -> Self {
-            self.props.set("Summarization", value.into());
-            self
+        prop! {
+            /// `Summarization`.
+            props, "Summarization", summarization, set_summarization, get_summarization, Val<HarnessSummarizationConfiguration>
         }
     }
 
@@ -7640,10 +8367,9 @@ pub mod harness {
             HarnessSlidingWindowConfiguration { props }
         }
 
-        /// `MessagesCount`.
-        pub fn messages_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessagesCount", value.into());
-            self
+        prop! {
+            /// `MessagesCount`.
+            props, "MessagesCount", messages_count, set_messages_count, get_messages_count, Val<i64>
         }
     }
 
@@ -7662,22 +8388,19 @@ pub mod harness {
             HarnessSummarizationConfiguration { props }
         }
 
-        /// `PreserveRecentMessages`.
-        pub fn preserve_recent_messages(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PreserveRecentMessages", value.into());
-            self
+        prop! {
+            /// `PreserveRecentMessages`.
+            props, "PreserveRecentMessages", preserve_recent_messages, set_preserve_recent_messages, get_preserve_recent_messages, Val<i64>
         }
 
-        /// `SummarizationSystemPrompt`.
-        pub fn summarization_system_prompt(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SummarizationSystemPrompt", value.into());
-            self
+        prop! {
+            /// `SummarizationSystemPrompt`.
+            props, "SummarizationSystemPrompt", summarization_system_prompt, set_summarization_system_prompt, get_summarization_system_prompt, Val<String>
         }
 
-        /// `SummaryRatio`.
-        pub fn summary_ratio(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SummaryRatio", value.into());
-            self
+        prop! {
+            /// `SummaryRatio`.
+            props, "SummaryRatio", summary_ratio, set_summary_ratio, get_summary_ratio, Val<f64>
         }
     }
 
@@ -7724,23 +8447,31 @@ impl HarnessEndpoint {
         HarnessEndpoint { core }
     }
 
-    /// `Description`: The description of the endpoint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the endpoint.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to apply to the harness endpoint resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint. Must start with a letter and contain only
+        /// alphanumeric characters and underscores.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `TargetVersion`: The harness version that the endpoint points to and serves invocations
-    /// from.
-    pub fn target_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetVersion", value.into());
-        self
+    prop! {
+        /// `HarnessId`: The ID of the harness that the endpoint belongs to.
+        core.props, "HarnessId", _, set_harness_id, get_harness_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the harness endpoint resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetVersion`: The harness version that the endpoint points to and serves invocations
+        /// from.
+        core.props, "TargetVersion", target_version, set_target_version, get_target_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7809,52 +8540,54 @@ impl Memory {
         Memory { core }
     }
 
-    /// `Description`: Description of the Memory resource
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Memory resource
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionKeyArn`: ARN format
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: ARN format
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `IndexedKeys`: List of indexed keys for the memory
-    pub fn indexed_keys(mut self, value: impl Into<Val<List<memory::IndexedKey>>>) -> Self {
-        self.core.set("IndexedKeys", value.into());
-        self
+    prop! {
+        /// `EventExpiryDuration`: Duration in days until memory events expire
+        core.props, "EventExpiryDuration", _, set_event_expiry_duration, get_event_expiry_duration, Val<i64>
     }
 
-    /// `MemoryExecutionRoleArn`: ARN format
-    pub fn memory_execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MemoryExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `IndexedKeys`: List of indexed keys for the memory
+        core.props, "IndexedKeys", indexed_keys, set_indexed_keys, get_indexed_keys, Val<List<memory::IndexedKey>>
     }
 
-    /// `MemoryStrategies`: List of memory strategies attached to this memory
-    pub fn memory_strategies(mut self, value: impl Into<Val<List<memory::MemoryStrategy>>>) -> Self {
-        self.core.set("MemoryStrategies", value.into());
-        self
+    prop! {
+        /// `MemoryExecutionRoleArn`: ARN format
+        core.props, "MemoryExecutionRoleArn", memory_execution_role_arn, set_memory_execution_role_arn, get_memory_execution_role_arn, Val<String>
     }
 
-    /// `NamespaceKeys`: List of namespace variable key definitions for a memory resource
-    pub fn namespace_keys(mut self, value: impl Into<Val<List<memory::NamespaceKeyEntry>>>) -> Self {
-        self.core.set("NamespaceKeys", value.into());
-        self
+    prop! {
+        /// `MemoryStrategies`: List of memory strategies attached to this memory
+        core.props, "MemoryStrategies", memory_strategies, set_memory_strategies, get_memory_strategies, Val<List<memory::MemoryStrategy>>
     }
 
-    /// `StreamDeliveryResources`.
-    pub fn stream_delivery_resources(mut self, value: impl Into<Val<memory::StreamDeliveryResources>>) -> Self {
-        self.core.set("StreamDeliveryResources", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the Memory resource
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NamespaceKeys`: List of namespace variable key definitions for a memory resource
+        core.props, "NamespaceKeys", namespace_keys, set_namespace_keys, get_namespace_keys, Val<List<memory::NamespaceKeyEntry>>
+    }
+
+    prop! {
+        /// `StreamDeliveryResources`.
+        core.props, "StreamDeliveryResources", stream_delivery_resources, set_stream_delivery_resources, get_stream_delivery_resources, Val<memory::StreamDeliveryResources>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7923,6 +8656,16 @@ pub mod memory {
             props.set("Type", type_.into());
             IndexedKey { props }
         }
+
+        prop! {
+            /// `Key`: Key name for metadata fields
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Supported data types for metadata values
+            props, "Type", _, set_type, get_type, Val<MetadataValueType>
+        }
     }
 
     /// Supported data types for metadata values
@@ -7956,34 +8699,29 @@ pub mod memory {
             MemoryStrategy { props }
         }
 
-        /// `CustomMemoryStrategy`.
-        pub fn custom_memory_strategy(mut self, value: impl Into<Val<CustomMemoryStrategy>>) -> Self {
-            self.props.set("CustomMemoryStrategy", value.into());
-            self
+        prop! {
+            /// `CustomMemoryStrategy`.
+            props, "CustomMemoryStrategy", custom_memory_strategy, set_custom_memory_strategy, get_custom_memory_strategy, Val<CustomMemoryStrategy>
         }
 
-        /// `EpisodicMemoryStrategy`.
-        pub fn episodic_memory_strategy(mut self, value: impl Into<Val<EpisodicMemoryStrategy>>) -> Self {
-            self.props.set("EpisodicMemoryStrategy", value.into());
-            self
+        prop! {
+            /// `EpisodicMemoryStrategy`.
+            props, "EpisodicMemoryStrategy", episodic_memory_strategy, set_episodic_memory_strategy, get_episodic_memory_strategy, Val<EpisodicMemoryStrategy>
         }
 
-        /// `SemanticMemoryStrategy`.
-        pub fn semantic_memory_strategy(mut self, value: impl Into<Val<SemanticMemoryStrategy>>) -> Self {
-            self.props.set("SemanticMemoryStrategy", value.into());
-            self
+        prop! {
+            /// `SemanticMemoryStrategy`.
+            props, "SemanticMemoryStrategy", semantic_memory_strategy, set_semantic_memory_strategy, get_semantic_memory_strategy, Val<SemanticMemoryStrategy>
         }
 
-        /// `SummaryMemoryStrategy`.
-        pub fn summary_memory_strategy(mut self, value: impl Into<Val<SummaryMemoryStrategy>>) -> Self {
-            self.props.set("SummaryMemoryStrategy", value.into());
-            self
+        prop! {
+            /// `SummaryMemoryStrategy`.
+            props, "SummaryMemoryStrategy", summary_memory_strategy, set_summary_memory_strategy, get_summary_memory_strategy, Val<SummaryMemoryStrategy>
         }
 
-        /// `UserPreferenceMemoryStrategy`.
-        pub fn user_preference_memory_strategy(mut self, value: impl Into<Val<UserPreferenceMemoryStrategy>>) -> Self {
-            self.props.set("UserPreferenceMemoryStrategy", value.into());
-            self
+        prop! {
+            /// `UserPreferenceMemoryStrategy`.
+            props, "UserPreferenceMemoryStrategy", user_preference_memory_strategy, set_user_preference_memory_strategy, get_user_preference_memory_strategy, Val<UserPreferenceMemoryStrategy>
         }
     }
 
@@ -8004,81 +8742,74 @@ pub mod memory {
             CustomMemoryStrategy { props }
         }
 
-        /// `Configuration`.
-        pub fn configuration(mut self, value: impl Into<Val<CustomConfigurationInput>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Memory resource
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `CreatedAt`: Creation timestamp of the memory strategy
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `Configuration`.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<CustomConfigurationInput>
         }
 
-        /// `Description`: Description of the Memory resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: Creation timestamp of the memory strategy
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the Memory resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
 
-        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
-        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
-        /// specification entirely to leave records without an expiry on create, or to clear a
-        /// previously configured expiry on update (the handler derives the removal from the previous
-        /// and desired state).
-        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
-            self.props.set("RecordExpirySpecification", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
 
-        /// `Status`: Status of the memory strategy
-        pub fn status(mut self, value: impl Into<Val<CustomMemoryStrategyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
+            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
+            /// Omit the specification entirely to leave records without an expiry on create, or to
+            /// clear a previously configured expiry on update (the handler derives the removal from the
+            /// previous and desired state).
+            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
         }
 
-        /// `StrategyId`: Unique identifier for the memory strategy
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `Status`: Status of the memory strategy
+            props, "Status", status, set_status, get_status, Val<CustomMemoryStrategyStatus>
         }
 
-        /// `Type`: Type of memory strategy
-        pub fn type_(mut self, value: impl Into<Val<CustomMemoryStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `StrategyId`: Unique identifier for the memory strategy
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `UpdatedAt`: Last update timestamp of the memory strategy
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `Type`: Type of memory strategy
+            props, "Type", type_, set_type, get_type, Val<CustomMemoryStrategyType>
+        }
+
+        prop! {
+            /// `UpdatedAt`: Last update timestamp of the memory strategy
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -8097,34 +8828,29 @@ pub mod memory {
             CustomConfigurationInput { props }
         }
 
-        /// `EpisodicOverride`.
-        pub fn episodic_override(mut self, value: impl Into<Val<EpisodicOverride>>) -> Self {
-            self.props.set("EpisodicOverride", value.into());
-            self
+        prop! {
+            /// `EpisodicOverride`.
+            props, "EpisodicOverride", episodic_override, set_episodic_override, get_episodic_override, Val<EpisodicOverride>
         }
 
-        /// `SelfManagedConfiguration`.
-        pub fn self_managed_configuration(mut self, value: impl Into<Val<SelfManagedConfiguration>>) -> Self {
-            self.props.set("SelfManagedConfiguration", value.into());
-            self
+        prop! {
+            /// `SelfManagedConfiguration`.
+            props, "SelfManagedConfiguration", self_managed_configuration, set_self_managed_configuration, get_self_managed_configuration, Val<SelfManagedConfiguration>
         }
 
-        /// `SemanticOverride`.
-        pub fn semantic_override(mut self, value: impl Into<Val<SemanticOverride>>) -> Self {
-            self.props.set("SemanticOverride", value.into());
-            self
+        prop! {
+            /// `SemanticOverride`.
+            props, "SemanticOverride", semantic_override, set_semantic_override, get_semantic_override, Val<SemanticOverride>
         }
 
-        /// `SummaryOverride`.
-        pub fn summary_override(mut self, value: impl Into<Val<SummaryOverride>>) -> Self {
-            self.props.set("SummaryOverride", value.into());
-            self
+        prop! {
+            /// `SummaryOverride`.
+            props, "SummaryOverride", summary_override, set_summary_override, get_summary_override, Val<SummaryOverride>
         }
 
-        /// `UserPreferenceOverride`.
-        pub fn user_preference_override(mut self, value: impl Into<Val<UserPreferenceOverride>>) -> Self {
-            self.props.set("UserPreferenceOverride", value.into());
-            self
+        prop! {
+            /// `UserPreferenceOverride`.
+            props, "UserPreferenceOverride", user_preference_override, set_user_preference_override, get_user_preference_override, Val<UserPreferenceOverride>
         }
     }
 
@@ -8143,22 +8869,19 @@ pub mod memory {
             EpisodicOverride { props }
         }
 
-        /// `Consolidation`.
-        pub fn consolidation(mut self, value: impl Into<Val<EpisodicOverrideConsolidationConfigurationInput>>) -> Self {
-            self.props.set("Consolidation", value.into());
-            self
+        prop! {
+            /// `Consolidation`.
+            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<EpisodicOverrideConsolidationConfigurationInput>
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<EpisodicOverrideExtractionConfigurationInput>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<EpisodicOverrideExtractionConfigurationInput>
         }
 
-        /// `Reflection`.
-        pub fn reflection(mut self, value: impl Into<Val<EpisodicOverrideReflectionConfigurationInput>>) -> Self {
-            self.props.set("Reflection", value.into());
-            self
+        prop! {
+            /// `Reflection`.
+            props, "Reflection", reflection, set_reflection, get_reflection, Val<EpisodicOverrideReflectionConfigurationInput>
         }
     }
 
@@ -8180,6 +8903,16 @@ pub mod memory {
             props.set("ModelId", model_id.into());
             EpisodicOverrideConsolidationConfigurationInput { props }
         }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.EpisodicOverrideExtractionConfigurationInput`.
@@ -8199,6 +8932,16 @@ pub mod memory {
             props.set("AppendToPrompt", append_to_prompt.into());
             props.set("ModelId", model_id.into());
             EpisodicOverrideExtractionConfigurationInput { props }
+        }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
     }
 
@@ -8221,22 +8964,29 @@ pub mod memory {
             EpisodicOverrideReflectionConfigurationInput { props }
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        }
+
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        }
+
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
     }
 
@@ -8255,10 +9005,9 @@ pub mod memory {
             MemoryRecordSchema { props }
         }
 
-        /// `MetadataSchema`: List of metadata schema entries
-        pub fn metadata_schema(mut self, value: impl Into<Val<List<MetadataSchemaEntry>>>) -> Self {
-            self.props.set("MetadataSchema", value.into());
-            self
+        prop! {
+            /// `MetadataSchema`: List of metadata schema entries
+            props, "MetadataSchema", metadata_schema, set_metadata_schema, get_metadata_schema, Val<List<MetadataSchemaEntry>>
         }
     }
 
@@ -8279,23 +9028,25 @@ pub mod memory {
             MetadataSchemaEntry { props }
         }
 
-        /// `ExtractionConfig`.
-        pub fn extraction_config(mut self, value: impl Into<Val<ExtractionConfig>>) -> Self {
-            self.props.set("ExtractionConfig", value.into());
-            self
+        prop! {
+            /// `Key`: Key name for metadata fields
+            props, "Key", _, set_key, get_key, Val<String>
         }
 
-        /// `ExtractionType`: Specifies whether the metadata value is extracted by the LLM or passed
-        /// through deterministically from the event
-        pub fn extraction_type(mut self, value: impl Into<Val<ExtractionType>>) -> Self {
-            self.props.set("ExtractionType", value.into());
-            self
+        prop! {
+            /// `ExtractionConfig`.
+            props, "ExtractionConfig", extraction_config, set_extraction_config, get_extraction_config, Val<ExtractionConfig>
         }
 
-        /// `Type`: Supported data types for metadata values
-        pub fn type_(mut self, value: impl Into<Val<MetadataValueType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `ExtractionType`: Specifies whether the metadata value is extracted by the LLM or passed
+            /// through deterministically from the event
+            props, "ExtractionType", extraction_type, set_extraction_type, get_extraction_type, Val<ExtractionType>
+        }
+
+        prop! {
+            /// `Type`: Supported data types for metadata values
+            props, "Type", type_, set_type, get_type, Val<MetadataValueType>
         }
     }
 
@@ -8314,10 +9065,9 @@ pub mod memory {
             ExtractionConfig { props }
         }
 
-        /// `LlmExtractionConfig`.
-        pub fn llm_extraction_config(mut self, value: impl Into<Val<LlmExtractionConfig>>) -> Self {
-            self.props.set("LlmExtractionConfig", value.into());
-            self
+        prop! {
+            /// `LlmExtractionConfig`.
+            props, "LlmExtractionConfig", llm_extraction_config, set_llm_extraction_config, get_llm_extraction_config, Val<LlmExtractionConfig>
         }
     }
 
@@ -8338,16 +9088,19 @@ pub mod memory {
             LlmExtractionConfig { props }
         }
 
-        /// `LlmExtractionInstruction`: LLM extraction instruction
-        pub fn llm_extraction_instruction(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LlmExtractionInstruction", value.into());
-            self
+        prop! {
+            /// `Definition`: Definition for the metadata schema entry
+            props, "Definition", _, set_definition, get_definition, Val<String>
         }
 
-        /// `Validation`.
-        pub fn validation(mut self, value: impl Into<Val<Validation>>) -> Self {
-            self.props.set("Validation", value.into());
-            self
+        prop! {
+            /// `LlmExtractionInstruction`: LLM extraction instruction
+            props, "LlmExtractionInstruction", llm_extraction_instruction, set_llm_extraction_instruction, get_llm_extraction_instruction, Val<String>
+        }
+
+        prop! {
+            /// `Validation`.
+            props, "Validation", validation, set_validation, get_validation, Val<Validation>
         }
     }
 
@@ -8366,22 +9119,19 @@ pub mod memory {
             Validation { props }
         }
 
-        /// `NumberValidation`.
-        pub fn number_validation(mut self, value: impl Into<Val<NumberValidation>>) -> Self {
-            self.props.set("NumberValidation", value.into());
-            self
+        prop! {
+            /// `NumberValidation`.
+            props, "NumberValidation", number_validation, set_number_validation, get_number_validation, Val<NumberValidation>
         }
 
-        /// `StringListValidation`.
-        pub fn string_list_validation(mut self, value: impl Into<Val<StringListValidation>>) -> Self {
-            self.props.set("StringListValidation", value.into());
-            self
+        prop! {
+            /// `StringListValidation`.
+            props, "StringListValidation", string_list_validation, set_string_list_validation, get_string_list_validation, Val<StringListValidation>
         }
 
-        /// `StringValidation`.
-        pub fn string_validation(mut self, value: impl Into<Val<StringValidation>>) -> Self {
-            self.props.set("StringValidation", value.into());
-            self
+        prop! {
+            /// `StringValidation`.
+            props, "StringValidation", string_validation, set_string_validation, get_string_validation, Val<StringValidation>
         }
     }
 
@@ -8400,16 +9150,14 @@ pub mod memory {
             NumberValidation { props }
         }
 
-        /// `MaxValue`.
-        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
         }
 
-        /// `MinValue`.
-        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
         }
     }
 
@@ -8428,16 +9176,14 @@ pub mod memory {
             StringListValidation { props }
         }
 
-        /// `AllowedValues`.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `MaxItems`.
-        pub fn max_items(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxItems", value.into());
-            self
+        prop! {
+            /// `MaxItems`.
+            props, "MaxItems", max_items, set_max_items, get_max_items, Val<i64>
         }
     }
 
@@ -8456,6 +9202,11 @@ pub mod memory {
             let mut props = Props::new();
             props.set("AllowedValues", allowed_values.into());
             StringValidation { props }
+        }
+
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", _, set_allowed_values, get_allowed_values, Val<List<String>>
         }
     }
 
@@ -8488,22 +9239,19 @@ pub mod memory {
             SelfManagedConfiguration { props }
         }
 
-        /// `HistoricalContextWindowSize`.
-        pub fn historical_context_window_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HistoricalContextWindowSize", value.into());
-            self
+        prop! {
+            /// `HistoricalContextWindowSize`.
+            props, "HistoricalContextWindowSize", historical_context_window_size, set_historical_context_window_size, get_historical_context_window_size, Val<i64>
         }
 
-        /// `InvocationConfiguration`.
-        pub fn invocation_configuration(mut self, value: impl Into<Val<InvocationConfigurationInput>>) -> Self {
-            self.props.set("InvocationConfiguration", value.into());
-            self
+        prop! {
+            /// `InvocationConfiguration`.
+            props, "InvocationConfiguration", invocation_configuration, set_invocation_configuration, get_invocation_configuration, Val<InvocationConfigurationInput>
         }
 
-        /// `TriggerConditions`.
-        pub fn trigger_conditions(mut self, value: impl Into<Val<List<TriggerConditionInput>>>) -> Self {
-            self.props.set("TriggerConditions", value.into());
-            self
+        prop! {
+            /// `TriggerConditions`.
+            props, "TriggerConditions", trigger_conditions, set_trigger_conditions, get_trigger_conditions, Val<List<TriggerConditionInput>>
         }
     }
 
@@ -8522,16 +9270,14 @@ pub mod memory {
             InvocationConfigurationInput { props }
         }
 
-        /// `PayloadDeliveryBucketName`.
-        pub fn payload_delivery_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadDeliveryBucketName", value.into());
-            self
+        prop! {
+            /// `PayloadDeliveryBucketName`.
+            props, "PayloadDeliveryBucketName", payload_delivery_bucket_name, set_payload_delivery_bucket_name, get_payload_delivery_bucket_name, Val<String>
         }
 
-        /// `TopicArn`: ARN format
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `TopicArn`: ARN format
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -8550,22 +9296,19 @@ pub mod memory {
             TriggerConditionInput { props }
         }
 
-        /// `MessageBasedTrigger`.
-        pub fn message_based_trigger(mut self, value: impl Into<Val<MessageBasedTriggerInput>>) -> Self {
-            self.props.set("MessageBasedTrigger", value.into());
-            self
+        prop! {
+            /// `MessageBasedTrigger`.
+            props, "MessageBasedTrigger", message_based_trigger, set_message_based_trigger, get_message_based_trigger, Val<MessageBasedTriggerInput>
         }
 
-        /// `TimeBasedTrigger`.
-        pub fn time_based_trigger(mut self, value: impl Into<Val<TimeBasedTriggerInput>>) -> Self {
-            self.props.set("TimeBasedTrigger", value.into());
-            self
+        prop! {
+            /// `TimeBasedTrigger`.
+            props, "TimeBasedTrigger", time_based_trigger, set_time_based_trigger, get_time_based_trigger, Val<TimeBasedTriggerInput>
         }
 
-        /// `TokenBasedTrigger`.
-        pub fn token_based_trigger(mut self, value: impl Into<Val<TokenBasedTriggerInput>>) -> Self {
-            self.props.set("TokenBasedTrigger", value.into());
-            self
+        prop! {
+            /// `TokenBasedTrigger`.
+            props, "TokenBasedTrigger", token_based_trigger, set_token_based_trigger, get_token_based_trigger, Val<TokenBasedTriggerInput>
         }
     }
 
@@ -8584,10 +9327,9 @@ pub mod memory {
             MessageBasedTriggerInput { props }
         }
 
-        /// `MessageCount`.
-        pub fn message_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessageCount", value.into());
-            self
+        prop! {
+            /// `MessageCount`.
+            props, "MessageCount", message_count, set_message_count, get_message_count, Val<i64>
         }
     }
 
@@ -8606,10 +9348,9 @@ pub mod memory {
             TimeBasedTriggerInput { props }
         }
 
-        /// `IdleSessionTimeout`.
-        pub fn idle_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleSessionTimeout", value.into());
-            self
+        prop! {
+            /// `IdleSessionTimeout`.
+            props, "IdleSessionTimeout", idle_session_timeout, set_idle_session_timeout, get_idle_session_timeout, Val<i64>
         }
     }
 
@@ -8628,10 +9369,9 @@ pub mod memory {
             TokenBasedTriggerInput { props }
         }
 
-        /// `TokenCount`.
-        pub fn token_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TokenCount", value.into());
-            self
+        prop! {
+            /// `TokenCount`.
+            props, "TokenCount", token_count, set_token_count, get_token_count, Val<i64>
         }
     }
 
@@ -8650,16 +9390,14 @@ pub mod memory {
             SemanticOverride { props }
         }
 
-        /// `Consolidation`.
-        pub fn consolidation(mut self, value: impl Into<Val<SemanticOverrideConsolidationConfigurationInput>>) -> Self {
-            self.props.set("Consolidation", value.into());
-            self
+        prop! {
+            /// `Consolidation`.
+            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<SemanticOverrideConsolidationConfigurationInput>
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<SemanticOverrideExtractionConfigurationInput>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<SemanticOverrideExtractionConfigurationInput>
         }
     }
 
@@ -8681,6 +9419,16 @@ pub mod memory {
             props.set("ModelId", model_id.into());
             SemanticOverrideConsolidationConfigurationInput { props }
         }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.SemanticOverrideExtractionConfigurationInput`.
@@ -8701,6 +9449,16 @@ pub mod memory {
             props.set("ModelId", model_id.into());
             SemanticOverrideExtractionConfigurationInput { props }
         }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.SummaryOverride`.
@@ -8718,10 +9476,9 @@ pub mod memory {
             SummaryOverride { props }
         }
 
-        /// `Consolidation`.
-        pub fn consolidation(mut self, value: impl Into<Val<SummaryOverrideConsolidationConfigurationInput>>) -> Self {
-            self.props.set("Consolidation", value.into());
-            self
+        prop! {
+            /// `Consolidation`.
+            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<SummaryOverrideConsolidationConfigurationInput>
         }
     }
 
@@ -8743,6 +9500,16 @@ pub mod memory {
             props.set("ModelId", model_id.into());
             SummaryOverrideConsolidationConfigurationInput { props }
         }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.UserPreferenceOverride`.
@@ -8760,16 +9527,14 @@ pub mod memory {
             UserPreferenceOverride { props }
         }
 
-        /// `Consolidation`.
-        pub fn consolidation(mut self, value: impl Into<Val<UserPreferenceOverrideConsolidationConfigurationInput>>) -> Self {
-            self.props.set("Consolidation", value.into());
-            self
+        prop! {
+            /// `Consolidation`.
+            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<UserPreferenceOverrideConsolidationConfigurationInput>
         }
 
-        /// `Extraction`.
-        pub fn extraction(mut self, value: impl Into<Val<UserPreferenceOverrideExtractionConfigurationInput>>) -> Self {
-            self.props.set("Extraction", value.into());
-            self
+        prop! {
+            /// `Extraction`.
+            props, "Extraction", extraction, set_extraction, get_extraction, Val<UserPreferenceOverrideExtractionConfigurationInput>
         }
     }
 
@@ -8791,6 +9556,16 @@ pub mod memory {
             props.set("ModelId", model_id.into());
             UserPreferenceOverrideConsolidationConfigurationInput { props }
         }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.UserPreferenceOverrideExtractionConfigurationInput`.
@@ -8810,6 +9585,16 @@ pub mod memory {
             props.set("AppendToPrompt", append_to_prompt.into());
             props.set("ModelId", model_id.into());
             UserPreferenceOverrideExtractionConfigurationInput { props }
+        }
+
+        prop! {
+            /// `AppendToPrompt`: Text prompt for model instructions
+            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", _, set_model_id, get_model_id, Val<String>
         }
     }
 
@@ -8834,11 +9619,10 @@ pub mod memory {
             RecordExpirySpecification { props }
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
     }
 
@@ -8900,81 +9684,74 @@ pub mod memory {
             EpisodicMemoryStrategy { props }
         }
 
-        /// `CreatedAt`: Creation timestamp of the memory strategy
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Memory resource
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Description of the Memory resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: Creation timestamp of the memory strategy
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the Memory resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
 
-        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
-        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
-        /// specification entirely to leave records without an expiry on create, or to clear a
-        /// previously configured expiry on update (the handler derives the removal from the previous
-        /// and desired state).
-        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
-            self.props.set("RecordExpirySpecification", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
 
-        /// `ReflectionConfiguration`.
-        pub fn reflection_configuration(mut self, value: impl Into<Val<EpisodicReflectionConfigurationInput>>) -> Self {
-            self.props.set("ReflectionConfiguration", value.into());
-            self
+        prop! {
+            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
+            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
+            /// Omit the specification entirely to leave records without an expiry on create, or to
+            /// clear a previously configured expiry on update (the handler derives the removal from the
+            /// previous and desired state).
+            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
         }
 
-        /// `Status`: Status of the memory strategy
-        pub fn status(mut self, value: impl Into<Val<EpisodicMemoryStrategyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `ReflectionConfiguration`.
+            props, "ReflectionConfiguration", reflection_configuration, set_reflection_configuration, get_reflection_configuration, Val<EpisodicReflectionConfigurationInput>
         }
 
-        /// `StrategyId`: Unique identifier for the memory strategy
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `Status`: Status of the memory strategy
+            props, "Status", status, set_status, get_status, Val<EpisodicMemoryStrategyStatus>
         }
 
-        /// `Type`: Type of memory strategy
-        pub fn type_(mut self, value: impl Into<Val<EpisodicMemoryStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `StrategyId`: Unique identifier for the memory strategy
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `UpdatedAt`: Last update timestamp of the memory strategy
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `Type`: Type of memory strategy
+            props, "Type", type_, set_type, get_type, Val<EpisodicMemoryStrategyType>
+        }
+
+        prop! {
+            /// `UpdatedAt`: Last update timestamp of the memory strategy
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -8993,22 +9770,19 @@ pub mod memory {
             EpisodicReflectionConfigurationInput { props }
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
     }
 
@@ -9070,75 +9844,69 @@ pub mod memory {
             SemanticMemoryStrategy { props }
         }
 
-        /// `CreatedAt`: Creation timestamp of the memory strategy
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Memory resource
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Description of the Memory resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: Creation timestamp of the memory strategy
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the Memory resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
 
-        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
-        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
-        /// specification entirely to leave records without an expiry on create, or to clear a
-        /// previously configured expiry on update (the handler derives the removal from the previous
-        /// and desired state).
-        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
-            self.props.set("RecordExpirySpecification", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
 
-        /// `Status`: Status of the memory strategy
-        pub fn status(mut self, value: impl Into<Val<SemanticMemoryStrategyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
+            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
+            /// Omit the specification entirely to leave records without an expiry on create, or to
+            /// clear a previously configured expiry on update (the handler derives the removal from the
+            /// previous and desired state).
+            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
         }
 
-        /// `StrategyId`: Unique identifier for the memory strategy
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `Status`: Status of the memory strategy
+            props, "Status", status, set_status, get_status, Val<SemanticMemoryStrategyStatus>
         }
 
-        /// `Type`: Type of memory strategy
-        pub fn type_(mut self, value: impl Into<Val<SemanticMemoryStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `StrategyId`: Unique identifier for the memory strategy
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `UpdatedAt`: Last update timestamp of the memory strategy
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `Type`: Type of memory strategy
+            props, "Type", type_, set_type, get_type, Val<SemanticMemoryStrategyType>
+        }
+
+        prop! {
+            /// `UpdatedAt`: Last update timestamp of the memory strategy
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -9200,75 +9968,69 @@ pub mod memory {
             SummaryMemoryStrategy { props }
         }
 
-        /// `CreatedAt`: Creation timestamp of the memory strategy
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Memory resource
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Description of the Memory resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: Creation timestamp of the memory strategy
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the Memory resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
 
-        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
-        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
-        /// specification entirely to leave records without an expiry on create, or to clear a
-        /// previously configured expiry on update (the handler derives the removal from the previous
-        /// and desired state).
-        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
-            self.props.set("RecordExpirySpecification", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
 
-        /// `Status`: Status of the memory strategy
-        pub fn status(mut self, value: impl Into<Val<SummaryMemoryStrategyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
+            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
+            /// Omit the specification entirely to leave records without an expiry on create, or to
+            /// clear a previously configured expiry on update (the handler derives the removal from the
+            /// previous and desired state).
+            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
         }
 
-        /// `StrategyId`: Unique identifier for the memory strategy
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `Status`: Status of the memory strategy
+            props, "Status", status, set_status, get_status, Val<SummaryMemoryStrategyStatus>
         }
 
-        /// `Type`: Type of memory strategy
-        pub fn type_(mut self, value: impl Into<Val<SummaryMemoryStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `StrategyId`: Unique identifier for the memory strategy
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `UpdatedAt`: Last update timestamp of the memory strategy
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `Type`: Type of memory strategy
+            props, "Type", type_, set_type, get_type, Val<SummaryMemoryStrategyType>
+        }
+
+        prop! {
+            /// `UpdatedAt`: Last update timestamp of the memory strategy
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -9330,75 +10092,69 @@ pub mod memory {
             UserPreferenceMemoryStrategy { props }
         }
 
-        /// `CreatedAt`: Creation timestamp of the memory strategy
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Memory resource
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Description of the Memory resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: Creation timestamp of the memory strategy
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `MemoryRecordSchema`.
-        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
-            self.props.set("MemoryRecordSchema", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the Memory resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `NamespaceTemplates`: List of namespaces for memory strategy
-        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NamespaceTemplates", value.into());
-            self
+        prop! {
+            /// `MemoryRecordSchema`.
+            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
         }
 
-        /// `Namespaces`: List of namespaces for memory strategy
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `NamespaceTemplates`: List of namespaces for memory strategy
+            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
         }
 
-        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordExpiryDurationDays", value.into());
-            self
+        prop! {
+            /// `Namespaces`: List of namespaces for memory strategy
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
 
-        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
-        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
-        /// specification entirely to leave records without an expiry on create, or to clear a
-        /// previously configured expiry on update (the handler derives the removal from the previous
-        /// and desired state).
-        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
-            self.props.set("RecordExpirySpecification", value.into());
-            self
+        prop! {
+            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
         }
 
-        /// `Status`: Status of the memory strategy
-        pub fn status(mut self, value: impl Into<Val<UserPreferenceMemoryStrategyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
+            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
+            /// Omit the specification entirely to leave records without an expiry on create, or to
+            /// clear a previously configured expiry on update (the handler derives the removal from the
+            /// previous and desired state).
+            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
         }
 
-        /// `StrategyId`: Unique identifier for the memory strategy
-        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StrategyId", value.into());
-            self
+        prop! {
+            /// `Status`: Status of the memory strategy
+            props, "Status", status, set_status, get_status, Val<UserPreferenceMemoryStrategyStatus>
         }
 
-        /// `Type`: Type of memory strategy
-        pub fn type_(mut self, value: impl Into<Val<UserPreferenceMemoryStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `StrategyId`: Unique identifier for the memory strategy
+            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
         }
 
-        /// `UpdatedAt`: Last update timestamp of the memory strategy
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `Type`: Type of memory strategy
+            props, "Type", type_, set_type, get_type, Val<UserPreferenceMemoryStrategyType>
+        }
+
+        prop! {
+            /// `UpdatedAt`: Last update timestamp of the memory strategy
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -9463,11 +10219,17 @@ pub mod memory {
             NamespaceKeyEntry { props }
         }
 
-        /// `Validation`: Validation rules for namespace variable values. Multiple rules can be
-        /// specified and all must pass.
-        pub fn validation(mut self, value: impl Into<Val<NamespaceKeyValidation>>) -> Self {
-            self.props.set("Validation", value.into());
-            self
+        prop! {
+            /// `Key`: A namespace variable key name. Must start with a lowercase letter and contain
+            /// only lowercase alphanumeric characters. Cannot be a built-in variable (memoryStrategyId,
+            /// sessionId, actorId).
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Validation`: Validation rules for namespace variable values. Multiple rules can be
+            /// specified and all must pass.
+            props, "Validation", validation, set_validation, get_validation, Val<NamespaceKeyValidation>
         }
     }
 
@@ -9487,16 +10249,14 @@ pub mod memory {
             NamespaceKeyValidation { props }
         }
 
-        /// `AllowedValues`: List of allowed values for this namespace variable
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `AllowedValues`: List of allowed values for this namespace variable
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `RegexPattern`: A regex pattern that a namespace variable value must match
-        pub fn regex_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegexPattern", value.into());
-            self
+        prop! {
+            /// `RegexPattern`: A regex pattern that a namespace variable value must match
+            props, "RegexPattern", regex_pattern, set_regex_pattern, get_regex_pattern, Val<String>
         }
     }
 
@@ -9516,6 +10276,11 @@ pub mod memory {
             props.set("Resources", resources.into());
             StreamDeliveryResources { props }
         }
+
+        prop! {
+            /// `Resources`.
+            props, "Resources", _, set_resources, get_resources, Val<List<StreamDeliveryResource>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.StreamDeliveryResource`.
@@ -9533,10 +10298,9 @@ pub mod memory {
             StreamDeliveryResource { props }
         }
 
-        /// `Kinesis`.
-        pub fn kinesis(mut self, value: impl Into<Val<KinesisResource>>) -> Self {
-            self.props.set("Kinesis", value.into());
-            self
+        prop! {
+            /// `Kinesis`.
+            props, "Kinesis", kinesis, set_kinesis, get_kinesis, Val<KinesisResource>
         }
     }
 
@@ -9561,6 +10325,16 @@ pub mod memory {
             props.set("ContentConfigurations", content_configurations.into());
             KinesisResource { props }
         }
+
+        prop! {
+            /// `DataStreamArn`: ARN format
+            props, "DataStreamArn", _, set_data_stream_arn, get_data_stream_arn, Val<String>
+        }
+
+        prop! {
+            /// `ContentConfigurations`.
+            props, "ContentConfigurations", _, set_content_configurations, get_content_configurations, Val<List<ContentConfiguration>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Memory.ContentConfiguration`.
@@ -9580,10 +10354,14 @@ pub mod memory {
             ContentConfiguration { props }
         }
 
-        /// `Level`: The level of content detail to deliver
-        pub fn level(mut self, value: impl Into<Val<ContentConfigurationLevel>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Type`: The type of content to deliver
+            props, "Type", _, set_type, get_type, Val<ContentConfigurationType>
+        }
+
+        prop! {
+            /// `Level`: The level of content detail to deliver
+            props, "Level", level, set_level, get_level, Val<ContentConfigurationLevel>
         }
     }
 
@@ -9638,16 +10416,24 @@ impl OAuth2CredentialProvider {
         OAuth2CredentialProvider { core }
     }
 
-    /// `Oauth2ProviderConfigInput`: The configuration settings for the OAuth2 provider
-    pub fn oauth2_provider_config_input(mut self, value: impl Into<Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>>) -> Self {
-        self.core.set("Oauth2ProviderConfigInput", value.into());
-        self
+    prop! {
+        /// `CredentialProviderVendor`: The vendor of the OAuth2 credential provider
+        core.props, "CredentialProviderVendor", _, set_credential_provider_vendor, get_credential_provider_vendor, Val<o_auth2_credential_provider::CredentialProviderVendor>
     }
 
-    /// `Tags`: Tags to assign to the OAuth2 credential provider
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the OAuth2 credential provider
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Oauth2ProviderConfigInput`: The configuration settings for the OAuth2 provider
+        core.props, "Oauth2ProviderConfigInput", oauth2_provider_config_input, set_oauth2_provider_config_input, get_oauth2_provider_config_input, Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the OAuth2 credential provider
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9814,59 +10600,50 @@ pub mod o_auth2_credential_provider {
             Oauth2ProviderConfigInput { props }
         }
 
-        /// `AtlassianOauth2ProviderConfig`: Input configuration for an Atlassian OAuth2 provider
-        pub fn atlassian_oauth2_provider_config(mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("AtlassianOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `AtlassianOauth2ProviderConfig`: Input configuration for an Atlassian OAuth2 provider
+            props, "AtlassianOauth2ProviderConfig", atlassian_oauth2_provider_config, set_atlassian_oauth2_provider_config, get_atlassian_oauth2_provider_config, Val<AtlassianOauth2ProviderConfigInput>
         }
 
-        /// `CustomOauth2ProviderConfig`: Input configuration for a custom OAuth2 provider
-        pub fn custom_oauth2_provider_config(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("CustomOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `CustomOauth2ProviderConfig`: Input configuration for a custom OAuth2 provider
+            props, "CustomOauth2ProviderConfig", custom_oauth2_provider_config, set_custom_oauth2_provider_config, get_custom_oauth2_provider_config, Val<CustomOauth2ProviderConfigInput>
         }
 
-        /// `GithubOauth2ProviderConfig`: Input configuration for a GitHub OAuth2 provider
-        pub fn github_oauth2_provider_config(mut self, value: impl Into<Val<GithubOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("GithubOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `GithubOauth2ProviderConfig`: Input configuration for a GitHub OAuth2 provider
+            props, "GithubOauth2ProviderConfig", github_oauth2_provider_config, set_github_oauth2_provider_config, get_github_oauth2_provider_config, Val<GithubOauth2ProviderConfigInput>
         }
 
-        /// `GoogleOauth2ProviderConfig`: Input configuration for a Google OAuth2 provider
-        pub fn google_oauth2_provider_config(mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("GoogleOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `GoogleOauth2ProviderConfig`: Input configuration for a Google OAuth2 provider
+            props, "GoogleOauth2ProviderConfig", google_oauth2_provider_config, set_google_oauth2_provider_config, get_google_oauth2_provider_config, Val<GoogleOauth2ProviderConfigInput>
         }
 
-        /// `IncludedOauth2ProviderConfig`: Input configuration for a supported non-custom OAuth2
-        /// provider
-        pub fn included_oauth2_provider_config(mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("IncludedOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `IncludedOauth2ProviderConfig`: Input configuration for a supported non-custom OAuth2
+            /// provider
+            props, "IncludedOauth2ProviderConfig", included_oauth2_provider_config, set_included_oauth2_provider_config, get_included_oauth2_provider_config, Val<IncludedOauth2ProviderConfigInput>
         }
 
-        /// `LinkedinOauth2ProviderConfig`: Input configuration for a LinkedIn OAuth2 provider
-        pub fn linkedin_oauth2_provider_config(mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("LinkedinOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `LinkedinOauth2ProviderConfig`: Input configuration for a LinkedIn OAuth2 provider
+            props, "LinkedinOauth2ProviderConfig", linkedin_oauth2_provider_config, set_linkedin_oauth2_provider_config, get_linkedin_oauth2_provider_config, Val<LinkedinOauth2ProviderConfigInput>
         }
 
-        /// `MicrosoftOauth2ProviderConfig`: Input configuration for a Microsoft OAuth2 provider
-        pub fn microsoft_oauth2_provider_config(mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("MicrosoftOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `MicrosoftOauth2ProviderConfig`: Input configuration for a Microsoft OAuth2 provider
+            props, "MicrosoftOauth2ProviderConfig", microsoft_oauth2_provider_config, set_microsoft_oauth2_provider_config, get_microsoft_oauth2_provider_config, Val<MicrosoftOauth2ProviderConfigInput>
         }
 
-        /// `SalesforceOauth2ProviderConfig`: Input configuration for a Salesforce OAuth2 provider
-        pub fn salesforce_oauth2_provider_config(mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("SalesforceOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `SalesforceOauth2ProviderConfig`: Input configuration for a Salesforce OAuth2 provider
+            props, "SalesforceOauth2ProviderConfig", salesforce_oauth2_provider_config, set_salesforce_oauth2_provider_config, get_salesforce_oauth2_provider_config, Val<SalesforceOauth2ProviderConfigInput>
         }
 
-        /// `SlackOauth2ProviderConfig`: Input configuration for a Slack OAuth2 provider
-        pub fn slack_oauth2_provider_config(mut self, value: impl Into<Val<SlackOauth2ProviderConfigInput>>) -> Self {
-            self.props.set("SlackOauth2ProviderConfig", value.into());
-            self
+        prop! {
+            /// `SlackOauth2ProviderConfig`: Input configuration for a Slack OAuth2 provider
+            props, "SlackOauth2ProviderConfig", slack_oauth2_provider_config, set_slack_oauth2_provider_config, get_slack_oauth2_provider_config, Val<SlackOauth2ProviderConfigInput>
         }
     }
 
@@ -9888,23 +10665,25 @@ pub mod o_auth2_credential_provider {
             AtlassianOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<AtlassianOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -9926,6 +10705,16 @@ pub mod o_auth2_credential_provider {
             props.set("SecretId", secret_id.into());
             props.set("JsonKey", json_key.into());
             SecretReference { props }
+        }
+
+        prop! {
+            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `JsonKey`: The JSON key within the secret that contains the credential value
+            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
         }
     }
 
@@ -9960,63 +10749,59 @@ pub mod o_auth2_credential_provider {
             CustomOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientAuthenticationMethod`: The client authentication method to use when authenticating
-        /// with the token endpoint
-        pub fn client_authentication_method(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>>) -> Self {
-            self.props.set("ClientAuthenticationMethod", value.into());
-            self
+        prop! {
+            /// `OauthDiscovery`: Discovery information for an OAuth2 provider
+            props, "OauthDiscovery", _, set_oauth_discovery, get_oauth_discovery, Val<Oauth2Discovery>
         }
 
-        /// `ClientId`: The client ID for the custom OAuth2 provider
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientAuthenticationMethod`: The client authentication method to use when
+            /// authenticating with the token endpoint
+            props, "ClientAuthenticationMethod", client_authentication_method, set_client_authentication_method, get_client_authentication_method, Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>
         }
 
-        /// `ClientSecret`: The client secret for the custom OAuth2 provider
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`: The client ID for the custom OAuth2 provider
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret for the custom OAuth2 provider
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`: The source of the client secret
-        pub fn client_secret_source(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
         }
 
-        /// `OnBehalfOfTokenExchangeConfig`: Configuration for on-behalf-of token exchange
-        pub fn on_behalf_of_token_exchange_config(mut self, value: impl Into<Val<OnBehalfOfTokenExchangeConfig>>) -> Self {
-            self.props.set("OnBehalfOfTokenExchangeConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecretSource`: The source of the client secret
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<CustomOauth2ProviderConfigInputClientSecretSource>
         }
 
-        /// `PrivateEndpoint`: The private endpoint configuration for connecting to private resources in
-        /// your VPC
-        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
-            self.props.set("PrivateEndpoint", value.into());
-            self
+        prop! {
+            /// `OnBehalfOfTokenExchangeConfig`: Configuration for on-behalf-of token exchange
+            props, "OnBehalfOfTokenExchangeConfig", on_behalf_of_token_exchange_config, set_on_behalf_of_token_exchange_config, get_on_behalf_of_token_exchange_config, Val<OnBehalfOfTokenExchangeConfig>
         }
 
-        /// `PrivateEndpointOverrides`: A list of private endpoint overrides. Each override maps a
-        /// specific domain to a private endpoint, enabling secure connectivity through VPC Lattice
-        /// resource configurations.
-        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
-            self.props.set("PrivateEndpointOverrides", value.into());
-            self
+        prop! {
+            /// `PrivateEndpoint`: The private endpoint configuration for connecting to private
+            /// resources in your VPC
+            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
         }
 
-        /// `PrivateKeyJwtConfig`: Configuration for private_key_jwt client authentication (RFC 7523)
-        pub fn private_key_jwt_config(mut self, value: impl Into<Val<PrivateKeyJwtConfig>>) -> Self {
-            self.props.set("PrivateKeyJwtConfig", value.into());
-            self
+        prop! {
+            /// `PrivateEndpointOverrides`: A list of private endpoint overrides. Each override maps a
+            /// specific domain to a private endpoint, enabling secure connectivity through VPC Lattice
+            /// resource configurations.
+            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
+        }
+
+        prop! {
+            /// `PrivateKeyJwtConfig`: Configuration for private_key_jwt client authentication (RFC 7523)
+            props, "PrivateKeyJwtConfig", private_key_jwt_config, set_private_key_jwt_config, get_private_key_jwt_config, Val<PrivateKeyJwtConfig>
         }
     }
 
@@ -10068,16 +10853,14 @@ pub mod o_auth2_credential_provider {
             Oauth2Discovery { props }
         }
 
-        /// `AuthorizationServerMetadata`: Authorization server metadata for the OAuth2 provider
-        pub fn authorization_server_metadata(mut self, value: impl Into<Val<Oauth2AuthorizationServerMetadata>>) -> Self {
-            self.props.set("AuthorizationServerMetadata", value.into());
-            self
+        prop! {
+            /// `AuthorizationServerMetadata`: Authorization server metadata for the OAuth2 provider
+            props, "AuthorizationServerMetadata", authorization_server_metadata, set_authorization_server_metadata, get_authorization_server_metadata, Val<Oauth2AuthorizationServerMetadata>
         }
 
-        /// `DiscoveryUrl`: The discovery URL for the OAuth2 provider
-        pub fn discovery_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DiscoveryUrl", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`: The discovery URL for the OAuth2 provider
+            props, "DiscoveryUrl", discovery_url, set_discovery_url, get_discovery_url, Val<String>
         }
     }
 
@@ -10107,10 +10890,24 @@ pub mod o_auth2_credential_provider {
             Oauth2AuthorizationServerMetadata { props }
         }
 
-        /// `ResponseTypes`: The supported response types
-        pub fn response_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResponseTypes", value.into());
-            self
+        prop! {
+            /// `Issuer`: The issuer URL for the OAuth2 authorization server
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationEndpoint`: The authorization endpoint URL
+            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `TokenEndpoint`: The token endpoint URL
+            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `ResponseTypes`: The supported response types
+            props, "ResponseTypes", response_types, set_response_types, get_response_types, Val<List<String>>
         }
     }
 
@@ -10132,10 +10929,14 @@ pub mod o_auth2_credential_provider {
             OnBehalfOfTokenExchangeConfig { props }
         }
 
-        /// `TokenExchangeGrantTypeConfig`: Configuration for RFC 8693 Token Exchange
-        pub fn token_exchange_grant_type_config(mut self, value: impl Into<Val<TokenExchangeGrantTypeConfig>>) -> Self {
-            self.props.set("TokenExchangeGrantTypeConfig", value.into());
-            self
+        prop! {
+            /// `GrantType`: The grant type for on-behalf-of token exchange
+            props, "GrantType", _, set_grant_type, get_grant_type, Val<OnBehalfOfTokenExchangeConfigGrantType>
+        }
+
+        prop! {
+            /// `TokenExchangeGrantTypeConfig`: Configuration for RFC 8693 Token Exchange
+            props, "TokenExchangeGrantTypeConfig", token_exchange_grant_type_config, set_token_exchange_grant_type_config, get_token_exchange_grant_type_config, Val<TokenExchangeGrantTypeConfig>
         }
     }
 
@@ -10172,10 +10973,14 @@ pub mod o_auth2_credential_provider {
             TokenExchangeGrantTypeConfig { props }
         }
 
-        /// `ActorTokenScopes`: The actor token scopes. Only valid when ActorTokenContent is M2M.
-        pub fn actor_token_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ActorTokenScopes", value.into());
-            self
+        prop! {
+            /// `ActorTokenContent`: The actor token content type
+            props, "ActorTokenContent", _, set_actor_token_content, get_actor_token_content, Val<TokenExchangeGrantTypeConfigActorTokenContent>
+        }
+
+        prop! {
+            /// `ActorTokenScopes`: The actor token scopes. Only valid when ActorTokenContent is M2M.
+            props, "ActorTokenScopes", actor_token_scopes, set_actor_token_scopes, get_actor_token_scopes, Val<List<String>>
         }
     }
 
@@ -10211,19 +11016,18 @@ pub mod o_auth2_credential_provider {
             PrivateEndpoint { props }
         }
 
-        /// `ManagedVpcResource`: Configuration for a managed VPC Lattice resource. AgentCore creates
-        /// and manages the VPC Lattice resource gateway and resource configuration on your behalf.
-        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
-            self.props.set("ManagedVpcResource", value.into());
-            self
+        prop! {
+            /// `ManagedVpcResource`: Configuration for a managed VPC Lattice resource. AgentCore
+            /// creates and manages the VPC Lattice resource gateway and resource configuration on your
+            /// behalf.
+            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
         }
 
-        /// `SelfManagedLatticeResource`: Configuration for a self-managed VPC Lattice resource. You
-        /// create and manage the VPC Lattice resource gateway and resource configuration, then provide
-        /// the resource configuration identifier.
-        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
-            self.props.set("SelfManagedLatticeResource", value.into());
-            self
+        prop! {
+            /// `SelfManagedLatticeResource`: Configuration for a self-managed VPC Lattice resource. You
+            /// create and manage the VPC Lattice resource gateway and resource configuration, then
+            /// provide the resource configuration identifier.
+            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
         }
     }
 
@@ -10256,24 +11060,37 @@ pub mod o_auth2_credential_provider {
             ManagedVpcResource { props }
         }
 
-        /// `RoutingDomain`: An intermediate publicly resolvable domain used as the VPC Lattice resource
-        /// configuration endpoint
-        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingDomain", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`: The ID of the VPC that contains your private resource
+            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
         }
 
-        /// `SecurityGroupIds`: The security group IDs to associate with the VPC Lattice resource
-        /// gateway
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The subnet IDs within the VPC where the VPC Lattice resource gateway is
+            /// placed
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressType`: The IP address type for the resource configuration endpoint
+            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        }
+
+        prop! {
+            /// `RoutingDomain`: An intermediate publicly resolvable domain used as the VPC Lattice
+            /// resource configuration endpoint
+            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The security group IDs to associate with the VPC Lattice resource
+            /// gateway
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
         }
     }
 
@@ -10309,6 +11126,12 @@ pub mod o_auth2_credential_provider {
             props.set("ResourceConfigurationIdentifier", resource_configuration_identifier.into());
             SelfManagedLatticeResource { props }
         }
+
+        prop! {
+            /// `ResourceConfigurationIdentifier`: The ARN or ID of the VPC Lattice resource
+            /// configuration
+            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::OAuth2CredentialProvider.PrivateEndpointOverride`: A mapping of a
@@ -10335,6 +11158,17 @@ pub mod o_auth2_credential_provider {
             props.set("PrivateEndpoint", private_endpoint.into());
             PrivateEndpointOverride { props }
         }
+
+        prop! {
+            /// `Domain`: The domain to override with a private endpoint
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `PrivateEndpoint`: The private endpoint configuration for connecting to private
+            /// resources in your VPC
+            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        }
     }
 
     /// `AWS::BedrockAgentCore::OAuth2CredentialProvider.PrivateKeyJwtConfig`: Configuration for
@@ -10353,28 +11187,27 @@ pub mod o_auth2_credential_provider {
             PrivateKeyJwtConfig { props }
         }
 
-        /// `AdditionalHeaderClaims`: A map of additional claims to include in the JWT client assertion
-        pub fn additional_header_claims(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdditionalHeaderClaims", value.into());
-            self
+        prop! {
+            /// `AdditionalHeaderClaims`: A map of additional claims to include in the JWT client
+            /// assertion
+            props, "AdditionalHeaderClaims", additional_header_claims, set_additional_header_claims, get_additional_header_claims, Val<Map<String>>
         }
 
-        /// `AdditionalPayloadClaims`: A map of additional claims to include in the JWT client assertion
-        pub fn additional_payload_claims(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdditionalPayloadClaims", value.into());
-            self
+        prop! {
+            /// `AdditionalPayloadClaims`: A map of additional claims to include in the JWT client
+            /// assertion
+            props, "AdditionalPayloadClaims", additional_payload_claims, set_additional_payload_claims, get_additional_payload_claims, Val<Map<String>>
         }
 
-        /// `PrivateKeySource`: Contains the private key source configuration for a JWT client assertion
-        pub fn private_key_source(mut self, value: impl Into<Val<PrivateKeySource>>) -> Self {
-            self.props.set("PrivateKeySource", value.into());
-            self
+        prop! {
+            /// `PrivateKeySource`: Contains the private key source configuration for a JWT client
+            /// assertion
+            props, "PrivateKeySource", private_key_source, set_private_key_source, get_private_key_source, Val<PrivateKeySource>
         }
 
-        /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion
-        pub fn signing_algorithm(mut self, value: impl Into<Val<PrivateKeyJwtConfigSigningAlgorithm>>) -> Self {
-            self.props.set("SigningAlgorithm", value.into());
-            self
+        prop! {
+            /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion
+            props, "SigningAlgorithm", signing_algorithm, set_signing_algorithm, get_signing_algorithm, Val<PrivateKeyJwtConfigSigningAlgorithm>
         }
     }
 
@@ -10394,10 +11227,9 @@ pub mod o_auth2_credential_provider {
             PrivateKeySource { props }
         }
 
-        /// `KmsKeySource`: Contains the KMS key configuration for a JWT client assertion
-        pub fn kms_key_source(mut self, value: impl Into<Val<KmsKeySourceType>>) -> Self {
-            self.props.set("KmsKeySource", value.into());
-            self
+        prop! {
+            /// `KmsKeySource`: Contains the KMS key configuration for a JWT client assertion
+            props, "KmsKeySource", kms_key_source, set_kms_key_source, get_kms_key_source, Val<KmsKeySourceType>
         }
     }
 
@@ -10418,6 +11250,12 @@ pub mod o_auth2_credential_provider {
             let mut props = Props::new();
             props.set("KmsKeyArn", kms_key_arn.into());
             KmsKeySourceType { props }
+        }
+
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used to sign the JWT client
+            /// assertion
+            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -10455,23 +11293,25 @@ pub mod o_auth2_credential_provider {
             GithubOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<GithubOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<GithubOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -10506,23 +11346,25 @@ pub mod o_auth2_credential_provider {
             GoogleOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<GoogleOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -10557,42 +11399,41 @@ pub mod o_auth2_credential_provider {
             IncludedOauth2ProviderConfigInput { props }
         }
 
-        /// `AuthorizationEndpoint`: OAuth2 authorization endpoint for your isolated OAuth2 application
-        /// tenant
-        pub fn authorization_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationEndpoint", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: OAuth2 authorization endpoint for your isolated OAuth2
+            /// application tenant
+            props, "AuthorizationEndpoint", authorization_endpoint, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
         }
 
-        /// `Issuer`: Token issuer of your isolated OAuth2 application tenant
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<IncludedOauth2ProviderConfigInputClientSecretSource>
         }
 
-        /// `TokenEndpoint`: OAuth2 token endpoint for your isolated OAuth2 application tenant
-        pub fn token_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenEndpoint", value.into());
-            self
+        prop! {
+            /// `Issuer`: Token issuer of your isolated OAuth2 application tenant
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
+        }
+
+        prop! {
+            /// `TokenEndpoint`: OAuth2 token endpoint for your isolated OAuth2 application tenant
+            props, "TokenEndpoint", token_endpoint, set_token_endpoint, get_token_endpoint, Val<String>
         }
     }
 
@@ -10627,23 +11468,25 @@ pub mod o_auth2_credential_provider {
             LinkedinOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<LinkedinOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -10678,29 +11521,30 @@ pub mod o_auth2_credential_provider {
             MicrosoftOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
         }
 
-        /// `TenantId`: The Microsoft Entra ID tenant ID
-        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantId", value.into());
-            self
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>
+        }
+
+        prop! {
+            /// `TenantId`: The Microsoft Entra ID tenant ID
+            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
         }
     }
 
@@ -10735,23 +11579,25 @@ pub mod o_auth2_credential_provider {
             SalesforceOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<SalesforceOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -10786,23 +11632,25 @@ pub mod o_auth2_credential_provider {
             SlackOauth2ProviderConfigInput { props }
         }
 
-        /// `ClientSecret`.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ClientSecretConfig", value.into());
-            self
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `ClientSecretSource`.
-        pub fn client_secret_source(mut self, value: impl Into<Val<SlackOauth2ProviderConfigInputClientSecretSource>>) -> Self {
-            self.props.set("ClientSecretSource", value.into());
-            self
+        prop! {
+            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `ClientSecretSource`.
+            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<SlackOauth2ProviderConfigInputClientSecretSource>
         }
     }
 
@@ -10857,47 +11705,65 @@ impl OnlineEvaluationConfig {
         OnlineEvaluationConfig { core }
     }
 
-    /// `ClusteringConfig`: The configuration for clustering analysis of evaluation results.
-    pub fn clustering_config(mut self, value: impl Into<Val<online_evaluation_config::ClusteringConfig>>) -> Self {
-        self.core.set("ClusteringConfig", value.into());
-        self
+    prop! {
+        /// `ClusteringConfig`: The configuration for clustering analysis of evaluation results.
+        core.props, "ClusteringConfig", clustering_config, set_clustering_config, get_clustering_config, Val<online_evaluation_config::ClusteringConfig>
     }
 
-    /// `Description`: The description of the online evaluation configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataSourceConfig`: The data source configuration that specifies CloudWatch log groups
+        /// and service names to monitor.
+        core.props, "DataSourceConfig", _, set_data_source_config, get_data_source_config, Val<online_evaluation_config::DataSourceConfig>
     }
 
-    /// `Evaluators`: The list of evaluators to apply during online evaluation.
-    pub fn evaluators(mut self, value: impl Into<Val<List<online_evaluation_config::EvaluatorReference>>>) -> Self {
-        self.core.set("Evaluators", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the online evaluation configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExecutionStatus`: The execution status indicating whether the online evaluation is
-    /// currently running.
-    pub fn execution_status(mut self, value: impl Into<Val<online_evaluation_config::ExecutionStatus>>) -> Self {
-        self.core.set("ExecutionStatus", value.into());
-        self
+    prop! {
+        /// `EvaluationExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants
+        /// permissions for evaluation.
+        core.props, "EvaluationExecutionRoleArn", _, set_evaluation_execution_role_arn, get_evaluation_execution_role_arn, Val<String>
     }
 
-    /// `Insights`: The list of insights to enable for failure analysis.
-    pub fn insights(mut self, value: impl Into<Val<List<online_evaluation_config::Insight>>>) -> Self {
-        self.core.set("Insights", value.into());
-        self
+    prop! {
+        /// `Evaluators`: The list of evaluators to apply during online evaluation.
+        core.props, "Evaluators", evaluators, set_evaluators, get_evaluators, Val<List<online_evaluation_config::EvaluatorReference>>
     }
 
-    /// `OutputConfig`: The configuration that specifies where evaluation results should be written.
-    pub fn output_config(mut self, value: impl Into<Val<online_evaluation_config::OutputConfig>>) -> Self {
-        self.core.set("OutputConfig", value.into());
-        self
+    prop! {
+        /// `ExecutionStatus`: The execution status indicating whether the online evaluation is
+        /// currently running.
+        core.props, "ExecutionStatus", execution_status, set_execution_status, get_execution_status, Val<online_evaluation_config::ExecutionStatus>
     }
 
-    /// `Tags`: A list of tags to assign to the online evaluation configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Insights`: The list of insights to enable for failure analysis.
+        core.props, "Insights", insights, set_insights, get_insights, Val<List<online_evaluation_config::Insight>>
+    }
+
+    prop! {
+        /// `OnlineEvaluationConfigName`: The name of the online evaluation configuration. Must be
+        /// unique within your account.
+        core.props, "OnlineEvaluationConfigName", _, set_online_evaluation_config_name, get_online_evaluation_config_name, Val<String>
+    }
+
+    prop! {
+        /// `OutputConfig`: The configuration that specifies where evaluation results should be
+        /// written.
+        core.props, "OutputConfig", output_config, set_output_config, get_output_config, Val<online_evaluation_config::OutputConfig>
+    }
+
+    prop! {
+        /// `Rule`: The evaluation rule that defines sampling configuration, filters, and session
+        /// detection settings.
+        core.props, "Rule", _, set_rule, get_rule, Val<online_evaluation_config::Rule>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to assign to the online evaluation configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10960,6 +11826,11 @@ pub mod online_evaluation_config {
             props.set("Frequencies", frequencies.into());
             ClusteringConfig { props }
         }
+
+        prop! {
+            /// `Frequencies`: The list of frequencies at which clustering reports are generated.
+            props, "Frequencies", _, set_frequencies, get_frequencies, Val<List<ClusteringFrequency>>
+        }
     }
 
     /// The frequency at which clustering reports are generated.
@@ -10996,6 +11867,11 @@ pub mod online_evaluation_config {
             props.set("CloudWatchLogs", cloud_watch_logs.into());
             DataSourceConfig { props }
         }
+
+        prop! {
+            /// `CloudWatchLogs`: The configuration for reading agent traces from CloudWatch logs.
+            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsInputConfig>
+        }
     }
 
     /// `AWS::BedrockAgentCore::OnlineEvaluationConfig.CloudWatchLogsInputConfig`: The configuration
@@ -11019,17 +11895,22 @@ pub mod online_evaluation_config {
             CloudWatchLogsInputConfig { props }
         }
 
-        /// `LogGroupNamePrefixes`: The list of CloudWatch log group name prefixes to monitor for agent
-        /// traces. Mutually exclusive with LogGroupNames; specify exactly one of the two selectors.
-        pub fn log_group_name_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogGroupNamePrefixes", value.into());
-            self
+        prop! {
+            /// `ServiceNames`: The list of service names to filter traces within the specified log
+            /// groups.
+            props, "ServiceNames", _, set_service_names, get_service_names, Val<List<String>>
         }
 
-        /// `LogGroupNames`: The list of CloudWatch log group names to monitor for agent traces.
-        pub fn log_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogGroupNames", value.into());
-            self
+        prop! {
+            /// `LogGroupNamePrefixes`: The list of CloudWatch log group name prefixes to monitor for
+            /// agent traces. Mutually exclusive with LogGroupNames; specify exactly one of the two
+            /// selectors.
+            props, "LogGroupNamePrefixes", log_group_name_prefixes, set_log_group_name_prefixes, get_log_group_name_prefixes, Val<List<String>>
+        }
+
+        prop! {
+            /// `LogGroupNames`: The list of CloudWatch log group names to monitor for agent traces.
+            props, "LogGroupNames", log_group_names, set_log_group_names, get_log_group_names, Val<List<String>>
         }
     }
 
@@ -11052,6 +11933,14 @@ pub mod online_evaluation_config {
             let mut props = Props::new();
             props.set("EvaluatorId", evaluator_id.into());
             EvaluatorReference { props }
+        }
+
+        prop! {
+            /// `EvaluatorId`: The ID of the evaluator: a built-in evaluator ID (Builtin.*), a managed
+            /// third-party evaluator ID (ThirdParty.&lt;provider&gt;.&lt;name&gt;), or a custom
+            /// evaluator ID. For a custom evaluator in the same template, use Fn::GetAtt with
+            /// EvaluatorId. Ref returns the evaluator ARN, which this property does not accept.
+            props, "EvaluatorId", _, set_evaluator_id, get_evaluator_id, Val<String>
         }
     }
 
@@ -11085,6 +11974,11 @@ pub mod online_evaluation_config {
             props.set("InsightId", insight_id.into());
             Insight { props }
         }
+
+        prop! {
+            /// `InsightId`: The unique identifier of the insight.
+            props, "InsightId", _, set_insight_id, get_insight_id, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::OnlineEvaluationConfig.OutputConfig`: The configuration that
@@ -11103,10 +11997,9 @@ pub mod online_evaluation_config {
             OutputConfig { props }
         }
 
-        /// `CloudWatchConfig`: The CloudWatch configuration for writing evaluation results.
-        pub fn cloud_watch_config(mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> Self {
-            self.props.set("CloudWatchConfig", value.into());
-            self
+        prop! {
+            /// `CloudWatchConfig`: The CloudWatch configuration for writing evaluation results.
+            props, "CloudWatchConfig", cloud_watch_config, set_cloud_watch_config, get_cloud_watch_config, Val<CloudWatchOutputConfig>
         }
     }
 
@@ -11126,26 +12019,24 @@ pub mod online_evaluation_config {
             CloudWatchOutputConfig { props }
         }
 
-        /// `LogGroupName`: The CloudWatch log group name for evaluation results. Omit to use the
-        /// service-managed default log group.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The CloudWatch log group name for evaluation results. Omit to use the
+            /// service-managed default log group.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `MetricsNamespace`: The CloudWatch metrics namespace for evaluation result metrics. Omit to
-        /// use the service-managed default namespace.
-        pub fn metrics_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricsNamespace", value.into());
-            self
+        prop! {
+            /// `MetricsNamespace`: The CloudWatch metrics namespace for evaluation result metrics. Omit
+            /// to use the service-managed default namespace.
+            props, "MetricsNamespace", metrics_namespace, set_metrics_namespace, get_metrics_namespace, Val<String>
         }
 
-        /// `ResultDestination`: Where evaluation results are written. DEDICATED_LOG_GROUP, the default
-        /// when omitted, writes to a dedicated result log group. SOURCE_LOG_GROUP writes results back
-        /// to the trace source log group; LogGroupName must not be specified with SOURCE_LOG_GROUP.
-        pub fn result_destination(mut self, value: impl Into<Val<CloudWatchOutputConfigResultDestination>>) -> Self {
-            self.props.set("ResultDestination", value.into());
-            self
+        prop! {
+            /// `ResultDestination`: Where evaluation results are written. DEDICATED_LOG_GROUP, the
+            /// default when omitted, writes to a dedicated result log group. SOURCE_LOG_GROUP writes
+            /// results back to the trace source log group; LogGroupName must not be specified with
+            /// SOURCE_LOG_GROUP.
+            props, "ResultDestination", result_destination, set_result_destination, get_result_destination, Val<CloudWatchOutputConfigResultDestination>
         }
     }
 
@@ -11183,17 +12074,21 @@ pub mod online_evaluation_config {
             Rule { props }
         }
 
-        /// `Filters`: The list of filters that determine which agent traces should be included in the
-        /// evaluation.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `SamplingConfig`: The configuration that controls what percentage of agent traces are
+            /// sampled for evaluation.
+            props, "SamplingConfig", _, set_sampling_config, get_sampling_config, Val<SamplingConfig>
         }
 
-        /// `SessionConfig`: The configuration that defines how agent sessions are detected.
-        pub fn session_config(mut self, value: impl Into<Val<SessionConfig>>) -> Self {
-            self.props.set("SessionConfig", value.into());
-            self
+        prop! {
+            /// `Filters`: The list of filters that determine which agent traces should be included in
+            /// the evaluation.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        }
+
+        prop! {
+            /// `SessionConfig`: The configuration that defines how agent sessions are detected.
+            props, "SessionConfig", session_config, set_session_config, get_session_config, Val<SessionConfig>
         }
     }
 
@@ -11221,6 +12116,21 @@ pub mod online_evaluation_config {
             props.set("Operator", operator.into());
             props.set("Value", value.into());
             Filter { props }
+        }
+
+        prop! {
+            /// `Key`: The key or field name to filter on within the agent trace data.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Operator`: The comparison operator to use for filtering.
+            props, "Operator", _, set_operator, get_operator, Val<FilterOperator>
+        }
+
+        prop! {
+            /// `Value`: The value used in filter comparisons.
+            props, "Value", _, set_value, get_value, Val<FilterValue>
         }
     }
 
@@ -11271,22 +12181,19 @@ pub mod online_evaluation_config {
             FilterValue { props }
         }
 
-        /// `BooleanValue`: The boolean value for true/false filtering conditions.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`: The boolean value for true/false filtering conditions.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`: The numeric value for numerical filtering.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`: The numeric value for numerical filtering.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `StringValue`: The string value for text-based filtering.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: The string value for text-based filtering.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -11308,6 +12215,11 @@ pub mod online_evaluation_config {
             props.set("SamplingPercentage", sampling_percentage.into());
             SamplingConfig { props }
         }
+
+        prop! {
+            /// `SamplingPercentage`: The percentage of agent traces to sample for evaluation.
+            props, "SamplingPercentage", _, set_sampling_percentage, get_sampling_percentage, Val<f64>
+        }
     }
 
     /// `AWS::BedrockAgentCore::OnlineEvaluationConfig.SessionConfig`: The configuration that
@@ -11327,6 +12239,12 @@ pub mod online_evaluation_config {
             let mut props = Props::new();
             props.set("SessionTimeoutMinutes", session_timeout_minutes.into());
             SessionConfig { props }
+        }
+
+        prop! {
+            /// `SessionTimeoutMinutes`: The number of minutes of inactivity after which an agent
+            /// session is considered complete.
+            props, "SessionTimeoutMinutes", _, set_session_timeout_minutes, get_session_timeout_minutes, Val<i64>
         }
     }
 }
@@ -11360,26 +12278,38 @@ impl PaymentConnector {
         PaymentConnector { core }
     }
 
-    /// `CredentialProviderConfigurations`: The credential provider configurations for the
-    /// connector. Required when ProvisionMode is MANUAL or not specified. Empty for QUICK_CREATE
-    /// until provisioning completes.
-    pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<payment_connector::CredentialsProviderConfiguration>>>) -> Self {
-        self.core.set("CredentialProviderConfigurations", value.into());
-        self
+    prop! {
+        /// `ConnectorName`: The name of the payment connector
+        core.props, "ConnectorName", _, set_connector_name, get_connector_name, Val<String>
     }
 
-    /// `Description`: A description of the payment connector
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConnectorType`.
+        core.props, "ConnectorType", _, set_connector_type, get_connector_type, Val<payment_connector::PaymentConnectorType>
     }
 
-    /// `ProvisionMode`: The provision mode for creating the connector. MANUAL requires
-    /// CredentialProviderConfigurations; QUICK_CREATE orchestrates OAuth consent and credential
-    /// provisioning.
-    pub fn provision_mode(mut self, value: impl Into<Val<payment_connector::PaymentConnectorProvisionMode>>) -> Self {
-        self.core.set("ProvisionMode", value.into());
-        self
+    prop! {
+        /// `CredentialProviderConfigurations`: The credential provider configurations for the
+        /// connector. Required when ProvisionMode is MANUAL or not specified. Empty for
+        /// QUICK_CREATE until provisioning completes.
+        core.props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<payment_connector::CredentialsProviderConfiguration>>
+    }
+
+    prop! {
+        /// `Description`: A description of the payment connector
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `PaymentManagerId`: The identifier of the parent payment manager
+        core.props, "PaymentManagerId", _, set_payment_manager_id, get_payment_manager_id, Val<String>
+    }
+
+    prop! {
+        /// `ProvisionMode`: The provision mode for creating the connector. MANUAL requires
+        /// CredentialProviderConfigurations; QUICK_CREATE orchestrates OAuth consent and credential
+        /// provisioning.
+        core.props, "ProvisionMode", provision_mode, set_provision_mode, get_provision_mode, Val<payment_connector::PaymentConnectorProvisionMode>
     }
 
     /// `Ref`: the resource's identifier.
@@ -11457,16 +12387,14 @@ pub mod payment_connector {
             CredentialsProviderConfiguration { props }
         }
 
-        /// `CoinbaseCDP`.
-        pub fn coinbase_cdp(mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> Self {
-            self.props.set("CoinbaseCDP", value.into());
-            self
+        prop! {
+            /// `CoinbaseCDP`.
+            props, "CoinbaseCDP", coinbase_cdp, set_coinbase_cdp, get_coinbase_cdp, Val<PaymentCredentialProviderConfiguration>
         }
 
-        /// `StripePrivy`.
-        pub fn stripe_privy(mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> Self {
-            self.props.set("StripePrivy", value.into());
-            self
+        prop! {
+            /// `StripePrivy`.
+            props, "StripePrivy", stripe_privy, set_stripe_privy, get_stripe_privy, Val<PaymentCredentialProviderConfiguration>
         }
     }
 
@@ -11486,6 +12414,11 @@ pub mod payment_connector {
             let mut props = Props::new();
             props.set("CredentialProviderArn", credential_provider_arn.into());
             PaymentCredentialProviderConfiguration { props }
+        }
+
+        prop! {
+            /// `CredentialProviderArn`: The ARN of the payment credential provider
+            props, "CredentialProviderArn", _, set_credential_provider_arn, get_credential_provider_arn, Val<String>
         }
     }
 
@@ -11530,17 +12463,25 @@ impl PaymentCredentialProvider {
         PaymentCredentialProvider { core }
     }
 
-    /// `ProviderConfigurationInput`: Provider configuration input containing secrets for
-    /// creation/update
-    pub fn provider_configuration_input(mut self, value: impl Into<Val<payment_credential_provider::PaymentProviderConfigurationInput>>) -> Self {
-        self.core.set("ProviderConfigurationInput", value.into());
-        self
+    prop! {
+        /// `CredentialProviderVendor`: Supported vendor types for payment providers
+        core.props, "CredentialProviderVendor", _, set_credential_provider_vendor, get_credential_provider_vendor, Val<payment_credential_provider::PaymentCredentialProviderVendorType>
     }
 
-    /// `Tags`: Tags for the payment credential provider
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Unique name for the payment credential provider
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProviderConfigurationInput`: Provider configuration input containing secrets for
+        /// creation/update
+        core.props, "ProviderConfigurationInput", provider_configuration_input, set_provider_configuration_input, get_provider_configuration_input, Val<payment_credential_provider::PaymentProviderConfigurationInput>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the payment credential provider
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -11607,16 +12548,14 @@ pub mod payment_credential_provider {
             PaymentProviderConfigurationInput { props }
         }
 
-        /// `CoinbaseCdpConfiguration`: Coinbase CDP configuration with API credentials
-        pub fn coinbase_cdp_configuration(mut self, value: impl Into<Val<CoinbaseCdpConfigurationInput>>) -> Self {
-            self.props.set("CoinbaseCdpConfiguration", value.into());
-            self
+        prop! {
+            /// `CoinbaseCdpConfiguration`: Coinbase CDP configuration with API credentials
+            props, "CoinbaseCdpConfiguration", coinbase_cdp_configuration, set_coinbase_cdp_configuration, get_coinbase_cdp_configuration, Val<CoinbaseCdpConfigurationInput>
         }
 
-        /// `StripePrivyConfiguration`: Stripe Privy configuration with credentials
-        pub fn stripe_privy_configuration(mut self, value: impl Into<Val<StripePrivyConfigurationInput>>) -> Self {
-            self.props.set("StripePrivyConfiguration", value.into());
-            self
+        prop! {
+            /// `StripePrivyConfiguration`: Stripe Privy configuration with credentials
+            props, "StripePrivyConfiguration", stripe_privy_configuration, set_stripe_privy_configuration, get_stripe_privy_configuration, Val<StripePrivyConfigurationInput>
         }
     }
 
@@ -11638,44 +12577,43 @@ pub mod payment_credential_provider {
             CoinbaseCdpConfigurationInput { props }
         }
 
-        /// `ApiKeySecret`: The Coinbase CDP API key secret
-        pub fn api_key_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApiKeySecret", value.into());
-            self
+        prop! {
+            /// `ApiKeyId`: The Coinbase CDP API key ID
+            props, "ApiKeyId", _, set_api_key_id, get_api_key_id, Val<String>
         }
 
-        /// `ApiKeySecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn api_key_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("ApiKeySecretConfig", value.into());
-            self
+        prop! {
+            /// `ApiKeySecret`: The Coinbase CDP API key secret
+            props, "ApiKeySecret", api_key_secret, set_api_key_secret, get_api_key_secret, Val<String>
         }
 
-        /// `ApiKeySecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
-        /// EXTERNAL for customer-provided secrets.
-        pub fn api_key_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
-            self.props.set("ApiKeySecretSource", value.into());
-            self
+        prop! {
+            /// `ApiKeySecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "ApiKeySecretConfig", api_key_secret_config, set_api_key_secret_config, get_api_key_secret_config, Val<SecretReference>
         }
 
-        /// `WalletSecret`: The Coinbase CDP wallet secret
-        pub fn wallet_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WalletSecret", value.into());
-            self
+        prop! {
+            /// `ApiKeySecretSource`: The source of the secret. Use MANAGED for service-managed secrets
+            /// or EXTERNAL for customer-provided secrets.
+            props, "ApiKeySecretSource", api_key_secret_source, set_api_key_secret_source, get_api_key_secret_source, Val<SecretSourceType>
         }
 
-        /// `WalletSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-        /// Manager
-        pub fn wallet_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("WalletSecretConfig", value.into());
-            self
+        prop! {
+            /// `WalletSecret`: The Coinbase CDP wallet secret
+            props, "WalletSecret", wallet_secret, set_wallet_secret, get_wallet_secret, Val<String>
         }
 
-        /// `WalletSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
-        /// EXTERNAL for customer-provided secrets.
-        pub fn wallet_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
-            self.props.set("WalletSecretSource", value.into());
-            self
+        prop! {
+            /// `WalletSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "WalletSecretConfig", wallet_secret_config, set_wallet_secret_config, get_wallet_secret_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `WalletSecretSource`: The source of the secret. Use MANAGED for service-managed secrets
+            /// or EXTERNAL for customer-provided secrets.
+            props, "WalletSecretSource", wallet_secret_source, set_wallet_secret_source, get_wallet_secret_source, Val<SecretSourceType>
         }
     }
 
@@ -11697,6 +12635,16 @@ pub mod payment_credential_provider {
             props.set("SecretId", secret_id.into());
             props.set("JsonKey", json_key.into());
             SecretReference { props }
+        }
+
+        prop! {
+            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `JsonKey`: The JSON key within the secret that contains the credential value
+            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
         }
     }
 
@@ -11735,43 +12683,49 @@ pub mod payment_credential_provider {
             StripePrivyConfigurationInput { props }
         }
 
-        /// `AppSecret`: The app secret provided by Privy
-        pub fn app_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppSecret", value.into());
-            self
+        prop! {
+            /// `AppId`: The app ID provided by Privy
+            props, "AppId", _, set_app_id, get_app_id, Val<String>
         }
 
-        /// `AppSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets Manager
-        pub fn app_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("AppSecretConfig", value.into());
-            self
+        prop! {
+            /// `AuthorizationId`: The authorization ID for the Stripe Privy integration
+            props, "AuthorizationId", _, set_authorization_id, get_authorization_id, Val<String>
         }
 
-        /// `AppSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
-        /// EXTERNAL for customer-provided secrets.
-        pub fn app_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
-            self.props.set("AppSecretSource", value.into());
-            self
+        prop! {
+            /// `AppSecret`: The app secret provided by Privy
+            props, "AppSecret", app_secret, set_app_secret, get_app_secret, Val<String>
         }
 
-        /// `AuthorizationPrivateKey`: The authorization private key for the Stripe Privy integration
-        pub fn authorization_private_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationPrivateKey", value.into());
-            self
+        prop! {
+            /// `AppSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+            /// Manager
+            props, "AppSecretConfig", app_secret_config, set_app_secret_config, get_app_secret_config, Val<SecretReference>
         }
 
-        /// `AuthorizationPrivateKeyConfig`: A reference to a customer-provided secret stored in AWS
-        /// Secrets Manager
-        pub fn authorization_private_key_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
-            self.props.set("AuthorizationPrivateKeyConfig", value.into());
-            self
+        prop! {
+            /// `AppSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
+            /// EXTERNAL for customer-provided secrets.
+            props, "AppSecretSource", app_secret_source, set_app_secret_source, get_app_secret_source, Val<SecretSourceType>
         }
 
-        /// `AuthorizationPrivateKeySource`: The source of the secret. Use MANAGED for service-managed
-        /// secrets or EXTERNAL for customer-provided secrets.
-        pub fn authorization_private_key_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
-            self.props.set("AuthorizationPrivateKeySource", value.into());
-            self
+        prop! {
+            /// `AuthorizationPrivateKey`: The authorization private key for the Stripe Privy
+            /// integration
+            props, "AuthorizationPrivateKey", authorization_private_key, set_authorization_private_key, get_authorization_private_key, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationPrivateKeyConfig`: A reference to a customer-provided secret stored in AWS
+            /// Secrets Manager
+            props, "AuthorizationPrivateKeyConfig", authorization_private_key_config, set_authorization_private_key_config, get_authorization_private_key_config, Val<SecretReference>
+        }
+
+        prop! {
+            /// `AuthorizationPrivateKeySource`: The source of the secret. Use MANAGED for
+            /// service-managed secrets or EXTERNAL for customer-provided secrets.
+            props, "AuthorizationPrivateKeySource", authorization_private_key_source, set_authorization_private_key_source, get_authorization_private_key_source, Val<SecretSourceType>
         }
     }
 }
@@ -11805,22 +12759,34 @@ impl PaymentManager {
         PaymentManager { core }
     }
 
-    /// `AuthorizerConfiguration`.
-    pub fn authorizer_configuration(mut self, value: impl Into<Val<payment_manager::AuthorizerConfiguration>>) -> Self {
-        self.core.set("AuthorizerConfiguration", value.into());
-        self
+    prop! {
+        /// `AuthorizerConfiguration`.
+        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<payment_manager::AuthorizerConfiguration>
     }
 
-    /// `Description`: A description of the payment manager
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AuthorizerType`.
+        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<payment_manager::PaymentsAuthorizerType>
     }
 
-    /// `Tags`: Tags to assign to the payment manager
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the payment manager
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the payment manager
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the IAM role for the payment manager
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the payment manager
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -11887,6 +12853,11 @@ pub mod payment_manager {
             props.set("CustomJWTAuthorizer", custom_jwt_authorizer.into());
             AuthorizerConfiguration { props }
         }
+
+        prop! {
+            /// `CustomJWTAuthorizer`.
+            props, "CustomJWTAuthorizer", _, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        }
     }
 
     /// `AWS::BedrockAgentCore::PaymentManager.CustomJWTAuthorizerConfiguration`.
@@ -11906,28 +12877,29 @@ pub mod payment_manager {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        /// `AllowedAudience`.
-        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAudience", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`.
+            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
         }
 
-        /// `AllowedClients`.
-        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedClients", value.into());
-            self
+        prop! {
+            /// `AllowedAudience`.
+            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
         }
 
-        /// `AllowedScopes`.
-        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedScopes", value.into());
-            self
+        prop! {
+            /// `AllowedClients`.
+            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
         }
 
-        /// `CustomClaims`.
-        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
-            self.props.set("CustomClaims", value.into());
-            self
+        prop! {
+            /// `AllowedScopes`.
+            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        }
+
+        prop! {
+            /// `CustomClaims`.
+            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
         }
     }
 
@@ -11955,6 +12927,21 @@ pub mod payment_manager {
             props.set("AuthorizingClaimMatchValue", authorizing_claim_match_value.into());
             CustomClaimValidationType { props }
         }
+
+        prop! {
+            /// `InboundTokenClaimName`.
+            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `InboundTokenClaimValueType`.
+            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        }
+
+        prop! {
+            /// `AuthorizingClaimMatchValue`.
+            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        }
     }
 
     /// `AWS::BedrockAgentCore::PaymentManager.AuthorizingClaimMatchValueType`.
@@ -11977,6 +12964,16 @@ pub mod payment_manager {
             props.set("ClaimMatchValue", claim_match_value.into());
             props.set("ClaimMatchOperator", claim_match_operator.into());
             AuthorizingClaimMatchValueType { props }
+        }
+
+        prop! {
+            /// `ClaimMatchValue`.
+            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        }
+
+        prop! {
+            /// `ClaimMatchOperator`.
+            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
         }
     }
 
@@ -12011,16 +13008,14 @@ pub mod payment_manager {
             ClaimMatchValueType { props }
         }
 
-        /// `MatchValueString`.
-        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchValueString", value.into());
-            self
+        prop! {
+            /// `MatchValueString`.
+            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
         }
 
-        /// `MatchValueStringList`.
-        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchValueStringList", value.into());
-            self
+        prop! {
+            /// `MatchValueStringList`.
+            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
         }
     }
 
@@ -12082,25 +13077,39 @@ impl Policy {
         Policy { core }
     }
 
-    /// `Description`: A human-readable description of the policy's purpose and functionality.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Definition`: The definition structure for policies. Encapsulates different policy
+        /// formats.
+        core.props, "Definition", _, set_definition, get_definition, Val<policy::PolicyDefinition>
     }
 
-    /// `EnforcementMode`: Whether the policy contributes to the enforce decision returned to
-    /// Gateway. LOG_ONLY policies are still evaluated but their decisions are observed only,
-    /// allowing customers to validate a policy against real traffic before promoting it.
-    pub fn enforcement_mode(mut self, value: impl Into<Val<policy::EnforcementMode>>) -> Self {
-        self.core.set("EnforcementMode", value.into());
-        self
+    prop! {
+        /// `Description`: A human-readable description of the policy's purpose and functionality.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ValidationMode`: The validation mode for the policy. Determines how Cedar analyzer
-    /// validation results are handled.
-    pub fn validation_mode(mut self, value: impl Into<Val<policy::PolicyValidationMode>>) -> Self {
-        self.core.set("ValidationMode", value.into());
-        self
+    prop! {
+        /// `EnforcementMode`: Whether the policy contributes to the enforce decision returned to
+        /// Gateway. LOG_ONLY policies are still evaluated but their decisions are observed only,
+        /// allowing customers to validate a policy against real traffic before promoting it.
+        core.props, "EnforcementMode", enforcement_mode, set_enforcement_mode, get_enforcement_mode, Val<policy::EnforcementMode>
+    }
+
+    prop! {
+        /// `Name`: The customer-assigned immutable name for the policy. Must be unique within the
+        /// policy engine.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyEngineId`: The identifier of the policy engine which contains this policy.
+        core.props, "PolicyEngineId", _, set_policy_engine_id, get_policy_engine_id, Val<String>
+    }
+
+    prop! {
+        /// `ValidationMode`: The validation mode for the policy. Determines how Cedar analyzer
+        /// validation results are handled.
+        core.props, "ValidationMode", validation_mode, set_validation_mode, get_validation_mode, Val<policy::PolicyValidationMode>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12168,16 +13177,14 @@ pub mod policy {
             PolicyDefinition { props }
         }
 
-        /// `Cedar`: A Cedar policy statement within the AgentCore Policy system.
-        pub fn cedar(mut self, value: impl Into<Val<CedarPolicy>>) -> Self {
-            self.props.set("Cedar", value.into());
-            self
+        prop! {
+            /// `Cedar`: A Cedar policy statement within the AgentCore Policy system.
+            props, "Cedar", cedar, set_cedar, get_cedar, Val<CedarPolicy>
         }
 
-        /// `Policy`: A policy statement within the AgentCore Policy system.
-        pub fn policy(mut self, value: impl Into<Val<PolicyStatement>>) -> Self {
-            self.props.set("Policy", value.into());
-            self
+        prop! {
+            /// `Policy`: A policy statement within the AgentCore Policy system.
+            props, "Policy", policy, set_policy, get_policy, Val<PolicyStatement>
         }
     }
 
@@ -12198,6 +13205,11 @@ pub mod policy {
             props.set("Statement", statement.into());
             CedarPolicy { props }
         }
+
+        prop! {
+            /// `Statement`: The Cedar policy statement that defines the authorization logic.
+            props, "Statement", _, set_statement, get_statement, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Policy.PolicyStatement`: A policy statement within the AgentCore
@@ -12216,6 +13228,11 @@ pub mod policy {
             let mut props = Props::new();
             props.set("Statement", statement.into());
             PolicyStatement { props }
+        }
+
+        prop! {
+            /// `Statement`: The policy statement.
+            props, "Statement", _, set_statement, get_statement, Val<String>
         }
     }
 
@@ -12270,22 +13287,24 @@ impl PolicyEngine {
         PolicyEngine { core }
     }
 
-    /// `Description`: A human-readable description of the policy engine's purpose and scope
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A human-readable description of the policy engine's purpose and scope
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionKeyArn`: The ARN of the KMS key used to encrypt the policy engine data
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: The ARN of the KMS key used to encrypt the policy engine data
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `Tags`: A list of tags to assign to the policy engine.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The customer-assigned immutable name for the policy engine
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to assign to the policy engine.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12355,6 +13374,17 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `Policy`: The resource policy to create or update.
+        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource for which to create or
+        /// update the resource policy.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -12390,70 +13420,74 @@ impl Runtime {
         Runtime { core }
     }
 
-    /// `AuthorizerConfiguration`: Authorizer configuration for the agent runtime
-    pub fn authorizer_configuration(mut self, value: impl Into<Val<runtime::AuthorizerConfiguration>>) -> Self {
-        self.core.set("AuthorizerConfiguration", value.into());
-        self
+    prop! {
+        /// `AgentRuntimeArtifact`: The artifact of the agent
+        core.props, "AgentRuntimeArtifact", _, set_agent_runtime_artifact, get_agent_runtime_artifact, Val<runtime::AgentRuntimeArtifact>
     }
 
-    /// `CapacityProviderConfiguration`: Capacity provider configuration for the agent runtime
-    pub fn capacity_provider_configuration(mut self, value: impl Into<Val<runtime::CapacityProviderConfiguration>>) -> Self {
-        self.core.set("CapacityProviderConfiguration", value.into());
-        self
+    prop! {
+        /// `AgentRuntimeName`: Name for a resource
+        core.props, "AgentRuntimeName", _, set_agent_runtime_name, get_agent_runtime_name, Val<String>
     }
 
-    /// `Description`: Description of the resource
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AuthorizerConfiguration`: Authorizer configuration for the agent runtime
+        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<runtime::AuthorizerConfiguration>
     }
 
-    /// `EnvironmentVariables`: Environment variables for the agent runtime
-    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `CapacityProviderConfiguration`: Capacity provider configuration for the agent runtime
+        core.props, "CapacityProviderConfiguration", capacity_provider_configuration, set_capacity_provider_configuration, get_capacity_provider_configuration, Val<runtime::CapacityProviderConfiguration>
     }
 
-    /// `FilesystemConfigurations`: Filesystem configurations for the agent runtime
-    pub fn filesystem_configurations(mut self, value: impl Into<Val<List<runtime::FilesystemConfiguration>>>) -> Self {
-        self.core.set("FilesystemConfigurations", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the resource
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LifecycleConfiguration`: Lifecycle configuration for managing runtime sessions
-    pub fn lifecycle_configuration(mut self, value: impl Into<Val<runtime::LifecycleConfiguration>>) -> Self {
-        self.core.set("LifecycleConfiguration", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`: Environment variables for the agent runtime
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
     }
 
-    /// `NetworkConfiguration`: Network access configuration for the Agent
-    pub fn network_configuration(mut self, value: impl Into<Val<runtime::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `FilesystemConfigurations`: Filesystem configurations for the agent runtime
+        core.props, "FilesystemConfigurations", filesystem_configurations, set_filesystem_configurations, get_filesystem_configurations, Val<List<runtime::FilesystemConfiguration>>
     }
 
-    /// `PlatformVersion`: The version of the runtime platform
-    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformVersion", value.into());
-        self
+    prop! {
+        /// `LifecycleConfiguration`: Lifecycle configuration for managing runtime sessions
+        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<runtime::LifecycleConfiguration>
     }
 
-    /// `ProtocolConfiguration`: Protocol configuration for the agent runtime
-    pub fn protocol_configuration(mut self, value: impl Into<Val<runtime::ProtocolConfiguration>>) -> Self {
-        self.core.set("ProtocolConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: Network access configuration for the Agent
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<runtime::NetworkConfiguration>
     }
 
-    /// `RequestHeaderConfiguration`: Configuration for HTTP request headers
-    pub fn request_header_configuration(mut self, value: impl Into<Val<runtime::RequestHeaderConfiguration>>) -> Self {
-        self.core.set("RequestHeaderConfiguration", value.into());
-        self
+    prop! {
+        /// `PlatformVersion`: The version of the runtime platform
+        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProtocolConfiguration`: Protocol configuration for the agent runtime
+        core.props, "ProtocolConfiguration", protocol_configuration, set_protocol_configuration, get_protocol_configuration, Val<runtime::ProtocolConfiguration>
+    }
+
+    prop! {
+        /// `RequestHeaderConfiguration`: Configuration for HTTP request headers
+        core.props, "RequestHeaderConfiguration", request_header_configuration, set_request_header_configuration, get_request_header_configuration, Val<runtime::RequestHeaderConfiguration>
+    }
+
+    prop! {
+        /// `RoleArn`: Amazon Resource Name (ARN) of an IAM role
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12531,16 +13565,14 @@ pub mod runtime {
             AgentRuntimeArtifact { props }
         }
 
-        /// `CodeConfiguration`: Representation of a code configuration
-        pub fn code_configuration(mut self, value: impl Into<Val<CodeConfiguration>>) -> Self {
-            self.props.set("CodeConfiguration", value.into());
-            self
+        prop! {
+            /// `CodeConfiguration`: Representation of a code configuration
+            props, "CodeConfiguration", code_configuration, set_code_configuration, get_code_configuration, Val<CodeConfiguration>
         }
 
-        /// `ContainerConfiguration`.
-        pub fn container_configuration(mut self, value: impl Into<Val<ContainerConfiguration>>) -> Self {
-            self.props.set("ContainerConfiguration", value.into());
-            self
+        prop! {
+            /// `ContainerConfiguration`.
+            props, "ContainerConfiguration", container_configuration, set_container_configuration, get_container_configuration, Val<ContainerConfiguration>
         }
     }
 
@@ -12568,6 +13600,21 @@ pub mod runtime {
             props.set("EntryPoint", entry_point.into());
             CodeConfiguration { props }
         }
+
+        prop! {
+            /// `Code`: Object represents source code from zip file
+            props, "Code", _, set_code, get_code, Val<Code>
+        }
+
+        prop! {
+            /// `Runtime`: Managed runtime types
+            props, "Runtime", _, set_runtime, get_runtime, Val<AgentManagedRuntimeType>
+        }
+
+        prop! {
+            /// `EntryPoint`: List of entry points
+            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<List<String>>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.Code`: Object represents source code from zip file
@@ -12585,10 +13632,9 @@ pub mod runtime {
             Code { props }
         }
 
-        /// `S3`: S3 Location Configuration
-        pub fn s3(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: S3 Location Configuration
+            props, "S3", s3, set_s3, get_s3, Val<S3Location>
         }
     }
 
@@ -12611,10 +13657,19 @@ pub mod runtime {
             S3Location { props }
         }
 
-        /// `VersionId`: S3 object version ID
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `Bucket`: S3 bucket name
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: S3 object key prefix
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `VersionId`: S3 object version ID
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -12659,6 +13714,11 @@ pub mod runtime {
             props.set("ContainerUri", container_uri.into());
             ContainerConfiguration { props }
         }
+
+        prop! {
+            /// `ContainerUri`: The ECR URI of the container
+            props, "ContainerUri", _, set_container_uri, get_container_uri, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.AuthorizerConfiguration`: Configuration for the authorizer
@@ -12676,10 +13736,9 @@ pub mod runtime {
             AuthorizerConfiguration { props }
         }
 
-        /// `CustomJWTAuthorizer`: Configuration for custom JWT authorizer
-        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
-            self.props.set("CustomJWTAuthorizer", value.into());
-            self
+        prop! {
+            /// `CustomJWTAuthorizer`: Configuration for custom JWT authorizer
+            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
         }
     }
 
@@ -12701,50 +13760,48 @@ pub mod runtime {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        /// `AllowedAudience`: List of allowed audiences
-        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAudience", value.into());
-            self
+        prop! {
+            /// `DiscoveryUrl`: OpenID Connect discovery URL
+            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
         }
 
-        /// `AllowedClients`: List of allowed clients
-        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedClients", value.into());
-            self
+        prop! {
+            /// `AllowedAudience`: List of allowed audiences
+            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
         }
 
-        /// `AllowedScopes`: List of allowed scopes
-        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedScopes", value.into());
-            self
+        prop! {
+            /// `AllowedClients`: List of allowed clients
+            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
         }
 
-        /// `AllowedWorkloadConfiguration`: Allow-list of upstream workloads permitted to reach this
-        /// resource via the workload identity chain. When set, the data plane enforces that the
-        /// introspected workload chain's caller matches one of the configured hosting environments or
-        /// workload identities; absent means no chain enforcement.
-        pub fn allowed_workload_configuration(mut self, value: impl Into<Val<AllowedWorkloadConfiguration>>) -> Self {
-            self.props.set("AllowedWorkloadConfiguration", value.into());
-            self
+        prop! {
+            /// `AllowedScopes`: List of allowed scopes
+            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
         }
 
-        /// `CustomClaims`: List of required custom claims
-        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
-            self.props.set("CustomClaims", value.into());
-            self
+        prop! {
+            /// `AllowedWorkloadConfiguration`: Allow-list of upstream workloads permitted to reach this
+            /// resource via the workload identity chain. When set, the data plane enforces that the
+            /// introspected workload chain's caller matches one of the configured hosting environments
+            /// or workload identities; absent means no chain enforcement.
+            props, "AllowedWorkloadConfiguration", allowed_workload_configuration, set_allowed_workload_configuration, get_allowed_workload_configuration, Val<AllowedWorkloadConfiguration>
         }
 
-        /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of SelfManagedLatticeResource
-        /// or ManagedVpcResource must be specified.
-        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
-            self.props.set("PrivateEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomClaims`: List of required custom claims
+            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
         }
 
-        /// `PrivateEndpointOverrides`: List of private endpoint overrides
-        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
-            self.props.set("PrivateEndpointOverrides", value.into());
-            self
+        prop! {
+            /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of
+            /// SelfManagedLatticeResource or ManagedVpcResource must be specified.
+            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        }
+
+        prop! {
+            /// `PrivateEndpointOverrides`: List of private endpoint overrides
+            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
         }
     }
 
@@ -12766,16 +13823,14 @@ pub mod runtime {
             AllowedWorkloadConfiguration { props }
         }
 
-        /// `HostingEnvironments`: List of allow-listed hosting environments
-        pub fn hosting_environments(mut self, value: impl Into<Val<List<HostingEnvironment>>>) -> Self {
-            self.props.set("HostingEnvironments", value.into());
-            self
+        prop! {
+            /// `HostingEnvironments`: List of allow-listed hosting environments
+            props, "HostingEnvironments", hosting_environments, set_hosting_environments, get_hosting_environments, Val<List<HostingEnvironment>>
         }
 
-        /// `WorkloadIdentities`: List of allow-listed workload identity names
-        pub fn workload_identities(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("WorkloadIdentities", value.into());
-            self
+        prop! {
+            /// `WorkloadIdentities`: List of allow-listed workload identity names
+            props, "WorkloadIdentities", workload_identities, set_workload_identities, get_workload_identities, Val<List<String>>
         }
     }
 
@@ -12795,6 +13850,11 @@ pub mod runtime {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             HostingEnvironment { props }
+        }
+
+        prop! {
+            /// `Arn`: The ARN of the bedrock-agentcore hosting environment
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -12824,6 +13884,22 @@ pub mod runtime {
             props.set("InboundTokenClaimValueType", inbound_token_claim_value_type.into());
             CustomClaimValidationType { props }
         }
+
+        prop! {
+            /// `AuthorizingClaimMatchValue`: The value or values in the custom claim to match and
+            /// relationship of match
+            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        }
+
+        prop! {
+            /// `InboundTokenClaimName`: The name of the custom claim to validate
+            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        }
+
+        prop! {
+            /// `InboundTokenClaimValueType`: Token claim data type
+            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<InboundTokenClaimValueType>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.AuthorizingClaimMatchValueType`: The value or values in the
@@ -12849,6 +13925,17 @@ pub mod runtime {
             props.set("ClaimMatchOperator", claim_match_operator.into());
             props.set("ClaimMatchValue", claim_match_value.into());
             AuthorizingClaimMatchValueType { props }
+        }
+
+        prop! {
+            /// `ClaimMatchOperator`: The relationship between the claim field value and the value or
+            /// values being matched
+            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<ClaimMatchOperator>
+        }
+
+        prop! {
+            /// `ClaimMatchValue`: The value or values in the custom claim to match for
+            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
         }
     }
 
@@ -12884,16 +13971,14 @@ pub mod runtime {
             ClaimMatchValueType { props }
         }
 
-        /// `MatchValueString`: The string value to match for
-        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchValueString", value.into());
-            self
+        prop! {
+            /// `MatchValueString`: The string value to match for
+            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
         }
 
-        /// `MatchValueStringList`: The list of strings to check for a match
-        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchValueStringList", value.into());
-            self
+        prop! {
+            /// `MatchValueStringList`: The list of strings to check for a match
+            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
         }
     }
 
@@ -12928,16 +14013,14 @@ pub mod runtime {
             PrivateEndpoint { props }
         }
 
-        /// `SelfManagedLatticeResource`: Self-managed VPC Lattice resource configuration
-        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
-            self.props.set("SelfManagedLatticeResource", value.into());
-            self
+        prop! {
+            /// `SelfManagedLatticeResource`: Self-managed VPC Lattice resource configuration
+            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
         }
 
-        /// `ManagedVpcResource`: Managed VPC resource configuration
-        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
-            self.props.set("ManagedVpcResource", value.into());
-            self
+        prop! {
+            /// `ManagedVpcResource`: Managed VPC resource configuration
+            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
         }
     }
 
@@ -12958,6 +14041,12 @@ pub mod runtime {
             let mut props = Props::new();
             props.set("ResourceConfigurationIdentifier", resource_configuration_identifier.into());
             SelfManagedLatticeResource { props }
+        }
+
+        prop! {
+            /// `ResourceConfigurationIdentifier`: The identifier of the VPC Lattice resource
+            /// configuration
+            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
         }
     }
 
@@ -12986,23 +14075,35 @@ pub mod runtime {
             ManagedVpcResource { props }
         }
 
-        /// `RoutingDomain`: An intermediate domain to use as the resource configuration endpoint
-        /// instead of the actual target domain
-        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingDomain", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`: The VPC identifier
+            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
         }
 
-        /// `SecurityGroupIds`: The security group IDs
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The subnet IDs
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressType`: The IP address type for the endpoint
+            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        }
+
+        prop! {
+            /// `RoutingDomain`: An intermediate domain to use as the resource configuration endpoint
+            /// instead of the actual target domain
+            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The security group IDs
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
         }
     }
 
@@ -13042,6 +14143,17 @@ pub mod runtime {
             props.set("PrivateEndpoint", private_endpoint.into());
             PrivateEndpointOverride { props }
         }
+
+        prop! {
+            /// `Domain`: The domain to override
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of
+            /// SelfManagedLatticeResource or ManagedVpcResource must be specified.
+            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.CapacityProviderConfiguration`: Configuration for a capacity
@@ -13061,6 +14173,11 @@ pub mod runtime {
             props.set("CapacityProviderArn", capacity_provider_arn.into());
             CapacityProviderConfiguration { props }
         }
+
+        prop! {
+            /// `CapacityProviderArn`: ARN of the capacity provider
+            props, "CapacityProviderArn", _, set_capacity_provider_arn, get_capacity_provider_arn, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.FilesystemConfiguration`: Filesystem configuration for the
@@ -13079,29 +14196,25 @@ pub mod runtime {
             FilesystemConfiguration { props }
         }
 
-        /// `CapacityProviderVolume`: Configuration for a CapacityProvider-managed volume to mount into
-        /// the agent runtime
-        pub fn capacity_provider_volume(mut self, value: impl Into<Val<CapacityProviderVolumeConfiguration>>) -> Self {
-            self.props.set("CapacityProviderVolume", value.into());
-            self
+        prop! {
+            /// `CapacityProviderVolume`: Configuration for a CapacityProvider-managed volume to mount
+            /// into the agent runtime
+            props, "CapacityProviderVolume", capacity_provider_volume, set_capacity_provider_volume, get_capacity_provider_volume, Val<CapacityProviderVolumeConfiguration>
         }
 
-        /// `EfsAccessPoint`: Configuration for EFS access point filesystem
-        pub fn efs_access_point(mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> Self {
-            self.props.set("EfsAccessPoint", value.into());
-            self
+        prop! {
+            /// `EfsAccessPoint`: Configuration for EFS access point filesystem
+            props, "EfsAccessPoint", efs_access_point, set_efs_access_point, get_efs_access_point, Val<EfsAccessPointConfiguration>
         }
 
-        /// `S3FilesAccessPoint`: Configuration for S3 Files access point filesystem
-        pub fn s3_files_access_point(mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> Self {
-            self.props.set("S3FilesAccessPoint", value.into());
-            self
+        prop! {
+            /// `S3FilesAccessPoint`: Configuration for S3 Files access point filesystem
+            props, "S3FilesAccessPoint", s3_files_access_point, set_s3_files_access_point, get_s3_files_access_point, Val<S3FilesAccessPointConfiguration>
         }
 
-        /// `SessionStorage`: Configuration for session storage
-        pub fn session_storage(mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> Self {
-            self.props.set("SessionStorage", value.into());
-            self
+        prop! {
+            /// `SessionStorage`: Configuration for session storage
+            props, "SessionStorage", session_storage, set_session_storage, get_session_storage, Val<SessionStorageConfiguration>
         }
     }
 
@@ -13123,6 +14236,16 @@ pub mod runtime {
             props.set("VolumeName", volume_name.into());
             props.set("MountPath", mount_path.into());
             CapacityProviderVolumeConfiguration { props }
+        }
+
+        prop! {
+            /// `VolumeName`: Name of the capacity provider volume
+            props, "VolumeName", _, set_volume_name, get_volume_name, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`: Mount path for filesystem configuration
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
         }
     }
 
@@ -13148,6 +14271,16 @@ pub mod runtime {
             props.set("MountPath", mount_path.into());
             EfsAccessPointConfiguration { props }
         }
+
+        prop! {
+            /// `AccessPointArn`: ARN of the EFS access point
+            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`: Mount path for filesystem configuration
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.S3FilesAccessPointConfiguration`: Configuration for S3 Files
@@ -13172,6 +14305,16 @@ pub mod runtime {
             props.set("MountPath", mount_path.into());
             S3FilesAccessPointConfiguration { props }
         }
+
+        prop! {
+            /// `AccessPointArn`: ARN of the S3 Files access point
+            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`: Mount path for filesystem configuration
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.SessionStorageConfiguration`: Configuration for session
@@ -13191,6 +14334,11 @@ pub mod runtime {
             props.set("MountPath", mount_path.into());
             SessionStorageConfiguration { props }
         }
+
+        prop! {
+            /// `MountPath`: Mount path for filesystem configuration
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        }
     }
 
     /// `AWS::BedrockAgentCore::Runtime.LifecycleConfiguration`: Configuration for managing the
@@ -13209,16 +14357,14 @@ pub mod runtime {
             LifecycleConfiguration { props }
         }
 
-        /// `IdleRuntimeSessionTimeout`: Timeout in seconds for idle runtime sessions
-        pub fn idle_runtime_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleRuntimeSessionTimeout", value.into());
-            self
+        prop! {
+            /// `IdleRuntimeSessionTimeout`: Timeout in seconds for idle runtime sessions
+            props, "IdleRuntimeSessionTimeout", idle_runtime_session_timeout, set_idle_runtime_session_timeout, get_idle_runtime_session_timeout, Val<i64>
         }
 
-        /// `MaxLifetime`: Maximum lifetime in seconds for runtime sessions
-        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLifetime", value.into());
-            self
+        prop! {
+            /// `MaxLifetime`: Maximum lifetime in seconds for runtime sessions
+            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
         }
     }
 
@@ -13239,10 +14385,14 @@ pub mod runtime {
             NetworkConfiguration { props }
         }
 
-        /// `NetworkModeConfig`: Network mode configuration for VPC
-        pub fn network_mode_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("NetworkModeConfig", value.into());
-            self
+        prop! {
+            /// `NetworkMode`: Network mode configuration type
+            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<NetworkMode>
+        }
+
+        prop! {
+            /// `NetworkModeConfig`: Network mode configuration for VPC
+            props, "NetworkModeConfig", network_mode_config, set_network_mode_config, get_network_mode_config, Val<VpcConfig>
         }
     }
 
@@ -13279,6 +14429,16 @@ pub mod runtime {
             props.set("SecurityGroups", security_groups.into());
             props.set("Subnets", subnets.into());
             VpcConfig { props }
+        }
+
+        prop! {
+            /// `SecurityGroups`: Security groups for VPC
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: Subnets for VPC
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
         }
     }
 
@@ -13317,10 +14477,9 @@ pub mod runtime {
             RequestHeaderConfiguration { props }
         }
 
-        /// `RequestHeaderAllowlist`: List of allowed HTTP headers for agent runtime requests
-        pub fn request_header_allowlist(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RequestHeaderAllowlist", value.into());
-            self
+        prop! {
+            /// `RequestHeaderAllowlist`: List of allowed HTTP headers for agent runtime requests
+            props, "RequestHeaderAllowlist", request_header_allowlist, set_request_header_allowlist, get_request_header_allowlist, Val<List<String>>
         }
     }
 }
@@ -13349,22 +14508,29 @@ impl RuntimeEndpoint {
         RuntimeEndpoint { core }
     }
 
-    /// `AgentRuntimeVersion`: The version of the AgentCore Runtime to use for the endpoint.
-    pub fn agent_runtime_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AgentRuntimeVersion", value.into());
-        self
+    prop! {
+        /// `AgentRuntimeId`: The ID of the parent Agent Runtime (required for creation)
+        core.props, "AgentRuntimeId", _, set_agent_runtime_id, get_agent_runtime_id, Val<String>
     }
 
-    /// `Description`: The description of the AgentCore Runtime endpoint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AgentRuntimeVersion`: The version of the AgentCore Runtime to use for the endpoint.
+        core.props, "AgentRuntimeVersion", agent_runtime_version, set_agent_runtime_version, get_agent_runtime_version, Val<String>
     }
 
-    /// `Tags`: A map of tag keys and values
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the AgentCore Runtime endpoint.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the Agent Runtime Endpoint
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of tag keys and values
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13450,17 +14616,20 @@ impl WorkloadIdentity {
         WorkloadIdentity { core }
     }
 
-    /// `AllowedResourceOauth2ReturnUrls`: The list of allowed OAuth2 return URLs for resources
-    /// associated with this workload identity.
-    pub fn allowed_resource_oauth2_return_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedResourceOauth2ReturnUrls", value.into());
-        self
+    prop! {
+        /// `AllowedResourceOauth2ReturnUrls`: The list of allowed OAuth2 return URLs for resources
+        /// associated with this workload identity.
+        core.props, "AllowedResourceOauth2ReturnUrls", allowed_resource_oauth2_return_urls, set_allowed_resource_oauth2_return_urls, get_allowed_resource_oauth2_return_urls, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workload identity. The name must be unique within your account.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,22 +43,29 @@ impl BillingView {
         BillingView { core }
     }
 
-    /// `DataFilterExpression`.
-    pub fn data_filter_expression(mut self, value: impl Into<Val<billing_view::DataFilterExpression>>) -> Self {
-        self.core.set("DataFilterExpression", value.into());
-        self
+    prop! {
+        /// `DataFilterExpression`.
+        core.props, "DataFilterExpression", data_filter_expression, set_data_filter_expression, get_data_filter_expression, Val<billing_view::DataFilterExpression>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs associated to the billing view being created.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SourceViews`: An array of strings that define the billing view's source.
+        core.props, "SourceViews", _, set_source_views, get_source_views, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs associated to the billing view being created.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -118,22 +125,19 @@ pub mod billing_view {
             DataFilterExpression { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<DataFilterExpressionDimensions>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DataFilterExpressionDimensions>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<DataFilterExpressionTags>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<DataFilterExpressionTags>
         }
 
-        /// `TimeRange`.
-        pub fn time_range(mut self, value: impl Into<Val<DataFilterExpressionTimeRange>>) -> Self {
-            self.props.set("TimeRange", value.into());
-            self
+        prop! {
+            /// `TimeRange`.
+            props, "TimeRange", time_range, set_time_range, get_time_range, Val<DataFilterExpressionTimeRange>
         }
     }
 
@@ -152,16 +156,14 @@ pub mod billing_view {
             DataFilterExpressionDimensions { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<DimensionKey>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<DimensionKey>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -190,16 +192,14 @@ pub mod billing_view {
             DataFilterExpressionTags { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -218,16 +218,14 @@ pub mod billing_view {
             DataFilterExpressionTimeRange { props }
         }
 
-        /// `BeginDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
-        pub fn begin_date_inclusive(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BeginDateInclusive", value.into());
-            self
+        prop! {
+            /// `BeginDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
+            props, "BeginDateInclusive", begin_date_inclusive, set_begin_date_inclusive, get_begin_date_inclusive, Val<String>
         }
 
-        /// `EndDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
-        pub fn end_date_inclusive(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndDateInclusive", value.into());
-            self
+        prop! {
+            /// `EndDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
+            props, "EndDateInclusive", end_date_inclusive, set_end_date_inclusive, get_end_date_inclusive, Val<String>
         }
     }
 }

@@ -54,22 +54,35 @@ impl BillingGroup {
         BillingGroup { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AccountGrouping`.
+        core.props, "AccountGrouping", _, set_account_grouping, get_account_grouping, Val<billing_group::AccountGrouping>
     }
 
-    /// `PrimaryAccountId`: This account will act as a virtual payer account of the billing group
-    pub fn primary_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrimaryAccountId", value.into());
-        self
+    prop! {
+        /// `ComputationPreference`.
+        core.props, "ComputationPreference", _, set_computation_preference, get_computation_preference, Val<billing_group::ComputationPreference>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PrimaryAccountId`: This account will act as a virtual payer account of the billing
+        /// group
+        core.props, "PrimaryAccountId", primary_account_id, set_primary_account_id, get_primary_account_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,22 +148,19 @@ pub mod billing_group {
             AccountGrouping { props }
         }
 
-        /// `AutoAssociate`.
-        pub fn auto_associate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoAssociate", value.into());
-            self
+        prop! {
+            /// `AutoAssociate`.
+            props, "AutoAssociate", auto_associate, set_auto_associate, get_auto_associate, Val<bool>
         }
 
-        /// `LinkedAccountIds`.
-        pub fn linked_account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LinkedAccountIds", value.into());
-            self
+        prop! {
+            /// `LinkedAccountIds`.
+            props, "LinkedAccountIds", linked_account_ids, set_linked_account_ids, get_linked_account_ids, Val<List<String>>
         }
 
-        /// `ResponsibilityTransferArn`.
-        pub fn responsibility_transfer_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponsibilityTransferArn", value.into());
-            self
+        prop! {
+            /// `ResponsibilityTransferArn`.
+            props, "ResponsibilityTransferArn", responsibility_transfer_arn, set_responsibility_transfer_arn, get_responsibility_transfer_arn, Val<String>
         }
     }
 
@@ -169,6 +179,11 @@ pub mod billing_group {
             let mut props = Props::new();
             props.set("PricingPlanArn", pricing_plan_arn.into());
             ComputationPreference { props }
+        }
+
+        prop! {
+            /// `PricingPlanArn`: ARN of the attached pricing plan
+            props, "PricingPlanArn", _, set_pricing_plan_arn, get_pricing_plan_arn, Val<String>
         }
     }
 }
@@ -196,46 +211,49 @@ impl CustomLineItem {
         CustomLineItem { core }
     }
 
-    /// `AccountId`: The account which this custom line item will be charged to
-    pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccountId", value.into());
-        self
+    prop! {
+        /// `AccountId`: The account which this custom line item will be charged to
+        core.props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
     }
 
-    /// `BillingPeriodRange`.
-    pub fn billing_period_range(mut self, value: impl Into<Val<custom_line_item::BillingPeriodRange>>) -> Self {
-        self.core.set("BillingPeriodRange", value.into());
-        self
+    prop! {
+        /// `BillingGroupArn`: Billing Group ARN
+        core.props, "BillingGroupArn", _, set_billing_group_arn, get_billing_group_arn, Val<String>
     }
 
-    /// `ComputationRule`: The display settings of the Custom Line Item.
-    pub fn computation_rule(mut self, value: impl Into<Val<custom_line_item::ComputationRule>>) -> Self {
-        self.core.set("ComputationRule", value.into());
-        self
+    prop! {
+        /// `BillingPeriodRange`.
+        core.props, "BillingPeriodRange", billing_period_range, set_billing_period_range, get_billing_period_range, Val<custom_line_item::BillingPeriodRange>
     }
 
-    /// `CustomLineItemChargeDetails`.
-    pub fn custom_line_item_charge_details(mut self, value: impl Into<Val<custom_line_item::CustomLineItemChargeDetails>>) -> Self {
-        self.core.set("CustomLineItemChargeDetails", value.into());
-        self
+    prop! {
+        /// `ComputationRule`: The display settings of the Custom Line Item.
+        core.props, "ComputationRule", computation_rule, set_computation_rule, get_computation_rule, Val<custom_line_item::ComputationRule>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomLineItemChargeDetails`.
+        core.props, "CustomLineItemChargeDetails", custom_line_item_charge_details, set_custom_line_item_charge_details, get_custom_line_item_charge_details, Val<custom_line_item::CustomLineItemChargeDetails>
     }
 
-    /// `PresentationDetails`.
-    pub fn presentation_details(mut self, value: impl Into<Val<custom_line_item::PresentationDetails>>) -> Self {
-        self.core.set("PresentationDetails", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PresentationDetails`.
+        core.props, "PresentationDetails", presentation_details, set_presentation_details, get_presentation_details, Val<custom_line_item::PresentationDetails>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -301,16 +319,14 @@ pub mod custom_line_item {
             BillingPeriodRange { props }
         }
 
-        /// `ExclusiveEndBillingPeriod`.
-        pub fn exclusive_end_billing_period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExclusiveEndBillingPeriod", value.into());
-            self
+        prop! {
+            /// `ExclusiveEndBillingPeriod`.
+            props, "ExclusiveEndBillingPeriod", exclusive_end_billing_period, set_exclusive_end_billing_period, get_exclusive_end_billing_period, Val<String>
         }
 
-        /// `InclusiveStartBillingPeriod`.
-        pub fn inclusive_start_billing_period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InclusiveStartBillingPeriod", value.into());
-            self
+        prop! {
+            /// `InclusiveStartBillingPeriod`.
+            props, "InclusiveStartBillingPeriod", inclusive_start_billing_period, set_inclusive_start_billing_period, get_inclusive_start_billing_period, Val<String>
         }
     }
 
@@ -344,22 +360,24 @@ pub mod custom_line_item {
             CustomLineItemChargeDetails { props }
         }
 
-        /// `Flat`.
-        pub fn flat(mut self, value: impl Into<Val<CustomLineItemFlatChargeDetails>>) -> Self {
-            self.props.set("Flat", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<Type>
         }
 
-        /// `LineItemFilters`.
-        pub fn line_item_filters(mut self, value: impl Into<Val<List<LineItemFilter>>>) -> Self {
-            self.props.set("LineItemFilters", value.into());
-            self
+        prop! {
+            /// `Flat`.
+            props, "Flat", flat, set_flat, get_flat, Val<CustomLineItemFlatChargeDetails>
         }
 
-        /// `Percentage`.
-        pub fn percentage(mut self, value: impl Into<Val<CustomLineItemPercentageChargeDetails>>) -> Self {
-            self.props.set("Percentage", value.into());
-            self
+        prop! {
+            /// `LineItemFilters`.
+            props, "LineItemFilters", line_item_filters, set_line_item_filters, get_line_item_filters, Val<List<LineItemFilter>>
+        }
+
+        prop! {
+            /// `Percentage`.
+            props, "Percentage", percentage, set_percentage, get_percentage, Val<CustomLineItemPercentageChargeDetails>
         }
     }
 
@@ -378,6 +396,11 @@ pub mod custom_line_item {
             let mut props = Props::new();
             props.set("ChargeValue", charge_value.into());
             CustomLineItemFlatChargeDetails { props }
+        }
+
+        prop! {
+            /// `ChargeValue`.
+            props, "ChargeValue", _, set_charge_value, get_charge_value, Val<f64>
         }
     }
 
@@ -403,16 +426,24 @@ pub mod custom_line_item {
             LineItemFilter { props }
         }
 
-        /// `AttributeValues`.
-        pub fn attribute_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AttributeValues", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<LineItemFilterAttribute>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<LineItemFilterValue>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `MatchOption`.
+            props, "MatchOption", _, set_match_option, get_match_option, Val<LineItemFilterMatchOption>
+        }
+
+        prop! {
+            /// `AttributeValues`.
+            props, "AttributeValues", attribute_values, set_attribute_values, get_attribute_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<LineItemFilterValue>>
         }
     }
 
@@ -469,10 +500,14 @@ pub mod custom_line_item {
             CustomLineItemPercentageChargeDetails { props }
         }
 
-        /// `ChildAssociatedResources`.
-        pub fn child_associated_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ChildAssociatedResources", value.into());
-            self
+        prop! {
+            /// `PercentageValue`.
+            props, "PercentageValue", _, set_percentage_value, get_percentage_value, Val<f64>
+        }
+
+        prop! {
+            /// `ChildAssociatedResources`.
+            props, "ChildAssociatedResources", child_associated_resources, set_child_associated_resources, get_child_associated_resources, Val<List<String>>
         }
     }
 
@@ -505,6 +540,11 @@ pub mod custom_line_item {
             props.set("Service", service.into());
             PresentationDetails { props }
         }
+
+        prop! {
+            /// `Service`.
+            props, "Service", _, set_service, get_service, Val<String>
+        }
     }
 }
 
@@ -529,22 +569,24 @@ impl PricingPlan {
         PricingPlan { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PricingRuleArns`.
-    pub fn pricing_rule_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PricingRuleArns", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PricingRuleArns`.
+        core.props, "PricingRuleArns", pricing_rule_arns, set_pricing_rule_arns, get_pricing_rule_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -608,54 +650,62 @@ impl PricingRule {
         PricingRule { core }
     }
 
-    /// `BillingEntity`: The seller of services provided by AWS, their affiliates, or third-party
-    /// providers selling services via AWS Marketplaces. Supported billing entities are AWS, AWS
-    /// Marketplace, and AISPL.
-    pub fn billing_entity(mut self, value: impl Into<Val<pricing_rule::BillingEntity>>) -> Self {
-        self.core.set("BillingEntity", value.into());
-        self
+    prop! {
+        /// `BillingEntity`: The seller of services provided by AWS, their affiliates, or
+        /// third-party providers selling services via AWS Marketplaces. Supported billing entities
+        /// are AWS, AWS Marketplace, and AISPL.
+        core.props, "BillingEntity", billing_entity, set_billing_entity, get_billing_entity, Val<pricing_rule::BillingEntity>
     }
 
-    /// `Description`: Pricing rule description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Pricing rule description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ModifierPercentage`: Pricing rule modifier percentage
-    pub fn modifier_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ModifierPercentage", value.into());
-        self
+    prop! {
+        /// `ModifierPercentage`: Pricing rule modifier percentage
+        core.props, "ModifierPercentage", modifier_percentage, set_modifier_percentage, get_modifier_percentage, Val<f64>
     }
 
-    /// `Operation`: The Operation which a SKU pricing rule is modifying
-    pub fn operation(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Operation", value.into());
-        self
+    prop! {
+        /// `Name`: Pricing rule name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Service`: The service which a pricing rule is applied on
-    pub fn service(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Service", value.into());
-        self
+    prop! {
+        /// `Operation`: The Operation which a SKU pricing rule is modifying
+        core.props, "Operation", operation, set_operation, get_operation, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Scope`: A term used to categorize the granularity of a Pricing Rule.
+        core.props, "Scope", _, set_scope, get_scope, Val<pricing_rule::Scope>
     }
 
-    /// `Tiering`: The set of tiering configurations for the pricing rule.
-    pub fn tiering(mut self, value: impl Into<Val<pricing_rule::Tiering>>) -> Self {
-        self.core.set("Tiering", value.into());
-        self
+    prop! {
+        /// `Service`: The service which a pricing rule is applied on
+        core.props, "Service", service, set_service, get_service, Val<String>
     }
 
-    /// `UsageType`: The UsageType which a SKU pricing rule is modifying
-    pub fn usage_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UsageType", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tiering`: The set of tiering configurations for the pricing rule.
+        core.props, "Tiering", tiering, set_tiering, get_tiering, Val<pricing_rule::Tiering>
+    }
+
+    prop! {
+        /// `Type`: One of MARKUP, DISCOUNT or TIERING that describes the behaviour of the pricing
+        /// rule.
+        core.props, "Type", _, set_type, get_type, Val<pricing_rule::Type>
+    }
+
+    prop! {
+        /// `UsageType`: The UsageType which a SKU pricing rule is modifying
+        core.props, "UsageType", usage_type, set_usage_type, get_usage_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -747,17 +797,15 @@ pub mod pricing_rule {
             Tiering { props }
         }
 
-        /// `CustomTiers`: The set of custom volume tiers for a SKU-scoped TIERING pricing rule. Tiers
-        /// must start at 0, be contiguous, and the last tier must have no end range.
-        pub fn custom_tiers(mut self, value: impl Into<Val<List<CustomTier>>>) -> Self {
-            self.props.set("CustomTiers", value.into());
-            self
+        prop! {
+            /// `CustomTiers`: The set of custom volume tiers for a SKU-scoped TIERING pricing rule.
+            /// Tiers must start at 0, be contiguous, and the last tier must have no end range.
+            props, "CustomTiers", custom_tiers, set_custom_tiers, get_custom_tiers, Val<List<CustomTier>>
         }
 
-        /// `FreeTier`: The possible customizable free tier configurations.
-        pub fn free_tier(mut self, value: impl Into<Val<FreeTier>>) -> Self {
-            self.props.set("FreeTier", value.into());
-            self
+        prop! {
+            /// `FreeTier`: The possible customizable free tier configurations.
+            props, "FreeTier", free_tier, set_free_tier, get_free_tier, Val<FreeTier>
         }
     }
 
@@ -785,10 +833,19 @@ pub mod pricing_rule {
             CustomTier { props }
         }
 
-        /// `EndRangeExclusive`: The exclusive end of the tier's usage range. Omit for the last tier (infinity).
-        pub fn end_range_exclusive(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("EndRangeExclusive", value.into());
-            self
+        prop! {
+            /// `BeginRangeInclusive`: The inclusive beginning of the tier's usage range.
+            props, "BeginRangeInclusive", _, set_begin_range_inclusive, get_begin_range_inclusive, Val<f64>
+        }
+
+        prop! {
+            /// `RateValue`: The custom rate applied to usage within the tier's range.
+            props, "RateValue", _, set_rate_value, get_rate_value, Val<f64>
+        }
+
+        prop! {
+            /// `EndRangeExclusive`: The exclusive end of the tier's usage range. Omit for the last tier (infinity).
+            props, "EndRangeExclusive", end_range_exclusive, set_end_range_exclusive, get_end_range_exclusive, Val<f64>
         }
     }
 
@@ -808,6 +865,11 @@ pub mod pricing_rule {
             let mut props = Props::new();
             props.set("Activated", activated.into());
             FreeTier { props }
+        }
+
+        prop! {
+            /// `Activated`.
+            props, "Activated", _, set_activated, get_activated, Val<bool>
         }
     }
 

@@ -47,16 +47,26 @@ impl SpendingLimit {
         SpendingLimit { core }
     }
 
-    /// `Tags`: The tags to apply to the spending limit.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeviceArn`: The Amazon Resource Name (ARN) of the quantum device to apply the spending
+        /// limit to.
+        core.props, "DeviceArn", _, set_device_arn, get_device_arn, Val<String>
     }
 
-    /// `TimePeriod`: Defines a time range for spending limits, specifying when the limit is active.
-    pub fn time_period(mut self, value: impl Into<Val<spending_limit::TimePeriod>>) -> Self {
-        self.core.set("TimePeriod", value.into());
-        self
+    prop! {
+        /// `SpendingLimit`: The maximum amount that can be spent on the specified device, in USD.
+        core.props, "SpendingLimit", _, set_spending_limit, get_spending_limit, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the spending limit.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimePeriod`: Defines a time range for spending limits, specifying when the limit is
+        /// active.
+        core.props, "TimePeriod", time_period, set_time_period, get_time_period, Val<spending_limit::TimePeriod>
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,6 +130,16 @@ pub mod spending_limit {
             props.set("StartAt", start_at.into());
             props.set("EndAt", end_at.into());
             TimePeriod { props }
+        }
+
+        prop! {
+            /// `StartAt`: The start date and time for the spending limit period, in ISO 8601 format.
+            props, "StartAt", _, set_start_at, get_start_at, Val<String>
+        }
+
+        prop! {
+            /// `EndAt`: The end date and time for the spending limit period, in ISO 8601 format.
+            props, "EndAt", _, set_end_at, get_end_at, Val<String>
         }
     }
 }

@@ -41,16 +41,19 @@ impl Budget {
         Budget { core }
     }
 
-    /// `NotificationsWithSubscribers`.
-    pub fn notifications_with_subscribers(mut self, value: impl Into<Val<List<budget::NotificationWithSubscribers>>>) -> Self {
-        self.core.set("NotificationsWithSubscribers", value.into());
-        self
+    prop! {
+        /// `Budget`.
+        core.props, "Budget", _, set_budget, get_budget, Val<budget::BudgetData>
     }
 
-    /// `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `NotificationsWithSubscribers`.
+        core.props, "NotificationsWithSubscribers", notifications_with_subscribers, set_notifications_with_subscribers, get_notifications_with_subscribers, Val<List<budget::NotificationWithSubscribers>>
+    }
+
+    prop! {
+        /// `ResourceTags`.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,64 +93,64 @@ pub mod budget {
             BudgetData { props }
         }
 
-        /// `AutoAdjustData`.
-        pub fn auto_adjust_data(mut self, value: impl Into<Val<AutoAdjustData>>) -> Self {
-            self.props.set("AutoAdjustData", value.into());
-            self
+        prop! {
+            /// `TimeUnit`.
+            props, "TimeUnit", _, set_time_unit, get_time_unit, Val<String>
         }
 
-        /// `BillingViewArn`.
-        pub fn billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingViewArn", value.into());
-            self
+        prop! {
+            /// `BudgetType`.
+            props, "BudgetType", _, set_budget_type, get_budget_type, Val<String>
         }
 
-        /// `BudgetLimit`.
-        pub fn budget_limit(mut self, value: impl Into<Val<Spend>>) -> Self {
-            self.props.set("BudgetLimit", value.into());
-            self
+        prop! {
+            /// `AutoAdjustData`.
+            props, "AutoAdjustData", auto_adjust_data, set_auto_adjust_data, get_auto_adjust_data, Val<AutoAdjustData>
         }
 
-        /// `BudgetName`.
-        pub fn budget_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BudgetName", value.into());
-            self
+        prop! {
+            /// `BillingViewArn`.
+            props, "BillingViewArn", billing_view_arn, set_billing_view_arn, get_billing_view_arn, Val<String>
         }
 
-        /// `CostFilters`.
-        pub fn cost_filters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CostFilters", value.into());
-            self
+        prop! {
+            /// `BudgetLimit`.
+            props, "BudgetLimit", budget_limit, set_budget_limit, get_budget_limit, Val<Spend>
         }
 
-        /// `CostTypes`.
-        pub fn cost_types(mut self, value: impl Into<Val<CostTypes>>) -> Self {
-            self.props.set("CostTypes", value.into());
-            self
+        prop! {
+            /// `BudgetName`.
+            props, "BudgetName", budget_name, set_budget_name, get_budget_name, Val<String>
         }
 
-        /// `FilterExpression`.
-        pub fn filter_expression(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("FilterExpression", value.into());
-            self
+        prop! {
+            /// `CostFilters`.
+            props, "CostFilters", cost_filters, set_cost_filters, get_cost_filters, Val<Json>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `CostTypes`.
+            props, "CostTypes", cost_types, set_cost_types, get_cost_types, Val<CostTypes>
         }
 
-        /// `PlannedBudgetLimits`.
-        pub fn planned_budget_limits(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PlannedBudgetLimits", value.into());
-            self
+        prop! {
+            /// `FilterExpression`.
+            props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<Expression>
         }
 
-        /// `TimePeriod`.
-        pub fn time_period(mut self, value: impl Into<Val<TimePeriod>>) -> Self {
-            self.props.set("TimePeriod", value.into());
-            self
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<String>>
+        }
+
+        prop! {
+            /// `PlannedBudgetLimits`.
+            props, "PlannedBudgetLimits", planned_budget_limits, set_planned_budget_limits, get_planned_budget_limits, Val<Json>
+        }
+
+        prop! {
+            /// `TimePeriod`.
+            props, "TimePeriod", time_period, set_time_period, get_time_period, Val<TimePeriod>
         }
     }
 
@@ -168,10 +171,14 @@ pub mod budget {
             AutoAdjustData { props }
         }
 
-        /// `HistoricalOptions`.
-        pub fn historical_options(mut self, value: impl Into<Val<HistoricalOptions>>) -> Self {
-            self.props.set("HistoricalOptions", value.into());
-            self
+        prop! {
+            /// `AutoAdjustType`.
+            props, "AutoAdjustType", _, set_auto_adjust_type, get_auto_adjust_type, Val<String>
+        }
+
+        prop! {
+            /// `HistoricalOptions`.
+            props, "HistoricalOptions", historical_options, set_historical_options, get_historical_options, Val<HistoricalOptions>
         }
     }
 
@@ -190,6 +197,11 @@ pub mod budget {
             let mut props = Props::new();
             props.set("BudgetAdjustmentPeriod", budget_adjustment_period.into());
             HistoricalOptions { props }
+        }
+
+        prop! {
+            /// `BudgetAdjustmentPeriod`.
+            props, "BudgetAdjustmentPeriod", _, set_budget_adjustment_period, get_budget_adjustment_period, Val<i64>
         }
     }
 
@@ -211,6 +223,16 @@ pub mod budget {
             props.set("Unit", unit.into());
             Spend { props }
         }
+
+        prop! {
+            /// `Amount`.
+            props, "Amount", _, set_amount, get_amount, Val<f64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<String>
+        }
     }
 
     /// `AWS::Budgets::Budget.CostTypes`.
@@ -228,70 +250,59 @@ pub mod budget {
             CostTypes { props }
         }
 
-        /// `IncludeCredit`.
-        pub fn include_credit(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeCredit", value.into());
-            self
+        prop! {
+            /// `IncludeCredit`.
+            props, "IncludeCredit", include_credit, set_include_credit, get_include_credit, Val<bool>
         }
 
-        /// `IncludeDiscount`.
-        pub fn include_discount(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeDiscount", value.into());
-            self
+        prop! {
+            /// `IncludeDiscount`.
+            props, "IncludeDiscount", include_discount, set_include_discount, get_include_discount, Val<bool>
         }
 
-        /// `IncludeOtherSubscription`.
-        pub fn include_other_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeOtherSubscription", value.into());
-            self
+        prop! {
+            /// `IncludeOtherSubscription`.
+            props, "IncludeOtherSubscription", include_other_subscription, set_include_other_subscription, get_include_other_subscription, Val<bool>
         }
 
-        /// `IncludeRecurring`.
-        pub fn include_recurring(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeRecurring", value.into());
-            self
+        prop! {
+            /// `IncludeRecurring`.
+            props, "IncludeRecurring", include_recurring, set_include_recurring, get_include_recurring, Val<bool>
         }
 
-        /// `IncludeRefund`.
-        pub fn include_refund(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeRefund", value.into());
-            self
+        prop! {
+            /// `IncludeRefund`.
+            props, "IncludeRefund", include_refund, set_include_refund, get_include_refund, Val<bool>
         }
 
-        /// `IncludeSubscription`.
-        pub fn include_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSubscription", value.into());
-            self
+        prop! {
+            /// `IncludeSubscription`.
+            props, "IncludeSubscription", include_subscription, set_include_subscription, get_include_subscription, Val<bool>
         }
 
-        /// `IncludeSupport`.
-        pub fn include_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSupport", value.into());
-            self
+        prop! {
+            /// `IncludeSupport`.
+            props, "IncludeSupport", include_support, set_include_support, get_include_support, Val<bool>
         }
 
-        /// `IncludeTax`.
-        pub fn include_tax(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTax", value.into());
-            self
+        prop! {
+            /// `IncludeTax`.
+            props, "IncludeTax", include_tax, set_include_tax, get_include_tax, Val<bool>
         }
 
-        /// `IncludeUpfront`.
-        pub fn include_upfront(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeUpfront", value.into());
-            self
+        prop! {
+            /// `IncludeUpfront`.
+            props, "IncludeUpfront", include_upfront, set_include_upfront, get_include_upfront, Val<bool>
         }
 
-        /// `UseAmortized`.
-        pub fn use_amortized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseAmortized", value.into());
-            self
+        prop! {
+            /// `UseAmortized`.
+            props, "UseAmortized", use_amortized, set_use_amortized, get_use_amortized, Val<bool>
         }
 
-        /// `UseBlended`.
-        pub fn use_blended(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseBlended", value.into());
-            self
+        prop! {
+            /// `UseBlended`.
+            props, "UseBlended", use_blended, set_use_blended, get_use_blended, Val<bool>
         }
     }
 
@@ -310,40 +321,34 @@ pub mod budget {
             Expression { props }
         }
 
-        /// `And`.
-        pub fn and(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`.
+            props, "And", and, set_and, get_and, Val<List<Expression>>
         }
 
-        /// `CostCategories`.
-        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
-            self.props.set("CostCategories", value.into());
-            self
+        prop! {
+            /// `CostCategories`.
+            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<ExpressionDimensionValues>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<ExpressionDimensionValues>
         }
 
-        /// `Not`.
-        pub fn not(mut self, value: impl Into<Val<Expression>>) -> Self {
-            self.props.set("Not", value.into());
-            self
+        prop! {
+            /// `Not`.
+            props, "Not", not, set_not, get_not, Val<Expression>
         }
 
-        /// `Or`.
-        pub fn or(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
-            self.props.set("Or", value.into());
-            self
+        prop! {
+            /// `Or`.
+            props, "Or", or, set_or, get_or, Val<List<Expression>>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
         }
     }
 
@@ -362,22 +367,19 @@ pub mod budget {
             CostCategoryValues { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -396,22 +398,19 @@ pub mod budget {
             ExpressionDimensionValues { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -430,22 +429,19 @@ pub mod budget {
             TagValues { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `MatchOptions`.
-        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchOptions", value.into());
-            self
+        prop! {
+            /// `MatchOptions`.
+            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -464,16 +460,14 @@ pub mod budget {
             TimePeriod { props }
         }
 
-        /// `End`.
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`.
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `Start`.
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`.
+            props, "Start", start, set_start, get_start, Val<String>
         }
     }
 
@@ -497,6 +491,16 @@ pub mod budget {
             props.set("Subscribers", subscribers.into());
             props.set("Notification", notification.into());
             NotificationWithSubscribers { props }
+        }
+
+        prop! {
+            /// `Subscribers`.
+            props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<Subscriber>>
+        }
+
+        prop! {
+            /// `Notification`.
+            props, "Notification", _, set_notification, get_notification, Val<Notification>
         }
     }
 
@@ -525,10 +529,24 @@ pub mod budget {
             Notification { props }
         }
 
-        /// `ThresholdType`.
-        pub fn threshold_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThresholdType", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        }
+
+        prop! {
+            /// `NotificationType`.
+            props, "NotificationType", _, set_notification_type, get_notification_type, Val<String>
+        }
+
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        }
+
+        prop! {
+            /// `ThresholdType`.
+            props, "ThresholdType", threshold_type, set_threshold_type, get_threshold_type, Val<String>
         }
     }
 
@@ -549,6 +567,16 @@ pub mod budget {
             props.set("SubscriptionType", subscription_type.into());
             props.set("Address", address.into());
             Subscriber { props }
+        }
+
+        prop! {
+            /// `SubscriptionType`.
+            props, "SubscriptionType", _, set_subscription_type, get_subscription_type, Val<String>
+        }
+
+        prop! {
+            /// `Address`.
+            props, "Address", _, set_address, get_address, Val<String>
         }
     }
 }
@@ -594,16 +622,49 @@ impl BudgetsAction {
         BudgetsAction { core }
     }
 
-    /// `ApprovalModel`.
-    pub fn approval_model(mut self, value: impl Into<Val<budgets_action::ApprovalModel>>) -> Self {
-        self.core.set("ApprovalModel", value.into());
-        self
+    prop! {
+        /// `ActionThreshold`.
+        core.props, "ActionThreshold", _, set_action_threshold, get_action_threshold, Val<budgets_action::ActionThreshold>
     }
 
-    /// `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `ActionType`.
+        core.props, "ActionType", _, set_action_type, get_action_type, Val<budgets_action::ActionType>
+    }
+
+    prop! {
+        /// `ApprovalModel`.
+        core.props, "ApprovalModel", approval_model, set_approval_model, get_approval_model, Val<budgets_action::ApprovalModel>
+    }
+
+    prop! {
+        /// `BudgetName`.
+        core.props, "BudgetName", _, set_budget_name, get_budget_name, Val<String>
+    }
+
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<budgets_action::Definition>
+    }
+
+    prop! {
+        /// `ExecutionRoleArn`.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `NotificationType`.
+        core.props, "NotificationType", _, set_notification_type, get_notification_type, Val<budgets_action::NotificationType>
+    }
+
+    prop! {
+        /// `ResourceTags`.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Subscribers`.
+        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<budgets_action::Subscriber>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -641,6 +702,16 @@ pub mod budgets_action {
             props.set("Value", value.into());
             props.set("Type", type_.into());
             ActionThreshold { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ActionThresholdType>
         }
     }
 
@@ -701,22 +772,19 @@ pub mod budgets_action {
             Definition { props }
         }
 
-        /// `IamActionDefinition`.
-        pub fn iam_action_definition(mut self, value: impl Into<Val<IamActionDefinition>>) -> Self {
-            self.props.set("IamActionDefinition", value.into());
-            self
+        prop! {
+            /// `IamActionDefinition`.
+            props, "IamActionDefinition", iam_action_definition, set_iam_action_definition, get_iam_action_definition, Val<IamActionDefinition>
         }
 
-        /// `ScpActionDefinition`.
-        pub fn scp_action_definition(mut self, value: impl Into<Val<ScpActionDefinition>>) -> Self {
-            self.props.set("ScpActionDefinition", value.into());
-            self
+        prop! {
+            /// `ScpActionDefinition`.
+            props, "ScpActionDefinition", scp_action_definition, set_scp_action_definition, get_scp_action_definition, Val<ScpActionDefinition>
         }
 
-        /// `SsmActionDefinition`.
-        pub fn ssm_action_definition(mut self, value: impl Into<Val<SsmActionDefinition>>) -> Self {
-            self.props.set("SsmActionDefinition", value.into());
-            self
+        prop! {
+            /// `SsmActionDefinition`.
+            props, "SsmActionDefinition", ssm_action_definition, set_ssm_action_definition, get_ssm_action_definition, Val<SsmActionDefinition>
         }
     }
 
@@ -737,22 +805,24 @@ pub mod budgets_action {
             IamActionDefinition { props }
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `PolicyArn`.
+            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
         }
 
-        /// `Roles`.
-        pub fn roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Roles", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
         }
 
-        /// `Users`.
-        pub fn users(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Users", value.into());
-            self
+        prop! {
+            /// `Roles`.
+            props, "Roles", roles, set_roles, get_roles, Val<List<String>>
+        }
+
+        prop! {
+            /// `Users`.
+            props, "Users", users, set_users, get_users, Val<List<String>>
         }
     }
 
@@ -776,6 +846,16 @@ pub mod budgets_action {
             props.set("PolicyId", policy_id.into());
             props.set("TargetIds", target_ids.into());
             ScpActionDefinition { props }
+        }
+
+        prop! {
+            /// `PolicyId`.
+            props, "PolicyId", _, set_policy_id, get_policy_id, Val<String>
+        }
+
+        prop! {
+            /// `TargetIds`.
+            props, "TargetIds", _, set_target_ids, get_target_ids, Val<List<String>>
         }
     }
 
@@ -802,6 +882,21 @@ pub mod budgets_action {
             props.set("Region", region.into());
             props.set("InstanceIds", instance_ids.into());
             SsmActionDefinition { props }
+        }
+
+        prop! {
+            /// `Subtype`.
+            props, "Subtype", _, set_subtype, get_subtype, Val<SsmActionDefinitionSubtype>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `InstanceIds`.
+            props, "InstanceIds", _, set_instance_ids, get_instance_ids, Val<List<String>>
         }
     }
 
@@ -848,6 +943,16 @@ pub mod budgets_action {
             props.set("Type", type_.into());
             props.set("Address", address.into());
             Subscriber { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SubscriberType>
+        }
+
+        prop! {
+            /// `Address`.
+            props, "Address", _, set_address, get_address, Val<String>
         }
     }
 

@@ -52,10 +52,29 @@ impl Case {
         Case { core }
     }
 
-    /// `Tags`: A list of tags for the case.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CustomerId`: The full customer profile ARN for the case.
+        core.props, "CustomerId", _, set_customer_id, get_customer_id, Val<String>
+    }
+
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags for the case.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateId`: A unique identifier of a template.
+        core.props, "TemplateId", _, set_template_id, get_template_id, Val<String>
+    }
+
+    prop! {
+        /// `Title`: The title of the case.
+        core.props, "Title", _, set_title, get_title, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,23 +127,34 @@ impl CaseRule {
         CaseRule { core }
     }
 
-    /// `Description`: A description explaining the purpose and behavior of this case rule. Helps
-    /// administrators understand when and why this rule applies to case fields.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description explaining the purpose and behavior of this case rule.
+        /// Helps administrators understand when and why this rule applies to case fields.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainId`: The unique identifier of the Cases domain.
-    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainId", value.into());
-        self
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
     }
 
-    /// `Tags`: The tags that you attach to this case rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive name for the case rule. Must be unique within the domain and
+        /// should clearly indicate the rule's purpose (e.g., 'Priority Field Required for Urgent
+        /// Cases').
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rule`: Defines the rule behavior and conditions. Specifies the rule type and the
+        /// conditions under which it applies. In the Amazon Connect admin website, this corresponds
+        /// to case field conditions.
+        core.props, "Rule", _, set_rule, get_rule, Val<case_rule::CaseRuleDetails>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you attach to this case rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,16 +212,14 @@ pub mod case_rule {
             CaseRuleDetails { props }
         }
 
-        /// `Required`: A required rule type, used to indicate whether a field is required.
-        pub fn required(mut self, value: impl Into<Val<RequiredCaseRule>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `Required`: A required rule type, used to indicate whether a field is required.
+            props, "Required", required, set_required, get_required, Val<RequiredCaseRule>
         }
 
-        /// `Hidden`: Hidden rule type, used to indicate whether a field is hidden
-        pub fn hidden(mut self, value: impl Into<Val<HiddenCaseRule>>) -> Self {
-            self.props.set("Hidden", value.into());
-            self
+        prop! {
+            /// `Hidden`: Hidden rule type, used to indicate whether a field is hidden
+            props, "Hidden", hidden, set_hidden, get_hidden, Val<HiddenCaseRule>
         }
     }
 
@@ -221,6 +249,20 @@ pub mod case_rule {
             props.set("DefaultValue", default_value.into());
             RequiredCaseRule { props }
         }
+
+        prop! {
+            /// `Conditions`: An ordered list of boolean conditions that determine when the field should
+            /// be required. Conditions are evaluated in order, and the first condition that evaluates
+            /// to true determines whether the field is required, overriding the default value.
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<BooleanCondition>>
+        }
+
+        prop! {
+            /// `DefaultValue`: The default required state for the field when none of the specified
+            /// conditions are met. If true, the field is required by default; if false, the field is
+            /// optional by default.
+            props, "DefaultValue", _, set_default_value, get_default_value, Val<bool>
+        }
     }
 
     /// `AWS::Cases::CaseRule.BooleanCondition`: A boolean condition for a rule.
@@ -240,16 +282,14 @@ pub mod case_rule {
             BooleanCondition { props }
         }
 
-        /// `EqualTo`: Boolean operands for a condition.
-        pub fn equal_to(mut self, value: impl Into<Val<BooleanOperands>>) -> Self {
-            self.props.set("EqualTo", value.into());
-            self
+        prop! {
+            /// `EqualTo`: Boolean operands for a condition.
+            props, "EqualTo", equal_to, set_equal_to, get_equal_to, Val<BooleanOperands>
         }
 
-        /// `NotEqualTo`: Boolean operands for a condition.
-        pub fn not_equal_to(mut self, value: impl Into<Val<BooleanOperands>>) -> Self {
-            self.props.set("NotEqualTo", value.into());
-            self
+        prop! {
+            /// `NotEqualTo`: Boolean operands for a condition.
+            props, "NotEqualTo", not_equal_to, set_not_equal_to, get_not_equal_to, Val<BooleanOperands>
         }
     }
 
@@ -277,6 +317,21 @@ pub mod case_rule {
             props.set("Result", result.into());
             BooleanOperands { props }
         }
+
+        prop! {
+            /// `OperandOne`: The left hand operand in the condition.
+            props, "OperandOne", _, set_operand_one, get_operand_one, Val<OperandOne>
+        }
+
+        prop! {
+            /// `OperandTwo`: The right hand operand in the condition.
+            props, "OperandTwo", _, set_operand_two, get_operand_two, Val<OperandTwo>
+        }
+
+        prop! {
+            /// `Result`: The value of the outer rule if the condition evaluates to true.
+            props, "Result", _, set_result, get_result, Val<bool>
+        }
     }
 
     /// `AWS::Cases::CaseRule.OperandOne`: The left hand operand in the condition.
@@ -296,10 +351,9 @@ pub mod case_rule {
             OperandOne { props }
         }
 
-        /// `FieldId`: The field ID this operand should take the value of.
-        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldId", value.into());
-            self
+        prop! {
+            /// `FieldId`: The field ID this operand should take the value of.
+            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
         }
     }
 
@@ -320,31 +374,27 @@ pub mod case_rule {
             OperandTwo { props }
         }
 
-        /// `StringValue`: A string value to compare against the field value in the condition
-        /// evaluation.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: A string value to compare against the field value in the condition
+            /// evaluation.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
 
-        /// `BooleanValue`: A boolean value to compare against the field value in the condition
-        /// evaluation.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`: A boolean value to compare against the field value in the condition
+            /// evaluation.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`: A numeric value to compare against the field value in the condition
-        /// evaluation.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`: A numeric value to compare against the field value in the condition
+            /// evaluation.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `EmptyValue`: An empty operand value.
-        pub fn empty_value(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("EmptyValue", value.into());
-            self
+        prop! {
+            /// `EmptyValue`: An empty operand value.
+            props, "EmptyValue", empty_value, set_empty_value, get_empty_value, Val<Json>
         }
     }
 
@@ -372,6 +422,18 @@ pub mod case_rule {
             props.set("DefaultValue", default_value.into());
             HiddenCaseRule { props }
         }
+
+        prop! {
+            /// `Conditions`: List of conditions for the hidden rule; the first condition to evaluate to
+            /// true dictates the value of the rule
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<BooleanCondition>>
+        }
+
+        prop! {
+            /// `DefaultValue`: The value of the rule (i.e. whether the field is hidden) should none of
+            /// the conditions evaluate to true
+            props, "DefaultValue", _, set_default_value, get_default_value, Val<bool>
+        }
     }
 }
 
@@ -397,10 +459,14 @@ impl Domain {
         Domain { core }
     }
 
-    /// `Tags`: The tags that you attach to this domain.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name for your Cases domain. It must be unique for your AWS account.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you attach to this domain.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -462,29 +528,43 @@ impl Field {
         Field { core }
     }
 
-    /// `Attributes`: Field-type specific attributes that control rendering and validation behavior
-    pub fn attributes(mut self, value: impl Into<Val<field::FieldAttributes>>) -> Self {
-        self.core.set("Attributes", value.into());
-        self
+    prop! {
+        /// `Attributes`: Field-type specific attributes that control rendering and validation
+        /// behavior
+        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<field::FieldAttributes>
     }
 
-    /// `Description`: A description explaining the purpose and usage of this field in cases. Helps
-    /// agents and administrators understand what information should be captured in this field.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description explaining the purpose and usage of this field in cases.
+        /// Helps agents and administrators understand what information should be captured in this
+        /// field.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainId`: The unique identifier of the Cases domain.
-    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainId", value.into());
-        self
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
     }
 
-    /// `Tags`: The tags that you attach to this field.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The display name of the field as it appears to agents in the case interface.
+        /// Should be descriptive and user-friendly (e.g., 'Customer Priority Level', 'Issue
+        /// Category').
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you attach to this field.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The data type of the field, which determines validation rules, input
+        /// constraints, and display format. Each type has specific constraints: Text (string
+        /// input), Number (numeric values), Boolean (true/false), DateTime (date/time picker),
+        /// SingleSelect (dropdown options), Url (URL validation), User (Amazon Connect user
+        /// selection).
+        core.props, "Type", _, set_type, get_type, Val<field::FieldType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -543,10 +623,9 @@ pub mod field {
             FieldAttributes { props }
         }
 
-        /// `Text`: Field attributes for Text field type
-        pub fn text(mut self, value: impl Into<Val<TextAttributes>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: Field attributes for Text field type
+            props, "Text", text, set_text, get_text, Val<TextAttributes>
         }
     }
 
@@ -565,6 +644,11 @@ pub mod field {
             let mut props = Props::new();
             props.set("IsMultiline", is_multiline.into());
             TextAttributes { props }
+        }
+
+        prop! {
+            /// `IsMultiline`: Attribute that defines rendering component and validation
+            props, "IsMultiline", _, set_is_multiline, get_is_multiline, Val<bool>
         }
     }
 
@@ -630,16 +714,27 @@ impl Layout {
         Layout { core }
     }
 
-    /// `DomainId`: The unique identifier of the Cases domain.
-    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainId", value.into());
-        self
+    prop! {
+        /// `Content`: Defines the layout structure and field organization for the case interface.
+        /// Specifies which fields appear in the top panel and More Info tab, and their display
+        /// order.
+        core.props, "Content", _, set_content, get_content, Val<layout::LayoutContent>
     }
 
-    /// `Tags`: The tags that you attach to this layout.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A descriptive name for the layout. Must be unique within the Cases domain and
+        /// should clearly indicate the layout's purpose and field organization.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you attach to this layout.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -697,12 +792,11 @@ pub mod layout {
             LayoutContent { props }
         }
 
-        /// `Basic`: Defines the field layout for the agent's case interface. Configures which fields
-        /// appear in the top panel (immediately visible) and More Info tab (expandable section) of the
-        /// case view, allowing customization of the agent experience.
-        pub fn basic(mut self, value: impl Into<Val<BasicLayout>>) -> Self {
-            self.props.set("Basic", value.into());
-            self
+        prop! {
+            /// `Basic`: Defines the field layout for the agent's case interface. Configures which
+            /// fields appear in the top panel (immediately visible) and More Info tab (expandable
+            /// section) of the case view, allowing customization of the agent experience.
+            props, "Basic", basic, set_basic, get_basic, Val<BasicLayout>
         }
     }
 
@@ -723,16 +817,14 @@ pub mod layout {
             BasicLayout { props }
         }
 
-        /// `MoreInfo`: Sections within a panel or tab of the page layout.
-        pub fn more_info(mut self, value: impl Into<Val<LayoutSections>>) -> Self {
-            self.props.set("MoreInfo", value.into());
-            self
+        prop! {
+            /// `MoreInfo`: Sections within a panel or tab of the page layout.
+            props, "MoreInfo", more_info, set_more_info, get_more_info, Val<LayoutSections>
         }
 
-        /// `TopPanel`: Sections within a panel or tab of the page layout.
-        pub fn top_panel(mut self, value: impl Into<Val<LayoutSections>>) -> Self {
-            self.props.set("TopPanel", value.into());
-            self
+        prop! {
+            /// `TopPanel`: Sections within a panel or tab of the page layout.
+            props, "TopPanel", top_panel, set_top_panel, get_top_panel, Val<LayoutSections>
         }
     }
 
@@ -751,11 +843,10 @@ pub mod layout {
             LayoutSections { props }
         }
 
-        /// `Sections`: Defines the sections within a panel or tab. Contains field groups that organize
-        /// related fields together.
-        pub fn sections(mut self, value: impl Into<Val<List<Section>>>) -> Self {
-            self.props.set("Sections", value.into());
-            self
+        prop! {
+            /// `Sections`: Defines the sections within a panel or tab. Contains field groups that
+            /// organize related fields together.
+            props, "Sections", sections, set_sections, get_sections, Val<List<Section>>
         }
     }
 
@@ -776,10 +867,9 @@ pub mod layout {
             Section { props }
         }
 
-        /// `FieldGroup`: Consists of a group of fields and associated properties.
-        pub fn field_group(mut self, value: impl Into<Val<FieldGroup>>) -> Self {
-            self.props.set("FieldGroup", value.into());
-            self
+        prop! {
+            /// `FieldGroup`: Consists of a group of fields and associated properties.
+            props, "FieldGroup", field_group, set_field_group, get_field_group, Val<FieldGroup>
         }
     }
 
@@ -802,11 +892,17 @@ pub mod layout {
             FieldGroup { props }
         }
 
-        /// `Name`: A descriptive name for the field group. Helps organize related fields together in
-        /// the layout interface.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Fields`: An ordered list of fields to display in this group. The order determines the
+            /// sequence in which fields appear in the agent interface. Each field is referenced by its
+            /// unique field ID.
+            props, "Fields", _, set_fields, get_fields, Val<List<FieldItem>>
+        }
+
+        prop! {
+            /// `Name`: A descriptive name for the field group. Helps organize related fields together
+            /// in the layout interface.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -825,6 +921,11 @@ pub mod layout {
             let mut props = Props::new();
             props.set("Id", id.into());
             FieldItem { props }
+        }
+
+        prop! {
+            /// `Id`: The unique identifier of a field.
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 }
@@ -861,10 +962,29 @@ impl RelatedItem {
         RelatedItem { core }
     }
 
-    /// `Tags`: A list of tags on the related item.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CaseId`: A unique identifier of the case.
+        core.props, "CaseId", _, set_case_id, get_case_id, Val<String>
+    }
+
+    prop! {
+        /// `Content`: The content of a related item to be created.
+        core.props, "Content", _, set_content, get_content, Val<related_item::RelatedItemContent>
+    }
+
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags on the related item.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of a related item.
+        core.props, "Type", _, set_type, get_type, Val<related_item::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -905,10 +1025,9 @@ pub mod related_item {
             RelatedItemContent { props }
         }
 
-        /// `Comment`: Represents a comment.
-        pub fn comment(mut self, value: impl Into<Val<CommentContent>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Comment`: Represents a comment.
+            props, "Comment", comment, set_comment, get_comment, Val<CommentContent>
         }
     }
 
@@ -932,6 +1051,16 @@ pub mod related_item {
             props.set("Body", body.into());
             props.set("ContentType", content_type.into());
             CommentContent { props }
+        }
+
+        prop! {
+            /// `Body`: Text in the body of a comment.
+            props, "Body", _, set_body, get_body, Val<String>
+        }
+
+        prop! {
+            /// `ContentType`: Type of the text in the comment.
+            props, "ContentType", _, set_content_type, get_content_type, Val<CommentContentContentType>
         }
     }
 
@@ -994,52 +1123,50 @@ impl Template {
         Template { core }
     }
 
-    /// `Description`: A description explaining the purpose and use case for this template. Should
-    /// indicate what types of cases this template is designed for and any specific workflow it
-    /// supports.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description explaining the purpose and use case for this template.
+        /// Should indicate what types of cases this template is designed for and any specific
+        /// workflow it supports.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainId`: The unique identifier of the Cases domain.
-    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainId", value.into());
-        self
+    prop! {
+        /// `DomainId`: The unique identifier of the Cases domain.
+        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
     }
 
-    /// `LayoutConfiguration`: Specifies the default layout to use when displaying cases created
-    /// from this template. The layout determines which fields are visible and their arrangement in
-    /// the agent interface.
-    pub fn layout_configuration(mut self, value: impl Into<Val<template::LayoutConfiguration>>) -> Self {
-        self.core.set("LayoutConfiguration", value.into());
-        self
+    prop! {
+        /// `LayoutConfiguration`: Specifies the default layout to use when displaying cases created
+        /// from this template. The layout determines which fields are visible and their arrangement
+        /// in the agent interface.
+        core.props, "LayoutConfiguration", layout_configuration, set_layout_configuration, get_layout_configuration, Val<template::LayoutConfiguration>
     }
 
-    /// `RequiredFields`: A list of fields that must contain a value for a case to be successfully
-    /// created with this template.
-    pub fn required_fields(mut self, value: impl Into<Val<List<template::RequiredField>>>) -> Self {
-        self.core.set("RequiredFields", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the template. It must be unique per domain.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Rules`: A list of case rules (also known as case field conditions) on a template.
-    pub fn rules(mut self, value: impl Into<Val<List<template::TemplateRule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `RequiredFields`: A list of fields that must contain a value for a case to be
+        /// successfully created with this template.
+        core.props, "RequiredFields", required_fields, set_required_fields, get_required_fields, Val<List<template::RequiredField>>
     }
 
-    /// `Status`: The current status of the template. Active templates can be used to create new
-    /// cases, while Inactive templates are disabled but preserved for existing cases.
-    pub fn status(mut self, value: impl Into<Val<template::TemplateStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Rules`: A list of case rules (also known as case field conditions) on a template.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<template::TemplateRule>>
     }
 
-    /// `Tags`: The tags that you attach to this template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`: The current status of the template. Active templates can be used to create new
+        /// cases, while Inactive templates are disabled but preserved for existing cases.
+        core.props, "Status", status, set_status, get_status, Val<template::TemplateStatus>
+    }
+
+    prop! {
+        /// `Tags`: The tags that you attach to this template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1094,10 +1221,9 @@ pub mod template {
             LayoutConfiguration { props }
         }
 
-        /// `DefaultLayout`: The unique identifier of a layout.
-        pub fn default_layout(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultLayout", value.into());
-            self
+        prop! {
+            /// `DefaultLayout`: The unique identifier of a layout.
+            props, "DefaultLayout", default_layout, set_default_layout, get_default_layout, Val<String>
         }
     }
 
@@ -1116,6 +1242,11 @@ pub mod template {
             let mut props = Props::new();
             props.set("FieldId", field_id.into());
             RequiredField { props }
+        }
+
+        prop! {
+            /// `FieldId`: The unique identifier of a field.
+            props, "FieldId", _, set_field_id, get_field_id, Val<String>
         }
     }
 
@@ -1138,10 +1269,14 @@ pub mod template {
             TemplateRule { props }
         }
 
-        /// `FieldId`: The ID of the field that this rule applies to.
-        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldId", value.into());
-            self
+        prop! {
+            /// `CaseRuleId`: The unique identifier of a case rule.
+            props, "CaseRuleId", _, set_case_rule_id, get_case_rule_id, Val<String>
+        }
+
+        prop! {
+            /// `FieldId`: The ID of the field that this rule applies to.
+            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
         }
     }
 

@@ -39,31 +39,27 @@ impl Keyspace {
         Keyspace { core }
     }
 
-    /// `ClientSideTimestampsEnabled`: Indicates whether client-side timestamps are enabled (true)
-    /// or disabled (false) for all tables in the keyspace. To add a Region to a single-Region
-    /// keyspace with at least one table, the value must be set to true. After you enabled
-    /// client-side timestamps for a table, you can’t disable it again.
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ClientSideTimestampsEnabled", value.into());
-        self
+    prop! {
+        /// `ClientSideTimestampsEnabled`: Indicates whether client-side timestamps are enabled (true)
+        /// or disabled (false) for all tables in the keyspace. To add a Region to a single-Region
+        /// keyspace with at least one table, the value must be set to true. After you enabled
+        /// client-side timestamps for a table, you can’t disable it again.
+        core.props, "ClientSideTimestampsEnabled", client_side_timestamps_enabled, set_client_side_timestamps_enabled, get_client_side_timestamps_enabled, Val<bool>
     }
 
-    /// `KeyspaceName`: Name for Cassandra keyspace
-    pub fn keyspace_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyspaceName", value.into());
-        self
+    prop! {
+        /// `KeyspaceName`: Name for Cassandra keyspace
+        core.props, "KeyspaceName", keyspace_name, set_keyspace_name, get_keyspace_name, Val<String>
     }
 
-    /// `ReplicationSpecification`.
-    pub fn replication_specification(mut self, value: impl Into<Val<keyspace::ReplicationSpecification>>) -> Self {
-        self.core.set("ReplicationSpecification", value.into());
-        self
+    prop! {
+        /// `ReplicationSpecification`.
+        core.props, "ReplicationSpecification", replication_specification, set_replication_specification, get_replication_specification, Val<keyspace::ReplicationSpecification>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,16 +89,14 @@ pub mod keyspace {
             ReplicationSpecification { props }
         }
 
-        /// `RegionList`.
-        pub fn region_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegionList", value.into());
-            self
+        prop! {
+            /// `RegionList`.
+            props, "RegionList", region_list, set_region_list, get_region_list, Val<List<String>>
         }
 
-        /// `ReplicationStrategy`.
-        pub fn replication_strategy(mut self, value: impl Into<Val<ReplicationSpecificationReplicationStrategy>>) -> Self {
-            self.props.set("ReplicationStrategy", value.into());
-            self
+        prop! {
+            /// `ReplicationStrategy`.
+            props, "ReplicationStrategy", replication_strategy, set_replication_strategy, get_replication_strategy, Val<ReplicationSpecificationReplicationStrategy>
         }
     }
 
@@ -145,87 +139,85 @@ impl Table {
         Table { core }
     }
 
-    /// `AutoScalingSpecifications`: Represents the read and write settings used for AutoScaling.
-    pub fn auto_scaling_specifications(mut self, value: impl Into<Val<table::AutoScalingSpecification>>) -> Self {
-        self.core.set("AutoScalingSpecifications", value.into());
-        self
+    prop! {
+        /// `AutoScalingSpecifications`: Represents the read and write settings used for
+        /// AutoScaling.
+        core.props, "AutoScalingSpecifications", auto_scaling_specifications, set_auto_scaling_specifications, get_auto_scaling_specifications, Val<table::AutoScalingSpecification>
     }
 
-    /// `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Val<table::BillingMode>>) -> Self {
-        self.core.set("BillingMode", value.into());
-        self
+    prop! {
+        /// `BillingMode`.
+        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<table::BillingMode>
     }
 
-    /// `CdcSpecification`: Represents the CDC configuration for the table
-    pub fn cdc_specification(mut self, value: impl Into<Val<table::CdcSpecification>>) -> Self {
-        self.core.set("CdcSpecification", value.into());
-        self
+    prop! {
+        /// `CdcSpecification`: Represents the CDC configuration for the table
+        core.props, "CdcSpecification", cdc_specification, set_cdc_specification, get_cdc_specification, Val<table::CdcSpecification>
     }
 
-    /// `ClientSideTimestampsEnabled`: Indicates whether client side timestamps are enabled (true)
-    /// or disabled (false) on the table. False by default, once it is enabled it cannot be disabled
-    /// again.
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ClientSideTimestampsEnabled", value.into());
-        self
+    prop! {
+        /// `ClientSideTimestampsEnabled`: Indicates whether client side timestamps are enabled (true)
+        /// or disabled (false) on the table. False by default, once it is enabled it cannot be
+        /// disabled again.
+        core.props, "ClientSideTimestampsEnabled", client_side_timestamps_enabled, set_client_side_timestamps_enabled, get_client_side_timestamps_enabled, Val<bool>
     }
 
-    /// `ClusteringKeyColumns`: Clustering key columns of the table
-    pub fn clustering_key_columns(mut self, value: impl Into<Val<List<table::ClusteringKeyColumn>>>) -> Self {
-        self.core.set("ClusteringKeyColumns", value.into());
-        self
+    prop! {
+        /// `ClusteringKeyColumns`: Clustering key columns of the table
+        core.props, "ClusteringKeyColumns", clustering_key_columns, set_clustering_key_columns, get_clustering_key_columns, Val<List<table::ClusteringKeyColumn>>
     }
 
-    /// `DefaultTimeToLive`: Default TTL (Time To Live) in seconds, where zero is disabled. If the
-    /// value is greater than zero, TTL is enabled for the entire table and an expiration timestamp
-    /// is added to each column.
-    pub fn default_time_to_live(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DefaultTimeToLive", value.into());
-        self
+    prop! {
+        /// `DefaultTimeToLive`: Default TTL (Time To Live) in seconds, where zero is disabled. If
+        /// the value is greater than zero, TTL is enabled for the entire table and an expiration
+        /// timestamp is added to each column.
+        core.props, "DefaultTimeToLive", default_time_to_live, set_default_time_to_live, get_default_time_to_live, Val<i64>
     }
 
-    /// `EncryptionSpecification`: Represents the settings used to enable server-side encryption
-    pub fn encryption_specification(mut self, value: impl Into<Val<table::EncryptionSpecification>>) -> Self {
-        self.core.set("EncryptionSpecification", value.into());
-        self
+    prop! {
+        /// `EncryptionSpecification`: Represents the settings used to enable server-side encryption
+        core.props, "EncryptionSpecification", encryption_specification, set_encryption_specification, get_encryption_specification, Val<table::EncryptionSpecification>
     }
 
-    /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true) or
-    /// disabled (false) on the table
-    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PointInTimeRecoveryEnabled", value.into());
-        self
+    prop! {
+        /// `KeyspaceName`: Name for Cassandra keyspace
+        core.props, "KeyspaceName", _, set_keyspace_name, get_keyspace_name, Val<String>
     }
 
-    /// `RegularColumns`: Non-key columns of the table
-    pub fn regular_columns(mut self, value: impl Into<Val<List<table::Column>>>) -> Self {
-        self.core.set("RegularColumns", value.into());
-        self
+    prop! {
+        /// `PartitionKeyColumns`: Partition key columns of the table
+        core.props, "PartitionKeyColumns", _, set_partition_key_columns, get_partition_key_columns, Val<List<table::Column>>
     }
 
-    /// `ReplicaSpecifications`.
-    pub fn replica_specifications(mut self, value: impl Into<Val<List<table::ReplicaSpecification>>>) -> Self {
-        self.core.set("ReplicaSpecifications", value.into());
-        self
+    prop! {
+        /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true)
+        /// or disabled (false) on the table
+        core.props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
     }
 
-    /// `TableName`: Name for Cassandra table
-    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TableName", value.into());
-        self
+    prop! {
+        /// `RegularColumns`: Non-key columns of the table
+        core.props, "RegularColumns", regular_columns, set_regular_columns, get_regular_columns, Val<List<table::Column>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReplicaSpecifications`.
+        core.props, "ReplicaSpecifications", replica_specifications, set_replica_specifications, get_replica_specifications, Val<List<table::ReplicaSpecification>>
     }
 
-    /// `WarmThroughput`: Warm throughput configuration for the table
-    pub fn warm_throughput(mut self, value: impl Into<Val<table::WarmThroughput>>) -> Self {
-        self.core.set("WarmThroughput", value.into());
-        self
+    prop! {
+        /// `TableName`: Name for Cassandra table
+        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WarmThroughput`: Warm throughput configuration for the table
+        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<table::WarmThroughput>
     }
 
     /// `Ref`: the resource's identifier.
@@ -256,16 +248,14 @@ pub mod table {
             AutoScalingSpecification { props }
         }
 
-        /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
-        pub fn read_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
-            self.props.set("ReadCapacityAutoScaling", value.into());
-            self
+        prop! {
+            /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
+            props, "ReadCapacityAutoScaling", read_capacity_auto_scaling, set_read_capacity_auto_scaling, get_read_capacity_auto_scaling, Val<AutoScalingSetting>
         }
 
-        /// `WriteCapacityAutoScaling`: Represents configuration for auto scaling.
-        pub fn write_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
-            self.props.set("WriteCapacityAutoScaling", value.into());
-            self
+        prop! {
+            /// `WriteCapacityAutoScaling`: Represents configuration for auto scaling.
+            props, "WriteCapacityAutoScaling", write_capacity_auto_scaling, set_write_capacity_auto_scaling, get_write_capacity_auto_scaling, Val<AutoScalingSetting>
         }
     }
 
@@ -284,28 +274,24 @@ pub mod table {
             AutoScalingSetting { props }
         }
 
-        /// `AutoScalingDisabled`.
-        pub fn auto_scaling_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoScalingDisabled", value.into());
-            self
+        prop! {
+            /// `AutoScalingDisabled`.
+            props, "AutoScalingDisabled", auto_scaling_disabled, set_auto_scaling_disabled, get_auto_scaling_disabled, Val<bool>
         }
 
-        /// `MaximumUnits`.
-        pub fn maximum_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumUnits", value.into());
-            self
+        prop! {
+            /// `MaximumUnits`.
+            props, "MaximumUnits", maximum_units, set_maximum_units, get_maximum_units, Val<i64>
         }
 
-        /// `MinimumUnits`.
-        pub fn minimum_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumUnits", value.into());
-            self
+        prop! {
+            /// `MinimumUnits`.
+            props, "MinimumUnits", minimum_units, set_minimum_units, get_minimum_units, Val<i64>
         }
 
-        /// `ScalingPolicy`: Represents scaling policy.
-        pub fn scaling_policy(mut self, value: impl Into<Val<ScalingPolicy>>) -> Self {
-            self.props.set("ScalingPolicy", value.into());
-            self
+        prop! {
+            /// `ScalingPolicy`: Represents scaling policy.
+            props, "ScalingPolicy", scaling_policy, set_scaling_policy, get_scaling_policy, Val<ScalingPolicy>
         }
     }
 
@@ -324,11 +310,10 @@ pub mod table {
             ScalingPolicy { props }
         }
 
-        /// `TargetTrackingScalingPolicyConfiguration`: Represents configuration for target tracking
-        /// scaling policy.
-        pub fn target_tracking_scaling_policy_configuration(mut self, value: impl Into<Val<TargetTrackingScalingPolicyConfiguration>>) -> Self {
-            self.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
-            self
+        prop! {
+            /// `TargetTrackingScalingPolicyConfiguration`: Represents configuration for target tracking
+            /// scaling policy.
+            props, "TargetTrackingScalingPolicyConfiguration", target_tracking_scaling_policy_configuration, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<TargetTrackingScalingPolicyConfiguration>
         }
     }
 
@@ -350,22 +335,24 @@ pub mod table {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        /// `DisableScaleIn`.
-        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableScaleIn", value.into());
-            self
+        prop! {
+            /// `TargetValue`.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<i64>
         }
 
-        /// `ScaleInCooldown`.
-        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInCooldown", value.into());
-            self
+        prop! {
+            /// `DisableScaleIn`.
+            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
         }
 
-        /// `ScaleOutCooldown`.
-        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutCooldown", value.into());
-            self
+        prop! {
+            /// `ScaleInCooldown`.
+            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        }
+
+        prop! {
+            /// `ScaleOutCooldown`.
+            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
         }
     }
 
@@ -386,11 +373,15 @@ pub mod table {
             BillingMode { props }
         }
 
-        /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values for
-        /// ReadCapacityUnits and WriteCapacityUnits
-        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
-            self.props.set("ProvisionedThroughput", value.into());
-            self
+        prop! {
+            /// `Mode`: Capacity mode for the specified table
+            props, "Mode", _, set_mode, get_mode, Val<Mode>
+        }
+
+        prop! {
+            /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values
+            /// for ReadCapacityUnits and WriteCapacityUnits
+            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
         }
     }
 
@@ -429,6 +420,16 @@ pub mod table {
             props.set("WriteCapacityUnits", write_capacity_units.into());
             ProvisionedThroughput { props }
         }
+
+        prop! {
+            /// `ReadCapacityUnits`.
+            props, "ReadCapacityUnits", _, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `WriteCapacityUnits`.
+            props, "WriteCapacityUnits", _, set_write_capacity_units, get_write_capacity_units, Val<i64>
+        }
     }
 
     /// `AWS::Cassandra::Table.CdcSpecification`: Represents the CDC configuration for the table
@@ -448,16 +449,19 @@ pub mod table {
             CdcSpecification { props }
         }
 
-        /// `Tags`: An array of key-value pairs to apply to the CDC stream resource
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether CDC is enabled or disabled for the table
+            props, "Status", _, set_status, get_status, Val<CdcStatus>
         }
 
-        /// `ViewType`: Specifies what data should be captured in the change data stream
-        pub fn view_type(mut self, value: impl Into<Val<CdcViewType>>) -> Self {
-            self.props.set("ViewType", value.into());
-            self
+        prop! {
+            /// `Tags`: An array of key-value pairs to apply to the CDC stream resource
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `ViewType`: Specifies what data should be captured in the change data stream
+            props, "ViewType", view_type, set_view_type, get_view_type, Val<CdcViewType>
         }
     }
 
@@ -510,10 +514,14 @@ pub mod table {
             ClusteringKeyColumn { props }
         }
 
-        /// `OrderBy`.
-        pub fn order_by(mut self, value: impl Into<Val<ClusteringKeyColumnOrderBy>>) -> Self {
-            self.props.set("OrderBy", value.into());
-            self
+        prop! {
+            /// `Column`.
+            props, "Column", _, set_column, get_column, Val<Column>
+        }
+
+        prop! {
+            /// `OrderBy`.
+            props, "OrderBy", order_by, set_order_by, get_order_by, Val<ClusteringKeyColumnOrderBy>
         }
     }
 
@@ -534,6 +542,16 @@ pub mod table {
             props.set("ColumnName", column_name.into());
             props.set("ColumnType", column_type.into());
             Column { props }
+        }
+
+        prop! {
+            /// `ColumnName`.
+            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnType`.
+            props, "ColumnType", _, set_column_type, get_column_type, Val<String>
         }
     }
 
@@ -568,12 +586,16 @@ pub mod table {
             EncryptionSpecification { props }
         }
 
-        /// `KmsKeyIdentifier`: The AWS KMS customer master key (CMK) that should be used for the AWS
-        /// KMS encryption. To specify a CMK, use its key ID, Amazon Resource Name (ARN), alias name, or
-        /// alias ARN.
-        pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyIdentifier", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: Server-side encryption type
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KmsKeyIdentifier`: The AWS KMS customer master key (CMK) that should be used for the
+            /// AWS KMS encryption. To specify a CMK, use its key ID, Amazon Resource Name (ARN), alias
+            /// name, or alias ARN.
+            props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
         }
     }
 
@@ -607,16 +629,19 @@ pub mod table {
             ReplicaSpecification { props }
         }
 
-        /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
-        pub fn read_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
-            self.props.set("ReadCapacityAutoScaling", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
         }
 
-        /// `ReadCapacityUnits`.
-        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadCapacityUnits", value.into());
-            self
+        prop! {
+            /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
+            props, "ReadCapacityAutoScaling", read_capacity_auto_scaling, set_read_capacity_auto_scaling, get_read_capacity_auto_scaling, Val<AutoScalingSetting>
+        }
+
+        prop! {
+            /// `ReadCapacityUnits`.
+            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
         }
     }
 
@@ -635,16 +660,14 @@ pub mod table {
             WarmThroughput { props }
         }
 
-        /// `ReadUnitsPerSecond`.
-        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `ReadUnitsPerSecond`.
+            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
         }
 
-        /// `WriteUnitsPerSecond`.
-        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WriteUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `WriteUnitsPerSecond`.
+            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
         }
     }
 }
@@ -676,6 +699,21 @@ impl Type {
         core.set("TypeName", type_name.into());
         core.set("Fields", fields.into());
         Type { core }
+    }
+
+    prop! {
+        /// `Fields`: Field definitions of the User-Defined Type
+        core.props, "Fields", _, set_fields, get_fields, Val<List<type_::Field>>
+    }
+
+    prop! {
+        /// `KeyspaceName`: Name of the Keyspace which contains the User-Defined Type.
+        core.props, "KeyspaceName", _, set_keyspace_name, get_keyspace_name, Val<String>
+    }
+
+    prop! {
+        /// `TypeName`: Name of the User-Defined Type.
+        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -736,6 +774,16 @@ pub mod type_ {
             props.set("FieldName", field_name.into());
             props.set("FieldType", field_type.into());
             Field { props }
+        }
+
+        prop! {
+            /// `FieldName`.
+            props, "FieldName", _, set_field_name, get_field_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldType`.
+            props, "FieldType", _, set_field_type, get_field_type, Val<String>
         }
     }
 }

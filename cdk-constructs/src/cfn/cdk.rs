@@ -39,16 +39,14 @@ impl Metadata {
         Metadata { core }
     }
 
-    /// `Analytics`.
-    pub fn analytics(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Analytics", value.into());
-        self
+    prop! {
+        /// `Analytics`.
+        core.props, "Analytics", analytics, set_analytics, get_analytics, Val<String>
     }
 
-    /// `Modules`.
-    pub fn modules(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Modules", value.into());
-        self
+    prop! {
+        /// `Modules`.
+        core.props, "Modules", modules, set_modules, get_modules, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

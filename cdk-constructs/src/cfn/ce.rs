@@ -48,22 +48,29 @@ impl AnomalyMonitor {
         AnomalyMonitor { core }
     }
 
-    /// `MonitorDimension`: The dimensions to evaluate
-    pub fn monitor_dimension(mut self, value: impl Into<Val<anomaly_monitor::MonitorDimension>>) -> Self {
-        self.core.set("MonitorDimension", value.into());
-        self
+    prop! {
+        /// `MonitorDimension`: The dimensions to evaluate
+        core.props, "MonitorDimension", monitor_dimension, set_monitor_dimension, get_monitor_dimension, Val<anomaly_monitor::MonitorDimension>
     }
 
-    /// `MonitorSpecification`.
-    pub fn monitor_specification(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MonitorSpecification", value.into());
-        self
+    prop! {
+        /// `MonitorName`: The name of the monitor.
+        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
     }
 
-    /// `ResourceTags`: Tags to assign to monitor.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `MonitorSpecification`.
+        core.props, "MonitorSpecification", monitor_specification, set_monitor_specification, get_monitor_specification, Val<String>
+    }
+
+    prop! {
+        /// `MonitorType`.
+        core.props, "MonitorType", _, set_monitor_type, get_monitor_type, Val<anomaly_monitor::MonitorType>
+    }
+
+    prop! {
+        /// `ResourceTags`: Tags to assign to monitor.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -172,23 +179,40 @@ impl AnomalySubscription {
         AnomalySubscription { core }
     }
 
-    /// `ResourceTags`: Tags to assign to subscription.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `Frequency`: The frequency at which anomaly reports are sent over email.
+        core.props, "Frequency", _, set_frequency, get_frequency, Val<anomaly_subscription::Frequency>
     }
 
-    /// `Threshold`: The dollar value that triggers a notification if the threshold is exceeded.
-    pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("Threshold", value.into());
-        self
+    prop! {
+        /// `MonitorArnList`: A list of cost anomaly monitors.
+        core.props, "MonitorArnList", _, set_monitor_arn_list, get_monitor_arn_list, Val<List<String>>
     }
 
-    /// `ThresholdExpression`: An Expression object in JSON String format used to specify the
-    /// anomalies that you want to generate alerts for.
-    pub fn threshold_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThresholdExpression", value.into());
-        self
+    prop! {
+        /// `ResourceTags`: Tags to assign to subscription.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Subscribers`: A list of subscriber
+        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<anomaly_subscription::Subscriber>>
+    }
+
+    prop! {
+        /// `SubscriptionName`: The name of the subscription.
+        core.props, "SubscriptionName", _, set_subscription_name, get_subscription_name, Val<String>
+    }
+
+    prop! {
+        /// `Threshold`: The dollar value that triggers a notification if the threshold is exceeded.
+        core.props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+    }
+
+    prop! {
+        /// `ThresholdExpression`: An Expression object in JSON String format used to specify the
+        /// anomalies that you want to generate alerts for.
+        core.props, "ThresholdExpression", threshold_expression, set_threshold_expression, get_threshold_expression, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -249,10 +273,19 @@ pub mod anomaly_subscription {
             Subscriber { props }
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<SubscriberStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Address`.
+            props, "Address", _, set_address, get_address, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SubscriberType>
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<SubscriberStatus>
         }
     }
 
@@ -313,23 +346,35 @@ impl CostCategory {
         CostCategory { core }
     }
 
-    /// `DefaultValue`: The default value for the cost category
-    pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultValue", value.into());
-        self
+    prop! {
+        /// `DefaultValue`: The default value for the cost category
+        core.props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
     }
 
-    /// `SplitChargeRules`: Json array format of CostCategorySplitChargeRule in Billing and Cost
-    /// Management API
-    pub fn split_charge_rules(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SplitChargeRules", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the cost category.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleVersion`.
+        core.props, "RuleVersion", _, set_rule_version, get_rule_version, Val<cost_category::RuleVersion>
+    }
+
+    prop! {
+        /// `Rules`: JSON array format of Expression in Billing and Cost Management API
+        core.props, "Rules", _, set_rules, get_rules, Val<String>
+    }
+
+    prop! {
+        /// `SplitChargeRules`: Json array format of CostCategorySplitChargeRule in Billing and Cost
+        /// Management API
+        core.props, "SplitChargeRules", split_charge_rules, set_split_charge_rules, get_split_charge_rules, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the cost category.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

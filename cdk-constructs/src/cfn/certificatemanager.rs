@@ -43,6 +43,11 @@ impl Account {
         Account { core }
     }
 
+    prop! {
+        /// `ExpiryEventsConfiguration`.
+        core.props, "ExpiryEventsConfiguration", _, set_expiry_events_configuration, get_expiry_events_configuration, Val<account::ExpiryEventsConfiguration>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -75,10 +80,9 @@ pub mod account {
             ExpiryEventsConfiguration { props }
         }
 
-        /// `DaysBeforeExpiry`.
-        pub fn days_before_expiry(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DaysBeforeExpiry", value.into());
-            self
+        prop! {
+            /// `DaysBeforeExpiry`.
+            props, "DaysBeforeExpiry", days_before_expiry, set_days_before_expiry, get_days_before_expiry, Val<i64>
         }
     }
 }
@@ -114,10 +118,26 @@ impl AcmeDomainValidation {
         AcmeDomainValidation { core }
     }
 
-    /// `Tags`: Tags associated with the domain validation.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AcmeEndpointArn`: The ARN of the ACME endpoint this domain validation is associated
+        /// with.
+        core.props, "AcmeEndpointArn", _, set_acme_endpoint_arn, get_acme_endpoint_arn, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`: The domain name to validate.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `PrevalidationOptions`: Prevalidation method configuration. Currently only DNS-based
+        /// prevalidation is supported.
+        core.props, "PrevalidationOptions", _, set_prevalidation_options, get_prevalidation_options, Val<acme_domain_validation::PrevalidationOptions>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the domain validation.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -155,6 +175,11 @@ pub mod acme_domain_validation {
             props.set("DnsPrevalidation", dns_prevalidation.into());
             PrevalidationOptions { props }
         }
+
+        prop! {
+            /// `DnsPrevalidation`: DNS-based prevalidation options for the domain validation.
+            props, "DnsPrevalidation", _, set_dns_prevalidation, get_dns_prevalidation, Val<DnsPrevalidationOptions>
+        }
     }
 
     /// `AWS::CertificateManager::AcmeDomainValidation.DnsPrevalidationOptions`: DNS-based
@@ -173,18 +198,16 @@ pub mod acme_domain_validation {
             DnsPrevalidationOptions { props }
         }
 
-        /// `DomainScope`: Controls which certificate types are authorized to be issued for the domain
-        /// via the ACME endpoint.
-        pub fn domain_scope(mut self, value: impl Into<Val<DomainScope>>) -> Self {
-            self.props.set("DomainScope", value.into());
-            self
+        prop! {
+            /// `DomainScope`: Controls which certificate types are authorized to be issued for the
+            /// domain via the ACME endpoint.
+            props, "DomainScope", domain_scope, set_domain_scope, get_domain_scope, Val<DomainScope>
         }
 
-        /// `HostedZoneId`: The Route 53 hosted zone ID for automatic DNS record management. When
-        /// provided, the service creates the validation DNS record on the customer's behalf.
-        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneId", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`: The Route 53 hosted zone ID for automatic DNS record management. When
+            /// provided, the service creates the validation DNS record on the customer's behalf.
+            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
         }
     }
 
@@ -204,22 +227,19 @@ pub mod acme_domain_validation {
             DomainScope { props }
         }
 
-        /// `ExactDomain`: Whether certificates may be issued for the exact domain.
-        pub fn exact_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExactDomain", value.into());
-            self
+        prop! {
+            /// `ExactDomain`: Whether certificates may be issued for the exact domain.
+            props, "ExactDomain", exact_domain, set_exact_domain, get_exact_domain, Val<String>
         }
 
-        /// `Subdomains`: Whether certificates may be issued for subdomains of the domain.
-        pub fn subdomains(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Subdomains", value.into());
-            self
+        prop! {
+            /// `Subdomains`: Whether certificates may be issued for subdomains of the domain.
+            props, "Subdomains", subdomains, set_subdomains, get_subdomains, Val<String>
         }
 
-        /// `Wildcards`: Whether wildcard certificates may be issued for the domain.
-        pub fn wildcards(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Wildcards", value.into());
-            self
+        prop! {
+            /// `Wildcards`: Whether wildcard certificates may be issued for the domain.
+            props, "Wildcards", wildcards, set_wildcards, get_wildcards, Val<String>
         }
     }
 }
@@ -252,22 +272,29 @@ impl AcmeEndpoint {
         AcmeEndpoint { core }
     }
 
-    /// `CertificateTags`: Tags applied to certificates issued via this endpoint.
-    pub fn certificate_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("CertificateTags", value.into());
-        self
+    prop! {
+        /// `AuthorizationBehavior`: The authorization behavior for the ACME endpoint.
+        core.props, "AuthorizationBehavior", _, set_authorization_behavior, get_authorization_behavior, Val<acme_endpoint::AuthorizationBehavior>
     }
 
-    /// `Contact`: Whether contact information is required for the ACME endpoint.
-    pub fn contact(mut self, value: impl Into<Val<acme_endpoint::Contact>>) -> Self {
-        self.core.set("Contact", value.into());
-        self
+    prop! {
+        /// `CertificateAuthority`: The certificate authority configuration for the ACME endpoint.
+        core.props, "CertificateAuthority", _, set_certificate_authority, get_certificate_authority, Val<acme_endpoint::CertificateAuthority>
     }
 
-    /// `Tags`: Tags associated with the ACME endpoint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CertificateTags`: Tags applied to certificates issued via this endpoint.
+        core.props, "CertificateTags", certificate_tags, set_certificate_tags, get_certificate_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Contact`: Whether contact information is required for the ACME endpoint.
+        core.props, "Contact", contact, set_contact, get_contact, Val<acme_endpoint::Contact>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the ACME endpoint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -322,6 +349,11 @@ pub mod acme_endpoint {
             props.set("PublicCertificateAuthority", public_certificate_authority.into());
             CertificateAuthority { props }
         }
+
+        prop! {
+            /// `PublicCertificateAuthority`: Configuration for the public certificate authority.
+            props, "PublicCertificateAuthority", _, set_public_certificate_authority, get_public_certificate_authority, Val<PublicCertificateAuthority>
+        }
     }
 
     /// `AWS::CertificateManager::AcmeEndpoint.PublicCertificateAuthority`: Configuration for the
@@ -340,11 +372,10 @@ pub mod acme_endpoint {
             PublicCertificateAuthority { props }
         }
 
-        /// `AllowedKeyAlgorithms`: The allowed key algorithms for certificates issued via this
-        /// endpoint.
-        pub fn allowed_key_algorithms(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedKeyAlgorithms", value.into());
-            self
+        prop! {
+            /// `AllowedKeyAlgorithms`: The allowed key algorithms for certificates issued via this
+            /// endpoint.
+            props, "AllowedKeyAlgorithms", allowed_key_algorithms, set_allowed_key_algorithms, get_allowed_key_algorithms, Val<List<String>>
         }
     }
 
@@ -389,16 +420,24 @@ impl AcmeExternalAccountBinding {
         AcmeExternalAccountBinding { core }
     }
 
-    /// `Expiration`: The expiration configuration for the external account binding.
-    pub fn expiration(mut self, value: impl Into<Val<acme_external_account_binding::Expiration>>) -> Self {
-        self.core.set("Expiration", value.into());
-        self
+    prop! {
+        /// `AcmeEndpointArn`: The ARN of the ACME endpoint this binding is associated with.
+        core.props, "AcmeEndpointArn", _, set_acme_endpoint_arn, get_acme_endpoint_arn, Val<String>
     }
 
-    /// `Tags`: Tags associated with the external account binding.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Expiration`: The expiration configuration for the external account binding.
+        core.props, "Expiration", expiration, set_expiration, get_expiration, Val<acme_external_account_binding::Expiration>
+    }
+
+    prop! {
+        /// `RoleArn`: The IAM role ARN for cross-account access.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the external account binding.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -436,6 +475,16 @@ pub mod acme_external_account_binding {
             props.set("Value", value.into());
             props.set("Type", type_.into());
             Expiration { props }
+        }
+
+        prop! {
+            /// `Value`: The expiration value.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: The time unit for the expiration value.
+            props, "Type", _, set_type, get_type, Val<ExpirationType>
         }
     }
 
@@ -478,65 +527,62 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the private certificate
-    /// authority (CA) that will be used to issue the certificate.
-    pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateAuthorityArn", value.into());
-        self
+    prop! {
+        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the private certificate
+        /// authority (CA) that will be used to issue the certificate.
+        core.props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
     }
 
-    /// `CertificateExport`: Specifies whether the certificate can be exported. ENABLED allows the
-    /// certificate to be exported, DISABLED prevents export.
-    pub fn certificate_export(mut self, value: impl Into<Val<certificate::CertificateExport>>) -> Self {
-        self.core.set("CertificateExport", value.into());
-        self
+    prop! {
+        /// `CertificateExport`: Specifies whether the certificate can be exported. ENABLED allows
+        /// the certificate to be exported, DISABLED prevents export.
+        core.props, "CertificateExport", certificate_export, set_certificate_export, get_certificate_export, Val<certificate::CertificateExport>
     }
 
-    /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
-    /// logging by specifying the DISABLED option. Opt in by specifying ENABLED.
-    pub fn certificate_transparency_logging_preference(mut self, value: impl Into<Val<certificate::CertificateTransparencyLoggingPreference>>) -> Self {
-        self.core.set("CertificateTransparencyLoggingPreference", value.into());
-        self
+    prop! {
+        /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
+        /// logging by specifying the DISABLED option. Opt in by specifying ENABLED.
+        core.props, "CertificateTransparencyLoggingPreference", certificate_transparency_logging_preference, set_certificate_transparency_logging_preference, get_certificate_transparency_logging_preference, Val<certificate::CertificateTransparencyLoggingPreference>
     }
 
-    /// `DomainValidationOptions`: Domain information that domain name registrars use to verify your
-    /// identity.
-    pub fn domain_validation_options(mut self, value: impl Into<Val<List<certificate::DomainValidationOption>>>) -> Self {
-        self.core.set("DomainValidationOptions", value.into());
-        self
+    prop! {
+        /// `DomainName`: The fully qualified domain name (FQDN), such as www.example.com, with
+        /// which you want to secure an ACM certificate
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Id`.
-    pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Id", value.into());
-        self
+    prop! {
+        /// `DomainValidationOptions`: Domain information that domain name registrars use to verify
+        /// your identity.
+        core.props, "DomainValidationOptions", domain_validation_options, set_domain_validation_options, get_domain_validation_options, Val<List<certificate::DomainValidationOption>>
     }
 
-    /// `KeyAlgorithm`: Specifies the algorithm of the public and private key pair that your
-    /// certificate uses to encrypt data.
-    pub fn key_algorithm(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyAlgorithm", value.into());
-        self
+    prop! {
+        /// `Id`.
+        core.props, "Id", id, set_id, get_id, Val<String>
     }
 
-    /// `SubjectAlternativeNames`: Additional FQDNs to be included in the Subject Alternative Name
-    /// extension of the ACM certificate.
-    pub fn subject_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SubjectAlternativeNames", value.into());
-        self
+    prop! {
+        /// `KeyAlgorithm`: Specifies the algorithm of the public and private key pair that your
+        /// certificate uses to encrypt data.
+        core.props, "KeyAlgorithm", key_algorithm, set_key_algorithm, get_key_algorithm, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can identify the certificate.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubjectAlternativeNames`: Additional FQDNs to be included in the Subject Alternative
+        /// Name extension of the ACM certificate.
+        core.props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<String>>
     }
 
-    /// `ValidationMethod`: The method you want to use to validate that you own or control the
-    /// domain associated with a public certificate. Valid values are DNS, EMAIL or HTTP
-    pub fn validation_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ValidationMethod", value.into());
-        self
+    prop! {
+        /// `Tags`: Key-value pairs that can identify the certificate.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ValidationMethod`: The method you want to use to validate that you own or control the
+        /// domain associated with a public certificate. Valid values are DNS, EMAIL or HTTP
+        core.props, "ValidationMethod", validation_method, set_validation_method, get_validation_method, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -599,22 +645,19 @@ pub mod certificate {
             DomainValidationOption { props }
         }
 
-        /// `DomainName`.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `HostedZoneId`.
-        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneId", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
         }
 
-        /// `ValidationDomain`.
-        pub fn validation_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidationDomain", value.into());
-            self
+        prop! {
+            /// `ValidationDomain`.
+            props, "ValidationDomain", validation_domain, set_validation_domain, get_validation_domain, Val<String>
         }
     }
 }

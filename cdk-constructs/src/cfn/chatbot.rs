@@ -46,22 +46,29 @@ impl CustomAction {
         CustomAction { core }
     }
 
-    /// `AliasName`.
-    pub fn alias_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AliasName", value.into());
-        self
+    prop! {
+        /// `ActionName`.
+        core.props, "ActionName", _, set_action_name, get_action_name, Val<String>
     }
 
-    /// `Attachments`.
-    pub fn attachments(mut self, value: impl Into<Val<List<custom_action::CustomActionAttachment>>>) -> Self {
-        self.core.set("Attachments", value.into());
-        self
+    prop! {
+        /// `AliasName`.
+        core.props, "AliasName", alias_name, set_alias_name, get_alias_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Attachments`.
+        core.props, "Attachments", attachments, set_attachments, get_attachments, Val<List<custom_action::CustomActionAttachment>>
+    }
+
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<custom_action::CustomActionDefinition>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -97,28 +104,24 @@ pub mod custom_action {
             CustomActionAttachment { props }
         }
 
-        /// `ButtonText`.
-        pub fn button_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ButtonText", value.into());
-            self
+        prop! {
+            /// `ButtonText`.
+            props, "ButtonText", button_text, set_button_text, get_button_text, Val<String>
         }
 
-        /// `Criteria`.
-        pub fn criteria(mut self, value: impl Into<Val<List<CustomActionAttachmentCriteria>>>) -> Self {
-            self.props.set("Criteria", value.into());
-            self
+        prop! {
+            /// `Criteria`.
+            props, "Criteria", criteria, set_criteria, get_criteria, Val<List<CustomActionAttachmentCriteria>>
         }
 
-        /// `NotificationType`.
-        pub fn notification_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NotificationType", value.into());
-            self
+        prop! {
+            /// `NotificationType`.
+            props, "NotificationType", notification_type, set_notification_type, get_notification_type, Val<String>
         }
 
-        /// `Variables`.
-        pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`.
+            props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
         }
     }
 
@@ -144,10 +147,19 @@ pub mod custom_action {
             CustomActionAttachmentCriteria { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<CustomActionAttachmentCriteriaOperator>
+        }
+
+        prop! {
+            /// `VariableName`.
+            props, "VariableName", _, set_variable_name, get_variable_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -179,6 +191,11 @@ pub mod custom_action {
             let mut props = Props::new();
             props.set("CommandText", command_text.into());
             CustomActionDefinition { props }
+        }
+
+        prop! {
+            /// `CommandText`.
+            props, "CommandText", _, set_command_text, get_command_text, Val<String>
         }
     }
 }
@@ -219,50 +236,68 @@ impl MicrosoftTeamsChannelConfiguration {
         MicrosoftTeamsChannelConfiguration { core }
     }
 
-    /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in the
-    /// provided chat channel.
-    pub fn customization_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CustomizationResourceArns", value.into());
-        self
+    prop! {
+        /// `ConfigurationName`: The name of the configuration
+        core.props, "ConfigurationName", _, set_configuration_name, get_configuration_name, Val<String>
     }
 
-    /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails. The
-    /// AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
-    pub fn guardrail_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GuardrailPolicies", value.into());
-        self
+    prop! {
+        /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in
+        /// the provided chat channel.
+        core.props, "CustomizationResourceArns", customization_resource_arns, set_customization_resource_arns, get_customization_resource_arns, Val<List<String>>
     }
 
-    /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE. This
-    /// property affects the log entries pushed to Amazon CloudWatch logs
-    pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoggingLevel", value.into());
-        self
+    prop! {
+        /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails.
+        /// The AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
+        core.props, "GuardrailPolicies", guardrail_policies, set_guardrail_policies, get_guardrail_policies, Val<List<String>>
     }
 
-    /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for example
-    /// CloudWatch alarm notifications.
-    pub fn sns_topic_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnsTopicArns", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`: The ARN of the IAM role that defines the permissions for AWS Chatbot
+        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `Tags`: The tags to add to the configuration
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE.
+        /// This property affects the log entries pushed to Amazon CloudWatch logs
+        core.props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
     }
 
-    /// `TeamsChannelName`: The name of the Microsoft Teams channel
-    pub fn teams_channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TeamsChannelName", value.into());
-        self
+    prop! {
+        /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for
+        /// example CloudWatch alarm notifications.
+        core.props, "SnsTopicArns", sns_topic_arns, set_sns_topic_arns, get_sns_topic_arns, Val<List<String>>
     }
 
-    /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
-    pub fn user_role_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UserRoleRequired", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to add to the configuration
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TeamId`: The id of the Microsoft Teams team
+        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
+    }
+
+    prop! {
+        /// `TeamsChannelId`: The id of the Microsoft Teams channel
+        core.props, "TeamsChannelId", _, set_teams_channel_id, get_teams_channel_id, Val<String>
+    }
+
+    prop! {
+        /// `TeamsChannelName`: The name of the Microsoft Teams channel
+        core.props, "TeamsChannelName", teams_channel_name, set_teams_channel_name, get_teams_channel_name, Val<String>
+    }
+
+    prop! {
+        /// `TeamsTenantId`: The id of the Microsoft Teams tenant
+        core.props, "TeamsTenantId", _, set_teams_tenant_id, get_teams_tenant_id, Val<String>
+    }
+
+    prop! {
+        /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
+        core.props, "UserRoleRequired", user_role_required, set_user_role_required, get_user_role_required, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -311,44 +346,58 @@ impl SlackChannelConfiguration {
         SlackChannelConfiguration { core }
     }
 
-    /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in the
-    /// provided chat channel.
-    pub fn customization_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CustomizationResourceArns", value.into());
-        self
+    prop! {
+        /// `ConfigurationName`: The name of the configuration
+        core.props, "ConfigurationName", _, set_configuration_name, get_configuration_name, Val<String>
     }
 
-    /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails. The
-    /// AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
-    pub fn guardrail_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GuardrailPolicies", value.into());
-        self
+    prop! {
+        /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in
+        /// the provided chat channel.
+        core.props, "CustomizationResourceArns", customization_resource_arns, set_customization_resource_arns, get_customization_resource_arns, Val<List<String>>
     }
 
-    /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE. This
-    /// property affects the log entries pushed to Amazon CloudWatch logs
-    pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoggingLevel", value.into());
-        self
+    prop! {
+        /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails.
+        /// The AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
+        core.props, "GuardrailPolicies", guardrail_policies, set_guardrail_policies, get_guardrail_policies, Val<List<String>>
     }
 
-    /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for example
-    /// CloudWatch alarm notifications.
-    pub fn sns_topic_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnsTopicArns", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`: The ARN of the IAM role that defines the permissions for AWS Chatbot
+        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `Tags`: The tags to add to the configuration
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE.
+        /// This property affects the log entries pushed to Amazon CloudWatch logs
+        core.props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
     }
 
-    /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
-    pub fn user_role_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UserRoleRequired", value.into());
-        self
+    prop! {
+        /// `SlackChannelId`: The id of the Slack channel
+        core.props, "SlackChannelId", _, set_slack_channel_id, get_slack_channel_id, Val<String>
+    }
+
+    prop! {
+        /// `SlackWorkspaceId`: The id of the Slack workspace
+        core.props, "SlackWorkspaceId", _, set_slack_workspace_id, get_slack_workspace_id, Val<String>
+    }
+
+    prop! {
+        /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for
+        /// example CloudWatch alarm notifications.
+        core.props, "SnsTopicArns", sns_topic_arns, set_sns_topic_arns, get_sns_topic_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags to add to the configuration
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
+        core.props, "UserRoleRequired", user_role_required, set_user_role_required, get_user_role_required, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,16 +41,19 @@ impl AppInstance {
         AppInstance { core }
     }
 
-    /// `Metadata`: The metadata of the AppInstance. Limited to a 1KB string in UTF-8.
-    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `Metadata`: The metadata of the AppInstance. Limited to a 1KB string in UTF-8.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
     }
 
-    /// `Tags`: Tags assigned to the AppInstance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the AppInstance.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the AppInstance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,22 +106,29 @@ impl AppInstanceBot {
         AppInstanceBot { core }
     }
 
-    /// `Metadata`: The metadata of the AppInstanceBot.
-    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `AppInstanceArn`: The ARN of the AppInstance.
+        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
     }
 
-    /// `Name`: The name of the AppInstanceBot.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Configuration`: A structure that contains configuration data.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<app_instance_bot::Configuration>
     }
 
-    /// `Tags`: The tags assigned to the AppInstanceBot.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Metadata`: The metadata of the AppInstanceBot.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the AppInstanceBot.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the AppInstanceBot.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -166,6 +176,11 @@ pub mod app_instance_bot {
             props.set("Lex", lex.into());
             Configuration { props }
         }
+
+        prop! {
+            /// `Lex`: The configuration for an Amazon Lex V2 bot.
+            props, "Lex", _, set_lex, get_lex, Val<LexConfiguration>
+        }
     }
 
     /// `AWS::Chime::AppInstanceBot.LexConfiguration`: The configuration for an Amazon Lex V2 bot.
@@ -190,23 +205,30 @@ pub mod app_instance_bot {
             LexConfiguration { props }
         }
 
-        /// `InvokedBy`: Specifies the type of message that triggers a bot.
-        pub fn invoked_by(mut self, value: impl Into<Val<InvokedBy>>) -> Self {
-            self.props.set("InvokedBy", value.into());
-            self
+        prop! {
+            /// `LexBotAliasArn`: The ARN of the Amazon Lex V2 bot's alias.
+            props, "LexBotAliasArn", _, set_lex_bot_alias_arn, get_lex_bot_alias_arn, Val<String>
         }
 
-        /// `RespondsTo`: Determines whether the Amazon Lex V2 bot responds to all standard messages.
-        /// Control messages are not supported.
-        pub fn responds_to(mut self, value: impl Into<Val<LexConfigurationRespondsTo>>) -> Self {
-            self.props.set("RespondsTo", value.into());
-            self
+        prop! {
+            /// `LocaleId`: Identifies the Amazon Lex V2 bot's language and locale.
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
         }
 
-        /// `WelcomeIntent`: The name of the welcome intent configured in the Amazon Lex V2 bot.
-        pub fn welcome_intent(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WelcomeIntent", value.into());
-            self
+        prop! {
+            /// `InvokedBy`: Specifies the type of message that triggers a bot.
+            props, "InvokedBy", invoked_by, set_invoked_by, get_invoked_by, Val<InvokedBy>
+        }
+
+        prop! {
+            /// `RespondsTo`: Determines whether the Amazon Lex V2 bot responds to all standard
+            /// messages. Control messages are not supported.
+            props, "RespondsTo", responds_to, set_responds_to, get_responds_to, Val<LexConfigurationRespondsTo>
+        }
+
+        prop! {
+            /// `WelcomeIntent`: The name of the welcome intent configured in the Amazon Lex V2 bot.
+            props, "WelcomeIntent", welcome_intent, set_welcome_intent, get_welcome_intent, Val<String>
         }
     }
 
@@ -230,6 +252,16 @@ pub mod app_instance_bot {
             props.set("StandardMessages", standard_messages.into());
             props.set("TargetedMessages", targeted_messages.into());
             InvokedBy { props }
+        }
+
+        prop! {
+            /// `StandardMessages`: Sets standard messages as the bot trigger.
+            props, "StandardMessages", _, set_standard_messages, get_standard_messages, Val<InvokedByStandardMessages>
+        }
+
+        prop! {
+            /// `TargetedMessages`: Sets targeted messages as the bot trigger.
+            props, "TargetedMessages", _, set_targeted_messages, get_targeted_messages, Val<InvokedByTargetedMessages>
         }
     }
 
@@ -302,28 +334,34 @@ impl AppInstanceUser {
         AppInstanceUser { core }
     }
 
-    /// `ExpirationSettings`.
-    pub fn expiration_settings(mut self, value: impl Into<Val<app_instance_user::ExpirationSettings>>) -> Self {
-        self.core.set("ExpirationSettings", value.into());
-        self
+    prop! {
+        /// `AppInstanceArn`.
+        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
     }
 
-    /// `Metadata`.
-    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `AppInstanceUserId`.
+        core.props, "AppInstanceUserId", _, set_app_instance_user_id, get_app_instance_user_id, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ExpirationSettings`.
+        core.props, "ExpirationSettings", expiration_settings, set_expiration_settings, get_expiration_settings, Val<app_instance_user::ExpirationSettings>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Metadata`.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -363,6 +401,16 @@ pub mod app_instance_user {
             props.set("ExpirationDays", expiration_days.into());
             props.set("ExpirationCriterion", expiration_criterion.into());
             ExpirationSettings { props }
+        }
+
+        prop! {
+            /// `ExpirationDays`.
+            props, "ExpirationDays", _, set_expiration_days, get_expiration_days, Val<i64>
+        }
+
+        prop! {
+            /// `ExpirationCriterion`.
+            props, "ExpirationCriterion", _, set_expiration_criterion, get_expiration_criterion, Val<ExpirationSettingsExpirationCriterion>
         }
     }
 
@@ -412,66 +460,75 @@ impl Channel {
         Channel { core }
     }
 
-    /// `ChannelId`: The ID of the channel. When omitted, the service generates a UUID.
-    pub fn channel_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelId", value.into());
-        self
+    prop! {
+        /// `AppInstanceArn`: The ARN of the AppInstance that contains the channel.
+        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
     }
 
-    /// `ElasticChannelConfiguration`: The attributes required to configure and create an elastic
-    /// channel. An elastic channel must use RESTRICTED mode, cannot be created with MemberArns, and
-    /// is available only in some regions.
-    pub fn elastic_channel_configuration(mut self, value: impl Into<Val<channel::ElasticChannelConfiguration>>) -> Self {
-        self.core.set("ElasticChannelConfiguration", value.into());
-        self
+    prop! {
+        /// `ChannelId`: The ID of the channel. When omitted, the service generates a UUID.
+        core.props, "ChannelId", channel_id, set_channel_id, get_channel_id, Val<String>
     }
 
-    /// `ExpirationSettings`: Settings that control the interval after which the channel is
-    /// automatically deleted.
-    pub fn expiration_settings(mut self, value: impl Into<Val<channel::ExpirationSettings>>) -> Self {
-        self.core.set("ExpirationSettings", value.into());
-        self
+    prop! {
+        /// `ChimeBearer`: The ARN of the AppInstanceUser or AppInstanceBot that performs every
+        /// operation on this channel. Whichever of the two creates a channel automatically becomes
+        /// one of its moderators, so the same ARN can subsequently read, update and delete the
+        /// channel.
+        core.props, "ChimeBearer", _, set_chime_bearer, get_chime_bearer, Val<String>
     }
 
-    /// `MemberArns`: The ARNs of the AppInstanceUsers to add to the channel as members when it is
-    /// created. Cannot be combined with ElasticChannelConfiguration.
-    pub fn member_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("MemberArns", value.into());
-        self
+    prop! {
+        /// `ElasticChannelConfiguration`: The attributes required to configure and create an
+        /// elastic channel. An elastic channel must use RESTRICTED mode, cannot be created with
+        /// MemberArns, and is available only in some regions.
+        core.props, "ElasticChannelConfiguration", elastic_channel_configuration, set_elastic_channel_configuration, get_elastic_channel_configuration, Val<channel::ElasticChannelConfiguration>
     }
 
-    /// `Metadata`: The metadata of the channel.
-    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `ExpirationSettings`: Settings that control the interval after which the channel is
+        /// automatically deleted.
+        core.props, "ExpirationSettings", expiration_settings, set_expiration_settings, get_expiration_settings, Val<channel::ExpirationSettings>
     }
 
-    /// `Mode`: The channel mode. In an UNRESTRICTED channel, members can add themselves and other
-    /// members; in a RESTRICTED channel, only administrators and moderators can add members. An
-    /// elastic channel must be RESTRICTED.
-    pub fn mode(mut self, value: impl Into<Val<channel::Mode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `MemberArns`: The ARNs of the AppInstanceUsers to add to the channel as members when it
+        /// is created. Cannot be combined with ElasticChannelConfiguration.
+        core.props, "MemberArns", member_arns, set_member_arns, get_member_arns, Val<List<String>>
     }
 
-    /// `ModeratorArns`: The ARNs of the AppInstanceUsers to add to the channel as moderators when
-    /// it is created.
-    pub fn moderator_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ModeratorArns", value.into());
-        self
+    prop! {
+        /// `Metadata`: The metadata of the channel.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
     }
 
-    /// `Privacy`: The channel's privacy level. A PUBLIC channel is discoverable by anyone in the
-    /// AppInstance; a PRIVATE channel is not. Privacy cannot be changed after creation.
-    pub fn privacy(mut self, value: impl Into<Val<channel::Privacy>>) -> Self {
-        self.core.set("Privacy", value.into());
-        self
+    prop! {
+        /// `Mode`: The channel mode. In an UNRESTRICTED channel, members can add themselves and
+        /// other members; in a RESTRICTED channel, only administrators and moderators can add
+        /// members. An elastic channel must be RESTRICTED.
+        core.props, "Mode", mode, set_mode, get_mode, Val<channel::Mode>
     }
 
-    /// `Tags`: The tags for the channel.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModeratorArns`: The ARNs of the AppInstanceUsers to add to the channel as moderators
+        /// when it is created.
+        core.props, "ModeratorArns", moderator_arns, set_moderator_arns, get_moderator_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: The name of the channel.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Privacy`: The channel's privacy level. A PUBLIC channel is discoverable by anyone in
+        /// the AppInstance; a PRIVATE channel is not. Privacy cannot be changed after creation.
+        core.props, "Privacy", privacy, set_privacy, get_privacy, Val<channel::Privacy>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the channel.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -551,6 +608,22 @@ pub mod channel {
             props.set("MinimumMembershipPercentage", minimum_membership_percentage.into());
             ElasticChannelConfiguration { props }
         }
+
+        prop! {
+            /// `MaximumSubChannels`: The maximum number of SubChannels allowed in the elastic channel.
+            props, "MaximumSubChannels", _, set_maximum_sub_channels, get_maximum_sub_channels, Val<i64>
+        }
+
+        prop! {
+            /// `TargetMembershipsPerSubChannel`: The maximum number of members allowed in a SubChannel.
+            props, "TargetMembershipsPerSubChannel", _, set_target_memberships_per_sub_channel, get_target_memberships_per_sub_channel, Val<i64>
+        }
+
+        prop! {
+            /// `MinimumMembershipPercentage`: The minimum allowed percentage of
+            /// TargetMembershipsPerSubChannel users, used to balance members across SubChannels.
+            props, "MinimumMembershipPercentage", _, set_minimum_membership_percentage, get_minimum_membership_percentage, Val<i64>
+        }
     }
 
     /// `AWS::Chime::Channel.ExpirationSettings`: Settings that control the interval after which the
@@ -576,6 +649,17 @@ pub mod channel {
             props.set("ExpirationDays", expiration_days.into());
             props.set("ExpirationCriterion", expiration_criterion.into());
             ExpirationSettings { props }
+        }
+
+        prop! {
+            /// `ExpirationDays`: The period in days after which the system automatically deletes the
+            /// channel.
+            props, "ExpirationDays", _, set_expiration_days, get_expiration_days, Val<i64>
+        }
+
+        prop! {
+            /// `ExpirationCriterion`: The condition the expiration period is measured from.
+            props, "ExpirationCriterion", _, set_expiration_criterion, get_expiration_criterion, Val<ExpirationSettingsExpirationCriterion>
         }
     }
 
@@ -652,10 +736,24 @@ impl ChannelFlow {
         ChannelFlow { core }
     }
 
-    /// `Tags`: The tags for the channel flow.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AppInstanceArn`: The ARN of the app instance.
+        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the channel flow.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Processors`: Information about the processor Lambda functions.
+        core.props, "Processors", _, set_processors, get_processors, Val<List<channel_flow::Processor>>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the channel flow.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -727,6 +825,27 @@ pub mod channel_flow {
             props.set("FallbackAction", fallback_action.into());
             Processor { props }
         }
+
+        prop! {
+            /// `Name`: The name of the processor.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Configuration`: A processor's metadata.
+            props, "Configuration", _, set_configuration, get_configuration, Val<ProcessorConfiguration>
+        }
+
+        prop! {
+            /// `ExecutionOrder`: The sequence in which processors run.
+            props, "ExecutionOrder", _, set_execution_order, get_execution_order, Val<i64>
+        }
+
+        prop! {
+            /// `FallbackAction`: Determines whether to continue or stop processing when communication
+            /// with a processor fails.
+            props, "FallbackAction", _, set_fallback_action, get_fallback_action, Val<ProcessorFallbackAction>
+        }
     }
 
     /// `AWS::Chime::ChannelFlow.ProcessorConfiguration`: A processor's metadata.
@@ -744,6 +863,11 @@ pub mod channel_flow {
             let mut props = Props::new();
             props.set("Lambda", lambda.into());
             ProcessorConfiguration { props }
+        }
+
+        prop! {
+            /// `Lambda`: Stores metadata about a Lambda processor.
+            props, "Lambda", _, set_lambda, get_lambda, Val<LambdaConfiguration>
         }
     }
 
@@ -767,6 +891,16 @@ pub mod channel_flow {
             props.set("ResourceArn", resource_arn.into());
             props.set("InvocationType", invocation_type.into());
             LambdaConfiguration { props }
+        }
+
+        prop! {
+            /// `ResourceArn`: The ARN of the Lambda message processing function.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `InvocationType`: Controls how the Lambda function is invoked.
+            props, "InvocationType", _, set_invocation_type, get_invocation_type, Val<LambdaConfigurationInvocationType>
         }
     }
 
@@ -825,16 +959,31 @@ impl MediaInsightsPipelineConfiguration {
         MediaInsightsPipelineConfiguration { core }
     }
 
-    /// `RealTimeAlertConfiguration`.
-    pub fn real_time_alert_configuration(mut self, value: impl Into<Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>>) -> Self {
-        self.core.set("RealTimeAlertConfiguration", value.into());
-        self
+    prop! {
+        /// `Elements`: The elements in the configuration.
+        core.props, "Elements", _, set_elements, get_elements, Val<List<media_insights_pipeline_configuration::MediaInsightsPipelineConfigurationElement>>
     }
 
-    /// `Tags`: The tags associated with the configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MediaInsightsPipelineConfigurationName`: The name of the media insights pipeline
+        /// configuration.
+        core.props, "MediaInsightsPipelineConfigurationName", _, set_media_insights_pipeline_configuration_name, get_media_insights_pipeline_configuration_name, Val<String>
+    }
+
+    prop! {
+        /// `RealTimeAlertConfiguration`.
+        core.props, "RealTimeAlertConfiguration", real_time_alert_configuration, set_real_time_alert_configuration, get_real_time_alert_configuration, Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>
+    }
+
+    prop! {
+        /// `ResourceAccessRoleArn`: The ARN of the role used by the service to access Amazon Web
+        /// Services resources.
+        core.props, "ResourceAccessRoleArn", _, set_resource_access_role_arn, get_resource_access_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -890,28 +1039,29 @@ pub mod media_insights_pipeline_configuration {
             MediaInsightsPipelineConfigurationElement { props }
         }
 
-        /// `AmazonTranscribeCallAnalyticsProcessorConfiguration`.
-        pub fn amazon_transcribe_call_analytics_processor_configuration(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>>) -> Self {
-            self.props.set("AmazonTranscribeCallAnalyticsProcessorConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The element type.
+            props, "Type", _, set_type, get_type, Val<MediaInsightsPipelineConfigurationElementType>
         }
 
-        /// `AmazonTranscribeProcessorConfiguration`.
-        pub fn amazon_transcribe_processor_configuration(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfiguration>>) -> Self {
-            self.props.set("AmazonTranscribeProcessorConfiguration", value.into());
-            self
+        prop! {
+            /// `AmazonTranscribeCallAnalyticsProcessorConfiguration`.
+            props, "AmazonTranscribeCallAnalyticsProcessorConfiguration", amazon_transcribe_call_analytics_processor_configuration, set_amazon_transcribe_call_analytics_processor_configuration, get_amazon_transcribe_call_analytics_processor_configuration, Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>
         }
 
-        /// `KinesisDataStreamSinkConfiguration`.
-        pub fn kinesis_data_stream_sink_configuration(mut self, value: impl Into<Val<KinesisDataStreamSinkConfiguration>>) -> Self {
-            self.props.set("KinesisDataStreamSinkConfiguration", value.into());
-            self
+        prop! {
+            /// `AmazonTranscribeProcessorConfiguration`.
+            props, "AmazonTranscribeProcessorConfiguration", amazon_transcribe_processor_configuration, set_amazon_transcribe_processor_configuration, get_amazon_transcribe_processor_configuration, Val<AmazonTranscribeProcessorConfiguration>
         }
 
-        /// `S3RecordingSinkConfiguration`.
-        pub fn s3_recording_sink_configuration(mut self, value: impl Into<Val<S3RecordingSinkConfiguration>>) -> Self {
-            self.props.set("S3RecordingSinkConfiguration", value.into());
-            self
+        prop! {
+            /// `KinesisDataStreamSinkConfiguration`.
+            props, "KinesisDataStreamSinkConfiguration", kinesis_data_stream_sink_configuration, set_kinesis_data_stream_sink_configuration, get_kinesis_data_stream_sink_configuration, Val<KinesisDataStreamSinkConfiguration>
+        }
+
+        prop! {
+            /// `S3RecordingSinkConfiguration`.
+            props, "S3RecordingSinkConfiguration", s3_recording_sink_configuration, set_s3_recording_sink_configuration, get_s3_recording_sink_configuration, Val<S3RecordingSinkConfiguration>
         }
     }
 
@@ -934,76 +1084,69 @@ pub mod media_insights_pipeline_configuration {
             AmazonTranscribeCallAnalyticsProcessorConfiguration { props }
         }
 
-        /// `CallAnalyticsStreamCategories`: The categories to send to the insights target.
-        pub fn call_analytics_stream_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CallAnalyticsStreamCategories", value.into());
-            self
+        prop! {
+            /// `LanguageCode`: The language code in the configuration.
+            props, "LanguageCode", _, set_language_code, get_language_code, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationLanguageCode>
         }
 
-        /// `ContentIdentificationType`: Labels all PII identified in the transcript.
-        pub fn content_identification_type(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>>) -> Self {
-            self.props.set("ContentIdentificationType", value.into());
-            self
+        prop! {
+            /// `CallAnalyticsStreamCategories`: The categories to send to the insights target.
+            props, "CallAnalyticsStreamCategories", call_analytics_stream_categories, set_call_analytics_stream_categories, get_call_analytics_stream_categories, Val<List<String>>
         }
 
-        /// `ContentRedactionType`: Redacts all PII identified in the transcript.
-        pub fn content_redaction_type(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>>) -> Self {
-            self.props.set("ContentRedactionType", value.into());
-            self
+        prop! {
+            /// `ContentIdentificationType`: Labels all PII identified in the transcript.
+            props, "ContentIdentificationType", content_identification_type, set_content_identification_type, get_content_identification_type, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>
         }
 
-        /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
-        pub fn enable_partial_results_stabilization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePartialResultsStabilization", value.into());
-            self
+        prop! {
+            /// `ContentRedactionType`: Redacts all PII identified in the transcript.
+            props, "ContentRedactionType", content_redaction_type, set_content_redaction_type, get_content_redaction_type, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>
         }
 
-        /// `FilterPartialResults`: If true, partial results are filtered out.
-        pub fn filter_partial_results(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FilterPartialResults", value.into());
-            self
+        prop! {
+            /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
+            props, "EnablePartialResultsStabilization", enable_partial_results_stabilization, set_enable_partial_results_stabilization, get_enable_partial_results_stabilization, Val<bool>
         }
 
-        /// `LanguageModelName`: The name of the custom language model.
-        pub fn language_model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageModelName", value.into());
-            self
+        prop! {
+            /// `FilterPartialResults`: If true, partial results are filtered out.
+            props, "FilterPartialResults", filter_partial_results, set_filter_partial_results, get_filter_partial_results, Val<bool>
         }
 
-        /// `PartialResultsStability`: The level of stability for partial results.
-        pub fn partial_results_stability(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>>) -> Self {
-            self.props.set("PartialResultsStability", value.into());
-            self
+        prop! {
+            /// `LanguageModelName`: The name of the custom language model.
+            props, "LanguageModelName", language_model_name, set_language_model_name, get_language_model_name, Val<String>
         }
 
-        /// `PiiEntityTypes`: The types of PII to redact.
-        pub fn pii_entity_types(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PiiEntityTypes", value.into());
-            self
+        prop! {
+            /// `PartialResultsStability`: The level of stability for partial results.
+            props, "PartialResultsStability", partial_results_stability, set_partial_results_stability, get_partial_results_stability, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>
         }
 
-        /// `PostCallAnalyticsSettings`.
-        pub fn post_call_analytics_settings(mut self, value: impl Into<Val<PostCallAnalyticsSettings>>) -> Self {
-            self.props.set("PostCallAnalyticsSettings", value.into());
-            self
+        prop! {
+            /// `PiiEntityTypes`: The types of PII to redact.
+            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<String>
         }
 
-        /// `VocabularyFilterMethod`: The vocabulary filtering method.
-        pub fn vocabulary_filter_method(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>>) -> Self {
-            self.props.set("VocabularyFilterMethod", value.into());
-            self
+        prop! {
+            /// `PostCallAnalyticsSettings`.
+            props, "PostCallAnalyticsSettings", post_call_analytics_settings, set_post_call_analytics_settings, get_post_call_analytics_settings, Val<PostCallAnalyticsSettings>
         }
 
-        /// `VocabularyFilterName`: The name of the custom vocabulary filter.
-        pub fn vocabulary_filter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyFilterName", value.into());
-            self
+        prop! {
+            /// `VocabularyFilterMethod`: The vocabulary filtering method.
+            props, "VocabularyFilterMethod", vocabulary_filter_method, set_vocabulary_filter_method, get_vocabulary_filter_method, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>
         }
 
-        /// `VocabularyName`: The name of the custom vocabulary.
-        pub fn vocabulary_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyName", value.into());
-            self
+        prop! {
+            /// `VocabularyFilterName`: The name of the custom vocabulary filter.
+            props, "VocabularyFilterName", vocabulary_filter_name, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
+        }
+
+        prop! {
+            /// `VocabularyName`: The name of the custom vocabulary.
+            props, "VocabularyName", vocabulary_name, set_vocabulary_name, get_vocabulary_name, Val<String>
         }
     }
 
@@ -1100,16 +1243,25 @@ pub mod media_insights_pipeline_configuration {
             PostCallAnalyticsSettings { props }
         }
 
-        /// `ContentRedactionOutput`: The content redaction output settings.
-        pub fn content_redaction_output(mut self, value: impl Into<Val<PostCallAnalyticsSettingsContentRedactionOutput>>) -> Self {
-            self.props.set("ContentRedactionOutput", value.into());
-            self
+        prop! {
+            /// `OutputLocation`: The URL of the Amazon S3 bucket for post-call data.
+            props, "OutputLocation", _, set_output_location, get_output_location, Val<String>
         }
 
-        /// `OutputEncryptionKMSKeyId`: The ID of the KMS key used to encrypt the output.
-        pub fn output_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputEncryptionKMSKeyId", value.into());
-            self
+        prop! {
+            /// `DataAccessRoleArn`: The ARN of the role used by Transcribe to upload post-call
+            /// analysis.
+            props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ContentRedactionOutput`: The content redaction output settings.
+            props, "ContentRedactionOutput", content_redaction_output, set_content_redaction_output, get_content_redaction_output, Val<PostCallAnalyticsSettingsContentRedactionOutput>
+        }
+
+        prop! {
+            /// `OutputEncryptionKMSKeyId`: The ID of the KMS key used to encrypt the output.
+            props, "OutputEncryptionKMSKeyId", output_encryption_kms_key_id, set_output_encryption_kms_key_id, get_output_encryption_kms_key_id, Val<String>
         }
     }
 
@@ -1157,112 +1309,94 @@ pub mod media_insights_pipeline_configuration {
             AmazonTranscribeProcessorConfiguration { props }
         }
 
-        /// `ContentIdentificationType`: Labels all PII identified in the transcript.
-        pub fn content_identification_type(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>>) -> Self {
-            self.props.set("ContentIdentificationType", value.into());
-            self
+        prop! {
+            /// `ContentIdentificationType`: Labels all PII identified in the transcript.
+            props, "ContentIdentificationType", content_identification_type, set_content_identification_type, get_content_identification_type, Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>
         }
 
-        /// `ContentRedactionType`: Redacts all PII identified in the transcript.
-        pub fn content_redaction_type(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentRedactionType>>) -> Self {
-            self.props.set("ContentRedactionType", value.into());
-            self
+        prop! {
+            /// `ContentRedactionType`: Redacts all PII identified in the transcript.
+            props, "ContentRedactionType", content_redaction_type, set_content_redaction_type, get_content_redaction_type, Val<AmazonTranscribeProcessorConfigurationContentRedactionType>
         }
 
-        /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
-        pub fn enable_partial_results_stabilization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePartialResultsStabilization", value.into());
-            self
+        prop! {
+            /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
+            props, "EnablePartialResultsStabilization", enable_partial_results_stabilization, set_enable_partial_results_stabilization, get_enable_partial_results_stabilization, Val<bool>
         }
 
-        /// `FilterPartialResults`: If true, partial results are filtered out.
-        pub fn filter_partial_results(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FilterPartialResults", value.into());
-            self
+        prop! {
+            /// `FilterPartialResults`: If true, partial results are filtered out.
+            props, "FilterPartialResults", filter_partial_results, set_filter_partial_results, get_filter_partial_results, Val<bool>
         }
 
-        /// `IdentifyLanguage`: Turns language identification on or off.
-        pub fn identify_language(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IdentifyLanguage", value.into());
-            self
+        prop! {
+            /// `IdentifyLanguage`: Turns language identification on or off.
+            props, "IdentifyLanguage", identify_language, set_identify_language, get_identify_language, Val<bool>
         }
 
-        /// `IdentifyMultipleLanguages`: Turns multiple language identification on or off.
-        pub fn identify_multiple_languages(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IdentifyMultipleLanguages", value.into());
-            self
+        prop! {
+            /// `IdentifyMultipleLanguages`: Turns multiple language identification on or off.
+            props, "IdentifyMultipleLanguages", identify_multiple_languages, set_identify_multiple_languages, get_identify_multiple_languages, Val<bool>
         }
 
-        /// `LanguageCode`: The language code.
-        pub fn language_code(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationLanguageCode>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`: The language code.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<AmazonTranscribeProcessorConfigurationLanguageCode>
         }
 
-        /// `LanguageModelName`: The name of the custom language model.
-        pub fn language_model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageModelName", value.into());
-            self
+        prop! {
+            /// `LanguageModelName`: The name of the custom language model.
+            props, "LanguageModelName", language_model_name, set_language_model_name, get_language_model_name, Val<String>
         }
 
-        /// `LanguageOptions`: The language options for transcription.
-        pub fn language_options(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageOptions", value.into());
-            self
+        prop! {
+            /// `LanguageOptions`: The language options for transcription.
+            props, "LanguageOptions", language_options, set_language_options, get_language_options, Val<String>
         }
 
-        /// `PartialResultsStability`: The level of stability for partial results.
-        pub fn partial_results_stability(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>>) -> Self {
-            self.props.set("PartialResultsStability", value.into());
-            self
+        prop! {
+            /// `PartialResultsStability`: The level of stability for partial results.
+            props, "PartialResultsStability", partial_results_stability, set_partial_results_stability, get_partial_results_stability, Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>
         }
 
-        /// `PiiEntityTypes`: The types of PII to redact.
-        pub fn pii_entity_types(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PiiEntityTypes", value.into());
-            self
+        prop! {
+            /// `PiiEntityTypes`: The types of PII to redact.
+            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<String>
         }
 
-        /// `PreferredLanguage`: The preferred language for transcription.
-        pub fn preferred_language(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>>) -> Self {
-            self.props.set("PreferredLanguage", value.into());
-            self
+        prop! {
+            /// `PreferredLanguage`: The preferred language for transcription.
+            props, "PreferredLanguage", preferred_language, set_preferred_language, get_preferred_language, Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>
         }
 
-        /// `ShowSpeakerLabel`: Enables speaker partitioning.
-        pub fn show_speaker_label(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ShowSpeakerLabel", value.into());
-            self
+        prop! {
+            /// `ShowSpeakerLabel`: Enables speaker partitioning.
+            props, "ShowSpeakerLabel", show_speaker_label, set_show_speaker_label, get_show_speaker_label, Val<bool>
         }
 
-        /// `VocabularyFilterMethod`: The vocabulary filtering method.
-        pub fn vocabulary_filter_method(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>>) -> Self {
-            self.props.set("VocabularyFilterMethod", value.into());
-            self
+        prop! {
+            /// `VocabularyFilterMethod`: The vocabulary filtering method.
+            props, "VocabularyFilterMethod", vocabulary_filter_method, set_vocabulary_filter_method, get_vocabulary_filter_method, Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>
         }
 
-        /// `VocabularyFilterName`: The name of the custom vocabulary filter.
-        pub fn vocabulary_filter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyFilterName", value.into());
-            self
+        prop! {
+            /// `VocabularyFilterName`: The name of the custom vocabulary filter.
+            props, "VocabularyFilterName", vocabulary_filter_name, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
         }
 
-        /// `VocabularyFilterNames`: The names of the custom vocabulary filters.
-        pub fn vocabulary_filter_names(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyFilterNames", value.into());
-            self
+        prop! {
+            /// `VocabularyFilterNames`: The names of the custom vocabulary filters.
+            props, "VocabularyFilterNames", vocabulary_filter_names, set_vocabulary_filter_names, get_vocabulary_filter_names, Val<String>
         }
 
-        /// `VocabularyName`: The name of the custom vocabulary.
-        pub fn vocabulary_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyName", value.into());
-            self
+        prop! {
+            /// `VocabularyName`: The name of the custom vocabulary.
+            props, "VocabularyName", vocabulary_name, set_vocabulary_name, get_vocabulary_name, Val<String>
         }
 
-        /// `VocabularyNames`: The names of the custom vocabularies.
-        pub fn vocabulary_names(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VocabularyNames", value.into());
-            self
+        prop! {
+            /// `VocabularyNames`: The names of the custom vocabularies.
+            props, "VocabularyNames", vocabulary_names, set_vocabulary_names, get_vocabulary_names, Val<String>
         }
     }
 
@@ -1401,10 +1535,9 @@ pub mod media_insights_pipeline_configuration {
             KinesisDataStreamSinkConfiguration { props }
         }
 
-        /// `InsightsTarget`: The ARN of the Kinesis Data Stream sink.
-        pub fn insights_target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InsightsTarget", value.into());
-            self
+        prop! {
+            /// `InsightsTarget`: The ARN of the Kinesis Data Stream sink.
+            props, "InsightsTarget", insights_target, set_insights_target, get_insights_target, Val<String>
         }
     }
 
@@ -1423,16 +1556,14 @@ pub mod media_insights_pipeline_configuration {
             S3RecordingSinkConfiguration { props }
         }
 
-        /// `Destination`: The default URI of the Amazon S3 bucket.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`: The default URI of the Amazon S3 bucket.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
 
-        /// `RecordingFileFormat`: The recording file format.
-        pub fn recording_file_format(mut self, value: impl Into<Val<S3RecordingSinkConfigurationRecordingFileFormat>>) -> Self {
-            self.props.set("RecordingFileFormat", value.into());
-            self
+        prop! {
+            /// `RecordingFileFormat`: The recording file format.
+            props, "RecordingFileFormat", recording_file_format, set_recording_file_format, get_recording_file_format, Val<S3RecordingSinkConfigurationRecordingFileFormat>
         }
     }
 
@@ -1483,16 +1614,14 @@ pub mod media_insights_pipeline_configuration {
             RealTimeAlertConfiguration { props }
         }
 
-        /// `Disabled`: Turns off real-time alerts.
-        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Disabled", value.into());
-            self
+        prop! {
+            /// `Disabled`: Turns off real-time alerts.
+            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
         }
 
-        /// `Rules`: The rules in the alert.
-        pub fn rules(mut self, value: impl Into<Val<List<RealTimeAlertRule>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `Rules`: The rules in the alert.
+            props, "Rules", rules, set_rules, get_rules, Val<List<RealTimeAlertRule>>
         }
     }
 
@@ -1513,22 +1642,24 @@ pub mod media_insights_pipeline_configuration {
             RealTimeAlertRule { props }
         }
 
-        /// `IssueDetectionConfiguration`.
-        pub fn issue_detection_configuration(mut self, value: impl Into<Val<IssueDetectionConfiguration>>) -> Self {
-            self.props.set("IssueDetectionConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The type of alert rule.
+            props, "Type", _, set_type, get_type, Val<RealTimeAlertRuleType>
         }
 
-        /// `KeywordMatchConfiguration`.
-        pub fn keyword_match_configuration(mut self, value: impl Into<Val<KeywordMatchConfiguration>>) -> Self {
-            self.props.set("KeywordMatchConfiguration", value.into());
-            self
+        prop! {
+            /// `IssueDetectionConfiguration`.
+            props, "IssueDetectionConfiguration", issue_detection_configuration, set_issue_detection_configuration, get_issue_detection_configuration, Val<IssueDetectionConfiguration>
         }
 
-        /// `SentimentConfiguration`.
-        pub fn sentiment_configuration(mut self, value: impl Into<Val<SentimentConfiguration>>) -> Self {
-            self.props.set("SentimentConfiguration", value.into());
-            self
+        prop! {
+            /// `KeywordMatchConfiguration`.
+            props, "KeywordMatchConfiguration", keyword_match_configuration, set_keyword_match_configuration, get_keyword_match_configuration, Val<KeywordMatchConfiguration>
+        }
+
+        prop! {
+            /// `SentimentConfiguration`.
+            props, "SentimentConfiguration", sentiment_configuration, set_sentiment_configuration, get_sentiment_configuration, Val<SentimentConfiguration>
         }
     }
 
@@ -1547,6 +1678,11 @@ pub mod media_insights_pipeline_configuration {
             let mut props = Props::new();
             props.set("RuleName", rule_name.into());
             IssueDetectionConfiguration { props }
+        }
+
+        prop! {
+            /// `RuleName`: The name of the issue detection rule.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
         }
     }
 
@@ -1569,10 +1705,19 @@ pub mod media_insights_pipeline_configuration {
             KeywordMatchConfiguration { props }
         }
 
-        /// `Negate`: Matches keywords on their presence or absence.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `RuleName`: The name of the keyword match rule.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `Keywords`: The keywords or phrases to match.
+            props, "Keywords", _, set_keywords, get_keywords, Val<List<String>>
+        }
+
+        prop! {
+            /// `Negate`: Matches keywords on their presence or absence.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
         }
     }
 
@@ -1599,6 +1744,21 @@ pub mod media_insights_pipeline_configuration {
             props.set("SentimentType", sentiment_type.into());
             props.set("TimePeriod", time_period.into());
             SentimentConfiguration { props }
+        }
+
+        prop! {
+            /// `RuleName`: The name of the sentiment rule.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `SentimentType`: The type of sentiment.
+            props, "SentimentType", _, set_sentiment_type, get_sentiment_type, Val<SentimentConfigurationSentimentType>
+        }
+
+        prop! {
+            /// `TimePeriod`: The analysis interval in seconds.
+            props, "TimePeriod", _, set_time_period, get_time_period, Val<i64>
         }
     }
 
@@ -1656,10 +1816,19 @@ impl MediaPipelineKinesisVideoStreamPool {
         MediaPipelineKinesisVideoStreamPool { core }
     }
 
-    /// `Tags`: The tags associated with the Kinesis Video Stream Pool.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PoolName`: The name of the Kinesis Video Stream Pool.
+        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
+    }
+
+    prop! {
+        /// `StreamConfiguration`: The configuration settings for the Kinesis video stream.
+        core.props, "StreamConfiguration", _, set_stream_configuration, get_stream_configuration, Val<media_pipeline_kinesis_video_stream_pool::StreamConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the Kinesis Video Stream Pool.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1721,10 +1890,14 @@ pub mod media_pipeline_kinesis_video_stream_pool {
             StreamConfiguration { props }
         }
 
-        /// `DataRetentionInHours`: The amount of time that data is retained, in hours.
-        pub fn data_retention_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataRetentionInHours", value.into());
-            self
+        prop! {
+            /// `Region`: The AWS Region of the video stream.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `DataRetentionInHours`: The amount of time that data is retained, in hours.
+            props, "DataRetentionInHours", data_retention_in_hours, set_data_retention_in_hours, get_data_retention_in_hours, Val<i64>
         }
     }
 }
@@ -1758,10 +1931,24 @@ impl SipMediaApplication {
         SipMediaApplication { core }
     }
 
-    /// `Tags`: Tags assigned to the SIP media application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AwsRegion`: The AWS Region in which the SIP media application is created.
+        core.props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+    }
+
+    prop! {
+        /// `Endpoints`: List of endpoints (Lambda ARNs) specified for the SIP media application.
+        core.props, "Endpoints", _, set_endpoints, get_endpoints, Val<List<sip_media_application::SipMediaApplicationEndpoint>>
+    }
+
+    prop! {
+        /// `Name`: The name of the SIP media application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the SIP media application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1815,6 +2002,11 @@ pub mod sip_media_application {
             props.set("LambdaArn", lambda_arn.into());
             SipMediaApplicationEndpoint { props }
         }
+
+        prop! {
+            /// `LambdaArn`: Valid Amazon Resource Name (ARN) of the Lambda function.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
     }
 }
 
@@ -1842,22 +2034,29 @@ impl VoiceConnector {
         VoiceConnector { core }
     }
 
-    /// `AwsRegion`: The AWS Region in which the Voice Connector is created.
-    pub fn aws_region(mut self, value: impl Into<Val<voice_connector::AwsRegion>>) -> Self {
-        self.core.set("AwsRegion", value.into());
-        self
+    prop! {
+        /// `AwsRegion`: The AWS Region in which the Voice Connector is created.
+        core.props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<voice_connector::AwsRegion>
     }
 
-    /// `NetworkType`: The type of network for the Voice Connector.
-    pub fn network_type(mut self, value: impl Into<Val<voice_connector::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Voice Connector.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the Voice Connector.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The type of network for the Voice Connector.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<voice_connector::NetworkType>
+    }
+
+    prop! {
+        /// `RequireEncryption`: Enables or disables encryption for the Voice Connector.
+        core.props, "RequireEncryption", _, set_require_encryption, get_require_encryption, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the Voice Connector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,47 +52,61 @@ impl AnalysisTemplate {
         AnalysisTemplate { core }
     }
 
-    /// `AnalysisParameters`: The member who can query can provide this placeholder for a literal
-    /// data value in an analysis template
-    pub fn analysis_parameters(mut self, value: impl Into<Val<List<analysis_template::AnalysisParameter>>>) -> Self {
-        self.core.set("AnalysisParameters", value.into());
-        self
+    prop! {
+        /// `AnalysisParameters`: The member who can query can provide this placeholder for a
+        /// literal data value in an analysis template
+        core.props, "AnalysisParameters", analysis_parameters, set_analysis_parameters, get_analysis_parameters, Val<List<analysis_template::AnalysisParameter>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ErrorMessageConfiguration`.
-    pub fn error_message_configuration(mut self, value: impl Into<Val<analysis_template::ErrorMessageConfiguration>>) -> Self {
-        self.core.set("ErrorMessageConfiguration", value.into());
-        self
+    prop! {
+        /// `ErrorMessageConfiguration`.
+        core.props, "ErrorMessageConfiguration", error_message_configuration, set_error_message_configuration, get_error_message_configuration, Val<analysis_template::ErrorMessageConfiguration>
     }
 
-    /// `Schema`.
-    pub fn schema(mut self, value: impl Into<Val<analysis_template::AnalysisSchema>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `Format`.
+        core.props, "Format", _, set_format, get_format, Val<analysis_template::Format>
     }
 
-    /// `SourceMetadata`.
-    pub fn source_metadata(mut self, value: impl Into<Val<analysis_template::AnalysisSourceMetadata>>) -> Self {
-        self.core.set("SourceMetadata", value.into());
-        self
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
     }
 
-    /// `SyntheticDataParameters`.
-    pub fn synthetic_data_parameters(mut self, value: impl Into<Val<analysis_template::SyntheticDataParameters>>) -> Self {
-        self.core.set("SyntheticDataParameters", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms analysis template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", schema, set_schema, get_schema, Val<analysis_template::AnalysisSchema>
+    }
+
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<analysis_template::AnalysisSource>
+    }
+
+    prop! {
+        /// `SourceMetadata`.
+        core.props, "SourceMetadata", source_metadata, set_source_metadata, get_source_metadata, Val<analysis_template::AnalysisSourceMetadata>
+    }
+
+    prop! {
+        /// `SyntheticDataParameters`.
+        core.props, "SyntheticDataParameters", synthetic_data_parameters, set_synthetic_data_parameters, get_synthetic_data_parameters, Val<analysis_template::SyntheticDataParameters>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms analysis
+        /// template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -156,10 +170,19 @@ pub mod analysis_template {
             AnalysisParameter { props }
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<AnalysisParameterType>
+        }
+
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
     }
 
@@ -270,6 +293,11 @@ pub mod analysis_template {
             props.set("Type", type_.into());
             ErrorMessageConfiguration { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ErrorMessageConfigurationType>
+        }
     }
 
     /// Allowed values.
@@ -311,6 +339,11 @@ pub mod analysis_template {
             props.set("ReferencedTables", referenced_tables.into());
             AnalysisSchema { props }
         }
+
+        prop! {
+            /// `ReferencedTables`.
+            props, "ReferencedTables", _, set_referenced_tables, get_referenced_tables, Val<List<String>>
+        }
     }
 
     /// `AWS::CleanRooms::AnalysisTemplate.AnalysisSource`.
@@ -330,16 +363,14 @@ pub mod analysis_template {
             AnalysisSource { props }
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `Artifacts`.
-        pub fn artifacts(mut self, value: impl Into<Val<AnalysisTemplateArtifacts>>) -> Self {
-            self.props.set("Artifacts", value.into());
-            self
+        prop! {
+            /// `Artifacts`.
+            props, "Artifacts", artifacts, set_artifacts, get_artifacts, Val<AnalysisTemplateArtifacts>
         }
     }
 
@@ -365,10 +396,19 @@ pub mod analysis_template {
             AnalysisTemplateArtifacts { props }
         }
 
-        /// `AdditionalArtifacts`.
-        pub fn additional_artifacts(mut self, value: impl Into<Val<List<AnalysisTemplateArtifact>>>) -> Self {
-            self.props.set("AdditionalArtifacts", value.into());
-            self
+        prop! {
+            /// `EntryPoint`.
+            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<AnalysisTemplateArtifact>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalArtifacts`.
+            props, "AdditionalArtifacts", additional_artifacts, set_additional_artifacts, get_additional_artifacts, Val<List<AnalysisTemplateArtifact>>
         }
     }
 
@@ -387,6 +427,11 @@ pub mod analysis_template {
             let mut props = Props::new();
             props.set("Location", location.into());
             AnalysisTemplateArtifact { props }
+        }
+
+        prop! {
+            /// `Location`.
+            props, "Location", _, set_location, get_location, Val<S3Location>
         }
     }
 
@@ -408,6 +453,16 @@ pub mod analysis_template {
             props.set("Key", key.into());
             S3Location { props }
         }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::CleanRooms::AnalysisTemplate.AnalysisSourceMetadata`.
@@ -427,10 +482,9 @@ pub mod analysis_template {
             AnalysisSourceMetadata { props }
         }
 
-        /// `Artifacts`.
-        pub fn artifacts(mut self, value: impl Into<Val<AnalysisTemplateArtifactMetadata>>) -> Self {
-            self.props.set("Artifacts", value.into());
-            self
+        prop! {
+            /// `Artifacts`.
+            props, "Artifacts", artifacts, set_artifacts, get_artifacts, Val<AnalysisTemplateArtifactMetadata>
         }
     }
 
@@ -451,10 +505,14 @@ pub mod analysis_template {
             AnalysisTemplateArtifactMetadata { props }
         }
 
-        /// `AdditionalArtifactHashes`.
-        pub fn additional_artifact_hashes(mut self, value: impl Into<Val<List<Hash>>>) -> Self {
-            self.props.set("AdditionalArtifactHashes", value.into());
-            self
+        prop! {
+            /// `EntryPointHash`.
+            props, "EntryPointHash", _, set_entry_point_hash, get_entry_point_hash, Val<Hash>
+        }
+
+        prop! {
+            /// `AdditionalArtifactHashes`.
+            props, "AdditionalArtifactHashes", additional_artifact_hashes, set_additional_artifact_hashes, get_additional_artifact_hashes, Val<List<Hash>>
         }
     }
 
@@ -473,10 +531,9 @@ pub mod analysis_template {
             Hash { props }
         }
 
-        /// `Sha256`.
-        pub fn sha256(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sha256", value.into());
-            self
+        prop! {
+            /// `Sha256`.
+            props, "Sha256", sha256, set_sha256, get_sha256, Val<String>
         }
     }
 
@@ -497,10 +554,9 @@ pub mod analysis_template {
             SyntheticDataParameters { props }
         }
 
-        /// `MlSyntheticDataParameters`.
-        pub fn ml_synthetic_data_parameters(mut self, value: impl Into<Val<MlSyntheticDataParameters>>) -> Self {
-            self.props.set("MlSyntheticDataParameters", value.into());
-            self
+        prop! {
+            /// `MlSyntheticDataParameters`.
+            props, "MlSyntheticDataParameters", ml_synthetic_data_parameters, set_ml_synthetic_data_parameters, get_ml_synthetic_data_parameters, Val<MlSyntheticDataParameters>
         }
     }
 
@@ -528,6 +584,21 @@ pub mod analysis_template {
             props.set("ColumnClassification", column_classification.into());
             MlSyntheticDataParameters { props }
         }
+
+        prop! {
+            /// `Epsilon`.
+            props, "Epsilon", _, set_epsilon, get_epsilon, Val<f64>
+        }
+
+        prop! {
+            /// `MaxMembershipInferenceAttackScore`.
+            props, "MaxMembershipInferenceAttackScore", _, set_max_membership_inference_attack_score, get_max_membership_inference_attack_score, Val<f64>
+        }
+
+        prop! {
+            /// `ColumnClassification`.
+            props, "ColumnClassification", _, set_column_classification, get_column_classification, Val<ColumnClassificationDetails>
+        }
     }
 
     /// `AWS::CleanRooms::AnalysisTemplate.ColumnClassificationDetails`.
@@ -545,6 +616,11 @@ pub mod analysis_template {
             let mut props = Props::new();
             props.set("ColumnMapping", column_mapping.into());
             ColumnClassificationDetails { props }
+        }
+
+        prop! {
+            /// `ColumnMapping`.
+            props, "ColumnMapping", _, set_column_mapping, get_column_mapping, Val<List<SyntheticDataColumnProperties>>
         }
     }
 
@@ -571,6 +647,21 @@ pub mod analysis_template {
             props.set("ColumnType", column_type.into());
             props.set("IsPredictiveValue", is_predictive_value.into());
             SyntheticDataColumnProperties { props }
+        }
+
+        prop! {
+            /// `ColumnName`.
+            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnType`.
+            props, "ColumnType", _, set_column_type, get_column_type, Val<SyntheticDataColumnPropertiesColumnType>
+        }
+
+        prop! {
+            /// `IsPredictiveValue`.
+            props, "IsPredictiveValue", _, set_is_predictive_value, get_is_predictive_value, Val<bool>
         }
     }
 
@@ -620,70 +711,79 @@ impl Collaboration {
         Collaboration { core }
     }
 
-    /// `AllowedResultRegions`.
-    pub fn allowed_result_regions(mut self, value: impl Into<Val<List<collaboration::SupportedS3Region>>>) -> Self {
-        self.core.set("AllowedResultRegions", value.into());
-        self
+    prop! {
+        /// `AllowedResultRegions`.
+        core.props, "AllowedResultRegions", allowed_result_regions, set_allowed_result_regions, get_allowed_result_regions, Val<List<collaboration::SupportedS3Region>>
     }
 
-    /// `AnalyticsEngine`.
-    pub fn analytics_engine(mut self, value: impl Into<Val<collaboration::AnalyticsEngine>>) -> Self {
-        self.core.set("AnalyticsEngine", value.into());
-        self
+    prop! {
+        /// `AnalyticsEngine`.
+        core.props, "AnalyticsEngine", analytics_engine, set_analytics_engine, get_analytics_engine, Val<collaboration::AnalyticsEngine>
     }
 
-    /// `AutoApprovedChangeTypes`.
-    pub fn auto_approved_change_types(mut self, value: impl Into<Val<List<collaboration::AutoApprovedChangeType>>>) -> Self {
-        self.core.set("AutoApprovedChangeTypes", value.into());
-        self
+    prop! {
+        /// `AutoApprovedChangeTypes`.
+        core.props, "AutoApprovedChangeTypes", auto_approved_change_types, set_auto_approved_change_types, get_auto_approved_change_types, Val<List<collaboration::AutoApprovedChangeType>>
     }
 
-    /// `CreatorMLMemberAbilities`.
-    pub fn creator_ml_member_abilities(mut self, value: impl Into<Val<collaboration::MlMemberAbilities>>) -> Self {
-        self.core.set("CreatorMLMemberAbilities", value.into());
-        self
+    prop! {
+        /// `CreatorDisplayName`.
+        core.props, "CreatorDisplayName", _, set_creator_display_name, get_creator_display_name, Val<String>
     }
 
-    /// `CreatorMemberAbilities`.
-    pub fn creator_member_abilities(mut self, value: impl Into<Val<List<collaboration::MemberAbility>>>) -> Self {
-        self.core.set("CreatorMemberAbilities", value.into());
-        self
+    prop! {
+        /// `CreatorMLMemberAbilities`.
+        core.props, "CreatorMLMemberAbilities", creator_ml_member_abilities, set_creator_ml_member_abilities, get_creator_ml_member_abilities, Val<collaboration::MlMemberAbilities>
     }
 
-    /// `CreatorPaymentConfiguration`.
-    pub fn creator_payment_configuration(mut self, value: impl Into<Val<collaboration::PaymentConfiguration>>) -> Self {
-        self.core.set("CreatorPaymentConfiguration", value.into());
-        self
+    prop! {
+        /// `CreatorMemberAbilities`.
+        core.props, "CreatorMemberAbilities", creator_member_abilities, set_creator_member_abilities, get_creator_member_abilities, Val<List<collaboration::MemberAbility>>
     }
 
-    /// `DataEncryptionMetadata`.
-    pub fn data_encryption_metadata(mut self, value: impl Into<Val<collaboration::DataEncryptionMetadata>>) -> Self {
-        self.core.set("DataEncryptionMetadata", value.into());
-        self
+    prop! {
+        /// `CreatorPaymentConfiguration`.
+        core.props, "CreatorPaymentConfiguration", creator_payment_configuration, set_creator_payment_configuration, get_creator_payment_configuration, Val<collaboration::PaymentConfiguration>
     }
 
-    /// `IsMetricsEnabled`.
-    pub fn is_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsMetricsEnabled", value.into());
-        self
+    prop! {
+        /// `DataEncryptionMetadata`.
+        core.props, "DataEncryptionMetadata", data_encryption_metadata, set_data_encryption_metadata, get_data_encryption_metadata, Val<collaboration::DataEncryptionMetadata>
     }
 
-    /// `JobLogStatus`.
-    pub fn job_log_status(mut self, value: impl Into<Val<collaboration::CollaborationJobLogStatus>>) -> Self {
-        self.core.set("JobLogStatus", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Members`.
-    pub fn members(mut self, value: impl Into<Val<List<collaboration::MemberSpecification>>>) -> Self {
-        self.core.set("Members", value.into());
-        self
+    prop! {
+        /// `IsMetricsEnabled`.
+        core.props, "IsMetricsEnabled", is_metrics_enabled, set_is_metrics_enabled, get_is_metrics_enabled, Val<bool>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `JobLogStatus`.
+        core.props, "JobLogStatus", job_log_status, set_job_log_status, get_job_log_status, Val<collaboration::CollaborationJobLogStatus>
+    }
+
+    prop! {
+        /// `Members`.
+        core.props, "Members", members, set_members, get_members, Val<List<collaboration::MemberSpecification>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `QueryLogStatus`.
+        core.props, "QueryLogStatus", _, set_query_log_status, get_query_log_status, Val<collaboration::CollaborationQueryLogStatus>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -861,6 +961,11 @@ pub mod collaboration {
             props.set("CustomMLMemberAbilities", custom_ml_member_abilities.into());
             MlMemberAbilities { props }
         }
+
+        prop! {
+            /// `CustomMLMemberAbilities`.
+            props, "CustomMLMemberAbilities", _, set_custom_ml_member_abilities, get_custom_ml_member_abilities, Val<List<CustomMlMemberAbility>>
+        }
     }
 
     /// Allowed values.
@@ -909,16 +1014,19 @@ pub mod collaboration {
             PaymentConfiguration { props }
         }
 
-        /// `JobCompute`.
-        pub fn job_compute(mut self, value: impl Into<Val<JobComputePaymentConfig>>) -> Self {
-            self.props.set("JobCompute", value.into());
-            self
+        prop! {
+            /// `QueryCompute`.
+            props, "QueryCompute", _, set_query_compute, get_query_compute, Val<QueryComputePaymentConfig>
         }
 
-        /// `MachineLearning`.
-        pub fn machine_learning(mut self, value: impl Into<Val<MlPaymentConfig>>) -> Self {
-            self.props.set("MachineLearning", value.into());
-            self
+        prop! {
+            /// `JobCompute`.
+            props, "JobCompute", job_compute, set_job_compute, get_job_compute, Val<JobComputePaymentConfig>
+        }
+
+        prop! {
+            /// `MachineLearning`.
+            props, "MachineLearning", machine_learning, set_machine_learning, get_machine_learning, Val<MlPaymentConfig>
         }
     }
 
@@ -938,6 +1046,11 @@ pub mod collaboration {
             props.set("IsResponsible", is_responsible.into());
             JobComputePaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Collaboration.MLPaymentConfig`.
@@ -955,22 +1068,19 @@ pub mod collaboration {
             MlPaymentConfig { props }
         }
 
-        /// `ModelInference`.
-        pub fn model_inference(mut self, value: impl Into<Val<ModelInferencePaymentConfig>>) -> Self {
-            self.props.set("ModelInference", value.into());
-            self
+        prop! {
+            /// `ModelInference`.
+            props, "ModelInference", model_inference, set_model_inference, get_model_inference, Val<ModelInferencePaymentConfig>
         }
 
-        /// `ModelTraining`.
-        pub fn model_training(mut self, value: impl Into<Val<ModelTrainingPaymentConfig>>) -> Self {
-            self.props.set("ModelTraining", value.into());
-            self
+        prop! {
+            /// `ModelTraining`.
+            props, "ModelTraining", model_training, set_model_training, get_model_training, Val<ModelTrainingPaymentConfig>
         }
 
-        /// `SyntheticDataGeneration`.
-        pub fn synthetic_data_generation(mut self, value: impl Into<Val<SyntheticDataGenerationPaymentConfig>>) -> Self {
-            self.props.set("SyntheticDataGeneration", value.into());
-            self
+        prop! {
+            /// `SyntheticDataGeneration`.
+            props, "SyntheticDataGeneration", synthetic_data_generation, set_synthetic_data_generation, get_synthetic_data_generation, Val<SyntheticDataGenerationPaymentConfig>
         }
     }
 
@@ -990,6 +1100,11 @@ pub mod collaboration {
             props.set("IsResponsible", is_responsible.into());
             ModelInferencePaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Collaboration.ModelTrainingPaymentConfig`.
@@ -1007,6 +1122,11 @@ pub mod collaboration {
             let mut props = Props::new();
             props.set("IsResponsible", is_responsible.into());
             ModelTrainingPaymentConfig { props }
+        }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
         }
     }
 
@@ -1026,6 +1146,11 @@ pub mod collaboration {
             props.set("IsResponsible", is_responsible.into());
             SyntheticDataGenerationPaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Collaboration.QueryComputePaymentConfig`.
@@ -1043,6 +1168,11 @@ pub mod collaboration {
             let mut props = Props::new();
             props.set("IsResponsible", is_responsible.into());
             QueryComputePaymentConfig { props }
+        }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
         }
     }
 
@@ -1072,6 +1202,26 @@ pub mod collaboration {
             props.set("AllowJoinsOnColumnsWithDifferentNames", allow_joins_on_columns_with_different_names.into());
             props.set("PreserveNulls", preserve_nulls.into());
             DataEncryptionMetadata { props }
+        }
+
+        prop! {
+            /// `AllowCleartext`.
+            props, "AllowCleartext", _, set_allow_cleartext, get_allow_cleartext, Val<bool>
+        }
+
+        prop! {
+            /// `AllowDuplicates`.
+            props, "AllowDuplicates", _, set_allow_duplicates, get_allow_duplicates, Val<bool>
+        }
+
+        prop! {
+            /// `AllowJoinsOnColumnsWithDifferentNames`.
+            props, "AllowJoinsOnColumnsWithDifferentNames", _, set_allow_joins_on_columns_with_different_names, get_allow_joins_on_columns_with_different_names, Val<bool>
+        }
+
+        prop! {
+            /// `PreserveNulls`.
+            props, "PreserveNulls", _, set_preserve_nulls, get_preserve_nulls, Val<bool>
         }
     }
 
@@ -1107,22 +1257,29 @@ pub mod collaboration {
             MemberSpecification { props }
         }
 
-        /// `MLMemberAbilities`.
-        pub fn ml_member_abilities(mut self, value: impl Into<Val<MlMemberAbilities>>) -> Self {
-            self.props.set("MLMemberAbilities", value.into());
-            self
+        prop! {
+            /// `AccountId`.
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
         }
 
-        /// `MemberAbilities`.
-        pub fn member_abilities(mut self, value: impl Into<Val<List<MemberAbility>>>) -> Self {
-            self.props.set("MemberAbilities", value.into());
-            self
+        prop! {
+            /// `DisplayName`.
+            props, "DisplayName", _, set_display_name, get_display_name, Val<String>
         }
 
-        /// `PaymentConfiguration`.
-        pub fn payment_configuration(mut self, value: impl Into<Val<PaymentConfiguration>>) -> Self {
-            self.props.set("PaymentConfiguration", value.into());
-            self
+        prop! {
+            /// `MLMemberAbilities`.
+            props, "MLMemberAbilities", ml_member_abilities, set_ml_member_abilities, get_ml_member_abilities, Val<MlMemberAbilities>
+        }
+
+        prop! {
+            /// `MemberAbilities`.
+            props, "MemberAbilities", member_abilities, set_member_abilities, get_member_abilities, Val<List<MemberAbility>>
+        }
+
+        prop! {
+            /// `PaymentConfiguration`.
+            props, "PaymentConfiguration", payment_configuration, set_payment_configuration, get_payment_configuration, Val<PaymentConfiguration>
         }
     }
 
@@ -1172,28 +1329,44 @@ impl ConfiguredTable {
         ConfiguredTable { core }
     }
 
-    /// `AnalysisRules`.
-    pub fn analysis_rules(mut self, value: impl Into<Val<List<configured_table::AnalysisRule>>>) -> Self {
-        self.core.set("AnalysisRules", value.into());
-        self
+    prop! {
+        /// `AllowedColumns`.
+        core.props, "AllowedColumns", _, set_allowed_columns, get_allowed_columns, Val<List<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AnalysisMethod`.
+        core.props, "AnalysisMethod", _, set_analysis_method, get_analysis_method, Val<configured_table::AnalysisMethod>
     }
 
-    /// `SelectedAnalysisMethods`.
-    pub fn selected_analysis_methods(mut self, value: impl Into<Val<List<configured_table::SelectedAnalysisMethod>>>) -> Self {
-        self.core.set("SelectedAnalysisMethods", value.into());
-        self
+    prop! {
+        /// `AnalysisRules`.
+        core.props, "AnalysisRules", analysis_rules, set_analysis_rules, get_analysis_rules, Val<List<configured_table::AnalysisRule>>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SelectedAnalysisMethods`.
+        core.props, "SelectedAnalysisMethods", selected_analysis_methods, set_selected_analysis_methods, get_selected_analysis_methods, Val<List<configured_table::SelectedAnalysisMethod>>
+    }
+
+    prop! {
+        /// `TableReference`.
+        core.props, "TableReference", _, set_table_reference, get_table_reference, Val<configured_table::TableReference>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1257,6 +1430,16 @@ pub mod configured_table {
             props.set("Policy", policy.into());
             AnalysisRule { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ConfiguredTableAnalysisRuleType>
+        }
+
+        prop! {
+            /// `Policy`.
+            props, "Policy", _, set_policy, get_policy, Val<ConfiguredTableAnalysisRulePolicy>
+        }
     }
 
     /// `AWS::CleanRooms::ConfiguredTable.ConfiguredTableAnalysisRulePolicy`.
@@ -1274,6 +1457,11 @@ pub mod configured_table {
             let mut props = Props::new();
             props.set("V1", v1.into());
             ConfiguredTableAnalysisRulePolicy { props }
+        }
+
+        prop! {
+            /// `V1`.
+            props, "V1", _, set_v1, get_v1, Val<ConfiguredTableAnalysisRulePolicyV1>
         }
     }
 
@@ -1294,22 +1482,19 @@ pub mod configured_table {
             ConfiguredTableAnalysisRulePolicyV1 { props }
         }
 
-        /// `List`.
-        pub fn list(mut self, value: impl Into<Val<AnalysisRuleList>>) -> Self {
-            self.props.set("List", value.into());
-            self
+        prop! {
+            /// `List`.
+            props, "List", list, set_list, get_list, Val<AnalysisRuleList>
         }
 
-        /// `Aggregation`.
-        pub fn aggregation(mut self, value: impl Into<Val<AnalysisRuleAggregation>>) -> Self {
-            self.props.set("Aggregation", value.into());
-            self
+        prop! {
+            /// `Aggregation`.
+            props, "Aggregation", aggregation, set_aggregation, get_aggregation, Val<AnalysisRuleAggregation>
         }
 
-        /// `Custom`.
-        pub fn custom(mut self, value: impl Into<Val<AnalysisRuleCustom>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Custom`.
+            props, "Custom", custom, set_custom, get_custom, Val<AnalysisRuleCustom>
         }
     }
 
@@ -1335,16 +1520,24 @@ pub mod configured_table {
             AnalysisRuleList { props }
         }
 
-        /// `AdditionalAnalyses`.
-        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
-            self.props.set("AdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `JoinColumns`.
+            props, "JoinColumns", _, set_join_columns, get_join_columns, Val<List<String>>
         }
 
-        /// `AllowedJoinOperators`.
-        pub fn allowed_join_operators(mut self, value: impl Into<Val<List<JoinOperator>>>) -> Self {
-            self.props.set("AllowedJoinOperators", value.into());
-            self
+        prop! {
+            /// `ListColumns`.
+            props, "ListColumns", _, set_list_columns, get_list_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `AdditionalAnalyses`.
+            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        }
+
+        prop! {
+            /// `AllowedJoinOperators`.
+            props, "AllowedJoinOperators", allowed_join_operators, set_allowed_join_operators, get_allowed_join_operators, Val<List<JoinOperator>>
         }
     }
 
@@ -1408,22 +1601,44 @@ pub mod configured_table {
             AnalysisRuleAggregation { props }
         }
 
-        /// `AdditionalAnalyses`.
-        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
-            self.props.set("AdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AggregateColumns`.
+            props, "AggregateColumns", _, set_aggregate_columns, get_aggregate_columns, Val<List<AggregateColumn>>
         }
 
-        /// `AllowedJoinOperators`.
-        pub fn allowed_join_operators(mut self, value: impl Into<Val<List<JoinOperator>>>) -> Self {
-            self.props.set("AllowedJoinOperators", value.into());
-            self
+        prop! {
+            /// `JoinColumns`.
+            props, "JoinColumns", _, set_join_columns, get_join_columns, Val<List<String>>
         }
 
-        /// `JoinRequired`.
-        pub fn join_required(mut self, value: impl Into<Val<JoinRequiredOption>>) -> Self {
-            self.props.set("JoinRequired", value.into());
-            self
+        prop! {
+            /// `DimensionColumns`.
+            props, "DimensionColumns", _, set_dimension_columns, get_dimension_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `ScalarFunctions`.
+            props, "ScalarFunctions", _, set_scalar_functions, get_scalar_functions, Val<List<ScalarFunctions>>
+        }
+
+        prop! {
+            /// `OutputConstraints`.
+            props, "OutputConstraints", _, set_output_constraints, get_output_constraints, Val<List<AggregationConstraint>>
+        }
+
+        prop! {
+            /// `AdditionalAnalyses`.
+            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        }
+
+        prop! {
+            /// `AllowedJoinOperators`.
+            props, "AllowedJoinOperators", allowed_join_operators, set_allowed_join_operators, get_allowed_join_operators, Val<List<JoinOperator>>
+        }
+
+        prop! {
+            /// `JoinRequired`.
+            props, "JoinRequired", join_required, set_join_required, get_join_required, Val<JoinRequiredOption>
         }
     }
 
@@ -1447,6 +1662,16 @@ pub mod configured_table {
             props.set("ColumnNames", column_names.into());
             props.set("Function", function.into());
             AggregateColumn { props }
+        }
+
+        prop! {
+            /// `ColumnNames`.
+            props, "ColumnNames", _, set_column_names, get_column_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `Function`.
+            props, "Function", _, set_function, get_function, Val<AggregateFunctionName>
         }
     }
 
@@ -1505,6 +1730,21 @@ pub mod configured_table {
             props.set("Minimum", minimum.into());
             props.set("Type", type_.into());
             AggregationConstraint { props }
+        }
+
+        prop! {
+            /// `ColumnName`.
+            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        }
+
+        prop! {
+            /// `Minimum`.
+            props, "Minimum", _, set_minimum, get_minimum, Val<f64>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<AggregationType>
         }
     }
 
@@ -1614,40 +1854,39 @@ pub mod configured_table {
             AnalysisRuleCustom { props }
         }
 
-        /// `AdditionalAnalyses`.
-        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
-            self.props.set("AdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AllowedAnalyses`.
+            props, "AllowedAnalyses", _, set_allowed_analyses, get_allowed_analyses, Val<List<String>>
         }
 
-        /// `AggregationThresholds`.
-        pub fn aggregation_thresholds(mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> Self {
-            self.props.set("AggregationThresholds", value.into());
-            self
+        prop! {
+            /// `AdditionalAnalyses`.
+            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
         }
 
-        /// `AllowedAnalysisProviders`.
-        pub fn allowed_analysis_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAnalysisProviders", value.into());
-            self
+        prop! {
+            /// `AggregationThresholds`.
+            props, "AggregationThresholds", aggregation_thresholds, set_aggregation_thresholds, get_aggregation_thresholds, Val<List<AggregationThreshold>>
         }
 
-        /// `ComparisonControls`.
-        pub fn comparison_controls(mut self, value: impl Into<Val<ComparisonControls>>) -> Self {
-            self.props.set("ComparisonControls", value.into());
-            self
+        prop! {
+            /// `AllowedAnalysisProviders`.
+            props, "AllowedAnalysisProviders", allowed_analysis_providers, set_allowed_analysis_providers, get_allowed_analysis_providers, Val<List<String>>
         }
 
-        /// `DifferentialPrivacy`.
-        pub fn differential_privacy(mut self, value: impl Into<Val<DifferentialPrivacy>>) -> Self {
-            self.props.set("DifferentialPrivacy", value.into());
-            self
+        prop! {
+            /// `ComparisonControls`.
+            props, "ComparisonControls", comparison_controls, set_comparison_controls, get_comparison_controls, Val<ComparisonControls>
         }
 
-        /// `DisallowedOutputColumns`.
-        pub fn disallowed_output_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DisallowedOutputColumns", value.into());
-            self
+        prop! {
+            /// `DifferentialPrivacy`.
+            props, "DifferentialPrivacy", differential_privacy, set_differential_privacy, get_differential_privacy, Val<DifferentialPrivacy>
+        }
+
+        prop! {
+            /// `DisallowedOutputColumns`.
+            props, "DisallowedOutputColumns", disallowed_output_columns, set_disallowed_output_columns, get_disallowed_output_columns, Val<List<String>>
         }
     }
 
@@ -1679,10 +1918,29 @@ pub mod configured_table {
             AggregationThreshold { props }
         }
 
-        /// `OutputColumnThresholds`.
-        pub fn output_column_thresholds(mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> Self {
-            self.props.set("OutputColumnThresholds", value.into());
-            self
+        prop! {
+            /// `IdentityColumns`.
+            props, "IdentityColumns", _, set_identity_columns, get_identity_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `MinimumIdentityCount`.
+            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<AggregationThresholdType>
+        }
+
+        prop! {
+            /// `AllowedAggregateExpressionType`.
+            props, "AllowedAggregateExpressionType", _, set_allowed_aggregate_expression_type, get_allowed_aggregate_expression_type, Val<AllowedAggregateExpressionType>
+        }
+
+        prop! {
+            /// `OutputColumnThresholds`.
+            props, "OutputColumnThresholds", output_column_thresholds, set_output_column_thresholds, get_output_column_thresholds, Val<List<OutputColumnThreshold>>
         }
     }
 
@@ -1720,6 +1978,16 @@ pub mod configured_table {
             props.set("MinimumIdentityCount", minimum_identity_count.into());
             OutputColumnThreshold { props }
         }
+
+        prop! {
+            /// `OutputColumnName`.
+            props, "OutputColumnName", _, set_output_column_name, get_output_column_name, Val<String>
+        }
+
+        prop! {
+            /// `MinimumIdentityCount`.
+            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -1753,6 +2021,16 @@ pub mod configured_table {
             props.set("AllowedColumnComparisonColumns", allowed_column_comparison_columns.into());
             ComparisonControls { props }
         }
+
+        prop! {
+            /// `AllowedLiteralComparisonColumns`.
+            props, "AllowedLiteralComparisonColumns", _, set_allowed_literal_comparison_columns, get_allowed_literal_comparison_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `AllowedColumnComparisonColumns`.
+            props, "AllowedColumnComparisonColumns", _, set_allowed_column_comparison_columns, get_allowed_column_comparison_columns, Val<List<String>>
+        }
     }
 
     /// `AWS::CleanRooms::ConfiguredTable.DifferentialPrivacy`.
@@ -1771,6 +2049,11 @@ pub mod configured_table {
             props.set("Columns", columns.into());
             DifferentialPrivacy { props }
         }
+
+        prop! {
+            /// `Columns`.
+            props, "Columns", _, set_columns, get_columns, Val<List<DifferentialPrivacyColumn>>
+        }
     }
 
     /// `AWS::CleanRooms::ConfiguredTable.DifferentialPrivacyColumn`.
@@ -1788,6 +2071,11 @@ pub mod configured_table {
             let mut props = Props::new();
             props.set("Name", name.into());
             DifferentialPrivacyColumn { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1837,22 +2125,19 @@ pub mod configured_table {
             TableReference { props }
         }
 
-        /// `Glue`.
-        pub fn glue(mut self, value: impl Into<Val<GlueTableReference>>) -> Self {
-            self.props.set("Glue", value.into());
-            self
+        prop! {
+            /// `Glue`.
+            props, "Glue", glue, set_glue, get_glue, Val<GlueTableReference>
         }
 
-        /// `Snowflake`.
-        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeTableReference>>) -> Self {
-            self.props.set("Snowflake", value.into());
-            self
+        prop! {
+            /// `Snowflake`.
+            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeTableReference>
         }
 
-        /// `Athena`.
-        pub fn athena(mut self, value: impl Into<Val<AthenaTableReference>>) -> Self {
-            self.props.set("Athena", value.into());
-            self
+        prop! {
+            /// `Athena`.
+            props, "Athena", athena, set_athena, get_athena, Val<AthenaTableReference>
         }
     }
 
@@ -1875,10 +2160,19 @@ pub mod configured_table {
             GlueTableReference { props }
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<CommercialRegion>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<CommercialRegion>
         }
     }
 
@@ -2018,6 +2312,36 @@ pub mod configured_table {
             props.set("TableSchema", table_schema.into());
             SnowflakeTableReference { props }
         }
+
+        prop! {
+            /// `AccountIdentifier`.
+            props, "AccountIdentifier", _, set_account_identifier, get_account_identifier, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `SchemaName`.
+            props, "SchemaName", _, set_schema_name, get_schema_name, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `TableSchema`.
+            props, "TableSchema", _, set_table_schema, get_table_schema, Val<SnowflakeTableSchema>
+        }
     }
 
     /// `AWS::CleanRooms::ConfiguredTable.SnowflakeTableSchema`.
@@ -2037,10 +2361,9 @@ pub mod configured_table {
             SnowflakeTableSchema { props }
         }
 
-        /// `V1`.
-        pub fn v1(mut self, value: impl Into<Val<List<SnowflakeTableSchemaV1>>>) -> Self {
-            self.props.set("V1", value.into());
-            self
+        prop! {
+            /// `V1`.
+            props, "V1", v1, set_v1, get_v1, Val<List<SnowflakeTableSchemaV1>>
         }
     }
 
@@ -2061,6 +2384,16 @@ pub mod configured_table {
             props.set("ColumnName", column_name.into());
             props.set("ColumnType", column_type.into());
             SnowflakeTableSchemaV1 { props }
+        }
+
+        prop! {
+            /// `ColumnName`.
+            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnType`.
+            props, "ColumnType", _, set_column_type, get_column_type, Val<String>
         }
     }
 
@@ -2089,22 +2422,34 @@ pub mod configured_table {
             AthenaTableReference { props }
         }
 
-        /// `CatalogName`.
-        pub fn catalog_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `OutputLocation`.
-        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputLocation", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<CommercialRegion>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `WorkGroup`.
+            props, "WorkGroup", _, set_work_group, get_work_group, Val<String>
+        }
+
+        prop! {
+            /// `CatalogName`.
+            props, "CatalogName", catalog_name, set_catalog_name, get_catalog_name, Val<String>
+        }
+
+        prop! {
+            /// `OutputLocation`.
+            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<CommercialRegion>
         }
     }
 }
@@ -2141,22 +2486,39 @@ impl ConfiguredTableAssociation {
         ConfiguredTableAssociation { core }
     }
 
-    /// `ConfiguredTableAssociationAnalysisRules`.
-    pub fn configured_table_association_analysis_rules(mut self, value: impl Into<Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>>) -> Self {
-        self.core.set("ConfiguredTableAssociationAnalysisRules", value.into());
-        self
+    prop! {
+        /// `ConfiguredTableAssociationAnalysisRules`.
+        core.props, "ConfiguredTableAssociationAnalysisRules", configured_table_association_analysis_rules, set_configured_table_association_analysis_rules, get_configured_table_association_analysis_rules, Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfiguredTableIdentifier`.
+        core.props, "ConfiguredTableIdentifier", _, set_configured_table_identifier, get_configured_table_identifier, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2204,6 +2566,16 @@ pub mod configured_table_association {
             props.set("Policy", policy.into());
             ConfiguredTableAssociationAnalysisRule { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ConfiguredTableAssociationAnalysisRuleType>
+        }
+
+        prop! {
+            /// `Policy`.
+            props, "Policy", _, set_policy, get_policy, Val<ConfiguredTableAssociationAnalysisRulePolicy>
+        }
     }
 
     /// `AWS::CleanRooms::ConfiguredTableAssociation.ConfiguredTableAssociationAnalysisRulePolicy`.
@@ -2221,6 +2593,11 @@ pub mod configured_table_association {
             let mut props = Props::new();
             props.set("V1", v1.into());
             ConfiguredTableAssociationAnalysisRulePolicy { props }
+        }
+
+        prop! {
+            /// `V1`.
+            props, "V1", _, set_v1, get_v1, Val<ConfiguredTableAssociationAnalysisRulePolicyV1>
         }
     }
 
@@ -2241,22 +2618,19 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRulePolicyV1 { props }
         }
 
-        /// `List`.
-        pub fn list(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleList>>) -> Self {
-            self.props.set("List", value.into());
-            self
+        prop! {
+            /// `List`.
+            props, "List", list, set_list, get_list, Val<ConfiguredTableAssociationAnalysisRuleList>
         }
 
-        /// `Aggregation`.
-        pub fn aggregation(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleAggregation>>) -> Self {
-            self.props.set("Aggregation", value.into());
-            self
+        prop! {
+            /// `Aggregation`.
+            props, "Aggregation", aggregation, set_aggregation, get_aggregation, Val<ConfiguredTableAssociationAnalysisRuleAggregation>
         }
 
-        /// `Custom`.
-        pub fn custom(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleCustom>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Custom`.
+            props, "Custom", custom, set_custom, get_custom, Val<ConfiguredTableAssociationAnalysisRuleCustom>
         }
     }
 
@@ -2275,16 +2649,14 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleList { props }
         }
 
-        /// `AllowedAdditionalAnalyses`.
-        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AllowedAdditionalAnalyses`.
+            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
         }
 
-        /// `AllowedResultReceivers`.
-        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedResultReceivers", value.into());
-            self
+        prop! {
+            /// `AllowedResultReceivers`.
+            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
         }
     }
 
@@ -2303,16 +2675,14 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleAggregation { props }
         }
 
-        /// `AllowedAdditionalAnalyses`.
-        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AllowedAdditionalAnalyses`.
+            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
         }
 
-        /// `AllowedResultReceivers`.
-        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedResultReceivers", value.into());
-            self
+        prop! {
+            /// `AllowedResultReceivers`.
+            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
         }
     }
 
@@ -2331,16 +2701,14 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleCustom { props }
         }
 
-        /// `AllowedAdditionalAnalyses`.
-        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AllowedAdditionalAnalyses`.
+            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
         }
 
-        /// `AllowedResultReceivers`.
-        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedResultReceivers", value.into());
-            self
+        prop! {
+            /// `AllowedResultReceivers`.
+            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
         }
     }
 
@@ -2390,22 +2758,34 @@ impl IdMappingTable {
         IdMappingTable { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `InputReferenceConfig`.
+        core.props, "InputReferenceConfig", _, set_input_reference_config, get_input_reference_config, Val<id_mapping_table::IdMappingTableInputReferenceConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2476,6 +2856,16 @@ pub mod id_mapping_table {
             props.set("ManageResourcePolicies", manage_resource_policies.into());
             IdMappingTableInputReferenceConfig { props }
         }
+
+        prop! {
+            /// `InputReferenceArn`.
+            props, "InputReferenceArn", _, set_input_reference_arn, get_input_reference_arn, Val<String>
+        }
+
+        prop! {
+            /// `ManageResourcePolicies`.
+            props, "ManageResourcePolicies", _, set_manage_resource_policies, get_manage_resource_policies, Val<bool>
+        }
     }
 }
 
@@ -2508,22 +2898,34 @@ impl IdNamespaceAssociation {
         IdNamespaceAssociation { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdMappingConfig`.
-    pub fn id_mapping_config(mut self, value: impl Into<Val<id_namespace_association::IdMappingConfig>>) -> Self {
-        self.core.set("IdMappingConfig", value.into());
-        self
+    prop! {
+        /// `IdMappingConfig`.
+        core.props, "IdMappingConfig", id_mapping_config, set_id_mapping_config, get_id_mapping_config, Val<id_namespace_association::IdMappingConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InputReferenceConfig`.
+        core.props, "InputReferenceConfig", _, set_input_reference_config, get_input_reference_config, Val<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>
+    }
+
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2589,6 +2991,11 @@ pub mod id_namespace_association {
             props.set("AllowUseAsDimensionColumn", allow_use_as_dimension_column.into());
             IdMappingConfig { props }
         }
+
+        prop! {
+            /// `AllowUseAsDimensionColumn`.
+            props, "AllowUseAsDimensionColumn", _, set_allow_use_as_dimension_column, get_allow_use_as_dimension_column, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::IdNamespaceAssociation.IdNamespaceAssociationInputReferenceConfig`.
@@ -2611,6 +3018,16 @@ pub mod id_namespace_association {
             props.set("InputReferenceArn", input_reference_arn.into());
             props.set("ManageResourcePolicies", manage_resource_policies.into());
             IdNamespaceAssociationInputReferenceConfig { props }
+        }
+
+        prop! {
+            /// `InputReferenceArn`.
+            props, "InputReferenceArn", _, set_input_reference_arn, get_input_reference_arn, Val<String>
+        }
+
+        prop! {
+            /// `ManageResourcePolicies`.
+            props, "ManageResourcePolicies", _, set_manage_resource_policies, get_manage_resource_policies, Val<bool>
         }
     }
 }
@@ -2644,28 +3061,39 @@ impl IntermediateTable {
         IntermediateTable { core }
     }
 
-    /// `AnalysisRules`.
-    pub fn analysis_rules(mut self, value: impl Into<Val<List<intermediate_table::IntermediateTableAnalysisRule>>>) -> Self {
-        self.core.set("AnalysisRules", value.into());
-        self
+    prop! {
+        /// `AnalysisRules`.
+        core.props, "AnalysisRules", analysis_rules, set_analysis_rules, get_analysis_rules, Val<List<intermediate_table::IntermediateTableAnalysisRule>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PopulationAnalysisConfiguration`.
+        core.props, "PopulationAnalysisConfiguration", _, set_population_analysis_configuration, get_population_analysis_configuration, Val<intermediate_table::PopulationAnalysisConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2737,6 +3165,16 @@ pub mod intermediate_table {
             props.set("Policy", policy.into());
             IntermediateTableAnalysisRule { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<IntermediateTableAnalysisRuleType>
+        }
+
+        prop! {
+            /// `Policy`.
+            props, "Policy", _, set_policy, get_policy, Val<IntermediateTableAnalysisRulePolicy>
+        }
     }
 
     /// `AWS::CleanRooms::IntermediateTable.IntermediateTableAnalysisRulePolicy`.
@@ -2754,6 +3192,11 @@ pub mod intermediate_table {
             let mut props = Props::new();
             props.set("V1", v1.into());
             IntermediateTableAnalysisRulePolicy { props }
+        }
+
+        prop! {
+            /// `V1`.
+            props, "V1", _, set_v1, get_v1, Val<IntermediateTableAnalysisRulePolicyV1>
         }
     }
 
@@ -2774,10 +3217,9 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRulePolicyV1 { props }
         }
 
-        /// `Custom`.
-        pub fn custom(mut self, value: impl Into<Val<IntermediateTableAnalysisRuleCustom>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Custom`.
+            props, "Custom", custom, set_custom, get_custom, Val<IntermediateTableAnalysisRuleCustom>
         }
     }
 
@@ -2798,46 +3240,44 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRuleCustom { props }
         }
 
-        /// `AdditionalAnalyses`.
-        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
-            self.props.set("AdditionalAnalyses", value.into());
-            self
+        prop! {
+            /// `AllowedAnalyses`.
+            props, "AllowedAnalyses", _, set_allowed_analyses, get_allowed_analyses, Val<List<String>>
         }
 
-        /// `AggregationThresholds`.
-        pub fn aggregation_thresholds(mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> Self {
-            self.props.set("AggregationThresholds", value.into());
-            self
+        prop! {
+            /// `AdditionalAnalyses`.
+            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
         }
 
-        /// `AllowedAnalysisProviders`.
-        pub fn allowed_analysis_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedAnalysisProviders", value.into());
-            self
+        prop! {
+            /// `AggregationThresholds`.
+            props, "AggregationThresholds", aggregation_thresholds, set_aggregation_thresholds, get_aggregation_thresholds, Val<List<AggregationThreshold>>
         }
 
-        /// `AllowedResultReceivers`.
-        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedResultReceivers", value.into());
-            self
+        prop! {
+            /// `AllowedAnalysisProviders`.
+            props, "AllowedAnalysisProviders", allowed_analysis_providers, set_allowed_analysis_providers, get_allowed_analysis_providers, Val<List<String>>
         }
 
-        /// `ComparisonControls`.
-        pub fn comparison_controls(mut self, value: impl Into<Val<ComparisonControls>>) -> Self {
-            self.props.set("ComparisonControls", value.into());
-            self
+        prop! {
+            /// `AllowedResultReceivers`.
+            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
         }
 
-        /// `DifferentialPrivacy`.
-        pub fn differential_privacy(mut self, value: impl Into<Val<DifferentialPrivacy>>) -> Self {
-            self.props.set("DifferentialPrivacy", value.into());
-            self
+        prop! {
+            /// `ComparisonControls`.
+            props, "ComparisonControls", comparison_controls, set_comparison_controls, get_comparison_controls, Val<ComparisonControls>
         }
 
-        /// `DisallowedOutputColumns`.
-        pub fn disallowed_output_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DisallowedOutputColumns", value.into());
-            self
+        prop! {
+            /// `DifferentialPrivacy`.
+            props, "DifferentialPrivacy", differential_privacy, set_differential_privacy, get_differential_privacy, Val<DifferentialPrivacy>
+        }
+
+        prop! {
+            /// `DisallowedOutputColumns`.
+            props, "DisallowedOutputColumns", disallowed_output_columns, set_disallowed_output_columns, get_disallowed_output_columns, Val<List<String>>
         }
     }
 
@@ -2885,10 +3325,29 @@ pub mod intermediate_table {
             AggregationThreshold { props }
         }
 
-        /// `OutputColumnThresholds`.
-        pub fn output_column_thresholds(mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> Self {
-            self.props.set("OutputColumnThresholds", value.into());
-            self
+        prop! {
+            /// `IdentityColumns`.
+            props, "IdentityColumns", _, set_identity_columns, get_identity_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `MinimumIdentityCount`.
+            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<AggregationThresholdType>
+        }
+
+        prop! {
+            /// `AllowedAggregateExpressionType`.
+            props, "AllowedAggregateExpressionType", _, set_allowed_aggregate_expression_type, get_allowed_aggregate_expression_type, Val<AllowedAggregateExpressionType>
+        }
+
+        prop! {
+            /// `OutputColumnThresholds`.
+            props, "OutputColumnThresholds", output_column_thresholds, set_output_column_thresholds, get_output_column_thresholds, Val<List<OutputColumnThreshold>>
         }
     }
 
@@ -2926,6 +3385,16 @@ pub mod intermediate_table {
             props.set("MinimumIdentityCount", minimum_identity_count.into());
             OutputColumnThreshold { props }
         }
+
+        prop! {
+            /// `OutputColumnName`.
+            props, "OutputColumnName", _, set_output_column_name, get_output_column_name, Val<String>
+        }
+
+        prop! {
+            /// `MinimumIdentityCount`.
+            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -2959,6 +3428,16 @@ pub mod intermediate_table {
             props.set("AllowedColumnComparisonColumns", allowed_column_comparison_columns.into());
             ComparisonControls { props }
         }
+
+        prop! {
+            /// `AllowedLiteralComparisonColumns`.
+            props, "AllowedLiteralComparisonColumns", _, set_allowed_literal_comparison_columns, get_allowed_literal_comparison_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `AllowedColumnComparisonColumns`.
+            props, "AllowedColumnComparisonColumns", _, set_allowed_column_comparison_columns, get_allowed_column_comparison_columns, Val<List<String>>
+        }
     }
 
     /// `AWS::CleanRooms::IntermediateTable.DifferentialPrivacy`.
@@ -2977,6 +3456,11 @@ pub mod intermediate_table {
             props.set("Columns", columns.into());
             DifferentialPrivacy { props }
         }
+
+        prop! {
+            /// `Columns`.
+            props, "Columns", _, set_columns, get_columns, Val<List<DifferentialPrivacyColumn>>
+        }
     }
 
     /// `AWS::CleanRooms::IntermediateTable.DifferentialPrivacyColumn`.
@@ -2994,6 +3478,11 @@ pub mod intermediate_table {
             let mut props = Props::new();
             props.set("Name", name.into());
             DifferentialPrivacyColumn { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -3022,10 +3511,9 @@ pub mod intermediate_table {
             PopulationAnalysisConfiguration { props }
         }
 
-        /// `SqlParameters`.
-        pub fn sql_parameters(mut self, value: impl Into<Val<PopulationAnalysisSqlParameters>>) -> Self {
-            self.props.set("SqlParameters", value.into());
-            self
+        prop! {
+            /// `SqlParameters`.
+            props, "SqlParameters", sql_parameters, set_sql_parameters, get_sql_parameters, Val<PopulationAnalysisSqlParameters>
         }
     }
 
@@ -3044,16 +3532,14 @@ pub mod intermediate_table {
             PopulationAnalysisSqlParameters { props }
         }
 
-        /// `AnalysisTemplateArn`.
-        pub fn analysis_template_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnalysisTemplateArn", value.into());
-            self
+        prop! {
+            /// `AnalysisTemplateArn`.
+            props, "AnalysisTemplateArn", analysis_template_arn, set_analysis_template_arn, get_analysis_template_arn, Val<String>
         }
 
-        /// `QueryString`.
-        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
         }
     }
 }
@@ -3083,40 +3569,44 @@ impl Membership {
         Membership { core }
     }
 
-    /// `DefaultJobResultConfiguration`.
-    pub fn default_job_result_configuration(mut self, value: impl Into<Val<membership::MembershipProtectedJobResultConfiguration>>) -> Self {
-        self.core.set("DefaultJobResultConfiguration", value.into());
-        self
+    prop! {
+        /// `CollaborationIdentifier`.
+        core.props, "CollaborationIdentifier", _, set_collaboration_identifier, get_collaboration_identifier, Val<String>
     }
 
-    /// `DefaultResultConfiguration`.
-    pub fn default_result_configuration(mut self, value: impl Into<Val<membership::MembershipProtectedQueryResultConfiguration>>) -> Self {
-        self.core.set("DefaultResultConfiguration", value.into());
-        self
+    prop! {
+        /// `DefaultJobResultConfiguration`.
+        core.props, "DefaultJobResultConfiguration", default_job_result_configuration, set_default_job_result_configuration, get_default_job_result_configuration, Val<membership::MembershipProtectedJobResultConfiguration>
     }
 
-    /// `IsMetricsEnabled`.
-    pub fn is_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsMetricsEnabled", value.into());
-        self
+    prop! {
+        /// `DefaultResultConfiguration`.
+        core.props, "DefaultResultConfiguration", default_result_configuration, set_default_result_configuration, get_default_result_configuration, Val<membership::MembershipProtectedQueryResultConfiguration>
     }
 
-    /// `JobLogStatus`.
-    pub fn job_log_status(mut self, value: impl Into<Val<membership::MembershipJobLogStatus>>) -> Self {
-        self.core.set("JobLogStatus", value.into());
-        self
+    prop! {
+        /// `IsMetricsEnabled`.
+        core.props, "IsMetricsEnabled", is_metrics_enabled, set_is_metrics_enabled, get_is_metrics_enabled, Val<bool>
     }
 
-    /// `PaymentConfiguration`.
-    pub fn payment_configuration(mut self, value: impl Into<Val<membership::MembershipPaymentConfiguration>>) -> Self {
-        self.core.set("PaymentConfiguration", value.into());
-        self
+    prop! {
+        /// `JobLogStatus`.
+        core.props, "JobLogStatus", job_log_status, set_job_log_status, get_job_log_status, Val<membership::MembershipJobLogStatus>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms membership.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PaymentConfiguration`.
+        core.props, "PaymentConfiguration", payment_configuration, set_payment_configuration, get_payment_configuration, Val<membership::MembershipPaymentConfiguration>
+    }
+
+    prop! {
+        /// `QueryLogStatus`.
+        core.props, "QueryLogStatus", _, set_query_log_status, get_query_log_status, Val<membership::MembershipQueryLogStatus>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms membership.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3175,6 +3665,16 @@ pub mod membership {
             props.set("RoleArn", role_arn.into());
             MembershipProtectedJobResultConfiguration { props }
         }
+
+        prop! {
+            /// `OutputConfiguration`.
+            props, "OutputConfiguration", _, set_output_configuration, get_output_configuration, Val<MembershipProtectedJobOutputConfiguration>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::CleanRooms::Membership.MembershipProtectedJobOutputConfiguration`.
@@ -3192,6 +3692,11 @@ pub mod membership {
             let mut props = Props::new();
             props.set("S3", s3.into());
             MembershipProtectedJobOutputConfiguration { props }
+        }
+
+        prop! {
+            /// `S3`.
+            props, "S3", _, set_s3, get_s3, Val<ProtectedJobS3OutputConfigurationInput>
         }
     }
 
@@ -3212,10 +3717,14 @@ pub mod membership {
             ProtectedJobS3OutputConfigurationInput { props }
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
     }
 
@@ -3238,10 +3747,14 @@ pub mod membership {
             MembershipProtectedQueryResultConfiguration { props }
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `OutputConfiguration`.
+            props, "OutputConfiguration", _, set_output_configuration, get_output_configuration, Val<MembershipProtectedQueryOutputConfiguration>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -3260,6 +3773,11 @@ pub mod membership {
             let mut props = Props::new();
             props.set("S3", s3.into());
             MembershipProtectedQueryOutputConfiguration { props }
+        }
+
+        prop! {
+            /// `S3`.
+            props, "S3", _, set_s3, get_s3, Val<ProtectedQueryS3OutputConfiguration>
         }
     }
 
@@ -3285,16 +3803,24 @@ pub mod membership {
             ProtectedQueryS3OutputConfiguration { props }
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `ResultFormat`.
+            props, "ResultFormat", _, set_result_format, get_result_format, Val<ResultFormat>
         }
 
-        /// `SingleFileOutput`.
-        pub fn single_file_output(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SingleFileOutput", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        }
+
+        prop! {
+            /// `SingleFileOutput`.
+            props, "SingleFileOutput", single_file_output, set_single_file_output, get_single_file_output, Val<bool>
         }
     }
 
@@ -3341,16 +3867,19 @@ pub mod membership {
             MembershipPaymentConfiguration { props }
         }
 
-        /// `JobCompute`.
-        pub fn job_compute(mut self, value: impl Into<Val<MembershipJobComputePaymentConfig>>) -> Self {
-            self.props.set("JobCompute", value.into());
-            self
+        prop! {
+            /// `QueryCompute`.
+            props, "QueryCompute", _, set_query_compute, get_query_compute, Val<MembershipQueryComputePaymentConfig>
         }
 
-        /// `MachineLearning`.
-        pub fn machine_learning(mut self, value: impl Into<Val<MembershipMlPaymentConfig>>) -> Self {
-            self.props.set("MachineLearning", value.into());
-            self
+        prop! {
+            /// `JobCompute`.
+            props, "JobCompute", job_compute, set_job_compute, get_job_compute, Val<MembershipJobComputePaymentConfig>
+        }
+
+        prop! {
+            /// `MachineLearning`.
+            props, "MachineLearning", machine_learning, set_machine_learning, get_machine_learning, Val<MembershipMlPaymentConfig>
         }
     }
 
@@ -3370,6 +3899,11 @@ pub mod membership {
             props.set("IsResponsible", is_responsible.into());
             MembershipJobComputePaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Membership.MembershipMLPaymentConfig`.
@@ -3387,22 +3921,19 @@ pub mod membership {
             MembershipMlPaymentConfig { props }
         }
 
-        /// `ModelInference`.
-        pub fn model_inference(mut self, value: impl Into<Val<MembershipModelInferencePaymentConfig>>) -> Self {
-            self.props.set("ModelInference", value.into());
-            self
+        prop! {
+            /// `ModelInference`.
+            props, "ModelInference", model_inference, set_model_inference, get_model_inference, Val<MembershipModelInferencePaymentConfig>
         }
 
-        /// `ModelTraining`.
-        pub fn model_training(mut self, value: impl Into<Val<MembershipModelTrainingPaymentConfig>>) -> Self {
-            self.props.set("ModelTraining", value.into());
-            self
+        prop! {
+            /// `ModelTraining`.
+            props, "ModelTraining", model_training, set_model_training, get_model_training, Val<MembershipModelTrainingPaymentConfig>
         }
 
-        /// `SyntheticDataGeneration`.
-        pub fn synthetic_data_generation(mut self, value: impl Into<Val<MembershipSyntheticDataGenerationPaymentConfig>>) -> Self {
-            self.props.set("SyntheticDataGeneration", value.into());
-            self
+        prop! {
+            /// `SyntheticDataGeneration`.
+            props, "SyntheticDataGeneration", synthetic_data_generation, set_synthetic_data_generation, get_synthetic_data_generation, Val<MembershipSyntheticDataGenerationPaymentConfig>
         }
     }
 
@@ -3422,6 +3953,11 @@ pub mod membership {
             props.set("IsResponsible", is_responsible.into());
             MembershipModelInferencePaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Membership.MembershipModelTrainingPaymentConfig`.
@@ -3439,6 +3975,11 @@ pub mod membership {
             let mut props = Props::new();
             props.set("IsResponsible", is_responsible.into());
             MembershipModelTrainingPaymentConfig { props }
+        }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
         }
     }
 
@@ -3458,6 +3999,11 @@ pub mod membership {
             props.set("IsResponsible", is_responsible.into());
             MembershipSyntheticDataGenerationPaymentConfig { props }
         }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        }
     }
 
     /// `AWS::CleanRooms::Membership.MembershipQueryComputePaymentConfig`.
@@ -3475,6 +4021,11 @@ pub mod membership {
             let mut props = Props::new();
             props.set("IsResponsible", is_responsible.into());
             MembershipQueryComputePaymentConfig { props }
+        }
+
+        prop! {
+            /// `IsResponsible`.
+            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
         }
     }
 
@@ -3523,11 +4074,30 @@ impl PrivacyBudgetTemplate {
         PrivacyBudgetTemplate { core }
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms privacy budget
-    /// template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AutoRefresh`.
+        core.props, "AutoRefresh", _, set_auto_refresh, get_auto_refresh, Val<privacy_budget_template::AutoRefresh>
+    }
+
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", _, set_parameters, get_parameters, Val<privacy_budget_template::Parameters>
+    }
+
+    prop! {
+        /// `PrivacyBudgetType`.
+        core.props, "PrivacyBudgetType", _, set_privacy_budget_type, get_privacy_budget_type, Val<privacy_budget_template::PrivacyBudgetType>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms privacy budget
+        /// template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3600,28 +4170,24 @@ pub mod privacy_budget_template {
             Parameters { props }
         }
 
-        /// `BudgetParameters`.
-        pub fn budget_parameters(mut self, value: impl Into<Val<List<BudgetParameter>>>) -> Self {
-            self.props.set("BudgetParameters", value.into());
-            self
+        prop! {
+            /// `BudgetParameters`.
+            props, "BudgetParameters", budget_parameters, set_budget_parameters, get_budget_parameters, Val<List<BudgetParameter>>
         }
 
-        /// `Epsilon`.
-        pub fn epsilon(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Epsilon", value.into());
-            self
+        prop! {
+            /// `Epsilon`.
+            props, "Epsilon", epsilon, set_epsilon, get_epsilon, Val<i64>
         }
 
-        /// `ResourceArn`.
-        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceArn", value.into());
-            self
+        prop! {
+            /// `ResourceArn`.
+            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `UsersNoisePerQuery`.
-        pub fn users_noise_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UsersNoisePerQuery", value.into());
-            self
+        prop! {
+            /// `UsersNoisePerQuery`.
+            props, "UsersNoisePerQuery", users_noise_per_query, set_users_noise_per_query, get_users_noise_per_query, Val<i64>
         }
     }
 
@@ -3644,10 +4210,19 @@ pub mod privacy_budget_template {
             BudgetParameter { props }
         }
 
-        /// `AutoRefresh`.
-        pub fn auto_refresh(mut self, value: impl Into<Val<BudgetParameterAutoRefresh>>) -> Self {
-            self.props.set("AutoRefresh", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<BudgetParameterType>
+        }
+
+        prop! {
+            /// `Budget`.
+            props, "Budget", _, set_budget, get_budget, Val<i64>
+        }
+
+        prop! {
+            /// `AutoRefresh`.
+            props, "AutoRefresh", auto_refresh, set_auto_refresh, get_auto_refresh, Val<BudgetParameterAutoRefresh>
         }
     }
 

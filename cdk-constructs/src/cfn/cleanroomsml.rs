@@ -44,35 +44,40 @@ impl ConfiguredModelAlgorithm {
         ConfiguredModelAlgorithm { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InferenceContainerConfig`.
-    pub fn inference_container_config(mut self, value: impl Into<Val<configured_model_algorithm::InferenceContainerConfig>>) -> Self {
-        self.core.set("InferenceContainerConfig", value.into());
-        self
+    prop! {
+        /// `InferenceContainerConfig`.
+        core.props, "InferenceContainerConfig", inference_container_config, set_inference_container_config, get_inference_container_config, Val<configured_model_algorithm::InferenceContainerConfig>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured model
-    /// algorithm.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `TrainingContainerConfig`.
-    pub fn training_container_config(mut self, value: impl Into<Val<configured_model_algorithm::ContainerConfig>>) -> Self {
-        self.core.set("TrainingContainerConfig", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured
+        /// model algorithm.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrainingContainerConfig`.
+        core.props, "TrainingContainerConfig", training_container_config, set_training_container_config, get_training_container_config, Val<configured_model_algorithm::ContainerConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -109,6 +114,11 @@ pub mod configured_model_algorithm {
             props.set("ImageUri", image_uri.into());
             InferenceContainerConfig { props }
         }
+
+        prop! {
+            /// `ImageUri`.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        }
     }
 
     /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm.ContainerConfig`.
@@ -128,22 +138,24 @@ pub mod configured_model_algorithm {
             ContainerConfig { props }
         }
 
-        /// `Arguments`.
-        pub fn arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Arguments", value.into());
-            self
+        prop! {
+            /// `ImageUri`.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `Entrypoint`.
-        pub fn entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Entrypoint", value.into());
-            self
+        prop! {
+            /// `Arguments`.
+            props, "Arguments", arguments, set_arguments, get_arguments, Val<List<String>>
         }
 
-        /// `MetricDefinitions`.
-        pub fn metric_definitions(mut self, value: impl Into<Val<List<MetricDefinition>>>) -> Self {
-            self.props.set("MetricDefinitions", value.into());
-            self
+        prop! {
+            /// `Entrypoint`.
+            props, "Entrypoint", entrypoint, set_entrypoint, get_entrypoint, Val<List<String>>
+        }
+
+        prop! {
+            /// `MetricDefinitions`.
+            props, "MetricDefinitions", metric_definitions, set_metric_definitions, get_metric_definitions, Val<List<MetricDefinition>>
         }
     }
 
@@ -164,6 +176,16 @@ pub mod configured_model_algorithm {
             props.set("Name", name.into());
             props.set("Regex", regex.into());
             MetricDefinition { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Regex`.
+            props, "Regex", _, set_regex, get_regex, Val<String>
         }
     }
 }
@@ -197,23 +219,35 @@ impl ConfiguredModelAlgorithmAssociation {
         ConfiguredModelAlgorithmAssociation { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfiguredModelAlgorithmArn`.
+        core.props, "ConfiguredModelAlgorithmArn", _, set_configured_model_algorithm_arn, get_configured_model_algorithm_arn, Val<String>
     }
 
-    /// `PrivacyConfiguration`.
-    pub fn privacy_configuration(mut self, value: impl Into<Val<configured_model_algorithm_association::PrivacyConfiguration>>) -> Self {
-        self.core.set("PrivacyConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured model
-    /// algorithm association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MembershipIdentifier`.
+        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PrivacyConfiguration`.
+        core.props, "PrivacyConfiguration", privacy_configuration, set_privacy_configuration, get_privacy_configuration, Val<configured_model_algorithm_association::PrivacyConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured
+        /// model algorithm association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -256,6 +290,11 @@ pub mod configured_model_algorithm_association {
             props.set("Policies", policies.into());
             PrivacyConfiguration { props }
         }
+
+        prop! {
+            /// `Policies`.
+            props, "Policies", _, set_policies, get_policies, Val<PrivacyConfigurationPolicies>
+        }
     }
 
     /// `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation.PrivacyConfigurationPolicies`.
@@ -273,22 +312,19 @@ pub mod configured_model_algorithm_association {
             PrivacyConfigurationPolicies { props }
         }
 
-        /// `TrainedModelExports`.
-        pub fn trained_model_exports(mut self, value: impl Into<Val<TrainedModelExportsConfigurationPolicy>>) -> Self {
-            self.props.set("TrainedModelExports", value.into());
-            self
+        prop! {
+            /// `TrainedModelExports`.
+            props, "TrainedModelExports", trained_model_exports, set_trained_model_exports, get_trained_model_exports, Val<TrainedModelExportsConfigurationPolicy>
         }
 
-        /// `TrainedModelInferenceJobs`.
-        pub fn trained_model_inference_jobs(mut self, value: impl Into<Val<TrainedModelInferenceJobsConfigurationPolicy>>) -> Self {
-            self.props.set("TrainedModelInferenceJobs", value.into());
-            self
+        prop! {
+            /// `TrainedModelInferenceJobs`.
+            props, "TrainedModelInferenceJobs", trained_model_inference_jobs, set_trained_model_inference_jobs, get_trained_model_inference_jobs, Val<TrainedModelInferenceJobsConfigurationPolicy>
         }
 
-        /// `TrainedModels`.
-        pub fn trained_models(mut self, value: impl Into<Val<TrainedModelsConfigurationPolicy>>) -> Self {
-            self.props.set("TrainedModels", value.into());
-            self
+        prop! {
+            /// `TrainedModels`.
+            props, "TrainedModels", trained_models, set_trained_models, get_trained_models, Val<TrainedModelsConfigurationPolicy>
         }
     }
 
@@ -312,6 +348,16 @@ pub mod configured_model_algorithm_association {
             props.set("MaxSize", max_size.into());
             props.set("FilesToExport", files_to_export.into());
             TrainedModelExportsConfigurationPolicy { props }
+        }
+
+        prop! {
+            /// `MaxSize`.
+            props, "MaxSize", _, set_max_size, get_max_size, Val<TrainedModelExportsMaxSize>
+        }
+
+        prop! {
+            /// `FilesToExport`.
+            props, "FilesToExport", _, set_files_to_export, get_files_to_export, Val<List<TrainedModelExportFileType>>
         }
     }
 
@@ -349,6 +395,16 @@ pub mod configured_model_algorithm_association {
             props.set("Value", value.into());
             TrainedModelExportsMaxSize { props }
         }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<TrainedModelExportsMaxSizeUnitType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
     }
 
     /// Allowed values.
@@ -376,16 +432,14 @@ pub mod configured_model_algorithm_association {
             TrainedModelInferenceJobsConfigurationPolicy { props }
         }
 
-        /// `ContainerLogs`.
-        pub fn container_logs(mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> Self {
-            self.props.set("ContainerLogs", value.into());
-            self
+        prop! {
+            /// `ContainerLogs`.
+            props, "ContainerLogs", container_logs, set_container_logs, get_container_logs, Val<List<LogsConfigurationPolicy>>
         }
 
-        /// `MaxOutputSize`.
-        pub fn max_output_size(mut self, value: impl Into<Val<TrainedModelInferenceMaxOutputSize>>) -> Self {
-            self.props.set("MaxOutputSize", value.into());
-            self
+        prop! {
+            /// `MaxOutputSize`.
+            props, "MaxOutputSize", max_output_size, set_max_output_size, get_max_output_size, Val<TrainedModelInferenceMaxOutputSize>
         }
     }
 
@@ -406,22 +460,24 @@ pub mod configured_model_algorithm_association {
             LogsConfigurationPolicy { props }
         }
 
-        /// `FilterPattern`.
-        pub fn filter_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FilterPattern", value.into());
-            self
+        prop! {
+            /// `AllowedAccountIds`.
+            props, "AllowedAccountIds", _, set_allowed_account_ids, get_allowed_account_ids, Val<List<String>>
         }
 
-        /// `LogRedactionConfiguration`.
-        pub fn log_redaction_configuration(mut self, value: impl Into<Val<LogRedactionConfiguration>>) -> Self {
-            self.props.set("LogRedactionConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterPattern`.
+            props, "FilterPattern", filter_pattern, set_filter_pattern, get_filter_pattern, Val<String>
         }
 
-        /// `LogType`.
-        pub fn log_type(mut self, value: impl Into<Val<LogType>>) -> Self {
-            self.props.set("LogType", value.into());
-            self
+        prop! {
+            /// `LogRedactionConfiguration`.
+            props, "LogRedactionConfiguration", log_redaction_configuration, set_log_redaction_configuration, get_log_redaction_configuration, Val<LogRedactionConfiguration>
+        }
+
+        prop! {
+            /// `LogType`.
+            props, "LogType", log_type, set_log_type, get_log_type, Val<LogType>
         }
     }
 
@@ -442,10 +498,14 @@ pub mod configured_model_algorithm_association {
             LogRedactionConfiguration { props }
         }
 
-        /// `CustomEntityConfig`.
-        pub fn custom_entity_config(mut self, value: impl Into<Val<CustomEntityConfig>>) -> Self {
-            self.props.set("CustomEntityConfig", value.into());
-            self
+        prop! {
+            /// `EntitiesToRedact`.
+            props, "EntitiesToRedact", _, set_entities_to_redact, get_entities_to_redact, Val<List<EntityType>>
+        }
+
+        prop! {
+            /// `CustomEntityConfig`.
+            props, "CustomEntityConfig", custom_entity_config, set_custom_entity_config, get_custom_entity_config, Val<CustomEntityConfig>
         }
     }
 
@@ -464,6 +524,11 @@ pub mod configured_model_algorithm_association {
             let mut props = Props::new();
             props.set("CustomDataIdentifiers", custom_data_identifiers.into());
             CustomEntityConfig { props }
+        }
+
+        prop! {
+            /// `CustomDataIdentifiers`.
+            props, "CustomDataIdentifiers", _, set_custom_data_identifiers, get_custom_data_identifiers, Val<List<String>>
         }
     }
 
@@ -517,6 +582,16 @@ pub mod configured_model_algorithm_association {
             props.set("Value", value.into());
             TrainedModelInferenceMaxOutputSize { props }
         }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<TrainedModelInferenceMaxOutputSizeUnitType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
     }
 
     /// Allowed values.
@@ -544,22 +619,19 @@ pub mod configured_model_algorithm_association {
             TrainedModelsConfigurationPolicy { props }
         }
 
-        /// `ContainerLogs`.
-        pub fn container_logs(mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> Self {
-            self.props.set("ContainerLogs", value.into());
-            self
+        prop! {
+            /// `ContainerLogs`.
+            props, "ContainerLogs", container_logs, set_container_logs, get_container_logs, Val<List<LogsConfigurationPolicy>>
         }
 
-        /// `ContainerMetrics`.
-        pub fn container_metrics(mut self, value: impl Into<Val<MetricsConfigurationPolicy>>) -> Self {
-            self.props.set("ContainerMetrics", value.into());
-            self
+        prop! {
+            /// `ContainerMetrics`.
+            props, "ContainerMetrics", container_metrics, set_container_metrics, get_container_metrics, Val<MetricsConfigurationPolicy>
         }
 
-        /// `MaxArtifactSize`.
-        pub fn max_artifact_size(mut self, value: impl Into<Val<TrainedModelArtifactMaxSize>>) -> Self {
-            self.props.set("MaxArtifactSize", value.into());
-            self
+        prop! {
+            /// `MaxArtifactSize`.
+            props, "MaxArtifactSize", max_artifact_size, set_max_artifact_size, get_max_artifact_size, Val<TrainedModelArtifactMaxSize>
         }
     }
 
@@ -578,6 +650,11 @@ pub mod configured_model_algorithm_association {
             let mut props = Props::new();
             props.set("NoiseLevel", noise_level.into());
             MetricsConfigurationPolicy { props }
+        }
+
+        prop! {
+            /// `NoiseLevel`.
+            props, "NoiseLevel", _, set_noise_level, get_noise_level, Val<NoiseLevelType>
         }
     }
 
@@ -621,6 +698,16 @@ pub mod configured_model_algorithm_association {
             props.set("Value", value.into());
             TrainedModelArtifactMaxSize { props }
         }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<TrainedModelArtifactMaxSizeUnitType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
     }
 
     /// Allowed values.
@@ -663,16 +750,30 @@ impl TrainingDataset {
         TrainingDataset { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml training dataset.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml training
+        /// dataset.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrainingData`.
+        core.props, "TrainingData", _, set_training_data, get_training_data, Val<List<training_dataset::Dataset>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -720,6 +821,16 @@ pub mod training_dataset {
             props.set("Type", type_.into());
             Dataset { props }
         }
+
+        prop! {
+            /// `InputConfig`.
+            props, "InputConfig", _, set_input_config, get_input_config, Val<DatasetInputConfig>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DatasetType>
+        }
     }
 
     /// `AWS::CleanRoomsML::TrainingDataset.DatasetInputConfig`.
@@ -743,6 +854,16 @@ pub mod training_dataset {
             props.set("Schema", schema.into());
             DatasetInputConfig { props }
         }
+
+        prop! {
+            /// `DataSource`.
+            props, "DataSource", _, set_data_source, get_data_source, Val<DataSource>
+        }
+
+        prop! {
+            /// `Schema`.
+            props, "Schema", _, set_schema, get_schema, Val<List<ColumnSchema>>
+        }
     }
 
     /// `AWS::CleanRoomsML::TrainingDataset.DataSource`.
@@ -760,6 +881,11 @@ pub mod training_dataset {
             let mut props = Props::new();
             props.set("GlueDataSource", glue_data_source.into());
             DataSource { props }
+        }
+
+        prop! {
+            /// `GlueDataSource`.
+            props, "GlueDataSource", _, set_glue_data_source, get_glue_data_source, Val<GlueDataSource>
         }
     }
 
@@ -782,10 +908,19 @@ pub mod training_dataset {
             GlueDataSource { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
     }
 
@@ -809,6 +944,16 @@ pub mod training_dataset {
             props.set("ColumnName", column_name.into());
             props.set("ColumnTypes", column_types.into());
             ColumnSchema { props }
+        }
+
+        prop! {
+            /// `ColumnName`.
+            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnTypes`.
+            props, "ColumnTypes", _, set_column_types, get_column_types, Val<List<ColumnType>>
         }
     }
 

@@ -39,68 +39,58 @@ impl EnvironmentEc2 {
         EnvironmentEc2 { core }
     }
 
-    /// `AutomaticStopTimeMinutes`: The number of minutes until the running instance is shut down
-    /// after the environment was last used.
-    pub fn automatic_stop_time_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AutomaticStopTimeMinutes", value.into());
-        self
+    prop! {
+        /// `AutomaticStopTimeMinutes`: The number of minutes until the running instance is shut
+        /// down after the environment was last used.
+        core.props, "AutomaticStopTimeMinutes", automatic_stop_time_minutes, set_automatic_stop_time_minutes, get_automatic_stop_time_minutes, Val<i64>
     }
 
-    /// `ConnectionType`: The connection type used for connecting to an Amazon EC2 environment.
-    pub fn connection_type(mut self, value: impl Into<Val<environment_ec2::ConnectionType>>) -> Self {
-        self.core.set("ConnectionType", value.into());
-        self
+    prop! {
+        /// `ConnectionType`: The connection type used for connecting to an Amazon EC2 environment.
+        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<environment_ec2::ConnectionType>
     }
 
-    /// `Description`: The description of the environment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the environment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ImageId`: The identifier for the Amazon Machine Image (AMI) that's used to create the EC2
-    /// instance.
-    pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageId", value.into());
-        self
+    prop! {
+        /// `ImageId`: The identifier for the Amazon Machine Image (AMI) that's used to create the
+        /// EC2 instance.
+        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
     }
 
-    /// `InstanceType`: The type of instance to connect to the environment.
-    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceType", value.into());
-        self
+    prop! {
+        /// `InstanceType`: The type of instance to connect to the environment.
+        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `Name`: The name of the environment.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the environment.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OwnerArn`: The Amazon Resource Name (ARN) of the environment owner.
-    pub fn owner_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerArn", value.into());
-        self
+    prop! {
+        /// `OwnerArn`: The Amazon Resource Name (ARN) of the environment owner.
+        core.props, "OwnerArn", owner_arn, set_owner_arn, get_owner_arn, Val<String>
     }
 
-    /// `Repositories`: Any AWS CodeCommit source code repositories to be cloned into the
-    /// development environment.
-    pub fn repositories(mut self, value: impl Into<Val<List<environment_ec2::Repository>>>) -> Self {
-        self.core.set("Repositories", value.into());
-        self
+    prop! {
+        /// `Repositories`: Any AWS CodeCommit source code repositories to be cloned into the
+        /// development environment.
+        core.props, "Repositories", repositories, set_repositories, get_repositories, Val<List<environment_ec2::Repository>>
     }
 
-    /// `SubnetId`: The ID of the subnet in Amazon VPC that AWS Cloud9 will use.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet in Amazon VPC that AWS Cloud9 will use.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `Tags`: An array of key-value pairs that will be associated with the new AWS Cloud9
-    /// development environment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs that will be associated with the new AWS Cloud9
+        /// development environment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,6 +157,17 @@ pub mod environment_ec2 {
             props.set("PathComponent", path_component.into());
             props.set("RepositoryUrl", repository_url.into());
             Repository { props }
+        }
+
+        prop! {
+            /// `PathComponent`: The path within the development environment's default file system
+            /// location to clone the AWS CodeCommit repository into.
+            props, "PathComponent", _, set_path_component, get_path_component, Val<String>
+        }
+
+        prop! {
+            /// `RepositoryUrl`: The clone URL of the AWS CodeCommit repository to be cloned.
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
         }
     }
 }

@@ -48,85 +48,86 @@ impl ChangeSet {
         ChangeSet { core }
     }
 
-    /// `Capabilities`: The capabilities that are allowed in the stack.
-    pub fn capabilities(mut self, value: impl Into<Val<List<change_set::Capabilities>>>) -> Self {
-        self.core.set("Capabilities", value.into());
-        self
+    prop! {
+        /// `Capabilities`: The capabilities that are allowed in the stack.
+        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<change_set::Capabilities>>
     }
 
-    /// `ChangeSetType`: The type of change set operation.
-    pub fn change_set_type(mut self, value: impl Into<Val<change_set::ChangeSetType>>) -> Self {
-        self.core.set("ChangeSetType", value.into());
-        self
+    prop! {
+        /// `ChangeSetName`: The name of the change set. Must be unique among all change sets
+        /// associated with the specified stack.
+        core.props, "ChangeSetName", _, set_change_set_name, get_change_set_name, Val<String>
     }
 
-    /// `DeploymentMode`: Determines how CloudFormation handles configuration drift during
-    /// deployment.
-    pub fn deployment_mode(mut self, value: impl Into<Val<change_set::DeploymentMode>>) -> Self {
-        self.core.set("DeploymentMode", value.into());
-        self
+    prop! {
+        /// `ChangeSetType`: The type of change set operation.
+        core.props, "ChangeSetType", change_set_type, set_change_set_type, get_change_set_type, Val<change_set::ChangeSetType>
     }
 
-    /// `Description`: A description to help you identify this change set.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeploymentMode`: Determines how CloudFormation handles configuration drift during
+        /// deployment.
+        core.props, "DeploymentMode", deployment_mode, set_deployment_mode, get_deployment_mode, Val<change_set::DeploymentMode>
     }
 
-    /// `ImportExistingResources`: Indicates if the change set imports resources that already exist.
-    pub fn import_existing_resources(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ImportExistingResources", value.into());
-        self
+    prop! {
+        /// `Description`: A description to help you identify this change set.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IncludeNestedStacks`: Creates a change set for all nested stacks specified in the template.
-    pub fn include_nested_stacks(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IncludeNestedStacks", value.into());
-        self
+    prop! {
+        /// `ImportExistingResources`: Indicates if the change set imports resources that already
+        /// exist.
+        core.props, "ImportExistingResources", import_existing_resources, set_import_existing_resources, get_import_existing_resources, Val<bool>
     }
 
-    /// `NotificationARNs`: The ARNs of Amazon SNS topics that CloudFormation associates with the
-    /// stack.
-    pub fn notification_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NotificationARNs", value.into());
-        self
+    prop! {
+        /// `IncludeNestedStacks`: Creates a change set for all nested stacks specified in the
+        /// template.
+        core.props, "IncludeNestedStacks", include_nested_stacks, set_include_nested_stacks, get_include_nested_stacks, Val<bool>
     }
 
-    /// `OnStackFailure`: Determines what action will be taken if stack creation fails.
-    pub fn on_stack_failure(mut self, value: impl Into<Val<change_set::OnStackFailure>>) -> Self {
-        self.core.set("OnStackFailure", value.into());
-        self
+    prop! {
+        /// `NotificationARNs`: The ARNs of Amazon SNS topics that CloudFormation associates with
+        /// the stack.
+        core.props, "NotificationARNs", notification_ar_ns, set_notification_ar_ns, get_notification_ar_ns, Val<List<String>>
     }
 
-    /// `RoleARN`: The ARN of an IAM role that CloudFormation assumes when executing the change set.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleARN", value.into());
-        self
+    prop! {
+        /// `OnStackFailure`: Determines what action will be taken if stack creation fails.
+        core.props, "OnStackFailure", on_stack_failure, set_on_stack_failure, get_on_stack_failure, Val<change_set::OnStackFailure>
     }
 
-    /// `Tags`: Key-value pairs to associate with the change set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleARN`: The ARN of an IAM role that CloudFormation assumes when executing the change
+        /// set.
+        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `TemplateBody`: A structure that contains the body of the revised template.
-    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateBody", value.into());
-        self
+    prop! {
+        /// `StackName`: The name or unique ID of the stack for which you are creating a change set.
+        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
     }
 
-    /// `TemplateURL`: The URL of the file that contains the revised template.
-    pub fn template_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateURL", value.into());
-        self
+    prop! {
+        /// `Tags`: Key-value pairs to associate with the change set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UsePreviousTemplate`: Whether to reuse the template associated with the stack to create the
-    /// change set.
-    pub fn use_previous_template(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UsePreviousTemplate", value.into());
-        self
+    prop! {
+        /// `TemplateBody`: A structure that contains the body of the revised template.
+        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    }
+
+    prop! {
+        /// `TemplateURL`: The URL of the file that contains the revised template.
+        core.props, "TemplateURL", template_url, set_template_url, get_template_url, Val<String>
+    }
+
+    prop! {
+        /// `UsePreviousTemplate`: Whether to reuse the template associated with the stack to create
+        /// the change set.
+        core.props, "UsePreviousTemplate", use_previous_template, set_use_previous_template, get_use_previous_template, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -237,10 +238,14 @@ impl CustomResource {
         CustomResource { core }
     }
 
-    /// `ServiceTimeout`.
-    pub fn service_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ServiceTimeout", value.into());
-        self
+    prop! {
+        /// `ServiceTimeout`.
+        core.props, "ServiceTimeout", service_timeout, set_service_timeout, get_service_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `ServiceToken`.
+        core.props, "ServiceToken", _, set_service_token, get_service_token, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -278,10 +283,14 @@ impl GeneratedTemplate {
         GeneratedTemplate { core }
     }
 
-    /// `TemplateConfiguration`: The configuration details of the generated template.
-    pub fn template_configuration(mut self, value: impl Into<Val<generated_template::TemplateConfiguration>>) -> Self {
-        self.core.set("TemplateConfiguration", value.into());
-        self
+    prop! {
+        /// `GeneratedTemplateName`: The name assigned to the generated template.
+        core.props, "GeneratedTemplateName", _, set_generated_template_name, get_generated_template_name, Val<String>
+    }
+
+    prop! {
+        /// `TemplateConfiguration`: The configuration details of the generated template.
+        core.props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<generated_template::TemplateConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -347,17 +356,15 @@ pub mod generated_template {
             TemplateConfiguration { props }
         }
 
-        /// `DeletionPolicy`: The DeletionPolicy assigned to resources in the generated template.
-        pub fn deletion_policy(mut self, value: impl Into<Val<TemplateConfigurationDeletionPolicy>>) -> Self {
-            self.props.set("DeletionPolicy", value.into());
-            self
+        prop! {
+            /// `DeletionPolicy`: The DeletionPolicy assigned to resources in the generated template.
+            props, "DeletionPolicy", deletion_policy, set_deletion_policy, get_deletion_policy, Val<TemplateConfigurationDeletionPolicy>
         }
 
-        /// `UpdateReplacePolicy`: The UpdateReplacePolicy assigned to resources in the generated
-        /// template.
-        pub fn update_replace_policy(mut self, value: impl Into<Val<TemplateConfigurationUpdateReplacePolicy>>) -> Self {
-            self.props.set("UpdateReplacePolicy", value.into());
-            self
+        prop! {
+            /// `UpdateReplacePolicy`: The UpdateReplacePolicy assigned to resources in the generated
+            /// template.
+            props, "UpdateReplacePolicy", update_replace_policy, set_update_replace_policy, get_update_replace_policy, Val<TemplateConfigurationUpdateReplacePolicy>
         }
     }
 
@@ -430,28 +437,57 @@ impl GuardHook {
         GuardHook { core }
     }
 
-    /// `LogBucket`: S3 Bucket where the guard validate report will be uploaded to
-    pub fn log_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogBucket", value.into());
-        self
+    prop! {
+        /// `Alias`: The typename alias for the hook.
+        core.props, "Alias", _, set_alias, get_alias, Val<String>
     }
 
-    /// `Options`.
-    pub fn options(mut self, value: impl Into<Val<guard_hook::Options>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`: The execution role ARN assumed by hooks to read Guard rules from S3 and
+        /// write Guard outputs to S3.
+        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `StackFilters`: Filters to allow hooks to target specific stack attributes
-    pub fn stack_filters(mut self, value: impl Into<Val<guard_hook::StackFilters>>) -> Self {
-        self.core.set("StackFilters", value.into());
-        self
+    prop! {
+        /// `FailureMode`: Attribute to specify CloudFormation behavior on hook failure.
+        core.props, "FailureMode", _, set_failure_mode, get_failure_mode, Val<guard_hook::FailureMode>
     }
 
-    /// `TargetFilters`: Attribute to specify which targets should invoke the hook
-    pub fn target_filters(mut self, value: impl Into<Val<guard_hook::TargetFilters>>) -> Self {
-        self.core.set("TargetFilters", value.into());
-        self
+    prop! {
+        /// `HookStatus`: Attribute to specify which stacks this hook applies to or should get
+        /// invoked for
+        core.props, "HookStatus", _, set_hook_status, get_hook_status, Val<guard_hook::HookStatus>
+    }
+
+    prop! {
+        /// `LogBucket`: S3 Bucket where the guard validate report will be uploaded to
+        core.props, "LogBucket", log_bucket, set_log_bucket, get_log_bucket, Val<String>
+    }
+
+    prop! {
+        /// `Options`.
+        core.props, "Options", options, set_options, get_options, Val<guard_hook::Options>
+    }
+
+    prop! {
+        /// `RuleLocation`: S3 Source Location for the Guard files.
+        core.props, "RuleLocation", _, set_rule_location, get_rule_location, Val<guard_hook::S3Location>
+    }
+
+    prop! {
+        /// `StackFilters`: Filters to allow hooks to target specific stack attributes
+        core.props, "StackFilters", stack_filters, set_stack_filters, get_stack_filters, Val<guard_hook::StackFilters>
+    }
+
+    prop! {
+        /// `TargetFilters`: Attribute to specify which targets should invoke the hook
+        core.props, "TargetFilters", target_filters, set_target_filters, get_target_filters, Val<guard_hook::TargetFilters>
+    }
+
+    prop! {
+        /// `TargetOperations`: Which operations should this Hook run against? Resource changes,
+        /// stacks or change sets.
+        core.props, "TargetOperations", _, set_target_operations, get_target_operations, Val<List<guard_hook::TargetOperation>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -513,11 +549,10 @@ pub mod guard_hook {
             Options { props }
         }
 
-        /// `InputParams`: Specifies the S3 location of input parameter files for your Guard rules. You
-        /// can specify either a single S3 location or an array of up to 10 S3 locations.
-        pub fn input_params(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("InputParams", value.into());
-            self
+        prop! {
+            /// `InputParams`: Specifies the S3 location of input parameter files for your Guard rules.
+            /// You can specify either a single S3 location or an array of up to 10 S3 locations.
+            props, "InputParams", input_params, set_input_params, get_input_params, Val<Json>
         }
     }
 
@@ -538,10 +573,14 @@ pub mod guard_hook {
             S3Location { props }
         }
 
-        /// `VersionId`: S3 object version
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `Uri`: S3 uri of Guard files.
+            props, "Uri", _, set_uri, get_uri, Val<String>
+        }
+
+        prop! {
+            /// `VersionId`: S3 object version
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -565,16 +604,20 @@ pub mod guard_hook {
             StackFilters { props }
         }
 
-        /// `StackNames`: List of stack names as filters
-        pub fn stack_names(mut self, value: impl Into<Val<StackFiltersStackNames>>) -> Self {
-            self.props.set("StackNames", value.into());
-            self
+        prop! {
+            /// `FilteringCriteria`: Attribute to specify the filtering behavior. ANY will make the Hook
+            /// pass if one filter matches. ALL will make the Hook pass if all filters match
+            props, "FilteringCriteria", _, set_filtering_criteria, get_filtering_criteria, Val<StackFiltersFilteringCriteria>
         }
 
-        /// `StackRoles`: List of stack roles that are performing the stack operations.
-        pub fn stack_roles(mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> Self {
-            self.props.set("StackRoles", value.into());
-            self
+        prop! {
+            /// `StackNames`: List of stack names as filters
+            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<StackFiltersStackNames>
+        }
+
+        prop! {
+            /// `StackRoles`: List of stack roles that are performing the stack operations.
+            props, "StackRoles", stack_roles, set_stack_roles, get_stack_roles, Val<StackFiltersStackRoles>
         }
     }
 
@@ -607,16 +650,14 @@ pub mod guard_hook {
             StackFiltersStackNames { props }
         }
 
-        /// `Exclude`: List of stack names that the hook is going to be excluded from
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`: List of stack names that the hook is going to be excluded from
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`: List of stack names that the hook is going to target
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: List of stack names that the hook is going to target
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -636,16 +677,14 @@ pub mod guard_hook {
             StackFiltersStackRoles { props }
         }
 
-        /// `Exclude`: List of stack roles that the hook is going to be excluded from
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`: List of stack roles that the hook is going to be excluded from
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`: List of stack roles that the hook is going to target
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: List of stack roles that the hook is going to target
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -667,28 +706,24 @@ pub mod guard_hook {
             TargetFilters { props }
         }
 
-        /// `Actions`: List of actions that the hook is going to target
-        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
-            self.props.set("Actions", value.into());
-            self
+        prop! {
+            /// `Actions`: List of actions that the hook is going to target
+            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
         }
 
-        /// `InvocationPoints`: List of invocation points that the hook is going to target
-        pub fn invocation_points(mut self, value: impl Into<Val<List<InvocationPoint>>>) -> Self {
-            self.props.set("InvocationPoints", value.into());
-            self
+        prop! {
+            /// `InvocationPoints`: List of invocation points that the hook is going to target
+            props, "InvocationPoints", invocation_points, set_invocation_points, get_invocation_points, Val<List<InvocationPoint>>
         }
 
-        /// `TargetNames`: List of type names that the hook is going to target
-        pub fn target_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TargetNames", value.into());
-            self
+        prop! {
+            /// `TargetNames`: List of type names that the hook is going to target
+            props, "TargetNames", target_names, set_target_names, get_target_names, Val<List<String>>
         }
 
-        /// `Targets`: List of hook targets
-        pub fn targets(mut self, value: impl Into<Val<List<HookTarget>>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `Targets`: List of hook targets
+            props, "Targets", targets, set_targets, get_targets, Val<List<HookTarget>>
         }
     }
 
@@ -745,6 +780,23 @@ pub mod guard_hook {
             props.set("InvocationPoint", invocation_point.into());
             HookTarget { props }
         }
+
+        prop! {
+            /// `TargetName`: Type name of hook target. Hook targets are the destination where hooks
+            /// will be invoked against.
+            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        }
+
+        prop! {
+            /// `Action`: Target actions are the type of operation hooks will be executed at.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `InvocationPoint`: Invocation points are the point in provisioning workflow where hooks
+            /// will be executed.
+            props, "InvocationPoint", _, set_invocation_point, get_invocation_point, Val<InvocationPoint>
+        }
     }
 
     /// Which operations should this Hook run against? Resource changes, stacks or change sets.
@@ -793,23 +845,20 @@ impl HookDefaultVersion {
         HookDefaultVersion { core }
     }
 
-    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
-    /// the following pattern: company_or_organization::service::type.
-    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeName", value.into());
-        self
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
     }
 
-    /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
-    pub fn type_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeVersionArn", value.into());
-        self
+    prop! {
+        /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
+        core.props, "TypeVersionArn", type_version_arn, set_type_version_arn, get_type_version_arn, Val<String>
     }
 
-    /// `VersionId`: The ID of an existing version of the hook to set as the default.
-    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionId", value.into());
-        self
+    prop! {
+        /// `VersionId`: The ID of an existing version of the hook to set as the default.
+        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -851,29 +900,25 @@ impl HookTypeConfig {
         HookTypeConfig { core }
     }
 
-    /// `Configuration`: The configuration data for the extension, in this account and region.
-    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration data for the extension, in this account and region.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
     }
 
-    /// `ConfigurationAlias`: An alias by which to refer to this extension configuration data.
-    pub fn configuration_alias(mut self, value: impl Into<Val<hook_type_config::ConfigurationAlias>>) -> Self {
-        self.core.set("ConfigurationAlias", value.into());
-        self
+    prop! {
+        /// `ConfigurationAlias`: An alias by which to refer to this extension configuration data.
+        core.props, "ConfigurationAlias", configuration_alias, set_configuration_alias, get_configuration_alias, Val<hook_type_config::ConfigurationAlias>
     }
 
-    /// `TypeArn`: The Amazon Resource Name (ARN) of the type without version number.
-    pub fn type_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeArn", value.into());
-        self
+    prop! {
+        /// `TypeArn`: The Amazon Resource Name (ARN) of the type without version number.
+        core.props, "TypeArn", type_arn, set_type_arn, get_type_arn, Val<String>
     }
 
-    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
-    /// the following pattern: company_or_organization::service::type.
-    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeName", value.into());
-        self
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -933,20 +978,32 @@ impl HookVersion {
         HookVersion { core }
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
-    /// and provision that execution role in your account. CloudFormation then assumes that
-    /// execution role to provide your resource type with the appropriate credentials.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+        /// create an IAM execution role that includes the necessary permissions to call those AWS
+        /// APIs, and provision that execution role in your account. CloudFormation then assumes
+        /// that execution role to provide your resource type with the appropriate credentials.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `LoggingConfig`: Specifies logging configuration information for a type.
-    pub fn logging_config(mut self, value: impl Into<Val<hook_version::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `LoggingConfig`: Specifies logging configuration information for a type.
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<hook_version::LoggingConfig>
+    }
+
+    prop! {
+        /// `SchemaHandlerPackage`: A url to the S3 bucket containing the schema handler package
+        /// that contains the schema, event handlers, and associated files for the type you want to
+        /// register. For information on generating a schema handler package for the type you want
+        /// to register, see submit in the CloudFormation CLI User Guide.
+        core.props, "SchemaHandlerPackage", _, set_schema_handler_package, get_schema_handler_package, Val<String>
+    }
+
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1005,18 +1062,16 @@ pub mod hook_version {
             LoggingConfig { props }
         }
 
-        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
-        /// information when invoking the type's handlers.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
+            /// logging information when invoking the type's handlers.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
-        /// to CloudWatch logs.
-        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogRoleArn", value.into());
-            self
+        prop! {
+            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
+            /// entries to CloudWatch logs.
+            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
         }
     }
 }
@@ -1064,29 +1119,58 @@ impl LambdaHook {
         LambdaHook { core }
     }
 
-    /// `AutoUpdate`: Whether to automatically update the extension in this account and Region when
-    /// a new minor version is published by the extension publisher.
-    pub fn auto_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoUpdate", value.into());
-        self
+    prop! {
+        /// `Alias`: The typename alias for the hook.
+        core.props, "Alias", _, set_alias, get_alias, Val<String>
     }
 
-    /// `LoggingConfig`: Contains logging configuration information for the hook.
-    pub fn logging_config(mut self, value: impl Into<Val<lambda_hook::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `AutoUpdate`: Whether to automatically update the extension in this account and Region
+        /// when a new minor version is published by the extension publisher.
+        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<bool>
     }
 
-    /// `StackFilters`: Filters to allow hooks to target specific stack attributes
-    pub fn stack_filters(mut self, value: impl Into<Val<lambda_hook::StackFilters>>) -> Self {
-        self.core.set("StackFilters", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`: The execution role ARN assumed by Hooks to invoke Lambda.
+        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `TargetFilters`: Attribute to specify which targets should invoke the hook
-    pub fn target_filters(mut self, value: impl Into<Val<lambda_hook::TargetFilters>>) -> Self {
-        self.core.set("TargetFilters", value.into());
-        self
+    prop! {
+        /// `FailureMode`: Attribute to specify CloudFormation behavior on hook failure.
+        core.props, "FailureMode", _, set_failure_mode, get_failure_mode, Val<lambda_hook::FailureMode>
+    }
+
+    prop! {
+        /// `HookStatus`: Attribute to specify which stacks this hook applies to or should get
+        /// invoked for
+        core.props, "HookStatus", _, set_hook_status, get_hook_status, Val<lambda_hook::HookStatus>
+    }
+
+    prop! {
+        /// `LambdaFunction`: Amazon Resource Name (ARN), Partial ARN, name, version, or alias of
+        /// the Lambda function to invoke with this hook.
+        core.props, "LambdaFunction", _, set_lambda_function, get_lambda_function, Val<String>
+    }
+
+    prop! {
+        /// `LoggingConfig`: Contains logging configuration information for the hook.
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<lambda_hook::LoggingConfig>
+    }
+
+    prop! {
+        /// `StackFilters`: Filters to allow hooks to target specific stack attributes
+        core.props, "StackFilters", stack_filters, set_stack_filters, get_stack_filters, Val<lambda_hook::StackFilters>
+    }
+
+    prop! {
+        /// `TargetFilters`: Attribute to specify which targets should invoke the hook
+        core.props, "TargetFilters", target_filters, set_target_filters, get_target_filters, Val<lambda_hook::TargetFilters>
+    }
+
+    prop! {
+        /// `TargetOperations`: Which operations should this Hook run against? Resource changes,
+        /// stacks or change sets.
+        core.props, "TargetOperations", _, set_target_operations, get_target_operations, Val<List<lambda_hook::TargetOperation>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1157,6 +1241,18 @@ pub mod lambda_hook {
             props.set("LogRoleArn", log_role_arn.into());
             LoggingConfig { props }
         }
+
+        prop! {
+            /// `LogGroupName`: The Amazon CloudWatch Logs group to which CloudFormation sends error
+            /// logging information when invoking the extension's handlers.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
+            /// entries to CloudWatch Logs.
+            props, "LogRoleArn", _, set_log_role_arn, get_log_role_arn, Val<String>
+        }
     }
 
     /// `AWS::CloudFormation::LambdaHook.StackFilters`: Filters to allow hooks to target specific
@@ -1179,16 +1275,20 @@ pub mod lambda_hook {
             StackFilters { props }
         }
 
-        /// `StackNames`: List of stack names as filters
-        pub fn stack_names(mut self, value: impl Into<Val<StackFiltersStackNames>>) -> Self {
-            self.props.set("StackNames", value.into());
-            self
+        prop! {
+            /// `FilteringCriteria`: Attribute to specify the filtering behavior. ANY will make the Hook
+            /// pass if one filter matches. ALL will make the Hook pass if all filters match
+            props, "FilteringCriteria", _, set_filtering_criteria, get_filtering_criteria, Val<StackFiltersFilteringCriteria>
         }
 
-        /// `StackRoles`: List of stack roles that are performing the stack operations.
-        pub fn stack_roles(mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> Self {
-            self.props.set("StackRoles", value.into());
-            self
+        prop! {
+            /// `StackNames`: List of stack names as filters
+            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<StackFiltersStackNames>
+        }
+
+        prop! {
+            /// `StackRoles`: List of stack roles that are performing the stack operations.
+            props, "StackRoles", stack_roles, set_stack_roles, get_stack_roles, Val<StackFiltersStackRoles>
         }
     }
 
@@ -1221,16 +1321,14 @@ pub mod lambda_hook {
             StackFiltersStackNames { props }
         }
 
-        /// `Exclude`: List of stack names that the hook is going to be excluded from
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`: List of stack names that the hook is going to be excluded from
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`: List of stack names that the hook is going to target
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: List of stack names that the hook is going to target
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -1250,16 +1348,14 @@ pub mod lambda_hook {
             StackFiltersStackRoles { props }
         }
 
-        /// `Exclude`: List of stack roles that the hook is going to be excluded from
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`: List of stack roles that the hook is going to be excluded from
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`: List of stack roles that the hook is going to target
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: List of stack roles that the hook is going to target
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -1281,28 +1377,24 @@ pub mod lambda_hook {
             TargetFilters { props }
         }
 
-        /// `Actions`: List of actions that the hook is going to target
-        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
-            self.props.set("Actions", value.into());
-            self
+        prop! {
+            /// `Actions`: List of actions that the hook is going to target
+            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
         }
 
-        /// `InvocationPoints`: List of invocation points that the hook is going to target
-        pub fn invocation_points(mut self, value: impl Into<Val<List<InvocationPoint>>>) -> Self {
-            self.props.set("InvocationPoints", value.into());
-            self
+        prop! {
+            /// `InvocationPoints`: List of invocation points that the hook is going to target
+            props, "InvocationPoints", invocation_points, set_invocation_points, get_invocation_points, Val<List<InvocationPoint>>
         }
 
-        /// `TargetNames`: List of type names that the hook is going to target
-        pub fn target_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TargetNames", value.into());
-            self
+        prop! {
+            /// `TargetNames`: List of type names that the hook is going to target
+            props, "TargetNames", target_names, set_target_names, get_target_names, Val<List<String>>
         }
 
-        /// `Targets`: List of hook targets
-        pub fn targets(mut self, value: impl Into<Val<List<HookTarget>>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `Targets`: List of hook targets
+            props, "Targets", targets, set_targets, get_targets, Val<List<HookTarget>>
         }
     }
 
@@ -1359,6 +1451,23 @@ pub mod lambda_hook {
             props.set("InvocationPoint", invocation_point.into());
             HookTarget { props }
         }
+
+        prop! {
+            /// `TargetName`: Type name of hook target. Hook targets are the destination where hooks
+            /// will be invoked against.
+            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        }
+
+        prop! {
+            /// `Action`: Target actions are the type of operation hooks will be executed at.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `InvocationPoint`: Invocation points are the point in provisioning workflow where hooks
+            /// will be executed.
+            props, "InvocationPoint", _, set_invocation_point, get_invocation_point, Val<InvocationPoint>
+        }
     }
 
     /// Which operations should this Hook run against? Resource changes, stacks or change sets.
@@ -1403,22 +1512,29 @@ impl Macro {
         Macro { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogGroupName", value.into());
-        self
+    prop! {
+        /// `FunctionName`.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `LogRoleARN`.
-    pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogRoleARN", value.into());
-        self
+    prop! {
+        /// `LogGroupName`.
+        core.props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+    }
+
+    prop! {
+        /// `LogRoleARN`.
+        core.props, "LogRoleARN", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1460,22 +1576,20 @@ impl ModuleDefaultVersion {
         ModuleDefaultVersion { core }
     }
 
-    /// `Arn`: The Amazon Resource Name (ARN) of the module version to set as the default version.
-    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Arn", value.into());
-        self
+    prop! {
+        /// `Arn`: The Amazon Resource Name (ARN) of the module version to set as the default
+        /// version.
+        core.props, "Arn", arn, set_arn, get_arn, Val<String>
     }
 
-    /// `ModuleName`: The name of a module existing in the registry.
-    pub fn module_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModuleName", value.into());
-        self
+    prop! {
+        /// `ModuleName`: The name of a module existing in the registry.
+        core.props, "ModuleName", module_name, set_module_name, get_module_name, Val<String>
     }
 
-    /// `VersionId`: The ID of an existing version of the named module to set as the default.
-    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionId", value.into());
-        self
+    prop! {
+        /// `VersionId`: The ID of an existing version of the named module to set as the default.
+        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1511,6 +1625,18 @@ impl ModuleVersion {
         core.set("ModuleName", module_name.into());
         core.set("ModulePackage", module_package.into());
         ModuleVersion { core }
+    }
+
+    prop! {
+        /// `ModuleName`: The name of the module being registered. Recommended module naming
+        /// pattern: company_or_organization::service::type::MODULE.
+        core.props, "ModuleName", _, set_module_name, get_module_name, Val<String>
+    }
+
+    prop! {
+        /// `ModulePackage`: The url to the S3 bucket containing the schema and template fragment
+        /// for the module you want to register.
+        core.props, "ModulePackage", _, set_module_package, get_module_package, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1594,36 +1720,31 @@ impl PublicTypeVersion {
         PublicTypeVersion { core }
     }
 
-    /// `Arn`: The Amazon Resource Number (ARN) of the extension.
-    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Arn", value.into());
-        self
+    prop! {
+        /// `Arn`: The Amazon Resource Number (ARN) of the extension.
+        core.props, "Arn", arn, set_arn, get_arn, Val<String>
     }
 
-    /// `LogDeliveryBucket`: A url to the S3 bucket where logs for the testType run will be
-    /// available
-    pub fn log_delivery_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogDeliveryBucket", value.into());
-        self
+    prop! {
+        /// `LogDeliveryBucket`: A url to the S3 bucket where logs for the testType run will be
+        /// available
+        core.props, "LogDeliveryBucket", log_delivery_bucket, set_log_delivery_bucket, get_log_delivery_bucket, Val<String>
     }
 
-    /// `PublicVersionNumber`: The version number of a public third-party extension
-    pub fn public_version_number(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicVersionNumber", value.into());
-        self
+    prop! {
+        /// `PublicVersionNumber`: The version number of a public third-party extension
+        core.props, "PublicVersionNumber", public_version_number, set_public_version_number, get_public_version_number, Val<String>
     }
 
-    /// `Type`: The kind of extension
-    pub fn type_(mut self, value: impl Into<Val<public_type_version::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The kind of extension
+        core.props, "Type", type_, set_type, get_type, Val<public_type_version::Type>
     }
 
-    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
-    /// the following pattern: company_or_organization::service::type.
-    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeName", value.into());
-        self
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1694,11 +1815,18 @@ impl Publisher {
         Publisher { core }
     }
 
-    /// `ConnectionArn`: If you are using a Bitbucket or GitHub account for identity verification,
-    /// the Amazon Resource Name (ARN) for your connection to that account.
-    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionArn", value.into());
-        self
+    prop! {
+        /// `AcceptTermsAndConditions`: Whether you accept the terms and conditions for publishing
+        /// extensions in the CloudFormation registry. You must accept the terms and conditions in
+        /// order to publish public extensions to the CloudFormation registry. The terms and
+        /// conditions can be found at <https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf>
+        core.props, "AcceptTermsAndConditions", _, set_accept_terms_and_conditions, get_accept_terms_and_conditions, Val<bool>
+    }
+
+    prop! {
+        /// `ConnectionArn`: If you are using a Bitbucket or GitHub account for identity
+        /// verification, the Amazon Resource Name (ARN) for your connection to that account.
+        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1758,23 +1886,20 @@ impl ResourceDefaultVersion {
         ResourceDefaultVersion { core }
     }
 
-    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
-    /// the following pattern: company_or_organization::service::type.
-    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeName", value.into());
-        self
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
     }
 
-    /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
-    pub fn type_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeVersionArn", value.into());
-        self
+    prop! {
+        /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
+        core.props, "TypeVersionArn", type_version_arn, set_type_version_arn, get_type_version_arn, Val<String>
     }
 
-    /// `VersionId`: The ID of an existing version of the resource to set as the default.
-    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionId", value.into());
-        self
+    prop! {
+        /// `VersionId`: The ID of an existing version of the resource to set as the default.
+        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1820,20 +1945,32 @@ impl ResourceVersion {
         ResourceVersion { core }
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
-    /// and provision that execution role in your account. CloudFormation then assumes that
-    /// execution role to provide your resource type with the appropriate credentials.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+        /// create an IAM execution role that includes the necessary permissions to call those AWS
+        /// APIs, and provision that execution role in your account. CloudFormation then assumes
+        /// that execution role to provide your resource type with the appropriate credentials.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `LoggingConfig`: Specifies logging configuration information for a type.
-    pub fn logging_config(mut self, value: impl Into<Val<resource_version::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `LoggingConfig`: Specifies logging configuration information for a type.
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<resource_version::LoggingConfig>
+    }
+
+    prop! {
+        /// `SchemaHandlerPackage`: A url to the S3 bucket containing the schema handler package
+        /// that contains the schema, event handlers, and associated files for the type you want to
+        /// register. For information on generating a schema handler package for the type you want
+        /// to register, see submit in the CloudFormation CLI User Guide.
+        core.props, "SchemaHandlerPackage", _, set_schema_handler_package, get_schema_handler_package, Val<String>
+    }
+
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1898,18 +2035,16 @@ pub mod resource_version {
             LoggingConfig { props }
         }
 
-        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
-        /// information when invoking the type's handlers.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
+            /// logging information when invoking the type's handlers.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
-        /// to CloudWatch logs.
-        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogRoleArn", value.into());
-            self
+        prop! {
+            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
+            /// entries to CloudWatch logs.
+            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
         }
     }
 }
@@ -1935,28 +2070,29 @@ impl Stack {
         Stack { core }
     }
 
-    /// `NotificationARNs`.
-    pub fn notification_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NotificationARNs", value.into());
-        self
+    prop! {
+        /// `NotificationARNs`.
+        core.props, "NotificationARNs", notification_ar_ns, set_notification_ar_ns, get_notification_ar_ns, Val<List<String>>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<Json>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeoutInMinutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `TemplateURL`.
+        core.props, "TemplateURL", _, set_template_url, get_template_url, Val<String>
+    }
+
+    prop! {
+        /// `TimeoutInMinutes`.
+        core.props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2007,102 +2143,101 @@ impl StackSet {
         StackSet { core }
     }
 
-    /// `AdministrationRoleARN`: The Amazon Resource Number (ARN) of the IAM role to use to create
-    /// this stack set. Specify an IAM role only if you are using customized administrator roles to
-    /// control which users or groups can manage specific stack sets within the same administrator
-    /// account.
-    pub fn administration_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdministrationRoleARN", value.into());
-        self
+    prop! {
+        /// `AdministrationRoleARN`: The Amazon Resource Number (ARN) of the IAM role to use to
+        /// create this stack set. Specify an IAM role only if you are using customized
+        /// administrator roles to control which users or groups can manage specific stack sets
+        /// within the same administrator account.
+        core.props, "AdministrationRoleARN", administration_role_arn, set_administration_role_arn, get_administration_role_arn, Val<String>
     }
 
-    /// `AutoDeployment`: Describes whether StackSets automatically deploys to AWS Organizations
-    /// accounts that are added to the target organization or organizational unit (OU). Specify only
-    /// if PermissionModel is SERVICE_MANAGED.
-    pub fn auto_deployment(mut self, value: impl Into<Val<stack_set::AutoDeployment>>) -> Self {
-        self.core.set("AutoDeployment", value.into());
-        self
+    prop! {
+        /// `AutoDeployment`: Describes whether StackSets automatically deploys to AWS Organizations
+        /// accounts that are added to the target organization or organizational unit (OU). Specify
+        /// only if PermissionModel is SERVICE_MANAGED.
+        core.props, "AutoDeployment", auto_deployment, set_auto_deployment, get_auto_deployment, Val<stack_set::AutoDeployment>
     }
 
-    /// `CallAs`: Specifies the AWS account that you are acting from. By default, SELF is specified.
-    /// For self-managed permissions, specify SELF; for service-managed permissions, if you are
-    /// signed in to the organization's management account, specify SELF. If you are signed in to a
-    /// delegated administrator account, specify DELEGATED_ADMIN.
-    pub fn call_as(mut self, value: impl Into<Val<stack_set::CallAs>>) -> Self {
-        self.core.set("CallAs", value.into());
-        self
+    prop! {
+        /// `CallAs`: Specifies the AWS account that you are acting from. By default, SELF is
+        /// specified. For self-managed permissions, specify SELF; for service-managed permissions,
+        /// if you are signed in to the organization's management account, specify SELF. If you are
+        /// signed in to a delegated administrator account, specify DELEGATED_ADMIN.
+        core.props, "CallAs", call_as, set_call_as, get_call_as, Val<stack_set::CallAs>
     }
 
-    /// `Capabilities`: In some cases, you must explicitly acknowledge that your stack set template
-    /// contains certain capabilities in order for AWS CloudFormation to create the stack set and
-    /// related stack instances.
-    pub fn capabilities(mut self, value: impl Into<Val<List<stack_set::Capability>>>) -> Self {
-        self.core.set("Capabilities", value.into());
-        self
+    prop! {
+        /// `Capabilities`: In some cases, you must explicitly acknowledge that your stack set
+        /// template contains certain capabilities in order for AWS CloudFormation to create the
+        /// stack set and related stack instances.
+        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<stack_set::Capability>>
     }
 
-    /// `Description`: A description of the stack set. You can use the description to identify the
-    /// stack set's purpose or other important information.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the stack set. You can use the description to identify
+        /// the stack set's purpose or other important information.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExecutionRoleName`: The name of the IAM execution role to use to create the stack set. If
-    /// you do not specify an execution role, AWS CloudFormation uses the
-    /// AWSCloudFormationStackSetExecutionRole role for the stack set operation.
-    pub fn execution_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleName", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleName`: The name of the IAM execution role to use to create the stack set.
+        /// If you do not specify an execution role, AWS CloudFormation uses the
+        /// AWSCloudFormationStackSetExecutionRole role for the stack set operation.
+        core.props, "ExecutionRoleName", execution_role_name, set_execution_role_name, get_execution_role_name, Val<String>
     }
 
-    /// `ManagedExecution`: Describes whether StackSets performs non-conflicting operations
-    /// concurrently and queues conflicting operations.
-    pub fn managed_execution(mut self, value: impl Into<Val<stack_set::ManagedExecution>>) -> Self {
-        self.core.set("ManagedExecution", value.into());
-        self
+    prop! {
+        /// `ManagedExecution`: Describes whether StackSets performs non-conflicting operations
+        /// concurrently and queues conflicting operations.
+        core.props, "ManagedExecution", managed_execution, set_managed_execution, get_managed_execution, Val<stack_set::ManagedExecution>
     }
 
-    /// `OperationPreferences`: The user-specified preferences for how AWS CloudFormation performs a
-    /// stack set operation.
-    pub fn operation_preferences(mut self, value: impl Into<Val<stack_set::OperationPreferences>>) -> Self {
-        self.core.set("OperationPreferences", value.into());
-        self
+    prop! {
+        /// `OperationPreferences`: The user-specified preferences for how AWS CloudFormation
+        /// performs a stack set operation.
+        core.props, "OperationPreferences", operation_preferences, set_operation_preferences, get_operation_preferences, Val<stack_set::OperationPreferences>
     }
 
-    /// `Parameters`: The input parameters for the stack set template.
-    pub fn parameters(mut self, value: impl Into<Val<List<stack_set::Parameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`: The input parameters for the stack set template.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<stack_set::Parameter>>
     }
 
-    /// `StackInstancesGroup`: A group of stack instances with parameters in some specific accounts
-    /// and regions.
-    pub fn stack_instances_group(mut self, value: impl Into<Val<List<stack_set::StackInstances>>>) -> Self {
-        self.core.set("StackInstancesGroup", value.into());
-        self
+    prop! {
+        /// `PermissionModel`: Describes how the IAM roles required for stack set operations are
+        /// created. By default, SELF-MANAGED is specified.
+        core.props, "PermissionModel", _, set_permission_model, get_permission_model, Val<stack_set::PermissionModel>
     }
 
-    /// `Tags`: The key-value pairs to associate with this stack set and the stacks created from it.
-    /// AWS CloudFormation also propagates these tags to supported resources that are created in the
-    /// stacks. A maximum number of 50 tags can be specified.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StackInstancesGroup`: A group of stack instances with parameters in some specific
+        /// accounts and regions.
+        core.props, "StackInstancesGroup", stack_instances_group, set_stack_instances_group, get_stack_instances_group, Val<List<stack_set::StackInstances>>
     }
 
-    /// `TemplateBody`: The structure that contains the template body, with a minimum length of 1
-    /// byte and a maximum length of 51,200 bytes.
-    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateBody", value.into());
-        self
+    prop! {
+        /// `StackSetName`: The name to associate with the stack set. The name must be unique in the
+        /// Region where you create your stack set.
+        core.props, "StackSetName", _, set_stack_set_name, get_stack_set_name, Val<String>
     }
 
-    /// `TemplateURL`: Location of file containing the template body. The URL must point to a
-    /// template (max size: 460,800 bytes) that is located in an Amazon S3 bucket.
-    pub fn template_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateURL", value.into());
-        self
+    prop! {
+        /// `Tags`: The key-value pairs to associate with this stack set and the stacks created from
+        /// it. AWS CloudFormation also propagates these tags to supported resources that are
+        /// created in the stacks. A maximum number of 50 tags can be specified.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateBody`: The structure that contains the template body, with a minimum length of 1
+        /// byte and a maximum length of 51,200 bytes.
+        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    }
+
+    prop! {
+        /// `TemplateURL`: Location of file containing the template body. The URL must point to a
+        /// template (max size: 460,800 bytes) that is located in an Amazon S3 bucket.
+        core.props, "TemplateURL", template_url, set_template_url, get_template_url, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2138,29 +2273,26 @@ pub mod stack_set {
             AutoDeployment { props }
         }
 
-        /// `DependsOn`: A list of StackSet ARNs that this StackSet depends on for auto-deployment
-        /// operations. When auto-deployment is triggered, operations will be sequenced to ensure all
-        /// dependencies complete successfully before this StackSet's operation begins.
-        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `DependsOn`: A list of StackSet ARNs that this StackSet depends on for auto-deployment
+            /// operations. When auto-deployment is triggered, operations will be sequenced to ensure
+            /// all dependencies complete successfully before this StackSet's operation begins.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
         }
 
-        /// `Enabled`: If set to true, StackSets automatically deploys additional stack instances to AWS
-        /// Organizations accounts that are added to a target organization or organizational unit (OU)
-        /// in the specified Regions. If an account is removed from a target organization or OU,
-        /// StackSets deletes stack instances from the account in the specified Regions.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If set to true, StackSets automatically deploys additional stack instances to
+            /// AWS Organizations accounts that are added to a target organization or organizational
+            /// unit (OU) in the specified Regions. If an account is removed from a target organization
+            /// or OU, StackSets deletes stack instances from the account in the specified Regions.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `RetainStacksOnAccountRemoval`: If set to true, stack resources are retained when an account
-        /// is removed from a target organization or OU. If set to false, stack resources are deleted.
-        /// Specify only if Enabled is set to True.
-        pub fn retain_stacks_on_account_removal(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RetainStacksOnAccountRemoval", value.into());
-            self
+        prop! {
+            /// `RetainStacksOnAccountRemoval`: If set to true, stack resources are retained when an
+            /// account is removed from a target organization or OU. If set to false, stack resources
+            /// are deleted. Specify only if Enabled is set to True.
+            props, "RetainStacksOnAccountRemoval", retain_stacks_on_account_removal, set_retain_stacks_on_account_removal, get_retain_stacks_on_account_removal, Val<bool>
         }
     }
 
@@ -2212,12 +2344,11 @@ pub mod stack_set {
             ManagedExecution { props }
         }
 
-        /// `Active`: When true, StackSets performs non-conflicting operations concurrently and queues
-        /// conflicting operations. After conflicting operations finish, StackSets starts queued
-        /// operations in request order.
-        pub fn active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Active", value.into());
-            self
+        prop! {
+            /// `Active`: When true, StackSets performs non-conflicting operations concurrently and
+            /// queues conflicting operations. After conflicting operations finish, StackSets starts
+            /// queued operations in request order.
+            props, "Active", active, set_active, get_active, Val<bool>
         }
     }
 
@@ -2237,48 +2368,41 @@ pub mod stack_set {
             OperationPreferences { props }
         }
 
-        /// `ConcurrencyMode`: Specifies how the concurrency level behaves during the operation
-        /// execution.
-        pub fn concurrency_mode(mut self, value: impl Into<Val<ConcurrencyMode>>) -> Self {
-            self.props.set("ConcurrencyMode", value.into());
-            self
+        prop! {
+            /// `ConcurrencyMode`: Specifies how the concurrency level behaves during the operation
+            /// execution.
+            props, "ConcurrencyMode", concurrency_mode, set_concurrency_mode, get_concurrency_mode, Val<ConcurrencyMode>
         }
 
-        /// `FailureToleranceCount`.
-        pub fn failure_tolerance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FailureToleranceCount", value.into());
-            self
+        prop! {
+            /// `FailureToleranceCount`.
+            props, "FailureToleranceCount", failure_tolerance_count, set_failure_tolerance_count, get_failure_tolerance_count, Val<i64>
         }
 
-        /// `FailureTolerancePercentage`.
-        pub fn failure_tolerance_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FailureTolerancePercentage", value.into());
-            self
+        prop! {
+            /// `FailureTolerancePercentage`.
+            props, "FailureTolerancePercentage", failure_tolerance_percentage, set_failure_tolerance_percentage, get_failure_tolerance_percentage, Val<i64>
         }
 
-        /// `MaxConcurrentCount`.
-        pub fn max_concurrent_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentCount", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentCount`.
+            props, "MaxConcurrentCount", max_concurrent_count, set_max_concurrent_count, get_max_concurrent_count, Val<i64>
         }
 
-        /// `MaxConcurrentPercentage`.
-        pub fn max_concurrent_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentPercentage", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentPercentage`.
+            props, "MaxConcurrentPercentage", max_concurrent_percentage, set_max_concurrent_percentage, get_max_concurrent_percentage, Val<i64>
         }
 
-        /// `RegionConcurrencyType`: The concurrency type of deploying StackSets operations in regions,
-        /// could be in parallel or one region at a time
-        pub fn region_concurrency_type(mut self, value: impl Into<Val<RegionConcurrencyType>>) -> Self {
-            self.props.set("RegionConcurrencyType", value.into());
-            self
+        prop! {
+            /// `RegionConcurrencyType`: The concurrency type of deploying StackSets operations in
+            /// regions, could be in parallel or one region at a time
+            props, "RegionConcurrencyType", region_concurrency_type, set_region_concurrency_type, get_region_concurrency_type, Val<RegionConcurrencyType>
         }
 
-        /// `RegionOrder`.
-        pub fn region_order(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegionOrder", value.into());
-            self
+        prop! {
+            /// `RegionOrder`.
+            props, "RegionOrder", region_order, set_region_order, get_region_order, Val<List<String>>
         }
     }
 
@@ -2332,6 +2456,18 @@ pub mod stack_set {
             props.set("ParameterValue", parameter_value.into());
             Parameter { props }
         }
+
+        prop! {
+            /// `ParameterKey`: The key associated with the parameter. If you don't specify a key and
+            /// value for a particular parameter, AWS CloudFormation uses the default value that is
+            /// specified in your template.
+            props, "ParameterKey", _, set_parameter_key, get_parameter_key, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The input value associated with the parameter.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// Describes how the IAM roles required for stack set operations are created. By default,
@@ -2373,11 +2509,22 @@ pub mod stack_set {
             StackInstances { props }
         }
 
-        /// `ParameterOverrides`: A list of stack set parameters whose values you want to override in
-        /// the selected stack instances.
-        pub fn parameter_overrides(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
-            self.props.set("ParameterOverrides", value.into());
-            self
+        prop! {
+            /// `DeploymentTargets`: The AWS OrganizationalUnitIds or Accounts for which to create stack
+            /// instances in the specified Regions.
+            props, "DeploymentTargets", _, set_deployment_targets, get_deployment_targets, Val<DeploymentTargets>
+        }
+
+        prop! {
+            /// `Regions`: The names of one or more Regions where you want to create stack instances
+            /// using the specified AWS account(s).
+            props, "Regions", _, set_regions, get_regions, Val<List<String>>
+        }
+
+        prop! {
+            /// `ParameterOverrides`: A list of stack set parameters whose values you want to override
+            /// in the selected stack instances.
+            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<Parameter>>
         }
     }
 
@@ -2397,31 +2544,28 @@ pub mod stack_set {
             DeploymentTargets { props }
         }
 
-        /// `AccountFilterType`: The filter type you want to apply on organizational units and accounts.
-        pub fn account_filter_type(mut self, value: impl Into<Val<DeploymentTargetsAccountFilterType>>) -> Self {
-            self.props.set("AccountFilterType", value.into());
-            self
+        prop! {
+            /// `AccountFilterType`: The filter type you want to apply on organizational units and
+            /// accounts.
+            props, "AccountFilterType", account_filter_type, set_account_filter_type, get_account_filter_type, Val<DeploymentTargetsAccountFilterType>
         }
 
-        /// `Accounts`: AWS accounts that you want to create stack instances in the specified Region(s)
-        /// for.
-        pub fn accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Accounts", value.into());
-            self
+        prop! {
+            /// `Accounts`: AWS accounts that you want to create stack instances in the specified
+            /// Region(s) for.
+            props, "Accounts", accounts, set_accounts, get_accounts, Val<List<String>>
         }
 
-        /// `AccountsUrl`: Returns the value of the AccountsUrl property. AccountsUrl is currently not
-        /// supported when using Account Level Targeting (ALT).
-        pub fn accounts_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountsUrl", value.into());
-            self
+        prop! {
+            /// `AccountsUrl`: Returns the value of the AccountsUrl property. AccountsUrl is currently
+            /// not supported when using Account Level Targeting (ALT).
+            props, "AccountsUrl", accounts_url, set_accounts_url, get_accounts_url, Val<String>
         }
 
-        /// `OrganizationalUnitIds`: The organization root ID or organizational unit (OU) IDs to which
-        /// StackSets deploys.
-        pub fn organizational_unit_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrganizationalUnitIds", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitIds`: The organization root ID or organizational unit (OU) IDs to
+            /// which StackSets deploys.
+            props, "OrganizationalUnitIds", organizational_unit_ids, set_organizational_unit_ids, get_organizational_unit_ids, Val<List<String>>
         }
     }
 
@@ -2471,76 +2615,67 @@ impl TypeActivation {
         TypeActivation { core }
     }
 
-    /// `AutoUpdate`: Whether to automatically update the extension in this account and region when
-    /// a new minor version is published by the extension publisher. Major versions released by the
-    /// publisher must be manually updated.
-    pub fn auto_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoUpdate", value.into());
-        self
+    prop! {
+        /// `AutoUpdate`: Whether to automatically update the extension in this account and region
+        /// when a new minor version is published by the extension publisher. Major versions
+        /// released by the publisher must be manually updated.
+        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<bool>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
-    /// and provision that execution role in your account. CloudFormation then assumes that
-    /// execution role to provide your resource type with the appropriate credentials.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+        /// create an IAM execution role that includes the necessary permissions to call those AWS
+        /// APIs, and provision that execution role in your account. CloudFormation then assumes
+        /// that execution role to provide your resource type with the appropriate credentials.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `LoggingConfig`: Specifies logging configuration information for a type.
-    pub fn logging_config(mut self, value: impl Into<Val<type_activation::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `LoggingConfig`: Specifies logging configuration information for a type.
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<type_activation::LoggingConfig>
     }
 
-    /// `MajorVersion`: The Major Version of the type you want to enable
-    pub fn major_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MajorVersion", value.into());
-        self
+    prop! {
+        /// `MajorVersion`: The Major Version of the type you want to enable
+        core.props, "MajorVersion", major_version, set_major_version, get_major_version, Val<String>
     }
 
-    /// `PublicTypeArn`: The Amazon Resource Number (ARN) assigned to the public extension upon
-    /// publication
-    pub fn public_type_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicTypeArn", value.into());
-        self
+    prop! {
+        /// `PublicTypeArn`: The Amazon Resource Number (ARN) assigned to the public extension upon
+        /// publication
+        core.props, "PublicTypeArn", public_type_arn, set_public_type_arn, get_public_type_arn, Val<String>
     }
 
-    /// `PublisherId`: The reserved publisher id for this type, or the publisher id assigned by
-    /// CloudFormation for publishing in this region.
-    pub fn publisher_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublisherId", value.into());
-        self
+    prop! {
+        /// `PublisherId`: The reserved publisher id for this type, or the publisher id assigned by
+        /// CloudFormation for publishing in this region.
+        core.props, "PublisherId", publisher_id, set_publisher_id, get_publisher_id, Val<String>
     }
 
-    /// `Type`: The kind of extension
-    pub fn type_(mut self, value: impl Into<Val<type_activation::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The kind of extension
+        core.props, "Type", type_, set_type, get_type, Val<type_activation::Type>
     }
 
-    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
-    /// the following pattern: company_or_organization::service::type.
-    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeName", value.into());
-        self
+    prop! {
+        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
+        /// to the following pattern: company_or_organization::service::type.
+        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
     }
 
-    /// `TypeNameAlias`: An alias to assign to the public extension in this account and region. If
-    /// you specify an alias for the extension, you must then use the alias to refer to the
-    /// extension in your templates.
-    pub fn type_name_alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TypeNameAlias", value.into());
-        self
+    prop! {
+        /// `TypeNameAlias`: An alias to assign to the public extension in this account and region.
+        /// If you specify an alias for the extension, you must then use the alias to refer to the
+        /// extension in your templates.
+        core.props, "TypeNameAlias", type_name_alias, set_type_name_alias, get_type_name_alias, Val<String>
     }
 
-    /// `VersionBump`: Manually updates a previously-enabled type to a new major or minor version,
-    /// if available. You can also use this parameter to update the value of AutoUpdateEnabled
-    pub fn version_bump(mut self, value: impl Into<Val<type_activation::VersionBump>>) -> Self {
-        self.core.set("VersionBump", value.into());
-        self
+    prop! {
+        /// `VersionBump`: Manually updates a previously-enabled type to a new major or minor
+        /// version, if available. You can also use this parameter to update the value of
+        /// AutoUpdateEnabled
+        core.props, "VersionBump", version_bump, set_version_bump, get_version_bump, Val<type_activation::VersionBump>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2575,18 +2710,16 @@ pub mod type_activation {
             LoggingConfig { props }
         }
 
-        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
-        /// information when invoking the type's handlers.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
+            /// logging information when invoking the type's handlers.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
-        /// to CloudWatch logs.
-        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogRoleArn", value.into());
-            self
+        prop! {
+            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
+            /// entries to CloudWatch logs.
+            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
         }
     }
 
@@ -2640,22 +2773,19 @@ impl WaitCondition {
         WaitCondition { core }
     }
 
-    /// `Count`.
-    pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Count", value.into());
-        self
+    prop! {
+        /// `Count`.
+        core.props, "Count", count, set_count, get_count, Val<i64>
     }
 
-    /// `Handle`.
-    pub fn handle(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Handle", value.into());
-        self
+    prop! {
+        /// `Handle`.
+        core.props, "Handle", handle, set_handle, get_handle, Val<String>
     }
 
-    /// `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `Timeout`.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -45,23 +45,30 @@ impl AnycastIpList {
         AnycastIpList { core }
     }
 
-    /// `IpAddressType`: The IP address type for the Anycast static IP list.
-    pub fn ip_address_type(mut self, value: impl Into<Val<anycast_ip_list::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The IP address type for the Anycast static IP list.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<anycast_ip_list::IpAddressType>
     }
 
-    /// `IpamCidrConfigs`: A list of IPAM CIDR configurations that define the IP address ranges,
-    /// IPAM pools, and associated Anycast IP addresses.
-    pub fn ipam_cidr_configs(mut self, value: impl Into<Val<List<anycast_ip_list::IpamCidrConfig>>>) -> Self {
-        self.core.set("IpamCidrConfigs", value.into());
-        self
+    prop! {
+        /// `IpCount`: The number of IP addresses in the Anycast static IP list.
+        core.props, "IpCount", _, set_ip_count, get_ip_count, Val<i64>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<anycast_ip_list::Tags>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamCidrConfigs`: A list of IPAM CIDR configurations that define the IP address ranges,
+        /// IPAM pools, and associated Anycast IP addresses.
+        core.props, "IpamCidrConfigs", ipam_cidr_configs, set_ipam_cidr_configs, get_ipam_cidr_configs, Val<List<anycast_ip_list::IpamCidrConfig>>
+    }
+
+    prop! {
+        /// `Name`: The name of the Anycast static IP list.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<anycast_ip_list::Tags>
     }
 
     /// `Ref`: the resource's identifier.
@@ -133,6 +140,17 @@ pub mod anycast_ip_list {
             props.set("IpamPoolArn", ipam_pool_arn.into());
             IpamCidrConfig { props }
         }
+
+        prop! {
+            /// `Cidr`: The CIDR that specifies the IP address range for this IPAM configuration.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        }
+
+        prop! {
+            /// `IpamPoolArn`: The Amazon Resource Name (ARN) of the IPAM pool that the CIDR block is
+            /// assigned to.
+            props, "IpamPoolArn", _, set_ipam_pool_arn, get_ipam_pool_arn, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::AnycastIpList.Tags`: A complex type that contains zero or more ``Tag``
@@ -151,10 +169,9 @@ pub mod anycast_ip_list {
             Tags { props }
         }
 
-        /// `Items`: A complex type that contains ``Tag`` elements.
-        pub fn items(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Items", value.into());
-            self
+        prop! {
+            /// `Items`: A complex type that contains ``Tag`` elements.
+            props, "Items", items, set_items, get_items, Val<List<Tag>>
         }
     }
 }
@@ -183,6 +200,11 @@ impl CachePolicy {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("CachePolicyConfig", cache_policy_config.into());
         CachePolicy { core }
+    }
+
+    prop! {
+        /// `CachePolicyConfig`: The cache policy configuration.
+        core.props, "CachePolicyConfig", _, set_cache_policy_config, get_cache_policy_config, Val<cache_policy::CachePolicyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -266,11 +288,52 @@ pub mod cache_policy {
             CachePolicyConfig { props }
         }
 
-        /// `Comment`: A comment to describe the cache policy. The comment cannot be longer than 128
-        /// characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: A unique name to identify the cache policy.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `MinTTL`: The minimum amount of time, in seconds, that you want objects to stay in the
+            /// CloudFront cache before CloudFront sends another request to the origin to see if the
+            /// object has been updated. For more information, see Managing How Long Content Stays in an
+            /// Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "MinTTL", _, set_min_ttl, get_min_ttl, Val<f64>
+        }
+
+        prop! {
+            /// `MaxTTL`: The maximum amount of time, in seconds, that objects stay in the CloudFront
+            /// cache before CloudFront sends another request to the origin to see if the object has
+            /// been updated. CloudFront uses this value only when the origin sends ``Cache-Control`` or ``Expires``
+            /// headers with the object. For more information, see Managing How Long Content Stays in an
+            /// Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
+            /// in the *Amazon CloudFront Developer Guide*. The default value for this field is 31536000
+            /// seconds (one year). If the value of ``MinTTL`` or …
+            props, "MaxTTL", _, set_max_ttl, get_max_ttl, Val<f64>
+        }
+
+        prop! {
+            /// `DefaultTTL`: The default amount of time, in seconds, that you want objects to stay in
+            /// the CloudFront cache before CloudFront sends another request to the origin to see if the
+            /// object has been updated. CloudFront uses this value as the object's time to live (TTL)
+            /// only when the origin does *not* send ``Cache-Control`` or ``Expires`` headers with the
+            /// object. For more information, see Managing How Long Content Stays in an Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
+            /// in the *Amazon CloudFront Developer Guide*. The default value for this field is …
+            props, "DefaultTTL", _, set_default_ttl, get_default_ttl, Val<f64>
+        }
+
+        prop! {
+            /// `ParametersInCacheKeyAndForwardedToOrigin`: The HTTP headers, cookies, and URL query
+            /// strings to include in the cache key. The values included in the cache key are also
+            /// included in requests that CloudFront sends to the origin.
+            props, "ParametersInCacheKeyAndForwardedToOrigin", _, set_parameters_in_cache_key_and_forwarded_to_origin, get_parameters_in_cache_key_and_forwarded_to_origin, Val<ParametersInCacheKeyAndForwardedToOrigin>
+        }
+
+        prop! {
+            /// `Comment`: A comment to describe the cache policy. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 
@@ -321,16 +384,47 @@ pub mod cache_policy {
             ParametersInCacheKeyAndForwardedToOrigin { props }
         }
 
-        /// `EnableAcceptEncodingBrotli`: A flag that can affect whether the ``Accept-Encoding`` HTTP
-        /// header is included in the cache key and included in requests that CloudFront sends to the
-        /// origin. This field is related to the ``EnableAcceptEncodingGzip`` field. If one or both of
-        /// these fields is ``true``*and* the viewer request includes the ``Accept-Encoding`` header,
-        /// then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
-        /// header + Includes the normalized header in the cache key + Includes the normalized header in
-        /// the request to the origin, if a request is necessary For more information, see …
-        pub fn enable_accept_encoding_brotli(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableAcceptEncodingBrotli", value.into());
-            self
+        prop! {
+            /// `EnableAcceptEncodingGzip`: A flag that can affect whether the ``Accept-Encoding`` HTTP
+            /// header is included in the cache key and included in requests that CloudFront sends to
+            /// the origin. This field is related to the ``EnableAcceptEncodingBrotli`` field. If one or
+            /// both of these fields is ``true``*and* the viewer request includes the ``Accept-Encoding``
+            /// header, then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
+            /// header + Includes the normalized header in the cache key + Includes the normalized
+            /// header in the request to the origin, if a request is necessary For more information, see …
+            props, "EnableAcceptEncodingGzip", _, set_enable_accept_encoding_gzip, get_enable_accept_encoding_gzip, Val<bool>
+        }
+
+        prop! {
+            /// `HeadersConfig`: An object that determines whether any HTTP headers (and if so, which
+            /// headers) are included in the cache key and in requests that CloudFront sends to the
+            /// origin.
+            props, "HeadersConfig", _, set_headers_config, get_headers_config, Val<HeadersConfig>
+        }
+
+        prop! {
+            /// `CookiesConfig`: An object that determines whether any cookies in viewer requests (and
+            /// if so, which cookies) are included in the cache key and in requests that CloudFront
+            /// sends to the origin.
+            props, "CookiesConfig", _, set_cookies_config, get_cookies_config, Val<CookiesConfig>
+        }
+
+        prop! {
+            /// `QueryStringsConfig`: An object that determines whether any URL query strings in viewer
+            /// requests (and if so, which query strings) are included in the cache key and in requests
+            /// that CloudFront sends to the origin.
+            props, "QueryStringsConfig", _, set_query_strings_config, get_query_strings_config, Val<QueryStringsConfig>
+        }
+
+        prop! {
+            /// `EnableAcceptEncodingBrotli`: A flag that can affect whether the ``Accept-Encoding``
+            /// HTTP header is included in the cache key and included in requests that CloudFront sends
+            /// to the origin. This field is related to the ``EnableAcceptEncodingGzip`` field. If one
+            /// or both of these fields is ``true``*and* the viewer request includes the ``Accept-Encoding``
+            /// header, then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
+            /// header + Includes the normalized header in the cache key + Includes the normalized
+            /// header in the request to the origin, if a request is necessary For more information, see …
+            props, "EnableAcceptEncodingBrotli", enable_accept_encoding_brotli, set_enable_accept_encoding_brotli, get_enable_accept_encoding_brotli, Val<bool>
         }
     }
 
@@ -359,10 +453,20 @@ pub mod cache_policy {
             CookiesConfig { props }
         }
 
-        /// `Cookies`: Contains a list of cookie names.
-        pub fn cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Cookies", value.into());
-            self
+        prop! {
+            /// `CookieBehavior`: Determines whether any cookies in viewer requests are included in the
+            /// cache key and in requests that CloudFront sends to the origin. Valid values are: + ``none`` –
+            /// No cookies in viewer requests are included in the cache key or in requests that
+            /// CloudFront sends to the origin. Even when this field is set to ``none``, any cookies
+            /// that are listed in an ``OriginRequestPolicy``*are* included in origin requests. + ``whitelist`` –
+            /// Only the cookies in viewer requests that are listed in the ``CookieNames`` type are
+            /// included in the cache key and in requests that CloudFront sends to the origin. + …
+            props, "CookieBehavior", _, set_cookie_behavior, get_cookie_behavior, Val<String>
+        }
+
+        prop! {
+            /// `Cookies`: Contains a list of cookie names.
+            props, "Cookies", cookies, set_cookies, get_cookies, Val<List<String>>
         }
     }
 
@@ -391,10 +495,20 @@ pub mod cache_policy {
             HeadersConfig { props }
         }
 
-        /// `Headers`: Contains a list of HTTP header names.
-        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `HeaderBehavior`: Determines whether any HTTP headers are included in the cache key and
+            /// in requests that CloudFront sends to the origin. Valid values are: + ``none`` – No
+            /// HTTP headers are included in the cache key or in requests that CloudFront sends to the
+            /// origin. Even when this field is set to ``none``, any headers that are listed in an ``OriginRequestPolicy``*are*
+            /// included in origin requests. + ``whitelist`` – Only the HTTP headers that are listed
+            /// in the ``Headers`` type are included in the cache key and in requests that CloudFront
+            /// sends to the origin.
+            props, "HeaderBehavior", _, set_header_behavior, get_header_behavior, Val<String>
+        }
+
+        prop! {
+            /// `Headers`: Contains a list of HTTP header names.
+            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
         }
     }
 
@@ -424,10 +538,20 @@ pub mod cache_policy {
             QueryStringsConfig { props }
         }
 
-        /// `QueryStrings`: Contains a list of query string names.
-        pub fn query_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("QueryStrings", value.into());
-            self
+        prop! {
+            /// `QueryStringBehavior`: Determines whether any URL query strings in viewer requests are
+            /// included in the cache key and in requests that CloudFront sends to the origin. Valid
+            /// values are: + ``none`` – No query strings in viewer requests are included in the cache
+            /// key or in requests that CloudFront sends to the origin. Even when this field is set to ``none``,
+            /// any query strings that are listed in an ``OriginRequestPolicy``*are* included in origin
+            /// requests. + ``whitelist`` – Only the query strings in viewer requests that are listed
+            /// in the ``QueryStringNames`` type are included in the cache key and in requests that …
+            props, "QueryStringBehavior", _, set_query_string_behavior, get_query_string_behavior, Val<String>
+        }
+
+        prop! {
+            /// `QueryStrings`: Contains a list of query string names.
+            props, "QueryStrings", query_strings, set_query_strings, get_query_strings, Val<List<String>>
         }
     }
 }
@@ -457,6 +581,12 @@ impl CloudFrontOriginAccessIdentity {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("CloudFrontOriginAccessIdentityConfig", cloud_front_origin_access_identity_config.into());
         CloudFrontOriginAccessIdentity { core }
+    }
+
+    prop! {
+        /// `CloudFrontOriginAccessIdentityConfig`: The current configuration information for the
+        /// identity.
+        core.props, "CloudFrontOriginAccessIdentityConfig", _, set_cloud_front_origin_access_identity_config, get_cloud_front_origin_access_identity_config, Val<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -501,6 +631,12 @@ pub mod cloud_front_origin_access_identity {
             props.set("Comment", comment.into());
             CloudFrontOriginAccessIdentityConfig { props }
         }
+
+        prop! {
+            /// `Comment`: A comment to describe the origin access identity. The comment cannot be
+            /// longer than 128 characters.
+            props, "Comment", _, set_comment, get_comment, Val<String>
+        }
     }
 }
 
@@ -534,18 +670,32 @@ impl ConnectionFunction {
         ConnectionFunction { core }
     }
 
-    /// `AutoPublish`: A flag that determines whether to automatically publish the function to the ``LIVE``
-    /// stage when it’s created. To automatically publish to the ``LIVE`` stage, set this property
-    /// to ``true``.
-    pub fn auto_publish(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoPublish", value.into());
-        self
+    prop! {
+        /// `AutoPublish`: A flag that determines whether to automatically publish the function to
+        /// the ``LIVE`` stage when it’s created. To automatically publish to the ``LIVE`` stage,
+        /// set this property to ``true``.
+        core.props, "AutoPublish", auto_publish, set_auto_publish, get_auto_publish, Val<bool>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectionFunctionCode`: The code for the connection function.
+        core.props, "ConnectionFunctionCode", _, set_connection_function_code, get_connection_function_code, Val<String>
+    }
+
+    prop! {
+        /// `ConnectionFunctionConfig`: Contains configuration information about a CloudFront
+        /// function.
+        core.props, "ConnectionFunctionConfig", _, set_connection_function_config, get_connection_function_config, Val<connection_function::ConnectionFunctionConfig>
+    }
+
+    prop! {
+        /// `Name`: The connection function name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -626,10 +776,20 @@ pub mod connection_function {
             ConnectionFunctionConfig { props }
         }
 
-        /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
-        pub fn key_value_store_associations(mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> Self {
-            self.props.set("KeyValueStoreAssociations", value.into());
-            self
+        prop! {
+            /// `Comment`: A comment to describe the function. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", _, set_comment, get_comment, Val<String>
+        }
+
+        prop! {
+            /// `Runtime`: The function's runtime environment version.
+            props, "Runtime", _, set_runtime, get_runtime, Val<ConnectionFunctionConfigRuntime>
+        }
+
+        prop! {
+            /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
+            props, "KeyValueStoreAssociations", key_value_store_associations, set_key_value_store_associations, get_key_value_store_associations, Val<List<KeyValueStoreAssociation>>
         }
     }
 
@@ -650,6 +810,11 @@ pub mod connection_function {
             let mut props = Props::new();
             props.set("KeyValueStoreARN", key_value_store_arn.into());
             KeyValueStoreAssociation { props }
+        }
+
+        prop! {
+            /// `KeyValueStoreARN`: The Amazon Resource Name (ARN) of the key value store association.
+            props, "KeyValueStoreARN", _, set_key_value_store_arn, get_key_value_store_arn, Val<String>
         }
     }
 
@@ -688,28 +853,29 @@ impl ConnectionGroup {
         ConnectionGroup { core }
     }
 
-    /// `AnycastIpListId`: The ID of the Anycast static IP list.
-    pub fn anycast_ip_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AnycastIpListId", value.into());
-        self
+    prop! {
+        /// `AnycastIpListId`: The ID of the Anycast static IP list.
+        core.props, "AnycastIpListId", anycast_ip_list_id, set_anycast_ip_list_id, get_anycast_ip_list_id, Val<String>
     }
 
-    /// `Enabled`: Whether the connection group is enabled.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: Whether the connection group is enabled.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `Ipv6Enabled`: IPv6 is enabled for the connection group.
-    pub fn ipv6_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Ipv6Enabled", value.into());
-        self
+    prop! {
+        /// `Ipv6Enabled`: IPv6 is enabled for the connection group.
+        core.props, "Ipv6Enabled", ipv6_enabled, set_ipv6_enabled, get_ipv6_enabled, Val<bool>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the connection group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -796,6 +962,12 @@ impl ContinuousDeploymentPolicy {
         ContinuousDeploymentPolicy { core }
     }
 
+    prop! {
+        /// `ContinuousDeploymentPolicyConfig`: Contains the configuration for a continuous
+        /// deployment policy.
+        core.props, "ContinuousDeploymentPolicyConfig", _, set_continuous_deployment_policy_config, get_continuous_deployment_policy_config, Val<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -846,33 +1018,42 @@ pub mod continuous_deployment_policy {
             ContinuousDeploymentPolicyConfig { props }
         }
 
-        /// `SingleHeaderPolicyConfig`: This configuration determines which HTTP requests are sent to
-        /// the staging distribution. If the HTTP request contains a header and value that matches what
-        /// you specify here, the request is sent to the staging distribution. Otherwise the request is
-        /// sent to the primary distribution.
-        pub fn single_header_policy_config(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>>) -> Self {
-            self.props.set("SingleHeaderPolicyConfig", value.into());
-            self
+        prop! {
+            /// `Enabled`: A Boolean that indicates whether this continuous deployment policy is enabled (in
+            /// effect). When this value is ``true``, this policy is enabled and in effect. When this
+            /// value is ``false``, this policy is not enabled and has no effect.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `SingleWeightPolicyConfig`: This configuration determines the percentage of HTTP requests
-        /// that are sent to the staging distribution.
-        pub fn single_weight_policy_config(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>>) -> Self {
-            self.props.set("SingleWeightPolicyConfig", value.into());
-            self
+        prop! {
+            /// `StagingDistributionDnsNames`: The CloudFront domain name of the staging distribution.
+            /// For example: ``d111111abcdef8.cloudfront.net``.
+            props, "StagingDistributionDnsNames", _, set_staging_distribution_dns_names, get_staging_distribution_dns_names, Val<List<String>>
         }
 
-        /// `TrafficConfig`: Contains the parameters for routing production traffic from your primary to
-        /// staging distributions.
-        pub fn traffic_config(mut self, value: impl Into<Val<TrafficConfig>>) -> Self {
-            self.props.set("TrafficConfig", value.into());
-            self
+        prop! {
+            /// `SingleHeaderPolicyConfig`: This configuration determines which HTTP requests are sent
+            /// to the staging distribution. If the HTTP request contains a header and value that
+            /// matches what you specify here, the request is sent to the staging distribution.
+            /// Otherwise the request is sent to the primary distribution.
+            props, "SingleHeaderPolicyConfig", single_header_policy_config, set_single_header_policy_config, get_single_header_policy_config, Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>
         }
 
-        /// `Type`: The type of traffic configuration.
-        pub fn type_(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `SingleWeightPolicyConfig`: This configuration determines the percentage of HTTP
+            /// requests that are sent to the staging distribution.
+            props, "SingleWeightPolicyConfig", single_weight_policy_config, set_single_weight_policy_config, get_single_weight_policy_config, Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>
+        }
+
+        prop! {
+            /// `TrafficConfig`: Contains the parameters for routing production traffic from your
+            /// primary to staging distributions.
+            props, "TrafficConfig", traffic_config, set_traffic_config, get_traffic_config, Val<TrafficConfig>
+        }
+
+        prop! {
+            /// `Type`: The type of traffic configuration.
+            props, "Type", type_, set_type, get_type, Val<ContinuousDeploymentPolicyConfigType>
         }
     }
 
@@ -898,6 +1079,16 @@ pub mod continuous_deployment_policy {
             props.set("Value", value.into());
             ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig { props }
         }
+
+        prop! {
+            /// `Header`.
+            props, "Header", _, set_header, get_header, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::ContinuousDeploymentPolicy.ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig`:
@@ -919,14 +1110,18 @@ pub mod continuous_deployment_policy {
             ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig { props }
         }
 
-        /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
-        /// requests from a single viewer as a single session. This prevents the potentially
-        /// inconsistent experience of sending some of a given user's requests to your staging
-        /// distribution, while others are sent to your primary distribution. Define the session
-        /// duration using TTL values.
-        pub fn session_stickiness_config(mut self, value: impl Into<Val<SessionStickinessConfig>>) -> Self {
-            self.props.set("SessionStickinessConfig", value.into());
-            self
+        prop! {
+            /// `Weight`.
+            props, "Weight", _, set_weight, get_weight, Val<f64>
+        }
+
+        prop! {
+            /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
+            /// requests from a single viewer as a single session. This prevents the potentially
+            /// inconsistent experience of sending some of a given user's requests to your staging
+            /// distribution, while others are sent to your primary distribution. Define the session
+            /// duration using TTL values.
+            props, "SessionStickinessConfig", session_stickiness_config, set_session_stickiness_config, get_session_stickiness_config, Val<SessionStickinessConfig>
         }
     }
 
@@ -955,6 +1150,18 @@ pub mod continuous_deployment_policy {
             props.set("MaximumTTL", maximum_ttl.into());
             SessionStickinessConfig { props }
         }
+
+        prop! {
+            /// `IdleTTL`: The amount of time after which you want sessions to cease if no requests are
+            /// received. Allowed values are 300–3600 seconds (5–60 minutes).
+            props, "IdleTTL", _, set_idle_ttl, get_idle_ttl, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumTTL`: The maximum amount of time to consider requests from the viewer as being
+            /// part of the same session. Allowed values are 300–3600 seconds (5–60 minutes).
+            props, "MaximumTTL", _, set_maximum_ttl, get_maximum_ttl, Val<i64>
+        }
     }
 
     /// `AWS::CloudFront::ContinuousDeploymentPolicy.TrafficConfig`: The traffic configuration of
@@ -975,17 +1182,21 @@ pub mod continuous_deployment_policy {
             TrafficConfig { props }
         }
 
-        /// `SingleHeaderConfig`: Determines which HTTP requests are sent to the staging distribution.
-        pub fn single_header_config(mut self, value: impl Into<Val<SingleHeaderConfig>>) -> Self {
-            self.props.set("SingleHeaderConfig", value.into());
-            self
+        prop! {
+            /// `Type`: The type of traffic configuration.
+            props, "Type", _, set_type, get_type, Val<TrafficConfigType>
         }
 
-        /// `SingleWeightConfig`: Contains the percentage of traffic to send to the staging
-        /// distribution.
-        pub fn single_weight_config(mut self, value: impl Into<Val<SingleWeightConfig>>) -> Self {
-            self.props.set("SingleWeightConfig", value.into());
-            self
+        prop! {
+            /// `SingleHeaderConfig`: Determines which HTTP requests are sent to the staging
+            /// distribution.
+            props, "SingleHeaderConfig", single_header_config, set_single_header_config, get_single_header_config, Val<SingleHeaderConfig>
+        }
+
+        prop! {
+            /// `SingleWeightConfig`: Contains the percentage of traffic to send to the staging
+            /// distribution.
+            props, "SingleWeightConfig", single_weight_config, set_single_weight_config, get_single_weight_config, Val<SingleWeightConfig>
         }
     }
 
@@ -1009,6 +1220,17 @@ pub mod continuous_deployment_policy {
             props.set("Value", value.into());
             SingleHeaderConfig { props }
         }
+
+        prop! {
+            /// `Header`: The request header name that you want CloudFront to send to your staging
+            /// distribution. The header must contain the prefix ``aws-cf-cd-``.
+            props, "Header", _, set_header, get_header, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The request header value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::ContinuousDeploymentPolicy.SingleWeightConfig`: This configuration
@@ -1031,14 +1253,20 @@ pub mod continuous_deployment_policy {
             SingleWeightConfig { props }
         }
 
-        /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
-        /// requests from a single viewer as a single session. This prevents the potentially
-        /// inconsistent experience of sending some of a given user's requests to your staging
-        /// distribution, while others are sent to your primary distribution. Define the session
-        /// duration using TTL values.
-        pub fn session_stickiness_config(mut self, value: impl Into<Val<SessionStickinessConfig>>) -> Self {
-            self.props.set("SessionStickinessConfig", value.into());
-            self
+        prop! {
+            /// `Weight`: The percentage of traffic to send to a staging distribution, expressed as a
+            /// decimal number between 0 and 0.15. For example, a value of 0.10 means 10% of traffic is
+            /// sent to the staging distribution.
+            props, "Weight", _, set_weight, get_weight, Val<f64>
+        }
+
+        prop! {
+            /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
+            /// requests from a single viewer as a single session. This prevents the potentially
+            /// inconsistent experience of sending some of a given user's requests to your staging
+            /// distribution, while others are sent to your primary distribution. Define the session
+            /// duration using TTL values.
+            props, "SessionStickinessConfig", session_stickiness_config, set_session_stickiness_config, get_session_stickiness_config, Val<SessionStickinessConfig>
         }
     }
 
@@ -1090,10 +1318,14 @@ impl Distribution {
         Distribution { core }
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DistributionConfig`: The distribution's configuration.
+        core.props, "DistributionConfig", _, set_distribution_config, get_distribution_config, Val<distribution::DistributionConfig>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1146,224 +1378,214 @@ pub mod distribution {
             DistributionConfig { props }
         }
 
-        /// `Aliases`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. A complex type that contains information about
-        /// CNAMEs (alternate domain names), if any, for this distribution.
-        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Aliases", value.into());
-            self
+        prop! {
+            /// `Enabled`: From this field, you can enable or disable the selected distribution.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `AnycastIpListId`: To use this field for a multi-tenant distribution, use a connection group
-        /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
-        /// ID of the Anycast static IP list that is associated with the distribution.
-        pub fn anycast_ip_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnycastIpListId", value.into());
-            self
+        prop! {
+            /// `DefaultCacheBehavior`: A complex type that describes the default cache behavior if you
+            /// don't specify a ``CacheBehavior`` element or if files don't match any of the values of ``PathPattern``
+            /// in ``CacheBehavior`` elements. You must create exactly one default cache behavior.
+            props, "DefaultCacheBehavior", _, set_default_cache_behavior, get_default_cache_behavior, Val<DefaultCacheBehavior>
         }
 
-        /// `CNAMEs`: An alias for the CF distribution's domain name. This property is legacy. We
-        /// recommend that you use Aliases (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases>)
-        /// instead.
-        pub fn cnam_es(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CNAMEs", value.into());
-            self
+        prop! {
+            /// `Aliases`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. A complex type that contains information
+            /// about CNAMEs (alternate domain names), if any, for this distribution.
+            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
         }
 
-        /// `CacheBehaviors`: A complex type that contains zero or more ``CacheBehavior`` elements.
-        pub fn cache_behaviors(mut self, value: impl Into<Val<List<CacheBehavior>>>) -> Self {
-            self.props.set("CacheBehaviors", value.into());
-            self
+        prop! {
+            /// `AnycastIpListId`: To use this field for a multi-tenant distribution, use a connection
+            /// group instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
+            /// ID of the Anycast static IP list that is associated with the distribution.
+            props, "AnycastIpListId", anycast_ip_list_id, set_anycast_ip_list_id, get_anycast_ip_list_id, Val<String>
         }
 
-        /// `CacheTagConfig`: Configuration for cache tag extraction from origin responses. When
-        /// specified, CloudFront reads the header named in ``HeaderName`` from origin responses and
-        /// stores the comma-separated values as cache tags on the object. Distributions without ``CacheTagConfig``
-        /// do not extract tags. When ``CacheTagConfig`` is removed from a distribution via ``UpdateDistribution``,
-        /// CloudFront stops extracting tags from origin responses. Changing the ``HeaderName`` on an
-        /// existing distribution does not retroactively affect previously cached objects. Tag-based
-        /// invalidations will not apply to objects already cached …
-        pub fn cache_tag_config(mut self, value: impl Into<Val<CacheTagConfig>>) -> Self {
-            self.props.set("CacheTagConfig", value.into());
-            self
+        prop! {
+            /// `CNAMEs`: An alias for the CF distribution's domain name. This property is legacy. We
+            /// recommend that you use Aliases (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases>)
+            /// instead.
+            props, "CNAMEs", cnam_es, set_cnam_es, get_cnam_es, Val<List<String>>
         }
 
-        /// `Comment`: A comment to describe the distribution. The comment cannot be longer than 128
-        /// characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `CacheBehaviors`: A complex type that contains zero or more ``CacheBehavior`` elements.
+            props, "CacheBehaviors", cache_behaviors, set_cache_behaviors, get_cache_behaviors, Val<List<CacheBehavior>>
         }
 
-        /// `ConnectionFunctionAssociation`: The distribution's connection function association.
-        pub fn connection_function_association(mut self, value: impl Into<Val<ConnectionFunctionAssociation>>) -> Self {
-            self.props.set("ConnectionFunctionAssociation", value.into());
-            self
+        prop! {
+            /// `CacheTagConfig`: Configuration for cache tag extraction from origin responses. When
+            /// specified, CloudFront reads the header named in ``HeaderName`` from origin responses and
+            /// stores the comma-separated values as cache tags on the object. Distributions without ``CacheTagConfig``
+            /// do not extract tags. When ``CacheTagConfig`` is removed from a distribution via ``UpdateDistribution``,
+            /// CloudFront stops extracting tags from origin responses. Changing the ``HeaderName`` on
+            /// an existing distribution does not retroactively affect previously cached objects.
+            /// Tag-based invalidations will not apply to objects already cached …
+            props, "CacheTagConfig", cache_tag_config, set_cache_tag_config, get_cache_tag_config, Val<CacheTagConfig>
         }
 
-        /// `ConnectionMode`: This field specifies whether the connection mode is through a standard
-        /// distribution (direct) or a multi-tenant distribution with distribution tenants (tenant-only).
-        pub fn connection_mode(mut self, value: impl Into<Val<ConnectionMode>>) -> Self {
-            self.props.set("ConnectionMode", value.into());
-            self
+        prop! {
+            /// `Comment`: A comment to describe the distribution. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
 
-        /// `ContinuousDeploymentPolicyId`: This field only supports standard distributions. You can't
-        /// specify this field for multi-tenant distributions. For more information, see Unsupported
-        /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. The identifier of a continuous deployment
-        /// policy. For more information, see ``CreateContinuousDeploymentPolicy``.
-        pub fn continuous_deployment_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContinuousDeploymentPolicyId", value.into());
-            self
+        prop! {
+            /// `ConnectionFunctionAssociation`: The distribution's connection function association.
+            props, "ConnectionFunctionAssociation", connection_function_association, set_connection_function_association, get_connection_function_association, Val<ConnectionFunctionAssociation>
         }
 
-        /// `CustomErrorResponses`: A complex type that controls the following: + Whether CloudFront
-        /// replaces HTTP status codes in the 4xx and 5xx range with custom error messages before
-        /// returning the response to the viewer. + How long CloudFront caches HTTP status codes in the 4xx
-        /// and 5xx range. For more information about custom error pages, see Customizing Error
-        /// Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn custom_error_responses(mut self, value: impl Into<Val<List<CustomErrorResponse>>>) -> Self {
-            self.props.set("CustomErrorResponses", value.into());
-            self
+        prop! {
+            /// `ConnectionMode`: This field specifies whether the connection mode is through a standard
+            /// distribution (direct) or a multi-tenant distribution with distribution tenants (tenant-only).
+            props, "ConnectionMode", connection_mode, set_connection_mode, get_connection_mode, Val<ConnectionMode>
         }
 
-        /// `CustomOrigin`: The user-defined HTTP server that serves as the origin for content that CF
-        /// distributes. This property is legacy. We recommend that you use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
-        /// instead.
-        pub fn custom_origin(mut self, value: impl Into<Val<LegacyCustomOrigin>>) -> Self {
-            self.props.set("CustomOrigin", value.into());
-            self
+        prop! {
+            /// `ContinuousDeploymentPolicyId`: This field only supports standard distributions. You
+            /// can't specify this field for multi-tenant distributions. For more information, see
+            /// Unsupported features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. The identifier of a continuous deployment
+            /// policy. For more information, see ``CreateContinuousDeploymentPolicy``.
+            props, "ContinuousDeploymentPolicyId", continuous_deployment_policy_id, set_continuous_deployment_policy_id, get_continuous_deployment_policy_id, Val<String>
         }
 
-        /// `DefaultRootObject`: When a viewer requests the root URL for your distribution, the default
-        /// root object is the object that you want CloudFront to request from your origin. For example,
-        /// if your root URL is ``<https://www.example.com>``, you can specify CloudFront to return the ``index.html``
-        /// file as the default root object. You can specify a default root object so that viewers see a
-        /// specific file or object, instead of another object in your distribution (for example, ``<https://www.example.com/product-description.html>``).
-        /// A default root object avoids exposing the contents of your distribution. You can specify the …
-        pub fn default_root_object(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultRootObject", value.into());
-            self
+        prop! {
+            /// `CustomErrorResponses`: A complex type that controls the following: + Whether CloudFront
+            /// replaces HTTP status codes in the 4xx and 5xx range with custom error messages before
+            /// returning the response to the viewer. + How long CloudFront caches HTTP status codes in
+            /// the 4xx and 5xx range. For more information about custom error pages, see Customizing
+            /// Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "CustomErrorResponses", custom_error_responses, set_custom_error_responses, get_custom_error_responses, Val<List<CustomErrorResponse>>
         }
 
-        /// `HttpVersion`: (Optional) Specify the HTTP version(s) that you want viewers to use to
-        /// communicate with CF. The default value for new distributions is ``http1.1``. For viewers and
-        /// CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name
-        /// Indication (SNI). For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server
-        /// Name Indication (SNI). CF supports HTTP/3 connection migration to allow the viewer to switch
-        /// networks without losing connection. For more information about connection migration, see \[Connection …
-        pub fn http_version(mut self, value: impl Into<Val<DistributionConfigHttpVersion>>) -> Self {
-            self.props.set("HttpVersion", value.into());
-            self
+        prop! {
+            /// `CustomOrigin`: The user-defined HTTP server that serves as the origin for content that
+            /// CF distributes. This property is legacy. We recommend that you use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
+            /// instead.
+            props, "CustomOrigin", custom_origin, set_custom_origin, get_custom_origin, Val<LegacyCustomOrigin>
         }
 
-        /// `IPV6Enabled`: To use this field for a multi-tenant distribution, use a connection group
-        /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
-        /// If you want CloudFront to respond to IPv6 DNS requests with an IPv6 address for your
-        /// distribution, specify ``true``. If you specify ``false``, CloudFront responds to IPv6 DNS
-        /// requests with the DNS response code ``NOERROR`` and with no IP addresses. This allows
-        /// viewers to submit a second request, for an IPv4 address for your distribution. In general,
-        /// you should enable IPv6 if you have …
-        pub fn ipv6_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IPV6Enabled", value.into());
-            self
+        prop! {
+            /// `DefaultRootObject`: When a viewer requests the root URL for your distribution, the
+            /// default root object is the object that you want CloudFront to request from your origin.
+            /// For example, if your root URL is ``<https://www.example.com>``, you can specify
+            /// CloudFront to return the ``index.html`` file as the default root object. You can specify
+            /// a default root object so that viewers see a specific file or object, instead of another
+            /// object in your distribution (for example, ``<https://www.example.com/product-description.html>``).
+            /// A default root object avoids exposing the contents of your distribution. You can specify
+            /// the …
+            props, "DefaultRootObject", default_root_object, set_default_root_object, get_default_root_object, Val<String>
         }
 
-        /// `Logging`: A complex type that controls whether access logs are written for the
-        /// distribution. For more information about logging, see Access Logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
-            self.props.set("Logging", value.into());
-            self
+        prop! {
+            /// `HttpVersion`: (Optional) Specify the HTTP version(s) that you want viewers to use to
+            /// communicate with CF. The default value for new distributions is ``http1.1``. For viewers
+            /// and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server
+            /// Name Indication (SNI). For viewers and CF to use HTTP/3, viewers must support TLSv1.3
+            /// and Server Name Indication (SNI). CF supports HTTP/3 connection migration to allow the
+            /// viewer to switch networks without losing connection. For more information about
+            /// connection migration, see \[Connection …
+            props, "HttpVersion", http_version, set_http_version, get_http_version, Val<DistributionConfigHttpVersion>
         }
 
-        /// `OriginGroups`: A complex type that contains information about origin groups for this
-        /// distribution. Specify a value for either the ``Origins`` or ``OriginGroups`` property.
-        pub fn origin_groups(mut self, value: impl Into<Val<OriginGroups>>) -> Self {
-            self.props.set("OriginGroups", value.into());
-            self
+        prop! {
+            /// `IPV6Enabled`: To use this field for a multi-tenant distribution, use a connection group
+            /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
+            /// If you want CloudFront to respond to IPv6 DNS requests with an IPv6 address for your
+            /// distribution, specify ``true``. If you specify ``false``, CloudFront responds to IPv6
+            /// DNS requests with the DNS response code ``NOERROR`` and with no IP addresses. This
+            /// allows viewers to submit a second request, for an IPv4 address for your distribution. In
+            /// general, you should enable IPv6 if you have …
+            props, "IPV6Enabled", ipv6_enabled, set_ipv6_enabled, get_ipv6_enabled, Val<bool>
         }
 
-        /// `Origins`: A complex type that contains information about origins for this distribution.
-        /// Specify a value for either the ``Origins`` or ``OriginGroups`` property.
-        pub fn origins(mut self, value: impl Into<Val<List<Origin>>>) -> Self {
-            self.props.set("Origins", value.into());
-            self
+        prop! {
+            /// `Logging`: A complex type that controls whether access logs are written for the
+            /// distribution. For more information about logging, see Access Logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "Logging", logging, set_logging, get_logging, Val<Logging>
         }
 
-        /// `PriceClass`: This field only supports standard distributions. You can't specify this field
-        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. The price class that corresponds with the
-        /// maximum price that you want to pay for CloudFront service. If you specify ``PriceClass_All``,
-        /// CloudFront responds to requests for your objects from all CloudFront edge locations. If you
-        /// specify a …
-        pub fn price_class(mut self, value: impl Into<Val<DistributionConfigPriceClass>>) -> Self {
-            self.props.set("PriceClass", value.into());
-            self
+        prop! {
+            /// `OriginGroups`: A complex type that contains information about origin groups for this
+            /// distribution. Specify a value for either the ``Origins`` or ``OriginGroups`` property.
+            props, "OriginGroups", origin_groups, set_origin_groups, get_origin_groups, Val<OriginGroups>
         }
 
-        /// `Restrictions`: A complex type that identifies ways in which you want to restrict
-        /// distribution of your content.
-        pub fn restrictions(mut self, value: impl Into<Val<Restrictions>>) -> Self {
-            self.props.set("Restrictions", value.into());
-            self
+        prop! {
+            /// `Origins`: A complex type that contains information about origins for this distribution.
+            /// Specify a value for either the ``Origins`` or ``OriginGroups`` property.
+            props, "Origins", origins, set_origins, get_origins, Val<List<Origin>>
         }
 
-        /// `S3Origin`: The origin as an S3 bucket. This property is legacy. We recommend that you use
-        /// Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
-        /// instead.
-        pub fn s3_origin(mut self, value: impl Into<Val<LegacyS3Origin>>) -> Self {
-            self.props.set("S3Origin", value.into());
-            self
+        prop! {
+            /// `PriceClass`: This field only supports standard distributions. You can't specify this
+            /// field for multi-tenant distributions. For more information, see Unsupported features for
+            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. The price class that corresponds with the
+            /// maximum price that you want to pay for CloudFront service. If you specify ``PriceClass_All``,
+            /// CloudFront responds to requests for your objects from all CloudFront edge locations. If
+            /// you specify a …
+            props, "PriceClass", price_class, set_price_class, get_price_class, Val<DistributionConfigPriceClass>
         }
 
-        /// `Staging`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. A Boolean that indicates whether this is a
-        /// staging distribution. When this value is ``true``, this is a staging distribution. When this
-        /// value is ``false``, this is not a staging distribution.
-        pub fn staging(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Staging", value.into());
-            self
+        prop! {
+            /// `Restrictions`: A complex type that identifies ways in which you want to restrict
+            /// distribution of your content.
+            props, "Restrictions", restrictions, set_restrictions, get_restrictions, Val<Restrictions>
         }
 
-        /// `TenantConfig`: This field only supports multi-tenant distributions. You can't specify this
-        /// field for standard distributions. For more information, see Unsupported features for SaaS
-        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. A distribution tenant configuration.
-        pub fn tenant_config(mut self, value: impl Into<Val<DistributionConfigTenantConfig>>) -> Self {
-            self.props.set("TenantConfig", value.into());
-            self
+        prop! {
+            /// `S3Origin`: The origin as an S3 bucket. This property is legacy. We recommend that you
+            /// use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
+            /// instead.
+            props, "S3Origin", s3_origin, set_s3_origin, get_s3_origin, Val<LegacyS3Origin>
         }
 
-        /// `ViewerCertificate`: A complex type that determines the distribution's SSL/TLS configuration
-        /// for communicating with viewers.
-        pub fn viewer_certificate(mut self, value: impl Into<Val<ViewerCertificate>>) -> Self {
-            self.props.set("ViewerCertificate", value.into());
-            self
+        prop! {
+            /// `Staging`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. A Boolean that indicates whether this is a
+            /// staging distribution. When this value is ``true``, this is a staging distribution. When
+            /// this value is ``false``, this is not a staging distribution.
+            props, "Staging", staging, set_staging, get_staging, Val<bool>
         }
 
-        /// `ViewerMtlsConfig`: The distribution's viewer mTLS configuration.
-        pub fn viewer_mtls_config(mut self, value: impl Into<Val<ViewerMtlsConfig>>) -> Self {
-            self.props.set("ViewerMtlsConfig", value.into());
-            self
+        prop! {
+            /// `TenantConfig`: This field only supports multi-tenant distributions. You can't specify
+            /// this field for standard distributions. For more information, see Unsupported features
+            /// for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. A distribution tenant configuration.
+            props, "TenantConfig", tenant_config, set_tenant_config, get_tenant_config, Val<DistributionConfigTenantConfig>
         }
 
-        /// `WebACLId`: Multi-tenant distributions only support WAF V2 web ACLs. A unique identifier
-        /// that specifies the WAF web ACL, if any, to associate with this distribution. To specify a
-        /// web ACL created using the latest version of WAF, use the ACL ARN, for example ``arn:aws:wafv2:us-east-1:123456789012:global/webacl/ExampleWebACL/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
-        /// To specify a web ACL created using WAF Classic, use the ACL ID, for example ``a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
-        /// WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that are
-        /// forwarded to CloudFront, and lets …
-        pub fn web_acl_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WebACLId", value.into());
-            self
+        prop! {
+            /// `ViewerCertificate`: A complex type that determines the distribution's SSL/TLS
+            /// configuration for communicating with viewers.
+            props, "ViewerCertificate", viewer_certificate, set_viewer_certificate, get_viewer_certificate, Val<ViewerCertificate>
+        }
+
+        prop! {
+            /// `ViewerMtlsConfig`: The distribution's viewer mTLS configuration.
+            props, "ViewerMtlsConfig", viewer_mtls_config, set_viewer_mtls_config, get_viewer_mtls_config, Val<ViewerMtlsConfig>
+        }
+
+        prop! {
+            /// `WebACLId`: Multi-tenant distributions only support WAF V2 web ACLs. A unique identifier
+            /// that specifies the WAF web ACL, if any, to associate with this distribution. To specify
+            /// a web ACL created using the latest version of WAF, use the ACL ARN, for example ``arn:aws:wafv2:us-east-1:123456789012:global/webacl/ExampleWebACL/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
+            /// To specify a web ACL created using WAF Classic, use the ACL ID, for example ``a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
+            /// WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that
+            /// are forwarded to CloudFront, and lets …
+            props, "WebACLId", web_acl_id, set_web_acl_id, get_web_acl_id, Val<String>
         }
     }
 
@@ -1414,176 +1636,190 @@ pub mod distribution {
             CacheBehavior { props }
         }
 
-        /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes and
-        /// forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
-        /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
-        /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH, POST``,
-        /// and ``DELETE`` requests. If you pick the third choice, you may need to restrict access to
-        /// your Amazon S3 bucket or to your custom origin so users can't perform operations that you
-        /// don't want them to. For example, you might not want users to have …
-        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedMethods", value.into());
-            self
+        prop! {
+            /// `PathPattern`: The pattern (for example, ``images/*.jpg``) that specifies which requests
+            /// to apply the behavior to. When CloudFront receives a viewer request, the requested path
+            /// is compared with path patterns in the order in which cache behaviors are listed in the
+            /// distribution. You can optionally include a slash (``/``) at the beginning of the path
+            /// pattern. For example, ``/images/*.jpg``. CloudFront behavior is the same with or without
+            /// the leading ``/``. The path pattern for the default cache behavior is ``*`` and cannot
+            /// be changed. If the request for an object does not match the path pattern for any cache …
+            props, "PathPattern", _, set_path_pattern, get_path_pattern, Val<String>
         }
 
-        /// `CachePolicyId`: The unique identifier of the cache policy that is attached to this cache
-        /// behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*. A ``CacheBehavior`` must include either a ``CachePolicyId``
-        /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
-        pub fn cache_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CachePolicyId", value.into());
-            self
+        prop! {
+            /// `TargetOriginId`: The value of ``ID`` for the origin that you want CloudFront to route
+            /// requests to when they match this cache behavior.
+            props, "TargetOriginId", _, set_target_origin_id, get_target_origin_id, Val<String>
         }
 
-        /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
-        /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
-        /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
-        /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you may
-        /// need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin
-        /// headers for the responses to be cached correctly.
-        pub fn cached_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CachedMethods", value.into());
-            self
+        prop! {
+            /// `ViewerProtocolPolicy`: The protocol that viewers can use to access the files in the
+            /// origin specified by ``TargetOriginId`` when a request matches the path pattern in ``PathPattern``.
+            /// You can specify the following options: + ``allow-all``: Viewers can use HTTP or HTTPS. + ``redirect-to-https``:
+            /// If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301 (Moved
+            /// Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the
+            /// request using the new URL. + ``https-only``: If a viewer sends an HTTP request,
+            /// CloudFront returns an HTTP status code of 403 (Forbidden). For more …
+            props, "ViewerProtocolPolicy", _, set_viewer_protocol_policy, get_viewer_protocol_policy, Val<String>
         }
 
-        /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
-        /// cache behavior. If so, specify true; if not, specify false. For more information, see
-        /// Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn compress(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Compress", value.into());
-            self
+        prop! {
+            /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes
+            /// and forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
+            /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
+            /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH,
+            /// POST``, and ``DELETE`` requests. If you pick the third choice, you may need to restrict
+            /// access to your Amazon S3 bucket or to your custom origin so users can't perform
+            /// operations that you don't want them to. For example, you might not want users to have …
+            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
         }
 
-        /// `DefaultTTL`: This field only supports standard distributions. You can't specify this field
-        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``DefaultTTL`` field in a cache policy instead of this field. For more information,
-        /// see \[Creating cache …
-        pub fn default_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DefaultTTL", value.into());
-            self
+        prop! {
+            /// `CachePolicyId`: The unique identifier of the cache policy that is attached to this
+            /// cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*. A ``CacheBehavior`` must include either a ``CachePolicyId``
+            /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
+            props, "CachePolicyId", cache_policy_id, set_cache_policy_id, get_cache_policy_id, Val<String>
         }
 
-        /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption configuration
-        /// that you want CloudFront to use for encrypting specific fields of data for this cache
-        /// behavior.
-        pub fn field_level_encryption_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldLevelEncryptionId", value.into());
-            self
+        prop! {
+            /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
+            /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
+            /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
+            /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you
+            /// may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and
+            /// Origin headers for the responses to be cached correctly.
+            props, "CachedMethods", cached_methods, set_cached_methods, get_cached_methods, Val<List<String>>
         }
 
-        /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or an
-        /// origin request policy instead of this field. For more information, see Working with policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache key,
-        /// use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// or \[Using the managed cache …
-        pub fn forwarded_values(mut self, value: impl Into<Val<ForwardedValues>>) -> Self {
-            self.props.set("ForwardedValues", value.into());
-            self
+        prop! {
+            /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
+            /// cache behavior. If so, specify true; if not, specify false. For more information, see
+            /// Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "Compress", compress, set_compress, get_compress, Val<bool>
         }
 
-        /// `FunctionAssociations`: A list of CloudFront functions that are associated with this cache
-        /// behavior. CloudFront functions must be published to the ``LIVE`` stage to associate them
-        /// with a cache behavior.
-        pub fn function_associations(mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> Self {
-            self.props.set("FunctionAssociations", value.into());
-            self
+        prop! {
+            /// `DefaultTTL`: This field only supports standard distributions. You can't specify this
+            /// field for multi-tenant distributions. For more information, see Unsupported features for
+            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``DefaultTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<f64>
         }
 
-        /// `GrpcConfig`: The gRPC configuration for your cache behavior.
-        pub fn grpc_config(mut self, value: impl Into<Val<GrpcConfig>>) -> Self {
-            self.props.set("GrpcConfig", value.into());
-            self
+        prop! {
+            /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption
+            /// configuration that you want CloudFront to use for encrypting specific fields of data for
+            /// this cache behavior.
+            props, "FieldLevelEncryptionId", field_level_encryption_id, set_field_level_encryption_id, get_field_level_encryption_id, Val<String>
         }
 
-        /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge function
-        /// associations for a cache behavior.
-        pub fn lambda_function_associations(mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> Self {
-            self.props.set("LambdaFunctionAssociations", value.into());
-            self
+        prop! {
+            /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or
+            /// an origin request policy instead of this field. For more information, see Working with
+            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache
+            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// or \[Using the managed cache …
+            props, "ForwardedValues", forwarded_values, set_forwarded_values, get_forwarded_values, Val<ForwardedValues>
         }
 
-        /// `MaxTTL`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see \[Creating
-        /// cache …
-        pub fn max_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxTTL", value.into());
-            self
+        prop! {
+            /// `FunctionAssociations`: A list of CloudFront functions that are associated with this
+            /// cache behavior. CloudFront functions must be published to the ``LIVE`` stage to
+            /// associate them with a cache behavior.
+            props, "FunctionAssociations", function_associations, set_function_associations, get_function_associations, Val<List<FunctionAssociation>>
         }
 
-        /// `MinTTL`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``MinTTL`` field in a cache policy instead of this field. For more information, see \[Creating
-        /// cache …
-        pub fn min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinTTL", value.into());
-            self
+        prop! {
+            /// `GrpcConfig`: The gRPC configuration for your cache behavior.
+            props, "GrpcConfig", grpc_config, set_grpc_config, get_grpc_config, Val<GrpcConfig>
         }
 
-        /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is attached
-        /// to this cache behavior. For more information, see Creating origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
-        /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_request_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginRequestPolicyId", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge
+            /// function associations for a cache behavior.
+            props, "LambdaFunctionAssociations", lambda_function_associations, set_lambda_function_associations, get_lambda_function_associations, Val<List<LambdaFunctionAssociation>>
         }
 
-        /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log configuration
-        /// that is attached to this cache behavior. For more information, see Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn realtime_log_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RealtimeLogConfigArn", value.into());
-            self
+        prop! {
+            /// `MaxTTL`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``MaxTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "MaxTTL", max_ttl, set_max_ttl, get_max_ttl, Val<f64>
         }
 
-        /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
-        pub fn response_headers_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseHeadersPolicyId", value.into());
-            self
+        prop! {
+            /// `MinTTL`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``MinTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "MinTTL", min_ttl, set_min_ttl, get_min_ttl, Val<f64>
         }
 
-        /// `SmoothStreaming`: This field only supports standard distributions. You can't specify this
-        /// field for multi-tenant distributions. For more information, see Unsupported features for
-        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute media
-        /// files in the Microsoft Smooth Streaming format using the origin that is associated with this
-        /// cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true``
-        /// for …
-        pub fn smooth_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SmoothStreaming", value.into());
-            self
+        prop! {
+            /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is
+            /// attached to this cache behavior. For more information, see Creating origin request
+            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
+            /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginRequestPolicyId", origin_request_policy_id, set_origin_request_policy_id, get_origin_request_policy_id, Val<String>
         }
 
-        /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs or
-        /// signed cookies. When a cache behavior contains trusted key groups, CloudFront requires
-        /// signed URLs or signed cookies for all requests that match the cache behavior. The URLs or
-        /// cookies must be signed with a private key whose corresponding public key is in the key
-        /// group. The signed URL or cookie contains information about which public key CloudFront
-        /// should use to verify the signature. For more information, see Serving private content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
-        pub fn trusted_key_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrustedKeyGroups", value.into());
-            self
+        prop! {
+            /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log
+            /// configuration that is attached to this cache behavior. For more information, see
+            /// Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "RealtimeLogConfigArn", realtime_log_config_arn, set_realtime_log_config_arn, get_realtime_log_config_arn, Val<String>
         }
 
-        /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
-        /// This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
-        /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior contains
-        /// trusted signers, CloudFront …
-        pub fn trusted_signers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrustedSigners", value.into());
-            self
+        prop! {
+            /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
+            props, "ResponseHeadersPolicyId", response_headers_policy_id, set_response_headers_policy_id, get_response_headers_policy_id, Val<String>
+        }
+
+        prop! {
+            /// `SmoothStreaming`: This field only supports standard distributions. You can't specify
+            /// this field for multi-tenant distributions. For more information, see Unsupported
+            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute
+            /// media files in the Microsoft Smooth Streaming format using the origin that is associated
+            /// with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you
+            /// specify ``true`` for …
+            props, "SmoothStreaming", smooth_streaming, set_smooth_streaming, get_smooth_streaming, Val<bool>
+        }
+
+        prop! {
+            /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs
+            /// or signed cookies. When a cache behavior contains trusted key groups, CloudFront
+            /// requires signed URLs or signed cookies for all requests that match the cache behavior.
+            /// The URLs or cookies must be signed with a private key whose corresponding public key is
+            /// in the key group. The signed URL or cookie contains information about which public key
+            /// CloudFront should use to verify the signature. For more information, see Serving private
+            /// content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
+            props, "TrustedKeyGroups", trusted_key_groups, set_trusted_key_groups, get_trusted_key_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
+            /// This field only supports standard distributions. You can't specify this field for
+            /// multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
+            /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior
+            /// contains trusted signers, CloudFront …
+            props, "TrustedSigners", trusted_signers, set_trusted_signers, get_trusted_signers, Val<List<String>>
         }
     }
 
@@ -1615,37 +1851,45 @@ pub mod distribution {
             ForwardedValues { props }
         }
 
-        /// `Cookies`: This field is deprecated. We recommend that you use a cache policy or an origin
-        /// request policy instead of this field. If you want to include cookies in the cache key, use a
-        /// cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin but
-        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
-        /// origin request …
-        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
-            self.props.set("Cookies", value.into());
-            self
+        prop! {
+            /// `QueryString`: This field is deprecated. We recommend that you use a cache policy or an
+            /// origin request policy instead of this field. If you want to include query strings in the
+            /// cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the
+            /// origin but not include them in the cache key, use an origin request policy. For more
+            /// information, see \[Creating origin request …
+            props, "QueryString", _, set_query_string, get_query_string, Val<bool>
         }
 
-        /// `Headers`: This field is deprecated. We recommend that you use a cache policy or an origin
-        /// request policy instead of this field. If you want to include headers in the cache key, use a
-        /// cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to send headers to the origin but
-        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
-        /// origin request …
-        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Cookies`: This field is deprecated. We recommend that you use a cache policy or an
+            /// origin request policy instead of this field. If you want to include cookies in the cache
+            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
+            /// but not include them in the cache key, use an origin request policy. For more
+            /// information, see \[Creating origin request …
+            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
         }
 
-        /// `QueryStringCacheKeys`: This field is deprecated. We recommend that you use a cache policy
-        /// or an origin request policy instead of this field. If you want to include query strings in
-        /// the cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the origin
-        /// but not include them in the cache key, use an origin request policy. For more information,
-        /// see \[Creating origin request …
-        pub fn query_string_cache_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("QueryStringCacheKeys", value.into());
-            self
+        prop! {
+            /// `Headers`: This field is deprecated. We recommend that you use a cache policy or an
+            /// origin request policy instead of this field. If you want to include headers in the cache
+            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send headers to the origin
+            /// but not include them in the cache key, use an origin request policy. For more
+            /// information, see \[Creating origin request …
+            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
+        }
+
+        prop! {
+            /// `QueryStringCacheKeys`: This field is deprecated. We recommend that you use a cache
+            /// policy or an origin request policy instead of this field. If you want to include query
+            /// strings in the cache key, use a cache policy. For more information, see Creating cache
+            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the
+            /// origin but not include them in the cache key, use an origin request policy. For more
+            /// information, see \[Creating origin request …
+            props, "QueryStringCacheKeys", query_string_cache_keys, set_query_string_cache_keys, get_query_string_cache_keys, Val<List<String>>
         }
     }
 
@@ -1677,15 +1921,24 @@ pub mod distribution {
             Cookies { props }
         }
 
-        /// `WhitelistedNames`: This field is deprecated. We recommend that you use a cache policy or an
-        /// origin request policy instead of this field. If you want to include cookies in the cache
-        /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin but
-        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
-        /// origin request …
-        pub fn whitelisted_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("WhitelistedNames", value.into());
-            self
+        prop! {
+            /// `Forward`: This field is deprecated. We recommend that you use a cache policy or an
+            /// origin request policy instead of this field. If you want to include cookies in the cache
+            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
+            /// but not include them in the cache key, use origin request policy. For more information,
+            /// see \[Creating origin request …
+            props, "Forward", _, set_forward, get_forward, Val<String>
+        }
+
+        prop! {
+            /// `WhitelistedNames`: This field is deprecated. We recommend that you use a cache policy
+            /// or an origin request policy instead of this field. If you want to include cookies in the
+            /// cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
+            /// but not include them in the cache key, use an origin request policy. For more
+            /// information, see \[Creating origin request …
+            props, "WhitelistedNames", whitelisted_names, set_whitelisted_names, get_whitelisted_names, Val<List<String>>
         }
     }
 
@@ -1705,18 +1958,16 @@ pub mod distribution {
             FunctionAssociation { props }
         }
 
-        /// `EventType`: The event type of the function, either ``viewer-request`` or ``viewer-response``.
-        /// You cannot use origin-facing event types (``origin-request`` and ``origin-response``) with a
-        /// CloudFront function.
-        pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventType", value.into());
-            self
+        prop! {
+            /// `EventType`: The event type of the function, either ``viewer-request`` or ``viewer-response``.
+            /// You cannot use origin-facing event types (``origin-request`` and ``origin-response``)
+            /// with a CloudFront function.
+            props, "EventType", event_type, set_event_type, get_event_type, Val<String>
         }
 
-        /// `FunctionARN`: The Amazon Resource Name (ARN) of the function.
-        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionARN", value.into());
-            self
+        prop! {
+            /// `FunctionARN`: The Amazon Resource Name (ARN) of the function.
+            props, "FunctionARN", function_arn, set_function_arn, get_function_arn, Val<String>
         }
     }
 
@@ -1743,6 +1994,12 @@ pub mod distribution {
             props.set("Enabled", enabled.into());
             GrpcConfig { props }
         }
+
+        prop! {
+            /// `Enabled`: Enables your CloudFront distribution to receive gRPC requests and to proxy
+            /// them directly to your origins.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.LambdaFunctionAssociation`: A complex type that contains a
@@ -1761,32 +2018,29 @@ pub mod distribution {
             LambdaFunctionAssociation { props }
         }
 
-        /// `EventType`: Specifies the event type that triggers a Lambda@Edge function invocation. You
-        /// can specify the following values: + ``viewer-request``: The function executes when
-        /// CloudFront receives a request from a viewer and before it checks to see whether the
-        /// requested object is in the edge cache. + ``origin-request``: The function executes only when
-        /// CloudFront sends a request to your origin. When the requested object is in the edge cache,
-        /// the function doesn't execute. + ``origin-response``: The function executes after CloudFront
-        /// receives a response from the origin and before it caches the object in the …
-        pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventType", value.into());
-            self
+        prop! {
+            /// `EventType`: Specifies the event type that triggers a Lambda@Edge function invocation.
+            /// You can specify the following values: + ``viewer-request``: The function executes when
+            /// CloudFront receives a request from a viewer and before it checks to see whether the
+            /// requested object is in the edge cache. + ``origin-request``: The function executes only
+            /// when CloudFront sends a request to your origin. When the requested object is in the edge
+            /// cache, the function doesn't execute. + ``origin-response``: The function executes after
+            /// CloudFront receives a response from the origin and before it caches the object in the …
+            props, "EventType", event_type, set_event_type, get_event_type, Val<String>
         }
 
-        /// `IncludeBody`: A flag that allows a Lambda@Edge function to have read access to the body
-        /// content. For more information, see Accessing the Request Body by Choosing the Include Body
-        /// Option (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-include-body-access.html>)
-        /// in the Amazon CloudFront Developer Guide.
-        pub fn include_body(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeBody", value.into());
-            self
+        prop! {
+            /// `IncludeBody`: A flag that allows a Lambda@Edge function to have read access to the body
+            /// content. For more information, see Accessing the Request Body by Choosing the Include
+            /// Body Option (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-include-body-access.html>)
+            /// in the Amazon CloudFront Developer Guide.
+            props, "IncludeBody", include_body, set_include_body, get_include_body, Val<bool>
         }
 
-        /// `LambdaFunctionARN`: The ARN of the Lambda@Edge function. You must specify the ARN of a
-        /// function version; you can't specify an alias or $LATEST.
-        pub fn lambda_function_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaFunctionARN", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionARN`: The ARN of the Lambda@Edge function. You must specify the ARN of a
+            /// function version; you can't specify an alias or $LATEST.
+            props, "LambdaFunctionARN", lambda_function_arn, set_lambda_function_arn, get_lambda_function_arn, Val<String>
         }
     }
 
@@ -1813,6 +2067,14 @@ pub mod distribution {
             props.set("HeaderName", header_name.into());
             CacheTagConfig { props }
         }
+
+        prop! {
+            /// `HeaderName`: The name of the HTTP header that your origin includes in responses.
+            /// CloudFront uses this header to extract cache tags. The header value must contain
+            /// comma-separated tag values (for example, ``product:electronics, category:tv,
+            /// brand:example``).
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.ConnectionFunctionAssociation`: A connection function
@@ -1831,6 +2093,11 @@ pub mod distribution {
             let mut props = Props::new();
             props.set("Id", id.into());
             ConnectionFunctionAssociation { props }
+        }
+
+        prop! {
+            /// `Id`: The association's ID.
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 
@@ -1870,39 +2137,44 @@ pub mod distribution {
             CustomErrorResponse { props }
         }
 
-        /// `ErrorCachingMinTTL`: The minimum amount of time, in seconds, that you want CloudFront to
-        /// cache the HTTP status code specified in ``ErrorCode``. When this time period has elapsed,
-        /// CloudFront queries your origin to see whether the problem that caused the error has been
-        /// resolved and the requested object is now available. For more information, see Customizing
-        /// Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn error_caching_min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ErrorCachingMinTTL", value.into());
-            self
+        prop! {
+            /// `ErrorCode`: The HTTP status code for which you want to specify a custom error page
+            /// and/or a caching duration.
+            props, "ErrorCode", _, set_error_code, get_error_code, Val<i64>
         }
 
-        /// `ResponseCode`: The HTTP status code that you want CloudFront to return to the viewer along
-        /// with the custom error page. There are a variety of reasons that you might want CloudFront to
-        /// return a status code different from the status code that your origin returned to CloudFront,
-        /// for example: + Some Internet devices (some firewalls and corporate proxies, for example)
-        /// intercept HTTP 4xx and 5xx and prevent the response from being returned to the viewer. If
-        /// you substitute ``200``, the response typically won't be intercepted. + If you don't care
-        /// about distinguishing among different client errors or server errors, …
-        pub fn response_code(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ResponseCode", value.into());
-            self
+        prop! {
+            /// `ErrorCachingMinTTL`: The minimum amount of time, in seconds, that you want CloudFront
+            /// to cache the HTTP status code specified in ``ErrorCode``. When this time period has
+            /// elapsed, CloudFront queries your origin to see whether the problem that caused the error
+            /// has been resolved and the requested object is now available. For more information, see
+            /// Customizing Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "ErrorCachingMinTTL", error_caching_min_ttl, set_error_caching_min_ttl, get_error_caching_min_ttl, Val<f64>
         }
 
-        /// `ResponsePagePath`: The path to the custom error page that you want CloudFront to return to
-        /// a viewer when your origin returns the HTTP status code specified by ``ErrorCode``, for
-        /// example, ``/4xx-errors/403-forbidden.html``. If you want to store your objects and your
-        /// custom error pages in different locations, your distribution must include a cache behavior
-        /// for which the following is true: + The value of ``PathPattern`` matches the path to your
-        /// custom error messages. For example, suppose you saved custom error pages for 4xx errors in
-        /// an Amazon S3 bucket in a directory named ``/4xx-errors``. Your distribution must …
-        pub fn response_page_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponsePagePath", value.into());
-            self
+        prop! {
+            /// `ResponseCode`: The HTTP status code that you want CloudFront to return to the viewer
+            /// along with the custom error page. There are a variety of reasons that you might want
+            /// CloudFront to return a status code different from the status code that your origin
+            /// returned to CloudFront, for example: + Some Internet devices (some firewalls and
+            /// corporate proxies, for example) intercept HTTP 4xx and 5xx and prevent the response from
+            /// being returned to the viewer. If you substitute ``200``, the response typically won't be
+            /// intercepted. + If you don't care about distinguishing among different client errors or
+            /// server errors, …
+            props, "ResponseCode", response_code, set_response_code, get_response_code, Val<i64>
+        }
+
+        prop! {
+            /// `ResponsePagePath`: The path to the custom error page that you want CloudFront to return
+            /// to a viewer when your origin returns the HTTP status code specified by ``ErrorCode``,
+            /// for example, ``/4xx-errors/403-forbidden.html``. If you want to store your objects and
+            /// your custom error pages in different locations, your distribution must include a cache
+            /// behavior for which the following is true: + The value of ``PathPattern`` matches the
+            /// path to your custom error messages. For example, suppose you saved custom error pages
+            /// for 4xx errors in an Amazon S3 bucket in a directory named ``/4xx-errors``. Your
+            /// distribution must …
+            props, "ResponsePagePath", response_page_path, set_response_page_path, get_response_page_path, Val<String>
         }
     }
 
@@ -1939,18 +2211,35 @@ pub mod distribution {
             LegacyCustomOrigin { props }
         }
 
-        /// `HTTPPort`: The HTTP port that CF uses to connect to the origin. Specify the HTTP port that
-        /// the origin listens on.
-        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPPort", value.into());
-            self
+        prop! {
+            /// `DNSName`: The domain name assigned to your CF distribution.
+            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
         }
 
-        /// `HTTPSPort`: The HTTPS port that CF uses to connect to the origin. Specify the HTTPS port
-        /// that the origin listens on.
-        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPSPort", value.into());
-            self
+        prop! {
+            /// `OriginProtocolPolicy`: Specifies the protocol (HTTP or HTTPS) that CF uses to connect
+            /// to the origin.
+            props, "OriginProtocolPolicy", _, set_origin_protocol_policy, get_origin_protocol_policy, Val<String>
+        }
+
+        prop! {
+            /// `OriginSSLProtocols`: The minimum SSL/TLS protocol version that CF uses when
+            /// communicating with your origin server over HTTPs. For more information, see Minimum
+            /// Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginSSLProtocols>)
+            /// in the *Developer Guide*.
+            props, "OriginSSLProtocols", _, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
+        }
+
+        prop! {
+            /// `HTTPPort`: The HTTP port that CF uses to connect to the origin. Specify the HTTP port
+            /// that the origin listens on.
+            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
+        }
+
+        prop! {
+            /// `HTTPSPort`: The HTTPS port that CF uses to connect to the origin. Specify the HTTPS
+            /// port that the origin listens on.
+            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
         }
     }
 
@@ -1990,176 +2279,179 @@ pub mod distribution {
             DefaultCacheBehavior { props }
         }
 
-        /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes and
-        /// forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
-        /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
-        /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH, POST``,
-        /// and ``DELETE`` requests. If you pick the third choice, you may need to restrict access to
-        /// your Amazon S3 bucket or to your custom origin so users can't perform operations that you
-        /// don't want them to. For example, you might not want users to have …
-        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedMethods", value.into());
-            self
+        prop! {
+            /// `TargetOriginId`: The value of ``ID`` for the origin that you want CloudFront to route
+            /// requests to when they use the default cache behavior.
+            props, "TargetOriginId", _, set_target_origin_id, get_target_origin_id, Val<String>
         }
 
-        /// `CachePolicyId`: The unique identifier of the cache policy that is attached to the default
-        /// cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*. A ``DefaultCacheBehavior`` must include either a ``CachePolicyId``
-        /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
-        pub fn cache_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CachePolicyId", value.into());
-            self
+        prop! {
+            /// `ViewerProtocolPolicy`: The protocol that viewers can use to access the files in the
+            /// origin specified by ``TargetOriginId`` when a request matches the path pattern in ``PathPattern``.
+            /// You can specify the following options: + ``allow-all``: Viewers can use HTTP or HTTPS. + ``redirect-to-https``:
+            /// If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301 (Moved
+            /// Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the
+            /// request using the new URL. + ``https-only``: If a viewer sends an HTTP request,
+            /// CloudFront returns an HTTP status code of 403 (Forbidden). For more …
+            props, "ViewerProtocolPolicy", _, set_viewer_protocol_policy, get_viewer_protocol_policy, Val<DefaultCacheBehaviorViewerProtocolPolicy>
         }
 
-        /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
-        /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
-        /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
-        /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you may
-        /// need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin
-        /// headers for the responses to be cached correctly.
-        pub fn cached_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CachedMethods", value.into());
-            self
+        prop! {
+            /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes
+            /// and forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
+            /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
+            /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH,
+            /// POST``, and ``DELETE`` requests. If you pick the third choice, you may need to restrict
+            /// access to your Amazon S3 bucket or to your custom origin so users can't perform
+            /// operations that you don't want them to. For example, you might not want users to have …
+            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
         }
 
-        /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
-        /// cache behavior. If so, specify ``true``; if not, specify ``false``. For more information,
-        /// see Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn compress(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Compress", value.into());
-            self
+        prop! {
+            /// `CachePolicyId`: The unique identifier of the cache policy that is attached to the
+            /// default cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*. A ``DefaultCacheBehavior`` must include
+            /// either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
+            props, "CachePolicyId", cache_policy_id, set_cache_policy_id, get_cache_policy_id, Val<String>
         }
 
-        /// `DefaultTTL`: This field only supports standard distributions. You can't specify this field
-        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``DefaultTTL`` field in a cache policy instead of this field. For more information,
-        /// see \[Creating cache …
-        pub fn default_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DefaultTTL", value.into());
-            self
+        prop! {
+            /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
+            /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
+            /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
+            /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you
+            /// may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and
+            /// Origin headers for the responses to be cached correctly.
+            props, "CachedMethods", cached_methods, set_cached_methods, get_cached_methods, Val<List<String>>
         }
 
-        /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption configuration
-        /// that you want CloudFront to use for encrypting specific fields of data for the default cache
-        /// behavior.
-        pub fn field_level_encryption_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldLevelEncryptionId", value.into());
-            self
+        prop! {
+            /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
+            /// cache behavior. If so, specify ``true``; if not, specify ``false``. For more
+            /// information, see Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "Compress", compress, set_compress, get_compress, Val<bool>
         }
 
-        /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or an
-        /// origin request policy instead of this field. For more information, see Working with policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache key,
-        /// use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-        /// or \[Using the managed cache …
-        pub fn forwarded_values(mut self, value: impl Into<Val<ForwardedValues>>) -> Self {
-            self.props.set("ForwardedValues", value.into());
-            self
+        prop! {
+            /// `DefaultTTL`: This field only supports standard distributions. You can't specify this
+            /// field for multi-tenant distributions. For more information, see Unsupported features for
+            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``DefaultTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<f64>
         }
 
-        /// `FunctionAssociations`: A list of CloudFront functions that are associated with this cache
-        /// behavior. Your functions must be published to the ``LIVE`` stage to associate them with a
-        /// cache behavior.
-        pub fn function_associations(mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> Self {
-            self.props.set("FunctionAssociations", value.into());
-            self
+        prop! {
+            /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption
+            /// configuration that you want CloudFront to use for encrypting specific fields of data for
+            /// the default cache behavior.
+            props, "FieldLevelEncryptionId", field_level_encryption_id, set_field_level_encryption_id, get_field_level_encryption_id, Val<String>
         }
 
-        /// `GrpcConfig`: The gRPC configuration for your cache behavior.
-        pub fn grpc_config(mut self, value: impl Into<Val<GrpcConfig>>) -> Self {
-            self.props.set("GrpcConfig", value.into());
-            self
+        prop! {
+            /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or
+            /// an origin request policy instead of this field. For more information, see Working with
+            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache
+            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+            /// or \[Using the managed cache …
+            props, "ForwardedValues", forwarded_values, set_forwarded_values, get_forwarded_values, Val<ForwardedValues>
         }
 
-        /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge function
-        /// associations for a cache behavior.
-        pub fn lambda_function_associations(mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> Self {
-            self.props.set("LambdaFunctionAssociations", value.into());
-            self
+        prop! {
+            /// `FunctionAssociations`: A list of CloudFront functions that are associated with this
+            /// cache behavior. Your functions must be published to the ``LIVE`` stage to associate them
+            /// with a cache behavior.
+            props, "FunctionAssociations", function_associations, set_function_associations, get_function_associations, Val<List<FunctionAssociation>>
         }
 
-        /// `MaxTTL`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see \[Creating
-        /// cache …
-        pub fn max_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxTTL", value.into());
-            self
+        prop! {
+            /// `GrpcConfig`: The gRPC configuration for your cache behavior.
+            props, "GrpcConfig", grpc_config, set_grpc_config, get_grpc_config, Val<GrpcConfig>
         }
 
-        /// `MinTTL`: This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
-        /// use the ``MinTTL`` field in a cache policy instead of this field. For more information, see \[Creating
-        /// cache …
-        pub fn min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinTTL", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge
+            /// function associations for a cache behavior.
+            props, "LambdaFunctionAssociations", lambda_function_associations, set_lambda_function_associations, get_lambda_function_associations, Val<List<LambdaFunctionAssociation>>
         }
 
-        /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is attached
-        /// to the default cache behavior. For more information, see Creating origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
-        /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_request_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginRequestPolicyId", value.into());
-            self
+        prop! {
+            /// `MaxTTL`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``MaxTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "MaxTTL", max_ttl, set_max_ttl, get_max_ttl, Val<f64>
         }
 
-        /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log configuration
-        /// that is attached to this cache behavior. For more information, see Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn realtime_log_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RealtimeLogConfigArn", value.into());
-            self
+        prop! {
+            /// `MinTTL`: This field only supports standard distributions. You can't specify this field
+            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
+            /// you use the ``MinTTL`` field in a cache policy instead of this field. For more
+            /// information, see \[Creating cache …
+            props, "MinTTL", min_ttl, set_min_ttl, get_min_ttl, Val<f64>
         }
 
-        /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
-        pub fn response_headers_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseHeadersPolicyId", value.into());
-            self
+        prop! {
+            /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is
+            /// attached to the default cache behavior. For more information, see Creating origin
+            /// request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
+            /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginRequestPolicyId", origin_request_policy_id, set_origin_request_policy_id, get_origin_request_policy_id, Val<String>
         }
 
-        /// `SmoothStreaming`: This field only supports standard distributions. You can't specify this
-        /// field for multi-tenant distributions. For more information, see Unsupported features for
-        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute media
-        /// files in the Microsoft Smooth Streaming format using the origin that is associated with this
-        /// cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true``
-        /// for …
-        pub fn smooth_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SmoothStreaming", value.into());
-            self
+        prop! {
+            /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log
+            /// configuration that is attached to this cache behavior. For more information, see
+            /// Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "RealtimeLogConfigArn", realtime_log_config_arn, set_realtime_log_config_arn, get_realtime_log_config_arn, Val<String>
         }
 
-        /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs or
-        /// signed cookies. When a cache behavior contains trusted key groups, CloudFront requires
-        /// signed URLs or signed cookies for all requests that match the cache behavior. The URLs or
-        /// cookies must be signed with a private key whose corresponding public key is in the key
-        /// group. The signed URL or cookie contains information about which public key CloudFront
-        /// should use to verify the signature. For more information, see Serving private content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
-        pub fn trusted_key_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrustedKeyGroups", value.into());
-            self
+        prop! {
+            /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
+            props, "ResponseHeadersPolicyId", response_headers_policy_id, set_response_headers_policy_id, get_response_headers_policy_id, Val<String>
         }
 
-        /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
-        /// This field only supports standard distributions. You can't specify this field for
-        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
-        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
-        /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior contains
-        /// trusted signers, CloudFront …
-        pub fn trusted_signers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrustedSigners", value.into());
-            self
+        prop! {
+            /// `SmoothStreaming`: This field only supports standard distributions. You can't specify
+            /// this field for multi-tenant distributions. For more information, see Unsupported
+            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute
+            /// media files in the Microsoft Smooth Streaming format using the origin that is associated
+            /// with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you
+            /// specify ``true`` for …
+            props, "SmoothStreaming", smooth_streaming, set_smooth_streaming, get_smooth_streaming, Val<bool>
+        }
+
+        prop! {
+            /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs
+            /// or signed cookies. When a cache behavior contains trusted key groups, CloudFront
+            /// requires signed URLs or signed cookies for all requests that match the cache behavior.
+            /// The URLs or cookies must be signed with a private key whose corresponding public key is
+            /// in the key group. The signed URL or cookie contains information about which public key
+            /// CloudFront should use to verify the signature. For more information, see Serving private
+            /// content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
+            props, "TrustedKeyGroups", trusted_key_groups, set_trusted_key_groups, get_trusted_key_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
+            /// This field only supports standard distributions. You can't specify this field for
+            /// multi-tenant distributions. For more information, see Unsupported features for SaaS
+            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
+            /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior
+            /// contains trusted signers, CloudFront …
+            props, "TrustedSigners", trusted_signers, set_trusted_signers, get_trusted_signers, Val<List<String>>
         }
     }
 
@@ -2230,29 +2522,26 @@ pub mod distribution {
             Logging { props }
         }
 
-        /// `Bucket`: The Amazon S3 bucket to store the access logs in, for example, ``amzn-s3-demo-bucket.s3.amazonaws.com``.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The Amazon S3 bucket to store the access logs in, for example, ``amzn-s3-demo-bucket.s3.amazonaws.com``.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `IncludeCookies`: Specifies whether you want CloudFront to include cookies in access logs,
-        /// specify ``true`` for ``IncludeCookies``. If you choose to include cookies in logs,
-        /// CloudFront logs all cookies regardless of how you configure the cache behaviors for this
-        /// distribution. If you don't want to include cookies when you create a distribution or if you
-        /// want to disable include cookies for an existing distribution, specify ``false`` for ``IncludeCookies``.
-        pub fn include_cookies(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeCookies", value.into());
-            self
+        prop! {
+            /// `IncludeCookies`: Specifies whether you want CloudFront to include cookies in access
+            /// logs, specify ``true`` for ``IncludeCookies``. If you choose to include cookies in logs,
+            /// CloudFront logs all cookies regardless of how you configure the cache behaviors for this
+            /// distribution. If you don't want to include cookies when you create a distribution or if
+            /// you want to disable include cookies for an existing distribution, specify ``false`` for ``IncludeCookies``.
+            props, "IncludeCookies", include_cookies, set_include_cookies, get_include_cookies, Val<bool>
         }
 
-        /// `Prefix`: An optional string that you want CloudFront to prefix to the access log ``filenames``
-        /// for this distribution, for example, ``myprefix/``. If you want to enable logging, but you
-        /// don't want to specify a prefix, you still must include an empty ``Prefix`` element in the ``Logging``
-        /// element.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: An optional string that you want CloudFront to prefix to the access log ``filenames``
+            /// for this distribution, for example, ``myprefix/``. If you want to enable logging, but
+            /// you don't want to specify a prefix, you still must include an empty ``Prefix`` element
+            /// in the ``Logging`` element.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -2274,10 +2563,14 @@ pub mod distribution {
             OriginGroups { props }
         }
 
-        /// `Items`: The items (origin groups) in a distribution.
-        pub fn items(mut self, value: impl Into<Val<List<OriginGroup>>>) -> Self {
-            self.props.set("Items", value.into());
-            self
+        prop! {
+            /// `Quantity`: The number of origin groups.
+            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        }
+
+        prop! {
+            /// `Items`: The items (origin groups) in a distribution.
+            props, "Items", items, set_items, get_items, Val<List<OriginGroup>>
         }
     }
 
@@ -2314,12 +2607,28 @@ pub mod distribution {
             OriginGroup { props }
         }
 
-        /// `SelectionCriteria`: The selection criteria for the origin group. For more information, see
-        /// Create an origin group (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn selection_criteria(mut self, value: impl Into<Val<OriginGroupSelectionCriteria>>) -> Self {
-            self.props.set("SelectionCriteria", value.into());
-            self
+        prop! {
+            /// `Id`: The origin group's ID.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `FailoverCriteria`: A complex type that contains information about the failover criteria
+            /// for an origin group.
+            props, "FailoverCriteria", _, set_failover_criteria, get_failover_criteria, Val<OriginGroupFailoverCriteria>
+        }
+
+        prop! {
+            /// `Members`: A complex type that contains information about the origins in an origin
+            /// group.
+            props, "Members", _, set_members, get_members, Val<OriginGroupMembers>
+        }
+
+        prop! {
+            /// `SelectionCriteria`: The selection criteria for the origin group. For more information,
+            /// see Create an origin group (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<OriginGroupSelectionCriteria>
         }
     }
 
@@ -2342,6 +2651,12 @@ pub mod distribution {
             props.set("StatusCodes", status_codes.into());
             OriginGroupFailoverCriteria { props }
         }
+
+        prop! {
+            /// `StatusCodes`: The status codes that, when returned from the primary origin, will
+            /// trigger CloudFront to failover to the second origin.
+            props, "StatusCodes", _, set_status_codes, get_status_codes, Val<StatusCodes>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.StatusCodes`: A complex data type for the status codes that
@@ -2363,6 +2678,16 @@ pub mod distribution {
             props.set("Quantity", quantity.into());
             props.set("Items", items.into());
             StatusCodes { props }
+        }
+
+        prop! {
+            /// `Quantity`: The number of status codes.
+            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        }
+
+        prop! {
+            /// `Items`: The items (status codes) for an origin group.
+            props, "Items", _, set_items, get_items, Val<List<i64>>
         }
     }
 
@@ -2388,6 +2713,16 @@ pub mod distribution {
             props.set("Items", items.into());
             OriginGroupMembers { props }
         }
+
+        prop! {
+            /// `Quantity`: The number of origins in an origin group.
+            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        }
+
+        prop! {
+            /// `Items`: Items (origins) in an origin group.
+            props, "Items", _, set_items, get_items, Val<List<OriginGroupMember>>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.OriginGroupMember`: An origin in an origin group.
@@ -2405,6 +2740,11 @@ pub mod distribution {
             let mut props = Props::new();
             props.set("OriginId", origin_id.into());
             OriginGroupMember { props }
+        }
+
+        prop! {
+            /// `OriginId`: The ID for an origin in an origin group.
+            props, "OriginId", _, set_origin_id, get_origin_id, Val<String>
         }
     }
 
@@ -2449,93 +2789,97 @@ pub mod distribution {
             Origin { props }
         }
 
-        /// `ConnectionAttempts`: The number of times that CloudFront attempts to connect to the origin.
-        /// The minimum number is 1, the maximum is 3, and the default (if you don't specify otherwise)
-        /// is 3. For a custom origin (including an Amazon S3 bucket that's configured with static
-        /// website hosting), this value also specifies the number of times that CloudFront attempts to
-        /// get a response from the origin, in the case of an Origin Response Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginResponseTimeout>).
-        /// For more information, see \[Origin …
-        pub fn connection_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionAttempts", value.into());
-            self
+        prop! {
+            /// `DomainName`: The domain name for the origin. For more information, see Origin Domain
+            /// Name (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesDomainName>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `ConnectionTimeout`: The number of seconds that CloudFront waits when trying to establish a
-        /// connection to the origin. The minimum timeout is 1 second, the maximum is 10 seconds, and
-        /// the default (if you don't specify otherwise) is 10 seconds. For more information, see Origin
-        /// Connection Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-timeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn connection_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionTimeout", value.into());
-            self
+        prop! {
+            /// `Id`: A unique identifier for the origin. This value must be unique within the
+            /// distribution. Use this value to specify the ``TargetOriginId`` in a ``CacheBehavior`` or ``DefaultCacheBehavior``.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `CustomOriginConfig`: Use this type to specify an origin that is not an Amazon S3 bucket,
-        /// with one exception. If the Amazon S3 bucket is configured with static website hosting, use
-        /// this type. If the Amazon S3 bucket is not configured with static website hosting, use the ``S3OriginConfig``
-        /// type instead.
-        pub fn custom_origin_config(mut self, value: impl Into<Val<CustomOriginConfig>>) -> Self {
-            self.props.set("CustomOriginConfig", value.into());
-            self
+        prop! {
+            /// `ConnectionAttempts`: The number of times that CloudFront attempts to connect to the
+            /// origin. The minimum number is 1, the maximum is 3, and the default (if you don't specify
+            /// otherwise) is 3. For a custom origin (including an Amazon S3 bucket that's configured
+            /// with static website hosting), this value also specifies the number of times that
+            /// CloudFront attempts to get a response from the origin, in the case of an Origin Response
+            /// Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginResponseTimeout>).
+            /// For more information, see \[Origin …
+            props, "ConnectionAttempts", connection_attempts, set_connection_attempts, get_connection_attempts, Val<i64>
         }
 
-        /// `OriginAccessControlId`: The unique identifier of an origin access control for this origin.
-        /// For more information, see Restricting access to an Amazon S3 origin (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_access_control_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginAccessControlId", value.into());
-            self
+        prop! {
+            /// `ConnectionTimeout`: The number of seconds that CloudFront waits when trying to
+            /// establish a connection to the origin. The minimum timeout is 1 second, the maximum is 10
+            /// seconds, and the default (if you don't specify otherwise) is 10 seconds. For more
+            /// information, see Origin Connection Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-timeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "ConnectionTimeout", connection_timeout, set_connection_timeout, get_connection_timeout, Val<i64>
         }
 
-        /// `OriginCustomHeaders`: A list of HTTP header names and values that CloudFront adds to the
-        /// requests that it sends to the origin. For more information, see Adding Custom Headers to
-        /// Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_custom_headers(mut self, value: impl Into<Val<List<OriginCustomHeader>>>) -> Self {
-            self.props.set("OriginCustomHeaders", value.into());
-            self
+        prop! {
+            /// `CustomOriginConfig`: Use this type to specify an origin that is not an Amazon S3
+            /// bucket, with one exception. If the Amazon S3 bucket is configured with static website
+            /// hosting, use this type. If the Amazon S3 bucket is not configured with static website
+            /// hosting, use the ``S3OriginConfig`` type instead.
+            props, "CustomOriginConfig", custom_origin_config, set_custom_origin_config, get_custom_origin_config, Val<CustomOriginConfig>
         }
 
-        /// `OriginPath`: An optional path that CloudFront appends to the origin domain name when
-        /// CloudFront requests content from the origin. For more information, see Origin Path (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginPath>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginPath", value.into());
-            self
+        prop! {
+            /// `OriginAccessControlId`: The unique identifier of an origin access control for this
+            /// origin. For more information, see Restricting access to an Amazon S3 origin (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginAccessControlId", origin_access_control_id, set_origin_access_control_id, get_origin_access_control_id, Val<String>
         }
 
-        /// `OriginShield`: CloudFront Origin Shield. Using Origin Shield can help reduce the load on
-        /// your origin. For more information, see Using Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_shield(mut self, value: impl Into<Val<OriginShield>>) -> Self {
-            self.props.set("OriginShield", value.into());
-            self
+        prop! {
+            /// `OriginCustomHeaders`: A list of HTTP header names and values that CloudFront adds to
+            /// the requests that it sends to the origin. For more information, see Adding Custom
+            /// Headers to Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginCustomHeaders", origin_custom_headers, set_origin_custom_headers, get_origin_custom_headers, Val<List<OriginCustomHeader>>
         }
 
-        /// `ResponseCompletionTimeout`: The time (in seconds) that a request from CloudFront to the
-        /// origin can stay open and wait for a response. If the complete response isn't received from
-        /// the origin by this time, CloudFront ends the connection. The value for ``ResponseCompletionTimeout``
-        /// must be equal to or greater than the value for ``OriginReadTimeout``. If you don't set a
-        /// value for ``ResponseCompletionTimeout``, CloudFront doesn't enforce a maximum value. For
-        /// more information, see \[Response completion …
-        pub fn response_completion_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ResponseCompletionTimeout", value.into());
-            self
+        prop! {
+            /// `OriginPath`: An optional path that CloudFront appends to the origin domain name when
+            /// CloudFront requests content from the origin. For more information, see Origin Path (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginPath>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginPath", origin_path, set_origin_path, get_origin_path, Val<String>
         }
 
-        /// `S3OriginConfig`: Use this type to specify an origin that is an Amazon S3 bucket that is not
-        /// configured with static website hosting. To specify any other type of origin, including an
-        /// Amazon S3 bucket that is configured with static website hosting, use the ``CustomOriginConfig``
-        /// type instead.
-        pub fn s3_origin_config(mut self, value: impl Into<Val<S3OriginConfig>>) -> Self {
-            self.props.set("S3OriginConfig", value.into());
-            self
+        prop! {
+            /// `OriginShield`: CloudFront Origin Shield. Using Origin Shield can help reduce the load
+            /// on your origin. For more information, see Using Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginShield", origin_shield, set_origin_shield, get_origin_shield, Val<OriginShield>
         }
 
-        /// `VpcOriginConfig`: The VPC origin configuration.
-        pub fn vpc_origin_config(mut self, value: impl Into<Val<VpcOriginConfig>>) -> Self {
-            self.props.set("VpcOriginConfig", value.into());
-            self
+        prop! {
+            /// `ResponseCompletionTimeout`: The time (in seconds) that a request from CloudFront to the
+            /// origin can stay open and wait for a response. If the complete response isn't received
+            /// from the origin by this time, CloudFront ends the connection. The value for ``ResponseCompletionTimeout``
+            /// must be equal to or greater than the value for ``OriginReadTimeout``. If you don't set a
+            /// value for ``ResponseCompletionTimeout``, CloudFront doesn't enforce a maximum value. For
+            /// more information, see \[Response completion …
+            props, "ResponseCompletionTimeout", response_completion_timeout, set_response_completion_timeout, get_response_completion_timeout, Val<i64>
+        }
+
+        prop! {
+            /// `S3OriginConfig`: Use this type to specify an origin that is an Amazon S3 bucket that is
+            /// not configured with static website hosting. To specify any other type of origin,
+            /// including an Amazon S3 bucket that is configured with static website hosting, use the ``CustomOriginConfig``
+            /// type instead.
+            props, "S3OriginConfig", s3_origin_config, set_s3_origin_config, get_s3_origin_config, Val<S3OriginConfig>
+        }
+
+        prop! {
+            /// `VpcOriginConfig`: The VPC origin configuration.
+            props, "VpcOriginConfig", vpc_origin_config, set_vpc_origin_config, get_vpc_origin_config, Val<VpcOriginConfig>
         }
     }
 
@@ -2563,62 +2907,64 @@ pub mod distribution {
             CustomOriginConfig { props }
         }
 
-        /// `HTTPPort`: The HTTP port that CloudFront uses to connect to the origin. Specify the HTTP
-        /// port that the origin listens on.
-        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPPort", value.into());
-            self
+        prop! {
+            /// `OriginProtocolPolicy`: Specifies the protocol (HTTP or HTTPS) that CloudFront uses to
+            /// connect to the origin. Valid values are: + ``http-only`` – CloudFront always uses HTTP
+            /// to connect to the origin. + ``match-viewer`` – CloudFront connects to the origin using
+            /// the same protocol that the viewer used to connect to CloudFront. + ``https-only`` –
+            /// CloudFront always uses HTTPS to connect to the origin.
+            props, "OriginProtocolPolicy", _, set_origin_protocol_policy, get_origin_protocol_policy, Val<String>
         }
 
-        /// `HTTPSPort`: The HTTPS port that CloudFront uses to connect to the origin. Specify the HTTPS
-        /// port that the origin listens on.
-        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPSPort", value.into());
-            self
+        prop! {
+            /// `HTTPPort`: The HTTP port that CloudFront uses to connect to the origin. Specify the
+            /// HTTP port that the origin listens on.
+            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
         }
 
-        /// `IpAddressType`: Specifies which IP protocol CloudFront uses when connecting to your origin.
-        /// If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack`` to help
-        /// optimize reliability.
-        pub fn ip_address_type(mut self, value: impl Into<Val<CustomOriginConfigIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `HTTPSPort`: The HTTPS port that CloudFront uses to connect to the origin. Specify the
+            /// HTTPS port that the origin listens on.
+            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
         }
 
-        /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its connection
-        /// to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if
-        /// you don't specify otherwise) is 5 seconds. For more information, see Keep-alive timeout (custom
-        /// origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_keepalive_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OriginKeepaliveTimeout", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: Specifies which IP protocol CloudFront uses when connecting to your
+            /// origin. If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack``
+            /// to help optimize reliability.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<CustomOriginConfigIpAddressType>
         }
 
-        /// `OriginMtlsConfig`: Configures mutual TLS authentication between CloudFront and your origin
-        /// server.
-        pub fn origin_mtls_config(mut self, value: impl Into<Val<OriginMtlsConfig>>) -> Self {
-            self.props.set("OriginMtlsConfig", value.into());
-            self
+        prop! {
+            /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its
+            /// connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds,
+            /// and the default (if you don't specify otherwise) is 5 seconds. For more information, see
+            /// Keep-alive timeout (custom origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginKeepaliveTimeout", origin_keepalive_timeout, set_origin_keepalive_timeout, get_origin_keepalive_timeout, Val<i64>
         }
 
-        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
-        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
-        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
-        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OriginReadTimeout", value.into());
-            self
+        prop! {
+            /// `OriginMtlsConfig`: Configures mutual TLS authentication between CloudFront and your
+            /// origin server.
+            props, "OriginMtlsConfig", origin_mtls_config, set_origin_mtls_config, get_origin_mtls_config, Val<OriginMtlsConfig>
         }
 
-        /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
-        /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
-        /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_ssl_protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OriginSSLProtocols", value.into());
-            self
+        prop! {
+            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
+            /// from the origin. This is also known as the *origin response timeout*. The minimum
+            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
+            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
+        }
+
+        prop! {
+            /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
+            /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
+            /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginSSLProtocols", origin_ssl_protocols, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
         }
     }
 
@@ -2659,6 +3005,13 @@ pub mod distribution {
             props.set("ClientCertificateArn", client_certificate_arn.into());
             OriginMtlsConfig { props }
         }
+
+        prop! {
+            /// `ClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate stored
+            /// in AWS Certificate Manager (ACM) that CloudFront uses to authenticate with your origin
+            /// using Mutual TLS.
+            props, "ClientCertificateArn", _, set_client_certificate_arn, get_client_certificate_arn, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.OriginCustomHeader`: A complex type that contains ``HeaderName``
@@ -2683,6 +3036,18 @@ pub mod distribution {
             props.set("HeaderName", header_name.into());
             OriginCustomHeader { props }
         }
+
+        prop! {
+            /// `HeaderValue`: The value for the header that you specified in the ``HeaderName`` field.
+            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
+        }
+
+        prop! {
+            /// `HeaderName`: The name of a header that you want CloudFront to send to your origin. For
+            /// more information, see Adding Custom Headers to Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/forward-custom-headers.html>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.OriginShield`: CloudFront Origin Shield. Using Origin Shield
@@ -2702,25 +3067,23 @@ pub mod distribution {
             OriginShield { props }
         }
 
-        /// `Enabled`: A flag that specifies whether Origin Shield is enabled. When it's enabled,
-        /// CloudFront routes all requests through Origin Shield, which can help protect your origin.
-        /// When it's disabled, CloudFront might send requests directly to your origin from multiple
-        /// edge locations or regional edge caches.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: A flag that specifies whether Origin Shield is enabled. When it's enabled,
+            /// CloudFront routes all requests through Origin Shield, which can help protect your
+            /// origin. When it's disabled, CloudFront might send requests directly to your origin from
+            /// multiple edge locations or regional edge caches.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `OriginShieldRegion`: The AWS-Region for Origin Shield. Specify the AWS-Region that has the
-        /// lowest latency to your origin. To specify a region, use the region code, not the region
-        /// name. For example, specify the US East (Ohio) region as ``us-east-2``. When you enable
-        /// CloudFront Origin Shield, you must specify the AWS-Region for Origin Shield. For the list of
-        /// AWS-Regions that you can specify, and for help choosing the best Region for your origin, see
-        /// Choosing the for Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region>)
-        /// in the *Amazon …
-        pub fn origin_shield_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginShieldRegion", value.into());
-            self
+        prop! {
+            /// `OriginShieldRegion`: The AWS-Region for Origin Shield. Specify the AWS-Region that has
+            /// the lowest latency to your origin. To specify a region, use the region code, not the
+            /// region name. For example, specify the US East (Ohio) region as ``us-east-2``. When you
+            /// enable CloudFront Origin Shield, you must specify the AWS-Region for Origin Shield. For
+            /// the list of AWS-Regions that you can specify, and for help choosing the best Region for
+            /// your origin, see Choosing the for Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region>)
+            /// in the *Amazon …
+            props, "OriginShieldRegion", origin_shield_region, set_origin_shield_region, get_origin_shield_region, Val<String>
         }
     }
 
@@ -2741,26 +3104,24 @@ pub mod distribution {
             S3OriginConfig { props }
         }
 
-        /// `OriginAccessIdentity`: If you're using origin access control (OAC) instead of origin access
-        /// identity, specify an empty ``OriginAccessIdentity`` element. For more information, see
-        /// Restricting access to an (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html>)
-        /// in the *Amazon CloudFront Developer Guide*. The CloudFront origin access identity to
-        /// associate with the origin. Use an origin access identity to configure the origin so that
-        /// viewers can *only* access objects in an Amazon S3 bucket through CloudFront. The format of
-        /// the value is: …
-        pub fn origin_access_identity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginAccessIdentity", value.into());
-            self
+        prop! {
+            /// `OriginAccessIdentity`: If you're using origin access control (OAC) instead of origin
+            /// access identity, specify an empty ``OriginAccessIdentity`` element. For more
+            /// information, see Restricting access to an (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html>)
+            /// in the *Amazon CloudFront Developer Guide*. The CloudFront origin access identity to
+            /// associate with the origin. Use an origin access identity to configure the origin so that
+            /// viewers can *only* access objects in an Amazon S3 bucket through CloudFront. The format
+            /// of the value is: …
+            props, "OriginAccessIdentity", origin_access_identity, set_origin_access_identity, get_origin_access_identity, Val<String>
         }
 
-        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
-        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
-        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
-        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OriginReadTimeout", value.into());
-            self
+        prop! {
+            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
+            /// from the origin. This is also known as the *origin response timeout*. The minimum
+            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
+            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
         }
     }
 
@@ -2782,30 +3143,32 @@ pub mod distribution {
             VpcOriginConfig { props }
         }
 
-        /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its connection
-        /// to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if
-        /// you don't specify otherwise) is 5 seconds. For more information, see Keep-alive timeout (custom
-        /// origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_keepalive_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OriginKeepaliveTimeout", value.into());
-            self
+        prop! {
+            /// `VpcOriginId`: The VPC origin ID.
+            props, "VpcOriginId", _, set_vpc_origin_id, get_vpc_origin_id, Val<String>
         }
 
-        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
-        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
-        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
-        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OriginReadTimeout", value.into());
-            self
+        prop! {
+            /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its
+            /// connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds,
+            /// and the default (if you don't specify otherwise) is 5 seconds. For more information, see
+            /// Keep-alive timeout (custom origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginKeepaliveTimeout", origin_keepalive_timeout, set_origin_keepalive_timeout, get_origin_keepalive_timeout, Val<i64>
         }
 
-        /// `OwnerAccountId`: The account ID of the AWS-account that owns the VPC origin.
-        pub fn owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OwnerAccountId", value.into());
-            self
+        prop! {
+            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
+            /// from the origin. This is also known as the *origin response timeout*. The minimum
+            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
+            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
+        }
+
+        prop! {
+            /// `OwnerAccountId`: The account ID of the AWS-account that owns the VPC origin.
+            props, "OwnerAccountId", owner_account_id, set_owner_account_id, get_owner_account_id, Val<String>
         }
     }
 
@@ -2854,6 +3217,14 @@ pub mod distribution {
             props.set("GeoRestriction", geo_restriction.into());
             Restrictions { props }
         }
+
+        prop! {
+            /// `GeoRestriction`: A complex type that controls the countries in which your content is
+            /// distributed. CF determines the location of your users using ``MaxMind`` GeoIP databases.
+            /// To disable geo restriction, remove the Restrictions (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions>)
+            /// property from your stack template.
+            props, "GeoRestriction", _, set_geo_restriction, get_geo_restriction, Val<GeoRestriction>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.GeoRestriction`: A complex type that controls the countries
@@ -2881,16 +3252,25 @@ pub mod distribution {
             GeoRestriction { props }
         }
 
-        /// `Locations`: A complex type that contains a ``Location`` element for each country in which
-        /// you want CloudFront either to distribute your content (``whitelist``) or not distribute your
-        /// content (``blacklist``). The ``Location`` element is a two-letter, uppercase country code
-        /// for a country that you want to include in your ``blacklist`` or ``whitelist``. Include one ``Location``
-        /// element for each country. CloudFront and ``MaxMind`` both use ``ISO 3166`` country codes.
-        /// For the current list of countries and the corresponding codes, see ``ISO 3166-1-alpha-2``
-        /// code on the *International Organization for …
-        pub fn locations(mut self, value: impl Into<Val<List<GeoRestrictionLocations>>>) -> Self {
-            self.props.set("Locations", value.into());
-            self
+        prop! {
+            /// `RestrictionType`: The method that you want to use to restrict distribution of your
+            /// content by country: + ``none``: No geo restriction is enabled, meaning access to content
+            /// is not restricted by client geo location. + ``blacklist``: The ``Location`` elements
+            /// specify the countries in which you don't want CloudFront to distribute your content. + ``whitelist``:
+            /// The ``Location`` elements specify the countries in which you want CloudFront to
+            /// distribute your content.
+            props, "RestrictionType", _, set_restriction_type, get_restriction_type, Val<GeoRestrictionRestrictionType>
+        }
+
+        prop! {
+            /// `Locations`: A complex type that contains a ``Location`` element for each country in
+            /// which you want CloudFront either to distribute your content (``whitelist``) or not
+            /// distribute your content (``blacklist``). The ``Location`` element is a two-letter,
+            /// uppercase country code for a country that you want to include in your ``blacklist`` or ``whitelist``.
+            /// Include one ``Location`` element for each country. CloudFront and ``MaxMind`` both use ``ISO 3166``
+            /// country codes. For the current list of countries and the corresponding codes, see ``ISO 3166-1-alpha-2``
+            /// code on the *International Organization for …
+            props, "Locations", locations, set_locations, get_locations, Val<List<GeoRestrictionLocations>>
         }
     }
 
@@ -3687,14 +4067,18 @@ pub mod distribution {
             LegacyS3Origin { props }
         }
 
-        /// `OriginAccessIdentity`: The CF origin access identity to associate with the distribution.
-        /// Use an origin access identity to configure the distribution so that end users can only
-        /// access objects in an S3 through CF. This property is legacy. We recommend that you use
-        /// OriginAccessControl (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-originaccesscontrol.html>)
-        /// instead.
-        pub fn origin_access_identity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginAccessIdentity", value.into());
-            self
+        prop! {
+            /// `DNSName`: The domain name assigned to your CF distribution.
+            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `OriginAccessIdentity`: The CF origin access identity to associate with the
+            /// distribution. Use an origin access identity to configure the distribution so that end
+            /// users can only access objects in an S3 through CF. This property is legacy. We recommend
+            /// that you use OriginAccessControl (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-originaccesscontrol.html>)
+            /// instead.
+            props, "OriginAccessIdentity", origin_access_identity, set_origin_access_identity, get_origin_access_identity, Val<String>
         }
     }
 
@@ -3716,10 +4100,9 @@ pub mod distribution {
             DistributionConfigTenantConfig { props }
         }
 
-        /// `ParameterDefinitions`.
-        pub fn parameter_definitions(mut self, value: impl Into<Val<List<ParameterDefinition>>>) -> Self {
-            self.props.set("ParameterDefinitions", value.into());
-            self
+        prop! {
+            /// `ParameterDefinitions`.
+            props, "ParameterDefinitions", parameter_definitions, set_parameter_definitions, get_parameter_definitions, Val<List<ParameterDefinition>>
         }
     }
 
@@ -3746,6 +4129,16 @@ pub mod distribution {
             props.set("Definition", definition.into());
             ParameterDefinition { props }
         }
+
+        prop! {
+            /// `Name`: The name of the parameter.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Definition`: The value that you assigned to the parameter.
+            props, "Definition", _, set_definition, get_definition, Val<ParameterDefinitionDefinition>
+        }
     }
 
     /// `AWS::CloudFront::Distribution.ParameterDefinitionDefinition`: The value that you assigned
@@ -3764,10 +4157,9 @@ pub mod distribution {
             ParameterDefinitionDefinition { props }
         }
 
-        /// `StringSchema`.
-        pub fn string_schema(mut self, value: impl Into<Val<ParameterDefinitionDefinitionStringSchema>>) -> Self {
-            self.props.set("StringSchema", value.into());
-            self
+        prop! {
+            /// `StringSchema`.
+            props, "StringSchema", string_schema, set_string_schema, get_string_schema, Val<ParameterDefinitionDefinitionStringSchema>
         }
     }
 
@@ -3788,16 +4180,19 @@ pub mod distribution {
             ParameterDefinitionDefinitionStringSchema { props }
         }
 
-        /// `Comment`.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Required`.
+            props, "Required", _, set_required, get_required, Val<bool>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Comment`.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
+        }
+
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
     }
 
@@ -3825,59 +4220,56 @@ pub mod distribution {
             ViewerCertificate { props }
         }
 
-        /// `AcmCertificateArn`: In CloudFormation, this field name is ``AcmCertificateArn``. Note the
-        /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names or
-        /// CNAMEs) and the SSL/TLS certificate is stored in (ACM) (<https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html>),
-        /// provide the Amazon Resource Name (ARN) of the ACM certificate. CloudFront only supports ACM
-        /// certificates in the US East (N. Virginia) Region (``us-east-1``). If you specify an ACM
-        /// certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In
-        /// CloudFormation, the field …
-        pub fn acm_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AcmCertificateArn", value.into());
-            self
+        prop! {
+            /// `AcmCertificateArn`: In CloudFormation, this field name is ``AcmCertificateArn``. Note
+            /// the different capitalization. If the distribution uses ``Aliases`` (alternate domain
+            /// names or CNAMEs) and the SSL/TLS certificate is stored in (ACM) (<https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html>),
+            /// provide the Amazon Resource Name (ARN) of the ACM certificate. CloudFront only supports
+            /// ACM certificates in the US East (N. Virginia) Region (``us-east-1``). If you specify an
+            /// ACM certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In
+            /// CloudFormation, the field …
+            props, "AcmCertificateArn", acm_certificate_arn, set_acm_certificate_arn, get_acm_certificate_arn, Val<String>
         }
 
-        /// `CloudFrontDefaultCertificate`: If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``,
-        /// set this field to ``true``. If the distribution uses ``Aliases`` (alternate domain names or
-        /// CNAMEs), omit this field and specify values for the following fields: + ``AcmCertificateArn``
-        /// or ``IamCertificateId`` (specify a value for one, not both) + ``MinimumProtocolVersion`` + ``SslSupportMethod``
-        pub fn cloud_front_default_certificate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CloudFrontDefaultCertificate", value.into());
-            self
+        prop! {
+            /// `CloudFrontDefaultCertificate`: If the distribution uses the CloudFront domain name such
+            /// as ``d111111abcdef8.cloudfront.net``, set this field to ``true``. If the distribution
+            /// uses ``Aliases`` (alternate domain names or CNAMEs), omit this field and specify values
+            /// for the following fields: + ``AcmCertificateArn`` or ``IamCertificateId`` (specify a
+            /// value for one, not both) + ``MinimumProtocolVersion`` + ``SslSupportMethod``
+            props, "CloudFrontDefaultCertificate", cloud_front_default_certificate, set_cloud_front_default_certificate, get_cloud_front_default_certificate, Val<bool>
         }
 
-        /// `IamCertificateId`: This field only supports standard distributions. You can't specify this
-        /// field for multi-tenant distributions. For more information, see Unsupported features for
-        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-        /// in the *Amazon CloudFront Developer Guide*. In CloudFormation, this field name is ``IamCertificateId``.
-        /// Note the different capitalization. If the distribution uses ``Aliases`` (alternate domain
-        /// names or CNAMEs) and the SSL/TLS certificate is stored in …
-        pub fn iam_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamCertificateId", value.into());
-            self
+        prop! {
+            /// `IamCertificateId`: This field only supports standard distributions. You can't specify
+            /// this field for multi-tenant distributions. For more information, see Unsupported
+            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+            /// in the *Amazon CloudFront Developer Guide*. In CloudFormation, this field name is ``IamCertificateId``.
+            /// Note the different capitalization. If the distribution uses ``Aliases`` (alternate
+            /// domain names or CNAMEs) and the SSL/TLS certificate is stored in …
+            props, "IamCertificateId", iam_certificate_id, set_iam_certificate_id, get_iam_certificate_id, Val<String>
         }
 
-        /// `MinimumProtocolVersion`: If the distribution uses ``Aliases`` (alternate domain names or
-        /// CNAMEs), specify the security policy that you want CloudFront to use for HTTPS connections
-        /// with viewers. The security policy determines two settings: + The minimum SSL/TLS protocol
-        /// that CloudFront can use to communicate with viewers. + The ciphers that CloudFront can use
-        /// to encrypt the content that it returns to viewers. For more information, see Security Policy (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy>)
-        /// and \[Supported Protocols and …
-        pub fn minimum_protocol_version(mut self, value: impl Into<Val<ViewerCertificateMinimumProtocolVersion>>) -> Self {
-            self.props.set("MinimumProtocolVersion", value.into());
-            self
+        prop! {
+            /// `MinimumProtocolVersion`: If the distribution uses ``Aliases`` (alternate domain names
+            /// or CNAMEs), specify the security policy that you want CloudFront to use for HTTPS
+            /// connections with viewers. The security policy determines two settings: + The minimum
+            /// SSL/TLS protocol that CloudFront can use to communicate with viewers. + The ciphers that
+            /// CloudFront can use to encrypt the content that it returns to viewers. For more
+            /// information, see Security Policy (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy>)
+            /// and \[Supported Protocols and …
+            props, "MinimumProtocolVersion", minimum_protocol_version, set_minimum_protocol_version, get_minimum_protocol_version, Val<ViewerCertificateMinimumProtocolVersion>
         }
 
-        /// `SslSupportMethod`: In CloudFormation, this field name is ``SslSupportMethod``. Note the
-        /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names or
-        /// CNAMEs), specify which viewers the distribution accepts HTTPS connections from. + ``sni-only`` –
-        /// The distribution accepts HTTPS connections from only viewers that support server name
-        /// indication (SNI) (<https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication>).
-        /// This is recommended. Most browsers and clients support SNI. + ``vip`` – The distribution
-        /// accepts HTTPS connections from all viewers including those that …
-        pub fn ssl_support_method(mut self, value: impl Into<Val<ViewerCertificateSslSupportMethod>>) -> Self {
-            self.props.set("SslSupportMethod", value.into());
-            self
+        prop! {
+            /// `SslSupportMethod`: In CloudFormation, this field name is ``SslSupportMethod``. Note the
+            /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names
+            /// or CNAMEs), specify which viewers the distribution accepts HTTPS connections from. + ``sni-only`` –
+            /// The distribution accepts HTTPS connections from only viewers that support server name
+            /// indication (SNI) (<https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication>).
+            /// This is recommended. Most browsers and clients support SNI. + ``vip`` – The
+            /// distribution accepts HTTPS connections from all viewers including those that …
+            props, "SslSupportMethod", ssl_support_method, set_ssl_support_method, get_ssl_support_method, Val<ViewerCertificateSslSupportMethod>
         }
     }
 
@@ -3957,17 +4349,15 @@ pub mod distribution {
             ViewerMtlsConfig { props }
         }
 
-        /// `Mode`: The viewer mTLS mode.
-        pub fn mode(mut self, value: impl Into<Val<ViewerMtlsMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The viewer mTLS mode.
+            props, "Mode", mode, set_mode, get_mode, Val<ViewerMtlsMode>
         }
 
-        /// `TrustStoreConfig`: The trust store configuration associated with the viewer mTLS
-        /// configuration.
-        pub fn trust_store_config(mut self, value: impl Into<Val<TrustStoreConfig>>) -> Self {
-            self.props.set("TrustStoreConfig", value.into());
-            self
+        prop! {
+            /// `TrustStoreConfig`: The trust store configuration associated with the viewer mTLS
+            /// configuration.
+            props, "TrustStoreConfig", trust_store_config, set_trust_store_config, get_trust_store_config, Val<TrustStoreConfig>
         }
     }
 
@@ -4004,16 +4394,20 @@ pub mod distribution {
             TrustStoreConfig { props }
         }
 
-        /// `AdvertiseTrustStoreCaNames`: The configuration to use to advertise trust store CA names.
-        pub fn advertise_trust_store_ca_names(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AdvertiseTrustStoreCaNames", value.into());
-            self
+        prop! {
+            /// `TrustStoreId`: The trust store ID.
+            props, "TrustStoreId", _, set_trust_store_id, get_trust_store_id, Val<String>
         }
 
-        /// `IgnoreCertificateExpiry`: The configuration to use to ignore certificate expiration.
-        pub fn ignore_certificate_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnoreCertificateExpiry", value.into());
-            self
+        prop! {
+            /// `AdvertiseTrustStoreCaNames`: The configuration to use to advertise trust store CA
+            /// names.
+            props, "AdvertiseTrustStoreCaNames", advertise_trust_store_ca_names, set_advertise_trust_store_ca_names, get_advertise_trust_store_ca_names, Val<bool>
+        }
+
+        prop! {
+            /// `IgnoreCertificateExpiry`: The configuration to use to ignore certificate expiration.
+            props, "IgnoreCertificateExpiry", ignore_certificate_expiry, set_ignore_certificate_expiry, get_ignore_certificate_expiry, Val<bool>
         }
     }
 }
@@ -4046,48 +4440,58 @@ impl DistributionTenant {
         DistributionTenant { core }
     }
 
-    /// `ConnectionGroupId`: The ID of the connection group for the distribution tenant. If you
-    /// don't specify a connection group, CloudFront uses the default connection group.
-    pub fn connection_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionGroupId", value.into());
-        self
+    prop! {
+        /// `ConnectionGroupId`: The ID of the connection group for the distribution tenant. If you
+        /// don't specify a connection group, CloudFront uses the default connection group.
+        core.props, "ConnectionGroupId", connection_group_id, set_connection_group_id, get_connection_group_id, Val<String>
     }
 
-    /// `Customizations`: Customizations for the distribution tenant. For each distribution tenant,
-    /// you can specify the geographic restrictions, and the Amazon Resource Names (ARNs) for the
-    /// ACM certificate and WAF web ACL. These are specific values that you can override or disable
-    /// from the multi-tenant distribution that was used to create the distribution tenant.
-    pub fn customizations(mut self, value: impl Into<Val<distribution_tenant::Customizations>>) -> Self {
-        self.core.set("Customizations", value.into());
-        self
+    prop! {
+        /// `Customizations`: Customizations for the distribution tenant. For each distribution
+        /// tenant, you can specify the geographic restrictions, and the Amazon Resource Names (ARNs)
+        /// for the ACM certificate and WAF web ACL. These are specific values that you can override
+        /// or disable from the multi-tenant distribution that was used to create the distribution
+        /// tenant.
+        core.props, "Customizations", customizations, set_customizations, get_customizations, Val<distribution_tenant::Customizations>
     }
 
-    /// `Enabled`: Indicates whether the distribution tenant is in an enabled state. If disabled,
-    /// the distribution tenant won't serve traffic.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DistributionId`: The ID of the multi-tenant distribution.
+        core.props, "DistributionId", _, set_distribution_id, get_distribution_id, Val<String>
     }
 
-    /// `ManagedCertificateRequest`: An object that represents the request for the Amazon CloudFront
-    /// managed ACM certificate.
-    pub fn managed_certificate_request(mut self, value: impl Into<Val<distribution_tenant::ManagedCertificateRequest>>) -> Self {
-        self.core.set("ManagedCertificateRequest", value.into());
-        self
+    prop! {
+        /// `Domains`: The domains associated with the distribution tenant.
+        core.props, "Domains", _, set_domains, get_domains, Val<List<String>>
     }
 
-    /// `Parameters`: A list of parameter values to add to the resource. A parameter is specified as
-    /// a key-value pair. A valid parameter value must exist for any parameter that is marked as
-    /// required in the multi-tenant distribution.
-    pub fn parameters(mut self, value: impl Into<Val<List<distribution_tenant::Parameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Enabled`: Indicates whether the distribution tenant is in an enabled state. If
+        /// disabled, the distribution tenant won't serve traffic.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ManagedCertificateRequest`: An object that represents the request for the Amazon
+        /// CloudFront managed ACM certificate.
+        core.props, "ManagedCertificateRequest", managed_certificate_request, set_managed_certificate_request, get_managed_certificate_request, Val<distribution_tenant::ManagedCertificateRequest>
+    }
+
+    prop! {
+        /// `Name`: The name of the distribution tenant.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`: A list of parameter values to add to the resource. A parameter is
+        /// specified as a key-value pair. A valid parameter value must exist for any parameter that
+        /// is marked as required in the multi-tenant distribution.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<distribution_tenant::Parameter>>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4163,22 +4567,19 @@ pub mod distribution_tenant {
             Customizations { props }
         }
 
-        /// `Certificate`: The ACMlong (ACM) certificate.
-        pub fn certificate(mut self, value: impl Into<Val<Certificate>>) -> Self {
-            self.props.set("Certificate", value.into());
-            self
+        prop! {
+            /// `Certificate`: The ACMlong (ACM) certificate.
+            props, "Certificate", certificate, set_certificate, get_certificate, Val<Certificate>
         }
 
-        /// `GeoRestrictions`: The geographic restrictions.
-        pub fn geo_restrictions(mut self, value: impl Into<Val<GeoRestrictionCustomization>>) -> Self {
-            self.props.set("GeoRestrictions", value.into());
-            self
+        prop! {
+            /// `GeoRestrictions`: The geographic restrictions.
+            props, "GeoRestrictions", geo_restrictions, set_geo_restrictions, get_geo_restrictions, Val<GeoRestrictionCustomization>
         }
 
-        /// `WebAcl`: The WAF web ACL.
-        pub fn web_acl(mut self, value: impl Into<Val<WebAclCustomization>>) -> Self {
-            self.props.set("WebAcl", value.into());
-            self
+        prop! {
+            /// `WebAcl`: The WAF web ACL.
+            props, "WebAcl", web_acl, set_web_acl, get_web_acl, Val<WebAclCustomization>
         }
     }
 
@@ -4198,10 +4599,9 @@ pub mod distribution_tenant {
             Certificate { props }
         }
 
-        /// `Arn`: The Amazon Resource Name (ARN) of the ACM certificate.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the ACM certificate.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -4221,21 +4621,19 @@ pub mod distribution_tenant {
             GeoRestrictionCustomization { props }
         }
 
-        /// `Locations`: The locations for geographic restrictions.
-        pub fn locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Locations", value.into());
-            self
+        prop! {
+            /// `Locations`: The locations for geographic restrictions.
+            props, "Locations", locations, set_locations, get_locations, Val<List<String>>
         }
 
-        /// `RestrictionType`: The method that you want to use to restrict distribution of your content
-        /// by country: + ``none``: No geographic restriction is enabled, meaning access to content is
-        /// not restricted by client geo location. + ``blacklist``: The ``Location`` elements specify
-        /// the countries in which you don't want CloudFront to distribute your content. + ``whitelist``:
-        /// The ``Location`` elements specify the countries in which you want CloudFront to distribute
-        /// your content.
-        pub fn restriction_type(mut self, value: impl Into<Val<GeoRestrictionCustomizationRestrictionType>>) -> Self {
-            self.props.set("RestrictionType", value.into());
-            self
+        prop! {
+            /// `RestrictionType`: The method that you want to use to restrict distribution of your
+            /// content by country: + ``none``: No geographic restriction is enabled, meaning access to
+            /// content is not restricted by client geo location. + ``blacklist``: The ``Location``
+            /// elements specify the countries in which you don't want CloudFront to distribute your
+            /// content. + ``whitelist``: The ``Location`` elements specify the countries in which you
+            /// want CloudFront to distribute your content.
+            props, "RestrictionType", restriction_type, set_restriction_type, get_restriction_type, Val<GeoRestrictionCustomizationRestrictionType>
         }
     }
 
@@ -4275,19 +4673,17 @@ pub mod distribution_tenant {
             WebAclCustomization { props }
         }
 
-        /// `Action`: The action for the WAF web ACL customization. You can specify ``override`` to
-        /// specify a separate WAF web ACL for the distribution tenant. If you specify ``disable``, the
-        /// distribution tenant won't have WAF web ACL protections and won't inherit from the
-        /// multi-tenant distribution.
-        pub fn action(mut self, value: impl Into<Val<WebAclCustomizationAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`: The action for the WAF web ACL customization. You can specify ``override`` to
+            /// specify a separate WAF web ACL for the distribution tenant. If you specify ``disable``,
+            /// the distribution tenant won't have WAF web ACL protections and won't inherit from the
+            /// multi-tenant distribution.
+            props, "Action", action, set_action, get_action, Val<WebAclCustomizationAction>
         }
 
-        /// `Arn`: The Amazon Resource Name (ARN) of the WAF web ACL.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the WAF web ACL.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -4323,32 +4719,30 @@ pub mod distribution_tenant {
             ManagedCertificateRequest { props }
         }
 
-        /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
-        /// logging by specifying the ``disabled`` option. Opt in by specifying ``enabled``. For more
-        /// information, see Certificate Transparency Logging (<https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency>)
-        /// in the *User Guide*.
-        pub fn certificate_transparency_logging_preference(mut self, value: impl Into<Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>>) -> Self {
-            self.props.set("CertificateTransparencyLoggingPreference", value.into());
-            self
+        prop! {
+            /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
+            /// logging by specifying the ``disabled`` option. Opt in by specifying ``enabled``. For
+            /// more information, see Certificate Transparency Logging (<https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency>)
+            /// in the *User Guide*.
+            props, "CertificateTransparencyLoggingPreference", certificate_transparency_logging_preference, set_certificate_transparency_logging_preference, get_certificate_transparency_logging_preference, Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>
         }
 
-        /// `PrimaryDomainName`: The primary domain name associated with the CloudFront managed ACM
-        /// certificate.
-        pub fn primary_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimaryDomainName", value.into());
-            self
+        prop! {
+            /// `PrimaryDomainName`: The primary domain name associated with the CloudFront managed ACM
+            /// certificate.
+            props, "PrimaryDomainName", primary_domain_name, set_primary_domain_name, get_primary_domain_name, Val<String>
         }
 
-        /// `ValidationTokenHost`: Specify how the HTTP validation token will be served when requesting
-        /// the CloudFront managed ACM certificate. + For ``cloudfront``, CloudFront will automatically
-        /// serve the validation token. Choose this mode if you can point the domain's DNS to CloudFront
-        /// immediately. + For ``self-hosted``, you serve the validation token from your existing
-        /// infrastructure. Choose this mode when you need to maintain current traffic flow while your
-        /// certificate is being issued. You can place the validation token at the well-known path on
-        /// your existing web server, wait for ACM to validate and issue the certificate, …
-        pub fn validation_token_host(mut self, value: impl Into<Val<ManagedCertificateRequestValidationTokenHost>>) -> Self {
-            self.props.set("ValidationTokenHost", value.into());
-            self
+        prop! {
+            /// `ValidationTokenHost`: Specify how the HTTP validation token will be served when
+            /// requesting the CloudFront managed ACM certificate. + For ``cloudfront``, CloudFront will
+            /// automatically serve the validation token. Choose this mode if you can point the domain's
+            /// DNS to CloudFront immediately. + For ``self-hosted``, you serve the validation token
+            /// from your existing infrastructure. Choose this mode when you need to maintain current
+            /// traffic flow while your certificate is being issued. You can place the validation token
+            /// at the well-known path on your existing web server, wait for ACM to validate and issue
+            /// the certificate, …
+            props, "ValidationTokenHost", validation_token_host, set_validation_token_host, get_validation_token_host, Val<ManagedCertificateRequestValidationTokenHost>
         }
     }
 
@@ -4403,16 +4797,14 @@ pub mod distribution_tenant {
             Parameter { props }
         }
 
-        /// `Name`: The parameter name.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The parameter name.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The parameter value.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The parameter value.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -4454,16 +4846,36 @@ impl FieldLevelEncryptionConfig {
         FieldLevelEncryptionConfig { core }
     }
 
-    /// `Comment`: An optional comment describing the field-level encryption configuration.
-    /// CloudFront stores an omitted comment and an explicitly empty one identically as an empty
-    /// string, and Read normalizes that empty string back to absent -- so omitting Comment
-    /// round-trips, while asking for an empty string does not and would report perpetual drift. `minLength: 1`
-    /// refuses the empty string at template validation; omission is the way to express no comment.
-    /// The service documents a maximum of 128 characters, and `maxLength` moves that refusal from
-    /// the API to template validation.
-    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Comment", value.into());
-        self
+    prop! {
+        /// `CallerReference`: A unique value that identifies the create request. Any string unique
+        /// within the account works; CloudFront refuses to change it once set, so supplying a
+        /// different value replaces the configuration. It is also the only value CloudFront returns
+        /// that identifies a configuration as this stack's, so cleaning up after a failed create
+        /// depends on the template keeping it.
+        core.props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+    }
+
+    prop! {
+        /// `Comment`: An optional comment describing the field-level encryption configuration.
+        /// CloudFront stores an omitted comment and an explicitly empty one identically as an empty
+        /// string, and Read normalizes that empty string back to absent -- so omitting Comment
+        /// round-trips, while asking for an empty string does not and would report perpetual drift. `minLength: 1`
+        /// refuses the empty string at template validation; omission is the way to express no
+        /// comment. The service documents a maximum of 128 characters, and `maxLength` moves that
+        /// refusal from the API to template validation.
+        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    }
+
+    prop! {
+        /// `ContentTypeProfileConfig`: How CloudFront handles content types, including the profile
+        /// paired with each one.
+        core.props, "ContentTypeProfileConfig", _, set_content_type_profile_config, get_content_type_profile_config, Val<field_level_encryption_config::ContentTypeProfileConfig>
+    }
+
+    prop! {
+        /// `QueryArgProfileConfig`: How CloudFront handles query arguments, including the profile
+        /// paired with each one.
+        core.props, "QueryArgProfileConfig", _, set_query_arg_profile_config, get_query_arg_profile_config, Val<field_level_encryption_config::QueryArgProfileConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4521,6 +4933,19 @@ pub mod field_level_encryption_config {
             props.set("ContentTypeProfiles", content_type_profiles.into());
             ContentTypeProfileConfig { props }
         }
+
+        prop! {
+            /// `ForwardWhenContentTypeIsUnknown`: Whether CloudFront forwards a request when the
+            /// content type names a profile that does not exist.
+            props, "ForwardWhenContentTypeIsUnknown", _, set_forward_when_content_type_is_unknown, get_forward_when_content_type_is_unknown, Val<bool>
+        }
+
+        prop! {
+            /// `ContentTypeProfiles`: The content types paired with a profile. Required, and at least
+            /// one item, because the service synthesizes one default item when the list is absent or
+            /// empty, so neither state round-trips.
+            props, "ContentTypeProfiles", _, set_content_type_profiles, get_content_type_profiles, Val<List<ContentTypeProfile>>
+        }
     }
 
     /// `AWS::CloudFront::FieldLevelEncryptionConfig.ContentTypeProfile`: A content type paired with
@@ -4555,6 +4980,29 @@ pub mod field_level_encryption_config {
             props.set("ContentType", content_type.into());
             props.set("ProfileId", profile_id.into());
             ContentTypeProfile { props }
+        }
+
+        prop! {
+            /// `Format`: The encryption format CloudFront uses for this content type.
+            props, "Format", _, set_format, get_format, Val<ContentTypeProfileFormat>
+        }
+
+        prop! {
+            /// `ContentType`: The content type CloudFront encrypts. The service accepts only
+            /// application/x-www-form-urlencoded.
+            props, "ContentType", _, set_content_type, get_content_type, Val<String>
+        }
+
+        prop! {
+            /// `ProfileId`: The identifier of the field-level encryption profile CloudFront uses for
+            /// this content type. Required, so that it cannot be omitted: the service accepts a
+            /// content-type profile with the member absent on create and refuses one on update, and an
+            /// update sends the whole profile list, so a configuration created that way could never be
+            /// updated again. Supply an empty string to configure a content type and forward it WITHOUT
+            /// field-level encryption. That mode is available through this resource and round-trips:
+            /// create, update and read all accept and return the empty string, and it is the service's
+            /// own …
+            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
         }
     }
 
@@ -4594,6 +5042,19 @@ pub mod field_level_encryption_config {
             props.set("QueryArgProfiles", query_arg_profiles.into());
             QueryArgProfileConfig { props }
         }
+
+        prop! {
+            /// `ForwardWhenQueryArgProfileIsUnknown`: Whether CloudFront forwards a request when the
+            /// query argument names a profile that does not exist.
+            props, "ForwardWhenQueryArgProfileIsUnknown", _, set_forward_when_query_arg_profile_is_unknown, get_forward_when_query_arg_profile_is_unknown, Val<bool>
+        }
+
+        prop! {
+            /// `QueryArgProfiles`: The query arguments paired with a profile. Required because the
+            /// service returns an empty list rather than preserving absence, so an omitted value cannot
+            /// round-trip. An empty list is accepted and is preserved.
+            props, "QueryArgProfiles", _, set_query_arg_profiles, get_query_arg_profiles, Val<List<QueryArgProfile>>
+        }
     }
 
     /// `AWS::CloudFront::FieldLevelEncryptionConfig.QueryArgProfile`: A query argument paired with
@@ -4616,6 +5077,17 @@ pub mod field_level_encryption_config {
             props.set("QueryArg", query_arg.into());
             props.set("ProfileId", profile_id.into());
             QueryArgProfile { props }
+        }
+
+        prop! {
+            /// `QueryArg`: The query argument that CloudFront encrypts with the paired profile.
+            props, "QueryArg", _, set_query_arg, get_query_arg, Val<String>
+        }
+
+        prop! {
+            /// `ProfileId`: The identifier of the field-level encryption profile CloudFront uses for
+            /// this query argument.
+            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
         }
     }
 }
@@ -4644,6 +5116,12 @@ impl FieldLevelEncryptionProfile {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("FieldLevelEncryptionProfileConfig", field_level_encryption_profile_config.into());
         FieldLevelEncryptionProfile { core }
+    }
+
+    prop! {
+        /// `FieldLevelEncryptionProfileConfig`: The configuration of a field-level encryption
+        /// profile.
+        core.props, "FieldLevelEncryptionProfileConfig", _, set_field_level_encryption_profile_config, get_field_level_encryption_profile_config, Val<field_level_encryption_profile::FieldLevelEncryptionProfileConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4706,10 +5184,27 @@ pub mod field_level_encryption_profile {
             FieldLevelEncryptionProfileConfig { props }
         }
 
-        /// `Comment`: An optional comment describing the field-level encryption profile.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the field-level encryption profile. Names are unique within an AWS
+            /// account.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `CallerReference`: A unique value that identifies the creation request. Caller
+            /// references are unique within an AWS account and cannot be changed after creation.
+            props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionEntities`: The encryption entities of the field-level encryption profile. At
+            /// least one entity is required.
+            props, "EncryptionEntities", _, set_encryption_entities, get_encryption_entities, Val<List<EncryptionEntity>>
+        }
+
+        prop! {
+            /// `Comment`: An optional comment describing the field-level encryption profile.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 
@@ -4741,6 +5236,25 @@ pub mod field_level_encryption_profile {
             props.set("ProviderId", provider_id.into());
             props.set("FieldPatterns", field_patterns.into());
             EncryptionEntity { props }
+        }
+
+        prop! {
+            /// `PublicKeyId`: The identifier of the CloudFront public key used to encrypt the fields
+            /// that match the patterns.
+            props, "PublicKeyId", _, set_public_key_id, get_public_key_id, Val<String>
+        }
+
+        prop! {
+            /// `ProviderId`: The provider associated with the public key. The same value must be
+            /// supplied with the private key for an application to decrypt the data.
+            props, "ProviderId", _, set_provider_id, get_provider_id, Val<String>
+        }
+
+        prop! {
+            /// `FieldPatterns`: The request-body field names to encrypt. A pattern is either a full
+            /// field name or leading characters followed by a wildcard (*). Patterns are case-sensitive
+            /// and must not overlap.
+            props, "FieldPatterns", _, set_field_patterns, get_field_patterns, Val<List<String>>
         }
     }
 }
@@ -4782,24 +5296,38 @@ impl Function {
         Function { core }
     }
 
-    /// `AutoPublish`: A flag that determines whether to automatically publish the function to the ``LIVE``
-    /// stage when it’s created. To automatically publish to the ``LIVE`` stage, set this property
-    /// to ``true``.
-    pub fn auto_publish(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoPublish", value.into());
-        self
+    prop! {
+        /// `AutoPublish`: A flag that determines whether to automatically publish the function to
+        /// the ``LIVE`` stage when it’s created. To automatically publish to the ``LIVE`` stage,
+        /// set this property to ``true``.
+        core.props, "AutoPublish", auto_publish, set_auto_publish, get_auto_publish, Val<bool>
     }
 
-    /// `FunctionMetadata`: Contains metadata about a CloudFront function.
-    pub fn function_metadata(mut self, value: impl Into<Val<function::FunctionMetadata>>) -> Self {
-        self.core.set("FunctionMetadata", value.into());
-        self
+    prop! {
+        /// `FunctionCode`: The function code. For more information about writing a CloudFront
+        /// function, see Writing function code for CloudFront Functions (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/writing-function-code.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        core.props, "FunctionCode", _, set_function_code, get_function_code, Val<String>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FunctionConfig`: Contains configuration information about a CloudFront function.
+        core.props, "FunctionConfig", _, set_function_config, get_function_config, Val<function::FunctionConfig>
+    }
+
+    prop! {
+        /// `FunctionMetadata`: Contains metadata about a CloudFront function.
+        core.props, "FunctionMetadata", function_metadata, set_function_metadata, get_function_metadata, Val<function::FunctionMetadata>
+    }
+
+    prop! {
+        /// `Name`: A name to identify the function.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4856,10 +5384,20 @@ pub mod function {
             FunctionConfig { props }
         }
 
-        /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
-        pub fn key_value_store_associations(mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> Self {
-            self.props.set("KeyValueStoreAssociations", value.into());
-            self
+        prop! {
+            /// `Comment`: A comment to describe the function. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", _, set_comment, get_comment, Val<String>
+        }
+
+        prop! {
+            /// `Runtime`: The function's runtime environment version.
+            props, "Runtime", _, set_runtime, get_runtime, Val<FunctionConfigRuntime>
+        }
+
+        prop! {
+            /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
+            props, "KeyValueStoreAssociations", key_value_store_associations, set_key_value_store_associations, get_key_value_store_associations, Val<List<KeyValueStoreAssociation>>
         }
     }
 
@@ -4879,6 +5417,11 @@ pub mod function {
             let mut props = Props::new();
             props.set("KeyValueStoreARN", key_value_store_arn.into());
             KeyValueStoreAssociation { props }
+        }
+
+        prop! {
+            /// `KeyValueStoreARN`: The Amazon Resource Name (ARN) of the key value store association.
+            props, "KeyValueStoreARN", _, set_key_value_store_arn, get_key_value_store_arn, Val<String>
         }
     }
 
@@ -4910,11 +5453,10 @@ pub mod function {
             FunctionMetadata { props }
         }
 
-        /// `FunctionARN`: The Amazon Resource Name (ARN) of the function. The ARN uniquely identifies
-        /// the function.
-        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionARN", value.into());
-            self
+        prop! {
+            /// `FunctionARN`: The Amazon Resource Name (ARN) of the function. The ARN uniquely
+            /// identifies the function.
+            props, "FunctionARN", function_arn, set_function_arn, get_function_arn, Val<String>
         }
     }
 }
@@ -4938,6 +5480,11 @@ impl KeyGroup {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("KeyGroupConfig", key_group_config.into());
         KeyGroup { core }
+    }
+
+    prop! {
+        /// `KeyGroupConfig`: The key group configuration.
+        core.props, "KeyGroupConfig", _, set_key_group_config, get_key_group_config, Val<key_group::KeyGroupConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4984,11 +5531,20 @@ pub mod key_group {
             KeyGroupConfig { props }
         }
 
-        /// `Comment`: A comment to describe the key group. The comment cannot be longer than 128
-        /// characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: A name to identify the key group.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Items`: A list of the identifiers of the public keys in the key group.
+            props, "Items", _, set_items, get_items, Val<List<String>>
+        }
+
+        prop! {
+            /// `Comment`: A comment to describe the key group. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 }
@@ -5015,24 +5571,26 @@ impl KeyValueStore {
         KeyValueStore { core }
     }
 
-    /// `Comment`: A comment to describe the Key Value Store. Omitting ``Comment`` from the template
-    /// during updates will clear the existing comment (set to empty string). To preserve an
-    /// existing comment, you must explicitly include it in the template.
-    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Comment", value.into());
-        self
+    prop! {
+        /// `Comment`: A comment to describe the Key Value Store. Omitting ``Comment`` from the
+        /// template during updates will clear the existing comment (set to empty string). To
+        /// preserve an existing comment, you must explicitly include it in the template.
+        core.props, "Comment", comment, set_comment, get_comment, Val<String>
     }
 
-    /// `ImportSource`: The import source for the key value store.
-    pub fn import_source(mut self, value: impl Into<Val<key_value_store::ImportSource>>) -> Self {
-        self.core.set("ImportSource", value.into());
-        self
+    prop! {
+        /// `ImportSource`: The import source for the key value store.
+        core.props, "ImportSource", import_source, set_import_source, get_import_source, Val<key_value_store::ImportSource>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the key value store.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5086,6 +5644,17 @@ pub mod key_value_store {
             props.set("SourceArn", source_arn.into());
             ImportSource { props }
         }
+
+        prop! {
+            /// `SourceType`: The source type of the import source for the key value store.
+            props, "SourceType", _, set_source_type, get_source_type, Val<ImportSourceSourceType>
+        }
+
+        prop! {
+            /// `SourceArn`: The Amazon Resource Name (ARN) of the import source for the key value
+            /// store.
+            props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+        }
     }
 
     /// The source type of the import source for the key value store.
@@ -5128,6 +5697,17 @@ impl MonitoringSubscription {
         MonitoringSubscription { core }
     }
 
+    prop! {
+        /// `DistributionId`: The ID of the distribution that you are enabling metrics for.
+        core.props, "DistributionId", _, set_distribution_id, get_distribution_id, Val<String>
+    }
+
+    prop! {
+        /// `MonitoringSubscription`: A subscription configuration for additional CloudWatch
+        /// metrics.
+        core.props, "MonitoringSubscription", _, set_monitoring_subscription, get_monitoring_subscription, Val<monitoring_subscription::MonitoringSubscription>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -5156,11 +5736,10 @@ pub mod monitoring_subscription {
             MonitoringSubscription { props }
         }
 
-        /// `RealtimeMetricsSubscriptionConfig`: A subscription configuration for additional CloudWatch
-        /// metrics.
-        pub fn realtime_metrics_subscription_config(mut self, value: impl Into<Val<RealtimeMetricsSubscriptionConfig>>) -> Self {
-            self.props.set("RealtimeMetricsSubscriptionConfig", value.into());
-            self
+        prop! {
+            /// `RealtimeMetricsSubscriptionConfig`: A subscription configuration for additional
+            /// CloudWatch metrics.
+            props, "RealtimeMetricsSubscriptionConfig", realtime_metrics_subscription_config, set_realtime_metrics_subscription_config, get_realtime_metrics_subscription_config, Val<RealtimeMetricsSubscriptionConfig>
         }
     }
 
@@ -5184,6 +5763,12 @@ pub mod monitoring_subscription {
             let mut props = Props::new();
             props.set("RealtimeMetricsSubscriptionStatus", realtime_metrics_subscription_status.into());
             RealtimeMetricsSubscriptionConfig { props }
+        }
+
+        prop! {
+            /// `RealtimeMetricsSubscriptionStatus`: A flag that indicates whether additional CloudWatch
+            /// metrics are enabled for a given CloudFront distribution.
+            props, "RealtimeMetricsSubscriptionStatus", _, set_realtime_metrics_subscription_status, get_realtime_metrics_subscription_status, Val<RealtimeMetricsSubscriptionConfigRealtimeMetricsSubscriptionStatus>
         }
     }
 
@@ -5228,6 +5813,11 @@ impl OriginAccessControl {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("OriginAccessControlConfig", origin_access_control_config.into());
         OriginAccessControl { core }
+    }
+
+    prop! {
+        /// `OriginAccessControlConfig`: The origin access control.
+        core.props, "OriginAccessControlConfig", _, set_origin_access_control_config, get_origin_access_control_config, Val<origin_access_control::OriginAccessControlConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5290,10 +5880,37 @@ pub mod origin_access_control {
             OriginAccessControlConfig { props }
         }
 
-        /// `Description`: A description of the origin access control.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: A name to identify the origin access control. You can specify up to 64
+            /// characters.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SigningProtocol`: The signing protocol of the origin access control, which determines
+            /// how CloudFront signs (authenticates) requests. The only valid value is ``sigv4``.
+            props, "SigningProtocol", _, set_signing_protocol, get_signing_protocol, Val<String>
+        }
+
+        prop! {
+            /// `SigningBehavior`: Specifies which requests CloudFront signs (adds authentication
+            /// information to). Specify ``always`` for the most common use case. For more information,
+            /// see origin access control advanced settings (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-advanced-settings>)
+            /// in the *Amazon CloudFront Developer Guide*. This field can have one of the following
+            /// values: + ``always`` – CloudFront signs all origin requests, overwriting the ``Authorization``
+            /// header from the viewer request if one exists. + ``never`` – CloudFront doesn't sign …
+            props, "SigningBehavior", _, set_signing_behavior, get_signing_behavior, Val<String>
+        }
+
+        prop! {
+            /// `OriginAccessControlOriginType`: The type of origin that this origin access control is
+            /// for.
+            props, "OriginAccessControlOriginType", _, set_origin_access_control_origin_type, get_origin_access_control_origin_type, Val<String>
+        }
+
+        prop! {
+            /// `Description`: A description of the origin access control.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -5325,6 +5942,11 @@ impl OriginRequestPolicy {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("OriginRequestPolicyConfig", origin_request_policy_config.into());
         OriginRequestPolicy { core }
+    }
+
+    prop! {
+        /// `OriginRequestPolicyConfig`: The origin request policy configuration.
+        core.props, "OriginRequestPolicyConfig", _, set_origin_request_policy_config, get_origin_request_policy_config, Val<origin_request_policy::OriginRequestPolicyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5389,11 +6011,32 @@ pub mod origin_request_policy {
             OriginRequestPolicyConfig { props }
         }
 
-        /// `Comment`: A comment to describe the origin request policy. The comment cannot be longer
-        /// than 128 characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: A unique name to identify the origin request policy.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `HeadersConfig`: The HTTP headers to include in origin requests. These can include
+            /// headers from viewer requests and additional headers added by CloudFront.
+            props, "HeadersConfig", _, set_headers_config, get_headers_config, Val<HeadersConfig>
+        }
+
+        prop! {
+            /// `CookiesConfig`: The cookies from viewer requests to include in origin requests.
+            props, "CookiesConfig", _, set_cookies_config, get_cookies_config, Val<CookiesConfig>
+        }
+
+        prop! {
+            /// `QueryStringsConfig`: The URL query strings from viewer requests to include in origin
+            /// requests.
+            props, "QueryStringsConfig", _, set_query_strings_config, get_query_strings_config, Val<QueryStringsConfig>
+        }
+
+        prop! {
+            /// `Comment`: A comment to describe the origin request policy. The comment cannot be longer
+            /// than 128 characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 
@@ -5423,10 +6066,21 @@ pub mod origin_request_policy {
             CookiesConfig { props }
         }
 
-        /// `Cookies`: Contains a list of cookie names.
-        pub fn cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Cookies", value.into());
-            self
+        prop! {
+            /// `CookieBehavior`: Determines whether cookies in viewer requests are included in requests
+            /// that CloudFront sends to the origin. Valid values are: + ``none`` – No cookies in
+            /// viewer requests are included in requests that CloudFront sends to the origin. Even when
+            /// this field is set to ``none``, any cookies that are listed in a ``CachePolicy``*are*
+            /// included in origin requests. + ``whitelist`` – Only the cookies in viewer requests
+            /// that are listed in the ``CookieNames`` type are included in requests that CloudFront
+            /// sends to the origin. + ``all`` – All cookies in viewer requests are included in
+            /// requests that CloudFront …
+            props, "CookieBehavior", _, set_cookie_behavior, get_cookie_behavior, Val<String>
+        }
+
+        prop! {
+            /// `Cookies`: Contains a list of cookie names.
+            props, "Cookies", cookies, set_cookies, get_cookies, Val<List<String>>
         }
     }
 
@@ -5455,10 +6109,21 @@ pub mod origin_request_policy {
             HeadersConfig { props }
         }
 
-        /// `Headers`: Contains a list of HTTP header names.
-        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `HeaderBehavior`: Determines whether any HTTP headers are included in requests that
+            /// CloudFront sends to the origin. Valid values are: + ``none`` – No HTTP headers in
+            /// viewer requests are included in requests that CloudFront sends to the origin. Even when
+            /// this field is set to ``none``, any headers that are listed in a ``CachePolicy``*are*
+            /// included in origin requests. + ``whitelist`` – Only the HTTP headers that are listed
+            /// in the ``Headers`` type are included in requests that CloudFront sends to the origin. + ``allViewer`` –
+            /// All HTTP headers in viewer requests are included in requests that CloudFront sends to
+            /// the …
+            props, "HeaderBehavior", _, set_header_behavior, get_header_behavior, Val<String>
+        }
+
+        prop! {
+            /// `Headers`: Contains a list of HTTP header names.
+            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
         }
     }
 
@@ -5488,10 +6153,21 @@ pub mod origin_request_policy {
             QueryStringsConfig { props }
         }
 
-        /// `QueryStrings`: Contains a list of query string names.
-        pub fn query_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("QueryStrings", value.into());
-            self
+        prop! {
+            /// `QueryStringBehavior`: Determines whether any URL query strings in viewer requests are
+            /// included in requests that CloudFront sends to the origin. Valid values are: + ``none`` –
+            /// No query strings in viewer requests are included in requests that CloudFront sends to
+            /// the origin. Even when this field is set to ``none``, any query strings that are listed
+            /// in a ``CachePolicy``*are* included in origin requests. + ``whitelist`` – Only the
+            /// query strings in viewer requests that are listed in the ``QueryStringNames`` type are
+            /// included in requests that CloudFront sends to the origin. + ``all`` – All query
+            /// strings in viewer …
+            props, "QueryStringBehavior", _, set_query_string_behavior, get_query_string_behavior, Val<String>
+        }
+
+        prop! {
+            /// `QueryStrings`: Contains a list of query string names.
+            props, "QueryStrings", query_strings, set_query_strings, get_query_strings, Val<List<String>>
         }
     }
 }
@@ -5519,6 +6195,13 @@ impl PublicKey {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("PublicKeyConfig", public_key_config.into());
         PublicKey { core }
+    }
+
+    prop! {
+        /// `PublicKeyConfig`: Configuration information about a public key that you can use with
+        /// signed URLs and signed cookies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>),
+        /// or with field-level encryption (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html>).
+        core.props, "PublicKeyConfig", _, set_public_key_config, get_public_key_config, Val<public_key::PublicKeyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5576,11 +6259,27 @@ pub mod public_key {
             PublicKeyConfig { props }
         }
 
-        /// `Comment`: A comment to describe the public key. The comment cannot be longer than 128
-        /// characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `CallerReference`: A string included in the request to help make sure that the request
+            /// can't be replayed.
+            props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+        }
+
+        prop! {
+            /// `Name`: A name to help identify the public key.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `EncodedKey`: The public key that you can use with signed URLs and signed cookies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>),
+            /// or with field-level encryption (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html>).
+            props, "EncodedKey", _, set_encoded_key, get_encoded_key, Val<String>
+        }
+
+        prop! {
+            /// `Comment`: A comment to describe the public key. The comment cannot be longer than 128
+            /// characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 }
@@ -5621,6 +6320,33 @@ impl RealtimeLogConfig {
         core.set("Fields", fields.into());
         core.set("SamplingRate", sampling_rate.into());
         RealtimeLogConfig { core }
+    }
+
+    prop! {
+        /// `EndPoints`: Contains information about the Amazon Kinesis data stream where you are
+        /// sending real-time log data for this real-time log configuration.
+        core.props, "EndPoints", _, set_end_points, get_end_points, Val<List<realtime_log_config::EndPoint>>
+    }
+
+    prop! {
+        /// `Fields`: A list of fields that are included in each real-time log record. In an API
+        /// response, the fields are provided in the same order in which they are sent to the Amazon
+        /// Kinesis data stream. For more information about fields, see Real-time log configuration
+        /// fields (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html#understand-real-time-log-config-fields>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        core.props, "Fields", _, set_fields, get_fields, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: The unique name of this real-time log configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SamplingRate`: The sampling rate for this real-time log configuration. The sampling
+        /// rate determines the percentage of viewer requests that are represented in the real-time
+        /// log data. The sampling rate is an integer between 1 and 100, inclusive.
+        core.props, "SamplingRate", _, set_sampling_rate, get_sampling_rate, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5665,6 +6391,18 @@ pub mod realtime_log_config {
             props.set("StreamType", stream_type.into());
             EndPoint { props }
         }
+
+        prop! {
+            /// `KinesisStreamConfig`: Contains information about the Amazon Kinesis data stream where
+            /// you are sending real-time log data in a real-time log configuration.
+            props, "KinesisStreamConfig", _, set_kinesis_stream_config, get_kinesis_stream_config, Val<KinesisStreamConfig>
+        }
+
+        prop! {
+            /// `StreamType`: The type of data stream where you are sending real-time log data. The only
+            /// valid value is ``Kinesis``.
+            props, "StreamType", _, set_stream_type, get_stream_type, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::RealtimeLogConfig.KinesisStreamConfig`: Contains information about the
@@ -5689,6 +6427,20 @@ pub mod realtime_log_config {
             props.set("RoleArn", role_arn.into());
             props.set("StreamArn", stream_arn.into());
             KinesisStreamConfig { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of an IAMlong (IAM) role that CloudFront can
+            /// use to send real-time log data to your Kinesis data stream. For more information the IAM
+            /// role, see Real-time log configuration IAM role (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html#understand-real-time-log-config-iam-role>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `StreamArn`: The Amazon Resource Name (ARN) of the Kinesis data stream where you are
+            /// sending real-time log data.
+            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
         }
     }
 }
@@ -5720,6 +6472,11 @@ impl ResponseHeadersPolicy {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("ResponseHeadersPolicyConfig", response_headers_policy_config.into());
         ResponseHeadersPolicy { core }
+    }
+
+    prop! {
+        /// `ResponseHeadersPolicyConfig`: A response headers policy configuration.
+        core.props, "ResponseHeadersPolicyConfig", _, set_response_headers_policy_config, get_response_headers_policy_config, Val<response_headers_policy::ResponseHeadersPolicyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5766,45 +6523,45 @@ pub mod response_headers_policy {
             ResponseHeadersPolicyConfig { props }
         }
 
-        /// `Comment`: A comment to describe the response headers policy. The comment cannot be longer
-        /// than 128 characters.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: A name to identify the response headers policy. The name must be unique for
+            /// response headers policies in this AWS-account.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `CorsConfig`: A configuration for a set of HTTP response headers that are used for
-        /// cross-origin resource sharing (CORS).
-        pub fn cors_config(mut self, value: impl Into<Val<CorsConfig>>) -> Self {
-            self.props.set("CorsConfig", value.into());
-            self
+        prop! {
+            /// `Comment`: A comment to describe the response headers policy. The comment cannot be
+            /// longer than 128 characters.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
 
-        /// `CustomHeadersConfig`: A configuration for a set of custom HTTP response headers.
-        pub fn custom_headers_config(mut self, value: impl Into<Val<CustomHeadersConfig>>) -> Self {
-            self.props.set("CustomHeadersConfig", value.into());
-            self
+        prop! {
+            /// `CorsConfig`: A configuration for a set of HTTP response headers that are used for
+            /// cross-origin resource sharing (CORS).
+            props, "CorsConfig", cors_config, set_cors_config, get_cors_config, Val<CorsConfig>
         }
 
-        /// `RemoveHeadersConfig`: A configuration for a set of HTTP headers to remove from the HTTP
-        /// response.
-        pub fn remove_headers_config(mut self, value: impl Into<Val<RemoveHeadersConfig>>) -> Self {
-            self.props.set("RemoveHeadersConfig", value.into());
-            self
+        prop! {
+            /// `CustomHeadersConfig`: A configuration for a set of custom HTTP response headers.
+            props, "CustomHeadersConfig", custom_headers_config, set_custom_headers_config, get_custom_headers_config, Val<CustomHeadersConfig>
         }
 
-        /// `SecurityHeadersConfig`: A configuration for a set of security-related HTTP response
-        /// headers.
-        pub fn security_headers_config(mut self, value: impl Into<Val<SecurityHeadersConfig>>) -> Self {
-            self.props.set("SecurityHeadersConfig", value.into());
-            self
+        prop! {
+            /// `RemoveHeadersConfig`: A configuration for a set of HTTP headers to remove from the HTTP
+            /// response.
+            props, "RemoveHeadersConfig", remove_headers_config, set_remove_headers_config, get_remove_headers_config, Val<RemoveHeadersConfig>
         }
 
-        /// `ServerTimingHeadersConfig`: A configuration for enabling the ``Server-Timing`` header in
-        /// HTTP responses sent from CloudFront.
-        pub fn server_timing_headers_config(mut self, value: impl Into<Val<ServerTimingHeadersConfig>>) -> Self {
-            self.props.set("ServerTimingHeadersConfig", value.into());
-            self
+        prop! {
+            /// `SecurityHeadersConfig`: A configuration for a set of security-related HTTP response
+            /// headers.
+            props, "SecurityHeadersConfig", security_headers_config, set_security_headers_config, get_security_headers_config, Val<SecurityHeadersConfig>
+        }
+
+        prop! {
+            /// `ServerTimingHeadersConfig`: A configuration for enabling the ``Server-Timing`` header
+            /// in HTTP responses sent from CloudFront.
+            props, "ServerTimingHeadersConfig", server_timing_headers_config, set_server_timing_headers_config, get_server_timing_headers_config, Val<ServerTimingHeadersConfig>
         }
     }
 
@@ -5862,22 +6619,63 @@ pub mod response_headers_policy {
             CorsConfig { props }
         }
 
-        /// `AccessControlExposeHeaders`: A list of HTTP headers that CloudFront includes as values for
-        /// the ``Access-Control-Expose-Headers`` HTTP response header. For more information about the ``Access-Control-Expose-Headers``
-        /// HTTP response header, see Access-Control-Expose-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers>)
-        /// in the MDN Web Docs.
-        pub fn access_control_expose_headers(mut self, value: impl Into<Val<AccessControlExposeHeaders>>) -> Self {
-            self.props.set("AccessControlExposeHeaders", value.into());
-            self
+        prop! {
+            /// `AccessControlAllowOrigins`: A list of origins (domain names) that CloudFront can use as
+            /// the value for the ``Access-Control-Allow-Origin`` HTTP response header. For more
+            /// information about the ``Access-Control-Allow-Origin`` HTTP response header, see
+            /// Access-Control-Allow-Origin (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Origin>)
+            /// in the MDN Web Docs.
+            props, "AccessControlAllowOrigins", _, set_access_control_allow_origins, get_access_control_allow_origins, Val<AccessControlAllowOrigins>
         }
 
-        /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``Access-Control-Max-Age``
-        /// HTTP response header. For more information about the ``Access-Control-Max-Age`` HTTP
-        /// response header, see Access-Control-Max-Age (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Max-Age>)
-        /// in the MDN Web Docs.
-        pub fn access_control_max_age_sec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AccessControlMaxAgeSec", value.into());
-            self
+        prop! {
+            /// `AccessControlAllowHeaders`: A list of HTTP header names that CloudFront includes as
+            /// values for the ``Access-Control-Allow-Headers`` HTTP response header. For more
+            /// information about the ``Access-Control-Allow-Headers`` HTTP response header, see
+            /// Access-Control-Allow-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Headers>)
+            /// in the MDN Web Docs.
+            props, "AccessControlAllowHeaders", _, set_access_control_allow_headers, get_access_control_allow_headers, Val<AccessControlAllowHeaders>
+        }
+
+        prop! {
+            /// `AccessControlAllowMethods`: A list of HTTP methods that CloudFront includes as values
+            /// for the ``Access-Control-Allow-Methods`` HTTP response header. For more information
+            /// about the ``Access-Control-Allow-Methods`` HTTP response header, see
+            /// Access-Control-Allow-Methods (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Methods>)
+            /// in the MDN Web Docs.
+            props, "AccessControlAllowMethods", _, set_access_control_allow_methods, get_access_control_allow_methods, Val<AccessControlAllowMethods>
+        }
+
+        prop! {
+            /// `AccessControlAllowCredentials`: A Boolean that CloudFront uses as the value for the ``Access-Control-Allow-Credentials``
+            /// HTTP response header. For more information about the ``Access-Control-Allow-Credentials``
+            /// HTTP response header, see Access-Control-Allow-Credentials (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Credentials>)
+            /// in the MDN Web Docs.
+            props, "AccessControlAllowCredentials", _, set_access_control_allow_credentials, get_access_control_allow_credentials, Val<bool>
+        }
+
+        prop! {
+            /// `OriginOverride`: A Boolean that determines whether CloudFront overrides HTTP response
+            /// headers received from the origin with the ones specified in this response headers
+            /// policy.
+            props, "OriginOverride", _, set_origin_override, get_origin_override, Val<bool>
+        }
+
+        prop! {
+            /// `AccessControlExposeHeaders`: A list of HTTP headers that CloudFront includes as values
+            /// for the ``Access-Control-Expose-Headers`` HTTP response header. For more information
+            /// about the ``Access-Control-Expose-Headers`` HTTP response header, see
+            /// Access-Control-Expose-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers>)
+            /// in the MDN Web Docs.
+            props, "AccessControlExposeHeaders", access_control_expose_headers, set_access_control_expose_headers, get_access_control_expose_headers, Val<AccessControlExposeHeaders>
+        }
+
+        prop! {
+            /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``Access-Control-Max-Age``
+            /// HTTP response header. For more information about the ``Access-Control-Max-Age`` HTTP
+            /// response header, see Access-Control-Max-Age (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Max-Age>)
+            /// in the MDN Web Docs.
+            props, "AccessControlMaxAgeSec", access_control_max_age_sec, set_access_control_max_age_sec, get_access_control_max_age_sec, Val<i64>
         }
     }
 
@@ -5902,6 +6700,11 @@ pub mod response_headers_policy {
             props.set("Items", items.into());
             AccessControlAllowHeaders { props }
         }
+
+        prop! {
+            /// `Items`: The list of HTTP header names. You can specify ``*`` to allow all headers.
+            props, "Items", _, set_items, get_items, Val<List<String>>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.AccessControlAllowMethods`: A list of HTTP methods
@@ -5924,6 +6727,12 @@ pub mod response_headers_policy {
             let mut props = Props::new();
             props.set("Items", items.into());
             AccessControlAllowMethods { props }
+        }
+
+        prop! {
+            /// `Items`: The list of HTTP methods. Valid values are: + ``GET`` + ``DELETE`` + ``HEAD`` + ``OPTIONS`` + ``PATCH`` + ``POST`` + ``PUT`` + ``ALL`` ``ALL``
+            /// is a special value that includes all of the listed HTTP methods.
+            props, "Items", _, set_items, get_items, Val<List<AccessControlAllowMethodsItems>>
         }
     }
 
@@ -5979,6 +6788,11 @@ pub mod response_headers_policy {
             props.set("Items", items.into());
             AccessControlAllowOrigins { props }
         }
+
+        prop! {
+            /// `Items`: The list of origins (domain names). You can specify ``*`` to allow all origins.
+            props, "Items", _, set_items, get_items, Val<List<String>>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.AccessControlExposeHeaders`: A list of HTTP headers
@@ -6001,6 +6815,11 @@ pub mod response_headers_policy {
             props.set("Items", items.into());
             AccessControlExposeHeaders { props }
         }
+
+        prop! {
+            /// `Items`: The list of HTTP headers. You can specify ``*`` to expose all headers.
+            props, "Items", _, set_items, get_items, Val<List<String>>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.CustomHeadersConfig`: A list of HTTP response header
@@ -6021,6 +6840,11 @@ pub mod response_headers_policy {
             let mut props = Props::new();
             props.set("Items", items.into());
             CustomHeadersConfig { props }
+        }
+
+        prop! {
+            /// `Items`: The list of HTTP response headers and their values.
+            props, "Items", _, set_items, get_items, Val<List<CustomHeader>>
         }
     }
 
@@ -6051,6 +6875,22 @@ pub mod response_headers_policy {
             props.set("Override", override_.into());
             CustomHeader { props }
         }
+
+        prop! {
+            /// `Header`: The HTTP response header name.
+            props, "Header", _, set_header, get_header, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The value for the HTTP response header.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides a response header
+            /// with the same name received from the origin with the header specified here.
+            props, "Override", _, set_override, get_override, Val<bool>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.RemoveHeadersConfig`: A list of HTTP header names
@@ -6070,6 +6910,11 @@ pub mod response_headers_policy {
             let mut props = Props::new();
             props.set("Items", items.into());
             RemoveHeadersConfig { props }
+        }
+
+        prop! {
+            /// `Items`: The list of HTTP header names.
+            props, "Items", _, set_items, get_items, Val<List<RemoveHeader>>
         }
     }
 
@@ -6091,6 +6936,11 @@ pub mod response_headers_policy {
             props.set("Header", header.into());
             RemoveHeader { props }
         }
+
+        prop! {
+            /// `Header`: The HTTP header name.
+            props, "Header", _, set_header, get_header, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.SecurityHeadersConfig`: A configuration for a set of
@@ -6111,59 +6961,53 @@ pub mod response_headers_policy {
             SecurityHeadersConfig { props }
         }
 
-        /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes as
-        /// values for the ``Content-Security-Policy`` HTTP response header. For more information about
-        /// the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
-        /// in the MDN Web Docs.
-        pub fn content_security_policy(mut self, value: impl Into<Val<ContentSecurityPolicy>>) -> Self {
-            self.props.set("ContentSecurityPolicy", value.into());
-            self
+        prop! {
+            /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes
+            /// as values for the ``Content-Security-Policy`` HTTP response header. For more information
+            /// about the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
+            /// in the MDN Web Docs.
+            props, "ContentSecurityPolicy", content_security_policy, set_content_security_policy, get_content_security_policy, Val<ContentSecurityPolicy>
         }
 
-        /// `ContentTypeOptions`: Determines whether CloudFront includes the ``X-Content-Type-Options``
-        /// HTTP response header with its value set to ``nosniff``. For more information about the ``X-Content-Type-Options``
-        /// HTTP response header, see X-Content-Type-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options>)
-        /// in the MDN Web Docs.
-        pub fn content_type_options(mut self, value: impl Into<Val<ContentTypeOptions>>) -> Self {
-            self.props.set("ContentTypeOptions", value.into());
-            self
+        prop! {
+            /// `ContentTypeOptions`: Determines whether CloudFront includes the ``X-Content-Type-Options``
+            /// HTTP response header with its value set to ``nosniff``. For more information about the ``X-Content-Type-Options``
+            /// HTTP response header, see X-Content-Type-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options>)
+            /// in the MDN Web Docs.
+            props, "ContentTypeOptions", content_type_options, set_content_type_options, get_content_type_options, Val<ContentTypeOptions>
         }
 
-        /// `FrameOptions`: Determines whether CloudFront includes the ``X-Frame-Options`` HTTP response
-        /// header and the header's value. For more information about the ``X-Frame-Options`` HTTP
-        /// response header, see X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
-        /// in the MDN Web Docs.
-        pub fn frame_options(mut self, value: impl Into<Val<FrameOptions>>) -> Self {
-            self.props.set("FrameOptions", value.into());
-            self
+        prop! {
+            /// `FrameOptions`: Determines whether CloudFront includes the ``X-Frame-Options`` HTTP
+            /// response header and the header's value. For more information about the ``X-Frame-Options``
+            /// HTTP response header, see X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
+            /// in the MDN Web Docs.
+            props, "FrameOptions", frame_options, set_frame_options, get_frame_options, Val<FrameOptions>
         }
 
-        /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
-        /// response header and the header's value. For more information about the ``Referrer-Policy``
-        /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
-        /// in the MDN Web Docs.
-        pub fn referrer_policy(mut self, value: impl Into<Val<ReferrerPolicy>>) -> Self {
-            self.props.set("ReferrerPolicy", value.into());
-            self
+        prop! {
+            /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
+            /// response header and the header's value. For more information about the ``Referrer-Policy``
+            /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
+            /// in the MDN Web Docs.
+            props, "ReferrerPolicy", referrer_policy, set_referrer_policy, get_referrer_policy, Val<ReferrerPolicy>
         }
 
-        /// `StrictTransportSecurity`: Determines whether CloudFront includes the ``Strict-Transport-Security``
-        /// HTTP response header and the header's value. For more information about the ``Strict-Transport-Security``
-        /// HTTP response header, see Security headers (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-security>)
-        /// in the *Amazon CloudFront Developer Guide* and Strict-Transport-Security (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security>)
-        /// in the MDN Web Docs.
-        pub fn strict_transport_security(mut self, value: impl Into<Val<StrictTransportSecurity>>) -> Self {
-            self.props.set("StrictTransportSecurity", value.into());
-            self
+        prop! {
+            /// `StrictTransportSecurity`: Determines whether CloudFront includes the ``Strict-Transport-Security``
+            /// HTTP response header and the header's value. For more information about the ``Strict-Transport-Security``
+            /// HTTP response header, see Security headers (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-security>)
+            /// in the *Amazon CloudFront Developer Guide* and Strict-Transport-Security (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security>)
+            /// in the MDN Web Docs.
+            props, "StrictTransportSecurity", strict_transport_security, set_strict_transport_security, get_strict_transport_security, Val<StrictTransportSecurity>
         }
 
-        /// `XSSProtection`: Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP
-        /// response header and the header's value. For more information about the ``X-XSS-Protection``
-        /// HTTP response header, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-        /// in the MDN Web Docs.
-        pub fn xss_protection(mut self, value: impl Into<Val<XssProtection>>) -> Self {
-            self.props.set("XSSProtection", value.into());
-            self
+        prop! {
+            /// `XSSProtection`: Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP
+            /// response header and the header's value. For more information about the ``X-XSS-Protection``
+            /// HTTP response header, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+            /// in the MDN Web Docs.
+            props, "XSSProtection", xss_protection, set_xss_protection, get_xss_protection, Val<XssProtection>
         }
     }
 
@@ -6198,6 +7042,21 @@ pub mod response_headers_policy {
             props.set("ContentSecurityPolicy", content_security_policy.into());
             ContentSecurityPolicy { props }
         }
+
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Content-Security-Policy``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
+        }
+
+        prop! {
+            /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes
+            /// as values for the ``Content-Security-Policy`` HTTP response header. For more information
+            /// about the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
+            /// in the MDN Web Docs.
+            props, "ContentSecurityPolicy", _, set_content_security_policy, get_content_security_policy, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.ContentTypeOptions`: Determines whether CloudFront
@@ -6221,6 +7080,13 @@ pub mod response_headers_policy {
             let mut props = Props::new();
             props.set("Override", override_.into());
             ContentTypeOptions { props }
+        }
+
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-Content-Type-Options``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
         }
     }
 
@@ -6250,6 +7116,21 @@ pub mod response_headers_policy {
             props.set("FrameOption", frame_option.into());
             FrameOptions { props }
         }
+
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-Frame-Options``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
+        }
+
+        prop! {
+            /// `FrameOption`: The value of the ``X-Frame-Options`` HTTP response header. Valid values
+            /// are ``DENY`` and ``SAMEORIGIN``. For more information about these values, see
+            /// X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
+            /// in the MDN Web Docs.
+            props, "FrameOption", _, set_frame_option, get_frame_option, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::ResponseHeadersPolicy.ReferrerPolicy`: Determines whether CloudFront
@@ -6277,6 +7158,21 @@ pub mod response_headers_policy {
             props.set("Override", override_.into());
             props.set("ReferrerPolicy", referrer_policy.into());
             ReferrerPolicy { props }
+        }
+
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Referrer-Policy``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
+        }
+
+        prop! {
+            /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
+            /// response header and the header's value. For more information about the ``Referrer-Policy``
+            /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
+            /// in the MDN Web Docs.
+            props, "ReferrerPolicy", _, set_referrer_policy, get_referrer_policy, Val<String>
         }
     }
 
@@ -6310,18 +7206,29 @@ pub mod response_headers_policy {
             StrictTransportSecurity { props }
         }
 
-        /// `IncludeSubdomains`: A Boolean that determines whether CloudFront includes the ``includeSubDomains``
-        /// directive in the ``Strict-Transport-Security`` HTTP response header.
-        pub fn include_subdomains(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSubdomains", value.into());
-            self
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Strict-Transport-Security``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
         }
 
-        /// `Preload`: A Boolean that determines whether CloudFront includes the ``preload`` directive
-        /// in the ``Strict-Transport-Security`` HTTP response header.
-        pub fn preload(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Preload", value.into());
-            self
+        prop! {
+            /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``max-age``
+            /// directive in the ``Strict-Transport-Security`` HTTP response header.
+            props, "AccessControlMaxAgeSec", _, set_access_control_max_age_sec, get_access_control_max_age_sec, Val<i64>
+        }
+
+        prop! {
+            /// `IncludeSubdomains`: A Boolean that determines whether CloudFront includes the ``includeSubDomains``
+            /// directive in the ``Strict-Transport-Security`` HTTP response header.
+            props, "IncludeSubdomains", include_subdomains, set_include_subdomains, get_include_subdomains, Val<bool>
+        }
+
+        prop! {
+            /// `Preload`: A Boolean that determines whether CloudFront includes the ``preload``
+            /// directive in the ``Strict-Transport-Security`` HTTP response header.
+            props, "Preload", preload, set_preload, get_preload, Val<bool>
         }
     }
 
@@ -6353,22 +7260,36 @@ pub mod response_headers_policy {
             XssProtection { props }
         }
 
-        /// `ModeBlock`: A Boolean that determines whether CloudFront includes the ``mode=block``
-        /// directive in the ``X-XSS-Protection`` header. For more information about this directive, see
-        /// X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-        /// in the MDN Web Docs.
-        pub fn mode_block(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ModeBlock", value.into());
-            self
+        prop! {
+            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-XSS-Protection``
+            /// HTTP response header received from the origin with the one specified in this response
+            /// headers policy.
+            props, "Override", _, set_override, get_override, Val<bool>
         }
 
-        /// `ReportUri`: A reporting URI, which CloudFront uses as the value of the ``report`` directive
-        /// in the ``X-XSS-Protection`` header. You cannot specify a ``ReportUri`` when ``ModeBlock`` is ``true``.
-        /// For more information about using a reporting URL, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-        /// in the MDN Web Docs.
-        pub fn report_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReportUri", value.into());
-            self
+        prop! {
+            /// `Protection`: A Boolean that determines the value of the ``X-XSS-Protection`` HTTP
+            /// response header. When this setting is ``true``, the value of the ``X-XSS-Protection``
+            /// header is ``1``. When this setting is ``false``, the value of the ``X-XSS-Protection``
+            /// header is ``0``. For more information about these settings, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+            /// in the MDN Web Docs.
+            props, "Protection", _, set_protection, get_protection, Val<bool>
+        }
+
+        prop! {
+            /// `ModeBlock`: A Boolean that determines whether CloudFront includes the ``mode=block``
+            /// directive in the ``X-XSS-Protection`` header. For more information about this directive,
+            /// see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+            /// in the MDN Web Docs.
+            props, "ModeBlock", mode_block, set_mode_block, get_mode_block, Val<bool>
+        }
+
+        prop! {
+            /// `ReportUri`: A reporting URI, which CloudFront uses as the value of the ``report``
+            /// directive in the ``X-XSS-Protection`` header. You cannot specify a ``ReportUri`` when ``ModeBlock``
+            /// is ``true``. For more information about using a reporting URL, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+            /// in the MDN Web Docs.
+            props, "ReportUri", report_uri, set_report_uri, get_report_uri, Val<String>
         }
     }
 
@@ -6392,16 +7313,22 @@ pub mod response_headers_policy {
             ServerTimingHeadersConfig { props }
         }
 
-        /// `SamplingRate`: A number 0–100 (inclusive) that specifies the percentage of responses that
-        /// you want CloudFront to add the ``Server-Timing`` header to. When you set the sampling rate
-        /// to 100, CloudFront adds the ``Server-Timing`` header to the HTTP response for every request
-        /// that matches the cache behavior that this response headers policy is attached to. When you
-        /// set it to 50, CloudFront adds the header to 50% of the responses for requests that match the
-        /// cache behavior. You can set the sampling rate to any number 0–100 with up to four decimal
-        /// places.
-        pub fn sampling_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SamplingRate", value.into());
-            self
+        prop! {
+            /// `Enabled`: A Boolean that determines whether CloudFront adds the ``Server-Timing``
+            /// header to HTTP responses that it sends in response to requests that match a cache
+            /// behavior that's associated with this response headers policy.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `SamplingRate`: A number 0–100 (inclusive) that specifies the percentage of responses
+            /// that you want CloudFront to add the ``Server-Timing`` header to. When you set the
+            /// sampling rate to 100, CloudFront adds the ``Server-Timing`` header to the HTTP response
+            /// for every request that matches the cache behavior that this response headers policy is
+            /// attached to. When you set it to 50, CloudFront adds the header to 50% of the responses
+            /// for requests that match the cache behavior. You can set the sampling rate to any number 0–100
+            /// with up to four decimal places.
+            props, "SamplingRate", sampling_rate, set_sampling_rate, get_sampling_rate, Val<f64>
         }
     }
 }
@@ -6430,6 +7357,16 @@ impl StreamingDistribution {
         core.set("StreamingDistributionConfig", streaming_distribution_config.into());
         core.set("Tags", tags.into());
         StreamingDistribution { core }
+    }
+
+    prop! {
+        /// `StreamingDistributionConfig`.
+        core.props, "StreamingDistributionConfig", _, set_streaming_distribution_config, get_streaming_distribution_config, Val<streaming_distribution::StreamingDistributionConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", _, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6484,22 +7421,39 @@ pub mod streaming_distribution {
             StreamingDistributionConfig { props }
         }
 
-        /// `Aliases`.
-        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Aliases", value.into());
-            self
+        prop! {
+            /// `Comment`.
+            props, "Comment", _, set_comment, get_comment, Val<String>
         }
 
-        /// `Logging`.
-        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
-            self.props.set("Logging", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `PriceClass`.
-        pub fn price_class(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PriceClass", value.into());
-            self
+        prop! {
+            /// `S3Origin`.
+            props, "S3Origin", _, set_s3_origin, get_s3_origin, Val<S3Origin>
+        }
+
+        prop! {
+            /// `TrustedSigners`.
+            props, "TrustedSigners", _, set_trusted_signers, get_trusted_signers, Val<TrustedSigners>
+        }
+
+        prop! {
+            /// `Aliases`.
+            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
+        }
+
+        prop! {
+            /// `Logging`.
+            props, "Logging", logging, set_logging, get_logging, Val<Logging>
+        }
+
+        prop! {
+            /// `PriceClass`.
+            props, "PriceClass", price_class, set_price_class, get_price_class, Val<String>
         }
     }
 
@@ -6527,6 +7481,21 @@ pub mod streaming_distribution {
             props.set("Prefix", prefix.into());
             Logging { props }
         }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::StreamingDistribution.S3Origin`.
@@ -6550,6 +7519,16 @@ pub mod streaming_distribution {
             props.set("OriginAccessIdentity", origin_access_identity.into());
             S3Origin { props }
         }
+
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        }
+
+        prop! {
+            /// `OriginAccessIdentity`.
+            props, "OriginAccessIdentity", _, set_origin_access_identity, get_origin_access_identity, Val<String>
+        }
     }
 
     /// `AWS::CloudFront::StreamingDistribution.TrustedSigners`.
@@ -6569,10 +7548,14 @@ pub mod streaming_distribution {
             TrustedSigners { props }
         }
 
-        /// `AwsAccountNumbers`.
-        pub fn aws_account_numbers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AwsAccountNumbers", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `AwsAccountNumbers`.
+            props, "AwsAccountNumbers", aws_account_numbers, set_aws_account_numbers, get_aws_account_numbers, Val<List<String>>
         }
     }
 }
@@ -6597,23 +7580,25 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    /// `CaCertificatesBundleSource`: A CA certificates bundle source.
-    pub fn ca_certificates_bundle_source(mut self, value: impl Into<Val<trust_store::CaCertificatesBundleSource>>) -> Self {
-        self.core.set("CaCertificatesBundleSource", value.into());
-        self
+    prop! {
+        /// `CaCertificatesBundleSource`: A CA certificates bundle source.
+        core.props, "CaCertificatesBundleSource", ca_certificates_bundle_source, set_ca_certificates_bundle_source, get_ca_certificates_bundle_source, Val<trust_store::CaCertificatesBundleSource>
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The trust store's name.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `UseClientCertificateOCSPEndpoint`: A boolean. When true, performs real-time certificate
-    /// revocation checks by querying the OCSP endpoint specified within the client certificate.
-    pub fn use_client_certificate_ocsp_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseClientCertificateOCSPEndpoint", value.into());
-        self
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UseClientCertificateOCSPEndpoint`: A boolean. When true, performs real-time certificate
+        /// revocation checks by querying the OCSP endpoint specified within the client certificate.
+        core.props, "UseClientCertificateOCSPEndpoint", use_client_certificate_ocsp_endpoint, set_use_client_certificate_ocsp_endpoint, get_use_client_certificate_ocsp_endpoint, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6682,6 +7667,11 @@ pub mod trust_store {
             props.set("CaCertificatesBundleS3Location", ca_certificates_bundle_s3_location.into());
             CaCertificatesBundleSource { props }
         }
+
+        prop! {
+            /// `CaCertificatesBundleS3Location`: The CA certificates bundle location in Amazon S3.
+            props, "CaCertificatesBundleS3Location", _, set_ca_certificates_bundle_s3_location, get_ca_certificates_bundle_s3_location, Val<CaCertificatesBundleS3Location>
+        }
     }
 
     /// `AWS::CloudFront::TrustStore.CaCertificatesBundleS3Location`: The CA certificates bundle
@@ -6710,10 +7700,24 @@ pub mod trust_store {
             CaCertificatesBundleS3Location { props }
         }
 
-        /// `Version`: The location's version.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The location's key.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Region`: The location's Region.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The location's version.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }
@@ -6741,10 +7745,14 @@ impl VpcOrigin {
         VpcOrigin { core }
     }
 
-    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcOriginEndpointConfig`: The VPC origin endpoint configuration.
+        core.props, "VpcOriginEndpointConfig", _, set_vpc_origin_endpoint_config, get_vpc_origin_endpoint_config, Val<vpc_origin::VpcOriginEndpointConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6815,40 +7823,45 @@ pub mod vpc_origin {
             VpcOriginEndpointConfig { props }
         }
 
-        /// `HTTPPort`: The HTTP port for the CloudFront VPC origin endpoint configuration. The default
-        /// value is ``80``.
-        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPPort", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the CloudFront VPC origin endpoint configuration.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HTTPSPort`: The HTTPS port of the CloudFront VPC origin endpoint configuration. The default
-        /// value is ``443``.
-        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HTTPSPort", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the CloudFront VPC origin endpoint configuration.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<VpcOriginEndpointConfigIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `HTTPPort`: The HTTP port for the CloudFront VPC origin endpoint configuration. The
+            /// default value is ``80``.
+            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
         }
 
-        /// `OriginProtocolPolicy`: The origin protocol policy for the CloudFront VPC origin endpoint
-        /// configuration.
-        pub fn origin_protocol_policy(mut self, value: impl Into<Val<VpcOriginEndpointConfigOriginProtocolPolicy>>) -> Self {
-            self.props.set("OriginProtocolPolicy", value.into());
-            self
+        prop! {
+            /// `HTTPSPort`: The HTTPS port of the CloudFront VPC origin endpoint configuration. The
+            /// default value is ``443``.
+            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
         }
 
-        /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
-        /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
-        /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        pub fn origin_ssl_protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OriginSSLProtocols", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcOriginEndpointConfigIpAddressType>
+        }
+
+        prop! {
+            /// `OriginProtocolPolicy`: The origin protocol policy for the CloudFront VPC origin
+            /// endpoint configuration.
+            props, "OriginProtocolPolicy", origin_protocol_policy, set_origin_protocol_policy, get_origin_protocol_policy, Val<VpcOriginEndpointConfigOriginProtocolPolicy>
+        }
+
+        prop! {
+            /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
+            /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
+            /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
+            /// in the *Amazon CloudFront Developer Guide*.
+            props, "OriginSSLProtocols", origin_ssl_protocols, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
         }
     }
 

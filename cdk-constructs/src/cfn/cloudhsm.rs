@@ -41,35 +41,35 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `BackupRetentionPolicy`: A policy that defines how the service retains backups.
-    pub fn backup_retention_policy(mut self, value: impl Into<Val<cluster::BackupRetentionPolicy>>) -> Self {
-        self.core.set("BackupRetentionPolicy", value.into());
-        self
+    prop! {
+        /// `BackupRetentionPolicy`: A policy that defines how the service retains backups.
+        core.props, "BackupRetentionPolicy", backup_retention_policy, set_backup_retention_policy, get_backup_retention_policy, Val<cluster::BackupRetentionPolicy>
     }
 
-    /// `Mode`: The mode to use in the cluster.
-    pub fn mode(mut self, value: impl Into<Val<cluster::Mode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `HsmType`: The type of HSM to use in the cluster.
+        core.props, "HsmType", _, set_hsm_type, get_hsm_type, Val<String>
     }
 
-    /// `NetworkType`: The NetworkType to create a cluster with.
-    pub fn network_type(mut self, value: impl Into<Val<cluster::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `Mode`: The mode to use in the cluster.
+        core.props, "Mode", mode, set_mode, get_mode, Val<cluster::Mode>
     }
 
-    /// `SubnetIds`: The identifiers (IDs) of the subnets where the cluster is created. You must
-    /// specify at least one subnet.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The NetworkType to create a cluster with.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::NetworkType>
     }
 
-    /// `Tags`: Tags to apply to the CloudHSM cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: The identifiers (IDs) of the subnets where the cluster is created. You must
+        /// specify at least one subnet.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the CloudHSM cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -141,16 +141,14 @@ pub mod cluster {
             BackupRetentionPolicy { props }
         }
 
-        /// `Type`: The type of backup retention policy.
-        pub fn type_(mut self, value: impl Into<Val<BackupRetentionPolicyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of backup retention policy.
+            props, "Type", type_, set_type, get_type, Val<BackupRetentionPolicyType>
         }
 
-        /// `Value`: Use a value between 7 - 379.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Use a value between 7 - 379.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 

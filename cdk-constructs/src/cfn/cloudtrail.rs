@@ -42,30 +42,26 @@ impl Channel {
         Channel { core }
     }
 
-    /// `Destinations`: One or more resources to which events arriving through a channel are logged
-    /// and stored.
-    pub fn destinations(mut self, value: impl Into<Val<List<channel::Destination>>>) -> Self {
-        self.core.set("Destinations", value.into());
-        self
+    prop! {
+        /// `Destinations`: One or more resources to which events arriving through a channel are
+        /// logged and stored.
+        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<channel::Destination>>
     }
 
-    /// `Name`: The name of the channel.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the channel.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Source`: The ARN of an on-premises storage solution or application, or a partner event
-    /// source.
-    pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Source", value.into());
-        self
+    prop! {
+        /// `Source`: The ARN of an on-premises storage solution or application, or a partner event
+        /// source.
+        core.props, "Source", source, set_source, get_source, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,6 +100,16 @@ pub mod channel {
             props.set("Location", location.into());
             Destination { props }
         }
+
+        prop! {
+            /// `Type`: The type of destination for events arriving from a channel.
+            props, "Type", _, set_type, get_type, Val<DestinationType>
+        }
+
+        prop! {
+            /// `Location`: The ARN of a resource that receives events from a channel.
+            props, "Location", _, set_location, get_location, Val<String>
+        }
     }
 
     /// The type of destination for events arriving from a channel.
@@ -138,37 +144,32 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    /// `Name`: The name of the dashboard.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the dashboard.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RefreshSchedule`: Configures the automatic refresh schedule for the dashboard. Includes the
-    /// frequency unit (DAYS or HOURS) and value, as well as the status (ENABLED or DISABLED) of the
-    /// refresh schedule.
-    pub fn refresh_schedule(mut self, value: impl Into<Val<dashboard::RefreshSchedule>>) -> Self {
-        self.core.set("RefreshSchedule", value.into());
-        self
+    prop! {
+        /// `RefreshSchedule`: Configures the automatic refresh schedule for the dashboard. Includes
+        /// the frequency unit (DAYS or HOURS) and value, as well as the status (ENABLED or
+        /// DISABLED) of the refresh schedule.
+        core.props, "RefreshSchedule", refresh_schedule, set_refresh_schedule, get_refresh_schedule, Val<dashboard::RefreshSchedule>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TerminationProtectionEnabled`: Indicates whether the dashboard is protected from
-    /// termination.
-    pub fn termination_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminationProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `TerminationProtectionEnabled`: Indicates whether the dashboard is protected from
+        /// termination.
+        core.props, "TerminationProtectionEnabled", termination_protection_enabled, set_termination_protection_enabled, get_termination_protection_enabled, Val<bool>
     }
 
-    /// `Widgets`: List of widgets on the dashboard
-    pub fn widgets(mut self, value: impl Into<Val<List<dashboard::Widget>>>) -> Self {
-        self.core.set("Widgets", value.into());
-        self
+    prop! {
+        /// `Widgets`: List of widgets on the dashboard
+        core.props, "Widgets", widgets, set_widgets, get_widgets, Val<List<dashboard::Widget>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -230,22 +231,19 @@ pub mod dashboard {
             RefreshSchedule { props }
         }
 
-        /// `Frequency`.
-        pub fn frequency(mut self, value: impl Into<Val<RefreshScheduleFrequency>>) -> Self {
-            self.props.set("Frequency", value.into());
-            self
+        prop! {
+            /// `Frequency`.
+            props, "Frequency", frequency, set_frequency, get_frequency, Val<RefreshScheduleFrequency>
         }
 
-        /// `Status`: The status of the schedule. Supported values are ENABLED and DISABLED.
-        pub fn status(mut self, value: impl Into<Val<RefreshScheduleStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The status of the schedule. Supported values are ENABLED and DISABLED.
+            props, "Status", status, set_status, get_status, Val<RefreshScheduleStatus>
         }
 
-        /// `TimeOfDay`: StartTime of the automatic schedule refresh.
-        pub fn time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimeOfDay", value.into());
-            self
+        prop! {
+            /// `TimeOfDay`: StartTime of the automatic schedule refresh.
+            props, "TimeOfDay", time_of_day, set_time_of_day, get_time_of_day, Val<String>
         }
     }
 
@@ -269,6 +267,16 @@ pub mod dashboard {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             RefreshScheduleFrequency { props }
+        }
+
+        prop! {
+            /// `Unit`: The frequency unit. Supported values are HOURS and DAYS.
+            props, "Unit", _, set_unit, get_unit, Val<RefreshScheduleFrequencyUnit>
+        }
+
+        prop! {
+            /// `Value`: The frequency value.
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -316,16 +324,19 @@ pub mod dashboard {
             Widget { props }
         }
 
-        /// `QueryParameters`: The placeholder keys in the QueryStatement. For example: $StartTime$, $EndTime$, $Period$.
-        pub fn query_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("QueryParameters", value.into());
-            self
+        prop! {
+            /// `QueryStatement`: The SQL query statement on one or more event data stores.
+            props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
         }
 
-        /// `ViewProperties`: The view properties of the widget.
-        pub fn view_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ViewProperties", value.into());
-            self
+        prop! {
+            /// `QueryParameters`: The placeholder keys in the QueryStatement. For example: $StartTime$, $EndTime$, $Period$.
+            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<String>>
+        }
+
+        prop! {
+            /// `ViewProperties`: The view properties of the widget.
+            props, "ViewProperties", view_properties, set_view_properties, get_view_properties, Val<Map<String>>
         }
     }
 }
@@ -351,114 +362,98 @@ impl EventDataStore {
         EventDataStore { core }
     }
 
-    /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events for
-    /// the data store.
-    pub fn advanced_event_selectors(mut self, value: impl Into<Val<List<event_data_store::AdvancedEventSelector>>>) -> Self {
-        self.core.set("AdvancedEventSelectors", value.into());
-        self
+    prop! {
+        /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events
+        /// for the data store.
+        core.props, "AdvancedEventSelectors", advanced_event_selectors, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<event_data_store::AdvancedEventSelector>>
     }
 
-    /// `BillingMode`: The mode that the event data store will use to charge for event storage.
-    pub fn billing_mode(mut self, value: impl Into<Val<event_data_store::BillingMode>>) -> Self {
-        self.core.set("BillingMode", value.into());
-        self
+    prop! {
+        /// `BillingMode`: The mode that the event data store will use to charge for event storage.
+        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<event_data_store::BillingMode>
     }
 
-    /// `ContextKeySelectors`: An array that enriches event records in an existing event data store
-    /// by including additional information specified in individual ContexKeySelector entries. If
-    /// you add ContextKeySelectors, you must set MaxEventSize to Large.
-    pub fn context_key_selectors(mut self, value: impl Into<Val<List<event_data_store::ContextKeySelector>>>) -> Self {
-        self.core.set("ContextKeySelectors", value.into());
-        self
+    prop! {
+        /// `ContextKeySelectors`: An array that enriches event records in an existing event data
+        /// store by including additional information specified in individual ContexKeySelector
+        /// entries. If you add ContextKeySelectors, you must set MaxEventSize to Large.
+        core.props, "ContextKeySelectors", context_key_selectors, set_context_key_selectors, get_context_key_selectors, Val<List<event_data_store::ContextKeySelector>>
     }
 
-    /// `FederationEnabled`: Indicates whether federation is enabled on an event data store.
-    pub fn federation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FederationEnabled", value.into());
-        self
+    prop! {
+        /// `FederationEnabled`: Indicates whether federation is enabled on an event data store.
+        core.props, "FederationEnabled", federation_enabled, set_federation_enabled, get_federation_enabled, Val<bool>
     }
 
-    /// `FederationRoleArn`: The ARN of the role used for event data store federation.
-    pub fn federation_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FederationRoleArn", value.into());
-        self
+    prop! {
+        /// `FederationRoleArn`: The ARN of the role used for event data store federation.
+        core.props, "FederationRoleArn", federation_role_arn, set_federation_role_arn, get_federation_role_arn, Val<String>
     }
 
-    /// `IngestionEnabled`: Indicates whether the event data store is ingesting events.
-    pub fn ingestion_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IngestionEnabled", value.into());
-        self
+    prop! {
+        /// `IngestionEnabled`: Indicates whether the event data store is ingesting events.
+        core.props, "IngestionEnabled", ingestion_enabled, set_ingestion_enabled, get_ingestion_enabled, Val<bool>
     }
 
-    /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
-    /// selectors that you want to enable on an existing event data store. Both InsightSelectors and
-    /// InsightsDestination need to have a value in order to enable Insights events on an event data
-    /// store.
-    pub fn insight_selectors(mut self, value: impl Into<Val<List<event_data_store::InsightSelector>>>) -> Self {
-        self.core.set("InsightSelectors", value.into());
-        self
+    prop! {
+        /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
+        /// selectors that you want to enable on an existing event data store. Both InsightSelectors
+        /// and InsightsDestination need to have a value in order to enable Insights events on an
+        /// event data store.
+        core.props, "InsightSelectors", insight_selectors, set_insight_selectors, get_insight_selectors, Val<List<event_data_store::InsightSelector>>
     }
 
-    /// `InsightsDestination`: Specifies the ARN of the event data store that will collect Insights
-    /// events. Both InsightSelectors and InsightsDestination need to have a value in order to
-    /// enable Insights events on an event data store
-    pub fn insights_destination(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InsightsDestination", value.into());
-        self
+    prop! {
+        /// `InsightsDestination`: Specifies the ARN of the event data store that will collect
+        /// Insights events. Both InsightSelectors and InsightsDestination need to have a value in
+        /// order to enable Insights events on an event data store
+        core.props, "InsightsDestination", insights_destination, set_insights_destination, get_insights_destination, Val<String>
     }
 
-    /// `KmsKeyId`: Specifies the KMS key ID to use to encrypt the events delivered by CloudTrail.
-    /// The value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias, a
-    /// fully specified ARN to a key, or a globally unique identifier.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: Specifies the KMS key ID to use to encrypt the events delivered by
+        /// CloudTrail. The value can be an alias name prefixed by 'alias/', a fully specified ARN
+        /// to an alias, a fully specified ARN to a key, or a globally unique identifier.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MaxEventSize`: Specifies the maximum size allowed for the event. Valid values are Standard
-    /// and Large. If you add ContextKeySelectors, this value must be set to Large.
-    pub fn max_event_size(mut self, value: impl Into<Val<event_data_store::MaxEventSize>>) -> Self {
-        self.core.set("MaxEventSize", value.into());
-        self
+    prop! {
+        /// `MaxEventSize`: Specifies the maximum size allowed for the event. Valid values are
+        /// Standard and Large. If you add ContextKeySelectors, this value must be set to Large.
+        core.props, "MaxEventSize", max_event_size, set_max_event_size, get_max_event_size, Val<event_data_store::MaxEventSize>
     }
 
-    /// `MultiRegionEnabled`: Indicates whether the event data store includes events from all
-    /// regions, or only from the region in which it was created.
-    pub fn multi_region_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiRegionEnabled", value.into());
-        self
+    prop! {
+        /// `MultiRegionEnabled`: Indicates whether the event data store includes events from all
+        /// regions, or only from the region in which it was created.
+        core.props, "MultiRegionEnabled", multi_region_enabled, set_multi_region_enabled, get_multi_region_enabled, Val<bool>
     }
 
-    /// `Name`: The name of the event data store.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the event data store.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OrganizationEnabled`: Indicates that an event data store is collecting logged events for an
-    /// organization.
-    pub fn organization_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("OrganizationEnabled", value.into());
-        self
+    prop! {
+        /// `OrganizationEnabled`: Indicates that an event data store is collecting logged events
+        /// for an organization.
+        core.props, "OrganizationEnabled", organization_enabled, set_organization_enabled, get_organization_enabled, Val<bool>
     }
 
-    /// `RetentionPeriod`: The retention period, in days.
-    pub fn retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionPeriod", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`: The retention period, in days.
+        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TerminationProtectionEnabled`: Indicates whether the event data store is protected from
-    /// termination.
-    pub fn termination_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminationProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `TerminationProtectionEnabled`: Indicates whether the event data store is protected from
+        /// termination.
+        core.props, "TerminationProtectionEnabled", termination_protection_enabled, set_termination_protection_enabled, get_termination_protection_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -517,11 +512,15 @@ pub mod event_data_store {
             AdvancedEventSelector { props }
         }
 
-        /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
-        /// events for only two S3 buckets".
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
+            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        }
+
+        prop! {
+            /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
+            /// events for only two S3 buckets".
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -545,47 +544,48 @@ pub mod event_data_store {
             AdvancedFieldSelector { props }
         }
 
-        /// `EndsWith`: An operator that includes events that match the last few characters of the event
-        /// record field specified as the value of Field.
-        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EndsWith", value.into());
-            self
+        prop! {
+            /// `Field`: A field in an event record on which to filter events to be logged. Supported
+            /// fields include readOnly, eventCategory, eventSource (for management events), eventName,
+            /// resources.type, and resources.ARN.
+            props, "Field", _, set_field, get_field, Val<String>
         }
 
-        /// `Equals`: An operator that includes events that match the exact value of the event record
-        /// field specified as the value of Field. This is the only valid operator that you can use with
-        /// the readOnly, eventCategory, and resources.type fields.
-        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Equals", value.into());
-            self
+        prop! {
+            /// `EndsWith`: An operator that includes events that match the last few characters of the
+            /// event record field specified as the value of Field.
+            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
         }
 
-        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEndsWith", value.into());
-            self
+        prop! {
+            /// `Equals`: An operator that includes events that match the exact value of the event
+            /// record field specified as the value of Field. This is the only valid operator that you
+            /// can use with the readOnly, eventCategory, and resources.type fields.
+            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
         }
 
-        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEquals", value.into());
-            self
+        prop! {
+            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
         }
 
-        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotStartsWith", value.into());
-            self
+        prop! {
+            /// `NotEquals`: An operator that excludes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
         }
 
-        /// `StartsWith`: An operator that includes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StartsWith", value.into());
-            self
+        prop! {
+            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        }
+
+        prop! {
+            /// `StartsWith`: An operator that includes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
         }
     }
 
@@ -626,6 +626,18 @@ pub mod event_data_store {
             props.set("Equals", equals.into());
             ContextKeySelector { props }
         }
+
+        prop! {
+            /// `Type`: Specifies the type of the event record field in ContextKeySelector. Valid values
+            /// include RequestContext, TagContext.
+            props, "Type", _, set_type, get_type, Val<ContextKeySelectorType>
+        }
+
+        prop! {
+            /// `Equals`: An operator that includes events that match the exact value of the event
+            /// record field specified in Type.
+            props, "Equals", _, set_equals, get_equals, Val<List<String>>
+        }
     }
 
     /// Specifies the type of the event record field in ContextKeySelector. Valid values include
@@ -658,10 +670,9 @@ pub mod event_data_store {
             InsightSelector { props }
         }
 
-        /// `InsightType`: The type of Insights to log on an event data store.
-        pub fn insight_type(mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> Self {
-            self.props.set("InsightType", value.into());
-            self
+        prop! {
+            /// `InsightType`: The type of Insights to log on an event data store.
+            props, "InsightType", insight_type, set_insight_type, get_insight_type, Val<InsightSelectorInsightType>
         }
     }
 
@@ -722,6 +733,19 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `ResourceArn`: The ARN of the AWS CloudTrail resource to which the policy applies.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
+        /// resource. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -754,121 +778,118 @@ impl Trail {
         Trail { core }
     }
 
-    /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events for
-    /// the data store.
-    pub fn advanced_event_selectors(mut self, value: impl Into<Val<List<trail::AdvancedEventSelector>>>) -> Self {
-        self.core.set("AdvancedEventSelectors", value.into());
-        self
+    prop! {
+        /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events
+        /// for the data store.
+        core.props, "AdvancedEventSelectors", advanced_event_selectors, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<trail::AdvancedEventSelector>>
     }
 
-    /// `AggregationConfigurations`: Specifies the aggregation configuration to aggregate CloudTrail
-    /// Events. A maximum of 1 aggregation configuration is allowed.
-    pub fn aggregation_configurations(mut self, value: impl Into<Val<List<trail::AggregationConfiguration>>>) -> Self {
-        self.core.set("AggregationConfigurations", value.into());
-        self
+    prop! {
+        /// `AggregationConfigurations`: Specifies the aggregation configuration to aggregate
+        /// CloudTrail Events. A maximum of 1 aggregation configuration is allowed.
+        core.props, "AggregationConfigurations", aggregation_configurations, set_aggregation_configurations, get_aggregation_configurations, Val<List<trail::AggregationConfiguration>>
     }
 
-    /// `CloudWatchLogsLogGroupArn`: Specifies a log group name using an Amazon Resource Name (ARN),
-    /// a unique identifier that represents the log group to which CloudTrail logs will be
-    /// delivered. Not required unless you specify CloudWatchLogsRoleArn.
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudWatchLogsLogGroupArn", value.into());
-        self
+    prop! {
+        /// `CloudWatchLogsLogGroupArn`: Specifies a log group name using an Amazon Resource Name (ARN),
+        /// a unique identifier that represents the log group to which CloudTrail logs will be
+        /// delivered. Not required unless you specify CloudWatchLogsRoleArn.
+        core.props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
     }
 
-    /// `CloudWatchLogsRoleArn`: Specifies the role for the CloudWatch Logs endpoint to assume to
-    /// write to a user's log group.
-    pub fn cloud_watch_logs_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudWatchLogsRoleArn", value.into());
-        self
+    prop! {
+        /// `CloudWatchLogsRoleArn`: Specifies the role for the CloudWatch Logs endpoint to assume
+        /// to write to a user's log group.
+        core.props, "CloudWatchLogsRoleArn", cloud_watch_logs_role_arn, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
     }
 
-    /// `EnableLogFileValidation`: Specifies whether log file validation is enabled. The default is
-    /// false.
-    pub fn enable_log_file_validation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableLogFileValidation", value.into());
-        self
+    prop! {
+        /// `EnableLogFileValidation`: Specifies whether log file validation is enabled. The default
+        /// is false.
+        core.props, "EnableLogFileValidation", enable_log_file_validation, set_enable_log_file_validation, get_enable_log_file_validation, Val<bool>
     }
 
-    /// `EventSelectors`: Use event selectors to further specify the management and data event
-    /// settings for your trail. By default, trails created without specific event selectors will be
-    /// configured to log all read and write management events, and no data events. When an event
-    /// occurs in your account, CloudTrail evaluates the event selector for all trails. For each
-    /// trail, if the event matches any event selector, the trail processes and logs the event. If
-    /// the event doesn't match any event selector, the trail doesn't log the event. You can
-    /// configure up to five event selectors for a trail.
-    pub fn event_selectors(mut self, value: impl Into<Val<List<trail::EventSelector>>>) -> Self {
-        self.core.set("EventSelectors", value.into());
-        self
+    prop! {
+        /// `EventSelectors`: Use event selectors to further specify the management and data event
+        /// settings for your trail. By default, trails created without specific event selectors
+        /// will be configured to log all read and write management events, and no data events. When
+        /// an event occurs in your account, CloudTrail evaluates the event selector for all trails.
+        /// For each trail, if the event matches any event selector, the trail processes and logs
+        /// the event. If the event doesn't match any event selector, the trail doesn't log the
+        /// event. You can configure up to five event selectors for a trail.
+        core.props, "EventSelectors", event_selectors, set_event_selectors, get_event_selectors, Val<List<trail::EventSelector>>
     }
 
-    /// `IncludeGlobalServiceEvents`: Specifies whether the trail is publishing events from global
-    /// services such as IAM to the log files.
-    pub fn include_global_service_events(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IncludeGlobalServiceEvents", value.into());
-        self
+    prop! {
+        /// `IncludeGlobalServiceEvents`: Specifies whether the trail is publishing events from
+        /// global services such as IAM to the log files.
+        core.props, "IncludeGlobalServiceEvents", include_global_service_events, set_include_global_service_events, get_include_global_service_events, Val<bool>
     }
 
-    /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
-    /// selectors that you want to enable on an existing trail.
-    pub fn insight_selectors(mut self, value: impl Into<Val<List<trail::InsightSelector>>>) -> Self {
-        self.core.set("InsightSelectors", value.into());
-        self
+    prop! {
+        /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
+        /// selectors that you want to enable on an existing trail.
+        core.props, "InsightSelectors", insight_selectors, set_insight_selectors, get_insight_selectors, Val<List<trail::InsightSelector>>
     }
 
-    /// `IsMultiRegionTrail`: Specifies whether the trail applies only to the current region or to
-    /// all regions. The default is false. If the trail exists only in the current region and this
-    /// value is set to true, shadow trails (replications of the trail) will be created in the other
-    /// regions. If the trail exists in all regions and this value is set to false, the trail will
-    /// remain in the region where it was created, and its shadow trails in other regions will be
-    /// deleted. As a best practice, consider using trails that log events in all regions.
-    pub fn is_multi_region_trail(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsMultiRegionTrail", value.into());
-        self
+    prop! {
+        /// `IsLogging`: Whether the CloudTrail is currently logging AWS API calls.
+        core.props, "IsLogging", _, set_is_logging, get_is_logging, Val<bool>
     }
 
-    /// `IsOrganizationTrail`: Specifies whether the trail is created for all accounts in an
-    /// organization in AWS Organizations, or only for the current AWS account. The default is
-    /// false, and cannot be true unless the call is made on behalf of an AWS account that is the
-    /// master account for an organization in AWS Organizations.
-    pub fn is_organization_trail(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsOrganizationTrail", value.into());
-        self
+    prop! {
+        /// `IsMultiRegionTrail`: Specifies whether the trail applies only to the current region or
+        /// to all regions. The default is false. If the trail exists only in the current region and
+        /// this value is set to true, shadow trails (replications of the trail) will be created in
+        /// the other regions. If the trail exists in all regions and this value is set to false,
+        /// the trail will remain in the region where it was created, and its shadow trails in other
+        /// regions will be deleted. As a best practice, consider using trails that log events in
+        /// all regions.
+        core.props, "IsMultiRegionTrail", is_multi_region_trail, set_is_multi_region_trail, get_is_multi_region_trail, Val<bool>
     }
 
-    /// `KMSKeyId`: Specifies the KMS key ID to use to encrypt the logs delivered by CloudTrail. The
-    /// value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias, a fully
-    /// specified ARN to a key, or a globally unique identifier.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKeyId", value.into());
-        self
+    prop! {
+        /// `IsOrganizationTrail`: Specifies whether the trail is created for all accounts in an
+        /// organization in AWS Organizations, or only for the current AWS account. The default is
+        /// false, and cannot be true unless the call is made on behalf of an AWS account that is
+        /// the master account for an organization in AWS Organizations.
+        core.props, "IsOrganizationTrail", is_organization_trail, set_is_organization_trail, get_is_organization_trail, Val<bool>
     }
 
-    /// `S3KeyPrefix`: Specifies the Amazon S3 key prefix that comes after the name of the bucket
-    /// you have designated for log file delivery. For more information, see Finding Your CloudTrail
-    /// Log Files. The maximum length is 200 characters.
-    pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3KeyPrefix", value.into());
-        self
+    prop! {
+        /// `KMSKeyId`: Specifies the KMS key ID to use to encrypt the logs delivered by CloudTrail.
+        /// The value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias,
+        /// a fully specified ARN to a key, or a globally unique identifier.
+        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SnsTopicName`: Specifies the name of the Amazon SNS topic defined for notification of log
-    /// file delivery. The maximum length is 256 characters.
-    pub fn sns_topic_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicName", value.into());
-        self
+    prop! {
+        /// `S3BucketName`: Specifies the name of the Amazon S3 bucket designated for publishing log
+        /// files. See Amazon S3 Bucket Naming Requirements.
+        core.props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3KeyPrefix`: Specifies the Amazon S3 key prefix that comes after the name of the
+        /// bucket you have designated for log file delivery. For more information, see Finding Your
+        /// CloudTrail Log Files. The maximum length is 200 characters.
+        core.props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
     }
 
-    /// `TrailName`.
-    pub fn trail_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrailName", value.into());
-        self
+    prop! {
+        /// `SnsTopicName`: Specifies the name of the Amazon SNS topic defined for notification of
+        /// log file delivery. The maximum length is 256 characters.
+        core.props, "SnsTopicName", sns_topic_name, set_sns_topic_name, get_sns_topic_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrailName`.
+        core.props, "TrailName", trail_name, set_trail_name, get_trail_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -915,11 +936,15 @@ pub mod trail {
             AdvancedEventSelector { props }
         }
 
-        /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
-        /// events for only two S3 buckets".
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
+            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        }
+
+        prop! {
+            /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
+            /// events for only two S3 buckets".
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -943,47 +968,48 @@ pub mod trail {
             AdvancedFieldSelector { props }
         }
 
-        /// `EndsWith`: An operator that includes events that match the last few characters of the event
-        /// record field specified as the value of Field.
-        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EndsWith", value.into());
-            self
+        prop! {
+            /// `Field`: A field in an event record on which to filter events to be logged. Supported
+            /// fields include readOnly, eventCategory, eventSource (for management events), eventName,
+            /// resources.type, and resources.ARN.
+            props, "Field", _, set_field, get_field, Val<String>
         }
 
-        /// `Equals`: An operator that includes events that match the exact value of the event record
-        /// field specified as the value of Field. This is the only valid operator that you can use with
-        /// the readOnly, eventCategory, and resources.type fields.
-        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Equals", value.into());
-            self
+        prop! {
+            /// `EndsWith`: An operator that includes events that match the last few characters of the
+            /// event record field specified as the value of Field.
+            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
         }
 
-        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEndsWith", value.into());
-            self
+        prop! {
+            /// `Equals`: An operator that includes events that match the exact value of the event
+            /// record field specified as the value of Field. This is the only valid operator that you
+            /// can use with the readOnly, eventCategory, and resources.type fields.
+            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
         }
 
-        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEquals", value.into());
-            self
+        prop! {
+            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
         }
 
-        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotStartsWith", value.into());
-            self
+        prop! {
+            /// `NotEquals`: An operator that excludes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
         }
 
-        /// `StartsWith`: An operator that includes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StartsWith", value.into());
-            self
+        prop! {
+            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        }
+
+        prop! {
+            /// `StartsWith`: An operator that includes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
         }
     }
 
@@ -1008,6 +1034,16 @@ pub mod trail {
             props.set("EventCategory", event_category.into());
             props.set("Templates", templates.into());
             AggregationConfiguration { props }
+        }
+
+        prop! {
+            /// `EventCategory`: The category of events to be aggregated.
+            props, "EventCategory", _, set_event_category, get_event_category, Val<AggregationConfigurationEventCategory>
+        }
+
+        prop! {
+            /// `Templates`: Contains all templates in an aggregation configuration.
+            props, "Templates", _, set_templates, get_templates, Val<List<Template>>
         }
     }
 
@@ -1053,35 +1089,31 @@ pub mod trail {
             EventSelector { props }
         }
 
-        /// `DataResources`.
-        pub fn data_resources(mut self, value: impl Into<Val<List<DataResource>>>) -> Self {
-            self.props.set("DataResources", value.into());
-            self
+        prop! {
+            /// `DataResources`.
+            props, "DataResources", data_resources, set_data_resources, get_data_resources, Val<List<DataResource>>
         }
 
-        /// `ExcludeManagementEventSources`: An optional list of service event sources from which you do
-        /// not want management events to be logged on your trail. In this release, the list can be
-        /// empty (disables the filter), or it can filter out AWS Key Management Service events by
-        /// containing "kms.amazonaws.com". By default, ExcludeManagementEventSources is empty, and AWS
-        /// KMS events are included in events that are logged to your trail.
-        pub fn exclude_management_event_sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeManagementEventSources", value.into());
-            self
+        prop! {
+            /// `ExcludeManagementEventSources`: An optional list of service event sources from which
+            /// you do not want management events to be logged on your trail. In this release, the list
+            /// can be empty (disables the filter), or it can filter out AWS Key Management Service
+            /// events by containing "kms.amazonaws.com". By default, ExcludeManagementEventSources is
+            /// empty, and AWS KMS events are included in events that are logged to your trail.
+            props, "ExcludeManagementEventSources", exclude_management_event_sources, set_exclude_management_event_sources, get_exclude_management_event_sources, Val<List<String>>
         }
 
-        /// `IncludeManagementEvents`: Specify if you want your event selector to include management
-        /// events for your trail.
-        pub fn include_management_events(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeManagementEvents", value.into());
-            self
+        prop! {
+            /// `IncludeManagementEvents`: Specify if you want your event selector to include management
+            /// events for your trail.
+            props, "IncludeManagementEvents", include_management_events, set_include_management_events, get_include_management_events, Val<bool>
         }
 
-        /// `ReadWriteType`: Specify if you want your trail to log read-only events, write-only events,
-        /// or all. For example, the EC2 GetConsoleOutput is a read-only API operation and RunInstances
-        /// is a write-only API operation.
-        pub fn read_write_type(mut self, value: impl Into<Val<EventSelectorReadWriteType>>) -> Self {
-            self.props.set("ReadWriteType", value.into());
-            self
+        prop! {
+            /// `ReadWriteType`: Specify if you want your trail to log read-only events, write-only
+            /// events, or all. For example, the EC2 GetConsoleOutput is a read-only API operation and
+            /// RunInstances is a write-only API operation.
+            props, "ReadWriteType", read_write_type, set_read_write_type, get_read_write_type, Val<EventSelectorReadWriteType>
         }
     }
 
@@ -1107,11 +1139,16 @@ pub mod trail {
             DataResource { props }
         }
 
-        /// `Values`: An array of Amazon Resource Name (ARN) strings or partial ARN strings for the
-        /// specified objects.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Type`: The resource type in which you want to log data events. You can specify
+            /// AWS::S3::Object or AWS::Lambda::Function resources.
+            props, "Type", _, set_type, get_type, Val<DataResourceType>
+        }
+
+        prop! {
+            /// `Values`: An array of Amazon Resource Name (ARN) strings or partial ARN strings for the
+            /// specified objects.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1184,17 +1221,15 @@ pub mod trail {
             InsightSelector { props }
         }
 
-        /// `EventCategories`: The categories of events for which to log insights. By default, insights
-        /// are logged for management events only.
-        pub fn event_categories(mut self, value: impl Into<Val<List<SourceEventCategory>>>) -> Self {
-            self.props.set("EventCategories", value.into());
-            self
+        prop! {
+            /// `EventCategories`: The categories of events for which to log insights. By default,
+            /// insights are logged for management events only.
+            props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<SourceEventCategory>>
         }
 
-        /// `InsightType`: The type of insight to log on a trail.
-        pub fn insight_type(mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> Self {
-            self.props.set("InsightType", value.into());
-            self
+        prop! {
+            /// `InsightType`: The type of insight to log on a trail.
+            props, "InsightType", insight_type, set_insight_type, get_insight_type, Val<InsightSelectorInsightType>
         }
     }
 

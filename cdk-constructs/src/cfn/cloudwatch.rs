@@ -51,229 +51,207 @@ impl Alarm {
         Alarm { core }
     }
 
-    /// `ActionConfiguration`.
-    pub fn action_configuration(mut self, value: impl Into<Val<alarm::ActionConfiguration>>) -> Self {
-        self.core.set("ActionConfiguration", value.into());
-        self
+    prop! {
+        /// `ActionConfiguration`.
+        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<alarm::ActionConfiguration>
     }
 
-    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-    /// alarm state. The default is TRUE.
-    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ActionsEnabled", value.into());
-        self
+    prop! {
+        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+        /// alarm state. The default is TRUE.
+        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
     }
 
-    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-    /// state from any other state. Specify each action as an Amazon Resource Name (ARN). For more
-    /// information about creating alarms and the actions that you can specify, see PutMetricAlarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>)
-    /// in the *API Reference*.
-    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AlarmActions", value.into());
-        self
+    prop! {
+        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+        /// state from any other state. Specify each action as an Amazon Resource Name (ARN). For
+        /// more information about creating alarms and the actions that you can specify, see
+        /// PutMetricAlarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>)
+        /// in the *API Reference*.
+        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
     }
 
-    /// `AlarmDescription`: The description of the alarm.
-    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmDescription", value.into());
-        self
+    prop! {
+        /// `AlarmDescription`: The description of the alarm.
+        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
     }
 
-    /// `AlarmName`: The name of the alarm. If you don't specify a name, CFN generates a unique
-    /// physical ID and uses that ID for the alarm name. If you specify a name, you cannot perform
-    /// updates that require replacement of this resource. You can perform updates that require no
-    /// or some interruption. If you must replace the resource, specify a new name.
-    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmName", value.into());
-        self
+    prop! {
+        /// `AlarmName`: The name of the alarm. If you don't specify a name, CFN generates a unique
+        /// physical ID and uses that ID for the alarm name. If you specify a name, you cannot
+        /// perform updates that require replacement of this resource. You can perform updates that
+        /// require no or some interruption. If you must replace the resource, specify a new name.
+        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
     }
 
-    /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified statistic
-    /// and threshold. The specified statistic value is used as the first operand.
-    pub fn comparison_operator(mut self, value: impl Into<Val<alarm::ComparisonOperator>>) -> Self {
-        self.core.set("ComparisonOperator", value.into());
-        self
+    prop! {
+        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
+        /// statistic and threshold. The specified statistic value is used as the first operand.
+        core.props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<alarm::ComparisonOperator>
     }
 
-    /// `DatapointsToAlarm`: The number of datapoints that must be breaching to trigger the alarm.
-    /// This is used only if you are setting an "M out of N" alarm. In that case, this value is the
-    /// M, and the value that you set for ``EvaluationPeriods`` is the N value. For more
-    /// information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
-    /// in the *User Guide*. If you omit this parameter, CW uses the same value here that you set
-    /// for ``EvaluationPeriods``, and the alarm goes to alarm state if that many consecutive
-    /// periods are breaching.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DatapointsToAlarm", value.into());
-        self
+    prop! {
+        /// `DatapointsToAlarm`: The number of datapoints that must be breaching to trigger the
+        /// alarm. This is used only if you are setting an "M out of N" alarm. In that case, this
+        /// value is the M, and the value that you set for ``EvaluationPeriods`` is the N value. For
+        /// more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
+        /// in the *User Guide*. If you omit this parameter, CW uses the same value here that you
+        /// set for ``EvaluationPeriods``, and the alarm goes to alarm state if that many
+        /// consecutive periods are breaching.
+        core.props, "DatapointsToAlarm", datapoints_to_alarm, set_datapoints_to_alarm, get_datapoints_to_alarm, Val<i64>
     }
 
-    /// `Dimensions`: The dimensions for the metric associated with the alarm. For an alarm based on
-    /// a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
-    pub fn dimensions(mut self, value: impl Into<Val<List<alarm::Dimension>>>) -> Self {
-        self.core.set("Dimensions", value.into());
-        self
+    prop! {
+        /// `Dimensions`: The dimensions for the metric associated with the alarm. For an alarm
+        /// based on a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
+        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<alarm::Dimension>>
     }
 
-    /// `EvaluateLowSampleCountPercentile`: Used only for alarms based on percentiles. If ``ignore``,
-    /// the alarm state does not change during periods with too few data points to be statistically
-    /// significant. If ``evaluate`` or this parameter is not used, the alarm is always evaluated
-    /// and possibly changes state no matter how many data points are available.
-    pub fn evaluate_low_sample_count_percentile(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EvaluateLowSampleCountPercentile", value.into());
-        self
+    prop! {
+        /// `EvaluateLowSampleCountPercentile`: Used only for alarms based on percentiles. If ``ignore``,
+        /// the alarm state does not change during periods with too few data points to be
+        /// statistically significant. If ``evaluate`` or this parameter is not used, the alarm is
+        /// always evaluated and possibly changes state no matter how many data points are
+        /// available.
+        core.props, "EvaluateLowSampleCountPercentile", evaluate_low_sample_count_percentile, set_evaluate_low_sample_count_percentile, get_evaluate_low_sample_count_percentile, Val<String>
     }
 
-    /// `EvaluationCriteria`: The evaluation criteria for the alarm.
-    pub fn evaluation_criteria(mut self, value: impl Into<Val<alarm::EvaluationCriteria>>) -> Self {
-        self.core.set("EvaluationCriteria", value.into());
-        self
+    prop! {
+        /// `EvaluationCriteria`: The evaluation criteria for the alarm.
+        core.props, "EvaluationCriteria", evaluation_criteria, set_evaluation_criteria, get_evaluation_criteria, Val<alarm::EvaluationCriteria>
     }
 
-    /// `EvaluationInterval`: The frequency, in seconds, at which the alarm is evaluated.
-    pub fn evaluation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EvaluationInterval", value.into());
-        self
+    prop! {
+        /// `EvaluationInterval`: The frequency, in seconds, at which the alarm is evaluated.
+        core.props, "EvaluationInterval", evaluation_interval, set_evaluation_interval, get_evaluation_interval, Val<i64>
     }
 
-    /// `EvaluationPeriods`: The number of periods over which data is compared to the specified
-    /// threshold. If you are setting an alarm that requires that a number of consecutive data
-    /// points be breaching to trigger the alarm, this value specifies that number. If you are
-    /// setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M. For
-    /// more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
-    /// in the *User Guide*.
-    pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EvaluationPeriods", value.into());
-        self
+    prop! {
+        /// `EvaluationPeriods`: The number of periods over which data is compared to the specified
+        /// threshold. If you are setting an alarm that requires that a number of consecutive data
+        /// points be breaching to trigger the alarm, this value specifies that number. If you are
+        /// setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M.
+        /// For more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
+        /// in the *User Guide*.
+        core.props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
     }
 
-    /// `EvaluationWindow`: The evaluation window that the alarm uses to select the range of metric
-    /// data that it evaluates. This is either a sliding window or a wall clock window. For more
-    /// information, see Alarm evaluation windows (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>)
-    /// in the *CloudWatch User Guide*.
-    pub fn evaluation_window(mut self, value: impl Into<Val<alarm::EvaluationWindow>>) -> Self {
-        self.core.set("EvaluationWindow", value.into());
-        self
+    prop! {
+        /// `EvaluationWindow`: The evaluation window that the alarm uses to select the range of
+        /// metric data that it evaluates. This is either a sliding window or a wall clock window.
+        /// For more information, see Alarm evaluation windows (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>)
+        /// in the *CloudWatch User Guide*.
+        core.props, "EvaluationWindow", evaluation_window, set_evaluation_window, get_evaluation_window, Val<alarm::EvaluationWindow>
     }
 
-    /// `ExtendedStatistic`: The percentile statistic for the metric associated with the alarm.
-    /// Specify a value between p0.0 and p100. For an alarm based on a metric, you must specify
-    /// either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based on a math
-    /// expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
-    pub fn extended_statistic(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExtendedStatistic", value.into());
-        self
+    prop! {
+        /// `ExtendedStatistic`: The percentile statistic for the metric associated with the alarm.
+        /// Specify a value between p0.0 and p100. For an alarm based on a metric, you must specify
+        /// either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based on a math
+        /// expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
+        core.props, "ExtendedStatistic", extended_statistic, set_extended_statistic, get_extended_statistic, Val<String>
     }
 
-    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA``
-    /// state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InsufficientDataActions", value.into());
-        self
+    prop! {
+        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA``
+        /// state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
     }
 
-    /// `MetricName`: The name of the metric associated with the alarm. This is required for an
-    /// alarm based on a metric. For an alarm based on a math expression, you use ``Metrics``
-    /// instead and you can't specify ``MetricName``.
-    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MetricName", value.into());
-        self
+    prop! {
+        /// `MetricName`: The name of the metric associated with the alarm. This is required for an
+        /// alarm based on a metric. For an alarm based on a math expression, you use ``Metrics``
+        /// instead and you can't specify ``MetricName``.
+        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
     }
 
-    /// `Metrics`: An array that enables you to create an alarm based on the result of a metric math
-    /// expression. Each item in the array either retrieves a metric or performs a math expression.
-    /// If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``,
-    /// or ``Unit``.
-    pub fn metrics(mut self, value: impl Into<Val<List<alarm::MetricDataQuery>>>) -> Self {
-        self.core.set("Metrics", value.into());
-        self
+    prop! {
+        /// `Metrics`: An array that enables you to create an alarm based on the result of a metric
+        /// math expression. Each item in the array either retrieves a metric or performs a math
+        /// expression. If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``,
+        /// or ``Unit``.
+        core.props, "Metrics", metrics, set_metrics, get_metrics, Val<List<alarm::MetricDataQuery>>
     }
 
-    /// `Namespace`: The namespace of the metric associated with the alarm. This is required for an
-    /// alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace``
-    /// and you use ``Metrics`` instead. For a list of namespaces for metrics from AWS services, see
-    /// Services That Publish Metrics. (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-    pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Namespace", value.into());
-        self
+    prop! {
+        /// `Namespace`: The namespace of the metric associated with the alarm. This is required for
+        /// an alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace``
+        /// and you use ``Metrics`` instead. For a list of namespaces for metrics from AWS services,
+        /// see Services That Publish Metrics. (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
     }
 
-    /// `OKActions`: The actions to execute when this alarm transitions to the ``OK`` state from any
-    /// other state. Each action is specified as an Amazon Resource Name (ARN).
-    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("OKActions", value.into());
-        self
+    prop! {
+        /// `OKActions`: The actions to execute when this alarm transitions to the ``OK`` state from
+        /// any other state. Each action is specified as an Amazon Resource Name (ARN).
+        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
     }
 
-    /// `Period`: The period, in seconds, over which the statistic is applied. This is required for
-    /// an alarm based on a metric. Valid values are 10, 20, 30, 60, and any multiple of 60. For an
-    /// alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics``
-    /// parameter. *Minimum:* 10
-    pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Period", value.into());
-        self
+    prop! {
+        /// `Period`: The period, in seconds, over which the statistic is applied. This is required
+        /// for an alarm based on a metric. Valid values are 10, 20, 30, 60, and any multiple of 60.
+        /// For an alarm based on a math expression, you can't specify ``Period``, and instead you
+        /// use the ``Metrics`` parameter. *Minimum:* 10
+        core.props, "Period", period, set_period, get_period, Val<i64>
     }
 
-    /// `Statistic`: The statistic for the metric associated with the alarm, other than percentile.
-    /// For percentile statistics, use ``ExtendedStatistic``. For an alarm based on a metric, you
-    /// must specify either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based
-    /// on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
-    pub fn statistic(mut self, value: impl Into<Val<alarm::Statistic>>) -> Self {
-        self.core.set("Statistic", value.into());
-        self
+    prop! {
+        /// `Statistic`: The statistic for the metric associated with the alarm, other than
+        /// percentile. For percentile statistics, use ``ExtendedStatistic``. For an alarm based on
+        /// a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
+        /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you
+        /// use ``Metrics``.
+        core.props, "Statistic", statistic, set_statistic, get_statistic, Val<alarm::Statistic>
     }
 
-    /// `Tags`: A list of key-value pairs to associate with the alarm. You can associate as many as 50
-    /// tags with an alarm. To be able to associate tags with the alarm when you create the alarm,
-    /// you must have the ``cloudwatch:TagResource`` permission. Tags can help you organize and
-    /// categorize your resources. You can also use them to scope user permissions by granting a
-    /// user permission to access or change only resources with certain tag values.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs to associate with the alarm. You can associate as many
+        /// as 50 tags with an alarm. To be able to associate tags with the alarm when you create
+        /// the alarm, you must have the ``cloudwatch:TagResource`` permission. Tags can help you
+        /// organize and categorize your resources. You can also use them to scope user permissions
+        /// by granting a user permission to access or change only resources with certain tag
+        /// values.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Threshold`: The value to compare with the specified statistic.
-    pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("Threshold", value.into());
-        self
+    prop! {
+        /// `Threshold`: The value to compare with the specified statistic.
+        core.props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
     }
 
-    /// `ThresholdMetricId`: In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND``
-    /// function used as the threshold for the alarm.
-    pub fn threshold_metric_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThresholdMetricId", value.into());
-        self
+    prop! {
+        /// `ThresholdMetricId`: In an alarm based on an anomaly detection model, this is the ID of
+        /// the ``ANOMALY_DETECTION_BAND`` function used as the threshold for the alarm.
+        core.props, "ThresholdMetricId", threshold_metric_id, set_threshold_metric_id, get_threshold_metric_id, Val<String>
     }
 
-    /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``,
-    /// and ``missing``. For more information, see Configuring How Alarms Treat Missing Data (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>)
-    /// in the *Amazon User Guide*. If you omit this parameter, the default behavior of ``missing``
-    /// is used.
-    pub fn treat_missing_data(mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> Self {
-        self.core.set("TreatMissingData", value.into());
-        self
+    prop! {
+        /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values
+        /// are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information,
+        /// see Configuring How Alarms Treat Missing Data (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>)
+        /// in the *Amazon User Guide*. If you omit this parameter, the default behavior of ``missing``
+        /// is used.
+        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<alarm::TreatMissingData>
     }
 
-    /// `Unit`: The unit of the metric associated with the alarm. Specify this only if you are
-    /// creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics``
-    /// array. You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes,
-    /// Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits,
-    /// Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second,
-    /// Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second,
-    /// Terabits/Second, Count/Second, or None.
-    pub fn unit(mut self, value: impl Into<Val<alarm::Unit>>) -> Self {
-        self.core.set("Unit", value.into());
-        self
+    prop! {
+        /// `Unit`: The unit of the metric associated with the alarm. Specify this only if you are
+        /// creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics``
+        /// array. You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes,
+        /// Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits,
+        /// Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second,
+        /// Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second,
+        /// Gigabits/Second, Terabits/Second, Count/Second, or None.
+        core.props, "Unit", unit, set_unit, get_unit, Val<alarm::Unit>
     }
 
-    /// `WarmUpConfiguration`: The warm-up configuration for the alarm. A warm-up period delays
-    /// alarm evaluation after you create or update the alarm. During the warm-up period, the alarm
-    /// stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions. For more information, see
-    /// Alarm warm-up periods (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>)
-    /// in the *Amazon CloudWatch User Guide*.
-    pub fn warm_up_configuration(mut self, value: impl Into<Val<alarm::WarmUpConfiguration>>) -> Self {
-        self.core.set("WarmUpConfiguration", value.into());
-        self
+    prop! {
+        /// `WarmUpConfiguration`: The warm-up configuration for the alarm. A warm-up period delays
+        /// alarm evaluation after you create or update the alarm. During the warm-up period, the
+        /// alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions. For more
+        /// information, see Alarm warm-up periods (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>)
+        /// in the *Amazon CloudWatch User Guide*.
+        core.props, "WarmUpConfiguration", warm_up_configuration, set_warm_up_configuration, get_warm_up_configuration, Val<alarm::WarmUpConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -309,11 +287,10 @@ pub mod alarm {
             ActionConfiguration { props }
         }
 
-        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
-        /// and state-change events.
-        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
-            self.props.set("AlarmTagsPropagation", value.into());
-            self
+        prop! {
+            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
+            /// notifications and state-change events.
+            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
         }
     }
 
@@ -335,18 +312,22 @@ pub mod alarm {
             AlarmTagsPropagation { props }
         }
 
-        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-        /// IncludedTagKeys.
-        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedTagKeys", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
+            /// state-change events.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-        /// ExcludedTagKeys.
-        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedTagKeys", value.into());
-            self
+        prop! {
+            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+            /// IncludedTagKeys.
+            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        }
+
+        prop! {
+            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+            /// ExcludedTagKeys.
+            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
         }
     }
 
@@ -400,6 +381,17 @@ pub mod alarm {
             props.set("Name", name.into());
             Dimension { props }
         }
+
+        prop! {
+            /// `Value`: The value for the dimension, from 1–255 characters in length.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the dimension, from 1–255 characters in length. This dimension
+            /// name must have been included when the metric was published.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::CloudWatch::Alarm.EvaluationCriteria`: The evaluation criteria for an alarm. This is a
@@ -418,10 +410,9 @@ pub mod alarm {
             EvaluationCriteria { props }
         }
 
-        /// `PromQLCriteria`: The PromQL criteria for the alarm evaluation.
-        pub fn prom_ql_criteria(mut self, value: impl Into<Val<AlarmPromQlCriteria>>) -> Self {
-            self.props.set("PromQLCriteria", value.into());
-            self
+        prop! {
+            /// `PromQLCriteria`: The PromQL criteria for the alarm evaluation.
+            props, "PromQLCriteria", prom_ql_criteria, set_prom_ql_criteria, get_prom_ql_criteria, Val<AlarmPromQlCriteria>
         }
     }
 
@@ -442,25 +433,22 @@ pub mod alarm {
             AlarmPromQlCriteria { props }
         }
 
-        /// `PendingPeriod`: The duration, in seconds, that a contributor must be continuously breaching
-        /// before it transitions to the ``ALARM`` state.
-        pub fn pending_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PendingPeriod", value.into());
-            self
+        prop! {
+            /// `PendingPeriod`: The duration, in seconds, that a contributor must be continuously
+            /// breaching before it transitions to the ``ALARM`` state.
+            props, "PendingPeriod", pending_period, set_pending_period, get_pending_period, Val<i64>
         }
 
-        /// `Query`: The PromQL query that the alarm evaluates. The query must return a result of vector
-        /// type. Each entry in the vector result represents an alarm contributor.
-        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Query", value.into());
-            self
+        prop! {
+            /// `Query`: The PromQL query that the alarm evaluates. The query must return a result of
+            /// vector type. Each entry in the vector result represents an alarm contributor.
+            props, "Query", query, set_query, get_query, Val<String>
         }
 
-        /// `RecoveryPeriod`: The duration, in seconds, that a contributor must continuously not be
-        /// breaching before it transitions back to the ``OK`` state.
-        pub fn recovery_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecoveryPeriod", value.into());
-            self
+        prop! {
+            /// `RecoveryPeriod`: The duration, in seconds, that a contributor must continuously not be
+            /// breaching before it transitions back to the ``OK`` state.
+            props, "RecoveryPeriod", recovery_period, set_recovery_period, get_recovery_period, Val<i64>
         }
     }
 
@@ -486,19 +474,17 @@ pub mod alarm {
             EvaluationWindow { props }
         }
 
-        /// `SlidingWindow`: A sliding window, which advances each time the alarm is evaluated, forming
-        /// a rolling time window. This is the default evaluation window.
-        pub fn sliding_window(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SlidingWindow", value.into());
-            self
+        prop! {
+            /// `SlidingWindow`: A sliding window, which advances each time the alarm is evaluated,
+            /// forming a rolling time window. This is the default evaluation window.
+            props, "SlidingWindow", sliding_window, set_sliding_window, get_sliding_window, Val<Json>
         }
 
-        /// `WallClockWindow`: A wall clock window, which aligns the evaluated range to fixed clock
-        /// boundaries that match the alarm's period, such as the top of the hour, midnight, or the
-        /// start of the calendar week.
-        pub fn wall_clock_window(mut self, value: impl Into<Val<WallClockWindow>>) -> Self {
-            self.props.set("WallClockWindow", value.into());
-            self
+        prop! {
+            /// `WallClockWindow`: A wall clock window, which aligns the evaluated range to fixed clock
+            /// boundaries that match the alarm's period, such as the top of the hour, midnight, or the
+            /// start of the calendar week.
+            props, "WallClockWindow", wall_clock_window, set_wall_clock_window, get_wall_clock_window, Val<WallClockWindow>
         }
     }
 
@@ -524,15 +510,14 @@ pub mod alarm {
             WallClockWindow { props }
         }
 
-        /// `Timezone`: The time zone to use when the alarm aligns the evaluation window to clock
-        /// boundaries. You can specify an IANA time zone name (for example, ``America/New_York``), a
-        /// fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for example, ``UTC+05:30``).
-        /// The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone,
-        /// CloudWatch uses ``UTC``. The time zone affects window alignment for all periods, including
-        /// periods of one hour or shorter.
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `Timezone`: The time zone to use when the alarm aligns the evaluation window to clock
+            /// boundaries. You can specify an IANA time zone name (for example, ``America/New_York``),
+            /// a fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for
+            /// example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes. If you
+            /// don't specify a time zone, CloudWatch uses ``UTC``. The time zone affects window
+            /// alignment for all periods, including periods of one hour or shorter.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 
@@ -561,62 +546,65 @@ pub mod alarm {
             MetricDataQuery { props }
         }
 
-        /// `AccountId`: The ID of the account where the metrics are located, if this is a cross-account
-        /// alarm.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `Id`: A short name used to tie this object to the results in the response. This name
+            /// must be unique within a single call to ``GetMetricData``. If you are performing math
+            /// expressions on this set of data, this name represents that data and can serve as a
+            /// variable in the mathematical expression. The valid characters are letters, numbers, and
+            /// underscore. The first character must be a lowercase letter.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Expression`: The math expression to be performed on the returned data, if this object is
-        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
-        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
-        /// of those expressions. For more information about metric math expressions, see Metric Math
-        /// Syntax and Functions (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>)
-        /// in the *User Guide*. Within each MetricDataQuery object, you must specify either ``Expression``
-        /// or ``MetricStat`` but not …
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `AccountId`: The ID of the account where the metrics are located, if this is a
+            /// cross-account alarm.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
-        /// this is an expression, so that you know what the value represents. If the metric or
-        /// expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is omitted,
-        /// CW generates a default.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Expression`: The math expression to be performed on the returned data, if this object
+            /// is performing a math expression. This expression can use the ``Id`` of the other metrics
+            /// to refer to those metrics, and can also use the ``Id`` of other expressions to use the
+            /// result of those expressions. For more information about metric math expressions, see
+            /// Metric Math Syntax and Functions (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>)
+            /// in the *User Guide*. Within each MetricDataQuery object, you must specify either ``Expression``
+            /// or ``MetricStat`` but not …
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `MetricStat`: The metric to be returned, along with statistics, period, and units. Use this
-        /// parameter only if this object is retrieving a metric and not performing a math expression on
-        /// returned data. Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat``
-        /// but not both.
-        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `Label`: A human-readable label for this metric or expression. This is especially useful
+            /// if this is an expression, so that you know what the value represents. If the metric or
+            /// expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is
+            /// omitted, CW generates a default.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `Period`: The granularity, in seconds, of the returned data points. For metrics with regular
-        /// resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60.
-        /// For high-resolution metrics that are collected at intervals of less than one minute, the
-        /// period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those
-        /// metrics stored by a ``PutMetricData`` operation that includes a ``StorageResolution of 1
-        /// second``.
-        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `MetricStat`: The metric to be returned, along with statistics, period, and units. Use
+            /// this parameter only if this object is retrieving a metric and not performing a math
+            /// expression on returned data. Within one MetricDataQuery object, you must specify either ``Expression``
+            /// or ``MetricStat`` but not both.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
         }
 
-        /// `ReturnData`: This option indicates whether to return the timestamps and raw data values of
-        /// this metric. When you create an alarm based on a metric math expression, specify ``True``
-        /// for this value for only the one math expression that the alarm is based on. You must specify ``False``
-        /// for ``ReturnData`` for all the other metrics and expressions used in the alarm. This field
-        /// is required.
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `Period`: The granularity, in seconds, of the returned data points. For metrics with
+            /// regular resolution, a period can be as short as one minute (60 seconds) and must be a
+            /// multiple of 60. For high-resolution metrics that are collected at intervals of less than
+            /// one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
+            /// High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that
+            /// includes a ``StorageResolution of 1 second``.
+            props, "Period", period, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `ReturnData`: This option indicates whether to return the timestamps and raw data values
+            /// of this metric. When you create an alarm based on a metric math expression, specify ``True``
+            /// for this value for only the one math expression that the alarm is based on. You must
+            /// specify ``False`` for ``ReturnData`` for all the other metrics and expressions used in
+            /// the alarm. This field is required.
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -656,14 +644,37 @@ pub mod alarm {
             MetricStat { props }
         }
 
-        /// `Unit`: The unit to use for the returned data points. Valid values are: Seconds,
-        /// Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
-        /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second,
-        /// Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
-        /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
-        pub fn unit(mut self, value: impl Into<Val<MetricStatUnit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Stat`: The statistic to return. It can include any CW statistic or extended statistic.
+            /// For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
+            /// in the *User Guide*.
+            props, "Stat", _, set_stat, get_stat, Val<String>
+        }
+
+        prop! {
+            /// `Period`: The granularity, in seconds, of the returned data points. For metrics with
+            /// regular resolution, a period can be as short as one minute (60 seconds) and must be a
+            /// multiple of 60. For high-resolution metrics that are collected at intervals of less than
+            /// one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
+            /// High-resolution metrics are those metrics stored by a ``PutMetricData`` call that
+            /// includes a ``StorageResolution`` of 1 second. If the ``StartTime`` parameter specifies a
+            /// time stamp that is greater than 3 hours ago, you must specify the period as follows or
+            /// no data points …
+            props, "Period", _, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `Metric`: The metric to return, including the metric name, namespace, and dimensions.
+            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Unit`: The unit to use for the returned data points. Valid values are: Seconds,
+            /// Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
+            /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second,
+            /// Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
+            /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+            props, "Unit", unit, set_unit, get_unit, Val<MetricStatUnit>
         }
     }
 
@@ -684,24 +695,21 @@ pub mod alarm {
             Metric { props }
         }
 
-        /// `Dimensions`: The metric dimensions that you want to be used for the metric that the alarm
-        /// will watch.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`: The metric dimensions that you want to be used for the metric that the
+            /// alarm will watch.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
         }
 
-        /// `MetricName`: The name of the metric that you want the alarm to watch. This is a required
-        /// field.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric that you want the alarm to watch. This is a
+            /// required field.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Namespace`: The namespace of the metric that the alarm will watch.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace of the metric that the alarm will watch.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -957,24 +965,23 @@ pub mod alarm {
             WarmUpConfiguration { props }
         }
 
-        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the full
-        /// warm-up period before it starts to evaluate. The default is ``false``. If ``true``, the
-        /// alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to evaluate, even
-        /// if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early.
-        /// Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
-        pub fn only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
-            self
+        prop! {
+            /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the
+            /// full warm-up period before it starts to evaluate. The default is ``false``. If ``true``,
+            /// the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to
+            /// evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up
+            /// period early. Evaluation begins as soon as the alarm has enough metric data to fill its
+            /// evaluation window.
+            props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", only_start_evaluating_after_warm_up_period_ends, set_only_start_evaluating_after_warm_up_period_ends, get_only_start_evaluating_after_warm_up_period_ends, Val<bool>
         }
 
-        /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. After you
-        /// create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration.
-        /// During this time, the alarm does not perform alarm actions. You can change this value at any
-        /// time, including after the warm-up period ends. If you change it after the warm-up period
-        /// ends, the new value does not restart the warm-up period.
-        pub fn warm_up_period_duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
-            self
+        prop! {
+            /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. After you
+            /// create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration.
+            /// During this time, the alarm does not perform alarm actions. You can change this value at
+            /// any time, including after the warm-up period ends. If you change it after the warm-up
+            /// period ends, the new value does not restart the warm-up period.
+            props, "WarmUpPeriodDurationInMinutes", warm_up_period_duration_in_minutes, set_warm_up_period_duration_in_minutes, get_warm_up_period_duration_in_minutes, Val<i64>
         }
     }
 }
@@ -1001,42 +1008,41 @@ impl AlarmMuteRule {
         AlarmMuteRule { core }
     }
 
-    /// `Description`: The description of the AlarmMuteRule
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the AlarmMuteRule
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExpireDate`: The date, with the same timezone offset as "ScheduleTimezone" after which the
-    /// alarm mute rule will be expired.
-    pub fn expire_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpireDate", value.into());
-        self
+    prop! {
+        /// `ExpireDate`: The date, with the same timezone offset as "ScheduleTimezone" after which
+        /// the alarm mute rule will be expired.
+        core.props, "ExpireDate", expire_date, set_expire_date, get_expire_date, Val<String>
     }
 
-    /// `MuteTargets`: Targets to be muted
-    pub fn mute_targets(mut self, value: impl Into<Val<alarm_mute_rule::MuteTargets>>) -> Self {
-        self.core.set("MuteTargets", value.into());
-        self
+    prop! {
+        /// `MuteTargets`: Targets to be muted
+        core.props, "MuteTargets", mute_targets, set_mute_targets, get_mute_targets, Val<alarm_mute_rule::MuteTargets>
     }
 
-    /// `Name`: The name of the AlarmMuteRule
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the AlarmMuteRule
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `StartDate`: The date, with the same timezone offset as "ScheduleTimezone", after which the
-    /// alarm mute rule will become active.
-    pub fn start_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartDate", value.into());
-        self
+    prop! {
+        /// `Rule`: The rule for the mute
+        core.props, "Rule", _, set_rule, get_rule, Val<alarm_mute_rule::Rule>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StartDate`: The date, with the same timezone offset as "ScheduleTimezone", after which
+        /// the alarm mute rule will become active.
+        core.props, "StartDate", start_date, set_start_date, get_start_date, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1091,6 +1097,11 @@ pub mod alarm_mute_rule {
             props.set("AlarmNames", alarm_names.into());
             MuteTargets { props }
         }
+
+        prop! {
+            /// `AlarmNames`: The alarm names to be mute by the AlarmMuteRule
+            props, "AlarmNames", _, set_alarm_names, get_alarm_names, Val<List<String>>
+        }
     }
 
     /// `AWS::CloudWatch::AlarmMuteRule.Rule`: The rule for the mute
@@ -1108,6 +1119,11 @@ pub mod alarm_mute_rule {
             let mut props = Props::new();
             props.set("Schedule", schedule.into());
             Rule { props }
+        }
+
+        prop! {
+            /// `Schedule`: Schedule for the mute to be active
+            props, "Schedule", _, set_schedule, get_schedule, Val<RuleSchedule>
         }
     }
 
@@ -1130,10 +1146,19 @@ pub mod alarm_mute_rule {
             RuleSchedule { props }
         }
 
-        /// `Timezone`: The timezone of the schedule
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `Duration`: The duration of the schedule when it triggers
+            props, "Duration", _, set_duration, get_duration, Val<String>
+        }
+
+        prop! {
+            /// `Expression`: The expression of the schedule
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `Timezone`: The timezone of the schedule
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 }
@@ -1157,52 +1182,44 @@ impl AnomalyDetector {
         AnomalyDetector { core }
     }
 
-    /// `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Val<anomaly_detector::Configuration>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<anomaly_detector::Configuration>
     }
 
-    /// `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Val<List<anomaly_detector::Dimension>>>) -> Self {
-        self.core.set("Dimensions", value.into());
-        self
+    prop! {
+        /// `Dimensions`.
+        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<anomaly_detector::Dimension>>
     }
 
-    /// `MetricCharacteristics`.
-    pub fn metric_characteristics(mut self, value: impl Into<Val<anomaly_detector::MetricCharacteristics>>) -> Self {
-        self.core.set("MetricCharacteristics", value.into());
-        self
+    prop! {
+        /// `MetricCharacteristics`.
+        core.props, "MetricCharacteristics", metric_characteristics, set_metric_characteristics, get_metric_characteristics, Val<anomaly_detector::MetricCharacteristics>
     }
 
-    /// `MetricMathAnomalyDetector`.
-    pub fn metric_math_anomaly_detector(mut self, value: impl Into<Val<anomaly_detector::MetricMathAnomalyDetector>>) -> Self {
-        self.core.set("MetricMathAnomalyDetector", value.into());
-        self
+    prop! {
+        /// `MetricMathAnomalyDetector`.
+        core.props, "MetricMathAnomalyDetector", metric_math_anomaly_detector, set_metric_math_anomaly_detector, get_metric_math_anomaly_detector, Val<anomaly_detector::MetricMathAnomalyDetector>
     }
 
-    /// `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MetricName", value.into());
-        self
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
     }
 
-    /// `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Namespace", value.into());
-        self
+    prop! {
+        /// `Namespace`.
+        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
     }
 
-    /// `SingleMetricAnomalyDetector`.
-    pub fn single_metric_anomaly_detector(mut self, value: impl Into<Val<anomaly_detector::SingleMetricAnomalyDetector>>) -> Self {
-        self.core.set("SingleMetricAnomalyDetector", value.into());
-        self
+    prop! {
+        /// `SingleMetricAnomalyDetector`.
+        core.props, "SingleMetricAnomalyDetector", single_metric_anomaly_detector, set_single_metric_anomaly_detector, get_single_metric_anomaly_detector, Val<anomaly_detector::SingleMetricAnomalyDetector>
     }
 
-    /// `Stat`.
-    pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Stat", value.into());
-        self
+    prop! {
+        /// `Stat`.
+        core.props, "Stat", stat, set_stat, get_stat, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1238,16 +1255,14 @@ pub mod anomaly_detector {
             Configuration { props }
         }
 
-        /// `ExcludedTimeRanges`.
-        pub fn excluded_time_ranges(mut self, value: impl Into<Val<List<Range>>>) -> Self {
-            self.props.set("ExcludedTimeRanges", value.into());
-            self
+        prop! {
+            /// `ExcludedTimeRanges`.
+            props, "ExcludedTimeRanges", excluded_time_ranges, set_excluded_time_ranges, get_excluded_time_ranges, Val<List<Range>>
         }
 
-        /// `MetricTimeZone`.
-        pub fn metric_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricTimeZone", value.into());
-            self
+        prop! {
+            /// `MetricTimeZone`.
+            props, "MetricTimeZone", metric_time_zone, set_metric_time_zone, get_metric_time_zone, Val<String>
         }
     }
 
@@ -1269,6 +1284,16 @@ pub mod anomaly_detector {
             props.set("StartTime", start_time.into());
             Range { props }
         }
+
+        prop! {
+            /// `EndTime`.
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
     }
 
     /// `AWS::CloudWatch::AnomalyDetector.Dimension`.
@@ -1289,6 +1314,16 @@ pub mod anomaly_detector {
             props.set("Name", name.into());
             Dimension { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::CloudWatch::AnomalyDetector.MetricCharacteristics`.
@@ -1306,10 +1341,9 @@ pub mod anomaly_detector {
             MetricCharacteristics { props }
         }
 
-        /// `PeriodicSpikes`.
-        pub fn periodic_spikes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PeriodicSpikes", value.into());
-            self
+        prop! {
+            /// `PeriodicSpikes`.
+            props, "PeriodicSpikes", periodic_spikes, set_periodic_spikes, get_periodic_spikes, Val<bool>
         }
     }
 
@@ -1328,10 +1362,9 @@ pub mod anomaly_detector {
             MetricMathAnomalyDetector { props }
         }
 
-        /// `MetricDataQueries`.
-        pub fn metric_data_queries(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
-            self.props.set("MetricDataQueries", value.into());
-            self
+        prop! {
+            /// `MetricDataQueries`.
+            props, "MetricDataQueries", metric_data_queries, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
         }
     }
 
@@ -1352,40 +1385,39 @@ pub mod anomaly_detector {
             MetricDataQuery { props }
         }
 
-        /// `AccountId`.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `AccountId`.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Label`.
-        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `MetricStat`.
-        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
-            self.props.set("MetricStat", value.into());
-            self
+        prop! {
+            /// `Label`.
+            props, "Label", label, set_label, get_label, Val<String>
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `MetricStat`.
+            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
         }
 
-        /// `ReturnData`.
-        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnData", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `ReturnData`.
+            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
         }
     }
 
@@ -1414,10 +1446,24 @@ pub mod anomaly_detector {
             MetricStat { props }
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Stat`.
+            props, "Stat", _, set_stat, get_stat, Val<String>
+        }
+
+        prop! {
+            /// `Period`.
+            props, "Period", _, set_period, get_period, Val<i64>
+        }
+
+        prop! {
+            /// `Metric`.
+            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1440,10 +1486,19 @@ pub mod anomaly_detector {
             Metric { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
         }
     }
 
@@ -1462,34 +1517,29 @@ pub mod anomaly_detector {
             SingleMetricAnomalyDetector { props }
         }
 
-        /// `AccountId`.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `AccountId`.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
         }
 
-        /// `MetricName`.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Namespace`.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Stat`.
-        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Stat", value.into());
-            self
+        prop! {
+            /// `Stat`.
+            props, "Stat", stat, set_stat, get_stat, Val<String>
         }
     }
 }
@@ -1517,81 +1567,76 @@ impl CompositeAlarm {
         CompositeAlarm { core }
     }
 
-    /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends when
-    /// it performs its actions.
-    pub fn action_configuration(mut self, value: impl Into<Val<composite_alarm::ActionConfiguration>>) -> Self {
-        self.core.set("ActionConfiguration", value.into());
-        self
+    prop! {
+        /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends
+        /// when it performs its actions.
+        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<composite_alarm::ActionConfiguration>
     }
 
-    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-    /// alarm state. The default is TRUE.
-    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ActionsEnabled", value.into());
-        self
+    prop! {
+        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+        /// alarm state. The default is TRUE.
+        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
     }
 
-    /// `ActionsSuppressor`: Actions will be suppressed if the suppressor alarm is in the ALARM
-    /// state. ActionsSuppressor can be an AlarmName or an Amazon Resource Name (ARN) from an
-    /// existing alarm.
-    pub fn actions_suppressor(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActionsSuppressor", value.into());
-        self
+    prop! {
+        /// `ActionsSuppressor`: Actions will be suppressed if the suppressor alarm is in the ALARM
+        /// state. ActionsSuppressor can be an AlarmName or an Amazon Resource Name (ARN) from an
+        /// existing alarm.
+        core.props, "ActionsSuppressor", actions_suppressor, set_actions_suppressor, get_actions_suppressor, Val<String>
     }
 
-    /// `ActionsSuppressorExtensionPeriod`: Actions will be suppressed if WaitPeriod is active. The
-    /// length of time that actions are suppressed is in seconds.
-    pub fn actions_suppressor_extension_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ActionsSuppressorExtensionPeriod", value.into());
-        self
+    prop! {
+        /// `ActionsSuppressorExtensionPeriod`: Actions will be suppressed if WaitPeriod is active.
+        /// The length of time that actions are suppressed is in seconds.
+        core.props, "ActionsSuppressorExtensionPeriod", actions_suppressor_extension_period, set_actions_suppressor_extension_period, get_actions_suppressor_extension_period, Val<i64>
     }
 
-    /// `ActionsSuppressorWaitPeriod`: Actions will be suppressed if ExtensionPeriod is active. The
-    /// length of time that actions are suppressed is in seconds.
-    pub fn actions_suppressor_wait_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ActionsSuppressorWaitPeriod", value.into());
-        self
+    prop! {
+        /// `ActionsSuppressorWaitPeriod`: Actions will be suppressed if ExtensionPeriod is active.
+        /// The length of time that actions are suppressed is in seconds.
+        core.props, "ActionsSuppressorWaitPeriod", actions_suppressor_wait_period, set_actions_suppressor_wait_period, get_actions_suppressor_wait_period, Val<i64>
     }
 
-    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-    /// state from any other state. Specify each action as an Amazon Resource Name (ARN).
-    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AlarmActions", value.into());
-        self
+    prop! {
+        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+        /// state from any other state. Specify each action as an Amazon Resource Name (ARN).
+        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
     }
 
-    /// `AlarmDescription`: The description of the alarm
-    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmDescription", value.into());
-        self
+    prop! {
+        /// `AlarmDescription`: The description of the alarm
+        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
     }
 
-    /// `AlarmName`: The name of the Composite Alarm
-    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmName", value.into());
-        self
+    prop! {
+        /// `AlarmName`: The name of the Composite Alarm
+        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
     }
 
-    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
-    /// INSUFFICIENT_DATA state from any other state. Each action is specified as an Amazon Resource
-    /// Name (ARN).
-    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InsufficientDataActions", value.into());
-        self
+    prop! {
+        /// `AlarmRule`: Expression which aggregates the state of other Alarms (Metric or Composite
+        /// Alarms)
+        core.props, "AlarmRule", _, set_alarm_rule, get_alarm_rule, Val<String>
     }
 
-    /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
-    /// other state. Each action is specified as an Amazon Resource Name (ARN).
-    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("OKActions", value.into());
-        self
+    prop! {
+        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
+        /// INSUFFICIENT_DATA state from any other state. Each action is specified as an Amazon
+        /// Resource Name (ARN).
+        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
     }
 
-    /// `Tags`: A list of key-value pairs to associate with the composite alarm. You can associate
-    /// as many as 50 tags with an alarm.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
+        /// other state. Each action is specified as an Amazon Resource Name (ARN).
+        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to associate with the composite alarm. You can
+        /// associate as many as 50 tags with an alarm.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1628,11 +1673,10 @@ pub mod composite_alarm {
             ActionConfiguration { props }
         }
 
-        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
-        /// and state-change events.
-        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
-            self.props.set("AlarmTagsPropagation", value.into());
-            self
+        prop! {
+            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
+            /// notifications and state-change events.
+            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
         }
     }
 
@@ -1657,18 +1701,22 @@ pub mod composite_alarm {
             AlarmTagsPropagation { props }
         }
 
-        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-        /// IncludedTagKeys.
-        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedTagKeys", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
+            /// state-change events.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-        /// ExcludedTagKeys.
-        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedTagKeys", value.into());
-            self
+        prop! {
+            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+            /// IncludedTagKeys.
+            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        }
+
+        prop! {
+            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+            /// ExcludedTagKeys.
+            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
         }
     }
 }
@@ -1694,18 +1742,22 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    /// `DashboardName`: The name of the dashboard. The name must be between 1 and 255 characters.
-    /// If you do not specify a name, one will be generated automatically.
-    pub fn dashboard_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DashboardName", value.into());
-        self
+    prop! {
+        /// `DashboardBody`: The detailed information about the dashboard in JSON format, including
+        /// the widgets to include and their location on the dashboard
+        core.props, "DashboardBody", _, set_dashboard_body, get_dashboard_body, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs to associate with the cloudwatch dashboard. You can
-    /// associate up to 50 tags with a dashboard
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DashboardName`: The name of the dashboard. The name must be between 1 and 255
+        /// characters. If you do not specify a name, one will be generated automatically.
+        core.props, "DashboardName", dashboard_name, set_dashboard_name, get_dashboard_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to associate with the cloudwatch dashboard. You can
+        /// associate up to 50 tags with a dashboard
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1745,16 +1797,29 @@ impl InsightRule {
         InsightRule { core }
     }
 
-    /// `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApplyOnTransformedLogs", value.into());
-        self
+    prop! {
+        /// `ApplyOnTransformedLogs`.
+        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleBody`.
+        core.props, "RuleBody", _, set_rule_body, get_rule_body, Val<String>
+    }
+
+    prop! {
+        /// `RuleName`.
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `RuleState`.
+        core.props, "RuleState", _, set_rule_state, get_rule_state, Val<insight_rule::RuleState>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1820,32 +1885,38 @@ impl Integration {
         Integration { core }
     }
 
-    /// `Credential`: Write-only API-key credential material for the integration. Stored encrypted
-    /// and never returned on read.
-    pub fn credential(mut self, value: impl Into<Val<integration::IntegrationCredential>>) -> Self {
-        self.core.set("Credential", value.into());
-        self
+    prop! {
+        /// `Credential`: Write-only API-key credential material for the integration. Stored
+        /// encrypted and never returned on read.
+        core.props, "Credential", credential, set_credential, get_credential, Val<integration::IntegrationCredential>
     }
 
-    /// `IntegrationAttributes`: Type-specific configuration attributes (max 50 entries).
-    /// EXTERNAL_AGENT requires 'catalogId'. On update, supplied attributes merge into the existing
-    /// map; omitting a key does not remove it.
-    pub fn integration_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("IntegrationAttributes", value.into());
-        self
+    prop! {
+        /// `IntegrationAttributes`: Type-specific configuration attributes (max 50 entries).
+        /// EXTERNAL_AGENT requires 'catalogId'. On update, supplied attributes merge into the
+        /// existing map; omitting a key does not remove it.
+        core.props, "IntegrationAttributes", integration_attributes, set_integration_attributes, get_integration_attributes, Val<Map<String>>
     }
 
-    /// `RoleArn`: IAM role ARN the integration assumes. Required for AWS_INTEGRATION (a valid,
-    /// service-assumable IAM role ARN). Not used by AWS_CONFIG_SLREC or EXTERNAL_AGENT.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `IntegrationType`: The type of integration. Immutable after creation.
+        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration::IntegrationType>
     }
 
-    /// `Tags`: Tags associated with the integration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The customer-supplied name of the integration. Unique per account.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: IAM role ARN the integration assumes. Required for AWS_INTEGRATION (a valid,
+        /// service-assumable IAM role ARN). Not used by AWS_CONFIG_SLREC or EXTERNAL_AGENT.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the integration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1907,6 +1978,11 @@ pub mod integration {
             props.set("ApiKeyCredential", api_key_credential.into());
             IntegrationCredential { props }
         }
+
+        prop! {
+            /// `ApiKeyCredential`: API-key credential material that can be rotated in place on update.
+            props, "ApiKeyCredential", _, set_api_key_credential, get_api_key_credential, Val<IntegrationCredentialApiKeyCredential>
+        }
     }
 
     /// `AWS::CloudWatch::Integration.IntegrationCredentialApiKeyCredential`: API-key credential
@@ -1925,6 +2001,11 @@ pub mod integration {
             let mut props = Props::new();
             props.set("ApiKeyValue", api_key_value.into());
             IntegrationCredentialApiKeyCredential { props }
+        }
+
+        prop! {
+            /// `ApiKeyValue`.
+            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
         }
     }
 
@@ -1988,86 +2069,104 @@ impl LogAlarm {
         LogAlarm { core }
     }
 
-    /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends when
-    /// it performs its actions.
-    pub fn action_configuration(mut self, value: impl Into<Val<log_alarm::ActionConfiguration>>) -> Self {
-        self.core.set("ActionConfiguration", value.into());
-        self
+    prop! {
+        /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends
+        /// when it performs its actions.
+        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<log_alarm::ActionConfiguration>
     }
 
-    /// `ActionLogLineCount`: The number of log lines to include in alarm notifications. Valid
-    /// values are 0 to 50.
-    pub fn action_log_line_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ActionLogLineCount", value.into());
-        self
+    prop! {
+        /// `ActionLogLineCount`: The number of log lines to include in alarm notifications. Valid
+        /// values are 0 to 50.
+        core.props, "ActionLogLineCount", action_log_line_count, set_action_log_line_count, get_action_log_line_count, Val<i64>
     }
 
-    /// `ActionLogLineRoleArn`: The ARN of the IAM role that grants CloudWatch permissions to fetch
-    /// log lines for alarm notifications. Required when ActionLogLineCount is greater than 0.
-    pub fn action_log_line_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActionLogLineRoleArn", value.into());
-        self
+    prop! {
+        /// `ActionLogLineRoleArn`: The ARN of the IAM role that grants CloudWatch permissions to
+        /// fetch log lines for alarm notifications. Required when ActionLogLineCount is greater
+        /// than 0.
+        core.props, "ActionLogLineRoleArn", action_log_line_role_arn, set_action_log_line_role_arn, get_action_log_line_role_arn, Val<String>
     }
 
-    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-    /// alarm state. The default is TRUE.
-    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ActionsEnabled", value.into());
-        self
+    prop! {
+        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+        /// alarm state. The default is TRUE.
+        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
     }
 
-    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-    /// state from any other state.
-    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AlarmActions", value.into());
-        self
+    prop! {
+        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+        /// state from any other state.
+        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
     }
 
-    /// `AlarmDescription`: The description of the log alarm.
-    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmDescription", value.into());
-        self
+    prop! {
+        /// `AlarmDescription`: The description of the log alarm.
+        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
     }
 
-    /// `AlarmName`: The name of the log alarm.
-    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlarmName", value.into());
-        self
+    prop! {
+        /// `AlarmName`: The name of the log alarm.
+        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
     }
 
-    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
-    /// INSUFFICIENT_DATA state from any other state.
-    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InsufficientDataActions", value.into());
-        self
+    prop! {
+        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
+        /// threshold and the query results. Valid values are GreaterThanOrEqualToThreshold,
+        /// GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
+        core.props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<log_alarm::ComparisonOperator>
     }
 
-    /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
-    /// other state.
-    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("OKActions", value.into());
-        self
+    prop! {
+        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
+        /// INSUFFICIENT_DATA state from any other state.
+        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
     }
 
-    /// `Tags`: A list of key-value pairs to associate with the log alarm.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
+        /// other state.
+        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
     }
 
-    /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values are
-    /// breaching, notBreaching, ignore, and missing.
-    pub fn treat_missing_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TreatMissingData", value.into());
-        self
+    prop! {
+        /// `QueryResultsToAlarm`: The number of query results that must be breaching to trigger the
+        /// alarm.
+        core.props, "QueryResultsToAlarm", _, set_query_results_to_alarm, get_query_results_to_alarm, Val<i64>
     }
 
-    /// `WarmUpConfiguration`: The warm-up configuration for the alarm. During the warm-up period,
-    /// the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions. For more
-    /// information, see Alarm warm-up periods in the Amazon CloudWatch User Guide.
-    pub fn warm_up_configuration(mut self, value: impl Into<Val<log_alarm::WarmUpConfiguration>>) -> Self {
-        self.core.set("WarmUpConfiguration", value.into());
-        self
+    prop! {
+        /// `QueryResultsToEvaluate`: The number of query results over which data is compared to the
+        /// specified threshold.
+        core.props, "QueryResultsToEvaluate", _, set_query_results_to_evaluate, get_query_results_to_evaluate, Val<i64>
+    }
+
+    prop! {
+        /// `ScheduledQueryConfiguration`: The scheduled query configuration for the log alarm.
+        core.props, "ScheduledQueryConfiguration", _, set_scheduled_query_configuration, get_scheduled_query_configuration, Val<log_alarm::ScheduledQueryConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to associate with the log alarm.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Threshold`: The value to compare against the results of the scheduled query evaluation.
+        core.props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+    }
+
+    prop! {
+        /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values
+        /// are breaching, notBreaching, ignore, and missing.
+        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<String>
+    }
+
+    prop! {
+        /// `WarmUpConfiguration`: The warm-up configuration for the alarm. During the warm-up
+        /// period, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions. For more
+        /// information, see Alarm warm-up periods in the Amazon CloudWatch User Guide.
+        core.props, "WarmUpConfiguration", warm_up_configuration, set_warm_up_configuration, get_warm_up_configuration, Val<log_alarm::WarmUpConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2104,11 +2203,10 @@ pub mod log_alarm {
             ActionConfiguration { props }
         }
 
-        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
-        /// and state-change events.
-        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
-            self.props.set("AlarmTagsPropagation", value.into());
-            self
+        prop! {
+            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
+            /// notifications and state-change events.
+            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
         }
     }
 
@@ -2133,18 +2231,22 @@ pub mod log_alarm {
             AlarmTagsPropagation { props }
         }
 
-        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-        /// IncludedTagKeys.
-        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedTagKeys", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
+            /// state-change events.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-        /// ExcludedTagKeys.
-        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedTagKeys", value.into());
-            self
+        prop! {
+            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+            /// IncludedTagKeys.
+            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        }
+
+        prop! {
+            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+            /// ExcludedTagKeys.
+            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
         }
     }
 
@@ -2210,17 +2312,37 @@ pub mod log_alarm {
             ScheduledQueryConfiguration { props }
         }
 
-        /// `LogGroupIdentifiers`: The log groups to query.
-        pub fn log_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogGroupIdentifiers", value.into());
-            self
+        prop! {
+            /// `QueryString`: The query string to execute against the specified log groups.
+            props, "QueryString", _, set_query_string, get_query_string, Val<String>
         }
 
-        /// `Tags`: A list of key-value pairs to associate with the scheduled query that backs the log
-        /// alarm.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `AggregationExpression`: The aggregation expression for the scheduled query, e.g.
+            /// count(*) or avg(latency) by host.
+            props, "AggregationExpression", _, set_aggregation_expression, get_aggregation_expression, Val<String>
+        }
+
+        prop! {
+            /// `ScheduledQueryRoleARN`: The ARN of the IAM role that grants permissions to execute the
+            /// scheduled query.
+            props, "ScheduledQueryRoleARN", _, set_scheduled_query_role_arn, get_scheduled_query_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ScheduleConfiguration`: The schedule configuration.
+            props, "ScheduleConfiguration", _, set_schedule_configuration, get_schedule_configuration, Val<ScheduleConfiguration>
+        }
+
+        prop! {
+            /// `LogGroupIdentifiers`: The log groups to query.
+            props, "LogGroupIdentifiers", log_group_identifiers, set_log_group_identifiers, get_log_group_identifiers, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tags`: A list of key-value pairs to associate with the scheduled query that backs the
+            /// log alarm.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -2249,11 +2371,22 @@ pub mod log_alarm {
             ScheduleConfiguration { props }
         }
 
-        /// `EndTimeOffset`: The number of seconds into the past to end the query window. Must be a
-        /// non-negative value and cannot exceed 2592000 seconds (30 days).
-        pub fn end_time_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndTimeOffset", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: The expression that defines when the scheduled query runs, e.g.
+            /// rate(1 minute).
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        }
+
+        prop! {
+            /// `StartTimeOffset`: The number of seconds into the past to start the query window. Must
+            /// be a positive value and cannot exceed 2592000 seconds (30 days).
+            props, "StartTimeOffset", _, set_start_time_offset, get_start_time_offset, Val<i64>
+        }
+
+        prop! {
+            /// `EndTimeOffset`: The number of seconds into the past to end the query window. Must be a
+            /// non-negative value and cannot exceed 2592000 seconds (30 days).
+            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<i64>
         }
     }
 
@@ -2275,24 +2408,23 @@ pub mod log_alarm {
             WarmUpConfiguration { props }
         }
 
-        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the full
-        /// warm-up period before it starts evaluating. If true, the alarm waits the entire
-        /// WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives
-        /// earlier. If false, the alarm ends the warm-up period early and starts evaluating as soon as
-        /// it has enough metric data to fill its evaluation window. This is the default behavior.
-        pub fn only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
-            self
+        prop! {
+            /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the
+            /// full warm-up period before it starts evaluating. If true, the alarm waits the entire
+            /// WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives
+            /// earlier. If false, the alarm ends the warm-up period early and starts evaluating as soon
+            /// as it has enough metric data to fill its evaluation window. This is the default
+            /// behavior.
+            props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", only_start_evaluating_after_warm_up_period_ends, set_only_start_evaluating_after_warm_up_period_ends, get_only_start_evaluating_after_warm_up_period_ends, Val<bool>
         }
 
-        /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. For this
-        /// duration after you create or update the alarm, the alarm stays in INSUFFICIENT_DATA and
-        /// doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2 days). You can
-        /// change this value while the alarm is still in its warm-up period. Changes have no effect
-        /// after the warm-up period ends.
-        pub fn warm_up_period_duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
-            self
+        prop! {
+            /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. For this
+            /// duration after you create or update the alarm, the alarm stays in INSUFFICIENT_DATA and
+            /// doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2 days). You
+            /// can change this value while the alarm is still in its warm-up period. Changes have no
+            /// effect after the warm-up period ends.
+            props, "WarmUpPeriodDurationInMinutes", warm_up_period_duration_in_minutes, set_warm_up_period_duration_in_minutes, get_warm_up_period_duration_in_minutes, Val<i64>
         }
     }
 }
@@ -2326,51 +2458,60 @@ impl MetricStream {
         MetricStream { core }
     }
 
-    /// `ExcludeFilters`: Define which metrics will be not streamed. Metrics matched by multiple
-    /// instances of MetricStreamFilter are joined with an OR operation by default. If both
-    /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be streamed.
-    /// IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
-    pub fn exclude_filters(mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> Self {
-        self.core.set("ExcludeFilters", value.into());
-        self
+    prop! {
+        /// `ExcludeFilters`: Define which metrics will be not streamed. Metrics matched by multiple
+        /// instances of MetricStreamFilter are joined with an OR operation by default. If both
+        /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be
+        /// streamed. IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
+        core.props, "ExcludeFilters", exclude_filters, set_exclude_filters, get_exclude_filters, Val<List<metric_stream::MetricStreamFilter>>
     }
 
-    /// `IncludeFilters`: Define which metrics will be streamed. Metrics matched by multiple
-    /// instances of MetricStreamFilter are joined with an OR operation by default. If both
-    /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be streamed.
-    /// IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
-    pub fn include_filters(mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> Self {
-        self.core.set("IncludeFilters", value.into());
-        self
+    prop! {
+        /// `FirehoseArn`: The ARN of the Kinesis Firehose where to stream the data.
+        core.props, "FirehoseArn", _, set_firehose_arn, get_firehose_arn, Val<String>
     }
 
-    /// `IncludeLinkedAccountsMetrics`: If you are creating a metric stream in a monitoring account,
-    /// specify true to include metrics from source accounts that are linked to this monitoring
-    /// account, in the metric stream. The default is false.
-    pub fn include_linked_accounts_metrics(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IncludeLinkedAccountsMetrics", value.into());
-        self
+    prop! {
+        /// `IncludeFilters`: Define which metrics will be streamed. Metrics matched by multiple
+        /// instances of MetricStreamFilter are joined with an OR operation by default. If both
+        /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be
+        /// streamed. IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
+        core.props, "IncludeFilters", include_filters, set_include_filters, get_include_filters, Val<List<metric_stream::MetricStreamFilter>>
     }
 
-    /// `Name`: Name of the metric stream.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `IncludeLinkedAccountsMetrics`: If you are creating a metric stream in a monitoring
+        /// account, specify true to include metrics from source accounts that are linked to this
+        /// monitoring account, in the metric stream. The default is false.
+        core.props, "IncludeLinkedAccountsMetrics", include_linked_accounts_metrics, set_include_linked_accounts_metrics, get_include_linked_accounts_metrics, Val<bool>
     }
 
-    /// `StatisticsConfigurations`: By default, a metric stream always sends the MAX, MIN, SUM, and
-    /// SAMPLECOUNT statistics for each metric that is streamed. You can use this parameter to have
-    /// the metric stream also send additional statistics in the stream. This array can have up to 100
-    /// members.
-    pub fn statistics_configurations(mut self, value: impl Into<Val<List<metric_stream::MetricStreamStatisticsConfiguration>>>) -> Self {
-        self.core.set("StatisticsConfigurations", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the metric stream.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A set of tags to assign to the delivery stream.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutputFormat`: The output format of the data streamed to the Kinesis Firehose.
+        core.props, "OutputFormat", _, set_output_format, get_output_format, Val<metric_stream::OutputFormat>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the role that provides access to the Kinesis Firehose.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StatisticsConfigurations`: By default, a metric stream always sends the MAX, MIN, SUM,
+        /// and SAMPLECOUNT statistics for each metric that is streamed. You can use this parameter
+        /// to have the metric stream also send additional statistics in the stream. This array can
+        /// have up to 100 members.
+        core.props, "StatisticsConfigurations", statistics_configurations, set_statistics_configurations, get_statistics_configurations, Val<List<metric_stream::MetricStreamStatisticsConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags to assign to the delivery stream.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2428,11 +2569,15 @@ pub mod metric_stream {
             MetricStreamFilter { props }
         }
 
-        /// `MetricNames`: Only metrics with MetricNames matching these values will be streamed. Must be
-        /// set together with Namespace.
-        pub fn metric_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MetricNames", value.into());
-            self
+        prop! {
+            /// `Namespace`: Only metrics with Namespace matching this value will be streamed.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `MetricNames`: Only metrics with MetricNames matching these values will be streamed.
+            /// Must be set together with Namespace.
+            props, "MetricNames", metric_names, set_metric_names, get_metric_names, Val<List<String>>
         }
     }
 
@@ -2478,6 +2623,18 @@ pub mod metric_stream {
             props.set("IncludeMetrics", include_metrics.into());
             MetricStreamStatisticsConfiguration { props }
         }
+
+        prop! {
+            /// `AdditionalStatistics`: The additional statistics to stream for the metrics listed in
+            /// IncludeMetrics.
+            props, "AdditionalStatistics", _, set_additional_statistics, get_additional_statistics, Val<List<String>>
+        }
+
+        prop! {
+            /// `IncludeMetrics`: An array that defines the metrics that are to have additional
+            /// statistics streamed.
+            props, "IncludeMetrics", _, set_include_metrics, get_include_metrics, Val<List<MetricStreamStatisticsMetric>>
+        }
     }
 
     /// `AWS::CloudWatch::MetricStream.MetricStreamStatisticsMetric`: A structure that specifies the
@@ -2499,6 +2656,16 @@ pub mod metric_stream {
             props.set("MetricName", metric_name.into());
             props.set("Namespace", namespace.into());
             MetricStreamStatisticsMetric { props }
+        }
+
+        prop! {
+            /// `MetricName`: The name of the metric.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`: The namespace of the metric.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
         }
     }
 }
@@ -2523,20 +2690,18 @@ impl OTelEnrichment {
         OTelEnrichment { core }
     }
 
-    /// `ExcludeFilters`: Removes metrics from the include set. Absent or empty means nothing is
-    /// removed. Evaluated after IncludeFilters, so ExcludeFilters always wins.
-    pub fn exclude_filters(mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> Self {
-        self.core.set("ExcludeFilters", value.into());
-        self
+    prop! {
+        /// `ExcludeFilters`: Removes metrics from the include set. Absent or empty means nothing is
+        /// removed. Evaluated after IncludeFilters, so ExcludeFilters always wins.
+        core.props, "ExcludeFilters", exclude_filters, set_exclude_filters, get_exclude_filters, Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>
     }
 
-    /// `IncludeFilters`: Scopes enrichment to a subset of the account's telemetry. Absent or empty
-    /// means all namespaces are in scope. Present means only these are. The service enforces a
-    /// combined cap of 100 selectors across IncludeFilters and ExcludeFilters, and rejects more
-    /// than one selector for the same namespace within a direction.
-    pub fn include_filters(mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> Self {
-        self.core.set("IncludeFilters", value.into());
-        self
+    prop! {
+        /// `IncludeFilters`: Scopes enrichment to a subset of the account's telemetry. Absent or
+        /// empty means all namespaces are in scope. Present means only these are. The service
+        /// enforces a combined cap of 100 selectors across IncludeFilters and ExcludeFilters, and
+        /// rejects more than one selector for the same namespace within a direction.
+        core.props, "IncludeFilters", include_filters, set_include_filters, get_include_filters, Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2582,11 +2747,15 @@ pub mod o_tel_enrichment {
             OTelEnrichmentMetricSelector { props }
         }
 
-        /// `MetricNames`: Absent or empty means every metric in this namespace, in whichever direction
-        /// this selector appears. Present means only these metric names.
-        pub fn metric_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MetricNames", value.into());
-            self
+        prop! {
+            /// `Namespace`: The CloudWatch namespace this selector applies to.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `MetricNames`: Absent or empty means every metric in this namespace, in whichever
+            /// direction this selector appears. Present means only these metric names.
+            props, "MetricNames", metric_names, set_metric_names, get_metric_names, Val<List<String>>
         }
     }
 }
@@ -2614,11 +2783,16 @@ impl ResourceMetricsConfiguration {
         ResourceMetricsConfiguration { core }
     }
 
-    /// `MetricSelections`: The metric selections that define which metrics are enabled for detailed
-    /// monitoring on the resource.
-    pub fn metric_selections(mut self, value: impl Into<Val<List<resource_metrics_configuration::ResourceMetricSelection>>>) -> Self {
-        self.core.set("MetricSelections", value.into());
-        self
+    prop! {
+        /// `MetricSelections`: The metric selections that define which metrics are enabled for
+        /// detailed monitoring on the resource.
+        core.props, "MetricSelections", metric_selections, set_metric_selections, get_metric_selections, Val<List<resource_metrics_configuration::ResourceMetricSelection>>
+    }
+
+    prop! {
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource for which the detailed
+        /// monitoring metrics configuration is managed.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2663,6 +2837,12 @@ pub mod resource_metrics_configuration {
             props.set("IncludeMetrics", include_metrics.into());
             ResourceMetricSelection { props }
         }
+
+        prop! {
+            /// `IncludeMetrics`: The list of metric names to include in detailed monitoring for the
+            /// resource.
+            props, "IncludeMetrics", _, set_include_metrics, get_include_metrics, Val<List<String>>
+        }
     }
 }
 
@@ -2688,24 +2868,26 @@ impl View {
         View { core }
     }
 
-    /// `Description`: A description of the view.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Definition`: The SQL query that defines the view.
+        core.props, "Definition", _, set_definition, get_definition, Val<String>
     }
 
-    /// `Name`: The name of the view. Must begin with the "view." prefix followed by lowercase
-    /// alphanumeric characters, hyphens, and underscores. View names must be unique within the
-    /// account and region. If not specified, a name is generated.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the view.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the view.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the view. Must begin with the "view." prefix followed by lowercase
+        /// alphanumeric characters, hyphens, and underscores. View names must be unique within the
+        /// account and region. If not specified, a name is generated.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the view.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,16 +41,19 @@ impl Domain {
         Domain { core }
     }
 
-    /// `PermissionsPolicyDocument`: The access control resource policy on the provided domain.
-    pub fn permissions_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("PermissionsPolicyDocument", value.into());
-        self
+    prop! {
+        /// `DomainName`: The name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PermissionsPolicyDocument`: The access control resource policy on the provided domain.
+        core.props, "PermissionsPolicyDocument", permissions_policy_document, set_permissions_policy_document, get_permissions_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -118,34 +121,39 @@ impl PackageGroup {
         PackageGroup { core }
     }
 
-    /// `ContactInfo`: The contact info of the package group.
-    pub fn contact_info(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContactInfo", value.into());
-        self
+    prop! {
+        /// `ContactInfo`: The contact info of the package group.
+        core.props, "ContactInfo", contact_info, set_contact_info, get_contact_info, Val<String>
     }
 
-    /// `Description`: The text description of the package group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The text description of the package group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainOwner`: The 12-digit account ID of the AWS account that owns the domain.
-    pub fn domain_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainOwner", value.into());
-        self
+    prop! {
+        /// `DomainName`: The name of the domain that contains the package group.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `OriginConfiguration`: The package origin configuration of the package group.
-    pub fn origin_configuration(mut self, value: impl Into<Val<package_group::OriginConfiguration>>) -> Self {
-        self.core.set("OriginConfiguration", value.into());
-        self
+    prop! {
+        /// `DomainOwner`: The 12-digit account ID of the AWS account that owns the domain.
+        core.props, "DomainOwner", domain_owner, set_domain_owner, get_domain_owner, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the package group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OriginConfiguration`: The package origin configuration of the package group.
+        core.props, "OriginConfiguration", origin_configuration, set_origin_configuration, get_origin_configuration, Val<package_group::OriginConfiguration>
+    }
+
+    prop! {
+        /// `Pattern`: The package group pattern that is used to gather packages.
+        core.props, "Pattern", _, set_pattern, get_pattern, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the package group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -183,6 +191,11 @@ pub mod package_group {
             props.set("Restrictions", restrictions.into());
             OriginConfiguration { props }
         }
+
+        prop! {
+            /// `Restrictions`: The origin configuration that is applied to the package group.
+            props, "Restrictions", _, set_restrictions, get_restrictions, Val<Restrictions>
+        }
     }
 
     /// `AWS::CodeArtifact::PackageGroup.Restrictions`.
@@ -200,24 +213,21 @@ pub mod package_group {
             Restrictions { props }
         }
 
-        /// `ExternalUpstream`: The external upstream restriction determines if new package versions can
-        /// be ingested or retained from external connections.
-        pub fn external_upstream(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
-            self.props.set("ExternalUpstream", value.into());
-            self
+        prop! {
+            /// `ExternalUpstream`: The external upstream restriction determines if new package versions
+            /// can be ingested or retained from external connections.
+            props, "ExternalUpstream", external_upstream, set_external_upstream, get_external_upstream, Val<RestrictionType>
         }
 
-        /// `InternalUpstream`: The internal upstream restriction determines if new package versions can
-        /// be ingested or retained from upstream repositories.
-        pub fn internal_upstream(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
-            self.props.set("InternalUpstream", value.into());
-            self
+        prop! {
+            /// `InternalUpstream`: The internal upstream restriction determines if new package versions
+            /// can be ingested or retained from upstream repositories.
+            props, "InternalUpstream", internal_upstream, set_internal_upstream, get_internal_upstream, Val<RestrictionType>
         }
 
-        /// `Publish`: The publish restriction determines if new package versions can be published.
-        pub fn publish(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
-            self.props.set("Publish", value.into());
-            self
+        prop! {
+            /// `Publish`: The publish restriction determines if new package versions can be published.
+            props, "Publish", publish, set_publish, get_publish, Val<RestrictionType>
         }
     }
 
@@ -238,10 +248,14 @@ pub mod package_group {
             RestrictionType { props }
         }
 
-        /// `Repositories`.
-        pub fn repositories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Repositories", value.into());
-            self
+        prop! {
+            /// `RestrictionMode`.
+            props, "RestrictionMode", _, set_restriction_mode, get_restriction_mode, Val<RestrictionTypeRestrictionMode>
+        }
+
+        prop! {
+            /// `Repositories`.
+            props, "Repositories", repositories, set_repositories, get_repositories, Val<List<String>>
         }
     }
 
@@ -290,34 +304,40 @@ impl Repository {
         Repository { core }
     }
 
-    /// `Description`: A text description of the repository.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A text description of the repository.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExternalConnections`: A list of external connections associated with the repository.
-    pub fn external_connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ExternalConnections", value.into());
-        self
+    prop! {
+        /// `DomainName`: The name of the domain that contains the repository.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `PermissionsPolicyDocument`: The access control resource policy on the provided repository.
-    pub fn permissions_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("PermissionsPolicyDocument", value.into());
-        self
+    prop! {
+        /// `ExternalConnections`: A list of external connections associated with the repository.
+        core.props, "ExternalConnections", external_connections, set_external_connections, get_external_connections, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PermissionsPolicyDocument`: The access control resource policy on the provided
+        /// repository.
+        core.props, "PermissionsPolicyDocument", permissions_policy_document, set_permissions_policy_document, get_permissions_policy_document, Val<Json>
     }
 
-    /// `Upstreams`: A list of upstream repositories associated with the repository.
-    pub fn upstreams(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Upstreams", value.into());
-        self
+    prop! {
+        /// `RepositoryName`: The name of the repository.
+        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Upstreams`: A list of upstream repositories associated with the repository.
+        core.props, "Upstreams", upstreams, set_upstreams, get_upstreams, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -39,76 +39,64 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `BaseCapacity`.
-    pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BaseCapacity", value.into());
-        self
+    prop! {
+        /// `BaseCapacity`.
+        core.props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
     }
 
-    /// `ComputeConfiguration`.
-    pub fn compute_configuration(mut self, value: impl Into<Val<fleet::ComputeConfiguration>>) -> Self {
-        self.core.set("ComputeConfiguration", value.into());
-        self
+    prop! {
+        /// `ComputeConfiguration`.
+        core.props, "ComputeConfiguration", compute_configuration, set_compute_configuration, get_compute_configuration, Val<fleet::ComputeConfiguration>
     }
 
-    /// `ComputeType`.
-    pub fn compute_type(mut self, value: impl Into<Val<fleet::ComputeType>>) -> Self {
-        self.core.set("ComputeType", value.into());
-        self
+    prop! {
+        /// `ComputeType`.
+        core.props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<fleet::ComputeType>
     }
 
-    /// `EnvironmentType`.
-    pub fn environment_type(mut self, value: impl Into<Val<fleet::EnvironmentType>>) -> Self {
-        self.core.set("EnvironmentType", value.into());
-        self
+    prop! {
+        /// `EnvironmentType`.
+        core.props, "EnvironmentType", environment_type, set_environment_type, get_environment_type, Val<fleet::EnvironmentType>
     }
 
-    /// `FleetProxyConfiguration`.
-    pub fn fleet_proxy_configuration(mut self, value: impl Into<Val<fleet::ProxyConfiguration>>) -> Self {
-        self.core.set("FleetProxyConfiguration", value.into());
-        self
+    prop! {
+        /// `FleetProxyConfiguration`.
+        core.props, "FleetProxyConfiguration", fleet_proxy_configuration, set_fleet_proxy_configuration, get_fleet_proxy_configuration, Val<fleet::ProxyConfiguration>
     }
 
-    /// `FleetServiceRole`.
-    pub fn fleet_service_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FleetServiceRole", value.into());
-        self
+    prop! {
+        /// `FleetServiceRole`.
+        core.props, "FleetServiceRole", fleet_service_role, set_fleet_service_role, get_fleet_service_role, Val<String>
     }
 
-    /// `FleetVpcConfig`.
-    pub fn fleet_vpc_config(mut self, value: impl Into<Val<fleet::VpcConfig>>) -> Self {
-        self.core.set("FleetVpcConfig", value.into());
-        self
+    prop! {
+        /// `FleetVpcConfig`.
+        core.props, "FleetVpcConfig", fleet_vpc_config, set_fleet_vpc_config, get_fleet_vpc_config, Val<fleet::VpcConfig>
     }
 
-    /// `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageId", value.into());
-        self
+    prop! {
+        /// `ImageId`.
+        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OverflowBehavior`.
-    pub fn overflow_behavior(mut self, value: impl Into<Val<fleet::OverflowBehavior>>) -> Self {
-        self.core.set("OverflowBehavior", value.into());
-        self
+    prop! {
+        /// `OverflowBehavior`.
+        core.props, "OverflowBehavior", overflow_behavior, set_overflow_behavior, get_overflow_behavior, Val<fleet::OverflowBehavior>
     }
 
-    /// `ScalingConfiguration`.
-    pub fn scaling_configuration(mut self, value: impl Into<Val<fleet::ScalingConfigurationInput>>) -> Self {
-        self.core.set("ScalingConfiguration", value.into());
-        self
+    prop! {
+        /// `ScalingConfiguration`.
+        core.props, "ScalingConfiguration", scaling_configuration, set_scaling_configuration, get_scaling_configuration, Val<fleet::ScalingConfigurationInput>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,34 +132,29 @@ pub mod fleet {
             ComputeConfiguration { props }
         }
 
-        /// `disk`.
-        pub fn disk(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("disk", value.into());
-            self
+        prop! {
+            /// `disk`.
+            props, "disk", disk, set_disk, get_disk, Val<i64>
         }
 
-        /// `instanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("instanceType", value.into());
-            self
+        prop! {
+            /// `instanceType`.
+            props, "instanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `machineType`.
-        pub fn machine_type(mut self, value: impl Into<Val<ComputeConfigurationMachineType>>) -> Self {
-            self.props.set("machineType", value.into());
-            self
+        prop! {
+            /// `machineType`.
+            props, "machineType", machine_type, set_machine_type, get_machine_type, Val<ComputeConfigurationMachineType>
         }
 
-        /// `memory`.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("memory", value.into());
-            self
+        prop! {
+            /// `memory`.
+            props, "memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `vCpu`.
-        pub fn v_cpu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("vCpu", value.into());
-            self
+        prop! {
+            /// `vCpu`.
+            props, "vCpu", v_cpu, set_v_cpu, get_v_cpu, Val<i64>
         }
     }
 
@@ -265,16 +248,14 @@ pub mod fleet {
             ProxyConfiguration { props }
         }
 
-        /// `DefaultBehavior`.
-        pub fn default_behavior(mut self, value: impl Into<Val<ProxyConfigurationDefaultBehavior>>) -> Self {
-            self.props.set("DefaultBehavior", value.into());
-            self
+        prop! {
+            /// `DefaultBehavior`.
+            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<ProxyConfigurationDefaultBehavior>
         }
 
-        /// `OrderedProxyRules`.
-        pub fn ordered_proxy_rules(mut self, value: impl Into<Val<List<FleetProxyRule>>>) -> Self {
-            self.props.set("OrderedProxyRules", value.into());
-            self
+        prop! {
+            /// `OrderedProxyRules`.
+            props, "OrderedProxyRules", ordered_proxy_rules, set_ordered_proxy_rules, get_ordered_proxy_rules, Val<List<FleetProxyRule>>
         }
     }
 
@@ -306,22 +287,19 @@ pub mod fleet {
             FleetProxyRule { props }
         }
 
-        /// `Effect`.
-        pub fn effect(mut self, value: impl Into<Val<FleetProxyRuleEffect>>) -> Self {
-            self.props.set("Effect", value.into());
-            self
+        prop! {
+            /// `Effect`.
+            props, "Effect", effect, set_effect, get_effect, Val<FleetProxyRuleEffect>
         }
 
-        /// `Entities`.
-        pub fn entities(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Entities", value.into());
-            self
+        prop! {
+            /// `Entities`.
+            props, "Entities", entities, set_entities, get_entities, Val<List<String>>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<FleetProxyRuleType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<FleetProxyRuleType>
         }
     }
 
@@ -366,22 +344,19 @@ pub mod fleet {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `Subnets`.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -413,22 +388,19 @@ pub mod fleet {
             ScalingConfigurationInput { props }
         }
 
-        /// `MaxCapacity`.
-        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacity", value.into());
-            self
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
         }
 
-        /// `ScalingType`.
-        pub fn scaling_type(mut self, value: impl Into<Val<ScalingConfigurationInputScalingType>>) -> Self {
-            self.props.set("ScalingType", value.into());
-            self
+        prop! {
+            /// `ScalingType`.
+            props, "ScalingType", scaling_type, set_scaling_type, get_scaling_type, Val<ScalingConfigurationInputScalingType>
         }
 
-        /// `TargetTrackingScalingConfigs`.
-        pub fn target_tracking_scaling_configs(mut self, value: impl Into<Val<List<TargetTrackingScalingConfiguration>>>) -> Self {
-            self.props.set("TargetTrackingScalingConfigs", value.into());
-            self
+        prop! {
+            /// `TargetTrackingScalingConfigs`.
+            props, "TargetTrackingScalingConfigs", target_tracking_scaling_configs, set_target_tracking_scaling_configs, get_target_tracking_scaling_configs, Val<List<TargetTrackingScalingConfiguration>>
         }
     }
 
@@ -457,16 +429,14 @@ pub mod fleet {
             TargetTrackingScalingConfiguration { props }
         }
 
-        /// `MetricType`.
-        pub fn metric_type(mut self, value: impl Into<Val<TargetTrackingScalingConfigurationMetricType>>) -> Self {
-            self.props.set("MetricType", value.into());
-            self
+        prop! {
+            /// `MetricType`.
+            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<TargetTrackingScalingConfigurationMetricType>
         }
 
-        /// `TargetValue`.
-        pub fn target_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetValue", value.into());
-            self
+        prop! {
+            /// `TargetValue`.
+            props, "TargetValue", target_value, set_target_value, get_target_value, Val<f64>
         }
     }
 
@@ -512,130 +482,129 @@ impl Project {
         Project { core }
     }
 
-    /// `AutoRetryLimit`.
-    pub fn auto_retry_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("AutoRetryLimit", value.into());
-        self
+    prop! {
+        /// `Artifacts`.
+        core.props, "Artifacts", _, set_artifacts, get_artifacts, Val<project::Artifacts>
     }
 
-    /// `BadgeEnabled`.
-    pub fn badge_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BadgeEnabled", value.into());
-        self
+    prop! {
+        /// `AutoRetryLimit`.
+        core.props, "AutoRetryLimit", auto_retry_limit, set_auto_retry_limit, get_auto_retry_limit, Val<f64>
     }
 
-    /// `BuildBatchConfig`.
-    pub fn build_batch_config(mut self, value: impl Into<Val<project::ProjectBuildBatchConfig>>) -> Self {
-        self.core.set("BuildBatchConfig", value.into());
-        self
+    prop! {
+        /// `BadgeEnabled`.
+        core.props, "BadgeEnabled", badge_enabled, set_badge_enabled, get_badge_enabled, Val<bool>
     }
 
-    /// `Cache`.
-    pub fn cache(mut self, value: impl Into<Val<project::ProjectCache>>) -> Self {
-        self.core.set("Cache", value.into());
-        self
+    prop! {
+        /// `BuildBatchConfig`.
+        core.props, "BuildBatchConfig", build_batch_config, set_build_batch_config, get_build_batch_config, Val<project::ProjectBuildBatchConfig>
     }
 
-    /// `ConcurrentBuildLimit`.
-    pub fn concurrent_build_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ConcurrentBuildLimit", value.into());
-        self
+    prop! {
+        /// `Cache`.
+        core.props, "Cache", cache, set_cache, get_cache, Val<project::ProjectCache>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConcurrentBuildLimit`.
+        core.props, "ConcurrentBuildLimit", concurrent_build_limit, set_concurrent_build_limit, get_concurrent_build_limit, Val<i64>
     }
 
-    /// `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FileSystemLocations`.
-    pub fn file_system_locations(mut self, value: impl Into<Val<List<project::ProjectFileSystemLocation>>>) -> Self {
-        self.core.set("FileSystemLocations", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`.
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
     }
 
-    /// `LogsConfig`.
-    pub fn logs_config(mut self, value: impl Into<Val<project::LogsConfig>>) -> Self {
-        self.core.set("LogsConfig", value.into());
-        self
+    prop! {
+        /// `Environment`.
+        core.props, "Environment", _, set_environment, get_environment, Val<project::Environment>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `FileSystemLocations`.
+        core.props, "FileSystemLocations", file_system_locations, set_file_system_locations, get_file_system_locations, Val<List<project::ProjectFileSystemLocation>>
     }
 
-    /// `QueuedTimeoutInMinutes`.
-    pub fn queued_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("QueuedTimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `LogsConfig`.
+        core.props, "LogsConfig", logs_config, set_logs_config, get_logs_config, Val<project::LogsConfig>
     }
 
-    /// `ResourceAccessRole`.
-    pub fn resource_access_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceAccessRole", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SecondaryArtifacts`.
-    pub fn secondary_artifacts(mut self, value: impl Into<Val<List<project::Artifacts>>>) -> Self {
-        self.core.set("SecondaryArtifacts", value.into());
-        self
+    prop! {
+        /// `QueuedTimeoutInMinutes`.
+        core.props, "QueuedTimeoutInMinutes", queued_timeout_in_minutes, set_queued_timeout_in_minutes, get_queued_timeout_in_minutes, Val<i64>
     }
 
-    /// `SecondarySourceVersions`.
-    pub fn secondary_source_versions(mut self, value: impl Into<Val<List<project::ProjectSourceVersion>>>) -> Self {
-        self.core.set("SecondarySourceVersions", value.into());
-        self
+    prop! {
+        /// `ResourceAccessRole`.
+        core.props, "ResourceAccessRole", resource_access_role, set_resource_access_role, get_resource_access_role, Val<String>
     }
 
-    /// `SecondarySources`.
-    pub fn secondary_sources(mut self, value: impl Into<Val<List<project::Source>>>) -> Self {
-        self.core.set("SecondarySources", value.into());
-        self
+    prop! {
+        /// `SecondaryArtifacts`.
+        core.props, "SecondaryArtifacts", secondary_artifacts, set_secondary_artifacts, get_secondary_artifacts, Val<List<project::Artifacts>>
     }
 
-    /// `SourceVersion`.
-    pub fn source_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceVersion", value.into());
-        self
+    prop! {
+        /// `SecondarySourceVersions`.
+        core.props, "SecondarySourceVersions", secondary_source_versions, set_secondary_source_versions, get_secondary_source_versions, Val<List<project::ProjectSourceVersion>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecondarySources`.
+        core.props, "SecondarySources", secondary_sources, set_secondary_sources, get_secondary_sources, Val<List<project::Source>>
     }
 
-    /// `TimeoutInMinutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `ServiceRole`.
+        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
     }
 
-    /// `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Val<project::ProjectTriggers>>) -> Self {
-        self.core.set("Triggers", value.into());
-        self
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<project::Source>
     }
 
-    /// `Visibility`.
-    pub fn visibility(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Visibility", value.into());
-        self
+    prop! {
+        /// `SourceVersion`.
+        core.props, "SourceVersion", source_version, set_source_version, get_source_version, Val<String>
     }
 
-    /// `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Val<project::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeoutInMinutes`.
+        core.props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+    }
+
+    prop! {
+        /// `Triggers`.
+        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<project::ProjectTriggers>
+    }
+
+    prop! {
+        /// `Visibility`.
+        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<String>
+    }
+
+    prop! {
+        /// `VpcConfig`.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<project::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -679,52 +648,49 @@ pub mod project {
             Artifacts { props }
         }
 
-        /// `ArtifactIdentifier`.
-        pub fn artifact_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactIdentifier", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `EncryptionDisabled`.
-        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncryptionDisabled", value.into());
-            self
+        prop! {
+            /// `ArtifactIdentifier`.
+            props, "ArtifactIdentifier", artifact_identifier, set_artifact_identifier, get_artifact_identifier, Val<String>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `EncryptionDisabled`.
+            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `NamespaceType`.
-        pub fn namespace_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NamespaceType", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `OverrideArtifactName`.
-        pub fn override_artifact_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverrideArtifactName", value.into());
-            self
+        prop! {
+            /// `NamespaceType`.
+            props, "NamespaceType", namespace_type, set_namespace_type, get_namespace_type, Val<String>
         }
 
-        /// `Packaging`.
-        pub fn packaging(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Packaging", value.into());
-            self
+        prop! {
+            /// `OverrideArtifactName`.
+            props, "OverrideArtifactName", override_artifact_name, set_override_artifact_name, get_override_artifact_name, Val<bool>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Packaging`.
+            props, "Packaging", packaging, set_packaging, get_packaging, Val<String>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -743,34 +709,29 @@ pub mod project {
             ProjectBuildBatchConfig { props }
         }
 
-        /// `BatchReportMode`.
-        pub fn batch_report_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BatchReportMode", value.into());
-            self
+        prop! {
+            /// `BatchReportMode`.
+            props, "BatchReportMode", batch_report_mode, set_batch_report_mode, get_batch_report_mode, Val<String>
         }
 
-        /// `CombineArtifacts`.
-        pub fn combine_artifacts(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CombineArtifacts", value.into());
-            self
+        prop! {
+            /// `CombineArtifacts`.
+            props, "CombineArtifacts", combine_artifacts, set_combine_artifacts, get_combine_artifacts, Val<bool>
         }
 
-        /// `Restrictions`.
-        pub fn restrictions(mut self, value: impl Into<Val<BatchRestrictions>>) -> Self {
-            self.props.set("Restrictions", value.into());
-            self
+        prop! {
+            /// `Restrictions`.
+            props, "Restrictions", restrictions, set_restrictions, get_restrictions, Val<BatchRestrictions>
         }
 
-        /// `ServiceRole`.
-        pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceRole", value.into());
-            self
+        prop! {
+            /// `ServiceRole`.
+            props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
         }
 
-        /// `TimeoutInMins`.
-        pub fn timeout_in_mins(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMins", value.into());
-            self
+        prop! {
+            /// `TimeoutInMins`.
+            props, "TimeoutInMins", timeout_in_mins, set_timeout_in_mins, get_timeout_in_mins, Val<i64>
         }
     }
 
@@ -789,16 +750,14 @@ pub mod project {
             BatchRestrictions { props }
         }
 
-        /// `ComputeTypesAllowed`.
-        pub fn compute_types_allowed(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ComputeTypesAllowed", value.into());
-            self
+        prop! {
+            /// `ComputeTypesAllowed`.
+            props, "ComputeTypesAllowed", compute_types_allowed, set_compute_types_allowed, get_compute_types_allowed, Val<List<String>>
         }
 
-        /// `MaximumBuildsAllowed`.
-        pub fn maximum_builds_allowed(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBuildsAllowed", value.into());
-            self
+        prop! {
+            /// `MaximumBuildsAllowed`.
+            props, "MaximumBuildsAllowed", maximum_builds_allowed, set_maximum_builds_allowed, get_maximum_builds_allowed, Val<i64>
         }
     }
 
@@ -819,22 +778,24 @@ pub mod project {
             ProjectCache { props }
         }
 
-        /// `CacheNamespace`.
-        pub fn cache_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CacheNamespace", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `CacheNamespace`.
+            props, "CacheNamespace", cache_namespace, set_cache_namespace, get_cache_namespace, Val<String>
         }
 
-        /// `Modes`.
-        pub fn modes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Modes", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<String>
+        }
+
+        prop! {
+            /// `Modes`.
+            props, "Modes", modes, set_modes, get_modes, Val<List<String>>
         }
     }
 
@@ -863,52 +824,59 @@ pub mod project {
             Environment { props }
         }
 
-        /// `Certificate`.
-        pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Certificate", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `DockerServer`.
-        pub fn docker_server(mut self, value: impl Into<Val<DockerServer>>) -> Self {
-            self.props.set("DockerServer", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `EnvironmentVariables`.
-        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `ComputeType`.
+            props, "ComputeType", _, set_compute_type, get_compute_type, Val<String>
         }
 
-        /// `Fleet`.
-        pub fn fleet(mut self, value: impl Into<Val<ProjectFleet>>) -> Self {
-            self.props.set("Fleet", value.into());
-            self
+        prop! {
+            /// `Certificate`.
+            props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
         }
 
-        /// `HostKernel`.
-        pub fn host_kernel(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostKernel", value.into());
-            self
+        prop! {
+            /// `DockerServer`.
+            props, "DockerServer", docker_server, set_docker_server, get_docker_server, Val<DockerServer>
         }
 
-        /// `ImagePullCredentialsType`.
-        pub fn image_pull_credentials_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImagePullCredentialsType", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
         }
 
-        /// `PrivilegedMode`.
-        pub fn privileged_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PrivilegedMode", value.into());
-            self
+        prop! {
+            /// `Fleet`.
+            props, "Fleet", fleet, set_fleet, get_fleet, Val<ProjectFleet>
         }
 
-        /// `RegistryCredential`.
-        pub fn registry_credential(mut self, value: impl Into<Val<RegistryCredential>>) -> Self {
-            self.props.set("RegistryCredential", value.into());
-            self
+        prop! {
+            /// `HostKernel`.
+            props, "HostKernel", host_kernel, set_host_kernel, get_host_kernel, Val<String>
+        }
+
+        prop! {
+            /// `ImagePullCredentialsType`.
+            props, "ImagePullCredentialsType", image_pull_credentials_type, set_image_pull_credentials_type, get_image_pull_credentials_type, Val<String>
+        }
+
+        prop! {
+            /// `PrivilegedMode`.
+            props, "PrivilegedMode", privileged_mode, set_privileged_mode, get_privileged_mode, Val<bool>
+        }
+
+        prop! {
+            /// `RegistryCredential`.
+            props, "RegistryCredential", registry_credential, set_registry_credential, get_registry_credential, Val<RegistryCredential>
         }
     }
 
@@ -929,10 +897,14 @@ pub mod project {
             DockerServer { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `ComputeType`.
+            props, "ComputeType", _, set_compute_type, get_compute_type, Val<String>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
     }
 
@@ -955,10 +927,19 @@ pub mod project {
             EnvironmentVariable { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -977,10 +958,9 @@ pub mod project {
             ProjectFleet { props }
         }
 
-        /// `FleetArn`.
-        pub fn fleet_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FleetArn", value.into());
-            self
+        prop! {
+            /// `FleetArn`.
+            props, "FleetArn", fleet_arn, set_fleet_arn, get_fleet_arn, Val<String>
         }
     }
 
@@ -1004,6 +984,16 @@ pub mod project {
             props.set("Credential", credential.into());
             props.set("CredentialProvider", credential_provider.into());
             RegistryCredential { props }
+        }
+
+        prop! {
+            /// `Credential`.
+            props, "Credential", _, set_credential, get_credential, Val<String>
+        }
+
+        prop! {
+            /// `CredentialProvider`.
+            props, "CredentialProvider", _, set_credential_provider, get_credential_provider, Val<String>
         }
     }
 
@@ -1035,10 +1025,29 @@ pub mod project {
             ProjectFileSystemLocation { props }
         }
 
-        /// `MountOptions`.
-        pub fn mount_options(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountOptions", value.into());
-            self
+        prop! {
+            /// `MountPoint`.
+            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Location`.
+            props, "Location", _, set_location, get_location, Val<String>
+        }
+
+        prop! {
+            /// `MountOptions`.
+            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<String>
         }
     }
 
@@ -1057,16 +1066,14 @@ pub mod project {
             LogsConfig { props }
         }
 
-        /// `CloudWatchLogs`.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsConfig>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsConfig>
         }
 
-        /// `S3Logs`.
-        pub fn s3_logs(mut self, value: impl Into<Val<S3LogsConfig>>) -> Self {
-            self.props.set("S3Logs", value.into());
-            self
+        prop! {
+            /// `S3Logs`.
+            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<S3LogsConfig>
         }
     }
 
@@ -1087,16 +1094,19 @@ pub mod project {
             CloudWatchLogsConfig { props }
         }
 
-        /// `GroupName`.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<String>
         }
 
-        /// `StreamName`.
-        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamName", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+        }
+
+        prop! {
+            /// `StreamName`.
+            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
         }
     }
 
@@ -1117,16 +1127,19 @@ pub mod project {
             S3LogsConfig { props }
         }
 
-        /// `EncryptionDisabled`.
-        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncryptionDisabled", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<String>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `EncryptionDisabled`.
+            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
+        }
+
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<String>
         }
     }
 
@@ -1147,10 +1160,14 @@ pub mod project {
             ProjectSourceVersion { props }
         }
 
-        /// `SourceVersion`.
-        pub fn source_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceVersion", value.into());
-            self
+        prop! {
+            /// `SourceIdentifier`.
+            props, "SourceIdentifier", _, set_source_identifier, get_source_identifier, Val<String>
+        }
+
+        prop! {
+            /// `SourceVersion`.
+            props, "SourceVersion", source_version, set_source_version, get_source_version, Val<String>
         }
     }
 
@@ -1171,58 +1188,54 @@ pub mod project {
             Source { props }
         }
 
-        /// `Auth`.
-        pub fn auth(mut self, value: impl Into<Val<SourceAuth>>) -> Self {
-            self.props.set("Auth", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `BuildSpec`.
-        pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuildSpec", value.into());
-            self
+        prop! {
+            /// `Auth`.
+            props, "Auth", auth, set_auth, get_auth, Val<SourceAuth>
         }
 
-        /// `BuildStatusConfig`.
-        pub fn build_status_config(mut self, value: impl Into<Val<BuildStatusConfig>>) -> Self {
-            self.props.set("BuildStatusConfig", value.into());
-            self
+        prop! {
+            /// `BuildSpec`.
+            props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
         }
 
-        /// `GitCloneDepth`.
-        pub fn git_clone_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GitCloneDepth", value.into());
-            self
+        prop! {
+            /// `BuildStatusConfig`.
+            props, "BuildStatusConfig", build_status_config, set_build_status_config, get_build_status_config, Val<BuildStatusConfig>
         }
 
-        /// `GitSubmodulesConfig`.
-        pub fn git_submodules_config(mut self, value: impl Into<Val<GitSubmodulesConfig>>) -> Self {
-            self.props.set("GitSubmodulesConfig", value.into());
-            self
+        prop! {
+            /// `GitCloneDepth`.
+            props, "GitCloneDepth", git_clone_depth, set_git_clone_depth, get_git_clone_depth, Val<i64>
         }
 
-        /// `InsecureSsl`.
-        pub fn insecure_ssl(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InsecureSsl", value.into());
-            self
+        prop! {
+            /// `GitSubmodulesConfig`.
+            props, "GitSubmodulesConfig", git_submodules_config, set_git_submodules_config, get_git_submodules_config, Val<GitSubmodulesConfig>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `InsecureSsl`.
+            props, "InsecureSsl", insecure_ssl, set_insecure_ssl, get_insecure_ssl, Val<bool>
         }
 
-        /// `ReportBuildStatus`.
-        pub fn report_build_status(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReportBuildStatus", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `SourceIdentifier`.
-        pub fn source_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceIdentifier", value.into());
-            self
+        prop! {
+            /// `ReportBuildStatus`.
+            props, "ReportBuildStatus", report_build_status, set_report_build_status, get_report_build_status, Val<bool>
+        }
+
+        prop! {
+            /// `SourceIdentifier`.
+            props, "SourceIdentifier", source_identifier, set_source_identifier, get_source_identifier, Val<String>
         }
     }
 
@@ -1243,10 +1256,14 @@ pub mod project {
             SourceAuth { props }
         }
 
-        /// `Resource`.
-        pub fn resource(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Resource", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Resource`.
+            props, "Resource", resource, set_resource, get_resource, Val<String>
         }
     }
 
@@ -1265,16 +1282,14 @@ pub mod project {
             BuildStatusConfig { props }
         }
 
-        /// `Context`.
-        pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Context", value.into());
-            self
+        prop! {
+            /// `Context`.
+            props, "Context", context, set_context, get_context, Val<String>
         }
 
-        /// `TargetUrl`.
-        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetUrl", value.into());
-            self
+        prop! {
+            /// `TargetUrl`.
+            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
         }
     }
 
@@ -1294,6 +1309,11 @@ pub mod project {
             props.set("FetchSubmodules", fetch_submodules.into());
             GitSubmodulesConfig { props }
         }
+
+        prop! {
+            /// `FetchSubmodules`.
+            props, "FetchSubmodules", _, set_fetch_submodules, get_fetch_submodules, Val<bool>
+        }
     }
 
     /// `AWS::CodeBuild::Project.ProjectTriggers`.
@@ -1311,34 +1331,29 @@ pub mod project {
             ProjectTriggers { props }
         }
 
-        /// `BuildType`.
-        pub fn build_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuildType", value.into());
-            self
+        prop! {
+            /// `BuildType`.
+            props, "BuildType", build_type, set_build_type, get_build_type, Val<String>
         }
 
-        /// `FilterGroups`.
-        pub fn filter_groups(mut self, value: impl Into<Val<List<List<Json>>>>) -> Self {
-            self.props.set("FilterGroups", value.into());
-            self
+        prop! {
+            /// `FilterGroups`.
+            props, "FilterGroups", filter_groups, set_filter_groups, get_filter_groups, Val<List<List<Json>>>
         }
 
-        /// `PullRequestBuildPolicy`.
-        pub fn pull_request_build_policy(mut self, value: impl Into<Val<PullRequestBuildPolicy>>) -> Self {
-            self.props.set("PullRequestBuildPolicy", value.into());
-            self
+        prop! {
+            /// `PullRequestBuildPolicy`.
+            props, "PullRequestBuildPolicy", pull_request_build_policy, set_pull_request_build_policy, get_pull_request_build_policy, Val<PullRequestBuildPolicy>
         }
 
-        /// `ScopeConfiguration`.
-        pub fn scope_configuration(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
-            self.props.set("ScopeConfiguration", value.into());
-            self
+        prop! {
+            /// `ScopeConfiguration`.
+            props, "ScopeConfiguration", scope_configuration, set_scope_configuration, get_scope_configuration, Val<ScopeConfiguration>
         }
 
-        /// `Webhook`.
-        pub fn webhook(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Webhook", value.into());
-            self
+        prop! {
+            /// `Webhook`.
+            props, "Webhook", webhook, set_webhook, get_webhook, Val<bool>
         }
     }
 
@@ -1359,10 +1374,14 @@ pub mod project {
             PullRequestBuildPolicy { props }
         }
 
-        /// `ApproverRoles`.
-        pub fn approver_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ApproverRoles", value.into());
-            self
+        prop! {
+            /// `RequiresCommentApproval`.
+            props, "RequiresCommentApproval", _, set_requires_comment_approval, get_requires_comment_approval, Val<String>
+        }
+
+        prop! {
+            /// `ApproverRoles`.
+            props, "ApproverRoles", approver_roles, set_approver_roles, get_approver_roles, Val<List<String>>
         }
     }
 
@@ -1383,16 +1402,19 @@ pub mod project {
             ScopeConfiguration { props }
         }
 
-        /// `Domain`.
-        pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Domain", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Scope`.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Domain`.
+            props, "Domain", domain, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `Scope`.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
         }
     }
 
@@ -1411,22 +1433,19 @@ pub mod project {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `Subnets`.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -1456,22 +1475,29 @@ impl ReportGroup {
         ReportGroup { core }
     }
 
-    /// `DeleteReports`.
-    pub fn delete_reports(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteReports", value.into());
-        self
+    prop! {
+        /// `DeleteReports`.
+        core.props, "DeleteReports", delete_reports, set_delete_reports, get_delete_reports, Val<bool>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ExportConfig`.
+        core.props, "ExportConfig", _, set_export_config, get_export_config, Val<report_group::ReportExportConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<report_group::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1508,10 +1534,14 @@ pub mod report_group {
             ReportExportConfig { props }
         }
 
-        /// `S3Destination`.
-        pub fn s3_destination(mut self, value: impl Into<Val<S3ReportExportConfig>>) -> Self {
-            self.props.set("S3Destination", value.into());
-            self
+        prop! {
+            /// `ExportConfigType`.
+            props, "ExportConfigType", _, set_export_config_type, get_export_config_type, Val<ReportExportConfigExportConfigType>
+        }
+
+        prop! {
+            /// `S3Destination`.
+            props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<S3ReportExportConfig>
         }
     }
 
@@ -1545,34 +1575,34 @@ pub mod report_group {
             S3ReportExportConfig { props }
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `EncryptionDisabled`.
-        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncryptionDisabled", value.into());
-            self
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
         }
 
-        /// `EncryptionKey`.
-        pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionKey", value.into());
-            self
+        prop! {
+            /// `EncryptionDisabled`.
+            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
         }
 
-        /// `Packaging`.
-        pub fn packaging(mut self, value: impl Into<Val<S3ReportExportConfigPackaging>>) -> Self {
-            self.props.set("Packaging", value.into());
-            self
+        prop! {
+            /// `EncryptionKey`.
+            props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Packaging`.
+            props, "Packaging", packaging, set_packaging, get_packaging, Val<S3ReportExportConfigPackaging>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -1637,11 +1667,30 @@ impl SourceCredential {
         SourceCredential { core }
     }
 
-    /// `Username`: The Bitbucket username when the authType is BASIC_AUTH. This parameter is not
-    /// valid for other types of source providers or connections.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `AuthType`: The type of authentication used by the credentials. Valid options are OAUTH,
+        /// BASIC_AUTH, PERSONAL_ACCESS_TOKEN, CODECONNECTIONS, or SECRETS_MANAGER.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<String>
+    }
+
+    prop! {
+        /// `ServerType`: The type of source provider. The valid options are GITHUB,
+        /// GITHUB_ENTERPRISE, GITLAB, GITLAB_SELF_MANAGED, or BITBUCKET.
+        core.props, "ServerType", _, set_server_type, get_server_type, Val<String>
+    }
+
+    prop! {
+        /// `Token`: For GitHub or GitHub Enterprise, this is the personal access token. For
+        /// Bitbucket, this is either the access token or the app password. For the authType
+        /// CODECONNECTIONS, this is the connectionArn. For the authType SECRETS_MANAGER, this is
+        /// the secretArn.
+        core.props, "Token", _, set_token, get_token, Val<String>
+    }
+
+    prop! {
+        /// `Username`: The Bitbucket username when the authType is BASIC_AUTH. This parameter is
+        /// not valid for other types of source providers or connections.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

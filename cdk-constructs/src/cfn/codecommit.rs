@@ -41,37 +41,38 @@ impl Repository {
         Repository { core }
     }
 
-    /// `Code`: Information about code to be committed to a repository after it is created in an AWS
-    /// CloudFormation stack. Information about code is only used in resource creation. Updates to a
-    /// stack will not reflect changes made to code properties after initial resource creation.
-    pub fn code(mut self, value: impl Into<Val<repository::Code>>) -> Self {
-        self.core.set("Code", value.into());
-        self
+    prop! {
+        /// `Code`: Information about code to be committed to a repository after it is created in an
+        /// AWS CloudFormation stack. Information about code is only used in resource creation.
+        /// Updates to a stack will not reflect changes made to code properties after initial
+        /// resource creation.
+        core.props, "Code", code, set_code, get_code, Val<repository::Code>
     }
 
-    /// `KmsKeyId`: The ID of the AWS Key Management Service encryption key used to encrypt and
-    /// decrypt the repository.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the AWS Key Management Service encryption key used to encrypt and
+        /// decrypt the repository.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `RepositoryDescription`: A comment or description about the new repository.
-    pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryDescription", value.into());
-        self
+    prop! {
+        /// `RepositoryDescription`: A comment or description about the new repository.
+        core.props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
     }
 
-    /// `Tags`: One or more tag key-value pairs to use when tagging this repository.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RepositoryName`: The name of the new repository to be created.
+        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
     }
 
-    /// `Triggers`: Information about a trigger for a repository.
-    pub fn triggers(mut self, value: impl Into<Val<List<repository::RepositoryTrigger>>>) -> Self {
-        self.core.set("Triggers", value.into());
-        self
+    prop! {
+        /// `Tags`: One or more tag key-value pairs to use when tagging this repository.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Triggers`: Information about a trigger for a repository.
+        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<repository::RepositoryTrigger>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,14 +139,21 @@ pub mod repository {
             Code { props }
         }
 
-        /// `BranchName`: Optional. Specifies a branch name to be used as the default branch when
-        /// importing code into a repository on initial creation. If this property is not set, the name
-        /// main will be used for the default branch for the repository. Changes to this property are
-        /// ignored after initial resource creation. We recommend using this parameter to set the name
-        /// to main to align with the default behavior of CodeCommit unless another name is needed.
-        pub fn branch_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BranchName", value.into());
-            self
+        prop! {
+            /// `S3`: Information about the Amazon S3 bucket that contains a ZIP file of code to be
+            /// committed to the repository. Changes to this property are ignored after initial resource
+            /// creation.
+            props, "S3", _, set_s3, get_s3, Val<S3>
+        }
+
+        prop! {
+            /// `BranchName`: Optional. Specifies a branch name to be used as the default branch when
+            /// importing code into a repository on initial creation. If this property is not set, the
+            /// name main will be used for the default branch for the repository. Changes to this
+            /// property are ignored after initial resource creation. We recommend using this parameter
+            /// to set the name to main to align with the default behavior of CodeCommit unless another
+            /// name is needed.
+            props, "BranchName", branch_name, set_branch_name, get_branch_name, Val<String>
         }
     }
 
@@ -174,11 +182,24 @@ pub mod repository {
             S3 { props }
         }
 
-        /// `ObjectVersion`: The object version of the ZIP file, if versioning is enabled for the Amazon
-        /// S3 bucket. Changes to this property are ignored after initial resource creation.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the Amazon S3 bucket that contains the ZIP file with the content
+            /// that will be committed to the new repository. This can be specified using the name of
+            /// the bucket in the AWS account. Changes to this property are ignored after initial
+            /// resource creation.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The key to use for accessing the Amazon S3 bucket. Changes to this property are
+            /// ignored after initial resource creation.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`: The object version of the ZIP file, if versioning is enabled for the
+            /// Amazon S3 bucket. Changes to this property are ignored after initial resource creation.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 
@@ -210,18 +231,33 @@ pub mod repository {
             RepositoryTrigger { props }
         }
 
-        /// `Branches`: The branches to be included in the trigger configuration. If you specify an
-        /// empty array, the trigger applies to all branches.
-        pub fn branches(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Branches", value.into());
-            self
+        prop! {
+            /// `Events`: The repository events that cause the trigger to run actions in another
+            /// service, such as sending a notification through Amazon SNS.
+            props, "Events", _, set_events, get_events, Val<List<RepositoryTriggerEvents>>
         }
 
-        /// `CustomData`: Any custom data associated with the trigger to be included in the information
-        /// sent to the target of the trigger.
-        pub fn custom_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomData", value.into());
-            self
+        prop! {
+            /// `DestinationArn`: The ARN of the resource that is the target for a trigger (for example,
+            /// the ARN of a topic in Amazon SNS).
+            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the trigger.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Branches`: The branches to be included in the trigger configuration. If you specify an
+            /// empty array, the trigger applies to all branches.
+            props, "Branches", branches, set_branches, get_branches, Val<List<String>>
+        }
+
+        prop! {
+            /// `CustomData`: Any custom data associated with the trigger to be included in the
+            /// information sent to the target of the trigger.
+            props, "CustomData", custom_data, set_custom_data, get_custom_data, Val<String>
         }
     }
 

@@ -43,24 +43,27 @@ impl Connection {
         Connection { core }
     }
 
-    /// `HostArn`: The host arn configured to represent the infrastructure where your third-party
-    /// provider is installed. You must specify either a ProviderType or a HostArn.
-    pub fn host_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostArn", value.into());
-        self
+    prop! {
+        /// `ConnectionName`: The name of the connection. Connection names must be unique in an AWS
+        /// user account.
+        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
     }
 
-    /// `ProviderType`: The name of the external provider where your third-party code repository is
-    /// configured. You must specify either a ProviderType or a HostArn.
-    pub fn provider_type(mut self, value: impl Into<Val<connection::ProviderType>>) -> Self {
-        self.core.set("ProviderType", value.into());
-        self
+    prop! {
+        /// `HostArn`: The host arn configured to represent the infrastructure where your
+        /// third-party provider is installed. You must specify either a ProviderType or a HostArn.
+        core.props, "HostArn", host_arn, set_host_arn, get_host_arn, Val<String>
     }
 
-    /// `Tags`: Specifies the tags applied to a connection.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProviderType`: The name of the external provider where your third-party code repository
+        /// is configured. You must specify either a ProviderType or a HostArn.
+        core.props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<connection::ProviderType>
+    }
+
+    prop! {
+        /// `Tags`: Specifies the tags applied to a connection.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,16 +152,31 @@ impl Host {
         Host { core }
     }
 
-    /// `Tags`: Tags to apply to the host.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the host.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `VpcConfiguration`: The VPC configuration provisioned for the host.
-    pub fn vpc_configuration(mut self, value: impl Into<Val<host::VpcConfiguration>>) -> Self {
-        self.core.set("VpcConfiguration", value.into());
-        self
+    prop! {
+        /// `ProviderEndpoint`: The endpoint of the infrastructure where your provider type is
+        /// installed.
+        core.props, "ProviderEndpoint", _, set_provider_endpoint, get_provider_endpoint, Val<String>
+    }
+
+    prop! {
+        /// `ProviderType`: The name of the installed provider to be associated with your
+        /// connection.
+        core.props, "ProviderType", _, set_provider_type, get_provider_type, Val<host::ProviderType>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the host.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfiguration`: The VPC configuration provisioned for the host.
+        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<host::VpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -244,11 +262,27 @@ pub mod host {
             VpcConfiguration { props }
         }
 
-        /// `TlsCertificate`: The value of the Transport Layer Security (TLS) certificate associated
-        /// with the infrastructure where your provider type is installed.
-        pub fn tls_certificate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TlsCertificate", value.into());
-            self
+        prop! {
+            /// `VpcId`: The ID of the Amazon VPC connected to the infrastructure where your provider
+            /// type is installed.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        }
+
+        prop! {
+            /// `SubnetIds`: The ID of the subnet or subnets associated with the Amazon VPC.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The ID of the security group or security groups associated with the
+            /// Amazon VPC.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `TlsCertificate`: The value of the Transport Layer Security (TLS) certificate associated
+            /// with the infrastructure where your provider type is installed.
+            props, "TlsCertificate", tls_certificate, set_tls_certificate, get_tls_certificate, Val<String>
         }
     }
 }

@@ -40,24 +40,22 @@ impl Application {
         Application { core }
     }
 
-    /// `ApplicationName`: A name for the application. If you don't specify a name, AWS
-    /// CloudFormation generates a unique physical ID and uses that ID for the application name.
-    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationName", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: A name for the application. If you don't specify a name, AWS
+        /// CloudFormation generates a unique physical ID and uses that ID for the application name.
+        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
     }
 
-    /// `ComputePlatform`: The compute platform that CodeDeploy deploys the application to.
-    pub fn compute_platform(mut self, value: impl Into<Val<application::ComputePlatform>>) -> Self {
-        self.core.set("ComputePlatform", value.into());
-        self
+    prop! {
+        /// `ComputePlatform`: The compute platform that CodeDeploy deploys the application to.
+        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<application::ComputePlatform>
     }
 
-    /// `Tags`: The metadata that you apply to CodeDeploy applications to help you organize and
-    /// categorize them. Each tag consists of a key and an optional value, both of which you define.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata that you apply to CodeDeploy applications to help you organize and
+        /// categorize them. Each tag consists of a key and an optional value, both of which you
+        /// define.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,40 +104,36 @@ impl DeploymentConfig {
         DeploymentConfig { core }
     }
 
-    /// `ComputePlatform`: The destination platform type for the deployment (Lambda, Server, or
-    /// ECS).
-    pub fn compute_platform(mut self, value: impl Into<Val<deployment_config::ComputePlatform>>) -> Self {
-        self.core.set("ComputePlatform", value.into());
-        self
+    prop! {
+        /// `ComputePlatform`: The destination platform type for the deployment (Lambda, Server, or
+        /// ECS).
+        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<deployment_config::ComputePlatform>
     }
 
-    /// `DeploymentConfigName`: A name for the deployment configuration. If you don't specify a
-    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the deployment
-    /// configuration name. For more information, see Name Type.
-    pub fn deployment_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentConfigName", value.into());
-        self
+    prop! {
+        /// `DeploymentConfigName`: A name for the deployment configuration. If you don't specify a
+        /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the
+        /// deployment configuration name. For more information, see Name Type.
+        core.props, "DeploymentConfigName", deployment_config_name, set_deployment_config_name, get_deployment_config_name, Val<String>
     }
 
-    /// `MinimumHealthyHosts`: The minimum number of healthy instances that should be available at
-    /// any time during the deployment. There are two parameters expected in the input: type and
-    /// value.
-    pub fn minimum_healthy_hosts(mut self, value: impl Into<Val<deployment_config::MinimumHealthyHosts>>) -> Self {
-        self.core.set("MinimumHealthyHosts", value.into());
-        self
+    prop! {
+        /// `MinimumHealthyHosts`: The minimum number of healthy instances that should be available
+        /// at any time during the deployment. There are two parameters expected in the input: type
+        /// and value.
+        core.props, "MinimumHealthyHosts", minimum_healthy_hosts, set_minimum_healthy_hosts, get_minimum_healthy_hosts, Val<deployment_config::MinimumHealthyHosts>
     }
 
-    /// `TrafficRoutingConfig`: The configuration that specifies how the deployment traffic is
-    /// routed.
-    pub fn traffic_routing_config(mut self, value: impl Into<Val<deployment_config::TrafficRoutingConfig>>) -> Self {
-        self.core.set("TrafficRoutingConfig", value.into());
-        self
+    prop! {
+        /// `TrafficRoutingConfig`: The configuration that specifies how the deployment traffic is
+        /// routed.
+        core.props, "TrafficRoutingConfig", traffic_routing_config, set_traffic_routing_config, get_traffic_routing_config, Val<deployment_config::TrafficRoutingConfig>
     }
 
-    /// `ZonalConfig`: The zonal deployment config that specifies how the zonal deployment behaves
-    pub fn zonal_config(mut self, value: impl Into<Val<deployment_config::ZonalConfig>>) -> Self {
-        self.core.set("ZonalConfig", value.into());
-        self
+    prop! {
+        /// `ZonalConfig`: The zonal deployment config that specifies how the zonal deployment
+        /// behaves
+        core.props, "ZonalConfig", zonal_config, set_zonal_config, get_zonal_config, Val<deployment_config::ZonalConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -187,6 +181,16 @@ pub mod deployment_config {
             props.set("Value", value.into());
             MinimumHealthyHosts { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<MinimumHealthyHostsType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -219,16 +223,19 @@ pub mod deployment_config {
             TrafficRoutingConfig { props }
         }
 
-        /// `TimeBasedCanary`.
-        pub fn time_based_canary(mut self, value: impl Into<Val<TimeBasedCanary>>) -> Self {
-            self.props.set("TimeBasedCanary", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<TrafficRoutingConfigType>
         }
 
-        /// `TimeBasedLinear`.
-        pub fn time_based_linear(mut self, value: impl Into<Val<TimeBasedLinear>>) -> Self {
-            self.props.set("TimeBasedLinear", value.into());
-            self
+        prop! {
+            /// `TimeBasedCanary`.
+            props, "TimeBasedCanary", time_based_canary, set_time_based_canary, get_time_based_canary, Val<TimeBasedCanary>
+        }
+
+        prop! {
+            /// `TimeBasedLinear`.
+            props, "TimeBasedLinear", time_based_linear, set_time_based_linear, get_time_based_linear, Val<TimeBasedLinear>
         }
     }
 
@@ -253,6 +260,16 @@ pub mod deployment_config {
             props.set("CanaryInterval", canary_interval.into());
             TimeBasedCanary { props }
         }
+
+        prop! {
+            /// `CanaryPercentage`.
+            props, "CanaryPercentage", _, set_canary_percentage, get_canary_percentage, Val<i64>
+        }
+
+        prop! {
+            /// `CanaryInterval`.
+            props, "CanaryInterval", _, set_canary_interval, get_canary_interval, Val<i64>
+        }
     }
 
     /// `AWS::CodeDeploy::DeploymentConfig.TimeBasedLinear`.
@@ -275,6 +292,16 @@ pub mod deployment_config {
             props.set("LinearInterval", linear_interval.into());
             props.set("LinearPercentage", linear_percentage.into());
             TimeBasedLinear { props }
+        }
+
+        prop! {
+            /// `LinearInterval`.
+            props, "LinearInterval", _, set_linear_interval, get_linear_interval, Val<i64>
+        }
+
+        prop! {
+            /// `LinearPercentage`.
+            props, "LinearPercentage", _, set_linear_percentage, get_linear_percentage, Val<i64>
         }
     }
 
@@ -309,22 +336,19 @@ pub mod deployment_config {
             ZonalConfig { props }
         }
 
-        /// `FirstZoneMonitorDurationInSeconds`.
-        pub fn first_zone_monitor_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FirstZoneMonitorDurationInSeconds", value.into());
-            self
+        prop! {
+            /// `FirstZoneMonitorDurationInSeconds`.
+            props, "FirstZoneMonitorDurationInSeconds", first_zone_monitor_duration_in_seconds, set_first_zone_monitor_duration_in_seconds, get_first_zone_monitor_duration_in_seconds, Val<i64>
         }
 
-        /// `MinimumHealthyHostsPerZone`.
-        pub fn minimum_healthy_hosts_per_zone(mut self, value: impl Into<Val<MinimumHealthyHostsPerZone>>) -> Self {
-            self.props.set("MinimumHealthyHostsPerZone", value.into());
-            self
+        prop! {
+            /// `MinimumHealthyHostsPerZone`.
+            props, "MinimumHealthyHostsPerZone", minimum_healthy_hosts_per_zone, set_minimum_healthy_hosts_per_zone, get_minimum_healthy_hosts_per_zone, Val<MinimumHealthyHostsPerZone>
         }
 
-        /// `MonitorDurationInSeconds`.
-        pub fn monitor_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MonitorDurationInSeconds", value.into());
-            self
+        prop! {
+            /// `MonitorDurationInSeconds`.
+            props, "MonitorDurationInSeconds", monitor_duration_in_seconds, set_monitor_duration_in_seconds, get_monitor_duration_in_seconds, Val<i64>
         }
     }
 
@@ -348,6 +372,16 @@ pub mod deployment_config {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             MinimumHealthyHostsPerZone { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<MinimumHealthyHostsPerZoneType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -395,150 +429,148 @@ impl DeploymentGroup {
         DeploymentGroup { core }
     }
 
-    /// `AlarmConfiguration`: Information about the Amazon CloudWatch alarms that are associated
-    /// with the deployment group.
-    pub fn alarm_configuration(mut self, value: impl Into<Val<deployment_group::AlarmConfiguration>>) -> Self {
-        self.core.set("AlarmConfiguration", value.into());
-        self
+    prop! {
+        /// `AlarmConfiguration`: Information about the Amazon CloudWatch alarms that are associated
+        /// with the deployment group.
+        core.props, "AlarmConfiguration", alarm_configuration, set_alarm_configuration, get_alarm_configuration, Val<deployment_group::AlarmConfiguration>
     }
 
-    /// `AutoRollbackConfiguration`: Information about the automatic rollback configuration that is
-    /// associated with the deployment group. If you specify this property, don't specify the
-    /// Deployment property.
-    pub fn auto_rollback_configuration(mut self, value: impl Into<Val<deployment_group::AutoRollbackConfiguration>>) -> Self {
-        self.core.set("AutoRollbackConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: The name of an existing CodeDeploy application to associate this
+        /// deployment group with.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
     }
 
-    /// `AutoScalingGroups`: A list of associated Auto Scaling groups that CodeDeploy automatically
-    /// deploys revisions to when new instances are created. Duplicates are not allowed.
-    pub fn auto_scaling_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AutoScalingGroups", value.into());
-        self
+    prop! {
+        /// `AutoRollbackConfiguration`: Information about the automatic rollback configuration that
+        /// is associated with the deployment group. If you specify this property, don't specify the
+        /// Deployment property.
+        core.props, "AutoRollbackConfiguration", auto_rollback_configuration, set_auto_rollback_configuration, get_auto_rollback_configuration, Val<deployment_group::AutoRollbackConfiguration>
     }
 
-    /// `BlueGreenDeploymentConfiguration`: Information about blue/green deployment options for a
-    /// deployment group.
-    pub fn blue_green_deployment_configuration(mut self, value: impl Into<Val<deployment_group::BlueGreenDeploymentConfiguration>>) -> Self {
-        self.core.set("BlueGreenDeploymentConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroups`: A list of associated Auto Scaling groups that CodeDeploy
+        /// automatically deploys revisions to when new instances are created. Duplicates are not
+        /// allowed.
+        core.props, "AutoScalingGroups", auto_scaling_groups, set_auto_scaling_groups, get_auto_scaling_groups, Val<List<String>>
     }
 
-    /// `Deployment`: The application revision to deploy to this deployment group. If you specify
-    /// this property, your target application revision is deployed as soon as the provisioning
-    /// process is complete. If you specify this property, don't specify the
-    /// AutoRollbackConfiguration property.
-    pub fn deployment(mut self, value: impl Into<Val<deployment_group::Deployment>>) -> Self {
-        self.core.set("Deployment", value.into());
-        self
+    prop! {
+        /// `BlueGreenDeploymentConfiguration`: Information about blue/green deployment options for
+        /// a deployment group.
+        core.props, "BlueGreenDeploymentConfiguration", blue_green_deployment_configuration, set_blue_green_deployment_configuration, get_blue_green_deployment_configuration, Val<deployment_group::BlueGreenDeploymentConfiguration>
     }
 
-    /// `DeploymentConfigName`: A deployment configuration name or a predefined configuration name.
-    /// With predefined configurations, you can deploy application revisions to one instance at a
-    /// time (CodeDeployDefault.OneAtATime), half of the instances at a time (CodeDeployDefault.HalfAtATime),
-    /// or all the instances at once (CodeDeployDefault.AllAtOnce).
-    pub fn deployment_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentConfigName", value.into());
-        self
+    prop! {
+        /// `Deployment`: The application revision to deploy to this deployment group. If you
+        /// specify this property, your target application revision is deployed as soon as the
+        /// provisioning process is complete. If you specify this property, don't specify the
+        /// AutoRollbackConfiguration property.
+        core.props, "Deployment", deployment, set_deployment, get_deployment, Val<deployment_group::Deployment>
     }
 
-    /// `DeploymentGroupName`: A name for the deployment group. If you don't specify a name, AWS
-    /// CloudFormation generates a unique physical ID and uses that ID for the deployment group
-    /// name.
-    pub fn deployment_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentGroupName", value.into());
-        self
+    prop! {
+        /// `DeploymentConfigName`: A deployment configuration name or a predefined configuration
+        /// name. With predefined configurations, you can deploy application revisions to one
+        /// instance at a time (CodeDeployDefault.OneAtATime), half of the instances at a time (CodeDeployDefault.HalfAtATime),
+        /// or all the instances at once (CodeDeployDefault.AllAtOnce).
+        core.props, "DeploymentConfigName", deployment_config_name, set_deployment_config_name, get_deployment_config_name, Val<String>
     }
 
-    /// `DeploymentStyle`: Attributes that determine the type of deployment to run and whether to
-    /// route deployment traffic behind a load balancer. If you specify this property with a
-    /// blue/green deployment type, don't specify the AutoScalingGroups, LoadBalancerInfo, or
-    /// Deployment properties.
-    pub fn deployment_style(mut self, value: impl Into<Val<deployment_group::DeploymentStyle>>) -> Self {
-        self.core.set("DeploymentStyle", value.into());
-        self
+    prop! {
+        /// `DeploymentGroupName`: A name for the deployment group. If you don't specify a name, AWS
+        /// CloudFormation generates a unique physical ID and uses that ID for the deployment group
+        /// name.
+        core.props, "DeploymentGroupName", deployment_group_name, set_deployment_group_name, get_deployment_group_name, Val<String>
     }
 
-    /// `ECSServices`: The target Amazon ECS services in the deployment group. This applies only to
-    /// deployment groups that use the Amazon ECS compute platform. A target Amazon ECS service is
-    /// specified as an Amazon ECS cluster and service name pair using the format &lt;clustername&gt;:&lt;servicename&gt;.
-    pub fn ecs_services(mut self, value: impl Into<Val<List<deployment_group::EcsService>>>) -> Self {
-        self.core.set("ECSServices", value.into());
-        self
+    prop! {
+        /// `DeploymentStyle`: Attributes that determine the type of deployment to run and whether
+        /// to route deployment traffic behind a load balancer. If you specify this property with a
+        /// blue/green deployment type, don't specify the AutoScalingGroups, LoadBalancerInfo, or
+        /// Deployment properties.
+        core.props, "DeploymentStyle", deployment_style, set_deployment_style, get_deployment_style, Val<deployment_group::DeploymentStyle>
     }
 
-    /// `Ec2TagFilters`: The Amazon EC2 tags that are already applied to Amazon EC2 instances that
-    /// you want to include in the deployment group. CodeDeploy includes all Amazon EC2 instances
-    /// identified by any of the tags you specify in this deployment group. Duplicates are not
-    /// allowed. You can specify EC2TagFilters or Ec2TagSet, but not both.
-    pub fn ec2_tag_filters(mut self, value: impl Into<Val<List<deployment_group::Ec2TagFilter>>>) -> Self {
-        self.core.set("Ec2TagFilters", value.into());
-        self
+    prop! {
+        /// `ECSServices`: The target Amazon ECS services in the deployment group. This applies only
+        /// to deployment groups that use the Amazon ECS compute platform. A target Amazon ECS
+        /// service is specified as an Amazon ECS cluster and service name pair using the format &lt;clustername&gt;:&lt;servicename&gt;.
+        core.props, "ECSServices", ecs_services, set_ecs_services, get_ecs_services, Val<List<deployment_group::EcsService>>
     }
 
-    /// `Ec2TagSet`: Information about groups of tags applied to Amazon EC2 instances. Use when the
-    /// deployment group includes only Amazon EC2 instances identified by all the tag groups. Cannot
-    /// be used in the same call as ec2TagFilter.
-    pub fn ec2_tag_set(mut self, value: impl Into<Val<deployment_group::Ec2TagSet>>) -> Self {
-        self.core.set("Ec2TagSet", value.into());
-        self
+    prop! {
+        /// `Ec2TagFilters`: The Amazon EC2 tags that are already applied to Amazon EC2 instances
+        /// that you want to include in the deployment group. CodeDeploy includes all Amazon EC2
+        /// instances identified by any of the tags you specify in this deployment group. Duplicates
+        /// are not allowed. You can specify EC2TagFilters or Ec2TagSet, but not both.
+        core.props, "Ec2TagFilters", ec2_tag_filters, set_ec2_tag_filters, get_ec2_tag_filters, Val<List<deployment_group::Ec2TagFilter>>
     }
 
-    /// `LoadBalancerInfo`: Information about the load balancer to use in a deployment.
-    pub fn load_balancer_info(mut self, value: impl Into<Val<deployment_group::LoadBalancerInfo>>) -> Self {
-        self.core.set("LoadBalancerInfo", value.into());
-        self
+    prop! {
+        /// `Ec2TagSet`: Information about groups of tags applied to Amazon EC2 instances. Use when
+        /// the deployment group includes only Amazon EC2 instances identified by all the tag
+        /// groups. Cannot be used in the same call as ec2TagFilter.
+        core.props, "Ec2TagSet", ec2_tag_set, set_ec2_tag_set, get_ec2_tag_set, Val<deployment_group::Ec2TagSet>
     }
 
-    /// `OnPremisesInstanceTagFilters`: The on-premises instance tags already applied to on-premises
-    /// instances that you want to include in the deployment group. CodeDeploy includes all
-    /// on-premises instances identified by any of the tags you specify in this deployment group.
-    /// Duplicates are not allowed. You can specify OnPremisesInstanceTagFilters or
-    /// OnPremisesInstanceTagSet, but not both.
-    pub fn on_premises_instance_tag_filters(mut self, value: impl Into<Val<List<deployment_group::TagFilter>>>) -> Self {
-        self.core.set("OnPremisesInstanceTagFilters", value.into());
-        self
+    prop! {
+        /// `LoadBalancerInfo`: Information about the load balancer to use in a deployment.
+        core.props, "LoadBalancerInfo", load_balancer_info, set_load_balancer_info, get_load_balancer_info, Val<deployment_group::LoadBalancerInfo>
     }
 
-    /// `OnPremisesTagSet`: Information about groups of tags applied to on-premises instances. The
-    /// deployment group includes only on-premises instances identified by all the tag groups. You
-    /// can specify OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but not both.
-    pub fn on_premises_tag_set(mut self, value: impl Into<Val<deployment_group::OnPremisesTagSet>>) -> Self {
-        self.core.set("OnPremisesTagSet", value.into());
-        self
+    prop! {
+        /// `OnPremisesInstanceTagFilters`: The on-premises instance tags already applied to
+        /// on-premises instances that you want to include in the deployment group. CodeDeploy
+        /// includes all on-premises instances identified by any of the tags you specify in this
+        /// deployment group. Duplicates are not allowed. You can specify
+        /// OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but not both.
+        core.props, "OnPremisesInstanceTagFilters", on_premises_instance_tag_filters, set_on_premises_instance_tag_filters, get_on_premises_instance_tag_filters, Val<List<deployment_group::TagFilter>>
     }
 
-    /// `OutdatedInstancesStrategy`: Indicates what happens when new Amazon EC2 instances are
-    /// launched mid-deployment and do not receive the deployed application revision. If this option
-    /// is set to UPDATE or is unspecified, CodeDeploy initiates one or more 'auto-update outdated
-    /// instances' deployments to apply the deployed application revision to the new Amazon EC2
-    /// instances. If this option is set to IGNORE, CodeDeploy does not initiate a deployment to
-    /// update the new Amazon EC2 instances. This may result in instances having different
-    /// revisions.
-    pub fn outdated_instances_strategy(mut self, value: impl Into<Val<deployment_group::OutdatedInstancesStrategy>>) -> Self {
-        self.core.set("OutdatedInstancesStrategy", value.into());
-        self
+    prop! {
+        /// `OnPremisesTagSet`: Information about groups of tags applied to on-premises instances.
+        /// The deployment group includes only on-premises instances identified by all the tag
+        /// groups. You can specify OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but
+        /// not both.
+        core.props, "OnPremisesTagSet", on_premises_tag_set, set_on_premises_tag_set, get_on_premises_tag_set, Val<deployment_group::OnPremisesTagSet>
     }
 
-    /// `Tags`: The metadata that you apply to CodeDeploy deployment groups to help you organize and
-    /// categorize them. Each tag consists of a key and an optional value, both of which you define.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutdatedInstancesStrategy`: Indicates what happens when new Amazon EC2 instances are
+        /// launched mid-deployment and do not receive the deployed application revision. If this
+        /// option is set to UPDATE or is unspecified, CodeDeploy initiates one or more 'auto-update
+        /// outdated instances' deployments to apply the deployed application revision to the new
+        /// Amazon EC2 instances. If this option is set to IGNORE, CodeDeploy does not initiate a
+        /// deployment to update the new Amazon EC2 instances. This may result in instances having
+        /// different revisions.
+        core.props, "OutdatedInstancesStrategy", outdated_instances_strategy, set_outdated_instances_strategy, get_outdated_instances_strategy, Val<deployment_group::OutdatedInstancesStrategy>
     }
 
-    /// `TerminationHookEnabled`: Indicates whether the deployment group was configured to have
-    /// CodeDeploy install a termination hook into an Auto Scaling group.
-    pub fn termination_hook_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminationHookEnabled", value.into());
-        self
+    prop! {
+        /// `ServiceRoleArn`: A service role Amazon Resource Name (ARN) that grants CodeDeploy
+        /// permission to make calls to AWS services on your behalf. For more information, see 'Create
+        /// a Service Role for AWS CodeDeploy' in the AWS CodeDeploy User Guide.
+        core.props, "ServiceRoleArn", _, set_service_role_arn, get_service_role_arn, Val<String>
     }
 
-    /// `TriggerConfigurations`: Information about triggers associated with the deployment group.
-    /// Duplicates are not allowed.
-    pub fn trigger_configurations(mut self, value: impl Into<Val<List<deployment_group::TriggerConfig>>>) -> Self {
-        self.core.set("TriggerConfigurations", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata that you apply to CodeDeploy deployment groups to help you organize
+        /// and categorize them. Each tag consists of a key and an optional value, both of which you
+        /// define.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TerminationHookEnabled`: Indicates whether the deployment group was configured to have
+        /// CodeDeploy install a termination hook into an Auto Scaling group.
+        core.props, "TerminationHookEnabled", termination_hook_enabled, set_termination_hook_enabled, get_termination_hook_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `TriggerConfigurations`: Information about triggers associated with the deployment
+        /// group. Duplicates are not allowed.
+        core.props, "TriggerConfigurations", trigger_configurations, set_trigger_configurations, get_trigger_configurations, Val<List<deployment_group::TriggerConfig>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -569,25 +601,22 @@ pub mod deployment_group {
             AlarmConfiguration { props }
         }
 
-        /// `Alarms`: A list of alarms configured for the deployment or deployment group. A maximum of 10
-        /// alarms can be added.
-        pub fn alarms(mut self, value: impl Into<Val<List<Alarm>>>) -> Self {
-            self.props.set("Alarms", value.into());
-            self
+        prop! {
+            /// `Alarms`: A list of alarms configured for the deployment or deployment group. A maximum
+            /// of 10 alarms can be added.
+            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<Alarm>>
         }
 
-        /// `Enabled`: Indicates whether the alarm configuration is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether the alarm configuration is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IgnorePollAlarmFailure`: Indicates whether a deployment should continue if information
-        /// about the current state of alarms cannot be retrieved from Amazon CloudWatch. The default
-        /// value is false.
-        pub fn ignore_poll_alarm_failure(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnorePollAlarmFailure", value.into());
-            self
+        prop! {
+            /// `IgnorePollAlarmFailure`: Indicates whether a deployment should continue if information
+            /// about the current state of alarms cannot be retrieved from Amazon CloudWatch. The
+            /// default value is false.
+            props, "IgnorePollAlarmFailure", ignore_poll_alarm_failure, set_ignore_poll_alarm_failure, get_ignore_poll_alarm_failure, Val<bool>
         }
     }
 
@@ -607,11 +636,10 @@ pub mod deployment_group {
             Alarm { props }
         }
 
-        /// `Name`: The name of the alarm. Maximum length is 255 characters. Each alarm name can be used
-        /// only once in a list of alarms.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the alarm. Maximum length is 255 characters. Each alarm name can be
+            /// used only once in a list of alarms.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -631,17 +659,15 @@ pub mod deployment_group {
             AutoRollbackConfiguration { props }
         }
 
-        /// `Enabled`: Indicates whether a defined automatic rollback configuration is currently
-        /// enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether a defined automatic rollback configuration is currently
+            /// enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Events`: The event type or types that trigger a rollback.
-        pub fn events(mut self, value: impl Into<Val<List<AutoRollbackConfigurationEvents>>>) -> Self {
-            self.props.set("Events", value.into());
-            self
+        prop! {
+            /// `Events`: The event type or types that trigger a rollback.
+            props, "Events", events, set_events, get_events, Val<List<AutoRollbackConfigurationEvents>>
         }
     }
 
@@ -677,25 +703,22 @@ pub mod deployment_group {
             BlueGreenDeploymentConfiguration { props }
         }
 
-        /// `DeploymentReadyOption`: Information about the action to take when newly provisioned
-        /// instances are ready to receive traffic in a blue/green deployment.
-        pub fn deployment_ready_option(mut self, value: impl Into<Val<DeploymentReadyOption>>) -> Self {
-            self.props.set("DeploymentReadyOption", value.into());
-            self
+        prop! {
+            /// `DeploymentReadyOption`: Information about the action to take when newly provisioned
+            /// instances are ready to receive traffic in a blue/green deployment.
+            props, "DeploymentReadyOption", deployment_ready_option, set_deployment_ready_option, get_deployment_ready_option, Val<DeploymentReadyOption>
         }
 
-        /// `GreenFleetProvisioningOption`: Information about how instances are provisioned for a
-        /// replacement environment in a blue/green deployment.
-        pub fn green_fleet_provisioning_option(mut self, value: impl Into<Val<GreenFleetProvisioningOption>>) -> Self {
-            self.props.set("GreenFleetProvisioningOption", value.into());
-            self
+        prop! {
+            /// `GreenFleetProvisioningOption`: Information about how instances are provisioned for a
+            /// replacement environment in a blue/green deployment.
+            props, "GreenFleetProvisioningOption", green_fleet_provisioning_option, set_green_fleet_provisioning_option, get_green_fleet_provisioning_option, Val<GreenFleetProvisioningOption>
         }
 
-        /// `TerminateBlueInstancesOnDeploymentSuccess`: Information about whether to terminate
-        /// instances in the original fleet during a blue/green deployment.
-        pub fn terminate_blue_instances_on_deployment_success(mut self, value: impl Into<Val<BlueInstanceTerminationOption>>) -> Self {
-            self.props.set("TerminateBlueInstancesOnDeploymentSuccess", value.into());
-            self
+        prop! {
+            /// `TerminateBlueInstancesOnDeploymentSuccess`: Information about whether to terminate
+            /// instances in the original fleet during a blue/green deployment.
+            props, "TerminateBlueInstancesOnDeploymentSuccess", terminate_blue_instances_on_deployment_success, set_terminate_blue_instances_on_deployment_success, get_terminate_blue_instances_on_deployment_success, Val<BlueInstanceTerminationOption>
         }
     }
 
@@ -716,24 +739,23 @@ pub mod deployment_group {
             DeploymentReadyOption { props }
         }
 
-        /// `ActionOnTimeout`: Information about when to reroute traffic from an original environment to
-        /// a replacement environment in a blue/green deployment. CONTINUE_DEPLOYMENT: Register new
-        /// instances with the load balancer immediately after the new application revision is installed
-        /// on the instances in the replacement environment. STOP_DEPLOYMENT: Do not register new
-        /// instances with a load balancer unless traffic rerouting is started using ContinueDeployment .
-        /// If traffic rerouting is not started before the end of the specified wait period, the
-        /// deployment status is changed to Stopped.
-        pub fn action_on_timeout(mut self, value: impl Into<Val<DeploymentReadyOptionActionOnTimeout>>) -> Self {
-            self.props.set("ActionOnTimeout", value.into());
-            self
+        prop! {
+            /// `ActionOnTimeout`: Information about when to reroute traffic from an original
+            /// environment to a replacement environment in a blue/green deployment.
+            /// CONTINUE_DEPLOYMENT: Register new instances with the load balancer immediately after the
+            /// new application revision is installed on the instances in the replacement environment.
+            /// STOP_DEPLOYMENT: Do not register new instances with a load balancer unless traffic
+            /// rerouting is started using ContinueDeployment . If traffic rerouting is not started
+            /// before the end of the specified wait period, the deployment status is changed to
+            /// Stopped.
+            props, "ActionOnTimeout", action_on_timeout, set_action_on_timeout, get_action_on_timeout, Val<DeploymentReadyOptionActionOnTimeout>
         }
 
-        /// `WaitTimeInMinutes`: The number of minutes to wait before the status of a blue/green
-        /// deployment is changed to Stopped if rerouting is not started manually. Applies only to the
-        /// STOP_DEPLOYMENT option for actionOnTimeout.
-        pub fn wait_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WaitTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `WaitTimeInMinutes`: The number of minutes to wait before the status of a blue/green
+            /// deployment is changed to Stopped if rerouting is not started manually. Applies only to
+            /// the STOP_DEPLOYMENT option for actionOnTimeout.
+            props, "WaitTimeInMinutes", wait_time_in_minutes, set_wait_time_in_minutes, get_wait_time_in_minutes, Val<i64>
         }
     }
 
@@ -772,10 +794,9 @@ pub mod deployment_group {
             GreenFleetProvisioningOption { props }
         }
 
-        /// `Action`: The method used to add instances to a replacement environment.
-        pub fn action(mut self, value: impl Into<Val<GreenFleetProvisioningOptionAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`: The method used to add instances to a replacement environment.
+            props, "Action", action, set_action, get_action, Val<GreenFleetProvisioningOptionAction>
         }
     }
 
@@ -809,22 +830,20 @@ pub mod deployment_group {
             BlueInstanceTerminationOption { props }
         }
 
-        /// `Action`: The action to take on instances in the original environment after a successful
-        /// blue/green deployment.
-        pub fn action(mut self, value: impl Into<Val<BlueInstanceTerminationOptionAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`: The action to take on instances in the original environment after a successful
+            /// blue/green deployment.
+            props, "Action", action, set_action, get_action, Val<BlueInstanceTerminationOptionAction>
         }
 
-        /// `TerminationWaitTimeInMinutes`: For an Amazon EC2 deployment, the number of minutes to wait
-        /// after a successful blue/green deployment before terminating instances from the original
-        /// environment. For an Amazon ECS deployment, the number of minutes before deleting the
-        /// original (blue) task set. During an Amazon ECS deployment, CodeDeploy shifts traffic from
-        /// the original (blue) task set to a replacement (green) task set. The maximum setting is 2880
-        /// minutes (2 days).
-        pub fn termination_wait_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminationWaitTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `TerminationWaitTimeInMinutes`: For an Amazon EC2 deployment, the number of minutes to
+            /// wait after a successful blue/green deployment before terminating instances from the
+            /// original environment. For an Amazon ECS deployment, the number of minutes before
+            /// deleting the original (blue) task set. During an Amazon ECS deployment, CodeDeploy
+            /// shifts traffic from the original (blue) task set to a replacement (green) task set. The
+            /// maximum setting is 2880 minutes (2 days).
+            props, "TerminationWaitTimeInMinutes", termination_wait_time_in_minutes, set_termination_wait_time_in_minutes, get_termination_wait_time_in_minutes, Val<i64>
         }
     }
 
@@ -862,22 +881,26 @@ pub mod deployment_group {
             Deployment { props }
         }
 
-        /// `Description`: A description of the deployment.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Revision`: Information about the location of stored application artifacts and the
+            /// service from which to retrieve them.
+            props, "Revision", _, set_revision, get_revision, Val<RevisionLocation>
         }
 
-        /// `IgnoreApplicationStopFailures`: If true, then if an ApplicationStop, BeforeBlockTraffic, or
-        /// AfterBlockTraffic deployment lifecycle event to an instance fails, then the deployment
-        /// continues to the next deployment lifecycle event. If false or not specified, then if a
-        /// lifecycle event fails during a deployment to an instance, that deployment fails. If
-        /// deployment to that instance is part of an overall deployment and the number of healthy hosts
-        /// is not less than the minimum number of healthy hosts, then a deployment to the next instance
-        /// is attempted.
-        pub fn ignore_application_stop_failures(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnoreApplicationStopFailures", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the deployment.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `IgnoreApplicationStopFailures`: If true, then if an ApplicationStop,
+            /// BeforeBlockTraffic, or AfterBlockTraffic deployment lifecycle event to an instance
+            /// fails, then the deployment continues to the next deployment lifecycle event. If false or
+            /// not specified, then if a lifecycle event fails during a deployment to an instance, that
+            /// deployment fails. If deployment to that instance is part of an overall deployment and
+            /// the number of healthy hosts is not less than the minimum number of healthy hosts, then a
+            /// deployment to the next instance is attempted.
+            props, "IgnoreApplicationStopFailures", ignore_application_stop_failures, set_ignore_application_stop_failures, get_ignore_application_stop_failures, Val<bool>
         }
     }
 
@@ -897,23 +920,21 @@ pub mod deployment_group {
             RevisionLocation { props }
         }
 
-        /// `GitHubLocation`: Specifies the location of an application revision that is stored in
-        /// GitHub.
-        pub fn git_hub_location(mut self, value: impl Into<Val<GitHubLocation>>) -> Self {
-            self.props.set("GitHubLocation", value.into());
-            self
+        prop! {
+            /// `GitHubLocation`: Specifies the location of an application revision that is stored in
+            /// GitHub.
+            props, "GitHubLocation", git_hub_location, set_git_hub_location, get_git_hub_location, Val<GitHubLocation>
         }
 
-        /// `RevisionType`: The type of application revision.
-        pub fn revision_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RevisionType", value.into());
-            self
+        prop! {
+            /// `RevisionType`: The type of application revision.
+            props, "RevisionType", revision_type, set_revision_type, get_revision_type, Val<String>
         }
 
-        /// `S3Location`: Information about the location of application artifacts stored in Amazon S3.
-        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: Information about the location of application artifacts stored in Amazon
+            /// S3.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
         }
     }
 
@@ -937,6 +958,18 @@ pub mod deployment_group {
             props.set("Repository", repository.into());
             props.set("CommitId", commit_id.into());
             GitHubLocation { props }
+        }
+
+        prop! {
+            /// `Repository`: The GitHub account and repository pair that stores the application
+            /// revision to be deployed.
+            props, "Repository", _, set_repository, get_repository, Val<String>
+        }
+
+        prop! {
+            /// `CommitId`: The SHA1 commit ID of the GitHub commit that represents the bundled
+            /// artifacts for the application revision.
+            props, "CommitId", _, set_commit_id, get_commit_id, Val<String>
         }
     }
 
@@ -962,26 +995,34 @@ pub mod deployment_group {
             S3Location { props }
         }
 
-        /// `BundleType`: The file type of the application revision.
-        pub fn bundle_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BundleType", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the Amazon S3 bucket where the application revision is stored.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `ETag`: The ETag of the Amazon S3 object that represents the bundled artifacts for the
-        /// application revision. If the ETag is not specified as an input parameter, ETag validation of
-        /// the object is skipped.
-        pub fn e_tag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ETag", value.into());
-            self
+        prop! {
+            /// `Key`: The name of the Amazon S3 object that represents the bundled artifacts for the
+            /// application revision.
+            props, "Key", _, set_key, get_key, Val<String>
         }
 
-        /// `Version`: A specific version of the Amazon S3 object that represents the bundled artifacts
-        /// for the application revision. If the version is not specified, the system uses the most
-        /// recent version by default.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `BundleType`: The file type of the application revision.
+            props, "BundleType", bundle_type, set_bundle_type, get_bundle_type, Val<String>
+        }
+
+        prop! {
+            /// `ETag`: The ETag of the Amazon S3 object that represents the bundled artifacts for the
+            /// application revision. If the ETag is not specified as an input parameter, ETag
+            /// validation of the object is skipped.
+            props, "ETag", e_tag, set_e_tag, get_e_tag, Val<String>
+        }
+
+        prop! {
+            /// `Version`: A specific version of the Amazon S3 object that represents the bundled
+            /// artifacts for the application revision. If the version is not specified, the system uses
+            /// the most recent version by default.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -1002,16 +1043,15 @@ pub mod deployment_group {
             DeploymentStyle { props }
         }
 
-        /// `DeploymentOption`: Indicates whether to route deployment traffic behind a load balancer.
-        pub fn deployment_option(mut self, value: impl Into<Val<DeploymentStyleDeploymentOption>>) -> Self {
-            self.props.set("DeploymentOption", value.into());
-            self
+        prop! {
+            /// `DeploymentOption`: Indicates whether to route deployment traffic behind a load
+            /// balancer.
+            props, "DeploymentOption", deployment_option, set_deployment_option, get_deployment_option, Val<DeploymentStyleDeploymentOption>
         }
 
-        /// `DeploymentType`: Indicates whether to run an in-place or blue/green deployment.
-        pub fn deployment_type(mut self, value: impl Into<Val<DeploymentStyleDeploymentType>>) -> Self {
-            self.props.set("DeploymentType", value.into());
-            self
+        prop! {
+            /// `DeploymentType`: Indicates whether to run an in-place or blue/green deployment.
+            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<DeploymentStyleDeploymentType>
         }
     }
 
@@ -1061,6 +1101,16 @@ pub mod deployment_group {
             props.set("ClusterName", cluster_name.into());
             EcsService { props }
         }
+
+        prop! {
+            /// `ServiceName`: The name of the target Amazon ECS service.
+            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        }
+
+        prop! {
+            /// `ClusterName`: The name of the cluster that the Amazon ECS service is associated with.
+            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        }
     }
 
     /// `AWS::CodeDeploy::DeploymentGroup.EC2TagFilter`: Information about an Amazon EC2 tag filter.
@@ -1078,22 +1128,19 @@ pub mod deployment_group {
             Ec2TagFilter { props }
         }
 
-        /// `Key`: The tag filter key.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The tag filter key.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Type`: The tag filter type.
-        pub fn type_(mut self, value: impl Into<Val<Ec2TagFilterType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The tag filter type.
+            props, "Type", type_, set_type, get_type, Val<Ec2TagFilterType>
         }
 
-        /// `Value`: The tag filter value.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The tag filter value.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1130,12 +1177,11 @@ pub mod deployment_group {
             Ec2TagSet { props }
         }
 
-        /// `Ec2TagSetList`: The Amazon EC2 tags that are already applied to Amazon EC2 instances that
-        /// you want to include in the deployment group. CodeDeploy includes all Amazon EC2 instances
-        /// identified by any of the tags you specify in this deployment group.
-        pub fn ec2_tag_set_list(mut self, value: impl Into<Val<List<Ec2TagSetListObject>>>) -> Self {
-            self.props.set("Ec2TagSetList", value.into());
-            self
+        prop! {
+            /// `Ec2TagSetList`: The Amazon EC2 tags that are already applied to Amazon EC2 instances
+            /// that you want to include in the deployment group. CodeDeploy includes all Amazon EC2
+            /// instances identified by any of the tags you specify in this deployment group.
+            props, "Ec2TagSetList", ec2_tag_set_list, set_ec2_tag_set_list, get_ec2_tag_set_list, Val<List<Ec2TagSetListObject>>
         }
     }
 
@@ -1157,12 +1203,11 @@ pub mod deployment_group {
             Ec2TagSetListObject { props }
         }
 
-        /// `Ec2TagGroup`: A list that contains other lists of Amazon EC2 instance tag groups. For an
-        /// instance to be included in the deployment group, it must be identified by all of the tag
-        /// groups in the list.
-        pub fn ec2_tag_group(mut self, value: impl Into<Val<List<Ec2TagFilter>>>) -> Self {
-            self.props.set("Ec2TagGroup", value.into());
-            self
+        prop! {
+            /// `Ec2TagGroup`: A list that contains other lists of Amazon EC2 instance tag groups. For
+            /// an instance to be included in the deployment group, it must be identified by all of the
+            /// tag groups in the list.
+            props, "Ec2TagGroup", ec2_tag_group, set_ec2_tag_group, get_ec2_tag_group, Val<List<Ec2TagFilter>>
         }
     }
 
@@ -1184,27 +1229,24 @@ pub mod deployment_group {
             LoadBalancerInfo { props }
         }
 
-        /// `ElbInfoList`: An array that contains information about the load balancers to use for load
-        /// balancing in a deployment. If you're using Classic Load Balancers, specify those load
-        /// balancers in this array.
-        pub fn elb_info_list(mut self, value: impl Into<Val<List<ElbInfo>>>) -> Self {
-            self.props.set("ElbInfoList", value.into());
-            self
+        prop! {
+            /// `ElbInfoList`: An array that contains information about the load balancers to use for
+            /// load balancing in a deployment. If you're using Classic Load Balancers, specify those
+            /// load balancers in this array.
+            props, "ElbInfoList", elb_info_list, set_elb_info_list, get_elb_info_list, Val<List<ElbInfo>>
         }
 
-        /// `TargetGroupInfoList`: An array that contains information about the target groups to use for
-        /// load balancing in a deployment. If you're using Application Load Balancers and Network Load
-        /// Balancers, specify their associated target groups in this array.
-        pub fn target_group_info_list(mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> Self {
-            self.props.set("TargetGroupInfoList", value.into());
-            self
+        prop! {
+            /// `TargetGroupInfoList`: An array that contains information about the target groups to use
+            /// for load balancing in a deployment. If you're using Application Load Balancers and
+            /// Network Load Balancers, specify their associated target groups in this array.
+            props, "TargetGroupInfoList", target_group_info_list, set_target_group_info_list, get_target_group_info_list, Val<List<TargetGroupInfo>>
         }
 
-        /// `TargetGroupPairInfoList`: The target group pair information. This is an array of
-        /// TargeGroupPairInfo objects with a maximum size of one.
-        pub fn target_group_pair_info_list(mut self, value: impl Into<Val<List<TargetGroupPairInfo>>>) -> Self {
-            self.props.set("TargetGroupPairInfoList", value.into());
-            self
+        prop! {
+            /// `TargetGroupPairInfoList`: The target group pair information. This is an array of
+            /// TargeGroupPairInfo objects with a maximum size of one.
+            props, "TargetGroupPairInfoList", target_group_pair_info_list, set_target_group_pair_info_list, get_target_group_pair_info_list, Val<List<TargetGroupPairInfo>>
         }
     }
 
@@ -1227,14 +1269,13 @@ pub mod deployment_group {
             ElbInfo { props }
         }
 
-        /// `Name`: For blue/green deployments, the name of the load balancer that is used to route
-        /// traffic from original instances to replacement instances in a blue/green deployment. For
-        /// in-place deployments, the name of the load balancer that instances are deregistered from so
-        /// they are not serving traffic during a deployment, and then re-registered with after the
-        /// deployment is complete.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: For blue/green deployments, the name of the load balancer that is used to route
+            /// traffic from original instances to replacement instances in a blue/green deployment. For
+            /// in-place deployments, the name of the load balancer that instances are deregistered from
+            /// so they are not serving traffic during a deployment, and then re-registered with after
+            /// the deployment is complete.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1257,14 +1298,13 @@ pub mod deployment_group {
             TargetGroupInfo { props }
         }
 
-        /// `Name`: For blue/green deployments, the name of the target group that instances in the
-        /// original environment are deregistered from, and instances in the replacement environment
-        /// registered with. For in-place deployments, the name of the target group that instances are
-        /// deregistered from, so they are not serving traffic during a deployment, and then
-        /// re-registered with after the deployment completes. No duplicates allowed.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: For blue/green deployments, the name of the target group that instances in the
+            /// original environment are deregistered from, and instances in the replacement environment
+            /// registered with. For in-place deployments, the name of the target group that instances
+            /// are deregistered from, so they are not serving traffic during a deployment, and then
+            /// re-registered with after the deployment completes. No duplicates allowed.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1287,26 +1327,24 @@ pub mod deployment_group {
             TargetGroupPairInfo { props }
         }
 
-        /// `ProdTrafficRoute`: The path used by a load balancer to route production traffic when an
-        /// Amazon ECS deployment is complete.
-        pub fn prod_traffic_route(mut self, value: impl Into<Val<TrafficRoute>>) -> Self {
-            self.props.set("ProdTrafficRoute", value.into());
-            self
+        prop! {
+            /// `ProdTrafficRoute`: The path used by a load balancer to route production traffic when an
+            /// Amazon ECS deployment is complete.
+            props, "ProdTrafficRoute", prod_traffic_route, set_prod_traffic_route, get_prod_traffic_route, Val<TrafficRoute>
         }
 
-        /// `TargetGroups`: One pair of target groups. One is associated with the original task set. The
-        /// second is associated with the task set that serves traffic after the deployment is complete.
-        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> Self {
-            self.props.set("TargetGroups", value.into());
-            self
+        prop! {
+            /// `TargetGroups`: One pair of target groups. One is associated with the original task set.
+            /// The second is associated with the task set that serves traffic after the deployment is
+            /// complete.
+            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupInfo>>
         }
 
-        /// `TestTrafficRoute`: An optional path used by a load balancer to route test traffic after an
-        /// Amazon ECS deployment. Validation can occur while test traffic is served during a
-        /// deployment.
-        pub fn test_traffic_route(mut self, value: impl Into<Val<TrafficRoute>>) -> Self {
-            self.props.set("TestTrafficRoute", value.into());
-            self
+        prop! {
+            /// `TestTrafficRoute`: An optional path used by a load balancer to route test traffic after
+            /// an Amazon ECS deployment. Validation can occur while test traffic is served during a
+            /// deployment.
+            props, "TestTrafficRoute", test_traffic_route, set_test_traffic_route, get_test_traffic_route, Val<TrafficRoute>
         }
     }
 
@@ -1327,12 +1365,11 @@ pub mod deployment_group {
             TrafficRoute { props }
         }
 
-        /// `ListenerArns`: The Amazon Resource Name (ARN) of one listener. The listener identifies the
-        /// route between a target group and a load balancer. This is an array of strings with a maximum
-        /// size of one.
-        pub fn listener_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ListenerArns", value.into());
-            self
+        prop! {
+            /// `ListenerArns`: The Amazon Resource Name (ARN) of one listener. The listener identifies
+            /// the route between a target group and a load balancer. This is an array of strings with a
+            /// maximum size of one.
+            props, "ListenerArns", listener_arns, set_listener_arns, get_listener_arns, Val<List<String>>
         }
     }
 
@@ -1352,22 +1389,19 @@ pub mod deployment_group {
             TagFilter { props }
         }
 
-        /// `Key`: The on-premises instance tag filter key.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The on-premises instance tag filter key.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Type`: The on-premises instance tag filter type
-        pub fn type_(mut self, value: impl Into<Val<TagFilterType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The on-premises instance tag filter type
+            props, "Type", type_, set_type, get_type, Val<TagFilterType>
         }
 
-        /// `Value`: The on-premises instance tag filter value.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The on-premises instance tag filter value.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1404,12 +1438,11 @@ pub mod deployment_group {
             OnPremisesTagSet { props }
         }
 
-        /// `OnPremisesTagSetList`: A list that contains other lists of on-premises instance tag groups.
-        /// For an instance to be included in the deployment group, it must be identified by all of the
-        /// tag groups in the list.
-        pub fn on_premises_tag_set_list(mut self, value: impl Into<Val<List<OnPremisesTagSetListObject>>>) -> Self {
-            self.props.set("OnPremisesTagSetList", value.into());
-            self
+        prop! {
+            /// `OnPremisesTagSetList`: A list that contains other lists of on-premises instance tag
+            /// groups. For an instance to be included in the deployment group, it must be identified by
+            /// all of the tag groups in the list.
+            props, "OnPremisesTagSetList", on_premises_tag_set_list, set_on_premises_tag_set_list, get_on_premises_tag_set_list, Val<List<OnPremisesTagSetListObject>>
         }
     }
 
@@ -1430,10 +1463,9 @@ pub mod deployment_group {
             OnPremisesTagSetListObject { props }
         }
 
-        /// `OnPremisesTagGroup`: Information about groups of on-premises instance tags.
-        pub fn on_premises_tag_group(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
-            self.props.set("OnPremisesTagGroup", value.into());
-            self
+        prop! {
+            /// `OnPremisesTagGroup`: Information about groups of on-premises instance tags.
+            props, "OnPremisesTagGroup", on_premises_tag_group, set_on_premises_tag_group, get_on_premises_tag_group, Val<List<TagFilter>>
         }
     }
 
@@ -1471,23 +1503,20 @@ pub mod deployment_group {
             TriggerConfig { props }
         }
 
-        /// `TriggerEvents`: The event type or types that trigger notifications.
-        pub fn trigger_events(mut self, value: impl Into<Val<List<TriggerConfigTriggerEvents>>>) -> Self {
-            self.props.set("TriggerEvents", value.into());
-            self
+        prop! {
+            /// `TriggerEvents`: The event type or types that trigger notifications.
+            props, "TriggerEvents", trigger_events, set_trigger_events, get_trigger_events, Val<List<TriggerConfigTriggerEvents>>
         }
 
-        /// `TriggerName`: The name of the notification trigger.
-        pub fn trigger_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TriggerName", value.into());
-            self
+        prop! {
+            /// `TriggerName`: The name of the notification trigger.
+            props, "TriggerName", trigger_name, set_trigger_name, get_trigger_name, Val<String>
         }
 
-        /// `TriggerTargetArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service
-        /// topic through which notifications about deployment or instance events are sent.
-        pub fn trigger_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TriggerTargetArn", value.into());
-            self
+        prop! {
+            /// `TriggerTargetArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
+            /// Service topic through which notifications about deployment or instance events are sent.
+            props, "TriggerTargetArn", trigger_target_arn, set_trigger_target_arn, get_trigger_target_arn, Val<String>
         }
     }
 

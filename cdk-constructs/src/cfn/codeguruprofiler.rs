@@ -42,31 +42,32 @@ impl ProfilingGroup {
         ProfilingGroup { core }
     }
 
-    /// `AgentPermissions`: The agent permissions attached to this profiling group.
-    pub fn agent_permissions(mut self, value: impl Into<Val<profiling_group::AgentPermissions>>) -> Self {
-        self.core.set("AgentPermissions", value.into());
-        self
+    prop! {
+        /// `AgentPermissions`: The agent permissions attached to this profiling group.
+        core.props, "AgentPermissions", agent_permissions, set_agent_permissions, get_agent_permissions, Val<profiling_group::AgentPermissions>
     }
 
-    /// `AnomalyDetectionNotificationConfiguration`: Configuration for Notification Channels for
-    /// Anomaly Detection feature in CodeGuru Profiler which enables customers to detect anomalies
-    /// in the application profile for those methods that represent the highest proportion of CPU
-    /// time or latency
-    pub fn anomaly_detection_notification_configuration(mut self, value: impl Into<Val<List<profiling_group::Channel>>>) -> Self {
-        self.core.set("AnomalyDetectionNotificationConfiguration", value.into());
-        self
+    prop! {
+        /// `AnomalyDetectionNotificationConfiguration`: Configuration for Notification Channels for
+        /// Anomaly Detection feature in CodeGuru Profiler which enables customers to detect
+        /// anomalies in the application profile for those methods that represent the highest
+        /// proportion of CPU time or latency
+        core.props, "AnomalyDetectionNotificationConfiguration", anomaly_detection_notification_configuration, set_anomaly_detection_notification_configuration, get_anomaly_detection_notification_configuration, Val<List<profiling_group::Channel>>
     }
 
-    /// `ComputePlatform`: The compute platform of the profiling group.
-    pub fn compute_platform(mut self, value: impl Into<Val<profiling_group::ComputePlatform>>) -> Self {
-        self.core.set("ComputePlatform", value.into());
-        self
+    prop! {
+        /// `ComputePlatform`: The compute platform of the profiling group.
+        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<profiling_group::ComputePlatform>
     }
 
-    /// `Tags`: The tags associated with a profiling group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProfilingGroupName`: The name of the profiling group.
+        core.props, "ProfilingGroupName", _, set_profiling_group_name, get_profiling_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with a profiling group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,6 +105,11 @@ pub mod profiling_group {
             props.set("Principals", principals.into());
             AgentPermissions { props }
         }
+
+        prop! {
+            /// `Principals`: The principals for the agent permissions.
+            props, "Principals", _, set_principals, get_principals, Val<List<String>>
+        }
     }
 
     /// `AWS::CodeGuruProfiler::ProfilingGroup.Channel`: Notification medium for users to get
@@ -126,11 +132,16 @@ pub mod profiling_group {
             Channel { props }
         }
 
-        /// `channelId`: Unique identifier for each Channel in the notification configuration of a
-        /// Profiling Group
-        pub fn channel_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("channelId", value.into());
-            self
+        prop! {
+            /// `channelUri`: Unique arn of the resource to be used for notifications. We support a
+            /// valid SNS topic arn as a channel uri.
+            props, "channelUri", _, set_channel_uri, get_channel_uri, Val<String>
+        }
+
+        prop! {
+            /// `channelId`: Unique identifier for each Channel in the notification configuration of a
+            /// Profiling Group
+            props, "channelId", channel_id, set_channel_id, get_channel_id, Val<String>
         }
     }
 

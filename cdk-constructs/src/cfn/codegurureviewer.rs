@@ -47,30 +47,37 @@ impl RepositoryAssociation {
         RepositoryAssociation { core }
     }
 
-    /// `BucketName`: The name of the S3 bucket associated with an associated S3 repository. It must
-    /// start with `codeguru-reviewer-`.
-    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketName", value.into());
-        self
+    prop! {
+        /// `BucketName`: The name of the S3 bucket associated with an associated S3 repository. It
+        /// must start with `codeguru-reviewer-`.
+        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `ConnectionArn`: The Amazon Resource Name (ARN) of an AWS CodeStar Connections connection.
-    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionArn", value.into());
-        self
+    prop! {
+        /// `ConnectionArn`: The Amazon Resource Name (ARN) of an AWS CodeStar Connections
+        /// connection.
+        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
     }
 
-    /// `Owner`: The owner of the repository. For a Bitbucket repository, this is the username for
-    /// the account that owns the repository.
-    pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Owner", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the repository to be associated.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags associated with a repository association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Owner`: The owner of the repository. For a Bitbucket repository, this is the username
+        /// for the account that owns the repository.
+        core.props, "Owner", owner, set_owner, get_owner, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with a repository association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of repository to be associated.
+        core.props, "Type", _, set_type, get_type, Val<repository_association::Type>
     }
 
     /// `Ref`: the resource's identifier.

@@ -62,22 +62,47 @@ impl CustomActionType {
         CustomActionType { core }
     }
 
-    /// `ConfigurationProperties`: The configuration properties for the custom action.
-    pub fn configuration_properties(mut self, value: impl Into<Val<List<custom_action_type::ConfigurationProperties>>>) -> Self {
-        self.core.set("ConfigurationProperties", value.into());
-        self
+    prop! {
+        /// `Category`: The category of the custom action, such as a build action or a test action.
+        core.props, "Category", _, set_category, get_category, Val<custom_action_type::Category>
     }
 
-    /// `Settings`: URLs that provide users information about this custom action.
-    pub fn settings(mut self, value: impl Into<Val<custom_action_type::Settings>>) -> Self {
-        self.core.set("Settings", value.into());
-        self
+    prop! {
+        /// `ConfigurationProperties`: The configuration properties for the custom action.
+        core.props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<List<custom_action_type::ConfigurationProperties>>
     }
 
-    /// `Tags`: Any tags assigned to the custom action.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InputArtifactDetails`: The details of the input artifact for the action, such as its
+        /// commit ID.
+        core.props, "InputArtifactDetails", _, set_input_artifact_details, get_input_artifact_details, Val<custom_action_type::ArtifactDetails>
+    }
+
+    prop! {
+        /// `OutputArtifactDetails`: The details of the output artifact of the action, such as its
+        /// commit ID.
+        core.props, "OutputArtifactDetails", _, set_output_artifact_details, get_output_artifact_details, Val<custom_action_type::ArtifactDetails>
+    }
+
+    prop! {
+        /// `Provider`: The provider of the service used in the custom action, such as AWS
+        /// CodeDeploy.
+        core.props, "Provider", _, set_provider, get_provider, Val<String>
+    }
+
+    prop! {
+        /// `Settings`: URLs that provide users information about this custom action.
+        core.props, "Settings", settings, set_settings, get_settings, Val<custom_action_type::Settings>
+    }
+
+    prop! {
+        /// `Tags`: Any tags assigned to the custom action.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Version`: The version identifier of the custom action.
+        core.props, "Version", _, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -156,28 +181,48 @@ pub mod custom_action_type {
             ConfigurationProperties { props }
         }
 
-        /// `Description`: The description of the action configuration property that is displayed to
-        /// users.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Key`: Whether the configuration property is a key.
+            props, "Key", _, set_key, get_key, Val<bool>
         }
 
-        /// `Queryable`: Indicates that the property is used with PollForJobs. When creating a custom
-        /// action, an action can have up to one queryable property. If it has one, that property must
-        /// be both required and not secret.If you create a pipeline with a custom action type, and that
-        /// custom action contains a queryable property, the value for that configuration property is
-        /// subject to other restrictions. The value must be less than or equal to twenty (20)
-        /// characters. The value can contain only alphanumeric characters, underscores, and hyphens.
-        pub fn queryable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Queryable", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the action configuration property.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Type`: The type of the configuration property.
-        pub fn type_(mut self, value: impl Into<Val<ConfigurationPropertiesType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Required`: Whether the configuration property is a required value.
+            props, "Required", _, set_required, get_required, Val<bool>
+        }
+
+        prop! {
+            /// `Secret`: Whether the configuration property is secret. Secrets are hidden from all
+            /// calls except for GetJobDetails, GetThirdPartyJobDetails, PollForJobs, and
+            /// PollForThirdPartyJobs.
+            props, "Secret", _, set_secret, get_secret, Val<bool>
+        }
+
+        prop! {
+            /// `Description`: The description of the action configuration property that is displayed to
+            /// users.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Queryable`: Indicates that the property is used with PollForJobs. When creating a
+            /// custom action, an action can have up to one queryable property. If it has one, that
+            /// property must be both required and not secret.If you create a pipeline with a custom
+            /// action type, and that custom action contains a queryable property, the value for that
+            /// configuration property is subject to other restrictions. The value must be less than or
+            /// equal to twenty (20) characters. The value can contain only alphanumeric characters,
+            /// underscores, and hyphens.
+            props, "Queryable", queryable, set_queryable, get_queryable, Val<bool>
+        }
+
+        prop! {
+            /// `Type`: The type of the configuration property.
+            props, "Type", type_, set_type, get_type, Val<ConfigurationPropertiesType>
         }
     }
 
@@ -218,6 +263,16 @@ pub mod custom_action_type {
             props.set("MinimumCount", minimum_count.into());
             ArtifactDetails { props }
         }
+
+        prop! {
+            /// `MaximumCount`: The maximum number of artifacts allowed for the action type.
+            props, "MaximumCount", _, set_maximum_count, get_maximum_count, Val<i64>
+        }
+
+        prop! {
+            /// `MinimumCount`: The minimum number of artifacts allowed for the action type.
+            props, "MinimumCount", _, set_minimum_count, get_minimum_count, Val<i64>
+        }
     }
 
     /// `AWS::CodePipeline::CustomActionType.Settings`: Settings is a property of the
@@ -237,36 +292,34 @@ pub mod custom_action_type {
             Settings { props }
         }
 
-        /// `EntityUrlTemplate`: The URL returned to the AWS CodePipeline console that provides a deep
-        /// link to the resources of the external system, such as the configuration page for an AWS
-        /// CodeDeploy deployment group. This link is provided as part of the action display in the
-        /// pipeline.
-        pub fn entity_url_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntityUrlTemplate", value.into());
-            self
+        prop! {
+            /// `EntityUrlTemplate`: The URL returned to the AWS CodePipeline console that provides a
+            /// deep link to the resources of the external system, such as the configuration page for an
+            /// AWS CodeDeploy deployment group. This link is provided as part of the action display in
+            /// the pipeline.
+            props, "EntityUrlTemplate", entity_url_template, set_entity_url_template, get_entity_url_template, Val<String>
         }
 
-        /// `ExecutionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
-        /// link to the top-level landing page for the external system, such as the console page for AWS
-        /// CodeDeploy. This link is shown on the pipeline view page in the AWS CodePipeline console and
-        /// provides a link to the execution entity of the external action.
-        pub fn execution_url_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionUrlTemplate", value.into());
-            self
+        prop! {
+            /// `ExecutionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
+            /// link to the top-level landing page for the external system, such as the console page for
+            /// AWS CodeDeploy. This link is shown on the pipeline view page in the AWS CodePipeline
+            /// console and provides a link to the execution entity of the external action.
+            props, "ExecutionUrlTemplate", execution_url_template, set_execution_url_template, get_execution_url_template, Val<String>
         }
 
-        /// `RevisionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a link
-        /// to the page where customers can update or change the configuration of the external action.
-        pub fn revision_url_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RevisionUrlTemplate", value.into());
-            self
+        prop! {
+            /// `RevisionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
+            /// link to the page where customers can update or change the configuration of the external
+            /// action.
+            props, "RevisionUrlTemplate", revision_url_template, set_revision_url_template, get_revision_url_template, Val<String>
         }
 
-        /// `ThirdPartyConfigurationUrl`: The URL of a sign-up page where users can sign up for an
-        /// external service and perform initial configuration of the action provided by that service.
-        pub fn third_party_configuration_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThirdPartyConfigurationUrl", value.into());
-            self
+        prop! {
+            /// `ThirdPartyConfigurationUrl`: The URL of a sign-up page where users can sign up for an
+            /// external service and perform initial configuration of the action provided by that
+            /// service.
+            props, "ThirdPartyConfigurationUrl", third_party_configuration_url, set_third_party_configuration_url, get_third_party_configuration_url, Val<String>
         }
     }
 }
@@ -306,72 +359,76 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
-    pub fn artifact_store(mut self, value: impl Into<Val<pipeline::ArtifactStore>>) -> Self {
-        self.core.set("ArtifactStore", value.into());
-        self
+    prop! {
+        /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
+        core.props, "ArtifactStore", artifact_store, set_artifact_store, get_artifact_store, Val<pipeline::ArtifactStore>
     }
 
-    /// `ArtifactStores`: A mapping of artifactStore objects and their corresponding AWS Regions.
-    /// There must be an artifact store for the pipeline Region and for each cross-region action in
-    /// the pipeline.
-    pub fn artifact_stores(mut self, value: impl Into<Val<List<pipeline::ArtifactStoreMap>>>) -> Self {
-        self.core.set("ArtifactStores", value.into());
-        self
+    prop! {
+        /// `ArtifactStores`: A mapping of artifactStore objects and their corresponding AWS
+        /// Regions. There must be an artifact store for the pipeline Region and for each
+        /// cross-region action in the pipeline.
+        core.props, "ArtifactStores", artifact_stores, set_artifact_stores, get_artifact_stores, Val<List<pipeline::ArtifactStoreMap>>
     }
 
-    /// `DisableInboundStageTransitions`: Represents the input of a DisableStageTransition action.
-    pub fn disable_inbound_stage_transitions(mut self, value: impl Into<Val<List<pipeline::StageTransition>>>) -> Self {
-        self.core.set("DisableInboundStageTransitions", value.into());
-        self
+    prop! {
+        /// `DisableInboundStageTransitions`: Represents the input of a DisableStageTransition
+        /// action.
+        core.props, "DisableInboundStageTransitions", disable_inbound_stage_transitions, set_disable_inbound_stage_transitions, get_disable_inbound_stage_transitions, Val<List<pipeline::StageTransition>>
     }
 
-    /// `ExecutionMode`: The method that the pipeline will use to handle multiple executions. The
-    /// default mode is SUPERSEDED.
-    pub fn execution_mode(mut self, value: impl Into<Val<pipeline::ExecutionMode>>) -> Self {
-        self.core.set("ExecutionMode", value.into());
-        self
+    prop! {
+        /// `ExecutionMode`: The method that the pipeline will use to handle multiple executions.
+        /// The default mode is SUPERSEDED.
+        core.props, "ExecutionMode", execution_mode, set_execution_mode, get_execution_mode, Val<pipeline::ExecutionMode>
     }
 
-    /// `Name`: The name of the pipeline.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the pipeline.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PipelineType`: CodePipeline provides the following pipeline types, which differ in
-    /// characteristics and price, so that you can tailor your pipeline features and cost to the
-    /// needs of your applications.
-    pub fn pipeline_type(mut self, value: impl Into<Val<pipeline::PipelineType>>) -> Self {
-        self.core.set("PipelineType", value.into());
-        self
+    prop! {
+        /// `PipelineType`: CodePipeline provides the following pipeline types, which differ in
+        /// characteristics and price, so that you can tailor your pipeline features and cost to the
+        /// needs of your applications.
+        core.props, "PipelineType", pipeline_type, set_pipeline_type, get_pipeline_type, Val<pipeline::PipelineType>
     }
 
-    /// `RestartExecutionOnUpdate`: Indicates whether to rerun the CodePipeline pipeline after you
-    /// update it.
-    pub fn restart_execution_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RestartExecutionOnUpdate", value.into());
-        self
+    prop! {
+        /// `RestartExecutionOnUpdate`: Indicates whether to rerun the CodePipeline pipeline after
+        /// you update it.
+        core.props, "RestartExecutionOnUpdate", restart_execution_on_update, set_restart_execution_on_update, get_restart_execution_on_update, Val<bool>
     }
 
-    /// `Tags`: Specifies the tags applied to the pipeline.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) for CodePipeline to use to either perform
+        /// actions with no actionRoleArn, or to use to assume roles for actions with an
+        /// actionRoleArn
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Triggers`: The trigger configuration specifying a type of event, such as Git tags, that
-    /// starts the pipeline.
-    pub fn triggers(mut self, value: impl Into<Val<List<pipeline::PipelineTriggerDeclaration>>>) -> Self {
-        self.core.set("Triggers", value.into());
-        self
+    prop! {
+        /// `Stages`: Represents information about a stage and its definition.
+        core.props, "Stages", _, set_stages, get_stages, Val<List<pipeline::StageDeclaration>>
     }
 
-    /// `Variables`: A list that defines the pipeline variables for a pipeline resource. Variable
-    /// names can have alphanumeric and underscore characters, and the values must match \[A-Za-z0-9@\\-_\]+.
-    pub fn variables(mut self, value: impl Into<Val<List<pipeline::VariableDeclaration>>>) -> Self {
-        self.core.set("Variables", value.into());
-        self
+    prop! {
+        /// `Tags`: Specifies the tags applied to the pipeline.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Triggers`: The trigger configuration specifying a type of event, such as Git tags, that
+        /// starts the pipeline.
+        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<pipeline::PipelineTriggerDeclaration>>
+    }
+
+    prop! {
+        /// `Variables`: A list that defines the pipeline variables for a pipeline resource.
+        /// Variable names can have alphanumeric and underscore characters, and the values must
+        /// match \[A-Za-z0-9@\\-_\]+.
+        core.props, "Variables", variables, set_variables, get_variables, Val<List<pipeline::VariableDeclaration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -421,11 +478,23 @@ pub mod pipeline {
             ArtifactStore { props }
         }
 
-        /// `EncryptionKey`: Represents information about the key used to encrypt data in the artifact
-        /// store, such as an AWS Key Management Service (AWS KMS) key
-        pub fn encryption_key(mut self, value: impl Into<Val<EncryptionKey>>) -> Self {
-            self.props.set("EncryptionKey", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the artifact store, such as S3.
+            props, "Type", _, set_type, get_type, Val<ArtifactStoreType>
+        }
+
+        prop! {
+            /// `Location`: The S3 bucket used for storing the artifacts for a pipeline. You can specify
+            /// the name of an S3 bucket but not a folder in the bucket. A folder to contain the
+            /// pipeline artifacts is created for you based on the name of the pipeline. You can use any
+            /// S3 bucket in the same AWS Region as the pipeline to store your pipeline artifacts.
+            props, "Location", _, set_location, get_location, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionKey`: Represents information about the key used to encrypt data in the
+            /// artifact store, such as an AWS Key Management Service (AWS KMS) key
+            props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<EncryptionKey>
         }
     }
 
@@ -449,6 +518,18 @@ pub mod pipeline {
             props.set("Type", type_.into());
             props.set("Id", id.into());
             EncryptionKey { props }
+        }
+
+        prop! {
+            /// `Type`: The type of encryption key, such as an AWS KMS key. When creating or updating a
+            /// pipeline, the value must be set to 'KMS'.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Id`: The ID used to identify the key. For an AWS KMS key, you can use the key ID, the
+            /// key ARN, or the alias ARN.
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 
@@ -486,6 +567,16 @@ pub mod pipeline {
             props.set("Region", region.into());
             ArtifactStoreMap { props }
         }
+
+        prop! {
+            /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
+            props, "ArtifactStore", _, set_artifact_store, get_artifact_store, Val<ArtifactStore>
+        }
+
+        prop! {
+            /// `Region`: The action declaration's AWS Region, such as us-east-1.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
     }
 
     /// `AWS::CodePipeline::Pipeline.StageTransition`: The name of the pipeline in which you want to
@@ -508,6 +599,18 @@ pub mod pipeline {
             props.set("StageName", stage_name.into());
             props.set("Reason", reason.into());
             StageTransition { props }
+        }
+
+        prop! {
+            /// `StageName`: The name of the stage where you want to disable the inbound or outbound
+            /// transition of artifacts.
+            props, "StageName", _, set_stage_name, get_stage_name, Val<String>
+        }
+
+        prop! {
+            /// `Reason`: The reason given to the user that a stage is disabled, such as waiting for
+            /// manual approval or manual tests. This message is displayed in the pipeline console UI.
+            props, "Reason", _, set_reason, get_reason, Val<String>
         }
     }
 
@@ -566,28 +669,34 @@ pub mod pipeline {
             StageDeclaration { props }
         }
 
-        /// `BeforeEntry`: The method to use before stage runs.
-        pub fn before_entry(mut self, value: impl Into<Val<BeforeEntryConditions>>) -> Self {
-            self.props.set("BeforeEntry", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<ActionDeclaration>>
         }
 
-        /// `Blockers`.
-        pub fn blockers(mut self, value: impl Into<Val<List<BlockerDeclaration>>>) -> Self {
-            self.props.set("Blockers", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the stage.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `OnFailure`: The method to use when a stage has not completed successfully
-        pub fn on_failure(mut self, value: impl Into<Val<FailureConditions>>) -> Self {
-            self.props.set("OnFailure", value.into());
-            self
+        prop! {
+            /// `BeforeEntry`: The method to use before stage runs.
+            props, "BeforeEntry", before_entry, set_before_entry, get_before_entry, Val<BeforeEntryConditions>
         }
 
-        /// `OnSuccess`: The method to use when a stage has completed successfully
-        pub fn on_success(mut self, value: impl Into<Val<SuccessConditions>>) -> Self {
-            self.props.set("OnSuccess", value.into());
-            self
+        prop! {
+            /// `Blockers`.
+            props, "Blockers", blockers, set_blockers, get_blockers, Val<List<BlockerDeclaration>>
+        }
+
+        prop! {
+            /// `OnFailure`: The method to use when a stage has not completed successfully
+            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<FailureConditions>
+        }
+
+        prop! {
+            /// `OnSuccess`: The method to use when a stage has completed successfully
+            props, "OnSuccess", on_success, set_on_success, get_on_success, Val<SuccessConditions>
         }
     }
 
@@ -611,75 +720,75 @@ pub mod pipeline {
             ActionDeclaration { props }
         }
 
-        /// `Commands`: The shell commands to run with your compute action in CodePipeline.
-        pub fn commands(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Commands", value.into());
-            self
+        prop! {
+            /// `ActionTypeId`: Represents information about an action type.
+            props, "ActionTypeId", _, set_action_type_id, get_action_type_id, Val<ActionTypeId>
         }
 
-        /// `Configuration`.
-        pub fn configuration(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Name`: The action declaration's name.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `EnvironmentVariables`: The list of environment variables that are input to a compute based
-        /// action.
-        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `Commands`: The shell commands to run with your compute action in CodePipeline.
+            props, "Commands", commands, set_commands, get_commands, Val<List<String>>
         }
 
-        /// `InputArtifacts`.
-        pub fn input_artifacts(mut self, value: impl Into<Val<List<InputArtifact>>>) -> Self {
-            self.props.set("InputArtifacts", value.into());
-            self
+        prop! {
+            /// `Configuration`.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<Json>
         }
 
-        /// `Namespace`: The variable namespace associated with the action. All variables produced as
-        /// output by this action fall under this namespace.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`: The list of environment variables that are input to a compute
+            /// based action.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
         }
 
-        /// `OutputArtifacts`.
-        pub fn output_artifacts(mut self, value: impl Into<Val<List<OutputArtifact>>>) -> Self {
-            self.props.set("OutputArtifacts", value.into());
-            self
+        prop! {
+            /// `InputArtifacts`.
+            props, "InputArtifacts", input_artifacts, set_input_artifacts, get_input_artifacts, Val<List<InputArtifact>>
         }
 
-        /// `OutputVariables`: The list of variables that are to be exported from the compute action.
-        pub fn output_variables(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OutputVariables", value.into());
-            self
+        prop! {
+            /// `Namespace`: The variable namespace associated with the action. All variables produced
+            /// as output by this action fall under this namespace.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Region`: The action declaration's AWS Region, such as us-east-1.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `OutputArtifacts`.
+            props, "OutputArtifacts", output_artifacts, set_output_artifacts, get_output_artifacts, Val<List<OutputArtifact>>
         }
 
-        /// `RoleArn`: The ARN of the IAM service role that performs the declared action. This is
-        /// assumed through the roleArn for the pipeline.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `OutputVariables`: The list of variables that are to be exported from the compute
+            /// action.
+            props, "OutputVariables", output_variables, set_output_variables, get_output_variables, Val<List<String>>
         }
 
-        /// `RunOrder`: The order in which actions are run.
-        pub fn run_order(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RunOrder", value.into());
-            self
+        prop! {
+            /// `Region`: The action declaration's AWS Region, such as us-east-1.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `TimeoutInMinutes`: A timeout duration in minutes that can be applied against the
-        /// ActionType’s default timeout value specified in Quotas for AWS CodePipeline. This
-        /// attribute is available only to the manual approval ActionType.
-        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM service role that performs the declared action. This is
+            /// assumed through the roleArn for the pipeline.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `RunOrder`: The order in which actions are run.
+            props, "RunOrder", run_order, set_run_order, get_run_order, Val<i64>
+        }
+
+        prop! {
+            /// `TimeoutInMinutes`: A timeout duration in minutes that can be applied against the
+            /// ActionType’s default timeout value specified in Quotas for AWS CodePipeline. This
+            /// attribute is available only to the manual approval ActionType.
+            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
         }
     }
 
@@ -715,6 +824,32 @@ pub mod pipeline {
             props.set("Version", version.into());
             props.set("Provider", provider.into());
             ActionTypeId { props }
+        }
+
+        prop! {
+            /// `Owner`: The creator of the action being called. There are three valid values for the
+            /// Owner field in the action category section within your pipeline structure: AWS,
+            /// ThirdParty, and Custom.
+            props, "Owner", _, set_owner, get_owner, Val<String>
+        }
+
+        prop! {
+            /// `Category`: A category defines what kind of action can be taken in the stage, and
+            /// constrains the provider type for the action. Valid categories are limited to one of the
+            /// values below.
+            props, "Category", _, set_category, get_category, Val<ActionTypeIdCategory>
+        }
+
+        prop! {
+            /// `Version`: A string that describes the action version.
+            props, "Version", _, set_version, get_version, Val<String>
+        }
+
+        prop! {
+            /// `Provider`: The provider of the service being called by the action. Valid providers are
+            /// determined by the action category. For example, an action in the Deploy category type
+            /// might have a provider of CodeDeploy, which would be specified as CodeDeploy.
+            props, "Provider", _, set_provider, get_provider, Val<String>
         }
     }
 
@@ -767,10 +902,19 @@ pub mod pipeline {
             EnvironmentVariable { props }
         }
 
-        /// `Type`: The type of the environment variable.
-        pub fn type_(mut self, value: impl Into<Val<EnvironmentVariableType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the environment variable.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The value of the environment variable.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The type of the environment variable.
+            props, "Type", type_, set_type, get_type, Val<EnvironmentVariableType>
         }
     }
 
@@ -804,6 +948,11 @@ pub mod pipeline {
             props.set("Name", name.into());
             InputArtifact { props }
         }
+
+        prop! {
+            /// `Name`: The name of the artifact to be worked on (for example, "My App").
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::CodePipeline::Pipeline.OutputArtifact`: Represents information about the output of an
@@ -824,11 +973,15 @@ pub mod pipeline {
             OutputArtifact { props }
         }
 
-        /// `Files`: The files that you want to associate with the output artifact that will be exported
-        /// from the compute action.
-        pub fn files(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Files", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the output of an artifact, such as "My App".
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Files`: The files that you want to associate with the output artifact that will be
+            /// exported from the compute action.
+            props, "Files", files, set_files, get_files, Val<List<String>>
         }
     }
 
@@ -848,10 +1001,9 @@ pub mod pipeline {
             BeforeEntryConditions { props }
         }
 
-        /// `Conditions`.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
     }
 
@@ -870,17 +1022,15 @@ pub mod pipeline {
             Condition { props }
         }
 
-        /// `Result`: The specified result for when the failure conditions are met, such as rolling back
-        /// the stage
-        pub fn result(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Result", value.into());
-            self
+        prop! {
+            /// `Result`: The specified result for when the failure conditions are met, such as rolling
+            /// back the stage
+            props, "Result", result, set_result, get_result, Val<String>
         }
 
-        /// `Rules`.
-        pub fn rules(mut self, value: impl Into<Val<List<RuleDeclaration>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `Rules`.
+            props, "Rules", rules, set_rules, get_rules, Val<List<RuleDeclaration>>
         }
     }
 
@@ -899,48 +1049,41 @@ pub mod pipeline {
             RuleDeclaration { props }
         }
 
-        /// `Commands`: The shell commands to run with your compute action in CodePipeline.
-        pub fn commands(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Commands", value.into());
-            self
+        prop! {
+            /// `Commands`: The shell commands to run with your compute action in CodePipeline.
+            props, "Commands", commands, set_commands, get_commands, Val<List<String>>
         }
 
-        /// `Configuration`: The rule's configuration. These are key-value pairs that specify input
-        /// values for a rule.
-        pub fn configuration(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Configuration`: The rule's configuration. These are key-value pairs that specify input
+            /// values for a rule.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<Json>
         }
 
-        /// `InputArtifacts`.
-        pub fn input_artifacts(mut self, value: impl Into<Val<List<InputArtifact>>>) -> Self {
-            self.props.set("InputArtifacts", value.into());
-            self
+        prop! {
+            /// `InputArtifacts`.
+            props, "InputArtifacts", input_artifacts, set_input_artifacts, get_input_artifacts, Val<List<InputArtifact>>
         }
 
-        /// `Name`: The rule declaration's name.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The rule declaration's name.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Region`: The rule declaration's AWS Region, such as us-east-1.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: The rule declaration's AWS Region, such as us-east-1.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `RoleArn`: The ARN of the IAM service role that performs the declared rule. This is assumed
-        /// through the roleArn for the pipeline.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM service role that performs the declared rule. This is
+            /// assumed through the roleArn for the pipeline.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `RuleTypeId`: Represents information about a rule type.
-        pub fn rule_type_id(mut self, value: impl Into<Val<RuleTypeId>>) -> Self {
-            self.props.set("RuleTypeId", value.into());
-            self
+        prop! {
+            /// `RuleTypeId`: Represents information about a rule type.
+            props, "RuleTypeId", rule_type_id, set_rule_type_id, get_rule_type_id, Val<RuleTypeId>
         }
     }
 
@@ -959,28 +1102,24 @@ pub mod pipeline {
             RuleTypeId { props }
         }
 
-        /// `Category`: A category for the provider type for the rule.
-        pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Category", value.into());
-            self
+        prop! {
+            /// `Category`: A category for the provider type for the rule.
+            props, "Category", category, set_category, get_category, Val<String>
         }
 
-        /// `Owner`: The creator of the rule being called. Only AWS is supported.
-        pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Owner", value.into());
-            self
+        prop! {
+            /// `Owner`: The creator of the rule being called. Only AWS is supported.
+            props, "Owner", owner, set_owner, get_owner, Val<String>
         }
 
-        /// `Provider`: The provider of the service being called by the rule.
-        pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Provider", value.into());
-            self
+        prop! {
+            /// `Provider`: The provider of the service being called by the rule.
+            props, "Provider", provider, set_provider, get_provider, Val<String>
         }
 
-        /// `Version`: A string that describes the rule version.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: A string that describes the rule version.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -1004,6 +1143,16 @@ pub mod pipeline {
             props.set("Type", type_.into());
             props.set("Name", name.into());
             BlockerDeclaration { props }
+        }
+
+        prop! {
+            /// `Type`: Reserved for future use.
+            props, "Type", _, set_type, get_type, Val<BlockerDeclarationType>
+        }
+
+        prop! {
+            /// `Name`: Reserved for future use.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1033,23 +1182,21 @@ pub mod pipeline {
             FailureConditions { props }
         }
 
-        /// `Conditions`.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
 
-        /// `Result`: The specified result for when the failure conditions are met, such as rolling back
-        /// the stage
-        pub fn result(mut self, value: impl Into<Val<FailureConditionsResult>>) -> Self {
-            self.props.set("Result", value.into());
-            self
+        prop! {
+            /// `Result`: The specified result for when the failure conditions are met, such as rolling
+            /// back the stage
+            props, "Result", result, set_result, get_result, Val<FailureConditionsResult>
         }
 
-        /// `RetryConfiguration`: The configuration that specifies the retry configuration for a stage
-        pub fn retry_configuration(mut self, value: impl Into<Val<FailureConditionsRetryConfiguration>>) -> Self {
-            self.props.set("RetryConfiguration", value.into());
-            self
+        prop! {
+            /// `RetryConfiguration`: The configuration that specifies the retry configuration for a
+            /// stage
+            props, "RetryConfiguration", retry_configuration, set_retry_configuration, get_retry_configuration, Val<FailureConditionsRetryConfiguration>
         }
     }
 
@@ -1082,11 +1229,10 @@ pub mod pipeline {
             FailureConditionsRetryConfiguration { props }
         }
 
-        /// `RetryMode`: The specified retry mode type for the given stage. FAILED_ACTIONS will retry
-        /// only the failed actions. ALL_ACTIONS will retry both failed and successful
-        pub fn retry_mode(mut self, value: impl Into<Val<FailureConditionsRetryConfigurationRetryMode>>) -> Self {
-            self.props.set("RetryMode", value.into());
-            self
+        prop! {
+            /// `RetryMode`: The specified retry mode type for the given stage. FAILED_ACTIONS will
+            /// retry only the failed actions. ALL_ACTIONS will retry both failed and successful
+            props, "RetryMode", retry_mode, set_retry_mode, get_retry_mode, Val<FailureConditionsRetryConfigurationRetryMode>
         }
     }
 
@@ -1120,10 +1266,9 @@ pub mod pipeline {
             SuccessConditions { props }
         }
 
-        /// `Conditions`.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
     }
 
@@ -1147,10 +1292,15 @@ pub mod pipeline {
             PipelineTriggerDeclaration { props }
         }
 
-        /// `GitConfiguration`: A type of trigger configuration for Git-based source actions.
-        pub fn git_configuration(mut self, value: impl Into<Val<GitConfiguration>>) -> Self {
-            self.props.set("GitConfiguration", value.into());
-            self
+        prop! {
+            /// `ProviderType`: The source provider for the event, such as connections configured for a
+            /// repository with Git tags, for the specified trigger configuration.
+            props, "ProviderType", _, set_provider_type, get_provider_type, Val<PipelineTriggerDeclarationProviderType>
+        }
+
+        prop! {
+            /// `GitConfiguration`: A type of trigger configuration for Git-based source actions.
+            props, "GitConfiguration", git_configuration, set_git_configuration, get_git_configuration, Val<GitConfiguration>
         }
     }
 
@@ -1174,18 +1324,23 @@ pub mod pipeline {
             GitConfiguration { props }
         }
 
-        /// `PullRequest`: The field where the repository event that will start the pipeline is
-        /// specified as pull requests.
-        pub fn pull_request(mut self, value: impl Into<Val<List<GitPullRequestFilter>>>) -> Self {
-            self.props.set("PullRequest", value.into());
-            self
+        prop! {
+            /// `SourceActionName`: The name of the pipeline source action where the trigger
+            /// configuration, such as Git tags, is specified. The trigger configuration will start the
+            /// pipeline upon the specified change only.
+            props, "SourceActionName", _, set_source_action_name, get_source_action_name, Val<String>
         }
 
-        /// `Push`: The field where the repository event that will start the pipeline, such as pushing
-        /// Git tags, is specified with details.
-        pub fn push(mut self, value: impl Into<Val<List<GitPushFilter>>>) -> Self {
-            self.props.set("Push", value.into());
-            self
+        prop! {
+            /// `PullRequest`: The field where the repository event that will start the pipeline is
+            /// specified as pull requests.
+            props, "PullRequest", pull_request, set_pull_request, get_pull_request, Val<List<GitPullRequestFilter>>
+        }
+
+        prop! {
+            /// `Push`: The field where the repository event that will start the pipeline, such as
+            /// pushing Git tags, is specified with details.
+            props, "Push", push, set_push, get_push, Val<List<GitPushFilter>>
         }
     }
 
@@ -1205,24 +1360,22 @@ pub mod pipeline {
             GitPullRequestFilter { props }
         }
 
-        /// `Branches`: The Git repository branches specified as filter criteria to start the pipeline.
-        pub fn branches(mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> Self {
-            self.props.set("Branches", value.into());
-            self
+        prop! {
+            /// `Branches`: The Git repository branches specified as filter criteria to start the
+            /// pipeline.
+            props, "Branches", branches, set_branches, get_branches, Val<GitBranchFilterCriteria>
         }
 
-        /// `Events`: The field that specifies which pull request events to filter on (opened, updated,
-        /// closed) for the trigger configuration.
-        pub fn events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Events", value.into());
-            self
+        prop! {
+            /// `Events`: The field that specifies which pull request events to filter on (opened,
+            /// updated, closed) for the trigger configuration.
+            props, "Events", events, set_events, get_events, Val<List<String>>
         }
 
-        /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
-        /// pipeline.
-        pub fn file_paths(mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> Self {
-            self.props.set("FilePaths", value.into());
-            self
+        prop! {
+            /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
+            /// pipeline.
+            props, "FilePaths", file_paths, set_file_paths, get_file_paths, Val<GitFilePathFilterCriteria>
         }
     }
 
@@ -1242,18 +1395,16 @@ pub mod pipeline {
             GitBranchFilterCriteria { props }
         }
 
-        /// `Excludes`: The list of patterns of Git branches that, when a commit is pushed, are to be
-        /// excluded from starting the pipeline.
-        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Excludes", value.into());
-            self
+        prop! {
+            /// `Excludes`: The list of patterns of Git branches that, when a commit is pushed, are to
+            /// be excluded from starting the pipeline.
+            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
         }
 
-        /// `Includes`: The list of patterns of Git branches that, when a commit is pushed, are to be
-        /// included as criteria that starts the pipeline.
-        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Includes", value.into());
-            self
+        prop! {
+            /// `Includes`: The list of patterns of Git branches that, when a commit is pushed, are to
+            /// be included as criteria that starts the pipeline.
+            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
         }
     }
 
@@ -1273,18 +1424,16 @@ pub mod pipeline {
             GitFilePathFilterCriteria { props }
         }
 
-        /// `Excludes`: The list of patterns of Git repository file paths that, when a commit is pushed,
-        /// are to be excluded from starting the pipeline.
-        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Excludes", value.into());
-            self
+        prop! {
+            /// `Excludes`: The list of patterns of Git repository file paths that, when a commit is
+            /// pushed, are to be excluded from starting the pipeline.
+            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
         }
 
-        /// `Includes`: The list of patterns of Git repository file paths that, when a commit is pushed,
-        /// are to be included as criteria that starts the pipeline.
-        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Includes", value.into());
-            self
+        prop! {
+            /// `Includes`: The list of patterns of Git repository file paths that, when a commit is
+            /// pushed, are to be included as criteria that starts the pipeline.
+            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
         }
     }
 
@@ -1305,24 +1454,22 @@ pub mod pipeline {
             GitPushFilter { props }
         }
 
-        /// `Branches`: The Git repository branches specified as filter criteria to start the pipeline.
-        pub fn branches(mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> Self {
-            self.props.set("Branches", value.into());
-            self
+        prop! {
+            /// `Branches`: The Git repository branches specified as filter criteria to start the
+            /// pipeline.
+            props, "Branches", branches, set_branches, get_branches, Val<GitBranchFilterCriteria>
         }
 
-        /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
-        /// pipeline.
-        pub fn file_paths(mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> Self {
-            self.props.set("FilePaths", value.into());
-            self
+        prop! {
+            /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
+            /// pipeline.
+            props, "FilePaths", file_paths, set_file_paths, get_file_paths, Val<GitFilePathFilterCriteria>
         }
 
-        /// `Tags`: The Git tags specified as filter criteria for whether a Git tag repository event
-        /// will start the pipeline.
-        pub fn tags(mut self, value: impl Into<Val<GitTagFilterCriteria>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: The Git tags specified as filter criteria for whether a Git tag repository event
+            /// will start the pipeline.
+            props, "Tags", tags, set_tags, get_tags, Val<GitTagFilterCriteria>
         }
     }
 
@@ -1342,18 +1489,16 @@ pub mod pipeline {
             GitTagFilterCriteria { props }
         }
 
-        /// `Excludes`: The list of patterns of Git tags that, when pushed, are to be excluded from
-        /// starting the pipeline.
-        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Excludes", value.into());
-            self
+        prop! {
+            /// `Excludes`: The list of patterns of Git tags that, when pushed, are to be excluded from
+            /// starting the pipeline.
+            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
         }
 
-        /// `Includes`: The list of patterns of Git tags that, when pushed, are to be included as
-        /// criteria that starts the pipeline.
-        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Includes", value.into());
-            self
+        prop! {
+            /// `Includes`: The list of patterns of Git tags that, when pushed, are to be included as
+            /// criteria that starts the pipeline.
+            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
         }
     }
 
@@ -1386,17 +1531,20 @@ pub mod pipeline {
             VariableDeclaration { props }
         }
 
-        /// `DefaultValue`: The value of a pipeline-level variable.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Name`: The name of a pipeline-level variable.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: The description of a pipeline-level variable. It's used to add additional
-        /// context about the variable, and not being used at time when pipeline executes.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: The value of a pipeline-level variable.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        }
+
+        prop! {
+            /// `Description`: The description of a pipeline-level variable. It's used to add additional
+            /// context about the variable, and not being used at time when pipeline executes.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -1440,30 +1588,53 @@ impl Webhook {
         Webhook { core }
     }
 
-    /// `Name`: The name of the webhook
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Authentication`: Supported options are GITHUB_HMAC, IP, and UNAUTHENTICATED.
+        core.props, "Authentication", _, set_authentication, get_authentication, Val<webhook::Authentication>
     }
 
-    /// `RegisterWithThirdParty`: Configures a connection between the webhook that was created and
-    /// the external tool with events to be detected.
-    pub fn register_with_third_party(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RegisterWithThirdParty", value.into());
-        self
+    prop! {
+        /// `AuthenticationConfiguration`: Properties that configure the authentication applied to
+        /// incoming webhook trigger requests
+        core.props, "AuthenticationConfiguration", _, set_authentication_configuration, get_authentication_configuration, Val<webhook::WebhookAuthConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Filters`: A list of rules applied to the body/payload sent in the POST request to a
+        /// webhook URL
+        core.props, "Filters", _, set_filters, get_filters, Val<List<webhook::WebhookFilterRule>>
     }
 
-    /// `TargetPipelineVersion`: The version number of the pipeline to be connected to the trigger
-    /// request.
-    pub fn target_pipeline_version(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TargetPipelineVersion", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the webhook
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RegisterWithThirdParty`: Configures a connection between the webhook that was created
+        /// and the external tool with events to be detected.
+        core.props, "RegisterWithThirdParty", register_with_third_party, set_register_with_third_party, get_register_with_third_party, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetAction`: The name of the action in a pipeline you want to connect to the webhook.
+        core.props, "TargetAction", _, set_target_action, get_target_action, Val<String>
+    }
+
+    prop! {
+        /// `TargetPipeline`: The name of the pipeline you want to connect to the webhook.
+        core.props, "TargetPipeline", _, set_target_pipeline, get_target_pipeline, Val<String>
+    }
+
+    prop! {
+        /// `TargetPipelineVersion`: The version number of the pipeline to be connected to the
+        /// trigger request.
+        core.props, "TargetPipelineVersion", target_pipeline_version, set_target_pipeline_version, get_target_pipeline_version, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1521,19 +1692,17 @@ pub mod webhook {
             WebhookAuthConfiguration { props }
         }
 
-        /// `AllowedIPRange`: The property used to configure acceptance of webhooks in an IP address
-        /// range. For IP, only the AllowedIPRange property must be set. This property must be set to a
-        /// valid CIDR range.
-        pub fn allowed_ip_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllowedIPRange", value.into());
-            self
+        prop! {
+            /// `AllowedIPRange`: The property used to configure acceptance of webhooks in an IP address
+            /// range. For IP, only the AllowedIPRange property must be set. This property must be set
+            /// to a valid CIDR range.
+            props, "AllowedIPRange", allowed_ip_range, set_allowed_ip_range, get_allowed_ip_range, Val<String>
         }
 
-        /// `SecretToken`: The property used to configure GitHub authentication. For GITHUB_HMAC, only
-        /// the SecretToken property must be set.
-        pub fn secret_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretToken", value.into());
-            self
+        prop! {
+            /// `SecretToken`: The property used to configure GitHub authentication. For GITHUB_HMAC,
+            /// only the SecretToken property must be set.
+            props, "SecretToken", secret_token, set_secret_token, get_secret_token, Val<String>
         }
     }
 
@@ -1558,11 +1727,17 @@ pub mod webhook {
             WebhookFilterRule { props }
         }
 
-        /// `MatchEquals`: The value selected by the JsonPath expression must match what is supplied in
-        /// the MatchEquals field. Otherwise, the request is ignored.
-        pub fn match_equals(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchEquals", value.into());
-            self
+        prop! {
+            /// `JsonPath`: A JsonPath expression that is applied to the body/payload of the webhook.
+            /// The value selected by the JsonPath expression must match the value specified in the
+            /// MatchEquals field. Otherwise, the request is ignored.
+            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        }
+
+        prop! {
+            /// `MatchEquals`: The value selected by the JsonPath expression must match what is supplied
+            /// in the MatchEquals field. Otherwise, the request is ignored.
+            props, "MatchEquals", match_equals, set_match_equals, get_match_equals, Val<String>
         }
     }
 }

@@ -45,40 +45,44 @@ impl GitHubRepository {
         GitHubRepository { core }
     }
 
-    /// `Code`.
-    pub fn code(mut self, value: impl Into<Val<git_hub_repository::Code>>) -> Self {
-        self.core.set("Code", value.into());
-        self
+    prop! {
+        /// `Code`.
+        core.props, "Code", code, set_code, get_code, Val<git_hub_repository::Code>
     }
 
-    /// `ConnectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionArn", value.into());
-        self
+    prop! {
+        /// `ConnectionArn`.
+        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
     }
 
-    /// `EnableIssues`.
-    pub fn enable_issues(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableIssues", value.into());
-        self
+    prop! {
+        /// `EnableIssues`.
+        core.props, "EnableIssues", enable_issues, set_enable_issues, get_enable_issues, Val<bool>
     }
 
-    /// `IsPrivate`.
-    pub fn is_private(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsPrivate", value.into());
-        self
+    prop! {
+        /// `IsPrivate`.
+        core.props, "IsPrivate", is_private, set_is_private, get_is_private, Val<bool>
     }
 
-    /// `RepositoryAccessToken`.
-    pub fn repository_access_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryAccessToken", value.into());
-        self
+    prop! {
+        /// `RepositoryAccessToken`.
+        core.props, "RepositoryAccessToken", repository_access_token, set_repository_access_token, get_repository_access_token, Val<String>
     }
 
-    /// `RepositoryDescription`.
-    pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryDescription", value.into());
-        self
+    prop! {
+        /// `RepositoryDescription`.
+        core.props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
+    }
+
+    prop! {
+        /// `RepositoryName`.
+        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    }
+
+    prop! {
+        /// `RepositoryOwner`.
+        core.props, "RepositoryOwner", _, set_repository_owner, get_repository_owner, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,6 +118,11 @@ pub mod git_hub_repository {
             props.set("S3", s3.into());
             Code { props }
         }
+
+        prop! {
+            /// `S3`.
+            props, "S3", _, set_s3, get_s3, Val<S3>
+        }
     }
 
     /// `AWS::CodeStar::GitHubRepository.S3`.
@@ -135,10 +144,19 @@ pub mod git_hub_repository {
             S3 { props }
         }
 
-        /// `ObjectVersion`.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 }

@@ -43,24 +43,27 @@ impl Connection {
         Connection { core }
     }
 
-    /// `HostArn`: The host arn configured to represent the infrastructure where your third-party
-    /// provider is installed. You must specify either a ProviderType or a HostArn.
-    pub fn host_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostArn", value.into());
-        self
+    prop! {
+        /// `ConnectionName`: The name of the connection. Connection names must be unique in an AWS
+        /// user account.
+        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
     }
 
-    /// `ProviderType`: The name of the external provider where your third-party code repository is
-    /// configured. You must specify either a ProviderType or a HostArn.
-    pub fn provider_type(mut self, value: impl Into<Val<connection::ProviderType>>) -> Self {
-        self.core.set("ProviderType", value.into());
-        self
+    prop! {
+        /// `HostArn`: The host arn configured to represent the infrastructure where your
+        /// third-party provider is installed. You must specify either a ProviderType or a HostArn.
+        core.props, "HostArn", host_arn, set_host_arn, get_host_arn, Val<String>
     }
 
-    /// `Tags`: Specifies the tags applied to a connection.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProviderType`: The name of the external provider where your third-party code repository
+        /// is configured. You must specify either a ProviderType or a HostArn.
+        core.props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<connection::ProviderType>
+    }
+
+    prop! {
+        /// `Tags`: Specifies the tags applied to a connection.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,17 +150,31 @@ impl RepositoryLink {
         RepositoryLink { core }
     }
 
-    /// `EncryptionKeyArn`: The ARN of the KMS key that the customer can optionally specify to use
-    /// to encrypt RepositoryLink properties. If not specified, a default key will be used.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `ConnectionArn`: The Amazon Resource Name (ARN) of the CodeStarConnection. The ARN is
+        /// used as the connection reference when the connection is shared between AWS services.
+        core.props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
     }
 
-    /// `Tags`: Specifies the tags applied to a RepositoryLink.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: The ARN of the KMS key that the customer can optionally specify to
+        /// use to encrypt RepositoryLink properties. If not specified, a default key will be used.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `OwnerId`: the ID of the entity that owns the repository.
+        core.props, "OwnerId", _, set_owner_id, get_owner_id, Val<String>
+    }
+
+    prop! {
+        /// `RepositoryName`: The repository for which the link is being created.
+        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Specifies the tags applied to a RepositoryLink.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -230,17 +247,50 @@ impl SyncConfiguration {
         SyncConfiguration { core }
     }
 
-    /// `PublishDeploymentStatus`: Whether to enable or disable publishing of deployment status to
-    /// source providers.
-    pub fn publish_deployment_status(mut self, value: impl Into<Val<sync_configuration::PublishDeploymentStatus>>) -> Self {
-        self.core.set("PublishDeploymentStatus", value.into());
-        self
+    prop! {
+        /// `Branch`: The name of the branch of the repository from which resources are to be
+        /// synchronized,
+        core.props, "Branch", _, set_branch, get_branch, Val<String>
     }
 
-    /// `TriggerResourceUpdateOn`: When to trigger Git sync to begin the stack update.
-    pub fn trigger_resource_update_on(mut self, value: impl Into<Val<sync_configuration::TriggerResourceUpdateOn>>) -> Self {
-        self.core.set("TriggerResourceUpdateOn", value.into());
-        self
+    prop! {
+        /// `ConfigFile`: The source provider repository path of the sync configuration file of the
+        /// respective SyncType.
+        core.props, "ConfigFile", _, set_config_file, get_config_file, Val<String>
+    }
+
+    prop! {
+        /// `PublishDeploymentStatus`: Whether to enable or disable publishing of deployment status
+        /// to source providers.
+        core.props, "PublishDeploymentStatus", publish_deployment_status, set_publish_deployment_status, get_publish_deployment_status, Val<sync_configuration::PublishDeploymentStatus>
+    }
+
+    prop! {
+        /// `RepositoryLinkId`: A UUID that uniquely identifies the RepositoryLink that the
+        /// SyncConfig is associated with.
+        core.props, "RepositoryLinkId", _, set_repository_link_id, get_repository_link_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceName`: The name of the resource that is being synchronized to the repository.
+        core.props, "ResourceName", _, set_resource_name, get_resource_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The IAM Role that allows AWS to update CloudFormation stacks based on content
+        /// in the specified repository.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SyncType`: The type of resource synchronization service that is to be configured, for
+        /// example, CFN_STACK_SYNC.
+        core.props, "SyncType", _, set_sync_type, get_sync_type, Val<sync_configuration::SyncType>
+    }
+
+    prop! {
+        /// `TriggerResourceUpdateOn`: When to trigger Git sync to begin the stack update.
+        core.props, "TriggerResourceUpdateOn", trigger_resource_update_on, set_trigger_resource_update_on, get_trigger_resource_update_on, Val<sync_configuration::TriggerResourceUpdateOn>
     }
 
     /// `Ref`: the resource's identifier.

@@ -56,34 +56,54 @@ impl NotificationRule {
         NotificationRule { core }
     }
 
-    /// `CreatedBy`.
-    pub fn created_by(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CreatedBy", value.into());
-        self
+    prop! {
+        /// `CreatedBy`.
+        core.props, "CreatedBy", created_by, set_created_by, get_created_by, Val<String>
     }
 
-    /// `EventTypeId`.
-    pub fn event_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventTypeId", value.into());
-        self
+    prop! {
+        /// `DetailType`.
+        core.props, "DetailType", _, set_detail_type, get_detail_type, Val<notification_rule::DetailType>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<notification_rule::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `EventTypeId`.
+        core.props, "EventTypeId", event_type_id, set_event_type_id, get_event_type_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EventTypeIds`.
+        core.props, "EventTypeIds", _, set_event_type_ids, get_event_type_ids, Val<List<String>>
     }
 
-    /// `TargetAddress`.
-    pub fn target_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetAddress", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Resource`.
+        core.props, "Resource", _, set_resource, get_resource, Val<String>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<notification_rule::Status>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TargetAddress`.
+        core.props, "TargetAddress", target_address, set_target_address, get_target_address, Val<String>
+    }
+
+    prop! {
+        /// `Targets`.
+        core.props, "Targets", _, set_targets, get_targets, Val<List<notification_rule::Target>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,6 +169,16 @@ pub mod notification_rule {
             props.set("TargetType", target_type.into());
             props.set("TargetAddress", target_address.into());
             Target { props }
+        }
+
+        prop! {
+            /// `TargetType`.
+            props, "TargetType", _, set_target_type, get_target_type, Val<String>
+        }
+
+        prop! {
+            /// `TargetAddress`.
+            props, "TargetAddress", _, set_target_address, get_target_address, Val<String>
         }
     }
 }

@@ -41,70 +41,64 @@ impl IdentityPool {
         IdentityPool { core }
     }
 
-    /// `AllowClassicFlow`.
-    pub fn allow_classic_flow(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowClassicFlow", value.into());
-        self
+    prop! {
+        /// `AllowClassicFlow`.
+        core.props, "AllowClassicFlow", allow_classic_flow, set_allow_classic_flow, get_allow_classic_flow, Val<bool>
     }
 
-    /// `CognitoEvents`.
-    pub fn cognito_events(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("CognitoEvents", value.into());
-        self
+    prop! {
+        /// `AllowUnauthenticatedIdentities`.
+        core.props, "AllowUnauthenticatedIdentities", _, set_allow_unauthenticated_identities, get_allow_unauthenticated_identities, Val<bool>
     }
 
-    /// `CognitoIdentityProviders`.
-    pub fn cognito_identity_providers(mut self, value: impl Into<Val<List<identity_pool::CognitoIdentityProvider>>>) -> Self {
-        self.core.set("CognitoIdentityProviders", value.into());
-        self
+    prop! {
+        /// `CognitoEvents`.
+        core.props, "CognitoEvents", cognito_events, set_cognito_events, get_cognito_events, Val<Json>
     }
 
-    /// `CognitoStreams`.
-    pub fn cognito_streams(mut self, value: impl Into<Val<identity_pool::CognitoStreams>>) -> Self {
-        self.core.set("CognitoStreams", value.into());
-        self
+    prop! {
+        /// `CognitoIdentityProviders`.
+        core.props, "CognitoIdentityProviders", cognito_identity_providers, set_cognito_identity_providers, get_cognito_identity_providers, Val<List<identity_pool::CognitoIdentityProvider>>
     }
 
-    /// `DeveloperProviderName`.
-    pub fn developer_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeveloperProviderName", value.into());
-        self
+    prop! {
+        /// `CognitoStreams`.
+        core.props, "CognitoStreams", cognito_streams, set_cognito_streams, get_cognito_streams, Val<identity_pool::CognitoStreams>
     }
 
-    /// `IdentityPoolName`.
-    pub fn identity_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityPoolName", value.into());
-        self
+    prop! {
+        /// `DeveloperProviderName`.
+        core.props, "DeveloperProviderName", developer_provider_name, set_developer_provider_name, get_developer_provider_name, Val<String>
     }
 
-    /// `IdentityPoolTags`: An array of key-value pairs to apply to this resource.
-    pub fn identity_pool_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("IdentityPoolTags", value.into());
-        self
+    prop! {
+        /// `IdentityPoolName`.
+        core.props, "IdentityPoolName", identity_pool_name, set_identity_pool_name, get_identity_pool_name, Val<String>
     }
 
-    /// `OpenIdConnectProviderARNs`.
-    pub fn open_id_connect_provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("OpenIdConnectProviderARNs", value.into());
-        self
+    prop! {
+        /// `IdentityPoolTags`: An array of key-value pairs to apply to this resource.
+        core.props, "IdentityPoolTags", identity_pool_tags, set_identity_pool_tags, get_identity_pool_tags, Val<List<Tag>>
     }
 
-    /// `PushSync`.
-    pub fn push_sync(mut self, value: impl Into<Val<identity_pool::PushSync>>) -> Self {
-        self.core.set("PushSync", value.into());
-        self
+    prop! {
+        /// `OpenIdConnectProviderARNs`.
+        core.props, "OpenIdConnectProviderARNs", open_id_connect_provider_ar_ns, set_open_id_connect_provider_ar_ns, get_open_id_connect_provider_ar_ns, Val<List<String>>
     }
 
-    /// `SamlProviderARNs`.
-    pub fn saml_provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SamlProviderARNs", value.into());
-        self
+    prop! {
+        /// `PushSync`.
+        core.props, "PushSync", push_sync, set_push_sync, get_push_sync, Val<identity_pool::PushSync>
     }
 
-    /// `SupportedLoginProviders`.
-    pub fn supported_login_providers(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("SupportedLoginProviders", value.into());
-        self
+    prop! {
+        /// `SamlProviderARNs`.
+        core.props, "SamlProviderARNs", saml_provider_ar_ns, set_saml_provider_ar_ns, get_saml_provider_ar_ns, Val<List<String>>
+    }
+
+    prop! {
+        /// `SupportedLoginProviders`.
+        core.props, "SupportedLoginProviders", supported_login_providers, set_supported_login_providers, get_supported_login_providers, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,10 +144,19 @@ pub mod identity_pool {
             CognitoIdentityProvider { props }
         }
 
-        /// `ServerSideTokenCheck`.
-        pub fn server_side_token_check(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ServerSideTokenCheck", value.into());
-            self
+        prop! {
+            /// `ProviderName`.
+            props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+        }
+
+        prop! {
+            /// `ClientId`.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `ServerSideTokenCheck`.
+            props, "ServerSideTokenCheck", server_side_token_check, set_server_side_token_check, get_server_side_token_check, Val<bool>
         }
     }
 
@@ -172,22 +175,19 @@ pub mod identity_pool {
             CognitoStreams { props }
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `StreamName`.
-        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamName", value.into());
-            self
+        prop! {
+            /// `StreamName`.
+            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
         }
 
-        /// `StreamingStatus`.
-        pub fn streaming_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamingStatus", value.into());
-            self
+        prop! {
+            /// `StreamingStatus`.
+            props, "StreamingStatus", streaming_status, set_streaming_status, get_streaming_status, Val<String>
         }
     }
 
@@ -206,16 +206,14 @@ pub mod identity_pool {
             PushSync { props }
         }
 
-        /// `ApplicationArns`.
-        pub fn application_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ApplicationArns", value.into());
-            self
+        prop! {
+            /// `ApplicationArns`.
+            props, "ApplicationArns", application_arns, set_application_arns, get_application_arns, Val<List<String>>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 }
@@ -246,16 +244,24 @@ impl IdentityPoolPrincipalTag {
         IdentityPoolPrincipalTag { core }
     }
 
-    /// `PrincipalTags`.
-    pub fn principal_tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("PrincipalTags", value.into());
-        self
+    prop! {
+        /// `IdentityPoolId`.
+        core.props, "IdentityPoolId", _, set_identity_pool_id, get_identity_pool_id, Val<String>
     }
 
-    /// `UseDefaults`.
-    pub fn use_defaults(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseDefaults", value.into());
-        self
+    prop! {
+        /// `IdentityProviderName`.
+        core.props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalTags`.
+        core.props, "PrincipalTags", principal_tags, set_principal_tags, get_principal_tags, Val<Json>
+    }
+
+    prop! {
+        /// `UseDefaults`.
+        core.props, "UseDefaults", use_defaults, set_use_defaults, get_use_defaults, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -286,16 +292,19 @@ impl IdentityPoolRoleAttachment {
         IdentityPoolRoleAttachment { core }
     }
 
-    /// `RoleMappings`.
-    pub fn role_mappings(mut self, value: impl Into<Val<Map<identity_pool_role_attachment::RoleMapping>>>) -> Self {
-        self.core.set("RoleMappings", value.into());
-        self
+    prop! {
+        /// `IdentityPoolId`.
+        core.props, "IdentityPoolId", _, set_identity_pool_id, get_identity_pool_id, Val<String>
     }
 
-    /// `Roles`.
-    pub fn roles(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Roles", value.into());
-        self
+    prop! {
+        /// `RoleMappings`.
+        core.props, "RoleMappings", role_mappings, set_role_mappings, get_role_mappings, Val<Map<identity_pool_role_attachment::RoleMapping>>
+    }
+
+    prop! {
+        /// `Roles`.
+        core.props, "Roles", roles, set_roles, get_roles, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -333,22 +342,24 @@ pub mod identity_pool_role_attachment {
             RoleMapping { props }
         }
 
-        /// `AmbiguousRoleResolution`.
-        pub fn ambiguous_role_resolution(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmbiguousRoleResolution", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `IdentityProvider`.
-        pub fn identity_provider(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityProvider", value.into());
-            self
+        prop! {
+            /// `AmbiguousRoleResolution`.
+            props, "AmbiguousRoleResolution", ambiguous_role_resolution, set_ambiguous_role_resolution, get_ambiguous_role_resolution, Val<String>
         }
 
-        /// `RulesConfiguration`.
-        pub fn rules_configuration(mut self, value: impl Into<Val<RulesConfigurationType>>) -> Self {
-            self.props.set("RulesConfiguration", value.into());
-            self
+        prop! {
+            /// `IdentityProvider`.
+            props, "IdentityProvider", identity_provider, set_identity_provider, get_identity_provider, Val<String>
+        }
+
+        prop! {
+            /// `RulesConfiguration`.
+            props, "RulesConfiguration", rules_configuration, set_rules_configuration, get_rules_configuration, Val<RulesConfigurationType>
         }
     }
 
@@ -367,6 +378,11 @@ pub mod identity_pool_role_attachment {
             let mut props = Props::new();
             props.set("Rules", rules.into());
             RulesConfigurationType { props }
+        }
+
+        prop! {
+            /// `Rules`.
+            props, "Rules", _, set_rules, get_rules, Val<List<MappingRule>>
         }
     }
 
@@ -397,6 +413,26 @@ pub mod identity_pool_role_attachment {
             props.set("Value", value.into());
             MappingRule { props }
         }
+
+        prop! {
+            /// `Claim`.
+            props, "Claim", _, set_claim, get_claim, Val<String>
+        }
+
+        prop! {
+            /// `MatchType`.
+            props, "MatchType", _, set_match_type, get_match_type, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 }
 
@@ -421,10 +457,14 @@ impl LogDeliveryConfiguration {
         LogDeliveryConfiguration { core }
     }
 
-    /// `LogConfigurations`.
-    pub fn log_configurations(mut self, value: impl Into<Val<List<log_delivery_configuration::LogConfiguration>>>) -> Self {
-        self.core.set("LogConfigurations", value.into());
-        self
+    prop! {
+        /// `LogConfigurations`.
+        core.props, "LogConfigurations", log_configurations, set_log_configurations, get_log_configurations, Val<List<log_delivery_configuration::LogConfiguration>>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -459,34 +499,29 @@ pub mod log_delivery_configuration {
             LogConfiguration { props }
         }
 
-        /// `CloudWatchLogsConfiguration`.
-        pub fn cloud_watch_logs_configuration(mut self, value: impl Into<Val<CloudWatchLogsConfiguration>>) -> Self {
-            self.props.set("CloudWatchLogsConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsConfiguration`.
+            props, "CloudWatchLogsConfiguration", cloud_watch_logs_configuration, set_cloud_watch_logs_configuration, get_cloud_watch_logs_configuration, Val<CloudWatchLogsConfiguration>
         }
 
-        /// `EventSource`.
-        pub fn event_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventSource", value.into());
-            self
+        prop! {
+            /// `EventSource`.
+            props, "EventSource", event_source, set_event_source, get_event_source, Val<String>
         }
 
-        /// `FirehoseConfiguration`.
-        pub fn firehose_configuration(mut self, value: impl Into<Val<FirehoseConfiguration>>) -> Self {
-            self.props.set("FirehoseConfiguration", value.into());
-            self
+        prop! {
+            /// `FirehoseConfiguration`.
+            props, "FirehoseConfiguration", firehose_configuration, set_firehose_configuration, get_firehose_configuration, Val<FirehoseConfiguration>
         }
 
-        /// `LogLevel`.
-        pub fn log_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<String>
         }
 
-        /// `S3Configuration`.
-        pub fn s3_configuration(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
         }
     }
 
@@ -505,10 +540,9 @@ pub mod log_delivery_configuration {
             CloudWatchLogsConfiguration { props }
         }
 
-        /// `LogGroupArn`.
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`.
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -527,10 +561,9 @@ pub mod log_delivery_configuration {
             FirehoseConfiguration { props }
         }
 
-        /// `StreamArn`.
-        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamArn", value.into());
-            self
+        prop! {
+            /// `StreamArn`.
+            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
         }
     }
 
@@ -549,10 +582,9 @@ pub mod log_delivery_configuration {
             S3Configuration { props }
         }
 
-        /// `BucketArn`.
-        pub fn bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketArn", value.into());
-            self
+        prop! {
+            /// `BucketArn`.
+            props, "BucketArn", bucket_arn, set_bucket_arn, get_bucket_arn, Val<String>
         }
     }
 }
@@ -578,34 +610,34 @@ impl ManagedLoginBranding {
         ManagedLoginBranding { core }
     }
 
-    /// `Assets`.
-    pub fn assets(mut self, value: impl Into<Val<List<managed_login_branding::AssetType>>>) -> Self {
-        self.core.set("Assets", value.into());
-        self
+    prop! {
+        /// `Assets`.
+        core.props, "Assets", assets, set_assets, get_assets, Val<List<managed_login_branding::AssetType>>
     }
 
-    /// `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientId", value.into());
-        self
+    prop! {
+        /// `ClientId`.
+        core.props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
     }
 
-    /// `ReturnMergedResources`.
-    pub fn return_merged_resources(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReturnMergedResources", value.into());
-        self
+    prop! {
+        /// `ReturnMergedResources`.
+        core.props, "ReturnMergedResources", return_merged_resources, set_return_merged_resources, get_return_merged_resources, Val<bool>
     }
 
-    /// `Settings`.
-    pub fn settings(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Settings", value.into());
-        self
+    prop! {
+        /// `Settings`.
+        core.props, "Settings", settings, set_settings, get_settings, Val<Json>
     }
 
-    /// `UseCognitoProvidedValues`.
-    pub fn use_cognito_provided_values(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseCognitoProvidedValues", value.into());
-        self
+    prop! {
+        /// `UseCognitoProvidedValues`.
+        core.props, "UseCognitoProvidedValues", use_cognito_provided_values, set_use_cognito_provided_values, get_use_cognito_provided_values, Val<bool>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -650,16 +682,29 @@ pub mod managed_login_branding {
             AssetType { props }
         }
 
-        /// `Bytes`.
-        pub fn bytes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bytes", value.into());
-            self
+        prop! {
+            /// `Category`.
+            props, "Category", _, set_category, get_category, Val<CategoryType>
         }
 
-        /// `ResourceId`.
-        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `ColorMode`.
+            props, "ColorMode", _, set_color_mode, get_color_mode, Val<ColorModeType>
+        }
+
+        prop! {
+            /// `Extension`.
+            props, "Extension", _, set_extension, get_extension, Val<ExtensionType>
+        }
+
+        prop! {
+            /// `Bytes`.
+            props, "Bytes", bytes, set_bytes, get_bytes, Val<String>
+        }
+
+        prop! {
+            /// `ResourceId`.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
         }
     }
 
@@ -788,10 +833,34 @@ impl Terms {
         Terms { core }
     }
 
-    /// `ClientId`.
-    pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientId", value.into());
-        self
+    prop! {
+        /// `ClientId`.
+        core.props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+    }
+
+    prop! {
+        /// `Enforcement`.
+        core.props, "Enforcement", _, set_enforcement, get_enforcement, Val<terms::TermsEnforcementType>
+    }
+
+    prop! {
+        /// `Links`.
+        core.props, "Links", _, set_links, get_links, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TermsName`.
+        core.props, "TermsName", _, set_terms_name, get_terms_name, Val<String>
+    }
+
+    prop! {
+        /// `TermsSource`.
+        core.props, "TermsSource", _, set_terms_source, get_terms_source, Val<terms::TermsSourceType>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -849,196 +918,164 @@ impl UserPool {
         UserPool { core }
     }
 
-    /// `AccountRecoverySetting`.
-    pub fn account_recovery_setting(mut self, value: impl Into<Val<user_pool::AccountRecoverySetting>>) -> Self {
-        self.core.set("AccountRecoverySetting", value.into());
-        self
+    prop! {
+        /// `AccountRecoverySetting`.
+        core.props, "AccountRecoverySetting", account_recovery_setting, set_account_recovery_setting, get_account_recovery_setting, Val<user_pool::AccountRecoverySetting>
     }
 
-    /// `AdminCreateUserConfig`.
-    pub fn admin_create_user_config(mut self, value: impl Into<Val<user_pool::AdminCreateUserConfig>>) -> Self {
-        self.core.set("AdminCreateUserConfig", value.into());
-        self
+    prop! {
+        /// `AdminCreateUserConfig`.
+        core.props, "AdminCreateUserConfig", admin_create_user_config, set_admin_create_user_config, get_admin_create_user_config, Val<user_pool::AdminCreateUserConfig>
     }
 
-    /// `AliasAttributes`.
-    pub fn alias_attributes(mut self, value: impl Into<Val<List<user_pool::AliasAttributes>>>) -> Self {
-        self.core.set("AliasAttributes", value.into());
-        self
+    prop! {
+        /// `AliasAttributes`.
+        core.props, "AliasAttributes", alias_attributes, set_alias_attributes, get_alias_attributes, Val<List<user_pool::AliasAttributes>>
     }
 
-    /// `AutoVerifiedAttributes`.
-    pub fn auto_verified_attributes(mut self, value: impl Into<Val<List<user_pool::AutoVerifiedAttributes>>>) -> Self {
-        self.core.set("AutoVerifiedAttributes", value.into());
-        self
+    prop! {
+        /// `AutoVerifiedAttributes`.
+        core.props, "AutoVerifiedAttributes", auto_verified_attributes, set_auto_verified_attributes, get_auto_verified_attributes, Val<List<user_pool::AutoVerifiedAttributes>>
     }
 
-    /// `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Val<user_pool::DeletionProtection>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<user_pool::DeletionProtection>
     }
 
-    /// `DeviceConfiguration`.
-    pub fn device_configuration(mut self, value: impl Into<Val<user_pool::DeviceConfiguration>>) -> Self {
-        self.core.set("DeviceConfiguration", value.into());
-        self
+    prop! {
+        /// `DeviceConfiguration`.
+        core.props, "DeviceConfiguration", device_configuration, set_device_configuration, get_device_configuration, Val<user_pool::DeviceConfiguration>
     }
 
-    /// `EmailAuthenticationMessage`.
-    pub fn email_authentication_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EmailAuthenticationMessage", value.into());
-        self
+    prop! {
+        /// `EmailAuthenticationMessage`.
+        core.props, "EmailAuthenticationMessage", email_authentication_message, set_email_authentication_message, get_email_authentication_message, Val<String>
     }
 
-    /// `EmailAuthenticationSubject`.
-    pub fn email_authentication_subject(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EmailAuthenticationSubject", value.into());
-        self
+    prop! {
+        /// `EmailAuthenticationSubject`.
+        core.props, "EmailAuthenticationSubject", email_authentication_subject, set_email_authentication_subject, get_email_authentication_subject, Val<String>
     }
 
-    /// `EmailConfiguration`.
-    pub fn email_configuration(mut self, value: impl Into<Val<user_pool::EmailConfiguration>>) -> Self {
-        self.core.set("EmailConfiguration", value.into());
-        self
+    prop! {
+        /// `EmailConfiguration`.
+        core.props, "EmailConfiguration", email_configuration, set_email_configuration, get_email_configuration, Val<user_pool::EmailConfiguration>
     }
 
-    /// `EmailVerificationMessage`.
-    pub fn email_verification_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EmailVerificationMessage", value.into());
-        self
+    prop! {
+        /// `EmailVerificationMessage`.
+        core.props, "EmailVerificationMessage", email_verification_message, set_email_verification_message, get_email_verification_message, Val<String>
     }
 
-    /// `EmailVerificationSubject`.
-    pub fn email_verification_subject(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EmailVerificationSubject", value.into());
-        self
+    prop! {
+        /// `EmailVerificationSubject`.
+        core.props, "EmailVerificationSubject", email_verification_subject, set_email_verification_subject, get_email_verification_subject, Val<String>
     }
 
-    /// `EnabledMfas`.
-    pub fn enabled_mfas(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EnabledMfas", value.into());
-        self
+    prop! {
+        /// `EnabledMfas`.
+        core.props, "EnabledMfas", enabled_mfas, set_enabled_mfas, get_enabled_mfas, Val<List<String>>
     }
 
-    /// `IssuerConfiguration`.
-    pub fn issuer_configuration(mut self, value: impl Into<Val<user_pool::IssuerConfiguration>>) -> Self {
-        self.core.set("IssuerConfiguration", value.into());
-        self
+    prop! {
+        /// `IssuerConfiguration`.
+        core.props, "IssuerConfiguration", issuer_configuration, set_issuer_configuration, get_issuer_configuration, Val<user_pool::IssuerConfiguration>
     }
 
-    /// `KeyConfiguration`.
-    pub fn key_configuration(mut self, value: impl Into<Val<user_pool::KeyConfiguration>>) -> Self {
-        self.core.set("KeyConfiguration", value.into());
-        self
+    prop! {
+        /// `KeyConfiguration`.
+        core.props, "KeyConfiguration", key_configuration, set_key_configuration, get_key_configuration, Val<user_pool::KeyConfiguration>
     }
 
-    /// `LambdaConfig`.
-    pub fn lambda_config(mut self, value: impl Into<Val<user_pool::LambdaConfig>>) -> Self {
-        self.core.set("LambdaConfig", value.into());
-        self
+    prop! {
+        /// `LambdaConfig`.
+        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<user_pool::LambdaConfig>
     }
 
-    /// `MfaConfiguration`.
-    pub fn mfa_configuration(mut self, value: impl Into<Val<user_pool::MfaConfiguration>>) -> Self {
-        self.core.set("MfaConfiguration", value.into());
-        self
+    prop! {
+        /// `MfaConfiguration`.
+        core.props, "MfaConfiguration", mfa_configuration, set_mfa_configuration, get_mfa_configuration, Val<user_pool::MfaConfiguration>
     }
 
-    /// `Policies`.
-    pub fn policies(mut self, value: impl Into<Val<user_pool::Policies>>) -> Self {
-        self.core.set("Policies", value.into());
-        self
+    prop! {
+        /// `Policies`.
+        core.props, "Policies", policies, set_policies, get_policies, Val<user_pool::Policies>
     }
 
-    /// `Schema`.
-    pub fn schema(mut self, value: impl Into<Val<List<user_pool::SchemaAttribute>>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", schema, set_schema, get_schema, Val<List<user_pool::SchemaAttribute>>
     }
 
-    /// `SmsAuthenticationMessage`.
-    pub fn sms_authentication_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SmsAuthenticationMessage", value.into());
-        self
+    prop! {
+        /// `SmsAuthenticationMessage`.
+        core.props, "SmsAuthenticationMessage", sms_authentication_message, set_sms_authentication_message, get_sms_authentication_message, Val<String>
     }
 
-    /// `SmsConfiguration`.
-    pub fn sms_configuration(mut self, value: impl Into<Val<user_pool::SmsConfiguration>>) -> Self {
-        self.core.set("SmsConfiguration", value.into());
-        self
+    prop! {
+        /// `SmsConfiguration`.
+        core.props, "SmsConfiguration", sms_configuration, set_sms_configuration, get_sms_configuration, Val<user_pool::SmsConfiguration>
     }
 
-    /// `SmsVerificationMessage`.
-    pub fn sms_verification_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SmsVerificationMessage", value.into());
-        self
+    prop! {
+        /// `SmsVerificationMessage`.
+        core.props, "SmsVerificationMessage", sms_verification_message, set_sms_verification_message, get_sms_verification_message, Val<String>
     }
 
-    /// `UserAttributeUpdateSettings`.
-    pub fn user_attribute_update_settings(mut self, value: impl Into<Val<user_pool::UserAttributeUpdateSettings>>) -> Self {
-        self.core.set("UserAttributeUpdateSettings", value.into());
-        self
+    prop! {
+        /// `UserAttributeUpdateSettings`.
+        core.props, "UserAttributeUpdateSettings", user_attribute_update_settings, set_user_attribute_update_settings, get_user_attribute_update_settings, Val<user_pool::UserAttributeUpdateSettings>
     }
 
-    /// `UserPoolAddOns`.
-    pub fn user_pool_add_ons(mut self, value: impl Into<Val<user_pool::UserPoolAddOns>>) -> Self {
-        self.core.set("UserPoolAddOns", value.into());
-        self
+    prop! {
+        /// `UserPoolAddOns`.
+        core.props, "UserPoolAddOns", user_pool_add_ons, set_user_pool_add_ons, get_user_pool_add_ons, Val<user_pool::UserPoolAddOns>
     }
 
-    /// `UserPoolName`.
-    pub fn user_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserPoolName", value.into());
-        self
+    prop! {
+        /// `UserPoolName`.
+        core.props, "UserPoolName", user_pool_name, set_user_pool_name, get_user_pool_name, Val<String>
     }
 
-    /// `UserPoolTags`.
-    pub fn user_pool_tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("UserPoolTags", value.into());
-        self
+    prop! {
+        /// `UserPoolTags`.
+        core.props, "UserPoolTags", user_pool_tags, set_user_pool_tags, get_user_pool_tags, Val<Json>
     }
 
-    /// `UserPoolTier`.
-    pub fn user_pool_tier(mut self, value: impl Into<Val<user_pool::UserPoolTier>>) -> Self {
-        self.core.set("UserPoolTier", value.into());
-        self
+    prop! {
+        /// `UserPoolTier`.
+        core.props, "UserPoolTier", user_pool_tier, set_user_pool_tier, get_user_pool_tier, Val<user_pool::UserPoolTier>
     }
 
-    /// `UsernameAttributes`.
-    pub fn username_attributes(mut self, value: impl Into<Val<List<user_pool::UsernameAttributes>>>) -> Self {
-        self.core.set("UsernameAttributes", value.into());
-        self
+    prop! {
+        /// `UsernameAttributes`.
+        core.props, "UsernameAttributes", username_attributes, set_username_attributes, get_username_attributes, Val<List<user_pool::UsernameAttributes>>
     }
 
-    /// `UsernameConfiguration`.
-    pub fn username_configuration(mut self, value: impl Into<Val<user_pool::UsernameConfiguration>>) -> Self {
-        self.core.set("UsernameConfiguration", value.into());
-        self
+    prop! {
+        /// `UsernameConfiguration`.
+        core.props, "UsernameConfiguration", username_configuration, set_username_configuration, get_username_configuration, Val<user_pool::UsernameConfiguration>
     }
 
-    /// `VerificationMessageTemplate`.
-    pub fn verification_message_template(mut self, value: impl Into<Val<user_pool::VerificationMessageTemplate>>) -> Self {
-        self.core.set("VerificationMessageTemplate", value.into());
-        self
+    prop! {
+        /// `VerificationMessageTemplate`.
+        core.props, "VerificationMessageTemplate", verification_message_template, set_verification_message_template, get_verification_message_template, Val<user_pool::VerificationMessageTemplate>
     }
 
-    /// `WebAuthnFactorConfiguration`.
-    pub fn web_authn_factor_configuration(mut self, value: impl Into<Val<user_pool::WebAuthnFactorConfiguration>>) -> Self {
-        self.core.set("WebAuthnFactorConfiguration", value.into());
-        self
+    prop! {
+        /// `WebAuthnFactorConfiguration`.
+        core.props, "WebAuthnFactorConfiguration", web_authn_factor_configuration, set_web_authn_factor_configuration, get_web_authn_factor_configuration, Val<user_pool::WebAuthnFactorConfiguration>
     }
 
-    /// `WebAuthnRelyingPartyID`.
-    pub fn web_authn_relying_party_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WebAuthnRelyingPartyID", value.into());
-        self
+    prop! {
+        /// `WebAuthnRelyingPartyID`.
+        core.props, "WebAuthnRelyingPartyID", web_authn_relying_party_id, set_web_authn_relying_party_id, get_web_authn_relying_party_id, Val<String>
     }
 
-    /// `WebAuthnUserVerification`.
-    pub fn web_authn_user_verification(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WebAuthnUserVerification", value.into());
-        self
+    prop! {
+        /// `WebAuthnUserVerification`.
+        core.props, "WebAuthnUserVerification", web_authn_user_verification, set_web_authn_user_verification, get_web_authn_user_verification, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1092,10 +1129,9 @@ pub mod user_pool {
             AccountRecoverySetting { props }
         }
 
-        /// `RecoveryMechanisms`.
-        pub fn recovery_mechanisms(mut self, value: impl Into<Val<List<RecoveryOption>>>) -> Self {
-            self.props.set("RecoveryMechanisms", value.into());
-            self
+        prop! {
+            /// `RecoveryMechanisms`.
+            props, "RecoveryMechanisms", recovery_mechanisms, set_recovery_mechanisms, get_recovery_mechanisms, Val<List<RecoveryOption>>
         }
     }
 
@@ -1114,16 +1150,14 @@ pub mod user_pool {
             RecoveryOption { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<RecoveryOptionName>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<RecoveryOptionName>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
     }
 
@@ -1158,22 +1192,19 @@ pub mod user_pool {
             AdminCreateUserConfig { props }
         }
 
-        /// `AllowAdminCreateUserOnly`.
-        pub fn allow_admin_create_user_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowAdminCreateUserOnly", value.into());
-            self
+        prop! {
+            /// `AllowAdminCreateUserOnly`.
+            props, "AllowAdminCreateUserOnly", allow_admin_create_user_only, set_allow_admin_create_user_only, get_allow_admin_create_user_only, Val<bool>
         }
 
-        /// `InviteMessageTemplate`.
-        pub fn invite_message_template(mut self, value: impl Into<Val<InviteMessageTemplate>>) -> Self {
-            self.props.set("InviteMessageTemplate", value.into());
-            self
+        prop! {
+            /// `InviteMessageTemplate`.
+            props, "InviteMessageTemplate", invite_message_template, set_invite_message_template, get_invite_message_template, Val<InviteMessageTemplate>
         }
 
-        /// `UnusedAccountValidityDays`.
-        pub fn unused_account_validity_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnusedAccountValidityDays", value.into());
-            self
+        prop! {
+            /// `UnusedAccountValidityDays`.
+            props, "UnusedAccountValidityDays", unused_account_validity_days, set_unused_account_validity_days, get_unused_account_validity_days, Val<i64>
         }
     }
 
@@ -1192,22 +1223,19 @@ pub mod user_pool {
             InviteMessageTemplate { props }
         }
 
-        /// `EmailMessage`.
-        pub fn email_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailMessage", value.into());
-            self
+        prop! {
+            /// `EmailMessage`.
+            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<String>
         }
 
-        /// `EmailSubject`.
-        pub fn email_subject(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailSubject", value.into());
-            self
+        prop! {
+            /// `EmailSubject`.
+            props, "EmailSubject", email_subject, set_email_subject, get_email_subject, Val<String>
         }
 
-        /// `SMSMessage`.
-        pub fn sms_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SMSMessage", value.into());
-            self
+        prop! {
+            /// `SMSMessage`.
+            props, "SMSMessage", sms_message, set_sms_message, get_sms_message, Val<String>
         }
     }
 
@@ -1268,16 +1296,14 @@ pub mod user_pool {
             DeviceConfiguration { props }
         }
 
-        /// `ChallengeRequiredOnNewDevice`.
-        pub fn challenge_required_on_new_device(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ChallengeRequiredOnNewDevice", value.into());
-            self
+        prop! {
+            /// `ChallengeRequiredOnNewDevice`.
+            props, "ChallengeRequiredOnNewDevice", challenge_required_on_new_device, set_challenge_required_on_new_device, get_challenge_required_on_new_device, Val<bool>
         }
 
-        /// `DeviceOnlyRememberedOnUserPrompt`.
-        pub fn device_only_remembered_on_user_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeviceOnlyRememberedOnUserPrompt", value.into());
-            self
+        prop! {
+            /// `DeviceOnlyRememberedOnUserPrompt`.
+            props, "DeviceOnlyRememberedOnUserPrompt", device_only_remembered_on_user_prompt, set_device_only_remembered_on_user_prompt, get_device_only_remembered_on_user_prompt, Val<bool>
         }
     }
 
@@ -1296,34 +1322,29 @@ pub mod user_pool {
             EmailConfiguration { props }
         }
 
-        /// `ConfigurationSet`.
-        pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationSet", value.into());
-            self
+        prop! {
+            /// `ConfigurationSet`.
+            props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
         }
 
-        /// `EmailSendingAccount`.
-        pub fn email_sending_account(mut self, value: impl Into<Val<EmailConfigurationEmailSendingAccount>>) -> Self {
-            self.props.set("EmailSendingAccount", value.into());
-            self
+        prop! {
+            /// `EmailSendingAccount`.
+            props, "EmailSendingAccount", email_sending_account, set_email_sending_account, get_email_sending_account, Val<EmailConfigurationEmailSendingAccount>
         }
 
-        /// `From`.
-        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("From", value.into());
-            self
+        prop! {
+            /// `From`.
+            props, "From", from_property, set_from_property, get_from_property, Val<String>
         }
 
-        /// `ReplyToEmailAddress`.
-        pub fn reply_to_email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplyToEmailAddress", value.into());
-            self
+        prop! {
+            /// `ReplyToEmailAddress`.
+            props, "ReplyToEmailAddress", reply_to_email_address, set_reply_to_email_address, get_reply_to_email_address, Val<String>
         }
 
-        /// `SourceArn`.
-        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceArn", value.into());
-            self
+        prop! {
+            /// `SourceArn`.
+            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
         }
     }
 
@@ -1355,10 +1376,9 @@ pub mod user_pool {
             IssuerConfiguration { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<IssuerConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<IssuerConfigurationType>
         }
     }
 
@@ -1390,16 +1410,14 @@ pub mod user_pool {
             KeyConfiguration { props }
         }
 
-        /// `KeyType`.
-        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
-            self.props.set("KeyType", value.into());
-            self
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -1431,94 +1449,79 @@ pub mod user_pool {
             LambdaConfig { props }
         }
 
-        /// `CreateAuthChallenge`.
-        pub fn create_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreateAuthChallenge", value.into());
-            self
+        prop! {
+            /// `CreateAuthChallenge`.
+            props, "CreateAuthChallenge", create_auth_challenge, set_create_auth_challenge, get_create_auth_challenge, Val<String>
         }
 
-        /// `CustomEmailSender`.
-        pub fn custom_email_sender(mut self, value: impl Into<Val<CustomEmailSender>>) -> Self {
-            self.props.set("CustomEmailSender", value.into());
-            self
+        prop! {
+            /// `CustomEmailSender`.
+            props, "CustomEmailSender", custom_email_sender, set_custom_email_sender, get_custom_email_sender, Val<CustomEmailSender>
         }
 
-        /// `CustomMessage`.
-        pub fn custom_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomMessage", value.into());
-            self
+        prop! {
+            /// `CustomMessage`.
+            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<String>
         }
 
-        /// `CustomSMSSender`.
-        pub fn custom_sms_sender(mut self, value: impl Into<Val<CustomSmsSender>>) -> Self {
-            self.props.set("CustomSMSSender", value.into());
-            self
+        prop! {
+            /// `CustomSMSSender`.
+            props, "CustomSMSSender", custom_sms_sender, set_custom_sms_sender, get_custom_sms_sender, Val<CustomSmsSender>
         }
 
-        /// `DefineAuthChallenge`.
-        pub fn define_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefineAuthChallenge", value.into());
-            self
+        prop! {
+            /// `DefineAuthChallenge`.
+            props, "DefineAuthChallenge", define_auth_challenge, set_define_auth_challenge, get_define_auth_challenge, Val<String>
         }
 
-        /// `InboundFederation`.
-        pub fn inbound_federation(mut self, value: impl Into<Val<InboundFederation>>) -> Self {
-            self.props.set("InboundFederation", value.into());
-            self
+        prop! {
+            /// `InboundFederation`.
+            props, "InboundFederation", inbound_federation, set_inbound_federation, get_inbound_federation, Val<InboundFederation>
         }
 
-        /// `KMSKeyID`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyID", value.into());
-            self
+        prop! {
+            /// `KMSKeyID`.
+            props, "KMSKeyID", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `PostAuthentication`.
-        pub fn post_authentication(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostAuthentication", value.into());
-            self
+        prop! {
+            /// `PostAuthentication`.
+            props, "PostAuthentication", post_authentication, set_post_authentication, get_post_authentication, Val<String>
         }
 
-        /// `PostConfirmation`.
-        pub fn post_confirmation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostConfirmation", value.into());
-            self
+        prop! {
+            /// `PostConfirmation`.
+            props, "PostConfirmation", post_confirmation, set_post_confirmation, get_post_confirmation, Val<String>
         }
 
-        /// `PreAuthentication`.
-        pub fn pre_authentication(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreAuthentication", value.into());
-            self
+        prop! {
+            /// `PreAuthentication`.
+            props, "PreAuthentication", pre_authentication, set_pre_authentication, get_pre_authentication, Val<String>
         }
 
-        /// `PreSignUp`.
-        pub fn pre_sign_up(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreSignUp", value.into());
-            self
+        prop! {
+            /// `PreSignUp`.
+            props, "PreSignUp", pre_sign_up, set_pre_sign_up, get_pre_sign_up, Val<String>
         }
 
-        /// `PreTokenGeneration`.
-        pub fn pre_token_generation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreTokenGeneration", value.into());
-            self
+        prop! {
+            /// `PreTokenGeneration`.
+            props, "PreTokenGeneration", pre_token_generation, set_pre_token_generation, get_pre_token_generation, Val<String>
         }
 
-        /// `PreTokenGenerationConfig`.
-        pub fn pre_token_generation_config(mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> Self {
-            self.props.set("PreTokenGenerationConfig", value.into());
-            self
+        prop! {
+            /// `PreTokenGenerationConfig`.
+            props, "PreTokenGenerationConfig", pre_token_generation_config, set_pre_token_generation_config, get_pre_token_generation_config, Val<PreTokenGenerationConfig>
         }
 
-        /// `UserMigration`.
-        pub fn user_migration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserMigration", value.into());
-            self
+        prop! {
+            /// `UserMigration`.
+            props, "UserMigration", user_migration, set_user_migration, get_user_migration, Val<String>
         }
 
-        /// `VerifyAuthChallengeResponse`.
-        pub fn verify_auth_challenge_response(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VerifyAuthChallengeResponse", value.into());
-            self
+        prop! {
+            /// `VerifyAuthChallengeResponse`.
+            props, "VerifyAuthChallengeResponse", verify_auth_challenge_response, set_verify_auth_challenge_response, get_verify_auth_challenge_response, Val<String>
         }
     }
 
@@ -1537,16 +1540,14 @@ pub mod user_pool {
             CustomEmailSender { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<CustomEmailSenderLambdaVersion>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<CustomEmailSenderLambdaVersion>
         }
     }
 
@@ -1575,16 +1576,14 @@ pub mod user_pool {
             CustomSmsSender { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<CustomSmsSenderLambdaVersion>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<CustomSmsSenderLambdaVersion>
         }
     }
 
@@ -1613,16 +1612,14 @@ pub mod user_pool {
             InboundFederation { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<InboundFederationLambdaVersion>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<InboundFederationLambdaVersion>
         }
     }
 
@@ -1651,16 +1648,14 @@ pub mod user_pool {
             PreTokenGenerationConfig { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<PreTokenGenerationConfigLambdaVersion>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<PreTokenGenerationConfigLambdaVersion>
         }
     }
 
@@ -1711,16 +1706,14 @@ pub mod user_pool {
             Policies { props }
         }
 
-        /// `PasswordPolicy`.
-        pub fn password_policy(mut self, value: impl Into<Val<PasswordPolicy>>) -> Self {
-            self.props.set("PasswordPolicy", value.into());
-            self
+        prop! {
+            /// `PasswordPolicy`.
+            props, "PasswordPolicy", password_policy, set_password_policy, get_password_policy, Val<PasswordPolicy>
         }
 
-        /// `SignInPolicy`.
-        pub fn sign_in_policy(mut self, value: impl Into<Val<SignInPolicy>>) -> Self {
-            self.props.set("SignInPolicy", value.into());
-            self
+        prop! {
+            /// `SignInPolicy`.
+            props, "SignInPolicy", sign_in_policy, set_sign_in_policy, get_sign_in_policy, Val<SignInPolicy>
         }
     }
 
@@ -1739,46 +1732,39 @@ pub mod user_pool {
             PasswordPolicy { props }
         }
 
-        /// `MinimumLength`.
-        pub fn minimum_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumLength", value.into());
-            self
+        prop! {
+            /// `MinimumLength`.
+            props, "MinimumLength", minimum_length, set_minimum_length, get_minimum_length, Val<i64>
         }
 
-        /// `PasswordHistorySize`.
-        pub fn password_history_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PasswordHistorySize", value.into());
-            self
+        prop! {
+            /// `PasswordHistorySize`.
+            props, "PasswordHistorySize", password_history_size, set_password_history_size, get_password_history_size, Val<i64>
         }
 
-        /// `RequireLowercase`.
-        pub fn require_lowercase(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireLowercase", value.into());
-            self
+        prop! {
+            /// `RequireLowercase`.
+            props, "RequireLowercase", require_lowercase, set_require_lowercase, get_require_lowercase, Val<bool>
         }
 
-        /// `RequireNumbers`.
-        pub fn require_numbers(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireNumbers", value.into());
-            self
+        prop! {
+            /// `RequireNumbers`.
+            props, "RequireNumbers", require_numbers, set_require_numbers, get_require_numbers, Val<bool>
         }
 
-        /// `RequireSymbols`.
-        pub fn require_symbols(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireSymbols", value.into());
-            self
+        prop! {
+            /// `RequireSymbols`.
+            props, "RequireSymbols", require_symbols, set_require_symbols, get_require_symbols, Val<bool>
         }
 
-        /// `RequireUppercase`.
-        pub fn require_uppercase(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireUppercase", value.into());
-            self
+        prop! {
+            /// `RequireUppercase`.
+            props, "RequireUppercase", require_uppercase, set_require_uppercase, get_require_uppercase, Val<bool>
         }
 
-        /// `TemporaryPasswordValidityDays`.
-        pub fn temporary_password_validity_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TemporaryPasswordValidityDays", value.into());
-            self
+        prop! {
+            /// `TemporaryPasswordValidityDays`.
+            props, "TemporaryPasswordValidityDays", temporary_password_validity_days, set_temporary_password_validity_days, get_temporary_password_validity_days, Val<i64>
         }
     }
 
@@ -1797,10 +1783,9 @@ pub mod user_pool {
             SignInPolicy { props }
         }
 
-        /// `AllowedFirstAuthFactors`.
-        pub fn allowed_first_auth_factors(mut self, value: impl Into<Val<List<SignInPolicyAllowedFirstAuthFactors>>>) -> Self {
-            self.props.set("AllowedFirstAuthFactors", value.into());
-            self
+        prop! {
+            /// `AllowedFirstAuthFactors`.
+            props, "AllowedFirstAuthFactors", allowed_first_auth_factors, set_allowed_first_auth_factors, get_allowed_first_auth_factors, Val<List<SignInPolicyAllowedFirstAuthFactors>>
         }
     }
 
@@ -1841,46 +1826,39 @@ pub mod user_pool {
             SchemaAttribute { props }
         }
 
-        /// `AttributeDataType`.
-        pub fn attribute_data_type(mut self, value: impl Into<Val<SchemaAttributeAttributeDataType>>) -> Self {
-            self.props.set("AttributeDataType", value.into());
-            self
+        prop! {
+            /// `AttributeDataType`.
+            props, "AttributeDataType", attribute_data_type, set_attribute_data_type, get_attribute_data_type, Val<SchemaAttributeAttributeDataType>
         }
 
-        /// `DeveloperOnlyAttribute`.
-        pub fn developer_only_attribute(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeveloperOnlyAttribute", value.into());
-            self
+        prop! {
+            /// `DeveloperOnlyAttribute`.
+            props, "DeveloperOnlyAttribute", developer_only_attribute, set_developer_only_attribute, get_developer_only_attribute, Val<bool>
         }
 
-        /// `Mutable`.
-        pub fn mutable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Mutable", value.into());
-            self
+        prop! {
+            /// `Mutable`.
+            props, "Mutable", mutable, set_mutable, get_mutable, Val<bool>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `NumberAttributeConstraints`.
-        pub fn number_attribute_constraints(mut self, value: impl Into<Val<NumberAttributeConstraints>>) -> Self {
-            self.props.set("NumberAttributeConstraints", value.into());
-            self
+        prop! {
+            /// `NumberAttributeConstraints`.
+            props, "NumberAttributeConstraints", number_attribute_constraints, set_number_attribute_constraints, get_number_attribute_constraints, Val<NumberAttributeConstraints>
         }
 
-        /// `Required`.
-        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `Required`.
+            props, "Required", required, set_required, get_required, Val<bool>
         }
 
-        /// `StringAttributeConstraints`.
-        pub fn string_attribute_constraints(mut self, value: impl Into<Val<StringAttributeConstraints>>) -> Self {
-            self.props.set("StringAttributeConstraints", value.into());
-            self
+        prop! {
+            /// `StringAttributeConstraints`.
+            props, "StringAttributeConstraints", string_attribute_constraints, set_string_attribute_constraints, get_string_attribute_constraints, Val<StringAttributeConstraints>
         }
     }
 
@@ -1918,16 +1896,14 @@ pub mod user_pool {
             NumberAttributeConstraints { props }
         }
 
-        /// `MaxValue`.
-        pub fn max_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<String>
         }
 
-        /// `MinValue`.
-        pub fn min_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<String>
         }
     }
 
@@ -1946,16 +1922,14 @@ pub mod user_pool {
             StringAttributeConstraints { props }
         }
 
-        /// `MaxLength`.
-        pub fn max_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxLength", value.into());
-            self
+        prop! {
+            /// `MaxLength`.
+            props, "MaxLength", max_length, set_max_length, get_max_length, Val<String>
         }
 
-        /// `MinLength`.
-        pub fn min_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MinLength", value.into());
-            self
+        prop! {
+            /// `MinLength`.
+            props, "MinLength", min_length, set_min_length, get_min_length, Val<String>
         }
     }
 
@@ -1974,28 +1948,24 @@ pub mod user_pool {
             SmsConfiguration { props }
         }
 
-        /// `EumsSms`.
-        pub fn eums_sms(mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> Self {
-            self.props.set("EumsSms", value.into());
-            self
+        prop! {
+            /// `EumsSms`.
+            props, "EumsSms", eums_sms, set_eums_sms, get_eums_sms, Val<EumsSmsConfiguration>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `SnsCallerArn`.
-        pub fn sns_caller_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsCallerArn", value.into());
-            self
+        prop! {
+            /// `SnsCallerArn`.
+            props, "SnsCallerArn", sns_caller_arn, set_sns_caller_arn, get_sns_caller_arn, Val<String>
         }
 
-        /// `SnsRegion`.
-        pub fn sns_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsRegion", value.into());
-            self
+        prop! {
+            /// `SnsRegion`.
+            props, "SnsRegion", sns_region, set_sns_region, get_sns_region, Val<String>
         }
     }
 
@@ -2016,40 +1986,39 @@ pub mod user_pool {
             EumsSmsConfiguration { props }
         }
 
-        /// `ConfigurationSetName`.
-        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationSetName", value.into());
-            self
+        prop! {
+            /// `CallerArn`.
+            props, "CallerArn", _, set_caller_arn, get_caller_arn, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ConfigurationSetName`.
+            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
         }
 
-        /// `InEntityId`.
-        pub fn in_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InEntityId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `InTemplateId`.
-        pub fn in_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InTemplateId", value.into());
-            self
+        prop! {
+            /// `InEntityId`.
+            props, "InEntityId", in_entity_id, set_in_entity_id, get_in_entity_id, Val<String>
         }
 
-        /// `OriginationIdentity`.
-        pub fn origination_identity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginationIdentity", value.into());
-            self
+        prop! {
+            /// `InTemplateId`.
+            props, "InTemplateId", in_template_id, set_in_template_id, get_in_template_id, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `OriginationIdentity`.
+            props, "OriginationIdentity", origination_identity, set_origination_identity, get_origination_identity, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -2070,6 +2039,11 @@ pub mod user_pool {
             let mut props = Props::new();
             props.set("AttributesRequireVerificationBeforeUpdate", attributes_require_verification_before_update.into());
             UserAttributeUpdateSettings { props }
+        }
+
+        prop! {
+            /// `AttributesRequireVerificationBeforeUpdate`.
+            props, "AttributesRequireVerificationBeforeUpdate", _, set_attributes_require_verification_before_update, get_attributes_require_verification_before_update, Val<List<UserAttributeUpdateSettingsAttributesRequireVerificationBeforeUpdate>>
         }
     }
 
@@ -2101,16 +2075,14 @@ pub mod user_pool {
             UserPoolAddOns { props }
         }
 
-        /// `AdvancedSecurityAdditionalFlows`.
-        pub fn advanced_security_additional_flows(mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlows>>) -> Self {
-            self.props.set("AdvancedSecurityAdditionalFlows", value.into());
-            self
+        prop! {
+            /// `AdvancedSecurityAdditionalFlows`.
+            props, "AdvancedSecurityAdditionalFlows", advanced_security_additional_flows, set_advanced_security_additional_flows, get_advanced_security_additional_flows, Val<AdvancedSecurityAdditionalFlows>
         }
 
-        /// `AdvancedSecurityMode`.
-        pub fn advanced_security_mode(mut self, value: impl Into<Val<UserPoolAddOnsAdvancedSecurityMode>>) -> Self {
-            self.props.set("AdvancedSecurityMode", value.into());
-            self
+        prop! {
+            /// `AdvancedSecurityMode`.
+            props, "AdvancedSecurityMode", advanced_security_mode, set_advanced_security_mode, get_advanced_security_mode, Val<UserPoolAddOnsAdvancedSecurityMode>
         }
     }
 
@@ -2129,10 +2101,9 @@ pub mod user_pool {
             AdvancedSecurityAdditionalFlows { props }
         }
 
-        /// `CustomAuthMode`.
-        pub fn custom_auth_mode(mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>>) -> Self {
-            self.props.set("CustomAuthMode", value.into());
-            self
+        prop! {
+            /// `CustomAuthMode`.
+            props, "CustomAuthMode", custom_auth_mode, set_custom_auth_mode, get_custom_auth_mode, Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>
         }
     }
 
@@ -2209,10 +2180,9 @@ pub mod user_pool {
             UsernameConfiguration { props }
         }
 
-        /// `CaseSensitive`.
-        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaseSensitive", value.into());
-            self
+        prop! {
+            /// `CaseSensitive`.
+            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
         }
     }
 
@@ -2231,40 +2201,34 @@ pub mod user_pool {
             VerificationMessageTemplate { props }
         }
 
-        /// `DefaultEmailOption`.
-        pub fn default_email_option(mut self, value: impl Into<Val<VerificationMessageTemplateDefaultEmailOption>>) -> Self {
-            self.props.set("DefaultEmailOption", value.into());
-            self
+        prop! {
+            /// `DefaultEmailOption`.
+            props, "DefaultEmailOption", default_email_option, set_default_email_option, get_default_email_option, Val<VerificationMessageTemplateDefaultEmailOption>
         }
 
-        /// `EmailMessage`.
-        pub fn email_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailMessage", value.into());
-            self
+        prop! {
+            /// `EmailMessage`.
+            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<String>
         }
 
-        /// `EmailMessageByLink`.
-        pub fn email_message_by_link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailMessageByLink", value.into());
-            self
+        prop! {
+            /// `EmailMessageByLink`.
+            props, "EmailMessageByLink", email_message_by_link, set_email_message_by_link, get_email_message_by_link, Val<String>
         }
 
-        /// `EmailSubject`.
-        pub fn email_subject(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailSubject", value.into());
-            self
+        prop! {
+            /// `EmailSubject`.
+            props, "EmailSubject", email_subject, set_email_subject, get_email_subject, Val<String>
         }
 
-        /// `EmailSubjectByLink`.
-        pub fn email_subject_by_link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailSubjectByLink", value.into());
-            self
+        prop! {
+            /// `EmailSubjectByLink`.
+            props, "EmailSubjectByLink", email_subject_by_link, set_email_subject_by_link, get_email_subject_by_link, Val<String>
         }
 
-        /// `SmsMessage`.
-        pub fn sms_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SmsMessage", value.into());
-            self
+        prop! {
+            /// `SmsMessage`.
+            props, "SmsMessage", sms_message, set_sms_message, get_sms_message, Val<String>
         }
     }
 
@@ -2315,136 +2279,119 @@ impl UserPoolClient {
         UserPoolClient { core }
     }
 
-    /// `AccessTokenValidity`.
-    pub fn access_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AccessTokenValidity", value.into());
-        self
+    prop! {
+        /// `AccessTokenValidity`.
+        core.props, "AccessTokenValidity", access_token_validity, set_access_token_validity, get_access_token_validity, Val<i64>
     }
 
-    /// `AllowedOAuthFlows`.
-    pub fn allowed_o_auth_flows(mut self, value: impl Into<Val<List<user_pool_client::AllowedOAuthFlows>>>) -> Self {
-        self.core.set("AllowedOAuthFlows", value.into());
-        self
+    prop! {
+        /// `AllowedOAuthFlows`.
+        core.props, "AllowedOAuthFlows", allowed_o_auth_flows, set_allowed_o_auth_flows, get_allowed_o_auth_flows, Val<List<user_pool_client::AllowedOAuthFlows>>
     }
 
-    /// `AllowedOAuthFlowsUserPoolClient`.
-    pub fn allowed_o_auth_flows_user_pool_client(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowedOAuthFlowsUserPoolClient", value.into());
-        self
+    prop! {
+        /// `AllowedOAuthFlowsUserPoolClient`.
+        core.props, "AllowedOAuthFlowsUserPoolClient", allowed_o_auth_flows_user_pool_client, set_allowed_o_auth_flows_user_pool_client, get_allowed_o_auth_flows_user_pool_client, Val<bool>
     }
 
-    /// `AllowedOAuthScopes`.
-    pub fn allowed_o_auth_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedOAuthScopes", value.into());
-        self
+    prop! {
+        /// `AllowedOAuthScopes`.
+        core.props, "AllowedOAuthScopes", allowed_o_auth_scopes, set_allowed_o_auth_scopes, get_allowed_o_auth_scopes, Val<List<String>>
     }
 
-    /// `AnalyticsConfiguration`.
-    pub fn analytics_configuration(mut self, value: impl Into<Val<user_pool_client::AnalyticsConfiguration>>) -> Self {
-        self.core.set("AnalyticsConfiguration", value.into());
-        self
+    prop! {
+        /// `AnalyticsConfiguration`.
+        core.props, "AnalyticsConfiguration", analytics_configuration, set_analytics_configuration, get_analytics_configuration, Val<user_pool_client::AnalyticsConfiguration>
     }
 
-    /// `AuthSessionValidity`.
-    pub fn auth_session_validity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AuthSessionValidity", value.into());
-        self
+    prop! {
+        /// `AuthSessionValidity`.
+        core.props, "AuthSessionValidity", auth_session_validity, set_auth_session_validity, get_auth_session_validity, Val<i64>
     }
 
-    /// `CallbackURLs`.
-    pub fn callback_ur_ls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CallbackURLs", value.into());
-        self
+    prop! {
+        /// `CallbackURLs`.
+        core.props, "CallbackURLs", callback_ur_ls, set_callback_ur_ls, get_callback_ur_ls, Val<List<String>>
     }
 
-    /// `ClientName`.
-    pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientName", value.into());
-        self
+    prop! {
+        /// `ClientName`.
+        core.props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
     }
 
-    /// `DefaultRedirectURI`.
-    pub fn default_redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultRedirectURI", value.into());
-        self
+    prop! {
+        /// `DefaultRedirectURI`.
+        core.props, "DefaultRedirectURI", default_redirect_uri, set_default_redirect_uri, get_default_redirect_uri, Val<String>
     }
 
-    /// `EnablePropagateAdditionalUserContextData`.
-    pub fn enable_propagate_additional_user_context_data(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePropagateAdditionalUserContextData", value.into());
-        self
+    prop! {
+        /// `EnablePropagateAdditionalUserContextData`.
+        core.props, "EnablePropagateAdditionalUserContextData", enable_propagate_additional_user_context_data, set_enable_propagate_additional_user_context_data, get_enable_propagate_additional_user_context_data, Val<bool>
     }
 
-    /// `EnableTokenRevocation`.
-    pub fn enable_token_revocation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableTokenRevocation", value.into());
-        self
+    prop! {
+        /// `EnableTokenRevocation`.
+        core.props, "EnableTokenRevocation", enable_token_revocation, set_enable_token_revocation, get_enable_token_revocation, Val<bool>
     }
 
-    /// `ExplicitAuthFlows`.
-    pub fn explicit_auth_flows(mut self, value: impl Into<Val<List<user_pool_client::ExplicitAuthFlows>>>) -> Self {
-        self.core.set("ExplicitAuthFlows", value.into());
-        self
+    prop! {
+        /// `ExplicitAuthFlows`.
+        core.props, "ExplicitAuthFlows", explicit_auth_flows, set_explicit_auth_flows, get_explicit_auth_flows, Val<List<user_pool_client::ExplicitAuthFlows>>
     }
 
-    /// `GenerateSecret`.
-    pub fn generate_secret(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("GenerateSecret", value.into());
-        self
+    prop! {
+        /// `GenerateSecret`.
+        core.props, "GenerateSecret", generate_secret, set_generate_secret, get_generate_secret, Val<bool>
     }
 
-    /// `IdTokenValidity`.
-    pub fn id_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("IdTokenValidity", value.into());
-        self
+    prop! {
+        /// `IdTokenValidity`.
+        core.props, "IdTokenValidity", id_token_validity, set_id_token_validity, get_id_token_validity, Val<i64>
     }
 
-    /// `LogoutURLs`.
-    pub fn logout_ur_ls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogoutURLs", value.into());
-        self
+    prop! {
+        /// `LogoutURLs`.
+        core.props, "LogoutURLs", logout_ur_ls, set_logout_ur_ls, get_logout_ur_ls, Val<List<String>>
     }
 
-    /// `PreventUserExistenceErrors`.
-    pub fn prevent_user_existence_errors(mut self, value: impl Into<Val<user_pool_client::PreventUserExistenceErrors>>) -> Self {
-        self.core.set("PreventUserExistenceErrors", value.into());
-        self
+    prop! {
+        /// `PreventUserExistenceErrors`.
+        core.props, "PreventUserExistenceErrors", prevent_user_existence_errors, set_prevent_user_existence_errors, get_prevent_user_existence_errors, Val<user_pool_client::PreventUserExistenceErrors>
     }
 
-    /// `ReadAttributes`.
-    pub fn read_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ReadAttributes", value.into());
-        self
+    prop! {
+        /// `ReadAttributes`.
+        core.props, "ReadAttributes", read_attributes, set_read_attributes, get_read_attributes, Val<List<String>>
     }
 
-    /// `RefreshTokenRotation`.
-    pub fn refresh_token_rotation(mut self, value: impl Into<Val<user_pool_client::RefreshTokenRotation>>) -> Self {
-        self.core.set("RefreshTokenRotation", value.into());
-        self
+    prop! {
+        /// `RefreshTokenRotation`.
+        core.props, "RefreshTokenRotation", refresh_token_rotation, set_refresh_token_rotation, get_refresh_token_rotation, Val<user_pool_client::RefreshTokenRotation>
     }
 
-    /// `RefreshTokenValidity`.
-    pub fn refresh_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RefreshTokenValidity", value.into());
-        self
+    prop! {
+        /// `RefreshTokenValidity`.
+        core.props, "RefreshTokenValidity", refresh_token_validity, set_refresh_token_validity, get_refresh_token_validity, Val<i64>
     }
 
-    /// `SupportedIdentityProviders`.
-    pub fn supported_identity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SupportedIdentityProviders", value.into());
-        self
+    prop! {
+        /// `SupportedIdentityProviders`.
+        core.props, "SupportedIdentityProviders", supported_identity_providers, set_supported_identity_providers, get_supported_identity_providers, Val<List<String>>
     }
 
-    /// `TokenValidityUnits`.
-    pub fn token_validity_units(mut self, value: impl Into<Val<user_pool_client::TokenValidityUnits>>) -> Self {
-        self.core.set("TokenValidityUnits", value.into());
-        self
+    prop! {
+        /// `TokenValidityUnits`.
+        core.props, "TokenValidityUnits", token_validity_units, set_token_validity_units, get_token_validity_units, Val<user_pool_client::TokenValidityUnits>
     }
 
-    /// `WriteAttributes`.
-    pub fn write_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("WriteAttributes", value.into());
-        self
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `WriteAttributes`.
+        core.props, "WriteAttributes", write_attributes, set_write_attributes, get_write_attributes, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2507,34 +2454,29 @@ pub mod user_pool_client {
             AnalyticsConfiguration { props }
         }
 
-        /// `ApplicationArn`.
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationArn", value.into());
-            self
+        prop! {
+            /// `ApplicationArn`.
+            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
         }
 
-        /// `ApplicationId`.
-        pub fn application_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationId", value.into());
-            self
+        prop! {
+            /// `ApplicationId`.
+            props, "ApplicationId", application_id, set_application_id, get_application_id, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `UserDataShared`.
-        pub fn user_data_shared(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserDataShared", value.into());
-            self
+        prop! {
+            /// `UserDataShared`.
+            props, "UserDataShared", user_data_shared, set_user_data_shared, get_user_data_shared, Val<bool>
         }
     }
 
@@ -2600,16 +2542,14 @@ pub mod user_pool_client {
             RefreshTokenRotation { props }
         }
 
-        /// `Feature`.
-        pub fn feature(mut self, value: impl Into<Val<RefreshTokenRotationFeature>>) -> Self {
-            self.props.set("Feature", value.into());
-            self
+        prop! {
+            /// `Feature`.
+            props, "Feature", feature, set_feature, get_feature, Val<RefreshTokenRotationFeature>
         }
 
-        /// `RetryGracePeriodSeconds`.
-        pub fn retry_grace_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetryGracePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `RetryGracePeriodSeconds`.
+            props, "RetryGracePeriodSeconds", retry_grace_period_seconds, set_retry_grace_period_seconds, get_retry_grace_period_seconds, Val<i64>
         }
     }
 
@@ -2641,22 +2581,19 @@ pub mod user_pool_client {
             TokenValidityUnits { props }
         }
 
-        /// `AccessToken`.
-        pub fn access_token(mut self, value: impl Into<Val<TokenValidityUnitsAccessToken>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<TokenValidityUnitsAccessToken>
         }
 
-        /// `IdToken`.
-        pub fn id_token(mut self, value: impl Into<Val<TokenValidityUnitsIdToken>>) -> Self {
-            self.props.set("IdToken", value.into());
-            self
+        prop! {
+            /// `IdToken`.
+            props, "IdToken", id_token, set_id_token, get_id_token, Val<TokenValidityUnitsIdToken>
         }
 
-        /// `RefreshToken`.
-        pub fn refresh_token(mut self, value: impl Into<Val<TokenValidityUnitsRefreshToken>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<TokenValidityUnitsRefreshToken>
         }
     }
 
@@ -2740,22 +2677,29 @@ impl UserPoolDomain {
         UserPoolDomain { core }
     }
 
-    /// `CustomDomainConfig`.
-    pub fn custom_domain_config(mut self, value: impl Into<Val<user_pool_domain::CustomDomainConfigType>>) -> Self {
-        self.core.set("CustomDomainConfig", value.into());
-        self
+    prop! {
+        /// `CustomDomainConfig`.
+        core.props, "CustomDomainConfig", custom_domain_config, set_custom_domain_config, get_custom_domain_config, Val<user_pool_domain::CustomDomainConfigType>
     }
 
-    /// `ManagedLoginVersion`.
-    pub fn managed_login_version(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ManagedLoginVersion", value.into());
-        self
+    prop! {
+        /// `Domain`.
+        core.props, "Domain", _, set_domain, get_domain, Val<String>
     }
 
-    /// `Routing`.
-    pub fn routing(mut self, value: impl Into<Val<user_pool_domain::RoutingType>>) -> Self {
-        self.core.set("Routing", value.into());
-        self
+    prop! {
+        /// `ManagedLoginVersion`.
+        core.props, "ManagedLoginVersion", managed_login_version, set_managed_login_version, get_managed_login_version, Val<i64>
+    }
+
+    prop! {
+        /// `Routing`.
+        core.props, "Routing", routing, set_routing, get_routing, Val<user_pool_domain::RoutingType>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2790,16 +2734,14 @@ pub mod user_pool_domain {
             CustomDomainConfigType { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
 
-        /// `SecurityPolicy`.
-        pub fn security_policy(mut self, value: impl Into<Val<CustomDomainConfigTypeSecurityPolicy>>) -> Self {
-            self.props.set("SecurityPolicy", value.into());
-            self
+        prop! {
+            /// `SecurityPolicy`.
+            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<CustomDomainConfigTypeSecurityPolicy>
         }
     }
 
@@ -2834,10 +2776,9 @@ pub mod user_pool_domain {
             RoutingType { props }
         }
 
-        /// `Failover`.
-        pub fn failover(mut self, value: impl Into<Val<FailoverType>>) -> Self {
-            self.props.set("Failover", value.into());
-            self
+        prop! {
+            /// `Failover`.
+            props, "Failover", failover, set_failover, get_failover, Val<FailoverType>
         }
     }
 
@@ -2862,6 +2803,16 @@ pub mod user_pool_domain {
             props.set("PrimaryRoute53HealthCheckId", primary_route53_health_check_id.into());
             FailoverType { props }
         }
+
+        prop! {
+            /// `SecondaryRegion`.
+            props, "SecondaryRegion", _, set_secondary_region, get_secondary_region, Val<String>
+        }
+
+        prop! {
+            /// `PrimaryRoute53HealthCheckId`.
+            props, "PrimaryRoute53HealthCheckId", _, set_primary_route53_health_check_id, get_primary_route53_health_check_id, Val<String>
+        }
     }
 }
 
@@ -2885,28 +2836,29 @@ impl UserPoolGroup {
         UserPoolGroup { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupName", value.into());
-        self
+    prop! {
+        /// `GroupName`.
+        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
     }
 
-    /// `Precedence`.
-    pub fn precedence(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Precedence", value.into());
-        self
+    prop! {
+        /// `Precedence`.
+        core.props, "Precedence", precedence, set_precedence, get_precedence, Val<i64>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2948,16 +2900,34 @@ impl UserPoolIdentityProvider {
         UserPoolIdentityProvider { core }
     }
 
-    /// `AttributeMapping`.
-    pub fn attribute_mapping(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AttributeMapping", value.into());
-        self
+    prop! {
+        /// `AttributeMapping`.
+        core.props, "AttributeMapping", attribute_mapping, set_attribute_mapping, get_attribute_mapping, Val<Json>
     }
 
-    /// `IdpIdentifiers`.
-    pub fn idp_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IdpIdentifiers", value.into());
-        self
+    prop! {
+        /// `IdpIdentifiers`.
+        core.props, "IdpIdentifiers", idp_identifiers, set_idp_identifiers, get_idp_identifiers, Val<List<String>>
+    }
+
+    prop! {
+        /// `ProviderDetails`.
+        core.props, "ProviderDetails", _, set_provider_details, get_provider_details, Val<Json>
+    }
+
+    prop! {
+        /// `ProviderName`.
+        core.props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `ProviderType`.
+        core.props, "ProviderType", _, set_provider_type, get_provider_type, Val<user_pool_identity_provider::ProviderType>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3017,34 +2987,34 @@ impl UserPoolRegionalConfigurationAttachment {
         UserPoolRegionalConfigurationAttachment { core }
     }
 
-    /// `EmailConfiguration`.
-    pub fn email_configuration(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::EmailConfiguration>>) -> Self {
-        self.core.set("EmailConfiguration", value.into());
-        self
+    prop! {
+        /// `EmailConfiguration`.
+        core.props, "EmailConfiguration", email_configuration, set_email_configuration, get_email_configuration, Val<user_pool_regional_configuration_attachment::EmailConfiguration>
     }
 
-    /// `LambdaConfig`.
-    pub fn lambda_config(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::LambdaConfig>>) -> Self {
-        self.core.set("LambdaConfig", value.into());
-        self
+    prop! {
+        /// `LambdaConfig`.
+        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<user_pool_regional_configuration_attachment::LambdaConfig>
     }
 
-    /// `SmsConfiguration`.
-    pub fn sms_configuration(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::SmsConfiguration>>) -> Self {
-        self.core.set("SmsConfiguration", value.into());
-        self
+    prop! {
+        /// `SmsConfiguration`.
+        core.props, "SmsConfiguration", sms_configuration, set_sms_configuration, get_sms_configuration, Val<user_pool_regional_configuration_attachment::SmsConfiguration>
     }
 
-    /// `Status`: The status of the replica. Set to ACTIVE or INACTIVE.
-    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the replica. Set to ACTIVE or INACTIVE.
+        core.props, "Status", status, set_status, get_status, Val<String>
     }
 
-    /// `UserPoolTags`.
-    pub fn user_pool_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("UserPoolTags", value.into());
-        self
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolTags`.
+        core.props, "UserPoolTags", user_pool_tags, set_user_pool_tags, get_user_pool_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3073,34 +3043,29 @@ pub mod user_pool_regional_configuration_attachment {
             EmailConfiguration { props }
         }
 
-        /// `ConfigurationSet`.
-        pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationSet", value.into());
-            self
+        prop! {
+            /// `ConfigurationSet`.
+            props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
         }
 
-        /// `EmailSendingAccount`.
-        pub fn email_sending_account(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailSendingAccount", value.into());
-            self
+        prop! {
+            /// `EmailSendingAccount`.
+            props, "EmailSendingAccount", email_sending_account, set_email_sending_account, get_email_sending_account, Val<String>
         }
 
-        /// `From`.
-        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("From", value.into());
-            self
+        prop! {
+            /// `From`.
+            props, "From", from_property, set_from_property, get_from_property, Val<String>
         }
 
-        /// `ReplyToEmailAddress`.
-        pub fn reply_to_email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplyToEmailAddress", value.into());
-            self
+        prop! {
+            /// `ReplyToEmailAddress`.
+            props, "ReplyToEmailAddress", reply_to_email_address, set_reply_to_email_address, get_reply_to_email_address, Val<String>
         }
 
-        /// `SourceArn`.
-        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceArn", value.into());
-            self
+        prop! {
+            /// `SourceArn`.
+            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
         }
     }
 
@@ -3119,94 +3084,79 @@ pub mod user_pool_regional_configuration_attachment {
             LambdaConfig { props }
         }
 
-        /// `CreateAuthChallenge`.
-        pub fn create_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreateAuthChallenge", value.into());
-            self
+        prop! {
+            /// `CreateAuthChallenge`.
+            props, "CreateAuthChallenge", create_auth_challenge, set_create_auth_challenge, get_create_auth_challenge, Val<String>
         }
 
-        /// `CustomEmailSender`.
-        pub fn custom_email_sender(mut self, value: impl Into<Val<CustomEmailSender>>) -> Self {
-            self.props.set("CustomEmailSender", value.into());
-            self
+        prop! {
+            /// `CustomEmailSender`.
+            props, "CustomEmailSender", custom_email_sender, set_custom_email_sender, get_custom_email_sender, Val<CustomEmailSender>
         }
 
-        /// `CustomMessage`.
-        pub fn custom_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomMessage", value.into());
-            self
+        prop! {
+            /// `CustomMessage`.
+            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<String>
         }
 
-        /// `CustomSMSSender`.
-        pub fn custom_sms_sender(mut self, value: impl Into<Val<CustomSmsSender>>) -> Self {
-            self.props.set("CustomSMSSender", value.into());
-            self
+        prop! {
+            /// `CustomSMSSender`.
+            props, "CustomSMSSender", custom_sms_sender, set_custom_sms_sender, get_custom_sms_sender, Val<CustomSmsSender>
         }
 
-        /// `DefineAuthChallenge`.
-        pub fn define_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefineAuthChallenge", value.into());
-            self
+        prop! {
+            /// `DefineAuthChallenge`.
+            props, "DefineAuthChallenge", define_auth_challenge, set_define_auth_challenge, get_define_auth_challenge, Val<String>
         }
 
-        /// `InboundFederation`.
-        pub fn inbound_federation(mut self, value: impl Into<Val<InboundFederation>>) -> Self {
-            self.props.set("InboundFederation", value.into());
-            self
+        prop! {
+            /// `InboundFederation`.
+            props, "InboundFederation", inbound_federation, set_inbound_federation, get_inbound_federation, Val<InboundFederation>
         }
 
-        /// `KMSKeyID`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyID", value.into());
-            self
+        prop! {
+            /// `KMSKeyID`.
+            props, "KMSKeyID", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `PostAuthentication`.
-        pub fn post_authentication(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostAuthentication", value.into());
-            self
+        prop! {
+            /// `PostAuthentication`.
+            props, "PostAuthentication", post_authentication, set_post_authentication, get_post_authentication, Val<String>
         }
 
-        /// `PostConfirmation`.
-        pub fn post_confirmation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostConfirmation", value.into());
-            self
+        prop! {
+            /// `PostConfirmation`.
+            props, "PostConfirmation", post_confirmation, set_post_confirmation, get_post_confirmation, Val<String>
         }
 
-        /// `PreAuthentication`.
-        pub fn pre_authentication(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreAuthentication", value.into());
-            self
+        prop! {
+            /// `PreAuthentication`.
+            props, "PreAuthentication", pre_authentication, set_pre_authentication, get_pre_authentication, Val<String>
         }
 
-        /// `PreSignUp`.
-        pub fn pre_sign_up(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreSignUp", value.into());
-            self
+        prop! {
+            /// `PreSignUp`.
+            props, "PreSignUp", pre_sign_up, set_pre_sign_up, get_pre_sign_up, Val<String>
         }
 
-        /// `PreTokenGeneration`.
-        pub fn pre_token_generation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreTokenGeneration", value.into());
-            self
+        prop! {
+            /// `PreTokenGeneration`.
+            props, "PreTokenGeneration", pre_token_generation, set_pre_token_generation, get_pre_token_generation, Val<String>
         }
 
-        /// `PreTokenGenerationConfig`.
-        pub fn pre_token_generation_config(mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> Self {
-            self.props.set("PreTokenGenerationConfig", value.into());
-            self
+        prop! {
+            /// `PreTokenGenerationConfig`.
+            props, "PreTokenGenerationConfig", pre_token_generation_config, set_pre_token_generation_config, get_pre_token_generation_config, Val<PreTokenGenerationConfig>
         }
 
-        /// `UserMigration`.
-        pub fn user_migration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserMigration", value.into());
-            self
+        prop! {
+            /// `UserMigration`.
+            props, "UserMigration", user_migration, set_user_migration, get_user_migration, Val<String>
         }
 
-        /// `VerifyAuthChallengeResponse`.
-        pub fn verify_auth_challenge_response(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VerifyAuthChallengeResponse", value.into());
-            self
+        prop! {
+            /// `VerifyAuthChallengeResponse`.
+            props, "VerifyAuthChallengeResponse", verify_auth_challenge_response, set_verify_auth_challenge_response, get_verify_auth_challenge_response, Val<String>
         }
     }
 
@@ -3225,16 +3175,14 @@ pub mod user_pool_regional_configuration_attachment {
             CustomEmailSender { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
         }
     }
 
@@ -3253,16 +3201,14 @@ pub mod user_pool_regional_configuration_attachment {
             CustomSmsSender { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
         }
     }
 
@@ -3281,16 +3227,14 @@ pub mod user_pool_regional_configuration_attachment {
             InboundFederation { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
         }
     }
 
@@ -3309,16 +3253,14 @@ pub mod user_pool_regional_configuration_attachment {
             PreTokenGenerationConfig { props }
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `LambdaVersion`.
-        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaVersion", value.into());
-            self
+        prop! {
+            /// `LambdaVersion`.
+            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
         }
     }
 
@@ -3337,28 +3279,24 @@ pub mod user_pool_regional_configuration_attachment {
             SmsConfiguration { props }
         }
 
-        /// `EumsSms`.
-        pub fn eums_sms(mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> Self {
-            self.props.set("EumsSms", value.into());
-            self
+        prop! {
+            /// `EumsSms`.
+            props, "EumsSms", eums_sms, set_eums_sms, get_eums_sms, Val<EumsSmsConfiguration>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `SnsCallerArn`.
-        pub fn sns_caller_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsCallerArn", value.into());
-            self
+        prop! {
+            /// `SnsCallerArn`.
+            props, "SnsCallerArn", sns_caller_arn, set_sns_caller_arn, get_sns_caller_arn, Val<String>
         }
 
-        /// `SnsRegion`.
-        pub fn sns_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsRegion", value.into());
-            self
+        prop! {
+            /// `SnsRegion`.
+            props, "SnsRegion", sns_region, set_sns_region, get_sns_region, Val<String>
         }
     }
 
@@ -3379,40 +3317,39 @@ pub mod user_pool_regional_configuration_attachment {
             EumsSmsConfiguration { props }
         }
 
-        /// `ConfigurationSetName`.
-        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationSetName", value.into());
-            self
+        prop! {
+            /// `CallerArn`.
+            props, "CallerArn", _, set_caller_arn, get_caller_arn, Val<String>
         }
 
-        /// `ExternalId`.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ConfigurationSetName`.
+            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
         }
 
-        /// `InEntityId`.
-        pub fn in_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InEntityId", value.into());
-            self
+        prop! {
+            /// `ExternalId`.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `InTemplateId`.
-        pub fn in_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InTemplateId", value.into());
-            self
+        prop! {
+            /// `InEntityId`.
+            props, "InEntityId", in_entity_id, set_in_entity_id, get_in_entity_id, Val<String>
         }
 
-        /// `OriginationIdentity`.
-        pub fn origination_identity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginationIdentity", value.into());
-            self
+        prop! {
+            /// `InTemplateId`.
+            props, "InTemplateId", in_template_id, set_in_template_id, get_in_template_id, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `OriginationIdentity`.
+            props, "OriginationIdentity", origination_identity, set_origination_identity, get_origination_identity, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 }
@@ -3439,10 +3376,19 @@ impl UserPoolReplica {
         UserPoolReplica { core }
     }
 
-    /// `UserPoolTagsAtCreate`.
-    pub fn user_pool_tags_at_create(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("UserPoolTagsAtCreate", value.into());
-        self
+    prop! {
+        /// `RegionName`.
+        core.props, "RegionName", _, set_region_name, get_region_name, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolTagsAtCreate`.
+        core.props, "UserPoolTagsAtCreate", user_pool_tags_at_create, set_user_pool_tags_at_create, get_user_pool_tags_at_create, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3481,10 +3427,24 @@ impl UserPoolResourceServer {
         UserPoolResourceServer { core }
     }
 
-    /// `Scopes`.
-    pub fn scopes(mut self, value: impl Into<Val<List<user_pool_resource_server::ResourceServerScopeType>>>) -> Self {
-        self.core.set("Scopes", value.into());
-        self
+    prop! {
+        /// `Identifier`.
+        core.props, "Identifier", _, set_identifier, get_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Scopes`.
+        core.props, "Scopes", scopes, set_scopes, get_scopes, Val<List<user_pool_resource_server::ResourceServerScopeType>>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3519,6 +3479,16 @@ pub mod user_pool_resource_server {
             props.set("ScopeName", scope_name.into());
             ResourceServerScopeType { props }
         }
+
+        prop! {
+            /// `ScopeDescription`.
+            props, "ScopeDescription", _, set_scope_description, get_scope_description, Val<String>
+        }
+
+        prop! {
+            /// `ScopeName`.
+            props, "ScopeName", _, set_scope_name, get_scope_name, Val<String>
+        }
     }
 }
 
@@ -3545,22 +3515,29 @@ impl UserPoolRiskConfigurationAttachment {
         UserPoolRiskConfigurationAttachment { core }
     }
 
-    /// `AccountTakeoverRiskConfiguration`.
-    pub fn account_takeover_risk_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>>) -> Self {
-        self.core.set("AccountTakeoverRiskConfiguration", value.into());
-        self
+    prop! {
+        /// `AccountTakeoverRiskConfiguration`.
+        core.props, "AccountTakeoverRiskConfiguration", account_takeover_risk_configuration, set_account_takeover_risk_configuration, get_account_takeover_risk_configuration, Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>
     }
 
-    /// `CompromisedCredentialsRiskConfiguration`.
-    pub fn compromised_credentials_risk_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>>) -> Self {
-        self.core.set("CompromisedCredentialsRiskConfiguration", value.into());
-        self
+    prop! {
+        /// `ClientId`.
+        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
     }
 
-    /// `RiskExceptionConfiguration`.
-    pub fn risk_exception_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>>) -> Self {
-        self.core.set("RiskExceptionConfiguration", value.into());
-        self
+    prop! {
+        /// `CompromisedCredentialsRiskConfiguration`.
+        core.props, "CompromisedCredentialsRiskConfiguration", compromised_credentials_risk_configuration, set_compromised_credentials_risk_configuration, get_compromised_credentials_risk_configuration, Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>
+    }
+
+    prop! {
+        /// `RiskExceptionConfiguration`.
+        core.props, "RiskExceptionConfiguration", risk_exception_configuration, set_risk_exception_configuration, get_risk_exception_configuration, Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3592,10 +3569,14 @@ pub mod user_pool_risk_configuration_attachment {
             AccountTakeoverRiskConfigurationType { props }
         }
 
-        /// `NotifyConfiguration`.
-        pub fn notify_configuration(mut self, value: impl Into<Val<NotifyConfigurationType>>) -> Self {
-            self.props.set("NotifyConfiguration", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<AccountTakeoverActionsType>
+        }
+
+        prop! {
+            /// `NotifyConfiguration`.
+            props, "NotifyConfiguration", notify_configuration, set_notify_configuration, get_notify_configuration, Val<NotifyConfigurationType>
         }
     }
 
@@ -3614,22 +3595,19 @@ pub mod user_pool_risk_configuration_attachment {
             AccountTakeoverActionsType { props }
         }
 
-        /// `HighAction`.
-        pub fn high_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
-            self.props.set("HighAction", value.into());
-            self
+        prop! {
+            /// `HighAction`.
+            props, "HighAction", high_action, set_high_action, get_high_action, Val<AccountTakeoverActionType>
         }
 
-        /// `LowAction`.
-        pub fn low_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
-            self.props.set("LowAction", value.into());
-            self
+        prop! {
+            /// `LowAction`.
+            props, "LowAction", low_action, set_low_action, get_low_action, Val<AccountTakeoverActionType>
         }
 
-        /// `MediumAction`.
-        pub fn medium_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
-            self.props.set("MediumAction", value.into());
-            self
+        prop! {
+            /// `MediumAction`.
+            props, "MediumAction", medium_action, set_medium_action, get_medium_action, Val<AccountTakeoverActionType>
         }
     }
 
@@ -3651,6 +3629,16 @@ pub mod user_pool_risk_configuration_attachment {
             props.set("Notify", notify.into());
             AccountTakeoverActionType { props }
         }
+
+        prop! {
+            /// `EventAction`.
+            props, "EventAction", _, set_event_action, get_event_action, Val<String>
+        }
+
+        prop! {
+            /// `Notify`.
+            props, "Notify", _, set_notify, get_notify, Val<bool>
+        }
     }
 
     /// `AWS::Cognito::UserPoolRiskConfigurationAttachment.NotifyConfigurationType`.
@@ -3670,34 +3658,34 @@ pub mod user_pool_risk_configuration_attachment {
             NotifyConfigurationType { props }
         }
 
-        /// `BlockEmail`.
-        pub fn block_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
-            self.props.set("BlockEmail", value.into());
-            self
+        prop! {
+            /// `SourceArn`.
+            props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
         }
 
-        /// `From`.
-        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("From", value.into());
-            self
+        prop! {
+            /// `BlockEmail`.
+            props, "BlockEmail", block_email, set_block_email, get_block_email, Val<NotifyEmailType>
         }
 
-        /// `MfaEmail`.
-        pub fn mfa_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
-            self.props.set("MfaEmail", value.into());
-            self
+        prop! {
+            /// `From`.
+            props, "From", from_property, set_from_property, get_from_property, Val<String>
         }
 
-        /// `NoActionEmail`.
-        pub fn no_action_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
-            self.props.set("NoActionEmail", value.into());
-            self
+        prop! {
+            /// `MfaEmail`.
+            props, "MfaEmail", mfa_email, set_mfa_email, get_mfa_email, Val<NotifyEmailType>
         }
 
-        /// `ReplyTo`.
-        pub fn reply_to(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplyTo", value.into());
-            self
+        prop! {
+            /// `NoActionEmail`.
+            props, "NoActionEmail", no_action_email, set_no_action_email, get_no_action_email, Val<NotifyEmailType>
+        }
+
+        prop! {
+            /// `ReplyTo`.
+            props, "ReplyTo", reply_to, set_reply_to, get_reply_to, Val<String>
         }
     }
 
@@ -3718,16 +3706,19 @@ pub mod user_pool_risk_configuration_attachment {
             NotifyEmailType { props }
         }
 
-        /// `HtmlBody`.
-        pub fn html_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HtmlBody", value.into());
-            self
+        prop! {
+            /// `Subject`.
+            props, "Subject", _, set_subject, get_subject, Val<String>
         }
 
-        /// `TextBody`.
-        pub fn text_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextBody", value.into());
-            self
+        prop! {
+            /// `HtmlBody`.
+            props, "HtmlBody", html_body, set_html_body, get_html_body, Val<String>
+        }
+
+        prop! {
+            /// `TextBody`.
+            props, "TextBody", text_body, set_text_body, get_text_body, Val<String>
         }
     }
 
@@ -3748,10 +3739,14 @@ pub mod user_pool_risk_configuration_attachment {
             CompromisedCredentialsRiskConfigurationType { props }
         }
 
-        /// `EventFilter`.
-        pub fn event_filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EventFilter", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<CompromisedCredentialsActionsType>
+        }
+
+        prop! {
+            /// `EventFilter`.
+            props, "EventFilter", event_filter, set_event_filter, get_event_filter, Val<List<String>>
         }
     }
 
@@ -3771,6 +3766,11 @@ pub mod user_pool_risk_configuration_attachment {
             props.set("EventAction", event_action.into());
             CompromisedCredentialsActionsType { props }
         }
+
+        prop! {
+            /// `EventAction`.
+            props, "EventAction", _, set_event_action, get_event_action, Val<String>
+        }
     }
 
     /// `AWS::Cognito::UserPoolRiskConfigurationAttachment.RiskExceptionConfigurationType`.
@@ -3788,16 +3788,14 @@ pub mod user_pool_risk_configuration_attachment {
             RiskExceptionConfigurationType { props }
         }
 
-        /// `BlockedIPRangeList`.
-        pub fn blocked_ip_range_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BlockedIPRangeList", value.into());
-            self
+        prop! {
+            /// `BlockedIPRangeList`.
+            props, "BlockedIPRangeList", blocked_ip_range_list, set_blocked_ip_range_list, get_blocked_ip_range_list, Val<List<String>>
         }
 
-        /// `SkippedIPRangeList`.
-        pub fn skipped_ip_range_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SkippedIPRangeList", value.into());
-            self
+        prop! {
+            /// `SkippedIPRangeList`.
+            props, "SkippedIPRangeList", skipped_ip_range_list, set_skipped_ip_range_list, get_skipped_ip_range_list, Val<List<String>>
         }
     }
 }
@@ -3825,10 +3823,19 @@ impl UserPoolUiCustomizationAttachment {
         UserPoolUiCustomizationAttachment { core }
     }
 
-    /// `CSS`.
-    pub fn css(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CSS", value.into());
-        self
+    prop! {
+        /// `CSS`.
+        core.props, "CSS", css, set_css, get_css, Val<String>
+    }
+
+    prop! {
+        /// `ClientId`.
+        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3858,46 +3865,44 @@ impl UserPoolUser {
         UserPoolUser { core }
     }
 
-    /// `ClientMetadata`.
-    pub fn client_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ClientMetadata", value.into());
-        self
+    prop! {
+        /// `ClientMetadata`.
+        core.props, "ClientMetadata", client_metadata, set_client_metadata, get_client_metadata, Val<Json>
     }
 
-    /// `DesiredDeliveryMediums`.
-    pub fn desired_delivery_mediums(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DesiredDeliveryMediums", value.into());
-        self
+    prop! {
+        /// `DesiredDeliveryMediums`.
+        core.props, "DesiredDeliveryMediums", desired_delivery_mediums, set_desired_delivery_mediums, get_desired_delivery_mediums, Val<List<String>>
     }
 
-    /// `ForceAliasCreation`.
-    pub fn force_alias_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceAliasCreation", value.into());
-        self
+    prop! {
+        /// `ForceAliasCreation`.
+        core.props, "ForceAliasCreation", force_alias_creation, set_force_alias_creation, get_force_alias_creation, Val<bool>
     }
 
-    /// `MessageAction`.
-    pub fn message_action(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MessageAction", value.into());
-        self
+    prop! {
+        /// `MessageAction`.
+        core.props, "MessageAction", message_action, set_message_action, get_message_action, Val<String>
     }
 
-    /// `UserAttributes`.
-    pub fn user_attributes(mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> Self {
-        self.core.set("UserAttributes", value.into());
-        self
+    prop! {
+        /// `UserAttributes`.
+        core.props, "UserAttributes", user_attributes, set_user_attributes, get_user_attributes, Val<List<user_pool_user::AttributeType>>
     }
 
-    /// `Username`.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
     }
 
-    /// `ValidationData`.
-    pub fn validation_data(mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> Self {
-        self.core.set("ValidationData", value.into());
-        self
+    prop! {
+        /// `Username`.
+        core.props, "Username", username, set_username, get_username, Val<String>
+    }
+
+    prop! {
+        /// `ValidationData`.
+        core.props, "ValidationData", validation_data, set_validation_data, get_validation_data, Val<List<user_pool_user::AttributeType>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3926,16 +3931,14 @@ pub mod user_pool_user {
             AttributeType { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -3967,6 +3970,21 @@ impl UserPoolUserToGroupAttachment {
         core.set("Username", username.into());
         core.set("GroupName", group_name.into());
         UserPoolUserToGroupAttachment { core }
+    }
+
+    prop! {
+        /// `GroupName`.
+        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    }
+
+    prop! {
+        /// `UserPoolId`.
+        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `Username`.
+        core.props, "Username", _, set_username, get_username, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

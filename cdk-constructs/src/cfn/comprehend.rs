@@ -53,52 +53,64 @@ impl DocumentClassifier {
         DocumentClassifier { core }
     }
 
-    /// `Mode`.
-    pub fn mode(mut self, value: impl Into<Val<document_classifier::Mode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`.
+        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `ModelKmsKeyId`.
-    pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelKmsKeyId", value.into());
-        self
+    prop! {
+        /// `DocumentClassifierName`.
+        core.props, "DocumentClassifierName", _, set_document_classifier_name, get_document_classifier_name, Val<String>
     }
 
-    /// `ModelPolicy`.
-    pub fn model_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPolicy", value.into());
-        self
+    prop! {
+        /// `InputDataConfig`.
+        core.props, "InputDataConfig", _, set_input_data_config, get_input_data_config, Val<document_classifier::DocumentClassifierInputDataConfig>
     }
 
-    /// `OutputDataConfig`.
-    pub fn output_data_config(mut self, value: impl Into<Val<document_classifier::DocumentClassifierOutputDataConfig>>) -> Self {
-        self.core.set("OutputDataConfig", value.into());
-        self
+    prop! {
+        /// `LanguageCode`.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<document_classifier::LanguageCode>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Mode`.
+        core.props, "Mode", mode, set_mode, get_mode, Val<document_classifier::Mode>
     }
 
-    /// `VersionName`.
-    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionName", value.into());
-        self
+    prop! {
+        /// `ModelKmsKeyId`.
+        core.props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
     }
 
-    /// `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VolumeKmsKeyId", value.into());
-        self
+    prop! {
+        /// `ModelPolicy`.
+        core.props, "ModelPolicy", model_policy, set_model_policy, get_model_policy, Val<String>
     }
 
-    /// `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Val<document_classifier::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `OutputDataConfig`.
+        core.props, "OutputDataConfig", output_data_config, set_output_data_config, get_output_data_config, Val<document_classifier::DocumentClassifierOutputDataConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VersionName`.
+        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    }
+
+    prop! {
+        /// `VolumeKmsKeyId`.
+        core.props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcConfig`.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<document_classifier::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,52 +146,44 @@ pub mod document_classifier {
             DocumentClassifierInputDataConfig { props }
         }
 
-        /// `AugmentedManifests`.
-        pub fn augmented_manifests(mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> Self {
-            self.props.set("AugmentedManifests", value.into());
-            self
+        prop! {
+            /// `AugmentedManifests`.
+            props, "AugmentedManifests", augmented_manifests, set_augmented_manifests, get_augmented_manifests, Val<List<AugmentedManifestsListItem>>
         }
 
-        /// `DataFormat`.
-        pub fn data_format(mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDataFormat>>) -> Self {
-            self.props.set("DataFormat", value.into());
-            self
+        prop! {
+            /// `DataFormat`.
+            props, "DataFormat", data_format, set_data_format, get_data_format, Val<DocumentClassifierInputDataConfigDataFormat>
         }
 
-        /// `DocumentReaderConfig`.
-        pub fn document_reader_config(mut self, value: impl Into<Val<DocumentReaderConfig>>) -> Self {
-            self.props.set("DocumentReaderConfig", value.into());
-            self
+        prop! {
+            /// `DocumentReaderConfig`.
+            props, "DocumentReaderConfig", document_reader_config, set_document_reader_config, get_document_reader_config, Val<DocumentReaderConfig>
         }
 
-        /// `DocumentType`.
-        pub fn document_type(mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDocumentType>>) -> Self {
-            self.props.set("DocumentType", value.into());
-            self
+        prop! {
+            /// `DocumentType`.
+            props, "DocumentType", document_type, set_document_type, get_document_type, Val<DocumentClassifierInputDataConfigDocumentType>
         }
 
-        /// `Documents`.
-        pub fn documents(mut self, value: impl Into<Val<DocumentClassifierDocuments>>) -> Self {
-            self.props.set("Documents", value.into());
-            self
+        prop! {
+            /// `Documents`.
+            props, "Documents", documents, set_documents, get_documents, Val<DocumentClassifierDocuments>
         }
 
-        /// `LabelDelimiter`.
-        pub fn label_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LabelDelimiter", value.into());
-            self
+        prop! {
+            /// `LabelDelimiter`.
+            props, "LabelDelimiter", label_delimiter, set_label_delimiter, get_label_delimiter, Val<String>
         }
 
-        /// `S3Uri`.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `TestS3Uri`.
-        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestS3Uri", value.into());
-            self
+        prop! {
+            /// `TestS3Uri`.
+            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
         }
     }
 
@@ -205,10 +209,19 @@ pub mod document_classifier {
             AugmentedManifestsListItem { props }
         }
 
-        /// `Split`.
-        pub fn split(mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> Self {
-            self.props.set("Split", value.into());
-            self
+        prop! {
+            /// `AttributeNames`.
+            props, "AttributeNames", _, set_attribute_names, get_attribute_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `Split`.
+            props, "Split", split, set_split, get_split, Val<AugmentedManifestsListItemSplit>
         }
     }
 
@@ -257,16 +270,19 @@ pub mod document_classifier {
             DocumentReaderConfig { props }
         }
 
-        /// `DocumentReadMode`.
-        pub fn document_read_mode(mut self, value: impl Into<Val<DocumentReaderConfigDocumentReadMode>>) -> Self {
-            self.props.set("DocumentReadMode", value.into());
-            self
+        prop! {
+            /// `DocumentReadAction`.
+            props, "DocumentReadAction", _, set_document_read_action, get_document_read_action, Val<DocumentReaderConfigDocumentReadAction>
         }
 
-        /// `FeatureTypes`.
-        pub fn feature_types(mut self, value: impl Into<Val<List<DocumentReaderConfigFeatureTypes>>>) -> Self {
-            self.props.set("FeatureTypes", value.into());
-            self
+        prop! {
+            /// `DocumentReadMode`.
+            props, "DocumentReadMode", document_read_mode, set_document_read_mode, get_document_read_mode, Val<DocumentReaderConfigDocumentReadMode>
+        }
+
+        prop! {
+            /// `FeatureTypes`.
+            props, "FeatureTypes", feature_types, set_feature_types, get_feature_types, Val<List<DocumentReaderConfigFeatureTypes>>
         }
     }
 
@@ -339,10 +355,14 @@ pub mod document_classifier {
             DocumentClassifierDocuments { props }
         }
 
-        /// `TestS3Uri`.
-        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestS3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `TestS3Uri`.
+            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
         }
     }
 
@@ -399,16 +419,14 @@ pub mod document_classifier {
             DocumentClassifierOutputDataConfig { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `S3Uri`.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -432,6 +450,16 @@ pub mod document_classifier {
             props.set("SecurityGroupIds", security_group_ids.into());
             props.set("Subnets", subnets.into());
             VpcConfig { props }
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
         }
     }
 }
@@ -469,10 +497,27 @@ impl DocumentClassifierEndpoint {
         DocumentClassifierEndpoint { core }
     }
 
-    /// `Tags`: Tags associated with the endpoint being created.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DesiredInferenceUnits`: The desired number of inference units to be used by the model.
+        /// Each inference unit represents throughput of 100 characters per second.
+        core.props, "DesiredInferenceUnits", _, set_desired_inference_units, get_desired_inference_units, Val<i64>
+    }
+
+    prop! {
+        /// `EndpointName`: The name of the endpoint. The name must be unique within the AWS Region
+        /// and account.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    }
+
+    prop! {
+        /// `ModelArn`: The Amazon Resource Name (ARN) of the document classifier model to which the
+        /// endpoint is attached.
+        core.props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the endpoint being created.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -542,44 +587,62 @@ impl EntityRecognizer {
         EntityRecognizer { core }
     }
 
-    /// `ModelKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt trained
-    /// custom models.
-    pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelKmsKeyId", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
+        /// Comprehend read access to your input data.
+        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `ModelPolicy`: The JSON resource-based policy to attach to your custom entity recognizer
-    /// model.
-    pub fn model_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPolicy", value.into());
-        self
+    prop! {
+        /// `InputDataConfig`: Specifies the format and location of the input data. The S3 bucket
+        /// containing the input data must be located in the same Region as the entity recognizer
+        /// being created.
+        core.props, "InputDataConfig", _, set_input_data_config, get_input_data_config, Val<entity_recognizer::EntityRecognizerInputDataConfig>
     }
 
-    /// `Tags`: Tags to associate with the entity recognizer.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The language of the input documents. All documents must be in the same
+        /// language.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<entity_recognizer::LanguageCode>
     }
 
-    /// `VersionName`: The version name given to the entity recognizer.
-    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionName", value.into());
-        self
+    prop! {
+        /// `ModelKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt trained
+        /// custom models.
+        core.props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
     }
 
-    /// `VolumeKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt data on the
-    /// storage volume attached to the ML compute instance(s).
-    pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VolumeKmsKeyId", value.into());
-        self
+    prop! {
+        /// `ModelPolicy`: The JSON resource-based policy to attach to your custom entity recognizer
+        /// model.
+        core.props, "ModelPolicy", model_policy, set_model_policy, get_model_policy, Val<String>
     }
 
-    /// `VpcConfig`: Configuration parameters for an optional private VPC containing the resources
-    /// you are using for your custom entity recognizer.
-    pub fn vpc_config(mut self, value: impl Into<Val<entity_recognizer::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `RecognizerName`: The name given to the entity recognizer.
+        core.props, "RecognizerName", _, set_recognizer_name, get_recognizer_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the entity recognizer.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VersionName`: The version name given to the entity recognizer.
+        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    }
+
+    prop! {
+        /// `VolumeKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt data on
+        /// the storage volume attached to the ML compute instance(s).
+        core.props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcConfig`: Configuration parameters for an optional private VPC containing the
+        /// resources you are using for your custom entity recognizer.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<entity_recognizer::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -618,35 +681,35 @@ pub mod entity_recognizer {
             EntityRecognizerInputDataConfig { props }
         }
 
-        /// `Annotations`: The S3 location of the CSV file that annotates your training documents.
-        pub fn annotations(mut self, value: impl Into<Val<EntityRecognizerAnnotations>>) -> Self {
-            self.props.set("Annotations", value.into());
-            self
+        prop! {
+            /// `EntityTypes`: The entity types in the labeled training data.
+            props, "EntityTypes", _, set_entity_types, get_entity_types, Val<List<EntityTypesListItem>>
         }
 
-        /// `AugmentedManifests`: A list of augmented manifest files that provide training data for a
-        /// custom model.
-        pub fn augmented_manifests(mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> Self {
-            self.props.set("AugmentedManifests", value.into());
-            self
+        prop! {
+            /// `Annotations`: The S3 location of the CSV file that annotates your training documents.
+            props, "Annotations", annotations, set_annotations, get_annotations, Val<EntityRecognizerAnnotations>
         }
 
-        /// `DataFormat`: The format of your training data.
-        pub fn data_format(mut self, value: impl Into<Val<EntityRecognizerInputDataConfigDataFormat>>) -> Self {
-            self.props.set("DataFormat", value.into());
-            self
+        prop! {
+            /// `AugmentedManifests`: A list of augmented manifest files that provide training data for
+            /// a custom model.
+            props, "AugmentedManifests", augmented_manifests, set_augmented_manifests, get_augmented_manifests, Val<List<AugmentedManifestsListItem>>
         }
 
-        /// `Documents`: The S3 location of the folder that contains the training documents.
-        pub fn documents(mut self, value: impl Into<Val<EntityRecognizerDocuments>>) -> Self {
-            self.props.set("Documents", value.into());
-            self
+        prop! {
+            /// `DataFormat`: The format of your training data.
+            props, "DataFormat", data_format, set_data_format, get_data_format, Val<EntityRecognizerInputDataConfigDataFormat>
         }
 
-        /// `EntityList`: The S3 location of the CSV file that has the entity list.
-        pub fn entity_list(mut self, value: impl Into<Val<EntityRecognizerEntityList>>) -> Self {
-            self.props.set("EntityList", value.into());
-            self
+        prop! {
+            /// `Documents`: The S3 location of the folder that contains the training documents.
+            props, "Documents", documents, set_documents, get_documents, Val<EntityRecognizerDocuments>
+        }
+
+        prop! {
+            /// `EntityList`: The S3 location of the CSV file that has the entity list.
+            props, "EntityList", entity_list, set_entity_list, get_entity_list, Val<EntityRecognizerEntityList>
         }
     }
 
@@ -668,10 +731,14 @@ pub mod entity_recognizer {
             EntityRecognizerAnnotations { props }
         }
 
-        /// `TestS3Uri`: Specifies the Amazon S3 location where the test annotations are located.
-        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestS3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: Specifies the Amazon S3 location where the annotations are located.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `TestS3Uri`: Specifies the Amazon S3 location where the test annotations are located.
+            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
         }
     }
 
@@ -699,30 +766,37 @@ pub mod entity_recognizer {
             AugmentedManifestsListItem { props }
         }
 
-        /// `AnnotationDataS3Uri`: The S3 prefix to the annotation files that are referred in the
-        /// augmented manifest file.
-        pub fn annotation_data_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnnotationDataS3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 location of the augmented manifest file.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `DocumentType`: The type of augmented manifest.
-        pub fn document_type(mut self, value: impl Into<Val<AugmentedManifestsListItemDocumentType>>) -> Self {
-            self.props.set("DocumentType", value.into());
-            self
+        prop! {
+            /// `AttributeNames`: The JSON attribute that contains the annotations for your training
+            /// documents.
+            props, "AttributeNames", _, set_attribute_names, get_attribute_names, Val<List<String>>
         }
 
-        /// `SourceDocumentsS3Uri`: The S3 prefix to the source files (PDFs) that are referred to in the
-        /// augmented manifest file.
-        pub fn source_documents_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceDocumentsS3Uri", value.into());
-            self
+        prop! {
+            /// `AnnotationDataS3Uri`: The S3 prefix to the annotation files that are referred in the
+            /// augmented manifest file.
+            props, "AnnotationDataS3Uri", annotation_data_s3_uri, set_annotation_data_s3_uri, get_annotation_data_s3_uri, Val<String>
         }
 
-        /// `Split`: The purpose of the data you've provided in the augmented manifest.
-        pub fn split(mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> Self {
-            self.props.set("Split", value.into());
-            self
+        prop! {
+            /// `DocumentType`: The type of augmented manifest.
+            props, "DocumentType", document_type, set_document_type, get_document_type, Val<AugmentedManifestsListItemDocumentType>
+        }
+
+        prop! {
+            /// `SourceDocumentsS3Uri`: The S3 prefix to the source files (PDFs) that are referred to in
+            /// the augmented manifest file.
+            props, "SourceDocumentsS3Uri", source_documents_s3_uri, set_source_documents_s3_uri, get_source_documents_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `Split`: The purpose of the data you've provided in the augmented manifest.
+            props, "Split", split, set_split, get_split, Val<AugmentedManifestsListItemSplit>
         }
     }
 
@@ -784,16 +858,19 @@ pub mod entity_recognizer {
             EntityRecognizerDocuments { props }
         }
 
-        /// `InputFormat`: Specifies how the text in an input file should be processed.
-        pub fn input_format(mut self, value: impl Into<Val<EntityRecognizerDocumentsInputFormat>>) -> Self {
-            self.props.set("InputFormat", value.into());
-            self
+        prop! {
+            /// `S3Uri`: Specifies the Amazon S3 location where the training documents are located.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `TestS3Uri`: Specifies the Amazon S3 location where the test documents are located.
-        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestS3Uri", value.into());
-            self
+        prop! {
+            /// `InputFormat`: Specifies how the text in an input file should be processed.
+            props, "InputFormat", input_format, set_input_format, get_input_format, Val<EntityRecognizerDocumentsInputFormat>
+        }
+
+        prop! {
+            /// `TestS3Uri`: Specifies the Amazon S3 location where the test documents are located.
+            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
         }
     }
 
@@ -827,6 +904,11 @@ pub mod entity_recognizer {
             props.set("S3Uri", s3_uri.into());
             EntityRecognizerEntityList { props }
         }
+
+        prop! {
+            /// `S3Uri`: Specifies the Amazon S3 location where the entity list is located.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
     }
 
     /// `AWS::Comprehend::EntityRecognizer.EntityTypesListItem`: An entity type within a labeled
@@ -845,6 +927,11 @@ pub mod entity_recognizer {
             let mut props = Props::new();
             props.set("Type", type_.into());
             EntityTypesListItem { props }
+        }
+
+        prop! {
+            /// `Type`: An entity type within a labeled training dataset.
+            props, "Type", _, set_type, get_type, Val<String>
         }
     }
 
@@ -914,6 +1001,17 @@ pub mod entity_recognizer {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The ID number for a security group on an instance of your private
+            /// VPC.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID for each subnet being used in your private VPC.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 }
 
@@ -946,31 +1044,39 @@ impl EntityRecognizerEndpoint {
         EntityRecognizerEndpoint { core }
     }
 
-    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
-    /// Comprehend read access to trained custom models encrypted with a customer managed key (ModelKmsKeyId).
-    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
+        /// Comprehend read access to trained custom models encrypted with a customer managed key (ModelKmsKeyId).
+        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `FlywheelArn`: The Amazon Resource Name (ARN) of the flywheel to which the endpoint is
-    /// attached.
-    pub fn flywheel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FlywheelArn", value.into());
-        self
+    prop! {
+        /// `DesiredInferenceUnits`: The desired number of inference units to be used by the model.
+        /// Each inference unit represents throughput of 100 characters per second.
+        core.props, "DesiredInferenceUnits", _, set_desired_inference_units, get_desired_inference_units, Val<i64>
     }
 
-    /// `ModelArn`: The Amazon Resource Name (ARN) of the entity recognizer model to which the
-    /// endpoint is attached.
-    pub fn model_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelArn", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint. The name must be unique within the AWS Region
+        /// and account.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `Tags`: Tags associated with the endpoint being created.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FlywheelArn`: The Amazon Resource Name (ARN) of the flywheel to which the endpoint is
+        /// attached.
+        core.props, "FlywheelArn", flywheel_arn, set_flywheel_arn, get_flywheel_arn, Val<String>
+    }
+
+    prop! {
+        /// `ModelArn`: The Amazon Resource Name (ARN) of the entity recognizer model to which the
+        /// endpoint is attached.
+        core.props, "ModelArn", model_arn, set_model_arn, get_model_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the endpoint being created.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1039,34 +1145,44 @@ impl Flywheel {
         Flywheel { core }
     }
 
-    /// `ActiveModelArn`.
-    pub fn active_model_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActiveModelArn", value.into());
-        self
+    prop! {
+        /// `ActiveModelArn`.
+        core.props, "ActiveModelArn", active_model_arn, set_active_model_arn, get_active_model_arn, Val<String>
     }
 
-    /// `DataSecurityConfig`.
-    pub fn data_security_config(mut self, value: impl Into<Val<flywheel::DataSecurityConfig>>) -> Self {
-        self.core.set("DataSecurityConfig", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`.
+        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `ModelType`.
-    pub fn model_type(mut self, value: impl Into<Val<flywheel::ModelType>>) -> Self {
-        self.core.set("ModelType", value.into());
-        self
+    prop! {
+        /// `DataLakeS3Uri`.
+        core.props, "DataLakeS3Uri", _, set_data_lake_s3_uri, get_data_lake_s3_uri, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DataSecurityConfig`.
+        core.props, "DataSecurityConfig", data_security_config, set_data_security_config, get_data_security_config, Val<flywheel::DataSecurityConfig>
     }
 
-    /// `TaskConfig`.
-    pub fn task_config(mut self, value: impl Into<Val<flywheel::TaskConfig>>) -> Self {
-        self.core.set("TaskConfig", value.into());
-        self
+    prop! {
+        /// `FlywheelName`.
+        core.props, "FlywheelName", _, set_flywheel_name, get_flywheel_name, Val<String>
+    }
+
+    prop! {
+        /// `ModelType`.
+        core.props, "ModelType", model_type, set_model_type, get_model_type, Val<flywheel::ModelType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TaskConfig`.
+        core.props, "TaskConfig", task_config, set_task_config, get_task_config, Val<flywheel::TaskConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1102,28 +1218,24 @@ pub mod flywheel {
             DataSecurityConfig { props }
         }
 
-        /// `DataLakeKmsKeyId`.
-        pub fn data_lake_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLakeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `DataLakeKmsKeyId`.
+            props, "DataLakeKmsKeyId", data_lake_kms_key_id, set_data_lake_kms_key_id, get_data_lake_kms_key_id, Val<String>
         }
 
-        /// `ModelKmsKeyId`.
-        pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelKmsKeyId", value.into());
-            self
+        prop! {
+            /// `ModelKmsKeyId`.
+            props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
         }
 
-        /// `VolumeKmsKeyId`.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `VolumeKmsKeyId`.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
 
-        /// `VpcConfig`.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -1147,6 +1259,16 @@ pub mod flywheel {
             props.set("SecurityGroupIds", security_group_ids.into());
             props.set("Subnets", subnets.into());
             VpcConfig { props }
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
         }
     }
 
@@ -1180,16 +1302,19 @@ pub mod flywheel {
             TaskConfig { props }
         }
 
-        /// `DocumentClassificationConfig`.
-        pub fn document_classification_config(mut self, value: impl Into<Val<DocumentClassificationConfig>>) -> Self {
-            self.props.set("DocumentClassificationConfig", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", _, set_language_code, get_language_code, Val<TaskConfigLanguageCode>
         }
 
-        /// `EntityRecognitionConfig`.
-        pub fn entity_recognition_config(mut self, value: impl Into<Val<EntityRecognitionConfig>>) -> Self {
-            self.props.set("EntityRecognitionConfig", value.into());
-            self
+        prop! {
+            /// `DocumentClassificationConfig`.
+            props, "DocumentClassificationConfig", document_classification_config, set_document_classification_config, get_document_classification_config, Val<DocumentClassificationConfig>
+        }
+
+        prop! {
+            /// `EntityRecognitionConfig`.
+            props, "EntityRecognitionConfig", entity_recognition_config, set_entity_recognition_config, get_entity_recognition_config, Val<EntityRecognitionConfig>
         }
     }
 
@@ -1210,10 +1335,14 @@ pub mod flywheel {
             DocumentClassificationConfig { props }
         }
 
-        /// `Labels`.
-        pub fn labels(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<DocumentClassificationConfigMode>
+        }
+
+        prop! {
+            /// `Labels`.
+            props, "Labels", labels, set_labels, get_labels, Val<List<String>>
         }
     }
 
@@ -1245,10 +1374,9 @@ pub mod flywheel {
             EntityRecognitionConfig { props }
         }
 
-        /// `EntityTypes`.
-        pub fn entity_types(mut self, value: impl Into<Val<List<EntityTypesListItem>>>) -> Self {
-            self.props.set("EntityTypes", value.into());
-            self
+        prop! {
+            /// `EntityTypes`.
+            props, "EntityTypes", entity_types, set_entity_types, get_entity_types, Val<List<EntityTypesListItem>>
         }
     }
 
@@ -1267,6 +1395,11 @@ pub mod flywheel {
             let mut props = Props::new();
             props.set("Type", type_.into());
             EntityTypesListItem { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
     }
 

@@ -60,36 +60,56 @@ impl AutomationRule {
         AutomationRule { core }
     }
 
-    /// `Criteria`: Filter criteria that specify which recommended actions qualify for
-    /// implementation.
-    pub fn criteria(mut self, value: impl Into<Val<automation_rule::Criteria>>) -> Self {
-        self.core.set("Criteria", value.into());
-        self
+    prop! {
+        /// `Criteria`: Filter criteria that specify which recommended actions qualify for
+        /// implementation.
+        core.props, "Criteria", criteria, set_criteria, get_criteria, Val<automation_rule::Criteria>
     }
 
-    /// `Description`: The description of the automation rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the automation rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OrganizationConfiguration`: Organization configuration for organization rules, including
-    /// rule apply order and account scope.
-    pub fn organization_configuration(mut self, value: impl Into<Val<automation_rule::OrganizationConfiguration>>) -> Self {
-        self.core.set("OrganizationConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the automation rule.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Priority`: Rule priority within its group
-    pub fn priority(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `OrganizationConfiguration`: Organization configuration for organization rules,
+        /// including rule apply order and account scope.
+        core.props, "OrganizationConfiguration", organization_configuration, set_organization_configuration, get_organization_configuration, Val<automation_rule::OrganizationConfiguration>
     }
 
-    /// `Tags`: Tags associated with the automation rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Priority`: Rule priority within its group
+        core.props, "Priority", priority, set_priority, get_priority, Val<String>
+    }
+
+    prop! {
+        /// `RecommendedActionTypes`: The types of recommended actions this rule will implement.
+        core.props, "RecommendedActionTypes", _, set_recommended_action_types, get_recommended_action_types, Val<List<automation_rule::RecommendedActionTypes>>
+    }
+
+    prop! {
+        /// `RuleType`: The type of automation rule.
+        core.props, "RuleType", _, set_rule_type, get_rule_type, Val<automation_rule::RuleType>
+    }
+
+    prop! {
+        /// `Schedule`: The schedule configuration for when the rule runs.
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<automation_rule::Schedule>
+    }
+
+    prop! {
+        /// `Status`: The status of the automation rule.
+        core.props, "Status", _, set_status, get_status, Val<automation_rule::Status>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the automation rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -155,52 +175,44 @@ pub mod automation_rule {
             Criteria { props }
         }
 
-        /// `EbsVolumeSizeInGib`.
-        pub fn ebs_volume_size_in_gib(mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> Self {
-            self.props.set("EbsVolumeSizeInGib", value.into());
-            self
+        prop! {
+            /// `EbsVolumeSizeInGib`.
+            props, "EbsVolumeSizeInGib", ebs_volume_size_in_gib, set_ebs_volume_size_in_gib, get_ebs_volume_size_in_gib, Val<List<IntegerCriteriaCondition>>
         }
 
-        /// `EbsVolumeType`.
-        pub fn ebs_volume_type(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
-            self.props.set("EbsVolumeType", value.into());
-            self
+        prop! {
+            /// `EbsVolumeType`.
+            props, "EbsVolumeType", ebs_volume_type, set_ebs_volume_type, get_ebs_volume_type, Val<List<StringCriteriaCondition>>
         }
 
-        /// `EstimatedMonthlySavings`.
-        pub fn estimated_monthly_savings(mut self, value: impl Into<Val<List<DoubleCriteriaCondition>>>) -> Self {
-            self.props.set("EstimatedMonthlySavings", value.into());
-            self
+        prop! {
+            /// `EstimatedMonthlySavings`.
+            props, "EstimatedMonthlySavings", estimated_monthly_savings, set_estimated_monthly_savings, get_estimated_monthly_savings, Val<List<DoubleCriteriaCondition>>
         }
 
-        /// `LookBackPeriodInDays`.
-        pub fn look_back_period_in_days(mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> Self {
-            self.props.set("LookBackPeriodInDays", value.into());
-            self
+        prop! {
+            /// `LookBackPeriodInDays`.
+            props, "LookBackPeriodInDays", look_back_period_in_days, set_look_back_period_in_days, get_look_back_period_in_days, Val<List<IntegerCriteriaCondition>>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<List<StringCriteriaCondition>>
         }
 
-        /// `ResourceArn`.
-        pub fn resource_arn(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
-            self.props.set("ResourceArn", value.into());
-            self
+        prop! {
+            /// `ResourceArn`.
+            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<List<StringCriteriaCondition>>
         }
 
-        /// `ResourceTag`.
-        pub fn resource_tag(mut self, value: impl Into<Val<List<ResourceTagsCriteriaCondition>>>) -> Self {
-            self.props.set("ResourceTag", value.into());
-            self
+        prop! {
+            /// `ResourceTag`.
+            props, "ResourceTag", resource_tag, set_resource_tag, get_resource_tag, Val<List<ResourceTagsCriteriaCondition>>
         }
 
-        /// `RestartNeeded`.
-        pub fn restart_needed(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
-            self.props.set("RestartNeeded", value.into());
-            self
+        prop! {
+            /// `RestartNeeded`.
+            props, "RestartNeeded", restart_needed, set_restart_needed, get_restart_needed, Val<List<StringCriteriaCondition>>
         }
     }
 
@@ -219,16 +231,14 @@ pub mod automation_rule {
             IntegerCriteriaCondition { props }
         }
 
-        /// `Comparison`.
-        pub fn comparison(mut self, value: impl Into<Val<IntegerCriteriaConditionComparison>>) -> Self {
-            self.props.set("Comparison", value.into());
-            self
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", comparison, set_comparison, get_comparison, Val<IntegerCriteriaConditionComparison>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<i64>>
         }
     }
 
@@ -290,16 +300,14 @@ pub mod automation_rule {
             StringCriteriaCondition { props }
         }
 
-        /// `Comparison`.
-        pub fn comparison(mut self, value: impl Into<Val<StringCriteriaConditionComparison>>) -> Self {
-            self.props.set("Comparison", value.into());
-            self
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", comparison, set_comparison, get_comparison, Val<StringCriteriaConditionComparison>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -361,16 +369,14 @@ pub mod automation_rule {
             DoubleCriteriaCondition { props }
         }
 
-        /// `Comparison`.
-        pub fn comparison(mut self, value: impl Into<Val<DoubleCriteriaConditionComparison>>) -> Self {
-            self.props.set("Comparison", value.into());
-            self
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", comparison, set_comparison, get_comparison, Val<DoubleCriteriaConditionComparison>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<f64>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<f64>>
         }
     }
 
@@ -432,22 +438,19 @@ pub mod automation_rule {
             ResourceTagsCriteriaCondition { props }
         }
 
-        /// `Comparison`.
-        pub fn comparison(mut self, value: impl Into<Val<ResourceTagsCriteriaConditionComparison>>) -> Self {
-            self.props.set("Comparison", value.into());
-            self
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", comparison, set_comparison, get_comparison, Val<ResourceTagsCriteriaConditionComparison>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -509,16 +512,14 @@ pub mod automation_rule {
             OrganizationConfiguration { props }
         }
 
-        /// `AccountIds`: List of account IDs where the organization rule applies
-        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AccountIds", value.into());
-            self
+        prop! {
+            /// `AccountIds`: List of account IDs where the organization rule applies
+            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
         }
 
-        /// `RuleApplyOrder`: When the rule should be applied relative to account rules
-        pub fn rule_apply_order(mut self, value: impl Into<Val<OrganizationConfigurationRuleApplyOrder>>) -> Self {
-            self.props.set("RuleApplyOrder", value.into());
-            self
+        prop! {
+            /// `RuleApplyOrder`: When the rule should be applied relative to account rules
+            props, "RuleApplyOrder", rule_apply_order, set_rule_apply_order, get_rule_apply_order, Val<OrganizationConfigurationRuleApplyOrder>
         }
     }
 
@@ -576,22 +577,19 @@ pub mod automation_rule {
             Schedule { props }
         }
 
-        /// `ExecutionWindowInMinutes`: Execution window duration in minutes
-        pub fn execution_window_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExecutionWindowInMinutes", value.into());
-            self
+        prop! {
+            /// `ExecutionWindowInMinutes`: Execution window duration in minutes
+            props, "ExecutionWindowInMinutes", execution_window_in_minutes, set_execution_window_in_minutes, get_execution_window_in_minutes, Val<i64>
         }
 
-        /// `ScheduleExpression`: Schedule expression (e.g., cron or rate expression)
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: Schedule expression (e.g., cron or rate expression)
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `ScheduleExpressionTimezone`: IANA timezone identifier
-        pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpressionTimezone", value.into());
-            self
+        prop! {
+            /// `ScheduleExpressionTimezone`: IANA timezone identifier
+            props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
         }
     }
 

@@ -49,10 +49,20 @@ impl AggregationAuthorization {
         AggregationAuthorization { core }
     }
 
-    /// `Tags`: The tags for the AggregationAuthorization.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AuthorizedAccountId`: The 12-digit account ID of the account authorized to aggregate
+        /// data.
+        core.props, "AuthorizedAccountId", _, set_authorized_account_id, get_authorized_account_id, Val<String>
+    }
+
+    prop! {
+        /// `AuthorizedAwsRegion`: The region authorized to collect aggregated data.
+        core.props, "AuthorizedAwsRegion", _, set_authorized_aws_region, get_authorized_aws_region, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the AggregationAuthorization.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,59 +106,61 @@ impl ConfigRule {
         ConfigRule { core }
     }
 
-    /// `Compliance`: Indicates whether an AWS resource or CC rule is compliant and provides the
-    /// number of contributors that affect the compliance.
-    pub fn compliance(mut self, value: impl Into<Val<config_rule::Compliance>>) -> Self {
-        self.core.set("Compliance", value.into());
-        self
+    prop! {
+        /// `Compliance`: Indicates whether an AWS resource or CC rule is compliant and provides the
+        /// number of contributors that affect the compliance.
+        core.props, "Compliance", compliance, set_compliance, get_compliance, Val<config_rule::Compliance>
     }
 
-    /// `ConfigRuleName`: A name for the CC rule. If you don't specify a name, CFN generates a
-    /// unique physical ID and uses that ID for the rule name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    pub fn config_rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConfigRuleName", value.into());
-        self
+    prop! {
+        /// `ConfigRuleName`: A name for the CC rule. If you don't specify a name, CFN generates a
+        /// unique physical ID and uses that ID for the rule name. For more information, see Name
+        /// Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        core.props, "ConfigRuleName", config_rule_name, set_config_rule_name, get_config_rule_name, Val<String>
     }
 
-    /// `Description`: The description that you provide for the CC rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description that you provide for the CC rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EvaluationModes`: The modes the CC rule can be evaluated in. The valid values are distinct
-    /// objects. By default, the value is Detective evaluation mode only.
-    pub fn evaluation_modes(mut self, value: impl Into<Val<List<config_rule::EvaluationModeConfiguration>>>) -> Self {
-        self.core.set("EvaluationModes", value.into());
-        self
+    prop! {
+        /// `EvaluationModes`: The modes the CC rule can be evaluated in. The valid values are
+        /// distinct objects. By default, the value is Detective evaluation mode only.
+        core.props, "EvaluationModes", evaluation_modes, set_evaluation_modes, get_evaluation_modes, Val<List<config_rule::EvaluationModeConfiguration>>
     }
 
-    /// `InputParameters`: A string, in JSON format, that is passed to the CC rule Lambda function.
-    pub fn input_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("InputParameters", value.into());
-        self
+    prop! {
+        /// `InputParameters`: A string, in JSON format, that is passed to the CC rule Lambda
+        /// function.
+        core.props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<Json>
     }
 
-    /// `MaximumExecutionFrequency`: The maximum frequency with which CC runs evaluations for a
-    /// rule. You can specify a value for ``MaximumExecutionFrequency`` when: + You are using an AWS
-    /// managed rule that is triggered at a periodic frequency. + Your custom rule is triggered when
-    /// CC delivers the configuration snapshot. For more information, see
-    /// ConfigSnapshotDeliveryProperties (<https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigSnapshotDeliveryProperties.html>).
-    /// By default, rules with a periodic trigger are evaluated every 24 hours. To change the
-    /// frequency, specify a valid value for the …
-    pub fn maximum_execution_frequency(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaximumExecutionFrequency", value.into());
-        self
+    prop! {
+        /// `MaximumExecutionFrequency`: The maximum frequency with which CC runs evaluations for a
+        /// rule. You can specify a value for ``MaximumExecutionFrequency`` when: + You are using an
+        /// AWS managed rule that is triggered at a periodic frequency. + Your custom rule is
+        /// triggered when CC delivers the configuration snapshot. For more information, see
+        /// ConfigSnapshotDeliveryProperties (<https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigSnapshotDeliveryProperties.html>).
+        /// By default, rules with a periodic trigger are evaluated every 24 hours. To change the
+        /// frequency, specify a valid value for the …
+        core.props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<String>
     }
 
-    /// `Scope`: Defines which resources can trigger an evaluation for the rule. The scope can
-    /// include one or more resource types, a combination of one resource type and one resource ID,
-    /// or a combination of a tag key and value. Specify a scope to constrain the resources that can
-    /// trigger an evaluation for the rule. If you do not specify a scope, evaluations are triggered
-    /// when any resource in the recording group changes.
-    pub fn scope(mut self, value: impl Into<Val<config_rule::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `Scope`: Defines which resources can trigger an evaluation for the rule. The scope can
+        /// include one or more resource types, a combination of one resource type and one resource
+        /// ID, or a combination of a tag key and value. Specify a scope to constrain the resources
+        /// that can trigger an evaluation for the rule. If you do not specify a scope, evaluations
+        /// are triggered when any resource in the recording group changes.
+        core.props, "Scope", scope, set_scope, get_scope, Val<config_rule::Scope>
+    }
+
+    prop! {
+        /// `Source`: Provides the rule owner (``` for managed rules, ``CUSTOM_POLICY`` for Custom
+        /// Policy rules, and ``CUSTOM_LAMBDA`` for Custom Lambda rules), the rule identifier, and
+        /// the notifications that cause the function to evaluate your AWS resources.
+        core.props, "Source", _, set_source, get_source, Val<config_rule::Source>
     }
 
     /// `Ref`: the resource's identifier.
@@ -197,10 +209,9 @@ pub mod config_rule {
             Compliance { props }
         }
 
-        /// `Type`: Compliance type determined by the Config rule
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Compliance type determined by the Config rule
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -220,10 +231,9 @@ pub mod config_rule {
             EvaluationModeConfiguration { props }
         }
 
-        /// `Mode`: The mode of an evaluation. The valid values are Detective or Proactive.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The mode of an evaluation. The valid values are Detective or Proactive.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
     }
 
@@ -246,35 +256,31 @@ pub mod config_rule {
             Scope { props }
         }
 
-        /// `ComplianceResourceId`: The ID of the only AWS resource that you want to trigger an
-        /// evaluation for the rule. If you specify a resource ID, you must specify one resource type
-        /// for ``ComplianceResourceTypes``.
-        pub fn compliance_resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComplianceResourceId", value.into());
-            self
+        prop! {
+            /// `ComplianceResourceId`: The ID of the only AWS resource that you want to trigger an
+            /// evaluation for the rule. If you specify a resource ID, you must specify one resource
+            /// type for ``ComplianceResourceTypes``.
+            props, "ComplianceResourceId", compliance_resource_id, set_compliance_resource_id, get_compliance_resource_id, Val<String>
         }
 
-        /// `ComplianceResourceTypes`: The resource types of only those AWS resources that you want to
-        /// trigger an evaluation for the rule. You can only specify one type if you also specify a
-        /// resource ID for ``ComplianceResourceId``.
-        pub fn compliance_resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ComplianceResourceTypes", value.into());
-            self
+        prop! {
+            /// `ComplianceResourceTypes`: The resource types of only those AWS resources that you want
+            /// to trigger an evaluation for the rule. You can only specify one type if you also specify
+            /// a resource ID for ``ComplianceResourceId``.
+            props, "ComplianceResourceTypes", compliance_resource_types, set_compliance_resource_types, get_compliance_resource_types, Val<List<String>>
         }
 
-        /// `TagKey`: The tag key that is applied to only those AWS resources that you want to trigger
-        /// an evaluation for the rule.
-        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKey", value.into());
-            self
+        prop! {
+            /// `TagKey`: The tag key that is applied to only those AWS resources that you want to
+            /// trigger an evaluation for the rule.
+            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
         }
 
-        /// `TagValue`: The tag value applied to only those AWS resources that you want to trigger an
-        /// evaluation for the rule. If you specify a value for ``TagValue``, you must also specify a
-        /// value for ``TagKey``.
-        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValue", value.into());
-            self
+        prop! {
+            /// `TagValue`: The tag value applied to only those AWS resources that you want to trigger
+            /// an evaluation for the rule. If you specify a value for ``TagValue``, you must also
+            /// specify a value for ``TagKey``.
+            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
         }
     }
 
@@ -302,31 +308,39 @@ pub mod config_rule {
             Source { props }
         }
 
-        /// `CustomPolicyDetails`: Provides the runtime system, policy definition, and whether debug
-        /// logging is enabled. Required when owner is set to ``CUSTOM_POLICY``.
-        pub fn custom_policy_details(mut self, value: impl Into<Val<CustomPolicyDetails>>) -> Self {
-            self.props.set("CustomPolicyDetails", value.into());
-            self
+        prop! {
+            /// `Owner`: Indicates whether AWS or the customer owns and manages the CC rule. CC Managed
+            /// Rules are predefined rules owned by AWS. For more information, see Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_use-managed-rules.html>)
+            /// in the *developer guide*. CC Custom Rules are rules that you can develop either with
+            /// Guard (``CUSTOM_POLICY``) or LAMlong (``CUSTOM_LAMBDA``). For more information, see
+            /// Custom Rules (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules.html>)
+            /// in the *developer guide*.
+            props, "Owner", _, set_owner, get_owner, Val<String>
         }
 
-        /// `SourceDetails`: Provides the source and the message types that cause CC to evaluate your
-        /// AWS resources against a rule. It also provides the frequency with which you want CC to run
-        /// evaluations for the rule if the trigger type is periodic. If the owner is set to ``CUSTOM_POLICY``,
-        /// the only acceptable values for the CC rule trigger message type are ``ConfigurationItemChangeNotification``
-        /// and ``OversizedConfigurationItemChangeNotification``.
-        pub fn source_details(mut self, value: impl Into<Val<List<SourceDetail>>>) -> Self {
-            self.props.set("SourceDetails", value.into());
-            self
+        prop! {
+            /// `CustomPolicyDetails`: Provides the runtime system, policy definition, and whether debug
+            /// logging is enabled. Required when owner is set to ``CUSTOM_POLICY``.
+            props, "CustomPolicyDetails", custom_policy_details, set_custom_policy_details, get_custom_policy_details, Val<CustomPolicyDetails>
         }
 
-        /// `SourceIdentifier`: For CC Managed rules, a predefined identifier from a list. For example, ``IAM_PASSWORD_POLICY``
-        /// is a managed rule. To reference a managed rule, see List of Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html>).
-        /// For CC Custom Lambda rules, the identifier is the Amazon Resource Name (ARN) of the rule's
-        /// LAMlong function, such as ``arn:aws:lambda:us-east-2:123456789012:function:custom_rule_name``.
-        /// For CC Custom Policy rules, this field will be ignored.
-        pub fn source_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceIdentifier", value.into());
-            self
+        prop! {
+            /// `SourceDetails`: Provides the source and the message types that cause CC to evaluate
+            /// your AWS resources against a rule. It also provides the frequency with which you want CC
+            /// to run evaluations for the rule if the trigger type is periodic. If the owner is set to ``CUSTOM_POLICY``,
+            /// the only acceptable values for the CC rule trigger message type are ``ConfigurationItemChangeNotification``
+            /// and ``OversizedConfigurationItemChangeNotification``.
+            props, "SourceDetails", source_details, set_source_details, get_source_details, Val<List<SourceDetail>>
+        }
+
+        prop! {
+            /// `SourceIdentifier`: For CC Managed rules, a predefined identifier from a list. For
+            /// example, ``IAM_PASSWORD_POLICY`` is a managed rule. To reference a managed rule, see
+            /// List of Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html>).
+            /// For CC Custom Lambda rules, the identifier is the Amazon Resource Name (ARN) of the
+            /// rule's LAMlong function, such as ``arn:aws:lambda:us-east-2:123456789012:function:custom_rule_name``.
+            /// For CC Custom Policy rules, this field will be ignored.
+            props, "SourceIdentifier", source_identifier, set_source_identifier, get_source_identifier, Val<String>
         }
     }
 
@@ -348,25 +362,22 @@ pub mod config_rule {
             CustomPolicyDetails { props }
         }
 
-        /// `EnableDebugLogDelivery`: The boolean expression for enabling debug logging for your CC
-        /// Custom Policy rule. The default value is ``false``.
-        pub fn enable_debug_log_delivery(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableDebugLogDelivery", value.into());
-            self
+        prop! {
+            /// `EnableDebugLogDelivery`: The boolean expression for enabling debug logging for your CC
+            /// Custom Policy rule. The default value is ``false``.
+            props, "EnableDebugLogDelivery", enable_debug_log_delivery, set_enable_debug_log_delivery, get_enable_debug_log_delivery, Val<bool>
         }
 
-        /// `PolicyRuntime`: The runtime system for your CC Custom Policy rule. Guard is a
-        /// policy-as-code language that allows you to write policies that are enforced by CC Custom
-        /// Policy rules. For more information about Guard, see the Guard GitHub Repository (<https://docs.aws.amazon.com/https://github.com/aws-cloudformation/cloudformation-guard>).
-        pub fn policy_runtime(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PolicyRuntime", value.into());
-            self
+        prop! {
+            /// `PolicyRuntime`: The runtime system for your CC Custom Policy rule. Guard is a
+            /// policy-as-code language that allows you to write policies that are enforced by CC Custom
+            /// Policy rules. For more information about Guard, see the Guard GitHub Repository (<https://docs.aws.amazon.com/https://github.com/aws-cloudformation/cloudformation-guard>).
+            props, "PolicyRuntime", policy_runtime, set_policy_runtime, get_policy_runtime, Val<String>
         }
 
-        /// `PolicyText`: The policy definition containing the logic for your CC Custom Policy rule.
-        pub fn policy_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PolicyText", value.into());
-            self
+        prop! {
+            /// `PolicyText`: The policy definition containing the logic for your CC Custom Policy rule.
+            props, "PolicyText", policy_text, set_policy_text, get_policy_text, Val<String>
         }
     }
 
@@ -399,16 +410,32 @@ pub mod config_rule {
             SourceDetail { props }
         }
 
-        /// `MaximumExecutionFrequency`: The frequency at which you want CC to run evaluations for a
-        /// custom rule with a periodic trigger. If you specify a value for ``MaximumExecutionFrequency``,
-        /// then ``MessageType`` must use the ``ScheduledNotification`` value. By default, rules with a
-        /// periodic trigger are evaluated every 24 hours. To change the frequency, specify a valid
-        /// value for the ``MaximumExecutionFrequency`` parameter. Based on the valid value you choose,
-        /// CC runs evaluations once for each valid value. For example, if you choose ``Three_Hours``,
-        /// CC runs evaluations once every three hours. In this case, ``Three_Hours`` is the …
-        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaximumExecutionFrequency", value.into());
-            self
+        prop! {
+            /// `EventSource`: The source of the event, such as an AWS service, that triggers CC to
+            /// evaluate your AWS resources.
+            props, "EventSource", _, set_event_source, get_event_source, Val<String>
+        }
+
+        prop! {
+            /// `MessageType`: The type of notification that triggers CC to run an evaluation for a
+            /// rule. You can specify the following notification types: + ``ConfigurationItemChangeNotification`` -
+            /// Triggers an evaluation when CC delivers a configuration item as a result of a resource
+            /// change. + ``OversizedConfigurationItemChangeNotification`` - Triggers an evaluation when
+            /// CC delivers an oversized configuration item. CC may generate this notification type when
+            /// a resource changes and the notification exceeds the maximum size allowed by Amazon SNS. + ``ScheduledNotification`` -
+            /// Triggers a periodic evaluation at the frequency …
+            props, "MessageType", _, set_message_type, get_message_type, Val<String>
+        }
+
+        prop! {
+            /// `MaximumExecutionFrequency`: The frequency at which you want CC to run evaluations for a
+            /// custom rule with a periodic trigger. If you specify a value for ``MaximumExecutionFrequency``,
+            /// then ``MessageType`` must use the ``ScheduledNotification`` value. By default, rules
+            /// with a periodic trigger are evaluated every 24 hours. To change the frequency, specify a
+            /// valid value for the ``MaximumExecutionFrequency`` parameter. Based on the valid value
+            /// you choose, CC runs evaluations once for each valid value. For example, if you choose ``Three_Hours``,
+            /// CC runs evaluations once every three hours. In this case, ``Three_Hours`` is the …
+            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<String>
         }
     }
 }
@@ -432,28 +459,24 @@ impl ConfigurationAggregator {
         ConfigurationAggregator { core }
     }
 
-    /// `AccountAggregationSources`.
-    pub fn account_aggregation_sources(mut self, value: impl Into<Val<List<configuration_aggregator::AccountAggregationSource>>>) -> Self {
-        self.core.set("AccountAggregationSources", value.into());
-        self
+    prop! {
+        /// `AccountAggregationSources`.
+        core.props, "AccountAggregationSources", account_aggregation_sources, set_account_aggregation_sources, get_account_aggregation_sources, Val<List<configuration_aggregator::AccountAggregationSource>>
     }
 
-    /// `ConfigurationAggregatorName`: The name of the aggregator.
-    pub fn configuration_aggregator_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConfigurationAggregatorName", value.into());
-        self
+    prop! {
+        /// `ConfigurationAggregatorName`: The name of the aggregator.
+        core.props, "ConfigurationAggregatorName", configuration_aggregator_name, set_configuration_aggregator_name, get_configuration_aggregator_name, Val<String>
     }
 
-    /// `OrganizationAggregationSource`.
-    pub fn organization_aggregation_source(mut self, value: impl Into<Val<configuration_aggregator::OrganizationAggregationSource>>) -> Self {
-        self.core.set("OrganizationAggregationSource", value.into());
-        self
+    prop! {
+        /// `OrganizationAggregationSource`.
+        core.props, "OrganizationAggregationSource", organization_aggregation_source, set_organization_aggregation_source, get_organization_aggregation_source, Val<configuration_aggregator::OrganizationAggregationSource>
     }
 
-    /// `Tags`: The tags for the configuration aggregator.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the configuration aggregator.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -491,16 +514,19 @@ pub mod configuration_aggregator {
             AccountAggregationSource { props }
         }
 
-        /// `AllAwsRegions`.
-        pub fn all_aws_regions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllAwsRegions", value.into());
-            self
+        prop! {
+            /// `AccountIds`.
+            props, "AccountIds", _, set_account_ids, get_account_ids, Val<List<String>>
         }
 
-        /// `AwsRegions`.
-        pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AwsRegions", value.into());
-            self
+        prop! {
+            /// `AllAwsRegions`.
+            props, "AllAwsRegions", all_aws_regions, set_all_aws_regions, get_all_aws_regions, Val<bool>
+        }
+
+        prop! {
+            /// `AwsRegions`.
+            props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
         }
     }
 
@@ -521,16 +547,19 @@ pub mod configuration_aggregator {
             OrganizationAggregationSource { props }
         }
 
-        /// `AllAwsRegions`.
-        pub fn all_aws_regions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllAwsRegions", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `AwsRegions`.
-        pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AwsRegions", value.into());
-            self
+        prop! {
+            /// `AllAwsRegions`.
+            props, "AllAwsRegions", all_aws_regions, set_all_aws_regions, get_all_aws_regions, Val<bool>
+        }
+
+        prop! {
+            /// `AwsRegions`.
+            props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
         }
     }
 }
@@ -557,34 +586,37 @@ impl ConfigurationRecorder {
         ConfigurationRecorder { core }
     }
 
-    /// `Name`: The name of the configuration recorder. By default, AWS Config assigns the name "default"
-    /// when creating the configuration recorder. To change the configuration recorder name, you
-    /// must use the DeleteConfigurationRecorder action to delete your current configuration
-    /// recorder, and then you must use the PutConfigurationRecorder command to create a
-    /// configuration recorder that has the desired name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the configuration recorder. By default, AWS Config assigns the name "default"
+        /// when creating the configuration recorder. To change the configuration recorder name, you
+        /// must use the DeleteConfigurationRecorder action to delete your current configuration
+        /// recorder, and then you must use the PutConfigurationRecorder command to create a
+        /// configuration recorder that has the desired name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RecordingGroup`: Specifies which resource types are in scope for the configuration recorder
-    /// to record.
-    pub fn recording_group(mut self, value: impl Into<Val<configuration_recorder::RecordingGroup>>) -> Self {
-        self.core.set("RecordingGroup", value.into());
-        self
+    prop! {
+        /// `RecordingGroup`: Specifies which resource types are in scope for the configuration
+        /// recorder to record.
+        core.props, "RecordingGroup", recording_group, set_recording_group, get_recording_group, Val<configuration_recorder::RecordingGroup>
     }
 
-    /// `RecordingMode`: Specifies the default recording frequency for the configuration recorder.
-    pub fn recording_mode(mut self, value: impl Into<Val<configuration_recorder::RecordingMode>>) -> Self {
-        self.core.set("RecordingMode", value.into());
-        self
+    prop! {
+        /// `RecordingMode`: Specifies the default recording frequency for the configuration
+        /// recorder.
+        core.props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<configuration_recorder::RecordingMode>
     }
 
-    /// `StartedOnCreate`: Defaults to 'true'. Controls whether the recorder starts recording after
-    /// the create operation. Set this to 'false' for development and testing purposes.
-    pub fn started_on_create(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StartedOnCreate", value.into());
-        self
+    prop! {
+        /// `RoleARN`: The Amazon Resource Name (ARN) of the role that allows AWS Config to read S3
+        /// objects.
+        core.props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StartedOnCreate`: Defaults to 'true'. Controls whether the recorder starts recording
+        /// after the create operation. Set this to 'false' for development and testing purposes.
+        core.props, "StartedOnCreate", started_on_create, set_started_on_create, get_started_on_create, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -621,39 +653,34 @@ pub mod configuration_recorder {
             RecordingGroup { props }
         }
 
-        /// `AllSupported`: Specifies whether AWS Config records configuration changes for all supported
-        /// resource types, excluding the global IAM resource types.
-        pub fn all_supported(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllSupported", value.into());
-            self
+        prop! {
+            /// `AllSupported`: Specifies whether AWS Config records configuration changes for all
+            /// supported resource types, excluding the global IAM resource types.
+            props, "AllSupported", all_supported, set_all_supported, get_all_supported, Val<bool>
         }
 
-        /// `ExclusionByResourceTypes`: An object that specifies how AWS Config excludes resource types
-        /// from being recorded by the configuration recorder.
-        pub fn exclusion_by_resource_types(mut self, value: impl Into<Val<ExclusionByResourceTypes>>) -> Self {
-            self.props.set("ExclusionByResourceTypes", value.into());
-            self
+        prop! {
+            /// `ExclusionByResourceTypes`: An object that specifies how AWS Config excludes resource
+            /// types from being recorded by the configuration recorder.
+            props, "ExclusionByResourceTypes", exclusion_by_resource_types, set_exclusion_by_resource_types, get_exclusion_by_resource_types, Val<ExclusionByResourceTypes>
         }
 
-        /// `IncludeGlobalResourceTypes`: This option is a bundle which only applies to the global IAM
-        /// resource types: IAM users, groups, roles, and customer managed policies.
-        pub fn include_global_resource_types(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeGlobalResourceTypes", value.into());
-            self
+        prop! {
+            /// `IncludeGlobalResourceTypes`: This option is a bundle which only applies to the global
+            /// IAM resource types: IAM users, groups, roles, and customer managed policies.
+            props, "IncludeGlobalResourceTypes", include_global_resource_types, set_include_global_resource_types, get_include_global_resource_types, Val<bool>
         }
 
-        /// `RecordingStrategy`: An object that specifies the recording strategy for the configuration
-        /// recorder.
-        pub fn recording_strategy(mut self, value: impl Into<Val<RecordingStrategy>>) -> Self {
-            self.props.set("RecordingStrategy", value.into());
-            self
+        prop! {
+            /// `RecordingStrategy`: An object that specifies the recording strategy for the
+            /// configuration recorder.
+            props, "RecordingStrategy", recording_strategy, set_recording_strategy, get_recording_strategy, Val<RecordingStrategy>
         }
 
-        /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
-        /// records.
-        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
+            /// records.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
         }
     }
 
@@ -675,6 +702,12 @@ pub mod configuration_recorder {
             props.set("ResourceTypes", resource_types.into());
             ExclusionByResourceTypes { props }
         }
+
+        prop! {
+            /// `ResourceTypes`: A comma-separated list of resource types to exclude from recording by
+            /// the configuration recorder.
+            props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<String>>
+        }
     }
 
     /// `AWS::Config::ConfigurationRecorder.RecordingStrategy`: Specifies the recording strategy of
@@ -693,6 +726,11 @@ pub mod configuration_recorder {
             let mut props = Props::new();
             props.set("UseOnly", use_only.into());
             RecordingStrategy { props }
+        }
+
+        prop! {
+            /// `UseOnly`.
+            props, "UseOnly", _, set_use_only, get_use_only, Val<String>
         }
     }
 
@@ -715,11 +753,16 @@ pub mod configuration_recorder {
             RecordingMode { props }
         }
 
-        /// `RecordingModeOverrides`: An array of 'RecordingModeOverride' objects for you to specify
-        /// your overrides for the recording mode.
-        pub fn recording_mode_overrides(mut self, value: impl Into<Val<List<RecordingModeOverride>>>) -> Self {
-            self.props.set("RecordingModeOverrides", value.into());
-            self
+        prop! {
+            /// `RecordingFrequency`: The default recording frequency that AWS Config uses to record
+            /// configuration changes.
+            props, "RecordingFrequency", _, set_recording_frequency, get_recording_frequency, Val<String>
+        }
+
+        prop! {
+            /// `RecordingModeOverrides`: An array of 'RecordingModeOverride' objects for you to specify
+            /// your overrides for the recording mode.
+            props, "RecordingModeOverrides", recording_mode_overrides, set_recording_mode_overrides, get_recording_mode_overrides, Val<List<RecordingModeOverride>>
         }
     }
 
@@ -748,10 +791,21 @@ pub mod configuration_recorder {
             RecordingModeOverride { props }
         }
 
-        /// `Description`: A description that you provide for the override.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
+            /// includes in the override.
+            props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `RecordingFrequency`: The recording frequency that will be applied to all the resource
+            /// types specified in the override.
+            props, "RecordingFrequency", _, set_recording_frequency, get_recording_frequency, Val<String>
+        }
+
+        prop! {
+            /// `Description`: A description that you provide for the override.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -779,51 +833,50 @@ impl ConformancePack {
         ConformancePack { core }
     }
 
-    /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
-    pub fn conformance_pack_input_parameters(mut self, value: impl Into<Val<List<conformance_pack::ConformancePackInputParameter>>>) -> Self {
-        self.core.set("ConformancePackInputParameters", value.into());
-        self
+    prop! {
+        /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
+        core.props, "ConformancePackInputParameters", conformance_pack_input_parameters, set_conformance_pack_input_parameters, get_conformance_pack_input_parameters, Val<List<conformance_pack::ConformancePackInputParameter>>
     }
 
-    /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance pack
-    /// template.
-    pub fn delivery_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryS3Bucket", value.into());
-        self
+    prop! {
+        /// `ConformancePackName`: Name of the conformance pack which will be assigned as the unique
+        /// identifier.
+        core.props, "ConformancePackName", _, set_conformance_pack_name, get_conformance_pack_name, Val<String>
     }
 
-    /// `DeliveryS3KeyPrefix`: The prefix for delivery S3 bucket.
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryS3KeyPrefix", value.into());
-        self
+    prop! {
+        /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance
+        /// pack template.
+        core.props, "DeliveryS3Bucket", delivery_s3_bucket, set_delivery_s3_bucket, get_delivery_s3_bucket, Val<String>
     }
 
-    /// `Tags`: The tags for the conformance pack.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeliveryS3KeyPrefix`: The prefix for delivery S3 bucket.
+        core.props, "DeliveryS3KeyPrefix", delivery_s3_key_prefix, set_delivery_s3_key_prefix, get_delivery_s3_key_prefix, Val<String>
     }
 
-    /// `TemplateBody`: A string containing full conformance pack template body. You can only
-    /// specify one of the template body or template S3Uri fields.
-    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateBody", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the conformance pack.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TemplateS3Uri`: Location of file containing the template body which points to the
-    /// conformance pack template that is located in an Amazon S3 bucket. You can only specify one
-    /// of the template body or template S3Uri fields.
-    pub fn template_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateS3Uri", value.into());
-        self
+    prop! {
+        /// `TemplateBody`: A string containing full conformance pack template body. You can only
+        /// specify one of the template body or template S3Uri fields.
+        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
     }
 
-    /// `TemplateSSMDocumentDetails`: The TemplateSSMDocumentDetails object contains the name of the
-    /// SSM document and the version of the SSM document.
-    pub fn template_ssm_document_details(mut self, value: impl Into<Val<conformance_pack::TemplateSsmDocumentDetails>>) -> Self {
-        self.core.set("TemplateSSMDocumentDetails", value.into());
-        self
+    prop! {
+        /// `TemplateS3Uri`: Location of file containing the template body which points to the
+        /// conformance pack template that is located in an Amazon S3 bucket. You can only specify
+        /// one of the template body or template S3Uri fields.
+        core.props, "TemplateS3Uri", template_s3_uri, set_template_s3_uri, get_template_s3_uri, Val<String>
+    }
+
+    prop! {
+        /// `TemplateSSMDocumentDetails`: The TemplateSSMDocumentDetails object contains the name of
+        /// the SSM document and the version of the SSM document.
+        core.props, "TemplateSSMDocumentDetails", template_ssm_document_details, set_template_ssm_document_details, get_template_ssm_document_details, Val<conformance_pack::TemplateSsmDocumentDetails>
     }
 
     /// `Ref`: the resource's identifier.
@@ -867,6 +920,16 @@ pub mod conformance_pack {
             props.set("ParameterValue", parameter_value.into());
             ConformancePackInputParameter { props }
         }
+
+        prop! {
+            /// `ParameterName`: Key part of key-value pair with value being parameter value
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: Value part of key-value pair with key being parameter Name
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// `AWS::Config::ConformancePack.TemplateSSMDocumentDetails`: The TemplateSSMDocumentDetails
@@ -885,16 +948,14 @@ pub mod conformance_pack {
             TemplateSsmDocumentDetails { props }
         }
 
-        /// `DocumentName`.
-        pub fn document_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentName", value.into());
-            self
+        prop! {
+            /// `DocumentName`.
+            props, "DocumentName", document_name, set_document_name, get_document_name, Val<String>
         }
 
-        /// `DocumentVersion`.
-        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentVersion", value.into());
-            self
+        prop! {
+            /// `DocumentVersion`.
+            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
         }
     }
 }
@@ -920,10 +981,15 @@ impl Connector {
         Connector { core }
     }
 
-    /// `Tags`: The tags for the connector.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectorConfiguration`: The configuration for the connector that specifies the
+        /// third-party cloud provider connection details.
+        core.props, "ConnectorConfiguration", _, set_connector_configuration, get_connector_configuration, Val<connector::ConnectorConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the connector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -971,10 +1037,9 @@ pub mod connector {
             ConnectorConfiguration { props }
         }
 
-        /// `Azure`: The configuration for connecting to Microsoft Azure.
-        pub fn azure(mut self, value: impl Into<Val<AzureConnectorConfiguration>>) -> Self {
-            self.props.set("Azure", value.into());
-            self
+        prop! {
+            /// `Azure`: The configuration for connecting to Microsoft Azure.
+            props, "Azure", azure, set_azure, get_azure, Val<AzureConnectorConfiguration>
         }
     }
 
@@ -1000,6 +1065,16 @@ pub mod connector {
             props.set("ClientIdentifier", client_identifier.into());
             AzureConnectorConfiguration { props }
         }
+
+        prop! {
+            /// `TenantIdentifier`: The Azure tenant identifier.
+            props, "TenantIdentifier", _, set_tenant_identifier, get_tenant_identifier, Val<String>
+        }
+
+        prop! {
+            /// `ClientIdentifier`: The Azure client (application) identifier.
+            props, "ClientIdentifier", _, set_client_identifier, get_client_identifier, Val<String>
+        }
     }
 }
 
@@ -1024,41 +1099,43 @@ impl DeliveryChannel {
         DeliveryChannel { core }
     }
 
-    /// `ConfigSnapshotDeliveryProperties`: The options for how often AWS Config delivers
-    /// configuration snapshots to the Amazon S3 bucket.
-    pub fn config_snapshot_delivery_properties(mut self, value: impl Into<Val<delivery_channel::ConfigSnapshotDeliveryProperties>>) -> Self {
-        self.core.set("ConfigSnapshotDeliveryProperties", value.into());
-        self
+    prop! {
+        /// `ConfigSnapshotDeliveryProperties`: The options for how often AWS Config delivers
+        /// configuration snapshots to the Amazon S3 bucket.
+        core.props, "ConfigSnapshotDeliveryProperties", config_snapshot_delivery_properties, set_config_snapshot_delivery_properties, get_config_snapshot_delivery_properties, Val<delivery_channel::ConfigSnapshotDeliveryProperties>
     }
 
-    /// `Name`: The name of the delivery channel. By default, AWS Config assigns the name "default"
-    /// when creating the delivery channel. To change the delivery channel name, you must use the
-    /// DeleteDeliveryChannel action to delete your current delivery channel, and then you must use
-    /// the PutDeliveryChannel command to create a delivery channel that has the desired name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the delivery channel. By default, AWS Config assigns the name "default"
+        /// when creating the delivery channel. To change the delivery channel name, you must use
+        /// the DeleteDeliveryChannel action to delete your current delivery channel, and then you
+        /// must use the PutDeliveryChannel command to create a delivery channel that has the
+        /// desired name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `S3KeyPrefix`: The prefix for the specified Amazon S3 bucket.
-    pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3KeyPrefix", value.into());
-        self
+    prop! {
+        /// `S3BucketName`: The name of the Amazon S3 bucket to which AWS Config delivers
+        /// configuration snapshots and configuration history files.
+        core.props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
     }
 
-    /// `S3KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service (AWS KMS )
-    /// AWS KMS key (KMS key) used to encrypt objects delivered by AWS Config. Must belong to the
-    /// same Region as the destination S3 bucket.
-    pub fn s3_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `S3KeyPrefix`: The prefix for the specified Amazon S3 bucket.
+        core.props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
     }
 
-    /// `SnsTopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which AWS Config
-    /// sends notifications about configuration changes.
-    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicARN", value.into());
-        self
+    prop! {
+        /// `S3KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service (AWS KMS )
+        /// AWS KMS key (KMS key) used to encrypt objects delivered by AWS Config. Must belong to
+        /// the same Region as the destination S3 bucket.
+        core.props, "S3KmsKeyArn", s3_kms_key_arn, set_s3_kms_key_arn, get_s3_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `SnsTopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which AWS
+        /// Config sends notifications about configuration changes.
+        core.props, "SnsTopicARN", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1087,10 +1164,10 @@ pub mod delivery_channel {
             ConfigSnapshotDeliveryProperties { props }
         }
 
-        /// `DeliveryFrequency`: The frequency with which AWS Config delivers configuration snapshots.
-        pub fn delivery_frequency(mut self, value: impl Into<Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>>) -> Self {
-            self.props.set("DeliveryFrequency", value.into());
-            self
+        prop! {
+            /// `DeliveryFrequency`: The frequency with which AWS Config delivers configuration
+            /// snapshots.
+            props, "DeliveryFrequency", delivery_frequency, set_delivery_frequency, get_delivery_frequency, Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>
         }
     }
 
@@ -1139,33 +1216,36 @@ impl OrganizationConfigRule {
         OrganizationConfigRule { core }
     }
 
-    /// `ExcludedAccounts`: A comma-separated list of accounts that you want to exclude from an
-    /// organization AWS Config rule.
-    pub fn excluded_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ExcludedAccounts", value.into());
-        self
+    prop! {
+        /// `ExcludedAccounts`: A comma-separated list of accounts that you want to exclude from an
+        /// organization AWS Config rule.
+        core.props, "ExcludedAccounts", excluded_accounts, set_excluded_accounts, get_excluded_accounts, Val<List<String>>
     }
 
-    /// `OrganizationCustomPolicyRuleMetadata`: This object specifies metadata for your
-    /// organization's AWS Config Custom Policy rule.
-    pub fn organization_custom_policy_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>>) -> Self {
-        self.core.set("OrganizationCustomPolicyRuleMetadata", value.into());
-        self
+    prop! {
+        /// `OrganizationConfigRuleName`: The name that you assign to an organization AWS Config
+        /// rule. Required.
+        core.props, "OrganizationConfigRuleName", _, set_organization_config_rule_name, get_organization_config_rule_name, Val<String>
     }
 
-    /// `OrganizationCustomRuleMetadata`: This object specifies organization custom rule metadata
-    /// such as resource type, resource ID of AWS resource, Lambda function ARN, and organization
-    /// trigger types that trigger AWS Config to evaluate your AWS resources against a rule.
-    pub fn organization_custom_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomRuleMetadata>>) -> Self {
-        self.core.set("OrganizationCustomRuleMetadata", value.into());
-        self
+    prop! {
+        /// `OrganizationCustomPolicyRuleMetadata`: This object specifies metadata for your
+        /// organization's AWS Config Custom Policy rule.
+        core.props, "OrganizationCustomPolicyRuleMetadata", organization_custom_policy_rule_metadata, set_organization_custom_policy_rule_metadata, get_organization_custom_policy_rule_metadata, Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>
     }
 
-    /// `OrganizationManagedRuleMetadata`: This object specifies organization managed rule metadata
-    /// such as resource type and ID of AWS resource along with the rule identifier.
-    pub fn organization_managed_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationManagedRuleMetadata>>) -> Self {
-        self.core.set("OrganizationManagedRuleMetadata", value.into());
-        self
+    prop! {
+        /// `OrganizationCustomRuleMetadata`: This object specifies organization custom rule
+        /// metadata such as resource type, resource ID of AWS resource, Lambda function ARN, and
+        /// organization trigger types that trigger AWS Config to evaluate your AWS resources
+        /// against a rule.
+        core.props, "OrganizationCustomRuleMetadata", organization_custom_rule_metadata, set_organization_custom_rule_metadata, get_organization_custom_rule_metadata, Val<organization_config_rule::OrganizationCustomRuleMetadata>
+    }
+
+    prop! {
+        /// `OrganizationManagedRuleMetadata`: This object specifies organization managed rule
+        /// metadata such as resource type and ID of AWS resource along with the rule identifier.
+        core.props, "OrganizationManagedRuleMetadata", organization_managed_rule_metadata, set_organization_managed_rule_metadata, get_organization_managed_rule_metadata, Val<organization_config_rule::OrganizationManagedRuleMetadata>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1207,57 +1287,60 @@ pub mod organization_config_rule {
             OrganizationCustomPolicyRuleMetadata { props }
         }
 
-        /// `DebugLogDeliveryAccounts`: A list of accounts that you can enable debug logging for your
-        /// organization AWS Config Custom Policy rule.
-        pub fn debug_log_delivery_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DebugLogDeliveryAccounts", value.into());
-            self
+        prop! {
+            /// `Runtime`: The runtime system for your organization AWS Config Custom Policy rules.
+            props, "Runtime", _, set_runtime, get_runtime, Val<String>
         }
 
-        /// `Description`: The description that you provide for your organization AWS Config rule.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `PolicyText`: The policy definition containing the logic for your organization AWS
+            /// Config Custom Policy rule.
+            props, "PolicyText", _, set_policy_text, get_policy_text, Val<String>
         }
 
-        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
-        /// Custom Policy rule.
-        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputParameters", value.into());
-            self
+        prop! {
+            /// `DebugLogDeliveryAccounts`: A list of accounts that you can enable debug logging for
+            /// your organization AWS Config Custom Policy rule.
+            props, "DebugLogDeliveryAccounts", debug_log_delivery_accounts, set_debug_log_delivery_accounts, get_debug_log_delivery_accounts, Val<List<String>>
         }
 
-        /// `OrganizationConfigRuleTriggerTypes`: The type of notification that initiates AWS Config to
-        /// run an evaluation for a rule.
-        pub fn organization_config_rule_trigger_types(mut self, value: impl Into<Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>>) -> Self {
-            self.props.set("OrganizationConfigRuleTriggerTypes", value.into());
-            self
+        prop! {
+            /// `Description`: The description that you provide for your organization AWS Config rule.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceIdScope", value.into());
-            self
+        prop! {
+            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
+            /// Config Custom Policy rule.
+            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
         }
 
-        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypesScope", value.into());
-            self
+        prop! {
+            /// `OrganizationConfigRuleTriggerTypes`: The type of notification that initiates AWS Config
+            /// to run an evaluation for a rule.
+            props, "OrganizationConfigRuleTriggerTypes", organization_config_rule_trigger_types, set_organization_config_rule_trigger_types, get_organization_config_rule_trigger_types, Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>
         }
 
-        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-        /// that acts like a category for more specific tag values.
-        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKeyScope", value.into());
-            self
+        prop! {
+            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
         }
 
-        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
-        /// descriptor within a tag category (key).
-        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValueScope", value.into());
-            self
+        prop! {
+            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
+        }
+
+        prop! {
+            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+            /// that acts like a category for more specific tag values.
+            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        }
+
+        prop! {
+            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
+            /// as a descriptor within a tag category (key).
+            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
         }
     }
 
@@ -1298,51 +1381,55 @@ pub mod organization_config_rule {
             OrganizationCustomRuleMetadata { props }
         }
 
-        /// `Description`: The description that you provide for your organization AWS Config rule.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionArn`: The lambda function ARN.
+            props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
         }
 
-        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
-        /// rule Lambda function.
-        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputParameters", value.into());
-            self
+        prop! {
+            /// `OrganizationConfigRuleTriggerTypes`: The type of notification that triggers AWS Config
+            /// to run an evaluation for a rule. You can specify the following notification types:
+            props, "OrganizationConfigRuleTriggerTypes", _, set_organization_config_rule_trigger_types, get_organization_config_rule_trigger_types, Val<List<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>>
         }
 
-        /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs evaluations
-        /// for a rule.Allowed values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
-        /// TwentyFour_Hours.
-        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>>) -> Self {
-            self.props.set("MaximumExecutionFrequency", value.into());
-            self
+        prop! {
+            /// `Description`: The description that you provide for your organization AWS Config rule.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceIdScope", value.into());
-            self
+        prop! {
+            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
+            /// Config rule Lambda function.
+            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
         }
 
-        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypesScope", value.into());
-            self
+        prop! {
+            /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs
+            /// evaluations for a rule.Allowed values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
+            /// TwentyFour_Hours.
+            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>
         }
 
-        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-        /// that acts like a category for more specific tag values.
-        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKeyScope", value.into());
-            self
+        prop! {
+            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
         }
 
-        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
-        /// descriptor within a tag category (key).
-        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValueScope", value.into());
-            self
+        prop! {
+            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
+        }
+
+        prop! {
+            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+            /// that acts like a category for more specific tag values.
+            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        }
+
+        prop! {
+            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
+            /// as a descriptor within a tag category (key).
+            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
         }
     }
 
@@ -1403,51 +1490,50 @@ pub mod organization_config_rule {
             OrganizationManagedRuleMetadata { props }
         }
 
-        /// `Description`: The description that you provide for your organization AWS Config rule.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `RuleIdentifier`: Required. For organization config managed rules, a predefined
+            /// identifier from a list. For example, IAM_PASSWORD_POLICY is a managed rule.
+            props, "RuleIdentifier", _, set_rule_identifier, get_rule_identifier, Val<String>
         }
 
-        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
-        /// rule Lambda function.
-        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputParameters", value.into());
-            self
+        prop! {
+            /// `Description`: The description that you provide for your organization AWS Config rule.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs evaluations
-        /// for a rule. Valid Values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
-        /// TwentyFour_Hours.
-        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>>) -> Self {
-            self.props.set("MaximumExecutionFrequency", value.into());
-            self
+        prop! {
+            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
+            /// Config rule Lambda function.
+            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
         }
 
-        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceIdScope", value.into());
-            self
+        prop! {
+            /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs
+            /// evaluations for a rule. Valid Values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
+            /// TwentyFour_Hours.
+            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>
         }
 
-        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypesScope", value.into());
-            self
+        prop! {
+            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
         }
 
-        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-        /// that acts like a category for more specific tag values.
-        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKeyScope", value.into());
-            self
+        prop! {
+            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
         }
 
-        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
-        /// descriptor within a tag category (key).
-        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagValueScope", value.into());
-            self
+        prop! {
+            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+            /// that acts like a category for more specific tag values.
+            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        }
+
+        prop! {
+            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
+            /// as a descriptor within a tag category (key).
+            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
         }
     }
 
@@ -1497,48 +1583,46 @@ impl OrganizationConformancePack {
         OrganizationConformancePack { core }
     }
 
-    /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
-    pub fn conformance_pack_input_parameters(mut self, value: impl Into<Val<List<organization_conformance_pack::ConformancePackInputParameter>>>) -> Self {
-        self.core.set("ConformancePackInputParameters", value.into());
-        self
+    prop! {
+        /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
+        core.props, "ConformancePackInputParameters", conformance_pack_input_parameters, set_conformance_pack_input_parameters, get_conformance_pack_input_parameters, Val<List<organization_conformance_pack::ConformancePackInputParameter>>
     }
 
-    /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance pack
-    /// template.
-    pub fn delivery_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryS3Bucket", value.into());
-        self
+    prop! {
+        /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance
+        /// pack template.
+        core.props, "DeliveryS3Bucket", delivery_s3_bucket, set_delivery_s3_bucket, get_delivery_s3_bucket, Val<String>
     }
 
-    /// `DeliveryS3KeyPrefix`: The prefix for the delivery S3 bucket.
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryS3KeyPrefix", value.into());
-        self
+    prop! {
+        /// `DeliveryS3KeyPrefix`: The prefix for the delivery S3 bucket.
+        core.props, "DeliveryS3KeyPrefix", delivery_s3_key_prefix, set_delivery_s3_key_prefix, get_delivery_s3_key_prefix, Val<String>
     }
 
-    /// `ExcludedAccounts`: A list of AWS accounts to be excluded from an organization conformance
-    /// pack while deploying a conformance pack.
-    pub fn excluded_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ExcludedAccounts", value.into());
-        self
+    prop! {
+        /// `ExcludedAccounts`: A list of AWS accounts to be excluded from an organization
+        /// conformance pack while deploying a conformance pack.
+        core.props, "ExcludedAccounts", excluded_accounts, set_excluded_accounts, get_excluded_accounts, Val<List<String>>
     }
 
-    /// `Tags`: The tags for the organization conformance pack.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OrganizationConformancePackName`: The name of the organization conformance pack.
+        core.props, "OrganizationConformancePackName", _, set_organization_conformance_pack_name, get_organization_conformance_pack_name, Val<String>
     }
 
-    /// `TemplateBody`: A string containing full conformance pack template body.
-    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateBody", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the organization conformance pack.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TemplateS3Uri`: Location of file containing the template body.
-    pub fn template_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateS3Uri", value.into());
-        self
+    prop! {
+        /// `TemplateBody`: A string containing full conformance pack template body.
+        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    }
+
+    prop! {
+        /// `TemplateS3Uri`: Location of file containing the template body.
+        core.props, "TemplateS3Uri", template_s3_uri, set_template_s3_uri, get_template_s3_uri, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1580,6 +1664,16 @@ pub mod organization_conformance_pack {
             props.set("ParameterValue", parameter_value.into());
             ConformancePackInputParameter { props }
         }
+
+        prop! {
+            /// `ParameterName`.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 }
 
@@ -1612,46 +1706,54 @@ impl RemediationConfiguration {
         RemediationConfiguration { core }
     }
 
-    /// `Automatic`.
-    pub fn automatic(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Automatic", value.into());
-        self
+    prop! {
+        /// `Automatic`.
+        core.props, "Automatic", automatic, set_automatic, get_automatic, Val<bool>
     }
 
-    /// `ExecutionControls`.
-    pub fn execution_controls(mut self, value: impl Into<Val<remediation_configuration::ExecutionControls>>) -> Self {
-        self.core.set("ExecutionControls", value.into());
-        self
+    prop! {
+        /// `ConfigRuleName`.
+        core.props, "ConfigRuleName", _, set_config_rule_name, get_config_rule_name, Val<String>
     }
 
-    /// `MaximumAutomaticAttempts`.
-    pub fn maximum_automatic_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumAutomaticAttempts", value.into());
-        self
+    prop! {
+        /// `ExecutionControls`.
+        core.props, "ExecutionControls", execution_controls, set_execution_controls, get_execution_controls, Val<remediation_configuration::ExecutionControls>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `MaximumAutomaticAttempts`.
+        core.props, "MaximumAutomaticAttempts", maximum_automatic_attempts, set_maximum_automatic_attempts, get_maximum_automatic_attempts, Val<i64>
     }
 
-    /// `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceType", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
     }
 
-    /// `RetryAttemptSeconds`.
-    pub fn retry_attempt_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetryAttemptSeconds", value.into());
-        self
+    prop! {
+        /// `ResourceType`.
+        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<String>
     }
 
-    /// `TargetVersion`.
-    pub fn target_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetVersion", value.into());
-        self
+    prop! {
+        /// `RetryAttemptSeconds`.
+        core.props, "RetryAttemptSeconds", retry_attempt_seconds, set_retry_attempt_seconds, get_retry_attempt_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `TargetId`.
+        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetType`.
+        core.props, "TargetType", _, set_target_type, get_target_type, Val<String>
+    }
+
+    prop! {
+        /// `TargetVersion`.
+        core.props, "TargetVersion", target_version, set_target_version, get_target_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1680,10 +1782,9 @@ pub mod remediation_configuration {
             ExecutionControls { props }
         }
 
-        /// `SsmControls`.
-        pub fn ssm_controls(mut self, value: impl Into<Val<SsmControls>>) -> Self {
-            self.props.set("SsmControls", value.into());
-            self
+        prop! {
+            /// `SsmControls`.
+            props, "SsmControls", ssm_controls, set_ssm_controls, get_ssm_controls, Val<SsmControls>
         }
     }
 
@@ -1702,16 +1803,14 @@ pub mod remediation_configuration {
             SsmControls { props }
         }
 
-        /// `ConcurrentExecutionRatePercentage`.
-        pub fn concurrent_execution_rate_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConcurrentExecutionRatePercentage", value.into());
-            self
+        prop! {
+            /// `ConcurrentExecutionRatePercentage`.
+            props, "ConcurrentExecutionRatePercentage", concurrent_execution_rate_percentage, set_concurrent_execution_rate_percentage, get_concurrent_execution_rate_percentage, Val<i64>
         }
 
-        /// `ErrorPercentage`.
-        pub fn error_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ErrorPercentage", value.into());
-            self
+        prop! {
+            /// `ErrorPercentage`.
+            props, "ErrorPercentage", error_percentage, set_error_percentage, get_error_percentage, Val<i64>
         }
     }
 }
@@ -1741,16 +1840,24 @@ impl StoredQuery {
         StoredQuery { core }
     }
 
-    /// `QueryDescription`.
-    pub fn query_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("QueryDescription", value.into());
-        self
+    prop! {
+        /// `QueryDescription`.
+        core.props, "QueryDescription", query_description, set_query_description, get_query_description, Val<String>
     }
 
-    /// `Tags`: The tags for the stored query.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `QueryExpression`.
+        core.props, "QueryExpression", _, set_query_expression, get_query_expression, Val<String>
+    }
+
+    prop! {
+        /// `QueryName`.
+        core.props, "QueryName", _, set_query_name, get_query_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the stored query.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

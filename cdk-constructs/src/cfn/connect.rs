@@ -49,34 +49,44 @@ impl AgentStatus {
         AgentStatus { core }
     }
 
-    /// `Description`: The description of the status.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the status.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayOrder`: The display order of the status.
-    pub fn display_order(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DisplayOrder", value.into());
-        self
+    prop! {
+        /// `DisplayOrder`: The display order of the status.
+        core.props, "DisplayOrder", display_order, set_display_order, get_display_order, Val<i64>
     }
 
-    /// `ResetOrderNumber`: A number indicating the reset order of the agent status.
-    pub fn reset_order_number(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ResetOrderNumber", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the status.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Type`: The type of agent status.
-    pub fn type_(mut self, value: impl Into<Val<agent_status::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `ResetOrderNumber`: A number indicating the reset order of the agent status.
+        core.props, "ResetOrderNumber", reset_order_number, set_reset_order_number, get_reset_order_number, Val<bool>
+    }
+
+    prop! {
+        /// `State`: The state of the status.
+        core.props, "State", _, set_state, get_state, Val<agent_status::State>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of agent status.
+        core.props, "Type", type_, set_type, get_type, Val<agent_status::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,6 +169,16 @@ impl ApprovedOrigin {
         ApprovedOrigin { core }
     }
 
+    prop! {
+        /// `InstanceId`: Amazon Connect instance identifier
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `Origin`: Domain name to be added to the allowlist of instance
+        core.props, "Origin", _, set_origin, get_origin, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -197,22 +217,39 @@ impl ContactFlow {
         ContactFlow { core }
     }
 
-    /// `Description`: The description of the contact flow.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the contact flow in JSON format.
+        core.props, "Content", _, set_content, get_content, Val<String>
     }
 
-    /// `State`: The state of the contact flow.
-    pub fn state(mut self, value: impl Into<Val<contact_flow::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the contact flow.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance (ARN).
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the contact flow.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `State`: The state of the contact flow.
+        core.props, "State", state, set_state, get_state, Val<contact_flow::State>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the contact flow.
+        core.props, "Type", _, set_type, get_type, Val<contact_flow::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -310,35 +347,45 @@ impl ContactFlowModule {
         ContactFlowModule { core }
     }
 
-    /// `Description`: The description of the contact flow module.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the contact flow module in JSON format.
+        core.props, "Content", _, set_content, get_content, Val<String>
     }
 
-    /// `ExternalInvocationConfiguration`: Defines the external invocation configuration of the flow
-    /// module resource
-    pub fn external_invocation_configuration(mut self, value: impl Into<Val<contact_flow_module::ExternalInvocationConfiguration>>) -> Self {
-        self.core.set("ExternalInvocationConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the contact flow module.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Settings`: The schema of the settings for contact flow module in JSON Schema V4 format.
-    pub fn settings(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Settings", value.into());
-        self
+    prop! {
+        /// `ExternalInvocationConfiguration`: Defines the external invocation configuration of the
+        /// flow module resource
+        core.props, "ExternalInvocationConfiguration", external_invocation_configuration, set_external_invocation_configuration, get_external_invocation_configuration, Val<contact_flow_module::ExternalInvocationConfiguration>
     }
 
-    /// `State`: The state of the contact flow module.
-    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance (ARN).
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the contact flow module.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Settings`: The schema of the settings for contact flow module in JSON Schema V4 format.
+        core.props, "Settings", settings, set_settings, get_settings, Val<String>
+    }
+
+    prop! {
+        /// `State`: The state of the contact flow module.
+        core.props, "State", state, set_state, get_state, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -380,10 +427,9 @@ pub mod contact_flow_module {
             ExternalInvocationConfiguration { props }
         }
 
-        /// `Enabled`: Specifies whether the flow module resource is enabled for external invocation
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the flow module resource is enabled for external invocation
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -418,10 +464,26 @@ impl ContactFlowModuleAlias {
         ContactFlowModuleAlias { core }
     }
 
-    /// `Description`: The description of the alias.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContactFlowModuleId`: The identifier of the contact flow module (ARN) this alias is
+        /// tied to.
+        core.props, "ContactFlowModuleId", _, set_contact_flow_module_id, get_contact_flow_module_id, Val<String>
+    }
+
+    prop! {
+        /// `ContactFlowModuleVersion`: The version number of the contact flow module this alias
+        /// points to.
+        core.props, "ContactFlowModuleVersion", _, set_contact_flow_module_version, get_contact_flow_module_version, Val<i64>
+    }
+
+    prop! {
+        /// `Description`: The description of the alias.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the alias.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -464,10 +526,15 @@ impl ContactFlowModuleVersion {
         ContactFlowModuleVersion { core }
     }
 
-    /// `Description`: The description of the version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContactFlowModuleId`: The identifier of the contact flow module (ARN) this version is
+        /// tied to.
+        core.props, "ContactFlowModuleId", _, set_contact_flow_module_id, get_contact_flow_module_id, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of the version.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -515,10 +582,14 @@ impl ContactFlowVersion {
         ContactFlowVersion { core }
     }
 
-    /// `Description`: The description of the version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContactFlowId`: The ARN of the contact flow this version is tied to.
+        core.props, "ContactFlowId", _, set_contact_flow_id, get_contact_flow_id, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of the version.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -568,10 +639,19 @@ impl DataLakeAssociation {
         DataLakeAssociation { core }
     }
 
-    /// `TargetAccountId`: The identifier of the target account
-    pub fn target_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetAccountId", value.into());
-        self
+    prop! {
+        /// `DataSetId`: The identifier of the analytics data set.
+        core.props, "DataSetId", _, set_data_set_id, get_data_set_id, Val<String>
+    }
+
+    prop! {
+        /// `InstanceId`: The identifier of the Amazon Connect instance
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetAccountId`: The identifier of the target account
+        core.props, "TargetAccountId", target_account_id, set_target_account_id, get_target_account_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -627,16 +707,39 @@ impl DataTable {
         DataTable { core }
     }
 
-    /// `Description`: The description of the Data Table.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Data Table.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the Data Table
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Status`: The status of the Data Table
+        core.props, "Status", _, set_status, get_status, Val<data_table::Status>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeZone`: The time zone of the Data Table
+        core.props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+    }
+
+    prop! {
+        /// `ValueLockLevel`: The value lock level of the Data Table
+        core.props, "ValueLockLevel", _, set_value_lock_level, get_value_lock_level, Val<data_table::ValueLockLevel>
     }
 
     /// `Ref`: the resource's identifier.
@@ -744,22 +847,39 @@ impl DataTableAttribute {
         DataTableAttribute { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataTableArn`.
+        core.props, "DataTableArn", _, set_data_table_arn, get_data_table_arn, Val<String>
     }
 
-    /// `Primary`.
-    pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Primary", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Validation`.
-    pub fn validation(mut self, value: impl Into<Val<data_table_attribute::Validation>>) -> Self {
-        self.core.set("Validation", value.into());
-        self
+    prop! {
+        /// `InstanceArn`.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Primary`.
+        core.props, "Primary", primary, set_primary, get_primary, Val<bool>
+    }
+
+    prop! {
+        /// `Validation`.
+        core.props, "Validation", validation, set_validation, get_validation, Val<data_table_attribute::Validation>
+    }
+
+    prop! {
+        /// `ValueType`.
+        core.props, "ValueType", _, set_value_type, get_value_type, Val<data_table_attribute::ValueType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -813,64 +933,54 @@ pub mod data_table_attribute {
             Validation { props }
         }
 
-        /// `Enum`.
-        pub fn enum_(mut self, value: impl Into<Val<ValidationEnum>>) -> Self {
-            self.props.set("Enum", value.into());
-            self
+        prop! {
+            /// `Enum`.
+            props, "Enum", enum_, set_enum, get_enum, Val<ValidationEnum>
         }
 
-        /// `ExclusiveMaximum`.
-        pub fn exclusive_maximum(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ExclusiveMaximum", value.into());
-            self
+        prop! {
+            /// `ExclusiveMaximum`.
+            props, "ExclusiveMaximum", exclusive_maximum, set_exclusive_maximum, get_exclusive_maximum, Val<f64>
         }
 
-        /// `ExclusiveMinimum`.
-        pub fn exclusive_minimum(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ExclusiveMinimum", value.into());
-            self
+        prop! {
+            /// `ExclusiveMinimum`.
+            props, "ExclusiveMinimum", exclusive_minimum, set_exclusive_minimum, get_exclusive_minimum, Val<f64>
         }
 
-        /// `MaxLength`.
-        pub fn max_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLength", value.into());
-            self
+        prop! {
+            /// `MaxLength`.
+            props, "MaxLength", max_length, set_max_length, get_max_length, Val<i64>
         }
 
-        /// `MaxValues`.
-        pub fn max_values(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxValues", value.into());
-            self
+        prop! {
+            /// `MaxValues`.
+            props, "MaxValues", max_values, set_max_values, get_max_values, Val<i64>
         }
 
-        /// `Maximum`.
-        pub fn maximum(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Maximum", value.into());
-            self
+        prop! {
+            /// `Maximum`.
+            props, "Maximum", maximum, set_maximum, get_maximum, Val<f64>
         }
 
-        /// `MinLength`.
-        pub fn min_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinLength", value.into());
-            self
+        prop! {
+            /// `MinLength`.
+            props, "MinLength", min_length, set_min_length, get_min_length, Val<i64>
         }
 
-        /// `MinValues`.
-        pub fn min_values(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinValues", value.into());
-            self
+        prop! {
+            /// `MinValues`.
+            props, "MinValues", min_values, set_min_values, get_min_values, Val<i64>
         }
 
-        /// `Minimum`.
-        pub fn minimum(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Minimum", value.into());
-            self
+        prop! {
+            /// `Minimum`.
+            props, "Minimum", minimum, set_minimum, get_minimum, Val<f64>
         }
 
-        /// `MultipleOf`.
-        pub fn multiple_of(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MultipleOf", value.into());
-            self
+        prop! {
+            /// `MultipleOf`.
+            props, "MultipleOf", multiple_of, set_multiple_of, get_multiple_of, Val<f64>
         }
     }
 
@@ -889,16 +999,14 @@ pub mod data_table_attribute {
             ValidationEnum { props }
         }
 
-        /// `Strict`.
-        pub fn strict(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Strict", value.into());
-            self
+        prop! {
+            /// `Strict`.
+            props, "Strict", strict, set_strict, get_strict, Val<bool>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -953,6 +1061,21 @@ impl DataTableRecord {
         DataTableRecord { core }
     }
 
+    prop! {
+        /// `DataTableArn`.
+        core.props, "DataTableArn", _, set_data_table_arn, get_data_table_arn, Val<String>
+    }
+
+    prop! {
+        /// `DataTableRecord`.
+        core.props, "DataTableRecord", _, set_data_table_record, get_data_table_record, Val<data_table_record::DataTableRecord>
+    }
+
+    prop! {
+        /// `InstanceArn`.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -988,10 +1111,14 @@ pub mod data_table_record {
             DataTableRecord { props }
         }
 
-        /// `PrimaryValues`.
-        pub fn primary_values(mut self, value: impl Into<Val<List<Value>>>) -> Self {
-            self.props.set("PrimaryValues", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<Value>>
+        }
+
+        prop! {
+            /// `PrimaryValues`.
+            props, "PrimaryValues", primary_values, set_primary_values, get_primary_values, Val<List<Value>>
         }
     }
 
@@ -1010,16 +1137,14 @@ pub mod data_table_record {
             Value { props }
         }
 
-        /// `AttributeId`.
-        pub fn attribute_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeId", value.into());
-            self
+        prop! {
+            /// `AttributeId`.
+            props, "AttributeId", attribute_id, set_attribute_id, get_attribute_id, Val<String>
         }
 
-        /// `AttributeValue`.
-        pub fn attribute_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeValue", value.into());
-            self
+        prop! {
+            /// `AttributeValue`.
+            props, "AttributeValue", attribute_value, set_attribute_value, get_attribute_value, Val<String>
         }
     }
 }
@@ -1049,28 +1174,34 @@ impl EmailAddress {
         EmailAddress { core }
     }
 
-    /// `AliasConfigurations`: List of alias configurations for the email address
-    pub fn alias_configurations(mut self, value: impl Into<Val<List<email_address::AliasConfiguration>>>) -> Self {
-        self.core.set("AliasConfigurations", value.into());
-        self
+    prop! {
+        /// `AliasConfigurations`: List of alias configurations for the email address
+        core.props, "AliasConfigurations", alias_configurations, set_alias_configurations, get_alias_configurations, Val<List<email_address::AliasConfiguration>>
     }
 
-    /// `Description`: A description for the email address.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the email address.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: The display name for the email address.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name for the email address.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EmailAddress`: Email address to be created for this instance
+        core.props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
+    }
+
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1105,6 +1236,11 @@ pub mod email_address {
             let mut props = Props::new();
             props.set("EmailAddressArn", email_address_arn.into());
             AliasConfiguration { props }
+        }
+
+        prop! {
+            /// `EmailAddressArn`: The identifier of the email address alias
+            props, "EmailAddressArn", _, set_email_address_arn, get_email_address_arn, Val<String>
         }
     }
 }
@@ -1142,54 +1278,71 @@ impl EvaluationForm {
         EvaluationForm { core }
     }
 
-    /// `AIVersion`: The AI version to use for the evaluation form. This specifies which AI model
-    /// version is used for automated evaluations.
-    pub fn ai_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AIVersion", value.into());
-        self
+    prop! {
+        /// `AIVersion`: The AI version to use for the evaluation form. This specifies which AI
+        /// model version is used for automated evaluations.
+        core.props, "AIVersion", ai_version, set_ai_version, get_ai_version, Val<String>
     }
 
-    /// `AutoEvaluationConfiguration`: The automatic evaluation configuration of an evaluation form.
-    pub fn auto_evaluation_configuration(mut self, value: impl Into<Val<evaluation_form::AutoEvaluationConfiguration>>) -> Self {
-        self.core.set("AutoEvaluationConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoEvaluationConfiguration`: The automatic evaluation configuration of an evaluation
+        /// form.
+        core.props, "AutoEvaluationConfiguration", auto_evaluation_configuration, set_auto_evaluation_configuration, get_auto_evaluation_configuration, Val<evaluation_form::AutoEvaluationConfiguration>
     }
 
-    /// `Description`: The description of the evaluation form. *Length Constraints*: Minimum length
-    /// of 0. Maximum length of 1024.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the evaluation form. *Length Constraints*: Minimum
+        /// length of 0. Maximum length of 1024.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LanguageConfiguration`: Configuration for language settings of this evaluation form.
-    pub fn language_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationFormLanguageConfiguration>>) -> Self {
-        self.core.set("LanguageConfiguration", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `ReviewConfiguration`: Configuration for evaluation review settings of this evaluation form.
-    pub fn review_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationReviewConfiguration>>) -> Self {
-        self.core.set("ReviewConfiguration", value.into());
-        self
+    prop! {
+        /// `Items`: Items that are part of the evaluation form. The total number of sections and
+        /// questions must not exceed 100 each. Questions must be contained in a section. *Minimum
+        /// size*: 1 *Maximum size*: 100
+        core.props, "Items", _, set_items, get_items, Val<List<evaluation_form::EvaluationFormBaseItem>>
     }
 
-    /// `ScoringStrategy`: A scoring strategy of the evaluation form.
-    pub fn scoring_strategy(mut self, value: impl Into<Val<evaluation_form::ScoringStrategy>>) -> Self {
-        self.core.set("ScoringStrategy", value.into());
-        self
+    prop! {
+        /// `LanguageConfiguration`: Configuration for language settings of this evaluation form.
+        core.props, "LanguageConfiguration", language_configuration, set_language_configuration, get_language_configuration, Val<evaluation_form::EvaluationFormLanguageConfiguration>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReviewConfiguration`: Configuration for evaluation review settings of this evaluation
+        /// form.
+        core.props, "ReviewConfiguration", review_configuration, set_review_configuration, get_review_configuration, Val<evaluation_form::EvaluationReviewConfiguration>
     }
 
-    /// `TargetConfiguration`: Configuration that specifies the target for this evaluation form.
-    pub fn target_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationFormTargetConfiguration>>) -> Self {
-        self.core.set("TargetConfiguration", value.into());
-        self
+    prop! {
+        /// `ScoringStrategy`: A scoring strategy of the evaluation form.
+        core.props, "ScoringStrategy", scoring_strategy, set_scoring_strategy, get_scoring_strategy, Val<evaluation_form::ScoringStrategy>
+    }
+
+    prop! {
+        /// `Status`: The status of the evaluation form. *Allowed values*: ``DRAFT`` | ``ACTIVE``
+        core.props, "Status", _, set_status, get_status, Val<evaluation_form::Status>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource. For
+        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetConfiguration`: Configuration that specifies the target for this evaluation form.
+        core.props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<evaluation_form::EvaluationFormTargetConfiguration>
+    }
+
+    prop! {
+        /// `Title`: A title of the evaluation form.
+        core.props, "Title", _, set_title, get_title, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1226,10 +1379,9 @@ pub mod evaluation_form {
             AutoEvaluationConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1249,6 +1401,11 @@ pub mod evaluation_form {
             let mut props = Props::new();
             props.set("Section", section.into());
             EvaluationFormBaseItem { props }
+        }
+
+        prop! {
+            /// `Section`: A subsection or inner section of an item.
+            props, "Section", _, set_section, get_section, Val<EvaluationFormSection>
         }
     }
 
@@ -1275,34 +1432,41 @@ pub mod evaluation_form {
             EvaluationFormSection { props }
         }
 
-        /// `Instructions`: The instructions of the section.
-        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Instructions", value.into());
-            self
+        prop! {
+            /// `RefId`: The identifier of the section. An identifier must be unique within the
+            /// evaluation form. *Length Constraints*: Minimum length of 1. Maximum length of 40.
+            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
         }
 
-        /// `IsExcludedFromScoring`: The flag to exclude the section from scoring.
-        pub fn is_excluded_from_scoring(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsExcludedFromScoring", value.into());
-            self
+        prop! {
+            /// `Title`: The title of the section. *Length Constraints*: Minimum length of 1. Maximum
+            /// length of 128.
+            props, "Title", _, set_title, get_title, Val<String>
         }
 
-        /// `Items`: The items of the section. *Minimum*: 1
-        pub fn items(mut self, value: impl Into<Val<List<EvaluationFormItem>>>) -> Self {
-            self.props.set("Items", value.into());
-            self
+        prop! {
+            /// `Instructions`: The instructions of the section.
+            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
         }
 
-        /// `ScoreThresholds`: The score thresholds for performance categories.
-        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
-            self.props.set("ScoreThresholds", value.into());
-            self
+        prop! {
+            /// `IsExcludedFromScoring`: The flag to exclude the section from scoring.
+            props, "IsExcludedFromScoring", is_excluded_from_scoring, set_is_excluded_from_scoring, get_is_excluded_from_scoring, Val<bool>
         }
 
-        /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
-        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Items`: The items of the section. *Minimum*: 1
+            props, "Items", items, set_items, get_items, Val<List<EvaluationFormItem>>
+        }
+
+        prop! {
+            /// `ScoreThresholds`: The score thresholds for performance categories.
+            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
+        }
+
+        prop! {
+            /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
+            props, "Weight", weight, set_weight, get_weight, Val<f64>
         }
     }
 
@@ -1323,16 +1487,14 @@ pub mod evaluation_form {
             EvaluationFormItem { props }
         }
 
-        /// `Question`: The information of the question.
-        pub fn question(mut self, value: impl Into<Val<EvaluationFormQuestion>>) -> Self {
-            self.props.set("Question", value.into());
-            self
+        prop! {
+            /// `Question`: The information of the question.
+            props, "Question", question, set_question, get_question, Val<EvaluationFormQuestion>
         }
 
-        /// `Section`: The information of the section.
-        pub fn section(mut self, value: impl Into<Val<EvaluationFormSection>>) -> Self {
-            self.props.set("Section", value.into());
-            self
+        prop! {
+            /// `Section`: The information of the section.
+            props, "Section", section, set_section, get_section, Val<EvaluationFormSection>
         }
     }
 
@@ -1364,49 +1526,59 @@ pub mod evaluation_form {
             EvaluationFormQuestion { props }
         }
 
-        /// `Enablement`: A question conditional enablement.
-        pub fn enablement(mut self, value: impl Into<Val<EvaluationFormItemEnablementConfiguration>>) -> Self {
-            self.props.set("Enablement", value.into());
-            self
+        prop! {
+            /// `RefId`: The identifier of the question. An identifier must be unique within the
+            /// evaluation form. *Length Constraints*: Minimum length of 1. Maximum length of 40.
+            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
         }
 
-        /// `Instructions`: The instructions of the section. *Length Constraints*: Minimum length of 0.
-        /// Maximum length of 1024.
-        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Instructions", value.into());
-            self
+        prop! {
+            /// `Title`: The title of the question. *Length Constraints*: Minimum length of 1. Maximum
+            /// length of 350.
+            props, "Title", _, set_title, get_title, Val<String>
         }
 
-        /// `MetricConfiguration`: The metric configuration for the question. Use this to associate a
-        /// business outcome metric with the question.
-        pub fn metric_configuration(mut self, value: impl Into<Val<EvaluationFormMetricConfiguration>>) -> Self {
-            self.props.set("MetricConfiguration", value.into());
-            self
+        prop! {
+            /// `QuestionType`: The type of the question. *Allowed values*: ``NUMERIC`` | ``SINGLESELECT`` | ``TEXT``
+            props, "QuestionType", _, set_question_type, get_question_type, Val<EvaluationFormQuestionQuestionType>
         }
 
-        /// `NotApplicableEnabled`: The flag to enable not applicable answers to the question.
-        pub fn not_applicable_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NotApplicableEnabled", value.into());
-            self
+        prop! {
+            /// `Enablement`: A question conditional enablement.
+            props, "Enablement", enablement, set_enablement, get_enablement, Val<EvaluationFormItemEnablementConfiguration>
         }
 
-        /// `QuestionTypeProperties`: The properties of the type of question. Text questions do not have
-        /// to define question type properties.
-        pub fn question_type_properties(mut self, value: impl Into<Val<EvaluationFormQuestionTypeProperties>>) -> Self {
-            self.props.set("QuestionTypeProperties", value.into());
-            self
+        prop! {
+            /// `Instructions`: The instructions of the section. *Length Constraints*: Minimum length of 0.
+            /// Maximum length of 1024.
+            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
         }
 
-        /// `ScoringConfiguration`: The scoring configuration of the question.
-        pub fn scoring_configuration(mut self, value: impl Into<Val<EvaluationFormQuestionScoringConfiguration>>) -> Self {
-            self.props.set("ScoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MetricConfiguration`: The metric configuration for the question. Use this to associate
+            /// a business outcome metric with the question.
+            props, "MetricConfiguration", metric_configuration, set_metric_configuration, get_metric_configuration, Val<EvaluationFormMetricConfiguration>
         }
 
-        /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
-        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `NotApplicableEnabled`: The flag to enable not applicable answers to the question.
+            props, "NotApplicableEnabled", not_applicable_enabled, set_not_applicable_enabled, get_not_applicable_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `QuestionTypeProperties`: The properties of the type of question. Text questions do not
+            /// have to define question type properties.
+            props, "QuestionTypeProperties", question_type_properties, set_question_type_properties, get_question_type_properties, Val<EvaluationFormQuestionTypeProperties>
+        }
+
+        prop! {
+            /// `ScoringConfiguration`: The scoring configuration of the question.
+            props, "ScoringConfiguration", scoring_configuration, set_scoring_configuration, get_scoring_configuration, Val<EvaluationFormQuestionScoringConfiguration>
+        }
+
+        prop! {
+            /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
+            props, "Weight", weight, set_weight, get_weight, Val<f64>
         }
     }
 
@@ -1433,10 +1605,19 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementConfiguration { props }
         }
 
-        /// `DefaultAction`: An enablement action that if condition is not satisfied.
-        pub fn default_action(mut self, value: impl Into<Val<EvaluationFormItemEnablementConfigurationDefaultAction>>) -> Self {
-            self.props.set("DefaultAction", value.into());
-            self
+        prop! {
+            /// `Condition`: A condition for item enablement configuration.
+            props, "Condition", _, set_condition, get_condition, Val<EvaluationFormItemEnablementCondition>
+        }
+
+        prop! {
+            /// `Action`: An enablement action that if condition is satisfied.
+            props, "Action", _, set_action, get_action, Val<EvaluationFormItemEnablementConfigurationAction>
+        }
+
+        prop! {
+            /// `DefaultAction`: An enablement action that if condition is not satisfied.
+            props, "DefaultAction", default_action, set_default_action, get_default_action, Val<EvaluationFormItemEnablementConfigurationDefaultAction>
         }
     }
 
@@ -1473,10 +1654,14 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementCondition { props }
         }
 
-        /// `Operator`: The operator to be used to be applied to operands if more than one provided.
-        pub fn operator(mut self, value: impl Into<Val<EvaluationFormItemEnablementConditionOperator>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `Operands`: Operands of the enablement condition.
+            props, "Operands", _, set_operands, get_operands, Val<List<EvaluationFormItemEnablementConditionOperand>>
+        }
+
+        prop! {
+            /// `Operator`: The operator to be used to be applied to operands if more than one provided.
+            props, "Operator", operator, set_operator, get_operator, Val<EvaluationFormItemEnablementConditionOperator>
         }
     }
 
@@ -1496,10 +1681,9 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementConditionOperand { props }
         }
 
-        /// `Expression`: An expression of the enablement condition.
-        pub fn expression(mut self, value: impl Into<Val<EvaluationFormItemEnablementExpression>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`: An expression of the enablement condition.
+            props, "Expression", expression, set_expression, get_expression, Val<EvaluationFormItemEnablementExpression>
         }
     }
 
@@ -1527,6 +1711,21 @@ pub mod evaluation_form {
             props.set("Values", values.into());
             props.set("Comparator", comparator.into());
             EvaluationFormItemEnablementExpression { props }
+        }
+
+        prop! {
+            /// `Source`: A source item of enablement expression.
+            props, "Source", _, set_source, get_source, Val<EvaluationFormItemEnablementSource>
+        }
+
+        prop! {
+            /// `Values`: A list of values from source item.
+            props, "Values", _, set_values, get_values, Val<List<EvaluationFormItemEnablementSourceValue>>
+        }
+
+        prop! {
+            /// `Comparator`: A comparator to be used against list of values.
+            props, "Comparator", _, set_comparator, get_comparator, Val<EvaluationFormItemEnablementExpressionComparator>
         }
     }
 
@@ -1567,10 +1766,14 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementSource { props }
         }
 
-        /// `RefId`: A referenceId of the source item.
-        pub fn ref_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefId", value.into());
-            self
+        prop! {
+            /// `Type`: A type of source item.
+            props, "Type", _, set_type, get_type, Val<EvaluationFormItemEnablementSourceType>
+        }
+
+        prop! {
+            /// `RefId`: A referenceId of the source item.
+            props, "RefId", ref_id, set_ref_id, get_ref_id, Val<String>
         }
     }
 
@@ -1600,16 +1803,14 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementSourceValue { props }
         }
 
-        /// `RefId`: A referenceId of the source value.
-        pub fn ref_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefId", value.into());
-            self
+        prop! {
+            /// `RefId`: A referenceId of the source value.
+            props, "RefId", ref_id, set_ref_id, get_ref_id, Val<String>
         }
 
-        /// `Type`: A type of source item value.
-        pub fn type_(mut self, value: impl Into<Val<EvaluationFormItemEnablementSourceValueType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: A type of source item value.
+            props, "Type", type_, set_type, get_type, Val<EvaluationFormItemEnablementSourceValueType>
         }
     }
 
@@ -1676,6 +1877,19 @@ pub mod evaluation_form {
             props.set("MetricName", metric_name.into());
             EvaluationFormMetricConfiguration { props }
         }
+
+        prop! {
+            /// `MetricType`: The type of metric. Currently, only ``BUSINESS_OUTCOME`` is supported.
+            props, "MetricType", _, set_metric_type, get_metric_type, Val<EvaluationFormMetricConfigurationMetricType>
+        }
+
+        prop! {
+            /// `MetricName`: The name of the metric. Valid values are: + ``SALE_SUCCESS`` – Sale
+            /// success. + ``CSAT`` – Customer satisfaction. + ``CHURN_PROPENSITY`` – Churn
+            /// propensity. + ``SELF_SERVICE_SUCCESS`` – Self-service success. + ``PARTIAL_SELF_SERVICE_SUCCESS`` –
+            /// Partial self-service success.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
     }
 
     /// The type of metric. Currently, only ``BUSINESS_OUTCOME`` is supported.
@@ -1727,28 +1941,24 @@ pub mod evaluation_form {
             EvaluationFormQuestionTypeProperties { props }
         }
 
-        /// `MultiSelect`: Properties for multi-select question types.
-        pub fn multi_select(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionProperties>>) -> Self {
-            self.props.set("MultiSelect", value.into());
-            self
+        prop! {
+            /// `MultiSelect`: Properties for multi-select question types.
+            props, "MultiSelect", multi_select, set_multi_select, get_multi_select, Val<EvaluationFormMultiSelectQuestionProperties>
         }
 
-        /// `Numeric`: The properties of the numeric question.
-        pub fn numeric(mut self, value: impl Into<Val<EvaluationFormNumericQuestionProperties>>) -> Self {
-            self.props.set("Numeric", value.into());
-            self
+        prop! {
+            /// `Numeric`: The properties of the numeric question.
+            props, "Numeric", numeric, set_numeric, get_numeric, Val<EvaluationFormNumericQuestionProperties>
         }
 
-        /// `SingleSelect`: The properties of the numeric question.
-        pub fn single_select(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionProperties>>) -> Self {
-            self.props.set("SingleSelect", value.into());
-            self
+        prop! {
+            /// `SingleSelect`: The properties of the numeric question.
+            props, "SingleSelect", single_select, set_single_select, get_single_select, Val<EvaluationFormSingleSelectQuestionProperties>
         }
 
-        /// `Text`: The properties of the text question.
-        pub fn text(mut self, value: impl Into<Val<EvaluationFormTextQuestionProperties>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`: The properties of the text question.
+            props, "Text", text, set_text, get_text, Val<EvaluationFormTextQuestionProperties>
         }
     }
 
@@ -1770,16 +1980,19 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionProperties { props }
         }
 
-        /// `Automation`: Automation configuration for this multi-select question.
-        pub fn automation(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionAutomation>>) -> Self {
-            self.props.set("Automation", value.into());
-            self
+        prop! {
+            /// `Options`: Options available for this multi-select question.
+            props, "Options", _, set_options, get_options, Val<List<EvaluationFormMultiSelectQuestionOption>>
         }
 
-        /// `DisplayAs`: Display format for the multi-select question.
-        pub fn display_as(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>>) -> Self {
-            self.props.set("DisplayAs", value.into());
-            self
+        prop! {
+            /// `Automation`: Automation configuration for this multi-select question.
+            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormMultiSelectQuestionAutomation>
+        }
+
+        prop! {
+            /// `DisplayAs`: Display format for the multi-select question.
+            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>
         }
     }
 
@@ -1799,22 +2012,19 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionAutomation { props }
         }
 
-        /// `AnswerSource`.
-        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
-            self.props.set("AnswerSource", value.into());
-            self
+        prop! {
+            /// `AnswerSource`.
+            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
         }
 
-        /// `DefaultOptionRefIds`: Reference IDs of default options.
-        pub fn default_option_ref_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DefaultOptionRefIds", value.into());
-            self
+        prop! {
+            /// `DefaultOptionRefIds`: Reference IDs of default options.
+            props, "DefaultOptionRefIds", default_option_ref_ids, set_default_option_ref_ids, get_default_option_ref_ids, Val<List<String>>
         }
 
-        /// `Options`: Automation options for the multi-select question.
-        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`: Automation options for the multi-select question.
+            props, "Options", options, set_options, get_options, Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>
         }
     }
 
@@ -1836,6 +2046,11 @@ pub mod evaluation_form {
             let mut props = Props::new();
             props.set("SourceType", source_type.into());
             EvaluationFormQuestionAutomationAnswerSource { props }
+        }
+
+        prop! {
+            /// `SourceType`: The automation answer source type.
+            props, "SourceType", _, set_source_type, get_source_type, Val<EvaluationFormQuestionAutomationAnswerSourceSourceType>
         }
     }
 
@@ -1869,6 +2084,11 @@ pub mod evaluation_form {
             props.set("RuleCategory", rule_category.into());
             EvaluationFormMultiSelectQuestionAutomationOption { props }
         }
+
+        prop! {
+            /// `RuleCategory`: Rule category configuration for this automation option.
+            props, "RuleCategory", _, set_rule_category, get_rule_category, Val<MultiSelectQuestionRuleCategoryAutomation>
+        }
     }
 
     /// `AWS::Connect::EvaluationForm.MultiSelectQuestionRuleCategoryAutomation`: Automation rule
@@ -1895,6 +2115,21 @@ pub mod evaluation_form {
             props.set("Condition", condition.into());
             props.set("OptionRefIds", option_ref_ids.into());
             MultiSelectQuestionRuleCategoryAutomation { props }
+        }
+
+        prop! {
+            /// `Category`: The category name for this automation rule.
+            props, "Category", _, set_category, get_category, Val<String>
+        }
+
+        prop! {
+            /// `Condition`: The condition for this automation rule.
+            props, "Condition", _, set_condition, get_condition, Val<MultiSelectQuestionRuleCategoryAutomationCondition>
+        }
+
+        prop! {
+            /// `OptionRefIds`: Reference IDs of options for this automation rule.
+            props, "OptionRefIds", _, set_option_ref_ids, get_option_ref_ids, Val<List<String>>
         }
     }
 
@@ -1944,29 +2179,35 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionOption { props }
         }
 
-        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
-        /// is provided, the overall evaluation gets a score of 0.
-        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutomaticFail", value.into());
-            self
+        prop! {
+            /// `RefId`: Reference identifier for this option.
+            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
         }
 
-        /// `AutomaticFailConfiguration`.
-        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
-            self.props.set("AutomaticFailConfiguration", value.into());
-            self
+        prop! {
+            /// `Text`: Display text for this option.
+            props, "Text", _, set_text, get_text, Val<String>
         }
 
-        /// `PointsConfiguration`: The points configuration for point-based scoring.
-        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
-            self.props.set("PointsConfiguration", value.into());
-            self
+        prop! {
+            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
+            /// answer is provided, the overall evaluation gets a score of 0.
+            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
         }
 
-        /// `Score`: The score assigned to the answer option.
-        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Score", value.into());
-            self
+        prop! {
+            /// `AutomaticFailConfiguration`.
+            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        }
+
+        prop! {
+            /// `PointsConfiguration`: The points configuration for point-based scoring.
+            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        }
+
+        prop! {
+            /// `Score`: The score assigned to the answer option.
+            props, "Score", score, set_score, get_score, Val<i64>
         }
     }
 
@@ -1986,10 +2227,9 @@ pub mod evaluation_form {
             AutomaticFailConfiguration { props }
         }
 
-        /// `TargetSection`: The referenceId of the target section for auto failure.
-        pub fn target_section(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetSection", value.into());
-            self
+        prop! {
+            /// `TargetSection`: The referenceId of the target section for auto failure.
+            props, "TargetSection", target_section, set_target_section, get_target_section, Val<String>
         }
     }
 
@@ -2011,10 +2251,14 @@ pub mod evaluation_form {
             QuestionOptionPointsConfiguration { props }
         }
 
-        /// `IsBonus`: The flag to mark the option as a bonus option.
-        pub fn is_bonus(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsBonus", value.into());
-            self
+        prop! {
+            /// `PointValue`: The point value assigned to the answer option.
+            props, "PointValue", _, set_point_value, get_point_value, Val<i64>
+        }
+
+        prop! {
+            /// `IsBonus`: The flag to mark the option as a bonus option.
+            props, "IsBonus", is_bonus, set_is_bonus, get_is_bonus, Val<bool>
         }
     }
 
@@ -2038,16 +2282,24 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionProperties { props }
         }
 
-        /// `Automation`: The automation properties of the numeric question.
-        pub fn automation(mut self, value: impl Into<Val<EvaluationFormNumericQuestionAutomation>>) -> Self {
-            self.props.set("Automation", value.into());
-            self
+        prop! {
+            /// `MinValue`: The minimum answer value.
+            props, "MinValue", _, set_min_value, get_min_value, Val<i64>
         }
 
-        /// `Options`: The scoring options of the numeric question.
-        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormNumericQuestionOption>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `MaxValue`: The maximum answer value.
+            props, "MaxValue", _, set_max_value, get_max_value, Val<i64>
+        }
+
+        prop! {
+            /// `Automation`: The automation properties of the numeric question.
+            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormNumericQuestionAutomation>
+        }
+
+        prop! {
+            /// `Options`: The scoring options of the numeric question.
+            props, "Options", options, set_options, get_options, Val<List<EvaluationFormNumericQuestionOption>>
         }
     }
 
@@ -2067,16 +2319,14 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionAutomation { props }
         }
 
-        /// `AnswerSource`: A source of automation answer for numeric question.
-        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
-            self.props.set("AnswerSource", value.into());
-            self
+        prop! {
+            /// `AnswerSource`: A source of automation answer for numeric question.
+            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
         }
 
-        /// `PropertyValue`: The property value of the automation.
-        pub fn property_value(mut self, value: impl Into<Val<NumericQuestionPropertyValueAutomation>>) -> Self {
-            self.props.set("PropertyValue", value.into());
-            self
+        prop! {
+            /// `PropertyValue`: The property value of the automation.
+            props, "PropertyValue", property_value, set_property_value, get_property_value, Val<NumericQuestionPropertyValueAutomation>
         }
     }
 
@@ -2096,6 +2346,11 @@ pub mod evaluation_form {
             let mut props = Props::new();
             props.set("Label", label.into());
             NumericQuestionPropertyValueAutomation { props }
+        }
+
+        prop! {
+            /// `Label`: The property label of the automation.
+            props, "Label", _, set_label, get_label, Val<NumericQuestionPropertyValueAutomationLabel>
         }
     }
 
@@ -2165,29 +2420,35 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionOption { props }
         }
 
-        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
-        /// is provided, the overall evaluation gets a score of 0.
-        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutomaticFail", value.into());
-            self
+        prop! {
+            /// `MinValue`: The minimum answer value of the range option.
+            props, "MinValue", _, set_min_value, get_min_value, Val<i64>
         }
 
-        /// `AutomaticFailConfiguration`: A configuration for automatic fail.
-        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
-            self.props.set("AutomaticFailConfiguration", value.into());
-            self
+        prop! {
+            /// `MaxValue`: The maximum answer value of the range option.
+            props, "MaxValue", _, set_max_value, get_max_value, Val<i64>
         }
 
-        /// `PointsConfiguration`: The points configuration for point-based scoring.
-        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
-            self.props.set("PointsConfiguration", value.into());
-            self
+        prop! {
+            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
+            /// answer is provided, the overall evaluation gets a score of 0.
+            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
         }
 
-        /// `Score`: The score assigned to answer values within the range option. *Minimum*: 0 *Maximum*: 10
-        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Score", value.into());
-            self
+        prop! {
+            /// `AutomaticFailConfiguration`: A configuration for automatic fail.
+            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        }
+
+        prop! {
+            /// `PointsConfiguration`: The points configuration for point-based scoring.
+            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        }
+
+        prop! {
+            /// `Score`: The score assigned to answer values within the range option. *Minimum*: 0 *Maximum*: 10
+            props, "Score", score, set_score, get_score, Val<i64>
         }
     }
 
@@ -2209,16 +2470,19 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionProperties { props }
         }
 
-        /// `Automation`: The display mode of the single select question.
-        pub fn automation(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionAutomation>>) -> Self {
-            self.props.set("Automation", value.into());
-            self
+        prop! {
+            /// `Options`: The answer options of the single select question. *Minimum*: 2 *Maximum*: 256
+            props, "Options", _, set_options, get_options, Val<List<EvaluationFormSingleSelectQuestionOption>>
         }
 
-        /// `DisplayAs`: The display mode of the single select question. *Allowed values*: ``DROPDOWN`` | ``RADIO``
-        pub fn display_as(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>) -> Self {
-            self.props.set("DisplayAs", value.into());
-            self
+        prop! {
+            /// `Automation`: The display mode of the single select question.
+            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormSingleSelectQuestionAutomation>
+        }
+
+        prop! {
+            /// `DisplayAs`: The display mode of the single select question. *Allowed values*: ``DROPDOWN`` | ``RADIO``
+            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>
         }
     }
 
@@ -2240,24 +2504,21 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionAutomation { props }
         }
 
-        /// `AnswerSource`: Automation answer source.
-        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
-            self.props.set("AnswerSource", value.into());
-            self
+        prop! {
+            /// `AnswerSource`: Automation answer source.
+            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
         }
 
-        /// `DefaultOptionRefId`: The identifier of the default answer option, when none of the
-        /// automation options match the criteria. *Length Constraints*: Minimum length of 1. Maximum
-        /// length of 40.
-        pub fn default_option_ref_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultOptionRefId", value.into());
-            self
+        prop! {
+            /// `DefaultOptionRefId`: The identifier of the default answer option, when none of the
+            /// automation options match the criteria. *Length Constraints*: Minimum length of 1.
+            /// Maximum length of 40.
+            props, "DefaultOptionRefId", default_option_ref_id, set_default_option_ref_id, get_default_option_ref_id, Val<String>
         }
 
-        /// `Options`: The automation options of the single select question. *Minimum*: 1 *Maximum*: 20
-        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`: The automation options of the single select question. *Minimum*: 1 *Maximum*: 20
+            props, "Options", options, set_options, get_options, Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>
         }
     }
 
@@ -2278,6 +2539,12 @@ pub mod evaluation_form {
             let mut props = Props::new();
             props.set("RuleCategory", rule_category.into());
             EvaluationFormSingleSelectQuestionAutomationOption { props }
+        }
+
+        prop! {
+            /// `RuleCategory`: The automation option based on a rule category for the single select
+            /// question.
+            props, "RuleCategory", _, set_rule_category, get_rule_category, Val<SingleSelectQuestionRuleCategoryAutomation>
         }
     }
 
@@ -2310,6 +2577,25 @@ pub mod evaluation_form {
             props.set("Condition", condition.into());
             props.set("OptionRefId", option_ref_id.into());
             SingleSelectQuestionRuleCategoryAutomation { props }
+        }
+
+        prop! {
+            /// `Category`: The category name, as defined in Rules. *Minimum*: 1 *Maximum*: 50
+            props, "Category", _, set_category, get_category, Val<String>
+        }
+
+        prop! {
+            /// `Condition`: The condition to apply for the automation option. If the condition is
+            /// PRESENT, then the option is applied when the contact data includes the category.
+            /// Similarly, if the condition is NOT_PRESENT, then the option is applied when the contact
+            /// data does not include the category. *Allowed values*: ``PRESENT`` | ``NOT_PRESENT`` *Maximum*: 50
+            props, "Condition", _, set_condition, get_condition, Val<SingleSelectQuestionRuleCategoryAutomationCondition>
+        }
+
+        prop! {
+            /// `OptionRefId`: The identifier of the answer option. An identifier must be unique within
+            /// the question. *Length Constraints*: Minimum length of 1. Maximum length of 40.
+            props, "OptionRefId", _, set_option_ref_id, get_option_ref_id, Val<String>
         }
     }
 
@@ -2364,30 +2650,38 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionOption { props }
         }
 
-        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
-        /// is provided, the overall evaluation gets a score of 0.
-        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutomaticFail", value.into());
-            self
+        prop! {
+            /// `RefId`: The identifier of the answer option. An identifier must be unique within the
+            /// question. *Length Constraints*: Minimum length of 1. Maximum length of 40.
+            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
         }
 
-        /// `AutomaticFailConfiguration`: Whether automatic fail is configured on a single select
-        /// question.
-        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
-            self.props.set("AutomaticFailConfiguration", value.into());
-            self
+        prop! {
+            /// `Text`: The title of the answer option. *Length Constraints*: Minimum length of 1.
+            /// Maximum length of 128.
+            props, "Text", _, set_text, get_text, Val<String>
         }
 
-        /// `PointsConfiguration`: The points configuration for point-based scoring.
-        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
-            self.props.set("PointsConfiguration", value.into());
-            self
+        prop! {
+            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
+            /// answer is provided, the overall evaluation gets a score of 0.
+            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
         }
 
-        /// `Score`: The score assigned to the answer option. *Minimum*: 0 *Maximum*: 10
-        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Score", value.into());
-            self
+        prop! {
+            /// `AutomaticFailConfiguration`: Whether automatic fail is configured on a single select
+            /// question.
+            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        }
+
+        prop! {
+            /// `PointsConfiguration`: The points configuration for point-based scoring.
+            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        }
+
+        prop! {
+            /// `Score`: The score assigned to the answer option. *Minimum*: 0 *Maximum*: 10
+            props, "Score", score, set_score, get_score, Val<i64>
         }
     }
 
@@ -2407,10 +2701,9 @@ pub mod evaluation_form {
             EvaluationFormTextQuestionProperties { props }
         }
 
-        /// `Automation`: The automation properties of the text question.
-        pub fn automation(mut self, value: impl Into<Val<EvaluationFormTextQuestionAutomation>>) -> Self {
-            self.props.set("Automation", value.into());
-            self
+        prop! {
+            /// `Automation`: The automation properties of the text question.
+            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormTextQuestionAutomation>
         }
     }
 
@@ -2430,10 +2723,9 @@ pub mod evaluation_form {
             EvaluationFormTextQuestionAutomation { props }
         }
 
-        /// `AnswerSource`: Automation answer source.
-        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
-            self.props.set("AnswerSource", value.into());
-            self
+        prop! {
+            /// `AnswerSource`: Automation answer source.
+            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
         }
     }
 
@@ -2453,22 +2745,19 @@ pub mod evaluation_form {
             EvaluationFormQuestionScoringConfiguration { props }
         }
 
-        /// `IsExcludedFromScoring`: The flag to exclude the question from scoring.
-        pub fn is_excluded_from_scoring(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsExcludedFromScoring", value.into());
-            self
+        prop! {
+            /// `IsExcludedFromScoring`: The flag to exclude the question from scoring.
+            props, "IsExcludedFromScoring", is_excluded_from_scoring, set_is_excluded_from_scoring, get_is_excluded_from_scoring, Val<bool>
         }
 
-        /// `PointsConfiguration`: The points configuration for point-based scoring.
-        pub fn points_configuration(mut self, value: impl Into<Val<QuestionPointsConfiguration>>) -> Self {
-            self.props.set("PointsConfiguration", value.into());
-            self
+        prop! {
+            /// `PointsConfiguration`: The points configuration for point-based scoring.
+            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionPointsConfiguration>
         }
 
-        /// `ScoreThresholds`: The score thresholds for performance categories.
-        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
-            self.props.set("ScoreThresholds", value.into());
-            self
+        prop! {
+            /// `ScoreThresholds`: The score thresholds for performance categories.
+            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
         }
     }
 
@@ -2488,22 +2777,19 @@ pub mod evaluation_form {
             QuestionPointsConfiguration { props }
         }
 
-        /// `IsBonus`: The flag to mark the question as a bonus question.
-        pub fn is_bonus(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsBonus", value.into());
-            self
+        prop! {
+            /// `IsBonus`: The flag to mark the question as a bonus question.
+            props, "IsBonus", is_bonus, set_is_bonus, get_is_bonus, Val<bool>
         }
 
-        /// `MaxPointValue`: The maximum point value.
-        pub fn max_point_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPointValue", value.into());
-            self
+        prop! {
+            /// `MaxPointValue`: The maximum point value.
+            props, "MaxPointValue", max_point_value, set_max_point_value, get_max_point_value, Val<i64>
         }
 
-        /// `MinPointValue`: The minimum point value.
-        pub fn min_point_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinPointValue", value.into());
-            self
+        prop! {
+            /// `MinPointValue`: The minimum point value.
+            props, "MinPointValue", min_point_value, set_min_point_value, get_min_point_value, Val<i64>
         }
     }
 
@@ -2527,16 +2813,19 @@ pub mod evaluation_form {
             EvaluationFormScoreThreshold { props }
         }
 
-        /// `MaxScorePercentage`: The maximum score percentage for the performance category.
-        pub fn max_score_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxScorePercentage", value.into());
-            self
+        prop! {
+            /// `PerformanceCategory`: The performance category name.
+            props, "PerformanceCategory", _, set_performance_category, get_performance_category, Val<EvaluationFormScoreThresholdPerformanceCategory>
         }
 
-        /// `MinScorePercentage`: The minimum score percentage for the performance category.
-        pub fn min_score_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinScorePercentage", value.into());
-            self
+        prop! {
+            /// `MaxScorePercentage`: The maximum score percentage for the performance category.
+            props, "MaxScorePercentage", max_score_percentage, set_max_score_percentage, get_max_score_percentage, Val<f64>
+        }
+
+        prop! {
+            /// `MinScorePercentage`: The minimum score percentage for the performance category.
+            props, "MinScorePercentage", min_score_percentage, set_min_score_percentage, get_min_score_percentage, Val<f64>
         }
     }
 
@@ -2569,10 +2858,9 @@ pub mod evaluation_form {
             EvaluationFormLanguageConfiguration { props }
         }
 
-        /// `FormLanguage`: The language for the evaluation form.
-        pub fn form_language(mut self, value: impl Into<Val<EvaluationFormLanguageConfigurationFormLanguage>>) -> Self {
-            self.props.set("FormLanguage", value.into());
-            self
+        prop! {
+            /// `FormLanguage`: The language for the evaluation form.
+            props, "FormLanguage", form_language, set_form_language, get_form_language, Val<EvaluationFormLanguageConfigurationFormLanguage>
         }
     }
 
@@ -2634,11 +2922,16 @@ pub mod evaluation_form {
             EvaluationReviewConfiguration { props }
         }
 
-        /// `EligibilityDays`: Number of days during which a request for review can be submitted for
-        /// evaluations created from this form.
-        pub fn eligibility_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EligibilityDays", value.into());
-            self
+        prop! {
+            /// `ReviewNotificationRecipients`: List of recipients who should be notified when a review
+            /// is requested.
+            props, "ReviewNotificationRecipients", _, set_review_notification_recipients, get_review_notification_recipients, Val<List<EvaluationReviewNotificationRecipient>>
+        }
+
+        prop! {
+            /// `EligibilityDays`: Number of days during which a request for review can be submitted for
+            /// evaluations created from this form.
+            props, "EligibilityDays", eligibility_days, set_eligibility_days, get_eligibility_days, Val<i64>
         }
     }
 
@@ -2663,6 +2956,16 @@ pub mod evaluation_form {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             EvaluationReviewNotificationRecipient { props }
+        }
+
+        prop! {
+            /// `Type`: The type of notification recipient.
+            props, "Type", _, set_type, get_type, Val<EvaluationReviewNotificationRecipientType>
+        }
+
+        prop! {
+            /// `Value`: The value associated with the notification recipient type.
+            props, "Value", _, set_value, get_value, Val<EvaluationReviewNotificationRecipientValue>
         }
     }
 
@@ -2692,10 +2995,9 @@ pub mod evaluation_form {
             EvaluationReviewNotificationRecipientValue { props }
         }
 
-        /// `UserId`: The user identifier for the notification recipient.
-        pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserId", value.into());
-            self
+        prop! {
+            /// `UserId`: The user identifier for the notification recipient.
+            props, "UserId", user_id, set_user_id, get_user_id, Val<String>
         }
     }
 
@@ -2721,10 +3023,19 @@ pub mod evaluation_form {
             ScoringStrategy { props }
         }
 
-        /// `ScoreThresholds`.
-        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
-            self.props.set("ScoreThresholds", value.into());
-            self
+        prop! {
+            /// `Mode`: The scoring mode of the evaluation form. *Allowed values*: ``QUESTION_ONLY`` | ``SECTION_ONLY``
+            props, "Mode", _, set_mode, get_mode, Val<ScoringStrategyMode>
+        }
+
+        prop! {
+            /// `Status`: The scoring status of the evaluation form. *Allowed values*: ``ENABLED`` | ``DISABLED``
+            props, "Status", _, set_status, get_status, Val<ScoringStrategyStatus>
+        }
+
+        prop! {
+            /// `ScoreThresholds`.
+            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
         }
     }
 
@@ -2790,6 +3101,11 @@ pub mod evaluation_form {
             props.set("ContactInteractionType", contact_interaction_type.into());
             EvaluationFormTargetConfiguration { props }
         }
+
+        prop! {
+            /// `ContactInteractionType`: The contact interaction type for this evaluation form.
+            props, "ContactInteractionType", _, set_contact_interaction_type, get_contact_interaction_type, Val<EvaluationFormTargetConfigurationContactInteractionType>
+        }
     }
 
     /// The contact interaction type for this evaluation form.
@@ -2841,35 +3157,51 @@ impl HoursOfOperation {
         HoursOfOperation { core }
     }
 
-    /// `ChildHoursOfOperations`: List of child hours of operations.
-    pub fn child_hours_of_operations(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> Self {
-        self.core.set("ChildHoursOfOperations", value.into());
-        self
+    prop! {
+        /// `ChildHoursOfOperations`: List of child hours of operations.
+        core.props, "ChildHoursOfOperations", child_hours_of_operations, set_child_hours_of_operations, get_child_hours_of_operations, Val<List<hours_of_operation::HoursOfOperationsIdentifier>>
     }
 
-    /// `Description`: The description of the hours of operation.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Config`: Configuration information for the hours of operation: day, start time, and end
+        /// time.
+        core.props, "Config", _, set_config, get_config, Val<List<hours_of_operation::HoursOfOperationConfig>>
     }
 
-    /// `HoursOfOperationOverrides`: One or more hours of operation overrides assigned to an hour of
-    /// operation.
-    pub fn hours_of_operation_overrides(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationOverride>>>) -> Self {
-        self.core.set("HoursOfOperationOverrides", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the hours of operation.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ParentHoursOfOperations`: List of parent hours of operations.
-    pub fn parent_hours_of_operations(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> Self {
-        self.core.set("ParentHoursOfOperations", value.into());
-        self
+    prop! {
+        /// `HoursOfOperationOverrides`: One or more hours of operation overrides assigned to an
+        /// hour of operation.
+        core.props, "HoursOfOperationOverrides", hours_of_operation_overrides, set_hours_of_operation_overrides, get_hours_of_operation_overrides, Val<List<hours_of_operation::HoursOfOperationOverride>>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the hours of operation.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ParentHoursOfOperations`: List of parent hours of operations.
+        core.props, "ParentHoursOfOperations", parent_hours_of_operations, set_parent_hours_of_operations, get_parent_hours_of_operations, Val<List<hours_of_operation::HoursOfOperationsIdentifier>>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeZone`: The time zone of the hours of operation.
+        core.props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2908,10 +3240,14 @@ pub mod hours_of_operation {
             HoursOfOperationsIdentifier { props }
         }
 
-        /// `Name`: The name of the hours of operation.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Id`: The identifier for the hours of operation.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the hours of operation.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -2939,6 +3275,21 @@ pub mod hours_of_operation {
             props.set("StartTime", start_time.into());
             props.set("EndTime", end_time.into());
             HoursOfOperationConfig { props }
+        }
+
+        prop! {
+            /// `Day`: The day that the hours of operation applies to.
+            props, "Day", _, set_day, get_day, Val<HoursOfOperationConfigDay>
+        }
+
+        prop! {
+            /// `StartTime`: The start time that your contact center opens.
+            props, "StartTime", _, set_start_time, get_start_time, Val<HoursOfOperationTimeSlice>
+        }
+
+        prop! {
+            /// `EndTime`: The end time that your contact center closes.
+            props, "EndTime", _, set_end_time, get_end_time, Val<HoursOfOperationTimeSlice>
         }
     }
 
@@ -2989,6 +3340,16 @@ pub mod hours_of_operation {
             props.set("Minutes", minutes.into());
             HoursOfOperationTimeSlice { props }
         }
+
+        prop! {
+            /// `Hours`: The hours.
+            props, "Hours", _, set_hours, get_hours, Val<i64>
+        }
+
+        prop! {
+            /// `Minutes`: The minutes.
+            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        }
     }
 
     /// `AWS::Connect::HoursOfOperation.HoursOfOperationOverride`: Overrides attached to the hours
@@ -3023,28 +3384,46 @@ pub mod hours_of_operation {
             HoursOfOperationOverride { props }
         }
 
-        /// `HoursOfOperationOverrideId`: The Resource Identifier for the hours of operation override.
-        pub fn hours_of_operation_override_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HoursOfOperationOverrideId", value.into());
-            self
+        prop! {
+            /// `OverrideName`: The name of the hours of operation override.
+            props, "OverrideName", _, set_override_name, get_override_name, Val<String>
         }
 
-        /// `OverrideDescription`: The description of the hours of operation override.
-        pub fn override_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OverrideDescription", value.into());
-            self
+        prop! {
+            /// `EffectiveFrom`: The date from which the hours of operation override would be effective.
+            props, "EffectiveFrom", _, set_effective_from, get_effective_from, Val<String>
         }
 
-        /// `OverrideType`: The type of hours of operation override.
-        pub fn override_type(mut self, value: impl Into<Val<OverrideType>>) -> Self {
-            self.props.set("OverrideType", value.into());
-            self
+        prop! {
+            /// `EffectiveTill`: The date till which the hours of operation override would be effective.
+            props, "EffectiveTill", _, set_effective_till, get_effective_till, Val<String>
         }
 
-        /// `RecurrenceConfig`: Configuration for recurring hours of operation overrides.
-        pub fn recurrence_config(mut self, value: impl Into<Val<RecurrenceConfig>>) -> Self {
-            self.props.set("RecurrenceConfig", value.into());
-            self
+        prop! {
+            /// `OverrideConfig`: Configuration information for the hours of operation override: day,
+            /// start time, and end time.
+            props, "OverrideConfig", _, set_override_config, get_override_config, Val<List<HoursOfOperationOverrideConfig>>
+        }
+
+        prop! {
+            /// `HoursOfOperationOverrideId`: The Resource Identifier for the hours of operation
+            /// override.
+            props, "HoursOfOperationOverrideId", hours_of_operation_override_id, set_hours_of_operation_override_id, get_hours_of_operation_override_id, Val<String>
+        }
+
+        prop! {
+            /// `OverrideDescription`: The description of the hours of operation override.
+            props, "OverrideDescription", override_description, set_override_description, get_override_description, Val<String>
+        }
+
+        prop! {
+            /// `OverrideType`: The type of hours of operation override.
+            props, "OverrideType", override_type, set_override_type, get_override_type, Val<OverrideType>
+        }
+
+        prop! {
+            /// `RecurrenceConfig`: Configuration for recurring hours of operation overrides.
+            props, "RecurrenceConfig", recurrence_config, set_recurrence_config, get_recurrence_config, Val<RecurrenceConfig>
         }
     }
 
@@ -3074,6 +3453,21 @@ pub mod hours_of_operation {
             props.set("StartTime", start_time.into());
             props.set("EndTime", end_time.into());
             HoursOfOperationOverrideConfig { props }
+        }
+
+        prop! {
+            /// `Day`: The day that the hours of operation override applies to.
+            props, "Day", _, set_day, get_day, Val<HoursOfOperationOverrideConfigDay>
+        }
+
+        prop! {
+            /// `StartTime`: The new start time that your contact center opens for the overriden days.
+            props, "StartTime", _, set_start_time, get_start_time, Val<OverrideTimeSlice>
+        }
+
+        prop! {
+            /// `EndTime`: The new end time that your contact center closes for the overriden days.
+            props, "EndTime", _, set_end_time, get_end_time, Val<OverrideTimeSlice>
         }
     }
 
@@ -3124,6 +3518,16 @@ pub mod hours_of_operation {
             props.set("Minutes", minutes.into());
             OverrideTimeSlice { props }
         }
+
+        prop! {
+            /// `Hours`: The hours.
+            props, "Hours", _, set_hours, get_hours, Val<i64>
+        }
+
+        prop! {
+            /// `Minutes`: The minutes.
+            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        }
     }
 
     /// The type of hours of operation override.
@@ -3160,6 +3564,11 @@ pub mod hours_of_operation {
             props.set("RecurrencePattern", recurrence_pattern.into());
             RecurrenceConfig { props }
         }
+
+        prop! {
+            /// `RecurrencePattern`: Pattern for recurring hours of operation overrides.
+            props, "RecurrencePattern", _, set_recurrence_pattern, get_recurrence_pattern, Val<RecurrencePattern>
+        }
     }
 
     /// `AWS::Connect::HoursOfOperation.RecurrencePattern`: Pattern for recurring hours of operation
@@ -3178,34 +3587,29 @@ pub mod hours_of_operation {
             RecurrencePattern { props }
         }
 
-        /// `ByMonth`: List of months (1-12) for recurrence pattern.
-        pub fn by_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("ByMonth", value.into());
-            self
+        prop! {
+            /// `ByMonth`: List of months (1-12) for recurrence pattern.
+            props, "ByMonth", by_month, set_by_month, get_by_month, Val<List<i64>>
         }
 
-        /// `ByMonthDay`: List of month days (-1 to 31) for recurrence pattern.
-        pub fn by_month_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("ByMonthDay", value.into());
-            self
+        prop! {
+            /// `ByMonthDay`: List of month days (-1 to 31) for recurrence pattern.
+            props, "ByMonthDay", by_month_day, set_by_month_day, get_by_month_day, Val<List<i64>>
         }
 
-        /// `ByWeekdayOccurrence`.
-        pub fn by_weekday_occurrence(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("ByWeekdayOccurrence", value.into());
-            self
+        prop! {
+            /// `ByWeekdayOccurrence`.
+            props, "ByWeekdayOccurrence", by_weekday_occurrence, set_by_weekday_occurrence, get_by_weekday_occurrence, Val<List<i64>>
         }
 
-        /// `Frequency`: The frequency of recurrence for hours of operation overrides.
-        pub fn frequency(mut self, value: impl Into<Val<RecurrenceFrequency>>) -> Self {
-            self.props.set("Frequency", value.into());
-            self
+        prop! {
+            /// `Frequency`: The frequency of recurrence for hours of operation overrides.
+            props, "Frequency", frequency, set_frequency, get_frequency, Val<RecurrenceFrequency>
         }
 
-        /// `Interval`.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
     }
 
@@ -3252,22 +3656,29 @@ impl Instance {
         Instance { core }
     }
 
-    /// `DirectoryId`: Existing directoryId user wants to map to the new Connect instance.
-    pub fn directory_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DirectoryId", value.into());
-        self
+    prop! {
+        /// `Attributes`: The attributes for the instance.
+        core.props, "Attributes", _, set_attributes, get_attributes, Val<instance::Attributes>
     }
 
-    /// `InstanceAlias`: Alias of the new directory created as part of new instance creation.
-    pub fn instance_alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceAlias", value.into());
-        self
+    prop! {
+        /// `DirectoryId`: Existing directoryId user wants to map to the new Connect instance.
+        core.props, "DirectoryId", directory_id, set_directory_id, get_directory_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentityManagementType`: Specifies the type of directory integration for new instance.
+        core.props, "IdentityManagementType", _, set_identity_management_type, get_identity_management_type, Val<instance::IdentityManagementType>
+    }
+
+    prop! {
+        /// `InstanceAlias`: Alias of the new directory created as part of new instance creation.
+        core.props, "InstanceAlias", instance_alias, set_instance_alias, get_instance_alias, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3332,79 +3743,80 @@ pub mod instance {
             Attributes { props }
         }
 
-        /// `AutoMuteAgentOnHold`: Boolean flag which enables AUTO_MUTE_AGENT_ON_HOLD on an instance.
-        pub fn auto_mute_agent_on_hold(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoMuteAgentOnHold", value.into());
-            self
+        prop! {
+            /// `InboundCalls`: Mandatory element which enables inbound calls on new instance.
+            props, "InboundCalls", _, set_inbound_calls, get_inbound_calls, Val<bool>
         }
 
-        /// `AutoResolveBestVoices`: Boolean flag which enables AUTO_RESOLVE_BEST_VOICES on an instance.
-        pub fn auto_resolve_best_voices(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoResolveBestVoices", value.into());
-            self
+        prop! {
+            /// `OutboundCalls`: Mandatory element which enables outbound calls on new instance.
+            props, "OutboundCalls", _, set_outbound_calls, get_outbound_calls, Val<bool>
         }
 
-        /// `ContactLens`: Boolean flag which enables CONTACT_LENS on an instance.
-        pub fn contact_lens(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ContactLens", value.into());
-            self
+        prop! {
+            /// `AutoMuteAgentOnHold`: Boolean flag which enables AUTO_MUTE_AGENT_ON_HOLD on an
+            /// instance.
+            props, "AutoMuteAgentOnHold", auto_mute_agent_on_hold, set_auto_mute_agent_on_hold, get_auto_mute_agent_on_hold, Val<bool>
         }
 
-        /// `ContactflowLogs`: Boolean flag which enables CONTACTFLOW_LOGS on an instance.
-        pub fn contactflow_logs(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ContactflowLogs", value.into());
-            self
+        prop! {
+            /// `AutoResolveBestVoices`: Boolean flag which enables AUTO_RESOLVE_BEST_VOICES on an
+            /// instance.
+            props, "AutoResolveBestVoices", auto_resolve_best_voices, set_auto_resolve_best_voices, get_auto_resolve_best_voices, Val<bool>
         }
 
-        /// `EarlyMedia`: Boolean flag which enables EARLY_MEDIA on an instance.
-        pub fn early_media(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EarlyMedia", value.into());
-            self
+        prop! {
+            /// `ContactLens`: Boolean flag which enables CONTACT_LENS on an instance.
+            props, "ContactLens", contact_lens, set_contact_lens, get_contact_lens, Val<bool>
         }
 
-        /// `EnhancedChatMonitoring`: Boolean flag which enables ENHANCED_CHAT_MONITORING on an
-        /// instance.
-        pub fn enhanced_chat_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnhancedChatMonitoring", value.into());
-            self
+        prop! {
+            /// `ContactflowLogs`: Boolean flag which enables CONTACTFLOW_LOGS on an instance.
+            props, "ContactflowLogs", contactflow_logs, set_contactflow_logs, get_contactflow_logs, Val<bool>
         }
 
-        /// `EnhancedContactMonitoring`: Boolean flag which enables ENHANCED_CONTACT_MONITORING on an
-        /// instance.
-        pub fn enhanced_contact_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnhancedContactMonitoring", value.into());
-            self
+        prop! {
+            /// `EarlyMedia`: Boolean flag which enables EARLY_MEDIA on an instance.
+            props, "EarlyMedia", early_media, set_early_media, get_early_media, Val<bool>
         }
 
-        /// `HighVolumeOutBound`: Boolean flag which enables HIGH_VOLUME_OUTBOUND on an instance.
-        pub fn high_volume_out_bound(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HighVolumeOutBound", value.into());
-            self
+        prop! {
+            /// `EnhancedChatMonitoring`: Boolean flag which enables ENHANCED_CHAT_MONITORING on an
+            /// instance.
+            props, "EnhancedChatMonitoring", enhanced_chat_monitoring, set_enhanced_chat_monitoring, get_enhanced_chat_monitoring, Val<bool>
         }
 
-        /// `MessageStreaming`: Boolean flag which enables MESSAGE_STREAMING on an instance.
-        pub fn message_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MessageStreaming", value.into());
-            self
+        prop! {
+            /// `EnhancedContactMonitoring`: Boolean flag which enables ENHANCED_CONTACT_MONITORING on
+            /// an instance.
+            props, "EnhancedContactMonitoring", enhanced_contact_monitoring, set_enhanced_contact_monitoring, get_enhanced_contact_monitoring, Val<bool>
         }
 
-        /// `MultiPartyChatConference`: Boolean flag which enables MULTI_PARTY_CHAT_CONFERENCE on an
-        /// instance.
-        pub fn multi_party_chat_conference(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiPartyChatConference", value.into());
-            self
+        prop! {
+            /// `HighVolumeOutBound`: Boolean flag which enables HIGH_VOLUME_OUTBOUND on an instance.
+            props, "HighVolumeOutBound", high_volume_out_bound, set_high_volume_out_bound, get_high_volume_out_bound, Val<bool>
         }
 
-        /// `MultiPartyConference`: Boolean flag which enables MULTI_PARTY_CONFERENCE on an instance.
-        pub fn multi_party_conference(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiPartyConference", value.into());
-            self
+        prop! {
+            /// `MessageStreaming`: Boolean flag which enables MESSAGE_STREAMING on an instance.
+            props, "MessageStreaming", message_streaming, set_message_streaming, get_message_streaming, Val<bool>
         }
 
-        /// `UseCustomTTSVoices`: Boolean flag which enables USE_CUSTOM_TTS_VOICES on an instance.
-        pub fn use_custom_tts_voices(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseCustomTTSVoices", value.into());
-            self
+        prop! {
+            /// `MultiPartyChatConference`: Boolean flag which enables MULTI_PARTY_CHAT_CONFERENCE on an
+            /// instance.
+            props, "MultiPartyChatConference", multi_party_chat_conference, set_multi_party_chat_conference, get_multi_party_chat_conference, Val<bool>
+        }
+
+        prop! {
+            /// `MultiPartyConference`: Boolean flag which enables MULTI_PARTY_CONFERENCE on an
+            /// instance.
+            props, "MultiPartyConference", multi_party_conference, set_multi_party_conference, get_multi_party_conference, Val<bool>
+        }
+
+        prop! {
+            /// `UseCustomTTSVoices`: Boolean flag which enables USE_CUSTOM_TTS_VOICES on an instance.
+            props, "UseCustomTTSVoices", use_custom_tts_voices, set_use_custom_tts_voices, get_use_custom_tts_voices, Val<bool>
         }
     }
 
@@ -3457,28 +3869,39 @@ impl InstanceStorageConfig {
         InstanceStorageConfig { core }
     }
 
-    /// `KinesisFirehoseConfig`.
-    pub fn kinesis_firehose_config(mut self, value: impl Into<Val<instance_storage_config::KinesisFirehoseConfig>>) -> Self {
-        self.core.set("KinesisFirehoseConfig", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: Connect Instance ID with which the storage config will be associated
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `KinesisStreamConfig`.
-    pub fn kinesis_stream_config(mut self, value: impl Into<Val<instance_storage_config::KinesisStreamConfig>>) -> Self {
-        self.core.set("KinesisStreamConfig", value.into());
-        self
+    prop! {
+        /// `KinesisFirehoseConfig`.
+        core.props, "KinesisFirehoseConfig", kinesis_firehose_config, set_kinesis_firehose_config, get_kinesis_firehose_config, Val<instance_storage_config::KinesisFirehoseConfig>
     }
 
-    /// `KinesisVideoStreamConfig`.
-    pub fn kinesis_video_stream_config(mut self, value: impl Into<Val<instance_storage_config::KinesisVideoStreamConfig>>) -> Self {
-        self.core.set("KinesisVideoStreamConfig", value.into());
-        self
+    prop! {
+        /// `KinesisStreamConfig`.
+        core.props, "KinesisStreamConfig", kinesis_stream_config, set_kinesis_stream_config, get_kinesis_stream_config, Val<instance_storage_config::KinesisStreamConfig>
     }
 
-    /// `S3Config`.
-    pub fn s3_config(mut self, value: impl Into<Val<instance_storage_config::S3Config>>) -> Self {
-        self.core.set("S3Config", value.into());
-        self
+    prop! {
+        /// `KinesisVideoStreamConfig`.
+        core.props, "KinesisVideoStreamConfig", kinesis_video_stream_config, set_kinesis_video_stream_config, get_kinesis_video_stream_config, Val<instance_storage_config::KinesisVideoStreamConfig>
+    }
+
+    prop! {
+        /// `ResourceType`: Specifies the type of storage resource available for the instance
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<instance_storage_config::InstanceStorageResourceType>
+    }
+
+    prop! {
+        /// `S3Config`.
+        core.props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<instance_storage_config::S3Config>
+    }
+
+    prop! {
+        /// `StorageType`: Specifies the storage type to be associated with the instance
+        core.props, "StorageType", _, set_storage_type, get_storage_type, Val<instance_storage_config::StorageType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3514,6 +3937,11 @@ pub mod instance_storage_config {
             props.set("FirehoseArn", firehose_arn.into());
             KinesisFirehoseConfig { props }
         }
+
+        prop! {
+            /// `FirehoseArn`: An ARN is a unique AWS resource identifier.
+            props, "FirehoseArn", _, set_firehose_arn, get_firehose_arn, Val<String>
+        }
     }
 
     /// `AWS::Connect::InstanceStorageConfig.KinesisStreamConfig`.
@@ -3531,6 +3959,11 @@ pub mod instance_storage_config {
             let mut props = Props::new();
             props.set("StreamArn", stream_arn.into());
             KinesisStreamConfig { props }
+        }
+
+        prop! {
+            /// `StreamArn`: An ARN is a unique AWS resource identifier.
+            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
         }
     }
 
@@ -3558,6 +3991,21 @@ pub mod instance_storage_config {
             props.set("EncryptionConfig", encryption_config.into());
             KinesisVideoStreamConfig { props }
         }
+
+        prop! {
+            /// `Prefix`: Prefixes are used to infer logical hierarchy
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `RetentionPeriodHours`: Number of hours
+            props, "RetentionPeriodHours", _, set_retention_period_hours, get_retention_period_hours, Val<f64>
+        }
+
+        prop! {
+            /// `EncryptionConfig`.
+            props, "EncryptionConfig", _, set_encryption_config, get_encryption_config, Val<EncryptionConfig>
+        }
     }
 
     /// `AWS::Connect::InstanceStorageConfig.EncryptionConfig`.
@@ -3581,6 +4029,16 @@ pub mod instance_storage_config {
             props.set("EncryptionType", encryption_type.into());
             props.set("KeyId", key_id.into());
             EncryptionConfig { props }
+        }
+
+        prop! {
+            /// `EncryptionType`: Specifies default encryption using AWS KMS-Managed Keys
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KeyId`: Specifies the encryption key id
+            props, "KeyId", _, set_key_id, get_key_id, Val<String>
         }
     }
 
@@ -3659,10 +4117,19 @@ pub mod instance_storage_config {
             S3Config { props }
         }
 
-        /// `EncryptionConfig`.
-        pub fn encryption_config(mut self, value: impl Into<Val<EncryptionConfig>>) -> Self {
-            self.props.set("EncryptionConfig", value.into());
-            self
+        prop! {
+            /// `BucketName`: A name for the S3 Bucket
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`: Prefixes are used to infer logical hierarchy
+            props, "BucketPrefix", _, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionConfig`.
+            props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<EncryptionConfig>
         }
     }
 
@@ -3716,31 +4183,42 @@ impl IntegrationAssociation {
         IntegrationAssociation { core }
     }
 
-    /// `SourceApplicationName`: The name of the external application. This is only supported for
-    /// the EVENT integration type
-    pub fn source_application_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceApplicationName", value.into());
-        self
+    prop! {
+        /// `InstanceId`: Amazon Connect instance identifier
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `SourceApplicationUrl`: The URL for the external application. This is only supported for the
-    /// EVENT integration type
-    pub fn source_application_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceApplicationUrl", value.into());
-        self
+    prop! {
+        /// `IntegrationArn`: ARN of Integration being associated with the instance
+        core.props, "IntegrationArn", _, set_integration_arn, get_integration_arn, Val<String>
     }
 
-    /// `SourceType`: The type of the data source. This is only supported for the EVENT integration
-    /// type
-    pub fn source_type(mut self, value: impl Into<Val<integration_association::SourceType>>) -> Self {
-        self.core.set("SourceType", value.into());
-        self
+    prop! {
+        /// `IntegrationType`: Specifies the integration type to be associated with the instance
+        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration_association::IntegrationType>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceApplicationName`: The name of the external application. This is only supported
+        /// for the EVENT integration type
+        core.props, "SourceApplicationName", source_application_name, set_source_application_name, get_source_application_name, Val<String>
+    }
+
+    prop! {
+        /// `SourceApplicationUrl`: The URL for the external application. This is only supported for
+        /// the EVENT integration type
+        core.props, "SourceApplicationUrl", source_application_url, set_source_application_url, get_source_application_url, Val<String>
+    }
+
+    prop! {
+        /// `SourceType`: The type of the data source. This is only supported for the EVENT
+        /// integration type
+        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<integration_association::SourceType>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3854,23 +4332,45 @@ impl Metric {
         Metric { core }
     }
 
-    /// `Description`: The description of the custom metric
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the custom metric
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PositiveTrendIndicator`: Indicates how to classify a positive trend in metric data on the
-    /// UI
-    pub fn positive_trend_indicator(mut self, value: impl Into<Val<metric::PositiveTrendIndicator>>) -> Self {
-        self.core.set("PositiveTrendIndicator", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MetricCalculation`: The calculation configuration for the metric
+        core.props, "MetricCalculation", _, set_metric_calculation, get_metric_calculation, Val<metric::MetricCalculation>
+    }
+
+    prop! {
+        /// `Name`: The name of the custom metric
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PositiveTrendIndicator`: Indicates how to classify a positive trend in metric data on
+        /// the UI
+        core.props, "PositiveTrendIndicator", positive_trend_indicator, set_positive_trend_indicator, get_positive_trend_indicator, Val<metric::PositiveTrendIndicator>
+    }
+
+    prop! {
+        /// `Status`: The status of the custom metric
+        core.props, "Status", _, set_status, get_status, Val<metric::Status>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Unit`: Display unit for the metric data
+        core.props, "Unit", _, set_unit, get_unit, Val<metric::Unit>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4015,6 +4515,16 @@ pub mod metric {
             props.set("Calculation", calculation.into());
             MetricCalculation { props }
         }
+
+        prop! {
+            /// `CalculationComponents`: The calculation components for the metric
+            props, "CalculationComponents", _, set_calculation_components, get_calculation_components, Val<List<CalculationComponent>>
+        }
+
+        prop! {
+            /// `Calculation`: The calculation formula
+            props, "Calculation", _, set_calculation, get_calculation, Val<String>
+        }
     }
 
     /// `AWS::Connect::Metric.CalculationComponent`.
@@ -4034,22 +4544,24 @@ pub mod metric {
             CalculationComponent { props }
         }
 
-        /// `MetricFilters`.
-        pub fn metric_filters(mut self, value: impl Into<Val<List<MetricFilter>>>) -> Self {
-            self.props.set("MetricFilters", value.into());
-            self
+        prop! {
+            /// `Alias`: Metric calculation component alias for use within a calculation
+            props, "Alias", _, set_alias, get_alias, Val<String>
         }
 
-        /// `MetricId`.
-        pub fn metric_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricId", value.into());
-            self
+        prop! {
+            /// `MetricFilters`.
+            props, "MetricFilters", metric_filters, set_metric_filters, get_metric_filters, Val<List<MetricFilter>>
         }
 
-        /// `MetricName`.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricId`.
+            props, "MetricId", metric_id, set_metric_id, get_metric_id, Val<String>
+        }
+
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
     }
 
@@ -4070,28 +4582,29 @@ pub mod metric {
             MetricFilter { props }
         }
 
-        /// `BooleanCondition`.
-        pub fn boolean_condition(mut self, value: impl Into<Val<MetricFilterBooleanCondition>>) -> Self {
-            self.props.set("BooleanCondition", value.into());
-            self
+        prop! {
+            /// `MetricFilterKey`.
+            props, "MetricFilterKey", _, set_metric_filter_key, get_metric_filter_key, Val<String>
         }
 
-        /// `Negate`.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `BooleanCondition`.
+            props, "BooleanCondition", boolean_condition, set_boolean_condition, get_boolean_condition, Val<MetricFilterBooleanCondition>
         }
 
-        /// `NumberCondition`.
-        pub fn number_condition(mut self, value: impl Into<Val<MetricFilterNumberCondition>>) -> Self {
-            self.props.set("NumberCondition", value.into());
-            self
+        prop! {
+            /// `Negate`.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
         }
 
-        /// `StringCondition`.
-        pub fn string_condition(mut self, value: impl Into<Val<MetricFilterStringCondition>>) -> Self {
-            self.props.set("StringCondition", value.into());
-            self
+        prop! {
+            /// `NumberCondition`.
+            props, "NumberCondition", number_condition, set_number_condition, get_number_condition, Val<MetricFilterNumberCondition>
+        }
+
+        prop! {
+            /// `StringCondition`.
+            props, "StringCondition", string_condition, set_string_condition, get_string_condition, Val<MetricFilterStringCondition>
         }
     }
 
@@ -4110,6 +4623,11 @@ pub mod metric {
             let mut props = Props::new();
             props.set("Comparison", comparison.into());
             MetricFilterBooleanCondition { props }
+        }
+
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterBooleanConditionComparison>
         }
     }
 
@@ -4146,6 +4664,16 @@ pub mod metric {
             props.set("Comparison", comparison.into());
             props.set("Values", values.into());
             MetricFilterNumberCondition { props }
+        }
+
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterNumberConditionComparison>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<f64>>
         }
     }
 
@@ -4188,6 +4716,16 @@ pub mod metric {
             props.set("Comparison", comparison.into());
             props.set("Values", values.into());
             MetricFilterStringCondition { props }
+        }
+
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterStringConditionComparison>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -4278,28 +4816,34 @@ impl Notification {
         Notification { core }
     }
 
-    /// `ExpiresAt`: The time a notification will expire
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the notification.
+        core.props, "Content", _, set_content, get_content, Val<notification::NotificationContent>
     }
 
-    /// `Priority`: The priority of the notification.
-    pub fn priority(mut self, value: impl Into<Val<notification::Priority>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `ExpiresAt`: The time a notification will expire
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
     }
 
-    /// `Recipients`: The recipients of the notification.
-    pub fn recipients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Recipients", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Priority`: The priority of the notification.
+        core.props, "Priority", priority, set_priority, get_priority, Val<notification::Priority>
+    }
+
+    prop! {
+        /// `Recipients`: The recipients of the notification.
+        core.props, "Recipients", recipients, set_recipients, get_recipients, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4346,70 +4890,59 @@ pub mod notification {
             NotificationContent { props }
         }
 
-        /// `DeDE`: Localized notification content
-        pub fn de_de(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeDE", value.into());
-            self
+        prop! {
+            /// `DeDE`: Localized notification content
+            props, "DeDE", de_de, set_de_de, get_de_de, Val<String>
         }
 
-        /// `EnUS`: Localized notification content
-        pub fn en_us(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnUS", value.into());
-            self
+        prop! {
+            /// `EnUS`: Localized notification content
+            props, "EnUS", en_us, set_en_us, get_en_us, Val<String>
         }
 
-        /// `EsES`: Localized notification content
-        pub fn es_es(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EsES", value.into());
-            self
+        prop! {
+            /// `EsES`: Localized notification content
+            props, "EsES", es_es, set_es_es, get_es_es, Val<String>
         }
 
-        /// `FrFR`: Localized notification content
-        pub fn fr_fr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FrFR", value.into());
-            self
+        prop! {
+            /// `FrFR`: Localized notification content
+            props, "FrFR", fr_fr, set_fr_fr, get_fr_fr, Val<String>
         }
 
-        /// `IdID`: Localized notification content
-        pub fn id_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdID", value.into());
-            self
+        prop! {
+            /// `IdID`: Localized notification content
+            props, "IdID", id_id, set_id_id, get_id_id, Val<String>
         }
 
-        /// `ItIT`: Localized notification content
-        pub fn it_it(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ItIT", value.into());
-            self
+        prop! {
+            /// `ItIT`: Localized notification content
+            props, "ItIT", it_it, set_it_it, get_it_it, Val<String>
         }
 
-        /// `JaJP`: Localized notification content
-        pub fn ja_jp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JaJP", value.into());
-            self
+        prop! {
+            /// `JaJP`: Localized notification content
+            props, "JaJP", ja_jp, set_ja_jp, get_ja_jp, Val<String>
         }
 
-        /// `KoKR`: Localized notification content
-        pub fn ko_kr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KoKR", value.into());
-            self
+        prop! {
+            /// `KoKR`: Localized notification content
+            props, "KoKR", ko_kr, set_ko_kr, get_ko_kr, Val<String>
         }
 
-        /// `PtBR`: Localized notification content
-        pub fn pt_br(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PtBR", value.into());
-            self
+        prop! {
+            /// `PtBR`: Localized notification content
+            props, "PtBR", pt_br, set_pt_br, get_pt_br, Val<String>
         }
 
-        /// `ZhCN`: Localized notification content
-        pub fn zh_cn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZhCN", value.into());
-            self
+        prop! {
+            /// `ZhCN`: Localized notification content
+            props, "ZhCN", zh_cn, set_zh_cn, get_zh_cn, Val<String>
         }
 
-        /// `ZhTW`: Localized notification content
-        pub fn zh_tw(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZhTW", value.into());
-            self
+        prop! {
+            /// `ZhTW`: Localized notification content
+            props, "ZhTW", zh_tw, set_zh_tw, get_zh_tw, Val<String>
         }
     }
 
@@ -4448,40 +4981,39 @@ impl PhoneNumber {
         PhoneNumber { core }
     }
 
-    /// `CountryCode`: The phone number country code.
-    pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CountryCode", value.into());
-        self
+    prop! {
+        /// `CountryCode`: The phone number country code.
+        core.props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
     }
 
-    /// `Description`: The description of the phone number.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the phone number.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Prefix`: The phone number prefix.
-    pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Prefix", value.into());
-        self
+    prop! {
+        /// `Prefix`: The phone number prefix.
+        core.props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
     }
 
-    /// `SourcePhoneNumberArn`: The source phone number arn.
-    pub fn source_phone_number_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourcePhoneNumberArn", value.into());
-        self
+    prop! {
+        /// `SourcePhoneNumberArn`: The source phone number arn.
+        core.props, "SourcePhoneNumberArn", source_phone_number_arn, set_source_phone_number_arn, get_source_phone_number_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: The phone number type
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `TargetArn`: The ARN of the target the phone number is claimed to.
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The phone number type
+        core.props, "Type", type_, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4526,23 +5058,30 @@ impl PredefinedAttribute {
         PredefinedAttribute { core }
     }
 
-    /// `AttributeConfiguration`: Custom metadata associated to a Predefined attribute that controls
-    /// how the attribute behaves when used by upstream services.
-    pub fn attribute_configuration(mut self, value: impl Into<Val<predefined_attribute::AttributeConfiguration>>) -> Self {
-        self.core.set("AttributeConfiguration", value.into());
-        self
+    prop! {
+        /// `AttributeConfiguration`: Custom metadata associated to a Predefined attribute that
+        /// controls how the attribute behaves when used by upstream services.
+        core.props, "AttributeConfiguration", attribute_configuration, set_attribute_configuration, get_attribute_configuration, Val<predefined_attribute::AttributeConfiguration>
     }
 
-    /// `Purposes`: The assigned purposes of the predefined attribute.
-    pub fn purposes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Purposes", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Values`: The values of a predefined attribute.
-    pub fn values(mut self, value: impl Into<Val<predefined_attribute::Values>>) -> Self {
-        self.core.set("Values", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the predefined attribute.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Purposes`: The assigned purposes of the predefined attribute.
+        core.props, "Purposes", purposes, set_purposes, get_purposes, Val<List<String>>
+    }
+
+    prop! {
+        /// `Values`: The values of a predefined attribute.
+        core.props, "Values", values, set_values, get_values, Val<predefined_attribute::Values>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4585,18 +5124,16 @@ pub mod predefined_attribute {
             AttributeConfiguration { props }
         }
 
-        /// `EnableValueValidationOnAssociation`: Enables customers to enforce strict validation on the
-        /// specific values that this predefined attribute can hold.
-        pub fn enable_value_validation_on_association(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableValueValidationOnAssociation", value.into());
-            self
+        prop! {
+            /// `EnableValueValidationOnAssociation`: Enables customers to enforce strict validation on
+            /// the specific values that this predefined attribute can hold.
+            props, "EnableValueValidationOnAssociation", enable_value_validation_on_association, set_enable_value_validation_on_association, get_enable_value_validation_on_association, Val<bool>
         }
 
-        /// `IsReadOnly`: Allows the predefined attribute to show up and be managed in the Amazon
-        /// Connect UI.
-        pub fn is_read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsReadOnly", value.into());
-            self
+        prop! {
+            /// `IsReadOnly`: Allows the predefined attribute to show up and be managed in the Amazon
+            /// Connect UI.
+            props, "IsReadOnly", is_read_only, set_is_read_only, get_is_read_only, Val<bool>
         }
     }
 
@@ -4615,10 +5152,9 @@ pub mod predefined_attribute {
             Values { props }
         }
 
-        /// `StringList`: Predefined attribute values of type string list.
-        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringList", value.into());
-            self
+        prop! {
+            /// `StringList`: Predefined attribute values of type string list.
+            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
         }
     }
 }
@@ -4645,22 +5181,29 @@ impl Prompt {
         Prompt { core }
     }
 
-    /// `Description`: The description of the prompt.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the prompt.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `S3Uri`: S3 URI of the customer's audio file for creating prompts resource..
-    pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3Uri", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the prompt.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `S3Uri`: S3 URI of the customer's audio file for creating prompts resource..
+        core.props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4705,54 +5248,61 @@ impl Queue {
         Queue { core }
     }
 
-    /// `AdditionalEmailAddresses`: The email addresses that agents can use when replying to or
-    /// initiating email contacts
-    pub fn additional_email_addresses(mut self, value: impl Into<Val<List<queue::EmailAddress>>>) -> Self {
-        self.core.set("AdditionalEmailAddresses", value.into());
-        self
+    prop! {
+        /// `AdditionalEmailAddresses`: The email addresses that agents can use when replying to or
+        /// initiating email contacts
+        core.props, "AdditionalEmailAddresses", additional_email_addresses, set_additional_email_addresses, get_additional_email_addresses, Val<List<queue::EmailAddress>>
     }
 
-    /// `Description`: The description of the queue.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the queue.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MaxContacts`: The maximum number of contacts that can be in the queue before it is
-    /// considered full.
-    pub fn max_contacts(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxContacts", value.into());
-        self
+    prop! {
+        /// `HoursOfOperationArn`: The identifier for the hours of operation.
+        core.props, "HoursOfOperationArn", _, set_hours_of_operation_arn, get_hours_of_operation_arn, Val<String>
     }
 
-    /// `OutboundCallerConfig`: The outbound caller ID name, number, and outbound whisper flow.
-    pub fn outbound_caller_config(mut self, value: impl Into<Val<queue::OutboundCallerConfig>>) -> Self {
-        self.core.set("OutboundCallerConfig", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `OutboundEmailConfig`: The outbound email configuration for a specified queue.
-    pub fn outbound_email_config(mut self, value: impl Into<Val<queue::OutboundEmailConfig>>) -> Self {
-        self.core.set("OutboundEmailConfig", value.into());
-        self
+    prop! {
+        /// `MaxContacts`: The maximum number of contacts that can be in the queue before it is
+        /// considered full.
+        core.props, "MaxContacts", max_contacts, set_max_contacts, get_max_contacts, Val<i64>
     }
 
-    /// `QuickConnectArns`: The quick connects available to agents who are working the queue.
-    pub fn quick_connect_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("QuickConnectArns", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the queue.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Status`: The status of the queue.
-    pub fn status(mut self, value: impl Into<Val<queue::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `OutboundCallerConfig`: The outbound caller ID name, number, and outbound whisper flow.
+        core.props, "OutboundCallerConfig", outbound_caller_config, set_outbound_caller_config, get_outbound_caller_config, Val<queue::OutboundCallerConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutboundEmailConfig`: The outbound email configuration for a specified queue.
+        core.props, "OutboundEmailConfig", outbound_email_config, set_outbound_email_config, get_outbound_email_config, Val<queue::OutboundEmailConfig>
+    }
+
+    prop! {
+        /// `QuickConnectArns`: The quick connects available to agents who are working the queue.
+        core.props, "QuickConnectArns", quick_connect_arns, set_quick_connect_arns, get_quick_connect_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Status`: The status of the queue.
+        core.props, "Status", status, set_status, get_status, Val<queue::Status>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4807,6 +5357,11 @@ pub mod queue {
             props.set("EmailAddressArn", email_address_arn.into());
             EmailAddress { props }
         }
+
+        prop! {
+            /// `EmailAddressArn`: The Amazon Resource Name (ARN) of the email address
+            props, "EmailAddressArn", _, set_email_address_arn, get_email_address_arn, Val<String>
+        }
     }
 
     /// `AWS::Connect::Queue.OutboundCallerConfig`: The outbound caller ID name, number, and
@@ -4825,22 +5380,19 @@ pub mod queue {
             OutboundCallerConfig { props }
         }
 
-        /// `OutboundCallerIdName`: The caller ID name.
-        pub fn outbound_caller_id_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutboundCallerIdName", value.into());
-            self
+        prop! {
+            /// `OutboundCallerIdName`: The caller ID name.
+            props, "OutboundCallerIdName", outbound_caller_id_name, set_outbound_caller_id_name, get_outbound_caller_id_name, Val<String>
         }
 
-        /// `OutboundCallerIdNumberArn`: The caller ID number.
-        pub fn outbound_caller_id_number_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutboundCallerIdNumberArn", value.into());
-            self
+        prop! {
+            /// `OutboundCallerIdNumberArn`: The caller ID number.
+            props, "OutboundCallerIdNumberArn", outbound_caller_id_number_arn, set_outbound_caller_id_number_arn, get_outbound_caller_id_number_arn, Val<String>
         }
 
-        /// `OutboundFlowArn`: The outbound whisper flow to be used during an outbound call.
-        pub fn outbound_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutboundFlowArn", value.into());
-            self
+        prop! {
+            /// `OutboundFlowArn`: The outbound whisper flow to be used during an outbound call.
+            props, "OutboundFlowArn", outbound_flow_arn, set_outbound_flow_arn, get_outbound_flow_arn, Val<String>
         }
     }
 
@@ -4860,10 +5412,9 @@ pub mod queue {
             OutboundEmailConfig { props }
         }
 
-        /// `OutboundEmailAddressId`: The email address connect resource ID.
-        pub fn outbound_email_address_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutboundEmailAddressId", value.into());
-            self
+        prop! {
+            /// `OutboundEmailAddressId`: The email address connect resource ID.
+            props, "OutboundEmailAddressId", outbound_email_address_id, set_outbound_email_address_id, get_outbound_email_address_id, Val<String>
         }
     }
 
@@ -4910,16 +5461,29 @@ impl QuickConnect {
         QuickConnect { core }
     }
 
-    /// `Description`: The description of the quick connect.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the quick connect.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the quick connect.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `QuickConnectConfig`: Configuration settings for the quick connect.
+        core.props, "QuickConnectConfig", _, set_quick_connect_config, get_quick_connect_config, Val<quick_connect::QuickConnectConfig>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4965,29 +5529,33 @@ pub mod quick_connect {
             QuickConnectConfig { props }
         }
 
-        /// `FlowConfig`: The flow configuration. This is required only if QuickConnectType is FLOW.
-        pub fn flow_config(mut self, value: impl Into<Val<FlowQuickConnectConfig>>) -> Self {
-            self.props.set("FlowConfig", value.into());
-            self
+        prop! {
+            /// `QuickConnectType`: The type of quick connect. In the Amazon Connect console, when you
+            /// create a quick connect, you are prompted to assign one of the following types: Agent (USER),
+            /// External (PHONE_NUMBER), or Queue (QUEUE).
+            props, "QuickConnectType", _, set_quick_connect_type, get_quick_connect_type, Val<QuickConnectType>
         }
 
-        /// `PhoneConfig`: The phone configuration. This is required only if QuickConnectType is
-        /// PHONE_NUMBER.
-        pub fn phone_config(mut self, value: impl Into<Val<PhoneNumberQuickConnectConfig>>) -> Self {
-            self.props.set("PhoneConfig", value.into());
-            self
+        prop! {
+            /// `FlowConfig`: The flow configuration. This is required only if QuickConnectType is FLOW.
+            props, "FlowConfig", flow_config, set_flow_config, get_flow_config, Val<FlowQuickConnectConfig>
         }
 
-        /// `QueueConfig`: The queue configuration. This is required only if QuickConnectType is QUEUE.
-        pub fn queue_config(mut self, value: impl Into<Val<QueueQuickConnectConfig>>) -> Self {
-            self.props.set("QueueConfig", value.into());
-            self
+        prop! {
+            /// `PhoneConfig`: The phone configuration. This is required only if QuickConnectType is
+            /// PHONE_NUMBER.
+            props, "PhoneConfig", phone_config, set_phone_config, get_phone_config, Val<PhoneNumberQuickConnectConfig>
         }
 
-        /// `UserConfig`: The user configuration. This is required only if QuickConnectType is USER.
-        pub fn user_config(mut self, value: impl Into<Val<UserQuickConnectConfig>>) -> Self {
-            self.props.set("UserConfig", value.into());
-            self
+        prop! {
+            /// `QueueConfig`: The queue configuration. This is required only if QuickConnectType is
+            /// QUEUE.
+            props, "QueueConfig", queue_config, set_queue_config, get_queue_config, Val<QueueQuickConnectConfig>
+        }
+
+        prop! {
+            /// `UserConfig`: The user configuration. This is required only if QuickConnectType is USER.
+            props, "UserConfig", user_config, set_user_config, get_user_config, Val<UserQuickConnectConfig>
         }
     }
 
@@ -5008,6 +5576,11 @@ pub mod quick_connect {
             props.set("ContactFlowArn", contact_flow_arn.into());
             FlowQuickConnectConfig { props }
         }
+
+        prop! {
+            /// `ContactFlowArn`: The identifier of the contact flow.
+            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        }
     }
 
     /// `AWS::Connect::QuickConnect.PhoneNumberQuickConnectConfig`: The phone configuration. This is
@@ -5026,6 +5599,11 @@ pub mod quick_connect {
             let mut props = Props::new();
             props.set("PhoneNumber", phone_number.into());
             PhoneNumberQuickConnectConfig { props }
+        }
+
+        prop! {
+            /// `PhoneNumber`: The phone number in E.164 format.
+            props, "PhoneNumber", _, set_phone_number, get_phone_number, Val<String>
         }
     }
 
@@ -5050,6 +5628,16 @@ pub mod quick_connect {
             props.set("ContactFlowArn", contact_flow_arn.into());
             props.set("QueueArn", queue_arn.into());
             QueueQuickConnectConfig { props }
+        }
+
+        prop! {
+            /// `ContactFlowArn`: The identifier of the contact flow.
+            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `QueueArn`: The identifier for the queue.
+            props, "QueueArn", _, set_queue_arn, get_queue_arn, Val<String>
         }
     }
 
@@ -5093,6 +5681,16 @@ pub mod quick_connect {
             props.set("UserArn", user_arn.into());
             UserQuickConnectConfig { props }
         }
+
+        prop! {
+            /// `ContactFlowArn`: The identifier of the contact flow.
+            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `UserArn`: The identifier of the user.
+            props, "UserArn", _, set_user_arn, get_user_arn, Val<String>
+        }
     }
 }
 
@@ -5132,30 +5730,54 @@ impl RoutingProfile {
         RoutingProfile { core }
     }
 
-    /// `AgentAvailabilityTimer`: Whether agents with this routing profile will have their routing
-    /// order calculated based on longest idle time or time since their last inbound contact.
-    pub fn agent_availability_timer(mut self, value: impl Into<Val<routing_profile::AgentAvailabilityTimer>>) -> Self {
-        self.core.set("AgentAvailabilityTimer", value.into());
-        self
+    prop! {
+        /// `AgentAvailabilityTimer`: Whether agents with this routing profile will have their
+        /// routing order calculated based on longest idle time or time since their last inbound
+        /// contact.
+        core.props, "AgentAvailabilityTimer", agent_availability_timer, set_agent_availability_timer, get_agent_availability_timer, Val<routing_profile::AgentAvailabilityTimer>
     }
 
-    /// `ManualAssignmentQueueConfigs`: The manual assignment queues to associate with this routing
-    /// profile.
-    pub fn manual_assignment_queue_configs(mut self, value: impl Into<Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>>) -> Self {
-        self.core.set("ManualAssignmentQueueConfigs", value.into());
-        self
+    prop! {
+        /// `DefaultOutboundQueueArn`: The identifier of the default outbound queue for this routing
+        /// profile.
+        core.props, "DefaultOutboundQueueArn", _, set_default_outbound_queue_arn, get_default_outbound_queue_arn, Val<String>
     }
 
-    /// `QueueConfigs`: The queues to associate with this routing profile.
-    pub fn queue_configs(mut self, value: impl Into<Val<List<routing_profile::RoutingProfileQueueConfig>>>) -> Self {
-        self.core.set("QueueConfigs", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the routing profile.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `ManualAssignmentQueueConfigs`: The manual assignment queues to associate with this
+        /// routing profile.
+        core.props, "ManualAssignmentQueueConfigs", manual_assignment_queue_configs, set_manual_assignment_queue_configs, get_manual_assignment_queue_configs, Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>
+    }
+
+    prop! {
+        /// `MediaConcurrencies`: The channels agents can handle in the Contact Control Panel (CCP)
+        /// for this routing profile.
+        core.props, "MediaConcurrencies", _, set_media_concurrencies, get_media_concurrencies, Val<List<routing_profile::MediaConcurrency>>
+    }
+
+    prop! {
+        /// `Name`: The name of the routing profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `QueueConfigs`: The queues to associate with this routing profile.
+        core.props, "QueueConfigs", queue_configs, set_queue_configs, get_queue_configs, Val<List<routing_profile::RoutingProfileQueueConfig>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5207,6 +5829,11 @@ pub mod routing_profile {
             props.set("QueueReference", queue_reference.into());
             RoutingProfileManualAssignmentQueueConfig { props }
         }
+
+        prop! {
+            /// `QueueReference`: Contains the channel and queue identifier for a routing profile.
+            props, "QueueReference", _, set_queue_reference, get_queue_reference, Val<RoutingProfileQueueReference>
+        }
     }
 
     /// `AWS::Connect::RoutingProfile.RoutingProfileQueueReference`: Contains the channel and queue
@@ -5227,6 +5854,16 @@ pub mod routing_profile {
             props.set("Channel", channel.into());
             props.set("QueueArn", queue_arn.into());
             RoutingProfileQueueReference { props }
+        }
+
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `QueueArn`: The Amazon Resource Name (ARN) for the queue.
+            props, "QueueArn", _, set_queue_arn, get_queue_arn, Val<String>
         }
     }
 
@@ -5270,11 +5907,20 @@ pub mod routing_profile {
             MediaConcurrency { props }
         }
 
-        /// `CrossChannelBehavior`: Defines the cross-channel routing behavior that allows an agent
-        /// working on a contact in one channel to be offered a contact from a different channel.
-        pub fn cross_channel_behavior(mut self, value: impl Into<Val<CrossChannelBehavior>>) -> Self {
-            self.props.set("CrossChannelBehavior", value.into());
-            self
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `Concurrency`: The number of contacts an agent can have on a channel simultaneously.
+            props, "Concurrency", _, set_concurrency, get_concurrency, Val<i64>
+        }
+
+        prop! {
+            /// `CrossChannelBehavior`: Defines the cross-channel routing behavior that allows an agent
+            /// working on a contact in one channel to be offered a contact from a different channel.
+            props, "CrossChannelBehavior", cross_channel_behavior, set_cross_channel_behavior, get_cross_channel_behavior, Val<CrossChannelBehavior>
         }
     }
 
@@ -5296,6 +5942,12 @@ pub mod routing_profile {
             let mut props = Props::new();
             props.set("BehaviorType", behavior_type.into());
             CrossChannelBehavior { props }
+        }
+
+        prop! {
+            /// `BehaviorType`: Specifies the other channels that can be routed to an agent handling
+            /// their current channel.
+            props, "BehaviorType", _, set_behavior_type, get_behavior_type, Val<BehaviorType>
         }
     }
 
@@ -5339,6 +5991,22 @@ pub mod routing_profile {
             props.set("QueueReference", queue_reference.into());
             RoutingProfileQueueConfig { props }
         }
+
+        prop! {
+            /// `Delay`: The delay, in seconds, a contact should wait in the queue before they are
+            /// routed to an available agent.
+            props, "Delay", _, set_delay, get_delay, Val<i64>
+        }
+
+        prop! {
+            /// `Priority`: The order in which contacts are to be handled for the queue.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `QueueReference`: Contains the channel and queue identifier for a routing profile.
+            props, "QueueReference", _, set_queue_reference, get_queue_reference, Val<RoutingProfileQueueReference>
+        }
     }
 }
 
@@ -5379,10 +6047,40 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Actions`: A list of actions to be run when the rule is triggered.
+        core.props, "Actions", _, set_actions, get_actions, Val<rule::Actions>
+    }
+
+    prop! {
+        /// `Function`: The conditions of the rule.
+        core.props, "Function", _, set_function, get_function, Val<String>
+    }
+
+    prop! {
+        /// `InstanceArn`: The Amazon Resource Name (ARN) of the instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the rule.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PublishStatus`: The publish status of the rule. *Allowed values*: ``DRAFT`` | ``PUBLISHED``
+        core.props, "PublishStatus", _, set_publish_status, get_publish_status, Val<rule::PublishStatus>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource. For
+        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TriggerEventSource`: The event source to trigger the rule.
+        core.props, "TriggerEventSource", _, set_trigger_event_source, get_trigger_event_source, Val<rule::RuleTriggerEventSource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5418,66 +6116,56 @@ pub mod rule {
             Actions { props }
         }
 
-        /// `AssignContactCategoryActions`: Information about the contact category action. The syntax
-        /// can be empty, for example, ``{}``.
-        pub fn assign_contact_category_actions(mut self, value: impl Into<Val<List<Json>>>) -> Self {
-            self.props.set("AssignContactCategoryActions", value.into());
-            self
+        prop! {
+            /// `AssignContactCategoryActions`: Information about the contact category action. The
+            /// syntax can be empty, for example, ``{}``.
+            props, "AssignContactCategoryActions", assign_contact_category_actions, set_assign_contact_category_actions, get_assign_contact_category_actions, Val<List<Json>>
         }
 
-        /// `AssignSlaActions`.
-        pub fn assign_sla_actions(mut self, value: impl Into<Val<List<AssignSlaAction>>>) -> Self {
-            self.props.set("AssignSlaActions", value.into());
-            self
+        prop! {
+            /// `AssignSlaActions`.
+            props, "AssignSlaActions", assign_sla_actions, set_assign_sla_actions, get_assign_sla_actions, Val<List<AssignSlaAction>>
         }
 
-        /// `CreateCaseActions`.
-        pub fn create_case_actions(mut self, value: impl Into<Val<List<CreateCaseAction>>>) -> Self {
-            self.props.set("CreateCaseActions", value.into());
-            self
+        prop! {
+            /// `CreateCaseActions`.
+            props, "CreateCaseActions", create_case_actions, set_create_case_actions, get_create_case_actions, Val<List<CreateCaseAction>>
         }
 
-        /// `EndAssociatedTasksActions`.
-        pub fn end_associated_tasks_actions(mut self, value: impl Into<Val<List<Json>>>) -> Self {
-            self.props.set("EndAssociatedTasksActions", value.into());
-            self
+        prop! {
+            /// `EndAssociatedTasksActions`.
+            props, "EndAssociatedTasksActions", end_associated_tasks_actions, set_end_associated_tasks_actions, get_end_associated_tasks_actions, Val<List<Json>>
         }
 
-        /// `EventBridgeActions`: Information about the EV action.
-        pub fn event_bridge_actions(mut self, value: impl Into<Val<List<EventBridgeAction>>>) -> Self {
-            self.props.set("EventBridgeActions", value.into());
-            self
+        prop! {
+            /// `EventBridgeActions`: Information about the EV action.
+            props, "EventBridgeActions", event_bridge_actions, set_event_bridge_actions, get_event_bridge_actions, Val<List<EventBridgeAction>>
         }
 
-        /// `SendInAppNotificationActions`.
-        pub fn send_in_app_notification_actions(mut self, value: impl Into<Val<List<SendInAppNotificationAction>>>) -> Self {
-            self.props.set("SendInAppNotificationActions", value.into());
-            self
+        prop! {
+            /// `SendInAppNotificationActions`.
+            props, "SendInAppNotificationActions", send_in_app_notification_actions, set_send_in_app_notification_actions, get_send_in_app_notification_actions, Val<List<SendInAppNotificationAction>>
         }
 
-        /// `SendNotificationActions`: Information about the send notification action.
-        pub fn send_notification_actions(mut self, value: impl Into<Val<List<SendNotificationAction>>>) -> Self {
-            self.props.set("SendNotificationActions", value.into());
-            self
+        prop! {
+            /// `SendNotificationActions`: Information about the send notification action.
+            props, "SendNotificationActions", send_notification_actions, set_send_notification_actions, get_send_notification_actions, Val<List<SendNotificationAction>>
         }
 
-        /// `SubmitAutoEvaluationActions`.
-        pub fn submit_auto_evaluation_actions(mut self, value: impl Into<Val<List<SubmitAutoEvaluationAction>>>) -> Self {
-            self.props.set("SubmitAutoEvaluationActions", value.into());
-            self
+        prop! {
+            /// `SubmitAutoEvaluationActions`.
+            props, "SubmitAutoEvaluationActions", submit_auto_evaluation_actions, set_submit_auto_evaluation_actions, get_submit_auto_evaluation_actions, Val<List<SubmitAutoEvaluationAction>>
         }
 
-        /// `TaskActions`: Information about the task action. This field is required if ``TriggerEventSource``
-        /// is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
-        pub fn task_actions(mut self, value: impl Into<Val<List<TaskAction>>>) -> Self {
-            self.props.set("TaskActions", value.into());
-            self
+        prop! {
+            /// `TaskActions`: Information about the task action. This field is required if ``TriggerEventSource``
+            /// is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
+            props, "TaskActions", task_actions, set_task_actions, get_task_actions, Val<List<TaskAction>>
         }
 
-        /// `UpdateCaseActions`.
-        pub fn update_case_actions(mut self, value: impl Into<Val<List<UpdateCaseAction>>>) -> Self {
-            self.props.set("UpdateCaseActions", value.into());
-            self
+        prop! {
+            /// `UpdateCaseActions`.
+            props, "UpdateCaseActions", update_case_actions, set_update_case_actions, get_update_case_actions, Val<List<UpdateCaseAction>>
         }
     }
 
@@ -5501,6 +6189,16 @@ pub mod rule {
             props.set("SlaAssignmentType", sla_assignment_type.into());
             props.set("CaseSlaConfiguration", case_sla_configuration.into());
             AssignSlaAction { props }
+        }
+
+        prop! {
+            /// `SlaAssignmentType`.
+            props, "SlaAssignmentType", _, set_sla_assignment_type, get_sla_assignment_type, Val<AssignSlaActionSlaAssignmentType>
+        }
+
+        prop! {
+            /// `CaseSlaConfiguration`.
+            props, "CaseSlaConfiguration", _, set_case_sla_configuration, get_case_sla_configuration, Val<AssignSlaActionCaseSlaConfiguration>
         }
     }
 
@@ -5529,16 +6227,29 @@ pub mod rule {
             AssignSlaActionCaseSlaConfiguration { props }
         }
 
-        /// `FieldId`: The field Id for the SLA.
-        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldId", value.into());
-            self
+        prop! {
+            /// `Type`: The type of SLA.
+            props, "Type", _, set_type, get_type, Val<AssignSlaActionCaseSlaConfigurationType>
         }
 
-        /// `TargetFieldValues`: The target field values for the SLA.
-        pub fn target_field_values(mut self, value: impl Into<Val<List<SlaTargetFieldValue>>>) -> Self {
-            self.props.set("TargetFieldValues", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the SLA.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TargetSlaMinutes`: The target SLA time in minutes.
+            props, "TargetSlaMinutes", _, set_target_sla_minutes, get_target_sla_minutes, Val<f64>
+        }
+
+        prop! {
+            /// `FieldId`: The field Id for the SLA.
+            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
+        }
+
+        prop! {
+            /// `TargetFieldValues`: The target field values for the SLA.
+            props, "TargetFieldValues", target_field_values, set_target_field_values, get_target_field_values, Val<List<SlaTargetFieldValue>>
         }
     }
 
@@ -5557,10 +6268,9 @@ pub mod rule {
             SlaTargetFieldValue { props }
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -5602,6 +6312,16 @@ pub mod rule {
             props.set("TemplateId", template_id.into());
             CreateCaseAction { props }
         }
+
+        prop! {
+            /// `Fields`.
+            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        }
+
+        prop! {
+            /// `TemplateId`.
+            props, "TemplateId", _, set_template_id, get_template_id, Val<String>
+        }
     }
 
     /// `AWS::Connect::Rule.Field`.
@@ -5622,6 +6342,16 @@ pub mod rule {
             props.set("Value", value.into());
             Field { props }
         }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<FieldValue>
+        }
     }
 
     /// `AWS::Connect::Rule.FieldValue`: Object for case field values.
@@ -5639,28 +6369,24 @@ pub mod rule {
             FieldValue { props }
         }
 
-        /// `BooleanValue`.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `EmptyValue`.
-        pub fn empty_value(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("EmptyValue", value.into());
-            self
+        prop! {
+            /// `EmptyValue`.
+            props, "EmptyValue", empty_value, set_empty_value, get_empty_value, Val<Json>
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -5679,6 +6405,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("Name", name.into());
             EventBridgeAction { props }
+        }
+
+        prop! {
+            /// `Name`: The name.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -5704,16 +6435,24 @@ pub mod rule {
             SendInAppNotificationAction { props }
         }
 
-        /// `Exclusion`.
-        pub fn exclusion(mut self, value: impl Into<Val<InAppNotificationRecipientType>>) -> Self {
-            self.props.set("Exclusion", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", _, set_content, get_content, Val<NotificationContent>
         }
 
-        /// `Priority`: The priority of the notification.
-        pub fn priority(mut self, value: impl Into<Val<SendInAppNotificationActionPriority>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Recipient`.
+            props, "Recipient", _, set_recipient, get_recipient, Val<InAppNotificationRecipientType>
+        }
+
+        prop! {
+            /// `Exclusion`.
+            props, "Exclusion", exclusion, set_exclusion, get_exclusion, Val<InAppNotificationRecipientType>
+        }
+
+        prop! {
+            /// `Priority`: The priority of the notification.
+            props, "Priority", priority, set_priority, get_priority, Val<SendInAppNotificationActionPriority>
         }
     }
 
@@ -5732,70 +6471,59 @@ pub mod rule {
             NotificationContent { props }
         }
 
-        /// `DeDE`: Localized notification content.
-        pub fn de_de(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeDE", value.into());
-            self
+        prop! {
+            /// `DeDE`: Localized notification content.
+            props, "DeDE", de_de, set_de_de, get_de_de, Val<String>
         }
 
-        /// `EnUS`: Localized notification content.
-        pub fn en_us(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnUS", value.into());
-            self
+        prop! {
+            /// `EnUS`: Localized notification content.
+            props, "EnUS", en_us, set_en_us, get_en_us, Val<String>
         }
 
-        /// `EsES`: Localized notification content.
-        pub fn es_es(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EsES", value.into());
-            self
+        prop! {
+            /// `EsES`: Localized notification content.
+            props, "EsES", es_es, set_es_es, get_es_es, Val<String>
         }
 
-        /// `FrFR`: Localized notification content.
-        pub fn fr_fr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FrFR", value.into());
-            self
+        prop! {
+            /// `FrFR`: Localized notification content.
+            props, "FrFR", fr_fr, set_fr_fr, get_fr_fr, Val<String>
         }
 
-        /// `IdID`: Localized notification content.
-        pub fn id_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdID", value.into());
-            self
+        prop! {
+            /// `IdID`: Localized notification content.
+            props, "IdID", id_id, set_id_id, get_id_id, Val<String>
         }
 
-        /// `ItIT`: Localized notification content.
-        pub fn it_it(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ItIT", value.into());
-            self
+        prop! {
+            /// `ItIT`: Localized notification content.
+            props, "ItIT", it_it, set_it_it, get_it_it, Val<String>
         }
 
-        /// `JaJP`: Localized notification content.
-        pub fn ja_jp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JaJP", value.into());
-            self
+        prop! {
+            /// `JaJP`: Localized notification content.
+            props, "JaJP", ja_jp, set_ja_jp, get_ja_jp, Val<String>
         }
 
-        /// `KoKR`: Localized notification content.
-        pub fn ko_kr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KoKR", value.into());
-            self
+        prop! {
+            /// `KoKR`: Localized notification content.
+            props, "KoKR", ko_kr, set_ko_kr, get_ko_kr, Val<String>
         }
 
-        /// `PtBR`: Localized notification content.
-        pub fn pt_br(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PtBR", value.into());
-            self
+        prop! {
+            /// `PtBR`: Localized notification content.
+            props, "PtBR", pt_br, set_pt_br, get_pt_br, Val<String>
         }
 
-        /// `ZhCN`: Localized notification content.
-        pub fn zh_cn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZhCN", value.into());
-            self
+        prop! {
+            /// `ZhCN`: Localized notification content.
+            props, "ZhCN", zh_cn, set_zh_cn, get_zh_cn, Val<String>
         }
 
-        /// `ZhTW`: Localized notification content.
-        pub fn zh_tw(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZhTW", value.into());
-            self
+        prop! {
+            /// `ZhTW`: Localized notification content.
+            props, "ZhTW", zh_tw, set_zh_tw, get_zh_tw, Val<String>
         }
     }
 
@@ -5814,16 +6542,14 @@ pub mod rule {
             InAppNotificationRecipientType { props }
         }
 
-        /// `UserArns`: The list of recipients by user arns.
-        pub fn user_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UserArns", value.into());
-            self
+        prop! {
+            /// `UserArns`: The list of recipients by user arns.
+            props, "UserArns", user_arns, set_user_arns, get_user_arns, Val<List<String>>
         }
 
-        /// `UserTags`: The collection of recipients who are identified by user tags
-        pub fn user_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("UserTags", value.into());
-            self
+        prop! {
+            /// `UserTags`: The collection of recipients who are identified by user tags
+            props, "UserTags", user_tags, set_user_tags, get_user_tags, Val<Map<String>>
         }
     }
 
@@ -5870,18 +6596,38 @@ pub mod rule {
             SendNotificationAction { props }
         }
 
-        /// `Exclusion`.
-        pub fn exclusion(mut self, value: impl Into<Val<NotificationRecipientType>>) -> Self {
-            self.props.set("Exclusion", value.into());
-            self
+        prop! {
+            /// `DeliveryMethod`: Notification delivery method. *Allowed value*: ``EMAIL``
+            props, "DeliveryMethod", _, set_delivery_method, get_delivery_method, Val<SendNotificationActionDeliveryMethod>
         }
 
-        /// `Subject`: The subject of the email if the delivery method is ``EMAIL``. Supports variable
-        /// injection. For more information, see JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-        /// in the *Administrators Guide*.
-        pub fn subject(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Subject", value.into());
-            self
+        prop! {
+            /// `Content`: Notification content. Supports variable injection. For more information, see
+            /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+            /// in the *Administrators Guide*.
+            props, "Content", _, set_content, get_content, Val<String>
+        }
+
+        prop! {
+            /// `Recipient`: Notification recipient.
+            props, "Recipient", _, set_recipient, get_recipient, Val<NotificationRecipientType>
+        }
+
+        prop! {
+            /// `ContentType`: Content type format. *Allowed value*: ``PLAIN_TEXT``
+            props, "ContentType", _, set_content_type, get_content_type, Val<SendNotificationActionContentType>
+        }
+
+        prop! {
+            /// `Exclusion`.
+            props, "Exclusion", exclusion, set_exclusion, get_exclusion, Val<NotificationRecipientType>
+        }
+
+        prop! {
+            /// `Subject`: The subject of the email if the delivery method is ``EMAIL``. Supports
+            /// variable injection. For more information, see JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+            /// in the *Administrators Guide*.
+            props, "Subject", subject, set_subject, get_subject, Val<String>
         }
     }
 
@@ -5920,18 +6666,16 @@ pub mod rule {
             NotificationRecipientType { props }
         }
 
-        /// `UserArns`: The Amazon Resource Name (ARN) of the user account.
-        pub fn user_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UserArns", value.into());
-            self
+        prop! {
+            /// `UserArns`: The Amazon Resource Name (ARN) of the user account.
+            props, "UserArns", user_arns, set_user_arns, get_user_arns, Val<List<String>>
         }
 
-        /// `UserTags`: The tags used to organize, track, or control access for this resource. For
-        /// example, { "tags": {"key1":"value1", "key2":"value2"} }. CON users with the specified tags
-        /// will be notified.
-        pub fn user_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("UserTags", value.into());
-            self
+        prop! {
+            /// `UserTags`: The tags used to organize, track, or control access for this resource. For
+            /// example, { "tags": {"key1":"value1", "key2":"value2"} }. CON users with the specified
+            /// tags will be notified.
+            props, "UserTags", user_tags, set_user_tags, get_user_tags, Val<Map<String>>
         }
     }
 
@@ -5950,6 +6694,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("EvaluationFormArn", evaluation_form_arn.into());
             SubmitAutoEvaluationAction { props }
+        }
+
+        prop! {
+            /// `EvaluationFormArn`.
+            props, "EvaluationFormArn", _, set_evaluation_form_arn, get_evaluation_form_arn, Val<String>
         }
     }
 
@@ -5975,20 +6724,30 @@ pub mod rule {
             TaskAction { props }
         }
 
-        /// `Description`: The description. Supports variable injection. For more information, see
-        /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-        /// in the *Administrators Guide*.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: The name. Supports variable injection. For more information, see JSONPath
+            /// reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+            /// in the *Administrators Guide*.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `References`: Information about the reference when the ``referenceType`` is ``URL``.
-        /// Otherwise, null. ``URL`` is the only accepted type. (Supports variable injection in the ``Value``
-        /// field.)
-        pub fn references(mut self, value: impl Into<Val<Map<Reference>>>) -> Self {
-            self.props.set("References", value.into());
-            self
+        prop! {
+            /// `ContactFlowArn`: The Amazon Resource Name (ARN) of the flow.
+            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `Description`: The description. Supports variable injection. For more information, see
+            /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+            /// in the *Administrators Guide*.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `References`: Information about the reference when the ``referenceType`` is ``URL``.
+            /// Otherwise, null. ``URL`` is the only accepted type. (Supports variable injection in the ``Value``
+            /// field.)
+            props, "References", references, set_references, get_references, Val<Map<Reference>>
         }
     }
 
@@ -6012,6 +6771,18 @@ pub mod rule {
             props.set("Value", value.into());
             props.set("Type", type_.into());
             Reference { props }
+        }
+
+        prop! {
+            /// `Value`: A valid value for the reference. For example, for a URL reference, a formatted
+            /// URL that is displayed to an agent in the Contact Control Panel (CCP).
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The type of the reference. ``DATE`` must be of type Epoch timestamp. *Allowed
+            /// values*: ``URL`` | ``ATTACHMENT`` | ``NUMBER`` | ``STRING`` | ``DATE`` | ``EMAIL``
+            props, "Type", _, set_type, get_type, Val<ReferenceType>
         }
     }
 
@@ -6056,6 +6827,11 @@ pub mod rule {
             props.set("Fields", fields.into());
             UpdateCaseAction { props }
         }
+
+        prop! {
+            /// `Fields`.
+            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        }
     }
 
     /// The publish status of the rule. *Allowed values*: ``DRAFT`` | ``PUBLISHED``
@@ -6088,11 +6864,16 @@ pub mod rule {
             RuleTriggerEventSource { props }
         }
 
-        /// `IntegrationAssociationArn`: The Amazon Resource Name (ARN) of the integration association. ``IntegrationAssociationArn``
-        /// is required if ``TriggerEventSource`` is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
-        pub fn integration_association_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntegrationAssociationArn", value.into());
-            self
+        prop! {
+            /// `EventSourceName`: The name of the event source.
+            props, "EventSourceName", _, set_event_source_name, get_event_source_name, Val<RuleTriggerEventSourceEventSourceName>
+        }
+
+        prop! {
+            /// `IntegrationAssociationArn`: The Amazon Resource Name (ARN) of the integration
+            /// association. ``IntegrationAssociationArn`` is required if ``TriggerEventSource`` is one
+            /// of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
+            props, "IntegrationAssociationArn", integration_association_arn, set_integration_association_arn, get_integration_association_arn, Val<String>
         }
     }
 
@@ -6174,6 +6955,16 @@ impl SecurityKey {
         SecurityKey { core }
     }
 
+    prop! {
+        /// `InstanceId`: Amazon Connect instance identifier
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `Key`: A valid security key in PEM format.
+        core.props, "Key", _, set_key, get_key, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -6212,70 +7003,70 @@ impl SecurityProfile {
         SecurityProfile { core }
     }
 
-    /// `AllowedAccessControlHierarchyGroupId`: The identifier of the hierarchy group that a
-    /// security profile uses to restrict access to resources in Amazon Connect.
-    pub fn allowed_access_control_hierarchy_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllowedAccessControlHierarchyGroupId", value.into());
-        self
+    prop! {
+        /// `AllowedAccessControlHierarchyGroupId`: The identifier of the hierarchy group that a
+        /// security profile uses to restrict access to resources in Amazon Connect.
+        core.props, "AllowedAccessControlHierarchyGroupId", allowed_access_control_hierarchy_group_id, set_allowed_access_control_hierarchy_group_id, get_allowed_access_control_hierarchy_group_id, Val<String>
     }
 
-    /// `AllowedAccessControlTags`: The list of tags that a security profile uses to restrict access
-    /// to resources in Amazon Connect.
-    pub fn allowed_access_control_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("AllowedAccessControlTags", value.into());
-        self
+    prop! {
+        /// `AllowedAccessControlTags`: The list of tags that a security profile uses to restrict
+        /// access to resources in Amazon Connect.
+        core.props, "AllowedAccessControlTags", allowed_access_control_tags, set_allowed_access_control_tags, get_allowed_access_control_tags, Val<List<Tag>>
     }
 
-    /// `AllowedFlowModules`: The list of flow-module resources to be linked to a security profile
-    /// in Amazon Connect.
-    pub fn allowed_flow_modules(mut self, value: impl Into<Val<List<security_profile::FlowModule>>>) -> Self {
-        self.core.set("AllowedFlowModules", value.into());
-        self
+    prop! {
+        /// `AllowedFlowModules`: The list of flow-module resources to be linked to a security
+        /// profile in Amazon Connect.
+        core.props, "AllowedFlowModules", allowed_flow_modules, set_allowed_flow_modules, get_allowed_flow_modules, Val<List<security_profile::FlowModule>>
     }
 
-    /// `Applications`: A list of third-party applications that the security profile will give
-    /// access to.
-    pub fn applications(mut self, value: impl Into<Val<List<security_profile::Application>>>) -> Self {
-        self.core.set("Applications", value.into());
-        self
+    prop! {
+        /// `Applications`: A list of third-party applications that the security profile will give
+        /// access to.
+        core.props, "Applications", applications, set_applications, get_applications, Val<List<security_profile::Application>>
     }
 
-    /// `Description`: The description of the security profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the security profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GranularAccessControlConfiguration`.
-    pub fn granular_access_control_configuration(mut self, value: impl Into<Val<security_profile::GranularAccessControlConfiguration>>) -> Self {
-        self.core.set("GranularAccessControlConfiguration", value.into());
-        self
+    prop! {
+        /// `GranularAccessControlConfiguration`.
+        core.props, "GranularAccessControlConfiguration", granular_access_control_configuration, set_granular_access_control_configuration, get_granular_access_control_configuration, Val<security_profile::GranularAccessControlConfiguration>
     }
 
-    /// `HierarchyRestrictedResources`: The list of resources that a security profile applies
-    /// hierarchy restrictions to in Amazon Connect.
-    pub fn hierarchy_restricted_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("HierarchyRestrictedResources", value.into());
-        self
+    prop! {
+        /// `HierarchyRestrictedResources`: The list of resources that a security profile applies
+        /// hierarchy restrictions to in Amazon Connect.
+        core.props, "HierarchyRestrictedResources", hierarchy_restricted_resources, set_hierarchy_restricted_resources, get_hierarchy_restricted_resources, Val<List<String>>
     }
 
-    /// `Permissions`: Permissions assigned to the security profile.
-    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Permissions", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `TagRestrictedResources`: The list of resources that a security profile applies tag
-    /// restrictions to in Amazon Connect.
-    pub fn tag_restricted_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TagRestrictedResources", value.into());
-        self
+    prop! {
+        /// `Permissions`: Permissions assigned to the security profile.
+        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityProfileName`: The name of the security profile.
+        core.props, "SecurityProfileName", _, set_security_profile_name, get_security_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `TagRestrictedResources`: The list of resources that a security profile applies tag
+        /// restrictions to in Amazon Connect.
+        core.props, "TagRestrictedResources", tag_restricted_resources, set_tag_restricted_resources, get_tag_restricted_resources, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6323,16 +7114,14 @@ pub mod security_profile {
             FlowModule { props }
         }
 
-        /// `FlowModuleId`: The identifier of the application that you want to give access to.
-        pub fn flow_module_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowModuleId", value.into());
-            self
+        prop! {
+            /// `FlowModuleId`: The identifier of the application that you want to give access to.
+            props, "FlowModuleId", flow_module_id, set_flow_module_id, get_flow_module_id, Val<String>
         }
 
-        /// `Type`: The type of the first-party application
-        pub fn type_(mut self, value: impl Into<Val<FlowModuleType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the first-party application
+            props, "Type", type_, set_type, get_type, Val<FlowModuleType>
         }
     }
 
@@ -6361,22 +7150,19 @@ pub mod security_profile {
             Application { props }
         }
 
-        /// `ApplicationPermissions`: The permissions that the agent is granted on the application
-        pub fn application_permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ApplicationPermissions", value.into());
-            self
+        prop! {
+            /// `ApplicationPermissions`: The permissions that the agent is granted on the application
+            props, "ApplicationPermissions", application_permissions, set_application_permissions, get_application_permissions, Val<List<String>>
         }
 
-        /// `Namespace`: Namespace of the application that you want to give access to.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: Namespace of the application that you want to give access to.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Type`: The type of the application.
-        pub fn type_(mut self, value: impl Into<Val<ApplicationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the application.
+            props, "Type", type_, set_type, get_type, Val<ApplicationType>
         }
     }
 
@@ -6408,11 +7194,10 @@ pub mod security_profile {
             GranularAccessControlConfiguration { props }
         }
 
-        /// `DataTableAccessControlConfiguration`: Defines the access control configuration for data
-        /// tables.
-        pub fn data_table_access_control_configuration(mut self, value: impl Into<Val<DataTableAccessControlConfiguration>>) -> Self {
-            self.props.set("DataTableAccessControlConfiguration", value.into());
-            self
+        prop! {
+            /// `DataTableAccessControlConfiguration`: Defines the access control configuration for data
+            /// tables.
+            props, "DataTableAccessControlConfiguration", data_table_access_control_configuration, set_data_table_access_control_configuration, get_data_table_access_control_configuration, Val<DataTableAccessControlConfiguration>
         }
     }
 
@@ -6432,11 +7217,10 @@ pub mod security_profile {
             DataTableAccessControlConfiguration { props }
         }
 
-        /// `PrimaryAttributeAccessControlConfiguration`: Contains the configuration for record-based
-        /// access control.
-        pub fn primary_attribute_access_control_configuration(mut self, value: impl Into<Val<PrimaryAttributeAccessControlConfigurationItem>>) -> Self {
-            self.props.set("PrimaryAttributeAccessControlConfiguration", value.into());
-            self
+        prop! {
+            /// `PrimaryAttributeAccessControlConfiguration`: Contains the configuration for
+            /// record-based access control.
+            props, "PrimaryAttributeAccessControlConfiguration", primary_attribute_access_control_configuration, set_primary_attribute_access_control_configuration, get_primary_attribute_access_control_configuration, Val<PrimaryAttributeAccessControlConfigurationItem>
         }
     }
 
@@ -6456,10 +7240,9 @@ pub mod security_profile {
             PrimaryAttributeAccessControlConfigurationItem { props }
         }
 
-        /// `PrimaryAttributeValues`: An array of PrimaryAttributeValue objects.
-        pub fn primary_attribute_values(mut self, value: impl Into<Val<List<PrimaryAttributeValue>>>) -> Self {
-            self.props.set("PrimaryAttributeValues", value.into());
-            self
+        prop! {
+            /// `PrimaryAttributeValues`: An array of PrimaryAttributeValue objects.
+            props, "PrimaryAttributeValues", primary_attribute_values, set_primary_attribute_values, get_primary_attribute_values, Val<List<PrimaryAttributeValue>>
         }
     }
 
@@ -6479,22 +7262,19 @@ pub mod security_profile {
             PrimaryAttributeValue { props }
         }
 
-        /// `AccessType`: Specifies the type of access granted. Currently, only "ALLOW" is supported
-        pub fn access_type(mut self, value: impl Into<Val<PrimaryAttributeValueAccessType>>) -> Self {
-            self.props.set("AccessType", value.into());
-            self
+        prop! {
+            /// `AccessType`: Specifies the type of access granted. Currently, only "ALLOW" is supported
+            props, "AccessType", access_type, set_access_type, get_access_type, Val<PrimaryAttributeValueAccessType>
         }
 
-        /// `AttributeName`: The name of the primary attribute.
-        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeName", value.into());
-            self
+        prop! {
+            /// `AttributeName`: The name of the primary attribute.
+            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
         }
 
-        /// `Values`: An array of allowed primary values for the specified primary attribute.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: An array of allowed primary values for the specified primary attribute.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -6529,64 +7309,59 @@ impl TaskTemplate {
         TaskTemplate { core }
     }
 
-    /// `ClientToken`: the client token string in uuid format
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: the client token string in uuid format
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Constraints`: The constraints for the task template
-    pub fn constraints(mut self, value: impl Into<Val<task_template::Constraints>>) -> Self {
-        self.core.set("Constraints", value.into());
-        self
+    prop! {
+        /// `Constraints`: The constraints for the task template
+        core.props, "Constraints", constraints, set_constraints, get_constraints, Val<task_template::Constraints>
     }
 
-    /// `ContactFlowArn`: The identifier of the contact flow.
-    pub fn contact_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContactFlowArn", value.into());
-        self
+    prop! {
+        /// `ContactFlowArn`: The identifier of the contact flow.
+        core.props, "ContactFlowArn", contact_flow_arn, set_contact_flow_arn, get_contact_flow_arn, Val<String>
     }
 
-    /// `Defaults`.
-    pub fn defaults(mut self, value: impl Into<Val<List<task_template::DefaultFieldValue>>>) -> Self {
-        self.core.set("Defaults", value.into());
-        self
+    prop! {
+        /// `Defaults`.
+        core.props, "Defaults", defaults, set_defaults, get_defaults, Val<List<task_template::DefaultFieldValue>>
     }
 
-    /// `Description`: The description of the task template.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the task template.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Fields`: The list of task template's fields
-    pub fn fields(mut self, value: impl Into<Val<List<task_template::Field>>>) -> Self {
-        self.core.set("Fields", value.into());
-        self
+    prop! {
+        /// `Fields`: The list of task template's fields
+        core.props, "Fields", fields, set_fields, get_fields, Val<List<task_template::Field>>
     }
 
-    /// `Name`: The name of the task template.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier (arn) of the instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `SelfAssignContactFlowArn`: The identifier of the contact flow.
-    pub fn self_assign_contact_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SelfAssignContactFlowArn", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the task template.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Status`: The status of the task template
-    pub fn status(mut self, value: impl Into<Val<task_template::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `SelfAssignContactFlowArn`: The identifier of the contact flow.
+        core.props, "SelfAssignContactFlowArn", self_assign_contact_flow_arn, set_self_assign_contact_flow_arn, get_self_assign_contact_flow_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the task template
+        core.props, "Status", status, set_status, get_status, Val<task_template::Status>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6622,22 +7397,19 @@ pub mod task_template {
             Constraints { props }
         }
 
-        /// `InvisibleFields`: The list of the task template's invisible fields
-        pub fn invisible_fields(mut self, value: impl Into<Val<List<InvisibleFieldInfo>>>) -> Self {
-            self.props.set("InvisibleFields", value.into());
-            self
+        prop! {
+            /// `InvisibleFields`: The list of the task template's invisible fields
+            props, "InvisibleFields", invisible_fields, set_invisible_fields, get_invisible_fields, Val<List<InvisibleFieldInfo>>
         }
 
-        /// `ReadOnlyFields`: The list of the task template's read only fields
-        pub fn read_only_fields(mut self, value: impl Into<Val<List<ReadOnlyFieldInfo>>>) -> Self {
-            self.props.set("ReadOnlyFields", value.into());
-            self
+        prop! {
+            /// `ReadOnlyFields`: The list of the task template's read only fields
+            props, "ReadOnlyFields", read_only_fields, set_read_only_fields, get_read_only_fields, Val<List<ReadOnlyFieldInfo>>
         }
 
-        /// `RequiredFields`: The list of the task template's required fields
-        pub fn required_fields(mut self, value: impl Into<Val<List<RequiredFieldInfo>>>) -> Self {
-            self.props.set("RequiredFields", value.into());
-            self
+        prop! {
+            /// `RequiredFields`: The list of the task template's required fields
+            props, "RequiredFields", required_fields, set_required_fields, get_required_fields, Val<List<RequiredFieldInfo>>
         }
     }
 
@@ -6656,6 +7428,11 @@ pub mod task_template {
             let mut props = Props::new();
             props.set("Id", id.into());
             InvisibleFieldInfo { props }
+        }
+
+        prop! {
+            /// `Id`: the identifier (name) for the task template field
+            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
         }
     }
 
@@ -6676,6 +7453,11 @@ pub mod task_template {
             props.set("Name", name.into());
             FieldIdentifier { props }
         }
+
+        prop! {
+            /// `Name`: The name of the task template field
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::Connect::TaskTemplate.ReadOnlyFieldInfo`: ReadOnly field info
@@ -6694,6 +7476,11 @@ pub mod task_template {
             props.set("Id", id.into());
             ReadOnlyFieldInfo { props }
         }
+
+        prop! {
+            /// `Id`: the identifier (name) for the task template field
+            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        }
     }
 
     /// `AWS::Connect::TaskTemplate.RequiredFieldInfo`: Required field info
@@ -6711,6 +7498,11 @@ pub mod task_template {
             let mut props = Props::new();
             props.set("Id", id.into());
             RequiredFieldInfo { props }
+        }
+
+        prop! {
+            /// `Id`: the identifier (name) for the task template field
+            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
         }
     }
 
@@ -6733,6 +7525,16 @@ pub mod task_template {
             props.set("DefaultValue", default_value.into());
             DefaultFieldValue { props }
         }
+
+        prop! {
+            /// `Id`: the identifier (name) for the task template field
+            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        }
+
+        prop! {
+            /// `DefaultValue`: the default value for the task template's field
+            props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
+        }
     }
 
     /// `AWS::Connect::TaskTemplate.Field`: A task template field object.
@@ -6754,16 +7556,24 @@ pub mod task_template {
             Field { props }
         }
 
-        /// `Description`: The description of the task template's field
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Id`: the identifier (name) for the task template field
+            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
         }
 
-        /// `SingleSelectOptions`: list of field options to be used with single select
-        pub fn single_select_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SingleSelectOptions", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the task template's field
+            props, "Type", _, set_type, get_type, Val<FieldType>
+        }
+
+        prop! {
+            /// `Description`: The description of the task template's field
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `SingleSelectOptions`: list of field options to be used with single select
+            props, "SingleSelectOptions", single_select_options, set_single_select_options, get_single_select_options, Val<List<String>>
         }
     }
 
@@ -6858,34 +7668,44 @@ impl TestCase {
         TestCase { core }
     }
 
-    /// `Description`: The description of the test case.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the test case.
+        core.props, "Content", _, set_content, get_content, Val<String>
     }
 
-    /// `EntryPoint`: Entry point for Testcase.
-    pub fn entry_point(mut self, value: impl Into<Val<test_case::EntryPoint>>) -> Self {
-        self.core.set("EntryPoint", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the test case.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InitializationData`: The initialization data of the test case.
-    pub fn initialization_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InitializationData", value.into());
-        self
+    prop! {
+        /// `EntryPoint`: Entry point for Testcase.
+        core.props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<test_case::EntryPoint>
     }
 
-    /// `Status`: The status of the test case.
-    pub fn status(mut self, value: impl Into<Val<test_case::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `InitializationData`: The initialization data of the test case.
+        core.props, "InitializationData", initialization_data, set_initialization_data, get_initialization_data, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the test case.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Status`: The status of the test case.
+        core.props, "Status", status, set_status, get_status, Val<test_case::Status>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6932,22 +7752,19 @@ pub mod test_case {
             EntryPoint { props }
         }
 
-        /// `ChatEntryPointParameters`: The chat entry point parameters for the test case
-        pub fn chat_entry_point_parameters(mut self, value: impl Into<Val<EntryPointChatEntryPointParameters>>) -> Self {
-            self.props.set("ChatEntryPointParameters", value.into());
-            self
+        prop! {
+            /// `ChatEntryPointParameters`: The chat entry point parameters for the test case
+            props, "ChatEntryPointParameters", chat_entry_point_parameters, set_chat_entry_point_parameters, get_chat_entry_point_parameters, Val<EntryPointChatEntryPointParameters>
         }
 
-        /// `Type`: The type of the Entry Point
-        pub fn type_(mut self, value: impl Into<Val<EntryPointType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the Entry Point
+            props, "Type", type_, set_type, get_type, Val<EntryPointType>
         }
 
-        /// `VoiceCallEntryPointParameters`: The voice call entry point parameters for the test case
-        pub fn voice_call_entry_point_parameters(mut self, value: impl Into<Val<EntryPointVoiceCallEntryPointParameters>>) -> Self {
-            self.props.set("VoiceCallEntryPointParameters", value.into());
-            self
+        prop! {
+            /// `VoiceCallEntryPointParameters`: The voice call entry point parameters for the test case
+            props, "VoiceCallEntryPointParameters", voice_call_entry_point_parameters, set_voice_call_entry_point_parameters, get_voice_call_entry_point_parameters, Val<EntryPointVoiceCallEntryPointParameters>
         }
     }
 
@@ -6967,10 +7784,9 @@ pub mod test_case {
             EntryPointChatEntryPointParameters { props }
         }
 
-        /// `FlowId`: The flow id used for the TestCase
-        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowId", value.into());
-            self
+        prop! {
+            /// `FlowId`: The flow id used for the TestCase
+            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
         }
     }
 
@@ -7003,22 +7819,19 @@ pub mod test_case {
             EntryPointVoiceCallEntryPointParameters { props }
         }
 
-        /// `DestinationPhoneNumber`: The destination phonenumber of the EntryPoint
-        pub fn destination_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPhoneNumber", value.into());
-            self
+        prop! {
+            /// `DestinationPhoneNumber`: The destination phonenumber of the EntryPoint
+            props, "DestinationPhoneNumber", destination_phone_number, set_destination_phone_number, get_destination_phone_number, Val<String>
         }
 
-        /// `FlowId`: The flow id used for the TestCase
-        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowId", value.into());
-            self
+        prop! {
+            /// `FlowId`: The flow id used for the TestCase
+            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
         }
 
-        /// `SourcePhoneNumber`: The source phonenumber of the EntryPoint
-        pub fn source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePhoneNumber", value.into());
-            self
+        prop! {
+            /// `SourcePhoneNumber`: The source phonenumber of the EntryPoint
+            props, "SourcePhoneNumber", source_phone_number, set_source_phone_number, get_source_phone_number, Val<String>
         }
     }
 
@@ -7060,16 +7873,24 @@ impl TrafficDistributionGroup {
         TrafficDistributionGroup { core }
     }
 
-    /// `Description`: A description for the traffic distribution group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the traffic distribution group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance that has been replicated.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name for the traffic distribution group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7128,10 +7949,24 @@ impl UseCase {
         UseCase { core }
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `IntegrationAssociationId`: The identifier for the integration association.
+        core.props, "IntegrationAssociationId", _, set_integration_association_id, get_integration_association_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UseCaseType`: The type of use case to associate to the integration association.
+        core.props, "UseCaseType", _, set_use_case_type, get_use_case_type, Val<use_case::UseCaseType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7203,79 +8038,87 @@ impl User {
         User { core }
     }
 
-    /// `AfterContactWorkConfigs`: After Contact Work configurations of a user.
-    pub fn after_contact_work_configs(mut self, value: impl Into<Val<List<user::AfterContactWorkConfigPerChannel>>>) -> Self {
-        self.core.set("AfterContactWorkConfigs", value.into());
-        self
+    prop! {
+        /// `AfterContactWorkConfigs`: After Contact Work configurations of a user.
+        core.props, "AfterContactWorkConfigs", after_contact_work_configs, set_after_contact_work_configs, get_after_contact_work_configs, Val<List<user::AfterContactWorkConfigPerChannel>>
     }
 
-    /// `AutoAcceptConfigs`: Auto-accept configurations of a user.
-    pub fn auto_accept_configs(mut self, value: impl Into<Val<List<user::AutoAcceptConfig>>>) -> Self {
-        self.core.set("AutoAcceptConfigs", value.into());
-        self
+    prop! {
+        /// `AutoAcceptConfigs`: Auto-accept configurations of a user.
+        core.props, "AutoAcceptConfigs", auto_accept_configs, set_auto_accept_configs, get_auto_accept_configs, Val<List<user::AutoAcceptConfig>>
     }
 
-    /// `DirectoryUserId`: The identifier of the user account in the directory used for identity
-    /// management.
-    pub fn directory_user_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DirectoryUserId", value.into());
-        self
+    prop! {
+        /// `DirectoryUserId`: The identifier of the user account in the directory used for identity
+        /// management.
+        core.props, "DirectoryUserId", directory_user_id, set_directory_user_id, get_directory_user_id, Val<String>
     }
 
-    /// `HierarchyGroupArn`: The identifier of the hierarchy group for the user.
-    pub fn hierarchy_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HierarchyGroupArn", value.into());
-        self
+    prop! {
+        /// `HierarchyGroupArn`: The identifier of the hierarchy group for the user.
+        core.props, "HierarchyGroupArn", hierarchy_group_arn, set_hierarchy_group_arn, get_hierarchy_group_arn, Val<String>
     }
 
-    /// `IdentityInfo`: The information about the identity of the user.
-    pub fn identity_info(mut self, value: impl Into<Val<user::UserIdentityInfo>>) -> Self {
-        self.core.set("IdentityInfo", value.into());
-        self
+    prop! {
+        /// `IdentityInfo`: The information about the identity of the user.
+        core.props, "IdentityInfo", identity_info, set_identity_info, get_identity_info, Val<user::UserIdentityInfo>
     }
 
-    /// `Password`: The password for the user account. A password is required if you are using
-    /// Amazon Connect for identity management. Otherwise, it is an error to include a password.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `PersistentConnectionConfigs`: Persistent Connection configurations of a user.
-    pub fn persistent_connection_configs(mut self, value: impl Into<Val<List<user::PersistentConnectionConfig>>>) -> Self {
-        self.core.set("PersistentConnectionConfigs", value.into());
-        self
+    prop! {
+        /// `Password`: The password for the user account. A password is required if you are using
+        /// Amazon Connect for identity management. Otherwise, it is an error to include a password.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `PhoneConfig`: The phone settings for the user.
-    pub fn phone_config(mut self, value: impl Into<Val<user::UserPhoneConfig>>) -> Self {
-        self.core.set("PhoneConfig", value.into());
-        self
+    prop! {
+        /// `PersistentConnectionConfigs`: Persistent Connection configurations of a user.
+        core.props, "PersistentConnectionConfigs", persistent_connection_configs, set_persistent_connection_configs, get_persistent_connection_configs, Val<List<user::PersistentConnectionConfig>>
     }
 
-    /// `PhoneNumberConfigs`: Phone Number configurations of a user.
-    pub fn phone_number_configs(mut self, value: impl Into<Val<List<user::PhoneNumberConfig>>>) -> Self {
-        self.core.set("PhoneNumberConfigs", value.into());
-        self
+    prop! {
+        /// `PhoneConfig`: The phone settings for the user.
+        core.props, "PhoneConfig", phone_config, set_phone_config, get_phone_config, Val<user::UserPhoneConfig>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PhoneNumberConfigs`: Phone Number configurations of a user.
+        core.props, "PhoneNumberConfigs", phone_number_configs, set_phone_number_configs, get_phone_number_configs, Val<List<user::PhoneNumberConfig>>
     }
 
-    /// `UserProficiencies`: One or more predefined attributes assigned to a user, with a level that
-    /// indicates how skilled they are.
-    pub fn user_proficiencies(mut self, value: impl Into<Val<List<user::UserProficiency>>>) -> Self {
-        self.core.set("UserProficiencies", value.into());
-        self
+    prop! {
+        /// `RoutingProfileArn`: The identifier of the routing profile for the user.
+        core.props, "RoutingProfileArn", _, set_routing_profile_arn, get_routing_profile_arn, Val<String>
     }
 
-    /// `VoiceEnhancementConfigs`: Voice Enhancement configurations of a user.
-    pub fn voice_enhancement_configs(mut self, value: impl Into<Val<List<user::VoiceEnhancementConfig>>>) -> Self {
-        self.core.set("VoiceEnhancementConfigs", value.into());
-        self
+    prop! {
+        /// `SecurityProfileArns`: One or more security profile arns for the user
+        core.props, "SecurityProfileArns", _, set_security_profile_arns, get_security_profile_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserProficiencies`: One or more predefined attributes assigned to a user, with a level
+        /// that indicates how skilled they are.
+        core.props, "UserProficiencies", user_proficiencies, set_user_proficiencies, get_user_proficiencies, Val<List<user::UserProficiency>>
+    }
+
+    prop! {
+        /// `Username`: The user name for the account.
+        core.props, "Username", _, set_username, get_username, Val<String>
+    }
+
+    prop! {
+        /// `VoiceEnhancementConfigs`: Voice Enhancement configurations of a user.
+        core.props, "VoiceEnhancementConfigs", voice_enhancement_configs, set_voice_enhancement_configs, get_voice_enhancement_configs, Val<List<user::VoiceEnhancementConfig>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7318,10 +8161,19 @@ pub mod user {
             AfterContactWorkConfigPerChannel { props }
         }
 
-        /// `AgentFirstCallbackAfterContactWorkConfig`: After Contact Work configuration.
-        pub fn agent_first_callback_after_contact_work_config(mut self, value: impl Into<Val<AfterContactWorkConfig>>) -> Self {
-            self.props.set("AgentFirstCallbackAfterContactWorkConfig", value.into());
-            self
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `AfterContactWorkConfig`: After Contact Work configuration.
+            props, "AfterContactWorkConfig", _, set_after_contact_work_config, get_after_contact_work_config, Val<AfterContactWorkConfig>
+        }
+
+        prop! {
+            /// `AgentFirstCallbackAfterContactWorkConfig`: After Contact Work configuration.
+            props, "AgentFirstCallbackAfterContactWorkConfig", agent_first_callback_after_contact_work_config, set_agent_first_callback_after_contact_work_config, get_agent_first_callback_after_contact_work_config, Val<AfterContactWorkConfig>
         }
     }
 
@@ -7340,16 +8192,14 @@ pub mod user {
             AfterContactWorkConfig { props }
         }
 
-        /// `AfterContactWorkMode`: The after contact work (ACW) mode for the channel.
-        pub fn after_contact_work_mode(mut self, value: impl Into<Val<AfterContactWorkMode>>) -> Self {
-            self.props.set("AfterContactWorkMode", value.into());
-            self
+        prop! {
+            /// `AfterContactWorkMode`: The after contact work (ACW) mode for the channel.
+            props, "AfterContactWorkMode", after_contact_work_mode, set_after_contact_work_mode, get_after_contact_work_mode, Val<AfterContactWorkMode>
         }
 
-        /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
-        pub fn after_contact_work_time_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AfterContactWorkTimeLimit", value.into());
-            self
+        prop! {
+            /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
+            props, "AfterContactWorkTimeLimit", after_contact_work_time_limit, set_after_contact_work_time_limit, get_after_contact_work_time_limit, Val<i64>
         }
     }
 
@@ -7407,10 +8257,19 @@ pub mod user {
             AutoAcceptConfig { props }
         }
 
-        /// `AgentFirstCallbackAutoAccept`: The agent first callback auto accept setting.
-        pub fn agent_first_callback_auto_accept(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AgentFirstCallbackAutoAccept", value.into());
-            self
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `AutoAccept`: The Auto accept setting.
+            props, "AutoAccept", _, set_auto_accept, get_auto_accept, Val<bool>
+        }
+
+        prop! {
+            /// `AgentFirstCallbackAutoAccept`: The agent first callback auto accept setting.
+            props, "AgentFirstCallbackAutoAccept", agent_first_callback_auto_accept, set_agent_first_callback_auto_accept, get_agent_first_callback_auto_accept, Val<bool>
         }
     }
 
@@ -7429,39 +8288,34 @@ pub mod user {
             UserIdentityInfo { props }
         }
 
-        /// `Email`: The email address. If you are using SAML for identity management and include this
-        /// parameter, an error is returned.
-        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `Email`: The email address. If you are using SAML for identity management and include
+            /// this parameter, an error is returned.
+            props, "Email", email, set_email, get_email, Val<String>
         }
 
-        /// `FirstName`: The first name. This is required if you are using Amazon Connect or SAML for
-        /// identity management.
-        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirstName", value.into());
-            self
+        prop! {
+            /// `FirstName`: The first name. This is required if you are using Amazon Connect or SAML
+            /// for identity management.
+            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
         }
 
-        /// `LastName`: The last name. This is required if you are using Amazon Connect or SAML for
-        /// identity management.
-        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastName", value.into());
-            self
+        prop! {
+            /// `LastName`: The last name. This is required if you are using Amazon Connect or SAML for
+            /// identity management.
+            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
         }
 
-        /// `Mobile`: The mobile phone number.
-        pub fn mobile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mobile", value.into());
-            self
+        prop! {
+            /// `Mobile`: The mobile phone number.
+            props, "Mobile", mobile, set_mobile, get_mobile, Val<String>
         }
 
-        /// `SecondaryEmail`: The secondary email address. If you provide a secondary email, the user
-        /// receives email notifications -- other than password reset notifications -- to this email
-        /// address instead of to their primary email address.
-        pub fn secondary_email(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecondaryEmail", value.into());
-            self
+        prop! {
+            /// `SecondaryEmail`: The secondary email address. If you provide a secondary email, the
+            /// user receives email notifications -- other than password reset notifications -- to this
+            /// email address instead of to their primary email address.
+            props, "SecondaryEmail", secondary_email, set_secondary_email, get_secondary_email, Val<String>
         }
     }
 
@@ -7487,6 +8341,16 @@ pub mod user {
             props.set("PersistentConnection", persistent_connection.into());
             PersistentConnectionConfig { props }
         }
+
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `PersistentConnection`: The Persistent Connection setting.
+            props, "PersistentConnection", _, set_persistent_connection, get_persistent_connection, Val<bool>
+        }
     }
 
     /// `AWS::Connect::User.UserPhoneConfig`: Contains information about the phone configuration
@@ -7505,34 +8369,29 @@ pub mod user {
             UserPhoneConfig { props }
         }
 
-        /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
-        pub fn after_contact_work_time_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AfterContactWorkTimeLimit", value.into());
-            self
+        prop! {
+            /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
+            props, "AfterContactWorkTimeLimit", after_contact_work_time_limit, set_after_contact_work_time_limit, get_after_contact_work_time_limit, Val<i64>
         }
 
-        /// `AutoAccept`: The Auto accept setting.
-        pub fn auto_accept(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoAccept", value.into());
-            self
+        prop! {
+            /// `AutoAccept`: The Auto accept setting.
+            props, "AutoAccept", auto_accept, set_auto_accept, get_auto_accept, Val<bool>
         }
 
-        /// `DeskPhoneNumber`: The phone number for the user's desk phone.
-        pub fn desk_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeskPhoneNumber", value.into());
-            self
+        prop! {
+            /// `DeskPhoneNumber`: The phone number for the user's desk phone.
+            props, "DeskPhoneNumber", desk_phone_number, set_desk_phone_number, get_desk_phone_number, Val<String>
         }
 
-        /// `PersistentConnection`: The Persistent Connection setting.
-        pub fn persistent_connection(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PersistentConnection", value.into());
-            self
+        prop! {
+            /// `PersistentConnection`: The Persistent Connection setting.
+            props, "PersistentConnection", persistent_connection, set_persistent_connection, get_persistent_connection, Val<bool>
         }
 
-        /// `PhoneType`: The phone type.
-        pub fn phone_type(mut self, value: impl Into<Val<PhoneType>>) -> Self {
-            self.props.set("PhoneType", value.into());
-            self
+        prop! {
+            /// `PhoneType`: The phone type.
+            props, "PhoneType", phone_type, set_phone_type, get_phone_type, Val<PhoneType>
         }
     }
 
@@ -7568,10 +8427,19 @@ pub mod user {
             PhoneNumberConfig { props }
         }
 
-        /// `PhoneNumber`: The phone number for the user's desk phone.
-        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PhoneNumber", value.into());
-            self
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `PhoneType`: The phone type.
+            props, "PhoneType", _, set_phone_type, get_phone_type, Val<PhoneType>
+        }
+
+        prop! {
+            /// `PhoneNumber`: The phone number for the user's desk phone.
+            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
         }
     }
 
@@ -7601,6 +8469,23 @@ pub mod user {
             props.set("Level", level.into());
             UserProficiency { props }
         }
+
+        prop! {
+            /// `AttributeName`: The name of user's proficiency. You must use name of predefined
+            /// attribute present in the Amazon Connect instance.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `AttributeValue`: The value of user's proficiency. You must use value of predefined
+            /// attribute present in the Amazon Connect instance.
+            props, "AttributeValue", _, set_attribute_value, get_attribute_value, Val<String>
+        }
+
+        prop! {
+            /// `Level`: The level of the proficiency. The valid values are 0 to 10.
+            props, "Level", _, set_level, get_level, Val<f64>
+        }
     }
 
     /// `AWS::Connect::User.VoiceEnhancementConfig`: Voice Enhancement configuration per channel.
@@ -7623,6 +8508,16 @@ pub mod user {
             props.set("Channel", channel.into());
             props.set("VoiceEnhancementMode", voice_enhancement_mode.into());
             VoiceEnhancementConfig { props }
+        }
+
+        prop! {
+            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
+            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        }
+
+        prop! {
+            /// `VoiceEnhancementMode`: The Voice Enhancement Mode setting.
+            props, "VoiceEnhancementMode", _, set_voice_enhancement_mode, get_voice_enhancement_mode, Val<VoiceEnhancementMode>
         }
     }
 
@@ -7666,16 +8561,24 @@ impl UserHierarchyGroup {
         UserHierarchyGroup { core }
     }
 
-    /// `ParentGroupArn`: The Amazon Resource Name (ARN) for the parent user hierarchy group.
-    pub fn parent_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentGroupArn", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the user hierarchy group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ParentGroupArn`: The Amazon Resource Name (ARN) for the parent user hierarchy group.
+        core.props, "ParentGroupArn", parent_group_arn, set_parent_group_arn, get_parent_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7712,10 +8615,14 @@ impl UserHierarchyStructure {
         UserHierarchyStructure { core }
     }
 
-    /// `UserHierarchyStructure`: Information about the hierarchy structure.
-    pub fn user_hierarchy_structure(mut self, value: impl Into<Val<user_hierarchy_structure::UserHierarchyStructure>>) -> Self {
-        self.core.set("UserHierarchyStructure", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `UserHierarchyStructure`: Information about the hierarchy structure.
+        core.props, "UserHierarchyStructure", user_hierarchy_structure, set_user_hierarchy_structure, get_user_hierarchy_structure, Val<user_hierarchy_structure::UserHierarchyStructure>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7751,34 +8658,29 @@ pub mod user_hierarchy_structure {
             UserHierarchyStructure { props }
         }
 
-        /// `LevelFive`: Information about level five.
-        pub fn level_five(mut self, value: impl Into<Val<LevelFive>>) -> Self {
-            self.props.set("LevelFive", value.into());
-            self
+        prop! {
+            /// `LevelFive`: Information about level five.
+            props, "LevelFive", level_five, set_level_five, get_level_five, Val<LevelFive>
         }
 
-        /// `LevelFour`: Information about level four.
-        pub fn level_four(mut self, value: impl Into<Val<LevelFour>>) -> Self {
-            self.props.set("LevelFour", value.into());
-            self
+        prop! {
+            /// `LevelFour`: Information about level four.
+            props, "LevelFour", level_four, set_level_four, get_level_four, Val<LevelFour>
         }
 
-        /// `LevelOne`: Information about level one.
-        pub fn level_one(mut self, value: impl Into<Val<LevelOne>>) -> Self {
-            self.props.set("LevelOne", value.into());
-            self
+        prop! {
+            /// `LevelOne`: Information about level one.
+            props, "LevelOne", level_one, set_level_one, get_level_one, Val<LevelOne>
         }
 
-        /// `LevelThree`: Information about level three.
-        pub fn level_three(mut self, value: impl Into<Val<LevelThree>>) -> Self {
-            self.props.set("LevelThree", value.into());
-            self
+        prop! {
+            /// `LevelThree`: Information about level three.
+            props, "LevelThree", level_three, set_level_three, get_level_three, Val<LevelThree>
         }
 
-        /// `LevelTwo`: Information about level two.
-        pub fn level_two(mut self, value: impl Into<Val<LevelTwo>>) -> Self {
-            self.props.set("LevelTwo", value.into());
-            self
+        prop! {
+            /// `LevelTwo`: Information about level two.
+            props, "LevelTwo", level_two, set_level_two, get_level_two, Val<LevelTwo>
         }
     }
 
@@ -7799,16 +8701,19 @@ pub mod user_hierarchy_structure {
             LevelFive { props }
         }
 
-        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelArn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hierarchy level.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HierarchyLevelId`: The identifier of the hierarchy level.
-        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelId", value.into());
-            self
+        prop! {
+            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        }
+
+        prop! {
+            /// `HierarchyLevelId`: The identifier of the hierarchy level.
+            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
         }
     }
 
@@ -7829,16 +8734,19 @@ pub mod user_hierarchy_structure {
             LevelFour { props }
         }
 
-        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelArn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hierarchy level.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HierarchyLevelId`: The identifier of the hierarchy level.
-        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelId", value.into());
-            self
+        prop! {
+            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        }
+
+        prop! {
+            /// `HierarchyLevelId`: The identifier of the hierarchy level.
+            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
         }
     }
 
@@ -7859,16 +8767,19 @@ pub mod user_hierarchy_structure {
             LevelOne { props }
         }
 
-        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelArn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hierarchy level.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HierarchyLevelId`: The identifier of the hierarchy level.
-        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelId", value.into());
-            self
+        prop! {
+            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        }
+
+        prop! {
+            /// `HierarchyLevelId`: The identifier of the hierarchy level.
+            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
         }
     }
 
@@ -7889,16 +8800,19 @@ pub mod user_hierarchy_structure {
             LevelThree { props }
         }
 
-        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelArn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hierarchy level.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HierarchyLevelId`: The identifier of the hierarchy level.
-        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelId", value.into());
-            self
+        prop! {
+            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        }
+
+        prop! {
+            /// `HierarchyLevelId`: The identifier of the hierarchy level.
+            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
         }
     }
 
@@ -7919,16 +8833,19 @@ pub mod user_hierarchy_structure {
             LevelTwo { props }
         }
 
-        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelArn", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hierarchy level.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HierarchyLevelId`: The identifier of the hierarchy level.
-        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLevelId", value.into());
-            self
+        prop! {
+            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        }
+
+        prop! {
+            /// `HierarchyLevelId`: The identifier of the hierarchy level.
+            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
         }
     }
 }
@@ -7964,16 +8881,34 @@ impl View {
         View { core }
     }
 
-    /// `Description`: The description of the view.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Actions`: The actions of the view in an array.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<String>>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the view.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `InstanceArn`: The Amazon Resource Name (ARN) of the instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the view.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Template`.
+        core.props, "Template", _, set_template, get_template, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8022,16 +8957,20 @@ impl ViewVersion {
         ViewVersion { core }
     }
 
-    /// `VersionDescription`: The description for the view version.
-    pub fn version_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionDescription", value.into());
-        self
+    prop! {
+        /// `VersionDescription`: The description for the view version.
+        core.props, "VersionDescription", version_description, set_version_description, get_version_description, Val<String>
     }
 
-    /// `ViewContentSha256`: The view content hash to be checked.
-    pub fn view_content_sha256(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ViewContentSha256", value.into());
-        self
+    prop! {
+        /// `ViewArn`: The Amazon Resource Name (ARN) of the view for which a version is being
+        /// created.
+        core.props, "ViewArn", _, set_view_arn, get_view_arn, Val<String>
+    }
+
+    prop! {
+        /// `ViewContentSha256`: The view content hash to be checked.
+        core.props, "ViewContentSha256", view_content_sha256, set_view_content_sha256, get_view_content_sha256, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8085,10 +9024,30 @@ impl Vocabulary {
         Vocabulary { core }
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the custom vocabulary in plain-text format with a table of
+        /// values.
+        core.props, "Content", _, set_content, get_content, Val<String>
+    }
+
+    prop! {
+        /// `InstanceId`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `LanguageCode`: The language code of the vocabulary entries.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary::LanguageCode>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VocabularyName`: A unique name of the custom vocabulary.
+        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8254,53 +9213,55 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `Associations`: The resource ARNs associated with the workspace
-    pub fn associations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Associations", value.into());
-        self
+    prop! {
+        /// `Associations`: The resource ARNs associated with the workspace
+        core.props, "Associations", associations, set_associations, get_associations, Val<List<String>>
     }
 
-    /// `Description`: The description of the workspace
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the workspace
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Media`: The media items for the workspace
-    pub fn media(mut self, value: impl Into<Val<List<workspace::MediaItem>>>) -> Self {
-        self.core.set("Media", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The identifier of the Amazon Connect instance.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Pages`: The pages associated with the workspace
-    pub fn pages(mut self, value: impl Into<Val<List<workspace::WorkspacePage>>>) -> Self {
-        self.core.set("Pages", value.into());
-        self
+    prop! {
+        /// `Media`: The media items for the workspace
+        core.props, "Media", media, set_media, get_media, Val<List<workspace::MediaItem>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workspace.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Theme`: The theme configuration for the workspace
-    pub fn theme(mut self, value: impl Into<Val<workspace::WorkspaceTheme>>) -> Self {
-        self.core.set("Theme", value.into());
-        self
+    prop! {
+        /// `Pages`: The pages associated with the workspace
+        core.props, "Pages", pages, set_pages, get_pages, Val<List<workspace::WorkspacePage>>
     }
 
-    /// `Title`: The title of the workspace
-    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Title", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Visibility`: The visibility of the workspace. Will always be set to ASSIGNED oninitial
-    /// creation.
-    pub fn visibility(mut self, value: impl Into<Val<workspace::Visibility>>) -> Self {
-        self.core.set("Visibility", value.into());
-        self
+    prop! {
+        /// `Theme`: The theme configuration for the workspace
+        core.props, "Theme", theme, set_theme, get_theme, Val<workspace::WorkspaceTheme>
+    }
+
+    prop! {
+        /// `Title`: The title of the workspace
+        core.props, "Title", title, set_title, get_title, Val<String>
+    }
+
+    prop! {
+        /// `Visibility`: The visibility of the workspace. Will always be set to ASSIGNED oninitial
+        /// creation.
+        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<workspace::Visibility>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8343,10 +9304,14 @@ pub mod workspace {
             MediaItem { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Type`: The type of media
+            props, "Type", _, set_type, get_type, Val<MediaType>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -8389,16 +9354,24 @@ pub mod workspace {
             WorkspacePage { props }
         }
 
-        /// `InputData`: The input data for the page.
-        pub fn input_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputData", value.into());
-            self
+        prop! {
+            /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource associated with the page.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `Slug`: The slug for the page.
-        pub fn slug(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Slug", value.into());
-            self
+        prop! {
+            /// `Page`: The page identifier.
+            props, "Page", _, set_page, get_page, Val<String>
+        }
+
+        prop! {
+            /// `InputData`: The input data for the page.
+            props, "InputData", input_data, set_input_data, get_input_data, Val<String>
+        }
+
+        prop! {
+            /// `Slug`: The slug for the page.
+            props, "Slug", slug, set_slug, get_slug, Val<String>
         }
     }
 
@@ -8417,16 +9390,14 @@ pub mod workspace {
             WorkspaceTheme { props }
         }
 
-        /// `Dark`.
-        pub fn dark(mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> Self {
-            self.props.set("Dark", value.into());
-            self
+        prop! {
+            /// `Dark`.
+            props, "Dark", dark, set_dark, get_dark, Val<WorkspaceThemeConfig>
         }
 
-        /// `Light`.
-        pub fn light(mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> Self {
-            self.props.set("Light", value.into());
-            self
+        prop! {
+            /// `Light`.
+            props, "Light", light, set_light, get_light, Val<WorkspaceThemeConfig>
         }
     }
 
@@ -8445,16 +9416,14 @@ pub mod workspace {
             WorkspaceThemeConfig { props }
         }
 
-        /// `Palette`.
-        pub fn palette(mut self, value: impl Into<Val<WorkspaceThemePalette>>) -> Self {
-            self.props.set("Palette", value.into());
-            self
+        prop! {
+            /// `Palette`.
+            props, "Palette", palette, set_palette, get_palette, Val<WorkspaceThemePalette>
         }
 
-        /// `Typography`.
-        pub fn typography(mut self, value: impl Into<Val<WorkspaceThemeTypography>>) -> Self {
-            self.props.set("Typography", value.into());
-            self
+        prop! {
+            /// `Typography`.
+            props, "Typography", typography, set_typography, get_typography, Val<WorkspaceThemeTypography>
         }
     }
 
@@ -8473,28 +9442,24 @@ pub mod workspace {
             WorkspaceThemePalette { props }
         }
 
-        /// `Canvas`.
-        pub fn canvas(mut self, value: impl Into<Val<PaletteCanvas>>) -> Self {
-            self.props.set("Canvas", value.into());
-            self
+        prop! {
+            /// `Canvas`.
+            props, "Canvas", canvas, set_canvas, get_canvas, Val<PaletteCanvas>
         }
 
-        /// `Header`.
-        pub fn header(mut self, value: impl Into<Val<PaletteHeader>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`.
+            props, "Header", header, set_header, get_header, Val<PaletteHeader>
         }
 
-        /// `Navigation`.
-        pub fn navigation(mut self, value: impl Into<Val<PaletteNavigation>>) -> Self {
-            self.props.set("Navigation", value.into());
-            self
+        prop! {
+            /// `Navigation`.
+            props, "Navigation", navigation, set_navigation, get_navigation, Val<PaletteNavigation>
         }
 
-        /// `Primary`.
-        pub fn primary(mut self, value: impl Into<Val<PalettePrimary>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`.
+            props, "Primary", primary, set_primary, get_primary, Val<PalettePrimary>
         }
     }
 
@@ -8513,22 +9478,19 @@ pub mod workspace {
             PaletteCanvas { props }
         }
 
-        /// `ActiveBackground`.
-        pub fn active_background(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActiveBackground", value.into());
-            self
+        prop! {
+            /// `ActiveBackground`.
+            props, "ActiveBackground", active_background, set_active_background, get_active_background, Val<String>
         }
 
-        /// `ContainerBackground`.
-        pub fn container_background(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerBackground", value.into());
-            self
+        prop! {
+            /// `ContainerBackground`.
+            props, "ContainerBackground", container_background, set_container_background, get_container_background, Val<String>
         }
 
-        /// `PageBackground`.
-        pub fn page_background(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PageBackground", value.into());
-            self
+        prop! {
+            /// `PageBackground`.
+            props, "PageBackground", page_background, set_page_background, get_page_background, Val<String>
         }
     }
 
@@ -8547,28 +9509,24 @@ pub mod workspace {
             PaletteHeader { props }
         }
 
-        /// `Background`.
-        pub fn background(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Background", value.into());
-            self
+        prop! {
+            /// `Background`.
+            props, "Background", background, set_background, get_background, Val<String>
         }
 
-        /// `InvertActionsColors`.
-        pub fn invert_actions_colors(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InvertActionsColors", value.into());
-            self
+        prop! {
+            /// `InvertActionsColors`.
+            props, "InvertActionsColors", invert_actions_colors, set_invert_actions_colors, get_invert_actions_colors, Val<bool>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `TextHover`.
-        pub fn text_hover(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextHover", value.into());
-            self
+        prop! {
+            /// `TextHover`.
+            props, "TextHover", text_hover, set_text_hover, get_text_hover, Val<String>
         }
     }
 
@@ -8587,46 +9545,39 @@ pub mod workspace {
             PaletteNavigation { props }
         }
 
-        /// `Background`.
-        pub fn background(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Background", value.into());
-            self
+        prop! {
+            /// `Background`.
+            props, "Background", background, set_background, get_background, Val<String>
         }
 
-        /// `InvertActionsColors`.
-        pub fn invert_actions_colors(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InvertActionsColors", value.into());
-            self
+        prop! {
+            /// `InvertActionsColors`.
+            props, "InvertActionsColors", invert_actions_colors, set_invert_actions_colors, get_invert_actions_colors, Val<bool>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `TextActive`.
-        pub fn text_active(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextActive", value.into());
-            self
+        prop! {
+            /// `TextActive`.
+            props, "TextActive", text_active, set_text_active, get_text_active, Val<String>
         }
 
-        /// `TextBackgroundActive`.
-        pub fn text_background_active(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextBackgroundActive", value.into());
-            self
+        prop! {
+            /// `TextBackgroundActive`.
+            props, "TextBackgroundActive", text_background_active, set_text_background_active, get_text_background_active, Val<String>
         }
 
-        /// `TextBackgroundHover`.
-        pub fn text_background_hover(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextBackgroundHover", value.into());
-            self
+        prop! {
+            /// `TextBackgroundHover`.
+            props, "TextBackgroundHover", text_background_hover, set_text_background_hover, get_text_background_hover, Val<String>
         }
 
-        /// `TextHover`.
-        pub fn text_hover(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextHover", value.into());
-            self
+        prop! {
+            /// `TextHover`.
+            props, "TextHover", text_hover, set_text_hover, get_text_hover, Val<String>
         }
     }
 
@@ -8645,22 +9596,19 @@ pub mod workspace {
             PalettePrimary { props }
         }
 
-        /// `Active`.
-        pub fn active(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Active", value.into());
-            self
+        prop! {
+            /// `Active`.
+            props, "Active", active, set_active, get_active, Val<String>
         }
 
-        /// `ContrastText`.
-        pub fn contrast_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContrastText", value.into());
-            self
+        prop! {
+            /// `ContrastText`.
+            props, "ContrastText", contrast_text, set_contrast_text, get_contrast_text, Val<String>
         }
 
-        /// `Default`.
-        pub fn default(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Default", value.into());
-            self
+        prop! {
+            /// `Default`.
+            props, "Default", default, set_default, get_default, Val<String>
         }
     }
 
@@ -8679,10 +9627,9 @@ pub mod workspace {
             WorkspaceThemeTypography { props }
         }
 
-        /// `FontFamily`.
-        pub fn font_family(mut self, value: impl Into<Val<FontFamily>>) -> Self {
-            self.props.set("FontFamily", value.into());
-            self
+        prop! {
+            /// `FontFamily`.
+            props, "FontFamily", font_family, set_font_family, get_font_family, Val<FontFamily>
         }
     }
 
@@ -8701,10 +9648,9 @@ pub mod workspace {
             FontFamily { props }
         }
 
-        /// `Default`.
-        pub fn default(mut self, value: impl Into<Val<WorkspaceFontFamily>>) -> Self {
-            self.props.set("Default", value.into());
-            self
+        prop! {
+            /// `Default`.
+            props, "Default", default, set_default, get_default, Val<WorkspaceFontFamily>
         }
     }
 

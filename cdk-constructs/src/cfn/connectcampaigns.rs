@@ -52,10 +52,29 @@ impl Campaign {
         Campaign { core }
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectInstanceArn`: Amazon Connect Instance Arn
+        core.props, "ConnectInstanceArn", _, set_connect_instance_arn, get_connect_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `DialerConfig`: The possible types of dialer config parameters
+        core.props, "DialerConfig", _, set_dialer_config, get_dialer_config, Val<campaign::DialerConfig>
+    }
+
+    prop! {
+        /// `Name`: Amazon Connect Campaign Name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `OutboundCallConfig`: The configuration used for outbound calls.
+        core.props, "OutboundCallConfig", _, set_outbound_call_config, get_outbound_call_config, Val<campaign::OutboundCallConfig>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,22 +112,19 @@ pub mod campaign {
             DialerConfig { props }
         }
 
-        /// `AgentlessDialerConfig`: Agentless Dialer config
-        pub fn agentless_dialer_config(mut self, value: impl Into<Val<AgentlessDialerConfig>>) -> Self {
-            self.props.set("AgentlessDialerConfig", value.into());
-            self
+        prop! {
+            /// `AgentlessDialerConfig`: Agentless Dialer config
+            props, "AgentlessDialerConfig", agentless_dialer_config, set_agentless_dialer_config, get_agentless_dialer_config, Val<AgentlessDialerConfig>
         }
 
-        /// `PredictiveDialerConfig`: Predictive Dialer config
-        pub fn predictive_dialer_config(mut self, value: impl Into<Val<PredictiveDialerConfig>>) -> Self {
-            self.props.set("PredictiveDialerConfig", value.into());
-            self
+        prop! {
+            /// `PredictiveDialerConfig`: Predictive Dialer config
+            props, "PredictiveDialerConfig", predictive_dialer_config, set_predictive_dialer_config, get_predictive_dialer_config, Val<PredictiveDialerConfig>
         }
 
-        /// `ProgressiveDialerConfig`: Progressive Dialer config
-        pub fn progressive_dialer_config(mut self, value: impl Into<Val<ProgressiveDialerConfig>>) -> Self {
-            self.props.set("ProgressiveDialerConfig", value.into());
-            self
+        prop! {
+            /// `ProgressiveDialerConfig`: Progressive Dialer config
+            props, "ProgressiveDialerConfig", progressive_dialer_config, set_progressive_dialer_config, get_progressive_dialer_config, Val<ProgressiveDialerConfig>
         }
     }
 
@@ -127,11 +143,10 @@ pub mod campaign {
             AgentlessDialerConfig { props }
         }
 
-        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-        /// campaigns.
-        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DialingCapacity", value.into());
-            self
+        prop! {
+            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+            /// campaigns.
+            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
         }
     }
 
@@ -153,11 +168,15 @@ pub mod campaign {
             PredictiveDialerConfig { props }
         }
 
-        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-        /// campaigns.
-        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DialingCapacity", value.into());
-            self
+        prop! {
+            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
+            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        }
+
+        prop! {
+            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+            /// campaigns.
+            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
         }
     }
 
@@ -179,11 +198,15 @@ pub mod campaign {
             ProgressiveDialerConfig { props }
         }
 
-        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-        /// campaigns.
-        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DialingCapacity", value.into());
-            self
+        prop! {
+            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
+            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        }
+
+        prop! {
+            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+            /// campaigns.
+            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
         }
     }
 
@@ -206,27 +229,30 @@ pub mod campaign {
             OutboundCallConfig { props }
         }
 
-        /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
-        /// during outbound calls
-        pub fn answer_machine_detection_config(mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> Self {
-            self.props.set("AnswerMachineDetectionConfig", value.into());
-            self
+        prop! {
+            /// `ConnectContactFlowArn`: The identifier of the contact flow for the outbound call.
+            props, "ConnectContactFlowArn", _, set_connect_contact_flow_arn, get_connect_contact_flow_arn, Val<String>
         }
 
-        /// `ConnectQueueArn`: The queue for the call. If you specify a queue, the phone displayed for
-        /// caller ID is the phone number specified in the queue. If you do not specify a queue, the
-        /// queue defined in the contact flow is used. If you do not specify a queue, you must specify a
-        /// source phone number.
-        pub fn connect_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectQueueArn", value.into());
-            self
+        prop! {
+            /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
+            /// during outbound calls
+            props, "AnswerMachineDetectionConfig", answer_machine_detection_config, set_answer_machine_detection_config, get_answer_machine_detection_config, Val<AnswerMachineDetectionConfig>
         }
 
-        /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect instance, in
-        /// E.164 format. If you do not specify a source phone number, you must specify a queue.
-        pub fn connect_source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectSourcePhoneNumber", value.into());
-            self
+        prop! {
+            /// `ConnectQueueArn`: The queue for the call. If you specify a queue, the phone displayed
+            /// for caller ID is the phone number specified in the queue. If you do not specify a queue,
+            /// the queue defined in the contact flow is used. If you do not specify a queue, you must
+            /// specify a source phone number.
+            props, "ConnectQueueArn", connect_queue_arn, set_connect_queue_arn, get_connect_queue_arn, Val<String>
+        }
+
+        prop! {
+            /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect
+            /// instance, in E.164 format. If you do not specify a source phone number, you must specify
+            /// a queue.
+            props, "ConnectSourcePhoneNumber", connect_source_phone_number, set_connect_source_phone_number, get_connect_source_phone_number, Val<String>
         }
     }
 
@@ -249,11 +275,16 @@ pub mod campaign {
             AnswerMachineDetectionConfig { props }
         }
 
-        /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a voicemail
-        /// greeting)
-        pub fn await_answer_machine_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AwaitAnswerMachinePrompt", value.into());
-            self
+        prop! {
+            /// `EnableAnswerMachineDetection`: Flag to decided whether outbound calls should have
+            /// answering machine detection enabled or not
+            props, "EnableAnswerMachineDetection", _, set_enable_answer_machine_detection, get_enable_answer_machine_detection, Val<bool>
+        }
+
+        prop! {
+            /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a
+            /// voicemail greeting)
+            props, "AwaitAnswerMachinePrompt", await_answer_machine_prompt, set_await_answer_machine_prompt, get_await_answer_machine_prompt, Val<bool>
         }
     }
 }

@@ -44,58 +44,59 @@ impl Campaign {
         Campaign { core }
     }
 
-    /// `ChannelSubtypeConfig`: The possible types of channel subtype config parameters
-    pub fn channel_subtype_config(mut self, value: impl Into<Val<campaign::ChannelSubtypeConfig>>) -> Self {
-        self.core.set("ChannelSubtypeConfig", value.into());
-        self
+    prop! {
+        /// `ChannelSubtypeConfig`: The possible types of channel subtype config parameters
+        core.props, "ChannelSubtypeConfig", channel_subtype_config, set_channel_subtype_config, get_channel_subtype_config, Val<campaign::ChannelSubtypeConfig>
     }
 
-    /// `CommunicationLimitsOverride`: Communication limits config
-    pub fn communication_limits_override(mut self, value: impl Into<Val<campaign::CommunicationLimitsConfig>>) -> Self {
-        self.core.set("CommunicationLimitsOverride", value.into());
-        self
+    prop! {
+        /// `CommunicationLimitsOverride`: Communication limits config
+        core.props, "CommunicationLimitsOverride", communication_limits_override, set_communication_limits_override, get_communication_limits_override, Val<campaign::CommunicationLimitsConfig>
     }
 
-    /// `CommunicationTimeConfig`: Campaign communication time config
-    pub fn communication_time_config(mut self, value: impl Into<Val<campaign::CommunicationTimeConfig>>) -> Self {
-        self.core.set("CommunicationTimeConfig", value.into());
-        self
+    prop! {
+        /// `CommunicationTimeConfig`: Campaign communication time config
+        core.props, "CommunicationTimeConfig", communication_time_config, set_communication_time_config, get_communication_time_config, Val<campaign::CommunicationTimeConfig>
     }
 
-    /// `ConnectCampaignFlowArn`: Arn
-    pub fn connect_campaign_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectCampaignFlowArn", value.into());
-        self
+    prop! {
+        /// `ConnectCampaignFlowArn`: Arn
+        core.props, "ConnectCampaignFlowArn", connect_campaign_flow_arn, set_connect_campaign_flow_arn, get_connect_campaign_flow_arn, Val<String>
     }
 
-    /// `EntryLimitsConfig`: Entry limits config for a campaign
-    pub fn entry_limits_config(mut self, value: impl Into<Val<campaign::EntryLimitsConfig>>) -> Self {
-        self.core.set("EntryLimitsConfig", value.into());
-        self
+    prop! {
+        /// `ConnectInstanceId`: Amazon Connect Instance Id
+        core.props, "ConnectInstanceId", _, set_connect_instance_id, get_connect_instance_id, Val<String>
     }
 
-    /// `Schedule`: Campaign schedule
-    pub fn schedule(mut self, value: impl Into<Val<campaign::Schedule>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `EntryLimitsConfig`: Entry limits config for a campaign
+        core.props, "EntryLimitsConfig", entry_limits_config, set_entry_limits_config, get_entry_limits_config, Val<campaign::EntryLimitsConfig>
     }
 
-    /// `Source`: The possible source of the campaign
-    pub fn source(mut self, value: impl Into<Val<campaign::Source>>) -> Self {
-        self.core.set("Source", value.into());
-        self
+    prop! {
+        /// `Name`: Campaign name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Schedule`: Campaign schedule
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<campaign::Schedule>
     }
 
-    /// `Type`: Campaign type
-    pub fn type_(mut self, value: impl Into<Val<campaign::CampaignType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Source`: The possible source of the campaign
+        core.props, "Source", source, set_source, get_source, Val<campaign::Source>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: Campaign type
+        core.props, "Type", type_, set_type, get_type, Val<campaign::CampaignType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,28 +135,24 @@ pub mod campaign {
             ChannelSubtypeConfig { props }
         }
 
-        /// `Email`: Email Channel Subtype config
-        pub fn email(mut self, value: impl Into<Val<EmailChannelSubtypeConfig>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `Email`: Email Channel Subtype config
+            props, "Email", email, set_email, get_email, Val<EmailChannelSubtypeConfig>
         }
 
-        /// `Sms`: SMS Channel Subtype config
-        pub fn sms(mut self, value: impl Into<Val<SmsChannelSubtypeConfig>>) -> Self {
-            self.props.set("Sms", value.into());
-            self
+        prop! {
+            /// `Sms`: SMS Channel Subtype config
+            props, "Sms", sms, set_sms, get_sms, Val<SmsChannelSubtypeConfig>
         }
 
-        /// `Telephony`: Telephony Channel Subtype config
-        pub fn telephony(mut self, value: impl Into<Val<TelephonyChannelSubtypeConfig>>) -> Self {
-            self.props.set("Telephony", value.into());
-            self
+        prop! {
+            /// `Telephony`: Telephony Channel Subtype config
+            props, "Telephony", telephony, set_telephony, get_telephony, Val<TelephonyChannelSubtypeConfig>
         }
 
-        /// `WhatsApp`: WhatsApp Channel Subtype config
-        pub fn whats_app(mut self, value: impl Into<Val<WhatsAppChannelSubtypeConfig>>) -> Self {
-            self.props.set("WhatsApp", value.into());
-            self
+        prop! {
+            /// `WhatsApp`: WhatsApp Channel Subtype config
+            props, "WhatsApp", whats_app, set_whats_app, get_whats_app, Val<WhatsAppChannelSubtypeConfig>
         }
     }
 
@@ -181,11 +178,20 @@ pub mod campaign {
             EmailChannelSubtypeConfig { props }
         }
 
-        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
-        /// multiple active campaigns
-        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Capacity", value.into());
-            self
+        prop! {
+            /// `OutboundMode`: Email Outbound Mode
+            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<EmailOutboundMode>
+        }
+
+        prop! {
+            /// `DefaultOutboundConfig`: Default Email outbound config
+            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<EmailOutboundConfig>
+        }
+
+        prop! {
+            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
+            /// between multiple active campaigns
+            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
         }
     }
 
@@ -212,10 +218,19 @@ pub mod campaign {
             EmailOutboundConfig { props }
         }
 
-        /// `SourceEmailAddressDisplayName`: The name of the source email address display name
-        pub fn source_email_address_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceEmailAddressDisplayName", value.into());
-            self
+        prop! {
+            /// `ConnectSourceEmailAddress`: Email address used for Email messages
+            props, "ConnectSourceEmailAddress", _, set_connect_source_email_address, get_connect_source_email_address, Val<String>
+        }
+
+        prop! {
+            /// `WisdomTemplateArn`: Arn
+            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        }
+
+        prop! {
+            /// `SourceEmailAddressDisplayName`: The name of the source email address display name
+            props, "SourceEmailAddressDisplayName", source_email_address_display_name, set_source_email_address_display_name, get_source_email_address_display_name, Val<String>
         }
     }
 
@@ -234,10 +249,9 @@ pub mod campaign {
             EmailOutboundMode { props }
         }
 
-        /// `AgentlessConfig`: Agentless config
-        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AgentlessConfig", value.into());
-            self
+        prop! {
+            /// `AgentlessConfig`: Agentless config
+            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
         }
     }
 
@@ -263,11 +277,20 @@ pub mod campaign {
             SmsChannelSubtypeConfig { props }
         }
 
-        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
-        /// multiple active campaigns
-        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Capacity", value.into());
-            self
+        prop! {
+            /// `OutboundMode`: SMS Outbound Mode
+            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<SmsOutboundMode>
+        }
+
+        prop! {
+            /// `DefaultOutboundConfig`: Default SMS outbound config
+            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<SmsOutboundConfig>
+        }
+
+        prop! {
+            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
+            /// between multiple active campaigns
+            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
         }
     }
 
@@ -292,6 +315,16 @@ pub mod campaign {
             props.set("WisdomTemplateArn", wisdom_template_arn.into());
             SmsOutboundConfig { props }
         }
+
+        prop! {
+            /// `ConnectSourcePhoneNumberArn`: Arn
+            props, "ConnectSourcePhoneNumberArn", _, set_connect_source_phone_number_arn, get_connect_source_phone_number_arn, Val<String>
+        }
+
+        prop! {
+            /// `WisdomTemplateArn`: Arn
+            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        }
     }
 
     /// `AWS::ConnectCampaignsV2::Campaign.SmsOutboundMode`: SMS Outbound Mode
@@ -309,10 +342,9 @@ pub mod campaign {
             SmsOutboundMode { props }
         }
 
-        /// `AgentlessConfig`: Agentless config
-        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AgentlessConfig", value.into());
-            self
+        prop! {
+            /// `AgentlessConfig`: Agentless config
+            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
         }
     }
 
@@ -339,17 +371,25 @@ pub mod campaign {
             TelephonyChannelSubtypeConfig { props }
         }
 
-        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
-        /// multiple active campaigns
-        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Capacity", value.into());
-            self
+        prop! {
+            /// `OutboundMode`: Telephony Outbound Mode
+            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<TelephonyOutboundMode>
         }
 
-        /// `ConnectQueueId`: The queue for the call
-        pub fn connect_queue_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectQueueId", value.into());
-            self
+        prop! {
+            /// `DefaultOutboundConfig`: Default Telephone Outbound config
+            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<TelephonyOutboundConfig>
+        }
+
+        prop! {
+            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
+            /// between multiple active campaigns
+            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
+        }
+
+        prop! {
+            /// `ConnectQueueId`: The queue for the call
+            props, "ConnectQueueId", connect_queue_id, set_connect_queue_id, get_connect_queue_id, Val<String>
         }
     }
 
@@ -372,24 +412,27 @@ pub mod campaign {
             TelephonyOutboundConfig { props }
         }
 
-        /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
-        /// during outbound calls
-        pub fn answer_machine_detection_config(mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> Self {
-            self.props.set("AnswerMachineDetectionConfig", value.into());
-            self
+        prop! {
+            /// `ConnectContactFlowId`: The identifier of the contact flow for the outbound call
+            props, "ConnectContactFlowId", _, set_connect_contact_flow_id, get_connect_contact_flow_id, Val<String>
         }
 
-        /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect instance, in
-        /// E.164 format. If you do not specify a source phone number, you must specify a queue.
-        pub fn connect_source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectSourcePhoneNumber", value.into());
-            self
+        prop! {
+            /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
+            /// during outbound calls
+            props, "AnswerMachineDetectionConfig", answer_machine_detection_config, set_answer_machine_detection_config, get_answer_machine_detection_config, Val<AnswerMachineDetectionConfig>
         }
 
-        /// `RingTimeout`: Maximum ring time for outbound calls in seconds
-        pub fn ring_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RingTimeout", value.into());
-            self
+        prop! {
+            /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect
+            /// instance, in E.164 format. If you do not specify a source phone number, you must specify
+            /// a queue.
+            props, "ConnectSourcePhoneNumber", connect_source_phone_number, set_connect_source_phone_number, get_connect_source_phone_number, Val<String>
+        }
+
+        prop! {
+            /// `RingTimeout`: Maximum ring time for outbound calls in seconds
+            props, "RingTimeout", ring_timeout, set_ring_timeout, get_ring_timeout, Val<i64>
         }
     }
 
@@ -412,11 +455,16 @@ pub mod campaign {
             AnswerMachineDetectionConfig { props }
         }
 
-        /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a voicemail
-        /// greeting)
-        pub fn await_answer_machine_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AwaitAnswerMachinePrompt", value.into());
-            self
+        prop! {
+            /// `EnableAnswerMachineDetection`: Flag to decided whether outbound calls should have
+            /// answering machine detection enabled or not
+            props, "EnableAnswerMachineDetection", _, set_enable_answer_machine_detection, get_enable_answer_machine_detection, Val<bool>
+        }
+
+        prop! {
+            /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a
+            /// voicemail greeting)
+            props, "AwaitAnswerMachinePrompt", await_answer_machine_prompt, set_await_answer_machine_prompt, get_await_answer_machine_prompt, Val<bool>
         }
     }
 
@@ -437,28 +485,24 @@ pub mod campaign {
             TelephonyOutboundMode { props }
         }
 
-        /// `AgentlessConfig`: Agentless config
-        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AgentlessConfig", value.into());
-            self
+        prop! {
+            /// `AgentlessConfig`: Agentless config
+            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
         }
 
-        /// `PredictiveConfig`: Predictive config
-        pub fn predictive_config(mut self, value: impl Into<Val<PredictiveConfig>>) -> Self {
-            self.props.set("PredictiveConfig", value.into());
-            self
+        prop! {
+            /// `PredictiveConfig`: Predictive config
+            props, "PredictiveConfig", predictive_config, set_predictive_config, get_predictive_config, Val<PredictiveConfig>
         }
 
-        /// `PreviewConfig`: Preview config
-        pub fn preview_config(mut self, value: impl Into<Val<PreviewConfig>>) -> Self {
-            self.props.set("PreviewConfig", value.into());
-            self
+        prop! {
+            /// `PreviewConfig`: Preview config
+            props, "PreviewConfig", preview_config, set_preview_config, get_preview_config, Val<PreviewConfig>
         }
 
-        /// `ProgressiveConfig`: Progressive config
-        pub fn progressive_config(mut self, value: impl Into<Val<ProgressiveConfig>>) -> Self {
-            self.props.set("ProgressiveConfig", value.into());
-            self
+        prop! {
+            /// `ProgressiveConfig`: Progressive config
+            props, "ProgressiveConfig", progressive_config, set_progressive_config, get_progressive_config, Val<ProgressiveConfig>
         }
     }
 
@@ -478,6 +522,11 @@ pub mod campaign {
             let mut props = Props::new();
             props.set("BandwidthAllocation", bandwidth_allocation.into());
             PredictiveConfig { props }
+        }
+
+        prop! {
+            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
+            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
         }
     }
 
@@ -504,10 +553,19 @@ pub mod campaign {
             PreviewConfig { props }
         }
 
-        /// `AgentActions`: Actions that can be performed by agent during preview phase
-        pub fn agent_actions(mut self, value: impl Into<Val<List<AgentAction>>>) -> Self {
-            self.props.set("AgentActions", value.into());
-            self
+        prop! {
+            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
+            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        }
+
+        prop! {
+            /// `TimeoutConfig`: Timeout Config for preview contacts
+            props, "TimeoutConfig", _, set_timeout_config, get_timeout_config, Val<TimeoutConfig>
+        }
+
+        prop! {
+            /// `AgentActions`: Actions that can be performed by agent during preview phase
+            props, "AgentActions", agent_actions, set_agent_actions, get_agent_actions, Val<List<AgentAction>>
         }
     }
 
@@ -536,10 +594,9 @@ pub mod campaign {
             TimeoutConfig { props }
         }
 
-        /// `DurationInSeconds`: Timeout duration for a preview contact in seconds
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`: Timeout duration for a preview contact in seconds
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -559,6 +616,11 @@ pub mod campaign {
             let mut props = Props::new();
             props.set("BandwidthAllocation", bandwidth_allocation.into());
             ProgressiveConfig { props }
+        }
+
+        prop! {
+            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
+            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
         }
     }
 
@@ -585,11 +647,20 @@ pub mod campaign {
             WhatsAppChannelSubtypeConfig { props }
         }
 
-        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
-        /// multiple active campaigns
-        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Capacity", value.into());
-            self
+        prop! {
+            /// `OutboundMode`: WhatsApp Outbound Mode
+            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<WhatsAppOutboundMode>
+        }
+
+        prop! {
+            /// `DefaultOutboundConfig`: Default WhatsApp outbound config
+            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<WhatsAppOutboundConfig>
+        }
+
+        prop! {
+            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
+            /// between multiple active campaigns
+            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
         }
     }
 
@@ -614,6 +685,16 @@ pub mod campaign {
             props.set("WisdomTemplateArn", wisdom_template_arn.into());
             WhatsAppOutboundConfig { props }
         }
+
+        prop! {
+            /// `ConnectSourcePhoneNumberArn`: Arn
+            props, "ConnectSourcePhoneNumberArn", _, set_connect_source_phone_number_arn, get_connect_source_phone_number_arn, Val<String>
+        }
+
+        prop! {
+            /// `WisdomTemplateArn`: Arn
+            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        }
     }
 
     /// `AWS::ConnectCampaignsV2::Campaign.WhatsAppOutboundMode`: WhatsApp Outbound Mode
@@ -631,10 +712,9 @@ pub mod campaign {
             WhatsAppOutboundMode { props }
         }
 
-        /// `AgentlessConfig`: Agentless config
-        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AgentlessConfig", value.into());
-            self
+        prop! {
+            /// `AgentlessConfig`: Agentless config
+            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
         }
     }
 
@@ -653,16 +733,14 @@ pub mod campaign {
             CommunicationLimitsConfig { props }
         }
 
-        /// `AllChannelsSubtypes`: Communication limits
-        pub fn all_channels_subtypes(mut self, value: impl Into<Val<CommunicationLimits>>) -> Self {
-            self.props.set("AllChannelsSubtypes", value.into());
-            self
+        prop! {
+            /// `AllChannelsSubtypes`: Communication limits
+            props, "AllChannelsSubtypes", all_channels_subtypes, set_all_channels_subtypes, get_all_channels_subtypes, Val<CommunicationLimits>
         }
 
-        /// `InstanceLimitsHandling`: Enumeration of Instance Limits handling in a Campaign
-        pub fn instance_limits_handling(mut self, value: impl Into<Val<InstanceLimitsHandling>>) -> Self {
-            self.props.set("InstanceLimitsHandling", value.into());
-            self
+        prop! {
+            /// `InstanceLimitsHandling`: Enumeration of Instance Limits handling in a Campaign
+            props, "InstanceLimitsHandling", instance_limits_handling, set_instance_limits_handling, get_instance_limits_handling, Val<InstanceLimitsHandling>
         }
     }
 
@@ -681,10 +759,9 @@ pub mod campaign {
             CommunicationLimits { props }
         }
 
-        /// `CommunicationLimitList`: List of communication limit
-        pub fn communication_limit_list(mut self, value: impl Into<Val<List<CommunicationLimit>>>) -> Self {
-            self.props.set("CommunicationLimitList", value.into());
-            self
+        prop! {
+            /// `CommunicationLimitList`: List of communication limit
+            props, "CommunicationLimitList", communication_limit_list, set_communication_limit_list, get_communication_limit_list, Val<List<CommunicationLimit>>
         }
     }
 
@@ -711,6 +788,21 @@ pub mod campaign {
             props.set("Frequency", frequency.into());
             props.set("Unit", unit.into());
             CommunicationLimit { props }
+        }
+
+        prop! {
+            /// `MaxCountPerRecipient`.
+            props, "MaxCountPerRecipient", _, set_max_count_per_recipient, get_max_count_per_recipient, Val<i64>
+        }
+
+        prop! {
+            /// `Frequency`.
+            props, "Frequency", _, set_frequency, get_frequency, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`: The communication limit time unit
+            props, "Unit", _, set_unit, get_unit, Val<CommunicationLimitTimeUnit>
         }
     }
 
@@ -755,28 +847,29 @@ pub mod campaign {
             CommunicationTimeConfig { props }
         }
 
-        /// `Email`: Time window config
-        pub fn email(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `LocalTimeZoneConfig`: Local time zone config
+            props, "LocalTimeZoneConfig", _, set_local_time_zone_config, get_local_time_zone_config, Val<LocalTimeZoneConfig>
         }
 
-        /// `Sms`: Time window config
-        pub fn sms(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
-            self.props.set("Sms", value.into());
-            self
+        prop! {
+            /// `Email`: Time window config
+            props, "Email", email, set_email, get_email, Val<TimeWindow>
         }
 
-        /// `Telephony`: Time window config
-        pub fn telephony(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
-            self.props.set("Telephony", value.into());
-            self
+        prop! {
+            /// `Sms`: Time window config
+            props, "Sms", sms, set_sms, get_sms, Val<TimeWindow>
         }
 
-        /// `WhatsApp`: Time window config
-        pub fn whats_app(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
-            self.props.set("WhatsApp", value.into());
-            self
+        prop! {
+            /// `Telephony`: Time window config
+            props, "Telephony", telephony, set_telephony, get_telephony, Val<TimeWindow>
+        }
+
+        prop! {
+            /// `WhatsApp`: Time window config
+            props, "WhatsApp", whats_app, set_whats_app, get_whats_app, Val<TimeWindow>
         }
     }
 
@@ -797,10 +890,14 @@ pub mod campaign {
             TimeWindow { props }
         }
 
-        /// `RestrictedPeriods`: Restricted period config
-        pub fn restricted_periods(mut self, value: impl Into<Val<RestrictedPeriods>>) -> Self {
-            self.props.set("RestrictedPeriods", value.into());
-            self
+        prop! {
+            /// `OpenHours`: Open Hours config
+            props, "OpenHours", _, set_open_hours, get_open_hours, Val<OpenHours>
+        }
+
+        prop! {
+            /// `RestrictedPeriods`: Restricted period config
+            props, "RestrictedPeriods", restricted_periods, set_restricted_periods, get_restricted_periods, Val<RestrictedPeriods>
         }
     }
 
@@ -820,6 +917,11 @@ pub mod campaign {
             props.set("DailyHours", daily_hours.into());
             OpenHours { props }
         }
+
+        prop! {
+            /// `DailyHours`: Daily Hours map
+            props, "DailyHours", _, set_daily_hours, get_daily_hours, Val<List<DailyHour>>
+        }
     }
 
     /// `AWS::ConnectCampaignsV2::Campaign.DailyHour`: Daily Hour
@@ -837,16 +939,14 @@ pub mod campaign {
             DailyHour { props }
         }
 
-        /// `Key`: Day of week
-        pub fn key(mut self, value: impl Into<Val<DayOfWeek>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: Day of week
+            props, "Key", key, set_key, get_key, Val<DayOfWeek>
         }
 
-        /// `Value`: List of time range
-        pub fn value(mut self, value: impl Into<Val<List<TimeRange>>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: List of time range
+            props, "Value", value, set_value, get_value, Val<List<TimeRange>>
         }
     }
 
@@ -896,6 +996,16 @@ pub mod campaign {
             props.set("EndTime", end_time.into());
             TimeRange { props }
         }
+
+        prop! {
+            /// `StartTime`: Time in ISO 8601 format, e.g. T23:11
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `EndTime`: Time in ISO 8601 format, e.g. T23:11
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        }
     }
 
     /// `AWS::ConnectCampaignsV2::Campaign.RestrictedPeriods`: Restricted period config
@@ -915,10 +1025,9 @@ pub mod campaign {
             RestrictedPeriods { props }
         }
 
-        /// `RestrictedPeriodList`: List of restricted period
-        pub fn restricted_period_list(mut self, value: impl Into<Val<List<RestrictedPeriod>>>) -> Self {
-            self.props.set("RestrictedPeriodList", value.into());
-            self
+        prop! {
+            /// `RestrictedPeriodList`: List of restricted period
+            props, "RestrictedPeriodList", restricted_period_list, set_restricted_period_list, get_restricted_period_list, Val<List<RestrictedPeriod>>
         }
     }
 
@@ -941,10 +1050,19 @@ pub mod campaign {
             RestrictedPeriod { props }
         }
 
-        /// `Name`: The name of a restricted period
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `StartDate`: Date in ISO 8601 format, e.g. 2024-01-01
+            props, "StartDate", _, set_start_date, get_start_date, Val<String>
+        }
+
+        prop! {
+            /// `EndDate`: Date in ISO 8601 format, e.g. 2024-01-01
+            props, "EndDate", _, set_end_date, get_end_date, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of a restricted period
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -963,22 +1081,19 @@ pub mod campaign {
             LocalTimeZoneConfig { props }
         }
 
-        /// `DefaultTimeZone`: Time Zone Id in the IANA format
-        pub fn default_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultTimeZone", value.into());
-            self
+        prop! {
+            /// `DefaultTimeZone`: Time Zone Id in the IANA format
+            props, "DefaultTimeZone", default_time_zone, set_default_time_zone, get_default_time_zone, Val<String>
         }
 
-        /// `LocalTimeZoneDetection`: Local TimeZone Detection method list
-        pub fn local_time_zone_detection(mut self, value: impl Into<Val<List<LocalTimeZoneDetectionType>>>) -> Self {
-            self.props.set("LocalTimeZoneDetection", value.into());
-            self
+        prop! {
+            /// `LocalTimeZoneDetection`: Local TimeZone Detection method list
+            props, "LocalTimeZoneDetection", local_time_zone_detection, set_local_time_zone_detection, get_local_time_zone_detection, Val<List<LocalTimeZoneDetectionType>>
         }
 
-        /// `LocalTimeZoneDetectionScope`: Local TimeZone Detection scope
-        pub fn local_time_zone_detection_scope(mut self, value: impl Into<Val<LocalTimeZoneDetectionScope>>) -> Self {
-            self.props.set("LocalTimeZoneDetectionScope", value.into());
-            self
+        prop! {
+            /// `LocalTimeZoneDetectionScope`: Local TimeZone Detection scope
+            props, "LocalTimeZoneDetectionScope", local_time_zone_detection_scope, set_local_time_zone_detection_scope, get_local_time_zone_detection_scope, Val<LocalTimeZoneDetectionScope>
         }
     }
 
@@ -1031,6 +1146,18 @@ pub mod campaign {
             props.set("MinEntryInterval", min_entry_interval.into());
             EntryLimitsConfig { props }
         }
+
+        prop! {
+            /// `MaxEntryCount`: Maximum number of entries per participant. 0 indicates unlimited
+            /// entries.
+            props, "MaxEntryCount", _, set_max_entry_count, get_max_entry_count, Val<i64>
+        }
+
+        prop! {
+            /// `MinEntryInterval`: Minimum time interval between entries for the same participant in
+            /// ISO 8601 duration format
+            props, "MinEntryInterval", _, set_min_entry_interval, get_min_entry_interval, Val<String>
+        }
     }
 
     /// `AWS::ConnectCampaignsV2::Campaign.Schedule`: Campaign schedule
@@ -1052,10 +1179,19 @@ pub mod campaign {
             Schedule { props }
         }
 
-        /// `RefreshFrequency`: Time duration in ISO 8601 format
-        pub fn refresh_frequency(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshFrequency", value.into());
-            self
+        prop! {
+            /// `StartTime`: Timestamp with no UTC offset or timezone
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `EndTime`: Timestamp with no UTC offset or timezone
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        }
+
+        prop! {
+            /// `RefreshFrequency`: Time duration in ISO 8601 format
+            props, "RefreshFrequency", refresh_frequency, set_refresh_frequency, get_refresh_frequency, Val<String>
         }
     }
 
@@ -1076,16 +1212,14 @@ pub mod campaign {
             Source { props }
         }
 
-        /// `CustomerProfilesSegmentArn`: Arn
-        pub fn customer_profiles_segment_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerProfilesSegmentArn", value.into());
-            self
+        prop! {
+            /// `CustomerProfilesSegmentArn`: Arn
+            props, "CustomerProfilesSegmentArn", customer_profiles_segment_arn, set_customer_profiles_segment_arn, get_customer_profiles_segment_arn, Val<String>
         }
 
-        /// `EventTrigger`: The event trigger of the campaign
-        pub fn event_trigger(mut self, value: impl Into<Val<EventTrigger>>) -> Self {
-            self.props.set("EventTrigger", value.into());
-            self
+        prop! {
+            /// `EventTrigger`: The event trigger of the campaign
+            props, "EventTrigger", event_trigger, set_event_trigger, get_event_trigger, Val<EventTrigger>
         }
     }
 
@@ -1104,10 +1238,9 @@ pub mod campaign {
             EventTrigger { props }
         }
 
-        /// `CustomerProfilesDomainArn`: Arn
-        pub fn customer_profiles_domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerProfilesDomainArn", value.into());
-            self
+        prop! {
+            /// `CustomerProfilesDomainArn`: Arn
+            props, "CustomerProfilesDomainArn", customer_profiles_domain_arn, set_customer_profiles_domain_arn, get_customer_profiles_domain_arn, Val<String>
         }
     }
 

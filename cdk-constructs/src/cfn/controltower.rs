@@ -50,16 +50,29 @@ impl EnabledBaseline {
         EnabledBaseline { core }
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<List<enabled_baseline::Parameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `BaselineIdentifier`.
+        core.props, "BaselineIdentifier", _, set_baseline_identifier, get_baseline_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `BaselineVersion`.
+        core.props, "BaselineVersion", _, set_baseline_version, get_baseline_version, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<enabled_baseline::Parameter>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetIdentifier`.
+        core.props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -95,16 +108,14 @@ pub mod enabled_baseline {
             Parameter { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<Json>
         }
     }
 }
@@ -135,16 +146,24 @@ impl EnabledControl {
         EnabledControl { core }
     }
 
-    /// `Parameters`: Parameters to configure the enabled control behavior.
-    pub fn parameters(mut self, value: impl Into<Val<List<enabled_control::EnabledControlParameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `ControlIdentifier`: Arn of the control.
+        core.props, "ControlIdentifier", _, set_control_identifier, get_control_identifier, Val<String>
     }
 
-    /// `Tags`: A set of tags to assign to the enabled control.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Parameters`: Parameters to configure the enabled control behavior.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<enabled_control::EnabledControlParameter>>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags to assign to the enabled control.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetIdentifier`: Arn for Organizational unit to which the control needs to be applied
+        core.props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -177,6 +196,16 @@ pub mod enabled_control {
             props.set("Key", key.into());
             EnabledControlParameter { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<Json>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 }
 
@@ -202,16 +231,24 @@ impl LandingZone {
         LandingZone { core }
     }
 
-    /// `RemediationTypes`.
-    pub fn remediation_types(mut self, value: impl Into<Val<List<landing_zone::RemediationTypes>>>) -> Self {
-        self.core.set("RemediationTypes", value.into());
-        self
+    prop! {
+        /// `Manifest`.
+        core.props, "Manifest", _, set_manifest, get_manifest, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemediationTypes`.
+        core.props, "RemediationTypes", remediation_types, set_remediation_types, get_remediation_types, Val<List<landing_zone::RemediationTypes>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Version`.
+        core.props, "Version", _, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -76,31 +76,77 @@ impl ReportDefinition {
         ReportDefinition { core }
     }
 
-    /// `AdditionalArtifacts`: A list of manifests that you want Amazon Web Services to create for
-    /// this report.
-    pub fn additional_artifacts(mut self, value: impl Into<Val<List<report_definition::AdditionalArtifacts>>>) -> Self {
-        self.core.set("AdditionalArtifacts", value.into());
-        self
+    prop! {
+        /// `AdditionalArtifacts`: A list of manifests that you want Amazon Web Services to create
+        /// for this report.
+        core.props, "AdditionalArtifacts", additional_artifacts, set_additional_artifacts, get_additional_artifacts, Val<List<report_definition::AdditionalArtifacts>>
     }
 
-    /// `AdditionalSchemaElements`: A list of strings that indicate additional content that Amazon
-    /// Web Services includes in the report, such as individual resource IDs.
-    pub fn additional_schema_elements(mut self, value: impl Into<Val<List<report_definition::AdditionalSchemaElements>>>) -> Self {
-        self.core.set("AdditionalSchemaElements", value.into());
-        self
+    prop! {
+        /// `AdditionalSchemaElements`: A list of strings that indicate additional content that
+        /// Amazon Web Services includes in the report, such as individual resource IDs.
+        core.props, "AdditionalSchemaElements", additional_schema_elements, set_additional_schema_elements, get_additional_schema_elements, Val<List<report_definition::AdditionalSchemaElements>>
     }
 
-    /// `BillingViewArn`: The Amazon resource name of the billing view. You can get this value by
-    /// using the billing view service public APIs.
-    pub fn billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BillingViewArn", value.into());
-        self
+    prop! {
+        /// `BillingViewArn`: The Amazon resource name of the billing view. You can get this value
+        /// by using the billing view service public APIs.
+        core.props, "BillingViewArn", billing_view_arn, set_billing_view_arn, get_billing_view_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Compression`: The compression format that AWS uses for the report.
+        core.props, "Compression", _, set_compression, get_compression, Val<report_definition::Compression>
+    }
+
+    prop! {
+        /// `Format`: The format that AWS saves the report in.
+        core.props, "Format", _, set_format, get_format, Val<report_definition::Format>
+    }
+
+    prop! {
+        /// `RefreshClosedReports`: Whether you want Amazon Web Services to update your reports
+        /// after they have been finalized if Amazon Web Services detects charges related to
+        /// previous months. These charges can include refunds, credits, or support fees.
+        core.props, "RefreshClosedReports", _, set_refresh_closed_reports, get_refresh_closed_reports, Val<bool>
+    }
+
+    prop! {
+        /// `ReportName`: The name of the report that you want to create. The name must be unique,
+        /// is case sensitive, and can't include spaces.
+        core.props, "ReportName", _, set_report_name, get_report_name, Val<String>
+    }
+
+    prop! {
+        /// `ReportVersioning`: Whether you want Amazon Web Services to overwrite the previous
+        /// version of each report or to deliver the report in addition to the previous versions.
+        core.props, "ReportVersioning", _, set_report_versioning, get_report_versioning, Val<report_definition::ReportVersioning>
+    }
+
+    prop! {
+        /// `S3Bucket`: The S3 bucket where AWS delivers the report.
+        core.props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+    }
+
+    prop! {
+        /// `S3Prefix`: The prefix that AWS adds to the report name when AWS delivers the report.
+        /// Your prefix can't include spaces.
+        core.props, "S3Prefix", _, set_s3_prefix, get_s3_prefix, Val<String>
+    }
+
+    prop! {
+        /// `S3Region`: The region of the S3 bucket that AWS delivers the report into.
+        core.props, "S3Region", _, set_s3_region, get_s3_region, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeUnit`: The granularity of the line items in the report.
+        core.props, "TimeUnit", _, set_time_unit, get_time_unit, Val<report_definition::TimeUnit>
     }
 
     /// `Ref`: the resource's identifier.

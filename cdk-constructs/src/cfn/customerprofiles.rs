@@ -56,35 +56,51 @@ impl CalculatedAttributeDefinition {
         CalculatedAttributeDefinition { core }
     }
 
-    /// `Conditions`: The conditions including range, object count, and threshold for the calculated
-    /// attribute.
-    pub fn conditions(mut self, value: impl Into<Val<calculated_attribute_definition::Conditions>>) -> Self {
-        self.core.set("Conditions", value.into());
-        self
+    prop! {
+        /// `AttributeDetails`: Mathematical expression and a list of attribute items specified in
+        /// that expression.
+        core.props, "AttributeDetails", _, set_attribute_details, get_attribute_details, Val<calculated_attribute_definition::AttributeDetails>
     }
 
-    /// `Description`: The description of the calculated attribute.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CalculatedAttributeName`: The unique name of the calculated attribute.
+        core.props, "CalculatedAttributeName", _, set_calculated_attribute_name, get_calculated_attribute_name, Val<String>
     }
 
-    /// `DisplayName`: The display name of the calculated attribute.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `Conditions`: The conditions including range, object count, and threshold for the
+        /// calculated attribute.
+        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<calculated_attribute_definition::Conditions>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the calculated attribute.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `UseHistoricalData`: Whether to use historical data for the calculated attribute.
-    pub fn use_historical_data(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseHistoricalData", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name of the calculated attribute.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Statistic`: The aggregation operation to perform for the calculated attribute.
+        core.props, "Statistic", _, set_statistic, get_statistic, Val<calculated_attribute_definition::Statistic>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UseHistoricalData`: Whether to use historical data for the calculated attribute.
+        core.props, "UseHistoricalData", use_historical_data, set_use_historical_data, get_use_historical_data, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,6 +164,17 @@ pub mod calculated_attribute_definition {
             props.set("Expression", expression.into());
             AttributeDetails { props }
         }
+
+        prop! {
+            /// `Attributes`: A list of attribute items specified in the mathematical expression.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<AttributeItem>>
+        }
+
+        prop! {
+            /// `Expression`: Mathematical expression that is performed on attribute items provided in
+            /// the attribute list. Each element in the expression should follow the structure of "{ObjectTypeName.AttributeName}".
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
     }
 
     /// `AWS::CustomerProfiles::CalculatedAttributeDefinition.AttributeItem`: The details of a
@@ -167,6 +194,11 @@ pub mod calculated_attribute_definition {
             props.set("Name", name.into());
             AttributeItem { props }
         }
+
+        prop! {
+            /// `Name`: The name of an attribute defined in a profile object type.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::CustomerProfiles::CalculatedAttributeDefinition.Conditions`: The conditions including
@@ -185,22 +217,19 @@ pub mod calculated_attribute_definition {
             Conditions { props }
         }
 
-        /// `ObjectCount`: The number of profile objects used for the calculated attribute.
-        pub fn object_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ObjectCount", value.into());
-            self
+        prop! {
+            /// `ObjectCount`: The number of profile objects used for the calculated attribute.
+            props, "ObjectCount", object_count, set_object_count, get_object_count, Val<i64>
         }
 
-        /// `Range`: The relative time period over which data is included in the aggregation.
-        pub fn range(mut self, value: impl Into<Val<Range>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`: The relative time period over which data is included in the aggregation.
+            props, "Range", range, set_range, get_range, Val<Range>
         }
 
-        /// `Threshold`: The threshold for the calculated attribute.
-        pub fn threshold(mut self, value: impl Into<Val<Threshold>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `Threshold`: The threshold for the calculated attribute.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<Threshold>
         }
     }
 
@@ -222,36 +251,37 @@ pub mod calculated_attribute_definition {
             Range { props }
         }
 
-        /// `TimestampFormat`: The format the timestamp field in your JSON object is specified. This
-        /// value should be one of EPOCHMILLI or ISO_8601. E.g. if your object type is MyType and source
-        /// JSON is {"generatedAt": {"timestamp": "2001-07-04T12:08:56.235Z"}}, then TimestampFormat
-        /// should be "ISO_8601".
-        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampFormat", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of time.
+            props, "Unit", _, set_unit, get_unit, Val<RangeUnit>
         }
 
-        /// `TimestampSource`: An expression specifying the field in your JSON object from which the
-        /// date should be parsed. The expression should follow the structure of \\"{ObjectTypeName.&lt;Location
-        /// of timestamp field in JSON pointer format&gt;}\\". E.g. if your object type is MyType and
-        /// source JSON is {"generatedAt": {"timestamp": "1737587945945"}}, then TimestampSource should
-        /// be "{MyType.generatedAt.timestamp}".
-        pub fn timestamp_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampSource", value.into());
-            self
+        prop! {
+            /// `TimestampFormat`: The format the timestamp field in your JSON object is specified. This
+            /// value should be one of EPOCHMILLI or ISO_8601. E.g. if your object type is MyType and
+            /// source JSON is {"generatedAt": {"timestamp": "2001-07-04T12:08:56.235Z"}}, then
+            /// TimestampFormat should be "ISO_8601".
+            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
         }
 
-        /// `Value`: The amount of time of the specified unit.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `TimestampSource`: An expression specifying the field in your JSON object from which the
+            /// date should be parsed. The expression should follow the structure of \\"{ObjectTypeName.&lt;Location
+            /// of timestamp field in JSON pointer format&gt;}\\". E.g. if your object type is MyType
+            /// and source JSON is {"generatedAt": {"timestamp": "1737587945945"}}, then TimestampSource
+            /// should be "{MyType.generatedAt.timestamp}".
+            props, "TimestampSource", timestamp_source, set_timestamp_source, get_timestamp_source, Val<String>
         }
 
-        /// `ValueRange`: A structure specifying the endpoints of the relative time period over which
-        /// data is included in the aggregation.
-        pub fn value_range(mut self, value: impl Into<Val<ValueRange>>) -> Self {
-            self.props.set("ValueRange", value.into());
-            self
+        prop! {
+            /// `Value`: The amount of time of the specified unit.
+            props, "Value", value, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `ValueRange`: A structure specifying the endpoints of the relative time period over
+            /// which data is included in the aggregation.
+            props, "ValueRange", value_range, set_value_range, get_value_range, Val<ValueRange>
         }
     }
 
@@ -288,6 +318,19 @@ pub mod calculated_attribute_definition {
             props.set("End", end.into());
             ValueRange { props }
         }
+
+        prop! {
+            /// `Start`: The starting point for this range. Positive numbers indicate how many days in
+            /// the past data should be included, and negative numbers indicate how many days in the
+            /// future.
+            props, "Start", _, set_start, get_start, Val<i64>
+        }
+
+        prop! {
+            /// `End`: The ending point for this range. Positive numbers indicate how many days in the
+            /// past data should be included, and negative numbers indicate how many days in the future.
+            props, "End", _, set_end, get_end, Val<i64>
+        }
     }
 
     /// `AWS::CustomerProfiles::CalculatedAttributeDefinition.Threshold`: The threshold for the
@@ -308,6 +351,16 @@ pub mod calculated_attribute_definition {
             props.set("Value", value.into());
             props.set("Operator", operator.into());
             Threshold { props }
+        }
+
+        prop! {
+            /// `Value`: The value of the threshold.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Operator`: The operator of the threshold.
+            props, "Operator", _, set_operator, get_operator, Val<ThresholdOperator>
         }
     }
 
@@ -388,51 +441,56 @@ impl Domain {
         Domain { core }
     }
 
-    /// `DataStore`: Configuration and status of the data store for the domain.
-    pub fn data_store(mut self, value: impl Into<Val<domain::DataStore>>) -> Self {
-        self.core.set("DataStore", value.into());
-        self
+    prop! {
+        /// `DataStore`: Configuration and status of the data store for the domain.
+        core.props, "DataStore", data_store, set_data_store, get_data_store, Val<domain::DataStore>
     }
 
-    /// `DeadLetterQueueUrl`: The URL of the SQS dead letter queue
-    pub fn dead_letter_queue_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeadLetterQueueUrl", value.into());
-        self
+    prop! {
+        /// `DeadLetterQueueUrl`: The URL of the SQS dead letter queue
+        core.props, "DeadLetterQueueUrl", dead_letter_queue_url, set_dead_letter_queue_url, get_dead_letter_queue_url, Val<String>
     }
 
-    /// `DefaultEncryptionKey`: The default encryption key
-    pub fn default_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultEncryptionKey", value.into());
-        self
+    prop! {
+        /// `DefaultEncryptionKey`: The default encryption key
+        core.props, "DefaultEncryptionKey", default_encryption_key, set_default_encryption_key, get_default_encryption_key, Val<String>
     }
 
-    /// `Matching`: The process of matching duplicate profiles. If Matching = true, Amazon Connect
-    /// Customer Profiles starts a weekly batch process called Identity Resolution Job. If you do
-    /// not specify a date and time for Identity Resolution Job to run, by default it runs every
-    /// Saturday at 12AM UTC to detect duplicate profiles in your domains. After the Identity
-    /// Resolution Job completes, use the GetMatches API to return and review the results. Or, if
-    /// you have configured ExportingConfig in the MatchingRequest, you can download the results
-    /// from S3.
-    pub fn matching(mut self, value: impl Into<Val<domain::Matching>>) -> Self {
-        self.core.set("Matching", value.into());
-        self
+    prop! {
+        /// `DefaultExpirationDays`: The default number of days until the data within the domain
+        /// expires.
+        core.props, "DefaultExpirationDays", _, set_default_expiration_days, get_default_expiration_days, Val<i64>
     }
 
-    /// `RuleBasedMatching`: The process of matching duplicate profiles using the Rule-Based
-    /// matching. If RuleBasedMatching = true, Amazon Connect Customer Profiles will start to match
-    /// and merge your profiles according to your configuration in the RuleBasedMatchingRequest. You
-    /// can use the ListRuleBasedMatches and GetSimilarProfiles API to return and review the
-    /// results. Also, if you have configured ExportingConfig in the RuleBasedMatchingRequest, you
-    /// can download the results from S3.
-    pub fn rule_based_matching(mut self, value: impl Into<Val<domain::RuleBasedMatching>>) -> Self {
-        self.core.set("RuleBasedMatching", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the domain
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Matching`: The process of matching duplicate profiles. If Matching = true, Amazon
+        /// Connect Customer Profiles starts a weekly batch process called Identity Resolution Job.
+        /// If you do not specify a date and time for Identity Resolution Job to run, by default it
+        /// runs every Saturday at 12AM UTC to detect duplicate profiles in your domains. After the
+        /// Identity Resolution Job completes, use the GetMatches API to return and review the
+        /// results. Or, if you have configured ExportingConfig in the MatchingRequest, you can
+        /// download the results from S3.
+        core.props, "Matching", matching, set_matching, get_matching, Val<domain::Matching>
+    }
+
+    prop! {
+        /// `RuleBasedMatching`: The process of matching duplicate profiles using the Rule-Based
+        /// matching. If RuleBasedMatching = true, Amazon Connect Customer Profiles will start to
+        /// match and merge your profiles according to your configuration in the
+        /// RuleBasedMatchingRequest. You can use the ListRuleBasedMatches and GetSimilarProfiles
+        /// API to return and review the results. Also, if you have configured ExportingConfig in
+        /// the RuleBasedMatchingRequest, you can download the results from S3.
+        core.props, "RuleBasedMatching", rule_based_matching, set_rule_based_matching, get_rule_based_matching, Val<domain::RuleBasedMatching>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the domain
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -493,16 +551,14 @@ pub mod domain {
             DataStore { props }
         }
 
-        /// `Enabled`: Whether the data store is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the data store is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Readiness`: Progress information for data store setup.
-        pub fn readiness(mut self, value: impl Into<Val<Readiness>>) -> Self {
-            self.props.set("Readiness", value.into());
-            self
+        prop! {
+            /// `Readiness`: Progress information for data store setup.
+            props, "Readiness", readiness, set_readiness, get_readiness, Val<Readiness>
         }
     }
 
@@ -521,16 +577,14 @@ pub mod domain {
             Readiness { props }
         }
 
-        /// `Message`: A message describing the current progress.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Message`: A message describing the current progress.
+            props, "Message", message, set_message, get_message, Val<String>
         }
 
-        /// `ProgressPercentage`: The percentage of progress completed.
-        pub fn progress_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgressPercentage", value.into());
-            self
+        prop! {
+            /// `ProgressPercentage`: The percentage of progress completed.
+            props, "ProgressPercentage", progress_percentage, set_progress_percentage, get_progress_percentage, Val<i64>
         }
     }
 
@@ -557,24 +611,26 @@ pub mod domain {
             Matching { props }
         }
 
-        /// `AutoMerging`: Configuration information about the auto-merging process.
-        pub fn auto_merging(mut self, value: impl Into<Val<AutoMerging>>) -> Self {
-            self.props.set("AutoMerging", value.into());
-            self
+        prop! {
+            /// `Enabled`: The flag that enables the matching process of duplicate profiles.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `ExportingConfig`: Configuration information for exporting Identity Resolution results, for
-        /// example, to an S3 bucket.
-        pub fn exporting_config(mut self, value: impl Into<Val<ExportingConfig>>) -> Self {
-            self.props.set("ExportingConfig", value.into());
-            self
+        prop! {
+            /// `AutoMerging`: Configuration information about the auto-merging process.
+            props, "AutoMerging", auto_merging, set_auto_merging, get_auto_merging, Val<AutoMerging>
         }
 
-        /// `JobSchedule`: The day and time when do you want to start the Identity Resolution Job every
-        /// week.
-        pub fn job_schedule(mut self, value: impl Into<Val<JobSchedule>>) -> Self {
-            self.props.set("JobSchedule", value.into());
-            self
+        prop! {
+            /// `ExportingConfig`: Configuration information for exporting Identity Resolution results,
+            /// for example, to an S3 bucket.
+            props, "ExportingConfig", exporting_config, set_exporting_config, get_exporting_config, Val<ExportingConfig>
+        }
+
+        prop! {
+            /// `JobSchedule`: The day and time when do you want to start the Identity Resolution Job
+            /// every week.
+            props, "JobSchedule", job_schedule, set_job_schedule, get_job_schedule, Val<JobSchedule>
         }
     }
 
@@ -596,28 +652,31 @@ pub mod domain {
             AutoMerging { props }
         }
 
-        /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
-        /// different profiles. For example, if Profile A and Profile B have the same FirstName and
-        /// LastName (and that is the matching criteria), which EmailAddress should be used?
-        pub fn conflict_resolution(mut self, value: impl Into<Val<ConflictResolution>>) -> Self {
-            self.props.set("ConflictResolution", value.into());
-            self
+        prop! {
+            /// `Enabled`: The flag that enables the auto-merging of duplicate profiles.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Consolidation`: A list of matching attributes that represent matching criteria. If two
-        /// profiles meet at least one of the requirements in the matching attributes list, they will be
-        /// merged.
-        pub fn consolidation(mut self, value: impl Into<Val<Consolidation>>) -> Self {
-            self.props.set("Consolidation", value.into());
-            self
+        prop! {
+            /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
+            /// different profiles. For example, if Profile A and Profile B have the same FirstName and
+            /// LastName (and that is the matching criteria), which EmailAddress should be used?
+            props, "ConflictResolution", conflict_resolution, set_conflict_resolution, get_conflict_resolution, Val<ConflictResolution>
         }
 
-        /// `MinAllowedConfidenceScoreForMerging`: A number between 0 and 1 that represents the minimum
-        /// confidence score required for profiles within a matching group to be merged during the
-        /// auto-merge process. A higher score means higher similarity required to merge profiles.
-        pub fn min_allowed_confidence_score_for_merging(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinAllowedConfidenceScoreForMerging", value.into());
-            self
+        prop! {
+            /// `Consolidation`: A list of matching attributes that represent matching criteria. If two
+            /// profiles meet at least one of the requirements in the matching attributes list, they
+            /// will be merged.
+            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<Consolidation>
+        }
+
+        prop! {
+            /// `MinAllowedConfidenceScoreForMerging`: A number between 0 and 1 that represents the
+            /// minimum confidence score required for profiles within a matching group to be merged
+            /// during the auto-merge process. A higher score means higher similarity required to merge
+            /// profiles.
+            props, "MinAllowedConfidenceScoreForMerging", min_allowed_confidence_score_for_merging, set_min_allowed_confidence_score_for_merging, get_min_allowed_confidence_score_for_merging, Val<f64>
         }
     }
 
@@ -644,11 +703,16 @@ pub mod domain {
             ConflictResolution { props }
         }
 
-        /// `SourceName`: The ObjectType name that is used to resolve profile merging conflicts when
-        /// choosing SOURCE as the ConflictResolvingModel.
-        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceName", value.into());
-            self
+        prop! {
+            /// `ConflictResolvingModel`: How the auto-merging process should resolve conflicts between
+            /// different profiles.
+            props, "ConflictResolvingModel", _, set_conflict_resolving_model, get_conflict_resolving_model, Val<ConflictResolutionConflictResolvingModel>
+        }
+
+        prop! {
+            /// `SourceName`: The ObjectType name that is used to resolve profile merging conflicts when
+            /// choosing SOURCE as the ConflictResolvingModel.
+            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
         }
     }
 
@@ -683,6 +747,11 @@ pub mod domain {
             props.set("MatchingAttributesList", matching_attributes_list.into());
             Consolidation { props }
         }
+
+        prop! {
+            /// `MatchingAttributesList`: A list of matching criteria.
+            props, "MatchingAttributesList", _, set_matching_attributes_list, get_matching_attributes_list, Val<List<List<String>>>
+        }
     }
 
     /// `AWS::CustomerProfiles::Domain.ExportingConfig`: Configuration information for exporting
@@ -701,10 +770,9 @@ pub mod domain {
             ExportingConfig { props }
         }
 
-        /// `S3Exporting`: The S3 location where Identity Resolution Jobs write result files.
-        pub fn s3_exporting(mut self, value: impl Into<Val<S3ExportingConfig>>) -> Self {
-            self.props.set("S3Exporting", value.into());
-            self
+        prop! {
+            /// `S3Exporting`: The S3 location where Identity Resolution Jobs write result files.
+            props, "S3Exporting", s3_exporting, set_s3_exporting, get_s3_exporting, Val<S3ExportingConfig>
         }
     }
 
@@ -727,11 +795,16 @@ pub mod domain {
             S3ExportingConfig { props }
         }
 
-        /// `S3KeyName`: The S3 key name of the location where Identity Resolution Jobs write result
-        /// files.
-        pub fn s3_key_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the S3 bucket where Identity Resolution Jobs write result
+            /// files.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `S3KeyName`: The S3 key name of the location where Identity Resolution Jobs write result
+            /// files.
+            props, "S3KeyName", s3_key_name, set_s3_key_name, get_s3_key_name, Val<String>
         }
     }
 
@@ -757,6 +830,16 @@ pub mod domain {
             props.set("DayOfTheWeek", day_of_the_week.into());
             props.set("Time", time.into());
             JobSchedule { props }
+        }
+
+        prop! {
+            /// `DayOfTheWeek`: The day when the Identity Resolution Job should run every week.
+            props, "DayOfTheWeek", _, set_day_of_the_week, get_day_of_the_week, Val<JobScheduleDayOfTheWeek>
+        }
+
+        prop! {
+            /// `Time`: The time when the Identity Resolution Job should run every week.
+            props, "Time", _, set_time, get_time, Val<String>
         }
     }
 
@@ -811,51 +894,49 @@ pub mod domain {
             RuleBasedMatching { props }
         }
 
-        /// `AttributeTypesSelector`: Configures information about the AttributeTypesSelector where the
-        /// rule-based identity resolution uses to match profiles.
-        pub fn attribute_types_selector(mut self, value: impl Into<Val<AttributeTypesSelector>>) -> Self {
-            self.props.set("AttributeTypesSelector", value.into());
-            self
+        prop! {
+            /// `Enabled`: The flag that enables the rule-based matching process of duplicate profiles.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
-        /// different profiles. For example, if Profile A and Profile B have the same FirstName and
-        /// LastName (and that is the matching criteria), which EmailAddress should be used?
-        pub fn conflict_resolution(mut self, value: impl Into<Val<ConflictResolution>>) -> Self {
-            self.props.set("ConflictResolution", value.into());
-            self
+        prop! {
+            /// `AttributeTypesSelector`: Configures information about the AttributeTypesSelector where
+            /// the rule-based identity resolution uses to match profiles.
+            props, "AttributeTypesSelector", attribute_types_selector, set_attribute_types_selector, get_attribute_types_selector, Val<AttributeTypesSelector>
         }
 
-        /// `ExportingConfig`: Configuration information for exporting Identity Resolution results, for
-        /// example, to an S3 bucket.
-        pub fn exporting_config(mut self, value: impl Into<Val<ExportingConfig>>) -> Self {
-            self.props.set("ExportingConfig", value.into());
-            self
+        prop! {
+            /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
+            /// different profiles. For example, if Profile A and Profile B have the same FirstName and
+            /// LastName (and that is the matching criteria), which EmailAddress should be used?
+            props, "ConflictResolution", conflict_resolution, set_conflict_resolution, get_conflict_resolution, Val<ConflictResolution>
         }
 
-        /// `MatchingRules`: Configures how the rule-based matching process should match profiles. You
-        /// can have up to 15 MatchingRule in the MatchingRules.
-        pub fn matching_rules(mut self, value: impl Into<Val<List<MatchingRule>>>) -> Self {
-            self.props.set("MatchingRules", value.into());
-            self
+        prop! {
+            /// `ExportingConfig`: Configuration information for exporting Identity Resolution results,
+            /// for example, to an S3 bucket.
+            props, "ExportingConfig", exporting_config, set_exporting_config, get_exporting_config, Val<ExportingConfig>
         }
 
-        /// `MaxAllowedRuleLevelForMatching`: Indicates the maximum allowed rule level for matching.
-        pub fn max_allowed_rule_level_for_matching(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAllowedRuleLevelForMatching", value.into());
-            self
+        prop! {
+            /// `MatchingRules`: Configures how the rule-based matching process should match profiles.
+            /// You can have up to 15 MatchingRule in the MatchingRules.
+            props, "MatchingRules", matching_rules, set_matching_rules, get_matching_rules, Val<List<MatchingRule>>
         }
 
-        /// `MaxAllowedRuleLevelForMerging`: Indicates the maximum allowed rule level for merging.
-        pub fn max_allowed_rule_level_for_merging(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAllowedRuleLevelForMerging", value.into());
-            self
+        prop! {
+            /// `MaxAllowedRuleLevelForMatching`: Indicates the maximum allowed rule level for matching.
+            props, "MaxAllowedRuleLevelForMatching", max_allowed_rule_level_for_matching, set_max_allowed_rule_level_for_matching, get_max_allowed_rule_level_for_matching, Val<i64>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<RuleBasedMatchingStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `MaxAllowedRuleLevelForMerging`: Indicates the maximum allowed rule level for merging.
+            props, "MaxAllowedRuleLevelForMerging", max_allowed_rule_level_for_merging, set_max_allowed_rule_level_for_merging, get_max_allowed_rule_level_for_merging, Val<i64>
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<RuleBasedMatchingStatus>
         }
     }
 
@@ -880,34 +961,38 @@ pub mod domain {
             AttributeTypesSelector { props }
         }
 
-        /// `Address`: The Address type. You can choose from Address, BusinessAddress, MaillingAddress,
-        /// and ShippingAddress. You only can use the Address type in the MatchingRule. For example, if
-        /// you want to match profile based on BusinessAddress.City or MaillingAddress.City, you need to
-        /// choose the BusinessAddress and the MaillingAddress to represent the Address type and specify
-        /// the Address.City on the matching rule.
-        pub fn address(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `AttributeMatchingModel`: Configures the AttributeMatchingModel, you can either choose
+            /// ONE_TO_ONE or MANY_TO_MANY.
+            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<AttributeTypesSelectorAttributeMatchingModel>
         }
 
-        /// `EmailAddress`: The Email type. You can choose from EmailAddress, BusinessEmailAddress and
-        /// PersonalEmailAddress. You only can use the EmailAddress type in the MatchingRule. For
-        /// example, if you want to match profile based on PersonalEmailAddress or BusinessEmailAddress,
-        /// you need to choose the PersonalEmailAddress and the BusinessEmailAddress to represent the
-        /// EmailAddress type and only specify the EmailAddress on the matching rule.
-        pub fn email_address(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EmailAddress", value.into());
-            self
+        prop! {
+            /// `Address`: The Address type. You can choose from Address, BusinessAddress,
+            /// MaillingAddress, and ShippingAddress. You only can use the Address type in the
+            /// MatchingRule. For example, if you want to match profile based on BusinessAddress.City or
+            /// MaillingAddress.City, you need to choose the BusinessAddress and the MaillingAddress to
+            /// represent the Address type and specify the Address.City on the matching rule.
+            props, "Address", address, set_address, get_address, Val<List<String>>
         }
 
-        /// `PhoneNumber`: The PhoneNumber type. You can choose from PhoneNumber, HomePhoneNumber, and
-        /// MobilePhoneNumber. You only can use the PhoneNumber type in the MatchingRule. For example,
-        /// if you want to match a profile based on Phone or HomePhone, you need to choose the Phone and
-        /// the HomePhone to represent the PhoneNumber type and only specify the PhoneNumber on the
-        /// matching rule.
-        pub fn phone_number(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PhoneNumber", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: The Email type. You can choose from EmailAddress, BusinessEmailAddress
+            /// and PersonalEmailAddress. You only can use the EmailAddress type in the MatchingRule.
+            /// For example, if you want to match profile based on PersonalEmailAddress or
+            /// BusinessEmailAddress, you need to choose the PersonalEmailAddress and the
+            /// BusinessEmailAddress to represent the EmailAddress type and only specify the
+            /// EmailAddress on the matching rule.
+            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<List<String>>
+        }
+
+        prop! {
+            /// `PhoneNumber`: The PhoneNumber type. You can choose from PhoneNumber, HomePhoneNumber,
+            /// and MobilePhoneNumber. You only can use the PhoneNumber type in the MatchingRule. For
+            /// example, if you want to match a profile based on Phone or HomePhone, you need to choose
+            /// the Phone and the HomePhone to represent the PhoneNumber type and only specify the
+            /// PhoneNumber on the matching rule.
+            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<List<String>>
         }
     }
 
@@ -941,6 +1026,12 @@ pub mod domain {
             let mut props = Props::new();
             props.set("Rule", rule.into());
             MatchingRule { props }
+        }
+
+        prop! {
+            /// `Rule`: A single rule level of the MatchRules. Configures how the rule-based matching
+            /// process should match profiles.
+            props, "Rule", _, set_rule, get_rule, Val<List<String>>
         }
     }
 
@@ -990,22 +1081,34 @@ impl DomainObjectType {
         DomainObjectType { core }
     }
 
-    /// `Description`: Description of the domain object type.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the domain object type.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionKey`: The default encryption key
-    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: The default encryption key
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    }
+
+    prop! {
+        /// `Fields`: A map of the name and ObjectType field.
+        core.props, "Fields", _, set_fields, get_fields, Val<Map<domain_object_type::DomainObjectTypeField>>
+    }
+
+    prop! {
+        /// `ObjectTypeName`: The name of the domain object type.
+        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1051,16 +1154,24 @@ pub mod domain_object_type {
             DomainObjectTypeField { props }
         }
 
-        /// `ContentType`: The content type of the field.
-        pub fn content_type(mut self, value: impl Into<Val<DomainObjectTypeFieldContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `Source`: The source field name.
+            props, "Source", _, set_source, get_source, Val<String>
         }
 
-        /// `FeatureType`: The feature type of the field.
-        pub fn feature_type(mut self, value: impl Into<Val<DomainObjectTypeFieldFeatureType>>) -> Self {
-            self.props.set("FeatureType", value.into());
-            self
+        prop! {
+            /// `Target`: The target field name.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `ContentType`: The content type of the field.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<DomainObjectTypeFieldContentType>
+        }
+
+        prop! {
+            /// `FeatureType`: The feature type of the field.
+            props, "FeatureType", feature_type, set_feature_type, get_feature_type, Val<DomainObjectTypeFieldFeatureType>
         }
     }
 
@@ -1121,10 +1232,25 @@ impl EventStream {
         EventStream { core }
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `EventStreamName`: The name of the event stream.
+        core.props, "EventStreamName", _, set_event_stream_name, get_event_stream_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Uri`: The StreamARN of the destination to deliver profile events to. For example,
+        /// arn:aws:kinesis:region:account-id:stream/stream-name
+        core.props, "Uri", _, set_uri, get_uri, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1191,31 +1317,48 @@ impl EventTrigger {
         EventTrigger { core }
     }
 
-    /// `Description`: The description of the event trigger.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the event trigger.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventTriggerLimits`: Defines limits controlling whether an event triggers the destination,
-    /// based on ingestion latency and the number of invocations per profile over specific time
-    /// periods.
-    pub fn event_trigger_limits(mut self, value: impl Into<Val<event_trigger::EventTriggerLimits>>) -> Self {
-        self.core.set("EventTriggerLimits", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `SegmentFilter`: The destination is triggered only for profiles that meet the criteria of a
-    /// segment definition.
-    pub fn segment_filter(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SegmentFilter", value.into());
-        self
+    prop! {
+        /// `EventTriggerConditions`: A list of conditions that determine when an event should
+        /// trigger the destination.
+        core.props, "EventTriggerConditions", _, set_event_trigger_conditions, get_event_trigger_conditions, Val<List<event_trigger::EventTriggerCondition>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EventTriggerLimits`: Defines limits controlling whether an event triggers the
+        /// destination, based on ingestion latency and the number of invocations per profile over
+        /// specific time periods.
+        core.props, "EventTriggerLimits", event_trigger_limits, set_event_trigger_limits, get_event_trigger_limits, Val<event_trigger::EventTriggerLimits>
+    }
+
+    prop! {
+        /// `EventTriggerName`: The unique name of the event trigger.
+        core.props, "EventTriggerName", _, set_event_trigger_name, get_event_trigger_name, Val<String>
+    }
+
+    prop! {
+        /// `ObjectTypeName`: The unique name of the object type.
+        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
+    }
+
+    prop! {
+        /// `SegmentFilter`: The destination is triggered only for profiles that meet the criteria
+        /// of a segment definition.
+        core.props, "SegmentFilter", segment_filter, set_segment_filter, get_segment_filter, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1265,6 +1408,16 @@ pub mod event_trigger {
             props.set("LogicalOperator", logical_operator.into());
             EventTriggerCondition { props }
         }
+
+        prop! {
+            /// `EventTriggerDimensions`: A list of dimensions to be evaluated for the event.
+            props, "EventTriggerDimensions", _, set_event_trigger_dimensions, get_event_trigger_dimensions, Val<List<EventTriggerDimension>>
+        }
+
+        prop! {
+            /// `LogicalOperator`: The operator used to combine multiple dimensions.
+            props, "LogicalOperator", _, set_logical_operator, get_logical_operator, Val<EventTriggerLogicalOperator>
+        }
     }
 
     /// `AWS::CustomerProfiles::EventTrigger.EventTriggerDimension`: A specific event dimension to
@@ -1283,6 +1436,11 @@ pub mod event_trigger {
             let mut props = Props::new();
             props.set("ObjectAttributes", object_attributes.into());
             EventTriggerDimension { props }
+        }
+
+        prop! {
+            /// `ObjectAttributes`: A list of object attributes to be evaluated.
+            props, "ObjectAttributes", _, set_object_attributes, get_object_attributes, Val<List<ObjectAttribute>>
         }
     }
 
@@ -1310,16 +1468,25 @@ pub mod event_trigger {
             ObjectAttribute { props }
         }
 
-        /// `FieldName`: A field defined within an object type.
-        pub fn field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldName", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`: The operator used to compare an attribute against a list of
+            /// values.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<ObjectAttributeComparisonOperator>
         }
 
-        /// `Source`: An attribute contained within a source object.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Values`: A list of attribute values used for comparison.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `FieldName`: A field defined within an object type.
+            props, "FieldName", field_name, set_field_name, get_field_name, Val<String>
+        }
+
+        prop! {
+            /// `Source`: An attribute contained within a source object.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -1408,17 +1575,15 @@ pub mod event_trigger {
             EventTriggerLimits { props }
         }
 
-        /// `EventExpiration`: Specifies that an event will only trigger the destination if it is
-        /// processed within a certain latency period.
-        pub fn event_expiration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EventExpiration", value.into());
-            self
+        prop! {
+            /// `EventExpiration`: Specifies that an event will only trigger the destination if it is
+            /// processed within a certain latency period.
+            props, "EventExpiration", event_expiration, set_event_expiration, get_event_expiration, Val<i64>
         }
 
-        /// `Periods`: A list of time periods during which the limits apply.
-        pub fn periods(mut self, value: impl Into<Val<List<Period>>>) -> Self {
-            self.props.set("Periods", value.into());
-            self
+        prop! {
+            /// `Periods`: A list of time periods during which the limits apply.
+            props, "Periods", periods, set_periods, get_periods, Val<List<Period>>
         }
     }
 
@@ -1442,18 +1607,26 @@ pub mod event_trigger {
             Period { props }
         }
 
-        /// `MaxInvocationsPerProfile`: The maximum allowed number of destination invocations per
-        /// profile.
-        pub fn max_invocations_per_profile(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxInvocationsPerProfile", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of time.
+            props, "Unit", _, set_unit, get_unit, Val<PeriodUnit>
         }
 
-        /// `Unlimited`: If set to true, there is no limit on the number of destination invocations per
-        /// profile. The default is false.
-        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unlimited", value.into());
-            self
+        prop! {
+            /// `Value`: The amount of time of the specified unit.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `MaxInvocationsPerProfile`: The maximum allowed number of destination invocations per
+            /// profile.
+            props, "MaxInvocationsPerProfile", max_invocations_per_profile, set_max_invocations_per_profile, get_max_invocations_per_profile, Val<i64>
+        }
+
+        prop! {
+            /// `Unlimited`: If set to true, there is no limit on the number of destination invocations
+            /// per profile. The default is false.
+            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
         }
     }
 
@@ -1501,48 +1674,46 @@ impl Integration {
         Integration { core }
     }
 
-    /// `EventTriggerNames`: A list of unique names for active event triggers associated with the
-    /// integration.
-    pub fn event_trigger_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EventTriggerNames", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `FlowDefinition`.
-    pub fn flow_definition(mut self, value: impl Into<Val<integration::FlowDefinition>>) -> Self {
-        self.core.set("FlowDefinition", value.into());
-        self
+    prop! {
+        /// `EventTriggerNames`: A list of unique names for active event triggers associated with
+        /// the integration.
+        core.props, "EventTriggerNames", event_trigger_names, set_event_trigger_names, get_event_trigger_names, Val<List<String>>
     }
 
-    /// `ObjectTypeName`: The name of the ObjectType defined for the 3rd party data in Profile
-    /// Service
-    pub fn object_type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ObjectTypeName", value.into());
-        self
+    prop! {
+        /// `FlowDefinition`.
+        core.props, "FlowDefinition", flow_definition, set_flow_definition, get_flow_definition, Val<integration::FlowDefinition>
     }
 
-    /// `ObjectTypeNames`: The mapping between 3rd party event types and ObjectType names
-    pub fn object_type_names(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ObjectTypeNames", value.into());
-        self
+    prop! {
+        /// `ObjectTypeName`: The name of the ObjectType defined for the 3rd party data in Profile
+        /// Service
+        core.props, "ObjectTypeName", object_type_name, set_object_type_name, get_object_type_name, Val<String>
     }
 
-    /// `Scope`: Scope of the integration, such as 'PROFILE' or 'DOMAIN'
-    pub fn scope(mut self, value: impl Into<Val<integration::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `ObjectTypeNames`: The mapping between 3rd party event types and ObjectType names
+        core.props, "ObjectTypeNames", object_type_names, set_object_type_names, get_object_type_names, Val<List<Tag>>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the integration
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Scope`: Scope of the integration, such as 'PROFILE' or 'DOMAIN'
+        core.props, "Scope", scope, set_scope, get_scope, Val<integration::Scope>
     }
 
-    /// `Uri`: The URI of the S3 bucket or any other type of data source.
-    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Uri", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the integration
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Uri`: The URI of the S3 bucket or any other type of data source.
+        core.props, "Uri", uri, set_uri, get_uri, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1600,10 +1771,34 @@ pub mod integration {
             FlowDefinition { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `FlowName`.
+            props, "FlowName", _, set_flow_name, get_flow_name, Val<String>
+        }
+
+        prop! {
+            /// `KmsArn`.
+            props, "KmsArn", _, set_kms_arn, get_kms_arn, Val<String>
+        }
+
+        prop! {
+            /// `Tasks`.
+            props, "Tasks", _, set_tasks, get_tasks, Val<List<Task>>
+        }
+
+        prop! {
+            /// `TriggerConfig`.
+            props, "TriggerConfig", _, set_trigger_config, get_trigger_config, Val<TriggerConfig>
+        }
+
+        prop! {
+            /// `SourceFlowConfig`.
+            props, "SourceFlowConfig", _, set_source_flow_config, get_source_flow_config, Val<SourceFlowConfig>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1629,16 +1824,24 @@ pub mod integration {
             SourceFlowConfig { props }
         }
 
-        /// `ConnectorProfileName`.
-        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectorProfileName", value.into());
-            self
+        prop! {
+            /// `ConnectorType`.
+            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
         }
 
-        /// `IncrementalPullConfig`.
-        pub fn incremental_pull_config(mut self, value: impl Into<Val<IncrementalPullConfig>>) -> Self {
-            self.props.set("IncrementalPullConfig", value.into());
-            self
+        prop! {
+            /// `SourceConnectorProperties`.
+            props, "SourceConnectorProperties", _, set_source_connector_properties, get_source_connector_properties, Val<SourceConnectorProperties>
+        }
+
+        prop! {
+            /// `ConnectorProfileName`.
+            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
+        }
+
+        prop! {
+            /// `IncrementalPullConfig`.
+            props, "IncrementalPullConfig", incremental_pull_config, set_incremental_pull_config, get_incremental_pull_config, Val<IncrementalPullConfig>
         }
     }
 
@@ -1679,10 +1882,9 @@ pub mod integration {
             IncrementalPullConfig { props }
         }
 
-        /// `DatetimeTypeFieldName`.
-        pub fn datetime_type_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatetimeTypeFieldName", value.into());
-            self
+        prop! {
+            /// `DatetimeTypeFieldName`.
+            props, "DatetimeTypeFieldName", datetime_type_field_name, set_datetime_type_field_name, get_datetime_type_field_name, Val<String>
         }
     }
 
@@ -1701,34 +1903,29 @@ pub mod integration {
             SourceConnectorProperties { props }
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoSourceProperties>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoSourceProperties>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3SourceProperties>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3SourceProperties>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceSourceProperties>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowSourceProperties>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskSourceProperties>
         }
     }
 
@@ -1747,6 +1944,11 @@ pub mod integration {
             let mut props = Props::new();
             props.set("Object", object.into());
             MarketoSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -1767,10 +1969,14 @@ pub mod integration {
             S3SourceProperties { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
     }
 
@@ -1791,16 +1997,19 @@ pub mod integration {
             SalesforceSourceProperties { props }
         }
 
-        /// `EnableDynamicFieldUpdate`.
-        pub fn enable_dynamic_field_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableDynamicFieldUpdate", value.into());
-            self
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
 
-        /// `IncludeDeletedRecords`.
-        pub fn include_deleted_records(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeDeletedRecords", value.into());
-            self
+        prop! {
+            /// `EnableDynamicFieldUpdate`.
+            props, "EnableDynamicFieldUpdate", enable_dynamic_field_update, set_enable_dynamic_field_update, get_enable_dynamic_field_update, Val<bool>
+        }
+
+        prop! {
+            /// `IncludeDeletedRecords`.
+            props, "IncludeDeletedRecords", include_deleted_records, set_include_deleted_records, get_include_deleted_records, Val<bool>
         }
     }
 
@@ -1820,6 +2029,11 @@ pub mod integration {
             props.set("Object", object.into());
             ServiceNowSourceProperties { props }
         }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
+        }
     }
 
     /// `AWS::CustomerProfiles::Integration.ZendeskSourceProperties`.
@@ -1837,6 +2051,11 @@ pub mod integration {
             let mut props = Props::new();
             props.set("Object", object.into());
             ZendeskSourceProperties { props }
+        }
+
+        prop! {
+            /// `Object`.
+            props, "Object", _, set_object, get_object, Val<String>
         }
     }
 
@@ -1862,22 +2081,29 @@ pub mod integration {
             Task { props }
         }
 
-        /// `ConnectorOperator`.
-        pub fn connector_operator(mut self, value: impl Into<Val<ConnectorOperator>>) -> Self {
-            self.props.set("ConnectorOperator", value.into());
-            self
+        prop! {
+            /// `SourceFields`.
+            props, "SourceFields", _, set_source_fields, get_source_fields, Val<List<String>>
         }
 
-        /// `DestinationField`.
-        pub fn destination_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationField", value.into());
-            self
+        prop! {
+            /// `TaskType`.
+            props, "TaskType", _, set_task_type, get_task_type, Val<TaskType>
         }
 
-        /// `TaskProperties`.
-        pub fn task_properties(mut self, value: impl Into<Val<List<TaskPropertiesMap>>>) -> Self {
-            self.props.set("TaskProperties", value.into());
-            self
+        prop! {
+            /// `ConnectorOperator`.
+            props, "ConnectorOperator", connector_operator, set_connector_operator, get_connector_operator, Val<ConnectorOperator>
+        }
+
+        prop! {
+            /// `DestinationField`.
+            props, "DestinationField", destination_field, set_destination_field, get_destination_field, Val<String>
+        }
+
+        prop! {
+            /// `TaskProperties`.
+            props, "TaskProperties", task_properties, set_task_properties, get_task_properties, Val<List<TaskPropertiesMap>>
         }
     }
 
@@ -1896,34 +2122,29 @@ pub mod integration {
             ConnectorOperator { props }
         }
 
-        /// `Marketo`.
-        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> Self {
-            self.props.set("Marketo", value.into());
-            self
+        prop! {
+            /// `Marketo`.
+            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorOperator>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3ConnectorOperator>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3ConnectorOperator>
         }
 
-        /// `Salesforce`.
-        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> Self {
-            self.props.set("Salesforce", value.into());
-            self
+        prop! {
+            /// `Salesforce`.
+            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorOperator>
         }
 
-        /// `ServiceNow`.
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`.
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorOperator>
         }
 
-        /// `Zendesk`.
-        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> Self {
-            self.props.set("Zendesk", value.into());
-            self
+        prop! {
+            /// `Zendesk`.
+            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorOperator>
         }
     }
 
@@ -2259,6 +2480,16 @@ pub mod integration {
             props.set("Property", property.into());
             TaskPropertiesMap { props }
         }
+
+        prop! {
+            /// `OperatorPropertyKey`.
+            props, "OperatorPropertyKey", _, set_operator_property_key, get_operator_property_key, Val<OperatorPropertiesKeys>
+        }
+
+        prop! {
+            /// `Property`.
+            props, "Property", _, set_property, get_property, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -2355,10 +2586,14 @@ pub mod integration {
             TriggerConfig { props }
         }
 
-        /// `TriggerProperties`.
-        pub fn trigger_properties(mut self, value: impl Into<Val<TriggerProperties>>) -> Self {
-            self.props.set("TriggerProperties", value.into());
-            self
+        prop! {
+            /// `TriggerType`.
+            props, "TriggerType", _, set_trigger_type, get_trigger_type, Val<TriggerType>
+        }
+
+        prop! {
+            /// `TriggerProperties`.
+            props, "TriggerProperties", trigger_properties, set_trigger_properties, get_trigger_properties, Val<TriggerProperties>
         }
     }
 
@@ -2377,10 +2612,9 @@ pub mod integration {
             TriggerProperties { props }
         }
 
-        /// `Scheduled`.
-        pub fn scheduled(mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> Self {
-            self.props.set("Scheduled", value.into());
-            self
+        prop! {
+            /// `Scheduled`.
+            props, "Scheduled", scheduled, set_scheduled, get_scheduled, Val<ScheduledTriggerProperties>
         }
     }
 
@@ -2401,40 +2635,39 @@ pub mod integration {
             ScheduledTriggerProperties { props }
         }
 
-        /// `DataPullMode`.
-        pub fn data_pull_mode(mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> Self {
-            self.props.set("DataPullMode", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: Allowed values (any case): `rate(5minutes)`, `rate(15minutes)`, `rate(1hours)`, `rate(1days)`.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `FirstExecutionFrom`.
-        pub fn first_execution_from(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FirstExecutionFrom", value.into());
-            self
+        prop! {
+            /// `DataPullMode`.
+            props, "DataPullMode", data_pull_mode, set_data_pull_mode, get_data_pull_mode, Val<ScheduledTriggerPropertiesDataPullMode>
         }
 
-        /// `ScheduleEndTime`.
-        pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScheduleEndTime", value.into());
-            self
+        prop! {
+            /// `FirstExecutionFrom`.
+            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<f64>
         }
 
-        /// `ScheduleOffset`.
-        pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScheduleOffset", value.into());
-            self
+        prop! {
+            /// `ScheduleEndTime`.
+            props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
         }
 
-        /// `ScheduleStartTime`.
-        pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScheduleStartTime", value.into());
-            self
+        prop! {
+            /// `ScheduleOffset`.
+            props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
         }
 
-        /// `Timezone`.
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `ScheduleStartTime`.
+            props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+        }
+
+        prop! {
+            /// `Timezone`.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 
@@ -2509,66 +2742,72 @@ impl ObjectType {
         ObjectType { core }
     }
 
-    /// `AllowProfileCreation`: Indicates whether a profile should be created when data is received.
-    pub fn allow_profile_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowProfileCreation", value.into());
-        self
+    prop! {
+        /// `AllowProfileCreation`: Indicates whether a profile should be created when data is
+        /// received.
+        core.props, "AllowProfileCreation", allow_profile_creation, set_allow_profile_creation, get_allow_profile_creation, Val<bool>
     }
 
-    /// `EncryptionKey`: The default encryption key
-    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the profile object type.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `ExpirationDays`: The default number of days until the data within the domain expires.
-    pub fn expiration_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ExpirationDays", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Fields`: A list of the name and ObjectType field.
-    pub fn fields(mut self, value: impl Into<Val<List<object_type::FieldMap>>>) -> Self {
-        self.core.set("Fields", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: The default encryption key
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
     }
 
-    /// `Keys`: A list of unique keys that can be used to map data to the profile.
-    pub fn keys(mut self, value: impl Into<Val<List<object_type::KeyMap>>>) -> Self {
-        self.core.set("Keys", value.into());
-        self
+    prop! {
+        /// `ExpirationDays`: The default number of days until the data within the domain expires.
+        core.props, "ExpirationDays", expiration_days, set_expiration_days, get_expiration_days, Val<i64>
     }
 
-    /// `MaxProfileObjectCount`: The maximum number of profile objects for this object type
-    pub fn max_profile_object_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxProfileObjectCount", value.into());
-        self
+    prop! {
+        /// `Fields`: A list of the name and ObjectType field.
+        core.props, "Fields", fields, set_fields, get_fields, Val<List<object_type::FieldMap>>
     }
 
-    /// `SourceLastUpdatedTimestampFormat`: The format of your sourceLastUpdatedTimestamp that was
-    /// previously set up.
-    pub fn source_last_updated_timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceLastUpdatedTimestampFormat", value.into());
-        self
+    prop! {
+        /// `Keys`: A list of unique keys that can be used to map data to the profile.
+        core.props, "Keys", keys, set_keys, get_keys, Val<List<object_type::KeyMap>>
     }
 
-    /// `SourcePriority`: Defines the priority order of object types. Lower value indicates higher
-    /// priority.
-    pub fn source_priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SourcePriority", value.into());
-        self
+    prop! {
+        /// `MaxProfileObjectCount`: The maximum number of profile objects for this object type
+        core.props, "MaxProfileObjectCount", max_profile_object_count, set_max_profile_object_count, get_max_profile_object_count, Val<i64>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the integration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ObjectTypeName`: The name of the profile object type.
+        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
     }
 
-    /// `TemplateId`: A unique identifier for the object template.
-    pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateId", value.into());
-        self
+    prop! {
+        /// `SourceLastUpdatedTimestampFormat`: The format of your sourceLastUpdatedTimestamp that
+        /// was previously set up.
+        core.props, "SourceLastUpdatedTimestampFormat", source_last_updated_timestamp_format, set_source_last_updated_timestamp_format, get_source_last_updated_timestamp_format, Val<String>
+    }
+
+    prop! {
+        /// `SourcePriority`: Defines the priority order of object types. Lower value indicates
+        /// higher priority.
+        core.props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the integration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateId`: A unique identifier for the object template.
+        core.props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2616,16 +2855,14 @@ pub mod object_type {
             FieldMap { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ObjectTypeField`: Represents a field in a ProfileObjectType.
-        pub fn object_type_field(mut self, value: impl Into<Val<ObjectTypeField>>) -> Self {
-            self.props.set("ObjectTypeField", value.into());
-            self
+        prop! {
+            /// `ObjectTypeField`: Represents a field in a ProfileObjectType.
+            props, "ObjectTypeField", object_type_field, set_object_type_field, get_object_type_field, Val<ObjectTypeField>
         }
     }
 
@@ -2645,23 +2882,21 @@ pub mod object_type {
             ObjectTypeField { props }
         }
 
-        /// `ContentType`: The content type of the field. Used for determining equality when searching.
-        pub fn content_type(mut self, value: impl Into<Val<ObjectTypeFieldContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`: The content type of the field. Used for determining equality when
+            /// searching.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<ObjectTypeFieldContentType>
         }
 
-        /// `Source`: A field of a ProfileObject. For example: _source.FirstName, where "_source" is a
-        /// ProfileObjectType of a Zendesk user and "FirstName" is a field in that ObjectType.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: A field of a ProfileObject. For example: _source.FirstName, where "_source" is
+            /// a ProfileObjectType of a Zendesk user and "FirstName" is a field in that ObjectType.
+            props, "Source", source, set_source, get_source, Val<String>
         }
 
-        /// `Target`: The location of the data in the standard ProfileObject model. For example: _profile.Address.PostalCode.
-        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`: The location of the data in the standard ProfileObject model. For example: _profile.Address.PostalCode.
+            props, "Target", target, set_target, get_target, Val<String>
         }
     }
 
@@ -2702,16 +2937,14 @@ pub mod object_type {
             KeyMap { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ObjectTypeKeyList`.
-        pub fn object_type_key_list(mut self, value: impl Into<Val<List<ObjectTypeKey>>>) -> Self {
-            self.props.set("ObjectTypeKeyList", value.into());
-            self
+        prop! {
+            /// `ObjectTypeKeyList`.
+            props, "ObjectTypeKeyList", object_type_key_list, set_object_type_key_list, get_object_type_key_list, Val<List<ObjectTypeKey>>
         }
     }
 
@@ -2732,22 +2965,21 @@ pub mod object_type {
             ObjectTypeKey { props }
         }
 
-        /// `FieldNames`: The reference for the key name of the fields map.
-        pub fn field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FieldNames", value.into());
-            self
+        prop! {
+            /// `FieldNames`: The reference for the key name of the fields map.
+            props, "FieldNames", field_names, set_field_names, get_field_names, Val<List<String>>
         }
 
-        /// `StandardIdentifiers`: The types of keys that a ProfileObject can have. Each ProfileObject
-        /// can have only 1 UNIQUE key but multiple PROFILE keys. PROFILE means that this key can be
-        /// used to tie an object to a PROFILE. UNIQUE means that it can be used to uniquely identify an
-        /// object. If a key a is marked as SECONDARY, it will be used to search for profiles after all
-        /// other PROFILE keys have been searched. A LOOKUP_ONLY key is only used to match a profile but
-        /// is not persisted to be used for searching of the profile. A NEW_ONLY key is only used if the
-        /// profile does not already exist before the object is ingested, otherwise …
-        pub fn standard_identifiers(mut self, value: impl Into<Val<List<ObjectTypeKeyStandardIdentifiers>>>) -> Self {
-            self.props.set("StandardIdentifiers", value.into());
-            self
+        prop! {
+            /// `StandardIdentifiers`: The types of keys that a ProfileObject can have. Each
+            /// ProfileObject can have only 1 UNIQUE key but multiple PROFILE keys. PROFILE means that
+            /// this key can be used to tie an object to a PROFILE. UNIQUE means that it can be used to
+            /// uniquely identify an object. If a key a is marked as SECONDARY, it will be used to
+            /// search for profiles after all other PROFILE keys have been searched. A LOOKUP_ONLY key
+            /// is only used to match a profile but is not persisted to be used for searching of the
+            /// profile. A NEW_ONLY key is only used if the profile does not already exist before the
+            /// object is ingested, otherwise …
+            props, "StandardIdentifiers", standard_identifiers, set_standard_identifiers, get_standard_identifiers, Val<List<ObjectTypeKeyStandardIdentifiers>>
         }
     }
 
@@ -2849,22 +3081,34 @@ impl Recommender {
         Recommender { core }
     }
 
-    /// `Description`: The description of the recommender.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the recommender.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RecommenderConfig`: Configuration for the recommender
-    pub fn recommender_config(mut self, value: impl Into<Val<recommender::RecommenderConfig>>) -> Self {
-        self.core.set("RecommenderConfig", value.into());
-        self
+    prop! {
+        /// `DomainName`: The name of the domain for which the recommender will be created
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RecommenderConfig`: Configuration for the recommender
+        core.props, "RecommenderConfig", recommender_config, set_recommender_config, get_recommender_config, Val<recommender::RecommenderConfig>
+    }
+
+    prop! {
+        /// `RecommenderName`: The name of the recommender
+        core.props, "RecommenderName", _, set_recommender_name, get_recommender_name, Val<String>
+    }
+
+    prop! {
+        /// `RecommenderRecipeName`: The name of the recommender recipe.
+        core.props, "RecommenderRecipeName", _, set_recommender_recipe_name, get_recommender_recipe_name, Val<recommender::RecommenderRecipeName>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2936,10 +3180,9 @@ pub mod recommender {
             RecommenderConfig { props }
         }
 
-        /// `EventsConfig`: Configuration for events used in the recommender
-        pub fn events_config(mut self, value: impl Into<Val<EventsConfig>>) -> Self {
-            self.props.set("EventsConfig", value.into());
-            self
+        prop! {
+            /// `EventsConfig`: Configuration for events used in the recommender
+            props, "EventsConfig", events_config, set_events_config, get_events_config, Val<EventsConfig>
         }
     }
 
@@ -2961,6 +3204,11 @@ pub mod recommender {
             props.set("EventParametersList", event_parameters_list.into());
             EventsConfig { props }
         }
+
+        prop! {
+            /// `EventParametersList`: List of event parameters with their value thresholds
+            props, "EventParametersList", _, set_event_parameters_list, get_event_parameters_list, Val<List<EventParameters>>
+        }
     }
 
     /// `AWS::CustomerProfiles::Recommender.EventParameters`: Event parameters with type and value
@@ -2981,11 +3229,15 @@ pub mod recommender {
             EventParameters { props }
         }
 
-        /// `EventValueThreshold`: The threshold of the event type. Only events with a value greater or
-        /// equal to this threshold will be considered for solution creation.
-        pub fn event_value_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("EventValueThreshold", value.into());
-            self
+        prop! {
+            /// `EventType`: The type of event
+            props, "EventType", _, set_event_type, get_event_type, Val<String>
+        }
+
+        prop! {
+            /// `EventValueThreshold`: The threshold of the event type. Only events with a value greater
+            /// or equal to this threshold will be considered for solution creation.
+            props, "EventValueThreshold", event_value_threshold, set_event_value_threshold, get_event_value_threshold, Val<f64>
         }
     }
 
@@ -3045,23 +3297,36 @@ impl RecommenderFilter {
         RecommenderFilter { core }
     }
 
-    /// `Description`: The description of the recommender filter.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the recommender filter.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RecommenderSchemaName`: The name of the recommender schema to use for this recommender
-    /// filter. If not specified, the default schema is used.
-    pub fn recommender_schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecommenderSchemaName", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RecommenderFilterExpression`: The filter expression that defines which items to include
+        /// or exclude from recommendations.
+        core.props, "RecommenderFilterExpression", _, set_recommender_filter_expression, get_recommender_filter_expression, Val<String>
+    }
+
+    prop! {
+        /// `RecommenderFilterName`: The name of the recommender filter.
+        core.props, "RecommenderFilterName", _, set_recommender_filter_name, get_recommender_filter_name, Val<String>
+    }
+
+    prop! {
+        /// `RecommenderSchemaName`: The name of the recommender schema to use for this recommender
+        /// filter. If not specified, the default schema is used.
+        core.props, "RecommenderSchemaName", recommender_schema_name, set_recommender_schema_name, get_recommender_schema_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3119,10 +3384,24 @@ impl RecommenderSchema {
         RecommenderSchema { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Fields`.
+        core.props, "Fields", _, set_fields, get_fields, Val<Map<List<recommender_schema::RecommenderSchemaField>>>
+    }
+
+    prop! {
+        /// `RecommenderSchemaName`.
+        core.props, "RecommenderSchemaName", _, set_recommender_schema_name, get_recommender_schema_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3171,16 +3450,19 @@ pub mod recommender_schema {
             RecommenderSchemaField { props }
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<RecommenderSchemaFieldContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `TargetFieldName`.
+            props, "TargetFieldName", _, set_target_field_name, get_target_field_name, Val<String>
         }
 
-        /// `FeatureType`.
-        pub fn feature_type(mut self, value: impl Into<Val<RecommenderSchemaFieldFeatureType>>) -> Self {
-            self.props.set("FeatureType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<RecommenderSchemaFieldContentType>
+        }
+
+        prop! {
+            /// `FeatureType`.
+            props, "FeatureType", feature_type, set_feature_type, get_feature_type, Val<RecommenderSchemaFieldFeatureType>
         }
     }
 
@@ -3241,35 +3523,45 @@ impl SegmentDefinition {
         SegmentDefinition { core }
     }
 
-    /// `Description`: The description of the segment definition.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the segment definition.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SegmentGroups`: An array that defines the set of segment criteria to evaluate when handling
-    /// segment groups for the segment.
-    pub fn segment_groups(mut self, value: impl Into<Val<segment_definition::SegmentGroup>>) -> Self {
-        self.core.set("SegmentGroups", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name of the segment definition.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `SegmentSort`: The segment sort configuration for ordering segment results.
-    pub fn segment_sort(mut self, value: impl Into<Val<segment_definition::SegmentSort>>) -> Self {
-        self.core.set("SegmentSort", value.into());
-        self
+    prop! {
+        /// `DomainName`: The unique name of the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `SegmentSqlQuery`: The SQL query that defines the segment criteria.
-    pub fn segment_sql_query(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SegmentSqlQuery", value.into());
-        self
+    prop! {
+        /// `SegmentDefinitionName`: The unique name of the segment definition.
+        core.props, "SegmentDefinitionName", _, set_segment_definition_name, get_segment_definition_name, Val<String>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SegmentGroups`: An array that defines the set of segment criteria to evaluate when
+        /// handling segment groups for the segment.
+        core.props, "SegmentGroups", segment_groups, set_segment_groups, get_segment_groups, Val<segment_definition::SegmentGroup>
+    }
+
+    prop! {
+        /// `SegmentSort`: The segment sort configuration for ordering segment results.
+        core.props, "SegmentSort", segment_sort, set_segment_sort, get_segment_sort, Val<segment_definition::SegmentSort>
+    }
+
+    prop! {
+        /// `SegmentSqlQuery`: The SQL query that defines the segment criteria.
+        core.props, "SegmentSqlQuery", segment_sql_query, set_segment_sql_query, get_segment_sql_query, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3317,16 +3609,15 @@ pub mod segment_definition {
             SegmentGroup { props }
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<Group>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<Group>>
         }
 
-        /// `Include`: Specifies the operator on how to handle multiple groups within the same segment.
-        pub fn include(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: Specifies the operator on how to handle multiple groups within the same
+            /// segment.
+            props, "Include", include, set_include, get_include, Val<IncludeOptions>
         }
     }
 
@@ -3346,29 +3637,25 @@ pub mod segment_definition {
             Group { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
         }
 
-        /// `SourceSegments`.
-        pub fn source_segments(mut self, value: impl Into<Val<List<SourceSegment>>>) -> Self {
-            self.props.set("SourceSegments", value.into());
-            self
+        prop! {
+            /// `SourceSegments`.
+            props, "SourceSegments", source_segments, set_source_segments, get_source_segments, Val<List<SourceSegment>>
         }
 
-        /// `SourceType`: Specifies the operator on how to handle multiple groups within the same
-        /// segment.
-        pub fn source_type(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
-            self.props.set("SourceType", value.into());
-            self
+        prop! {
+            /// `SourceType`: Specifies the operator on how to handle multiple groups within the same
+            /// segment.
+            props, "SourceType", source_type, set_source_type, get_source_type, Val<IncludeOptions>
         }
 
-        /// `Type`: Specifies the operator on how to handle multiple groups within the same segment.
-        pub fn type_(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Specifies the operator on how to handle multiple groups within the same segment.
+            props, "Type", type_, set_type, get_type, Val<IncludeOptions>
         }
     }
 
@@ -3390,18 +3677,16 @@ pub mod segment_definition {
             Dimension { props }
         }
 
-        /// `ProfileAttributes`: Specifies the dimension settings within profile attributes for a
-        /// segment.
-        pub fn profile_attributes(mut self, value: impl Into<Val<ProfileAttributes>>) -> Self {
-            self.props.set("ProfileAttributes", value.into());
-            self
+        prop! {
+            /// `ProfileAttributes`: Specifies the dimension settings within profile attributes for a
+            /// segment.
+            props, "ProfileAttributes", profile_attributes, set_profile_attributes, get_profile_attributes, Val<ProfileAttributes>
         }
 
-        /// `CalculatedAttributes`: One or more calculated attributes to use as criteria for the
-        /// segment.
-        pub fn calculated_attributes(mut self, value: impl Into<Val<Map<CalculatedAttributeDimension>>>) -> Self {
-            self.props.set("CalculatedAttributes", value.into());
-            self
+        prop! {
+            /// `CalculatedAttributes`: One or more calculated attributes to use as criteria for the
+            /// segment.
+            props, "CalculatedAttributes", calculated_attributes, set_calculated_attributes, get_calculated_attributes, Val<Map<CalculatedAttributeDimension>>
         }
     }
 
@@ -3421,137 +3706,115 @@ pub mod segment_definition {
             ProfileAttributes { props }
         }
 
-        /// `AccountNumber`: Specifies profile based criteria for a segment.
-        pub fn account_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("AccountNumber", value.into());
-            self
+        prop! {
+            /// `AccountNumber`: Specifies profile based criteria for a segment.
+            props, "AccountNumber", account_number, set_account_number, get_account_number, Val<ProfileDimension>
         }
 
-        /// `AdditionalInformation`: Specifies criteria for a segment using extended-length string
-        /// values.
-        pub fn additional_information(mut self, value: impl Into<Val<ExtraLengthValueProfileDimension>>) -> Self {
-            self.props.set("AdditionalInformation", value.into());
-            self
+        prop! {
+            /// `AdditionalInformation`: Specifies criteria for a segment using extended-length string
+            /// values.
+            props, "AdditionalInformation", additional_information, set_additional_information, get_additional_information, Val<ExtraLengthValueProfileDimension>
         }
 
-        /// `Address`: The address based criteria for the segment.
-        pub fn address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: The address based criteria for the segment.
+            props, "Address", address, set_address, get_address, Val<AddressDimension>
         }
 
-        /// `Attributes`: One or more custom attributes to use as criteria for the segment.
-        pub fn attributes(mut self, value: impl Into<Val<Map<AttributeDimension>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`: One or more custom attributes to use as criteria for the segment.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<AttributeDimension>>
         }
 
-        /// `BillingAddress`: The address based criteria for the segment.
-        pub fn billing_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
-            self.props.set("BillingAddress", value.into());
-            self
+        prop! {
+            /// `BillingAddress`: The address based criteria for the segment.
+            props, "BillingAddress", billing_address, set_billing_address, get_billing_address, Val<AddressDimension>
         }
 
-        /// `BirthDate`: Specifies date based criteria for a segment.
-        pub fn birth_date(mut self, value: impl Into<Val<DateDimension>>) -> Self {
-            self.props.set("BirthDate", value.into());
-            self
+        prop! {
+            /// `BirthDate`: Specifies date based criteria for a segment.
+            props, "BirthDate", birth_date, set_birth_date, get_birth_date, Val<DateDimension>
         }
 
-        /// `BusinessEmailAddress`: Specifies profile based criteria for a segment.
-        pub fn business_email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("BusinessEmailAddress", value.into());
-            self
+        prop! {
+            /// `BusinessEmailAddress`: Specifies profile based criteria for a segment.
+            props, "BusinessEmailAddress", business_email_address, set_business_email_address, get_business_email_address, Val<ProfileDimension>
         }
 
-        /// `BusinessName`: Specifies profile based criteria for a segment.
-        pub fn business_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("BusinessName", value.into());
-            self
+        prop! {
+            /// `BusinessName`: Specifies profile based criteria for a segment.
+            props, "BusinessName", business_name, set_business_name, get_business_name, Val<ProfileDimension>
         }
 
-        /// `BusinessPhoneNumber`: Specifies profile based criteria for a segment.
-        pub fn business_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("BusinessPhoneNumber", value.into());
-            self
+        prop! {
+            /// `BusinessPhoneNumber`: Specifies profile based criteria for a segment.
+            props, "BusinessPhoneNumber", business_phone_number, set_business_phone_number, get_business_phone_number, Val<ProfileDimension>
         }
 
-        /// `EmailAddress`: Specifies profile based criteria for a segment.
-        pub fn email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("EmailAddress", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: Specifies profile based criteria for a segment.
+            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<ProfileDimension>
         }
 
-        /// `FirstName`: Specifies profile based criteria for a segment.
-        pub fn first_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("FirstName", value.into());
-            self
+        prop! {
+            /// `FirstName`: Specifies profile based criteria for a segment.
+            props, "FirstName", first_name, set_first_name, get_first_name, Val<ProfileDimension>
         }
 
-        /// `GenderString`: Specifies profile based criteria for a segment.
-        pub fn gender_string(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("GenderString", value.into());
-            self
+        prop! {
+            /// `GenderString`: Specifies profile based criteria for a segment.
+            props, "GenderString", gender_string, set_gender_string, get_gender_string, Val<ProfileDimension>
         }
 
-        /// `HomePhoneNumber`: Specifies profile based criteria for a segment.
-        pub fn home_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("HomePhoneNumber", value.into());
-            self
+        prop! {
+            /// `HomePhoneNumber`: Specifies profile based criteria for a segment.
+            props, "HomePhoneNumber", home_phone_number, set_home_phone_number, get_home_phone_number, Val<ProfileDimension>
         }
 
-        /// `LastName`: Specifies profile based criteria for a segment.
-        pub fn last_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("LastName", value.into());
-            self
+        prop! {
+            /// `LastName`: Specifies profile based criteria for a segment.
+            props, "LastName", last_name, set_last_name, get_last_name, Val<ProfileDimension>
         }
 
-        /// `MailingAddress`: The address based criteria for the segment.
-        pub fn mailing_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
-            self.props.set("MailingAddress", value.into());
-            self
+        prop! {
+            /// `MailingAddress`: The address based criteria for the segment.
+            props, "MailingAddress", mailing_address, set_mailing_address, get_mailing_address, Val<AddressDimension>
         }
 
-        /// `MiddleName`: Specifies profile based criteria for a segment.
-        pub fn middle_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("MiddleName", value.into());
-            self
+        prop! {
+            /// `MiddleName`: Specifies profile based criteria for a segment.
+            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<ProfileDimension>
         }
 
-        /// `MobilePhoneNumber`: Specifies profile based criteria for a segment.
-        pub fn mobile_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("MobilePhoneNumber", value.into());
-            self
+        prop! {
+            /// `MobilePhoneNumber`: Specifies profile based criteria for a segment.
+            props, "MobilePhoneNumber", mobile_phone_number, set_mobile_phone_number, get_mobile_phone_number, Val<ProfileDimension>
         }
 
-        /// `PartyTypeString`: Specifies profile based criteria for a segment.
-        pub fn party_type_string(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("PartyTypeString", value.into());
-            self
+        prop! {
+            /// `PartyTypeString`: Specifies profile based criteria for a segment.
+            props, "PartyTypeString", party_type_string, set_party_type_string, get_party_type_string, Val<ProfileDimension>
         }
 
-        /// `PersonalEmailAddress`: Specifies profile based criteria for a segment.
-        pub fn personal_email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("PersonalEmailAddress", value.into());
-            self
+        prop! {
+            /// `PersonalEmailAddress`: Specifies profile based criteria for a segment.
+            props, "PersonalEmailAddress", personal_email_address, set_personal_email_address, get_personal_email_address, Val<ProfileDimension>
         }
 
-        /// `PhoneNumber`: Specifies profile based criteria for a segment.
-        pub fn phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("PhoneNumber", value.into());
-            self
+        prop! {
+            /// `PhoneNumber`: Specifies profile based criteria for a segment.
+            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<ProfileDimension>
         }
 
-        /// `ProfileType`: Specifies profile type based criteria for a segment.
-        pub fn profile_type(mut self, value: impl Into<Val<ProfileTypeDimension>>) -> Self {
-            self.props.set("ProfileType", value.into());
-            self
+        prop! {
+            /// `ProfileType`: Specifies profile type based criteria for a segment.
+            props, "ProfileType", profile_type, set_profile_type, get_profile_type, Val<ProfileTypeDimension>
         }
 
-        /// `ShippingAddress`: The address based criteria for the segment.
-        pub fn shipping_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
-            self.props.set("ShippingAddress", value.into());
-            self
+        prop! {
+            /// `ShippingAddress`: The address based criteria for the segment.
+            props, "ShippingAddress", shipping_address, set_shipping_address, get_shipping_address, Val<AddressDimension>
         }
     }
 
@@ -3577,6 +3840,16 @@ pub mod segment_definition {
             props.set("DimensionType", dimension_type.into());
             props.set("Values", values.into());
             ProfileDimension { props }
+        }
+
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use for a string dimension.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<StringDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -3625,6 +3898,16 @@ pub mod segment_definition {
             props.set("Values", values.into());
             ExtraLengthValueProfileDimension { props }
         }
+
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use for a string dimension.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<StringDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::CustomerProfiles::SegmentDefinition.AddressDimension`: The address based criteria for
@@ -3643,40 +3926,34 @@ pub mod segment_definition {
             AddressDimension { props }
         }
 
-        /// `City`: Specifies profile based criteria for a segment.
-        pub fn city(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("City", value.into());
-            self
+        prop! {
+            /// `City`: Specifies profile based criteria for a segment.
+            props, "City", city, set_city, get_city, Val<ProfileDimension>
         }
 
-        /// `Country`: Specifies profile based criteria for a segment.
-        pub fn country(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`: Specifies profile based criteria for a segment.
+            props, "Country", country, set_country, get_country, Val<ProfileDimension>
         }
 
-        /// `County`: Specifies profile based criteria for a segment.
-        pub fn county(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("County", value.into());
-            self
+        prop! {
+            /// `County`: Specifies profile based criteria for a segment.
+            props, "County", county, set_county, get_county, Val<ProfileDimension>
         }
 
-        /// `PostalCode`: Specifies profile based criteria for a segment.
-        pub fn postal_code(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("PostalCode", value.into());
-            self
+        prop! {
+            /// `PostalCode`: Specifies profile based criteria for a segment.
+            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<ProfileDimension>
         }
 
-        /// `Province`: Specifies profile based criteria for a segment.
-        pub fn province(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("Province", value.into());
-            self
+        prop! {
+            /// `Province`: Specifies profile based criteria for a segment.
+            props, "Province", province, set_province, get_province, Val<ProfileDimension>
         }
 
-        /// `State`: Specifies profile based criteria for a segment.
-        pub fn state(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: Specifies profile based criteria for a segment.
+            props, "State", state, set_state, get_state, Val<ProfileDimension>
         }
     }
 
@@ -3701,6 +3978,16 @@ pub mod segment_definition {
             props.set("DimensionType", dimension_type.into());
             props.set("Values", values.into());
             AttributeDimension { props }
+        }
+
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<AttributeDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -3779,6 +4066,16 @@ pub mod segment_definition {
             props.set("Values", values.into());
             DateDimension { props }
         }
+
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use for a date dimension.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<DateDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// The type of segment dimension to use for a date dimension.
@@ -3825,6 +4122,16 @@ pub mod segment_definition {
             props.set("DimensionType", dimension_type.into());
             props.set("Values", values.into());
             ProfileTypeDimension { props }
+        }
+
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use for a profile type dimension.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<ProfileTypeDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<ProfileType>>
         }
     }
 
@@ -3877,11 +4184,20 @@ pub mod segment_definition {
             CalculatedAttributeDimension { props }
         }
 
-        /// `ConditionOverrides`: Overrides the condition block within the original calculated attribute
-        /// definition.
-        pub fn condition_overrides(mut self, value: impl Into<Val<ConditionOverrides>>) -> Self {
-            self.props.set("ConditionOverrides", value.into());
-            self
+        prop! {
+            /// `DimensionType`: The type of segment dimension to use.
+            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<AttributeDimensionType>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `ConditionOverrides`: Overrides the condition block within the original calculated
+            /// attribute definition.
+            props, "ConditionOverrides", condition_overrides, set_condition_overrides, get_condition_overrides, Val<ConditionOverrides>
         }
     }
 
@@ -3901,10 +4217,9 @@ pub mod segment_definition {
             ConditionOverrides { props }
         }
 
-        /// `Range`: Defines the range to be applied to the calculated attribute definition.
-        pub fn range(mut self, value: impl Into<Val<RangeOverride>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`: Defines the range to be applied to the calculated attribute definition.
+            props, "Range", range, set_range, get_range, Val<RangeOverride>
         }
     }
 
@@ -3930,12 +4245,23 @@ pub mod segment_definition {
             RangeOverride { props }
         }
 
-        /// `End`: The ending point for this overridden range. Positive numbers indicate how many days
-        /// in the past data should be included, and negative numbers indicate how many days in the
-        /// future.
-        pub fn end(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `Start`: The starting point for this overridden range. Positive numbers indicate how
+            /// many days in the past data should be included, and negative numbers indicate how many
+            /// days in the future.
+            props, "Start", _, set_start, get_start, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`: The unit to be applied to the range.
+            props, "Unit", _, set_unit, get_unit, Val<RangeOverrideUnit>
+        }
+
+        prop! {
+            /// `End`: The ending point for this overridden range. Positive numbers indicate how many
+            /// days in the past data should be included, and negative numbers indicate how many days in
+            /// the future.
+            props, "End", end, set_end, get_end, Val<i64>
         }
     }
 
@@ -3965,10 +4291,9 @@ pub mod segment_definition {
             SourceSegment { props }
         }
 
-        /// `SegmentDefinitionName`.
-        pub fn segment_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentDefinitionName", value.into());
-            self
+        prop! {
+            /// `SegmentDefinitionName`.
+            props, "SegmentDefinitionName", segment_definition_name, set_segment_definition_name, get_segment_definition_name, Val<String>
         }
     }
 
@@ -4006,6 +4331,12 @@ pub mod segment_definition {
             props.set("Attributes", attributes.into());
             SegmentSort { props }
         }
+
+        prop! {
+            /// `Attributes`: A list of attributes used to sort the segments and their ordering
+            /// preferences.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<SortAttribute>>
+        }
     }
 
     /// `AWS::CustomerProfiles::SegmentDefinition.SortAttribute`: Defines the characteristics and
@@ -4028,16 +4359,24 @@ pub mod segment_definition {
             SortAttribute { props }
         }
 
-        /// `DataType`: The data type of the sort attribute (e.g., string, number, date).
-        pub fn data_type(mut self, value: impl Into<Val<SegmentSortDataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the attribute to sort by.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Type`: The type of attribute (e.g., profile, calculated).
-        pub fn type_(mut self, value: impl Into<Val<SortAttributeType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Order`: The sort order for the attribute (ascending or descending).
+            props, "Order", _, set_order, get_order, Val<SegmentSortOrder>
+        }
+
+        prop! {
+            /// `DataType`: The data type of the sort attribute (e.g., string, number, date).
+            props, "DataType", data_type, set_data_type, get_data_type, Val<SegmentSortDataType>
+        }
+
+        prop! {
+            /// `Type`: The type of attribute (e.g., profile, calculated).
+            props, "Type", type_, set_type, get_type, Val<SortAttributeType>
         }
     }
 

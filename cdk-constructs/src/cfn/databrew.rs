@@ -43,34 +43,39 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `Format`: Dataset format
-    pub fn format(mut self, value: impl Into<Val<dataset::Format>>) -> Self {
-        self.core.set("Format", value.into());
-        self
+    prop! {
+        /// `Format`: Dataset format
+        core.props, "Format", format, set_format, get_format, Val<dataset::Format>
     }
 
-    /// `FormatOptions`: Format options for dataset
-    pub fn format_options(mut self, value: impl Into<Val<dataset::FormatOptions>>) -> Self {
-        self.core.set("FormatOptions", value.into());
-        self
+    prop! {
+        /// `FormatOptions`: Format options for dataset
+        core.props, "FormatOptions", format_options, set_format_options, get_format_options, Val<dataset::FormatOptions>
     }
 
-    /// `PathOptions`: PathOptions
-    pub fn path_options(mut self, value: impl Into<Val<dataset::PathOptions>>) -> Self {
-        self.core.set("PathOptions", value.into());
-        self
+    prop! {
+        /// `Input`: Input
+        core.props, "Input", _, set_input, get_input, Val<dataset::Input>
     }
 
-    /// `Source`: Source type of the dataset
-    pub fn source(mut self, value: impl Into<Val<dataset::Source>>) -> Self {
-        self.core.set("Source", value.into());
-        self
+    prop! {
+        /// `Name`: Dataset name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PathOptions`: PathOptions
+        core.props, "PathOptions", path_options, set_path_options, get_path_options, Val<dataset::PathOptions>
+    }
+
+    prop! {
+        /// `Source`: Source type of the dataset
+        core.props, "Source", source, set_source, get_source, Val<dataset::Source>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,22 +127,19 @@ pub mod dataset {
             FormatOptions { props }
         }
 
-        /// `Csv`: Csv options
-        pub fn csv(mut self, value: impl Into<Val<CsvOptions>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: Csv options
+            props, "Csv", csv, set_csv, get_csv, Val<CsvOptions>
         }
 
-        /// `Excel`.
-        pub fn excel(mut self, value: impl Into<Val<ExcelOptions>>) -> Self {
-            self.props.set("Excel", value.into());
-            self
+        prop! {
+            /// `Excel`.
+            props, "Excel", excel, set_excel, get_excel, Val<ExcelOptions>
         }
 
-        /// `Json`: Json options
-        pub fn json(mut self, value: impl Into<Val<JsonOptions>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: Json options
+            props, "Json", json, set_json, get_json, Val<JsonOptions>
         }
     }
 
@@ -156,16 +158,14 @@ pub mod dataset {
             CsvOptions { props }
         }
 
-        /// `Delimiter`.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `HeaderRow`.
-        pub fn header_row(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HeaderRow", value.into());
-            self
+        prop! {
+            /// `HeaderRow`.
+            props, "HeaderRow", header_row, set_header_row, get_header_row, Val<bool>
         }
     }
 
@@ -186,22 +186,19 @@ pub mod dataset {
             ExcelOptions { props }
         }
 
-        /// `HeaderRow`.
-        pub fn header_row(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HeaderRow", value.into());
-            self
+        prop! {
+            /// `HeaderRow`.
+            props, "HeaderRow", header_row, set_header_row, get_header_row, Val<bool>
         }
 
-        /// `SheetIndexes`.
-        pub fn sheet_indexes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("SheetIndexes", value.into());
-            self
+        prop! {
+            /// `SheetIndexes`.
+            props, "SheetIndexes", sheet_indexes, set_sheet_indexes, get_sheet_indexes, Val<List<i64>>
         }
 
-        /// `SheetNames`.
-        pub fn sheet_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SheetNames", value.into());
-            self
+        prop! {
+            /// `SheetNames`.
+            props, "SheetNames", sheet_names, set_sheet_names, get_sheet_names, Val<List<String>>
         }
     }
 
@@ -220,10 +217,9 @@ pub mod dataset {
             JsonOptions { props }
         }
 
-        /// `MultiLine`.
-        pub fn multi_line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiLine", value.into());
-            self
+        prop! {
+            /// `MultiLine`.
+            props, "MultiLine", multi_line, set_multi_line, get_multi_line, Val<bool>
         }
     }
 
@@ -242,28 +238,24 @@ pub mod dataset {
             Input { props }
         }
 
-        /// `DataCatalogInputDefinition`.
-        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
-            self.props.set("DataCatalogInputDefinition", value.into());
-            self
+        prop! {
+            /// `DataCatalogInputDefinition`.
+            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
         }
 
-        /// `DatabaseInputDefinition`.
-        pub fn database_input_definition(mut self, value: impl Into<Val<DatabaseInputDefinition>>) -> Self {
-            self.props.set("DatabaseInputDefinition", value.into());
-            self
+        prop! {
+            /// `DatabaseInputDefinition`.
+            props, "DatabaseInputDefinition", database_input_definition, set_database_input_definition, get_database_input_definition, Val<DatabaseInputDefinition>
         }
 
-        /// `Metadata`.
-        pub fn metadata(mut self, value: impl Into<Val<Metadata>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Metadata`.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Metadata>
         }
 
-        /// `S3InputDefinition`: Input location
-        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3InputDefinition", value.into());
-            self
+        prop! {
+            /// `S3InputDefinition`: Input location
+            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
         }
     }
 
@@ -282,28 +274,24 @@ pub mod dataset {
             DataCatalogInputDefinition { props }
         }
 
-        /// `CatalogId`: Catalog id
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`: Catalog id
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`: Database name
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: Database name
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `TableName`: Table name
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableName`: Table name
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
 
-        /// `TempDirectory`: Input location
-        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("TempDirectory", value.into());
-            self
+        prop! {
+            /// `TempDirectory`: Input location
+            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
         }
     }
 
@@ -324,16 +312,19 @@ pub mod dataset {
             S3Location { props }
         }
 
-        /// `BucketOwner`: Bucket owner
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `BucketOwner`: Bucket owner
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -354,23 +345,25 @@ pub mod dataset {
             DatabaseInputDefinition { props }
         }
 
-        /// `DatabaseTableName`: Database table name
-        pub fn database_table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseTableName", value.into());
-            self
+        prop! {
+            /// `GlueConnectionName`: Glue connection name
+            props, "GlueConnectionName", _, set_glue_connection_name, get_glue_connection_name, Val<String>
         }
 
-        /// `QueryString`: Custom SQL to run against the provided AWS Glue connection. This SQL will be
-        /// used as the input for DataBrew projects and jobs.
-        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `DatabaseTableName`: Database table name
+            props, "DatabaseTableName", database_table_name, set_database_table_name, get_database_table_name, Val<String>
         }
 
-        /// `TempDirectory`: Input location
-        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("TempDirectory", value.into());
-            self
+        prop! {
+            /// `QueryString`: Custom SQL to run against the provided AWS Glue connection. This SQL will
+            /// be used as the input for DataBrew projects and jobs.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+        }
+
+        prop! {
+            /// `TempDirectory`: Input location
+            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
         }
     }
 
@@ -389,10 +382,9 @@ pub mod dataset {
             Metadata { props }
         }
 
-        /// `SourceArn`: Arn of the source of the dataset. For e.g.: AppFlow Flow ARN.
-        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceArn", value.into());
-            self
+        prop! {
+            /// `SourceArn`: Arn of the source of the dataset. For e.g.: AppFlow Flow ARN.
+            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
         }
     }
 
@@ -411,22 +403,19 @@ pub mod dataset {
             PathOptions { props }
         }
 
-        /// `FilesLimit`.
-        pub fn files_limit(mut self, value: impl Into<Val<FilesLimit>>) -> Self {
-            self.props.set("FilesLimit", value.into());
-            self
+        prop! {
+            /// `FilesLimit`.
+            props, "FilesLimit", files_limit, set_files_limit, get_files_limit, Val<FilesLimit>
         }
 
-        /// `LastModifiedDateCondition`.
-        pub fn last_modified_date_condition(mut self, value: impl Into<Val<FilterExpression>>) -> Self {
-            self.props.set("LastModifiedDateCondition", value.into());
-            self
+        prop! {
+            /// `LastModifiedDateCondition`.
+            props, "LastModifiedDateCondition", last_modified_date_condition, set_last_modified_date_condition, get_last_modified_date_condition, Val<FilterExpression>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<List<PathParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<PathParameter>>
         }
     }
 
@@ -447,16 +436,19 @@ pub mod dataset {
             FilesLimit { props }
         }
 
-        /// `Order`: Order
-        pub fn order(mut self, value: impl Into<Val<FilesLimitOrder>>) -> Self {
-            self.props.set("Order", value.into());
-            self
+        prop! {
+            /// `MaxFiles`: Maximum number of files
+            props, "MaxFiles", _, set_max_files, get_max_files, Val<i64>
         }
 
-        /// `OrderedBy`: Ordered by
-        pub fn ordered_by(mut self, value: impl Into<Val<FilesLimitOrderedBy>>) -> Self {
-            self.props.set("OrderedBy", value.into());
-            self
+        prop! {
+            /// `Order`: Order
+            props, "Order", order, set_order, get_order, Val<FilesLimitOrder>
+        }
+
+        prop! {
+            /// `OrderedBy`: Ordered by
+            props, "OrderedBy", ordered_by, set_ordered_by, get_ordered_by, Val<FilesLimitOrderedBy>
         }
     }
 
@@ -504,6 +496,16 @@ pub mod dataset {
             props.set("ValuesMap", values_map.into());
             FilterExpression { props }
         }
+
+        prop! {
+            /// `Expression`: Filtering expression for a parameter
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `ValuesMap`.
+            props, "ValuesMap", _, set_values_map, get_values_map, Val<List<FilterValue>>
+        }
     }
 
     /// `AWS::DataBrew::Dataset.FilterValue`: A key-value pair to associate expression variable
@@ -524,6 +526,16 @@ pub mod dataset {
             props.set("ValueReference", value_reference.into());
             props.set("Value", value.into());
             FilterValue { props }
+        }
+
+        prop! {
+            /// `ValueReference`: Variable name
+            props, "ValueReference", _, set_value_reference, get_value_reference, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -549,6 +561,16 @@ pub mod dataset {
             props.set("DatasetParameter", dataset_parameter.into());
             PathParameter { props }
         }
+
+        prop! {
+            /// `PathParameterName`: Parameter name
+            props, "PathParameterName", _, set_path_parameter_name, get_path_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `DatasetParameter`.
+            props, "DatasetParameter", _, set_dataset_parameter, get_dataset_parameter, Val<DatasetParameter>
+        }
     }
 
     /// `AWS::DataBrew::Dataset.DatasetParameter`.
@@ -570,22 +592,29 @@ pub mod dataset {
             DatasetParameter { props }
         }
 
-        /// `CreateColumn`: Add the value of this parameter as a column in a dataset.
-        pub fn create_column(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CreateColumn", value.into());
-            self
+        prop! {
+            /// `Name`: Parameter name
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `DatetimeOptions`.
-        pub fn datetime_options(mut self, value: impl Into<Val<DatetimeOptions>>) -> Self {
-            self.props.set("DatetimeOptions", value.into());
-            self
+        prop! {
+            /// `Type`: Parameter type
+            props, "Type", _, set_type, get_type, Val<DatasetParameterType>
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<FilterExpression>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `CreateColumn`: Add the value of this parameter as a column in a dataset.
+            props, "CreateColumn", create_column, set_create_column, get_create_column, Val<bool>
+        }
+
+        prop! {
+            /// `DatetimeOptions`.
+            props, "DatetimeOptions", datetime_options, set_datetime_options, get_datetime_options, Val<DatetimeOptions>
+        }
+
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<FilterExpression>
         }
     }
 
@@ -606,16 +635,19 @@ pub mod dataset {
             DatetimeOptions { props }
         }
 
-        /// `LocaleCode`: Locale code for a date parameter
-        pub fn locale_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocaleCode", value.into());
-            self
+        prop! {
+            /// `Format`: Date/time format of a date parameter
+            props, "Format", _, set_format, get_format, Val<String>
         }
 
-        /// `TimezoneOffset`: Timezone offset
-        pub fn timezone_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimezoneOffset", value.into());
-            self
+        prop! {
+            /// `LocaleCode`: Locale code for a date parameter
+            props, "LocaleCode", locale_code, set_locale_code, get_locale_code, Val<String>
+        }
+
+        prop! {
+            /// `TimezoneOffset`: Timezone offset
+            props, "TimezoneOffset", timezone_offset, set_timezone_offset, get_timezone_offset, Val<String>
         }
     }
 
@@ -680,106 +712,104 @@ impl Job {
         Job { core }
     }
 
-    /// `DataCatalogOutputs`.
-    pub fn data_catalog_outputs(mut self, value: impl Into<Val<List<job::DataCatalogOutput>>>) -> Self {
-        self.core.set("DataCatalogOutputs", value.into());
-        self
+    prop! {
+        /// `DataCatalogOutputs`.
+        core.props, "DataCatalogOutputs", data_catalog_outputs, set_data_catalog_outputs, get_data_catalog_outputs, Val<List<job::DataCatalogOutput>>
     }
 
-    /// `DatabaseOutputs`.
-    pub fn database_outputs(mut self, value: impl Into<Val<List<job::DatabaseOutput>>>) -> Self {
-        self.core.set("DatabaseOutputs", value.into());
-        self
+    prop! {
+        /// `DatabaseOutputs`.
+        core.props, "DatabaseOutputs", database_outputs, set_database_outputs, get_database_outputs, Val<List<job::DatabaseOutput>>
     }
 
-    /// `DatasetName`: Dataset name
-    pub fn dataset_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatasetName", value.into());
-        self
+    prop! {
+        /// `DatasetName`: Dataset name
+        core.props, "DatasetName", dataset_name, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `EncryptionKeyArn`: Encryption Key Arn
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: Encryption Key Arn
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `EncryptionMode`: Encryption mode
-    pub fn encryption_mode(mut self, value: impl Into<Val<job::EncryptionMode>>) -> Self {
-        self.core.set("EncryptionMode", value.into());
-        self
+    prop! {
+        /// `EncryptionMode`: Encryption mode
+        core.props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<job::EncryptionMode>
     }
 
-    /// `JobSample`: Job Sample
-    pub fn job_sample(mut self, value: impl Into<Val<job::JobSample>>) -> Self {
-        self.core.set("JobSample", value.into());
-        self
+    prop! {
+        /// `JobSample`: Job Sample
+        core.props, "JobSample", job_sample, set_job_sample, get_job_sample, Val<job::JobSample>
     }
 
-    /// `LogSubscription`: Log subscription
-    pub fn log_subscription(mut self, value: impl Into<Val<job::LogSubscription>>) -> Self {
-        self.core.set("LogSubscription", value.into());
-        self
+    prop! {
+        /// `LogSubscription`: Log subscription
+        core.props, "LogSubscription", log_subscription, set_log_subscription, get_log_subscription, Val<job::LogSubscription>
     }
 
-    /// `MaxCapacity`: Max capacity
-    pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxCapacity", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: Max capacity
+        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
     }
 
-    /// `MaxRetries`: Max retries
-    pub fn max_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxRetries", value.into());
-        self
+    prop! {
+        /// `MaxRetries`: Max retries
+        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<i64>
     }
 
-    /// `OutputLocation`: Output location
-    pub fn output_location(mut self, value: impl Into<Val<job::OutputLocation>>) -> Self {
-        self.core.set("OutputLocation", value.into());
-        self
+    prop! {
+        /// `Name`: Job name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Outputs`.
-    pub fn outputs(mut self, value: impl Into<Val<List<job::Output>>>) -> Self {
-        self.core.set("Outputs", value.into());
-        self
+    prop! {
+        /// `OutputLocation`: Output location
+        core.props, "OutputLocation", output_location, set_output_location, get_output_location, Val<job::OutputLocation>
     }
 
-    /// `ProfileConfiguration`: Profile Job configuration
-    pub fn profile_configuration(mut self, value: impl Into<Val<job::ProfileConfiguration>>) -> Self {
-        self.core.set("ProfileConfiguration", value.into());
-        self
+    prop! {
+        /// `Outputs`.
+        core.props, "Outputs", outputs, set_outputs, get_outputs, Val<List<job::Output>>
     }
 
-    /// `ProjectName`: Project name
-    pub fn project_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectName", value.into());
-        self
+    prop! {
+        /// `ProfileConfiguration`: Profile Job configuration
+        core.props, "ProfileConfiguration", profile_configuration, set_profile_configuration, get_profile_configuration, Val<job::ProfileConfiguration>
     }
 
-    /// `Recipe`.
-    pub fn recipe(mut self, value: impl Into<Val<job::Recipe>>) -> Self {
-        self.core.set("Recipe", value.into());
-        self
+    prop! {
+        /// `ProjectName`: Project name
+        core.props, "ProjectName", project_name, set_project_name, get_project_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Recipe`.
+        core.props, "Recipe", recipe, set_recipe, get_recipe, Val<job::Recipe>
     }
 
-    /// `Timeout`: Timeout
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `RoleArn`: Role arn
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `ValidationConfigurations`: Data quality rules configuration
-    pub fn validation_configurations(mut self, value: impl Into<Val<List<job::ValidationConfiguration>>>) -> Self {
-        self.core.set("ValidationConfigurations", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Timeout`: Timeout
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `Type`: Job type
+        core.props, "Type", _, set_type, get_type, Val<job::Type>
+    }
+
+    prop! {
+        /// `ValidationConfigurations`: Data quality rules configuration
+        core.props, "ValidationConfigurations", validation_configurations, set_validation_configurations, get_validation_configurations, Val<List<job::ValidationConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -813,28 +843,34 @@ pub mod job {
             DataCatalogOutput { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `DatabaseOptions`.
-        pub fn database_options(mut self, value: impl Into<Val<DatabaseTableOutputOptions>>) -> Self {
-            self.props.set("DatabaseOptions", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
 
-        /// `Overwrite`.
-        pub fn overwrite(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Overwrite", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `S3Options`.
-        pub fn s3_options(mut self, value: impl Into<Val<S3TableOutputOptions>>) -> Self {
-            self.props.set("S3Options", value.into());
-            self
+        prop! {
+            /// `DatabaseOptions`.
+            props, "DatabaseOptions", database_options, set_database_options, get_database_options, Val<DatabaseTableOutputOptions>
+        }
+
+        prop! {
+            /// `Overwrite`.
+            props, "Overwrite", overwrite, set_overwrite, get_overwrite, Val<bool>
+        }
+
+        prop! {
+            /// `S3Options`.
+            props, "S3Options", s3_options, set_s3_options, get_s3_options, Val<S3TableOutputOptions>
         }
     }
 
@@ -855,10 +891,14 @@ pub mod job {
             DatabaseTableOutputOptions { props }
         }
 
-        /// `TempDirectory`: S3 Output location
-        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("TempDirectory", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `TempDirectory`: S3 Output location
+            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
         }
     }
 
@@ -879,16 +919,19 @@ pub mod job {
             S3Location { props }
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -907,6 +950,11 @@ pub mod job {
             let mut props = Props::new();
             props.set("Location", location.into());
             S3TableOutputOptions { props }
+        }
+
+        prop! {
+            /// `Location`: S3 Output location
+            props, "Location", _, set_location, get_location, Val<S3Location>
         }
     }
 
@@ -932,10 +980,19 @@ pub mod job {
             DatabaseOutput { props }
         }
 
-        /// `DatabaseOutputMode`: Database table name
-        pub fn database_output_mode(mut self, value: impl Into<Val<DatabaseOutputDatabaseOutputMode>>) -> Self {
-            self.props.set("DatabaseOutputMode", value.into());
-            self
+        prop! {
+            /// `GlueConnectionName`: Glue connection name
+            props, "GlueConnectionName", _, set_glue_connection_name, get_glue_connection_name, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseOptions`.
+            props, "DatabaseOptions", _, set_database_options, get_database_options, Val<DatabaseTableOutputOptions>
+        }
+
+        prop! {
+            /// `DatabaseOutputMode`: Database table name
+            props, "DatabaseOutputMode", database_output_mode, set_database_output_mode, get_database_output_mode, Val<DatabaseOutputDatabaseOutputMode>
         }
     }
 
@@ -977,16 +1034,14 @@ pub mod job {
             JobSample { props }
         }
 
-        /// `Mode`: Sample configuration mode for profile jobs.
-        pub fn mode(mut self, value: impl Into<Val<SampleMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: Sample configuration mode for profile jobs.
+            props, "Mode", mode, set_mode, get_mode, Val<SampleMode>
         }
 
-        /// `Size`: Sample configuration size for profile jobs.
-        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Size", value.into());
-            self
+        prop! {
+            /// `Size`: Sample configuration size for profile jobs.
+            props, "Size", size, set_size, get_size, Val<i64>
         }
     }
 
@@ -1033,16 +1088,19 @@ pub mod job {
             OutputLocation { props }
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -1063,40 +1121,39 @@ pub mod job {
             Output { props }
         }
 
-        /// `CompressionFormat`.
-        pub fn compression_format(mut self, value: impl Into<Val<OutputCompressionFormat>>) -> Self {
-            self.props.set("CompressionFormat", value.into());
-            self
+        prop! {
+            /// `Location`: S3 Output location
+            props, "Location", _, set_location, get_location, Val<S3Location>
         }
 
-        /// `Format`.
-        pub fn format(mut self, value: impl Into<Val<OutputFormat>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `CompressionFormat`.
+            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<OutputCompressionFormat>
         }
 
-        /// `FormatOptions`: Format options for job Output
-        pub fn format_options(mut self, value: impl Into<Val<OutputFormatOptions>>) -> Self {
-            self.props.set("FormatOptions", value.into());
-            self
+        prop! {
+            /// `Format`.
+            props, "Format", format, set_format, get_format, Val<OutputFormat>
         }
 
-        /// `MaxOutputFiles`.
-        pub fn max_output_files(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxOutputFiles", value.into());
-            self
+        prop! {
+            /// `FormatOptions`: Format options for job Output
+            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<OutputFormatOptions>
         }
 
-        /// `Overwrite`.
-        pub fn overwrite(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Overwrite", value.into());
-            self
+        prop! {
+            /// `MaxOutputFiles`.
+            props, "MaxOutputFiles", max_output_files, set_max_output_files, get_max_output_files, Val<i64>
         }
 
-        /// `PartitionColumns`.
-        pub fn partition_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PartitionColumns", value.into());
-            self
+        prop! {
+            /// `Overwrite`.
+            props, "Overwrite", overwrite, set_overwrite, get_overwrite, Val<bool>
+        }
+
+        prop! {
+            /// `PartitionColumns`.
+            props, "PartitionColumns", partition_columns, set_partition_columns, get_partition_columns, Val<List<String>>
         }
     }
 
@@ -1180,10 +1237,9 @@ pub mod job {
             OutputFormatOptions { props }
         }
 
-        /// `Csv`: Output Csv options
-        pub fn csv(mut self, value: impl Into<Val<CsvOutputOptions>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: Output Csv options
+            props, "Csv", csv, set_csv, get_csv, Val<CsvOutputOptions>
         }
     }
 
@@ -1202,10 +1258,9 @@ pub mod job {
             CsvOutputOptions { props }
         }
 
-        /// `Delimiter`.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
     }
 
@@ -1224,28 +1279,24 @@ pub mod job {
             ProfileConfiguration { props }
         }
 
-        /// `ColumnStatisticsConfigurations`.
-        pub fn column_statistics_configurations(mut self, value: impl Into<Val<List<ColumnStatisticsConfiguration>>>) -> Self {
-            self.props.set("ColumnStatisticsConfigurations", value.into());
-            self
+        prop! {
+            /// `ColumnStatisticsConfigurations`.
+            props, "ColumnStatisticsConfigurations", column_statistics_configurations, set_column_statistics_configurations, get_column_statistics_configurations, Val<List<ColumnStatisticsConfiguration>>
         }
 
-        /// `DatasetStatisticsConfiguration`.
-        pub fn dataset_statistics_configuration(mut self, value: impl Into<Val<StatisticsConfiguration>>) -> Self {
-            self.props.set("DatasetStatisticsConfiguration", value.into());
-            self
+        prop! {
+            /// `DatasetStatisticsConfiguration`.
+            props, "DatasetStatisticsConfiguration", dataset_statistics_configuration, set_dataset_statistics_configuration, get_dataset_statistics_configuration, Val<StatisticsConfiguration>
         }
 
-        /// `EntityDetectorConfiguration`.
-        pub fn entity_detector_configuration(mut self, value: impl Into<Val<EntityDetectorConfiguration>>) -> Self {
-            self.props.set("EntityDetectorConfiguration", value.into());
-            self
+        prop! {
+            /// `EntityDetectorConfiguration`.
+            props, "EntityDetectorConfiguration", entity_detector_configuration, set_entity_detector_configuration, get_entity_detector_configuration, Val<EntityDetectorConfiguration>
         }
 
-        /// `ProfileColumns`.
-        pub fn profile_columns(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
-            self.props.set("ProfileColumns", value.into());
-            self
+        prop! {
+            /// `ProfileColumns`.
+            props, "ProfileColumns", profile_columns, set_profile_columns, get_profile_columns, Val<List<ColumnSelector>>
         }
     }
 
@@ -1266,10 +1317,14 @@ pub mod job {
             ColumnStatisticsConfiguration { props }
         }
 
-        /// `Selectors`.
-        pub fn selectors(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
-            self.props.set("Selectors", value.into());
-            self
+        prop! {
+            /// `Statistics`.
+            props, "Statistics", _, set_statistics, get_statistics, Val<StatisticsConfiguration>
+        }
+
+        prop! {
+            /// `Selectors`.
+            props, "Selectors", selectors, set_selectors, get_selectors, Val<List<ColumnSelector>>
         }
     }
 
@@ -1288,16 +1343,14 @@ pub mod job {
             ColumnSelector { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Regex`.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
     }
 
@@ -1316,16 +1369,14 @@ pub mod job {
             StatisticsConfiguration { props }
         }
 
-        /// `IncludedStatistics`.
-        pub fn included_statistics(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedStatistics", value.into());
-            self
+        prop! {
+            /// `IncludedStatistics`.
+            props, "IncludedStatistics", included_statistics, set_included_statistics, get_included_statistics, Val<List<String>>
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<List<StatisticOverride>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<StatisticOverride>>
         }
     }
 
@@ -1347,6 +1398,16 @@ pub mod job {
             props.set("Parameters", parameters.into());
             StatisticOverride { props }
         }
+
+        prop! {
+            /// `Statistic`.
+            props, "Statistic", _, set_statistic, get_statistic, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", _, set_parameters, get_parameters, Val<Map<String>>
+        }
     }
 
     /// `AWS::DataBrew::Job.EntityDetectorConfiguration`.
@@ -1366,10 +1427,14 @@ pub mod job {
             EntityDetectorConfiguration { props }
         }
 
-        /// `AllowedStatistics`.
-        pub fn allowed_statistics(mut self, value: impl Into<Val<AllowedStatistics>>) -> Self {
-            self.props.set("AllowedStatistics", value.into());
-            self
+        prop! {
+            /// `EntityTypes`.
+            props, "EntityTypes", _, set_entity_types, get_entity_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `AllowedStatistics`.
+            props, "AllowedStatistics", allowed_statistics, set_allowed_statistics, get_allowed_statistics, Val<AllowedStatistics>
         }
     }
 
@@ -1388,6 +1453,11 @@ pub mod job {
             let mut props = Props::new();
             props.set("Statistics", statistics.into());
             AllowedStatistics { props }
+        }
+
+        prop! {
+            /// `Statistics`.
+            props, "Statistics", _, set_statistics, get_statistics, Val<List<String>>
         }
     }
 
@@ -1408,10 +1478,14 @@ pub mod job {
             Recipe { props }
         }
 
-        /// `Version`: Recipe version
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Name`: Recipe name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Version`: Recipe version
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -1445,10 +1519,14 @@ pub mod job {
             ValidationConfiguration { props }
         }
 
-        /// `ValidationMode`.
-        pub fn validation_mode(mut self, value: impl Into<Val<ValidationMode>>) -> Self {
-            self.props.set("ValidationMode", value.into());
-            self
+        prop! {
+            /// `RulesetArn`: Arn of the Ruleset
+            props, "RulesetArn", _, set_ruleset_arn, get_ruleset_arn, Val<String>
+        }
+
+        prop! {
+            /// `ValidationMode`.
+            props, "ValidationMode", validation_mode, set_validation_mode, get_validation_mode, Val<ValidationMode>
         }
     }
 
@@ -1494,16 +1572,34 @@ impl Project {
         Project { core }
     }
 
-    /// `Sample`: Sample
-    pub fn sample(mut self, value: impl Into<Val<project::Sample>>) -> Self {
-        self.core.set("Sample", value.into());
-        self
+    prop! {
+        /// `DatasetName`: Dataset name
+        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Project name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RecipeName`: Recipe name
+        core.props, "RecipeName", _, set_recipe_name, get_recipe_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: Role arn
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Sample`: Sample
+        core.props, "Sample", sample, set_sample, get_sample, Val<project::Sample>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1534,10 +1630,14 @@ pub mod project {
             Sample { props }
         }
 
-        /// `Size`: Sample size
-        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Size", value.into());
-            self
+        prop! {
+            /// `Type`: Sample type
+            props, "Type", _, set_type, get_type, Val<SampleType>
+        }
+
+        prop! {
+            /// `Size`: Sample size
+            props, "Size", size, set_size, get_size, Val<i64>
         }
     }
 
@@ -1583,16 +1683,24 @@ impl Recipe {
         Recipe { core }
     }
 
-    /// `Description`: Description of the recipe
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the recipe
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Recipe name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Steps`.
+        core.props, "Steps", _, set_steps, get_steps, Val<List<recipe::RecipeStep>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1624,10 +1732,14 @@ pub mod recipe {
             RecipeStep { props }
         }
 
-        /// `ConditionExpressions`: Condition expressions applied to the step action
-        pub fn condition_expressions(mut self, value: impl Into<Val<List<ConditionExpression>>>) -> Self {
-            self.props.set("ConditionExpressions", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `ConditionExpressions`: Condition expressions applied to the step action
+            props, "ConditionExpressions", condition_expressions, set_condition_expressions, get_condition_expressions, Val<List<ConditionExpression>>
         }
     }
 
@@ -1648,10 +1760,14 @@ pub mod recipe {
             Action { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<ActionParameters>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Operation`: Step action operation
+            props, "Operation", _, set_operation, get_operation, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<ActionParameters>
         }
     }
 
@@ -1670,610 +1786,509 @@ pub mod recipe {
             ActionParameters { props }
         }
 
-        /// `AggregateFunction`.
-        pub fn aggregate_function(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AggregateFunction", value.into());
-            self
+        prop! {
+            /// `AggregateFunction`.
+            props, "AggregateFunction", aggregate_function, set_aggregate_function, get_aggregate_function, Val<String>
         }
 
-        /// `Base`.
-        pub fn base(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `Base`.
+            props, "Base", base, set_base, get_base, Val<String>
         }
 
-        /// `CaseStatement`.
-        pub fn case_statement(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaseStatement", value.into());
-            self
+        prop! {
+            /// `CaseStatement`.
+            props, "CaseStatement", case_statement, set_case_statement, get_case_statement, Val<String>
         }
 
-        /// `CategoryMap`.
-        pub fn category_map(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CategoryMap", value.into());
-            self
+        prop! {
+            /// `CategoryMap`.
+            props, "CategoryMap", category_map, set_category_map, get_category_map, Val<String>
         }
 
-        /// `CharsToRemove`.
-        pub fn chars_to_remove(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CharsToRemove", value.into());
-            self
+        prop! {
+            /// `CharsToRemove`.
+            props, "CharsToRemove", chars_to_remove, set_chars_to_remove, get_chars_to_remove, Val<String>
         }
 
-        /// `CollapseConsecutiveWhitespace`.
-        pub fn collapse_consecutive_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CollapseConsecutiveWhitespace", value.into());
-            self
+        prop! {
+            /// `CollapseConsecutiveWhitespace`.
+            props, "CollapseConsecutiveWhitespace", collapse_consecutive_whitespace, set_collapse_consecutive_whitespace, get_collapse_consecutive_whitespace, Val<String>
         }
 
-        /// `ColumnDataType`.
-        pub fn column_data_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColumnDataType", value.into());
-            self
+        prop! {
+            /// `ColumnDataType`.
+            props, "ColumnDataType", column_data_type, set_column_data_type, get_column_data_type, Val<String>
         }
 
-        /// `ColumnRange`.
-        pub fn column_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColumnRange", value.into());
-            self
+        prop! {
+            /// `ColumnRange`.
+            props, "ColumnRange", column_range, set_column_range, get_column_range, Val<String>
         }
 
-        /// `Count`.
-        pub fn count(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`.
+            props, "Count", count, set_count, get_count, Val<String>
         }
 
-        /// `CustomCharacters`.
-        pub fn custom_characters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomCharacters", value.into());
-            self
+        prop! {
+            /// `CustomCharacters`.
+            props, "CustomCharacters", custom_characters, set_custom_characters, get_custom_characters, Val<String>
         }
 
-        /// `CustomStopWords`.
-        pub fn custom_stop_words(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomStopWords", value.into());
-            self
+        prop! {
+            /// `CustomStopWords`.
+            props, "CustomStopWords", custom_stop_words, set_custom_stop_words, get_custom_stop_words, Val<String>
         }
 
-        /// `CustomValue`.
-        pub fn custom_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomValue", value.into());
-            self
+        prop! {
+            /// `CustomValue`.
+            props, "CustomValue", custom_value, set_custom_value, get_custom_value, Val<String>
         }
 
-        /// `DatasetsColumns`.
-        pub fn datasets_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatasetsColumns", value.into());
-            self
+        prop! {
+            /// `DatasetsColumns`.
+            props, "DatasetsColumns", datasets_columns, set_datasets_columns, get_datasets_columns, Val<String>
         }
 
-        /// `DateAddValue`.
-        pub fn date_add_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateAddValue", value.into());
-            self
+        prop! {
+            /// `DateAddValue`.
+            props, "DateAddValue", date_add_value, set_date_add_value, get_date_add_value, Val<String>
         }
 
-        /// `DateTimeFormat`.
-        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateTimeFormat", value.into());
-            self
+        prop! {
+            /// `DateTimeFormat`.
+            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
         }
 
-        /// `DateTimeParameters`.
-        pub fn date_time_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateTimeParameters", value.into());
-            self
+        prop! {
+            /// `DateTimeParameters`.
+            props, "DateTimeParameters", date_time_parameters, set_date_time_parameters, get_date_time_parameters, Val<String>
         }
 
-        /// `DeleteOtherRows`.
-        pub fn delete_other_rows(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeleteOtherRows", value.into());
-            self
+        prop! {
+            /// `DeleteOtherRows`.
+            props, "DeleteOtherRows", delete_other_rows, set_delete_other_rows, get_delete_other_rows, Val<String>
         }
 
-        /// `Delimiter`.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `EndPattern`.
-        pub fn end_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndPattern", value.into());
-            self
+        prop! {
+            /// `EndPattern`.
+            props, "EndPattern", end_pattern, set_end_pattern, get_end_pattern, Val<String>
         }
 
-        /// `EndPosition`.
-        pub fn end_position(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndPosition", value.into());
-            self
+        prop! {
+            /// `EndPosition`.
+            props, "EndPosition", end_position, set_end_position, get_end_position, Val<String>
         }
 
-        /// `EndValue`.
-        pub fn end_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndValue", value.into());
-            self
+        prop! {
+            /// `EndValue`.
+            props, "EndValue", end_value, set_end_value, get_end_value, Val<String>
         }
 
-        /// `ExpandContractions`.
-        pub fn expand_contractions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpandContractions", value.into());
-            self
+        prop! {
+            /// `ExpandContractions`.
+            props, "ExpandContractions", expand_contractions, set_expand_contractions, get_expand_contractions, Val<String>
         }
 
-        /// `Exponent`.
-        pub fn exponent(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exponent", value.into());
-            self
+        prop! {
+            /// `Exponent`.
+            props, "Exponent", exponent, set_exponent, get_exponent, Val<String>
         }
 
-        /// `FalseString`.
-        pub fn false_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FalseString", value.into());
-            self
+        prop! {
+            /// `FalseString`.
+            props, "FalseString", false_string, set_false_string, get_false_string, Val<String>
         }
 
-        /// `GroupByAggFunctionOptions`.
-        pub fn group_by_agg_function_options(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupByAggFunctionOptions", value.into());
-            self
+        prop! {
+            /// `GroupByAggFunctionOptions`.
+            props, "GroupByAggFunctionOptions", group_by_agg_function_options, set_group_by_agg_function_options, get_group_by_agg_function_options, Val<String>
         }
 
-        /// `GroupByColumns`.
-        pub fn group_by_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupByColumns", value.into());
-            self
+        prop! {
+            /// `GroupByColumns`.
+            props, "GroupByColumns", group_by_columns, set_group_by_columns, get_group_by_columns, Val<String>
         }
 
-        /// `HiddenColumns`.
-        pub fn hidden_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HiddenColumns", value.into());
-            self
+        prop! {
+            /// `HiddenColumns`.
+            props, "HiddenColumns", hidden_columns, set_hidden_columns, get_hidden_columns, Val<String>
         }
 
-        /// `IgnoreCase`.
-        pub fn ignore_case(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IgnoreCase", value.into());
-            self
+        prop! {
+            /// `IgnoreCase`.
+            props, "IgnoreCase", ignore_case, set_ignore_case, get_ignore_case, Val<String>
         }
 
-        /// `IncludeInSplit`.
-        pub fn include_in_split(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IncludeInSplit", value.into());
-            self
+        prop! {
+            /// `IncludeInSplit`.
+            props, "IncludeInSplit", include_in_split, set_include_in_split, get_include_in_split, Val<String>
         }
 
-        /// `Input`: Input
-        pub fn input(mut self, value: impl Into<Val<ActionParametersInput>>) -> Self {
-            self.props.set("Input", value.into());
-            self
+        prop! {
+            /// `Input`: Input
+            props, "Input", input, set_input, get_input, Val<ActionParametersInput>
         }
 
-        /// `Interval`.
-        pub fn interval(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`.
+            props, "Interval", interval, set_interval, get_interval, Val<String>
         }
 
-        /// `IsText`.
-        pub fn is_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IsText", value.into());
-            self
+        prop! {
+            /// `IsText`.
+            props, "IsText", is_text, set_is_text, get_is_text, Val<String>
         }
 
-        /// `JoinKeys`.
-        pub fn join_keys(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JoinKeys", value.into());
-            self
+        prop! {
+            /// `JoinKeys`.
+            props, "JoinKeys", join_keys, set_join_keys, get_join_keys, Val<String>
         }
 
-        /// `JoinType`.
-        pub fn join_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JoinType", value.into());
-            self
+        prop! {
+            /// `JoinType`.
+            props, "JoinType", join_type, set_join_type, get_join_type, Val<String>
         }
 
-        /// `LeftColumns`.
-        pub fn left_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LeftColumns", value.into());
-            self
+        prop! {
+            /// `LeftColumns`.
+            props, "LeftColumns", left_columns, set_left_columns, get_left_columns, Val<String>
         }
 
-        /// `Limit`.
-        pub fn limit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Limit", value.into());
-            self
+        prop! {
+            /// `Limit`.
+            props, "Limit", limit, set_limit, get_limit, Val<String>
         }
 
-        /// `LowerBound`.
-        pub fn lower_bound(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LowerBound", value.into());
-            self
+        prop! {
+            /// `LowerBound`.
+            props, "LowerBound", lower_bound, set_lower_bound, get_lower_bound, Val<String>
         }
 
-        /// `MapType`.
-        pub fn map_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MapType", value.into());
-            self
+        prop! {
+            /// `MapType`.
+            props, "MapType", map_type, set_map_type, get_map_type, Val<String>
         }
 
-        /// `ModeType`.
-        pub fn mode_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModeType", value.into());
-            self
+        prop! {
+            /// `ModeType`.
+            props, "ModeType", mode_type, set_mode_type, get_mode_type, Val<String>
         }
 
-        /// `MultiLine`.
-        pub fn multi_line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiLine", value.into());
-            self
+        prop! {
+            /// `MultiLine`.
+            props, "MultiLine", multi_line, set_multi_line, get_multi_line, Val<bool>
         }
 
-        /// `NumRows`.
-        pub fn num_rows(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NumRows", value.into());
-            self
+        prop! {
+            /// `NumRows`.
+            props, "NumRows", num_rows, set_num_rows, get_num_rows, Val<String>
         }
 
-        /// `NumRowsAfter`.
-        pub fn num_rows_after(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NumRowsAfter", value.into());
-            self
+        prop! {
+            /// `NumRowsAfter`.
+            props, "NumRowsAfter", num_rows_after, set_num_rows_after, get_num_rows_after, Val<String>
         }
 
-        /// `NumRowsBefore`.
-        pub fn num_rows_before(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NumRowsBefore", value.into());
-            self
+        prop! {
+            /// `NumRowsBefore`.
+            props, "NumRowsBefore", num_rows_before, set_num_rows_before, get_num_rows_before, Val<String>
         }
 
-        /// `OrderByColumn`.
-        pub fn order_by_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrderByColumn", value.into());
-            self
+        prop! {
+            /// `OrderByColumn`.
+            props, "OrderByColumn", order_by_column, set_order_by_column, get_order_by_column, Val<String>
         }
 
-        /// `OrderByColumns`.
-        pub fn order_by_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrderByColumns", value.into());
-            self
+        prop! {
+            /// `OrderByColumns`.
+            props, "OrderByColumns", order_by_columns, set_order_by_columns, get_order_by_columns, Val<String>
         }
 
-        /// `Other`.
-        pub fn other(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Other", value.into());
-            self
+        prop! {
+            /// `Other`.
+            props, "Other", other, set_other, get_other, Val<String>
         }
 
-        /// `Pattern`.
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `Pattern`.
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
 
-        /// `PatternOption1`.
-        pub fn pattern_option1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternOption1", value.into());
-            self
+        prop! {
+            /// `PatternOption1`.
+            props, "PatternOption1", pattern_option1, set_pattern_option1, get_pattern_option1, Val<String>
         }
 
-        /// `PatternOption2`.
-        pub fn pattern_option2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternOption2", value.into());
-            self
+        prop! {
+            /// `PatternOption2`.
+            props, "PatternOption2", pattern_option2, set_pattern_option2, get_pattern_option2, Val<String>
         }
 
-        /// `PatternOptions`.
-        pub fn pattern_options(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternOptions", value.into());
-            self
+        prop! {
+            /// `PatternOptions`.
+            props, "PatternOptions", pattern_options, set_pattern_options, get_pattern_options, Val<String>
         }
 
-        /// `Period`.
-        pub fn period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", period, set_period, get_period, Val<String>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<String>
         }
 
-        /// `RemoveAllPunctuation`.
-        pub fn remove_all_punctuation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveAllPunctuation", value.into());
-            self
+        prop! {
+            /// `RemoveAllPunctuation`.
+            props, "RemoveAllPunctuation", remove_all_punctuation, set_remove_all_punctuation, get_remove_all_punctuation, Val<String>
         }
 
-        /// `RemoveAllQuotes`.
-        pub fn remove_all_quotes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveAllQuotes", value.into());
-            self
+        prop! {
+            /// `RemoveAllQuotes`.
+            props, "RemoveAllQuotes", remove_all_quotes, set_remove_all_quotes, get_remove_all_quotes, Val<String>
         }
 
-        /// `RemoveAllWhitespace`.
-        pub fn remove_all_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveAllWhitespace", value.into());
-            self
+        prop! {
+            /// `RemoveAllWhitespace`.
+            props, "RemoveAllWhitespace", remove_all_whitespace, set_remove_all_whitespace, get_remove_all_whitespace, Val<String>
         }
 
-        /// `RemoveCustomCharacters`.
-        pub fn remove_custom_characters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveCustomCharacters", value.into());
-            self
+        prop! {
+            /// `RemoveCustomCharacters`.
+            props, "RemoveCustomCharacters", remove_custom_characters, set_remove_custom_characters, get_remove_custom_characters, Val<String>
         }
 
-        /// `RemoveCustomValue`.
-        pub fn remove_custom_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveCustomValue", value.into());
-            self
+        prop! {
+            /// `RemoveCustomValue`.
+            props, "RemoveCustomValue", remove_custom_value, set_remove_custom_value, get_remove_custom_value, Val<String>
         }
 
-        /// `RemoveLeadingAndTrailingPunctuation`.
-        pub fn remove_leading_and_trailing_punctuation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveLeadingAndTrailingPunctuation", value.into());
-            self
+        prop! {
+            /// `RemoveLeadingAndTrailingPunctuation`.
+            props, "RemoveLeadingAndTrailingPunctuation", remove_leading_and_trailing_punctuation, set_remove_leading_and_trailing_punctuation, get_remove_leading_and_trailing_punctuation, Val<String>
         }
 
-        /// `RemoveLeadingAndTrailingQuotes`.
-        pub fn remove_leading_and_trailing_quotes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveLeadingAndTrailingQuotes", value.into());
-            self
+        prop! {
+            /// `RemoveLeadingAndTrailingQuotes`.
+            props, "RemoveLeadingAndTrailingQuotes", remove_leading_and_trailing_quotes, set_remove_leading_and_trailing_quotes, get_remove_leading_and_trailing_quotes, Val<String>
         }
 
-        /// `RemoveLeadingAndTrailingWhitespace`.
-        pub fn remove_leading_and_trailing_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveLeadingAndTrailingWhitespace", value.into());
-            self
+        prop! {
+            /// `RemoveLeadingAndTrailingWhitespace`.
+            props, "RemoveLeadingAndTrailingWhitespace", remove_leading_and_trailing_whitespace, set_remove_leading_and_trailing_whitespace, get_remove_leading_and_trailing_whitespace, Val<String>
         }
 
-        /// `RemoveLetters`.
-        pub fn remove_letters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveLetters", value.into());
-            self
+        prop! {
+            /// `RemoveLetters`.
+            props, "RemoveLetters", remove_letters, set_remove_letters, get_remove_letters, Val<String>
         }
 
-        /// `RemoveNumbers`.
-        pub fn remove_numbers(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveNumbers", value.into());
-            self
+        prop! {
+            /// `RemoveNumbers`.
+            props, "RemoveNumbers", remove_numbers, set_remove_numbers, get_remove_numbers, Val<String>
         }
 
-        /// `RemoveSourceColumn`.
-        pub fn remove_source_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveSourceColumn", value.into());
-            self
+        prop! {
+            /// `RemoveSourceColumn`.
+            props, "RemoveSourceColumn", remove_source_column, set_remove_source_column, get_remove_source_column, Val<String>
         }
 
-        /// `RemoveSpecialCharacters`.
-        pub fn remove_special_characters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoveSpecialCharacters", value.into());
-            self
+        prop! {
+            /// `RemoveSpecialCharacters`.
+            props, "RemoveSpecialCharacters", remove_special_characters, set_remove_special_characters, get_remove_special_characters, Val<String>
         }
 
-        /// `RightColumns`.
-        pub fn right_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RightColumns", value.into());
-            self
+        prop! {
+            /// `RightColumns`.
+            props, "RightColumns", right_columns, set_right_columns, get_right_columns, Val<String>
         }
 
-        /// `SampleSize`.
-        pub fn sample_size(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SampleSize", value.into());
-            self
+        prop! {
+            /// `SampleSize`.
+            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<String>
         }
 
-        /// `SampleType`.
-        pub fn sample_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SampleType", value.into());
-            self
+        prop! {
+            /// `SampleType`.
+            props, "SampleType", sample_type, set_sample_type, get_sample_type, Val<String>
         }
 
-        /// `SecondInput`.
-        pub fn second_input(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecondInput", value.into());
-            self
+        prop! {
+            /// `SecondInput`.
+            props, "SecondInput", second_input, set_second_input, get_second_input, Val<String>
         }
 
-        /// `SecondaryInputs`.
-        pub fn secondary_inputs(mut self, value: impl Into<Val<List<SecondaryInput>>>) -> Self {
-            self.props.set("SecondaryInputs", value.into());
-            self
+        prop! {
+            /// `SecondaryInputs`.
+            props, "SecondaryInputs", secondary_inputs, set_secondary_inputs, get_secondary_inputs, Val<List<SecondaryInput>>
         }
 
-        /// `SheetIndexes`.
-        pub fn sheet_indexes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("SheetIndexes", value.into());
-            self
+        prop! {
+            /// `SheetIndexes`.
+            props, "SheetIndexes", sheet_indexes, set_sheet_indexes, get_sheet_indexes, Val<List<i64>>
         }
 
-        /// `SheetNames`.
-        pub fn sheet_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SheetNames", value.into());
-            self
+        prop! {
+            /// `SheetNames`.
+            props, "SheetNames", sheet_names, set_sheet_names, get_sheet_names, Val<List<String>>
         }
 
-        /// `SourceColumn`.
-        pub fn source_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceColumn", value.into());
-            self
+        prop! {
+            /// `SourceColumn`.
+            props, "SourceColumn", source_column, set_source_column, get_source_column, Val<String>
         }
 
-        /// `SourceColumn1`.
-        pub fn source_column1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceColumn1", value.into());
-            self
+        prop! {
+            /// `SourceColumn1`.
+            props, "SourceColumn1", source_column1, set_source_column1, get_source_column1, Val<String>
         }
 
-        /// `SourceColumn2`.
-        pub fn source_column2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceColumn2", value.into());
-            self
+        prop! {
+            /// `SourceColumn2`.
+            props, "SourceColumn2", source_column2, set_source_column2, get_source_column2, Val<String>
         }
 
-        /// `SourceColumns`.
-        pub fn source_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceColumns", value.into());
-            self
+        prop! {
+            /// `SourceColumns`.
+            props, "SourceColumns", source_columns, set_source_columns, get_source_columns, Val<String>
         }
 
-        /// `StartColumnIndex`.
-        pub fn start_column_index(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartColumnIndex", value.into());
-            self
+        prop! {
+            /// `StartColumnIndex`.
+            props, "StartColumnIndex", start_column_index, set_start_column_index, get_start_column_index, Val<String>
         }
 
-        /// `StartPattern`.
-        pub fn start_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartPattern", value.into());
-            self
+        prop! {
+            /// `StartPattern`.
+            props, "StartPattern", start_pattern, set_start_pattern, get_start_pattern, Val<String>
         }
 
-        /// `StartPosition`.
-        pub fn start_position(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartPosition", value.into());
-            self
+        prop! {
+            /// `StartPosition`.
+            props, "StartPosition", start_position, set_start_position, get_start_position, Val<String>
         }
 
-        /// `StartValue`.
-        pub fn start_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartValue", value.into());
-            self
+        prop! {
+            /// `StartValue`.
+            props, "StartValue", start_value, set_start_value, get_start_value, Val<String>
         }
 
-        /// `StemmingMode`.
-        pub fn stemming_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StemmingMode", value.into());
-            self
+        prop! {
+            /// `StemmingMode`.
+            props, "StemmingMode", stemming_mode, set_stemming_mode, get_stemming_mode, Val<String>
         }
 
-        /// `StepCount`.
-        pub fn step_count(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StepCount", value.into());
-            self
+        prop! {
+            /// `StepCount`.
+            props, "StepCount", step_count, set_step_count, get_step_count, Val<String>
         }
 
-        /// `StepIndex`.
-        pub fn step_index(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StepIndex", value.into());
-            self
+        prop! {
+            /// `StepIndex`.
+            props, "StepIndex", step_index, set_step_index, get_step_index, Val<String>
         }
 
-        /// `StopWordsMode`.
-        pub fn stop_words_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StopWordsMode", value.into());
-            self
+        prop! {
+            /// `StopWordsMode`.
+            props, "StopWordsMode", stop_words_mode, set_stop_words_mode, get_stop_words_mode, Val<String>
         }
 
-        /// `Strategy`.
-        pub fn strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Strategy", value.into());
-            self
+        prop! {
+            /// `Strategy`.
+            props, "Strategy", strategy, set_strategy, get_strategy, Val<String>
         }
 
-        /// `TargetColumn`.
-        pub fn target_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetColumn", value.into());
-            self
+        prop! {
+            /// `TargetColumn`.
+            props, "TargetColumn", target_column, set_target_column, get_target_column, Val<String>
         }
 
-        /// `TargetColumnNames`.
-        pub fn target_column_names(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetColumnNames", value.into());
-            self
+        prop! {
+            /// `TargetColumnNames`.
+            props, "TargetColumnNames", target_column_names, set_target_column_names, get_target_column_names, Val<String>
         }
 
-        /// `TargetDateFormat`.
-        pub fn target_date_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetDateFormat", value.into());
-            self
+        prop! {
+            /// `TargetDateFormat`.
+            props, "TargetDateFormat", target_date_format, set_target_date_format, get_target_date_format, Val<String>
         }
 
-        /// `TargetIndex`.
-        pub fn target_index(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetIndex", value.into());
-            self
+        prop! {
+            /// `TargetIndex`.
+            props, "TargetIndex", target_index, set_target_index, get_target_index, Val<String>
         }
 
-        /// `TimeZone`.
-        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimeZone", value.into());
-            self
+        prop! {
+            /// `TimeZone`.
+            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
         }
 
-        /// `TokenizerPattern`.
-        pub fn tokenizer_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenizerPattern", value.into());
-            self
+        prop! {
+            /// `TokenizerPattern`.
+            props, "TokenizerPattern", tokenizer_pattern, set_tokenizer_pattern, get_tokenizer_pattern, Val<String>
         }
 
-        /// `TrueString`.
-        pub fn true_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrueString", value.into());
-            self
+        prop! {
+            /// `TrueString`.
+            props, "TrueString", true_string, set_true_string, get_true_string, Val<String>
         }
 
-        /// `UdfLang`.
-        pub fn udf_lang(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UdfLang", value.into());
-            self
+        prop! {
+            /// `UdfLang`.
+            props, "UdfLang", udf_lang, set_udf_lang, get_udf_lang, Val<String>
         }
 
-        /// `Units`.
-        pub fn units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Units", value.into());
-            self
+        prop! {
+            /// `Units`.
+            props, "Units", units, set_units, get_units, Val<String>
         }
 
-        /// `UnpivotColumn`.
-        pub fn unpivot_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnpivotColumn", value.into());
-            self
+        prop! {
+            /// `UnpivotColumn`.
+            props, "UnpivotColumn", unpivot_column, set_unpivot_column, get_unpivot_column, Val<String>
         }
 
-        /// `UpperBound`.
-        pub fn upper_bound(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpperBound", value.into());
-            self
+        prop! {
+            /// `UpperBound`.
+            props, "UpperBound", upper_bound, set_upper_bound, get_upper_bound, Val<String>
         }
 
-        /// `UseNewDataFrame`.
-        pub fn use_new_data_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UseNewDataFrame", value.into());
-            self
+        prop! {
+            /// `UseNewDataFrame`.
+            props, "UseNewDataFrame", use_new_data_frame, set_use_new_data_frame, get_use_new_data_frame, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
 
-        /// `Value1`.
-        pub fn value1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value1", value.into());
-            self
+        prop! {
+            /// `Value1`.
+            props, "Value1", value1, set_value1, get_value1, Val<String>
         }
 
-        /// `Value2`.
-        pub fn value2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value2", value.into());
-            self
+        prop! {
+            /// `Value2`.
+            props, "Value2", value2, set_value2, get_value2, Val<String>
         }
 
-        /// `ValueColumn`.
-        pub fn value_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValueColumn", value.into());
-            self
+        prop! {
+            /// `ValueColumn`.
+            props, "ValueColumn", value_column, set_value_column, get_value_column, Val<String>
         }
 
-        /// `ViewFrame`.
-        pub fn view_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ViewFrame", value.into());
-            self
+        prop! {
+            /// `ViewFrame`.
+            props, "ViewFrame", view_frame, set_view_frame, get_view_frame, Val<String>
         }
     }
 
@@ -2294,16 +2309,14 @@ pub mod recipe {
             ActionParametersInput { props }
         }
 
-        /// `DataCatalogInputDefinition`.
-        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
-            self.props.set("DataCatalogInputDefinition", value.into());
-            self
+        prop! {
+            /// `DataCatalogInputDefinition`.
+            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
         }
 
-        /// `S3InputDefinition`: Input location
-        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3InputDefinition", value.into());
-            self
+        prop! {
+            /// `S3InputDefinition`: Input location
+            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
         }
     }
 
@@ -2322,28 +2335,24 @@ pub mod recipe {
             DataCatalogInputDefinition { props }
         }
 
-        /// `CatalogId`: Catalog id
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`: Catalog id
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`: Database name
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: Database name
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `TableName`: Table name
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableName`: Table name
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
 
-        /// `TempDirectory`: Input location
-        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("TempDirectory", value.into());
-            self
+        prop! {
+            /// `TempDirectory`: Input location
+            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
         }
     }
 
@@ -2364,10 +2373,14 @@ pub mod recipe {
             S3Location { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -2388,16 +2401,14 @@ pub mod recipe {
             SecondaryInput { props }
         }
 
-        /// `DataCatalogInputDefinition`.
-        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
-            self.props.set("DataCatalogInputDefinition", value.into());
-            self
+        prop! {
+            /// `DataCatalogInputDefinition`.
+            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
         }
 
-        /// `S3InputDefinition`: Input location
-        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3InputDefinition", value.into());
-            self
+        prop! {
+            /// `S3InputDefinition`: Input location
+            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
         }
     }
 
@@ -2421,10 +2432,19 @@ pub mod recipe {
             ConditionExpression { props }
         }
 
-        /// `Value`: Value of the condition
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Condition`: Input condition to be applied to the target column
+            props, "Condition", _, set_condition, get_condition, Val<String>
+        }
+
+        prop! {
+            /// `TargetColumn`: Name of the target column
+            props, "TargetColumn", _, set_target_column, get_target_column, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Value of the condition
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -2457,16 +2477,29 @@ impl Ruleset {
         Ruleset { core }
     }
 
-    /// `Description`: Description of the Ruleset
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Ruleset
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the Ruleset
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rules`: List of the data quality rules in the ruleset
+        core.props, "Rules", _, set_rules, get_rules, Val<List<ruleset::Rule>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArn`: Arn of the target resource (dataset) to apply the ruleset to
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2500,28 +2533,34 @@ pub mod ruleset {
             Rule { props }
         }
 
-        /// `ColumnSelectors`.
-        pub fn column_selectors(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
-            self.props.set("ColumnSelectors", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the rule
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Disabled`: Boolean value to disable/enable a rule
-        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Disabled", value.into());
-            self
+        prop! {
+            /// `CheckExpression`: Expression with rule conditions
+            props, "CheckExpression", _, set_check_expression, get_check_expression, Val<String>
         }
 
-        /// `SubstitutionMap`.
-        pub fn substitution_map(mut self, value: impl Into<Val<List<SubstitutionValue>>>) -> Self {
-            self.props.set("SubstitutionMap", value.into());
-            self
+        prop! {
+            /// `ColumnSelectors`.
+            props, "ColumnSelectors", column_selectors, set_column_selectors, get_column_selectors, Val<List<ColumnSelector>>
         }
 
-        /// `Threshold`.
-        pub fn threshold(mut self, value: impl Into<Val<Threshold>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `Disabled`: Boolean value to disable/enable a rule
+            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
+        }
+
+        prop! {
+            /// `SubstitutionMap`.
+            props, "SubstitutionMap", substitution_map, set_substitution_map, get_substitution_map, Val<List<SubstitutionValue>>
+        }
+
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<Threshold>
         }
     }
 
@@ -2541,16 +2580,14 @@ pub mod ruleset {
             ColumnSelector { props }
         }
 
-        /// `Name`: The name of a column from a dataset
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of a column from a dataset
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Regex`: A regular expression for selecting a column from a dataset
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`: A regular expression for selecting a column from a dataset
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
     }
 
@@ -2573,6 +2610,16 @@ pub mod ruleset {
             props.set("Value", value.into());
             SubstitutionValue { props }
         }
+
+        prop! {
+            /// `ValueReference`: Variable name
+            props, "ValueReference", _, set_value_reference, get_value_reference, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Value or column name
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::DataBrew::Ruleset.Threshold`.
@@ -2592,16 +2639,19 @@ pub mod ruleset {
             Threshold { props }
         }
 
-        /// `Type`: Threshold type for a rule
-        pub fn type_(mut self, value: impl Into<Val<ThresholdType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Value`: Threshold value for a rule
+            props, "Value", _, set_value, get_value, Val<f64>
         }
 
-        /// `Unit`: Threshold unit for a rule
-        pub fn unit(mut self, value: impl Into<Val<ThresholdUnit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Type`: Threshold type for a rule
+            props, "Type", type_, set_type, get_type, Val<ThresholdType>
+        }
+
+        prop! {
+            /// `Unit`: Threshold unit for a rule
+            props, "Unit", unit, set_unit, get_unit, Val<ThresholdUnit>
         }
     }
 
@@ -2660,16 +2710,24 @@ impl Schedule {
         Schedule { core }
     }
 
-    /// `JobNames`.
-    pub fn job_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("JobNames", value.into());
-        self
+    prop! {
+        /// `CronExpression`: Schedule cron
+        core.props, "CronExpression", _, set_cron_expression, get_cron_expression, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `JobNames`.
+        core.props, "JobNames", job_names, set_job_names, get_job_names, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: Schedule Name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

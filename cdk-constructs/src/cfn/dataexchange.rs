@@ -49,10 +49,24 @@ impl DataSet {
         DataSet { core }
     }
 
-    /// `Tags`: Tags for the data set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AssetType`: The type of asset that is added to a data set.
+        core.props, "AssetType", _, set_asset_type, get_asset_type, Val<data_set::AssetType>
+    }
+
+    prop! {
+        /// `Description`: A description for the data set.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the data set.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the data set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,10 +158,19 @@ impl EventAction {
         EventAction { core }
     }
 
-    /// `Tags`: The tags for the event action.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Action`: What occurs after a certain event.
+        core.props, "Action", _, set_action, get_action, Val<event_action::Action>
+    }
+
+    prop! {
+        /// `Event`: What occurs to start an action.
+        core.props, "Event", _, set_event, get_event, Val<event_action::Event>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the event action.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -200,10 +223,9 @@ pub mod event_action {
             Action { props }
         }
 
-        /// `ExportRevisionToS3`: Details of the operation to be performed by the job.
-        pub fn export_revision_to_s3(mut self, value: impl Into<Val<AutoExportRevisionToS3RequestDetails>>) -> Self {
-            self.props.set("ExportRevisionToS3", value.into());
-            self
+        prop! {
+            /// `ExportRevisionToS3`: Details of the operation to be performed by the job.
+            props, "ExportRevisionToS3", export_revision_to_s3, set_export_revision_to_s3, get_export_revision_to_s3, Val<AutoExportRevisionToS3RequestDetails>
         }
     }
 
@@ -226,10 +248,15 @@ pub mod event_action {
             AutoExportRevisionToS3RequestDetails { props }
         }
 
-        /// `Encryption`: Encryption configuration of the export job.
-        pub fn encryption(mut self, value: impl Into<Val<ExportServerSideEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `RevisionDestination`: A revision destination is the Amazon S3 bucket folder destination
+            /// to where the export will be sent.
+            props, "RevisionDestination", _, set_revision_destination, get_revision_destination, Val<AutoExportRevisionDestinationEntry>
+        }
+
+        prop! {
+            /// `Encryption`: Encryption configuration of the export job.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<ExportServerSideEncryption>
         }
     }
 
@@ -252,11 +279,15 @@ pub mod event_action {
             ExportServerSideEncryption { props }
         }
 
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS KMS key you want to use to encrypt
-        /// the Amazon S3 objects.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `Type`: The type of server side encryption used for encrypting the objects in Amazon S3.
+            props, "Type", _, set_type, get_type, Val<ExportServerSideEncryptionType>
+        }
+
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS KMS key you want to use to
+            /// encrypt the Amazon S3 objects.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -291,11 +322,15 @@ pub mod event_action {
             AutoExportRevisionDestinationEntry { props }
         }
 
-        /// `KeyPattern`: A string representing the pattern for generated names of the individual assets
-        /// in the revision.
-        pub fn key_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPattern", value.into());
-            self
+        prop! {
+            /// `Bucket`: The Amazon S3 bucket that is the destination for the event action.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `KeyPattern`: A string representing the pattern for generated names of the individual
+            /// assets in the revision.
+            props, "KeyPattern", key_pattern, set_key_pattern, get_key_pattern, Val<String>
         }
     }
 
@@ -314,10 +349,9 @@ pub mod event_action {
             Event { props }
         }
 
-        /// `RevisionPublished`: Information about the published revision.
-        pub fn revision_published(mut self, value: impl Into<Val<RevisionPublished>>) -> Self {
-            self.props.set("RevisionPublished", value.into());
-            self
+        prop! {
+            /// `RevisionPublished`: Information about the published revision.
+            props, "RevisionPublished", revision_published, set_revision_published, get_revision_published, Val<RevisionPublished>
         }
     }
 
@@ -337,6 +371,11 @@ pub mod event_action {
             let mut props = Props::new();
             props.set("DataSetId", data_set_id.into());
             RevisionPublished { props }
+        }
+
+        prop! {
+            /// `DataSetId`: The data set ID of the published revision.
+            props, "DataSetId", _, set_data_set_id, get_data_set_id, Val<String>
         }
     }
 }

@@ -42,46 +42,45 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `Activate`: Indicates whether to validate and start the pipeline or stop an active pipeline.
-    /// By default, the value is set to true.
-    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Activate", value.into());
-        self
+    prop! {
+        /// `Activate`: Indicates whether to validate and start the pipeline or stop an active
+        /// pipeline. By default, the value is set to true.
+        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
     }
 
-    /// `Description`: A description of the pipeline.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the pipeline.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ParameterObjects`: The parameter objects used with the pipeline.
-    pub fn parameter_objects(mut self, value: impl Into<Val<List<pipeline::ParameterObject>>>) -> Self {
-        self.core.set("ParameterObjects", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the pipeline.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ParameterValues`: The parameter values used with the pipeline.
-    pub fn parameter_values(mut self, value: impl Into<Val<List<pipeline::ParameterValue>>>) -> Self {
-        self.core.set("ParameterValues", value.into());
-        self
+    prop! {
+        /// `ParameterObjects`: The parameter objects used with the pipeline.
+        core.props, "ParameterObjects", parameter_objects, set_parameter_objects, get_parameter_objects, Val<List<pipeline::ParameterObject>>
     }
 
-    /// `PipelineObjects`: The objects that define the pipeline. These objects overwrite the
-    /// existing pipeline definition. Not all objects, fields, and values can be updated. For
-    /// information about restrictions, see Editing Your Pipeline in the AWS Data Pipeline Developer
-    /// Guide.
-    pub fn pipeline_objects(mut self, value: impl Into<Val<List<pipeline::PipelineObject>>>) -> Self {
-        self.core.set("PipelineObjects", value.into());
-        self
+    prop! {
+        /// `ParameterValues`: The parameter values used with the pipeline.
+        core.props, "ParameterValues", parameter_values, set_parameter_values, get_parameter_values, Val<List<pipeline::ParameterValue>>
     }
 
-    /// `PipelineTags`: A list of arbitrary tags (key-value pairs) to associate with the pipeline,
-    /// which you can use to control permissions. For more information, see Controlling Access to
-    /// Pipelines and Resources in the AWS Data Pipeline Developer Guide.
-    pub fn pipeline_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("PipelineTags", value.into());
-        self
+    prop! {
+        /// `PipelineObjects`: The objects that define the pipeline. These objects overwrite the
+        /// existing pipeline definition. Not all objects, fields, and values can be updated. For
+        /// information about restrictions, see Editing Your Pipeline in the AWS Data Pipeline
+        /// Developer Guide.
+        core.props, "PipelineObjects", pipeline_objects, set_pipeline_objects, get_pipeline_objects, Val<List<pipeline::PipelineObject>>
+    }
+
+    prop! {
+        /// `PipelineTags`: A list of arbitrary tags (key-value pairs) to associate with the
+        /// pipeline, which you can use to control permissions. For more information, see
+        /// Controlling Access to Pipelines and Resources in the AWS Data Pipeline Developer Guide.
+        core.props, "PipelineTags", pipeline_tags, set_pipeline_tags, get_pipeline_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,6 +122,16 @@ pub mod pipeline {
             props.set("Id", id.into());
             ParameterObject { props }
         }
+
+        prop! {
+            /// `Attributes`: The attributes of the parameter object.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<ParameterAttribute>>
+        }
+
+        prop! {
+            /// `Id`: The ID of the parameter object.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// `AWS::DataPipeline::Pipeline.ParameterAttribute`.
@@ -143,6 +152,16 @@ pub mod pipeline {
             props.set("StringValue", string_value.into());
             ParameterAttribute { props }
         }
+
+        prop! {
+            /// `Key`: The field identifier.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `StringValue`: The field value, expressed as a String.
+            props, "StringValue", _, set_string_value, get_string_value, Val<String>
+        }
     }
 
     /// `AWS::DataPipeline::Pipeline.ParameterValue`.
@@ -162,6 +181,16 @@ pub mod pipeline {
             props.set("Id", id.into());
             props.set("StringValue", string_value.into());
             ParameterValue { props }
+        }
+
+        prop! {
+            /// `Id`: The ID of the parameter value.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `StringValue`: The field value, expressed as a String.
+            props, "StringValue", _, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -189,6 +218,21 @@ pub mod pipeline {
             props.set("Name", name.into());
             PipelineObject { props }
         }
+
+        prop! {
+            /// `Fields`: Key-value pairs that define the properties of the object.
+            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        }
+
+        prop! {
+            /// `Id`: The ID of the object.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the object.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::DataPipeline::Pipeline.Field`.
@@ -210,18 +254,24 @@ pub mod pipeline {
             Field { props }
         }
 
-        /// `RefValue`: A field value that you specify as an identifier of another object in the same
-        /// pipeline definition.
-        pub fn ref_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefValue", value.into());
-            self
+        prop! {
+            /// `Key`: Specifies the name of a field for a particular object. To view valid values for a
+            /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer
+            /// Guide.
+            props, "Key", _, set_key, get_key, Val<String>
         }
 
-        /// `StringValue`: A field value that you specify as a string. To view valid values for a
-        /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer Guide.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `RefValue`: A field value that you specify as an identifier of another object in the
+            /// same pipeline definition.
+            props, "RefValue", ref_value, set_ref_value, get_ref_value, Val<String>
+        }
+
+        prop! {
+            /// `StringValue`: A field value that you specify as a string. To view valid values for a
+            /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer
+            /// Guide.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 }

@@ -39,43 +39,37 @@ impl Agent {
         Agent { core }
     }
 
-    /// `ActivationKey`: Activation key of the Agent.
-    pub fn activation_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActivationKey", value.into());
-        self
+    prop! {
+        /// `ActivationKey`: Activation key of the Agent.
+        core.props, "ActivationKey", activation_key, set_activation_key, get_activation_key, Val<String>
     }
 
-    /// `AgentName`: The name configured for the agent. Text reference used to identify the agent in
-    /// the console.
-    pub fn agent_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AgentName", value.into());
-        self
+    prop! {
+        /// `AgentName`: The name configured for the agent. Text reference used to identify the
+        /// agent in the console.
+        core.props, "AgentName", agent_name, set_agent_name, get_agent_name, Val<String>
     }
 
-    /// `SecurityGroupArns`: The ARNs of the security group used to protect your data transfer task
-    /// subnets.
-    pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupArns", value.into());
-        self
+    prop! {
+        /// `SecurityGroupArns`: The ARNs of the security group used to protect your data transfer
+        /// task subnets.
+        core.props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
     }
 
-    /// `SubnetArns`: The ARNs of the subnets in which DataSync will create elastic network
-    /// interfaces for each data transfer task.
-    pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SubnetArns", value.into());
-        self
+    prop! {
+        /// `SubnetArns`: The ARNs of the subnets in which DataSync will create elastic network
+        /// interfaces for each data transfer task.
+        core.props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcEndpointId`: The ID of the VPC endpoint that the agent has access to.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcEndpointId", value.into());
-        self
+    prop! {
+        /// `VpcEndpointId`: The ID of the VPC endpoint that the agent has access to.
+        core.props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -121,76 +115,72 @@ impl LocationAzureBlob {
         LocationAzureBlob { core }
     }
 
-    /// `AgentArns`: Specifies the Amazon Resource Name (ARN) of the DataSync agent that can connect
-    /// with your Azure Blob Storage container. If you are setting up an agentless cross-cloud
-    /// transfer, you do not need to specify a value for this parameter.
-    pub fn agent_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AgentArns", value.into());
-        self
+    prop! {
+        /// `AgentArns`: Specifies the Amazon Resource Name (ARN) of the DataSync agent that can
+        /// connect with your Azure Blob Storage container. If you are setting up an agentless
+        /// cross-cloud transfer, you do not need to specify a value for this parameter.
+        core.props, "AgentArns", agent_arns, set_agent_arns, get_agent_arns, Val<List<String>>
     }
 
-    /// `AzureAccessTier`: Specifies an access tier for the objects you're transferring into your
-    /// Azure Blob Storage container.
-    pub fn azure_access_tier(mut self, value: impl Into<Val<location_azure_blob::AzureAccessTier>>) -> Self {
-        self.core.set("AzureAccessTier", value.into());
-        self
+    prop! {
+        /// `AzureAccessTier`: Specifies an access tier for the objects you're transferring into
+        /// your Azure Blob Storage container.
+        core.props, "AzureAccessTier", azure_access_tier, set_azure_access_tier, get_azure_access_tier, Val<location_azure_blob::AzureAccessTier>
     }
 
-    /// `AzureBlobContainerUrl`: The URL of the Azure Blob container that was described.
-    pub fn azure_blob_container_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AzureBlobContainerUrl", value.into());
-        self
+    prop! {
+        /// `AzureBlobAuthenticationType`: The specific authentication type that you want DataSync
+        /// to use to access your Azure Blob Container.
+        core.props, "AzureBlobAuthenticationType", _, set_azure_blob_authentication_type, get_azure_blob_authentication_type, Val<location_azure_blob::AzureBlobAuthenticationType>
     }
 
-    /// `AzureBlobSasConfiguration`: Specifies the shared access signature (SAS) that DataSync uses
-    /// to access your Azure Blob Storage container.
-    pub fn azure_blob_sas_configuration(mut self, value: impl Into<Val<location_azure_blob::AzureBlobSasConfiguration>>) -> Self {
-        self.core.set("AzureBlobSasConfiguration", value.into());
-        self
+    prop! {
+        /// `AzureBlobContainerUrl`: The URL of the Azure Blob container that was described.
+        core.props, "AzureBlobContainerUrl", azure_blob_container_url, set_azure_blob_container_url, get_azure_blob_container_url, Val<String>
     }
 
-    /// `AzureBlobType`: Specifies a blob type for the objects you're transferring into your Azure
-    /// Blob Storage container.
-    pub fn azure_blob_type(mut self, value: impl Into<Val<location_azure_blob::AzureBlobType>>) -> Self {
-        self.core.set("AzureBlobType", value.into());
-        self
+    prop! {
+        /// `AzureBlobSasConfiguration`: Specifies the shared access signature (SAS) that DataSync
+        /// uses to access your Azure Blob Storage container.
+        core.props, "AzureBlobSasConfiguration", azure_blob_sas_configuration, set_azure_blob_sas_configuration, get_azure_blob_sas_configuration, Val<location_azure_blob::AzureBlobSasConfiguration>
     }
 
-    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-    /// as an authentication token or set of credentials that DataSync uses to access a specific
-    /// transfer location, and a customer-managed AWS KMS key.
-    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_azure_blob::CmkSecretConfig>>) -> Self {
-        self.core.set("CmkSecretConfig", value.into());
-        self
+    prop! {
+        /// `AzureBlobType`: Specifies a blob type for the objects you're transferring into your
+        /// Azure Blob Storage container.
+        core.props, "AzureBlobType", azure_blob_type, set_azure_blob_type, get_azure_blob_type, Val<location_azure_blob::AzureBlobType>
     }
 
-    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-    /// such as an authentication token or set of credentials that DataSync uses to access a
-    /// specific transfer location, and an IAM role that DataSync can assume and access the
-    /// customer-managed secret.
-    pub fn custom_secret_config(mut self, value: impl Into<Val<location_azure_blob::CustomSecretConfig>>) -> Self {
-        self.core.set("CustomSecretConfig", value.into());
-        self
+    prop! {
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and a customer-managed AWS KMS key.
+        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_azure_blob::CmkSecretConfig>
     }
 
-    /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses to
-    /// access your Azure Blob Storage container using an OpenID Connect (OIDC) token.
-    pub fn federated_identity(mut self, value: impl Into<Val<location_azure_blob::AzureFederatedIdentityConfig>>) -> Self {
-        self.core.set("FederatedIdentity", value.into());
-        self
+    prop! {
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_azure_blob::CustomSecretConfig>
     }
 
-    /// `Subdirectory`: The subdirectory in the Azure Blob Container that is used to read data from
-    /// the Azure Blob Source Location.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses
+        /// to access your Azure Blob Storage container using an OpenID Connect (OIDC) token.
+        core.props, "FederatedIdentity", federated_identity, set_federated_identity, get_federated_identity, Val<location_azure_blob::AzureFederatedIdentityConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: The subdirectory in the Azure Blob Container that is used to read data
+        /// from the Azure Blob Source Location.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -281,6 +271,12 @@ pub mod location_azure_blob {
             props.set("AzureBlobSasToken", azure_blob_sas_token.into());
             AzureBlobSasConfiguration { props }
         }
+
+        prop! {
+            /// `AzureBlobSasToken`: Specifies the shared access signature (SAS) token, which indicates
+            /// the permissions DataSync needs to access your Azure Blob Storage container.
+            props, "AzureBlobSasToken", _, set_azure_blob_sas_token, get_azure_blob_sas_token, Val<String>
+        }
     }
 
     /// Specifies a blob type for the objects you're transferring into your Azure Blob Storage
@@ -311,17 +307,15 @@ pub mod location_azure_blob {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -352,6 +346,17 @@ pub mod location_azure_blob {
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationAzureBlob.AzureFederatedIdentityConfig`: Specifies the identity
@@ -371,18 +376,17 @@ pub mod location_azure_blob {
             AzureFederatedIdentityConfig { props }
         }
 
-        /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role that
-        /// DataSync assumes to mint the OIDC token used to authenticate with the identity provider.
-        pub fn aws_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsIamRole", value.into());
-            self
+        prop! {
+            /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role
+            /// that DataSync assumes to mint the OIDC token used to authenticate with the identity
+            /// provider.
+            props, "AwsIamRole", aws_iam_role, set_aws_iam_role, get_aws_iam_role, Val<String>
         }
 
-        /// `AzureOidc`: Specifies the Microsoft Entra (Azure AD) identity that DataSync federates with
-        /// to obtain an access token for your Azure Blob Storage container.
-        pub fn azure_oidc(mut self, value: impl Into<Val<AzureOidcConfig>>) -> Self {
-            self.props.set("AzureOidc", value.into());
-            self
+        prop! {
+            /// `AzureOidc`: Specifies the Microsoft Entra (Azure AD) identity that DataSync federates
+            /// with to obtain an access token for your Azure Blob Storage container.
+            props, "AzureOidc", azure_oidc, set_azure_oidc, get_azure_oidc, Val<AzureOidcConfig>
         }
     }
 
@@ -408,6 +412,18 @@ pub mod location_azure_blob {
             props.set("ClientId", client_id.into());
             AzureOidcConfig { props }
         }
+
+        prop! {
+            /// `TenantId`: Specifies the Microsoft Entra (Azure AD) tenant ID that the identity belongs
+            /// to.
+            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        }
+
+        prop! {
+            /// `ClientId`: Specifies the client ID of the Microsoft Entra (Azure AD) identity that
+            /// DataSync uses to obtain an access token.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
     }
 }
 
@@ -432,45 +448,45 @@ impl LocationEfs {
         LocationEfs { core }
     }
 
-    /// `AccessPointArn`: The Amazon Resource Name (ARN) for the Amazon EFS Access point that
-    /// DataSync uses when accessing the EFS file system.
-    pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessPointArn", value.into());
-        self
+    prop! {
+        /// `AccessPointArn`: The Amazon Resource Name (ARN) for the Amazon EFS Access point that
+        /// DataSync uses when accessing the EFS file system.
+        core.props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
     }
 
-    /// `EfsFilesystemArn`: The Amazon Resource Name (ARN) for the Amazon EFS file system.
-    pub fn efs_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EfsFilesystemArn", value.into());
-        self
+    prop! {
+        /// `Ec2Config`: The subnet and security group that DataSync uses to access target EFS file
+        /// system.
+        core.props, "Ec2Config", _, set_ec2_config, get_ec2_config, Val<location_efs::Ec2Config>
     }
 
-    /// `FileSystemAccessRoleArn`: The Amazon Resource Name (ARN) of the AWS IAM role that the
-    /// DataSync will assume when mounting the EFS file system.
-    pub fn file_system_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FileSystemAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `EfsFilesystemArn`: The Amazon Resource Name (ARN) for the Amazon EFS file system.
+        core.props, "EfsFilesystemArn", efs_filesystem_arn, set_efs_filesystem_arn, get_efs_filesystem_arn, Val<String>
     }
 
-    /// `InTransitEncryption`: Protocol that is used for encrypting the traffic exchanged between
-    /// the DataSync Agent and the EFS file system.
-    pub fn in_transit_encryption(mut self, value: impl Into<Val<location_efs::InTransitEncryption>>) -> Self {
-        self.core.set("InTransitEncryption", value.into());
-        self
+    prop! {
+        /// `FileSystemAccessRoleArn`: The Amazon Resource Name (ARN) of the AWS IAM role that the
+        /// DataSync will assume when mounting the EFS file system.
+        core.props, "FileSystemAccessRoleArn", file_system_access_role_arn, set_file_system_access_role_arn, get_file_system_access_role_arn, Val<String>
     }
 
-    /// `Subdirectory`: A subdirectory in the location's path. This subdirectory in the EFS file
-    /// system is used to read data from the EFS source location or write data to the EFS
-    /// destination.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `InTransitEncryption`: Protocol that is used for encrypting the traffic exchanged
+        /// between the DataSync Agent and the EFS file system.
+        core.props, "InTransitEncryption", in_transit_encryption, set_in_transit_encryption, get_in_transit_encryption, Val<location_efs::InTransitEncryption>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: A subdirectory in the location's path. This subdirectory in the EFS file
+        /// system is used to read data from the EFS source location or write data to the EFS
+        /// destination.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -521,6 +537,18 @@ pub mod location_efs {
             props.set("SubnetArn", subnet_arn.into());
             Ec2Config { props }
         }
+
+        prop! {
+            /// `SecurityGroupArns`: The Amazon Resource Names (ARNs) of the security groups that are
+            /// configured for the Amazon EC2 resource.
+            props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetArn`: The ARN of the subnet that DataSync uses to access the target EFS file
+            /// system.
+            props, "SubnetArn", _, set_subnet_arn, get_subnet_arn, Val<String>
+        }
     }
 
     /// Protocol that is used for encrypting the traffic exchanged between the DataSync Agent and
@@ -559,22 +587,25 @@ impl LocationFSxLustre {
         LocationFSxLustre { core }
     }
 
-    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Lustre file system.
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FsxFilesystemArn", value.into());
-        self
+    prop! {
+        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Lustre file system.
+        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
     }
 
-    /// `Subdirectory`: A subdirectory in the location's path.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
+        /// FSx for Lustre file system.
+        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: A subdirectory in the location's path.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -623,22 +654,30 @@ impl LocationFSxOntap {
         LocationFSxOntap { core }
     }
 
-    /// `Protocol`: Configuration settings for NFS or SMB protocol.
-    pub fn protocol(mut self, value: impl Into<Val<location_f_sx_ontap::Protocol>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `Protocol`: Configuration settings for NFS or SMB protocol.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<location_f_sx_ontap::Protocol>
     }
 
-    /// `Subdirectory`: A subdirectory in the location's path.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
+        /// FSx ONTAP file system.
+        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageVirtualMachineArn`: The Amazon Resource Name (ARN) for the FSx ONTAP SVM.
+        core.props, "StorageVirtualMachineArn", _, set_storage_virtual_machine_arn, get_storage_virtual_machine_arn, Val<String>
+    }
+
+    prop! {
+        /// `Subdirectory`: A subdirectory in the location's path.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -697,16 +736,14 @@ pub mod location_f_sx_ontap {
             Protocol { props }
         }
 
-        /// `NFS`: NFS protocol configuration for FSx ONTAP file system.
-        pub fn nfs(mut self, value: impl Into<Val<Nfs>>) -> Self {
-            self.props.set("NFS", value.into());
-            self
+        prop! {
+            /// `NFS`: NFS protocol configuration for FSx ONTAP file system.
+            props, "NFS", nfs, set_nfs, get_nfs, Val<Nfs>
         }
 
-        /// `SMB`: SMB protocol configuration for FSx ONTAP file system.
-        pub fn smb(mut self, value: impl Into<Val<Smb>>) -> Self {
-            self.props.set("SMB", value.into());
-            self
+        prop! {
+            /// `SMB`: SMB protocol configuration for FSx ONTAP file system.
+            props, "SMB", smb, set_smb, get_smb, Val<Smb>
         }
     }
 
@@ -727,6 +764,11 @@ pub mod location_f_sx_ontap {
             props.set("MountOptions", mount_options.into());
             Nfs { props }
         }
+
+        prop! {
+            /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
+            props, "MountOptions", _, set_mount_options, get_mount_options, Val<NfsMountOptions>
+        }
     }
 
     /// `AWS::DataSync::LocationFSxONTAP.NfsMountOptions`: The NFS mount options that DataSync can
@@ -745,10 +787,10 @@ pub mod location_f_sx_ontap {
             NfsMountOptions { props }
         }
 
-        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
-        pub fn version(mut self, value: impl Into<Val<NfsMountOptionsVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
+            /// share.
+            props, "Version", version, set_version, get_version, Val<NfsMountOptionsVersion>
         }
     }
 
@@ -795,43 +837,49 @@ pub mod location_f_sx_ontap {
             Smb { props }
         }
 
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-        /// as an authentication token or set of credentials that DataSync uses to access a specific
-        /// transfer location, and a customer-managed AWS KMS key.
-        pub fn cmk_secret_config(mut self, value: impl Into<Val<CmkSecretConfig>>) -> Self {
-            self.props.set("CmkSecretConfig", value.into());
-            self
+        prop! {
+            /// `User`: The user who can mount the share, has the permissions to access files and
+            /// folders in the SMB share.
+            props, "User", _, set_user, get_user, Val<String>
         }
 
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        pub fn custom_secret_config(mut self, value: impl Into<Val<CustomSecretConfig>>) -> Self {
-            self.props.set("CustomSecretConfig", value.into());
-            self
+        prop! {
+            /// `MountOptions`: The mount options used by DataSync to access the SMB server.
+            props, "MountOptions", _, set_mount_options, get_mount_options, Val<SmbMountOptions>
         }
 
-        /// `Domain`: The name of the Windows domain that the SMB server belongs to.
-        pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Domain", value.into());
-            self
+        prop! {
+            /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+            /// such as an authentication token or set of credentials that DataSync uses to access a
+            /// specific transfer location, and a customer-managed AWS KMS key.
+            props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<CmkSecretConfig>
         }
 
-        /// `ManagedSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location. DataSync uses the default AWS-managed KMS key to encrypt this
-        /// secret in AWS Secrets Manager.
-        pub fn managed_secret_config(mut self, value: impl Into<Val<ManagedSecretConfig>>) -> Self {
-            self.props.set("ManagedSecretConfig", value.into());
-            self
+        prop! {
+            /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+            /// such as an authentication token or set of credentials that DataSync uses to access a
+            /// specific transfer location, and an IAM role that DataSync can assume and access the
+            /// customer-managed secret.
+            props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<CustomSecretConfig>
         }
 
-        /// `Password`: The password of the user who can mount the share and has the permissions to
-        /// access files and folders in the SMB share.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Domain`: The name of the Windows domain that the SMB server belongs to.
+            props, "Domain", domain, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `ManagedSecretConfig`: Specifies configuration information for a DataSync-managed
+            /// secret, such as an authentication token or set of credentials that DataSync uses to
+            /// access a specific transfer location. DataSync uses the default AWS-managed KMS key to
+            /// encrypt this secret in AWS Secrets Manager.
+            props, "ManagedSecretConfig", managed_secret_config, set_managed_secret_config, get_managed_secret_config, Val<ManagedSecretConfig>
+        }
+
+        prop! {
+            /// `Password`: The password of the user who can mount the share and has the permissions to
+            /// access files and folders in the SMB share.
+            props, "Password", password, set_password, get_password, Val<String>
         }
     }
 
@@ -852,17 +900,15 @@ pub mod location_f_sx_ontap {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -893,6 +939,17 @@ pub mod location_f_sx_ontap {
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationFSxONTAP.ManagedSecretConfig`: Specifies configuration information
@@ -914,6 +971,11 @@ pub mod location_f_sx_ontap {
             props.set("SecretArn", secret_arn.into());
             ManagedSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationFSxONTAP.SmbMountOptions`: The mount options used by DataSync to
@@ -932,10 +994,10 @@ pub mod location_f_sx_ontap {
             SmbMountOptions { props }
         }
 
-        /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB share.
-        pub fn version(mut self, value: impl Into<Val<SmbMountOptionsVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB
+            /// share.
+            props, "Version", version, set_version, get_version, Val<SmbMountOptionsVersion>
         }
     }
 
@@ -983,22 +1045,31 @@ impl LocationFSxOpenZfs {
         LocationFSxOpenZfs { core }
     }
 
-    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx OpenZFS file system.
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FsxFilesystemArn", value.into());
-        self
+    prop! {
+        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx OpenZFS file system.
+        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
     }
 
-    /// `Subdirectory`: A subdirectory in the location's path.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `Protocol`: Configuration settings for an NFS or SMB protocol, currently only support
+        /// NFS
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<location_f_sx_open_zfs::Protocol>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
+        /// FSx OpenZFS file system.
+        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Subdirectory`: A subdirectory in the location's path.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1040,10 +1111,9 @@ pub mod location_f_sx_open_zfs {
             Protocol { props }
         }
 
-        /// `NFS`: FSx OpenZFS file system NFS protocol information
-        pub fn nfs(mut self, value: impl Into<Val<Nfs>>) -> Self {
-            self.props.set("NFS", value.into());
-            self
+        prop! {
+            /// `NFS`: FSx OpenZFS file system NFS protocol information
+            props, "NFS", nfs, set_nfs, get_nfs, Val<Nfs>
         }
     }
 
@@ -1064,6 +1134,11 @@ pub mod location_f_sx_open_zfs {
             props.set("MountOptions", mount_options.into());
             Nfs { props }
         }
+
+        prop! {
+            /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
+            props, "MountOptions", _, set_mount_options, get_mount_options, Val<MountOptions>
+        }
     }
 
     /// `AWS::DataSync::LocationFSxOpenZFS.MountOptions`: The NFS mount options that DataSync can
@@ -1082,10 +1157,10 @@ pub mod location_f_sx_open_zfs {
             MountOptions { props }
         }
 
-        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
-        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
+            /// share.
+            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
         }
     }
 
@@ -1140,52 +1215,57 @@ impl LocationFSxWindows {
         LocationFSxWindows { core }
     }
 
-    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-    /// as an authentication token or set of credentials that DataSync uses to access a specific
-    /// transfer location, and a customer-managed AWS KMS key.
-    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_f_sx_windows::CmkSecretConfig>>) -> Self {
-        self.core.set("CmkSecretConfig", value.into());
-        self
+    prop! {
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and a customer-managed AWS KMS key.
+        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_f_sx_windows::CmkSecretConfig>
     }
 
-    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-    /// such as an authentication token or set of credentials that DataSync uses to access a
-    /// specific transfer location, and an IAM role that DataSync can assume and access the
-    /// customer-managed secret.
-    pub fn custom_secret_config(mut self, value: impl Into<Val<location_f_sx_windows::CustomSecretConfig>>) -> Self {
-        self.core.set("CustomSecretConfig", value.into());
-        self
+    prop! {
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_f_sx_windows::CustomSecretConfig>
     }
 
-    /// `Domain`: The name of the Windows domain that the FSx for Windows server belongs to.
-    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The name of the Windows domain that the FSx for Windows server belongs to.
+        core.props, "Domain", domain, set_domain, get_domain, Val<String>
     }
 
-    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Windows file system.
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FsxFilesystemArn", value.into());
-        self
+    prop! {
+        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Windows file system.
+        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
     }
 
-    /// `Password`: The password of the user who has the permissions to access files and folders in
-    /// the FSx for Windows file system.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Password`: The password of the user who has the permissions to access files and folders
+        /// in the FSx for Windows file system.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Subdirectory`: A subdirectory in the location's path.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
+        /// FSx for Windows file system.
+        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: A subdirectory in the location's path.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `User`: The user who has the permissions to access files and folders in the FSx for
+        /// Windows file system.
+        core.props, "User", _, set_user, get_user, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1240,17 +1320,15 @@ pub mod location_f_sx_windows {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1280,6 +1358,17 @@ pub mod location_f_sx_windows {
             props.set("SecretArn", secret_arn.into());
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
+        }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
         }
     }
 }
@@ -1313,89 +1402,92 @@ impl LocationHdfs {
         LocationHdfs { core }
     }
 
-    /// `BlockSize`: Size of chunks (blocks) in bytes that the data is divided into when stored in
-    /// the HDFS cluster.
-    pub fn block_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BlockSize", value.into());
-        self
+    prop! {
+        /// `AgentArns`: ARN(s) of the agent(s) to use for an HDFS location.
+        core.props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
     }
 
-    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-    /// as an authentication token or set of credentials that DataSync uses to access a specific
-    /// transfer location, and a customer-managed AWS KMS key.
-    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_hdfs::CmkSecretConfig>>) -> Self {
-        self.core.set("CmkSecretConfig", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`: The authentication mode used to determine identity of user.
+        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<location_hdfs::AuthenticationType>
     }
 
-    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-    /// such as an authentication token or set of credentials that DataSync uses to access a
-    /// specific transfer location, and an IAM role that DataSync can assume and access the
-    /// customer-managed secret.
-    pub fn custom_secret_config(mut self, value: impl Into<Val<location_hdfs::CustomSecretConfig>>) -> Self {
-        self.core.set("CustomSecretConfig", value.into());
-        self
+    prop! {
+        /// `BlockSize`: Size of chunks (blocks) in bytes that the data is divided into when stored
+        /// in the HDFS cluster.
+        core.props, "BlockSize", block_size, set_block_size, get_block_size, Val<i64>
     }
 
-    /// `KerberosKeytab`: The Base64 string representation of the Keytab file.
-    pub fn kerberos_keytab(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosKeytab", value.into());
-        self
+    prop! {
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and a customer-managed AWS KMS key.
+        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_hdfs::CmkSecretConfig>
     }
 
-    /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL to
-    /// access the Krb5.conf file within an S3 bucket.
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosKrb5Conf", value.into());
-        self
+    prop! {
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_hdfs::CustomSecretConfig>
     }
 
-    /// `KerberosPrincipal`: The unique identity, or principal, to which Kerberos can assign
-    /// tickets.
-    pub fn kerberos_principal(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosPrincipal", value.into());
-        self
+    prop! {
+        /// `KerberosKeytab`: The Base64 string representation of the Keytab file.
+        core.props, "KerberosKeytab", kerberos_keytab, set_kerberos_keytab, get_kerberos_keytab, Val<String>
     }
 
-    /// `KmsKeyProviderUri`: The identifier for the Key Management Server where the encryption keys
-    /// that encrypt data inside HDFS clusters are stored.
-    pub fn kms_key_provider_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyProviderUri", value.into());
-        self
+    prop! {
+        /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL
+        /// to access the Krb5.conf file within an S3 bucket.
+        core.props, "KerberosKrb5Conf", kerberos_krb5_conf, set_kerberos_krb5_conf, get_kerberos_krb5_conf, Val<String>
     }
 
-    /// `QopConfiguration`: Configuration information for RPC Protection and Data Transfer
-    /// Protection. These parameters can be set to AUTHENTICATION, INTEGRITY, or PRIVACY. The
-    /// default value is PRIVACY.
-    pub fn qop_configuration(mut self, value: impl Into<Val<location_hdfs::QopConfiguration>>) -> Self {
-        self.core.set("QopConfiguration", value.into());
-        self
+    prop! {
+        /// `KerberosPrincipal`: The unique identity, or principal, to which Kerberos can assign
+        /// tickets.
+        core.props, "KerberosPrincipal", kerberos_principal, set_kerberos_principal, get_kerberos_principal, Val<String>
     }
 
-    /// `ReplicationFactor`: Number of copies of each block that exists inside the HDFS cluster.
-    pub fn replication_factor(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ReplicationFactor", value.into());
-        self
+    prop! {
+        /// `KmsKeyProviderUri`: The identifier for the Key Management Server where the encryption
+        /// keys that encrypt data inside HDFS clusters are stored.
+        core.props, "KmsKeyProviderUri", kms_key_provider_uri, set_kms_key_provider_uri, get_kms_key_provider_uri, Val<String>
     }
 
-    /// `SimpleUser`: The user name that has read and write permissions on the specified HDFS
-    /// cluster.
-    pub fn simple_user(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SimpleUser", value.into());
-        self
+    prop! {
+        /// `NameNodes`: An array of Name Node(s) of the HDFS location.
+        core.props, "NameNodes", _, set_name_nodes, get_name_nodes, Val<List<location_hdfs::NameNode>>
     }
 
-    /// `Subdirectory`: The subdirectory in HDFS that is used to read data from the HDFS source
-    /// location or write data to the HDFS destination.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `QopConfiguration`: Configuration information for RPC Protection and Data Transfer
+        /// Protection. These parameters can be set to AUTHENTICATION, INTEGRITY, or PRIVACY. The
+        /// default value is PRIVACY.
+        core.props, "QopConfiguration", qop_configuration, set_qop_configuration, get_qop_configuration, Val<location_hdfs::QopConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReplicationFactor`: Number of copies of each block that exists inside the HDFS cluster.
+        core.props, "ReplicationFactor", replication_factor, set_replication_factor, get_replication_factor, Val<i64>
+    }
+
+    prop! {
+        /// `SimpleUser`: The user name that has read and write permissions on the specified HDFS
+        /// cluster.
+        core.props, "SimpleUser", simple_user, set_simple_user, get_simple_user, Val<String>
+    }
+
+    prop! {
+        /// `Subdirectory`: The subdirectory in HDFS that is used to read data from the HDFS source
+        /// location or write data to the HDFS destination.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1463,17 +1555,15 @@ pub mod location_hdfs {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1504,6 +1594,17 @@ pub mod location_hdfs {
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationHDFS.NameNode`: HDFS Name Node IP and port information.
@@ -1525,6 +1626,17 @@ pub mod location_hdfs {
             props.set("Port", port.into());
             NameNode { props }
         }
+
+        prop! {
+            /// `Hostname`: The DNS name or IP address of the Name Node in the customer's on premises
+            /// HDFS cluster.
+            props, "Hostname", _, set_hostname, get_hostname, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The port on which the Name Node is listening on for client requests.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
     }
 
     /// `AWS::DataSync::LocationHDFS.QopConfiguration`: Configuration information for RPC Protection
@@ -1544,16 +1656,14 @@ pub mod location_hdfs {
             QopConfiguration { props }
         }
 
-        /// `DataTransferProtection`: Configuration for Data Transfer Protection.
-        pub fn data_transfer_protection(mut self, value: impl Into<Val<QopConfigurationDataTransferProtection>>) -> Self {
-            self.props.set("DataTransferProtection", value.into());
-            self
+        prop! {
+            /// `DataTransferProtection`: Configuration for Data Transfer Protection.
+            props, "DataTransferProtection", data_transfer_protection, set_data_transfer_protection, get_data_transfer_protection, Val<QopConfigurationDataTransferProtection>
         }
 
-        /// `RpcProtection`: Configuration for RPC Protection.
-        pub fn rpc_protection(mut self, value: impl Into<Val<QopConfigurationRpcProtection>>) -> Self {
-            self.props.set("RpcProtection", value.into());
-            self
+        prop! {
+            /// `RpcProtection`: Configuration for RPC Protection.
+            props, "RpcProtection", rpc_protection, set_rpc_protection, get_rpc_protection, Val<QopConfigurationRpcProtection>
         }
     }
 
@@ -1617,30 +1727,32 @@ impl LocationNfs {
         LocationNfs { core }
     }
 
-    /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
-    pub fn mount_options(mut self, value: impl Into<Val<location_nfs::MountOptions>>) -> Self {
-        self.core.set("MountOptions", value.into());
-        self
+    prop! {
+        /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
+        core.props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<location_nfs::MountOptions>
     }
 
-    /// `ServerHostname`: The name of the NFS server. This value is the IP address or DNS name of
-    /// the NFS server.
-    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerHostname", value.into());
-        self
+    prop! {
+        /// `OnPremConfig`: Contains a list of Amazon Resource Names (ARNs) of agents that are used
+        /// to connect an NFS server.
+        core.props, "OnPremConfig", _, set_on_prem_config, get_on_prem_config, Val<location_nfs::OnPremConfig>
     }
 
-    /// `Subdirectory`: The subdirectory in the NFS file system that is used to read data from the
-    /// NFS source location or write data to the NFS destination.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `ServerHostname`: The name of the NFS server. This value is the IP address or DNS name
+        /// of the NFS server.
+        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: The subdirectory in the NFS file system that is used to read data from
+        /// the NFS source location or write data to the NFS destination.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1683,10 +1795,10 @@ pub mod location_nfs {
             MountOptions { props }
         }
 
-        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
-        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
+            /// share.
+            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
         }
     }
 
@@ -1729,6 +1841,11 @@ pub mod location_nfs {
             props.set("AgentArns", agent_arns.into());
             OnPremConfig { props }
         }
+
+        prop! {
+            /// `AgentArns`: ARN(s) of the agent(s) to use for an NFS location.
+            props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
+        }
     }
 }
 
@@ -1751,94 +1868,82 @@ impl LocationObjectStorage {
         LocationObjectStorage { core }
     }
 
-    /// `AccessKey`: Optional. The access key is used if credentials are required to access the
-    /// self-managed object storage server.
-    pub fn access_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessKey", value.into());
-        self
+    prop! {
+        /// `AccessKey`: Optional. The access key is used if credentials are required to access the
+        /// self-managed object storage server.
+        core.props, "AccessKey", access_key, set_access_key, get_access_key, Val<String>
     }
 
-    /// `AgentArns`: Specifies the Amazon Resource Names (ARNs) of the DataSync agents that can
-    /// connect with your object storage system. If you are setting up an agentless cross-cloud
-    /// transfer, you do not need to specify a value for this parameter.
-    pub fn agent_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AgentArns", value.into());
-        self
+    prop! {
+        /// `AgentArns`: Specifies the Amazon Resource Names (ARNs) of the DataSync agents that can
+        /// connect with your object storage system. If you are setting up an agentless cross-cloud
+        /// transfer, you do not need to specify a value for this parameter.
+        core.props, "AgentArns", agent_arns, set_agent_arns, get_agent_arns, Val<List<String>>
     }
 
-    /// `BucketName`: The name of the bucket on the self-managed object storage server.
-    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketName", value.into());
-        self
+    prop! {
+        /// `BucketName`: The name of the bucket on the self-managed object storage server.
+        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-    /// as an authentication token or set of credentials that DataSync uses to access a specific
-    /// transfer location, and a customer-managed AWS KMS key.
-    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_object_storage::CmkSecretConfig>>) -> Self {
-        self.core.set("CmkSecretConfig", value.into());
-        self
+    prop! {
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and a customer-managed AWS KMS key.
+        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_object_storage::CmkSecretConfig>
     }
 
-    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-    /// such as an authentication token or set of credentials that DataSync uses to access a
-    /// specific transfer location, and an IAM role that DataSync can assume and access the
-    /// customer-managed secret.
-    pub fn custom_secret_config(mut self, value: impl Into<Val<location_object_storage::CustomSecretConfig>>) -> Self {
-        self.core.set("CustomSecretConfig", value.into());
-        self
+    prop! {
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_object_storage::CustomSecretConfig>
     }
 
-    /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses to
-    /// access your object storage location using an OpenID Connect (OIDC) token.
-    pub fn federated_identity(mut self, value: impl Into<Val<location_object_storage::ObjectStorageFederatedIdentityConfig>>) -> Self {
-        self.core.set("FederatedIdentity", value.into());
-        self
+    prop! {
+        /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses
+        /// to access your object storage location using an OpenID Connect (OIDC) token.
+        core.props, "FederatedIdentity", federated_identity, set_federated_identity, get_federated_identity, Val<location_object_storage::ObjectStorageFederatedIdentityConfig>
     }
 
-    /// `SecretKey`: Optional. The secret key is used if credentials are required to access the
-    /// self-managed object storage server.
-    pub fn secret_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecretKey", value.into());
-        self
+    prop! {
+        /// `SecretKey`: Optional. The secret key is used if credentials are required to access the
+        /// self-managed object storage server.
+        core.props, "SecretKey", secret_key, set_secret_key, get_secret_key, Val<String>
     }
 
-    /// `ServerCertificate`: X.509 PEM content containing a certificate authority or chain to trust.
-    pub fn server_certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerCertificate", value.into());
-        self
+    prop! {
+        /// `ServerCertificate`: X.509 PEM content containing a certificate authority or chain to
+        /// trust.
+        core.props, "ServerCertificate", server_certificate, set_server_certificate, get_server_certificate, Val<String>
     }
 
-    /// `ServerHostname`: The name of the self-managed object storage server. This value is the IP
-    /// address or Domain Name Service (DNS) name of the object storage server.
-    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerHostname", value.into());
-        self
+    prop! {
+        /// `ServerHostname`: The name of the self-managed object storage server. This value is the
+        /// IP address or Domain Name Service (DNS) name of the object storage server.
+        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
     }
 
-    /// `ServerPort`: The port that your self-managed server accepts inbound network traffic on.
-    pub fn server_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ServerPort", value.into());
-        self
+    prop! {
+        /// `ServerPort`: The port that your self-managed server accepts inbound network traffic on.
+        core.props, "ServerPort", server_port, set_server_port, get_server_port, Val<i64>
     }
 
-    /// `ServerProtocol`: The protocol that the object storage server uses to communicate.
-    pub fn server_protocol(mut self, value: impl Into<Val<location_object_storage::ServerProtocol>>) -> Self {
-        self.core.set("ServerProtocol", value.into());
-        self
+    prop! {
+        /// `ServerProtocol`: The protocol that the object storage server uses to communicate.
+        core.props, "ServerProtocol", server_protocol, set_server_protocol, get_server_protocol, Val<location_object_storage::ServerProtocol>
     }
 
-    /// `Subdirectory`: The subdirectory in the self-managed object storage server that is used to
-    /// read data from.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: The subdirectory in the self-managed object storage server that is used
+        /// to read data from.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1893,17 +1998,15 @@ pub mod location_object_storage {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1934,6 +2037,17 @@ pub mod location_object_storage {
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationObjectStorage.ObjectStorageFederatedIdentityConfig`: Specifies the
@@ -1953,18 +2067,17 @@ pub mod location_object_storage {
             ObjectStorageFederatedIdentityConfig { props }
         }
 
-        /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role that
-        /// DataSync assumes to mint the OIDC token used to authenticate with the identity provider.
-        pub fn aws_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsIamRole", value.into());
-            self
+        prop! {
+            /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role
+            /// that DataSync assumes to mint the OIDC token used to authenticate with the identity
+            /// provider.
+            props, "AwsIamRole", aws_iam_role, set_aws_iam_role, get_aws_iam_role, Val<String>
         }
 
-        /// `ExternalIdentity`: Specifies the external (non-AWS) identity provider that DataSync
-        /// federates with to access your object storage location.
-        pub fn external_identity(mut self, value: impl Into<Val<ObjectStorageExternalIdentityConfig>>) -> Self {
-            self.props.set("ExternalIdentity", value.into());
-            self
+        prop! {
+            /// `ExternalIdentity`: Specifies the external (non-AWS) identity provider that DataSync
+            /// federates with to access your object storage location.
+            props, "ExternalIdentity", external_identity, set_external_identity, get_external_identity, Val<ObjectStorageExternalIdentityConfig>
         }
     }
 
@@ -1985,11 +2098,10 @@ pub mod location_object_storage {
             ObjectStorageExternalIdentityConfig { props }
         }
 
-        /// `GoogleOidc`: Specifies the Google Cloud workload identity federation configuration that
-        /// DataSync uses to obtain an access token for your Google Cloud Storage bucket.
-        pub fn google_oidc(mut self, value: impl Into<Val<GoogleOidcConfig>>) -> Self {
-            self.props.set("GoogleOidc", value.into());
-            self
+        prop! {
+            /// `GoogleOidc`: Specifies the Google Cloud workload identity federation configuration that
+            /// DataSync uses to obtain an access token for your Google Cloud Storage bucket.
+            props, "GoogleOidc", google_oidc, set_google_oidc, get_google_oidc, Val<GoogleOidcConfig>
         }
     }
 
@@ -2023,6 +2135,28 @@ pub mod location_object_storage {
             props.set("IdentityPoolName", identity_pool_name.into());
             props.set("IdentityProviderName", identity_provider_name.into());
             GoogleOidcConfig { props }
+        }
+
+        prop! {
+            /// `ProjectName`: The human-readable Google Cloud project name.
+            props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+        }
+
+        prop! {
+            /// `ProjectNumber`: The numeric Google Cloud project ID, as a string.
+            props, "ProjectNumber", _, set_project_number, get_project_number, Val<String>
+        }
+
+        prop! {
+            /// `IdentityPoolName`: The name of the Google Cloud workload identity pool that DataSync
+            /// federates with.
+            props, "IdentityPoolName", _, set_identity_pool_name, get_identity_pool_name, Val<String>
+        }
+
+        prop! {
+            /// `IdentityProviderName`: The name of the OIDC identity provider configured in the Google
+            /// Cloud workload identity pool.
+            props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
         }
     }
 
@@ -2061,30 +2195,32 @@ impl LocationS3 {
         LocationS3 { core }
     }
 
-    /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket.
-    pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3BucketArn", value.into());
-        self
+    prop! {
+        /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket.
+        core.props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
     }
 
-    /// `S3StorageClass`: The Amazon S3 storage class you want to store your files in when this
-    /// location is used as a task destination.
-    pub fn s3_storage_class(mut self, value: impl Into<Val<location_s3::S3StorageClass>>) -> Self {
-        self.core.set("S3StorageClass", value.into());
-        self
+    prop! {
+        /// `S3Config`: The Amazon Resource Name (ARN) of the AWS IAM role that is used to access an
+        /// Amazon S3 bucket.
+        core.props, "S3Config", _, set_s3_config, get_s3_config, Val<location_s3::S3Config>
     }
 
-    /// `Subdirectory`: A subdirectory in the Amazon S3 bucket. This subdirectory in Amazon S3 is
-    /// used to read data from the S3 source location or write data to the S3 destination.
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `S3StorageClass`: The Amazon S3 storage class you want to store your files in when this
+        /// location is used as a task destination.
+        core.props, "S3StorageClass", s3_storage_class, set_s3_storage_class, get_s3_storage_class, Val<location_s3::S3StorageClass>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: A subdirectory in the Amazon S3 bucket. This subdirectory in Amazon S3
+        /// is used to read data from the S3 source location or write data to the S3 destination.
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2127,6 +2263,11 @@ pub mod location_s3 {
             let mut props = Props::new();
             props.set("BucketAccessRoleArn", bucket_access_role_arn.into());
             S3Config { props }
+        }
+
+        prop! {
+            /// `BucketAccessRoleArn`: The ARN of the IAM role of the Amazon S3 bucket.
+            props, "BucketAccessRoleArn", _, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
         }
     }
 
@@ -2181,112 +2322,105 @@ impl LocationSmb {
         LocationSmb { core }
     }
 
-    /// `AuthenticationType`: The authentication mode used to determine identity of user.
-    pub fn authentication_type(mut self, value: impl Into<Val<location_smb::AuthenticationType>>) -> Self {
-        self.core.set("AuthenticationType", value.into());
-        self
+    prop! {
+        /// `AgentArns`: The Amazon Resource Names (ARNs) of agents to use for a Simple Message
+        /// Block (SMB) location.
+        core.props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
     }
 
-    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
-    /// as a password or set of credentials that DataSync uses to access a specific transfer
-    /// location, and a customer-managed AWS KMS key.
-    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_smb::CmkSecretConfig>>) -> Self {
-        self.core.set("CmkSecretConfig", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`: The authentication mode used to determine identity of user.
+        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<location_smb::AuthenticationType>
     }
 
-    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-    /// such as a password or set of credentials that DataSync uses to access a specific transfer
-    /// location, and an IAM role that DataSync can assume and access the customer-managed secret.
-    pub fn custom_secret_config(mut self, value: impl Into<Val<location_smb::CustomSecretConfig>>) -> Self {
-        self.core.set("CustomSecretConfig", value.into());
-        self
+    prop! {
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as a password or set of credentials that DataSync uses to access a specific
+        /// transfer location, and a customer-managed AWS KMS key.
+        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_smb::CmkSecretConfig>
     }
 
-    /// `DnsIpAddresses`: Specifies the IPv4 addresses for the DNS servers that your SMB file server
-    /// belongs to. This parameter applies only if AuthenticationType is set to KERBEROS. If you
-    /// have multiple domains in your environment, configuring this parameter makes sure that
-    /// DataSync connects to the right SMB file server.
-    pub fn dns_ip_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DnsIpAddresses", value.into());
-        self
+    prop! {
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as a password or set of credentials that DataSync uses to access a specific
+        /// transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_smb::CustomSecretConfig>
     }
 
-    /// `Domain`: The name of the Windows domain that the SMB server belongs to.
-    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `DnsIpAddresses`: Specifies the IPv4 addresses for the DNS servers that your SMB file
+        /// server belongs to. This parameter applies only if AuthenticationType is set to KERBEROS.
+        /// If you have multiple domains in your environment, configuring this parameter makes sure
+        /// that DataSync connects to the right SMB file server.
+        core.props, "DnsIpAddresses", dns_ip_addresses, set_dns_ip_addresses, get_dns_ip_addresses, Val<List<String>>
     }
 
-    /// `KerberosKeytab`: The Base64 string representation of the Keytab file. Specifies your
-    /// Kerberos key table (keytab) file, which includes mappings between your service principal
-    /// name (SPN) and encryption keys. To avoid task execution errors, make sure that the SPN in
-    /// the keytab file matches exactly what you specify for KerberosPrincipal and in your krb5.conf
-    /// file.
-    pub fn kerberos_keytab(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosKeytab", value.into());
-        self
+    prop! {
+        /// `Domain`: The name of the Windows domain that the SMB server belongs to.
+        core.props, "Domain", domain, set_domain, get_domain, Val<String>
     }
 
-    /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL to
-    /// access the Krb5.conf file within an S3 bucket. Specifies a Kerberos configuration file (krb5.conf)
-    /// that defines your Kerberos realm configuration. To avoid task execution errors, make sure
-    /// that the service principal name (SPN) in the krb5.conf file matches exactly what you specify
-    /// for KerberosPrincipal and in your keytab file.
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosKrb5Conf", value.into());
-        self
+    prop! {
+        /// `KerberosKeytab`: The Base64 string representation of the Keytab file. Specifies your
+        /// Kerberos key table (keytab) file, which includes mappings between your service principal
+        /// name (SPN) and encryption keys. To avoid task execution errors, make sure that the SPN
+        /// in the keytab file matches exactly what you specify for KerberosPrincipal and in your
+        /// krb5.conf file.
+        core.props, "KerberosKeytab", kerberos_keytab, set_kerberos_keytab, get_kerberos_keytab, Val<String>
     }
 
-    /// `KerberosPrincipal`: Specifies a service principal name (SPN), which is an identity in your
-    /// Kerberos realm that has permission to access the files, folders, and file metadata in your
-    /// SMB file server. SPNs are case sensitive and must include a prepended cifs/. For example, an
-    /// SPN might look like cifs/kerberosuser@EXAMPLE.COM. Your task execution will fail if the SPN
-    /// that you provide for this parameter doesn't match exactly what's in your keytab or krb5.conf
-    /// files.
-    pub fn kerberos_principal(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KerberosPrincipal", value.into());
-        self
+    prop! {
+        /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL
+        /// to access the Krb5.conf file within an S3 bucket. Specifies a Kerberos configuration
+        /// file (krb5.conf) that defines your Kerberos realm configuration. To avoid task execution
+        /// errors, make sure that the service principal name (SPN) in the krb5.conf file matches
+        /// exactly what you specify for KerberosPrincipal and in your keytab file.
+        core.props, "KerberosKrb5Conf", kerberos_krb5_conf, set_kerberos_krb5_conf, get_kerberos_krb5_conf, Val<String>
     }
 
-    /// `MountOptions`: The mount options used by DataSync to access the SMB server.
-    pub fn mount_options(mut self, value: impl Into<Val<location_smb::MountOptions>>) -> Self {
-        self.core.set("MountOptions", value.into());
-        self
+    prop! {
+        /// `KerberosPrincipal`: Specifies a service principal name (SPN), which is an identity in
+        /// your Kerberos realm that has permission to access the files, folders, and file metadata
+        /// in your SMB file server. SPNs are case sensitive and must include a prepended cifs/. For
+        /// example, an SPN might look like cifs/kerberosuser@EXAMPLE.COM. Your task execution will
+        /// fail if the SPN that you provide for this parameter doesn't match exactly what's in your
+        /// keytab or krb5.conf files.
+        core.props, "KerberosPrincipal", kerberos_principal, set_kerberos_principal, get_kerberos_principal, Val<String>
     }
 
-    /// `Password`: The password of the user who can mount the share and has the permissions to
-    /// access files and folders in the SMB share.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `MountOptions`: The mount options used by DataSync to access the SMB server.
+        core.props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<location_smb::MountOptions>
     }
 
-    /// `ServerHostname`: The name of the SMB server. This value is the IP address or Domain Name
-    /// Service (DNS) name of the SMB server.
-    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerHostname", value.into());
-        self
+    prop! {
+        /// `Password`: The password of the user who can mount the share and has the permissions to
+        /// access files and folders in the SMB share.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Subdirectory`: The subdirectory in the SMB file system that is used to read data from the
-    /// SMB source location or write data to the SMB destination
-    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subdirectory", value.into());
-        self
+    prop! {
+        /// `ServerHostname`: The name of the SMB server. This value is the IP address or Domain
+        /// Name Service (DNS) name of the SMB server.
+        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subdirectory`: The subdirectory in the SMB file system that is used to read data from
+        /// the SMB source location or write data to the SMB destination
+        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
     }
 
-    /// `User`: The user who can mount the share, has the permissions to access files and folders in
-    /// the SMB share.
-    pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("User", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `User`: The user who can mount the share, has the permissions to access files and
+        /// folders in the SMB share.
+        core.props, "User", user, set_user, get_user, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2354,17 +2488,15 @@ pub mod location_smb {
             CmkSecretConfig { props }
         }
 
-        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -2395,6 +2527,17 @@ pub mod location_smb {
             props.set("SecretAccessRoleArn", secret_access_role_arn.into());
             CustomSecretConfig { props }
         }
+
+        prop! {
+            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
+            /// that DataSync uses to access the secret specified for SecretArn.
+            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        }
     }
 
     /// `AWS::DataSync::LocationSMB.MountOptions`: The mount options used by DataSync to access the
@@ -2413,10 +2556,10 @@ pub mod location_smb {
             MountOptions { props }
         }
 
-        /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB share.
-        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB
+            /// share.
+            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
         }
     }
 
@@ -2469,69 +2612,69 @@ impl Task {
         Task { core }
     }
 
-    /// `CloudWatchLogGroupArn`: The ARN of the Amazon CloudWatch log group that is used to monitor
-    /// and log events in the task.
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudWatchLogGroupArn", value.into());
-        self
+    prop! {
+        /// `CloudWatchLogGroupArn`: The ARN of the Amazon CloudWatch log group that is used to
+        /// monitor and log events in the task.
+        core.props, "CloudWatchLogGroupArn", cloud_watch_log_group_arn, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
     }
 
-    /// `Excludes`.
-    pub fn excludes(mut self, value: impl Into<Val<List<task::FilterRule>>>) -> Self {
-        self.core.set("Excludes", value.into());
-        self
+    prop! {
+        /// `DestinationLocationArn`: The ARN of an AWS storage resource's location.
+        core.props, "DestinationLocationArn", _, set_destination_location_arn, get_destination_location_arn, Val<String>
     }
 
-    /// `Includes`.
-    pub fn includes(mut self, value: impl Into<Val<List<task::FilterRule>>>) -> Self {
-        self.core.set("Includes", value.into());
-        self
+    prop! {
+        /// `Excludes`.
+        core.props, "Excludes", excludes, set_excludes, get_excludes, Val<List<task::FilterRule>>
     }
 
-    /// `ManifestConfig`: Configures a manifest, which is a list of files or objects that you want
-    /// DataSync to transfer.
-    pub fn manifest_config(mut self, value: impl Into<Val<task::ManifestConfig>>) -> Self {
-        self.core.set("ManifestConfig", value.into());
-        self
+    prop! {
+        /// `Includes`.
+        core.props, "Includes", includes, set_includes, get_includes, Val<List<task::FilterRule>>
     }
 
-    /// `Name`: The name of a task. This value is a text reference that is used to identify the task
-    /// in the console.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ManifestConfig`: Configures a manifest, which is a list of files or objects that you
+        /// want DataSync to transfer.
+        core.props, "ManifestConfig", manifest_config, set_manifest_config, get_manifest_config, Val<task::ManifestConfig>
     }
 
-    /// `Options`: Represents the options that are available to control the behavior of a
-    /// StartTaskExecution operation.
-    pub fn options(mut self, value: impl Into<Val<task::Options>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `Name`: The name of a task. This value is a text reference that is used to identify the
+        /// task in the console.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Schedule`: Specifies the schedule you want your task to use for repeated executions.
-    pub fn schedule(mut self, value: impl Into<Val<task::TaskSchedule>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Options`: Represents the options that are available to control the behavior of a
+        /// StartTaskExecution operation.
+        core.props, "Options", options, set_options, get_options, Val<task::Options>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Schedule`: Specifies the schedule you want your task to use for repeated executions.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<task::TaskSchedule>
     }
 
-    /// `TaskMode`: Specifies the task mode for the task.
-    pub fn task_mode(mut self, value: impl Into<Val<task::TaskMode>>) -> Self {
-        self.core.set("TaskMode", value.into());
-        self
+    prop! {
+        /// `SourceLocationArn`: The ARN of the source location for the task.
+        core.props, "SourceLocationArn", _, set_source_location_arn, get_source_location_arn, Val<String>
     }
 
-    /// `TaskReportConfig`: Specifies how you want to configure a task report, which provides
-    /// detailed information about for your Datasync transfer.
-    pub fn task_report_config(mut self, value: impl Into<Val<task::TaskReportConfig>>) -> Self {
-        self.core.set("TaskReportConfig", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TaskMode`: Specifies the task mode for the task.
+        core.props, "TaskMode", task_mode, set_task_mode, get_task_mode, Val<task::TaskMode>
+    }
+
+    prop! {
+        /// `TaskReportConfig`: Specifies how you want to configure a task report, which provides
+        /// detailed information about for your Datasync transfer.
+        core.props, "TaskReportConfig", task_report_config, set_task_report_config, get_task_report_config, Val<task::TaskReportConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2585,18 +2728,16 @@ pub mod task {
             FilterRule { props }
         }
 
-        /// `FilterType`: The type of filter rule to apply. AWS DataSync only supports the
-        /// SIMPLE_PATTERN rule type.
-        pub fn filter_type(mut self, value: impl Into<Val<FilterRuleFilterType>>) -> Self {
-            self.props.set("FilterType", value.into());
-            self
+        prop! {
+            /// `FilterType`: The type of filter rule to apply. AWS DataSync only supports the
+            /// SIMPLE_PATTERN rule type.
+            props, "FilterType", filter_type, set_filter_type, get_filter_type, Val<FilterRuleFilterType>
         }
 
-        /// `Value`: A single filter string that consists of the patterns to include or exclude. The
-        /// patterns are delimited by "|".
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: A single filter string that consists of the patterns to include or exclude. The
+            /// patterns are delimited by "|".
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -2629,16 +2770,19 @@ pub mod task {
             ManifestConfig { props }
         }
 
-        /// `Action`: Specifies what DataSync uses the manifest for.
-        pub fn action(mut self, value: impl Into<Val<ManifestConfigAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Source`: Specifies the manifest that you want DataSync to use and where it's hosted.
+            props, "Source", _, set_source, get_source, Val<ManifestConfigSource>
         }
 
-        /// `Format`: Specifies the file format of your manifest.
-        pub fn format(mut self, value: impl Into<Val<ManifestConfigFormat>>) -> Self {
-            self.props.set("Format", value.into());
-            self
+        prop! {
+            /// `Action`: Specifies what DataSync uses the manifest for.
+            props, "Action", action, set_action, get_action, Val<ManifestConfigAction>
+        }
+
+        prop! {
+            /// `Format`: Specifies the file format of your manifest.
+            props, "Format", format, set_format, get_format, Val<ManifestConfigFormat>
         }
     }
 
@@ -2678,11 +2822,10 @@ pub mod task {
             ManifestConfigSource { props }
         }
 
-        /// `S3`: Specifies the S3 bucket where you're hosting the manifest that you want AWS DataSync
-        /// to use.
-        pub fn s3(mut self, value: impl Into<Val<ManifestConfigSourceS3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Specifies the S3 bucket where you're hosting the manifest that you want AWS
+            /// DataSync to use.
+            props, "S3", s3, set_s3, get_s3, Val<ManifestConfigSourceS3>
         }
     }
 
@@ -2702,31 +2845,27 @@ pub mod task {
             ManifestConfigSourceS3 { props }
         }
 
-        /// `BucketAccessRoleArn`: Specifies the AWS Identity and Access Management (IAM) role that
-        /// allows DataSync to access your manifest.
-        pub fn bucket_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `BucketAccessRoleArn`: Specifies the AWS Identity and Access Management (IAM) role that
+            /// allows DataSync to access your manifest.
+            props, "BucketAccessRoleArn", bucket_access_role_arn, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
         }
 
-        /// `ManifestObjectPath`: Specifies the Amazon S3 object key of your manifest.
-        pub fn manifest_object_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestObjectPath", value.into());
-            self
+        prop! {
+            /// `ManifestObjectPath`: Specifies the Amazon S3 object key of your manifest.
+            props, "ManifestObjectPath", manifest_object_path, set_manifest_object_path, get_manifest_object_path, Val<String>
         }
 
-        /// `ManifestObjectVersionId`: Specifies the object version ID of the manifest that you want
-        /// DataSync to use.
-        pub fn manifest_object_version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestObjectVersionId", value.into());
-            self
+        prop! {
+            /// `ManifestObjectVersionId`: Specifies the object version ID of the manifest that you want
+            /// DataSync to use.
+            props, "ManifestObjectVersionId", manifest_object_version_id, set_manifest_object_version_id, get_manifest_object_version_id, Val<String>
         }
 
-        /// `S3BucketArn`: Specifies the Amazon Resource Name (ARN) of the S3 bucket where you're
-        /// hosting your manifest.
-        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketArn", value.into());
-            self
+        prop! {
+            /// `S3BucketArn`: Specifies the Amazon Resource Name (ARN) of the S3 bucket where you're
+            /// hosting your manifest.
+            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
         }
     }
 
@@ -2746,115 +2885,101 @@ pub mod task {
             Options { props }
         }
 
-        /// `Atime`: A file metadata value that shows the last time a file was accessed (that is, when
-        /// the file was read or written to).
-        pub fn atime(mut self, value: impl Into<Val<OptionsAtime>>) -> Self {
-            self.props.set("Atime", value.into());
-            self
+        prop! {
+            /// `Atime`: A file metadata value that shows the last time a file was accessed (that is,
+            /// when the file was read or written to).
+            props, "Atime", atime, set_atime, get_atime, Val<OptionsAtime>
         }
 
-        /// `BytesPerSecond`: A value that limits the bandwidth used by AWS DataSync.
-        pub fn bytes_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BytesPerSecond", value.into());
-            self
+        prop! {
+            /// `BytesPerSecond`: A value that limits the bandwidth used by AWS DataSync.
+            props, "BytesPerSecond", bytes_per_second, set_bytes_per_second, get_bytes_per_second, Val<i64>
         }
 
-        /// `Gid`: The group ID (GID) of the file's owners.
-        pub fn gid(mut self, value: impl Into<Val<OptionsGid>>) -> Self {
-            self.props.set("Gid", value.into());
-            self
+        prop! {
+            /// `Gid`: The group ID (GID) of the file's owners.
+            props, "Gid", gid, set_gid, get_gid, Val<OptionsGid>
         }
 
-        /// `LogLevel`: A value that determines the types of logs that DataSync publishes to a log
-        /// stream in the Amazon CloudWatch log group that you provide.
-        pub fn log_level(mut self, value: impl Into<Val<OptionsLogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`: A value that determines the types of logs that DataSync publishes to a log
+            /// stream in the Amazon CloudWatch log group that you provide.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<OptionsLogLevel>
         }
 
-        /// `Mtime`: A value that indicates the last time that a file was modified (that is, a file was
-        /// written to) before the PREPARING phase.
-        pub fn mtime(mut self, value: impl Into<Val<OptionsMtime>>) -> Self {
-            self.props.set("Mtime", value.into());
-            self
+        prop! {
+            /// `Mtime`: A value that indicates the last time that a file was modified (that is, a file
+            /// was written to) before the PREPARING phase.
+            props, "Mtime", mtime, set_mtime, get_mtime, Val<OptionsMtime>
         }
 
-        /// `ObjectMetadata`: A value that determines whether source object metadata should be copied to
-        /// the destination. PRESERVE copies metadata; NONE copies only file-mtime.
-        pub fn object_metadata(mut self, value: impl Into<Val<OptionsObjectMetadata>>) -> Self {
-            self.props.set("ObjectMetadata", value.into());
-            self
+        prop! {
+            /// `ObjectMetadata`: A value that determines whether source object metadata should be
+            /// copied to the destination. PRESERVE copies metadata; NONE copies only file-mtime.
+            props, "ObjectMetadata", object_metadata, set_object_metadata, get_object_metadata, Val<OptionsObjectMetadata>
         }
 
-        /// `ObjectTags`: A value that determines whether object tags should be read from the source
-        /// object store and written to the destination object store.
-        pub fn object_tags(mut self, value: impl Into<Val<OptionsObjectTags>>) -> Self {
-            self.props.set("ObjectTags", value.into());
-            self
+        prop! {
+            /// `ObjectTags`: A value that determines whether object tags should be read from the source
+            /// object store and written to the destination object store.
+            props, "ObjectTags", object_tags, set_object_tags, get_object_tags, Val<OptionsObjectTags>
         }
 
-        /// `OverwriteMode`: A value that determines whether files at the destination should be
-        /// overwritten or preserved when copying files.
-        pub fn overwrite_mode(mut self, value: impl Into<Val<OptionsOverwriteMode>>) -> Self {
-            self.props.set("OverwriteMode", value.into());
-            self
+        prop! {
+            /// `OverwriteMode`: A value that determines whether files at the destination should be
+            /// overwritten or preserved when copying files.
+            props, "OverwriteMode", overwrite_mode, set_overwrite_mode, get_overwrite_mode, Val<OptionsOverwriteMode>
         }
 
-        /// `PosixPermissions`: A value that determines which users or groups can access a file for a
-        /// specific purpose such as reading, writing, or execution of the file.
-        pub fn posix_permissions(mut self, value: impl Into<Val<OptionsPosixPermissions>>) -> Self {
-            self.props.set("PosixPermissions", value.into());
-            self
+        prop! {
+            /// `PosixPermissions`: A value that determines which users or groups can access a file for
+            /// a specific purpose such as reading, writing, or execution of the file.
+            props, "PosixPermissions", posix_permissions, set_posix_permissions, get_posix_permissions, Val<OptionsPosixPermissions>
         }
 
-        /// `PreserveDeletedFiles`: A value that specifies whether files in the destination that don't
-        /// exist in the source file system should be preserved.
-        pub fn preserve_deleted_files(mut self, value: impl Into<Val<OptionsPreserveDeletedFiles>>) -> Self {
-            self.props.set("PreserveDeletedFiles", value.into());
-            self
+        prop! {
+            /// `PreserveDeletedFiles`: A value that specifies whether files in the destination that
+            /// don't exist in the source file system should be preserved.
+            props, "PreserveDeletedFiles", preserve_deleted_files, set_preserve_deleted_files, get_preserve_deleted_files, Val<OptionsPreserveDeletedFiles>
         }
 
-        /// `PreserveDevices`: A value that determines whether AWS DataSync should preserve the metadata
-        /// of block and character devices in the source file system, and recreate the files with that
-        /// device name and metadata on the destination.
-        pub fn preserve_devices(mut self, value: impl Into<Val<OptionsPreserveDevices>>) -> Self {
-            self.props.set("PreserveDevices", value.into());
-            self
+        prop! {
+            /// `PreserveDevices`: A value that determines whether AWS DataSync should preserve the
+            /// metadata of block and character devices in the source file system, and recreate the
+            /// files with that device name and metadata on the destination.
+            props, "PreserveDevices", preserve_devices, set_preserve_devices, get_preserve_devices, Val<OptionsPreserveDevices>
         }
 
-        /// `SecurityDescriptorCopyFlags`: A value that determines which components of the SMB security
-        /// descriptor are copied during transfer.
-        pub fn security_descriptor_copy_flags(mut self, value: impl Into<Val<OptionsSecurityDescriptorCopyFlags>>) -> Self {
-            self.props.set("SecurityDescriptorCopyFlags", value.into());
-            self
+        prop! {
+            /// `SecurityDescriptorCopyFlags`: A value that determines which components of the SMB
+            /// security descriptor are copied during transfer.
+            props, "SecurityDescriptorCopyFlags", security_descriptor_copy_flags, set_security_descriptor_copy_flags, get_security_descriptor_copy_flags, Val<OptionsSecurityDescriptorCopyFlags>
         }
 
-        /// `TaskQueueing`: A value that determines whether tasks should be queued before executing the
-        /// tasks.
-        pub fn task_queueing(mut self, value: impl Into<Val<OptionsTaskQueueing>>) -> Self {
-            self.props.set("TaskQueueing", value.into());
-            self
+        prop! {
+            /// `TaskQueueing`: A value that determines whether tasks should be queued before executing
+            /// the tasks.
+            props, "TaskQueueing", task_queueing, set_task_queueing, get_task_queueing, Val<OptionsTaskQueueing>
         }
 
-        /// `TransferMode`: A value that determines whether DataSync transfers only the data and
-        /// metadata that differ between the source and the destination location, or whether DataSync
-        /// transfers all the content from the source, without comparing to the destination location.
-        pub fn transfer_mode(mut self, value: impl Into<Val<OptionsTransferMode>>) -> Self {
-            self.props.set("TransferMode", value.into());
-            self
+        prop! {
+            /// `TransferMode`: A value that determines whether DataSync transfers only the data and
+            /// metadata that differ between the source and the destination location, or whether
+            /// DataSync transfers all the content from the source, without comparing to the destination
+            /// location.
+            props, "TransferMode", transfer_mode, set_transfer_mode, get_transfer_mode, Val<OptionsTransferMode>
         }
 
-        /// `Uid`: The user ID (UID) of the file's owner.
-        pub fn uid(mut self, value: impl Into<Val<OptionsUid>>) -> Self {
-            self.props.set("Uid", value.into());
-            self
+        prop! {
+            /// `Uid`: The user ID (UID) of the file's owner.
+            props, "Uid", uid, set_uid, get_uid, Val<OptionsUid>
         }
 
-        /// `VerifyMode`: A value that determines whether a data integrity verification should be
-        /// performed at the end of a task execution after all data and metadata have been transferred.
-        pub fn verify_mode(mut self, value: impl Into<Val<OptionsVerifyMode>>) -> Self {
-            self.props.set("VerifyMode", value.into());
-            self
+        prop! {
+            /// `VerifyMode`: A value that determines whether a data integrity verification should be
+            /// performed at the end of a task execution after all data and metadata have been
+            /// transferred.
+            props, "VerifyMode", verify_mode, set_verify_mode, get_verify_mode, Val<OptionsVerifyMode>
         }
     }
 
@@ -3104,17 +3229,15 @@ pub mod task {
             TaskSchedule { props }
         }
 
-        /// `ScheduleExpression`: A cron expression that specifies when AWS DataSync initiates a
-        /// scheduled transfer from a source to a destination location
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: A cron expression that specifies when AWS DataSync initiates a
+            /// scheduled transfer from a source to a destination location
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `Status`: Specifies status of a schedule.
-        pub fn status(mut self, value: impl Into<Val<TaskScheduleStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Specifies status of a schedule.
+            props, "Status", status, set_status, get_status, Val<TaskScheduleStatus>
         }
     }
 
@@ -3167,28 +3290,35 @@ pub mod task {
             TaskReportConfig { props }
         }
 
-        /// `ObjectVersionIds`: Specifies whether your task report includes the new version of each
-        /// object transferred into an S3 bucket, this only applies if you enable versioning on your
-        /// bucket.
-        pub fn object_version_ids(mut self, value: impl Into<Val<TaskReportConfigObjectVersionIds>>) -> Self {
-            self.props.set("ObjectVersionIds", value.into());
-            self
+        prop! {
+            /// `Destination`: Specifies where DataSync uploads your task report.
+            props, "Destination", _, set_destination, get_destination, Val<TaskReportConfigDestination>
         }
 
-        /// `Overrides`: Customizes the reporting level for aspects of your task report. For example,
-        /// your report might generally only include errors, but you could specify that you want a list
-        /// of successes and errors just for the files that Datasync attempted to delete in your
-        /// destination location.
-        pub fn overrides(mut self, value: impl Into<Val<TaskReportConfigOverrides>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `OutputType`: Specifies the type of task report that you want.
+            props, "OutputType", _, set_output_type, get_output_type, Val<TaskReportConfigOutputType>
         }
 
-        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
-        /// with your transfer or a list of what succeeded and didn't.
-        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigReportLevel>>) -> Self {
-            self.props.set("ReportLevel", value.into());
-            self
+        prop! {
+            /// `ObjectVersionIds`: Specifies whether your task report includes the new version of each
+            /// object transferred into an S3 bucket, this only applies if you enable versioning on your
+            /// bucket.
+            props, "ObjectVersionIds", object_version_ids, set_object_version_ids, get_object_version_ids, Val<TaskReportConfigObjectVersionIds>
+        }
+
+        prop! {
+            /// `Overrides`: Customizes the reporting level for aspects of your task report. For
+            /// example, your report might generally only include errors, but you could specify that you
+            /// want a list of successes and errors just for the files that Datasync attempted to delete
+            /// in your destination location.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<TaskReportConfigOverrides>
+        }
+
+        prop! {
+            /// `ReportLevel`: Specifies whether you want your task report to include only what went
+            /// wrong with your transfer or a list of what succeeded and didn't.
+            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigReportLevel>
         }
     }
 
@@ -3208,10 +3338,9 @@ pub mod task {
             TaskReportConfigDestination { props }
         }
 
-        /// `S3`: Specifies the Amazon S3 bucket where DataSync uploads your task report.
-        pub fn s3(mut self, value: impl Into<Val<TaskReportConfigDestinationS3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Specifies the Amazon S3 bucket where DataSync uploads your task report.
+            props, "S3", s3, set_s3, get_s3, Val<TaskReportConfigDestinationS3>
         }
     }
 
@@ -3231,23 +3360,20 @@ pub mod task {
             TaskReportConfigDestinationS3 { props }
         }
 
-        /// `BucketAccessRoleArn`: Specifies the Amazon Resource Name (ARN) of the IAM policy that
-        /// allows Datasync to upload a task report to your S3 bucket.
-        pub fn bucket_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `BucketAccessRoleArn`: Specifies the Amazon Resource Name (ARN) of the IAM policy that
+            /// allows Datasync to upload a task report to your S3 bucket.
+            props, "BucketAccessRoleArn", bucket_access_role_arn, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
         }
 
-        /// `S3BucketArn`: Specifies the ARN of the S3 bucket where Datasync uploads your report.
-        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketArn", value.into());
-            self
+        prop! {
+            /// `S3BucketArn`: Specifies the ARN of the S3 bucket where Datasync uploads your report.
+            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
         }
 
-        /// `Subdirectory`: Specifies a bucket prefix for your report.
-        pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Subdirectory", value.into());
-            self
+        prop! {
+            /// `Subdirectory`: Specifies a bucket prefix for your report.
+            props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
         }
     }
 
@@ -3296,34 +3422,31 @@ pub mod task {
             TaskReportConfigOverrides { props }
         }
 
-        /// `Deleted`: Specifies the level of reporting for the files, objects, and directories that
-        /// Datasync attempted to delete in your destination location. This only applies if you
-        /// configure your task to delete data in the destination that isn't in the source.
-        pub fn deleted(mut self, value: impl Into<Val<TaskReportConfigOverridesDeleted>>) -> Self {
-            self.props.set("Deleted", value.into());
-            self
+        prop! {
+            /// `Deleted`: Specifies the level of reporting for the files, objects, and directories that
+            /// Datasync attempted to delete in your destination location. This only applies if you
+            /// configure your task to delete data in the destination that isn't in the source.
+            props, "Deleted", deleted, set_deleted, get_deleted, Val<TaskReportConfigOverridesDeleted>
         }
 
-        /// `Skipped`: Specifies the level of reporting for the files, objects, and directories that
-        /// Datasync attempted to skip during your transfer.
-        pub fn skipped(mut self, value: impl Into<Val<TaskReportConfigOverridesSkipped>>) -> Self {
-            self.props.set("Skipped", value.into());
-            self
+        prop! {
+            /// `Skipped`: Specifies the level of reporting for the files, objects, and directories that
+            /// Datasync attempted to skip during your transfer.
+            props, "Skipped", skipped, set_skipped, get_skipped, Val<TaskReportConfigOverridesSkipped>
         }
 
-        /// `Transferred`: Specifies the level of reporting for the files, objects, and directories that
-        /// Datasync attempted to transfer.
-        pub fn transferred(mut self, value: impl Into<Val<TaskReportConfigOverridesTransferred>>) -> Self {
-            self.props.set("Transferred", value.into());
-            self
+        prop! {
+            /// `Transferred`: Specifies the level of reporting for the files, objects, and directories
+            /// that Datasync attempted to transfer.
+            props, "Transferred", transferred, set_transferred, get_transferred, Val<TaskReportConfigOverridesTransferred>
         }
 
-        /// `Verified`: Specifies the level of reporting for the files, objects, and directories that
-        /// Datasync attempted to verify at the end of your transfer. This only applies if you configure
-        /// your task to verify data during and after the transfer (which Datasync does by default)
-        pub fn verified(mut self, value: impl Into<Val<TaskReportConfigOverridesVerified>>) -> Self {
-            self.props.set("Verified", value.into());
-            self
+        prop! {
+            /// `Verified`: Specifies the level of reporting for the files, objects, and directories
+            /// that Datasync attempted to verify at the end of your transfer. This only applies if you
+            /// configure your task to verify data during and after the transfer (which Datasync does by
+            /// default)
+            props, "Verified", verified, set_verified, get_verified, Val<TaskReportConfigOverridesVerified>
         }
     }
 
@@ -3345,11 +3468,10 @@ pub mod task {
             TaskReportConfigOverridesDeleted { props }
         }
 
-        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
-        /// with your transfer or a list of what succeeded and didn't.
-        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesDeletedReportLevel>>) -> Self {
-            self.props.set("ReportLevel", value.into());
-            self
+        prop! {
+            /// `ReportLevel`: Specifies whether you want your task report to include only what went
+            /// wrong with your transfer or a list of what succeeded and didn't.
+            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesDeletedReportLevel>
         }
     }
 
@@ -3383,11 +3505,10 @@ pub mod task {
             TaskReportConfigOverridesSkipped { props }
         }
 
-        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
-        /// with your transfer or a list of what succeeded and didn't.
-        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesSkippedReportLevel>>) -> Self {
-            self.props.set("ReportLevel", value.into());
-            self
+        prop! {
+            /// `ReportLevel`: Specifies whether you want your task report to include only what went
+            /// wrong with your transfer or a list of what succeeded and didn't.
+            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesSkippedReportLevel>
         }
     }
 
@@ -3421,11 +3542,10 @@ pub mod task {
             TaskReportConfigOverridesTransferred { props }
         }
 
-        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
-        /// with your transfer or a list of what succeeded and didn't.
-        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesTransferredReportLevel>>) -> Self {
-            self.props.set("ReportLevel", value.into());
-            self
+        prop! {
+            /// `ReportLevel`: Specifies whether you want your task report to include only what went
+            /// wrong with your transfer or a list of what succeeded and didn't.
+            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesTransferredReportLevel>
         }
     }
 
@@ -3461,11 +3581,10 @@ pub mod task {
             TaskReportConfigOverridesVerified { props }
         }
 
-        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
-        /// with your transfer or a list of what succeeded and didn't.
-        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesVerifiedReportLevel>>) -> Self {
-            self.props.set("ReportLevel", value.into());
-            self
+        prop! {
+            /// `ReportLevel`: Specifies whether you want your task report to include only what went
+            /// wrong with your transfer or a list of what succeeded and didn't.
+            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesVerifiedReportLevel>
         }
     }
 

@@ -45,55 +45,57 @@ impl Connection {
         Connection { core }
     }
 
-    /// `AwsLocation`: AWS Location of project
-    pub fn aws_location(mut self, value: impl Into<Val<connection::AwsLocation>>) -> Self {
-        self.core.set("AwsLocation", value.into());
-        self
+    prop! {
+        /// `AwsLocation`: AWS Location of project
+        core.props, "AwsLocation", aws_location, set_aws_location, get_aws_location, Val<connection::AwsLocation>
     }
 
-    /// `Configurations`: The configurations of the connection.
-    pub fn configurations(mut self, value: impl Into<Val<List<connection::ConnectionConfiguration>>>) -> Self {
-        self.core.set("Configurations", value.into());
-        self
+    prop! {
+        /// `Configurations`: The configurations of the connection.
+        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<connection::ConnectionConfiguration>>
     }
 
-    /// `Description`: The description of the connection.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the connection.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnableTrustedIdentityPropagation`: Specifies whether the trusted identity propagation is
-    /// enabled
-    pub fn enable_trusted_identity_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableTrustedIdentityPropagation", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The identifier of the domain in which the connection is created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `EnvironmentIdentifier`: The identifier of the environment in which the connection is
-    /// created.
-    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentIdentifier", value.into());
-        self
+    prop! {
+        /// `EnableTrustedIdentityPropagation`: Specifies whether the trusted identity propagation
+        /// is enabled
+        core.props, "EnableTrustedIdentityPropagation", enable_trusted_identity_propagation, set_enable_trusted_identity_propagation, get_enable_trusted_identity_propagation, Val<bool>
     }
 
-    /// `ProjectIdentifier`: The identifier of the project in which the connection should be
-    /// created. If
-    pub fn project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectIdentifier", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`: The identifier of the environment in which the connection is
+        /// created.
+        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
     }
 
-    /// `Props`.
-    pub fn props(mut self, value: impl Into<Val<connection::ConnectionPropertiesInput>>) -> Self {
-        self.core.set("Props", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the connection.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Scope`: The scope of the connection.
-    pub fn scope(mut self, value: impl Into<Val<connection::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `ProjectIdentifier`: The identifier of the project in which the connection should be
+        /// created. If
+        core.props, "ProjectIdentifier", project_identifier, set_project_identifier, get_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Props`.
+        core.props, "Props", props, set_props, get_props, Val<connection::ConnectionPropertiesInput>
+    }
+
+    prop! {
+        /// `Scope`: The scope of the connection.
+        core.props, "Scope", scope, set_scope, get_scope, Val<connection::Scope>
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,28 +167,24 @@ pub mod connection {
             AwsLocation { props }
         }
 
-        /// `AccessRole`.
-        pub fn access_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessRole", value.into());
-            self
+        prop! {
+            /// `AccessRole`.
+            props, "AccessRole", access_role, set_access_role, get_access_role, Val<String>
         }
 
-        /// `AwsAccountId`.
-        pub fn aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsAccountId", value.into());
-            self
+        prop! {
+            /// `AwsAccountId`.
+            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<String>
         }
 
-        /// `AwsRegion`.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsRegion", value.into());
-            self
+        prop! {
+            /// `AwsRegion`.
+            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `IamConnectionId`.
-        pub fn iam_connection_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamConnectionId", value.into());
-            self
+        prop! {
+            /// `IamConnectionId`.
+            props, "IamConnectionId", iam_connection_id, set_iam_connection_id, get_iam_connection_id, Val<String>
         }
     }
 
@@ -205,16 +203,14 @@ pub mod connection {
             ConnectionConfiguration { props }
         }
 
-        /// `Classification`: The classification of the connection configuration.
-        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Classification", value.into());
-            self
+        prop! {
+            /// `Classification`: The classification of the connection configuration.
+            props, "Classification", classification, set_classification, get_classification, Val<String>
         }
 
-        /// `Properties`: Property Map
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Properties`: Property Map
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
         }
     }
 
@@ -235,82 +231,69 @@ pub mod connection {
             ConnectionPropertiesInput { props }
         }
 
-        /// `AthenaProperties`: Athena Properties Input
-        pub fn athena_properties(mut self, value: impl Into<Val<AthenaPropertiesInput>>) -> Self {
-            self.props.set("AthenaProperties", value.into());
-            self
+        prop! {
+            /// `AthenaProperties`: Athena Properties Input
+            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<AthenaPropertiesInput>
         }
 
-        /// `GlueProperties`: Glue Properties Input
-        pub fn glue_properties(mut self, value: impl Into<Val<GluePropertiesInput>>) -> Self {
-            self.props.set("GlueProperties", value.into());
-            self
+        prop! {
+            /// `GlueProperties`: Glue Properties Input
+            props, "GlueProperties", glue_properties, set_glue_properties, get_glue_properties, Val<GluePropertiesInput>
         }
 
-        /// `HyperPodProperties`: HyperPod Properties Input
-        pub fn hyper_pod_properties(mut self, value: impl Into<Val<HyperPodPropertiesInput>>) -> Self {
-            self.props.set("HyperPodProperties", value.into());
-            self
+        prop! {
+            /// `HyperPodProperties`: HyperPod Properties Input
+            props, "HyperPodProperties", hyper_pod_properties, set_hyper_pod_properties, get_hyper_pod_properties, Val<HyperPodPropertiesInput>
         }
 
-        /// `IamProperties`: IAM Properties Input
-        pub fn iam_properties(mut self, value: impl Into<Val<IamPropertiesInput>>) -> Self {
-            self.props.set("IamProperties", value.into());
-            self
+        prop! {
+            /// `IamProperties`: IAM Properties Input
+            props, "IamProperties", iam_properties, set_iam_properties, get_iam_properties, Val<IamPropertiesInput>
         }
 
-        /// `RedshiftProperties`: Redshift Properties Input
-        pub fn redshift_properties(mut self, value: impl Into<Val<RedshiftPropertiesInput>>) -> Self {
-            self.props.set("RedshiftProperties", value.into());
-            self
+        prop! {
+            /// `RedshiftProperties`: Redshift Properties Input
+            props, "RedshiftProperties", redshift_properties, set_redshift_properties, get_redshift_properties, Val<RedshiftPropertiesInput>
         }
 
-        /// `SparkEmrProperties`: Spark EMR Properties Input.
-        pub fn spark_emr_properties(mut self, value: impl Into<Val<SparkEmrPropertiesInput>>) -> Self {
-            self.props.set("SparkEmrProperties", value.into());
-            self
+        prop! {
+            /// `SparkEmrProperties`: Spark EMR Properties Input.
+            props, "SparkEmrProperties", spark_emr_properties, set_spark_emr_properties, get_spark_emr_properties, Val<SparkEmrPropertiesInput>
         }
 
-        /// `AmazonQProperties`: Amazon Q properties of the connection.
-        pub fn amazon_q_properties(mut self, value: impl Into<Val<AmazonQPropertiesInput>>) -> Self {
-            self.props.set("AmazonQProperties", value.into());
-            self
+        prop! {
+            /// `AmazonQProperties`: Amazon Q properties of the connection.
+            props, "AmazonQProperties", amazon_q_properties, set_amazon_q_properties, get_amazon_q_properties, Val<AmazonQPropertiesInput>
         }
 
-        /// `SparkGlueProperties`: Spark Glue Properties Input.
-        pub fn spark_glue_properties(mut self, value: impl Into<Val<SparkGluePropertiesInput>>) -> Self {
-            self.props.set("SparkGlueProperties", value.into());
-            self
+        prop! {
+            /// `SparkGlueProperties`: Spark Glue Properties Input.
+            props, "SparkGlueProperties", spark_glue_properties, set_spark_glue_properties, get_spark_glue_properties, Val<SparkGluePropertiesInput>
         }
 
-        /// `S3Properties`: S3 Properties Input
-        pub fn s3_properties(mut self, value: impl Into<Val<S3PropertiesInput>>) -> Self {
-            self.props.set("S3Properties", value.into());
-            self
+        prop! {
+            /// `S3Properties`: S3 Properties Input
+            props, "S3Properties", s3_properties, set_s3_properties, get_s3_properties, Val<S3PropertiesInput>
         }
 
-        /// `MlflowProperties`: MLflow Properties Input
-        pub fn mlflow_properties(mut self, value: impl Into<Val<MlflowPropertiesInput>>) -> Self {
-            self.props.set("MlflowProperties", value.into());
-            self
+        prop! {
+            /// `MlflowProperties`: MLflow Properties Input
+            props, "MlflowProperties", mlflow_properties, set_mlflow_properties, get_mlflow_properties, Val<MlflowPropertiesInput>
         }
 
-        /// `WorkflowsMwaaProperties`: Workflows MWAA Properties Input
-        pub fn workflows_mwaa_properties(mut self, value: impl Into<Val<WorkflowsMwaaPropertiesInput>>) -> Self {
-            self.props.set("WorkflowsMwaaProperties", value.into());
-            self
+        prop! {
+            /// `WorkflowsMwaaProperties`: Workflows MWAA Properties Input
+            props, "WorkflowsMwaaProperties", workflows_mwaa_properties, set_workflows_mwaa_properties, get_workflows_mwaa_properties, Val<WorkflowsMwaaPropertiesInput>
         }
 
-        /// `WorkflowsServerlessProperties`: Workflows Serverless Properties Input
-        pub fn workflows_serverless_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("WorkflowsServerlessProperties", value.into());
-            self
+        prop! {
+            /// `WorkflowsServerlessProperties`: Workflows Serverless Properties Input
+            props, "WorkflowsServerlessProperties", workflows_serverless_properties, set_workflows_serverless_properties, get_workflows_serverless_properties, Val<Json>
         }
 
-        /// `LakehouseProperties`: Lakehouse Properties Input
-        pub fn lakehouse_properties(mut self, value: impl Into<Val<LakehousePropertiesInput>>) -> Self {
-            self.props.set("LakehouseProperties", value.into());
-            self
+        prop! {
+            /// `LakehouseProperties`: Lakehouse Properties Input
+            props, "LakehouseProperties", lakehouse_properties, set_lakehouse_properties, get_lakehouse_properties, Val<LakehousePropertiesInput>
         }
     }
 
@@ -330,6 +313,11 @@ pub mod connection {
             props.set("WorkgroupName", workgroup_name.into());
             AthenaPropertiesInput { props }
         }
+
+        prop! {
+            /// `WorkgroupName`.
+            props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
+        }
     }
 
     /// `AWS::DataZone::Connection.GluePropertiesInput`: Glue Properties Input
@@ -347,10 +335,9 @@ pub mod connection {
             GluePropertiesInput { props }
         }
 
-        /// `GlueConnectionInput`: Glue Connection Input
-        pub fn glue_connection_input(mut self, value: impl Into<Val<GlueConnectionInput>>) -> Self {
-            self.props.set("GlueConnectionInput", value.into());
-            self
+        prop! {
+            /// `GlueConnectionInput`: Glue Connection Input
+            props, "GlueConnectionInput", glue_connection_input, set_glue_connection_input, get_glue_connection_input, Val<GlueConnectionInput>
         }
     }
 
@@ -369,76 +356,64 @@ pub mod connection {
             GlueConnectionInput { props }
         }
 
-        /// `AthenaProperties`: Property Map
-        pub fn athena_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AthenaProperties", value.into());
-            self
+        prop! {
+            /// `AthenaProperties`: Property Map
+            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<Map<String>>
         }
 
-        /// `AuthenticationConfiguration`: Authentication Configuration Input
-        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfigurationInput>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`: Authentication Configuration Input
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfigurationInput>
         }
 
-        /// `ConnectionProperties`: Connection Properties
-        pub fn connection_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ConnectionProperties", value.into());
-            self
+        prop! {
+            /// `ConnectionProperties`: Connection Properties
+            props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<Map<String>>
         }
 
-        /// `ConnectionType`: Glue Connection Type
-        pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionType", value.into());
-            self
+        prop! {
+            /// `ConnectionType`: Glue Connection Type
+            props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `MatchCriteria`.
-        pub fn match_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchCriteria", value.into());
-            self
+        prop! {
+            /// `MatchCriteria`.
+            props, "MatchCriteria", match_criteria, set_match_criteria, get_match_criteria, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `PhysicalConnectionRequirements`: Physical Connection Requirements
-        pub fn physical_connection_requirements(mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> Self {
-            self.props.set("PhysicalConnectionRequirements", value.into());
-            self
+        prop! {
+            /// `PhysicalConnectionRequirements`: Physical Connection Requirements
+            props, "PhysicalConnectionRequirements", physical_connection_requirements, set_physical_connection_requirements, get_physical_connection_requirements, Val<PhysicalConnectionRequirements>
         }
 
-        /// `PythonProperties`: Property Map
-        pub fn python_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("PythonProperties", value.into());
-            self
+        prop! {
+            /// `PythonProperties`: Property Map
+            props, "PythonProperties", python_properties, set_python_properties, get_python_properties, Val<Map<String>>
         }
 
-        /// `SparkProperties`: Property Map
-        pub fn spark_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("SparkProperties", value.into());
-            self
+        prop! {
+            /// `SparkProperties`: Property Map
+            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Map<String>>
         }
 
-        /// `ValidateCredentials`.
-        pub fn validate_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ValidateCredentials", value.into());
-            self
+        prop! {
+            /// `ValidateCredentials`.
+            props, "ValidateCredentials", validate_credentials, set_validate_credentials, get_validate_credentials, Val<bool>
         }
 
-        /// `ValidateForComputeEnvironments`.
-        pub fn validate_for_compute_environments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ValidateForComputeEnvironments", value.into());
-            self
+        prop! {
+            /// `ValidateForComputeEnvironments`.
+            props, "ValidateForComputeEnvironments", validate_for_compute_environments, set_validate_for_compute_environments, get_validate_for_compute_environments, Val<List<String>>
         }
     }
 
@@ -458,40 +433,34 @@ pub mod connection {
             AuthenticationConfigurationInput { props }
         }
 
-        /// `AuthenticationType`: Authentication Type
-        pub fn authentication_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
-            self.props.set("AuthenticationType", value.into());
-            self
+        prop! {
+            /// `AuthenticationType`: Authentication Type
+            props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<AuthenticationType>
         }
 
-        /// `BasicAuthenticationCredentials`: Basic Authentication Credentials
-        pub fn basic_authentication_credentials(mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> Self {
-            self.props.set("BasicAuthenticationCredentials", value.into());
-            self
+        prop! {
+            /// `BasicAuthenticationCredentials`: Basic Authentication Credentials
+            props, "BasicAuthenticationCredentials", basic_authentication_credentials, set_basic_authentication_credentials, get_basic_authentication_credentials, Val<BasicAuthenticationCredentials>
         }
 
-        /// `CustomAuthenticationCredentials`: Credential Map
-        pub fn custom_authentication_credentials(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomAuthenticationCredentials", value.into());
-            self
+        prop! {
+            /// `CustomAuthenticationCredentials`: Credential Map
+            props, "CustomAuthenticationCredentials", custom_authentication_credentials, set_custom_authentication_credentials, get_custom_authentication_credentials, Val<Map<String>>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `OAuth2Properties`: OAuth2 Properties
-        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
-            self.props.set("OAuth2Properties", value.into());
-            self
+        prop! {
+            /// `OAuth2Properties`: OAuth2 Properties
+            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
         }
 
-        /// `SecretArn`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -526,16 +495,14 @@ pub mod connection {
             BasicAuthenticationCredentials { props }
         }
 
-        /// `Password`.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `UserName`.
-        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserName", value.into());
-            self
+        prop! {
+            /// `UserName`.
+            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
         }
     }
 
@@ -554,40 +521,34 @@ pub mod connection {
             OAuth2Properties { props }
         }
 
-        /// `AuthorizationCodeProperties`: Authorization Code Properties
-        pub fn authorization_code_properties(mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> Self {
-            self.props.set("AuthorizationCodeProperties", value.into());
-            self
+        prop! {
+            /// `AuthorizationCodeProperties`: Authorization Code Properties
+            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<AuthorizationCodeProperties>
         }
 
-        /// `OAuth2ClientApplication`: OAuth2 Client Application
-        pub fn o_auth2_client_application(mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> Self {
-            self.props.set("OAuth2ClientApplication", value.into());
-            self
+        prop! {
+            /// `OAuth2ClientApplication`: OAuth2 Client Application
+            props, "OAuth2ClientApplication", o_auth2_client_application, set_o_auth2_client_application, get_o_auth2_client_application, Val<OAuth2ClientApplication>
         }
 
-        /// `OAuth2Credentials`: Glue OAuth2 Credentials
-        pub fn o_auth2_credentials(mut self, value: impl Into<Val<GlueOAuth2Credentials>>) -> Self {
-            self.props.set("OAuth2Credentials", value.into());
-            self
+        prop! {
+            /// `OAuth2Credentials`: Glue OAuth2 Credentials
+            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<GlueOAuth2Credentials>
         }
 
-        /// `OAuth2GrantType`: OAuth2 Grant Type
-        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
-            self.props.set("OAuth2GrantType", value.into());
-            self
+        prop! {
+            /// `OAuth2GrantType`: OAuth2 Grant Type
+            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
         }
 
-        /// `TokenUrl`.
-        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
         }
 
-        /// `TokenUrlParametersMap`: The token URL parameters.
-        pub fn token_url_parameters_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TokenUrlParametersMap", value.into());
-            self
+        prop! {
+            /// `TokenUrlParametersMap`: The token URL parameters.
+            props, "TokenUrlParametersMap", token_url_parameters_map, set_token_url_parameters_map, get_token_url_parameters_map, Val<Map<String>>
         }
     }
 
@@ -606,16 +567,14 @@ pub mod connection {
             AuthorizationCodeProperties { props }
         }
 
-        /// `AuthorizationCode`.
-        pub fn authorization_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationCode", value.into());
-            self
+        prop! {
+            /// `AuthorizationCode`.
+            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<String>
         }
 
-        /// `RedirectUri`.
-        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedirectUri", value.into());
-            self
+        prop! {
+            /// `RedirectUri`.
+            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
         }
     }
 
@@ -634,16 +593,14 @@ pub mod connection {
             OAuth2ClientApplication { props }
         }
 
-        /// `AWSManagedClientApplicationReference`.
-        pub fn aws_managed_client_application_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AWSManagedClientApplicationReference", value.into());
-            self
+        prop! {
+            /// `AWSManagedClientApplicationReference`.
+            props, "AWSManagedClientApplicationReference", aws_managed_client_application_reference, set_aws_managed_client_application_reference, get_aws_managed_client_application_reference, Val<String>
         }
 
-        /// `UserManagedClientApplicationClientId`.
-        pub fn user_managed_client_application_client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserManagedClientApplicationClientId", value.into());
-            self
+        prop! {
+            /// `UserManagedClientApplicationClientId`.
+            props, "UserManagedClientApplicationClientId", user_managed_client_application_client_id, set_user_managed_client_application_client_id, get_user_managed_client_application_client_id, Val<String>
         }
     }
 
@@ -662,28 +619,24 @@ pub mod connection {
             GlueOAuth2Credentials { props }
         }
 
-        /// `AccessToken`.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `JwtToken`.
-        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JwtToken", value.into());
-            self
+        prop! {
+            /// `JwtToken`.
+            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
         }
 
-        /// `RefreshToken`.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
 
-        /// `UserManagedClientApplicationClientSecret`.
-        pub fn user_managed_client_application_client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserManagedClientApplicationClientSecret", value.into());
-            self
+        prop! {
+            /// `UserManagedClientApplicationClientSecret`.
+            props, "UserManagedClientApplicationClientSecret", user_managed_client_application_client_secret, set_user_managed_client_application_client_secret, get_user_managed_client_application_client_secret, Val<String>
         }
     }
 
@@ -718,28 +671,24 @@ pub mod connection {
             PhysicalConnectionRequirements { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `SecurityGroupIdList`.
-        pub fn security_group_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIdList", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIdList`.
+            props, "SecurityGroupIdList", security_group_id_list, set_security_group_id_list, get_security_group_id_list, Val<List<String>>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `SubnetIdList`.
-        pub fn subnet_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SubnetIdList", value.into());
-            self
+        prop! {
+            /// `SubnetIdList`.
+            props, "SubnetIdList", subnet_id_list, set_subnet_id_list, get_subnet_id_list, Val<List<String>>
         }
     }
 
@@ -759,6 +708,11 @@ pub mod connection {
             props.set("ClusterName", cluster_name.into());
             HyperPodPropertiesInput { props }
         }
+
+        prop! {
+            /// `ClusterName`.
+            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        }
     }
 
     /// `AWS::DataZone::Connection.IamPropertiesInput`: IAM Properties Input
@@ -776,17 +730,15 @@ pub mod connection {
             IamPropertiesInput { props }
         }
 
-        /// `GlueLineageSyncEnabled`.
-        pub fn glue_lineage_sync_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("GlueLineageSyncEnabled", value.into());
-            self
+        prop! {
+            /// `GlueLineageSyncEnabled`.
+            props, "GlueLineageSyncEnabled", glue_lineage_sync_enabled, set_glue_lineage_sync_enabled, get_glue_lineage_sync_enabled, Val<bool>
         }
 
-        /// `RoleArn`: The ARN of the IAM role to associate with the connection as the project user
-        /// role.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role to associate with the connection as the project user
+            /// role.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -805,40 +757,34 @@ pub mod connection {
             RedshiftPropertiesInput { props }
         }
 
-        /// `Credentials`.
-        pub fn credentials(mut self, value: impl Into<Val<RedshiftCredentials>>) -> Self {
-            self.props.set("Credentials", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", credentials, set_credentials, get_credentials, Val<RedshiftCredentials>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Host`.
-        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `Host`.
+            props, "Host", host, set_host, get_host, Val<String>
         }
 
-        /// `LineageSync`: Redshift Lineage Sync Configuration Input
-        pub fn lineage_sync(mut self, value: impl Into<Val<RedshiftLineageSyncConfigurationInput>>) -> Self {
-            self.props.set("LineageSync", value.into());
-            self
+        prop! {
+            /// `LineageSync`: Redshift Lineage Sync Configuration Input
+            props, "LineageSync", lineage_sync, set_lineage_sync, get_lineage_sync, Val<RedshiftLineageSyncConfigurationInput>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<f64>
         }
 
-        /// `Storage`.
-        pub fn storage(mut self, value: impl Into<Val<RedshiftStorageProperties>>) -> Self {
-            self.props.set("Storage", value.into());
-            self
+        prop! {
+            /// `Storage`.
+            props, "Storage", storage, set_storage, get_storage, Val<RedshiftStorageProperties>
         }
     }
 
@@ -859,16 +805,14 @@ pub mod connection {
             RedshiftCredentials { props }
         }
 
-        /// `SecretArn`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `UsernamePassword`: The username and password to be used for authentication.
-        pub fn username_password(mut self, value: impl Into<Val<UsernamePassword>>) -> Self {
-            self.props.set("UsernamePassword", value.into());
-            self
+        prop! {
+            /// `UsernamePassword`: The username and password to be used for authentication.
+            props, "UsernamePassword", username_password, set_username_password, get_username_password, Val<UsernamePassword>
         }
     }
 
@@ -891,6 +835,16 @@ pub mod connection {
             props.set("Username", username.into());
             UsernamePassword { props }
         }
+
+        prop! {
+            /// `Password`.
+            props, "Password", _, set_password, get_password, Val<String>
+        }
+
+        prop! {
+            /// `Username`.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
     }
 
     /// `AWS::DataZone::Connection.RedshiftLineageSyncConfigurationInput`: Redshift Lineage Sync
@@ -909,16 +863,14 @@ pub mod connection {
             RedshiftLineageSyncConfigurationInput { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Schedule`: Lineage Sync Schedule
-        pub fn schedule(mut self, value: impl Into<Val<LineageSyncSchedule>>) -> Self {
-            self.props.set("Schedule", value.into());
-            self
+        prop! {
+            /// `Schedule`: Lineage Sync Schedule
+            props, "Schedule", schedule, set_schedule, get_schedule, Val<LineageSyncSchedule>
         }
     }
 
@@ -937,10 +889,9 @@ pub mod connection {
             LineageSyncSchedule { props }
         }
 
-        /// `Schedule`.
-        pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Schedule", value.into());
-            self
+        prop! {
+            /// `Schedule`.
+            props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
         }
     }
 
@@ -961,16 +912,14 @@ pub mod connection {
             RedshiftStorageProperties { props }
         }
 
-        /// `ClusterName`.
-        pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterName", value.into());
-            self
+        prop! {
+            /// `ClusterName`.
+            props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
         }
 
-        /// `WorkgroupName`.
-        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkgroupName", value.into());
-            self
+        prop! {
+            /// `WorkgroupName`.
+            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
         }
     }
 
@@ -989,52 +938,44 @@ pub mod connection {
             SparkEmrPropertiesInput { props }
         }
 
-        /// `ComputeArn`.
-        pub fn compute_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComputeArn", value.into());
-            self
+        prop! {
+            /// `ComputeArn`.
+            props, "ComputeArn", compute_arn, set_compute_arn, get_compute_arn, Val<String>
         }
 
-        /// `InstanceProfileArn`.
-        pub fn instance_profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceProfileArn", value.into());
-            self
+        prop! {
+            /// `InstanceProfileArn`.
+            props, "InstanceProfileArn", instance_profile_arn, set_instance_profile_arn, get_instance_profile_arn, Val<String>
         }
 
-        /// `JavaVirtualEnv`.
-        pub fn java_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JavaVirtualEnv", value.into());
-            self
+        prop! {
+            /// `JavaVirtualEnv`.
+            props, "JavaVirtualEnv", java_virtual_env, set_java_virtual_env, get_java_virtual_env, Val<String>
         }
 
-        /// `LogUri`.
-        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogUri", value.into());
-            self
+        prop! {
+            /// `LogUri`.
+            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
         }
 
-        /// `ManagedEndpointArn`.
-        pub fn managed_endpoint_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManagedEndpointArn", value.into());
-            self
+        prop! {
+            /// `ManagedEndpointArn`.
+            props, "ManagedEndpointArn", managed_endpoint_arn, set_managed_endpoint_arn, get_managed_endpoint_arn, Val<String>
         }
 
-        /// `PythonVirtualEnv`.
-        pub fn python_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PythonVirtualEnv", value.into());
-            self
+        prop! {
+            /// `PythonVirtualEnv`.
+            props, "PythonVirtualEnv", python_virtual_env, set_python_virtual_env, get_python_virtual_env, Val<String>
         }
 
-        /// `RuntimeRole`.
-        pub fn runtime_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuntimeRole", value.into());
-            self
+        prop! {
+            /// `RuntimeRole`.
+            props, "RuntimeRole", runtime_role, set_runtime_role, get_runtime_role, Val<String>
         }
 
-        /// `TrustedCertificatesS3Uri`.
-        pub fn trusted_certificates_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrustedCertificatesS3Uri", value.into());
-            self
+        prop! {
+            /// `TrustedCertificatesS3Uri`.
+            props, "TrustedCertificatesS3Uri", trusted_certificates_s3_uri, set_trusted_certificates_s3_uri, get_trusted_certificates_s3_uri, Val<String>
         }
     }
 
@@ -1053,22 +994,19 @@ pub mod connection {
             AmazonQPropertiesInput { props }
         }
 
-        /// `AuthMode`: The authentication mode of the connection's AmazonQ properties
-        pub fn auth_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthMode", value.into());
-            self
+        prop! {
+            /// `AuthMode`: The authentication mode of the connection's AmazonQ properties
+            props, "AuthMode", auth_mode, set_auth_mode, get_auth_mode, Val<String>
         }
 
-        /// `IsEnabled`: Specifies whether Amazon Q is enabled for the connection
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether Amazon Q is enabled for the connection
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
 
-        /// `ProfileArn`.
-        pub fn profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProfileArn", value.into());
-            self
+        prop! {
+            /// `ProfileArn`.
+            props, "ProfileArn", profile_arn, set_profile_arn, get_profile_arn, Val<String>
         }
     }
 
@@ -1087,52 +1025,44 @@ pub mod connection {
             SparkGluePropertiesInput { props }
         }
 
-        /// `AdditionalArgs`: Spark Glue Args.
-        pub fn additional_args(mut self, value: impl Into<Val<SparkGlueArgs>>) -> Self {
-            self.props.set("AdditionalArgs", value.into());
-            self
+        prop! {
+            /// `AdditionalArgs`: Spark Glue Args.
+            props, "AdditionalArgs", additional_args, set_additional_args, get_additional_args, Val<SparkGlueArgs>
         }
 
-        /// `GlueConnectionName`.
-        pub fn glue_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GlueConnectionName", value.into());
-            self
+        prop! {
+            /// `GlueConnectionName`.
+            props, "GlueConnectionName", glue_connection_name, set_glue_connection_name, get_glue_connection_name, Val<String>
         }
 
-        /// `GlueVersion`.
-        pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GlueVersion", value.into());
-            self
+        prop! {
+            /// `GlueVersion`.
+            props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
         }
 
-        /// `IdleTimeout`.
-        pub fn idle_timeout(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("IdleTimeout", value.into());
-            self
+        prop! {
+            /// `IdleTimeout`.
+            props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<f64>
         }
 
-        /// `JavaVirtualEnv`.
-        pub fn java_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JavaVirtualEnv", value.into());
-            self
+        prop! {
+            /// `JavaVirtualEnv`.
+            props, "JavaVirtualEnv", java_virtual_env, set_java_virtual_env, get_java_virtual_env, Val<String>
         }
 
-        /// `NumberOfWorkers`.
-        pub fn number_of_workers(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberOfWorkers", value.into());
-            self
+        prop! {
+            /// `NumberOfWorkers`.
+            props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<f64>
         }
 
-        /// `PythonVirtualEnv`.
-        pub fn python_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PythonVirtualEnv", value.into());
-            self
+        prop! {
+            /// `PythonVirtualEnv`.
+            props, "PythonVirtualEnv", python_virtual_env, set_python_virtual_env, get_python_virtual_env, Val<String>
         }
 
-        /// `WorkerType`.
-        pub fn worker_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkerType", value.into());
-            self
+        prop! {
+            /// `WorkerType`.
+            props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<String>
         }
     }
 
@@ -1151,10 +1081,9 @@ pub mod connection {
             SparkGlueArgs { props }
         }
 
-        /// `Connection`.
-        pub fn connection(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Connection", value.into());
-            self
+        prop! {
+            /// `Connection`.
+            props, "Connection", connection, set_connection, get_connection, Val<String>
         }
     }
 
@@ -1176,17 +1105,21 @@ pub mod connection {
             S3PropertiesInput { props }
         }
 
-        /// `RegisterS3AccessGrantLocation`: Specifies whether to register the S3 Access Grant location.
-        pub fn register_s3_access_grant_location(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RegisterS3AccessGrantLocation", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI that's part of the Amazon S3 properties of a connection.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `S3AccessGrantLocationId`: The Amazon S3 Access Grant location ID that's part of the Amazon
-        /// S3 properties of a connection.
-        pub fn s3_access_grant_location_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3AccessGrantLocationId", value.into());
-            self
+        prop! {
+            /// `RegisterS3AccessGrantLocation`: Specifies whether to register the S3 Access Grant
+            /// location.
+            props, "RegisterS3AccessGrantLocation", register_s3_access_grant_location, set_register_s3_access_grant_location, get_register_s3_access_grant_location, Val<bool>
+        }
+
+        prop! {
+            /// `S3AccessGrantLocationId`: The Amazon S3 Access Grant location ID that's part of the
+            /// Amazon S3 properties of a connection.
+            props, "S3AccessGrantLocationId", s3_access_grant_location_id, set_s3_access_grant_location_id, get_s3_access_grant_location_id, Val<String>
         }
     }
 
@@ -1205,10 +1138,9 @@ pub mod connection {
             MlflowPropertiesInput { props }
         }
 
-        /// `TrackingServerArn`: The ARN of the MLflow tracking server
-        pub fn tracking_server_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrackingServerArn", value.into());
-            self
+        prop! {
+            /// `TrackingServerArn`: The ARN of the MLflow tracking server
+            props, "TrackingServerArn", tracking_server_arn, set_tracking_server_arn, get_tracking_server_arn, Val<String>
         }
     }
 
@@ -1227,10 +1159,9 @@ pub mod connection {
             WorkflowsMwaaPropertiesInput { props }
         }
 
-        /// `MwaaEnvironmentName`: The name of the MWAA environment.
-        pub fn mwaa_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MwaaEnvironmentName", value.into());
-            self
+        prop! {
+            /// `MwaaEnvironmentName`: The name of the MWAA environment.
+            props, "MwaaEnvironmentName", mwaa_environment_name, set_mwaa_environment_name, get_mwaa_environment_name, Val<String>
         }
     }
 
@@ -1249,11 +1180,10 @@ pub mod connection {
             LakehousePropertiesInput { props }
         }
 
-        /// `GlueLineageSyncEnabled`: Specifies whether Glue lineage sync is enabled for the lakehouse
-        /// connection.
-        pub fn glue_lineage_sync_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("GlueLineageSyncEnabled", value.into());
-            self
+        prop! {
+            /// `GlueLineageSyncEnabled`: Specifies whether Glue lineage sync is enabled for the
+            /// lakehouse connection.
+            props, "GlueLineageSyncEnabled", glue_lineage_sync_enabled, set_glue_lineage_sync_enabled, get_glue_lineage_sync_enabled, Val<bool>
         }
     }
 
@@ -1305,64 +1235,77 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `AssetFormsInput`: The metadata forms that are to be attached to the assets that this data
-    /// source works with.
-    pub fn asset_forms_input(mut self, value: impl Into<Val<List<data_source::FormInput>>>) -> Self {
-        self.core.set("AssetFormsInput", value.into());
-        self
+    prop! {
+        /// `AssetFormsInput`: The metadata forms that are to be attached to the assets that this
+        /// data source works with.
+        core.props, "AssetFormsInput", asset_forms_input, set_asset_forms_input, get_asset_forms_input, Val<List<data_source::FormInput>>
     }
 
-    /// `Configuration`: Configuration of the data source. It can be set to either
-    /// glueRunConfiguration or redshiftRunConfiguration.
-    pub fn configuration(mut self, value: impl Into<Val<data_source::DataSourceConfigurationInput>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: Configuration of the data source. It can be set to either
+        /// glueRunConfiguration or redshiftRunConfiguration.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<data_source::DataSourceConfigurationInput>
     }
 
-    /// `ConnectionIdentifier`: The unique identifier of a connection used to fetch relevant
-    /// parameters from connection during Datasource run
-    pub fn connection_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionIdentifier", value.into());
-        self
+    prop! {
+        /// `ConnectionIdentifier`: The unique identifier of a connection used to fetch relevant
+        /// parameters from connection during Datasource run
+        core.props, "ConnectionIdentifier", connection_identifier, set_connection_identifier, get_connection_identifier, Val<String>
     }
 
-    /// `Description`: The description of the data source.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the data source.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnableSetting`: Specifies whether the data source is enabled.
-    pub fn enable_setting(mut self, value: impl Into<Val<data_source::EnableSetting>>) -> Self {
-        self.core.set("EnableSetting", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The ID of the Amazon DataZone domain where the data source is
+        /// created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `EnvironmentIdentifier`: The unique identifier of the Amazon DataZone environment to which
-    /// the data source publishes assets.
-    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentIdentifier", value.into());
-        self
+    prop! {
+        /// `EnableSetting`: Specifies whether the data source is enabled.
+        core.props, "EnableSetting", enable_setting, set_enable_setting, get_enable_setting, Val<data_source::EnableSetting>
     }
 
-    /// `PublishOnImport`: Specifies whether the assets that this data source creates in the
-    /// inventory are to be also automatically published to the catalog.
-    pub fn publish_on_import(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PublishOnImport", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`: The unique identifier of the Amazon DataZone environment to
+        /// which the data source publishes assets.
+        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
     }
 
-    /// `Recommendation`: Specifies whether the business name generation is to be enabled for this
-    /// data source.
-    pub fn recommendation(mut self, value: impl Into<Val<data_source::RecommendationConfiguration>>) -> Self {
-        self.core.set("Recommendation", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the data source.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Schedule`: The schedule of the data source runs.
-    pub fn schedule(mut self, value: impl Into<Val<data_source::ScheduleConfiguration>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `ProjectIdentifier`: The identifier of the Amazon DataZone project in which you want to
+        /// add the data source.
+        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `PublishOnImport`: Specifies whether the assets that this data source creates in the
+        /// inventory are to be also automatically published to the catalog.
+        core.props, "PublishOnImport", publish_on_import, set_publish_on_import, get_publish_on_import, Val<bool>
+    }
+
+    prop! {
+        /// `Recommendation`: Specifies whether the business name generation is to be enabled for
+        /// this data source.
+        core.props, "Recommendation", recommendation, set_recommendation, get_recommendation, Val<data_source::RecommendationConfiguration>
+    }
+
+    prop! {
+        /// `Schedule`: The schedule of the data source runs.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<data_source::ScheduleConfiguration>
+    }
+
+    prop! {
+        /// `Type`: The type of the data source.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1460,22 +1403,24 @@ pub mod data_source {
             FormInput { props }
         }
 
-        /// `Content`: The content of the metadata form.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `FormName`: The name of the metadata form.
+            props, "FormName", _, set_form_name, get_form_name, Val<String>
         }
 
-        /// `TypeIdentifier`: The ID of the metadata form type.
-        pub fn type_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TypeIdentifier", value.into());
-            self
+        prop! {
+            /// `Content`: The content of the metadata form.
+            props, "Content", content, set_content, get_content, Val<String>
         }
 
-        /// `TypeRevision`: The revision of the metadata form type.
-        pub fn type_revision(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TypeRevision", value.into());
-            self
+        prop! {
+            /// `TypeIdentifier`: The ID of the metadata form type.
+            props, "TypeIdentifier", type_identifier, set_type_identifier, get_type_identifier, Val<String>
+        }
+
+        prop! {
+            /// `TypeRevision`: The revision of the metadata form type.
+            props, "TypeRevision", type_revision, set_type_revision, get_type_revision, Val<String>
         }
     }
 
@@ -1496,22 +1441,21 @@ pub mod data_source {
             DataSourceConfigurationInput { props }
         }
 
-        /// `GlueRunConfiguration`.
-        pub fn glue_run_configuration(mut self, value: impl Into<Val<GlueRunConfigurationInput>>) -> Self {
-            self.props.set("GlueRunConfiguration", value.into());
-            self
+        prop! {
+            /// `GlueRunConfiguration`.
+            props, "GlueRunConfiguration", glue_run_configuration, set_glue_run_configuration, get_glue_run_configuration, Val<GlueRunConfigurationInput>
         }
 
-        /// `RedshiftRunConfiguration`: The configuration details of the Amazon Redshift data source.
-        pub fn redshift_run_configuration(mut self, value: impl Into<Val<RedshiftRunConfigurationInput>>) -> Self {
-            self.props.set("RedshiftRunConfiguration", value.into());
-            self
+        prop! {
+            /// `RedshiftRunConfiguration`: The configuration details of the Amazon Redshift data
+            /// source.
+            props, "RedshiftRunConfiguration", redshift_run_configuration, set_redshift_run_configuration, get_redshift_run_configuration, Val<RedshiftRunConfigurationInput>
         }
 
-        /// `SageMakerRunConfiguration`: The configuration details of the Amazon SageMaker data source.
-        pub fn sage_maker_run_configuration(mut self, value: impl Into<Val<SageMakerRunConfigurationInput>>) -> Self {
-            self.props.set("SageMakerRunConfiguration", value.into());
-            self
+        prop! {
+            /// `SageMakerRunConfiguration`: The configuration details of the Amazon SageMaker data
+            /// source.
+            props, "SageMakerRunConfiguration", sage_maker_run_configuration, set_sage_maker_run_configuration, get_sage_maker_run_configuration, Val<SageMakerRunConfigurationInput>
         }
     }
 
@@ -1535,24 +1479,27 @@ pub mod data_source {
             GlueRunConfigurationInput { props }
         }
 
-        /// `AutoImportDataQualityResult`: Specifies whether to automatically import data quality
-        /// metrics as part of the data source run.
-        pub fn auto_import_data_quality_result(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoImportDataQualityResult", value.into());
-            self
+        prop! {
+            /// `RelationalFilterConfigurations`: The relational filter configurations included in the
+            /// configuration details of the AWS Glue data source.
+            props, "RelationalFilterConfigurations", _, set_relational_filter_configurations, get_relational_filter_configurations, Val<List<RelationalFilterConfiguration>>
         }
 
-        /// `CatalogName`: The catalog name in the AWS Glue run configuration.
-        pub fn catalog_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogName", value.into());
-            self
+        prop! {
+            /// `AutoImportDataQualityResult`: Specifies whether to automatically import data quality
+            /// metrics as part of the data source run.
+            props, "AutoImportDataQualityResult", auto_import_data_quality_result, set_auto_import_data_quality_result, get_auto_import_data_quality_result, Val<bool>
         }
 
-        /// `DataAccessRole`: The data access role included in the configuration details of the AWS Glue
-        /// data source.
-        pub fn data_access_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataAccessRole", value.into());
-            self
+        prop! {
+            /// `CatalogName`: The catalog name in the AWS Glue run configuration.
+            props, "CatalogName", catalog_name, set_catalog_name, get_catalog_name, Val<String>
+        }
+
+        prop! {
+            /// `DataAccessRole`: The data access role included in the configuration details of the AWS
+            /// Glue data source.
+            props, "DataAccessRole", data_access_role, set_data_access_role, get_data_access_role, Val<String>
         }
     }
 
@@ -1575,18 +1522,22 @@ pub mod data_source {
             RelationalFilterConfiguration { props }
         }
 
-        /// `FilterExpressions`: The filter expressions specified in the relational filter configuration
-        /// for the data source.
-        pub fn filter_expressions(mut self, value: impl Into<Val<List<FilterExpression>>>) -> Self {
-            self.props.set("FilterExpressions", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The database name specified in the relational filter configuration for
+            /// the data source.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `SchemaName`: The schema name specified in the relational filter configuration for the data
-        /// source.
-        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaName", value.into());
-            self
+        prop! {
+            /// `FilterExpressions`: The filter expressions specified in the relational filter
+            /// configuration for the data source.
+            props, "FilterExpressions", filter_expressions, set_filter_expressions, get_filter_expressions, Val<List<FilterExpression>>
+        }
+
+        prop! {
+            /// `SchemaName`: The schema name specified in the relational filter configuration for the
+            /// data source.
+            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
         }
     }
 
@@ -1610,6 +1561,16 @@ pub mod data_source {
             props.set("Expression", expression.into());
             props.set("Type", type_.into());
             FilterExpression { props }
+        }
+
+        prop! {
+            /// `Expression`.
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The search filter expression type.
+            props, "Type", _, set_type, get_type, Val<FilterExpressionType>
         }
     }
 
@@ -1648,25 +1609,28 @@ pub mod data_source {
             RedshiftRunConfigurationInput { props }
         }
 
-        /// `DataAccessRole`: The data access role included in the configuration details of the Amazon
-        /// Redshift data source.
-        pub fn data_access_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataAccessRole", value.into());
-            self
+        prop! {
+            /// `RelationalFilterConfigurations`: The relational filter configurations included in the
+            /// configuration details of the Amazon Redshift data source.
+            props, "RelationalFilterConfigurations", _, set_relational_filter_configurations, get_relational_filter_configurations, Val<List<RelationalFilterConfiguration>>
         }
 
-        /// `RedshiftCredentialConfiguration`: The details of the credentials required to access an
-        /// Amazon Redshift cluster.
-        pub fn redshift_credential_configuration(mut self, value: impl Into<Val<RedshiftCredentialConfiguration>>) -> Self {
-            self.props.set("RedshiftCredentialConfiguration", value.into());
-            self
+        prop! {
+            /// `DataAccessRole`: The data access role included in the configuration details of the
+            /// Amazon Redshift data source.
+            props, "DataAccessRole", data_access_role, set_data_access_role, get_data_access_role, Val<String>
         }
 
-        /// `RedshiftStorage`: The details of the Amazon Redshift storage as part of the configuration
-        /// of an Amazon Redshift data source run.
-        pub fn redshift_storage(mut self, value: impl Into<Val<RedshiftStorage>>) -> Self {
-            self.props.set("RedshiftStorage", value.into());
-            self
+        prop! {
+            /// `RedshiftCredentialConfiguration`: The details of the credentials required to access an
+            /// Amazon Redshift cluster.
+            props, "RedshiftCredentialConfiguration", redshift_credential_configuration, set_redshift_credential_configuration, get_redshift_credential_configuration, Val<RedshiftCredentialConfiguration>
+        }
+
+        prop! {
+            /// `RedshiftStorage`: The details of the Amazon Redshift storage as part of the
+            /// configuration of an Amazon Redshift data source run.
+            props, "RedshiftStorage", redshift_storage, set_redshift_storage, get_redshift_storage, Val<RedshiftStorage>
         }
     }
 
@@ -1688,6 +1652,11 @@ pub mod data_source {
             props.set("SecretManagerArn", secret_manager_arn.into());
             RedshiftCredentialConfiguration { props }
         }
+
+        prop! {
+            /// `SecretManagerArn`: The ARN of a secret manager for an Amazon Redshift cluster.
+            props, "SecretManagerArn", _, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        }
     }
 
     /// `AWS::DataZone::DataSource.RedshiftStorage`: The details of the Amazon Redshift storage as
@@ -1708,16 +1677,15 @@ pub mod data_source {
             RedshiftStorage { props }
         }
 
-        /// `RedshiftClusterSource`: The name of an Amazon Redshift cluster.
-        pub fn redshift_cluster_source(mut self, value: impl Into<Val<RedshiftClusterStorage>>) -> Self {
-            self.props.set("RedshiftClusterSource", value.into());
-            self
+        prop! {
+            /// `RedshiftClusterSource`: The name of an Amazon Redshift cluster.
+            props, "RedshiftClusterSource", redshift_cluster_source, set_redshift_cluster_source, get_redshift_cluster_source, Val<RedshiftClusterStorage>
         }
 
-        /// `RedshiftServerlessSource`: The details of the Amazon Redshift Serverless workgroup storage.
-        pub fn redshift_serverless_source(mut self, value: impl Into<Val<RedshiftServerlessStorage>>) -> Self {
-            self.props.set("RedshiftServerlessSource", value.into());
-            self
+        prop! {
+            /// `RedshiftServerlessSource`: The details of the Amazon Redshift Serverless workgroup
+            /// storage.
+            props, "RedshiftServerlessSource", redshift_serverless_source, set_redshift_serverless_source, get_redshift_serverless_source, Val<RedshiftServerlessStorage>
         }
     }
 
@@ -1736,6 +1704,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("ClusterName", cluster_name.into());
             RedshiftClusterStorage { props }
+        }
+
+        prop! {
+            /// `ClusterName`: The name of an Amazon Redshift cluster.
+            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
         }
     }
 
@@ -1756,6 +1729,11 @@ pub mod data_source {
             props.set("WorkgroupName", workgroup_name.into());
             RedshiftServerlessStorage { props }
         }
+
+        prop! {
+            /// `WorkgroupName`: The name of the Amazon Redshift Serverless workgroup.
+            props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
+        }
     }
 
     /// `AWS::DataZone::DataSource.SageMakerRunConfigurationInput`: The configuration details of the
@@ -1774,6 +1752,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("TrackingAssets", tracking_assets.into());
             SageMakerRunConfigurationInput { props }
+        }
+
+        prop! {
+            /// `TrackingAssets`: The tracking assets of the Amazon SageMaker run.
+            props, "TrackingAssets", _, set_tracking_assets, get_tracking_assets, Val<Map<List<String>>>
         }
     }
 
@@ -1806,11 +1789,10 @@ pub mod data_source {
             RecommendationConfiguration { props }
         }
 
-        /// `EnableBusinessNameGeneration`: Specifies whether automatic business name generation is to
-        /// be enabled or not as part of the recommendation configuration.
-        pub fn enable_business_name_generation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableBusinessNameGeneration", value.into());
-            self
+        prop! {
+            /// `EnableBusinessNameGeneration`: Specifies whether automatic business name generation is
+            /// to be enabled or not as part of the recommendation configuration.
+            props, "EnableBusinessNameGeneration", enable_business_name_generation, set_enable_business_name_generation, get_enable_business_name_generation, Val<bool>
         }
     }
 
@@ -1829,16 +1811,14 @@ pub mod data_source {
             ScheduleConfiguration { props }
         }
 
-        /// `Schedule`: The schedule of the data source runs.
-        pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Schedule", value.into());
-            self
+        prop! {
+            /// `Schedule`: The schedule of the data source runs.
+            props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
         }
 
-        /// `Timezone`: The timezone of the data source run.
-        pub fn timezone(mut self, value: impl Into<Val<Timezone>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `Timezone`: The timezone of the data source run.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<Timezone>
         }
     }
 
@@ -2063,49 +2043,47 @@ impl Domain {
         Domain { core }
     }
 
-    /// `Description`: The description of the Amazon DataZone domain.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Amazon DataZone domain.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainExecutionRole`: The domain execution role that is created when an Amazon DataZone
-    /// domain is created. The domain execution role is created in the AWS account that houses the
-    /// Amazon DataZone domain.
-    pub fn domain_execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainExecutionRole", value.into());
-        self
+    prop! {
+        /// `DomainExecutionRole`: The domain execution role that is created when an Amazon DataZone
+        /// domain is created. The domain execution role is created in the AWS account that houses
+        /// the Amazon DataZone domain.
+        core.props, "DomainExecutionRole", domain_execution_role, set_domain_execution_role, get_domain_execution_role, Val<String>
     }
 
-    /// `DomainVersion`: The version of the domain.
-    pub fn domain_version(mut self, value: impl Into<Val<domain::DomainVersion>>) -> Self {
-        self.core.set("DomainVersion", value.into());
-        self
+    prop! {
+        /// `DomainVersion`: The version of the domain.
+        core.props, "DomainVersion", domain_version, set_domain_version, get_domain_version, Val<domain::DomainVersion>
     }
 
-    /// `KmsKeyIdentifier`: The identifier of the AWS Key Management Service (KMS) key that is used
-    /// to encrypt the Amazon DataZone domain, metadata, and reporting data.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`: The identifier of the AWS Key Management Service (KMS) key that is
+        /// used to encrypt the Amazon DataZone domain, metadata, and reporting data.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `ServiceRole`: The service role of the domain that is created.
-    pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceRole", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Amazon DataZone domain.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SingleSignOn`: The single-sign on configuration of the Amazon DataZone domain.
-    pub fn single_sign_on(mut self, value: impl Into<Val<domain::SingleSignOn>>) -> Self {
-        self.core.set("SingleSignOn", value.into());
-        self
+    prop! {
+        /// `ServiceRole`: The service role of the domain that is created.
+        core.props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
     }
 
-    /// `Tags`: The tags specified for the Amazon DataZone domain.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SingleSignOn`: The single-sign on configuration of the Amazon DataZone domain.
+        core.props, "SingleSignOn", single_sign_on, set_single_sign_on, get_single_sign_on, Val<domain::SingleSignOn>
+    }
+
+    prop! {
+        /// `Tags`: The tags specified for the Amazon DataZone domain.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2196,22 +2174,19 @@ pub mod domain {
             SingleSignOn { props }
         }
 
-        /// `IdcInstanceArn`: The ARN of the AWS Identity Center instance.
-        pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdcInstanceArn", value.into());
-            self
+        prop! {
+            /// `IdcInstanceArn`: The ARN of the AWS Identity Center instance.
+            props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
         }
 
-        /// `Type`: The type of single sign-on in Amazon DataZone.
-        pub fn type_(mut self, value: impl Into<Val<AuthType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of single sign-on in Amazon DataZone.
+            props, "Type", type_, set_type, get_type, Val<AuthType>
         }
 
-        /// `UserAssignment`: The single sign-on user assignment in Amazon DataZone.
-        pub fn user_assignment(mut self, value: impl Into<Val<UserAssignment>>) -> Self {
-            self.props.set("UserAssignment", value.into());
-            self
+        prop! {
+            /// `UserAssignment`: The single sign-on user assignment in Amazon DataZone.
+            props, "UserAssignment", user_assignment, set_user_assignment, get_user_assignment, Val<UserAssignment>
         }
     }
 
@@ -2273,10 +2248,24 @@ impl DomainUnit {
         DomainUnit { core }
     }
 
-    /// `Description`: The description of the domain unit.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the domain unit.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DomainIdentifier`: The ID of the domain where you want to create a domain unit.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the domain unit.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ParentDomainUnitIdentifier`: The ID of the parent domain unit.
+        core.props, "ParentDomainUnitIdentifier", _, set_parent_domain_unit_identifier, get_parent_domain_unit_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2352,67 +2341,74 @@ impl Environment {
         Environment { core }
     }
 
-    /// `DeploymentOrder`: The deployment order for the environment.
-    pub fn deployment_order(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DeploymentOrder", value.into());
-        self
+    prop! {
+        /// `DeploymentOrder`: The deployment order for the environment.
+        core.props, "DeploymentOrder", deployment_order, set_deployment_order, get_deployment_order, Val<i64>
     }
 
-    /// `Description`: The description of the Amazon DataZone environment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Amazon DataZone environment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnvironmentAccountIdentifier`: The AWS account in which the Amazon DataZone environment is
-    /// created.
-    pub fn environment_account_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentAccountIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the
+        /// environment would be created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `EnvironmentAccountRegion`: The AWS region in which the Amazon DataZone environment is
-    /// created.
-    pub fn environment_account_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentAccountRegion", value.into());
-        self
+    prop! {
+        /// `EnvironmentAccountIdentifier`: The AWS account in which the Amazon DataZone environment
+        /// is created.
+        core.props, "EnvironmentAccountIdentifier", environment_account_identifier, set_environment_account_identifier, get_environment_account_identifier, Val<String>
     }
 
-    /// `EnvironmentBlueprintIdentifier`: The identifier of the environment blueprint.
-    pub fn environment_blueprint_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentBlueprintIdentifier", value.into());
-        self
+    prop! {
+        /// `EnvironmentAccountRegion`: The AWS region in which the Amazon DataZone environment is
+        /// created.
+        core.props, "EnvironmentAccountRegion", environment_account_region, set_environment_account_region, get_environment_account_region, Val<String>
     }
 
-    /// `EnvironmentConfigurationId`: The identifier of the environment configuration.
-    pub fn environment_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentConfigurationId", value.into());
-        self
+    prop! {
+        /// `EnvironmentBlueprintIdentifier`: The identifier of the environment blueprint.
+        core.props, "EnvironmentBlueprintIdentifier", environment_blueprint_identifier, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
     }
 
-    /// `EnvironmentProfileIdentifier`: The ID of the environment profile with which the Amazon
-    /// DataZone environment would be created.
-    pub fn environment_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentProfileIdentifier", value.into());
-        self
+    prop! {
+        /// `EnvironmentConfigurationId`: The identifier of the environment configuration.
+        core.props, "EnvironmentConfigurationId", environment_configuration_id, set_environment_configuration_id, get_environment_configuration_id, Val<String>
     }
 
-    /// `EnvironmentRoleArn`: Environment role arn for custom aws environment permissions
-    pub fn environment_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentRoleArn", value.into());
-        self
+    prop! {
+        /// `EnvironmentProfileIdentifier`: The ID of the environment profile with which the Amazon
+        /// DataZone environment would be created.
+        core.props, "EnvironmentProfileIdentifier", environment_profile_identifier, set_environment_profile_identifier, get_environment_profile_identifier, Val<String>
     }
 
-    /// `GlossaryTerms`: The glossary terms that can be used in the Amazon DataZone environment.
-    pub fn glossary_terms(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GlossaryTerms", value.into());
-        self
+    prop! {
+        /// `EnvironmentRoleArn`: Environment role arn for custom aws environment permissions
+        core.props, "EnvironmentRoleArn", environment_role_arn, set_environment_role_arn, get_environment_role_arn, Val<String>
     }
 
-    /// `UserParameters`: The user parameters of the Amazon DataZone environment.
-    pub fn user_parameters(mut self, value: impl Into<Val<List<environment::EnvironmentParameter>>>) -> Self {
-        self.core.set("UserParameters", value.into());
-        self
+    prop! {
+        /// `GlossaryTerms`: The glossary terms that can be used in the Amazon DataZone environment.
+        core.props, "GlossaryTerms", glossary_terms, set_glossary_terms, get_glossary_terms, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: The name of the environment.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProjectIdentifier`: The ID of the Amazon DataZone project in which the environment
+        /// would be created.
+        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `UserParameters`: The user parameters of the Amazon DataZone environment.
+        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<environment::EnvironmentParameter>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2513,16 +2509,14 @@ pub mod environment {
             EnvironmentParameter { props }
         }
 
-        /// `Name`: The name of an environment parameter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of an environment parameter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of an environment parameter.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of an environment parameter.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -2548,36 +2542,36 @@ impl EnvironmentActions {
         EnvironmentActions { core }
     }
 
-    /// `Description`: The description of the Amazon DataZone environment action.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Amazon DataZone environment action.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the environment
-    /// would be created.
-    pub fn domain_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the
+        /// environment would be created.
+        core.props, "DomainIdentifier", domain_identifier, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `EnvironmentIdentifier`: The identifier of the Amazon DataZone environment in which the
-    /// action is taking place
-    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentIdentifier", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`: The identifier of the Amazon DataZone environment in which the
+        /// action is taking place
+        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
     }
 
-    /// `Identifier`: The ID of the Amazon DataZone environment action.
-    pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Identifier", value.into());
-        self
+    prop! {
+        /// `Identifier`: The ID of the Amazon DataZone environment action.
+        core.props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
     }
 
-    /// `Parameters`: The parameters of the environment action.
-    pub fn parameters(mut self, value: impl Into<Val<environment_actions::AwsConsoleLinkParameters>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the environment action.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`: The parameters of the environment action.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<environment_actions::AwsConsoleLinkParameters>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2625,10 +2619,9 @@ pub mod environment_actions {
             AwsConsoleLinkParameters { props }
         }
 
-        /// `Uri`: The URI of the console link specified as part of the environment action.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`: The URI of the console link specified as part of the environment action.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 }
@@ -2662,40 +2655,49 @@ impl EnvironmentBlueprintConfiguration {
         EnvironmentBlueprintConfiguration { core }
     }
 
-    /// `EnvironmentRolePermissionBoundary`.
-    pub fn environment_role_permission_boundary(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentRolePermissionBoundary", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `GlobalParameters`: Region-agnostic environment blueprint parameters.
-    pub fn global_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("GlobalParameters", value.into());
-        self
+    prop! {
+        /// `EnabledRegions`.
+        core.props, "EnabledRegions", _, set_enabled_regions, get_enabled_regions, Val<List<String>>
     }
 
-    /// `ManageAccessRoleArn`.
-    pub fn manage_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ManageAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `EnvironmentBlueprintIdentifier`.
+        core.props, "EnvironmentBlueprintIdentifier", _, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
     }
 
-    /// `ProvisioningConfigurations`.
-    pub fn provisioning_configurations(mut self, value: impl Into<Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>>) -> Self {
-        self.core.set("ProvisioningConfigurations", value.into());
-        self
+    prop! {
+        /// `EnvironmentRolePermissionBoundary`.
+        core.props, "EnvironmentRolePermissionBoundary", environment_role_permission_boundary, set_environment_role_permission_boundary, get_environment_role_permission_boundary, Val<String>
     }
 
-    /// `ProvisioningRoleArn`.
-    pub fn provisioning_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProvisioningRoleArn", value.into());
-        self
+    prop! {
+        /// `GlobalParameters`: Region-agnostic environment blueprint parameters.
+        core.props, "GlobalParameters", global_parameters, set_global_parameters, get_global_parameters, Val<Map<String>>
     }
 
-    /// `RegionalParameters`.
-    pub fn regional_parameters(mut self, value: impl Into<Val<List<environment_blueprint_configuration::RegionalParameter>>>) -> Self {
-        self.core.set("RegionalParameters", value.into());
-        self
+    prop! {
+        /// `ManageAccessRoleArn`.
+        core.props, "ManageAccessRoleArn", manage_access_role_arn, set_manage_access_role_arn, get_manage_access_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `ProvisioningConfigurations`.
+        core.props, "ProvisioningConfigurations", provisioning_configurations, set_provisioning_configurations, get_provisioning_configurations, Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>
+    }
+
+    prop! {
+        /// `ProvisioningRoleArn`.
+        core.props, "ProvisioningRoleArn", provisioning_role_arn, set_provisioning_role_arn, get_provisioning_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `RegionalParameters`.
+        core.props, "RegionalParameters", regional_parameters, set_regional_parameters, get_regional_parameters, Val<List<environment_blueprint_configuration::RegionalParameter>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2751,10 +2753,9 @@ pub mod environment_blueprint_configuration {
             ProvisioningConfiguration { props }
         }
 
-        /// `LakeFormationConfiguration`.
-        pub fn lake_formation_configuration(mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> Self {
-            self.props.set("LakeFormationConfiguration", value.into());
-            self
+        prop! {
+            /// `LakeFormationConfiguration`.
+            props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<LakeFormationConfiguration>
         }
     }
 
@@ -2773,16 +2774,14 @@ pub mod environment_blueprint_configuration {
             LakeFormationConfiguration { props }
         }
 
-        /// `LocationRegistrationExcludeS3Locations`.
-        pub fn location_registration_exclude_s3_locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LocationRegistrationExcludeS3Locations", value.into());
-            self
+        prop! {
+            /// `LocationRegistrationExcludeS3Locations`.
+            props, "LocationRegistrationExcludeS3Locations", location_registration_exclude_s3_locations, set_location_registration_exclude_s3_locations, get_location_registration_exclude_s3_locations, Val<List<String>>
         }
 
-        /// `LocationRegistrationRole`.
-        pub fn location_registration_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocationRegistrationRole", value.into());
-            self
+        prop! {
+            /// `LocationRegistrationRole`.
+            props, "LocationRegistrationRole", location_registration_role, set_location_registration_role, get_location_registration_role, Val<String>
         }
     }
 
@@ -2801,16 +2800,14 @@ pub mod environment_blueprint_configuration {
             RegionalParameter { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 }
@@ -2858,16 +2855,47 @@ impl EnvironmentProfile {
         EnvironmentProfile { core }
     }
 
-    /// `Description`: The description of this Amazon DataZone environment profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AwsAccountId`: The AWS account in which the Amazon DataZone environment is created.
+        core.props, "AwsAccountId", _, set_aws_account_id, get_aws_account_id, Val<String>
     }
 
-    /// `UserParameters`: The user parameters of this Amazon DataZone environment profile.
-    pub fn user_parameters(mut self, value: impl Into<Val<List<environment_profile::EnvironmentParameter>>>) -> Self {
-        self.core.set("UserParameters", value.into());
-        self
+    prop! {
+        /// `AwsAccountRegion`: The AWS region in which this environment profile is created.
+        core.props, "AwsAccountRegion", _, set_aws_account_region, get_aws_account_region, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of this Amazon DataZone environment profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this environment
+        /// profile is created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EnvironmentBlueprintIdentifier`: The ID of the blueprint with which this environment
+        /// profile is created.
+        core.props, "EnvironmentBlueprintIdentifier", _, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of this Amazon DataZone environment profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProjectIdentifier`: The identifier of the project in which to create the environment
+        /// profile.
+        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `UserParameters`: The user parameters of this Amazon DataZone environment profile.
+        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<environment_profile::EnvironmentParameter>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2939,16 +2967,14 @@ pub mod environment_profile {
             EnvironmentParameter { props }
         }
 
-        /// `Name`: The name of an environment profile parameter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of an environment profile parameter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of an environment profile parameter.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of an environment profile parameter.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -2986,16 +3012,36 @@ impl FormType {
         FormType { core }
     }
 
-    /// `Description`: The description of this Amazon DataZone metadata form type.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of this Amazon DataZone metadata form type.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Status`: The status of this Amazon DataZone metadata form type.
-    pub fn status(mut self, value: impl Into<Val<form_type::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this metadata form
+        /// type is created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Model`: The model of this Amazon DataZone metadata form type.
+        core.props, "Model", _, set_model, get_model, Val<form_type::Model>
+    }
+
+    prop! {
+        /// `Name`: The name of this Amazon DataZone metadata form type.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `OwningProjectIdentifier`: The ID of the Amazon DataZone project that owns this metadata
+        /// form type.
+        core.props, "OwningProjectIdentifier", _, set_owning_project_identifier, get_owning_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Status`: The status of this Amazon DataZone metadata form type.
+        core.props, "Status", status, set_status, get_status, Val<form_type::Status>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3060,10 +3106,9 @@ pub mod form_type {
             Model { props }
         }
 
-        /// `Smithy`.
-        pub fn smithy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Smithy", value.into());
-            self
+        prop! {
+            /// `Smithy`.
+            props, "Smithy", smithy, set_smithy, get_smithy, Val<String>
         }
     }
 
@@ -3108,28 +3153,30 @@ impl GroupProfile {
         GroupProfile { core }
     }
 
-    /// `GroupIdentifier`: The ID of the group.
-    pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the group
+        /// profile would be created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `GroupType`: The type of the group.
-    pub fn group_type(mut self, value: impl Into<Val<group_profile::GroupType>>) -> Self {
-        self.core.set("GroupType", value.into());
-        self
+    prop! {
+        /// `GroupIdentifier`: The ID of the group.
+        core.props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
     }
 
-    /// `RolePrincipalArn`: The ARN of the role principal for the group profile.
-    pub fn role_principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RolePrincipalArn", value.into());
-        self
+    prop! {
+        /// `GroupType`: The type of the group.
+        core.props, "GroupType", group_type, set_group_type, get_group_type, Val<group_profile::GroupType>
     }
 
-    /// `Status`: The status of the group profile.
-    pub fn status(mut self, value: impl Into<Val<group_profile::GroupProfileStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `RolePrincipalArn`: The ARN of the role principal for the group profile.
+        core.props, "RolePrincipalArn", role_principal_arn, set_role_principal_arn, get_role_principal_arn, Val<String>
+    }
+
+    prop! {
+        /// `Status`: The status of the group profile.
+        core.props, "Status", status, set_status, get_status, Val<group_profile::GroupProfileStatus>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3226,6 +3273,26 @@ impl Owner {
         Owner { core }
     }
 
+    prop! {
+        /// `DomainIdentifier`: The ID of the domain in which you want to add the entity owner.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EntityIdentifier`: The ID of the entity to which you want to add an owner.
+        core.props, "EntityIdentifier", _, set_entity_identifier, get_entity_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EntityType`: The type of an entity.
+        core.props, "EntityType", _, set_entity_type, get_entity_type, Val<owner::EntityType>
+    }
+
+    prop! {
+        /// `Owner`: The owner that you want to add to the entity.
+        core.props, "Owner", _, set_owner, get_owner, Val<owner::OwnerProperties>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3274,16 +3341,14 @@ pub mod owner {
             OwnerProperties { props }
         }
 
-        /// `Group`: The properties of the domain unit owners group.
-        pub fn group(mut self, value: impl Into<Val<OwnerGroupProperties>>) -> Self {
-            self.props.set("Group", value.into());
-            self
+        prop! {
+            /// `Group`: The properties of the domain unit owners group.
+            props, "Group", group, set_group, get_group, Val<OwnerGroupProperties>
         }
 
-        /// `User`: The properties of the owner user.
-        pub fn user(mut self, value: impl Into<Val<OwnerUserProperties>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `User`: The properties of the owner user.
+            props, "User", user, set_user, get_user, Val<OwnerUserProperties>
         }
     }
 
@@ -3302,10 +3367,9 @@ pub mod owner {
             OwnerGroupProperties { props }
         }
 
-        /// `GroupIdentifier`: The ID of the domain unit owners group.
-        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupIdentifier", value.into());
-            self
+        prop! {
+            /// `GroupIdentifier`: The ID of the domain unit owners group.
+            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
         }
     }
 
@@ -3324,10 +3388,9 @@ pub mod owner {
             OwnerUserProperties { props }
         }
 
-        /// `UserIdentifier`: The ID of the owner user.
-        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserIdentifier", value.into());
-            self
+        prop! {
+            /// `UserIdentifier`: The ID of the owner user.
+            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
         }
     }
 }
@@ -3372,6 +3435,36 @@ impl PolicyGrant {
         core.set("Principal", principal.into());
         core.set("Detail", detail.into());
         PolicyGrant { core }
+    }
+
+    prop! {
+        /// `Detail`.
+        core.props, "Detail", _, set_detail, get_detail, Val<policy_grant::PolicyGrantDetail>
+    }
+
+    prop! {
+        /// `DomainIdentifier`.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EntityIdentifier`.
+        core.props, "EntityIdentifier", _, set_entity_identifier, get_entity_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EntityType`.
+        core.props, "EntityType", _, set_entity_type, get_entity_type, Val<policy_grant::TargetEntityType>
+    }
+
+    prop! {
+        /// `PolicyType`.
+        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<policy_grant::ManagedPolicyType>
+    }
+
+    prop! {
+        /// `Principal`.
+        core.props, "Principal", _, set_principal, get_principal, Val<policy_grant::PolicyGrantPrincipal>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3421,82 +3514,69 @@ pub mod policy_grant {
             PolicyGrantDetail { props }
         }
 
-        /// `CreateDomainUnit`.
-        pub fn create_domain_unit(mut self, value: impl Into<Val<CreateDomainUnitPolicyGrantDetail>>) -> Self {
-            self.props.set("CreateDomainUnit", value.into());
-            self
+        prop! {
+            /// `CreateDomainUnit`.
+            props, "CreateDomainUnit", create_domain_unit, set_create_domain_unit, get_create_domain_unit, Val<CreateDomainUnitPolicyGrantDetail>
         }
 
-        /// `OverrideDomainUnitOwners`.
-        pub fn override_domain_unit_owners(mut self, value: impl Into<Val<OverrideDomainUnitOwnersPolicyGrantDetail>>) -> Self {
-            self.props.set("OverrideDomainUnitOwners", value.into());
-            self
+        prop! {
+            /// `OverrideDomainUnitOwners`.
+            props, "OverrideDomainUnitOwners", override_domain_unit_owners, set_override_domain_unit_owners, get_override_domain_unit_owners, Val<OverrideDomainUnitOwnersPolicyGrantDetail>
         }
 
-        /// `AddToProjectMemberPool`.
-        pub fn add_to_project_member_pool(mut self, value: impl Into<Val<AddToProjectMemberPoolPolicyGrantDetail>>) -> Self {
-            self.props.set("AddToProjectMemberPool", value.into());
-            self
+        prop! {
+            /// `AddToProjectMemberPool`.
+            props, "AddToProjectMemberPool", add_to_project_member_pool, set_add_to_project_member_pool, get_add_to_project_member_pool, Val<AddToProjectMemberPoolPolicyGrantDetail>
         }
 
-        /// `OverrideProjectOwners`.
-        pub fn override_project_owners(mut self, value: impl Into<Val<OverrideProjectOwnersPolicyGrantDetail>>) -> Self {
-            self.props.set("OverrideProjectOwners", value.into());
-            self
+        prop! {
+            /// `OverrideProjectOwners`.
+            props, "OverrideProjectOwners", override_project_owners, set_override_project_owners, get_override_project_owners, Val<OverrideProjectOwnersPolicyGrantDetail>
         }
 
-        /// `CreateGlossary`.
-        pub fn create_glossary(mut self, value: impl Into<Val<CreateGlossaryPolicyGrantDetail>>) -> Self {
-            self.props.set("CreateGlossary", value.into());
-            self
+        prop! {
+            /// `CreateGlossary`.
+            props, "CreateGlossary", create_glossary, set_create_glossary, get_create_glossary, Val<CreateGlossaryPolicyGrantDetail>
         }
 
-        /// `CreateFormType`.
-        pub fn create_form_type(mut self, value: impl Into<Val<CreateFormTypePolicyGrantDetail>>) -> Self {
-            self.props.set("CreateFormType", value.into());
-            self
+        prop! {
+            /// `CreateFormType`.
+            props, "CreateFormType", create_form_type, set_create_form_type, get_create_form_type, Val<CreateFormTypePolicyGrantDetail>
         }
 
-        /// `CreateAssetType`.
-        pub fn create_asset_type(mut self, value: impl Into<Val<CreateAssetTypePolicyGrantDetail>>) -> Self {
-            self.props.set("CreateAssetType", value.into());
-            self
+        prop! {
+            /// `CreateAssetType`.
+            props, "CreateAssetType", create_asset_type, set_create_asset_type, get_create_asset_type, Val<CreateAssetTypePolicyGrantDetail>
         }
 
-        /// `CreateProject`.
-        pub fn create_project(mut self, value: impl Into<Val<CreateProjectPolicyGrantDetail>>) -> Self {
-            self.props.set("CreateProject", value.into());
-            self
+        prop! {
+            /// `CreateProject`.
+            props, "CreateProject", create_project, set_create_project, get_create_project, Val<CreateProjectPolicyGrantDetail>
         }
 
-        /// `CreateEnvironmentProfile`.
-        pub fn create_environment_profile(mut self, value: impl Into<Val<CreateEnvironmentProfilePolicyGrantDetail>>) -> Self {
-            self.props.set("CreateEnvironmentProfile", value.into());
-            self
+        prop! {
+            /// `CreateEnvironmentProfile`.
+            props, "CreateEnvironmentProfile", create_environment_profile, set_create_environment_profile, get_create_environment_profile, Val<CreateEnvironmentProfilePolicyGrantDetail>
         }
 
-        /// `DelegateCreateEnvironmentProfile`.
-        pub fn delegate_create_environment_profile(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("DelegateCreateEnvironmentProfile", value.into());
-            self
+        prop! {
+            /// `DelegateCreateEnvironmentProfile`.
+            props, "DelegateCreateEnvironmentProfile", delegate_create_environment_profile, set_delegate_create_environment_profile, get_delegate_create_environment_profile, Val<Json>
         }
 
-        /// `CreateEnvironment`.
-        pub fn create_environment(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CreateEnvironment", value.into());
-            self
+        prop! {
+            /// `CreateEnvironment`.
+            props, "CreateEnvironment", create_environment, set_create_environment, get_create_environment, Val<Json>
         }
 
-        /// `CreateEnvironmentFromBlueprint`.
-        pub fn create_environment_from_blueprint(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CreateEnvironmentFromBlueprint", value.into());
-            self
+        prop! {
+            /// `CreateEnvironmentFromBlueprint`.
+            props, "CreateEnvironmentFromBlueprint", create_environment_from_blueprint, set_create_environment_from_blueprint, get_create_environment_from_blueprint, Val<Json>
         }
 
-        /// `CreateProjectFromProjectProfile`.
-        pub fn create_project_from_project_profile(mut self, value: impl Into<Val<CreateProjectFromProjectProfilePolicyGrantDetail>>) -> Self {
-            self.props.set("CreateProjectFromProjectProfile", value.into());
-            self
+        prop! {
+            /// `CreateProjectFromProjectProfile`.
+            props, "CreateProjectFromProjectProfile", create_project_from_project_profile, set_create_project_from_project_profile, get_create_project_from_project_profile, Val<CreateProjectFromProjectProfilePolicyGrantDetail>
         }
     }
 
@@ -3515,10 +3595,9 @@ pub mod policy_grant {
             CreateDomainUnitPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3537,10 +3616,9 @@ pub mod policy_grant {
             OverrideDomainUnitOwnersPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3559,10 +3637,9 @@ pub mod policy_grant {
             AddToProjectMemberPoolPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3581,10 +3658,9 @@ pub mod policy_grant {
             OverrideProjectOwnersPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3603,10 +3679,9 @@ pub mod policy_grant {
             CreateGlossaryPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3625,10 +3700,9 @@ pub mod policy_grant {
             CreateFormTypePolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3647,10 +3721,9 @@ pub mod policy_grant {
             CreateAssetTypePolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3669,10 +3742,9 @@ pub mod policy_grant {
             CreateProjectPolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3691,10 +3763,9 @@ pub mod policy_grant {
             CreateEnvironmentProfilePolicyGrantDetail { props }
         }
 
-        /// `DomainUnitId`.
-        pub fn domain_unit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainUnitId", value.into());
-            self
+        prop! {
+            /// `DomainUnitId`.
+            props, "DomainUnitId", domain_unit_id, set_domain_unit_id, get_domain_unit_id, Val<String>
         }
     }
 
@@ -3713,16 +3784,14 @@ pub mod policy_grant {
             CreateProjectFromProjectProfilePolicyGrantDetail { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
 
-        /// `ProjectProfiles`.
-        pub fn project_profiles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ProjectProfiles", value.into());
-            self
+        prop! {
+            /// `ProjectProfiles`.
+            props, "ProjectProfiles", project_profiles, set_project_profiles, get_project_profiles, Val<List<String>>
         }
     }
 
@@ -3808,28 +3877,24 @@ pub mod policy_grant {
             PolicyGrantPrincipal { props }
         }
 
-        /// `User`.
-        pub fn user(mut self, value: impl Into<Val<UserPolicyGrantPrincipal>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `User`.
+            props, "User", user, set_user, get_user, Val<UserPolicyGrantPrincipal>
         }
 
-        /// `Group`.
-        pub fn group(mut self, value: impl Into<Val<GroupPolicyGrantPrincipal>>) -> Self {
-            self.props.set("Group", value.into());
-            self
+        prop! {
+            /// `Group`.
+            props, "Group", group, set_group, get_group, Val<GroupPolicyGrantPrincipal>
         }
 
-        /// `Project`.
-        pub fn project(mut self, value: impl Into<Val<ProjectPolicyGrantPrincipal>>) -> Self {
-            self.props.set("Project", value.into());
-            self
+        prop! {
+            /// `Project`.
+            props, "Project", project, set_project, get_project, Val<ProjectPolicyGrantPrincipal>
         }
 
-        /// `DomainUnit`.
-        pub fn domain_unit(mut self, value: impl Into<Val<DomainUnitPolicyGrantPrincipal>>) -> Self {
-            self.props.set("DomainUnit", value.into());
-            self
+        prop! {
+            /// `DomainUnit`.
+            props, "DomainUnit", domain_unit, set_domain_unit, get_domain_unit, Val<DomainUnitPolicyGrantPrincipal>
         }
     }
 
@@ -3850,16 +3915,14 @@ pub mod policy_grant {
             UserPolicyGrantPrincipal { props }
         }
 
-        /// `UserIdentifier`.
-        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserIdentifier", value.into());
-            self
+        prop! {
+            /// `UserIdentifier`.
+            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
         }
 
-        /// `AllUsersGrantFilter`.
-        pub fn all_users_grant_filter(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllUsersGrantFilter", value.into());
-            self
+        prop! {
+            /// `AllUsersGrantFilter`.
+            props, "AllUsersGrantFilter", all_users_grant_filter, set_all_users_grant_filter, get_all_users_grant_filter, Val<Json>
         }
     }
 
@@ -3880,10 +3943,9 @@ pub mod policy_grant {
             GroupPolicyGrantPrincipal { props }
         }
 
-        /// `GroupIdentifier`.
-        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupIdentifier", value.into());
-            self
+        prop! {
+            /// `GroupIdentifier`.
+            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
         }
     }
 
@@ -3902,22 +3964,19 @@ pub mod policy_grant {
             ProjectPolicyGrantPrincipal { props }
         }
 
-        /// `ProjectDesignation`.
-        pub fn project_designation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectDesignation", value.into());
-            self
+        prop! {
+            /// `ProjectDesignation`.
+            props, "ProjectDesignation", project_designation, set_project_designation, get_project_designation, Val<String>
         }
 
-        /// `ProjectGrantFilter`.
-        pub fn project_grant_filter(mut self, value: impl Into<Val<ProjectGrantFilter>>) -> Self {
-            self.props.set("ProjectGrantFilter", value.into());
-            self
+        prop! {
+            /// `ProjectGrantFilter`.
+            props, "ProjectGrantFilter", project_grant_filter, set_project_grant_filter, get_project_grant_filter, Val<ProjectGrantFilter>
         }
 
-        /// `ProjectIdentifier`.
-        pub fn project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectIdentifier", value.into());
-            self
+        prop! {
+            /// `ProjectIdentifier`.
+            props, "ProjectIdentifier", project_identifier, set_project_identifier, get_project_identifier, Val<String>
         }
     }
 
@@ -3938,10 +3997,9 @@ pub mod policy_grant {
             ProjectGrantFilter { props }
         }
 
-        /// `DomainUnitFilter`.
-        pub fn domain_unit_filter(mut self, value: impl Into<Val<DomainUnitFilterForProject>>) -> Self {
-            self.props.set("DomainUnitFilter", value.into());
-            self
+        prop! {
+            /// `DomainUnitFilter`.
+            props, "DomainUnitFilter", domain_unit_filter, set_domain_unit_filter, get_domain_unit_filter, Val<DomainUnitFilterForProject>
         }
     }
 
@@ -3962,10 +4020,14 @@ pub mod policy_grant {
             DomainUnitFilterForProject { props }
         }
 
-        /// `IncludeChildDomainUnits`.
-        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildDomainUnits", value.into());
-            self
+        prop! {
+            /// `DomainUnit`.
+            props, "DomainUnit", _, set_domain_unit, get_domain_unit, Val<String>
+        }
+
+        prop! {
+            /// `IncludeChildDomainUnits`.
+            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
         }
     }
 
@@ -3984,22 +4046,19 @@ pub mod policy_grant {
             DomainUnitPolicyGrantPrincipal { props }
         }
 
-        /// `DomainUnitDesignation`.
-        pub fn domain_unit_designation(mut self, value: impl Into<Val<DomainUnitDesignation>>) -> Self {
-            self.props.set("DomainUnitDesignation", value.into());
-            self
+        prop! {
+            /// `DomainUnitDesignation`.
+            props, "DomainUnitDesignation", domain_unit_designation, set_domain_unit_designation, get_domain_unit_designation, Val<DomainUnitDesignation>
         }
 
-        /// `DomainUnitGrantFilter`.
-        pub fn domain_unit_grant_filter(mut self, value: impl Into<Val<DomainUnitGrantFilter>>) -> Self {
-            self.props.set("DomainUnitGrantFilter", value.into());
-            self
+        prop! {
+            /// `DomainUnitGrantFilter`.
+            props, "DomainUnitGrantFilter", domain_unit_grant_filter, set_domain_unit_grant_filter, get_domain_unit_grant_filter, Val<DomainUnitGrantFilter>
         }
 
-        /// `DomainUnitIdentifier`.
-        pub fn domain_unit_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainUnitIdentifier", value.into());
-            self
+        prop! {
+            /// `DomainUnitIdentifier`.
+            props, "DomainUnitIdentifier", domain_unit_identifier, set_domain_unit_identifier, get_domain_unit_identifier, Val<String>
         }
     }
 
@@ -4030,10 +4089,9 @@ pub mod policy_grant {
             DomainUnitGrantFilter { props }
         }
 
-        /// `AllDomainUnitsGrantFilter`.
-        pub fn all_domain_units_grant_filter(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllDomainUnitsGrantFilter", value.into());
-            self
+        prop! {
+            /// `AllDomainUnitsGrantFilter`.
+            props, "AllDomainUnitsGrantFilter", all_domain_units_grant_filter, set_all_domain_units_grant_filter, get_all_domain_units_grant_filter, Val<Json>
         }
     }
 }
@@ -4062,65 +4120,66 @@ impl Project {
         Project { core }
     }
 
-    /// `Description`: The description of the Amazon DataZone project.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Amazon DataZone project.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainUnitId`: The ID of the domain unit.
-    pub fn domain_unit_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainUnitId", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this project is
+        /// created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `GlossaryTerms`: The glossary terms that can be used in this Amazon DataZone project.
-    pub fn glossary_terms(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GlossaryTerms", value.into());
-        self
+    prop! {
+        /// `DomainUnitId`: The ID of the domain unit.
+        core.props, "DomainUnitId", domain_unit_id, set_domain_unit_id, get_domain_unit_id, Val<String>
     }
 
-    /// `MembershipAssignments`: The project membership assignments.
-    pub fn membership_assignments(mut self, value: impl Into<Val<List<project::ProjectMembershipAssignment>>>) -> Self {
-        self.core.set("MembershipAssignments", value.into());
-        self
+    prop! {
+        /// `GlossaryTerms`: The glossary terms that can be used in this Amazon DataZone project.
+        core.props, "GlossaryTerms", glossary_terms, set_glossary_terms, get_glossary_terms, Val<List<String>>
     }
 
-    /// `ProjectCategory`: The project category.
-    pub fn project_category(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectCategory", value.into());
-        self
+    prop! {
+        /// `MembershipAssignments`: The project membership assignments.
+        core.props, "MembershipAssignments", membership_assignments, set_membership_assignments, get_membership_assignments, Val<List<project::ProjectMembershipAssignment>>
     }
 
-    /// `ProjectExecutionRole`: The project execution role ARN.
-    pub fn project_execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectExecutionRole", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Amazon DataZone project.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ProjectProfileId`: The project profile ID.
-    pub fn project_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectProfileId", value.into());
-        self
+    prop! {
+        /// `ProjectCategory`: The project category.
+        core.props, "ProjectCategory", project_category, set_project_category, get_project_category, Val<String>
     }
 
-    /// `ProjectProfileVersion`: The project profile version to which the project should be updated.
-    /// You can only specify the following string for this parameter: latest.
-    pub fn project_profile_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectProfileVersion", value.into());
-        self
+    prop! {
+        /// `ProjectExecutionRole`: The project execution role ARN.
+        core.props, "ProjectExecutionRole", project_execution_role, set_project_execution_role, get_project_execution_role, Val<String>
     }
 
-    /// `ResourceTags`: The resource tags of the project.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `ProjectProfileId`: The project profile ID.
+        core.props, "ProjectProfileId", project_profile_id, set_project_profile_id, get_project_profile_id, Val<String>
     }
 
-    /// `UserParameters`: The user parameters of the project.
-    pub fn user_parameters(mut self, value: impl Into<Val<List<project::EnvironmentConfigurationUserParameter>>>) -> Self {
-        self.core.set("UserParameters", value.into());
-        self
+    prop! {
+        /// `ProjectProfileVersion`: The project profile version to which the project should be
+        /// updated. You can only specify the following string for this parameter: latest.
+        core.props, "ProjectProfileVersion", project_profile_version, set_project_profile_version, get_project_profile_version, Val<String>
+    }
+
+    prop! {
+        /// `ResourceTags`: The resource tags of the project.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserParameters`: The user parameters of the project.
+        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<project::EnvironmentConfigurationUserParameter>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4189,6 +4248,16 @@ pub mod project {
             props.set("Designation", designation.into());
             ProjectMembershipAssignment { props }
         }
+
+        prop! {
+            /// `Member`: The member of the project.
+            props, "Member", _, set_member, get_member, Val<Member>
+        }
+
+        prop! {
+            /// `Designation`.
+            props, "Designation", _, set_designation, get_designation, Val<String>
+        }
     }
 
     /// `AWS::DataZone::Project.Member`: The member of the project.
@@ -4206,16 +4275,14 @@ pub mod project {
             Member { props }
         }
 
-        /// `GroupIdentifier`.
-        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupIdentifier", value.into());
-            self
+        prop! {
+            /// `GroupIdentifier`.
+            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
         }
 
-        /// `UserIdentifier`.
-        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserIdentifier", value.into());
-            self
+        prop! {
+            /// `UserIdentifier`.
+            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
         }
     }
 
@@ -4234,22 +4301,19 @@ pub mod project {
             EnvironmentConfigurationUserParameter { props }
         }
 
-        /// `EnvironmentConfigurationName`.
-        pub fn environment_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnvironmentConfigurationName", value.into());
-            self
+        prop! {
+            /// `EnvironmentConfigurationName`.
+            props, "EnvironmentConfigurationName", environment_configuration_name, set_environment_configuration_name, get_environment_configuration_name, Val<String>
         }
 
-        /// `EnvironmentId`.
-        pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnvironmentId", value.into());
-            self
+        prop! {
+            /// `EnvironmentId`.
+            props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
         }
 
-        /// `EnvironmentParameters`.
-        pub fn environment_parameters(mut self, value: impl Into<Val<List<EnvironmentParameter>>>) -> Self {
-            self.props.set("EnvironmentParameters", value.into());
-            self
+        prop! {
+            /// `EnvironmentParameters`.
+            props, "EnvironmentParameters", environment_parameters, set_environment_parameters, get_environment_parameters, Val<List<EnvironmentParameter>>
         }
     }
 
@@ -4268,16 +4332,14 @@ pub mod project {
             EnvironmentParameter { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }
@@ -4311,6 +4373,26 @@ impl ProjectMembership {
         core.set("ProjectIdentifier", project_identifier.into());
         core.set("Member", member.into());
         ProjectMembership { core }
+    }
+
+    prop! {
+        /// `Designation`.
+        core.props, "Designation", _, set_designation, get_designation, Val<String>
+    }
+
+    prop! {
+        /// `DomainIdentifier`.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Member`.
+        core.props, "Member", _, set_member, get_member, Val<project_membership::Member>
+    }
+
+    prop! {
+        /// `ProjectIdentifier`.
+        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4353,16 +4435,14 @@ pub mod project_membership {
             Member { props }
         }
 
-        /// `UserIdentifier`.
-        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserIdentifier", value.into());
-            self
+        prop! {
+            /// `UserIdentifier`.
+            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
         }
 
-        /// `GroupIdentifier`.
-        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupIdentifier", value.into());
-            self
+        prop! {
+            /// `GroupIdentifier`.
+            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
         }
     }
 }
@@ -4387,58 +4467,54 @@ impl ProjectProfile {
         ProjectProfile { core }
     }
 
-    /// `AllowCustomProjectResourceTags`.
-    pub fn allow_custom_project_resource_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowCustomProjectResourceTags", value.into());
-        self
+    prop! {
+        /// `AllowCustomProjectResourceTags`.
+        core.props, "AllowCustomProjectResourceTags", allow_custom_project_resource_tags, set_allow_custom_project_resource_tags, get_allow_custom_project_resource_tags, Val<bool>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainIdentifier`.
-    pub fn domain_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`.
+        core.props, "DomainIdentifier", domain_identifier, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `DomainUnitIdentifier`.
-    pub fn domain_unit_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainUnitIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainUnitIdentifier`.
+        core.props, "DomainUnitIdentifier", domain_unit_identifier, set_domain_unit_identifier, get_domain_unit_identifier, Val<String>
     }
 
-    /// `EnvironmentConfigurations`.
-    pub fn environment_configurations(mut self, value: impl Into<Val<List<project_profile::EnvironmentConfiguration>>>) -> Self {
-        self.core.set("EnvironmentConfigurations", value.into());
-        self
+    prop! {
+        /// `EnvironmentConfigurations`.
+        core.props, "EnvironmentConfigurations", environment_configurations, set_environment_configurations, get_environment_configurations, Val<List<project_profile::EnvironmentConfiguration>>
     }
 
-    /// `ProjectResourceTags`.
-    pub fn project_resource_tags(mut self, value: impl Into<Val<List<project_profile::ResourceTagParameter>>>) -> Self {
-        self.core.set("ProjectResourceTags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ProjectResourceTagsDescription`.
-    pub fn project_resource_tags_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectResourceTagsDescription", value.into());
-        self
+    prop! {
+        /// `ProjectResourceTags`.
+        core.props, "ProjectResourceTags", project_resource_tags, set_project_resource_tags, get_project_resource_tags, Val<List<project_profile::ResourceTagParameter>>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<project_profile::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `ProjectResourceTagsDescription`.
+        core.props, "ProjectResourceTagsDescription", project_resource_tags_description, set_project_resource_tags_description, get_project_resource_tags_description, Val<String>
     }
 
-    /// `UseDefaultConfigurations`.
-    pub fn use_default_configurations(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseDefaultConfigurations", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<project_profile::Status>
+    }
+
+    prop! {
+        /// `UseDefaultConfigurations`.
+        core.props, "UseDefaultConfigurations", use_default_configurations, set_use_default_configurations, get_use_default_configurations, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4520,40 +4596,49 @@ pub mod project_profile {
             EnvironmentConfiguration { props }
         }
 
-        /// `AwsAccount`.
-        pub fn aws_account(mut self, value: impl Into<Val<AwsAccount>>) -> Self {
-            self.props.set("AwsAccount", value.into());
-            self
+        prop! {
+            /// `AwsRegion`.
+            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<Region>
         }
 
-        /// `ConfigurationParameters`.
-        pub fn configuration_parameters(mut self, value: impl Into<Val<EnvironmentConfigurationParametersDetails>>) -> Self {
-            self.props.set("ConfigurationParameters", value.into());
-            self
+        prop! {
+            /// `EnvironmentBlueprintId`.
+            props, "EnvironmentBlueprintId", _, set_environment_blueprint_id, get_environment_blueprint_id, Val<String>
         }
 
-        /// `DeploymentMode`.
-        pub fn deployment_mode(mut self, value: impl Into<Val<DeploymentMode>>) -> Self {
-            self.props.set("DeploymentMode", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `DeploymentOrder`.
-        pub fn deployment_order(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DeploymentOrder", value.into());
-            self
+        prop! {
+            /// `AwsAccount`.
+            props, "AwsAccount", aws_account, set_aws_account, get_aws_account, Val<AwsAccount>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ConfigurationParameters`.
+            props, "ConfigurationParameters", configuration_parameters, set_configuration_parameters, get_configuration_parameters, Val<EnvironmentConfigurationParametersDetails>
         }
 
-        /// `EnvironmentConfigurationId`.
-        pub fn environment_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnvironmentConfigurationId", value.into());
-            self
+        prop! {
+            /// `DeploymentMode`.
+            props, "DeploymentMode", deployment_mode, set_deployment_mode, get_deployment_mode, Val<DeploymentMode>
+        }
+
+        prop! {
+            /// `DeploymentOrder`.
+            props, "DeploymentOrder", deployment_order, set_deployment_order, get_deployment_order, Val<f64>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `EnvironmentConfigurationId`.
+            props, "EnvironmentConfigurationId", environment_configuration_id, set_environment_configuration_id, get_environment_configuration_id, Val<String>
         }
     }
 
@@ -4573,6 +4658,11 @@ pub mod project_profile {
             props.set("AwsAccountId", aws_account_id.into());
             AwsAccount { props }
         }
+
+        prop! {
+            /// `AwsAccountId`.
+            props, "AwsAccountId", _, set_aws_account_id, get_aws_account_id, Val<String>
+        }
     }
 
     /// `AWS::DataZone::ProjectProfile.Region`.
@@ -4591,6 +4681,11 @@ pub mod project_profile {
             props.set("RegionName", region_name.into());
             Region { props }
         }
+
+        prop! {
+            /// `RegionName`.
+            props, "RegionName", _, set_region_name, get_region_name, Val<String>
+        }
     }
 
     /// `AWS::DataZone::ProjectProfile.EnvironmentConfigurationParametersDetails`.
@@ -4608,22 +4703,19 @@ pub mod project_profile {
             EnvironmentConfigurationParametersDetails { props }
         }
 
-        /// `ParameterOverrides`.
-        pub fn parameter_overrides(mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> Self {
-            self.props.set("ParameterOverrides", value.into());
-            self
+        prop! {
+            /// `ParameterOverrides`.
+            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<EnvironmentConfigurationParameter>>
         }
 
-        /// `ResolvedParameters`.
-        pub fn resolved_parameters(mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> Self {
-            self.props.set("ResolvedParameters", value.into());
-            self
+        prop! {
+            /// `ResolvedParameters`.
+            props, "ResolvedParameters", resolved_parameters, set_resolved_parameters, get_resolved_parameters, Val<List<EnvironmentConfigurationParameter>>
         }
 
-        /// `SsmPath`.
-        pub fn ssm_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SsmPath", value.into());
-            self
+        prop! {
+            /// `SsmPath`.
+            props, "SsmPath", ssm_path, set_ssm_path, get_ssm_path, Val<String>
         }
     }
 
@@ -4642,22 +4734,19 @@ pub mod project_profile {
             EnvironmentConfigurationParameter { props }
         }
 
-        /// `IsEditable`.
-        pub fn is_editable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEditable", value.into());
-            self
+        prop! {
+            /// `IsEditable`.
+            props, "IsEditable", is_editable, set_is_editable, get_is_editable, Val<bool>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -4697,6 +4786,21 @@ pub mod project_profile {
             props.set("Value", value.into());
             props.set("IsValueEditable", is_value_editable.into());
             ResourceTagParameter { props }
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `IsValueEditable`.
+            props, "IsValueEditable", _, set_is_value_editable, get_is_value_editable, Val<bool>
         }
     }
 
@@ -4760,16 +4864,52 @@ impl SubscriptionTarget {
         SubscriptionTarget { core }
     }
 
-    /// `ManageAccessRole`: The manage access role that is used to create the subscription target.
-    pub fn manage_access_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ManageAccessRole", value.into());
-        self
+    prop! {
+        /// `ApplicableAssetTypes`: The asset types that can be included in the subscription target.
+        core.props, "ApplicableAssetTypes", _, set_applicable_asset_types, get_applicable_asset_types, Val<List<String>>
     }
 
-    /// `Provider`: The provider of the subscription target.
-    pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Provider", value.into());
-        self
+    prop! {
+        /// `AuthorizedPrincipals`: The authorized principals of the subscription target.
+        core.props, "AuthorizedPrincipals", _, set_authorized_principals, get_authorized_principals, Val<List<String>>
+    }
+
+    prop! {
+        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which subscription target
+        /// would be created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EnvironmentIdentifier`: The ID of the environment in which subscription target would be
+        /// created.
+        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    }
+
+    prop! {
+        /// `ManageAccessRole`: The manage access role that is used to create the subscription
+        /// target.
+        core.props, "ManageAccessRole", manage_access_role, set_manage_access_role, get_manage_access_role, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the subscription target.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Provider`: The provider of the subscription target.
+        core.props, "Provider", provider, set_provider, get_provider, Val<String>
+    }
+
+    prop! {
+        /// `SubscriptionTargetConfig`: The configuration of the subscription target.
+        core.props, "SubscriptionTargetConfig", _, set_subscription_target_config, get_subscription_target_config, Val<List<subscription_target::SubscriptionTargetForm>>
+    }
+
+    prop! {
+        /// `Type`: The type of the subscription target.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4850,6 +4990,16 @@ pub mod subscription_target {
             props.set("FormName", form_name.into());
             SubscriptionTargetForm { props }
         }
+
+        prop! {
+            /// `Content`: The content of the subscription target configuration.
+            props, "Content", _, set_content, get_content, Val<String>
+        }
+
+        prop! {
+            /// `FormName`: The form name included in the subscription target configuration.
+            props, "FormName", _, set_form_name, get_form_name, Val<String>
+        }
     }
 }
 
@@ -4885,22 +5035,30 @@ impl UserProfile {
         UserProfile { core }
     }
 
-    /// `SessionName`: The session name of the user profile.
-    pub fn session_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SessionName", value.into());
-        self
+    prop! {
+        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the user
+        /// profile would be created.
+        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
     }
 
-    /// `Status`: The status of the user profile.
-    pub fn status(mut self, value: impl Into<Val<user_profile::UserProfileStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `SessionName`: The session name of the user profile.
+        core.props, "SessionName", session_name, set_session_name, get_session_name, Val<String>
     }
 
-    /// `UserType`: The type of the user.
-    pub fn user_type(mut self, value: impl Into<Val<user_profile::UserType>>) -> Self {
-        self.core.set("UserType", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the user profile.
+        core.props, "Status", status, set_status, get_status, Val<user_profile::UserProfileStatus>
+    }
+
+    prop! {
+        /// `UserIdentifier`: The ID of the user.
+        core.props, "UserIdentifier", _, set_user_identifier, get_user_identifier, Val<String>
+    }
+
+    prop! {
+        /// `UserType`: The type of the user.
+        core.props, "UserType", user_type, set_user_type, get_user_type, Val<user_profile::UserType>
     }
 
     /// `Ref`: the resource's identifier.

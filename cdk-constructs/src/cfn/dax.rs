@@ -49,76 +49,79 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZones", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`.
+        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `ClusterEndpointEncryptionType`.
-    pub fn cluster_endpoint_encryption_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterEndpointEncryptionType", value.into());
-        self
+    prop! {
+        /// `ClusterEndpointEncryptionType`.
+        core.props, "ClusterEndpointEncryptionType", cluster_endpoint_encryption_type, set_cluster_endpoint_encryption_type, get_cluster_endpoint_encryption_type, Val<String>
     }
 
-    /// `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `ClusterName`.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `IAMRoleARN`.
+        core.props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `NotificationTopicARN`.
-    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTopicARN", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `ParameterGroupName`.
-    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterGroupName", value.into());
-        self
+    prop! {
+        /// `NodeType`.
+        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `NotificationTopicARN`.
+        core.props, "NotificationTopicARN", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
     }
 
-    /// `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Val<cluster::SseSpecification>>) -> Self {
-        self.core.set("SSESpecification", value.into());
-        self
+    prop! {
+        /// `ParameterGroupName`.
+        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
     }
 
-    /// `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `SubnetGroupName`.
-    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubnetGroupName", value.into());
-        self
+    prop! {
+        /// `ReplicationFactor`.
+        core.props, "ReplicationFactor", _, set_replication_factor, get_replication_factor, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SSESpecification`.
+        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<cluster::SseSpecification>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetGroupName`.
+        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,10 +174,9 @@ pub mod cluster {
             SseSpecification { props }
         }
 
-        /// `SSEEnabled`.
-        pub fn sse_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SSEEnabled", value.into());
-            self
+        prop! {
+            /// `SSEEnabled`.
+            props, "SSEEnabled", sse_enabled, set_sse_enabled, get_sse_enabled, Val<bool>
         }
     }
 }
@@ -197,22 +199,19 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    /// `Description`: A description of the parameter group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the parameter group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ParameterGroupName`: The name of the parameter group.
-    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterGroupName", value.into());
-        self
+    prop! {
+        /// `ParameterGroupName`: The name of the parameter group.
+        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
     }
 
-    /// `ParameterNameValues`.
-    pub fn parameter_name_values(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ParameterNameValues", value.into());
-        self
+    prop! {
+        /// `ParameterNameValues`.
+        core.props, "ParameterNameValues", parameter_name_values, set_parameter_name_values, get_parameter_name_values, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -242,16 +241,19 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SubnetGroupName`.
-    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubnetGroupName", value.into());
-        self
+    prop! {
+        /// `SubnetGroupName`.
+        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -61,16 +61,44 @@ impl Budget {
         Budget { core }
     }
 
-    /// `Description`: The description of the budget.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Actions`: The budget actions to specify what happens when the budget runs out.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<budget::BudgetActionToAdd>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ApproximateDollarLimit`: The dollar limit based on consumed usage.
+        core.props, "ApproximateDollarLimit", _, set_approximate_dollar_limit, get_approximate_dollar_limit, Val<f64>
+    }
+
+    prop! {
+        /// `Description`: The description of the budget.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DisplayName`: The display name of the budget.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `FarmId`: The farm ID.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: The start and end time of the budget.
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<budget::BudgetSchedule>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UsageTrackingResource`: The usage details of the allotted budget.
+        core.props, "UsageTrackingResource", _, set_usage_tracking_resource, get_usage_tracking_resource, Val<budget::UsageTrackingResource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,10 +153,19 @@ pub mod budget {
             BudgetActionToAdd { props }
         }
 
-        /// `Description`: A description for the budget action.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Type`: The type of budget action.
+            props, "Type", _, set_type, get_type, Val<BudgetActionToAddType>
+        }
+
+        prop! {
+            /// `ThresholdPercentage`: The percentage threshold for the budget action.
+            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        }
+
+        prop! {
+            /// `Description`: A description for the budget action.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -161,6 +198,11 @@ pub mod budget {
             props.set("Fixed", fixed.into());
             BudgetSchedule { props }
         }
+
+        prop! {
+            /// `Fixed`: The details of a fixed budget schedule.
+            props, "Fixed", _, set_fixed, get_fixed, Val<FixedBudgetSchedule>
+        }
     }
 
     /// `AWS::Deadline::Budget.FixedBudgetSchedule`: The details of a fixed budget schedule.
@@ -181,6 +223,16 @@ pub mod budget {
             props.set("EndTime", end_time.into());
             FixedBudgetSchedule { props }
         }
+
+        prop! {
+            /// `StartTime`: When the budget starts.
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `EndTime`: When the budget ends.
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        }
     }
 
     /// `AWS::Deadline::Budget.UsageTrackingResource`: The usage details of the allotted budget.
@@ -198,6 +250,11 @@ pub mod budget {
             let mut props = Props::new();
             props.set("QueueId", queue_id.into());
             UsageTrackingResource { props }
+        }
+
+        prop! {
+            /// `QueueId`: The queue ID.
+            props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
         }
     }
 }
@@ -222,28 +279,29 @@ impl Farm {
         Farm { core }
     }
 
-    /// `CostScaleFactor`.
-    pub fn cost_scale_factor(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("CostScaleFactor", value.into());
-        self
+    prop! {
+        /// `CostScaleFactor`.
+        core.props, "CostScaleFactor", cost_scale_factor, set_cost_scale_factor, get_cost_scale_factor, Val<f64>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -299,28 +357,49 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<fleet::FleetConfiguration>
     }
 
-    /// `HostConfiguration`.
-    pub fn host_configuration(mut self, value: impl Into<Val<fleet::HostConfiguration>>) -> Self {
-        self.core.set("HostConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MinWorkerCount`.
-    pub fn min_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinWorkerCount", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `HostConfiguration`.
+        core.props, "HostConfiguration", host_configuration, set_host_configuration, get_host_configuration, Val<fleet::HostConfiguration>
+    }
+
+    prop! {
+        /// `MaxWorkerCount`.
+        core.props, "MaxWorkerCount", _, set_max_worker_count, get_max_worker_count, Val<i64>
+    }
+
+    prop! {
+        /// `MinWorkerCount`.
+        core.props, "MinWorkerCount", min_worker_count, set_min_worker_count, get_min_worker_count, Val<i64>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -388,16 +467,14 @@ pub mod fleet {
             FleetConfiguration { props }
         }
 
-        /// `CustomerManaged`.
-        pub fn customer_managed(mut self, value: impl Into<Val<CustomerManagedFleetConfiguration>>) -> Self {
-            self.props.set("CustomerManaged", value.into());
-            self
+        prop! {
+            /// `CustomerManaged`.
+            props, "CustomerManaged", customer_managed, set_customer_managed, get_customer_managed, Val<CustomerManagedFleetConfiguration>
         }
 
-        /// `ServiceManagedEc2`.
-        pub fn service_managed_ec2(mut self, value: impl Into<Val<ServiceManagedEc2FleetConfiguration>>) -> Self {
-            self.props.set("ServiceManagedEc2", value.into());
-            self
+        prop! {
+            /// `ServiceManagedEc2`.
+            props, "ServiceManagedEc2", service_managed_ec2, set_service_managed_ec2, get_service_managed_ec2, Val<ServiceManagedEc2FleetConfiguration>
         }
     }
 
@@ -423,22 +500,29 @@ pub mod fleet {
             CustomerManagedFleetConfiguration { props }
         }
 
-        /// `AutoScalingConfiguration`.
-        pub fn auto_scaling_configuration(mut self, value: impl Into<Val<CustomerManagedAutoScalingConfiguration>>) -> Self {
-            self.props.set("AutoScalingConfiguration", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<AutoScalingMode>
         }
 
-        /// `StorageProfileId`.
-        pub fn storage_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StorageProfileId", value.into());
-            self
+        prop! {
+            /// `WorkerCapabilities`.
+            props, "WorkerCapabilities", _, set_worker_capabilities, get_worker_capabilities, Val<CustomerManagedWorkerCapabilities>
         }
 
-        /// `TagPropagationMode`.
-        pub fn tag_propagation_mode(mut self, value: impl Into<Val<TagPropagationMode>>) -> Self {
-            self.props.set("TagPropagationMode", value.into());
-            self
+        prop! {
+            /// `AutoScalingConfiguration`.
+            props, "AutoScalingConfiguration", auto_scaling_configuration, set_auto_scaling_configuration, get_auto_scaling_configuration, Val<CustomerManagedAutoScalingConfiguration>
+        }
+
+        prop! {
+            /// `StorageProfileId`.
+            props, "StorageProfileId", storage_profile_id, set_storage_profile_id, get_storage_profile_id, Val<String>
+        }
+
+        prop! {
+            /// `TagPropagationMode`.
+            props, "TagPropagationMode", tag_propagation_mode, set_tag_propagation_mode, get_tag_propagation_mode, Val<TagPropagationMode>
         }
     }
 
@@ -457,22 +541,19 @@ pub mod fleet {
             CustomerManagedAutoScalingConfiguration { props }
         }
 
-        /// `ScaleOutWorkersPerMinute`.
-        pub fn scale_out_workers_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutWorkersPerMinute", value.into());
-            self
+        prop! {
+            /// `ScaleOutWorkersPerMinute`.
+            props, "ScaleOutWorkersPerMinute", scale_out_workers_per_minute, set_scale_out_workers_per_minute, get_scale_out_workers_per_minute, Val<i64>
         }
 
-        /// `StandbyWorkerCount`.
-        pub fn standby_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StandbyWorkerCount", value.into());
-            self
+        prop! {
+            /// `StandbyWorkerCount`.
+            props, "StandbyWorkerCount", standby_worker_count, set_standby_worker_count, get_standby_worker_count, Val<i64>
         }
 
-        /// `WorkerIdleDurationSeconds`.
-        pub fn worker_idle_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WorkerIdleDurationSeconds", value.into());
-            self
+        prop! {
+            /// `WorkerIdleDurationSeconds`.
+            props, "WorkerIdleDurationSeconds", worker_idle_duration_seconds, set_worker_idle_duration_seconds, get_worker_idle_duration_seconds, Val<i64>
         }
     }
 
@@ -530,34 +611,49 @@ pub mod fleet {
             CustomerManagedWorkerCapabilities { props }
         }
 
-        /// `AcceleratorCount`.
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRange>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `CpuArchitectureType`.
+            props, "CpuArchitectureType", _, set_cpu_architecture_type, get_cpu_architecture_type, Val<CpuArchitectureType>
         }
 
-        /// `AcceleratorTotalMemoryMiB`.
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRange>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`.
+            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRange>
         }
 
-        /// `AcceleratorTypes`.
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<AcceleratorType>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `OsFamily`.
+            props, "OsFamily", _, set_os_family, get_os_family, Val<CustomerManagedFleetOperatingSystemFamily>
         }
 
-        /// `CustomAmounts`.
-        pub fn custom_amounts(mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> Self {
-            self.props.set("CustomAmounts", value.into());
-            self
+        prop! {
+            /// `VCpuCount`.
+            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRange>
         }
 
-        /// `CustomAttributes`.
-        pub fn custom_attributes(mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> Self {
-            self.props.set("CustomAttributes", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`.
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRange>
+        }
+
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`.
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRange>
+        }
+
+        prop! {
+            /// `AcceleratorTypes`.
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<AcceleratorType>>
+        }
+
+        prop! {
+            /// `CustomAmounts`.
+            props, "CustomAmounts", custom_amounts, set_custom_amounts, get_custom_amounts, Val<List<FleetAmountCapability>>
+        }
+
+        prop! {
+            /// `CustomAttributes`.
+            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<FleetAttributeCapability>>
         }
     }
 
@@ -578,10 +674,14 @@ pub mod fleet {
             AcceleratorCountRange { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -602,10 +702,14 @@ pub mod fleet {
             AcceleratorTotalMemoryMiBRange { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -651,10 +755,19 @@ pub mod fleet {
             FleetAmountCapability { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<f64>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
     }
 
@@ -676,6 +789,16 @@ pub mod fleet {
             props.set("Values", values.into());
             FleetAttributeCapability { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::Deadline::Fleet.MemoryMiBRange`.
@@ -695,10 +818,14 @@ pub mod fleet {
             MemoryMiBRange { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -735,10 +862,14 @@ pub mod fleet {
             VCpuCountRange { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -764,28 +895,34 @@ pub mod fleet {
             ServiceManagedEc2FleetConfiguration { props }
         }
 
-        /// `AutoScalingConfiguration`.
-        pub fn auto_scaling_configuration(mut self, value: impl Into<Val<ServiceManagedEc2AutoScalingConfiguration>>) -> Self {
-            self.props.set("AutoScalingConfiguration", value.into());
-            self
+        prop! {
+            /// `InstanceCapabilities`.
+            props, "InstanceCapabilities", _, set_instance_capabilities, get_instance_capabilities, Val<ServiceManagedEc2InstanceCapabilities>
         }
 
-        /// `PersistentVolumeConfiguration`.
-        pub fn persistent_volume_configuration(mut self, value: impl Into<Val<PersistentVolumeConfiguration>>) -> Self {
-            self.props.set("PersistentVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `InstanceMarketOptions`.
+            props, "InstanceMarketOptions", _, set_instance_market_options, get_instance_market_options, Val<ServiceManagedEc2InstanceMarketOptions>
         }
 
-        /// `StorageProfileId`.
-        pub fn storage_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StorageProfileId", value.into());
-            self
+        prop! {
+            /// `AutoScalingConfiguration`.
+            props, "AutoScalingConfiguration", auto_scaling_configuration, set_auto_scaling_configuration, get_auto_scaling_configuration, Val<ServiceManagedEc2AutoScalingConfiguration>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `PersistentVolumeConfiguration`.
+            props, "PersistentVolumeConfiguration", persistent_volume_configuration, set_persistent_volume_configuration, get_persistent_volume_configuration, Val<PersistentVolumeConfiguration>
+        }
+
+        prop! {
+            /// `StorageProfileId`.
+            props, "StorageProfileId", storage_profile_id, set_storage_profile_id, get_storage_profile_id, Val<String>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
     }
 
@@ -804,22 +941,19 @@ pub mod fleet {
             ServiceManagedEc2AutoScalingConfiguration { props }
         }
 
-        /// `ScaleOutWorkersPerMinute`.
-        pub fn scale_out_workers_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutWorkersPerMinute", value.into());
-            self
+        prop! {
+            /// `ScaleOutWorkersPerMinute`.
+            props, "ScaleOutWorkersPerMinute", scale_out_workers_per_minute, set_scale_out_workers_per_minute, get_scale_out_workers_per_minute, Val<i64>
         }
 
-        /// `StandbyWorkerCount`.
-        pub fn standby_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StandbyWorkerCount", value.into());
-            self
+        prop! {
+            /// `StandbyWorkerCount`.
+            props, "StandbyWorkerCount", standby_worker_count, set_standby_worker_count, get_standby_worker_count, Val<i64>
         }
 
-        /// `WorkerIdleDurationSeconds`.
-        pub fn worker_idle_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WorkerIdleDurationSeconds", value.into());
-            self
+        prop! {
+            /// `WorkerIdleDurationSeconds`.
+            props, "WorkerIdleDurationSeconds", worker_idle_duration_seconds, set_worker_idle_duration_seconds, get_worker_idle_duration_seconds, Val<i64>
         }
     }
 
@@ -851,46 +985,59 @@ pub mod fleet {
             ServiceManagedEc2InstanceCapabilities { props }
         }
 
-        /// `AcceleratorCapabilities`.
-        pub fn accelerator_capabilities(mut self, value: impl Into<Val<AcceleratorCapabilities>>) -> Self {
-            self.props.set("AcceleratorCapabilities", value.into());
-            self
+        prop! {
+            /// `CpuArchitectureType`.
+            props, "CpuArchitectureType", _, set_cpu_architecture_type, get_cpu_architecture_type, Val<CpuArchitectureType>
         }
 
-        /// `AllowedInstanceTypes`.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`.
+            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRange>
         }
 
-        /// `CustomAmounts`.
-        pub fn custom_amounts(mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> Self {
-            self.props.set("CustomAmounts", value.into());
-            self
+        prop! {
+            /// `OsFamily`.
+            props, "OsFamily", _, set_os_family, get_os_family, Val<ServiceManagedFleetOperatingSystemFamily>
         }
 
-        /// `CustomAttributes`.
-        pub fn custom_attributes(mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> Self {
-            self.props.set("CustomAttributes", value.into());
-            self
+        prop! {
+            /// `VCpuCount`.
+            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRange>
         }
 
-        /// `ExcludedInstanceTypes`.
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorCapabilities`.
+            props, "AcceleratorCapabilities", accelerator_capabilities, set_accelerator_capabilities, get_accelerator_capabilities, Val<AcceleratorCapabilities>
         }
 
-        /// `RootEbsVolume`.
-        pub fn root_ebs_volume(mut self, value: impl Into<Val<Ec2EbsVolume>>) -> Self {
-            self.props.set("RootEbsVolume", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `SoftwareAddOns`.
-        pub fn software_add_ons(mut self, value: impl Into<Val<List<FleetSoftwareAddOn>>>) -> Self {
-            self.props.set("SoftwareAddOns", value.into());
-            self
+        prop! {
+            /// `CustomAmounts`.
+            props, "CustomAmounts", custom_amounts, set_custom_amounts, get_custom_amounts, Val<List<FleetAmountCapability>>
+        }
+
+        prop! {
+            /// `CustomAttributes`.
+            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<FleetAttributeCapability>>
+        }
+
+        prop! {
+            /// `ExcludedInstanceTypes`.
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `RootEbsVolume`.
+            props, "RootEbsVolume", root_ebs_volume, set_root_ebs_volume, get_root_ebs_volume, Val<Ec2EbsVolume>
+        }
+
+        prop! {
+            /// `SoftwareAddOns`.
+            props, "SoftwareAddOns", software_add_ons, set_software_add_ons, get_software_add_ons, Val<List<FleetSoftwareAddOn>>
         }
     }
 
@@ -911,10 +1058,14 @@ pub mod fleet {
             AcceleratorCapabilities { props }
         }
 
-        /// `Count`.
-        pub fn count(mut self, value: impl Into<Val<AcceleratorCountRange>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Selections`.
+            props, "Selections", _, set_selections, get_selections, Val<List<AcceleratorSelection>>
+        }
+
+        prop! {
+            /// `Count`.
+            props, "Count", count, set_count, get_count, Val<AcceleratorCountRange>
         }
     }
 
@@ -935,10 +1086,14 @@ pub mod fleet {
             AcceleratorSelection { props }
         }
 
-        /// `Runtime`.
-        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Runtime", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<AcceleratorSelectionName>
+        }
+
+        prop! {
+            /// `Runtime`.
+            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
         }
     }
 
@@ -992,22 +1147,19 @@ pub mod fleet {
             Ec2EbsVolume { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `SizeGiB`.
-        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeGiB", value.into());
-            self
+        prop! {
+            /// `SizeGiB`.
+            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
         }
 
-        /// `ThroughputMiB`.
-        pub fn throughput_mi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputMiB", value.into());
-            self
+        prop! {
+            /// `ThroughputMiB`.
+            props, "ThroughputMiB", throughput_mi_b, set_throughput_mi_b, get_throughput_mi_b, Val<i64>
         }
     }
 
@@ -1026,6 +1178,11 @@ pub mod fleet {
             let mut props = Props::new();
             props.set("Name", name.into());
             FleetSoftwareAddOn { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<FleetSoftwareAddOnName>
         }
     }
 
@@ -1054,6 +1211,11 @@ pub mod fleet {
             let mut props = Props::new();
             props.set("Type", type_.into());
             ServiceManagedEc2InstanceMarketOptions { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<Ec2MarketType>
         }
     }
 
@@ -1090,28 +1252,29 @@ pub mod fleet {
             PersistentVolumeConfiguration { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
         }
 
-        /// `LastUsedTtlHours`.
-        pub fn last_used_ttl_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LastUsedTtlHours", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `SizeGiB`.
-        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeGiB", value.into());
-            self
+        prop! {
+            /// `LastUsedTtlHours`.
+            props, "LastUsedTtlHours", last_used_ttl_hours, set_last_used_ttl_hours, get_last_used_ttl_hours, Val<i64>
         }
 
-        /// `ThroughputMiB`.
-        pub fn throughput_mi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputMiB", value.into());
-            self
+        prop! {
+            /// `SizeGiB`.
+            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
+        }
+
+        prop! {
+            /// `ThroughputMiB`.
+            props, "ThroughputMiB", throughput_mi_b, set_throughput_mi_b, get_throughput_mi_b, Val<i64>
         }
     }
 
@@ -1130,10 +1293,9 @@ pub mod fleet {
             VpcConfiguration { props }
         }
 
-        /// `ResourceConfigurationArns`.
-        pub fn resource_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceConfigurationArns", value.into());
-            self
+        prop! {
+            /// `ResourceConfigurationArns`.
+            props, "ResourceConfigurationArns", resource_configuration_arns, set_resource_configuration_arns, get_resource_configuration_arns, Val<List<String>>
         }
     }
 
@@ -1154,10 +1316,14 @@ pub mod fleet {
             HostConfiguration { props }
         }
 
-        /// `ScriptTimeoutSeconds`.
-        pub fn script_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScriptTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `ScriptBody`.
+            props, "ScriptBody", _, set_script_body, get_script_body, Val<String>
+        }
+
+        prop! {
+            /// `ScriptTimeoutSeconds`.
+            props, "ScriptTimeoutSeconds", script_timeout_seconds, set_script_timeout_seconds, get_script_timeout_seconds, Val<i64>
         }
     }
 }
@@ -1190,10 +1356,24 @@ impl LicenseEndpoint {
         LicenseEndpoint { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1264,10 +1444,29 @@ impl Limit {
         Limit { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AmountRequirementName`.
+        core.props, "AmountRequirementName", _, set_amount_requirement_name, get_amount_requirement_name, Val<String>
+    }
+
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `MaxCount`.
+        core.props, "MaxCount", _, set_max_count, get_max_count, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1307,16 +1506,14 @@ impl MeteredProduct {
         MeteredProduct { core }
     }
 
-    /// `LicenseEndpointId`.
-    pub fn license_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LicenseEndpointId", value.into());
-        self
+    prop! {
+        /// `LicenseEndpointId`.
+        core.props, "LicenseEndpointId", license_endpoint_id, set_license_endpoint_id, get_license_endpoint_id, Val<String>
     }
 
-    /// `ProductId`.
-    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProductId", value.into());
-        self
+    prop! {
+        /// `ProductId`.
+        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1381,17 +1578,35 @@ impl Monitor {
         Monitor { core }
     }
 
-    /// `IdentityCenterRegion`: The AWS region where IAM Identity Center is enabled. Required when
-    /// Identity Center is in a different region than the monitor.
-    pub fn identity_center_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityCenterRegion", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentityCenterInstanceArn`.
+        core.props, "IdentityCenterInstanceArn", _, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `IdentityCenterRegion`: The AWS region where IAM Identity Center is enabled. Required
+        /// when Identity Center is in a different region than the monitor.
+        core.props, "IdentityCenterRegion", identity_center_region, set_identity_center_region, get_identity_center_region, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Subdomain`.
+        core.props, "Subdomain", _, set_subdomain, get_subdomain, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1447,58 +1662,59 @@ impl Queue {
         Queue { core }
     }
 
-    /// `AllowedStorageProfileIds`.
-    pub fn allowed_storage_profile_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedStorageProfileIds", value.into());
-        self
+    prop! {
+        /// `AllowedStorageProfileIds`.
+        core.props, "AllowedStorageProfileIds", allowed_storage_profile_ids, set_allowed_storage_profile_ids, get_allowed_storage_profile_ids, Val<List<String>>
     }
 
-    /// `DefaultBudgetAction`.
-    pub fn default_budget_action(mut self, value: impl Into<Val<queue::DefaultQueueBudgetAction>>) -> Self {
-        self.core.set("DefaultBudgetAction", value.into());
-        self
+    prop! {
+        /// `DefaultBudgetAction`.
+        core.props, "DefaultBudgetAction", default_budget_action, set_default_budget_action, get_default_budget_action, Val<queue::DefaultQueueBudgetAction>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `JobAttachmentSettings`.
-    pub fn job_attachment_settings(mut self, value: impl Into<Val<queue::JobAttachmentSettings>>) -> Self {
-        self.core.set("JobAttachmentSettings", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `JobRunAsUser`.
-    pub fn job_run_as_user(mut self, value: impl Into<Val<queue::JobRunAsUser>>) -> Self {
-        self.core.set("JobRunAsUser", value.into());
-        self
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
     }
 
-    /// `RequiredFileSystemLocationNames`.
-    pub fn required_file_system_location_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RequiredFileSystemLocationNames", value.into());
-        self
+    prop! {
+        /// `JobAttachmentSettings`.
+        core.props, "JobAttachmentSettings", job_attachment_settings, set_job_attachment_settings, get_job_attachment_settings, Val<queue::JobAttachmentSettings>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `JobRunAsUser`.
+        core.props, "JobRunAsUser", job_run_as_user, set_job_run_as_user, get_job_run_as_user, Val<queue::JobRunAsUser>
     }
 
-    /// `SchedulingConfiguration`.
-    pub fn scheduling_configuration(mut self, value: impl Into<Val<queue::SchedulingConfiguration>>) -> Self {
-        self.core.set("SchedulingConfiguration", value.into());
-        self
+    prop! {
+        /// `RequiredFileSystemLocationNames`.
+        core.props, "RequiredFileSystemLocationNames", required_file_system_location_names, set_required_file_system_location_names, get_required_file_system_location_names, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SchedulingConfiguration`.
+        core.props, "SchedulingConfiguration", scheduling_configuration, set_scheduling_configuration, get_scheduling_configuration, Val<queue::SchedulingConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1562,6 +1778,16 @@ pub mod queue {
             props.set("S3BucketName", s3_bucket_name.into());
             JobAttachmentSettings { props }
         }
+
+        prop! {
+            /// `RootPrefix`.
+            props, "RootPrefix", _, set_root_prefix, get_root_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketName`.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
     }
 
     /// `AWS::Deadline::Queue.JobRunAsUser`.
@@ -1581,16 +1807,19 @@ pub mod queue {
             JobRunAsUser { props }
         }
 
-        /// `Posix`.
-        pub fn posix(mut self, value: impl Into<Val<PosixUser>>) -> Self {
-            self.props.set("Posix", value.into());
-            self
+        prop! {
+            /// `RunAs`.
+            props, "RunAs", _, set_run_as, get_run_as, Val<RunAs>
         }
 
-        /// `Windows`.
-        pub fn windows(mut self, value: impl Into<Val<WindowsUser>>) -> Self {
-            self.props.set("Windows", value.into());
-            self
+        prop! {
+            /// `Posix`.
+            props, "Posix", posix, set_posix, get_posix, Val<PosixUser>
+        }
+
+        prop! {
+            /// `Windows`.
+            props, "Windows", windows, set_windows, get_windows, Val<WindowsUser>
         }
     }
 
@@ -1611,6 +1840,16 @@ pub mod queue {
             props.set("Group", group.into());
             props.set("User", user.into());
             PosixUser { props }
+        }
+
+        prop! {
+            /// `Group`.
+            props, "Group", _, set_group, get_group, Val<String>
+        }
+
+        prop! {
+            /// `User`.
+            props, "User", _, set_user, get_user, Val<String>
         }
     }
 
@@ -1645,6 +1884,16 @@ pub mod queue {
             props.set("User", user.into());
             WindowsUser { props }
         }
+
+        prop! {
+            /// `PasswordArn`.
+            props, "PasswordArn", _, set_password_arn, get_password_arn, Val<String>
+        }
+
+        prop! {
+            /// `User`.
+            props, "User", _, set_user, get_user, Val<String>
+        }
     }
 
     /// `AWS::Deadline::Queue.SchedulingConfiguration`.
@@ -1664,22 +1913,19 @@ pub mod queue {
             SchedulingConfiguration { props }
         }
 
-        /// `PriorityFifo`.
-        pub fn priority_fifo(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PriorityFifo", value.into());
-            self
+        prop! {
+            /// `PriorityFifo`.
+            props, "PriorityFifo", priority_fifo, set_priority_fifo, get_priority_fifo, Val<Json>
         }
 
-        /// `PriorityBalanced`.
-        pub fn priority_balanced(mut self, value: impl Into<Val<PriorityBalancedSchedulingConfiguration>>) -> Self {
-            self.props.set("PriorityBalanced", value.into());
-            self
+        prop! {
+            /// `PriorityBalanced`.
+            props, "PriorityBalanced", priority_balanced, set_priority_balanced, get_priority_balanced, Val<PriorityBalancedSchedulingConfiguration>
         }
 
-        /// `WeightedBalanced`.
-        pub fn weighted_balanced(mut self, value: impl Into<Val<WeightedBalancedSchedulingConfiguration>>) -> Self {
-            self.props.set("WeightedBalanced", value.into());
-            self
+        prop! {
+            /// `WeightedBalanced`.
+            props, "WeightedBalanced", weighted_balanced, set_weighted_balanced, get_weighted_balanced, Val<WeightedBalancedSchedulingConfiguration>
         }
     }
 
@@ -1698,10 +1944,9 @@ pub mod queue {
             PriorityBalancedSchedulingConfiguration { props }
         }
 
-        /// `RenderingTaskBuffer`.
-        pub fn rendering_task_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RenderingTaskBuffer", value.into());
-            self
+        prop! {
+            /// `RenderingTaskBuffer`.
+            props, "RenderingTaskBuffer", rendering_task_buffer, set_rendering_task_buffer, get_rendering_task_buffer, Val<i64>
         }
     }
 
@@ -1720,46 +1965,39 @@ pub mod queue {
             WeightedBalancedSchedulingConfiguration { props }
         }
 
-        /// `ErrorWeight`.
-        pub fn error_weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ErrorWeight", value.into());
-            self
+        prop! {
+            /// `ErrorWeight`.
+            props, "ErrorWeight", error_weight, set_error_weight, get_error_weight, Val<f64>
         }
 
-        /// `MaxPriorityOverride`.
-        pub fn max_priority_override(mut self, value: impl Into<Val<SchedulingMaxPriorityOverride>>) -> Self {
-            self.props.set("MaxPriorityOverride", value.into());
-            self
+        prop! {
+            /// `MaxPriorityOverride`.
+            props, "MaxPriorityOverride", max_priority_override, set_max_priority_override, get_max_priority_override, Val<SchedulingMaxPriorityOverride>
         }
 
-        /// `MinPriorityOverride`.
-        pub fn min_priority_override(mut self, value: impl Into<Val<SchedulingMinPriorityOverride>>) -> Self {
-            self.props.set("MinPriorityOverride", value.into());
-            self
+        prop! {
+            /// `MinPriorityOverride`.
+            props, "MinPriorityOverride", min_priority_override, set_min_priority_override, get_min_priority_override, Val<SchedulingMinPriorityOverride>
         }
 
-        /// `PriorityWeight`.
-        pub fn priority_weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PriorityWeight", value.into());
-            self
+        prop! {
+            /// `PriorityWeight`.
+            props, "PriorityWeight", priority_weight, set_priority_weight, get_priority_weight, Val<f64>
         }
 
-        /// `RenderingTaskBuffer`.
-        pub fn rendering_task_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RenderingTaskBuffer", value.into());
-            self
+        prop! {
+            /// `RenderingTaskBuffer`.
+            props, "RenderingTaskBuffer", rendering_task_buffer, set_rendering_task_buffer, get_rendering_task_buffer, Val<i64>
         }
 
-        /// `RenderingTaskWeight`.
-        pub fn rendering_task_weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("RenderingTaskWeight", value.into());
-            self
+        prop! {
+            /// `RenderingTaskWeight`.
+            props, "RenderingTaskWeight", rendering_task_weight, set_rendering_task_weight, get_rendering_task_weight, Val<f64>
         }
 
-        /// `SubmissionTimeWeight`.
-        pub fn submission_time_weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SubmissionTimeWeight", value.into());
-            self
+        prop! {
+            /// `SubmissionTimeWeight`.
+            props, "SubmissionTimeWeight", submission_time_weight, set_submission_time_weight, get_submission_time_weight, Val<f64>
         }
     }
 
@@ -1780,10 +2018,9 @@ pub mod queue {
             SchedulingMaxPriorityOverride { props }
         }
 
-        /// `AlwaysScheduleFirst`.
-        pub fn always_schedule_first(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AlwaysScheduleFirst", value.into());
-            self
+        prop! {
+            /// `AlwaysScheduleFirst`.
+            props, "AlwaysScheduleFirst", always_schedule_first, set_always_schedule_first, get_always_schedule_first, Val<Json>
         }
     }
 
@@ -1804,10 +2041,9 @@ pub mod queue {
             SchedulingMinPriorityOverride { props }
         }
 
-        /// `AlwaysScheduleLast`.
-        pub fn always_schedule_last(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AlwaysScheduleLast", value.into());
-            self
+        prop! {
+            /// `AlwaysScheduleLast`.
+            props, "AlwaysScheduleLast", always_schedule_last, set_always_schedule_last, get_always_schedule_last, Val<Json>
         }
     }
 }
@@ -1844,6 +2080,31 @@ impl QueueEnvironment {
         core.set("Template", template.into());
         core.set("TemplateType", template_type.into());
         QueueEnvironment { core }
+    }
+
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `QueueId`.
+        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+    }
+
+    prop! {
+        /// `Template`.
+        core.props, "Template", _, set_template, get_template, Val<String>
+    }
+
+    prop! {
+        /// `TemplateType`.
+        core.props, "TemplateType", _, set_template_type, get_template_type, Val<queue_environment::EnvironmentTemplateType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1911,6 +2172,21 @@ impl QueueFleetAssociation {
         QueueFleetAssociation { core }
     }
 
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `FleetId`.
+        core.props, "FleetId", _, set_fleet_id, get_fleet_id, Val<String>
+    }
+
+    prop! {
+        /// `QueueId`.
+        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1945,6 +2221,21 @@ impl QueueLimitAssociation {
         core.set("LimitId", limit_id.into());
         core.set("QueueId", queue_id.into());
         QueueLimitAssociation { core }
+    }
+
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `LimitId`.
+        core.props, "LimitId", _, set_limit_id, get_limit_id, Val<String>
+    }
+
+    prop! {
+        /// `QueueId`.
+        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1982,10 +2273,24 @@ impl StorageProfile {
         StorageProfile { core }
     }
 
-    /// `FileSystemLocations`.
-    pub fn file_system_locations(mut self, value: impl Into<Val<List<storage_profile::FileSystemLocation>>>) -> Self {
-        self.core.set("FileSystemLocations", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `FarmId`.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    }
+
+    prop! {
+        /// `FileSystemLocations`.
+        core.props, "FileSystemLocations", file_system_locations, set_file_system_locations, get_file_system_locations, Val<List<storage_profile::FileSystemLocation>>
+    }
+
+    prop! {
+        /// `OsFamily`.
+        core.props, "OsFamily", _, set_os_family, get_os_family, Val<storage_profile::StorageProfileOperatingSystemFamily>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2028,6 +2333,21 @@ pub mod storage_profile {
             props.set("Path", path.into());
             props.set("Type", type_.into());
             FileSystemLocation { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<FileSystemLocationType>
         }
     }
 
@@ -2083,16 +2403,24 @@ impl Worker {
         Worker { core }
     }
 
-    /// `HostProperties`: The IP address and host name of the worker.
-    pub fn host_properties(mut self, value: impl Into<Val<worker::HostPropertiesRequest>>) -> Self {
-        self.core.set("HostProperties", value.into());
-        self
+    prop! {
+        /// `FarmId`: The farm ID.
+        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FleetId`: The fleet ID.
+        core.props, "FleetId", _, set_fleet_id, get_fleet_id, Val<String>
+    }
+
+    prop! {
+        /// `HostProperties`: The IP address and host name of the worker.
+        core.props, "HostProperties", host_properties, set_host_properties, get_host_properties, Val<worker::HostPropertiesRequest>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2152,16 +2480,14 @@ pub mod worker {
             HostPropertiesRequest { props }
         }
 
-        /// `HostName`: The host name.
-        pub fn host_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostName", value.into());
-            self
+        prop! {
+            /// `HostName`: The host name.
+            props, "HostName", host_name, set_host_name, get_host_name, Val<String>
         }
 
-        /// `IpAddresses`: The IP addresses for a host.
-        pub fn ip_addresses(mut self, value: impl Into<Val<IpAddresses>>) -> Self {
-            self.props.set("IpAddresses", value.into());
-            self
+        prop! {
+            /// `IpAddresses`: The IP addresses for a host.
+            props, "IpAddresses", ip_addresses, set_ip_addresses, get_ip_addresses, Val<IpAddresses>
         }
     }
 
@@ -2180,16 +2506,14 @@ pub mod worker {
             IpAddresses { props }
         }
 
-        /// `IpV4Addresses`: The IpV4 address of the network.
-        pub fn ip_v4_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IpV4Addresses", value.into());
-            self
+        prop! {
+            /// `IpV4Addresses`: The IpV4 address of the network.
+            props, "IpV4Addresses", ip_v4_addresses, set_ip_v4_addresses, get_ip_v4_addresses, Val<List<String>>
         }
 
-        /// `IpV6Addresses`: The IpV6 address for the network and node component.
-        pub fn ip_v6_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IpV6Addresses", value.into());
-            self
+        prop! {
+            /// `IpV6Addresses`: The IpV6 address for the network and node component.
+            props, "IpV6Addresses", ip_v6_addresses, set_ip_v6_addresses, get_ip_v6_addresses, Val<List<String>>
         }
     }
 }

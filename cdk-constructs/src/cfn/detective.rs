@@ -39,17 +39,15 @@ impl Graph {
         Graph { core }
     }
 
-    /// `AutoEnableMembers`: Indicates whether to automatically enable new organization accounts as
-    /// member accounts in the organization behavior graph.
-    pub fn auto_enable_members(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoEnableMembers", value.into());
-        self
+    prop! {
+        /// `AutoEnableMembers`: Indicates whether to automatically enable new organization accounts
+        /// as member accounts in the organization behavior graph.
+        core.props, "AutoEnableMembers", auto_enable_members, set_auto_enable_members, get_auto_enable_members, Val<bool>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,19 +92,33 @@ impl MemberInvitation {
         MemberInvitation { core }
     }
 
-    /// `DisableEmailNotification`: When set to true, invitation emails are not sent to the member
-    /// accounts. Member accounts must still accept the invitation before they are added to the
-    /// behavior graph. Updating this field has no effect.
-    pub fn disable_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableEmailNotification", value.into());
-        self
+    prop! {
+        /// `DisableEmailNotification`: When set to true, invitation emails are not sent to the
+        /// member accounts. Member accounts must still accept the invitation before they are added
+        /// to the behavior graph. Updating this field has no effect.
+        core.props, "DisableEmailNotification", disable_email_notification, set_disable_email_notification, get_disable_email_notification, Val<bool>
     }
 
-    /// `Message`: A message to be included in the email invitation sent to the invited account.
-    /// Updating this field has no effect.
-    pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Message", value.into());
-        self
+    prop! {
+        /// `GraphArn`: The ARN of the graph to which the member account will be invited
+        core.props, "GraphArn", _, set_graph_arn, get_graph_arn, Val<String>
+    }
+
+    prop! {
+        /// `MemberEmailAddress`: The root email address for the account to be invited, for
+        /// validation. Updating this field has no effect.
+        core.props, "MemberEmailAddress", _, set_member_email_address, get_member_email_address, Val<String>
+    }
+
+    prop! {
+        /// `MemberId`: The AWS account ID to be invited to join the graph as a member
+        core.props, "MemberId", _, set_member_id, get_member_id, Val<String>
+    }
+
+    prop! {
+        /// `Message`: A message to be included in the email invitation sent to the invited account.
+        /// Updating this field has no effect.
+        core.props, "Message", message, set_message, get_message, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,6 +147,12 @@ impl OrganizationAdmin {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("AccountId", account_id.into());
         OrganizationAdmin { core }
+    }
+
+    prop! {
+        /// `AccountId`: The account ID of the account that should be registered as your
+        /// Organization's delegated administrator for Detective
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,44 +41,43 @@ impl AgentSpace {
         AgentSpace { core }
     }
 
-    /// `Description`: The description of the AgentSpace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the AgentSpace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Locale`: The locale for the AgentSpace, which determines the language used in agent
-    /// responses.
-    pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Locale", value.into());
-        self
+    prop! {
+        /// `Locale`: The locale for the AgentSpace, which determines the language used in agent
+        /// responses.
+        core.props, "Locale", locale, set_locale, get_locale, Val<String>
     }
 
-    /// `OperatorApp`.
-    pub fn operator_app(mut self, value: impl Into<Val<agent_space::OperatorApp>>) -> Self {
-        self.core.set("OperatorApp", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the AgentSpace.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Preferences`: Preferences that configure behavior of this AgentSpace. This container fully
-    /// owns the AgentSpace preferences: the properties supplied here replace the stored preferences
-    /// in their entirety, and omitting the Preferences container reverts all preferences to their
-    /// service defaults.
-    pub fn preferences(mut self, value: impl Into<Val<agent_space::Preferences>>) -> Self {
-        self.core.set("Preferences", value.into());
-        self
+    prop! {
+        /// `OperatorApp`.
+        core.props, "OperatorApp", operator_app, set_operator_app, get_operator_app, Val<agent_space::OperatorApp>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Preferences`: Preferences that configure behavior of this AgentSpace. This container
+        /// fully owns the AgentSpace preferences: the properties supplied here replace the stored
+        /// preferences in their entirety, and omitting the Preferences container reverts all
+        /// preferences to their service defaults.
+        core.props, "Preferences", preferences, set_preferences, get_preferences, Val<agent_space::Preferences>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,22 +178,19 @@ pub mod agent_space {
             OperatorApp { props }
         }
 
-        /// `Iam`.
-        pub fn iam(mut self, value: impl Into<Val<IamAuthConfiguration>>) -> Self {
-            self.props.set("Iam", value.into());
-            self
+        prop! {
+            /// `Iam`.
+            props, "Iam", iam, set_iam, get_iam, Val<IamAuthConfiguration>
         }
 
-        /// `Idc`.
-        pub fn idc(mut self, value: impl Into<Val<IdcAuthConfiguration>>) -> Self {
-            self.props.set("Idc", value.into());
-            self
+        prop! {
+            /// `Idc`.
+            props, "Idc", idc, set_idc, get_idc, Val<IdcAuthConfiguration>
         }
 
-        /// `Idp`: External identity provider configuration for the Operator App.
-        pub fn idp(mut self, value: impl Into<Val<IdpAuthConfiguration>>) -> Self {
-            self.props.set("Idp", value.into());
-            self
+        prop! {
+            /// `Idp`: External identity provider configuration for the Operator App.
+            props, "Idp", idp, set_idp, get_idp, Val<IdpAuthConfiguration>
         }
     }
 
@@ -215,16 +211,19 @@ pub mod agent_space {
             IamAuthConfiguration { props }
         }
 
-        /// `CreatedAt`.
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `OperatorAppRoleArn`.
+            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
         }
 
-        /// `UpdatedAt`.
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `CreatedAt`.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        }
+
+        prop! {
+            /// `UpdatedAt`.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -250,22 +249,29 @@ pub mod agent_space {
             IdcAuthConfiguration { props }
         }
 
-        /// `CreatedAt`.
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `OperatorAppRoleArn`.
+            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
         }
 
-        /// `IdcApplicationArn`.
-        pub fn idc_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdcApplicationArn", value.into());
-            self
+        prop! {
+            /// `IdcInstanceArn`.
+            props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
         }
 
-        /// `UpdatedAt`.
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `CreatedAt`.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        }
+
+        prop! {
+            /// `IdcApplicationArn`.
+            props, "IdcApplicationArn", idc_application_arn, set_idc_application_arn, get_idc_application_arn, Val<String>
+        }
+
+        prop! {
+            /// `UpdatedAt`.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
         }
     }
 
@@ -305,23 +311,47 @@ pub mod agent_space {
             IdpAuthConfiguration { props }
         }
 
-        /// `CreatedAt`.
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `OperatorAppRoleArn`: The IAM role that Operator App users assume to access DevOps Agent
+            /// APIs.
+            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
         }
 
-        /// `UpdatedAt`.
-        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `IssuerUrl`: The OIDC issuer URL for the external identity provider.
+            props, "IssuerUrl", _, set_issuer_url, get_issuer_url, Val<String>
         }
 
-        /// `UserIdClaim`: The identity claim used to identify users. This value is selected by the
-        /// service for the configured provider.
-        pub fn user_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserIdClaim", value.into());
-            self
+        prop! {
+            /// `ClientId`: The OIDC client identifier for the external identity provider application.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `ClientSecret`: The OIDC client secret for the external identity provider application.
+            /// Use a Secrets Manager dynamic reference to avoid storing the secret in the template.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `Provider`: The external identity provider type.
+            props, "Provider", _, set_provider, get_provider, Val<IdpAuthConfigurationProvider>
+        }
+
+        prop! {
+            /// `CreatedAt`.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        }
+
+        prop! {
+            /// `UpdatedAt`.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        }
+
+        prop! {
+            /// `UserIdClaim`: The identity claim used to identify users. This value is selected by the
+            /// service for the configured provider.
+            props, "UserIdClaim", user_id_claim, set_user_id_claim, get_user_id_claim, Val<String>
         }
     }
 
@@ -356,11 +386,10 @@ pub mod agent_space {
             Preferences { props }
         }
 
-        /// `ElevatedActionsEnabled`: Indicates whether elevated directed actions are permitted in this
-        /// AgentSpace. Defaults to false when not set.
-        pub fn elevated_actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ElevatedActionsEnabled", value.into());
-            self
+        prop! {
+            /// `ElevatedActionsEnabled`: Indicates whether elevated directed actions are permitted in
+            /// this AgentSpace. Defaults to false when not set.
+            props, "ElevatedActionsEnabled", elevated_actions_enabled, set_elevated_actions_enabled, get_elevated_actions_enabled, Val<bool>
         }
     }
 }
@@ -392,27 +421,37 @@ impl Asset {
         Asset { core }
     }
 
-    /// `Files`: Inline file list. Mutually exclusive with Zip; enforced by the handler at
-    /// Create/Update time. Write-only: not repopulated by Read.
-    pub fn files(mut self, value: impl Into<Val<List<asset::AssetFile>>>) -> Self {
-        self.core.set("Files", value.into());
-        self
+    prop! {
+        /// `AgentSpaceId`: The unique identifier of the parent Agent Space. The asset is created as
+        /// a child of this agent space.
+        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
     }
 
-    /// `Metadata`: Asset metadata document. Required and optional keys depend on AssetType. Values
-    /// may be strings, numbers, booleans, or lists of any of those - validated server-side; see the
-    /// public Asset API docs for the per-type metadata schema.
-    pub fn metadata_property(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `AssetType`: The type of asset. The Asset API treats this as an open string; call
+        /// ListAssetTypes for the current authoritative set of supported types. As of launch,
+        /// customer-creatable types include skill, agents_md, and attachment.
+        core.props, "AssetType", _, set_asset_type, get_asset_type, Val<String>
     }
 
-    /// `Zip`: Base64-encoded zip bundle containing all files for the asset. Mutually exclusive with
-    /// Files; enforced by the handler at Create/Update time. Write-only: not repopulated by Read.
-    /// Server treats a zip as 'replace all files' (max 6 MiB).
-    pub fn zip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Zip", value.into());
-        self
+    prop! {
+        /// `Files`: Inline file list. Mutually exclusive with Zip; enforced by the handler at
+        /// Create/Update time. Write-only: not repopulated by Read.
+        core.props, "Files", files, set_files, get_files, Val<List<asset::AssetFile>>
+    }
+
+    prop! {
+        /// `Metadata`: Asset metadata document. Required and optional keys depend on AssetType.
+        /// Values may be strings, numbers, booleans, or lists of any of those - validated
+        /// server-side; see the public Asset API docs for the per-type metadata schema.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<Json>
+    }
+
+    prop! {
+        /// `Zip`: Base64-encoded zip bundle containing all files for the asset. Mutually exclusive
+        /// with Files; enforced by the handler at Create/Update time. Write-only: not repopulated
+        /// by Read. Server treats a zip as 'replace all files' (max 6 MiB).
+        core.props, "Zip", zip, set_zip, get_zip, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -477,25 +516,27 @@ pub mod asset {
             AssetFile { props }
         }
 
-        /// `ContentBytes`: Base64-encoded binary contents of the file. Mutually exclusive with
-        /// ContentText (max 6 MiB).
-        pub fn content_bytes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentBytes", value.into());
-            self
+        prop! {
+            /// `Path`: Path of this file within the asset bundle.
+            props, "Path", _, set_path, get_path, Val<String>
         }
 
-        /// `ContentText`: UTF-8 text contents of the file. Mutually exclusive with ContentBytes (max 1.5
-        /// MiB).
-        pub fn content_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentText", value.into());
-            self
+        prop! {
+            /// `ContentBytes`: Base64-encoded binary contents of the file. Mutually exclusive with
+            /// ContentText (max 6 MiB).
+            props, "ContentBytes", content_bytes, set_content_bytes, get_content_bytes, Val<String>
         }
 
-        /// `Metadata`: Per-file metadata document. Values may be strings, numbers, booleans, or lists
-        /// of any of those (validated server-side).
-        pub fn metadata(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `ContentText`: UTF-8 text contents of the file. Mutually exclusive with ContentBytes (max 1.5
+            /// MiB).
+            props, "ContentText", content_text, set_content_text, get_content_text, Val<String>
+        }
+
+        prop! {
+            /// `Metadata`: Per-file metadata document. Values may be strings, numbers, booleans, or
+            /// lists of any of those (validated server-side).
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Json>
         }
     }
 }
@@ -531,10 +572,25 @@ impl Association {
         Association { core }
     }
 
-    /// `LinkedAssociationIds`: Set of linked association IDs for parent-child relationships
-    pub fn linked_association_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LinkedAssociationIds", value.into());
-        self
+    prop! {
+        /// `AgentSpaceId`: The unique identifier of the AgentSpace
+        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    }
+
+    prop! {
+        /// `Configuration`: The configuration that directs how AgentSpace interacts with the given
+        /// service
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<association::ServiceConfiguration>
+    }
+
+    prop! {
+        /// `LinkedAssociationIds`: Set of linked association IDs for parent-child relationships
+        core.props, "LinkedAssociationIds", linked_association_ids, set_linked_association_ids, get_linked_association_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `ServiceId`: The identifier for the associated service
+        core.props, "ServiceId", _, set_service_id, get_service_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -585,100 +641,84 @@ pub mod association {
             ServiceConfiguration { props }
         }
 
-        /// `SourceAws`: AWS association for 'source' account
-        pub fn source_aws(mut self, value: impl Into<Val<SourceAwsConfiguration>>) -> Self {
-            self.props.set("SourceAws", value.into());
-            self
+        prop! {
+            /// `SourceAws`: AWS association for 'source' account
+            props, "SourceAws", source_aws, set_source_aws, get_source_aws, Val<SourceAwsConfiguration>
         }
 
-        /// `Aws`: AWS association for 'monitor' account
-        pub fn aws(mut self, value: impl Into<Val<AwsConfiguration>>) -> Self {
-            self.props.set("Aws", value.into());
-            self
+        prop! {
+            /// `Aws`: AWS association for 'monitor' account
+            props, "Aws", aws, set_aws, get_aws, Val<AwsConfiguration>
         }
 
-        /// `GitHub`: GitHub repository integration configuration
-        pub fn git_hub(mut self, value: impl Into<Val<GitHubConfiguration>>) -> Self {
-            self.props.set("GitHub", value.into());
-            self
+        prop! {
+            /// `GitHub`: GitHub repository integration configuration
+            props, "GitHub", git_hub, set_git_hub, get_git_hub, Val<GitHubConfiguration>
         }
 
-        /// `Slack`: Slack workspace integration configuration
-        pub fn slack(mut self, value: impl Into<Val<SlackConfiguration>>) -> Self {
-            self.props.set("Slack", value.into());
-            self
+        prop! {
+            /// `Slack`: Slack workspace integration configuration
+            props, "Slack", slack, set_slack, get_slack, Val<SlackConfiguration>
         }
 
-        /// `Dynatrace`: Dynatrace monitoring configuration
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConfiguration>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`: Dynatrace monitoring configuration
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConfiguration>
         }
 
-        /// `ServiceNow`: ServiceNow integration configuration
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`: ServiceNow integration configuration
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConfiguration>
         }
 
-        /// `MCPServer`: MCP server configuration
-        pub fn mcp_server(mut self, value: impl Into<Val<McpServerConfiguration>>) -> Self {
-            self.props.set("MCPServer", value.into());
-            self
+        prop! {
+            /// `MCPServer`: MCP server configuration
+            props, "MCPServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerConfiguration>
         }
 
-        /// `GitLab`: GitLab project integration configuration
-        pub fn git_lab(mut self, value: impl Into<Val<GitLabConfiguration>>) -> Self {
-            self.props.set("GitLab", value.into());
-            self
+        prop! {
+            /// `GitLab`: GitLab project integration configuration
+            props, "GitLab", git_lab, set_git_lab, get_git_lab, Val<GitLabConfiguration>
         }
 
-        /// `MCPServerDatadog`: Datadog MCP server configuration
-        pub fn mcp_server_datadog(mut self, value: impl Into<Val<McpServerDatadogConfiguration>>) -> Self {
-            self.props.set("MCPServerDatadog", value.into());
-            self
+        prop! {
+            /// `MCPServerDatadog`: Datadog MCP server configuration
+            props, "MCPServerDatadog", mcp_server_datadog, set_mcp_server_datadog, get_mcp_server_datadog, Val<McpServerDatadogConfiguration>
         }
 
-        /// `MCPServerSplunk`: Splunk MCP server configuration
-        pub fn mcp_server_splunk(mut self, value: impl Into<Val<McpServerSplunkConfiguration>>) -> Self {
-            self.props.set("MCPServerSplunk", value.into());
-            self
+        prop! {
+            /// `MCPServerSplunk`: Splunk MCP server configuration
+            props, "MCPServerSplunk", mcp_server_splunk, set_mcp_server_splunk, get_mcp_server_splunk, Val<McpServerSplunkConfiguration>
         }
 
-        /// `MCPServerNewRelic`: NewRelic MCP server configuration
-        pub fn mcp_server_new_relic(mut self, value: impl Into<Val<McpServerNewRelicConfiguration>>) -> Self {
-            self.props.set("MCPServerNewRelic", value.into());
-            self
+        prop! {
+            /// `MCPServerNewRelic`: NewRelic MCP server configuration
+            props, "MCPServerNewRelic", mcp_server_new_relic, set_mcp_server_new_relic, get_mcp_server_new_relic, Val<McpServerNewRelicConfiguration>
         }
 
-        /// `MCPServerGrafana`: Grafana MCP server configuration
-        pub fn mcp_server_grafana(mut self, value: impl Into<Val<McpServerGrafanaConfiguration>>) -> Self {
-            self.props.set("MCPServerGrafana", value.into());
-            self
+        prop! {
+            /// `MCPServerGrafana`: Grafana MCP server configuration
+            props, "MCPServerGrafana", mcp_server_grafana, set_mcp_server_grafana, get_mcp_server_grafana, Val<McpServerGrafanaConfiguration>
         }
 
-        /// `PagerDuty`: PagerDuty integration configuration
-        pub fn pager_duty(mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> Self {
-            self.props.set("PagerDuty", value.into());
-            self
+        prop! {
+            /// `PagerDuty`: PagerDuty integration configuration
+            props, "PagerDuty", pager_duty, set_pager_duty, get_pager_duty, Val<PagerDutyConfiguration>
         }
 
-        /// `EventChannel`: EventChannelconfiguration
-        pub fn event_channel(mut self, value: impl Into<Val<EventChannelConfiguration>>) -> Self {
-            self.props.set("EventChannel", value.into());
-            self
+        prop! {
+            /// `EventChannel`: EventChannelconfiguration
+            props, "EventChannel", event_channel, set_event_channel, get_event_channel, Val<EventChannelConfiguration>
         }
 
-        /// `Azure`: Azure subscription integration configuration
-        pub fn azure(mut self, value: impl Into<Val<AzureConfiguration>>) -> Self {
-            self.props.set("Azure", value.into());
-            self
+        prop! {
+            /// `Azure`: Azure subscription integration configuration
+            props, "Azure", azure, set_azure, get_azure, Val<AzureConfiguration>
         }
 
-        /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
-        pub fn mcp_server_sig_v4(mut self, value: impl Into<Val<McpServerSigV4Configuration>>) -> Self {
-            self.props.set("MCPServerSigV4", value.into());
-            self
+        prop! {
+            /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
+            props, "MCPServerSigV4", mcp_server_sig_v4, set_mcp_server_sig_v4, get_mcp_server_sig_v4, Val<McpServerSigV4Configuration>
         }
     }
 
@@ -708,27 +748,40 @@ pub mod association {
             SourceAwsConfiguration { props }
         }
 
-        /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
-        /// directed actions in this AWS account. Elevated actions also require ElevatedActionsEnabled
-        /// to be set in the Preferences of the AgentSpace. When not provided, only non-elevated
-        /// directed actions are available. Removing this property from the template clears the role on
-        /// update. Setting this role is subject to the same iam:PassRole requirement as
-        /// AssumableRoleArn.
-        pub fn agent_elevated_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AgentElevatedRoleArn", value.into());
-            self
+        prop! {
+            /// `AccountId`: AWS Account Id corresponding to provided resources
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Resources`: List of AWS resources
-        pub fn resources(mut self, value: impl Into<Val<List<AwsResource>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `AccountType`: Account Type 'source' for DevOpsAgent monitoring
+            props, "AccountType", _, set_account_type, get_account_type, Val<SourceAwsConfigurationAccountType>
         }
 
-        /// `Tags`: List of AWS tags as key-value pairs
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `AssumableRoleArn`: Role ARN to be assumed by DevOpsAgent to operate on behalf of
+            /// customer
+            props, "AssumableRoleArn", _, set_assumable_role_arn, get_assumable_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
+            /// directed actions in this AWS account. Elevated actions also require
+            /// ElevatedActionsEnabled to be set in the Preferences of the AgentSpace. When not
+            /// provided, only non-elevated directed actions are available. Removing this property from
+            /// the template clears the role on update. Setting this role is subject to the same
+            /// iam:PassRole requirement as AssumableRoleArn.
+            props, "AgentElevatedRoleArn", agent_elevated_role_arn, set_agent_elevated_role_arn, get_agent_elevated_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Resources`: List of AWS resources
+            props, "Resources", resources, set_resources, get_resources, Val<List<AwsResource>>
+        }
+
+        prop! {
+            /// `Tags`: List of AWS tags as key-value pairs
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -759,16 +812,19 @@ pub mod association {
             AwsResource { props }
         }
 
-        /// `ResourceMetadata`: Additional metadata for the resource
-        pub fn resource_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ResourceMetadata", value.into());
-            self
+        prop! {
+            /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `ResourceType`: Resource type
-        pub fn resource_type(mut self, value: impl Into<Val<AwsResourceResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceMetadata`: Additional metadata for the resource
+            props, "ResourceMetadata", resource_metadata, set_resource_metadata, get_resource_metadata, Val<Json>
+        }
+
+        prop! {
+            /// `ResourceType`: Resource type
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<AwsResourceResourceType>
         }
     }
 
@@ -817,27 +873,40 @@ pub mod association {
             AwsConfiguration { props }
         }
 
-        /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
-        /// directed actions in this AWS account. Elevated actions also require ElevatedActionsEnabled
-        /// to be set in the Preferences of the AgentSpace. When not provided, only non-elevated
-        /// directed actions are available. Removing this property from the template clears the role on
-        /// update. Setting this role is subject to the same iam:PassRole requirement as
-        /// AssumableRoleArn.
-        pub fn agent_elevated_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AgentElevatedRoleArn", value.into());
-            self
+        prop! {
+            /// `AccountId`: AWS Account Id corresponding to provided resources
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Resources`: List of AWS resources
-        pub fn resources(mut self, value: impl Into<Val<List<AwsResource>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `AccountType`: Account Type 'monitor' for DevOpsAgent monitoring
+            props, "AccountType", _, set_account_type, get_account_type, Val<AwsConfigurationAccountType>
         }
 
-        /// `Tags`: List of AWS tags as key-value pairs
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `AssumableRoleArn`: Role ARN to be assumed by DevOpsAgent to operate on behalf of
+            /// customer
+            props, "AssumableRoleArn", _, set_assumable_role_arn, get_assumable_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
+            /// directed actions in this AWS account. Elevated actions also require
+            /// ElevatedActionsEnabled to be set in the Preferences of the AgentSpace. When not
+            /// provided, only non-elevated directed actions are available. Removing this property from
+            /// the template clears the role on update. Setting this role is subject to the same
+            /// iam:PassRole requirement as AssumableRoleArn.
+            props, "AgentElevatedRoleArn", agent_elevated_role_arn, set_agent_elevated_role_arn, get_agent_elevated_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Resources`: List of AWS resources
+            props, "Resources", resources, set_resources, get_resources, Val<List<AwsResource>>
+        }
+
+        prop! {
+            /// `Tags`: List of AWS tags as key-value pairs
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -878,6 +947,26 @@ pub mod association {
             props.set("Owner", owner.into());
             props.set("OwnerType", owner_type.into());
             GitHubConfiguration { props }
+        }
+
+        prop! {
+            /// `RepoName`: Associated Github repo name
+            props, "RepoName", _, set_repo_name, get_repo_name, Val<String>
+        }
+
+        prop! {
+            /// `RepoId`: Associated Github repo ID
+            props, "RepoId", _, set_repo_id, get_repo_id, Val<String>
+        }
+
+        prop! {
+            /// `Owner`: Repository owner
+            props, "Owner", _, set_owner, get_owner, Val<String>
+        }
+
+        prop! {
+            /// `OwnerType`: Type of repository owner
+            props, "OwnerType", _, set_owner_type, get_owner_type, Val<GitHubConfigurationOwnerType>
         }
     }
 
@@ -920,11 +1009,26 @@ pub mod association {
             SlackConfiguration { props }
         }
 
-        /// `Bidirectional`: Optional bidirectional communication configuration. Supply this
-        /// configuration and set Enabled to true so you can interact with the agent directly from Slack
-        pub fn bidirectional(mut self, value: impl Into<Val<SlackBidirectionalConfiguration>>) -> Self {
-            self.props.set("Bidirectional", value.into());
-            self
+        prop! {
+            /// `WorkspaceId`: Associated Slack workspace ID
+            props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+        }
+
+        prop! {
+            /// `WorkspaceName`: Associated Slack workspace name
+            props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+        }
+
+        prop! {
+            /// `TransmissionTarget`: Transmission targets for agent notifications
+            props, "TransmissionTarget", _, set_transmission_target, get_transmission_target, Val<SlackTransmissionTarget>
+        }
+
+        prop! {
+            /// `Bidirectional`: Optional bidirectional communication configuration. Supply this
+            /// configuration and set Enabled to true so you can interact with the agent directly from
+            /// Slack
+            props, "Bidirectional", bidirectional, set_bidirectional, get_bidirectional, Val<SlackBidirectionalConfiguration>
         }
     }
 
@@ -948,13 +1052,18 @@ pub mod association {
             SlackBidirectionalConfiguration { props }
         }
 
-        /// `Enabled`: Whether bidirectional communication is enabled for this association. When set to
-        /// true, you can mention the agent in a configured Slack channel and it responds in that
-        /// channel. When omitted or set to false, the agent ignores mentions and only sends
-        /// notifications
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `RoleArn`: IAM role ARN that AWS DevOps Agent assumes to exchange messages with your
+            /// Slack workspace on behalf of this association
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Enabled`: Whether bidirectional communication is enabled for this association. When set
+            /// to true, you can mention the agent in a configured Slack channel and it responds in that
+            /// channel. When omitted or set to false, the agent ignores mentions and only sends
+            /// notifications
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -976,6 +1085,11 @@ pub mod association {
             props.set("IncidentResponseTarget", incident_response_target.into());
             SlackTransmissionTarget { props }
         }
+
+        prop! {
+            /// `IncidentResponseTarget`: Destination for IncidentResponse agent.
+            props, "IncidentResponseTarget", _, set_incident_response_target, get_incident_response_target, Val<SlackChannel>
+        }
     }
 
     /// `AWS::DevOpsAgent::Association.SlackChannel`: Slack channel configuration
@@ -995,10 +1109,14 @@ pub mod association {
             SlackChannel { props }
         }
 
-        /// `ChannelName`: Slack channel name
-        pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelName", value.into());
-            self
+        prop! {
+            /// `ChannelId`: Slack channel ID
+            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        }
+
+        prop! {
+            /// `ChannelName`: Slack channel name
+            props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
         }
     }
 
@@ -1019,17 +1137,20 @@ pub mod association {
             DynatraceConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `EnvId`: Dynatrace environment id
+            props, "EnvId", _, set_env_id, get_env_id, Val<String>
         }
 
-        /// `Resources`: List of Dynatrace resources to monitor
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        }
+
+        prop! {
+            /// `Resources`: List of Dynatrace resources to monitor
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
     }
 
@@ -1049,17 +1170,15 @@ pub mod association {
             ServiceNowConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
 
-        /// `InstanceId`: ServiceNow instance ID
-        pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceId", value.into());
-            self
+        prop! {
+            /// `InstanceId`: ServiceNow instance ID
+            props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
         }
     }
 
@@ -1080,29 +1199,30 @@ pub mod association {
             McpServerConfiguration { props }
         }
 
-        /// `Description`: The description of the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Tools`: List of MCP tools that can be used with the association
+            props, "Tools", _, set_tools, get_tools, Val<List<String>>
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Endpoint`: MCP server endpoint URL
-        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Endpoint", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
 
-        /// `Name`: The name of the MCP server
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the MCP server
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1126,17 +1246,25 @@ pub mod association {
             GitLabConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `ProjectId`: GitLab numeric project ID
+            props, "ProjectId", _, set_project_id, get_project_id, Val<String>
         }
 
-        /// `InstanceIdentifier`: GitLab instance identifier
-        pub fn instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceIdentifier", value.into());
-            self
+        prop! {
+            /// `ProjectPath`: Full GitLab project path (e.g., namespace/project-name)
+            props, "ProjectPath", _, set_project_path, get_project_path, Val<String>
+        }
+
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        }
+
+        prop! {
+            /// `InstanceIdentifier`: GitLab instance identifier
+            props, "InstanceIdentifier", instance_identifier, set_instance_identifier, get_instance_identifier, Val<String>
         }
     }
 
@@ -1156,39 +1284,34 @@ pub mod association {
             McpServerDatadogConfiguration { props }
         }
 
-        /// `Description`: The description of the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
 
-        /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool name.
-        /// Only tools the service classifies as MUTATIVE may be listed; other names are rejected. Tool
-        /// names can be found in the console or from the association's current configuration. The list
-        /// fully replaces the stored value on update: removing a name disables that tool, and removing
-        /// the property disables all elevated tools.
-        pub fn enabled_elevated_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnabledElevatedTools", value.into());
-            self
+        prop! {
+            /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool
+            /// name. Only tools the service classifies as MUTATIVE may be listed; other names are
+            /// rejected. Tool names can be found in the console or from the association's current
+            /// configuration. The list fully replaces the stored value on update: removing a name
+            /// disables that tool, and removing the property disables all elevated tools.
+            props, "EnabledElevatedTools", enabled_elevated_tools, set_enabled_elevated_tools, get_enabled_elevated_tools, Val<List<String>>
         }
 
-        /// `Endpoint`: MCP server endpoint URL
-        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Endpoint", value.into());
-            self
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `Name`: The name of the MCP server
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the MCP server
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1208,29 +1331,25 @@ pub mod association {
             McpServerSplunkConfiguration { props }
         }
 
-        /// `Description`: The description of the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
 
-        /// `Endpoint`: MCP server endpoint URL
-        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Endpoint", value.into());
-            self
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `Name`: The name of the MCP server
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the MCP server
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1253,6 +1372,16 @@ pub mod association {
             props.set("Endpoint", endpoint.into());
             McpServerNewRelicConfiguration { props }
         }
+
+        prop! {
+            /// `AccountId`: New Relic Account ID
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL (e.g., <https://mcp.newrelic.com/mcp/>)
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
     }
 
     /// `AWS::DevOpsAgent::Association.MCPServerGrafanaConfiguration`: Grafana MCP server
@@ -1273,28 +1402,30 @@ pub mod association {
             McpServerGrafanaConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool name.
-        /// Only tools the service classifies as MUTATIVE may be listed; other names are rejected. Tool
-        /// names can be found in the console or from the association's current configuration. The list
-        /// fully replaces the stored value on update: removing a name disables that tool, and removing
-        /// the property disables all elevated tools. Independent of Tools, which selects the toolsets
-        /// available to the agent.
-        pub fn enabled_elevated_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnabledElevatedTools", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
 
-        /// `Tools`: List of tool categories to enable for the Grafana MCP server
-        pub fn tools(mut self, value: impl Into<Val<List<McpServerGrafanaConfigurationTools>>>) -> Self {
-            self.props.set("Tools", value.into());
-            self
+        prop! {
+            /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool
+            /// name. Only tools the service classifies as MUTATIVE may be listed; other names are
+            /// rejected. Tool names can be found in the console or from the association's current
+            /// configuration. The list fully replaces the stored value on update: removing a name
+            /// disables that tool, and removing the property disables all elevated tools. Independent
+            /// of Tools, which selects the toolsets available to the agent.
+            props, "EnabledElevatedTools", enabled_elevated_tools, set_enabled_elevated_tools, get_enabled_elevated_tools, Val<List<String>>
+        }
+
+        prop! {
+            /// `Tools`: List of tool categories to enable for the Grafana MCP server
+            props, "Tools", tools, set_tools, get_tools, Val<List<McpServerGrafanaConfigurationTools>>
         }
     }
 
@@ -1384,11 +1515,20 @@ pub mod association {
             PagerDutyConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `Services`: List of PagerDuty service IDs available for the association
+            props, "Services", _, set_services, get_services, Val<List<String>>
+        }
+
+        prop! {
+            /// `CustomerEmail`: Email to be used in PagerDuty API header
+            props, "CustomerEmail", _, set_customer_email, get_customer_email, Val<String>
+        }
+
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
     }
 
@@ -1407,11 +1547,10 @@ pub mod association {
             EventChannelConfiguration { props }
         }
 
-        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-        /// webhooks for receiving notifications and events from the service
-        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableWebhookUpdates", value.into());
-            self
+        prop! {
+            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+            /// webhooks for receiving notifications and events from the service
+            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
         }
     }
 
@@ -1433,6 +1572,11 @@ pub mod association {
             props.set("SubscriptionId", subscription_id.into());
             AzureConfiguration { props }
         }
+
+        prop! {
+            /// `SubscriptionId`: Azure subscription ID corresponding to provided resources
+            props, "SubscriptionId", _, set_subscription_id, get_subscription_id, Val<String>
+        }
     }
 
     /// `AWS::DevOpsAgent::Association.MCPServerSigV4Configuration`: SigV4-authenticated MCP server
@@ -1451,6 +1595,11 @@ pub mod association {
             let mut props = Props::new();
             props.set("Tools", tools.into());
             McpServerSigV4Configuration { props }
+        }
+
+        prop! {
+            /// `Tools`: List of MCP tools available for the association
+            props, "Tools", _, set_tools, get_tools, Val<List<String>>
         }
     }
 }
@@ -1482,16 +1631,24 @@ impl PrivateConnection {
         PrivateConnection { core }
     }
 
-    /// `Certificate`: Certificate for the Private Connection.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `Certificate`: Certificate for the Private Connection.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectionConfiguration`: The connection configuration for the Private Connection.
+        core.props, "ConnectionConfiguration", _, set_connection_configuration, get_connection_configuration, Val<private_connection::ConnectionConfiguration>
+    }
+
+    prop! {
+        /// `Name`: Unique name for this Private Connection within the account.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1542,16 +1699,14 @@ pub mod private_connection {
             ConnectionConfiguration { props }
         }
 
-        /// `SelfManaged`: Configuration for a self-managed Private Connection.
-        pub fn self_managed(mut self, value: impl Into<Val<SelfManagedMode>>) -> Self {
-            self.props.set("SelfManaged", value.into());
-            self
+        prop! {
+            /// `SelfManaged`: Configuration for a self-managed Private Connection.
+            props, "SelfManaged", self_managed, set_self_managed, get_self_managed, Val<SelfManagedMode>
         }
 
-        /// `ServiceManaged`: Configuration for a service-managed Private Connection.
-        pub fn service_managed(mut self, value: impl Into<Val<ServiceManagedMode>>) -> Self {
-            self.props.set("ServiceManaged", value.into());
-            self
+        prop! {
+            /// `ServiceManaged`: Configuration for a service-managed Private Connection.
+            props, "ServiceManaged", service_managed, set_service_managed, get_service_managed, Val<ServiceManagedMode>
         }
     }
 
@@ -1572,6 +1727,11 @@ pub mod private_connection {
             let mut props = Props::new();
             props.set("ResourceConfigurationId", resource_configuration_id.into());
             SelfManagedMode { props }
+        }
+
+        prop! {
+            /// `ResourceConfigurationId`: The ARN of the Resource Configuration.
+            props, "ResourceConfigurationId", _, set_resource_configuration_id, get_resource_configuration_id, Val<String>
         }
     }
 
@@ -1595,42 +1755,46 @@ pub mod private_connection {
             ServiceManagedMode { props }
         }
 
-        /// `DnsResolution`: DNS resolution mode for the resource gateway. Defaults to PUBLIC when not
-        /// set.
-        pub fn dns_resolution(mut self, value: impl Into<Val<ServiceManagedModeDnsResolution>>) -> Self {
-            self.props.set("DnsResolution", value.into());
-            self
+        prop! {
+            /// `HostAddress`: IP address or DNS name of the target resource.
+            props, "HostAddress", _, set_host_address, get_host_address, Val<String>
         }
 
-        /// `IpAddressType`: IP address type of the service-managed Resource Gateway.
-        pub fn ip_address_type(mut self, value: impl Into<Val<ServiceManagedModeIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `VpcId`: VPC to create the service-managed Resource Gateway in.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
         }
 
-        /// `Ipv4AddressesPerEni`: Number of IPv4 addresses in each ENI for the service-managed Resource
-        /// Gateway.
-        pub fn ipv4_addresses_per_eni(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv4AddressesPerEni", value.into());
-            self
+        prop! {
+            /// `DnsResolution`: DNS resolution mode for the resource gateway. Defaults to PUBLIC when
+            /// not set.
+            props, "DnsResolution", dns_resolution, set_dns_resolution, get_dns_resolution, Val<ServiceManagedModeDnsResolution>
         }
 
-        /// `PortRanges`: TCP port ranges that a consumer can use to access the resource.
-        pub fn port_ranges(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PortRanges", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: IP address type of the service-managed Resource Gateway.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<ServiceManagedModeIpAddressType>
         }
 
-        /// `SecurityGroupIds`: Security groups to attach to the service-managed Resource Gateway.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `Ipv4AddressesPerEni`: Number of IPv4 addresses in each ENI for the service-managed
+            /// Resource Gateway.
+            props, "Ipv4AddressesPerEni", ipv4_addresses_per_eni, set_ipv4_addresses_per_eni, get_ipv4_addresses_per_eni, Val<i64>
         }
 
-        /// `SubnetIds`: Subnets that the service-managed Resource Gateway will span.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `PortRanges`: TCP port ranges that a consumer can use to access the resource.
+            props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: Security groups to attach to the service-managed Resource Gateway.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetIds`: Subnets that the service-managed Resource Gateway will span.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -1685,48 +1849,47 @@ impl Service {
         Service { core }
     }
 
-    /// `ExchangeUrlPrivateConnectionName`: The name of the private connection to use for OAuth
-    /// token exchange requests only. Cannot be specified when PrivateConnectionName is provided.
-    pub fn exchange_url_private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExchangeUrlPrivateConnectionName", value.into());
-        self
+    prop! {
+        /// `ExchangeUrlPrivateConnectionName`: The name of the private connection to use for OAuth
+        /// token exchange requests only. Cannot be specified when PrivateConnectionName is
+        /// provided.
+        core.props, "ExchangeUrlPrivateConnectionName", exchange_url_private_connection_name, set_exchange_url_private_connection_name, get_exchange_url_private_connection_name, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Name`: The display name for the service registration.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The display name for the service registration.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PrivateConnectionName`: The name of the private connection to use for VPC connectivity.
-    pub fn private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateConnectionName", value.into());
-        self
+    prop! {
+        /// `PrivateConnectionName`: The name of the private connection to use for VPC connectivity.
+        core.props, "PrivateConnectionName", private_connection_name, set_private_connection_name, get_private_connection_name, Val<String>
     }
 
-    /// `ServiceDetails`: Service-specific configuration details for create operation
-    pub fn service_details(mut self, value: impl Into<Val<service::ServiceDetails>>) -> Self {
-        self.core.set("ServiceDetails", value.into());
-        self
+    prop! {
+        /// `ServiceDetails`: Service-specific configuration details for create operation
+        core.props, "ServiceDetails", service_details, set_service_details, get_service_details, Val<service::ServiceDetails>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceType`: The type of service being registered
+        core.props, "ServiceType", _, set_service_type, get_service_type, Val<service::ServiceType>
     }
 
-    /// `TargetUrlPrivateConnectionName`: The name of the private connection to use for API calls (target
-    /// URL) only. Cannot be specified when PrivateConnectionName is provided.
-    pub fn target_url_private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetUrlPrivateConnectionName", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetUrlPrivateConnectionName`: The name of the private connection to use for API
+        /// calls (target URL) only. Cannot be specified when PrivateConnectionName is provided.
+        core.props, "TargetUrlPrivateConnectionName", target_url_private_connection_name, set_target_url_private_connection_name, get_target_url_private_connection_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1786,71 +1949,60 @@ pub mod service {
             ServiceDetails { props }
         }
 
-        /// `Dynatrace`: Dynatrace service configuration
-        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceServiceDetails>>) -> Self {
-            self.props.set("Dynatrace", value.into());
-            self
+        prop! {
+            /// `Dynatrace`: Dynatrace service configuration
+            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceServiceDetails>
         }
 
-        /// `MCPServer`: MCP server configuration
-        pub fn mcp_server(mut self, value: impl Into<Val<McpServerDetails>>) -> Self {
-            self.props.set("MCPServer", value.into());
-            self
+        prop! {
+            /// `MCPServer`: MCP server configuration
+            props, "MCPServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerDetails>
         }
 
-        /// `MCPServerSplunk`: Splunk MCP server configuration
-        pub fn mcp_server_splunk(mut self, value: impl Into<Val<McpServerSplunkDetails>>) -> Self {
-            self.props.set("MCPServerSplunk", value.into());
-            self
+        prop! {
+            /// `MCPServerSplunk`: Splunk MCP server configuration
+            props, "MCPServerSplunk", mcp_server_splunk, set_mcp_server_splunk, get_mcp_server_splunk, Val<McpServerSplunkDetails>
         }
 
-        /// `MCPServerNewRelic`: New Relic service configuration
-        pub fn mcp_server_new_relic(mut self, value: impl Into<Val<NewRelicServiceDetails>>) -> Self {
-            self.props.set("MCPServerNewRelic", value.into());
-            self
+        prop! {
+            /// `MCPServerNewRelic`: New Relic service configuration
+            props, "MCPServerNewRelic", mcp_server_new_relic, set_mcp_server_new_relic, get_mcp_server_new_relic, Val<NewRelicServiceDetails>
         }
 
-        /// `GitLab`: GitLab service configuration
-        pub fn git_lab(mut self, value: impl Into<Val<GitLabDetails>>) -> Self {
-            self.props.set("GitLab", value.into());
-            self
+        prop! {
+            /// `GitLab`: GitLab service configuration
+            props, "GitLab", git_lab, set_git_lab, get_git_lab, Val<GitLabDetails>
         }
 
-        /// `GitHub`: GitHub personal access token (PAT) service configuration. Exactly one of
-        /// AppVerification or DirectAccess selects how the token is used
-        pub fn git_hub(mut self, value: impl Into<Val<GitHubDetails>>) -> Self {
-            self.props.set("GitHub", value.into());
-            self
+        prop! {
+            /// `GitHub`: GitHub personal access token (PAT) service configuration. Exactly one of
+            /// AppVerification or DirectAccess selects how the token is used
+            props, "GitHub", git_hub, set_git_hub, get_git_hub, Val<GitHubDetails>
         }
 
-        /// `ServiceNow`: ServiceNow service configuration
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowServiceDetails>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`: ServiceNow service configuration
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowServiceDetails>
         }
 
-        /// `PagerDuty`: PagerDuty service configuration
-        pub fn pager_duty(mut self, value: impl Into<Val<PagerDutyDetails>>) -> Self {
-            self.props.set("PagerDuty", value.into());
-            self
+        prop! {
+            /// `PagerDuty`: PagerDuty service configuration
+            props, "PagerDuty", pager_duty, set_pager_duty, get_pager_duty, Val<PagerDutyDetails>
         }
 
-        /// `AzureIdentity`: Azure Identity service configuration for federated identity
-        pub fn azure_identity(mut self, value: impl Into<Val<AzureIdentityServiceDetails>>) -> Self {
-            self.props.set("AzureIdentity", value.into());
-            self
+        prop! {
+            /// `AzureIdentity`: Azure Identity service configuration for federated identity
+            props, "AzureIdentity", azure_identity, set_azure_identity, get_azure_identity, Val<AzureIdentityServiceDetails>
         }
 
-        /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
-        pub fn mcp_server_sig_v4(mut self, value: impl Into<Val<McpServerSigV4Details>>) -> Self {
-            self.props.set("MCPServerSigV4", value.into());
-            self
+        prop! {
+            /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
+            props, "MCPServerSigV4", mcp_server_sig_v4, set_mcp_server_sig_v4, get_mcp_server_sig_v4, Val<McpServerSigV4Details>
         }
 
-        /// `MCPServerGrafana`: Grafana MCP server configuration
-        pub fn mcp_server_grafana(mut self, value: impl Into<Val<McpServerGrafanaDetails>>) -> Self {
-            self.props.set("MCPServerGrafana", value.into());
-            self
+        prop! {
+            /// `MCPServerGrafana`: Grafana MCP server configuration
+            props, "MCPServerGrafana", mcp_server_grafana, set_mcp_server_grafana, get_mcp_server_grafana, Val<McpServerGrafanaDetails>
         }
     }
 
@@ -1871,10 +2023,14 @@ pub mod service {
             DynatraceServiceDetails { props }
         }
 
-        /// `AuthorizationConfig`: Dynatrace OAuth authorization configuration
-        pub fn authorization_config(mut self, value: impl Into<Val<DynatraceAuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `AccountUrn`: Dynatrace resource account URN
+            props, "AccountUrn", _, set_account_urn, get_account_urn, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: Dynatrace OAuth authorization configuration
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<DynatraceAuthorizationConfig>
         }
     }
 
@@ -1894,10 +2050,9 @@ pub mod service {
             DynatraceAuthorizationConfig { props }
         }
 
-        /// `OAuthClientCredentials`: OAuth client credentials
-        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
-            self.props.set("OAuthClientCredentials", value.into());
-            self
+        prop! {
+            /// `OAuthClientCredentials`: OAuth client credentials
+            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
         }
     }
 
@@ -1920,16 +2075,24 @@ pub mod service {
             OAuthClientDetails { props }
         }
 
-        /// `ClientName`: User friendly OAuth client name
-        pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientName", value.into());
-            self
+        prop! {
+            /// `ClientId`: OAuth client ID
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ExchangeParameters`: OAuth token exchange parameters
-        pub fn exchange_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ExchangeParameters", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: OAuth client secret
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `ClientName`: User friendly OAuth client name
+            props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
+        }
+
+        prop! {
+            /// `ExchangeParameters`: OAuth token exchange parameters
+            props, "ExchangeParameters", exchange_parameters, set_exchange_parameters, get_exchange_parameters, Val<Json>
         }
     }
 
@@ -1958,10 +2121,24 @@ pub mod service {
             McpServerDetails { props }
         }
 
-        /// `Description`: Optional description for the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: MCP server name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: MCP server authorization configuration
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerAuthorizationConfig>
+        }
+
+        prop! {
+            /// `Description`: Optional description for the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1983,22 +2160,19 @@ pub mod service {
             McpServerAuthorizationConfig { props }
         }
 
-        /// `OAuthClientCredentials`: MCP server OAuth client credentials configuration
-        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<McpServerOAuthClientCredentialsConfig>>) -> Self {
-            self.props.set("OAuthClientCredentials", value.into());
-            self
+        prop! {
+            /// `OAuthClientCredentials`: MCP server OAuth client credentials configuration
+            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<McpServerOAuthClientCredentialsConfig>
         }
 
-        /// `ApiKey`: API key authentication details
-        pub fn api_key(mut self, value: impl Into<Val<ApiKeyDetails>>) -> Self {
-            self.props.set("ApiKey", value.into());
-            self
+        prop! {
+            /// `ApiKey`: API key authentication details
+            props, "ApiKey", api_key, set_api_key, get_api_key, Val<ApiKeyDetails>
         }
 
-        /// `BearerToken`: Bearer token authentication details
-        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
-            self.props.set("BearerToken", value.into());
-            self
+        prop! {
+            /// `BearerToken`: Bearer token authentication details
+            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
         }
     }
 
@@ -2028,22 +2202,34 @@ pub mod service {
             McpServerOAuthClientCredentialsConfig { props }
         }
 
-        /// `ClientName`: User friendly OAuth client name
-        pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientName", value.into());
-            self
+        prop! {
+            /// `ClientId`: OAuth client ID
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ExchangeParameters`: OAuth token exchange parameters
-        pub fn exchange_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ExchangeParameters", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: OAuth client secret
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `Scopes`: OAuth scopes
-        pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Scopes", value.into());
-            self
+        prop! {
+            /// `ExchangeUrl`: OAuth token exchange URL
+            props, "ExchangeUrl", _, set_exchange_url, get_exchange_url, Val<String>
+        }
+
+        prop! {
+            /// `ClientName`: User friendly OAuth client name
+            props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
+        }
+
+        prop! {
+            /// `ExchangeParameters`: OAuth token exchange parameters
+            props, "ExchangeParameters", exchange_parameters, set_exchange_parameters, get_exchange_parameters, Val<Json>
+        }
+
+        prop! {
+            /// `Scopes`: OAuth scopes
+            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
         }
     }
 
@@ -2071,6 +2257,21 @@ pub mod service {
             props.set("ApiKeyHeader", api_key_header.into());
             ApiKeyDetails { props }
         }
+
+        prop! {
+            /// `ApiKeyName`: User friendly API key name
+            props, "ApiKeyName", _, set_api_key_name, get_api_key_name, Val<String>
+        }
+
+        prop! {
+            /// `ApiKeyValue`: API key value
+            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
+        }
+
+        prop! {
+            /// `ApiKeyHeader`: HTTP header name to send the API key
+            props, "ApiKeyHeader", _, set_api_key_header, get_api_key_header, Val<String>
+        }
     }
 
     /// `AWS::DevOpsAgent::Service.BearerTokenDetails`: Bearer token authentication details
@@ -2092,10 +2293,19 @@ pub mod service {
             BearerTokenDetails { props }
         }
 
-        /// `AuthorizationHeader`: HTTP header name to send the bearer token
-        pub fn authorization_header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationHeader", value.into());
-            self
+        prop! {
+            /// `TokenName`: User friendly bearer token name
+            props, "TokenName", _, set_token_name, get_token_name, Val<String>
+        }
+
+        prop! {
+            /// `TokenValue`: Bearer token value
+            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationHeader`: HTTP header name to send the bearer token
+            props, "AuthorizationHeader", authorization_header, set_authorization_header, get_authorization_header, Val<String>
         }
     }
 
@@ -2125,10 +2335,24 @@ pub mod service {
             McpServerSplunkDetails { props }
         }
 
-        /// `Description`: Optional description for the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: MCP server name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: MCP server splunk authorization configuration
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerSplunkAuthorizationConfig>
+        }
+
+        prop! {
+            /// `Description`: Optional description for the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -2150,10 +2374,9 @@ pub mod service {
             McpServerSplunkAuthorizationConfig { props }
         }
 
-        /// `BearerToken`: Bearer token authentication details
-        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
-            self.props.set("BearerToken", value.into());
-            self
+        prop! {
+            /// `BearerToken`: Bearer token authentication details
+            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
         }
     }
 
@@ -2173,6 +2396,11 @@ pub mod service {
             props.set("AuthorizationConfig", authorization_config.into());
             NewRelicServiceDetails { props }
         }
+
+        prop! {
+            /// `AuthorizationConfig`: New Relic authorization configuration
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<NewRelicAuthorizationConfig>
+        }
     }
 
     /// `AWS::DevOpsAgent::Service.NewRelicAuthorizationConfig`: New Relic authorization
@@ -2191,6 +2419,11 @@ pub mod service {
             let mut props = Props::new();
             props.set("ApiKey", api_key.into());
             NewRelicAuthorizationConfig { props }
+        }
+
+        prop! {
+            /// `ApiKey`: New Relic API key configuration
+            props, "ApiKey", _, set_api_key, get_api_key, Val<NewRelicApiKeyConfig>
         }
     }
 
@@ -2219,22 +2452,34 @@ pub mod service {
             NewRelicApiKeyConfig { props }
         }
 
-        /// `AlertPolicyIds`: List of alert policy IDs
-        pub fn alert_policy_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AlertPolicyIds", value.into());
-            self
+        prop! {
+            /// `ApiKey`: New Relic User API Key
+            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
         }
 
-        /// `ApplicationIds`: List of monitored APM application IDs
-        pub fn application_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ApplicationIds", value.into());
-            self
+        prop! {
+            /// `AccountId`: New Relic Account ID
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
         }
 
-        /// `EntityGuids`: List of globally unique IDs for New Relic resources
-        pub fn entity_guids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EntityGuids", value.into());
-            self
+        prop! {
+            /// `Region`: New Relic region
+            props, "Region", _, set_region, get_region, Val<NewRelicApiKeyConfigRegion>
+        }
+
+        prop! {
+            /// `AlertPolicyIds`: List of alert policy IDs
+            props, "AlertPolicyIds", alert_policy_ids, set_alert_policy_ids, get_alert_policy_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `ApplicationIds`: List of monitored APM application IDs
+            props, "ApplicationIds", application_ids, set_application_ids, get_application_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `EntityGuids`: List of globally unique IDs for New Relic resources
+            props, "EntityGuids", entity_guids, set_entity_guids, get_entity_guids, Val<List<String>>
         }
     }
 
@@ -2276,10 +2521,24 @@ pub mod service {
             GitLabDetails { props }
         }
 
-        /// `GroupId`: Optional GitLab group ID for group-level access tokens
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `TargetUrl`: GitLab instance URL
+            props, "TargetUrl", _, set_target_url, get_target_url, Val<String>
+        }
+
+        prop! {
+            /// `TokenType`: Type of GitLab access token
+            props, "TokenType", _, set_token_type, get_token_type, Val<GitLabDetailsTokenType>
+        }
+
+        prop! {
+            /// `TokenValue`: GitLab access token value
+            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        }
+
+        prop! {
+            /// `GroupId`: Optional GitLab group ID for group-level access tokens
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
         }
     }
 
@@ -2314,18 +2573,16 @@ pub mod service {
             GitHubDetails { props }
         }
 
-        /// `AppVerification`: The token verifies an existing DevOps Agent GitHub App installation on
-        /// github.com and is then discarded. Not supported for GitHub Enterprise Server
-        pub fn app_verification(mut self, value: impl Into<Val<GitHubAppVerificationDetails>>) -> Self {
-            self.props.set("AppVerification", value.into());
-            self
+        prop! {
+            /// `AppVerification`: The token verifies an existing DevOps Agent GitHub App installation
+            /// on github.com and is then discarded. Not supported for GitHub Enterprise Server
+            props, "AppVerification", app_verification, set_app_verification, get_app_verification, Val<GitHubAppVerificationDetails>
         }
 
-        /// `DirectAccess`: The token is stored and used as the long-lived credential for GitHub API
-        /// access
-        pub fn direct_access(mut self, value: impl Into<Val<GitHubPatDetails>>) -> Self {
-            self.props.set("DirectAccess", value.into());
-            self
+        prop! {
+            /// `DirectAccess`: The token is stored and used as the long-lived credential for GitHub API
+            /// access
+            props, "DirectAccess", direct_access, set_direct_access, get_direct_access, Val<GitHubPatDetails>
         }
     }
 
@@ -2356,19 +2613,29 @@ pub mod service {
             GitHubAppVerificationDetails { props }
         }
 
-        /// `OrganizationName`: GitHub organization to scope the service to. The token must be an active
-        /// member of the organization and only that organization's repositories are accessible. Omit to
-        /// register the token's own user account
-        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationName", value.into());
-            self
+        prop! {
+            /// `TokenValue`: GitHub personal access token (PAT) value. Accepts classic PATs (ghp_...),
+            /// fine-grained PATs (github_pat_...), and GitHub Enterprise Server token formats
+            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
         }
 
-        /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for GitHub
-        /// Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
-        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetUrl", value.into());
-            self
+        prop! {
+            /// `AppVariant`: Permission variant of the DevOps Agent GitHub App that must already be
+            /// installed on the organization or account
+            props, "AppVariant", _, set_app_variant, get_app_variant, Val<GitHubAppVerificationDetailsAppVariant>
+        }
+
+        prop! {
+            /// `OrganizationName`: GitHub organization to scope the service to. The token must be an
+            /// active member of the organization and only that organization's repositories are
+            /// accessible. Omit to register the token's own user account
+            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        }
+
+        prop! {
+            /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for
+            /// GitHub Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
+            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
         }
     }
 
@@ -2409,19 +2676,23 @@ pub mod service {
             GitHubPatDetails { props }
         }
 
-        /// `OrganizationName`: GitHub organization to scope the service to. The token must be an active
-        /// member of the organization and only that organization's repositories are accessible. Omit to
-        /// register the token's own user account
-        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationName", value.into());
-            self
+        prop! {
+            /// `TokenValue`: GitHub personal access token (PAT) value. Accepts classic PATs (ghp_...),
+            /// fine-grained PATs (github_pat_...), and GitHub Enterprise Server token formats
+            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
         }
 
-        /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for GitHub
-        /// Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
-        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetUrl", value.into());
-            self
+        prop! {
+            /// `OrganizationName`: GitHub organization to scope the service to. The token must be an
+            /// active member of the organization and only that organization's repositories are
+            /// accessible. Omit to register the token's own user account
+            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        }
+
+        prop! {
+            /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for
+            /// GitHub Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
+            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
         }
     }
 
@@ -2442,10 +2713,14 @@ pub mod service {
             ServiceNowServiceDetails { props }
         }
 
-        /// `AuthorizationConfig`: ServiceNow OAuth authorization configuration
-        pub fn authorization_config(mut self, value: impl Into<Val<ServiceNowAuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `InstanceUrl`: ServiceNow instance URL
+            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: ServiceNow OAuth authorization configuration
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<ServiceNowAuthorizationConfig>
         }
     }
 
@@ -2465,10 +2740,9 @@ pub mod service {
             ServiceNowAuthorizationConfig { props }
         }
 
-        /// `OAuthClientCredentials`: OAuth client credentials
-        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
-            self.props.set("OAuthClientCredentials", value.into());
-            self
+        prop! {
+            /// `OAuthClientCredentials`: OAuth client credentials
+            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
         }
     }
 
@@ -2493,6 +2767,16 @@ pub mod service {
             props.set("AuthorizationConfig", authorization_config.into());
             PagerDutyDetails { props }
         }
+
+        prop! {
+            /// `Scopes`: PagerDuty scopes
+            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: PagerDuty OAuth authorization configuration
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<PagerDutyAuthorizationConfig>
+        }
     }
 
     /// `AWS::DevOpsAgent::Service.PagerDutyAuthorizationConfig`: PagerDuty OAuth authorization
@@ -2511,10 +2795,9 @@ pub mod service {
             PagerDutyAuthorizationConfig { props }
         }
 
-        /// `OAuthClientCredentials`: OAuth client credentials
-        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
-            self.props.set("OAuthClientCredentials", value.into());
-            self
+        prop! {
+            /// `OAuthClientCredentials`: OAuth client credentials
+            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
         }
     }
 
@@ -2548,6 +2831,26 @@ pub mod service {
             props.set("WebIdentityTokenAudiences", web_identity_token_audiences.into());
             AzureIdentityServiceDetails { props }
         }
+
+        prop! {
+            /// `TenantId`: Azure AD tenant ID
+            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        }
+
+        prop! {
+            /// `ClientId`: Azure AD application client ID
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `WebIdentityRoleArn`: ARN of the IAM role for web identity token exchange
+            props, "WebIdentityRoleArn", _, set_web_identity_role_arn, get_web_identity_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `WebIdentityTokenAudiences`: List of audiences for the web identity token
+            props, "WebIdentityTokenAudiences", _, set_web_identity_token_audiences, get_web_identity_token_audiences, Val<List<String>>
+        }
     }
 
     /// `AWS::DevOpsAgent::Service.MCPServerSigV4Details`: SigV4-authenticated MCP server
@@ -2577,10 +2880,24 @@ pub mod service {
             McpServerSigV4Details { props }
         }
 
-        /// `Description`: Optional description for the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: MCP server name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: SigV4 authorization configuration for MCP server
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerSigV4AuthorizationConfig>
+        }
+
+        prop! {
+            /// `Description`: Optional description for the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -2604,24 +2921,32 @@ pub mod service {
             McpServerSigV4AuthorizationConfig { props }
         }
 
-        /// `CustomHeaders`: Custom headers for the SigV4 MCP server
-        pub fn custom_headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomHeaders", value.into());
-            self
+        prop! {
+            /// `Region`: AWS region for SigV4 signing. Use '*' for SigV4a multi-region signing.
+            props, "Region", _, set_region, get_region, Val<String>
         }
 
-        /// `McpRoleArn`: IAM role ARN to assume for SigV4 signing. Optional - when omitted, credentials
-        /// are resolved at runtime via a monitor account association.
-        pub fn mcp_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("McpRoleArn", value.into());
-            self
+        prop! {
+            /// `Service`: AWS service name for SigV4 signing
+            props, "Service", _, set_service, get_service, Val<String>
         }
 
-        /// `RoleArn`: Deprecated - use McpRoleArn instead. IAM role ARN to assume for SigV4 signing.
-        /// Set to an empty string to remove a previously configured role and make the server role-less (cross-account).
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `CustomHeaders`: Custom headers for the SigV4 MCP server
+            props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<Map<String>>
+        }
+
+        prop! {
+            /// `McpRoleArn`: IAM role ARN to assume for SigV4 signing. Optional - when omitted,
+            /// credentials are resolved at runtime via a monitor account association.
+            props, "McpRoleArn", mcp_role_arn, set_mcp_role_arn, get_mcp_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: Deprecated - use McpRoleArn instead. IAM role ARN to assume for SigV4
+            /// signing. Set to an empty string to remove a previously configured role and make the
+            /// server role-less (cross-account).
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -2651,10 +2976,24 @@ pub mod service {
             McpServerGrafanaDetails { props }
         }
 
-        /// `Description`: Optional description for the MCP server
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`: MCP server name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`: MCP server endpoint URL
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: Grafana MCP server authorization configuration
+            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerGrafanaAuthorizationConfig>
+        }
+
+        prop! {
+            /// `Description`: Optional description for the MCP server
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -2676,10 +3015,9 @@ pub mod service {
             McpServerGrafanaAuthorizationConfig { props }
         }
 
-        /// `BearerToken`: Bearer token authentication details
-        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
-            self.props.set("BearerToken", value.into());
-            self
+        prop! {
+            /// `BearerToken`: Bearer token authentication details
+            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
         }
     }
 
@@ -2757,11 +3095,31 @@ impl Trigger {
         Trigger { core }
     }
 
-    /// `Status`: The status of the trigger. Active triggers fire on schedule; Inactive triggers are
-    /// paused.
-    pub fn status(mut self, value: impl Into<Val<trigger::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Action`: The action to perform when the trigger fires. A JSON object containing
+        /// actionType and task.
+        core.props, "Action", _, set_action, get_action, Val<Json>
+    }
+
+    prop! {
+        /// `AgentSpaceId`: The unique identifier of the parent Agent Space.
+        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    }
+
+    prop! {
+        /// `Condition`: The condition that causes the trigger to fire.
+        core.props, "Condition", _, set_condition_property, get_condition_property, Val<trigger::Condition>
+    }
+
+    prop! {
+        /// `Status`: The status of the trigger. Active triggers fire on schedule; Inactive triggers
+        /// are paused.
+        core.props, "Status", status, set_status, get_status, Val<trigger::Status>
+    }
+
+    prop! {
+        /// `Type`: The type of trigger.
+        core.props, "Type", _, set_type, get_type, Val<trigger::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2815,6 +3173,11 @@ pub mod trigger {
             props.set("Schedule", schedule.into());
             Condition { props }
         }
+
+        prop! {
+            /// `Schedule`: Schedule configuration for a time-based trigger.
+            props, "Schedule", _, set_schedule, get_schedule, Val<Schedule>
+        }
     }
 
     /// `AWS::DevOpsAgent::Trigger.Schedule`: Schedule configuration for a time-based trigger.
@@ -2832,6 +3195,11 @@ pub mod trigger {
             let mut props = Props::new();
             props.set("Expression", expression.into());
             Schedule { props }
+        }
+
+        prop! {
+            /// `Expression`: A cron or rate expression that defines when the trigger fires.
+            props, "Expression", _, set_expression, get_expression, Val<String>
         }
     }
 

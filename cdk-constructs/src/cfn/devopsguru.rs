@@ -74,6 +74,11 @@ impl NotificationChannel {
         NotificationChannel { core }
     }
 
+    prop! {
+        /// `Config`: Information about notification channels you have configured with DevOps Guru.
+        core.props, "Config", _, set_config, get_config, Val<notification_channel::NotificationChannelConfig>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -108,18 +113,16 @@ pub mod notification_channel {
             NotificationChannelConfig { props }
         }
 
-        /// `Filters`: Information about filters of a notification channel configured in DevOpsGuru to
-        /// filter for insights.
-        pub fn filters(mut self, value: impl Into<Val<NotificationFilterConfig>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Filters`: Information about filters of a notification channel configured in DevOpsGuru
+            /// to filter for insights.
+            props, "Filters", filters, set_filters, get_filters, Val<NotificationFilterConfig>
         }
 
-        /// `Sns`: Information about a notification channel configured in DevOps Guru to send
-        /// notifications when insights are created.
-        pub fn sns(mut self, value: impl Into<Val<SnsChannelConfig>>) -> Self {
-            self.props.set("Sns", value.into());
-            self
+        prop! {
+            /// `Sns`: Information about a notification channel configured in DevOps Guru to send
+            /// notifications when insights are created.
+            props, "Sns", sns, set_sns, get_sns, Val<SnsChannelConfig>
         }
     }
 
@@ -139,16 +142,14 @@ pub mod notification_channel {
             NotificationFilterConfig { props }
         }
 
-        /// `MessageTypes`: DevOps Guru message types to filter for
-        pub fn message_types(mut self, value: impl Into<Val<List<NotificationMessageType>>>) -> Self {
-            self.props.set("MessageTypes", value.into());
-            self
+        prop! {
+            /// `MessageTypes`: DevOps Guru message types to filter for
+            props, "MessageTypes", message_types, set_message_types, get_message_types, Val<List<NotificationMessageType>>
         }
 
-        /// `Severities`: DevOps Guru insight severities to filter for
-        pub fn severities(mut self, value: impl Into<Val<List<InsightSeverity>>>) -> Self {
-            self.props.set("Severities", value.into());
-            self
+        prop! {
+            /// `Severities`: DevOps Guru insight severities to filter for
+            props, "Severities", severities, set_severities, get_severities, Val<List<InsightSeverity>>
         }
     }
 
@@ -206,10 +207,9 @@ pub mod notification_channel {
             SnsChannelConfig { props }
         }
 
-        /// `TopicArn`.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `TopicArn`.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 }
@@ -236,6 +236,12 @@ impl ResourceCollection {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("ResourceCollectionFilter", resource_collection_filter.into());
         ResourceCollection { core }
+    }
+
+    prop! {
+        /// `ResourceCollectionFilter`: Information about a filter used to specify which AWS
+        /// resources are analyzed for anomalous behavior by DevOps Guru.
+        core.props, "ResourceCollectionFilter", _, set_resource_collection_filter, get_resource_collection_filter, Val<resource_collection::ResourceCollectionFilter>
     }
 
     /// `Ref`: the resource's identifier.
@@ -272,16 +278,14 @@ pub mod resource_collection {
             ResourceCollectionFilter { props }
         }
 
-        /// `CloudFormation`: CloudFormation resource for DevOps Guru to monitor
-        pub fn cloud_formation(mut self, value: impl Into<Val<CloudFormationCollectionFilter>>) -> Self {
-            self.props.set("CloudFormation", value.into());
-            self
+        prop! {
+            /// `CloudFormation`: CloudFormation resource for DevOps Guru to monitor
+            props, "CloudFormation", cloud_formation, set_cloud_formation, get_cloud_formation, Val<CloudFormationCollectionFilter>
         }
 
-        /// `Tags`: Tagged resources for DevOps Guru to monitor
-        pub fn tags(mut self, value: impl Into<Val<List<TagCollection>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tagged resources for DevOps Guru to monitor
+            props, "Tags", tags, set_tags, get_tags, Val<List<TagCollection>>
         }
     }
 
@@ -301,10 +305,9 @@ pub mod resource_collection {
             CloudFormationCollectionFilter { props }
         }
 
-        /// `StackNames`: An array of CloudFormation stack names.
-        pub fn stack_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StackNames", value.into());
-            self
+        prop! {
+            /// `StackNames`: An array of CloudFormation stack names.
+            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<List<String>>
         }
     }
 
@@ -324,16 +327,14 @@ pub mod resource_collection {
             TagCollection { props }
         }
 
-        /// `AppBoundaryKey`: A Tag key for DevOps Guru app boundary.
-        pub fn app_boundary_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppBoundaryKey", value.into());
-            self
+        prop! {
+            /// `AppBoundaryKey`: A Tag key for DevOps Guru app boundary.
+            props, "AppBoundaryKey", app_boundary_key, set_app_boundary_key, get_app_boundary_key, Val<String>
         }
 
-        /// `TagValues`: Tag values of DevOps Guru app boundary.
-        pub fn tag_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TagValues", value.into());
-            self
+        prop! {
+            /// `TagValues`: Tag values of DevOps Guru app boundary.
+            props, "TagValues", tag_values, set_tag_values, get_tag_values, Val<List<String>>
         }
     }
 }

@@ -49,28 +49,40 @@ impl Connection {
         Connection { core }
     }
 
-    /// `LagId`: The ID or ARN of the LAG to associate the connection with.
-    pub fn lag_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LagId", value.into());
-        self
+    prop! {
+        /// `Bandwidth`: The bandwidth of the connection.
+        core.props, "Bandwidth", _, set_bandwidth, get_bandwidth, Val<String>
     }
 
-    /// `ProviderName`: The name of the service provider associated with the requested connection.
-    pub fn provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProviderName", value.into());
-        self
+    prop! {
+        /// `ConnectionName`: The name of the connection.
+        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
     }
 
-    /// `RequestMACSec`: Indicates whether you want the connection to support MAC Security (MACsec).
-    pub fn request_mac_sec(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RequestMACSec", value.into());
-        self
+    prop! {
+        /// `LagId`: The ID or ARN of the LAG to associate the connection with.
+        core.props, "LagId", lag_id, set_lag_id, get_lag_id, Val<String>
     }
 
-    /// `Tags`: The tags associated with the connection.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`: The location of the connection.
+        core.props, "Location", _, set_location, get_location, Val<String>
+    }
+
+    prop! {
+        /// `ProviderName`: The name of the service provider associated with the requested
+        /// connection.
+        core.props, "ProviderName", provider_name, set_provider_name, get_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `RequestMACSec`: Indicates whether you want the connection to support MAC Security (MACsec).
+        core.props, "RequestMACSec", request_mac_sec, set_request_mac_sec, get_request_mac_sec, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the connection.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,16 +132,20 @@ impl DirectConnectGateway {
         DirectConnectGateway { core }
     }
 
-    /// `AmazonSideAsn`: The autonomous system number (ASN) for the Amazon side of the connection.
-    pub fn amazon_side_asn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AmazonSideAsn", value.into());
-        self
+    prop! {
+        /// `AmazonSideAsn`: The autonomous system number (ASN) for the Amazon side of the
+        /// connection.
+        core.props, "AmazonSideAsn", amazon_side_asn, set_amazon_side_asn, get_amazon_side_asn, Val<String>
     }
 
-    /// `Tags`: The tags associated with the Direct Connect gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DirectConnectGatewayName`: The name of the Direct Connect gateway.
+        core.props, "DirectConnectGatewayName", _, set_direct_connect_gateway_name, get_direct_connect_gateway_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the Direct Connect gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,20 +195,28 @@ impl DirectConnectGatewayAssociation {
         DirectConnectGatewayAssociation { core }
     }
 
-    /// `AcceptDirectConnectGatewayAssociationProposalRoleArn`: The Amazon Resource Name (ARN) of
-    /// the role to accept the Direct Connect Gateway association proposal. Needs
-    /// directconnect:AcceptDirectConnectGatewayAssociationProposal permissions.
-    pub fn accept_direct_connect_gateway_association_proposal_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptDirectConnectGatewayAssociationProposalRoleArn", value.into());
-        self
+    prop! {
+        /// `AcceptDirectConnectGatewayAssociationProposalRoleArn`: The Amazon Resource Name (ARN)
+        /// of the role to accept the Direct Connect Gateway association proposal. Needs
+        /// directconnect:AcceptDirectConnectGatewayAssociationProposal permissions.
+        core.props, "AcceptDirectConnectGatewayAssociationProposalRoleArn", accept_direct_connect_gateway_association_proposal_role_arn, set_accept_direct_connect_gateway_association_proposal_role_arn, get_accept_direct_connect_gateway_association_proposal_role_arn, Val<String>
     }
 
-    /// `AllowedPrefixesToDirectConnectGateway`: The Amazon VPC prefixes to advertise to the Direct
-    /// Connect gateway. This parameter is required when you create an association to a transit
-    /// gateway.
-    pub fn allowed_prefixes_to_direct_connect_gateway(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedPrefixesToDirectConnectGateway", value.into());
-        self
+    prop! {
+        /// `AllowedPrefixesToDirectConnectGateway`: The Amazon VPC prefixes to advertise to the
+        /// Direct Connect gateway. This parameter is required when you create an association to a
+        /// transit gateway.
+        core.props, "AllowedPrefixesToDirectConnectGateway", allowed_prefixes_to_direct_connect_gateway, set_allowed_prefixes_to_direct_connect_gateway, get_allowed_prefixes_to_direct_connect_gateway, Val<List<String>>
+    }
+
+    prop! {
+        /// `AssociatedGatewayId`: The ID or ARN of the virtual private gateway or transit gateway.
+        core.props, "AssociatedGatewayId", _, set_associated_gateway_id, get_associated_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
+        core.props, "DirectConnectGatewayId", _, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -237,29 +261,41 @@ impl Lag {
         Lag { core }
     }
 
-    /// `MinimumLinks`: The minimum number of physical dedicated connections that must be
-    /// operational for the LAG itself to be operational.
-    pub fn minimum_links(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinimumLinks", value.into());
-        self
+    prop! {
+        /// `ConnectionsBandwidth`: The bandwidth of the individual physical dedicated connections
+        /// bundled by the LAG.
+        core.props, "ConnectionsBandwidth", _, set_connections_bandwidth, get_connections_bandwidth, Val<String>
     }
 
-    /// `ProviderName`: The name of the service provider associated with the requested LAG.
-    pub fn provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProviderName", value.into());
-        self
+    prop! {
+        /// `LagName`: The name of the LAG.
+        core.props, "LagName", _, set_lag_name, get_lag_name, Val<String>
     }
 
-    /// `RequestMACSec`: Indicates whether you want the LAG to support MAC Security (MACsec).
-    pub fn request_mac_sec(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RequestMACSec", value.into());
-        self
+    prop! {
+        /// `Location`: The location for the LAG.
+        core.props, "Location", _, set_location, get_location, Val<String>
     }
 
-    /// `Tags`: The tags associated with the LAG.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MinimumLinks`: The minimum number of physical dedicated connections that must be
+        /// operational for the LAG itself to be operational.
+        core.props, "MinimumLinks", minimum_links, set_minimum_links, get_minimum_links, Val<i64>
+    }
+
+    prop! {
+        /// `ProviderName`: The name of the service provider associated with the requested LAG.
+        core.props, "ProviderName", provider_name, set_provider_name, get_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `RequestMACSec`: Indicates whether you want the LAG to support MAC Security (MACsec).
+        core.props, "RequestMACSec", request_mac_sec, set_request_mac_sec, get_request_mac_sec, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the LAG.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -328,51 +364,67 @@ impl PrivateVirtualInterface {
         PrivateVirtualInterface { core }
     }
 
-    /// `AllocatePrivateVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-    /// allocate the private virtual interface. Needs directconnect:AllocatePrivateVirtualInterface
-    /// permissions and tag permissions if applicable.
-    pub fn allocate_private_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllocatePrivateVirtualInterfaceRoleArn", value.into());
-        self
+    prop! {
+        /// `AllocatePrivateVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+        /// allocate the private virtual interface. Needs
+        /// directconnect:AllocatePrivateVirtualInterface permissions and tag permissions if
+        /// applicable.
+        core.props, "AllocatePrivateVirtualInterfaceRoleArn", allocate_private_virtual_interface_role_arn, set_allocate_private_virtual_interface_role_arn, get_allocate_private_virtual_interface_role_arn, Val<String>
     }
 
-    /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
-    pub fn direct_connect_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DirectConnectGatewayId", value.into());
-        self
+    prop! {
+        /// `BgpPeers`: The BGP peers configured on this virtual interface.
+        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<private_virtual_interface::BgpPeer>>
     }
 
-    /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
-    pub fn enable_site_link(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSiteLink", value.into());
-        self
+    prop! {
+        /// `ConnectionId`: The ID or ARN of the connection or LAG.
+        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
     }
 
-    /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
-    /// The default value is 1500.
-    pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Mtu", value.into());
-        self
+    prop! {
+        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
+        core.props, "DirectConnectGatewayId", direct_connect_gateway_id, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
     }
 
-    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
-    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
-    /// bandwidth of the parent connection or LAG.
-    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RateLimit", value.into());
-        self
+    prop! {
+        /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
+        core.props, "EnableSiteLink", enable_site_link, set_enable_site_link, get_enable_site_link, Val<bool>
     }
 
-    /// `Tags`: The tags associated with the private virtual interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
+        /// The default value is 1500.
+        core.props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
     }
 
-    /// `VirtualGatewayId`: The ID or ARN of the virtual private gateway.
-    pub fn virtual_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VirtualGatewayId", value.into());
-        self
+    prop! {
+        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
+        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
+        /// exceed the bandwidth of the parent connection or LAG.
+        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the private virtual interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualGatewayId`: The ID or ARN of the virtual private gateway.
+        core.props, "VirtualGatewayId", virtual_gateway_id, set_virtual_gateway_id, get_virtual_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
+        /// network. The name has a maximum of 100 characters. The following are valid characters:
+        /// a-z, 0-9 and a hyphen (-).
+        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    }
+
+    prop! {
+        /// `Vlan`: The ID of the VLAN.
+        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -418,29 +470,36 @@ pub mod private_virtual_interface {
             BgpPeer { props }
         }
 
-        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmazonAddress", value.into());
-            self
+        prop! {
+            /// `AddressFamily`: The address family for the BGP peer.
+            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
         }
 
-        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
-        /// characters and and a maximum length of 80 characters.
-        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthKey", value.into());
-            self
+        prop! {
+            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
+            /// configuration.
+            props, "Asn", _, set_asn, get_asn, Val<String>
         }
 
-        /// `BgpPeerId`.
-        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BgpPeerId", value.into());
-            self
+        prop! {
+            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
         }
 
-        /// `CustomerAddress`: The IP address assigned to the customer interface.
-        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerAddress", value.into());
-            self
+        prop! {
+            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
+            /// length of 6 characters and and a maximum length of 80 characters.
+            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        }
+
+        prop! {
+            /// `BgpPeerId`.
+            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        }
+
+        prop! {
+            /// `CustomerAddress`: The IP address assigned to the customer interface.
+            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
         }
     }
 }
@@ -479,32 +538,51 @@ impl PublicVirtualInterface {
         PublicVirtualInterface { core }
     }
 
-    /// `AllocatePublicVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-    /// allocate the public virtual interface. Needs directconnect:AllocatePublicVirtualInterface
-    /// permissions and tag permissions if applicable.
-    pub fn allocate_public_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllocatePublicVirtualInterfaceRoleArn", value.into());
-        self
+    prop! {
+        /// `AllocatePublicVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+        /// allocate the public virtual interface. Needs
+        /// directconnect:AllocatePublicVirtualInterface permissions and tag permissions if
+        /// applicable.
+        core.props, "AllocatePublicVirtualInterfaceRoleArn", allocate_public_virtual_interface_role_arn, set_allocate_public_virtual_interface_role_arn, get_allocate_public_virtual_interface_role_arn, Val<String>
     }
 
-    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
-    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
-    /// bandwidth of the parent connection or LAG.
-    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RateLimit", value.into());
-        self
+    prop! {
+        /// `BgpPeers`: The BGP peers configured on this virtual interface.
+        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<public_virtual_interface::BgpPeer>>
     }
 
-    /// `RouteFilterPrefixes`: The routes to be advertised to the AWS network in this region.
-    pub fn route_filter_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RouteFilterPrefixes", value.into());
-        self
+    prop! {
+        /// `ConnectionId`: The ID or ARN of the connection or LAG.
+        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
     }
 
-    /// `Tags`: The tags associated with the public virtual interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
+        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
+        /// exceed the bandwidth of the parent connection or LAG.
+        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    }
+
+    prop! {
+        /// `RouteFilterPrefixes`: The routes to be advertised to the AWS network in this region.
+        core.props, "RouteFilterPrefixes", route_filter_prefixes, set_route_filter_prefixes, get_route_filter_prefixes, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the public virtual interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
+        /// network. The name has a maximum of 100 characters. The following are valid characters:
+        /// a-z, 0-9 and a hyphen (-).
+        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    }
+
+    prop! {
+        /// `Vlan`: The ID of the VLAN.
+        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -550,29 +628,36 @@ pub mod public_virtual_interface {
             BgpPeer { props }
         }
 
-        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmazonAddress", value.into());
-            self
+        prop! {
+            /// `AddressFamily`: The address family for the BGP peer.
+            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
         }
 
-        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
-        /// characters and and a maximum length of 80 characters.
-        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthKey", value.into());
-            self
+        prop! {
+            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
+            /// configuration.
+            props, "Asn", _, set_asn, get_asn, Val<String>
         }
 
-        /// `BgpPeerId`.
-        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BgpPeerId", value.into());
-            self
+        prop! {
+            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
         }
 
-        /// `CustomerAddress`: The IP address assigned to the customer interface.
-        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerAddress", value.into());
-            self
+        prop! {
+            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
+            /// length of 6 characters and and a maximum length of 80 characters.
+            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        }
+
+        prop! {
+            /// `BgpPeerId`.
+            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        }
+
+        prop! {
+            /// `CustomerAddress`: The IP address assigned to the customer interface.
+            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
         }
     }
 }
@@ -615,39 +700,61 @@ impl TransitVirtualInterface {
         TransitVirtualInterface { core }
     }
 
-    /// `AllocateTransitVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-    /// allocate the TransitVifAllocation. Needs directconnect:AllocateTransitVirtualInterface
-    /// permissions and tag permissions if applicable.
-    pub fn allocate_transit_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllocateTransitVirtualInterfaceRoleArn", value.into());
-        self
+    prop! {
+        /// `AllocateTransitVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+        /// allocate the TransitVifAllocation. Needs directconnect:AllocateTransitVirtualInterface
+        /// permissions and tag permissions if applicable.
+        core.props, "AllocateTransitVirtualInterfaceRoleArn", allocate_transit_virtual_interface_role_arn, set_allocate_transit_virtual_interface_role_arn, get_allocate_transit_virtual_interface_role_arn, Val<String>
     }
 
-    /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
-    pub fn enable_site_link(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSiteLink", value.into());
-        self
+    prop! {
+        /// `BgpPeers`: The BGP peers configured on this virtual interface..
+        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<transit_virtual_interface::BgpPeer>>
     }
 
-    /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
-    /// The default value is 1500.
-    pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Mtu", value.into());
-        self
+    prop! {
+        /// `ConnectionId`: The ID or ARN of the connection or LAG.
+        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
     }
 
-    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
-    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
-    /// bandwidth of the parent connection or LAG.
-    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RateLimit", value.into());
-        self
+    prop! {
+        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
+        core.props, "DirectConnectGatewayId", _, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
     }
 
-    /// `Tags`: The tags associated with the private virtual interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
+        core.props, "EnableSiteLink", enable_site_link, set_enable_site_link, get_enable_site_link, Val<bool>
+    }
+
+    prop! {
+        /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
+        /// The default value is 1500.
+        core.props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+    }
+
+    prop! {
+        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
+        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
+        /// exceed the bandwidth of the parent connection or LAG.
+        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the private virtual interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
+        /// network. The name has a maximum of 100 characters. The following are valid characters:
+        /// a-z, 0-9 and a hyphen (-).
+        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    }
+
+    prop! {
+        /// `Vlan`: The ID of the VLAN.
+        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -694,29 +801,36 @@ pub mod transit_virtual_interface {
             BgpPeer { props }
         }
 
-        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmazonAddress", value.into());
-            self
+        prop! {
+            /// `AddressFamily`: The address family for the BGP peer.
+            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
         }
 
-        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
-        /// characters and and a maximum length of 80 characters.
-        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthKey", value.into());
-            self
+        prop! {
+            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
+            /// configuration.
+            props, "Asn", _, set_asn, get_asn, Val<String>
         }
 
-        /// `BgpPeerId`.
-        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BgpPeerId", value.into());
-            self
+        prop! {
+            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
         }
 
-        /// `CustomerAddress`: The IP address assigned to the customer interface.
-        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerAddress", value.into());
-            self
+        prop! {
+            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
+            /// length of 6 characters and and a maximum length of 80 characters.
+            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        }
+
+        prop! {
+            /// `BgpPeerId`.
+            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        }
+
+        prop! {
+            /// `CustomerAddress`: The IP address assigned to the customer interface.
+            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
         }
     }
 }

@@ -50,43 +50,51 @@ impl MicrosoftAd {
         MicrosoftAd { core }
     }
 
-    /// `CreateAlias`: Specifies an alias for a directory and assigns the alias to the directory.
-    /// The alias is used to construct the access URL for the directory, such as <http://>&lt;alias&gt;.awsapps.com.
-    /// By default, AWS CloudFormation does not create an alias.
-    pub fn create_alias(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CreateAlias", value.into());
-        self
+    prop! {
+        /// `CreateAlias`: Specifies an alias for a directory and assigns the alias to the
+        /// directory. The alias is used to construct the access URL for the directory, such as <http://>&lt;alias&gt;.awsapps.com.
+        /// By default, AWS CloudFormation does not create an alias.
+        core.props, "CreateAlias", create_alias, set_create_alias, get_create_alias, Val<bool>
     }
 
-    /// `Edition`: AWS Managed Microsoft AD is available in two editions: Standard and Enterprise.
-    pub fn edition(mut self, value: impl Into<Val<microsoft_ad::Edition>>) -> Self {
-        self.core.set("Edition", value.into());
-        self
+    prop! {
+        /// `Edition`: AWS Managed Microsoft AD is available in two editions: Standard and
+        /// Enterprise.
+        core.props, "Edition", edition, set_edition, get_edition, Val<microsoft_ad::Edition>
     }
 
-    /// `EnableSso`: Whether to enable single sign-on for a Microsoft Active Directory in AWS.
-    /// Single sign-on allows users in your directory to access certain AWS services from a computer
-    /// joined to the directory without having to enter their credentials separately. If you don't
-    /// specify a value, AWS CloudFormation disables single sign-on by default.
-    pub fn enable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSso", value.into());
-        self
+    prop! {
+        /// `EnableSso`: Whether to enable single sign-on for a Microsoft Active Directory in AWS.
+        /// Single sign-on allows users in your directory to access certain AWS services from a
+        /// computer joined to the directory without having to enter their credentials separately.
+        /// If you don't specify a value, AWS CloudFormation disables single sign-on by default.
+        core.props, "EnableSso", enable_sso, set_enable_sso, get_enable_sso, Val<bool>
     }
 
-    /// `Password`: The password for the default administrative user named Admin. If you need to
-    /// change the password for the administrator account, see the ResetUserPassword API call in the
-    /// AWS Directory Service API Reference.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Name`: The fully qualified domain name for the AWS Managed Microsoft AD directory, such
+        /// as corp.example.com. This name will resolve inside your VPC only. It does not need to be
+        /// publicly resolvable.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ShortName`: The NetBIOS name for your domain, such as CORP. If you don't specify a NetBIOS
-    /// name, it will default to the first part of your directory DNS. For example, CORP for the
-    /// directory DNS corp.example.com.
-    pub fn short_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ShortName", value.into());
-        self
+    prop! {
+        /// `Password`: The password for the default administrative user named Admin. If you need to
+        /// change the password for the administrator account, see the ResetUserPassword API call in
+        /// the AWS Directory Service API Reference.
+        core.props, "Password", password, set_password, get_password, Val<String>
+    }
+
+    prop! {
+        /// `ShortName`: The NetBIOS name for your domain, such as CORP. If you don't specify a
+        /// NetBIOS name, it will default to the first part of your directory DNS. For example, CORP
+        /// for the directory DNS corp.example.com.
+        core.props, "ShortName", short_name, set_short_name, get_short_name, Val<String>
+    }
+
+    prop! {
+        /// `VpcSettings`: Specifies the VPC settings of the Microsoft AD directory server in AWS.
+        core.props, "VpcSettings", _, set_vpc_settings, get_vpc_settings, Val<microsoft_ad::VpcSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -153,6 +161,18 @@ pub mod microsoft_ad {
             props.set("SubnetIds", subnet_ids.into());
             VpcSettings { props }
         }
+
+        prop! {
+            /// `VpcId`: The identifier of the VPC in which to create the directory.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        }
+
+        prop! {
+            /// `SubnetIds`: The identifiers of the subnets for the directory servers. The two subnets
+            /// must be in different Availability Zones. AWS Directory Service specifies a directory
+            /// server and a DNS server in each of these subnets.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
     }
 }
 
@@ -184,40 +204,49 @@ impl SimpleAd {
         SimpleAd { core }
     }
 
-    /// `CreateAlias`: The name of the configuration set.
-    pub fn create_alias(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CreateAlias", value.into());
-        self
+    prop! {
+        /// `CreateAlias`: The name of the configuration set.
+        core.props, "CreateAlias", create_alias, set_create_alias, get_create_alias, Val<bool>
     }
 
-    /// `Description`: Description for the directory.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description for the directory.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnableSso`: Whether to enable single sign-on for a Simple Active Directory in AWS.
-    pub fn enable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSso", value.into());
-        self
+    prop! {
+        /// `EnableSso`: Whether to enable single sign-on for a Simple Active Directory in AWS.
+        core.props, "EnableSso", enable_sso, set_enable_sso, get_enable_sso, Val<bool>
     }
 
-    /// `Password`: The password for the default administrative user named Admin.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Name`: The fully qualified domain name for the AWS Managed Simple AD directory.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ShortName`: The NetBIOS name for your domain.
-    pub fn short_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ShortName", value.into());
-        self
+    prop! {
+        /// `Password`: The password for the default administrative user named Admin.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ShortName`: The NetBIOS name for your domain.
+        core.props, "ShortName", short_name, set_short_name, get_short_name, Val<String>
+    }
+
+    prop! {
+        /// `Size`: The size of the directory.
+        core.props, "Size", _, set_size, get_size, Val<simple_ad::Size>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcSettings`: VPC settings of the Simple AD directory server in AWS.
+        core.props, "VpcSettings", _, set_vpc_settings, get_vpc_settings, Val<simple_ad::VpcSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -282,6 +311,18 @@ pub mod simple_ad {
             props.set("VpcId", vpc_id.into());
             props.set("SubnetIds", subnet_ids.into());
             VpcSettings { props }
+        }
+
+        prop! {
+            /// `VpcId`: The identifier of the VPC in which to create the directory.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        }
+
+        prop! {
+            /// `SubnetIds`: The identifiers of the subnets for the directory servers. The two subnets
+            /// must be in different Availability Zones. AWS Directory Service specifies a directory
+            /// server and a DNS server in each of these subnets.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }

@@ -39,90 +39,80 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags from
-    /// the source resource to the snapshot or AMI. If you do not specify a value, the default is
-    /// false.
-    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTags", value.into());
-        self
+    prop! {
+        /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags
+        /// from the source resource to the snapshot or AMI. If you do not specify a value, the
+        /// default is false.
+        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
     }
 
-    /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should run
-    /// and create snapshots or AMIs. The creation frequency can range from 1 to 7 days.
-    pub fn create_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("CreateInterval", value.into());
-        self
+    prop! {
+        /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should
+        /// run and create snapshots or AMIs. The creation frequency can range from 1 to 7 days.
+        core.props, "CreateInterval", create_interval, set_create_interval, get_create_interval, Val<i64>
     }
 
-    /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions for
-    /// snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not want to
-    /// create cross-Region copies, omit this parameter.
-    pub fn cross_region_copy_targets(mut self, value: impl Into<Val<List<lifecycle_policy::CrossRegionCopyTarget>>>) -> Self {
-        self.core.set("CrossRegionCopyTargets", value.into());
-        self
+    prop! {
+        /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions
+        /// for snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not
+        /// want to create cross-Region copies, omit this parameter.
+        core.props, "CrossRegionCopyTargets", cross_region_copy_targets, set_cross_region_copy_targets, get_cross_region_copy_targets, Val<List<lifecycle_policy::CrossRegionCopyTarget>>
     }
 
-    /// `DefaultPolicy`: **\[Default policies only\]** Specify the type of default policy to create.
-    pub fn default_policy(mut self, value: impl Into<Val<lifecycle_policy::DefaultPolicy>>) -> Self {
-        self.core.set("DefaultPolicy", value.into());
-        self
+    prop! {
+        /// `DefaultPolicy`: **\[Default policies only\]** Specify the type of default policy to
+        /// create.
+        core.props, "DefaultPolicy", default_policy, set_default_policy, get_default_policy, Val<lifecycle_policy::DefaultPolicy>
     }
 
-    /// `Description`: A description of the lifecycle policy. The characters ^\[0-9A-Za-z _-\]+$ are
-    /// supported.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the lifecycle policy. The characters ^\[0-9A-Za-z _-\]+$
+        /// are supported.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes or
-    /// instances for which you do not want to create snapshots or AMIs. The policy will not create
-    /// snapshots or AMIs for target resources that match any of the specified exclusion parameters.
-    pub fn exclusions(mut self, value: impl Into<Val<lifecycle_policy::Exclusions>>) -> Self {
-        self.core.set("Exclusions", value.into());
-        self
+    prop! {
+        /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes
+        /// or instances for which you do not want to create snapshots or AMIs. The policy will not
+        /// create snapshots or AMIs for target resources that match any of the specified exclusion
+        /// parameters.
+        core.props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<lifecycle_policy::Exclusions>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used to run the
-    /// operations specified by the lifecycle policy.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used to run the
+        /// operations specified by the lifecycle policy.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
-    /// behavior for the policy if the source volume or instance is deleted, or if the policy enters
-    /// the error, disabled, or deleted state.
-    pub fn extend_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ExtendDeletion", value.into());
-        self
+    prop! {
+        /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
+        /// behavior for the policy if the source volume or instance is deleted, or if the policy
+        /// enters the error, disabled, or deleted state.
+        core.props, "ExtendDeletion", extend_deletion, set_extend_deletion, get_extend_deletion, Val<bool>
     }
 
-    /// `PolicyDetails`: The configuration details of the lifecycle policy.
-    pub fn policy_details(mut self, value: impl Into<Val<lifecycle_policy::PolicyDetails>>) -> Self {
-        self.core.set("PolicyDetails", value.into());
-        self
+    prop! {
+        /// `PolicyDetails`: The configuration details of the lifecycle policy.
+        core.props, "PolicyDetails", policy_details, set_policy_details, get_policy_details, Val<lifecycle_policy::PolicyDetails>
     }
 
-    /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should retain
-    /// snapshots or AMIs before deleting them. The retention period can range from 2 to 14 days,
-    /// but it must be greater than the creation frequency to ensure that the policy retains at
-    /// least 1 snapshot or AMI at any given time.
-    pub fn retain_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetainInterval", value.into());
-        self
+    prop! {
+        /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should
+        /// retain snapshots or AMIs before deleting them. The retention period can range from 2 to 14
+        /// days, but it must be greater than the creation frequency to ensure that the policy
+        /// retains at least 1 snapshot or AMI at any given time.
+        core.props, "RetainInterval", retain_interval, set_retain_interval, get_retain_interval, Val<i64>
     }
 
-    /// `State`: The activation state of the lifecycle policy.
-    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `State`: The activation state of the lifecycle policy.
+        core.props, "State", state, set_state, get_state, Val<String>
     }
 
-    /// `Tags`: The tags to apply to the lifecycle policy during creation.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to apply to the lifecycle policy during creation.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -164,10 +154,9 @@ pub mod lifecycle_policy {
             CrossRegionCopyTarget { props }
         }
 
-        /// `TargetRegion`: The target Region, for example `us-east-1`.
-        pub fn target_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetRegion", value.into());
-            self
+        prop! {
+            /// `TargetRegion`: The target Region, for example `us-east-1`.
+            props, "TargetRegion", target_region, set_target_region, get_target_region, Val<String>
         }
     }
 
@@ -202,27 +191,25 @@ pub mod lifecycle_policy {
             Exclusions { props }
         }
 
-        /// `ExcludeBootVolumes`: **\[Default policies for EBS snapshots only\]** Indicates whether to
-        /// exclude volumes that are attached to instances as the boot volume. If you exclude boot
-        /// volumes, only volumes attached as data (non-boot) volumes will be backed up by the policy.
-        /// To exclude boot volumes, specify `true`.
-        pub fn exclude_boot_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeBootVolumes", value.into());
-            self
+        prop! {
+            /// `ExcludeBootVolumes`: **\[Default policies for EBS snapshots only\]** Indicates whether
+            /// to exclude volumes that are attached to instances as the boot volume. If you exclude
+            /// boot volumes, only volumes attached as data (non-boot) volumes will be backed up by the
+            /// policy. To exclude boot volumes, specify `true`.
+            props, "ExcludeBootVolumes", exclude_boot_volumes, set_exclude_boot_volumes, get_exclude_boot_volumes, Val<bool>
         }
 
-        /// `ExcludeTags`: **\[Default policies for EBS-backed AMIs only\]** Specifies whether to
-        /// exclude volumes that have specific tags.
-        pub fn exclude_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("ExcludeTags", value.into());
-            self
+        prop! {
+            /// `ExcludeTags`: **\[Default policies for EBS-backed AMIs only\]** Specifies whether to
+            /// exclude volumes that have specific tags.
+            props, "ExcludeTags", exclude_tags, set_exclude_tags, get_exclude_tags, Val<List<Tag>>
         }
 
-        /// `ExcludeVolumeTypes`: **\[Default policies for EBS snapshots only\]** Specifies the volume
-        /// types to exclude. Volumes of the specified types will not be targeted by the policy.
-        pub fn exclude_volume_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeVolumeTypes", value.into());
-            self
+        prop! {
+            /// `ExcludeVolumeTypes`: **\[Default policies for EBS snapshots only\]** Specifies the
+            /// volume types to exclude. Volumes of the specified types will not be targeted by the
+            /// policy.
+            props, "ExcludeVolumeTypes", exclude_volume_types, set_exclude_volume_types, get_exclude_volume_types, Val<List<String>>
         }
     }
 
@@ -242,132 +229,118 @@ pub mod lifecycle_policy {
             PolicyDetails { props }
         }
 
-        /// `Actions`: **\[Event-based policies only\]** The actions to be performed when the
-        /// event-based policy is activated. You can specify only one action per policy.
-        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
-            self.props.set("Actions", value.into());
-            self
+        prop! {
+            /// `Actions`: **\[Event-based policies only\]** The actions to be performed when the
+            /// event-based policy is activated. You can specify only one action per policy.
+            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
         }
 
-        /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags from
-        /// the source resource to the snapshot or AMI. If you do not specify a value, the default is `false`.
-        /// Default: `false`
-        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTags", value.into());
-            self
+        prop! {
+            /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags
+            /// from the source resource to the snapshot or AMI. If you do not specify a value, the
+            /// default is `false`. Default: `false`
+            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
         }
 
-        /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should run
-        /// and create snapshots or AMIs. The creation frequency can range from 1 to 7 days. If you do
-        /// not specify a value, the default is 1. Default: 1
-        pub fn create_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CreateInterval", value.into());
-            self
+        prop! {
+            /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should
+            /// run and create snapshots or AMIs. The creation frequency can range from 1 to 7 days. If
+            /// you do not specify a value, the default is 1. Default: 1
+            props, "CreateInterval", create_interval, set_create_interval, get_create_interval, Val<i64>
         }
 
-        /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions for
-        /// snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not want to
-        /// create cross-Region copies, omit this parameter.
-        pub fn cross_region_copy_targets(mut self, value: impl Into<Val<List<CrossRegionCopyTarget>>>) -> Self {
-            self.props.set("CrossRegionCopyTargets", value.into());
-            self
+        prop! {
+            /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions
+            /// for snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not
+            /// want to create cross-Region copies, omit this parameter.
+            props, "CrossRegionCopyTargets", cross_region_copy_targets, set_cross_region_copy_targets, get_cross_region_copy_targets, Val<List<CrossRegionCopyTarget>>
         }
 
-        /// `EventSource`: **\[Event-based policies only\]** The event that activates the event-based
-        /// policy.
-        pub fn event_source(mut self, value: impl Into<Val<EventSource>>) -> Self {
-            self.props.set("EventSource", value.into());
-            self
+        prop! {
+            /// `EventSource`: **\[Event-based policies only\]** The event that activates the
+            /// event-based policy.
+            props, "EventSource", event_source, set_event_source, get_event_source, Val<EventSource>
         }
 
-        /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes or
-        /// instances for which you do not want to create snapshots or AMIs. The policy will not create
-        /// snapshots or AMIs for target resources that match any of the specified exclusion parameters.
-        pub fn exclusions(mut self, value: impl Into<Val<Exclusions>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes
+            /// or instances for which you do not want to create snapshots or AMIs. The policy will not
+            /// create snapshots or AMIs for target resources that match any of the specified exclusion
+            /// parameters.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<Exclusions>
         }
 
-        /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
-        /// behavior for the policy if the source volume or instance is deleted, or if the policy enters
-        /// the error, disabled, or deleted state. Default: `false`
-        pub fn extend_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExtendDeletion", value.into());
-            self
+        prop! {
+            /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
+            /// behavior for the policy if the source volume or instance is deleted, or if the policy
+            /// enters the error, disabled, or deleted state. Default: `false`
+            props, "ExtendDeletion", extend_deletion, set_extend_deletion, get_extend_deletion, Val<bool>
         }
 
-        /// `Parameters`: **\[Custom snapshot and AMI policies only\]** A set of optional parameters for
-        /// snapshot and AMI lifecycle policies.
-        pub fn parameters(mut self, value: impl Into<Val<Parameters>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: **\[Custom snapshot and AMI policies only\]** A set of optional parameters
+            /// for snapshot and AMI lifecycle policies.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Parameters>
         }
 
-        /// `PolicyLanguage`: The type of policy to create. Specify one of the following: - `SIMPLIFIED` --
-        /// To create a default policy. - `STANDARD` -- To create a custom policy.
-        pub fn policy_language(mut self, value: impl Into<Val<PolicyDetailsPolicyLanguage>>) -> Self {
-            self.props.set("PolicyLanguage", value.into());
-            self
+        prop! {
+            /// `PolicyLanguage`: The type of policy to create. Specify one of the following: - `SIMPLIFIED` --
+            /// To create a default policy. - `STANDARD` -- To create a custom policy.
+            props, "PolicyLanguage", policy_language, set_policy_language, get_policy_language, Val<PolicyDetailsPolicyLanguage>
         }
 
-        /// `PolicyType`: The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a lifecycle
-        /// policy that manages the lifecycle of Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT` to
-        /// create a lifecycle policy that manages the lifecycle of EBS-backed AMIs. Specify `EVENT_BASED_POLICY`
-        /// to create an event-based policy that performs specific actions when a defined event occurs
-        /// in your AWS account. The default is `EBS_SNAPSHOT_MANAGEMENT`.
-        pub fn policy_type(mut self, value: impl Into<Val<PolicyDetailsPolicyType>>) -> Self {
-            self.props.set("PolicyType", value.into());
-            self
+        prop! {
+            /// `PolicyType`: The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a
+            /// lifecycle policy that manages the lifecycle of Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT`
+            /// to create a lifecycle policy that manages the lifecycle of EBS-backed AMIs. Specify `EVENT_BASED_POLICY`
+            /// to create an event-based policy that performs specific actions when a defined event
+            /// occurs in your AWS account. The default is `EBS_SNAPSHOT_MANAGEMENT`.
+            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<PolicyDetailsPolicyType>
         }
 
-        /// `ResourceLocations`: **\[Custom snapshot and AMI policies only\]** The location of the
-        /// resources to backup. If the source resources are located in a Region, specify `CLOUD`.
-        pub fn resource_locations(mut self, value: impl Into<Val<List<PolicyDetailsResourceLocations>>>) -> Self {
-            self.props.set("ResourceLocations", value.into());
-            self
+        prop! {
+            /// `ResourceLocations`: **\[Custom snapshot and AMI policies only\]** The location of the
+            /// resources to backup. If the source resources are located in a Region, specify `CLOUD`.
+            props, "ResourceLocations", resource_locations, set_resource_locations, get_resource_locations, Val<List<PolicyDetailsResourceLocations>>
         }
 
-        /// `ResourceType`: **\[Default policies only\]** Specify the type of default policy to create. -
-        /// To create a default policy for EBS snapshots, that creates snapshots of all volumes in the
-        /// Region that do not have recent backups, specify `VOLUME`. - To create a default policy for
-        /// EBS-backed AMIs, that creates EBS-backed AMIs from all instances in the Region that do not
-        /// have recent backups, specify `INSTANCE`.
-        pub fn resource_type(mut self, value: impl Into<Val<PolicyDetailsResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: **\[Default policies only\]** Specify the type of default policy to
+            /// create. - To create a default policy for EBS snapshots, that creates snapshots of all
+            /// volumes in the Region that do not have recent backups, specify `VOLUME`. - To create a
+            /// default policy for EBS-backed AMIs, that creates EBS-backed AMIs from all instances in
+            /// the Region that do not have recent backups, specify `INSTANCE`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<PolicyDetailsResourceType>
         }
 
-        /// `ResourceTypes`: **\[Custom snapshot policies only\]** The target resource type for snapshot
-        /// and AMI lifecycle policies. Use `VOLUME` to create snapshots of individual volumes or use `INSTANCE`
-        /// to create multi-volume snapshots from the volumes for an instance.
-        pub fn resource_types(mut self, value: impl Into<Val<List<PolicyDetailsResourceTypes>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`: **\[Custom snapshot policies only\]** The target resource type for
+            /// snapshot and AMI lifecycle policies. Use `VOLUME` to create snapshots of individual
+            /// volumes or use `INSTANCE` to create multi-volume snapshots from the volumes for an
+            /// instance.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<PolicyDetailsResourceTypes>>
         }
 
-        /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should retain
-        /// snapshots or AMIs before deleting them. The retention period can range from 2 to 14 days,
-        /// but it must be greater than the creation frequency to ensure that the policy retains at
-        /// least 1 snapshot or AMI at any given time. If you do not specify a value, the default is 7.
-        /// Default: 7
-        pub fn retain_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetainInterval", value.into());
-            self
+        prop! {
+            /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should
+            /// retain snapshots or AMIs before deleting them. The retention period can range from 2 to 14
+            /// days, but it must be greater than the creation frequency to ensure that the policy
+            /// retains at least 1 snapshot or AMI at any given time. If you do not specify a value, the
+            /// default is 7. Default: 7
+            props, "RetainInterval", retain_interval, set_retain_interval, get_retain_interval, Val<i64>
         }
 
-        /// `Schedules`: **\[Custom snapshot and AMI policies only\]** The schedules of policy-defined
-        /// actions for snapshot and AMI lifecycle policies. A policy can have up to four schedules --
-        /// one mandatory schedule and up to three optional schedules.
-        pub fn schedules(mut self, value: impl Into<Val<List<Schedule>>>) -> Self {
-            self.props.set("Schedules", value.into());
-            self
+        prop! {
+            /// `Schedules`: **\[Custom snapshot and AMI policies only\]** The schedules of
+            /// policy-defined actions for snapshot and AMI lifecycle policies. A policy can have up to
+            /// four schedules -- one mandatory schedule and up to three optional schedules.
+            props, "Schedules", schedules, set_schedules, get_schedules, Val<List<Schedule>>
         }
 
-        /// `TargetTags`: **\[Custom snapshot and AMI policies only\]** The single tag that identifies
-        /// targeted resources for this policy.
-        pub fn target_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TargetTags", value.into());
-            self
+        prop! {
+            /// `TargetTags`: **\[Custom snapshot and AMI policies only\]** The single tag that
+            /// identifies targeted resources for this policy.
+            props, "TargetTags", target_tags, set_target_tags, get_target_tags, Val<List<Tag>>
         }
     }
 
@@ -392,6 +365,16 @@ pub mod lifecycle_policy {
             props.set("CrossRegionCopy", cross_region_copy.into());
             props.set("Name", name.into());
             Action { props }
+        }
+
+        prop! {
+            /// `CrossRegionCopy`: The rule for copying shared snapshots across Regions.
+            props, "CrossRegionCopy", _, set_cross_region_copy, get_cross_region_copy, Val<List<CrossRegionCopyAction>>
+        }
+
+        prop! {
+            /// `Name`: A descriptive name for the action.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -418,11 +401,20 @@ pub mod lifecycle_policy {
             CrossRegionCopyAction { props }
         }
 
-        /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or AMI
-        /// copies are to be retained in the destination Region.
-        pub fn retain_rule(mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> Self {
-            self.props.set("RetainRule", value.into());
-            self
+        prop! {
+            /// `Target`: The target Region.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionConfiguration`: The encryption settings for the copied snapshot.
+            props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        }
+
+        prop! {
+            /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or
+            /// AMI copies are to be retained in the destination Region.
+            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<CrossRegionCopyRetainRule>
         }
     }
 
@@ -447,11 +439,18 @@ pub mod lifecycle_policy {
             EncryptionConfiguration { props }
         }
 
-        /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption. If
-        /// this parameter is not specified, the default KMS key for the account is used.
-        pub fn cmk_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CmkArn", value.into());
-            self
+        prop! {
+            /// `Encrypted`: To encrypt a copy of an unencrypted snapshot when encryption by default is
+            /// not enabled, enable encryption using this parameter. Copies of encrypted snapshots are
+            /// encrypted, even if this parameter is `false` or when encryption by default is not
+            /// enabled.
+            props, "Encrypted", _, set_encrypted, get_encrypted, Val<bool>
+        }
+
+        prop! {
+            /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption.
+            /// If this parameter is not specified, the default KMS key for the account is used.
+            props, "CmkArn", cmk_arn, set_cmk_arn, get_cmk_arn, Val<String>
         }
     }
 
@@ -478,6 +477,18 @@ pub mod lifecycle_policy {
             props.set("IntervalUnit", interval_unit.into());
             props.set("Interval", interval.into());
             CrossRegionCopyRetainRule { props }
+        }
+
+        prop! {
+            /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain a
+            /// cross-Region copy for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`.
+            props, "IntervalUnit", _, set_interval_unit, get_interval_unit, Val<CrossRegionCopyRetainRuleIntervalUnit>
+        }
+
+        prop! {
+            /// `Interval`: The amount of time to retain a cross-Region snapshot or AMI copy. The
+            /// maximum is 100 years. This is equivalent to 1200 months, 5200 weeks, or 36500 days.
+            props, "Interval", _, set_interval, get_interval, Val<i64>
         }
     }
 
@@ -520,10 +531,15 @@ pub mod lifecycle_policy {
             EventSource { props }
         }
 
-        /// `Parameters`: Information about the event.
-        pub fn parameters(mut self, value: impl Into<Val<EventParameters>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Type`: The source of the event. Currently only managed Amazon EventBridge events are
+            /// supported.
+            props, "Type", _, set_type, get_type, Val<EventSourceType>
+        }
+
+        prop! {
+            /// `Parameters`: Information about the event.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<EventParameters>
         }
     }
 
@@ -552,12 +568,24 @@ pub mod lifecycle_policy {
             EventParameters { props }
         }
 
-        /// `DescriptionRegex`: The snapshot description that can trigger the policy. The description
-        /// pattern is specified using a regular expression. The policy runs only if a snapshot with a
-        /// description that matches the specified pattern is shared with your account.
-        pub fn description_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DescriptionRegex", value.into());
-            self
+        prop! {
+            /// `EventType`: The type of event. Currently, only snapshot sharing events are supported.
+            props, "EventType", _, set_event_type, get_event_type, Val<EventParametersEventType>
+        }
+
+        prop! {
+            /// `SnapshotOwner`: The IDs of the AWS accounts that can trigger policy by sharing
+            /// snapshots with your account. The policy only runs if one of the specified AWS accounts
+            /// shares a snapshot with your account.
+            props, "SnapshotOwner", _, set_snapshot_owner, get_snapshot_owner, Val<List<String>>
+        }
+
+        prop! {
+            /// `DescriptionRegex`: The snapshot description that can trigger the policy. The
+            /// description pattern is specified using a regular expression. The policy runs only if a
+            /// snapshot with a description that matches the specified pattern is shared with your
+            /// account.
+            props, "DescriptionRegex", description_regex, set_description_regex, get_description_regex, Val<String>
         }
     }
 
@@ -597,32 +625,30 @@ pub mod lifecycle_policy {
             Parameters { props }
         }
 
-        /// `ExcludeBootVolume`: **\[Custom snapshot policies that target instances only\]** Indicates
-        /// whether to exclude the root volume from multi-volume snapshot sets. The default is `false`.
-        /// If you specify `true`, then the root volumes attached to targeted instances will be excluded
-        /// from the multi-volume snapshot sets created by the policy.
-        pub fn exclude_boot_volume(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeBootVolume", value.into());
-            self
+        prop! {
+            /// `ExcludeBootVolume`: **\[Custom snapshot policies that target instances only\]**
+            /// Indicates whether to exclude the root volume from multi-volume snapshot sets. The
+            /// default is `false`. If you specify `true`, then the root volumes attached to targeted
+            /// instances will be excluded from the multi-volume snapshot sets created by the policy.
+            props, "ExcludeBootVolume", exclude_boot_volume, set_exclude_boot_volume, get_exclude_boot_volume, Val<bool>
         }
 
-        /// `ExcludeDataVolumeTags`: **\[Custom snapshot policies that target instances only\]** The
-        /// tags used to identify data (non-root) volumes to exclude from multi-volume snapshot sets. If
-        /// you create a snapshot lifecycle policy that targets instances and you specify tags for this
-        /// parameter, then data volumes with the specified tags that are attached to targeted instances
-        /// will be excluded from the multi-volume snapshot sets created by the policy.
-        pub fn exclude_data_volume_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("ExcludeDataVolumeTags", value.into());
-            self
+        prop! {
+            /// `ExcludeDataVolumeTags`: **\[Custom snapshot policies that target instances only\]** The
+            /// tags used to identify data (non-root) volumes to exclude from multi-volume snapshot
+            /// sets. If you create a snapshot lifecycle policy that targets instances and you specify
+            /// tags for this parameter, then data volumes with the specified tags that are attached to
+            /// targeted instances will be excluded from the multi-volume snapshot sets created by the
+            /// policy.
+            props, "ExcludeDataVolumeTags", exclude_data_volume_tags, set_exclude_data_volume_tags, get_exclude_data_volume_tags, Val<List<Tag>>
         }
 
-        /// `NoReboot`: **\[Custom AMI policies only\]** Indicates whether targeted instances are
-        /// rebooted when the lifecycle policy runs. `true` indicates that targeted instances are not
-        /// rebooted when the policy runs. `false` indicates that target instances are rebooted when the
-        /// policy runs. The default is `true` (instances are not rebooted).
-        pub fn no_reboot(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoReboot", value.into());
-            self
+        prop! {
+            /// `NoReboot`: **\[Custom AMI policies only\]** Indicates whether targeted instances are
+            /// rebooted when the lifecycle policy runs. `true` indicates that targeted instances are
+            /// not rebooted when the policy runs. `false` indicates that target instances are rebooted
+            /// when the policy runs. The default is `true` (instances are not rebooted).
+            props, "NoReboot", no_reboot, set_no_reboot, get_no_reboot, Val<bool>
         }
     }
 
@@ -721,82 +747,72 @@ pub mod lifecycle_policy {
             Schedule { props }
         }
 
-        /// `ArchiveRule`: **\[Custom snapshot policies that target volumes only\]** The snapshot
-        /// archiving rule for the schedule. When you specify an archiving rule, snapshots are
-        /// automatically moved from the standard tier to the archive tier once the schedule's retention
-        /// threshold is met. Snapshots are then retained in the archive tier for the archive retention
-        /// period that you specify.
-        pub fn archive_rule(mut self, value: impl Into<Val<ArchiveRule>>) -> Self {
-            self.props.set("ArchiveRule", value.into());
-            self
+        prop! {
+            /// `ArchiveRule`: **\[Custom snapshot policies that target volumes only\]** The snapshot
+            /// archiving rule for the schedule. When you specify an archiving rule, snapshots are
+            /// automatically moved from the standard tier to the archive tier once the schedule's
+            /// retention threshold is met. Snapshots are then retained in the archive tier for the
+            /// archive retention period that you specify.
+            props, "ArchiveRule", archive_rule, set_archive_rule, get_archive_rule, Val<ArchiveRule>
         }
 
-        /// `CopyTags`: Copy all user-defined tags on a source volume to snapshots of the volume created
-        /// by this policy.
-        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTags", value.into());
-            self
+        prop! {
+            /// `CopyTags`: Copy all user-defined tags on a source volume to snapshots of the volume
+            /// created by this policy.
+            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
         }
 
-        /// `CreateRule`: The creation rule.
-        pub fn create_rule(mut self, value: impl Into<Val<CreateRule>>) -> Self {
-            self.props.set("CreateRule", value.into());
-            self
+        prop! {
+            /// `CreateRule`: The creation rule.
+            props, "CreateRule", create_rule, set_create_rule, get_create_rule, Val<CreateRule>
         }
 
-        /// `CrossRegionCopyRules`: Specifies a rule for copying snapshots or AMIs across Regions.
-        pub fn cross_region_copy_rules(mut self, value: impl Into<Val<List<CrossRegionCopyRule>>>) -> Self {
-            self.props.set("CrossRegionCopyRules", value.into());
-            self
+        prop! {
+            /// `CrossRegionCopyRules`: Specifies a rule for copying snapshots or AMIs across Regions.
+            props, "CrossRegionCopyRules", cross_region_copy_rules, set_cross_region_copy_rules, get_cross_region_copy_rules, Val<List<CrossRegionCopyRule>>
         }
 
-        /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for the schedule.
-        pub fn deprecate_rule(mut self, value: impl Into<Val<DeprecateRule>>) -> Self {
-            self.props.set("DeprecateRule", value.into());
-            self
+        prop! {
+            /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for the
+            /// schedule.
+            props, "DeprecateRule", deprecate_rule, set_deprecate_rule, get_deprecate_rule, Val<DeprecateRule>
         }
 
-        /// `FastRestoreRule`: **\[Custom snapshot policies only\]** The rule for enabling fast snapshot
-        /// restore.
-        pub fn fast_restore_rule(mut self, value: impl Into<Val<FastRestoreRule>>) -> Self {
-            self.props.set("FastRestoreRule", value.into());
-            self
+        prop! {
+            /// `FastRestoreRule`: **\[Custom snapshot policies only\]** The rule for enabling fast
+            /// snapshot restore.
+            props, "FastRestoreRule", fast_restore_rule, set_fast_restore_rule, get_fast_restore_rule, Val<FastRestoreRule>
         }
 
-        /// `Name`: The name of the schedule.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the schedule.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `RetainRule`: The retention rule for snapshots or AMIs created by the policy.
-        pub fn retain_rule(mut self, value: impl Into<Val<RetainRule>>) -> Self {
-            self.props.set("RetainRule", value.into());
-            self
+        prop! {
+            /// `RetainRule`: The retention rule for snapshots or AMIs created by the policy.
+            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<RetainRule>
         }
 
-        /// `ShareRules`: **\[Custom snapshot policies only\]** The rule for sharing snapshots with
-        /// other AWS accounts.
-        pub fn share_rules(mut self, value: impl Into<Val<List<ShareRule>>>) -> Self {
-            self.props.set("ShareRules", value.into());
-            self
+        prop! {
+            /// `ShareRules`: **\[Custom snapshot policies only\]** The rule for sharing snapshots with
+            /// other AWS accounts.
+            props, "ShareRules", share_rules, set_share_rules, get_share_rules, Val<List<ShareRule>>
         }
 
-        /// `TagsToAdd`: The tags to apply to policy-created resources. These user-defined tags are in
-        /// addition to the AWS-added lifecycle tags.
-        pub fn tags_to_add(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagsToAdd", value.into());
-            self
+        prop! {
+            /// `TagsToAdd`: The tags to apply to policy-created resources. These user-defined tags are
+            /// in addition to the AWS-added lifecycle tags.
+            props, "TagsToAdd", tags_to_add, set_tags_to_add, get_tags_to_add, Val<List<Tag>>
         }
 
-        /// `VariableTags`: **\[AMI policies and snapshot policies that target instances only\]** A
-        /// collection of key/value pairs with values determined dynamically when the policy is
-        /// executed. Keys may be any valid Amazon EC2 tag key. Values must be in one of the two
-        /// following formats: `$(instance-id)` or `$(timestamp)`. Variable tags are only valid for EBS
-        /// Snapshot Management -- Instance policies.
-        pub fn variable_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("VariableTags", value.into());
-            self
+        prop! {
+            /// `VariableTags`: **\[AMI policies and snapshot policies that target instances only\]** A
+            /// collection of key/value pairs with values determined dynamically when the policy is
+            /// executed. Keys may be any valid Amazon EC2 tag key. Values must be in one of the two
+            /// following formats: `$(instance-id)` or `$(timestamp)`. Variable tags are only valid for
+            /// EBS Snapshot Management -- Instance policies.
+            props, "VariableTags", variable_tags, set_variable_tags, get_variable_tags, Val<List<Tag>>
         }
     }
 
@@ -821,6 +837,11 @@ pub mod lifecycle_policy {
             props.set("RetainRule", retain_rule.into());
             ArchiveRule { props }
         }
+
+        prop! {
+            /// `RetainRule`: Information about the retention period for the snapshot archiving rule.
+            props, "RetainRule", _, set_retain_rule, get_retain_rule, Val<ArchiveRetainRule>
+        }
     }
 
     /// `AWS::DLM::LifecyclePolicy.ArchiveRetainRule`: Information about the retention period for
@@ -841,6 +862,12 @@ pub mod lifecycle_policy {
             props.set("RetentionArchiveTier", retention_archive_tier.into());
             ArchiveRetainRule { props }
         }
+
+        prop! {
+            /// `RetentionArchiveTier`: Information about retention period in the Amazon EBS Snapshots
+            /// Archive.
+            props, "RetentionArchiveTier", _, set_retention_archive_tier, get_retention_archive_tier, Val<RetentionArchiveTier>
+        }
     }
 
     /// `AWS::DLM::LifecyclePolicy.RetentionArchiveTier`: Information about retention period in the
@@ -859,26 +886,23 @@ pub mod lifecycle_policy {
             RetentionArchiveTier { props }
         }
 
-        /// `Count`: The maximum number of snapshots to retain in the archive storage tier for each
-        /// volume. The count must ensure that each snapshot remains in the archive tier for at least 90
-        /// days.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: The maximum number of snapshots to retain in the archive storage tier for each
+            /// volume. The count must ensure that each snapshot remains in the archive tier for at
+            /// least 90 days.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `Interval`: Specifies the period of time to retain snapshots in the archive tier. After this
-        /// period expires, the snapshot is permanently deleted.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: Specifies the period of time to retain snapshots in the archive tier. After
+            /// this period expires, the snapshot is permanently deleted.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
-        /// retain snapshots in the archive tier for 6 months, specify `Interval=6` and `IntervalUnit=MONTHS`.
-        pub fn interval_unit(mut self, value: impl Into<Val<RetentionArchiveTierIntervalUnit>>) -> Self {
-            self.props.set("IntervalUnit", value.into());
-            self
+        prop! {
+            /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
+            /// retain snapshots in the archive tier for 6 months, specify `Interval=6` and `IntervalUnit=MONTHS`.
+            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<RetentionArchiveTierIntervalUnit>
         }
     }
 
@@ -917,53 +941,48 @@ pub mod lifecycle_policy {
             CreateRule { props }
         }
 
-        /// `CronExpression`: The schedule, as a Cron expression. The schedule interval must be between 1
-        /// hour and 1 year.
-        pub fn cron_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CronExpression", value.into());
-            self
+        prop! {
+            /// `CronExpression`: The schedule, as a Cron expression. The schedule interval must be
+            /// between 1 hour and 1 year.
+            props, "CronExpression", cron_expression, set_cron_expression, get_cron_expression, Val<String>
         }
 
-        /// `Interval`: The interval between snapshots. The supported values are 1, 2, 3, 4, 6, 8, 12,
-        /// and 24.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The interval between snapshots. The supported values are 1, 2, 3, 4, 6, 8, 12,
+            /// and 24.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `IntervalUnit`: The interval unit.
-        pub fn interval_unit(mut self, value: impl Into<Val<CreateRuleIntervalUnit>>) -> Self {
-            self.props.set("IntervalUnit", value.into());
-            self
+        prop! {
+            /// `IntervalUnit`: The interval unit.
+            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<CreateRuleIntervalUnit>
         }
 
-        /// `Location`: **\[Custom snapshot policies only\]** Specifies the destination for snapshots
-        /// created by the policy. The allowed destinations depend on the location of the targeted
-        /// resources. - If the policy targets resources in a Region, then you must create snapshots in
-        /// the same Region as the source resource. - If the policy targets resources in a Local Zone,
-        /// you can create snapshots in the same Local Zone or in its parent Region. - If the policy
-        /// targets resources on an Outpost, then you can create snapshots on the same Outpost or in its
-        /// parent Region. Default: `CLOUD`
-        pub fn location(mut self, value: impl Into<Val<CreateRuleLocation>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`: **\[Custom snapshot policies only\]** Specifies the destination for
+            /// snapshots created by the policy. The allowed destinations depend on the location of the
+            /// targeted resources. - If the policy targets resources in a Region, then you must create
+            /// snapshots in the same Region as the source resource. - If the policy targets resources
+            /// in a Local Zone, you can create snapshots in the same Local Zone or in its parent
+            /// Region. - If the policy targets resources on an Outpost, then you can create snapshots
+            /// on the same Outpost or in its parent Region. Default: `CLOUD`
+            props, "Location", location, set_location, get_location, Val<CreateRuleLocation>
         }
 
-        /// `Scripts`: **\[Custom snapshot policies that target instances only\]** Specifies pre and/or
-        /// post scripts for a snapshot lifecycle policy that targets instances. This is useful for
-        /// creating application-consistent snapshots, or for performing specific administrative tasks
-        /// before or after Amazon Data Lifecycle Manager initiates snapshot creation.
-        pub fn scripts(mut self, value: impl Into<Val<List<Script>>>) -> Self {
-            self.props.set("Scripts", value.into());
-            self
+        prop! {
+            /// `Scripts`: **\[Custom snapshot policies that target instances only\]** Specifies pre
+            /// and/or post scripts for a snapshot lifecycle policy that targets instances. This is
+            /// useful for creating application-consistent snapshots, or for performing specific
+            /// administrative tasks before or after Amazon Data Lifecycle Manager initiates snapshot
+            /// creation.
+            props, "Scripts", scripts, set_scripts, get_scripts, Val<List<Script>>
         }
 
-        /// `Times`: The time, in UTC, to start the operation. The supported format is hh:mm. The
-        /// operation occurs within a one-hour window following the specified time. If you do not
-        /// specify a time, Amazon Data Lifecycle Manager selects a time within the next 24 hours.
-        pub fn times(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Times", value.into());
-            self
+        prop! {
+            /// `Times`: The time, in UTC, to start the operation. The supported format is hh:mm. The
+            /// operation occurs within a one-hour window following the specified time. If you do not
+            /// specify a time, Amazon Data Lifecycle Manager selects a time within the next 24 hours.
+            props, "Times", times, set_times, get_times, Val<List<String>>
         }
     }
 
@@ -1014,62 +1033,59 @@ pub mod lifecycle_policy {
             Script { props }
         }
 
-        /// `ExecuteOperationOnScriptFailure`: Indicates whether Amazon Data Lifecycle Manager should
-        /// default to crash-consistent snapshots if the pre script fails. - To default to crash
-        /// consistent snapshot if the pre script fails, specify `true`. - To skip the instance for
-        /// snapshot creation if the pre script fails, specify `false`. This parameter is supported only
-        /// if you run a pre script. If you run a post script only, omit this parameter. Default: `true`
-        pub fn execute_operation_on_script_failure(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExecuteOperationOnScriptFailure", value.into());
-            self
+        prop! {
+            /// `ExecuteOperationOnScriptFailure`: Indicates whether Amazon Data Lifecycle Manager
+            /// should default to crash-consistent snapshots if the pre script fails. - To default to
+            /// crash consistent snapshot if the pre script fails, specify `true`. - To skip the
+            /// instance for snapshot creation if the pre script fails, specify `false`. This parameter
+            /// is supported only if you run a pre script. If you run a post script only, omit this
+            /// parameter. Default: `true`
+            props, "ExecuteOperationOnScriptFailure", execute_operation_on_script_failure, set_execute_operation_on_script_failure, get_execute_operation_on_script_failure, Val<bool>
         }
 
-        /// `ExecutionHandler`: The SSM document that includes the pre and/or post scripts to run. If
-        /// you are automating VSS backups, specify `AWS_VSS_BACKUP`. In this case, Amazon Data
-        /// Lifecycle Manager automatically uses the `AWSEC2-CreateVssSnapshot` SSM document. If you are
-        /// using a custom SSM document that you own, specify either the name or ARN of the SSM
-        /// document. If you are using a custom SSM document that is shared with you, specify the ARN of
-        /// the SSM document.
-        pub fn execution_handler(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionHandler", value.into());
-            self
+        prop! {
+            /// `ExecutionHandler`: The SSM document that includes the pre and/or post scripts to run.
+            /// If you are automating VSS backups, specify `AWS_VSS_BACKUP`. In this case, Amazon Data
+            /// Lifecycle Manager automatically uses the `AWSEC2-CreateVssSnapshot` SSM document. If you
+            /// are using a custom SSM document that you own, specify either the name or ARN of the SSM
+            /// document. If you are using a custom SSM document that is shared with you, specify the
+            /// ARN of the SSM document.
+            props, "ExecutionHandler", execution_handler, set_execution_handler, get_execution_handler, Val<String>
         }
 
-        /// `ExecutionHandlerService`: Indicates the service used to execute the pre and/or post
-        /// scripts. Default: `AWS_SYSTEMS_MANAGER`
-        pub fn execution_handler_service(mut self, value: impl Into<Val<ScriptExecutionHandlerService>>) -> Self {
-            self.props.set("ExecutionHandlerService", value.into());
-            self
+        prop! {
+            /// `ExecutionHandlerService`: Indicates the service used to execute the pre and/or post
+            /// scripts. Default: `AWS_SYSTEMS_MANAGER`
+            props, "ExecutionHandlerService", execution_handler_service, set_execution_handler_service, get_execution_handler_service, Val<ScriptExecutionHandlerService>
         }
 
-        /// `ExecutionTimeout`: Specifies a timeout period, in seconds, after which Amazon Data
-        /// Lifecycle Manager fails the script run attempt if it has not completed. If a script does not
-        /// complete within its timeout period, Amazon Data Lifecycle Manager fails the attempt. The
-        /// timeout period applies to the pre and post scripts individually. Default: 10
-        pub fn execution_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExecutionTimeout", value.into());
-            self
+        prop! {
+            /// `ExecutionTimeout`: Specifies a timeout period, in seconds, after which Amazon Data
+            /// Lifecycle Manager fails the script run attempt if it has not completed. If a script does
+            /// not complete within its timeout period, Amazon Data Lifecycle Manager fails the attempt.
+            /// The timeout period applies to the pre and post scripts individually. Default: 10
+            props, "ExecutionTimeout", execution_timeout, set_execution_timeout, get_execution_timeout, Val<i64>
         }
 
-        /// `MaximumRetryCount`: Specifies the number of times Amazon Data Lifecycle Manager should
-        /// retry scripts that fail. If the pre script fails, Amazon Data Lifecycle Manager retries the
-        /// entire snapshot creation process, including running the pre and post scripts. If the post
-        /// script fails, Amazon Data Lifecycle Manager retries the post script only; in this case, the
-        /// pre script will have completed and the snapshot might have been created. If you do not want
-        /// Amazon Data Lifecycle Manager to retry failed scripts, specify `0`. Default: 0
-        pub fn maximum_retry_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRetryCount", value.into());
-            self
+        prop! {
+            /// `MaximumRetryCount`: Specifies the number of times Amazon Data Lifecycle Manager should
+            /// retry scripts that fail. If the pre script fails, Amazon Data Lifecycle Manager retries
+            /// the entire snapshot creation process, including running the pre and post scripts. If the
+            /// post script fails, Amazon Data Lifecycle Manager retries the post script only; in this
+            /// case, the pre script will have completed and the snapshot might have been created. If
+            /// you do not want Amazon Data Lifecycle Manager to retry failed scripts, specify `0`.
+            /// Default: 0
+            props, "MaximumRetryCount", maximum_retry_count, set_maximum_retry_count, get_maximum_retry_count, Val<i64>
         }
 
-        /// `Stages`: Indicate which scripts Amazon Data Lifecycle Manager should run on target
-        /// instances. Pre scripts run before Amazon Data Lifecycle Manager initiates snapshot creation.
-        /// Post scripts run after Amazon Data Lifecycle Manager initiates snapshot creation. - To run a
-        /// pre script only, specify `PRE`. - To run a post script only, specify `POST`. - To run both
-        /// pre and post scripts, specify both `PRE` and `POST`. Default: PRE and POST
-        pub fn stages(mut self, value: impl Into<Val<List<ScriptStages>>>) -> Self {
-            self.props.set("Stages", value.into());
-            self
+        prop! {
+            /// `Stages`: Indicate which scripts Amazon Data Lifecycle Manager should run on target
+            /// instances. Pre scripts run before Amazon Data Lifecycle Manager initiates snapshot
+            /// creation. Post scripts run after Amazon Data Lifecycle Manager initiates snapshot
+            /// creation. - To run a pre script only, specify `PRE`. - To run a post script only,
+            /// specify `POST`. - To run both pre and post scripts, specify both `PRE` and `POST`.
+            /// Default: PRE and POST
+            props, "Stages", stages, set_stages, get_stages, Val<List<ScriptStages>>
         }
     }
 
@@ -1116,46 +1132,47 @@ pub mod lifecycle_policy {
             CrossRegionCopyRule { props }
         }
 
-        /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption. If
-        /// this parameter is not specified, the default KMS key for the account is used.
-        pub fn cmk_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CmkArn", value.into());
-            self
+        prop! {
+            /// `Encrypted`: To encrypt a copy of an unencrypted snapshot if encryption by default is
+            /// not enabled, enable encryption using this parameter. Copies of encrypted snapshots are
+            /// encrypted, even if this parameter is `false` or if encryption by default is not enabled.
+            props, "Encrypted", _, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `CopyTags`: Indicates whether to copy all user-defined tags from the source snapshot or AMI
-        /// to the cross-Region copy.
-        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTags", value.into());
-            self
+        prop! {
+            /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption.
+            /// If this parameter is not specified, the default KMS key for the account is used.
+            props, "CmkArn", cmk_arn, set_cmk_arn, get_cmk_arn, Val<String>
         }
 
-        /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for cross-Region
-        /// AMI copies created by the rule.
-        pub fn deprecate_rule(mut self, value: impl Into<Val<CrossRegionCopyDeprecateRule>>) -> Self {
-            self.props.set("DeprecateRule", value.into());
-            self
+        prop! {
+            /// `CopyTags`: Indicates whether to copy all user-defined tags from the source snapshot or
+            /// AMI to the cross-Region copy.
+            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
         }
 
-        /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or AMI
-        /// copies are to be retained in the destination Region.
-        pub fn retain_rule(mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> Self {
-            self.props.set("RetainRule", value.into());
-            self
+        prop! {
+            /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for
+            /// cross-Region AMI copies created by the rule.
+            props, "DeprecateRule", deprecate_rule, set_deprecate_rule, get_deprecate_rule, Val<CrossRegionCopyDeprecateRule>
         }
 
-        /// `Target`: **\[Custom snapshot policies only\]** The target Region or the Amazon Resource
-        /// Name (ARN) of the target Outpost for the snapshot copies.
-        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or
+            /// AMI copies are to be retained in the destination Region.
+            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<CrossRegionCopyRetainRule>
         }
 
-        /// `TargetRegion`: **\[Custom AMI policies only\]** The target Region or the Amazon Resource
-        /// Name (ARN) of the target Outpost for the AMI copies.
-        pub fn target_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetRegion", value.into());
-            self
+        prop! {
+            /// `Target`: **\[Custom snapshot policies only\]** The target Region or the Amazon Resource
+            /// Name (ARN) of the target Outpost for the snapshot copies.
+            props, "Target", target, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `TargetRegion`: **\[Custom AMI policies only\]** The target Region or the Amazon
+            /// Resource Name (ARN) of the target Outpost for the AMI copies.
+            props, "TargetRegion", target_region, set_target_region, get_target_region, Val<String>
         }
     }
 
@@ -1184,6 +1201,19 @@ pub mod lifecycle_policy {
             props.set("IntervalUnit", interval_unit.into());
             props.set("Interval", interval.into());
             CrossRegionCopyDeprecateRule { props }
+        }
+
+        prop! {
+            /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
+            /// deprecate a cross-Region AMI copy after 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`.
+            props, "IntervalUnit", _, set_interval_unit, get_interval_unit, Val<CrossRegionCopyDeprecateRuleIntervalUnit>
+        }
+
+        prop! {
+            /// `Interval`: The period after which to deprecate the cross-Region AMI copies. The period
+            /// must be less than or equal to the cross-Region AMI copy retention period, and it can't
+            /// be greater than 10 years. This is equivalent to 120 months, 520 weeks, or 3650 days.
+            props, "Interval", _, set_interval, get_interval, Val<i64>
         }
     }
 
@@ -1223,27 +1253,24 @@ pub mod lifecycle_policy {
             DeprecateRule { props }
         }
 
-        /// `Count`: If the schedule has a count-based retention rule, this parameter specifies the
-        /// number of oldest AMIs to deprecate. The count must be less than or equal to the schedule's
-        /// retention count, and it can't be greater than 1000.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: If the schedule has a count-based retention rule, this parameter specifies the
+            /// number of oldest AMIs to deprecate. The count must be less than or equal to the
+            /// schedule's retention count, and it can't be greater than 1000.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `Interval`: If the schedule has an age-based retention rule, this parameter specifies the
-        /// period after which to deprecate AMIs created by the schedule. The period must be less than
-        /// or equal to the schedule's retention period, and it can't be greater than 10 years. This is
-        /// equivalent to 120 months, 520 weeks, or 3650 days.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: If the schedule has an age-based retention rule, this parameter specifies
+            /// the period after which to deprecate AMIs created by the schedule. The period must be
+            /// less than or equal to the schedule's retention period, and it can't be greater than 10
+            /// years. This is equivalent to 120 months, 520 weeks, or 3650 days.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `IntervalUnit`: The unit of time in which to measure the **Interval**.
-        pub fn interval_unit(mut self, value: impl Into<Val<DeprecateRuleIntervalUnit>>) -> Self {
-            self.props.set("IntervalUnit", value.into());
-            self
+        prop! {
+            /// `IntervalUnit`: The unit of time in which to measure the **Interval**.
+            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<DeprecateRuleIntervalUnit>
         }
     }
 
@@ -1282,35 +1309,31 @@ pub mod lifecycle_policy {
             FastRestoreRule { props }
         }
 
-        /// `AvailabilityZoneIds`: The Availability Zone IDs in which to enable fast snapshot restore.
-        pub fn availability_zone_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AvailabilityZoneIds", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneIds`: The Availability Zone IDs in which to enable fast snapshot
+            /// restore.
+            props, "AvailabilityZoneIds", availability_zone_ids, set_availability_zone_ids, get_availability_zone_ids, Val<List<String>>
         }
 
-        /// `AvailabilityZones`: The Availability Zones in which to enable fast snapshot restore.
-        pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AvailabilityZones", value.into());
-            self
+        prop! {
+            /// `AvailabilityZones`: The Availability Zones in which to enable fast snapshot restore.
+            props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
         }
 
-        /// `Count`: The number of snapshots to be enabled with fast snapshot restore.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: The number of snapshots to be enabled with fast snapshot restore.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `Interval`: The amount of time to enable fast snapshot restore. The maximum is 100 years.
-        /// This is equivalent to 1200 months, 5200 weeks, or 36500 days.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The amount of time to enable fast snapshot restore. The maximum is 100
+            /// years. This is equivalent to 1200 months, 5200 weeks, or 36500 days.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `IntervalUnit`: The unit of time for enabling fast snapshot restore.
-        pub fn interval_unit(mut self, value: impl Into<Val<FastRestoreRuleIntervalUnit>>) -> Self {
-            self.props.set("IntervalUnit", value.into());
-            self
+        prop! {
+            /// `IntervalUnit`: The unit of time for enabling fast snapshot restore.
+            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<FastRestoreRuleIntervalUnit>
         }
     }
 
@@ -1349,29 +1372,26 @@ pub mod lifecycle_policy {
             RetainRule { props }
         }
 
-        /// `Count`: The number of snapshots to retain for each volume, up to a maximum of 1000. For
-        /// example if you want to retain a maximum of three snapshots, specify `3`. When the fourth
-        /// snapshot is created, the oldest retained snapshot is deleted, or it is moved to the archive
-        /// tier if you have specified an `ArchiveRule`.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: The number of snapshots to retain for each volume, up to a maximum of 1000. For
+            /// example if you want to retain a maximum of three snapshots, specify `3`. When the fourth
+            /// snapshot is created, the oldest retained snapshot is deleted, or it is moved to the
+            /// archive tier if you have specified an `ArchiveRule`.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `Interval`: The amount of time to retain each snapshot. The maximum is 100 years. This is
-        /// equivalent to 1200 months, 5200 weeks, or 36500 days.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The amount of time to retain each snapshot. The maximum is 100 years. This
+            /// is equivalent to 1200 months, 5200 weeks, or 36500 days.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain snapshots
-        /// for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`. Once the snapshot has been
-        /// retained for 3 months, it is deleted, or it is moved to the archive tier if you have
-        /// specified an `ArchiveRule`.
-        pub fn interval_unit(mut self, value: impl Into<Val<RetainRuleIntervalUnit>>) -> Self {
-            self.props.set("IntervalUnit", value.into());
-            self
+        prop! {
+            /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain
+            /// snapshots for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`. Once the
+            /// snapshot has been retained for 3 months, it is deleted, or it is moved to the archive
+            /// tier if you have specified an `ArchiveRule`.
+            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<RetainRuleIntervalUnit>
         }
     }
 
@@ -1411,23 +1431,20 @@ pub mod lifecycle_policy {
             ShareRule { props }
         }
 
-        /// `TargetAccounts`: The IDs of the AWS accounts with which to share the snapshots.
-        pub fn target_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TargetAccounts", value.into());
-            self
+        prop! {
+            /// `TargetAccounts`: The IDs of the AWS accounts with which to share the snapshots.
+            props, "TargetAccounts", target_accounts, set_target_accounts, get_target_accounts, Val<List<String>>
         }
 
-        /// `UnshareInterval`: The period after which snapshots that are shared with other AWS accounts
-        /// are automatically unshared.
-        pub fn unshare_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnshareInterval", value.into());
-            self
+        prop! {
+            /// `UnshareInterval`: The period after which snapshots that are shared with other AWS
+            /// accounts are automatically unshared.
+            props, "UnshareInterval", unshare_interval, set_unshare_interval, get_unshare_interval, Val<i64>
         }
 
-        /// `UnshareIntervalUnit`: The unit of time for the automatic unsharing interval.
-        pub fn unshare_interval_unit(mut self, value: impl Into<Val<ShareRuleUnshareIntervalUnit>>) -> Self {
-            self.props.set("UnshareIntervalUnit", value.into());
-            self
+        prop! {
+            /// `UnshareIntervalUnit`: The unit of time for the automatic unsharing interval.
+            props, "UnshareIntervalUnit", unshare_interval_unit, set_unshare_interval_unit, get_unshare_interval_unit, Val<ShareRuleUnshareIntervalUnit>
         }
     }
 

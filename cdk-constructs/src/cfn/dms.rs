@@ -39,22 +39,19 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `CertificateIdentifier`: The certificate Identifier
-    pub fn certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateIdentifier", value.into());
-        self
+    prop! {
+        /// `CertificateIdentifier`: The certificate Identifier
+        core.props, "CertificateIdentifier", certificate_identifier, set_certificate_identifier, get_certificate_identifier, Val<String>
     }
 
-    /// `CertificatePem`: The certificate Pem
-    pub fn certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificatePem", value.into());
-        self
+    prop! {
+        /// `CertificatePem`: The certificate Pem
+        core.props, "CertificatePem", certificate_pem, set_certificate_pem, get_certificate_pem, Val<String>
     }
 
-    /// `CertificateWallet`: The certificate Wallet
-    pub fn certificate_wallet(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateWallet", value.into());
-        self
+    prop! {
+        /// `CertificateWallet`: The certificate Wallet
+        core.props, "CertificateWallet", certificate_wallet, set_certificate_wallet, get_certificate_wallet, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,35 +98,47 @@ impl DataMigration {
         DataMigration { core }
     }
 
-    /// `DataMigrationIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-    pub fn data_migration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataMigrationIdentifier", value.into());
-        self
+    prop! {
+        /// `DataMigrationIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+        core.props, "DataMigrationIdentifier", data_migration_identifier, set_data_migration_identifier, get_data_migration_identifier, Val<String>
     }
 
-    /// `DataMigrationName`: The property describes a name to identify the data migration.
-    pub fn data_migration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataMigrationName", value.into());
-        self
+    prop! {
+        /// `DataMigrationName`: The property describes a name to identify the data migration.
+        core.props, "DataMigrationName", data_migration_name, set_data_migration_name, get_data_migration_name, Val<String>
     }
 
-    /// `DataMigrationSettings`: The property describes the settings for the data migration.
-    pub fn data_migration_settings(mut self, value: impl Into<Val<data_migration::DataMigrationSettings>>) -> Self {
-        self.core.set("DataMigrationSettings", value.into());
-        self
+    prop! {
+        /// `DataMigrationSettings`: The property describes the settings for the data migration.
+        core.props, "DataMigrationSettings", data_migration_settings, set_data_migration_settings, get_data_migration_settings, Val<data_migration::DataMigrationSettings>
     }
 
-    /// `SourceDataSettings`: The property describes the settings for the data migration.
-    pub fn source_data_settings(mut self, value: impl Into<Val<List<data_migration::SourceDataSettings>>>) -> Self {
-        self.core.set("SourceDataSettings", value.into());
-        self
+    prop! {
+        /// `DataMigrationType`: The property describes the type of migration.
+        core.props, "DataMigrationType", _, set_data_migration_type, get_data_migration_type, Val<data_migration::DataMigrationType>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MigrationProjectIdentifier`: The property describes an identifier for the migration
+        /// project. It is used for describing/deleting/modifying can be name/arn
+        core.props, "MigrationProjectIdentifier", _, set_migration_project_identifier, get_migration_project_identifier, Val<String>
+    }
+
+    prop! {
+        /// `ServiceAccessRoleArn`: The property describes Amazon Resource Name (ARN) of the service
+        /// access role.
+        core.props, "ServiceAccessRoleArn", _, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceDataSettings`: The property describes the settings for the data migration.
+        core.props, "SourceDataSettings", source_data_settings, set_source_data_settings, get_source_data_settings, Val<List<data_migration::SourceDataSettings>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,23 +179,21 @@ pub mod data_migration {
             DataMigrationSettings { props }
         }
 
-        /// `CloudwatchLogsEnabled`: The property specifies whether to enable the CloudWatch log.
-        pub fn cloudwatch_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CloudwatchLogsEnabled", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogsEnabled`: The property specifies whether to enable the CloudWatch log.
+            props, "CloudwatchLogsEnabled", cloudwatch_logs_enabled, set_cloudwatch_logs_enabled, get_cloudwatch_logs_enabled, Val<bool>
         }
 
-        /// `NumberOfJobs`: The number of parallel jobs that trigger parallel threads to unload the
-        /// tables from the source, and then load them to the target.
-        pub fn number_of_jobs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfJobs", value.into());
-            self
+        prop! {
+            /// `NumberOfJobs`: The number of parallel jobs that trigger parallel threads to unload the
+            /// tables from the source, and then load them to the target.
+            props, "NumberOfJobs", number_of_jobs, set_number_of_jobs, get_number_of_jobs, Val<i64>
         }
 
-        /// `SelectionRules`: The property specifies the rules of selecting objects for data migration.
-        pub fn selection_rules(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelectionRules", value.into());
-            self
+        prop! {
+            /// `SelectionRules`: The property specifies the rules of selecting objects for data
+            /// migration.
+            props, "SelectionRules", selection_rules, set_selection_rules, get_selection_rules, Val<String>
         }
     }
 
@@ -221,32 +228,28 @@ pub mod data_migration {
             SourceDataSettings { props }
         }
 
-        /// `CDCStartPosition`: The property is a point in the database engine's log that defines a time
-        /// where you can begin CDC.
-        pub fn cdc_start_position(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CDCStartPosition", value.into());
-            self
+        prop! {
+            /// `CDCStartPosition`: The property is a point in the database engine's log that defines a
+            /// time where you can begin CDC.
+            props, "CDCStartPosition", cdc_start_position, set_cdc_start_position, get_cdc_start_position, Val<String>
         }
 
-        /// `CDCStartTime`: The property indicates the start time for a change data capture (CDC)
-        /// operation. The value is server time in UTC format.
-        pub fn cdc_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CDCStartTime", value.into());
-            self
+        prop! {
+            /// `CDCStartTime`: The property indicates the start time for a change data capture (CDC)
+            /// operation. The value is server time in UTC format.
+            props, "CDCStartTime", cdc_start_time, set_cdc_start_time, get_cdc_start_time, Val<String>
         }
 
-        /// `CDCStopTime`: The property indicates the stop time for a change data capture (CDC)
-        /// operation. The value is server time in UTC format.
-        pub fn cdc_stop_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CDCStopTime", value.into());
-            self
+        prop! {
+            /// `CDCStopTime`: The property indicates the stop time for a change data capture (CDC)
+            /// operation. The value is server time in UTC format.
+            props, "CDCStopTime", cdc_stop_time, set_cdc_stop_time, get_cdc_stop_time, Val<String>
         }
 
-        /// `SlotName`: The property sets the name of a previously created logical replication slot for
-        /// a change data capture (CDC) load of the source instance.
-        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotName", value.into());
-            self
+        prop! {
+            /// `SlotName`: The property sets the name of a previously created logical replication slot
+            /// for a change data capture (CDC) load of the source instance.
+            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
         }
     }
 }
@@ -271,47 +274,45 @@ impl DataProvider {
         DataProvider { core }
     }
 
-    /// `DataProviderIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-    pub fn data_provider_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataProviderIdentifier", value.into());
-        self
+    prop! {
+        /// `DataProviderIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+        core.props, "DataProviderIdentifier", data_provider_identifier, set_data_provider_identifier, get_data_provider_identifier, Val<String>
     }
 
-    /// `DataProviderName`: The property describes a name to identify the data provider.
-    pub fn data_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataProviderName", value.into());
-        self
+    prop! {
+        /// `DataProviderName`: The property describes a name to identify the data provider.
+        core.props, "DataProviderName", data_provider_name, set_data_provider_name, get_data_provider_name, Val<String>
     }
 
-    /// `Description`: The optional description of the data provider.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The optional description of the data provider.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExactSettings`: The property describes the exact settings which can be modified
-    pub fn exact_settings(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ExactSettings", value.into());
-        self
+    prop! {
+        /// `Engine`: The property describes a data engine for the data provider.
+        core.props, "Engine", _, set_engine, get_engine, Val<data_provider::Engine>
     }
 
-    /// `Settings`: The property identifies the exact type of settings for the data provider.
-    pub fn settings(mut self, value: impl Into<Val<data_provider::Settings>>) -> Self {
-        self.core.set("Settings", value.into());
-        self
+    prop! {
+        /// `ExactSettings`: The property describes the exact settings which can be modified
+        core.props, "ExactSettings", exact_settings, set_exact_settings, get_exact_settings, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Settings`: The property identifies the exact type of settings for the data provider.
+        core.props, "Settings", settings, set_settings, get_settings, Val<data_provider::Settings>
     }
 
-    /// `Virtual`: Indicates whether the data provider is virtual.
-    pub fn virtual_(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Virtual", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Virtual`: Indicates whether the data provider is virtual.
+        core.props, "Virtual", virtual_, set_virtual, get_virtual, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -401,70 +402,59 @@ pub mod data_provider {
             Settings { props }
         }
 
-        /// `DocDbSettings`: DocDbSettings property identifier.
-        pub fn doc_db_settings(mut self, value: impl Into<Val<SettingsDocDbSettings>>) -> Self {
-            self.props.set("DocDbSettings", value.into());
-            self
+        prop! {
+            /// `DocDbSettings`: DocDbSettings property identifier.
+            props, "DocDbSettings", doc_db_settings, set_doc_db_settings, get_doc_db_settings, Val<SettingsDocDbSettings>
         }
 
-        /// `IbmDb2LuwSettings`: IbmDb2LuwSettings property identifier.
-        pub fn ibm_db2_luw_settings(mut self, value: impl Into<Val<SettingsIbmDb2LuwSettings>>) -> Self {
-            self.props.set("IbmDb2LuwSettings", value.into());
-            self
+        prop! {
+            /// `IbmDb2LuwSettings`: IbmDb2LuwSettings property identifier.
+            props, "IbmDb2LuwSettings", ibm_db2_luw_settings, set_ibm_db2_luw_settings, get_ibm_db2_luw_settings, Val<SettingsIbmDb2LuwSettings>
         }
 
-        /// `IbmDb2zOsSettings`: IbmDb2zOsSettings property identifier.
-        pub fn ibm_db2z_os_settings(mut self, value: impl Into<Val<SettingsIbmDb2zOsSettings>>) -> Self {
-            self.props.set("IbmDb2zOsSettings", value.into());
-            self
+        prop! {
+            /// `IbmDb2zOsSettings`: IbmDb2zOsSettings property identifier.
+            props, "IbmDb2zOsSettings", ibm_db2z_os_settings, set_ibm_db2z_os_settings, get_ibm_db2z_os_settings, Val<SettingsIbmDb2zOsSettings>
         }
 
-        /// `MariaDbSettings`: MariaDbSettings property identifier.
-        pub fn maria_db_settings(mut self, value: impl Into<Val<SettingsMariaDbSettings>>) -> Self {
-            self.props.set("MariaDbSettings", value.into());
-            self
+        prop! {
+            /// `MariaDbSettings`: MariaDbSettings property identifier.
+            props, "MariaDbSettings", maria_db_settings, set_maria_db_settings, get_maria_db_settings, Val<SettingsMariaDbSettings>
         }
 
-        /// `MicrosoftSqlServerSettings`: MicrosoftSqlServerSettings property identifier.
-        pub fn microsoft_sql_server_settings(mut self, value: impl Into<Val<SettingsMicrosoftSqlServerSettings>>) -> Self {
-            self.props.set("MicrosoftSqlServerSettings", value.into());
-            self
+        prop! {
+            /// `MicrosoftSqlServerSettings`: MicrosoftSqlServerSettings property identifier.
+            props, "MicrosoftSqlServerSettings", microsoft_sql_server_settings, set_microsoft_sql_server_settings, get_microsoft_sql_server_settings, Val<SettingsMicrosoftSqlServerSettings>
         }
 
-        /// `MongoDbSettings`: MongoDbSettings property identifier.
-        pub fn mongo_db_settings(mut self, value: impl Into<Val<SettingsMongoDbSettings>>) -> Self {
-            self.props.set("MongoDbSettings", value.into());
-            self
+        prop! {
+            /// `MongoDbSettings`: MongoDbSettings property identifier.
+            props, "MongoDbSettings", mongo_db_settings, set_mongo_db_settings, get_mongo_db_settings, Val<SettingsMongoDbSettings>
         }
 
-        /// `MySqlSettings`: MySqlSettings property identifier.
-        pub fn my_sql_settings(mut self, value: impl Into<Val<SettingsMySqlSettings>>) -> Self {
-            self.props.set("MySqlSettings", value.into());
-            self
+        prop! {
+            /// `MySqlSettings`: MySqlSettings property identifier.
+            props, "MySqlSettings", my_sql_settings, set_my_sql_settings, get_my_sql_settings, Val<SettingsMySqlSettings>
         }
 
-        /// `OracleSettings`: OracleSettings property identifier.
-        pub fn oracle_settings(mut self, value: impl Into<Val<SettingsOracleSettings>>) -> Self {
-            self.props.set("OracleSettings", value.into());
-            self
+        prop! {
+            /// `OracleSettings`: OracleSettings property identifier.
+            props, "OracleSettings", oracle_settings, set_oracle_settings, get_oracle_settings, Val<SettingsOracleSettings>
         }
 
-        /// `PostgreSqlSettings`: PostgreSqlSettings property identifier.
-        pub fn postgre_sql_settings(mut self, value: impl Into<Val<SettingsPostgreSqlSettings>>) -> Self {
-            self.props.set("PostgreSqlSettings", value.into());
-            self
+        prop! {
+            /// `PostgreSqlSettings`: PostgreSqlSettings property identifier.
+            props, "PostgreSqlSettings", postgre_sql_settings, set_postgre_sql_settings, get_postgre_sql_settings, Val<SettingsPostgreSqlSettings>
         }
 
-        /// `RedshiftSettings`: RedshiftSettings property identifier.
-        pub fn redshift_settings(mut self, value: impl Into<Val<SettingsRedshiftSettings>>) -> Self {
-            self.props.set("RedshiftSettings", value.into());
-            self
+        prop! {
+            /// `RedshiftSettings`: RedshiftSettings property identifier.
+            props, "RedshiftSettings", redshift_settings, set_redshift_settings, get_redshift_settings, Val<SettingsRedshiftSettings>
         }
 
-        /// `SybaseAseSettings`: SybaseAseSettings property identifier.
-        pub fn sybase_ase_settings(mut self, value: impl Into<Val<SettingsSybaseAseSettings>>) -> Self {
-            self.props.set("SybaseAseSettings", value.into());
-            self
+        prop! {
+            /// `SybaseAseSettings`: SybaseAseSettings property identifier.
+            props, "SybaseAseSettings", sybase_ase_settings, set_sybase_ase_settings, get_sybase_ase_settings, Val<SettingsSybaseAseSettings>
         }
     }
 
@@ -493,16 +483,29 @@ pub mod data_provider {
             SettingsDocDbSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `SslMode`.
-        pub fn ssl_mode(mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> Self {
-            self.props.set("SslMode", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<MongoDbSslModeValue>
         }
     }
 
@@ -550,22 +553,39 @@ pub mod data_provider {
             SettingsIbmDb2LuwSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `EncryptionAlgorithm`.
-        pub fn encryption_algorithm(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EncryptionAlgorithm", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `SecurityMechanism`.
-        pub fn security_mechanism(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SecurityMechanism", value.into());
-            self
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<Db2SslModeValue>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionAlgorithm`.
+            props, "EncryptionAlgorithm", encryption_algorithm, set_encryption_algorithm, get_encryption_algorithm, Val<i64>
+        }
+
+        prop! {
+            /// `SecurityMechanism`.
+            props, "SecurityMechanism", security_mechanism, set_security_mechanism, get_security_mechanism, Val<i64>
         }
     }
 
@@ -610,10 +630,29 @@ pub mod data_provider {
             SettingsIbmDb2zOsSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<Db2SslModeValue>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -642,10 +681,24 @@ pub mod data_provider {
             SettingsMariaDbSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -697,23 +750,41 @@ pub mod data_provider {
             SettingsMicrosoftSqlServerSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `S3AccessRoleArn`: The ARN for the role the application uses to access its Amazon S3 bucket.
-        pub fn s3_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3AccessRoleArn", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `S3Path`: The path for the Amazon S3 bucket that the application uses for accessing the
-        /// user-defined schema.
-        pub fn s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Path", value.into());
-            self
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `S3AccessRoleArn`: The ARN for the role the application uses to access its Amazon S3
+            /// bucket.
+            props, "S3AccessRoleArn", s3_access_role_arn, set_s3_access_role_arn, get_s3_access_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `S3Path`: The path for the Amazon S3 bucket that the application uses for accessing the
+            /// user-defined schema.
+            props, "S3Path", s3_path, set_s3_path, get_s3_path, Val<String>
         }
     }
 
@@ -736,40 +807,44 @@ pub mod data_provider {
             SettingsMongoDbSettings { props }
         }
 
-        /// `AuthMechanism`.
-        pub fn auth_mechanism(mut self, value: impl Into<Val<MongoDbAuthMechanism>>) -> Self {
-            self.props.set("AuthMechanism", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `AuthSource`.
-        pub fn auth_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthSource", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `AuthType`.
-        pub fn auth_type(mut self, value: impl Into<Val<MongoDbAuthType>>) -> Self {
-            self.props.set("AuthType", value.into());
-            self
+        prop! {
+            /// `AuthMechanism`.
+            props, "AuthMechanism", auth_mechanism, set_auth_mechanism, get_auth_mechanism, Val<MongoDbAuthMechanism>
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `AuthSource`.
+            props, "AuthSource", auth_source, set_auth_source, get_auth_source, Val<String>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `AuthType`.
+            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<MongoDbAuthType>
         }
 
-        /// `SslMode`.
-        pub fn ssl_mode(mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> Self {
-            self.props.set("SslMode", value.into());
-            self
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<MongoDbSslModeValue>
         }
     }
 
@@ -827,10 +902,24 @@ pub mod data_provider {
             SettingsMySqlSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -862,40 +951,54 @@ pub mod data_provider {
             SettingsOracleSettings { props }
         }
 
-        /// `AsmServer`.
-        pub fn asm_server(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AsmServer", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `SecretsManagerOracleAsmAccessRoleArn`.
-        pub fn secrets_manager_oracle_asm_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
         }
 
-        /// `SecretsManagerOracleAsmSecretId`.
-        pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `SecretsManagerSecurityDbEncryptionAccessRoleArn`.
-        pub fn secrets_manager_security_db_encryption_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecurityDbEncryptionAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `AsmServer`.
+            props, "AsmServer", asm_server, set_asm_server, get_asm_server, Val<String>
         }
 
-        /// `SecretsManagerSecurityDbEncryptionSecretId`.
-        pub fn secrets_manager_security_db_encryption_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecurityDbEncryptionSecretId", value.into());
-            self
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretsManagerOracleAsmAccessRoleArn`.
+            props, "SecretsManagerOracleAsmAccessRoleArn", secrets_manager_oracle_asm_access_role_arn, set_secrets_manager_oracle_asm_access_role_arn, get_secrets_manager_oracle_asm_access_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretsManagerOracleAsmSecretId`.
+            props, "SecretsManagerOracleAsmSecretId", secrets_manager_oracle_asm_secret_id, set_secrets_manager_oracle_asm_secret_id, get_secrets_manager_oracle_asm_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `SecretsManagerSecurityDbEncryptionAccessRoleArn`.
+            props, "SecretsManagerSecurityDbEncryptionAccessRoleArn", secrets_manager_security_db_encryption_access_role_arn, set_secrets_manager_security_db_encryption_access_role_arn, get_secrets_manager_security_db_encryption_access_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretsManagerSecurityDbEncryptionSecretId`.
+            props, "SecretsManagerSecurityDbEncryptionSecretId", secrets_manager_security_db_encryption_secret_id, set_secrets_manager_security_db_encryption_secret_id, get_secrets_manager_security_db_encryption_secret_id, Val<String>
         }
     }
 
@@ -927,10 +1030,29 @@ pub mod data_provider {
             SettingsPostgreSqlSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
     }
 
@@ -957,6 +1079,21 @@ pub mod data_provider {
             props.set("Port", port.into());
             props.set("DatabaseName", database_name.into());
             SettingsRedshiftSettings { props }
+        }
+
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
     }
 
@@ -985,22 +1122,34 @@ pub mod data_provider {
             SettingsSybaseAseSettings { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ServerName`.
+            props, "ServerName", _, set_server_name, get_server_name, Val<String>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `EncryptPassword`.
-        pub fn encrypt_password(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EncryptPassword", value.into());
-            self
+        prop! {
+            /// `SslMode`.
+            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<SybaseSslModeValue>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `EncryptPassword`.
+            props, "EncryptPassword", encrypt_password, set_encrypt_password, get_encrypt_password, Val<bool>
         }
     }
 
@@ -1044,188 +1193,170 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    /// `CertificateArn`: The Amazon Resource Name (ARN) for the certificate.
-    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateArn", value.into());
-        self
+    prop! {
+        /// `CertificateArn`: The Amazon Resource Name (ARN) for the certificate.
+        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `DatabaseName`: The name of the endpoint database. For a MySQL source or target endpoint,
-    /// don't specify DatabaseName. To migrate to a specific database, use this setting and
-    /// targetDbType.
-    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseName", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name of the endpoint database. For a MySQL source or target
+        /// endpoint, don't specify DatabaseName. To migrate to a specific database, use this
+        /// setting and targetDbType.
+        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
     }
 
-    /// `DocDbSettings`: Settings in JSON format for the source and target DocumentDB endpoint
-    pub fn doc_db_settings(mut self, value: impl Into<Val<endpoint::DocDbSettings>>) -> Self {
-        self.core.set("DocDbSettings", value.into());
-        self
+    prop! {
+        /// `DocDbSettings`: Settings in JSON format for the source and target DocumentDB endpoint
+        core.props, "DocDbSettings", doc_db_settings, set_doc_db_settings, get_doc_db_settings, Val<endpoint::DocDbSettings>
     }
 
-    /// `DynamoDbSettings`: Settings in JSON format for the target Amazon DynamoDB endpoint
-    pub fn dynamo_db_settings(mut self, value: impl Into<Val<endpoint::DynamoDbSettings>>) -> Self {
-        self.core.set("DynamoDbSettings", value.into());
-        self
+    prop! {
+        /// `DynamoDbSettings`: Settings in JSON format for the target Amazon DynamoDB endpoint
+        core.props, "DynamoDbSettings", dynamo_db_settings, set_dynamo_db_settings, get_dynamo_db_settings, Val<endpoint::DynamoDbSettings>
     }
 
-    /// `ElasticsearchSettings`: Settings in JSON format for the target OpenSearch endpoint
-    pub fn elasticsearch_settings(mut self, value: impl Into<Val<endpoint::ElasticsearchSettings>>) -> Self {
-        self.core.set("ElasticsearchSettings", value.into());
-        self
+    prop! {
+        /// `ElasticsearchSettings`: Settings in JSON format for the target OpenSearch endpoint
+        core.props, "ElasticsearchSettings", elasticsearch_settings, set_elasticsearch_settings, get_elasticsearch_settings, Val<endpoint::ElasticsearchSettings>
     }
 
-    /// `EndpointIdentifier`: The database endpoint identifier. Identifiers must begin with a letter
-    /// and must contain only ASCII letters, digits, and hyphens. They can't end with a hyphen, or
-    /// contain two consecutive hyphens.
-    pub fn endpoint_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointIdentifier", value.into());
-        self
+    prop! {
+        /// `EndpointIdentifier`: The database endpoint identifier. Identifiers must begin with a
+        /// letter and must contain only ASCII letters, digits, and hyphens. They can't end with a
+        /// hyphen, or contain two consecutive hyphens.
+        core.props, "EndpointIdentifier", endpoint_identifier, set_endpoint_identifier, get_endpoint_identifier, Val<String>
     }
 
-    /// `ExtraConnectionAttributes`: Additional attributes associated with the connection
-    pub fn extra_connection_attributes(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExtraConnectionAttributes", value.into());
-        self
+    prop! {
+        /// `EndpointType`: The type of endpoint. Valid values are source and target.
+        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<String>
     }
 
-    /// `GcpMySQLSettings`: Settings in JSON format for the source GCP MySQL endpoint
-    pub fn gcp_my_sql_settings(mut self, value: impl Into<Val<endpoint::GcpMySqlSettings>>) -> Self {
-        self.core.set("GcpMySQLSettings", value.into());
-        self
+    prop! {
+        /// `EngineName`: The type of engine for the endpoint, depending on the EndpointType value.
+        core.props, "EngineName", _, set_engine_name, get_engine_name, Val<String>
     }
 
-    /// `IbmDb2Settings`: Settings in JSON format for the source IBM Db2 LUW endpoint
-    pub fn ibm_db2_settings(mut self, value: impl Into<Val<endpoint::IbmDb2Settings>>) -> Self {
-        self.core.set("IbmDb2Settings", value.into());
-        self
+    prop! {
+        /// `ExtraConnectionAttributes`: Additional attributes associated with the connection
+        core.props, "ExtraConnectionAttributes", extra_connection_attributes, set_extra_connection_attributes, get_extra_connection_attributes, Val<String>
     }
 
-    /// `KafkaSettings`: Settings in JSON format for the target Apache Kafka endpoint
-    pub fn kafka_settings(mut self, value: impl Into<Val<endpoint::KafkaSettings>>) -> Self {
-        self.core.set("KafkaSettings", value.into());
-        self
+    prop! {
+        /// `GcpMySQLSettings`: Settings in JSON format for the source GCP MySQL endpoint
+        core.props, "GcpMySQLSettings", gcp_my_sql_settings, set_gcp_my_sql_settings, get_gcp_my_sql_settings, Val<endpoint::GcpMySqlSettings>
     }
 
-    /// `KinesisSettings`: Settings in JSON format for the target endpoint for Amazon Kinesis Data
-    /// Streams
-    pub fn kinesis_settings(mut self, value: impl Into<Val<endpoint::KinesisSettings>>) -> Self {
-        self.core.set("KinesisSettings", value.into());
-        self
+    prop! {
+        /// `IbmDb2Settings`: Settings in JSON format for the source IBM Db2 LUW endpoint
+        core.props, "IbmDb2Settings", ibm_db2_settings, set_ibm_db2_settings, get_ibm_db2_settings, Val<endpoint::IbmDb2Settings>
     }
 
-    /// `KmsKeyId`: An AWS KMS key identifier that is used to encrypt the connection parameters for
-    /// the endpoint.If you don't specify a value for the KmsKeyId parameter, AWS DMS uses your
-    /// default encryption key.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KafkaSettings`: Settings in JSON format for the target Apache Kafka endpoint
+        core.props, "KafkaSettings", kafka_settings, set_kafka_settings, get_kafka_settings, Val<endpoint::KafkaSettings>
     }
 
-    /// `MicrosoftSqlServerSettings`: Settings in JSON format for the source and target Microsoft
-    /// SQL Server endpoint
-    pub fn microsoft_sql_server_settings(mut self, value: impl Into<Val<endpoint::MicrosoftSqlServerSettings>>) -> Self {
-        self.core.set("MicrosoftSqlServerSettings", value.into());
-        self
+    prop! {
+        /// `KinesisSettings`: Settings in JSON format for the target endpoint for Amazon Kinesis
+        /// Data Streams
+        core.props, "KinesisSettings", kinesis_settings, set_kinesis_settings, get_kinesis_settings, Val<endpoint::KinesisSettings>
     }
 
-    /// `MongoDbSettings`: Settings in JSON format for the source MongoDB endpoint
-    pub fn mongo_db_settings(mut self, value: impl Into<Val<endpoint::MongoDbSettings>>) -> Self {
-        self.core.set("MongoDbSettings", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: An AWS KMS key identifier that is used to encrypt the connection parameters
+        /// for the endpoint.If you don't specify a value for the KmsKeyId parameter, AWS DMS uses
+        /// your default encryption key.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MySqlSettings`: Settings in JSON format for the source and target MySQL endpoin
-    pub fn my_sql_settings(mut self, value: impl Into<Val<endpoint::MySqlSettings>>) -> Self {
-        self.core.set("MySqlSettings", value.into());
-        self
+    prop! {
+        /// `MicrosoftSqlServerSettings`: Settings in JSON format for the source and target
+        /// Microsoft SQL Server endpoint
+        core.props, "MicrosoftSqlServerSettings", microsoft_sql_server_settings, set_microsoft_sql_server_settings, get_microsoft_sql_server_settings, Val<endpoint::MicrosoftSqlServerSettings>
     }
 
-    /// `NeptuneSettings`: Settings in JSON format for the target Amazon Neptune endpoint
-    pub fn neptune_settings(mut self, value: impl Into<Val<endpoint::NeptuneSettings>>) -> Self {
-        self.core.set("NeptuneSettings", value.into());
-        self
+    prop! {
+        /// `MongoDbSettings`: Settings in JSON format for the source MongoDB endpoint
+        core.props, "MongoDbSettings", mongo_db_settings, set_mongo_db_settings, get_mongo_db_settings, Val<endpoint::MongoDbSettings>
     }
 
-    /// `OracleSettings`: Settings in JSON format for the source and target Oracle endpoint
-    pub fn oracle_settings(mut self, value: impl Into<Val<endpoint::OracleSettings>>) -> Self {
-        self.core.set("OracleSettings", value.into());
-        self
+    prop! {
+        /// `MySqlSettings`: Settings in JSON format for the source and target MySQL endpoin
+        core.props, "MySqlSettings", my_sql_settings, set_my_sql_settings, get_my_sql_settings, Val<endpoint::MySqlSettings>
     }
 
-    /// `Password`: The password to be used to log in to the endpoint database.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `NeptuneSettings`: Settings in JSON format for the target Amazon Neptune endpoint
+        core.props, "NeptuneSettings", neptune_settings, set_neptune_settings, get_neptune_settings, Val<endpoint::NeptuneSettings>
     }
 
-    /// `Port`: The port used by the endpoint database.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `OracleSettings`: Settings in JSON format for the source and target Oracle endpoint
+        core.props, "OracleSettings", oracle_settings, set_oracle_settings, get_oracle_settings, Val<endpoint::OracleSettings>
     }
 
-    /// `PostgreSqlSettings`: Settings in JSON format for the source and target PostgreSQL endpoint.
-    pub fn postgre_sql_settings(mut self, value: impl Into<Val<endpoint::PostgreSqlSettings>>) -> Self {
-        self.core.set("PostgreSqlSettings", value.into());
-        self
+    prop! {
+        /// `Password`: The password to be used to log in to the endpoint database.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `RedisSettings`: Settings in JSON format for the target Redis endpoint
-    pub fn redis_settings(mut self, value: impl Into<Val<endpoint::RedisSettings>>) -> Self {
-        self.core.set("RedisSettings", value.into());
-        self
+    prop! {
+        /// `Port`: The port used by the endpoint database.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `RedshiftSettings`: Settings in JSON format for the Amazon Redshift endpoint.
-    pub fn redshift_settings(mut self, value: impl Into<Val<endpoint::RedshiftSettings>>) -> Self {
-        self.core.set("RedshiftSettings", value.into());
-        self
+    prop! {
+        /// `PostgreSqlSettings`: Settings in JSON format for the source and target PostgreSQL
+        /// endpoint.
+        core.props, "PostgreSqlSettings", postgre_sql_settings, set_postgre_sql_settings, get_postgre_sql_settings, Val<endpoint::PostgreSqlSettings>
     }
 
-    /// `ResourceIdentifier`: A display name for the resource identifier at the end of the
-    /// EndpointArn response parameter that is returned in the created Endpoint object.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `RedisSettings`: Settings in JSON format for the target Redis endpoint
+        core.props, "RedisSettings", redis_settings, set_redis_settings, get_redis_settings, Val<endpoint::RedisSettings>
     }
 
-    /// `S3Settings`: Settings in JSON format for the source and target Amazon S3 endpoint
-    pub fn s3_settings(mut self, value: impl Into<Val<endpoint::S3Settings>>) -> Self {
-        self.core.set("S3Settings", value.into());
-        self
+    prop! {
+        /// `RedshiftSettings`: Settings in JSON format for the Amazon Redshift endpoint.
+        core.props, "RedshiftSettings", redshift_settings, set_redshift_settings, get_redshift_settings, Val<endpoint::RedshiftSettings>
     }
 
-    /// `ServerName`: The name of the server where the endpoint database resides.
-    pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerName", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`: A display name for the resource identifier at the end of the
+        /// EndpointArn response parameter that is returned in the created Endpoint object.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
     }
 
-    /// `SslMode`: The Secure Sockets Layer (SSL) mode to use for the SSL connection. The default is
-    /// none.
-    pub fn ssl_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SslMode", value.into());
-        self
+    prop! {
+        /// `S3Settings`: Settings in JSON format for the source and target Amazon S3 endpoint
+        core.props, "S3Settings", s3_settings, set_s3_settings, get_s3_settings, Val<endpoint::S3Settings>
     }
 
-    /// `SybaseSettings`: Settings in JSON format for the source and target SAP ASE endpoint.
-    pub fn sybase_settings(mut self, value: impl Into<Val<endpoint::SybaseSettings>>) -> Self {
-        self.core.set("SybaseSettings", value.into());
-        self
+    prop! {
+        /// `ServerName`: The name of the server where the endpoint database resides.
+        core.props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
     }
 
-    /// `Tags`: One or more tags to be assigned to the endpoint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SslMode`: The Secure Sockets Layer (SSL) mode to use for the SSL connection. The
+        /// default is none.
+        core.props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<String>
     }
 
-    /// `Username`: The user name to be used to log in to the endpoint database.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `SybaseSettings`: Settings in JSON format for the source and target SAP ASE endpoint.
+        core.props, "SybaseSettings", sybase_settings, set_sybase_settings, get_sybase_settings, Val<endpoint::SybaseSettings>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags to be assigned to the endpoint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Username`: The user name to be used to log in to the endpoint database.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1267,42 +1398,38 @@ pub mod endpoint {
             DocDbSettings { props }
         }
 
-        /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the document
-        /// organization. Use this setting when NestingLevel is set to "one".
-        pub fn docs_to_investigate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DocsToInvestigate", value.into());
-            self
+        prop! {
+            /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the
+            /// document organization. Use this setting when NestingLevel is set to "one".
+            props, "DocsToInvestigate", docs_to_investigate, set_docs_to_investigate, get_docs_to_investigate, Val<i64>
         }
 
-        /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none"
-        pub fn extract_doc_id(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExtractDocId", value.into());
-            self
+        prop! {
+            /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none"
+            props, "ExtractDocId", extract_doc_id, set_extract_doc_id, get_extract_doc_id, Val<bool>
         }
 
-        /// `NestingLevel`: Specifies either document or table mode.
-        pub fn nesting_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NestingLevel", value.into());
-            self
+        prop! {
+            /// `NestingLevel`: Specifies either document or table mode.
+            props, "NestingLevel", nesting_level, set_nesting_level, get_nesting_level, Val<String>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-        /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access to
-        /// the DocumentDB endpoint.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
+            /// to the DocumentDB endpoint.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full Amazon Resource Name (ARN) of the IAM role that specifies
-        /// AWS DMS as the trusted entity and grants the required permissions to access the value in
-        /// SecretsManagerSecret. The role must allow the iam:PassRole action. SecretsManagerSecret has
-        /// the value of the AWS Secrets Manager secret that allows access to the DocumentDB endpoint.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
+            /// to the DocumentDB endpoint.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
     }
 
@@ -1322,11 +1449,10 @@ pub mod endpoint {
             DynamoDbSettings { props }
         }
 
-        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the IAM
-        /// role. The role must allow the iam:PassRole action.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the
+            /// IAM role. The role must allow the iam:PassRole action.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
     }
 
@@ -1346,32 +1472,28 @@ pub mod endpoint {
             ElasticsearchSettings { props }
         }
 
-        /// `EndpointUri`: The endpoint for the OpenSearch cluster. AWS DMS uses HTTPS if a transport
-        /// protocol (either HTTP or HTTPS) isn't specified.
-        pub fn endpoint_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointUri", value.into());
-            self
+        prop! {
+            /// `EndpointUri`: The endpoint for the OpenSearch cluster. AWS DMS uses HTTPS if a
+            /// transport protocol (either HTTP or HTTPS) isn't specified.
+            props, "EndpointUri", endpoint_uri, set_endpoint_uri, get_endpoint_uri, Val<String>
         }
 
-        /// `ErrorRetryDuration`: The maximum number of seconds for which DMS retries failed API
-        /// requests to the OpenSearch cluster.
-        pub fn error_retry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ErrorRetryDuration", value.into());
-            self
+        prop! {
+            /// `ErrorRetryDuration`: The maximum number of seconds for which DMS retries failed API
+            /// requests to the OpenSearch cluster.
+            props, "ErrorRetryDuration", error_retry_duration, set_error_retry_duration, get_error_retry_duration, Val<i64>
         }
 
-        /// `FullLoadErrorPercentage`: The maximum percentage of records that can fail to be written
-        /// before a full load operation stops.
-        pub fn full_load_error_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FullLoadErrorPercentage", value.into());
-            self
+        prop! {
+            /// `FullLoadErrorPercentage`: The maximum percentage of records that can fail to be written
+            /// before a full load operation stops.
+            props, "FullLoadErrorPercentage", full_load_error_percentage, set_full_load_error_percentage, get_full_load_error_percentage, Val<i64>
         }
 
-        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the IAM
-        /// role. The role must allow the iam:PassRole action.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the
+            /// IAM role. The role must allow the iam:PassRole action.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
     }
 
@@ -1391,105 +1513,92 @@ pub mod endpoint {
             GcpMySqlSettings { props }
         }
 
-        /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to the
-        /// endpoint. The migration task continues running regardless if the SQL statement succeeds or
-        /// fails.
-        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfterConnectScript", value.into());
-            self
+        prop! {
+            /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to
+            /// the endpoint. The migration task continues running regardless if the SQL statement
+            /// succeeds or fails.
+            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
         }
 
-        /// `CleanSourceMetadataOnMismatch`: Adjusts the behavior of AWS DMS when migrating from an SQL
-        /// Server source database that is hosted as part of an Always On availability group cluster. If
-        /// you need AWS DMS to poll all the nodes in the Always On cluster for transaction backups, set
-        /// this attribute to false.
-        pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CleanSourceMetadataOnMismatch", value.into());
-            self
+        prop! {
+            /// `CleanSourceMetadataOnMismatch`: Adjusts the behavior of AWS DMS when migrating from an
+            /// SQL Server source database that is hosted as part of an Always On availability group
+            /// cluster. If you need AWS DMS to poll all the nodes in the Always On cluster for
+            /// transaction backups, set this attribute to false.
+            props, "CleanSourceMetadataOnMismatch", clean_source_metadata_on_mismatch, set_clean_source_metadata_on_mismatch, get_clean_source_metadata_on_mismatch, Val<bool>
         }
 
-        /// `DatabaseName`: Database name for the endpoint. For a MySQL source or target endpoint, don't
-        /// explicitly specify the database using the DatabaseName request parameter on either the
-        /// CreateEndpoint or ModifyEndpoint API call. Specifying DatabaseName when you create or modify
-        /// a MySQL endpoint replicates all the task tables to this single database. For MySQL
-        /// endpoints, you specify the database only when you specify the schema in the table-mapping
-        /// rules of the AWS DMS task.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: Database name for the endpoint. For a MySQL source or target endpoint,
+            /// don't explicitly specify the database using the DatabaseName request parameter on either
+            /// the CreateEndpoint or ModifyEndpoint API call. Specifying DatabaseName when you create
+            /// or modify a MySQL endpoint replicates all the task tables to this single database. For
+            /// MySQL endpoints, you specify the database only when you specify the schema in the
+            /// table-mapping rules of the AWS DMS task.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
-        /// when the database is idle. The default is five seconds.
-        pub fn events_poll_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EventsPollInterval", value.into());
-            self
+        prop! {
+            /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
+            /// when the database is idle. The default is five seconds.
+            props, "EventsPollInterval", events_poll_interval, set_events_poll_interval, get_events_poll_interval, Val<i64>
         }
 
-        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
-        /// a MySQL-compatible database.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
+            /// to a MySQL-compatible database.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
-        /// target database. Specifies how many threads to use to load the data into the
-        /// MySQL-compatible target database. Setting a large number of threads can have an adverse
-        /// effect on database performance, because a separate connection is required for each thread.
-        /// The default is one.
-        pub fn parallel_load_threads(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelLoadThreads", value.into());
-            self
+        prop! {
+            /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
+            /// target database. Specifies how many threads to use to load the data into the
+            /// MySQL-compatible target database. Setting a large number of threads can have an adverse
+            /// effect on database performance, because a separate connection is required for each
+            /// thread. The default is one.
+            props, "ParallelLoadThreads", parallel_load_threads, set_parallel_load_threads, get_parallel_load_threads, Val<i64>
         }
 
-        /// `Password`: Endpoint connection password.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: Endpoint connection password.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Port`: The port used by the endpoint database.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port used by the endpoint database.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-        /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access to
-        /// the MySQL endpoint.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
+            /// to the MySQL endpoint.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the MySQL endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the MySQL endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `ServerName`: The MySQL host name.
-        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerName", value.into());
-            self
+        prop! {
+            /// `ServerName`: The MySQL host name.
+            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
         }
 
-        /// `ServerTimezone`: Specifies the time zone for the source MySQL database. Don't enclose time
-        /// zones in single quotation marks.
-        pub fn server_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerTimezone", value.into());
-            self
+        prop! {
+            /// `ServerTimezone`: Specifies the time zone for the source MySQL database. Don't enclose
+            /// time zones in single quotation marks.
+            props, "ServerTimezone", server_timezone, set_server_timezone, get_server_timezone, Val<String>
         }
 
-        /// `Username`: Specifies the time zone for the source MySQL database. Don't enclose time zones
-        /// in single quotation marks.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: Specifies the time zone for the source MySQL database. Don't enclose time
+            /// zones in single quotation marks.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -1508,70 +1617,62 @@ pub mod endpoint {
             IbmDb2Settings { props }
         }
 
-        /// `CurrentLsn`: For ongoing replication (CDC), use CurrentLSN to specify a log sequence number (LSN)
-        /// where you want the replication to start.
-        pub fn current_lsn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CurrentLsn", value.into());
-            self
+        prop! {
+            /// `CurrentLsn`: For ongoing replication (CDC), use CurrentLSN to specify a log sequence
+            /// number (LSN) where you want the replication to start.
+            props, "CurrentLsn", current_lsn, set_current_lsn, get_current_lsn, Val<String>
         }
 
-        /// `KeepCsvFiles`: If true, AWS DMS saves any .csv files to the Db2 LUW target that were used
-        /// to replicate data. DMS uses these files for analysis and troubleshooting.
-        pub fn keep_csv_files(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeepCsvFiles", value.into());
-            self
+        prop! {
+            /// `KeepCsvFiles`: If true, AWS DMS saves any .csv files to the Db2 LUW target that were
+            /// used to replicate data. DMS uses these files for analysis and troubleshooting.
+            props, "KeepCsvFiles", keep_csv_files, set_keep_csv_files, get_keep_csv_files, Val<bool>
         }
 
-        /// `LoadTimeout`: The amount of time (in milliseconds) before AWS DMS times out operations
-        /// performed by DMS on the Db2 target. The default value is 1200 (20 minutes).
-        pub fn load_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LoadTimeout", value.into());
-            self
+        prop! {
+            /// `LoadTimeout`: The amount of time (in milliseconds) before AWS DMS times out operations
+            /// performed by DMS on the Db2 target. The default value is 1200 (20 minutes).
+            props, "LoadTimeout", load_timeout, set_load_timeout, get_load_timeout, Val<i64>
         }
 
-        /// `MaxFileSize`: Specifies the maximum size (in KB) of .csv files used to transfer data to Db2
-        /// LUW.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: Specifies the maximum size (in KB) of .csv files used to transfer data to
+            /// Db2 LUW.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `MaxKBytesPerRead`: Maximum number of bytes per read, as a NUMBER value. The default is 64
-        /// KB.
-        pub fn max_k_bytes_per_read(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxKBytesPerRead", value.into());
-            self
+        prop! {
+            /// `MaxKBytesPerRead`: Maximum number of bytes per read, as a NUMBER value. The default is 64
+            /// KB.
+            props, "MaxKBytesPerRead", max_k_bytes_per_read, set_max_k_bytes_per_read, get_max_k_bytes_per_read, Val<i64>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-        /// SecretsManagerSecret has the value ofthe AWS Secrets Manager secret that allows access to
-        /// the Db2 LUW endpoint.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+            /// SecretsManagerSecret has the value ofthe AWS Secrets Manager secret that allows access
+            /// to the Db2 LUW endpoint.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the IBMDB2 endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the IBMDB2 endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `SetDataCaptureChanges`: Enables ongoing replication (CDC) as a BOOLEAN value. The default
-        /// is true.
-        pub fn set_data_capture_changes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SetDataCaptureChanges", value.into());
-            self
+        prop! {
+            /// `SetDataCaptureChanges`: Enables ongoing replication (CDC) as a BOOLEAN value. The
+            /// default is true.
+            props, "SetDataCaptureChanges", set_data_capture_changes, set_set_data_capture_changes, get_set_data_capture_changes, Val<bool>
         }
 
-        /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when generating .csv
-        /// files on the local disk on the DMS replication instance. The default value is 1024 (1 MB).
-        pub fn write_buffer_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WriteBufferSize", value.into());
-            self
+        prop! {
+            /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when
+            /// generating .csv files on the local disk on the DMS replication instance. The default
+            /// value is 1024 (1 MB).
+            props, "WriteBufferSize", write_buffer_size, set_write_buffer_size, get_write_buffer_size, Val<i64>
         }
     }
 
@@ -1591,140 +1692,123 @@ pub mod endpoint {
             KafkaSettings { props }
         }
 
-        /// `Broker`: A comma-separated list of one or more broker locations in your Kafka cluster that
-        /// host your Kafka instance. Specify each broker location in the form
-        /// broker-hostname-or-ip:port
-        pub fn broker(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Broker", value.into());
-            self
+        prop! {
+            /// `Broker`: A comma-separated list of one or more broker locations in your Kafka cluster
+            /// that host your Kafka instance. Specify each broker location in the form
+            /// broker-hostname-or-ip:port
+            props, "Broker", broker, set_broker, get_broker, Val<String>
         }
 
-        /// `IncludeControlDetails`: Shows detailed control information for table definition, column
-        /// definition, and table and column changes in the Kafka message output. The default is false.
-        pub fn include_control_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeControlDetails", value.into());
-            self
+        prop! {
+            /// `IncludeControlDetails`: Shows detailed control information for table definition, column
+            /// definition, and table and column changes in the Kafka message output. The default is
+            /// false.
+            props, "IncludeControlDetails", include_control_details, set_include_control_details, get_include_control_details, Val<bool>
         }
 
-        /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the endpoint.
-        /// The default is false.
-        pub fn include_null_and_empty(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeNullAndEmpty", value.into());
-            self
+        prop! {
+            /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the
+            /// endpoint. The default is false.
+            props, "IncludeNullAndEmpty", include_null_and_empty, set_include_null_and_empty, get_include_null_and_empty, Val<bool>
         }
 
-        /// `IncludePartitionValue`: Shows the partition value within the Kafka message output unless
-        /// the partition type is schema-table-type. The default is false.
-        pub fn include_partition_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludePartitionValue", value.into());
-            self
+        prop! {
+            /// `IncludePartitionValue`: Shows the partition value within the Kafka message output
+            /// unless the partition type is schema-table-type. The default is false.
+            props, "IncludePartitionValue", include_partition_value, set_include_partition_value, get_include_partition_value, Val<bool>
         }
 
-        /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations that
-        /// change the table in the control data, such as rename-table, drop-table, add-column,
-        /// drop-column, and rename-column. The default is false.
-        pub fn include_table_alter_operations(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTableAlterOperations", value.into());
-            self
+        prop! {
+            /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations
+            /// that change the table in the control data, such as rename-table, drop-table, add-column,
+            /// drop-column, and rename-column. The default is false.
+            props, "IncludeTableAlterOperations", include_table_alter_operations, set_include_table_alter_operations, get_include_table_alter_operations, Val<bool>
         }
 
-        /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
-        /// database. This information includes a commit timestamp, a log position, and values for
-        /// transaction_id, previous transaction_id, and transaction_record_id (the record offset within
-        /// a transaction). The default is false.
-        pub fn include_transaction_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTransactionDetails", value.into());
-            self
+        prop! {
+            /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
+            /// database. This information includes a commit timestamp, a log position, and values for
+            /// transaction_id, previous transaction_id, and transaction_record_id (the record offset
+            /// within a transaction). The default is false.
+            props, "IncludeTransactionDetails", include_transaction_details, set_include_transaction_details, get_include_transaction_details, Val<bool>
         }
 
-        /// `MessageFormat`: The output format for the records created on the endpoint. The message
-        /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
-        pub fn message_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageFormat", value.into());
-            self
+        prop! {
+            /// `MessageFormat`: The output format for the records created on the endpoint. The message
+            /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
+            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<String>
         }
 
-        /// `MessageMaxBytes`: The maximum size in bytes for records created on the endpoint The default
-        /// is 1,000,000.
-        pub fn message_max_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessageMaxBytes", value.into());
-            self
+        prop! {
+            /// `MessageMaxBytes`: The maximum size in bytes for records created on the endpoint The
+            /// default is 1,000,000.
+            props, "MessageMaxBytes", message_max_bytes, set_message_max_bytes, get_message_max_bytes, Val<i64>
         }
 
-        /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw data
-        /// in hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the LOB column
-        /// type in hexadecimal format moving from an Oracle source to a Kafka target. Use the
-        /// NoHexPrefix endpoint setting to enable migration of RAW data type columns without adding the '0x'
-        /// prefix.
-        pub fn no_hex_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoHexPrefix", value.into());
-            self
+        prop! {
+            /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw
+            /// data in hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the
+            /// LOB column type in hexadecimal format moving from an Oracle source to a Kafka target.
+            /// Use the NoHexPrefix endpoint setting to enable migration of RAW data type columns
+            /// without adding the '0x' prefix.
+            props, "NoHexPrefix", no_hex_prefix, set_no_hex_prefix, get_no_hex_prefix, Val<bool>
         }
 
-        /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when the
-        /// partition type is primary-key-type.
-        pub fn partition_include_schema_table(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PartitionIncludeSchemaTable", value.into());
-            self
+        prop! {
+            /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when
+            /// the partition type is primary-key-type.
+            props, "PartitionIncludeSchemaTable", partition_include_schema_table, set_partition_include_schema_table, get_partition_include_schema_table, Val<bool>
         }
 
-        /// `SaslPassword`: The secure password that you created when you first set up your Amazon MSK
-        /// cluster to validate a client identity and make an encrypted connection between server and
-        /// client using SASL-SSL authentication.
-        pub fn sasl_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SaslPassword", value.into());
-            self
+        prop! {
+            /// `SaslPassword`: The secure password that you created when you first set up your Amazon
+            /// MSK cluster to validate a client identity and make an encrypted connection between
+            /// server and client using SASL-SSL authentication.
+            props, "SaslPassword", sasl_password, set_sasl_password, get_sasl_password, Val<String>
         }
 
-        /// `SaslUserName`: The secure user name you created when you first set up your Amazon MSK
-        /// cluster to validate a client identity and make an encrypted connection between server and
-        /// client using SASL-SSL authentication.
-        pub fn sasl_user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SaslUserName", value.into());
-            self
+        prop! {
+            /// `SaslUserName`: The secure user name you created when you first set up your Amazon MSK
+            /// cluster to validate a client identity and make an encrypted connection between server
+            /// and client using SASL-SSL authentication.
+            props, "SaslUserName", sasl_user_name, set_sasl_user_name, get_sasl_user_name, Val<String>
         }
 
-        /// `SecurityProtocol`: Set secure connection to a Kafka target endpoint using Transport Layer
-        /// Security (TLS). Options include ssl-encryption, ssl-authentication, and sasl-ssl. sasl-ssl
-        /// requires SaslUsername and SaslPassword.
-        pub fn security_protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityProtocol", value.into());
-            self
+        prop! {
+            /// `SecurityProtocol`: Set secure connection to a Kafka target endpoint using Transport
+            /// Layer Security (TLS). Options include ssl-encryption, ssl-authentication, and sasl-ssl.
+            /// sasl-ssl requires SaslUsername and SaslPassword.
+            props, "SecurityProtocol", security_protocol, set_security_protocol, get_security_protocol, Val<String>
         }
 
-        /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the private certificate authority (CA)
-        /// cert that AWS DMS uses to securely connect to your Kafka target endpoint.
-        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslCaCertificateArn", value.into());
-            self
+        prop! {
+            /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the private certificate
+            /// authority (CA) cert that AWS DMS uses to securely connect to your Kafka target endpoint.
+            props, "SslCaCertificateArn", ssl_ca_certificate_arn, set_ssl_ca_certificate_arn, get_ssl_ca_certificate_arn, Val<String>
         }
 
-        /// `SslClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate used to
-        /// securely connect to a Kafka target endpoint.
-        pub fn ssl_client_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslClientCertificateArn", value.into());
-            self
+        prop! {
+            /// `SslClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate used
+            /// to securely connect to a Kafka target endpoint.
+            props, "SslClientCertificateArn", ssl_client_certificate_arn, set_ssl_client_certificate_arn, get_ssl_client_certificate_arn, Val<String>
         }
 
-        /// `SslClientKeyArn`: The Amazon Resource Name (ARN) for the client private key used to
-        /// securely connect to a Kafka target endpoint.
-        pub fn ssl_client_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslClientKeyArn", value.into());
-            self
+        prop! {
+            /// `SslClientKeyArn`: The Amazon Resource Name (ARN) for the client private key used to
+            /// securely connect to a Kafka target endpoint.
+            props, "SslClientKeyArn", ssl_client_key_arn, set_ssl_client_key_arn, get_ssl_client_key_arn, Val<String>
         }
 
-        /// `SslClientKeyPassword`: The password for the client private key used to securely connect to
-        /// a Kafka target endpoint.
-        pub fn ssl_client_key_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslClientKeyPassword", value.into());
-            self
+        prop! {
+            /// `SslClientKeyPassword`: The password for the client private key used to securely connect
+            /// to a Kafka target endpoint.
+            props, "SslClientKeyPassword", ssl_client_key_password, set_ssl_client_key_password, get_ssl_client_key_password, Val<String>
         }
 
-        /// `Topic`: The topic to which you migrate the data. If you don't specify a topic, AWS DMS
-        /// specifies "kafka-default-topic" as the migration topic.
-        pub fn topic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Topic", value.into());
-            self
+        prop! {
+            /// `Topic`: The topic to which you migrate the data. If you don't specify a topic, AWS DMS
+            /// specifies "kafka-default-topic" as the migration topic.
+            props, "Topic", topic, set_topic, get_topic, Val<String>
         }
     }
 
@@ -1744,75 +1828,66 @@ pub mod endpoint {
             KinesisSettings { props }
         }
 
-        /// `IncludeControlDetails`: Shows detailed control information for table definition, column
-        /// definition, and table and column changes in the Kinesis message output. The default is
-        /// false.
-        pub fn include_control_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeControlDetails", value.into());
-            self
+        prop! {
+            /// `IncludeControlDetails`: Shows detailed control information for table definition, column
+            /// definition, and table and column changes in the Kinesis message output. The default is
+            /// false.
+            props, "IncludeControlDetails", include_control_details, set_include_control_details, get_include_control_details, Val<bool>
         }
 
-        /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the endpoint.
-        /// The default is false.
-        pub fn include_null_and_empty(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeNullAndEmpty", value.into());
-            self
+        prop! {
+            /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the
+            /// endpoint. The default is false.
+            props, "IncludeNullAndEmpty", include_null_and_empty, set_include_null_and_empty, get_include_null_and_empty, Val<bool>
         }
 
-        /// `IncludePartitionValue`: Shows the partition value within the Kinesis message output, unless
-        /// the partition type is schema-table-type. The default is false.
-        pub fn include_partition_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludePartitionValue", value.into());
-            self
+        prop! {
+            /// `IncludePartitionValue`: Shows the partition value within the Kinesis message output,
+            /// unless the partition type is schema-table-type. The default is false.
+            props, "IncludePartitionValue", include_partition_value, set_include_partition_value, get_include_partition_value, Val<bool>
         }
 
-        /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations that
-        /// change the table in the control data, such as rename-table, drop-table, add-column,
-        /// drop-column, and rename-column. The default is false.
-        pub fn include_table_alter_operations(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTableAlterOperations", value.into());
-            self
+        prop! {
+            /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations
+            /// that change the table in the control data, such as rename-table, drop-table, add-column,
+            /// drop-column, and rename-column. The default is false.
+            props, "IncludeTableAlterOperations", include_table_alter_operations, set_include_table_alter_operations, get_include_table_alter_operations, Val<bool>
         }
 
-        /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
-        /// database.
-        pub fn include_transaction_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTransactionDetails", value.into());
-            self
+        prop! {
+            /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
+            /// database.
+            props, "IncludeTransactionDetails", include_transaction_details, set_include_transaction_details, get_include_transaction_details, Val<bool>
         }
 
-        /// `MessageFormat`: The output format for the records created on the endpoint. The message
-        /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
-        pub fn message_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageFormat", value.into());
-            self
+        prop! {
+            /// `MessageFormat`: The output format for the records created on the endpoint. The message
+            /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
+            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<String>
         }
 
-        /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw data
-        /// in hexadecimal format.
-        pub fn no_hex_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoHexPrefix", value.into());
-            self
+        prop! {
+            /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw
+            /// data in hexadecimal format.
+            props, "NoHexPrefix", no_hex_prefix, set_no_hex_prefix, get_no_hex_prefix, Val<bool>
         }
 
-        /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when the
-        /// partition type is primary-key-type.
-        pub fn partition_include_schema_table(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PartitionIncludeSchemaTable", value.into());
-            self
+        prop! {
+            /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when
+            /// the partition type is primary-key-type.
+            props, "PartitionIncludeSchemaTable", partition_include_schema_table, set_partition_include_schema_table, get_partition_include_schema_table, Val<bool>
         }
 
-        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) for the IAM role that AWS DMS uses to
-        /// write to the Kinesis data stream. The role must allow the iam:PassRole action.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) for the IAM role that AWS DMS
+            /// uses to write to the Kinesis data stream. The role must allow the iam:PassRole action.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
 
-        /// `StreamArn`: The Amazon Resource Name (ARN) for the Amazon Kinesis Data Streams endpoint.
-        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamArn", value.into());
-            self
+        prop! {
+            /// `StreamArn`: The Amazon Resource Name (ARN) for the Amazon Kinesis Data Streams
+            /// endpoint.
+            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
         }
     }
 
@@ -1832,123 +1907,107 @@ pub mod endpoint {
             MicrosoftSqlServerSettings { props }
         }
 
-        /// `BcpPacketSize`: The maximum size of the packets (in bytes) used to transfer data using BCP.
-        pub fn bcp_packet_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BcpPacketSize", value.into());
-            self
+        prop! {
+            /// `BcpPacketSize`: The maximum size of the packets (in bytes) used to transfer data using
+            /// BCP.
+            props, "BcpPacketSize", bcp_packet_size, set_bcp_packet_size, get_bcp_packet_size, Val<i64>
         }
 
-        /// `ControlTablesFileGroup`: Specifies a file group for the AWS DMS internal tables.
-        pub fn control_tables_file_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ControlTablesFileGroup", value.into());
-            self
+        prop! {
+            /// `ControlTablesFileGroup`: Specifies a file group for the AWS DMS internal tables.
+            props, "ControlTablesFileGroup", control_tables_file_group, set_control_tables_file_group, get_control_tables_file_group, Val<String>
         }
 
-        /// `DatabaseName`: Database name for the endpoint.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: Database name for the endpoint.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `ForceLobLookup`: Forces LOB lookup on inline LOB.
-        pub fn force_lob_lookup(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ForceLobLookup", value.into());
-            self
+        prop! {
+            /// `ForceLobLookup`: Forces LOB lookup on inline LOB.
+            props, "ForceLobLookup", force_lob_lookup, set_force_lob_lookup, get_force_lob_lookup, Val<bool>
         }
 
-        /// `Password`: Endpoint connection password.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: Endpoint connection password.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Port`: Endpoint TCP port.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: Endpoint TCP port.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `QuerySingleAlwaysOnNode`: Cleans and recreates table metadata information on the
-        /// replication instance when a mismatch occurs. An example is a situation where running an
-        /// alter DDL statement on a table might result in different information about the table cached
-        /// in the replication instance.
-        pub fn query_single_always_on_node(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("QuerySingleAlwaysOnNode", value.into());
-            self
+        prop! {
+            /// `QuerySingleAlwaysOnNode`: Cleans and recreates table metadata information on the
+            /// replication instance when a mismatch occurs. An example is a situation where running an
+            /// alter DDL statement on a table might result in different information about the table
+            /// cached in the replication instance.
+            props, "QuerySingleAlwaysOnNode", query_single_always_on_node, set_query_single_always_on_node, get_query_single_always_on_node, Val<bool>
         }
 
-        /// `ReadBackupOnly`: When this attribute is set to Y, AWS DMS only reads changes from
-        /// transaction log backups and doesn't read from the active transaction log file during ongoing
-        /// replication. Setting this parameter to Y enables you to control active transaction log file
-        /// growth during full load and ongoing replication tasks. However, it can add some source
-        /// latency to ongoing replication.
-        pub fn read_backup_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadBackupOnly", value.into());
-            self
+        prop! {
+            /// `ReadBackupOnly`: When this attribute is set to Y, AWS DMS only reads changes from
+            /// transaction log backups and doesn't read from the active transaction log file during
+            /// ongoing replication. Setting this parameter to Y enables you to control active
+            /// transaction log file growth during full load and ongoing replication tasks. However, it
+            /// can add some source latency to ongoing replication.
+            props, "ReadBackupOnly", read_backup_only, set_read_backup_only, get_read_backup_only, Val<bool>
         }
 
-        /// `SafeguardPolicy`: Use this attribute to minimize the need to access the backup log and
-        /// enable AWS DMS to prevent truncation using one of the following two methods.
-        pub fn safeguard_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SafeguardPolicy", value.into());
-            self
+        prop! {
+            /// `SafeguardPolicy`: Use this attribute to minimize the need to access the backup log and
+            /// enable AWS DMS to prevent truncation using one of the following two methods.
+            props, "SafeguardPolicy", safeguard_policy, set_safeguard_policy, get_safeguard_policy, Val<String>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the MicrosoftSQLServer endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the MicrosoftSQLServer endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `ServerName`: Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server
-        /// instance, this is the output of DescribeDBInstances, in the Endpoint.Address field.
-        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerName", value.into());
-            self
+        prop! {
+            /// `ServerName`: Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server
+            /// instance, this is the output of DescribeDBInstances, in the Endpoint.Address field.
+            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
         }
 
-        /// `TlogAccessMode`: Indicates the mode used to fetch CDC data.
-        pub fn tlog_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TlogAccessMode", value.into());
-            self
+        prop! {
+            /// `TlogAccessMode`: Indicates the mode used to fetch CDC data.
+            props, "TlogAccessMode", tlog_access_mode, set_tlog_access_mode, get_tlog_access_mode, Val<String>
         }
 
-        /// `TrimSpaceInChar`: Use the TrimSpaceInChar source endpoint setting to right-trim data on
-        /// CHAR and NCHAR data types during migration. Setting TrimSpaceInChar does not left-trim data.
-        /// The default value is true.
-        pub fn trim_space_in_char(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TrimSpaceInChar", value.into());
-            self
+        prop! {
+            /// `TrimSpaceInChar`: Use the TrimSpaceInChar source endpoint setting to right-trim data on
+            /// CHAR and NCHAR data types during migration. Setting TrimSpaceInChar does not left-trim
+            /// data. The default value is true.
+            props, "TrimSpaceInChar", trim_space_in_char, set_trim_space_in_char, get_trim_space_in_char, Val<bool>
         }
 
-        /// `UseBcpFullLoad`: Use this to attribute to transfer data for full-load operations using BCP.
-        /// When the target table contains an identity column that does not exist in the source table,
-        /// you must disable the use BCP for loading table option.
-        pub fn use_bcp_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseBcpFullLoad", value.into());
-            self
+        prop! {
+            /// `UseBcpFullLoad`: Use this to attribute to transfer data for full-load operations using
+            /// BCP. When the target table contains an identity column that does not exist in the source
+            /// table, you must disable the use BCP for loading table option.
+            props, "UseBcpFullLoad", use_bcp_full_load, set_use_bcp_full_load, get_use_bcp_full_load, Val<bool>
         }
 
-        /// `UseThirdPartyBackupDevice`: When this attribute is set to Y, DMS processes third-party
-        /// transaction log backups if they are created in native format.
-        pub fn use_third_party_backup_device(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseThirdPartyBackupDevice", value.into());
-            self
+        prop! {
+            /// `UseThirdPartyBackupDevice`: When this attribute is set to Y, DMS processes third-party
+            /// transaction log backups if they are created in native format.
+            props, "UseThirdPartyBackupDevice", use_third_party_backup_device, set_use_third_party_backup_device, get_use_third_party_backup_device, Val<bool>
         }
 
-        /// `Username`: Endpoint connection user name.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: Endpoint connection user name.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -1967,86 +2026,75 @@ pub mod endpoint {
             MongoDbSettings { props }
         }
 
-        /// `AuthMechanism`: The authentication mechanism you use to access the MongoDB source endpoint.
-        pub fn auth_mechanism(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthMechanism", value.into());
-            self
+        prop! {
+            /// `AuthMechanism`: The authentication mechanism you use to access the MongoDB source
+            /// endpoint.
+            props, "AuthMechanism", auth_mechanism, set_auth_mechanism, get_auth_mechanism, Val<String>
         }
 
-        /// `AuthSource`: The MongoDB database name. This setting isn't used when AuthType is set to "no".
-        pub fn auth_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthSource", value.into());
-            self
+        prop! {
+            /// `AuthSource`: The MongoDB database name. This setting isn't used when AuthType is set to "no".
+            props, "AuthSource", auth_source, set_auth_source, get_auth_source, Val<String>
         }
 
-        /// `AuthType`: The authentication type you use to access the MongoDB source endpoint.
-        pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthType", value.into());
-            self
+        prop! {
+            /// `AuthType`: The authentication type you use to access the MongoDB source endpoint.
+            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
         }
 
-        /// `DatabaseName`: The database name on the MongoDB source endpoint.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The database name on the MongoDB source endpoint.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the document
-        /// organization. Use this setting when NestingLevel is set to "one".
-        pub fn docs_to_investigate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocsToInvestigate", value.into());
-            self
+        prop! {
+            /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the
+            /// document organization. Use this setting when NestingLevel is set to "one".
+            props, "DocsToInvestigate", docs_to_investigate, set_docs_to_investigate, get_docs_to_investigate, Val<String>
         }
 
-        /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none".
-        pub fn extract_doc_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExtractDocId", value.into());
-            self
+        prop! {
+            /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none".
+            props, "ExtractDocId", extract_doc_id, set_extract_doc_id, get_extract_doc_id, Val<String>
         }
 
-        /// `NestingLevel`: Specifies either document or table mode.
-        pub fn nesting_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NestingLevel", value.into());
-            self
+        prop! {
+            /// `NestingLevel`: Specifies either document or table mode.
+            props, "NestingLevel", nesting_level, set_nesting_level, get_nesting_level, Val<String>
         }
 
-        /// `Password`: The password for the user account you use to access the MongoDB source endpoint.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The password for the user account you use to access the MongoDB source
+            /// endpoint.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Port`: The port value for the MongoDB source endpoint.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port value for the MongoDB source endpoint.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the MongoDB endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the MongoDB endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `ServerName`: The name of the server on the MongoDB source endpoint.
-        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerName", value.into());
-            self
+        prop! {
+            /// `ServerName`: The name of the server on the MongoDB source endpoint.
+            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
         }
 
-        /// `Username`: The user name you use to access the MongoDB source endpoint.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The user name you use to access the MongoDB source endpoint.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -2065,69 +2113,60 @@ pub mod endpoint {
             MySqlSettings { props }
         }
 
-        /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to the
-        /// endpoint. The migration task continues running regardless if the SQL statement succeeds or
-        /// fails.
-        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfterConnectScript", value.into());
-            self
+        prop! {
+            /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to
+            /// the endpoint. The migration task continues running regardless if the SQL statement
+            /// succeeds or fails.
+            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
         }
 
-        /// `CleanSourceMetadataOnMismatch`: Cleans and recreates table metadata information on the
-        /// replication instance when a mismatch occurs.
-        pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CleanSourceMetadataOnMismatch", value.into());
-            self
+        prop! {
+            /// `CleanSourceMetadataOnMismatch`: Cleans and recreates table metadata information on the
+            /// replication instance when a mismatch occurs.
+            props, "CleanSourceMetadataOnMismatch", clean_source_metadata_on_mismatch, set_clean_source_metadata_on_mismatch, get_clean_source_metadata_on_mismatch, Val<bool>
         }
 
-        /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
-        /// when the database is idle. The default is five seconds.
-        pub fn events_poll_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EventsPollInterval", value.into());
-            self
+        prop! {
+            /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
+            /// when the database is idle. The default is five seconds.
+            props, "EventsPollInterval", events_poll_interval, set_events_poll_interval, get_events_poll_interval, Val<i64>
         }
 
-        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
-        /// a MySQL-compatible database.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
+            /// to a MySQL-compatible database.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
-        /// target database. Specifies how many threads to use to load the data into the
-        /// MySQL-compatible target database.
-        pub fn parallel_load_threads(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelLoadThreads", value.into());
-            self
+        prop! {
+            /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
+            /// target database. Specifies how many threads to use to load the data into the
+            /// MySQL-compatible target database.
+            props, "ParallelLoadThreads", parallel_load_threads, set_parallel_load_threads, get_parallel_load_threads, Val<i64>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the MySQL endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the MySQL endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `ServerTimezone`: Specifies the time zone for the source MySQL database.
-        pub fn server_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerTimezone", value.into());
-            self
+        prop! {
+            /// `ServerTimezone`: Specifies the time zone for the source MySQL database.
+            props, "ServerTimezone", server_timezone, set_server_timezone, get_server_timezone, Val<String>
         }
 
-        /// `TargetDbType`: Specifies where to migrate source tables on the target, either to a single
-        /// database or multiple databases.
-        pub fn target_db_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetDbType", value.into());
-            self
+        prop! {
+            /// `TargetDbType`: Specifies where to migrate source tables on the target, either to a
+            /// single database or multiple databases.
+            props, "TargetDbType", target_db_type, set_target_db_type, get_target_db_type, Val<String>
         }
     }
 
@@ -2147,53 +2186,47 @@ pub mod endpoint {
             NeptuneSettings { props }
         }
 
-        /// `ErrorRetryDuration`: The number of milliseconds for AWS DMS to wait to retry a bulk-load of
-        /// migrated graph data to the Neptune target database before raising an error. The default is 250.
-        pub fn error_retry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ErrorRetryDuration", value.into());
-            self
+        prop! {
+            /// `ErrorRetryDuration`: The number of milliseconds for AWS DMS to wait to retry a
+            /// bulk-load of migrated graph data to the Neptune target database before raising an error.
+            /// The default is 250.
+            props, "ErrorRetryDuration", error_retry_duration, set_error_retry_duration, get_error_retry_duration, Val<i64>
         }
 
-        /// `IamAuthEnabled`: If you want IAM authorization enabled for this endpoint, set this
-        /// parameter to true.
-        pub fn iam_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IamAuthEnabled", value.into());
-            self
+        prop! {
+            /// `IamAuthEnabled`: If you want IAM authorization enabled for this endpoint, set this
+            /// parameter to true.
+            props, "IamAuthEnabled", iam_auth_enabled, set_iam_auth_enabled, get_iam_auth_enabled, Val<bool>
         }
 
-        /// `MaxFileSize`: The maximum size in kilobytes of migrated graph data stored in a .csv file
-        /// before AWS DMS bulk-loads the data to the Neptune target database.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: The maximum size in kilobytes of migrated graph data stored in a .csv
+            /// file before AWS DMS bulk-loads the data to the Neptune target database.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `MaxRetryCount`: The number of times for AWS DMS to retry a bulk load of migrated graph data
-        /// to the Neptune target database before raising an error. The default is 5.
-        pub fn max_retry_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxRetryCount", value.into());
-            self
+        prop! {
+            /// `MaxRetryCount`: The number of times for AWS DMS to retry a bulk load of migrated graph
+            /// data to the Neptune target database before raising an error. The default is 5.
+            props, "MaxRetryCount", max_retry_count, set_max_retry_count, get_max_retry_count, Val<i64>
         }
 
-        /// `S3BucketFolder`: A folder path where you want AWS DMS to store migrated graph data in the
-        /// S3 bucket specified by S3BucketName
-        pub fn s3_bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketFolder", value.into());
-            self
+        prop! {
+            /// `S3BucketFolder`: A folder path where you want AWS DMS to store migrated graph data in
+            /// the S3 bucket specified by S3BucketName
+            props, "S3BucketFolder", s3_bucket_folder, set_s3_bucket_folder, get_s3_bucket_folder, Val<String>
         }
 
-        /// `S3BucketName`: The name of the Amazon S3 bucket where AWS DMS can temporarily store
-        /// migrated graph data in .csv files before bulk-loading it to the Neptune target database.
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the Amazon S3 bucket where AWS DMS can temporarily store
+            /// migrated graph data in .csv files before bulk-loading it to the Neptune target database.
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
 
-        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the service role that you created
-        /// for the Neptune target endpoint. The role must allow the iam:PassRole action.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the service role that you
+            /// created for the Neptune target endpoint. The role must allow the iam:PassRole action.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
     }
 
@@ -2212,254 +2245,221 @@ pub mod endpoint {
             OracleSettings { props }
         }
 
-        /// `AccessAlternateDirectly`: Set this attribute to false in order to use the Binary Reader to
-        /// capture change data for an Amazon RDS for Oracle as the source.
-        pub fn access_alternate_directly(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AccessAlternateDirectly", value.into());
-            self
+        prop! {
+            /// `AccessAlternateDirectly`: Set this attribute to false in order to use the Binary Reader
+            /// to capture change data for an Amazon RDS for Oracle as the source.
+            props, "AccessAlternateDirectly", access_alternate_directly, set_access_alternate_directly, get_access_alternate_directly, Val<bool>
         }
 
-        /// `AddSupplementalLogging`: Set this attribute to set up table-level supplemental logging for
-        /// the Oracle database. This attribute enables PRIMARY KEY supplemental logging on all tables
-        /// selected for a migration task.
-        pub fn add_supplemental_logging(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddSupplementalLogging", value.into());
-            self
+        prop! {
+            /// `AddSupplementalLogging`: Set this attribute to set up table-level supplemental logging
+            /// for the Oracle database. This attribute enables PRIMARY KEY supplemental logging on all
+            /// tables selected for a migration task.
+            props, "AddSupplementalLogging", add_supplemental_logging, set_add_supplemental_logging, get_add_supplemental_logging, Val<bool>
         }
 
-        /// `AdditionalArchivedLogDestId`: Set this attribute with ArchivedLogDestId in a primary/
-        /// standby setup
-        pub fn additional_archived_log_dest_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AdditionalArchivedLogDestId", value.into());
-            self
+        prop! {
+            /// `AdditionalArchivedLogDestId`: Set this attribute with ArchivedLogDestId in a primary/
+            /// standby setup
+            props, "AdditionalArchivedLogDestId", additional_archived_log_dest_id, set_additional_archived_log_dest_id, get_additional_archived_log_dest_id, Val<i64>
         }
 
-        /// `AllowSelectNestedTables`: Set this attribute to true to enable replication of Oracle tables
-        /// containing columns that are nested tables or defined types.
-        pub fn allow_select_nested_tables(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowSelectNestedTables", value.into());
-            self
+        prop! {
+            /// `AllowSelectNestedTables`: Set this attribute to true to enable replication of Oracle
+            /// tables containing columns that are nested tables or defined types.
+            props, "AllowSelectNestedTables", allow_select_nested_tables, set_allow_select_nested_tables, get_allow_select_nested_tables, Val<bool>
         }
 
-        /// `ArchivedLogDestId`: Specifies the ID of the destination for the archived redo logs.
-        pub fn archived_log_dest_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ArchivedLogDestId", value.into());
-            self
+        prop! {
+            /// `ArchivedLogDestId`: Specifies the ID of the destination for the archived redo logs.
+            props, "ArchivedLogDestId", archived_log_dest_id, set_archived_log_dest_id, get_archived_log_dest_id, Val<i64>
         }
 
-        /// `ArchivedLogsOnly`: When this field is set to True, AWS DMS only accesses the archived redo
-        /// logs
-        pub fn archived_logs_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ArchivedLogsOnly", value.into());
-            self
+        prop! {
+            /// `ArchivedLogsOnly`: When this field is set to True, AWS DMS only accesses the archived
+            /// redo logs
+            props, "ArchivedLogsOnly", archived_logs_only, set_archived_logs_only, get_archived_logs_only, Val<bool>
         }
 
-        /// `AsmPassword`: For an Oracle source endpoint, your Oracle Automatic Storage Management (ASM)
-        /// password.
-        pub fn asm_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AsmPassword", value.into());
-            self
+        prop! {
+            /// `AsmPassword`: For an Oracle source endpoint, your Oracle Automatic Storage Management (ASM)
+            /// password.
+            props, "AsmPassword", asm_password, set_asm_password, get_asm_password, Val<String>
         }
 
-        /// `AsmServer`: For an Oracle source endpoint, your ASM server address.
-        pub fn asm_server(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AsmServer", value.into());
-            self
+        prop! {
+            /// `AsmServer`: For an Oracle source endpoint, your ASM server address.
+            props, "AsmServer", asm_server, set_asm_server, get_asm_server, Val<String>
         }
 
-        /// `AsmUser`: For an Oracle source endpoint, your ASM user name.
-        pub fn asm_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AsmUser", value.into());
-            self
+        prop! {
+            /// `AsmUser`: For an Oracle source endpoint, your ASM user name.
+            props, "AsmUser", asm_user, set_asm_user, get_asm_user, Val<String>
         }
 
-        /// `CharLengthSemantics`: Specifies whether the length of a character column is in bytes or in
-        /// characters.
-        pub fn char_length_semantics(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CharLengthSemantics", value.into());
-            self
+        prop! {
+            /// `CharLengthSemantics`: Specifies whether the length of a character column is in bytes or
+            /// in characters.
+            props, "CharLengthSemantics", char_length_semantics, set_char_length_semantics, get_char_length_semantics, Val<String>
         }
 
-        /// `DirectPathNoLog`: When set to true, this attribute helps to increase the commit rate on the
-        /// Oracle target database by writing directly to tables and not writing a trail to database
-        /// logs.
-        pub fn direct_path_no_log(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DirectPathNoLog", value.into());
-            self
+        prop! {
+            /// `DirectPathNoLog`: When set to true, this attribute helps to increase the commit rate on
+            /// the Oracle target database by writing directly to tables and not writing a trail to
+            /// database logs.
+            props, "DirectPathNoLog", direct_path_no_log, set_direct_path_no_log, get_direct_path_no_log, Val<bool>
         }
 
-        /// `DirectPathParallelLoad`: When set to true, this attribute specifies a parallel load when
-        /// useDirectPathFullLoad is set to Y.
-        pub fn direct_path_parallel_load(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DirectPathParallelLoad", value.into());
-            self
+        prop! {
+            /// `DirectPathParallelLoad`: When set to true, this attribute specifies a parallel load
+            /// when useDirectPathFullLoad is set to Y.
+            props, "DirectPathParallelLoad", direct_path_parallel_load, set_direct_path_parallel_load, get_direct_path_parallel_load, Val<bool>
         }
 
-        /// `EnableHomogenousTablespace`: Set this attribute to enable homogenous tablespace replication
-        /// and create existing tables or indexes under the same tablespace on the target.
-        pub fn enable_homogenous_tablespace(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableHomogenousTablespace", value.into());
-            self
+        prop! {
+            /// `EnableHomogenousTablespace`: Set this attribute to enable homogenous tablespace
+            /// replication and create existing tables or indexes under the same tablespace on the
+            /// target.
+            props, "EnableHomogenousTablespace", enable_homogenous_tablespace, set_enable_homogenous_tablespace, get_enable_homogenous_tablespace, Val<bool>
         }
 
-        /// `ExtraArchivedLogDestIds`: Specifies the IDs of one more destinations for one or more
-        /// archived redo logs.
-        pub fn extra_archived_log_dest_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("ExtraArchivedLogDestIds", value.into());
-            self
+        prop! {
+            /// `ExtraArchivedLogDestIds`: Specifies the IDs of one more destinations for one or more
+            /// archived redo logs.
+            props, "ExtraArchivedLogDestIds", extra_archived_log_dest_ids, set_extra_archived_log_dest_ids, get_extra_archived_log_dest_ids, Val<List<i64>>
         }
 
-        /// `FailTasksOnLobTruncation`: When set to true, this attribute causes a task to fail if the
-        /// actual size of an LOB column is greater than the specified LobMaxSize.
-        pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FailTasksOnLobTruncation", value.into());
-            self
+        prop! {
+            /// `FailTasksOnLobTruncation`: When set to true, this attribute causes a task to fail if
+            /// the actual size of an LOB column is greater than the specified LobMaxSize.
+            props, "FailTasksOnLobTruncation", fail_tasks_on_lob_truncation, set_fail_tasks_on_lob_truncation, get_fail_tasks_on_lob_truncation, Val<bool>
         }
 
-        /// `NumberDatatypeScale`: Specifies the number scale. You can select a scale up to 38, or you
-        /// can select FLOAT. By default, the NUMBER data type is converted to precision 38, scale 10.
-        pub fn number_datatype_scale(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberDatatypeScale", value.into());
-            self
+        prop! {
+            /// `NumberDatatypeScale`: Specifies the number scale. You can select a scale up to 38, or
+            /// you can select FLOAT. By default, the NUMBER data type is converted to precision 38,
+            /// scale 10.
+            props, "NumberDatatypeScale", number_datatype_scale, set_number_datatype_scale, get_number_datatype_scale, Val<i64>
         }
 
-        /// `OraclePathPrefix`: Set this string attribute to the required value in order to use the
-        /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
-        pub fn oracle_path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OraclePathPrefix", value.into());
-            self
+        prop! {
+            /// `OraclePathPrefix`: Set this string attribute to the required value in order to use the
+            /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
+            props, "OraclePathPrefix", oracle_path_prefix, set_oracle_path_prefix, get_oracle_path_prefix, Val<String>
         }
 
-        /// `ParallelAsmReadThreads`: Set this attribute to change the number of threads that DMS
-        /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
-        /// Management (ASM).
-        pub fn parallel_asm_read_threads(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelAsmReadThreads", value.into());
-            self
+        prop! {
+            /// `ParallelAsmReadThreads`: Set this attribute to change the number of threads that DMS
+            /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
+            /// Management (ASM).
+            props, "ParallelAsmReadThreads", parallel_asm_read_threads, set_parallel_asm_read_threads, get_parallel_asm_read_threads, Val<i64>
         }
 
-        /// `ReadAheadBlocks`: Set this attribute to change the number of read-ahead blocks that DMS
-        /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
-        /// Management (ASM).
-        pub fn read_ahead_blocks(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadAheadBlocks", value.into());
-            self
+        prop! {
+            /// `ReadAheadBlocks`: Set this attribute to change the number of read-ahead blocks that DMS
+            /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
+            /// Management (ASM).
+            props, "ReadAheadBlocks", read_ahead_blocks, set_read_ahead_blocks, get_read_ahead_blocks, Val<i64>
         }
 
-        /// `ReadTableSpaceName`: When set to true, this attribute supports tablespace replication.
-        pub fn read_table_space_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadTableSpaceName", value.into());
-            self
+        prop! {
+            /// `ReadTableSpaceName`: When set to true, this attribute supports tablespace replication.
+            props, "ReadTableSpaceName", read_table_space_name, set_read_table_space_name, get_read_table_space_name, Val<bool>
         }
 
-        /// `ReplacePathPrefix`: Set this attribute to true in order to use the Binary Reader to capture
-        /// change data for an Amazon RDS for Oracle as the source.
-        pub fn replace_path_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReplacePathPrefix", value.into());
-            self
+        prop! {
+            /// `ReplacePathPrefix`: Set this attribute to true in order to use the Binary Reader to
+            /// capture change data for an Amazon RDS for Oracle as the source.
+            props, "ReplacePathPrefix", replace_path_prefix, set_replace_path_prefix, get_replace_path_prefix, Val<bool>
         }
 
-        /// `RetryInterval`: Specifies the number of seconds that the system waits before resending a
-        /// query.
-        pub fn retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetryInterval", value.into());
-            self
+        prop! {
+            /// `RetryInterval`: Specifies the number of seconds that the system waits before resending
+            /// a query.
+            props, "RetryInterval", retry_interval, set_retry_interval, get_retry_interval, Val<i64>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerOracleAsmAccessRoleArn`: Required only if your Oracle endpoint uses Advanced
-        /// Storage Manager (ASM).
-        pub fn secrets_manager_oracle_asm_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerOracleAsmAccessRoleArn`: Required only if your Oracle endpoint uses
+            /// Advanced Storage Manager (ASM).
+            props, "SecretsManagerOracleAsmAccessRoleArn", secrets_manager_oracle_asm_access_role_arn, set_secrets_manager_oracle_asm_access_role_arn, get_secrets_manager_oracle_asm_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerOracleAsmSecretId`: Required only if your Oracle endpoint uses Advanced
-        /// Storage Manager (ASM).
-        pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerOracleAsmSecretId`: Required only if your Oracle endpoint uses Advanced
+            /// Storage Manager (ASM).
+            props, "SecretsManagerOracleAsmSecretId", secrets_manager_oracle_asm_secret_id, set_secrets_manager_oracle_asm_secret_id, get_secrets_manager_oracle_asm_secret_id, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the Oracle endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the Oracle endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `SecurityDbEncryption`: For an Oracle source endpoint, the transparent data encryption (TDE)
-        /// password required by AWM DMS to access Oracle redo logs encrypted by TDE using Binary
-        /// Reader.
-        pub fn security_db_encryption(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityDbEncryption", value.into());
-            self
+        prop! {
+            /// `SecurityDbEncryption`: For an Oracle source endpoint, the transparent data encryption (TDE)
+            /// password required by AWM DMS to access Oracle redo logs encrypted by TDE using Binary
+            /// Reader.
+            props, "SecurityDbEncryption", security_db_encryption, set_security_db_encryption, get_security_db_encryption, Val<String>
         }
 
-        /// `SecurityDbEncryptionName`: For an Oracle source endpoint, the name of a key used for the
-        /// transparent data encryption (TDE) of the columns and tablespaces in an Oracle source
-        /// database that is encrypted using TDE.
-        pub fn security_db_encryption_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityDbEncryptionName", value.into());
-            self
+        prop! {
+            /// `SecurityDbEncryptionName`: For an Oracle source endpoint, the name of a key used for
+            /// the transparent data encryption (TDE) of the columns and tablespaces in an Oracle source
+            /// database that is encrypted using TDE.
+            props, "SecurityDbEncryptionName", security_db_encryption_name, set_security_db_encryption_name, get_security_db_encryption_name, Val<String>
         }
 
-        /// `SpatialDataOptionToGeoJsonFunctionName`: Use this attribute to convert SDO_GEOMETRY to
-        /// GEOJSON format. By default, DMS calls the SDO2GEOJSON custom function if present and
-        /// accessible. Or you can create your own custom function that mimics the operation of
-        /// SDOGEOJSON and set SpatialDataOptionToGeoJsonFunctionName to call it instead.
-        pub fn spatial_data_option_to_geo_json_function_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpatialDataOptionToGeoJsonFunctionName", value.into());
-            self
+        prop! {
+            /// `SpatialDataOptionToGeoJsonFunctionName`: Use this attribute to convert SDO_GEOMETRY to
+            /// GEOJSON format. By default, DMS calls the SDO2GEOJSON custom function if present and
+            /// accessible. Or you can create your own custom function that mimics the operation of
+            /// SDOGEOJSON and set SpatialDataOptionToGeoJsonFunctionName to call it instead.
+            props, "SpatialDataOptionToGeoJsonFunctionName", spatial_data_option_to_geo_json_function_name, set_spatial_data_option_to_geo_json_function_name, get_spatial_data_option_to_geo_json_function_name, Val<String>
         }
 
-        /// `StandbyDelayTime`: Use this attribute to specify a time in minutes for the delay in standby
-        /// sync.
-        pub fn standby_delay_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StandbyDelayTime", value.into());
-            self
+        prop! {
+            /// `StandbyDelayTime`: Use this attribute to specify a time in minutes for the delay in
+            /// standby sync.
+            props, "StandbyDelayTime", standby_delay_time, set_standby_delay_time, get_standby_delay_time, Val<i64>
         }
 
-        /// `UseAlternateFolderForOnline`: Set this attribute to true in order to use the Binary Reader
-        /// to capture change data for an Amazon RDS for Oracle as the source
-        pub fn use_alternate_folder_for_online(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseAlternateFolderForOnline", value.into());
-            self
+        prop! {
+            /// `UseAlternateFolderForOnline`: Set this attribute to true in order to use the Binary
+            /// Reader to capture change data for an Amazon RDS for Oracle as the source
+            props, "UseAlternateFolderForOnline", use_alternate_folder_for_online, set_use_alternate_folder_for_online, get_use_alternate_folder_for_online, Val<bool>
         }
 
-        /// `UseBFile`: Set this attribute to True to capture change data using the Binary Reader
-        /// utility.
-        pub fn use_b_file(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseBFile", value.into());
-            self
+        prop! {
+            /// `UseBFile`: Set this attribute to True to capture change data using the Binary Reader
+            /// utility.
+            props, "UseBFile", use_b_file, set_use_b_file, get_use_b_file, Val<bool>
         }
 
-        /// `UseDirectPathFullLoad`: Set this attribute to True to have AWS DMS use a direct path full
-        /// load.
-        pub fn use_direct_path_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseDirectPathFullLoad", value.into());
-            self
+        prop! {
+            /// `UseDirectPathFullLoad`: Set this attribute to True to have AWS DMS use a direct path
+            /// full load.
+            props, "UseDirectPathFullLoad", use_direct_path_full_load, set_use_direct_path_full_load, get_use_direct_path_full_load, Val<bool>
         }
 
-        /// `UseLogminerReader`: Set this attribute to True to capture change data using the Oracle
-        /// LogMiner utility (the default).
-        pub fn use_logminer_reader(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLogminerReader", value.into());
-            self
+        prop! {
+            /// `UseLogminerReader`: Set this attribute to True to capture change data using the Oracle
+            /// LogMiner utility (the default).
+            props, "UseLogminerReader", use_logminer_reader, set_use_logminer_reader, get_use_logminer_reader, Val<bool>
         }
 
-        /// `UsePathPrefix`: Set this string attribute to the required value in order to use the Binary
-        /// Reader to capture change data for an Amazon RDS for Oracle as the source.
-        pub fn use_path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsePathPrefix", value.into());
-            self
+        prop! {
+            /// `UsePathPrefix`: Set this string attribute to the required value in order to use the
+            /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
+            props, "UsePathPrefix", use_path_prefix, set_use_path_prefix, get_use_path_prefix, Val<String>
         }
     }
 
@@ -2479,112 +2479,99 @@ pub mod endpoint {
             PostgreSqlSettings { props }
         }
 
-        /// `AfterConnectScript`: For use with change data capture (CDC) only, this attribute has AWS
-        /// DMS bypass foreign keys and user triggers to reduce the time it takes to bulk load data.
-        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfterConnectScript", value.into());
-            self
+        prop! {
+            /// `AfterConnectScript`: For use with change data capture (CDC) only, this attribute has
+            /// AWS DMS bypass foreign keys and user triggers to reduce the time it takes to bulk load
+            /// data.
+            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
         }
 
-        /// `BabelfishDatabaseName`: The Babelfish for Aurora PostgreSQL database name for the endpoint.
-        pub fn babelfish_database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BabelfishDatabaseName", value.into());
-            self
+        prop! {
+            /// `BabelfishDatabaseName`: The Babelfish for Aurora PostgreSQL database name for the
+            /// endpoint.
+            props, "BabelfishDatabaseName", babelfish_database_name, set_babelfish_database_name, get_babelfish_database_name, Val<String>
         }
 
-        /// `CaptureDdls`: To capture DDL events, AWS DMS creates various artifacts in the PostgreSQL
-        /// database when the task starts. You can later remove these artifacts.
-        pub fn capture_ddls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaptureDdls", value.into());
-            self
+        prop! {
+            /// `CaptureDdls`: To capture DDL events, AWS DMS creates various artifacts in the
+            /// PostgreSQL database when the task starts. You can later remove these artifacts.
+            props, "CaptureDdls", capture_ddls, set_capture_ddls, get_capture_ddls, Val<bool>
         }
 
-        /// `DatabaseMode`: Specifies the default behavior of the replication's handling of PostgreSQL-
-        /// compatible endpoints that require some additional configuration, such as Babelfish
-        /// endpoints.
-        pub fn database_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseMode", value.into());
-            self
+        prop! {
+            /// `DatabaseMode`: Specifies the default behavior of the replication's handling of
+            /// PostgreSQL- compatible endpoints that require some additional configuration, such as
+            /// Babelfish endpoints.
+            props, "DatabaseMode", database_mode, set_database_mode, get_database_mode, Val<String>
         }
 
-        /// `DdlArtifactsSchema`: The schema in which the operational DDL database artifacts are
-        /// created.
-        pub fn ddl_artifacts_schema(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DdlArtifactsSchema", value.into());
-            self
+        prop! {
+            /// `DdlArtifactsSchema`: The schema in which the operational DDL database artifacts are
+            /// created.
+            props, "DdlArtifactsSchema", ddl_artifacts_schema, set_ddl_artifacts_schema, get_ddl_artifacts_schema, Val<String>
         }
 
-        /// `ExecuteTimeout`: Sets the client statement timeout for the PostgreSQL instance, in seconds.
-        /// The default value is 60 seconds.
-        pub fn execute_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExecuteTimeout", value.into());
-            self
+        prop! {
+            /// `ExecuteTimeout`: Sets the client statement timeout for the PostgreSQL instance, in
+            /// seconds. The default value is 60 seconds.
+            props, "ExecuteTimeout", execute_timeout, set_execute_timeout, get_execute_timeout, Val<i64>
         }
 
-        /// `FailTasksOnLobTruncation`: When set to true, this value causes a task to fail if the actual
-        /// size of a LOB column is greater than the specified LobMaxSize.
-        pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FailTasksOnLobTruncation", value.into());
-            self
+        prop! {
+            /// `FailTasksOnLobTruncation`: When set to true, this value causes a task to fail if the
+            /// actual size of a LOB column is greater than the specified LobMaxSize.
+            props, "FailTasksOnLobTruncation", fail_tasks_on_lob_truncation, set_fail_tasks_on_lob_truncation, get_fail_tasks_on_lob_truncation, Val<bool>
         }
 
-        /// `HeartbeatEnable`: The write-ahead log (WAL) heartbeat feature mimics a dummy transaction.
-        pub fn heartbeat_enable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HeartbeatEnable", value.into());
-            self
+        prop! {
+            /// `HeartbeatEnable`: The write-ahead log (WAL) heartbeat feature mimics a dummy
+            /// transaction.
+            props, "HeartbeatEnable", heartbeat_enable, set_heartbeat_enable, get_heartbeat_enable, Val<bool>
         }
 
-        /// `HeartbeatFrequency`: Sets the WAL heartbeat frequency (in minutes).
-        pub fn heartbeat_frequency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HeartbeatFrequency", value.into());
-            self
+        prop! {
+            /// `HeartbeatFrequency`: Sets the WAL heartbeat frequency (in minutes).
+            props, "HeartbeatFrequency", heartbeat_frequency, set_heartbeat_frequency, get_heartbeat_frequency, Val<i64>
         }
 
-        /// `HeartbeatSchema`: Sets the schema in which the heartbeat artifacts are created.
-        pub fn heartbeat_schema(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HeartbeatSchema", value.into());
-            self
+        prop! {
+            /// `HeartbeatSchema`: Sets the schema in which the heartbeat artifacts are created.
+            props, "HeartbeatSchema", heartbeat_schema, set_heartbeat_schema, get_heartbeat_schema, Val<String>
         }
 
-        /// `MapBooleanAsBoolean`: When true, lets PostgreSQL migrate the boolean type as boolean.
-        pub fn map_boolean_as_boolean(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MapBooleanAsBoolean", value.into());
-            self
+        prop! {
+            /// `MapBooleanAsBoolean`: When true, lets PostgreSQL migrate the boolean type as boolean.
+            props, "MapBooleanAsBoolean", map_boolean_as_boolean, set_map_boolean_as_boolean, get_map_boolean_as_boolean, Val<bool>
         }
 
-        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
-        /// PostgreSQL.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
+            /// to PostgreSQL.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `PluginName`: Specifies the plugin to use to create a replication slot.
-        pub fn plugin_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PluginName", value.into());
-            self
+        prop! {
+            /// `PluginName`: Specifies the plugin to use to create a replication slot.
+            props, "PluginName", plugin_name, set_plugin_name, get_plugin_name, Val<String>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the PostgreSQL endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the PostgreSQL endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `SlotName`: Sets the name of a previously created logical replication slot for a change data
-        /// capture (CDC) load of the PostgreSQL source instance.
-        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotName", value.into());
-            self
+        prop! {
+            /// `SlotName`: Sets the name of a previously created logical replication slot for a change
+            /// data capture (CDC) load of the PostgreSQL source instance.
+            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
         }
     }
 
@@ -2604,50 +2591,43 @@ pub mod endpoint {
             RedisSettings { props }
         }
 
-        /// `AuthPassword`: The password provided with the auth-role and auth-token options of the
-        /// AuthType setting for a Redis target endpoint.
-        pub fn auth_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthPassword", value.into());
-            self
+        prop! {
+            /// `AuthPassword`: The password provided with the auth-role and auth-token options of the
+            /// AuthType setting for a Redis target endpoint.
+            props, "AuthPassword", auth_password, set_auth_password, get_auth_password, Val<String>
         }
 
-        /// `AuthType`: The type of authentication to perform when connecting to a Redis target.
-        pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthType", value.into());
-            self
+        prop! {
+            /// `AuthType`: The type of authentication to perform when connecting to a Redis target.
+            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
         }
 
-        /// `AuthUserName`: The user name provided with the auth-role option of the AuthType setting for
-        /// a Redis target endpoint.
-        pub fn auth_user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthUserName", value.into());
-            self
+        prop! {
+            /// `AuthUserName`: The user name provided with the auth-role option of the AuthType setting
+            /// for a Redis target endpoint.
+            props, "AuthUserName", auth_user_name, set_auth_user_name, get_auth_user_name, Val<String>
         }
 
-        /// `Port`: Transmission Control Protocol (TCP) port for the endpoint.
-        pub fn port(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: Transmission Control Protocol (TCP) port for the endpoint.
+            props, "Port", port, set_port, get_port, Val<f64>
         }
 
-        /// `ServerName`: Fully qualified domain name of the endpoint.
-        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerName", value.into());
-            self
+        prop! {
+            /// `ServerName`: Fully qualified domain name of the endpoint.
+            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
         }
 
-        /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the certificate authority (CA)
-        /// that DMS uses to connect to your Redis target endpoint.
-        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslCaCertificateArn", value.into());
-            self
+        prop! {
+            /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the certificate authority (CA)
+            /// that DMS uses to connect to your Redis target endpoint.
+            props, "SslCaCertificateArn", ssl_ca_certificate_arn, set_ssl_ca_certificate_arn, get_ssl_ca_certificate_arn, Val<String>
         }
 
-        /// `SslSecurityProtocol`: The connection to a Redis target endpoint using Transport Layer
-        /// Security (TLS). Valid values include plaintext and ssl-encryption.
-        pub fn ssl_security_protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SslSecurityProtocol", value.into());
-            self
+        prop! {
+            /// `SslSecurityProtocol`: The connection to a Redis target endpoint using Transport Layer
+            /// Security (TLS). Valid values include plaintext and ssl-encryption.
+            props, "SslSecurityProtocol", ssl_security_protocol, set_ssl_security_protocol, get_ssl_security_protocol, Val<String>
         }
     }
 
@@ -2667,190 +2647,166 @@ pub mod endpoint {
             RedshiftSettings { props }
         }
 
-        /// `AcceptAnyDate`: A value that indicates to allow any date format, including invalid formats
-        /// such as 00/00/00 00:00:00, to be loaded without generating an error. You can choose true or
-        /// false (the default).
-        pub fn accept_any_date(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AcceptAnyDate", value.into());
-            self
+        prop! {
+            /// `AcceptAnyDate`: A value that indicates to allow any date format, including invalid
+            /// formats such as 00/00/00 00:00:00, to be loaded without generating an error. You can
+            /// choose true or false (the default).
+            props, "AcceptAnyDate", accept_any_date, set_accept_any_date, get_accept_any_date, Val<bool>
         }
 
-        /// `AfterConnectScript`: Code to run after connecting. This parameter should contain the code
-        /// itself, not the name of a file containing the code.
-        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfterConnectScript", value.into());
-            self
+        prop! {
+            /// `AfterConnectScript`: Code to run after connecting. This parameter should contain the
+            /// code itself, not the name of a file containing the code.
+            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
         }
 
-        /// `BucketFolder`: An S3 folder where the comma-separated-value (.csv) files are stored before
-        /// being uploaded to the target Redshift cluster.
-        pub fn bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketFolder", value.into());
-            self
+        prop! {
+            /// `BucketFolder`: An S3 folder where the comma-separated-value (.csv) files are stored
+            /// before being uploaded to the target Redshift cluster.
+            props, "BucketFolder", bucket_folder, set_bucket_folder, get_bucket_folder, Val<String>
         }
 
-        /// `BucketName`: The name of the intermediate S3 bucket used to store .csv files before
-        /// uploading data to Redshift.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the intermediate S3 bucket used to store .csv files before
+            /// uploading data to Redshift.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `CaseSensitiveNames`: If Amazon Redshift is configured to support case sensitive schema
-        /// names, set CaseSensitiveNames to true. The default is false.
-        pub fn case_sensitive_names(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaseSensitiveNames", value.into());
-            self
+        prop! {
+            /// `CaseSensitiveNames`: If Amazon Redshift is configured to support case sensitive schema
+            /// names, set CaseSensitiveNames to true. The default is false.
+            props, "CaseSensitiveNames", case_sensitive_names, set_case_sensitive_names, get_case_sensitive_names, Val<bool>
         }
 
-        /// `CompUpdate`: If you set CompUpdate to true Amazon Redshift applies automatic compression if
-        /// the table is empty.
-        pub fn comp_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CompUpdate", value.into());
-            self
+        prop! {
+            /// `CompUpdate`: If you set CompUpdate to true Amazon Redshift applies automatic
+            /// compression if the table is empty.
+            props, "CompUpdate", comp_update, set_comp_update, get_comp_update, Val<bool>
         }
 
-        /// `ConnectionTimeout`: A value that sets the amount of time to wait (in milliseconds) before
-        /// timing out, beginning from when you initially establish a connection.
-        pub fn connection_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionTimeout", value.into());
-            self
+        prop! {
+            /// `ConnectionTimeout`: A value that sets the amount of time to wait (in milliseconds)
+            /// before timing out, beginning from when you initially establish a connection.
+            props, "ConnectionTimeout", connection_timeout, set_connection_timeout, get_connection_timeout, Val<i64>
         }
 
-        /// `DateFormat`: The date format that you are using.
-        pub fn date_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFormat", value.into());
-            self
+        prop! {
+            /// `DateFormat`: The date format that you are using.
+            props, "DateFormat", date_format, set_date_format, get_date_format, Val<String>
         }
 
-        /// `EmptyAsNull`: A value that specifies whether AWS DMS should migrate empty CHAR and VARCHAR
-        /// fields as NULL. A value of true sets empty CHAR and VARCHAR fields to null. The default is
-        /// false.
-        pub fn empty_as_null(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EmptyAsNull", value.into());
-            self
+        prop! {
+            /// `EmptyAsNull`: A value that specifies whether AWS DMS should migrate empty CHAR and
+            /// VARCHAR fields as NULL. A value of true sets empty CHAR and VARCHAR fields to null. The
+            /// default is false.
+            props, "EmptyAsNull", empty_as_null, set_empty_as_null, get_empty_as_null, Val<bool>
         }
 
-        /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
-        pub fn encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionMode", value.into());
-            self
+        prop! {
+            /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
+            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<String>
         }
 
-        /// `ExplicitIds`: This setting is only valid for a full-load migration task. Set ExplicitIds to
-        /// true to have tables with IDENTITY columns override their auto-generated values with explicit
-        /// values loaded from the source data files used to populate the tables. The default is false.
-        pub fn explicit_ids(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExplicitIds", value.into());
-            self
+        prop! {
+            /// `ExplicitIds`: This setting is only valid for a full-load migration task. Set
+            /// ExplicitIds to true to have tables with IDENTITY columns override their auto-generated
+            /// values with explicit values loaded from the source data files used to populate the
+            /// tables. The default is false.
+            props, "ExplicitIds", explicit_ids, set_explicit_ids, get_explicit_ids, Val<bool>
         }
 
-        /// `FileTransferUploadStreams`: The number of threads used to upload a single file. This
-        /// parameter accepts a value from 1 through 64. It defaults to 10.
-        pub fn file_transfer_upload_streams(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FileTransferUploadStreams", value.into());
-            self
+        prop! {
+            /// `FileTransferUploadStreams`: The number of threads used to upload a single file. This
+            /// parameter accepts a value from 1 through 64. It defaults to 10.
+            props, "FileTransferUploadStreams", file_transfer_upload_streams, set_file_transfer_upload_streams, get_file_transfer_upload_streams, Val<i64>
         }
 
-        /// `LoadTimeout`: The amount of time to wait (in milliseconds) before timing out of operations
-        /// performed by AWS DMS on a Redshift cluster, such as Redshift COPY, INSERT, DELETE, and
-        /// UPDATE.
-        pub fn load_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LoadTimeout", value.into());
-            self
+        prop! {
+            /// `LoadTimeout`: The amount of time to wait (in milliseconds) before timing out of
+            /// operations performed by AWS DMS on a Redshift cluster, such as Redshift COPY, INSERT,
+            /// DELETE, and UPDATE.
+            props, "LoadTimeout", load_timeout, set_load_timeout, get_load_timeout, Val<i64>
         }
 
-        /// `MapBooleanAsBoolean`: When true, lets Redshift migrate the boolean type as boolean. By
-        /// default, Redshift migrates booleans as varchar(1). You must set this setting on both the
-        /// source and target endpoints for it to take effect.
-        pub fn map_boolean_as_boolean(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MapBooleanAsBoolean", value.into());
-            self
+        prop! {
+            /// `MapBooleanAsBoolean`: When true, lets Redshift migrate the boolean type as boolean. By
+            /// default, Redshift migrates booleans as varchar(1). You must set this setting on both the
+            /// source and target endpoints for it to take effect.
+            props, "MapBooleanAsBoolean", map_boolean_as_boolean, set_map_boolean_as_boolean, get_map_boolean_as_boolean, Val<bool>
         }
 
-        /// `MaxFileSize`: The maximum size (in KB) of any .csv file used to load data on an S3 bucket
-        /// and transfer data to Amazon Redshift. It defaults to 1048576KB (1 GB).
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: The maximum size (in KB) of any .csv file used to load data on an S3
+            /// bucket and transfer data to Amazon Redshift. It defaults to 1048576KB (1 GB).
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `RemoveQuotes`: A value that specifies to remove surrounding quotation marks from strings in
-        /// the incoming data.
-        pub fn remove_quotes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveQuotes", value.into());
-            self
+        prop! {
+            /// `RemoveQuotes`: A value that specifies to remove surrounding quotation marks from
+            /// strings in the incoming data.
+            props, "RemoveQuotes", remove_quotes, set_remove_quotes, get_remove_quotes, Val<bool>
         }
 
-        /// `ReplaceChars`: A value that specifies to replaces the invalid characters specified in
-        /// ReplaceInvalidChars, substituting the specified characters instead. The default is "?".
-        pub fn replace_chars(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplaceChars", value.into());
-            self
+        prop! {
+            /// `ReplaceChars`: A value that specifies to replaces the invalid characters specified in
+            /// ReplaceInvalidChars, substituting the specified characters instead. The default is "?".
+            props, "ReplaceChars", replace_chars, set_replace_chars, get_replace_chars, Val<String>
         }
 
-        /// `ReplaceInvalidChars`: A list of characters that you want to replace. Use with ReplaceChars.
-        pub fn replace_invalid_chars(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplaceInvalidChars", value.into());
-            self
+        prop! {
+            /// `ReplaceInvalidChars`: A list of characters that you want to replace. Use with
+            /// ReplaceChars.
+            props, "ReplaceInvalidChars", replace_invalid_chars, set_replace_invalid_chars, get_replace_invalid_chars, Val<String>
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the Amazon Redshift endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the Amazon Redshift endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
 
-        /// `ServerSideEncryptionKmsKeyId`: The AWS KMS key ID. If you are using SSE_KMS for the
-        /// EncryptionMode, provide this key ID.
-        pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
-            self
+        prop! {
+            /// `ServerSideEncryptionKmsKeyId`: The AWS KMS key ID. If you are using SSE_KMS for the
+            /// EncryptionMode, provide this key ID.
+            props, "ServerSideEncryptionKmsKeyId", server_side_encryption_kms_key_id, set_server_side_encryption_kms_key_id, get_server_side_encryption_kms_key_id, Val<String>
         }
 
-        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that has access to
-        /// the Amazon Redshift service. The role must allow the iam:PassRole action.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that has access
+            /// to the Amazon Redshift service. The role must allow the iam:PassRole action.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
 
-        /// `TimeFormat`: The time format that you want to use. Valid values are auto (case-sensitive), 'timeformat_string', 'epochsecs',
-        /// or 'epochmillisecs'.
-        pub fn time_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimeFormat", value.into());
-            self
+        prop! {
+            /// `TimeFormat`: The time format that you want to use. Valid values are auto (case-sensitive), 'timeformat_string', 'epochsecs',
+            /// or 'epochmillisecs'.
+            props, "TimeFormat", time_format, set_time_format, get_time_format, Val<String>
         }
 
-        /// `TrimBlanks`: A value that specifies to remove the trailing white space characters from a
-        /// VARCHAR string.
-        pub fn trim_blanks(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TrimBlanks", value.into());
-            self
+        prop! {
+            /// `TrimBlanks`: A value that specifies to remove the trailing white space characters from
+            /// a VARCHAR string.
+            props, "TrimBlanks", trim_blanks, set_trim_blanks, get_trim_blanks, Val<bool>
         }
 
-        /// `TruncateColumns`: A value that specifies to truncate data in columns to the appropriate
-        /// number of characters, so that the data fits in the column.
-        pub fn truncate_columns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TruncateColumns", value.into());
-            self
+        prop! {
+            /// `TruncateColumns`: A value that specifies to truncate data in columns to the appropriate
+            /// number of characters, so that the data fits in the column.
+            props, "TruncateColumns", truncate_columns, set_truncate_columns, get_truncate_columns, Val<bool>
         }
 
-        /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when generating .csv
-        /// files on the local disk at the DMS replication instance. The default value is 1000 (buffer
-        /// size is 1000KB).
-        pub fn write_buffer_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WriteBufferSize", value.into());
-            self
+        prop! {
+            /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when
+            /// generating .csv files on the local disk at the DMS replication instance. The default
+            /// value is 1000 (buffer size is 1000KB).
+            props, "WriteBufferSize", write_buffer_size, set_write_buffer_size, get_write_buffer_size, Val<i64>
         }
     }
 
@@ -2869,290 +2825,251 @@ pub mod endpoint {
             S3Settings { props }
         }
 
-        /// `AddColumnName`: An optional parameter that, when set to true or y, you can use to add
-        /// column name information to the .csv output file.
-        pub fn add_column_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddColumnName", value.into());
-            self
+        prop! {
+            /// `AddColumnName`: An optional parameter that, when set to true or y, you can use to add
+            /// column name information to the .csv output file.
+            props, "AddColumnName", add_column_name, set_add_column_name, get_add_column_name, Val<bool>
         }
 
-        /// `AddTrailingPaddingCharacter`: Use the S3 target endpoint setting
-        /// AddTrailingPaddingCharacter to add padding on string data. The default value is false.
-        pub fn add_trailing_padding_character(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddTrailingPaddingCharacter", value.into());
-            self
+        prop! {
+            /// `AddTrailingPaddingCharacter`: Use the S3 target endpoint setting
+            /// AddTrailingPaddingCharacter to add padding on string data. The default value is false.
+            props, "AddTrailingPaddingCharacter", add_trailing_padding_character, set_add_trailing_padding_character, get_add_trailing_padding_character, Val<bool>
         }
 
-        /// `BucketFolder`: An optional parameter to set a folder name in the S3 bucket.
-        pub fn bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketFolder", value.into());
-            self
+        prop! {
+            /// `BucketFolder`: An optional parameter to set a folder name in the S3 bucket.
+            props, "BucketFolder", bucket_folder, set_bucket_folder, get_bucket_folder, Val<String>
         }
 
-        /// `BucketName`: The name of the S3 bucket.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the S3 bucket.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `CannedAclForObjects`: A value that enables AWS DMS to specify a predefined (canned) access
-        /// control list (ACL) for objects created in an Amazon S3 bucket as .csv or .parquet files.
-        pub fn canned_acl_for_objects(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CannedAclForObjects", value.into());
-            self
+        prop! {
+            /// `CannedAclForObjects`: A value that enables AWS DMS to specify a predefined (canned)
+            /// access control list (ACL) for objects created in an Amazon S3 bucket as .csv or .parquet
+            /// files.
+            props, "CannedAclForObjects", canned_acl_for_objects, set_canned_acl_for_objects, get_canned_acl_for_objects, Val<String>
         }
 
-        /// `CdcInsertsAndUpdates`: A value that enables a change data capture (CDC) load to write
-        /// INSERT and UPDATE operations to .csv or .parquet (columnar storage) output files.
-        pub fn cdc_inserts_and_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CdcInsertsAndUpdates", value.into());
-            self
+        prop! {
+            /// `CdcInsertsAndUpdates`: A value that enables a change data capture (CDC) load to write
+            /// INSERT and UPDATE operations to .csv or .parquet (columnar storage) output files.
+            props, "CdcInsertsAndUpdates", cdc_inserts_and_updates, set_cdc_inserts_and_updates, get_cdc_inserts_and_updates, Val<bool>
         }
 
-        /// `CdcInsertsOnly`: A value that enables a change data capture (CDC) load to write only INSERT
-        /// operations to .csv or columnar storage (.parquet) output files. By default (the false
-        /// setting), the first field in a .csv or .parquet record contains the letter I (INSERT), U (UPDATE),
-        /// or D (DELETE). These values indicate whether the row was inserted, updated, or deleted at
-        /// the source database for a CDC load to the target.
-        pub fn cdc_inserts_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CdcInsertsOnly", value.into());
-            self
+        prop! {
+            /// `CdcInsertsOnly`: A value that enables a change data capture (CDC) load to write only
+            /// INSERT operations to .csv or columnar storage (.parquet) output files. By default (the
+            /// false setting), the first field in a .csv or .parquet record contains the letter I (INSERT),
+            /// U (UPDATE), or D (DELETE). These values indicate whether the row was inserted, updated,
+            /// or deleted at the source database for a CDC load to the target.
+            props, "CdcInsertsOnly", cdc_inserts_only, set_cdc_inserts_only, get_cdc_inserts_only, Val<bool>
         }
 
-        /// `CdcMaxBatchInterval`: Maximum length of the interval, defined in seconds, after which to
-        /// output a file to Amazon S3.
-        pub fn cdc_max_batch_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CdcMaxBatchInterval", value.into());
-            self
+        prop! {
+            /// `CdcMaxBatchInterval`: Maximum length of the interval, defined in seconds, after which
+            /// to output a file to Amazon S3.
+            props, "CdcMaxBatchInterval", cdc_max_batch_interval, set_cdc_max_batch_interval, get_cdc_max_batch_interval, Val<i64>
         }
 
-        /// `CdcMinFileSize`: Minimum file size, defined in kilobytes, to reach for a file output to
-        /// Amazon S3.
-        pub fn cdc_min_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CdcMinFileSize", value.into());
-            self
+        prop! {
+            /// `CdcMinFileSize`: Minimum file size, defined in kilobytes, to reach for a file output to
+            /// Amazon S3.
+            props, "CdcMinFileSize", cdc_min_file_size, set_cdc_min_file_size, get_cdc_min_file_size, Val<i64>
         }
 
-        /// `CdcPath`: Specifies the folder path of CDC files. For an S3 source, this setting is
-        /// required if a task captures change data; otherwise, it's optional.
-        pub fn cdc_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CdcPath", value.into());
-            self
+        prop! {
+            /// `CdcPath`: Specifies the folder path of CDC files. For an S3 source, this setting is
+            /// required if a task captures change data; otherwise, it's optional.
+            props, "CdcPath", cdc_path, set_cdc_path, get_cdc_path, Val<String>
         }
 
-        /// `CompressionType`: An optional parameter. When set to GZIP it enables the service to
-        /// compress the target files.
-        pub fn compression_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CompressionType", value.into());
-            self
+        prop! {
+            /// `CompressionType`: An optional parameter. When set to GZIP it enables the service to
+            /// compress the target files.
+            props, "CompressionType", compression_type, set_compression_type, get_compression_type, Val<String>
         }
 
-        /// `CsvDelimiter`: The delimiter used to separate columns in the .csv file for both source and
-        /// target. The default is a comma.
-        pub fn csv_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CsvDelimiter", value.into());
-            self
+        prop! {
+            /// `CsvDelimiter`: The delimiter used to separate columns in the .csv file for both source
+            /// and target. The default is a comma.
+            props, "CsvDelimiter", csv_delimiter, set_csv_delimiter, get_csv_delimiter, Val<String>
         }
 
-        /// `CsvNoSupValue`: This setting only applies if your Amazon S3 output files during a change
-        /// data capture (CDC) load are written in .csv format.
-        pub fn csv_no_sup_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CsvNoSupValue", value.into());
-            self
+        prop! {
+            /// `CsvNoSupValue`: This setting only applies if your Amazon S3 output files during a
+            /// change data capture (CDC) load are written in .csv format.
+            props, "CsvNoSupValue", csv_no_sup_value, set_csv_no_sup_value, get_csv_no_sup_value, Val<String>
         }
 
-        /// `CsvNullValue`: An optional parameter that specifies how AWS DMS treats null values.
-        pub fn csv_null_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CsvNullValue", value.into());
-            self
+        prop! {
+            /// `CsvNullValue`: An optional parameter that specifies how AWS DMS treats null values.
+            props, "CsvNullValue", csv_null_value, set_csv_null_value, get_csv_null_value, Val<String>
         }
 
-        /// `CsvRowDelimiter`: The delimiter used to separate rows in the .csv file for both source and
-        /// target.
-        pub fn csv_row_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CsvRowDelimiter", value.into());
-            self
+        prop! {
+            /// `CsvRowDelimiter`: The delimiter used to separate rows in the .csv file for both source
+            /// and target.
+            props, "CsvRowDelimiter", csv_row_delimiter, set_csv_row_delimiter, get_csv_row_delimiter, Val<String>
         }
 
-        /// `DataFormat`: The format of the data that you want to use for output.
-        pub fn data_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataFormat", value.into());
-            self
+        prop! {
+            /// `DataFormat`: The format of the data that you want to use for output.
+            props, "DataFormat", data_format, set_data_format, get_data_format, Val<String>
         }
 
-        /// `DataPageSize`: The size of one data page in bytes. This parameter defaults to 1024 * 1024
-        /// bytes (1 MiB). This number is used for .parquet file format only.
-        pub fn data_page_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataPageSize", value.into());
-            self
+        prop! {
+            /// `DataPageSize`: The size of one data page in bytes. This parameter defaults to 1024 * 1024
+            /// bytes (1 MiB). This number is used for .parquet file format only.
+            props, "DataPageSize", data_page_size, set_data_page_size, get_data_page_size, Val<i64>
         }
 
-        /// `DatePartitionDelimiter`: Specifies a date separating delimiter to use during folder
-        /// partitioning. The default value is SLASH. Use this parameter when DatePartitionedEnabled is
-        /// set to true.
-        pub fn date_partition_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatePartitionDelimiter", value.into());
-            self
+        prop! {
+            /// `DatePartitionDelimiter`: Specifies a date separating delimiter to use during folder
+            /// partitioning. The default value is SLASH. Use this parameter when DatePartitionedEnabled
+            /// is set to true.
+            props, "DatePartitionDelimiter", date_partition_delimiter, set_date_partition_delimiter, get_date_partition_delimiter, Val<String>
         }
 
-        /// `DatePartitionEnabled`: When set to true, this parameter partitions S3 bucket folders based
-        /// on transaction commit dates. The default value is false.
-        pub fn date_partition_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DatePartitionEnabled", value.into());
-            self
+        prop! {
+            /// `DatePartitionEnabled`: When set to true, this parameter partitions S3 bucket folders
+            /// based on transaction commit dates. The default value is false.
+            props, "DatePartitionEnabled", date_partition_enabled, set_date_partition_enabled, get_date_partition_enabled, Val<bool>
         }
 
-        /// `DatePartitionSequence`: Identifies the sequence of the date format to use during folder
-        /// partitioning. The default value is YYYYMMDD. Use this parameter when DatePartitionedEnabled
-        /// is set to true.
-        pub fn date_partition_sequence(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatePartitionSequence", value.into());
-            self
+        prop! {
+            /// `DatePartitionSequence`: Identifies the sequence of the date format to use during folder
+            /// partitioning. The default value is YYYYMMDD. Use this parameter when
+            /// DatePartitionedEnabled is set to true.
+            props, "DatePartitionSequence", date_partition_sequence, set_date_partition_sequence, get_date_partition_sequence, Val<String>
         }
 
-        /// `DatePartitionTimezone`: When creating an S3 target endpoint, set DatePartitionTimezone to
-        /// convert the current UTC time into a specified time zone.
-        pub fn date_partition_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatePartitionTimezone", value.into());
-            self
+        prop! {
+            /// `DatePartitionTimezone`: When creating an S3 target endpoint, set DatePartitionTimezone
+            /// to convert the current UTC time into a specified time zone.
+            props, "DatePartitionTimezone", date_partition_timezone, set_date_partition_timezone, get_date_partition_timezone, Val<String>
         }
 
-        /// `DictPageSizeLimit`: The maximum size of an encoded dictionary page of a column
-        pub fn dict_page_size_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DictPageSizeLimit", value.into());
-            self
+        prop! {
+            /// `DictPageSizeLimit`: The maximum size of an encoded dictionary page of a column
+            props, "DictPageSizeLimit", dict_page_size_limit, set_dict_page_size_limit, get_dict_page_size_limit, Val<i64>
         }
 
-        /// `EnableStatistics`: A value that enables statistics for Parquet pages and row groups.
-        pub fn enable_statistics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableStatistics", value.into());
-            self
+        prop! {
+            /// `EnableStatistics`: A value that enables statistics for Parquet pages and row groups.
+            props, "EnableStatistics", enable_statistics, set_enable_statistics, get_enable_statistics, Val<bool>
         }
 
-        /// `EncodingType`: The type of encoding that you're using.
-        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncodingType", value.into());
-            self
+        prop! {
+            /// `EncodingType`: The type of encoding that you're using.
+            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
         }
 
-        /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
-        pub fn encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionMode", value.into());
-            self
+        prop! {
+            /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
+            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<String>
         }
 
-        /// `ExpectedBucketOwner`: To specify a bucket owner and prevent sniping, you can use the
-        /// ExpectedBucketOwner endpoint setting.
-        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `ExpectedBucketOwner`: To specify a bucket owner and prevent sniping, you can use the
+            /// ExpectedBucketOwner endpoint setting.
+            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
         }
 
-        /// `ExternalTableDefinition`: The external table definition.
-        pub fn external_table_definition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalTableDefinition", value.into());
-            self
+        prop! {
+            /// `ExternalTableDefinition`: The external table definition.
+            props, "ExternalTableDefinition", external_table_definition, set_external_table_definition, get_external_table_definition, Val<String>
         }
 
-        /// `GlueCatalogGeneration`: When true, allows AWS Glue to catalog your S3 bucket. Creating an
-        /// AWS Glue catalog lets you use Athena to query your data.
-        pub fn glue_catalog_generation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("GlueCatalogGeneration", value.into());
-            self
+        prop! {
+            /// `GlueCatalogGeneration`: When true, allows AWS Glue to catalog your S3 bucket. Creating
+            /// an AWS Glue catalog lets you use Athena to query your data.
+            props, "GlueCatalogGeneration", glue_catalog_generation, set_glue_catalog_generation, get_glue_catalog_generation, Val<bool>
         }
 
-        /// `IgnoreHeaderRows`: When this value is set to 1, AWS DMS ignores the first row header in a .csv
-        /// file. A value of 1 turns on the feature; a value of 0 turns off the feature.
-        pub fn ignore_header_rows(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IgnoreHeaderRows", value.into());
-            self
+        prop! {
+            /// `IgnoreHeaderRows`: When this value is set to 1, AWS DMS ignores the first row header in
+            /// a .csv file. A value of 1 turns on the feature; a value of 0 turns off the feature.
+            props, "IgnoreHeaderRows", ignore_header_rows, set_ignore_header_rows, get_ignore_header_rows, Val<i64>
         }
 
-        /// `IncludeOpForFullLoad`: A value that enables a full load to write INSERT operations to the
-        /// comma-separated value (.csv) output files only to indicate how the rows were added to the
-        /// source database.
-        pub fn include_op_for_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeOpForFullLoad", value.into());
-            self
+        prop! {
+            /// `IncludeOpForFullLoad`: A value that enables a full load to write INSERT operations to
+            /// the comma-separated value (.csv) output files only to indicate how the rows were added
+            /// to the source database.
+            props, "IncludeOpForFullLoad", include_op_for_full_load, set_include_op_for_full_load, get_include_op_for_full_load, Val<bool>
         }
 
-        /// `MaxFileSize`: A value that specifies the maximum size (in KB) of any .csv file to be
-        /// created while migrating to an S3 target during full load.
-        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFileSize", value.into());
-            self
+        prop! {
+            /// `MaxFileSize`: A value that specifies the maximum size (in KB) of any .csv file to be
+            /// created while migrating to an S3 target during full load.
+            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
         }
 
-        /// `ParquetTimestampInMillisecond`: A value that specifies the precision of any TIMESTAMP
-        /// column values that are written to an Amazon S3 object file in .parquet format.
-        pub fn parquet_timestamp_in_millisecond(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ParquetTimestampInMillisecond", value.into());
-            self
+        prop! {
+            /// `ParquetTimestampInMillisecond`: A value that specifies the precision of any TIMESTAMP
+            /// column values that are written to an Amazon S3 object file in .parquet format.
+            props, "ParquetTimestampInMillisecond", parquet_timestamp_in_millisecond, set_parquet_timestamp_in_millisecond, get_parquet_timestamp_in_millisecond, Val<bool>
         }
 
-        /// `ParquetVersion`: The version of the Apache Parquet format that you want to use: parquet_1_0 (the
-        /// default) or parquet_2_0.
-        pub fn parquet_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParquetVersion", value.into());
-            self
+        prop! {
+            /// `ParquetVersion`: The version of the Apache Parquet format that you want to use:
+            /// parquet_1_0 (the default) or parquet_2_0.
+            props, "ParquetVersion", parquet_version, set_parquet_version, get_parquet_version, Val<String>
         }
 
-        /// `PreserveTransactions`: If this setting is set to true, AWS DMS saves the transaction order
-        /// for a change data capture (CDC) load on the Amazon S3 target specified by CdcPath.
-        pub fn preserve_transactions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PreserveTransactions", value.into());
-            self
+        prop! {
+            /// `PreserveTransactions`: If this setting is set to true, AWS DMS saves the transaction
+            /// order for a change data capture (CDC) load on the Amazon S3 target specified by CdcPath.
+            props, "PreserveTransactions", preserve_transactions, set_preserve_transactions, get_preserve_transactions, Val<bool>
         }
 
-        /// `Rfc4180`: For an S3 source, when this value is set to true or y, each leading double
-        /// quotation mark has to be followed by an ending double quotation mark.
-        pub fn rfc4180(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Rfc4180", value.into());
-            self
+        prop! {
+            /// `Rfc4180`: For an S3 source, when this value is set to true or y, each leading double
+            /// quotation mark has to be followed by an ending double quotation mark.
+            props, "Rfc4180", rfc4180, set_rfc4180, get_rfc4180, Val<bool>
         }
 
-        /// `RowGroupLength`: The number of rows in a row group.
-        pub fn row_group_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RowGroupLength", value.into());
-            self
+        prop! {
+            /// `RowGroupLength`: The number of rows in a row group.
+            props, "RowGroupLength", row_group_length, set_row_group_length, get_row_group_length, Val<i64>
         }
 
-        /// `ServerSideEncryptionKmsKeyId`: If you are using SSE_KMS for the EncryptionMode, provide the
-        /// AWS KMS key ID. The key that you use needs an attached policy that enables IAM user
-        /// permissions and allows use of the key.
-        pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
-            self
+        prop! {
+            /// `ServerSideEncryptionKmsKeyId`: If you are using SSE_KMS for the EncryptionMode, provide
+            /// the AWS KMS key ID. The key that you use needs an attached policy that enables IAM user
+            /// permissions and allows use of the key.
+            props, "ServerSideEncryptionKmsKeyId", server_side_encryption_kms_key_id, set_server_side_encryption_kms_key_id, get_server_side_encryption_kms_key_id, Val<String>
         }
 
-        /// `ServiceAccessRoleArn`: A required parameter that specifies the Amazon Resource Name (ARN)
-        /// used by the service to access the IAM role.
-        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceAccessRoleArn`: A required parameter that specifies the Amazon Resource Name (ARN)
+            /// used by the service to access the IAM role.
+            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
         }
 
-        /// `TimestampColumnName`: A value that when nonblank causes AWS DMS to add a column with
-        /// timestamp information to the endpoint data for an Amazon S3 target.
-        pub fn timestamp_column_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampColumnName", value.into());
-            self
+        prop! {
+            /// `TimestampColumnName`: A value that when nonblank causes AWS DMS to add a column with
+            /// timestamp information to the endpoint data for an Amazon S3 target.
+            props, "TimestampColumnName", timestamp_column_name, set_timestamp_column_name, get_timestamp_column_name, Val<String>
         }
 
-        /// `UseCsvNoSupValue`: This setting applies if the S3 output files during a change data capture (CDC)
-        /// load are written in .csv format. If this setting is set to true for columns not included in
-        /// the supplemental log, AWS DMS uses the value specified by CsvNoSupValue. If this setting
-        /// isn't set or is set to false, AWS DMS uses the null value for these columns.
-        pub fn use_csv_no_sup_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseCsvNoSupValue", value.into());
-            self
+        prop! {
+            /// `UseCsvNoSupValue`: This setting applies if the S3 output files during a change data
+            /// capture (CDC) load are written in .csv format. If this setting is set to true for
+            /// columns not included in the supplemental log, AWS DMS uses the value specified by
+            /// CsvNoSupValue. If this setting isn't set or is set to false, AWS DMS uses the null value
+            /// for these columns.
+            props, "UseCsvNoSupValue", use_csv_no_sup_value, set_use_csv_no_sup_value, get_use_csv_no_sup_value, Val<bool>
         }
 
-        /// `UseTaskStartTimeForFullLoadTimestamp`: When set to true, this parameter uses the task start
-        /// time as the timestamp column value instead of the time data is written to target
-        pub fn use_task_start_time_for_full_load_timestamp(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseTaskStartTimeForFullLoadTimestamp", value.into());
-            self
+        prop! {
+            /// `UseTaskStartTimeForFullLoadTimestamp`: When set to true, this parameter uses the task
+            /// start time as the timestamp column value instead of the time data is written to target
+            props, "UseTaskStartTimeForFullLoadTimestamp", use_task_start_time_for_full_load_timestamp, set_use_task_start_time_for_full_load_timestamp, get_use_task_start_time_for_full_load_timestamp, Val<bool>
         }
     }
 
@@ -3171,19 +3088,17 @@ pub mod endpoint {
             SybaseSettings { props }
         }
 
-        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
-        /// value in SecretsManagerSecret
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
+            /// the value in SecretsManagerSecret
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-        /// SecretsManagerSecret that contains the SAP SAE endpoint connection details.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+            /// SecretsManagerSecret that contains the SAP SAE endpoint connection details.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
     }
 }
@@ -3210,48 +3125,51 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    /// `Enabled`: Indicates whether to activate the subscription. If you don't specify this
-    /// property, CloudFormation activates the subscription.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: Indicates whether to activate the subscription. If you don't specify this
+        /// property, CloudFormation activates the subscription.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `EventCategories`: A list of event categories for a source type that you want to subscribe
-    /// to. If you don't specify this property, you are notified about all event categories.
-    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EventCategories", value.into());
-        self
+    prop! {
+        /// `EventCategories`: A list of event categories for a source type that you want to
+        /// subscribe to. If you don't specify this property, you are notified about all event
+        /// categories.
+        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
     }
 
-    /// `SourceIds`: A list of identifiers for which AWS DMS provides notification events. If you
-    /// don't specify a value, notifications are provided for all sources. If you specify multiple
-    /// values, they must be of the same type. For example, if you specify a database instance ID,
-    /// then all of the other values must be database instance IDs.
-    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SourceIds", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic created for event
+        /// notification. The ARN is created by Amazon SNS when you create a topic and subscribe to
+        /// it.
+        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `SourceType`: The type of AWS DMS resource that generates the events. For example, if you
-    /// want to be notified of events generated by a replication instance, you set this parameter to
-    /// replication-instance. If this value isn't specified, all events are returned.
-    pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceType", value.into());
-        self
+    prop! {
+        /// `SourceIds`: A list of identifiers for which AWS DMS provides notification events. If
+        /// you don't specify a value, notifications are provided for all sources. If you specify
+        /// multiple values, they must be of the same type. For example, if you specify a database
+        /// instance ID, then all of the other values must be database instance IDs.
+        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
     }
 
-    /// `SubscriptionName`: The name of the AWS DMS event notification subscription. This name must
-    /// be less than 255 characters.
-    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubscriptionName", value.into());
-        self
+    prop! {
+        /// `SourceType`: The type of AWS DMS resource that generates the events. For example, if
+        /// you want to be notified of events generated by a replication instance, you set this
+        /// parameter to replication-instance. If this value isn't specified, all events are
+        /// returned.
+        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
     }
 
-    /// `Tags`: One or more tags to be assigned to the event subscription.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubscriptionName`: The name of the AWS DMS event notification subscription. This name
+        /// must be less than 255 characters.
+        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags to be assigned to the event subscription.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3279,66 +3197,58 @@ impl InstanceProfile {
         InstanceProfile { core }
     }
 
-    /// `AvailabilityZone`: The property describes an availability zone of the instance profile.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The property describes an availability zone of the instance profile.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `Description`: The optional description of the instance profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The optional description of the instance profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InstanceProfileIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-    pub fn instance_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceProfileIdentifier", value.into());
-        self
+    prop! {
+        /// `InstanceProfileIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+        core.props, "InstanceProfileIdentifier", instance_profile_identifier, set_instance_profile_identifier, get_instance_profile_identifier, Val<String>
     }
 
-    /// `InstanceProfileName`: The property describes a name for the instance profile.
-    pub fn instance_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceProfileName", value.into());
-        self
+    prop! {
+        /// `InstanceProfileName`: The property describes a name for the instance profile.
+        core.props, "InstanceProfileName", instance_profile_name, set_instance_profile_name, get_instance_profile_name, Val<String>
     }
 
-    /// `KmsKeyArn`: The property describes kms key arn for the instance profile.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The property describes kms key arn for the instance profile.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `NetworkType`: The property describes a network type for the instance profile.
-    pub fn network_type(mut self, value: impl Into<Val<instance_profile::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The property describes a network type for the instance profile.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<instance_profile::NetworkType>
     }
 
-    /// `PubliclyAccessible`: The property describes the publicly accessible of the instance profile
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: The property describes the publicly accessible of the instance
+        /// profile
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `SubnetGroupIdentifier`: The property describes a subnet group identifier for the instance
-    /// profile.
-    pub fn subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubnetGroupIdentifier", value.into());
-        self
+    prop! {
+        /// `SubnetGroupIdentifier`: The property describes a subnet group identifier for the
+        /// instance profile.
+        core.props, "SubnetGroupIdentifier", subnet_group_identifier, set_subnet_group_identifier, get_subnet_group_identifier, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcSecurityGroups`: The property describes vps security groups for the instance profile.
-    pub fn vpc_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroups", value.into());
-        self
+    prop! {
+        /// `VpcSecurityGroups`: The property describes vps security groups for the instance
+        /// profile.
+        core.props, "VpcSecurityGroups", vpc_security_groups, set_vpc_security_groups, get_vpc_security_groups, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3395,64 +3305,55 @@ impl MigrationProject {
         MigrationProject { core }
     }
 
-    /// `Description`: The optional description of the migration project.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The optional description of the migration project.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InstanceProfileIdentifier`: The property describes an instance profile identifier for the
-    /// migration project. For create
-    pub fn instance_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceProfileIdentifier", value.into());
-        self
+    prop! {
+        /// `InstanceProfileIdentifier`: The property describes an instance profile identifier for
+        /// the migration project. For create
+        core.props, "InstanceProfileIdentifier", instance_profile_identifier, set_instance_profile_identifier, get_instance_profile_identifier, Val<String>
     }
 
-    /// `MigrationProjectIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-    pub fn migration_project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MigrationProjectIdentifier", value.into());
-        self
+    prop! {
+        /// `MigrationProjectIdentifier`: \[DEPRECATED\] This property is unused and will be
+        /// ignored. Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+        core.props, "MigrationProjectIdentifier", migration_project_identifier, set_migration_project_identifier, get_migration_project_identifier, Val<String>
     }
 
-    /// `MigrationProjectName`: The property describes a name to identify the migration project.
-    pub fn migration_project_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MigrationProjectName", value.into());
-        self
+    prop! {
+        /// `MigrationProjectName`: The property describes a name to identify the migration project.
+        core.props, "MigrationProjectName", migration_project_name, set_migration_project_name, get_migration_project_name, Val<String>
     }
 
-    /// `SchemaConversionApplicationAttributes`: The property describes schema conversion
-    /// application attributes for the migration project.
-    pub fn schema_conversion_application_attributes(mut self, value: impl Into<Val<migration_project::SchemaConversionApplicationAttributes>>) -> Self {
-        self.core.set("SchemaConversionApplicationAttributes", value.into());
-        self
+    prop! {
+        /// `SchemaConversionApplicationAttributes`: The property describes schema conversion
+        /// application attributes for the migration project.
+        core.props, "SchemaConversionApplicationAttributes", schema_conversion_application_attributes, set_schema_conversion_application_attributes, get_schema_conversion_application_attributes, Val<migration_project::SchemaConversionApplicationAttributes>
     }
 
-    /// `SourceDataProviderDescriptors`: The property describes source data provider descriptors for
-    /// the migration project.
-    pub fn source_data_provider_descriptors(mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> Self {
-        self.core.set("SourceDataProviderDescriptors", value.into());
-        self
+    prop! {
+        /// `SourceDataProviderDescriptors`: The property describes source data provider descriptors
+        /// for the migration project.
+        core.props, "SourceDataProviderDescriptors", source_data_provider_descriptors, set_source_data_provider_descriptors, get_source_data_provider_descriptors, Val<List<migration_project::DataProviderDescriptor>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TargetDataProviderDescriptors`: The property describes target data provider descriptors for
-    /// the migration project.
-    pub fn target_data_provider_descriptors(mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> Self {
-        self.core.set("TargetDataProviderDescriptors", value.into());
-        self
+    prop! {
+        /// `TargetDataProviderDescriptors`: The property describes target data provider descriptors
+        /// for the migration project.
+        core.props, "TargetDataProviderDescriptors", target_data_provider_descriptors, set_target_data_provider_descriptors, get_target_data_provider_descriptors, Val<List<migration_project::DataProviderDescriptor>>
     }
 
-    /// `TransformationRules`: The property describes transformation rules for the migration
-    /// project.
-    pub fn transformation_rules(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransformationRules", value.into());
-        self
+    prop! {
+        /// `TransformationRules`: The property describes transformation rules for the migration
+        /// project.
+        core.props, "TransformationRules", transformation_rules, set_transformation_rules, get_transformation_rules, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3506,16 +3407,14 @@ pub mod migration_project {
             SchemaConversionApplicationAttributes { props }
         }
 
-        /// `S3BucketPath`.
-        pub fn s3_bucket_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketPath", value.into());
-            self
+        prop! {
+            /// `S3BucketPath`.
+            props, "S3BucketPath", s3_bucket_path, set_s3_bucket_path, get_s3_bucket_path, Val<String>
         }
 
-        /// `S3BucketRoleArn`.
-        pub fn s3_bucket_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketRoleArn", value.into());
-            self
+        prop! {
+            /// `S3BucketRoleArn`.
+            props, "S3BucketRoleArn", s3_bucket_role_arn, set_s3_bucket_role_arn, get_s3_bucket_role_arn, Val<String>
         }
     }
 
@@ -3536,34 +3435,29 @@ pub mod migration_project {
             DataProviderDescriptor { props }
         }
 
-        /// `DataProviderArn`.
-        pub fn data_provider_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataProviderArn", value.into());
-            self
+        prop! {
+            /// `DataProviderArn`.
+            props, "DataProviderArn", data_provider_arn, set_data_provider_arn, get_data_provider_arn, Val<String>
         }
 
-        /// `DataProviderIdentifier`.
-        pub fn data_provider_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataProviderIdentifier", value.into());
-            self
+        prop! {
+            /// `DataProviderIdentifier`.
+            props, "DataProviderIdentifier", data_provider_identifier, set_data_provider_identifier, get_data_provider_identifier, Val<String>
         }
 
-        /// `DataProviderName`.
-        pub fn data_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataProviderName", value.into());
-            self
+        prop! {
+            /// `DataProviderName`.
+            props, "DataProviderName", data_provider_name, set_data_provider_name, get_data_provider_name, Val<String>
         }
 
-        /// `SecretsManagerAccessRoleArn`.
-        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerAccessRoleArn", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessRoleArn`.
+            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
         }
 
-        /// `SecretsManagerSecretId`.
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretsManagerSecretId", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretId`.
+            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
         }
     }
 }
@@ -3611,30 +3505,60 @@ impl ReplicationConfig {
         ReplicationConfig { core }
     }
 
-    /// `ReplicationSettings`.
-    pub fn replication_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ReplicationSettings", value.into());
-        self
+    prop! {
+        /// `ComputeConfig`: Configuration parameters for provisioning a AWS DMS Serverless
+        /// replication
+        core.props, "ComputeConfig", _, set_compute_config, get_compute_config, Val<replication_config::ComputeConfig>
     }
 
-    /// `ResourceIdentifier`: A unique value or name that you get set for a given resource that can
-    /// be used to construct an Amazon Resource Name (ARN) for that resource
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationConfigIdentifier`: A unique identifier of replication configuration
+        core.props, "ReplicationConfigIdentifier", _, set_replication_config_identifier, get_replication_config_identifier, Val<String>
     }
 
-    /// `SupplementalSettings`.
-    pub fn supplemental_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("SupplementalSettings", value.into());
-        self
+    prop! {
+        /// `ReplicationSettings`.
+        core.props, "ReplicationSettings", replication_settings, set_replication_settings, get_replication_settings, Val<Json>
     }
 
-    /// `Tags`: &lt;p&gt;Contains a map of the key-value pairs for the resource tag or tags assigned
-    /// to the dataset.&lt;/p&gt;
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReplicationType`: The type of AWS DMS Serverless replication to provision using this
+        /// replication configuration
+        core.props, "ReplicationType", _, set_replication_type, get_replication_type, Val<replication_config::ReplicationType>
+    }
+
+    prop! {
+        /// `ResourceIdentifier`: A unique value or name that you get set for a given resource that
+        /// can be used to construct an Amazon Resource Name (ARN) for that resource
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    }
+
+    prop! {
+        /// `SourceEndpointArn`: The Amazon Resource Name (ARN) of the source endpoint for this AWS
+        /// DMS Serverless replication configuration
+        core.props, "SourceEndpointArn", _, set_source_endpoint_arn, get_source_endpoint_arn, Val<String>
+    }
+
+    prop! {
+        /// `SupplementalSettings`.
+        core.props, "SupplementalSettings", supplemental_settings, set_supplemental_settings, get_supplemental_settings, Val<Json>
+    }
+
+    prop! {
+        /// `TableMappings`.
+        core.props, "TableMappings", _, set_table_mappings, get_table_mappings, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: &lt;p&gt;Contains a map of the key-value pairs for the resource tag or tags
+        /// assigned to the dataset.&lt;/p&gt;
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetEndpointArn`: The Amazon Resource Name (ARN) of the target endpoint for this AWS
+        /// DMS Serverless replication configuration
+        core.props, "TargetEndpointArn", _, set_target_endpoint_arn, get_target_endpoint_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3673,52 +3597,49 @@ pub mod replication_config {
             ComputeConfig { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `MaxCapacityUnits`.
+            props, "MaxCapacityUnits", _, set_max_capacity_units, get_max_capacity_units, Val<i64>
         }
 
-        /// `DnsNameServers`.
-        pub fn dns_name_servers(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DnsNameServers", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `DnsNameServers`.
+            props, "DnsNameServers", dns_name_servers, set_dns_name_servers, get_dns_name_servers, Val<String>
         }
 
-        /// `MinCapacityUnits`.
-        pub fn min_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinCapacityUnits", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `MultiAZ`.
-        pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiAZ", value.into());
-            self
+        prop! {
+            /// `MinCapacityUnits`.
+            props, "MinCapacityUnits", min_capacity_units, set_min_capacity_units, get_min_capacity_units, Val<i64>
         }
 
-        /// `PreferredMaintenanceWindow`.
-        pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreferredMaintenanceWindow", value.into());
-            self
+        prop! {
+            /// `MultiAZ`.
+            props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
         }
 
-        /// `ReplicationSubnetGroupId`.
-        pub fn replication_subnet_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplicationSubnetGroupId", value.into());
-            self
+        prop! {
+            /// `PreferredMaintenanceWindow`.
+            props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
         }
 
-        /// `VpcSecurityGroupIds`.
-        pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VpcSecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `ReplicationSubnetGroupId`.
+            props, "ReplicationSubnetGroupId", replication_subnet_group_id, set_replication_subnet_group_id, get_replication_subnet_group_id, Val<String>
+        }
+
+        prop! {
+            /// `VpcSecurityGroupIds`.
+            props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
         }
     }
 
@@ -3759,100 +3680,89 @@ impl ReplicationInstance {
         ReplicationInstance { core }
     }
 
-    /// `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocatedStorage", value.into());
-        self
+    prop! {
+        /// `AllocatedStorage`.
+        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
     }
 
-    /// `AllowMajorVersionUpgrade`.
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowMajorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AllowMajorVersionUpgrade`.
+        core.props, "AllowMajorVersionUpgrade", allow_major_version_upgrade, set_allow_major_version_upgrade, get_allow_major_version_upgrade, Val<bool>
     }
 
-    /// `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `DnsNameServers`.
-    pub fn dns_name_servers(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DnsNameServers", value.into());
-        self
+    prop! {
+        /// `DnsNameServers`.
+        core.props, "DnsNameServers", dns_name_servers, set_dns_name_servers, get_dns_name_servers, Val<String>
     }
 
-    /// `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MultiAZ`.
-    pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiAZ", value.into());
-        self
+    prop! {
+        /// `MultiAZ`.
+        core.props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `ReplicationInstanceIdentifier`.
-    pub fn replication_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationInstanceIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationInstanceClass`.
+        core.props, "ReplicationInstanceClass", _, set_replication_instance_class, get_replication_instance_class, Val<String>
     }
 
-    /// `ReplicationSubnetGroupIdentifier`.
-    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationSubnetGroupIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationInstanceIdentifier`.
+        core.props, "ReplicationInstanceIdentifier", replication_instance_identifier, set_replication_instance_identifier, get_replication_instance_identifier, Val<String>
     }
 
-    /// `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationSubnetGroupIdentifier`.
+        core.props, "ReplicationSubnetGroupIdentifier", replication_subnet_group_identifier, set_replication_subnet_group_identifier, get_replication_subnet_group_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
     }
 
-    /// `VpcSecurityGroupIds`.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcSecurityGroupIds`.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3908,17 +3818,25 @@ impl ReplicationSubnetGroup {
         ReplicationSubnetGroup { core }
     }
 
-    /// `ReplicationSubnetGroupIdentifier`: The name for the replication subnet group. This value is
-    /// stored as a lowercase string.
-    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationSubnetGroupIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationSubnetGroupDescription`: The description for the subnet group.
+        core.props, "ReplicationSubnetGroupDescription", _, set_replication_subnet_group_description, get_replication_subnet_group_description, Val<String>
     }
 
-    /// `Tags`: One or more tags to be assigned to the replication subnet group
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReplicationSubnetGroupIdentifier`: The name for the replication subnet group. This
+        /// value is stored as a lowercase string.
+        core.props, "ReplicationSubnetGroupIdentifier", replication_subnet_group_identifier, set_replication_subnet_group_identifier, get_replication_subnet_group_identifier, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: One or more subnet IDs to be assigned to the replication subnet group.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags to be assigned to the replication subnet group
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3965,59 +3883,78 @@ impl ReplicationTask {
         ReplicationTask { core }
     }
 
-    /// `CdcStartPosition`: Indicates when you want a change data capture (CDC) operation to start.
-    /// Use either CdcStartPosition or CdcStartTime to specify when you want a CDC operation to
-    /// start. Specifying both values results in an error.
-    pub fn cdc_start_position(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CdcStartPosition", value.into());
-        self
+    prop! {
+        /// `CdcStartPosition`: Indicates when you want a change data capture (CDC) operation to
+        /// start. Use either CdcStartPosition or CdcStartTime to specify when you want a CDC
+        /// operation to start. Specifying both values results in an error.
+        core.props, "CdcStartPosition", cdc_start_position, set_cdc_start_position, get_cdc_start_position, Val<String>
     }
 
-    /// `CdcStartTime`: Indicates the start time for a change data capture (CDC) operation. Use
-    /// either CdcStartTime or CdcStartPosition to specify when you want a CDC operation to start.
-    /// Specifying both values results in an error.
-    pub fn cdc_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("CdcStartTime", value.into());
-        self
+    prop! {
+        /// `CdcStartTime`: Indicates the start time for a change data capture (CDC) operation. Use
+        /// either CdcStartTime or CdcStartPosition to specify when you want a CDC operation to
+        /// start. Specifying both values results in an error.
+        core.props, "CdcStartTime", cdc_start_time, set_cdc_start_time, get_cdc_start_time, Val<f64>
     }
 
-    /// `CdcStopPosition`: Indicates when you want a change data capture (CDC) operation to stop.
-    /// The value can be either server time or commit time.
-    pub fn cdc_stop_position(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CdcStopPosition", value.into());
-        self
+    prop! {
+        /// `CdcStopPosition`: Indicates when you want a change data capture (CDC) operation to
+        /// stop. The value can be either server time or commit time.
+        core.props, "CdcStopPosition", cdc_stop_position, set_cdc_stop_position, get_cdc_stop_position, Val<String>
     }
 
-    /// `ReplicationTaskIdentifier`: An identifier for the replication task.
-    pub fn replication_task_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationTaskIdentifier", value.into());
-        self
+    prop! {
+        /// `MigrationType`: The migration type.
+        core.props, "MigrationType", _, set_migration_type, get_migration_type, Val<replication_task::MigrationType>
     }
 
-    /// `ReplicationTaskSettings`: Overall settings for the task, in JSON format
-    pub fn replication_task_settings(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationTaskSettings", value.into());
-        self
+    prop! {
+        /// `ReplicationInstanceArn`: The Amazon Resource Name (ARN) of a replication instance.
+        core.props, "ReplicationInstanceArn", _, set_replication_instance_arn, get_replication_instance_arn, Val<String>
     }
 
-    /// `ResourceIdentifier`: A friendly name for the resource identifier at the end of the
-    /// EndpointArn response parameter that is returned in the created Endpoint object.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `ReplicationTaskIdentifier`: An identifier for the replication task.
+        core.props, "ReplicationTaskIdentifier", replication_task_identifier, set_replication_task_identifier, get_replication_task_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReplicationTaskSettings`: Overall settings for the task, in JSON format
+        core.props, "ReplicationTaskSettings", replication_task_settings, set_replication_task_settings, get_replication_task_settings, Val<String>
     }
 
-    /// `TaskData`: Supplemental information that the task requires to migrate the data for certain
-    /// source and target endpoints.
-    pub fn task_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TaskData", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`: A friendly name for the resource identifier at the end of the
+        /// EndpointArn response parameter that is returned in the created Endpoint object.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    }
+
+    prop! {
+        /// `SourceEndpointArn`: An Amazon Resource Name (ARN) that uniquely identifies the source
+        /// endpoint.
+        core.props, "SourceEndpointArn", _, set_source_endpoint_arn, get_source_endpoint_arn, Val<String>
+    }
+
+    prop! {
+        /// `TableMappings`: The table mappings for the task, in JSON format.
+        core.props, "TableMappings", _, set_table_mappings, get_table_mappings, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetEndpointArn`: An Amazon Resource Name (ARN) that uniquely identifies the target
+        /// endpoint.
+        core.props, "TargetEndpointArn", _, set_target_endpoint_arn, get_target_endpoint_arn, Val<String>
+    }
+
+    prop! {
+        /// `TaskData`: Supplemental information that the task requires to migrate the data for
+        /// certain source and target endpoints.
+        core.props, "TaskData", task_data, set_task_data, get_task_data, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -39,184 +39,154 @@ impl DbCluster {
         DbCluster { core }
     }
 
-    /// `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZones", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`.
+        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BackupRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `BackupRetentionPeriod`.
+        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
     }
 
-    /// `CopyTagsToSnapshot`.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTagsToSnapshot", value.into());
-        self
+    prop! {
+        /// `CopyTagsToSnapshot`.
+        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
     }
 
-    /// `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `DBClusterIdentifier`.
+        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
     }
 
-    /// `DBClusterParameterGroupName`.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBClusterParameterGroupName", value.into());
-        self
+    prop! {
+        /// `DBClusterParameterGroupName`.
+        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
     }
 
-    /// `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupName`.
+        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
     }
 
-    /// `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `EnableCloudwatchLogsExports`.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EnableCloudwatchLogsExports", value.into());
-        self
+    prop! {
+        /// `EnableCloudwatchLogsExports`.
+        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
     }
 
-    /// `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Val<db_cluster::EngineVersion>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<db_cluster::EngineVersion>
     }
 
-    /// `GlobalClusterIdentifier`.
-    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `GlobalClusterIdentifier`.
+        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `ManageMasterUserPassword`.
-    pub fn manage_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ManageMasterUserPassword", value.into());
-        self
+    prop! {
+        /// `ManageMasterUserPassword`.
+        core.props, "ManageMasterUserPassword", manage_master_user_password, set_manage_master_user_password, get_manage_master_user_password, Val<bool>
     }
 
-    /// `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterUserPassword", value.into());
-        self
+    prop! {
+        /// `MasterUserPassword`.
+        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
     }
 
-    /// `MasterUserSecretKmsKeyId`.
-    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterUserSecretKmsKeyId", value.into());
-        self
+    prop! {
+        /// `MasterUserSecretKmsKeyId`.
+        core.props, "MasterUserSecretKmsKeyId", master_user_secret_kms_key_id, set_master_user_secret_kms_key_id, get_master_user_secret_kms_key_id, Val<String>
     }
 
-    /// `MasterUsername`.
-    pub fn master_username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterUsername", value.into());
-        self
+    prop! {
+        /// `MasterUsername`.
+        core.props, "MasterUsername", master_username, set_master_username, get_master_username, Val<String>
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `Port`.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredBackupWindow", value.into());
-        self
+    prop! {
+        /// `PreferredBackupWindow`.
+        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `RestoreToTime`.
-    pub fn restore_to_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RestoreToTime", value.into());
-        self
+    prop! {
+        /// `RestoreToTime`.
+        core.props, "RestoreToTime", restore_to_time, set_restore_to_time, get_restore_to_time, Val<String>
     }
 
-    /// `RestoreType`.
-    pub fn restore_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RestoreType", value.into());
-        self
+    prop! {
+        /// `RestoreType`.
+        core.props, "RestoreType", restore_type, set_restore_type, get_restore_type, Val<String>
     }
 
-    /// `RotateMasterUserPassword`.
-    pub fn rotate_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RotateMasterUserPassword", value.into());
-        self
+    prop! {
+        /// `RotateMasterUserPassword`.
+        core.props, "RotateMasterUserPassword", rotate_master_user_password, set_rotate_master_user_password, get_rotate_master_user_password, Val<bool>
     }
 
-    /// `ServerlessV2ScalingConfiguration`.
-    pub fn serverless_v2_scaling_configuration(mut self, value: impl Into<Val<db_cluster::ServerlessV2ScalingConfiguration>>) -> Self {
-        self.core.set("ServerlessV2ScalingConfiguration", value.into());
-        self
+    prop! {
+        /// `ServerlessV2ScalingConfiguration`.
+        core.props, "ServerlessV2ScalingConfiguration", serverless_v2_scaling_configuration, set_serverless_v2_scaling_configuration, get_serverless_v2_scaling_configuration, Val<db_cluster::ServerlessV2ScalingConfiguration>
     }
 
-    /// `SnapshotIdentifier`.
-    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotIdentifier", value.into());
-        self
+    prop! {
+        /// `SnapshotIdentifier`.
+        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
     }
 
-    /// `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceDBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `SourceDBClusterIdentifier`.
+        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
     }
 
-    /// `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StorageEncrypted", value.into());
-        self
+    prop! {
+        /// `StorageEncrypted`.
+        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
     }
 
-    /// `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `StorageType`.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseLatestRestorableTime", value.into());
-        self
+    prop! {
+        /// `UseLatestRestorableTime`.
+        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
     }
 
-    /// `VpcSecurityGroupIds`.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `VpcSecurityGroupIds`.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -306,6 +276,16 @@ pub mod db_cluster {
             props.set("MaxCapacity", max_capacity.into());
             ServerlessV2ScalingConfiguration { props }
         }
+
+        prop! {
+            /// `MinCapacity`.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<f64>
+        }
+
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<f64>
+        }
     }
 }
 
@@ -338,17 +318,30 @@ impl DbClusterParameterGroup {
         DbClusterParameterGroup { core }
     }
 
-    /// `Name`: The name of the DB cluster parameter group. If omitted, CloudFormation generates a
-    /// unique name. The name is stored as lowercase.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the DB cluster parameter group.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Family`: The DB cluster parameter group family name (e.g. docdb5.0).
+        core.props, "Family", _, set_family, get_family, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the DB cluster parameter group. If omitted, CloudFormation generates
+        /// a unique name. The name is stored as lowercase.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -383,52 +376,54 @@ impl DbInstance {
         DbInstance { core }
     }
 
-    /// `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `CACertificateIdentifier`.
-    pub fn ca_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CACertificateIdentifier", value.into());
-        self
+    prop! {
+        /// `CACertificateIdentifier`.
+        core.props, "CACertificateIdentifier", ca_certificate_identifier, set_ca_certificate_identifier, get_ca_certificate_identifier, Val<String>
     }
 
-    /// `CertificateRotationRestart`.
-    pub fn certificate_rotation_restart(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CertificateRotationRestart", value.into());
-        self
+    prop! {
+        /// `CertificateRotationRestart`.
+        core.props, "CertificateRotationRestart", certificate_rotation_restart, set_certificate_rotation_restart, get_certificate_rotation_restart, Val<bool>
     }
 
-    /// `DBInstanceIdentifier`.
-    pub fn db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBInstanceIdentifier", value.into());
-        self
+    prop! {
+        /// `DBClusterIdentifier`.
+        core.props, "DBClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
     }
 
-    /// `EnablePerformanceInsights`.
-    pub fn enable_performance_insights(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePerformanceInsights", value.into());
-        self
+    prop! {
+        /// `DBInstanceClass`.
+        core.props, "DBInstanceClass", _, set_db_instance_class, get_db_instance_class, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `DBInstanceIdentifier`.
+        core.props, "DBInstanceIdentifier", db_instance_identifier, set_db_instance_identifier, get_db_instance_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnablePerformanceInsights`.
+        core.props, "EnablePerformanceInsights", enable_performance_insights, set_enable_performance_insights, get_enable_performance_insights, Val<bool>
+    }
+
+    prop! {
+        /// `PreferredMaintenanceWindow`.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -482,17 +477,25 @@ impl DbSubnetGroup {
         DbSubnetGroup { core }
     }
 
-    /// `DBSubnetGroupName`: The name for the db subnet group. This value is stored as a lowercase
-    /// string.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupDescription`: The description for the subnet group.
+        core.props, "DBSubnetGroupDescription", _, set_db_subnet_group_description, get_db_subnet_group_description, Val<String>
     }
 
-    /// `Tags`: One or more tags to be assigned to the db subnet group
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupName`: The name for the db subnet group. This value is stored as a
+        /// lowercase string.
+        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: One or more subnet IDs to be assigned to the db subnet group.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags to be assigned to the db subnet group
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -524,36 +527,37 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to create
-    /// the subscription but not active it.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to
+        /// create the subscription but not active it.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `EventCategories`: A list of event categories for a SourceType that you want to subscribe
-    /// to.
-    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EventCategories", value.into());
-        self
+    prop! {
+        /// `EventCategories`: A list of event categories for a SourceType that you want to
+        /// subscribe to.
+        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
     }
 
-    /// `SourceIds`: The list of identifiers of the event sources for which events are returned
-    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SourceIds", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the SNS topic created for event
+        /// notification. Amazon SNS creates the ARN when you create a topic and subscribe to it.
+        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `SourceType`: The type of source that is generating the events.
-    pub fn source_type(mut self, value: impl Into<Val<event_subscription::SourceType>>) -> Self {
-        self.core.set("SourceType", value.into());
-        self
+    prop! {
+        /// `SourceIds`: The list of identifiers of the event sources for which events are returned
+        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
     }
 
-    /// `SubscriptionName`: The name of the subscription.
-    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubscriptionName", value.into());
-        self
+    prop! {
+        /// `SourceType`: The type of source that is generating the events.
+        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<event_subscription::SourceType>
+    }
+
+    prop! {
+        /// `SubscriptionName`: The name of the subscription.
+        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -618,45 +622,44 @@ impl GlobalCluster {
         GlobalCluster { core }
     }
 
-    /// `DeletionProtection`: Indicates whether the global cluster has deletion protection enabled.
-    /// The global cluster can't be deleted when deletion protection is enabled.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Indicates whether the global cluster has deletion protection
+        /// enabled. The global cluster can't be deleted when deletion protection is enabled.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `Engine`: The database engine to use for this global cluster.
-    pub fn engine(mut self, value: impl Into<Val<global_cluster::Engine>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`: The database engine to use for this global cluster.
+        core.props, "Engine", engine, set_engine, get_engine, Val<global_cluster::Engine>
     }
 
-    /// `EngineVersion`: The engine version to use for this global cluster.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The engine version to use for this global cluster.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary cluster of
-    /// the global cluster. You may also choose to instead specify the DBClusterIdentifier. If you
-    /// provide a value for this parameter, don't specify values for the following settings because
-    /// Amazon DocumentDB uses the values from the specified source DB cluster: Engine,
-    /// EngineVersion, StorageEncrypted
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceDBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `GlobalClusterIdentifier`: The cluster identifier of the global cluster.
+        core.props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
     }
 
-    /// `StorageEncrypted`: Indicates whether the global cluster has storage encryption enabled.
-    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StorageEncrypted", value.into());
-        self
+    prop! {
+        /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary
+        /// cluster of the global cluster. You may also choose to instead specify the
+        /// DBClusterIdentifier. If you provide a value for this parameter, don't specify values for
+        /// the following settings because Amazon DocumentDB uses the values from the specified
+        /// source DB cluster: Engine, EngineVersion, StorageEncrypted
+        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
     }
 
-    /// `Tags`: The tags to be assigned to the Amazon DocumentDB resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageEncrypted`: Indicates whether the global cluster has storage encryption enabled.
+        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: The tags to be assigned to the Amazon DocumentDB resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -56,58 +56,74 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AdminUserPassword`.
-    pub fn admin_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdminUserPassword", value.into());
-        self
+    prop! {
+        /// `AdminUserName`.
+        core.props, "AdminUserName", _, set_admin_user_name, get_admin_user_name, Val<String>
     }
 
-    /// `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BackupRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `AdminUserPassword`.
+        core.props, "AdminUserPassword", admin_user_password, set_admin_user_password, get_admin_user_password, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `AuthType`.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<String>
     }
 
-    /// `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredBackupWindow", value.into());
-        self
+    prop! {
+        /// `BackupRetentionPeriod`.
+        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
     }
 
-    /// `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `ClusterName`.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `ShardInstanceCount`.
-    pub fn shard_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ShardInstanceCount", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `PreferredBackupWindow`.
+        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `VpcSecurityGroupIds`.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `ShardCapacity`.
+        core.props, "ShardCapacity", _, set_shard_capacity, get_shard_capacity, Val<i64>
+    }
+
+    prop! {
+        /// `ShardCount`.
+        core.props, "ShardCount", _, set_shard_count, get_shard_count, Val<i64>
+    }
+
+    prop! {
+        /// `ShardInstanceCount`.
+        core.props, "ShardInstanceCount", shard_instance_count, set_shard_instance_count, get_shard_instance_count, Val<i64>
+    }
+
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcSecurityGroupIds`.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -153,10 +169,19 @@ impl ClusterSnapshot {
         ClusterSnapshot { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the elastic cluster snapshot.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: The ARN of the elastic cluster of which to create a snapshot.
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    }
+
+    prop! {
+        /// `SnapshotName`: The name of the elastic cluster snapshot.
+        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the elastic cluster snapshot.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

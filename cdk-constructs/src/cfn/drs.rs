@@ -40,60 +40,51 @@ impl LaunchConfigurationTemplate {
         LaunchConfigurationTemplate { core }
     }
 
-    /// `CopyPrivateIp`: Copy private IP.
-    pub fn copy_private_ip(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyPrivateIp", value.into());
-        self
+    prop! {
+        /// `CopyPrivateIp`: Copy private IP.
+        core.props, "CopyPrivateIp", copy_private_ip, set_copy_private_ip, get_copy_private_ip, Val<bool>
     }
 
-    /// `CopyTags`: Copy tags.
-    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTags", value.into());
-        self
+    prop! {
+        /// `CopyTags`: Copy tags.
+        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
     }
 
-    /// `ExportBucketArn`: S3 bucket ARN to export Source Network templates.
-    pub fn export_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExportBucketArn", value.into());
-        self
+    prop! {
+        /// `ExportBucketArn`: S3 bucket ARN to export Source Network templates.
+        core.props, "ExportBucketArn", export_bucket_arn, set_export_bucket_arn, get_export_bucket_arn, Val<String>
     }
 
-    /// `LaunchDisposition`: Launch disposition.
-    pub fn launch_disposition(mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> Self {
-        self.core.set("LaunchDisposition", value.into());
-        self
+    prop! {
+        /// `LaunchDisposition`: Launch disposition.
+        core.props, "LaunchDisposition", launch_disposition, set_launch_disposition, get_launch_disposition, Val<launch_configuration_template::LaunchDisposition>
     }
 
-    /// `LaunchIntoSourceInstance`: DRS will set the 'launch into instance ID' of any source server
-    /// when performing a drill, recovery or failback to the previous region or availability zone,
-    /// using the instance ID of the source instance.
-    pub fn launch_into_source_instance(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("LaunchIntoSourceInstance", value.into());
-        self
+    prop! {
+        /// `LaunchIntoSourceInstance`: DRS will set the 'launch into instance ID' of any source
+        /// server when performing a drill, recovery or failback to the previous region or
+        /// availability zone, using the instance ID of the source instance.
+        core.props, "LaunchIntoSourceInstance", launch_into_source_instance, set_launch_into_source_instance, get_launch_into_source_instance, Val<bool>
     }
 
-    /// `Licensing`: Configuration of a machine's license.
-    pub fn licensing(mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> Self {
-        self.core.set("Licensing", value.into());
-        self
+    prop! {
+        /// `Licensing`: Configuration of a machine's license.
+        core.props, "Licensing", licensing, set_licensing, get_licensing, Val<launch_configuration_template::Licensing>
     }
 
-    /// `PostLaunchEnabled`: Whether we want to activate post-launch actions.
-    pub fn post_launch_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PostLaunchEnabled", value.into());
-        self
+    prop! {
+        /// `PostLaunchEnabled`: Whether we want to activate post-launch actions.
+        core.props, "PostLaunchEnabled", post_launch_enabled, set_post_launch_enabled, get_post_launch_enabled, Val<bool>
     }
 
-    /// `Tags`: A set of tags associated with the Launch Configuration Template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A set of tags associated with the Launch Configuration Template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
-    pub fn target_instance_type_right_sizing_method(mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> Self {
-        self.core.set("TargetInstanceTypeRightSizingMethod", value.into());
-        self
+    prop! {
+        /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
+        core.props, "TargetInstanceTypeRightSizingMethod", target_instance_type_right_sizing_method, set_target_instance_type_right_sizing_method, get_target_instance_type_right_sizing_method, Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,10 +138,9 @@ pub mod launch_configuration_template {
             Licensing { props }
         }
 
-        /// `OsByol`: Whether to enable Bring your own license or not.
-        pub fn os_byol(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OsByol", value.into());
-            self
+        prop! {
+            /// `OsByol`: Whether to enable Bring your own license or not.
+            props, "OsByol", os_byol, set_os_byol, get_os_byol, Val<bool>
         }
     }
 
@@ -192,16 +182,19 @@ impl RecoveryPlan {
         RecoveryPlan { core }
     }
 
-    /// `Description`: The description of the Recovery Plan.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Recovery Plan.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags associated with the Recovery Plan.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Recovery Plan.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the Recovery Plan.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -286,68 +279,95 @@ impl ReplicationConfigurationTemplate {
         ReplicationConfigurationTemplate { core }
     }
 
-    /// `AssociateDefaultSecurityGroup`: Whether to associate the default Elastic Disaster Recovery
-    /// Security group with the Replication Configuration Template.
-    pub fn associate_default_security_group(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AssociateDefaultSecurityGroup", value.into());
-        self
+    prop! {
+        /// `AssociateDefaultSecurityGroup`: Whether to associate the default Elastic Disaster
+        /// Recovery Security group with the Replication Configuration Template.
+        core.props, "AssociateDefaultSecurityGroup", associate_default_security_group, set_associate_default_security_group, get_associate_default_security_group, Val<bool>
     }
 
-    /// `AutoReplicateNewDisks`: Whether to allow the AWS replication agent to automatically
-    /// replicate newly added disks.
-    pub fn auto_replicate_new_disks(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoReplicateNewDisks", value.into());
-        self
+    prop! {
+        /// `AutoReplicateNewDisks`: Whether to allow the AWS replication agent to automatically
+        /// replicate newly added disks.
+        core.props, "AutoReplicateNewDisks", auto_replicate_new_disks, set_auto_replicate_new_disks, get_auto_replicate_new_disks, Val<bool>
     }
 
-    /// `CreatePublicIP`: Whether to create a Public IP for the Recovery Instance by default.
-    pub fn create_public_ip(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CreatePublicIP", value.into());
-        self
+    prop! {
+        /// `BandwidthThrottling`: Configure bandwidth throttling for the outbound data transfer
+        /// rate of the Source Server in Mbps.
+        core.props, "BandwidthThrottling", _, set_bandwidth_throttling, get_bandwidth_throttling, Val<i64>
     }
 
-    /// `DataPlaneRouting`: The data plane routing mechanism that will be used for replication.
-    pub fn data_plane_routing(mut self, value: impl Into<Val<replication_configuration_template::DataPlaneRouting>>) -> Self {
-        self.core.set("DataPlaneRouting", value.into());
-        self
+    prop! {
+        /// `CreatePublicIP`: Whether to create a Public IP for the Recovery Instance by default.
+        core.props, "CreatePublicIP", create_public_ip, set_create_public_ip, get_create_public_ip, Val<bool>
     }
 
-    /// `DefaultLargeStagingDiskType`: The Staging Disk EBS volume type to be used during
-    /// replication.
-    pub fn default_large_staging_disk_type(mut self, value: impl Into<Val<replication_configuration_template::DefaultLargeStagingDiskType>>) -> Self {
-        self.core.set("DefaultLargeStagingDiskType", value.into());
-        self
+    prop! {
+        /// `DataPlaneRouting`: The data plane routing mechanism that will be used for replication.
+        core.props, "DataPlaneRouting", data_plane_routing, set_data_plane_routing, get_data_plane_routing, Val<replication_configuration_template::DataPlaneRouting>
     }
 
-    /// `EbsEncryptionKeyArn`: The ARN of the EBS encryption key to be used during replication.
-    pub fn ebs_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EbsEncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `DefaultLargeStagingDiskType`: The Staging Disk EBS volume type to be used during
+        /// replication.
+        core.props, "DefaultLargeStagingDiskType", default_large_staging_disk_type, set_default_large_staging_disk_type, get_default_large_staging_disk_type, Val<replication_configuration_template::DefaultLargeStagingDiskType>
     }
 
-    /// `InternetProtocol`: Which version of the Internet Protocol to use for replication of data.
-    pub fn internet_protocol(mut self, value: impl Into<Val<replication_configuration_template::InternetProtocol>>) -> Self {
-        self.core.set("InternetProtocol", value.into());
-        self
+    prop! {
+        /// `EbsEncryption`: The type of EBS encryption to be used during replication.
+        core.props, "EbsEncryption", _, set_ebs_encryption, get_ebs_encryption, Val<replication_configuration_template::EbsEncryption>
     }
 
-    /// `ReplicationServerInstanceType`: The instance type to be used for the replication server.
-    pub fn replication_server_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationServerInstanceType", value.into());
-        self
+    prop! {
+        /// `EbsEncryptionKeyArn`: The ARN of the EBS encryption key to be used during replication.
+        core.props, "EbsEncryptionKeyArn", ebs_encryption_key_arn, set_ebs_encryption_key_arn, get_ebs_encryption_key_arn, Val<String>
     }
 
-    /// `Tags`: A set of tags to be associated with the Replication Configuration Template resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InternetProtocol`: Which version of the Internet Protocol to use for replication of
+        /// data.
+        core.props, "InternetProtocol", internet_protocol, set_internet_protocol, get_internet_protocol, Val<replication_configuration_template::InternetProtocol>
     }
 
-    /// `UseDedicatedReplicationServer`: Whether to use a dedicated Replication Server in the
-    /// replication staging area.
-    pub fn use_dedicated_replication_server(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseDedicatedReplicationServer", value.into());
-        self
+    prop! {
+        /// `PitPolicy`: The Point in time (PIT) policy to manage snapshots taken during
+        /// replication.
+        core.props, "PitPolicy", _, set_pit_policy, get_pit_policy, Val<List<replication_configuration_template::PitPolicyRule>>
+    }
+
+    prop! {
+        /// `ReplicationServerInstanceType`: The instance type to be used for the replication
+        /// server.
+        core.props, "ReplicationServerInstanceType", replication_server_instance_type, set_replication_server_instance_type, get_replication_server_instance_type, Val<String>
+    }
+
+    prop! {
+        /// `ReplicationServersSecurityGroupsIDs`: The security group IDs that will be used by the
+        /// replication server.
+        core.props, "ReplicationServersSecurityGroupsIDs", _, set_replication_servers_security_groups_i_ds, get_replication_servers_security_groups_i_ds, Val<List<String>>
+    }
+
+    prop! {
+        /// `StagingAreaSubnetId`: The subnet to be used by the replication staging area.
+        core.props, "StagingAreaSubnetId", _, set_staging_area_subnet_id, get_staging_area_subnet_id, Val<String>
+    }
+
+    prop! {
+        /// `StagingAreaTags`: A set of tags to be associated with all resources created in the
+        /// replication staging area: EC2 replication server, EBS volumes, EBS snapshots, etc.
+        core.props, "StagingAreaTags", _, set_staging_area_tags, get_staging_area_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags to be associated with the Replication Configuration Template
+        /// resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UseDedicatedReplicationServer`: Whether to use a dedicated Replication Server in the
+        /// replication staging area.
+        core.props, "UseDedicatedReplicationServer", use_dedicated_replication_server, set_use_dedicated_replication_server, get_use_dedicated_replication_server, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -460,16 +480,29 @@ pub mod replication_configuration_template {
             PitPolicyRule { props }
         }
 
-        /// `Enabled`: Whether this rule is enabled or not.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Units`: The units used to measure the interval and retentionDuration.
+            props, "Units", _, set_units, get_units, Val<PitPolicyRuleUnits>
         }
 
-        /// `RuleID`: The ID of the rule.
-        pub fn rule_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RuleID", value.into());
-            self
+        prop! {
+            /// `Interval`: How often, in the chosen units, a snapshot should be taken.
+            props, "Interval", _, set_interval, get_interval, Val<i64>
+        }
+
+        prop! {
+            /// `RetentionDuration`: The duration to retain a snapshot for, in the chosen units.
+            props, "RetentionDuration", _, set_retention_duration, get_retention_duration, Val<i64>
+        }
+
+        prop! {
+            /// `Enabled`: Whether this rule is enabled or not.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `RuleID`: The ID of the rule.
+            props, "RuleID", rule_id, set_rule_id, get_rule_id, Val<i64>
         }
     }
 
@@ -519,10 +552,24 @@ impl SourceNetwork {
         SourceNetwork { core }
     }
 
-    /// `Tags`: A set of tags associated with the Source Network.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OriginAccountID`: The account ID containing the VPC to protect.
+        core.props, "OriginAccountID", _, set_origin_account_id, get_origin_account_id, Val<String>
+    }
+
+    prop! {
+        /// `OriginRegion`: The region containing the VPC to protect.
+        core.props, "OriginRegion", _, set_origin_region, get_origin_region, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags associated with the Source Network.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcID`: The VPC ID to protect.
+        core.props, "VpcID", _, set_vpc_id, get_vpc_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -39,34 +39,29 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `DeletionProtectionEnabled`: Whether deletion protection is enabled in this cluster.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: Whether deletion protection is enabled in this cluster.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `KmsEncryptionKey`: The KMS key that encrypts data on the cluster.
-    pub fn kms_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsEncryptionKey", value.into());
-        self
+    prop! {
+        /// `KmsEncryptionKey`: The KMS key that encrypts data on the cluster.
+        core.props, "KmsEncryptionKey", kms_encryption_key, set_kms_encryption_key, get_kms_encryption_key, Val<String>
     }
 
-    /// `MultiRegionProperties`: The Multi-region properties associated to this cluster.
-    pub fn multi_region_properties(mut self, value: impl Into<Val<cluster::MultiRegionProperties>>) -> Self {
-        self.core.set("MultiRegionProperties", value.into());
-        self
+    prop! {
+        /// `MultiRegionProperties`: The Multi-region properties associated to this cluster.
+        core.props, "MultiRegionProperties", multi_region_properties, set_multi_region_properties, get_multi_region_properties, Val<cluster::MultiRegionProperties>
     }
 
-    /// `PolicyDocument`: The IAM policy applied to the cluster resource.
-    pub fn policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDocument", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`: The IAM policy applied to the cluster resource.
+        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -151,16 +146,14 @@ pub mod cluster {
             MultiRegionProperties { props }
         }
 
-        /// `Clusters`.
-        pub fn clusters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Clusters", value.into());
-            self
+        prop! {
+            /// `Clusters`.
+            props, "Clusters", clusters, set_clusters, get_clusters, Val<List<String>>
         }
 
-        /// `WitnessRegion`: The witness region in a multi-region cluster.
-        pub fn witness_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WitnessRegion", value.into());
-            self
+        prop! {
+            /// `WitnessRegion`: The witness region in a multi-region cluster.
+            props, "WitnessRegion", witness_region, set_witness_region, get_witness_region, Val<String>
         }
     }
 }

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, Json, List};
+use cdk_core::kind::{Arn, Json, List, TableArn, TableName};
 
 /// `AWS::DynamoDB::GlobalTable`: Version: None. Resource Type definition for
 /// AWS::DynamoDB::GlobalTable
@@ -42,118 +42,104 @@ impl GlobalTable {
         GlobalTable { core }
     }
 
-    /// `AttributeDefinitions`.
-    pub fn attribute_definitions(mut self, value: impl Into<Val<List<global_table::AttributeDefinition>>>) -> Self {
-        self.core.set("AttributeDefinitions", value.into());
-        self
+    prop! {
+        /// `AttributeDefinitions`.
+        core.props, "AttributeDefinitions", attribute_definitions, set_attribute_definitions, get_attribute_definitions, Val<List<global_table::AttributeDefinition>>
     }
 
-    /// `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<Val<global_table::BillingMode>>) -> Self {
-        self.core.set("BillingMode", value.into());
-        self
+    prop! {
+        /// `BillingMode`.
+        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<global_table::BillingMode>
     }
 
-    /// `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<global_table::GlobalSecondaryIndex>>>) -> Self {
-        self.core.set("GlobalSecondaryIndexes", value.into());
-        self
+    prop! {
+        /// `GlobalSecondaryIndexes`.
+        core.props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<global_table::GlobalSecondaryIndex>>
     }
 
-    /// `GlobalTableSourceArn`.
-    pub fn global_table_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalTableSourceArn", value.into());
-        self
+    prop! {
+        /// `GlobalTableSourceArn`.
+        core.props, "GlobalTableSourceArn", global_table_source_arn, set_global_table_source_arn, get_global_table_source_arn, Val<String>
     }
 
-    /// `GlobalTableWitnesses`.
-    pub fn global_table_witnesses(mut self, value: impl Into<Val<List<global_table::GlobalTableWitness>>>) -> Self {
-        self.core.set("GlobalTableWitnesses", value.into());
-        self
+    prop! {
+        /// `GlobalTableWitnesses`.
+        core.props, "GlobalTableWitnesses", global_table_witnesses, set_global_table_witnesses, get_global_table_witnesses, Val<List<global_table::GlobalTableWitness>>
     }
 
-    /// `KeySchema`.
-    pub fn key_schema(mut self, value: impl Into<Val<List<global_table::KeySchema>>>) -> Self {
-        self.core.set("KeySchema", value.into());
-        self
+    prop! {
+        /// `KeySchema`.
+        core.props, "KeySchema", key_schema, set_key_schema, get_key_schema, Val<List<global_table::KeySchema>>
     }
 
-    /// `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(mut self, value: impl Into<Val<List<global_table::LocalSecondaryIndex>>>) -> Self {
-        self.core.set("LocalSecondaryIndexes", value.into());
-        self
+    prop! {
+        /// `LocalSecondaryIndexes`.
+        core.props, "LocalSecondaryIndexes", local_secondary_indexes, set_local_secondary_indexes, get_local_secondary_indexes, Val<List<global_table::LocalSecondaryIndex>>
     }
 
-    /// `MultiRegionConsistency`.
-    pub fn multi_region_consistency(mut self, value: impl Into<Val<global_table::MultiRegionConsistency>>) -> Self {
-        self.core.set("MultiRegionConsistency", value.into());
-        self
+    prop! {
+        /// `MultiRegionConsistency`.
+        core.props, "MultiRegionConsistency", multi_region_consistency, set_multi_region_consistency, get_multi_region_consistency, Val<global_table::MultiRegionConsistency>
     }
 
-    /// `ReadOnDemandThroughputSettings`.
-    pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<global_table::ReadOnDemandThroughputSettings>>) -> Self {
-        self.core.set("ReadOnDemandThroughputSettings", value.into());
-        self
+    prop! {
+        /// `ReadOnDemandThroughputSettings`.
+        core.props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<global_table::ReadOnDemandThroughputSettings>
     }
 
-    /// `ReadProvisionedThroughputSettings`.
-    pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<global_table::GlobalReadProvisionedThroughputSettings>>) -> Self {
-        self.core.set("ReadProvisionedThroughputSettings", value.into());
-        self
+    prop! {
+        /// `ReadProvisionedThroughputSettings`.
+        core.props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<global_table::GlobalReadProvisionedThroughputSettings>
     }
 
-    /// `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<Val<global_table::SseSpecification>>) -> Self {
-        self.core.set("SSESpecification", value.into());
-        self
+    prop! {
+        /// `Replicas`.
+        core.props, "Replicas", _, set_replicas, get_replicas, Val<List<global_table::ReplicaSpecification>>
     }
 
-    /// `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<Val<global_table::StreamSpecification>>) -> Self {
-        self.core.set("StreamSpecification", value.into());
-        self
+    prop! {
+        /// `SSESpecification`.
+        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<global_table::SseSpecification>
     }
 
-    /// `TableName`.
-    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TableName", value.into());
-        self
+    prop! {
+        /// `StreamSpecification`.
+        core.props, "StreamSpecification", stream_specification, set_stream_specification, get_stream_specification, Val<global_table::StreamSpecification>
     }
 
-    /// `TableType`.
-    pub fn table_type(mut self, value: impl Into<Val<global_table::TableType>>) -> Self {
-        self.core.set("TableType", value.into());
-        self
+    prop! {
+        /// `TableName`.
+        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
     }
 
-    /// `TimeToLiveSpecification`.
-    pub fn time_to_live_specification(mut self, value: impl Into<Val<global_table::TimeToLiveSpecification>>) -> Self {
-        self.core.set("TimeToLiveSpecification", value.into());
-        self
+    prop! {
+        /// `TableType`.
+        core.props, "TableType", table_type, set_table_type, get_table_type, Val<global_table::TableType>
     }
 
-    /// `VectorIndexes`.
-    pub fn vector_indexes(mut self, value: impl Into<Val<List<global_table::VectorIndex>>>) -> Self {
-        self.core.set("VectorIndexes", value.into());
-        self
+    prop! {
+        /// `TimeToLiveSpecification`.
+        core.props, "TimeToLiveSpecification", time_to_live_specification, set_time_to_live_specification, get_time_to_live_specification, Val<global_table::TimeToLiveSpecification>
     }
 
-    /// `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<Val<global_table::WarmThroughput>>) -> Self {
-        self.core.set("WarmThroughput", value.into());
-        self
+    prop! {
+        /// `VectorIndexes`.
+        core.props, "VectorIndexes", vector_indexes, set_vector_indexes, get_vector_indexes, Val<List<global_table::VectorIndex>>
     }
 
-    /// `WriteOnDemandThroughputSettings`.
-    pub fn write_on_demand_throughput_settings(mut self, value: impl Into<Val<global_table::WriteOnDemandThroughputSettings>>) -> Self {
-        self.core.set("WriteOnDemandThroughputSettings", value.into());
-        self
+    prop! {
+        /// `WarmThroughput`.
+        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<global_table::WarmThroughput>
     }
 
-    /// `WriteProvisionedThroughputSettings`.
-    pub fn write_provisioned_throughput_settings(mut self, value: impl Into<Val<global_table::WriteProvisionedThroughputSettings>>) -> Self {
-        self.core.set("WriteProvisionedThroughputSettings", value.into());
-        self
+    prop! {
+        /// `WriteOnDemandThroughputSettings`.
+        core.props, "WriteOnDemandThroughputSettings", write_on_demand_throughput_settings, set_write_on_demand_throughput_settings, get_write_on_demand_throughput_settings, Val<global_table::WriteOnDemandThroughputSettings>
+    }
+
+    prop! {
+        /// `WriteProvisionedThroughputSettings`.
+        core.props, "WriteProvisionedThroughputSettings", write_provisioned_throughput_settings, set_write_provisioned_throughput_settings, get_write_provisioned_throughput_settings, Val<global_table::WriteProvisionedThroughputSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -206,6 +192,16 @@ pub mod global_table {
             props.set("AttributeName", attribute_name.into());
             props.set("AttributeType", attribute_type.into());
             AttributeDefinition { props }
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `AttributeType`.
+            props, "AttributeType", _, set_attribute_type, get_attribute_type, Val<AttributeDefinitionAttributeType>
         }
     }
 
@@ -263,34 +259,44 @@ pub mod global_table {
             GlobalSecondaryIndex { props }
         }
 
-        /// `ReadOnDemandThroughputSettings`.
-        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
-            self.props.set("ReadOnDemandThroughputSettings", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `ReadProvisionedThroughputSettings`.
-        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<GlobalReadProvisionedThroughputSettings>>) -> Self {
-            self.props.set("ReadProvisionedThroughputSettings", value.into());
-            self
+        prop! {
+            /// `Projection`.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
         }
 
-        /// `WarmThroughput`.
-        pub fn warm_throughput(mut self, value: impl Into<Val<WarmThroughput>>) -> Self {
-            self.props.set("WarmThroughput", value.into());
-            self
+        prop! {
+            /// `KeySchema`.
+            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<GlobalSecondaryIndexKeySchema>>
         }
 
-        /// `WriteOnDemandThroughputSettings`.
-        pub fn write_on_demand_throughput_settings(mut self, value: impl Into<Val<WriteOnDemandThroughputSettings>>) -> Self {
-            self.props.set("WriteOnDemandThroughputSettings", value.into());
-            self
+        prop! {
+            /// `ReadOnDemandThroughputSettings`.
+            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
         }
 
-        /// `WriteProvisionedThroughputSettings`.
-        pub fn write_provisioned_throughput_settings(mut self, value: impl Into<Val<WriteProvisionedThroughputSettings>>) -> Self {
-            self.props.set("WriteProvisionedThroughputSettings", value.into());
-            self
+        prop! {
+            /// `ReadProvisionedThroughputSettings`.
+            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<GlobalReadProvisionedThroughputSettings>
+        }
+
+        prop! {
+            /// `WarmThroughput`.
+            props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<WarmThroughput>
+        }
+
+        prop! {
+            /// `WriteOnDemandThroughputSettings`.
+            props, "WriteOnDemandThroughputSettings", write_on_demand_throughput_settings, set_write_on_demand_throughput_settings, get_write_on_demand_throughput_settings, Val<WriteOnDemandThroughputSettings>
+        }
+
+        prop! {
+            /// `WriteProvisionedThroughputSettings`.
+            props, "WriteProvisionedThroughputSettings", write_provisioned_throughput_settings, set_write_provisioned_throughput_settings, get_write_provisioned_throughput_settings, Val<WriteProvisionedThroughputSettings>
         }
     }
 
@@ -314,6 +320,16 @@ pub mod global_table {
             props.set("KeyType", key_type.into());
             props.set("AttributeName", attribute_name.into());
             GlobalSecondaryIndexKeySchema { props }
+        }
+
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", _, set_key_type, get_key_type, Val<GlobalSecondaryIndexKeySchemaKeyType>
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 
@@ -345,16 +361,14 @@ pub mod global_table {
             Projection { props }
         }
 
-        /// `NonKeyAttributes`.
-        pub fn non_key_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NonKeyAttributes", value.into());
-            self
+        prop! {
+            /// `NonKeyAttributes`.
+            props, "NonKeyAttributes", non_key_attributes, set_non_key_attributes, get_non_key_attributes, Val<List<String>>
         }
 
-        /// `ProjectionType`.
-        pub fn projection_type(mut self, value: impl Into<Val<ProjectionProjectionType>>) -> Self {
-            self.props.set("ProjectionType", value.into());
-            self
+        prop! {
+            /// `ProjectionType`.
+            props, "ProjectionType", projection_type, set_projection_type, get_projection_type, Val<ProjectionProjectionType>
         }
     }
 
@@ -389,10 +403,9 @@ pub mod global_table {
             ReadOnDemandThroughputSettings { props }
         }
 
-        /// `MaxReadRequestUnits`.
-        pub fn max_read_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxReadRequestUnits", value.into());
-            self
+        prop! {
+            /// `MaxReadRequestUnits`.
+            props, "MaxReadRequestUnits", max_read_request_units, set_max_read_request_units, get_max_read_request_units, Val<i64>
         }
     }
 
@@ -411,10 +424,9 @@ pub mod global_table {
             GlobalReadProvisionedThroughputSettings { props }
         }
 
-        /// `ReadCapacityUnits`.
-        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadCapacityUnits", value.into());
-            self
+        prop! {
+            /// `ReadCapacityUnits`.
+            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
         }
     }
 
@@ -435,16 +447,14 @@ pub mod global_table {
             WarmThroughput { props }
         }
 
-        /// `ReadUnitsPerSecond`.
-        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `ReadUnitsPerSecond`.
+            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
         }
 
-        /// `WriteUnitsPerSecond`.
-        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WriteUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `WriteUnitsPerSecond`.
+            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
         }
     }
 
@@ -463,10 +473,9 @@ pub mod global_table {
             WriteOnDemandThroughputSettings { props }
         }
 
-        /// `MaxWriteRequestUnits`.
-        pub fn max_write_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxWriteRequestUnits", value.into());
-            self
+        prop! {
+            /// `MaxWriteRequestUnits`.
+            props, "MaxWriteRequestUnits", max_write_request_units, set_max_write_request_units, get_max_write_request_units, Val<i64>
         }
     }
 
@@ -485,10 +494,9 @@ pub mod global_table {
             WriteProvisionedThroughputSettings { props }
         }
 
-        /// `WriteCapacityAutoScalingSettings`.
-        pub fn write_capacity_auto_scaling_settings(mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> Self {
-            self.props.set("WriteCapacityAutoScalingSettings", value.into());
-            self
+        prop! {
+            /// `WriteCapacityAutoScalingSettings`.
+            props, "WriteCapacityAutoScalingSettings", write_capacity_auto_scaling_settings, set_write_capacity_auto_scaling_settings, get_write_capacity_auto_scaling_settings, Val<CapacityAutoScalingSettings>
         }
     }
 
@@ -517,10 +525,24 @@ pub mod global_table {
             CapacityAutoScalingSettings { props }
         }
 
-        /// `SeedCapacity`.
-        pub fn seed_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SeedCapacity", value.into());
-            self
+        prop! {
+            /// `MinCapacity`.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `TargetTrackingScalingPolicyConfiguration`.
+            props, "TargetTrackingScalingPolicyConfiguration", _, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<TargetTrackingScalingPolicyConfiguration>
+        }
+
+        prop! {
+            /// `SeedCapacity`.
+            props, "SeedCapacity", seed_capacity, set_seed_capacity, get_seed_capacity, Val<i64>
         }
     }
 
@@ -541,22 +563,24 @@ pub mod global_table {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        /// `DisableScaleIn`.
-        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableScaleIn", value.into());
-            self
+        prop! {
+            /// `TargetValue`.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
 
-        /// `ScaleInCooldown`.
-        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInCooldown", value.into());
-            self
+        prop! {
+            /// `DisableScaleIn`.
+            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
         }
 
-        /// `ScaleOutCooldown`.
-        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleOutCooldown", value.into());
-            self
+        prop! {
+            /// `ScaleInCooldown`.
+            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        }
+
+        prop! {
+            /// `ScaleOutCooldown`.
+            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
         }
     }
 
@@ -575,10 +599,9 @@ pub mod global_table {
             GlobalTableWitness { props }
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -602,6 +625,16 @@ pub mod global_table {
             props.set("KeyType", key_type.into());
             props.set("AttributeName", attribute_name.into());
             KeySchema { props }
+        }
+
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", _, set_key_type, get_key_type, Val<KeySchemaKeyType>
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 
@@ -642,6 +675,21 @@ pub mod global_table {
             props.set("KeySchema", key_schema.into());
             LocalSecondaryIndex { props }
         }
+
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        }
+
+        prop! {
+            /// `Projection`.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        }
+
+        prop! {
+            /// `KeySchema`.
+            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<KeySchema>>
+        }
     }
 
     /// Allowed values.
@@ -674,88 +722,79 @@ pub mod global_table {
             ReplicaSpecification { props }
         }
 
-        /// `ContributorInsightsSpecification`.
-        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
-            self.props.set("ContributorInsightsSpecification", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
         }
 
-        /// `DeletionProtectionEnabled`.
-        pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeletionProtectionEnabled", value.into());
-            self
+        prop! {
+            /// `ContributorInsightsSpecification`.
+            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
         }
 
-        /// `DisassociationProtectionEnabled`.
-        pub fn disassociation_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisassociationProtectionEnabled", value.into());
-            self
+        prop! {
+            /// `DeletionProtectionEnabled`.
+            props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
         }
 
-        /// `GlobalSecondaryIndexes`.
-        pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<ReplicaGlobalSecondaryIndexSpecification>>>) -> Self {
-            self.props.set("GlobalSecondaryIndexes", value.into());
-            self
+        prop! {
+            /// `DisassociationProtectionEnabled`.
+            props, "DisassociationProtectionEnabled", disassociation_protection_enabled, set_disassociation_protection_enabled, get_disassociation_protection_enabled, Val<bool>
         }
 
-        /// `GlobalTableSettingsReplicationMode`.
-        pub fn global_table_settings_replication_mode(mut self, value: impl Into<Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>>) -> Self {
-            self.props.set("GlobalTableSettingsReplicationMode", value.into());
-            self
+        prop! {
+            /// `GlobalSecondaryIndexes`.
+            props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<ReplicaGlobalSecondaryIndexSpecification>>
         }
 
-        /// `KinesisStreamSpecification`.
-        pub fn kinesis_stream_specification(mut self, value: impl Into<Val<KinesisStreamSpecification>>) -> Self {
-            self.props.set("KinesisStreamSpecification", value.into());
-            self
+        prop! {
+            /// `GlobalTableSettingsReplicationMode`.
+            props, "GlobalTableSettingsReplicationMode", global_table_settings_replication_mode, set_global_table_settings_replication_mode, get_global_table_settings_replication_mode, Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>
         }
 
-        /// `PointInTimeRecoverySpecification`.
-        pub fn point_in_time_recovery_specification(mut self, value: impl Into<Val<PointInTimeRecoverySpecification>>) -> Self {
-            self.props.set("PointInTimeRecoverySpecification", value.into());
-            self
+        prop! {
+            /// `KinesisStreamSpecification`.
+            props, "KinesisStreamSpecification", kinesis_stream_specification, set_kinesis_stream_specification, get_kinesis_stream_specification, Val<KinesisStreamSpecification>
         }
 
-        /// `ReadOnDemandThroughputSettings`.
-        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
-            self.props.set("ReadOnDemandThroughputSettings", value.into());
-            self
+        prop! {
+            /// `PointInTimeRecoverySpecification`.
+            props, "PointInTimeRecoverySpecification", point_in_time_recovery_specification, set_point_in_time_recovery_specification, get_point_in_time_recovery_specification, Val<PointInTimeRecoverySpecification>
         }
 
-        /// `ReadProvisionedThroughputSettings`.
-        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> Self {
-            self.props.set("ReadProvisionedThroughputSettings", value.into());
-            self
+        prop! {
+            /// `ReadOnDemandThroughputSettings`.
+            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
         }
 
-        /// `ReplicaStreamSpecification`.
-        pub fn replica_stream_specification(mut self, value: impl Into<Val<ReplicaStreamSpecification>>) -> Self {
-            self.props.set("ReplicaStreamSpecification", value.into());
-            self
+        prop! {
+            /// `ReadProvisionedThroughputSettings`.
+            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<ReadProvisionedThroughputSettings>
         }
 
-        /// `ResourcePolicy`.
-        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
-            self.props.set("ResourcePolicy", value.into());
-            self
+        prop! {
+            /// `ReplicaStreamSpecification`.
+            props, "ReplicaStreamSpecification", replica_stream_specification, set_replica_stream_specification, get_replica_stream_specification, Val<ReplicaStreamSpecification>
         }
 
-        /// `SSESpecification`.
-        pub fn sse_specification(mut self, value: impl Into<Val<ReplicaSseSpecification>>) -> Self {
-            self.props.set("SSESpecification", value.into());
-            self
+        prop! {
+            /// `ResourcePolicy`.
+            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
         }
 
-        /// `TableClass`.
-        pub fn table_class(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableClass", value.into());
-            self
+        prop! {
+            /// `SSESpecification`.
+            props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<ReplicaSseSpecification>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `TableClass`.
+            props, "TableClass", table_class, set_table_class, get_table_class, Val<String>
+        }
+
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -776,10 +815,14 @@ pub mod global_table {
             ContributorInsightsSpecification { props }
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<ContributorInsightsSpecificationMode>
         }
     }
 
@@ -813,22 +856,24 @@ pub mod global_table {
             ReplicaGlobalSecondaryIndexSpecification { props }
         }
 
-        /// `ContributorInsightsSpecification`.
-        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
-            self.props.set("ContributorInsightsSpecification", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `ReadOnDemandThroughputSettings`.
-        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
-            self.props.set("ReadOnDemandThroughputSettings", value.into());
-            self
+        prop! {
+            /// `ContributorInsightsSpecification`.
+            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
         }
 
-        /// `ReadProvisionedThroughputSettings`.
-        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> Self {
-            self.props.set("ReadProvisionedThroughputSettings", value.into());
-            self
+        prop! {
+            /// `ReadOnDemandThroughputSettings`.
+            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
+        }
+
+        prop! {
+            /// `ReadProvisionedThroughputSettings`.
+            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<ReadProvisionedThroughputSettings>
         }
     }
 
@@ -847,16 +892,14 @@ pub mod global_table {
             ReadProvisionedThroughputSettings { props }
         }
 
-        /// `ReadCapacityAutoScalingSettings`.
-        pub fn read_capacity_auto_scaling_settings(mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> Self {
-            self.props.set("ReadCapacityAutoScalingSettings", value.into());
-            self
+        prop! {
+            /// `ReadCapacityAutoScalingSettings`.
+            props, "ReadCapacityAutoScalingSettings", read_capacity_auto_scaling_settings, set_read_capacity_auto_scaling_settings, get_read_capacity_auto_scaling_settings, Val<CapacityAutoScalingSettings>
         }
 
-        /// `ReadCapacityUnits`.
-        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadCapacityUnits", value.into());
-            self
+        prop! {
+            /// `ReadCapacityUnits`.
+            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
         }
     }
 
@@ -890,10 +933,14 @@ pub mod global_table {
             KinesisStreamSpecification { props }
         }
 
-        /// `ApproximateCreationDateTimePrecision`.
-        pub fn approximate_creation_date_time_precision(mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> Self {
-            self.props.set("ApproximateCreationDateTimePrecision", value.into());
-            self
+        prop! {
+            /// `StreamArn`.
+            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        }
+
+        prop! {
+            /// `ApproximateCreationDateTimePrecision`.
+            props, "ApproximateCreationDateTimePrecision", approximate_creation_date_time_precision, set_approximate_creation_date_time_precision, get_approximate_creation_date_time_precision, Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>
         }
     }
 
@@ -925,16 +972,14 @@ pub mod global_table {
             PointInTimeRecoverySpecification { props }
         }
 
-        /// `PointInTimeRecoveryEnabled`.
-        pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PointInTimeRecoveryEnabled", value.into());
-            self
+        prop! {
+            /// `PointInTimeRecoveryEnabled`.
+            props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
         }
 
-        /// `RecoveryPeriodInDays`.
-        pub fn recovery_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecoveryPeriodInDays", value.into());
-            self
+        prop! {
+            /// `RecoveryPeriodInDays`.
+            props, "RecoveryPeriodInDays", recovery_period_in_days, set_recovery_period_in_days, get_recovery_period_in_days, Val<i64>
         }
     }
 
@@ -955,16 +1000,14 @@ pub mod global_table {
             ReplicaStreamSpecification { props }
         }
 
-        /// `ResourcePolicy`.
-        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
-            self.props.set("ResourcePolicy", value.into());
-            self
+        prop! {
+            /// `ResourcePolicy`.
+            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -984,6 +1027,11 @@ pub mod global_table {
             props.set("PolicyDocument", policy_document.into());
             ResourcePolicy { props }
         }
+
+        prop! {
+            /// `PolicyDocument`.
+            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        }
     }
 
     /// `AWS::DynamoDB::GlobalTable.ReplicaSSESpecification`.
@@ -1001,6 +1049,11 @@ pub mod global_table {
             let mut props = Props::new();
             props.set("KMSMasterKeyId", kms_master_key_id.into());
             ReplicaSseSpecification { props }
+        }
+
+        prop! {
+            /// `KMSMasterKeyId`.
+            props, "KMSMasterKeyId", _, set_kms_master_key_id, get_kms_master_key_id, Val<String>
         }
     }
 
@@ -1021,10 +1074,14 @@ pub mod global_table {
             SseSpecification { props }
         }
 
-        /// `SSEType`.
-        pub fn sse_type(mut self, value: impl Into<Val<SseSpecificationSseType>>) -> Self {
-            self.props.set("SSEType", value.into());
-            self
+        prop! {
+            /// `SSEEnabled`.
+            props, "SSEEnabled", _, set_sse_enabled, get_sse_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `SSEType`.
+            props, "SSEType", sse_type, set_sse_type, get_sse_type, Val<SseSpecificationSseType>
         }
     }
 
@@ -1053,6 +1110,11 @@ pub mod global_table {
             let mut props = Props::new();
             props.set("StreamViewType", stream_view_type.into());
             StreamSpecification { props }
+        }
+
+        prop! {
+            /// `StreamViewType`.
+            props, "StreamViewType", _, set_stream_view_type, get_stream_view_type, Val<StreamSpecificationStreamViewType>
         }
     }
 
@@ -1105,10 +1167,14 @@ pub mod global_table {
             TimeToLiveSpecification { props }
         }
 
-        /// `AttributeName`.
-        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeName", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 
@@ -1143,10 +1209,34 @@ pub mod global_table {
             VectorIndex { props }
         }
 
-        /// `SearchSchema`.
-        pub fn search_schema(mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> Self {
-            self.props.set("SearchSchema", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        }
+
+        prop! {
+            /// `VectorAttribute`.
+            props, "VectorAttribute", _, set_vector_attribute, get_vector_attribute, Val<VectorAttribute>
+        }
+
+        prop! {
+            /// `Projection`.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<i64>
+        }
+
+        prop! {
+            /// `DistanceFunction`.
+            props, "DistanceFunction", _, set_distance_function, get_distance_function, Val<VectorIndexDistanceFunction>
+        }
+
+        prop! {
+            /// `SearchSchema`.
+            props, "SearchSchema", search_schema, set_search_schema, get_search_schema, Val<List<SearchSchemaElement>>
         }
     }
 
@@ -1187,6 +1277,16 @@ pub mod global_table {
             props.set("SearchSchemaElementType", search_schema_element_type.into());
             SearchSchemaElement { props }
         }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `SearchSchemaElementType`.
+            props, "SearchSchemaElementType", _, set_search_schema_element_type, get_search_schema_element_type, Val<SearchSchemaElementSearchSchemaElementType>
+        }
     }
 
     /// Allowed values.
@@ -1217,6 +1317,11 @@ pub mod global_table {
             let mut props = Props::new();
             props.set("AttributeName", attribute_name.into());
             VectorAttribute { props }
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 }
@@ -1249,182 +1354,172 @@ impl Table {
         Table { core }
     }
 
-    /// `AttributeDefinitions`: A list of attributes that describe the key schema for the table and
-    /// indexes. This property is required to create a DDB table. You can add an ``AttributeDefinition``
-    /// without interruption. Changing the type of an existing ``AttributeDefinition`` requires
-    /// replacement of the table.
-    pub fn attribute_definitions(mut self, value: impl Into<Val<List<table::AttributeDefinition>>>) -> Self {
-        self.core.set("AttributeDefinitions", value.into());
-        self
+    prop! {
+        /// `AttributeDefinitions`: A list of attributes that describe the key schema for the table
+        /// and indexes. This property is required to create a DDB table. You can add an ``AttributeDefinition``
+        /// without interruption. Changing the type of an existing ``AttributeDefinition`` requires
+        /// replacement of the table.
+        core.props, "AttributeDefinitions", attribute_definitions, set_attribute_definitions, get_attribute_definitions, Val<List<table::AttributeDefinition>>
     }
 
-    /// `BillingMode`: Specify how you are charged for read and write throughput and how you manage
-    /// capacity. Valid values include: + ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST``
-    /// for most DynamoDB workloads. ``PAY_PER_REQUEST`` sets the billing mode to On-demand capacity
-    /// mode (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>). + ``PROVISIONED`` -
-    /// We recommend using ``PROVISIONED`` for steady workloads with predictable growth where
-    /// capacity requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode to \[Provisioned
-    /// capacity …
-    pub fn billing_mode(mut self, value: impl Into<Val<table::BillingMode>>) -> Self {
-        self.core.set("BillingMode", value.into());
-        self
+    prop! {
+        /// `BillingMode`: Specify how you are charged for read and write throughput and how you
+        /// manage capacity. Valid values include: + ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST``
+        /// for most DynamoDB workloads. ``PAY_PER_REQUEST`` sets the billing mode to On-demand
+        /// capacity mode (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>). + ``PROVISIONED`` -
+        /// We recommend using ``PROVISIONED`` for steady workloads with predictable growth where
+        /// capacity requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode
+        /// to \[Provisioned capacity …
+        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<table::BillingMode>
     }
 
-    /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
-    /// CloudWatch Contributor Insights for the table and define which events to monitor.
-    pub fn contributor_insights_specification(mut self, value: impl Into<Val<table::ContributorInsightsSpecification>>) -> Self {
-        self.core.set("ContributorInsightsSpecification", value.into());
-        self
+    prop! {
+        /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
+        /// CloudWatch Contributor Insights for the table and define which events to monitor.
+        core.props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<table::ContributorInsightsSpecification>
     }
 
-    /// `DeletionProtectionEnabled`: Determines if a table is protected from deletion. When enabled,
-    /// the table cannot be deleted by any user or process. This setting is disabled by default. For
-    /// more information, see Using deletion protection (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection>)
-    /// in the *Developer Guide*.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: Determines if a table is protected from deletion. When
+        /// enabled, the table cannot be deleted by any user or process. This setting is disabled by
+        /// default. For more information, see Using deletion protection (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection>)
+        /// in the *Developer Guide*.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `GlobalSecondaryIndexes`: Global secondary indexes to be created on the table. You can
-    /// create up to 20 global secondary indexes. If you update a table to include a new global
-    /// secondary index, CFNlong initiates the index creation and then proceeds with the stack
-    /// update. CFNlong doesn't wait for the index to complete creation because the backfilling
-    /// phase can take a long time, depending on the size of the table. You can't use the index or
-    /// update the table until the index's status is ``ACTIVE``. You can track its status by using
-    /// the DynamoDB …
-    pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<table::GlobalSecondaryIndex>>>) -> Self {
-        self.core.set("GlobalSecondaryIndexes", value.into());
-        self
+    prop! {
+        /// `GlobalSecondaryIndexes`: Global secondary indexes to be created on the table. You can
+        /// create up to 20 global secondary indexes. If you update a table to include a new global
+        /// secondary index, CFNlong initiates the index creation and then proceeds with the stack
+        /// update. CFNlong doesn't wait for the index to complete creation because the backfilling
+        /// phase can take a long time, depending on the size of the table. You can't use the index
+        /// or update the table until the index's status is ``ACTIVE``. You can track its status by
+        /// using the DynamoDB …
+        core.props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<table::GlobalSecondaryIndex>>
     }
 
-    /// `ImportSourceSpecification`: Specifies the properties of data being imported from the S3
-    /// bucket source to the" table. If you specify the ``ImportSourceSpecification`` property, and
-    /// also specify either the ``StreamSpecification``, the ``TableClass`` property, the ``DeletionProtectionEnabled``
-    /// property, or the ``WarmThroughput`` property, the IAM entity creating/updating stack must
-    /// have ``UpdateTable`` permission.
-    pub fn import_source_specification(mut self, value: impl Into<Val<table::ImportSourceSpecification>>) -> Self {
-        self.core.set("ImportSourceSpecification", value.into());
-        self
+    prop! {
+        /// `ImportSourceSpecification`: Specifies the properties of data being imported from the S3
+        /// bucket source to the" table. If you specify the ``ImportSourceSpecification`` property,
+        /// and also specify either the ``StreamSpecification``, the ``TableClass`` property, the ``DeletionProtectionEnabled``
+        /// property, or the ``WarmThroughput`` property, the IAM entity creating/updating stack
+        /// must have ``UpdateTable`` permission.
+        core.props, "ImportSourceSpecification", import_source_specification, set_import_source_specification, get_import_source_specification, Val<table::ImportSourceSpecification>
     }
 
-    /// `KinesisStreamSpecification`: The Kinesis Data Streams configuration for the specified
-    /// table.
-    pub fn kinesis_stream_specification(mut self, value: impl Into<Val<table::KinesisStreamSpecification>>) -> Self {
-        self.core.set("KinesisStreamSpecification", value.into());
-        self
+    prop! {
+        /// `KeySchema`: Specifies the attributes that make up the primary key for the table. The
+        /// attributes in the ``KeySchema`` property must also be defined in the ``AttributeDefinitions``
+        /// property.
+        core.props, "KeySchema", _, set_key_schema, get_key_schema, Val<Json>
     }
 
-    /// `LocalSecondaryIndexes`: Local secondary indexes to be created on the table. You can create
-    /// up to 5 local secondary indexes. Each index is scoped to a given hash key value. The size of
-    /// each hash key can be up to 10 gigabytes.
-    pub fn local_secondary_indexes(mut self, value: impl Into<Val<List<table::LocalSecondaryIndex>>>) -> Self {
-        self.core.set("LocalSecondaryIndexes", value.into());
-        self
+    prop! {
+        /// `KinesisStreamSpecification`: The Kinesis Data Streams configuration for the specified
+        /// table.
+        core.props, "KinesisStreamSpecification", kinesis_stream_specification, set_kinesis_stream_specification, get_kinesis_stream_specification, Val<table::KinesisStreamSpecification>
     }
 
-    /// `OnDemandThroughput`: Sets the maximum number of read and write units for the specified
-    /// on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
-    /// or both.
-    pub fn on_demand_throughput(mut self, value: impl Into<Val<table::OnDemandThroughput>>) -> Self {
-        self.core.set("OnDemandThroughput", value.into());
-        self
+    prop! {
+        /// `LocalSecondaryIndexes`: Local secondary indexes to be created on the table. You can
+        /// create up to 5 local secondary indexes. Each index is scoped to a given hash key value.
+        /// The size of each hash key can be up to 10 gigabytes.
+        core.props, "LocalSecondaryIndexes", local_secondary_indexes, set_local_secondary_indexes, get_local_secondary_indexes, Val<List<table::LocalSecondaryIndex>>
     }
 
-    /// `PointInTimeRecoverySpecification`: The settings used to enable point in time recovery.
-    pub fn point_in_time_recovery_specification(mut self, value: impl Into<Val<table::PointInTimeRecoverySpecification>>) -> Self {
-        self.core.set("PointInTimeRecoverySpecification", value.into());
-        self
+    prop! {
+        /// `OnDemandThroughput`: Sets the maximum number of read and write units for the specified
+        /// on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
+        /// or both.
+        core.props, "OnDemandThroughput", on_demand_throughput, set_on_demand_throughput, get_on_demand_throughput, Val<table::OnDemandThroughput>
     }
 
-    /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values for ``ReadCapacityUnits``
-    /// and ``WriteCapacityUnits``. For more information about the contents of a provisioned
-    /// throughput structure, see Amazon DynamoDB Table ProvisionedThroughput (<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html>).
-    /// If you set ``BillingMode`` as ``PROVISIONED``, you must specify this property. If you set ``BillingMode``
-    /// as ``PAY_PER_REQUEST``, you cannot specify this property.
-    pub fn provisioned_throughput(mut self, value: impl Into<Val<table::ProvisionedThroughput>>) -> Self {
-        self.core.set("ProvisionedThroughput", value.into());
-        self
+    prop! {
+        /// `PointInTimeRecoverySpecification`: The settings used to enable point in time recovery.
+        core.props, "PointInTimeRecoverySpecification", point_in_time_recovery_specification, set_point_in_time_recovery_specification, get_point_in_time_recovery_specification, Val<table::PointInTimeRecoverySpecification>
     }
 
-    /// `ResourcePolicy`: An AWS resource-based policy document in JSON format that will be attached
-    /// to the table. When you attach a resource-based policy while creating a table, the policy
-    /// application is *strongly consistent*. The maximum size supported for a resource-based policy
-    /// document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against
-    /// this limit. For a full list of all considerations that apply for resource-based policies,
-    /// see Resource-based policy considerations (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html>).
-    /// You need to specify the …
-    pub fn resource_policy(mut self, value: impl Into<Val<table::ResourcePolicy>>) -> Self {
-        self.core.set("ResourcePolicy", value.into());
-        self
+    prop! {
+        /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values
+        /// for ``ReadCapacityUnits`` and ``WriteCapacityUnits``. For more information about the
+        /// contents of a provisioned throughput structure, see Amazon DynamoDB Table
+        /// ProvisionedThroughput (<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html>).
+        /// If you set ``BillingMode`` as ``PROVISIONED``, you must specify this property. If you
+        /// set ``BillingMode`` as ``PAY_PER_REQUEST``, you cannot specify this property.
+        core.props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<table::ProvisionedThroughput>
     }
 
-    /// `SSESpecification`: Specifies the settings to enable server-side encryption.
-    pub fn sse_specification(mut self, value: impl Into<Val<table::SseSpecification>>) -> Self {
-        self.core.set("SSESpecification", value.into());
-        self
+    prop! {
+        /// `ResourcePolicy`: An AWS resource-based policy document in JSON format that will be
+        /// attached to the table. When you attach a resource-based policy while creating a table,
+        /// the policy application is *strongly consistent*. The maximum size supported for a
+        /// resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating
+        /// the size of a policy against this limit. For a full list of all considerations that
+        /// apply for resource-based policies, see Resource-based policy considerations (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html>).
+        /// You need to specify the …
+        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<table::ResourcePolicy>
     }
 
-    /// `StreamSpecification`: The settings for the DDB table stream, which captures changes to
-    /// items stored in the table. Including this property in your CFNlong template automatically
-    /// enables streaming.
-    pub fn stream_specification(mut self, value: impl Into<Val<table::StreamSpecification>>) -> Self {
-        self.core.set("StreamSpecification", value.into());
-        self
+    prop! {
+        /// `SSESpecification`: Specifies the settings to enable server-side encryption.
+        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<table::SseSpecification>
     }
 
-    /// `TableClass`: The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
-    pub fn table_class(mut self, value: impl Into<Val<table::TableClass>>) -> Self {
-        self.core.set("TableClass", value.into());
-        self
+    prop! {
+        /// `StreamSpecification`: The settings for the DDB table stream, which captures changes to
+        /// items stored in the table. Including this property in your CFNlong template
+        /// automatically enables streaming.
+        core.props, "StreamSpecification", stream_specification, set_stream_specification, get_stream_specification, Val<table::StreamSpecification>
     }
 
-    /// `TableName`: A name for the table. If you don't specify a name, CFNlong generates a unique
-    /// physical ID and uses that ID for the table name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// If you specify a name, you cannot perform updates that require replacement of this resource.
-    /// You can perform updates that require no or some interruption. If you must replace the
-    /// resource, specify a new name.
-    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TableName", value.into());
-        self
+    prop! {
+        /// `TableClass`: The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
+        core.props, "TableClass", table_class, set_table_class, get_table_class, Val<table::TableClass>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource. For more information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TableName`: A name for the table. If you don't specify a name, CFNlong generates a
+        /// unique physical ID and uses that ID for the table name. For more information, see Name
+        /// Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// If you specify a name, you cannot perform updates that require replacement of this
+        /// resource. You can perform updates that require no or some interruption. If you must
+        /// replace the resource, specify a new name.
+        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
     }
 
-    /// `TimeToLiveSpecification`: Specifies the Time to Live (TTL) settings for the table. For
-    /// detailed information about the limits in DynamoDB, see Limits in Amazon DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
-    /// in the Amazon DynamoDB Developer Guide.
-    pub fn time_to_live_specification(mut self, value: impl Into<Val<table::TimeToLiveSpecification>>) -> Self {
-        self.core.set("TimeToLiveSpecification", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource. For more information, see
+        /// Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VectorIndexes`.
-    pub fn vector_indexes(mut self, value: impl Into<Val<List<table::VectorIndex>>>) -> Self {
-        self.core.set("VectorIndexes", value.into());
-        self
+    prop! {
+        /// `TimeToLiveSpecification`: Specifies the Time to Live (TTL) settings for the table. For
+        /// detailed information about the limits in DynamoDB, see Limits in Amazon DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
+        /// in the Amazon DynamoDB Developer Guide.
+        core.props, "TimeToLiveSpecification", time_to_live_specification, set_time_to_live_specification, get_time_to_live_specification, Val<table::TimeToLiveSpecification>
     }
 
-    /// `WarmThroughput`: Represents the warm throughput (in read units per second and write units
-    /// per second) for creating a table.
-    pub fn warm_throughput(mut self, value: impl Into<Val<table::WarmThroughput>>) -> Self {
-        self.core.set("WarmThroughput", value.into());
-        self
+    prop! {
+        /// `VectorIndexes`.
+        core.props, "VectorIndexes", vector_indexes, set_vector_indexes, get_vector_indexes, Val<List<table::VectorIndex>>
+    }
+
+    prop! {
+        /// `WarmThroughput`: Represents the warm throughput (in read units per second and write
+        /// units per second) for creating a table.
+        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<table::WarmThroughput>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<TableName> {
         self.core.ref_()
     }
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
+    pub fn attr_arn(&self) -> Val<TableArn> {
         self.core.get_att("Arn")
     }
 
@@ -1463,6 +1558,18 @@ pub mod table {
             props.set("AttributeName", attribute_name.into());
             props.set("AttributeType", attribute_type.into());
             AttributeDefinition { props }
+        }
+
+        prop! {
+            /// `AttributeName`: A name for the attribute.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `AttributeType`: The data type for the attribute, where: + ``S`` - the attribute is of
+            /// type String + ``N`` - the attribute is of type Number + ``B`` - the attribute is of type
+            /// Binary
+            props, "AttributeType", _, set_attribute_type, get_attribute_type, Val<AttributeDefinitionAttributeType>
         }
     }
 
@@ -1520,12 +1627,18 @@ pub mod table {
             ContributorInsightsSpecification { props }
         }
 
-        /// `Mode`: Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks
-        /// all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This
-        /// setting determines what type of contributor insights data is collected for the table.
-        pub fn mode(mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether CloudWatch Contributor Insights are to be enabled (true) or
+            /// disabled (false).
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Mode`: Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks
+            /// all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events).
+            /// This setting determines what type of contributor insights data is collected for the
+            /// table.
+            props, "Mode", mode, set_mode, get_mode, Val<ContributorInsightsSpecificationMode>
         }
     }
 
@@ -1573,38 +1686,52 @@ pub mod table {
             GlobalSecondaryIndex { props }
         }
 
-        /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
-        /// CloudWatch Contributor Insights for the global table and define which events to monitor.
-        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
-            self.props.set("ContributorInsightsSpecification", value.into());
-            self
+        prop! {
+            /// `IndexName`: The name of the global secondary index. The name must be unique among all
+            /// other indexes on this table.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `OnDemandThroughput`: The maximum number of read and write units for the specified global
-        /// secondary index. If you use this parameter, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
-        /// or both. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based on
-        /// your table's capacity mode.
-        pub fn on_demand_throughput(mut self, value: impl Into<Val<OnDemandThroughput>>) -> Self {
-            self.props.set("OnDemandThroughput", value.into());
-            self
+        prop! {
+            /// `Projection`: Represents attributes that are copied (projected) from the table into the
+            /// global secondary index. These are in addition to the primary key attributes and index
+            /// key attributes, which are automatically projected.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
         }
 
-        /// `ProvisionedThroughput`: Represents the provisioned throughput settings for the specified
-        /// global secondary index. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput``
-        /// based on your table's capacity mode. For current minimum and maximum provisioned throughput
-        /// values, see Service, Account, and Table Quotas (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
-        /// in the *Amazon DynamoDB Developer Guide*.
-        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
-            self.props.set("ProvisionedThroughput", value.into());
-            self
+        prop! {
+            /// `KeySchema`.
+            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<GlobalSecondaryIndexKeySchema>>
         }
 
-        /// `WarmThroughput`: Represents the warm throughput value (in read units per second and write
-        /// units per second) for the specified secondary index. If you use this parameter, you must
-        /// specify ``ReadUnitsPerSecond``, ``WriteUnitsPerSecond``, or both.
-        pub fn warm_throughput(mut self, value: impl Into<Val<WarmThroughput>>) -> Self {
-            self.props.set("WarmThroughput", value.into());
-            self
+        prop! {
+            /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
+            /// CloudWatch Contributor Insights for the global table and define which events to monitor.
+            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
+        }
+
+        prop! {
+            /// `OnDemandThroughput`: The maximum number of read and write units for the specified
+            /// global secondary index. If you use this parameter, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
+            /// or both. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based
+            /// on your table's capacity mode.
+            props, "OnDemandThroughput", on_demand_throughput, set_on_demand_throughput, get_on_demand_throughput, Val<OnDemandThroughput>
+        }
+
+        prop! {
+            /// `ProvisionedThroughput`: Represents the provisioned throughput settings for the
+            /// specified global secondary index. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput``
+            /// based on your table's capacity mode. For current minimum and maximum provisioned
+            /// throughput values, see Service, Account, and Table Quotas (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
+            /// in the *Amazon DynamoDB Developer Guide*.
+            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
+        }
+
+        prop! {
+            /// `WarmThroughput`: Represents the warm throughput value (in read units per second and
+            /// write units per second) for the specified secondary index. If you use this parameter,
+            /// you must specify ``ReadUnitsPerSecond``, ``WriteUnitsPerSecond``, or both.
+            props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<WarmThroughput>
         }
     }
 
@@ -1626,6 +1753,16 @@ pub mod table {
             props.set("AttributeName", attribute_name.into());
             GlobalSecondaryIndexKeySchema { props }
         }
+
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", _, set_key_type, get_key_type, Val<String>
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
     }
 
     /// `AWS::DynamoDB::Table.OnDemandThroughput`: Sets the maximum number of read and write units
@@ -1645,22 +1782,20 @@ pub mod table {
             OnDemandThroughput { props }
         }
 
-        /// `MaxReadRequestUnits`: Maximum number of read request units for the specified table. To
-        /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxReadRequestUnits``
-        /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
-        /// currently set on your table, set the value of ``MaxReadRequestUnits`` to -1.
-        pub fn max_read_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxReadRequestUnits", value.into());
-            self
+        prop! {
+            /// `MaxReadRequestUnits`: Maximum number of read request units for the specified table. To
+            /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxReadRequestUnits``
+            /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
+            /// currently set on your table, set the value of ``MaxReadRequestUnits`` to -1.
+            props, "MaxReadRequestUnits", max_read_request_units, set_max_read_request_units, get_max_read_request_units, Val<i64>
         }
 
-        /// `MaxWriteRequestUnits`: Maximum number of write request units for the specified table. To
-        /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxWriteRequestUnits``
-        /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
-        /// currently set on your table, set the value of ``MaxWriteRequestUnits`` to -1.
-        pub fn max_write_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxWriteRequestUnits", value.into());
-            self
+        prop! {
+            /// `MaxWriteRequestUnits`: Maximum number of write request units for the specified table.
+            /// To specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxWriteRequestUnits``
+            /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
+            /// currently set on your table, set the value of ``MaxWriteRequestUnits`` to -1.
+            props, "MaxWriteRequestUnits", max_write_request_units, set_max_write_request_units, get_max_write_request_units, Val<i64>
         }
     }
 
@@ -1681,28 +1816,27 @@ pub mod table {
             Projection { props }
         }
 
-        /// `NonKeyAttributes`: Represents the non-key attribute names which will be projected into the
-        /// index. For global and local secondary indexes, the total count of ``NonKeyAttributes``
-        /// summed across all of the secondary indexes, must not exceed 100. If you project the same
-        /// attribute into two different indexes, this counts as two distinct attributes when
-        /// determining the total. This limit only applies when you specify the ProjectionType of ``INCLUDE``.
-        /// You still can specify the ProjectionType of ``ALL`` to project all attributes from the
-        /// source table, even if the table has more than 100 attributes.
-        pub fn non_key_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NonKeyAttributes", value.into());
-            self
+        prop! {
+            /// `NonKeyAttributes`: Represents the non-key attribute names which will be projected into
+            /// the index. For global and local secondary indexes, the total count of ``NonKeyAttributes``
+            /// summed across all of the secondary indexes, must not exceed 100. If you project the same
+            /// attribute into two different indexes, this counts as two distinct attributes when
+            /// determining the total. This limit only applies when you specify the ProjectionType of ``INCLUDE``.
+            /// You still can specify the ProjectionType of ``ALL`` to project all attributes from the
+            /// source table, even if the table has more than 100 attributes.
+            props, "NonKeyAttributes", non_key_attributes, set_non_key_attributes, get_non_key_attributes, Val<List<String>>
         }
 
-        /// `ProjectionType`: The set of attributes that are projected into the index: + ``KEYS_ONLY`` -
-        /// Only the index and primary keys are projected into the index. + ``INCLUDE`` - In addition to
-        /// the attributes described in ``KEYS_ONLY``, the secondary index will include other non-key
-        /// attributes that you specify. + ``ALL`` - All of the table attributes are projected into the
-        /// index. When using the DynamoDB console, ``ALL`` is selected by default. You can't modify the
-        /// projection of an existing index. To change the projected attributes, you must delete the
-        /// index and create a new one with the projection that you want.
-        pub fn projection_type(mut self, value: impl Into<Val<ProjectionProjectionType>>) -> Self {
-            self.props.set("ProjectionType", value.into());
-            self
+        prop! {
+            /// `ProjectionType`: The set of attributes that are projected into the index: + ``KEYS_ONLY`` -
+            /// Only the index and primary keys are projected into the index. + ``INCLUDE`` - In
+            /// addition to the attributes described in ``KEYS_ONLY``, the secondary index will include
+            /// other non-key attributes that you specify. + ``ALL`` - All of the table attributes are
+            /// projected into the index. When using the DynamoDB console, ``ALL`` is selected by
+            /// default. You can't modify the projection of an existing index. To change the projected
+            /// attributes, you must delete the index and create a new one with the projection that you
+            /// want.
+            props, "ProjectionType", projection_type, set_projection_type, get_projection_type, Val<ProjectionProjectionType>
         }
     }
 
@@ -1760,6 +1894,24 @@ pub mod table {
             props.set("ReadCapacityUnits", read_capacity_units.into());
             ProvisionedThroughput { props }
         }
+
+        prop! {
+            /// `WriteCapacityUnits`: The maximum number of writes consumed per second before DynamoDB
+            /// returns a ``ThrottlingException``. For more information, see Specifying Read and Write
+            /// Requirements (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html>)
+            /// in the *Amazon DynamoDB Developer Guide*. If read/write capacity mode is ``PAY_PER_REQUEST``
+            /// the value is set to 0.
+            props, "WriteCapacityUnits", _, set_write_capacity_units, get_write_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `ReadCapacityUnits`: The maximum number of strongly consistent reads consumed per second
+            /// before DynamoDB returns a ``ThrottlingException``. For more information, see Specifying
+            /// Read and Write Requirements (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html>)
+            /// in the *Amazon DynamoDB Developer Guide*. If read/write capacity mode is ``PAY_PER_REQUEST``
+            /// the value is set to 0.
+            props, "ReadCapacityUnits", _, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        }
     }
 
     /// `AWS::DynamoDB::Table.WarmThroughput`: Provides visibility into the number of read and write
@@ -1782,18 +1934,16 @@ pub mod table {
             WarmThroughput { props }
         }
 
-        /// `ReadUnitsPerSecond`: Represents the number of read operations your base table can
-        /// instantaneously support.
-        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `ReadUnitsPerSecond`: Represents the number of read operations your base table can
+            /// instantaneously support.
+            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
         }
 
-        /// `WriteUnitsPerSecond`: Represents the number of write operations your base table can
-        /// instantaneously support.
-        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WriteUnitsPerSecond", value.into());
-            self
+        prop! {
+            /// `WriteUnitsPerSecond`: Represents the number of write operations your base table can
+            /// instantaneously support.
+            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
         }
     }
 
@@ -1822,17 +1972,26 @@ pub mod table {
             ImportSourceSpecification { props }
         }
 
-        /// `InputCompressionType`: Type of compression to be used on the input coming from the imported
-        /// table.
-        pub fn input_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputCompressionType", value.into());
-            self
+        prop! {
+            /// `S3BucketSource`: The S3 bucket that provides the source for the import.
+            props, "S3BucketSource", _, set_s3_bucket_source, get_s3_bucket_source, Val<S3BucketSource>
         }
 
-        /// `InputFormatOptions`: Additional properties that specify how the input is formatted,
-        pub fn input_format_options(mut self, value: impl Into<Val<InputFormatOptions>>) -> Self {
-            self.props.set("InputFormatOptions", value.into());
-            self
+        prop! {
+            /// `InputFormat`: The format of the source data. Valid values for ``ImportFormat`` are ``CSV``, ``DYNAMODB_JSON``
+            /// or ``ION``.
+            props, "InputFormat", _, set_input_format, get_input_format, Val<String>
+        }
+
+        prop! {
+            /// `InputCompressionType`: Type of compression to be used on the input coming from the
+            /// imported table.
+            props, "InputCompressionType", input_compression_type, set_input_compression_type, get_input_compression_type, Val<String>
+        }
+
+        prop! {
+            /// `InputFormatOptions`: Additional properties that specify how the input is formatted,
+            props, "InputFormatOptions", input_format_options, set_input_format_options, get_input_format_options, Val<InputFormatOptions>
         }
     }
 
@@ -1852,11 +2011,10 @@ pub mod table {
             InputFormatOptions { props }
         }
 
-        /// `Csv`: The options for imported source files in CSV format. The values are Delimiter and
-        /// HeaderList.
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The options for imported source files in CSV format. The values are Delimiter and
+            /// HeaderList.
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
     }
 
@@ -1876,19 +2034,17 @@ pub mod table {
             Csv { props }
         }
 
-        /// `Delimiter`: The delimiter used for separating items in the CSV file being imported.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`: The delimiter used for separating items in the CSV file being imported.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `HeaderList`: List of the headers used to specify a common header for all source CSV files
-        /// being imported. If this field is specified then the first line of each CSV file is treated
-        /// as data instead of the header. If this field is not specified the the first line of each CSV
-        /// file is treated as the header.
-        pub fn header_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("HeaderList", value.into());
-            self
+        prop! {
+            /// `HeaderList`: List of the headers used to specify a common header for all source CSV
+            /// files being imported. If this field is specified then the first line of each CSV file is
+            /// treated as data instead of the header. If this field is not specified the the first line
+            /// of each CSV file is treated as the header.
+            props, "HeaderList", header_list, set_header_list, get_header_list, Val<List<String>>
         }
     }
 
@@ -1909,17 +2065,20 @@ pub mod table {
             S3BucketSource { props }
         }
 
-        /// `S3BucketOwner`: The account number of the S3 bucket that is being imported from. If the
-        /// bucket is owned by the requester this is optional.
-        pub fn s3_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketOwner", value.into());
-            self
+        prop! {
+            /// `S3Bucket`: The S3 bucket that is being imported from.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3KeyPrefix`: The key prefix shared by all S3 Objects that are being imported.
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3BucketOwner`: The account number of the S3 bucket that is being imported from. If the
+            /// bucket is owned by the requester this is optional.
+            props, "S3BucketOwner", s3_bucket_owner, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `S3KeyPrefix`: The key prefix shared by all S3 Objects that are being imported.
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 
@@ -1942,11 +2101,16 @@ pub mod table {
             KinesisStreamSpecification { props }
         }
 
-        /// `ApproximateCreationDateTimePrecision`: The precision for the time and date that the stream
-        /// was created.
-        pub fn approximate_creation_date_time_precision(mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> Self {
-            self.props.set("ApproximateCreationDateTimePrecision", value.into());
-            self
+        prop! {
+            /// `StreamArn`: The ARN for a specific Kinesis data stream. Length Constraints: Minimum
+            /// length of 37. Maximum length of 1024.
+            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        }
+
+        prop! {
+            /// `ApproximateCreationDateTimePrecision`: The precision for the time and date that the
+            /// stream was created.
+            props, "ApproximateCreationDateTimePrecision", approximate_creation_date_time_precision, set_approximate_creation_date_time_precision, get_approximate_creation_date_time_precision, Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>
         }
     }
 
@@ -1991,6 +2155,24 @@ pub mod table {
             props.set("KeySchema", key_schema.into());
             LocalSecondaryIndex { props }
         }
+
+        prop! {
+            /// `IndexName`: The name of the local secondary index. The name must be unique among all
+            /// other indexes on this table.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        }
+
+        prop! {
+            /// `Projection`: Represents attributes that are copied (projected) from the table into the
+            /// local secondary index. These are in addition to the primary key attributes and index key
+            /// attributes, which are automatically projected.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        }
+
+        prop! {
+            /// `KeySchema`.
+            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<KeySchema>>
+        }
     }
 
     /// `AWS::DynamoDB::Table.KeySchema`.
@@ -2011,6 +2193,16 @@ pub mod table {
             props.set("AttributeName", attribute_name.into());
             KeySchema { props }
         }
+
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", _, set_key_type, get_key_type, Val<String>
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
     }
 
     /// `AWS::DynamoDB::Table.PointInTimeRecoverySpecification`: The settings used to enable point
@@ -2029,20 +2221,18 @@ pub mod table {
             PointInTimeRecoverySpecification { props }
         }
 
-        /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true) or
-        /// disabled (false) on the table.
-        pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PointInTimeRecoveryEnabled", value.into());
-            self
+        prop! {
+            /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true)
+            /// or disabled (false) on the table.
+            props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
         }
 
-        /// `RecoveryPeriodInDays`: The number of preceding days for which continuous backups are taken
-        /// and maintained. Your table data is only recoverable to any point-in-time from within the
-        /// configured recovery period. This parameter is optional. If no value is provided, the value
-        /// will default to 35.
-        pub fn recovery_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecoveryPeriodInDays", value.into());
-            self
+        prop! {
+            /// `RecoveryPeriodInDays`: The number of preceding days for which continuous backups are
+            /// taken and maintained. Your table data is only recoverable to any point-in-time from
+            /// within the configured recovery period. This parameter is optional. If no value is
+            /// provided, the value will default to 35.
+            props, "RecoveryPeriodInDays", recovery_period_in_days, set_recovery_period_in_days, get_recovery_period_in_days, Val<i64>
         }
     }
 
@@ -2068,6 +2258,11 @@ pub mod table {
             props.set("PolicyDocument", policy_document.into());
             ResourcePolicy { props }
         }
+
+        prop! {
+            /// `PolicyDocument`.
+            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        }
     }
 
     /// `AWS::DynamoDB::Table.SSESpecification`: Represents the settings used to enable server-side
@@ -2091,20 +2286,26 @@ pub mod table {
             SseSpecification { props }
         }
 
-        /// `KMSMasterKeyId`: The KMS key that should be used for the KMS encryption. To specify a key,
-        /// use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should
-        /// only provide this parameter if the key is different from the default DynamoDB key ``alias/aws/dynamodb``.
-        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSMasterKeyId", value.into());
-            self
+        prop! {
+            /// `SSEEnabled`: Indicates whether server-side encryption is done using an AWS managed key
+            /// or an AWS owned key. If enabled (true), server-side encryption type is set to ``KMS``
+            /// and an AWS managed key is used (KMS charges apply). If disabled (false) or not
+            /// specified, server-side encryption is set to AWS owned key.
+            props, "SSEEnabled", _, set_sse_enabled, get_sse_enabled, Val<bool>
         }
 
-        /// `SSEType`: Server-side encryption type. The only supported value is: + ``KMS`` - Server-side
-        /// encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS
-        /// charges apply).
-        pub fn sse_type(mut self, value: impl Into<Val<SseSpecificationSseType>>) -> Self {
-            self.props.set("SSEType", value.into());
-            self
+        prop! {
+            /// `KMSMasterKeyId`: The KMS key that should be used for the KMS encryption. To specify a
+            /// key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you
+            /// should only provide this parameter if the key is different from the default DynamoDB key ``alias/aws/dynamodb``.
+            props, "KMSMasterKeyId", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+        }
+
+        prop! {
+            /// `SSEType`: Server-side encryption type. The only supported value is: + ``KMS`` -
+            /// Server-side encryption that uses KMSlong. The key is stored in your account and is
+            /// managed by KMS (KMS charges apply).
+            props, "SSEType", sse_type, set_sse_type, get_sse_type, Val<SseSpecificationSseType>
         }
     }
 
@@ -2144,24 +2345,33 @@ pub mod table {
             StreamSpecification { props }
         }
 
-        /// `ResourcePolicy`: Creates or updates a resource-based policy document that contains the
-        /// permissions for DDB resources, such as a table's streams. Resource-based policies let you
-        /// define access permissions by specifying who has access to each resource, and the actions
-        /// they are allowed to perform on each resource. When you remove the ``StreamSpecification``
-        /// property from the template, DynamoDB disables the stream but retains any attached resource
-        /// policy until the stream is deleted after 24 hours. When you modify the ``StreamViewType``
-        /// property, DynamoDB creates a new stream and retains the old stream's resource …
-        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
-            self.props.set("ResourcePolicy", value.into());
-            self
+        prop! {
+            /// `StreamViewType`: When an item in the table is modified, ``StreamViewType`` determines
+            /// what information is written to the stream for this table. Valid values for ``StreamViewType``
+            /// are: + ``KEYS_ONLY`` - Only the key attributes of the modified item are written to the
+            /// stream. + ``NEW_IMAGE`` - The entire item, as it appears after it was modified, is
+            /// written to the stream. + ``OLD_IMAGE`` - The entire item, as it appeared before it was
+            /// modified, is written to the stream. + ``NEW_AND_OLD_IMAGES`` - Both the new and the old
+            /// item images of the item are written to the stream.
+            props, "StreamViewType", _, set_stream_view_type, get_stream_view_type, Val<StreamSpecificationStreamViewType>
         }
 
-        /// `Tags`: Specifies the tags to apply to the DDB stream. Stream tags are independent of table
-        /// tags. For an overview on tagging DynamoDB resources, see Tagging for DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>)
-        /// in the *Amazon DynamoDB Developer Guide*.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `ResourcePolicy`: Creates or updates a resource-based policy document that contains the
+            /// permissions for DDB resources, such as a table's streams. Resource-based policies let
+            /// you define access permissions by specifying who has access to each resource, and the
+            /// actions they are allowed to perform on each resource. When you remove the ``StreamSpecification``
+            /// property from the template, DynamoDB disables the stream but retains any attached
+            /// resource policy until the stream is deleted after 24 hours. When you modify the ``StreamViewType``
+            /// property, DynamoDB creates a new stream and retains the old stream's resource …
+            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
+        }
+
+        prop! {
+            /// `Tags`: Specifies the tags to apply to the DDB stream. Stream tags are independent of
+            /// table tags. For an overview on tagging DynamoDB resources, see Tagging for DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>)
+            /// in the *Amazon DynamoDB Developer Guide*.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -2221,13 +2431,18 @@ pub mod table {
             TimeToLiveSpecification { props }
         }
 
-        /// `AttributeName`: The name of the TTL attribute used to store the expiration time for items
-        /// in the table. + The ``AttributeName`` property is required when enabling the TTL, or when
-        /// TTL is already enabled. + To update this property, you must first disable TTL and then
-        /// enable TTL with the new attribute name.
-        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeName", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether TTL is to be enabled (true) or disabled (false) on the
+            /// table.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `AttributeName`: The name of the TTL attribute used to store the expiration time for
+            /// items in the table. + The ``AttributeName`` property is required when enabling the TTL,
+            /// or when TTL is already enabled. + To update this property, you must first disable TTL
+            /// and then enable TTL with the new attribute name.
+            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 
@@ -2264,10 +2479,36 @@ pub mod table {
             VectorIndex { props }
         }
 
-        /// `SearchSchema`.
-        pub fn search_schema(mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> Self {
-            self.props.set("SearchSchema", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        }
+
+        prop! {
+            /// `VectorAttribute`.
+            props, "VectorAttribute", _, set_vector_attribute, get_vector_attribute, Val<VectorAttribute>
+        }
+
+        prop! {
+            /// `Projection`: Represents attributes that are copied (projected) from the table into an
+            /// index. These are in addition to the primary key attributes and index key attributes,
+            /// which are automatically projected.
+            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<i64>
+        }
+
+        prop! {
+            /// `DistanceFunction`.
+            props, "DistanceFunction", _, set_distance_function, get_distance_function, Val<VectorIndexDistanceFunction>
+        }
+
+        prop! {
+            /// `SearchSchema`.
+            props, "SearchSchema", search_schema, set_search_schema, get_search_schema, Val<List<SearchSchemaElement>>
         }
     }
 
@@ -2308,6 +2549,16 @@ pub mod table {
             props.set("SearchSchemaElementType", search_schema_element_type.into());
             SearchSchemaElement { props }
         }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `SearchSchemaElementType`.
+            props, "SearchSchemaElementType", _, set_search_schema_element_type, get_search_schema_element_type, Val<SearchSchemaElementSearchSchemaElementType>
+        }
     }
 
     /// Allowed values.
@@ -2338,6 +2589,11 @@ pub mod table {
             let mut props = Props::new();
             props.set("AttributeName", attribute_name.into());
             VectorAttribute { props }
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 }

@@ -50,85 +50,82 @@ impl ApplicationStatusCheck {
         ApplicationStatusCheck { core }
     }
 
-    /// `Aggregation`: Whether this check is included in the rolled-up application status.
-    pub fn aggregation(mut self, value: impl Into<Val<application_status_check::Aggregation>>) -> Self {
-        self.core.set("Aggregation", value.into());
-        self
+    prop! {
+        /// `Aggregation`: Whether this check is included in the rolled-up application status.
+        core.props, "Aggregation", aggregation, set_aggregation, get_aggregation, Val<application_status_check::Aggregation>
     }
 
-    /// `DeviceIndex`: The network interface device index used for the health check.
-    pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DeviceIndex", value.into());
-        self
+    prop! {
+        /// `DeviceIndex`: The network interface device index used for the health check.
+        core.props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
     }
 
-    /// `FailureThreshold`: The number of consecutive failed probes required to mark the instance
-    /// unhealthy.
-    pub fn failure_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("FailureThreshold", value.into());
-        self
+    prop! {
+        /// `FailureThreshold`: The number of consecutive failed probes required to mark the
+        /// instance unhealthy.
+        core.props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<i64>
     }
 
-    /// `HealthCheckPaths`: The source/destination network paths used for the health check.
-    pub fn health_check_paths(mut self, value: impl Into<Val<List<application_status_check::HealthCheckPath>>>) -> Self {
-        self.core.set("HealthCheckPaths", value.into());
-        self
+    prop! {
+        /// `HealthCheckPaths`: The source/destination network paths used for the health check.
+        core.props, "HealthCheckPaths", health_check_paths, set_health_check_paths, get_health_check_paths, Val<List<application_status_check::HealthCheckPath>>
     }
 
-    /// `InitializationGracePeriodSeconds`: Seconds to wait after instance launch before beginning
-    /// health checks.
-    pub fn initialization_grace_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("InitializationGracePeriodSeconds", value.into());
-        self
+    prop! {
+        /// `InitializationGracePeriodSeconds`: Seconds to wait after instance launch before
+        /// beginning health checks.
+        core.props, "InitializationGracePeriodSeconds", initialization_grace_period_seconds, set_initialization_grace_period_seconds, get_initialization_grace_period_seconds, Val<i64>
     }
 
-    /// `Interval`: The interval, in seconds, between health check probes.
-    pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Interval", value.into());
-        self
+    prop! {
+        /// `Interval`: The interval, in seconds, between health check probes.
+        core.props, "Interval", interval, set_interval, get_interval, Val<i64>
     }
 
-    /// `IpScope`: The IP scope used for the health check.
-    pub fn ip_scope(mut self, value: impl Into<Val<application_status_check::IpScope>>) -> Self {
-        self.core.set("IpScope", value.into());
-        self
+    prop! {
+        /// `IpScope`: The IP scope used for the health check.
+        core.props, "IpScope", ip_scope, set_ip_scope, get_ip_scope, Val<application_status_check::IpScope>
     }
 
-    /// `IpVersion`: The IP version used for the health check.
-    pub fn ip_version(mut self, value: impl Into<Val<application_status_check::IpVersion>>) -> Self {
-        self.core.set("IpVersion", value.into());
-        self
+    prop! {
+        /// `IpVersion`: The IP version used for the health check.
+        core.props, "IpVersion", ip_version, set_ip_version, get_ip_version, Val<application_status_check::IpVersion>
     }
 
-    /// `Path`: The HTTP path used for the health check.
-    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Path", value.into());
-        self
+    prop! {
+        /// `Path`: The HTTP path used for the health check.
+        core.props, "Path", path, set_path, get_path, Val<String>
     }
 
-    /// `StatusCodeMatcher`: The HTTP status codes considered successful (e.g., "200-299").
-    pub fn status_code_matcher(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StatusCodeMatcher", value.into());
-        self
+    prop! {
+        /// `Port`: The port used for the health check.
+        core.props, "Port", _, set_port, get_port, Val<i64>
     }
 
-    /// `SuccessThreshold`: The number of consecutive successful probes required to mark the
-    /// instance healthy.
-    pub fn success_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SuccessThreshold", value.into());
-        self
+    prop! {
+        /// `Protocol`: The network protocol used for the health check.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<application_status_check::Protocol>
     }
 
-    /// `Tags`: Tags to apply to the application status check.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StatusCodeMatcher`: The HTTP status codes considered successful (e.g., "200-299").
+        core.props, "StatusCodeMatcher", status_code_matcher, set_status_code_matcher, get_status_code_matcher, Val<String>
     }
 
-    /// `Timeout`: The timeout, in seconds, for each health check probe.
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `SuccessThreshold`: The number of consecutive successful probes required to mark the
+        /// instance healthy.
+        core.props, "SuccessThreshold", success_threshold, set_success_threshold, get_success_threshold, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the application status check.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Timeout`: The timeout, in seconds, for each health check probe.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -189,16 +186,14 @@ pub mod application_status_check {
             HealthCheckPath { props }
         }
 
-        /// `Destinations`.
-        pub fn destinations(mut self, value: impl Into<Val<List<HealthCheckPathDestination>>>) -> Self {
-            self.props.set("Destinations", value.into());
-            self
+        prop! {
+            /// `Destinations`.
+            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<HealthCheckPathDestination>>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<HealthCheckPathSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<HealthCheckPathSource>
         }
     }
 
@@ -217,16 +212,14 @@ pub mod application_status_check {
             HealthCheckPathDestination { props }
         }
 
-        /// `SecurityGroupId`.
-        pub fn security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityGroupId", value.into());
-            self
+        prop! {
+            /// `SecurityGroupId`.
+            props, "SecurityGroupId", security_group_id, set_security_group_id, get_security_group_id, Val<String>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -245,16 +238,14 @@ pub mod application_status_check {
             HealthCheckPathSource { props }
         }
 
-        /// `SecurityGroupId`.
-        pub fn security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityGroupId", value.into());
-            self
+        prop! {
+            /// `SecurityGroupId`.
+            props, "SecurityGroupId", security_group_id, set_security_group_id, get_security_group_id, Val<String>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -328,17 +319,33 @@ impl CapacityManagerDataExport {
         CapacityManagerDataExport { core }
     }
 
-    /// `S3BucketPrefix`: The prefix for the S3 bucket location where exported files will be placed.
-    /// If not specified, files will be placed in the root of the bucket.
-    pub fn s3_bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3BucketPrefix", value.into());
-        self
+    prop! {
+        /// `OutputFormat`: The format of the exported capacity manager data. Choose 'csv' for
+        /// comma-separated values or 'parquet' for optimized columnar storage format.
+        core.props, "OutputFormat", _, set_output_format, get_output_format, Val<capacity_manager_data_export::OutputFormat>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the capacity manager data export.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3BucketName`: The name of the Amazon S3 bucket where the capacity manager data export
+        /// will be stored. The bucket must exist and be accessible by EC2 Capacity Manager service.
+        core.props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+    }
+
+    prop! {
+        /// `S3BucketPrefix`: The prefix for the S3 bucket location where exported files will be
+        /// placed. If not specified, files will be placed in the root of the bucket.
+        core.props, "S3BucketPrefix", s3_bucket_prefix, set_s3_bucket_prefix, get_s3_bucket_prefix, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: The schedule for the capacity manager data export. Currently supports hourly
+        /// exports that provide periodic snapshots of capacity manager data.
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<capacity_manager_data_export::Schedule>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the capacity manager data export.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -411,76 +418,79 @@ impl CapacityReservation {
         CapacityReservation { core }
     }
 
-    /// `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EbsOptimized", value.into());
-        self
+    prop! {
+        /// `EbsOptimized`.
+        core.props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
     }
 
-    /// `EndDate`.
-    pub fn end_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndDate", value.into());
-        self
+    prop! {
+        /// `EndDate`.
+        core.props, "EndDate", end_date, set_end_date, get_end_date, Val<String>
     }
 
-    /// `EndDateType`.
-    pub fn end_date_type(mut self, value: impl Into<Val<capacity_reservation::EndDateType>>) -> Self {
-        self.core.set("EndDateType", value.into());
-        self
+    prop! {
+        /// `EndDateType`.
+        core.props, "EndDateType", end_date_type, set_end_date_type, get_end_date_type, Val<capacity_reservation::EndDateType>
     }
 
-    /// `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EphemeralStorage", value.into());
-        self
+    prop! {
+        /// `EphemeralStorage`.
+        core.props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<bool>
     }
 
-    /// `InstanceMatchCriteria`.
-    pub fn instance_match_criteria(mut self, value: impl Into<Val<capacity_reservation::InstanceMatchCriteria>>) -> Self {
-        self.core.set("InstanceMatchCriteria", value.into());
-        self
+    prop! {
+        /// `InstanceCount`.
+        core.props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
     }
 
-    /// `OutPostArn`.
-    pub fn out_post_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutPostArn", value.into());
-        self
+    prop! {
+        /// `InstanceMatchCriteria`.
+        core.props, "InstanceMatchCriteria", instance_match_criteria, set_instance_match_criteria, get_instance_match_criteria, Val<capacity_reservation::InstanceMatchCriteria>
     }
 
-    /// `PlacementGroupArn`.
-    pub fn placement_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlacementGroupArn", value.into());
-        self
+    prop! {
+        /// `InstancePlatform`.
+        core.props, "InstancePlatform", _, set_instance_platform, get_instance_platform, Val<capacity_reservation::InstancePlatform>
     }
 
-    /// `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<capacity_reservation::TagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Val<capacity_reservation::Tenancy>>) -> Self {
-        self.core.set("Tenancy", value.into());
-        self
+    prop! {
+        /// `OutPostArn`.
+        core.props, "OutPostArn", out_post_arn, set_out_post_arn, get_out_post_arn, Val<String>
     }
 
-    /// `UnusedReservationBillingOwnerId`.
-    pub fn unused_reservation_billing_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UnusedReservationBillingOwnerId", value.into());
-        self
+    prop! {
+        /// `PlacementGroupArn`.
+        core.props, "PlacementGroupArn", placement_group_arn, set_placement_group_arn, get_placement_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `TagSpecifications`.
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<capacity_reservation::TagSpecification>>
+    }
+
+    prop! {
+        /// `Tenancy`.
+        core.props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<capacity_reservation::Tenancy>
+    }
+
+    prop! {
+        /// `UnusedReservationBillingOwnerId`.
+        core.props, "UnusedReservationBillingOwnerId", unused_reservation_billing_owner_id, set_unused_reservation_billing_owner_id, get_unused_reservation_billing_owner_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -771,16 +781,14 @@ pub mod capacity_reservation {
             TagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -1160,58 +1168,49 @@ impl CapacityReservationFleet {
         CapacityReservationFleet { core }
     }
 
-    /// `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllocationStrategy", value.into());
-        self
+    prop! {
+        /// `AllocationStrategy`.
+        core.props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
     }
 
-    /// `EndDate`.
-    pub fn end_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndDate", value.into());
-        self
+    prop! {
+        /// `EndDate`.
+        core.props, "EndDate", end_date, set_end_date, get_end_date, Val<String>
     }
 
-    /// `InstanceMatchCriteria`.
-    pub fn instance_match_criteria(mut self, value: impl Into<Val<capacity_reservation_fleet::InstanceMatchCriteria>>) -> Self {
-        self.core.set("InstanceMatchCriteria", value.into());
-        self
+    prop! {
+        /// `InstanceMatchCriteria`.
+        core.props, "InstanceMatchCriteria", instance_match_criteria, set_instance_match_criteria, get_instance_match_criteria, Val<capacity_reservation_fleet::InstanceMatchCriteria>
     }
 
-    /// `InstanceTypeSpecifications`.
-    pub fn instance_type_specifications(mut self, value: impl Into<Val<List<capacity_reservation_fleet::InstanceTypeSpecification>>>) -> Self {
-        self.core.set("InstanceTypeSpecifications", value.into());
-        self
+    prop! {
+        /// `InstanceTypeSpecifications`.
+        core.props, "InstanceTypeSpecifications", instance_type_specifications, set_instance_type_specifications, get_instance_type_specifications, Val<List<capacity_reservation_fleet::InstanceTypeSpecification>>
     }
 
-    /// `NoRemoveEndDate`.
-    pub fn no_remove_end_date(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NoRemoveEndDate", value.into());
-        self
+    prop! {
+        /// `NoRemoveEndDate`.
+        core.props, "NoRemoveEndDate", no_remove_end_date, set_no_remove_end_date, get_no_remove_end_date, Val<bool>
     }
 
-    /// `RemoveEndDate`.
-    pub fn remove_end_date(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RemoveEndDate", value.into());
-        self
+    prop! {
+        /// `RemoveEndDate`.
+        core.props, "RemoveEndDate", remove_end_date, set_remove_end_date, get_remove_end_date, Val<bool>
     }
 
-    /// `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<capacity_reservation_fleet::TagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `TagSpecifications`.
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<capacity_reservation_fleet::TagSpecification>>
     }
 
-    /// `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Val<capacity_reservation_fleet::Tenancy>>) -> Self {
-        self.core.set("Tenancy", value.into());
-        self
+    prop! {
+        /// `Tenancy`.
+        core.props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<capacity_reservation_fleet::Tenancy>
     }
 
-    /// `TotalTargetCapacity`.
-    pub fn total_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TotalTargetCapacity", value.into());
-        self
+    prop! {
+        /// `TotalTargetCapacity`.
+        core.props, "TotalTargetCapacity", total_target_capacity, set_total_target_capacity, get_total_target_capacity, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1257,46 +1256,39 @@ pub mod capacity_reservation_fleet {
             InstanceTypeSpecification { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `AvailabilityZoneId`.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneId`.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
 
-        /// `EbsOptimized`.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
 
-        /// `InstancePlatform`.
-        pub fn instance_platform(mut self, value: impl Into<Val<InstanceTypeSpecificationInstancePlatform>>) -> Self {
-            self.props.set("InstancePlatform", value.into());
-            self
+        prop! {
+            /// `InstancePlatform`.
+            props, "InstancePlatform", instance_platform, set_instance_platform, get_instance_platform, Val<InstanceTypeSpecificationInstancePlatform>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<f64>
         }
     }
 
@@ -1376,16 +1368,14 @@ pub mod capacity_reservation_fleet {
             TagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -1764,10 +1754,14 @@ impl CarrierGateway {
         CarrierGateway { core }
     }
 
-    /// `Tags`: The tags for the carrier gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the carrier gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1822,26 +1816,34 @@ impl ClientVpnAuthorizationRule {
         ClientVpnAuthorizationRule { core }
     }
 
-    /// `AccessGroupId`: The ID of the group to grant access to, for example, the Active Directory
-    /// group or identity provider (IdP) group. Required if `AuthorizeAllGroups` is `false` or not
-    /// specified.
-    pub fn access_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessGroupId", value.into());
-        self
+    prop! {
+        /// `AccessGroupId`: The ID of the group to grant access to, for example, the Active
+        /// Directory group or identity provider (IdP) group. Required if `AuthorizeAllGroups` is `false`
+        /// or not specified.
+        core.props, "AccessGroupId", access_group_id, set_access_group_id, get_access_group_id, Val<String>
     }
 
-    /// `AuthorizeAllGroups`: Indicates whether to grant access to all clients. Specify `true` to
-    /// grant all clients who successfully establish a VPN connection access to the network. Must be
-    /// set to `true` if `AccessGroupId` is not specified.
-    pub fn authorize_all_groups(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AuthorizeAllGroups", value.into());
-        self
+    prop! {
+        /// `AuthorizeAllGroups`: Indicates whether to grant access to all clients. Specify `true`
+        /// to grant all clients who successfully establish a VPN connection access to the network.
+        /// Must be set to `true` if `AccessGroupId` is not specified.
+        core.props, "AuthorizeAllGroups", authorize_all_groups, set_authorize_all_groups, get_authorize_all_groups, Val<bool>
     }
 
-    /// `Description`: A brief description of the authorization rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClientVpnEndpointId`: The ID of the Client VPN endpoint.
+        core.props, "ClientVpnEndpointId", _, set_client_vpn_endpoint_id, get_client_vpn_endpoint_id, Val<String>
+    }
+
+    prop! {
+        /// `Description`: A brief description of the authorization rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `TargetNetworkCidr`: The IPv4 address range, in CIDR notation, of the network for which
+        /// access is being authorized.
+        core.props, "TargetNetworkCidr", _, set_target_network_cidr, get_target_network_cidr, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1885,124 +1887,119 @@ impl ClientVpnEndpoint {
         ClientVpnEndpoint { core }
     }
 
-    /// `AuthorizationPolicy`.
-    pub fn authorization_policy(mut self, value: impl Into<Val<client_vpn_endpoint::AuthorizationPolicy>>) -> Self {
-        self.core.set("AuthorizationPolicy", value.into());
-        self
+    prop! {
+        /// `AuthenticationOptions`.
+        core.props, "AuthenticationOptions", _, set_authentication_options, get_authentication_options, Val<List<client_vpn_endpoint::ClientAuthenticationRequest>>
     }
 
-    /// `ClientCidrBlock`.
-    pub fn client_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientCidrBlock", value.into());
-        self
+    prop! {
+        /// `AuthorizationPolicy`.
+        core.props, "AuthorizationPolicy", authorization_policy, set_authorization_policy, get_authorization_policy, Val<client_vpn_endpoint::AuthorizationPolicy>
     }
 
-    /// `ClientConnectOptions`.
-    pub fn client_connect_options(mut self, value: impl Into<Val<client_vpn_endpoint::ClientConnectOptions>>) -> Self {
-        self.core.set("ClientConnectOptions", value.into());
-        self
+    prop! {
+        /// `ClientCidrBlock`.
+        core.props, "ClientCidrBlock", client_cidr_block, set_client_cidr_block, get_client_cidr_block, Val<String>
     }
 
-    /// `ClientLoginBannerOptions`.
-    pub fn client_login_banner_options(mut self, value: impl Into<Val<client_vpn_endpoint::ClientLoginBannerOptions>>) -> Self {
-        self.core.set("ClientLoginBannerOptions", value.into());
-        self
+    prop! {
+        /// `ClientConnectOptions`.
+        core.props, "ClientConnectOptions", client_connect_options, set_client_connect_options, get_client_connect_options, Val<client_vpn_endpoint::ClientConnectOptions>
     }
 
-    /// `ClientRouteEnforcementOptions`.
-    pub fn client_route_enforcement_options(mut self, value: impl Into<Val<client_vpn_endpoint::ClientRouteEnforcementOptions>>) -> Self {
-        self.core.set("ClientRouteEnforcementOptions", value.into());
-        self
+    prop! {
+        /// `ClientLoginBannerOptions`.
+        core.props, "ClientLoginBannerOptions", client_login_banner_options, set_client_login_banner_options, get_client_login_banner_options, Val<client_vpn_endpoint::ClientLoginBannerOptions>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClientRouteEnforcementOptions`.
+        core.props, "ClientRouteEnforcementOptions", client_route_enforcement_options, set_client_route_enforcement_options, get_client_route_enforcement_options, Val<client_vpn_endpoint::ClientRouteEnforcementOptions>
     }
 
-    /// `DevicePostureOptions`.
-    pub fn device_posture_options(mut self, value: impl Into<Val<client_vpn_endpoint::DevicePostureOptions>>) -> Self {
-        self.core.set("DevicePostureOptions", value.into());
-        self
+    prop! {
+        /// `ConnectionLogOptions`.
+        core.props, "ConnectionLogOptions", _, set_connection_log_options, get_connection_log_options, Val<client_vpn_endpoint::ConnectionLogOptions>
     }
 
-    /// `DisconnectOnSessionTimeout`.
-    pub fn disconnect_on_session_timeout(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisconnectOnSessionTimeout", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DnsServers`.
-    pub fn dns_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DnsServers", value.into());
-        self
+    prop! {
+        /// `DevicePostureOptions`.
+        core.props, "DevicePostureOptions", device_posture_options, set_device_posture_options, get_device_posture_options, Val<client_vpn_endpoint::DevicePostureOptions>
     }
 
-    /// `EndpointIpAddressType`.
-    pub fn endpoint_ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointIpAddressType", value.into());
-        self
+    prop! {
+        /// `DisconnectOnSessionTimeout`.
+        core.props, "DisconnectOnSessionTimeout", disconnect_on_session_timeout, set_disconnect_on_session_timeout, get_disconnect_on_session_timeout, Val<bool>
     }
 
-    /// `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `DnsServers`.
+        core.props, "DnsServers", dns_servers, set_dns_servers, get_dns_servers, Val<List<String>>
     }
 
-    /// `SelfServicePortal`.
-    pub fn self_service_portal(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SelfServicePortal", value.into());
-        self
+    prop! {
+        /// `EndpointIpAddressType`.
+        core.props, "EndpointIpAddressType", endpoint_ip_address_type, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<String>
     }
 
-    /// `SessionTimeoutHours`.
-    pub fn session_timeout_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SessionTimeoutHours", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `SplitTunnel`.
-    pub fn split_tunnel(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SplitTunnel", value.into());
-        self
+    prop! {
+        /// `SelfServicePortal`.
+        core.props, "SelfServicePortal", self_service_portal, set_self_service_portal, get_self_service_portal, Val<String>
     }
 
-    /// `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<client_vpn_endpoint::TagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `ServerCertificateArn`.
+        core.props, "ServerCertificateArn", _, set_server_certificate_arn, get_server_certificate_arn, Val<String>
     }
 
-    /// `TrafficIpAddressType`.
-    pub fn traffic_ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrafficIpAddressType", value.into());
-        self
+    prop! {
+        /// `SessionTimeoutHours`.
+        core.props, "SessionTimeoutHours", session_timeout_hours, set_session_timeout_hours, get_session_timeout_hours, Val<i64>
     }
 
-    /// `TransitGatewayConfiguration`.
-    pub fn transit_gateway_configuration(mut self, value: impl Into<Val<client_vpn_endpoint::TransitGatewayConfiguration>>) -> Self {
-        self.core.set("TransitGatewayConfiguration", value.into());
-        self
+    prop! {
+        /// `SplitTunnel`.
+        core.props, "SplitTunnel", split_tunnel, set_split_tunnel, get_split_tunnel, Val<bool>
     }
 
-    /// `TransportProtocol`.
-    pub fn transport_protocol(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransportProtocol", value.into());
-        self
+    prop! {
+        /// `TagSpecifications`.
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<client_vpn_endpoint::TagSpecification>>
     }
 
-    /// `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `TrafficIpAddressType`.
+        core.props, "TrafficIpAddressType", traffic_ip_address_type, set_traffic_ip_address_type, get_traffic_ip_address_type, Val<String>
     }
 
-    /// `VpnPort`.
-    pub fn vpn_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("VpnPort", value.into());
-        self
+    prop! {
+        /// `TransitGatewayConfiguration`.
+        core.props, "TransitGatewayConfiguration", transit_gateway_configuration, set_transit_gateway_configuration, get_transit_gateway_configuration, Val<client_vpn_endpoint::TransitGatewayConfiguration>
+    }
+
+    prop! {
+        /// `TransportProtocol`.
+        core.props, "TransportProtocol", transport_protocol, set_transport_protocol, get_transport_protocol, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+    }
+
+    prop! {
+        /// `VpnPort`.
+        core.props, "VpnPort", vpn_port, set_vpn_port, get_vpn_port, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2040,22 +2037,24 @@ pub mod client_vpn_endpoint {
             ClientAuthenticationRequest { props }
         }
 
-        /// `ActiveDirectory`.
-        pub fn active_directory(mut self, value: impl Into<Val<DirectoryServiceAuthenticationRequest>>) -> Self {
-            self.props.set("ActiveDirectory", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `FederatedAuthentication`.
-        pub fn federated_authentication(mut self, value: impl Into<Val<FederatedAuthenticationRequest>>) -> Self {
-            self.props.set("FederatedAuthentication", value.into());
-            self
+        prop! {
+            /// `ActiveDirectory`.
+            props, "ActiveDirectory", active_directory, set_active_directory, get_active_directory, Val<DirectoryServiceAuthenticationRequest>
         }
 
-        /// `MutualAuthentication`.
-        pub fn mutual_authentication(mut self, value: impl Into<Val<CertificateAuthenticationRequest>>) -> Self {
-            self.props.set("MutualAuthentication", value.into());
-            self
+        prop! {
+            /// `FederatedAuthentication`.
+            props, "FederatedAuthentication", federated_authentication, set_federated_authentication, get_federated_authentication, Val<FederatedAuthenticationRequest>
+        }
+
+        prop! {
+            /// `MutualAuthentication`.
+            props, "MutualAuthentication", mutual_authentication, set_mutual_authentication, get_mutual_authentication, Val<CertificateAuthenticationRequest>
         }
     }
 
@@ -2074,6 +2073,11 @@ pub mod client_vpn_endpoint {
             let mut props = Props::new();
             props.set("DirectoryId", directory_id.into());
             DirectoryServiceAuthenticationRequest { props }
+        }
+
+        prop! {
+            /// `DirectoryId`.
+            props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
         }
     }
 
@@ -2094,10 +2098,14 @@ pub mod client_vpn_endpoint {
             FederatedAuthenticationRequest { props }
         }
 
-        /// `SelfServiceSAMLProviderArn`.
-        pub fn self_service_saml_provider_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelfServiceSAMLProviderArn", value.into());
-            self
+        prop! {
+            /// `SAMLProviderArn`.
+            props, "SAMLProviderArn", _, set_saml_provider_arn, get_saml_provider_arn, Val<String>
+        }
+
+        prop! {
+            /// `SelfServiceSAMLProviderArn`.
+            props, "SelfServiceSAMLProviderArn", self_service_saml_provider_arn, set_self_service_saml_provider_arn, get_self_service_saml_provider_arn, Val<String>
         }
     }
 
@@ -2116,6 +2124,11 @@ pub mod client_vpn_endpoint {
             let mut props = Props::new();
             props.set("ClientRootCertificateChainArn", client_root_certificate_chain_arn.into());
             CertificateAuthenticationRequest { props }
+        }
+
+        prop! {
+            /// `ClientRootCertificateChainArn`.
+            props, "ClientRootCertificateChainArn", _, set_client_root_certificate_chain_arn, get_client_root_certificate_chain_arn, Val<String>
         }
     }
 
@@ -2136,16 +2149,19 @@ pub mod client_vpn_endpoint {
             AuthorizationPolicy { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `PolicyDocument`.
+            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
         }
 
-        /// `ShadowMode`.
-        pub fn shadow_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShadowMode", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `ShadowMode`.
+            props, "ShadowMode", shadow_mode, set_shadow_mode, get_shadow_mode, Val<String>
         }
     }
 
@@ -2166,10 +2182,14 @@ pub mod client_vpn_endpoint {
             ClientConnectOptions { props }
         }
 
-        /// `LambdaFunctionArn`.
-        pub fn lambda_function_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaFunctionArn", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `LambdaFunctionArn`.
+            props, "LambdaFunctionArn", lambda_function_arn, set_lambda_function_arn, get_lambda_function_arn, Val<String>
         }
     }
 
@@ -2190,10 +2210,14 @@ pub mod client_vpn_endpoint {
             ClientLoginBannerOptions { props }
         }
 
-        /// `BannerText`.
-        pub fn banner_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BannerText", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BannerText`.
+            props, "BannerText", banner_text, set_banner_text, get_banner_text, Val<String>
         }
     }
 
@@ -2212,10 +2236,9 @@ pub mod client_vpn_endpoint {
             ClientRouteEnforcementOptions { props }
         }
 
-        /// `Enforced`.
-        pub fn enforced(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enforced", value.into());
-            self
+        prop! {
+            /// `Enforced`.
+            props, "Enforced", enforced, set_enforced, get_enforced, Val<bool>
         }
     }
 
@@ -2236,22 +2259,24 @@ pub mod client_vpn_endpoint {
             ConnectionLogOptions { props }
         }
 
-        /// `CloudwatchLogGroup`.
-        pub fn cloudwatch_log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudwatchLogGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `CloudwatchLogStream`.
-        pub fn cloudwatch_log_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudwatchLogStream", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogGroup`.
+            props, "CloudwatchLogGroup", cloudwatch_log_group, set_cloudwatch_log_group, get_cloudwatch_log_group, Val<String>
         }
 
-        /// `IncludeAuthorizationPolicyContext`.
-        pub fn include_authorization_policy_context(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeAuthorizationPolicyContext", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogStream`.
+            props, "CloudwatchLogStream", cloudwatch_log_stream, set_cloudwatch_log_stream, get_cloudwatch_log_stream, Val<String>
+        }
+
+        prop! {
+            /// `IncludeAuthorizationPolicyContext`.
+            props, "IncludeAuthorizationPolicyContext", include_authorization_policy_context, set_include_authorization_policy_context, get_include_authorization_policy_context, Val<bool>
         }
     }
 
@@ -2275,6 +2300,16 @@ pub mod client_vpn_endpoint {
             props.set("TrustProviders", trust_providers.into());
             props.set("Enabled", enabled.into());
             DevicePostureOptions { props }
+        }
+
+        prop! {
+            /// `TrustProviders`.
+            props, "TrustProviders", _, set_trust_providers, get_trust_providers, Val<List<DevicePostureTrustProvider>>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -2300,10 +2335,19 @@ pub mod client_vpn_endpoint {
             DevicePostureTrustProvider { props }
         }
 
-        /// `PublicSigningKeyUrl`.
-        pub fn public_signing_key_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicSigningKeyUrl", value.into());
-            self
+        prop! {
+            /// `TenantId`.
+            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        }
+
+        prop! {
+            /// `TrustProviderType`.
+            props, "TrustProviderType", _, set_trust_provider_type, get_trust_provider_type, Val<String>
+        }
+
+        prop! {
+            /// `PublicSigningKeyUrl`.
+            props, "PublicSigningKeyUrl", public_signing_key_url, set_public_signing_key_url, get_public_signing_key_url, Val<String>
         }
     }
 
@@ -2325,6 +2369,16 @@ pub mod client_vpn_endpoint {
             props.set("Tags", tags.into());
             TagSpecification { props }
         }
+
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        }
+
+        prop! {
+            /// `Tags`.
+            props, "Tags", _, set_tags, get_tags, Val<List<Tag>>
+        }
     }
 
     /// `AWS::EC2::ClientVpnEndpoint.TransitGatewayConfiguration`.
@@ -2344,16 +2398,19 @@ pub mod client_vpn_endpoint {
             TransitGatewayConfiguration { props }
         }
 
-        /// `AvailabilityZoneIds`.
-        pub fn availability_zone_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AvailabilityZoneIds", value.into());
-            self
+        prop! {
+            /// `TransitGatewayId`.
+            props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
         }
 
-        /// `AvailabilityZones`.
-        pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AvailabilityZones", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneIds`.
+            props, "AvailabilityZoneIds", availability_zone_ids, set_availability_zone_ids, get_availability_zone_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `AvailabilityZones`.
+            props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
         }
     }
 }
@@ -2391,18 +2448,30 @@ impl ClientVpnRoute {
         ClientVpnRoute { core }
     }
 
-    /// `Description`: A brief description of the route.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClientVpnEndpointId`: The ID of the Client VPN endpoint to which to add the route.
+        core.props, "ClientVpnEndpointId", _, set_client_vpn_endpoint_id, get_client_vpn_endpoint_id, Val<String>
     }
 
-    /// `TargetVpcSubnetId`: The ID of the subnet through which you want to route traffic. The
-    /// specified subnet must be an existing target network of the Client VPN endpoint.
-    /// Alternatively, if you're adding a route for the local network, specify local.
-    pub fn target_vpc_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetVpcSubnetId", value.into());
-        self
+    prop! {
+        /// `Description`: A brief description of the route.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DestinationCidrBlock`: The IPv4 address range, in CIDR notation, of the route
+        /// destination. For example: To add a route for Internet access, enter 0.0.0.0/0. To add a
+        /// route for a peered VPC, enter the peered VPC's IPv4 CIDR range. To add a route for an
+        /// on-premises network, enter the AWS Site-to-Site VPN connection's IPv4 CIDR range. To add
+        /// a route for the local network, enter the client CIDR range.
+        core.props, "DestinationCidrBlock", _, set_destination_cidr_block, get_destination_cidr_block, Val<String>
+    }
+
+    prop! {
+        /// `TargetVpcSubnetId`: The ID of the subnet through which you want to route traffic. The
+        /// specified subnet must be an existing target network of the Client VPN endpoint.
+        /// Alternatively, if you're adding a route for the local network, specify local.
+        core.props, "TargetVpcSubnetId", target_vpc_subnet_id, set_target_vpc_subnet_id, get_target_vpc_subnet_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2439,22 +2508,24 @@ impl ClientVpnTargetNetworkAssociation {
         ClientVpnTargetNetworkAssociation { core }
     }
 
-    /// `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `ClientVpnEndpointId`.
+        core.props, "ClientVpnEndpointId", _, set_client_vpn_endpoint_id, get_client_vpn_endpoint_id, Val<String>
+    }
+
+    prop! {
+        /// `SubnetId`.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2495,40 +2566,48 @@ impl CustomerGateway {
         CustomerGateway { core }
     }
 
-    /// `BgpAsn`: For customer gateway devices that support BGP, specify the device's ASN. You must
-    /// specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer gateway. If the
-    /// ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``. Default: 65000 Valid
-    /// values: ``1`` to ``2,147,483,647``
-    pub fn bgp_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BgpAsn", value.into());
-        self
+    prop! {
+        /// `BgpAsn`: For customer gateway devices that support BGP, specify the device's ASN. You
+        /// must specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer gateway.
+        /// If the ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``. Default: 65000
+        /// Valid values: ``1`` to ``2,147,483,647``
+        core.props, "BgpAsn", bgp_asn, set_bgp_asn, get_bgp_asn, Val<i64>
     }
 
-    /// `BgpAsnExtended`: For customer gateway devices that support BGP, specify the device's ASN.
-    /// You must specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer gateway.
-    /// If the ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``. Valid values: ``2,147,483,648``
-    /// to ``4,294,967,295``
-    pub fn bgp_asn_extended(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("BgpAsnExtended", value.into());
-        self
+    prop! {
+        /// `BgpAsnExtended`: For customer gateway devices that support BGP, specify the device's
+        /// ASN. You must specify either ``BgpAsn`` or ``BgpAsnExtended`` when creating the customer
+        /// gateway. If the ASN is larger than ``2,147,483,647``, you must use ``BgpAsnExtended``.
+        /// Valid values: ``2,147,483,648`` to ``4,294,967,295``
+        core.props, "BgpAsnExtended", bgp_asn_extended, set_bgp_asn_extended, get_bgp_asn_extended, Val<f64>
     }
 
-    /// `CertificateArn`: The Amazon Resource Name (ARN) for the customer gateway certificate.
-    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateArn", value.into());
-        self
+    prop! {
+        /// `CertificateArn`: The Amazon Resource Name (ARN) for the customer gateway certificate.
+        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `DeviceName`: The name of customer gateway device.
-    pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeviceName", value.into());
-        self
+    prop! {
+        /// `DeviceName`: The name of customer gateway device.
+        core.props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
     }
 
-    /// `Tags`: One or more tags for the customer gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpAddress`: The IP address for the customer gateway device's outside interface. The
+        /// address must be static. If ``OutsideIpAddressType`` in your VPN connection options is
+        /// set to ``PrivateIpv4``, you can use an RFC6598 or RFC1918 private IPv4 address. If ``OutsideIpAddressType``
+        /// is set to ``Ipv6``, you can use an IPv6 address.
+        core.props, "IpAddress", _, set_ip_address, get_ip_address, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags for the customer gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of VPN connection that this customer gateway supports (``ipsec.1``).
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2562,47 +2641,40 @@ impl DhcpOptions {
         DhcpOptions { core }
     }
 
-    /// `DomainName`: This value is used to complete unqualified DNS hostnames.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`: This value is used to complete unqualified DNS hostnames.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `DomainNameServers`: The IPv4 addresses of up to four domain name servers, or
-    /// AmazonProvidedDNS.
-    pub fn domain_name_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DomainNameServers", value.into());
-        self
+    prop! {
+        /// `DomainNameServers`: The IPv4 addresses of up to four domain name servers, or
+        /// AmazonProvidedDNS.
+        core.props, "DomainNameServers", domain_name_servers, set_domain_name_servers, get_domain_name_servers, Val<List<String>>
     }
 
-    /// `Ipv6AddressPreferredLeaseTime`: The preferred Lease Time for ipV6 address in seconds.
-    pub fn ipv6_address_preferred_lease_time(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6AddressPreferredLeaseTime", value.into());
-        self
+    prop! {
+        /// `Ipv6AddressPreferredLeaseTime`: The preferred Lease Time for ipV6 address in seconds.
+        core.props, "Ipv6AddressPreferredLeaseTime", ipv6_address_preferred_lease_time, set_ipv6_address_preferred_lease_time, get_ipv6_address_preferred_lease_time, Val<i64>
     }
 
-    /// `NetbiosNameServers`: The IPv4 addresses of up to four NetBIOS name servers.
-    pub fn netbios_name_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NetbiosNameServers", value.into());
-        self
+    prop! {
+        /// `NetbiosNameServers`: The IPv4 addresses of up to four NetBIOS name servers.
+        core.props, "NetbiosNameServers", netbios_name_servers, set_netbios_name_servers, get_netbios_name_servers, Val<List<String>>
     }
 
-    /// `NetbiosNodeType`: The NetBIOS node type (1, 2, 4, or 8).
-    pub fn netbios_node_type(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NetbiosNodeType", value.into());
-        self
+    prop! {
+        /// `NetbiosNodeType`: The NetBIOS node type (1, 2, 4, or 8).
+        core.props, "NetbiosNodeType", netbios_node_type, set_netbios_node_type, get_netbios_node_type, Val<i64>
     }
 
-    /// `NtpServers`: The IPv4 addresses of up to four Network Time Protocol (NTP) servers.
-    pub fn ntp_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NtpServers", value.into());
-        self
+    prop! {
+        /// `NtpServers`: The IPv4 addresses of up to four Network Time Protocol (NTP) servers.
+        core.props, "NtpServers", ntp_servers, set_ntp_servers, get_ntp_servers, Val<List<String>>
     }
 
-    /// `Tags`: Any tags assigned to the DHCP options set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the DHCP options set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2643,70 +2715,69 @@ impl Ec2Fleet {
         Ec2Fleet { core }
     }
 
-    /// `Context`.
-    pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Context", value.into());
-        self
+    prop! {
+        /// `Context`.
+        core.props, "Context", context, set_context, get_context, Val<String>
     }
 
-    /// `ExcessCapacityTerminationPolicy`.
-    pub fn excess_capacity_termination_policy(mut self, value: impl Into<Val<ec2_fleet::ExcessCapacityTerminationPolicy>>) -> Self {
-        self.core.set("ExcessCapacityTerminationPolicy", value.into());
-        self
+    prop! {
+        /// `ExcessCapacityTerminationPolicy`.
+        core.props, "ExcessCapacityTerminationPolicy", excess_capacity_termination_policy, set_excess_capacity_termination_policy, get_excess_capacity_termination_policy, Val<ec2_fleet::ExcessCapacityTerminationPolicy>
     }
 
-    /// `OnDemandOptions`.
-    pub fn on_demand_options(mut self, value: impl Into<Val<ec2_fleet::OnDemandOptionsRequest>>) -> Self {
-        self.core.set("OnDemandOptions", value.into());
-        self
+    prop! {
+        /// `LaunchTemplateConfigs`.
+        core.props, "LaunchTemplateConfigs", _, set_launch_template_configs, get_launch_template_configs, Val<List<ec2_fleet::FleetLaunchTemplateConfigRequest>>
     }
 
-    /// `ReplaceUnhealthyInstances`.
-    pub fn replace_unhealthy_instances(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReplaceUnhealthyInstances", value.into());
-        self
+    prop! {
+        /// `OnDemandOptions`.
+        core.props, "OnDemandOptions", on_demand_options, set_on_demand_options, get_on_demand_options, Val<ec2_fleet::OnDemandOptionsRequest>
     }
 
-    /// `ReservedCapacityOptions`.
-    pub fn reserved_capacity_options(mut self, value: impl Into<Val<ec2_fleet::ReservedCapacityOptionsRequest>>) -> Self {
-        self.core.set("ReservedCapacityOptions", value.into());
-        self
+    prop! {
+        /// `ReplaceUnhealthyInstances`.
+        core.props, "ReplaceUnhealthyInstances", replace_unhealthy_instances, set_replace_unhealthy_instances, get_replace_unhealthy_instances, Val<bool>
     }
 
-    /// `SpotOptions`.
-    pub fn spot_options(mut self, value: impl Into<Val<ec2_fleet::SpotOptionsRequest>>) -> Self {
-        self.core.set("SpotOptions", value.into());
-        self
+    prop! {
+        /// `ReservedCapacityOptions`.
+        core.props, "ReservedCapacityOptions", reserved_capacity_options, set_reserved_capacity_options, get_reserved_capacity_options, Val<ec2_fleet::ReservedCapacityOptionsRequest>
     }
 
-    /// `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<ec2_fleet::TagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `SpotOptions`.
+        core.props, "SpotOptions", spot_options, set_spot_options, get_spot_options, Val<ec2_fleet::SpotOptionsRequest>
     }
 
-    /// `TerminateInstancesWithExpiration`.
-    pub fn terminate_instances_with_expiration(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminateInstancesWithExpiration", value.into());
-        self
+    prop! {
+        /// `TagSpecifications`.
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<ec2_fleet::TagSpecification>>
     }
 
-    /// `Type`.
-    pub fn type_(mut self, value: impl Into<Val<ec2_fleet::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `TargetCapacitySpecification`.
+        core.props, "TargetCapacitySpecification", _, set_target_capacity_specification, get_target_capacity_specification, Val<ec2_fleet::TargetCapacitySpecificationRequest>
     }
 
-    /// `ValidFrom`.
-    pub fn valid_from(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ValidFrom", value.into());
-        self
+    prop! {
+        /// `TerminateInstancesWithExpiration`.
+        core.props, "TerminateInstancesWithExpiration", terminate_instances_with_expiration, set_terminate_instances_with_expiration, get_terminate_instances_with_expiration, Val<bool>
     }
 
-    /// `ValidUntil`.
-    pub fn valid_until(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ValidUntil", value.into());
-        self
+    prop! {
+        /// `Type`.
+        core.props, "Type", type_, set_type, get_type, Val<ec2_fleet::Type>
+    }
+
+    prop! {
+        /// `ValidFrom`.
+        core.props, "ValidFrom", valid_from, set_valid_from, get_valid_from, Val<String>
+    }
+
+    prop! {
+        /// `ValidUntil`.
+        core.props, "ValidUntil", valid_until, set_valid_until, get_valid_until, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2755,16 +2826,14 @@ pub mod ec2_fleet {
             FleetLaunchTemplateConfigRequest { props }
         }
 
-        /// `LaunchTemplateSpecification`.
-        pub fn launch_template_specification(mut self, value: impl Into<Val<FleetLaunchTemplateSpecificationRequest>>) -> Self {
-            self.props.set("LaunchTemplateSpecification", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateSpecification`.
+            props, "LaunchTemplateSpecification", launch_template_specification, set_launch_template_specification, get_launch_template_specification, Val<FleetLaunchTemplateSpecificationRequest>
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<List<FleetLaunchTemplateOverridesRequest>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<FleetLaunchTemplateOverridesRequest>>
         }
     }
 
@@ -2785,22 +2854,24 @@ pub mod ec2_fleet {
             FleetLaunchTemplateSpecificationRequest { props }
         }
 
-        /// `LaunchTemplateId`.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", _, set_version, get_version, Val<String>
         }
 
-        /// `LaunchTemplateName`.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateSpecificationUserData`.
-        pub fn launch_template_specification_user_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateSpecificationUserData", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        }
+
+        prop! {
+            /// `LaunchTemplateSpecificationUserData`.
+            props, "LaunchTemplateSpecificationUserData", launch_template_specification_user_data, set_launch_template_specification_user_data, get_launch_template_specification_user_data, Val<String>
         }
     }
 
@@ -2819,88 +2890,74 @@ pub mod ec2_fleet {
             FleetLaunchTemplateOverridesRequest { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `AvailabilityZoneId`.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneId`.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
 
-        /// `BlockDeviceMappings`.
-        pub fn block_device_mappings(mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> Self {
-            self.props.set("BlockDeviceMappings", value.into());
-            self
+        prop! {
+            /// `BlockDeviceMappings`.
+            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<BlockDeviceMapping>>
         }
 
-        /// `IamInstanceProfile`.
-        pub fn iam_instance_profile(mut self, value: impl Into<Val<IamInstanceProfileSpecification>>) -> Self {
-            self.props.set("IamInstanceProfile", value.into());
-            self
+        prop! {
+            /// `IamInstanceProfile`.
+            props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<IamInstanceProfileSpecification>
         }
 
-        /// `InstanceRequirements`.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirementsRequest>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `KeyName`.
-        pub fn key_name(mut self, value: impl Into<Val<KeyPairName>>) -> Self {
-            self.props.set("KeyName", value.into());
-            self
+        prop! {
+            /// `KeyName`.
+            props, "KeyName", key_name, set_key_name, get_key_name, Val<KeyPairName>
         }
 
-        /// `MaxPrice`.
-        pub fn max_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxPrice", value.into());
-            self
+        prop! {
+            /// `MaxPrice`.
+            props, "MaxPrice", max_price, set_max_price, get_max_price, Val<String>
         }
 
-        /// `MetadataOptions`.
-        pub fn metadata_options(mut self, value: impl Into<Val<InstanceMetadataOptionsRequest>>) -> Self {
-            self.props.set("MetadataOptions", value.into());
-            self
+        prop! {
+            /// `MetadataOptions`.
+            props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<InstanceMetadataOptionsRequest>
         }
 
-        /// `NetworkInterfaces`.
-        pub fn network_interfaces(mut self, value: impl Into<Val<List<NetworkInterfaceSpecificationRequest>>>) -> Self {
-            self.props.set("NetworkInterfaces", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaces`.
+            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<NetworkInterfaceSpecificationRequest>>
         }
 
-        /// `Placement`.
-        pub fn placement(mut self, value: impl Into<Val<Placement>>) -> Self {
-            self.props.set("Placement", value.into());
-            self
+        prop! {
+            /// `Placement`.
+            props, "Placement", placement, set_placement, get_placement, Val<Placement>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<f64>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `WeightedCapacity`.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `WeightedCapacity`.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<f64>
         }
     }
 
@@ -2919,28 +2976,24 @@ pub mod ec2_fleet {
             BlockDeviceMapping { props }
         }
 
-        /// `DeviceName`.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`.
-        pub fn ebs(mut self, value: impl Into<Val<EbsBlockDevice>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsBlockDevice>
         }
 
-        /// `NoDevice`.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `NoDevice`.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
         }
 
-        /// `VirtualName`.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -2959,52 +3012,44 @@ pub mod ec2_fleet {
             EbsBlockDevice { props }
         }
 
-        /// `DeleteOnTermination`.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `MultiAvailabilityZoneConfiguration`.
-        pub fn multi_availability_zone_configuration(mut self, value: impl Into<Val<MultiAvailabilityZoneConfiguration>>) -> Self {
-            self.props.set("MultiAvailabilityZoneConfiguration", value.into());
-            self
+        prop! {
+            /// `MultiAvailabilityZoneConfiguration`.
+            props, "MultiAvailabilityZoneConfiguration", multi_availability_zone_configuration, set_multi_availability_zone_configuration, get_multi_availability_zone_configuration, Val<MultiAvailabilityZoneConfiguration>
         }
 
-        /// `SnapshotId`.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsBlockDeviceVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsBlockDeviceVolumeType>
         }
     }
 
@@ -3023,16 +3068,14 @@ pub mod ec2_fleet {
             MultiAvailabilityZoneConfiguration { props }
         }
 
-        /// `ConfigurationType`.
-        pub fn configuration_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationType", value.into());
-            self
+        prop! {
+            /// `ConfigurationType`.
+            props, "ConfigurationType", configuration_type, set_configuration_type, get_configuration_type, Val<String>
         }
 
-        /// `StandbyAvailabilityZones`.
-        pub fn standby_availability_zones(mut self, value: impl Into<Val<List<StandbyAvailabilityZone>>>) -> Self {
-            self.props.set("StandbyAvailabilityZones", value.into());
-            self
+        prop! {
+            /// `StandbyAvailabilityZones`.
+            props, "StandbyAvailabilityZones", standby_availability_zones, set_standby_availability_zones, get_standby_availability_zones, Val<List<StandbyAvailabilityZone>>
         }
     }
 
@@ -3051,16 +3094,14 @@ pub mod ec2_fleet {
             StandbyAvailabilityZone { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `AvailabilityZoneId`.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneId`.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
     }
 
@@ -3107,16 +3148,14 @@ pub mod ec2_fleet {
             IamInstanceProfileSpecification { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -3135,160 +3174,134 @@ pub mod ec2_fleet {
             InstanceRequirementsRequest { props }
         }
 
-        /// `AcceleratorCount`.
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`.
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
         }
 
-        /// `AcceleratorManufacturers`.
-        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>>) -> Self {
-            self.props.set("AcceleratorManufacturers", value.into());
-            self
+        prop! {
+            /// `AcceleratorManufacturers`.
+            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>
         }
 
-        /// `AcceleratorNames`.
-        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorNames>>>) -> Self {
-            self.props.set("AcceleratorNames", value.into());
-            self
+        prop! {
+            /// `AcceleratorNames`.
+            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsRequestAcceleratorNames>>
         }
 
-        /// `AcceleratorTotalMemoryMiB`.
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`.
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
         }
 
-        /// `AcceleratorTypes`.
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorTypes>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorTypes`.
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsRequestAcceleratorTypes>>
         }
 
-        /// `AllowedInstanceTypes`.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `BareMetal`.
-        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsRequestBareMetal>>) -> Self {
-            self.props.set("BareMetal", value.into());
-            self
+        prop! {
+            /// `BareMetal`.
+            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsRequestBareMetal>
         }
 
-        /// `BaselineEbsBandwidthMbps`.
-        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
-            self.props.set("BaselineEbsBandwidthMbps", value.into());
-            self
+        prop! {
+            /// `BaselineEbsBandwidthMbps`.
+            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
         }
 
-        /// `BaselinePerformanceFactors`.
-        pub fn baseline_performance_factors(mut self, value: impl Into<Val<BaselinePerformanceFactorsRequest>>) -> Self {
-            self.props.set("BaselinePerformanceFactors", value.into());
-            self
+        prop! {
+            /// `BaselinePerformanceFactors`.
+            props, "BaselinePerformanceFactors", baseline_performance_factors, set_baseline_performance_factors, get_baseline_performance_factors, Val<BaselinePerformanceFactorsRequest>
         }
 
-        /// `BurstablePerformance`.
-        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsRequestBurstablePerformance>>) -> Self {
-            self.props.set("BurstablePerformance", value.into());
-            self
+        prop! {
+            /// `BurstablePerformance`.
+            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsRequestBurstablePerformance>
         }
 
-        /// `CpuManufacturers`.
-        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestCpuManufacturers>>>) -> Self {
-            self.props.set("CpuManufacturers", value.into());
-            self
+        prop! {
+            /// `CpuManufacturers`.
+            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsRequestCpuManufacturers>>
         }
 
-        /// `ExcludedInstanceTypes`.
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`.
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
 
-        /// `InstanceGenerations`.
-        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsRequestInstanceGenerations>>>) -> Self {
-            self.props.set("InstanceGenerations", value.into());
-            self
+        prop! {
+            /// `InstanceGenerations`.
+            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsRequestInstanceGenerations>>
         }
 
-        /// `LocalStorage`.
-        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsRequestLocalStorage>>) -> Self {
-            self.props.set("LocalStorage", value.into());
-            self
+        prop! {
+            /// `LocalStorage`.
+            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsRequestLocalStorage>
         }
 
-        /// `LocalStorageTypes`.
-        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestLocalStorageTypes>>>) -> Self {
-            self.props.set("LocalStorageTypes", value.into());
-            self
+        prop! {
+            /// `LocalStorageTypes`.
+            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsRequestLocalStorageTypes>>
         }
 
-        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
         }
 
-        /// `MemoryGiBPerVCpu`.
-        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
-            self.props.set("MemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `MemoryGiBPerVCpu`.
+            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
         }
 
-        /// `MemoryMiB`.
-        pub fn memory_mi_b(mut self, value: impl Into<Val<MemoryMiBRequest>>) -> Self {
-            self.props.set("MemoryMiB", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`.
+            props, "MemoryMiB", memory_mi_b, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
         }
 
-        /// `NetworkBandwidthGbps`.
-        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
-            self.props.set("NetworkBandwidthGbps", value.into());
-            self
+        prop! {
+            /// `NetworkBandwidthGbps`.
+            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
         }
 
-        /// `NetworkInterfaceCount`.
-        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
-            self.props.set("NetworkInterfaceCount", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceCount`.
+            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
         }
 
-        /// `OnDemandMaxPricePercentageOverLowestPrice`.
-        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxPricePercentageOverLowestPrice`.
+            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `RequireEncryptionInTransit`.
-        pub fn require_encryption_in_transit(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEncryptionInTransit", value.into());
-            self
+        prop! {
+            /// `RequireEncryptionInTransit`.
+            props, "RequireEncryptionInTransit", require_encryption_in_transit, set_require_encryption_in_transit, get_require_encryption_in_transit, Val<bool>
         }
 
-        /// `RequireHibernateSupport`.
-        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireHibernateSupport", value.into());
-            self
+        prop! {
+            /// `RequireHibernateSupport`.
+            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
         }
 
-        /// `SpotMaxPricePercentageOverLowestPrice`.
-        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `SpotMaxPricePercentageOverLowestPrice`.
+            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `TotalLocalStorageGB`.
-        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
-            self.props.set("TotalLocalStorageGB", value.into());
-            self
+        prop! {
+            /// `TotalLocalStorageGB`.
+            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
         }
 
-        /// `VCpuCount`.
-        pub fn v_cpu_count(mut self, value: impl Into<Val<VCpuCountRangeRequest>>) -> Self {
-            self.props.set("VCpuCount", value.into());
-            self
+        prop! {
+            /// `VCpuCount`.
+            props, "VCpuCount", v_cpu_count, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRangeRequest>
         }
     }
 
@@ -3307,16 +3320,14 @@ pub mod ec2_fleet {
             AcceleratorCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3421,16 +3432,14 @@ pub mod ec2_fleet {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3484,16 +3493,14 @@ pub mod ec2_fleet {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3512,10 +3519,9 @@ pub mod ec2_fleet {
             BaselinePerformanceFactorsRequest { props }
         }
 
-        /// `Cpu`.
-        pub fn cpu(mut self, value: impl Into<Val<CpuPerformanceFactorRequest>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<CpuPerformanceFactorRequest>
         }
     }
 
@@ -3534,10 +3540,9 @@ pub mod ec2_fleet {
             CpuPerformanceFactorRequest { props }
         }
 
-        /// `References`.
-        pub fn references(mut self, value: impl Into<Val<List<PerformanceFactorReferenceRequest>>>) -> Self {
-            self.props.set("References", value.into());
-            self
+        prop! {
+            /// `References`.
+            props, "References", references, set_references, get_references, Val<List<PerformanceFactorReferenceRequest>>
         }
     }
 
@@ -3556,10 +3561,9 @@ pub mod ec2_fleet {
             PerformanceFactorReferenceRequest { props }
         }
 
-        /// `InstanceFamily`.
-        pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceFamily", value.into());
-            self
+        prop! {
+            /// `InstanceFamily`.
+            props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
         }
     }
 
@@ -3655,16 +3659,14 @@ pub mod ec2_fleet {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -3683,16 +3685,14 @@ pub mod ec2_fleet {
             MemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3711,16 +3711,14 @@ pub mod ec2_fleet {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -3739,16 +3737,14 @@ pub mod ec2_fleet {
             NetworkInterfaceCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3767,16 +3763,14 @@ pub mod ec2_fleet {
             TotalLocalStorageGbRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -3795,16 +3789,14 @@ pub mod ec2_fleet {
             VCpuCountRangeRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -3823,22 +3815,19 @@ pub mod ec2_fleet {
             InstanceMetadataOptionsRequest { props }
         }
 
-        /// `HttpEndpoint`.
-        pub fn http_endpoint(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpEndpoint>>) -> Self {
-            self.props.set("HttpEndpoint", value.into());
-            self
+        prop! {
+            /// `HttpEndpoint`.
+            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<InstanceMetadataOptionsRequestHttpEndpoint>
         }
 
-        /// `HttpPutResponseHopLimit`.
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`.
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`.
-        pub fn http_tokens(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`.
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<InstanceMetadataOptionsRequestHttpTokens>
         }
     }
 
@@ -3883,88 +3872,74 @@ pub mod ec2_fleet {
             NetworkInterfaceSpecificationRequest { props }
         }
 
-        /// `AssociatePublicIpAddress`.
-        pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociatePublicIpAddress", value.into());
-            self
+        prop! {
+            /// `AssociatePublicIpAddress`.
+            props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
         }
 
-        /// `DeleteOnTermination`.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DeviceIndex`.
-        pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeviceIndex", value.into());
-            self
+        prop! {
+            /// `DeviceIndex`.
+            props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
         }
 
-        /// `InterfaceType`.
-        pub fn interface_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterfaceType", value.into());
-            self
+        prop! {
+            /// `InterfaceType`.
+            props, "InterfaceType", interface_type, set_interface_type, get_interface_type, Val<String>
         }
 
-        /// `Ipv6AddressCount`.
-        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6AddressCount", value.into());
-            self
+        prop! {
+            /// `Ipv6AddressCount`.
+            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
         }
 
-        /// `Ipv6Addresses`.
-        pub fn ipv6_addresses(mut self, value: impl Into<Val<List<Ipv6AddressRequest>>>) -> Self {
-            self.props.set("Ipv6Addresses", value.into());
-            self
+        prop! {
+            /// `Ipv6Addresses`.
+            props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<Ipv6AddressRequest>>
         }
 
-        /// `NetworkCardIndex`.
-        pub fn network_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NetworkCardIndex", value.into());
-            self
+        prop! {
+            /// `NetworkCardIndex`.
+            props, "NetworkCardIndex", network_card_index, set_network_card_index, get_network_card_index, Val<i64>
         }
 
-        /// `NetworkInterfaceId`.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `PrivateIpAddress`.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
 
-        /// `PrivateIpAddresses`.
-        pub fn private_ip_addresses(mut self, value: impl Into<Val<List<PrivateIpAddressSpecificationRequest>>>) -> Self {
-            self.props.set("PrivateIpAddresses", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddresses`.
+            props, "PrivateIpAddresses", private_ip_addresses, set_private_ip_addresses, get_private_ip_addresses, Val<List<PrivateIpAddressSpecificationRequest>>
         }
 
-        /// `SecondaryPrivateIpAddressCount`.
-        pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SecondaryPrivateIpAddressCount", value.into());
-            self
+        prop! {
+            /// `SecondaryPrivateIpAddressCount`.
+            props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -3983,10 +3958,9 @@ pub mod ec2_fleet {
             Ipv6AddressRequest { props }
         }
 
-        /// `Ipv6Address`.
-        pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6Address", value.into());
-            self
+        prop! {
+            /// `Ipv6Address`.
+            props, "Ipv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
         }
     }
 
@@ -4005,16 +3979,14 @@ pub mod ec2_fleet {
             PrivateIpAddressSpecificationRequest { props }
         }
 
-        /// `Primary`.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `PrivateIpAddress`.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
     }
 
@@ -4033,52 +4005,44 @@ pub mod ec2_fleet {
             Placement { props }
         }
 
-        /// `Affinity`.
-        pub fn affinity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Affinity", value.into());
-            self
+        prop! {
+            /// `Affinity`.
+            props, "Affinity", affinity, set_affinity, get_affinity, Val<String>
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `GroupName`.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `HostId`.
-        pub fn host_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostId", value.into());
-            self
+        prop! {
+            /// `HostId`.
+            props, "HostId", host_id, set_host_id, get_host_id, Val<String>
         }
 
-        /// `HostResourceGroupArn`.
-        pub fn host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `HostResourceGroupArn`.
+            props, "HostResourceGroupArn", host_resource_group_arn, set_host_resource_group_arn, get_host_resource_group_arn, Val<String>
         }
 
-        /// `PartitionNumber`.
-        pub fn partition_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PartitionNumber", value.into());
-            self
+        prop! {
+            /// `PartitionNumber`.
+            props, "PartitionNumber", partition_number, set_partition_number, get_partition_number, Val<i64>
         }
 
-        /// `SpreadDomain`.
-        pub fn spread_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpreadDomain", value.into());
-            self
+        prop! {
+            /// `SpreadDomain`.
+            props, "SpreadDomain", spread_domain, set_spread_domain, get_spread_domain, Val<String>
         }
 
-        /// `Tenancy`.
-        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
-            self.props.set("Tenancy", value.into());
-            self
+        prop! {
+            /// `Tenancy`.
+            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
         }
     }
 
@@ -4113,40 +4077,34 @@ pub mod ec2_fleet {
             OnDemandOptionsRequest { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<OnDemandOptionsRequestAllocationStrategy>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<OnDemandOptionsRequestAllocationStrategy>
         }
 
-        /// `CapacityReservationOptions`.
-        pub fn capacity_reservation_options(mut self, value: impl Into<Val<CapacityReservationOptionsRequest>>) -> Self {
-            self.props.set("CapacityReservationOptions", value.into());
-            self
+        prop! {
+            /// `CapacityReservationOptions`.
+            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<CapacityReservationOptionsRequest>
         }
 
-        /// `MaxTotalPrice`.
-        pub fn max_total_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxTotalPrice", value.into());
-            self
+        prop! {
+            /// `MaxTotalPrice`.
+            props, "MaxTotalPrice", max_total_price, set_max_total_price, get_max_total_price, Val<String>
         }
 
-        /// `MinTargetCapacity`.
-        pub fn min_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinTargetCapacity", value.into());
-            self
+        prop! {
+            /// `MinTargetCapacity`.
+            props, "MinTargetCapacity", min_target_capacity, set_min_target_capacity, get_min_target_capacity, Val<i64>
         }
 
-        /// `SingleAvailabilityZone`.
-        pub fn single_availability_zone(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SingleAvailabilityZone", value.into());
-            self
+        prop! {
+            /// `SingleAvailabilityZone`.
+            props, "SingleAvailabilityZone", single_availability_zone, set_single_availability_zone, get_single_availability_zone, Val<bool>
         }
 
-        /// `SingleInstanceType`.
-        pub fn single_instance_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SingleInstanceType", value.into());
-            self
+        prop! {
+            /// `SingleInstanceType`.
+            props, "SingleInstanceType", single_instance_type, set_single_instance_type, get_single_instance_type, Val<bool>
         }
     }
 
@@ -4178,10 +4136,9 @@ pub mod ec2_fleet {
             CapacityReservationOptionsRequest { props }
         }
 
-        /// `UsageStrategy`.
-        pub fn usage_strategy(mut self, value: impl Into<Val<CapacityReservationOptionsRequestUsageStrategy>>) -> Self {
-            self.props.set("UsageStrategy", value.into());
-            self
+        prop! {
+            /// `UsageStrategy`.
+            props, "UsageStrategy", usage_strategy, set_usage_strategy, get_usage_strategy, Val<CapacityReservationOptionsRequestUsageStrategy>
         }
     }
 
@@ -4210,28 +4167,24 @@ pub mod ec2_fleet {
             ReservedCapacityOptionsRequest { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<ReservedCapacityOptionsRequestAllocationStrategy>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<ReservedCapacityOptionsRequestAllocationStrategy>
         }
 
-        /// `CapacityReservationTarget`.
-        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTargetRequest>>) -> Self {
-            self.props.set("CapacityReservationTarget", value.into());
-            self
+        prop! {
+            /// `CapacityReservationTarget`.
+            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTargetRequest>
         }
 
-        /// `ReservationTypes`.
-        pub fn reservation_types(mut self, value: impl Into<Val<List<ReservedCapacityOptionsRequestReservationTypes>>>) -> Self {
-            self.props.set("ReservationTypes", value.into());
-            self
+        prop! {
+            /// `ReservationTypes`.
+            props, "ReservationTypes", reservation_types, set_reservation_types, get_reservation_types, Val<List<ReservedCapacityOptionsRequestReservationTypes>>
         }
 
-        /// `ReservedCapacityFallbackOptions`.
-        pub fn reserved_capacity_fallback_options(mut self, value: impl Into<Val<ReservedCapacityFallbackOptionsRequest>>) -> Self {
-            self.props.set("ReservedCapacityFallbackOptions", value.into());
-            self
+        prop! {
+            /// `ReservedCapacityFallbackOptions`.
+            props, "ReservedCapacityFallbackOptions", reserved_capacity_fallback_options, set_reserved_capacity_fallback_options, get_reserved_capacity_fallback_options, Val<ReservedCapacityFallbackOptionsRequest>
         }
     }
 
@@ -4260,16 +4213,14 @@ pub mod ec2_fleet {
             CapacityReservationTargetRequest { props }
         }
 
-        /// `CapacityReservationIds`.
-        pub fn capacity_reservation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CapacityReservationIds", value.into());
-            self
+        prop! {
+            /// `CapacityReservationIds`.
+            props, "CapacityReservationIds", capacity_reservation_ids, set_capacity_reservation_ids, get_capacity_reservation_ids, Val<List<String>>
         }
 
-        /// `CapacityReservationResourceGroupArns`.
-        pub fn capacity_reservation_resource_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArns", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArns`.
+            props, "CapacityReservationResourceGroupArns", capacity_reservation_resource_group_arns, set_capacity_reservation_resource_group_arns, get_capacity_reservation_resource_group_arns, Val<List<String>>
         }
     }
 
@@ -4304,10 +4255,9 @@ pub mod ec2_fleet {
             ReservedCapacityFallbackOptionsRequest { props }
         }
 
-        /// `MarketTypes`.
-        pub fn market_types(mut self, value: impl Into<Val<List<ReservedCapacityFallbackOptionsRequestMarketTypes>>>) -> Self {
-            self.props.set("MarketTypes", value.into());
-            self
+        prop! {
+            /// `MarketTypes`.
+            props, "MarketTypes", market_types, set_market_types, get_market_types, Val<List<ReservedCapacityFallbackOptionsRequestMarketTypes>>
         }
     }
 
@@ -4336,52 +4286,44 @@ pub mod ec2_fleet {
             SpotOptionsRequest { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<SpotOptionsRequestAllocationStrategy>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<SpotOptionsRequestAllocationStrategy>
         }
 
-        /// `InstanceInterruptionBehavior`.
-        pub fn instance_interruption_behavior(mut self, value: impl Into<Val<SpotOptionsRequestInstanceInterruptionBehavior>>) -> Self {
-            self.props.set("InstanceInterruptionBehavior", value.into());
-            self
+        prop! {
+            /// `InstanceInterruptionBehavior`.
+            props, "InstanceInterruptionBehavior", instance_interruption_behavior, set_instance_interruption_behavior, get_instance_interruption_behavior, Val<SpotOptionsRequestInstanceInterruptionBehavior>
         }
 
-        /// `InstancePoolsToUseCount`.
-        pub fn instance_pools_to_use_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstancePoolsToUseCount", value.into());
-            self
+        prop! {
+            /// `InstancePoolsToUseCount`.
+            props, "InstancePoolsToUseCount", instance_pools_to_use_count, set_instance_pools_to_use_count, get_instance_pools_to_use_count, Val<i64>
         }
 
-        /// `MaintenanceStrategies`.
-        pub fn maintenance_strategies(mut self, value: impl Into<Val<MaintenanceStrategies>>) -> Self {
-            self.props.set("MaintenanceStrategies", value.into());
-            self
+        prop! {
+            /// `MaintenanceStrategies`.
+            props, "MaintenanceStrategies", maintenance_strategies, set_maintenance_strategies, get_maintenance_strategies, Val<MaintenanceStrategies>
         }
 
-        /// `MaxTotalPrice`.
-        pub fn max_total_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxTotalPrice", value.into());
-            self
+        prop! {
+            /// `MaxTotalPrice`.
+            props, "MaxTotalPrice", max_total_price, set_max_total_price, get_max_total_price, Val<String>
         }
 
-        /// `MinTargetCapacity`.
-        pub fn min_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinTargetCapacity", value.into());
-            self
+        prop! {
+            /// `MinTargetCapacity`.
+            props, "MinTargetCapacity", min_target_capacity, set_min_target_capacity, get_min_target_capacity, Val<i64>
         }
 
-        /// `SingleAvailabilityZone`.
-        pub fn single_availability_zone(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SingleAvailabilityZone", value.into());
-            self
+        prop! {
+            /// `SingleAvailabilityZone`.
+            props, "SingleAvailabilityZone", single_availability_zone, set_single_availability_zone, get_single_availability_zone, Val<bool>
         }
 
-        /// `SingleInstanceType`.
-        pub fn single_instance_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SingleInstanceType", value.into());
-            self
+        prop! {
+            /// `SingleInstanceType`.
+            props, "SingleInstanceType", single_instance_type, set_single_instance_type, get_single_instance_type, Val<bool>
         }
     }
 
@@ -4450,10 +4392,9 @@ pub mod ec2_fleet {
             MaintenanceStrategies { props }
         }
 
-        /// `CapacityRebalance`.
-        pub fn capacity_rebalance(mut self, value: impl Into<Val<CapacityRebalance>>) -> Self {
-            self.props.set("CapacityRebalance", value.into());
-            self
+        prop! {
+            /// `CapacityRebalance`.
+            props, "CapacityRebalance", capacity_rebalance, set_capacity_rebalance, get_capacity_rebalance, Val<CapacityRebalance>
         }
     }
 
@@ -4472,16 +4413,14 @@ pub mod ec2_fleet {
             CapacityRebalance { props }
         }
 
-        /// `ReplacementStrategy`.
-        pub fn replacement_strategy(mut self, value: impl Into<Val<CapacityRebalanceReplacementStrategy>>) -> Self {
-            self.props.set("ReplacementStrategy", value.into());
-            self
+        prop! {
+            /// `ReplacementStrategy`.
+            props, "ReplacementStrategy", replacement_strategy, set_replacement_strategy, get_replacement_strategy, Val<CapacityRebalanceReplacementStrategy>
         }
 
-        /// `TerminationDelay`.
-        pub fn termination_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminationDelay", value.into());
-            self
+        prop! {
+            /// `TerminationDelay`.
+            props, "TerminationDelay", termination_delay, set_termination_delay, get_termination_delay, Val<i64>
         }
     }
 
@@ -4513,16 +4452,14 @@ pub mod ec2_fleet {
             TagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -4691,28 +4628,29 @@ pub mod ec2_fleet {
             TargetCapacitySpecificationRequest { props }
         }
 
-        /// `DefaultTargetCapacityType`.
-        pub fn default_target_capacity_type(mut self, value: impl Into<Val<TargetCapacitySpecificationRequestDefaultTargetCapacityType>>) -> Self {
-            self.props.set("DefaultTargetCapacityType", value.into());
-            self
+        prop! {
+            /// `TotalTargetCapacity`.
+            props, "TotalTargetCapacity", _, set_total_target_capacity, get_total_target_capacity, Val<i64>
         }
 
-        /// `OnDemandTargetCapacity`.
-        pub fn on_demand_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandTargetCapacity", value.into());
-            self
+        prop! {
+            /// `DefaultTargetCapacityType`.
+            props, "DefaultTargetCapacityType", default_target_capacity_type, set_default_target_capacity_type, get_default_target_capacity_type, Val<TargetCapacitySpecificationRequestDefaultTargetCapacityType>
         }
 
-        /// `SpotTargetCapacity`.
-        pub fn spot_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotTargetCapacity", value.into());
-            self
+        prop! {
+            /// `OnDemandTargetCapacity`.
+            props, "OnDemandTargetCapacity", on_demand_target_capacity, set_on_demand_target_capacity, get_on_demand_target_capacity, Val<i64>
         }
 
-        /// `TargetCapacityUnitType`.
-        pub fn target_capacity_unit_type(mut self, value: impl Into<Val<TargetCapacitySpecificationRequestTargetCapacityUnitType>>) -> Self {
-            self.props.set("TargetCapacityUnitType", value.into());
-            self
+        prop! {
+            /// `SpotTargetCapacity`.
+            props, "SpotTargetCapacity", spot_target_capacity, set_spot_target_capacity, get_spot_target_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `TargetCapacityUnitType`.
+            props, "TargetCapacityUnitType", target_capacity_unit_type, set_target_capacity_unit_type, get_target_capacity_unit_type, Val<TargetCapacitySpecificationRequestTargetCapacityUnitType>
         }
     }
 
@@ -4791,71 +4729,63 @@ impl Eip {
         Eip { core }
     }
 
-    /// `Address`: An Elastic IP address or a carrier IP address in a Wavelength Zone.
-    pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Address", value.into());
-        self
+    prop! {
+        /// `Address`: An Elastic IP address or a carrier IP address in a Wavelength Zone.
+        core.props, "Address", address, set_address, get_address, Val<String>
     }
 
-    /// `Domain`: The network (``vpc``). If you define an Elastic IP address and associate it with a
-    /// VPC that is defined in the same template, you must declare a dependency on the VPC-gateway
-    /// attachment by using the DependsOn Attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
-    /// on this resource. Allowed values (any case): `standard`, `vpc`.
-    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The network (``vpc``). If you define an Elastic IP address and associate it
+        /// with a VPC that is defined in the same template, you must declare a dependency on the
+        /// VPC-gateway attachment by using the DependsOn Attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
+        /// on this resource. Allowed values (any case): `standard`, `vpc`.
+        core.props, "Domain", domain, set_domain, get_domain, Val<String>
     }
 
-    /// `InstanceId`: The ID of the instance. Updates to the ``InstanceId`` property may require *some
-    /// interruptions*. Updates on an EIP reassociates the address on its associated resource.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the instance. Updates to the ``InstanceId`` property may require *some
+        /// interruptions*. Updates on an EIP reassociates the address on its associated resource.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `IpamPoolId`: The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR
-    /// provisioned to it. For more information, see Allocate sequential Elastic IP addresses from
-    /// an IPAM pool (<https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html>) in the *Amazon
-    /// VPC IPAM User Guide*.
-    pub fn ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpamPoolId", value.into());
-        self
+    prop! {
+        /// `IpamPoolId`: The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4
+        /// CIDR provisioned to it. For more information, see Allocate sequential Elastic IP
+        /// addresses from an IPAM pool (<https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html>)
+        /// in the *Amazon VPC IPAM User Guide*.
+        core.props, "IpamPoolId", ipam_pool_id, set_ipam_pool_id, get_ipam_pool_id, Val<String>
     }
 
-    /// `NetworkBorderGroup`: A unique set of Availability Zones, Local Zones, or Wavelength Zones
-    /// from which AWS advertises IP addresses. Use this parameter to limit the IP address to this
-    /// location. IP addresses cannot move between network border groups. Use
-    /// DescribeAvailabilityZones (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html>)
-    /// to view the network border groups.
-    pub fn network_border_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkBorderGroup", value.into());
-        self
+    prop! {
+        /// `NetworkBorderGroup`: A unique set of Availability Zones, Local Zones, or Wavelength
+        /// Zones from which AWS advertises IP addresses. Use this parameter to limit the IP address
+        /// to this location. IP addresses cannot move between network border groups. Use
+        /// DescribeAvailabilityZones (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html>)
+        /// to view the network border groups.
+        core.props, "NetworkBorderGroup", network_border_group, set_network_border_group, get_network_border_group, Val<String>
     }
 
-    /// `PublicIpv4Pool`: The ID of an address pool that you own. Use this parameter to let Amazon
-    /// EC2 select an address from the address pool. Updates to the ``PublicIpv4Pool`` property may
-    /// require *some interruptions*. Updates on an EIP reassociates the address on its associated
-    /// resource.
-    pub fn public_ipv4_pool(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicIpv4Pool", value.into());
-        self
+    prop! {
+        /// `PublicIpv4Pool`: The ID of an address pool that you own. Use this parameter to let
+        /// Amazon EC2 select an address from the address pool. Updates to the ``PublicIpv4Pool``
+        /// property may require *some interruptions*. Updates on an EIP reassociates the address on
+        /// its associated resource.
+        core.props, "PublicIpv4Pool", public_ipv4_pool, set_public_ipv4_pool, get_public_ipv4_pool, Val<String>
     }
 
-    /// `Tags`: Any tags assigned to the Elastic IP address. Updates to the ``Tags`` property may
-    /// require *some interruptions*. Updates on an EIP reassociates the address on its associated
-    /// resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the Elastic IP address. Updates to the ``Tags`` property
+        /// may require *some interruptions*. Updates on an EIP reassociates the address on its
+        /// associated resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TransferAddress`: The Elastic IP address you are accepting for transfer. You can only
-    /// accept one transferred address. For more information on Elastic IP address transfers, see
-    /// Transfer Elastic IP addresses (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro>)
-    /// in the *Amazon Virtual Private Cloud User Guide*.
-    pub fn transfer_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransferAddress", value.into());
-        self
+    prop! {
+        /// `TransferAddress`: The Elastic IP address you are accepting for transfer. You can only
+        /// accept one transferred address. For more information on Elastic IP address transfers,
+        /// see Transfer Elastic IP addresses (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro>)
+        /// in the *Amazon Virtual Private Cloud User Guide*.
+        core.props, "TransferAddress", transfer_address, set_transfer_address, get_transfer_address, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4899,39 +4829,35 @@ impl EipAssociation {
         EipAssociation { core }
     }
 
-    /// `AllocationId`: The allocation ID. This is required.
-    pub fn allocation_id(mut self, value: impl Into<Val<EipAllocationId>>) -> Self {
-        self.core.set("AllocationId", value.into());
-        self
+    prop! {
+        /// `AllocationId`: The allocation ID. This is required.
+        core.props, "AllocationId", allocation_id, set_allocation_id, get_allocation_id, Val<EipAllocationId>
     }
 
-    /// `EIP`.
-    pub fn eip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EIP", value.into());
-        self
+    prop! {
+        /// `EIP`.
+        core.props, "EIP", eip, set_eip, get_eip, Val<String>
     }
 
-    /// `InstanceId`: The ID of the instance. The instance must have exactly one attached network
-    /// interface. You can specify either the instance ID or the network interface ID, but not both.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the instance. The instance must have exactly one attached
+        /// network interface. You can specify either the instance ID or the network interface ID,
+        /// but not both.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `NetworkInterfaceId`: The ID of the network interface. If the instance has more than one
-    /// network interface, you must specify a network interface ID. You can specify either the
-    /// instance ID or the network interface ID, but not both.
-    pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkInterfaceId", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the network interface. If the instance has more than one
+        /// network interface, you must specify a network interface ID. You can specify either the
+        /// instance ID or the network interface ID, but not both.
+        core.props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
-    /// `PrivateIpAddress`: The primary or secondary private IP address to associate with the
-    /// Elastic IP address. If no private IP address is specified, the Elastic IP address is
-    /// associated with the primary private IP address.
-    pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateIpAddress", value.into());
-        self
+    prop! {
+        /// `PrivateIpAddress`: The primary or secondary private IP address to associate with the
+        /// Elastic IP address. If no private IP address is specified, the Elastic IP address is
+        /// associated with the primary private IP address.
+        core.props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4968,10 +4894,14 @@ impl EgressOnlyInternetGateway {
         EgressOnlyInternetGateway { core }
     }
 
-    /// `Tags`: Any tags assigned to the egress only internet gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the egress only internet gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC for which to create the egress-only internet gateway.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5012,6 +4942,18 @@ impl EnclaveCertificateIamRoleAssociation {
         core.set("CertificateArn", certificate_arn.into());
         core.set("RoleArn", role_arn.into());
         EnclaveCertificateIamRoleAssociation { core }
+    }
+
+    prop! {
+        /// `CertificateArn`: The Amazon Resource Name (ARN) of the ACM certificate with which to
+        /// associate the IAM role.
+        core.props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role to associate with the ACM
+        /// certificate. You can associate up to 16 IAM roles with an ACM certificate.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5068,84 +5010,86 @@ impl FlowLog {
         FlowLog { core }
     }
 
-    /// `DeliverCrossAccountRole`: The ARN of the IAM role that allows Amazon EC2 to publish flow
-    /// logs across accounts.
-    pub fn deliver_cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliverCrossAccountRole", value.into());
-        self
+    prop! {
+        /// `DeliverCrossAccountRole`: The ARN of the IAM role that allows Amazon EC2 to publish
+        /// flow logs across accounts.
+        core.props, "DeliverCrossAccountRole", deliver_cross_account_role, set_deliver_cross_account_role, get_deliver_cross_account_role, Val<String>
     }
 
-    /// `DeliverLogsPermissionArn`: The ARN for the IAM role that permits Amazon EC2 to publish flow
-    /// logs to a CloudWatch Logs log group in your account. If you specify LogDestinationType as s3
-    /// or kinesis-data-firehose, do not specify DeliverLogsPermissionArn or LogGroupName.
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliverLogsPermissionArn", value.into());
-        self
+    prop! {
+        /// `DeliverLogsPermissionArn`: The ARN for the IAM role that permits Amazon EC2 to publish
+        /// flow logs to a CloudWatch Logs log group in your account. If you specify
+        /// LogDestinationType as s3 or kinesis-data-firehose, do not specify
+        /// DeliverLogsPermissionArn or LogGroupName.
+        core.props, "DeliverLogsPermissionArn", deliver_logs_permission_arn, set_deliver_logs_permission_arn, get_deliver_logs_permission_arn, Val<String>
     }
 
-    /// `DestinationOptions`.
-    pub fn destination_options(mut self, value: impl Into<Val<flow_log::DestinationOptions>>) -> Self {
-        self.core.set("DestinationOptions", value.into());
-        self
+    prop! {
+        /// `DestinationOptions`.
+        core.props, "DestinationOptions", destination_options, set_destination_options, get_destination_options, Val<flow_log::DestinationOptions>
     }
 
-    /// `LogDestination`: Specifies the destination to which the flow log data is to be published.
-    /// Flow log data can be published to a CloudWatch Logs log group, an Amazon S3 bucket, or a
-    /// Kinesis Firehose stream. The value specified for this parameter depends on the value
-    /// specified for LogDestinationType.
-    pub fn log_destination(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogDestination", value.into());
-        self
+    prop! {
+        /// `LogDestination`: Specifies the destination to which the flow log data is to be
+        /// published. Flow log data can be published to a CloudWatch Logs log group, an Amazon S3
+        /// bucket, or a Kinesis Firehose stream. The value specified for this parameter depends on
+        /// the value specified for LogDestinationType.
+        core.props, "LogDestination", log_destination, set_log_destination, get_log_destination, Val<String>
     }
 
-    /// `LogDestinationType`: Specifies the type of destination to which the flow log data is to be
-    /// published. Flow log data can be published to CloudWatch Logs or Amazon S3.
-    pub fn log_destination_type(mut self, value: impl Into<Val<flow_log::LogDestinationType>>) -> Self {
-        self.core.set("LogDestinationType", value.into());
-        self
+    prop! {
+        /// `LogDestinationType`: Specifies the type of destination to which the flow log data is to
+        /// be published. Flow log data can be published to CloudWatch Logs or Amazon S3.
+        core.props, "LogDestinationType", log_destination_type, set_log_destination_type, get_log_destination_type, Val<flow_log::LogDestinationType>
     }
 
-    /// `LogFormat`: The fields to include in the flow log record, in the order in which they should
-    /// appear.
-    pub fn log_format(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogFormat", value.into());
-        self
+    prop! {
+        /// `LogFormat`: The fields to include in the flow log record, in the order in which they
+        /// should appear.
+        core.props, "LogFormat", log_format, set_log_format, get_log_format, Val<String>
     }
 
-    /// `LogGroupName`: The name of a new or existing CloudWatch Logs log group where Amazon EC2
-    /// publishes your flow logs. If you specify LogDestinationType as s3 or kinesis-data-firehose,
-    /// do not specify DeliverLogsPermissionArn or LogGroupName.
-    pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogGroupName", value.into());
-        self
+    prop! {
+        /// `LogGroupName`: The name of a new or existing CloudWatch Logs log group where Amazon EC2
+        /// publishes your flow logs. If you specify LogDestinationType as s3 or
+        /// kinesis-data-firehose, do not specify DeliverLogsPermissionArn or LogGroupName.
+        core.props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
     }
 
-    /// `MaxAggregationInterval`: The maximum interval of time during which a flow of packets is
-    /// captured and aggregated into a flow log record. You can specify 60 seconds (1 minute) or 600
-    /// seconds (10 minutes).
-    pub fn max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxAggregationInterval", value.into());
-        self
+    prop! {
+        /// `MaxAggregationInterval`: The maximum interval of time during which a flow of packets is
+        /// captured and aggregated into a flow log record. You can specify 60 seconds (1 minute) or 600
+        /// seconds (10 minutes).
+        core.props, "MaxAggregationInterval", max_aggregation_interval, set_max_aggregation_interval, get_max_aggregation_interval, Val<i64>
     }
 
-    /// `TagFieldSpecifications`: The resource types and associated tags for EC2 resources
-    /// associated with the EC2 Tags feature for log enrichment.
-    pub fn tag_field_specifications(mut self, value: impl Into<Val<List<flow_log::TagFieldSpecification>>>) -> Self {
-        self.core.set("TagFieldSpecifications", value.into());
-        self
+    prop! {
+        /// `ResourceId`: The ID of the subnet, network interface, or VPC for which you want to
+        /// create a flow log.
+        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
     }
 
-    /// `Tags`: The tags to apply to the flow logs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceType`: The type of resource for which to create the flow log. For example, if
+        /// you specified a VPC ID for the ResourceId property, specify VPC for this property.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<flow_log::ResourceType>
     }
 
-    /// `TrafficType`: The type of traffic to log. You can log traffic that the resource accepts or
-    /// rejects, or all traffic.
-    pub fn traffic_type(mut self, value: impl Into<Val<flow_log::TrafficType>>) -> Self {
-        self.core.set("TrafficType", value.into());
-        self
+    prop! {
+        /// `TagFieldSpecifications`: The resource types and associated tags for EC2 resources
+        /// associated with the EC2 Tags feature for log enrichment.
+        core.props, "TagFieldSpecifications", tag_field_specifications, set_tag_field_specifications, get_tag_field_specifications, Val<List<flow_log::TagFieldSpecification>>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the flow logs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrafficType`: The type of traffic to log. You can log traffic that the resource accepts
+        /// or rejects, or all traffic.
+        core.props, "TrafficType", traffic_type, set_traffic_type, get_traffic_type, Val<flow_log::TrafficType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5189,6 +5133,21 @@ pub mod flow_log {
             props.set("HiveCompatiblePartitions", hive_compatible_partitions.into());
             props.set("PerHourPartition", per_hour_partition.into());
             DestinationOptions { props }
+        }
+
+        prop! {
+            /// `FileFormat`.
+            props, "FileFormat", _, set_file_format, get_file_format, Val<DestinationOptionsFileFormat>
+        }
+
+        prop! {
+            /// `HiveCompatiblePartitions`.
+            props, "HiveCompatiblePartitions", _, set_hive_compatible_partitions, get_hive_compatible_partitions, Val<bool>
+        }
+
+        prop! {
+            /// `PerHourPartition`.
+            props, "PerHourPartition", _, set_per_hour_partition, get_per_hour_partition, Val<bool>
         }
     }
 
@@ -5269,6 +5228,16 @@ pub mod flow_log {
             props.set("TagKeys", tag_keys.into());
             TagFieldSpecification { props }
         }
+
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<TagFieldSpecificationResourceType>
+        }
+
+        prop! {
+            /// `TagKeys`.
+            props, "TagKeys", _, set_tag_keys, get_tag_keys, Val<List<String>>
+        }
     }
 
     /// Allowed values.
@@ -5323,35 +5292,30 @@ impl FpgaImage {
         FpgaImage { core }
     }
 
-    /// `Description`: A description for the AFI.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the AFI.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InputStorageLocation`: The location of the encrypted design checkpoint in Amazon S3. The
-    /// input must be a tarball.
-    pub fn input_storage_location(mut self, value: impl Into<Val<fpga_image::StorageLocation>>) -> Self {
-        self.core.set("InputStorageLocation", value.into());
-        self
+    prop! {
+        /// `InputStorageLocation`: The location of the encrypted design checkpoint in Amazon S3.
+        /// The input must be a tarball.
+        core.props, "InputStorageLocation", input_storage_location, set_input_storage_location, get_input_storage_location, Val<fpga_image::StorageLocation>
     }
 
-    /// `LogsStorageLocation`: The location in Amazon S3 for the output logs.
-    pub fn logs_storage_location(mut self, value: impl Into<Val<fpga_image::StorageLocation>>) -> Self {
-        self.core.set("LogsStorageLocation", value.into());
-        self
+    prop! {
+        /// `LogsStorageLocation`: The location in Amazon S3 for the output logs.
+        core.props, "LogsStorageLocation", logs_storage_location, set_logs_storage_location, get_logs_storage_location, Val<fpga_image::StorageLocation>
     }
 
-    /// `Name`: A name for the AFI.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the AFI.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the FPGA image.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags assigned to the FPGA image.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5434,16 +5398,14 @@ pub mod fpga_image {
             StorageLocation { props }
         }
 
-        /// `Bucket`: The name of the S3 bucket.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the S3 bucket.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`: The key.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The key.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 }
@@ -5473,6 +5435,16 @@ impl GatewayRouteTableAssociation {
         core.set("RouteTableId", route_table_id.into());
         core.set("GatewayId", gateway_id.into());
         GatewayRouteTableAssociation { core }
+    }
+
+    prop! {
+        /// `GatewayId`: The ID of the gateway.
+        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `RouteTableId`: The ID of the route table.
+        core.props, "RouteTableId", _, set_route_table_id, get_route_table_id, Val<RouteTableId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5509,61 +5481,58 @@ impl Host {
         Host { core }
     }
 
-    /// `AssetId`: The ID of the Outpost hardware asset.
-    pub fn asset_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssetId", value.into());
-        self
+    prop! {
+        /// `AssetId`: The ID of the Outpost hardware asset.
+        core.props, "AssetId", asset_id, set_asset_id, get_asset_id, Val<String>
     }
 
-    /// `AutoPlacement`: Indicates whether the host accepts any untargeted instance launches that
-    /// match its instance type configuration, or if it only accepts Host tenancy instance launches
-    /// that specify its unique host ID.
-    pub fn auto_placement(mut self, value: impl Into<Val<host::AutoPlacement>>) -> Self {
-        self.core.set("AutoPlacement", value.into());
-        self
+    prop! {
+        /// `AutoPlacement`: Indicates whether the host accepts any untargeted instance launches
+        /// that match its instance type configuration, or if it only accepts Host tenancy instance
+        /// launches that specify its unique host ID.
+        core.props, "AutoPlacement", auto_placement, set_auto_placement, get_auto_placement, Val<host::AutoPlacement>
     }
 
-    /// `HostMaintenance`: Automatically allocates a new dedicated host and moves your instances on
-    /// to it if a degradation is detected on your current host.
-    pub fn host_maintenance(mut self, value: impl Into<Val<host::HostMaintenance>>) -> Self {
-        self.core.set("HostMaintenance", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone in which to allocate the Dedicated Host.
+        core.props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `HostRecovery`: Indicates whether to enable or disable host recovery for the Dedicated Host.
-    /// Host recovery is disabled by default.
-    pub fn host_recovery(mut self, value: impl Into<Val<host::HostRecovery>>) -> Self {
-        self.core.set("HostRecovery", value.into());
-        self
+    prop! {
+        /// `HostMaintenance`: Automatically allocates a new dedicated host and moves your instances
+        /// on to it if a degradation is detected on your current host.
+        core.props, "HostMaintenance", host_maintenance, set_host_maintenance, get_host_maintenance, Val<host::HostMaintenance>
     }
 
-    /// `InstanceFamily`: Specifies the instance family to be supported by the Dedicated Hosts. If
-    /// you specify an instance family, the Dedicated Hosts support multiple instance types within
-    /// that instance family.
-    pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceFamily", value.into());
-        self
+    prop! {
+        /// `HostRecovery`: Indicates whether to enable or disable host recovery for the Dedicated
+        /// Host. Host recovery is disabled by default.
+        core.props, "HostRecovery", host_recovery, set_host_recovery, get_host_recovery, Val<host::HostRecovery>
     }
 
-    /// `InstanceType`: Specifies the instance type to be supported by the Dedicated Hosts. If you
-    /// specify an instance type, the Dedicated Hosts support instances of the specified instance
-    /// type only.
-    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceType", value.into());
-        self
+    prop! {
+        /// `InstanceFamily`: Specifies the instance family to be supported by the Dedicated Hosts.
+        /// If you specify an instance family, the Dedicated Hosts support multiple instance types
+        /// within that instance family.
+        core.props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
     }
 
-    /// `OutpostArn`: The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which to
-    /// allocate the Dedicated Host.
-    pub fn outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutpostArn", value.into());
-        self
+    prop! {
+        /// `InstanceType`: Specifies the instance type to be supported by the Dedicated Hosts. If
+        /// you specify an instance type, the Dedicated Hosts support instances of the specified
+        /// instance type only.
+        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `Tags`: Any tags assigned to the Host.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutpostArn`: The Amazon Resource Name (ARN) of the Amazon Web Services Outpost on which
+        /// to allocate the Dedicated Host.
+        core.props, "OutpostArn", outpost_arn, set_outpost_arn, get_outpost_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Any tags assigned to the Host.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5644,49 +5613,42 @@ impl Ipam {
         Ipam { core }
     }
 
-    /// `DefaultResourceDiscoveryOrganizationalUnitExclusions`: A set of organizational unit (OU)
-    /// exclusions for the default resource discovery, created with this IPAM.
-    pub fn default_resource_discovery_organizational_unit_exclusions(mut self, value: impl Into<Val<List<ipam::IpamOrganizationalUnitExclusion>>>) -> Self {
-        self.core.set("DefaultResourceDiscoveryOrganizationalUnitExclusions", value.into());
-        self
+    prop! {
+        /// `DefaultResourceDiscoveryOrganizationalUnitExclusions`: A set of organizational unit (OU)
+        /// exclusions for the default resource discovery, created with this IPAM.
+        core.props, "DefaultResourceDiscoveryOrganizationalUnitExclusions", default_resource_discovery_organizational_unit_exclusions, set_default_resource_discovery_organizational_unit_exclusions, get_default_resource_discovery_organizational_unit_exclusions, Val<List<ipam::IpamOrganizationalUnitExclusion>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnablePrivateGua`: Enable provisioning of GUA space in private pools.
-    pub fn enable_private_gua(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePrivateGua", value.into());
-        self
+    prop! {
+        /// `EnablePrivateGua`: Enable provisioning of GUA space in private pools.
+        core.props, "EnablePrivateGua", enable_private_gua, set_enable_private_gua, get_enable_private_gua, Val<bool>
     }
 
-    /// `MeteredAccount`: A metered account is an account that is charged for active IP addresses
-    /// managed in IPAM
-    pub fn metered_account(mut self, value: impl Into<Val<ipam::MeteredAccount>>) -> Self {
-        self.core.set("MeteredAccount", value.into());
-        self
+    prop! {
+        /// `MeteredAccount`: A metered account is an account that is charged for active IP
+        /// addresses managed in IPAM
+        core.props, "MeteredAccount", metered_account, set_metered_account, get_metered_account, Val<ipam::MeteredAccount>
     }
 
-    /// `OperatingRegions`: The regions IPAM is enabled for. Allows pools to be created in these
-    /// regions, as well as enabling monitoring
-    pub fn operating_regions(mut self, value: impl Into<Val<List<ipam::IpamOperatingRegion>>>) -> Self {
-        self.core.set("OperatingRegions", value.into());
-        self
+    prop! {
+        /// `OperatingRegions`: The regions IPAM is enabled for. Allows pools to be created in these
+        /// regions, as well as enabling monitoring
+        core.props, "OperatingRegions", operating_regions, set_operating_regions, get_operating_regions, Val<List<ipam::IpamOperatingRegion>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Tier`: The tier of the IPAM.
-    pub fn tier(mut self, value: impl Into<Val<ipam::Tier>>) -> Self {
-        self.core.set("Tier", value.into());
-        self
+    prop! {
+        /// `Tier`: The tier of the IPAM.
+        core.props, "Tier", tier, set_tier, get_tier, Val<ipam::Tier>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5768,6 +5730,13 @@ pub mod ipam {
             props.set("OrganizationsEntityPath", organizations_entity_path.into());
             IpamOrganizationalUnitExclusion { props }
         }
+
+        prop! {
+            /// `OrganizationsEntityPath`: An AWS Organizations entity path. Build the path for the
+            /// OU(s) using AWS Organizations IDs separated by a '/'. Include all child OUs by ending
+            /// the path with '/*'.
+            props, "OrganizationsEntityPath", _, set_organizations_entity_path, get_organizations_entity_path, Val<String>
+        }
     }
 
     /// A metered account is an account that is charged for active IP addresses managed in IPAM
@@ -5799,6 +5768,11 @@ pub mod ipam {
             let mut props = Props::new();
             props.set("RegionName", region_name.into());
             IpamOperatingRegion { props }
+        }
+
+        prop! {
+            /// `RegionName`: The name of the region.
+            props, "RegionName", _, set_region_name, get_region_name, Val<String>
         }
     }
 
@@ -5836,23 +5810,25 @@ impl IpamAllocation {
         IpamAllocation { core }
     }
 
-    /// `Cidr`: Represents an IPAM custom allocation of a single IPv4 or IPv6 CIDR
-    pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cidr", value.into());
-        self
+    prop! {
+        /// `Cidr`: Represents an IPAM custom allocation of a single IPv4 or IPv6 CIDR
+        core.props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `NetmaskLength`: The desired netmask length of the allocation. If set, IPAM will choose a
-    /// block of free space with this size and return the CIDR representing it.
-    pub fn netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NetmaskLength", value.into());
-        self
+    prop! {
+        /// `IpamPoolId`: Id of the IPAM Pool.
+        core.props, "IpamPoolId", _, set_ipam_pool_id, get_ipam_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `NetmaskLength`: The desired netmask length of the allocation. If set, IPAM will choose
+        /// a block of free space with this size and return the CIDR representing it.
+        core.props, "NetmaskLength", netmask_length, set_netmask_length, get_netmask_length, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5894,103 +5870,100 @@ impl IpamPool {
         IpamPool { core }
     }
 
-    /// `AllocationDefaultNetmaskLength`: The default netmask length for allocations made from this
-    /// pool. This value is used when the netmask length of an allocation isn't specified.
-    pub fn allocation_default_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocationDefaultNetmaskLength", value.into());
-        self
+    prop! {
+        /// `AddressFamily`: The address family of the address space in this pool. Either IPv4 or
+        /// IPv6. Allowed values (any case): `ipv4`, `ipv6`.
+        core.props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
     }
 
-    /// `AllocationMaxNetmaskLength`: The maximum allowed netmask length for allocations made from
-    /// this pool.
-    pub fn allocation_max_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocationMaxNetmaskLength", value.into());
-        self
+    prop! {
+        /// `AllocationDefaultNetmaskLength`: The default netmask length for allocations made from
+        /// this pool. This value is used when the netmask length of an allocation isn't specified.
+        core.props, "AllocationDefaultNetmaskLength", allocation_default_netmask_length, set_allocation_default_netmask_length, get_allocation_default_netmask_length, Val<i64>
     }
 
-    /// `AllocationMinNetmaskLength`: The minimum allowed netmask length for allocations made from
-    /// this pool.
-    pub fn allocation_min_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocationMinNetmaskLength", value.into());
-        self
+    prop! {
+        /// `AllocationMaxNetmaskLength`: The maximum allowed netmask length for allocations made
+        /// from this pool.
+        core.props, "AllocationMaxNetmaskLength", allocation_max_netmask_length, set_allocation_max_netmask_length, get_allocation_max_netmask_length, Val<i64>
     }
 
-    /// `AllocationResourceTags`: When specified, an allocation will not be allowed unless a
-    /// resource has a matching set of tags.
-    pub fn allocation_resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("AllocationResourceTags", value.into());
-        self
+    prop! {
+        /// `AllocationMinNetmaskLength`: The minimum allowed netmask length for allocations made
+        /// from this pool.
+        core.props, "AllocationMinNetmaskLength", allocation_min_netmask_length, set_allocation_min_netmask_length, get_allocation_min_netmask_length, Val<i64>
     }
 
-    /// `AutoImport`: Determines what to do if IPAM discovers resources that haven't been assigned
-    /// an allocation. If set to true, an allocation will be made automatically.
-    pub fn auto_import(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoImport", value.into());
-        self
+    prop! {
+        /// `AllocationResourceTags`: When specified, an allocation will not be allowed unless a
+        /// resource has a matching set of tags.
+        core.props, "AllocationResourceTags", allocation_resource_tags, set_allocation_resource_tags, get_allocation_resource_tags, Val<List<Tag>>
     }
 
-    /// `AwsService`: Limits which service in Amazon Web Services that the pool can be used in.
-    /// Allowed values (any case): `ec2`, `global-services`.
-    pub fn aws_service(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AwsService", value.into());
-        self
+    prop! {
+        /// `AutoImport`: Determines what to do if IPAM discovers resources that haven't been
+        /// assigned an allocation. If set to true, an allocation will be made automatically.
+        core.props, "AutoImport", auto_import, set_auto_import, get_auto_import, Val<bool>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AwsService`: Limits which service in Amazon Web Services that the pool can be used in.
+        /// Allowed values (any case): `ec2`, `global-services`.
+        core.props, "AwsService", aws_service, set_aws_service, get_aws_service, Val<String>
     }
 
-    /// `Locale`: The region of this pool. If not set, this will default to "None" which will
-    /// disable non-custom allocations. If the locale has been specified for the source pool, this
-    /// value must match.
-    pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Locale", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ProvisionedCidrs`: A list of cidrs representing the address space available for allocation
-    /// in this pool.
-    pub fn provisioned_cidrs(mut self, value: impl Into<Val<List<ipam_pool::ProvisionedCidr>>>) -> Self {
-        self.core.set("ProvisionedCidrs", value.into());
-        self
+    prop! {
+        /// `IpamScopeId`: The Id of the scope this pool is a part of.
+        core.props, "IpamScopeId", _, set_ipam_scope_id, get_ipam_scope_id, Val<String>
     }
 
-    /// `PublicIpSource`: The IP address source for pools in the public scope. Only used for
-    /// provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. Allowed
-    /// values (any case): `amazon`, `byoip`.
-    pub fn public_ip_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicIpSource", value.into());
-        self
+    prop! {
+        /// `Locale`: The region of this pool. If not set, this will default to "None" which will
+        /// disable non-custom allocations. If the locale has been specified for the source pool,
+        /// this value must match.
+        core.props, "Locale", locale, set_locale, get_locale, Val<String>
     }
 
-    /// `PubliclyAdvertisable`: Determines whether or not address space from this pool is publicly
-    /// advertised. Must be set if and only if the pool is IPv6.
-    pub fn publicly_advertisable(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAdvertisable", value.into());
-        self
+    prop! {
+        /// `ProvisionedCidrs`: A list of cidrs representing the address space available for
+        /// allocation in this pool.
+        core.props, "ProvisionedCidrs", provisioned_cidrs, set_provisioned_cidrs, get_provisioned_cidrs, Val<List<ipam_pool::ProvisionedCidr>>
     }
 
-    /// `SourceIpamPoolId`: The Id of this pool's source. If set, all space provisioned in this pool
-    /// must be free space provisioned in the parent pool.
-    pub fn source_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceIpamPoolId", value.into());
-        self
+    prop! {
+        /// `PublicIpSource`: The IP address source for pools in the public scope. Only used for
+        /// provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. Allowed
+        /// values (any case): `amazon`, `byoip`.
+        core.props, "PublicIpSource", public_ip_source, set_public_ip_source, get_public_ip_source, Val<String>
     }
 
-    /// `SourceResource`: The resource associated with this pool's space. Depending on the
-    /// ResourceType, setting a SourceResource changes which space can be provisioned in this pool
-    /// and which types of resources can receive allocations
-    pub fn source_resource(mut self, value: impl Into<Val<ipam_pool::SourceResource>>) -> Self {
-        self.core.set("SourceResource", value.into());
-        self
+    prop! {
+        /// `PubliclyAdvertisable`: Determines whether or not address space from this pool is
+        /// publicly advertised. Must be set if and only if the pool is IPv6.
+        core.props, "PubliclyAdvertisable", publicly_advertisable, set_publicly_advertisable, get_publicly_advertisable, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceIpamPoolId`: The Id of this pool's source. If set, all space provisioned in this
+        /// pool must be free space provisioned in the parent pool.
+        core.props, "SourceIpamPoolId", source_ipam_pool_id, set_source_ipam_pool_id, get_source_ipam_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceResource`: The resource associated with this pool's space. Depending on the
+        /// ResourceType, setting a SourceResource changes which space can be provisioned in this
+        /// pool and which types of resources can receive allocations
+        core.props, "SourceResource", source_resource, set_source_resource, get_source_resource, Val<ipam_pool::SourceResource>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6069,6 +6042,11 @@ pub mod ipam_pool {
             props.set("Cidr", cidr.into());
             ProvisionedCidr { props }
         }
+
+        prop! {
+            /// `Cidr`: Represents a single IPv4 or IPv6 CIDR
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        }
     }
 
     /// `AWS::EC2::IPAMPool.SourceResource`: The resource associated with this pool's space.
@@ -6100,6 +6078,26 @@ pub mod ipam_pool {
             props.set("ResourceOwner", resource_owner.into());
             SourceResource { props }
         }
+
+        prop! {
+            /// `ResourceId`.
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `ResourceType`: Allowed values (any case): `vpc`.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        }
+
+        prop! {
+            /// `ResourceRegion`.
+            props, "ResourceRegion", _, set_resource_region, get_resource_region, Val<String>
+        }
+
+        prop! {
+            /// `ResourceOwner`.
+            props, "ResourceOwner", _, set_resource_owner, get_resource_owner, Val<String>
+        }
     }
 }
 
@@ -6123,17 +6121,20 @@ impl IpamPoolCidr {
         IpamPoolCidr { core }
     }
 
-    /// `Cidr`: Represents a single IPv4 or IPv6 CIDR
-    pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cidr", value.into());
-        self
+    prop! {
+        /// `Cidr`: Represents a single IPv4 or IPv6 CIDR
+        core.props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
     }
 
-    /// `NetmaskLength`: The desired netmask length of the provision. If set, IPAM will choose a
-    /// block of free space with this size and return the CIDR representing it.
-    pub fn netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NetmaskLength", value.into());
-        self
+    prop! {
+        /// `IpamPoolId`: Id of the IPAM Pool.
+        core.props, "IpamPoolId", _, set_ipam_pool_id, get_ipam_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `NetmaskLength`: The desired netmask length of the provision. If set, IPAM will choose a
+        /// block of free space with this size and return the CIDR representing it.
+        core.props, "NetmaskLength", netmask_length, set_netmask_length, get_netmask_length, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6177,28 +6178,30 @@ impl IpamPrefixListResolver {
         IpamPrefixListResolver { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AddressFamily`: The address family of the address space in this Prefix List Resolver.
+        /// Either IPv4 or IPv6.
+        core.props, "AddressFamily", _, set_address_family, get_address_family, Val<ipam_prefix_list_resolver::AddressFamily>
     }
 
-    /// `IpamId`: The Id of the IPAM this Prefix List Resolver is a part of.
-    pub fn ipam_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpamId", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Rules`: Rules define the business logic for selecting CIDRs from IPAM.
-    pub fn rules(mut self, value: impl Into<Val<List<ipam_prefix_list_resolver::IpamPrefixListResolverRule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `IpamId`: The Id of the IPAM this Prefix List Resolver is a part of.
+        core.props, "IpamId", ipam_id, set_ipam_id, get_ipam_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rules`: Rules define the business logic for selecting CIDRs from IPAM.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<ipam_prefix_list_resolver::IpamPrefixListResolverRule>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6269,32 +6272,38 @@ pub mod ipam_prefix_list_resolver {
             IpamPrefixListResolverRule { props }
         }
 
-        /// `Conditions`: Two of the rule types allow you to add conditions to the rules. (1) For IPAM
-        /// Pool CIDR rules, you can specify an ipamPoolId; if not specified, the rule will apply to all
-        /// IPAM Pool CIDRs in the scope. (2) For IPAM Resource CIDR rules, you can specify resourceId,
-        /// resourceOwner, resourceRegion, cidr, or resourceTag.
-        pub fn conditions(mut self, value: impl Into<Val<List<IpamPrefixListResolverRuleCondition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `RuleType`: There are three rule types: (1) Static CIDR: A fixed list of CIDRs that
+            /// don't change (like a manual list replicated across Regions). (2) IPAM pool CIDR: CIDRs
+            /// from specific IPAM pools (like all CIDRs from your IPAM production pool). (3) IPAM
+            /// resource CIDR: CIDRs for AWS resources like VPCs, subnets, and EIPs within a specific
+            /// IPAM scope.
+            props, "RuleType", _, set_rule_type, get_rule_type, Val<IpamPrefixListResolverRuleRuleType>
         }
 
-        /// `IpamScopeId`: This rule will only match resources that are in this IPAM Scope.
-        pub fn ipam_scope_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpamScopeId", value.into());
-            self
+        prop! {
+            /// `Conditions`: Two of the rule types allow you to add conditions to the rules. (1) For
+            /// IPAM Pool CIDR rules, you can specify an ipamPoolId; if not specified, the rule will
+            /// apply to all IPAM Pool CIDRs in the scope. (2) For IPAM Resource CIDR rules, you can
+            /// specify resourceId, resourceOwner, resourceRegion, cidr, or resourceTag.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<IpamPrefixListResolverRuleCondition>>
         }
 
-        /// `ResourceType`: The resourceType property only applies to ipam-resource-cidr rules; this
-        /// property specifies what type of resources this rule will apply to, such as VPCs or Subnets.
-        pub fn resource_type(mut self, value: impl Into<Val<IpamPrefixListResolverRuleResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `IpamScopeId`: This rule will only match resources that are in this IPAM Scope.
+            props, "IpamScopeId", ipam_scope_id, set_ipam_scope_id, get_ipam_scope_id, Val<String>
         }
 
-        /// `StaticCidr`: A fixed CIDR that doesn't change
-        pub fn static_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StaticCidr", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The resourceType property only applies to ipam-resource-cidr rules; this
+            /// property specifies what type of resources this rule will apply to, such as VPCs or
+            /// Subnets.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<IpamPrefixListResolverRuleResourceType>
+        }
+
+        prop! {
+            /// `StaticCidr`: A fixed CIDR that doesn't change
+            props, "StaticCidr", static_cidr, set_static_cidr, get_static_cidr, Val<String>
         }
     }
 
@@ -6319,51 +6328,44 @@ pub mod ipam_prefix_list_resolver {
             IpamPrefixListResolverRuleCondition { props }
         }
 
-        /// `Cidr`: Condition for the IPAM Resource CIDR rule type. CIDR (like 10.24.34.0/23).
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: Condition for the IPAM Resource CIDR rule type. CIDR (like 10.24.34.0/23).
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
 
-        /// `IpamPoolId`: Condition for the IPAM Pool CIDR rule type. If not chosen, the resolver
-        /// applies to all IPAM Pool CIDRs in the scope.
-        pub fn ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpamPoolId", value.into());
-            self
+        prop! {
+            /// `IpamPoolId`: Condition for the IPAM Pool CIDR rule type. If not chosen, the resolver
+            /// applies to all IPAM Pool CIDRs in the scope.
+            props, "IpamPoolId", ipam_pool_id, set_ipam_pool_id, get_ipam_pool_id, Val<String>
         }
 
-        /// `Operation`: Equals, Not equals, or Subnet Of. The subnet-of operation only applies to cidr
-        /// conditions.
-        pub fn operation(mut self, value: impl Into<Val<IpamPrefixListResolverRuleConditionOperation>>) -> Self {
-            self.props.set("Operation", value.into());
-            self
+        prop! {
+            /// `Operation`: Equals, Not equals, or Subnet Of. The subnet-of operation only applies to
+            /// cidr conditions.
+            props, "Operation", operation, set_operation, get_operation, Val<IpamPrefixListResolverRuleConditionOperation>
         }
 
-        /// `ResourceId`: Condition for the IPAM Resource CIDR rule type. The unique ID of a resource (like
-        /// vpc-1234567890abcdef0).
-        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `ResourceId`: Condition for the IPAM Resource CIDR rule type. The unique ID of a
+            /// resource (like vpc-1234567890abcdef0).
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
         }
 
-        /// `ResourceOwner`: Condition for the IPAM Resource CIDR rule type. Resource owner (like 111122223333).
-        pub fn resource_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceOwner", value.into());
-            self
+        prop! {
+            /// `ResourceOwner`: Condition for the IPAM Resource CIDR rule type. Resource owner (like 111122223333).
+            props, "ResourceOwner", resource_owner, set_resource_owner, get_resource_owner, Val<String>
         }
 
-        /// `ResourceRegion`: Condition for the IPAM Resource CIDR rule type. Resource region (like
-        /// us-east-1).
-        pub fn resource_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceRegion", value.into());
-            self
+        prop! {
+            /// `ResourceRegion`: Condition for the IPAM Resource CIDR rule type. Resource region (like
+            /// us-east-1).
+            props, "ResourceRegion", resource_region, set_resource_region, get_resource_region, Val<String>
         }
 
-        /// `ResourceTag`: Condition for the IPAM Resource CIDR rule type. Resource Tag (like
-        /// dev-vpc-1).
-        pub fn resource_tag(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("ResourceTag", value.into());
-            self
+        prop! {
+            /// `ResourceTag`: Condition for the IPAM Resource CIDR rule type. Resource Tag (like
+            /// dev-vpc-1).
+            props, "ResourceTag", resource_tag, set_resource_tag, get_resource_tag, Val<Tag>
         }
     }
 
@@ -6458,17 +6460,37 @@ impl IpamPrefixListResolverTarget {
         IpamPrefixListResolverTarget { core }
     }
 
-    /// `DesiredVersion`: The desired version of the Prefix List Resolver that this Target should
-    /// synchronize with.
-    pub fn desired_version(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DesiredVersion", value.into());
-        self
+    prop! {
+        /// `DesiredVersion`: The desired version of the Prefix List Resolver that this Target
+        /// should synchronize with.
+        core.props, "DesiredVersion", desired_version, set_desired_version, get_desired_version, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamPrefixListResolverId`: The Id of the IPAM Prefix List Resolver associated with this
+        /// Target.
+        core.props, "IpamPrefixListResolverId", _, set_ipam_prefix_list_resolver_id, get_ipam_prefix_list_resolver_id, Val<String>
+    }
+
+    prop! {
+        /// `PrefixListId`: The Id of the Managed Prefix List.
+        core.props, "PrefixListId", _, set_prefix_list_id, get_prefix_list_id, Val<String>
+    }
+
+    prop! {
+        /// `PrefixListRegion`: The region that the Managed Prefix List is located in.
+        core.props, "PrefixListRegion", _, set_prefix_list_region, get_prefix_list_region, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrackLatestVersion`: Indicates whether this Target automatically tracks the latest
+        /// version of the Prefix List Resolver.
+        core.props, "TrackLatestVersion", _, set_track_latest_version, get_track_latest_version, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6508,30 +6530,26 @@ impl IpamResourceDiscovery {
         IpamResourceDiscovery { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OperatingRegions`: The regions Resource Discovery is enabled for. Allows resource
-    /// discoveries to be created in these regions, as well as enabling monitoring
-    pub fn operating_regions(mut self, value: impl Into<Val<List<ipam_resource_discovery::IpamOperatingRegion>>>) -> Self {
-        self.core.set("OperatingRegions", value.into());
-        self
+    prop! {
+        /// `OperatingRegions`: The regions Resource Discovery is enabled for. Allows resource
+        /// discoveries to be created in these regions, as well as enabling monitoring
+        core.props, "OperatingRegions", operating_regions, set_operating_regions, get_operating_regions, Val<List<ipam_resource_discovery::IpamOperatingRegion>>
     }
 
-    /// `OrganizationalUnitExclusions`: A set of organizational unit (OU) exclusions for this
-    /// resource.
-    pub fn organizational_unit_exclusions(mut self, value: impl Into<Val<List<ipam_resource_discovery::IpamResourceDiscoveryOrganizationalUnitExclusion>>>) -> Self {
-        self.core.set("OrganizationalUnitExclusions", value.into());
-        self
+    prop! {
+        /// `OrganizationalUnitExclusions`: A set of organizational unit (OU) exclusions for this
+        /// resource.
+        core.props, "OrganizationalUnitExclusions", organizational_unit_exclusions, set_organizational_unit_exclusions, get_organizational_unit_exclusions, Val<List<ipam_resource_discovery::IpamResourceDiscoveryOrganizationalUnitExclusion>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6598,6 +6616,11 @@ pub mod ipam_resource_discovery {
             props.set("RegionName", region_name.into());
             IpamOperatingRegion { props }
         }
+
+        prop! {
+            /// `RegionName`: The name of the region.
+            props, "RegionName", _, set_region_name, get_region_name, Val<String>
+        }
     }
 
     /// `AWS::EC2::IPAMResourceDiscovery.IpamResourceDiscoveryOrganizationalUnitExclusion`: If your
@@ -6619,6 +6642,13 @@ pub mod ipam_resource_discovery {
             let mut props = Props::new();
             props.set("OrganizationsEntityPath", organizations_entity_path.into());
             IpamResourceDiscoveryOrganizationalUnitExclusion { props }
+        }
+
+        prop! {
+            /// `OrganizationsEntityPath`: An AWS Organizations entity path. Build the path for the
+            /// OU(s) using AWS Organizations IDs separated by a '/'. Include all child OUs by ending
+            /// the path with '/*'.
+            props, "OrganizationsEntityPath", _, set_organizations_entity_path, get_organizations_entity_path, Val<String>
         }
     }
 }
@@ -6650,10 +6680,20 @@ impl IpamResourceDiscoveryAssociation {
         IpamResourceDiscoveryAssociation { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamId`: The Id of the IPAM this Resource Discovery is associated to.
+        core.props, "IpamId", _, set_ipam_id, get_ipam_id, Val<String>
+    }
+
+    prop! {
+        /// `IpamResourceDiscoveryId`: The Amazon Resource Name (ARN) of the IPAM Resource Discovery
+        /// Association.
+        core.props, "IpamResourceDiscoveryId", _, set_ipam_resource_discovery_id, get_ipam_resource_discovery_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6731,23 +6771,25 @@ impl IpamScope {
         IpamScope { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExternalAuthorityConfiguration`: External service configuration to connect your AWS IPAM
-    /// scope.
-    pub fn external_authority_configuration(mut self, value: impl Into<Val<ipam_scope::IpamScopeExternalAuthorityConfiguration>>) -> Self {
-        self.core.set("ExternalAuthorityConfiguration", value.into());
-        self
+    prop! {
+        /// `ExternalAuthorityConfiguration`: External service configuration to connect your AWS
+        /// IPAM scope.
+        core.props, "ExternalAuthorityConfiguration", external_authority_configuration, set_external_authority_configuration, get_external_authority_configuration, Val<ipam_scope::IpamScopeExternalAuthorityConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamId`: The Id of the IPAM this scope is a part of.
+        core.props, "IpamId", _, set_ipam_id, get_ipam_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6821,6 +6863,17 @@ pub mod ipam_scope {
             props.set("ExternalResourceIdentifier", external_resource_identifier.into());
             IpamScopeExternalAuthorityConfiguration { props }
         }
+
+        prop! {
+            /// `IpamScopeExternalAuthorityType`: An external service connecting to your AWS IPAM scope.
+            props, "IpamScopeExternalAuthorityType", _, set_ipam_scope_external_authority_type, get_ipam_scope_external_authority_type, Val<IpamScopeExternalAuthorityConfigurationIpamScopeExternalAuthorityType>
+        }
+
+        prop! {
+            /// `ExternalResourceIdentifier`: Resource identifier of the scope in the external service
+            /// connecting to your AWS IPAM scope.
+            props, "ExternalResourceIdentifier", _, set_external_resource_identifier, get_external_resource_identifier, Val<String>
+        }
     }
 
     /// An external service connecting to your AWS IPAM scope.
@@ -6854,10 +6907,9 @@ impl Ipv4Pool {
         Ipv4Pool { core }
     }
 
-    /// `Tags`: Any tags assigned to the public IPv4 pool.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the public IPv4 pool.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6921,277 +6973,239 @@ impl Instance {
         Instance { core }
     }
 
-    /// `AdditionalInfo`: This property is reserved for internal use. If you use it, the stack fails
-    /// with this error: Bad property set: \[Testing this property\] (Service: AmazonEC2; Status
-    /// Code: 400; Error Code: InvalidParameterCombination; Request ID: 0XXXXXX-49c7-4b40-8bcc-76885dcXXXXX).
-    pub fn additional_info(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdditionalInfo", value.into());
-        self
+    prop! {
+        /// `AdditionalInfo`: This property is reserved for internal use. If you use it, the stack
+        /// fails with this error: Bad property set: \[Testing this property\] (Service: AmazonEC2;
+        /// Status Code: 400; Error Code: InvalidParameterCombination; Request ID: 0XXXXXX-49c7-4b40-8bcc-76885dcXXXXX).
+        core.props, "AdditionalInfo", additional_info, set_additional_info, get_additional_info, Val<String>
     }
 
-    /// `Affinity`: Indicates whether the instance is associated with a dedicated host. If you want
-    /// the instance to always restart on the same host on which it was launched, specify host. If
-    /// you want the instance to restart on any available host, but try to launch onto the last host
-    /// it ran on (on a best-effort basis), specify default.
-    pub fn affinity(mut self, value: impl Into<Val<instance::Affinity>>) -> Self {
-        self.core.set("Affinity", value.into());
-        self
+    prop! {
+        /// `Affinity`: Indicates whether the instance is associated with a dedicated host. If you
+        /// want the instance to always restart on the same host on which it was launched, specify
+        /// host. If you want the instance to restart on any available host, but try to launch onto
+        /// the last host it ran on (on a best-effort basis), specify default.
+        core.props, "Affinity", affinity, set_affinity, get_affinity, Val<instance::Affinity>
     }
 
-    /// `AvailabilityZone`: The Availability Zone of the instance.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone of the instance.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `BlockDeviceMappings`: The block device mapping entries that defines the block devices to
-    /// attach to the instance at launch.
-    pub fn block_device_mappings(mut self, value: impl Into<Val<List<instance::BlockDeviceMapping>>>) -> Self {
-        self.core.set("BlockDeviceMappings", value.into());
-        self
+    prop! {
+        /// `BlockDeviceMappings`: The block device mapping entries that defines the block devices
+        /// to attach to the instance at launch.
+        core.props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<instance::BlockDeviceMapping>>
     }
 
-    /// `CpuOptions`: The CPU options for the instance.
-    pub fn cpu_options(mut self, value: impl Into<Val<instance::CpuOptions>>) -> Self {
-        self.core.set("CpuOptions", value.into());
-        self
+    prop! {
+        /// `CpuOptions`: The CPU options for the instance.
+        core.props, "CpuOptions", cpu_options, set_cpu_options, get_cpu_options, Val<instance::CpuOptions>
     }
 
-    /// `CreditSpecification`: The credit option for CPU usage of the burstable performance
-    /// instance. Valid values are standard and unlimited.
-    pub fn credit_specification(mut self, value: impl Into<Val<instance::CreditSpecification>>) -> Self {
-        self.core.set("CreditSpecification", value.into());
-        self
+    prop! {
+        /// `CreditSpecification`: The credit option for CPU usage of the burstable performance
+        /// instance. Valid values are standard and unlimited.
+        core.props, "CreditSpecification", credit_specification, set_credit_specification, get_credit_specification, Val<instance::CreditSpecification>
     }
 
-    /// `DisableApiTermination`: If you set this parameter to true, you can't terminate the instance
-    /// using the Amazon EC2 console, CLI, or API; otherwise, you can.
-    pub fn disable_api_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableApiTermination", value.into());
-        self
+    prop! {
+        /// `DisableApiTermination`: If you set this parameter to true, you can't terminate the
+        /// instance using the Amazon EC2 console, CLI, or API; otherwise, you can.
+        core.props, "DisableApiTermination", disable_api_termination, set_disable_api_termination, get_disable_api_termination, Val<bool>
     }
 
-    /// `EbsOptimized`: Indicates whether the instance is optimized for Amazon EBS I/O.
-    pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EbsOptimized", value.into());
-        self
+    prop! {
+        /// `EbsOptimized`: Indicates whether the instance is optimized for Amazon EBS I/O.
+        core.props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
     }
 
-    /// `ElasticGpuSpecifications`: An elastic GPU to associate with the instance. Amazon Elastic
-    /// Graphics is no longer available.
-    pub fn elastic_gpu_specifications(mut self, value: impl Into<Val<List<instance::ElasticGpuSpecification>>>) -> Self {
-        self.core.set("ElasticGpuSpecifications", value.into());
-        self
+    prop! {
+        /// `ElasticGpuSpecifications`: An elastic GPU to associate with the instance. Amazon
+        /// Elastic Graphics is no longer available.
+        core.props, "ElasticGpuSpecifications", elastic_gpu_specifications, set_elastic_gpu_specifications, get_elastic_gpu_specifications, Val<List<instance::ElasticGpuSpecification>>
     }
 
-    /// `ElasticInferenceAccelerators`: An elastic inference accelerator to associate with the
-    /// instance. Amazon Elastic Inference is no longer available.
-    pub fn elastic_inference_accelerators(mut self, value: impl Into<Val<List<instance::ElasticInferenceAccelerator>>>) -> Self {
-        self.core.set("ElasticInferenceAccelerators", value.into());
-        self
+    prop! {
+        /// `ElasticInferenceAccelerators`: An elastic inference accelerator to associate with the
+        /// instance. Amazon Elastic Inference is no longer available.
+        core.props, "ElasticInferenceAccelerators", elastic_inference_accelerators, set_elastic_inference_accelerators, get_elastic_inference_accelerators, Val<List<instance::ElasticInferenceAccelerator>>
     }
 
-    /// `EnclaveOptions`: Indicates whether the instance is enabled for AWS Nitro Enclaves.
-    pub fn enclave_options(mut self, value: impl Into<Val<instance::EnclaveOptions>>) -> Self {
-        self.core.set("EnclaveOptions", value.into());
-        self
+    prop! {
+        /// `EnclaveOptions`: Indicates whether the instance is enabled for AWS Nitro Enclaves.
+        core.props, "EnclaveOptions", enclave_options, set_enclave_options, get_enclave_options, Val<instance::EnclaveOptions>
     }
 
-    /// `HibernationOptions`: Indicates whether an instance is enabled for hibernation.
-    pub fn hibernation_options(mut self, value: impl Into<Val<instance::HibernationOptions>>) -> Self {
-        self.core.set("HibernationOptions", value.into());
-        self
+    prop! {
+        /// `HibernationOptions`: Indicates whether an instance is enabled for hibernation.
+        core.props, "HibernationOptions", hibernation_options, set_hibernation_options, get_hibernation_options, Val<instance::HibernationOptions>
     }
 
-    /// `HostId`: If you specify host for the Affinity property, the ID of a dedicated host that the
-    /// instance is associated with. If you don't specify an ID, Amazon EC2 launches the instance
-    /// onto any available, compatible dedicated host in your account.
-    pub fn host_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostId", value.into());
-        self
+    prop! {
+        /// `HostId`: If you specify host for the Affinity property, the ID of a dedicated host that
+        /// the instance is associated with. If you don't specify an ID, Amazon EC2 launches the
+        /// instance onto any available, compatible dedicated host in your account.
+        core.props, "HostId", host_id, set_host_id, get_host_id, Val<String>
     }
 
-    /// `HostResourceGroupArn`: The ARN of the host resource group in which to launch the instances.
-    /// If you specify a host resource group ARN, omit the Tenancy parameter or set it to host.
-    pub fn host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostResourceGroupArn", value.into());
-        self
+    prop! {
+        /// `HostResourceGroupArn`: The ARN of the host resource group in which to launch the
+        /// instances. If you specify a host resource group ARN, omit the Tenancy parameter or set
+        /// it to host.
+        core.props, "HostResourceGroupArn", host_resource_group_arn, set_host_resource_group_arn, get_host_resource_group_arn, Val<String>
     }
 
-    /// `IamInstanceProfile`: The IAM instance profile.
-    pub fn iam_instance_profile(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamInstanceProfile", value.into());
-        self
+    prop! {
+        /// `IamInstanceProfile`: The IAM instance profile.
+        core.props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<String>
     }
 
-    /// `ImageId`: The ID of the AMI. An AMI ID is required to launch an instance and must be
-    /// specified here or in a launch template.
-    pub fn image_id(mut self, value: impl Into<Val<ImageId>>) -> Self {
-        self.core.set("ImageId", value.into());
-        self
+    prop! {
+        /// `ImageId`: The ID of the AMI. An AMI ID is required to launch an instance and must be
+        /// specified here or in a launch template.
+        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<ImageId>
     }
 
-    /// `InstanceInitiatedShutdownBehavior`: Indicates whether an instance stops or terminates when
-    /// you initiate shutdown from the instance (using the operating system command for system
-    /// shutdown).
-    pub fn instance_initiated_shutdown_behavior(mut self, value: impl Into<Val<instance::InstanceInitiatedShutdownBehavior>>) -> Self {
-        self.core.set("InstanceInitiatedShutdownBehavior", value.into());
-        self
+    prop! {
+        /// `InstanceInitiatedShutdownBehavior`: Indicates whether an instance stops or terminates
+        /// when you initiate shutdown from the instance (using the operating system command for
+        /// system shutdown).
+        core.props, "InstanceInitiatedShutdownBehavior", instance_initiated_shutdown_behavior, set_instance_initiated_shutdown_behavior, get_instance_initiated_shutdown_behavior, Val<instance::InstanceInitiatedShutdownBehavior>
     }
 
-    /// `InstanceType`: The instance type.
-    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceType", value.into());
-        self
+    prop! {
+        /// `InstanceType`: The instance type.
+        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `Ipv6AddressCount`: \[EC2-VPC\] The number of IPv6 addresses to associate with the primary
-    /// network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet.
-    pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6AddressCount", value.into());
-        self
+    prop! {
+        /// `Ipv6AddressCount`: \[EC2-VPC\] The number of IPv6 addresses to associate with the
+        /// primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your
+        /// subnet.
+        core.props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
     }
 
-    /// `Ipv6Addresses`: \[EC2-VPC\] The IPv6 addresses from the range of the subnet to associate
-    /// with the primary network interface.
-    pub fn ipv6_addresses(mut self, value: impl Into<Val<List<instance::InstanceIpv6Address>>>) -> Self {
-        self.core.set("Ipv6Addresses", value.into());
-        self
+    prop! {
+        /// `Ipv6Addresses`: \[EC2-VPC\] The IPv6 addresses from the range of the subnet to
+        /// associate with the primary network interface.
+        core.props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<instance::InstanceIpv6Address>>
     }
 
-    /// `KernelId`: The ID of the kernel.
-    pub fn kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KernelId", value.into());
-        self
+    prop! {
+        /// `KernelId`: The ID of the kernel.
+        core.props, "KernelId", kernel_id, set_kernel_id, get_kernel_id, Val<String>
     }
 
-    /// `KeyName`: The name of the key pair.
-    pub fn key_name(mut self, value: impl Into<Val<KeyPairName>>) -> Self {
-        self.core.set("KeyName", value.into());
-        self
+    prop! {
+        /// `KeyName`: The name of the key pair.
+        core.props, "KeyName", key_name, set_key_name, get_key_name, Val<KeyPairName>
     }
 
-    /// `LaunchTemplate`: The launch template to use to launch the instances.
-    pub fn launch_template(mut self, value: impl Into<Val<instance::LaunchTemplateSpecification>>) -> Self {
-        self.core.set("LaunchTemplate", value.into());
-        self
+    prop! {
+        /// `LaunchTemplate`: The launch template to use to launch the instances.
+        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<instance::LaunchTemplateSpecification>
     }
 
-    /// `LicenseSpecifications`: The license configurations.
-    pub fn license_specifications(mut self, value: impl Into<Val<List<instance::LicenseSpecification>>>) -> Self {
-        self.core.set("LicenseSpecifications", value.into());
-        self
+    prop! {
+        /// `LicenseSpecifications`: The license configurations.
+        core.props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<instance::LicenseSpecification>>
     }
 
-    /// `MetadataOptions`: The metadata options for the instance
-    pub fn metadata_options(mut self, value: impl Into<Val<instance::MetadataOptions>>) -> Self {
-        self.core.set("MetadataOptions", value.into());
-        self
+    prop! {
+        /// `MetadataOptions`: The metadata options for the instance
+        core.props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<instance::MetadataOptions>
     }
 
-    /// `Monitoring`: Specifies whether detailed monitoring is enabled for the instance.
-    pub fn monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Monitoring", value.into());
-        self
+    prop! {
+        /// `Monitoring`: Specifies whether detailed monitoring is enabled for the instance.
+        core.props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<bool>
     }
 
-    /// `NetworkInterfaces`: The network interfaces to associate with the instance.
-    pub fn network_interfaces(mut self, value: impl Into<Val<List<instance::NetworkInterface>>>) -> Self {
-        self.core.set("NetworkInterfaces", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaces`: The network interfaces to associate with the instance.
+        core.props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<instance::NetworkInterface>>
     }
 
-    /// `PlacementGroupName`: The name of an existing placement group that you want to launch the
-    /// instance into (cluster | partition | spread).
-    pub fn placement_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlacementGroupName", value.into());
-        self
+    prop! {
+        /// `PlacementGroupName`: The name of an existing placement group that you want to launch
+        /// the instance into (cluster | partition | spread).
+        core.props, "PlacementGroupName", placement_group_name, set_placement_group_name, get_placement_group_name, Val<String>
     }
 
-    /// `PrivateDnsNameOptions`: The options for the instance hostname.
-    pub fn private_dns_name_options(mut self, value: impl Into<Val<instance::PrivateDnsNameOptions>>) -> Self {
-        self.core.set("PrivateDnsNameOptions", value.into());
-        self
+    prop! {
+        /// `PrivateDnsNameOptions`: The options for the instance hostname.
+        core.props, "PrivateDnsNameOptions", private_dns_name_options, set_private_dns_name_options, get_private_dns_name_options, Val<instance::PrivateDnsNameOptions>
     }
 
-    /// `PrivateIpAddress`: \[EC2-VPC\] The primary IPv4 address. You must specify a value from the
-    /// IPv4 address range of the subnet.
-    pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateIpAddress", value.into());
-        self
+    prop! {
+        /// `PrivateIpAddress`: \[EC2-VPC\] The primary IPv4 address. You must specify a value from
+        /// the IPv4 address range of the subnet.
+        core.props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
     }
 
-    /// `PropagateTagsToVolumeOnCreation`: Indicates whether to assign the tags from the instance to
-    /// all of the volumes attached to the instance at launch. If you specify true and you assign
-    /// tags to the instance, those tags are automatically assigned to all of the volumes that you
-    /// attach to the instance at launch. If you specify false, those tags are not assigned to the
-    /// attached volumes.
-    pub fn propagate_tags_to_volume_on_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PropagateTagsToVolumeOnCreation", value.into());
-        self
+    prop! {
+        /// `PropagateTagsToVolumeOnCreation`: Indicates whether to assign the tags from the
+        /// instance to all of the volumes attached to the instance at launch. If you specify true
+        /// and you assign tags to the instance, those tags are automatically assigned to all of the
+        /// volumes that you attach to the instance at launch. If you specify false, those tags are
+        /// not assigned to the attached volumes.
+        core.props, "PropagateTagsToVolumeOnCreation", propagate_tags_to_volume_on_creation, set_propagate_tags_to_volume_on_creation, get_propagate_tags_to_volume_on_creation, Val<bool>
     }
 
-    /// `RamdiskId`: The ID of the RAM disk to select.
-    pub fn ramdisk_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RamdiskId", value.into());
-        self
+    prop! {
+        /// `RamdiskId`: The ID of the RAM disk to select.
+        core.props, "RamdiskId", ramdisk_id, set_ramdisk_id, get_ramdisk_id, Val<String>
     }
 
-    /// `SecurityGroupIds`: The IDs of the security groups.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The IDs of the security groups.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `SecurityGroups`: the names of the security groups. For a nondefault VPC, you must use
-    /// security group IDs instead.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`: the names of the security groups. For a nondefault VPC, you must use
+        /// security group IDs instead.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
     }
 
-    /// `SourceDestCheck`: Specifies whether to enable an instance launched in a VPC to perform NAT.
-    pub fn source_dest_check(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SourceDestCheck", value.into());
-        self
+    prop! {
+        /// `SourceDestCheck`: Specifies whether to enable an instance launched in a VPC to perform
+        /// NAT.
+        core.props, "SourceDestCheck", source_dest_check, set_source_dest_check, get_source_dest_check, Val<bool>
     }
 
-    /// `SsmAssociations`: The SSM document and parameter values in AWS Systems Manager to associate
-    /// with this instance.
-    pub fn ssm_associations(mut self, value: impl Into<Val<List<instance::SsmAssociation>>>) -> Self {
-        self.core.set("SsmAssociations", value.into());
-        self
+    prop! {
+        /// `SsmAssociations`: The SSM document and parameter values in AWS Systems Manager to
+        /// associate with this instance.
+        core.props, "SsmAssociations", ssm_associations, set_ssm_associations, get_ssm_associations, Val<List<instance::SsmAssociation>>
     }
 
-    /// `SubnetId`: \[EC2-VPC\] The ID of the subnet to launch the instance into.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `SubnetId`: \[EC2-VPC\] The ID of the subnet to launch the instance into.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `Tags`: The tags to add to the instance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to add to the instance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Tenancy`: The tenancy of the instance (if the instance is running in a VPC). An instance
-    /// with a tenancy of dedicated runs on single-tenant hardware.
-    pub fn tenancy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Tenancy", value.into());
-        self
+    prop! {
+        /// `Tenancy`: The tenancy of the instance (if the instance is running in a VPC). An
+        /// instance with a tenancy of dedicated runs on single-tenant hardware.
+        core.props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<String>
     }
 
-    /// `UserData`: The user data to make available to the instance.
-    pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserData", value.into());
-        self
+    prop! {
+        /// `UserData`: The user data to make available to the instance.
+        core.props, "UserData", user_data, set_user_data, get_user_data, Val<String>
     }
 
-    /// `Volumes`: The volumes to attach to the instance.
-    pub fn volumes(mut self, value: impl Into<Val<List<instance::Volume>>>) -> Self {
-        self.core.set("Volumes", value.into());
-        self
+    prop! {
+        /// `Volumes`: The volumes to attach to the instance.
+        core.props, "Volumes", volumes, set_volumes, get_volumes, Val<List<instance::Volume>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7511,22 +7525,25 @@ pub mod instance {
             BlockDeviceMapping { props }
         }
 
-        /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is launched.
-        pub fn ebs(mut self, value: impl Into<Val<Ebs>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
+            props, "DeviceName", _, set_device_name, get_device_name, Val<String>
         }
 
-        /// `NoDevice`.
-        pub fn no_device(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is
+            /// launched.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<Ebs>
         }
 
-        /// `VirtualName`.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `NoDevice`.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<Json>
+        }
+
+        prop! {
+            /// `VirtualName`.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -7545,54 +7562,48 @@ pub mod instance {
             Ebs { props }
         }
 
-        /// `DeleteOnTermination`: Indicates whether the EBS volume is deleted on instance termination.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Indicates whether the EBS volume is deleted on instance
+            /// termination.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`: Indicates whether the volume should be encrypted.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Indicates whether the volume should be encrypted.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: The number of I/O operations per second (IOPS). For gp3, io1, and io2 volumes, this
-        /// represents the number of IOPS that are provisioned for the volume. For gp2 volumes, this
-        /// represents the baseline performance of the volume and the rate at which the volume
-        /// accumulates I/O credits for bursting.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of I/O operations per second (IOPS). For gp3, io1, and io2 volumes,
+            /// this represents the number of IOPS that are provisioned for the volume. For gp2 volumes,
+            /// this represents the baseline performance of the volume and the rate at which the volume
+            /// accumulates I/O credits for bursting.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer managed CMK
-        /// to use for Amazon EBS encryption. If KmsKeyId is specified, the encrypted state must be
-        /// true. If the encrypted state is true but you do not specify KmsKeyId, your AWS managed CMK
-        /// for EBS is used.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer managed
+            /// CMK to use for Amazon EBS encryption. If KmsKeyId is specified, the encrypted state must
+            /// be true. If the encrypted state is true but you do not specify KmsKeyId, your AWS
+            /// managed CMK for EBS is used.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The ID of the snapshot.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The ID of the snapshot.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `VolumeSize`: The size of the volume, in GiBs. You must specify either a snapshot ID or a
-        /// volume size. If you specify a snapshot, the default is the snapshot size. You can specify a
-        /// volume size that is equal to or larger than the snapshot size.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: The size of the volume, in GiBs. You must specify either a snapshot ID or
+            /// a volume size. If you specify a snapshot, the default is the snapshot size. You can
+            /// specify a volume size that is equal to or larger than the snapshot size.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: The volume type.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The volume type.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsVolumeType>
         }
     }
 
@@ -7639,16 +7650,14 @@ pub mod instance {
             CpuOptions { props }
         }
 
-        /// `CoreCount`.
-        pub fn core_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoreCount", value.into());
-            self
+        prop! {
+            /// `CoreCount`.
+            props, "CoreCount", core_count, set_core_count, get_core_count, Val<i64>
         }
 
-        /// `ThreadsPerCore`.
-        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThreadsPerCore", value.into());
-            self
+        prop! {
+            /// `ThreadsPerCore`.
+            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
         }
     }
 
@@ -7668,10 +7677,9 @@ pub mod instance {
             CreditSpecification { props }
         }
 
-        /// `CPUCredits`.
-        pub fn cpu_credits(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CPUCredits", value.into());
-            self
+        prop! {
+            /// `CPUCredits`.
+            props, "CPUCredits", cpu_credits, set_cpu_credits, get_cpu_credits, Val<String>
         }
     }
 
@@ -7691,6 +7699,12 @@ pub mod instance {
             let mut props = Props::new();
             props.set("Type", type_.into());
             ElasticGpuSpecification { props }
+        }
+
+        prop! {
+            /// `Type`: The type of Elastic Graphics accelerator. Amazon Elastic Graphics is no longer
+            /// available.
+            props, "Type", _, set_type, get_type, Val<String>
         }
     }
 
@@ -7712,11 +7726,16 @@ pub mod instance {
             ElasticInferenceAccelerator { props }
         }
 
-        /// `Count`: The number of elastic inference accelerators to attach to the instance. Amazon
-        /// Elastic Inference is no longer available.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Type`: The type of elastic inference accelerator. Amazon Elastic Inference is no longer
+            /// available.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Count`: The number of elastic inference accelerators to attach to the instance. Amazon
+            /// Elastic Inference is no longer available.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
     }
 
@@ -7736,11 +7755,10 @@ pub mod instance {
             EnclaveOptions { props }
         }
 
-        /// `Enabled`: If this parameter is set to true, the instance is enabled for AWS Nitro Enclaves;
-        /// otherwise, it is not enabled for AWS Nitro Enclaves.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If this parameter is set to true, the instance is enabled for AWS Nitro
+            /// Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -7760,10 +7778,10 @@ pub mod instance {
             HibernationOptions { props }
         }
 
-        /// `Configured`: If you set this parameter to true, your instance is enabled for hibernation.
-        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Configured", value.into());
-            self
+        prop! {
+            /// `Configured`: If you set this parameter to true, your instance is enabled for
+            /// hibernation.
+            props, "Configured", configured, set_configured, get_configured, Val<bool>
         }
     }
 
@@ -7797,6 +7815,11 @@ pub mod instance {
             props.set("Ipv6Address", ipv6_address.into());
             InstanceIpv6Address { props }
         }
+
+        prop! {
+            /// `Ipv6Address`: The IPv6 address.
+            props, "Ipv6Address", _, set_ipv6_address, get_ipv6_address, Val<String>
+        }
     }
 
     /// `AWS::EC2::Instance.LaunchTemplateSpecification`.
@@ -7816,24 +7839,21 @@ pub mod instance {
             LaunchTemplateSpecification { props }
         }
 
-        /// `LaunchTemplateId`: The ID of the launch template. You must specify the LaunchTemplateName
-        /// or the LaunchTemplateId, but not both.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`: The ID of the launch template. You must specify the
+            /// LaunchTemplateName or the LaunchTemplateId, but not both.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateName`: The name of the launch template. You must specify the
-        /// LaunchTemplateName or the LaunchTemplateId, but not both.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`: The name of the launch template. You must specify the
+            /// LaunchTemplateName or the LaunchTemplateId, but not both.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
 
-        /// `Version`: The version number of the launch template.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The version number of the launch template.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -7854,6 +7874,11 @@ pub mod instance {
             props.set("LicenseConfigurationArn", license_configuration_arn.into());
             LicenseSpecification { props }
         }
+
+        prop! {
+            /// `LicenseConfigurationArn`: The Amazon Resource Name (ARN) of the license configuration.
+            props, "LicenseConfigurationArn", _, set_license_configuration_arn, get_license_configuration_arn, Val<String>
+        }
     }
 
     /// `AWS::EC2::Instance.MetadataOptions`.
@@ -7871,39 +7896,34 @@ pub mod instance {
             MetadataOptions { props }
         }
 
-        /// `HttpEndpoint`: Enables or disables the HTTP metadata endpoint on your instances. If you
-        /// specify a value of disabled, you cannot access your instance metadata.
-        pub fn http_endpoint(mut self, value: impl Into<Val<MetadataOptionsHttpEndpoint>>) -> Self {
-            self.props.set("HttpEndpoint", value.into());
-            self
+        prop! {
+            /// `HttpEndpoint`: Enables or disables the HTTP metadata endpoint on your instances. If you
+            /// specify a value of disabled, you cannot access your instance metadata.
+            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<MetadataOptionsHttpEndpoint>
         }
 
-        /// `HttpProtocolIpv6`: Enables or disables the IPv6 endpoint for the instance metadata service.
-        /// To use this option, the instance must be a Nitro-based instance launched in a subnet that
-        /// supports IPv6.
-        pub fn http_protocol_ipv6(mut self, value: impl Into<Val<MetadataOptionsHttpProtocolIpv6>>) -> Self {
-            self.props.set("HttpProtocolIpv6", value.into());
-            self
+        prop! {
+            /// `HttpProtocolIpv6`: Enables or disables the IPv6 endpoint for the instance metadata
+            /// service. To use this option, the instance must be a Nitro-based instance launched in a
+            /// subnet that supports IPv6.
+            props, "HttpProtocolIpv6", http_protocol_ipv6, set_http_protocol_ipv6, get_http_protocol_ipv6, Val<MetadataOptionsHttpProtocolIpv6>
         }
 
-        /// `HttpPutResponseHopLimit`: The number of network hops that the metadata token can travel.
-        /// Maximum is 64.
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`: The number of network hops that the metadata token can
+            /// travel. Maximum is 64.
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`: Indicates whether IMDSv2 is required.
-        pub fn http_tokens(mut self, value: impl Into<Val<MetadataOptionsHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`: Indicates whether IMDSv2 is required.
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<MetadataOptionsHttpTokens>
         }
 
-        /// `InstanceMetadataTags`: Indicates whether tags from the instance are propagated to the EBS
-        /// volumes.
-        pub fn instance_metadata_tags(mut self, value: impl Into<Val<MetadataOptionsInstanceMetadataTags>>) -> Self {
-            self.props.set("InstanceMetadataTags", value.into());
-            self
+        prop! {
+            /// `InstanceMetadataTags`: Indicates whether tags from the instance are propagated to the
+            /// EBS volumes.
+            props, "InstanceMetadataTags", instance_metadata_tags, set_instance_metadata_tags, get_instance_metadata_tags, Val<MetadataOptionsInstanceMetadataTags>
         }
     }
 
@@ -7979,85 +7999,79 @@ pub mod instance {
             NetworkInterface { props }
         }
 
-        /// `AssociateCarrierIpAddress`: Not currently supported by AWS CloudFormation.
-        pub fn associate_carrier_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociateCarrierIpAddress", value.into());
-            self
+        prop! {
+            /// `DeviceIndex`: The position of the network interface in the attachment order. A primary
+            /// network interface has a device index of 0.
+            props, "DeviceIndex", _, set_device_index, get_device_index, Val<String>
         }
 
-        /// `AssociatePublicIpAddress`: Indicates whether to assign a public IPv4 address to an instance
-        /// you launch in a VPC.
-        pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociatePublicIpAddress", value.into());
-            self
+        prop! {
+            /// `AssociateCarrierIpAddress`: Not currently supported by AWS CloudFormation.
+            props, "AssociateCarrierIpAddress", associate_carrier_ip_address, set_associate_carrier_ip_address, get_associate_carrier_ip_address, Val<bool>
         }
 
-        /// `DeleteOnTermination`: If set to true, the interface is deleted when the instance is
-        /// terminated.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `AssociatePublicIpAddress`: Indicates whether to assign a public IPv4 address to an
+            /// instance you launch in a VPC.
+            props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
         }
 
-        /// `Description`: The description of the network interface.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: If set to true, the interface is deleted when the instance is
+            /// terminated.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `EnaSrdSpecification`: Specifies the ENA Express settings for the network interface that's
-        /// attached to the instance.
-        pub fn ena_srd_specification(mut self, value: impl Into<Val<EnaSrdSpecification>>) -> Self {
-            self.props.set("EnaSrdSpecification", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the network interface.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `GroupSet`: The IDs of the security groups for the network interface.
-        pub fn group_set(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("GroupSet", value.into());
-            self
+        prop! {
+            /// `EnaSrdSpecification`: Specifies the ENA Express settings for the network interface
+            /// that's attached to the instance.
+            props, "EnaSrdSpecification", ena_srd_specification, set_ena_srd_specification, get_ena_srd_specification, Val<EnaSrdSpecification>
         }
 
-        /// `Ipv6AddressCount`: A number of IPv6 addresses to assign to the network interface.
-        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6AddressCount", value.into());
-            self
+        prop! {
+            /// `GroupSet`: The IDs of the security groups for the network interface.
+            props, "GroupSet", group_set, set_group_set, get_group_set, Val<List<String>>
         }
 
-        /// `Ipv6Addresses`: The IPv6 addresses associated with the network interface.
-        pub fn ipv6_addresses(mut self, value: impl Into<Val<List<InstanceIpv6Address>>>) -> Self {
-            self.props.set("Ipv6Addresses", value.into());
-            self
+        prop! {
+            /// `Ipv6AddressCount`: A number of IPv6 addresses to assign to the network interface.
+            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
         }
 
-        /// `NetworkInterfaceId`: The ID of the network interface.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `Ipv6Addresses`: The IPv6 addresses associated with the network interface.
+            props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<InstanceIpv6Address>>
         }
 
-        /// `PrivateIpAddress`: The private IPv4 address of the network interface.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`: The ID of the network interface.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `PrivateIpAddresses`: One or more private IPv4 addresses to assign to the network interface.
-        pub fn private_ip_addresses(mut self, value: impl Into<Val<List<PrivateIpAddressSpecification>>>) -> Self {
-            self.props.set("PrivateIpAddresses", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`: The private IPv4 address of the network interface.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
 
-        /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses.
-        pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SecondaryPrivateIpAddressCount", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddresses`: One or more private IPv4 addresses to assign to the network
+            /// interface.
+            props, "PrivateIpAddresses", private_ip_addresses, set_private_ip_addresses, get_private_ip_addresses, Val<List<PrivateIpAddressSpecification>>
         }
 
-        /// `SubnetId`: The ID of the subnet.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses.
+            props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
+        }
+
+        prop! {
+            /// `SubnetId`: The ID of the subnet.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -8077,18 +8091,16 @@ pub mod instance {
             EnaSrdSpecification { props }
         }
 
-        /// `EnaSrdEnabled`: Specifies whether ENA Express is enabled for the network interface when you
-        /// launch an instance.
-        pub fn ena_srd_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdEnabled`: Specifies whether ENA Express is enabled for the network interface when
+            /// you launch an instance.
+            props, "EnaSrdEnabled", ena_srd_enabled, set_ena_srd_enabled, get_ena_srd_enabled, Val<bool>
         }
 
-        /// `EnaSrdUdpSpecification`: Contains ENA Express settings for UDP network traffic for the
-        /// network interface that's attached to the instance.
-        pub fn ena_srd_udp_specification(mut self, value: impl Into<Val<EnaSrdUdpSpecification>>) -> Self {
-            self.props.set("EnaSrdUdpSpecification", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpSpecification`: Contains ENA Express settings for UDP network traffic for the
+            /// network interface that's attached to the instance.
+            props, "EnaSrdUdpSpecification", ena_srd_udp_specification, set_ena_srd_udp_specification, get_ena_srd_udp_specification, Val<EnaSrdUdpSpecification>
         }
     }
 
@@ -8108,10 +8120,9 @@ pub mod instance {
             EnaSrdUdpSpecification { props }
         }
 
-        /// `EnaSrdUdpEnabled`: Indicates whether UDP traffic uses ENA Express for your instance.
-        pub fn ena_srd_udp_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdUdpEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpEnabled`: Indicates whether UDP traffic uses ENA Express for your instance.
+            props, "EnaSrdUdpEnabled", ena_srd_udp_enabled, set_ena_srd_udp_enabled, get_ena_srd_udp_enabled, Val<bool>
         }
     }
 
@@ -8134,6 +8145,17 @@ pub mod instance {
             props.set("Primary", primary.into());
             PrivateIpAddressSpecification { props }
         }
+
+        prop! {
+            /// `PrivateIpAddress`: The private IPv4 addresses.
+            props, "PrivateIpAddress", _, set_private_ip_address, get_private_ip_address, Val<String>
+        }
+
+        prop! {
+            /// `Primary`: Indicates whether the private IPv4 address is the primary private IPv4
+            /// address. Only one IPv4 address can be designated as primary.
+            props, "Primary", _, set_primary, get_primary, Val<bool>
+        }
     }
 
     /// `AWS::EC2::Instance.PrivateDnsNameOptions`.
@@ -8151,31 +8173,28 @@ pub mod instance {
             PrivateDnsNameOptions { props }
         }
 
-        /// `EnableResourceNameDnsAAAARecord`: Indicates whether to respond to DNS queries for instance
-        /// hostnames with DNS AAAA records. For more information, see Amazon EC2 instance hostname
-        /// types in the Amazon Elastic Compute Cloud User Guide.
-        pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsAAAARecord`: Indicates whether to respond to DNS queries for
+            /// instance hostnames with DNS AAAA records. For more information, see Amazon EC2 instance
+            /// hostname types in the Amazon Elastic Compute Cloud User Guide.
+            props, "EnableResourceNameDnsAAAARecord", enable_resource_name_dns_aaaa_record, set_enable_resource_name_dns_aaaa_record, get_enable_resource_name_dns_aaaa_record, Val<bool>
         }
 
-        /// `EnableResourceNameDnsARecord`: Indicates whether to respond to DNS queries for instance
-        /// hostnames with DNS A records. For more information, see Amazon EC2 instance hostname types
-        /// in the Amazon Elastic Compute Cloud User Guide.
-        pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsARecord`: Indicates whether to respond to DNS queries for instance
+            /// hostnames with DNS A records. For more information, see Amazon EC2 instance hostname
+            /// types in the Amazon Elastic Compute Cloud User Guide.
+            props, "EnableResourceNameDnsARecord", enable_resource_name_dns_a_record, set_enable_resource_name_dns_a_record, get_enable_resource_name_dns_a_record, Val<bool>
         }
 
-        /// `HostnameType`: The type of hostnames to assign to instances in the subnet at launch. For
-        /// IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6
-        /// only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets,
-        /// you can specify whether DNS names use the instance IPv4 address or the instance ID. For more
-        /// information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User
-        /// Guide.
-        pub fn hostname_type(mut self, value: impl Into<Val<PrivateDnsNameOptionsHostnameType>>) -> Self {
-            self.props.set("HostnameType", value.into());
-            self
+        prop! {
+            /// `HostnameType`: The type of hostnames to assign to instances in the subnet at launch.
+            /// For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address.
+            /// For IPv6 only subnets, an instance DNS name must be based on the instance ID. For
+            /// dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or
+            /// the instance ID. For more information, see Amazon EC2 instance hostname types in the
+            /// Amazon Elastic Compute Cloud User Guide.
+            props, "HostnameType", hostname_type, set_hostname_type, get_hostname_type, Val<PrivateDnsNameOptionsHostnameType>
         }
     }
 
@@ -8214,10 +8233,15 @@ pub mod instance {
             SsmAssociation { props }
         }
 
-        /// `AssociationParameters`: The input parameter values to use with the associated SSM document.
-        pub fn association_parameters(mut self, value: impl Into<Val<List<AssociationParameter>>>) -> Self {
-            self.props.set("AssociationParameters", value.into());
-            self
+        prop! {
+            /// `DocumentName`: The name of an SSM document to associate with the instance.
+            props, "DocumentName", _, set_document_name, get_document_name, Val<String>
+        }
+
+        prop! {
+            /// `AssociationParameters`: The input parameter values to use with the associated SSM
+            /// document.
+            props, "AssociationParameters", association_parameters, set_association_parameters, get_association_parameters, Val<List<AssociationParameter>>
         }
     }
 
@@ -8239,6 +8263,16 @@ pub mod instance {
             props.set("Key", key.into());
             AssociationParameter { props }
         }
+
+        prop! {
+            /// `Value`: The value of an input parameter.
+            props, "Value", _, set_value, get_value, Val<List<String>>
+        }
+
+        prop! {
+            /// `Key`: The name of an input parameter that is in the associated SSM document.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::EC2::Instance.Volume`.
@@ -8259,6 +8293,17 @@ pub mod instance {
             props.set("VolumeId", volume_id.into());
             props.set("Device", device.into());
             Volume { props }
+        }
+
+        prop! {
+            /// `VolumeId`: The ID of the EBS volume. The volume and instance must be within the same
+            /// Availability Zone.
+            props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+        }
+
+        prop! {
+            /// `Device`: The device name (for example, /dev/sdh or xvdh).
+            props, "Device", _, set_device, get_device, Val<String>
         }
     }
 }
@@ -8285,29 +8330,30 @@ impl InstanceConnectEndpoint {
         InstanceConnectEndpoint { core }
     }
 
-    /// `ClientToken`: The client token of the instance connect endpoint.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: The client token of the instance connect endpoint.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `PreserveClientIp`: Indicates whether your client's IP address is preserved as the source
-    /// when you connect to a resource.
-    pub fn preserve_client_ip(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PreserveClientIp", value.into());
-        self
+    prop! {
+        /// `PreserveClientIp`: Indicates whether your client's IP address is preserved as the
+        /// source when you connect to a resource.
+        core.props, "PreserveClientIp", preserve_client_ip, set_preserve_client_ip, get_preserve_client_ip, Val<bool>
     }
 
-    /// `SecurityGroupIds`: The security groups associated with the endpoint.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The security groups associated with the endpoint.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `Tags`: The tags assigned to the EC2 Instance Connect Endpoint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet in which the EC2 Instance Connect Endpoint was created.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the EC2 Instance Connect Endpoint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8404,30 +8450,26 @@ impl InstanceEventWindow {
         InstanceEventWindow { core }
     }
 
-    /// `CronExpression`: The cron expression defined for the event window. Exactly one of
-    /// TimeRanges or CronExpression must be specified.
-    pub fn cron_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CronExpression", value.into());
-        self
+    prop! {
+        /// `CronExpression`: The cron expression defined for the event window. Exactly one of
+        /// TimeRanges or CronExpression must be specified.
+        core.props, "CronExpression", cron_expression, set_cron_expression, get_cron_expression, Val<String>
     }
 
-    /// `Name`: The name of the event window.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the event window.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags applied to the event window.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags applied to the event window.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeRanges`: The time ranges of the event window. Exactly one of TimeRanges or
-    /// CronExpression must be specified.
-    pub fn time_ranges(mut self, value: impl Into<Val<List<instance_event_window::TimeRange>>>) -> Self {
-        self.core.set("TimeRanges", value.into());
-        self
+    prop! {
+        /// `TimeRanges`: The time ranges of the event window. Exactly one of TimeRanges or
+        /// CronExpression must be specified.
+        core.props, "TimeRanges", time_ranges, set_time_ranges, get_time_ranges, Val<List<instance_event_window::TimeRange>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8475,28 +8517,24 @@ pub mod instance_event_window {
             TimeRange { props }
         }
 
-        /// `EndHour`: The hour when the time range ends.
-        pub fn end_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndHour", value.into());
-            self
+        prop! {
+            /// `EndHour`: The hour when the time range ends.
+            props, "EndHour", end_hour, set_end_hour, get_end_hour, Val<i64>
         }
 
-        /// `EndWeekDay`: The day on which the time range ends.
-        pub fn end_week_day(mut self, value: impl Into<Val<TimeRangeEndWeekDay>>) -> Self {
-            self.props.set("EndWeekDay", value.into());
-            self
+        prop! {
+            /// `EndWeekDay`: The day on which the time range ends.
+            props, "EndWeekDay", end_week_day, set_end_week_day, get_end_week_day, Val<TimeRangeEndWeekDay>
         }
 
-        /// `StartHour`: The hour when the time range begins.
-        pub fn start_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartHour", value.into());
-            self
+        prop! {
+            /// `StartHour`: The hour when the time range begins.
+            props, "StartHour", start_hour, set_start_hour, get_start_hour, Val<i64>
         }
 
-        /// `StartWeekDay`: The day on which the time range begins.
-        pub fn start_week_day(mut self, value: impl Into<Val<TimeRangeStartWeekDay>>) -> Self {
-            self.props.set("StartWeekDay", value.into());
-            self
+        prop! {
+            /// `StartWeekDay`: The day on which the time range begins.
+            props, "StartWeekDay", start_week_day, set_start_week_day, get_start_week_day, Val<TimeRangeStartWeekDay>
         }
     }
 
@@ -8576,10 +8614,9 @@ impl InternetGateway {
         InternetGateway { core }
     }
 
-    /// `Tags`: Any tags to assign to the internet gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags to assign to the internet gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8621,6 +8658,16 @@ impl IpPoolRouteTableAssociation {
         IpPoolRouteTableAssociation { core }
     }
 
+    prop! {
+        /// `PublicIpv4Pool`: The ID of the public IPv4 pool.
+        core.props, "PublicIpv4Pool", _, set_public_ipv4_pool, get_public_ipv4_pool, Val<String>
+    }
+
+    prop! {
+        /// `RouteTableId`: The ID of the route table.
+        core.props, "RouteTableId", _, set_route_table_id, get_route_table_id, Val<RouteTableId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -8657,10 +8704,14 @@ impl IpamExternalResourceVerificationToken {
         IpamExternalResourceVerificationToken { core }
     }
 
-    /// `Tags`: The tags for the token.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamId`: The ID of the IPAM that will create the token.
+        core.props, "IpamId", _, set_ipam_id, get_ipam_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the token.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8757,16 +8808,31 @@ impl IpamInternetRegistryAssociation {
         IpamInternetRegistryAssociation { core }
     }
 
-    /// `Description`: A description for the internet registry association.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the internet registry association.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the internet registry association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpamId`: The ID of the IPAM to associate with the internet registry.
+        core.props, "IpamId", _, set_ipam_id, get_ipam_id, Val<String>
+    }
+
+    prop! {
+        /// `OrganizationHandle`: The organization handle at the internet registry (for example, a
+        /// RIPE NCC organization ID or ARIN Org ID).
+        core.props, "OrganizationHandle", _, set_organization_handle, get_organization_handle, Val<String>
+    }
+
+    prop! {
+        /// `Rir`: The Regional Internet Registry to associate with. The service returns these
+        /// values in upper case, so the enum uses the round-tripping form.
+        core.props, "Rir", _, set_rir, get_rir, Val<ipam_internet_registry_association::Rir>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the internet registry association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8863,31 +8929,33 @@ impl KeyPair {
         KeyPair { core }
     }
 
-    /// `KeyFormat`: The format of the key pair. Default: ``pem``
-    pub fn key_format(mut self, value: impl Into<Val<key_pair::KeyFormat>>) -> Self {
-        self.core.set("KeyFormat", value.into());
-        self
+    prop! {
+        /// `KeyFormat`: The format of the key pair. Default: ``pem``
+        core.props, "KeyFormat", key_format, set_key_format, get_key_format, Val<key_pair::KeyFormat>
     }
 
-    /// `KeyType`: The type of key pair. Note that ED25519 keys are not supported for Windows
-    /// instances. If the ``PublicKeyMaterial`` property is specified, the ``KeyType`` property is
-    /// ignored, and the key type is inferred from the ``PublicKeyMaterial`` value. Default: ``rsa``
-    pub fn key_type(mut self, value: impl Into<Val<key_pair::KeyType>>) -> Self {
-        self.core.set("KeyType", value.into());
-        self
+    prop! {
+        /// `KeyName`: A unique name for the key pair. Constraints: Up to 255 ASCII characters
+        core.props, "KeyName", _, set_key_name, get_key_name, Val<KeyPairName>
     }
 
-    /// `PublicKeyMaterial`: The public key material. The ``PublicKeyMaterial`` property is used to
-    /// import a key pair. If this property is not specified, then a new key pair will be created.
-    pub fn public_key_material(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicKeyMaterial", value.into());
-        self
+    prop! {
+        /// `KeyType`: The type of key pair. Note that ED25519 keys are not supported for Windows
+        /// instances. If the ``PublicKeyMaterial`` property is specified, the ``KeyType`` property
+        /// is ignored, and the key type is inferred from the ``PublicKeyMaterial`` value. Default: ``rsa``
+        core.props, "KeyType", key_type, set_key_type, get_key_type, Val<key_pair::KeyType>
     }
 
-    /// `Tags`: The tags to apply to the key pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PublicKeyMaterial`: The public key material. The ``PublicKeyMaterial`` property is used
+        /// to import a key pair. If this property is not specified, then a new key pair will be
+        /// created.
+        core.props, "PublicKeyMaterial", public_key_material, set_public_key_material, get_public_key_material, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the key pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8967,24 +9035,26 @@ impl LaunchTemplate {
         LaunchTemplate { core }
     }
 
-    /// `LaunchTemplateName`: A name for the launch template.
-    pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LaunchTemplateName", value.into());
-        self
+    prop! {
+        /// `LaunchTemplateData`: The information for the launch template.
+        core.props, "LaunchTemplateData", _, set_launch_template_data, get_launch_template_data, Val<launch_template::LaunchTemplateData>
     }
 
-    /// `TagSpecifications`: The tags to apply to the launch template on creation. To tag the launch
-    /// template, the resource type must be ``launch-template``. To specify the tags for resources
-    /// that are created during instance launch, use TagSpecifications (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications>).
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<launch_template::LaunchTemplateTagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `LaunchTemplateName`: A name for the launch template.
+        core.props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
     }
 
-    /// `VersionDescription`: A description for the first version of the launch template.
-    pub fn version_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionDescription", value.into());
-        self
+    prop! {
+        /// `TagSpecifications`: The tags to apply to the launch template on creation. To tag the
+        /// launch template, the resource type must be ``launch-template``. To specify the tags for
+        /// resources that are created during instance launch, use TagSpecifications (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications>).
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<launch_template::LaunchTemplateTagSpecification>>
+    }
+
+    prop! {
+        /// `VersionDescription`: A description for the first version of the launch template.
+        core.props, "VersionDescription", version_description, set_version_description, get_version_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9033,241 +9103,213 @@ pub mod launch_template {
             LaunchTemplateData { props }
         }
 
-        /// `BlockDeviceMappings`: The block device mapping.
-        pub fn block_device_mappings(mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> Self {
-            self.props.set("BlockDeviceMappings", value.into());
-            self
+        prop! {
+            /// `BlockDeviceMappings`: The block device mapping.
+            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<BlockDeviceMapping>>
         }
 
-        /// `CapacityReservationSpecification`: The Capacity Reservation targeting option. If you do not
-        /// specify this parameter, the instance's Capacity Reservation preference defaults to ``open``,
-        /// which enables it to run in any open Capacity Reservation that has matching attributes (instance
-        /// type, platform, Availability Zone).
-        pub fn capacity_reservation_specification(mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> Self {
-            self.props.set("CapacityReservationSpecification", value.into());
-            self
+        prop! {
+            /// `CapacityReservationSpecification`: The Capacity Reservation targeting option. If you do
+            /// not specify this parameter, the instance's Capacity Reservation preference defaults to ``open``,
+            /// which enables it to run in any open Capacity Reservation that has matching attributes (instance
+            /// type, platform, Availability Zone).
+            props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<CapacityReservationSpecification>
         }
 
-        /// `CpuOptions`: The CPU options for the instance. For more information, see CPU options for
-        /// Amazon EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn cpu_options(mut self, value: impl Into<Val<CpuOptions>>) -> Self {
-            self.props.set("CpuOptions", value.into());
-            self
+        prop! {
+            /// `CpuOptions`: The CPU options for the instance. For more information, see CPU options
+            /// for Amazon EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "CpuOptions", cpu_options, set_cpu_options, get_cpu_options, Val<CpuOptions>
         }
 
-        /// `CreditSpecification`: The credit option for CPU usage of the instance. Valid only for T
-        /// instances.
-        pub fn credit_specification(mut self, value: impl Into<Val<CreditSpecification>>) -> Self {
-            self.props.set("CreditSpecification", value.into());
-            self
+        prop! {
+            /// `CreditSpecification`: The credit option for CPU usage of the instance. Valid only for T
+            /// instances.
+            props, "CreditSpecification", credit_specification, set_credit_specification, get_credit_specification, Val<CreditSpecification>
         }
 
-        /// `DisableApiStop`: Indicates whether to enable the instance for stop protection. For more
-        /// information, see Enable stop protection for your EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn disable_api_stop(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableApiStop", value.into());
-            self
+        prop! {
+            /// `DisableApiStop`: Indicates whether to enable the instance for stop protection. For more
+            /// information, see Enable stop protection for your EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "DisableApiStop", disable_api_stop, set_disable_api_stop, get_disable_api_stop, Val<bool>
         }
 
-        /// `DisableApiTermination`: Indicates whether termination protection is enabled for the
-        /// instance. The default is ``false``, which means that you can terminate the instance using
-        /// the Amazon EC2 console, command line tools, or API. You can enable termination protection
-        /// when you launch an instance, while the instance is running, or while the instance is
-        /// stopped.
-        pub fn disable_api_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableApiTermination", value.into());
-            self
+        prop! {
+            /// `DisableApiTermination`: Indicates whether termination protection is enabled for the
+            /// instance. The default is ``false``, which means that you can terminate the instance
+            /// using the Amazon EC2 console, command line tools, or API. You can enable termination
+            /// protection when you launch an instance, while the instance is running, or while the
+            /// instance is stopped.
+            props, "DisableApiTermination", disable_api_termination, set_disable_api_termination, get_disable_api_termination, Val<bool>
         }
 
-        /// `EbsOptimized`: Indicates whether the instance is optimized for Amazon EBS I/O. This
-        /// optimization provides dedicated throughput to Amazon EBS and an optimized configuration
-        /// stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with
-        /// all instance types. Additional usage charges apply when using an EBS-optimized instance.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`: Indicates whether the instance is optimized for Amazon EBS I/O. This
+            /// optimization provides dedicated throughput to Amazon EBS and an optimized configuration
+            /// stack to provide optimal Amazon EBS I/O performance. This optimization isn't available
+            /// with all instance types. Additional usage charges apply when using an EBS-optimized
+            /// instance.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
 
-        /// `EnclaveOptions`: Indicates whether the instance is enabled for AWS Nitro Enclaves. For more
-        /// information, see What is Nitro Enclaves? (<https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html>)
-        /// in the *Nitro Enclaves User Guide*. You can't enable AWS Nitro Enclaves and hibernation on
-        /// the same instance.
-        pub fn enclave_options(mut self, value: impl Into<Val<EnclaveOptions>>) -> Self {
-            self.props.set("EnclaveOptions", value.into());
-            self
+        prop! {
+            /// `EnclaveOptions`: Indicates whether the instance is enabled for AWS Nitro Enclaves. For
+            /// more information, see What is Nitro Enclaves? (<https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html>)
+            /// in the *Nitro Enclaves User Guide*. You can't enable AWS Nitro Enclaves and hibernation
+            /// on the same instance.
+            props, "EnclaveOptions", enclave_options, set_enclave_options, get_enclave_options, Val<EnclaveOptions>
         }
 
-        /// `HibernationOptions`: Indicates whether an instance is enabled for hibernation. This
-        /// parameter is valid only if the instance meets the hibernation prerequisites (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html>).
-        /// For more information, see Hibernate your Amazon EC2 instance (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn hibernation_options(mut self, value: impl Into<Val<HibernationOptions>>) -> Self {
-            self.props.set("HibernationOptions", value.into());
-            self
+        prop! {
+            /// `HibernationOptions`: Indicates whether an instance is enabled for hibernation. This
+            /// parameter is valid only if the instance meets the hibernation prerequisites (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html>).
+            /// For more information, see Hibernate your Amazon EC2 instance (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "HibernationOptions", hibernation_options, set_hibernation_options, get_hibernation_options, Val<HibernationOptions>
         }
 
-        /// `IamInstanceProfile`: The name or Amazon Resource Name (ARN) of an IAM instance profile.
-        pub fn iam_instance_profile(mut self, value: impl Into<Val<IamInstanceProfile>>) -> Self {
-            self.props.set("IamInstanceProfile", value.into());
-            self
+        prop! {
+            /// `IamInstanceProfile`: The name or Amazon Resource Name (ARN) of an IAM instance profile.
+            props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<IamInstanceProfile>
         }
 
-        /// `ImageId`: The ID of the AMI. Alternatively, you can specify a Systems Manager parameter,
-        /// which will resolve to an AMI ID on launch. Valid formats: + ``ami-0ac394d6a3example`` + ``resolve:ssm:parameter-name`` + ``resolve:ssm:parameter-name:version-number`` + ``resolve:ssm:parameter-name:label``
-        /// For more information, see Use a Systems Manager parameter to find an AMI (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html#using-systems-manager-parameter-to-find-AMI>)
-        /// in the *Amazon Elastic Compute Cloud User Guide*.
-        pub fn image_id(mut self, value: impl Into<Val<ImageId>>) -> Self {
-            self.props.set("ImageId", value.into());
-            self
+        prop! {
+            /// `ImageId`: The ID of the AMI. Alternatively, you can specify a Systems Manager
+            /// parameter, which will resolve to an AMI ID on launch. Valid formats: + ``ami-0ac394d6a3example`` + ``resolve:ssm:parameter-name`` + ``resolve:ssm:parameter-name:version-number`` + ``resolve:ssm:parameter-name:label``
+            /// For more information, see Use a Systems Manager parameter to find an AMI (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html#using-systems-manager-parameter-to-find-AMI>)
+            /// in the *Amazon Elastic Compute Cloud User Guide*.
+            props, "ImageId", image_id, set_image_id, get_image_id, Val<ImageId>
         }
 
-        /// `InstanceInitiatedShutdownBehavior`: Indicates whether an instance stops or terminates when
-        /// you initiate shutdown from the instance (using the operating system command for system
-        /// shutdown). Default: ``stop``
-        pub fn instance_initiated_shutdown_behavior(mut self, value: impl Into<Val<LaunchTemplateDataInstanceInitiatedShutdownBehavior>>) -> Self {
-            self.props.set("InstanceInitiatedShutdownBehavior", value.into());
-            self
+        prop! {
+            /// `InstanceInitiatedShutdownBehavior`: Indicates whether an instance stops or terminates
+            /// when you initiate shutdown from the instance (using the operating system command for
+            /// system shutdown). Default: ``stop``
+            props, "InstanceInitiatedShutdownBehavior", instance_initiated_shutdown_behavior, set_instance_initiated_shutdown_behavior, get_instance_initiated_shutdown_behavior, Val<LaunchTemplateDataInstanceInitiatedShutdownBehavior>
         }
 
-        /// `InstanceMarketOptions`: The market (purchasing) option for the instances.
-        pub fn instance_market_options(mut self, value: impl Into<Val<InstanceMarketOptions>>) -> Self {
-            self.props.set("InstanceMarketOptions", value.into());
-            self
+        prop! {
+            /// `InstanceMarketOptions`: The market (purchasing) option for the instances.
+            props, "InstanceMarketOptions", instance_market_options, set_instance_market_options, get_instance_market_options, Val<InstanceMarketOptions>
         }
 
-        /// `InstanceRequirements`: The attributes for the instance types. When you specify instance
-        /// attributes, Amazon EC2 will identify instance types with these attributes. You must specify ``VCpuCount``
-        /// and ``MemoryMiB``. All other attributes are optional. Any unspecified optional attribute is
-        /// set to its default. When you specify multiple attributes, you get instance types that
-        /// satisfy all of the specified attributes. If you specify multiple values for an attribute,
-        /// you get instance types that satisfy any of the specified values. To limit the list of
-        /// instance types from which Amazon EC2 can identify matching instance types, …
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`: The attributes for the instance types. When you specify instance
+            /// attributes, Amazon EC2 will identify instance types with these attributes. You must
+            /// specify ``VCpuCount`` and ``MemoryMiB``. All other attributes are optional. Any
+            /// unspecified optional attribute is set to its default. When you specify multiple
+            /// attributes, you get instance types that satisfy all of the specified attributes. If you
+            /// specify multiple values for an attribute, you get instance types that satisfy any of the
+            /// specified values. To limit the list of instance types from which Amazon EC2 can identify
+            /// matching instance types, …
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
         }
 
-        /// `InstanceType`: The instance type. For more information, see Amazon EC2 instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-        /// in the *Amazon EC2 User Guide*. If you specify ``InstanceType``, you can't specify ``InstanceRequirements``.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type. For more information, see Amazon EC2 instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+            /// in the *Amazon EC2 User Guide*. If you specify ``InstanceType``, you can't specify ``InstanceRequirements``.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `KernelId`: The ID of the kernel. We recommend that you use PV-GRUB instead of kernels and
-        /// RAM disks. For more information, see User Provided Kernels (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KernelId", value.into());
-            self
+        prop! {
+            /// `KernelId`: The ID of the kernel. We recommend that you use PV-GRUB instead of kernels
+            /// and RAM disks. For more information, see User Provided Kernels (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "KernelId", kernel_id, set_kernel_id, get_kernel_id, Val<String>
         }
 
-        /// `KeyName`: The name of the key pair. You can create a key pair using CreateKeyPair (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html>)
-        /// or ImportKeyPair (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html>).
-        /// If you do not specify a key pair, you can't connect to the instance unless you choose an AMI
-        /// that is configured to allow users another way to log in.
-        pub fn key_name(mut self, value: impl Into<Val<KeyPairName>>) -> Self {
-            self.props.set("KeyName", value.into());
-            self
+        prop! {
+            /// `KeyName`: The name of the key pair. You can create a key pair using CreateKeyPair (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html>)
+            /// or ImportKeyPair (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html>).
+            /// If you do not specify a key pair, you can't connect to the instance unless you choose an
+            /// AMI that is configured to allow users another way to log in.
+            props, "KeyName", key_name, set_key_name, get_key_name, Val<KeyPairName>
         }
 
-        /// `LicenseSpecifications`: The license configurations.
-        pub fn license_specifications(mut self, value: impl Into<Val<List<LicenseSpecification>>>) -> Self {
-            self.props.set("LicenseSpecifications", value.into());
-            self
+        prop! {
+            /// `LicenseSpecifications`: The license configurations.
+            props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<LicenseSpecification>>
         }
 
-        /// `MaintenanceOptions`: The maintenance options of your instance.
-        pub fn maintenance_options(mut self, value: impl Into<Val<MaintenanceOptions>>) -> Self {
-            self.props.set("MaintenanceOptions", value.into());
-            self
+        prop! {
+            /// `MaintenanceOptions`: The maintenance options of your instance.
+            props, "MaintenanceOptions", maintenance_options, set_maintenance_options, get_maintenance_options, Val<MaintenanceOptions>
         }
 
-        /// `MetadataOptions`: The metadata options for the instance. For more information, see
-        /// Configure the Instance Metadata Service options (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn metadata_options(mut self, value: impl Into<Val<MetadataOptions>>) -> Self {
-            self.props.set("MetadataOptions", value.into());
-            self
+        prop! {
+            /// `MetadataOptions`: The metadata options for the instance. For more information, see
+            /// Configure the Instance Metadata Service options (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<MetadataOptions>
         }
 
-        /// `Monitoring`: The monitoring for the instance.
-        pub fn monitoring(mut self, value: impl Into<Val<Monitoring>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `Monitoring`: The monitoring for the instance.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<Monitoring>
         }
 
-        /// `NetworkInterfaces`: The network interfaces for the instance.
-        pub fn network_interfaces(mut self, value: impl Into<Val<List<NetworkInterface>>>) -> Self {
-            self.props.set("NetworkInterfaces", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaces`: The network interfaces for the instance.
+            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<NetworkInterface>>
         }
 
-        /// `NetworkPerformanceOptions`: The settings for the network performance options for the
-        /// instance. For more information, see EC2 instance bandwidth weighting configuration (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-bandwidth-weighting.html>).
-        pub fn network_performance_options(mut self, value: impl Into<Val<NetworkPerformanceOptions>>) -> Self {
-            self.props.set("NetworkPerformanceOptions", value.into());
-            self
+        prop! {
+            /// `NetworkPerformanceOptions`: The settings for the network performance options for the
+            /// instance. For more information, see EC2 instance bandwidth weighting configuration (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-bandwidth-weighting.html>).
+            props, "NetworkPerformanceOptions", network_performance_options, set_network_performance_options, get_network_performance_options, Val<NetworkPerformanceOptions>
         }
 
-        /// `Placement`: The placement for the instance.
-        pub fn placement(mut self, value: impl Into<Val<Placement>>) -> Self {
-            self.props.set("Placement", value.into());
-            self
+        prop! {
+            /// `Placement`: The placement for the instance.
+            props, "Placement", placement, set_placement, get_placement, Val<Placement>
         }
 
-        /// `PrivateDnsNameOptions`: The hostname type for EC2 instances launched into this subnet and
-        /// how DNS A and AAAA record queries should be handled. For more information, see Amazon EC2
-        /// instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
-        /// in the *User Guide*.
-        pub fn private_dns_name_options(mut self, value: impl Into<Val<PrivateDnsNameOptions>>) -> Self {
-            self.props.set("PrivateDnsNameOptions", value.into());
-            self
+        prop! {
+            /// `PrivateDnsNameOptions`: The hostname type for EC2 instances launched into this subnet
+            /// and how DNS A and AAAA record queries should be handled. For more information, see
+            /// Amazon EC2 instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
+            /// in the *User Guide*.
+            props, "PrivateDnsNameOptions", private_dns_name_options, set_private_dns_name_options, get_private_dns_name_options, Val<PrivateDnsNameOptions>
         }
 
-        /// `RamDiskId`: The ID of the RAM disk. We recommend that you use PV-GRUB instead of kernels
-        /// and RAM disks. For more information, see User provided kernels (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn ram_disk_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RamDiskId", value.into());
-            self
+        prop! {
+            /// `RamDiskId`: The ID of the RAM disk. We recommend that you use PV-GRUB instead of
+            /// kernels and RAM disks. For more information, see User provided kernels (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "RamDiskId", ram_disk_id, set_ram_disk_id, get_ram_disk_id, Val<String>
         }
 
-        /// `SecurityGroupIds`: The IDs of the security groups. You can specify the IDs of existing
-        /// security groups and references to resources created by the stack template. If you specify a
-        /// network interface, you must specify any security groups as part of the network interface
-        /// instead.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: The IDs of the security groups. You can specify the IDs of existing
+            /// security groups and references to resources created by the stack template. If you
+            /// specify a network interface, you must specify any security groups as part of the network
+            /// interface instead.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
         }
 
-        /// `SecurityGroups`: The names of the security groups. For a nondefault VPC, you must use
-        /// security group IDs instead. If you specify a network interface, you must specify any
-        /// security groups as part of the network interface instead of using this parameter.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`: The names of the security groups. For a nondefault VPC, you must use
+            /// security group IDs instead. If you specify a network interface, you must specify any
+            /// security groups as part of the network interface instead of using this parameter.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
 
-        /// `TagSpecifications`: The tags to apply to resources that are created during instance launch.
-        /// To tag the launch template itself, use TagSpecifications (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#cfn-ec2-launchtemplate-tagspecifications>).
-        pub fn tag_specifications(mut self, value: impl Into<Val<List<TagSpecification>>>) -> Self {
-            self.props.set("TagSpecifications", value.into());
-            self
+        prop! {
+            /// `TagSpecifications`: The tags to apply to resources that are created during instance
+            /// launch. To tag the launch template itself, use TagSpecifications (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#cfn-ec2-launchtemplate-tagspecifications>).
+            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<TagSpecification>>
         }
 
-        /// `UserData`: The user data to make available to the instance. You must provide base64-encoded
-        /// text. User data is limited to 16 KB. For more information, see Run commands when you launch
-        /// an EC2 instance with user data input (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html>)
-        /// in the *Amazon EC2 User Guide*. If you are creating the launch template for use with BATCH,
-        /// the user data must be provided in the MIME multi-part archive format (<https://docs.aws.amazon.com/https://cloudinit.readthedocs.io/en/latest/topics/format.html#mime-multi-part-archive>).
-        /// For more information, see \[Amazon EC2 …
-        pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserData", value.into());
-            self
+        prop! {
+            /// `UserData`: The user data to make available to the instance. You must provide
+            /// base64-encoded text. User data is limited to 16 KB. For more information, see Run
+            /// commands when you launch an EC2 instance with user data input (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html>)
+            /// in the *Amazon EC2 User Guide*. If you are creating the launch template for use with
+            /// BATCH, the user data must be provided in the MIME multi-part archive format (<https://docs.aws.amazon.com/https://cloudinit.readthedocs.io/en/latest/topics/format.html#mime-multi-part-archive>).
+            /// For more information, see \[Amazon EC2 …
+            props, "UserData", user_data, set_user_data, get_user_data, Val<String>
         }
     }
 
@@ -9291,31 +9333,29 @@ pub mod launch_template {
             BlockDeviceMapping { props }
         }
 
-        /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is launched.
-        pub fn ebs(mut self, value: impl Into<Val<Ebs>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is
+            /// launched.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<Ebs>
         }
 
-        /// `NoDevice`: To omit the device from the block device mapping, specify an empty string.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `NoDevice`: To omit the device from the block device mapping, specify an empty string.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
         }
 
-        /// `VirtualName`: The virtual device name (ephemeralN). Instance store volumes are numbered
-        /// starting from 0. An instance type with 2 available instance store volumes can specify
-        /// mappings for ephemeral0 and ephemeral1. The number of available instance store volumes
-        /// depends on the instance type. After you connect to the instance, you must mount the volume.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`: The virtual device name (ephemeralN). Instance store volumes are numbered
+            /// starting from 0. An instance type with 2 available instance store volumes can specify
+            /// mappings for ephemeral0 and ephemeral1. The number of available instance store volumes
+            /// depends on the instance type. After you connect to the instance, you must mount the
+            /// volume.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -9335,85 +9375,76 @@ pub mod launch_template {
             Ebs { props }
         }
 
-        /// `DeleteOnTermination`: Indicates whether the EBS volume is deleted on instance termination.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Indicates whether the EBS volume is deleted on instance
+            /// termination.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `EbsCardIndex`.
-        pub fn ebs_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EbsCardIndex", value.into());
-            self
+        prop! {
+            /// `EbsCardIndex`.
+            props, "EbsCardIndex", ebs_card_index, set_ebs_card_index, get_ebs_card_index, Val<i64>
         }
 
-        /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only be
-        /// attached to instances that support Amazon EBS encryption. If you are creating a volume from
-        /// a snapshot, you can't specify an encryption value.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only
+            /// be attached to instances that support Amazon EBS encryption. If you are creating a
+            /// volume from a snapshot, you can't specify an encryption value.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
-        /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
-        /// volumes, this represents the baseline performance of the volume and the rate at which the
-        /// volume accumulates I/O credits for bursting. The following are the supported values for each
-        /// volume type: + ``gp3``: 3,000 - 80,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
-        /// IOPS For ``io2`` volumes, you can achieve up to 256,000 IOPS on \[instances built on the
-        /// Nitro …
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
+            /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
+            /// volumes, this represents the baseline performance of the volume and the rate at which
+            /// the volume accumulates I/O credits for bursting. The following are the supported values
+            /// for each volume type: + ``gp3``: 3,000 - 80,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
+            /// IOPS For ``io2`` volumes, you can achieve up to 256,000 IOPS on \[instances built on the
+            /// Nitro …
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed
-        /// KMS key to use for EBS encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Identifier (key ID, key alias, key ARN, or alias ARN) of the customer
+            /// managed KMS key to use for EBS encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The ID of the snapshot.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The ID of the snapshot.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: The throughput to provision for a ``gp3`` volume, with a maximum of 2,000
-        /// MiB/s. Valid Range: Minimum value of 125. Maximum value of 2,000.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: The throughput to provision for a ``gp3`` volume, with a maximum of 2,000
+            /// MiB/s. Valid Range: Minimum value of 125. Maximum value of 2,000.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeInitializationRate`: Specifies the Amazon EBS Provisioned Rate for Volume
-        /// Initialization (volume initialization rate), in MiB/s, at which to download the snapshot
-        /// blocks from Amazon S3 to the volume. This is also known as *volume initialization*.
-        /// Specifying a volume initialization rate ensures that the volume is initialized at a
-        /// predictable and consistent rate after creation. This parameter is supported only for volumes
-        /// created from snapshots. Omit this parameter if: + You want to create the volume using fast
-        /// snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In
-        /// this case, …
-        pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeInitializationRate", value.into());
-            self
+        prop! {
+            /// `VolumeInitializationRate`: Specifies the Amazon EBS Provisioned Rate for Volume
+            /// Initialization (volume initialization rate), in MiB/s, at which to download the snapshot
+            /// blocks from Amazon S3 to the volume. This is also known as *volume initialization*.
+            /// Specifying a volume initialization rate ensures that the volume is initialized at a
+            /// predictable and consistent rate after creation. This parameter is supported only for
+            /// volumes created from snapshots. Omit this parameter if: + You want to create the volume
+            /// using fast snapshot restore. You must specify a snapshot that is enabled for fast
+            /// snapshot restore. In this case, …
+            props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
         }
 
-        /// `VolumeSize`: The size of the volume, in GiBs. You must specify either a snapshot ID or a
-        /// volume size. The following are the supported volumes sizes for each volume type: + ``gp2``: 1 - 16,384
-        /// GiB + ``gp3``: 1 - 65,536 GiB + ``io1``: 4 - 16,384 GiB + ``io2``: 4 - 65,536 GiB + ``st1``
-        /// and ``sc1``: 125 - 16,384 GiB + ``standard``: 1 - 1024 GiB
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: The size of the volume, in GiBs. You must specify either a snapshot ID or
+            /// a volume size. The following are the supported volumes sizes for each volume type: + ``gp2``: 1 - 16,384
+            /// GiB + ``gp3``: 1 - 65,536 GiB + ``io1``: 4 - 16,384 GiB + ``io2``: 4 - 65,536 GiB + ``st1``
+            /// and ``sc1``: 125 - 16,384 GiB + ``standard``: 1 - 1024 GiB
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: The volume type. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>)
-        /// in the *Amazon EBS User Guide*.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The volume type. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>)
+            /// in the *Amazon EBS User Guide*.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsVolumeType>
         }
     }
 
@@ -9463,23 +9494,22 @@ pub mod launch_template {
             CapacityReservationSpecification { props }
         }
 
-        /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation preferences.
-        /// Possible preferences include: + ``capacity-reservations-only`` - The instance will only run
-        /// in a Capacity Reservation or Capacity Reservation group. If capacity isn't available, the
-        /// instance will fail to launch. + ``open`` - The instance can run in any ``open`` Capacity
-        /// Reservation that has matching attributes (instance type, platform, Availability Zone,
-        /// tenancy). + ``none`` - The instance avoids running in a Capacity Reservation even if one is
-        /// available. The instance runs in On-Demand capacity.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation
+            /// preferences. Possible preferences include: + ``capacity-reservations-only`` - The
+            /// instance will only run in a Capacity Reservation or Capacity Reservation group. If
+            /// capacity isn't available, the instance will fail to launch. + ``open`` - The instance
+            /// can run in any ``open`` Capacity Reservation that has matching attributes (instance
+            /// type, platform, Availability Zone, tenancy). + ``none`` - The instance avoids running in
+            /// a Capacity Reservation even if one is available. The instance runs in On-Demand
+            /// capacity.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
         }
 
-        /// `CapacityReservationTarget`: Information about the target Capacity Reservation or Capacity
-        /// Reservation group.
-        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
-            self.props.set("CapacityReservationTarget", value.into());
-            self
+        prop! {
+            /// `CapacityReservationTarget`: Information about the target Capacity Reservation or
+            /// Capacity Reservation group.
+            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
         }
     }
 
@@ -9522,17 +9552,16 @@ pub mod launch_template {
             CapacityReservationTarget { props }
         }
 
-        /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the instance.
-        pub fn capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationId", value.into());
-            self
+        prop! {
+            /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the
+            /// instance.
+            props, "CapacityReservationId", capacity_reservation_id, set_capacity_reservation_id, get_capacity_reservation_id, Val<String>
         }
 
-        /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource group in
-        /// which to run the instance.
-        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource
+            /// group in which to run the instance.
+            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
         }
     }
 
@@ -9554,31 +9583,28 @@ pub mod launch_template {
             CpuOptions { props }
         }
 
-        /// `AmdSevSnp`: Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is
-        /// supported with M6a, R6a, and C6a instance types only. For more information, see AMD SEV-SNP
-        /// for Amazon EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html>).
-        pub fn amd_sev_snp(mut self, value: impl Into<Val<CpuOptionsAmdSevSnp>>) -> Self {
-            self.props.set("AmdSevSnp", value.into());
-            self
+        prop! {
+            /// `AmdSevSnp`: Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is
+            /// supported with M6a, R6a, and C6a instance types only. For more information, see AMD
+            /// SEV-SNP for Amazon EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html>).
+            props, "AmdSevSnp", amd_sev_snp, set_amd_sev_snp, get_amd_sev_snp, Val<CpuOptionsAmdSevSnp>
         }
 
-        /// `CoreCount`: The number of CPU cores for the instance.
-        pub fn core_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoreCount", value.into());
-            self
+        prop! {
+            /// `CoreCount`: The number of CPU cores for the instance.
+            props, "CoreCount", core_count, set_core_count, get_core_count, Val<i64>
         }
 
-        /// `NestedVirtualization`: Indicates whether the instance is enabled for nested virtualization.
-        pub fn nested_virtualization(mut self, value: impl Into<Val<CpuOptionsNestedVirtualization>>) -> Self {
-            self.props.set("NestedVirtualization", value.into());
-            self
+        prop! {
+            /// `NestedVirtualization`: Indicates whether the instance is enabled for nested
+            /// virtualization.
+            props, "NestedVirtualization", nested_virtualization, set_nested_virtualization, get_nested_virtualization, Val<CpuOptionsNestedVirtualization>
         }
 
-        /// `ThreadsPerCore`: The number of threads per CPU core. To disable multithreading for the
-        /// instance, specify a value of ``1``. Otherwise, specify the default value of ``2``.
-        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThreadsPerCore", value.into());
-            self
+        prop! {
+            /// `ThreadsPerCore`: The number of threads per CPU core. To disable multithreading for the
+            /// instance, specify a value of ``1``. Otherwise, specify the default value of ``2``.
+            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
         }
     }
 
@@ -9627,10 +9653,9 @@ pub mod launch_template {
             CreditSpecification { props }
         }
 
-        /// `CpuCredits`: The credit option for CPU usage of a T instance. Valid values: ``standard`` | ``unlimited``
-        pub fn cpu_credits(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CpuCredits", value.into());
-            self
+        prop! {
+            /// `CpuCredits`: The credit option for CPU usage of a T instance. Valid values: ``standard`` | ``unlimited``
+            props, "CpuCredits", cpu_credits, set_cpu_credits, get_cpu_credits, Val<String>
         }
     }
 
@@ -9650,11 +9675,10 @@ pub mod launch_template {
             EnclaveOptions { props }
         }
 
-        /// `Enabled`: If this parameter is set to ``true``, the instance is enabled for AWS Nitro
-        /// Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If this parameter is set to ``true``, the instance is enabled for AWS Nitro
+            /// Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -9677,11 +9701,10 @@ pub mod launch_template {
             HibernationOptions { props }
         }
 
-        /// `Configured`: If you set this parameter to ``true``, the instance is enabled for
-        /// hibernation. Default: ``false``
-        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Configured", value.into());
-            self
+        prop! {
+            /// `Configured`: If you set this parameter to ``true``, the instance is enabled for
+            /// hibernation. Default: ``false``
+            props, "Configured", configured, set_configured, get_configured, Val<bool>
         }
     }
 
@@ -9704,16 +9727,14 @@ pub mod launch_template {
             IamInstanceProfile { props }
         }
 
-        /// `Arn`: The Amazon Resource Name (ARN) of the instance profile.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the instance profile.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `Name`: The name of the instance profile.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the instance profile.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -9748,16 +9769,14 @@ pub mod launch_template {
             InstanceMarketOptions { props }
         }
 
-        /// `MarketType`: The market type.
-        pub fn market_type(mut self, value: impl Into<Val<InstanceMarketOptionsMarketType>>) -> Self {
-            self.props.set("MarketType", value.into());
-            self
+        prop! {
+            /// `MarketType`: The market type.
+            props, "MarketType", market_type, set_market_type, get_market_type, Val<InstanceMarketOptionsMarketType>
         }
 
-        /// `SpotOptions`: The options for Spot Instances.
-        pub fn spot_options(mut self, value: impl Into<Val<SpotOptions>>) -> Self {
-            self.props.set("SpotOptions", value.into());
-            self
+        prop! {
+            /// `SpotOptions`: The options for Spot Instances.
+            props, "SpotOptions", spot_options, set_spot_options, get_spot_options, Val<SpotOptions>
         }
     }
 
@@ -9796,48 +9815,43 @@ pub mod launch_template {
             SpotOptions { props }
         }
 
-        /// `BlockDurationMinutes`: Deprecated.
-        pub fn block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockDurationMinutes", value.into());
-            self
+        prop! {
+            /// `BlockDurationMinutes`: Deprecated.
+            props, "BlockDurationMinutes", block_duration_minutes, set_block_duration_minutes, get_block_duration_minutes, Val<i64>
         }
 
-        /// `InstanceInterruptionBehavior`: The behavior when a Spot Instance is interrupted. The
-        /// default is ``terminate``.
-        pub fn instance_interruption_behavior(mut self, value: impl Into<Val<SpotOptionsInstanceInterruptionBehavior>>) -> Self {
-            self.props.set("InstanceInterruptionBehavior", value.into());
-            self
+        prop! {
+            /// `InstanceInterruptionBehavior`: The behavior when a Spot Instance is interrupted. The
+            /// default is ``terminate``.
+            props, "InstanceInterruptionBehavior", instance_interruption_behavior, set_instance_interruption_behavior, get_instance_interruption_behavior, Val<SpotOptionsInstanceInterruptionBehavior>
         }
 
-        /// `MaxPrice`: The maximum hourly price you're willing to pay for a Spot Instance. We do not
-        /// recommend using this parameter because it can lead to increased interruptions. If you do not
-        /// specify this parameter, you will pay the current Spot price. If you do specify this
-        /// parameter, it must be more than USD $0.001. Specifying a value below USD $0.001 will result
-        /// in an ``InvalidParameterValue`` error message when the launch template is used to launch an
-        /// instance. If you specify a maximum price, your Spot Instances will be interrupted more
-        /// frequently than if you do not specify this parameter.
-        pub fn max_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxPrice", value.into());
-            self
+        prop! {
+            /// `MaxPrice`: The maximum hourly price you're willing to pay for a Spot Instance. We do
+            /// not recommend using this parameter because it can lead to increased interruptions. If
+            /// you do not specify this parameter, you will pay the current Spot price. If you do
+            /// specify this parameter, it must be more than USD $0.001. Specifying a value below USD $0.001
+            /// will result in an ``InvalidParameterValue`` error message when the launch template is
+            /// used to launch an instance. If you specify a maximum price, your Spot Instances will be
+            /// interrupted more frequently than if you do not specify this parameter.
+            props, "MaxPrice", max_price, set_max_price, get_max_price, Val<String>
         }
 
-        /// `SpotInstanceType`: The Spot Instance request type. If you are using Spot Instances with an
-        /// Auto Scaling group, use ``one-time`` requests, as the ASlong service handles requesting new
-        /// Spot Instances whenever the group is below its desired capacity.
-        pub fn spot_instance_type(mut self, value: impl Into<Val<SpotOptionsSpotInstanceType>>) -> Self {
-            self.props.set("SpotInstanceType", value.into());
-            self
+        prop! {
+            /// `SpotInstanceType`: The Spot Instance request type. If you are using Spot Instances with
+            /// an Auto Scaling group, use ``one-time`` requests, as the ASlong service handles
+            /// requesting new Spot Instances whenever the group is below its desired capacity.
+            props, "SpotInstanceType", spot_instance_type, set_spot_instance_type, get_spot_instance_type, Val<SpotOptionsSpotInstanceType>
         }
 
-        /// `ValidUntil`: The end date of the request, in UTC format (*YYYY-MM-DD*T*HH:MM:SS*Z).
-        /// Supported only for persistent requests. + For a persistent request, the request remains
-        /// active until the ``ValidUntil`` date and time is reached. Otherwise, the request remains
-        /// active until you cancel it. + For a one-time request, ``ValidUntil`` is not supported. The
-        /// request remains active until all instances launch or you cancel the request. Default: 7 days
-        /// from the current date
-        pub fn valid_until(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidUntil", value.into());
-            self
+        prop! {
+            /// `ValidUntil`: The end date of the request, in UTC format (*YYYY-MM-DD*T*HH:MM:SS*Z).
+            /// Supported only for persistent requests. + For a persistent request, the request remains
+            /// active until the ``ValidUntil`` date and time is reached. Otherwise, the request remains
+            /// active until you cancel it. + For a one-time request, ``ValidUntil`` is not supported.
+            /// The request remains active until all instances launch or you cancel the request.
+            /// Default: 7 days from the current date
+            props, "ValidUntil", valid_until, set_valid_until, get_valid_until, Val<String>
         }
     }
 
@@ -9894,240 +9908,221 @@ pub mod launch_template {
             InstanceRequirements { props }
         }
 
-        /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
-        /// Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set ``Max``
-        /// to ``0``. Default: No minimum or maximum limits
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCount>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
+            /// Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set ``Max``
+            /// to ``0``. Default: No minimum or maximum limits
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCount>
         }
 
-        /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
-        /// specific manufacturers. + For instance types with AWS devices, specify ``amazon-web-services``. +
-        /// For instance types with AMD devices, specify ``amd``. + For instance types with Habana
-        /// devices, specify ``habana``. + For instance types with NVIDIA devices, specify ``nvidia``. +
-        /// For instance types with Xilinx devices, specify ``xilinx``. Default: Any manufacturer
-        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorManufacturers>>>) -> Self {
-            self.props.set("AcceleratorManufacturers", value.into());
-            self
+        prop! {
+            /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
+            /// specific manufacturers. + For instance types with AWS devices, specify ``amazon-web-services``. +
+            /// For instance types with AMD devices, specify ``amd``. + For instance types with Habana
+            /// devices, specify ``habana``. + For instance types with NVIDIA devices, specify ``nvidia``. +
+            /// For instance types with Xilinx devices, specify ``xilinx``. Default: Any manufacturer
+            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsAcceleratorManufacturers>>
         }
 
-        /// `AcceleratorNames`: The accelerators that must be on the instance type. + For instance types
-        /// with NVIDIA A10G GPUs, specify ``a10g``. + For instance types with NVIDIA A100 GPUs, specify ``a100``. +
-        /// For instance types with NVIDIA H100 GPUs, specify ``h100``. + For instance types with AWS
-        /// Inferentia chips, specify ``inferentia``. + For instance types with AWS Inferentia2 chips,
-        /// specify ``inferentia2``. + For instance types with Habana Gaudi HL-205 GPUs, specify ``gaudi-hl-205``. +
-        /// For instance types with NVIDIA GRID K520 GPUs, specify ``k520``. + For instance types with
-        /// NVIDIA K80 GPUs, specify ``k80``. + For …
-        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorNames>>>) -> Self {
-            self.props.set("AcceleratorNames", value.into());
-            self
+        prop! {
+            /// `AcceleratorNames`: The accelerators that must be on the instance type. + For instance
+            /// types with NVIDIA A10G GPUs, specify ``a10g``. + For instance types with NVIDIA A100
+            /// GPUs, specify ``a100``. + For instance types with NVIDIA H100 GPUs, specify ``h100``. +
+            /// For instance types with AWS Inferentia chips, specify ``inferentia``. + For instance
+            /// types with AWS Inferentia2 chips, specify ``inferentia2``. + For instance types with
+            /// Habana Gaudi HL-205 GPUs, specify ``gaudi-hl-205``. + For instance types with NVIDIA
+            /// GRID K520 GPUs, specify ``k520``. + For instance types with NVIDIA K80 GPUs, specify ``k80``. +
+            /// For …
+            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsAcceleratorNames>>
         }
 
-        /// `AcceleratorTotalMemoryMiB`: The minimum and maximum amount of total accelerator memory, in
-        /// MiB. Default: No minimum or maximum limits
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiB>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`: The minimum and maximum amount of total accelerator memory,
+            /// in MiB. Default: No minimum or maximum limits
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiB>
         }
 
-        /// `AcceleratorTypes`: The accelerator types that must be on the instance type. + For instance
-        /// types with FPGA accelerators, specify ``fpga``. + For instance types with GPU accelerators,
-        /// specify ``gpu``. + For instance types with Inference accelerators, specify ``inference``. +
-        /// For instance types with Media accelerators, specify ``media``. Default: Any accelerator type
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorTypes>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorTypes`: The accelerator types that must be on the instance type. + For
+            /// instance types with FPGA accelerators, specify ``fpga``. + For instance types with GPU
+            /// accelerators, specify ``gpu``. + For instance types with Inference accelerators, specify ``inference``. +
+            /// For instance types with Media accelerators, specify ``media``. Default: Any accelerator
+            /// type
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsAcceleratorTypes>>
         }
 
-        /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against. All
-        /// other instance types are ignored, even if they match your specified attributes. You can use
-        /// strings with one or more wild cards, represented by an asterisk (``*``), to allow an
-        /// instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-        /// For example, if you specify ``c5*``,Amazon EC2 will allow the entire C5 instance family,
-        /// which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 will
-        /// allow all the M5a instance types, but not the M5n instance …
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against.
+            /// All other instance types are ignored, even if they match your specified attributes. You
+            /// can use strings with one or more wild cards, represented by an asterisk (``*``), to
+            /// allow an instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+            /// For example, if you specify ``c5*``,Amazon EC2 will allow the entire C5 instance family,
+            /// which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 will
+            /// allow all the M5a instance types, but not the M5n instance …
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `BareMetal`: Indicates whether bare metal instance types must be included, excluded, or
-        /// required. + To include bare metal instance types, specify ``included``. + To require only
-        /// bare metal instance types, specify ``required``. + To exclude bare metal instance types,
-        /// specify ``excluded``. Default: ``excluded``
-        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsBareMetal>>) -> Self {
-            self.props.set("BareMetal", value.into());
-            self
+        prop! {
+            /// `BareMetal`: Indicates whether bare metal instance types must be included, excluded, or
+            /// required. + To include bare metal instance types, specify ``included``. + To require
+            /// only bare metal instance types, specify ``required``. + To exclude bare metal instance
+            /// types, specify ``excluded``. Default: ``excluded``
+            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsBareMetal>
         }
 
-        /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth to Amazon EBS, in
-        /// Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
-        /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
-        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbps>>) -> Self {
-            self.props.set("BaselineEbsBandwidthMbps", value.into());
-            self
+        prop! {
+            /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth to Amazon EBS, in
+            /// Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
+            /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
+            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbps>
         }
 
-        /// `BaselinePerformanceFactors`: The baseline performance to consider, using an instance family
-        /// as a baseline reference. The instance family establishes the lowest acceptable level of
-        /// performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no
-        /// guarantee that the selected instance types will always exceed the baseline for every
-        /// application. Currently, this parameter only supports CPU performance as a baseline
-        /// performance factor. For more information, see \[Performance …
-        pub fn baseline_performance_factors(mut self, value: impl Into<Val<BaselinePerformanceFactors>>) -> Self {
-            self.props.set("BaselinePerformanceFactors", value.into());
-            self
+        prop! {
+            /// `BaselinePerformanceFactors`: The baseline performance to consider, using an instance
+            /// family as a baseline reference. The instance family establishes the lowest acceptable
+            /// level of performance. Amazon EC2 uses this baseline to guide instance type selection,
+            /// but there is no guarantee that the selected instance types will always exceed the
+            /// baseline for every application. Currently, this parameter only supports CPU performance
+            /// as a baseline performance factor. For more information, see \[Performance …
+            props, "BaselinePerformanceFactors", baseline_performance_factors, set_baseline_performance_factors, get_baseline_performance_factors, Val<BaselinePerformanceFactors>
         }
 
-        /// `BurstablePerformance`: Indicates whether burstable performance T instance types are
-        /// included, excluded, or required. For more information, see Burstable performance instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>). +
-        /// To include burstable performance instance types, specify ``included``. + To require only
-        /// burstable performance instance types, specify ``required``. + To exclude burstable
-        /// performance instance types, specify ``excluded``. Default: ``excluded``
-        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsBurstablePerformance>>) -> Self {
-            self.props.set("BurstablePerformance", value.into());
-            self
+        prop! {
+            /// `BurstablePerformance`: Indicates whether burstable performance T instance types are
+            /// included, excluded, or required. For more information, see Burstable performance
+            /// instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>). +
+            /// To include burstable performance instance types, specify ``included``. + To require only
+            /// burstable performance instance types, specify ``required``. + To exclude burstable
+            /// performance instance types, specify ``excluded``. Default: ``excluded``
+            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsBurstablePerformance>
         }
 
-        /// `CpuManufacturers`: The CPU manufacturers to include. + For instance types with Intel CPUs,
-        /// specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. + For instance types
-        /// with AWS CPUs, specify ``amazon-web-services``. + For instance types with Apple CPUs,
-        /// specify ``apple``. Don't confuse the CPU manufacturer with the CPU architecture. Instances
-        /// will be launched with a compatible CPU architecture based on the Amazon Machine Image (AMI)
-        /// that you specify in your launch template. Default: Any manufacturer
-        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsCpuManufacturers>>>) -> Self {
-            self.props.set("CpuManufacturers", value.into());
-            self
+        prop! {
+            /// `CpuManufacturers`: The CPU manufacturers to include. + For instance types with Intel
+            /// CPUs, specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. + For
+            /// instance types with AWS CPUs, specify ``amazon-web-services``. + For instance types with
+            /// Apple CPUs, specify ``apple``. Don't confuse the CPU manufacturer with the CPU
+            /// architecture. Instances will be launched with a compatible CPU architecture based on the
+            /// Amazon Machine Image (AMI) that you specify in your launch template. Default: Any
+            /// manufacturer
+            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsCpuManufacturers>>
         }
 
-        /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or more
-        /// wild cards, represented by an asterisk (``*``), to exclude an instance type, size, or
-        /// generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-        /// For example, if you specify ``c5*``,Amazon EC2 will exclude the entire C5 instance family,
-        /// which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 will
-        /// exclude all the M5a instance types, but not the M5n instance types. If you specify ``ExcludedInstanceTypes``,
-        /// you can't specify ``AllowedInstanceTypes``. Default: No …
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or
+            /// more wild cards, represented by an asterisk (``*``), to exclude an instance type, size,
+            /// or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+            /// For example, if you specify ``c5*``,Amazon EC2 will exclude the entire C5 instance
+            /// family, which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon
+            /// EC2 will exclude all the M5a instance types, but not the M5n instance types. If you
+            /// specify ``ExcludedInstanceTypes``, you can't specify ``AllowedInstanceTypes``. Default:
+            /// No …
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
 
-        /// `InstanceGenerations`: Indicates whether current or previous generation instance types are
-        /// included. The current generation instance types are recommended for use. Current generation
-        /// instance types are typically the latest two to three generations in each instance family.
-        /// For more information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-        /// in the *Amazon EC2 User Guide*. For current generation instance types, specify ``current``.
-        /// For previous generation instance types, specify ``previous``. Default: Current and previous
-        /// generation instance types
-        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsInstanceGenerations>>>) -> Self {
-            self.props.set("InstanceGenerations", value.into());
-            self
+        prop! {
+            /// `InstanceGenerations`: Indicates whether current or previous generation instance types
+            /// are included. The current generation instance types are recommended for use. Current
+            /// generation instance types are typically the latest two to three generations in each
+            /// instance family. For more information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+            /// in the *Amazon EC2 User Guide*. For current generation instance types, specify ``current``.
+            /// For previous generation instance types, specify ``previous``. Default: Current and
+            /// previous generation instance types
+            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsInstanceGenerations>>
         }
 
-        /// `LocalStorage`: Indicates whether instance types with instance store volumes are included,
-        /// excluded, or required. For more information, Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
-        /// in the *Amazon EC2 User Guide*. + To include instance types with instance store volumes,
-        /// specify ``included``. + To require only instance types with instance store volumes, specify ``required``. +
-        /// To exclude instance types with instance store volumes, specify ``excluded``. Default: ``included``
-        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsLocalStorage>>) -> Self {
-            self.props.set("LocalStorage", value.into());
-            self
+        prop! {
+            /// `LocalStorage`: Indicates whether instance types with instance store volumes are
+            /// included, excluded, or required. For more information, Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
+            /// in the *Amazon EC2 User Guide*. + To include instance types with instance store volumes,
+            /// specify ``included``. + To require only instance types with instance store volumes,
+            /// specify ``required``. + To exclude instance types with instance store volumes, specify ``excluded``.
+            /// Default: ``included``
+            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsLocalStorage>
         }
 
-        /// `LocalStorageTypes`: The type of local storage that is required. + For instance types with
-        /// hard disk drive (HDD) storage, specify ``hdd``. + For instance types with solid state drive (SSD)
-        /// storage, specify ``ssd``. Default: ``hdd`` and ``ssd``
-        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsLocalStorageTypes>>>) -> Self {
-            self.props.set("LocalStorageTypes", value.into());
-            self
+        prop! {
+            /// `LocalStorageTypes`: The type of local storage that is required. + For instance types
+            /// with hard disk drive (HDD) storage, specify ``hdd``. + For instance types with solid
+            /// state drive (SSD) storage, specify ``ssd``. Default: ``hdd`` and ``ssd``
+            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsLocalStorageTypes>>
         }
 
-        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price protection
-        /// threshold for Spot Instances, as a percentage of an identified On-Demand price. The
-        /// identified On-Demand price is the price of the lowest priced current generation C, M, or R
-        /// instance type with your specified attributes. If no current generation C, M, or R instance
-        /// type matches your attributes, then the identified price is from the lowest priced current
-        /// generation instance types, and failing that, from the lowest priced previous generation
-        /// instance types that match your attributes. When Amazon EC2 selects instance types with your
-        /// attributes, it will …
-        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price
+            /// protection threshold for Spot Instances, as a percentage of an identified On-Demand
+            /// price. The identified On-Demand price is the price of the lowest priced current
+            /// generation C, M, or R instance type with your specified attributes. If no current
+            /// generation C, M, or R instance type matches your attributes, then the identified price
+            /// is from the lowest priced current generation instance types, and failing that, from the
+            /// lowest priced previous generation instance types that match your attributes. When Amazon
+            /// EC2 selects instance types with your attributes, it will …
+            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
         }
 
-        /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU, in GiB. Default: No
-        /// minimum or maximum limits
-        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpu>>) -> Self {
-            self.props.set("MemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU, in GiB. Default:
+            /// No minimum or maximum limits
+            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpu>
         }
 
-        /// `MemoryMiB`: The minimum and maximum amount of memory, in MiB.
-        pub fn memory_mi_b(mut self, value: impl Into<Val<MemoryMiB>>) -> Self {
-            self.props.set("MemoryMiB", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`: The minimum and maximum amount of memory, in MiB.
+            props, "MemoryMiB", memory_mi_b, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiB>
         }
 
-        /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits per
-        /// second (Gbps). Default: No minimum or maximum limits
-        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbps>>) -> Self {
-            self.props.set("NetworkBandwidthGbps", value.into());
-            self
+        prop! {
+            /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits
+            /// per second (Gbps). Default: No minimum or maximum limits
+            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbps>
         }
 
-        /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces. Default: No
-        /// minimum or maximum limits
-        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCount>>) -> Self {
-            self.props.set("NetworkInterfaceCount", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces. Default:
+            /// No minimum or maximum limits
+            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCount>
         }
 
-        /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
-        /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
-        /// price. The identified On-Demand price is the price of the lowest priced current generation
-        /// C, M, or R instance type with your specified attributes. When Amazon EC2 selects instance
-        /// types with your attributes, it will exclude instance types whose price exceeds your
-        /// specified threshold. The parameter accepts an integer, which Amazon EC2 interprets as a
-        /// percentage. To turn off price protection, specify a high value, such as ``999999``. This
-        /// parameter is not supported for …
-        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
+            /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
+            /// price. The identified On-Demand price is the price of the lowest priced current
+            /// generation C, M, or R instance type with your specified attributes. When Amazon EC2
+            /// selects instance types with your attributes, it will exclude instance types whose price
+            /// exceeds your specified threshold. The parameter accepts an integer, which Amazon EC2
+            /// interprets as a percentage. To turn off price protection, specify a high value, such as ``999999``.
+            /// This parameter is not supported for …
+            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `RequireHibernateSupport`: Indicates whether instance types must support hibernation for
-        /// On-Demand Instances. This parameter is not supported for GetSpotPlacementScores (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html>).
-        /// Default: ``false``
-        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireHibernateSupport", value.into());
-            self
+        prop! {
+            /// `RequireHibernateSupport`: Indicates whether instance types must support hibernation for
+            /// On-Demand Instances. This parameter is not supported for GetSpotPlacementScores (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html>).
+            /// Default: ``false``
+            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
         }
 
-        /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection threshold
-        /// for Spot Instances, as a percentage higher than an identified Spot price. The identified
-        /// Spot price is the Spot price of the lowest priced current generation C, M, or R instance
-        /// type with your specified attributes. If no current generation C, M, or R instance type
-        /// matches your attributes, then the identified Spot price is from the lowest priced current
-        /// generation instance types, and failing that, from the lowest priced previous generation
-        /// instance types that match your attributes. When Amazon EC2 selects instance types with your
-        /// attributes, it …
-        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
+            /// threshold for Spot Instances, as a percentage higher than an identified Spot price. The
+            /// identified Spot price is the Spot price of the lowest priced current generation C, M, or
+            /// R instance type with your specified attributes. If no current generation C, M, or R
+            /// instance type matches your attributes, then the identified Spot price is from the lowest
+            /// priced current generation instance types, and failing that, from the lowest priced
+            /// previous generation instance types that match your attributes. When Amazon EC2 selects
+            /// instance types with your attributes, it …
+            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `TotalLocalStorageGB`: The minimum and maximum amount of total local storage, in GB.
-        /// Default: No minimum or maximum limits
-        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGb>>) -> Self {
-            self.props.set("TotalLocalStorageGB", value.into());
-            self
+        prop! {
+            /// `TotalLocalStorageGB`: The minimum and maximum amount of total local storage, in GB.
+            /// Default: No minimum or maximum limits
+            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGb>
         }
 
-        /// `VCpuCount`: The minimum and maximum number of vCPUs.
-        pub fn v_cpu_count(mut self, value: impl Into<Val<VCpuCount>>) -> Self {
-            self.props.set("VCpuCount", value.into());
-            self
+        prop! {
+            /// `VCpuCount`: The minimum and maximum number of vCPUs.
+            props, "VCpuCount", v_cpu_count, set_v_cpu_count, get_v_cpu_count, Val<VCpuCount>
         }
     }
 
@@ -10147,17 +10142,16 @@ pub mod launch_template {
             AcceleratorCount { props }
         }
 
-        /// `Max`: The maximum number of accelerators. To specify no maximum limit, omit this parameter.
-        /// To exclude accelerator-enabled instance types, set ``Max`` to ``0``.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum number of accelerators. To specify no maximum limit, omit this
+            /// parameter. To exclude accelerator-enabled instance types, set ``Max`` to ``0``.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum number of accelerators. To specify no minimum limit, omit this parameter.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum number of accelerators. To specify no minimum limit, omit this
+            /// parameter.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10263,18 +10257,16 @@ pub mod launch_template {
             AcceleratorTotalMemoryMiB { props }
         }
 
-        /// `Max`: The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit
-        /// this parameter.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of accelerator memory, in MiB. To specify no maximum limit,
+            /// omit this parameter.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit
-        /// this parameter.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of accelerator memory, in MiB. To specify no minimum limit,
+            /// omit this parameter.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10333,18 +10325,16 @@ pub mod launch_template {
             BaselineEbsBandwidthMbps { props }
         }
 
-        /// `Max`: The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this
-        /// parameter.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this
+            /// parameter.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this
-        /// parameter.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this
+            /// parameter.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10369,10 +10359,10 @@ pub mod launch_template {
             BaselinePerformanceFactors { props }
         }
 
-        /// `Cpu`: The CPU performance to consider, using an instance family as the baseline reference.
-        pub fn cpu(mut self, value: impl Into<Val<Cpu>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`: The CPU performance to consider, using an instance family as the baseline
+            /// reference.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<Cpu>
         }
     }
 
@@ -10392,13 +10382,12 @@ pub mod launch_template {
             Cpu { props }
         }
 
-        /// `References`: The instance family to use as the baseline reference for CPU performance. All
-        /// instance types that match your specified attributes are compared against the CPU performance
-        /// of the referenced instance family, regardless of CPU manufacturer or architecture
-        /// differences.
-        pub fn references(mut self, value: impl Into<Val<List<Reference>>>) -> Self {
-            self.props.set("References", value.into());
-            self
+        prop! {
+            /// `References`: The instance family to use as the baseline reference for CPU performance.
+            /// All instance types that match your specified attributes are compared against the CPU
+            /// performance of the referenced instance family, regardless of CPU manufacturer or
+            /// architecture differences.
+            props, "References", references, set_references, get_references, Val<List<Reference>>
         }
     }
 
@@ -10418,16 +10407,15 @@ pub mod launch_template {
             Reference { props }
         }
 
-        /// `InstanceFamily`: The instance family to use as a baseline reference. Ensure that you
-        /// specify the correct value for the instance family. The instance family is everything before
-        /// the period (``.``) in the instance type name. For example, in the instance type ``c6i.large``,
-        /// the instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2 instance
-        /// type naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
-        /// in *Amazon EC2 Instance Types*. The following instance families are *not supported* for
-        /// performance protection: + ``c1`` + ``g3`` | ``g3s`` + …
-        pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceFamily", value.into());
-            self
+        prop! {
+            /// `InstanceFamily`: The instance family to use as a baseline reference. Ensure that you
+            /// specify the correct value for the instance family. The instance family is everything
+            /// before the period (``.``) in the instance type name. For example, in the instance type ``c6i.large``,
+            /// the instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2
+            /// instance type naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
+            /// in *Amazon EC2 Instance Types*. The following instance families are *not supported* for
+            /// performance protection: + ``c1`` + ``g3`` | ``g3s`` + …
+            props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
         }
     }
 
@@ -10532,18 +10520,16 @@ pub mod launch_template {
             MemoryGiBPerVCpu { props }
         }
 
-        /// `Max`: The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this
-        /// parameter.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit
+            /// this parameter.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this
-        /// parameter.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit
+            /// this parameter.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -10562,17 +10548,15 @@ pub mod launch_template {
             MemoryMiB { props }
         }
 
-        /// `Max`: The maximum amount of memory, in MiB. To specify no maximum limit, omit this
-        /// parameter.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of memory, in MiB. To specify no maximum limit, omit this
+            /// parameter.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum amount of memory, in MiB. To specify no minimum limit, specify ``0``.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of memory, in MiB. To specify no minimum limit, specify ``0``.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10597,18 +10581,16 @@ pub mod launch_template {
             NetworkBandwidthGbps { props }
         }
 
-        /// `Max`: The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit
-        /// this parameter.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of network bandwidth, in Gbps. To specify no maximum limit,
+            /// omit this parameter.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The minimum amount of network bandwidth, in Gbps. If this parameter is not specified,
-        /// there is no minimum limit.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of network bandwidth, in Gbps. If this parameter is not
+            /// specified, there is no minimum limit.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -10628,18 +10610,16 @@ pub mod launch_template {
             NetworkInterfaceCount { props }
         }
 
-        /// `Max`: The maximum number of network interfaces. To specify no maximum limit, omit this
-        /// parameter.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum number of network interfaces. To specify no maximum limit, omit this
+            /// parameter.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum number of network interfaces. To specify no minimum limit, omit this
-        /// parameter.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum number of network interfaces. To specify no minimum limit, omit this
+            /// parameter.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10659,18 +10639,16 @@ pub mod launch_template {
             TotalLocalStorageGb { props }
         }
 
-        /// `Max`: The maximum amount of total local storage, in GB. To specify no maximum limit, omit
-        /// this parameter.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum amount of total local storage, in GB. To specify no maximum limit,
+            /// omit this parameter.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`: The minimum amount of total local storage, in GB. To specify no minimum limit, omit
-        /// this parameter.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum amount of total local storage, in GB. To specify no minimum limit,
+            /// omit this parameter.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -10689,16 +10667,14 @@ pub mod launch_template {
             VCpuCount { props }
         }
 
-        /// `Max`: The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`: The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`: The minimum number of vCPUs. To specify no minimum limit, specify ``0``.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`: The minimum number of vCPUs. To specify no minimum limit, specify ``0``.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -10719,10 +10695,9 @@ pub mod launch_template {
             LicenseSpecification { props }
         }
 
-        /// `LicenseConfigurationArn`: The Amazon Resource Name (ARN) of the license configuration.
-        pub fn license_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LicenseConfigurationArn", value.into());
-            self
+        prop! {
+            /// `LicenseConfigurationArn`: The Amazon Resource Name (ARN) of the license configuration.
+            props, "LicenseConfigurationArn", license_configuration_arn, set_license_configuration_arn, get_license_configuration_arn, Val<String>
         }
     }
 
@@ -10741,11 +10716,10 @@ pub mod launch_template {
             MaintenanceOptions { props }
         }
 
-        /// `AutoRecovery`: Disables the automatic recovery behavior of your instance or sets it to
-        /// default.
-        pub fn auto_recovery(mut self, value: impl Into<Val<MaintenanceOptionsAutoRecovery>>) -> Self {
-            self.props.set("AutoRecovery", value.into());
-            self
+        prop! {
+            /// `AutoRecovery`: Disables the automatic recovery behavior of your instance or sets it to
+            /// default.
+            props, "AutoRecovery", auto_recovery, set_auto_recovery, get_auto_recovery, Val<MaintenanceOptionsAutoRecovery>
         }
     }
 
@@ -10780,48 +10754,45 @@ pub mod launch_template {
             MetadataOptions { props }
         }
 
-        /// `HttpEndpoint`: Enables or disables the HTTP metadata endpoint on your instances. If the
-        /// parameter is not specified, the default state is ``enabled``. If you specify a value of ``disabled``,
-        /// you will not be able to access your instance metadata.
-        pub fn http_endpoint(mut self, value: impl Into<Val<MetadataOptionsHttpEndpoint>>) -> Self {
-            self.props.set("HttpEndpoint", value.into());
-            self
+        prop! {
+            /// `HttpEndpoint`: Enables or disables the HTTP metadata endpoint on your instances. If the
+            /// parameter is not specified, the default state is ``enabled``. If you specify a value of ``disabled``,
+            /// you will not be able to access your instance metadata.
+            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<MetadataOptionsHttpEndpoint>
         }
 
-        /// `HttpProtocolIpv6`: Enables or disables the IPv6 endpoint for the instance metadata service.
-        /// Default: ``disabled``
-        pub fn http_protocol_ipv6(mut self, value: impl Into<Val<MetadataOptionsHttpProtocolIpv6>>) -> Self {
-            self.props.set("HttpProtocolIpv6", value.into());
-            self
+        prop! {
+            /// `HttpProtocolIpv6`: Enables or disables the IPv6 endpoint for the instance metadata
+            /// service. Default: ``disabled``
+            props, "HttpProtocolIpv6", http_protocol_ipv6, set_http_protocol_ipv6, get_http_protocol_ipv6, Val<MetadataOptionsHttpProtocolIpv6>
         }
 
-        /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
-        /// requests. The larger the number, the further instance metadata requests can travel. Default: ``1``
-        /// Possible values: Integers from 1 to 64
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
+            /// requests. The larger the number, the further instance metadata requests can travel.
+            /// Default: ``1`` Possible values: Integers from 1 to 64
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`: Indicates whether IMDSv2 is required. + ``optional`` - IMDSv2 is optional. You
-        /// can choose whether to send a session token in your instance metadata retrieval requests. If
-        /// you retrieve IAM role credentials without a session token, you receive the IMDSv1 role
-        /// credentials. If you retrieve IAM role credentials using a valid session token, you receive
-        /// the IMDSv2 role credentials. + ``required`` - IMDSv2 is required. You must send a session
-        /// token in your instance metadata retrieval requests. With this option, retrieving the IAM
-        /// role credentials always returns IMDSv2 credentials; IMDSv1 credentials …
-        pub fn http_tokens(mut self, value: impl Into<Val<MetadataOptionsHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`: Indicates whether IMDSv2 is required. + ``optional`` - IMDSv2 is optional.
+            /// You can choose whether to send a session token in your instance metadata retrieval
+            /// requests. If you retrieve IAM role credentials without a session token, you receive the
+            /// IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session
+            /// token, you receive the IMDSv2 role credentials. + ``required`` - IMDSv2 is required. You
+            /// must send a session token in your instance metadata retrieval requests. With this
+            /// option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1
+            /// credentials …
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<MetadataOptionsHttpTokens>
         }
 
-        /// `InstanceMetadataTags`: Set to ``enabled`` to allow access to instance tags from the
-        /// instance metadata. Set to ``disabled`` to turn off access to instance tags from the instance
-        /// metadata. For more information, see View tags for your EC2 instances using instance metadata (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html>).
-        /// Default: ``disabled``
-        pub fn instance_metadata_tags(mut self, value: impl Into<Val<MetadataOptionsInstanceMetadataTags>>) -> Self {
-            self.props.set("InstanceMetadataTags", value.into());
-            self
+        prop! {
+            /// `InstanceMetadataTags`: Set to ``enabled`` to allow access to instance tags from the
+            /// instance metadata. Set to ``disabled`` to turn off access to instance tags from the
+            /// instance metadata. For more information, see View tags for your EC2 instances using
+            /// instance metadata (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html>).
+            /// Default: ``disabled``
+            props, "InstanceMetadataTags", instance_metadata_tags, set_instance_metadata_tags, get_instance_metadata_tags, Val<MetadataOptionsInstanceMetadataTags>
         }
     }
 
@@ -10907,11 +10878,10 @@ pub mod launch_template {
             Monitoring { props }
         }
 
-        /// `Enabled`: Specify ``true`` to enable detailed monitoring. Otherwise, basic monitoring is
-        /// enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specify ``true`` to enable detailed monitoring. Otherwise, basic monitoring
+            /// is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -10931,174 +10901,152 @@ pub mod launch_template {
             NetworkInterface { props }
         }
 
-        /// `AssociateCarrierIpAddress`: Associates a Carrier IP address with eth0 for a new network
-        /// interface. Use this option when you launch an instance in a Wavelength Zone and want to
-        /// associate a Carrier IP address with the network interface. For more information about
-        /// Carrier IP addresses, see Carrier IP addresses (<https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip>)
-        /// in the *Developer Guide*.
-        pub fn associate_carrier_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociateCarrierIpAddress", value.into());
-            self
+        prop! {
+            /// `AssociateCarrierIpAddress`: Associates a Carrier IP address with eth0 for a new network
+            /// interface. Use this option when you launch an instance in a Wavelength Zone and want to
+            /// associate a Carrier IP address with the network interface. For more information about
+            /// Carrier IP addresses, see Carrier IP addresses (<https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip>)
+            /// in the *Developer Guide*.
+            props, "AssociateCarrierIpAddress", associate_carrier_ip_address, set_associate_carrier_ip_address, get_associate_carrier_ip_address, Val<bool>
         }
 
-        /// `AssociatePublicIpAddress`: Associates a public IPv4 address with eth0 for a new network
-        /// interface. AWS charges for all public IPv4 addresses, including public IPv4 addresses
-        /// associated with running instances and Elastic IP addresses. For more information, see the *Public
-        /// IPv4 Address* tab on the Amazon VPC pricing page (<https://docs.aws.amazon.com/vpc/pricing/>).
-        pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociatePublicIpAddress", value.into());
-            self
+        prop! {
+            /// `AssociatePublicIpAddress`: Associates a public IPv4 address with eth0 for a new network
+            /// interface. AWS charges for all public IPv4 addresses, including public IPv4 addresses
+            /// associated with running instances and Elastic IP addresses. For more information, see
+            /// the *Public IPv4 Address* tab on the Amazon VPC pricing page (<https://docs.aws.amazon.com/vpc/pricing/>).
+            props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
         }
 
-        /// `ConnectionTrackingSpecification`: A connection tracking specification for the network
-        /// interface.
-        pub fn connection_tracking_specification(mut self, value: impl Into<Val<ConnectionTrackingSpecification>>) -> Self {
-            self.props.set("ConnectionTrackingSpecification", value.into());
-            self
+        prop! {
+            /// `ConnectionTrackingSpecification`: A connection tracking specification for the network
+            /// interface.
+            props, "ConnectionTrackingSpecification", connection_tracking_specification, set_connection_tracking_specification, get_connection_tracking_specification, Val<ConnectionTrackingSpecification>
         }
 
-        /// `DeleteOnTermination`: Indicates whether the network interface is deleted when the instance
-        /// is terminated.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Indicates whether the network interface is deleted when the
+            /// instance is terminated.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Description`: A description for the network interface.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description for the network interface.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DeviceIndex`: The device index for the network interface attachment. The primary network
-        /// interface has a device index of 0. If the network interface is of type ``interface``, you
-        /// must specify a device index. If you create a launch template that includes secondary network
-        /// interfaces but no primary network interface, and you specify it using the ``LaunchTemplate``
-        /// property of ``AWS::EC2::Instance``, then you must include a primary network interface using
-        /// the ``NetworkInterfaces`` property of ``AWS::EC2::Instance``.
-        pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeviceIndex", value.into());
-            self
+        prop! {
+            /// `DeviceIndex`: The device index for the network interface attachment. The primary
+            /// network interface has a device index of 0. If the network interface is of type ``interface``,
+            /// you must specify a device index. If you create a launch template that includes secondary
+            /// network interfaces but no primary network interface, and you specify it using the ``LaunchTemplate``
+            /// property of ``AWS::EC2::Instance``, then you must include a primary network interface
+            /// using the ``NetworkInterfaces`` property of ``AWS::EC2::Instance``.
+            props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
         }
 
-        /// `EnaQueueCount`: The number of ENA queues to be created with the instance.
-        pub fn ena_queue_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EnaQueueCount", value.into());
-            self
+        prop! {
+            /// `EnaQueueCount`: The number of ENA queues to be created with the instance.
+            props, "EnaQueueCount", ena_queue_count, set_ena_queue_count, get_ena_queue_count, Val<i64>
         }
 
-        /// `EnaSrdSpecification`: The ENA Express configuration for the network interface.
-        pub fn ena_srd_specification(mut self, value: impl Into<Val<EnaSrdSpecification>>) -> Self {
-            self.props.set("EnaSrdSpecification", value.into());
-            self
+        prop! {
+            /// `EnaSrdSpecification`: The ENA Express configuration for the network interface.
+            props, "EnaSrdSpecification", ena_srd_specification, set_ena_srd_specification, get_ena_srd_specification, Val<EnaSrdSpecification>
         }
 
-        /// `Groups`: The IDs of one or more security groups.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`: The IDs of one or more security groups.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
         }
 
-        /// `InterfaceType`: The type of network interface. To create an Elastic Fabric Adapter (EFA),
-        /// specify ``efa`` or ``efa``. For more information, see Elastic Fabric Adapter for AI/ML and
-        /// HPC workloads on Amazon EC2 (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html>)
-        /// in the *Amazon EC2 User Guide*. If you are not creating an EFA, specify ``interface`` or
-        /// omit this parameter. If you specify ``efa-only``, do not assign any IP addresses to the
-        /// network interface. EFA-only network interfaces do not support IP addresses. Valid values: ``interface`` | ``efa`` | ``efa-only``
-        pub fn interface_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterfaceType", value.into());
-            self
+        prop! {
+            /// `InterfaceType`: The type of network interface. To create an Elastic Fabric Adapter (EFA),
+            /// specify ``efa`` or ``efa``. For more information, see Elastic Fabric Adapter for AI/ML
+            /// and HPC workloads on Amazon EC2 (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html>)
+            /// in the *Amazon EC2 User Guide*. If you are not creating an EFA, specify ``interface`` or
+            /// omit this parameter. If you specify ``efa-only``, do not assign any IP addresses to the
+            /// network interface. EFA-only network interfaces do not support IP addresses. Valid
+            /// values: ``interface`` | ``efa`` | ``efa-only``
+            props, "InterfaceType", interface_type, set_interface_type, get_interface_type, Val<String>
         }
 
-        /// `Ipv4PrefixCount`: The number of IPv4 prefixes to be automatically assigned to the network
-        /// interface. You cannot use this option if you use the ``Ipv4Prefix`` option.
-        pub fn ipv4_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv4PrefixCount", value.into());
-            self
+        prop! {
+            /// `Ipv4PrefixCount`: The number of IPv4 prefixes to be automatically assigned to the
+            /// network interface. You cannot use this option if you use the ``Ipv4Prefix`` option.
+            props, "Ipv4PrefixCount", ipv4_prefix_count, set_ipv4_prefix_count, get_ipv4_prefix_count, Val<i64>
         }
 
-        /// `Ipv4Prefixes`: One or more IPv4 prefixes to be assigned to the network interface. You
-        /// cannot use this option if you use the ``Ipv4PrefixCount`` option.
-        pub fn ipv4_prefixes(mut self, value: impl Into<Val<List<Ipv4PrefixSpecification>>>) -> Self {
-            self.props.set("Ipv4Prefixes", value.into());
-            self
+        prop! {
+            /// `Ipv4Prefixes`: One or more IPv4 prefixes to be assigned to the network interface. You
+            /// cannot use this option if you use the ``Ipv4PrefixCount`` option.
+            props, "Ipv4Prefixes", ipv4_prefixes, set_ipv4_prefixes, get_ipv4_prefixes, Val<List<Ipv4PrefixSpecification>>
         }
 
-        /// `Ipv6AddressCount`: The number of IPv6 addresses to assign to a network interface. Amazon
-        /// EC2 automatically selects the IPv6 addresses from the subnet range. You can't use this
-        /// option if specifying specific IPv6 addresses.
-        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6AddressCount", value.into());
-            self
+        prop! {
+            /// `Ipv6AddressCount`: The number of IPv6 addresses to assign to a network interface.
+            /// Amazon EC2 automatically selects the IPv6 addresses from the subnet range. You can't use
+            /// this option if specifying specific IPv6 addresses.
+            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
         }
 
-        /// `Ipv6Addresses`: One or more specific IPv6 addresses from the IPv6 CIDR block range of your
-        /// subnet. You can't use this option if you're specifying a number of IPv6 addresses.
-        pub fn ipv6_addresses(mut self, value: impl Into<Val<List<Ipv6Add>>>) -> Self {
-            self.props.set("Ipv6Addresses", value.into());
-            self
+        prop! {
+            /// `Ipv6Addresses`: One or more specific IPv6 addresses from the IPv6 CIDR block range of
+            /// your subnet. You can't use this option if you're specifying a number of IPv6 addresses.
+            props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<Ipv6Add>>
         }
 
-        /// `Ipv6PrefixCount`: The number of IPv6 prefixes to be automatically assigned to the network
-        /// interface. You cannot use this option if you use the ``Ipv6Prefix`` option.
-        pub fn ipv6_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6PrefixCount", value.into());
-            self
+        prop! {
+            /// `Ipv6PrefixCount`: The number of IPv6 prefixes to be automatically assigned to the
+            /// network interface. You cannot use this option if you use the ``Ipv6Prefix`` option.
+            props, "Ipv6PrefixCount", ipv6_prefix_count, set_ipv6_prefix_count, get_ipv6_prefix_count, Val<i64>
         }
 
-        /// `Ipv6Prefixes`: One or more IPv6 prefixes to be assigned to the network interface. You
-        /// cannot use this option if you use the ``Ipv6PrefixCount`` option.
-        pub fn ipv6_prefixes(mut self, value: impl Into<Val<List<Ipv6PrefixSpecification>>>) -> Self {
-            self.props.set("Ipv6Prefixes", value.into());
-            self
+        prop! {
+            /// `Ipv6Prefixes`: One or more IPv6 prefixes to be assigned to the network interface. You
+            /// cannot use this option if you use the ``Ipv6PrefixCount`` option.
+            props, "Ipv6Prefixes", ipv6_prefixes, set_ipv6_prefixes, get_ipv6_prefixes, Val<List<Ipv6PrefixSpecification>>
         }
 
-        /// `NetworkCardIndex`: The index of the network card. Some instance types support multiple
-        /// network cards. The primary network interface must be assigned to network card index 0. The
-        /// default is network card index 0.
-        pub fn network_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NetworkCardIndex", value.into());
-            self
+        prop! {
+            /// `NetworkCardIndex`: The index of the network card. Some instance types support multiple
+            /// network cards. The primary network interface must be assigned to network card index 0.
+            /// The default is network card index 0.
+            props, "NetworkCardIndex", network_card_index, set_network_card_index, get_network_card_index, Val<i64>
         }
 
-        /// `NetworkInterfaceId`: The ID of the network interface.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`: The ID of the network interface.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `PrimaryIpv6`: The primary IPv6 address of the network interface. When you enable an IPv6
-        /// GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address
-        /// until the instance is terminated or the network interface is detached. For more information
-        /// about primary IPv6 addresses, see RunInstances (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html>).
-        pub fn primary_ipv6(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PrimaryIpv6", value.into());
-            self
+        prop! {
+            /// `PrimaryIpv6`: The primary IPv6 address of the network interface. When you enable an
+            /// IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6
+            /// address until the instance is terminated or the network interface is detached. For more
+            /// information about primary IPv6 addresses, see RunInstances (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html>).
+            props, "PrimaryIpv6", primary_ipv6, set_primary_ipv6, get_primary_ipv6, Val<bool>
         }
 
-        /// `PrivateIpAddress`: The primary private IPv4 address of the network interface.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`: The primary private IPv4 address of the network interface.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
 
-        /// `PrivateIpAddresses`: One or more private IPv4 addresses.
-        pub fn private_ip_addresses(mut self, value: impl Into<Val<List<PrivateIpAdd>>>) -> Self {
-            self.props.set("PrivateIpAddresses", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddresses`: One or more private IPv4 addresses.
+            props, "PrivateIpAddresses", private_ip_addresses, set_private_ip_addresses, get_private_ip_addresses, Val<List<PrivateIpAdd>>
         }
 
-        /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses to assign
-        /// to a network interface.
-        pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SecondaryPrivateIpAddressCount", value.into());
-            self
+        prop! {
+            /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses to
+            /// assign to a network interface.
+            props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
         }
 
-        /// `SubnetId`: The ID of the subnet for the network interface.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`: The ID of the subnet for the network interface.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -11120,29 +11068,26 @@ pub mod launch_template {
             ConnectionTrackingSpecification { props }
         }
 
-        /// `TcpEstablishedTimeout`: Timeout (in seconds) for idle TCP connections in an established
-        /// state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6
-        /// instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including
-        /// P6e-GB200). Recommended: Less than 432000 seconds.
-        pub fn tcp_established_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TcpEstablishedTimeout", value.into());
-            self
+        prop! {
+            /// `TcpEstablishedTimeout`: Timeout (in seconds) for idle TCP connections in an established
+            /// state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6
+            /// instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including
+            /// P6e-GB200). Recommended: Less than 432000 seconds.
+            props, "TcpEstablishedTimeout", tcp_established_timeout, set_tcp_established_timeout, get_tcp_established_timeout, Val<i64>
         }
 
-        /// `UdpStreamTimeout`: Timeout (in seconds) for idle UDP flows classified as streams which have
-        /// seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3
-        /// minutes). Default: 180 seconds.
-        pub fn udp_stream_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UdpStreamTimeout", value.into());
-            self
+        prop! {
+            /// `UdpStreamTimeout`: Timeout (in seconds) for idle UDP flows classified as streams which
+            /// have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3
+            /// minutes). Default: 180 seconds.
+            props, "UdpStreamTimeout", udp_stream_timeout, set_udp_stream_timeout, get_udp_stream_timeout, Val<i64>
         }
 
-        /// `UdpTimeout`: Timeout (in seconds) for idle UDP flows that have seen traffic only in a
-        /// single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds.
-        /// Default: 30 seconds.
-        pub fn udp_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UdpTimeout", value.into());
-            self
+        prop! {
+            /// `UdpTimeout`: Timeout (in seconds) for idle UDP flows that have seen traffic only in a
+            /// single direction or a single request-response transaction. Min: 30 seconds. Max: 60
+            /// seconds. Default: 30 seconds.
+            props, "UdpTimeout", udp_timeout, set_udp_timeout, get_udp_timeout, Val<i64>
         }
     }
 
@@ -11168,16 +11113,14 @@ pub mod launch_template {
             EnaSrdSpecification { props }
         }
 
-        /// `EnaSrdEnabled`: Indicates whether ENA Express is enabled for the network interface.
-        pub fn ena_srd_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdEnabled`: Indicates whether ENA Express is enabled for the network interface.
+            props, "EnaSrdEnabled", ena_srd_enabled, set_ena_srd_enabled, get_ena_srd_enabled, Val<bool>
         }
 
-        /// `EnaSrdUdpSpecification`: Configures ENA Express for UDP network traffic.
-        pub fn ena_srd_udp_specification(mut self, value: impl Into<Val<EnaSrdUdpSpecification>>) -> Self {
-            self.props.set("EnaSrdUdpSpecification", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpSpecification`: Configures ENA Express for UDP network traffic.
+            props, "EnaSrdUdpSpecification", ena_srd_udp_specification, set_ena_srd_udp_specification, get_ena_srd_udp_specification, Val<EnaSrdUdpSpecification>
         }
     }
 
@@ -11201,11 +11144,10 @@ pub mod launch_template {
             EnaSrdUdpSpecification { props }
         }
 
-        /// `EnaSrdUdpEnabled`: Indicates whether UDP traffic to and from the instance uses ENA Express.
-        /// To specify this setting, you must first enable ENA Express.
-        pub fn ena_srd_udp_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdUdpEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpEnabled`: Indicates whether UDP traffic to and from the instance uses ENA
+            /// Express. To specify this setting, you must first enable ENA Express.
+            props, "EnaSrdUdpEnabled", ena_srd_udp_enabled, set_ena_srd_udp_enabled, get_ena_srd_udp_enabled, Val<bool>
         }
     }
 
@@ -11226,11 +11168,11 @@ pub mod launch_template {
             Ipv4PrefixSpecification { props }
         }
 
-        /// `Ipv4Prefix`: The IPv4 prefix. For information, see Assigning prefixes to network interfaces (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html>)
-        /// in the *Amazon EC2 User Guide*.
-        pub fn ipv4_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv4Prefix", value.into());
-            self
+        prop! {
+            /// `Ipv4Prefix`: The IPv4 prefix. For information, see Assigning prefixes to network
+            /// interfaces (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html>)
+            /// in the *Amazon EC2 User Guide*.
+            props, "Ipv4Prefix", ipv4_prefix, set_ipv4_prefix, get_ipv4_prefix, Val<String>
         }
     }
 
@@ -11250,11 +11192,10 @@ pub mod launch_template {
             Ipv6Add { props }
         }
 
-        /// `Ipv6Address`: One or more specific IPv6 addresses from the IPv6 CIDR block range of your
-        /// subnet. You can't use this option if you're specifying a number of IPv6 addresses.
-        pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6Address", value.into());
-            self
+        prop! {
+            /// `Ipv6Address`: One or more specific IPv6 addresses from the IPv6 CIDR block range of
+            /// your subnet. You can't use this option if you're specifying a number of IPv6 addresses.
+            props, "Ipv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
         }
     }
 
@@ -11275,10 +11216,9 @@ pub mod launch_template {
             Ipv6PrefixSpecification { props }
         }
 
-        /// `Ipv6Prefix`: The IPv6 prefix.
-        pub fn ipv6_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6Prefix", value.into());
-            self
+        prop! {
+            /// `Ipv6Prefix`: The IPv6 prefix.
+            props, "Ipv6Prefix", ipv6_prefix, set_ipv6_prefix, get_ipv6_prefix, Val<String>
         }
     }
 
@@ -11299,17 +11239,15 @@ pub mod launch_template {
             PrivateIpAdd { props }
         }
 
-        /// `Primary`: Indicates whether the private IPv4 address is the primary private IPv4 address.
-        /// Only one IPv4 address can be designated as primary.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`: Indicates whether the private IPv4 address is the primary private IPv4
+            /// address. Only one IPv4 address can be designated as primary.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `PrivateIpAddress`: The private IPv4 address.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`: The private IPv4 address.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
     }
 
@@ -11329,14 +11267,14 @@ pub mod launch_template {
             NetworkPerformanceOptions { props }
         }
 
-        /// `BandwidthWeighting`: Specify the bandwidth weighting option to boost the associated type of
-        /// baseline bandwidth, as follows: + default This option uses the standard bandwidth
-        /// configuration for your instance type. + vpc-1 This option boosts your networking baseline
-        /// bandwidth and reduces your EBS baseline bandwidth. + ebs-1 This option boosts your EBS
-        /// baseline bandwidth and reduces your networking baseline bandwidth.
-        pub fn bandwidth_weighting(mut self, value: impl Into<Val<NetworkPerformanceOptionsBandwidthWeighting>>) -> Self {
-            self.props.set("BandwidthWeighting", value.into());
-            self
+        prop! {
+            /// `BandwidthWeighting`: Specify the bandwidth weighting option to boost the associated
+            /// type of baseline bandwidth, as follows: + default This option uses the standard
+            /// bandwidth configuration for your instance type. + vpc-1 This option boosts your
+            /// networking baseline bandwidth and reduces your EBS baseline bandwidth. + ebs-1 This
+            /// option boosts your EBS baseline bandwidth and reduces your networking baseline
+            /// bandwidth.
+            props, "BandwidthWeighting", bandwidth_weighting, set_bandwidth_weighting, get_bandwidth_weighting, Val<NetworkPerformanceOptionsBandwidthWeighting>
         }
     }
 
@@ -11376,63 +11314,55 @@ pub mod launch_template {
             Placement { props }
         }
 
-        /// `Affinity`: The affinity setting for an instance on a Dedicated Host.
-        pub fn affinity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Affinity", value.into());
-            self
+        prop! {
+            /// `Affinity`: The affinity setting for an instance on a Dedicated Host.
+            props, "Affinity", affinity, set_affinity, get_affinity, Val<String>
         }
 
-        /// `AvailabilityZone`: The Availability Zone for the instance. Either ``AvailabilityZone`` or ``AvailabilityZoneId``
-        /// can be specified, but not both
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: The Availability Zone for the instance. Either ``AvailabilityZone``
+            /// or ``AvailabilityZoneId`` can be specified, but not both
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `GroupId`: The Group Id of a placement group. You must specify the Placement Group *Group
-        /// Id* to launch an instance in a shared placement group.
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `GroupId`: The Group Id of a placement group. You must specify the Placement Group *Group
+            /// Id* to launch an instance in a shared placement group.
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
         }
 
-        /// `GroupName`: The name of the placement group for the instance.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `GroupName`: The name of the placement group for the instance.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `HostId`: The ID of the Dedicated Host for the instance.
-        pub fn host_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostId", value.into());
-            self
+        prop! {
+            /// `HostId`: The ID of the Dedicated Host for the instance.
+            props, "HostId", host_id, set_host_id, get_host_id, Val<String>
         }
 
-        /// `HostResourceGroupArn`: The ARN of the host resource group in which to launch the instances.
-        /// If you specify a host resource group ARN, omit the *Tenancy* parameter or set it to ``host``.
-        pub fn host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `HostResourceGroupArn`: The ARN of the host resource group in which to launch the
+            /// instances. If you specify a host resource group ARN, omit the *Tenancy* parameter or set
+            /// it to ``host``.
+            props, "HostResourceGroupArn", host_resource_group_arn, set_host_resource_group_arn, get_host_resource_group_arn, Val<String>
         }
 
-        /// `PartitionNumber`: The number of the partition the instance should launch in. Valid only if
-        /// the placement group strategy is set to ``partition``.
-        pub fn partition_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PartitionNumber", value.into());
-            self
+        prop! {
+            /// `PartitionNumber`: The number of the partition the instance should launch in. Valid only
+            /// if the placement group strategy is set to ``partition``.
+            props, "PartitionNumber", partition_number, set_partition_number, get_partition_number, Val<i64>
         }
 
-        /// `SpreadDomain`: Reserved for future use.
-        pub fn spread_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpreadDomain", value.into());
-            self
+        prop! {
+            /// `SpreadDomain`: Reserved for future use.
+            props, "SpreadDomain", spread_domain, set_spread_domain, get_spread_domain, Val<String>
         }
 
-        /// `Tenancy`: The tenancy of the instance. An instance with a tenancy of dedicated runs on
-        /// single-tenant hardware.
-        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
-            self.props.set("Tenancy", value.into());
-            self
+        prop! {
+            /// `Tenancy`: The tenancy of the instance. An instance with a tenancy of dedicated runs on
+            /// single-tenant hardware.
+            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
         }
     }
 
@@ -11471,29 +11401,26 @@ pub mod launch_template {
             PrivateDnsNameOptions { props }
         }
 
-        /// `EnableResourceNameDnsAAAARecord`: Indicates whether to respond to DNS queries for instance
-        /// hostnames with DNS AAAA records.
-        pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsAAAARecord`: Indicates whether to respond to DNS queries for
+            /// instance hostnames with DNS AAAA records.
+            props, "EnableResourceNameDnsAAAARecord", enable_resource_name_dns_aaaa_record, set_enable_resource_name_dns_aaaa_record, get_enable_resource_name_dns_aaaa_record, Val<bool>
         }
 
-        /// `EnableResourceNameDnsARecord`: Indicates whether to respond to DNS queries for instance
-        /// hostnames with DNS A records.
-        pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsARecord`: Indicates whether to respond to DNS queries for instance
+            /// hostnames with DNS A records.
+            props, "EnableResourceNameDnsARecord", enable_resource_name_dns_a_record, set_enable_resource_name_dns_a_record, get_enable_resource_name_dns_a_record, Val<bool>
         }
 
-        /// `HostnameType`: The type of hostname for EC2 instances. For IPv4 only subnets, an instance
-        /// DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS
-        /// name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS
-        /// names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2
-        /// instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
-        /// in the *User Guide*.
-        pub fn hostname_type(mut self, value: impl Into<Val<PrivateDnsNameOptionsHostnameType>>) -> Self {
-            self.props.set("HostnameType", value.into());
-            self
+        prop! {
+            /// `HostnameType`: The type of hostname for EC2 instances. For IPv4 only subnets, an
+            /// instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an
+            /// instance DNS name must be based on the instance ID. For dual-stack subnets, you can
+            /// specify whether DNS names use the instance IPv4 address or the instance ID. For more
+            /// information, see Amazon EC2 instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
+            /// in the *User Guide*.
+            props, "HostnameType", hostname_type, set_hostname_type, get_hostname_type, Val<PrivateDnsNameOptionsHostnameType>
         }
     }
 
@@ -11534,20 +11461,18 @@ pub mod launch_template {
             TagSpecification { props }
         }
 
-        /// `ResourceType`: The type of resource to tag. You can specify tags for the following resource
-        /// types only: ``instance`` | ``volume`` | ``network-interface`` | ``spot-instances-request``.
-        /// If the instance does not include the resource type that you specify, the instance launch
-        /// fails. For example, not all instance types include a volume. To tag a resource after it has
-        /// been created, see CreateTags (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html>).
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The type of resource to tag. You can specify tags for the following
+            /// resource types only: ``instance`` | ``volume`` | ``network-interface`` | ``spot-instances-request``.
+            /// If the instance does not include the resource type that you specify, the instance launch
+            /// fails. For example, not all instance types include a volume. To tag a resource after it
+            /// has been created, see CreateTags (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html>).
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`: The tags to apply to the resource.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: The tags to apply to the resource.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -11915,16 +11840,14 @@ pub mod launch_template {
             LaunchTemplateTagSpecification { props }
         }
 
-        /// `ResourceType`: The type of resource. To tag a launch template, ``ResourceType`` must be ``launch-template``.
-        pub fn resource_type(mut self, value: impl Into<Val<LaunchTemplateTagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The type of resource. To tag a launch template, ``ResourceType`` must be ``launch-template``.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<LaunchTemplateTagSpecificationResourceType>
         }
 
-        /// `Tags`: The tags for the resource.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: The tags for the resource.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -12298,28 +12221,24 @@ impl LocalGatewayRoute {
         LocalGatewayRoute { core }
     }
 
-    /// `DestinationCidrBlock`: The CIDR block used for destination matches.
-    pub fn destination_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationCidrBlock", value.into());
-        self
+    prop! {
+        /// `DestinationCidrBlock`: The CIDR block used for destination matches.
+        core.props, "DestinationCidrBlock", destination_cidr_block, set_destination_cidr_block, get_destination_cidr_block, Val<String>
     }
 
-    /// `LocalGatewayRouteTableId`: The ID of the local gateway route table.
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalGatewayRouteTableId", value.into());
-        self
+    prop! {
+        /// `LocalGatewayRouteTableId`: The ID of the local gateway route table.
+        core.props, "LocalGatewayRouteTableId", local_gateway_route_table_id, set_local_gateway_route_table_id, get_local_gateway_route_table_id, Val<String>
     }
 
-    /// `LocalGatewayVirtualInterfaceGroupId`: The ID of the virtual interface group.
-    pub fn local_gateway_virtual_interface_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalGatewayVirtualInterfaceGroupId", value.into());
-        self
+    prop! {
+        /// `LocalGatewayVirtualInterfaceGroupId`: The ID of the virtual interface group.
+        core.props, "LocalGatewayVirtualInterfaceGroupId", local_gateway_virtual_interface_group_id, set_local_gateway_virtual_interface_group_id, get_local_gateway_virtual_interface_group_id, Val<String>
     }
 
-    /// `NetworkInterfaceId`: The ID of the network interface.
-    pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkInterfaceId", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the network interface.
+        core.props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12362,16 +12281,19 @@ impl LocalGatewayRouteTable {
         LocalGatewayRouteTable { core }
     }
 
-    /// `Mode`: The mode of the local gateway route table.
-    pub fn mode(mut self, value: impl Into<Val<local_gateway_route_table::Mode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `LocalGatewayId`: The ID of the local gateway.
+        core.props, "LocalGatewayId", _, set_local_gateway_id, get_local_gateway_id, Val<String>
     }
 
-    /// `Tags`: The tags for the local gateway route table.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Mode`: The mode of the local gateway route table.
+        core.props, "Mode", mode, set_mode, get_mode, Val<local_gateway_route_table::Mode>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the local gateway route table.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12456,10 +12378,19 @@ impl LocalGatewayRouteTableVpcAssociation {
         LocalGatewayRouteTableVpcAssociation { core }
     }
 
-    /// `Tags`: The tags for the association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocalGatewayRouteTableId`: The ID of the local gateway route table.
+        core.props, "LocalGatewayRouteTableId", _, set_local_gateway_route_table_id, get_local_gateway_route_table_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12516,10 +12447,20 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         LocalGatewayRouteTableVirtualInterfaceGroupAssociation { core }
     }
 
-    /// `Tags`: The tags for the local gateway route table virtual interface group association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocalGatewayRouteTableId`: The ID of the local gateway route table.
+        core.props, "LocalGatewayRouteTableId", _, set_local_gateway_route_table_id, get_local_gateway_route_table_id, Val<String>
+    }
+
+    prop! {
+        /// `LocalGatewayVirtualInterfaceGroupId`: The ID of the local gateway route table virtual
+        /// interface group.
+        core.props, "LocalGatewayVirtualInterfaceGroupId", _, set_local_gateway_virtual_interface_group_id, get_local_gateway_virtual_interface_group_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the local gateway route table virtual interface group association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12595,23 +12536,45 @@ impl LocalGatewayVirtualInterface {
         LocalGatewayVirtualInterface { core }
     }
 
-    /// `PeerBgpAsn`: The peer BGP ASN.
-    pub fn peer_bgp_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PeerBgpAsn", value.into());
-        self
+    prop! {
+        /// `LocalAddress`: The local address.
+        core.props, "LocalAddress", _, set_local_address, get_local_address, Val<String>
     }
 
-    /// `PeerBgpAsnExtended`: The extended 32-bit ASN of the BGP peer for use with larger ASN
-    /// values.
-    pub fn peer_bgp_asn_extended(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PeerBgpAsnExtended", value.into());
-        self
+    prop! {
+        /// `LocalGatewayVirtualInterfaceGroupId`: The ID of the virtual interface group
+        core.props, "LocalGatewayVirtualInterfaceGroupId", _, set_local_gateway_virtual_interface_group_id, get_local_gateway_virtual_interface_group_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutpostLagId`: The Outpost LAG ID.
+        core.props, "OutpostLagId", _, set_outpost_lag_id, get_outpost_lag_id, Val<String>
+    }
+
+    prop! {
+        /// `PeerAddress`: The peer address.
+        core.props, "PeerAddress", _, set_peer_address, get_peer_address, Val<String>
+    }
+
+    prop! {
+        /// `PeerBgpAsn`: The peer BGP ASN.
+        core.props, "PeerBgpAsn", peer_bgp_asn, set_peer_bgp_asn, get_peer_bgp_asn, Val<i64>
+    }
+
+    prop! {
+        /// `PeerBgpAsnExtended`: The extended 32-bit ASN of the BGP peer for use with larger ASN
+        /// values.
+        core.props, "PeerBgpAsnExtended", peer_bgp_asn_extended, set_peer_bgp_asn_extended, get_peer_bgp_asn_extended, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Vlan`: The ID of the VLAN.
+        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12672,22 +12635,24 @@ impl LocalGatewayVirtualInterfaceGroup {
         LocalGatewayVirtualInterfaceGroup { core }
     }
 
-    /// `LocalBgpAsn`: The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP)
-    pub fn local_bgp_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LocalBgpAsn", value.into());
-        self
+    prop! {
+        /// `LocalBgpAsn`: The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP)
+        core.props, "LocalBgpAsn", local_bgp_asn, set_local_bgp_asn, get_local_bgp_asn, Val<i64>
     }
 
-    /// `LocalBgpAsnExtended`: The extended 32-bit ASN for the local BGP configuration
-    pub fn local_bgp_asn_extended(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LocalBgpAsnExtended", value.into());
-        self
+    prop! {
+        /// `LocalBgpAsnExtended`: The extended 32-bit ASN for the local BGP configuration
+        core.props, "LocalBgpAsnExtended", local_bgp_asn_extended, set_local_bgp_asn_extended, get_local_bgp_asn_extended, Val<i64>
     }
 
-    /// `Tags`: The tags assigned to the virtual interface group
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocalGatewayId`: The ID of the local gateway
+        core.props, "LocalGatewayId", _, set_local_gateway_id, get_local_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the virtual interface group
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12751,103 +12716,92 @@ impl NatGateway {
         NatGateway { core }
     }
 
-    /// `AllocationId`: \[Public NAT gateway only\] The allocation ID of the Elastic IP address
-    /// that's associated with the NAT gateway. This property is required for a public NAT gateway
-    /// and cannot be specified with a private NAT gateway.
-    pub fn allocation_id(mut self, value: impl Into<Val<EipAllocationId>>) -> Self {
-        self.core.set("AllocationId", value.into());
-        self
+    prop! {
+        /// `AllocationId`: \[Public NAT gateway only\] The allocation ID of the Elastic IP address
+        /// that's associated with the NAT gateway. This property is required for a public NAT
+        /// gateway and cannot be specified with a private NAT gateway.
+        core.props, "AllocationId", allocation_id, set_allocation_id, get_allocation_id, Val<EipAllocationId>
     }
 
-    /// `AvailabilityMode`: Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT
-    /// gateway. A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability
-    /// within a single availability zone. A regional NAT gateway is a single NAT Gateway that works
-    /// across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and
-    /// availability across all the AZs in a Region. For more information, see Regional NAT gateways
-    /// for automatic multi-AZ expansion (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html>)
-    /// in the *Amazon VPC User Guide*.
-    pub fn availability_mode(mut self, value: impl Into<Val<nat_gateway::AvailabilityMode>>) -> Self {
-        self.core.set("AvailabilityMode", value.into());
-        self
+    prop! {
+        /// `AvailabilityMode`: Indicates whether this is a zonal (single-AZ) or regional (multi-AZ)
+        /// NAT gateway. A zonal NAT gateway is a NAT Gateway that provides redundancy and
+        /// scalability within a single availability zone. A regional NAT gateway is a single NAT
+        /// Gateway that works across multiple availability zones (AZs) in your VPC, providing
+        /// redundancy, scalability and availability across all the AZs in a Region. For more
+        /// information, see Regional NAT gateways for automatic multi-AZ expansion (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html>)
+        /// in the *Amazon VPC User Guide*.
+        core.props, "AvailabilityMode", availability_mode, set_availability_mode, get_availability_mode, Val<nat_gateway::AvailabilityMode>
     }
 
-    /// `AvailabilityZoneAddresses`: For regional NAT gateways only: Specifies which Availability
-    /// Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each
-    /// AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their
-    /// respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and
-    /// associate EIPs upon detection of an elastic network interface. If you specify this
-    /// parameter, auto-expansion is disabled and you must manually manage AZ coverage. A regional
-    /// NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in …
-    pub fn availability_zone_addresses(mut self, value: impl Into<Val<List<nat_gateway::AvailabilityZoneAddress>>>) -> Self {
-        self.core.set("AvailabilityZoneAddresses", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneAddresses`: For regional NAT gateways only: Specifies which
+        /// Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs)
+        /// to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT
+        /// traffic from their respective AZs. If not specified, the NAT gateway will automatically
+        /// expand to new AZs and associate EIPs upon detection of an elastic network interface. If
+        /// you specify this parameter, auto-expansion is disabled and you must manually manage AZ
+        /// coverage. A regional NAT gateway is a single NAT Gateway that works across multiple
+        /// availability zones (AZs) in …
+        core.props, "AvailabilityZoneAddresses", availability_zone_addresses, set_availability_zone_addresses, get_availability_zone_addresses, Val<List<nat_gateway::AvailabilityZoneAddress>>
     }
 
-    /// `ConnectivityType`: Indicates whether the NAT gateway supports public or private
-    /// connectivity. The default is public connectivity.
-    pub fn connectivity_type(mut self, value: impl Into<Val<nat_gateway::ConnectivityType>>) -> Self {
-        self.core.set("ConnectivityType", value.into());
-        self
+    prop! {
+        /// `ConnectivityType`: Indicates whether the NAT gateway supports public or private
+        /// connectivity. The default is public connectivity.
+        core.props, "ConnectivityType", connectivity_type, set_connectivity_type, get_connectivity_type, Val<nat_gateway::ConnectivityType>
     }
 
-    /// `MaxDrainDurationSeconds`: The maximum amount of time to wait (in seconds) before forcibly
-    /// releasing the IP addresses if connections are still in progress. Default value is 350
-    /// seconds.
-    pub fn max_drain_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxDrainDurationSeconds", value.into());
-        self
+    prop! {
+        /// `MaxDrainDurationSeconds`: The maximum amount of time to wait (in seconds) before
+        /// forcibly releasing the IP addresses if connections are still in progress. Default value
+        /// is 350 seconds.
+        core.props, "MaxDrainDurationSeconds", max_drain_duration_seconds, set_max_drain_duration_seconds, get_max_drain_duration_seconds, Val<i64>
     }
 
-    /// `PrivateIpAddress`: The private IPv4 address to assign to the NAT gateway. If you don't
-    /// provide an address, a private IPv4 address will be automatically assigned.
-    pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateIpAddress", value.into());
-        self
+    prop! {
+        /// `PrivateIpAddress`: The private IPv4 address to assign to the NAT gateway. If you don't
+        /// provide an address, a private IPv4 address will be automatically assigned.
+        core.props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
     }
 
-    /// `SecondaryAllocationIds`: Secondary EIP allocation IDs. For more information, see Create a
-    /// NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html>)
-    /// in the *Amazon VPC User Guide*.
-    pub fn secondary_allocation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecondaryAllocationIds", value.into());
-        self
+    prop! {
+        /// `SecondaryAllocationIds`: Secondary EIP allocation IDs. For more information, see Create
+        /// a NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html>)
+        /// in the *Amazon VPC User Guide*.
+        core.props, "SecondaryAllocationIds", secondary_allocation_ids, set_secondary_allocation_ids, get_secondary_allocation_ids, Val<List<String>>
     }
 
-    /// `SecondaryPrivateIpAddressCount`: \[Private NAT gateway only\] The number of secondary
-    /// private IPv4 addresses you want to assign to the NAT gateway. For more information about
-    /// secondary addresses, see Create a NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>)
-    /// in the *Amazon Virtual Private Cloud User Guide*. ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses``
-    /// cannot be set at the same time.
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SecondaryPrivateIpAddressCount", value.into());
-        self
+    prop! {
+        /// `SecondaryPrivateIpAddressCount`: \[Private NAT gateway only\] The number of secondary
+        /// private IPv4 addresses you want to assign to the NAT gateway. For more information about
+        /// secondary addresses, see Create a NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>)
+        /// in the *Amazon Virtual Private Cloud User Guide*. ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses``
+        /// cannot be set at the same time.
+        core.props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
     }
 
-    /// `SecondaryPrivateIpAddresses`: Secondary private IPv4 addresses. For more information about
-    /// secondary addresses, see Create a NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>)
-    /// in the *Amazon Virtual Private Cloud User Guide*. ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses``
-    /// cannot be set at the same time.
-    pub fn secondary_private_ip_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecondaryPrivateIpAddresses", value.into());
-        self
+    prop! {
+        /// `SecondaryPrivateIpAddresses`: Secondary private IPv4 addresses. For more information
+        /// about secondary addresses, see Create a NAT gateway (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>)
+        /// in the *Amazon Virtual Private Cloud User Guide*. ``SecondaryPrivateIpAddressCount`` and ``SecondaryPrivateIpAddresses``
+        /// cannot be set at the same time.
+        core.props, "SecondaryPrivateIpAddresses", secondary_private_ip_addresses, set_secondary_private_ip_addresses, get_secondary_private_ip_addresses, Val<List<String>>
     }
 
-    /// `SubnetId`: The ID of the subnet in which the NAT gateway is located.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet in which the NAT gateway is located.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `Tags`: The tags for the NAT gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the NAT gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcId`: The ID of the VPC in which the NAT gateway is located.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `VpcId`: The ID of the VPC in which the NAT gateway is located.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -12935,25 +12889,31 @@ pub mod nat_gateway {
             AvailabilityZoneAddress { props }
         }
 
-        /// `AvailabilityZone`: For regional NAT gateways only: The Availability Zone where this
-        /// specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has its
-        /// own configuration to handle outbound NAT traffic from that AZ. A regional NAT gateway is a
-        /// single NAT Gateway that works across multiple availability zones (AZs) in your VPC,
-        /// providing redundancy, scalability and availability across all the AZs in a Region.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AllocationIds`: The allocation IDs of the Elastic IP addresses (EIPs) to be used for
+            /// handling outbound NAT traffic in this specific Availability Zone.
+            props, "AllocationIds", _, set_allocation_ids, get_allocation_ids, Val<List<String>>
         }
 
-        /// `AvailabilityZoneId`: For regional NAT gateways only: The ID of the Availability Zone where
-        /// this specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway
-        /// has its own configuration to handle outbound NAT traffic from that AZ. Use this instead of
-        /// AvailabilityZone for consistent identification of AZs across AWS Regions. A regional NAT
-        /// gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your
-        /// VPC, providing redundancy, scalability and availability across all the AZs in a Region.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: For regional NAT gateways only: The Availability Zone where this
+            /// specific NAT gateway configuration will be active. Each AZ in a regional NAT gateway has
+            /// its own configuration to handle outbound NAT traffic from that AZ. A regional NAT
+            /// gateway is a single NAT Gateway that works across multiple availability zones (AZs) in
+            /// your VPC, providing redundancy, scalability and availability across all the AZs in a
+            /// Region.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        }
+
+        prop! {
+            /// `AvailabilityZoneId`: For regional NAT gateways only: The ID of the Availability Zone
+            /// where this specific NAT gateway configuration will be active. Each AZ in a regional NAT
+            /// gateway has its own configuration to handle outbound NAT traffic from that AZ. Use this
+            /// instead of AvailabilityZone for consistent identification of AZs across AWS Regions. A
+            /// regional NAT gateway is a single NAT Gateway that works across multiple availability
+            /// zones (AZs) in your VPC, providing redundancy, scalability and availability across all
+            /// the AZs in a Region.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
     }
 
@@ -12993,10 +12953,14 @@ impl NetworkAcl {
         NetworkAcl { core }
     }
 
-    /// `Tags`: The tags for the network ACL.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the network ACL.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC for the network ACL.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13058,39 +13022,62 @@ impl NetworkAclEntry {
         NetworkAclEntry { core }
     }
 
-    /// `CidrBlock`: The IPv4 CIDR range to allow or deny, in CIDR notation (for example, 172.16.0.0/24).
-    /// Requirement is conditional: You must specify the CidrBlock or Ipv6CidrBlock property
-    pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrBlock", value.into());
-        self
+    prop! {
+        /// `CidrBlock`: The IPv4 CIDR range to allow or deny, in CIDR notation (for example, 172.16.0.0/24).
+        /// Requirement is conditional: You must specify the CidrBlock or Ipv6CidrBlock property
+        core.props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
     }
 
-    /// `Egress`: Indicates whether this is an egress rule (rule is applied to traffic leaving the
-    /// subnet)
-    pub fn egress(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Egress", value.into());
-        self
+    prop! {
+        /// `Egress`: Indicates whether this is an egress rule (rule is applied to traffic leaving
+        /// the subnet)
+        core.props, "Egress", egress, set_egress, get_egress, Val<bool>
     }
 
-    /// `Icmp`: The Internet Control Message Protocol (ICMP) code and type. Requirement is
-    /// conditional: Required if specifying 1 (ICMP) for the protocol parameter
-    pub fn icmp(mut self, value: impl Into<Val<network_acl_entry::Icmp>>) -> Self {
-        self.core.set("Icmp", value.into());
-        self
+    prop! {
+        /// `Icmp`: The Internet Control Message Protocol (ICMP) code and type. Requirement is
+        /// conditional: Required if specifying 1 (ICMP) for the protocol parameter
+        core.props, "Icmp", icmp, set_icmp, get_icmp, Val<network_acl_entry::Icmp>
     }
 
-    /// `Ipv6CidrBlock`: The IPv6 network range to allow or deny, in CIDR notation (for example 2001:db8:1234:1a00::/64)
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `Ipv6CidrBlock`: The IPv6 network range to allow or deny, in CIDR notation (for example 2001:db8:1234:1a00::/64)
+        core.props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
     }
 
-    /// `PortRange`: The IPv4 network range to allow or deny, in CIDR notation (for example 172.16.0.0/24).
-    /// We modify the specified CIDR block to its canonical form; for example, if you specify 100.68.0.18/18,
-    /// we modify it to 100.68.0.0/18
-    pub fn port_range(mut self, value: impl Into<Val<network_acl_entry::PortRange>>) -> Self {
-        self.core.set("PortRange", value.into());
-        self
+    prop! {
+        /// `NetworkAclId`: The ID of the network ACL
+        core.props, "NetworkAclId", _, set_network_acl_id, get_network_acl_id, Val<NetworkAclId>
+    }
+
+    prop! {
+        /// `PortRange`: The IPv4 network range to allow or deny, in CIDR notation (for example 172.16.0.0/24).
+        /// We modify the specified CIDR block to its canonical form; for example, if you specify 100.68.0.18/18,
+        /// we modify it to 100.68.0.0/18
+        core.props, "PortRange", port_range, set_port_range, get_port_range, Val<network_acl_entry::PortRange>
+    }
+
+    prop! {
+        /// `Protocol`: The protocol number. A value of "-1" means all protocols. If you specify "-1"
+        /// or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all
+        /// ports is allowed, regardless of any ports or ICMP types or codes that you specify. If
+        /// you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP
+        /// types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6)
+        /// and specify an IPv6 CIDR block, you must specify an ICMP type and code
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<i64>
+    }
+
+    prop! {
+        /// `RuleAction`: Indicates whether to allow or deny the traffic that matches the rule
+        /// Allowed values (any case): `allow`, `deny`.
+        core.props, "RuleAction", _, set_rule_action, get_rule_action, Val<String>
+    }
+
+    prop! {
+        /// `RuleNumber`: Rule number to assign to the entry, such as 100. ACL entries are processed
+        /// in ascending order by rule number. Entries can't use the same rule number unless one is
+        /// an egress rule and the other is an ingress rule
+        core.props, "RuleNumber", _, set_rule_number, get_rule_number, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13125,16 +13112,14 @@ pub mod network_acl_entry {
             Icmp { props }
         }
 
-        /// `Code`.
-        pub fn code(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Code", value.into());
-            self
+        prop! {
+            /// `Code`.
+            props, "Code", code, set_code, get_code, Val<i64>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<i64>
         }
     }
 
@@ -13153,16 +13138,14 @@ pub mod network_acl_entry {
             PortRange { props }
         }
 
-        /// `From`.
-        pub fn from_property(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("From", value.into());
-            self
+        prop! {
+            /// `From`.
+            props, "From", from_property, set_from_property, get_from_property, Val<i64>
         }
 
-        /// `To`.
-        pub fn to(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("To", value.into());
-            self
+        prop! {
+            /// `To`.
+            props, "To", to, set_to, get_to, Val<i64>
         }
     }
 }
@@ -13185,22 +13168,19 @@ impl NetworkInsightsAccessScope {
         NetworkInsightsAccessScope { core }
     }
 
-    /// `ExcludePaths`.
-    pub fn exclude_paths(mut self, value: impl Into<Val<List<network_insights_access_scope::AccessScopePathRequest>>>) -> Self {
-        self.core.set("ExcludePaths", value.into());
-        self
+    prop! {
+        /// `ExcludePaths`.
+        core.props, "ExcludePaths", exclude_paths, set_exclude_paths, get_exclude_paths, Val<List<network_insights_access_scope::AccessScopePathRequest>>
     }
 
-    /// `MatchPaths`.
-    pub fn match_paths(mut self, value: impl Into<Val<List<network_insights_access_scope::AccessScopePathRequest>>>) -> Self {
-        self.core.set("MatchPaths", value.into());
-        self
+    prop! {
+        /// `MatchPaths`.
+        core.props, "MatchPaths", match_paths, set_match_paths, get_match_paths, Val<List<network_insights_access_scope::AccessScopePathRequest>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13254,22 +13234,19 @@ pub mod network_insights_access_scope {
             AccessScopePathRequest { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<PathStatementRequest>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<PathStatementRequest>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<PathStatementRequest>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<PathStatementRequest>
         }
 
-        /// `ThroughResources`.
-        pub fn through_resources(mut self, value: impl Into<Val<List<ThroughResourcesStatementRequest>>>) -> Self {
-            self.props.set("ThroughResources", value.into());
-            self
+        prop! {
+            /// `ThroughResources`.
+            props, "ThroughResources", through_resources, set_through_resources, get_through_resources, Val<List<ThroughResourcesStatementRequest>>
         }
     }
 
@@ -13288,16 +13265,14 @@ pub mod network_insights_access_scope {
             PathStatementRequest { props }
         }
 
-        /// `PacketHeaderStatement`.
-        pub fn packet_header_statement(mut self, value: impl Into<Val<PacketHeaderStatementRequest>>) -> Self {
-            self.props.set("PacketHeaderStatement", value.into());
-            self
+        prop! {
+            /// `PacketHeaderStatement`.
+            props, "PacketHeaderStatement", packet_header_statement, set_packet_header_statement, get_packet_header_statement, Val<PacketHeaderStatementRequest>
         }
 
-        /// `ResourceStatement`.
-        pub fn resource_statement(mut self, value: impl Into<Val<ResourceStatementRequest>>) -> Self {
-            self.props.set("ResourceStatement", value.into());
-            self
+        prop! {
+            /// `ResourceStatement`.
+            props, "ResourceStatement", resource_statement, set_resource_statement, get_resource_statement, Val<ResourceStatementRequest>
         }
     }
 
@@ -13316,46 +13291,39 @@ pub mod network_insights_access_scope {
             PacketHeaderStatementRequest { props }
         }
 
-        /// `DestinationAddresses`.
-        pub fn destination_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DestinationAddresses", value.into());
-            self
+        prop! {
+            /// `DestinationAddresses`.
+            props, "DestinationAddresses", destination_addresses, set_destination_addresses, get_destination_addresses, Val<List<String>>
         }
 
-        /// `DestinationPorts`.
-        pub fn destination_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DestinationPorts", value.into());
-            self
+        prop! {
+            /// `DestinationPorts`.
+            props, "DestinationPorts", destination_ports, set_destination_ports, get_destination_ports, Val<List<String>>
         }
 
-        /// `DestinationPrefixLists`.
-        pub fn destination_prefix_lists(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DestinationPrefixLists", value.into());
-            self
+        prop! {
+            /// `DestinationPrefixLists`.
+            props, "DestinationPrefixLists", destination_prefix_lists, set_destination_prefix_lists, get_destination_prefix_lists, Val<List<String>>
         }
 
-        /// `Protocols`.
-        pub fn protocols(mut self, value: impl Into<Val<List<Protocol>>>) -> Self {
-            self.props.set("Protocols", value.into());
-            self
+        prop! {
+            /// `Protocols`.
+            props, "Protocols", protocols, set_protocols, get_protocols, Val<List<Protocol>>
         }
 
-        /// `SourceAddresses`.
-        pub fn source_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SourceAddresses", value.into());
-            self
+        prop! {
+            /// `SourceAddresses`.
+            props, "SourceAddresses", source_addresses, set_source_addresses, get_source_addresses, Val<List<String>>
         }
 
-        /// `SourcePorts`.
-        pub fn source_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SourcePorts", value.into());
-            self
+        prop! {
+            /// `SourcePorts`.
+            props, "SourcePorts", source_ports, set_source_ports, get_source_ports, Val<List<String>>
         }
 
-        /// `SourcePrefixLists`.
-        pub fn source_prefix_lists(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SourcePrefixLists", value.into());
-            self
+        prop! {
+            /// `SourcePrefixLists`.
+            props, "SourcePrefixLists", source_prefix_lists, set_source_prefix_lists, get_source_prefix_lists, Val<List<String>>
         }
     }
 
@@ -13387,16 +13355,14 @@ pub mod network_insights_access_scope {
             ResourceStatementRequest { props }
         }
 
-        /// `ResourceTypes`.
-        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypes", value.into());
-            self
+        prop! {
+            /// `ResourceTypes`.
+            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
         }
 
-        /// `Resources`.
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Resources`.
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
     }
 
@@ -13415,10 +13381,9 @@ pub mod network_insights_access_scope {
             ThroughResourcesStatementRequest { props }
         }
 
-        /// `ResourceStatement`.
-        pub fn resource_statement(mut self, value: impl Into<Val<ResourceStatementRequest>>) -> Self {
-            self.props.set("ResourceStatement", value.into());
-            self
+        prop! {
+            /// `ResourceStatement`.
+            props, "ResourceStatement", resource_statement, set_resource_statement, get_resource_statement, Val<ResourceStatementRequest>
         }
     }
 }
@@ -13444,10 +13409,14 @@ impl NetworkInsightsAccessScopeAnalysis {
         NetworkInsightsAccessScopeAnalysis { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkInsightsAccessScopeId`.
+        core.props, "NetworkInsightsAccessScopeId", _, set_network_insights_access_scope_id, get_network_insights_access_scope_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13525,28 +13494,29 @@ impl NetworkInsightsAnalysis {
         NetworkInsightsAnalysis { core }
     }
 
-    /// `AdditionalAccounts`.
-    pub fn additional_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AdditionalAccounts", value.into());
-        self
+    prop! {
+        /// `AdditionalAccounts`.
+        core.props, "AdditionalAccounts", additional_accounts, set_additional_accounts, get_additional_accounts, Val<List<String>>
     }
 
-    /// `FilterInArns`.
-    pub fn filter_in_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("FilterInArns", value.into());
-        self
+    prop! {
+        /// `FilterInArns`.
+        core.props, "FilterInArns", filter_in_arns, set_filter_in_arns, get_filter_in_arns, Val<List<String>>
     }
 
-    /// `FilterOutArns`.
-    pub fn filter_out_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("FilterOutArns", value.into());
-        self
+    prop! {
+        /// `FilterOutArns`.
+        core.props, "FilterOutArns", filter_out_arns, set_filter_out_arns, get_filter_out_arns, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkInsightsPathId`.
+        core.props, "NetworkInsightsPathId", _, set_network_insights_path_id, get_network_insights_path_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13647,46 +13617,49 @@ impl NetworkInsightsPath {
         NetworkInsightsPath { core }
     }
 
-    /// `Destination`.
-    pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Destination", value.into());
-        self
+    prop! {
+        /// `Destination`.
+        core.props, "Destination", destination, set_destination, get_destination, Val<String>
     }
 
-    /// `DestinationIp`.
-    pub fn destination_ip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationIp", value.into());
-        self
+    prop! {
+        /// `DestinationIp`.
+        core.props, "DestinationIp", destination_ip, set_destination_ip, get_destination_ip, Val<String>
     }
 
-    /// `DestinationPort`.
-    pub fn destination_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DestinationPort", value.into());
-        self
+    prop! {
+        /// `DestinationPort`.
+        core.props, "DestinationPort", destination_port, set_destination_port, get_destination_port, Val<i64>
     }
 
-    /// `FilterAtDestination`.
-    pub fn filter_at_destination(mut self, value: impl Into<Val<network_insights_path::PathFilter>>) -> Self {
-        self.core.set("FilterAtDestination", value.into());
-        self
+    prop! {
+        /// `FilterAtDestination`.
+        core.props, "FilterAtDestination", filter_at_destination, set_filter_at_destination, get_filter_at_destination, Val<network_insights_path::PathFilter>
     }
 
-    /// `FilterAtSource`.
-    pub fn filter_at_source(mut self, value: impl Into<Val<network_insights_path::PathFilter>>) -> Self {
-        self.core.set("FilterAtSource", value.into());
-        self
+    prop! {
+        /// `FilterAtSource`.
+        core.props, "FilterAtSource", filter_at_source, set_filter_at_source, get_filter_at_source, Val<network_insights_path::PathFilter>
     }
 
-    /// `SourceIp`.
-    pub fn source_ip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceIp", value.into());
-        self
+    prop! {
+        /// `Protocol`.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<network_insights_path::Protocol>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<String>
+    }
+
+    prop! {
+        /// `SourceIp`.
+        core.props, "SourceIp", source_ip, set_source_ip, get_source_ip, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13745,28 +13718,24 @@ pub mod network_insights_path {
             PathFilter { props }
         }
 
-        /// `DestinationAddress`.
-        pub fn destination_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationAddress", value.into());
-            self
+        prop! {
+            /// `DestinationAddress`.
+            props, "DestinationAddress", destination_address, set_destination_address, get_destination_address, Val<String>
         }
 
-        /// `DestinationPortRange`.
-        pub fn destination_port_range(mut self, value: impl Into<Val<FilterPortRange>>) -> Self {
-            self.props.set("DestinationPortRange", value.into());
-            self
+        prop! {
+            /// `DestinationPortRange`.
+            props, "DestinationPortRange", destination_port_range, set_destination_port_range, get_destination_port_range, Val<FilterPortRange>
         }
 
-        /// `SourceAddress`.
-        pub fn source_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceAddress", value.into());
-            self
+        prop! {
+            /// `SourceAddress`.
+            props, "SourceAddress", source_address, set_source_address, get_source_address, Val<String>
         }
 
-        /// `SourcePortRange`.
-        pub fn source_port_range(mut self, value: impl Into<Val<FilterPortRange>>) -> Self {
-            self.props.set("SourcePortRange", value.into());
-            self
+        prop! {
+            /// `SourcePortRange`.
+            props, "SourcePortRange", source_port_range, set_source_port_range, get_source_port_range, Val<FilterPortRange>
         }
     }
 
@@ -13785,16 +13754,14 @@ pub mod network_insights_path {
             FilterPortRange { props }
         }
 
-        /// `FromPort`.
-        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FromPort", value.into());
-            self
+        prop! {
+            /// `FromPort`.
+            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
         }
 
-        /// `ToPort`.
-        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ToPort", value.into());
-            self
+        prop! {
+            /// `ToPort`.
+            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -13832,143 +13799,133 @@ impl NetworkInterface {
         NetworkInterface { core }
     }
 
-    /// `ConnectionTrackingSpecification`.
-    pub fn connection_tracking_specification(mut self, value: impl Into<Val<network_interface::ConnectionTrackingSpecification>>) -> Self {
-        self.core.set("ConnectionTrackingSpecification", value.into());
-        self
+    prop! {
+        /// `ConnectionTrackingSpecification`.
+        core.props, "ConnectionTrackingSpecification", connection_tracking_specification, set_connection_tracking_specification, get_connection_tracking_specification, Val<network_interface::ConnectionTrackingSpecification>
     }
 
-    /// `Description`: A description for the network interface.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the network interface.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnablePrimaryIpv6`: If you have instances or ENIs that rely on the IPv6 address not
-    /// changing, to avoid disrupting traffic to instances or ENIs, you can enable a primary IPv6
-    /// address. Enable this option to automatically assign an IPv6 associated with the ENI attached
-    /// to your instance to be the primary IPv6 address. When you enable an IPv6 address to be a
-    /// primary IPv6, you cannot disable it. Traffic will be routed to the primary IPv6 address
-    /// until the instance is terminated or the ENI is detached. If you have multiple IPv6 addresses
-    /// associated with an ENI and you enable a primary IPv6 address, the first IPv6 …
-    pub fn enable_primary_ipv6(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnablePrimaryIpv6", value.into());
-        self
+    prop! {
+        /// `EnablePrimaryIpv6`: If you have instances or ENIs that rely on the IPv6 address not
+        /// changing, to avoid disrupting traffic to instances or ENIs, you can enable a primary
+        /// IPv6 address. Enable this option to automatically assign an IPv6 associated with the ENI
+        /// attached to your instance to be the primary IPv6 address. When you enable an IPv6
+        /// address to be a primary IPv6, you cannot disable it. Traffic will be routed to the
+        /// primary IPv6 address until the instance is terminated or the ENI is detached. If you
+        /// have multiple IPv6 addresses associated with an ENI and you enable a primary IPv6
+        /// address, the first IPv6 …
+        core.props, "EnablePrimaryIpv6", enable_primary_ipv6, set_enable_primary_ipv6, get_enable_primary_ipv6, Val<bool>
     }
 
-    /// `GroupSet`: A list of security group IDs associated with this network interface.
-    pub fn group_set(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GroupSet", value.into());
-        self
+    prop! {
+        /// `GroupSet`: A list of security group IDs associated with this network interface.
+        core.props, "GroupSet", group_set, set_group_set, get_group_set, Val<List<String>>
     }
 
-    /// `InterfaceType`: Indicates the type of network interface.
-    pub fn interface_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InterfaceType", value.into());
-        self
+    prop! {
+        /// `InterfaceType`: Indicates the type of network interface.
+        core.props, "InterfaceType", interface_type, set_interface_type, get_interface_type, Val<String>
     }
 
-    /// `Ipv4PrefixCount`: The number of IPv4 prefixes to assign to a network interface. When you
-    /// specify a number of IPv4 prefixes, Amazon EC2 selects these prefixes from your existing
-    /// subnet CIDR reservations, if available, or from free spaces in the subnet. By default, these
-    /// will be /28 prefixes. You can't specify a count of IPv4 prefixes if you've specified one of
-    /// the following: specific IPv4 prefixes, specific private IPv4 addresses, or a count of
-    /// private IPv4 addresses.
-    pub fn ipv4_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv4PrefixCount", value.into());
-        self
+    prop! {
+        /// `Ipv4PrefixCount`: The number of IPv4 prefixes to assign to a network interface. When
+        /// you specify a number of IPv4 prefixes, Amazon EC2 selects these prefixes from your
+        /// existing subnet CIDR reservations, if available, or from free spaces in the subnet. By
+        /// default, these will be /28 prefixes. You can't specify a count of IPv4 prefixes if
+        /// you've specified one of the following: specific IPv4 prefixes, specific private IPv4
+        /// addresses, or a count of private IPv4 addresses.
+        core.props, "Ipv4PrefixCount", ipv4_prefix_count, set_ipv4_prefix_count, get_ipv4_prefix_count, Val<i64>
     }
 
-    /// `Ipv4Prefixes`: Assigns a list of IPv4 prefixes to the network interface. If you want EC2 to
-    /// automatically assign IPv4 prefixes, use the Ipv4PrefixCount property and do not specify this
-    /// property. Presently, only /28 prefixes are supported. You can't specify IPv4 prefixes if
-    /// you've specified one of the following: a count of IPv4 prefixes, specific private IPv4
-    /// addresses, or a count of private IPv4 addresses.
-    pub fn ipv4_prefixes(mut self, value: impl Into<Val<List<network_interface::Ipv4PrefixSpecification>>>) -> Self {
-        self.core.set("Ipv4Prefixes", value.into());
-        self
+    prop! {
+        /// `Ipv4Prefixes`: Assigns a list of IPv4 prefixes to the network interface. If you want
+        /// EC2 to automatically assign IPv4 prefixes, use the Ipv4PrefixCount property and do not
+        /// specify this property. Presently, only /28 prefixes are supported. You can't specify
+        /// IPv4 prefixes if you've specified one of the following: a count of IPv4 prefixes,
+        /// specific private IPv4 addresses, or a count of private IPv4 addresses.
+        core.props, "Ipv4Prefixes", ipv4_prefixes, set_ipv4_prefixes, get_ipv4_prefixes, Val<List<network_interface::Ipv4PrefixSpecification>>
     }
 
-    /// `Ipv6AddressCount`: The number of IPv6 addresses to assign to a network interface. Amazon
-    /// EC2 automatically selects the IPv6 addresses from the subnet range. To specify specific IPv6
-    /// addresses, use the Ipv6Addresses property and don't specify this property.
-    pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6AddressCount", value.into());
-        self
+    prop! {
+        /// `Ipv6AddressCount`: The number of IPv6 addresses to assign to a network interface.
+        /// Amazon EC2 automatically selects the IPv6 addresses from the subnet range. To specify
+        /// specific IPv6 addresses, use the Ipv6Addresses property and don't specify this property.
+        core.props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
     }
 
-    /// `Ipv6Addresses`: One or more specific IPv6 addresses from the IPv6 CIDR block range of your
-    /// subnet to associate with the network interface. If you're specifying a number of IPv6
-    /// addresses, use the Ipv6AddressCount property and don't specify this property.
-    pub fn ipv6_addresses(mut self, value: impl Into<Val<List<network_interface::InstanceIpv6Address>>>) -> Self {
-        self.core.set("Ipv6Addresses", value.into());
-        self
+    prop! {
+        /// `Ipv6Addresses`: One or more specific IPv6 addresses from the IPv6 CIDR block range of
+        /// your subnet to associate with the network interface. If you're specifying a number of
+        /// IPv6 addresses, use the Ipv6AddressCount property and don't specify this property.
+        core.props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<network_interface::InstanceIpv6Address>>
     }
 
-    /// `Ipv6PrefixCount`: The number of IPv6 prefixes to assign to a network interface. When you
-    /// specify a number of IPv6 prefixes, Amazon EC2 selects these prefixes from your existing
-    /// subnet CIDR reservations, if available, or from free spaces in the subnet. By default, these
-    /// will be /80 prefixes. You can't specify a count of IPv6 prefixes if you've specified one of
-    /// the following: specific IPv6 prefixes, specific IPv6 addresses, or a count of IPv6
-    /// addresses.
-    pub fn ipv6_prefix_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6PrefixCount", value.into());
-        self
+    prop! {
+        /// `Ipv6PrefixCount`: The number of IPv6 prefixes to assign to a network interface. When
+        /// you specify a number of IPv6 prefixes, Amazon EC2 selects these prefixes from your
+        /// existing subnet CIDR reservations, if available, or from free spaces in the subnet. By
+        /// default, these will be /80 prefixes. You can't specify a count of IPv6 prefixes if
+        /// you've specified one of the following: specific IPv6 prefixes, specific IPv6 addresses,
+        /// or a count of IPv6 addresses.
+        core.props, "Ipv6PrefixCount", ipv6_prefix_count, set_ipv6_prefix_count, get_ipv6_prefix_count, Val<i64>
     }
 
-    /// `Ipv6Prefixes`: Assigns a list of IPv6 prefixes to the network interface. If you want EC2 to
-    /// automatically assign IPv6 prefixes, use the Ipv6PrefixCount property and do not specify this
-    /// property. Presently, only /80 prefixes are supported. You can't specify IPv6 prefixes if
-    /// you've specified one of the following: a count of IPv6 prefixes, specific IPv6 addresses, or
-    /// a count of IPv6 addresses.
-    pub fn ipv6_prefixes(mut self, value: impl Into<Val<List<network_interface::Ipv6PrefixSpecification>>>) -> Self {
-        self.core.set("Ipv6Prefixes", value.into());
-        self
+    prop! {
+        /// `Ipv6Prefixes`: Assigns a list of IPv6 prefixes to the network interface. If you want
+        /// EC2 to automatically assign IPv6 prefixes, use the Ipv6PrefixCount property and do not
+        /// specify this property. Presently, only /80 prefixes are supported. You can't specify
+        /// IPv6 prefixes if you've specified one of the following: a count of IPv6 prefixes,
+        /// specific IPv6 addresses, or a count of IPv6 addresses.
+        core.props, "Ipv6Prefixes", ipv6_prefixes, set_ipv6_prefixes, get_ipv6_prefixes, Val<List<network_interface::Ipv6PrefixSpecification>>
     }
 
-    /// `PrivateIpAddress`: Assigns a single private IP address to the network interface, which is
-    /// used as the primary private IP address. If you want to specify multiple private IP address,
-    /// use the PrivateIpAddresses property.
-    pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateIpAddress", value.into());
-        self
+    prop! {
+        /// `PrivateIpAddress`: Assigns a single private IP address to the network interface, which
+        /// is used as the primary private IP address. If you want to specify multiple private IP
+        /// address, use the PrivateIpAddresses property.
+        core.props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
     }
 
-    /// `PrivateIpAddresses`: Assigns a list of private IP addresses to the network interface. You
-    /// can specify a primary private IP address by setting the value of the Primary property to
-    /// true in the PrivateIpAddressSpecification property. If you want EC2 to automatically assign
-    /// private IP addresses, use the SecondaryPrivateIpAddressCount property and do not specify
-    /// this property.
-    pub fn private_ip_addresses(mut self, value: impl Into<Val<List<network_interface::PrivateIpAddressSpecification>>>) -> Self {
-        self.core.set("PrivateIpAddresses", value.into());
-        self
+    prop! {
+        /// `PrivateIpAddresses`: Assigns a list of private IP addresses to the network interface.
+        /// You can specify a primary private IP address by setting the value of the Primary
+        /// property to true in the PrivateIpAddressSpecification property. If you want EC2 to
+        /// automatically assign private IP addresses, use the SecondaryPrivateIpAddressCount
+        /// property and do not specify this property.
+        core.props, "PrivateIpAddresses", private_ip_addresses, set_private_ip_addresses, get_private_ip_addresses, Val<List<network_interface::PrivateIpAddressSpecification>>
     }
 
-    /// `PublicIpDnsHostnameTypeSpecification`: Public IP DNS hostname type
-    pub fn public_ip_dns_hostname_type_specification(mut self, value: impl Into<Val<network_interface::PublicIpDnsHostnameTypeSpecification>>) -> Self {
-        self.core.set("PublicIpDnsHostnameTypeSpecification", value.into());
-        self
+    prop! {
+        /// `PublicIpDnsHostnameTypeSpecification`: Public IP DNS hostname type
+        core.props, "PublicIpDnsHostnameTypeSpecification", public_ip_dns_hostname_type_specification, set_public_ip_dns_hostname_type_specification, get_public_ip_dns_hostname_type_specification, Val<network_interface::PublicIpDnsHostnameTypeSpecification>
     }
 
-    /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses to assign
-    /// to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2
-    /// selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this
-    /// option and specify more than one private IP address using privateIpAddresses
-    pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SecondaryPrivateIpAddressCount", value.into());
-        self
+    prop! {
+        /// `SecondaryPrivateIpAddressCount`: The number of secondary private IPv4 addresses to
+        /// assign to a network interface. When you specify a number of secondary IPv4 addresses,
+        /// Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't
+        /// specify this option and specify more than one private IP address using
+        /// privateIpAddresses
+        core.props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
     }
 
-    /// `SourceDestCheck`: Indicates whether traffic to or from the instance is validated.
-    pub fn source_dest_check(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SourceDestCheck", value.into());
-        self
+    prop! {
+        /// `SourceDestCheck`: Indicates whether traffic to or from the instance is validated.
+        core.props, "SourceDestCheck", source_dest_check, set_source_dest_check, get_source_dest_check, Val<bool>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this network interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet to associate with the network interface.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this network interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14033,22 +13990,19 @@ pub mod network_interface {
             ConnectionTrackingSpecification { props }
         }
 
-        /// `TcpEstablishedTimeout`.
-        pub fn tcp_established_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TcpEstablishedTimeout", value.into());
-            self
+        prop! {
+            /// `TcpEstablishedTimeout`.
+            props, "TcpEstablishedTimeout", tcp_established_timeout, set_tcp_established_timeout, get_tcp_established_timeout, Val<i64>
         }
 
-        /// `UdpStreamTimeout`.
-        pub fn udp_stream_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UdpStreamTimeout", value.into());
-            self
+        prop! {
+            /// `UdpStreamTimeout`.
+            props, "UdpStreamTimeout", udp_stream_timeout, set_udp_stream_timeout, get_udp_stream_timeout, Val<i64>
         }
 
-        /// `UdpTimeout`.
-        pub fn udp_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UdpTimeout", value.into());
-            self
+        prop! {
+            /// `UdpTimeout`.
+            props, "UdpTimeout", udp_timeout, set_udp_timeout, get_udp_timeout, Val<i64>
         }
     }
 
@@ -14068,6 +14022,11 @@ pub mod network_interface {
             props.set("Ipv4Prefix", ipv4_prefix.into());
             Ipv4PrefixSpecification { props }
         }
+
+        prop! {
+            /// `Ipv4Prefix`.
+            props, "Ipv4Prefix", _, set_ipv4_prefix, get_ipv4_prefix, Val<String>
+        }
     }
 
     /// `AWS::EC2::NetworkInterface.InstanceIpv6Address`.
@@ -14086,6 +14045,11 @@ pub mod network_interface {
             props.set("Ipv6Address", ipv6_address.into());
             InstanceIpv6Address { props }
         }
+
+        prop! {
+            /// `Ipv6Address`.
+            props, "Ipv6Address", _, set_ipv6_address, get_ipv6_address, Val<String>
+        }
     }
 
     /// `AWS::EC2::NetworkInterface.Ipv6PrefixSpecification`.
@@ -14103,6 +14067,11 @@ pub mod network_interface {
             let mut props = Props::new();
             props.set("Ipv6Prefix", ipv6_prefix.into());
             Ipv6PrefixSpecification { props }
+        }
+
+        prop! {
+            /// `Ipv6Prefix`.
+            props, "Ipv6Prefix", _, set_ipv6_prefix, get_ipv6_prefix, Val<String>
         }
     }
 
@@ -14123,6 +14092,16 @@ pub mod network_interface {
             props.set("PrivateIpAddress", private_ip_address.into());
             props.set("Primary", primary.into());
             PrivateIpAddressSpecification { props }
+        }
+
+        prop! {
+            /// `PrivateIpAddress`.
+            props, "PrivateIpAddress", _, set_private_ip_address, get_private_ip_address, Val<String>
+        }
+
+        prop! {
+            /// `Primary`.
+            props, "Primary", _, set_primary, get_primary, Val<bool>
         }
     }
 
@@ -14174,24 +14153,37 @@ impl NetworkInterfaceAttachment {
         NetworkInterfaceAttachment { core }
     }
 
-    /// `DeleteOnTermination`: Whether to delete the network interface when the instance terminates.
-    /// By default, this value is set to ``true``.
-    pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteOnTermination", value.into());
-        self
+    prop! {
+        /// `DeleteOnTermination`: Whether to delete the network interface when the instance
+        /// terminates. By default, this value is set to ``true``.
+        core.props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
     }
 
-    /// `EnaQueueCount`: The number of ENA queues created with the instance.
-    pub fn ena_queue_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EnaQueueCount", value.into());
-        self
+    prop! {
+        /// `DeviceIndex`: The network interface's position in the attachment order. For example,
+        /// the first attached network interface has a ``DeviceIndex`` of 0.
+        core.props, "DeviceIndex", _, set_device_index, get_device_index, Val<String>
     }
 
-    /// `EnaSrdSpecification`: Configures ENA Express for the network interface that this action
-    /// attaches to the instance.
-    pub fn ena_srd_specification(mut self, value: impl Into<Val<network_interface_attachment::EnaSrdSpecification>>) -> Self {
-        self.core.set("EnaSrdSpecification", value.into());
-        self
+    prop! {
+        /// `EnaQueueCount`: The number of ENA queues created with the instance.
+        core.props, "EnaQueueCount", ena_queue_count, set_ena_queue_count, get_ena_queue_count, Val<i64>
+    }
+
+    prop! {
+        /// `EnaSrdSpecification`: Configures ENA Express for the network interface that this action
+        /// attaches to the instance.
+        core.props, "EnaSrdSpecification", ena_srd_specification, set_ena_srd_specification, get_ena_srd_specification, Val<network_interface_attachment::EnaSrdSpecification>
+    }
+
+    prop! {
+        /// `InstanceId`: The ID of the instance to which you will attach the ENI.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the ENI that you want to attach.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14233,16 +14225,14 @@ pub mod network_interface_attachment {
             EnaSrdSpecification { props }
         }
 
-        /// `EnaSrdEnabled`: Indicates whether ENA Express is enabled for the network interface.
-        pub fn ena_srd_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdEnabled`: Indicates whether ENA Express is enabled for the network interface.
+            props, "EnaSrdEnabled", ena_srd_enabled, set_ena_srd_enabled, get_ena_srd_enabled, Val<bool>
         }
 
-        /// `EnaSrdUdpSpecification`: Configures ENA Express for UDP network traffic.
-        pub fn ena_srd_udp_specification(mut self, value: impl Into<Val<EnaSrdSpecificationEnaSrdUdpSpecification>>) -> Self {
-            self.props.set("EnaSrdUdpSpecification", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpSpecification`: Configures ENA Express for UDP network traffic.
+            props, "EnaSrdUdpSpecification", ena_srd_udp_specification, set_ena_srd_udp_specification, get_ena_srd_udp_specification, Val<EnaSrdSpecificationEnaSrdUdpSpecification>
         }
     }
 
@@ -14262,10 +14252,9 @@ pub mod network_interface_attachment {
             EnaSrdSpecificationEnaSrdUdpSpecification { props }
         }
 
-        /// `EnaSrdUdpEnabled`.
-        pub fn ena_srd_udp_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnaSrdUdpEnabled", value.into());
-            self
+        prop! {
+            /// `EnaSrdUdpEnabled`.
+            props, "EnaSrdUdpEnabled", ena_srd_udp_enabled, set_ena_srd_udp_enabled, get_ena_srd_udp_enabled, Val<bool>
         }
     }
 }
@@ -14297,6 +14286,21 @@ impl NetworkInterfacePermission {
         core.set("NetworkInterfaceId", network_interface_id.into());
         core.set("Permission", permission.into());
         NetworkInterfacePermission { core }
+    }
+
+    prop! {
+        /// `AwsAccountId`.
+        core.props, "AwsAccountId", _, set_aws_account_id, get_aws_account_id, Val<String>
+    }
+
+    prop! {
+        /// `NetworkInterfaceId`.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
+    }
+
+    prop! {
+        /// `Permission`.
+        core.props, "Permission", _, set_permission, get_permission, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14345,6 +14349,26 @@ impl NetworkPerformanceMetricSubscription {
         NetworkPerformanceMetricSubscription { core }
     }
 
+    prop! {
+        /// `Destination`: The target Region or Availability Zone for the metric to subscribe to.
+        core.props, "Destination", _, set_destination, get_destination, Val<String>
+    }
+
+    prop! {
+        /// `Metric`: The metric type to subscribe to.
+        core.props, "Metric", _, set_metric, get_metric, Val<String>
+    }
+
+    prop! {
+        /// `Source`: The starting Region or Availability Zone for metric to subscribe to.
+        core.props, "Source", _, set_source, get_source, Val<String>
+    }
+
+    prop! {
+        /// `Statistic`: The statistic to subscribe to.
+        core.props, "Statistic", _, set_statistic, get_statistic, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -14370,36 +14394,31 @@ impl PlacementGroup {
         PlacementGroup { core }
     }
 
-    /// `ParentGroupId`: The ID of a parent placement group. Valid for strategies that support
-    /// parent group linking.
-    pub fn parent_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentGroupId", value.into());
-        self
+    prop! {
+        /// `ParentGroupId`: The ID of a parent placement group. Valid for strategies that support
+        /// parent group linking.
+        core.props, "ParentGroupId", parent_group_id, set_parent_group_id, get_parent_group_id, Val<String>
     }
 
-    /// `PartitionCount`: The number of partitions. Valid only when **Strategy** is set to `partition`
-    pub fn partition_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PartitionCount", value.into());
-        self
+    prop! {
+        /// `PartitionCount`: The number of partitions. Valid only when **Strategy** is set to `partition`
+        core.props, "PartitionCount", partition_count, set_partition_count, get_partition_count, Val<i64>
     }
 
-    /// `SpreadLevel`: The Spread Level of Placement Group is an enum where it accepts either host
-    /// or rack when strategy is spread
-    pub fn spread_level(mut self, value: impl Into<Val<placement_group::SpreadLevel>>) -> Self {
-        self.core.set("SpreadLevel", value.into());
-        self
+    prop! {
+        /// `SpreadLevel`: The Spread Level of Placement Group is an enum where it accepts either
+        /// host or rack when strategy is spread
+        core.props, "SpreadLevel", spread_level, set_spread_level, get_spread_level, Val<placement_group::SpreadLevel>
     }
 
-    /// `Strategy`: The placement strategy.
-    pub fn strategy(mut self, value: impl Into<Val<placement_group::Strategy>>) -> Self {
-        self.core.set("Strategy", value.into());
-        self
+    prop! {
+        /// `Strategy`: The placement strategy.
+        core.props, "Strategy", strategy, set_strategy, get_strategy, Val<placement_group::Strategy>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14483,22 +14502,29 @@ impl PrefixList {
         PrefixList { core }
     }
 
-    /// `Entries`: Entries of Prefix List.
-    pub fn entries(mut self, value: impl Into<Val<List<prefix_list::Entry>>>) -> Self {
-        self.core.set("Entries", value.into());
-        self
+    prop! {
+        /// `AddressFamily`: Ip Version of Prefix List.
+        core.props, "AddressFamily", _, set_address_family, get_address_family, Val<prefix_list::AddressFamily>
     }
 
-    /// `MaxEntries`: Max Entries of Prefix List.
-    pub fn max_entries(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxEntries", value.into());
-        self
+    prop! {
+        /// `Entries`: Entries of Prefix List.
+        core.props, "Entries", entries, set_entries, get_entries, Val<List<prefix_list::Entry>>
     }
 
-    /// `Tags`: Tags for Prefix List
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaxEntries`: Max Entries of Prefix List.
+        core.props, "MaxEntries", max_entries, set_max_entries, get_max_entries, Val<i64>
+    }
+
+    prop! {
+        /// `PrefixListName`: Name of Prefix List.
+        core.props, "PrefixListName", _, set_prefix_list_name, get_prefix_list_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for Prefix List
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14566,10 +14592,14 @@ pub mod prefix_list {
             Entry { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Cidr`.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -14599,101 +14629,93 @@ impl Route {
         Route { core }
     }
 
-    /// `CarrierGatewayId`: The ID of the carrier gateway. You can only use this option when the VPC
-    /// contains a subnet which is associated with a Wavelength Zone.
-    pub fn carrier_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CarrierGatewayId", value.into());
-        self
+    prop! {
+        /// `CarrierGatewayId`: The ID of the carrier gateway. You can only use this option when the
+        /// VPC contains a subnet which is associated with a Wavelength Zone.
+        core.props, "CarrierGatewayId", carrier_gateway_id, set_carrier_gateway_id, get_carrier_gateway_id, Val<String>
     }
 
-    /// `CoreNetworkArn`: The Amazon Resource Name (ARN) of the core network.
-    pub fn core_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CoreNetworkArn", value.into());
-        self
+    prop! {
+        /// `CoreNetworkArn`: The Amazon Resource Name (ARN) of the core network.
+        core.props, "CoreNetworkArn", core_network_arn, set_core_network_arn, get_core_network_arn, Val<String>
     }
 
-    /// `DestinationCidrBlock`: The IPv4 CIDR address block used for the destination match. Routing
-    /// decisions are based on the most specific match. We modify the specified CIDR block to its
-    /// canonical form; for example, if you specify ``100.68.0.18/18``, we modify it to ``100.68.0.0/18``.
-    pub fn destination_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationCidrBlock", value.into());
-        self
+    prop! {
+        /// `DestinationCidrBlock`: The IPv4 CIDR address block used for the destination match.
+        /// Routing decisions are based on the most specific match. We modify the specified CIDR
+        /// block to its canonical form; for example, if you specify ``100.68.0.18/18``, we modify
+        /// it to ``100.68.0.0/18``.
+        core.props, "DestinationCidrBlock", destination_cidr_block, set_destination_cidr_block, get_destination_cidr_block, Val<String>
     }
 
-    /// `DestinationIpv6CidrBlock`: The IPv6 CIDR block used for the destination match. Routing
-    /// decisions are based on the most specific match.
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationIpv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `DestinationIpv6CidrBlock`: The IPv6 CIDR block used for the destination match. Routing
+        /// decisions are based on the most specific match.
+        core.props, "DestinationIpv6CidrBlock", destination_ipv6_cidr_block, set_destination_ipv6_cidr_block, get_destination_ipv6_cidr_block, Val<String>
     }
 
-    /// `DestinationPrefixListId`: The ID of a prefix list used for the destination match.
-    pub fn destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationPrefixListId", value.into());
-        self
+    prop! {
+        /// `DestinationPrefixListId`: The ID of a prefix list used for the destination match.
+        core.props, "DestinationPrefixListId", destination_prefix_list_id, set_destination_prefix_list_id, get_destination_prefix_list_id, Val<String>
     }
 
-    /// `EgressOnlyInternetGatewayId`: \[IPv6 traffic only\] The ID of an egress-only internet
-    /// gateway.
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EgressOnlyInternetGatewayId", value.into());
-        self
+    prop! {
+        /// `EgressOnlyInternetGatewayId`: \[IPv6 traffic only\] The ID of an egress-only internet
+        /// gateway.
+        core.props, "EgressOnlyInternetGatewayId", egress_only_internet_gateway_id, set_egress_only_internet_gateway_id, get_egress_only_internet_gateway_id, Val<String>
     }
 
-    /// `GatewayId`: The ID of an internet gateway or virtual private gateway attached to your VPC.
-    pub fn gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayId", value.into());
-        self
+    prop! {
+        /// `GatewayId`: The ID of an internet gateway or virtual private gateway attached to your
+        /// VPC.
+        core.props, "GatewayId", gateway_id, set_gateway_id, get_gateway_id, Val<String>
     }
 
-    /// `InstanceId`: The ID of a NAT instance in your VPC. The operation fails if you specify an
-    /// instance ID unless exactly one network interface is attached.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of a NAT instance in your VPC. The operation fails if you specify
+        /// an instance ID unless exactly one network interface is attached.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `LocalGatewayId`: The ID of the local gateway.
-    pub fn local_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalGatewayId", value.into());
-        self
+    prop! {
+        /// `LocalGatewayId`: The ID of the local gateway.
+        core.props, "LocalGatewayId", local_gateway_id, set_local_gateway_id, get_local_gateway_id, Val<String>
     }
 
-    /// `NatGatewayId`: \[IPv4 traffic only\] The ID of a NAT gateway.
-    pub fn nat_gateway_id(mut self, value: impl Into<Val<NatGatewayId>>) -> Self {
-        self.core.set("NatGatewayId", value.into());
-        self
+    prop! {
+        /// `NatGatewayId`: \[IPv4 traffic only\] The ID of a NAT gateway.
+        core.props, "NatGatewayId", nat_gateway_id, set_nat_gateway_id, get_nat_gateway_id, Val<NatGatewayId>
     }
 
-    /// `NetworkInterfaceId`: The ID of a network interface.
-    pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkInterfaceId", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The ID of a network interface.
+        core.props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
-    /// `OdbNetworkArn`: The Amazon Resource Name (ARN) of the ODB network.
-    pub fn odb_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OdbNetworkArn", value.into());
-        self
+    prop! {
+        /// `OdbNetworkArn`: The Amazon Resource Name (ARN) of the ODB network.
+        core.props, "OdbNetworkArn", odb_network_arn, set_odb_network_arn, get_odb_network_arn, Val<String>
     }
 
-    /// `TransitGatewayId`: The ID of a transit gateway.
-    pub fn transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitGatewayId", value.into());
-        self
+    prop! {
+        /// `RouteTableId`: The ID of the route table for the route.
+        core.props, "RouteTableId", _, set_route_table_id, get_route_table_id, Val<RouteTableId>
     }
 
-    /// `VpcEndpointId`: The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints
-    /// only.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcEndpointId", value.into());
-        self
+    prop! {
+        /// `TransitGatewayId`: The ID of a transit gateway.
+        core.props, "TransitGatewayId", transit_gateway_id, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
-    /// `VpcPeeringConnectionId`: The ID of a VPC peering connection.
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcPeeringConnectionId", value.into());
-        self
+    prop! {
+        /// `VpcEndpointId`: The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints
+        /// only.
+        core.props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcPeeringConnectionId`: The ID of a VPC peering connection.
+        core.props, "VpcPeeringConnectionId", vpc_peering_connection_id, set_vpc_peering_connection_id, get_vpc_peering_connection_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14729,28 +14751,29 @@ impl RouteServer {
         RouteServer { core }
     }
 
-    /// `PersistRoutes`: Whether to enable persistent routes
-    pub fn persist_routes(mut self, value: impl Into<Val<route_server::PersistRoutes>>) -> Self {
-        self.core.set("PersistRoutes", value.into());
-        self
+    prop! {
+        /// `AmazonSideAsn`: The Amazon-side ASN of the Route Server.
+        core.props, "AmazonSideAsn", _, set_amazon_side_asn, get_amazon_side_asn, Val<i64>
     }
 
-    /// `PersistRoutesDuration`: The duration of persistent routes in minutes
-    pub fn persist_routes_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PersistRoutesDuration", value.into());
-        self
+    prop! {
+        /// `PersistRoutes`: Whether to enable persistent routes
+        core.props, "PersistRoutes", persist_routes, set_persist_routes, get_persist_routes, Val<route_server::PersistRoutes>
     }
 
-    /// `SnsNotificationsEnabled`: Whether to enable SNS notifications
-    pub fn sns_notifications_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SnsNotificationsEnabled", value.into());
-        self
+    prop! {
+        /// `PersistRoutesDuration`: The duration of persistent routes in minutes
+        core.props, "PersistRoutesDuration", persist_routes_duration, set_persist_routes_duration, get_persist_routes_duration, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnsNotificationsEnabled`: Whether to enable SNS notifications
+        core.props, "SnsNotificationsEnabled", sns_notifications_enabled, set_sns_notifications_enabled, get_sns_notifications_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14811,6 +14834,16 @@ impl RouteServerAssociation {
         RouteServerAssociation { core }
     }
 
+    prop! {
+        /// `RouteServerId`: Route Server ID
+        core.props, "RouteServerId", _, set_route_server_id, get_route_server_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`: VPC ID
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -14843,10 +14876,19 @@ impl RouteServerEndpoint {
         RouteServerEndpoint { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RouteServerId`: Route Server ID
+        core.props, "RouteServerId", _, set_route_server_id, get_route_server_id, Val<String>
+    }
+
+    prop! {
+        /// `SubnetId`: Subnet ID
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14914,10 +14956,24 @@ impl RouteServerPeer {
         RouteServerPeer { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `BgpOptions`: BGP Options
+        core.props, "BgpOptions", _, set_bgp_options, get_bgp_options, Val<route_server_peer::BgpOptions>
+    }
+
+    prop! {
+        /// `PeerAddress`: IP address of the Route Server Peer
+        core.props, "PeerAddress", _, set_peer_address, get_peer_address, Val<String>
+    }
+
+    prop! {
+        /// `RouteServerEndpointId`: Route Server Endpoint ID
+        core.props, "RouteServerEndpointId", _, set_route_server_endpoint_id, get_route_server_endpoint_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14988,16 +15044,14 @@ pub mod route_server_peer {
             BgpOptions { props }
         }
 
-        /// `PeerAsn`: BGP ASN of the Route Server Peer
-        pub fn peer_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PeerAsn", value.into());
-            self
+        prop! {
+            /// `PeerAsn`: BGP ASN of the Route Server Peer
+            props, "PeerAsn", peer_asn, set_peer_asn, get_peer_asn, Val<i64>
         }
 
-        /// `PeerLivenessDetection`: BGP Liveness Detection
-        pub fn peer_liveness_detection(mut self, value: impl Into<Val<BgpOptionsPeerLivenessDetection>>) -> Self {
-            self.props.set("PeerLivenessDetection", value.into());
-            self
+        prop! {
+            /// `PeerLivenessDetection`: BGP Liveness Detection
+            props, "PeerLivenessDetection", peer_liveness_detection, set_peer_liveness_detection, get_peer_liveness_detection, Val<BgpOptionsPeerLivenessDetection>
         }
     }
 
@@ -15040,6 +15094,16 @@ impl RouteServerPropagation {
         RouteServerPropagation { core }
     }
 
+    prop! {
+        /// `RouteServerId`: Route Server ID
+        core.props, "RouteServerId", _, set_route_server_id, get_route_server_id, Val<String>
+    }
+
+    prop! {
+        /// `RouteTableId`: Route Table ID
+        core.props, "RouteTableId", _, set_route_table_id, get_route_table_id, Val<RouteTableId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -15070,10 +15134,14 @@ impl RouteTable {
         RouteTable { core }
     }
 
-    /// `Tags`: Any tags assigned to the route table.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the route table.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15116,10 +15184,20 @@ impl SecondaryNetwork {
         SecondaryNetwork { core }
     }
 
-    /// `Tags`: The tags for the secondary network.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Ipv4CidrBlock`: The IPv4 CIDR block for the secondary network. The CIDR block size must
+        /// be between /12 and /28.
+        core.props, "Ipv4CidrBlock", _, set_ipv4_cidr_block, get_ipv4_cidr_block, Val<String>
+    }
+
+    prop! {
+        /// `NetworkType`: The type of secondary network.
+        core.props, "NetworkType", _, set_network_type, get_network_type, Val<secondary_network::NetworkType>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the secondary network.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15187,36 +15265,37 @@ impl SecurityGroup {
         SecurityGroup { core }
     }
 
-    /// `GroupName`: The name of the security group.
-    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupName", value.into());
-        self
+    prop! {
+        /// `GroupDescription`: A description for the security group.
+        core.props, "GroupDescription", _, set_group_description, get_group_description, Val<String>
     }
 
-    /// `SecurityGroupEgress`: \[VPC only\] The outbound rules associated with the security group.
-    /// There is a short interruption during which you cannot connect to the security group.
-    pub fn security_group_egress(mut self, value: impl Into<Val<List<security_group::Egress>>>) -> Self {
-        self.core.set("SecurityGroupEgress", value.into());
-        self
+    prop! {
+        /// `GroupName`: The name of the security group.
+        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
     }
 
-    /// `SecurityGroupIngress`: The inbound rules associated with the security group. There is a
-    /// short interruption during which you cannot connect to the security group.
-    pub fn security_group_ingress(mut self, value: impl Into<Val<List<security_group::Ingress>>>) -> Self {
-        self.core.set("SecurityGroupIngress", value.into());
-        self
+    prop! {
+        /// `SecurityGroupEgress`: \[VPC only\] The outbound rules associated with the security
+        /// group. There is a short interruption during which you cannot connect to the security
+        /// group.
+        core.props, "SecurityGroupEgress", security_group_egress, set_security_group_egress, get_security_group_egress, Val<List<security_group::Egress>>
     }
 
-    /// `Tags`: Any tags assigned to the security group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIngress`: The inbound rules associated with the security group. There is a
+        /// short interruption during which you cannot connect to the security group.
+        core.props, "SecurityGroupIngress", security_group_ingress, set_security_group_ingress, get_security_group_ingress, Val<List<security_group::Ingress>>
     }
 
-    /// `VpcId`: The ID of the VPC for the security group.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the security group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC for the security group.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15299,46 +15378,44 @@ pub mod security_group {
             Egress { props }
         }
 
-        /// `CidrIp`.
-        pub fn cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CidrIp", value.into());
-            self
+        prop! {
+            /// `IpProtocol`.
+            props, "IpProtocol", _, set_ip_protocol, get_ip_protocol, Val<String>
         }
 
-        /// `CidrIpv6`.
-        pub fn cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CidrIpv6", value.into());
-            self
+        prop! {
+            /// `CidrIp`.
+            props, "CidrIp", cidr_ip, set_cidr_ip, get_cidr_ip, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CidrIpv6`.
+            props, "CidrIpv6", cidr_ipv6, set_cidr_ipv6, get_cidr_ipv6, Val<String>
         }
 
-        /// `DestinationPrefixListId`.
-        pub fn destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPrefixListId", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DestinationSecurityGroupId`.
-        pub fn destination_security_group_id(mut self, value: impl Into<Val<SecurityGroupId>>) -> Self {
-            self.props.set("DestinationSecurityGroupId", value.into());
-            self
+        prop! {
+            /// `DestinationPrefixListId`.
+            props, "DestinationPrefixListId", destination_prefix_list_id, set_destination_prefix_list_id, get_destination_prefix_list_id, Val<String>
         }
 
-        /// `FromPort`.
-        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FromPort", value.into());
-            self
+        prop! {
+            /// `DestinationSecurityGroupId`.
+            props, "DestinationSecurityGroupId", destination_security_group_id, set_destination_security_group_id, get_destination_security_group_id, Val<SecurityGroupId>
         }
 
-        /// `ToPort`.
-        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ToPort", value.into());
-            self
+        prop! {
+            /// `FromPort`.
+            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`.
+            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -15362,58 +15439,54 @@ pub mod security_group {
             Ingress { props }
         }
 
-        /// `CidrIp`.
-        pub fn cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CidrIp", value.into());
-            self
+        prop! {
+            /// `IpProtocol`.
+            props, "IpProtocol", _, set_ip_protocol, get_ip_protocol, Val<String>
         }
 
-        /// `CidrIpv6`.
-        pub fn cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CidrIpv6", value.into());
-            self
+        prop! {
+            /// `CidrIp`.
+            props, "CidrIp", cidr_ip, set_cidr_ip, get_cidr_ip, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CidrIpv6`.
+            props, "CidrIpv6", cidr_ipv6, set_cidr_ipv6, get_cidr_ipv6, Val<String>
         }
 
-        /// `FromPort`.
-        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FromPort", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `SourcePrefixListId`.
-        pub fn source_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePrefixListId", value.into());
-            self
+        prop! {
+            /// `FromPort`.
+            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
         }
 
-        /// `SourceSecurityGroupId`.
-        pub fn source_security_group_id(mut self, value: impl Into<Val<SecurityGroupId>>) -> Self {
-            self.props.set("SourceSecurityGroupId", value.into());
-            self
+        prop! {
+            /// `SourcePrefixListId`.
+            props, "SourcePrefixListId", source_prefix_list_id, set_source_prefix_list_id, get_source_prefix_list_id, Val<String>
         }
 
-        /// `SourceSecurityGroupName`.
-        pub fn source_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceSecurityGroupName", value.into());
-            self
+        prop! {
+            /// `SourceSecurityGroupId`.
+            props, "SourceSecurityGroupId", source_security_group_id, set_source_security_group_id, get_source_security_group_id, Val<SecurityGroupId>
         }
 
-        /// `SourceSecurityGroupOwnerId`.
-        pub fn source_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceSecurityGroupOwnerId", value.into());
-            self
+        prop! {
+            /// `SourceSecurityGroupName`.
+            props, "SourceSecurityGroupName", source_security_group_name, set_source_security_group_name, get_source_security_group_name, Val<String>
         }
 
-        /// `ToPort`.
-        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ToPort", value.into());
-            self
+        prop! {
+            /// `SourceSecurityGroupOwnerId`.
+            props, "SourceSecurityGroupOwnerId", source_security_group_owner_id, set_source_security_group_owner_id, get_source_security_group_owner_id, Val<String>
+        }
+
+        prop! {
+            /// `ToPort`.
+            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
         }
     }
 }
@@ -15465,62 +15538,73 @@ impl SecurityGroupEgress {
         SecurityGroupEgress { core }
     }
 
-    /// `CidrIp`: The IPv4 address range, in CIDR format. You must specify exactly one of the
-    /// following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
-    /// For examples of rules that you can add to security groups for specific access scenarios, see
-    /// Security group rules for different use cases (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>)
-    /// in the *User Guide*.
-    pub fn cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrIp", value.into());
-        self
+    prop! {
+        /// `CidrIp`: The IPv4 address range, in CIDR format. You must specify exactly one of the
+        /// following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
+        /// For examples of rules that you can add to security groups for specific access scenarios,
+        /// see Security group rules for different use cases (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>)
+        /// in the *User Guide*.
+        core.props, "CidrIp", cidr_ip, set_cidr_ip, get_cidr_ip, Val<String>
     }
 
-    /// `CidrIpv6`: The IPv6 address range, in CIDR format. You must specify exactly one of the
-    /// following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
-    /// For examples of rules that you can add to security groups for specific access scenarios, see
-    /// Security group rules for different use cases (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>)
-    /// in the *User Guide*.
-    pub fn cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrIpv6", value.into());
-        self
+    prop! {
+        /// `CidrIpv6`: The IPv6 address range, in CIDR format. You must specify exactly one of the
+        /// following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
+        /// For examples of rules that you can add to security groups for specific access scenarios,
+        /// see Security group rules for different use cases (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>)
+        /// in the *User Guide*.
+        core.props, "CidrIpv6", cidr_ipv6, set_cidr_ipv6, get_cidr_ipv6, Val<String>
     }
 
-    /// `Description`: The description of an egress (outbound) security group rule. Constraints: Up
-    /// to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@\[\]+=;{}!$*
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of an egress (outbound) security group rule. Constraints:
+        /// Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@\[\]+=;{}!$*
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DestinationPrefixListId`: The prefix list IDs for an AWS service. This is the AWS service
-    /// to access through a VPC endpoint from instances associated with the security group. You must
-    /// specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``,
-    /// or ``DestinationSecurityGroupId``.
-    pub fn destination_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationPrefixListId", value.into());
-        self
+    prop! {
+        /// `DestinationPrefixListId`: The prefix list IDs for an AWS service. This is the AWS
+        /// service to access through a VPC endpoint from instances associated with the security
+        /// group. You must specify exactly one of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``,
+        /// or ``DestinationSecurityGroupId``.
+        core.props, "DestinationPrefixListId", destination_prefix_list_id, set_destination_prefix_list_id, get_destination_prefix_list_id, Val<String>
     }
 
-    /// `DestinationSecurityGroupId`: The ID of the security group. You must specify exactly one of
-    /// the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
-    pub fn destination_security_group_id(mut self, value: impl Into<Val<SecurityGroupId>>) -> Self {
-        self.core.set("DestinationSecurityGroupId", value.into());
-        self
+    prop! {
+        /// `DestinationSecurityGroupId`: The ID of the security group. You must specify exactly one
+        /// of the following: ``CidrIp``, ``CidrIpv6``, ``DestinationPrefixListId``, or ``DestinationSecurityGroupId``.
+        core.props, "DestinationSecurityGroupId", destination_security_group_id, set_destination_security_group_id, get_destination_security_group_id, Val<SecurityGroupId>
     }
 
-    /// `FromPort`: If the protocol is TCP or UDP, this is the start of the port range. If the
-    /// protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
-    pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("FromPort", value.into());
-        self
+    prop! {
+        /// `FromPort`: If the protocol is TCP or UDP, this is the start of the port range. If the
+        /// protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
+        core.props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
     }
 
-    /// `ToPort`: If the protocol is TCP or UDP, this is the end of the port range. If the protocol
-    /// is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all
-    /// ICMP types), then the end port must be -1 (all ICMP codes).
-    pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ToPort", value.into());
-        self
+    prop! {
+        /// `GroupId`: The ID of the security group. You must specify either the security group ID
+        /// or the security group name in the request. For security groups in a nondefault VPC, you
+        /// must specify the security group ID.
+        core.props, "GroupId", _, set_group_id, get_group_id, Val<SecurityGroupId>
+    }
+
+    prop! {
+        /// `IpProtocol`: The IP protocol name (``tcp``, ``udp``, ``icmp``, ``icmpv6``) or number (see
+        /// Protocol Numbers (<https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml>)).
+        /// Use ``-1`` to specify all protocols. When authorizing security group rules, specifying ``-1``
+        /// or a protocol number other than ``tcp``, ``udp``, ``icmp``, or ``icmpv6`` allows traffic
+        /// on all ports, regardless of any port range you specify. For ``tcp``, ``udp``, and ``icmp``,
+        /// you must specify a port range. For ``icmpv6``, the port range is optional; if you omit
+        /// the port range, traffic for all types …
+        core.props, "IpProtocol", _, set_ip_protocol, get_ip_protocol, Val<String>
+    }
+
+    prop! {
+        /// `ToPort`: If the protocol is TCP or UDP, this is the end of the port range. If the
+        /// protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start
+        /// port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
+        core.props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15570,88 +15654,89 @@ impl SecurityGroupIngress {
         SecurityGroupIngress { core }
     }
 
-    /// `CidrIp`: The IPv4 ranges
-    pub fn cidr_ip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrIp", value.into());
-        self
+    prop! {
+        /// `CidrIp`: The IPv4 ranges
+        core.props, "CidrIp", cidr_ip, set_cidr_ip, get_cidr_ip, Val<String>
     }
 
-    /// `CidrIpv6`: \[VPC only\] The IPv6 ranges
-    pub fn cidr_ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrIpv6", value.into());
-        self
+    prop! {
+        /// `CidrIpv6`: \[VPC only\] The IPv6 ranges
+        core.props, "CidrIpv6", cidr_ipv6, set_cidr_ipv6, get_cidr_ipv6, Val<String>
     }
 
-    /// `Description`: Updates the description of an ingress (inbound) security group rule. You can
-    /// replace an existing description, or add a description to a rule that did not have one
-    /// previously
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Updates the description of an ingress (inbound) security group rule. You
+        /// can replace an existing description, or add a description to a rule that did not have
+        /// one previously
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FromPort`: The start of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 type
-    /// number. A value of -1 indicates all ICMP/ICMPv6 types. If you specify all ICMP/ICMPv6 types,
-    /// you must specify all codes. Use this for ICMP and any protocol that uses ports.
-    pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("FromPort", value.into());
-        self
+    prop! {
+        /// `FromPort`: The start of port range for the TCP and UDP protocols, or an ICMP/ICMPv6
+        /// type number. A value of -1 indicates all ICMP/ICMPv6 types. If you specify all
+        /// ICMP/ICMPv6 types, you must specify all codes. Use this for ICMP and any protocol that
+        /// uses ports.
+        core.props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
     }
 
-    /// `GroupId`: The ID of the security group. You must specify either the security group ID or
-    /// the security group name in the request. For security groups in a nondefault VPC, you must
-    /// specify the security group ID. You must specify the GroupName property or the GroupId
-    /// property. For security groups that are in a VPC, you must use the GroupId property.
-    pub fn group_id(mut self, value: impl Into<Val<SecurityGroupId>>) -> Self {
-        self.core.set("GroupId", value.into());
-        self
+    prop! {
+        /// `GroupId`: The ID of the security group. You must specify either the security group ID
+        /// or the security group name in the request. For security groups in a nondefault VPC, you
+        /// must specify the security group ID. You must specify the GroupName property or the
+        /// GroupId property. For security groups that are in a VPC, you must use the GroupId
+        /// property.
+        core.props, "GroupId", group_id, set_group_id, get_group_id, Val<SecurityGroupId>
     }
 
-    /// `GroupName`: The name of the security group.
-    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupName", value.into());
-        self
+    prop! {
+        /// `GroupName`: The name of the security group.
+        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
     }
 
-    /// `SourcePrefixListId`: \[EC2-VPC only\] The ID of a prefix list.
-    pub fn source_prefix_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourcePrefixListId", value.into());
-        self
+    prop! {
+        /// `IpProtocol`: The IP protocol name (tcp, udp, icmp, icmpv6) or number (see Protocol
+        /// Numbers). \[VPC only\] Use -1 to specify all protocols. When authorizing security group
+        /// rules, specifying -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows
+        /// traffic on all ports, regardless of any port range you specify. For tcp, udp, and icmp,
+        /// you must specify a port range. For icmpv6, the port range is optional; if you omit the
+        /// port range, traffic for all types and codes is allowed.
+        core.props, "IpProtocol", _, set_ip_protocol, get_ip_protocol, Val<String>
     }
 
-    /// `SourceSecurityGroupId`: The ID of the security group. You must specify either the security
-    /// group ID or the security group name. For security groups in a nondefault VPC, you must
-    /// specify the security group ID.
-    pub fn source_security_group_id(mut self, value: impl Into<Val<SecurityGroupId>>) -> Self {
-        self.core.set("SourceSecurityGroupId", value.into());
-        self
+    prop! {
+        /// `SourcePrefixListId`: \[EC2-VPC only\] The ID of a prefix list.
+        core.props, "SourcePrefixListId", source_prefix_list_id, set_source_prefix_list_id, get_source_prefix_list_id, Val<String>
     }
 
-    /// `SourceSecurityGroupName`: \[EC2-Classic, default VPC\] The name of the source security
-    /// group. You must specify the GroupName property or the GroupId property. For security groups
-    /// that are in a VPC, you must use the GroupId property.
-    pub fn source_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceSecurityGroupName", value.into());
-        self
+    prop! {
+        /// `SourceSecurityGroupId`: The ID of the security group. You must specify either the
+        /// security group ID or the security group name. For security groups in a nondefault VPC,
+        /// you must specify the security group ID.
+        core.props, "SourceSecurityGroupId", source_security_group_id, set_source_security_group_id, get_source_security_group_id, Val<SecurityGroupId>
     }
 
-    /// `SourceSecurityGroupOwnerId`: \[nondefault VPC\] The AWS account ID that owns the source
-    /// security group. You can't specify this property with an IP address range. If you specify
-    /// SourceSecurityGroupName or SourceSecurityGroupId and that security group is owned by a
-    /// different account than the account creating the stack, you must specify the
-    /// SourceSecurityGroupOwnerId; otherwise, this property is optional.
-    pub fn source_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceSecurityGroupOwnerId", value.into());
-        self
+    prop! {
+        /// `SourceSecurityGroupName`: \[EC2-Classic, default VPC\] The name of the source security
+        /// group. You must specify the GroupName property or the GroupId property. For security
+        /// groups that are in a VPC, you must use the GroupId property.
+        core.props, "SourceSecurityGroupName", source_security_group_name, set_source_security_group_name, get_source_security_group_name, Val<String>
     }
 
-    /// `ToPort`: The end of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 code. A
-    /// value of -1 indicates all ICMP/ICMPv6 codes for the specified ICMP type. If you specify all
-    /// ICMP/ICMPv6 types, you must specify all codes. Use this for ICMP and any protocol that uses
-    /// ports.
-    pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ToPort", value.into());
-        self
+    prop! {
+        /// `SourceSecurityGroupOwnerId`: \[nondefault VPC\] The AWS account ID that owns the source
+        /// security group. You can't specify this property with an IP address range. If you specify
+        /// SourceSecurityGroupName or SourceSecurityGroupId and that security group is owned by a
+        /// different account than the account creating the stack, you must specify the
+        /// SourceSecurityGroupOwnerId; otherwise, this property is optional.
+        core.props, "SourceSecurityGroupOwnerId", source_security_group_owner_id, set_source_security_group_owner_id, get_source_security_group_owner_id, Val<String>
+    }
+
+    prop! {
+        /// `ToPort`: The end of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 code. A
+        /// value of -1 indicates all ICMP/ICMPv6 codes for the specified ICMP type. If you specify
+        /// all ICMP/ICMPv6 types, you must specify all codes. Use this for ICMP and any protocol
+        /// that uses ports.
+        core.props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15688,6 +15773,16 @@ impl SecurityGroupVpcAssociation {
         core.set("GroupId", group_id.into());
         core.set("VpcId", vpc_id.into());
         SecurityGroupVpcAssociation { core }
+    }
+
+    prop! {
+        /// `GroupId`: The group ID of the specified security group.
+        core.props, "GroupId", _, set_group_id, get_group_id, Val<SecurityGroupId>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC in the security group vpc association.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15734,6 +15829,11 @@ impl SnapshotBlockPublicAccess {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("State", state.into());
         SnapshotBlockPublicAccess { core }
+    }
+
+    prop! {
+        /// `State`: The state of EBS Snapshot Block Public Access.
+        core.props, "State", _, set_state, get_state, Val<snapshot_block_public_access::State>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15788,10 +15888,14 @@ impl SpotFleet {
         SpotFleet { core }
     }
 
-    /// `Tags`: The tags to specify in SpotFleetRequestConfigData
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SpotFleetRequestConfigData`.
+        core.props, "SpotFleetRequestConfigData", _, set_spot_fleet_request_config_data, get_spot_fleet_request_config_data, Val<spot_fleet::SpotFleetRequestConfigData>
+    }
+
+    prop! {
+        /// `Tags`: The tags to specify in SpotFleetRequestConfigData
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15836,130 +15940,119 @@ pub mod spot_fleet {
             SpotFleetRequestConfigData { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<SpotFleetRequestConfigDataAllocationStrategy>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `IamFleetRole`.
+            props, "IamFleetRole", _, set_iam_fleet_role, get_iam_fleet_role, Val<String>
         }
 
-        /// `Context`.
-        pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Context", value.into());
-            self
+        prop! {
+            /// `TargetCapacity`.
+            props, "TargetCapacity", _, set_target_capacity, get_target_capacity, Val<i64>
         }
 
-        /// `ExcessCapacityTerminationPolicy`.
-        pub fn excess_capacity_termination_policy(mut self, value: impl Into<Val<SpotFleetRequestConfigDataExcessCapacityTerminationPolicy>>) -> Self {
-            self.props.set("ExcessCapacityTerminationPolicy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<SpotFleetRequestConfigDataAllocationStrategy>
         }
 
-        /// `InstanceInterruptionBehavior`.
-        pub fn instance_interruption_behavior(mut self, value: impl Into<Val<SpotFleetRequestConfigDataInstanceInterruptionBehavior>>) -> Self {
-            self.props.set("InstanceInterruptionBehavior", value.into());
-            self
+        prop! {
+            /// `Context`.
+            props, "Context", context, set_context, get_context, Val<String>
         }
 
-        /// `InstancePoolsToUseCount`.
-        pub fn instance_pools_to_use_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstancePoolsToUseCount", value.into());
-            self
+        prop! {
+            /// `ExcessCapacityTerminationPolicy`.
+            props, "ExcessCapacityTerminationPolicy", excess_capacity_termination_policy, set_excess_capacity_termination_policy, get_excess_capacity_termination_policy, Val<SpotFleetRequestConfigDataExcessCapacityTerminationPolicy>
         }
 
-        /// `LaunchSpecifications`.
-        pub fn launch_specifications(mut self, value: impl Into<Val<List<SpotFleetLaunchSpecification>>>) -> Self {
-            self.props.set("LaunchSpecifications", value.into());
-            self
+        prop! {
+            /// `InstanceInterruptionBehavior`.
+            props, "InstanceInterruptionBehavior", instance_interruption_behavior, set_instance_interruption_behavior, get_instance_interruption_behavior, Val<SpotFleetRequestConfigDataInstanceInterruptionBehavior>
         }
 
-        /// `LaunchTemplateConfigs`.
-        pub fn launch_template_configs(mut self, value: impl Into<Val<List<LaunchTemplateConfig>>>) -> Self {
-            self.props.set("LaunchTemplateConfigs", value.into());
-            self
+        prop! {
+            /// `InstancePoolsToUseCount`.
+            props, "InstancePoolsToUseCount", instance_pools_to_use_count, set_instance_pools_to_use_count, get_instance_pools_to_use_count, Val<i64>
         }
 
-        /// `LoadBalancersConfig`.
-        pub fn load_balancers_config(mut self, value: impl Into<Val<LoadBalancersConfig>>) -> Self {
-            self.props.set("LoadBalancersConfig", value.into());
-            self
+        prop! {
+            /// `LaunchSpecifications`.
+            props, "LaunchSpecifications", launch_specifications, set_launch_specifications, get_launch_specifications, Val<List<SpotFleetLaunchSpecification>>
         }
 
-        /// `OnDemandAllocationStrategy`.
-        pub fn on_demand_allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnDemandAllocationStrategy", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateConfigs`.
+            props, "LaunchTemplateConfigs", launch_template_configs, set_launch_template_configs, get_launch_template_configs, Val<List<LaunchTemplateConfig>>
         }
 
-        /// `OnDemandMaxTotalPrice`.
-        pub fn on_demand_max_total_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnDemandMaxTotalPrice", value.into());
-            self
+        prop! {
+            /// `LoadBalancersConfig`.
+            props, "LoadBalancersConfig", load_balancers_config, set_load_balancers_config, get_load_balancers_config, Val<LoadBalancersConfig>
         }
 
-        /// `OnDemandTargetCapacity`.
-        pub fn on_demand_target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandTargetCapacity", value.into());
-            self
+        prop! {
+            /// `OnDemandAllocationStrategy`.
+            props, "OnDemandAllocationStrategy", on_demand_allocation_strategy, set_on_demand_allocation_strategy, get_on_demand_allocation_strategy, Val<String>
         }
 
-        /// `ReplaceUnhealthyInstances`.
-        pub fn replace_unhealthy_instances(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReplaceUnhealthyInstances", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxTotalPrice`.
+            props, "OnDemandMaxTotalPrice", on_demand_max_total_price, set_on_demand_max_total_price, get_on_demand_max_total_price, Val<String>
         }
 
-        /// `SpotMaintenanceStrategies`.
-        pub fn spot_maintenance_strategies(mut self, value: impl Into<Val<SpotMaintenanceStrategies>>) -> Self {
-            self.props.set("SpotMaintenanceStrategies", value.into());
-            self
+        prop! {
+            /// `OnDemandTargetCapacity`.
+            props, "OnDemandTargetCapacity", on_demand_target_capacity, set_on_demand_target_capacity, get_on_demand_target_capacity, Val<i64>
         }
 
-        /// `SpotMaxTotalPrice`.
-        pub fn spot_max_total_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotMaxTotalPrice", value.into());
-            self
+        prop! {
+            /// `ReplaceUnhealthyInstances`.
+            props, "ReplaceUnhealthyInstances", replace_unhealthy_instances, set_replace_unhealthy_instances, get_replace_unhealthy_instances, Val<bool>
         }
 
-        /// `SpotPrice`.
-        pub fn spot_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotPrice", value.into());
-            self
+        prop! {
+            /// `SpotMaintenanceStrategies`.
+            props, "SpotMaintenanceStrategies", spot_maintenance_strategies, set_spot_maintenance_strategies, get_spot_maintenance_strategies, Val<SpotMaintenanceStrategies>
         }
 
-        /// `TagSpecifications`.
-        pub fn tag_specifications(mut self, value: impl Into<Val<List<SpotFleetTagSpecification>>>) -> Self {
-            self.props.set("TagSpecifications", value.into());
-            self
+        prop! {
+            /// `SpotMaxTotalPrice`.
+            props, "SpotMaxTotalPrice", spot_max_total_price, set_spot_max_total_price, get_spot_max_total_price, Val<String>
         }
 
-        /// `TargetCapacityUnitType`.
-        pub fn target_capacity_unit_type(mut self, value: impl Into<Val<SpotFleetRequestConfigDataTargetCapacityUnitType>>) -> Self {
-            self.props.set("TargetCapacityUnitType", value.into());
-            self
+        prop! {
+            /// `SpotPrice`.
+            props, "SpotPrice", spot_price, set_spot_price, get_spot_price, Val<String>
         }
 
-        /// `TerminateInstancesWithExpiration`.
-        pub fn terminate_instances_with_expiration(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TerminateInstancesWithExpiration", value.into());
-            self
+        prop! {
+            /// `TagSpecifications`.
+            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<SpotFleetTagSpecification>>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<SpotFleetRequestConfigDataType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `TargetCapacityUnitType`.
+            props, "TargetCapacityUnitType", target_capacity_unit_type, set_target_capacity_unit_type, get_target_capacity_unit_type, Val<SpotFleetRequestConfigDataTargetCapacityUnitType>
         }
 
-        /// `ValidFrom`.
-        pub fn valid_from(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidFrom", value.into());
-            self
+        prop! {
+            /// `TerminateInstancesWithExpiration`.
+            props, "TerminateInstancesWithExpiration", terminate_instances_with_expiration, set_terminate_instances_with_expiration, get_terminate_instances_with_expiration, Val<bool>
         }
 
-        /// `ValidUntil`.
-        pub fn valid_until(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidUntil", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<SpotFleetRequestConfigDataType>
+        }
+
+        prop! {
+            /// `ValidFrom`.
+            props, "ValidFrom", valid_from, set_valid_from, get_valid_from, Val<String>
+        }
+
+        prop! {
+            /// `ValidUntil`.
+            props, "ValidUntil", valid_until, set_valid_until, get_valid_until, Val<String>
         }
     }
 
@@ -16037,106 +16130,94 @@ pub mod spot_fleet {
             SpotFleetLaunchSpecification { props }
         }
 
-        /// `BlockDeviceMappings`.
-        pub fn block_device_mappings(mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> Self {
-            self.props.set("BlockDeviceMappings", value.into());
-            self
+        prop! {
+            /// `ImageId`.
+            props, "ImageId", _, set_image_id, get_image_id, Val<ImageId>
         }
 
-        /// `EbsOptimized`.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `BlockDeviceMappings`.
+            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<BlockDeviceMapping>>
         }
 
-        /// `IamInstanceProfile`.
-        pub fn iam_instance_profile(mut self, value: impl Into<Val<IamInstanceProfileSpecification>>) -> Self {
-            self.props.set("IamInstanceProfile", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
 
-        /// `InstanceRequirements`.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `IamInstanceProfile`.
+            props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<IamInstanceProfileSpecification>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirementsRequest>
         }
 
-        /// `KernelId`.
-        pub fn kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KernelId", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `KeyName`.
-        pub fn key_name(mut self, value: impl Into<Val<KeyPairName>>) -> Self {
-            self.props.set("KeyName", value.into());
-            self
+        prop! {
+            /// `KernelId`.
+            props, "KernelId", kernel_id, set_kernel_id, get_kernel_id, Val<String>
         }
 
-        /// `Monitoring`.
-        pub fn monitoring(mut self, value: impl Into<Val<SpotFleetMonitoring>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `KeyName`.
+            props, "KeyName", key_name, set_key_name, get_key_name, Val<KeyPairName>
         }
 
-        /// `NetworkInterfaces`.
-        pub fn network_interfaces(mut self, value: impl Into<Val<List<InstanceNetworkInterfaceSpecification>>>) -> Self {
-            self.props.set("NetworkInterfaces", value.into());
-            self
+        prop! {
+            /// `Monitoring`.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<SpotFleetMonitoring>
         }
 
-        /// `Placement`.
-        pub fn placement(mut self, value: impl Into<Val<SpotPlacement>>) -> Self {
-            self.props.set("Placement", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaces`.
+            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<InstanceNetworkInterfaceSpecification>>
         }
 
-        /// `RamdiskId`.
-        pub fn ramdisk_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RamdiskId", value.into());
-            self
+        prop! {
+            /// `Placement`.
+            props, "Placement", placement, set_placement, get_placement, Val<SpotPlacement>
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<GroupIdentifier>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `RamdiskId`.
+            props, "RamdiskId", ramdisk_id, set_ramdisk_id, get_ramdisk_id, Val<String>
         }
 
-        /// `SpotPrice`.
-        pub fn spot_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotPrice", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<GroupIdentifier>>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SpotPrice`.
+            props, "SpotPrice", spot_price, set_spot_price, get_spot_price, Val<String>
         }
 
-        /// `TagSpecifications`.
-        pub fn tag_specifications(mut self, value: impl Into<Val<List<SpotFleetTagSpecification>>>) -> Self {
-            self.props.set("TagSpecifications", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `UserData`.
-        pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserData", value.into());
-            self
+        prop! {
+            /// `TagSpecifications`.
+            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<SpotFleetTagSpecification>>
         }
 
-        /// `WeightedCapacity`.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `UserData`.
+            props, "UserData", user_data, set_user_data, get_user_data, Val<String>
+        }
+
+        prop! {
+            /// `WeightedCapacity`.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<f64>
         }
     }
 
@@ -16159,22 +16240,24 @@ pub mod spot_fleet {
             BlockDeviceMapping { props }
         }
 
-        /// `Ebs`.
-        pub fn ebs(mut self, value: impl Into<Val<EbsBlockDevice>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `DeviceName`.
+            props, "DeviceName", _, set_device_name, get_device_name, Val<String>
         }
 
-        /// `NoDevice`.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `Ebs`.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsBlockDevice>
         }
 
-        /// `VirtualName`.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `NoDevice`.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
+        }
+
+        prop! {
+            /// `VirtualName`.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -16193,40 +16276,34 @@ pub mod spot_fleet {
             EbsBlockDevice { props }
         }
 
-        /// `DeleteOnTermination`.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `SnapshotId`.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`.
-        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
         }
     }
 
@@ -16245,10 +16322,9 @@ pub mod spot_fleet {
             IamInstanceProfileSpecification { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -16267,160 +16343,134 @@ pub mod spot_fleet {
             InstanceRequirementsRequest { props }
         }
 
-        /// `AcceleratorCount`.
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`.
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
         }
 
-        /// `AcceleratorManufacturers`.
-        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>>) -> Self {
-            self.props.set("AcceleratorManufacturers", value.into());
-            self
+        prop! {
+            /// `AcceleratorManufacturers`.
+            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>
         }
 
-        /// `AcceleratorNames`.
-        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorNames>>>) -> Self {
-            self.props.set("AcceleratorNames", value.into());
-            self
+        prop! {
+            /// `AcceleratorNames`.
+            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsRequestAcceleratorNames>>
         }
 
-        /// `AcceleratorTotalMemoryMiB`.
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`.
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
         }
 
-        /// `AcceleratorTypes`.
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorTypes>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorTypes`.
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsRequestAcceleratorTypes>>
         }
 
-        /// `AllowedInstanceTypes`.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `BareMetal`.
-        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsRequestBareMetal>>) -> Self {
-            self.props.set("BareMetal", value.into());
-            self
+        prop! {
+            /// `BareMetal`.
+            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsRequestBareMetal>
         }
 
-        /// `BaselineEbsBandwidthMbps`.
-        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
-            self.props.set("BaselineEbsBandwidthMbps", value.into());
-            self
+        prop! {
+            /// `BaselineEbsBandwidthMbps`.
+            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
         }
 
-        /// `BaselinePerformanceFactors`.
-        pub fn baseline_performance_factors(mut self, value: impl Into<Val<BaselinePerformanceFactorsRequest>>) -> Self {
-            self.props.set("BaselinePerformanceFactors", value.into());
-            self
+        prop! {
+            /// `BaselinePerformanceFactors`.
+            props, "BaselinePerformanceFactors", baseline_performance_factors, set_baseline_performance_factors, get_baseline_performance_factors, Val<BaselinePerformanceFactorsRequest>
         }
 
-        /// `BurstablePerformance`.
-        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsRequestBurstablePerformance>>) -> Self {
-            self.props.set("BurstablePerformance", value.into());
-            self
+        prop! {
+            /// `BurstablePerformance`.
+            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsRequestBurstablePerformance>
         }
 
-        /// `CpuManufacturers`.
-        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestCpuManufacturers>>>) -> Self {
-            self.props.set("CpuManufacturers", value.into());
-            self
+        prop! {
+            /// `CpuManufacturers`.
+            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsRequestCpuManufacturers>>
         }
 
-        /// `ExcludedInstanceTypes`.
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`.
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
 
-        /// `InstanceGenerations`.
-        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsRequestInstanceGenerations>>>) -> Self {
-            self.props.set("InstanceGenerations", value.into());
-            self
+        prop! {
+            /// `InstanceGenerations`.
+            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsRequestInstanceGenerations>>
         }
 
-        /// `LocalStorage`.
-        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsRequestLocalStorage>>) -> Self {
-            self.props.set("LocalStorage", value.into());
-            self
+        prop! {
+            /// `LocalStorage`.
+            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsRequestLocalStorage>
         }
 
-        /// `LocalStorageTypes`.
-        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestLocalStorageTypes>>>) -> Self {
-            self.props.set("LocalStorageTypes", value.into());
-            self
+        prop! {
+            /// `LocalStorageTypes`.
+            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsRequestLocalStorageTypes>>
         }
 
-        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
         }
 
-        /// `MemoryGiBPerVCpu`.
-        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
-            self.props.set("MemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `MemoryGiBPerVCpu`.
+            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
         }
 
-        /// `MemoryMiB`.
-        pub fn memory_mi_b(mut self, value: impl Into<Val<MemoryMiBRequest>>) -> Self {
-            self.props.set("MemoryMiB", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`.
+            props, "MemoryMiB", memory_mi_b, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
         }
 
-        /// `NetworkBandwidthGbps`.
-        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
-            self.props.set("NetworkBandwidthGbps", value.into());
-            self
+        prop! {
+            /// `NetworkBandwidthGbps`.
+            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
         }
 
-        /// `NetworkInterfaceCount`.
-        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
-            self.props.set("NetworkInterfaceCount", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceCount`.
+            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
         }
 
-        /// `OnDemandMaxPricePercentageOverLowestPrice`.
-        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxPricePercentageOverLowestPrice`.
+            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `RequireEncryptionInTransit`.
-        pub fn require_encryption_in_transit(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEncryptionInTransit", value.into());
-            self
+        prop! {
+            /// `RequireEncryptionInTransit`.
+            props, "RequireEncryptionInTransit", require_encryption_in_transit, set_require_encryption_in_transit, get_require_encryption_in_transit, Val<bool>
         }
 
-        /// `RequireHibernateSupport`.
-        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireHibernateSupport", value.into());
-            self
+        prop! {
+            /// `RequireHibernateSupport`.
+            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
         }
 
-        /// `SpotMaxPricePercentageOverLowestPrice`.
-        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `SpotMaxPricePercentageOverLowestPrice`.
+            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `TotalLocalStorageGB`.
-        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
-            self.props.set("TotalLocalStorageGB", value.into());
-            self
+        prop! {
+            /// `TotalLocalStorageGB`.
+            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
         }
 
-        /// `VCpuCount`.
-        pub fn v_cpu_count(mut self, value: impl Into<Val<VCpuCountRangeRequest>>) -> Self {
-            self.props.set("VCpuCount", value.into());
-            self
+        prop! {
+            /// `VCpuCount`.
+            props, "VCpuCount", v_cpu_count, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRangeRequest>
         }
     }
 
@@ -16439,16 +16489,14 @@ pub mod spot_fleet {
             AcceleratorCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16553,16 +16601,14 @@ pub mod spot_fleet {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16616,16 +16662,14 @@ pub mod spot_fleet {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16644,10 +16688,9 @@ pub mod spot_fleet {
             BaselinePerformanceFactorsRequest { props }
         }
 
-        /// `Cpu`.
-        pub fn cpu(mut self, value: impl Into<Val<CpuPerformanceFactorRequest>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<CpuPerformanceFactorRequest>
         }
     }
 
@@ -16666,10 +16709,9 @@ pub mod spot_fleet {
             CpuPerformanceFactorRequest { props }
         }
 
-        /// `References`.
-        pub fn references(mut self, value: impl Into<Val<List<PerformanceFactorReferenceRequest>>>) -> Self {
-            self.props.set("References", value.into());
-            self
+        prop! {
+            /// `References`.
+            props, "References", references, set_references, get_references, Val<List<PerformanceFactorReferenceRequest>>
         }
     }
 
@@ -16688,10 +16730,9 @@ pub mod spot_fleet {
             PerformanceFactorReferenceRequest { props }
         }
 
-        /// `InstanceFamily`.
-        pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceFamily", value.into());
-            self
+        prop! {
+            /// `InstanceFamily`.
+            props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
         }
     }
 
@@ -16787,16 +16828,14 @@ pub mod spot_fleet {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -16815,16 +16854,14 @@ pub mod spot_fleet {
             MemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16843,16 +16880,14 @@ pub mod spot_fleet {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -16871,16 +16906,14 @@ pub mod spot_fleet {
             NetworkInterfaceCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16899,16 +16932,14 @@ pub mod spot_fleet {
             TotalLocalStorageGbRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -16927,16 +16958,14 @@ pub mod spot_fleet {
             VCpuCountRangeRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -16955,10 +16984,9 @@ pub mod spot_fleet {
             SpotFleetMonitoring { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -16977,70 +17005,59 @@ pub mod spot_fleet {
             InstanceNetworkInterfaceSpecification { props }
         }
 
-        /// `AssociatePublicIpAddress`.
-        pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AssociatePublicIpAddress", value.into());
-            self
+        prop! {
+            /// `AssociatePublicIpAddress`.
+            props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
         }
 
-        /// `DeleteOnTermination`.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DeviceIndex`.
-        pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeviceIndex", value.into());
-            self
+        prop! {
+            /// `DeviceIndex`.
+            props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
         }
 
-        /// `Ipv6AddressCount`.
-        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6AddressCount", value.into());
-            self
+        prop! {
+            /// `Ipv6AddressCount`.
+            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
         }
 
-        /// `Ipv6Addresses`.
-        pub fn ipv6_addresses(mut self, value: impl Into<Val<List<InstanceIpv6Address>>>) -> Self {
-            self.props.set("Ipv6Addresses", value.into());
-            self
+        prop! {
+            /// `Ipv6Addresses`.
+            props, "Ipv6Addresses", ipv6_addresses, set_ipv6_addresses, get_ipv6_addresses, Val<List<InstanceIpv6Address>>
         }
 
-        /// `NetworkInterfaceId`.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `PrivateIpAddresses`.
-        pub fn private_ip_addresses(mut self, value: impl Into<Val<List<PrivateIpAddressSpecification>>>) -> Self {
-            self.props.set("PrivateIpAddresses", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddresses`.
+            props, "PrivateIpAddresses", private_ip_addresses, set_private_ip_addresses, get_private_ip_addresses, Val<List<PrivateIpAddressSpecification>>
         }
 
-        /// `SecondaryPrivateIpAddressCount`.
-        pub fn secondary_private_ip_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SecondaryPrivateIpAddressCount", value.into());
-            self
+        prop! {
+            /// `SecondaryPrivateIpAddressCount`.
+            props, "SecondaryPrivateIpAddressCount", secondary_private_ip_address_count, set_secondary_private_ip_address_count, get_secondary_private_ip_address_count, Val<i64>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -17059,6 +17076,11 @@ pub mod spot_fleet {
             let mut props = Props::new();
             props.set("Ipv6Address", ipv6_address.into());
             InstanceIpv6Address { props }
+        }
+
+        prop! {
+            /// `Ipv6Address`.
+            props, "Ipv6Address", _, set_ipv6_address, get_ipv6_address, Val<String>
         }
     }
 
@@ -17079,10 +17101,14 @@ pub mod spot_fleet {
             PrivateIpAddressSpecification { props }
         }
 
-        /// `Primary`.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`.
+            props, "PrivateIpAddress", _, set_private_ip_address, get_private_ip_address, Val<String>
+        }
+
+        prop! {
+            /// `Primary`.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
     }
 
@@ -17101,28 +17127,24 @@ pub mod spot_fleet {
             SpotPlacement { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `AvailabilityZoneId`.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneId`.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
 
-        /// `GroupName`.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `Tenancy`.
-        pub fn tenancy(mut self, value: impl Into<Val<SpotPlacementTenancy>>) -> Self {
-            self.props.set("Tenancy", value.into());
-            self
+        prop! {
+            /// `Tenancy`.
+            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<SpotPlacementTenancy>
         }
     }
 
@@ -17158,6 +17180,11 @@ pub mod spot_fleet {
             props.set("GroupId", group_id.into());
             GroupIdentifier { props }
         }
+
+        prop! {
+            /// `GroupId`.
+            props, "GroupId", _, set_group_id, get_group_id, Val<String>
+        }
     }
 
     /// `AWS::EC2::SpotFleet.SpotFleetTagSpecification`.
@@ -17175,16 +17202,14 @@ pub mod spot_fleet {
             SpotFleetTagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<SpotFleetTagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<SpotFleetTagSpecificationResourceType>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -17351,16 +17376,14 @@ pub mod spot_fleet {
             LaunchTemplateConfig { props }
         }
 
-        /// `LaunchTemplateSpecification`.
-        pub fn launch_template_specification(mut self, value: impl Into<Val<FleetLaunchTemplateSpecification>>) -> Self {
-            self.props.set("LaunchTemplateSpecification", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateSpecification`.
+            props, "LaunchTemplateSpecification", launch_template_specification, set_launch_template_specification, get_launch_template_specification, Val<FleetLaunchTemplateSpecification>
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<List<LaunchTemplateOverrides>>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<LaunchTemplateOverrides>>
         }
     }
 
@@ -17381,16 +17404,19 @@ pub mod spot_fleet {
             FleetLaunchTemplateSpecification { props }
         }
 
-        /// `LaunchTemplateId`.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", _, set_version, get_version, Val<String>
         }
 
-        /// `LaunchTemplateName`.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        }
+
+        prop! {
+            /// `LaunchTemplateName`.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
     }
 
@@ -17409,52 +17435,44 @@ pub mod spot_fleet {
             LaunchTemplateOverrides { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `AvailabilityZoneId`.
-        pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZoneId", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneId`.
+            props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
         }
 
-        /// `InstanceRequirements`.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirementsRequest>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<f64>
         }
 
-        /// `SpotPrice`.
-        pub fn spot_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpotPrice", value.into());
-            self
+        prop! {
+            /// `SpotPrice`.
+            props, "SpotPrice", spot_price, set_spot_price, get_spot_price, Val<String>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `WeightedCapacity`.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `WeightedCapacity`.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<f64>
         }
     }
 
@@ -17473,16 +17491,14 @@ pub mod spot_fleet {
             LoadBalancersConfig { props }
         }
 
-        /// `ClassicLoadBalancersConfig`.
-        pub fn classic_load_balancers_config(mut self, value: impl Into<Val<ClassicLoadBalancersConfig>>) -> Self {
-            self.props.set("ClassicLoadBalancersConfig", value.into());
-            self
+        prop! {
+            /// `ClassicLoadBalancersConfig`.
+            props, "ClassicLoadBalancersConfig", classic_load_balancers_config, set_classic_load_balancers_config, get_classic_load_balancers_config, Val<ClassicLoadBalancersConfig>
         }
 
-        /// `TargetGroupsConfig`.
-        pub fn target_groups_config(mut self, value: impl Into<Val<TargetGroupsConfig>>) -> Self {
-            self.props.set("TargetGroupsConfig", value.into());
-            self
+        prop! {
+            /// `TargetGroupsConfig`.
+            props, "TargetGroupsConfig", target_groups_config, set_target_groups_config, get_target_groups_config, Val<TargetGroupsConfig>
         }
     }
 
@@ -17502,6 +17518,11 @@ pub mod spot_fleet {
             props.set("ClassicLoadBalancers", classic_load_balancers.into());
             ClassicLoadBalancersConfig { props }
         }
+
+        prop! {
+            /// `ClassicLoadBalancers`.
+            props, "ClassicLoadBalancers", _, set_classic_load_balancers, get_classic_load_balancers, Val<List<ClassicLoadBalancer>>
+        }
     }
 
     /// `AWS::EC2::SpotFleet.ClassicLoadBalancer`.
@@ -17519,6 +17540,11 @@ pub mod spot_fleet {
             let mut props = Props::new();
             props.set("Name", name.into());
             ClassicLoadBalancer { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -17538,6 +17564,11 @@ pub mod spot_fleet {
             props.set("TargetGroups", target_groups.into());
             TargetGroupsConfig { props }
         }
+
+        prop! {
+            /// `TargetGroups`.
+            props, "TargetGroups", _, set_target_groups, get_target_groups, Val<List<TargetGroup>>
+        }
     }
 
     /// `AWS::EC2::SpotFleet.TargetGroup`.
@@ -17556,6 +17587,11 @@ pub mod spot_fleet {
             props.set("Arn", arn.into());
             TargetGroup { props }
         }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::EC2::SpotFleet.SpotMaintenanceStrategies`.
@@ -17573,10 +17609,9 @@ pub mod spot_fleet {
             SpotMaintenanceStrategies { props }
         }
 
-        /// `CapacityRebalance`.
-        pub fn capacity_rebalance(mut self, value: impl Into<Val<SpotCapacityRebalance>>) -> Self {
-            self.props.set("CapacityRebalance", value.into());
-            self
+        prop! {
+            /// `CapacityRebalance`.
+            props, "CapacityRebalance", capacity_rebalance, set_capacity_rebalance, get_capacity_rebalance, Val<SpotCapacityRebalance>
         }
     }
 
@@ -17595,16 +17630,14 @@ pub mod spot_fleet {
             SpotCapacityRebalance { props }
         }
 
-        /// `ReplacementStrategy`.
-        pub fn replacement_strategy(mut self, value: impl Into<Val<SpotCapacityRebalanceReplacementStrategy>>) -> Self {
-            self.props.set("ReplacementStrategy", value.into());
-            self
+        prop! {
+            /// `ReplacementStrategy`.
+            props, "ReplacementStrategy", replacement_strategy, set_replacement_strategy, get_replacement_strategy, Val<SpotCapacityRebalanceReplacementStrategy>
         }
 
-        /// `TerminationDelay`.
-        pub fn termination_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminationDelay", value.into());
-            self
+        prop! {
+            /// `TerminationDelay`.
+            props, "TerminationDelay", termination_delay, set_termination_delay, get_termination_delay, Val<i64>
         }
     }
 
@@ -17673,12 +17706,17 @@ impl SqlHaStandbyDetectedInstance {
         SqlHaStandbyDetectedInstance { core }
     }
 
-    /// `SqlServerCredentials`: The ARN of the AWS Secrets Manager secret containing SQL Server
-    /// access credentials to the EC2 instance. If not specified, AWS Systems Manager agent will use
-    /// default local user credentials.
-    pub fn sql_server_credentials(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SqlServerCredentials", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the EC2 instance to enable for SQL Server high availability
+        /// standby detection.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `SqlServerCredentials`: The ARN of the AWS Secrets Manager secret containing SQL Server
+        /// access credentials to the EC2 instance. If not specified, AWS Systems Manager agent will
+        /// use default local user credentials.
+        core.props, "SqlServerCredentials", sql_server_credentials, set_sql_server_credentials, get_sql_server_credentials, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -17732,121 +17770,113 @@ impl Subnet {
         Subnet { core }
     }
 
-    /// `AssignIpv6AddressOnCreation`: Indicates whether a network interface created in this subnet
-    /// receives an IPv6 address. The default value is ``false``. If you specify ``AssignIpv6AddressOnCreation``,
-    /// you must also specify an IPv6 CIDR block.
-    pub fn assign_ipv6_address_on_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AssignIpv6AddressOnCreation", value.into());
-        self
+    prop! {
+        /// `AssignIpv6AddressOnCreation`: Indicates whether a network interface created in this
+        /// subnet receives an IPv6 address. The default value is ``false``. If you specify ``AssignIpv6AddressOnCreation``,
+        /// you must also specify an IPv6 CIDR block.
+        core.props, "AssignIpv6AddressOnCreation", assign_ipv6_address_on_creation, set_assign_ipv6_address_on_creation, get_assign_ipv6_address_on_creation, Val<bool>
     }
 
-    /// `AvailabilityZone`: The Availability Zone of the subnet. If you update this property, you
-    /// must also update the ``CidrBlock`` property.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone of the subnet. If you update this property,
+        /// you must also update the ``CidrBlock`` property.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`: The AZ ID of the subnet.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`: The AZ ID of the subnet.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `CidrBlock`: The IPv4 CIDR block assigned to the subnet. If you update this property, we
-    /// create a new subnet, and then delete the existing one.
-    pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrBlock", value.into());
-        self
+    prop! {
+        /// `CidrBlock`: The IPv4 CIDR block assigned to the subnet. If you update this property, we
+        /// create a new subnet, and then delete the existing one.
+        core.props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
     }
 
-    /// `EnableDns64`: Indicates whether DNS queries made to the Amazon-provided DNS Resolver in
-    /// this subnet should return synthetic IPv6 addresses for IPv4-only destinations. You must
-    /// first configure a NAT gateway in a public subnet (separate from the subnet containing the
-    /// IPv6-only workloads). For example, the subnet containing the NAT gateway should have a ``0.0.0.0/0``
-    /// route pointing to the internet gateway. For more information, see Configure DNS64 and NAT64 (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough>)
-    /// in the *User Guide*.
-    pub fn enable_dns64(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDns64", value.into());
-        self
+    prop! {
+        /// `EnableDns64`: Indicates whether DNS queries made to the Amazon-provided DNS Resolver in
+        /// this subnet should return synthetic IPv6 addresses for IPv4-only destinations. You must
+        /// first configure a NAT gateway in a public subnet (separate from the subnet containing
+        /// the IPv6-only workloads). For example, the subnet containing the NAT gateway should have
+        /// a ``0.0.0.0/0`` route pointing to the internet gateway. For more information, see
+        /// Configure DNS64 and NAT64 (<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough>)
+        /// in the *User Guide*.
+        core.props, "EnableDns64", enable_dns64, set_enable_dns64, get_enable_dns64, Val<bool>
     }
 
-    /// `EnableLniAtDeviceIndex`: Indicates the device position for local network interfaces in this
-    /// subnet. For example, ``1`` indicates local network interfaces in this subnet are the
-    /// secondary network interface (eth1).
-    pub fn enable_lni_at_device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EnableLniAtDeviceIndex", value.into());
-        self
+    prop! {
+        /// `EnableLniAtDeviceIndex`: Indicates the device position for local network interfaces in
+        /// this subnet. For example, ``1`` indicates local network interfaces in this subnet are
+        /// the secondary network interface (eth1).
+        core.props, "EnableLniAtDeviceIndex", enable_lni_at_device_index, set_enable_lni_at_device_index, get_enable_lni_at_device_index, Val<i64>
     }
 
-    /// `Ipv4IpamPoolId`: An IPv4 IPAM pool ID for the subnet.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv4IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv4IpamPoolId`: An IPv4 IPAM pool ID for the subnet.
+        core.props, "Ipv4IpamPoolId", ipv4_ipam_pool_id, set_ipv4_ipam_pool_id, get_ipv4_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv4NetmaskLength`: An IPv4 netmask length for the subnet.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv4NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv4NetmaskLength`: An IPv4 netmask length for the subnet.
+        core.props, "Ipv4NetmaskLength", ipv4_netmask_length, set_ipv4_netmask_length, get_ipv4_netmask_length, Val<i64>
     }
 
-    /// `Ipv6CidrBlock`: The IPv6 CIDR block. If you specify ``AssignIpv6AddressOnCreation``, you
-    /// must also specify an IPv6 CIDR block.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `Ipv6CidrBlock`: The IPv6 CIDR block. If you specify ``AssignIpv6AddressOnCreation``,
+        /// you must also specify an IPv6 CIDR block.
+        core.props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
     }
 
-    /// `Ipv6IpamPoolId`: An IPv6 IPAM pool ID for the subnet.
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv6IpamPoolId`: An IPv6 IPAM pool ID for the subnet.
+        core.props, "Ipv6IpamPoolId", ipv6_ipam_pool_id, set_ipv6_ipam_pool_id, get_ipv6_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv6Native`: Indicates whether this is an IPv6 only subnet. For more information, see
-    /// Subnet basics (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics>)
-    /// in the *User Guide*.
-    pub fn ipv6_native(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Ipv6Native", value.into());
-        self
+    prop! {
+        /// `Ipv6Native`: Indicates whether this is an IPv6 only subnet. For more information, see
+        /// Subnet basics (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics>)
+        /// in the *User Guide*.
+        core.props, "Ipv6Native", ipv6_native, set_ipv6_native, get_ipv6_native, Val<bool>
     }
 
-    /// `Ipv6NetmaskLength`: An IPv6 netmask length for the subnet.
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv6NetmaskLength`: An IPv6 netmask length for the subnet.
+        core.props, "Ipv6NetmaskLength", ipv6_netmask_length, set_ipv6_netmask_length, get_ipv6_netmask_length, Val<i64>
     }
 
-    /// `MapPublicIpOnLaunch`: Indicates whether instances launched in this subnet receive a public
-    /// IPv4 address. The default value is ``false``. AWS charges for all public IPv4 addresses,
-    /// including public IPv4 addresses associated with running instances and Elastic IP addresses.
-    /// For more information, see the *Public IPv4 Address* tab on the VPC pricing page (<https://docs.aws.amazon.com/vpc/pricing/>).
-    pub fn map_public_ip_on_launch(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MapPublicIpOnLaunch", value.into());
-        self
+    prop! {
+        /// `MapPublicIpOnLaunch`: Indicates whether instances launched in this subnet receive a
+        /// public IPv4 address. The default value is ``false``. AWS charges for all public IPv4
+        /// addresses, including public IPv4 addresses associated with running instances and Elastic
+        /// IP addresses. For more information, see the *Public IPv4 Address* tab on the VPC pricing
+        /// page (<https://docs.aws.amazon.com/vpc/pricing/>).
+        core.props, "MapPublicIpOnLaunch", map_public_ip_on_launch, set_map_public_ip_on_launch, get_map_public_ip_on_launch, Val<bool>
     }
 
-    /// `OutpostArn`: The Amazon Resource Name (ARN) of the Outpost.
-    pub fn outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutpostArn", value.into());
-        self
+    prop! {
+        /// `OutpostArn`: The Amazon Resource Name (ARN) of the Outpost.
+        core.props, "OutpostArn", outpost_arn, set_outpost_arn, get_outpost_arn, Val<String>
     }
 
-    /// `PrivateDnsNameOptionsOnLaunch`: The hostname type for EC2 instances launched into this
-    /// subnet and how DNS A and AAAA record queries to the instances should be handled. For more
-    /// information, see Amazon EC2 instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
-    /// in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) +
-    /// EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
-    pub fn private_dns_name_options_on_launch(mut self, value: impl Into<Val<subnet::PrivateDnsNameOptionsOnLaunch>>) -> Self {
-        self.core.set("PrivateDnsNameOptionsOnLaunch", value.into());
-        self
+    prop! {
+        /// `PrivateDnsNameOptionsOnLaunch`: The hostname type for EC2 instances launched into this
+        /// subnet and how DNS A and AAAA record queries to the instances should be handled. For
+        /// more information, see Amazon EC2 instance hostname types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>)
+        /// in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) +
+        /// EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
+        core.props, "PrivateDnsNameOptionsOnLaunch", private_dns_name_options_on_launch, set_private_dns_name_options_on_launch, get_private_dns_name_options_on_launch, Val<subnet::PrivateDnsNameOptionsOnLaunch>
     }
 
-    /// `Tags`: Any tags assigned to the subnet.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the subnet.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC the subnet is in. If you update this property, you must also
+        /// update the ``CidrBlock`` property.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18017,22 +18047,19 @@ pub mod subnet {
             PrivateDnsNameOptionsOnLaunch { props }
         }
 
-        /// `EnableResourceNameDnsAAAARecord`.
-        pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsAAAARecord`.
+            props, "EnableResourceNameDnsAAAARecord", enable_resource_name_dns_aaaa_record, set_enable_resource_name_dns_aaaa_record, get_enable_resource_name_dns_aaaa_record, Val<bool>
         }
 
-        /// `EnableResourceNameDnsARecord`.
-        pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsARecord`.
+            props, "EnableResourceNameDnsARecord", enable_resource_name_dns_a_record, set_enable_resource_name_dns_a_record, get_enable_resource_name_dns_a_record, Val<bool>
         }
 
-        /// `HostnameType`.
-        pub fn hostname_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostnameType", value.into());
-            self
+        prop! {
+            /// `HostnameType`.
+            props, "HostnameType", hostname_type, set_hostname_type, get_hostname_type, Val<String>
         }
     }
 }
@@ -18058,25 +18085,27 @@ impl SubnetCidrBlock {
         SubnetCidrBlock { core }
     }
 
-    /// `Ipv6CidrBlock`: The IPv6 network range for the subnet, in CIDR notation. The subnet size
-    /// must use a /64 prefix length
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `Ipv6CidrBlock`: The IPv6 network range for the subnet, in CIDR notation. The subnet
+        /// size must use a /64 prefix length
+        core.props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
     }
 
-    /// `Ipv6IpamPoolId`: The ID of an IPv6 Amazon VPC IP Address Manager (IPAM) pool from which to
-    /// allocate, to get the subnet's CIDR
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv6IpamPoolId`: The ID of an IPv6 Amazon VPC IP Address Manager (IPAM) pool from which
+        /// to allocate, to get the subnet's CIDR
+        core.props, "Ipv6IpamPoolId", ipv6_ipam_pool_id, set_ipv6_ipam_pool_id, get_ipv6_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv6NetmaskLength`: The netmask length of the IPv6 CIDR to allocate to the subnet from an
-    /// IPAM pool
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv6NetmaskLength`: The netmask length of the IPv6 CIDR to allocate to the subnet from
+        /// an IPAM pool
+        core.props, "Ipv6NetmaskLength", ipv6_netmask_length, set_ipv6_netmask_length, get_ipv6_netmask_length, Val<i64>
+    }
+
+    prop! {
+        /// `SubnetId`: The ID of the subnet
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18139,16 +18168,35 @@ impl SubnetCidrReservation {
         SubnetCidrReservation { core }
     }
 
-    /// `Description`: The description of the subnet CIDR reservation.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Cidr`: The IPv4 or IPv6 CIDR range to reserve. Must lie inside the subnet's CIDR block
+        /// and must not overlap an existing reservation. Supply an IPv6 range exactly as the
+        /// service returns it: Amazon EC2 stores an IPv6 CIDR in RFC 5952 compressed form, and a
+        /// noncanonical spelling of the same range is reported as drift because this property is
+        /// create-only and read back.
+        core.props, "Cidr", _, set_cidr, get_cidr, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the subnet CIDR reservation.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the subnet CIDR reservation.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `ReservationType`: The type of reservation. A prefix reservation is used for an IPv6
+        /// prefix delegated to a network interface; an explicit reservation is used for a range
+        /// that Amazon EC2 must not assign automatically.
+        core.props, "ReservationType", _, set_reservation_type, get_reservation_type, Val<subnet_cidr_reservation::ReservationType>
+    }
+
+    prop! {
+        /// `SubnetId`: The identifier of the subnet the CIDR range is reserved in.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the subnet CIDR reservation.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18221,6 +18269,16 @@ impl SubnetNetworkAclAssociation {
         SubnetNetworkAclAssociation { core }
     }
 
+    prop! {
+        /// `NetworkAclId`: The ID of the network ACL
+        core.props, "NetworkAclId", _, set_network_acl_id, get_network_acl_id, Val<NetworkAclId>
+    }
+
+    prop! {
+        /// `SubnetId`: The ID of the subnet
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -18263,6 +18321,17 @@ impl SubnetRouteTableAssociation {
         SubnetRouteTableAssociation { core }
     }
 
+    prop! {
+        /// `RouteTableId`: The ID of the route table. The physical ID changes when the route table
+        /// ID is changed.
+        core.props, "RouteTableId", _, set_route_table_id, get_route_table_id, Val<RouteTableId>
+    }
+
+    prop! {
+        /// `SubnetId`: The ID of the subnet.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -18294,22 +18363,20 @@ impl TrafficMirrorFilter {
         TrafficMirrorFilter { core }
     }
 
-    /// `Description`: The description of a traffic mirror filter.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of a traffic mirror filter.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `NetworkServices`: The network service that is associated with the traffic mirror filter.
-    pub fn network_services(mut self, value: impl Into<Val<List<traffic_mirror_filter::TrafficMirrorNetworkService>>>) -> Self {
-        self.core.set("NetworkServices", value.into());
-        self
+    prop! {
+        /// `NetworkServices`: The network service that is associated with the traffic mirror
+        /// filter.
+        core.props, "NetworkServices", network_services, set_network_services, get_network_services, Val<List<traffic_mirror_filter::TrafficMirrorNetworkService>>
     }
 
-    /// `Tags`: The tags for a traffic mirror filter.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for a traffic mirror filter.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18382,35 +18449,62 @@ impl TrafficMirrorFilterRule {
         TrafficMirrorFilterRule { core }
     }
 
-    /// `Description`: The description of the Traffic Mirror Filter rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Traffic Mirror Filter rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DestinationPortRange`: The destination port range.
-    pub fn destination_port_range(mut self, value: impl Into<Val<traffic_mirror_filter_rule::TrafficMirrorPortRange>>) -> Self {
-        self.core.set("DestinationPortRange", value.into());
-        self
+    prop! {
+        /// `DestinationCidrBlock`: The destination CIDR block to assign to the Traffic Mirror rule.
+        core.props, "DestinationCidrBlock", _, set_destination_cidr_block, get_destination_cidr_block, Val<String>
     }
 
-    /// `Protocol`: The number of protocol, for example 17 (UDP), to assign to the Traffic Mirror
-    /// rule.
-    pub fn protocol(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `DestinationPortRange`: The destination port range.
+        core.props, "DestinationPortRange", destination_port_range, set_destination_port_range, get_destination_port_range, Val<traffic_mirror_filter_rule::TrafficMirrorPortRange>
     }
 
-    /// `SourcePortRange`: The source port range.
-    pub fn source_port_range(mut self, value: impl Into<Val<traffic_mirror_filter_rule::TrafficMirrorPortRange>>) -> Self {
-        self.core.set("SourcePortRange", value.into());
-        self
+    prop! {
+        /// `Protocol`: The number of protocol, for example 17 (UDP), to assign to the Traffic
+        /// Mirror rule.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<i64>
     }
 
-    /// `Tags`: Any tags assigned to the Traffic Mirror Filter rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleAction`: The action to take on the filtered traffic (accept/reject). Allowed values (any
+        /// case): `accept`, `reject`.
+        core.props, "RuleAction", _, set_rule_action, get_rule_action, Val<String>
+    }
+
+    prop! {
+        /// `RuleNumber`: The number of the Traffic Mirror rule.
+        core.props, "RuleNumber", _, set_rule_number, get_rule_number, Val<i64>
+    }
+
+    prop! {
+        /// `SourceCidrBlock`: The source CIDR block to assign to the Traffic Mirror Filter rule.
+        core.props, "SourceCidrBlock", _, set_source_cidr_block, get_source_cidr_block, Val<String>
+    }
+
+    prop! {
+        /// `SourcePortRange`: The source port range.
+        core.props, "SourcePortRange", source_port_range, set_source_port_range, get_source_port_range, Val<traffic_mirror_filter_rule::TrafficMirrorPortRange>
+    }
+
+    prop! {
+        /// `Tags`: Any tags assigned to the Traffic Mirror Filter rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrafficDirection`: The direction of traffic (ingress/egress). Allowed values (any
+        /// case): `egress`, `ingress`.
+        core.props, "TrafficDirection", _, set_traffic_direction, get_traffic_direction, Val<String>
+    }
+
+    prop! {
+        /// `TrafficMirrorFilterId`: The ID of the filter that this rule is associated with.
+        core.props, "TrafficMirrorFilterId", _, set_traffic_mirror_filter_id, get_traffic_mirror_filter_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18448,6 +18542,16 @@ pub mod traffic_mirror_filter_rule {
             props.set("ToPort", to_port.into());
             TrafficMirrorPortRange { props }
         }
+
+        prop! {
+            /// `FromPort`: The first port in the Traffic Mirror port range.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`: The last port in the Traffic Mirror port range.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        }
     }
 }
 
@@ -18484,34 +18588,51 @@ impl TrafficMirrorSession {
         TrafficMirrorSession { core }
     }
 
-    /// `Description`: The description of the Traffic Mirror session.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Traffic Mirror session.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OwnerId`: The ID of the account that owns the Traffic Mirror session.
-    pub fn owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerId", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the source network interface.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
-    /// `PacketLength`: The number of bytes in each packet to mirror.
-    pub fn packet_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PacketLength", value.into());
-        self
+    prop! {
+        /// `OwnerId`: The ID of the account that owns the Traffic Mirror session.
+        core.props, "OwnerId", owner_id, set_owner_id, get_owner_id, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the Traffic Mirror session.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PacketLength`: The number of bytes in each packet to mirror.
+        core.props, "PacketLength", packet_length, set_packet_length, get_packet_length, Val<i64>
     }
 
-    /// `VirtualNetworkId`: The VXLAN ID for the Traffic Mirror session.
-    pub fn virtual_network_id(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("VirtualNetworkId", value.into());
-        self
+    prop! {
+        /// `SessionNumber`: The session number determines the order in which sessions are evaluated
+        /// when an interface is used by multiple sessions. The first session with a matching filter
+        /// is the one that mirrors the packets.
+        core.props, "SessionNumber", _, set_session_number, get_session_number, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the Traffic Mirror session.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrafficMirrorFilterId`: The ID of a Traffic Mirror filter.
+        core.props, "TrafficMirrorFilterId", _, set_traffic_mirror_filter_id, get_traffic_mirror_filter_id, Val<String>
+    }
+
+    prop! {
+        /// `TrafficMirrorTargetId`: The ID of a Traffic Mirror target.
+        core.props, "TrafficMirrorTargetId", _, set_traffic_mirror_target_id, get_traffic_mirror_target_id, Val<String>
+    }
+
+    prop! {
+        /// `VirtualNetworkId`: The VXLAN ID for the Traffic Mirror session.
+        core.props, "VirtualNetworkId", virtual_network_id, set_virtual_network_id, get_virtual_network_id, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18545,35 +18666,30 @@ impl TrafficMirrorTarget {
         TrafficMirrorTarget { core }
     }
 
-    /// `Description`: The description of the Traffic Mirror target.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Traffic Mirror target.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GatewayLoadBalancerEndpointId`: The ID of the Gateway Load Balancer endpoint.
-    pub fn gateway_load_balancer_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayLoadBalancerEndpointId", value.into());
-        self
+    prop! {
+        /// `GatewayLoadBalancerEndpointId`: The ID of the Gateway Load Balancer endpoint.
+        core.props, "GatewayLoadBalancerEndpointId", gateway_load_balancer_endpoint_id, set_gateway_load_balancer_endpoint_id, get_gateway_load_balancer_endpoint_id, Val<String>
     }
 
-    /// `NetworkInterfaceId`: The network interface ID that is associated with the target.
-    pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkInterfaceId", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The network interface ID that is associated with the target.
+        core.props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
-    /// `NetworkLoadBalancerArn`: The Amazon Resource Name (ARN) of the Network Load Balancer that
-    /// is associated with the target.
-    pub fn network_load_balancer_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkLoadBalancerArn", value.into());
-        self
+    prop! {
+        /// `NetworkLoadBalancerArn`: The Amazon Resource Name (ARN) of the Network Load Balancer
+        /// that is associated with the target.
+        core.props, "NetworkLoadBalancerArn", network_load_balancer_arn, set_network_load_balancer_arn, get_network_load_balancer_arn, Val<String>
     }
 
-    /// `Tags`: The tags to assign to the Traffic Mirror target.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to assign to the Traffic Mirror target.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18607,88 +18723,74 @@ impl TransitGateway {
         TransitGateway { core }
     }
 
-    /// `AmazonSideAsn`.
-    pub fn amazon_side_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AmazonSideAsn", value.into());
-        self
+    prop! {
+        /// `AmazonSideAsn`.
+        core.props, "AmazonSideAsn", amazon_side_asn, set_amazon_side_asn, get_amazon_side_asn, Val<i64>
     }
 
-    /// `AssociationDefaultRouteTableId`.
-    pub fn association_default_route_table_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociationDefaultRouteTableId", value.into());
-        self
+    prop! {
+        /// `AssociationDefaultRouteTableId`.
+        core.props, "AssociationDefaultRouteTableId", association_default_route_table_id, set_association_default_route_table_id, get_association_default_route_table_id, Val<String>
     }
 
-    /// `AutoAcceptSharedAttachments`.
-    pub fn auto_accept_shared_attachments(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoAcceptSharedAttachments", value.into());
-        self
+    prop! {
+        /// `AutoAcceptSharedAttachments`.
+        core.props, "AutoAcceptSharedAttachments", auto_accept_shared_attachments, set_auto_accept_shared_attachments, get_auto_accept_shared_attachments, Val<String>
     }
 
-    /// `DefaultRouteTableAssociation`.
-    pub fn default_route_table_association(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultRouteTableAssociation", value.into());
-        self
+    prop! {
+        /// `DefaultRouteTableAssociation`.
+        core.props, "DefaultRouteTableAssociation", default_route_table_association, set_default_route_table_association, get_default_route_table_association, Val<String>
     }
 
-    /// `DefaultRouteTablePropagation`.
-    pub fn default_route_table_propagation(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultRouteTablePropagation", value.into());
-        self
+    prop! {
+        /// `DefaultRouteTablePropagation`.
+        core.props, "DefaultRouteTablePropagation", default_route_table_propagation, set_default_route_table_propagation, get_default_route_table_propagation, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DnsSupport`.
-    pub fn dns_support(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DnsSupport", value.into());
-        self
+    prop! {
+        /// `DnsSupport`.
+        core.props, "DnsSupport", dns_support, set_dns_support, get_dns_support, Val<String>
     }
 
-    /// `EncryptionSupport`.
-    pub fn encryption_support(mut self, value: impl Into<Val<transit_gateway::EncryptionSupport>>) -> Self {
-        self.core.set("EncryptionSupport", value.into());
-        self
+    prop! {
+        /// `EncryptionSupport`.
+        core.props, "EncryptionSupport", encryption_support, set_encryption_support, get_encryption_support, Val<transit_gateway::EncryptionSupport>
     }
 
-    /// `MulticastSupport`.
-    pub fn multicast_support(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MulticastSupport", value.into());
-        self
+    prop! {
+        /// `MulticastSupport`.
+        core.props, "MulticastSupport", multicast_support, set_multicast_support, get_multicast_support, Val<String>
     }
 
-    /// `PropagationDefaultRouteTableId`.
-    pub fn propagation_default_route_table_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PropagationDefaultRouteTableId", value.into());
-        self
+    prop! {
+        /// `PropagationDefaultRouteTableId`.
+        core.props, "PropagationDefaultRouteTableId", propagation_default_route_table_id, set_propagation_default_route_table_id, get_propagation_default_route_table_id, Val<String>
     }
 
-    /// `SecurityGroupReferencingSupport`.
-    pub fn security_group_referencing_support(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityGroupReferencingSupport", value.into());
-        self
+    prop! {
+        /// `SecurityGroupReferencingSupport`.
+        core.props, "SecurityGroupReferencingSupport", security_group_referencing_support, set_security_group_referencing_support, get_security_group_referencing_support, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TransitGatewayCidrBlocks`.
-    pub fn transit_gateway_cidr_blocks(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TransitGatewayCidrBlocks", value.into());
-        self
+    prop! {
+        /// `TransitGatewayCidrBlocks`.
+        core.props, "TransitGatewayCidrBlocks", transit_gateway_cidr_blocks, set_transit_gateway_cidr_blocks, get_transit_gateway_cidr_blocks, Val<List<String>>
     }
 
-    /// `VpnEcmpSupport`.
-    pub fn vpn_ecmp_support(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpnEcmpSupport", value.into());
-        self
+    prop! {
+        /// `VpnEcmpSupport`.
+        core.props, "VpnEcmpSupport", vpn_ecmp_support, set_vpn_ecmp_support, get_vpn_ecmp_support, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18762,16 +18864,29 @@ impl TransitGatewayAttachment {
         TransitGatewayAttachment { core }
     }
 
-    /// `Options`: The options for the transit gateway vpc attachment.
-    pub fn options(mut self, value: impl Into<Val<transit_gateway_attachment::Options>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `Options`: The options for the transit gateway vpc attachment.
+        core.props, "Options", options, set_options, get_options, Val<transit_gateway_attachment::Options>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`.
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18807,32 +18922,28 @@ pub mod transit_gateway_attachment {
             Options { props }
         }
 
-        /// `ApplianceModeSupport`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
-        /// Values: enable | disable
-        pub fn appliance_mode_support(mut self, value: impl Into<Val<OptionsApplianceModeSupport>>) -> Self {
-            self.props.set("ApplianceModeSupport", value.into());
-            self
+        prop! {
+            /// `ApplianceModeSupport`: Indicates whether to enable Ipv6 Support for Vpc Attachment.
+            /// Valid Values: enable | disable
+            props, "ApplianceModeSupport", appliance_mode_support, set_appliance_mode_support, get_appliance_mode_support, Val<OptionsApplianceModeSupport>
         }
 
-        /// `DnsSupport`: Indicates whether to enable DNS Support for Vpc Attachment. Valid Values:
-        /// enable | disable
-        pub fn dns_support(mut self, value: impl Into<Val<OptionsDnsSupport>>) -> Self {
-            self.props.set("DnsSupport", value.into());
-            self
+        prop! {
+            /// `DnsSupport`: Indicates whether to enable DNS Support for Vpc Attachment. Valid Values:
+            /// enable | disable
+            props, "DnsSupport", dns_support, set_dns_support, get_dns_support, Val<OptionsDnsSupport>
         }
 
-        /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values:
-        /// enable | disable
-        pub fn ipv6_support(mut self, value: impl Into<Val<OptionsIpv6Support>>) -> Self {
-            self.props.set("Ipv6Support", value.into());
-            self
+        prop! {
+            /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
+            /// Values: enable | disable
+            props, "Ipv6Support", ipv6_support, set_ipv6_support, get_ipv6_support, Val<OptionsIpv6Support>
         }
 
-        /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group referencing
-        /// support for Vpc Attachment. Valid Values: enable | disable
-        pub fn security_group_referencing_support(mut self, value: impl Into<Val<OptionsSecurityGroupReferencingSupport>>) -> Self {
-            self.props.set("SecurityGroupReferencingSupport", value.into());
-            self
+        prop! {
+            /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group
+            /// referencing support for Vpc Attachment. Valid Values: enable | disable
+            props, "SecurityGroupReferencingSupport", security_group_referencing_support, set_security_group_referencing_support, get_security_group_referencing_support, Val<OptionsSecurityGroupReferencingSupport>
         }
     }
 
@@ -18916,10 +19027,20 @@ impl TransitGatewayConnect {
         TransitGatewayConnect { core }
     }
 
-    /// `Tags`: The tags for the attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Options`: The Connect attachment options.
+        core.props, "Options", _, set_options, get_options, Val<transit_gateway_connect::TransitGatewayConnectOptions>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransportTransitGatewayAttachmentId`: The ID of the attachment from which the Connect
+        /// attachment was created.
+        core.props, "TransportTransitGatewayAttachmentId", _, set_transport_transit_gateway_attachment_id, get_transport_transit_gateway_attachment_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18972,10 +19093,9 @@ pub mod transit_gateway_connect {
             TransitGatewayConnectOptions { props }
         }
 
-        /// `Protocol`: The tunnel protocol.
-        pub fn protocol(mut self, value: impl Into<Val<TransitGatewayConnectOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The tunnel protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<TransitGatewayConnectOptionsProtocol>
         }
     }
 
@@ -19017,10 +19137,19 @@ impl TransitGatewayConnectPeer {
         TransitGatewayConnectPeer { core }
     }
 
-    /// `Tags`: The tags for the Connect Peer.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectPeerConfiguration`: The Connect peer details.
+        core.props, "ConnectPeerConfiguration", _, set_connect_peer_configuration, get_connect_peer_configuration, Val<transit_gateway_connect_peer::TransitGatewayConnectPeerConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the Connect Peer.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of the Connect attachment.
+        core.props, "TransitGatewayAttachmentId", _, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19088,23 +19217,31 @@ pub mod transit_gateway_connect_peer {
             TransitGatewayConnectPeerConfiguration { props }
         }
 
-        /// `BgpConfigurations`: The BGP configuration details.
-        pub fn bgp_configurations(mut self, value: impl Into<Val<List<TransitGatewayAttachmentBgpConfiguration>>>) -> Self {
-            self.props.set("BgpConfigurations", value.into());
-            self
+        prop! {
+            /// `PeerAddress`: The peer IP address (GRE outer IP address) on the appliance side of the
+            /// Connect peer.
+            props, "PeerAddress", _, set_peer_address, get_peer_address, Val<String>
         }
 
-        /// `Protocol`: The tunnel protocol.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `InsideCidrBlocks`: The range of interior BGP peer IP addresses.
+            props, "InsideCidrBlocks", _, set_inside_cidr_blocks, get_inside_cidr_blocks, Val<List<String>>
         }
 
-        /// `TransitGatewayAddress`: The Connect peer IP address on the transit gateway side of the
-        /// tunnel.
-        pub fn transit_gateway_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TransitGatewayAddress", value.into());
-            self
+        prop! {
+            /// `BgpConfigurations`: The BGP configuration details.
+            props, "BgpConfigurations", bgp_configurations, set_bgp_configurations, get_bgp_configurations, Val<List<TransitGatewayAttachmentBgpConfiguration>>
+        }
+
+        prop! {
+            /// `Protocol`: The tunnel protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `TransitGatewayAddress`: The Connect peer IP address on the transit gateway side of the
+            /// tunnel.
+            props, "TransitGatewayAddress", transit_gateway_address, set_transit_gateway_address, get_transit_gateway_address, Val<String>
         }
     }
 
@@ -19123,34 +19260,29 @@ pub mod transit_gateway_connect_peer {
             TransitGatewayAttachmentBgpConfiguration { props }
         }
 
-        /// `BgpStatus`: The BGP status.
-        pub fn bgp_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BgpStatus", value.into());
-            self
+        prop! {
+            /// `BgpStatus`: The BGP status.
+            props, "BgpStatus", bgp_status, set_bgp_status, get_bgp_status, Val<String>
         }
 
-        /// `PeerAddress`: The interior BGP peer IP address for the appliance.
-        pub fn peer_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PeerAddress", value.into());
-            self
+        prop! {
+            /// `PeerAddress`: The interior BGP peer IP address for the appliance.
+            props, "PeerAddress", peer_address, set_peer_address, get_peer_address, Val<String>
         }
 
-        /// `PeerAsn`: The peer Autonomous System Number (ASN).
-        pub fn peer_asn(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PeerAsn", value.into());
-            self
+        prop! {
+            /// `PeerAsn`: The peer Autonomous System Number (ASN).
+            props, "PeerAsn", peer_asn, set_peer_asn, get_peer_asn, Val<f64>
         }
 
-        /// `TransitGatewayAddress`: The interior BGP peer IP address for the transit gateway.
-        pub fn transit_gateway_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TransitGatewayAddress", value.into());
-            self
+        prop! {
+            /// `TransitGatewayAddress`: The interior BGP peer IP address for the transit gateway.
+            props, "TransitGatewayAddress", transit_gateway_address, set_transit_gateway_address, get_transit_gateway_address, Val<String>
         }
 
-        /// `TransitGatewayAsn`: The transit gateway Autonomous System Number (ASN).
-        pub fn transit_gateway_asn(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TransitGatewayAsn", value.into());
-            self
+        prop! {
+            /// `TransitGatewayAsn`: The transit gateway Autonomous System Number (ASN).
+            props, "TransitGatewayAsn", transit_gateway_asn, set_transit_gateway_asn, get_transit_gateway_asn, Val<f64>
         }
     }
 }
@@ -19176,16 +19308,19 @@ impl TransitGatewayMeteringPolicy {
         TransitGatewayMeteringPolicy { core }
     }
 
-    /// `MiddleboxAttachmentIds`: Middle box attachment Ids
-    pub fn middlebox_attachment_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("MiddleboxAttachmentIds", value.into());
-        self
+    prop! {
+        /// `MiddleboxAttachmentIds`: Middle box attachment Ids
+        core.props, "MiddleboxAttachmentIds", middlebox_attachment_ids, set_middlebox_attachment_ids, get_middlebox_attachment_ids, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`: The Id of transit gateway
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19244,66 +19379,74 @@ impl TransitGatewayMeteringPolicyEntry {
         TransitGatewayMeteringPolicyEntry { core }
     }
 
-    /// `DestinationCidrBlock`: The list of IP addresses of the instances receiving traffic from the
-    /// transit gateway
-    pub fn destination_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationCidrBlock", value.into());
-        self
+    prop! {
+        /// `DestinationCidrBlock`: The list of IP addresses of the instances receiving traffic from
+        /// the transit gateway
+        core.props, "DestinationCidrBlock", destination_cidr_block, set_destination_cidr_block, get_destination_cidr_block, Val<String>
     }
 
-    /// `DestinationPortRange`: The list of ports on destination instances receiving traffic from
-    /// the transit gateway
-    pub fn destination_port_range(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationPortRange", value.into());
-        self
+    prop! {
+        /// `DestinationPortRange`: The list of ports on destination instances receiving traffic
+        /// from the transit gateway
+        core.props, "DestinationPortRange", destination_port_range, set_destination_port_range, get_destination_port_range, Val<String>
     }
 
-    /// `DestinationTransitGatewayAttachmentId`: The ID of the source attachment through which
-    /// traffic leaves a transit gateway
-    pub fn destination_transit_gateway_attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationTransitGatewayAttachmentId", value.into());
-        self
+    prop! {
+        /// `DestinationTransitGatewayAttachmentId`: The ID of the source attachment through which
+        /// traffic leaves a transit gateway
+        core.props, "DestinationTransitGatewayAttachmentId", destination_transit_gateway_attachment_id, set_destination_transit_gateway_attachment_id, get_destination_transit_gateway_attachment_id, Val<String>
     }
 
-    /// `DestinationTransitGatewayAttachmentType`: The type of the attachment through which traffic
-    /// leaves a transit gateway
-    pub fn destination_transit_gateway_attachment_type(mut self, value: impl Into<Val<transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType>>) -> Self {
-        self.core.set("DestinationTransitGatewayAttachmentType", value.into());
-        self
+    prop! {
+        /// `DestinationTransitGatewayAttachmentType`: The type of the attachment through which
+        /// traffic leaves a transit gateway
+        core.props, "DestinationTransitGatewayAttachmentType", destination_transit_gateway_attachment_type, set_destination_transit_gateway_attachment_type, get_destination_transit_gateway_attachment_type, Val<transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType>
     }
 
-    /// `Protocol`: The protocol of the traffic
-    pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `MeteredAccount`: The resource owner information responsible for paying default billable
+        /// charges for the traffic flow
+        core.props, "MeteredAccount", _, set_metered_account, get_metered_account, Val<transit_gateway_metering_policy_entry::TransitGatewayMeteringPayerType>
     }
 
-    /// `SourceCidrBlock`: The list of IP addresses of the instances sending traffic to the transit
-    /// gateway for which the metering policy entry is applicable
-    pub fn source_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceCidrBlock", value.into());
-        self
+    prop! {
+        /// `PolicyRuleNumber`: The rule number of the metering policy entry
+        core.props, "PolicyRuleNumber", _, set_policy_rule_number, get_policy_rule_number, Val<i64>
     }
 
-    /// `SourcePortRange`: The list of ports on source instances sending traffic to the transit
-    /// gateway
-    pub fn source_port_range(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourcePortRange", value.into());
-        self
+    prop! {
+        /// `Protocol`: The protocol of the traffic
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
     }
 
-    /// `SourceTransitGatewayAttachmentId`: The ID of the source attachment through which traffic
-    /// enters a transit gateway
-    pub fn source_transit_gateway_attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceTransitGatewayAttachmentId", value.into());
-        self
+    prop! {
+        /// `SourceCidrBlock`: The list of IP addresses of the instances sending traffic to the
+        /// transit gateway for which the metering policy entry is applicable
+        core.props, "SourceCidrBlock", source_cidr_block, set_source_cidr_block, get_source_cidr_block, Val<String>
     }
 
-    /// `SourceTransitGatewayAttachmentType`: The type of the attachment through which traffic
-    /// enters a transit gateway
-    pub fn source_transit_gateway_attachment_type(mut self, value: impl Into<Val<transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType>>) -> Self {
-        self.core.set("SourceTransitGatewayAttachmentType", value.into());
-        self
+    prop! {
+        /// `SourcePortRange`: The list of ports on source instances sending traffic to the transit
+        /// gateway
+        core.props, "SourcePortRange", source_port_range, set_source_port_range, get_source_port_range, Val<String>
+    }
+
+    prop! {
+        /// `SourceTransitGatewayAttachmentId`: The ID of the source attachment through which
+        /// traffic enters a transit gateway
+        core.props, "SourceTransitGatewayAttachmentId", source_transit_gateway_attachment_id, set_source_transit_gateway_attachment_id, get_source_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceTransitGatewayAttachmentType`: The type of the attachment through which traffic
+        /// enters a transit gateway
+        core.props, "SourceTransitGatewayAttachmentType", source_transit_gateway_attachment_type, set_source_transit_gateway_attachment_type, get_source_transit_gateway_attachment_type, Val<transit_gateway_metering_policy_entry::TransitGatewayAttachmentResourceType>
+    }
+
+    prop! {
+        /// `TransitGatewayMeteringPolicyId`: The ID of the transit gateway metering policy for
+        /// which the entry is being created
+        core.props, "TransitGatewayMeteringPolicyId", _, set_transit_gateway_metering_policy_id, get_transit_gateway_metering_policy_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19393,16 +19536,19 @@ impl TransitGatewayMulticastDomain {
         TransitGatewayMulticastDomain { core }
     }
 
-    /// `Options`: The options for the transit gateway multicast domain.
-    pub fn options(mut self, value: impl Into<Val<transit_gateway_multicast_domain::Options>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `Options`: The options for the transit gateway multicast domain.
+        core.props, "Options", options, set_options, get_options, Val<transit_gateway_multicast_domain::Options>
     }
 
-    /// `Tags`: The tags for the transit gateway multicast domain.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the transit gateway multicast domain.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`: The ID of the transit gateway.
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19456,26 +19602,23 @@ pub mod transit_gateway_multicast_domain {
             Options { props }
         }
 
-        /// `AutoAcceptSharedAssociations`: Indicates whether to automatically cross-account subnet
-        /// associations that are associated with the transit gateway multicast domain. Valid Values:
-        /// enable | disable
-        pub fn auto_accept_shared_associations(mut self, value: impl Into<Val<OptionsAutoAcceptSharedAssociations>>) -> Self {
-            self.props.set("AutoAcceptSharedAssociations", value.into());
-            self
+        prop! {
+            /// `AutoAcceptSharedAssociations`: Indicates whether to automatically cross-account subnet
+            /// associations that are associated with the transit gateway multicast domain. Valid
+            /// Values: enable | disable
+            props, "AutoAcceptSharedAssociations", auto_accept_shared_associations, set_auto_accept_shared_associations, get_auto_accept_shared_associations, Val<OptionsAutoAcceptSharedAssociations>
         }
 
-        /// `Igmpv2Support`: Indicates whether Internet Group Management Protocol (IGMP) version 2 is
-        /// turned on for the transit gateway multicast domain. Valid Values: enable | disable
-        pub fn igmpv2_support(mut self, value: impl Into<Val<OptionsIgmpv2Support>>) -> Self {
-            self.props.set("Igmpv2Support", value.into());
-            self
+        prop! {
+            /// `Igmpv2Support`: Indicates whether Internet Group Management Protocol (IGMP) version 2
+            /// is turned on for the transit gateway multicast domain. Valid Values: enable | disable
+            props, "Igmpv2Support", igmpv2_support, set_igmpv2_support, get_igmpv2_support, Val<OptionsIgmpv2Support>
         }
 
-        /// `StaticSourcesSupport`: Indicates whether support for statically configuring transit gateway
-        /// multicast group sources is turned on. Valid Values: enable | disable
-        pub fn static_sources_support(mut self, value: impl Into<Val<OptionsStaticSourcesSupport>>) -> Self {
-            self.props.set("StaticSourcesSupport", value.into());
-            self
+        prop! {
+            /// `StaticSourcesSupport`: Indicates whether support for statically configuring transit
+            /// gateway multicast group sources is turned on. Valid Values: enable | disable
+            props, "StaticSourcesSupport", static_sources_support, set_static_sources_support, get_static_sources_support, Val<OptionsStaticSourcesSupport>
         }
     }
 
@@ -19554,6 +19697,22 @@ impl TransitGatewayMulticastDomainAssociation {
         TransitGatewayMulticastDomainAssociation { core }
     }
 
+    prop! {
+        /// `SubnetId`: The IDs of the subnets to associate with the transit gateway multicast
+        /// domain.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of the transit gateway attachment.
+        core.props, "TransitGatewayAttachmentId", _, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayMulticastDomainId`: The ID of the transit gateway multicast domain.
+        core.props, "TransitGatewayMulticastDomainId", _, set_transit_gateway_multicast_domain_id, get_transit_gateway_multicast_domain_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -19609,6 +19768,21 @@ impl TransitGatewayMulticastGroupMember {
         core.set("NetworkInterfaceId", network_interface_id.into());
         core.set("TransitGatewayMulticastDomainId", transit_gateway_multicast_domain_id.into());
         TransitGatewayMulticastGroupMember { core }
+    }
+
+    prop! {
+        /// `GroupIpAddress`: The IP address assigned to the transit gateway multicast group.
+        core.props, "GroupIpAddress", _, set_group_ip_address, get_group_ip_address, Val<String>
+    }
+
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the transit gateway attachment.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayMulticastDomainId`: The ID of the transit gateway multicast domain.
+        core.props, "TransitGatewayMulticastDomainId", _, set_transit_gateway_multicast_domain_id, get_transit_gateway_multicast_domain_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19692,6 +19866,21 @@ impl TransitGatewayMulticastGroupSource {
         TransitGatewayMulticastGroupSource { core }
     }
 
+    prop! {
+        /// `GroupIpAddress`: The IP address assigned to the transit gateway multicast group.
+        core.props, "GroupIpAddress", _, set_group_ip_address, get_group_ip_address, Val<String>
+    }
+
+    prop! {
+        /// `NetworkInterfaceId`: The ID of the transit gateway attachment.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayMulticastDomainId`: The ID of the transit gateway multicast domain.
+        core.props, "TransitGatewayMulticastDomainId", _, set_transit_gateway_multicast_domain_id, get_transit_gateway_multicast_domain_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -19772,10 +19961,29 @@ impl TransitGatewayPeeringAttachment {
         TransitGatewayPeeringAttachment { core }
     }
 
-    /// `Tags`: The tags for the transit gateway peering attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PeerAccountId`: The ID of the peer account
+        core.props, "PeerAccountId", _, set_peer_account_id, get_peer_account_id, Val<String>
+    }
+
+    prop! {
+        /// `PeerRegion`: Peer Region
+        core.props, "PeerRegion", _, set_peer_region, get_peer_region, Val<String>
+    }
+
+    prop! {
+        /// `PeerTransitGatewayId`: The ID of the peer transit gateway.
+        core.props, "PeerTransitGatewayId", _, set_peer_transit_gateway_id, get_peer_transit_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the transit gateway peering attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`: The ID of the transit gateway.
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19829,10 +20037,14 @@ impl TransitGatewayPolicyTable {
         TransitGatewayPolicyTable { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`: The Id of transit gateway
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19888,6 +20100,16 @@ impl TransitGatewayPolicyTableAssociation {
         TransitGatewayPolicyTableAssociation { core }
     }
 
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of transit gateway attachment.
+        core.props, "TransitGatewayAttachmentId", _, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayPolicyTableId`: The ID of transit gateway policy table.
+        core.props, "TransitGatewayPolicyTableId", _, set_transit_gateway_policy_table_id, get_transit_gateway_policy_table_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -19934,6 +20156,26 @@ impl TransitGatewayPolicyTableEntry {
         TransitGatewayPolicyTableEntry { core }
     }
 
+    prop! {
+        /// `PolicyRule`: The policy rule associated with the entry.
+        core.props, "PolicyRule", _, set_policy_rule, get_policy_rule, Val<transit_gateway_policy_table_entry::TransitGatewayPolicyRule>
+    }
+
+    prop! {
+        /// `PolicyRuleNumber`: The rule number for the policy table entry.
+        core.props, "PolicyRuleNumber", _, set_policy_rule_number, get_policy_rule_number, Val<String>
+    }
+
+    prop! {
+        /// `TargetRouteTableId`: The ID of the target route table.
+        core.props, "TargetRouteTableId", _, set_target_route_table_id, get_target_route_table_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayPolicyTableId`: The ID of the transit gateway policy table.
+        core.props, "TransitGatewayPolicyTableId", _, set_transit_gateway_policy_table_id, get_transit_gateway_policy_table_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -19966,34 +20208,29 @@ pub mod transit_gateway_policy_table_entry {
             TransitGatewayPolicyRule { props }
         }
 
-        /// `DestinationCidrBlock`: The destination CIDR block for the transit gateway policy rule.
-        pub fn destination_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationCidrBlock", value.into());
-            self
+        prop! {
+            /// `DestinationCidrBlock`: The destination CIDR block for the transit gateway policy rule.
+            props, "DestinationCidrBlock", destination_cidr_block, set_destination_cidr_block, get_destination_cidr_block, Val<String>
         }
 
-        /// `DestinationPortRange`: The destination port range for the transit gateway policy rule.
-        pub fn destination_port_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPortRange", value.into());
-            self
+        prop! {
+            /// `DestinationPortRange`: The destination port range for the transit gateway policy rule.
+            props, "DestinationPortRange", destination_port_range, set_destination_port_range, get_destination_port_range, Val<String>
         }
 
-        /// `Protocol`: The protocol for the transit gateway policy rule.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol for the transit gateway policy rule.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
         }
 
-        /// `SourceCidrBlock`: The source CIDR block for the transit gateway policy rule.
-        pub fn source_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceCidrBlock", value.into());
-            self
+        prop! {
+            /// `SourceCidrBlock`: The source CIDR block for the transit gateway policy rule.
+            props, "SourceCidrBlock", source_cidr_block, set_source_cidr_block, get_source_cidr_block, Val<String>
         }
 
-        /// `SourcePortRange`: The source port range for the transit gateway policy rule.
-        pub fn source_port_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePortRange", value.into());
-            self
+        prop! {
+            /// `SourcePortRange`: The source port range for the transit gateway policy rule.
+            props, "SourcePortRange", source_port_range, set_source_port_range, get_source_port_range, Val<String>
         }
     }
 }
@@ -20025,16 +20262,25 @@ impl TransitGatewayRoute {
         TransitGatewayRoute { core }
     }
 
-    /// `Blackhole`: Indicates whether to drop traffic that matches this route.
-    pub fn blackhole(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Blackhole", value.into());
-        self
+    prop! {
+        /// `Blackhole`: Indicates whether to drop traffic that matches this route.
+        core.props, "Blackhole", blackhole, set_blackhole, get_blackhole, Val<bool>
     }
 
-    /// `TransitGatewayAttachmentId`: The ID of transit gateway attachment.
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitGatewayAttachmentId", value.into());
-        self
+    prop! {
+        /// `DestinationCidrBlock`: The CIDR range used for destination matches. Routing decisions
+        /// are based on the most specific match.
+        core.props, "DestinationCidrBlock", _, set_destination_cidr_block, get_destination_cidr_block, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of transit gateway attachment.
+        core.props, "TransitGatewayAttachmentId", transit_gateway_attachment_id, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayRouteTableId`: The ID of transit gateway route table.
+        core.props, "TransitGatewayRouteTableId", _, set_transit_gateway_route_table_id, get_transit_gateway_route_table_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20065,11 +20311,15 @@ impl TransitGatewayRouteTable {
         TransitGatewayRouteTable { core }
     }
 
-    /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track each
-    /// parameter group. The tag value null is permitted.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track
+        /// each parameter group. The tag value null is permitted.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`: The ID of the transit gateway.
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20113,6 +20363,16 @@ impl TransitGatewayRouteTableAssociation {
         TransitGatewayRouteTableAssociation { core }
     }
 
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of transit gateway attachment.
+        core.props, "TransitGatewayAttachmentId", _, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayRouteTableId`: The ID of transit gateway route table.
+        core.props, "TransitGatewayRouteTableId", _, set_transit_gateway_route_table_id, get_transit_gateway_route_table_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -20146,6 +20406,16 @@ impl TransitGatewayRouteTablePropagation {
         core.set("TransitGatewayRouteTableId", transit_gateway_route_table_id.into());
         core.set("TransitGatewayAttachmentId", transit_gateway_attachment_id.into());
         TransitGatewayRouteTablePropagation { core }
+    }
+
+    prop! {
+        /// `TransitGatewayAttachmentId`: The ID of transit gateway attachment.
+        core.props, "TransitGatewayAttachmentId", _, set_transit_gateway_attachment_id, get_transit_gateway_attachment_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayRouteTableId`: The ID of transit gateway route table.
+        core.props, "TransitGatewayRouteTableId", _, set_transit_gateway_route_table_id, get_transit_gateway_route_table_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20184,28 +20454,39 @@ impl TransitGatewayVpcAttachment {
         TransitGatewayVpcAttachment { core }
     }
 
-    /// `AddSubnetIds`.
-    pub fn add_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AddSubnetIds", value.into());
-        self
+    prop! {
+        /// `AddSubnetIds`.
+        core.props, "AddSubnetIds", add_subnet_ids, set_add_subnet_ids, get_add_subnet_ids, Val<List<String>>
     }
 
-    /// `Options`: The options for the transit gateway vpc attachment.
-    pub fn options(mut self, value: impl Into<Val<transit_gateway_vpc_attachment::Options>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `Options`: The options for the transit gateway vpc attachment.
+        core.props, "Options", options, set_options, get_options, Val<transit_gateway_vpc_attachment::Options>
     }
 
-    /// `RemoveSubnetIds`.
-    pub fn remove_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RemoveSubnetIds", value.into());
-        self
+    prop! {
+        /// `RemoveSubnetIds`.
+        core.props, "RemoveSubnetIds", remove_subnet_ids, set_remove_subnet_ids, get_remove_subnet_ids, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayId`.
+        core.props, "TransitGatewayId", _, set_transit_gateway_id, get_transit_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20241,32 +20522,28 @@ pub mod transit_gateway_vpc_attachment {
             Options { props }
         }
 
-        /// `ApplianceModeSupport`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
-        /// Values: enable | disable
-        pub fn appliance_mode_support(mut self, value: impl Into<Val<OptionsApplianceModeSupport>>) -> Self {
-            self.props.set("ApplianceModeSupport", value.into());
-            self
+        prop! {
+            /// `ApplianceModeSupport`: Indicates whether to enable Ipv6 Support for Vpc Attachment.
+            /// Valid Values: enable | disable
+            props, "ApplianceModeSupport", appliance_mode_support, set_appliance_mode_support, get_appliance_mode_support, Val<OptionsApplianceModeSupport>
         }
 
-        /// `DnsSupport`: Indicates whether to enable DNS Support for Vpc Attachment. Valid Values:
-        /// enable | disable
-        pub fn dns_support(mut self, value: impl Into<Val<OptionsDnsSupport>>) -> Self {
-            self.props.set("DnsSupport", value.into());
-            self
+        prop! {
+            /// `DnsSupport`: Indicates whether to enable DNS Support for Vpc Attachment. Valid Values:
+            /// enable | disable
+            props, "DnsSupport", dns_support, set_dns_support, get_dns_support, Val<OptionsDnsSupport>
         }
 
-        /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values:
-        /// enable | disable
-        pub fn ipv6_support(mut self, value: impl Into<Val<OptionsIpv6Support>>) -> Self {
-            self.props.set("Ipv6Support", value.into());
-            self
+        prop! {
+            /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
+            /// Values: enable | disable
+            props, "Ipv6Support", ipv6_support, set_ipv6_support, get_ipv6_support, Val<OptionsIpv6Support>
         }
 
-        /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group referencing
-        /// support for Vpc Attachment. Valid values: enable | disable
-        pub fn security_group_referencing_support(mut self, value: impl Into<Val<OptionsSecurityGroupReferencingSupport>>) -> Self {
-            self.props.set("SecurityGroupReferencingSupport", value.into());
-            self
+        prop! {
+            /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group
+            /// referencing support for Vpc Attachment. Valid values: enable | disable
+            props, "SecurityGroupReferencingSupport", security_group_referencing_support, set_security_group_referencing_support, get_security_group_referencing_support, Val<OptionsSecurityGroupReferencingSupport>
         }
     }
 
@@ -20353,75 +20630,69 @@ impl Vpc {
         Vpc { core }
     }
 
-    /// `CidrBlock`: The IPv4 network range for the VPC, in CIDR notation. For example, ``10.0.0.0/16``.
-    /// We modify the specified CIDR block to its canonical form; for example, if you specify ``100.68.0.18/18``,
-    /// we modify it to ``100.68.0.0/18``. You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
-    pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrBlock", value.into());
-        self
+    prop! {
+        /// `CidrBlock`: The IPv4 network range for the VPC, in CIDR notation. For example, ``10.0.0.0/16``.
+        /// We modify the specified CIDR block to its canonical form; for example, if you specify ``100.68.0.18/18``,
+        /// we modify it to ``100.68.0.0/18``. You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
+        core.props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
     }
 
-    /// `EnableDnsHostnames`: Indicates whether the instances launched in the VPC get DNS hostnames.
-    /// If enabled, instances in the VPC get DNS hostnames; otherwise, they do not. Disabled by
-    /// default for nondefault VPCs. For more information, see DNS attributes in your VPC (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>).
-    /// You can only enable DNS hostnames if you've enabled DNS support.
-    pub fn enable_dns_hostnames(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDnsHostnames", value.into());
-        self
+    prop! {
+        /// `EnableDnsHostnames`: Indicates whether the instances launched in the VPC get DNS
+        /// hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
+        /// Disabled by default for nondefault VPCs. For more information, see DNS attributes in
+        /// your VPC (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>).
+        /// You can only enable DNS hostnames if you've enabled DNS support.
+        core.props, "EnableDnsHostnames", enable_dns_hostnames, set_enable_dns_hostnames, get_enable_dns_hostnames, Val<bool>
     }
 
-    /// `EnableDnsSupport`: Indicates whether the DNS resolution is supported for the VPC. If
-    /// enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the
-    /// reserved IP address at the base of the VPC network range "plus two" succeed. If disabled,
-    /// the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP
-    /// addresses is not enabled. Enabled by default. For more information, see DNS attributes in
-    /// your VPC (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>).
-    pub fn enable_dns_support(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDnsSupport", value.into());
-        self
+    prop! {
+        /// `EnableDnsSupport`: Indicates whether the DNS resolution is supported for the VPC. If
+        /// enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or
+        /// the reserved IP address at the base of the VPC network range "plus two" succeed. If
+        /// disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames
+        /// to IP addresses is not enabled. Enabled by default. For more information, see DNS
+        /// attributes in your VPC (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>).
+        core.props, "EnableDnsSupport", enable_dns_support, set_enable_dns_support, get_enable_dns_support, Val<bool>
     }
 
-    /// `InstanceTenancy`: The allowed tenancy of instances launched into the VPC. + ``default``: An
-    /// instance launched into the VPC runs on shared hardware by default, unless you explicitly
-    /// specify a different tenancy during instance launch. + ``dedicated``: An instance launched
-    /// into the VPC runs on dedicated hardware by default, unless you explicitly specify a tenancy
-    /// of ``host`` during instance launch. You cannot specify a tenancy of ``default`` during
-    /// instance launch. Updating ``InstanceTenancy`` requires no replacement only if you are
-    /// updating its value from ``dedicated`` to ``default``. Updating …
-    pub fn instance_tenancy(mut self, value: impl Into<Val<vpc::InstanceTenancy>>) -> Self {
-        self.core.set("InstanceTenancy", value.into());
-        self
+    prop! {
+        /// `InstanceTenancy`: The allowed tenancy of instances launched into the VPC. + ``default``:
+        /// An instance launched into the VPC runs on shared hardware by default, unless you
+        /// explicitly specify a different tenancy during instance launch. + ``dedicated``: An
+        /// instance launched into the VPC runs on dedicated hardware by default, unless you
+        /// explicitly specify a tenancy of ``host`` during instance launch. You cannot specify a
+        /// tenancy of ``default`` during instance launch. Updating ``InstanceTenancy`` requires no
+        /// replacement only if you are updating its value from ``dedicated`` to ``default``.
+        /// Updating …
+        core.props, "InstanceTenancy", instance_tenancy, set_instance_tenancy, get_instance_tenancy, Val<vpc::InstanceTenancy>
     }
 
-    /// `Ipv4IpamPoolId`: The ID of an IPv4 IPAM pool you want to use for allocating this VPC's
-    /// CIDR. For more information, see What is IPAM? (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>)
-    /// in the *Amazon VPC IPAM User Guide*. You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv4IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv4IpamPoolId`: The ID of an IPv4 IPAM pool you want to use for allocating this VPC's
+        /// CIDR. For more information, see What is IPAM? (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>)
+        /// in the *Amazon VPC IPAM User Guide*. You must specify either``CidrBlock`` or ``Ipv4IpamPoolId``.
+        core.props, "Ipv4IpamPoolId", ipv4_ipam_pool_id, set_ipv4_ipam_pool_id, get_ipv4_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv4NetmaskLength`: The netmask length of the IPv4 CIDR you want to allocate to this VPC
-    /// from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What
-    /// is IPAM? (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>) in the *Amazon
-    /// VPC IPAM User Guide*.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv4NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv4NetmaskLength`: The netmask length of the IPv4 CIDR you want to allocate to this
+        /// VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM,
+        /// see What is IPAM? (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>)
+        /// in the *Amazon VPC IPAM User Guide*.
+        core.props, "Ipv4NetmaskLength", ipv4_netmask_length, set_ipv4_netmask_length, get_ipv4_netmask_length, Val<i64>
     }
 
-    /// `Tags`: The tags for the VPC.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the VPC.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcEncryptionControl`: Describes the configuration and state of VPC encryption controls.
-    /// For more information, see Enforce VPC encryption in transit (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>)
-    /// in the *Amazon VPC User Guide*.
-    pub fn vpc_encryption_control(mut self, value: impl Into<Val<vpc::VpcEncryptionControl>>) -> Self {
-        self.core.set("VpcEncryptionControl", value.into());
-        self
+    prop! {
+        /// `VpcEncryptionControl`: Describes the configuration and state of VPC encryption
+        /// controls. For more information, see Enforce VPC encryption in transit (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>)
+        /// in the *Amazon VPC User Guide*.
+        core.props, "VpcEncryptionControl", vpc_encryption_control, set_vpc_encryption_control, get_vpc_encryption_control, Val<vpc::VpcEncryptionControl>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20721,90 +20992,76 @@ pub mod vpc {
             VpcEncryptionControl { props }
         }
 
-        /// `EgressOnlyInternetGatewayExclusion`.
-        pub fn egress_only_internet_gateway_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlEgressOnlyInternetGatewayExclusion>>) -> Self {
-            self.props.set("EgressOnlyInternetGatewayExclusion", value.into());
-            self
+        prop! {
+            /// `EgressOnlyInternetGatewayExclusion`.
+            props, "EgressOnlyInternetGatewayExclusion", egress_only_internet_gateway_exclusion, set_egress_only_internet_gateway_exclusion, get_egress_only_internet_gateway_exclusion, Val<VpcEncryptionControlEgressOnlyInternetGatewayExclusion>
         }
 
-        /// `ElasticFileSystemExclusion`.
-        pub fn elastic_file_system_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlElasticFileSystemExclusion>>) -> Self {
-            self.props.set("ElasticFileSystemExclusion", value.into());
-            self
+        prop! {
+            /// `ElasticFileSystemExclusion`.
+            props, "ElasticFileSystemExclusion", elastic_file_system_exclusion, set_elastic_file_system_exclusion, get_elastic_file_system_exclusion, Val<VpcEncryptionControlElasticFileSystemExclusion>
         }
 
-        /// `InternetGatewayExclusion`.
-        pub fn internet_gateway_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlInternetGatewayExclusion>>) -> Self {
-            self.props.set("InternetGatewayExclusion", value.into());
-            self
+        prop! {
+            /// `InternetGatewayExclusion`.
+            props, "InternetGatewayExclusion", internet_gateway_exclusion, set_internet_gateway_exclusion, get_internet_gateway_exclusion, Val<VpcEncryptionControlInternetGatewayExclusion>
         }
 
-        /// `LambdaExclusion`.
-        pub fn lambda_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlLambdaExclusion>>) -> Self {
-            self.props.set("LambdaExclusion", value.into());
-            self
+        prop! {
+            /// `LambdaExclusion`.
+            props, "LambdaExclusion", lambda_exclusion, set_lambda_exclusion, get_lambda_exclusion, Val<VpcEncryptionControlLambdaExclusion>
         }
 
-        /// `Mode`: The encryption mode for the VPC Encryption Control configuration.
-        pub fn mode(mut self, value: impl Into<Val<VpcEncryptionControlMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The encryption mode for the VPC Encryption Control configuration.
+            props, "Mode", mode, set_mode, get_mode, Val<VpcEncryptionControlMode>
         }
 
-        /// `NatGatewayExclusion`.
-        pub fn nat_gateway_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlNatGatewayExclusion>>) -> Self {
-            self.props.set("NatGatewayExclusion", value.into());
-            self
+        prop! {
+            /// `NatGatewayExclusion`.
+            props, "NatGatewayExclusion", nat_gateway_exclusion, set_nat_gateway_exclusion, get_nat_gateway_exclusion, Val<VpcEncryptionControlNatGatewayExclusion>
         }
 
-        /// `ResourceExclusions`: Information about resource exclusions for the VPC Encryption Control
-        /// configuration.
-        pub fn resource_exclusions(mut self, value: impl Into<Val<VpcEncryptionControlExclusions>>) -> Self {
-            self.props.set("ResourceExclusions", value.into());
-            self
+        prop! {
+            /// `ResourceExclusions`: Information about resource exclusions for the VPC Encryption
+            /// Control configuration.
+            props, "ResourceExclusions", resource_exclusions, set_resource_exclusions, get_resource_exclusions, Val<VpcEncryptionControlExclusions>
         }
 
-        /// `State`: The current state of the VPC Encryption Control configuration.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: The current state of the VPC Encryption Control configuration.
+            props, "State", state, set_state, get_state, Val<String>
         }
 
-        /// `StateMessage`: A message providing additional information about the encryption control
-        /// state.
-        pub fn state_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StateMessage", value.into());
-            self
+        prop! {
+            /// `StateMessage`: A message providing additional information about the encryption control
+            /// state.
+            props, "StateMessage", state_message, set_state_message, get_state_message, Val<String>
         }
 
-        /// `VirtualPrivateGatewayExclusion`.
-        pub fn virtual_private_gateway_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlVirtualPrivateGatewayExclusion>>) -> Self {
-            self.props.set("VirtualPrivateGatewayExclusion", value.into());
-            self
+        prop! {
+            /// `VirtualPrivateGatewayExclusion`.
+            props, "VirtualPrivateGatewayExclusion", virtual_private_gateway_exclusion, set_virtual_private_gateway_exclusion, get_virtual_private_gateway_exclusion, Val<VpcEncryptionControlVirtualPrivateGatewayExclusion>
         }
 
-        /// `VpcEncryptionControlId`: The ID of the VPC Encryption Control configuration.
-        pub fn vpc_encryption_control_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcEncryptionControlId", value.into());
-            self
+        prop! {
+            /// `VpcEncryptionControlId`: The ID of the VPC Encryption Control configuration.
+            props, "VpcEncryptionControlId", vpc_encryption_control_id, set_vpc_encryption_control_id, get_vpc_encryption_control_id, Val<String>
         }
 
-        /// `VpcId`: The ID of the VPC associated with the encryption control configuration.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: The ID of the VPC associated with the encryption control configuration.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
 
-        /// `VpcLatticeExclusion`.
-        pub fn vpc_lattice_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlVpcLatticeExclusion>>) -> Self {
-            self.props.set("VpcLatticeExclusion", value.into());
-            self
+        prop! {
+            /// `VpcLatticeExclusion`.
+            props, "VpcLatticeExclusion", vpc_lattice_exclusion, set_vpc_lattice_exclusion, get_vpc_lattice_exclusion, Val<VpcEncryptionControlVpcLatticeExclusion>
         }
 
-        /// `VpcPeeringExclusion`.
-        pub fn vpc_peering_exclusion(mut self, value: impl Into<Val<VpcEncryptionControlVpcPeeringExclusion>>) -> Self {
-            self.props.set("VpcPeeringExclusion", value.into());
-            self
+        prop! {
+            /// `VpcPeeringExclusion`.
+            props, "VpcPeeringExclusion", vpc_peering_exclusion, set_vpc_peering_exclusion, get_vpc_peering_exclusion, Val<VpcEncryptionControlVpcPeeringExclusion>
         }
     }
 
@@ -20904,53 +21161,46 @@ pub mod vpc {
             VpcEncryptionControlExclusions { props }
         }
 
-        /// `EgressOnlyInternetGateway`: The exclusion configuration for egress-only internet gateway
-        /// traffic.
-        pub fn egress_only_internet_gateway(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("EgressOnlyInternetGateway", value.into());
-            self
+        prop! {
+            /// `EgressOnlyInternetGateway`: The exclusion configuration for egress-only internet
+            /// gateway traffic.
+            props, "EgressOnlyInternetGateway", egress_only_internet_gateway, set_egress_only_internet_gateway, get_egress_only_internet_gateway, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `ElasticFileSystem`: The exclusion configuration for Elastic File System traffic.
-        pub fn elastic_file_system(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("ElasticFileSystem", value.into());
-            self
+        prop! {
+            /// `ElasticFileSystem`: The exclusion configuration for Elastic File System traffic.
+            props, "ElasticFileSystem", elastic_file_system, set_elastic_file_system, get_elastic_file_system, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `InternetGateway`: The exclusion configuration for internet gateway traffic.
-        pub fn internet_gateway(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("InternetGateway", value.into());
-            self
+        prop! {
+            /// `InternetGateway`: The exclusion configuration for internet gateway traffic.
+            props, "InternetGateway", internet_gateway, set_internet_gateway, get_internet_gateway, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `Lambda`: The exclusion configuration for Lambda function traffic.
-        pub fn lambda(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`: The exclusion configuration for Lambda function traffic.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `NatGateway`: The exclusion configuration for NAT gateway traffic.
-        pub fn nat_gateway(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("NatGateway", value.into());
-            self
+        prop! {
+            /// `NatGateway`: The exclusion configuration for NAT gateway traffic.
+            props, "NatGateway", nat_gateway, set_nat_gateway, get_nat_gateway, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `VirtualPrivateGateway`: The exclusion configuration for virtual private gateway traffic.
-        pub fn virtual_private_gateway(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("VirtualPrivateGateway", value.into());
-            self
+        prop! {
+            /// `VirtualPrivateGateway`: The exclusion configuration for virtual private gateway
+            /// traffic.
+            props, "VirtualPrivateGateway", virtual_private_gateway, set_virtual_private_gateway, get_virtual_private_gateway, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `VpcLattice`: The exclusion configuration for VPC Lattice traffic.
-        pub fn vpc_lattice(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("VpcLattice", value.into());
-            self
+        prop! {
+            /// `VpcLattice`: The exclusion configuration for VPC Lattice traffic.
+            props, "VpcLattice", vpc_lattice, set_vpc_lattice, get_vpc_lattice, Val<VpcEncryptionControlExclusion>
         }
 
-        /// `VpcPeering`: The exclusion configuration for VPC peering connection traffic.
-        pub fn vpc_peering(mut self, value: impl Into<Val<VpcEncryptionControlExclusion>>) -> Self {
-            self.props.set("VpcPeering", value.into());
-            self
+        prop! {
+            /// `VpcPeering`: The exclusion configuration for VPC peering connection traffic.
+            props, "VpcPeering", vpc_peering, set_vpc_peering, get_vpc_peering, Val<VpcEncryptionControlExclusion>
         }
     }
 
@@ -20971,16 +21221,14 @@ pub mod vpc {
             VpcEncryptionControlExclusion { props }
         }
 
-        /// `State`: The current state of the exclusion configuration.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: The current state of the exclusion configuration.
+            props, "State", state, set_state, get_state, Val<String>
         }
 
-        /// `StateMessage`: A message providing additional information about the exclusion state.
-        pub fn state_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StateMessage", value.into());
-            self
+        prop! {
+            /// `StateMessage`: A message providing additional information about the exclusion state.
+            props, "StateMessage", state_message, set_state_message, get_state_message, Val<String>
         }
     }
 
@@ -21055,22 +21303,25 @@ impl VpcBlockPublicAccessExclusion {
         VpcBlockPublicAccessExclusion { core }
     }
 
-    /// `SubnetId`: The ID of the subnet. Required only if you don't specify VpcId
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `InternetGatewayExclusionMode`: The desired Block Public Access Exclusion Mode for a
+        /// specific VPC/Subnet.
+        core.props, "InternetGatewayExclusionMode", _, set_internet_gateway_exclusion_mode, get_internet_gateway_exclusion_mode, Val<vpc_block_public_access_exclusion::InternetGatewayExclusionMode>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet. Required only if you don't specify VpcId
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `VpcId`: The ID of the vpc. Required only if you don't specify SubnetId.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the vpc. Required only if you don't specify SubnetId.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21126,6 +21377,12 @@ impl VpcBlockPublicAccessOptions {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("InternetGatewayBlockMode", internet_gateway_block_mode.into());
         VpcBlockPublicAccessOptions { core }
+    }
+
+    prop! {
+        /// `InternetGatewayBlockMode`: The desired Block Public Access mode for Internet Gateways
+        /// in your account. We do not allow to create in a off mode as this is the default value
+        core.props, "InternetGatewayBlockMode", _, set_internet_gateway_block_mode, get_internet_gateway_block_mode, Val<vpc_block_public_access_options::InternetGatewayBlockMode>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21185,63 +21442,59 @@ impl VpcCidrBlock {
         VpcCidrBlock { core }
     }
 
-    /// `AmazonProvidedIpv6CidrBlock`: Requests an Amazon-provided IPv6 CIDR block with a /56 prefix
-    /// length for the VPC. You cannot specify the range of IPv6 addresses, or the size of the CIDR
-    /// block.
-    pub fn amazon_provided_ipv6_cidr_block(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AmazonProvidedIpv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `AmazonProvidedIpv6CidrBlock`: Requests an Amazon-provided IPv6 CIDR block with a /56
+        /// prefix length for the VPC. You cannot specify the range of IPv6 addresses, or the size
+        /// of the CIDR block.
+        core.props, "AmazonProvidedIpv6CidrBlock", amazon_provided_ipv6_cidr_block, set_amazon_provided_ipv6_cidr_block, get_amazon_provided_ipv6_cidr_block, Val<bool>
     }
 
-    /// `CidrBlock`: An IPv4 CIDR block to associate with the VPC.
-    pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrBlock", value.into());
-        self
+    prop! {
+        /// `CidrBlock`: An IPv4 CIDR block to associate with the VPC.
+        core.props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
     }
 
-    /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool to Associate a CIDR from to a VPC.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv4IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool to Associate a CIDR from to a VPC.
+        core.props, "Ipv4IpamPoolId", ipv4_ipam_pool_id, set_ipv4_ipam_pool_id, get_ipv4_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv4NetmaskLength`: The netmask length of the IPv4 CIDR you would like to associate from an
-    /// Amazon VPC IP Address Manager (IPAM) pool.
-    pub fn ipv4_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv4NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv4NetmaskLength`: The netmask length of the IPv4 CIDR you would like to associate
+        /// from an Amazon VPC IP Address Manager (IPAM) pool.
+        core.props, "Ipv4NetmaskLength", ipv4_netmask_length, set_ipv4_netmask_length, get_ipv4_netmask_length, Val<i64>
     }
 
-    /// `Ipv6CidrBlock`: An IPv6 CIDR block from the IPv6 address pool.
-    pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6CidrBlock", value.into());
-        self
+    prop! {
+        /// `Ipv6CidrBlock`: An IPv6 CIDR block from the IPv6 address pool.
+        core.props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
     }
 
-    /// `Ipv6CidrBlockNetworkBorderGroup`: The name of the location from which we advertise the IPV6
-    /// CIDR block.
-    pub fn ipv6_cidr_block_network_border_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6CidrBlockNetworkBorderGroup", value.into());
-        self
+    prop! {
+        /// `Ipv6CidrBlockNetworkBorderGroup`: The name of the location from which we advertise the
+        /// IPV6 CIDR block.
+        core.props, "Ipv6CidrBlockNetworkBorderGroup", ipv6_cidr_block_network_border_group, set_ipv6_cidr_block_network_border_group, get_ipv6_cidr_block_network_border_group, Val<String>
     }
 
-    /// `Ipv6IpamPoolId`: The ID of the IPv6 IPAM pool to Associate a CIDR from to a VPC.
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv6IpamPoolId`: The ID of the IPv6 IPAM pool to Associate a CIDR from to a VPC.
+        core.props, "Ipv6IpamPoolId", ipv6_ipam_pool_id, set_ipv6_ipam_pool_id, get_ipv6_ipam_pool_id, Val<String>
     }
 
-    /// `Ipv6NetmaskLength`: The netmask length of the IPv6 CIDR you would like to associate from an
-    /// Amazon VPC IP Address Manager (IPAM) pool.
-    pub fn ipv6_netmask_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv6NetmaskLength", value.into());
-        self
+    prop! {
+        /// `Ipv6NetmaskLength`: The netmask length of the IPv6 CIDR you would like to associate
+        /// from an Amazon VPC IP Address Manager (IPAM) pool.
+        core.props, "Ipv6NetmaskLength", ipv6_netmask_length, set_ipv6_netmask_length, get_ipv6_netmask_length, Val<i64>
     }
 
-    /// `Ipv6Pool`: The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
-    pub fn ipv6_pool(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6Pool", value.into());
-        self
+    prop! {
+        /// `Ipv6Pool`: The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+        core.props, "Ipv6Pool", ipv6_pool, set_ipv6_pool, get_ipv6_pool, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21293,6 +21546,17 @@ impl VpcdhcpOptionsAssociation {
         VpcdhcpOptionsAssociation { core }
     }
 
+    prop! {
+        /// `DhcpOptionsId`: The ID of the DHCP options set, or default to associate no DHCP options
+        /// with the VPC.
+        core.props, "DhcpOptionsId", _, set_dhcp_options_id, get_dhcp_options_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -21318,70 +21582,59 @@ impl VpcEncryptionControl {
         VpcEncryptionControl { core }
     }
 
-    /// `EgressOnlyInternetGatewayExclusionInput`: Used to enable or disable EIGW exclusion
-    pub fn egress_only_internet_gateway_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::EgressOnlyInternetGatewayExclusionInput>>) -> Self {
-        self.core.set("EgressOnlyInternetGatewayExclusionInput", value.into());
-        self
+    prop! {
+        /// `EgressOnlyInternetGatewayExclusionInput`: Used to enable or disable EIGW exclusion
+        core.props, "EgressOnlyInternetGatewayExclusionInput", egress_only_internet_gateway_exclusion_input, set_egress_only_internet_gateway_exclusion_input, get_egress_only_internet_gateway_exclusion_input, Val<vpc_encryption_control::EgressOnlyInternetGatewayExclusionInput>
     }
 
-    /// `ElasticFileSystemExclusionInput`: Used to enable or disable EFS exclusion
-    pub fn elastic_file_system_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::ElasticFileSystemExclusionInput>>) -> Self {
-        self.core.set("ElasticFileSystemExclusionInput", value.into());
-        self
+    prop! {
+        /// `ElasticFileSystemExclusionInput`: Used to enable or disable EFS exclusion
+        core.props, "ElasticFileSystemExclusionInput", elastic_file_system_exclusion_input, set_elastic_file_system_exclusion_input, get_elastic_file_system_exclusion_input, Val<vpc_encryption_control::ElasticFileSystemExclusionInput>
     }
 
-    /// `InternetGatewayExclusionInput`: Used to enable or disable IGW exclusion
-    pub fn internet_gateway_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::InternetGatewayExclusionInput>>) -> Self {
-        self.core.set("InternetGatewayExclusionInput", value.into());
-        self
+    prop! {
+        /// `InternetGatewayExclusionInput`: Used to enable or disable IGW exclusion
+        core.props, "InternetGatewayExclusionInput", internet_gateway_exclusion_input, set_internet_gateway_exclusion_input, get_internet_gateway_exclusion_input, Val<vpc_encryption_control::InternetGatewayExclusionInput>
     }
 
-    /// `LambdaExclusionInput`: Used to enable or disable Lambda exclusion
-    pub fn lambda_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::LambdaExclusionInput>>) -> Self {
-        self.core.set("LambdaExclusionInput", value.into());
-        self
+    prop! {
+        /// `LambdaExclusionInput`: Used to enable or disable Lambda exclusion
+        core.props, "LambdaExclusionInput", lambda_exclusion_input, set_lambda_exclusion_input, get_lambda_exclusion_input, Val<vpc_encryption_control::LambdaExclusionInput>
     }
 
-    /// `Mode`: The VPC encryption control mode, either monitor or enforce.
-    pub fn mode(mut self, value: impl Into<Val<vpc_encryption_control::Mode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `Mode`: The VPC encryption control mode, either monitor or enforce.
+        core.props, "Mode", mode, set_mode, get_mode, Val<vpc_encryption_control::Mode>
     }
 
-    /// `NatGatewayExclusionInput`: Used to enable or disable Nat gateway exclusion
-    pub fn nat_gateway_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::NatGatewayExclusionInput>>) -> Self {
-        self.core.set("NatGatewayExclusionInput", value.into());
-        self
+    prop! {
+        /// `NatGatewayExclusionInput`: Used to enable or disable Nat gateway exclusion
+        core.props, "NatGatewayExclusionInput", nat_gateway_exclusion_input, set_nat_gateway_exclusion_input, get_nat_gateway_exclusion_input, Val<vpc_encryption_control::NatGatewayExclusionInput>
     }
 
-    /// `Tags`: The tags to assign to the VPC encryption control.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to assign to the VPC encryption control.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VirtualPrivateGatewayExclusionInput`: Used to enable or disable VGW exclusion
-    pub fn virtual_private_gateway_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::VirtualPrivateGatewayExclusionInput>>) -> Self {
-        self.core.set("VirtualPrivateGatewayExclusionInput", value.into());
-        self
+    prop! {
+        /// `VirtualPrivateGatewayExclusionInput`: Used to enable or disable VGW exclusion
+        core.props, "VirtualPrivateGatewayExclusionInput", virtual_private_gateway_exclusion_input, set_virtual_private_gateway_exclusion_input, get_virtual_private_gateway_exclusion_input, Val<vpc_encryption_control::VirtualPrivateGatewayExclusionInput>
     }
 
-    /// `VpcId`: The VPC on which this VPC encryption control is applied.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `VpcId`: The VPC on which this VPC encryption control is applied.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
-    /// `VpcLatticeExclusionInput`: Used to enable or disable Vpc Lattice exclusion
-    pub fn vpc_lattice_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::VpcLatticeExclusionInput>>) -> Self {
-        self.core.set("VpcLatticeExclusionInput", value.into());
-        self
+    prop! {
+        /// `VpcLatticeExclusionInput`: Used to enable or disable Vpc Lattice exclusion
+        core.props, "VpcLatticeExclusionInput", vpc_lattice_exclusion_input, set_vpc_lattice_exclusion_input, get_vpc_lattice_exclusion_input, Val<vpc_encryption_control::VpcLatticeExclusionInput>
     }
 
-    /// `VpcPeeringExclusionInput`: Used to enable or disable VPC peering exclusion
-    pub fn vpc_peering_exclusion_input(mut self, value: impl Into<Val<vpc_encryption_control::VpcPeeringExclusionInput>>) -> Self {
-        self.core.set("VpcPeeringExclusionInput", value.into());
-        self
+    prop! {
+        /// `VpcPeeringExclusionInput`: Used to enable or disable VPC peering exclusion
+        core.props, "VpcPeeringExclusionInput", vpc_peering_exclusion_input, set_vpc_peering_exclusion_input, get_vpc_peering_exclusion_input, Val<vpc_encryption_control::VpcPeeringExclusionInput>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21706,100 +21959,93 @@ impl VpcEndpoint {
         VpcEndpoint { core }
     }
 
-    /// `DnsOptions`: Describes the DNS options for an endpoint.
-    pub fn dns_options(mut self, value: impl Into<Val<vpc_endpoint::DnsOptionsSpecification>>) -> Self {
-        self.core.set("DnsOptions", value.into());
-        self
+    prop! {
+        /// `DnsOptions`: Describes the DNS options for an endpoint.
+        core.props, "DnsOptions", dns_options, set_dns_options, get_dns_options, Val<vpc_endpoint::DnsOptionsSpecification>
     }
 
-    /// `IpAddressType`: The supported IP address types.
-    pub fn ip_address_type(mut self, value: impl Into<Val<vpc_endpoint::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The supported IP address types.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<vpc_endpoint::IpAddressType>
     }
 
-    /// `PolicyDocument`: An endpoint policy, which controls access to the service from the VPC. The
-    /// default endpoint policy allows full access to the service. Endpoint policies are supported
-    /// only for gateway and interface endpoints. For CloudFormation templates in YAML, you can
-    /// provide the policy in JSON or YAML format. For example, if you have a JSON policy, you can
-    /// convert it to YAML before including it in the YAML template, and CFNlong converts the policy
-    /// to JSON format before calling the API actions for privatelink. Alternatively, you can
-    /// include the JSON directly in the YAML, as shown in the following …
-    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("PolicyDocument", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`: An endpoint policy, which controls access to the service from the VPC.
+        /// The default endpoint policy allows full access to the service. Endpoint policies are
+        /// supported only for gateway and interface endpoints. For CloudFormation templates in
+        /// YAML, you can provide the policy in JSON or YAML format. For example, if you have a JSON
+        /// policy, you can convert it to YAML before including it in the YAML template, and CFNlong
+        /// converts the policy to JSON format before calling the API actions for privatelink.
+        /// Alternatively, you can include the JSON directly in the YAML, as shown in the following …
+        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
     }
 
-    /// `PrivateDnsEnabled`: Indicate whether to associate a private hosted zone with the specified
-    /// VPC. The private hosted zone contains a record set for the default public DNS name for the
-    /// service for the Region (for example, ``kinesis.us-east-1.amazonaws.com``), which resolves to
-    /// the private IP addresses of the endpoint network interfaces in the VPC. This enables you to
-    /// make requests to the default public DNS name for the service instead of the public DNS names
-    /// that are automatically generated by the VPC endpoint service. To use a private hosted zone,
-    /// you must set the following VPC attributes to ``true``: …
-    pub fn private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PrivateDnsEnabled", value.into());
-        self
+    prop! {
+        /// `PrivateDnsEnabled`: Indicate whether to associate a private hosted zone with the
+        /// specified VPC. The private hosted zone contains a record set for the default public DNS
+        /// name for the service for the Region (for example, ``kinesis.us-east-1.amazonaws.com``),
+        /// which resolves to the private IP addresses of the endpoint network interfaces in the
+        /// VPC. This enables you to make requests to the default public DNS name for the service
+        /// instead of the public DNS names that are automatically generated by the VPC endpoint
+        /// service. To use a private hosted zone, you must set the following VPC attributes to ``true``: …
+        core.props, "PrivateDnsEnabled", private_dns_enabled, set_private_dns_enabled, get_private_dns_enabled, Val<bool>
     }
 
-    /// `ResourceConfigurationArn`: The Amazon Resource Name (ARN) of the resource configuration.
-    pub fn resource_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceConfigurationArn", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationArn`: The Amazon Resource Name (ARN) of the resource
+        /// configuration.
+        core.props, "ResourceConfigurationArn", resource_configuration_arn, set_resource_configuration_arn, get_resource_configuration_arn, Val<String>
     }
 
-    /// `RouteTableIds`: The IDs of the route tables. Routing is supported only for gateway
-    /// endpoints.
-    pub fn route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RouteTableIds", value.into());
-        self
+    prop! {
+        /// `RouteTableIds`: The IDs of the route tables. Routing is supported only for gateway
+        /// endpoints.
+        core.props, "RouteTableIds", route_table_ids, set_route_table_ids, get_route_table_ids, Val<List<String>>
     }
 
-    /// `SecurityGroupIds`: The IDs of the security groups to associate with the endpoint network
-    /// interfaces. If this parameter is not specified, we use the default security group for the
-    /// VPC. Security groups are supported only for interface endpoints.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The IDs of the security groups to associate with the endpoint
+        /// network interfaces. If this parameter is not specified, we use the default security
+        /// group for the VPC. Security groups are supported only for interface endpoints.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `ServiceName`: The name of the endpoint service.
-    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceName", value.into());
-        self
+    prop! {
+        /// `ServiceName`: The name of the endpoint service.
+        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
     }
 
-    /// `ServiceNetworkArn`: The Amazon Resource Name (ARN) of the service network.
-    pub fn service_network_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceNetworkArn", value.into());
-        self
+    prop! {
+        /// `ServiceNetworkArn`: The Amazon Resource Name (ARN) of the service network.
+        core.props, "ServiceNetworkArn", service_network_arn, set_service_network_arn, get_service_network_arn, Val<String>
     }
 
-    /// `ServiceRegion`: Describes a Region.
-    pub fn service_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceRegion", value.into());
-        self
+    prop! {
+        /// `ServiceRegion`: Describes a Region.
+        core.props, "ServiceRegion", service_region, set_service_region, get_service_region, Val<String>
     }
 
-    /// `SubnetIds`: The IDs of the subnets in which to create endpoint network interfaces. You must
-    /// specify this property for an interface endpoint or a Gateway Load Balancer endpoint. You
-    /// can't specify this property for a gateway endpoint. For a Gateway Load Balancer endpoint,
-    /// you can specify only one subnet.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: The IDs of the subnets in which to create endpoint network interfaces. You
+        /// must specify this property for an interface endpoint or a Gateway Load Balancer
+        /// endpoint. You can't specify this property for a gateway endpoint. For a Gateway Load
+        /// Balancer endpoint, you can specify only one subnet.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
     }
 
-    /// `Tags`: The tags to associate with the endpoint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to associate with the endpoint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcEndpointType`: The type of endpoint. Default: Gateway
-    pub fn vpc_endpoint_type(mut self, value: impl Into<Val<vpc_endpoint::VpcEndpointType>>) -> Self {
-        self.core.set("VpcEndpointType", value.into());
-        self
+    prop! {
+        /// `VpcEndpointType`: The type of endpoint. Default: Gateway
+        core.props, "VpcEndpointType", vpc_endpoint_type, set_vpc_endpoint_type, get_vpc_endpoint_type, Val<vpc_endpoint::VpcEndpointType>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21853,35 +22099,32 @@ pub mod vpc_endpoint {
             DnsOptionsSpecification { props }
         }
 
-        /// `DnsRecordIpType`: The DNS records created for the endpoint.
-        pub fn dns_record_ip_type(mut self, value: impl Into<Val<DnsOptionsSpecificationDnsRecordIpType>>) -> Self {
-            self.props.set("DnsRecordIpType", value.into());
-            self
+        prop! {
+            /// `DnsRecordIpType`: The DNS records created for the endpoint.
+            props, "DnsRecordIpType", dns_record_ip_type, set_dns_record_ip_type, get_dns_record_ip_type, Val<DnsOptionsSpecificationDnsRecordIpType>
         }
 
-        /// `PrivateDnsOnlyForInboundResolverEndpoint`: Indicates whether to enable private DNS only for
-        /// inbound endpoints. This option is available only for services that support both gateway and
-        /// interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint
-        /// and traffic that originates from on-premises to the interface endpoint.
-        pub fn private_dns_only_for_inbound_resolver_endpoint(mut self, value: impl Into<Val<DnsOptionsSpecificationPrivateDnsOnlyForInboundResolverEndpoint>>) -> Self {
-            self.props.set("PrivateDnsOnlyForInboundResolverEndpoint", value.into());
-            self
+        prop! {
+            /// `PrivateDnsOnlyForInboundResolverEndpoint`: Indicates whether to enable private DNS only
+            /// for inbound endpoints. This option is available only for services that support both
+            /// gateway and interface endpoints. It routes traffic that originates from the VPC to the
+            /// gateway endpoint and traffic that originates from on-premises to the interface endpoint.
+            props, "PrivateDnsOnlyForInboundResolverEndpoint", private_dns_only_for_inbound_resolver_endpoint, set_private_dns_only_for_inbound_resolver_endpoint, get_private_dns_only_for_inbound_resolver_endpoint, Val<DnsOptionsSpecificationPrivateDnsOnlyForInboundResolverEndpoint>
         }
 
-        /// `PrivateDnsPreference`: The preference for which private domains have a private hosted zone
-        /// created for and associated with the specified VPC. Only supported when private DNS is
-        /// enabled and when the VPC endpoint type is ServiceNetwork or Resource.
-        pub fn private_dns_preference(mut self, value: impl Into<Val<DnsOptionsSpecificationPrivateDnsPreference>>) -> Self {
-            self.props.set("PrivateDnsPreference", value.into());
-            self
+        prop! {
+            /// `PrivateDnsPreference`: The preference for which private domains have a private hosted
+            /// zone created for and associated with the specified VPC. Only supported when private DNS
+            /// is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+            props, "PrivateDnsPreference", private_dns_preference, set_private_dns_preference, get_private_dns_preference, Val<DnsOptionsSpecificationPrivateDnsPreference>
         }
 
-        /// `PrivateDnsSpecifiedDomains`: Indicates which of the private domains to create private
-        /// hosted zones for and associate with the specified VPC. Only supported when private DNS is
-        /// enabled and the private DNS preference is ``VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`` or ``SPECIFIED_DOMAINS_ONLY``.
-        pub fn private_dns_specified_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PrivateDnsSpecifiedDomains", value.into());
-            self
+        prop! {
+            /// `PrivateDnsSpecifiedDomains`: Indicates which of the private domains to create private
+            /// hosted zones for and associate with the specified VPC. Only supported when private DNS
+            /// is enabled and the private DNS preference is ``VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS``
+            /// or ``SPECIFIED_DOMAINS_ONLY``.
+            props, "PrivateDnsSpecifiedDomains", private_dns_specified_domains, set_private_dns_specified_domains, get_private_dns_specified_domains, Val<List<String>>
         }
     }
 
@@ -22020,16 +22263,24 @@ impl VpcEndpointConnectionNotification {
         VpcEndpointConnectionNotification { core }
     }
 
-    /// `ServiceId`: The ID of the endpoint service.
-    pub fn service_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceId", value.into());
-        self
+    prop! {
+        /// `ConnectionEvents`: The endpoint events for which to receive notifications.
+        core.props, "ConnectionEvents", _, set_connection_events, get_connection_events, Val<List<String>>
     }
 
-    /// `VPCEndpointId`: The ID of the endpoint.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VPCEndpointId", value.into());
-        self
+    prop! {
+        /// `ConnectionNotificationArn`: The ARN of the SNS topic for the notifications.
+        core.props, "ConnectionNotificationArn", _, set_connection_notification_arn, get_connection_notification_arn, Val<String>
+    }
+
+    prop! {
+        /// `ServiceId`: The ID of the endpoint service.
+        core.props, "ServiceId", service_id, set_service_id, get_service_id, Val<String>
+    }
+
+    prop! {
+        /// `VPCEndpointId`: The ID of the endpoint.
+        core.props, "VPCEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22063,65 +22314,55 @@ impl VpcEndpointService {
         VpcEndpointService { core }
     }
 
-    /// `AcceptanceRequired`.
-    pub fn acceptance_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AcceptanceRequired", value.into());
-        self
+    prop! {
+        /// `AcceptanceRequired`.
+        core.props, "AcceptanceRequired", acceptance_required, set_acceptance_required, get_acceptance_required, Val<bool>
     }
 
-    /// `ContributorInsightsEnabled`.
-    pub fn contributor_insights_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ContributorInsightsEnabled", value.into());
-        self
+    prop! {
+        /// `ContributorInsightsEnabled`.
+        core.props, "ContributorInsightsEnabled", contributor_insights_enabled, set_contributor_insights_enabled, get_contributor_insights_enabled, Val<bool>
     }
 
-    /// `GatewayLoadBalancerArns`.
-    pub fn gateway_load_balancer_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GatewayLoadBalancerArns", value.into());
-        self
+    prop! {
+        /// `GatewayLoadBalancerArns`.
+        core.props, "GatewayLoadBalancerArns", gateway_load_balancer_arns, set_gateway_load_balancer_arns, get_gateway_load_balancer_arns, Val<List<String>>
     }
 
-    /// `NetworkLoadBalancerArns`.
-    pub fn network_load_balancer_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NetworkLoadBalancerArns", value.into());
-        self
+    prop! {
+        /// `NetworkLoadBalancerArns`.
+        core.props, "NetworkLoadBalancerArns", network_load_balancer_arns, set_network_load_balancer_arns, get_network_load_balancer_arns, Val<List<String>>
     }
 
-    /// `PayerResponsibility`.
-    pub fn payer_responsibility(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PayerResponsibility", value.into());
-        self
+    prop! {
+        /// `PayerResponsibility`.
+        core.props, "PayerResponsibility", payer_responsibility, set_payer_responsibility, get_payer_responsibility, Val<String>
     }
 
-    /// `PrivateDnsName`.
-    pub fn private_dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateDnsName", value.into());
-        self
+    prop! {
+        /// `PrivateDnsName`.
+        core.props, "PrivateDnsName", private_dns_name, set_private_dns_name, get_private_dns_name, Val<String>
     }
 
-    /// `PrivateDnsNameConfiguration`.
-    pub fn private_dns_name_configuration(mut self, value: impl Into<Val<vpc_endpoint_service::PrivateDnsNameConfiguration>>) -> Self {
-        self.core.set("PrivateDnsNameConfiguration", value.into());
-        self
+    prop! {
+        /// `PrivateDnsNameConfiguration`.
+        core.props, "PrivateDnsNameConfiguration", private_dns_name_configuration, set_private_dns_name_configuration, get_private_dns_name_configuration, Val<vpc_endpoint_service::PrivateDnsNameConfiguration>
     }
 
-    /// `SupportedIpAddressTypes`: Specify which Ip Address types are supported for VPC endpoint
-    /// service.
-    pub fn supported_ip_address_types(mut self, value: impl Into<Val<List<vpc_endpoint_service::IpAddressType>>>) -> Self {
-        self.core.set("SupportedIpAddressTypes", value.into());
-        self
+    prop! {
+        /// `SupportedIpAddressTypes`: Specify which Ip Address types are supported for VPC endpoint
+        /// service.
+        core.props, "SupportedIpAddressTypes", supported_ip_address_types, set_supported_ip_address_types, get_supported_ip_address_types, Val<List<vpc_endpoint_service::IpAddressType>>
     }
 
-    /// `SupportedRegions`: The Regions from which service consumers can access the service.
-    pub fn supported_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SupportedRegions", value.into());
-        self
+    prop! {
+        /// `SupportedRegions`: The Regions from which service consumers can access the service.
+        core.props, "SupportedRegions", supported_regions, set_supported_regions, get_supported_regions, Val<List<String>>
     }
 
-    /// `Tags`: The tags to add to the VPC endpoint service.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to add to the VPC endpoint service.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22180,28 +22421,24 @@ pub mod vpc_endpoint_service {
             PrivateDnsNameConfiguration { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -22240,10 +22477,14 @@ impl VpcEndpointServicePermissions {
         VpcEndpointServicePermissions { core }
     }
 
-    /// `AllowedPrincipals`.
-    pub fn allowed_principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedPrincipals", value.into());
-        self
+    prop! {
+        /// `AllowedPrincipals`.
+        core.props, "AllowedPrincipals", allowed_principals, set_allowed_principals, get_allowed_principals, Val<List<String>>
+    }
+
+    prop! {
+        /// `ServiceId`.
+        core.props, "ServiceId", _, set_service_id, get_service_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22273,18 +22514,21 @@ impl VpcGatewayAttachment {
         VpcGatewayAttachment { core }
     }
 
-    /// `InternetGatewayId`: The ID of the internet gateway. You must specify either
-    /// InternetGatewayId or VpnGatewayId, but not both.
-    pub fn internet_gateway_id(mut self, value: impl Into<Val<InternetGatewayId>>) -> Self {
-        self.core.set("InternetGatewayId", value.into());
-        self
+    prop! {
+        /// `InternetGatewayId`: The ID of the internet gateway. You must specify either
+        /// InternetGatewayId or VpnGatewayId, but not both.
+        core.props, "InternetGatewayId", internet_gateway_id, set_internet_gateway_id, get_internet_gateway_id, Val<InternetGatewayId>
     }
 
-    /// `VpnGatewayId`: The ID of the virtual private gateway. You must specify either
-    /// InternetGatewayId or VpnGatewayId, but not both.
-    pub fn vpn_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpnGatewayId", value.into());
-        self
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    }
+
+    prop! {
+        /// `VpnGatewayId`: The ID of the virtual private gateway. You must specify either
+        /// InternetGatewayId or VpnGatewayId, but not both.
+        core.props, "VpnGatewayId", vpn_gateway_id, set_vpn_gateway_id, get_vpn_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22323,39 +22567,46 @@ impl VpcPeeringConnection {
         VpcPeeringConnection { core }
     }
 
-    /// `AssumeRoleRegion`: The Region code to use when calling Security Token Service (STS) to
-    /// assume the PeerRoleArn, if provided. You can update this property.
-    pub fn assume_role_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssumeRoleRegion", value.into());
-        self
+    prop! {
+        /// `AssumeRoleRegion`: The Region code to use when calling Security Token Service (STS) to
+        /// assume the PeerRoleArn, if provided. You can update this property.
+        core.props, "AssumeRoleRegion", assume_role_region, set_assume_role_region, get_assume_role_region, Val<String>
     }
 
-    /// `PeerOwnerId`: The AWS account ID of the owner of the accepter VPC.
-    pub fn peer_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerOwnerId", value.into());
-        self
+    prop! {
+        /// `PeerOwnerId`: The AWS account ID of the owner of the accepter VPC.
+        core.props, "PeerOwnerId", peer_owner_id, set_peer_owner_id, get_peer_owner_id, Val<String>
     }
 
-    /// `PeerRegion`: The Region code for the accepter VPC, if the accepter VPC is located in a
-    /// Region other than the Region in which you make the request.
-    pub fn peer_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerRegion", value.into());
-        self
+    prop! {
+        /// `PeerRegion`: The Region code for the accepter VPC, if the accepter VPC is located in a
+        /// Region other than the Region in which you make the request.
+        core.props, "PeerRegion", peer_region, set_peer_region, get_peer_region, Val<String>
     }
 
-    /// `PeerRoleArn`: The Amazon Resource Name (ARN) of the VPC peer role for the peering
-    /// connection in another AWS account. You can update this property. To manage
-    /// PeerVpcPeeringConnectionOptions on a peering connection with another AWS account, the role
-    /// must allow ec2:DescribeVpcPeeringConnections and ec2:ModifyVpcPeeringConnectionOptions.
-    pub fn peer_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerRoleArn", value.into());
-        self
+    prop! {
+        /// `PeerRoleArn`: The Amazon Resource Name (ARN) of the VPC peer role for the peering
+        /// connection in another AWS account. You can update this property. To manage
+        /// PeerVpcPeeringConnectionOptions on a peering connection with another AWS account, the
+        /// role must allow ec2:DescribeVpcPeeringConnections and
+        /// ec2:ModifyVpcPeeringConnectionOptions.
+        core.props, "PeerRoleArn", peer_role_arn, set_peer_role_arn, get_peer_role_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PeerVpcId`: The ID of the VPC with which you are creating the VPC peering connection.
+        /// You must specify this parameter in the request.
+        core.props, "PeerVpcId", _, set_peer_vpc_id, get_peer_vpc_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22391,16 +22642,19 @@ impl VpnConcentrator {
         VpnConcentrator { core }
     }
 
-    /// `Tags`: Any tags assigned to the VPN concentrator.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the VPN concentrator.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TransitGatewayId`: The ID of the transit gateway associated with the VPN concentrator.
-    pub fn transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitGatewayId", value.into());
-        self
+    prop! {
+        /// `TransitGatewayId`: The ID of the transit gateway associated with the VPN concentrator.
+        core.props, "TransitGatewayId", transit_gateway_id, set_transit_gateway_id, get_transit_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The type of VPN concentrator.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22450,116 +22704,114 @@ impl VpnConnection {
         VpnConnection { core }
     }
 
-    /// `EnableAcceleration`: Indicate whether to enable acceleration for the VPN connection.
-    /// Default: ``false``
-    pub fn enable_acceleration(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableAcceleration", value.into());
-        self
+    prop! {
+        /// `CustomerGatewayId`: The ID of the customer gateway at your end of the VPN connection.
+        core.props, "CustomerGatewayId", _, set_customer_gateway_id, get_customer_gateway_id, Val<String>
     }
 
-    /// `LocalIpv4NetworkCidr`: The IPv4 CIDR on the customer gateway (on-premises) side of the VPN
-    /// connection. Default: ``0.0.0.0/0``
-    pub fn local_ipv4_network_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalIpv4NetworkCidr", value.into());
-        self
+    prop! {
+        /// `EnableAcceleration`: Indicate whether to enable acceleration for the VPN connection.
+        /// Default: ``false``
+        core.props, "EnableAcceleration", enable_acceleration, set_enable_acceleration, get_enable_acceleration, Val<bool>
     }
 
-    /// `LocalIpv6NetworkCidr`: The IPv6 CIDR on the customer gateway (on-premises) side of the VPN
-    /// connection. Default: ``::/0``
-    pub fn local_ipv6_network_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalIpv6NetworkCidr", value.into());
-        self
+    prop! {
+        /// `LocalIpv4NetworkCidr`: The IPv4 CIDR on the customer gateway (on-premises) side of the
+        /// VPN connection. Default: ``0.0.0.0/0``
+        core.props, "LocalIpv4NetworkCidr", local_ipv4_network_cidr, set_local_ipv4_network_cidr, get_local_ipv4_network_cidr, Val<String>
     }
 
-    /// `OutsideIpAddressType`: The type of IP address assigned to the outside interface of the
-    /// customer gateway device. Valid values: ``PrivateIpv4`` | ``PublicIpv4`` | ``Ipv6`` Default: ``PublicIpv4``
-    pub fn outside_ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutsideIpAddressType", value.into());
-        self
+    prop! {
+        /// `LocalIpv6NetworkCidr`: The IPv6 CIDR on the customer gateway (on-premises) side of the
+        /// VPN connection. Default: ``::/0``
+        core.props, "LocalIpv6NetworkCidr", local_ipv6_network_cidr, set_local_ipv6_network_cidr, get_local_ipv6_network_cidr, Val<String>
     }
 
-    /// `PreSharedKeyStorage`: Specifies the storage mode for the pre-shared key (PSK). Valid values
-    /// are ``Standard`` (stored in the S2Slong service) or ``SecretsManager`` (stored in AWS
-    /// Secrets Manager).
-    pub fn pre_shared_key_storage(mut self, value: impl Into<Val<vpn_connection::PreSharedKeyStorage>>) -> Self {
-        self.core.set("PreSharedKeyStorage", value.into());
-        self
+    prop! {
+        /// `OutsideIpAddressType`: The type of IP address assigned to the outside interface of the
+        /// customer gateway device. Valid values: ``PrivateIpv4`` | ``PublicIpv4`` | ``Ipv6``
+        /// Default: ``PublicIpv4``
+        core.props, "OutsideIpAddressType", outside_ip_address_type, set_outside_ip_address_type, get_outside_ip_address_type, Val<String>
     }
 
-    /// `RemoteIpv4NetworkCidr`: The IPv4 CIDR on the AWS side of the VPN connection. Default: ``0.0.0.0/0``
-    pub fn remote_ipv4_network_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RemoteIpv4NetworkCidr", value.into());
-        self
+    prop! {
+        /// `PreSharedKeyStorage`: Specifies the storage mode for the pre-shared key (PSK). Valid
+        /// values are ``Standard`` (stored in the S2Slong service) or ``SecretsManager`` (stored in
+        /// AWS Secrets Manager).
+        core.props, "PreSharedKeyStorage", pre_shared_key_storage, set_pre_shared_key_storage, get_pre_shared_key_storage, Val<vpn_connection::PreSharedKeyStorage>
     }
 
-    /// `RemoteIpv6NetworkCidr`: The IPv6 CIDR on the AWS side of the VPN connection. Default: ``::/0``
-    pub fn remote_ipv6_network_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RemoteIpv6NetworkCidr", value.into());
-        self
+    prop! {
+        /// `RemoteIpv4NetworkCidr`: The IPv4 CIDR on the AWS side of the VPN connection. Default: ``0.0.0.0/0``
+        core.props, "RemoteIpv4NetworkCidr", remote_ipv4_network_cidr, set_remote_ipv4_network_cidr, get_remote_ipv4_network_cidr, Val<String>
     }
 
-    /// `StaticRoutesOnly`: Indicates whether the VPN connection uses static routes only. Static
-    /// routes must be used for devices that don't support BGP. If you are creating a VPN connection
-    /// for a device that does not support Border Gateway Protocol (BGP), you must specify ``true``.
-    pub fn static_routes_only(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StaticRoutesOnly", value.into());
-        self
+    prop! {
+        /// `RemoteIpv6NetworkCidr`: The IPv6 CIDR on the AWS side of the VPN connection. Default: ``::/0``
+        core.props, "RemoteIpv6NetworkCidr", remote_ipv6_network_cidr, set_remote_ipv6_network_cidr, get_remote_ipv6_network_cidr, Val<String>
     }
 
-    /// `Tags`: Any tags assigned to the VPN connection.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StaticRoutesOnly`: Indicates whether the VPN connection uses static routes only. Static
+        /// routes must be used for devices that don't support BGP. If you are creating a VPN
+        /// connection for a device that does not support Border Gateway Protocol (BGP), you must
+        /// specify ``true``.
+        core.props, "StaticRoutesOnly", static_routes_only, set_static_routes_only, get_static_routes_only, Val<bool>
     }
 
-    /// `TransitGatewayId`: The ID of the transit gateway associated with the VPN connection. You
-    /// must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not both.
-    pub fn transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitGatewayId", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the VPN connection.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TransportTransitGatewayAttachmentId`: The transit gateway attachment ID to use for the VPN
-    /// tunnel. Required if ``OutsideIpAddressType`` is set to ``PrivateIpv4``.
-    pub fn transport_transit_gateway_attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransportTransitGatewayAttachmentId", value.into());
-        self
+    prop! {
+        /// `TransitGatewayId`: The ID of the transit gateway associated with the VPN connection.
+        /// You must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not both.
+        core.props, "TransitGatewayId", transit_gateway_id, set_transit_gateway_id, get_transit_gateway_id, Val<String>
     }
 
-    /// `TunnelBandwidth`: The desired bandwidth specification for the VPN tunnel, used when
-    /// creating or modifying VPN connection options to set the tunnel's throughput capacity. ``standard``
-    /// supports up to 1.25 Gbps per tunnel, while ``large`` supports up to 5 Gbps per tunnel. The
-    /// default value is ``standard``. Existing VPN connections without a bandwidth setting will
-    /// automatically default to ``standard``.
-    pub fn tunnel_bandwidth(mut self, value: impl Into<Val<vpn_connection::TunnelBandwidth>>) -> Self {
-        self.core.set("TunnelBandwidth", value.into());
-        self
+    prop! {
+        /// `TransportTransitGatewayAttachmentId`: The transit gateway attachment ID to use for the
+        /// VPN tunnel. Required if ``OutsideIpAddressType`` is set to ``PrivateIpv4``.
+        core.props, "TransportTransitGatewayAttachmentId", transport_transit_gateway_attachment_id, set_transport_transit_gateway_attachment_id, get_transport_transit_gateway_attachment_id, Val<String>
     }
 
-    /// `TunnelInsideIpVersion`: Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
-    /// Default: ``ipv4``
-    pub fn tunnel_inside_ip_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TunnelInsideIpVersion", value.into());
-        self
+    prop! {
+        /// `TunnelBandwidth`: The desired bandwidth specification for the VPN tunnel, used when
+        /// creating or modifying VPN connection options to set the tunnel's throughput capacity. ``standard``
+        /// supports up to 1.25 Gbps per tunnel, while ``large`` supports up to 5 Gbps per tunnel.
+        /// The default value is ``standard``. Existing VPN connections without a bandwidth setting
+        /// will automatically default to ``standard``.
+        core.props, "TunnelBandwidth", tunnel_bandwidth, set_tunnel_bandwidth, get_tunnel_bandwidth, Val<vpn_connection::TunnelBandwidth>
     }
 
-    /// `VpnConcentratorId`: The ID of the VPN concentrator to associate with the VPN connection.
-    pub fn vpn_concentrator_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpnConcentratorId", value.into());
-        self
+    prop! {
+        /// `TunnelInsideIpVersion`: Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
+        /// Default: ``ipv4``
+        core.props, "TunnelInsideIpVersion", tunnel_inside_ip_version, set_tunnel_inside_ip_version, get_tunnel_inside_ip_version, Val<String>
     }
 
-    /// `VpnGatewayId`: The ID of the virtual private gateway at the AWS side of the VPN connection.
-    /// You must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not both.
-    pub fn vpn_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpnGatewayId", value.into());
-        self
+    prop! {
+        /// `Type`: The type of VPN connection.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
-    /// `VpnTunnelOptionsSpecifications`: The tunnel options for the VPN connection.
-    pub fn vpn_tunnel_options_specifications(mut self, value: impl Into<Val<List<vpn_connection::VpnTunnelOptionsSpecification>>>) -> Self {
-        self.core.set("VpnTunnelOptionsSpecifications", value.into());
-        self
+    prop! {
+        /// `VpnConcentratorId`: The ID of the VPN concentrator to associate with the VPN
+        /// connection.
+        core.props, "VpnConcentratorId", vpn_concentrator_id, set_vpn_concentrator_id, get_vpn_concentrator_id, Val<String>
+    }
+
+    prop! {
+        /// `VpnGatewayId`: The ID of the virtual private gateway at the AWS side of the VPN
+        /// connection. You must specify either ``TransitGatewayId`` or ``VpnGatewayId``, but not
+        /// both.
+        core.props, "VpnGatewayId", vpn_gateway_id, set_vpn_gateway_id, get_vpn_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `VpnTunnelOptionsSpecifications`: The tunnel options for the VPN connection.
+        core.props, "VpnTunnelOptionsSpecifications", vpn_tunnel_options_specifications, set_vpn_tunnel_options_specifications, get_vpn_tunnel_options_specifications, Val<List<vpn_connection::VpnTunnelOptionsSpecification>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22626,153 +22878,134 @@ pub mod vpn_connection {
             VpnTunnelOptionsSpecification { props }
         }
 
-        /// `DPDTimeoutAction`: The action to take after DPD timeout occurs. Specify ``restart`` to
-        /// restart the IKE initiation. Specify ``clear`` to end the IKE session. Valid Values: ``clear`` | ``none`` | ``restart``
-        /// Default: ``clear``
-        pub fn dpd_timeout_action(mut self, value: impl Into<Val<VpnTunnelOptionsSpecificationDpdTimeoutAction>>) -> Self {
-            self.props.set("DPDTimeoutAction", value.into());
-            self
+        prop! {
+            /// `DPDTimeoutAction`: The action to take after DPD timeout occurs. Specify ``restart`` to
+            /// restart the IKE initiation. Specify ``clear`` to end the IKE session. Valid Values: ``clear`` | ``none`` | ``restart``
+            /// Default: ``clear``
+            props, "DPDTimeoutAction", dpd_timeout_action, set_dpd_timeout_action, get_dpd_timeout_action, Val<VpnTunnelOptionsSpecificationDpdTimeoutAction>
         }
 
-        /// `DPDTimeoutSeconds`: The number of seconds after which a DPD timeout occurs. Constraints: A
-        /// value greater than or equal to 30. Default: ``30``
-        pub fn dpd_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DPDTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `DPDTimeoutSeconds`: The number of seconds after which a DPD timeout occurs.
+            /// Constraints: A value greater than or equal to 30. Default: ``30``
+            props, "DPDTimeoutSeconds", dpd_timeout_seconds, set_dpd_timeout_seconds, get_dpd_timeout_seconds, Val<i64>
         }
 
-        /// `EnableTunnelLifecycleControl`: Turn on or off tunnel endpoint lifecycle control feature.
-        pub fn enable_tunnel_lifecycle_control(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableTunnelLifecycleControl", value.into());
-            self
+        prop! {
+            /// `EnableTunnelLifecycleControl`: Turn on or off tunnel endpoint lifecycle control
+            /// feature.
+            props, "EnableTunnelLifecycleControl", enable_tunnel_lifecycle_control, set_enable_tunnel_lifecycle_control, get_enable_tunnel_lifecycle_control, Val<bool>
         }
 
-        /// `IKEVersions`: The IKE versions that are permitted for the VPN tunnel. Valid values: ``ikev1`` | ``ikev2``
-        pub fn ike_versions(mut self, value: impl Into<Val<List<IkeVersionsRequestListValue>>>) -> Self {
-            self.props.set("IKEVersions", value.into());
-            self
+        prop! {
+            /// `IKEVersions`: The IKE versions that are permitted for the VPN tunnel. Valid values: ``ikev1`` | ``ikev2``
+            props, "IKEVersions", ike_versions, set_ike_versions, get_ike_versions, Val<List<IkeVersionsRequestListValue>>
         }
 
-        /// `LogOptions`: Options for logging VPN tunnel activity.
-        pub fn log_options(mut self, value: impl Into<Val<VpnTunnelLogOptionsSpecification>>) -> Self {
-            self.props.set("LogOptions", value.into());
-            self
+        prop! {
+            /// `LogOptions`: Options for logging VPN tunnel activity.
+            props, "LogOptions", log_options, set_log_options, get_log_options, Val<VpnTunnelLogOptionsSpecification>
         }
 
-        /// `Phase1DHGroupNumbers`: One or more Diffie-Hellman group numbers that are permitted for the
-        /// VPN tunnel for phase 1 IKE negotiations. Valid values: ``2`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
-        pub fn phase1_dh_group_numbers(mut self, value: impl Into<Val<List<Phase1DhGroupNumbersRequestListValue>>>) -> Self {
-            self.props.set("Phase1DHGroupNumbers", value.into());
-            self
+        prop! {
+            /// `Phase1DHGroupNumbers`: One or more Diffie-Hellman group numbers that are permitted for
+            /// the VPN tunnel for phase 1 IKE negotiations. Valid values: ``2`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
+            props, "Phase1DHGroupNumbers", phase1_dh_group_numbers, set_phase1_dh_group_numbers, get_phase1_dh_group_numbers, Val<List<Phase1DhGroupNumbersRequestListValue>>
         }
 
-        /// `Phase1EncryptionAlgorithms`: One or more encryption algorithms that are permitted for the
-        /// VPN tunnel for phase 1 IKE negotiations. Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
-        pub fn phase1_encryption_algorithms(mut self, value: impl Into<Val<List<Phase1EncryptionAlgorithmsRequestListValue>>>) -> Self {
-            self.props.set("Phase1EncryptionAlgorithms", value.into());
-            self
+        prop! {
+            /// `Phase1EncryptionAlgorithms`: One or more encryption algorithms that are permitted for
+            /// the VPN tunnel for phase 1 IKE negotiations. Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
+            props, "Phase1EncryptionAlgorithms", phase1_encryption_algorithms, set_phase1_encryption_algorithms, get_phase1_encryption_algorithms, Val<List<Phase1EncryptionAlgorithmsRequestListValue>>
         }
 
-        /// `Phase1IntegrityAlgorithms`: One or more integrity algorithms that are permitted for the VPN
-        /// tunnel for phase 1 IKE negotiations. Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
-        pub fn phase1_integrity_algorithms(mut self, value: impl Into<Val<List<Phase1IntegrityAlgorithmsRequestListValue>>>) -> Self {
-            self.props.set("Phase1IntegrityAlgorithms", value.into());
-            self
+        prop! {
+            /// `Phase1IntegrityAlgorithms`: One or more integrity algorithms that are permitted for the
+            /// VPN tunnel for phase 1 IKE negotiations. Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
+            props, "Phase1IntegrityAlgorithms", phase1_integrity_algorithms, set_phase1_integrity_algorithms, get_phase1_integrity_algorithms, Val<List<Phase1IntegrityAlgorithmsRequestListValue>>
         }
 
-        /// `Phase1LifetimeSeconds`: The lifetime for phase 1 of the IKE negotiation, in seconds.
-        /// Constraints: A value between 900 and 28,800. Default: ``28800``
-        pub fn phase1_lifetime_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Phase1LifetimeSeconds", value.into());
-            self
+        prop! {
+            /// `Phase1LifetimeSeconds`: The lifetime for phase 1 of the IKE negotiation, in seconds.
+            /// Constraints: A value between 900 and 28,800. Default: ``28800``
+            props, "Phase1LifetimeSeconds", phase1_lifetime_seconds, set_phase1_lifetime_seconds, get_phase1_lifetime_seconds, Val<i64>
         }
 
-        /// `Phase2DHGroupNumbers`: One or more Diffie-Hellman group numbers that are permitted for the
-        /// VPN tunnel for phase 2 IKE negotiations. Valid values: ``2`` | ``5`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
-        pub fn phase2_dh_group_numbers(mut self, value: impl Into<Val<List<Phase2DhGroupNumbersRequestListValue>>>) -> Self {
-            self.props.set("Phase2DHGroupNumbers", value.into());
-            self
+        prop! {
+            /// `Phase2DHGroupNumbers`: One or more Diffie-Hellman group numbers that are permitted for
+            /// the VPN tunnel for phase 2 IKE negotiations. Valid values: ``2`` | ``5`` | ``14`` | ``15`` | ``16`` | ``17`` | ``18`` | ``19`` | ``20`` | ``21`` | ``22`` | ``23`` | ``24``
+            props, "Phase2DHGroupNumbers", phase2_dh_group_numbers, set_phase2_dh_group_numbers, get_phase2_dh_group_numbers, Val<List<Phase2DhGroupNumbersRequestListValue>>
         }
 
-        /// `Phase2EncryptionAlgorithms`: One or more encryption algorithms that are permitted for the
-        /// VPN tunnel for phase 2 IKE negotiations. Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
-        pub fn phase2_encryption_algorithms(mut self, value: impl Into<Val<List<Phase2EncryptionAlgorithmsRequestListValue>>>) -> Self {
-            self.props.set("Phase2EncryptionAlgorithms", value.into());
-            self
+        prop! {
+            /// `Phase2EncryptionAlgorithms`: One or more encryption algorithms that are permitted for
+            /// the VPN tunnel for phase 2 IKE negotiations. Valid values: ``AES128`` | ``AES256`` | ``AES128-GCM-16`` | ``AES256-GCM-16``
+            props, "Phase2EncryptionAlgorithms", phase2_encryption_algorithms, set_phase2_encryption_algorithms, get_phase2_encryption_algorithms, Val<List<Phase2EncryptionAlgorithmsRequestListValue>>
         }
 
-        /// `Phase2IntegrityAlgorithms`: One or more integrity algorithms that are permitted for the VPN
-        /// tunnel for phase 2 IKE negotiations. Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
-        pub fn phase2_integrity_algorithms(mut self, value: impl Into<Val<List<Phase2IntegrityAlgorithmsRequestListValue>>>) -> Self {
-            self.props.set("Phase2IntegrityAlgorithms", value.into());
-            self
+        prop! {
+            /// `Phase2IntegrityAlgorithms`: One or more integrity algorithms that are permitted for the
+            /// VPN tunnel for phase 2 IKE negotiations. Valid values: ``SHA1`` | ``SHA2-256`` | ``SHA2-384`` | ``SHA2-512``
+            props, "Phase2IntegrityAlgorithms", phase2_integrity_algorithms, set_phase2_integrity_algorithms, get_phase2_integrity_algorithms, Val<List<Phase2IntegrityAlgorithmsRequestListValue>>
         }
 
-        /// `Phase2LifetimeSeconds`: The lifetime for phase 2 of the IKE negotiation, in seconds.
-        /// Constraints: A value between 900 and 3,600. The value must be less than the value for ``Phase1LifetimeSeconds``.
-        /// Default: ``3600``
-        pub fn phase2_lifetime_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Phase2LifetimeSeconds", value.into());
-            self
+        prop! {
+            /// `Phase2LifetimeSeconds`: The lifetime for phase 2 of the IKE negotiation, in seconds.
+            /// Constraints: A value between 900 and 3,600. The value must be less than the value for ``Phase1LifetimeSeconds``.
+            /// Default: ``3600``
+            props, "Phase2LifetimeSeconds", phase2_lifetime_seconds, set_phase2_lifetime_seconds, get_phase2_lifetime_seconds, Val<i64>
         }
 
-        /// `PreSharedKey`: The pre-shared key (PSK) to establish initial authentication between the
-        /// virtual private gateway and customer gateway. Constraints: Allowed characters are
-        /// alphanumeric characters, periods (.), and underscores (_). Must be between 8 and 64
-        /// characters in length and cannot start with zero (0).
-        pub fn pre_shared_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreSharedKey", value.into());
-            self
+        prop! {
+            /// `PreSharedKey`: The pre-shared key (PSK) to establish initial authentication between the
+            /// virtual private gateway and customer gateway. Constraints: Allowed characters are
+            /// alphanumeric characters, periods (.), and underscores (_). Must be between 8 and 64
+            /// characters in length and cannot start with zero (0).
+            props, "PreSharedKey", pre_shared_key, set_pre_shared_key, get_pre_shared_key, Val<String>
         }
 
-        /// `RekeyFuzzPercentage`: The percentage of the rekey window (determined by ``RekeyMarginTimeSeconds``)
-        /// during which the rekey time is randomly selected. Constraints: A value between 0 and 100.
-        /// Default: ``100``
-        pub fn rekey_fuzz_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RekeyFuzzPercentage", value.into());
-            self
+        prop! {
+            /// `RekeyFuzzPercentage`: The percentage of the rekey window (determined by ``RekeyMarginTimeSeconds``)
+            /// during which the rekey time is randomly selected. Constraints: A value between 0 and 100.
+            /// Default: ``100``
+            props, "RekeyFuzzPercentage", rekey_fuzz_percentage, set_rekey_fuzz_percentage, get_rekey_fuzz_percentage, Val<i64>
         }
 
-        /// `RekeyMarginTimeSeconds`: The margin time, in seconds, before the phase 2 lifetime expires,
-        /// during which the AWS side of the VPN connection performs an IKE rekey. The exact time of the
-        /// rekey is randomly selected based on the value for ``RekeyFuzzPercentage``. Constraints: A
-        /// value between 60 and half of ``Phase2LifetimeSeconds``. Default: ``270``
-        pub fn rekey_margin_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RekeyMarginTimeSeconds", value.into());
-            self
+        prop! {
+            /// `RekeyMarginTimeSeconds`: The margin time, in seconds, before the phase 2 lifetime
+            /// expires, during which the AWS side of the VPN connection performs an IKE rekey. The
+            /// exact time of the rekey is randomly selected based on the value for ``RekeyFuzzPercentage``.
+            /// Constraints: A value between 60 and half of ``Phase2LifetimeSeconds``. Default: ``270``
+            props, "RekeyMarginTimeSeconds", rekey_margin_time_seconds, set_rekey_margin_time_seconds, get_rekey_margin_time_seconds, Val<i64>
         }
 
-        /// `ReplayWindowSize`: The number of packets in an IKE replay window. Constraints: A value
-        /// between 64 and 2048. Default: ``1024``
-        pub fn replay_window_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReplayWindowSize", value.into());
-            self
+        prop! {
+            /// `ReplayWindowSize`: The number of packets in an IKE replay window. Constraints: A value
+            /// between 64 and 2048. Default: ``1024``
+            props, "ReplayWindowSize", replay_window_size, set_replay_window_size, get_replay_window_size, Val<i64>
         }
 
-        /// `StartupAction`: The action to take when the establishing the tunnel for the VPN connection.
-        /// By default, your customer gateway device must initiate the IKE negotiation and bring up the
-        /// tunnel. Specify ``start`` for AWS to initiate the IKE negotiation. Valid Values: ``add`` | ``start``
-        /// Default: ``add``
-        pub fn startup_action(mut self, value: impl Into<Val<VpnTunnelOptionsSpecificationStartupAction>>) -> Self {
-            self.props.set("StartupAction", value.into());
-            self
+        prop! {
+            /// `StartupAction`: The action to take when the establishing the tunnel for the VPN
+            /// connection. By default, your customer gateway device must initiate the IKE negotiation
+            /// and bring up the tunnel. Specify ``start`` for AWS to initiate the IKE negotiation.
+            /// Valid Values: ``add`` | ``start`` Default: ``add``
+            props, "StartupAction", startup_action, set_startup_action, get_startup_action, Val<VpnTunnelOptionsSpecificationStartupAction>
         }
 
-        /// `TunnelInsideCidr`: The range of inside IP addresses for the tunnel. Any specified CIDR
-        /// blocks must be unique across all VPN connections that use the same virtual private gateway.
-        /// Constraints: A size /30 CIDR block from the ``169.254.0.0/16`` range. The following CIDR
-        /// blocks are reserved and cannot be used: + ``169.254.0.0/30`` + ``169.254.1.0/30`` + ``169.254.2.0/30`` + ``169.254.3.0/30`` + ``169.254.4.0/30`` + ``169.254.5.0/30`` + ``169.254.169.252/30``
-        pub fn tunnel_inside_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TunnelInsideCidr", value.into());
-            self
+        prop! {
+            /// `TunnelInsideCidr`: The range of inside IP addresses for the tunnel. Any specified CIDR
+            /// blocks must be unique across all VPN connections that use the same virtual private
+            /// gateway. Constraints: A size /30 CIDR block from the ``169.254.0.0/16`` range. The
+            /// following CIDR blocks are reserved and cannot be used: + ``169.254.0.0/30`` + ``169.254.1.0/30`` + ``169.254.2.0/30`` + ``169.254.3.0/30`` + ``169.254.4.0/30`` + ``169.254.5.0/30`` + ``169.254.169.252/30``
+            props, "TunnelInsideCidr", tunnel_inside_cidr, set_tunnel_inside_cidr, get_tunnel_inside_cidr, Val<String>
         }
 
-        /// `TunnelInsideIpv6Cidr`: The range of inside IPv6 addresses for the tunnel. Any specified
-        /// CIDR blocks must be unique across all VPN connections that use the same transit gateway.
-        /// Constraints: A size /126 CIDR block from the local ``fd00::/8`` range.
-        pub fn tunnel_inside_ipv6_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TunnelInsideIpv6Cidr", value.into());
-            self
+        prop! {
+            /// `TunnelInsideIpv6Cidr`: The range of inside IPv6 addresses for the tunnel. Any specified
+            /// CIDR blocks must be unique across all VPN connections that use the same transit gateway.
+            /// Constraints: A size /126 CIDR block from the local ``fd00::/8`` range.
+            props, "TunnelInsideIpv6Cidr", tunnel_inside_ipv6_cidr, set_tunnel_inside_ipv6_cidr, get_tunnel_inside_ipv6_cidr, Val<String>
         }
     }
 
@@ -22810,10 +23043,9 @@ pub mod vpn_connection {
             IkeVersionsRequestListValue { props }
         }
 
-        /// `Value`: The IKE version.
-        pub fn value(mut self, value: impl Into<Val<IkeVersionsRequestListValueValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The IKE version.
+            props, "Value", value, set_value, get_value, Val<IkeVersionsRequestListValueValue>
         }
     }
 
@@ -22846,10 +23078,9 @@ pub mod vpn_connection {
             VpnTunnelLogOptionsSpecification { props }
         }
 
-        /// `CloudwatchLogOptions`: Options for sending VPN tunnel logs to CloudWatch.
-        pub fn cloudwatch_log_options(mut self, value: impl Into<Val<CloudwatchLogOptionsSpecification>>) -> Self {
-            self.props.set("CloudwatchLogOptions", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogOptions`: Options for sending VPN tunnel logs to CloudWatch.
+            props, "CloudwatchLogOptions", cloudwatch_log_options, set_cloudwatch_log_options, get_cloudwatch_log_options, Val<CloudwatchLogOptionsSpecification>
         }
     }
 
@@ -22869,44 +23100,39 @@ pub mod vpn_connection {
             CloudwatchLogOptionsSpecification { props }
         }
 
-        /// `BgpLogEnabled`: Specifies whether to enable BGP logging for the VPN connection. Default
-        /// value is ``False``. Valid values: ``True`` | ``False``
-        pub fn bgp_log_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BgpLogEnabled", value.into());
-            self
+        prop! {
+            /// `BgpLogEnabled`: Specifies whether to enable BGP logging for the VPN connection. Default
+            /// value is ``False``. Valid values: ``True`` | ``False``
+            props, "BgpLogEnabled", bgp_log_enabled, set_bgp_log_enabled, get_bgp_log_enabled, Val<bool>
         }
 
-        /// `BgpLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs
-        /// will be sent.
-        pub fn bgp_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BgpLogGroupArn", value.into());
-            self
+        prop! {
+            /// `BgpLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch log group where BGP
+            /// logs will be sent.
+            props, "BgpLogGroupArn", bgp_log_group_arn, set_bgp_log_group_arn, get_bgp_log_group_arn, Val<String>
         }
 
-        /// `BgpLogOutputFormat`: The desired output format for BGP logs to be sent to CloudWatch.
-        /// Default format is ``json``. Valid values: ``json`` | ``text``
-        pub fn bgp_log_output_format(mut self, value: impl Into<Val<CloudwatchLogOptionsSpecificationBgpLogOutputFormat>>) -> Self {
-            self.props.set("BgpLogOutputFormat", value.into());
-            self
+        prop! {
+            /// `BgpLogOutputFormat`: The desired output format for BGP logs to be sent to CloudWatch.
+            /// Default format is ``json``. Valid values: ``json`` | ``text``
+            props, "BgpLogOutputFormat", bgp_log_output_format, set_bgp_log_output_format, get_bgp_log_output_format, Val<CloudwatchLogOptionsSpecificationBgpLogOutputFormat>
         }
 
-        /// `LogEnabled`: Enable or disable VPN tunnel logging feature. Default value is ``False``.
-        /// Valid values: ``True`` | ``False``
-        pub fn log_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("LogEnabled", value.into());
-            self
+        prop! {
+            /// `LogEnabled`: Enable or disable VPN tunnel logging feature. Default value is ``False``.
+            /// Valid values: ``True`` | ``False``
+            props, "LogEnabled", log_enabled, set_log_enabled, get_log_enabled, Val<bool>
         }
 
-        /// `LogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch log group to send logs
+            /// to.
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
 
-        /// `LogOutputFormat`: Set log format. Default format is ``json``. Valid values: ``json`` | ``text``
-        pub fn log_output_format(mut self, value: impl Into<Val<CloudwatchLogOptionsSpecificationLogOutputFormat>>) -> Self {
-            self.props.set("LogOutputFormat", value.into());
-            self
+        prop! {
+            /// `LogOutputFormat`: Set log format. Default format is ``json``. Valid values: ``json`` | ``text``
+            props, "LogOutputFormat", log_output_format, set_log_output_format, get_log_output_format, Val<CloudwatchLogOptionsSpecificationLogOutputFormat>
         }
     }
 
@@ -22953,10 +23179,9 @@ pub mod vpn_connection {
             Phase1DhGroupNumbersRequestListValue { props }
         }
 
-        /// `Value`: The Diffie-Hellmann group number.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The Diffie-Hellmann group number.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -22976,10 +23201,9 @@ pub mod vpn_connection {
             Phase1EncryptionAlgorithmsRequestListValue { props }
         }
 
-        /// `Value`: The value for the encryption algorithm.
-        pub fn value(mut self, value: impl Into<Val<Phase1EncryptionAlgorithmsRequestListValueValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value for the encryption algorithm.
+            props, "Value", value, set_value, get_value, Val<Phase1EncryptionAlgorithmsRequestListValueValue>
         }
     }
 
@@ -23018,10 +23242,9 @@ pub mod vpn_connection {
             Phase1IntegrityAlgorithmsRequestListValue { props }
         }
 
-        /// `Value`: The value for the integrity algorithm.
-        pub fn value(mut self, value: impl Into<Val<Phase1IntegrityAlgorithmsRequestListValueValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value for the integrity algorithm.
+            props, "Value", value, set_value, get_value, Val<Phase1IntegrityAlgorithmsRequestListValueValue>
         }
     }
 
@@ -23060,10 +23283,9 @@ pub mod vpn_connection {
             Phase2DhGroupNumbersRequestListValue { props }
         }
 
-        /// `Value`: The Diffie-Hellmann group number.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The Diffie-Hellmann group number.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -23083,10 +23305,9 @@ pub mod vpn_connection {
             Phase2EncryptionAlgorithmsRequestListValue { props }
         }
 
-        /// `Value`: The encryption algorithm.
-        pub fn value(mut self, value: impl Into<Val<Phase2EncryptionAlgorithmsRequestListValueValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The encryption algorithm.
+            props, "Value", value, set_value, get_value, Val<Phase2EncryptionAlgorithmsRequestListValueValue>
         }
     }
 
@@ -23125,10 +23346,9 @@ pub mod vpn_connection {
             Phase2IntegrityAlgorithmsRequestListValue { props }
         }
 
-        /// `Value`: The integrity algorithm.
-        pub fn value(mut self, value: impl Into<Val<Phase2IntegrityAlgorithmsRequestListValueValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The integrity algorithm.
+            props, "Value", value, set_value, get_value, Val<Phase2IntegrityAlgorithmsRequestListValueValue>
         }
     }
 
@@ -23196,6 +23416,17 @@ impl VpnConnectionRoute {
         VpnConnectionRoute { core }
     }
 
+    prop! {
+        /// `DestinationCidrBlock`: The CIDR block associated with the local subnet of the customer
+        /// network.
+        core.props, "DestinationCidrBlock", _, set_destination_cidr_block, get_destination_cidr_block, Val<String>
+    }
+
+    prop! {
+        /// `VpnConnectionId`: The ID of the VPN connection.
+        core.props, "VpnConnectionId", _, set_vpn_connection_id, get_vpn_connection_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -23226,17 +23457,20 @@ impl VpnGateway {
         VpnGateway { core }
     }
 
-    /// `AmazonSideAsn`: The private Autonomous System Number (ASN) for the Amazon side of a BGP
-    /// session.
-    pub fn amazon_side_asn(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AmazonSideAsn", value.into());
-        self
+    prop! {
+        /// `AmazonSideAsn`: The private Autonomous System Number (ASN) for the Amazon side of a BGP
+        /// session.
+        core.props, "AmazonSideAsn", amazon_side_asn, set_amazon_side_asn, get_amazon_side_asn, Val<i64>
     }
 
-    /// `Tags`: Any tags assigned to the virtual private gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the virtual private gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of VPN connection the virtual private gateway supports.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23279,6 +23513,19 @@ impl VpnGatewayRoutePropagation {
         core.set("RouteTableIds", route_table_ids.into());
         core.set("VpnGatewayId", vpn_gateway_id.into());
         VpnGatewayRoutePropagation { core }
+    }
+
+    prop! {
+        /// `RouteTableIds`: The ID of the route table. The routing table must be associated with
+        /// the same VPC that the virtual private gateway is attached to
+        core.props, "RouteTableIds", _, set_route_table_ids, get_route_table_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `VpnGatewayId`: The ID of the virtual private gateway that is attached to a VPC. The
+        /// virtual private gateway must be attached to the same VPC that the routing tables are
+        /// associated with
+        core.props, "VpnGatewayId", _, set_vpn_gateway_id, get_vpn_gateway_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23329,85 +23576,92 @@ impl VerifiedAccessEndpoint {
         VerifiedAccessEndpoint { core }
     }
 
-    /// `ApplicationDomain`: The DNS name for users to reach your application.
-    pub fn application_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationDomain", value.into());
-        self
+    prop! {
+        /// `ApplicationDomain`: The DNS name for users to reach your application.
+        core.props, "ApplicationDomain", application_domain, set_application_domain, get_application_domain, Val<String>
     }
 
-    /// `CidrOptions`: The options for cidr type endpoint.
-    pub fn cidr_options(mut self, value: impl Into<Val<verified_access_endpoint::CidrOptions>>) -> Self {
-        self.core.set("CidrOptions", value.into());
-        self
+    prop! {
+        /// `AttachmentType`: The type of attachment used to provide connectivity between the AWS
+        /// Verified Access endpoint and the application.
+        core.props, "AttachmentType", _, set_attachment_type, get_attachment_type, Val<verified_access_endpoint::AttachmentType>
     }
 
-    /// `Description`: A description for the AWS Verified Access endpoint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CidrOptions`: The options for cidr type endpoint.
+        core.props, "CidrOptions", cidr_options, set_cidr_options, get_cidr_options, Val<verified_access_endpoint::CidrOptions>
     }
 
-    /// `DomainCertificateArn`: The ARN of a public TLS/SSL certificate imported into or created
-    /// with ACM.
-    pub fn domain_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainCertificateArn", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the AWS Verified Access endpoint.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EndpointDomainPrefix`: A custom identifier that gets prepended to a DNS name that is
-    /// generated for the endpoint.
-    pub fn endpoint_domain_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointDomainPrefix", value.into());
-        self
+    prop! {
+        /// `DomainCertificateArn`: The ARN of a public TLS/SSL certificate imported into or created
+        /// with ACM.
+        core.props, "DomainCertificateArn", domain_certificate_arn, set_domain_certificate_arn, get_domain_certificate_arn, Val<String>
     }
 
-    /// `LoadBalancerOptions`: The load balancer details if creating the AWS Verified Access
-    /// endpoint as load-balancer type.
-    pub fn load_balancer_options(mut self, value: impl Into<Val<verified_access_endpoint::LoadBalancerOptions>>) -> Self {
-        self.core.set("LoadBalancerOptions", value.into());
-        self
+    prop! {
+        /// `EndpointDomainPrefix`: A custom identifier that gets prepended to a DNS name that is
+        /// generated for the endpoint.
+        core.props, "EndpointDomainPrefix", endpoint_domain_prefix, set_endpoint_domain_prefix, get_endpoint_domain_prefix, Val<String>
     }
 
-    /// `NetworkInterfaceOptions`: The options for network-interface type endpoint.
-    pub fn network_interface_options(mut self, value: impl Into<Val<verified_access_endpoint::NetworkInterfaceOptions>>) -> Self {
-        self.core.set("NetworkInterfaceOptions", value.into());
-        self
+    prop! {
+        /// `EndpointType`: The type of AWS Verified Access endpoint. Incoming application requests
+        /// will be sent to an IP address, load balancer or a network interface depending on the
+        /// endpoint type specified.The type of AWS Verified Access endpoint. Incoming application
+        /// requests will be sent to an IP address, load balancer or a network interface depending
+        /// on the endpoint type specified.
+        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<verified_access_endpoint::EndpointType>
     }
 
-    /// `PolicyDocument`: The AWS Verified Access policy document.
-    pub fn policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDocument", value.into());
-        self
+    prop! {
+        /// `LoadBalancerOptions`: The load balancer details if creating the AWS Verified Access
+        /// endpoint as load-balancer type.
+        core.props, "LoadBalancerOptions", load_balancer_options, set_load_balancer_options, get_load_balancer_options, Val<verified_access_endpoint::LoadBalancerOptions>
     }
 
-    /// `PolicyEnabled`: The status of the Verified Access policy.
-    pub fn policy_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PolicyEnabled", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceOptions`: The options for network-interface type endpoint.
+        core.props, "NetworkInterfaceOptions", network_interface_options, set_network_interface_options, get_network_interface_options, Val<verified_access_endpoint::NetworkInterfaceOptions>
     }
 
-    /// `RdsOptions`: The options for rds type endpoint.
-    pub fn rds_options(mut self, value: impl Into<Val<verified_access_endpoint::RdsOptions>>) -> Self {
-        self.core.set("RdsOptions", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`: The AWS Verified Access policy document.
+        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<String>
     }
 
-    /// `SecurityGroupIds`: The IDs of the security groups for the endpoint.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `PolicyEnabled`: The status of the Verified Access policy.
+        core.props, "PolicyEnabled", policy_enabled, set_policy_enabled, get_policy_enabled, Val<bool>
     }
 
-    /// `SseSpecification`: The configuration options for customer provided KMS encryption.
-    pub fn sse_specification(mut self, value: impl Into<Val<verified_access_endpoint::SseSpecification>>) -> Self {
-        self.core.set("SseSpecification", value.into());
-        self
+    prop! {
+        /// `RdsOptions`: The options for rds type endpoint.
+        core.props, "RdsOptions", rds_options, set_rds_options, get_rds_options, Val<verified_access_endpoint::RdsOptions>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The IDs of the security groups for the endpoint.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+    }
+
+    prop! {
+        /// `SseSpecification`: The configuration options for customer provided KMS encryption.
+        core.props, "SseSpecification", sse_specification, set_sse_specification, get_sse_specification, Val<verified_access_endpoint::SseSpecification>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VerifiedAccessGroupId`: The ID of the AWS Verified Access group.
+        core.props, "VerifiedAccessGroupId", _, set_verified_access_group_id, get_verified_access_group_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23490,28 +23744,24 @@ pub mod verified_access_endpoint {
             CidrOptions { props }
         }
 
-        /// `Cidr`: The IP address range, in CIDR notation.
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: The IP address range, in CIDR notation.
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
 
-        /// `PortRanges`: The list of port range.
-        pub fn port_ranges(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("PortRanges", value.into());
-            self
+        prop! {
+            /// `PortRanges`: The list of port range.
+            props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<PortRange>>
         }
 
-        /// `Protocol`: The IP protocol.
-        pub fn protocol(mut self, value: impl Into<Val<CidrOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The IP protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<CidrOptionsProtocol>
         }
 
-        /// `SubnetIds`: The IDs of the subnets.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The IDs of the subnets.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -23530,16 +23780,14 @@ pub mod verified_access_endpoint {
             PortRange { props }
         }
 
-        /// `FromPort`: The first port in the range.
-        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FromPort", value.into());
-            self
+        prop! {
+            /// `FromPort`: The first port in the range.
+            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
         }
 
-        /// `ToPort`: The last port in the range.
-        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ToPort", value.into());
-            self
+        prop! {
+            /// `ToPort`: The last port in the range.
+            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -23598,34 +23846,29 @@ pub mod verified_access_endpoint {
             LoadBalancerOptions { props }
         }
 
-        /// `LoadBalancerArn`: The ARN of the load balancer.
-        pub fn load_balancer_arn(mut self, value: impl Into<Val<LoadBalancerArn>>) -> Self {
-            self.props.set("LoadBalancerArn", value.into());
-            self
+        prop! {
+            /// `LoadBalancerArn`: The ARN of the load balancer.
+            props, "LoadBalancerArn", load_balancer_arn, set_load_balancer_arn, get_load_balancer_arn, Val<LoadBalancerArn>
         }
 
-        /// `Port`: The IP port number.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The IP port number.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `PortRanges`: The list of port range.
-        pub fn port_ranges(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("PortRanges", value.into());
-            self
+        prop! {
+            /// `PortRanges`: The list of port range.
+            props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<PortRange>>
         }
 
-        /// `Protocol`: The IP protocol.
-        pub fn protocol(mut self, value: impl Into<Val<LoadBalancerOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The IP protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<LoadBalancerOptionsProtocol>
         }
 
-        /// `SubnetIds`: The IDs of the subnets.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The IDs of the subnets.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -23661,28 +23904,24 @@ pub mod verified_access_endpoint {
             NetworkInterfaceOptions { props }
         }
 
-        /// `NetworkInterfaceId`: The ID of the network interface.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`: The ID of the network interface.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `Port`: The IP port number.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The IP port number.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `PortRanges`: The list of port ranges.
-        pub fn port_ranges(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("PortRanges", value.into());
-            self
+        prop! {
+            /// `PortRanges`: The list of port ranges.
+            props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<PortRange>>
         }
 
-        /// `Protocol`: The IP protocol.
-        pub fn protocol(mut self, value: impl Into<Val<NetworkInterfaceOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The IP protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<NetworkInterfaceOptionsProtocol>
         }
     }
 
@@ -23717,46 +23956,39 @@ pub mod verified_access_endpoint {
             RdsOptions { props }
         }
 
-        /// `Port`: The IP port number.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The IP port number.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Protocol`: The IP protocol.
-        pub fn protocol(mut self, value: impl Into<Val<RdsOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The IP protocol.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<RdsOptionsProtocol>
         }
 
-        /// `RdsDbClusterArn`: The ARN of the RDS DB cluster.
-        pub fn rds_db_cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RdsDbClusterArn", value.into());
-            self
+        prop! {
+            /// `RdsDbClusterArn`: The ARN of the RDS DB cluster.
+            props, "RdsDbClusterArn", rds_db_cluster_arn, set_rds_db_cluster_arn, get_rds_db_cluster_arn, Val<String>
         }
 
-        /// `RdsDbInstanceArn`: The ARN of the RDS DB instance.
-        pub fn rds_db_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RdsDbInstanceArn", value.into());
-            self
+        prop! {
+            /// `RdsDbInstanceArn`: The ARN of the RDS DB instance.
+            props, "RdsDbInstanceArn", rds_db_instance_arn, set_rds_db_instance_arn, get_rds_db_instance_arn, Val<String>
         }
 
-        /// `RdsDbProxyArn`: The ARN of the RDS DB proxy.
-        pub fn rds_db_proxy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RdsDbProxyArn", value.into());
-            self
+        prop! {
+            /// `RdsDbProxyArn`: The ARN of the RDS DB proxy.
+            props, "RdsDbProxyArn", rds_db_proxy_arn, set_rds_db_proxy_arn, get_rds_db_proxy_arn, Val<String>
         }
 
-        /// `RdsEndpoint`: The RDS endpoint.
-        pub fn rds_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RdsEndpoint", value.into());
-            self
+        prop! {
+            /// `RdsEndpoint`: The RDS endpoint.
+            props, "RdsEndpoint", rds_endpoint, set_rds_endpoint, get_rds_endpoint, Val<String>
         }
 
-        /// `SubnetIds`: The IDs of the subnets.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The IDs of the subnets.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -23792,17 +24024,15 @@ pub mod verified_access_endpoint {
             SseSpecification { props }
         }
 
-        /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or disable
-        /// encryption
-        pub fn customer_managed_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomerManagedKeyEnabled", value.into());
-            self
+        prop! {
+            /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or
+            /// disable encryption
+            props, "CustomerManagedKeyEnabled", customer_managed_key_enabled, set_customer_managed_key_enabled, get_customer_managed_key_enabled, Val<bool>
         }
 
-        /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 }
@@ -23829,34 +24059,34 @@ impl VerifiedAccessGroup {
         VerifiedAccessGroup { core }
     }
 
-    /// `Description`: A description for the AWS Verified Access group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the AWS Verified Access group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PolicyDocument`: The AWS Verified Access policy document.
-    pub fn policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDocument", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`: The AWS Verified Access policy document.
+        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<String>
     }
 
-    /// `PolicyEnabled`: The status of the Verified Access policy.
-    pub fn policy_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PolicyEnabled", value.into());
-        self
+    prop! {
+        /// `PolicyEnabled`: The status of the Verified Access policy.
+        core.props, "PolicyEnabled", policy_enabled, set_policy_enabled, get_policy_enabled, Val<bool>
     }
 
-    /// `SseSpecification`: The configuration options for customer provided KMS encryption.
-    pub fn sse_specification(mut self, value: impl Into<Val<verified_access_group::SseSpecification>>) -> Self {
-        self.core.set("SseSpecification", value.into());
-        self
+    prop! {
+        /// `SseSpecification`: The configuration options for customer provided KMS encryption.
+        core.props, "SseSpecification", sse_specification, set_sse_specification, get_sse_specification, Val<verified_access_group::SseSpecification>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VerifiedAccessInstanceId`: The ID of the AWS Verified Access instance.
+        core.props, "VerifiedAccessInstanceId", _, set_verified_access_instance_id, get_verified_access_instance_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23916,17 +24146,15 @@ pub mod verified_access_group {
             SseSpecification { props }
         }
 
-        /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or disable
-        /// encryption
-        pub fn customer_managed_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomerManagedKeyEnabled", value.into());
-            self
+        prop! {
+            /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or
+            /// disable encryption
+            props, "CustomerManagedKeyEnabled", customer_managed_key_enabled, set_customer_managed_key_enabled, get_customer_managed_key_enabled, Val<bool>
         }
 
-        /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 }
@@ -23950,47 +24178,40 @@ impl VerifiedAccessInstance {
         VerifiedAccessInstance { core }
     }
 
-    /// `CidrEndpointsCustomSubDomain`: Introduce CidrEndpointsCustomSubDomain property to represent
-    /// the domain (say, ava.my-company.com)
-    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CidrEndpointsCustomSubDomain", value.into());
-        self
+    prop! {
+        /// `CidrEndpointsCustomSubDomain`: Introduce CidrEndpointsCustomSubDomain property to
+        /// represent the domain (say, ava.my-company.com)
+        core.props, "CidrEndpointsCustomSubDomain", cidr_endpoints_custom_sub_domain, set_cidr_endpoints_custom_sub_domain, get_cidr_endpoints_custom_sub_domain, Val<String>
     }
 
-    /// `Description`: A description for the AWS Verified Access instance.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the AWS Verified Access instance.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FipsEnabled`: Indicates whether FIPS is enabled
-    pub fn fips_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FipsEnabled", value.into());
-        self
+    prop! {
+        /// `FipsEnabled`: Indicates whether FIPS is enabled
+        core.props, "FipsEnabled", fips_enabled, set_fips_enabled, get_fips_enabled, Val<bool>
     }
 
-    /// `LoggingConfigurations`: The configuration options for AWS Verified Access instances.
-    pub fn logging_configurations(mut self, value: impl Into<Val<verified_access_instance::VerifiedAccessLogs>>) -> Self {
-        self.core.set("LoggingConfigurations", value.into());
-        self
+    prop! {
+        /// `LoggingConfigurations`: The configuration options for AWS Verified Access instances.
+        core.props, "LoggingConfigurations", logging_configurations, set_logging_configurations, get_logging_configurations, Val<verified_access_instance::VerifiedAccessLogs>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VerifiedAccessTrustProviderIds`: The IDs of the AWS Verified Access trust providers.
-    pub fn verified_access_trust_provider_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VerifiedAccessTrustProviderIds", value.into());
-        self
+    prop! {
+        /// `VerifiedAccessTrustProviderIds`: The IDs of the AWS Verified Access trust providers.
+        core.props, "VerifiedAccessTrustProviderIds", verified_access_trust_provider_ids, set_verified_access_trust_provider_ids, get_verified_access_trust_provider_ids, Val<List<String>>
     }
 
-    /// `VerifiedAccessTrustProviders`: AWS Verified Access trust providers.
-    pub fn verified_access_trust_providers(mut self, value: impl Into<Val<List<verified_access_instance::VerifiedAccessTrustProvider>>>) -> Self {
-        self.core.set("VerifiedAccessTrustProviders", value.into());
-        self
+    prop! {
+        /// `VerifiedAccessTrustProviders`: AWS Verified Access trust providers.
+        core.props, "VerifiedAccessTrustProviders", verified_access_trust_providers, set_verified_access_trust_providers, get_verified_access_trust_providers, Val<List<verified_access_instance::VerifiedAccessTrustProvider>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -24044,34 +24265,29 @@ pub mod verified_access_instance {
             VerifiedAccessLogs { props }
         }
 
-        /// `CloudWatchLogs`: Sends Verified Access logs to CloudWatch Logs.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<VerifiedAccessLogsCloudWatchLogs>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: Sends Verified Access logs to CloudWatch Logs.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<VerifiedAccessLogsCloudWatchLogs>
         }
 
-        /// `IncludeTrustContext`: Include claims from trust providers in Verified Access logs.
-        pub fn include_trust_context(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeTrustContext", value.into());
-            self
+        prop! {
+            /// `IncludeTrustContext`: Include claims from trust providers in Verified Access logs.
+            props, "IncludeTrustContext", include_trust_context, set_include_trust_context, get_include_trust_context, Val<bool>
         }
 
-        /// `KinesisDataFirehose`: Sends Verified Access logs to Kinesis.
-        pub fn kinesis_data_firehose(mut self, value: impl Into<Val<VerifiedAccessLogsKinesisDataFirehose>>) -> Self {
-            self.props.set("KinesisDataFirehose", value.into());
-            self
+        prop! {
+            /// `KinesisDataFirehose`: Sends Verified Access logs to Kinesis.
+            props, "KinesisDataFirehose", kinesis_data_firehose, set_kinesis_data_firehose, get_kinesis_data_firehose, Val<VerifiedAccessLogsKinesisDataFirehose>
         }
 
-        /// `LogVersion`: Select log version for Verified Access logs.
-        pub fn log_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogVersion", value.into());
-            self
+        prop! {
+            /// `LogVersion`: Select log version for Verified Access logs.
+            props, "LogVersion", log_version, set_log_version, get_log_version, Val<String>
         }
 
-        /// `S3`: Sends Verified Access logs to Amazon S3.
-        pub fn s3(mut self, value: impl Into<Val<VerifiedAccessLogsS3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Sends Verified Access logs to Amazon S3.
+            props, "S3", s3, set_s3, get_s3, Val<VerifiedAccessLogsS3>
         }
     }
 
@@ -24091,16 +24307,14 @@ pub mod verified_access_instance {
             VerifiedAccessLogsCloudWatchLogs { props }
         }
 
-        /// `Enabled`: Indicates whether logging is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether logging is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LogGroup`: The ID of the CloudWatch Logs log group.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: The ID of the CloudWatch Logs log group.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -24120,16 +24334,14 @@ pub mod verified_access_instance {
             VerifiedAccessLogsKinesisDataFirehose { props }
         }
 
-        /// `DeliveryStream`: The ID of the delivery stream.
-        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStream", value.into());
-            self
+        prop! {
+            /// `DeliveryStream`: The ID of the delivery stream.
+            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
         }
 
-        /// `Enabled`: Indicates whether logging is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether logging is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -24149,28 +24361,24 @@ pub mod verified_access_instance {
             VerifiedAccessLogsS3 { props }
         }
 
-        /// `BucketName`: The bucket name.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`: The bucket name.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `BucketOwner`: The ID of the AWS account that owns the Amazon S3 bucket.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `BucketOwner`: The ID of the AWS account that owns the Amazon S3 bucket.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
         }
 
-        /// `Enabled`: Indicates whether logging is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether logging is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Prefix`: The bucket prefix.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: The bucket prefix.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -24190,34 +24398,29 @@ pub mod verified_access_instance {
             VerifiedAccessTrustProvider { props }
         }
 
-        /// `Description`: The description of trust provider.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of trust provider.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DeviceTrustProviderType`: The type of device-based trust provider.
-        pub fn device_trust_provider_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceTrustProviderType", value.into());
-            self
+        prop! {
+            /// `DeviceTrustProviderType`: The type of device-based trust provider.
+            props, "DeviceTrustProviderType", device_trust_provider_type, set_device_trust_provider_type, get_device_trust_provider_type, Val<String>
         }
 
-        /// `TrustProviderType`: The type of trust provider (user- or device-based).
-        pub fn trust_provider_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrustProviderType", value.into());
-            self
+        prop! {
+            /// `TrustProviderType`: The type of trust provider (user- or device-based).
+            props, "TrustProviderType", trust_provider_type, set_trust_provider_type, get_trust_provider_type, Val<String>
         }
 
-        /// `UserTrustProviderType`: The type of user-based trust provider.
-        pub fn user_trust_provider_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserTrustProviderType", value.into());
-            self
+        prop! {
+            /// `UserTrustProviderType`: The type of user-based trust provider.
+            props, "UserTrustProviderType", user_trust_provider_type, set_user_trust_provider_type, get_user_trust_provider_type, Val<String>
         }
 
-        /// `VerifiedAccessTrustProviderId`: The ID of the trust provider.
-        pub fn verified_access_trust_provider_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VerifiedAccessTrustProviderId", value.into());
-            self
+        prop! {
+            /// `VerifiedAccessTrustProviderId`: The ID of the trust provider.
+            props, "VerifiedAccessTrustProviderId", verified_access_trust_provider_id, set_verified_access_trust_provider_id, get_verified_access_trust_provider_id, Val<String>
         }
     }
 }
@@ -24250,56 +24453,58 @@ impl VerifiedAccessTrustProvider {
         VerifiedAccessTrustProvider { core }
     }
 
-    /// `Description`: A description for the Amazon Web Services Verified Access trust provider.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the Amazon Web Services Verified Access trust provider.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DeviceOptions`: The options for device identity based trust providers.
-    pub fn device_options(mut self, value: impl Into<Val<verified_access_trust_provider::DeviceOptions>>) -> Self {
-        self.core.set("DeviceOptions", value.into());
-        self
+    prop! {
+        /// `DeviceOptions`: The options for device identity based trust providers.
+        core.props, "DeviceOptions", device_options, set_device_options, get_device_options, Val<verified_access_trust_provider::DeviceOptions>
     }
 
-    /// `DeviceTrustProviderType`: The type of device-based trust provider. Possible values:
-    /// jamf|crowdstrike
-    pub fn device_trust_provider_type(mut self, value: impl Into<Val<verified_access_trust_provider::DeviceTrustProviderType>>) -> Self {
-        self.core.set("DeviceTrustProviderType", value.into());
-        self
+    prop! {
+        /// `DeviceTrustProviderType`: The type of device-based trust provider. Possible values:
+        /// jamf|crowdstrike
+        core.props, "DeviceTrustProviderType", device_trust_provider_type, set_device_trust_provider_type, get_device_trust_provider_type, Val<verified_access_trust_provider::DeviceTrustProviderType>
     }
 
-    /// `NativeApplicationOidcOptions`: The OpenID Connect details for an oidc -type, user-identity
-    /// based trust provider for L4.
-    pub fn native_application_oidc_options(mut self, value: impl Into<Val<verified_access_trust_provider::NativeApplicationOidcOptions>>) -> Self {
-        self.core.set("NativeApplicationOidcOptions", value.into());
-        self
+    prop! {
+        /// `NativeApplicationOidcOptions`: The OpenID Connect details for an oidc -type,
+        /// user-identity based trust provider for L4.
+        core.props, "NativeApplicationOidcOptions", native_application_oidc_options, set_native_application_oidc_options, get_native_application_oidc_options, Val<verified_access_trust_provider::NativeApplicationOidcOptions>
     }
 
-    /// `OidcOptions`: The OpenID Connect details for an oidc -type, user-identity based trust
-    /// provider.
-    pub fn oidc_options(mut self, value: impl Into<Val<verified_access_trust_provider::OidcOptions>>) -> Self {
-        self.core.set("OidcOptions", value.into());
-        self
+    prop! {
+        /// `OidcOptions`: The OpenID Connect details for an oidc -type, user-identity based trust
+        /// provider.
+        core.props, "OidcOptions", oidc_options, set_oidc_options, get_oidc_options, Val<verified_access_trust_provider::OidcOptions>
     }
 
-    /// `SseSpecification`: The configuration options for customer provided KMS encryption.
-    pub fn sse_specification(mut self, value: impl Into<Val<verified_access_trust_provider::SseSpecification>>) -> Self {
-        self.core.set("SseSpecification", value.into());
-        self
+    prop! {
+        /// `PolicyReferenceName`: The identifier to be used when working with policy rules.
+        core.props, "PolicyReferenceName", _, set_policy_reference_name, get_policy_reference_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SseSpecification`: The configuration options for customer provided KMS encryption.
+        core.props, "SseSpecification", sse_specification, set_sse_specification, get_sse_specification, Val<verified_access_trust_provider::SseSpecification>
     }
 
-    /// `UserTrustProviderType`: The type of device-based trust provider. Possible values:
-    /// oidc|iam-identity-center
-    pub fn user_trust_provider_type(mut self, value: impl Into<Val<verified_access_trust_provider::UserTrustProviderType>>) -> Self {
-        self.core.set("UserTrustProviderType", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrustProviderType`: Type of trust provider. Possible values: user|device
+        core.props, "TrustProviderType", _, set_trust_provider_type, get_trust_provider_type, Val<verified_access_trust_provider::TrustProviderType>
+    }
+
+    prop! {
+        /// `UserTrustProviderType`: The type of device-based trust provider. Possible values:
+        /// oidc|iam-identity-center
+        core.props, "UserTrustProviderType", user_trust_provider_type, set_user_trust_provider_type, get_user_trust_provider_type, Val<verified_access_trust_provider::UserTrustProviderType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -24347,17 +24552,15 @@ pub mod verified_access_trust_provider {
             DeviceOptions { props }
         }
 
-        /// `PublicSigningKeyUrl`: URL Verified Access will use to verify authenticity of the device
-        /// tokens.
-        pub fn public_signing_key_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicSigningKeyUrl", value.into());
-            self
+        prop! {
+            /// `PublicSigningKeyUrl`: URL Verified Access will use to verify authenticity of the device
+            /// tokens.
+            props, "PublicSigningKeyUrl", public_signing_key_url, set_public_signing_key_url, get_public_signing_key_url, Val<String>
         }
 
-        /// `TenantId`: The ID of the tenant application with the device-identity provider.
-        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantId", value.into());
-            self
+        prop! {
+            /// `TenantId`: The ID of the tenant application with the device-identity provider.
+            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
         }
     }
 
@@ -24393,53 +24596,46 @@ pub mod verified_access_trust_provider {
             NativeApplicationOidcOptions { props }
         }
 
-        /// `AuthorizationEndpoint`: The OIDC authorization endpoint.
-        pub fn authorization_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationEndpoint", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: The OIDC authorization endpoint.
+            props, "AuthorizationEndpoint", authorization_endpoint, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `ClientId`: The client identifier.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`: The client identifier.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecret`: The client secret.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `Issuer`: The OIDC issuer.
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `Issuer`: The OIDC issuer.
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
         }
 
-        /// `PublicSigningKeyEndpoint`: The public signing key for endpoint
-        pub fn public_signing_key_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicSigningKeyEndpoint", value.into());
-            self
+        prop! {
+            /// `PublicSigningKeyEndpoint`: The public signing key for endpoint
+            props, "PublicSigningKeyEndpoint", public_signing_key_endpoint, set_public_signing_key_endpoint, get_public_signing_key_endpoint, Val<String>
         }
 
-        /// `Scope`: OpenID Connect (OIDC) scopes are used by an application during authentication to
-        /// authorize access to details of a user. Each scope returns a specific set of user attributes.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: OpenID Connect (OIDC) scopes are used by an application during authentication
+            /// to authorize access to details of a user. Each scope returns a specific set of user
+            /// attributes.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
         }
 
-        /// `TokenEndpoint`: The OIDC token endpoint.
-        pub fn token_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenEndpoint", value.into());
-            self
+        prop! {
+            /// `TokenEndpoint`: The OIDC token endpoint.
+            props, "TokenEndpoint", token_endpoint, set_token_endpoint, get_token_endpoint, Val<String>
         }
 
-        /// `UserInfoEndpoint`: The OIDC user info endpoint.
-        pub fn user_info_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserInfoEndpoint", value.into());
-            self
+        prop! {
+            /// `UserInfoEndpoint`: The OIDC user info endpoint.
+            props, "UserInfoEndpoint", user_info_endpoint, set_user_info_endpoint, get_user_info_endpoint, Val<String>
         }
     }
 
@@ -24459,47 +24655,41 @@ pub mod verified_access_trust_provider {
             OidcOptions { props }
         }
 
-        /// `AuthorizationEndpoint`: The OIDC authorization endpoint.
-        pub fn authorization_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationEndpoint", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: The OIDC authorization endpoint.
+            props, "AuthorizationEndpoint", authorization_endpoint, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `ClientId`: The client identifier.
-        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`: The client identifier.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
         }
 
-        /// `ClientSecret`: The client secret.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The client secret.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
         }
 
-        /// `Issuer`: The OIDC issuer.
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `Issuer`: The OIDC issuer.
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
         }
 
-        /// `Scope`: OpenID Connect (OIDC) scopes are used by an application during authentication to
-        /// authorize access to details of a user. Each scope returns a specific set of user attributes.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: OpenID Connect (OIDC) scopes are used by an application during authentication
+            /// to authorize access to details of a user. Each scope returns a specific set of user
+            /// attributes.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
         }
 
-        /// `TokenEndpoint`: The OIDC token endpoint.
-        pub fn token_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenEndpoint", value.into());
-            self
+        prop! {
+            /// `TokenEndpoint`: The OIDC token endpoint.
+            props, "TokenEndpoint", token_endpoint, set_token_endpoint, get_token_endpoint, Val<String>
         }
 
-        /// `UserInfoEndpoint`: The OIDC user info endpoint.
-        pub fn user_info_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserInfoEndpoint", value.into());
-            self
+        prop! {
+            /// `UserInfoEndpoint`: The OIDC user info endpoint.
+            props, "UserInfoEndpoint", user_info_endpoint, set_user_info_endpoint, get_user_info_endpoint, Val<String>
         }
     }
 
@@ -24519,17 +24709,15 @@ pub mod verified_access_trust_provider {
             SseSpecification { props }
         }
 
-        /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or disable
-        /// encryption
-        pub fn customer_managed_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomerManagedKeyEnabled", value.into());
-            self
+        prop! {
+            /// `CustomerManagedKeyEnabled`: Whether to encrypt the policy with the provided key or
+            /// disable encryption
+            props, "CustomerManagedKeyEnabled", customer_managed_key_enabled, set_customer_managed_key_enabled, get_customer_managed_key_enabled, Val<bool>
         }
 
-        /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: KMS Key Arn used to encrypt the group policy
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -24591,151 +24779,138 @@ impl Volume {
         Volume { core }
     }
 
-    /// `AutoEnableIO`: Indicates whether the volume is auto-enabled for I/O operations. By default,
-    /// EBS disables I/O to the volume from attached EC2 instances when it determines that a
-    /// volume's data is potentially inconsistent. If the consistency of the volume is not a
-    /// concern, and you prefer that the volume be made available immediately if it's impaired, you
-    /// can configure the volume to automatically enable I/O.
-    pub fn auto_enable_io(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoEnableIO", value.into());
-        self
+    prop! {
+        /// `AutoEnableIO`: Indicates whether the volume is auto-enabled for I/O operations. By
+        /// default, EBS disables I/O to the volume from attached EC2 instances when it determines
+        /// that a volume's data is potentially inconsistent. If the consistency of the volume is
+        /// not a concern, and you prefer that the volume be made available immediately if it's
+        /// impaired, you can configure the volume to automatically enable I/O.
+        core.props, "AutoEnableIO", auto_enable_io, set_auto_enable_io, get_auto_enable_io, Val<bool>
     }
 
-    /// `AvailabilityZone`: The ID of the Availability Zone in which to create the volume. For
-    /// example, ``us-east-1a``. Either ``AvailabilityZone`` or ``AvailabilityZoneId`` must be
-    /// specified, but not both. If you are creating a volume copy, omit this parameter. The volume
-    /// copy is created in the same Availability Zone as the source volume.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The ID of the Availability Zone in which to create the volume. For
+        /// example, ``us-east-1a``. Either ``AvailabilityZone`` or ``AvailabilityZoneId`` must be
+        /// specified, but not both. If you are creating a volume copy, omit this parameter. The
+        /// volume copy is created in the same Availability Zone as the source volume.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`: The ID of the Availability Zone in which to create the volume. For
-    /// example, ``use1-az1``. Either ``AvailabilityZone`` or ``AvailabilityZoneId`` must be
-    /// specified, but not both. If you are creating a volume copy, omit this parameter. The volume
-    /// copy is created in the same Availability Zone as the source volume.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`: The ID of the Availability Zone in which to create the volume. For
+        /// example, ``use1-az1``. Either ``AvailabilityZone`` or ``AvailabilityZoneId`` must be
+        /// specified, but not both. If you are creating a volume copy, omit this parameter. The
+        /// volume copy is created in the same Availability Zone as the source volume.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `Encrypted`: Indicates whether the volume should be encrypted. The effect of setting the
-    /// encryption state to ``true`` depends on the volume origin (new, from a snapshot, or from an
-    /// existing volume), starting encryption state, ownership, and whether encryption by default is
-    /// enabled. For more information, see Encryption by default (<https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default>)
-    /// in the *Amazon EBS User Guide*. If you are creating a volume copy, omit this parameter. The
-    /// volume is automatically encrypted with the same KMS key as the source volume. You can't …
-    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Encrypted", value.into());
-        self
+    prop! {
+        /// `Encrypted`: Indicates whether the volume should be encrypted. The effect of setting the
+        /// encryption state to ``true`` depends on the volume origin (new, from a snapshot, or from
+        /// an existing volume), starting encryption state, ownership, and whether encryption by
+        /// default is enabled. For more information, see Encryption by default (<https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default>)
+        /// in the *Amazon EBS User Guide*. If you are creating a volume copy, omit this parameter.
+        /// The volume is automatically encrypted with the same KMS key as the source volume. You
+        /// can't …
+        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
     }
 
-    /// `Iops`: The number of I/O operations per second (IOPS) to provision for the volume. Required
-    /// for ``io1`` and ``io2`` volumes. Optional for ``gp3`` volumes. Omit for all other volume
-    /// types. Valid ranges: + gp3: ``3,000``(*default*)``- 80,000`` IOPS + io1: ``100 - 64,000``
-    /// IOPS + io2: ``100 - 256,000`` IOPS Instances built on the Nitro System (<https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html>)
-    /// can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
-    pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Iops", value.into());
-        self
+    prop! {
+        /// `Iops`: The number of I/O operations per second (IOPS) to provision for the volume.
+        /// Required for ``io1`` and ``io2`` volumes. Optional for ``gp3`` volumes. Omit for all
+        /// other volume types. Valid ranges: + gp3: ``3,000``(*default*)``- 80,000`` IOPS + io1: ``100 - 64,000``
+        /// IOPS + io2: ``100 - 256,000`` IOPS Instances built on the Nitro System (<https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html>)
+        /// can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
+        core.props, "Iops", iops, set_iops, get_iops, Val<i64>
     }
 
-    /// `KmsKeyId`: The identifier of the kms-key-long to use for Amazon EBS encryption. If ``KmsKeyId``
-    /// is specified, the encrypted state must be ``true``. If you omit this property and your
-    /// account is enabled for encryption by default, or *Encrypted* is set to ``true``, then the
-    /// volume is encrypted using the default key specified for your account. If your account does
-    /// not have a default key, then the volume is encrypted using the aws-managed-key.
-    /// Alternatively, if you want to specify a different key, you can specify one of the following: +
-    /// Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. + Key alias. …
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The identifier of the kms-key-long to use for Amazon EBS encryption. If ``KmsKeyId``
+        /// is specified, the encrypted state must be ``true``. If you omit this property and your
+        /// account is enabled for encryption by default, or *Encrypted* is set to ``true``, then
+        /// the volume is encrypted using the default key specified for your account. If your
+        /// account does not have a default key, then the volume is encrypted using the
+        /// aws-managed-key. Alternatively, if you want to specify a different key, you can specify
+        /// one of the following: + Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab. + Key
+        /// alias. …
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MultiAttachEnabled`: Indicates whether Amazon EBS Multi-Attach is enabled. CFNlong does not
-    /// currently support updating a single-attach volume to be multi-attach enabled, updating a
-    /// multi-attach enabled volume to be single-attach, or updating the size or number of I/O
-    /// operations per second (IOPS) of a multi-attach enabled volume.
-    pub fn multi_attach_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiAttachEnabled", value.into());
-        self
+    prop! {
+        /// `MultiAttachEnabled`: Indicates whether Amazon EBS Multi-Attach is enabled. CFNlong does
+        /// not currently support updating a single-attach volume to be multi-attach enabled,
+        /// updating a multi-attach enabled volume to be single-attach, or updating the size or
+        /// number of I/O operations per second (IOPS) of a multi-attach enabled volume.
+        core.props, "MultiAttachEnabled", multi_attach_enabled, set_multi_attach_enabled, get_multi_attach_enabled, Val<bool>
     }
 
-    /// `OutpostArn`: The Amazon Resource Name (ARN) of the Outpost on which to create the volume.
-    /// If you intend to use a volume with an instance running on an outpost, then you must create
-    /// the volume on the same outpost as the instance. You can't use a volume created in an AWS
-    /// Region with an instance on an AWS outpost, or the other way around.
-    pub fn outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutpostArn", value.into());
-        self
+    prop! {
+        /// `OutpostArn`: The Amazon Resource Name (ARN) of the Outpost on which to create the
+        /// volume. If you intend to use a volume with an instance running on an outpost, then you
+        /// must create the volume on the same outpost as the instance. You can't use a volume
+        /// created in an AWS Region with an instance on an AWS outpost, or the other way around.
+        core.props, "OutpostArn", outpost_arn, set_outpost_arn, get_outpost_arn, Val<String>
     }
 
-    /// `Size`: The size of the volume, in GiBs. + Required for new empty volumes. + Optional for
-    /// volumes created from snapshots and volume copies. In this case, the size defaults to the
-    /// size of the snapshot or source volume. You can optionally specify a size that is equal to or
-    /// larger than the size of the source snapshot or volume. Supported volume sizes: + gp2: ``1 - 16,384``
-    /// GiB + gp3: ``1 - 65,536`` GiB + io1: ``4 - 16,384`` GiB + io2: ``4 - 65,536`` GiB + st1 and
-    /// sc1: ``125 - 16,384`` GiB + standard: ``1 - 1024`` GiB
-    pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Size", value.into());
-        self
+    prop! {
+        /// `Size`: The size of the volume, in GiBs. + Required for new empty volumes. + Optional
+        /// for volumes created from snapshots and volume copies. In this case, the size defaults to
+        /// the size of the snapshot or source volume. You can optionally specify a size that is
+        /// equal to or larger than the size of the source snapshot or volume. Supported volume
+        /// sizes: + gp2: ``1 - 16,384`` GiB + gp3: ``1 - 65,536`` GiB + io1: ``4 - 16,384`` GiB +
+        /// io2: ``4 - 65,536`` GiB + st1 and sc1: ``125 - 16,384`` GiB + standard: ``1 - 1024`` GiB
+        core.props, "Size", size, set_size, get_size, Val<i64>
     }
 
-    /// `SnapshotId`: The snapshot from which to create the volume. Only specify to create a volume
-    /// from a snapshot. To create a new empty volume, omit this parameter and specify a value for ``Size``
-    /// instead. To create a volume copy, omit this parameter and specify ``SourceVolumeId``
-    /// instead.
-    pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotId", value.into());
-        self
+    prop! {
+        /// `SnapshotId`: The snapshot from which to create the volume. Only specify to create a
+        /// volume from a snapshot. To create a new empty volume, omit this parameter and specify a
+        /// value for ``Size`` instead. To create a volume copy, omit this parameter and specify ``SourceVolumeId``
+        /// instead.
+        core.props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
     }
 
-    /// `SourceVolumeId`: The ID of the source EBS volume to copy. When specified, the volume is
-    /// created as an exact copy of the specified volume. Only specify to create a volume copy. To
-    /// create a new empty volume or to create a volume from a snapshot, omit this parameter,
-    pub fn source_volume_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceVolumeId", value.into());
-        self
+    prop! {
+        /// `SourceVolumeId`: The ID of the source EBS volume to copy. When specified, the volume is
+        /// created as an exact copy of the specified volume. Only specify to create a volume copy.
+        /// To create a new empty volume or to create a volume from a snapshot, omit this parameter,
+        core.props, "SourceVolumeId", source_volume_id, set_source_volume_id, get_source_volume_id, Val<String>
     }
 
-    /// `Tags`: The tags to apply to the volume during creation.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to apply to the volume during creation.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Throughput`: The throughput to provision for a volume, with a maximum of 2,000 MiB/s. This
-    /// parameter is valid only for ``gp3`` volumes. The default value is 125. Valid Range: Minimum
-    /// value of 125. Maximum value of 2000. The maximum ratio of throughput to IOPS is 0.25 MiB/s
-    /// per IOPS. For example, a volume with 3,000 IOPS can have a maximum throughput of 750 MiB/s (3,000
-    /// x 0.25).
-    pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Throughput", value.into());
-        self
+    prop! {
+        /// `Throughput`: The throughput to provision for a volume, with a maximum of 2,000 MiB/s.
+        /// This parameter is valid only for ``gp3`` volumes. The default value is 125. Valid Range:
+        /// Minimum value of 125. Maximum value of 2000. The maximum ratio of throughput to IOPS is 0.25
+        /// MiB/s per IOPS. For example, a volume with 3,000 IOPS can have a maximum throughput of 750
+        /// MiB/s (3,000 x 0.25).
+        core.props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
     }
 
-    /// `VolumeInitializationRate`: Specifies the Amazon EBS Provisioned Rate for Volume
-    /// Initialization (volume initialization rate), in MiB/s, at which to download the snapshot
-    /// blocks from Amazon S3 to the volume. This is also known as *volume initialization*.
-    /// Specifying a volume initialization rate ensures that the volume is initialized at a
-    /// predictable and consistent rate after creation. This parameter is supported only for volumes
-    /// created from snapshots. Omit this parameter if: + You want to create the volume using fast
-    /// snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In
-    /// this case, …
-    pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("VolumeInitializationRate", value.into());
-        self
+    prop! {
+        /// `VolumeInitializationRate`: Specifies the Amazon EBS Provisioned Rate for Volume
+        /// Initialization (volume initialization rate), in MiB/s, at which to download the snapshot
+        /// blocks from Amazon S3 to the volume. This is also known as *volume initialization*.
+        /// Specifying a volume initialization rate ensures that the volume is initialized at a
+        /// predictable and consistent rate after creation. This parameter is supported only for
+        /// volumes created from snapshots. Omit this parameter if: + You want to create the volume
+        /// using fast snapshot restore. You must specify a snapshot that is enabled for fast
+        /// snapshot restore. In this case, …
+        core.props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
     }
 
-    /// `VolumeType`: The volume type. This parameter can be one of the following values: + General
-    /// Purpose SSD: ``gp2`` | ``gp3`` + Provisioned IOPS SSD: ``io1`` | ``io2`` + Throughput
-    /// Optimized HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` Throughput Optimized HDD (``st1``)
-    /// and Cold HDD (``sc1``) volumes can't be used as boot volumes. For more information, see
-    /// Amazon EBS volume types (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>)
-    /// in the *Amazon EBS User Guide*. Default: ``gp2`` Allowed values (any case): `gp2`, `gp3`, `io1`, `io2`, `sc1`, `st1`, `standard`.
-    pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VolumeType", value.into());
-        self
+    prop! {
+        /// `VolumeType`: The volume type. This parameter can be one of the following values: +
+        /// General Purpose SSD: ``gp2`` | ``gp3`` + Provisioned IOPS SSD: ``io1`` | ``io2`` +
+        /// Throughput Optimized HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard``
+        /// Throughput Optimized HDD (``st1``) and Cold HDD (``sc1``) volumes can't be used as boot
+        /// volumes. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>)
+        /// in the *Amazon EBS User Guide*. Default: ``gp2`` Allowed values (any case): `gp2`, `gp3`, `io1`, `io2`, `sc1`, `st1`, `standard`.
+        core.props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -24783,17 +24958,29 @@ impl VolumeAttachment {
         VolumeAttachment { core }
     }
 
-    /// `Device`: The device name (for example, ``/dev/sdh`` or ``xvdh``).
-    pub fn device(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Device", value.into());
-        self
+    prop! {
+        /// `Device`: The device name (for example, ``/dev/sdh`` or ``xvdh``).
+        core.props, "Device", device, set_device, get_device, Val<String>
     }
 
-    /// `EbsCardIndex`: The index of the EBS card. Some instance types support multiple EBS cards.
-    /// The default EBS card index is 0.
-    pub fn ebs_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EbsCardIndex", value.into());
-        self
+    prop! {
+        /// `EbsCardIndex`: The index of the EBS card. Some instance types support multiple EBS
+        /// cards. The default EBS card index is 0.
+        core.props, "EbsCardIndex", ebs_card_index, set_ebs_card_index, get_ebs_card_index, Val<i64>
+    }
+
+    prop! {
+        /// `InstanceId`: The ID of the instance to which the volume attaches. This value can be a
+        /// reference to an AWS::EC2::Instance (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html>)
+        /// resource, or it can be the physical ID of an existing EC2 instance.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `VolumeId`: The ID of the Amazon EBS volume. The volume and instance must be within the
+        /// same Availability Zone. This value can be a reference to an AWS::EC2::Volume (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ebs-volume.html>)
+        /// resource, or it can be the volume ID of an existing Amazon EBS volume.
+        core.props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, Json, List};
+use cdk_core::kind::{Arn, Json, List, RepositoryArn, RepositoryName};
 
 /// `AWS::ECR::PublicRepository`: The ``AWS::ECR::PublicRepository`` resource specifies an Amazon
 /// Elastic Container Registry Public (Amazon ECR Public) repository, where users can push and pull
@@ -43,39 +43,35 @@ impl PublicRepository {
         PublicRepository { core }
     }
 
-    /// `RepositoryCatalogData`: The details about the repository that are publicly visible in the
-    /// Amazon ECR Public Gallery. For more information, see Amazon ECR Public repository catalog
-    /// data (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-catalog-data.html>)
-    /// in the *Amazon ECR Public User Guide*.
-    pub fn repository_catalog_data(mut self, value: impl Into<Val<public_repository::RepositoryCatalogData>>) -> Self {
-        self.core.set("RepositoryCatalogData", value.into());
-        self
+    prop! {
+        /// `RepositoryCatalogData`: The details about the repository that are publicly visible in
+        /// the Amazon ECR Public Gallery. For more information, see Amazon ECR Public repository
+        /// catalog data (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-catalog-data.html>)
+        /// in the *Amazon ECR Public User Guide*.
+        core.props, "RepositoryCatalogData", repository_catalog_data, set_repository_catalog_data, get_repository_catalog_data, Val<public_repository::RepositoryCatalogData>
     }
 
-    /// `RepositoryName`: The name to use for the public repository. The repository name may be
-    /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace to
-    /// group the repository into a category (such as ``project-a/nginx-web-app``). If you don't
-    /// specify a name, CFNlong generates a unique physical ID and uses that ID for the repository
-    /// name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// If you specify a name, you cannot perform updates that require replacement of this resource.
-    /// You can perform updates that …
-    pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryName", value.into());
-        self
+    prop! {
+        /// `RepositoryName`: The name to use for the public repository. The repository name may be
+        /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace
+        /// to group the repository into a category (such as ``project-a/nginx-web-app``). If you
+        /// don't specify a name, CFNlong generates a unique physical ID and uses that ID for the
+        /// repository name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// If you specify a name, you cannot perform updates that require replacement of this
+        /// resource. You can perform updates that …
+        core.props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
     }
 
-    /// `RepositoryPolicyText`: The JSON repository policy text to apply to the public repository.
-    /// For more information, see Amazon ECR Public repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>)
-    /// in the *Amazon ECR Public User Guide*.
-    pub fn repository_policy_text(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RepositoryPolicyText", value.into());
-        self
+    prop! {
+        /// `RepositoryPolicyText`: The JSON repository policy text to apply to the public
+        /// repository. For more information, see Amazon ECR Public repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>)
+        /// in the *Amazon ECR Public User Guide*.
+        core.props, "RepositoryPolicyText", repository_policy_text, set_repository_policy_text, get_repository_policy_text, Val<Json>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,39 +110,34 @@ pub mod public_repository {
             RepositoryCatalogData { props }
         }
 
-        /// `AboutText`: Provide a detailed description of the repository. Identify what is included in
-        /// the repository, any licensing details, or other relevant information.
-        pub fn about_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AboutText", value.into());
-            self
+        prop! {
+            /// `AboutText`: Provide a detailed description of the repository. Identify what is included
+            /// in the repository, any licensing details, or other relevant information.
+            props, "AboutText", about_text, set_about_text, get_about_text, Val<String>
         }
 
-        /// `Architectures`: Select the system architectures that the images in your repository are
-        /// compatible with.
-        pub fn architectures(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Architectures", value.into());
-            self
+        prop! {
+            /// `Architectures`: Select the system architectures that the images in your repository are
+            /// compatible with.
+            props, "Architectures", architectures, set_architectures, get_architectures, Val<List<String>>
         }
 
-        /// `OperatingSystems`: Select the operating systems that the images in your repository are
-        /// compatible with.
-        pub fn operating_systems(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OperatingSystems", value.into());
-            self
+        prop! {
+            /// `OperatingSystems`: Select the operating systems that the images in your repository are
+            /// compatible with.
+            props, "OperatingSystems", operating_systems, set_operating_systems, get_operating_systems, Val<List<String>>
         }
 
-        /// `RepositoryDescription`: The description of the public repository.
-        pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepositoryDescription", value.into());
-            self
+        prop! {
+            /// `RepositoryDescription`: The description of the public repository.
+            props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
         }
 
-        /// `UsageText`: Provide detailed information about how to use the images in the repository.
-        /// This provides context, support information, and additional usage details for users of the
-        /// repository.
-        pub fn usage_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsageText", value.into());
-            self
+        prop! {
+            /// `UsageText`: Provide detailed information about how to use the images in the repository.
+            /// This provides context, support information, and additional usage details for users of
+            /// the repository.
+            props, "UsageText", usage_text, set_usage_text, get_usage_text, Val<String>
         }
     }
 }
@@ -171,45 +162,39 @@ impl PullThroughCacheRule {
         PullThroughCacheRule { core }
     }
 
-    /// `CredentialArn`: The ARN of the Secrets Manager secret associated with the pull through
-    /// cache rule.
-    pub fn credential_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CredentialArn", value.into());
-        self
+    prop! {
+        /// `CredentialArn`: The ARN of the Secrets Manager secret associated with the pull through
+        /// cache rule.
+        core.props, "CredentialArn", credential_arn, set_credential_arn, get_credential_arn, Val<String>
     }
 
-    /// `CustomRoleArn`: The ARN of the IAM role associated with the pull through cache rule.
-    pub fn custom_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomRoleArn", value.into());
-        self
+    prop! {
+        /// `CustomRoleArn`: The ARN of the IAM role associated with the pull through cache rule.
+        core.props, "CustomRoleArn", custom_role_arn, set_custom_role_arn, get_custom_role_arn, Val<String>
     }
 
-    /// `EcrRepositoryPrefix`: The Amazon ECR repository prefix associated with the pull through
-    /// cache rule.
-    pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EcrRepositoryPrefix", value.into());
-        self
+    prop! {
+        /// `EcrRepositoryPrefix`: The Amazon ECR repository prefix associated with the pull through
+        /// cache rule.
+        core.props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
     }
 
-    /// `UpstreamRegistry`: The name of the upstream source registry associated with the pull
-    /// through cache rule.
-    pub fn upstream_registry(mut self, value: impl Into<Val<pull_through_cache_rule::UpstreamRegistry>>) -> Self {
-        self.core.set("UpstreamRegistry", value.into());
-        self
+    prop! {
+        /// `UpstreamRegistry`: The name of the upstream source registry associated with the pull
+        /// through cache rule.
+        core.props, "UpstreamRegistry", upstream_registry, set_upstream_registry, get_upstream_registry, Val<pull_through_cache_rule::UpstreamRegistry>
     }
 
-    /// `UpstreamRegistryUrl`: The upstream registry URL associated with the pull through cache
-    /// rule.
-    pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UpstreamRegistryUrl", value.into());
-        self
+    prop! {
+        /// `UpstreamRegistryUrl`: The upstream registry URL associated with the pull through cache
+        /// rule.
+        core.props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
     }
 
-    /// `UpstreamRepositoryPrefix`: The upstream repository prefix associated with the pull through
-    /// cache rule.
-    pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UpstreamRepositoryPrefix", value.into());
-        self
+    prop! {
+        /// `UpstreamRepositoryPrefix`: The upstream repository prefix associated with the pull
+        /// through cache rule.
+        core.props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -279,6 +264,12 @@ impl PullTimeUpdateExclusion {
         PullTimeUpdateExclusion { core }
     }
 
+    prop! {
+        /// `PrincipalArn`: The ARN of the IAM principal to remove from the pull time update
+        /// exclusion list.
+        core.props, "PrincipalArn", _, set_principal_arn, get_principal_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -308,6 +299,11 @@ impl RegistryPolicy {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("PolicyText", policy_text.into());
         RegistryPolicy { core }
+    }
+
+    prop! {
+        /// `PolicyText`.
+        core.props, "PolicyText", _, set_policy_text, get_policy_text, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -346,6 +342,16 @@ impl RegistryScanningConfiguration {
         core.set("Rules", rules.into());
         core.set("ScanType", scan_type.into());
         RegistryScanningConfiguration { core }
+    }
+
+    prop! {
+        /// `Rules`: The scanning rules associated with the registry.
+        core.props, "Rules", _, set_rules, get_rules, Val<List<registry_scanning_configuration::ScanningRule>>
+    }
+
+    prop! {
+        /// `ScanType`: The type of scanning configured for the registry.
+        core.props, "ScanType", _, set_scan_type, get_scan_type, Val<registry_scanning_configuration::ScanType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -394,6 +400,22 @@ pub mod registry_scanning_configuration {
             props.set("RepositoryFilters", repository_filters.into());
             ScanningRule { props }
         }
+
+        prop! {
+            /// `ScanFrequency`: The frequency that scans are performed at for a private registry. When
+            /// the ``ENHANCED`` scan type is specified, the supported scan frequencies are ``CONTINUOUS_SCAN``
+            /// and ``SCAN_ON_PUSH``. When the ``BASIC`` scan type is specified, the ``SCAN_ON_PUSH``
+            /// scan frequency is supported. If scan on push is not specified, then the ``MANUAL`` scan
+            /// frequency is set by default.
+            props, "ScanFrequency", _, set_scan_frequency, get_scan_frequency, Val<ScanFrequency>
+        }
+
+        prop! {
+            /// `RepositoryFilters`: The details of a scanning repository filter. For more information
+            /// on how to use filters, see Using filters (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters>)
+            /// in the *Amazon Elastic Container Registry User Guide*.
+            props, "RepositoryFilters", _, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
+        }
     }
 
     /// `AWS::ECR::RegistryScanningConfiguration.RepositoryFilter`: The filter settings used with
@@ -416,6 +438,16 @@ pub mod registry_scanning_configuration {
             props.set("Filter", filter.into());
             props.set("FilterType", filter_type.into());
             RepositoryFilter { props }
+        }
+
+        prop! {
+            /// `Filter`: The filter to use when scanning.
+            props, "Filter", _, set_filter, get_filter, Val<String>
+        }
+
+        prop! {
+            /// `FilterType`: The type associated with the filter.
+            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
         }
     }
 
@@ -485,6 +517,11 @@ impl ReplicationConfiguration {
         ReplicationConfiguration { core }
     }
 
+    prop! {
+        /// `ReplicationConfiguration`: The replication configuration for a registry.
+        core.props, "ReplicationConfiguration", _, set_replication_configuration, get_replication_configuration, Val<replication_configuration::ReplicationConfiguration>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -521,6 +558,12 @@ pub mod replication_configuration {
             props.set("Rules", rules.into());
             ReplicationConfiguration { props }
         }
+
+        prop! {
+            /// `Rules`: An array of objects representing the replication destinations and repository
+            /// filters for a replication configuration.
+            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        }
     }
 
     /// `AWS::ECR::ReplicationConfiguration.ReplicationRule`: An array of objects representing the
@@ -542,12 +585,16 @@ pub mod replication_configuration {
             ReplicationRule { props }
         }
 
-        /// `RepositoryFilters`: An array of objects representing the filters for a replication rule.
-        /// Specifying a repository filter for a replication rule provides a method for controlling
-        /// which repositories in a private registry are replicated.
-        pub fn repository_filters(mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> Self {
-            self.props.set("RepositoryFilters", value.into());
-            self
+        prop! {
+            /// `Destinations`: An array of objects representing the destination for a replication rule.
+            props, "Destinations", _, set_destinations, get_destinations, Val<List<ReplicationDestination>>
+        }
+
+        prop! {
+            /// `RepositoryFilters`: An array of objects representing the filters for a replication
+            /// rule. Specifying a repository filter for a replication rule provides a method for
+            /// controlling which repositories in a private registry are replicated.
+            props, "RepositoryFilters", repository_filters, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
         }
     }
 
@@ -571,6 +618,18 @@ pub mod replication_configuration {
             props.set("Region", region.into());
             props.set("RegistryId", registry_id.into());
             ReplicationDestination { props }
+        }
+
+        prop! {
+            /// `Region`: The Region to replicate to.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `RegistryId`: The AWS account ID of the Amazon ECR private registry to replicate to.
+            /// When configuring cross-Region replication within your own registry, specify your own
+            /// account ID.
+            props, "RegistryId", _, set_registry_id, get_registry_id, Val<String>
         }
     }
 
@@ -597,6 +656,19 @@ pub mod replication_configuration {
             props.set("Filter", filter.into());
             props.set("FilterType", filter_type.into());
             RepositoryFilter { props }
+        }
+
+        prop! {
+            /// `Filter`: The repository filter details. When the ``PREFIX_MATCH`` filter type is
+            /// specified, this value is required and should be the repository name prefix to configure
+            /// replication for.
+            props, "Filter", _, set_filter, get_filter, Val<String>
+        }
+
+        prop! {
+            /// `FilterType`: The repository filter type. The only supported value is ``PREFIX_MATCH``,
+            /// which is a repository name prefix specified with the ``filter`` parameter.
+            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
         }
     }
 
@@ -633,88 +705,79 @@ impl Repository {
         Repository { core }
     }
 
-    /// `EmptyOnDelete`: If true, deleting the repository force deletes the contents of the
-    /// repository. If false, the repository must be empty before attempting to delete it.
-    pub fn empty_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EmptyOnDelete", value.into());
-        self
+    prop! {
+        /// `EmptyOnDelete`: If true, deleting the repository force deletes the contents of the
+        /// repository. If false, the repository must be empty before attempting to delete it.
+        core.props, "EmptyOnDelete", empty_on_delete, set_empty_on_delete, get_empty_on_delete, Val<bool>
     }
 
-    /// `EncryptionConfiguration`: The encryption configuration for the repository. This determines
-    /// how the contents of your repository are encrypted at rest.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<repository::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration for the repository. This
+        /// determines how the contents of your repository are encrypted at rest.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<repository::EncryptionConfiguration>
     }
 
-    /// `ImageScanningConfiguration`: The ``imageScanningConfiguration`` parameter is being
-    /// deprecated, in favor of specifying the image scanning configuration at the registry level.
-    /// For more information, see ``PutRegistryScanningConfiguration``. The image scanning
-    /// configuration for the repository. This determines whether images are scanned for known
-    /// vulnerabilities after being pushed to the repository.
-    pub fn image_scanning_configuration(mut self, value: impl Into<Val<repository::ImageScanningConfiguration>>) -> Self {
-        self.core.set("ImageScanningConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageScanningConfiguration`: The ``imageScanningConfiguration`` parameter is being
+        /// deprecated, in favor of specifying the image scanning configuration at the registry
+        /// level. For more information, see ``PutRegistryScanningConfiguration``. The image
+        /// scanning configuration for the repository. This determines whether images are scanned
+        /// for known vulnerabilities after being pushed to the repository.
+        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<repository::ImageScanningConfiguration>
     }
 
-    /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter is
-    /// omitted, the default setting of ``MUTABLE`` will be used which will allow image tags to be
-    /// overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository will be
-    /// immutable which will prevent them from being overwritten.
-    pub fn image_tag_mutability(mut self, value: impl Into<Val<repository::ImageTagMutability>>) -> Self {
-        self.core.set("ImageTagMutability", value.into());
-        self
+    prop! {
+        /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter
+        /// is omitted, the default setting of ``MUTABLE`` will be used which will allow image tags
+        /// to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository
+        /// will be immutable which will prevent them from being overwritten.
+        core.props, "ImageTagMutability", image_tag_mutability, set_image_tag_mutability, get_image_tag_mutability, Val<repository::ImageTagMutability>
     }
 
-    /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags are
-    /// excluded from the repository's image tag mutability setting.
-    pub fn image_tag_mutability_exclusion_filters(mut self, value: impl Into<Val<List<repository::ImageTagMutabilityExclusionFilter>>>) -> Self {
-        self.core.set("ImageTagMutabilityExclusionFilters", value.into());
-        self
+    prop! {
+        /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags
+        /// are excluded from the repository's image tag mutability setting.
+        core.props, "ImageTagMutabilityExclusionFilters", image_tag_mutability_exclusion_filters, set_image_tag_mutability_exclusion_filters, get_image_tag_mutability_exclusion_filters, Val<List<repository::ImageTagMutabilityExclusionFilter>>
     }
 
-    /// `LifecyclePolicy`: Creates or updates a lifecycle policy. For information about lifecycle
-    /// policy syntax, see Lifecycle policy template (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>).
-    pub fn lifecycle_policy(mut self, value: impl Into<Val<repository::LifecyclePolicy>>) -> Self {
-        self.core.set("LifecyclePolicy", value.into());
-        self
+    prop! {
+        /// `LifecyclePolicy`: Creates or updates a lifecycle policy. For information about
+        /// lifecycle policy syntax, see Lifecycle policy template (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>).
+        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<repository::LifecyclePolicy>
     }
 
-    /// `RepositoryName`: The name to use for the repository. The repository name may be specified
-    /// on its own (such as ``nginx-web-app``) or it can be prepended with a namespace to group the
-    /// repository into a category (such as ``project-a/nginx-web-app``). If you don't specify a
-    /// name, CFNlong generates a unique physical ID and uses that ID for the repository name. For
-    /// more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// The repository name must start with a letter and can only contain lowercase letters,
-    /// numbers, hyphens, underscores, and forward …
-    pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryName", value.into());
-        self
+    prop! {
+        /// `RepositoryName`: The name to use for the repository. The repository name may be
+        /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace
+        /// to group the repository into a category (such as ``project-a/nginx-web-app``). If you
+        /// don't specify a name, CFNlong generates a unique physical ID and uses that ID for the
+        /// repository name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// The repository name must start with a letter and can only contain lowercase letters,
+        /// numbers, hyphens, underscores, and forward …
+        core.props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
     }
 
-    /// `RepositoryPolicyText`: The JSON repository policy text to apply to the repository. For more
-    /// information, see Amazon ECR repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html>)
-    /// in the *Amazon Elastic Container Registry User Guide*.
-    pub fn repository_policy_text(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RepositoryPolicyText", value.into());
-        self
+    prop! {
+        /// `RepositoryPolicyText`: The JSON repository policy text to apply to the repository. For
+        /// more information, see Amazon ECR repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html>)
+        /// in the *Amazon Elastic Container Registry User Guide*.
+        core.props, "RepositoryPolicyText", repository_policy_text, set_repository_policy_text, get_repository_policy_text, Val<Json>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<RepositoryName> {
         self.core.ref_()
     }
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
+    pub fn attr_arn(&self) -> Val<RepositoryArn> {
         self.core.get_att("Arn")
     }
 
@@ -760,13 +823,24 @@ pub mod repository {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for encryption.
-        /// The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the
-        /// same Region as the repository. If no key is specified, the default AWS managed KMS key for
-        /// Amazon ECR will be used.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: The encryption type to use. If you use the ``KMS`` encryption type,
+            /// the contents of the repository will be encrypted using server-side encryption with
+            /// KMSlong key stored in KMS. When you use KMS to encrypt your data, you can either use the
+            /// default AWS managed KMS key for Amazon ECR, or specify your own KMS key, which you
+            /// already created. If you use the ``KMS_DSSE`` encryption type, the contents of the
+            /// repository will be encrypted with two layers of encryption using server-side encryption
+            /// with the KMS Management Service key stored in KMS. Similar to the ``KMS`` encryption
+            /// type, you can either …
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for
+            /// encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must
+            /// exist in the same Region as the repository. If no key is specified, the default AWS
+            /// managed KMS key for Amazon ECR will be used.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -802,13 +876,12 @@ pub mod repository {
             ImageScanningConfiguration { props }
         }
 
-        /// `ScanOnPush`: The setting that determines whether images are scanned after being pushed to a
-        /// repository. If set to ``true``, images will be scanned after being pushed. If this parameter
-        /// is not specified, it will default to ``false`` and images will not be scanned unless a scan
-        /// is manually started.
-        pub fn scan_on_push(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ScanOnPush", value.into());
-            self
+        prop! {
+            /// `ScanOnPush`: The setting that determines whether images are scanned after being pushed
+            /// to a repository. If set to ``true``, images will be scanned after being pushed. If this
+            /// parameter is not specified, it will default to ``false`` and images will not be scanned
+            /// unless a scan is manually started.
+            props, "ScanOnPush", scan_on_push, set_scan_on_push, get_scan_on_push, Val<bool>
         }
     }
 
@@ -856,6 +929,16 @@ pub mod repository {
             props.set("ImageTagMutabilityExclusionFilterValue", image_tag_mutability_exclusion_filter_value.into());
             ImageTagMutabilityExclusionFilter { props }
         }
+
+        prop! {
+            /// `ImageTagMutabilityExclusionFilterType`.
+            props, "ImageTagMutabilityExclusionFilterType", _, set_image_tag_mutability_exclusion_filter_type, get_image_tag_mutability_exclusion_filter_type, Val<ImageTagMutabilityExclusionFilterType>
+        }
+
+        prop! {
+            /// `ImageTagMutabilityExclusionFilterValue`.
+            props, "ImageTagMutabilityExclusionFilterValue", _, set_image_tag_mutability_exclusion_filter_value, get_image_tag_mutability_exclusion_filter_value, Val<String>
+        }
     }
 
     /// Specifies the type of filter to use for excluding image tags from the repository's
@@ -887,17 +970,15 @@ pub mod repository {
             LifecyclePolicy { props }
         }
 
-        /// `LifecyclePolicyText`: The JSON repository policy text to apply to the repository.
-        pub fn lifecycle_policy_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LifecyclePolicyText", value.into());
-            self
+        prop! {
+            /// `LifecyclePolicyText`: The JSON repository policy text to apply to the repository.
+            props, "LifecyclePolicyText", lifecycle_policy_text, set_lifecycle_policy_text, get_lifecycle_policy_text, Val<String>
         }
 
-        /// `RegistryId`: The AWS account ID associated with the registry that contains the repository.
-        /// If you do not specify a registry, the default registry is assumed.
-        pub fn registry_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryId", value.into());
-            self
+        prop! {
+            /// `RegistryId`: The AWS account ID associated with the registry that contains the
+            /// repository. If you do not specify a registry, the default registry is assumed.
+            props, "RegistryId", registry_id, set_registry_id, get_registry_id, Val<String>
         }
     }
 }
@@ -931,64 +1012,70 @@ impl RepositoryCreationTemplate {
         RepositoryCreationTemplate { core }
     }
 
-    /// `CustomRoleArn`: The ARN of the role to be assumed by Amazon ECR. Amazon ECR will assume
-    /// your supplied role when the customRoleArn is specified. When this field isn't specified,
-    /// Amazon ECR will use the service-linked role for the repository creation template.
-    pub fn custom_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomRoleArn", value.into());
-        self
+    prop! {
+        /// `AppliedFor`: A list of enumerable Strings representing the repository creation
+        /// scenarios that this template will apply towards. The supported scenarios are
+        /// PULL_THROUGH_CACHE, REPLICATION, and CREATE_ON_PUSH
+        core.props, "AppliedFor", _, set_applied_for, get_applied_for, Val<List<repository_creation_template::AppliedForItem>>
     }
 
-    /// `Description`: The description associated with the repository creation template.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomRoleArn`: The ARN of the role to be assumed by Amazon ECR. Amazon ECR will assume
+        /// your supplied role when the customRoleArn is specified. When this field isn't specified,
+        /// Amazon ECR will use the service-linked role for the repository creation template.
+        core.props, "CustomRoleArn", custom_role_arn, set_custom_role_arn, get_custom_role_arn, Val<String>
     }
 
-    /// `EncryptionConfiguration`: The encryption configuration associated with the repository
-    /// creation template.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<repository_creation_template::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: The description associated with the repository creation template.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter is
-    /// omitted, the default setting of ``MUTABLE`` will be used which will allow image tags to be
-    /// overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository will be
-    /// immutable which will prevent them from being overwritten.
-    pub fn image_tag_mutability(mut self, value: impl Into<Val<repository_creation_template::ImageTagMutability>>) -> Self {
-        self.core.set("ImageTagMutability", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration associated with the repository
+        /// creation template.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<repository_creation_template::EncryptionConfiguration>
     }
 
-    /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags are
-    /// excluded from the repository creation template's image tag mutability setting.
-    pub fn image_tag_mutability_exclusion_filters(mut self, value: impl Into<Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>>) -> Self {
-        self.core.set("ImageTagMutabilityExclusionFilters", value.into());
-        self
+    prop! {
+        /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter
+        /// is omitted, the default setting of ``MUTABLE`` will be used which will allow image tags
+        /// to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository
+        /// will be immutable which will prevent them from being overwritten.
+        core.props, "ImageTagMutability", image_tag_mutability, set_image_tag_mutability, get_image_tag_mutability, Val<repository_creation_template::ImageTagMutability>
     }
 
-    /// `LifecyclePolicy`: The lifecycle policy to use for repositories created using the template.
-    pub fn lifecycle_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LifecyclePolicy", value.into());
-        self
+    prop! {
+        /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags
+        /// are excluded from the repository creation template's image tag mutability setting.
+        core.props, "ImageTagMutabilityExclusionFilters", image_tag_mutability_exclusion_filters, set_image_tag_mutability_exclusion_filters, get_image_tag_mutability_exclusion_filters, Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>
     }
 
-    /// `RepositoryPolicy`: The repository policy to apply to repositories created using the
-    /// template. A repository policy is a permissions policy associated with a repository to
-    /// control access permissions.
-    pub fn repository_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RepositoryPolicy", value.into());
-        self
+    prop! {
+        /// `LifecyclePolicy`: The lifecycle policy to use for repositories created using the
+        /// template.
+        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<String>
     }
 
-    /// `ResourceTags`: The metadata to apply to the repository to help you categorize and organize.
-    /// Each tag consists of a key and an optional value, both of which you define. Tag keys can
-    /// have a maximum character length of 128 characters, and tag values can have a maximum length
-    /// of 256 characters.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `Prefix`: The repository namespace prefix associated with the repository creation
+        /// template.
+        core.props, "Prefix", _, set_prefix, get_prefix, Val<String>
+    }
+
+    prop! {
+        /// `RepositoryPolicy`: The repository policy to apply to repositories created using the
+        /// template. A repository policy is a permissions policy associated with a repository to
+        /// control access permissions.
+        core.props, "RepositoryPolicy", repository_policy, set_repository_policy, get_repository_policy, Val<String>
+    }
+
+    prop! {
+        /// `ResourceTags`: The metadata to apply to the repository to help you categorize and
+        /// organize. Each tag consists of a key and an optional value, both of which you define.
+        /// Tag keys can have a maximum character length of 128 characters, and tag values can have
+        /// a maximum length of 256 characters.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1062,13 +1149,24 @@ pub mod repository_creation_template {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for encryption.
-        /// The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the
-        /// same Region as the repository. If no key is specified, the default AWS managed KMS key for
-        /// Amazon ECR will be used.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: The encryption type to use. If you use the ``KMS`` encryption type,
+            /// the contents of the repository will be encrypted using server-side encryption with
+            /// KMSlong key stored in KMS. When you use KMS to encrypt your data, you can either use the
+            /// default AWS managed KMS key for Amazon ECR, or specify your own KMS key, which you
+            /// already created. If you use the ``KMS_DSSE`` encryption type, the contents of the
+            /// repository will be encrypted with two layers of encryption using server-side encryption
+            /// with the KMS Management Service key stored in KMS. Similar to the ``KMS`` encryption
+            /// type, you can either …
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for
+            /// encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must
+            /// exist in the same Region as the repository. If no key is specified, the default AWS
+            /// managed KMS key for Amazon ECR will be used.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -1133,6 +1231,16 @@ pub mod repository_creation_template {
             props.set("ImageTagMutabilityExclusionFilterValue", image_tag_mutability_exclusion_filter_value.into());
             ImageTagMutabilityExclusionFilter { props }
         }
+
+        prop! {
+            /// `ImageTagMutabilityExclusionFilterType`.
+            props, "ImageTagMutabilityExclusionFilterType", _, set_image_tag_mutability_exclusion_filter_type, get_image_tag_mutability_exclusion_filter_type, Val<ImageTagMutabilityExclusionFilterImageTagMutabilityExclusionFilterType>
+        }
+
+        prop! {
+            /// `ImageTagMutabilityExclusionFilterValue`.
+            props, "ImageTagMutabilityExclusionFilterValue", _, set_image_tag_mutability_exclusion_filter_value, get_image_tag_mutability_exclusion_filter_value, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -1166,6 +1274,12 @@ impl SigningConfiguration {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("Rules", rules.into());
         SigningConfiguration { core }
+    }
+
+    prop! {
+        /// `Rules`: Array of signing rules that define which repositories should be signed and with
+        /// which signing profiles.
+        core.props, "Rules", _, set_rules, get_rules, Val<List<signing_configuration::Rule>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1204,11 +1318,16 @@ pub mod signing_configuration {
             Rule { props }
         }
 
-        /// `RepositoryFilters`: Optional array of repository filters. If omitted, the rule matches all
-        /// repositories. If provided, must contain at least one filter. Empty arrays are not allowed.
-        pub fn repository_filters(mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> Self {
-            self.props.set("RepositoryFilters", value.into());
-            self
+        prop! {
+            /// `SigningProfileArn`: AWS Signer signing profile ARN to use for matched repositories.
+            props, "SigningProfileArn", _, set_signing_profile_arn, get_signing_profile_arn, Val<String>
+        }
+
+        prop! {
+            /// `RepositoryFilters`: Optional array of repository filters. If omitted, the rule matches
+            /// all repositories. If provided, must contain at least one filter. Empty arrays are not
+            /// allowed.
+            props, "RepositoryFilters", repository_filters, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
         }
     }
 
@@ -1230,6 +1349,16 @@ pub mod signing_configuration {
             props.set("Filter", filter.into());
             props.set("FilterType", filter_type.into());
             RepositoryFilter { props }
+        }
+
+        prop! {
+            /// `Filter`: Repository name pattern (supports '*' wildcard).
+            props, "Filter", _, set_filter, get_filter, Val<String>
+        }
+
+        prop! {
+            /// `FilterType`: Type of repository filter
+            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
         }
     }
 

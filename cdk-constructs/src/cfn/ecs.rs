@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, ClusterArn, Json, List, RoleArn, TaskDefinitionArn};
+use cdk_core::kind::{Arn, ClusterArn, ClusterName, Json, List, RoleArn, ServiceArn, TaskDefinitionArn};
 
 /// `AWS::ECS::CapacityProvider`: Resource Type definition for AWS::ECS::CapacityProvider.
 pub struct CapacityProvider {
@@ -39,34 +39,29 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    /// `AutoScalingGroupProvider`.
-    pub fn auto_scaling_group_provider(mut self, value: impl Into<Val<capacity_provider::AutoScalingGroupProvider>>) -> Self {
-        self.core.set("AutoScalingGroupProvider", value.into());
-        self
+    prop! {
+        /// `AutoScalingGroupProvider`.
+        core.props, "AutoScalingGroupProvider", auto_scaling_group_provider, set_auto_scaling_group_provider, get_auto_scaling_group_provider, Val<capacity_provider::AutoScalingGroupProvider>
     }
 
-    /// `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `ClusterName`.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `ManagedInstancesProvider`.
-    pub fn managed_instances_provider(mut self, value: impl Into<Val<capacity_provider::ManagedInstancesProvider>>) -> Self {
-        self.core.set("ManagedInstancesProvider", value.into());
-        self
+    prop! {
+        /// `ManagedInstancesProvider`.
+        core.props, "ManagedInstancesProvider", managed_instances_provider, set_managed_instances_provider, get_managed_instances_provider, Val<capacity_provider::ManagedInstancesProvider>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -98,22 +93,25 @@ pub mod capacity_provider {
             AutoScalingGroupProvider { props }
         }
 
-        /// `ManagedDraining`.
-        pub fn managed_draining(mut self, value: impl Into<Val<AutoScalingGroupProviderManagedDraining>>) -> Self {
-            self.props.set("ManagedDraining", value.into());
-            self
+        prop! {
+            /// `AutoScalingGroupArn`.
+            props, "AutoScalingGroupArn", _, set_auto_scaling_group_arn, get_auto_scaling_group_arn, Val<String>
         }
 
-        /// `ManagedScaling`: The managed scaling settings for the Auto Scaling group capacity provider.
-        pub fn managed_scaling(mut self, value: impl Into<Val<ManagedScaling>>) -> Self {
-            self.props.set("ManagedScaling", value.into());
-            self
+        prop! {
+            /// `ManagedDraining`.
+            props, "ManagedDraining", managed_draining, set_managed_draining, get_managed_draining, Val<AutoScalingGroupProviderManagedDraining>
         }
 
-        /// `ManagedTerminationProtection`.
-        pub fn managed_termination_protection(mut self, value: impl Into<Val<AutoScalingGroupProviderManagedTerminationProtection>>) -> Self {
-            self.props.set("ManagedTerminationProtection", value.into());
-            self
+        prop! {
+            /// `ManagedScaling`: The managed scaling settings for the Auto Scaling group capacity
+            /// provider.
+            props, "ManagedScaling", managed_scaling, set_managed_scaling, get_managed_scaling, Val<ManagedScaling>
+        }
+
+        prop! {
+            /// `ManagedTerminationProtection`.
+            props, "ManagedTerminationProtection", managed_termination_protection, set_managed_termination_protection, get_managed_termination_protection, Val<AutoScalingGroupProviderManagedTerminationProtection>
         }
     }
 
@@ -146,34 +144,29 @@ pub mod capacity_provider {
             ManagedScaling { props }
         }
 
-        /// `InstanceWarmupPeriod`.
-        pub fn instance_warmup_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstanceWarmupPeriod", value.into());
-            self
+        prop! {
+            /// `InstanceWarmupPeriod`.
+            props, "InstanceWarmupPeriod", instance_warmup_period, set_instance_warmup_period, get_instance_warmup_period, Val<i64>
         }
 
-        /// `MaximumScalingStepSize`.
-        pub fn maximum_scaling_step_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumScalingStepSize", value.into());
-            self
+        prop! {
+            /// `MaximumScalingStepSize`.
+            props, "MaximumScalingStepSize", maximum_scaling_step_size, set_maximum_scaling_step_size, get_maximum_scaling_step_size, Val<i64>
         }
 
-        /// `MinimumScalingStepSize`.
-        pub fn minimum_scaling_step_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumScalingStepSize", value.into());
-            self
+        prop! {
+            /// `MinimumScalingStepSize`.
+            props, "MinimumScalingStepSize", minimum_scaling_step_size, set_minimum_scaling_step_size, get_minimum_scaling_step_size, Val<i64>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<ManagedScalingStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<ManagedScalingStatus>
         }
 
-        /// `TargetCapacity`.
-        pub fn target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetCapacity", value.into());
-            self
+        prop! {
+            /// `TargetCapacity`.
+            props, "TargetCapacity", target_capacity, set_target_capacity, get_target_capacity, Val<i64>
         }
     }
 
@@ -225,25 +218,32 @@ pub mod capacity_provider {
             ManagedInstancesProvider { props }
         }
 
-        /// `AutoRepairConfiguration`.
-        pub fn auto_repair_configuration(mut self, value: impl Into<Val<AutoRepairConfiguration>>) -> Self {
-            self.props.set("AutoRepairConfiguration", value.into());
-            self
+        prop! {
+            /// `InfrastructureRoleArn`.
+            props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
         }
 
-        /// `InfrastructureOptimization`: Defines how Amazon ECS Managed Instances optimizes the
-        /// infrastructure in your capacity provider. Configure it to turn on or off the infrastructure
-        /// optimization in your capacity provider, and to control the idle EC2 instances optimization
-        /// delay.
-        pub fn infrastructure_optimization(mut self, value: impl Into<Val<ManagedInstancesProviderInfrastructureOptimization>>) -> Self {
-            self.props.set("InfrastructureOptimization", value.into());
-            self
+        prop! {
+            /// `InstanceLaunchTemplate`.
+            props, "InstanceLaunchTemplate", _, set_instance_launch_template, get_instance_launch_template, Val<InstanceLaunchTemplate>
         }
 
-        /// `PropagateTags`.
-        pub fn propagate_tags(mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> Self {
-            self.props.set("PropagateTags", value.into());
-            self
+        prop! {
+            /// `AutoRepairConfiguration`.
+            props, "AutoRepairConfiguration", auto_repair_configuration, set_auto_repair_configuration, get_auto_repair_configuration, Val<AutoRepairConfiguration>
+        }
+
+        prop! {
+            /// `InfrastructureOptimization`: Defines how Amazon ECS Managed Instances optimizes the
+            /// infrastructure in your capacity provider. Configure it to turn on or off the
+            /// infrastructure optimization in your capacity provider, and to control the idle EC2
+            /// instances optimization delay.
+            props, "InfrastructureOptimization", infrastructure_optimization, set_infrastructure_optimization, get_infrastructure_optimization, Val<ManagedInstancesProviderInfrastructureOptimization>
+        }
+
+        prop! {
+            /// `PropagateTags`.
+            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<ManagedInstancesProviderPropagateTags>
         }
     }
 
@@ -262,10 +262,9 @@ pub mod capacity_provider {
             AutoRepairConfiguration { props }
         }
 
-        /// `ActionsStatus`.
-        pub fn actions_status(mut self, value: impl Into<Val<AutoRepairConfigurationActionsStatus>>) -> Self {
-            self.props.set("ActionsStatus", value.into());
-            self
+        prop! {
+            /// `ActionsStatus`.
+            props, "ActionsStatus", actions_status, set_actions_status, get_actions_status, Val<AutoRepairConfigurationActionsStatus>
         }
     }
 
@@ -300,16 +299,15 @@ pub mod capacity_provider {
             ManagedInstancesProviderInfrastructureOptimization { props }
         }
 
-        /// `ScaleInAfter`: This parameter defines the number of seconds Amazon ECS Managed Instances
-        /// waits before optimizing EC2 instances that have become idle or underutilized. A longer delay
-        /// increases the likelihood of placing new tasks on idle instances, reducing startup time. A
-        /// shorter delay helps reduce infrastructure costs by optimizing idle instances more quickly.
-        /// Valid values are: Not set (null) - Uses the default optimization behavior, `-1` - Disables
-        /// automatic infrastructure optimization, `0` to `3600` (inclusive) - Specifies the number of
-        /// seconds to wait before optimizing instances.
-        pub fn scale_in_after(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInAfter", value.into());
-            self
+        prop! {
+            /// `ScaleInAfter`: This parameter defines the number of seconds Amazon ECS Managed
+            /// Instances waits before optimizing EC2 instances that have become idle or underutilized.
+            /// A longer delay increases the likelihood of placing new tasks on idle instances, reducing
+            /// startup time. A shorter delay helps reduce infrastructure costs by optimizing idle
+            /// instances more quickly. Valid values are: Not set (null) - Uses the default optimization
+            /// behavior, `-1` - Disables automatic infrastructure optimization, `0` to `3600` (inclusive) -
+            /// Specifies the number of seconds to wait before optimizing instances.
+            props, "ScaleInAfter", scale_in_after, set_scale_in_after, get_scale_in_after, Val<i64>
         }
     }
 
@@ -335,52 +333,54 @@ pub mod capacity_provider {
             InstanceLaunchTemplate { props }
         }
 
-        /// `CapacityOptionType`.
-        pub fn capacity_option_type(mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> Self {
-            self.props.set("CapacityOptionType", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceProfileArn`.
+            props, "Ec2InstanceProfileArn", _, set_ec2_instance_profile_arn, get_ec2_instance_profile_arn, Val<String>
         }
 
-        /// `CapacityReservations`.
-        pub fn capacity_reservations(mut self, value: impl Into<Val<CapacityReservationRequest>>) -> Self {
-            self.props.set("CapacityReservations", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<ManagedInstancesNetworkConfiguration>
         }
 
-        /// `FipsEnabled`.
-        pub fn fips_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FipsEnabled", value.into());
-            self
+        prop! {
+            /// `CapacityOptionType`.
+            props, "CapacityOptionType", capacity_option_type, set_capacity_option_type, get_capacity_option_type, Val<InstanceLaunchTemplateCapacityOptionType>
         }
 
-        /// `InstanceMetadataTagsPropagation`.
-        pub fn instance_metadata_tags_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InstanceMetadataTagsPropagation", value.into());
-            self
+        prop! {
+            /// `CapacityReservations`.
+            props, "CapacityReservations", capacity_reservations, set_capacity_reservations, get_capacity_reservations, Val<CapacityReservationRequest>
         }
 
-        /// `InstanceRequirements`.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `FipsEnabled`.
+            props, "FipsEnabled", fips_enabled, set_fips_enabled, get_fips_enabled, Val<bool>
         }
 
-        /// `LocalStorageConfiguration`.
-        pub fn local_storage_configuration(mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> Self {
-            self.props.set("LocalStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `InstanceMetadataTagsPropagation`.
+            props, "InstanceMetadataTagsPropagation", instance_metadata_tags_propagation, set_instance_metadata_tags_propagation, get_instance_metadata_tags_propagation, Val<bool>
         }
 
-        /// `Monitoring`.
-        pub fn monitoring(mut self, value: impl Into<Val<ManagedInstancesMonitoringOptions>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirementsRequest>
         }
 
-        /// `StorageConfiguration`.
-        pub fn storage_configuration(mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> Self {
-            self.props.set("StorageConfiguration", value.into());
-            self
+        prop! {
+            /// `LocalStorageConfiguration`.
+            props, "LocalStorageConfiguration", local_storage_configuration, set_local_storage_configuration, get_local_storage_configuration, Val<ManagedInstancesLocalStorageConfiguration>
+        }
+
+        prop! {
+            /// `Monitoring`.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<ManagedInstancesMonitoringOptions>
+        }
+
+        prop! {
+            /// `StorageConfiguration`.
+            props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<ManagedInstancesStorageConfiguration>
         }
     }
 
@@ -415,16 +415,14 @@ pub mod capacity_provider {
             CapacityReservationRequest { props }
         }
 
-        /// `ReservationGroupArn`.
-        pub fn reservation_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReservationGroupArn", value.into());
-            self
+        prop! {
+            /// `ReservationGroupArn`.
+            props, "ReservationGroupArn", reservation_group_arn, set_reservation_group_arn, get_reservation_group_arn, Val<String>
         }
 
-        /// `ReservationPreference`.
-        pub fn reservation_preference(mut self, value: impl Into<Val<CapacityReservationRequestReservationPreference>>) -> Self {
-            self.props.set("ReservationPreference", value.into());
-            self
+        prop! {
+            /// `ReservationPreference`.
+            props, "ReservationPreference", reservation_preference, set_reservation_preference, get_reservation_preference, Val<CapacityReservationRequestReservationPreference>
         }
     }
 
@@ -466,136 +464,124 @@ pub mod capacity_provider {
             InstanceRequirementsRequest { props }
         }
 
-        /// `AcceleratorCount`.
-        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
-            self.props.set("AcceleratorCount", value.into());
-            self
+        prop! {
+            /// `VCpuCount`.
+            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRangeRequest>
         }
 
-        /// `AcceleratorManufacturers`.
-        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>>) -> Self {
-            self.props.set("AcceleratorManufacturers", value.into());
-            self
+        prop! {
+            /// `MemoryMiB`.
+            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
         }
 
-        /// `AcceleratorNames`.
-        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorNames>>>) -> Self {
-            self.props.set("AcceleratorNames", value.into());
-            self
+        prop! {
+            /// `AcceleratorCount`.
+            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
         }
 
-        /// `AcceleratorTotalMemoryMiB`.
-        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
-            self.props.set("AcceleratorTotalMemoryMiB", value.into());
-            self
+        prop! {
+            /// `AcceleratorManufacturers`.
+            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>
         }
 
-        /// `AcceleratorTypes`.
-        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorTypes>>>) -> Self {
-            self.props.set("AcceleratorTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorNames`.
+            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsRequestAcceleratorNames>>
         }
 
-        /// `AllowedInstanceTypes`.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AcceleratorTotalMemoryMiB`.
+            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
         }
 
-        /// `BareMetal`.
-        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsRequestBareMetal>>) -> Self {
-            self.props.set("BareMetal", value.into());
-            self
+        prop! {
+            /// `AcceleratorTypes`.
+            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsRequestAcceleratorTypes>>
         }
 
-        /// `BaselineEbsBandwidthMbps`.
-        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
-            self.props.set("BaselineEbsBandwidthMbps", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `BurstablePerformance`.
-        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsRequestBurstablePerformance>>) -> Self {
-            self.props.set("BurstablePerformance", value.into());
-            self
+        prop! {
+            /// `BareMetal`.
+            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsRequestBareMetal>
         }
 
-        /// `CpuManufacturers`.
-        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestCpuManufacturers>>>) -> Self {
-            self.props.set("CpuManufacturers", value.into());
-            self
+        prop! {
+            /// `BaselineEbsBandwidthMbps`.
+            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
         }
 
-        /// `ExcludedInstanceTypes`.
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `BurstablePerformance`.
+            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsRequestBurstablePerformance>
         }
 
-        /// `InstanceGenerations`.
-        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsRequestInstanceGenerations>>>) -> Self {
-            self.props.set("InstanceGenerations", value.into());
-            self
+        prop! {
+            /// `CpuManufacturers`.
+            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsRequestCpuManufacturers>>
         }
 
-        /// `LocalStorage`.
-        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsRequestLocalStorage>>) -> Self {
-            self.props.set("LocalStorage", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`.
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
 
-        /// `LocalStorageTypes`.
-        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestLocalStorageTypes>>>) -> Self {
-            self.props.set("LocalStorageTypes", value.into());
-            self
+        prop! {
+            /// `InstanceGenerations`.
+            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsRequestInstanceGenerations>>
         }
 
-        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `LocalStorage`.
+            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsRequestLocalStorage>
         }
 
-        /// `MemoryGiBPerVCpu`.
-        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
-            self.props.set("MemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `LocalStorageTypes`.
+            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsRequestLocalStorageTypes>>
         }
 
-        /// `NetworkBandwidthGbps`.
-        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
-            self.props.set("NetworkBandwidthGbps", value.into());
-            self
+        prop! {
+            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
         }
 
-        /// `NetworkInterfaceCount`.
-        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
-            self.props.set("NetworkInterfaceCount", value.into());
-            self
+        prop! {
+            /// `MemoryGiBPerVCpu`.
+            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
         }
 
-        /// `OnDemandMaxPricePercentageOverLowestPrice`.
-        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `NetworkBandwidthGbps`.
+            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
         }
 
-        /// `RequireHibernateSupport`.
-        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireHibernateSupport", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceCount`.
+            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
         }
 
-        /// `SpotMaxPricePercentageOverLowestPrice`.
-        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
-            self
+        prop! {
+            /// `OnDemandMaxPricePercentageOverLowestPrice`.
+            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
         }
 
-        /// `TotalLocalStorageGB`.
-        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
-            self.props.set("TotalLocalStorageGB", value.into());
-            self
+        prop! {
+            /// `RequireHibernateSupport`.
+            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
+        }
+
+        prop! {
+            /// `SpotMaxPricePercentageOverLowestPrice`.
+            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
+        }
+
+        prop! {
+            /// `TotalLocalStorageGB`.
+            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
         }
     }
 
@@ -614,16 +600,14 @@ pub mod capacity_provider {
             AcceleratorCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -728,16 +712,14 @@ pub mod capacity_provider {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -788,16 +770,14 @@ pub mod capacity_provider {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -890,16 +870,14 @@ pub mod capacity_provider {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -920,10 +898,14 @@ pub mod capacity_provider {
             MemoryMiBRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -942,16 +924,14 @@ pub mod capacity_provider {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -970,16 +950,14 @@ pub mod capacity_provider {
             NetworkInterfaceCountRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<i64>
         }
     }
 
@@ -998,16 +976,14 @@ pub mod capacity_provider {
             TotalLocalStorageGbRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
         }
     }
 
@@ -1028,10 +1004,14 @@ pub mod capacity_provider {
             VCpuCountRangeRequest { props }
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<i64>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<i64>
         }
     }
 
@@ -1050,10 +1030,9 @@ pub mod capacity_provider {
             ManagedInstancesLocalStorageConfiguration { props }
         }
 
-        /// `UseLocalStorage`.
-        pub fn use_local_storage(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLocalStorage", value.into());
-            self
+        prop! {
+            /// `UseLocalStorage`.
+            props, "UseLocalStorage", use_local_storage, set_use_local_storage, get_use_local_storage, Val<bool>
         }
     }
 
@@ -1091,6 +1070,16 @@ pub mod capacity_provider {
             props.set("Subnets", subnets.into());
             ManagedInstancesNetworkConfiguration { props }
         }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::ECS::CapacityProvider.ManagedInstancesStorageConfiguration`.
@@ -1108,6 +1097,11 @@ pub mod capacity_provider {
             let mut props = Props::new();
             props.set("StorageSizeGiB", storage_size_gi_b.into());
             ManagedInstancesStorageConfiguration { props }
+        }
+
+        prop! {
+            /// `StorageSizeGiB`.
+            props, "StorageSizeGiB", _, set_storage_size_gi_b, get_storage_size_gi_b, Val<i64>
         }
     }
 
@@ -1144,78 +1138,73 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `CapacityProviders`: The short name of one or more capacity providers to associate with the
-    /// cluster. A capacity provider must be associated with a cluster before it can be included as
-    /// part of the default capacity provider strategy of the cluster or used in a capacity provider
-    /// strategy when calling the CreateService (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html>)
-    /// or RunTask (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html>)
-    /// actions. If specifying a capacity provider that uses an Auto Scaling group, the capacity
-    /// provider must be created but not …
-    pub fn capacity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CapacityProviders", value.into());
-        self
+    prop! {
+        /// `CapacityProviders`: The short name of one or more capacity providers to associate with
+        /// the cluster. A capacity provider must be associated with a cluster before it can be
+        /// included as part of the default capacity provider strategy of the cluster or used in a
+        /// capacity provider strategy when calling the CreateService (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html>)
+        /// or RunTask (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html>)
+        /// actions. If specifying a capacity provider that uses an Auto Scaling group, the capacity
+        /// provider must be created but not …
+        core.props, "CapacityProviders", capacity_providers, set_capacity_providers, get_capacity_providers, Val<List<String>>
     }
 
-    /// `ClusterName`: A user-generated string that you use to identify your cluster. If you don't
-    /// specify a name, CFNlong generates a unique physical ID for the name.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `ClusterName`: A user-generated string that you use to identify your cluster. If you
+        /// don't specify a name, CFNlong generates a unique physical ID for the name.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `ClusterSettings`: The settings to use when creating a cluster. This parameter is used to
-    /// turn on CloudWatch Container Insights with enhanced observability or CloudWatch Container
-    /// Insights for a cluster. Container Insights with enhanced observability provides all the
-    /// Container Insights metrics, plus additional task and container metrics. This version
-    /// supports enhanced observability for Amazon ECS clusters using the Amazon EC2 and Fargate
-    /// launch types. After you configure Container Insights with enhanced observability on Amazon
-    /// ECS, Container Insights auto-collects detailed infrastructure telemetry from the …
-    pub fn cluster_settings(mut self, value: impl Into<Val<List<cluster::ClusterSettings>>>) -> Self {
-        self.core.set("ClusterSettings", value.into());
-        self
+    prop! {
+        /// `ClusterSettings`: The settings to use when creating a cluster. This parameter is used
+        /// to turn on CloudWatch Container Insights with enhanced observability or CloudWatch
+        /// Container Insights for a cluster. Container Insights with enhanced observability
+        /// provides all the Container Insights metrics, plus additional task and container metrics.
+        /// This version supports enhanced observability for Amazon ECS clusters using the Amazon
+        /// EC2 and Fargate launch types. After you configure Container Insights with enhanced
+        /// observability on Amazon ECS, Container Insights auto-collects detailed infrastructure
+        /// telemetry from the …
+        core.props, "ClusterSettings", cluster_settings, set_cluster_settings, get_cluster_settings, Val<List<cluster::ClusterSettings>>
     }
 
-    /// `Configuration`: The execute command and managed storage configuration for the cluster.
-    pub fn configuration(mut self, value: impl Into<Val<cluster::ClusterConfiguration>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: The execute command and managed storage configuration for the cluster.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<cluster::ClusterConfiguration>
     }
 
-    /// `DefaultCapacityProviderStrategy`: The default capacity provider strategy for the cluster.
-    /// When services or tasks are run in the cluster with no launch type or capacity provider
-    /// strategy specified, the default capacity provider strategy is used.
-    pub fn default_capacity_provider_strategy(mut self, value: impl Into<Val<List<cluster::CapacityProviderStrategyItem>>>) -> Self {
-        self.core.set("DefaultCapacityProviderStrategy", value.into());
-        self
+    prop! {
+        /// `DefaultCapacityProviderStrategy`: The default capacity provider strategy for the
+        /// cluster. When services or tasks are run in the cluster with no launch type or capacity
+        /// provider strategy specified, the default capacity provider strategy is used.
+        core.props, "DefaultCapacityProviderStrategy", default_capacity_provider_strategy, set_default_capacity_provider_strategy, get_default_capacity_provider_strategy, Val<List<cluster::CapacityProviderStrategyItem>>
     }
 
-    /// `ServiceConnectDefaults`: Use this parameter to set a default Service Connect namespace.
-    /// After you set a default Service Connect namespace, any new services with Service Connect
-    /// turned on that are created in the cluster are added as client services in the namespace.
-    /// This setting only applies to new services that set the ``enabled`` parameter to ``true`` in
-    /// the ``ServiceConnectConfiguration``. You can set the namespace of each service individually
-    /// in the ``ServiceConnectConfiguration`` to override this default parameter. Tasks that run in
-    /// a namespace can use short names to connect to services in the namespace. Tasks …
-    pub fn service_connect_defaults(mut self, value: impl Into<Val<cluster::ServiceConnectDefaults>>) -> Self {
-        self.core.set("ServiceConnectDefaults", value.into());
-        self
+    prop! {
+        /// `ServiceConnectDefaults`: Use this parameter to set a default Service Connect namespace.
+        /// After you set a default Service Connect namespace, any new services with Service Connect
+        /// turned on that are created in the cluster are added as client services in the namespace.
+        /// This setting only applies to new services that set the ``enabled`` parameter to ``true``
+        /// in the ``ServiceConnectConfiguration``. You can set the namespace of each service
+        /// individually in the ``ServiceConnectConfiguration`` to override this default parameter.
+        /// Tasks that run in a namespace can use short names to connect to services in the
+        /// namespace. Tasks …
+        core.props, "ServiceConnectDefaults", service_connect_defaults, set_service_connect_defaults, get_service_connect_defaults, Val<cluster::ServiceConnectDefaults>
     }
 
-    /// `Tags`: The metadata that you apply to the cluster to help you categorize and organize them.
-    /// Each tag consists of a key and an optional value. You define both. The following basic
-    /// restrictions apply to tags: + Maximum number of tags per resource - 50 + For each resource,
-    /// each tag key must be unique, and each tag key can have only one value. + Maximum key length - 128
-    /// Unicode characters in UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 + If
-    /// your tagging schema is used across multiple services and resources, remember that other
-    /// services may have restrictions on allowed characters. …
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata that you apply to the cluster to help you categorize and organize
+        /// them. Each tag consists of a key and an optional value. You define both. The following
+        /// basic restrictions apply to tags: + Maximum number of tags per resource - 50 + For each
+        /// resource, each tag key must be unique, and each tag key can have only one value. +
+        /// Maximum key length - 128 Unicode characters in UTF-8 + Maximum value length - 256
+        /// Unicode characters in UTF-8 + If your tagging schema is used across multiple services
+        /// and resources, remember that other services may have restrictions on allowed characters. …
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<ClusterName> {
         self.core.ref_()
     }
 
@@ -1251,21 +1240,19 @@ pub mod cluster {
             ClusterSettings { props }
         }
 
-        /// `Name`: The name of the cluster setting. The value is ``containerInsights``.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the cluster setting. The value is ``containerInsights``.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value to set for the cluster setting. The supported values are ``enhanced``, ``enabled``,
-        /// and ``disabled``. To use Container Insights with enhanced observability, set the ``containerInsights``
-        /// account setting to ``enhanced``. To use Container Insights, set the ``containerInsights``
-        /// account setting to ``enabled``. If a cluster value is specified, it will override the ``containerInsights``
-        /// value set with PutAccountSetting (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutAccountSetting.html>)
-        /// or …
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value to set for the cluster setting. The supported values are ``enhanced``, ``enabled``,
+            /// and ``disabled``. To use Container Insights with enhanced observability, set the ``containerInsights``
+            /// account setting to ``enhanced``. To use Container Insights, set the ``containerInsights``
+            /// account setting to ``enabled``. If a cluster value is specified, it will override the ``containerInsights``
+            /// value set with PutAccountSetting (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutAccountSetting.html>)
+            /// or …
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1285,16 +1272,14 @@ pub mod cluster {
             ClusterConfiguration { props }
         }
 
-        /// `ExecuteCommandConfiguration`: The details of the execute command configuration.
-        pub fn execute_command_configuration(mut self, value: impl Into<Val<ExecuteCommandConfiguration>>) -> Self {
-            self.props.set("ExecuteCommandConfiguration", value.into());
-            self
+        prop! {
+            /// `ExecuteCommandConfiguration`: The details of the execute command configuration.
+            props, "ExecuteCommandConfiguration", execute_command_configuration, set_execute_command_configuration, get_execute_command_configuration, Val<ExecuteCommandConfiguration>
         }
 
-        /// `ManagedStorageConfiguration`: The details of the managed storage configuration.
-        pub fn managed_storage_configuration(mut self, value: impl Into<Val<ManagedStorageConfiguration>>) -> Self {
-            self.props.set("ManagedStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedStorageConfiguration`: The details of the managed storage configuration.
+            props, "ManagedStorageConfiguration", managed_storage_configuration, set_managed_storage_configuration, get_managed_storage_configuration, Val<ManagedStorageConfiguration>
         }
     }
 
@@ -1314,31 +1299,28 @@ pub mod cluster {
             ExecuteCommandConfiguration { props }
         }
 
-        /// `KmsKeyId`: Specify an KMSlong key ID to encrypt the data between the local client and the
-        /// container.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Specify an KMSlong key ID to encrypt the data between the local client and
+            /// the container.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `LogConfiguration`: The log configuration for the results of the execute command actions.
-        /// The logs can be sent to CloudWatch Logs or an Amazon S3 bucket. When ``logging=OVERRIDE`` is
-        /// specified, a ``logConfiguration`` must be provided.
-        pub fn log_configuration(mut self, value: impl Into<Val<ExecuteCommandLogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`: The log configuration for the results of the execute command
+            /// actions. The logs can be sent to CloudWatch Logs or an Amazon S3 bucket. When ``logging=OVERRIDE``
+            /// is specified, a ``logConfiguration`` must be provided.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<ExecuteCommandLogConfiguration>
         }
 
-        /// `Logging`: The log setting to use for redirecting logs for your execute command results. The
-        /// following log settings are available. + ``NONE``: The execute command session is not logged. + ``DEFAULT``:
-        /// The ``awslogs`` configuration in the task definition is used. If no logging parameter is
-        /// specified, it defaults to this value. If no ``awslogs`` log driver is configured in the task
-        /// definition, the output won't be logged. + ``OVERRIDE``: Specify the logging details as a
-        /// part of ``logConfiguration``. If the ``OVERRIDE`` logging option is specified, the ``logConfiguration``
-        /// is required.
-        pub fn logging(mut self, value: impl Into<Val<ExecuteCommandConfigurationLogging>>) -> Self {
-            self.props.set("Logging", value.into());
-            self
+        prop! {
+            /// `Logging`: The log setting to use for redirecting logs for your execute command results.
+            /// The following log settings are available. + ``NONE``: The execute command session is not
+            /// logged. + ``DEFAULT``: The ``awslogs`` configuration in the task definition is used. If
+            /// no logging parameter is specified, it defaults to this value. If no ``awslogs`` log
+            /// driver is configured in the task definition, the output won't be logged. + ``OVERRIDE``:
+            /// Specify the logging details as a part of ``logConfiguration``. If the ``OVERRIDE``
+            /// logging option is specified, the ``logConfiguration`` is required.
+            props, "Logging", logging, set_logging, get_logging, Val<ExecuteCommandConfigurationLogging>
         }
     }
 
@@ -1358,38 +1340,33 @@ pub mod cluster {
             ExecuteCommandLogConfiguration { props }
         }
 
-        /// `CloudWatchEncryptionEnabled`: Determines whether to use encryption on the CloudWatch logs.
-        /// If not specified, encryption will be off.
-        pub fn cloud_watch_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CloudWatchEncryptionEnabled", value.into());
-            self
+        prop! {
+            /// `CloudWatchEncryptionEnabled`: Determines whether to use encryption on the CloudWatch
+            /// logs. If not specified, encryption will be off.
+            props, "CloudWatchEncryptionEnabled", cloud_watch_encryption_enabled, set_cloud_watch_encryption_enabled, get_cloud_watch_encryption_enabled, Val<bool>
         }
 
-        /// `CloudWatchLogGroupName`: The name of the CloudWatch log group to send logs to. The
-        /// CloudWatch log group must already be created.
-        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogGroupName", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogGroupName`: The name of the CloudWatch log group to send logs to. The
+            /// CloudWatch log group must already be created.
+            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
         }
 
-        /// `S3BucketName`: The name of the S3 bucket to send logs to. The S3 bucket must already be
-        /// created.
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the S3 bucket to send logs to. The S3 bucket must already be
+            /// created.
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
 
-        /// `S3EncryptionEnabled`: Determines whether to use encryption on the S3 logs. If not
-        /// specified, encryption is not used.
-        pub fn s3_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("S3EncryptionEnabled", value.into());
-            self
+        prop! {
+            /// `S3EncryptionEnabled`: Determines whether to use encryption on the S3 logs. If not
+            /// specified, encryption is not used.
+            props, "S3EncryptionEnabled", s3_encryption_enabled, set_s3_encryption_enabled, get_s3_encryption_enabled, Val<bool>
         }
 
-        /// `S3KeyPrefix`: An optional folder in the S3 bucket to place logs in.
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3KeyPrefix`: An optional folder in the S3 bucket to place logs in.
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 
@@ -1431,26 +1408,26 @@ pub mod cluster {
             ManagedStorageConfiguration { props }
         }
 
-        /// `FargateEphemeralStorageKmsKeyId`: Specify the KMSlong key ID for Fargate ephemeral storage.
-        /// When you specify a ``fargateEphemeralStorageKmsKeyId``, AWS Fargate uses the key to encrypt
-        /// data at rest in ephemeral storage. For more information about Fargate ephemeral storage
-        /// encryption, see Customer managed keys for Fargate ephemeral storage for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single Region
-        /// key.
-        pub fn fargate_ephemeral_storage_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FargateEphemeralStorageKmsKeyId", value.into());
-            self
+        prop! {
+            /// `FargateEphemeralStorageKmsKeyId`: Specify the KMSlong key ID for Fargate ephemeral
+            /// storage. When you specify a ``fargateEphemeralStorageKmsKeyId``, AWS Fargate uses the
+            /// key to encrypt data at rest in ephemeral storage. For more information about Fargate
+            /// ephemeral storage encryption, see Customer managed keys for Fargate ephemeral storage
+            /// for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single
+            /// Region key.
+            props, "FargateEphemeralStorageKmsKeyId", fargate_ephemeral_storage_kms_key_id, set_fargate_ephemeral_storage_kms_key_id, get_fargate_ephemeral_storage_kms_key_id, Val<String>
         }
 
-        /// `KmsKeyId`: Specify a KMSlong key ID to encrypt Amazon ECS managed storage. When you specify
-        /// a ``kmsKeyId``, Amazon ECS uses the key to encrypt data volumes managed by Amazon ECS that
-        /// are attached to tasks in the cluster. The following data volumes are managed by Amazon ECS:
-        /// Amazon EBS. For more information about encryption of Amazon EBS volumes attached to Amazon
-        /// ECS tasks, see Encrypt data stored in Amazon EBS volumes for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-kms-encryption.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single …
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Specify a KMSlong key ID to encrypt Amazon ECS managed storage. When you
+            /// specify a ``kmsKeyId``, Amazon ECS uses the key to encrypt data volumes managed by
+            /// Amazon ECS that are attached to tasks in the cluster. The following data volumes are
+            /// managed by Amazon ECS: Amazon EBS. For more information about encryption of Amazon EBS
+            /// volumes attached to Amazon ECS tasks, see Encrypt data stored in Amazon EBS volumes for
+            /// Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-kms-encryption.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single …
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -1472,35 +1449,32 @@ pub mod cluster {
             CapacityProviderStrategyItem { props }
         }
 
-        /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the specified
-        /// capacity provider for each service. Only one capacity provider in a capacity provider
-        /// strategy can have a *base* defined. If no value is specified, the default value of ``0`` is
-        /// used. Base value characteristics: + Only one capacity provider in a strategy can have a base
-        /// defined + The default value is ``0`` if not specified + The valid range is 0 to 100,000 +
-        /// Base requirements are satisfied first before weight distribution
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the
+            /// specified capacity provider for each service. Only one capacity provider in a capacity
+            /// provider strategy can have a *base* defined. If no value is specified, the default value
+            /// of ``0`` is used. Base value characteristics: + Only one capacity provider in a strategy
+            /// can have a base defined + The default value is ``0`` if not specified + The valid range
+            /// is 0 to 100,000 + Base requirements are satisfied first before weight distribution
+            props, "Base", base, set_base, get_base, Val<i64>
         }
 
-        /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
-        /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom capacity
-        /// provider that you created.
-        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityProvider", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
+            /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom
+            /// capacity provider that you created.
+            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`: The *weight* value designates the relative percentage of the total number of tasks
-        /// launched that should use the specified capacity provider. The ``weight`` value is taken into
-        /// consideration after the ``base`` value, if defined, is satisfied. If no ``weight`` value is
-        /// specified, the default value of ``0`` is used. When multiple capacity providers are
-        /// specified within a capacity provider strategy, at least one of the capacity providers must
-        /// have a weight value greater than zero and any capacity providers with a weight of ``0``
-        /// can't be used to place tasks. If you specify multiple capacity …
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`: The *weight* value designates the relative percentage of the total number of
+            /// tasks launched that should use the specified capacity provider. The ``weight`` value is
+            /// taken into consideration after the ``base`` value, if defined, is satisfied. If no ``weight``
+            /// value is specified, the default value of ``0`` is used. When multiple capacity providers
+            /// are specified within a capacity provider strategy, at least one of the capacity
+            /// providers must have a weight value greater than zero and any capacity providers with a
+            /// weight of ``0`` can't be used to place tasks. If you specify multiple capacity …
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1526,16 +1500,16 @@ pub mod cluster {
             ServiceConnectDefaults { props }
         }
 
-        /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong namespace
-        /// that's used when you create a service and don't specify a Service Connect configuration. The
-        /// namespace name can include up to 1024 characters. The name is case-sensitive. The name can't
-        /// include greater than (&gt;), less than (&lt;), double quotation marks ("), or slash (/). If
-        /// you enter an existing namespace name or ARN, then that namespace will be used. Any namespace
-        /// type is supported. The namespace must be in this account and this AWS Region. If you enter a
-        /// new name, a CMAPlong namespace will be created. Amazon ECS …
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong
+            /// namespace that's used when you create a service and don't specify a Service Connect
+            /// configuration. The namespace name can include up to 1024 characters. The name is
+            /// case-sensitive. The name can't include greater than (&gt;), less than (&lt;), double
+            /// quotation marks ("), or slash (/). If you enter an existing namespace name or ARN, then
+            /// that namespace will be used. Any namespace type is supported. The namespace must be in
+            /// this account and this AWS Region. If you enter a new name, a CMAPlong namespace will be
+            /// created. Amazon ECS …
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 }
@@ -1567,10 +1541,20 @@ impl ClusterCapacityProviderAssociations {
         ClusterCapacityProviderAssociations { core }
     }
 
-    /// `CapacityProviders`: List of capacity providers to associate with the cluster
-    pub fn capacity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CapacityProviders", value.into());
-        self
+    prop! {
+        /// `CapacityProviders`: List of capacity providers to associate with the cluster
+        core.props, "CapacityProviders", capacity_providers, set_capacity_providers, get_capacity_providers, Val<List<String>>
+    }
+
+    prop! {
+        /// `Cluster`: The name of the cluster
+        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    }
+
+    prop! {
+        /// `DefaultCapacityProviderStrategy`: List of capacity providers to associate with the
+        /// cluster
+        core.props, "DefaultCapacityProviderStrategy", _, set_default_capacity_provider_strategy, get_default_capacity_provider_strategy, Val<List<cluster_capacity_provider_associations::CapacityProviderStrategy>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1602,16 +1586,20 @@ pub mod cluster_capacity_provider_associations {
             CapacityProviderStrategy { props }
         }
 
-        /// `Base`.
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`: If using ec2 auto-scaling, the name of the associated capacity
+            /// provider. Otherwise FARGATE, FARGATE_SPOT.
+            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Base`.
+            props, "Base", base, set_base, get_base, Val<i64>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 }
@@ -1634,68 +1622,60 @@ impl Daemon {
         Daemon { core }
     }
 
-    /// `CapacityProviderArns`: The Amazon Resource Names (ARNs) of the capacity providers
-    /// associated with the daemon.
-    pub fn capacity_provider_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CapacityProviderArns", value.into());
-        self
+    prop! {
+        /// `CapacityProviderArns`: The Amazon Resource Names (ARNs) of the capacity providers
+        /// associated with the daemon.
+        core.props, "CapacityProviderArns", capacity_provider_arns, set_capacity_provider_arns, get_capacity_provider_arns, Val<List<String>>
     }
 
-    /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster that the daemon is running in.
-    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterArn", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster that the daemon is running
+        /// in.
+        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `Critical`.
-    pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Critical", value.into());
-        self
+    prop! {
+        /// `Critical`.
+        core.props, "Critical", critical, set_critical, get_critical, Val<bool>
     }
 
-    /// `DaemonName`.
-    pub fn daemon_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DaemonName", value.into());
-        self
+    prop! {
+        /// `DaemonName`.
+        core.props, "DaemonName", daemon_name, set_daemon_name, get_daemon_name, Val<String>
     }
 
-    /// `DaemonTaskDefinitionArn`: The Amazon Resource Name (ARN) of the daemon task definition used
-    /// by this revision.
-    pub fn daemon_task_definition_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DaemonTaskDefinitionArn", value.into());
-        self
+    prop! {
+        /// `DaemonTaskDefinitionArn`: The Amazon Resource Name (ARN) of the daemon task definition
+        /// used by this revision.
+        core.props, "DaemonTaskDefinitionArn", daemon_task_definition_arn, set_daemon_task_definition_arn, get_daemon_task_definition_arn, Val<String>
     }
 
-    /// `DeploymentConfiguration`: The deployment configuration used for this daemon deployment.
-    pub fn deployment_configuration(mut self, value: impl Into<Val<daemon::DaemonDeploymentConfiguration>>) -> Self {
-        self.core.set("DeploymentConfiguration", value.into());
-        self
+    prop! {
+        /// `DeploymentConfiguration`: The deployment configuration used for this daemon deployment.
+        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<daemon::DaemonDeploymentConfiguration>
     }
 
-    /// `EnableECSManagedTags`: Specifies whether Amazon ECS managed tags are turned on for the
-    /// daemon tasks.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableECSManagedTags", value.into());
-        self
+    prop! {
+        /// `EnableECSManagedTags`: Specifies whether Amazon ECS managed tags are turned on for the
+        /// daemon tasks.
+        core.props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
     }
 
-    /// `EnableExecuteCommand`: Specifies whether the execute command functionality is turned on for
-    /// the daemon tasks.
-    pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableExecuteCommand", value.into());
-        self
+    prop! {
+        /// `EnableExecuteCommand`: Specifies whether the execute command functionality is turned on
+        /// for the daemon tasks.
+        core.props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
     }
 
-    /// `PropagateTags`: Specifies whether tags are propagated from the daemon to the daemon tasks.
-    pub fn propagate_tags(mut self, value: impl Into<Val<daemon::PropagateTags>>) -> Self {
-        self.core.set("PropagateTags", value.into());
-        self
+    prop! {
+        /// `PropagateTags`: Specifies whether tags are propagated from the daemon to the daemon
+        /// tasks.
+        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<daemon::PropagateTags>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1756,26 +1736,23 @@ pub mod daemon {
             DaemonDeploymentConfiguration { props }
         }
 
-        /// `Alarms`: The CloudWatch alarm configuration for the daemon deployment. When alarms are
-        /// triggered during a deployment, the deployment can be automatically rolled back.
-        pub fn alarms(mut self, value: impl Into<Val<DaemonAlarmConfiguration>>) -> Self {
-            self.props.set("Alarms", value.into());
-            self
+        prop! {
+            /// `Alarms`: The CloudWatch alarm configuration for the daemon deployment. When alarms are
+            /// triggered during a deployment, the deployment can be automatically rolled back.
+            props, "Alarms", alarms, set_alarms, get_alarms, Val<DaemonAlarmConfiguration>
         }
 
-        /// `BakeTimeInMinutes`: The amount of time (in minutes) to wait after a successful deployment
-        /// step before proceeding. This allows time to monitor for issues before continuing. The
-        /// default value is 0.
-        pub fn bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BakeTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `BakeTimeInMinutes`: The amount of time (in minutes) to wait after a successful
+            /// deployment step before proceeding. This allows time to monitor for issues before
+            /// continuing. The default value is 0.
+            props, "BakeTimeInMinutes", bake_time_in_minutes, set_bake_time_in_minutes, get_bake_time_in_minutes, Val<i64>
         }
 
-        /// `DrainPercent`: The percentage of container instances to drain simultaneously during a
-        /// daemon deployment. Valid values are between 0.0 and 100.0.
-        pub fn drain_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DrainPercent", value.into());
-            self
+        prop! {
+            /// `DrainPercent`: The percentage of container instances to drain simultaneously during a
+            /// daemon deployment. Valid values are between 0.0 and 100.0.
+            props, "DrainPercent", drain_percent, set_drain_percent, get_drain_percent, Val<f64>
         }
     }
 
@@ -1795,17 +1772,15 @@ pub mod daemon {
             DaemonAlarmConfiguration { props }
         }
 
-        /// `AlarmNames`: The CloudWatch alarm names to monitor during a daemon deployment.
-        pub fn alarm_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AlarmNames", value.into());
-            self
+        prop! {
+            /// `AlarmNames`: The CloudWatch alarm names to monitor during a daemon deployment.
+            props, "AlarmNames", alarm_names, set_alarm_names, get_alarm_names, Val<List<String>>
         }
 
-        /// `Enable`: Determines whether to use the CloudWatch alarm option in the daemon deployment
-        /// process. The default value is ``false``.
-        pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enable", value.into());
-            self
+        prop! {
+            /// `Enable`: Determines whether to use the CloudWatch alarm option in the daemon deployment
+            /// process. The default value is ``false``.
+            props, "Enable", enable, set_enable, get_enable, Val<bool>
         }
     }
 
@@ -1843,76 +1818,67 @@ impl DaemonTaskDefinition {
         DaemonTaskDefinition { core }
     }
 
-    /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
-    /// containers that make up the daemon task.
-    pub fn container_definitions(mut self, value: impl Into<Val<List<daemon_task_definition::DaemonContainerDefinition>>>) -> Self {
-        self.core.set("ContainerDefinitions", value.into());
-        self
+    prop! {
+        /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
+        /// containers that make up the daemon task.
+        core.props, "ContainerDefinitions", container_definitions, set_container_definitions, get_container_definitions, Val<List<daemon_task_definition::DaemonContainerDefinition>>
     }
 
-    /// `Cpu`: The number of CPU units used by the daemon task.
-    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cpu", value.into());
-        self
+    prop! {
+        /// `Cpu`: The number of CPU units used by the daemon task.
+        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that grants
-    /// the Amazon ECS container agent permission to make Amazon Web Services API calls on your
-    /// behalf.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that
+        /// grants the Amazon ECS container agent permission to make Amazon Web Services API calls
+        /// on your behalf.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
     }
 
-    /// `Family`: The name of a family that this daemon task definition is registered to.
-    pub fn family(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Family", value.into());
-        self
+    prop! {
+        /// `Family`: The name of a family that this daemon task definition is registered to.
+        core.props, "Family", family, set_family, get_family, Val<String>
     }
 
-    /// `IpcMode`: The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``.
-    /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon runs
-    /// with its own IPC namespace, isolated from other tasks. If ``shared`` is specified, the
-    /// daemon joins the host IPC namespace, making it accessible to non-daemon tasks that use ``ipcMode: "host"``
-    /// or other daemons that use ``ipcMode: "shared"``.
-    pub fn ipc_mode(mut self, value: impl Into<Val<daemon_task_definition::IpcMode>>) -> Self {
-        self.core.set("IpcMode", value.into());
-        self
+    prop! {
+        /// `IpcMode`: The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``.
+        /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon
+        /// runs with its own IPC namespace, isolated from other tasks. If ``shared`` is specified,
+        /// the daemon joins the host IPC namespace, making it accessible to non-daemon tasks that
+        /// use ``ipcMode: "host"`` or other daemons that use ``ipcMode: "shared"``.
+        core.props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<daemon_task_definition::IpcMode>
     }
 
-    /// `Memory`: The amount of memory (in MiB) used by the daemon task.
-    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Memory", value.into());
-        self
+    prop! {
+        /// `Memory`: The amount of memory (in MiB) used by the daemon task.
+        core.props, "Memory", memory, set_memory, get_memory, Val<String>
     }
 
-    /// `PidMode`: The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``.
-    /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon runs
-    /// with its own PID namespace, isolated from other tasks. If ``shared`` is specified, the
-    /// daemon joins the host PID namespace, making it accessible to non-daemon tasks that use ``pidMode: "host"``
-    /// or other daemons that use ``pidMode: "shared"``.
-    pub fn pid_mode(mut self, value: impl Into<Val<daemon_task_definition::PidMode>>) -> Self {
-        self.core.set("PidMode", value.into());
-        self
+    prop! {
+        /// `PidMode`: The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``.
+        /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon
+        /// runs with its own PID namespace, isolated from other tasks. If ``shared`` is specified,
+        /// the daemon joins the host PID namespace, making it accessible to non-daemon tasks that
+        /// use ``pidMode: "host"`` or other daemons that use ``pidMode: "shared"``.
+        core.props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<daemon_task_definition::PidMode>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAM role that grants
-    /// containers in the daemon task permission to call Amazon Web Services APIs on your behalf.
-    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("TaskRoleArn", value.into());
-        self
+    prop! {
+        /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAM role that
+        /// grants containers in the daemon task permission to call Amazon Web Services APIs on your
+        /// behalf.
+        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
     }
 
-    /// `Volumes`: The list of data volume definitions for the daemon task.
-    pub fn volumes(mut self, value: impl Into<Val<List<daemon_task_definition::Volume>>>) -> Self {
-        self.core.set("Volumes", value.into());
-        self
+    prop! {
+        /// `Volumes`: The list of data volume definitions for the daemon task.
+        core.props, "Volumes", volumes, set_volumes, get_volumes, Val<List<daemon_task_definition::Volume>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1957,180 +1923,166 @@ pub mod daemon_task_definition {
             DaemonContainerDefinition { props }
         }
 
-        /// `Command`: The command that's passed to the container.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the container. Up to 255 letters (uppercase and lowercase), numbers,
+            /// underscores, and hyphens are allowed.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Cpu`: The number of ``cpu`` units reserved for the container.
-        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Image`: The image used to start the container. This string is passed directly to the
+            /// Docker daemon. Images in the Docker Hub registry are available by default. Other
+            /// repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `DependsOn`: The dependencies defined for container startup and shutdown. A container can
-        /// contain multiple dependencies on other containers in a task definition.
-        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `Command`: The command that's passed to the container.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `EntryPoint`: The entry point that's passed to the container.
-        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EntryPoint", value.into());
-            self
+        prop! {
+            /// `Cpu`: The number of ``cpu`` units reserved for the container.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
         }
 
-        /// `Environment`: The environment variables to pass to a container.
-        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `DependsOn`: The dependencies defined for container startup and shutdown. A container
+            /// can contain multiple dependencies on other containers in a task definition.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
         }
 
-        /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
-        /// container.
-        pub fn environment_files(mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> Self {
-            self.props.set("EnvironmentFiles", value.into());
-            self
+        prop! {
+            /// `EntryPoint`: The entry point that's passed to the container.
+            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
         }
 
-        /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and that
-        /// container fails or stops for any reason, all other containers that are part of the task are
-        /// stopped.
-        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Essential", value.into());
-            self
+        prop! {
+            /// `Environment`: The environment variables to pass to a container.
+            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
         }
 
-        /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
-        /// specify and configure a log router for container logs.
-        pub fn firelens_configuration(mut self, value: impl Into<Val<FirelensConfiguration>>) -> Self {
-            self.props.set("FirelensConfiguration", value.into());
-            self
+        prop! {
+            /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
+            /// container.
+            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EnvironmentFile>>
         }
 
-        /// `HealthCheck`: The container health check command and associated configuration parameters
-        /// for the container.
-        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and
+            /// that container fails or stops for any reason, all other containers that are part of the
+            /// task are stopped.
+            props, "Essential", essential, set_essential, get_essential, Val<bool>
         }
 
-        /// `Interactive`: When this parameter is ``true``, you can deploy containerized applications
-        /// that require ``stdin`` or a ``tty`` to be allocated.
-        pub fn interactive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Interactive", value.into());
-            self
+        prop! {
+            /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
+            /// specify and configure a log router for container logs.
+            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<FirelensConfiguration>
         }
 
-        /// `LinuxParameters`: Linux-specific modifications that are applied to the container
-        /// configuration, such as Linux kernel capabilities.
-        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
-            self.props.set("LinuxParameters", value.into());
-            self
+        prop! {
+            /// `HealthCheck`: The container health check command and associated configuration
+            /// parameters for the container.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
         }
 
-        /// `LogConfiguration`: The log configuration specification for the container.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `Interactive`: When this parameter is ``true``, you can deploy containerized
+            /// applications that require ``stdin`` or a ``tty`` to be allocated.
+            props, "Interactive", interactive, set_interactive, get_interactive, Val<bool>
         }
 
-        /// `Memory`: The amount (in MiB) of memory to present to the container. If the container
-        /// attempts to exceed the memory specified here, the container is killed.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `LinuxParameters`: Linux-specific modifications that are applied to the container
+            /// configuration, such as Linux kernel capabilities.
+            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
         }
 
-        /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
-        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemoryReservation", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`: The log configuration specification for the container.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `MountPoints`: The mount points for data volumes in your container.
-        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `Memory`: The amount (in MiB) of memory to present to the container. If the container
+            /// attempts to exceed the memory specified here, the container is killed.
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `Privileged`: When this parameter is true, the container is given elevated privileges on the
-        /// host container instance (similar to the ``root`` user).
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
+            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
         }
 
-        /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated.
-        pub fn pseudo_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PseudoTerminal", value.into());
-            self
+        prop! {
+            /// `MountPoints`: The mount points for data volumes in your container.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
         }
 
-        /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
-        /// access to its root file system.
-        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadonlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `Privileged`: When this parameter is true, the container is given elevated privileges on
+            /// the host container instance (similar to the ``root`` user).
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `RepositoryCredentials`: The private repository authentication credentials to use.
-        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated.
+            props, "PseudoTerminal", pseudo_terminal, set_pseudo_terminal, get_pseudo_terminal, Val<bool>
         }
 
-        /// `RestartPolicy`: The restart policy for the container. When you set up a restart policy,
-        /// Amazon ECS can restart the container without needing to replace the task.
-        pub fn restart_policy(mut self, value: impl Into<Val<RestartPolicy>>) -> Self {
-            self.props.set("RestartPolicy", value.into());
-            self
+        prop! {
+            /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
+            /// access to its root file system.
+            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
         }
 
-        /// `Secrets`: The secrets to pass to the container.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`: The private repository authentication credentials to use.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
         }
 
-        /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
-        /// dependencies for a container.
-        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTimeout", value.into());
-            self
+        prop! {
+            /// `RestartPolicy`: The restart policy for the container. When you set up a restart policy,
+            /// Amazon ECS can restart the container without needing to replace the task.
+            props, "RestartPolicy", restart_policy, set_restart_policy, get_restart_policy, Val<RestartPolicy>
         }
 
-        /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully killed
-        /// if it doesn't exit normally on its own.
-        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StopTimeout", value.into());
-            self
+        prop! {
+            /// `Secrets`: The secrets to pass to the container.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
 
-        /// `SystemControls`: A list of namespaced kernel parameters to set in the container.
-        pub fn system_controls(mut self, value: impl Into<Val<List<SystemControl>>>) -> Self {
-            self.props.set("SystemControls", value.into());
-            self
+        prop! {
+            /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
+            /// dependencies for a container.
+            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
         }
 
-        /// `Ulimits`: A list of ``ulimits`` to set in the container.
-        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
-            self.props.set("Ulimits", value.into());
-            self
+        prop! {
+            /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully
+            /// killed if it doesn't exit normally on its own.
+            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
         }
 
-        /// `User`: The user to use inside the container.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `SystemControls`: A list of namespaced kernel parameters to set in the container.
+            props, "SystemControls", system_controls, set_system_controls, get_system_controls, Val<List<SystemControl>>
         }
 
-        /// `WorkingDirectory`: The working directory to run commands inside the container in.
-        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkingDirectory", value.into());
-            self
+        prop! {
+            /// `Ulimits`: A list of ``ulimits`` to set in the container.
+            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        }
+
+        prop! {
+            /// `User`: The user to use inside the container.
+            props, "User", user, set_user, get_user, Val<String>
+        }
+
+        prop! {
+            /// `WorkingDirectory`: The working directory to run commands inside the container in.
+            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
         }
     }
 
@@ -2155,22 +2107,21 @@ pub mod daemon_task_definition {
             ContainerDependency { props }
         }
 
-        /// `Condition`: The dependency condition of the container. The following are the available
-        /// conditions and their behavior: + ``START`` - This condition emulates the behavior of links
-        /// and volumes today. It validates that a dependent container is started before permitting
-        /// other containers to start. + ``COMPLETE`` - This condition validates that a dependent
-        /// container runs to completion (exits) before permitting other containers to start. This can
-        /// be useful for nonessential containers that run a script and then exit. This condition can't
-        /// be set on an essential container. + ``SUCCESS`` - This condition is the same …
-        pub fn condition(mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`: The dependency condition of the container. The following are the available
+            /// conditions and their behavior: + ``START`` - This condition emulates the behavior of
+            /// links and volumes today. It validates that a dependent container is started before
+            /// permitting other containers to start. + ``COMPLETE`` - This condition validates that a
+            /// dependent container runs to completion (exits) before permitting other containers to
+            /// start. This can be useful for nonessential containers that run a script and then exit.
+            /// This condition can't be set on an essential container. + ``SUCCESS`` - This condition is
+            /// the same …
+            props, "Condition", condition, set_condition, get_condition, Val<ContainerDependencyCondition>
         }
 
-        /// `ContainerName`: The name of a container.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of a container.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
     }
 
@@ -2214,18 +2165,16 @@ pub mod daemon_task_definition {
             KeyValuePair { props }
         }
 
-        /// `Name`: The name of the key-value pair. For environment variables, this is the name of the
-        /// environment variable.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the key-value pair. For environment variables, this is the name of
+            /// the environment variable.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of the key-value pair. For environment variables, this is the value of
-        /// the environment variable.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the key-value pair. For environment variables, this is the value
+            /// of the environment variable.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -2251,18 +2200,16 @@ pub mod daemon_task_definition {
             EnvironmentFile { props }
         }
 
-        /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only supported
-        /// value is ``s3``.
-        pub fn type_(mut self, value: impl Into<Val<EnvironmentFileType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only
+            /// supported value is ``s3``.
+            props, "Type", type_, set_type, get_type, Val<EnvironmentFileType>
         }
 
-        /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment
-        /// variable file.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the
+            /// environment variable file.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -2295,20 +2242,18 @@ pub mod daemon_task_definition {
             FirelensConfiguration { props }
         }
 
-        /// `Options`: The options to use when configuring the log router. This field is optional and
-        /// can be used to specify a custom configuration file or to add additional metadata, such as
-        /// the task, task definition, cluster, and container instance details to the log event. If
-        /// specified, the syntax to use is ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
-        /// For more information, see \[Creating a task definition that uses a FireLens …
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`: The options to use when configuring the log router. This field is optional
+            /// and can be used to specify a custom configuration file or to add additional metadata,
+            /// such as the task, task definition, cluster, and container instance details to the log
+            /// event. If specified, the syntax to use is ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
+            /// For more information, see \[Creating a task definition that uses a FireLens …
+            props, "Options", options, set_options, get_options, Val<Map<String>>
         }
 
-        /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-        pub fn type_(mut self, value: impl Into<Val<FirelensConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+            props, "Type", type_, set_type, get_type, Val<FirelensConfigurationType>
         }
     }
 
@@ -2347,51 +2292,46 @@ pub mod daemon_task_definition {
             HealthCheck { props }
         }
 
-        /// `Command`: A string array representing the command that the container runs to determine if
-        /// it is healthy. The string array must start with ``CMD`` to run the command arguments
-        /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When you
-        /// use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of
-        /// commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
-        /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
-        /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`: A string array representing the command that the container runs to determine
+            /// if it is healthy. The string array must start with ``CMD`` to run the command arguments
+            /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When
+            /// you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the
+            /// list of commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
+            /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
+            /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Interval`: The time period in seconds between each health check execution. You may specify
-        /// between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you
-        /// specify a ``command``.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The time period in seconds between each health check execution. You may
+            /// specify between 5 and 300 seconds. The default value is 30 seconds. This value applies
+            /// only when you specify a ``command``.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `Retries`: The number of times to retry a failed health check before the container is
-        /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This
-        /// value applies only when you specify a ``command``.
-        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Retries", value.into());
-            self
+        prop! {
+            /// `Retries`: The number of times to retry a failed health check before the container is
+            /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3.
+            /// This value applies only when you specify a ``command``.
+            props, "Retries", retries, set_retries, get_retries, Val<i64>
         }
 
-        /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
-        /// failed health checks count towards the maximum number of retries. You can specify between 0
-        /// and 300 seconds. By default, the ``startPeriod`` is off. This value applies only when you
-        /// specify a ``command``. If a health check succeeds within the ``startPeriod``, then the
-        /// container is considered healthy and any subsequent failures count toward the maximum number
-        /// of retries.
-        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartPeriod", value.into());
-            self
+        prop! {
+            /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
+            /// failed health checks count towards the maximum number of retries. You can specify
+            /// between 0 and 300 seconds. By default, the ``startPeriod`` is off. This value applies
+            /// only when you specify a ``command``. If a health check succeeds within the ``startPeriod``,
+            /// then the container is considered healthy and any subsequent failures count toward the
+            /// maximum number of retries.
+            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
         }
 
-        /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
-        /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This
-        /// value applies only when you specify a ``command``.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
+            /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5.
+            /// This value applies only when you specify a ``command``.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -2411,38 +2351,35 @@ pub mod daemon_task_definition {
             LinuxParameters { props }
         }
 
-        /// `Capabilities`: The Linux capabilities for the container that are added to or dropped from
-        /// the default configuration provided by Docker. For tasks that use the Fargate launch type, ``capabilities``
-        /// is supported for all platform versions but the ``add`` parameter is only supported if using
-        /// platform version 1.4.0 or later.
-        pub fn capabilities(mut self, value: impl Into<Val<KernelCapabilities>>) -> Self {
-            self.props.set("Capabilities", value.into());
-            self
+        prop! {
+            /// `Capabilities`: The Linux capabilities for the container that are added to or dropped
+            /// from the default configuration provided by Docker. For tasks that use the Fargate launch
+            /// type, ``capabilities`` is supported for all platform versions but the ``add`` parameter
+            /// is only supported if using platform version 1.4.0 or later.
+            props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<KernelCapabilities>
         }
 
-        /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
-        /// in the docker container create command and the ``--device`` option to docker run. If you're
-        /// using tasks that use the Fargate launch type, the ``devices`` parameter isn't supported.
-        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
-            self.props.set("Devices", value.into());
-            self
+        prop! {
+            /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
+            /// in the docker container create command and the ``--device`` option to docker run. If
+            /// you're using tasks that use the Fargate launch type, the ``devices`` parameter isn't
+            /// supported.
+            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
         }
 
-        /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals and
-        /// reaps processes. This parameter maps to the ``--init`` option to docker run. This parameter
-        /// requires version 1.25 of the Docker Remote API or greater on your container instance. To
-        /// check the Docker Remote API version on your container instance, log in to your container
-        /// instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
-        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InitProcessEnabled", value.into());
-            self
+        prop! {
+            /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals
+            /// and reaps processes. This parameter maps to the ``--init`` option to docker run. This
+            /// parameter requires version 1.25 of the Docker Remote API or greater on your container
+            /// instance. To check the Docker Remote API version on your container instance, log in to
+            /// your container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
+            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
         }
 
-        /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
-        /// parameter maps to the ``--tmpfs`` option to docker run.
-        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
-            self.props.set("Tmpfs", value.into());
-            self
+        prop! {
+            /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
+            /// parameter maps to the ``--tmpfs`` option to docker run.
+            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
         }
     }
 
@@ -2466,21 +2403,19 @@ pub mod daemon_task_definition {
             KernelCapabilities { props }
         }
 
-        /// `Add`: The Linux capabilities for the container that have been added to the default
-        /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container
-        /// create command and the ``--cap-add`` option to docker run. Tasks launched on FARGATElong
-        /// only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
-        pub fn add(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Add", value.into());
-            self
+        prop! {
+            /// `Add`: The Linux capabilities for the container that have been added to the default
+            /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker
+            /// container create command and the ``--cap-add`` option to docker run. Tasks launched on
+            /// FARGATElong only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
+            props, "Add", add, set_add, get_add, Val<List<String>>
         }
 
-        /// `Drop`: The Linux capabilities for the container that have been removed from the default
-        /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container
-        /// create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
-        pub fn drop(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Drop", value.into());
-            self
+        prop! {
+            /// `Drop`: The Linux capabilities for the container that have been removed from the default
+            /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker
+            /// container create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
+            props, "Drop", drop, set_drop, get_drop, Val<List<String>>
         }
     }
 
@@ -2500,24 +2435,21 @@ pub mod daemon_task_definition {
             Device { props }
         }
 
-        /// `ContainerPath`: The path inside the container at which to expose the host device.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The path inside the container at which to expose the host device.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `HostPath`: The path for the device on the host container instance.
-        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostPath", value.into());
-            self
+        prop! {
+            /// `HostPath`: The path for the device on the host container instance.
+            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
         }
 
-        /// `Permissions`: The explicit permissions to provide to the container for the device. By
-        /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
-        /// device.
-        pub fn permissions(mut self, value: impl Into<Val<List<DevicePermissions>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`: The explicit permissions to provide to the container for the device. By
+            /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
+            /// device.
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<DevicePermissions>>
         }
     }
 
@@ -2555,16 +2487,19 @@ pub mod daemon_task_definition {
             Tmpfs { props }
         }
 
-        /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `Size`: The maximum size (in MiB) of the tmpfs volume.
+            props, "Size", _, set_size, get_size, Val<i64>
         }
 
-        /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
-        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MountOptions", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        }
+
+        prop! {
+            /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
+            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
         }
     }
 
@@ -2598,24 +2533,34 @@ pub mod daemon_task_definition {
             LogConfiguration { props }
         }
 
-        /// `Options`: The configuration options to send to the log driver. The options you can specify
-        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
-        /// Required: No Specify whether you want the log group to be created automatically. If this
-        /// option isn't specified, it defaults to false. Your IAM policy must include the
-        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
-        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
+            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
+            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
+            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
+            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
+            /// using …
+            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
         }
 
-        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("SecretOptions", value.into());
-            self
+        prop! {
+            /// `Options`: The configuration options to send to the log driver. The options you can
+            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+            /// log driver to route logs to Amazon CloudWatch include the following: +
+            /// awslogs-create-group Required: No Specify whether you want the log group to be created
+            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
+            /// must include the logs:CreateLogGroup permission before you attempt to use
+            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
+            /// log driver is to send …
+            props, "Options", options, set_options, get_options, Val<Map<String>>
+        }
+
+        prop! {
+            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
         }
     }
 
@@ -2648,6 +2593,21 @@ pub mod daemon_task_definition {
             props.set("ValueFrom", value_from.into());
             Secret { props }
         }
+
+        prop! {
+            /// `Name`: The name of the secret.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
+            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
+            /// Store. For information about the require IAMlong permissions, see Required IAM
+            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
+            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
+            /// Systems Manager Parameter …
+            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        }
     }
 
     /// `AWS::ECS::DaemonTaskDefinition.MountPoint`: The details for a volume mount point that's
@@ -2666,24 +2626,22 @@ pub mod daemon_task_definition {
             MountPoint { props }
         }
 
-        /// `ContainerPath`: The path on the container to mount the host volume at.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The path on the container to mount the host volume at.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
-        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
+            /// If this value is ``false``, then the container can write to the volume. The default
+            /// value is ``false``.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
-        /// parameter of task definition ``volume``.
-        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceVolume", value.into());
-            self
+        prop! {
+            /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
+            /// parameter of task definition ``volume``.
+            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
         }
     }
 
@@ -2703,14 +2661,13 @@ pub mod daemon_task_definition {
             RepositoryCredentials { props }
         }
 
-        /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the private
-        /// repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the secret
-        /// exists in the same Region as the task that you're launching then you can use either the full
-        /// ARN or the name of the secret. When you use the AWS Management Console, you must specify the
-        /// full ARN of the secret.
-        pub fn credentials_parameter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CredentialsParameter", value.into());
-            self
+        prop! {
+            /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the
+            /// private repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the
+            /// secret exists in the same Region as the task that you're launching then you can use
+            /// either the full ARN or the name of the secret. When you use the AWS Management Console,
+            /// you must specify the full ARN of the secret.
+            props, "CredentialsParameter", credentials_parameter, set_credentials_parameter, get_credentials_parameter, Val<String>
         }
     }
 
@@ -2729,22 +2686,19 @@ pub mod daemon_task_definition {
             RestartPolicy { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IgnoredExitCodes`.
-        pub fn ignored_exit_codes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IgnoredExitCodes", value.into());
-            self
+        prop! {
+            /// `IgnoredExitCodes`.
+            props, "IgnoredExitCodes", ignored_exit_codes, set_ignored_exit_codes, get_ignored_exit_codes, Val<List<i64>>
         }
 
-        /// `RestartAttemptPeriod`.
-        pub fn restart_attempt_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartAttemptPeriod", value.into());
-            self
+        prop! {
+            /// `RestartAttemptPeriod`.
+            props, "RestartAttemptPeriod", restart_attempt_period, set_restart_attempt_period, get_restart_attempt_period, Val<i64>
         }
     }
 
@@ -2770,19 +2724,18 @@ pub mod daemon_task_definition {
             SystemControl { props }
         }
 
-        /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
-        /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
-        /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
-        /// starting with "net.* are accepted. All of these values are supported by Fargate.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace
+            /// values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
+            /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
+            /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
+            /// starting with "net.* are accepted. All of these values are supported by Fargate.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -2817,6 +2770,23 @@ pub mod daemon_task_definition {
             props.set("Name", name.into());
             props.set("SoftLimit", soft_limit.into());
             Ulimit { props }
+        }
+
+        prop! {
+            /// `HardLimit`: The hard limit for the ``ulimit`` type. The value can be specified in
+            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        }
+
+        prop! {
+            /// `Name`: The ``type`` of the ``ulimit``.
+            props, "Name", _, set_name, get_name, Val<UlimitName>
+        }
+
+        prop! {
+            /// `SoftLimit`: The soft limit for the ``ulimit`` type. The value can be specified in
+            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
         }
     }
 
@@ -2926,28 +2896,26 @@ pub mod daemon_task_definition {
             Volume { props }
         }
 
-        /// `Host`: This parameter is specified when you use bind mount host volumes. The contents of
-        /// the ``host`` parameter determine whether your bind mount host volume persists on the host
-        /// container instance and where it's stored. If the ``host`` parameter is empty, then the
-        /// Docker daemon assigns a host path for your data volume. However, the data isn't guaranteed
-        /// to persist after the containers that are associated with it stop running. Windows containers
-        /// can mount whole directories on the same drive as ``$env:ProgramData``. Windows containers
-        /// can't mount directories on a different drive, and mount point …
-        pub fn host(mut self, value: impl Into<Val<HostVolumeProperties>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `Host`: This parameter is specified when you use bind mount host volumes. The contents
+            /// of the ``host`` parameter determine whether your bind mount host volume persists on the
+            /// host container instance and where it's stored. If the ``host`` parameter is empty, then
+            /// the Docker daemon assigns a host path for your data volume. However, the data isn't
+            /// guaranteed to persist after the containers that are associated with it stop running.
+            /// Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
+            /// Windows containers can't mount directories on a different drive, and mount point …
+            props, "Host", host, set_host, get_host, Val<HostVolumeProperties>
         }
 
-        /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
-        /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
-        /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
-        /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task. For
-        /// all other types of volumes, this name is referenced in the ``sourceVolume`` parameter of the ``mountPoints``
-        /// object in the container definition. When a volume is using the ``efsVolumeConfiguration``,
-        /// the name is required. When a volume is …
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
+            /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
+            /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
+            /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task.
+            /// For all other types of volumes, this name is referenced in the ``sourceVolume``
+            /// parameter of the ``mountPoints`` object in the container definition. When a volume is
+            /// using the ``efsVolumeConfiguration``, the name is required. When a volume is …
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -2967,16 +2935,15 @@ pub mod daemon_task_definition {
             HostVolumeProperties { props }
         }
 
-        /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare the
-        /// path on the host container instance that's presented to the container. If this parameter is
-        /// empty, then the Docker daemon has assigned a host path for you. If the ``host`` parameter
-        /// contains a ``sourcePath`` file location, then the data volume persists at the specified
-        /// location on the host container instance until you delete it manually. If the ``sourcePath``
-        /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
-        /// location does exist, the contents of the source path folder are …
-        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePath", value.into());
-            self
+        prop! {
+            /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare
+            /// the path on the host container instance that's presented to the container. If this
+            /// parameter is empty, then the Docker daemon has assigned a host path for you. If the ``host``
+            /// parameter contains a ``sourcePath`` file location, then the data volume persists at the
+            /// specified location on the host container instance until you delete it manually. If the ``sourcePath``
+            /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
+            /// location does exist, the contents of the source path folder are …
+            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
         }
     }
 }
@@ -3001,76 +2968,69 @@ impl ExpressGatewayService {
         ExpressGatewayService { core }
     }
 
-    /// `Cluster`.
-    pub fn cluster(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cluster", value.into());
-        self
+    prop! {
+        /// `Cluster`.
+        core.props, "Cluster", cluster, set_cluster, get_cluster, Val<String>
     }
 
-    /// `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cpu", value.into());
-        self
+    prop! {
+        /// `Cpu`.
+        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
     }
 
-    /// `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
     }
 
-    /// `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckPath", value.into());
-        self
+    prop! {
+        /// `HealthCheckPath`.
+        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
     }
 
-    /// `Memory`.
-    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Memory", value.into());
-        self
+    prop! {
+        /// `InfrastructureRoleArn`.
+        core.props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
     }
 
-    /// `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `Memory`.
+        core.props, "Memory", memory, set_memory, get_memory, Val<String>
     }
 
-    /// `PrimaryContainer`.
-    pub fn primary_container(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayContainer>>) -> Self {
-        self.core.set("PrimaryContainer", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>
     }
 
-    /// `ScalingTarget`.
-    pub fn scaling_target(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayScalingTarget>>) -> Self {
-        self.core.set("ScalingTarget", value.into());
-        self
+    prop! {
+        /// `PrimaryContainer`.
+        core.props, "PrimaryContainer", primary_container, set_primary_container, get_primary_container, Val<express_gateway_service::ExpressGatewayContainer>
     }
 
-    /// `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceName", value.into());
-        self
+    prop! {
+        /// `ScalingTarget`.
+        core.props, "ScalingTarget", scaling_target, set_scaling_target, get_scaling_target, Val<express_gateway_service::ExpressGatewayScalingTarget>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceName`.
+        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
     }
 
-    /// `TaskDefinitionArn`.
-    pub fn task_definition_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TaskDefinitionArn", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("TaskRoleArn", value.into());
-        self
+    prop! {
+        /// `TaskDefinitionArn`.
+        core.props, "TaskDefinitionArn", task_definition_arn, set_task_definition_arn, get_task_definition_arn, Val<String>
+    }
+
+    prop! {
+        /// `TaskRoleArn`.
+        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3220,16 +3180,14 @@ pub mod express_gateway_service {
             ExpressGatewayServiceNetworkConfiguration { props }
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
 
-        /// `Subnets`.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
     }
 
@@ -3250,40 +3208,39 @@ pub mod express_gateway_service {
             ExpressGatewayContainer { props }
         }
 
-        /// `AwsLogsConfiguration`.
-        pub fn aws_logs_configuration(mut self, value: impl Into<Val<ExpressGatewayServiceAwsLogsConfiguration>>) -> Self {
-            self.props.set("AwsLogsConfiguration", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `AwsLogsConfiguration`.
+            props, "AwsLogsConfiguration", aws_logs_configuration, set_aws_logs_configuration, get_aws_logs_configuration, Val<ExpressGatewayServiceAwsLogsConfiguration>
         }
 
-        /// `ContainerPort`.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ContainerPort`.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `RepositoryCredentials`.
-        pub fn repository_credentials(mut self, value: impl Into<Val<ExpressGatewayRepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
         }
 
-        /// `Secrets`.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<ExpressGatewayRepositoryCredentials>
+        }
+
+        prop! {
+            /// `Secrets`.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
     }
 
@@ -3308,6 +3265,16 @@ pub mod express_gateway_service {
             props.set("LogStreamPrefix", log_stream_prefix.into());
             ExpressGatewayServiceAwsLogsConfiguration { props }
         }
+
+        prop! {
+            /// `LogGroup`.
+            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        }
+
+        prop! {
+            /// `LogStreamPrefix`.
+            props, "LogStreamPrefix", _, set_log_stream_prefix, get_log_stream_prefix, Val<String>
+        }
     }
 
     /// `AWS::ECS::ExpressGatewayService.KeyValuePair`.
@@ -3328,6 +3295,16 @@ pub mod express_gateway_service {
             props.set("Value", value.into());
             KeyValuePair { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::ECS::ExpressGatewayService.ExpressGatewayRepositoryCredentials`.
@@ -3345,6 +3322,11 @@ pub mod express_gateway_service {
             let mut props = Props::new();
             props.set("CredentialsParameter", credentials_parameter.into());
             ExpressGatewayRepositoryCredentials { props }
+        }
+
+        prop! {
+            /// `CredentialsParameter`.
+            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
         }
     }
 
@@ -3366,6 +3348,16 @@ pub mod express_gateway_service {
             props.set("ValueFrom", value_from.into());
             Secret { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ValueFrom`.
+            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        }
     }
 
     /// `AWS::ECS::ExpressGatewayService.ExpressGatewayScalingTarget`.
@@ -3383,28 +3375,24 @@ pub mod express_gateway_service {
             ExpressGatewayScalingTarget { props }
         }
 
-        /// `AutoScalingMetric`.
-        pub fn auto_scaling_metric(mut self, value: impl Into<Val<ExpressGatewayServiceScalingMetric>>) -> Self {
-            self.props.set("AutoScalingMetric", value.into());
-            self
+        prop! {
+            /// `AutoScalingMetric`.
+            props, "AutoScalingMetric", auto_scaling_metric, set_auto_scaling_metric, get_auto_scaling_metric, Val<ExpressGatewayServiceScalingMetric>
         }
 
-        /// `AutoScalingTargetValue`.
-        pub fn auto_scaling_target_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutoScalingTargetValue", value.into());
-            self
+        prop! {
+            /// `AutoScalingTargetValue`.
+            props, "AutoScalingTargetValue", auto_scaling_target_value, set_auto_scaling_target_value, get_auto_scaling_target_value, Val<i64>
         }
 
-        /// `MaxTaskCount`.
-        pub fn max_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxTaskCount", value.into());
-            self
+        prop! {
+            /// `MaxTaskCount`.
+            props, "MaxTaskCount", max_task_count, set_max_task_count, get_max_task_count, Val<i64>
         }
 
-        /// `MinTaskCount`.
-        pub fn min_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinTaskCount", value.into());
-            self
+        prop! {
+            /// `MinTaskCount`.
+            props, "MinTaskCount", min_task_count, set_min_task_count, get_min_task_count, Val<i64>
         }
     }
 
@@ -3455,23 +3443,38 @@ impl Gateway {
         Gateway { core }
     }
 
-    /// `DeletionProtection`: Whether deletion protection is enabled for the gateway.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration for the gateway.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<gateway::GatewayConfiguration>
     }
 
-    /// `PropagateTags`: Specifies whether to propagate the tags from the gateway to other
-    /// resources.
-    pub fn propagate_tags(mut self, value: impl Into<Val<gateway::PropagateGatewayTags>>) -> Self {
-        self.core.set("PropagateTags", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Whether deletion protection is enabled for the gateway.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `Tags`: The metadata that you apply to the gateway to help you categorize and organize them.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GatewayName`: The name of the gateway. Up to 255 letters (uppercase and lowercase),
+        /// numbers, and hyphens are allowed.
+        core.props, "GatewayName", _, set_gateway_name, get_gateway_name, Val<String>
+    }
+
+    prop! {
+        /// `InfrastructureRoleArn`: The ARN of the IAM role that ECS uses to manage infrastructure
+        /// for the gateway.
+        core.props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `PropagateTags`: Specifies whether to propagate the tags from the gateway to other
+        /// resources.
+        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<gateway::PropagateGatewayTags>
+    }
+
+    prop! {
+        /// `Tags`: The metadata that you apply to the gateway to help you categorize and organize
+        /// them.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3539,6 +3542,11 @@ pub mod gateway {
             props.set("HostSharedAlb", host_shared_alb.into());
             GatewayConfiguration { props }
         }
+
+        prop! {
+            /// `HostSharedAlb`: The host shared ALB configuration for the gateway.
+            props, "HostSharedAlb", _, set_host_shared_alb, get_host_shared_alb, Val<HostSharedAlbConfiguration>
+        }
     }
 
     /// `AWS::ECS::Gateway.HostSharedAlbConfiguration`: The host shared ALB configuration for the
@@ -3557,65 +3565,55 @@ pub mod gateway {
             HostSharedAlbConfiguration { props }
         }
 
-        /// `AccessLogs`: The access log configuration for the gateway ALB. Access logging is enabled by
-        /// the presence of a destination.
-        pub fn access_logs(mut self, value: impl Into<Val<GatewayElbAccessLogConfiguration>>) -> Self {
-            self.props.set("AccessLogs", value.into());
-            self
+        prop! {
+            /// `AccessLogs`: The access log configuration for the gateway ALB. Access logging is
+            /// enabled by the presence of a destination.
+            props, "AccessLogs", access_logs, set_access_logs, get_access_logs, Val<GatewayElbAccessLogConfiguration>
         }
 
-        /// `CurrentAlbCount`: The current number of ALBs provisioned for the gateway.
-        pub fn current_alb_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CurrentAlbCount", value.into());
-            self
+        prop! {
+            /// `CurrentAlbCount`: The current number of ALBs provisioned for the gateway.
+            props, "CurrentAlbCount", current_alb_count, set_current_alb_count, get_current_alb_count, Val<i64>
         }
 
-        /// `HttpDesync`: The HTTP desync mitigation mode for the ALB.
-        pub fn http_desync(mut self, value: impl Into<Val<GatewayAlbDesyncMitigationMode>>) -> Self {
-            self.props.set("HttpDesync", value.into());
-            self
+        prop! {
+            /// `HttpDesync`: The HTTP desync mitigation mode for the ALB.
+            props, "HttpDesync", http_desync, set_http_desync, get_http_desync, Val<GatewayAlbDesyncMitigationMode>
         }
 
-        /// `MaxAlbCount`: The maximum number of ALBs to provision for the gateway.
-        pub fn max_alb_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAlbCount", value.into());
-            self
+        prop! {
+            /// `MaxAlbCount`: The maximum number of ALBs to provision for the gateway.
+            props, "MaxAlbCount", max_alb_count, set_max_alb_count, get_max_alb_count, Val<i64>
         }
 
-        /// `NetworkConfiguration`: The network configuration for the gateway ALB.
-        pub fn network_configuration(mut self, value: impl Into<Val<GatewayElbNetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`: The network configuration for the gateway ALB.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<GatewayElbNetworkConfiguration>
         }
 
-        /// `Port`: The port on which the ALB listens.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port on which the ALB listens.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Protocol`: The protocol for the ALB listener.
-        pub fn protocol(mut self, value: impl Into<Val<GatewayAlbProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol for the ALB listener.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<GatewayAlbProtocol>
         }
 
-        /// `Scheme`: The scheme for the ALB.
-        pub fn scheme(mut self, value: impl Into<Val<GatewayElbScheme>>) -> Self {
-            self.props.set("Scheme", value.into());
-            self
+        prop! {
+            /// `Scheme`: The scheme for the ALB.
+            props, "Scheme", scheme, set_scheme, get_scheme, Val<GatewayElbScheme>
         }
 
-        /// `TestTrafficRules`: The test traffic rules for the gateway ALB.
-        pub fn test_traffic_rules(mut self, value: impl Into<Val<GatewayAlbTestTrafficRules>>) -> Self {
-            self.props.set("TestTrafficRules", value.into());
-            self
+        prop! {
+            /// `TestTrafficRules`: The test traffic rules for the gateway ALB.
+            props, "TestTrafficRules", test_traffic_rules, set_test_traffic_rules, get_test_traffic_rules, Val<GatewayAlbTestTrafficRules>
         }
 
-        /// `WebACLArn`: The ARN of the WAFv2 web ACL to associate with the ALB.
-        pub fn web_acl_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WebACLArn", value.into());
-            self
+        prop! {
+            /// `WebACLArn`: The ARN of the WAFv2 web ACL to associate with the ALB.
+            props, "WebACLArn", web_acl_arn, set_web_acl_arn, get_web_acl_arn, Val<String>
         }
     }
 
@@ -3635,11 +3633,10 @@ pub mod gateway {
             GatewayElbAccessLogConfiguration { props }
         }
 
-        /// `Destination`: The destination for gateway ALB access logs. Exactly one destination type
-        /// must be specified.
-        pub fn destination(mut self, value: impl Into<Val<GatewayElbAccessLogDestination>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`: The destination for gateway ALB access logs. Exactly one destination type
+            /// must be specified.
+            props, "Destination", destination, set_destination, get_destination, Val<GatewayElbAccessLogDestination>
         }
     }
 
@@ -3661,10 +3658,9 @@ pub mod gateway {
             GatewayElbAccessLogDestination { props }
         }
 
-        /// `S3`: The S3 destination for gateway ALB access logs.
-        pub fn s3(mut self, value: impl Into<Val<GatewayElbAccessLogS3Destination>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: The S3 destination for gateway ALB access logs.
+            props, "S3", s3, set_s3, get_s3, Val<GatewayElbAccessLogS3Destination>
         }
     }
 
@@ -3686,10 +3682,14 @@ pub mod gateway {
             GatewayElbAccessLogS3Destination { props }
         }
 
-        /// `Prefix`: The S3 prefix for access logs.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket for access logs.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The S3 prefix for access logs.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -3725,22 +3725,19 @@ pub mod gateway {
             GatewayElbNetworkConfiguration { props }
         }
 
-        /// `InboundSecurityGroup`: The inbound security group for the ALB.
-        pub fn inbound_security_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InboundSecurityGroup", value.into());
-            self
+        prop! {
+            /// `InboundSecurityGroup`: The inbound security group for the ALB.
+            props, "InboundSecurityGroup", inbound_security_group, set_inbound_security_group, get_inbound_security_group, Val<String>
         }
 
-        /// `IpAddressType`: The IP address type for the ALB.
-        pub fn ip_address_type(mut self, value: impl Into<Val<GatewayElbIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: The IP address type for the ALB.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<GatewayElbIpAddressType>
         }
 
-        /// `Subnets`: The subnets for the ALB.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`: The subnets for the ALB.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
     }
 
@@ -3801,10 +3798,9 @@ pub mod gateway {
             GatewayAlbTestTrafficRules { props }
         }
 
-        /// `Header`: The header configuration for test traffic routing.
-        pub fn header(mut self, value: impl Into<Val<GatewayTestTrafficHeader>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: The header configuration for test traffic routing.
+            props, "Header", header, set_header, get_header, Val<GatewayTestTrafficHeader>
         }
     }
 
@@ -3826,6 +3822,16 @@ pub mod gateway {
             props.set("Name", name.into());
             props.set("Values", values.into());
             GatewayTestTrafficHeader { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the header.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The values for the header.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -3866,6 +3872,18 @@ impl GatewayClusterAssociations {
         core.set("Gateway", gateway.into());
         core.set("Cluster", cluster.into());
         GatewayClusterAssociations { core }
+    }
+
+    prop! {
+        /// `Cluster`: The name or full Amazon Resource Name (ARN) of the cluster to associate the
+        /// gateway with.
+        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    }
+
+    prop! {
+        /// `Gateway`: The name or full Amazon Resource Name (ARN) of the gateway to associate with
+        /// the cluster.
+        core.props, "Gateway", _, set_gateway, get_gateway, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3924,6 +3942,23 @@ impl PrimaryTaskSet {
         PrimaryTaskSet { core }
     }
 
+    prop! {
+        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that hosts
+        /// the service to create the task set in.
+        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    }
+
+    prop! {
+        /// `Service`: The short name or full Amazon Resource Name (ARN) of the service to create
+        /// the task set in.
+        core.props, "Service", _, set_service, get_service, Val<String>
+    }
+
+    prop! {
+        /// `TaskSetId`: The ID or full Amazon Resource Name (ARN) of the task set.
+        core.props, "TaskSetId", _, set_task_set_id, get_task_set_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3955,285 +3990,259 @@ impl Service {
         Service { core }
     }
 
-    /// `AvailabilityZoneRebalancing`: Indicates whether to use Availability Zone rebalancing for
-    /// the service. For more information, see Balancing an Amazon ECS service across Availability
-    /// Zones (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. The default behavior of ``AvailabilityZoneRebalancing``
-    /// differs between create and update requests: + For create service requests, when no value is
-    /// specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults the value to ``ENABLED``. +
-    /// For update service requests, when no value is …
-    pub fn availability_zone_rebalancing(mut self, value: impl Into<Val<service::AvailabilityZoneRebalancing>>) -> Self {
-        self.core.set("AvailabilityZoneRebalancing", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneRebalancing`: Indicates whether to use Availability Zone rebalancing
+        /// for the service. For more information, see Balancing an Amazon ECS service across
+        /// Availability Zones (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. The default behavior of ``AvailabilityZoneRebalancing``
+        /// differs between create and update requests: + For create service requests, when no value
+        /// is specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults the value to ``ENABLED``. +
+        /// For update service requests, when no value is …
+        core.props, "AvailabilityZoneRebalancing", availability_zone_rebalancing, set_availability_zone_rebalancing, get_availability_zone_rebalancing, Val<service::AvailabilityZoneRebalancing>
     }
 
-    /// `CapacityProviderStrategy`: The capacity provider strategy to use for the service. If a ``capacityProviderStrategy``
-    /// is specified, the ``launchType`` parameter must be omitted. If no ``capacityProviderStrategy``
-    /// or ``launchType`` is specified, the ``defaultCapacityProviderStrategy`` for the cluster is
-    /// used. A capacity provider strategy can contain a maximum of 20 capacity providers. To remove
-    /// this property from your service resource, specify an empty ``CapacityProviderStrategyItem``
-    /// array.
-    pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<service::CapacityProviderStrategyItem>>>) -> Self {
-        self.core.set("CapacityProviderStrategy", value.into());
-        self
+    prop! {
+        /// `CapacityProviderStrategy`: The capacity provider strategy to use for the service. If a ``capacityProviderStrategy``
+        /// is specified, the ``launchType`` parameter must be omitted. If no ``capacityProviderStrategy``
+        /// or ``launchType`` is specified, the ``defaultCapacityProviderStrategy`` for the cluster
+        /// is used. A capacity provider strategy can contain a maximum of 20 capacity providers. To
+        /// remove this property from your service resource, specify an empty ``CapacityProviderStrategyItem``
+        /// array.
+        core.props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<service::CapacityProviderStrategyItem>>
     }
 
-    /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that you run
-    /// your service on. If you do not specify a cluster, the default cluster is assumed.
-    pub fn cluster(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cluster", value.into());
-        self
+    prop! {
+        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that you run
+        /// your service on. If you do not specify a cluster, the default cluster is assumed.
+        core.props, "Cluster", cluster, set_cluster, get_cluster, Val<String>
     }
 
-    /// `DeploymentConfiguration`: Optional deployment parameters that control how many tasks run
-    /// during the deployment and the ordering of stopping and starting tasks.
-    pub fn deployment_configuration(mut self, value: impl Into<Val<service::DeploymentConfiguration>>) -> Self {
-        self.core.set("DeploymentConfiguration", value.into());
-        self
+    prop! {
+        /// `DeploymentConfiguration`: Optional deployment parameters that control how many tasks
+        /// run during the deployment and the ordering of stopping and starting tasks.
+        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<service::DeploymentConfiguration>
     }
 
-    /// `DeploymentController`: The deployment controller to use for the service.
-    pub fn deployment_controller(mut self, value: impl Into<Val<service::DeploymentController>>) -> Self {
-        self.core.set("DeploymentController", value.into());
-        self
+    prop! {
+        /// `DeploymentController`: The deployment controller to use for the service.
+        core.props, "DeploymentController", deployment_controller, set_deployment_controller, get_deployment_controller, Val<service::DeploymentController>
     }
 
-    /// `DesiredCount`: The number of instantiations of the specified task definition to place and
-    /// keep running in your service. For new services, if a desired count is not specified, a
-    /// default value of ``1`` is used. When using the ``DAEMON`` scheduling strategy, the desired
-    /// count is not required. For existing services, if a desired count is not specified, it is
-    /// omitted from the operation.
-    pub fn desired_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DesiredCount", value.into());
-        self
+    prop! {
+        /// `DesiredCount`: The number of instantiations of the specified task definition to place
+        /// and keep running in your service. For new services, if a desired count is not specified,
+        /// a default value of ``1`` is used. When using the ``DAEMON`` scheduling strategy, the
+        /// desired count is not required. For existing services, if a desired count is not
+        /// specified, it is omitted from the operation.
+        core.props, "DesiredCount", desired_count, set_desired_count, get_desired_count, Val<i64>
     }
 
-    /// `EnableECSManagedTags`: Specifies whether to turn on Amazon ECS managed tags for the tasks
-    /// within the service. For more information, see Tagging your Amazon ECS resources (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. When you use Amazon ECS managed
-    /// tags, you must set the ``propagateTags`` request parameter.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableECSManagedTags", value.into());
-        self
+    prop! {
+        /// `EnableECSManagedTags`: Specifies whether to turn on Amazon ECS managed tags for the
+        /// tasks within the service. For more information, see Tagging your Amazon ECS resources (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. When you use Amazon ECS
+        /// managed tags, you must set the ``propagateTags`` request parameter.
+        core.props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
     }
 
-    /// `EnableExecuteCommand`: Determines whether the execute command functionality is turned on
-    /// for the service. If ``true``, the execute command functionality is turned on for all
-    /// containers in tasks as part of the service.
-    pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableExecuteCommand", value.into());
-        self
+    prop! {
+        /// `EnableExecuteCommand`: Determines whether the execute command functionality is turned
+        /// on for the service. If ``true``, the execute command functionality is turned on for all
+        /// containers in tasks as part of the service.
+        core.props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
     }
 
-    /// `ForceNewDeployment`: Determines whether to force a new deployment of the service. By
-    /// default, deployments aren't forced. You can use this option to start a new deployment with
-    /// no service definition changes. For example, you can update a service's tasks to use a newer
-    /// Docker image with the same image/tag combination (``my_image:latest``) or to roll Fargate
-    /// tasks onto a newer platform version.
-    pub fn force_new_deployment(mut self, value: impl Into<Val<service::ForceNewDeployment>>) -> Self {
-        self.core.set("ForceNewDeployment", value.into());
-        self
+    prop! {
+        /// `ForceNewDeployment`: Determines whether to force a new deployment of the service. By
+        /// default, deployments aren't forced. You can use this option to start a new deployment
+        /// with no service definition changes. For example, you can update a service's tasks to use
+        /// a newer Docker image with the same image/tag combination (``my_image:latest``) or to
+        /// roll Fargate tasks onto a newer platform version.
+        core.props, "ForceNewDeployment", force_new_deployment, set_force_new_deployment, get_force_new_deployment, Val<service::ForceNewDeployment>
     }
 
-    /// `GatewayConnectors`.
-    pub fn gateway_connectors(mut self, value: impl Into<Val<List<service::GatewayConnector>>>) -> Self {
-        self.core.set("GatewayConnectors", value.into());
-        self
+    prop! {
+        /// `GatewayConnectors`.
+        core.props, "GatewayConnectors", gateway_connectors, set_gateway_connectors, get_gateway_connectors, Val<List<service::GatewayConnector>>
     }
 
-    /// `HealthCheckGracePeriodSeconds`: The period of time, in seconds, that the Amazon ECS service
-    /// scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks
-    /// after a task has first started. If you do not specify a health check grace period value, the
-    /// default value of 0 is used. If you do not use any of the health checks, then ``healthCheckGracePeriodSeconds``
-    /// is unused. If your service has more running tasks than desired, unhealthy tasks in the grace
-    /// period might be stopped to reach the desired count.
-    pub fn health_check_grace_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckGracePeriodSeconds", value.into());
-        self
+    prop! {
+        /// `HealthCheckGracePeriodSeconds`: The period of time, in seconds, that the Amazon ECS
+        /// service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container
+        /// health checks after a task has first started. If you do not specify a health check grace
+        /// period value, the default value of 0 is used. If you do not use any of the health
+        /// checks, then ``healthCheckGracePeriodSeconds`` is unused. If your service has more
+        /// running tasks than desired, unhealthy tasks in the grace period might be stopped to
+        /// reach the desired count.
+        core.props, "HealthCheckGracePeriodSeconds", health_check_grace_period_seconds, set_health_check_grace_period_seconds, get_health_check_grace_period_seconds, Val<i64>
     }
 
-    /// `LaunchType`: The launch type on which to run your service. For more information, see Amazon
-    /// ECS Launch Types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. If you want to use Managed
-    /// Instances, you must use the ``capacityProviderStrategy`` request parameter
-    pub fn launch_type(mut self, value: impl Into<Val<service::LaunchType>>) -> Self {
-        self.core.set("LaunchType", value.into());
-        self
+    prop! {
+        /// `LaunchType`: The launch type on which to run your service. For more information, see
+        /// Amazon ECS Launch Types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. If you want to use Managed
+        /// Instances, you must use the ``capacityProviderStrategy`` request parameter
+        core.props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<service::LaunchType>
     }
 
-    /// `LoadBalancers`: A list of load balancer objects to associate with the service. If you
-    /// specify the ``Role`` property, ``LoadBalancers`` must be specified as well. For information
-    /// about the number of load balancers that you can specify per service, see Service Load
-    /// Balancing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. To remove this property from your
-    /// service resource, specify an empty ``LoadBalancer`` array.
-    pub fn load_balancers(mut self, value: impl Into<Val<List<service::LoadBalancer>>>) -> Self {
-        self.core.set("LoadBalancers", value.into());
-        self
+    prop! {
+        /// `LoadBalancers`: A list of load balancer objects to associate with the service. If you
+        /// specify the ``Role`` property, ``LoadBalancers`` must be specified as well. For
+        /// information about the number of load balancers that you can specify per service, see
+        /// Service Load Balancing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. To remove this property from
+        /// your service resource, specify an empty ``LoadBalancer`` array.
+        core.props, "LoadBalancers", load_balancers, set_load_balancers, get_load_balancers, Val<List<service::LoadBalancer>>
     }
 
-    /// `Monitoring`: The optional monitoring configuration for the service, which defines the
-    /// resolution for the service-level ``CPUUtilization`` and ``MemoryUtilization`` Amazon
-    /// CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of ``60``
-    /// seconds.
-    pub fn monitoring(mut self, value: impl Into<Val<service::MonitoringConfiguration>>) -> Self {
-        self.core.set("Monitoring", value.into());
-        self
+    prop! {
+        /// `Monitoring`: The optional monitoring configuration for the service, which defines the
+        /// resolution for the service-level ``CPUUtilization`` and ``MemoryUtilization`` Amazon
+        /// CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of ``60``
+        /// seconds.
+        core.props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<service::MonitoringConfiguration>
     }
 
-    /// `NetworkConfiguration`: The network configuration for the service. This parameter is
-    /// required for task definitions that use the ``awsvpc`` network mode to receive their own
-    /// elastic network interface, and it is not supported for other network modes. For more
-    /// information, see Task Networking (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*.
-    pub fn network_configuration(mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: The network configuration for the service. This parameter is
+        /// required for task definitions that use the ``awsvpc`` network mode to receive their own
+        /// elastic network interface, and it is not supported for other network modes. For more
+        /// information, see Task Networking (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<service::NetworkConfiguration>
     }
 
-    /// `PlacementConstraints`: An array of placement constraint objects to use for tasks in your
-    /// service. You can specify a maximum of 10 constraints for each task. This limit includes
-    /// constraints in the task definition and those specified at runtime. To remove this property
-    /// from your service resource, specify an empty ``PlacementConstraint`` array.
-    pub fn placement_constraints(mut self, value: impl Into<Val<List<service::PlacementConstraint>>>) -> Self {
-        self.core.set("PlacementConstraints", value.into());
-        self
+    prop! {
+        /// `PlacementConstraints`: An array of placement constraint objects to use for tasks in
+        /// your service. You can specify a maximum of 10 constraints for each task. This limit
+        /// includes constraints in the task definition and those specified at runtime. To remove
+        /// this property from your service resource, specify an empty ``PlacementConstraint``
+        /// array.
+        core.props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<service::PlacementConstraint>>
     }
 
-    /// `PlacementStrategies`: The placement strategy objects to use for tasks in your service. You
-    /// can specify a maximum of 5 strategy rules for each service. To remove this property from
-    /// your service resource, specify an empty ``PlacementStrategy`` array.
-    pub fn placement_strategies(mut self, value: impl Into<Val<List<service::PlacementStrategy>>>) -> Self {
-        self.core.set("PlacementStrategies", value.into());
-        self
+    prop! {
+        /// `PlacementStrategies`: The placement strategy objects to use for tasks in your service.
+        /// You can specify a maximum of 5 strategy rules for each service. To remove this property
+        /// from your service resource, specify an empty ``PlacementStrategy`` array.
+        core.props, "PlacementStrategies", placement_strategies, set_placement_strategies, get_placement_strategies, Val<List<service::PlacementStrategy>>
     }
 
-    /// `PlatformVersion`: The platform version that your tasks in the service are running on. A
-    /// platform version is specified only for tasks using the Fargate launch type. If one isn't
-    /// specified, the ``LATEST`` platform version is used. For more information, see platform
-    /// versions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*.
-    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformVersion", value.into());
-        self
+    prop! {
+        /// `PlatformVersion`: The platform version that your tasks in the service are running on. A
+        /// platform version is specified only for tasks using the Fargate launch type. If one isn't
+        /// specified, the ``LATEST`` platform version is used. For more information, see platform
+        /// versions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
     }
 
-    /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
-    /// task. If no value is specified, the tags aren't propagated. Tags can only be propagated to
-    /// the task during task creation. To add tags to a task after task creation, use the
-    /// TagResource (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html>)
-    /// API action. You must set this to a value other than ``NONE`` when you use Cost Explorer. For
-    /// more information, see Amazon ECS usage reports (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html>)
-    /// in the *Amazon Elastic Container …
-    pub fn propagate_tags(mut self, value: impl Into<Val<service::PropagateTags>>) -> Self {
-        self.core.set("PropagateTags", value.into());
-        self
+    prop! {
+        /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
+        /// task. If no value is specified, the tags aren't propagated. Tags can only be propagated
+        /// to the task during task creation. To add tags to a task after task creation, use the
+        /// TagResource (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html>)
+        /// API action. You must set this to a value other than ``NONE`` when you use Cost Explorer.
+        /// For more information, see Amazon ECS usage reports (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html>)
+        /// in the *Amazon Elastic Container …
+        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<service::PropagateTags>
     }
 
-    /// `Role`: The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon ECS
-    /// to make calls to your load balancer on your behalf. This parameter is only permitted if you
-    /// are using a load balancer with your service and your task definition doesn't use the ``awsvpc``
-    /// network mode. If you specify the ``role`` parameter, you must also specify a load balancer
-    /// object with the ``loadBalancers`` parameter. If your account has already created the Amazon
-    /// ECS service-linked role, that role is used for your service unless you specify a role here.
-    /// The service-linked role is required if your task …
-    pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Role", value.into());
-        self
+    prop! {
+        /// `Role`: The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon
+        /// ECS to make calls to your load balancer on your behalf. This parameter is only permitted
+        /// if you are using a load balancer with your service and your task definition doesn't use
+        /// the ``awsvpc`` network mode. If you specify the ``role`` parameter, you must also
+        /// specify a load balancer object with the ``loadBalancers`` parameter. If your account has
+        /// already created the Amazon ECS service-linked role, that role is used for your service
+        /// unless you specify a role here. The service-linked role is required if your task …
+        core.props, "Role", role, set_role, get_role, Val<String>
     }
 
-    /// `SchedulingStrategy`: The scheduling strategy to use for the service. For more information,
-    /// see Services (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html>).
-    /// There are two service scheduler strategies available: + ``REPLICA``-The replica scheduling
-    /// strategy places and maintains the desired number of tasks across your cluster. By default,
-    /// the service scheduler spreads tasks across Availability Zones. You can use task placement
-    /// strategies and constraints to customize task placement decisions. This scheduler strategy is
-    /// required if the service uses the ``CODE_DEPLOY`` or ``EXTERNAL`` …
-    pub fn scheduling_strategy(mut self, value: impl Into<Val<service::SchedulingStrategy>>) -> Self {
-        self.core.set("SchedulingStrategy", value.into());
-        self
+    prop! {
+        /// `SchedulingStrategy`: The scheduling strategy to use for the service. For more
+        /// information, see Services (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html>).
+        /// There are two service scheduler strategies available: + ``REPLICA``-The replica
+        /// scheduling strategy places and maintains the desired number of tasks across your
+        /// cluster. By default, the service scheduler spreads tasks across Availability Zones. You
+        /// can use task placement strategies and constraints to customize task placement decisions.
+        /// This scheduler strategy is required if the service uses the ``CODE_DEPLOY`` or ``EXTERNAL`` …
+        core.props, "SchedulingStrategy", scheduling_strategy, set_scheduling_strategy, get_scheduling_strategy, Val<service::SchedulingStrategy>
     }
 
-    /// `ServiceConnectConfiguration`: The configuration for this service to discover and connect to
-    /// services, and be discovered by, and connected from, other services within a namespace. Tasks
-    /// that run in a namespace can use short names to connect to services in the namespace. Tasks
-    /// can connect to services across all of the clusters in the namespace. Tasks connect through a
-    /// managed proxy container that collects logs and metrics for increased visibility. Only the
-    /// tasks that Amazon ECS services create are supported with Service Connect. For more
-    /// information, see \[Service …
-    pub fn service_connect_configuration(mut self, value: impl Into<Val<service::ServiceConnectConfiguration>>) -> Self {
-        self.core.set("ServiceConnectConfiguration", value.into());
-        self
+    prop! {
+        /// `ServiceConnectConfiguration`: The configuration for this service to discover and
+        /// connect to services, and be discovered by, and connected from, other services within a
+        /// namespace. Tasks that run in a namespace can use short names to connect to services in
+        /// the namespace. Tasks can connect to services across all of the clusters in the
+        /// namespace. Tasks connect through a managed proxy container that collects logs and
+        /// metrics for increased visibility. Only the tasks that Amazon ECS services create are
+        /// supported with Service Connect. For more information, see \[Service …
+        core.props, "ServiceConnectConfiguration", service_connect_configuration, set_service_connect_configuration, get_service_connect_configuration, Val<service::ServiceConnectConfiguration>
     }
 
-    /// `ServiceName`: The name of your service. Up to 255 letters (uppercase and lowercase),
-    /// numbers, underscores, and hyphens are allowed. Service names must be unique within a
-    /// cluster, but you can have similarly named services in multiple clusters within a Region or
-    /// across multiple Regions. The stack update fails if you change any properties that require
-    /// replacement and the ``ServiceName`` is configured. This is because AWS CloudFormation
-    /// creates the replacement service first, but each ``ServiceName`` must be unique in the
-    /// cluster.
-    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceName", value.into());
-        self
+    prop! {
+        /// `ServiceName`: The name of your service. Up to 255 letters (uppercase and lowercase),
+        /// numbers, underscores, and hyphens are allowed. Service names must be unique within a
+        /// cluster, but you can have similarly named services in multiple clusters within a Region
+        /// or across multiple Regions. The stack update fails if you change any properties that
+        /// require replacement and the ``ServiceName`` is configured. This is because AWS
+        /// CloudFormation creates the replacement service first, but each ``ServiceName`` must be
+        /// unique in the cluster.
+        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
     }
 
-    /// `ServiceRegistries`: The details of the service discovery registry to associate with this
-    /// service. For more information, see Service discovery (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>).
-    /// Each service may be associated with one service registry. Multiple service registries for
-    /// each service isn't supported. To remove this property from your service resource, specify an
-    /// empty ``ServiceRegistry`` array.
-    pub fn service_registries(mut self, value: impl Into<Val<List<service::ServiceRegistry>>>) -> Self {
-        self.core.set("ServiceRegistries", value.into());
-        self
+    prop! {
+        /// `ServiceRegistries`: The details of the service discovery registry to associate with
+        /// this service. For more information, see Service discovery (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>).
+        /// Each service may be associated with one service registry. Multiple service registries
+        /// for each service isn't supported. To remove this property from your service resource,
+        /// specify an empty ``ServiceRegistry`` array.
+        core.props, "ServiceRegistries", service_registries, set_service_registries, get_service_registries, Val<List<service::ServiceRegistry>>
     }
 
-    /// `Tags`: The metadata that you apply to the service to help you categorize and organize them.
-    /// Each tag consists of a key and an optional value, both of which you define. When a service
-    /// is deleted, the tags are deleted as well. The following basic restrictions apply to tags: +
-    /// Maximum number of tags per resource - 50 + For each resource, each tag key must be unique,
-    /// and each tag key can have only one value. + Maximum key length - 128 Unicode characters in
-    /// UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 + If your tagging schema is
-    /// used across multiple services and resources, remember that …
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata that you apply to the service to help you categorize and organize
+        /// them. Each tag consists of a key and an optional value, both of which you define. When a
+        /// service is deleted, the tags are deleted as well. The following basic restrictions apply
+        /// to tags: + Maximum number of tags per resource - 50 + For each resource, each tag key
+        /// must be unique, and each tag key can have only one value. + Maximum key length - 128
+        /// Unicode characters in UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 +
+        /// If your tagging schema is used across multiple services and resources, remember that …
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TaskDefinition`: The ``family`` and ``revision`` (``family:revision``) or full ARN of the
-    /// task definition to run in your service. If a ``revision`` isn't specified, the latest ``ACTIVE``
-    /// revision is used. A task definition must be specified if the service uses either the ``ECS``
-    /// or ``CODE_DEPLOY`` deployment controllers. For more information about deployment types, see
-    /// Amazon ECS deployment types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html>).
-    pub fn task_definition(mut self, value: impl Into<Val<TaskDefinitionArn>>) -> Self {
-        self.core.set("TaskDefinition", value.into());
-        self
+    prop! {
+        /// `TaskDefinition`: The ``family`` and ``revision`` (``family:revision``) or full ARN of
+        /// the task definition to run in your service. If a ``revision`` isn't specified, the
+        /// latest ``ACTIVE`` revision is used. A task definition must be specified if the service
+        /// uses either the ``ECS`` or ``CODE_DEPLOY`` deployment controllers. For more information
+        /// about deployment types, see Amazon ECS deployment types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html>).
+        core.props, "TaskDefinition", task_definition, set_task_definition, get_task_definition, Val<TaskDefinitionArn>
     }
 
-    /// `VolumeConfigurations`: The configuration for a volume specified in the task definition as a
-    /// volume that is configured at launch time. Currently, the only supported volume type is an
-    /// Amazon EBS volume. To remove this property from your service resource, specify an empty ``ServiceVolumeConfiguration``
-    /// array.
-    pub fn volume_configurations(mut self, value: impl Into<Val<List<service::ServiceVolumeConfiguration>>>) -> Self {
-        self.core.set("VolumeConfigurations", value.into());
-        self
+    prop! {
+        /// `VolumeConfigurations`: The configuration for a volume specified in the task definition
+        /// as a volume that is configured at launch time. Currently, the only supported volume type
+        /// is an Amazon EBS volume. To remove this property from your service resource, specify an
+        /// empty ``ServiceVolumeConfiguration`` array.
+        core.props, "VolumeConfigurations", volume_configurations, set_volume_configurations, get_volume_configurations, Val<List<service::ServiceVolumeConfiguration>>
     }
 
-    /// `VpcLatticeConfigurations`: The VPC Lattice configuration for the service being created.
-    pub fn vpc_lattice_configurations(mut self, value: impl Into<Val<List<service::VpcLatticeConfiguration>>>) -> Self {
-        self.core.set("VpcLatticeConfigurations", value.into());
-        self
+    prop! {
+        /// `VpcLatticeConfigurations`: The VPC Lattice configuration for the service being created.
+        core.props, "VpcLatticeConfigurations", vpc_lattice_configurations, set_vpc_lattice_configurations, get_vpc_lattice_configurations, Val<List<service::VpcLatticeConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<ServiceArn> {
         self.core.ref_()
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
     #[inline]
-    pub fn attr_service_arn(&self) -> Val<Arn> {
+    pub fn attr_service_arn(&self) -> Val<ServiceArn> {
         self.core.get_att("ServiceArn")
     }
 
@@ -4288,35 +4297,32 @@ pub mod service {
             CapacityProviderStrategyItem { props }
         }
 
-        /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the specified
-        /// capacity provider for each service. Only one capacity provider in a capacity provider
-        /// strategy can have a *base* defined. If no value is specified, the default value of ``0`` is
-        /// used. Base value characteristics: + Only one capacity provider in a strategy can have a base
-        /// defined + The default value is ``0`` if not specified + The valid range is 0 to 100,000 +
-        /// Base requirements are satisfied first before weight distribution
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the
+            /// specified capacity provider for each service. Only one capacity provider in a capacity
+            /// provider strategy can have a *base* defined. If no value is specified, the default value
+            /// of ``0`` is used. Base value characteristics: + Only one capacity provider in a strategy
+            /// can have a base defined + The default value is ``0`` if not specified + The valid range
+            /// is 0 to 100,000 + Base requirements are satisfied first before weight distribution
+            props, "Base", base, set_base, get_base, Val<i64>
         }
 
-        /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
-        /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom capacity
-        /// provider that you created.
-        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityProvider", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
+            /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom
+            /// capacity provider that you created.
+            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`: The *weight* value designates the relative percentage of the total number of tasks
-        /// launched that should use the specified capacity provider. The ``weight`` value is taken into
-        /// consideration after the ``base`` value, if defined, is satisfied. If no ``weight`` value is
-        /// specified, the default value of ``0`` is used. When multiple capacity providers are
-        /// specified within a capacity provider strategy, at least one of the capacity providers must
-        /// have a weight value greater than zero and any capacity providers with a weight of ``0``
-        /// can't be used to place tasks. If you specify multiple capacity …
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`: The *weight* value designates the relative percentage of the total number of
+            /// tasks launched that should use the specified capacity provider. The ``weight`` value is
+            /// taken into consideration after the ``base`` value, if defined, is satisfied. If no ``weight``
+            /// value is specified, the default value of ``0`` is used. When multiple capacity providers
+            /// are specified within a capacity provider strategy, at least one of the capacity
+            /// providers must have a weight value greater than zero and any capacity providers with a
+            /// weight of ``0`` can't be used to place tasks. If you specify multiple capacity …
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -4336,102 +4342,95 @@ pub mod service {
             DeploymentConfiguration { props }
         }
 
-        /// `Alarms`: Information about the CloudWatch alarms.
-        pub fn alarms(mut self, value: impl Into<Val<DeploymentAlarms>>) -> Self {
-            self.props.set("Alarms", value.into());
-            self
+        prop! {
+            /// `Alarms`: Information about the CloudWatch alarms.
+            props, "Alarms", alarms, set_alarms, get_alarms, Val<DeploymentAlarms>
         }
 
-        /// `BakeTimeInMinutes`: The duration waiting before terminating the previous service revision
-        /// and marking a deployment complete. The following rules apply when you don't specify a value: +
-        /// For blue/green, linear, and canary deployments, the value is set to 15 minutes. + For
-        /// rolling deployments, there is no bake time set by default. + The external deployment
-        /// controller (``EXTERNAL``) and the ACD blue/green deployment controller (``CODE_DEPLOY``) do
-        /// not support the ``BakeTimeInMinutes`` parameter. If you provide a bake time for a rolling
-        /// deployment, the CloudFormation handler timeout is increased to the maximum of 36 …
-        pub fn bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BakeTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `BakeTimeInMinutes`: The duration waiting before terminating the previous service
+            /// revision and marking a deployment complete. The following rules apply when you don't
+            /// specify a value: + For blue/green, linear, and canary deployments, the value is set to 15
+            /// minutes. + For rolling deployments, there is no bake time set by default. + The external
+            /// deployment controller (``EXTERNAL``) and the ACD blue/green deployment controller (``CODE_DEPLOY``)
+            /// do not support the ``BakeTimeInMinutes`` parameter. If you provide a bake time for a
+            /// rolling deployment, the CloudFormation handler timeout is increased to the maximum of 36 …
+            props, "BakeTimeInMinutes", bake_time_in_minutes, set_bake_time_in_minutes, get_bake_time_in_minutes, Val<i64>
         }
 
-        /// `CanaryConfiguration`: Configuration for canary deployment strategy. Only valid when the
-        /// deployment strategy is ``CANARY``. This configuration enables shifting a fixed percentage of
-        /// traffic for testing, followed by shifting the remaining traffic after a bake period.
-        pub fn canary_configuration(mut self, value: impl Into<Val<CanaryConfiguration>>) -> Self {
-            self.props.set("CanaryConfiguration", value.into());
-            self
+        prop! {
+            /// `CanaryConfiguration`: Configuration for canary deployment strategy. Only valid when the
+            /// deployment strategy is ``CANARY``. This configuration enables shifting a fixed
+            /// percentage of traffic for testing, followed by shifting the remaining traffic after a
+            /// bake period.
+            props, "CanaryConfiguration", canary_configuration, set_canary_configuration, get_canary_configuration, Val<CanaryConfiguration>
         }
 
-        /// `DeploymentCircuitBreaker`: The deployment circuit breaker can only be used for services
-        /// using the rolling update (``ECS``) deployment type. The *deployment circuit breaker*
-        /// determines whether a service deployment will fail if the service can't reach a steady state.
-        /// If you use the deployment circuit breaker, a service deployment will transition to a failed
-        /// state and stop launching new tasks. If you use the rollback option, when a service
-        /// deployment fails, the service is rolled back to the last deployment that completed
-        /// successfully. For more information, see \[Rolling …
-        pub fn deployment_circuit_breaker(mut self, value: impl Into<Val<DeploymentCircuitBreaker>>) -> Self {
-            self.props.set("DeploymentCircuitBreaker", value.into());
-            self
+        prop! {
+            /// `DeploymentCircuitBreaker`: The deployment circuit breaker can only be used for services
+            /// using the rolling update (``ECS``) deployment type. The *deployment circuit breaker*
+            /// determines whether a service deployment will fail if the service can't reach a steady
+            /// state. If you use the deployment circuit breaker, a service deployment will transition
+            /// to a failed state and stop launching new tasks. If you use the rollback option, when a
+            /// service deployment fails, the service is rolled back to the last deployment that
+            /// completed successfully. For more information, see \[Rolling …
+            props, "DeploymentCircuitBreaker", deployment_circuit_breaker, set_deployment_circuit_breaker, get_deployment_circuit_breaker, Val<DeploymentCircuitBreaker>
         }
 
-        /// `EarlySuccessCriteria`: The early success criteria configuration for a rolling deployment.
-        /// With early success criteria, you can configure an Amazon ECS deployment to complete faster.
-        /// Amazon ECS declares a deployment successful once a target percentage of tasks are healthy,
-        /// instead of waiting for the service to fully stabilize.
-        pub fn early_success_criteria(mut self, value: impl Into<Val<DeploymentEarlySuccessCriteria>>) -> Self {
-            self.props.set("EarlySuccessCriteria", value.into());
-            self
+        prop! {
+            /// `EarlySuccessCriteria`: The early success criteria configuration for a rolling
+            /// deployment. With early success criteria, you can configure an Amazon ECS deployment to
+            /// complete faster. Amazon ECS declares a deployment successful once a target percentage of
+            /// tasks are healthy, instead of waiting for the service to fully stabilize.
+            props, "EarlySuccessCriteria", early_success_criteria, set_early_success_criteria, get_early_success_criteria, Val<DeploymentEarlySuccessCriteria>
         }
 
-        /// `LifecycleHooks`: An array of deployment lifecycle hook objects to run custom logic or pause
-        /// the deployment at specific stages of the deployment lifecycle.
-        pub fn lifecycle_hooks(mut self, value: impl Into<Val<List<DeploymentLifecycleHook>>>) -> Self {
-            self.props.set("LifecycleHooks", value.into());
-            self
+        prop! {
+            /// `LifecycleHooks`: An array of deployment lifecycle hook objects to run custom logic or
+            /// pause the deployment at specific stages of the deployment lifecycle.
+            props, "LifecycleHooks", lifecycle_hooks, set_lifecycle_hooks, get_lifecycle_hooks, Val<List<DeploymentLifecycleHook>>
         }
 
-        /// `LinearConfiguration`: Configuration for linear deployment strategy. Only valid when the
-        /// deployment strategy is ``LINEAR``. This configuration enables progressive traffic shifting
-        /// in equal percentage increments with configurable bake times between each step.
-        pub fn linear_configuration(mut self, value: impl Into<Val<LinearConfiguration>>) -> Self {
-            self.props.set("LinearConfiguration", value.into());
-            self
+        prop! {
+            /// `LinearConfiguration`: Configuration for linear deployment strategy. Only valid when the
+            /// deployment strategy is ``LINEAR``. This configuration enables progressive traffic
+            /// shifting in equal percentage increments with configurable bake times between each step.
+            props, "LinearConfiguration", linear_configuration, set_linear_configuration, get_linear_configuration, Val<LinearConfiguration>
         }
 
-        /// `MaximumPercent`: If a service is using the rolling update (``ECS``) deployment type, the ``maximumPercent``
-        /// parameter represents an upper limit on the number of your service's tasks that are allowed
-        /// in the ``RUNNING`` or ``PENDING`` state during a deployment, as a percentage of the ``desiredCount`` (rounded
-        /// down to the nearest integer). This parameter enables you to define the deployment batch
-        /// size. For example, if your service is using the ``REPLICA`` service scheduler and has a ``desiredCount``
-        /// of four tasks and a ``maximumPercent`` value of 200%, the scheduler may start four new tasks
-        /// before stopping the …
-        pub fn maximum_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumPercent", value.into());
-            self
+        prop! {
+            /// `MaximumPercent`: If a service is using the rolling update (``ECS``) deployment type,
+            /// the ``maximumPercent`` parameter represents an upper limit on the number of your
+            /// service's tasks that are allowed in the ``RUNNING`` or ``PENDING`` state during a
+            /// deployment, as a percentage of the ``desiredCount`` (rounded down to the nearest
+            /// integer). This parameter enables you to define the deployment batch size. For example,
+            /// if your service is using the ``REPLICA`` service scheduler and has a ``desiredCount`` of
+            /// four tasks and a ``maximumPercent`` value of 200%, the scheduler may start four new
+            /// tasks before stopping the …
+            props, "MaximumPercent", maximum_percent, set_maximum_percent, get_maximum_percent, Val<i64>
         }
 
-        /// `MinimumHealthyPercent`: If a service is using the rolling update (``ECS``) deployment type,
-        /// the ``minimumHealthyPercent`` represents a lower limit on the number of your service's tasks
-        /// that must remain in the ``RUNNING`` state during a deployment, as a percentage of the ``desiredCount`` (rounded
-        /// up to the nearest integer). This parameter enables you to deploy without using additional
-        /// cluster capacity. For example, if your service has a ``desiredCount`` of four tasks and a ``minimumHealthyPercent``
-        /// of 50%, the service scheduler may stop two existing tasks to free up cluster capacity before
-        /// starting two new tasks. If …
-        pub fn minimum_healthy_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumHealthyPercent", value.into());
-            self
+        prop! {
+            /// `MinimumHealthyPercent`: If a service is using the rolling update (``ECS``) deployment
+            /// type, the ``minimumHealthyPercent`` represents a lower limit on the number of your
+            /// service's tasks that must remain in the ``RUNNING`` state during a deployment, as a
+            /// percentage of the ``desiredCount`` (rounded up to the nearest integer). This parameter
+            /// enables you to deploy without using additional cluster capacity. For example, if your
+            /// service has a ``desiredCount`` of four tasks and a ``minimumHealthyPercent`` of 50%, the
+            /// service scheduler may stop two existing tasks to free up cluster capacity before
+            /// starting two new tasks. If …
+            props, "MinimumHealthyPercent", minimum_healthy_percent, set_minimum_healthy_percent, get_minimum_healthy_percent, Val<i64>
         }
 
-        /// `Strategy`: The deployment strategy for the service. Choose from these valid values: + ``ROLLING`` -
-        /// When you create a service which uses the rolling update (``ROLLING``) deployment strategy,
-        /// the Amazon ECS service scheduler replaces the currently running tasks with new tasks. The
-        /// number of tasks that Amazon ECS adds or removes from the service during a rolling update is
-        /// controlled by the service deployment configuration. + ``BLUE_GREEN`` - A blue/green
-        /// deployment strategy (``BLUE_GREEN``) is a release methodology that reduces downtime and risk
-        /// by running two identical production environments called blue …
-        pub fn strategy(mut self, value: impl Into<Val<DeploymentConfigurationStrategy>>) -> Self {
-            self.props.set("Strategy", value.into());
-            self
+        prop! {
+            /// `Strategy`: The deployment strategy for the service. Choose from these valid values: + ``ROLLING`` -
+            /// When you create a service which uses the rolling update (``ROLLING``) deployment
+            /// strategy, the Amazon ECS service scheduler replaces the currently running tasks with new
+            /// tasks. The number of tasks that Amazon ECS adds or removes from the service during a
+            /// rolling update is controlled by the service deployment configuration. + ``BLUE_GREEN`` -
+            /// A blue/green deployment strategy (``BLUE_GREEN``) is a release methodology that reduces
+            /// downtime and risk by running two identical production environments called blue …
+            props, "Strategy", strategy, set_strategy, get_strategy, Val<DeploymentConfigurationStrategy>
         }
     }
 
@@ -4469,6 +4468,24 @@ pub mod service {
             props.set("Enable", enable.into());
             DeploymentAlarms { props }
         }
+
+        prop! {
+            /// `AlarmNames`: One or more CloudWatch alarm names. Use a "," to separate the alarms.
+            props, "AlarmNames", _, set_alarm_names, get_alarm_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `Rollback`: Determines whether to configure Amazon ECS to roll back the service if a
+            /// service deployment fails. If rollback is used, when a service deployment fails, the
+            /// service is rolled back to the last deployment that completed successfully.
+            props, "Rollback", _, set_rollback, get_rollback, Val<bool>
+        }
+
+        prop! {
+            /// `Enable`: Determines whether to use the CloudWatch alarm option in the service
+            /// deployment process.
+            props, "Enable", _, set_enable, get_enable, Val<bool>
+        }
     }
 
     /// `AWS::ECS::Service.CanaryConfiguration`: Configuration for a canary deployment strategy that
@@ -4492,20 +4509,18 @@ pub mod service {
             CanaryConfiguration { props }
         }
 
-        /// `CanaryBakeTimeInMinutes`: The amount of time in minutes to wait during the canary phase
-        /// before shifting the remaining production traffic to the new service revision. Valid values
-        /// are 0 to 1440 minutes (24 hours). The default value is 10.
-        pub fn canary_bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CanaryBakeTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `CanaryBakeTimeInMinutes`: The amount of time in minutes to wait during the canary phase
+            /// before shifting the remaining production traffic to the new service revision. Valid
+            /// values are 0 to 1440 minutes (24 hours). The default value is 10.
+            props, "CanaryBakeTimeInMinutes", canary_bake_time_in_minutes, set_canary_bake_time_in_minutes, get_canary_bake_time_in_minutes, Val<i64>
         }
 
-        /// `CanaryPercent`: The percentage of production traffic to shift to the new service revision
-        /// during the canary phase. Valid values are multiples of 0.1 from 0.1 to 100.0. The default
-        /// value is 5.0.
-        pub fn canary_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("CanaryPercent", value.into());
-            self
+        prop! {
+            /// `CanaryPercent`: The percentage of production traffic to shift to the new service
+            /// revision during the canary phase. Valid values are multiples of 0.1 from 0.1 to 100.0.
+            /// The default value is 5.0.
+            props, "CanaryPercent", canary_percent, set_canary_percent, get_canary_percent, Val<f64>
         }
     }
 
@@ -4538,21 +4553,32 @@ pub mod service {
             DeploymentCircuitBreaker { props }
         }
 
-        /// `ResetOnHealthyTask`: Specifies whether the deployment circuit breaker resets its failure
-        /// count when a task reaches a healthy state. When set to ``true``, a task that reaches a
-        /// healthy state resets the failure count to ``0``. When set to ``false``, Amazon ECS does not
-        /// reset the failure count. The default is ``true``.
-        pub fn reset_on_healthy_task(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ResetOnHealthyTask", value.into());
-            self
+        prop! {
+            /// `Enable`: Determines whether to use the deployment circuit breaker logic for the
+            /// service.
+            props, "Enable", _, set_enable, get_enable, Val<bool>
         }
 
-        /// `ThresholdConfiguration`: The threshold configuration that controls when the deployment
-        /// circuit breaker triggers. The ``type`` and ``value`` together determine how many task
-        /// failures are tolerated before the circuit breaker activates.
-        pub fn threshold_configuration(mut self, value: impl Into<Val<ThresholdConfiguration>>) -> Self {
-            self.props.set("ThresholdConfiguration", value.into());
-            self
+        prop! {
+            /// `Rollback`: Determines whether to configure Amazon ECS to roll back the service if a
+            /// service deployment fails. If rollback is on, when a service deployment fails, the
+            /// service is rolled back to the last deployment that completed successfully.
+            props, "Rollback", _, set_rollback, get_rollback, Val<bool>
+        }
+
+        prop! {
+            /// `ResetOnHealthyTask`: Specifies whether the deployment circuit breaker resets its
+            /// failure count when a task reaches a healthy state. When set to ``true``, a task that
+            /// reaches a healthy state resets the failure count to ``0``. When set to ``false``, Amazon
+            /// ECS does not reset the failure count. The default is ``true``.
+            props, "ResetOnHealthyTask", reset_on_healthy_task, set_reset_on_healthy_task, get_reset_on_healthy_task, Val<bool>
+        }
+
+        prop! {
+            /// `ThresholdConfiguration`: The threshold configuration that controls when the deployment
+            /// circuit breaker triggers. The ``type`` and ``value`` together determine how many task
+            /// failures are tolerated before the circuit breaker activates.
+            props, "ThresholdConfiguration", threshold_configuration, set_threshold_configuration, get_threshold_configuration, Val<ThresholdConfiguration>
         }
     }
 
@@ -4586,6 +4612,22 @@ pub mod service {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             ThresholdConfiguration { props }
+        }
+
+        prop! {
+            /// `Type`: Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For
+            /// the percentage types (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS
+            /// multiplies ``value`` by the latest service desired count. For ``COUNT``, Amazon ECS uses ``value``
+            /// directly as the threshold. The default is ``BOUNDED_PERCENT``.
+            props, "Type", _, set_type, get_type, Val<ThresholdConfigurationType>
+        }
+
+        prop! {
+            /// `Value`: Specifies the integer that Amazon ECS uses to calculate the failure threshold.
+            /// When ``type`` is ``COUNT``, this value is the failure threshold itself. When ``type`` is
+            /// a percentage type, Amazon ECS multiplies this value by the latest service desired count
+            /// to produce the failure threshold. The default is ``50``.
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -4627,34 +4669,34 @@ pub mod service {
             DeploymentEarlySuccessCriteria { props }
         }
 
-        /// `Enable`: Specifies whether to use the early success criteria for the service deployment.
-        /// When set to ``false``, the deployment uses the default behavior, where Amazon ECS considers
-        /// the deployment successful when the target service revision fully stabilizes and the previous
-        /// tasks are removed. The default value is ``false``. When set to ``true``, Amazon ECS monitors
-        /// the deployment to meet early success criteria. You must also specify ``healthyPercent`` and ``sourceServiceRevisionCleanup``.
-        pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enable", value.into());
-            self
+        prop! {
+            /// `Enable`: Specifies whether to use the early success criteria for the service
+            /// deployment. When set to ``false``, the deployment uses the default behavior, where
+            /// Amazon ECS considers the deployment successful when the target service revision fully
+            /// stabilizes and the previous tasks are removed. The default value is ``false``. When set
+            /// to ``true``, Amazon ECS monitors the deployment to meet early success criteria. You must
+            /// also specify ``healthyPercent`` and ``sourceServiceRevisionCleanup``.
+            props, "Enable", enable, set_enable, get_enable, Val<bool>
         }
 
-        /// `HealthyPercent`: The percentage of healthy tasks that the target service revision must
-        /// reach before Amazon ECS considers the deployment successful. This percentage is relative to
-        /// the service's ``desiredCount`` and must be an integer between ``0`` and ``100``. This value
-        /// must be greater than or equal to the ``minimumHealthyPercent`` value. After this percentage
-        /// of tasks is healthy and the bake time elapses, Amazon ECS completes the deployment. Amazon
-        /// ECS continues to scale the target service revision to 100 percent in the background.
-        pub fn healthy_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyPercent", value.into());
-            self
+        prop! {
+            /// `HealthyPercent`: The percentage of healthy tasks that the target service revision must
+            /// reach before Amazon ECS considers the deployment successful. This percentage is relative
+            /// to the service's ``desiredCount`` and must be an integer between ``0`` and ``100``. This
+            /// value must be greater than or equal to the ``minimumHealthyPercent`` value. After this
+            /// percentage of tasks is healthy and the bake time elapses, Amazon ECS completes the
+            /// deployment. Amazon ECS continues to scale the target service revision to 100 percent in
+            /// the background.
+            props, "HealthyPercent", healthy_percent, set_healthy_percent, get_healthy_percent, Val<i64>
         }
 
-        /// `SourceServiceRevisionCleanup`: The time when Amazon ECS removes the source revisions' tasks
-        /// relative to deployment completion. The valid values are: + ``BLOCKING``—Amazon ECS removes
-        /// the previous tasks before it marks the deployment as successful. + ``DEFERRED``—Amazon ECS
-        /// marks the deployment successful, and then removes the previous tasks in the background.
-        pub fn source_service_revision_cleanup(mut self, value: impl Into<Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>>) -> Self {
-            self.props.set("SourceServiceRevisionCleanup", value.into());
-            self
+        prop! {
+            /// `SourceServiceRevisionCleanup`: The time when Amazon ECS removes the source revisions'
+            /// tasks relative to deployment completion. The valid values are: + ``BLOCKING``—Amazon
+            /// ECS removes the previous tasks before it marks the deployment as successful. + ``DEFERRED``—Amazon
+            /// ECS marks the deployment successful, and then removes the previous tasks in the
+            /// background.
+            props, "SourceServiceRevisionCleanup", source_service_revision_cleanup, set_source_service_revision_cleanup, get_source_service_revision_cleanup, Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>
         }
     }
 
@@ -4704,45 +4746,53 @@ pub mod service {
             DeploymentLifecycleHook { props }
         }
 
-        /// `HookDetails`: Use this field to specify custom parameters that ECS passes to your hook
-        /// target invocations (such as a Lambda function). This field must be a JSON object as a
-        /// string.
-        pub fn hook_details(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("HookDetails", value.into());
-            self
+        prop! {
+            /// `LifecycleStages`: The lifecycle stages at which to run the hook. Choose from these
+            /// valid values: + RECONCILE_SERVICE The reconciliation stage that only happens when you
+            /// start a new service deployment with more than 1 service revision in an ACTIVE state. You
+            /// can use a lifecycle hook for this stage. + PRE_SCALE_UP The green service revision has
+            /// not started. The blue service revision is handling 100% of the production traffic. There
+            /// is no test traffic. You can use a lifecycle hook for this stage. + POST_SCALE_UP The
+            /// green service revision has started. The blue service revision is handling 100% of the
+            /// production …
+            props, "LifecycleStages", _, set_lifecycle_stages, get_lifecycle_stages, Val<List<DeploymentLifecycleHookLifecycleStages>>
         }
 
-        /// `HookTargetArn`: The Amazon Resource Name (ARN) of the hook target. For ``AWS_LAMBDA``
-        /// hooks, this is the Lambda function ARN. This field is not applicable for ``PAUSE`` hooks.
-        /// You must provide this parameter when configuring an ``AWS_LAMBDA`` lifecycle hook.
-        pub fn hook_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HookTargetArn", value.into());
-            self
+        prop! {
+            /// `HookDetails`: Use this field to specify custom parameters that ECS passes to your hook
+            /// target invocations (such as a Lambda function). This field must be a JSON object as a
+            /// string.
+            props, "HookDetails", hook_details, set_hook_details, get_hook_details, Val<Json>
         }
 
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission
-        /// to call Lambda functions on your behalf. For more information, see Permissions required for
-        /// Lambda functions in Amazon ECS blue/green deployments (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `HookTargetArn`: The Amazon Resource Name (ARN) of the hook target. For ``AWS_LAMBDA``
+            /// hooks, this is the Lambda function ARN. This field is not applicable for ``PAUSE``
+            /// hooks. You must provide this parameter when configuring an ``AWS_LAMBDA`` lifecycle
+            /// hook.
+            props, "HookTargetArn", hook_target_arn, set_hook_target_arn, get_hook_target_arn, Val<String>
         }
 
-        /// `TargetType`: The type of action the lifecycle hook performs. Valid values are: + ``AWS_LAMBDA`` -
-        /// Invokes a Lambda function at the specified lifecycle stage. This is the default value. + ``PAUSE`` -
-        /// Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
-        /// to continue or roll back. This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
-        pub fn target_type(mut self, value: impl Into<Val<DeploymentLifecycleHookTargetType>>) -> Self {
-            self.props.set("TargetType", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS
+            /// permission to call Lambda functions on your behalf. For more information, see
+            /// Permissions required for Lambda functions in Amazon ECS blue/green deployments (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
         }
 
-        /// `TimeoutConfiguration`: The timeout configuration for the lifecycle hook. This specifies how
-        /// long Amazon ECS waits before taking the timeout action if the hook is not resolved.
-        pub fn timeout_configuration(mut self, value: impl Into<Val<HookTimeoutConfig>>) -> Self {
-            self.props.set("TimeoutConfiguration", value.into());
-            self
+        prop! {
+            /// `TargetType`: The type of action the lifecycle hook performs. Valid values are: + ``AWS_LAMBDA`` -
+            /// Invokes a Lambda function at the specified lifecycle stage. This is the default value. + ``PAUSE`` -
+            /// Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
+            /// to continue or roll back. This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
+            props, "TargetType", target_type, set_target_type, get_target_type, Val<DeploymentLifecycleHookTargetType>
+        }
+
+        prop! {
+            /// `TimeoutConfiguration`: The timeout configuration for the lifecycle hook. This specifies
+            /// how long Amazon ECS waits before taking the timeout action if the hook is not resolved.
+            props, "TimeoutConfiguration", timeout_configuration, set_timeout_configuration, get_timeout_configuration, Val<HookTimeoutConfig>
         }
     }
 
@@ -4808,16 +4858,14 @@ pub mod service {
             HookTimeoutConfig { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<HookTimeoutConfigAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<HookTimeoutConfigAction>
         }
 
-        /// `TimeoutInMinutes`.
-        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutInMinutes`.
+            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
         }
     }
 
@@ -4856,19 +4904,19 @@ pub mod service {
             LinearConfiguration { props }
         }
 
-        /// `StepBakeTimeInMinutes`: The amount of time in minutes to wait between each traffic shifting
-        /// step during a linear deployment. Valid values are 0 to 1440 minutes (24 hours). The default
-        /// value is 6. This bake time is not applied after reaching 100 percent traffic.
-        pub fn step_bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StepBakeTimeInMinutes", value.into());
-            self
+        prop! {
+            /// `StepBakeTimeInMinutes`: The amount of time in minutes to wait between each traffic
+            /// shifting step during a linear deployment. Valid values are 0 to 1440 minutes (24 hours).
+            /// The default value is 6. This bake time is not applied after reaching 100 percent
+            /// traffic.
+            props, "StepBakeTimeInMinutes", step_bake_time_in_minutes, set_step_bake_time_in_minutes, get_step_bake_time_in_minutes, Val<i64>
         }
 
-        /// `StepPercent`: The percentage of production traffic to shift in each step during a linear
-        /// deployment. Valid values are multiples of 0.1 from 3.0 to 100.0. The default value is 10.0.
-        pub fn step_percent(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("StepPercent", value.into());
-            self
+        prop! {
+            /// `StepPercent`: The percentage of production traffic to shift in each step during a
+            /// linear deployment. Valid values are multiples of 0.1 from 3.0 to 100.0. The default
+            /// value is 10.0.
+            props, "StepPercent", step_percent, set_step_percent, get_step_percent, Val<f64>
         }
     }
 
@@ -4912,16 +4960,16 @@ pub mod service {
             DeploymentController { props }
         }
 
-        /// `Type`: The deployment controller type to use. The deployment controller is the mechanism
-        /// that determines how tasks are deployed for your service. The valid options are: + ECS When
-        /// you create a service which uses the ``ECS`` deployment controller, you can choose between
-        /// the following deployment strategies: + ``ROLLING``: When you create a service which uses the *rolling
-        /// update* (``ROLLING``) deployment strategy, the ECS service scheduler replaces the currently
-        /// running tasks with new tasks. The number of tasks that ECS adds or removes from the service
-        /// during a rolling update is controlled by the …
-        pub fn type_(mut self, value: impl Into<Val<DeploymentControllerType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The deployment controller type to use. The deployment controller is the
+            /// mechanism that determines how tasks are deployed for your service. The valid options
+            /// are: + ECS When you create a service which uses the ``ECS`` deployment controller, you
+            /// can choose between the following deployment strategies: + ``ROLLING``: When you create a
+            /// service which uses the *rolling update* (``ROLLING``) deployment strategy, the ECS
+            /// service scheduler replaces the currently running tasks with new tasks. The number of
+            /// tasks that ECS adds or removes from the service during a rolling update is controlled by
+            /// the …
+            props, "Type", type_, set_type, get_type, Val<DeploymentControllerType>
         }
     }
 
@@ -4972,15 +5020,23 @@ pub mod service {
             ForceNewDeployment { props }
         }
 
-        /// `ForceNewDeploymentNonce`: When you change the``ForceNewDeploymentNonce`` value in your
-        /// template, it signals ECS to start a new deployment even though no other service parameters
-        /// have changed. The value must be a unique, time- varying value like a timestamp, random
-        /// string, or sequence number. Use this property when you want to ensure your tasks pick up the
-        /// latest version of a Docker image that uses the same tag but has been updated in the
-        /// registry.
-        pub fn force_new_deployment_nonce(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ForceNewDeploymentNonce", value.into());
-            self
+        prop! {
+            /// `EnableForceNewDeployment`: Determines whether to force a new deployment of the service.
+            /// By default, deployments aren't forced. You can use this option to start a new deployment
+            /// with no service definition changes. For example, you can update a service's tasks to use
+            /// a newer Docker image with the same image/tag combination (``my_image:latest``) or to
+            /// roll Fargate tasks onto a newer platform version.
+            props, "EnableForceNewDeployment", _, set_enable_force_new_deployment, get_enable_force_new_deployment, Val<bool>
+        }
+
+        prop! {
+            /// `ForceNewDeploymentNonce`: When you change the``ForceNewDeploymentNonce`` value in your
+            /// template, it signals ECS to start a new deployment even though no other service
+            /// parameters have changed. The value must be a unique, time- varying value like a
+            /// timestamp, random string, or sequence number. Use this property when you want to ensure
+            /// your tasks pick up the latest version of a Docker image that uses the same tag but has
+            /// been updated in the registry.
+            props, "ForceNewDeploymentNonce", force_new_deployment_nonce, set_force_new_deployment_nonce, get_force_new_deployment_nonce, Val<String>
         }
     }
 
@@ -5001,16 +5057,19 @@ pub mod service {
             GatewayConnector { props }
         }
 
-        /// `Filters`.
-        pub fn filters(mut self, value: impl Into<Val<GatewayConnectorFilters>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `PortName`.
+            props, "PortName", _, set_port_name, get_port_name, Val<String>
         }
 
-        /// `HealthCheck`.
-        pub fn health_check(mut self, value: impl Into<Val<GatewayConnectorHealthCheck>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `Filters`.
+            props, "Filters", filters, set_filters, get_filters, Val<GatewayConnectorFilters>
+        }
+
+        prop! {
+            /// `HealthCheck`.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<GatewayConnectorHealthCheck>
         }
     }
 
@@ -5029,10 +5088,9 @@ pub mod service {
             GatewayConnectorFilters { props }
         }
 
-        /// `AccessTypes`.
-        pub fn access_types(mut self, value: impl Into<Val<List<GatewayConnectorFiltersAccessTypes>>>) -> Self {
-            self.props.set("AccessTypes", value.into());
-            self
+        prop! {
+            /// `AccessTypes`.
+            props, "AccessTypes", access_types, set_access_types, get_access_types, Val<List<GatewayConnectorFiltersAccessTypes>>
         }
     }
 
@@ -5064,52 +5122,44 @@ pub mod service {
             GatewayConnectorHealthCheck { props }
         }
 
-        /// `HealthCheckIntervalSeconds`.
-        pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthCheckIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `HealthCheckIntervalSeconds`.
+            props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
         }
 
-        /// `HealthCheckPath`.
-        pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HealthCheckPath", value.into());
-            self
+        prop! {
+            /// `HealthCheckPath`.
+            props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
         }
 
-        /// `HealthCheckPort`.
-        pub fn health_check_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthCheckPort", value.into());
-            self
+        prop! {
+            /// `HealthCheckPort`.
+            props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<i64>
         }
 
-        /// `HealthCheckProtocol`.
-        pub fn health_check_protocol(mut self, value: impl Into<Val<GatewayConnectorHealthCheckHealthCheckProtocol>>) -> Self {
-            self.props.set("HealthCheckProtocol", value.into());
-            self
+        prop! {
+            /// `HealthCheckProtocol`.
+            props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<GatewayConnectorHealthCheckHealthCheckProtocol>
         }
 
-        /// `HealthCheckTimeoutSeconds`.
-        pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthCheckTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `HealthCheckTimeoutSeconds`.
+            props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
         }
 
-        /// `HealthyThresholdCount`.
-        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `HealthyThresholdCount`.
+            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
         }
 
-        /// `Matcher`.
-        pub fn matcher(mut self, value: impl Into<Val<GatewayConnectorHealthCheckMatcher>>) -> Self {
-            self.props.set("Matcher", value.into());
-            self
+        prop! {
+            /// `Matcher`.
+            props, "Matcher", matcher, set_matcher, get_matcher, Val<GatewayConnectorHealthCheckMatcher>
         }
 
-        /// `UnhealthyThresholdCount`.
-        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnhealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `UnhealthyThresholdCount`.
+            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
         }
     }
 
@@ -5141,16 +5191,14 @@ pub mod service {
             GatewayConnectorHealthCheckMatcher { props }
         }
 
-        /// `GrpcCode`.
-        pub fn grpc_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GrpcCode", value.into());
-            self
+        prop! {
+            /// `GrpcCode`.
+            props, "GrpcCode", grpc_code, set_grpc_code, get_grpc_code, Val<String>
         }
 
-        /// `HttpCode`.
-        pub fn http_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpCode", value.into());
-            self
+        prop! {
+            /// `HttpCode`.
+            props, "HttpCode", http_code, set_http_code, get_http_code, Val<String>
         }
     }
 
@@ -5194,48 +5242,43 @@ pub mod service {
             LoadBalancer { props }
         }
 
-        /// `AdvancedConfiguration`: The advanced settings for the load balancer used in blue/green
-        /// deployments. Specify the alternate target group, listener rules, and IAM role required for
-        /// traffic shifting during blue/green deployments.
-        pub fn advanced_configuration(mut self, value: impl Into<Val<AdvancedConfiguration>>) -> Self {
-            self.props.set("AdvancedConfiguration", value.into());
-            self
+        prop! {
+            /// `AdvancedConfiguration`: The advanced settings for the load balancer used in blue/green
+            /// deployments. Specify the alternate target group, listener rules, and IAM role required
+            /// for traffic shifting during blue/green deployments.
+            props, "AdvancedConfiguration", advanced_configuration, set_advanced_configuration, get_advanced_configuration, Val<AdvancedConfiguration>
         }
 
-        /// `ContainerName`: The name of the container (as it appears in a container definition) to
-        /// associate with the load balancer. You need to specify the container name when configuring
-        /// the target group for an Amazon ECS load balancer.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of the container (as it appears in a container definition) to
+            /// associate with the load balancer. You need to specify the container name when
+            /// configuring the target group for an Amazon ECS load balancer.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `ContainerPort`: The port on the container to associate with the load balancer. This port
-        /// must correspond to a ``containerPort`` in the task definition the tasks in the service are
-        /// using. For tasks that use the EC2 launch type, the container instance they're launched on
-        /// must allow ingress traffic on the ``hostPort`` of the port mapping.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port on the container to associate with the load balancer. This
+            /// port must correspond to a ``containerPort`` in the task definition the tasks in the
+            /// service are using. For tasks that use the EC2 launch type, the container instance
+            /// they're launched on must allow ingress traffic on the ``hostPort`` of the port mapping.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `LoadBalancerName`: The name of the load balancer to associate with the Amazon ECS service
-        /// or task set. If you are using an Application Load Balancer or a Network Load Balancer the
-        /// load balancer name parameter should be omitted.
-        pub fn load_balancer_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoadBalancerName", value.into());
-            self
+        prop! {
+            /// `LoadBalancerName`: The name of the load balancer to associate with the Amazon ECS
+            /// service or task set. If you are using an Application Load Balancer or a Network Load
+            /// Balancer the load balancer name parameter should be omitted.
+            props, "LoadBalancerName", load_balancer_name, set_load_balancer_name, get_load_balancer_name, Val<String>
         }
 
-        /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing target
-        /// group or groups associated with a service or task set. A target group ARN is only specified
-        /// when using an Application Load Balancer or Network Load Balancer. For services using the ``ECS``
-        /// deployment controller, you can specify one or multiple target groups. For more information,
-        /// see Registering multiple target groups with a service (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. For services using the …
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing
+            /// target group or groups associated with a service or task set. A target group ARN is only
+            /// specified when using an Application Load Balancer or Network Load Balancer. For services
+            /// using the ``ECS`` deployment controller, you can specify one or multiple target groups.
+            /// For more information, see Registering multiple target groups with a service (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. For services using the …
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
     }
 
@@ -5261,27 +5304,30 @@ pub mod service {
             AdvancedConfiguration { props }
         }
 
-        /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that that identifies the production
-        /// listener rule (in the case of an Application Load Balancer) or listener (in the case for an
-        /// Network Load Balancer) for routing production traffic.
-        pub fn production_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProductionListenerRule", value.into());
-            self
+        prop! {
+            /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
+            /// for Amazon ECS blue/green deployments.
+            props, "AlternateTargetGroupArn", _, set_alternate_target_group_arn, get_alternate_target_group_arn, Val<String>
         }
 
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission
-        /// to call the Elastic Load Balancing APIs for you.
-        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that that identifies the
+            /// production listener rule (in the case of an Application Load Balancer) or listener (in
+            /// the case for an Network Load Balancer) for routing production traffic.
+            props, "ProductionListenerRule", production_listener_rule, set_production_listener_rule, get_production_listener_rule, Val<String>
         }
 
-        /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies ) that identifies the
-        /// test listener rule (in the case of an Application Load Balancer) or listener (in the case
-        /// for an Network Load Balancer) for routing test traffic.
-        pub fn test_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestListenerRule", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS
+            /// permission to call the Elastic Load Balancing APIs for you.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+        }
+
+        prop! {
+            /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies ) that identifies the
+            /// test listener rule (in the case of an Application Load Balancer) or listener (in the
+            /// case for an Network Load Balancer) for routing test traffic.
+            props, "TestListenerRule", test_listener_rule, set_test_listener_rule, get_test_listener_rule, Val<String>
         }
     }
 
@@ -5304,6 +5350,11 @@ pub mod service {
             let mut props = Props::new();
             props.set("MetricConfigurations", metric_configurations.into());
             MonitoringConfiguration { props }
+        }
+
+        prop! {
+            /// `MetricConfigurations`: The list of metric configurations for the service monitoring.
+            props, "MetricConfigurations", _, set_metric_configurations, get_metric_configurations, Val<List<MetricConfiguration>>
         }
     }
 
@@ -5330,6 +5381,18 @@ pub mod service {
             props.set("MetricNames", metric_names.into());
             props.set("ResolutionSeconds", resolution_seconds.into());
             MetricConfiguration { props }
+        }
+
+        prop! {
+            /// `MetricNames`: The list of metric names to configure. The supported metric names are ``CPUUtilization``
+            /// and ``MemoryUtilization``.
+            props, "MetricNames", _, set_metric_names, get_metric_names, Val<List<MetricConfigurationMetricNames>>
+        }
+
+        prop! {
+            /// `ResolutionSeconds`: The resolution, in seconds, at which to collect the metrics. The
+            /// valid values are ``20`` and ``60``.
+            props, "ResolutionSeconds", _, set_resolution_seconds, get_resolution_seconds, Val<i64>
         }
     }
 
@@ -5361,11 +5424,10 @@ pub mod service {
             NetworkConfiguration { props }
         }
 
-        /// `AwsvpcConfiguration`: The VPC subnets and security groups that are associated with a task.
-        /// All specified subnets and security groups must be from the same VPC.
-        pub fn awsvpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
-            self.props.set("AwsvpcConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsvpcConfiguration`: The VPC subnets and security groups that are associated with a
+            /// task. All specified subnets and security groups must be from the same VPC.
+            props, "AwsvpcConfiguration", awsvpc_configuration, set_awsvpc_configuration, get_awsvpc_configuration, Val<AwsVpcConfiguration>
         }
     }
 
@@ -5385,29 +5447,26 @@ pub mod service {
             AwsVpcConfiguration { props }
         }
 
-        /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP address.
-        /// Consider the following when you set this value: + When you use ``create-service`` or ``update-service``,
-        /// the default is ``DISABLED``. + When the service ``deploymentController`` is ``ECS``, the
-        /// value must be ``DISABLED``.
-        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
-            self.props.set("AssignPublicIp", value.into());
-            self
+        prop! {
+            /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP
+            /// address. Consider the following when you set this value: + When you use ``create-service``
+            /// or ``update-service``, the default is ``DISABLED``. + When the service ``deploymentController``
+            /// is ``ECS``, the value must be ``DISABLED``.
+            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
         }
 
-        /// `SecurityGroups`: The IDs of the security groups associated with the task or service. If you
-        /// don't specify a security group, the default security group for the VPC is used. There's a
-        /// limit of 5 security groups that can be specified. All specified security groups must be from
-        /// the same VPC.
-        pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`: The IDs of the security groups associated with the task or service. If
+            /// you don't specify a security group, the default security group for the VPC is used.
+            /// There's a limit of 5 security groups that can be specified. All specified security
+            /// groups must be from the same VPC.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
         }
 
-        /// `Subnets`: The IDs of the subnets associated with the task or service. There's a limit of 16
-        /// subnets that can be specified. All specified subnets must be from the same VPC.
-        pub fn subnets(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`: The IDs of the subnets associated with the task or service. There's a limit
+            /// of 16 subnets that can be specified. All specified subnets must be from the same VPC.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<SubnetId>>
         }
     }
 
@@ -5449,13 +5508,20 @@ pub mod service {
             PlacementConstraint { props }
         }
 
-        /// `Expression`: A cluster query language expression to apply to the constraint. The expression
-        /// can have a maximum length of 2000 characters. You can't specify an expression if the
-        /// constraint type is ``distinctInstance``. For more information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Type`: The type of constraint. Use ``distinctInstance`` to ensure that each task in a
+            /// particular group is running on a different container instance. Use ``memberOf`` to
+            /// restrict the selection to a group of valid candidates.
+            props, "Type", _, set_type, get_type, Val<PlacementConstraintType>
+        }
+
+        prop! {
+            /// `Expression`: A cluster query language expression to apply to the constraint. The
+            /// expression can have a maximum length of 2000 characters. You can't specify an expression
+            /// if the constraint type is ``distinctInstance``. For more information, see Cluster query
+            /// language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
     }
 
@@ -5499,14 +5565,24 @@ pub mod service {
             PlacementStrategy { props }
         }
 
-        /// `Field`: The field to apply the placement strategy against. For the ``spread`` placement
-        /// strategy, valid values are ``instanceId`` (or ``host``, which has the same effect), or any
-        /// platform or custom attribute that's applied to a container instance, such as ``attribute:ecs.availability-zone``.
-        /// For the ``binpack`` placement strategy, valid values are ``cpu`` and ``memory``. For the ``random``
-        /// placement strategy, this field is not used.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Type`: The type of placement strategy. The ``random`` placement strategy randomly
+            /// places tasks on available candidates. The ``spread`` placement strategy spreads
+            /// placement across available candidates evenly based on the ``field`` parameter. The ``binpack``
+            /// strategy places tasks on available candidates that have the least available amount of
+            /// the resource that's specified with the ``field`` parameter. For example, if you binpack
+            /// on memory, a task is placed on the instance with the least amount of remaining memory
+            /// but still enough to run the task.
+            props, "Type", _, set_type, get_type, Val<PlacementStrategyType>
+        }
+
+        prop! {
+            /// `Field`: The field to apply the placement strategy against. For the ``spread`` placement
+            /// strategy, valid values are ``instanceId`` (or ``host``, which has the same effect), or
+            /// any platform or custom attribute that's applied to a container instance, such as ``attribute:ecs.availability-zone``.
+            /// For the ``binpack`` placement strategy, valid values are ``cpu`` and ``memory``. For the ``random``
+            /// placement strategy, this field is not used.
+            props, "Field", field, set_field, get_field, Val<String>
         }
     }
 
@@ -5591,55 +5667,55 @@ pub mod service {
             ServiceConnectConfiguration { props }
         }
 
-        /// `AccessLogConfiguration`: The configuration for Service Connect access logging. Access logs
-        /// capture detailed information about requests made to your service, including request
-        /// patterns, response codes, and timing data. They can be useful for debugging connectivity
-        /// issues, monitoring service performance, and auditing service-to-service communication for
-        /// security and compliance purposes. To enable access logs, you must also specify a ``logConfiguration``
-        /// in the ``serviceConnectConfiguration``.
-        pub fn access_log_configuration(mut self, value: impl Into<Val<ServiceConnectAccessLogConfiguration>>) -> Self {
-            self.props.set("AccessLogConfiguration", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether to use Service Connect with this service.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `ContainerConfigurations`.
-        pub fn container_configurations(mut self, value: impl Into<Val<List<ServiceConnectContainerConfiguration>>>) -> Self {
-            self.props.set("ContainerConfigurations", value.into());
-            self
+        prop! {
+            /// `AccessLogConfiguration`: The configuration for Service Connect access logging. Access
+            /// logs capture detailed information about requests made to your service, including request
+            /// patterns, response codes, and timing data. They can be useful for debugging connectivity
+            /// issues, monitoring service performance, and auditing service-to-service communication
+            /// for security and compliance purposes. To enable access logs, you must also specify a ``logConfiguration``
+            /// in the ``serviceConnectConfiguration``.
+            props, "AccessLogConfiguration", access_log_configuration, set_access_log_configuration, get_access_log_configuration, Val<ServiceConnectAccessLogConfiguration>
         }
 
-        /// `LogConfiguration`: The log configuration for the container. This parameter maps to ``LogConfig``
-        /// in the docker container create command and the ``--log-driver`` option to docker run. By
-        /// default, containers use the same logging driver that the Docker daemon uses. However, the
-        /// container might use a different logging driver than the Docker daemon by specifying a log
-        /// driver configuration in the container definition. Understand the following when specifying a
-        /// log configuration for your containers. + Amazon ECS currently supports a subset of the
-        /// logging drivers available to the Docker daemon. Additional log drivers …
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `ContainerConfigurations`.
+            props, "ContainerConfigurations", container_configurations, set_container_configurations, get_container_configurations, Val<List<ServiceConnectContainerConfiguration>>
         }
 
-        /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong namespace
-        /// for use with Service Connect. The namespace must be in the same AWS Region as the Amazon ECS
-        /// service and cluster. The type of namespace doesn't affect Service Connect. For more
-        /// information about CMAPlong, see Working with Services (<https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-services.html>)
-        /// in the *Developer Guide*.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`: The log configuration for the container. This parameter maps to ``LogConfig``
+            /// in the docker container create command and the ``--log-driver`` option to docker run. By
+            /// default, containers use the same logging driver that the Docker daemon uses. However,
+            /// the container might use a different logging driver than the Docker daemon by specifying
+            /// a log driver configuration in the container definition. Understand the following when
+            /// specifying a log configuration for your containers. + Amazon ECS currently supports a
+            /// subset of the logging drivers available to the Docker daemon. Additional log drivers …
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `Services`: The list of Service Connect service objects. These are names and aliases (also
-        /// known as endpoints) that are used by other Amazon ECS services to connect to this service.
-        /// This field is not required for a "client" Amazon ECS service that's a member of a namespace
-        /// only to connect to other services within the namespace. An example of this would be a
-        /// frontend application that accepts incoming requests from either a load balancer that's
-        /// attached to the service or by other means. An object selects a port from the task
-        /// definition, assigns a name for the CMAPlong service, and a list of aliases …
-        pub fn services(mut self, value: impl Into<Val<List<ServiceConnectService>>>) -> Self {
-            self.props.set("Services", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong
+            /// namespace for use with Service Connect. The namespace must be in the same AWS Region as
+            /// the Amazon ECS service and cluster. The type of namespace doesn't affect Service
+            /// Connect. For more information about CMAPlong, see Working with Services (<https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-services.html>)
+            /// in the *Developer Guide*.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Services`: The list of Service Connect service objects. These are names and aliases (also
+            /// known as endpoints) that are used by other Amazon ECS services to connect to this
+            /// service. This field is not required for a "client" Amazon ECS service that's a member of
+            /// a namespace only to connect to other services within the namespace. An example of this
+            /// would be a frontend application that accepts incoming requests from either a load
+            /// balancer that's attached to the service or by other means. An object selects a port from
+            /// the task definition, assigns a name for the CMAPlong service, and a list of aliases …
+            props, "Services", services, set_services, get_services, Val<List<ServiceConnectService>>
         }
     }
 
@@ -5666,14 +5742,20 @@ pub mod service {
             ServiceConnectAccessLogConfiguration { props }
         }
 
-        /// `IncludeQueryParameters`: Specifies whether to include query parameters in Service Connect
-        /// access logs. When enabled, query parameters from HTTP requests are included in the access
-        /// logs. Consider security and privacy implications when enabling this feature, as query
-        /// parameters may contain sensitive information such as request IDs and tokens. By default,
-        /// this parameter is ``DISABLED``.
-        pub fn include_query_parameters(mut self, value: impl Into<Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>>) -> Self {
-            self.props.set("IncludeQueryParameters", value.into());
-            self
+        prop! {
+            /// `Format`: The format for Service Connect access log output. Choose TEXT for
+            /// human-readable logs or JSON for structured data that integrates well with log analysis
+            /// tools.
+            props, "Format", _, set_format, get_format, Val<ServiceConnectAccessLogConfigurationFormat>
+        }
+
+        prop! {
+            /// `IncludeQueryParameters`: Specifies whether to include query parameters in Service
+            /// Connect access logs. When enabled, query parameters from HTTP requests are included in
+            /// the access logs. Consider security and privacy implications when enabling this feature,
+            /// as query parameters may contain sensitive information such as request IDs and tokens. By
+            /// default, this parameter is ``DISABLED``.
+            props, "IncludeQueryParameters", include_query_parameters, set_include_query_parameters, get_include_query_parameters, Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>
         }
     }
 
@@ -5722,10 +5804,9 @@ pub mod service {
             ServiceConnectContainerConfiguration { props }
         }
 
-        /// `LogLevel`.
-        pub fn log_level(mut self, value: impl Into<Val<ServiceConnectContainerConfigurationLogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<ServiceConnectContainerConfigurationLogLevel>
         }
     }
 
@@ -5764,35 +5845,34 @@ pub mod service {
             LogConfiguration { props }
         }
 
-        /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
-        /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted on
-        /// Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
-        /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see Send
-        /// Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. For more information about using …
-        pub fn log_driver(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogDriver", value.into());
-            self
+        prop! {
+            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
+            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
+            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
+            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
+            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
+            /// using …
+            props, "LogDriver", log_driver, set_log_driver, get_log_driver, Val<String>
         }
 
-        /// `Options`: The configuration options to send to the log driver. The options you can specify
-        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
-        /// Required: No Specify whether you want the log group to be created automatically. If this
-        /// option isn't specified, it defaults to false. Your IAM policy must include the
-        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
-        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`: The configuration options to send to the log driver. The options you can
+            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+            /// log driver to route logs to Amazon CloudWatch include the following: +
+            /// awslogs-create-group Required: No Specify whether you want the log group to be created
+            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
+            /// must include the logs:CreateLogGroup permission before you attempt to use
+            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
+            /// log driver is to send …
+            props, "Options", options, set_options, get_options, Val<Map<String>>
         }
 
-        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("SecretOptions", value.into());
-            self
+        prop! {
+            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
         }
     }
 
@@ -5825,6 +5905,21 @@ pub mod service {
             props.set("ValueFrom", value_from.into());
             Secret { props }
         }
+
+        prop! {
+            /// `Name`: The name of the secret.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
+            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
+            /// Store. For information about the require IAMlong permissions, see Required IAM
+            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
+            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
+            /// Systems Manager Parameter …
+            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        }
     }
 
     /// `AWS::ECS::Service.ServiceConnectService`: The Service Connect service object configuration.
@@ -5847,51 +5942,53 @@ pub mod service {
             ServiceConnectService { props }
         }
 
-        /// `ClientAliases`: The list of client aliases for this Service Connect service. You use these
-        /// to assign names that can be used by client applications. The maximum number of client
-        /// aliases that you can have in this list is 1. Each alias ("endpoint") is a fully-qualified
-        /// name and port number that other Amazon ECS tasks ("clients") can use to connect to this
-        /// service. Each name and port mapping must be unique within the namespace. For each ``ServiceConnectService``,
-        /// you must provide at least one ``clientAlias`` with one ``port``.
-        pub fn client_aliases(mut self, value: impl Into<Val<List<ServiceConnectClientAlias>>>) -> Self {
-            self.props.set("ClientAliases", value.into());
-            self
+        prop! {
+            /// `PortName`: The ``portName`` must match the name of one of the ``portMappings`` from all
+            /// the containers in the task definition of this Amazon ECS service.
+            props, "PortName", _, set_port_name, get_port_name, Val<String>
         }
 
-        /// `DiscoveryName`: The ``discoveryName`` is the name of the new CMAP service that Amazon ECS
-        /// creates for this Amazon ECS service. This must be unique within the CMAP namespace. The name
-        /// can contain up to 64 characters. The name can include lowercase letters, numbers,
-        /// underscores (_), and hyphens (-). The name can't start with a hyphen. If the ``discoveryName``
-        /// isn't specified, the port mapping name from the task definition is used in ``portName.namespace``.
-        pub fn discovery_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DiscoveryName", value.into());
-            self
+        prop! {
+            /// `ClientAliases`: The list of client aliases for this Service Connect service. You use
+            /// these to assign names that can be used by client applications. The maximum number of
+            /// client aliases that you can have in this list is 1. Each alias ("endpoint") is a
+            /// fully-qualified name and port number that other Amazon ECS tasks ("clients") can use to
+            /// connect to this service. Each name and port mapping must be unique within the namespace.
+            /// For each ``ServiceConnectService``, you must provide at least one ``clientAlias`` with
+            /// one ``port``.
+            props, "ClientAliases", client_aliases, set_client_aliases, get_client_aliases, Val<List<ServiceConnectClientAlias>>
         }
 
-        /// `IngressPortOverride`: The port number for the Service Connect proxy to listen on. Use the
-        /// value of this field to bypass the proxy for traffic on the port number specified in the
-        /// named ``portMapping`` in the task definition of this application, and then use it in your
-        /// VPC security groups to allow traffic into the proxy for this Amazon ECS service. In ``awsvpc``
-        /// mode and Fargate, the default value is the container port number. The container port number
-        /// is in the ``portMapping`` in the task definition. In bridge mode, the default value is the
-        /// ephemeral port of the Service Connect proxy.
-        pub fn ingress_port_override(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IngressPortOverride", value.into());
-            self
+        prop! {
+            /// `DiscoveryName`: The ``discoveryName`` is the name of the new CMAP service that Amazon
+            /// ECS creates for this Amazon ECS service. This must be unique within the CMAP namespace.
+            /// The name can contain up to 64 characters. The name can include lowercase letters,
+            /// numbers, underscores (_), and hyphens (-). The name can't start with a hyphen. If the ``discoveryName``
+            /// isn't specified, the port mapping name from the task definition is used in ``portName.namespace``.
+            props, "DiscoveryName", discovery_name, set_discovery_name, get_discovery_name, Val<String>
         }
 
-        /// `Timeout`: A reference to an object that represents the configured timeouts for Service
-        /// Connect.
-        pub fn timeout(mut self, value: impl Into<Val<TimeoutConfiguration>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `IngressPortOverride`: The port number for the Service Connect proxy to listen on. Use
+            /// the value of this field to bypass the proxy for traffic on the port number specified in
+            /// the named ``portMapping`` in the task definition of this application, and then use it in
+            /// your VPC security groups to allow traffic into the proxy for this Amazon ECS service. In ``awsvpc``
+            /// mode and Fargate, the default value is the container port number. The container port
+            /// number is in the ``portMapping`` in the task definition. In bridge mode, the default
+            /// value is the ephemeral port of the Service Connect proxy.
+            props, "IngressPortOverride", ingress_port_override, set_ingress_port_override, get_ingress_port_override, Val<i64>
         }
 
-        /// `Tls`: A reference to an object that represents a Transport Layer Security (TLS)
-        /// configuration.
-        pub fn tls(mut self, value: impl Into<Val<ServiceConnectTlsConfiguration>>) -> Self {
-            self.props.set("Tls", value.into());
-            self
+        prop! {
+            /// `Timeout`: A reference to an object that represents the configured timeouts for Service
+            /// Connect.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<TimeoutConfiguration>
+        }
+
+        prop! {
+            /// `Tls`: A reference to an object that represents a Transport Layer Security (TLS)
+            /// configuration.
+            props, "Tls", tls, set_tls, get_tls, Val<ServiceConnectTlsConfiguration>
         }
     }
 
@@ -5922,25 +6019,32 @@ pub mod service {
             ServiceConnectClientAlias { props }
         }
 
-        /// `DnsName`: The ``dnsName`` is the name that you use in the applications of client tasks to
-        /// connect to this service. The name must be a valid DNS name but doesn't need to be
-        /// fully-qualified. The name can include up to 127 characters. The name can include lowercase
-        /// letters, numbers, underscores (_), hyphens (-), and periods (.). The name can't start with a
-        /// hyphen. If this parameter isn't specified, the default value of ``discoveryName.namespace``
-        /// is used. If the ``discoveryName`` isn't specified, the port mapping name from the task
-        /// definition is used in ``portName.namespace``. To avoid changing your …
-        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DnsName", value.into());
-            self
+        prop! {
+            /// `Port`: The listening port number for the Service Connect proxy. This port is available
+            /// inside of all of the tasks within the same namespace. To avoid changing your
+            /// applications in client Amazon ECS services, set this to the same port that the client
+            /// application uses by default. For more information, see Service Connect (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `TestTrafficRules`: The configuration for test traffic routing rules used during blue/green
-        /// deployments with Amazon ECS Service Connect. This allows you to route a portion of traffic
-        /// to the new service revision of your service for testing before shifting all production
-        /// traffic.
-        pub fn test_traffic_rules(mut self, value: impl Into<Val<ServiceConnectTestTrafficRules>>) -> Self {
-            self.props.set("TestTrafficRules", value.into());
-            self
+        prop! {
+            /// `DnsName`: The ``dnsName`` is the name that you use in the applications of client tasks
+            /// to connect to this service. The name must be a valid DNS name but doesn't need to be
+            /// fully-qualified. The name can include up to 127 characters. The name can include
+            /// lowercase letters, numbers, underscores (_), hyphens (-), and periods (.). The name
+            /// can't start with a hyphen. If this parameter isn't specified, the default value of ``discoveryName.namespace``
+            /// is used. If the ``discoveryName`` isn't specified, the port mapping name from the task
+            /// definition is used in ``portName.namespace``. To avoid changing your …
+            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `TestTrafficRules`: The configuration for test traffic routing rules used during
+            /// blue/green deployments with Amazon ECS Service Connect. This allows you to route a
+            /// portion of traffic to the new service revision of your service for testing before
+            /// shifting all production traffic.
+            props, "TestTrafficRules", test_traffic_rules, set_test_traffic_rules, get_test_traffic_rules, Val<ServiceConnectTestTrafficRules>
         }
     }
 
@@ -5967,6 +6071,13 @@ pub mod service {
             props.set("Header", header.into());
             ServiceConnectTestTrafficRules { props }
         }
+
+        prop! {
+            /// `Header`: The HTTP header-based routing rules that determine which requests should be
+            /// routed to the new service version during blue/green deployment testing. These rules
+            /// provide fine-grained control over test traffic routing based on request headers.
+            props, "Header", _, set_header, get_header, Val<ServiceConnectTestTrafficRulesHeader>
+        }
     }
 
     /// `AWS::ECS::Service.ServiceConnectTestTrafficRulesHeader`.
@@ -5986,10 +6097,14 @@ pub mod service {
             ServiceConnectTestTrafficRulesHeader { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<ServiceConnectTestTrafficRulesHeaderValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<ServiceConnectTestTrafficRulesHeaderValue>
         }
     }
 
@@ -6008,6 +6123,11 @@ pub mod service {
             let mut props = Props::new();
             props.set("Exact", exact.into());
             ServiceConnectTestTrafficRulesHeaderValue { props }
+        }
+
+        prop! {
+            /// `Exact`.
+            props, "Exact", _, set_exact, get_exact, Val<String>
         }
     }
 
@@ -6028,22 +6148,20 @@ pub mod service {
             TimeoutConfiguration { props }
         }
 
-        /// `IdleTimeoutSeconds`: The amount of time in seconds a connection will stay active while
-        /// idle. A value of ``0`` can be set to disable ``idleTimeout``. The ``idleTimeout`` default
-        /// for ``HTTP``/``HTTP2``/``GRPC`` is 5 minutes. The ``idleTimeout`` default for ``TCP`` is 1
-        /// hour.
-        pub fn idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `IdleTimeoutSeconds`: The amount of time in seconds a connection will stay active while
+            /// idle. A value of ``0`` can be set to disable ``idleTimeout``. The ``idleTimeout``
+            /// default for ``HTTP``/``HTTP2``/``GRPC`` is 5 minutes. The ``idleTimeout`` default for ``TCP``
+            /// is 1 hour.
+            props, "IdleTimeoutSeconds", idle_timeout_seconds, set_idle_timeout_seconds, get_idle_timeout_seconds, Val<i64>
         }
 
-        /// `PerRequestTimeoutSeconds`: The amount of time waiting for the upstream to respond with a
-        /// complete response per request. A value of ``0`` can be set to disable ``perRequestTimeout``. ``perRequestTimeout``
-        /// can only be set if Service Connect ``appProtocol`` isn't ``TCP``. Only ``idleTimeout`` is
-        /// allowed for ``TCP```appProtocol``.
-        pub fn per_request_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PerRequestTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `PerRequestTimeoutSeconds`: The amount of time waiting for the upstream to respond with
+            /// a complete response per request. A value of ``0`` can be set to disable ``perRequestTimeout``. ``perRequestTimeout``
+            /// can only be set if Service Connect ``appProtocol`` isn't ``TCP``. Only ``idleTimeout``
+            /// is allowed for ``TCP```appProtocol``.
+            props, "PerRequestTimeoutSeconds", per_request_timeout_seconds, set_per_request_timeout_seconds, get_per_request_timeout_seconds, Val<i64>
         }
     }
 
@@ -6068,17 +6186,20 @@ pub mod service {
             ServiceConnectTlsConfiguration { props }
         }
 
-        /// `KmsKey`: The AWS Key Management Service key.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `IssuerCertificateAuthority`: The signer certificate authority.
+            props, "IssuerCertificateAuthority", _, set_issuer_certificate_authority, get_issuer_certificate_authority, Val<ServiceConnectTlsCertificateAuthority>
         }
 
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that's associated with the Service
-        /// Connect TLS.
-        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `KmsKey`: The AWS Key Management Service key.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that's associated with the
+            /// Service Connect TLS.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
         }
     }
 
@@ -6098,10 +6219,9 @@ pub mod service {
             ServiceConnectTlsCertificateAuthority { props }
         }
 
-        /// `AwsPcaAuthorityArn`: The ARN of the AWS Private Certificate Authority certificate.
-        pub fn aws_pca_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsPcaAuthorityArn", value.into());
-            self
+        prop! {
+            /// `AwsPcaAuthorityArn`: The ARN of the AWS Private Certificate Authority certificate.
+            props, "AwsPcaAuthorityArn", aws_pca_authority_arn, set_aws_pca_authority_arn, get_aws_pca_authority_arn, Val<String>
         }
     }
 
@@ -6124,42 +6244,38 @@ pub mod service {
             ServiceRegistry { props }
         }
 
-        /// `ContainerName`: The container name value to be used for your service discovery service.
-        /// It's already specified in the task definition. If the task definition that your service task
-        /// specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
-        /// and ``containerPort`` combination from the task definition. If the task definition that your
-        /// service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record is used,
-        /// you must specify either a ``containerName`` and ``containerPort`` combination or a ``port``
-        /// value. However, you can't specify both.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The container name value to be used for your service discovery service.
+            /// It's already specified in the task definition. If the task definition that your service
+            /// task specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
+            /// and ``containerPort`` combination from the task definition. If the task definition that
+            /// your service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record
+            /// is used, you must specify either a ``containerName`` and ``containerPort`` combination
+            /// or a ``port`` value. However, you can't specify both.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `ContainerPort`: The port value to be used for your service discovery service. It's already
-        /// specified in the task definition. If the task definition your service task specifies uses
-        /// the ``bridge`` or ``host`` network mode, you must specify a ``containerName`` and ``containerPort``
-        /// combination from the task definition. If the task definition your service task specifies
-        /// uses the ``awsvpc`` network mode and a type SRV DNS record is used, you must specify either
-        /// a ``containerName`` and ``containerPort`` combination or a ``port`` value. However, you
-        /// can't specify both.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port value to be used for your service discovery service. It's
+            /// already specified in the task definition. If the task definition your service task
+            /// specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
+            /// and ``containerPort`` combination from the task definition. If the task definition your
+            /// service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record is
+            /// used, you must specify either a ``containerName`` and ``containerPort`` combination or a ``port``
+            /// value. However, you can't specify both.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `Port`: The port value used if your service discovery service specified an SRV record. This
-        /// field might be used if both the ``awsvpc`` network mode and SRV records are used.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port value used if your service discovery service specified an SRV record.
+            /// This field might be used if both the ``awsvpc`` network mode and SRV records are used.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
-        /// supported service registry is CMAP. For more information, see CreateService (<https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>).
-        pub fn registry_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryArn", value.into());
-            self
+        prop! {
+            /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
+            /// supported service registry is CMAP. For more information, see CreateService (<https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>).
+            props, "RegistryArn", registry_arn, set_registry_arn, get_registry_arn, Val<String>
         }
     }
 
@@ -6183,13 +6299,18 @@ pub mod service {
             ServiceVolumeConfiguration { props }
         }
 
-        /// `ManagedEBSVolume`: The configuration for the Amazon EBS volume that Amazon ECS creates and
-        /// manages on your behalf. These settings are used to create each Amazon EBS volume, with one
-        /// volume created for each task in the service. The Amazon EBS volumes are visible in your
-        /// account in the Amazon EC2 console once they are created.
-        pub fn managed_ebs_volume(mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfiguration>>) -> Self {
-            self.props.set("ManagedEBSVolume", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the volume. This value must match the volume name from the ``Volume``
+            /// object in the task definition.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ManagedEBSVolume`: The configuration for the Amazon EBS volume that Amazon ECS creates
+            /// and manages on your behalf. These settings are used to create each Amazon EBS volume,
+            /// with one volume created for each task in the service. The Amazon EBS volumes are visible
+            /// in your account in the Amazon EC2 console once they are created.
+            props, "ManagedEBSVolume", managed_ebs_volume, set_managed_ebs_volume, get_managed_ebs_volume, Val<ServiceManagedEbsVolumeConfiguration>
         }
     }
 
@@ -6220,108 +6341,110 @@ pub mod service {
             ServiceManagedEbsVolumeConfiguration { props }
         }
 
-        /// `Encrypted`: Indicates whether the volume should be encrypted. If you turn on Region-level
-        /// Amazon EBS encryption by default but set this value as ``false``, the setting is overridden
-        /// and the volume is encrypted with the KMS key specified for Amazon EBS encryption by default.
-        /// This parameter maps 1:1 with the ``Encrypted`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role to associate with this volume. This is the Amazon ECS
+            /// infrastructure IAM role that is used to manage your AWS infrastructure. We recommend
+            /// using the Amazon ECS-managed ``AmazonECSInfrastructureRolePolicyForVolumes`` IAM policy
+            /// with this role. For more information, see Amazon ECS infrastructure IAM role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html>)
+            /// in the *Amazon ECS Developer Guide*.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<RoleArn>
         }
 
-        /// `FilesystemType`: The filesystem type for the volume. For volumes created from a snapshot,
-        /// you must specify the same filesystem type that the volume was using when the snapshot was
-        /// created. If there is a filesystem type mismatch, the tasks will fail to start. The available
-        /// Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no value is specified, the ``xfs``
-        /// filesystem type is used by default. The available Windows filesystem types are ``NTFS``.
-        pub fn filesystem_type(mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfigurationFilesystemType>>) -> Self {
-            self.props.set("FilesystemType", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Indicates whether the volume should be encrypted. If you turn on
+            /// Region-level Amazon EBS encryption by default but set this value as ``false``, the
+            /// setting is overridden and the volume is encrypted with the KMS key specified for Amazon
+            /// EBS encryption by default. This parameter maps 1:1 with the ``Encrypted`` parameter of
+            /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
-        /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
-        /// volumes, this represents the baseline performance of the volume and the rate at which the
-        /// volume accumulates I/O credits for bursting. The following are the supported values for each
-        /// volume type. + ``gp3``: 3,000 - 16,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
-        /// IOPS This parameter is required for ``io1`` and ``io2`` volume types. The default for ``gp3``
-        /// volumes is ``3,000 IOPS``. This parameter is not …
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `FilesystemType`: The filesystem type for the volume. For volumes created from a
+            /// snapshot, you must specify the same filesystem type that the volume was using when the
+            /// snapshot was created. If there is a filesystem type mismatch, the tasks will fail to
+            /// start. The available Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no
+            /// value is specified, the ``xfs`` filesystem type is used by default. The available
+            /// Windows filesystem types are ``NTFS``.
+            props, "FilesystemType", filesystem_type, set_filesystem_type, get_filesystem_type, Val<ServiceManagedEbsVolumeConfigurationFilesystemType>
         }
 
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) identifier of the AWS Key Management Service key
-        /// to use for Amazon EBS encryption. When a key is specified using this parameter, it overrides
-        /// Amazon EBS default encryption or any KMS key that you specified for cluster-level managed
-        /// storage encryption. This parameter maps 1:1 with the ``KmsKeyId`` parameter of the
-        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*. For more information about encrypting Amazon EBS volumes
-        /// attached to tasks, see \[Encrypt data stored in Amazon EBS …
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
+            /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
+            /// volumes, this represents the baseline performance of the volume and the rate at which
+            /// the volume accumulates I/O credits for bursting. The following are the supported values
+            /// for each volume type. + ``gp3``: 3,000 - 16,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
+            /// IOPS This parameter is required for ``io1`` and ``io2`` volume types. The default for ``gp3``
+            /// volumes is ``3,000 IOPS``. This parameter is not …
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `SizeInGiB`: The size of the volume in GiB. You must specify either a volume size or a
-        /// snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by
-        /// default. You can optionally specify a volume size greater than or equal to the snapshot
-        /// size. This parameter maps 1:1 with the ``Size`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*. The following are the supported volume size values for
-        /// each volume type. + ``gp2`` and ``gp3``: 1-16,384 + ``io1`` and ``io2``: 4-16,384 + ``st1`` …
-        pub fn size_in_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInGiB", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: The Amazon Resource Name (ARN) identifier of the AWS Key Management Service
+            /// key to use for Amazon EBS encryption. When a key is specified using this parameter, it
+            /// overrides Amazon EBS default encryption or any KMS key that you specified for
+            /// cluster-level managed storage encryption. This parameter maps 1:1 with the ``KmsKeyId``
+            /// parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*. For more information about encrypting Amazon EBS
+            /// volumes attached to tasks, see \[Encrypt data stored in Amazon EBS …
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The snapshot that Amazon ECS uses to create volumes for attachment to tasks
-        /// maintained by the service. You must specify either ``snapshotId`` or ``sizeInGiB`` in your
-        /// volume configuration. This parameter maps 1:1 with the ``SnapshotId`` parameter of the
-        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SizeInGiB`: The size of the volume in GiB. You must specify either a volume size or a
+            /// snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size
+            /// by default. You can optionally specify a volume size greater than or equal to the
+            /// snapshot size. This parameter maps 1:1 with the ``Size`` parameter of the CreateVolume
+            /// API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>) in
+            /// the *Amazon EC2 API Reference*. The following are the supported volume size values for
+            /// each volume type. + ``gp2`` and ``gp3``: 1-16,384 + ``io1`` and ``io2``: 4-16,384 + ``st1`` …
+            props, "SizeInGiB", size_in_gi_b, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
         }
 
-        /// `TagSpecifications`: The tags to apply to the volume. Amazon ECS applies service-managed
-        /// tags by default. This parameter maps 1:1 with the ``TagSpecifications.N`` parameter of the
-        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*.
-        pub fn tag_specifications(mut self, value: impl Into<Val<List<EbsTagSpecification>>>) -> Self {
-            self.props.set("TagSpecifications", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The snapshot that Amazon ECS uses to create volumes for attachment to
+            /// tasks maintained by the service. You must specify either ``snapshotId`` or ``sizeInGiB``
+            /// in your volume configuration. This parameter maps 1:1 with the ``SnapshotId`` parameter
+            /// of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: The throughput to provision for a volume, in MiB/s, with a maximum of 1,000
-        /// MiB/s. This parameter maps 1:1 with the ``Throughput`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*. This parameter is only supported for the ``gp3`` volume
-        /// type.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `TagSpecifications`: The tags to apply to the volume. Amazon ECS applies service-managed
+            /// tags by default. This parameter maps 1:1 with the ``TagSpecifications.N`` parameter of
+            /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*.
+            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<EbsTagSpecification>>
         }
 
-        /// `VolumeInitializationRate`: The rate, in MiB/s, at which data is fetched from a snapshot of
-        /// an existing EBS volume to create new volumes for attachment to the tasks maintained by the
-        /// service. This property can be specified only if you specify a ``snapshotId``. For more
-        /// information, see Initialize Amazon EBS volumes (<https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html>)
-        /// in the *Amazon EBS User Guide*.
-        pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeInitializationRate", value.into());
-            self
+        prop! {
+            /// `Throughput`: The throughput to provision for a volume, in MiB/s, with a maximum of 1,000
+            /// MiB/s. This parameter maps 1:1 with the ``Throughput`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*. This parameter is only supported for the ``gp3``
+            /// volume type.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeType`: The volume type. This parameter maps 1:1 with the ``VolumeType`` parameter of
-        /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-        /// in the *Amazon EC2 API Reference*. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-volume-types.html>)
-        /// in the *Amazon EC2 User Guide*. The following are the supported volume types. + General
-        /// Purpose SSD: ``gp2``|``gp3`` + Provisioned IOPS SSD: ``io1``|``io2`` + Throughput Optimized
-        /// HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` The magnetic volume …
-        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeInitializationRate`: The rate, in MiB/s, at which data is fetched from a snapshot
+            /// of an existing EBS volume to create new volumes for attachment to the tasks maintained
+            /// by the service. This property can be specified only if you specify a ``snapshotId``. For
+            /// more information, see Initialize Amazon EBS volumes (<https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html>)
+            /// in the *Amazon EBS User Guide*.
+            props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeType`: The volume type. This parameter maps 1:1 with the ``VolumeType`` parameter
+            /// of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+            /// in the *Amazon EC2 API Reference*. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-volume-types.html>)
+            /// in the *Amazon EC2 User Guide*. The following are the supported volume types. + General
+            /// Purpose SSD: ``gp2``|``gp3`` + Provisioned IOPS SSD: ``io1``|``io2`` + Throughput
+            /// Optimized HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` The magnetic volume …
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
         }
     }
 
@@ -6365,19 +6488,22 @@ pub mod service {
             EbsTagSpecification { props }
         }
 
-        /// `PropagateTags`: Determines whether to propagate the tags from the task definition to the
-        /// Amazon EBS volume. Tags can only propagate to a ``SERVICE`` specified in ``ServiceVolumeConfiguration``.
-        /// If no value is specified, the tags aren't propagated.
-        pub fn propagate_tags(mut self, value: impl Into<Val<EbsTagSpecificationPropagateTags>>) -> Self {
-            self.props.set("PropagateTags", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The type of volume resource.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<EbsTagSpecificationResourceType>
         }
 
-        /// `Tags`: The tags applied to this Amazon EBS volume. ``AmazonECSCreated`` and ``AmazonECSManaged``
-        /// are reserved tags that can't be used.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `PropagateTags`: Determines whether to propagate the tags from the task definition to
+            /// the Amazon EBS volume. Tags can only propagate to a ``SERVICE`` specified in ``ServiceVolumeConfiguration``.
+            /// If no value is specified, the tags aren't propagated.
+            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<EbsTagSpecificationPropagateTags>
+        }
+
+        prop! {
+            /// `Tags`: The tags applied to this Amazon EBS volume. ``AmazonECSCreated`` and ``AmazonECSManaged``
+            /// are reserved tags that can't be used.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -6437,10 +6563,29 @@ pub mod service {
             VpcLatticeConfiguration { props }
         }
 
-        /// `AdvancedConfiguration`.
-        pub fn advanced_configuration(mut self, value: impl Into<Val<VpcLatticeAdvancedConfiguration>>) -> Self {
-            self.props.set("AdvancedConfiguration", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role to associate with this VPC Lattice configuration.
+            /// This is the Amazon ECS infrastructure IAM role that is used to manage your VPC Lattice
+            /// infrastructure.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<RoleArn>
+        }
+
+        prop! {
+            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the target group or groups
+            /// associated with the VPC Lattice configuration that the Amazon ECS tasks will be
+            /// registered to.
+            props, "TargetGroupArn", _, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        }
+
+        prop! {
+            /// `PortName`: The name of the port mapping to register in the VPC Lattice target group.
+            /// This is the name of the ``portMapping`` you defined in your task definition.
+            props, "PortName", _, set_port_name, get_port_name, Val<String>
+        }
+
+        prop! {
+            /// `AdvancedConfiguration`.
+            props, "AdvancedConfiguration", advanced_configuration, set_advanced_configuration, get_advanced_configuration, Val<VpcLatticeAdvancedConfiguration>
         }
     }
 
@@ -6463,25 +6608,22 @@ pub mod service {
             VpcLatticeAdvancedConfiguration { props }
         }
 
-        /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
-        /// associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
-        pub fn alternate_target_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlternateTargetGroupArn", value.into());
-            self
+        prop! {
+            /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
+            /// associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
+            props, "AlternateTargetGroupArn", alternate_target_group_arn, set_alternate_target_group_arn, get_alternate_target_group_arn, Val<String>
         }
 
-        /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that identifies the production
-        /// listener rule or listener for routing production traffic.
-        pub fn production_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProductionListenerRule", value.into());
-            self
+        prop! {
+            /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that identifies the production
+            /// listener rule or listener for routing production traffic.
+            props, "ProductionListenerRule", production_listener_rule, set_production_listener_rule, get_production_listener_rule, Val<String>
         }
 
-        /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies the test listener rule or
-        /// listener for routing test traffic.
-        pub fn test_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TestListenerRule", value.into());
-            self
+        prop! {
+            /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies the test listener
+            /// rule or listener for routing test traffic.
+            props, "TestListenerRule", test_listener_rule, set_test_listener_rule, get_test_listener_rule, Val<String>
         }
     }
 }
@@ -6509,180 +6651,165 @@ impl TaskDefinition {
         TaskDefinition { core }
     }
 
-    /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
-    /// different containers that make up your task. For more information about container definition
-    /// parameters and defaults, see Amazon ECS Task Definitions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_defintions.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*.
-    pub fn container_definitions(mut self, value: impl Into<Val<List<task_definition::ContainerDefinition>>>) -> Self {
-        self.core.set("ContainerDefinitions", value.into());
-        self
+    prop! {
+        /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
+        /// different containers that make up your task. For more information about container
+        /// definition parameters and defaults, see Amazon ECS Task Definitions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_defintions.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        core.props, "ContainerDefinitions", container_definitions, set_container_definitions, get_container_definitions, Val<List<task_definition::ContainerDefinition>>
     }
 
-    /// `Cpu`: The number of ``cpu`` units used by the task. If you use the EC2 launch type, this
-    /// field is optional. Any value can be used. If you use the Fargate launch type, this field is
-    /// required. You must use one of the following values. The value that you choose determines
-    /// your range of valid values for the ``memory`` parameter. If you're using the EC2 launch type
-    /// or the external launch type, this field is optional. Supported values are between ``128``
-    /// CPU units (``0.125`` vCPUs) and ``196608`` CPU units (``192`` vCPUs). This field is required
-    /// for Fargate. For information about the valid values, see …
-    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Cpu", value.into());
-        self
+    prop! {
+        /// `Cpu`: The number of ``cpu`` units used by the task. If you use the EC2 launch type,
+        /// this field is optional. Any value can be used. If you use the Fargate launch type, this
+        /// field is required. You must use one of the following values. The value that you choose
+        /// determines your range of valid values for the ``memory`` parameter. If you're using the
+        /// EC2 launch type or the external launch type, this field is optional. Supported values
+        /// are between ``128`` CPU units (``0.125`` vCPUs) and ``196608`` CPU units (``192``
+        /// vCPUs). This field is required for Fargate. For information about the valid values, see …
+        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
     }
 
-    /// `EnableFaultInjection`: Enables fault injection and allows for fault injection requests to
-    /// be accepted from the task's containers. The default value is ``false``.
-    pub fn enable_fault_injection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableFaultInjection", value.into());
-        self
+    prop! {
+        /// `EnableFaultInjection`: Enables fault injection and allows for fault injection requests
+        /// to be accepted from the task's containers. The default value is ``false``.
+        core.props, "EnableFaultInjection", enable_fault_injection, set_enable_fault_injection, get_enable_fault_injection, Val<bool>
     }
 
-    /// `EphemeralStorage`: The ephemeral storage settings to use for tasks run with the task
-    /// definition.
-    pub fn ephemeral_storage(mut self, value: impl Into<Val<task_definition::EphemeralStorage>>) -> Self {
-        self.core.set("EphemeralStorage", value.into());
-        self
+    prop! {
+        /// `EphemeralStorage`: The ephemeral storage settings to use for tasks run with the task
+        /// definition.
+        core.props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<task_definition::EphemeralStorage>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that grants
-    /// the Amazon ECS container agent permission to make AWS API calls on your behalf. For
-    /// informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-ecs-iam-role-overview.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that
+        /// grants the Amazon ECS container agent permission to make AWS API calls on your behalf.
+        /// For informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-ecs-iam-role-overview.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
     }
 
-    /// `Family`: The name of a family that this task definition is registered to. Up to 255 letters (uppercase
-    /// and lowercase), numbers, hyphens, and underscores are allowed. A family groups multiple
-    /// versions of a task definition. Amazon ECS gives the first task definition that you
-    /// registered to a family a revision number of 1. Amazon ECS gives sequential revision numbers
-    /// to each task definition that you add. To use revision numbers when you update a task
-    /// definition, specify this property. If you don't specify a value, CFNlong generates a new
-    /// task definition each time that you update it.
-    pub fn family(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Family", value.into());
-        self
+    prop! {
+        /// `Family`: The name of a family that this task definition is registered to. Up to 255
+        /// letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed. A
+        /// family groups multiple versions of a task definition. Amazon ECS gives the first task
+        /// definition that you registered to a family a revision number of 1. Amazon ECS gives
+        /// sequential revision numbers to each task definition that you add. To use revision
+        /// numbers when you update a task definition, specify this property. If you don't specify a
+        /// value, CFNlong generates a new task definition each time that you update it.
+        core.props, "Family", family, set_family, get_family, Val<String>
     }
 
-    /// `InferenceAccelerators`.
-    pub fn inference_accelerators(mut self, value: impl Into<Val<List<task_definition::InferenceAccelerator>>>) -> Self {
-        self.core.set("InferenceAccelerators", value.into());
-        self
+    prop! {
+        /// `InferenceAccelerators`.
+        core.props, "InferenceAccelerators", inference_accelerators, set_inference_accelerators, get_inference_accelerators, Val<List<task_definition::InferenceAccelerator>>
     }
 
-    /// `IpcMode`: The IPC resource namespace to use for the containers in the task. The valid
-    /// values are ``host``, ``task``, or ``none``. If ``host`` is specified, then all containers
-    /// within the tasks that specified the ``host`` IPC mode on the same container instance share
-    /// the same IPC resources with the host Amazon EC2 instance. If ``task`` is specified, all
-    /// containers within the specified task share the same IPC resources. If ``none`` is specified,
-    /// then IPC resources within the containers of a task are private and not shared with other
-    /// containers in a task or on the container instance. If no value is …
-    pub fn ipc_mode(mut self, value: impl Into<Val<task_definition::IpcMode>>) -> Self {
-        self.core.set("IpcMode", value.into());
-        self
+    prop! {
+        /// `IpcMode`: The IPC resource namespace to use for the containers in the task. The valid
+        /// values are ``host``, ``task``, or ``none``. If ``host`` is specified, then all
+        /// containers within the tasks that specified the ``host`` IPC mode on the same container
+        /// instance share the same IPC resources with the host Amazon EC2 instance. If ``task`` is
+        /// specified, all containers within the specified task share the same IPC resources. If ``none``
+        /// is specified, then IPC resources within the containers of a task are private and not
+        /// shared with other containers in a task or on the container instance. If no value is …
+        core.props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<task_definition::IpcMode>
     }
 
-    /// `Memory`: The amount (in MiB) of memory used by the task. If your tasks runs on Amazon EC2
-    /// instances, you must specify either a task-level memory value or a container-level memory
-    /// value. This field is optional and any value can be used. If a task-level memory value is
-    /// specified, the container-level memory value is optional. For more information regarding
-    /// container-level memory and memory reservation, see ContainerDefinition (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>).
-    /// If your tasks runs on FARGATElong, this field is required. You must use one of the …
-    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Memory", value.into());
-        self
+    prop! {
+        /// `Memory`: The amount (in MiB) of memory used by the task. If your tasks runs on Amazon
+        /// EC2 instances, you must specify either a task-level memory value or a container-level
+        /// memory value. This field is optional and any value can be used. If a task-level memory
+        /// value is specified, the container-level memory value is optional. For more information
+        /// regarding container-level memory and memory reservation, see ContainerDefinition (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>).
+        /// If your tasks runs on FARGATElong, this field is required. You must use one of the …
+        core.props, "Memory", memory, set_memory, get_memory, Val<String>
     }
 
-    /// `NetworkMode`: The Docker networking mode to use for the containers in the task. The valid
-    /// values are ``none``, ``bridge``, ``awsvpc``, and ``host``. If no network mode is specified,
-    /// the default is ``bridge``. For Amazon ECS tasks on Fargate, the ``awsvpc`` network mode is
-    /// required. For Amazon ECS tasks on Amazon EC2 Linux instances, any network mode can be used.
-    /// For Amazon ECS tasks on Amazon EC2 Windows instances, ``&lt;default&gt;`` or ``awsvpc`` can
-    /// be used. If the network mode is set to ``none``, you cannot specify port mappings in your
-    /// container definitions, and the tasks containers do not have external …
-    pub fn network_mode(mut self, value: impl Into<Val<task_definition::NetworkMode>>) -> Self {
-        self.core.set("NetworkMode", value.into());
-        self
+    prop! {
+        /// `NetworkMode`: The Docker networking mode to use for the containers in the task. The
+        /// valid values are ``none``, ``bridge``, ``awsvpc``, and ``host``. If no network mode is
+        /// specified, the default is ``bridge``. For Amazon ECS tasks on Fargate, the ``awsvpc``
+        /// network mode is required. For Amazon ECS tasks on Amazon EC2 Linux instances, any
+        /// network mode can be used. For Amazon ECS tasks on Amazon EC2 Windows instances, ``&lt;default&gt;``
+        /// or ``awsvpc`` can be used. If the network mode is set to ``none``, you cannot specify
+        /// port mappings in your container definitions, and the tasks containers do not have
+        /// external …
+        core.props, "NetworkMode", network_mode, set_network_mode, get_network_mode, Val<task_definition::NetworkMode>
     }
 
-    /// `PidMode`: The process namespace to use for the containers in the task. The valid values are ``host``
-    /// or ``task``. On Fargate for Linux containers, the only valid value is ``task``. For example,
-    /// monitoring sidecars might need ``pidMode`` to access information about other containers
-    /// running in the same task. If ``host`` is specified, all containers within the tasks that
-    /// specified the ``host`` PID mode on the same container instance share the same process
-    /// namespace with the host Amazon EC2 instance. If ``task`` is specified, all containers within
-    /// the specified task share the same process namespace. If no …
-    pub fn pid_mode(mut self, value: impl Into<Val<task_definition::PidMode>>) -> Self {
-        self.core.set("PidMode", value.into());
-        self
+    prop! {
+        /// `PidMode`: The process namespace to use for the containers in the task. The valid values
+        /// are ``host`` or ``task``. On Fargate for Linux containers, the only valid value is ``task``.
+        /// For example, monitoring sidecars might need ``pidMode`` to access information about
+        /// other containers running in the same task. If ``host`` is specified, all containers
+        /// within the tasks that specified the ``host`` PID mode on the same container instance
+        /// share the same process namespace with the host Amazon EC2 instance. If ``task`` is
+        /// specified, all containers within the specified task share the same process namespace. If
+        /// no …
+        core.props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<task_definition::PidMode>
     }
 
-    /// `PlacementConstraints`: An array of placement constraint objects to use for tasks. This
-    /// parameter isn't supported for tasks run on FARGATElong.
-    pub fn placement_constraints(mut self, value: impl Into<Val<List<task_definition::TaskDefinitionPlacementConstraint>>>) -> Self {
-        self.core.set("PlacementConstraints", value.into());
-        self
+    prop! {
+        /// `PlacementConstraints`: An array of placement constraint objects to use for tasks. This
+        /// parameter isn't supported for tasks run on FARGATElong.
+        core.props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<task_definition::TaskDefinitionPlacementConstraint>>
     }
 
-    /// `ProxyConfiguration`: The configuration details for the App Mesh proxy. Your Amazon ECS
-    /// container instances require at least version 1.26.0 of the container agent and at least
-    /// version 1.26.0-1 of the ``ecs-init`` package to use a proxy configuration. If your container
-    /// instances are launched from the Amazon ECS optimized AMI version ``20190301`` or later, they
-    /// contain the required versions of the container agent and ``ecs-init``. For more information,
-    /// see Amazon ECS-optimized Linux AMI (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html>)
-    /// in the *Amazon Elastic Container Service …
-    pub fn proxy_configuration(mut self, value: impl Into<Val<task_definition::ProxyConfiguration>>) -> Self {
-        self.core.set("ProxyConfiguration", value.into());
-        self
+    prop! {
+        /// `ProxyConfiguration`: The configuration details for the App Mesh proxy. Your Amazon ECS
+        /// container instances require at least version 1.26.0 of the container agent and at least
+        /// version 1.26.0-1 of the ``ecs-init`` package to use a proxy configuration. If your
+        /// container instances are launched from the Amazon ECS optimized AMI version ``20190301``
+        /// or later, they contain the required versions of the container agent and ``ecs-init``.
+        /// For more information, see Amazon ECS-optimized Linux AMI (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html>)
+        /// in the *Amazon Elastic Container Service …
+        core.props, "ProxyConfiguration", proxy_configuration, set_proxy_configuration, get_proxy_configuration, Val<task_definition::ProxyConfiguration>
     }
 
-    /// `RequiresCompatibilities`: The task launch types the task definition was validated against.
-    /// The valid values are ``MANAGED_INSTANCES``, ``EC2``, ``FARGATE``, and ``EXTERNAL``. For more
-    /// information, see Amazon ECS launch types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*.
-    pub fn requires_compatibilities(mut self, value: impl Into<Val<List<task_definition::RequiresCompatibilities>>>) -> Self {
-        self.core.set("RequiresCompatibilities", value.into());
-        self
+    prop! {
+        /// `RequiresCompatibilities`: The task launch types the task definition was validated
+        /// against. The valid values are ``MANAGED_INSTANCES``, ``EC2``, ``FARGATE``, and ``EXTERNAL``.
+        /// For more information, see Amazon ECS launch types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        core.props, "RequiresCompatibilities", requires_compatibilities, set_requires_compatibilities, get_requires_compatibilities, Val<List<task_definition::RequiresCompatibilities>>
     }
 
-    /// `RuntimePlatform`: The operating system that your tasks definitions run on.
-    pub fn runtime_platform(mut self, value: impl Into<Val<task_definition::RuntimePlatform>>) -> Self {
-        self.core.set("RuntimePlatform", value.into());
-        self
+    prop! {
+        /// `RuntimePlatform`: The operating system that your tasks definitions run on.
+        core.props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<task_definition::RuntimePlatform>
     }
 
-    /// `Tags`: The metadata that you apply to the task definition to help you categorize and
-    /// organize them. Each tag consists of a key and an optional value. You define both of them.
-    /// The following basic restrictions apply to tags: + Maximum number of tags per resource - 50 +
-    /// For each resource, each tag key must be unique, and each tag key can have only one value. +
-    /// Maximum key length - 128 Unicode characters in UTF-8 + Maximum value length - 256 Unicode
-    /// characters in UTF-8 + If your tagging schema is used across multiple services and resources,
-    /// remember that other services may have restrictions on allowed …
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata that you apply to the task definition to help you categorize and
+        /// organize them. Each tag consists of a key and an optional value. You define both of
+        /// them. The following basic restrictions apply to tags: + Maximum number of tags per
+        /// resource - 50 + For each resource, each tag key must be unique, and each tag key can
+        /// have only one value. + Maximum key length - 128 Unicode characters in UTF-8 + Maximum
+        /// value length - 256 Unicode characters in UTF-8 + If your tagging schema is used across
+        /// multiple services and resources, remember that other services may have restrictions on
+        /// allowed …
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAMlong role that
-    /// grants containers in the task permission to call AWS APIs on your behalf. For more
-    /// information, see Amazon ECS Task Role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. IAM roles for tasks on Windows
-    /// require that the ``-EnableTaskIAMRole`` option is set when you launch the Amazon
-    /// ECS-optimized Windows AMI. Your containers must also run some configuration code to use the
-    /// feature. For more information, see \[Windows IAM roles for …
-    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
-        self.core.set("TaskRoleArn", value.into());
-        self
+    prop! {
+        /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAMlong role
+        /// that grants containers in the task permission to call AWS APIs on your behalf. For more
+        /// information, see Amazon ECS Task Role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. IAM roles for tasks on
+        /// Windows require that the ``-EnableTaskIAMRole`` option is set when you launch the Amazon
+        /// ECS-optimized Windows AMI. Your containers must also run some configuration code to use
+        /// the feature. For more information, see \[Windows IAM roles for …
+        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
     }
 
-    /// `Volumes`: The list of data volume definitions for the task. For more information, see Using
-    /// data volumes in tasks (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html>)
-    /// in the *Amazon Elastic Container Service Developer Guide*. The ``host`` and ``sourcePath``
-    /// parameters aren't supported for tasks run on FARGATElong.
-    pub fn volumes(mut self, value: impl Into<Val<List<task_definition::Volume>>>) -> Self {
-        self.core.set("Volumes", value.into());
-        self
+    prop! {
+        /// `Volumes`: The list of data volume definitions for the task. For more information, see
+        /// Using data volumes in tasks (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. The ``host`` and ``sourcePath``
+        /// parameters aren't supported for tasks run on FARGATElong.
+        core.props, "Volumes", volumes, set_volumes, get_volumes, Val<List<task_definition::Volume>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6734,393 +6861,380 @@ pub mod task_definition {
             ContainerDefinition { props }
         }
 
-        /// `Command`: The command that's passed to the container. This parameter maps to ``Cmd`` in the
-        /// docker container create command and the ``COMMAND`` parameter to docker run. If there are
-        /// multiple arguments, each argument is a separated string in the array.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Name`: The name of a container. If you're linking multiple containers together in a
+            /// task definition, the ``name`` of one container can be entered in the ``links`` of
+            /// another container to connect the containers. Up to 255 letters (uppercase and
+            /// lowercase), numbers, underscores, and hyphens are allowed. This parameter maps to ``name``
+            /// in the docker container create command and the ``--name`` option to docker run.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Cpu`: The number of ``cpu`` units reserved for the container. This parameter maps to ``CpuShares``
-        /// in the docker container create command and the ``--cpu-shares`` option to docker run. This
-        /// field is optional for tasks using the Fargate launch type, and the only requirement is that
-        /// the total amount of CPU reserved for all containers within a task be lower than the
-        /// task-level ``cpu`` value. You can determine the number of CPU units that are available per
-        /// EC2 instance type by multiplying the vCPUs listed for that instance type on the \[Amazon EC2 …
-        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Image`: The image used to start a container. This string is passed directly to the
+            /// Docker daemon. By default, images in the Docker Hub registry are available. Other
+            /// repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
+            /// For images using tags (repository-url/image:tag), up to 255 characters total are
+            /// allowed, including letters (uppercase and lowercase), numbers, hyphens, underscores,
+            /// colons, periods, forward slashes, and number signs (#). For images using digests (repository-url/image@digest),
+            /// the 255 character limit applies only to the repository URL …
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `CredentialSpecs`: A list of ARNs in SSM or Amazon S3 to a credential spec (``CredSpec``)
-        /// file that configures the container for Active Directory authentication. We recommend that
-        /// you use this parameter instead of the ``dockerSecurityOptions``. The maximum number of ARNs
-        /// is 1. There are two formats for each ARN. + credentialspecdomainless:MyARN You use
-        /// credentialspecdomainless:MyARN to provide a CredSpec with an additional section for a secret
-        /// in . You provide the login credentials to the domain in the secret. Each task that runs on
-        /// any container instance can join different domains. You can use this format …
-        pub fn credential_specs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CredentialSpecs", value.into());
-            self
+        prop! {
+            /// `Command`: The command that's passed to the container. This parameter maps to ``Cmd`` in
+            /// the docker container create command and the ``COMMAND`` parameter to docker run. If
+            /// there are multiple arguments, each argument is a separated string in the array.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `DependsOn`: The dependencies defined for container startup and shutdown. A container can
-        /// contain multiple dependencies. When a dependency is defined for container startup, for
-        /// container shutdown it is reversed. For tasks using the EC2 launch type, the container
-        /// instances require at least version 1.26.0 of the container agent to turn on container
-        /// dependencies. However, we recommend using the latest container agent version. For
-        /// information about checking your agent version and updating to the latest version, see \[Updating
-        /// the Amazon ECS Container …
-        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `Cpu`: The number of ``cpu`` units reserved for the container. This parameter maps to ``CpuShares``
+            /// in the docker container create command and the ``--cpu-shares`` option to docker run.
+            /// This field is optional for tasks using the Fargate launch type, and the only requirement
+            /// is that the total amount of CPU reserved for all containers within a task be lower than
+            /// the task-level ``cpu`` value. You can determine the number of CPU units that are
+            /// available per EC2 instance type by multiplying the vCPUs listed for that instance type
+            /// on the \[Amazon EC2 …
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
         }
 
-        /// `DisableNetworking`: When this parameter is true, networking is off within the container.
-        /// This parameter maps to ``NetworkDisabled`` in the docker container create command. This
-        /// parameter is not supported for Windows containers.
-        pub fn disable_networking(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableNetworking", value.into());
-            self
+        prop! {
+            /// `CredentialSpecs`: A list of ARNs in SSM or Amazon S3 to a credential spec (``CredSpec``)
+            /// file that configures the container for Active Directory authentication. We recommend
+            /// that you use this parameter instead of the ``dockerSecurityOptions``. The maximum number
+            /// of ARNs is 1. There are two formats for each ARN. + credentialspecdomainless:MyARN You
+            /// use credentialspecdomainless:MyARN to provide a CredSpec with an additional section for
+            /// a secret in . You provide the login credentials to the domain in the secret. Each task
+            /// that runs on any container instance can join different domains. You can use this format …
+            props, "CredentialSpecs", credential_specs, set_credential_specs, get_credential_specs, Val<List<String>>
         }
 
-        /// `DnsSearchDomains`: A list of DNS search domains that are presented to the container. This
-        /// parameter maps to ``DnsSearch`` in the docker container create command and the ``--dns-search``
-        /// option to docker run. This parameter is not supported for Windows containers.
-        pub fn dns_search_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DnsSearchDomains", value.into());
-            self
+        prop! {
+            /// `DependsOn`: The dependencies defined for container startup and shutdown. A container
+            /// can contain multiple dependencies. When a dependency is defined for container startup,
+            /// for container shutdown it is reversed. For tasks using the EC2 launch type, the
+            /// container instances require at least version 1.26.0 of the container agent to turn on
+            /// container dependencies. However, we recommend using the latest container agent version.
+            /// For information about checking your agent version and updating to the latest version,
+            /// see \[Updating the Amazon ECS Container …
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
         }
 
-        /// `DnsServers`: A list of DNS servers that are presented to the container. This parameter maps
-        /// to ``Dns`` in the docker container create command and the ``--dns`` option to docker run.
-        /// This parameter is not supported for Windows containers.
-        pub fn dns_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DnsServers", value.into());
-            self
+        prop! {
+            /// `DisableNetworking`: When this parameter is true, networking is off within the
+            /// container. This parameter maps to ``NetworkDisabled`` in the docker container create
+            /// command. This parameter is not supported for Windows containers.
+            props, "DisableNetworking", disable_networking, set_disable_networking, get_disable_networking, Val<bool>
         }
 
-        /// `DockerLabels`: A key/value map of labels to add to the container. This parameter maps to ``Labels``
-        /// in the docker container create command and the ``--label`` option to docker run. This
-        /// parameter requires version 1.18 of the Docker Remote API or greater on your container
-        /// instance. To check the Docker Remote API version on your container instance, log in to your
-        /// container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
-        pub fn docker_labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("DockerLabels", value.into());
-            self
+        prop! {
+            /// `DnsSearchDomains`: A list of DNS search domains that are presented to the container.
+            /// This parameter maps to ``DnsSearch`` in the docker container create command and the ``--dns-search``
+            /// option to docker run. This parameter is not supported for Windows containers.
+            props, "DnsSearchDomains", dns_search_domains, set_dns_search_domains, get_dns_search_domains, Val<List<String>>
         }
 
-        /// `DockerSecurityOptions`: A list of strings to provide custom configuration for multiple
-        /// security systems. This field isn't valid for containers in tasks using the Fargate launch
-        /// type. For Linux tasks on EC2, this parameter can be used to reference custom labels for
-        /// SELinux and AppArmor multi-level security systems. For any tasks on EC2, this parameter can
-        /// be used to reference a credential spec file that configures a container for Active Directory
-        /// authentication. For more information, see Using gMSAs for Windows Containers (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows-gmsa.html>)
-        /// and \[Using …
-        pub fn docker_security_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DockerSecurityOptions", value.into());
-            self
+        prop! {
+            /// `DnsServers`: A list of DNS servers that are presented to the container. This parameter
+            /// maps to ``Dns`` in the docker container create command and the ``--dns`` option to
+            /// docker run. This parameter is not supported for Windows containers.
+            props, "DnsServers", dns_servers, set_dns_servers, get_dns_servers, Val<List<String>>
         }
 
-        /// `EntryPoint`: Early versions of the Amazon ECS container agent don't properly handle ``entryPoint``
-        /// parameters. If you have problems using ``entryPoint``, update your container agent or enter
-        /// your commands and arguments as ``command`` array items instead. The entry point that's
-        /// passed to the container. This parameter maps to ``Entrypoint`` in the docker container
-        /// create command and the ``--entrypoint`` option to docker run.
-        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EntryPoint", value.into());
-            self
+        prop! {
+            /// `DockerLabels`: A key/value map of labels to add to the container. This parameter maps
+            /// to ``Labels`` in the docker container create command and the ``--label`` option to
+            /// docker run. This parameter requires version 1.18 of the Docker Remote API or greater on
+            /// your container instance. To check the Docker Remote API version on your container
+            /// instance, log in to your container instance and run the following command: ``sudo docker
+            /// version --format '{{.Server.APIVersion}}'``
+            props, "DockerLabels", docker_labels, set_docker_labels, get_docker_labels, Val<Map<String>>
         }
 
-        /// `Environment`: The environment variables to pass to a container. This parameter maps to ``Env``
-        /// in the docker container create command and the ``--env`` option to docker run. We don't
-        /// recommend that you use plaintext environment variables for sensitive information, such as
-        /// credential data.
-        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `DockerSecurityOptions`: A list of strings to provide custom configuration for multiple
+            /// security systems. This field isn't valid for containers in tasks using the Fargate
+            /// launch type. For Linux tasks on EC2, this parameter can be used to reference custom
+            /// labels for SELinux and AppArmor multi-level security systems. For any tasks on EC2, this
+            /// parameter can be used to reference a credential spec file that configures a container
+            /// for Active Directory authentication. For more information, see Using gMSAs for Windows
+            /// Containers (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows-gmsa.html>)
+            /// and \[Using …
+            props, "DockerSecurityOptions", docker_security_options, set_docker_security_options, get_docker_security_options, Val<List<String>>
         }
 
-        /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
-        /// container. This parameter maps to the ``--env-file`` option to docker run. You can specify
-        /// up to ten environment files. The file must have a ``.env`` file extension. Each line in an
-        /// environment file contains an environment variable in ``VARIABLE=VALUE`` format. Lines
-        /// beginning with ``#`` are treated as comments and are ignored. If there are environment
-        /// variables specified using the ``environment`` parameter in a container definition, they take
-        /// precedence over the variables contained within an environment file. If multiple …
-        pub fn environment_files(mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> Self {
-            self.props.set("EnvironmentFiles", value.into());
-            self
+        prop! {
+            /// `EntryPoint`: Early versions of the Amazon ECS container agent don't properly handle ``entryPoint``
+            /// parameters. If you have problems using ``entryPoint``, update your container agent or
+            /// enter your commands and arguments as ``command`` array items instead. The entry point
+            /// that's passed to the container. This parameter maps to ``Entrypoint`` in the docker
+            /// container create command and the ``--entrypoint`` option to docker run.
+            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
         }
 
-        /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and that
-        /// container fails or stops for any reason, all other containers that are part of the task are
-        /// stopped. If the ``essential`` parameter of a container is marked as ``false``, its failure
-        /// doesn't affect the rest of the containers in a task. If this parameter is omitted, a
-        /// container is assumed to be essential. All tasks must have at least one essential container.
-        /// If you have an application that's composed of multiple containers, group containers that are
-        /// used for a common purpose into components, and separate the …
-        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Essential", value.into());
-            self
+        prop! {
+            /// `Environment`: The environment variables to pass to a container. This parameter maps to ``Env``
+            /// in the docker container create command and the ``--env`` option to docker run. We don't
+            /// recommend that you use plaintext environment variables for sensitive information, such
+            /// as credential data.
+            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
         }
 
-        /// `ExtraHosts`: A list of hostnames and IP address mappings to append to the ``/etc/hosts``
-        /// file on the container. This parameter maps to ``ExtraHosts`` in the docker container create
-        /// command and the ``--add-host`` option to docker run. This parameter isn't supported for
-        /// Windows containers or tasks that use the ``awsvpc`` network mode.
-        pub fn extra_hosts(mut self, value: impl Into<Val<List<HostEntry>>>) -> Self {
-            self.props.set("ExtraHosts", value.into());
-            self
+        prop! {
+            /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
+            /// container. This parameter maps to the ``--env-file`` option to docker run. You can
+            /// specify up to ten environment files. The file must have a ``.env`` file extension. Each
+            /// line in an environment file contains an environment variable in ``VARIABLE=VALUE``
+            /// format. Lines beginning with ``#`` are treated as comments and are ignored. If there are
+            /// environment variables specified using the ``environment`` parameter in a container
+            /// definition, they take precedence over the variables contained within an environment
+            /// file. If multiple …
+            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EnvironmentFile>>
         }
 
-        /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
-        /// specify and configure a log router for container logs. For more information, see Custom Log
-        /// Routing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn firelens_configuration(mut self, value: impl Into<Val<FirelensConfiguration>>) -> Self {
-            self.props.set("FirelensConfiguration", value.into());
-            self
+        prop! {
+            /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and
+            /// that container fails or stops for any reason, all other containers that are part of the
+            /// task are stopped. If the ``essential`` parameter of a container is marked as ``false``,
+            /// its failure doesn't affect the rest of the containers in a task. If this parameter is
+            /// omitted, a container is assumed to be essential. All tasks must have at least one
+            /// essential container. If you have an application that's composed of multiple containers,
+            /// group containers that are used for a common purpose into components, and separate the …
+            props, "Essential", essential, set_essential, get_essential, Val<bool>
         }
 
-        /// `HealthCheck`: The container health check command and associated configuration parameters
-        /// for the container. This parameter maps to ``HealthCheck`` in the docker container create
-        /// command and the ``HEALTHCHECK`` parameter of docker run.
-        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `ExtraHosts`: A list of hostnames and IP address mappings to append to the ``/etc/hosts``
+            /// file on the container. This parameter maps to ``ExtraHosts`` in the docker container
+            /// create command and the ``--add-host`` option to docker run. This parameter isn't
+            /// supported for Windows containers or tasks that use the ``awsvpc`` network mode.
+            props, "ExtraHosts", extra_hosts, set_extra_hosts, get_extra_hosts, Val<List<HostEntry>>
         }
 
-        /// `Hostname`: The hostname to use for your container. This parameter maps to ``Hostname`` in
-        /// the docker container create command and the ``--hostname`` option to docker run. The ``hostname``
-        /// parameter is not supported if you're using the ``awsvpc`` network mode.
-        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
+            /// specify and configure a log router for container logs. For more information, see Custom
+            /// Log Routing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<FirelensConfiguration>
         }
 
-        /// `Interactive`: When this parameter is ``true``, you can deploy containerized applications
-        /// that require ``stdin`` or a ``tty`` to be allocated. This parameter maps to ``OpenStdin`` in
-        /// the docker container create command and the ``--interactive`` option to docker run.
-        pub fn interactive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Interactive", value.into());
-            self
+        prop! {
+            /// `HealthCheck`: The container health check command and associated configuration
+            /// parameters for the container. This parameter maps to ``HealthCheck`` in the docker
+            /// container create command and the ``HEALTHCHECK`` parameter of docker run.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
         }
 
-        /// `Links`: The ``links`` parameter allows containers to communicate with each other without
-        /// the need for port mappings. This parameter is only supported if the network mode of a task
-        /// definition is ``bridge``. The ``name:internalName`` construct is analogous to ``name:alias``
-        /// in Docker links. Up to 255 letters (uppercase and lowercase), numbers, underscores, and
-        /// hyphens are allowed.. This parameter maps to ``Links`` in the docker container create
-        /// command and the ``--link`` option to docker run. This parameter is not supported for Windows
-        /// containers. Containers that are collocated on a single container …
-        pub fn links(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Links", value.into());
-            self
+        prop! {
+            /// `Hostname`: The hostname to use for your container. This parameter maps to ``Hostname``
+            /// in the docker container create command and the ``--hostname`` option to docker run. The ``hostname``
+            /// parameter is not supported if you're using the ``awsvpc`` network mode.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
         }
 
-        /// `LinuxParameters`: Linux-specific modifications that are applied to the container, such as
-        /// Linux kernel capabilities. For more information see KernelCapabilities (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html>).
-        /// This parameter is not supported for Windows containers.
-        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
-            self.props.set("LinuxParameters", value.into());
-            self
+        prop! {
+            /// `Interactive`: When this parameter is ``true``, you can deploy containerized
+            /// applications that require ``stdin`` or a ``tty`` to be allocated. This parameter maps to ``OpenStdin``
+            /// in the docker container create command and the ``--interactive`` option to docker run.
+            props, "Interactive", interactive, set_interactive, get_interactive, Val<bool>
         }
 
-        /// `LogConfiguration`: The log configuration specification for the container. This parameter
-        /// maps to ``LogConfig`` in the docker Create a container command and the ``--log-driver``
-        /// option to docker run. By default, containers use the same logging driver that the Docker
-        /// daemon uses. However, the container may use a different logging driver than the Docker
-        /// daemon by specifying a log driver with this parameter in the container definition. To use a
-        /// different logging driver for a container, the log system must be configured properly on the
-        /// container instance (or on a different log server for remote logging options). For …
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `Links`: The ``links`` parameter allows containers to communicate with each other
+            /// without the need for port mappings. This parameter is only supported if the network mode
+            /// of a task definition is ``bridge``. The ``name:internalName`` construct is analogous to ``name:alias``
+            /// in Docker links. Up to 255 letters (uppercase and lowercase), numbers, underscores, and
+            /// hyphens are allowed.. This parameter maps to ``Links`` in the docker container create
+            /// command and the ``--link`` option to docker run. This parameter is not supported for
+            /// Windows containers. Containers that are collocated on a single container …
+            props, "Links", links, set_links, get_links, Val<List<String>>
         }
 
-        /// `Memory`: The amount (in MiB) of memory to present to the container. If your container
-        /// attempts to exceed the memory specified here, the container is killed. The total amount of
-        /// memory reserved for all containers within a task must be lower than the task ``memory``
-        /// value, if one is specified. This parameter maps to ``Memory`` in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
-        /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
-        /// and the ``--memory`` option to \[docker …
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `LinuxParameters`: Linux-specific modifications that are applied to the container, such
+            /// as Linux kernel capabilities. For more information see KernelCapabilities (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html>).
+            /// This parameter is not supported for Windows containers.
+            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
         }
 
-        /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container. When
-        /// system memory is under heavy contention, Docker attempts to keep the container memory to
-        /// this soft limit. However, your container can consume more memory when it needs to, up to
-        /// either the hard limit specified with the ``memory`` parameter (if applicable), or all of the
-        /// available memory on the container instance, whichever comes first. This parameter maps to ``MemoryReservation``
-        /// in the docker container create command and the ``--memory-reservation`` option to docker
-        /// run. If a task-level memory value is not specified, you …
-        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemoryReservation", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`: The log configuration specification for the container. This
+            /// parameter maps to ``LogConfig`` in the docker Create a container command and the ``--log-driver``
+            /// option to docker run. By default, containers use the same logging driver that the Docker
+            /// daemon uses. However, the container may use a different logging driver than the Docker
+            /// daemon by specifying a log driver with this parameter in the container definition. To
+            /// use a different logging driver for a container, the log system must be configured
+            /// properly on the container instance (or on a different log server for remote logging
+            /// options). For …
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `MountPoints`: The mount points for data volumes in your container. This parameter maps to ``Volumes``
-        /// in the docker container create command and the ``--volume`` option to docker run. Windows
-        /// containers can mount whole directories on the same drive as ``$env:ProgramData``. Windows
-        /// containers can't mount directories on a different drive, and mount point can't be across
-        /// drives.
-        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `Memory`: The amount (in MiB) of memory to present to the container. If your container
+            /// attempts to exceed the memory specified here, the container is killed. The total amount
+            /// of memory reserved for all containers within a task must be lower than the task ``memory``
+            /// value, if one is specified. This parameter maps to ``Memory`` in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
+            /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
+            /// and the ``--memory`` option to \[docker …
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `PortMappings`: The list of port mappings for the container. Port mappings allow containers
-        /// to access ports on the host container instance to send or receive traffic. For task
-        /// definitions that use the ``awsvpc`` network mode, you should only specify the ``containerPort``.
-        /// The ``hostPort`` can be left blank or it must be the same value as the ``containerPort``.
-        /// Port mappings on Windows use the ``NetNAT`` gateway address rather than ``localhost``. There
-        /// is no loopback for port mappings on Windows, so you cannot access a container's mapped port
-        /// from the host itself. This parameter maps to ``PortBindings`` in …
-        pub fn port_mappings(mut self, value: impl Into<Val<List<PortMapping>>>) -> Self {
-            self.props.set("PortMappings", value.into());
-            self
+        prop! {
+            /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
+            /// When system memory is under heavy contention, Docker attempts to keep the container
+            /// memory to this soft limit. However, your container can consume more memory when it needs
+            /// to, up to either the hard limit specified with the ``memory`` parameter (if applicable),
+            /// or all of the available memory on the container instance, whichever comes first. This
+            /// parameter maps to ``MemoryReservation`` in the docker container create command and the ``--memory-reservation``
+            /// option to docker run. If a task-level memory value is not specified, you …
+            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
         }
 
-        /// `Privileged`: When this parameter is true, the container is given elevated privileges on the
-        /// host container instance (similar to the ``root`` user). This parameter maps to ``Privileged``
-        /// in the docker container create command and the ``--privileged`` option to docker run This
-        /// parameter is not supported for Windows containers or tasks run on FARGATElong.
-        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Privileged", value.into());
-            self
+        prop! {
+            /// `MountPoints`: The mount points for data volumes in your container. This parameter maps
+            /// to ``Volumes`` in the docker container create command and the ``--volume`` option to
+            /// docker run. Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
+            /// Windows containers can't mount directories on a different drive, and mount point can't
+            /// be across drives.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
         }
 
-        /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated. This parameter maps
-        /// to ``Tty`` in the docker container create command and the ``--tty`` option to docker run.
-        pub fn pseudo_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PseudoTerminal", value.into());
-            self
+        prop! {
+            /// `PortMappings`: The list of port mappings for the container. Port mappings allow
+            /// containers to access ports on the host container instance to send or receive traffic.
+            /// For task definitions that use the ``awsvpc`` network mode, you should only specify the ``containerPort``.
+            /// The ``hostPort`` can be left blank or it must be the same value as the ``containerPort``.
+            /// Port mappings on Windows use the ``NetNAT`` gateway address rather than ``localhost``.
+            /// There is no loopback for port mappings on Windows, so you cannot access a container's
+            /// mapped port from the host itself. This parameter maps to ``PortBindings`` in …
+            props, "PortMappings", port_mappings, set_port_mappings, get_port_mappings, Val<List<PortMapping>>
         }
 
-        /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
-        /// access to its root file system. This parameter maps to ``ReadonlyRootfs`` in the docker
-        /// container create command and the ``--read-only`` option to docker run. This parameter is not
-        /// supported for Windows containers.
-        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadonlyRootFilesystem", value.into());
-            self
+        prop! {
+            /// `Privileged`: When this parameter is true, the container is given elevated privileges on
+            /// the host container instance (similar to the ``root`` user). This parameter maps to ``Privileged``
+            /// in the docker container create command and the ``--privileged`` option to docker run
+            /// This parameter is not supported for Windows containers or tasks run on FARGATElong.
+            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
         }
 
-        /// `RepositoryCredentials`: The private repository authentication credentials to use.
-        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
-            self.props.set("RepositoryCredentials", value.into());
-            self
+        prop! {
+            /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated. This parameter
+            /// maps to ``Tty`` in the docker container create command and the ``--tty`` option to
+            /// docker run.
+            props, "PseudoTerminal", pseudo_terminal, set_pseudo_terminal, get_pseudo_terminal, Val<bool>
         }
 
-        /// `ResourceRequirements`: The type and amount of a resource to assign to a container. The
-        /// supported resources are GPUs and Neuron devices.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
+            /// access to its root file system. This parameter maps to ``ReadonlyRootfs`` in the docker
+            /// container create command and the ``--read-only`` option to docker run. This parameter is
+            /// not supported for Windows containers.
+            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
         }
 
-        /// `RestartPolicy`: The restart policy for a container. When you set up a restart policy,
-        /// Amazon ECS can restart the container without needing to replace the task. For more
-        /// information, see Restart individual containers in Amazon ECS tasks with container restart
-        /// policies (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn restart_policy(mut self, value: impl Into<Val<RestartPolicy>>) -> Self {
-            self.props.set("RestartPolicy", value.into());
-            self
+        prop! {
+            /// `RepositoryCredentials`: The private repository authentication credentials to use.
+            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
         }
 
-        /// `Secrets`: The secrets to pass to the container. For more information, see Specifying
-        /// Sensitive Data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("Secrets", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`: The type and amount of a resource to assign to a container. The
+            /// supported resources are GPUs and Neuron devices.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
         }
 
-        /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
-        /// dependencies for a container. For example, you specify two containers in a task definition
-        /// with containerA having a dependency on containerB reaching a ``COMPLETE``, ``SUCCESS``, or ``HEALTHY``
-        /// status. If a ``startTimeout`` value is specified for containerB and it doesn't reach the
-        /// desired status within that time then containerA gives up and not start. This results in the
-        /// task transitioning to a ``STOPPED`` state. When the ``ECS_CONTAINER_START_TIMEOUT``
-        /// container agent configuration variable is used, it's enforced independently …
-        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTimeout", value.into());
-            self
+        prop! {
+            /// `RestartPolicy`: The restart policy for a container. When you set up a restart policy,
+            /// Amazon ECS can restart the container without needing to replace the task. For more
+            /// information, see Restart individual containers in Amazon ECS tasks with container
+            /// restart policies (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "RestartPolicy", restart_policy, set_restart_policy, get_restart_policy, Val<RestartPolicy>
         }
 
-        /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully killed
-        /// if it doesn't exit normally on its own. For tasks using the Fargate launch type, the task or
-        /// service requires the following platforms: + Linux platform version ``1.3.0`` or later. +
-        /// Windows platform version ``1.0.0`` or later. For tasks that use the Fargate launch type, the
-        /// max stop timeout value is 120 seconds and if the parameter is not specified, the default
-        /// value of 30 seconds is used. For tasks that use the EC2 launch type, if the ``stopTimeout``
-        /// parameter isn't specified, the value set for the Amazon ECS …
-        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StopTimeout", value.into());
-            self
+        prop! {
+            /// `Secrets`: The secrets to pass to the container. For more information, see Specifying
+            /// Sensitive Data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
         }
 
-        /// `SystemControls`: A list of namespaced kernel parameters to set in the container. This
-        /// parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl``
-        /// option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting
-        /// to maintain longer lived connections.
-        pub fn system_controls(mut self, value: impl Into<Val<List<SystemControl>>>) -> Self {
-            self.props.set("SystemControls", value.into());
-            self
+        prop! {
+            /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
+            /// dependencies for a container. For example, you specify two containers in a task
+            /// definition with containerA having a dependency on containerB reaching a ``COMPLETE``, ``SUCCESS``,
+            /// or ``HEALTHY`` status. If a ``startTimeout`` value is specified for containerB and it
+            /// doesn't reach the desired status within that time then containerA gives up and not
+            /// start. This results in the task transitioning to a ``STOPPED`` state. When the ``ECS_CONTAINER_START_TIMEOUT``
+            /// container agent configuration variable is used, it's enforced independently …
+            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
         }
 
-        /// `Ulimits`: A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits``
-        /// in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
-        /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
-        /// and the ``--ulimit`` option to docker run (<https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/>).
-        /// Valid naming values are displayed in the Ulimit (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html>)
-        /// data type. This parameter requires …
-        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
-            self.props.set("Ulimits", value.into());
-            self
+        prop! {
+            /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully
+            /// killed if it doesn't exit normally on its own. For tasks using the Fargate launch type,
+            /// the task or service requires the following platforms: + Linux platform version ``1.3.0``
+            /// or later. + Windows platform version ``1.0.0`` or later. For tasks that use the Fargate
+            /// launch type, the max stop timeout value is 120 seconds and if the parameter is not
+            /// specified, the default value of 30 seconds is used. For tasks that use the EC2 launch
+            /// type, if the ``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS …
+            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
         }
 
-        /// `User`: The user to use inside the container. This parameter maps to ``User`` in the docker
-        /// container create command and the ``--user`` option to docker run. When running tasks using
-        /// the ``host`` network mode, don't run containers using the root user (UID 0). We recommend
-        /// using a non-root user for better security. You can specify the ``user`` using the following
-        /// formats. If specifying a UID or GID, you must specify it as a positive integer. + ``user`` + ``user:group`` + ``uid`` + ``uid:gid`` + ``user:gid`` + ``uid:group``
-        /// This parameter is not supported for Windows containers.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `SystemControls`: A list of namespaced kernel parameters to set in the container. This
+            /// parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl``
+            /// option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time``
+            /// setting to maintain longer lived connections.
+            props, "SystemControls", system_controls, set_system_controls, get_system_controls, Val<List<SystemControl>>
         }
 
-        /// `VersionConsistency`: Specifies whether Amazon ECS will resolve the container image tag
-        /// provided in the container definition to an image digest. By default, the value is ``enabled``.
-        /// If you set the value for a container as ``disabled``, Amazon ECS will not resolve the
-        /// provided container image tag to a digest and will use the original image URI specified in
-        /// the container definition for deployment. For more information about container image
-        /// resolution, see Container image resolution (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability>)
-        /// in the …
-        pub fn version_consistency(mut self, value: impl Into<Val<ContainerDefinitionVersionConsistency>>) -> Self {
-            self.props.set("VersionConsistency", value.into());
-            self
+        prop! {
+            /// `Ulimits`: A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits``
+            /// in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
+            /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
+            /// and the ``--ulimit`` option to docker run (<https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/>).
+            /// Valid naming values are displayed in the Ulimit (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html>)
+            /// data type. This parameter requires …
+            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
         }
 
-        /// `VolumesFrom`: Data volumes to mount from another container. This parameter maps to ``VolumesFrom``
-        /// in the docker container create command and the ``--volumes-from`` option to docker run.
-        pub fn volumes_from(mut self, value: impl Into<Val<List<VolumeFrom>>>) -> Self {
-            self.props.set("VolumesFrom", value.into());
-            self
+        prop! {
+            /// `User`: The user to use inside the container. This parameter maps to ``User`` in the
+            /// docker container create command and the ``--user`` option to docker run. When running
+            /// tasks using the ``host`` network mode, don't run containers using the root user (UID 0).
+            /// We recommend using a non-root user for better security. You can specify the ``user``
+            /// using the following formats. If specifying a UID or GID, you must specify it as a
+            /// positive integer. + ``user`` + ``user:group`` + ``uid`` + ``uid:gid`` + ``user:gid`` + ``uid:group``
+            /// This parameter is not supported for Windows containers.
+            props, "User", user, set_user, get_user, Val<String>
         }
 
-        /// `WorkingDirectory`: The working directory to run commands inside the container in. This
-        /// parameter maps to ``WorkingDir`` in the docker container create command and the ``--workdir``
-        /// option to docker run.
-        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkingDirectory", value.into());
-            self
+        prop! {
+            /// `VersionConsistency`: Specifies whether Amazon ECS will resolve the container image tag
+            /// provided in the container definition to an image digest. By default, the value is ``enabled``.
+            /// If you set the value for a container as ``disabled``, Amazon ECS will not resolve the
+            /// provided container image tag to a digest and will use the original image URI specified
+            /// in the container definition for deployment. For more information about container image
+            /// resolution, see Container image resolution (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability>)
+            /// in the …
+            props, "VersionConsistency", version_consistency, set_version_consistency, get_version_consistency, Val<ContainerDefinitionVersionConsistency>
+        }
+
+        prop! {
+            /// `VolumesFrom`: Data volumes to mount from another container. This parameter maps to ``VolumesFrom``
+            /// in the docker container create command and the ``--volumes-from`` option to docker run.
+            props, "VolumesFrom", volumes_from, set_volumes_from, get_volumes_from, Val<List<VolumeFrom>>
+        }
+
+        prop! {
+            /// `WorkingDirectory`: The working directory to run commands inside the container in. This
+            /// parameter maps to ``WorkingDir`` in the docker container create command and the ``--workdir``
+            /// option to docker run.
+            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
         }
     }
 
@@ -7145,22 +7259,21 @@ pub mod task_definition {
             ContainerDependency { props }
         }
 
-        /// `Condition`: The dependency condition of the container. The following are the available
-        /// conditions and their behavior: + ``START`` - This condition emulates the behavior of links
-        /// and volumes today. It validates that a dependent container is started before permitting
-        /// other containers to start. + ``COMPLETE`` - This condition validates that a dependent
-        /// container runs to completion (exits) before permitting other containers to start. This can
-        /// be useful for nonessential containers that run a script and then exit. This condition can't
-        /// be set on an essential container. + ``SUCCESS`` - This condition is the same …
-        pub fn condition(mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`: The dependency condition of the container. The following are the available
+            /// conditions and their behavior: + ``START`` - This condition emulates the behavior of
+            /// links and volumes today. It validates that a dependent container is started before
+            /// permitting other containers to start. + ``COMPLETE`` - This condition validates that a
+            /// dependent container runs to completion (exits) before permitting other containers to
+            /// start. This can be useful for nonessential containers that run a script and then exit.
+            /// This condition can't be set on an essential container. + ``SUCCESS`` - This condition is
+            /// the same …
+            props, "Condition", condition, set_condition, get_condition, Val<ContainerDependencyCondition>
         }
 
-        /// `ContainerName`: The name of a container.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of a container.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
     }
 
@@ -7204,18 +7317,16 @@ pub mod task_definition {
             KeyValuePair { props }
         }
 
-        /// `Name`: The name of the key-value pair. For environment variables, this is the name of the
-        /// environment variable.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the key-value pair. For environment variables, this is the name of
+            /// the environment variable.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of the key-value pair. For environment variables, this is the value of
-        /// the environment variable.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the key-value pair. For environment variables, this is the value
+            /// of the environment variable.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -7241,18 +7352,16 @@ pub mod task_definition {
             EnvironmentFile { props }
         }
 
-        /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only supported
-        /// value is ``s3``.
-        pub fn type_(mut self, value: impl Into<Val<EnvironmentFileType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only
+            /// supported value is ``s3``.
+            props, "Type", type_, set_type, get_type, Val<EnvironmentFileType>
         }
 
-        /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment
-        /// variable file.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the
+            /// environment variable file.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -7284,16 +7393,14 @@ pub mod task_definition {
             HostEntry { props }
         }
 
-        /// `Hostname`: The hostname to use in the ``/etc/hosts`` entry.
-        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `Hostname`: The hostname to use in the ``/etc/hosts`` entry.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
         }
 
-        /// `IpAddress`: The IP address to use in the ``/etc/hosts`` entry.
-        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpAddress", value.into());
-            self
+        prop! {
+            /// `IpAddress`: The IP address to use in the ``/etc/hosts`` entry.
+            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
         }
     }
 
@@ -7315,20 +7422,18 @@ pub mod task_definition {
             FirelensConfiguration { props }
         }
 
-        /// `Options`: The options to use when configuring the log router. This field is optional and
-        /// can be used to add additional metadata, such as the task, task definition, cluster, and
-        /// container instance details to the log event. If specified, valid option keys are: + ``enable-ecs-log-metadata``,
-        /// which can be ``true`` or ``false`` + ``config-file-type``, which can be ``s3`` or ``file`` + ``config-file-value``,
-        /// which is either an S3 ARN or a file path
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`: The options to use when configuring the log router. This field is optional
+            /// and can be used to add additional metadata, such as the task, task definition, cluster,
+            /// and container instance details to the log event. If specified, valid option keys are: + ``enable-ecs-log-metadata``,
+            /// which can be ``true`` or ``false`` + ``config-file-type``, which can be ``s3`` or ``file`` + ``config-file-value``,
+            /// which is either an S3 ARN or a file path
+            props, "Options", options, set_options, get_options, Val<Map<String>>
         }
 
-        /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-        pub fn type_(mut self, value: impl Into<Val<FirelensConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+            props, "Type", type_, set_type, get_type, Val<FirelensConfigurationType>
         }
     }
 
@@ -7367,51 +7472,46 @@ pub mod task_definition {
             HealthCheck { props }
         }
 
-        /// `Command`: A string array representing the command that the container runs to determine if
-        /// it is healthy. The string array must start with ``CMD`` to run the command arguments
-        /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When you
-        /// use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of
-        /// commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
-        /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
-        /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`: A string array representing the command that the container runs to determine
+            /// if it is healthy. The string array must start with ``CMD`` to run the command arguments
+            /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When
+            /// you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the
+            /// list of commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
+            /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
+            /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Interval`: The time period in seconds between each health check execution. You may specify
-        /// between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you
-        /// specify a ``command``.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Interval`: The time period in seconds between each health check execution. You may
+            /// specify between 5 and 300 seconds. The default value is 30 seconds. This value applies
+            /// only when you specify a ``command``.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `Retries`: The number of times to retry a failed health check before the container is
-        /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This
-        /// value applies only when you specify a ``command``.
-        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Retries", value.into());
-            self
+        prop! {
+            /// `Retries`: The number of times to retry a failed health check before the container is
+            /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3.
+            /// This value applies only when you specify a ``command``.
+            props, "Retries", retries, set_retries, get_retries, Val<i64>
         }
 
-        /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
-        /// failed health checks count towards the maximum number of retries. You can specify between 0
-        /// and 300 seconds. By default, the ``startPeriod`` is off. This value applies only when you
-        /// specify a ``command``. If a health check succeeds within the ``startPeriod``, then the
-        /// container is considered healthy and any subsequent failures count toward the maximum number
-        /// of retries.
-        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartPeriod", value.into());
-            self
+        prop! {
+            /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
+            /// failed health checks count towards the maximum number of retries. You can specify
+            /// between 0 and 300 seconds. By default, the ``startPeriod`` is off. This value applies
+            /// only when you specify a ``command``. If a health check succeeds within the ``startPeriod``,
+            /// then the container is considered healthy and any subsequent failures count toward the
+            /// maximum number of retries.
+            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
         }
 
-        /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
-        /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This
-        /// value applies only when you specify a ``command``.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
+            /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5.
+            /// This value applies only when you specify a ``command``.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -7431,70 +7531,64 @@ pub mod task_definition {
             LinuxParameters { props }
         }
 
-        /// `Capabilities`: The Linux capabilities for the container that are added to or dropped from
-        /// the default configuration provided by Docker. For tasks that use the Fargate launch type, ``capabilities``
-        /// is supported for all platform versions but the ``add`` parameter is only supported if using
-        /// platform version 1.4.0 or later.
-        pub fn capabilities(mut self, value: impl Into<Val<KernelCapabilities>>) -> Self {
-            self.props.set("Capabilities", value.into());
-            self
+        prop! {
+            /// `Capabilities`: The Linux capabilities for the container that are added to or dropped
+            /// from the default configuration provided by Docker. For tasks that use the Fargate launch
+            /// type, ``capabilities`` is supported for all platform versions but the ``add`` parameter
+            /// is only supported if using platform version 1.4.0 or later.
+            props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<KernelCapabilities>
         }
 
-        /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
-        /// in the docker container create command and the ``--device`` option to docker run. If you're
-        /// using tasks that use the Fargate launch type, the ``devices`` parameter isn't supported.
-        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
-            self.props.set("Devices", value.into());
-            self
+        prop! {
+            /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
+            /// in the docker container create command and the ``--device`` option to docker run. If
+            /// you're using tasks that use the Fargate launch type, the ``devices`` parameter isn't
+            /// supported.
+            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
         }
 
-        /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals and
-        /// reaps processes. This parameter maps to the ``--init`` option to docker run. This parameter
-        /// requires version 1.25 of the Docker Remote API or greater on your container instance. To
-        /// check the Docker Remote API version on your container instance, log in to your container
-        /// instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
-        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InitProcessEnabled", value.into());
-            self
+        prop! {
+            /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals
+            /// and reaps processes. This parameter maps to the ``--init`` option to docker run. This
+            /// parameter requires version 1.25 of the Docker Remote API or greater on your container
+            /// instance. To check the Docker Remote API version on your container instance, log in to
+            /// your container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
+            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
         }
 
-        /// `MaxSwap`: The total amount of swap memory (in MiB) a container can use. This parameter will
-        /// be translated to the ``--memory-swap`` option to docker run where the value would be the sum
-        /// of the container memory plus the ``maxSwap`` value. If a ``maxSwap`` value of ``0`` is
-        /// specified, the container will not use swap. Accepted values are ``0`` or any positive
-        /// integer. If the ``maxSwap`` parameter is omitted, the container will use the swap
-        /// configuration for the container instance it is running on. A ``maxSwap`` value must be set
-        /// for the ``swappiness`` parameter to be used. If you're using tasks that use …
-        pub fn max_swap(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSwap", value.into());
-            self
+        prop! {
+            /// `MaxSwap`: The total amount of swap memory (in MiB) a container can use. This parameter
+            /// will be translated to the ``--memory-swap`` option to docker run where the value would
+            /// be the sum of the container memory plus the ``maxSwap`` value. If a ``maxSwap`` value of ``0``
+            /// is specified, the container will not use swap. Accepted values are ``0`` or any positive
+            /// integer. If the ``maxSwap`` parameter is omitted, the container will use the swap
+            /// configuration for the container instance it is running on. A ``maxSwap`` value must be
+            /// set for the ``swappiness`` parameter to be used. If you're using tasks that use …
+            props, "MaxSwap", max_swap, set_max_swap, get_max_swap, Val<i64>
         }
 
-        /// `SharedMemorySize`: The value for the size (in MiB) of the ``/dev/shm`` volume. This
-        /// parameter maps to the ``--shm-size`` option to docker run. If you are using tasks that use
-        /// the Fargate launch type, the ``sharedMemorySize`` parameter is not supported.
-        pub fn shared_memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SharedMemorySize", value.into());
-            self
+        prop! {
+            /// `SharedMemorySize`: The value for the size (in MiB) of the ``/dev/shm`` volume. This
+            /// parameter maps to the ``--shm-size`` option to docker run. If you are using tasks that
+            /// use the Fargate launch type, the ``sharedMemorySize`` parameter is not supported.
+            props, "SharedMemorySize", shared_memory_size, set_shared_memory_size, get_shared_memory_size, Val<i64>
         }
 
-        /// `Swappiness`: This allows you to tune a container's memory swappiness behavior. A ``swappiness``
-        /// value of ``0`` will cause swapping to not happen unless absolutely necessary. A ``swappiness``
-        /// value of ``100`` will cause pages to be swapped very aggressively. Accepted values are whole
-        /// numbers between ``0`` and ``100``. If the ``swappiness`` parameter is not specified, a
-        /// default value of ``60`` is used. If a value is not specified for ``maxSwap`` then this
-        /// parameter is ignored. This parameter maps to the ``--memory-swappiness`` option to docker
-        /// run. If you're using tasks that use the Fargate launch type, the …
-        pub fn swappiness(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Swappiness", value.into());
-            self
+        prop! {
+            /// `Swappiness`: This allows you to tune a container's memory swappiness behavior. A ``swappiness``
+            /// value of ``0`` will cause swapping to not happen unless absolutely necessary. A ``swappiness``
+            /// value of ``100`` will cause pages to be swapped very aggressively. Accepted values are
+            /// whole numbers between ``0`` and ``100``. If the ``swappiness`` parameter is not
+            /// specified, a default value of ``60`` is used. If a value is not specified for ``maxSwap``
+            /// then this parameter is ignored. This parameter maps to the ``--memory-swappiness``
+            /// option to docker run. If you're using tasks that use the Fargate launch type, the …
+            props, "Swappiness", swappiness, set_swappiness, get_swappiness, Val<i64>
         }
 
-        /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
-        /// parameter maps to the ``--tmpfs`` option to docker run.
-        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
-            self.props.set("Tmpfs", value.into());
-            self
+        prop! {
+            /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
+            /// parameter maps to the ``--tmpfs`` option to docker run.
+            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
         }
     }
 
@@ -7518,21 +7612,19 @@ pub mod task_definition {
             KernelCapabilities { props }
         }
 
-        /// `Add`: The Linux capabilities for the container that have been added to the default
-        /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container
-        /// create command and the ``--cap-add`` option to docker run. Tasks launched on FARGATElong
-        /// only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
-        pub fn add(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Add", value.into());
-            self
+        prop! {
+            /// `Add`: The Linux capabilities for the container that have been added to the default
+            /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker
+            /// container create command and the ``--cap-add`` option to docker run. Tasks launched on
+            /// FARGATElong only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
+            props, "Add", add, set_add, get_add, Val<List<String>>
         }
 
-        /// `Drop`: The Linux capabilities for the container that have been removed from the default
-        /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container
-        /// create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
-        pub fn drop(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Drop", value.into());
-            self
+        prop! {
+            /// `Drop`: The Linux capabilities for the container that have been removed from the default
+            /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker
+            /// container create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
+            props, "Drop", drop, set_drop, get_drop, Val<List<String>>
         }
     }
 
@@ -7552,24 +7644,21 @@ pub mod task_definition {
             Device { props }
         }
 
-        /// `ContainerPath`: The path inside the container at which to expose the host device.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The path inside the container at which to expose the host device.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `HostPath`: The path for the device on the host container instance.
-        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostPath", value.into());
-            self
+        prop! {
+            /// `HostPath`: The path for the device on the host container instance.
+            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
         }
 
-        /// `Permissions`: The explicit permissions to provide to the container for the device. By
-        /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
-        /// device.
-        pub fn permissions(mut self, value: impl Into<Val<List<DevicePermissions>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`: The explicit permissions to provide to the container for the device. By
+            /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
+            /// device.
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<DevicePermissions>>
         }
     }
 
@@ -7607,16 +7696,19 @@ pub mod task_definition {
             Tmpfs { props }
         }
 
-        /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `Size`: The maximum size (in MiB) of the tmpfs volume.
+            props, "Size", _, set_size, get_size, Val<i64>
         }
 
-        /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
-        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MountOptions", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        }
+
+        prop! {
+            /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
+            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
         }
     }
 
@@ -7644,24 +7736,34 @@ pub mod task_definition {
             LogConfiguration { props }
         }
 
-        /// `Options`: The configuration options to send to the log driver. The options you can specify
-        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
-        /// Required: No Specify whether you want the log group to be created automatically. If this
-        /// option isn't specified, it defaults to false. Your IAM policy must include the
-        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
-        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
-        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
+            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
+            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
+            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
+            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
+            /// using …
+            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
         }
 
-        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
-            self.props.set("SecretOptions", value.into());
-            self
+        prop! {
+            /// `Options`: The configuration options to send to the log driver. The options you can
+            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+            /// log driver to route logs to Amazon CloudWatch include the following: +
+            /// awslogs-create-group Required: No Specify whether you want the log group to be created
+            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
+            /// must include the logs:CreateLogGroup permission before you attempt to use
+            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
+            /// log driver is to send …
+            props, "Options", options, set_options, get_options, Val<Map<String>>
+        }
+
+        prop! {
+            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
         }
     }
 
@@ -7694,6 +7796,21 @@ pub mod task_definition {
             props.set("ValueFrom", value_from.into());
             Secret { props }
         }
+
+        prop! {
+            /// `Name`: The name of the secret.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
+            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
+            /// Store. For information about the require IAMlong permissions, see Required IAM
+            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
+            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
+            /// Systems Manager Parameter …
+            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        }
     }
 
     /// `AWS::ECS::TaskDefinition.MountPoint`: The details for a volume mount point that's used in a
@@ -7712,24 +7829,22 @@ pub mod task_definition {
             MountPoint { props }
         }
 
-        /// `ContainerPath`: The path on the container to mount the host volume at.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `ContainerPath`: The path on the container to mount the host volume at.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
 
-        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
-        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
+            /// If this value is ``false``, then the container can write to the volume. The default
+            /// value is ``false``.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
-        /// parameter of task definition ``volume``.
-        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceVolume", value.into());
-            self
+        prop! {
+            /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
+            /// parameter of task definition ``volume``.
+            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
         }
     }
 
@@ -7754,70 +7869,65 @@ pub mod task_definition {
             PortMapping { props }
         }
 
-        /// `AppProtocol`: The application protocol that's used for the port mapping. This parameter
-        /// only applies to Service Connect. We recommend that you set this parameter to be consistent
-        /// with the protocol that your application uses. If you set this parameter, Amazon ECS adds
-        /// protocol-specific connection handling to the Service Connect proxy. If you set this
-        /// parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS console and
-        /// CloudWatch. If you don't set a value for this parameter, then TCP is used. However, Amazon
-        /// ECS doesn't add protocol-specific telemetry for TCP. ``appProtocol`` is immutable in …
-        pub fn app_protocol(mut self, value: impl Into<Val<PortMappingAppProtocol>>) -> Self {
-            self.props.set("AppProtocol", value.into());
-            self
+        prop! {
+            /// `AppProtocol`: The application protocol that's used for the port mapping. This parameter
+            /// only applies to Service Connect. We recommend that you set this parameter to be
+            /// consistent with the protocol that your application uses. If you set this parameter,
+            /// Amazon ECS adds protocol-specific connection handling to the Service Connect proxy. If
+            /// you set this parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS
+            /// console and CloudWatch. If you don't set a value for this parameter, then TCP is used.
+            /// However, Amazon ECS doesn't add protocol-specific telemetry for TCP. ``appProtocol`` is
+            /// immutable in …
+            props, "AppProtocol", app_protocol, set_app_protocol, get_app_protocol, Val<PortMappingAppProtocol>
         }
 
-        /// `ContainerPort`: The port number on the container that's bound to the user-specified or
-        /// automatically assigned host port. If you use containers in a task with the ``awsvpc`` or ``host``
-        /// network mode, specify the exposed ports using ``containerPort``. If you use containers in a
-        /// task with the ``bridge`` network mode and you specify a container port and not a host port,
-        /// your container automatically receives a host port in the ephemeral port range. For more
-        /// information, see ``hostPort``. Port mappings that are automatically assigned in this way do
-        /// not count toward the 100 reserved ports limit of a container …
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port number on the container that's bound to the user-specified or
+            /// automatically assigned host port. If you use containers in a task with the ``awsvpc`` or ``host``
+            /// network mode, specify the exposed ports using ``containerPort``. If you use containers
+            /// in a task with the ``bridge`` network mode and you specify a container port and not a
+            /// host port, your container automatically receives a host port in the ephemeral port
+            /// range. For more information, see ``hostPort``. Port mappings that are automatically
+            /// assigned in this way do not count toward the 100 reserved ports limit of a container …
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `ContainerPortRange`: The port number range on the container that's bound to the dynamically
-        /// mapped host port range. The following rules apply when you specify a ``containerPortRange``: +
-        /// You must use either the ``bridge`` network mode or the ``awsvpc`` network mode. + This
-        /// parameter is available for both the EC2 and FARGATElong launch types. + This parameter is
-        /// available for both the Linux and Windows operating systems. + The container instance must
-        /// have at least version 1.67.0 of the container agent and at least version 1.67.0-1 of the ``ecs-init``
-        /// package + You can specify a maximum of 100 port ranges per …
-        pub fn container_port_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPortRange", value.into());
-            self
+        prop! {
+            /// `ContainerPortRange`: The port number range on the container that's bound to the
+            /// dynamically mapped host port range. The following rules apply when you specify a ``containerPortRange``: +
+            /// You must use either the ``bridge`` network mode or the ``awsvpc`` network mode. + This
+            /// parameter is available for both the EC2 and FARGATElong launch types. + This parameter
+            /// is available for both the Linux and Windows operating systems. + The container instance
+            /// must have at least version 1.67.0 of the container agent and at least version 1.67.0-1
+            /// of the ``ecs-init`` package + You can specify a maximum of 100 port ranges per …
+            props, "ContainerPortRange", container_port_range, set_container_port_range, get_container_port_range, Val<String>
         }
 
-        /// `HostPort`: The port number on the container instance to reserve for your container. If you
-        /// specify a ``containerPortRange``, leave this field empty and the value of the ``hostPort``
-        /// is set as follows: + For containers in a task with the ``awsvpc`` network mode, the ``hostPort``
-        /// is set to the same value as the ``containerPort``. This is a static mapping strategy. + For
-        /// containers in a task with the ``bridge`` network mode, the Amazon ECS agent finds open ports
-        /// on the host and automatically binds them to the container ports. This is a dynamic mapping
-        /// strategy. If you use containers in a task with the …
-        pub fn host_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HostPort", value.into());
-            self
+        prop! {
+            /// `HostPort`: The port number on the container instance to reserve for your container. If
+            /// you specify a ``containerPortRange``, leave this field empty and the value of the ``hostPort``
+            /// is set as follows: + For containers in a task with the ``awsvpc`` network mode, the ``hostPort``
+            /// is set to the same value as the ``containerPort``. This is a static mapping strategy. +
+            /// For containers in a task with the ``bridge`` network mode, the Amazon ECS agent finds
+            /// open ports on the host and automatically binds them to the container ports. This is a
+            /// dynamic mapping strategy. If you use containers in a task with the …
+            props, "HostPort", host_port, set_host_port, get_host_port, Val<i64>
         }
 
-        /// `Name`: The name that's used for the port mapping. This parameter is the name that you use
-        /// in the ``serviceConnectConfiguration`` and the ``vpcLatticeConfigurations`` of a service.
-        /// The name can include up to 64 characters. The characters can include lowercase letters,
-        /// numbers, underscores (_), and hyphens (-). The name can't start with a hyphen.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name that's used for the port mapping. This parameter is the name that you
+            /// use in the ``serviceConnectConfiguration`` and the ``vpcLatticeConfigurations`` of a
+            /// service. The name can include up to 64 characters. The characters can include lowercase
+            /// letters, numbers, underscores (_), and hyphens (-). The name can't start with a hyphen.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Protocol`: The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive).
-        /// The default is ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol``
-        /// is immutable in a Service Connect service. To update this field, you must delete and
-        /// redeploy the service.
-        pub fn protocol(mut self, value: impl Into<Val<PortMappingProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive).
+            /// The default is ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol``
+            /// is immutable in a Service Connect service. To update this field, you must delete and
+            /// redeploy the service.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<PortMappingProtocol>
         }
     }
 
@@ -7875,14 +7985,13 @@ pub mod task_definition {
             RepositoryCredentials { props }
         }
 
-        /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the private
-        /// repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the secret
-        /// exists in the same Region as the task that you're launching then you can use either the full
-        /// ARN or the name of the secret. When you use the AWS Management Console, you must specify the
-        /// full ARN of the secret.
-        pub fn credentials_parameter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CredentialsParameter", value.into());
-            self
+        prop! {
+            /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the
+            /// private repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the
+            /// secret exists in the same Region as the task that you're launching then you can use
+            /// either the full ARN or the name of the secret. When you use the AWS Management Console,
+            /// you must specify the full ARN of the secret.
+            props, "CredentialsParameter", credentials_parameter, set_credentials_parameter, get_credentials_parameter, Val<String>
         }
     }
 
@@ -7907,22 +8016,26 @@ pub mod task_definition {
             ResourceRequirement { props }
         }
 
-        /// `SharingStrategy`.
-        pub fn sharing_strategy(mut self, value: impl Into<Val<SharingStrategy>>) -> Self {
-            self.props.set("SharingStrategy", value.into());
-            self
+        prop! {
+            /// `Type`: The type of resource to assign to a container.
+            props, "Type", _, set_type, get_type, Val<ResourceRequirementType>
         }
 
-        /// `Value`: The value for the specified resource type. When the type is ``GPU``, the value is
-        /// the number of physical ``GPUs`` the Amazon ECS container agent reserves for the container.
-        /// The number of GPUs that's reserved for all containers in a task can't exceed the number of
-        /// available GPUs on the container instance that the task is launched on. You can also specify ``ALL``
-        /// to allocate all available GPUs on the instance to the container. When the type is ``NeuronDevice``,
-        /// the value must be ``ALL``. This allocates all available Neuron devices on the instance to
-        /// the container. Only one container in a task …
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `SharingStrategy`.
+            props, "SharingStrategy", sharing_strategy, set_sharing_strategy, get_sharing_strategy, Val<SharingStrategy>
+        }
+
+        prop! {
+            /// `Value`: The value for the specified resource type. When the type is ``GPU``, the value
+            /// is the number of physical ``GPUs`` the Amazon ECS container agent reserves for the
+            /// container. The number of GPUs that's reserved for all containers in a task can't exceed
+            /// the number of available GPUs on the container instance that the task is launched on. You
+            /// can also specify ``ALL`` to allocate all available GPUs on the instance to the
+            /// container. When the type is ``NeuronDevice``, the value must be ``ALL``. This allocates
+            /// all available Neuron devices on the instance to the container. Only one container in a
+            /// task …
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -7941,6 +8054,11 @@ pub mod task_definition {
             let mut props = Props::new();
             props.set("NvidiaMps", nvidia_mps.into());
             SharingStrategy { props }
+        }
+
+        prop! {
+            /// `NvidiaMps`.
+            props, "NvidiaMps", _, set_nvidia_mps, get_nvidia_mps, Val<NvidiaMpsAllocation>
         }
     }
 
@@ -7961,11 +8079,15 @@ pub mod task_definition {
             NvidiaMpsAllocation { props }
         }
 
-        /// `MaxComputePercent`: The maximum percentage of the GPU's compute capacity that the container
-        /// can use.
-        pub fn max_compute_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxComputePercent", value.into());
-            self
+        prop! {
+            /// `Memory`: The amount of GPU memory, in MiB, allocated to the container.
+            props, "Memory", _, set_memory, get_memory, Val<i64>
+        }
+
+        prop! {
+            /// `MaxComputePercent`: The maximum percentage of the GPU's compute capacity that the
+            /// container can use.
+            props, "MaxComputePercent", max_compute_percent, set_max_compute_percent, get_max_compute_percent, Val<i64>
         }
     }
 
@@ -8005,29 +8127,26 @@ pub mod task_definition {
             RestartPolicy { props }
         }
 
-        /// `Enabled`: Specifies whether a restart policy is enabled for the container.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether a restart policy is enabled for the container.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IgnoredExitCodes`: A list of exit codes that Amazon ECS will ignore and not attempt a
-        /// restart on. You can specify a maximum of 50 container exit codes. By default, Amazon ECS
-        /// does not ignore any exit codes.
-        pub fn ignored_exit_codes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IgnoredExitCodes", value.into());
-            self
+        prop! {
+            /// `IgnoredExitCodes`: A list of exit codes that Amazon ECS will ignore and not attempt a
+            /// restart on. You can specify a maximum of 50 container exit codes. By default, Amazon ECS
+            /// does not ignore any exit codes.
+            props, "IgnoredExitCodes", ignored_exit_codes, set_ignored_exit_codes, get_ignored_exit_codes, Val<List<i64>>
         }
 
-        /// `RestartAttemptPeriod`: A period of time (in seconds) that the container must run for before
-        /// a restart can be attempted. A container can be restarted only once every ``restartAttemptPeriod``
-        /// seconds. If a container isn't able to run for this time period and exits early, it will not
-        /// be restarted. You can set a minimum ``restartAttemptPeriod`` of 60 seconds and a maximum ``restartAttemptPeriod``
-        /// of 1800 seconds. By default, a container must run for 300 seconds before it can be
-        /// restarted.
-        pub fn restart_attempt_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartAttemptPeriod", value.into());
-            self
+        prop! {
+            /// `RestartAttemptPeriod`: A period of time (in seconds) that the container must run for
+            /// before a restart can be attempted. A container can be restarted only once every ``restartAttemptPeriod``
+            /// seconds. If a container isn't able to run for this time period and exits early, it will
+            /// not be restarted. You can set a minimum ``restartAttemptPeriod`` of 60 seconds and a
+            /// maximum ``restartAttemptPeriod`` of 1800 seconds. By default, a container must run for 300
+            /// seconds before it can be restarted.
+            props, "RestartAttemptPeriod", restart_attempt_period, set_restart_attempt_period, get_restart_attempt_period, Val<i64>
         }
     }
 
@@ -8053,19 +8172,18 @@ pub mod task_definition {
             SystemControl { props }
         }
 
-        /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
-        /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
-        /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
-        /// starting with "net.* are accepted. All of these values are supported by Fargate.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace
+            /// values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
+            /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
+            /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
+            /// starting with "net.* are accepted. All of these values are supported by Fargate.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -8100,6 +8218,23 @@ pub mod task_definition {
             props.set("Name", name.into());
             props.set("SoftLimit", soft_limit.into());
             Ulimit { props }
+        }
+
+        prop! {
+            /// `HardLimit`: The hard limit for the ``ulimit`` type. The value can be specified in
+            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        }
+
+        prop! {
+            /// `Name`: The ``type`` of the ``ulimit``.
+            props, "Name", _, set_name, get_name, Val<UlimitName>
+        }
+
+        prop! {
+            /// `SoftLimit`: The soft limit for the ``ulimit`` type. The value can be specified in
+            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
+            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
         }
     }
 
@@ -8190,18 +8325,17 @@ pub mod task_definition {
             VolumeFrom { props }
         }
 
-        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
-        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
+            /// If this value is ``false``, then the container can write to the volume. The default
+            /// value is ``false``.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `SourceContainer`: The name of another container within the same task definition to mount
-        /// volumes from.
-        pub fn source_container(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceContainer", value.into());
-            self
+        prop! {
+            /// `SourceContainer`: The name of another container within the same task definition to
+            /// mount volumes from.
+            props, "SourceContainer", source_container, set_source_container, get_source_container, Val<String>
         }
     }
 
@@ -8226,11 +8360,10 @@ pub mod task_definition {
             EphemeralStorage { props }
         }
 
-        /// `SizeInGiB`: The total amount, in GiB, of ephemeral storage to set for the task. The minimum
-        /// supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
-        pub fn size_in_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInGiB", value.into());
-            self
+        prop! {
+            /// `SizeInGiB`: The total amount, in GiB, of ephemeral storage to set for the task. The
+            /// minimum supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
+            props, "SizeInGiB", size_in_gi_b, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
         }
     }
 
@@ -8249,16 +8382,14 @@ pub mod task_definition {
             InferenceAccelerator { props }
         }
 
-        /// `DeviceName`.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `DeviceType`.
-        pub fn device_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceType", value.into());
-            self
+        prop! {
+            /// `DeviceType`.
+            props, "DeviceType", device_type, set_device_type, get_device_type, Val<String>
         }
     }
 
@@ -8349,12 +8480,17 @@ pub mod task_definition {
             TaskDefinitionPlacementConstraint { props }
         }
 
-        /// `Expression`: A cluster query language expression to apply to the constraint. For more
-        /// information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Type`: The type of constraint. The ``MemberOf`` constraint restricts selection to be
+            /// from a group of valid candidates.
+            props, "Type", _, set_type, get_type, Val<TaskDefinitionPlacementConstraintType>
+        }
+
+        prop! {
+            /// `Expression`: A cluster query language expression to apply to the constraint. For more
+            /// information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
     }
 
@@ -8393,22 +8529,25 @@ pub mod task_definition {
             ProxyConfiguration { props }
         }
 
-        /// `ProxyConfigurationProperties`: The set of network configuration parameters to provide the
-        /// Container Network Interface (CNI) plugin, specified as key-value pairs. + ``IgnoredUID`` - (Required)
-        /// The user ID (UID) of the proxy container as defined by the ``user`` parameter in a container
-        /// definition. This is used to ensure the proxy ignores its own traffic. If ``IgnoredGID`` is
-        /// specified, this field can be empty. + ``IgnoredGID`` - (Required) The group ID (GID) of the
-        /// proxy container as defined by the ``user`` parameter in a container definition. This is used
-        /// to ensure the proxy ignores its own traffic. If ``IgnoredUID`` is …
-        pub fn proxy_configuration_properties(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
-            self.props.set("ProxyConfigurationProperties", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of the container that will serve as the App Mesh proxy.
+            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
         }
 
-        /// `Type`: The proxy type. The only supported value is ``APPMESH``.
-        pub fn type_(mut self, value: impl Into<Val<ProxyConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `ProxyConfigurationProperties`: The set of network configuration parameters to provide
+            /// the Container Network Interface (CNI) plugin, specified as key-value pairs. + ``IgnoredUID`` - (Required)
+            /// The user ID (UID) of the proxy container as defined by the ``user`` parameter in a
+            /// container definition. This is used to ensure the proxy ignores its own traffic. If ``IgnoredGID``
+            /// is specified, this field can be empty. + ``IgnoredGID`` - (Required) The group ID (GID)
+            /// of the proxy container as defined by the ``user`` parameter in a container definition.
+            /// This is used to ensure the proxy ignores its own traffic. If ``IgnoredUID`` is …
+            props, "ProxyConfigurationProperties", proxy_configuration_properties, set_proxy_configuration_properties, get_proxy_configuration_properties, Val<List<KeyValuePair>>
+        }
+
+        prop! {
+            /// `Type`: The proxy type. The only supported value is ``APPMESH``.
+            props, "Type", type_, set_type, get_type, Val<ProxyConfigurationType>
         }
     }
 
@@ -8458,18 +8597,17 @@ pub mod task_definition {
             RuntimePlatform { props }
         }
 
-        /// `CpuArchitecture`: The CPU architecture. You can run your Linux tasks on an ARM-based
-        /// platform by setting the value to ``ARM64``. This option is available for tasks that run on
-        /// Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on Fargate.
-        pub fn cpu_architecture(mut self, value: impl Into<Val<RuntimePlatformCpuArchitecture>>) -> Self {
-            self.props.set("CpuArchitecture", value.into());
-            self
+        prop! {
+            /// `CpuArchitecture`: The CPU architecture. You can run your Linux tasks on an ARM-based
+            /// platform by setting the value to ``ARM64``. This option is available for tasks that run
+            /// on Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on
+            /// Fargate.
+            props, "CpuArchitecture", cpu_architecture, set_cpu_architecture, get_cpu_architecture, Val<RuntimePlatformCpuArchitecture>
         }
 
-        /// `OperatingSystemFamily`: The operating system.
-        pub fn operating_system_family(mut self, value: impl Into<Val<RuntimePlatformOperatingSystemFamily>>) -> Self {
-            self.props.set("OperatingSystemFamily", value.into());
-            self
+        prop! {
+            /// `OperatingSystemFamily`: The operating system.
+            props, "OperatingSystemFamily", operating_system_family, set_operating_system_family, get_operating_system_family, Val<RuntimePlatformOperatingSystemFamily>
         }
     }
 
@@ -8545,68 +8683,62 @@ pub mod task_definition {
             Volume { props }
         }
 
-        /// `ConfiguredAtLaunch`: Indicates whether the volume should be configured at launch time. This
-        /// is used to create Amazon EBS volumes for standalone tasks or tasks created as part of a
-        /// service. Each task definition revision may only have one volume configured at launch in the
-        /// volume configuration. To configure a volume at launch time, use this task definition
-        /// revision and specify a ``volumeConfigurations`` object when calling the ``CreateService``, ``UpdateService``, ``RunTask``
-        /// or ``StartTask`` APIs.
-        pub fn configured_at_launch(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ConfiguredAtLaunch", value.into());
-            self
+        prop! {
+            /// `ConfiguredAtLaunch`: Indicates whether the volume should be configured at launch time.
+            /// This is used to create Amazon EBS volumes for standalone tasks or tasks created as part
+            /// of a service. Each task definition revision may only have one volume configured at
+            /// launch in the volume configuration. To configure a volume at launch time, use this task
+            /// definition revision and specify a ``volumeConfigurations`` object when calling the ``CreateService``, ``UpdateService``, ``RunTask``
+            /// or ``StartTask`` APIs.
+            props, "ConfiguredAtLaunch", configured_at_launch, set_configured_at_launch, get_configured_at_launch, Val<bool>
         }
 
-        /// `DockerVolumeConfiguration`: This parameter is specified when you use Docker volumes.
-        /// Windows containers only support the use of the ``local`` driver. To use bind mounts, specify
-        /// the ``host`` parameter instead. Docker volumes aren't supported by tasks run on FARGATElong.
-        pub fn docker_volume_configuration(mut self, value: impl Into<Val<DockerVolumeConfiguration>>) -> Self {
-            self.props.set("DockerVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `DockerVolumeConfiguration`: This parameter is specified when you use Docker volumes.
+            /// Windows containers only support the use of the ``local`` driver. To use bind mounts,
+            /// specify the ``host`` parameter instead. Docker volumes aren't supported by tasks run on
+            /// FARGATElong.
+            props, "DockerVolumeConfiguration", docker_volume_configuration, set_docker_volume_configuration, get_docker_volume_configuration, Val<DockerVolumeConfiguration>
         }
 
-        /// `EFSVolumeConfiguration`: This parameter is specified when you use an Amazon Elastic File
-        /// System file system for task storage.
-        pub fn efs_volume_configuration(mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> Self {
-            self.props.set("EFSVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `EFSVolumeConfiguration`: This parameter is specified when you use an Amazon Elastic
+            /// File System file system for task storage.
+            props, "EFSVolumeConfiguration", efs_volume_configuration, set_efs_volume_configuration, get_efs_volume_configuration, Val<EfsVolumeConfiguration>
         }
 
-        /// `FSxWindowsFileServerVolumeConfiguration`: This parameter is specified when you use Amazon
-        /// FSx for Windows File Server file system for task storage.
-        pub fn f_sx_windows_file_server_volume_configuration(mut self, value: impl Into<Val<FSxWindowsFileServerVolumeConfiguration>>) -> Self {
-            self.props.set("FSxWindowsFileServerVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `FSxWindowsFileServerVolumeConfiguration`: This parameter is specified when you use
+            /// Amazon FSx for Windows File Server file system for task storage.
+            props, "FSxWindowsFileServerVolumeConfiguration", f_sx_windows_file_server_volume_configuration, set_f_sx_windows_file_server_volume_configuration, get_f_sx_windows_file_server_volume_configuration, Val<FSxWindowsFileServerVolumeConfiguration>
         }
 
-        /// `Host`: This parameter is specified when you use bind mount host volumes. The contents of
-        /// the ``host`` parameter determine whether your bind mount host volume persists on the host
-        /// container instance and where it's stored. If the ``host`` parameter is empty, then the
-        /// Docker daemon assigns a host path for your data volume. However, the data isn't guaranteed
-        /// to persist after the containers that are associated with it stop running. Windows containers
-        /// can mount whole directories on the same drive as ``$env:ProgramData``. Windows containers
-        /// can't mount directories on a different drive, and mount point …
-        pub fn host(mut self, value: impl Into<Val<HostVolumeProperties>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `Host`: This parameter is specified when you use bind mount host volumes. The contents
+            /// of the ``host`` parameter determine whether your bind mount host volume persists on the
+            /// host container instance and where it's stored. If the ``host`` parameter is empty, then
+            /// the Docker daemon assigns a host path for your data volume. However, the data isn't
+            /// guaranteed to persist after the containers that are associated with it stop running.
+            /// Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
+            /// Windows containers can't mount directories on a different drive, and mount point …
+            props, "Host", host, set_host, get_host, Val<HostVolumeProperties>
         }
 
-        /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
-        /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
-        /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
-        /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task. For
-        /// all other types of volumes, this name is referenced in the ``sourceVolume`` parameter of the ``mountPoints``
-        /// object in the container definition. When a volume is using the ``efsVolumeConfiguration``,
-        /// the name is required. When a volume is …
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
+            /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
+            /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
+            /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task.
+            /// For all other types of volumes, this name is referenced in the ``sourceVolume``
+            /// parameter of the ``mountPoints`` object in the container definition. When a volume is
+            /// using the ``efsVolumeConfiguration``, the name is required. When a volume is …
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `S3FilesVolumeConfiguration`: This parameter is specified when you use an Amazon S3 Files
-        /// file system for task storage.
-        pub fn s3_files_volume_configuration(mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> Self {
-            self.props.set("S3FilesVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `S3FilesVolumeConfiguration`: This parameter is specified when you use an Amazon S3
+            /// Files file system for task storage.
+            props, "S3FilesVolumeConfiguration", s3_files_volume_configuration, set_s3_files_volume_configuration, get_s3_files_volume_configuration, Val<S3FilesVolumeConfiguration>
         }
     }
 
@@ -8629,45 +8761,42 @@ pub mod task_definition {
             DockerVolumeConfiguration { props }
         }
 
-        /// `Autoprovision`: If this value is ``true``, the Docker volume is created if it doesn't
-        /// already exist. This field is only used if the ``scope`` is ``shared``.
-        pub fn autoprovision(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Autoprovision", value.into());
-            self
+        prop! {
+            /// `Autoprovision`: If this value is ``true``, the Docker volume is created if it doesn't
+            /// already exist. This field is only used if the ``scope`` is ``shared``.
+            props, "Autoprovision", autoprovision, set_autoprovision, get_autoprovision, Val<bool>
         }
 
-        /// `Driver`: The Docker volume driver to use. The driver value must match the driver name
-        /// provided by Docker because it is used for task placement. If the driver was installed using
-        /// the Docker plugin CLI, use ``docker plugin ls`` to retrieve the driver name from your
-        /// container instance. If the driver was installed using another method, use Docker plugin
-        /// discovery to retrieve the driver name. This parameter maps to ``Driver`` in the docker
-        /// container create command and the ``xxdriver`` option to docker volume create.
-        pub fn driver(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Driver", value.into());
-            self
+        prop! {
+            /// `Driver`: The Docker volume driver to use. The driver value must match the driver name
+            /// provided by Docker because it is used for task placement. If the driver was installed
+            /// using the Docker plugin CLI, use ``docker plugin ls`` to retrieve the driver name from
+            /// your container instance. If the driver was installed using another method, use Docker
+            /// plugin discovery to retrieve the driver name. This parameter maps to ``Driver`` in the
+            /// docker container create command and the ``xxdriver`` option to docker volume create.
+            props, "Driver", driver, set_driver, get_driver, Val<String>
         }
 
-        /// `DriverOpts`: A map of Docker driver-specific options passed through. This parameter maps to ``DriverOpts``
-        /// in the docker create-volume command and the ``xxopt`` option to docker volume create.
-        pub fn driver_opts(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("DriverOpts", value.into());
-            self
+        prop! {
+            /// `DriverOpts`: A map of Docker driver-specific options passed through. This parameter
+            /// maps to ``DriverOpts`` in the docker create-volume command and the ``xxopt`` option to
+            /// docker volume create.
+            props, "DriverOpts", driver_opts, set_driver_opts, get_driver_opts, Val<Map<String>>
         }
 
-        /// `Labels`: Custom metadata to add to your Docker volume. This parameter maps to ``Labels`` in
-        /// the docker container create command and the ``xxlabel`` option to docker volume create.
-        pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Labels`: Custom metadata to add to your Docker volume. This parameter maps to ``Labels``
+            /// in the docker container create command and the ``xxlabel`` option to docker volume
+            /// create.
+            props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
         }
 
-        /// `Scope`: The scope for the Docker volume that determines its lifecycle. Docker volumes that
-        /// are scoped to a ``task`` are automatically provisioned when the task starts and destroyed
-        /// when the task stops. Docker volumes that are scoped as ``shared`` persist after the task
-        /// stops.
-        pub fn scope(mut self, value: impl Into<Val<DockerVolumeConfigurationScope>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: The scope for the Docker volume that determines its lifecycle. Docker volumes
+            /// that are scoped to a ``task`` are automatically provisioned when the task starts and
+            /// destroyed when the task stops. Docker volumes that are scoped as ``shared`` persist
+            /// after the task stops.
+            props, "Scope", scope, set_scope, get_scope, Val<DockerVolumeConfigurationScope>
         }
     }
 
@@ -8706,42 +8835,43 @@ pub mod task_definition {
             EfsVolumeConfiguration { props }
         }
 
-        /// `AuthorizationConfig`: The authorization configuration details for the Amazon EFS file
-        /// system.
-        pub fn authorization_config(mut self, value: impl Into<Val<AuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `FilesystemId`: The Amazon EFS file system ID to use.
+            props, "FilesystemId", _, set_filesystem_id, get_filesystem_id, Val<String>
         }
 
-        /// `RootDirectory`: The directory within the Amazon EFS file system to mount as the root
-        /// directory inside the host. If this parameter is omitted, the root of the Amazon EFS volume
-        /// will be used. Specifying ``/`` will have the same effect as omitting this parameter. If an
-        /// EFS access point is specified in the ``authorizationConfig``, the root directory parameter
-        /// must either be omitted or set to ``/`` which will enforce the path set on the EFS access
-        /// point.
-        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RootDirectory", value.into());
-            self
+        prop! {
+            /// `AuthorizationConfig`: The authorization configuration details for the Amazon EFS file
+            /// system.
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<AuthorizationConfig>
         }
 
-        /// `TransitEncryption`: Determines whether to use encryption for Amazon EFS data in transit
-        /// between the Amazon ECS host and the Amazon EFS server. Transit encryption must be turned on
-        /// if Amazon EFS IAM authorization is used. If this parameter is omitted, the default value of ``DISABLED``
-        /// is used. For more information, see Encrypting data in transit (<https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html>)
-        /// in the *Amazon Elastic File System User Guide*.
-        pub fn transit_encryption(mut self, value: impl Into<Val<EfsVolumeConfigurationTransitEncryption>>) -> Self {
-            self.props.set("TransitEncryption", value.into());
-            self
+        prop! {
+            /// `RootDirectory`: The directory within the Amazon EFS file system to mount as the root
+            /// directory inside the host. If this parameter is omitted, the root of the Amazon EFS
+            /// volume will be used. Specifying ``/`` will have the same effect as omitting this
+            /// parameter. If an EFS access point is specified in the ``authorizationConfig``, the root
+            /// directory parameter must either be omitted or set to ``/`` which will enforce the path
+            /// set on the EFS access point.
+            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
         }
 
-        /// `TransitEncryptionPort`: The port to use when sending encrypted data between the Amazon ECS
-        /// host and the Amazon EFS server. If you do not specify a transit encryption port, it will use
-        /// the port selection strategy that the Amazon EFS mount helper uses. For more information, see
-        /// EFS mount helper (<https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html>) in the *Amazon
-        /// Elastic File System User Guide*.
-        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransitEncryptionPort", value.into());
-            self
+        prop! {
+            /// `TransitEncryption`: Determines whether to use encryption for Amazon EFS data in transit
+            /// between the Amazon ECS host and the Amazon EFS server. Transit encryption must be turned
+            /// on if Amazon EFS IAM authorization is used. If this parameter is omitted, the default
+            /// value of ``DISABLED`` is used. For more information, see Encrypting data in transit (<https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html>)
+            /// in the *Amazon Elastic File System User Guide*.
+            props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<EfsVolumeConfigurationTransitEncryption>
+        }
+
+        prop! {
+            /// `TransitEncryptionPort`: The port to use when sending encrypted data between the Amazon
+            /// ECS host and the Amazon EFS server. If you do not specify a transit encryption port, it
+            /// will use the port selection strategy that the Amazon EFS mount helper uses. For more
+            /// information, see EFS mount helper (<https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html>)
+            /// in the *Amazon Elastic File System User Guide*.
+            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
         }
     }
 
@@ -8761,25 +8891,23 @@ pub mod task_definition {
             AuthorizationConfig { props }
         }
 
-        /// `AccessPointId`: The Amazon EFS access point ID to use. If an access point is specified, the
-        /// root directory value specified in the ``EFSVolumeConfiguration`` must either be omitted or
-        /// set to ``/`` which will enforce the path set on the EFS access point. If an access point is
-        /// used, transit encryption must be on in the ``EFSVolumeConfiguration``. For more information,
-        /// see Working with Amazon EFS access points (<https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html>)
-        /// in the *Amazon Elastic File System User Guide*.
-        pub fn access_point_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointId", value.into());
-            self
+        prop! {
+            /// `AccessPointId`: The Amazon EFS access point ID to use. If an access point is specified,
+            /// the root directory value specified in the ``EFSVolumeConfiguration`` must either be
+            /// omitted or set to ``/`` which will enforce the path set on the EFS access point. If an
+            /// access point is used, transit encryption must be on in the ``EFSVolumeConfiguration``.
+            /// For more information, see Working with Amazon EFS access points (<https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html>)
+            /// in the *Amazon Elastic File System User Guide*.
+            props, "AccessPointId", access_point_id, set_access_point_id, get_access_point_id, Val<String>
         }
 
-        /// `IAM`: Determines whether to use the Amazon ECS task role defined in a task definition when
-        /// mounting the Amazon EFS file system. If it is turned on, transit encryption must be turned
-        /// on in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default value of ``DISABLED``
-        /// is used. For more information, see Using Amazon EFS access points (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        pub fn iam(mut self, value: impl Into<Val<AuthorizationConfigIam>>) -> Self {
-            self.props.set("IAM", value.into());
-            self
+        prop! {
+            /// `IAM`: Determines whether to use the Amazon ECS task role defined in a task definition
+            /// when mounting the Amazon EFS file system. If it is turned on, transit encryption must be
+            /// turned on in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default
+            /// value of ``DISABLED`` is used. For more information, see Using Amazon EFS access points (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints>)
+            /// in the *Amazon Elastic Container Service Developer Guide*.
+            props, "IAM", iam, set_iam, get_iam, Val<AuthorizationConfigIam>
         }
     }
 
@@ -8845,11 +8973,21 @@ pub mod task_definition {
             FSxWindowsFileServerVolumeConfiguration { props }
         }
 
-        /// `AuthorizationConfig`: The authorization configuration details for the Amazon FSx for
-        /// Windows File Server file system.
-        pub fn authorization_config(mut self, value: impl Into<Val<FSxAuthorizationConfig>>) -> Self {
-            self.props.set("AuthorizationConfig", value.into());
-            self
+        prop! {
+            /// `FileSystemId`: The Amazon FSx for Windows File Server file system ID to use.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `RootDirectory`: The directory within the Amazon FSx for Windows File Server file system
+            /// to mount as the root directory inside the host.
+            props, "RootDirectory", _, set_root_directory, get_root_directory, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationConfig`: The authorization configuration details for the Amazon FSx for
+            /// Windows File Server file system.
+            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<FSxAuthorizationConfig>
         }
     }
 
@@ -8883,6 +9021,20 @@ pub mod task_definition {
             props.set("Domain", domain.into());
             FSxAuthorizationConfig { props }
         }
+
+        prop! {
+            /// `CredentialsParameter`: The authorization credential option to use. The authorization
+            /// credential options can be provided using either the Amazon Resource Name (ARN) of an
+            /// ASMlong secret or SSM Parameter Store parameter. The ARN refers to the stored
+            /// credentials.
+            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
+        }
+
+        prop! {
+            /// `Domain`: A fully qualified domain name hosted by an  (<https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html>)
+            /// Managed Microsoft AD (Active Directory) or self-hosted AD on Amazon EC2.
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
     }
 
     /// `AWS::ECS::TaskDefinition.HostVolumeProperties`: The ``HostVolumeProperties`` property
@@ -8901,16 +9053,15 @@ pub mod task_definition {
             HostVolumeProperties { props }
         }
 
-        /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare the
-        /// path on the host container instance that's presented to the container. If this parameter is
-        /// empty, then the Docker daemon has assigned a host path for you. If the ``host`` parameter
-        /// contains a ``sourcePath`` file location, then the data volume persists at the specified
-        /// location on the host container instance until you delete it manually. If the ``sourcePath``
-        /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
-        /// location does exist, the contents of the source path folder are …
-        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePath", value.into());
-            self
+        prop! {
+            /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare
+            /// the path on the host container instance that's presented to the container. If this
+            /// parameter is empty, then the Docker daemon has assigned a host path for you. If the ``host``
+            /// parameter contains a ``sourcePath`` file location, then the data volume persists at the
+            /// specified location on the host container instance until you delete it manually. If the ``sourcePath``
+            /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
+            /// location does exist, the contents of the source path folder are …
+            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
         }
     }
 
@@ -8936,33 +9087,35 @@ pub mod task_definition {
             S3FilesVolumeConfiguration { props }
         }
 
-        /// `AccessPointArn`: The full ARN of the S3 Files access point to use. If an access point is
-        /// specified, the root directory value specified in the ``S3FilesVolumeConfiguration`` must
-        /// either be omitted or set to ``/`` which will enforce the path set on the S3 Files access
-        /// point. For more information, see Creating S3 Files access points (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-access-points-creating.html>).
-        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointArn", value.into());
-            self
+        prop! {
+            /// `FileSystemArn`: The full ARN of the S3 Files file system to mount.
+            props, "FileSystemArn", _, set_file_system_arn, get_file_system_arn, Val<String>
         }
 
-        /// `RootDirectory`: The directory within the Amazon S3 Files file system to mount as the root
-        /// directory. If this parameter is omitted, the root of the Amazon S3 Files file system will be
-        /// used. Specifying ``/`` will have the same effect as omitting this parameter. If a S3 Files
-        /// access point is specified in the ``accessPointArn``, the root directory parameter must
-        /// either be omitted or set to ``/`` which will enforce the path set on the S3 Files access
-        /// point.
-        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RootDirectory", value.into());
-            self
+        prop! {
+            /// `AccessPointArn`: The full ARN of the S3 Files access point to use. If an access point
+            /// is specified, the root directory value specified in the ``S3FilesVolumeConfiguration``
+            /// must either be omitted or set to ``/`` which will enforce the path set on the S3 Files
+            /// access point. For more information, see Creating S3 Files access points (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-access-points-creating.html>).
+            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
         }
 
-        /// `TransitEncryptionPort`: The port to use for sending encrypted data between the ECS host and
-        /// the S3 Files file system. If you do not specify a transit encryption port, it will use the
-        /// port selection strategy that the Amazon S3 Files mount helper uses. For more information,
-        /// see S3 Files mount helper (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-mounting.html>).
-        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransitEncryptionPort", value.into());
-            self
+        prop! {
+            /// `RootDirectory`: The directory within the Amazon S3 Files file system to mount as the
+            /// root directory. If this parameter is omitted, the root of the Amazon S3 Files file
+            /// system will be used. Specifying ``/`` will have the same effect as omitting this
+            /// parameter. If a S3 Files access point is specified in the ``accessPointArn``, the root
+            /// directory parameter must either be omitted or set to ``/`` which will enforce the path
+            /// set on the S3 Files access point.
+            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        }
+
+        prop! {
+            /// `TransitEncryptionPort`: The port to use for sending encrypted data between the ECS host
+            /// and the S3 Files file system. If you do not specify a transit encryption port, it will
+            /// use the port selection strategy that the Amazon S3 Files mount helper uses. For more
+            /// information, see S3 Files mount helper (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-mounting.html>).
+            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
         }
     }
 }
@@ -9000,67 +9153,77 @@ impl TaskSet {
         TaskSet { core }
     }
 
-    /// `CapacityProviderStrategy`.
-    pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<task_set::CapacityProviderStrategyItem>>>) -> Self {
-        self.core.set("CapacityProviderStrategy", value.into());
-        self
+    prop! {
+        /// `CapacityProviderStrategy`.
+        core.props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<task_set::CapacityProviderStrategyItem>>
     }
 
-    /// `ExternalId`: An optional non-unique tag that identifies this task set in external systems.
-    /// If the task set is associated with a service discovery registry, the tasks in this task set
-    /// will have the ECS_TASK_SET_EXTERNAL_ID AWS Cloud Map attribute set to the provided value.
-    pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExternalId", value.into());
-        self
+    prop! {
+        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that hosts
+        /// the service to create the task set in.
+        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
     }
 
-    /// `LaunchType`: The launch type that new tasks in the task set will use. For more information,
-    /// see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html> in the
-    /// Amazon Elastic Container Service Developer Guide.
-    pub fn launch_type(mut self, value: impl Into<Val<task_set::LaunchType>>) -> Self {
-        self.core.set("LaunchType", value.into());
-        self
+    prop! {
+        /// `ExternalId`: An optional non-unique tag that identifies this task set in external
+        /// systems. If the task set is associated with a service discovery registry, the tasks in
+        /// this task set will have the ECS_TASK_SET_EXTERNAL_ID AWS Cloud Map attribute set to the
+        /// provided value.
+        core.props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
     }
 
-    /// `LoadBalancers`.
-    pub fn load_balancers(mut self, value: impl Into<Val<List<task_set::LoadBalancer>>>) -> Self {
-        self.core.set("LoadBalancers", value.into());
-        self
+    prop! {
+        /// `LaunchType`: The launch type that new tasks in the task set will use. For more
+        /// information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>
+        /// in the Amazon Elastic Container Service Developer Guide.
+        core.props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<task_set::LaunchType>
     }
 
-    /// `NetworkConfiguration`: An object representing the network configuration for a task or
-    /// service.
-    pub fn network_configuration(mut self, value: impl Into<Val<task_set::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `LoadBalancers`.
+        core.props, "LoadBalancers", load_balancers, set_load_balancers, get_load_balancers, Val<List<task_set::LoadBalancer>>
     }
 
-    /// `PlatformVersion`: The platform version that the tasks in the task set should use. A
-    /// platform version is specified only for tasks using the Fargate launch type. If one isn't
-    /// specified, the LATEST platform version is used by default.
-    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformVersion", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: An object representing the network configuration for a task or
+        /// service.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<task_set::NetworkConfiguration>
     }
 
-    /// `Scale`: A floating-point percentage of the desired number of tasks to place and keep
-    /// running in the task set.
-    pub fn scale(mut self, value: impl Into<Val<task_set::Scale>>) -> Self {
-        self.core.set("Scale", value.into());
-        self
+    prop! {
+        /// `PlatformVersion`: The platform version that the tasks in the task set should use. A
+        /// platform version is specified only for tasks using the Fargate launch type. If one isn't
+        /// specified, the LATEST platform version is used by default.
+        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
     }
 
-    /// `ServiceRegistries`: The details of the service discovery registries to assign to this task
-    /// set. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>.
-    pub fn service_registries(mut self, value: impl Into<Val<List<task_set::ServiceRegistry>>>) -> Self {
-        self.core.set("ServiceRegistries", value.into());
-        self
+    prop! {
+        /// `Scale`: A floating-point percentage of the desired number of tasks to place and keep
+        /// running in the task set.
+        core.props, "Scale", scale, set_scale, get_scale, Val<task_set::Scale>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Service`: The short name or full Amazon Resource Name (ARN) of the service to create
+        /// the task set in.
+        core.props, "Service", _, set_service, get_service, Val<String>
+    }
+
+    prop! {
+        /// `ServiceRegistries`: The details of the service discovery registries to assign to this
+        /// task set. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>.
+        core.props, "ServiceRegistries", service_registries, set_service_registries, get_service_registries, Val<List<task_set::ServiceRegistry>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TaskDefinition`: The short name or full Amazon Resource Name (ARN) of the task
+        /// definition for the tasks in the task set to use.
+        core.props, "TaskDefinition", _, set_task_definition, get_task_definition, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9096,22 +9259,19 @@ pub mod task_set {
             CapacityProviderStrategyItem { props }
         }
 
-        /// `Base`.
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `Base`.
+            props, "Base", base, set_base, get_base, Val<i64>
         }
 
-        /// `CapacityProvider`.
-        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityProvider", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`.
+            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -9146,31 +9306,29 @@ pub mod task_set {
             LoadBalancer { props }
         }
 
-        /// `ContainerName`: The name of the container (as it appears in a container definition) to
-        /// associate with the load balancer.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of the container (as it appears in a container definition) to
+            /// associate with the load balancer.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `ContainerPort`: The port on the container to associate with the load balancer. This port
-        /// must correspond to a containerPort in the task definition the tasks in the service are
-        /// using. For tasks that use the EC2 launch type, the container instance they are launched on
-        /// must allow ingress traffic on the hostPort of the port mapping.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port on the container to associate with the load balancer. This
+            /// port must correspond to a containerPort in the task definition the tasks in the service
+            /// are using. For tasks that use the EC2 launch type, the container instance they are
+            /// launched on must allow ingress traffic on the hostPort of the port mapping.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing target
-        /// group or groups associated with a service or task set. A target group ARN is only specified
-        /// when using an Application Load Balancer or Network Load Balancer. If you are using a Classic
-        /// Load Balancer this should be omitted. For services using the ECS deployment controller, you
-        /// can specify one or multiple target groups. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>
-        /// in the Amazon Elastic Container Service Developer Guide. For services using the …
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing
+            /// target group or groups associated with a service or task set. A target group ARN is only
+            /// specified when using an Application Load Balancer or Network Load Balancer. If you are
+            /// using a Classic Load Balancer this should be omitted. For services using the ECS
+            /// deployment controller, you can specify one or multiple target groups. For more
+            /// information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>
+            /// in the Amazon Elastic Container Service Developer Guide. For services using the …
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
     }
 
@@ -9190,11 +9348,10 @@ pub mod task_set {
             NetworkConfiguration { props }
         }
 
-        /// `AwsVpcConfiguration`: The VPC subnets and security groups associated with a task. All
-        /// specified subnets and security groups must be from the same VPC.
-        pub fn aws_vpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
-            self.props.set("AwsVpcConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsVpcConfiguration`: The VPC subnets and security groups associated with a task. All
+            /// specified subnets and security groups must be from the same VPC.
+            props, "AwsVpcConfiguration", aws_vpc_configuration, set_aws_vpc_configuration, get_aws_vpc_configuration, Val<AwsVpcConfiguration>
         }
     }
 
@@ -9217,19 +9374,23 @@ pub mod task_set {
             AwsVpcConfiguration { props }
         }
 
-        /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP address.
-        /// The default value is DISABLED.
-        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
-            self.props.set("AssignPublicIp", value.into());
-            self
+        prop! {
+            /// `Subnets`: The subnets associated with the task or service. There is a limit of 16
+            /// subnets that can be specified per AwsVpcConfiguration.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<SubnetId>>
         }
 
-        /// `SecurityGroups`: The security groups associated with the task or service. If you do not
-        /// specify a security group, the default security group for the VPC is used. There is a limit
-        /// of 5 security groups that can be specified per AwsVpcConfiguration.
-        pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP
+            /// address. The default value is DISABLED.
+            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
+        }
+
+        prop! {
+            /// `SecurityGroups`: The security groups associated with the task or service. If you do not
+            /// specify a security group, the default security group for the VPC is used. There is a
+            /// limit of 5 security groups that can be specified per AwsVpcConfiguration.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
         }
     }
 
@@ -9262,17 +9423,15 @@ pub mod task_set {
             Scale { props }
         }
 
-        /// `Unit`: The unit of measure for the scale value.
-        pub fn unit(mut self, value: impl Into<Val<ScaleUnit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of measure for the scale value.
+            props, "Unit", unit, set_unit, get_unit, Val<ScaleUnit>
         }
 
-        /// `Value`: The value, specified as a percent total of a service's desiredCount, to scale the
-        /// task set. Accepted values are numbers between 0 and 100.
-        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value, specified as a percent total of a service's desiredCount, to scale
+            /// the task set. Accepted values are numbers between 0 and 100.
+            props, "Value", value, set_value, get_value, Val<f64>
         }
     }
 
@@ -9301,40 +9460,37 @@ pub mod task_set {
             ServiceRegistry { props }
         }
 
-        /// `ContainerName`: The container name value, already specified in the task definition, to be
-        /// used for your service discovery service. If the task definition that your service task
-        /// specifies uses the bridge or host network mode, you must specify a containerName and
-        /// containerPort combination from the task definition. If the task definition that your service
-        /// task specifies uses the awsvpc network mode and a type SRV DNS record is used, you must
-        /// specify either a containerName and containerPort combination or a port value, but not both.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The container name value, already specified in the task definition, to
+            /// be used for your service discovery service. If the task definition that your service
+            /// task specifies uses the bridge or host network mode, you must specify a containerName
+            /// and containerPort combination from the task definition. If the task definition that your
+            /// service task specifies uses the awsvpc network mode and a type SRV DNS record is used,
+            /// you must specify either a containerName and containerPort combination or a port value,
+            /// but not both.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `ContainerPort`: The port value, already specified in the task definition, to be used for
-        /// your service discovery service. If the task definition your service task specifies uses the
-        /// bridge or host network mode, you must specify a containerName and containerPort combination
-        /// from the task definition. If the task definition your service task specifies uses the awsvpc
-        /// network mode and a type SRV DNS record is used, you must specify either a containerName and
-        /// containerPort combination or a port value, but not both.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port value, already specified in the task definition, to be used
+            /// for your service discovery service. If the task definition your service task specifies
+            /// uses the bridge or host network mode, you must specify a containerName and containerPort
+            /// combination from the task definition. If the task definition your service task specifies
+            /// uses the awsvpc network mode and a type SRV DNS record is used, you must specify either
+            /// a containerName and containerPort combination or a port value, but not both.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `Port`: The port value used if your service discovery service specified an SRV record. This
-        /// field may be used if both the awsvpc network mode and SRV records are used.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port value used if your service discovery service specified an SRV record.
+            /// This field may be used if both the awsvpc network mode and SRV records are used.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
-        /// supported service registry is AWS Cloud Map. For more information, see <https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>
-        pub fn registry_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryArn", value.into());
-            self
+        prop! {
+            /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
+            /// supported service registry is AWS Cloud Map. For more information, see <https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>
+            props, "RegistryArn", registry_arn, set_registry_arn, get_registry_arn, Val<String>
         }
     }
 }

@@ -46,34 +46,39 @@ impl AccessEntry {
         AccessEntry { core }
     }
 
-    /// `AccessPolicies`: An array of access policies that are associated with the access entry.
-    pub fn access_policies(mut self, value: impl Into<Val<List<access_entry::AccessPolicy>>>) -> Self {
-        self.core.set("AccessPolicies", value.into());
-        self
+    prop! {
+        /// `AccessPolicies`: An array of access policies that are associated with the access entry.
+        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<List<access_entry::AccessPolicy>>
     }
 
-    /// `KubernetesGroups`: The Kubernetes groups that the access entry is associated with.
-    pub fn kubernetes_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("KubernetesGroups", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The cluster that the access entry is created for.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KubernetesGroups`: The Kubernetes groups that the access entry is associated with.
+        core.props, "KubernetesGroups", kubernetes_groups, set_kubernetes_groups, get_kubernetes_groups, Val<List<String>>
     }
 
-    /// `Type`: The node type to associate with the access entry.
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `PrincipalArn`: The principal ARN that the access entry is created for.
+        core.props, "PrincipalArn", _, set_principal_arn, get_principal_arn, Val<String>
     }
 
-    /// `Username`: The Kubernetes user that the access entry is associated with.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The node type to associate with the access entry.
+        core.props, "Type", type_, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `Username`: The Kubernetes user that the access entry is associated with.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,6 +121,16 @@ pub mod access_entry {
             props.set("AccessScope", access_scope.into());
             AccessPolicy { props }
         }
+
+        prop! {
+            /// `PolicyArn`: The ARN of the access policy to add to the access entry.
+            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        }
+
+        prop! {
+            /// `AccessScope`: The access scope of the access policy.
+            props, "AccessScope", _, set_access_scope, get_access_scope, Val<AccessScope>
+        }
     }
 
     /// `AWS::EKS::AccessEntry.AccessScope`: The access scope of the access policy.
@@ -135,11 +150,15 @@ pub mod access_entry {
             AccessScope { props }
         }
 
-        /// `Namespaces`: The namespaces to associate with the access scope. Only specify if Type is set
-        /// to 'namespace'.
-        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Namespaces", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the access scope.
+            props, "Type", _, set_type, get_type, Val<AccessScopeType>
+        }
+
+        prop! {
+            /// `Namespaces`: The namespaces to associate with the access scope. Only specify if Type is
+            /// set to 'namespace'.
+            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
         }
     }
 
@@ -179,52 +198,54 @@ impl Addon {
         Addon { core }
     }
 
-    /// `AddonVersion`: Version of Addon
-    pub fn addon_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AddonVersion", value.into());
-        self
+    prop! {
+        /// `AddonName`: Name of Addon
+        core.props, "AddonName", _, set_addon_name, get_addon_name, Val<String>
     }
 
-    /// `ConfigurationValues`: The configuration values to use with the add-on
-    pub fn configuration_values(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConfigurationValues", value.into());
-        self
+    prop! {
+        /// `AddonVersion`: Version of Addon
+        core.props, "AddonVersion", addon_version, set_addon_version, get_addon_version, Val<String>
     }
 
-    /// `NamespaceConfig`: The custom namespace configuration to use with the add-on
-    pub fn namespace_config(mut self, value: impl Into<Val<addon::NamespaceConfig>>) -> Self {
-        self.core.set("NamespaceConfig", value.into());
-        self
+    prop! {
+        /// `ClusterName`: Name of Cluster
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `PodIdentityAssociations`: An array of pod identities to apply to this add-on.
-    pub fn pod_identity_associations(mut self, value: impl Into<Val<List<addon::PodIdentityAssociation>>>) -> Self {
-        self.core.set("PodIdentityAssociations", value.into());
-        self
+    prop! {
+        /// `ConfigurationValues`: The configuration values to use with the add-on
+        core.props, "ConfigurationValues", configuration_values, set_configuration_values, get_configuration_values, Val<String>
     }
 
-    /// `PreserveOnDelete`: PreserveOnDelete parameter value
-    pub fn preserve_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PreserveOnDelete", value.into());
-        self
+    prop! {
+        /// `NamespaceConfig`: The custom namespace configuration to use with the add-on
+        core.props, "NamespaceConfig", namespace_config, set_namespace_config, get_namespace_config, Val<addon::NamespaceConfig>
     }
 
-    /// `ResolveConflicts`: Resolve parameter value conflicts
-    pub fn resolve_conflicts(mut self, value: impl Into<Val<addon::ResolveConflicts>>) -> Self {
-        self.core.set("ResolveConflicts", value.into());
-        self
+    prop! {
+        /// `PodIdentityAssociations`: An array of pod identities to apply to this add-on.
+        core.props, "PodIdentityAssociations", pod_identity_associations, set_pod_identity_associations, get_pod_identity_associations, Val<List<addon::PodIdentityAssociation>>
     }
 
-    /// `ServiceAccountRoleArn`: IAM role to bind to the add-on's service account
-    pub fn service_account_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceAccountRoleArn", value.into());
-        self
+    prop! {
+        /// `PreserveOnDelete`: PreserveOnDelete parameter value
+        core.props, "PreserveOnDelete", preserve_on_delete, set_preserve_on_delete, get_preserve_on_delete, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResolveConflicts`: Resolve parameter value conflicts
+        core.props, "ResolveConflicts", resolve_conflicts, set_resolve_conflicts, get_resolve_conflicts, Val<addon::ResolveConflicts>
+    }
+
+    prop! {
+        /// `ServiceAccountRoleArn`: IAM role to bind to the add-on's service account
+        core.props, "ServiceAccountRoleArn", service_account_role_arn, set_service_account_role_arn, get_service_account_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -260,6 +281,11 @@ pub mod addon {
             props.set("Namespace", namespace.into());
             NamespaceConfig { props }
         }
+
+        prop! {
+            /// `Namespace`: The custom namespace for creating the add-on
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
     }
 
     /// `AWS::EKS::Addon.PodIdentityAssociation`: A pod identity to associate with an add-on.
@@ -280,6 +306,17 @@ pub mod addon {
             props.set("ServiceAccount", service_account.into());
             props.set("RoleArn", role_arn.into());
             PodIdentityAssociation { props }
+        }
+
+        prop! {
+            /// `ServiceAccount`: The Kubernetes service account that the pod identity association is
+            /// created for.
+            props, "ServiceAccount", _, set_service_account, get_service_account, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The IAM role ARN that the pod identity association is created for.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -346,18 +383,52 @@ impl Capability {
         Capability { core }
     }
 
-    /// `Configuration`: The configuration settings for the capability. The structure of this object
-    /// varies depending on the capability type. For Argo CD capabilities, you can configure IAM
-    /// Identity Center integration, RBAC role mappings, and network access settings.
-    pub fn configuration(mut self, value: impl Into<Val<capability::CapabilityConfiguration>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `CapabilityName`: A unique name for the capability. The name must be unique within your
+        /// cluster and can contain alphanumeric characters, hyphens, and underscores.
+        core.props, "CapabilityName", _, set_capability_name, get_capability_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the EKS cluster where you want to create the capability.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    }
+
+    prop! {
+        /// `Configuration`: The configuration settings for the capability. The structure of this
+        /// object varies depending on the capability type. For Argo CD capabilities, you can
+        /// configure IAM Identity Center integration, RBAC role mappings, and network access
+        /// settings.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<capability::CapabilityConfiguration>
+    }
+
+    prop! {
+        /// `DeletePropagationPolicy`: Specifies how Kubernetes resources managed by the capability
+        /// should be handled when the capability is deleted. Currently, the only supported value is
+        /// RETAIN which retains all Kubernetes resources managed by the capability when the
+        /// capability is deleted.
+        core.props, "DeletePropagationPolicy", _, set_delete_propagation_policy, get_delete_propagation_policy, Val<capability::DeletePropagationPolicy>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that the capability uses to
+        /// interact with AWS services. This role must have a trust policy that allows the EKS
+        /// service principal to assume it, and it must have the necessary permissions for the
+        /// capability type you're creating.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of capability to create. Valid values are: ACK (AWS Controllers for
+        /// Kubernetes, which lets you manage AWS resources directly from Kubernetes), ARGOCD (Argo
+        /// CD for GitOps-based continuous delivery), or KRO (Kube Resource Orchestrator for
+        /// composing and managing custom Kubernetes resources).
+        core.props, "Type", _, set_type, get_type, Val<capability::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -430,18 +501,16 @@ pub mod capability {
             CapabilityConfiguration { props }
         }
 
-        /// `Ack`: Configuration settings for an ACK (AWS Controllers for Kubernetes) capability.
-        pub fn ack(mut self, value: impl Into<Val<Ack>>) -> Self {
-            self.props.set("Ack", value.into());
-            self
+        prop! {
+            /// `Ack`: Configuration settings for an ACK (AWS Controllers for Kubernetes) capability.
+            props, "Ack", ack, set_ack, get_ack, Val<Ack>
         }
 
-        /// `ArgoCd`: Configuration settings for an Argo CD capability. This includes the Kubernetes
-        /// namespace, IAM Identity Center integration, RBAC role mappings, and network access
-        /// configuration.
-        pub fn argo_cd(mut self, value: impl Into<Val<ArgoCd>>) -> Self {
-            self.props.set("ArgoCd", value.into());
-            self
+        prop! {
+            /// `ArgoCd`: Configuration settings for an Argo CD capability. This includes the Kubernetes
+            /// namespace, IAM Identity Center integration, RBAC role mappings, and network access
+            /// configuration.
+            props, "ArgoCd", argo_cd, set_argo_cd, get_argo_cd, Val<ArgoCd>
         }
     }
 
@@ -461,18 +530,16 @@ pub mod capability {
             Ack { props }
         }
 
-        /// `DisabledServices`: A list of ACK service names to disable. Controllers for services in this
-        /// list are not installed or managed.
-        pub fn disabled_services(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DisabledServices", value.into());
-            self
+        prop! {
+            /// `DisabledServices`: A list of ACK service names to disable. Controllers for services in
+            /// this list are not installed or managed.
+            props, "DisabledServices", disabled_services, set_disabled_services, get_disabled_services, Val<List<String>>
         }
 
-        /// `EnableCrossNamespace`: Whether cross-namespace references are enabled for ACK controllers.
-        /// When not specified, the service default applies.
-        pub fn enable_cross_namespace(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableCrossNamespace", value.into());
-            self
+        prop! {
+            /// `EnableCrossNamespace`: Whether cross-namespace references are enabled for ACK
+            /// controllers. When not specified, the service default applies.
+            props, "EnableCrossNamespace", enable_cross_namespace, set_enable_cross_namespace, get_enable_cross_namespace, Val<bool>
         }
     }
 
@@ -496,43 +563,44 @@ pub mod capability {
             ArgoCd { props }
         }
 
-        /// `EndpointPrefix`: An optional prefix for the Argo CD server endpoint. When specified, EKS
-        /// uses this prefix to generate the server endpoint; otherwise, the endpoint is generated
-        /// automatically. This value cannot be changed after the capability is created.
-        pub fn endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointPrefix", value.into());
-            self
+        prop! {
+            /// `AwsIdc`: Configuration for integrating Argo CD with IAM Identity Center. This allows
+            /// you to use your organization's identity provider for authentication to Argo CD.
+            props, "AwsIdc", _, set_aws_idc, get_aws_idc, Val<AwsIdc>
         }
 
-        /// `Namespace`: The Kubernetes namespace where Argo CD resources will be created. If not
-        /// specified, the default namespace is used.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `EndpointPrefix`: An optional prefix for the Argo CD server endpoint. When specified,
+            /// EKS uses this prefix to generate the server endpoint; otherwise, the endpoint is
+            /// generated automatically. This value cannot be changed after the capability is created.
+            props, "EndpointPrefix", endpoint_prefix, set_endpoint_prefix, get_endpoint_prefix, Val<String>
         }
 
-        /// `NetworkAccess`: Configuration for network access to the Argo CD capability's managed API
-        /// server endpoint. By default, the Argo CD server is accessible via a public endpoint. You can
-        /// optionally specify one or more VPC endpoint IDs to enable private connectivity from your
-        /// VPCs.
-        pub fn network_access(mut self, value: impl Into<Val<NetworkAccess>>) -> Self {
-            self.props.set("NetworkAccess", value.into());
-            self
+        prop! {
+            /// `Namespace`: The Kubernetes namespace where Argo CD resources will be created. If not
+            /// specified, the default namespace is used.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `RbacRoleMappings`: A list of role mappings that define which IAM Identity Center users or
-        /// groups have which Argo CD roles. Each mapping associates an Argo CD role (ADMIN, EDITOR, or
-        /// VIEWER) with one or more IAM Identity Center identities.
-        pub fn rbac_role_mappings(mut self, value: impl Into<Val<List<ArgoCdRoleMapping>>>) -> Self {
-            self.props.set("RbacRoleMappings", value.into());
-            self
+        prop! {
+            /// `NetworkAccess`: Configuration for network access to the Argo CD capability's managed
+            /// API server endpoint. By default, the Argo CD server is accessible via a public endpoint.
+            /// You can optionally specify one or more VPC endpoint IDs to enable private connectivity
+            /// from your VPCs.
+            props, "NetworkAccess", network_access, set_network_access, get_network_access, Val<NetworkAccess>
         }
 
-        /// `ServerUrl`: The URL of the Argo CD server. Use this URL to access the Argo CD web interface
-        /// and API.
-        pub fn server_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerUrl", value.into());
-            self
+        prop! {
+            /// `RbacRoleMappings`: A list of role mappings that define which IAM Identity Center users
+            /// or groups have which Argo CD roles. Each mapping associates an Argo CD role (ADMIN,
+            /// EDITOR, or VIEWER) with one or more IAM Identity Center identities.
+            props, "RbacRoleMappings", rbac_role_mappings, set_rbac_role_mappings, get_rbac_role_mappings, Val<List<ArgoCdRoleMapping>>
+        }
+
+        prop! {
+            /// `ServerUrl`: The URL of the Argo CD server. Use this URL to access the Argo CD web
+            /// interface and API.
+            props, "ServerUrl", server_url, set_server_url, get_server_url, Val<String>
         }
     }
 
@@ -556,18 +624,21 @@ pub mod capability {
             AwsIdc { props }
         }
 
-        /// `IdcManagedApplicationArn`: The ARN of the managed application created in IAM Identity
-        /// Center for this Argo CD capability. This application is automatically created and managed by
-        /// EKS.
-        pub fn idc_managed_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdcManagedApplicationArn", value.into());
-            self
+        prop! {
+            /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to use for authentication.
+            props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
         }
 
-        /// `IdcRegion`: The Region where your IAM Identity Center instance is located.
-        pub fn idc_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdcRegion", value.into());
-            self
+        prop! {
+            /// `IdcManagedApplicationArn`: The ARN of the managed application created in IAM Identity
+            /// Center for this Argo CD capability. This application is automatically created and
+            /// managed by EKS.
+            props, "IdcManagedApplicationArn", idc_managed_application_arn, set_idc_managed_application_arn, get_idc_managed_application_arn, Val<String>
+        }
+
+        prop! {
+            /// `IdcRegion`: The Region where your IAM Identity Center instance is located.
+            props, "IdcRegion", idc_region, set_idc_region, get_idc_region, Val<String>
         }
     }
 
@@ -589,12 +660,12 @@ pub mod capability {
             NetworkAccess { props }
         }
 
-        /// `VpceIds`: A list of VPC endpoint IDs to associate with the managed Argo CD API server
-        /// endpoint. Each VPC endpoint provides private connectivity from a specific VPC to the Argo CD
-        /// server. You can specify multiple VPC endpoint IDs to enable access from multiple VPCs.
-        pub fn vpce_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VpceIds", value.into());
-            self
+        prop! {
+            /// `VpceIds`: A list of VPC endpoint IDs to associate with the managed Argo CD API server
+            /// endpoint. Each VPC endpoint provides private connectivity from a specific VPC to the
+            /// Argo CD server. You can specify multiple VPC endpoint IDs to enable access from multiple
+            /// VPCs.
+            props, "VpceIds", vpce_ids, set_vpce_ids, get_vpce_ids, Val<List<String>>
         }
     }
 
@@ -623,6 +694,19 @@ pub mod capability {
             props.set("Identities", identities.into());
             ArgoCdRoleMapping { props }
         }
+
+        prop! {
+            /// `Role`: The Argo CD role to assign. Valid values are: ADMIN (full administrative access
+            /// to Argo CD), EDITOR (edit access to Argo CD resources), or VIEWER (read-only access to
+            /// Argo CD resources).
+            props, "Role", _, set_role, get_role, Val<ArgoCdRoleMappingRole>
+        }
+
+        prop! {
+            /// `Identities`: A list of IAM Identity Center identities (users or groups) that should be
+            /// assigned this Argo CD role.
+            props, "Identities", _, set_identities, get_identities, Val<List<SsoIdentity>>
+        }
     }
 
     /// `AWS::EKS::Capability.SsoIdentity`: An IAM Identity Center identity (user or group) that can
@@ -643,6 +727,16 @@ pub mod capability {
             props.set("Id", id.into());
             props.set("Type", type_.into());
             SsoIdentity { props }
+        }
+
+        prop! {
+            /// `Id`: The unique identifier of the IAM Identity Center user or group.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The type of identity. Valid values are SSO_USER or SSO_GROUP.
+            props, "Type", _, set_type, get_type, Val<SsoIdentityType>
         }
     }
 
@@ -728,6 +822,11 @@ impl CertificateAuthority {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("ClusterName", cluster_name.into());
         CertificateAuthority { core }
+    }
+
+    prop! {
+        /// `ClusterName`: The name of the EKS cluster that the certificate authority belongs to.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -855,154 +954,144 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AccessConfig`: An object representing the Access Config to use for the cluster.
-    pub fn access_config(mut self, value: impl Into<Val<cluster::AccessConfig>>) -> Self {
-        self.core.set("AccessConfig", value.into());
-        self
+    prop! {
+        /// `AccessConfig`: An object representing the Access Config to use for the cluster.
+        core.props, "AccessConfig", access_config, set_access_config, get_access_config, Val<cluster::AccessConfig>
     }
 
-    /// `ActiveCertificateAuthorityId`: The ID of the certificate authority to activate as the
-    /// cluster's signing CA. Setting or changing this value activates the specified CA (the
-    /// previously active CA becomes trusted).
-    pub fn active_certificate_authority_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActiveCertificateAuthorityId", value.into());
-        self
+    prop! {
+        /// `ActiveCertificateAuthorityId`: The ID of the certificate authority to activate as the
+        /// cluster's signing CA. Setting or changing this value activates the specified CA (the
+        /// previously active CA becomes trusted).
+        core.props, "ActiveCertificateAuthorityId", active_certificate_authority_id, set_active_certificate_authority_id, get_active_certificate_authority_id, Val<String>
     }
 
-    /// `BootstrapSelfManagedAddons`: Set this value to false to avoid creating the default
-    /// networking add-ons when the cluster is created.
-    pub fn bootstrap_self_managed_addons(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BootstrapSelfManagedAddons", value.into());
-        self
+    prop! {
+        /// `BootstrapSelfManagedAddons`: Set this value to false to avoid creating the default
+        /// networking add-ons when the cluster is created.
+        core.props, "BootstrapSelfManagedAddons", bootstrap_self_managed_addons, set_bootstrap_self_managed_addons, get_bootstrap_self_managed_addons, Val<bool>
     }
 
-    /// `CertificateAuthority`: The certificate authority information for the cluster, including the
-    /// trust bundle and the currently active signing certificate authority.
-    pub fn certificate_authority(mut self, value: impl Into<Val<cluster::CertificateAuthority>>) -> Self {
-        self.core.set("CertificateAuthority", value.into());
-        self
+    prop! {
+        /// `CertificateAuthority`: The certificate authority information for the cluster, including
+        /// the trust bundle and the currently active signing certificate authority.
+        core.props, "CertificateAuthority", certificate_authority, set_certificate_authority, get_certificate_authority, Val<cluster::CertificateAuthority>
     }
 
-    /// `ComputeConfig`: Todo: add description
-    pub fn compute_config(mut self, value: impl Into<Val<cluster::ComputeConfig>>) -> Self {
-        self.core.set("ComputeConfig", value.into());
-        self
+    prop! {
+        /// `ComputeConfig`: Todo: add description
+        core.props, "ComputeConfig", compute_config, set_compute_config, get_compute_config, Val<cluster::ComputeConfig>
     }
 
-    /// `ControlPlaneScalingConfig`: Configuration for provisioned control plane scaling.
-    pub fn control_plane_scaling_config(mut self, value: impl Into<Val<cluster::ControlPlaneScalingConfig>>) -> Self {
-        self.core.set("ControlPlaneScalingConfig", value.into());
-        self
+    prop! {
+        /// `ControlPlaneScalingConfig`: Configuration for provisioned control plane scaling.
+        core.props, "ControlPlaneScalingConfig", control_plane_scaling_config, set_control_plane_scaling_config, get_control_plane_scaling_config, Val<cluster::ControlPlaneScalingConfig>
     }
 
-    /// `DeletionProtection`: Set this value to true to enable deletion protection for the cluster.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Set this value to true to enable deletion protection for the
+        /// cluster.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Val<List<cluster::EncryptionConfig>>>) -> Self {
-        self.core.set("EncryptionConfig", value.into());
-        self
+    prop! {
+        /// `EncryptionConfig`.
+        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<List<cluster::EncryptionConfig>>
     }
 
-    /// `Force`: Force cluster version update
-    pub fn force(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Force", value.into());
-        self
+    prop! {
+        /// `Force`: Force cluster version update
+        core.props, "Force", force, set_force, get_force, Val<bool>
     }
 
-    /// `KubeApiServerConfig`: The configuration for the Kubernetes API server on an Amazon EKS
-    /// cluster.
-    pub fn kube_api_server_config(mut self, value: impl Into<Val<cluster::KubeApiServerConfig>>) -> Self {
-        self.core.set("KubeApiServerConfig", value.into());
-        self
+    prop! {
+        /// `KubeApiServerConfig`: The configuration for the Kubernetes API server on an Amazon EKS
+        /// cluster.
+        core.props, "KubeApiServerConfig", kube_api_server_config, set_kube_api_server_config, get_kube_api_server_config, Val<cluster::KubeApiServerConfig>
     }
 
-    /// `KubeControllerManagerConfig`: The configuration for the Kubernetes controller manager on an
-    /// Amazon EKS cluster.
-    pub fn kube_controller_manager_config(mut self, value: impl Into<Val<cluster::KubeControllerManagerConfig>>) -> Self {
-        self.core.set("KubeControllerManagerConfig", value.into());
-        self
+    prop! {
+        /// `KubeControllerManagerConfig`: The configuration for the Kubernetes controller manager
+        /// on an Amazon EKS cluster.
+        core.props, "KubeControllerManagerConfig", kube_controller_manager_config, set_kube_controller_manager_config, get_kube_controller_manager_config, Val<cluster::KubeControllerManagerConfig>
     }
 
-    /// `KubeSchedulerConfig`: The configuration for the Kubernetes scheduler on an Amazon EKS
-    /// cluster.
-    pub fn kube_scheduler_config(mut self, value: impl Into<Val<cluster::KubeSchedulerConfig>>) -> Self {
-        self.core.set("KubeSchedulerConfig", value.into());
-        self
+    prop! {
+        /// `KubeSchedulerConfig`: The configuration for the Kubernetes scheduler on an Amazon EKS
+        /// cluster.
+        core.props, "KubeSchedulerConfig", kube_scheduler_config, set_kube_scheduler_config, get_kube_scheduler_config, Val<cluster::KubeSchedulerConfig>
     }
 
-    /// `KubernetesNetworkConfig`: The Kubernetes network configuration for the cluster.
-    pub fn kubernetes_network_config(mut self, value: impl Into<Val<cluster::KubernetesNetworkConfig>>) -> Self {
-        self.core.set("KubernetesNetworkConfig", value.into());
-        self
+    prop! {
+        /// `KubernetesNetworkConfig`: The Kubernetes network configuration for the cluster.
+        core.props, "KubernetesNetworkConfig", kubernetes_network_config, set_kubernetes_network_config, get_kubernetes_network_config, Val<cluster::KubernetesNetworkConfig>
     }
 
-    /// `Logging`: Enable exporting the Kubernetes control plane logs for your cluster to CloudWatch
-    /// Logs based on log types. By default, cluster control plane logs aren't exported to
-    /// CloudWatch Logs.
-    pub fn logging(mut self, value: impl Into<Val<cluster::Logging>>) -> Self {
-        self.core.set("Logging", value.into());
-        self
+    prop! {
+        /// `Logging`: Enable exporting the Kubernetes control plane logs for your cluster to
+        /// CloudWatch Logs based on log types. By default, cluster control plane logs aren't
+        /// exported to CloudWatch Logs.
+        core.props, "Logging", logging, set_logging, get_logging, Val<cluster::Logging>
     }
 
-    /// `Name`: The unique name to give to your cluster.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The unique name to give to your cluster.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OutpostConfig`: An object representing the Outpost configuration to use for AWS EKS outpost
-    /// cluster.
-    pub fn outpost_config(mut self, value: impl Into<Val<cluster::OutpostConfig>>) -> Self {
-        self.core.set("OutpostConfig", value.into());
-        self
+    prop! {
+        /// `OutpostConfig`: An object representing the Outpost configuration to use for AWS EKS
+        /// outpost cluster.
+        core.props, "OutpostConfig", outpost_config, set_outpost_config, get_outpost_config, Val<cluster::OutpostConfig>
     }
 
-    /// `RemoteNetworkConfig`: Configuration fields for specifying on-premises node and pod CIDRs
-    /// that are external to the VPC passed during cluster creation.
-    pub fn remote_network_config(mut self, value: impl Into<Val<cluster::RemoteNetworkConfig>>) -> Self {
-        self.core.set("RemoteNetworkConfig", value.into());
-        self
+    prop! {
+        /// `RemoteNetworkConfig`: Configuration fields for specifying on-premises node and pod
+        /// CIDRs that are external to the VPC passed during cluster creation.
+        core.props, "RemoteNetworkConfig", remote_network_config, set_remote_network_config, get_remote_network_config, Val<cluster::RemoteNetworkConfig>
     }
 
-    /// `RollbackConfig`: The rollback configuration to use for the cluster version rollback.
-    pub fn rollback_config(mut self, value: impl Into<Val<cluster::RollbackConfig>>) -> Self {
-        self.core.set("RollbackConfig", value.into());
-        self
+    prop! {
+        /// `ResourcesVpcConfig`: An object representing the VPC configuration to use for an Amazon
+        /// EKS cluster.
+        core.props, "ResourcesVpcConfig", _, set_resources_vpc_config, get_resources_vpc_config, Val<cluster::ResourcesVpcConfig>
     }
 
-    /// `StorageConfig`: Todo: add description
-    pub fn storage_config(mut self, value: impl Into<Val<cluster::StorageConfig>>) -> Self {
-        self.core.set("StorageConfig", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that provides permissions for
+        /// the Kubernetes control plane to make calls to AWS API operations on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RollbackConfig`: The rollback configuration to use for the cluster version rollback.
+        core.props, "RollbackConfig", rollback_config, set_rollback_config, get_rollback_config, Val<cluster::RollbackConfig>
     }
 
-    /// `UpgradePolicy`: An object representing the Upgrade Policy to use for the cluster.
-    pub fn upgrade_policy(mut self, value: impl Into<Val<cluster::UpgradePolicy>>) -> Self {
-        self.core.set("UpgradePolicy", value.into());
-        self
+    prop! {
+        /// `StorageConfig`: Todo: add description
+        core.props, "StorageConfig", storage_config, set_storage_config, get_storage_config, Val<cluster::StorageConfig>
     }
 
-    /// `Version`: The desired Kubernetes version for your cluster. If you don't specify a value
-    /// here, the latest version available in Amazon EKS is used.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `ZonalShiftConfig`: The current zonal shift configuration to use for the cluster.
-    pub fn zonal_shift_config(mut self, value: impl Into<Val<cluster::ZonalShiftConfig>>) -> Self {
-        self.core.set("ZonalShiftConfig", value.into());
-        self
+    prop! {
+        /// `UpgradePolicy`: An object representing the Upgrade Policy to use for the cluster.
+        core.props, "UpgradePolicy", upgrade_policy, set_upgrade_policy, get_upgrade_policy, Val<cluster::UpgradePolicy>
+    }
+
+    prop! {
+        /// `Version`: The desired Kubernetes version for your cluster. If you don't specify a value
+        /// here, the latest version available in Amazon EKS is used.
+        core.props, "Version", version, set_version, get_version, Val<String>
+    }
+
+    prop! {
+        /// `ZonalShiftConfig`: The current zonal shift configuration to use for the cluster.
+        core.props, "ZonalShiftConfig", zonal_shift_config, set_zonal_shift_config, get_zonal_shift_config, Val<cluster::ZonalShiftConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1099,18 +1188,16 @@ pub mod cluster {
             AccessConfig { props }
         }
 
-        /// `AuthenticationMode`: Specify the authentication mode that should be used to create your
-        /// cluster.
-        pub fn authentication_mode(mut self, value: impl Into<Val<AccessConfigAuthenticationMode>>) -> Self {
-            self.props.set("AuthenticationMode", value.into());
-            self
+        prop! {
+            /// `AuthenticationMode`: Specify the authentication mode that should be used to create your
+            /// cluster.
+            props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<AccessConfigAuthenticationMode>
         }
 
-        /// `BootstrapClusterCreatorAdminPermissions`: Set this value to false to avoid creating a
-        /// default cluster admin Access Entry using the IAM principal used to create the cluster.
-        pub fn bootstrap_cluster_creator_admin_permissions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BootstrapClusterCreatorAdminPermissions", value.into());
-            self
+        prop! {
+            /// `BootstrapClusterCreatorAdminPermissions`: Set this value to false to avoid creating a
+            /// default cluster admin Access Entry using the IAM principal used to create the cluster.
+            props, "BootstrapClusterCreatorAdminPermissions", bootstrap_cluster_creator_admin_permissions, set_bootstrap_cluster_creator_admin_permissions, get_bootstrap_cluster_creator_admin_permissions, Val<bool>
         }
     }
 
@@ -1146,18 +1233,16 @@ pub mod cluster {
             CertificateAuthority { props }
         }
 
-        /// `Active`: Identifies the certificate authority currently signing certificates for the
-        /// cluster.
-        pub fn active(mut self, value: impl Into<Val<ActiveCertificateAuthority>>) -> Self {
-            self.props.set("Active", value.into());
-            self
+        prop! {
+            /// `Active`: Identifies the certificate authority currently signing certificates for the
+            /// cluster.
+            props, "Active", active, set_active, get_active, Val<ActiveCertificateAuthority>
         }
 
-        /// `Data`: The base64-encoded certificate-authority trust bundle for the cluster (all trusted
-        /// CAs).
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`: The base64-encoded certificate-authority trust bundle for the cluster (all
+            /// trusted CAs).
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 
@@ -1177,17 +1262,15 @@ pub mod cluster {
             ActiveCertificateAuthority { props }
         }
 
-        /// `ActivatedBy`: Indicates whether the active certificate authority was activated by EKS or by
-        /// the customer.
-        pub fn activated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActivatedBy", value.into());
-            self
+        prop! {
+            /// `ActivatedBy`: Indicates whether the active certificate authority was activated by EKS
+            /// or by the customer.
+            props, "ActivatedBy", activated_by, set_activated_by, get_activated_by, Val<String>
         }
 
-        /// `Id`: The ID of the active (signing) certificate authority.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The ID of the active (signing) certificate authority.
+            props, "Id", id, set_id, get_id, Val<String>
         }
     }
 
@@ -1206,22 +1289,19 @@ pub mod cluster {
             ComputeConfig { props }
         }
 
-        /// `Enabled`: Todo: add description
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Todo: add description
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `NodePools`: Todo: add description
-        pub fn node_pools(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NodePools", value.into());
-            self
+        prop! {
+            /// `NodePools`: Todo: add description
+            props, "NodePools", node_pools, set_node_pools, get_node_pools, Val<List<String>>
         }
 
-        /// `NodeRoleArn`: Todo: add description
-        pub fn node_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeRoleArn", value.into());
-            self
+        prop! {
+            /// `NodeRoleArn`: Todo: add description
+            props, "NodeRoleArn", node_role_arn, set_node_role_arn, get_node_role_arn, Val<String>
         }
     }
 
@@ -1241,10 +1321,9 @@ pub mod cluster {
             ControlPlaneScalingConfig { props }
         }
 
-        /// `Tier`: The scaling tier for the provisioned control plane.
-        pub fn tier(mut self, value: impl Into<Val<ControlPlaneScalingConfigTier>>) -> Self {
-            self.props.set("Tier", value.into());
-            self
+        prop! {
+            /// `Tier`: The scaling tier for the provisioned control plane.
+            props, "Tier", tier, set_tier, get_tier, Val<ControlPlaneScalingConfigTier>
         }
     }
 
@@ -1288,16 +1367,14 @@ pub mod cluster {
             EncryptionConfig { props }
         }
 
-        /// `Provider`: The encryption provider for the cluster.
-        pub fn provider(mut self, value: impl Into<Val<Provider>>) -> Self {
-            self.props.set("Provider", value.into());
-            self
+        prop! {
+            /// `Provider`: The encryption provider for the cluster.
+            props, "Provider", provider, set_provider, get_provider, Val<Provider>
         }
 
-        /// `Resources`: Specifies the resources to be encrypted. The only supported value is "secrets".
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Resources`: Specifies the resources to be encrypted. The only supported value is "secrets".
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
     }
 
@@ -1316,12 +1393,11 @@ pub mod cluster {
             Provider { props }
         }
 
-        /// `KeyArn`: Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be symmetric,
-        /// created in the same region as the cluster, and if the KMS key was created in a different
-        /// account, the user must have access to the KMS key.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyArn", value.into());
-            self
+        prop! {
+            /// `KeyArn`: Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be
+            /// symmetric, created in the same region as the cluster, and if the KMS key was created in
+            /// a different account, the user must have access to the KMS key.
+            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -1341,16 +1417,14 @@ pub mod cluster {
             KubeApiServerConfig { props }
         }
 
-        /// `EventTtl`: The duration that Kubernetes events are retained (e.g., 30m, 1h).
-        pub fn event_ttl(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventTtl", value.into());
-            self
+        prop! {
+            /// `EventTtl`: The duration that Kubernetes events are retained (e.g., 30m, 1h).
+            props, "EventTtl", event_ttl, set_event_ttl, get_event_ttl, Val<String>
         }
 
-        /// `ServiceNodePortRange`: The port range for Kubernetes NodePort services.
-        pub fn service_node_port_range(mut self, value: impl Into<Val<ServiceNodePortRange>>) -> Self {
-            self.props.set("ServiceNodePortRange", value.into());
-            self
+        prop! {
+            /// `ServiceNodePortRange`: The port range for Kubernetes NodePort services.
+            props, "ServiceNodePortRange", service_node_port_range, set_service_node_port_range, get_service_node_port_range, Val<ServiceNodePortRange>
         }
     }
 
@@ -1369,16 +1443,14 @@ pub mod cluster {
             ServiceNodePortRange { props }
         }
 
-        /// `MaxPort`: The maximum port number in the range.
-        pub fn max_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPort", value.into());
-            self
+        prop! {
+            /// `MaxPort`: The maximum port number in the range.
+            props, "MaxPort", max_port, set_max_port, get_max_port, Val<i64>
         }
 
-        /// `MinPort`: The minimum port number in the range.
-        pub fn min_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinPort", value.into());
-            self
+        prop! {
+            /// `MinPort`: The minimum port number in the range.
+            props, "MinPort", min_port, set_min_port, get_min_port, Val<i64>
         }
     }
 
@@ -1398,17 +1470,15 @@ pub mod cluster {
             KubeControllerManagerConfig { props }
         }
 
-        /// `HorizontalPodAutoscalerControllerConfig`: The horizontal pod autoscaler controller
-        /// configuration.
-        pub fn horizontal_pod_autoscaler_controller_config(mut self, value: impl Into<Val<HorizontalPodAutoscalerControllerConfig>>) -> Self {
-            self.props.set("HorizontalPodAutoscalerControllerConfig", value.into());
-            self
+        prop! {
+            /// `HorizontalPodAutoscalerControllerConfig`: The horizontal pod autoscaler controller
+            /// configuration.
+            props, "HorizontalPodAutoscalerControllerConfig", horizontal_pod_autoscaler_controller_config, set_horizontal_pod_autoscaler_controller_config, get_horizontal_pod_autoscaler_controller_config, Val<HorizontalPodAutoscalerControllerConfig>
         }
 
-        /// `PodGcControllerConfig`: The pod garbage collector controller configuration.
-        pub fn pod_gc_controller_config(mut self, value: impl Into<Val<PodGcControllerConfig>>) -> Self {
-            self.props.set("PodGcControllerConfig", value.into());
-            self
+        prop! {
+            /// `PodGcControllerConfig`: The pod garbage collector controller configuration.
+            props, "PodGcControllerConfig", pod_gc_controller_config, set_pod_gc_controller_config, get_pod_gc_controller_config, Val<PodGcControllerConfig>
         }
     }
 
@@ -1428,11 +1498,10 @@ pub mod cluster {
             HorizontalPodAutoscalerControllerConfig { props }
         }
 
-        /// `HorizontalPodAutoscalerSyncPeriod`: The interval between each sync of the horizontal pod
-        /// autoscaler (e.g., 15s, 1m).
-        pub fn horizontal_pod_autoscaler_sync_period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HorizontalPodAutoscalerSyncPeriod", value.into());
-            self
+        prop! {
+            /// `HorizontalPodAutoscalerSyncPeriod`: The interval between each sync of the horizontal
+            /// pod autoscaler (e.g., 15s, 1m).
+            props, "HorizontalPodAutoscalerSyncPeriod", horizontal_pod_autoscaler_sync_period, set_horizontal_pod_autoscaler_sync_period, get_horizontal_pod_autoscaler_sync_period, Val<String>
         }
     }
 
@@ -1452,11 +1521,10 @@ pub mod cluster {
             PodGcControllerConfig { props }
         }
 
-        /// `TerminatedPodGcThreshold`: The number of terminated pods that can exist before the
-        /// terminated pod garbage collector starts deleting them.
-        pub fn terminated_pod_gc_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminatedPodGcThreshold", value.into());
-            self
+        prop! {
+            /// `TerminatedPodGcThreshold`: The number of terminated pods that can exist before the
+            /// terminated pod garbage collector starts deleting them.
+            props, "TerminatedPodGcThreshold", terminated_pod_gc_threshold, set_terminated_pod_gc_threshold, get_terminated_pod_gc_threshold, Val<i64>
         }
     }
 
@@ -1476,10 +1544,10 @@ pub mod cluster {
             KubeSchedulerConfig { props }
         }
 
-        /// `NodeResourcesFit`: The NodeResourcesFit plugin configuration for the Kubernetes scheduler.
-        pub fn node_resources_fit(mut self, value: impl Into<Val<NodeResourcesFitConfig>>) -> Self {
-            self.props.set("NodeResourcesFit", value.into());
-            self
+        prop! {
+            /// `NodeResourcesFit`: The NodeResourcesFit plugin configuration for the Kubernetes
+            /// scheduler.
+            props, "NodeResourcesFit", node_resources_fit, set_node_resources_fit, get_node_resources_fit, Val<NodeResourcesFitConfig>
         }
     }
 
@@ -1499,11 +1567,10 @@ pub mod cluster {
             NodeResourcesFitConfig { props }
         }
 
-        /// `ScoringStrategy`: The scoring strategy configuration for the NodeResourcesFit scheduler
-        /// plugin.
-        pub fn scoring_strategy(mut self, value: impl Into<Val<ScoringStrategy>>) -> Self {
-            self.props.set("ScoringStrategy", value.into());
-            self
+        prop! {
+            /// `ScoringStrategy`: The scoring strategy configuration for the NodeResourcesFit scheduler
+            /// plugin.
+            props, "ScoringStrategy", scoring_strategy, set_scoring_strategy, get_scoring_strategy, Val<ScoringStrategy>
         }
     }
 
@@ -1523,16 +1590,14 @@ pub mod cluster {
             ScoringStrategy { props }
         }
 
-        /// `Resources`: The resource weights used for scoring nodes.
-        pub fn resources(mut self, value: impl Into<Val<List<ResourceWeight>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Resources`: The resource weights used for scoring nodes.
+            props, "Resources", resources, set_resources, get_resources, Val<List<ResourceWeight>>
         }
 
-        /// `Type`: The scoring strategy type (LeastAllocated or MostAllocated).
-        pub fn type_(mut self, value: impl Into<Val<ScoringStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The scoring strategy type (LeastAllocated or MostAllocated).
+            props, "Type", type_, set_type, get_type, Val<ScoringStrategyType>
         }
     }
 
@@ -1552,16 +1617,14 @@ pub mod cluster {
             ResourceWeight { props }
         }
 
-        /// `Name`: The name of the resource (for example, cpu or memory).
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the resource (for example, cpu or memory).
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Weight`: The weight assigned to the resource for scoring. Must be between 1 and 100.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`: The weight assigned to the resource for scoring. Must be between 1 and 100.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1594,32 +1657,28 @@ pub mod cluster {
             KubernetesNetworkConfig { props }
         }
 
-        /// `ElasticLoadBalancing`: Todo: add description
-        pub fn elastic_load_balancing(mut self, value: impl Into<Val<ElasticLoadBalancing>>) -> Self {
-            self.props.set("ElasticLoadBalancing", value.into());
-            self
+        prop! {
+            /// `ElasticLoadBalancing`: Todo: add description
+            props, "ElasticLoadBalancing", elastic_load_balancing, set_elastic_load_balancing, get_elastic_load_balancing, Val<ElasticLoadBalancing>
         }
 
-        /// `IpFamily`: Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use
-        /// version 1.10.1 or later of the Amazon VPC CNI add-on
-        pub fn ip_family(mut self, value: impl Into<Val<KubernetesNetworkConfigIpFamily>>) -> Self {
-            self.props.set("IpFamily", value.into());
-            self
+        prop! {
+            /// `IpFamily`: Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use
+            /// version 1.10.1 or later of the Amazon VPC CNI add-on
+            props, "IpFamily", ip_family, set_ip_family, get_ip_family, Val<KubernetesNetworkConfigIpFamily>
         }
 
-        /// `ServiceIpv4Cidr`: The CIDR block to assign Kubernetes service IP addresses from. If you
-        /// don't specify a block, Kubernetes assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16
-        /// CIDR blocks. We recommend that you specify a block that does not overlap with resources in
-        /// other networks that are peered or connected to your VPC.
-        pub fn service_ipv4_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceIpv4Cidr", value.into());
-            self
+        prop! {
+            /// `ServiceIpv4Cidr`: The CIDR block to assign Kubernetes service IP addresses from. If you
+            /// don't specify a block, Kubernetes assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16
+            /// CIDR blocks. We recommend that you specify a block that does not overlap with resources
+            /// in other networks that are peered or connected to your VPC.
+            props, "ServiceIpv4Cidr", service_ipv4_cidr, set_service_ipv4_cidr, get_service_ipv4_cidr, Val<String>
         }
 
-        /// `ServiceIpv6Cidr`: The CIDR block to assign Kubernetes service IP addresses from.
-        pub fn service_ipv6_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceIpv6Cidr", value.into());
-            self
+        prop! {
+            /// `ServiceIpv6Cidr`: The CIDR block to assign Kubernetes service IP addresses from.
+            props, "ServiceIpv6Cidr", service_ipv6_cidr, set_service_ipv6_cidr, get_service_ipv6_cidr, Val<String>
         }
     }
 
@@ -1638,10 +1697,9 @@ pub mod cluster {
             ElasticLoadBalancing { props }
         }
 
-        /// `Enabled`: Todo: add description
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Todo: add description
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1676,10 +1734,9 @@ pub mod cluster {
             Logging { props }
         }
 
-        /// `ClusterLogging`: The cluster control plane logging configuration for your cluster.
-        pub fn cluster_logging(mut self, value: impl Into<Val<ClusterLogging>>) -> Self {
-            self.props.set("ClusterLogging", value.into());
-            self
+        prop! {
+            /// `ClusterLogging`: The cluster control plane logging configuration for your cluster.
+            props, "ClusterLogging", cluster_logging, set_cluster_logging, get_cluster_logging, Val<ClusterLogging>
         }
     }
 
@@ -1699,11 +1756,10 @@ pub mod cluster {
             ClusterLogging { props }
         }
 
-        /// `EnabledTypes`: Enable control plane logs for your cluster, all log types will be disabled
-        /// if the array is empty
-        pub fn enabled_types(mut self, value: impl Into<Val<List<LoggingTypeConfig>>>) -> Self {
-            self.props.set("EnabledTypes", value.into());
-            self
+        prop! {
+            /// `EnabledTypes`: Enable control plane logs for your cluster, all log types will be
+            /// disabled if the array is empty
+            props, "EnabledTypes", enabled_types, set_enabled_types, get_enabled_types, Val<List<LoggingTypeConfig>>
         }
     }
 
@@ -1722,10 +1778,9 @@ pub mod cluster {
             LoggingTypeConfig { props }
         }
 
-        /// `Type`: name of the log type
-        pub fn type_(mut self, value: impl Into<Val<LoggingTypeConfigType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: name of the log type
+            props, "Type", type_, set_type, get_type, Val<LoggingTypeConfigType>
         }
     }
 
@@ -1778,26 +1833,36 @@ pub mod cluster {
             OutpostConfig { props }
         }
 
-        /// `ControlPlanePlacement`: An object representing the placement configuration for all the
-        /// control plane instances of your local Amazon EKS cluster on an AWS Outpost.
-        pub fn control_plane_placement(mut self, value: impl Into<Val<ControlPlanePlacement>>) -> Self {
-            self.props.set("ControlPlanePlacement", value.into());
-            self
+        prop! {
+            /// `OutpostArns`: The ARN of the Outpost that you want to use for your local Amazon EKS
+            /// cluster on Outposts. Only a single Outpost ARN is supported.
+            props, "OutpostArns", _, set_outpost_arns, get_outpost_arns, Val<List<String>>
         }
 
-        /// `EtcdInstanceType`: The EC2 instance type for etcd instances of your local Amazon EKS
-        /// cluster on AWS Outposts. This instance type applies to all etcd instances and cannot be
-        /// changed after cluster creation.
-        pub fn etcd_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EtcdInstanceType", value.into());
-            self
+        prop! {
+            /// `ControlPlaneInstanceType`: The EC2 instance type for the Kubernetes control plane
+            /// instances of your local Amazon EKS cluster on AWS Outposts. This instance type applies
+            /// to all control plane instances and cannot be changed after cluster creation.
+            props, "ControlPlaneInstanceType", _, set_control_plane_instance_type, get_control_plane_instance_type, Val<String>
         }
 
-        /// `EtcdPlacement`: An object representing the placement configuration for the etcd instances
-        /// of your local Amazon EKS cluster on an AWS Outpost.
-        pub fn etcd_placement(mut self, value: impl Into<Val<EtcdPlacement>>) -> Self {
-            self.props.set("EtcdPlacement", value.into());
-            self
+        prop! {
+            /// `ControlPlanePlacement`: An object representing the placement configuration for all the
+            /// control plane instances of your local Amazon EKS cluster on an AWS Outpost.
+            props, "ControlPlanePlacement", control_plane_placement, set_control_plane_placement, get_control_plane_placement, Val<ControlPlanePlacement>
+        }
+
+        prop! {
+            /// `EtcdInstanceType`: The EC2 instance type for etcd instances of your local Amazon EKS
+            /// cluster on AWS Outposts. This instance type applies to all etcd instances and cannot be
+            /// changed after cluster creation.
+            props, "EtcdInstanceType", etcd_instance_type, set_etcd_instance_type, get_etcd_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `EtcdPlacement`: An object representing the placement configuration for the etcd
+            /// instances of your local Amazon EKS cluster on an AWS Outpost.
+            props, "EtcdPlacement", etcd_placement, set_etcd_placement, get_etcd_placement, Val<EtcdPlacement>
         }
     }
 
@@ -1817,19 +1882,17 @@ pub mod cluster {
             ControlPlanePlacement { props }
         }
 
-        /// `GroupName`: The name of the placement group for the Kubernetes control plane instances.
-        /// This setting can't be changed after cluster creation.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `GroupName`: The name of the placement group for the Kubernetes control plane instances.
+            /// This setting can't be changed after cluster creation.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `SpreadLevel`: Optional parameter to specify the placement group spread level for control
-        /// plane instances. If not provided, EKS will deploy control plane instances without a
-        /// placement group.
-        pub fn spread_level(mut self, value: impl Into<Val<ControlPlanePlacementSpreadLevel>>) -> Self {
-            self.props.set("SpreadLevel", value.into());
-            self
+        prop! {
+            /// `SpreadLevel`: Optional parameter to specify the placement group spread level for
+            /// control plane instances. If not provided, EKS will deploy control plane instances
+            /// without a placement group.
+            props, "SpreadLevel", spread_level, set_spread_level, get_spread_level, Val<ControlPlanePlacementSpreadLevel>
         }
     }
 
@@ -1863,11 +1926,10 @@ pub mod cluster {
             EtcdPlacement { props }
         }
 
-        /// `SpreadLevel`: Optional parameter to specify the placement group spread level for etcd
-        /// instances. If not provided, EKS will deploy etcd instances without a placement group.
-        pub fn spread_level(mut self, value: impl Into<Val<EtcdPlacementSpreadLevel>>) -> Self {
-            self.props.set("SpreadLevel", value.into());
-            self
+        prop! {
+            /// `SpreadLevel`: Optional parameter to specify the placement group spread level for etcd
+            /// instances. If not provided, EKS will deploy etcd instances without a placement group.
+            props, "SpreadLevel", spread_level, set_spread_level, get_spread_level, Val<EtcdPlacementSpreadLevel>
         }
     }
 
@@ -1901,16 +1963,16 @@ pub mod cluster {
             RemoteNetworkConfig { props }
         }
 
-        /// `RemoteNodeNetworks`: Network configuration of nodes run on-premises with EKS Hybrid Nodes.
-        pub fn remote_node_networks(mut self, value: impl Into<Val<List<RemoteNodeNetwork>>>) -> Self {
-            self.props.set("RemoteNodeNetworks", value.into());
-            self
+        prop! {
+            /// `RemoteNodeNetworks`: Network configuration of nodes run on-premises with EKS Hybrid
+            /// Nodes.
+            props, "RemoteNodeNetworks", remote_node_networks, set_remote_node_networks, get_remote_node_networks, Val<List<RemoteNodeNetwork>>
         }
 
-        /// `RemotePodNetworks`: Network configuration of pods run on-premises with EKS Hybrid Nodes.
-        pub fn remote_pod_networks(mut self, value: impl Into<Val<List<RemotePodNetwork>>>) -> Self {
-            self.props.set("RemotePodNetworks", value.into());
-            self
+        prop! {
+            /// `RemotePodNetworks`: Network configuration of pods run on-premises with EKS Hybrid
+            /// Nodes.
+            props, "RemotePodNetworks", remote_pod_networks, set_remote_pod_networks, get_remote_pod_networks, Val<List<RemotePodNetwork>>
         }
     }
 
@@ -1931,6 +1993,11 @@ pub mod cluster {
             props.set("Cidrs", cidrs.into());
             RemoteNodeNetwork { props }
         }
+
+        prop! {
+            /// `Cidrs`: Specifies the list of remote node CIDRs.
+            props, "Cidrs", _, set_cidrs, get_cidrs, Val<List<String>>
+        }
     }
 
     /// `AWS::EKS::Cluster.RemotePodNetwork`: Network configuration of pods run on-premises with EKS
@@ -1949,6 +2016,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("Cidrs", cidrs.into());
             RemotePodNetwork { props }
+        }
+
+        prop! {
+            /// `Cidrs`: Specifies the list of remote pod CIDRs.
+            props, "Cidrs", _, set_cidrs, get_cidrs, Val<List<String>>
         }
     }
 
@@ -1972,52 +2044,55 @@ pub mod cluster {
             ResourcesVpcConfig { props }
         }
 
-        /// `ControlPlaneEgressMode`: Specify the egress mode for the cluster control plane. If you set
-        /// this to CUSTOMER_ROUTED, the control plane routes traffic through your VPC subnets instead
-        /// of using AWS managed networking.
-        pub fn control_plane_egress_mode(mut self, value: impl Into<Val<ResourcesVpcConfigControlPlaneEgressMode>>) -> Self {
-            self.props.set("ControlPlaneEgressMode", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: Specify subnets for your Amazon EKS nodes. Amazon EKS creates cross-account
+            /// elastic network interfaces in these subnets to allow communication between your nodes
+            /// and the Kubernetes control plane.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `EndpointPrivateAccess`: Set this value to true to enable private access for your cluster's
-        /// Kubernetes API server endpoint. If you enable private access, Kubernetes API requests from
-        /// within your cluster's VPC use the private VPC endpoint. The default value for this parameter
-        /// is false, which disables private access for your Kubernetes API server. If you disable
-        /// private access and you have nodes or AWS Fargate pods in the cluster, then ensure that
-        /// publicAccessCidrs includes the necessary CIDR blocks for communication with the nodes or
-        /// Fargate pods.
-        pub fn endpoint_private_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EndpointPrivateAccess", value.into());
-            self
+        prop! {
+            /// `ControlPlaneEgressMode`: Specify the egress mode for the cluster control plane. If you
+            /// set this to CUSTOMER_ROUTED, the control plane routes traffic through your VPC subnets
+            /// instead of using AWS managed networking.
+            props, "ControlPlaneEgressMode", control_plane_egress_mode, set_control_plane_egress_mode, get_control_plane_egress_mode, Val<ResourcesVpcConfigControlPlaneEgressMode>
         }
 
-        /// `EndpointPublicAccess`: Set this value to false to disable public access to your cluster's
-        /// Kubernetes API server endpoint. If you disable public access, your cluster's Kubernetes API
-        /// server can only receive requests from within the cluster VPC. The default value for this
-        /// parameter is true, which enables public access for your Kubernetes API server.
-        pub fn endpoint_public_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EndpointPublicAccess", value.into());
-            self
+        prop! {
+            /// `EndpointPrivateAccess`: Set this value to true to enable private access for your
+            /// cluster's Kubernetes API server endpoint. If you enable private access, Kubernetes API
+            /// requests from within your cluster's VPC use the private VPC endpoint. The default value
+            /// for this parameter is false, which disables private access for your Kubernetes API
+            /// server. If you disable private access and you have nodes or AWS Fargate pods in the
+            /// cluster, then ensure that publicAccessCidrs includes the necessary CIDR blocks for
+            /// communication with the nodes or Fargate pods.
+            props, "EndpointPrivateAccess", endpoint_private_access, set_endpoint_private_access, get_endpoint_private_access, Val<bool>
         }
 
-        /// `PublicAccessCidrs`: The CIDR blocks that are allowed access to your cluster's public
-        /// Kubernetes API server endpoint. Communication to the endpoint from addresses outside of the
-        /// CIDR blocks that you specify is denied. The default value is 0.0.0.0/0. If you've disabled
-        /// private endpoint access and you have nodes or AWS Fargate pods in the cluster, then ensure
-        /// that you specify the necessary CIDR blocks.
-        pub fn public_access_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PublicAccessCidrs", value.into());
-            self
+        prop! {
+            /// `EndpointPublicAccess`: Set this value to false to disable public access to your
+            /// cluster's Kubernetes API server endpoint. If you disable public access, your cluster's
+            /// Kubernetes API server can only receive requests from within the cluster VPC. The default
+            /// value for this parameter is true, which enables public access for your Kubernetes API
+            /// server.
+            props, "EndpointPublicAccess", endpoint_public_access, set_endpoint_public_access, get_endpoint_public_access, Val<bool>
         }
 
-        /// `SecurityGroupIds`: Specify one or more security groups for the cross-account elastic
-        /// network interfaces that Amazon EKS creates to use to allow communication between your worker
-        /// nodes and the Kubernetes control plane. If you don't specify a security group, the default
-        /// security group for your VPC is used.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `PublicAccessCidrs`: The CIDR blocks that are allowed access to your cluster's public
+            /// Kubernetes API server endpoint. Communication to the endpoint from addresses outside of
+            /// the CIDR blocks that you specify is denied. The default value is 0.0.0.0/0. If you've
+            /// disabled private endpoint access and you have nodes or AWS Fargate pods in the cluster,
+            /// then ensure that you specify the necessary CIDR blocks.
+            props, "PublicAccessCidrs", public_access_cidrs, set_public_access_cidrs, get_public_access_cidrs, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: Specify one or more security groups for the cross-account elastic
+            /// network interfaces that Amazon EKS creates to use to allow communication between your
+            /// worker nodes and the Kubernetes control plane. If you don't specify a security group,
+            /// the default security group for your VPC is used.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
     }
 
@@ -2055,11 +2130,10 @@ pub mod cluster {
             RollbackConfig { props }
         }
 
-        /// `TimeoutMinutes`: The timeout in minutes for the version rollback operation. If not
-        /// specified, defaults to 720 minutes (12 hours).
-        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`: The timeout in minutes for the version rollback operation. If not
+            /// specified, defaults to 720 minutes (12 hours).
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
         }
     }
 
@@ -2078,10 +2152,9 @@ pub mod cluster {
             StorageConfig { props }
         }
 
-        /// `BlockStorage`: Todo: add description
-        pub fn block_storage(mut self, value: impl Into<Val<BlockStorage>>) -> Self {
-            self.props.set("BlockStorage", value.into());
-            self
+        prop! {
+            /// `BlockStorage`: Todo: add description
+            props, "BlockStorage", block_storage, set_block_storage, get_block_storage, Val<BlockStorage>
         }
     }
 
@@ -2100,10 +2173,9 @@ pub mod cluster {
             BlockStorage { props }
         }
 
-        /// `Enabled`: Todo: add description
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Todo: add description
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -2123,10 +2195,9 @@ pub mod cluster {
             UpgradePolicy { props }
         }
 
-        /// `SupportType`: Specify the support type for your cluster.
-        pub fn support_type(mut self, value: impl Into<Val<UpgradePolicySupportType>>) -> Self {
-            self.props.set("SupportType", value.into());
-            self
+        prop! {
+            /// `SupportType`: Specify the support type for your cluster.
+            props, "SupportType", support_type, set_support_type, get_support_type, Val<UpgradePolicySupportType>
         }
     }
 
@@ -2159,10 +2230,9 @@ pub mod cluster {
             ZonalShiftConfig { props }
         }
 
-        /// `Enabled`: Set this value to true to enable zonal shift for the cluster.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Set this value to true to enable zonal shift for the cluster.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -2195,22 +2265,34 @@ impl FargateProfile {
         FargateProfile { core }
     }
 
-    /// `FargateProfileName`: Name of FargateProfile
-    pub fn fargate_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FargateProfileName", value.into());
-        self
+    prop! {
+        /// `ClusterName`: Name of the Cluster
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Subnets", value.into());
-        self
+    prop! {
+        /// `FargateProfileName`: Name of FargateProfile
+        core.props, "FargateProfileName", fargate_profile_name, set_fargate_profile_name, get_fargate_profile_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PodExecutionRoleArn`: The IAM policy arn for pods
+        core.props, "PodExecutionRoleArn", _, set_pod_execution_role_arn, get_pod_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Selectors`.
+        core.props, "Selectors", _, set_selectors, get_selectors, Val<List<fargate_profile::Selector>>
+    }
+
+    prop! {
+        /// `Subnets`.
+        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2248,10 +2330,14 @@ pub mod fargate_profile {
             Selector { props }
         }
 
-        /// `Labels`.
-        pub fn labels(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Labels`.
+            props, "Labels", labels, set_labels, get_labels, Val<List<Tag>>
         }
     }
 }
@@ -2281,22 +2367,29 @@ impl IdentityProviderConfig {
         IdentityProviderConfig { core }
     }
 
-    /// `IdentityProviderConfigName`: The name of the OIDC provider configuration.
-    pub fn identity_provider_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityProviderConfigName", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the identity provider configuration.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Oidc`: An object representing an OpenID Connect (OIDC) configuration.
-    pub fn oidc(mut self, value: impl Into<Val<identity_provider_config::OidcIdentityProviderConfig>>) -> Self {
-        self.core.set("Oidc", value.into());
-        self
+    prop! {
+        /// `IdentityProviderConfigName`: The name of the OIDC provider configuration.
+        core.props, "IdentityProviderConfigName", identity_provider_config_name, set_identity_provider_config_name, get_identity_provider_config_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Oidc`: An object representing an OpenID Connect (OIDC) configuration.
+        core.props, "Oidc", oidc, set_oidc, get_oidc, Val<identity_provider_config::OidcIdentityProviderConfig>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the identity provider configuration.
+        core.props, "Type", _, set_type, get_type, Val<identity_provider_config::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2339,40 +2432,49 @@ pub mod identity_provider_config {
             OidcIdentityProviderConfig { props }
         }
 
-        /// `GroupsClaim`: The JWT claim that the provider uses to return your groups.
-        pub fn groups_claim(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupsClaim", value.into());
-            self
+        prop! {
+            /// `ClientId`: This is also known as audience. The ID for the client application that makes
+            /// authentication requests to the OpenID identity provider.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `GroupsPrefix`: The prefix that is prepended to group claims to prevent clashes with
-        /// existing names (such as system: groups).
-        pub fn groups_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupsPrefix", value.into());
-            self
+        prop! {
+            /// `IssuerUrl`: The URL of the OpenID identity provider that allows the API server to
+            /// discover public signing keys for verifying tokens.
+            props, "IssuerUrl", _, set_issuer_url, get_issuer_url, Val<String>
         }
 
-        /// `RequiredClaims`.
-        pub fn required_claims(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("RequiredClaims", value.into());
-            self
+        prop! {
+            /// `GroupsClaim`: The JWT claim that the provider uses to return your groups.
+            props, "GroupsClaim", groups_claim, set_groups_claim, get_groups_claim, Val<String>
         }
 
-        /// `UsernameClaim`: The JSON Web Token (JWT) claim to use as the username. The default is sub,
-        /// which is expected to be a unique identifier of the end user. You can choose other claims,
-        /// such as email or name, depending on the OpenID identity provider. Claims other than email
-        /// are prefixed with the issuer URL to prevent naming clashes with other plug-ins.
-        pub fn username_claim(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsernameClaim", value.into());
-            self
+        prop! {
+            /// `GroupsPrefix`: The prefix that is prepended to group claims to prevent clashes with
+            /// existing names (such as system: groups).
+            props, "GroupsPrefix", groups_prefix, set_groups_prefix, get_groups_prefix, Val<String>
         }
 
-        /// `UsernamePrefix`: The prefix that is prepended to username claims to prevent clashes with
-        /// existing names. If you do not provide this field, and username is a value other than email,
-        /// the prefix defaults to issuerurl#. You can use the value - to disable all prefixing.
-        pub fn username_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsernamePrefix", value.into());
-            self
+        prop! {
+            /// `RequiredClaims`.
+            props, "RequiredClaims", required_claims, set_required_claims, get_required_claims, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `UsernameClaim`: The JSON Web Token (JWT) claim to use as the username. The default is
+            /// sub, which is expected to be a unique identifier of the end user. You can choose other
+            /// claims, such as email or name, depending on the OpenID identity provider. Claims other
+            /// than email are prefixed with the issuer URL to prevent naming clashes with other
+            /// plug-ins.
+            props, "UsernameClaim", username_claim, set_username_claim, get_username_claim, Val<String>
+        }
+
+        prop! {
+            /// `UsernamePrefix`: The prefix that is prepended to username claims to prevent clashes
+            /// with existing names. If you do not provide this field, and username is a value other
+            /// than email, the prefix defaults to issuerurl#. You can use the value - to disable all
+            /// prefixing.
+            props, "UsernamePrefix", username_prefix, set_username_prefix, get_username_prefix, Val<String>
         }
     }
 
@@ -2417,113 +2519,113 @@ impl Nodegroup {
         Nodegroup { core }
     }
 
-    /// `AmiType`: The AMI type for your node group.
-    pub fn ami_type(mut self, value: impl Into<Val<nodegroup::AmiType>>) -> Self {
-        self.core.set("AmiType", value.into());
-        self
+    prop! {
+        /// `AmiType`: The AMI type for your node group.
+        core.props, "AmiType", ami_type, set_ami_type, get_ami_type, Val<nodegroup::AmiType>
     }
 
-    /// `CapacityType`: The capacity type of your managed node group.
-    pub fn capacity_type(mut self, value: impl Into<Val<nodegroup::CapacityType>>) -> Self {
-        self.core.set("CapacityType", value.into());
-        self
+    prop! {
+        /// `CapacityType`: The capacity type of your managed node group.
+        core.props, "CapacityType", capacity_type, set_capacity_type, get_capacity_type, Val<nodegroup::CapacityType>
     }
 
-    /// `DiskSize`: The root device disk size (in GiB) for your node group instances.
-    pub fn disk_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DiskSize", value.into());
-        self
+    prop! {
+        /// `ClusterName`: Name of the cluster to create the node group in.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `ForceUpdateEnabled`: Force the update if the existing node group's pods are unable to be
-    /// drained due to a pod disruption budget issue.
-    pub fn force_update_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceUpdateEnabled", value.into());
-        self
+    prop! {
+        /// `DiskSize`: The root device disk size (in GiB) for your node group instances.
+        core.props, "DiskSize", disk_size, set_disk_size, get_disk_size, Val<i64>
     }
 
-    /// `InstanceTypes`: Specify the instance types for a node group.
-    pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InstanceTypes", value.into());
-        self
+    prop! {
+        /// `ForceUpdateEnabled`: Force the update if the existing node group's pods are unable to
+        /// be drained due to a pod disruption budget issue.
+        core.props, "ForceUpdateEnabled", force_update_enabled, set_force_update_enabled, get_force_update_enabled, Val<bool>
     }
 
-    /// `Labels`: The Kubernetes labels to be applied to the nodes in the node group when they are
-    /// created.
-    pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Labels", value.into());
-        self
+    prop! {
+        /// `InstanceTypes`: Specify the instance types for a node group.
+        core.props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
     }
 
-    /// `LaunchTemplate`: An object representing a node group's launch template specification.
-    pub fn launch_template(mut self, value: impl Into<Val<nodegroup::LaunchTemplateSpecification>>) -> Self {
-        self.core.set("LaunchTemplate", value.into());
-        self
+    prop! {
+        /// `Labels`: The Kubernetes labels to be applied to the nodes in the node group when they
+        /// are created.
+        core.props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
     }
 
-    /// `NodeRepairConfig`: The node auto repair configuration for node group.
-    pub fn node_repair_config(mut self, value: impl Into<Val<nodegroup::NodeRepairConfig>>) -> Self {
-        self.core.set("NodeRepairConfig", value.into());
-        self
+    prop! {
+        /// `LaunchTemplate`: An object representing a node group's launch template specification.
+        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<nodegroup::LaunchTemplateSpecification>
     }
 
-    /// `NodegroupName`: The unique name to give your node group.
-    pub fn nodegroup_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NodegroupName", value.into());
-        self
+    prop! {
+        /// `NodeRepairConfig`: The node auto repair configuration for node group.
+        core.props, "NodeRepairConfig", node_repair_config, set_node_repair_config, get_node_repair_config, Val<nodegroup::NodeRepairConfig>
     }
 
-    /// `ReleaseVersion`: The AMI version of the Amazon EKS-optimized AMI to use with your node
-    /// group.
-    pub fn release_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReleaseVersion", value.into());
-        self
+    prop! {
+        /// `NodeRole`: The Amazon Resource Name (ARN) of the IAM role to associate with your node
+        /// group.
+        core.props, "NodeRole", _, set_node_role, get_node_role, Val<String>
     }
 
-    /// `RemoteAccess`: The remote access (SSH) configuration to use with your node group.
-    pub fn remote_access(mut self, value: impl Into<Val<nodegroup::RemoteAccess>>) -> Self {
-        self.core.set("RemoteAccess", value.into());
-        self
+    prop! {
+        /// `NodegroupName`: The unique name to give your node group.
+        core.props, "NodegroupName", nodegroup_name, set_nodegroup_name, get_nodegroup_name, Val<String>
     }
 
-    /// `ScalingConfig`: The scaling configuration details for the Auto Scaling group that is
-    /// created for your node group.
-    pub fn scaling_config(mut self, value: impl Into<Val<nodegroup::ScalingConfig>>) -> Self {
-        self.core.set("ScalingConfig", value.into());
-        self
+    prop! {
+        /// `ReleaseVersion`: The AMI version of the Amazon EKS-optimized AMI to use with your node
+        /// group.
+        core.props, "ReleaseVersion", release_version, set_release_version, get_release_version, Val<String>
     }
 
-    /// `Tags`: The metadata, as key-value pairs, to apply to the node group to assist with
-    /// categorization and organization. Follows same schema as Labels for consistency.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemoteAccess`: The remote access (SSH) configuration to use with your node group.
+        core.props, "RemoteAccess", remote_access, set_remote_access, get_remote_access, Val<nodegroup::RemoteAccess>
     }
 
-    /// `Taints`: The Kubernetes taints to be applied to the nodes in the node group when they are
-    /// created.
-    pub fn taints(mut self, value: impl Into<Val<List<nodegroup::Taint>>>) -> Self {
-        self.core.set("Taints", value.into());
-        self
+    prop! {
+        /// `ScalingConfig`: The scaling configuration details for the Auto Scaling group that is
+        /// created for your node group.
+        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<nodegroup::ScalingConfig>
     }
 
-    /// `UpdateConfig`: The node group update configuration.
-    pub fn update_config(mut self, value: impl Into<Val<nodegroup::UpdateConfig>>) -> Self {
-        self.core.set("UpdateConfig", value.into());
-        self
+    prop! {
+        /// `Subnets`: The subnets to use for the Auto Scaling group that is created for your node
+        /// group.
+        core.props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
     }
 
-    /// `Version`: The Kubernetes version to use for your managed nodes.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Tags`: The metadata, as key-value pairs, to apply to the node group to assist with
+        /// categorization and organization. Follows same schema as Labels for consistency.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `WarmPoolConfig`: The warm pool configuration details for the Auto Scaling group that is
-    /// created for the node group.
-    pub fn warm_pool_config(mut self, value: impl Into<Val<nodegroup::WarmPoolConfig>>) -> Self {
-        self.core.set("WarmPoolConfig", value.into());
-        self
+    prop! {
+        /// `Taints`: The Kubernetes taints to be applied to the nodes in the node group when they
+        /// are created.
+        core.props, "Taints", taints, set_taints, get_taints, Val<List<nodegroup::Taint>>
+    }
+
+    prop! {
+        /// `UpdateConfig`: The node group update configuration.
+        core.props, "UpdateConfig", update_config, set_update_config, get_update_config, Val<nodegroup::UpdateConfig>
+    }
+
+    prop! {
+        /// `Version`: The Kubernetes version to use for your managed nodes.
+        core.props, "Version", version, set_version, get_version, Val<String>
+    }
+
+    prop! {
+        /// `WarmPoolConfig`: The warm pool configuration details for the Auto Scaling group that is
+        /// created for the node group.
+        core.props, "WarmPoolConfig", warm_pool_config, set_warm_pool_config, get_warm_pool_config, Val<nodegroup::WarmPoolConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2865,22 +2967,19 @@ pub mod nodegroup {
             LaunchTemplateSpecification { props }
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -2899,52 +2998,46 @@ pub mod nodegroup {
             NodeRepairConfig { props }
         }
 
-        /// `Enabled`: Set this value to true to enable node auto repair for the node group.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Set this value to true to enable node auto repair for the node group.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaxParallelNodesRepairedCount`: Specify the maximum number of nodes that can be repaired
-        /// concurrently or in parallel, expressed as a count of unhealthy nodes. This gives you
-        /// finer-grained control over the pace of node replacements. When using this, you cannot also
-        /// set MaxParallelNodesRepairedPercentage at the same time.
-        pub fn max_parallel_nodes_repaired_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxParallelNodesRepairedCount", value.into());
-            self
+        prop! {
+            /// `MaxParallelNodesRepairedCount`: Specify the maximum number of nodes that can be
+            /// repaired concurrently or in parallel, expressed as a count of unhealthy nodes. This
+            /// gives you finer-grained control over the pace of node replacements. When using this, you
+            /// cannot also set MaxParallelNodesRepairedPercentage at the same time.
+            props, "MaxParallelNodesRepairedCount", max_parallel_nodes_repaired_count, set_max_parallel_nodes_repaired_count, get_max_parallel_nodes_repaired_count, Val<i64>
         }
 
-        /// `MaxParallelNodesRepairedPercentage`: Specify the maximum number of nodes that can be
-        /// repaired concurrently or in parallel, expressed as a percentage of unhealthy nodes. This
-        /// gives you finer-grained control over the pace of node replacements. When using this, you
-        /// cannot also set MaxParallelNodesRepairedCount at the same time.
-        pub fn max_parallel_nodes_repaired_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxParallelNodesRepairedPercentage", value.into());
-            self
+        prop! {
+            /// `MaxParallelNodesRepairedPercentage`: Specify the maximum number of nodes that can be
+            /// repaired concurrently or in parallel, expressed as a percentage of unhealthy nodes. This
+            /// gives you finer-grained control over the pace of node replacements. When using this, you
+            /// cannot also set MaxParallelNodesRepairedCount at the same time.
+            props, "MaxParallelNodesRepairedPercentage", max_parallel_nodes_repaired_percentage, set_max_parallel_nodes_repaired_percentage, get_max_parallel_nodes_repaired_percentage, Val<i64>
         }
 
-        /// `MaxUnhealthyNodeThresholdCount`: Specify a count threshold of unhealthy nodes, above which
-        /// node auto repair actions will stop. When using this, you cannot also set
-        /// MaxUnhealthyNodeThresholdPercentage at the same time.
-        pub fn max_unhealthy_node_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxUnhealthyNodeThresholdCount", value.into());
-            self
+        prop! {
+            /// `MaxUnhealthyNodeThresholdCount`: Specify a count threshold of unhealthy nodes, above
+            /// which node auto repair actions will stop. When using this, you cannot also set
+            /// MaxUnhealthyNodeThresholdPercentage at the same time.
+            props, "MaxUnhealthyNodeThresholdCount", max_unhealthy_node_threshold_count, set_max_unhealthy_node_threshold_count, get_max_unhealthy_node_threshold_count, Val<i64>
         }
 
-        /// `MaxUnhealthyNodeThresholdPercentage`: Specify a percentage threshold of unhealthy nodes,
-        /// above which node auto repair actions will stop. When using this, you cannot also set
-        /// MaxUnhealthyNodeThresholdCount at the same time.
-        pub fn max_unhealthy_node_threshold_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxUnhealthyNodeThresholdPercentage", value.into());
-            self
+        prop! {
+            /// `MaxUnhealthyNodeThresholdPercentage`: Specify a percentage threshold of unhealthy
+            /// nodes, above which node auto repair actions will stop. When using this, you cannot also
+            /// set MaxUnhealthyNodeThresholdCount at the same time.
+            props, "MaxUnhealthyNodeThresholdPercentage", max_unhealthy_node_threshold_percentage, set_max_unhealthy_node_threshold_percentage, get_max_unhealthy_node_threshold_percentage, Val<i64>
         }
 
-        /// `NodeRepairConfigOverrides`: Specify granular overrides for specific repair actions. These
-        /// overrides control the repair action and the repair delay time before a node is considered
-        /// eligible for repair. If you use this, you must specify all the values.
-        pub fn node_repair_config_overrides(mut self, value: impl Into<Val<List<NodeRepairConfigOverrides>>>) -> Self {
-            self.props.set("NodeRepairConfigOverrides", value.into());
-            self
+        prop! {
+            /// `NodeRepairConfigOverrides`: Specify granular overrides for specific repair actions.
+            /// These overrides control the repair action and the repair delay time before a node is
+            /// considered eligible for repair. If you use this, you must specify all the values.
+            props, "NodeRepairConfigOverrides", node_repair_config_overrides, set_node_repair_config_overrides, get_node_repair_config_overrides, Val<List<NodeRepairConfigOverrides>>
         }
     }
 
@@ -2965,32 +3058,28 @@ pub mod nodegroup {
             NodeRepairConfigOverrides { props }
         }
 
-        /// `MinRepairWaitTimeMins`: Specify the minimum time in minutes to wait before attempting to
-        /// repair a node with this specific NodeMonitoringCondition and NodeUnhealthyReason.
-        pub fn min_repair_wait_time_mins(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinRepairWaitTimeMins", value.into());
-            self
+        prop! {
+            /// `MinRepairWaitTimeMins`: Specify the minimum time in minutes to wait before attempting
+            /// to repair a node with this specific NodeMonitoringCondition and NodeUnhealthyReason.
+            props, "MinRepairWaitTimeMins", min_repair_wait_time_mins, set_min_repair_wait_time_mins, get_min_repair_wait_time_mins, Val<i64>
         }
 
-        /// `NodeMonitoringCondition`: Specify an unhealthy condition reported by the node monitoring
-        /// agent that this override would apply to.
-        pub fn node_monitoring_condition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeMonitoringCondition", value.into());
-            self
+        prop! {
+            /// `NodeMonitoringCondition`: Specify an unhealthy condition reported by the node
+            /// monitoring agent that this override would apply to.
+            props, "NodeMonitoringCondition", node_monitoring_condition, set_node_monitoring_condition, get_node_monitoring_condition, Val<String>
         }
 
-        /// `NodeUnhealthyReason`: Specify a reason reported by the node monitoring agent that this
-        /// override would apply to.
-        pub fn node_unhealthy_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeUnhealthyReason", value.into());
-            self
+        prop! {
+            /// `NodeUnhealthyReason`: Specify a reason reported by the node monitoring agent that this
+            /// override would apply to.
+            props, "NodeUnhealthyReason", node_unhealthy_reason, set_node_unhealthy_reason, get_node_unhealthy_reason, Val<String>
         }
 
-        /// `RepairAction`: Specify the repair action to take for nodes when all of the specified
-        /// conditions are met.
-        pub fn repair_action(mut self, value: impl Into<Val<NodeRepairConfigOverridesRepairAction>>) -> Self {
-            self.props.set("RepairAction", value.into());
-            self
+        prop! {
+            /// `RepairAction`: Specify the repair action to take for nodes when all of the specified
+            /// conditions are met.
+            props, "RepairAction", repair_action, set_repair_action, get_repair_action, Val<NodeRepairConfigOverridesRepairAction>
         }
     }
 
@@ -3028,10 +3117,14 @@ pub mod nodegroup {
             RemoteAccess { props }
         }
 
-        /// `SourceSecurityGroups`.
-        pub fn source_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SourceSecurityGroups", value.into());
-            self
+        prop! {
+            /// `Ec2SshKey`.
+            props, "Ec2SshKey", _, set_ec2_ssh_key, get_ec2_ssh_key, Val<String>
+        }
+
+        prop! {
+            /// `SourceSecurityGroups`.
+            props, "SourceSecurityGroups", source_security_groups, set_source_security_groups, get_source_security_groups, Val<List<String>>
         }
     }
 
@@ -3051,22 +3144,19 @@ pub mod nodegroup {
             ScalingConfig { props }
         }
 
-        /// `DesiredSize`.
-        pub fn desired_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredSize", value.into());
-            self
+        prop! {
+            /// `DesiredSize`.
+            props, "DesiredSize", desired_size, set_desired_size, get_desired_size, Val<i64>
         }
 
-        /// `MaxSize`.
-        pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSize", value.into());
-            self
+        prop! {
+            /// `MaxSize`.
+            props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
         }
 
-        /// `MinSize`.
-        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSize", value.into());
-            self
+        prop! {
+            /// `MinSize`.
+            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
         }
     }
 
@@ -3086,22 +3176,19 @@ pub mod nodegroup {
             Taint { props }
         }
 
-        /// `Effect`.
-        pub fn effect(mut self, value: impl Into<Val<TaintEffect>>) -> Self {
-            self.props.set("Effect", value.into());
-            self
+        prop! {
+            /// `Effect`.
+            props, "Effect", effect, set_effect, get_effect, Val<TaintEffect>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -3136,28 +3223,25 @@ pub mod nodegroup {
             UpdateConfig { props }
         }
 
-        /// `MaxUnavailable`: The maximum number of nodes unavailable at once during a version update.
-        /// Nodes will be updated in parallel. This value or maxUnavailablePercentage is required to
-        /// have a value.The maximum number is 100.
-        pub fn max_unavailable(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxUnavailable", value.into());
-            self
+        prop! {
+            /// `MaxUnavailable`: The maximum number of nodes unavailable at once during a version
+            /// update. Nodes will be updated in parallel. This value or maxUnavailablePercentage is
+            /// required to have a value.The maximum number is 100.
+            props, "MaxUnavailable", max_unavailable, set_max_unavailable, get_max_unavailable, Val<f64>
         }
 
-        /// `MaxUnavailablePercentage`: The maximum percentage of nodes unavailable during a version
-        /// update. This percentage of nodes will be updated in parallel, up to 100 nodes at once. This
-        /// value or maxUnavailable is required to have a value.
-        pub fn max_unavailable_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxUnavailablePercentage", value.into());
-            self
+        prop! {
+            /// `MaxUnavailablePercentage`: The maximum percentage of nodes unavailable during a version
+            /// update. This percentage of nodes will be updated in parallel, up to 100 nodes at once.
+            /// This value or maxUnavailable is required to have a value.
+            props, "MaxUnavailablePercentage", max_unavailable_percentage, set_max_unavailable_percentage, get_max_unavailable_percentage, Val<f64>
         }
 
-        /// `UpdateStrategy`: The configuration for the behavior to follow during an node group version
-        /// update of this managed node group. You choose between two possible strategies for replacing
-        /// nodes during an UpdateNodegroupVersion action.
-        pub fn update_strategy(mut self, value: impl Into<Val<UpdateConfigUpdateStrategy>>) -> Self {
-            self.props.set("UpdateStrategy", value.into());
-            self
+        prop! {
+            /// `UpdateStrategy`: The configuration for the behavior to follow during an node group
+            /// version update of this managed node group. You choose between two possible strategies
+            /// for replacing nodes during an UpdateNodegroupVersion action.
+            props, "UpdateStrategy", update_strategy, set_update_strategy, get_update_strategy, Val<UpdateConfigUpdateStrategy>
         }
     }
 
@@ -3191,36 +3275,31 @@ pub mod nodegroup {
             WarmPoolConfig { props }
         }
 
-        /// `Enabled`: Enable or disable warm pool for the node group.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enable or disable warm pool for the node group.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaxGroupPreparedCapacity`: The maximum number of instances that are allowed to be in the
-        /// warm pool.
-        pub fn max_group_prepared_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxGroupPreparedCapacity", value.into());
-            self
+        prop! {
+            /// `MaxGroupPreparedCapacity`: The maximum number of instances that are allowed to be in
+            /// the warm pool.
+            props, "MaxGroupPreparedCapacity", max_group_prepared_capacity, set_max_group_prepared_capacity, get_max_group_prepared_capacity, Val<i64>
         }
 
-        /// `MinSize`: The minimum number of instances to maintain in the warm pool.
-        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSize", value.into());
-            self
+        prop! {
+            /// `MinSize`: The minimum number of instances to maintain in the warm pool.
+            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
         }
 
-        /// `PoolState`: The desired state of warm pool instances.
-        pub fn pool_state(mut self, value: impl Into<Val<WarmPoolConfigPoolState>>) -> Self {
-            self.props.set("PoolState", value.into());
-            self
+        prop! {
+            /// `PoolState`: The desired state of warm pool instances.
+            props, "PoolState", pool_state, set_pool_state, get_pool_state, Val<WarmPoolConfigPoolState>
         }
 
-        /// `ReuseOnScaleIn`: Whether to return instances to the warm pool during scale-in instead of
-        /// terminating them.
-        pub fn reuse_on_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReuseOnScaleIn", value.into());
-            self
+        prop! {
+            /// `ReuseOnScaleIn`: Whether to return instances to the warm pool during scale-in instead
+            /// of terminating them.
+            props, "ReuseOnScaleIn", reuse_on_scale_in, set_reuse_on_scale_in, get_reuse_on_scale_in, Val<bool>
         }
     }
 
@@ -3275,28 +3354,45 @@ impl PodIdentityAssociation {
         PodIdentityAssociation { core }
     }
 
-    /// `DisableSessionTags`: The Disable Session Tags of the pod identity association.
-    pub fn disable_session_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableSessionTags", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The cluster that the pod identity association is created for.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Policy`: The policy of the pod identity association.
-    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `DisableSessionTags`: The Disable Session Tags of the pod identity association.
+        core.props, "DisableSessionTags", disable_session_tags, set_disable_session_tags, get_disable_session_tags, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Namespace`: The Kubernetes namespace that the pod identity association is created for.
+        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
     }
 
-    /// `TargetRoleArn`: The Target Role Arn of the pod identity association.
-    pub fn target_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetRoleArn", value.into());
-        self
+    prop! {
+        /// `Policy`: The policy of the pod identity association.
+        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The IAM role ARN that the pod identity association is created for.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `ServiceAccount`: The Kubernetes service account that the pod identity association is
+        /// created for.
+        core.props, "ServiceAccount", _, set_service_account, get_service_account, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetRoleArn`: The Target Role Arn of the pod identity association.
+        core.props, "TargetRoleArn", target_role_arn, set_target_role_arn, get_target_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

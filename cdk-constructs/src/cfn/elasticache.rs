@@ -51,147 +51,142 @@ impl CacheCluster {
         CacheCluster { core }
     }
 
-    /// `AZMode`: Specifies whether the nodes in this Memcached cluster are created in a single
-    /// Availability Zone or created across multiple Availability Zones in the cluster's region.
-    /// Allowed values (any case): `cross-az`, `single-az`.
-    pub fn az_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AZMode", value.into());
-        self
+    prop! {
+        /// `AZMode`: Specifies whether the nodes in this Memcached cluster are created in a single
+        /// Availability Zone or created across multiple Availability Zones in the cluster's region.
+        /// Allowed values (any case): `cross-az`, `single-az`.
+        core.props, "AZMode", az_mode, set_az_mode, get_az_mode, Val<String>
     }
 
-    /// `AutoMinorVersionUpgrade`: If you are running Redis engine version 6.0 or later, set this
-    /// parameter to yes if you want to opt-in to the next minor version upgrade campaign.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`: If you are running Redis engine version 6.0 or later, set
+        /// this parameter to yes if you want to opt-in to the next minor version upgrade campaign.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `CacheParameterGroupName`: The name of the parameter group to associate with this cluster.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheParameterGroupName", value.into());
-        self
+    prop! {
+        /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
+        core.props, "CacheNodeType", _, set_cache_node_type, get_cache_node_type, Val<String>
     }
 
-    /// `CacheSecurityGroupNames`: A list of security group names to associate with this cluster.
-    pub fn cache_security_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CacheSecurityGroupNames", value.into());
-        self
+    prop! {
+        /// `CacheParameterGroupName`: The name of the parameter group to associate with this
+        /// cluster.
+        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
     }
 
-    /// `CacheSubnetGroupName`: The name of the subnet group to be used for the cluster.
-    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> Self {
-        self.core.set("CacheSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `CacheSecurityGroupNames`: A list of security group names to associate with this
+        /// cluster.
+        core.props, "CacheSecurityGroupNames", cache_security_group_names, set_cache_security_group_names, get_cache_security_group_names, Val<List<String>>
     }
 
-    /// `ClusterName`: A name for the cache cluster.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `CacheSubnetGroupName`: The name of the subnet group to be used for the cluster.
+        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<CacheSubnetGroupName>
     }
 
-    /// `EngineVersion`: The version number of the cache engine to be used for this cluster
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `ClusterName`: A name for the cache cluster.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `IpDiscovery`: The Ip Discovery parameter for cachecluster. Allowed values (any case): `ipv4`, `ipv6`.
-    pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpDiscovery", value.into());
-        self
+    prop! {
+        /// `Engine`: The name of the cache engine to be used for this cluster.
+        core.props, "Engine", _, set_engine, get_engine, Val<String>
     }
 
-    /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs
-    pub fn log_delivery_configurations(mut self, value: impl Into<Val<List<cache_cluster::LogDeliveryConfigurationRequest>>>) -> Self {
-        self.core.set("LogDeliveryConfigurations", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version number of the cache engine to be used for this cluster
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `NetworkType`: The network type parameter for cachecluster. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `IpDiscovery`: The Ip Discovery parameter for cachecluster. Allowed values (any case): `ipv4`, `ipv6`.
+        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<String>
     }
 
-    /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
-    /// Service (SNS) topic to which notifications are sent.
-    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTopicArn", value.into());
-        self
+    prop! {
+        /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs
+        core.props, "LogDeliveryConfigurations", log_delivery_configurations, set_log_delivery_configurations, get_log_delivery_configurations, Val<List<cache_cluster::LogDeliveryConfigurationRequest>>
     }
 
-    /// `Port`: The port number on which each of the cache nodes accepts connections.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The network type parameter for cachecluster. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `PreferredAvailabilityZone`: The EC2 Availability Zone in which the cluster is created.
-    pub fn preferred_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredAvailabilityZone", value.into());
-        self
+    prop! {
+        /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
+        /// Service (SNS) topic to which notifications are sent.
+        core.props, "NotificationTopicArn", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
     }
 
-    /// `PreferredAvailabilityZones`: A list of the Availability Zones in which cache nodes are
-    /// created. The order of the zones in the list is not important.
-    pub fn preferred_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PreferredAvailabilityZones", value.into());
-        self
+    prop! {
+        /// `NumCacheNodes`: The number of cache nodes that the cache cluster should have.
+        core.props, "NumCacheNodes", _, set_num_cache_nodes, get_num_cache_nodes, Val<i64>
     }
 
-    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance on
-    /// the cluster is performed.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which each of the cache nodes accepts connections.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `SnapshotArns`: A single-element string list containing an Amazon Resource Name (ARN) that
-    /// uniquely identifies a Redis RDB snapshot file stored in Amazon S3.
-    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnapshotArns", value.into());
-        self
+    prop! {
+        /// `PreferredAvailabilityZone`: The EC2 Availability Zone in which the cluster is created.
+        core.props, "PreferredAvailabilityZone", preferred_availability_zone, set_preferred_availability_zone, get_preferred_availability_zone, Val<String>
     }
 
-    /// `SnapshotName`: The name of a Redis snapshot from which to restore data into the new node
-    /// group (shard).
-    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotName", value.into());
-        self
+    prop! {
+        /// `PreferredAvailabilityZones`: A list of the Availability Zones in which cache nodes are
+        /// created. The order of the zones in the list is not important.
+        core.props, "PreferredAvailabilityZones", preferred_availability_zones, set_preferred_availability_zones, get_preferred_availability_zones, Val<List<String>>
     }
 
-    /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
-    /// snapshots before deleting them.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SnapshotRetentionLimit", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance
+        /// on the cluster is performed.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
-    /// daily snapshot of your node group (shard).
-    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotWindow", value.into());
-        self
+    prop! {
+        /// `SnapshotArns`: A single-element string list containing an Amazon Resource Name (ARN)
+        /// that uniquely identifies a Redis RDB snapshot file stored in Amazon S3.
+        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
     }
 
-    /// `Tags`: A list of tags to be added to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of a Redis snapshot from which to restore data into the new
+        /// node group (shard).
+        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
     }
 
-    /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true. You
-    /// cannot modify the value of TransitEncryptionEnabled after the cluster is created
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TransitEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
+        /// snapshots before deleting them.
+        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
     }
 
-    /// `VpcSecurityGroupIds`: One or more VPC security groups associated with the cluster.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
+        /// daily snapshot of your node group (shard).
+        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to be added to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
+        /// You cannot modify the value of TransitEncryptionEnabled after the cluster is created
+        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `VpcSecurityGroupIds`: One or more VPC security groups associated with the cluster.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<SecurityGroupId>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -271,6 +266,29 @@ pub mod cache_cluster {
             props.set("DestinationDetails", destination_details.into());
             LogDeliveryConfigurationRequest { props }
         }
+
+        prop! {
+            /// `LogFormat`: Valid values are either json or text Allowed values (any case): `json`, `text`.
+            props, "LogFormat", _, set_log_format, get_log_format, Val<String>
+        }
+
+        prop! {
+            /// `LogType`: Valid value is either slow-log, which refers to slow-log or engine-log
+            /// Allowed values (any case): `engine-log`, `slow-log`.
+            props, "LogType", _, set_log_type, get_log_type, Val<String>
+        }
+
+        prop! {
+            /// `DestinationType`: Specify either CloudWatch Logs or Kinesis Data Firehose as the
+            /// destination type. Allowed values (any case): `cloudwatch-logs`, `kinesis-firehose`.
+            props, "DestinationType", _, set_destination_type, get_destination_type, Val<String>
+        }
+
+        prop! {
+            /// `DestinationDetails`: Configuration details of either a CloudWatch Logs destination or
+            /// Kinesis Data Firehose destination.
+            props, "DestinationDetails", _, set_destination_details, get_destination_details, Val<DestinationDetails>
+        }
     }
 
     /// `AWS::ElastiCache::CacheCluster.DestinationDetails`.
@@ -288,17 +306,15 @@ pub mod cache_cluster {
             DestinationDetails { props }
         }
 
-        /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination
-        pub fn cloud_watch_logs_details(mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> Self {
-            self.props.set("CloudWatchLogsDetails", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination
+            props, "CloudWatchLogsDetails", cloud_watch_logs_details, set_cloud_watch_logs_details, get_cloud_watch_logs_details, Val<CloudWatchLogsDestinationDetails>
         }
 
-        /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
-        /// destination.
-        pub fn kinesis_firehose_details(mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> Self {
-            self.props.set("KinesisFirehoseDetails", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
+            /// destination.
+            props, "KinesisFirehoseDetails", kinesis_firehose_details, set_kinesis_firehose_details, get_kinesis_firehose_details, Val<KinesisFirehoseDestinationDetails>
         }
     }
 
@@ -318,6 +334,11 @@ pub mod cache_cluster {
             props.set("LogGroup", log_group.into());
             CloudWatchLogsDestinationDetails { props }
         }
+
+        prop! {
+            /// `LogGroup`: The name of the CloudWatch Logs log group.
+            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        }
     }
 
     /// `AWS::ElastiCache::CacheCluster.KinesisFirehoseDestinationDetails`.
@@ -335,6 +356,11 @@ pub mod cache_cluster {
             let mut props = Props::new();
             props.set("DeliveryStream", delivery_stream.into());
             KinesisFirehoseDestinationDetails { props }
+        }
+
+        prop! {
+            /// `DeliveryStream`: The name of the Kinesis Data Firehose delivery stream
+            props, "DeliveryStream", _, set_delivery_stream, get_delivery_stream, Val<String>
         }
     }
 }
@@ -362,68 +388,63 @@ impl GlobalReplicationGroup {
         GlobalReplicationGroup { core }
     }
 
-    /// `AutomaticFailoverEnabled`: AutomaticFailoverEnabled
-    pub fn automatic_failover_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutomaticFailoverEnabled", value.into());
-        self
+    prop! {
+        /// `AutomaticFailoverEnabled`: AutomaticFailoverEnabled
+        core.props, "AutomaticFailoverEnabled", automatic_failover_enabled, set_automatic_failover_enabled, get_automatic_failover_enabled, Val<bool>
     }
 
-    /// `CacheNodeType`: The cache node type of the Global Datastore
-    pub fn cache_node_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheNodeType", value.into());
-        self
+    prop! {
+        /// `CacheNodeType`: The cache node type of the Global Datastore
+        core.props, "CacheNodeType", cache_node_type, set_cache_node_type, get_cache_node_type, Val<String>
     }
 
-    /// `CacheParameterGroupName`: Cache parameter group name to use for the new engine version.
-    /// This parameter cannot be modified independently.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheParameterGroupName", value.into());
-        self
+    prop! {
+        /// `CacheParameterGroupName`: Cache parameter group name to use for the new engine version.
+        /// This parameter cannot be modified independently.
+        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
     }
 
-    /// `Engine`: The engine of the Global Datastore.
-    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`: The engine of the Global Datastore.
+        core.props, "Engine", engine, set_engine, get_engine, Val<String>
     }
 
-    /// `EngineVersion`: The engine version of the Global Datastore.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The engine version of the Global Datastore.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `GlobalNodeGroupCount`: Indicates the number of node groups in the Global Datastore.
-    pub fn global_node_group_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("GlobalNodeGroupCount", value.into());
-        self
+    prop! {
+        /// `GlobalNodeGroupCount`: Indicates the number of node groups in the Global Datastore.
+        core.props, "GlobalNodeGroupCount", global_node_group_count, set_global_node_group_count, get_global_node_group_count, Val<i64>
     }
 
-    /// `GlobalReplicationGroupDescription`: The optional description of the Global Datastore
-    pub fn global_replication_group_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalReplicationGroupDescription", value.into());
-        self
+    prop! {
+        /// `GlobalReplicationGroupDescription`: The optional description of the Global Datastore
+        core.props, "GlobalReplicationGroupDescription", global_replication_group_description, set_global_replication_group_description, get_global_replication_group_description, Val<String>
     }
 
-    /// `GlobalReplicationGroupIdSuffix`: The suffix name of a Global Datastore. Amazon ElastiCache
-    /// automatically applies a prefix to the Global Datastore ID when it is created. Each AWS
-    /// Region has its own prefix.
-    pub fn global_replication_group_id_suffix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalReplicationGroupIdSuffix", value.into());
-        self
+    prop! {
+        /// `GlobalReplicationGroupIdSuffix`: The suffix name of a Global Datastore. Amazon
+        /// ElastiCache automatically applies a prefix to the Global Datastore ID when it is
+        /// created. Each AWS Region has its own prefix.
+        core.props, "GlobalReplicationGroupIdSuffix", global_replication_group_id_suffix, set_global_replication_group_id_suffix, get_global_replication_group_id_suffix, Val<String>
     }
 
-    /// `RegionalConfigurations`: Describes the replication group IDs, the AWS regions where they
-    /// are stored and the shard configuration for each that comprise the Global Datastore
-    pub fn regional_configurations(mut self, value: impl Into<Val<List<global_replication_group::RegionalConfiguration>>>) -> Self {
-        self.core.set("RegionalConfigurations", value.into());
-        self
+    prop! {
+        /// `Members`: The replication groups that comprise the Global Datastore.
+        core.props, "Members", _, set_members, get_members, Val<List<global_replication_group::GlobalReplicationGroupMember>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this Global Datastore.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RegionalConfigurations`: Describes the replication group IDs, the AWS regions where
+        /// they are stored and the shard configuration for each that comprise the Global Datastore
+        core.props, "RegionalConfigurations", regional_configurations, set_regional_configurations, get_regional_configurations, Val<List<global_replication_group::RegionalConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this Global Datastore.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -471,22 +492,20 @@ pub mod global_replication_group {
             GlobalReplicationGroupMember { props }
         }
 
-        /// `ReplicationGroupId`: Regionally unique identifier for the member i.e. ReplicationGroupId.
-        pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplicationGroupId", value.into());
-            self
+        prop! {
+            /// `ReplicationGroupId`: Regionally unique identifier for the member i.e.
+            /// ReplicationGroupId.
+            props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
         }
 
-        /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
-        pub fn replication_group_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplicationGroupRegion", value.into());
-            self
+        prop! {
+            /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
+            props, "ReplicationGroupRegion", replication_group_region, set_replication_group_region, get_replication_group_region, Val<String>
         }
 
-        /// `Role`: Indicates the role of the member, primary or secondary.
-        pub fn role(mut self, value: impl Into<Val<GlobalReplicationGroupMemberRole>>) -> Self {
-            self.props.set("Role", value.into());
-            self
+        prop! {
+            /// `Role`: Indicates the role of the member, primary or secondary.
+            props, "Role", role, set_role, get_role, Val<GlobalReplicationGroupMemberRole>
         }
     }
 
@@ -518,23 +537,20 @@ pub mod global_replication_group {
             RegionalConfiguration { props }
         }
 
-        /// `ReplicationGroupId`: The replication group id of the Global Datastore member.
-        pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplicationGroupId", value.into());
-            self
+        prop! {
+            /// `ReplicationGroupId`: The replication group id of the Global Datastore member.
+            props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
         }
 
-        /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
-        pub fn replication_group_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplicationGroupRegion", value.into());
-            self
+        prop! {
+            /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
+            props, "ReplicationGroupRegion", replication_group_region, set_replication_group_region, get_replication_group_region, Val<String>
         }
 
-        /// `ReshardingConfigurations`: A list of PreferredAvailabilityZones objects that specifies the
-        /// configuration of a node group in the resharded cluster.
-        pub fn resharding_configurations(mut self, value: impl Into<Val<List<ReshardingConfiguration>>>) -> Self {
-            self.props.set("ReshardingConfigurations", value.into());
-            self
+        prop! {
+            /// `ReshardingConfigurations`: A list of PreferredAvailabilityZones objects that specifies
+            /// the configuration of a node group in the resharded cluster.
+            props, "ReshardingConfigurations", resharding_configurations, set_resharding_configurations, get_resharding_configurations, Val<List<ReshardingConfiguration>>
         }
     }
 
@@ -553,18 +569,16 @@ pub mod global_replication_group {
             ReshardingConfiguration { props }
         }
 
-        /// `NodeGroupId`: Unique identifier for the Node Group. This is either auto-generated by
-        /// ElastiCache (4-digit id) or a user supplied id.
-        pub fn node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeGroupId", value.into());
-            self
+        prop! {
+            /// `NodeGroupId`: Unique identifier for the Node Group. This is either auto-generated by
+            /// ElastiCache (4-digit id) or a user supplied id.
+            props, "NodeGroupId", node_group_id, set_node_group_id, get_node_group_id, Val<String>
         }
 
-        /// `PreferredAvailabilityZones`: A list of preferred availability zones for the nodes of new
-        /// node groups.
-        pub fn preferred_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PreferredAvailabilityZones", value.into());
-            self
+        prop! {
+            /// `PreferredAvailabilityZones`: A list of preferred availability zones for the nodes of
+            /// new node groups.
+            props, "PreferredAvailabilityZones", preferred_availability_zones, set_preferred_availability_zones, get_preferred_availability_zones, Val<List<String>>
         }
     }
 }
@@ -596,18 +610,27 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    /// `Properties`: A comma-delimited list of parameter name/value pairs. For more information see
-    /// ModifyCacheParameterGroup in the Amazon ElastiCache API Reference Guide.
-    pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `CacheParameterGroupFamily`: The name of the cache parameter group family that this
+        /// cache parameter group is compatible with.
+        core.props, "CacheParameterGroupFamily", _, set_cache_parameter_group_family, get_cache_parameter_group_family, Val<String>
     }
 
-    /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track each
-    /// parameter group. The tag value null is permitted.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description for this cache parameter group.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Properties`: A comma-delimited list of parameter name/value pairs. For more information
+        /// see ModifyCacheParameterGroup in the Amazon ElastiCache API Reference Guide.
+        core.props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track
+        /// each parameter group. The tag value null is permitted.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -645,303 +668,274 @@ impl ReplicationGroup {
         ReplicationGroup { core }
     }
 
-    /// `AtRestEncryptionEnabled`: A flag that enables encryption at rest when set to
-    /// true.AtRestEncryptionEnabled after the replication group is created. To enable encryption at
-    /// rest on a replication group you must set AtRestEncryptionEnabled to true when you create the
-    /// replication group.
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AtRestEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `AtRestEncryptionEnabled`: A flag that enables encryption at rest when set to
+        /// true.AtRestEncryptionEnabled after the replication group is created. To enable
+        /// encryption at rest on a replication group you must set AtRestEncryptionEnabled to true
+        /// when you create the replication group.
+        core.props, "AtRestEncryptionEnabled", at_rest_encryption_enabled, set_at_rest_encryption_enabled, get_at_rest_encryption_enabled, Val<bool>
     }
 
-    /// `AuthToken`: Reserved parameter. The password used to access a password protected
-    /// server.AuthToken can be specified only on replication groups where TransitEncryptionEnabled
-    /// is true. For more information.
-    pub fn auth_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthToken", value.into());
-        self
+    prop! {
+        /// `AuthToken`: Reserved parameter. The password used to access a password protected
+        /// server.AuthToken can be specified only on replication groups where
+        /// TransitEncryptionEnabled is true. For more information.
+        core.props, "AuthToken", auth_token, set_auth_token, get_auth_token, Val<String>
     }
 
-    /// `AutoMinorVersionUpgrade`: This parameter is currently disabled.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`: This parameter is currently disabled.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `AutomaticFailoverEnabled`: Specifies whether a read-only replica is automatically promoted
-    /// to read/write primary if the existing primary fails. AutomaticFailoverEnabled must be
-    /// enabled for Redis (cluster mode enabled) replication groups.
-    pub fn automatic_failover_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutomaticFailoverEnabled", value.into());
-        self
+    prop! {
+        /// `AutomaticFailoverEnabled`: Specifies whether a read-only replica is automatically
+        /// promoted to read/write primary if the existing primary fails. AutomaticFailoverEnabled
+        /// must be enabled for Redis (cluster mode enabled) replication groups.
+        core.props, "AutomaticFailoverEnabled", automatic_failover_enabled, set_automatic_failover_enabled, get_automatic_failover_enabled, Val<bool>
     }
 
-    /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
-    pub fn cache_node_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheNodeType", value.into());
-        self
+    prop! {
+        /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
+        core.props, "CacheNodeType", cache_node_type, set_cache_node_type, get_cache_node_type, Val<String>
     }
 
-    /// `CacheParameterGroupName`: The name of the parameter group to associate with this
-    /// replication group. If this argument is omitted, the default cache parameter group for the
-    /// specified engine is used.
-    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheParameterGroupName", value.into());
-        self
+    prop! {
+        /// `CacheParameterGroupName`: The name of the parameter group to associate with this
+        /// replication group. If this argument is omitted, the default cache parameter group for
+        /// the specified engine is used.
+        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
     }
 
-    /// `CacheSecurityGroupNames`: A list of cache security group names to associate with this
-    /// replication group.
-    pub fn cache_security_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CacheSecurityGroupNames", value.into());
-        self
+    prop! {
+        /// `CacheSecurityGroupNames`: A list of cache security group names to associate with this
+        /// replication group.
+        core.props, "CacheSecurityGroupNames", cache_security_group_names, set_cache_security_group_names, get_cache_security_group_names, Val<List<String>>
     }
 
-    /// `CacheSubnetGroupName`: The name of the cache subnet group to be used for the replication
-    /// group.
-    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> Self {
-        self.core.set("CacheSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `CacheSubnetGroupName`: The name of the cache subnet group to be used for the
+        /// replication group.
+        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<CacheSubnetGroupName>
     }
 
-    /// `ClusterMode`: Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you
-    /// must first set the cluster mode to Compatible. Compatible mode allows your Redis OSS clients
-    /// to connect using both cluster mode enabled and cluster mode disabled. After you migrate all
-    /// Redis OSS clients to use cluster mode enabled, you can then complete cluster mode
-    /// configuration and set the cluster mode to Enabled. For more information, see Modify cluster
-    /// mode. Allowed values (any case): `compatible`, `disabled`, `enabled`.
-    pub fn cluster_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterMode", value.into());
-        self
+    prop! {
+        /// `ClusterMode`: Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you
+        /// must first set the cluster mode to Compatible. Compatible mode allows your Redis OSS
+        /// clients to connect using both cluster mode enabled and cluster mode disabled. After you
+        /// migrate all Redis OSS clients to use cluster mode enabled, you can then complete cluster
+        /// mode configuration and set the cluster mode to Enabled. For more information, see Modify
+        /// cluster mode. Allowed values (any case): `compatible`, `disabled`, `enabled`.
+        core.props, "ClusterMode", cluster_mode, set_cluster_mode, get_cluster_mode, Val<String>
     }
 
-    /// `DataTieringEnabled`: Enables data tiering. Data tiering is only supported for replication
-    /// groups using the r6gd node type. This parameter must be set to true when using r6gd nodes.
-    pub fn data_tiering_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DataTieringEnabled", value.into());
-        self
+    prop! {
+        /// `DataTieringEnabled`: Enables data tiering. Data tiering is only supported for
+        /// replication groups using the r6gd node type. This parameter must be set to true when
+        /// using r6gd nodes.
+        core.props, "DataTieringEnabled", data_tiering_enabled, set_data_tiering_enabled, get_data_tiering_enabled, Val<bool>
     }
 
-    /// `Durability`: The durability setting for the replication group. Valid values: default,
-    /// async, sync, disabled. Enabling durability on an existing non-durable cluster or disabling
-    /// durability on an existing durable cluster is not currently supported and will result in an
-    /// error; specify the desired durability at create time. The resolved state is returned in
-    /// EffectiveDurability. Allowed values (any case): `async`, `default`, `disabled`, `sync`.
-    pub fn durability(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Durability", value.into());
-        self
+    prop! {
+        /// `Durability`: The durability setting for the replication group. Valid values: default,
+        /// async, sync, disabled. Enabling durability on an existing non-durable cluster or
+        /// disabling durability on an existing durable cluster is not currently supported and will
+        /// result in an error; specify the desired durability at create time. The resolved state is
+        /// returned in EffectiveDurability. Allowed values (any case): `async`, `default`, `disabled`, `sync`.
+        core.props, "Durability", durability, set_durability, get_durability, Val<String>
     }
 
-    /// `Engine`: The name of the cache engine to be used for the clusters in this replication
-    /// group.
-    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`: The name of the cache engine to be used for the clusters in this replication
+        /// group.
+        core.props, "Engine", engine, set_engine, get_engine, Val<String>
     }
 
-    /// `EngineVersion`: The version number of the cache engine to be used for the clusters in this
-    /// replication group. To view the supported cache engine versions, use the
-    /// DescribeCacheEngineVersions operation.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version number of the cache engine to be used for the clusters in
+        /// this replication group. To view the supported cache engine versions, use the
+        /// DescribeCacheEngineVersions operation.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `GlobalReplicationGroupId`: The name of the Global datastore
-    pub fn global_replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalReplicationGroupId", value.into());
-        self
+    prop! {
+        /// `GlobalReplicationGroupId`: The name of the Global datastore
+        core.props, "GlobalReplicationGroupId", global_replication_group_id, set_global_replication_group_id, get_global_replication_group_id, Val<String>
     }
 
-    /// `IpDiscovery`: The network type you choose when creating a replication group, either ipv4 |
-    /// ipv6. IPv6 is supported for workloads using Redis OSS engine version 6.2 onward or Memcached
-    /// engine version 1.6.6 on all instances built on the Nitro system. Allowed values (any case): `ipv4`, `ipv6`.
-    pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpDiscovery", value.into());
-        self
+    prop! {
+        /// `IpDiscovery`: The network type you choose when creating a replication group, either
+        /// ipv4 | ipv6. IPv6 is supported for workloads using Redis OSS engine version 6.2 onward
+        /// or Memcached engine version 1.6.6 on all instances built on the Nitro system. Allowed
+        /// values (any case): `ipv4`, `ipv6`.
+        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<String>
     }
 
-    /// `KmsKeyId`: The ID of the KMS key used to encrypt the disk on the cluster.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the KMS key used to encrypt the disk on the cluster.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs.
-    pub fn log_delivery_configurations(mut self, value: impl Into<Val<List<replication_group::LogDeliveryConfigurationRequest>>>) -> Self {
-        self.core.set("LogDeliveryConfigurations", value.into());
-        self
+    prop! {
+        /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs.
+        core.props, "LogDeliveryConfigurations", log_delivery_configurations, set_log_delivery_configurations, get_log_delivery_configurations, Val<List<replication_group::LogDeliveryConfigurationRequest>>
     }
 
-    /// `MultiAZEnabled`: A flag indicating if you have Multi-AZ enabled to enhance fault tolerance.
-    /// For more information, see Minimizing Downtime: Multi-AZ.
-    pub fn multi_az_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiAZEnabled", value.into());
-        self
+    prop! {
+        /// `MultiAZEnabled`: A flag indicating if you have Multi-AZ enabled to enhance fault
+        /// tolerance. For more information, see Minimizing Downtime: Multi-AZ.
+        core.props, "MultiAZEnabled", multi_az_enabled, set_multi_az_enabled, get_multi_az_enabled, Val<bool>
     }
 
-    /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack. IPv6 is supported for workloads
-    /// using Redis OSS engine version 6.2 onward or Memcached engine version 1.6.6 on all instances
-    /// built on the Nitro system Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack. IPv6 is supported for workloads
+        /// using Redis OSS engine version 6.2 onward or Memcached engine version 1.6.6 on all
+        /// instances built on the Nitro system Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `NodeGroupConfiguration`: NodeGroupConfiguration is a property of the
-    /// AWS::ElastiCache::ReplicationGroup resource that configures an Amazon ElastiCache (ElastiCache)
-    /// Redis cluster node group.
-    pub fn node_group_configuration(mut self, value: impl Into<Val<List<replication_group::NodeGroupConfiguration>>>) -> Self {
-        self.core.set("NodeGroupConfiguration", value.into());
-        self
+    prop! {
+        /// `NodeGroupConfiguration`: NodeGroupConfiguration is a property of the
+        /// AWS::ElastiCache::ReplicationGroup resource that configures an Amazon ElastiCache (ElastiCache)
+        /// Redis cluster node group.
+        core.props, "NodeGroupConfiguration", node_group_configuration, set_node_group_configuration, get_node_group_configuration, Val<List<replication_group::NodeGroupConfiguration>>
     }
 
-    /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
-    /// Service (SNS) topic to which notifications are sent.
-    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTopicArn", value.into());
-        self
+    prop! {
+        /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
+        /// Service (SNS) topic to which notifications are sent.
+        core.props, "NotificationTopicArn", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
     }
 
-    /// `NumCacheClusters`: The number of clusters this replication group initially has.This
-    /// parameter is not used if there is more than one node group (shard). You should use
-    /// ReplicasPerNodeGroup instead.
-    pub fn num_cache_clusters(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumCacheClusters", value.into());
-        self
+    prop! {
+        /// `NumCacheClusters`: The number of clusters this replication group initially has.This
+        /// parameter is not used if there is more than one node group (shard). You should use
+        /// ReplicasPerNodeGroup instead.
+        core.props, "NumCacheClusters", num_cache_clusters, set_num_cache_clusters, get_num_cache_clusters, Val<i64>
     }
 
-    /// `NumNodeGroups`: An optional parameter that specifies the number of node groups (shards) for
-    /// this Redis (cluster mode enabled) replication group. For Redis (cluster mode disabled)
-    /// either omit this parameter or set it to 1.
-    pub fn num_node_groups(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumNodeGroups", value.into());
-        self
+    prop! {
+        /// `NumNodeGroups`: An optional parameter that specifies the number of node groups (shards)
+        /// for this Redis (cluster mode enabled) replication group. For Redis (cluster mode
+        /// disabled) either omit this parameter or set it to 1.
+        core.props, "NumNodeGroups", num_node_groups, set_num_node_groups, get_num_node_groups, Val<i64>
     }
 
-    /// `Port`: The port number on which each member of the replication group accepts connections.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which each member of the replication group accepts
+        /// connections.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `PreferredCacheClusterAZs`: A list of EC2 Availability Zones in which the replication
-    /// group's clusters are created. The order of the Availability Zones in the list is the order
-    /// in which clusters are allocated. The primary cluster is created in the first AZ in the list.
-    /// This parameter is not used if there is more than one node group (shard). You should use
-    /// NodeGroupConfiguration instead.
-    pub fn preferred_cache_cluster_a_zs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PreferredCacheClusterAZs", value.into());
-        self
+    prop! {
+        /// `PreferredCacheClusterAZs`: A list of EC2 Availability Zones in which the replication
+        /// group's clusters are created. The order of the Availability Zones in the list is the
+        /// order in which clusters are allocated. The primary cluster is created in the first AZ in
+        /// the list. This parameter is not used if there is more than one node group (shard). You
+        /// should use NodeGroupConfiguration instead.
+        core.props, "PreferredCacheClusterAZs", preferred_cache_cluster_a_zs, set_preferred_cache_cluster_a_zs, get_preferred_cache_cluster_a_zs, Val<List<String>>
     }
 
-    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance on
-    /// the cluster is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H
-    /// Clock UTC). The minimum maintenance window is a 60 minute period.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance
+        /// on the cluster is performed. It is specified as a range in the format
+        /// ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance window is a 60 minute
+        /// period.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `PrimaryClusterId`: The identifier of the cluster that serves as the primary for this
-    /// replication group. This cluster must already exist and have a status of available.
-    pub fn primary_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrimaryClusterId", value.into());
-        self
+    prop! {
+        /// `PrimaryClusterId`: The identifier of the cluster that serves as the primary for this
+        /// replication group. This cluster must already exist and have a status of available.
+        core.props, "PrimaryClusterId", primary_cluster_id, set_primary_cluster_id, get_primary_cluster_id, Val<String>
     }
 
-    /// `ReplicasPerNodeGroup`: An optional parameter that specifies the number of replica nodes in
-    /// each node group (shard). Valid values are 0 to 5. **Note:** Using ReplicasPerNodeGroup with
-    /// NodeGroupConfiguration results in resource replacement. For online scaling, use
-    /// ReplicasPerNodeGroup alone.
-    pub fn replicas_per_node_group(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ReplicasPerNodeGroup", value.into());
-        self
+    prop! {
+        /// `ReplicasPerNodeGroup`: An optional parameter that specifies the number of replica nodes
+        /// in each node group (shard). Valid values are 0 to 5. **Note:** Using
+        /// ReplicasPerNodeGroup with NodeGroupConfiguration results in resource replacement. For
+        /// online scaling, use ReplicasPerNodeGroup alone.
+        core.props, "ReplicasPerNodeGroup", replicas_per_node_group, set_replicas_per_node_group, get_replicas_per_node_group, Val<i64>
     }
 
-    /// `ReplicationGroupId`: The replication group identifier. This parameter is stored as a
-    /// lowercase string.
-    pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationGroupId", value.into());
-        self
+    prop! {
+        /// `ReplicationGroupDescription`: A user-created description for the replication group.
+        core.props, "ReplicationGroupDescription", _, set_replication_group_description, get_replication_group_description, Val<String>
     }
 
-    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this replication
-    /// group.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `ReplicationGroupId`: The replication group identifier. This parameter is stored as a
+        /// lowercase string.
+        core.props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
     }
 
-    /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the Redis RDB
-    /// snapshot files stored in Amazon S3.
-    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnapshotArns", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this
+        /// replication group.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `SnapshotName`: The name of a snapshot from which to restore data into the new replication
-    /// group. The snapshot status changes to restoring while the new replication group is being
-    /// created.
-    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotName", value.into());
-        self
+    prop! {
+        /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the Redis
+        /// RDB snapshot files stored in Amazon S3.
+        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
     }
 
-    /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
-    /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
-    /// snapshot that was taken today is retained for 5 days before being deleted.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SnapshotRetentionLimit", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of a snapshot from which to restore data into the new
+        /// replication group. The snapshot status changes to restoring while the new replication
+        /// group is being created.
+        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
     }
 
-    /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
-    /// daily snapshot of your node group (shard).
-    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotWindow", value.into());
-        self
+    prop! {
+        /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
+        /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
+        /// snapshot that was taken today is retained for 5 days before being deleted.
+        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
     }
 
-    /// `SnapshottingClusterId`: The cluster ID that is used as the daily snapshot source for the
-    /// replication group. This parameter cannot be set for Redis (cluster mode enabled) replication
-    /// groups.
-    pub fn snapshotting_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshottingClusterId", value.into());
-        self
+    prop! {
+        /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
+        /// daily snapshot of your node group (shard).
+        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
     }
 
-    /// `Tags`: A list of cost allocation tags to be added to this resource. Tags are
-    /// comma-separated key,value pairs (e.g. Key=myKey, Value=myKeyValue. You can include multiple
-    /// tags as shown following: Key=myKey, Value=myKeyValue Key=mySecondKey,
-    /// Value=mySecondKeyValue.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshottingClusterId`: The cluster ID that is used as the daily snapshot source for
+        /// the replication group. This parameter cannot be set for Redis (cluster mode enabled)
+        /// replication groups.
+        core.props, "SnapshottingClusterId", snapshotting_cluster_id, set_snapshotting_cluster_id, get_snapshotting_cluster_id, Val<String>
     }
 
-    /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
-    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TransitEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of cost allocation tags to be added to this resource. Tags are
+        /// comma-separated key,value pairs (e.g. Key=myKey, Value=myKeyValue. You can include
+        /// multiple tags as shown following: Key=myKey, Value=myKeyValue Key=mySecondKey,
+        /// Value=mySecondKeyValue.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TransitEncryptionMode`: A setting that allows you to migrate your clients to use in-transit
-    /// encryption, with no downtime. When setting TransitEncryptionEnabled to true, you can set
-    /// your TransitEncryptionMode to preferred in the same request, to allow both encrypted and
-    /// unencrypted connections at the same time. Once you migrate all your Redis OSS clients to use
-    /// encrypted connections you can modify the value to required to allow encrypted connections
-    /// only. Setting TransitEncryptionMode to required is a two-step process that requires you to
-    /// first set the TransitEncryptionMode to preferred, after that you can set …
-    pub fn transit_encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitEncryptionMode", value.into());
-        self
+    prop! {
+        /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
+        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
     }
 
-    /// `UserGroupIds`: The ID of user group to associate with the replication group.
-    pub fn user_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("UserGroupIds", value.into());
-        self
+    prop! {
+        /// `TransitEncryptionMode`: A setting that allows you to migrate your clients to use
+        /// in-transit encryption, with no downtime. When setting TransitEncryptionEnabled to true,
+        /// you can set your TransitEncryptionMode to preferred in the same request, to allow both
+        /// encrypted and unencrypted connections at the same time. Once you migrate all your Redis
+        /// OSS clients to use encrypted connections you can modify the value to required to allow
+        /// encrypted connections only. Setting TransitEncryptionMode to required is a two-step
+        /// process that requires you to first set the TransitEncryptionMode to preferred, after
+        /// that you can set …
+        core.props, "TransitEncryptionMode", transit_encryption_mode, set_transit_encryption_mode, get_transit_encryption_mode, Val<String>
+    }
+
+    prop! {
+        /// `UserGroupIds`: The ID of user group to associate with the replication group.
+        core.props, "UserGroupIds", user_group_ids, set_user_group_ids, get_user_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1294,6 +1288,30 @@ pub mod replication_group {
             props.set("LogType", log_type.into());
             LogDeliveryConfigurationRequest { props }
         }
+
+        prop! {
+            /// `DestinationDetails`: Configuration details of either a CloudWatch Logs destination or
+            /// Kinesis Data Firehose destination.
+            props, "DestinationDetails", _, set_destination_details, get_destination_details, Val<DestinationDetails>
+        }
+
+        prop! {
+            /// `DestinationType`: Specify either CloudWatch Logs or Kinesis Data Firehose as the
+            /// destination type. Valid values are either cloudwatch-logs or kinesis-firehose. Allowed
+            /// values (any case): `cloudwatch-logs`, `kinesis-firehose`.
+            props, "DestinationType", _, set_destination_type, get_destination_type, Val<String>
+        }
+
+        prop! {
+            /// `LogFormat`: Valid values are either json or text. Allowed values (any case): `json`, `text`.
+            props, "LogFormat", _, set_log_format, get_log_format, Val<String>
+        }
+
+        prop! {
+            /// `LogType`: Valid value is either slow-log, which refers to slow-log or engine-log.
+            /// Allowed values (any case): `engine-log`, `slow-log`.
+            props, "LogType", _, set_log_type, get_log_type, Val<String>
+        }
     }
 
     /// `AWS::ElastiCache::ReplicationGroup.DestinationDetails`: Configuration details of either a
@@ -1312,20 +1330,18 @@ pub mod replication_group {
             DestinationDetails { props }
         }
 
-        /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination. Note
-        /// that this field is marked as required but only if CloudWatch Logs was chosen as the
-        /// destination.
-        pub fn cloud_watch_logs_details(mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> Self {
-            self.props.set("CloudWatchLogsDetails", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination.
+            /// Note that this field is marked as required but only if CloudWatch Logs was chosen as the
+            /// destination.
+            props, "CloudWatchLogsDetails", cloud_watch_logs_details, set_cloud_watch_logs_details, get_cloud_watch_logs_details, Val<CloudWatchLogsDestinationDetails>
         }
 
-        /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
-        /// destination. Note that this field is marked as required but only if Kinesis Data Firehose
-        /// was chosen as the destination.
-        pub fn kinesis_firehose_details(mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> Self {
-            self.props.set("KinesisFirehoseDetails", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
+            /// destination. Note that this field is marked as required but only if Kinesis Data
+            /// Firehose was chosen as the destination.
+            props, "KinesisFirehoseDetails", kinesis_firehose_details, set_kinesis_firehose_details, get_kinesis_firehose_details, Val<KinesisFirehoseDestinationDetails>
         }
     }
 
@@ -1346,6 +1362,11 @@ pub mod replication_group {
             let mut props = Props::new();
             props.set("LogGroup", log_group.into());
             CloudWatchLogsDestinationDetails { props }
+        }
+
+        prop! {
+            /// `LogGroup`: The name of the CloudWatch Logs log group.
+            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -1368,6 +1389,11 @@ pub mod replication_group {
             props.set("DeliveryStream", delivery_stream.into());
             KinesisFirehoseDestinationDetails { props }
         }
+
+        prop! {
+            /// `DeliveryStream`: The name of the Kinesis Data Firehose delivery stream.
+            props, "DeliveryStream", _, set_delivery_stream, get_delivery_stream, Val<String>
+        }
     }
 
     /// `AWS::ElastiCache::ReplicationGroup.NodeGroupConfiguration`.
@@ -1385,40 +1411,35 @@ pub mod replication_group {
             NodeGroupConfiguration { props }
         }
 
-        /// `NodeGroupId`: Either the ElastiCache for Redis supplied 4-digit id or a user supplied id
-        /// for the node group these configuration values apply to.
-        pub fn node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeGroupId", value.into());
-            self
+        prop! {
+            /// `NodeGroupId`: Either the ElastiCache for Redis supplied 4-digit id or a user supplied
+            /// id for the node group these configuration values apply to.
+            props, "NodeGroupId", node_group_id, set_node_group_id, get_node_group_id, Val<String>
         }
 
-        /// `PrimaryAvailabilityZone`: The Availability Zone where the primary node of this node group (shard)
-        /// is launched.
-        pub fn primary_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimaryAvailabilityZone", value.into());
-            self
+        prop! {
+            /// `PrimaryAvailabilityZone`: The Availability Zone where the primary node of this node
+            /// group (shard) is launched.
+            props, "PrimaryAvailabilityZone", primary_availability_zone, set_primary_availability_zone, get_primary_availability_zone, Val<String>
         }
 
-        /// `ReplicaAvailabilityZones`: A list of Availability Zones to be used for the read replicas.
-        /// The number of Availability Zones in this list must match the value of ReplicaCount or
-        /// ReplicasPerNodeGroup if not specified.
-        pub fn replica_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ReplicaAvailabilityZones", value.into());
-            self
+        prop! {
+            /// `ReplicaAvailabilityZones`: A list of Availability Zones to be used for the read
+            /// replicas. The number of Availability Zones in this list must match the value of
+            /// ReplicaCount or ReplicasPerNodeGroup if not specified.
+            props, "ReplicaAvailabilityZones", replica_availability_zones, set_replica_availability_zones, get_replica_availability_zones, Val<List<String>>
         }
 
-        /// `ReplicaCount`: The number of read replica nodes in this node group (shard).
-        pub fn replica_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReplicaCount", value.into());
-            self
+        prop! {
+            /// `ReplicaCount`: The number of read replica nodes in this node group (shard).
+            props, "ReplicaCount", replica_count, set_replica_count, get_replica_count, Val<i64>
         }
 
-        /// `Slots`: A string of comma-separated values where the first set of values are the slot
-        /// numbers (zero based), and the second set of values are the keyspaces for each slot. The
-        /// following example specifies three slots (numbered 0, 1, and 2): 0,1,2,0-4999,5000-9999,10000-16,383.
-        pub fn slots(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Slots", value.into());
-            self
+        prop! {
+            /// `Slots`: A string of comma-separated values where the first set of values are the slot
+            /// numbers (zero based), and the second set of values are the keyspaces for each slot. The
+            /// following example specifies three slots (numbered 0, 1, and 2): 0,1,2,0-4999,5000-9999,10000-16,383.
+            props, "Slots", slots, set_slots, get_slots, Val<String>
         }
     }
 }
@@ -1443,10 +1464,14 @@ impl SecurityGroup {
         SecurityGroup { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1488,10 +1513,19 @@ impl SecurityGroupIngress {
         SecurityGroupIngress { core }
     }
 
-    /// `EC2SecurityGroupOwnerId`.
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EC2SecurityGroupOwnerId", value.into());
-        self
+    prop! {
+        /// `CacheSecurityGroupName`.
+        core.props, "CacheSecurityGroupName", _, set_cache_security_group_name, get_cache_security_group_name, Val<String>
+    }
+
+    prop! {
+        /// `EC2SecurityGroupName`.
+        core.props, "EC2SecurityGroupName", _, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+    }
+
+    prop! {
+        /// `EC2SecurityGroupOwnerId`.
+        core.props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1534,105 +1568,99 @@ impl ServerlessCache {
         ServerlessCache { core }
     }
 
-    /// `CacheUsageLimits`: The cache capacity limit of the Serverless Cache.
-    pub fn cache_usage_limits(mut self, value: impl Into<Val<serverless_cache::CacheUsageLimits>>) -> Self {
-        self.core.set("CacheUsageLimits", value.into());
-        self
+    prop! {
+        /// `CacheUsageLimits`: The cache capacity limit of the Serverless Cache.
+        core.props, "CacheUsageLimits", cache_usage_limits, set_cache_usage_limits, get_cache_usage_limits, Val<serverless_cache::CacheUsageLimits>
     }
 
-    /// `ConnectionType`: The connection type for the serverless cache. Valid values are vpc or
-    /// public. Allowed values (any case): `public`, `vpc`.
-    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectionType", value.into());
-        self
+    prop! {
+        /// `ConnectionType`: The connection type for the serverless cache. Valid values are vpc or
+        /// public. Allowed values (any case): `public`, `vpc`.
+        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
     }
 
-    /// `DailySnapshotTime`: The daily time range (in UTC) during which the service takes automatic
-    /// snapshot of the Serverless Cache.
-    pub fn daily_snapshot_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DailySnapshotTime", value.into());
-        self
+    prop! {
+        /// `DailySnapshotTime`: The daily time range (in UTC) during which the service takes
+        /// automatic snapshot of the Serverless Cache.
+        core.props, "DailySnapshotTime", daily_snapshot_time, set_daily_snapshot_time, get_daily_snapshot_time, Val<String>
     }
 
-    /// `Description`: The description of the Serverless Cache.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the Serverless Cache.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Endpoint`: The address and the port.
-    pub fn endpoint(mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> Self {
-        self.core.set("Endpoint", value.into());
-        self
+    prop! {
+        /// `Endpoint`: The address and the port.
+        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<serverless_cache::Endpoint>
     }
 
-    /// `FinalSnapshotName`: The final snapshot name which is taken before Serverless Cache is
-    /// deleted.
-    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FinalSnapshotName", value.into());
-        self
+    prop! {
+        /// `Engine`: The engine name of the Serverless Cache.
+        core.props, "Engine", _, set_engine, get_engine, Val<String>
     }
 
-    /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `FinalSnapshotName`: The final snapshot name which is taken before Serverless Cache is
+        /// deleted.
+        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
     }
 
-    /// `MajorEngineVersion`: The major engine version of the Serverless Cache.
-    pub fn major_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MajorEngineVersion", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NetworkType`: The network type for the serverless cache. Valid values are ipv4, ipv6, or
-    /// dual_stack. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `MajorEngineVersion`: The major engine version of the Serverless Cache.
+        core.props, "MajorEngineVersion", major_engine_version, set_major_engine_version, get_major_engine_version, Val<String>
     }
 
-    /// `ReaderEndpoint`: The address and the port.
-    pub fn reader_endpoint(mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> Self {
-        self.core.set("ReaderEndpoint", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The network type for the serverless cache. Valid values are ipv4, ipv6,
+        /// or dual_stack. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this Serverless
-    /// Cache.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `ReaderEndpoint`: The address and the port.
+        core.props, "ReaderEndpoint", reader_endpoint, set_reader_endpoint, get_reader_endpoint, Val<serverless_cache::Endpoint>
     }
 
-    /// `SnapshotArnsToRestore`: The ARN's of snapshot to restore Serverless Cache.
-    pub fn snapshot_arns_to_restore(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnapshotArnsToRestore", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this
+        /// Serverless Cache.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
     }
 
-    /// `SnapshotRetentionLimit`: The snapshot retention limit of the Serverless Cache.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SnapshotRetentionLimit", value.into());
-        self
+    prop! {
+        /// `ServerlessCacheName`: The name of the Serverless Cache. This value must be unique.
+        core.props, "ServerlessCacheName", _, set_serverless_cache_name, get_serverless_cache_name, Val<String>
     }
 
-    /// `SubnetIds`: The subnet id's of the Serverless Cache.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `SnapshotArnsToRestore`: The ARN's of snapshot to restore Serverless Cache.
+        core.props, "SnapshotArnsToRestore", snapshot_arns_to_restore, set_snapshot_arns_to_restore, get_snapshot_arns_to_restore, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this Serverless Cache.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotRetentionLimit`: The snapshot retention limit of the Serverless Cache.
+        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
     }
 
-    /// `UserGroupId`: The ID of the user group.
-    pub fn user_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserGroupId", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: The subnet id's of the Serverless Cache.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this Serverless Cache.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserGroupId`: The ID of the user group.
+        core.props, "UserGroupId", user_group_id, set_user_group_id, get_user_group_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1710,16 +1738,14 @@ pub mod serverless_cache {
             CacheUsageLimits { props }
         }
 
-        /// `DataStorage`: The cached data capacity of the Serverless Cache.
-        pub fn data_storage(mut self, value: impl Into<Val<DataStorage>>) -> Self {
-            self.props.set("DataStorage", value.into());
-            self
+        prop! {
+            /// `DataStorage`: The cached data capacity of the Serverless Cache.
+            props, "DataStorage", data_storage, set_data_storage, get_data_storage, Val<DataStorage>
         }
 
-        /// `ECPUPerSecond`: The ECPU per second of the Serverless Cache.
-        pub fn ecpu_per_second(mut self, value: impl Into<Val<EcpuPerSecond>>) -> Self {
-            self.props.set("ECPUPerSecond", value.into());
-            self
+        prop! {
+            /// `ECPUPerSecond`: The ECPU per second of the Serverless Cache.
+            props, "ECPUPerSecond", ecpu_per_second, set_ecpu_per_second, get_ecpu_per_second, Val<EcpuPerSecond>
         }
     }
 
@@ -1742,16 +1768,20 @@ pub mod serverless_cache {
             DataStorage { props }
         }
 
-        /// `Maximum`: The maximum cached data capacity of the Serverless Cache.
-        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Maximum", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of cached data capacity of the Serverless Cache. Allowed values (any
+            /// case): `gb`.
+            props, "Unit", _, set_unit, get_unit, Val<String>
         }
 
-        /// `Minimum`: The minimum cached data capacity of the Serverless Cache.
-        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Minimum", value.into());
-            self
+        prop! {
+            /// `Maximum`: The maximum cached data capacity of the Serverless Cache.
+            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
+        }
+
+        prop! {
+            /// `Minimum`: The minimum cached data capacity of the Serverless Cache.
+            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
         }
     }
 
@@ -1771,16 +1801,14 @@ pub mod serverless_cache {
             EcpuPerSecond { props }
         }
 
-        /// `Maximum`: The maximum ECPU per second of the Serverless Cache.
-        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Maximum", value.into());
-            self
+        prop! {
+            /// `Maximum`: The maximum ECPU per second of the Serverless Cache.
+            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
         }
 
-        /// `Minimum`: The minimum ECPU per second of the Serverless Cache.
-        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Minimum", value.into());
-            self
+        prop! {
+            /// `Minimum`: The minimum ECPU per second of the Serverless Cache.
+            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
         }
     }
 
@@ -1799,16 +1827,14 @@ pub mod serverless_cache {
             Endpoint { props }
         }
 
-        /// `Address`: Endpoint address.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: Endpoint address.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Port`: Endpoint port.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: Endpoint port.
+            props, "Port", port, set_port, get_port, Val<String>
         }
     }
 }
@@ -1844,18 +1870,29 @@ impl ServerlessCacheSnapshot {
         ServerlessCacheSnapshot { core }
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key used to encrypt the snapshot.
-    /// Provide the key ARN: the resource returns the key ARN on read, so supplying a bare key ID or
-    /// alias for this createOnly property may be reported as drift by CloudFormation.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key used to encrypt the
+        /// snapshot. Provide the key ARN: the resource returns the key ARN on read, so supplying a
+        /// bare key ID or alias for this createOnly property may be reported as drift by
+        /// CloudFormation.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: A list of tags to be added to the serverless cache snapshot resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerlessCacheName`: The name of an existing serverless cache. The snapshot is created
+        /// from this cache.
+        core.props, "ServerlessCacheName", _, set_serverless_cache_name, get_serverless_cache_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerlessCacheSnapshotName`: The name of the serverless cache snapshot. Must be unique
+        /// for the customer account. This value is stored as a lowercase string.
+        core.props, "ServerlessCacheSnapshotName", _, set_serverless_cache_snapshot_name, get_serverless_cache_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to be added to the serverless cache snapshot resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1923,30 +1960,31 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    /// `CacheClusterId`: The identifier of an existing cluster to create a snapshot from. The
-    /// snapshot is created from this cluster.
-    pub fn cache_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheClusterId", value.into());
-        self
+    prop! {
+        /// `CacheClusterId`: The identifier of an existing cluster to create a snapshot from. The
+        /// snapshot is created from this cluster.
+        core.props, "CacheClusterId", cache_cluster_id, set_cache_cluster_id, get_cache_cluster_id, Val<String>
     }
 
-    /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `ReplicationGroupId`: The identifier of an existing replication group to create a snapshot
-    /// from. The snapshot is created from this replication group.
-    pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReplicationGroupId", value.into());
-        self
+    prop! {
+        /// `ReplicationGroupId`: The identifier of an existing replication group to create a
+        /// snapshot from. The snapshot is created from this replication group.
+        core.props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
     }
 
-    /// `Tags`: A list of tags to be added to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of a snapshot. Must be unique within the customer account.
+        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to be added to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2119,17 +2157,25 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    /// `CacheSubnetGroupName`: The name for the cache subnet group. This value is stored as a
-    /// lowercase string.
-    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `CacheSubnetGroupName`: The name for the cache subnet group. This value is stored as a
+        /// lowercase string.
+        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the cache subnet group.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: The EC2 subnet IDs for the cache subnet group.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2167,35 +2213,45 @@ impl User {
         User { core }
     }
 
-    /// `AccessString`: Access permissions string used for this user account.
-    pub fn access_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessString", value.into());
-        self
+    prop! {
+        /// `AccessString`: Access permissions string used for this user account.
+        core.props, "AccessString", access_string, set_access_string, get_access_string, Val<String>
     }
 
-    /// `AuthenticationMode`.
-    pub fn authentication_mode(mut self, value: impl Into<Val<user::AuthenticationMode>>) -> Self {
-        self.core.set("AuthenticationMode", value.into());
-        self
+    prop! {
+        /// `AuthenticationMode`.
+        core.props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<user::AuthenticationMode>
     }
 
-    /// `NoPasswordRequired`: Indicates a password is not required for this user account.
-    pub fn no_password_required(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NoPasswordRequired", value.into());
-        self
+    prop! {
+        /// `Engine`: The target cache engine for the user.
+        core.props, "Engine", _, set_engine, get_engine, Val<user::Engine>
     }
 
-    /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
-    /// each user.
-    pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Passwords", value.into());
-        self
+    prop! {
+        /// `NoPasswordRequired`: Indicates a password is not required for this user account.
+        core.props, "NoPasswordRequired", no_password_required, set_no_password_required, get_no_password_required, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this user.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Passwords`: Passwords used for this user account. You can create up to two passwords
+        /// for each user.
+        core.props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this user.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserId`: The ID of the user.
+        core.props, "UserId", _, set_user_id, get_user_id, Val<String>
+    }
+
+    prop! {
+        /// `UserName`: The username of the user.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2239,11 +2295,15 @@ pub mod user {
             AuthenticationMode { props }
         }
 
-        /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
-        /// each user.
-        pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Passwords", value.into());
-            self
+        prop! {
+            /// `Type`: Authentication Type Allowed values (any case): `iam`, `no-password-required`, `password`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Passwords`: Passwords used for this user account. You can create up to two passwords
+            /// for each user.
+            props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
         }
     }
 
@@ -2289,10 +2349,24 @@ impl UserGroup {
         UserGroup { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this user.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Engine`: The target cache engine for the user group.
+        core.props, "Engine", _, set_engine, get_engine, Val<user_group::Engine>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this user.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserGroupId`: The ID of the user group.
+        core.props, "UserGroupId", _, set_user_group_id, get_user_group_id, Val<String>
+    }
+
+    prop! {
+        /// `UserIds`: List of users associated to this user group.
+        core.props, "UserIds", _, set_user_ids, get_user_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,25 +40,22 @@ impl Application {
         Application { core }
     }
 
-    /// `ApplicationName`: A name for the Elastic Beanstalk application. If you don't specify a
-    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the application
-    /// name.
-    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationName", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: A name for the Elastic Beanstalk application. If you don't specify a
+        /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the
+        /// application name.
+        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
     }
 
-    /// `Description`: Your description of the application.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Your description of the application.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ResourceLifecycleConfig`: Specifies an application resource lifecycle configuration to
-    /// prevent your application from accumulating too many versions.
-    pub fn resource_lifecycle_config(mut self, value: impl Into<Val<application::ApplicationResourceLifecycleConfig>>) -> Self {
-        self.core.set("ResourceLifecycleConfig", value.into());
-        self
+    prop! {
+        /// `ResourceLifecycleConfig`: Specifies an application resource lifecycle configuration to
+        /// prevent your application from accumulating too many versions.
+        core.props, "ResourceLifecycleConfig", resource_lifecycle_config, set_resource_lifecycle_config, get_resource_lifecycle_config, Val<application::ApplicationResourceLifecycleConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -87,20 +84,19 @@ pub mod application {
             ApplicationResourceLifecycleConfig { props }
         }
 
-        /// `ServiceRole`: The ARN of an IAM service role that Elastic Beanstalk has permission to
-        /// assume. The ServiceRole property is required the first time that you provide a
-        /// ResourceLifecycleConfig for the application. After you provide it once, Elastic Beanstalk
-        /// persists the Service Role with the application, and you don't need to specify it again. You
-        /// can, however, specify it in subsequent updates to change the Service Role to another value.
-        pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceRole", value.into());
-            self
+        prop! {
+            /// `ServiceRole`: The ARN of an IAM service role that Elastic Beanstalk has permission to
+            /// assume. The ServiceRole property is required the first time that you provide a
+            /// ResourceLifecycleConfig for the application. After you provide it once, Elastic
+            /// Beanstalk persists the Service Role with the application, and you don't need to specify
+            /// it again. You can, however, specify it in subsequent updates to change the Service Role
+            /// to another value.
+            props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
         }
 
-        /// `VersionLifecycleConfig`: Defines lifecycle settings for application versions.
-        pub fn version_lifecycle_config(mut self, value: impl Into<Val<ApplicationVersionLifecycleConfig>>) -> Self {
-            self.props.set("VersionLifecycleConfig", value.into());
-            self
+        prop! {
+            /// `VersionLifecycleConfig`: Defines lifecycle settings for application versions.
+            props, "VersionLifecycleConfig", version_lifecycle_config, set_version_lifecycle_config, get_version_lifecycle_config, Val<ApplicationVersionLifecycleConfig>
         }
     }
 
@@ -119,18 +115,16 @@ pub mod application {
             ApplicationVersionLifecycleConfig { props }
         }
 
-        /// `MaxAgeRule`: Specify a max age rule to restrict the length of time that application
-        /// versions are retained for an application.
-        pub fn max_age_rule(mut self, value: impl Into<Val<MaxAgeRule>>) -> Self {
-            self.props.set("MaxAgeRule", value.into());
-            self
+        prop! {
+            /// `MaxAgeRule`: Specify a max age rule to restrict the length of time that application
+            /// versions are retained for an application.
+            props, "MaxAgeRule", max_age_rule, set_max_age_rule, get_max_age_rule, Val<MaxAgeRule>
         }
 
-        /// `MaxCountRule`: Specify a max count rule to restrict the number of application versions that
-        /// are retained for an application.
-        pub fn max_count_rule(mut self, value: impl Into<Val<MaxCountRule>>) -> Self {
-            self.props.set("MaxCountRule", value.into());
-            self
+        prop! {
+            /// `MaxCountRule`: Specify a max count rule to restrict the number of application versions
+            /// that are retained for an application.
+            props, "MaxCountRule", max_count_rule, set_max_count_rule, get_max_count_rule, Val<MaxCountRule>
         }
     }
 
@@ -149,23 +143,20 @@ pub mod application {
             MaxAgeRule { props }
         }
 
-        /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3 when
-        /// Elastic Beanstalk deletes the application version.
-        pub fn delete_source_from_s3(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteSourceFromS3", value.into());
-            self
+        prop! {
+            /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3
+            /// when Elastic Beanstalk deletes the application version.
+            props, "DeleteSourceFromS3", delete_source_from_s3, set_delete_source_from_s3, get_delete_source_from_s3, Val<bool>
         }
 
-        /// `Enabled`: Specify true to apply the rule, or false to disable it.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specify true to apply the rule, or false to disable it.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaxAgeInDays`: Specify the number of days to retain an application versions.
-        pub fn max_age_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAgeInDays", value.into());
-            self
+        prop! {
+            /// `MaxAgeInDays`: Specify the number of days to retain an application versions.
+            props, "MaxAgeInDays", max_age_in_days, set_max_age_in_days, get_max_age_in_days, Val<i64>
         }
     }
 
@@ -184,23 +175,20 @@ pub mod application {
             MaxCountRule { props }
         }
 
-        /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3 when
-        /// Elastic Beanstalk deletes the application version.
-        pub fn delete_source_from_s3(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteSourceFromS3", value.into());
-            self
+        prop! {
+            /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3
+            /// when Elastic Beanstalk deletes the application version.
+            props, "DeleteSourceFromS3", delete_source_from_s3, set_delete_source_from_s3, get_delete_source_from_s3, Val<bool>
         }
 
-        /// `Enabled`: Specify true to apply the rule, or false to disable it.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specify true to apply the rule, or false to disable it.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaxCount`: Specify the maximum number of application versions to retain.
-        pub fn max_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCount", value.into());
-            self
+        prop! {
+            /// `MaxCount`: Specify the maximum number of application versions to retain.
+            props, "MaxCount", max_count, set_max_count, get_max_count, Val<i64>
         }
     }
 }
@@ -227,37 +215,38 @@ impl ApplicationVersion {
         ApplicationVersion { core }
     }
 
-    /// `BuildConfiguration`: Settings for an AWS CodeBuild build that packages and builds an
-    /// application version from source code.
-    pub fn build_configuration(mut self, value: impl Into<Val<application_version::BuildConfiguration>>) -> Self {
-        self.core.set("BuildConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: The name of the Elastic Beanstalk application that is associated with
+        /// this application version.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
     }
 
-    /// `Description`: A description of this application version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BuildConfiguration`: Settings for an AWS CodeBuild build that packages and builds an
+        /// application version from source code.
+        core.props, "BuildConfiguration", build_configuration, set_build_configuration, get_build_configuration, Val<application_version::BuildConfiguration>
     }
 
-    /// `ImageConfiguration`: Configuration for image-based application versions.
-    pub fn image_configuration(mut self, value: impl Into<Val<application_version::ImageConfiguration>>) -> Self {
-        self.core.set("ImageConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: A description of this application version.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Process`: Pre-process and validate the environment manifest (`env.yaml`) and configuration
-    /// files in the source bundle. Leave unset for the service default.
-    pub fn process(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Process", value.into());
-        self
+    prop! {
+        /// `ImageConfiguration`: Configuration for image-based application versions.
+        core.props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<application_version::ImageConfiguration>
     }
 
-    /// `SourceBundle`: The Amazon S3 bucket and key that identify the location of the source bundle
-    /// for this version.
-    pub fn source_bundle(mut self, value: impl Into<Val<application_version::SourceBundle>>) -> Self {
-        self.core.set("SourceBundle", value.into());
-        self
+    prop! {
+        /// `Process`: Pre-process and validate the environment manifest (`env.yaml`) and
+        /// configuration files in the source bundle. Leave unset for the service default.
+        core.props, "Process", process, set_process, get_process, Val<bool>
+    }
+
+    prop! {
+        /// `SourceBundle`: The Amazon S3 bucket and key that identify the location of the source
+        /// bundle for this version.
+        core.props, "SourceBundle", source_bundle, set_source_bundle, get_source_bundle, Val<application_version::SourceBundle>
     }
 
     /// `Ref`: the resource's identifier.
@@ -300,22 +289,30 @@ pub mod application_version {
             BuildConfiguration { props }
         }
 
-        /// `ArtifactName`: The name of the build artifact.
-        pub fn artifact_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactName", value.into());
-            self
+        prop! {
+            /// `CodeBuildServiceRole`: The ARN of the IAM role that AWS CodeBuild assumes to build the
+            /// application version.
+            props, "CodeBuildServiceRole", _, set_code_build_service_role, get_code_build_service_role, Val<String>
         }
 
-        /// `ComputeType`: The compute type for the CodeBuild build environment.
-        pub fn compute_type(mut self, value: impl Into<Val<BuildConfigurationComputeType>>) -> Self {
-            self.props.set("ComputeType", value.into());
-            self
+        prop! {
+            /// `Image`: The CodeBuild image used for the build environment.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
-        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `ArtifactName`: The name of the build artifact.
+            props, "ArtifactName", artifact_name, set_artifact_name, get_artifact_name, Val<String>
+        }
+
+        prop! {
+            /// `ComputeType`: The compute type for the CodeBuild build environment.
+            props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<BuildConfigurationComputeType>
+        }
+
+        prop! {
+            /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
+            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
         }
     }
 
@@ -352,16 +349,14 @@ pub mod application_version {
             ImageConfiguration { props }
         }
 
-        /// `Build`: Configuration for building a container image from source code.
-        pub fn build(mut self, value: impl Into<Val<ImageBuildConfiguration>>) -> Self {
-            self.props.set("Build", value.into());
-            self
+        prop! {
+            /// `Build`: Configuration for building a container image from source code.
+            props, "Build", build, set_build, get_build, Val<ImageBuildConfiguration>
         }
 
-        /// `Source`: The container image source for this version, as an ECR image URI.
-        pub fn source(mut self, value: impl Into<Val<ImageSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: The container image source for this version, as an ECR image URI.
+            props, "Source", source, set_source, get_source, Val<ImageSource>
         }
     }
 
@@ -388,34 +383,40 @@ pub mod application_version {
             ImageBuildConfiguration { props }
         }
 
-        /// `Architecture`: The target architecture for the built container image.
-        pub fn architecture(mut self, value: impl Into<Val<ImageBuildConfigurationArchitecture>>) -> Self {
-            self.props.set("Architecture", value.into());
-            self
+        prop! {
+            /// `Type`: The type of image build: docker or buildpack.
+            props, "Type", _, set_type, get_type, Val<ImageBuildConfigurationType>
         }
 
-        /// `Buildpack`: The buildpack to use for building the image.
-        pub fn buildpack(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Buildpack", value.into());
-            self
+        prop! {
+            /// `CodeBuildServiceRole`: The ARN of the IAM role that AWS CodeBuild assumes to build the
+            /// application version.
+            props, "CodeBuildServiceRole", _, set_code_build_service_role, get_code_build_service_role, Val<String>
         }
 
-        /// `ComputeType`: The compute type for the CodeBuild build environment.
-        pub fn compute_type(mut self, value: impl Into<Val<ImageBuildConfigurationComputeType>>) -> Self {
-            self.props.set("ComputeType", value.into());
-            self
+        prop! {
+            /// `Architecture`: The target architecture for the built container image.
+            props, "Architecture", architecture, set_architecture, get_architecture, Val<ImageBuildConfigurationArchitecture>
         }
 
-        /// `DockerfileLocation`: The path to the Dockerfile, relative to the source root.
-        pub fn dockerfile_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DockerfileLocation", value.into());
-            self
+        prop! {
+            /// `Buildpack`: The buildpack to use for building the image.
+            props, "Buildpack", buildpack, set_buildpack, get_buildpack, Val<String>
         }
 
-        /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
-        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `ComputeType`: The compute type for the CodeBuild build environment.
+            props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<ImageBuildConfigurationComputeType>
+        }
+
+        prop! {
+            /// `DockerfileLocation`: The path to the Dockerfile, relative to the source root.
+            props, "DockerfileLocation", dockerfile_location, set_dockerfile_location, get_dockerfile_location, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
+            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
         }
     }
 
@@ -476,10 +477,9 @@ pub mod application_version {
             ImageSource { props }
         }
 
-        /// `Uri`: The URI of the container image, e.g. an ECR image URI.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`: The URI of the container image, e.g. an ECR image URI.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -500,6 +500,16 @@ pub mod application_version {
             props.set("S3Bucket", s3_bucket.into());
             props.set("S3Key", s3_key.into());
             SourceBundle { props }
+        }
+
+        prop! {
+            /// `S3Bucket`: The Amazon S3 bucket where the data is located.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`: The Amazon S3 key where the data is located.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
         }
     }
 }
@@ -526,60 +536,61 @@ impl ConfigurationTemplate {
         ConfigurationTemplate { core }
     }
 
-    /// `Description`: An optional description for this configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: The name of the Elastic Beanstalk application to associate with this
+        /// configuration template.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
     }
 
-    /// `EnvironmentId`: The ID of an environment whose settings you want to use to create the
-    /// configuration template. You must specify EnvironmentId if you don't specify PlatformArn,
-    /// SolutionStackName, or SourceConfiguration.
-    pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentId", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description for this configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OptionSettings`: Option values for the Elastic Beanstalk configuration, such as the
-    /// instance type. If specified, these values override the values obtained from the solution
-    /// stack or the source configuration template. For a complete list of Elastic Beanstalk
-    /// configuration options, see Option Values (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options.html>)
-    /// in the AWS Elastic Beanstalk Developer Guide.
-    pub fn option_settings(mut self, value: impl Into<Val<List<configuration_template::ConfigurationOptionSetting>>>) -> Self {
-        self.core.set("OptionSettings", value.into());
-        self
+    prop! {
+        /// `EnvironmentId`: The ID of an environment whose settings you want to use to create the
+        /// configuration template. You must specify EnvironmentId if you don't specify PlatformArn,
+        /// SolutionStackName, or SourceConfiguration.
+        core.props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
     }
 
-    /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform. For more information,
-    /// see Custom Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/custom-platforms.html>)
-    /// in the AWS Elastic Beanstalk Developer Guide.
-    pub fn platform_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformArn", value.into());
-        self
+    prop! {
+        /// `OptionSettings`: Option values for the Elastic Beanstalk configuration, such as the
+        /// instance type. If specified, these values override the values obtained from the solution
+        /// stack or the source configuration template. For a complete list of Elastic Beanstalk
+        /// configuration options, see Option Values (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options.html>)
+        /// in the AWS Elastic Beanstalk Developer Guide.
+        core.props, "OptionSettings", option_settings, set_option_settings, get_option_settings, Val<List<configuration_template::ConfigurationOptionSetting>>
     }
 
-    /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version) that
-    /// this configuration uses. For example, 64bit Amazon Linux 2013.09 running Tomcat 7 Java 7. A
-    /// solution stack specifies the operating system, runtime, and application server for a
-    /// configuration template. It also determines the set of configuration options as well as the
-    /// possible and default values. For more information, see Supported Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts.platforms.html>)
-    /// in the AWS Elastic Beanstalk Developer Guide. You must specify SolutionStackName if you
-    /// don't specify …
-    pub fn solution_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SolutionStackName", value.into());
-        self
+    prop! {
+        /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform. For more
+        /// information, see Custom Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/custom-platforms.html>)
+        /// in the AWS Elastic Beanstalk Developer Guide.
+        core.props, "PlatformArn", platform_arn, set_platform_arn, get_platform_arn, Val<String>
     }
 
-    /// `SourceConfiguration`: An Elastic Beanstalk configuration template to base this one on. If
-    /// specified, Elastic Beanstalk uses the configuration values from the specified configuration
-    /// template to create a new configuration. Values specified in OptionSettings override any
-    /// values obtained from the SourceConfiguration. You must specify SourceConfiguration if you
-    /// don't specify PlatformArn, EnvironmentId, or SolutionStackName. Constraint: If both solution
-    /// stack name and source configuration are specified, the solution stack of the source
-    /// configuration template must match the specified solution stack name.
-    pub fn source_configuration(mut self, value: impl Into<Val<configuration_template::SourceConfiguration>>) -> Self {
-        self.core.set("SourceConfiguration", value.into());
-        self
+    prop! {
+        /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version)
+        /// that this configuration uses. For example, 64bit Amazon Linux 2013.09 running Tomcat 7
+        /// Java 7. A solution stack specifies the operating system, runtime, and application server
+        /// for a configuration template. It also determines the set of configuration options as
+        /// well as the possible and default values. For more information, see Supported Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts.platforms.html>)
+        /// in the AWS Elastic Beanstalk Developer Guide. You must specify SolutionStackName if you
+        /// don't specify …
+        core.props, "SolutionStackName", solution_stack_name, set_solution_stack_name, get_solution_stack_name, Val<String>
+    }
+
+    prop! {
+        /// `SourceConfiguration`: An Elastic Beanstalk configuration template to base this one on.
+        /// If specified, Elastic Beanstalk uses the configuration values from the specified
+        /// configuration template to create a new configuration. Values specified in OptionSettings
+        /// override any values obtained from the SourceConfiguration. You must specify
+        /// SourceConfiguration if you don't specify PlatformArn, EnvironmentId, or
+        /// SolutionStackName. Constraint: If both solution stack name and source configuration are
+        /// specified, the solution stack of the source configuration template must match the
+        /// specified solution stack name.
+        core.props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<configuration_template::SourceConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -619,17 +630,25 @@ pub mod configuration_template {
             ConfigurationOptionSetting { props }
         }
 
-        /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
-        /// scaling configuration option.
-        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceName", value.into());
-            self
+        prop! {
+            /// `Namespace`: A unique namespace that identifies the option's associated AWS resource.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Value`: The current value for the configuration option.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `OptionName`: The name of the configuration option.
+            props, "OptionName", _, set_option_name, get_option_name, Val<String>
+        }
+
+        prop! {
+            /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
+            /// scaling configuration option.
+            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The current value for the configuration option.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -654,6 +673,16 @@ pub mod configuration_template {
             props.set("TemplateName", template_name.into());
             props.set("ApplicationName", application_name.into());
             SourceConfiguration { props }
+        }
+
+        prop! {
+            /// `TemplateName`: The name of the configuration template.
+            props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+        }
+
+        prop! {
+            /// `ApplicationName`: The name of the application associated with the configuration.
+            props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
         }
     }
 }
@@ -680,80 +709,75 @@ impl Environment {
         Environment { core }
     }
 
-    /// `CNAMEPrefix`: If specified, the environment attempts to use this value as the prefix for
-    /// the CNAME in your Elastic Beanstalk environment URL. If not specified, the CNAME is
-    /// generated automatically by appending a random alphanumeric string to the environment name.
-    pub fn cname_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CNAMEPrefix", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: The name of the application that is associated with this environment.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
     }
 
-    /// `Description`: Your description for this environment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CNAMEPrefix`: If specified, the environment attempts to use this value as the prefix
+        /// for the CNAME in your Elastic Beanstalk environment URL. If not specified, the CNAME is
+        /// generated automatically by appending a random alphanumeric string to the environment
+        /// name.
+        core.props, "CNAMEPrefix", cname_prefix, set_cname_prefix, get_cname_prefix, Val<String>
     }
 
-    /// `EnvironmentName`: A unique name for the environment.
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `Description`: Your description for this environment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OperationsRole`: The Amazon Resource Name (ARN) of an existing IAM role to be used as the
-    /// environment's operations role.
-    pub fn operations_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OperationsRole", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`: A unique name for the environment.
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `OptionSettings`: Key-value pairs defining configuration options for this environment, such
-    /// as the instance type.
-    pub fn option_settings(mut self, value: impl Into<Val<List<environment::OptionSetting>>>) -> Self {
-        self.core.set("OptionSettings", value.into());
-        self
+    prop! {
+        /// `OperationsRole`: The Amazon Resource Name (ARN) of an existing IAM role to be used as
+        /// the environment's operations role.
+        core.props, "OperationsRole", operations_role, set_operations_role, get_operations_role, Val<String>
     }
 
-    /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform to use with the
-    /// environment.
-    pub fn platform_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformArn", value.into());
-        self
+    prop! {
+        /// `OptionSettings`: Key-value pairs defining configuration options for this environment,
+        /// such as the instance type.
+        core.props, "OptionSettings", option_settings, set_option_settings, get_option_settings, Val<List<environment::OptionSetting>>
     }
 
-    /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version) to
-    /// use with the environment.
-    pub fn solution_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SolutionStackName", value.into());
-        self
+    prop! {
+        /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform to use with the
+        /// environment.
+        core.props, "PlatformArn", platform_arn, set_platform_arn, get_platform_arn, Val<String>
     }
 
-    /// `Tags`: Specifies the tags applied to resources in the environment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version)
+        /// to use with the environment.
+        core.props, "SolutionStackName", solution_stack_name, set_solution_stack_name, get_solution_stack_name, Val<String>
     }
 
-    /// `TemplateName`: The name of the Elastic Beanstalk configuration template to use with the
-    /// environment.
-    pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateName", value.into());
-        self
+    prop! {
+        /// `Tags`: Specifies the tags applied to resources in the environment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Tier`: Specifies the tier to use in creating this environment. The environment tier that
-    /// you choose determines whether Elastic Beanstalk provisions resources to support a web
-    /// application that handles HTTP(S) requests or a web application that handles
-    /// background-processing tasks.
-    pub fn tier(mut self, value: impl Into<Val<environment::Tier>>) -> Self {
-        self.core.set("Tier", value.into());
-        self
+    prop! {
+        /// `TemplateName`: The name of the Elastic Beanstalk configuration template to use with the
+        /// environment.
+        core.props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
     }
 
-    /// `VersionLabel`: The name of the application version to deploy.
-    pub fn version_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionLabel", value.into());
-        self
+    prop! {
+        /// `Tier`: Specifies the tier to use in creating this environment. The environment tier
+        /// that you choose determines whether Elastic Beanstalk provisions resources to support a
+        /// web application that handles HTTP(S) requests or a web application that handles
+        /// background-processing tasks.
+        core.props, "Tier", tier, set_tier, get_tier, Val<environment::Tier>
+    }
+
+    prop! {
+        /// `VersionLabel`: The name of the application version to deploy.
+        core.props, "VersionLabel", version_label, set_version_label, get_version_label, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -793,17 +817,25 @@ pub mod environment {
             OptionSetting { props }
         }
 
-        /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
-        /// scaling configuration option.
-        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceName", value.into());
-            self
+        prop! {
+            /// `Namespace`: A unique namespace that identifies the option's associated AWS resource.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
         }
 
-        /// `Value`: The current value for the configuration option.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `OptionName`: The name of the configuration option.
+            props, "OptionName", _, set_option_name, get_option_name, Val<String>
+        }
+
+        prop! {
+            /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
+            /// scaling configuration option.
+            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The current value for the configuration option.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -822,23 +854,20 @@ pub mod environment {
             Tier { props }
         }
 
-        /// `Name`: The name of this environment tier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of this environment tier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Type`: The type of this environment tier.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of this environment tier.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Version`: The version of this environment tier. When you don't set a value to it, Elastic
-        /// Beanstalk uses the latest compatible worker tier version.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The version of this environment tier. When you don't set a value to it,
+            /// Elastic Beanstalk uses the latest compatible worker tier version.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }

@@ -43,107 +43,98 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    /// `AccessLoggingPolicy`: Information about where and how access logs are stored for the load
-    /// balancer.
-    pub fn access_logging_policy(mut self, value: impl Into<Val<load_balancer::AccessLoggingPolicy>>) -> Self {
-        self.core.set("AccessLoggingPolicy", value.into());
-        self
+    prop! {
+        /// `AccessLoggingPolicy`: Information about where and how access logs are stored for the
+        /// load balancer.
+        core.props, "AccessLoggingPolicy", access_logging_policy, set_access_logging_policy, get_access_logging_policy, Val<load_balancer::AccessLoggingPolicy>
     }
 
-    /// `AppCookieStickinessPolicy`: Information about a policy for application-controlled session
-    /// stickiness.
-    pub fn app_cookie_stickiness_policy(mut self, value: impl Into<Val<List<load_balancer::AppCookieStickinessPolicy>>>) -> Self {
-        self.core.set("AppCookieStickinessPolicy", value.into());
-        self
+    prop! {
+        /// `AppCookieStickinessPolicy`: Information about a policy for application-controlled
+        /// session stickiness.
+        core.props, "AppCookieStickinessPolicy", app_cookie_stickiness_policy, set_app_cookie_stickiness_policy, get_app_cookie_stickiness_policy, Val<List<load_balancer::AppCookieStickinessPolicy>>
     }
 
-    /// `AvailabilityZones`: The Availability Zones for a load balancer in a default VPC. For a load
-    /// balancer in a nondefault VPC, specify Subnets instead.
-    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZones", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`: The Availability Zones for a load balancer in a default VPC. For a
+        /// load balancer in a nondefault VPC, specify Subnets instead.
+        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `ConnectionDrainingPolicy`: If enabled, the load balancer allows existing requests to
-    /// complete before the load balancer shifts traffic away from a deregistered or unhealthy
-    /// instance.
-    pub fn connection_draining_policy(mut self, value: impl Into<Val<load_balancer::ConnectionDrainingPolicy>>) -> Self {
-        self.core.set("ConnectionDrainingPolicy", value.into());
-        self
+    prop! {
+        /// `ConnectionDrainingPolicy`: If enabled, the load balancer allows existing requests to
+        /// complete before the load balancer shifts traffic away from a deregistered or unhealthy
+        /// instance.
+        core.props, "ConnectionDrainingPolicy", connection_draining_policy, set_connection_draining_policy, get_connection_draining_policy, Val<load_balancer::ConnectionDrainingPolicy>
     }
 
-    /// `ConnectionSettings`: If enabled, the load balancer allows the connections to remain idle (no
-    /// data is sent over the connection) for the specified duration.
-    pub fn connection_settings(mut self, value: impl Into<Val<load_balancer::ConnectionSettings>>) -> Self {
-        self.core.set("ConnectionSettings", value.into());
-        self
+    prop! {
+        /// `ConnectionSettings`: If enabled, the load balancer allows the connections to remain
+        /// idle (no data is sent over the connection) for the specified duration.
+        core.props, "ConnectionSettings", connection_settings, set_connection_settings, get_connection_settings, Val<load_balancer::ConnectionSettings>
     }
 
-    /// `CrossZone`: If enabled, the load balancer routes the request traffic evenly across all
-    /// instances regardless of the Availability Zones.
-    pub fn cross_zone(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CrossZone", value.into());
-        self
+    prop! {
+        /// `CrossZone`: If enabled, the load balancer routes the request traffic evenly across all
+        /// instances regardless of the Availability Zones.
+        core.props, "CrossZone", cross_zone, set_cross_zone, get_cross_zone, Val<bool>
     }
 
-    /// `HealthCheck`: The health check settings to use when evaluating the health of your EC2
-    /// instances.
-    pub fn health_check(mut self, value: impl Into<Val<load_balancer::HealthCheck>>) -> Self {
-        self.core.set("HealthCheck", value.into());
-        self
+    prop! {
+        /// `HealthCheck`: The health check settings to use when evaluating the health of your EC2
+        /// instances.
+        core.props, "HealthCheck", health_check, set_health_check, get_health_check, Val<load_balancer::HealthCheck>
     }
 
-    /// `Instances`: The IDs of the instances for the load balancer.
-    pub fn instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Instances", value.into());
-        self
+    prop! {
+        /// `Instances`: The IDs of the instances for the load balancer.
+        core.props, "Instances", instances, set_instances, get_instances, Val<List<String>>
     }
 
-    /// `LBCookieStickinessPolicy`: Information about a policy for duration-based session
-    /// stickiness.
-    pub fn lb_cookie_stickiness_policy(mut self, value: impl Into<Val<List<load_balancer::LbCookieStickinessPolicy>>>) -> Self {
-        self.core.set("LBCookieStickinessPolicy", value.into());
-        self
+    prop! {
+        /// `LBCookieStickinessPolicy`: Information about a policy for duration-based session
+        /// stickiness.
+        core.props, "LBCookieStickinessPolicy", lb_cookie_stickiness_policy, set_lb_cookie_stickiness_policy, get_lb_cookie_stickiness_policy, Val<List<load_balancer::LbCookieStickinessPolicy>>
     }
 
-    /// `LoadBalancerName`: The name of the load balancer. This name must be unique within your set
-    /// of load balancers for the region.
-    pub fn load_balancer_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoadBalancerName", value.into());
-        self
+    prop! {
+        /// `Listeners`: The Listeners for the load balancer. You can specify at most one listener
+        /// per port.
+        core.props, "Listeners", _, set_listeners, get_listeners, Val<List<load_balancer::Listeners>>
     }
 
-    /// `Policies`: The policies defined for your Classic Load Balancer. Specify only back-end
-    /// server policies.
-    pub fn policies(mut self, value: impl Into<Val<List<load_balancer::Policies>>>) -> Self {
-        self.core.set("Policies", value.into());
-        self
+    prop! {
+        /// `LoadBalancerName`: The name of the load balancer. This name must be unique within your
+        /// set of load balancers for the region.
+        core.props, "LoadBalancerName", load_balancer_name, set_load_balancer_name, get_load_balancer_name, Val<String>
     }
 
-    /// `Scheme`: The type of load balancer. Valid only for load balancers in a VPC.
-    pub fn scheme(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Scheme", value.into());
-        self
+    prop! {
+        /// `Policies`: The policies defined for your Classic Load Balancer. Specify only back-end
+        /// server policies.
+        core.props, "Policies", policies, set_policies, get_policies, Val<List<load_balancer::Policies>>
     }
 
-    /// `SecurityGroups`: The security groups for the load balancer. Valid only for load balancers
-    /// in a VPC.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `Scheme`: The type of load balancer. Valid only for load balancers in a VPC.
+        core.props, "Scheme", scheme, set_scheme, get_scheme, Val<String>
     }
 
-    /// `Subnets`: The IDs of the subnets for the load balancer. You can specify at most one subnet
-    /// per Availability Zone.
-    pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Subnets", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`: The security groups for the load balancer. Valid only for load
+        /// balancers in a VPC.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
     }
 
-    /// `Tags`: The tags associated with a load balancer.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subnets`: The IDs of the subnets for the load balancer. You can specify at most one
+        /// subnet per Availability Zone.
+        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with a load balancer.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -215,18 +206,27 @@ pub mod load_balancer {
             AccessLoggingPolicy { props }
         }
 
-        /// `EmitInterval`: The interval for publishing the access logs. You can specify an interval of
-        /// either 5 minutes or 60 minutes. Default: 60 minutes
-        pub fn emit_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EmitInterval", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether access logs are enabled for the load balancer.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `S3BucketPrefix`: The logical hierarchy you created for your Amazon S3 bucket, for example `my-bucket-prefix/prod`.
-        /// If the prefix is not provided, the log is placed at the root level of the bucket.
-        pub fn s3_bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketPrefix", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the Amazon S3 bucket where the access logs are stored.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `EmitInterval`: The interval for publishing the access logs. You can specify an interval
+            /// of either 5 minutes or 60 minutes. Default: 60 minutes
+            props, "EmitInterval", emit_interval, set_emit_interval, get_emit_interval, Val<i64>
+        }
+
+        prop! {
+            /// `S3BucketPrefix`: The logical hierarchy you created for your Amazon S3 bucket, for
+            /// example `my-bucket-prefix/prod`. If the prefix is not provided, the log is placed at the
+            /// root level of the bucket.
+            props, "S3BucketPrefix", s3_bucket_prefix, set_s3_bucket_prefix, get_s3_bucket_prefix, Val<String>
         }
     }
 
@@ -250,6 +250,17 @@ pub mod load_balancer {
             props.set("CookieName", cookie_name.into());
             AppCookieStickinessPolicy { props }
         }
+
+        prop! {
+            /// `PolicyName`: The mnemonic name for the policy being created. The name must be unique
+            /// within a set of policies for this load balancer.
+            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        }
+
+        prop! {
+            /// `CookieName`: The name of the application cookie used for stickiness.
+            props, "CookieName", _, set_cookie_name, get_cookie_name, Val<String>
+        }
     }
 
     /// `AWS::ElasticLoadBalancing::LoadBalancer.ConnectionDrainingPolicy`: If enabled, the load
@@ -272,11 +283,15 @@ pub mod load_balancer {
             ConnectionDrainingPolicy { props }
         }
 
-        /// `Timeout`: The maximum time, in seconds, to keep the existing connections open before
-        /// deregistering the instances.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether connection draining is enabled for the load balancer.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Timeout`: The maximum time, in seconds, to keep the existing connections open before
+            /// deregistering the instances.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -298,6 +313,12 @@ pub mod load_balancer {
             let mut props = Props::new();
             props.set("IdleTimeout", idle_timeout.into());
             ConnectionSettings { props }
+        }
+
+        prop! {
+            /// `IdleTimeout`: The time, in seconds, that the connection is allowed to be idle (no data
+            /// has been sent over the connection) before it is closed by the load balancer.
+            props, "IdleTimeout", _, set_idle_timeout, get_idle_timeout, Val<i64>
         }
     }
 
@@ -338,6 +359,35 @@ pub mod load_balancer {
             props.set("Interval", interval.into());
             HealthCheck { props }
         }
+
+        prop! {
+            /// `Target`: The instance being checked.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `UnhealthyThreshold`: The number of consecutive health check failures required before
+            /// moving the instance to the `Unhealthy` state.
+            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<String>
+        }
+
+        prop! {
+            /// `Timeout`: The amount of time, in seconds, during which no response means a failed
+            /// health check. This value must be less than the `Interval` value.
+            props, "Timeout", _, set_timeout, get_timeout, Val<String>
+        }
+
+        prop! {
+            /// `HealthyThreshold`: The number of consecutive health checks successes required before
+            /// moving the instance to the `Healthy` state.
+            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<String>
+        }
+
+        prop! {
+            /// `Interval`: The approximate interval, in seconds, between health checks of an individual
+            /// instance.
+            props, "Interval", _, set_interval, get_interval, Val<String>
+        }
     }
 
     /// `AWS::ElasticLoadBalancing::LoadBalancer.LBCookieStickinessPolicy`: Information about a
@@ -356,19 +406,17 @@ pub mod load_balancer {
             LbCookieStickinessPolicy { props }
         }
 
-        /// `CookieExpirationPeriod`: The time period, in seconds, after which the cookie should be
-        /// considered stale. If this parameter is not specified, the stickiness session lasts for the
-        /// duration of the browser session.
-        pub fn cookie_expiration_period(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CookieExpirationPeriod", value.into());
-            self
+        prop! {
+            /// `CookieExpirationPeriod`: The time period, in seconds, after which the cookie should be
+            /// considered stale. If this parameter is not specified, the stickiness session lasts for
+            /// the duration of the browser session.
+            props, "CookieExpirationPeriod", cookie_expiration_period, set_cookie_expiration_period, get_cookie_expiration_period, Val<String>
         }
 
-        /// `PolicyName`: The name of the policy. This name must be unique within the set of policies
-        /// for this load balancer.
-        pub fn policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PolicyName", value.into());
-            self
+        prop! {
+            /// `PolicyName`: The name of the policy. This name must be unique within the set of
+            /// policies for this load balancer.
+            props, "PolicyName", policy_name, set_policy_name, get_policy_name, Val<String>
         }
     }
 
@@ -400,28 +448,44 @@ pub mod load_balancer {
             Listeners { props }
         }
 
-        /// `InstanceProtocol`: The protocol to use for routing traffic to instances: HTTP, HTTPS, TCP,
-        /// or SSL. If the front-end protocol is TCP or SSL, the back-end protocol must be TCP or SSL.
-        /// If the front-end protocol is HTTP or HTTPS, the back-end protocol must be HTTP or HTTPS. If
-        /// there is another listener with the same `InstancePort` whose `InstanceProtocol` is secure, (HTTPS
-        /// or SSL), the listener's `InstanceProtocol` must also be secure. If there is another listener
-        /// with the same `InstancePort` whose `InstanceProtocol` is HTTP or TCP, the listener's `InstanceProtocol`
-        /// must be HTTP or TCP. Allowed values (any case): …
-        pub fn instance_protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceProtocol", value.into());
-            self
+        prop! {
+            /// `InstancePort`: The port on which the instance is listening.
+            props, "InstancePort", _, set_instance_port, get_instance_port, Val<String>
         }
 
-        /// `PolicyNames`: The names of the policies to associate with the listener.
-        pub fn policy_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PolicyNames", value.into());
-            self
+        prop! {
+            /// `LoadBalancerPort`: The port on which the load balancer is listening. On EC2-VPC, you
+            /// can specify any port from the range 1-65535. On EC2-Classic, you can specify any port
+            /// from the following list: 25, 80, 443, 465, 587, 1024-65535.
+            props, "LoadBalancerPort", _, set_load_balancer_port, get_load_balancer_port, Val<String>
         }
 
-        /// `SSLCertificateId`: The Amazon Resource Name (ARN) of the server certificate.
-        pub fn ssl_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SSLCertificateId", value.into());
-            self
+        prop! {
+            /// `Protocol`: The load balancer transport protocol to use for routing: HTTP, HTTPS, TCP,
+            /// or SSL. Allowed values (any case): `http`, `https`, `tcp`, `ssl`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `InstanceProtocol`: The protocol to use for routing traffic to instances: HTTP, HTTPS,
+            /// TCP, or SSL. If the front-end protocol is TCP or SSL, the back-end protocol must be TCP
+            /// or SSL. If the front-end protocol is HTTP or HTTPS, the back-end protocol must be HTTP
+            /// or HTTPS. If there is another listener with the same `InstancePort` whose `InstanceProtocol`
+            /// is secure, (HTTPS or SSL), the listener's `InstanceProtocol` must also be secure. If
+            /// there is another listener with the same `InstancePort` whose `InstanceProtocol` is HTTP
+            /// or TCP, the listener's `InstanceProtocol` must be HTTP or TCP. Allowed values (any
+            /// case): …
+            props, "InstanceProtocol", instance_protocol, set_instance_protocol, get_instance_protocol, Val<String>
+        }
+
+        prop! {
+            /// `PolicyNames`: The names of the policies to associate with the listener.
+            props, "PolicyNames", policy_names, set_policy_names, get_policy_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `SSLCertificateId`: The Amazon Resource Name (ARN) of the server certificate.
+            props, "SSLCertificateId", ssl_certificate_id, set_ssl_certificate_id, get_ssl_certificate_id, Val<String>
         }
     }
 
@@ -450,17 +514,30 @@ pub mod load_balancer {
             Policies { props }
         }
 
-        /// `InstancePorts`: The instance ports for the policy. Required only for some policy types.
-        pub fn instance_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InstancePorts", value.into());
-            self
+        prop! {
+            /// `PolicyType`: The name of the policy type.
+            props, "PolicyType", _, set_policy_type, get_policy_type, Val<String>
         }
 
-        /// `LoadBalancerPorts`: The load balancer ports for the policy. Required only for some policy
-        /// types.
-        pub fn load_balancer_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LoadBalancerPorts", value.into());
-            self
+        prop! {
+            /// `PolicyName`: The name of the policy.
+            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        }
+
+        prop! {
+            /// `Attributes`: The policy attributes.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<PolicyItem>>
+        }
+
+        prop! {
+            /// `InstancePorts`: The instance ports for the policy. Required only for some policy types.
+            props, "InstancePorts", instance_ports, set_instance_ports, get_instance_ports, Val<List<String>>
+        }
+
+        prop! {
+            /// `LoadBalancerPorts`: The load balancer ports for the policy. Required only for some
+            /// policy types.
+            props, "LoadBalancerPorts", load_balancer_ports, set_load_balancer_ports, get_load_balancer_ports, Val<List<String>>
         }
     }
 
@@ -479,16 +556,14 @@ pub mod load_balancer {
             PolicyItem { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, Json, List, ListenerArn, LoadBalancerArn, SecurityGroupId, SubnetId, TargetGroupArn, VpcId};
+use cdk_core::kind::{Arn, Json, List, ListenerArn, ListenerRuleArn, LoadBalancerArn, SecurityGroupId, SubnetId, TargetGroupArn, VpcId};
 
 /// `AWS::ElasticLoadBalancingV2::Listener`: Specifies a listener for an Application Load Balancer,
 /// Network Load Balancer, or Gateway Load Balancer.
@@ -50,68 +50,72 @@ impl Listener {
         Listener { core }
     }
 
-    /// `AlpnPolicy`: \[TLS listener\] The name of the Application-Layer Protocol Negotiation (ALPN)
-    /// policy.
-    pub fn alpn_policy(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AlpnPolicy", value.into());
-        self
+    prop! {
+        /// `AlpnPolicy`: \[TLS listener\] The name of the Application-Layer Protocol Negotiation (ALPN)
+        /// policy.
+        core.props, "AlpnPolicy", alpn_policy, set_alpn_policy, get_alpn_policy, Val<List<String>>
     }
 
-    /// `Certificates`: The default SSL server certificate for a secure listener. You must provide
-    /// exactly one certificate if the listener protocol is HTTPS or TLS. For an HTTPS listener,
-    /// update requires some interruptions. For a TLS listener, update requires no interruption. To
-    /// create a certificate list for a secure listener, use
-    /// AWS::ElasticLoadBalancingV2::ListenerCertificate (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html>).
-    pub fn certificates(mut self, value: impl Into<Val<List<listener::Certificate>>>) -> Self {
-        self.core.set("Certificates", value.into());
-        self
+    prop! {
+        /// `Certificates`: The default SSL server certificate for a secure listener. You must
+        /// provide exactly one certificate if the listener protocol is HTTPS or TLS. For an HTTPS
+        /// listener, update requires some interruptions. For a TLS listener, update requires no
+        /// interruption. To create a certificate list for a secure listener, use
+        /// AWS::ElasticLoadBalancingV2::ListenerCertificate (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html>).
+        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<listener::Certificate>>
     }
 
-    /// `ListenerAttributes`: The listener attributes. Attributes that you do not modify retain
-    /// their current values.
-    pub fn listener_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ListenerAttributes", value.into());
-        self
+    prop! {
+        /// `DefaultActions`: The actions for the default rule. You cannot define a condition for a
+        /// default rule. To create additional rules for an Application Load Balancer, use
+        /// AWS::ElasticLoadBalancingV2::ListenerRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html>).
+        core.props, "DefaultActions", _, set_default_actions, get_default_actions, Val<List<listener::Action>>
     }
 
-    /// `MutualAuthentication`: The mutual authentication configuration information.
-    pub fn mutual_authentication(mut self, value: impl Into<Val<listener::MutualAuthentication>>) -> Self {
-        self.core.set("MutualAuthentication", value.into());
-        self
+    prop! {
+        /// `ListenerAttributes`: The listener attributes. Attributes that you do not modify retain
+        /// their current values.
+        core.props, "ListenerAttributes", listener_attributes, set_listener_attributes, get_listener_attributes, Val<List<Tag>>
     }
 
-    /// `Port`: The port on which the load balancer is listening. You can't specify a port for a
-    /// Gateway Load Balancer.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `LoadBalancerArn`: The Amazon Resource Name (ARN) of the load balancer.
+        core.props, "LoadBalancerArn", _, set_load_balancer_arn, get_load_balancer_arn, Val<LoadBalancerArn>
     }
 
-    /// `Protocol`: The protocol for connections from clients to the load balancer. For Application
-    /// Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load Balancers, the
-    /// supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You can’t specify the
-    /// UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is enabled. You can't specify a
-    /// protocol for a Gateway Load Balancer.
-    pub fn protocol(mut self, value: impl Into<Val<listener::Protocol>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `MutualAuthentication`: The mutual authentication configuration information.
+        core.props, "MutualAuthentication", mutual_authentication, set_mutual_authentication, get_mutual_authentication, Val<listener::MutualAuthentication>
     }
 
-    /// `SslPolicy`: \[HTTPS and TLS listeners\] The security policy that defines which protocols
-    /// and ciphers are supported. For more information, see Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html>)
-    /// in the *Application Load Balancers Guide* and Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html>)
-    /// in the *Network Load Balancers Guide*. \[HTTPS listeners\] Updating the security policy can
-    /// result in interruptions if the load balancer is handling a high volume of traffic. To
-    /// decrease the …
-    pub fn ssl_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SslPolicy", value.into());
-        self
+    prop! {
+        /// `Port`: The port on which the load balancer is listening. You can't specify a port for a
+        /// Gateway Load Balancer.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Protocol`: The protocol for connections from clients to the load balancer. For
+        /// Application Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load
+        /// Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You
+        /// can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is
+        /// enabled. You can't specify a protocol for a Gateway Load Balancer.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<listener::Protocol>
+    }
+
+    prop! {
+        /// `SslPolicy`: \[HTTPS and TLS listeners\] The security policy that defines which
+        /// protocols and ciphers are supported. For more information, see Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html>)
+        /// in the *Application Load Balancers Guide* and Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html>)
+        /// in the *Network Load Balancers Guide*. \[HTTPS listeners\] Updating the security policy
+        /// can result in interruptions if the load balancer is handling a high volume of traffic.
+        /// To decrease the …
+        core.props, "SslPolicy", ssl_policy, set_ssl_policy, get_ssl_policy, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,10 +152,9 @@ pub mod listener {
             Certificate { props }
         }
 
-        /// `CertificateArn`: The Amazon Resource Name (ARN) of the certificate.
-        pub fn certificate_arn(mut self, value: impl Into<Val<CertificateArn>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `CertificateArn`: The Amazon Resource Name (ARN) of the certificate.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<CertificateArn>
         }
     }
 
@@ -172,63 +175,60 @@ pub mod listener {
             Action { props }
         }
 
-        /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
-        /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
-        pub fn authenticate_cognito_config(mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> Self {
-            self.props.set("AuthenticateCognitoConfig", value.into());
-            self
+        prop! {
+            /// `Type`: The type of action.
+            props, "Type", _, set_type, get_type, Val<ActionType>
         }
 
-        /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider that is
-        /// compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
-        pub fn authenticate_oidc_config(mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> Self {
-            self.props.set("AuthenticateOidcConfig", value.into());
-            self
+        prop! {
+            /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
+            /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
+            props, "AuthenticateCognitoConfig", authenticate_cognito_config, set_authenticate_cognito_config, get_authenticate_cognito_config, Val<AuthenticateCognitoConfig>
         }
 
-        /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action that
-        /// returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
-        pub fn fixed_response_config(mut self, value: impl Into<Val<FixedResponseConfig>>) -> Self {
-            self.props.set("FixedResponseConfig", value.into());
-            self
+        prop! {
+            /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider
+            /// that is compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
+            props, "AuthenticateOidcConfig", authenticate_oidc_config, set_authenticate_oidc_config, get_authenticate_oidc_config, Val<AuthenticateOidcConfig>
         }
 
-        /// `ForwardConfig`: Information for creating an action that distributes requests among multiple
-        /// target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
-        /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig`` and it
-        /// must be the same target group specified in ``TargetGroupArn``.
-        pub fn forward_config(mut self, value: impl Into<Val<ForwardConfig>>) -> Self {
-            self.props.set("ForwardConfig", value.into());
-            self
+        prop! {
+            /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action
+            /// that returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
+            props, "FixedResponseConfig", fixed_response_config, set_fixed_response_config, get_fixed_response_config, Val<FixedResponseConfig>
         }
 
-        /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens in
-        /// client requests. Specify only when ``Type`` is ``jwt-validation``.
-        pub fn jwt_validation_config(mut self, value: impl Into<Val<JwtValidationConfig>>) -> Self {
-            self.props.set("JwtValidationConfig", value.into());
-            self
+        prop! {
+            /// `ForwardConfig`: Information for creating an action that distributes requests among
+            /// multiple target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
+            /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig``
+            /// and it must be the same target group specified in ``TargetGroupArn``.
+            props, "ForwardConfig", forward_config, set_forward_config, get_forward_config, Val<ForwardConfig>
         }
 
-        /// `Order`: The order for the action. This value is required for rules with multiple actions.
-        /// The action with the lowest value for order is performed first.
-        pub fn order(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Order", value.into());
-            self
+        prop! {
+            /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens
+            /// in client requests. Specify only when ``Type`` is ``jwt-validation``.
+            props, "JwtValidationConfig", jwt_validation_config, set_jwt_validation_config, get_jwt_validation_config, Val<JwtValidationConfig>
         }
 
-        /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect action.
-        /// Specify only when ``Type`` is ``redirect``.
-        pub fn redirect_config(mut self, value: impl Into<Val<RedirectConfig>>) -> Self {
-            self.props.set("RedirectConfig", value.into());
-            self
+        prop! {
+            /// `Order`: The order for the action. This value is required for rules with multiple
+            /// actions. The action with the lowest value for order is performed first.
+            props, "Order", order, set_order, get_order, Val<i64>
         }
 
-        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
-        /// is ``forward`` and you want to route to a single target group. To route to multiple target
-        /// groups, you must use ``ForwardConfig`` instead.
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect
+            /// action. Specify only when ``Type`` is ``redirect``.
+            props, "RedirectConfig", redirect_config, set_redirect_config, get_redirect_config, Val<RedirectConfig>
+        }
+
+        prop! {
+            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
+            /// is ``forward`` and you want to route to a single target group. To route to multiple
+            /// target groups, you must use ``ForwardConfig`` instead.
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
     }
 
@@ -260,42 +260,53 @@ pub mod listener {
             AuthenticateCognitoConfig { props }
         }
 
-        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-        /// redirect request to the authorization endpoint.
-        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AuthenticationRequestExtraParams", value.into());
-            self
+        prop! {
+            /// `UserPoolClientId`: The ID of the Amazon Cognito user pool client.
+            props, "UserPoolClientId", _, set_user_pool_client_id, get_user_pool_client_id, Val<String>
         }
 
-        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
-        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
-        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
-        /// authorization endpoint. This is the default value.
-        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> Self {
-            self.props.set("OnUnauthenticatedRequest", value.into());
-            self
+        prop! {
+            /// `UserPoolDomain`: The domain prefix or fully-qualified domain name of the Amazon Cognito
+            /// user pool.
+            props, "UserPoolDomain", _, set_user_pool_domain, get_user_pool_domain, Val<String>
         }
 
-        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
-        /// verify which scope values your IdP supports and how to separate multiple values, see the
-        /// documentation for your IdP.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `UserPoolArn`: The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
+            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
         }
 
-        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-        /// default is AWSELBAuthSessionCookie.
-        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionCookieName", value.into());
-            self
+        prop! {
+            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+            /// redirect request to the authorization endpoint.
+            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
         }
 
-        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-        /// default is 604800 seconds (7 days).
-        pub fn session_timeout(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionTimeout", value.into());
-            self
+        prop! {
+            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
+            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
+            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
+            /// request to the IdP authorization endpoint. This is the default value.
+            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>
+        }
+
+        prop! {
+            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
+            /// To verify which scope values your IdP supports and how to separate multiple values, see
+            /// the documentation for your IdP.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+            /// default is AWSELBAuthSessionCookie.
+            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        }
+
+        prop! {
+            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+            /// default is 604800 seconds (7 days).
+            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<String>
         }
     }
 
@@ -357,58 +368,80 @@ pub mod listener {
             AuthenticateOidcConfig { props }
         }
 
-        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-        /// redirect request to the authorization endpoint.
-        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AuthenticationRequestExtraParams", value.into());
-            self
+        prop! {
+            /// `TokenEndpoint`: The token endpoint of the IdP. This must be a full URL, including the
+            /// HTTPS protocol, the domain, and the path.
+            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
         }
 
-        /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are creating
-        /// a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
-        /// to true.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `Issuer`: The OIDC issuer identifier of the IdP. This must be a full URL, including the
+            /// HTTPS protocol, the domain, and the path.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
         }
 
-        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
-        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
-        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
-        /// authorization endpoint. This is the default value.
-        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> Self {
-            self.props.set("OnUnauthenticatedRequest", value.into());
-            self
+        prop! {
+            /// `UserInfoEndpoint`: The user info endpoint of the IdP. This must be a full URL,
+            /// including the HTTPS protocol, the domain, and the path.
+            props, "UserInfoEndpoint", _, set_user_info_endpoint, get_user_info_endpoint, Val<String>
         }
 
-        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
-        /// verify which scope values your IdP supports and how to separate multiple values, see the
-        /// documentation for your IdP.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `ClientId`: The OAuth 2.0 client identifier.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-        /// default is AWSELBAuthSessionCookie.
-        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionCookieName", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: The authorization endpoint of the IdP. This must be a full URL,
+            /// including the HTTPS protocol, the domain, and the path.
+            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-        /// default is 604800 seconds (7 days).
-        pub fn session_timeout(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionTimeout", value.into());
-            self
+        prop! {
+            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+            /// redirect request to the authorization endpoint.
+            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
         }
 
-        /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
-        /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
-        /// false.
-        pub fn use_existing_client_secret(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseExistingClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are
+            /// creating a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
+            /// to true.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
+            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
+            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
+            /// request to the IdP authorization endpoint. This is the default value.
+            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateOidcConfigOnUnauthenticatedRequest>
+        }
+
+        prop! {
+            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
+            /// To verify which scope values your IdP supports and how to separate multiple values, see
+            /// the documentation for your IdP.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+            /// default is AWSELBAuthSessionCookie.
+            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        }
+
+        prop! {
+            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+            /// default is 604800 seconds (7 days).
+            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<String>
+        }
+
+        prop! {
+            /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
+            /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
+            /// false.
+            props, "UseExistingClientSecret", use_existing_client_secret, set_use_existing_client_secret, get_use_existing_client_secret, Val<bool>
         }
     }
 
@@ -449,17 +482,20 @@ pub mod listener {
             FixedResponseConfig { props }
         }
 
-        /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
-        /// application/javascript | application/json
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `StatusCode`: The HTTP response code (2XX, 4XX, or 5XX).
+            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
         }
 
-        /// `MessageBody`: The message.
-        pub fn message_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageBody", value.into());
-            self
+        prop! {
+            /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
+            /// application/javascript | application/json
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        }
+
+        prop! {
+            /// `MessageBody`: The message.
+            props, "MessageBody", message_body, set_message_body, get_message_body, Val<String>
         }
     }
 
@@ -481,17 +517,15 @@ pub mod listener {
             ForwardConfig { props }
         }
 
-        /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
-        pub fn target_group_stickiness_config(mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> Self {
-            self.props.set("TargetGroupStickinessConfig", value.into());
-            self
+        prop! {
+            /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
+            props, "TargetGroupStickinessConfig", target_group_stickiness_config, set_target_group_stickiness_config, get_target_group_stickiness_config, Val<TargetGroupStickinessConfig>
         }
 
-        /// `TargetGroups`: Information about how traffic will be distributed between multiple target
-        /// groups in a forward rule.
-        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> Self {
-            self.props.set("TargetGroups", value.into());
-            self
+        prop! {
+            /// `TargetGroups`: Information about how traffic will be distributed between multiple
+            /// target groups in a forward rule.
+            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupTuple>>
         }
     }
 
@@ -511,18 +545,16 @@ pub mod listener {
             TargetGroupStickinessConfig { props }
         }
 
-        /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during which
-        /// requests from a client should be routed to the same target group. The range is 1-604800
-        /// seconds (7 days). You must specify this value when enabling target group stickiness.
-        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationSeconds", value.into());
-            self
+        prop! {
+            /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during
+            /// which requests from a client should be routed to the same target group. The range is 1-604800
+            /// seconds (7 days). You must specify this value when enabling target group stickiness.
+            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
         }
 
-        /// `Enabled`: Indicates whether target group stickiness is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether target group stickiness is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -542,16 +574,14 @@ pub mod listener {
             TargetGroupTuple { props }
         }
 
-        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
 
-        /// `Weight`: The weight. The range is 0 to 999.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`: The weight. The range is 0 to 999.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -574,10 +604,19 @@ pub mod listener {
             JwtValidationConfig { props }
         }
 
-        /// `AdditionalClaims`.
-        pub fn additional_claims(mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> Self {
-            self.props.set("AdditionalClaims", value.into());
-            self
+        prop! {
+            /// `JwksEndpoint`.
+            props, "JwksEndpoint", _, set_jwks_endpoint, get_jwks_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Issuer`.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalClaims`.
+            props, "AdditionalClaims", additional_claims, set_additional_claims, get_additional_claims, Val<List<JwtValidationActionAdditionalClaim>>
         }
     }
 
@@ -608,6 +647,24 @@ pub mod listener {
             props.set("Name", name.into());
             props.set("Values", values.into());
             JwtValidationActionAdditionalClaim { props }
+        }
+
+        prop! {
+            /// `Format`: The format of the claim value.
+            props, "Format", _, set_format, get_format, Val<JwtValidationActionAdditionalClaimFormat>
+        }
+
+        prop! {
+            /// `Name`: The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat``
+            /// because we validate them by default.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The claim value. The maximum size of the list is 10. Each value can be up to 256
+            /// characters in length. If the format is ``space-separated-values``, the values can't
+            /// include spaces.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -651,38 +708,39 @@ pub mod listener {
             RedirectConfig { props }
         }
 
-        /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `StatusCode`: The HTTP redirect code. The redirect is either permanent (HTTP 301) or
+            /// temporary (HTTP 302).
+            props, "StatusCode", _, set_status_code, get_status_code, Val<RedirectConfigStatusCode>
         }
 
-        /// `Path`: The absolute path, starting with the leading "/". This component is not
-        /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+            props, "Host", host, set_host, get_host, Val<String>
         }
 
-        /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Path`: The absolute path, starting with the leading "/". This component is not
+            /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP
-        /// to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do not
-        /// include the leading "?", as it is automatically added. You can specify any of the reserved
-        /// keywords.
-        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Query", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect
+            /// HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do
+            /// not include the leading "?", as it is automatically added. You can specify any of the
+            /// reserved keywords.
+            props, "Query", query, set_query, get_query, Val<String>
         }
     }
 
@@ -740,32 +798,29 @@ pub mod listener {
             MutualAuthentication { props }
         }
 
-        /// `AdvertiseTrustStoreCaNames`: Indicates whether trust store CA certificate names are
-        /// advertised.
-        pub fn advertise_trust_store_ca_names(mut self, value: impl Into<Val<MutualAuthenticationAdvertiseTrustStoreCaNames>>) -> Self {
-            self.props.set("AdvertiseTrustStoreCaNames", value.into());
-            self
+        prop! {
+            /// `AdvertiseTrustStoreCaNames`: Indicates whether trust store CA certificate names are
+            /// advertised.
+            props, "AdvertiseTrustStoreCaNames", advertise_trust_store_ca_names, set_advertise_trust_store_ca_names, get_advertise_trust_store_ca_names, Val<MutualAuthenticationAdvertiseTrustStoreCaNames>
         }
 
-        /// `IgnoreClientCertificateExpiry`: Indicates whether expired client certificates are ignored.
-        pub fn ignore_client_certificate_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnoreClientCertificateExpiry", value.into());
-            self
+        prop! {
+            /// `IgnoreClientCertificateExpiry`: Indicates whether expired client certificates are
+            /// ignored.
+            props, "IgnoreClientCertificateExpiry", ignore_client_certificate_expiry, set_ignore_client_certificate_expiry, get_ignore_client_certificate_expiry, Val<bool>
         }
 
-        /// `Mode`: The client certificate handling method. Options are ``off``, ``passthrough`` or ``verify``.
-        /// The default value on initial resource creation is ``off``. After mutual authentication is
-        /// turned on, you must explicitly set the ``Mode`` to ``off`` to turn it off; removing the
-        /// property from your template will not turn it off.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The client certificate handling method. Options are ``off``, ``passthrough`` or ``verify``.
+            /// The default value on initial resource creation is ``off``. After mutual authentication
+            /// is turned on, you must explicitly set the ``Mode`` to ``off`` to turn it off; removing
+            /// the property from your template will not turn it off.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
 
-        /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
-        pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrustStoreArn", value.into());
-            self
+        prop! {
+            /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
+            props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
         }
     }
 
@@ -847,6 +902,16 @@ impl ListenerCertificate {
         ListenerCertificate { core }
     }
 
+    prop! {
+        /// `Certificates`.
+        core.props, "Certificates", _, set_certificates, get_certificates, Val<List<listener_certificate::Certificate>>
+    }
+
+    prop! {
+        /// `ListenerArn`.
+        core.props, "ListenerArn", _, set_listener_arn, get_listener_arn, Val<ListenerArn>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -880,10 +945,9 @@ pub mod listener_certificate {
             Certificate { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<CertificateArn>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<CertificateArn>
         }
     }
 }
@@ -930,33 +994,55 @@ impl ListenerRule {
         ListenerRule { core }
     }
 
-    /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener.
-    pub fn listener_arn(mut self, value: impl Into<Val<ListenerArn>>) -> Self {
-        self.core.set("ListenerArn", value.into());
-        self
+    prop! {
+        /// `Actions`: The actions. The rule must include exactly one of the following types of
+        /// actions: ``forward``, ``fixed-response``, or ``redirect``, and it must be the last
+        /// action to be performed. If the rule is for an HTTPS listener, it can also optionally
+        /// include an authentication action.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<listener_rule::Action>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Conditions`: The conditions. The rule can optionally include up to one of each of the
+        /// following conditions: ``http-request-method``, ``host-header``, ``path-pattern``, and ``source-ip``.
+        /// A rule can also optionally include one or more of each of the following conditions: ``http-header``
+        /// and ``query-string``.
+        core.props, "Conditions", _, set_conditions, get_conditions, Val<List<listener_rule::RuleCondition>>
     }
 
-    /// `Transforms`.
-    pub fn transforms(mut self, value: impl Into<Val<List<listener_rule::Transform>>>) -> Self {
-        self.core.set("Transforms", value.into());
-        self
+    prop! {
+        /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener.
+        core.props, "ListenerArn", listener_arn, set_listener_arn, get_listener_arn, Val<ListenerArn>
+    }
+
+    prop! {
+        /// `Priority`: The rule priority. A listener can't have multiple rules with the same
+        /// priority. If you try to reorder rules by updating their priorities, do not specify a new
+        /// priority if an existing rule already uses this priority, as this can cause an error. If
+        /// you need to reuse a priority with a different rule, you must remove it as a priority
+        /// first, and then specify it in a subsequent update.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Transforms`.
+        core.props, "Transforms", transforms, set_transforms, get_transforms, Val<List<listener_rule::Transform>>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<ListenerRuleArn> {
         self.core.ref_()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
     #[inline]
-    pub fn attr_rule_arn(&self) -> Val<Arn> {
+    pub fn attr_rule_arn(&self) -> Val<ListenerRuleArn> {
         self.core.get_att("RuleArn")
     }
 
@@ -989,63 +1075,60 @@ pub mod listener_rule {
             Action { props }
         }
 
-        /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
-        /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
-        pub fn authenticate_cognito_config(mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> Self {
-            self.props.set("AuthenticateCognitoConfig", value.into());
-            self
+        prop! {
+            /// `Type`: The type of action.
+            props, "Type", _, set_type, get_type, Val<ActionType>
         }
 
-        /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider that is
-        /// compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
-        pub fn authenticate_oidc_config(mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> Self {
-            self.props.set("AuthenticateOidcConfig", value.into());
-            self
+        prop! {
+            /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
+            /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
+            props, "AuthenticateCognitoConfig", authenticate_cognito_config, set_authenticate_cognito_config, get_authenticate_cognito_config, Val<AuthenticateCognitoConfig>
         }
 
-        /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action that
-        /// returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
-        pub fn fixed_response_config(mut self, value: impl Into<Val<FixedResponseConfig>>) -> Self {
-            self.props.set("FixedResponseConfig", value.into());
-            self
+        prop! {
+            /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider
+            /// that is compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
+            props, "AuthenticateOidcConfig", authenticate_oidc_config, set_authenticate_oidc_config, get_authenticate_oidc_config, Val<AuthenticateOidcConfig>
         }
 
-        /// `ForwardConfig`: Information for creating an action that distributes requests among multiple
-        /// target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
-        /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig`` and it
-        /// must be the same target group specified in ``TargetGroupArn``.
-        pub fn forward_config(mut self, value: impl Into<Val<ForwardConfig>>) -> Self {
-            self.props.set("ForwardConfig", value.into());
-            self
+        prop! {
+            /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action
+            /// that returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
+            props, "FixedResponseConfig", fixed_response_config, set_fixed_response_config, get_fixed_response_config, Val<FixedResponseConfig>
         }
 
-        /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens in
-        /// client requests. Specify only when ``Type`` is ``jwt-validation``.
-        pub fn jwt_validation_config(mut self, value: impl Into<Val<JwtValidationConfig>>) -> Self {
-            self.props.set("JwtValidationConfig", value.into());
-            self
+        prop! {
+            /// `ForwardConfig`: Information for creating an action that distributes requests among
+            /// multiple target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
+            /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig``
+            /// and it must be the same target group specified in ``TargetGroupArn``.
+            props, "ForwardConfig", forward_config, set_forward_config, get_forward_config, Val<ForwardConfig>
         }
 
-        /// `Order`: The order for the action. This value is required for rules with multiple actions.
-        /// The action with the lowest value for order is performed first.
-        pub fn order(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Order", value.into());
-            self
+        prop! {
+            /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens
+            /// in client requests. Specify only when ``Type`` is ``jwt-validation``.
+            props, "JwtValidationConfig", jwt_validation_config, set_jwt_validation_config, get_jwt_validation_config, Val<JwtValidationConfig>
         }
 
-        /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect action.
-        /// Specify only when ``Type`` is ``redirect``.
-        pub fn redirect_config(mut self, value: impl Into<Val<RedirectConfig>>) -> Self {
-            self.props.set("RedirectConfig", value.into());
-            self
+        prop! {
+            /// `Order`: The order for the action. This value is required for rules with multiple
+            /// actions. The action with the lowest value for order is performed first.
+            props, "Order", order, set_order, get_order, Val<i64>
         }
 
-        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
-        /// is ``forward`` and you want to route to a single target group. To route to multiple target
-        /// groups, you must use ``ForwardConfig`` instead.
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect
+            /// action. Specify only when ``Type`` is ``redirect``.
+            props, "RedirectConfig", redirect_config, set_redirect_config, get_redirect_config, Val<RedirectConfig>
+        }
+
+        prop! {
+            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
+            /// is ``forward`` and you want to route to a single target group. To route to multiple
+            /// target groups, you must use ``ForwardConfig`` instead.
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
     }
 
@@ -1077,42 +1160,53 @@ pub mod listener_rule {
             AuthenticateCognitoConfig { props }
         }
 
-        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-        /// redirect request to the authorization endpoint.
-        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AuthenticationRequestExtraParams", value.into());
-            self
+        prop! {
+            /// `UserPoolClientId`: The ID of the Amazon Cognito user pool client.
+            props, "UserPoolClientId", _, set_user_pool_client_id, get_user_pool_client_id, Val<String>
         }
 
-        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
-        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
-        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
-        /// authorization endpoint. This is the default value.
-        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> Self {
-            self.props.set("OnUnauthenticatedRequest", value.into());
-            self
+        prop! {
+            /// `UserPoolDomain`: The domain prefix or fully-qualified domain name of the Amazon Cognito
+            /// user pool.
+            props, "UserPoolDomain", _, set_user_pool_domain, get_user_pool_domain, Val<String>
         }
 
-        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
-        /// verify which scope values your IdP supports and how to separate multiple values, see the
-        /// documentation for your IdP.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `UserPoolArn`: The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
+            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
         }
 
-        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-        /// default is AWSELBAuthSessionCookie.
-        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionCookieName", value.into());
-            self
+        prop! {
+            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+            /// redirect request to the authorization endpoint.
+            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
         }
 
-        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-        /// default is 604800 seconds (7 days).
-        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SessionTimeout", value.into());
-            self
+        prop! {
+            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
+            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
+            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
+            /// request to the IdP authorization endpoint. This is the default value.
+            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>
+        }
+
+        prop! {
+            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
+            /// To verify which scope values your IdP supports and how to separate multiple values, see
+            /// the documentation for your IdP.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+            /// default is AWSELBAuthSessionCookie.
+            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        }
+
+        prop! {
+            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+            /// default is 604800 seconds (7 days).
+            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
         }
     }
 
@@ -1174,58 +1268,80 @@ pub mod listener_rule {
             AuthenticateOidcConfig { props }
         }
 
-        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-        /// redirect request to the authorization endpoint.
-        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AuthenticationRequestExtraParams", value.into());
-            self
+        prop! {
+            /// `TokenEndpoint`: The token endpoint of the IdP. This must be a full URL, including the
+            /// HTTPS protocol, the domain, and the path.
+            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
         }
 
-        /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are creating
-        /// a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
-        /// to true.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `Issuer`: The OIDC issuer identifier of the IdP. This must be a full URL, including the
+            /// HTTPS protocol, the domain, and the path.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
         }
 
-        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
-        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
-        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
-        /// authorization endpoint. This is the default value.
-        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> Self {
-            self.props.set("OnUnauthenticatedRequest", value.into());
-            self
+        prop! {
+            /// `UserInfoEndpoint`: The user info endpoint of the IdP. This must be a full URL,
+            /// including the HTTPS protocol, the domain, and the path.
+            props, "UserInfoEndpoint", _, set_user_info_endpoint, get_user_info_endpoint, Val<String>
         }
 
-        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
-        /// verify which scope values your IdP supports and how to separate multiple values, see the
-        /// documentation for your IdP.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `ClientId`: The OAuth 2.0 client identifier.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-        /// default is AWSELBAuthSessionCookie.
-        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionCookieName", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: The authorization endpoint of the IdP. This must be a full URL,
+            /// including the HTTPS protocol, the domain, and the path.
+            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-        /// default is 604800 seconds (7 days).
-        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SessionTimeout", value.into());
-            self
+        prop! {
+            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+            /// redirect request to the authorization endpoint.
+            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
         }
 
-        /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
-        /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
-        /// false.
-        pub fn use_existing_client_secret(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseExistingClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are
+            /// creating a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
+            /// to true.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
+            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
+            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
+            /// request to the IdP authorization endpoint. This is the default value.
+            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateOidcConfigOnUnauthenticatedRequest>
+        }
+
+        prop! {
+            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
+            /// To verify which scope values your IdP supports and how to separate multiple values, see
+            /// the documentation for your IdP.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+            /// default is AWSELBAuthSessionCookie.
+            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        }
+
+        prop! {
+            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+            /// default is 604800 seconds (7 days).
+            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
+        }
+
+        prop! {
+            /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
+            /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
+            /// false.
+            props, "UseExistingClientSecret", use_existing_client_secret, set_use_existing_client_secret, get_use_existing_client_secret, Val<bool>
         }
     }
 
@@ -1266,17 +1382,20 @@ pub mod listener_rule {
             FixedResponseConfig { props }
         }
 
-        /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
-        /// application/javascript | application/json
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `StatusCode`: The HTTP response code (2XX, 4XX, or 5XX).
+            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
         }
 
-        /// `MessageBody`: The message.
-        pub fn message_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageBody", value.into());
-            self
+        prop! {
+            /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
+            /// application/javascript | application/json
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        }
+
+        prop! {
+            /// `MessageBody`: The message.
+            props, "MessageBody", message_body, set_message_body, get_message_body, Val<String>
         }
     }
 
@@ -1298,17 +1417,15 @@ pub mod listener_rule {
             ForwardConfig { props }
         }
 
-        /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
-        pub fn target_group_stickiness_config(mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> Self {
-            self.props.set("TargetGroupStickinessConfig", value.into());
-            self
+        prop! {
+            /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
+            props, "TargetGroupStickinessConfig", target_group_stickiness_config, set_target_group_stickiness_config, get_target_group_stickiness_config, Val<TargetGroupStickinessConfig>
         }
 
-        /// `TargetGroups`: Information about how traffic will be distributed between multiple target
-        /// groups in a forward rule.
-        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> Self {
-            self.props.set("TargetGroups", value.into());
-            self
+        prop! {
+            /// `TargetGroups`: Information about how traffic will be distributed between multiple
+            /// target groups in a forward rule.
+            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupTuple>>
         }
     }
 
@@ -1328,18 +1445,16 @@ pub mod listener_rule {
             TargetGroupStickinessConfig { props }
         }
 
-        /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during which
-        /// requests from a client should be routed to the same target group. The range is 1-604800
-        /// seconds (7 days). You must specify this value when enabling target group stickiness.
-        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationSeconds", value.into());
-            self
+        prop! {
+            /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during
+            /// which requests from a client should be routed to the same target group. The range is 1-604800
+            /// seconds (7 days). You must specify this value when enabling target group stickiness.
+            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
         }
 
-        /// `Enabled`: Indicates whether target group stickiness is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether target group stickiness is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1359,16 +1474,14 @@ pub mod listener_rule {
             TargetGroupTuple { props }
         }
 
-        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
-        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
-            self.props.set("TargetGroupArn", value.into());
-            self
+        prop! {
+            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
+            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
         }
 
-        /// `Weight`: The weight. The range is 0 to 999.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Weight`: The weight. The range is 0 to 999.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1391,10 +1504,19 @@ pub mod listener_rule {
             JwtValidationConfig { props }
         }
 
-        /// `AdditionalClaims`.
-        pub fn additional_claims(mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> Self {
-            self.props.set("AdditionalClaims", value.into());
-            self
+        prop! {
+            /// `JwksEndpoint`.
+            props, "JwksEndpoint", _, set_jwks_endpoint, get_jwks_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Issuer`.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalClaims`.
+            props, "AdditionalClaims", additional_claims, set_additional_claims, get_additional_claims, Val<List<JwtValidationActionAdditionalClaim>>
         }
     }
 
@@ -1425,6 +1547,24 @@ pub mod listener_rule {
             props.set("Name", name.into());
             props.set("Values", values.into());
             JwtValidationActionAdditionalClaim { props }
+        }
+
+        prop! {
+            /// `Format`: The format of the claim value.
+            props, "Format", _, set_format, get_format, Val<JwtValidationActionAdditionalClaimFormat>
+        }
+
+        prop! {
+            /// `Name`: The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat``
+            /// because we validate them by default.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The claim value. The maximum size of the list is 10. Each value can be up to 256
+            /// characters in length. If the format is ``space-separated-values``, the values can't
+            /// include spaces.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1468,38 +1608,39 @@ pub mod listener_rule {
             RedirectConfig { props }
         }
 
-        /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `StatusCode`: The HTTP redirect code. The redirect is either permanent (HTTP 301) or
+            /// temporary (HTTP 302).
+            props, "StatusCode", _, set_status_code, get_status_code, Val<RedirectConfigStatusCode>
         }
 
-        /// `Path`: The absolute path, starting with the leading "/". This component is not
-        /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+            props, "Host", host, set_host, get_host, Val<String>
         }
 
-        /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Path`: The absolute path, starting with the leading "/". This component is not
+            /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP
-        /// to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do not
-        /// include the leading "?", as it is automatically added. You can specify any of the reserved
-        /// keywords.
-        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Query", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect
+            /// HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do
+            /// not include the leading "?", as it is automatically added. You can specify any of the
+            /// reserved keywords.
+            props, "Query", query, set_query, get_query, Val<String>
         }
     }
 
@@ -1557,75 +1698,69 @@ pub mod listener_rule {
             RuleCondition { props }
         }
 
-        /// `Field`: The name of the field. The possible values are: + ``http-header`` – \[ALB\]
-        /// Matches on an HTTP header field. + ``http-request-method`` – \[ALB\] Matches on the HTTP
-        /// request method. + ``host-header`` – \[ALB\] Matches on the host header. + ``path-pattern`` – \[ALB\]
-        /// Matches on the URL path of the request. + ``query-string`` – \[ALB\] Matches on a query
-        /// string parameter. + ``source-ip`` – \[ALB, NLB\] Matches on the source IP address. For
-        /// ALB, use ``SourceIpConfig`` with ``Values`` to specify CIDR ranges. For NLB, use ``SourceIpConfig``
-        /// with ``IpAddressType`` to match the IP address type (``ipv4`` or …
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`: The name of the field. The possible values are: + ``http-header`` – \[ALB\]
+            /// Matches on an HTTP header field. + ``http-request-method`` – \[ALB\] Matches on the
+            /// HTTP request method. + ``host-header`` – \[ALB\] Matches on the host header. + ``path-pattern`` – \[ALB\]
+            /// Matches on the URL path of the request. + ``query-string`` – \[ALB\] Matches on a
+            /// query string parameter. + ``source-ip`` – \[ALB, NLB\] Matches on the source IP
+            /// address. For ALB, use ``SourceIpConfig`` with ``Values`` to specify CIDR ranges. For
+            /// NLB, use ``SourceIpConfig`` with ``IpAddressType`` to match the IP address type (``ipv4``
+            /// or …
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `HostHeaderConfig`: Information for a host header condition. Specify only when ``Field`` is ``host-header``.
-        pub fn host_header_config(mut self, value: impl Into<Val<HostHeaderConfig>>) -> Self {
-            self.props.set("HostHeaderConfig", value.into());
-            self
+        prop! {
+            /// `HostHeaderConfig`: Information for a host header condition. Specify only when ``Field``
+            /// is ``host-header``.
+            props, "HostHeaderConfig", host_header_config, set_host_header_config, get_host_header_config, Val<HostHeaderConfig>
         }
 
-        /// `HttpHeaderConfig`: Information for an HTTP header condition. Specify only when ``Field`` is ``http-header``.
-        pub fn http_header_config(mut self, value: impl Into<Val<HttpHeaderConfig>>) -> Self {
-            self.props.set("HttpHeaderConfig", value.into());
-            self
+        prop! {
+            /// `HttpHeaderConfig`: Information for an HTTP header condition. Specify only when ``Field``
+            /// is ``http-header``.
+            props, "HttpHeaderConfig", http_header_config, set_http_header_config, get_http_header_config, Val<HttpHeaderConfig>
         }
 
-        /// `HttpRequestMethodConfig`: Information for an HTTP method condition. Specify only when ``Field``
-        /// is ``http-request-method``.
-        pub fn http_request_method_config(mut self, value: impl Into<Val<HttpRequestMethodConfig>>) -> Self {
-            self.props.set("HttpRequestMethodConfig", value.into());
-            self
+        prop! {
+            /// `HttpRequestMethodConfig`: Information for an HTTP method condition. Specify only when ``Field``
+            /// is ``http-request-method``.
+            props, "HttpRequestMethodConfig", http_request_method_config, set_http_request_method_config, get_http_request_method_config, Val<HttpRequestMethodConfig>
         }
 
-        /// `PathPatternConfig`: Information for a path pattern condition. Specify only when ``Field``
-        /// is ``path-pattern``.
-        pub fn path_pattern_config(mut self, value: impl Into<Val<PathPatternConfig>>) -> Self {
-            self.props.set("PathPatternConfig", value.into());
-            self
+        prop! {
+            /// `PathPatternConfig`: Information for a path pattern condition. Specify only when ``Field``
+            /// is ``path-pattern``.
+            props, "PathPatternConfig", path_pattern_config, set_path_pattern_config, get_path_pattern_config, Val<PathPatternConfig>
         }
 
-        /// `QueryStringConfig`: Information for a query string condition. Specify only when ``Field``
-        /// is ``query-string``.
-        pub fn query_string_config(mut self, value: impl Into<Val<QueryStringConfig>>) -> Self {
-            self.props.set("QueryStringConfig", value.into());
-            self
+        prop! {
+            /// `QueryStringConfig`: Information for a query string condition. Specify only when ``Field``
+            /// is ``query-string``.
+            props, "QueryStringConfig", query_string_config, set_query_string_config, get_query_string_config, Val<QueryStringConfig>
         }
 
-        /// `RegexValues`: The regular expressions to match against the condition field. The maximum
-        /// length of each string is 128 characters. Specify only when ``Field`` is ``http-header``, ``host-header``,
-        /// or ``path-pattern``.
-        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegexValues", value.into());
-            self
+        prop! {
+            /// `RegexValues`: The regular expressions to match against the condition field. The maximum
+            /// length of each string is 128 characters. Specify only when ``Field`` is ``http-header``, ``host-header``,
+            /// or ``path-pattern``.
+            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
         }
 
-        /// `SourceIpConfig`: Information for a source IP condition. Specify only when ``Field`` is ``source-ip``.
-        pub fn source_ip_config(mut self, value: impl Into<Val<SourceIpConfig>>) -> Self {
-            self.props.set("SourceIpConfig", value.into());
-            self
+        prop! {
+            /// `SourceIpConfig`: Information for a source IP condition. Specify only when ``Field`` is ``source-ip``.
+            props, "SourceIpConfig", source_ip_config, set_source_ip_config, get_source_ip_config, Val<SourceIpConfig>
         }
 
-        /// `Values`: The condition value. Specify only when ``Field`` is ``host-header`` or ``path-pattern``.
-        /// Alternatively, to specify multiple host names or multiple path patterns, use ``HostHeaderConfig``
-        /// or ``PathPatternConfig``. If ``Field`` is ``host-header`` and you're not using ``HostHeaderConfig``,
-        /// you can specify a single host name (for example, my.example.com). A host name is case
-        /// insensitive, can be up to 128 characters in length, and can contain any of the following
-        /// characters. + A-Z, a-z, 0-9 + - . + * (matches 0 or more characters) + ? (matches exactly 1
-        /// character) If ``Field`` is ``path-pattern`` …
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The condition value. Specify only when ``Field`` is ``host-header`` or ``path-pattern``.
+            /// Alternatively, to specify multiple host names or multiple path patterns, use ``HostHeaderConfig``
+            /// or ``PathPatternConfig``. If ``Field`` is ``host-header`` and you're not using ``HostHeaderConfig``,
+            /// you can specify a single host name (for example, my.example.com). A host name is case
+            /// insensitive, can be up to 128 characters in length, and can contain any of the following
+            /// characters. + A-Z, a-z, 0-9 + - . + * (matches 0 or more characters) + ? (matches
+            /// exactly 1 character) If ``Field`` is ``path-pattern`` …
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1645,21 +1780,19 @@ pub mod listener_rule {
             HostHeaderConfig { props }
         }
 
-        /// `RegexValues`.
-        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegexValues", value.into());
-            self
+        prop! {
+            /// `RegexValues`.
+            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
         }
 
-        /// `Values`: The host names. The maximum length of each string is 128 characters. The
-        /// comparison is case insensitive. The following wildcard characters are supported: * (matches 0
-        /// or more characters) and ? (matches exactly 1 character). You must include at least one "."
-        /// character. You can include only alphabetical characters after the final "." character. If
-        /// you specify multiple strings, the condition is satisfied if one of the strings matches the
-        /// host name.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The host names. The maximum length of each string is 128 characters. The
+            /// comparison is case insensitive. The following wildcard characters are supported: * (matches 0
+            /// or more characters) and ? (matches exactly 1 character). You must include at least one "."
+            /// character. You can include only alphabetical characters after the final "." character.
+            /// If you specify multiple strings, the condition is satisfied if one of the strings
+            /// matches the host name.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1680,30 +1813,27 @@ pub mod listener_rule {
             HttpHeaderConfig { props }
         }
 
-        /// `HttpHeaderName`: The name of the HTTP header field. The maximum size is 40 characters. The
-        /// header name is case insensitive. The allowed characters are specified by RFC 7230. Wildcards
-        /// are not supported.
-        pub fn http_header_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpHeaderName", value.into());
-            self
+        prop! {
+            /// `HttpHeaderName`: The name of the HTTP header field. The maximum size is 40 characters.
+            /// The header name is case insensitive. The allowed characters are specified by RFC 7230.
+            /// Wildcards are not supported.
+            props, "HttpHeaderName", http_header_name, set_http_header_name, get_http_header_name, Val<String>
         }
 
-        /// `RegexValues`.
-        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegexValues", value.into());
-            self
+        prop! {
+            /// `RegexValues`.
+            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
         }
 
-        /// `Values`: The strings to compare against the value of the HTTP header. The maximum length of
-        /// each string is 128 characters. The comparison strings are case insensitive. The following
-        /// wildcard characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
-        /// character). If the same header appears multiple times in the request, we search them in
-        /// order until a match is found. If you specify multiple strings, the condition is satisfied if
-        /// one of the strings matches the value of the HTTP header. To require that all of the strings
-        /// are a match, create one condition per string.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The strings to compare against the value of the HTTP header. The maximum
+            /// length of each string is 128 characters. The comparison strings are case insensitive.
+            /// The following wildcard characters are supported: * (matches 0 or more characters) and ? (matches
+            /// exactly 1 character). If the same header appears multiple times in the request, we
+            /// search them in order until a match is found. If you specify multiple strings, the
+            /// condition is satisfied if one of the strings matches the value of the HTTP header. To
+            /// require that all of the strings are a match, create one condition per string.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1725,15 +1855,14 @@ pub mod listener_rule {
             HttpRequestMethodConfig { props }
         }
 
-        /// `Values`: The name of the request method. The maximum length is 40 characters. The allowed
-        /// characters are A-Z, hyphen (-), and underscore (_). The comparison is case sensitive.
-        /// Wildcards are not supported; therefore, the method name must be an exact match. If you
-        /// specify multiple strings, the condition is satisfied if one of the strings matches the HTTP
-        /// request method. We recommend that you route GET and HEAD requests in the same way, because
-        /// the response to a HEAD request may be cached.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The name of the request method. The maximum length is 40 characters. The
+            /// allowed characters are A-Z, hyphen (-), and underscore (_). The comparison is case
+            /// sensitive. Wildcards are not supported; therefore, the method name must be an exact
+            /// match. If you specify multiple strings, the condition is satisfied if one of the strings
+            /// matches the HTTP request method. We recommend that you route GET and HEAD requests in
+            /// the same way, because the response to a HEAD request may be cached.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1753,21 +1882,19 @@ pub mod listener_rule {
             PathPatternConfig { props }
         }
 
-        /// `RegexValues`.
-        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RegexValues", value.into());
-            self
+        prop! {
+            /// `RegexValues`.
+            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
         }
 
-        /// `Values`: The path patterns to compare against the request URL. The maximum size of each
-        /// string is 128 characters. The comparison is case sensitive. The following wildcard
-        /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
-        /// character). If you specify multiple strings, the condition is satisfied if one of them
-        /// matches the request URL. The path pattern is compared only to the path of the URL, not to
-        /// its query string.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The path patterns to compare against the request URL. The maximum size of each
+            /// string is 128 characters. The comparison is case sensitive. The following wildcard
+            /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
+            /// character). If you specify multiple strings, the condition is satisfied if one of them
+            /// matches the request URL. The path pattern is compared only to the path of the URL, not
+            /// to its query string.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1790,15 +1917,15 @@ pub mod listener_rule {
             QueryStringConfig { props }
         }
 
-        /// `Values`: The key/value pairs or values to find in the query string. The maximum length of
-        /// each string is 128 characters. The comparison is case insensitive. The following wildcard
-        /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
-        /// character). To search for a literal '*' or '?' character in a query string, you must escape
-        /// these characters in ``Values`` using a '\\' character. If you specify multiple key/value
-        /// pairs or values, the condition is satisfied if one of them is found in the query string.
-        pub fn values(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The key/value pairs or values to find in the query string. The maximum length
+            /// of each string is 128 characters. The comparison is case insensitive. The following
+            /// wildcard characters are supported: * (matches 0 or more characters) and ? (matches
+            /// exactly 1 character). To search for a literal '*' or '?' character in a query string,
+            /// you must escape these characters in ``Values`` using a '\\' character. If you specify
+            /// multiple key/value pairs or values, the condition is satisfied if one of them is found
+            /// in the query string.
+            props, "Values", values, set_values, get_values, Val<List<Tag>>
         }
     }
 
@@ -1822,19 +1949,17 @@ pub mod listener_rule {
             SourceIpConfig { props }
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<SourceIpConfigIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SourceIpConfigIpAddressType>
         }
 
-        /// `Values`: The source IP addresses, in CIDR format. You can use both IPv4 and IPv6 addresses.
-        /// Wildcards are not supported. If you specify multiple addresses, the condition is satisfied
-        /// if the source IP address of the request matches one of the CIDR blocks. This condition is
-        /// not satisfied by the addresses in the X-Forwarded-For header.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The source IP addresses, in CIDR format. You can use both IPv4 and IPv6
+            /// addresses. Wildcards are not supported. If you specify multiple addresses, the condition
+            /// is satisfied if the source IP address of the request matches one of the CIDR blocks.
+            /// This condition is not satisfied by the addresses in the X-Forwarded-For header.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1870,16 +1995,19 @@ pub mod listener_rule {
             Transform { props }
         }
 
-        /// `HostHeaderRewriteConfig`.
-        pub fn host_header_rewrite_config(mut self, value: impl Into<Val<RewriteConfigObject>>) -> Self {
-            self.props.set("HostHeaderRewriteConfig", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<TransformType>
         }
 
-        /// `UrlRewriteConfig`.
-        pub fn url_rewrite_config(mut self, value: impl Into<Val<RewriteConfigObject>>) -> Self {
-            self.props.set("UrlRewriteConfig", value.into());
-            self
+        prop! {
+            /// `HostHeaderRewriteConfig`.
+            props, "HostHeaderRewriteConfig", host_header_rewrite_config, set_host_header_rewrite_config, get_host_header_rewrite_config, Val<RewriteConfigObject>
+        }
+
+        prop! {
+            /// `UrlRewriteConfig`.
+            props, "UrlRewriteConfig", url_rewrite_config, set_url_rewrite_config, get_url_rewrite_config, Val<RewriteConfigObject>
         }
     }
 
@@ -1898,6 +2026,11 @@ pub mod listener_rule {
             let mut props = Props::new();
             props.set("Rewrites", rewrites.into());
             RewriteConfigObject { props }
+        }
+
+        prop! {
+            /// `Rewrites`.
+            props, "Rewrites", _, set_rewrites, get_rewrites, Val<List<RewriteConfig>>
         }
     }
 
@@ -1922,6 +2055,19 @@ pub mod listener_rule {
             props.set("Regex", regex.into());
             props.set("Replace", replace.into());
             RewriteConfig { props }
+        }
+
+        prop! {
+            /// `Regex`: The regular expression to match in the input string. The maximum length of the
+            /// string is 1,024 characters.
+            props, "Regex", _, set_regex, get_regex, Val<String>
+        }
+
+        prop! {
+            /// `Replace`: The replacement string to use when rewriting the matched input. The maximum
+            /// length of the string is 1,024 characters. You can specify capture groups in the regular
+            /// expression (for example, $1 and $2).
+            props, "Replace", _, set_replace, get_replace, Val<String>
         }
     }
 
@@ -1965,126 +2111,116 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    /// `EnableCapacityReservationProvisionStabilize`: Indicates whether to enable stabilization
-    /// when creating or updating an LCU reservation. This ensures that the final stack status
-    /// reflects the status of the LCU reservation. The default is ``false``.
-    pub fn enable_capacity_reservation_provision_stabilize(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableCapacityReservationProvisionStabilize", value.into());
-        self
+    prop! {
+        /// `EnableCapacityReservationProvisionStabilize`: Indicates whether to enable stabilization
+        /// when creating or updating an LCU reservation. This ensures that the final stack status
+        /// reflects the status of the LCU reservation. The default is ``false``.
+        core.props, "EnableCapacityReservationProvisionStabilize", enable_capacity_reservation_provision_stabilize, set_enable_capacity_reservation_provision_stabilize, get_enable_capacity_reservation_provision_stabilize, Val<bool>
     }
 
-    /// `EnablePrefixForIpv6SourceNat`: \[Network Load Balancers with UDP listeners\] Indicates
-    /// whether to use an IPv6 prefix from each subnet for source NAT. The IP address type must be ``dualstack``.
-    /// The default value is ``off``.
-    pub fn enable_prefix_for_ipv6_source_nat(mut self, value: impl Into<Val<load_balancer::EnablePrefixForIpv6SourceNat>>) -> Self {
-        self.core.set("EnablePrefixForIpv6SourceNat", value.into());
-        self
+    prop! {
+        /// `EnablePrefixForIpv6SourceNat`: \[Network Load Balancers with UDP listeners\] Indicates
+        /// whether to use an IPv6 prefix from each subnet for source NAT. The IP address type must
+        /// be ``dualstack``. The default value is ``off``.
+        core.props, "EnablePrefixForIpv6SourceNat", enable_prefix_for_ipv6_source_nat, set_enable_prefix_for_ipv6_source_nat, get_enable_prefix_for_ipv6_source_nat, Val<load_balancer::EnablePrefixForIpv6SourceNat>
     }
 
-    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`: Indicates whether to evaluate
-    /// inbound security group rules for traffic sent to a Network Load Balancer through
-    /// privatelink. The default is ``on``. You can't configure this property on a Network Load
-    /// Balancer unless you associated a security group with the load balancer when you created it.
-    pub fn enforce_security_group_inbound_rules_on_private_link_traffic(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", value.into());
-        self
+    prop! {
+        /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`: Indicates whether to evaluate
+        /// inbound security group rules for traffic sent to a Network Load Balancer through
+        /// privatelink. The default is ``on``. You can't configure this property on a Network Load
+        /// Balancer unless you associated a security group with the load balancer when you created
+        /// it.
+        core.props, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", enforce_security_group_inbound_rules_on_private_link_traffic, set_enforce_security_group_inbound_rules_on_private_link_traffic, get_enforce_security_group_inbound_rules_on_private_link_traffic, Val<String>
     }
 
-    /// `IpAddressType`: The IP address type. Internal load balancers must use ``ipv4``. \[Application
-    /// Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4 and
-    /// IPv6 addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and private
-    /// IPv4 and IPv6 addresses). Application Load Balancer authentication supports IPv4 addresses
-    /// only when connecting to an Identity Provider (IdP) or Amazon Cognito endpoint. Without a
-    /// public IPv4 address the load balancer can't complete the authentication process, resulting
-    /// in HTTP 500 errors. \[Network Load Balancers and Gateway Load …
-    pub fn ip_address_type(mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The IP address type. Internal load balancers must use ``ipv4``. \[Application
+        /// Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4
+        /// and IPv6 addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and
+        /// private IPv4 and IPv6 addresses). Application Load Balancer authentication supports IPv4
+        /// addresses only when connecting to an Identity Provider (IdP) or Amazon Cognito endpoint.
+        /// Without a public IPv4 address the load balancer can't complete the authentication
+        /// process, resulting in HTTP 500 errors. \[Network Load Balancers and Gateway Load …
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<load_balancer::IpAddressType>
     }
 
-    /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool.
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv4IpamPoolId", value.into());
-        self
+    prop! {
+        /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool.
+        core.props, "Ipv4IpamPoolId", ipv4_ipam_pool_id, set_ipv4_ipam_pool_id, get_ipv4_ipam_pool_id, Val<String>
     }
 
-    /// `LoadBalancerAttributes`: The load balancer attributes. Attributes that you do not modify
-    /// retain their current values.
-    pub fn load_balancer_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("LoadBalancerAttributes", value.into());
-        self
+    prop! {
+        /// `LoadBalancerAttributes`: The load balancer attributes. Attributes that you do not
+        /// modify retain their current values.
+        core.props, "LoadBalancerAttributes", load_balancer_attributes, set_load_balancer_attributes, get_load_balancer_attributes, Val<List<Tag>>
     }
 
-    /// `MinimumLoadBalancerCapacity`: The minimum capacity for a load balancer.
-    pub fn minimum_load_balancer_capacity(mut self, value: impl Into<Val<load_balancer::MinimumLoadBalancerCapacity>>) -> Self {
-        self.core.set("MinimumLoadBalancerCapacity", value.into());
-        self
+    prop! {
+        /// `MinimumLoadBalancerCapacity`: The minimum capacity for a load balancer.
+        core.props, "MinimumLoadBalancerCapacity", minimum_load_balancer_capacity, set_minimum_load_balancer_capacity, get_minimum_load_balancer_capacity, Val<load_balancer::MinimumLoadBalancerCapacity>
     }
 
-    /// `Name`: The name of the load balancer. This name must be unique per region per account, can
-    /// have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, must
-    /// not begin or end with a hyphen, and must not begin with "internal-". If you don't specify a
-    /// name, AWS CloudFormation generates a unique physical ID for the load balancer. If you
-    /// specify a name, you cannot perform updates that require replacement of this resource, but
-    /// you can perform other updates. To replace the resource, specify a new name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the load balancer. This name must be unique per region per account,
+        /// can have a maximum of 32 characters, must contain only alphanumeric characters or
+        /// hyphens, must not begin or end with a hyphen, and must not begin with "internal-". If
+        /// you don't specify a name, AWS CloudFormation generates a unique physical ID for the load
+        /// balancer. If you specify a name, you cannot perform updates that require replacement of
+        /// this resource, but you can perform other updates. To replace the resource, specify a new
+        /// name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Scheme`: The nodes of an Internet-facing load balancer have public IP addresses. The DNS
-    /// name of an Internet-facing load balancer is publicly resolvable to the public IP addresses
-    /// of the nodes. Therefore, Internet-facing load balancers can route requests from clients over
-    /// the internet. The nodes of an internal load balancer have only private IP addresses. The DNS
-    /// name of an internal load balancer is publicly resolvable to the private IP addresses of the
-    /// nodes. Therefore, internal load balancers can route requests only from clients with access
-    /// to the VPC for the load balancer. The default is an …
-    pub fn scheme(mut self, value: impl Into<Val<load_balancer::Scheme>>) -> Self {
-        self.core.set("Scheme", value.into());
-        self
+    prop! {
+        /// `Scheme`: The nodes of an Internet-facing load balancer have public IP addresses. The
+        /// DNS name of an Internet-facing load balancer is publicly resolvable to the public IP
+        /// addresses of the nodes. Therefore, Internet-facing load balancers can route requests
+        /// from clients over the internet. The nodes of an internal load balancer have only private
+        /// IP addresses. The DNS name of an internal load balancer is publicly resolvable to the
+        /// private IP addresses of the nodes. Therefore, internal load balancers can route requests
+        /// only from clients with access to the VPC for the load balancer. The default is an …
+        core.props, "Scheme", scheme, set_scheme, get_scheme, Val<load_balancer::Scheme>
     }
 
-    /// `SecurityGroups`: \[Application Load Balancers and Network Load Balancers\] The IDs of the
-    /// security groups for the load balancer.
-    pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `SecurityGroups`: \[Application Load Balancers and Network Load Balancers\] The IDs of
+        /// the security groups for the load balancer.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
     }
 
-    /// `SubnetMappings`: The IDs of the subnets. You can specify only one subnet per Availability
-    /// Zone. You must specify either subnets or subnet mappings, but not both. \[Application Load
-    /// Balancers\] You must specify subnets from at least two Availability Zones. You can't specify
-    /// Elastic IP addresses for your subnets. \[Application Load Balancers on Outposts\] You must
-    /// specify one Outpost subnet. \[Application Load Balancers on Local Zones\] You can specify
-    /// subnets from one or more Local Zones. \[Network Load Balancers\] You can specify subnets
-    /// from one or more Availability Zones. You can specify one Elastic IP address per …
-    pub fn subnet_mappings(mut self, value: impl Into<Val<List<load_balancer::SubnetMapping>>>) -> Self {
-        self.core.set("SubnetMappings", value.into());
-        self
+    prop! {
+        /// `SubnetMappings`: The IDs of the subnets. You can specify only one subnet per
+        /// Availability Zone. You must specify either subnets or subnet mappings, but not both. \[Application
+        /// Load Balancers\] You must specify subnets from at least two Availability Zones. You
+        /// can't specify Elastic IP addresses for your subnets. \[Application Load Balancers on
+        /// Outposts\] You must specify one Outpost subnet. \[Application Load Balancers on Local
+        /// Zones\] You can specify subnets from one or more Local Zones. \[Network Load Balancers\]
+        /// You can specify subnets from one or more Availability Zones. You can specify one Elastic
+        /// IP address per …
+        core.props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<load_balancer::SubnetMapping>>
     }
 
-    /// `Subnets`: The IDs of the subnets. You can specify only one subnet per Availability Zone.
-    /// You must specify either subnets or subnet mappings, but not both. To specify an Elastic IP
-    /// address, specify subnet mappings instead of subnets. \[Application Load Balancers\] You must
-    /// specify subnets from at least two Availability Zones. \[Application Load Balancers on
-    /// Outposts\] You must specify one Outpost subnet. \[Application Load Balancers on Local
-    /// Zones\] You can specify subnets from one or more Local Zones. \[Network Load Balancers and
-    /// Gateway Load Balancers\] You can specify subnets from one or more Availability …
-    pub fn subnets(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("Subnets", value.into());
-        self
+    prop! {
+        /// `Subnets`: The IDs of the subnets. You can specify only one subnet per Availability
+        /// Zone. You must specify either subnets or subnet mappings, but not both. To specify an
+        /// Elastic IP address, specify subnet mappings instead of subnets. \[Application Load
+        /// Balancers\] You must specify subnets from at least two Availability Zones. \[Application
+        /// Load Balancers on Outposts\] You must specify one Outpost subnet. \[Application Load
+        /// Balancers on Local Zones\] You can specify subnets from one or more Local Zones. \[Network
+        /// Load Balancers and Gateway Load Balancers\] You can specify subnets from one or more
+        /// Availability …
+        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<SubnetId>>
     }
 
-    /// `Tags`: The tags to assign to the load balancer.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to assign to the load balancer.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: The type of load balancer. The default is ``application``.
-    pub fn type_(mut self, value: impl Into<Val<load_balancer::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The type of load balancer. The default is ``application``.
+        core.props, "Type", type_, set_type, get_type, Val<load_balancer::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2260,6 +2396,11 @@ pub mod load_balancer {
             props.set("CapacityUnits", capacity_units.into());
             MinimumLoadBalancerCapacity { props }
         }
+
+        prop! {
+            /// `CapacityUnits`: The number of capacity units.
+            props, "CapacityUnits", _, set_capacity_units, get_capacity_units, Val<i64>
+        }
     }
 
     /// The nodes of an Internet-facing load balancer have public IP addresses. The DNS name of an
@@ -2299,32 +2440,33 @@ pub mod load_balancer {
             SubnetMapping { props }
         }
 
-        /// `AllocationId`: \[Network Load Balancers\] The allocation ID of the Elastic IP address for
-        /// an internet-facing load balancer.
-        pub fn allocation_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationId", value.into());
-            self
+        prop! {
+            /// `SubnetId`: The ID of the subnet.
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `IPv6Address`: \[Network Load Balancers\] The IPv6 address.
-        pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IPv6Address", value.into());
-            self
+        prop! {
+            /// `AllocationId`: \[Network Load Balancers\] The allocation ID of the Elastic IP address
+            /// for an internet-facing load balancer.
+            props, "AllocationId", allocation_id, set_allocation_id, get_allocation_id, Val<String>
         }
 
-        /// `PrivateIPv4Address`: \[Network Load Balancers\] The private IPv4 address for an internal
-        /// load balancer.
-        pub fn private_ipv4_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIPv4Address", value.into());
-            self
+        prop! {
+            /// `IPv6Address`: \[Network Load Balancers\] The IPv6 address.
+            props, "IPv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
         }
 
-        /// `SourceNatIpv6Prefix`: \[Network Load Balancers with UDP listeners\] The IPv6 prefix to use
-        /// for source NAT. Specify an IPv6 prefix (/80 netmask) from the subnet CIDR block or ``auto_assigned``
-        /// to use an IPv6 prefix selected at random from the subnet CIDR block.
-        pub fn source_nat_ipv6_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceNatIpv6Prefix", value.into());
-            self
+        prop! {
+            /// `PrivateIPv4Address`: \[Network Load Balancers\] The private IPv4 address for an
+            /// internal load balancer.
+            props, "PrivateIPv4Address", private_ipv4_address, set_private_ipv4_address, get_private_ipv4_address, Val<String>
+        }
+
+        prop! {
+            /// `SourceNatIpv6Prefix`: \[Network Load Balancers with UDP listeners\] The IPv6 prefix to
+            /// use for source NAT. Specify an IPv6 prefix (/80 netmask) from the subnet CIDR block or ``auto_assigned``
+            /// to use an IPv6 prefix selected at random from the subnet CIDR block.
+            props, "SourceNatIpv6Prefix", source_nat_ipv6_prefix, set_source_nat_ipv6_prefix, get_source_nat_ipv6_prefix, Val<String>
         }
     }
 
@@ -2364,142 +2506,124 @@ impl TargetGroup {
         TargetGroup { core }
     }
 
-    /// `HealthCheckEnabled`: Indicates whether health checks are enabled. If the target type is
-    /// lambda, health checks are disabled by default but can be enabled. If the target type is
-    /// instance, ip, or alb, health checks are always enabled and cannot be disabled.
-    pub fn health_check_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("HealthCheckEnabled", value.into());
-        self
+    prop! {
+        /// `HealthCheckEnabled`: Indicates whether health checks are enabled. If the target type is
+        /// lambda, health checks are disabled by default but can be enabled. If the target type is
+        /// instance, ip, or alb, health checks are always enabled and cannot be disabled.
+        core.props, "HealthCheckEnabled", health_check_enabled, set_health_check_enabled, get_health_check_enabled, Val<bool>
     }
 
-    /// `HealthCheckIntervalSeconds`: The approximate amount of time, in seconds, between health
-    /// checks of an individual target.
-    pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckIntervalSeconds", value.into());
-        self
+    prop! {
+        /// `HealthCheckIntervalSeconds`: The approximate amount of time, in seconds, between health
+        /// checks of an individual target.
+        core.props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
     }
 
-    /// `HealthCheckPath`: \[HTTP/HTTPS health checks\] The destination for health checks on the
-    /// targets. \[HTTP1 or HTTP2 protocol version\] The ping path. The default is /. \[GRPC
-    /// protocol version\] The path of a custom health check method with the format /package.service/method.
-    /// The default is /AWS.ALB/healthcheck.
-    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckPath", value.into());
-        self
+    prop! {
+        /// `HealthCheckPath`: \[HTTP/HTTPS health checks\] The destination for health checks on the
+        /// targets. \[HTTP1 or HTTP2 protocol version\] The ping path. The default is /. \[GRPC
+        /// protocol version\] The path of a custom health check method with the format /package.service/method.
+        /// The default is /AWS.ALB/healthcheck.
+        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
     }
 
-    /// `HealthCheckPort`: The port the load balancer uses when performing health checks on targets.
-    pub fn health_check_port(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckPort", value.into());
-        self
+    prop! {
+        /// `HealthCheckPort`: The port the load balancer uses when performing health checks on
+        /// targets.
+        core.props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<String>
     }
 
-    /// `HealthCheckProtocol`: The protocol the load balancer uses when performing health checks on
-    /// targets.
-    pub fn health_check_protocol(mut self, value: impl Into<Val<target_group::HealthCheckProtocol>>) -> Self {
-        self.core.set("HealthCheckProtocol", value.into());
-        self
+    prop! {
+        /// `HealthCheckProtocol`: The protocol the load balancer uses when performing health checks
+        /// on targets.
+        core.props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<target_group::HealthCheckProtocol>
     }
 
-    /// `HealthCheckTimeoutSeconds`: The amount of time, in seconds, during which no response from a
-    /// target means a failed health check.
-    pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckTimeoutSeconds", value.into());
-        self
+    prop! {
+        /// `HealthCheckTimeoutSeconds`: The amount of time, in seconds, during which no response
+        /// from a target means a failed health check.
+        core.props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
     }
 
-    /// `HealthyThresholdCount`: The number of consecutive health checks successes required before
-    /// considering an unhealthy target healthy.
-    pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthyThresholdCount", value.into());
-        self
+    prop! {
+        /// `HealthyThresholdCount`: The number of consecutive health checks successes required
+        /// before considering an unhealthy target healthy.
+        core.props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
     }
 
-    /// `IpAddressType`: The type of IP address used for this target group. The possible values are
-    /// ipv4 and ipv6.
-    pub fn ip_address_type(mut self, value: impl Into<Val<target_group::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The type of IP address used for this target group. The possible values
+        /// are ipv4 and ipv6.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<target_group::IpAddressType>
     }
 
-    /// `Matcher`: \[HTTP/HTTPS health checks\] The HTTP or gRPC codes to use when checking for a
-    /// successful response from a target.
-    pub fn matcher(mut self, value: impl Into<Val<target_group::Matcher>>) -> Self {
-        self.core.set("Matcher", value.into());
-        self
+    prop! {
+        /// `Matcher`: \[HTTP/HTTPS health checks\] The HTTP or gRPC codes to use when checking for
+        /// a successful response from a target.
+        core.props, "Matcher", matcher, set_matcher, get_matcher, Val<target_group::Matcher>
     }
 
-    /// `Name`: The name of the target group.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the target group.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Port`: The port on which the targets receive traffic. This port is used unless you specify
-    /// a port override when registering the target. If the target is a Lambda function, this
-    /// parameter does not apply. If the protocol is GENEVE, the supported port is 6081.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`: The port on which the targets receive traffic. This port is used unless you
+        /// specify a port override when registering the target. If the target is a Lambda function,
+        /// this parameter does not apply. If the protocol is GENEVE, the supported port is 6081.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `Protocol`: The protocol to use for routing traffic to the targets.
-    pub fn protocol(mut self, value: impl Into<Val<target_group::Protocol>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `Protocol`: The protocol to use for routing traffic to the targets.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<target_group::Protocol>
     }
 
-    /// `ProtocolVersion`: \[HTTP/HTTPS protocol\] The protocol version. The possible values are
-    /// GRPC, HTTP1, and HTTP2.
-    pub fn protocol_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProtocolVersion", value.into());
-        self
+    prop! {
+        /// `ProtocolVersion`: \[HTTP/HTTPS protocol\] The protocol version. The possible values are
+        /// GRPC, HTTP1, and HTTP2.
+        core.props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<String>
     }
 
-    /// `Tags`: The tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TargetControlPort`: The port that the target control agent uses to communicate the
-    /// available capacity of targets to the load balancer.
-    pub fn target_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TargetControlPort", value.into());
-        self
+    prop! {
+        /// `TargetControlPort`: The port that the target control agent uses to communicate the
+        /// available capacity of targets to the load balancer.
+        core.props, "TargetControlPort", target_control_port, set_target_control_port, get_target_control_port, Val<i64>
     }
 
-    /// `TargetGroupAttributes`: The attributes.
-    pub fn target_group_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("TargetGroupAttributes", value.into());
-        self
+    prop! {
+        /// `TargetGroupAttributes`: The attributes.
+        core.props, "TargetGroupAttributes", target_group_attributes, set_target_group_attributes, get_target_group_attributes, Val<List<Tag>>
     }
 
-    /// `TargetType`: The type of target that you must specify when registering targets with this
-    /// target group. You can't specify targets for a target group using more than one target type.
-    pub fn target_type(mut self, value: impl Into<Val<target_group::TargetType>>) -> Self {
-        self.core.set("TargetType", value.into());
-        self
+    prop! {
+        /// `TargetType`: The type of target that you must specify when registering targets with
+        /// this target group. You can't specify targets for a target group using more than one
+        /// target type.
+        core.props, "TargetType", target_type, set_target_type, get_target_type, Val<target_group::TargetType>
     }
 
-    /// `Targets`: The targets.
-    pub fn targets(mut self, value: impl Into<Val<List<target_group::TargetDescription>>>) -> Self {
-        self.core.set("Targets", value.into());
-        self
+    prop! {
+        /// `Targets`: The targets.
+        core.props, "Targets", targets, set_targets, get_targets, Val<List<target_group::TargetDescription>>
     }
 
-    /// `UnhealthyThresholdCount`: The number of consecutive health check failures required before
-    /// considering a target unhealthy.
-    pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("UnhealthyThresholdCount", value.into());
-        self
+    prop! {
+        /// `UnhealthyThresholdCount`: The number of consecutive health check failures required
+        /// before considering a target unhealthy.
+        core.props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
     }
 
-    /// `VpcId`: The identifier of the virtual private cloud (VPC). If the target is a Lambda
-    /// function, this parameter does not apply.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `VpcId`: The identifier of the virtual private cloud (VPC). If the target is a Lambda
+        /// function, this parameter does not apply.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2599,18 +2723,16 @@ pub mod target_group {
             Matcher { props }
         }
 
-        /// `GrpcCode`: You can specify values between 0 and 99. You can specify multiple values, or a
-        /// range of values. The default value is 12.
-        pub fn grpc_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GrpcCode", value.into());
-            self
+        prop! {
+            /// `GrpcCode`: You can specify values between 0 and 99. You can specify multiple values, or
+            /// a range of values. The default value is 12.
+            props, "GrpcCode", grpc_code, set_grpc_code, get_grpc_code, Val<String>
         }
 
-        /// `HttpCode`: For Application Load Balancers, you can specify values between 200 and 499, and
-        /// the default value is 200. You can specify multiple values or a range of values.
-        pub fn http_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpCode", value.into());
-            self
+        prop! {
+            /// `HttpCode`: For Application Load Balancers, you can specify values between 200 and 499,
+            /// and the default value is 200. You can specify multiple values or a range of values.
+            props, "HttpCode", http_code, set_http_code, get_http_code, Val<String>
         }
     }
 
@@ -2688,27 +2810,32 @@ pub mod target_group {
             TargetDescription { props }
         }
 
-        /// `AvailabilityZone`: An Availability Zone or all. This determines whether the target receives
-        /// traffic from the load balancer nodes in the specified Availability Zone or from all enabled
-        /// Availability Zones for the load balancer.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `Id`: The ID of the target. If the target type of the target group is instance, specify
+            /// an instance ID. If the target type is ip, specify an IP address. If the target type is
+            /// lambda, specify the ARN of the Lambda function. If the target type is alb, specify the
+            /// ARN of the Application Load Balancer target.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Port`: The port on which the target is listening. If the target group protocol is GENEVE,
-        /// the supported port is 6081. If the target type is alb, the targeted Application Load
-        /// Balancer must have at least one listener whose port matches the target group port. Not used
-        /// if the target is a Lambda function.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: An Availability Zone or all. This determines whether the target
+            /// receives traffic from the load balancer nodes in the specified Availability Zone or from
+            /// all enabled Availability Zones for the load balancer.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `QuicServerId`: The Server ID used by targets when using QUIC or TCP_QUIC protocols.
-        pub fn quic_server_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuicServerId", value.into());
-            self
+        prop! {
+            /// `Port`: The port on which the target is listening. If the target group protocol is
+            /// GENEVE, the supported port is 6081. If the target type is alb, the targeted Application
+            /// Load Balancer must have at least one listener whose port matches the target group port.
+            /// Not used if the target is a Lambda function.
+            props, "Port", port, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `QuicServerId`: The Server ID used by targets when using QUIC or TCP_QUIC protocols.
+            props, "QuicServerId", quic_server_id, set_quic_server_id, get_quic_server_id, Val<String>
         }
     }
 }
@@ -2732,37 +2859,32 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    /// `CaCertificatesBundleS3Bucket`: The name of the S3 bucket to fetch the CA certificate bundle
-    /// from.
-    pub fn ca_certificates_bundle_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CaCertificatesBundleS3Bucket", value.into());
-        self
+    prop! {
+        /// `CaCertificatesBundleS3Bucket`: The name of the S3 bucket to fetch the CA certificate
+        /// bundle from.
+        core.props, "CaCertificatesBundleS3Bucket", ca_certificates_bundle_s3_bucket, set_ca_certificates_bundle_s3_bucket, get_ca_certificates_bundle_s3_bucket, Val<String>
     }
 
-    /// `CaCertificatesBundleS3Key`: The name of the S3 object to fetch the CA certificate bundle
-    /// from.
-    pub fn ca_certificates_bundle_s3_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CaCertificatesBundleS3Key", value.into());
-        self
+    prop! {
+        /// `CaCertificatesBundleS3Key`: The name of the S3 object to fetch the CA certificate
+        /// bundle from.
+        core.props, "CaCertificatesBundleS3Key", ca_certificates_bundle_s3_key, set_ca_certificates_bundle_s3_key, get_ca_certificates_bundle_s3_key, Val<String>
     }
 
-    /// `CaCertificatesBundleS3ObjectVersion`: The version of the S3 bucket that contains the CA
-    /// certificate bundle.
-    pub fn ca_certificates_bundle_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CaCertificatesBundleS3ObjectVersion", value.into());
-        self
+    prop! {
+        /// `CaCertificatesBundleS3ObjectVersion`: The version of the S3 bucket that contains the CA
+        /// certificate bundle.
+        core.props, "CaCertificatesBundleS3ObjectVersion", ca_certificates_bundle_s3_object_version, set_ca_certificates_bundle_s3_object_version, get_ca_certificates_bundle_s3_object_version, Val<String>
     }
 
-    /// `Name`: The name of the trust store.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the trust store.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags to assign to the trust store.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to assign to the trust store.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2809,16 +2931,14 @@ impl TrustStoreRevocation {
         TrustStoreRevocation { core }
     }
 
-    /// `RevocationContents`: The attributes required to create a trust store revocation.
-    pub fn revocation_contents(mut self, value: impl Into<Val<List<trust_store_revocation::RevocationContent>>>) -> Self {
-        self.core.set("RevocationContents", value.into());
-        self
+    prop! {
+        /// `RevocationContents`: The attributes required to create a trust store revocation.
+        core.props, "RevocationContents", revocation_contents, set_revocation_contents, get_revocation_contents, Val<List<trust_store_revocation::RevocationContent>>
     }
 
-    /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
-    pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrustStoreArn", value.into());
-        self
+    prop! {
+        /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
+        core.props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2859,28 +2979,24 @@ pub mod trust_store_revocation {
             RevocationContent { props }
         }
 
-        /// `RevocationType`.
-        pub fn revocation_type(mut self, value: impl Into<Val<RevocationContentRevocationType>>) -> Self {
-            self.props.set("RevocationType", value.into());
-            self
+        prop! {
+            /// `RevocationType`.
+            props, "RevocationType", revocation_type, set_revocation_type, get_revocation_type, Val<RevocationContentRevocationType>
         }
 
-        /// `S3Bucket`.
-        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Bucket", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3Key`.
-        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Key", value.into());
-            self
+        prop! {
+            /// `S3Key`.
+            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
         }
 
-        /// `S3ObjectVersion`.
-        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectVersion", value.into());
-            self
+        prop! {
+            /// `S3ObjectVersion`.
+            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
         }
     }
 

@@ -39,94 +39,79 @@ impl Domain {
         Domain { core }
     }
 
-    /// `AccessPolicies`.
-    pub fn access_policies(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AccessPolicies", value.into());
-        self
+    prop! {
+        /// `AccessPolicies`.
+        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<Json>
     }
 
-    /// `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdvancedOptions", value.into());
-        self
+    prop! {
+        /// `AdvancedOptions`.
+        core.props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<Map<String>>
     }
 
-    /// `AdvancedSecurityOptions`.
-    pub fn advanced_security_options(mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> Self {
-        self.core.set("AdvancedSecurityOptions", value.into());
-        self
+    prop! {
+        /// `AdvancedSecurityOptions`.
+        core.props, "AdvancedSecurityOptions", advanced_security_options, set_advanced_security_options, get_advanced_security_options, Val<domain::AdvancedSecurityOptionsInput>
     }
 
-    /// `CognitoOptions`.
-    pub fn cognito_options(mut self, value: impl Into<Val<domain::CognitoOptions>>) -> Self {
-        self.core.set("CognitoOptions", value.into());
-        self
+    prop! {
+        /// `CognitoOptions`.
+        core.props, "CognitoOptions", cognito_options, set_cognito_options, get_cognito_options, Val<domain::CognitoOptions>
     }
 
-    /// `DomainEndpointOptions`.
-    pub fn domain_endpoint_options(mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> Self {
-        self.core.set("DomainEndpointOptions", value.into());
-        self
+    prop! {
+        /// `DomainEndpointOptions`.
+        core.props, "DomainEndpointOptions", domain_endpoint_options, set_domain_endpoint_options, get_domain_endpoint_options, Val<domain::DomainEndpointOptions>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `EBSOptions`.
-    pub fn ebs_options(mut self, value: impl Into<Val<domain::EbsOptions>>) -> Self {
-        self.core.set("EBSOptions", value.into());
-        self
+    prop! {
+        /// `EBSOptions`.
+        core.props, "EBSOptions", ebs_options, set_ebs_options, get_ebs_options, Val<domain::EbsOptions>
     }
 
-    /// `ElasticsearchClusterConfig`.
-    pub fn elasticsearch_cluster_config(mut self, value: impl Into<Val<domain::ElasticsearchClusterConfig>>) -> Self {
-        self.core.set("ElasticsearchClusterConfig", value.into());
-        self
+    prop! {
+        /// `ElasticsearchClusterConfig`.
+        core.props, "ElasticsearchClusterConfig", elasticsearch_cluster_config, set_elasticsearch_cluster_config, get_elasticsearch_cluster_config, Val<domain::ElasticsearchClusterConfig>
     }
 
-    /// `ElasticsearchVersion`.
-    pub fn elasticsearch_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ElasticsearchVersion", value.into());
-        self
+    prop! {
+        /// `ElasticsearchVersion`.
+        core.props, "ElasticsearchVersion", elasticsearch_version, set_elasticsearch_version, get_elasticsearch_version, Val<String>
     }
 
-    /// `EncryptionAtRestOptions`.
-    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> Self {
-        self.core.set("EncryptionAtRestOptions", value.into());
-        self
+    prop! {
+        /// `EncryptionAtRestOptions`.
+        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<domain::EncryptionAtRestOptions>
     }
 
-    /// `LogPublishingOptions`.
-    pub fn log_publishing_options(mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> Self {
-        self.core.set("LogPublishingOptions", value.into());
-        self
+    prop! {
+        /// `LogPublishingOptions`.
+        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<Map<domain::LogPublishingOption>>
     }
 
-    /// `NodeToNodeEncryptionOptions`.
-    pub fn node_to_node_encryption_options(mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> Self {
-        self.core.set("NodeToNodeEncryptionOptions", value.into());
-        self
+    prop! {
+        /// `NodeToNodeEncryptionOptions`.
+        core.props, "NodeToNodeEncryptionOptions", node_to_node_encryption_options, set_node_to_node_encryption_options, get_node_to_node_encryption_options, Val<domain::NodeToNodeEncryptionOptions>
     }
 
-    /// `SnapshotOptions`.
-    pub fn snapshot_options(mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> Self {
-        self.core.set("SnapshotOptions", value.into());
-        self
+    prop! {
+        /// `SnapshotOptions`.
+        core.props, "SnapshotOptions", snapshot_options, set_snapshot_options, get_snapshot_options, Val<domain::SnapshotOptions>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VPCOptions`.
-    pub fn vpc_options(mut self, value: impl Into<Val<domain::VpcOptions>>) -> Self {
-        self.core.set("VPCOptions", value.into());
-        self
+    prop! {
+        /// `VPCOptions`.
+        core.props, "VPCOptions", vpc_options, set_vpc_options, get_vpc_options, Val<domain::VpcOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -180,28 +165,24 @@ pub mod domain {
             AdvancedSecurityOptionsInput { props }
         }
 
-        /// `AnonymousAuthEnabled`.
-        pub fn anonymous_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AnonymousAuthEnabled", value.into());
-            self
+        prop! {
+            /// `AnonymousAuthEnabled`.
+            props, "AnonymousAuthEnabled", anonymous_auth_enabled, set_anonymous_auth_enabled, get_anonymous_auth_enabled, Val<bool>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `InternalUserDatabaseEnabled`.
-        pub fn internal_user_database_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InternalUserDatabaseEnabled", value.into());
-            self
+        prop! {
+            /// `InternalUserDatabaseEnabled`.
+            props, "InternalUserDatabaseEnabled", internal_user_database_enabled, set_internal_user_database_enabled, get_internal_user_database_enabled, Val<bool>
         }
 
-        /// `MasterUserOptions`.
-        pub fn master_user_options(mut self, value: impl Into<Val<MasterUserOptions>>) -> Self {
-            self.props.set("MasterUserOptions", value.into());
-            self
+        prop! {
+            /// `MasterUserOptions`.
+            props, "MasterUserOptions", master_user_options, set_master_user_options, get_master_user_options, Val<MasterUserOptions>
         }
     }
 
@@ -220,22 +201,19 @@ pub mod domain {
             MasterUserOptions { props }
         }
 
-        /// `MasterUserARN`.
-        pub fn master_user_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserARN", value.into());
-            self
+        prop! {
+            /// `MasterUserARN`.
+            props, "MasterUserARN", master_user_arn, set_master_user_arn, get_master_user_arn, Val<String>
         }
 
-        /// `MasterUserName`.
-        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserName", value.into());
-            self
+        prop! {
+            /// `MasterUserName`.
+            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
         }
 
-        /// `MasterUserPassword`.
-        pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserPassword", value.into());
-            self
+        prop! {
+            /// `MasterUserPassword`.
+            props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
         }
     }
 
@@ -254,28 +232,24 @@ pub mod domain {
             CognitoOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IdentityPoolId`.
-        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityPoolId", value.into());
-            self
+        prop! {
+            /// `IdentityPoolId`.
+            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `UserPoolId`.
-        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserPoolId", value.into());
-            self
+        prop! {
+            /// `UserPoolId`.
+            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
         }
     }
 
@@ -294,34 +268,29 @@ pub mod domain {
             DomainEndpointOptions { props }
         }
 
-        /// `CustomEndpoint`.
-        pub fn custom_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomEndpoint`.
+            props, "CustomEndpoint", custom_endpoint, set_custom_endpoint, get_custom_endpoint, Val<String>
         }
 
-        /// `CustomEndpointCertificateArn`.
-        pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEndpointCertificateArn", value.into());
-            self
+        prop! {
+            /// `CustomEndpointCertificateArn`.
+            props, "CustomEndpointCertificateArn", custom_endpoint_certificate_arn, set_custom_endpoint_certificate_arn, get_custom_endpoint_certificate_arn, Val<String>
         }
 
-        /// `CustomEndpointEnabled`.
-        pub fn custom_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomEndpointEnabled", value.into());
-            self
+        prop! {
+            /// `CustomEndpointEnabled`.
+            props, "CustomEndpointEnabled", custom_endpoint_enabled, set_custom_endpoint_enabled, get_custom_endpoint_enabled, Val<bool>
         }
 
-        /// `EnforceHTTPS`.
-        pub fn enforce_https(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnforceHTTPS", value.into());
-            self
+        prop! {
+            /// `EnforceHTTPS`.
+            props, "EnforceHTTPS", enforce_https, set_enforce_https, get_enforce_https, Val<bool>
         }
 
-        /// `TLSSecurityPolicy`.
-        pub fn tls_security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TLSSecurityPolicy", value.into());
-            self
+        prop! {
+            /// `TLSSecurityPolicy`.
+            props, "TLSSecurityPolicy", tls_security_policy, set_tls_security_policy, get_tls_security_policy, Val<String>
         }
     }
 
@@ -340,28 +309,24 @@ pub mod domain {
             EbsOptions { props }
         }
 
-        /// `EBSEnabled`.
-        pub fn ebs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EBSEnabled", value.into());
-            self
+        prop! {
+            /// `EBSEnabled`.
+            props, "EBSEnabled", ebs_enabled, set_ebs_enabled, get_ebs_enabled, Val<bool>
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`.
-        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
         }
     }
 
@@ -380,70 +345,59 @@ pub mod domain {
             ElasticsearchClusterConfig { props }
         }
 
-        /// `ColdStorageOptions`.
-        pub fn cold_storage_options(mut self, value: impl Into<Val<ColdStorageOptions>>) -> Self {
-            self.props.set("ColdStorageOptions", value.into());
-            self
+        prop! {
+            /// `ColdStorageOptions`.
+            props, "ColdStorageOptions", cold_storage_options, set_cold_storage_options, get_cold_storage_options, Val<ColdStorageOptions>
         }
 
-        /// `DedicatedMasterCount`.
-        pub fn dedicated_master_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DedicatedMasterCount", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterCount`.
+            props, "DedicatedMasterCount", dedicated_master_count, set_dedicated_master_count, get_dedicated_master_count, Val<i64>
         }
 
-        /// `DedicatedMasterEnabled`.
-        pub fn dedicated_master_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DedicatedMasterEnabled", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterEnabled`.
+            props, "DedicatedMasterEnabled", dedicated_master_enabled, set_dedicated_master_enabled, get_dedicated_master_enabled, Val<bool>
         }
 
-        /// `DedicatedMasterType`.
-        pub fn dedicated_master_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DedicatedMasterType", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterType`.
+            props, "DedicatedMasterType", dedicated_master_type, set_dedicated_master_type, get_dedicated_master_type, Val<String>
         }
 
-        /// `InstanceCount`.
-        pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstanceCount", value.into());
-            self
+        prop! {
+            /// `InstanceCount`.
+            props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `WarmCount`.
-        pub fn warm_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WarmCount", value.into());
-            self
+        prop! {
+            /// `WarmCount`.
+            props, "WarmCount", warm_count, set_warm_count, get_warm_count, Val<i64>
         }
 
-        /// `WarmEnabled`.
-        pub fn warm_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("WarmEnabled", value.into());
-            self
+        prop! {
+            /// `WarmEnabled`.
+            props, "WarmEnabled", warm_enabled, set_warm_enabled, get_warm_enabled, Val<bool>
         }
 
-        /// `WarmType`.
-        pub fn warm_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WarmType", value.into());
-            self
+        prop! {
+            /// `WarmType`.
+            props, "WarmType", warm_type, set_warm_type, get_warm_type, Val<String>
         }
 
-        /// `ZoneAwarenessConfig`.
-        pub fn zone_awareness_config(mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> Self {
-            self.props.set("ZoneAwarenessConfig", value.into());
-            self
+        prop! {
+            /// `ZoneAwarenessConfig`.
+            props, "ZoneAwarenessConfig", zone_awareness_config, set_zone_awareness_config, get_zone_awareness_config, Val<ZoneAwarenessConfig>
         }
 
-        /// `ZoneAwarenessEnabled`.
-        pub fn zone_awareness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ZoneAwarenessEnabled", value.into());
-            self
+        prop! {
+            /// `ZoneAwarenessEnabled`.
+            props, "ZoneAwarenessEnabled", zone_awareness_enabled, set_zone_awareness_enabled, get_zone_awareness_enabled, Val<bool>
         }
     }
 
@@ -462,10 +416,9 @@ pub mod domain {
             ColdStorageOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -484,10 +437,9 @@ pub mod domain {
             ZoneAwarenessConfig { props }
         }
 
-        /// `AvailabilityZoneCount`.
-        pub fn availability_zone_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AvailabilityZoneCount", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneCount`.
+            props, "AvailabilityZoneCount", availability_zone_count, set_availability_zone_count, get_availability_zone_count, Val<i64>
         }
     }
 
@@ -506,16 +458,14 @@ pub mod domain {
             EncryptionAtRestOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -534,16 +484,14 @@ pub mod domain {
             LogPublishingOption { props }
         }
 
-        /// `CloudWatchLogsLogGroupArn`.
-        pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogsLogGroupArn", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsLogGroupArn`.
+            props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -562,10 +510,9 @@ pub mod domain {
             NodeToNodeEncryptionOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -584,10 +531,9 @@ pub mod domain {
             SnapshotOptions { props }
         }
 
-        /// `AutomatedSnapshotStartHour`.
-        pub fn automated_snapshot_start_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomatedSnapshotStartHour", value.into());
-            self
+        prop! {
+            /// `AutomatedSnapshotStartHour`.
+            props, "AutomatedSnapshotStartHour", automated_snapshot_start_hour, set_automated_snapshot_start_hour, get_automated_snapshot_start_hour, Val<i64>
         }
     }
 
@@ -606,16 +552,14 @@ pub mod domain {
             VpcOptions { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }

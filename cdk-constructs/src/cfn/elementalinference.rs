@@ -47,16 +47,24 @@ impl Dictionary {
         Dictionary { core }
     }
 
-    /// `Entries`.
-    pub fn entries(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Entries", value.into());
-        self
+    prop! {
+        /// `Entries`.
+        core.props, "Entries", entries, set_entries, get_entries, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Language`.
+        core.props, "Language", _, set_language, get_language, Val<dictionary::DictionaryLanguage>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,16 +140,24 @@ impl Feed {
         Feed { core }
     }
 
-    /// `AccessRoleArn`.
-    pub fn access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessRoleArn", value.into());
-        self
+    prop! {
+        /// `AccessRoleArn`.
+        core.props, "AccessRoleArn", access_role_arn, set_access_role_arn, get_access_role_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Outputs`.
+        core.props, "Outputs", _, set_outputs, get_outputs, Val<List<feed::GetOutput>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -199,10 +215,24 @@ pub mod feed {
             GetOutput { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `OutputConfig`.
+            props, "OutputConfig", _, set_output_config, get_output_config, Val<OutputConfig>
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<OutputStatus>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -223,22 +253,19 @@ pub mod feed {
             OutputConfig { props }
         }
 
-        /// `Cropping`.
-        pub fn cropping(mut self, value: impl Into<Val<CroppingConfig>>) -> Self {
-            self.props.set("Cropping", value.into());
-            self
+        prop! {
+            /// `Cropping`.
+            props, "Cropping", cropping, set_cropping, get_cropping, Val<CroppingConfig>
         }
 
-        /// `Clipping`.
-        pub fn clipping(mut self, value: impl Into<Val<ClippingConfig>>) -> Self {
-            self.props.set("Clipping", value.into());
-            self
+        prop! {
+            /// `Clipping`.
+            props, "Clipping", clipping, set_clipping, get_clipping, Val<ClippingConfig>
         }
 
-        /// `Subtitling`.
-        pub fn subtitling(mut self, value: impl Into<Val<SubtitlingConfig>>) -> Self {
-            self.props.set("Subtitling", value.into());
-            self
+        prop! {
+            /// `Subtitling`.
+            props, "Subtitling", subtitling, set_subtitling, get_subtitling, Val<SubtitlingConfig>
         }
     }
 
@@ -257,10 +284,9 @@ pub mod feed {
             CroppingConfig { props }
         }
 
-        /// `TemplateGroups`.
-        pub fn template_groups(mut self, value: impl Into<Val<List<TemplateGroup>>>) -> Self {
-            self.props.set("TemplateGroups", value.into());
-            self
+        prop! {
+            /// `TemplateGroups`.
+            props, "TemplateGroups", template_groups, set_template_groups, get_template_groups, Val<List<TemplateGroup>>
         }
     }
 
@@ -282,6 +308,16 @@ pub mod feed {
             props.set("TemplateUris", template_uris.into());
             TemplateGroup { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TemplateUris`.
+            props, "TemplateUris", _, set_template_uris, get_template_uris, Val<List<String>>
+        }
     }
 
     /// `AWS::ElementalInference::Feed.ClippingConfig`.
@@ -299,17 +335,15 @@ pub mod feed {
             ClippingConfig { props }
         }
 
-        /// `CallbackMetadata`.
-        pub fn callback_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CallbackMetadata", value.into());
-            self
+        prop! {
+            /// `CallbackMetadata`.
+            props, "CallbackMetadata", callback_metadata, set_callback_metadata, get_callback_metadata, Val<String>
         }
 
-        /// `DataSourceConfiguration`: Identifies the fixture whose event data Elemental Inference maps
-        /// onto the clipping metadata for an output.
-        pub fn data_source_configuration(mut self, value: impl Into<Val<DataSourceConfiguration>>) -> Self {
-            self.props.set("DataSourceConfiguration", value.into());
-            self
+        prop! {
+            /// `DataSourceConfiguration`: Identifies the fixture whose event data Elemental Inference
+            /// maps onto the clipping metadata for an output.
+            props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<DataSourceConfiguration>
         }
     }
 
@@ -332,6 +366,12 @@ pub mod feed {
             props.set("FixtureId", fixture_id.into());
             DataSourceConfiguration { props }
         }
+
+        prop! {
+            /// `FixtureId`: The ID of the fixture whose event data you want Elemental Inference to map
+            /// onto this clipping output. To obtain this ID, use the SearchFixtures operation.
+            props, "FixtureId", _, set_fixture_id, get_fixture_id, Val<String>
+        }
     }
 
     /// `AWS::ElementalInference::Feed.SubtitlingConfig`.
@@ -351,22 +391,24 @@ pub mod feed {
             SubtitlingConfig { props }
         }
 
-        /// `AspectRatio`.
-        pub fn aspect_ratio(mut self, value: impl Into<Val<AspectRatio>>) -> Self {
-            self.props.set("AspectRatio", value.into());
-            self
+        prop! {
+            /// `Language`.
+            props, "Language", _, set_language, get_language, Val<TranscriptionLanguage>
         }
 
-        /// `Dictionary`.
-        pub fn dictionary(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Dictionary", value.into());
-            self
+        prop! {
+            /// `AspectRatio`.
+            props, "AspectRatio", aspect_ratio, set_aspect_ratio, get_aspect_ratio, Val<AspectRatio>
         }
 
-        /// `ProfanityFilter`.
-        pub fn profanity_filter(mut self, value: impl Into<Val<ProfanityFilterMode>>) -> Self {
-            self.props.set("ProfanityFilter", value.into());
-            self
+        prop! {
+            /// `Dictionary`.
+            props, "Dictionary", dictionary, set_dictionary, get_dictionary, Val<String>
+        }
+
+        prop! {
+            /// `ProfanityFilter`.
+            props, "ProfanityFilter", profanity_filter, set_profanity_filter, get_profanity_filter, Val<ProfanityFilterMode>
         }
     }
 
@@ -387,6 +429,16 @@ pub mod feed {
             props.set("Height", height.into());
             props.set("Width", width.into());
             AspectRatio { props }
+        }
+
+        prop! {
+            /// `Height`.
+            props, "Height", _, set_height, get_height, Val<i64>
+        }
+
+        prop! {
+            /// `Width`.
+            props, "Width", _, set_width, get_width, Val<i64>
         }
     }
 

@@ -52,142 +52,139 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AdditionalInfo`.
-    pub fn additional_info(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AdditionalInfo", value.into());
-        self
+    prop! {
+        /// `AdditionalInfo`.
+        core.props, "AdditionalInfo", additional_info, set_additional_info, get_additional_info, Val<Json>
     }
 
-    /// `Applications`.
-    pub fn applications(mut self, value: impl Into<Val<List<cluster::Application>>>) -> Self {
-        self.core.set("Applications", value.into());
-        self
+    prop! {
+        /// `Applications`.
+        core.props, "Applications", applications, set_applications, get_applications, Val<List<cluster::Application>>
     }
 
-    /// `AutoScalingRole`.
-    pub fn auto_scaling_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutoScalingRole", value.into());
-        self
+    prop! {
+        /// `AutoScalingRole`.
+        core.props, "AutoScalingRole", auto_scaling_role, set_auto_scaling_role, get_auto_scaling_role, Val<String>
     }
 
-    /// `AutoTerminationPolicy`.
-    pub fn auto_termination_policy(mut self, value: impl Into<Val<cluster::AutoTerminationPolicy>>) -> Self {
-        self.core.set("AutoTerminationPolicy", value.into());
-        self
+    prop! {
+        /// `AutoTerminationPolicy`.
+        core.props, "AutoTerminationPolicy", auto_termination_policy, set_auto_termination_policy, get_auto_termination_policy, Val<cluster::AutoTerminationPolicy>
     }
 
-    /// `BootstrapActions`.
-    pub fn bootstrap_actions(mut self, value: impl Into<Val<List<cluster::BootstrapActionConfig>>>) -> Self {
-        self.core.set("BootstrapActions", value.into());
-        self
+    prop! {
+        /// `BootstrapActions`.
+        core.props, "BootstrapActions", bootstrap_actions, set_bootstrap_actions, get_bootstrap_actions, Val<List<cluster::BootstrapActionConfig>>
     }
 
-    /// `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Val<List<cluster::Configuration>>>) -> Self {
-        self.core.set("Configurations", value.into());
-        self
+    prop! {
+        /// `Configurations`.
+        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<cluster::Configuration>>
     }
 
-    /// `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomAmiId", value.into());
-        self
+    prop! {
+        /// `CustomAmiId`.
+        core.props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
     }
 
-    /// `EbsRootVolumeIops`.
-    pub fn ebs_root_volume_iops(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EbsRootVolumeIops", value.into());
-        self
+    prop! {
+        /// `EbsRootVolumeIops`.
+        core.props, "EbsRootVolumeIops", ebs_root_volume_iops, set_ebs_root_volume_iops, get_ebs_root_volume_iops, Val<i64>
     }
 
-    /// `EbsRootVolumeSize`.
-    pub fn ebs_root_volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EbsRootVolumeSize", value.into());
-        self
+    prop! {
+        /// `EbsRootVolumeSize`.
+        core.props, "EbsRootVolumeSize", ebs_root_volume_size, set_ebs_root_volume_size, get_ebs_root_volume_size, Val<i64>
     }
 
-    /// `EbsRootVolumeThroughput`.
-    pub fn ebs_root_volume_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("EbsRootVolumeThroughput", value.into());
-        self
+    prop! {
+        /// `EbsRootVolumeThroughput`.
+        core.props, "EbsRootVolumeThroughput", ebs_root_volume_throughput, set_ebs_root_volume_throughput, get_ebs_root_volume_throughput, Val<i64>
     }
 
-    /// `KerberosAttributes`.
-    pub fn kerberos_attributes(mut self, value: impl Into<Val<cluster::KerberosAttributes>>) -> Self {
-        self.core.set("KerberosAttributes", value.into());
-        self
+    prop! {
+        /// `Instances`.
+        core.props, "Instances", _, set_instances, get_instances, Val<cluster::JobFlowInstancesConfig>
     }
 
-    /// `LogEncryptionKmsKeyId`.
-    pub fn log_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogEncryptionKmsKeyId", value.into());
-        self
+    prop! {
+        /// `JobFlowRole`.
+        core.props, "JobFlowRole", _, set_job_flow_role, get_job_flow_role, Val<String>
     }
 
-    /// `LogUri`.
-    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogUri", value.into());
-        self
+    prop! {
+        /// `KerberosAttributes`.
+        core.props, "KerberosAttributes", kerberos_attributes, set_kerberos_attributes, get_kerberos_attributes, Val<cluster::KerberosAttributes>
     }
 
-    /// `ManagedScalingPolicy`.
-    pub fn managed_scaling_policy(mut self, value: impl Into<Val<cluster::ManagedScalingPolicy>>) -> Self {
-        self.core.set("ManagedScalingPolicy", value.into());
-        self
+    prop! {
+        /// `LogEncryptionKmsKeyId`.
+        core.props, "LogEncryptionKmsKeyId", log_encryption_kms_key_id, set_log_encryption_kms_key_id, get_log_encryption_kms_key_id, Val<String>
     }
 
-    /// `OSReleaseLabel`.
-    pub fn os_release_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OSReleaseLabel", value.into());
-        self
+    prop! {
+        /// `LogUri`.
+        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
     }
 
-    /// `PlacementGroupConfigs`.
-    pub fn placement_group_configs(mut self, value: impl Into<Val<List<cluster::PlacementGroupConfig>>>) -> Self {
-        self.core.set("PlacementGroupConfigs", value.into());
-        self
+    prop! {
+        /// `ManagedScalingPolicy`.
+        core.props, "ManagedScalingPolicy", managed_scaling_policy, set_managed_scaling_policy, get_managed_scaling_policy, Val<cluster::ManagedScalingPolicy>
     }
 
-    /// `ReleaseLabel`.
-    pub fn release_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReleaseLabel", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ScaleDownBehavior`.
-    pub fn scale_down_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScaleDownBehavior", value.into());
-        self
+    prop! {
+        /// `OSReleaseLabel`.
+        core.props, "OSReleaseLabel", os_release_label, set_os_release_label, get_os_release_label, Val<String>
     }
 
-    /// `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityConfiguration", value.into());
-        self
+    prop! {
+        /// `PlacementGroupConfigs`.
+        core.props, "PlacementGroupConfigs", placement_group_configs, set_placement_group_configs, get_placement_group_configs, Val<List<cluster::PlacementGroupConfig>>
     }
 
-    /// `StepConcurrencyLevel`.
-    pub fn step_concurrency_level(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StepConcurrencyLevel", value.into());
-        self
+    prop! {
+        /// `ReleaseLabel`.
+        core.props, "ReleaseLabel", release_label, set_release_label, get_release_label, Val<String>
     }
 
-    /// `Steps`.
-    pub fn steps(mut self, value: impl Into<Val<List<cluster::StepConfig>>>) -> Self {
-        self.core.set("Steps", value.into());
-        self
+    prop! {
+        /// `ScaleDownBehavior`.
+        core.props, "ScaleDownBehavior", scale_down_behavior, set_scale_down_behavior, get_scale_down_behavior, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityConfiguration`.
+        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
     }
 
-    /// `VisibleToAllUsers`.
-    pub fn visible_to_all_users(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("VisibleToAllUsers", value.into());
-        self
+    prop! {
+        /// `ServiceRole`.
+        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    }
+
+    prop! {
+        /// `StepConcurrencyLevel`.
+        core.props, "StepConcurrencyLevel", step_concurrency_level, set_step_concurrency_level, get_step_concurrency_level, Val<i64>
+    }
+
+    prop! {
+        /// `Steps`.
+        core.props, "Steps", steps, set_steps, get_steps, Val<List<cluster::StepConfig>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VisibleToAllUsers`.
+        core.props, "VisibleToAllUsers", visible_to_all_users, set_visible_to_all_users, get_visible_to_all_users, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -229,28 +226,24 @@ pub mod cluster {
             Application { props }
         }
 
-        /// `AdditionalInfo`.
-        pub fn additional_info(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AdditionalInfo", value.into());
-            self
+        prop! {
+            /// `AdditionalInfo`.
+            props, "AdditionalInfo", additional_info, set_additional_info, get_additional_info, Val<Map<String>>
         }
 
-        /// `Args`.
-        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Args", value.into());
-            self
+        prop! {
+            /// `Args`.
+            props, "Args", args, set_args, get_args, Val<List<String>>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -269,10 +262,9 @@ pub mod cluster {
             AutoTerminationPolicy { props }
         }
 
-        /// `IdleTimeout`.
-        pub fn idle_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleTimeout", value.into());
-            self
+        prop! {
+            /// `IdleTimeout`.
+            props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<i64>
         }
     }
 
@@ -297,6 +289,16 @@ pub mod cluster {
             props.set("Name", name.into());
             BootstrapActionConfig { props }
         }
+
+        prop! {
+            /// `ScriptBootstrapAction`.
+            props, "ScriptBootstrapAction", _, set_script_bootstrap_action, get_script_bootstrap_action, Val<ScriptBootstrapActionConfig>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::EMR::Cluster.ScriptBootstrapActionConfig`.
@@ -316,10 +318,14 @@ pub mod cluster {
             ScriptBootstrapActionConfig { props }
         }
 
-        /// `Args`.
-        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Args", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Args`.
+            props, "Args", args, set_args, get_args, Val<List<String>>
         }
     }
 
@@ -338,22 +344,19 @@ pub mod cluster {
             Configuration { props }
         }
 
-        /// `Classification`.
-        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Classification", value.into());
-            self
+        prop! {
+            /// `Classification`.
+            props, "Classification", classification, set_classification, get_classification, Val<String>
         }
 
-        /// `ConfigurationProperties`.
-        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ConfigurationProperties", value.into());
-            self
+        prop! {
+            /// `ConfigurationProperties`.
+            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
         }
     }
 
@@ -372,118 +375,99 @@ pub mod cluster {
             JobFlowInstancesConfig { props }
         }
 
-        /// `AdditionalMasterSecurityGroups`.
-        pub fn additional_master_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdditionalMasterSecurityGroups", value.into());
-            self
+        prop! {
+            /// `AdditionalMasterSecurityGroups`.
+            props, "AdditionalMasterSecurityGroups", additional_master_security_groups, set_additional_master_security_groups, get_additional_master_security_groups, Val<List<String>>
         }
 
-        /// `AdditionalSlaveSecurityGroups`.
-        pub fn additional_slave_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdditionalSlaveSecurityGroups", value.into());
-            self
+        prop! {
+            /// `AdditionalSlaveSecurityGroups`.
+            props, "AdditionalSlaveSecurityGroups", additional_slave_security_groups, set_additional_slave_security_groups, get_additional_slave_security_groups, Val<List<String>>
         }
 
-        /// `CoreInstanceFleet`.
-        pub fn core_instance_fleet(mut self, value: impl Into<Val<InstanceFleetConfig>>) -> Self {
-            self.props.set("CoreInstanceFleet", value.into());
-            self
+        prop! {
+            /// `CoreInstanceFleet`.
+            props, "CoreInstanceFleet", core_instance_fleet, set_core_instance_fleet, get_core_instance_fleet, Val<InstanceFleetConfig>
         }
 
-        /// `CoreInstanceGroup`.
-        pub fn core_instance_group(mut self, value: impl Into<Val<InstanceGroupConfig>>) -> Self {
-            self.props.set("CoreInstanceGroup", value.into());
-            self
+        prop! {
+            /// `CoreInstanceGroup`.
+            props, "CoreInstanceGroup", core_instance_group, set_core_instance_group, get_core_instance_group, Val<InstanceGroupConfig>
         }
 
-        /// `Ec2KeyName`.
-        pub fn ec2_key_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ec2KeyName", value.into());
-            self
+        prop! {
+            /// `Ec2KeyName`.
+            props, "Ec2KeyName", ec2_key_name, set_ec2_key_name, get_ec2_key_name, Val<String>
         }
 
-        /// `Ec2SubnetId`.
-        pub fn ec2_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ec2SubnetId", value.into());
-            self
+        prop! {
+            /// `Ec2SubnetId`.
+            props, "Ec2SubnetId", ec2_subnet_id, set_ec2_subnet_id, get_ec2_subnet_id, Val<String>
         }
 
-        /// `Ec2SubnetIds`.
-        pub fn ec2_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Ec2SubnetIds", value.into());
-            self
+        prop! {
+            /// `Ec2SubnetIds`.
+            props, "Ec2SubnetIds", ec2_subnet_ids, set_ec2_subnet_ids, get_ec2_subnet_ids, Val<List<String>>
         }
 
-        /// `EmrManagedMasterSecurityGroup`.
-        pub fn emr_managed_master_security_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmrManagedMasterSecurityGroup", value.into());
-            self
+        prop! {
+            /// `EmrManagedMasterSecurityGroup`.
+            props, "EmrManagedMasterSecurityGroup", emr_managed_master_security_group, set_emr_managed_master_security_group, get_emr_managed_master_security_group, Val<String>
         }
 
-        /// `EmrManagedSlaveSecurityGroup`.
-        pub fn emr_managed_slave_security_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmrManagedSlaveSecurityGroup", value.into());
-            self
+        prop! {
+            /// `EmrManagedSlaveSecurityGroup`.
+            props, "EmrManagedSlaveSecurityGroup", emr_managed_slave_security_group, set_emr_managed_slave_security_group, get_emr_managed_slave_security_group, Val<String>
         }
 
-        /// `HadoopVersion`.
-        pub fn hadoop_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HadoopVersion", value.into());
-            self
+        prop! {
+            /// `HadoopVersion`.
+            props, "HadoopVersion", hadoop_version, set_hadoop_version, get_hadoop_version, Val<String>
         }
 
-        /// `KeepJobFlowAliveWhenNoSteps`.
-        pub fn keep_job_flow_alive_when_no_steps(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeepJobFlowAliveWhenNoSteps", value.into());
-            self
+        prop! {
+            /// `KeepJobFlowAliveWhenNoSteps`.
+            props, "KeepJobFlowAliveWhenNoSteps", keep_job_flow_alive_when_no_steps, set_keep_job_flow_alive_when_no_steps, get_keep_job_flow_alive_when_no_steps, Val<bool>
         }
 
-        /// `MasterInstanceFleet`.
-        pub fn master_instance_fleet(mut self, value: impl Into<Val<InstanceFleetConfig>>) -> Self {
-            self.props.set("MasterInstanceFleet", value.into());
-            self
+        prop! {
+            /// `MasterInstanceFleet`.
+            props, "MasterInstanceFleet", master_instance_fleet, set_master_instance_fleet, get_master_instance_fleet, Val<InstanceFleetConfig>
         }
 
-        /// `MasterInstanceGroup`.
-        pub fn master_instance_group(mut self, value: impl Into<Val<InstanceGroupConfig>>) -> Self {
-            self.props.set("MasterInstanceGroup", value.into());
-            self
+        prop! {
+            /// `MasterInstanceGroup`.
+            props, "MasterInstanceGroup", master_instance_group, set_master_instance_group, get_master_instance_group, Val<InstanceGroupConfig>
         }
 
-        /// `Placement`.
-        pub fn placement(mut self, value: impl Into<Val<PlacementType>>) -> Self {
-            self.props.set("Placement", value.into());
-            self
+        prop! {
+            /// `Placement`.
+            props, "Placement", placement, set_placement, get_placement, Val<PlacementType>
         }
 
-        /// `ServiceAccessSecurityGroup`.
-        pub fn service_access_security_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceAccessSecurityGroup", value.into());
-            self
+        prop! {
+            /// `ServiceAccessSecurityGroup`.
+            props, "ServiceAccessSecurityGroup", service_access_security_group, set_service_access_security_group, get_service_access_security_group, Val<String>
         }
 
-        /// `TaskInstanceFleets`.
-        pub fn task_instance_fleets(mut self, value: impl Into<Val<List<InstanceFleetConfig>>>) -> Self {
-            self.props.set("TaskInstanceFleets", value.into());
-            self
+        prop! {
+            /// `TaskInstanceFleets`.
+            props, "TaskInstanceFleets", task_instance_fleets, set_task_instance_fleets, get_task_instance_fleets, Val<List<InstanceFleetConfig>>
         }
 
-        /// `TaskInstanceGroups`.
-        pub fn task_instance_groups(mut self, value: impl Into<Val<List<InstanceGroupConfig>>>) -> Self {
-            self.props.set("TaskInstanceGroups", value.into());
-            self
+        prop! {
+            /// `TaskInstanceGroups`.
+            props, "TaskInstanceGroups", task_instance_groups, set_task_instance_groups, get_task_instance_groups, Val<List<InstanceGroupConfig>>
         }
 
-        /// `TerminationProtected`.
-        pub fn termination_protected(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TerminationProtected", value.into());
-            self
+        prop! {
+            /// `TerminationProtected`.
+            props, "TerminationProtected", termination_protected, set_termination_protected, get_termination_protected, Val<bool>
         }
 
-        /// `UnhealthyNodeReplacement`.
-        pub fn unhealthy_node_replacement(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UnhealthyNodeReplacement", value.into());
-            self
+        prop! {
+            /// `UnhealthyNodeReplacement`.
+            props, "UnhealthyNodeReplacement", unhealthy_node_replacement, set_unhealthy_node_replacement, get_unhealthy_node_replacement, Val<bool>
         }
     }
 
@@ -502,40 +486,34 @@ pub mod cluster {
             InstanceFleetConfig { props }
         }
 
-        /// `InstanceTypeConfigs`.
-        pub fn instance_type_configs(mut self, value: impl Into<Val<List<InstanceTypeConfig>>>) -> Self {
-            self.props.set("InstanceTypeConfigs", value.into());
-            self
+        prop! {
+            /// `InstanceTypeConfigs`.
+            props, "InstanceTypeConfigs", instance_type_configs, set_instance_type_configs, get_instance_type_configs, Val<List<InstanceTypeConfig>>
         }
 
-        /// `LaunchSpecifications`.
-        pub fn launch_specifications(mut self, value: impl Into<Val<InstanceFleetProvisioningSpecifications>>) -> Self {
-            self.props.set("LaunchSpecifications", value.into());
-            self
+        prop! {
+            /// `LaunchSpecifications`.
+            props, "LaunchSpecifications", launch_specifications, set_launch_specifications, get_launch_specifications, Val<InstanceFleetProvisioningSpecifications>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ResizeSpecifications`.
-        pub fn resize_specifications(mut self, value: impl Into<Val<InstanceFleetResizingSpecifications>>) -> Self {
-            self.props.set("ResizeSpecifications", value.into());
-            self
+        prop! {
+            /// `ResizeSpecifications`.
+            props, "ResizeSpecifications", resize_specifications, set_resize_specifications, get_resize_specifications, Val<InstanceFleetResizingSpecifications>
         }
 
-        /// `TargetOnDemandCapacity`.
-        pub fn target_on_demand_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetOnDemandCapacity", value.into());
-            self
+        prop! {
+            /// `TargetOnDemandCapacity`.
+            props, "TargetOnDemandCapacity", target_on_demand_capacity, set_target_on_demand_capacity, get_target_on_demand_capacity, Val<i64>
         }
 
-        /// `TargetSpotCapacity`.
-        pub fn target_spot_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetSpotCapacity", value.into());
-            self
+        prop! {
+            /// `TargetSpotCapacity`.
+            props, "TargetSpotCapacity", target_spot_capacity, set_target_spot_capacity, get_target_spot_capacity, Val<i64>
         }
     }
 
@@ -556,46 +534,44 @@ pub mod cluster {
             InstanceTypeConfig { props }
         }
 
-        /// `BidPrice`.
-        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BidPrice", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `BidPriceAsPercentageOfOnDemandPrice`.
-        pub fn bid_price_as_percentage_of_on_demand_price(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `BidPrice`.
+            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `BidPriceAsPercentageOfOnDemandPrice`.
+            props, "BidPriceAsPercentageOfOnDemandPrice", bid_price_as_percentage_of_on_demand_price, set_bid_price_as_percentage_of_on_demand_price, get_bid_price_as_percentage_of_on_demand_price, Val<f64>
         }
 
-        /// `CustomAmiId`.
-        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomAmiId", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
         }
 
-        /// `EbsConfiguration`.
-        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
-            self.props.set("EbsConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomAmiId`.
+            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `EbsConfiguration`.
+            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
         }
 
-        /// `WeightedCapacity`.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<f64>
+        }
+
+        prop! {
+            /// `WeightedCapacity`.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<i64>
         }
     }
 
@@ -614,16 +590,14 @@ pub mod cluster {
             EbsConfiguration { props }
         }
 
-        /// `EbsBlockDeviceConfigs`.
-        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
-            self.props.set("EbsBlockDeviceConfigs", value.into());
-            self
+        prop! {
+            /// `EbsBlockDeviceConfigs`.
+            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
         }
 
-        /// `EbsOptimized`.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
     }
 
@@ -644,10 +618,14 @@ pub mod cluster {
             EbsBlockDeviceConfig { props }
         }
 
-        /// `VolumesPerInstance`.
-        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumesPerInstance", value.into());
-            self
+        prop! {
+            /// `VolumeSpecification`.
+            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        }
+
+        prop! {
+            /// `VolumesPerInstance`.
+            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
         }
     }
 
@@ -670,16 +648,24 @@ pub mod cluster {
             VolumeSpecification { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `SizeInGB`.
+            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
         }
 
-        /// `Throughput`.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        }
+
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        }
+
+        prop! {
+            /// `Throughput`.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
     }
 
@@ -698,16 +684,14 @@ pub mod cluster {
             InstanceFleetProvisioningSpecifications { props }
         }
 
-        /// `OnDemandSpecification`.
-        pub fn on_demand_specification(mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> Self {
-            self.props.set("OnDemandSpecification", value.into());
-            self
+        prop! {
+            /// `OnDemandSpecification`.
+            props, "OnDemandSpecification", on_demand_specification, set_on_demand_specification, get_on_demand_specification, Val<OnDemandProvisioningSpecification>
         }
 
-        /// `SpotSpecification`.
-        pub fn spot_specification(mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> Self {
-            self.props.set("SpotSpecification", value.into());
-            self
+        prop! {
+            /// `SpotSpecification`.
+            props, "SpotSpecification", spot_specification, set_spot_specification, get_spot_specification, Val<SpotProvisioningSpecification>
         }
     }
 
@@ -728,10 +712,14 @@ pub mod cluster {
             OnDemandProvisioningSpecification { props }
         }
 
-        /// `CapacityReservationOptions`.
-        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
-            self.props.set("CapacityReservationOptions", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", _, set_allocation_strategy, get_allocation_strategy, Val<String>
+        }
+
+        prop! {
+            /// `CapacityReservationOptions`.
+            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
         }
     }
 
@@ -750,22 +738,19 @@ pub mod cluster {
             OnDemandCapacityReservationOptions { props }
         }
 
-        /// `CapacityReservationPreference`.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<String>
         }
 
-        /// `CapacityReservationResourceGroupArn`.
-        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArn`.
+            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
         }
 
-        /// `UsageStrategy`.
-        pub fn usage_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsageStrategy", value.into());
-            self
+        prop! {
+            /// `UsageStrategy`.
+            props, "UsageStrategy", usage_strategy, set_usage_strategy, get_usage_strategy, Val<String>
         }
     }
 
@@ -791,16 +776,24 @@ pub mod cluster {
             SpotProvisioningSpecification { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`.
+            props, "TimeoutDurationMinutes", _, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
 
-        /// `BlockDurationMinutes`.
-        pub fn block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutAction`.
+            props, "TimeoutAction", _, set_timeout_action, get_timeout_action, Val<String>
+        }
+
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        }
+
+        prop! {
+            /// `BlockDurationMinutes`.
+            props, "BlockDurationMinutes", block_duration_minutes, set_block_duration_minutes, get_block_duration_minutes, Val<i64>
         }
     }
 
@@ -819,16 +812,14 @@ pub mod cluster {
             InstanceFleetResizingSpecifications { props }
         }
 
-        /// `OnDemandResizeSpecification`.
-        pub fn on_demand_resize_specification(mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> Self {
-            self.props.set("OnDemandResizeSpecification", value.into());
-            self
+        prop! {
+            /// `OnDemandResizeSpecification`.
+            props, "OnDemandResizeSpecification", on_demand_resize_specification, set_on_demand_resize_specification, get_on_demand_resize_specification, Val<OnDemandResizingSpecification>
         }
 
-        /// `SpotResizeSpecification`.
-        pub fn spot_resize_specification(mut self, value: impl Into<Val<SpotResizingSpecification>>) -> Self {
-            self.props.set("SpotResizeSpecification", value.into());
-            self
+        prop! {
+            /// `SpotResizeSpecification`.
+            props, "SpotResizeSpecification", spot_resize_specification, set_spot_resize_specification, get_spot_resize_specification, Val<SpotResizingSpecification>
         }
     }
 
@@ -847,22 +838,19 @@ pub mod cluster {
             OnDemandResizingSpecification { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
         }
 
-        /// `CapacityReservationOptions`.
-        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
-            self.props.set("CapacityReservationOptions", value.into());
-            self
+        prop! {
+            /// `CapacityReservationOptions`.
+            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
         }
 
-        /// `TimeoutDurationMinutes`.
-        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`.
+            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
     }
 
@@ -881,16 +869,14 @@ pub mod cluster {
             SpotResizingSpecification { props }
         }
 
-        /// `AllocationStrategy`.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
         }
 
-        /// `TimeoutDurationMinutes`.
-        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`.
+            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
     }
 
@@ -913,46 +899,49 @@ pub mod cluster {
             InstanceGroupConfig { props }
         }
 
-        /// `AutoScalingPolicy`.
-        pub fn auto_scaling_policy(mut self, value: impl Into<Val<AutoScalingPolicy>>) -> Self {
-            self.props.set("AutoScalingPolicy", value.into());
-            self
+        prop! {
+            /// `InstanceCount`.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
         }
 
-        /// `BidPrice`.
-        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BidPrice", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `AutoScalingPolicy`.
+            props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<AutoScalingPolicy>
         }
 
-        /// `CustomAmiId`.
-        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomAmiId", value.into());
-            self
+        prop! {
+            /// `BidPrice`.
+            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
         }
 
-        /// `EbsConfiguration`.
-        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
-            self.props.set("EbsConfiguration", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
         }
 
-        /// `Market`.
-        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Market", value.into());
-            self
+        prop! {
+            /// `CustomAmiId`.
+            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `EbsConfiguration`.
+            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
+        }
+
+        prop! {
+            /// `Market`.
+            props, "Market", market, set_market, get_market, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -977,6 +966,16 @@ pub mod cluster {
             props.set("Rules", rules.into());
             AutoScalingPolicy { props }
         }
+
+        prop! {
+            /// `Constraints`.
+            props, "Constraints", _, set_constraints, get_constraints, Val<ScalingConstraints>
+        }
+
+        prop! {
+            /// `Rules`.
+            props, "Rules", _, set_rules, get_rules, Val<List<ScalingRule>>
+        }
     }
 
     /// `AWS::EMR::Cluster.ScalingConstraints`.
@@ -996,6 +995,16 @@ pub mod cluster {
             props.set("MinCapacity", min_capacity.into());
             props.set("MaxCapacity", max_capacity.into());
             ScalingConstraints { props }
+        }
+
+        prop! {
+            /// `MinCapacity`.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
         }
     }
 
@@ -1024,10 +1033,24 @@ pub mod cluster {
             ScalingRule { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<ScalingAction>
+        }
+
+        prop! {
+            /// `Trigger`.
+            props, "Trigger", _, set_trigger, get_trigger, Val<ScalingTrigger>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1050,10 +1073,14 @@ pub mod cluster {
             ScalingAction { props }
         }
 
-        /// `Market`.
-        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Market", value.into());
-            self
+        prop! {
+            /// `SimpleScalingPolicyConfiguration`.
+            props, "SimpleScalingPolicyConfiguration", _, set_simple_scaling_policy_configuration, get_simple_scaling_policy_configuration, Val<SimpleScalingPolicyConfiguration>
+        }
+
+        prop! {
+            /// `Market`.
+            props, "Market", market, set_market, get_market, Val<String>
         }
     }
 
@@ -1074,16 +1101,19 @@ pub mod cluster {
             SimpleScalingPolicyConfiguration { props }
         }
 
-        /// `AdjustmentType`.
-        pub fn adjustment_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdjustmentType", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`.
+            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `CoolDown`.
-        pub fn cool_down(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoolDown", value.into());
-            self
+        prop! {
+            /// `AdjustmentType`.
+            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<String>
+        }
+
+        prop! {
+            /// `CoolDown`.
+            props, "CoolDown", cool_down, set_cool_down, get_cool_down, Val<i64>
         }
     }
 
@@ -1102,6 +1132,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("CloudWatchAlarmDefinition", cloud_watch_alarm_definition.into());
             ScalingTrigger { props }
+        }
+
+        prop! {
+            /// `CloudWatchAlarmDefinition`.
+            props, "CloudWatchAlarmDefinition", _, set_cloud_watch_alarm_definition, get_cloud_watch_alarm_definition, Val<CloudWatchAlarmDefinition>
         }
     }
 
@@ -1133,34 +1168,49 @@ pub mod cluster {
             CloudWatchAlarmDefinition { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `EvaluationPeriods`.
-        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationPeriods", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
         }
 
-        /// `Namespace`.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", _, set_period, get_period, Val<i64>
         }
 
-        /// `Statistic`.
-        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `EvaluationPeriods`.
+            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Statistic`.
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1179,6 +1229,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("AvailabilityZone", availability_zone.into());
             PlacementType { props }
+        }
+
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
         }
     }
 
@@ -1201,22 +1256,29 @@ pub mod cluster {
             KerberosAttributes { props }
         }
 
-        /// `ADDomainJoinPassword`.
-        pub fn ad_domain_join_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ADDomainJoinPassword", value.into());
-            self
+        prop! {
+            /// `KdcAdminPassword`.
+            props, "KdcAdminPassword", _, set_kdc_admin_password, get_kdc_admin_password, Val<String>
         }
 
-        /// `ADDomainJoinUser`.
-        pub fn ad_domain_join_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ADDomainJoinUser", value.into());
-            self
+        prop! {
+            /// `Realm`.
+            props, "Realm", _, set_realm, get_realm, Val<String>
         }
 
-        /// `CrossRealmTrustPrincipalPassword`.
-        pub fn cross_realm_trust_principal_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrossRealmTrustPrincipalPassword", value.into());
-            self
+        prop! {
+            /// `ADDomainJoinPassword`.
+            props, "ADDomainJoinPassword", ad_domain_join_password, set_ad_domain_join_password, get_ad_domain_join_password, Val<String>
+        }
+
+        prop! {
+            /// `ADDomainJoinUser`.
+            props, "ADDomainJoinUser", ad_domain_join_user, set_ad_domain_join_user, get_ad_domain_join_user, Val<String>
+        }
+
+        prop! {
+            /// `CrossRealmTrustPrincipalPassword`.
+            props, "CrossRealmTrustPrincipalPassword", cross_realm_trust_principal_password, set_cross_realm_trust_principal_password, get_cross_realm_trust_principal_password, Val<String>
         }
     }
 
@@ -1235,22 +1297,19 @@ pub mod cluster {
             ManagedScalingPolicy { props }
         }
 
-        /// `ComputeLimits`.
-        pub fn compute_limits(mut self, value: impl Into<Val<ComputeLimits>>) -> Self {
-            self.props.set("ComputeLimits", value.into());
-            self
+        prop! {
+            /// `ComputeLimits`.
+            props, "ComputeLimits", compute_limits, set_compute_limits, get_compute_limits, Val<ComputeLimits>
         }
 
-        /// `ScalingStrategy`.
-        pub fn scaling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScalingStrategy", value.into());
-            self
+        prop! {
+            /// `ScalingStrategy`.
+            props, "ScalingStrategy", scaling_strategy, set_scaling_strategy, get_scaling_strategy, Val<String>
         }
 
-        /// `UtilizationPerformanceIndex`.
-        pub fn utilization_performance_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UtilizationPerformanceIndex", value.into());
-            self
+        prop! {
+            /// `UtilizationPerformanceIndex`.
+            props, "UtilizationPerformanceIndex", utilization_performance_index, set_utilization_performance_index, get_utilization_performance_index, Val<i64>
         }
     }
 
@@ -1279,16 +1338,29 @@ pub mod cluster {
             ComputeLimits { props }
         }
 
-        /// `MaximumCoreCapacityUnits`.
-        pub fn maximum_core_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumCoreCapacityUnits", value.into());
-            self
+        prop! {
+            /// `UnitType`.
+            props, "UnitType", _, set_unit_type, get_unit_type, Val<String>
         }
 
-        /// `MaximumOnDemandCapacityUnits`.
-        pub fn maximum_on_demand_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumOnDemandCapacityUnits", value.into());
-            self
+        prop! {
+            /// `MaximumCapacityUnits`.
+            props, "MaximumCapacityUnits", _, set_maximum_capacity_units, get_maximum_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `MinimumCapacityUnits`.
+            props, "MinimumCapacityUnits", _, set_minimum_capacity_units, get_minimum_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumCoreCapacityUnits`.
+            props, "MaximumCoreCapacityUnits", maximum_core_capacity_units, set_maximum_core_capacity_units, get_maximum_core_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumOnDemandCapacityUnits`.
+            props, "MaximumOnDemandCapacityUnits", maximum_on_demand_capacity_units, set_maximum_on_demand_capacity_units, get_maximum_on_demand_capacity_units, Val<i64>
         }
     }
 
@@ -1309,10 +1381,14 @@ pub mod cluster {
             PlacementGroupConfig { props }
         }
 
-        /// `PlacementStrategy`.
-        pub fn placement_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlacementStrategy", value.into());
-            self
+        prop! {
+            /// `InstanceRole`.
+            props, "InstanceRole", _, set_instance_role, get_instance_role, Val<String>
+        }
+
+        prop! {
+            /// `PlacementStrategy`.
+            props, "PlacementStrategy", placement_strategy, set_placement_strategy, get_placement_strategy, Val<String>
         }
     }
 
@@ -1338,10 +1414,19 @@ pub mod cluster {
             StepConfig { props }
         }
 
-        /// `ActionOnFailure`.
-        pub fn action_on_failure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActionOnFailure", value.into());
-            self
+        prop! {
+            /// `HadoopJarStep`.
+            props, "HadoopJarStep", _, set_hadoop_jar_step, get_hadoop_jar_step, Val<HadoopJarStepConfig>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ActionOnFailure`.
+            props, "ActionOnFailure", action_on_failure, set_action_on_failure, get_action_on_failure, Val<String>
         }
     }
 
@@ -1362,22 +1447,24 @@ pub mod cluster {
             HadoopJarStepConfig { props }
         }
 
-        /// `Args`.
-        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Args", value.into());
-            self
+        prop! {
+            /// `Jar`.
+            props, "Jar", _, set_jar, get_jar, Val<String>
         }
 
-        /// `MainClass`.
-        pub fn main_class(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MainClass", value.into());
-            self
+        prop! {
+            /// `Args`.
+            props, "Args", args, set_args, get_args, Val<List<String>>
         }
 
-        /// `StepProperties`.
-        pub fn step_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("StepProperties", value.into());
-            self
+        prop! {
+            /// `MainClass`.
+            props, "MainClass", main_class, set_main_class, get_main_class, Val<String>
+        }
+
+        prop! {
+            /// `StepProperties`.
+            props, "StepProperties", step_properties, set_step_properties, get_step_properties, Val<List<Tag>>
         }
     }
 }
@@ -1407,43 +1494,47 @@ impl InstanceFleetConfig {
         InstanceFleetConfig { core }
     }
 
-    /// `InstanceTypeConfigs`: InstanceTypeConfigs determine the EC2 instances that Amazon EMR
-    /// attempts to provision to fulfill On-Demand and Spot target capacities.
-    pub fn instance_type_configs(mut self, value: impl Into<Val<List<instance_fleet_config::InstanceTypeConfig>>>) -> Self {
-        self.core.set("InstanceTypeConfigs", value.into());
-        self
+    prop! {
+        /// `ClusterId`: The unique identifier of the EMR cluster.
+        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
     }
 
-    /// `LaunchSpecifications`: The launch specification for the instance fleet.
-    pub fn launch_specifications(mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>>) -> Self {
-        self.core.set("LaunchSpecifications", value.into());
-        self
+    prop! {
+        /// `InstanceFleetType`: The node type that the instance fleet hosts.
+        core.props, "InstanceFleetType", _, set_instance_fleet_type, get_instance_fleet_type, Val<String>
     }
 
-    /// `Name`: The friendly name of the instance fleet.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `InstanceTypeConfigs`: InstanceTypeConfigs determine the EC2 instances that Amazon EMR
+        /// attempts to provision to fulfill On-Demand and Spot target capacities.
+        core.props, "InstanceTypeConfigs", instance_type_configs, set_instance_type_configs, get_instance_type_configs, Val<List<instance_fleet_config::InstanceTypeConfig>>
     }
 
-    /// `ResizeSpecifications`: The resize specification for the instance fleet.
-    pub fn resize_specifications(mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetResizingSpecifications>>) -> Self {
-        self.core.set("ResizeSpecifications", value.into());
-        self
+    prop! {
+        /// `LaunchSpecifications`: The launch specification for the instance fleet.
+        core.props, "LaunchSpecifications", launch_specifications, set_launch_specifications, get_launch_specifications, Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>
     }
 
-    /// `TargetOnDemandCapacity`: The target capacity of On-Demand units for the instance fleet,
-    /// which determines how many On-Demand instances to provision.
-    pub fn target_on_demand_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TargetOnDemandCapacity", value.into());
-        self
+    prop! {
+        /// `Name`: The friendly name of the instance fleet.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `TargetSpotCapacity`: The target capacity of Spot units for the instance fleet, which
-    /// determines how many Spot instances to provision.
-    pub fn target_spot_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TargetSpotCapacity", value.into());
-        self
+    prop! {
+        /// `ResizeSpecifications`: The resize specification for the instance fleet.
+        core.props, "ResizeSpecifications", resize_specifications, set_resize_specifications, get_resize_specifications, Val<instance_fleet_config::InstanceFleetResizingSpecifications>
+    }
+
+    prop! {
+        /// `TargetOnDemandCapacity`: The target capacity of On-Demand units for the instance fleet,
+        /// which determines how many On-Demand instances to provision.
+        core.props, "TargetOnDemandCapacity", target_on_demand_capacity, set_target_on_demand_capacity, get_target_on_demand_capacity, Val<i64>
+    }
+
+    prop! {
+        /// `TargetSpotCapacity`: The target capacity of Spot units for the instance fleet, which
+        /// determines how many Spot instances to provision.
+        core.props, "TargetSpotCapacity", target_spot_capacity, set_target_spot_capacity, get_target_spot_capacity, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1482,58 +1573,58 @@ pub mod instance_fleet_config {
             InstanceTypeConfig { props }
         }
 
-        /// `BidPrice`: The bid price for each Amazon EC2 Spot Instance type as defined by InstanceType.
-        /// Expressed in USD. If neither BidPrice nor BidPriceAsPercentageOfOnDemandPrice is provided,
-        /// BidPriceAsPercentageOfOnDemandPrice defaults to 100%.
-        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BidPrice", value.into());
-            self
+        prop! {
+            /// `InstanceType`: An Amazon EC2 instance type, such as m3.xlarge.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `BidPriceAsPercentageOfOnDemandPrice`: The bid price, as a percentage of On-Demand price,
-        /// for each Amazon EC2 Spot Instance as defined by InstanceType. Expressed as a number (for
-        /// example, 20 specifies 20%). If neither BidPrice nor BidPriceAsPercentageOfOnDemandPrice is
-        /// provided, BidPriceAsPercentageOfOnDemandPrice defaults to 100%.
-        pub fn bid_price_as_percentage_of_on_demand_price(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
-            self
+        prop! {
+            /// `BidPrice`: The bid price for each Amazon EC2 Spot Instance type as defined by
+            /// InstanceType. Expressed in USD. If neither BidPrice nor
+            /// BidPriceAsPercentageOfOnDemandPrice is provided, BidPriceAsPercentageOfOnDemandPrice
+            /// defaults to 100%.
+            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
         }
 
-        /// `Configurations`: An optional configuration specification to be used when provisioning
-        /// cluster instances, which can include configurations for applications and software bundled
-        /// with Amazon EMR.
-        pub fn configurations(mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `BidPriceAsPercentageOfOnDemandPrice`: The bid price, as a percentage of On-Demand
+            /// price, for each Amazon EC2 Spot Instance as defined by InstanceType. Expressed as a
+            /// number (for example, 20 specifies 20%). If neither BidPrice nor
+            /// BidPriceAsPercentageOfOnDemandPrice is provided, BidPriceAsPercentageOfOnDemandPrice
+            /// defaults to 100%.
+            props, "BidPriceAsPercentageOfOnDemandPrice", bid_price_as_percentage_of_on_demand_price, set_bid_price_as_percentage_of_on_demand_price, get_bid_price_as_percentage_of_on_demand_price, Val<f64>
         }
 
-        /// `CustomAmiId`: The custom AMI ID to use for the instance type.
-        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomAmiId", value.into());
-            self
+        prop! {
+            /// `Configurations`: An optional configuration specification to be used when provisioning
+            /// cluster instances, which can include configurations for applications and software
+            /// bundled with Amazon EMR.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ApplicationConfiguration>>
         }
 
-        /// `EbsConfiguration`: The configuration of Amazon Elastic Block Store (Amazon EBS) attached to
-        /// each instance as defined by InstanceType.
-        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
-            self.props.set("EbsConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomAmiId`: The custom AMI ID to use for the instance type.
+            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
         }
 
-        /// `Priority`: The priority at which Amazon EMR launches the Amazon EC2 instances with this
-        /// instance type.
-        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `EbsConfiguration`: The configuration of Amazon Elastic Block Store (Amazon EBS)
+            /// attached to each instance as defined by InstanceType.
+            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
         }
 
-        /// `WeightedCapacity`: The number of units that a provisioned instance of this type provides
-        /// toward fulfilling the target capacities defined in InstanceFleetConfig. This value is 1 for
-        /// a master instance fleet, and must be 1 or greater for core and task instance fleets.
-        /// Defaults to 1 if not specified.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `Priority`: The priority at which Amazon EMR launches the Amazon EC2 instances with this
+            /// instance type.
+            props, "Priority", priority, set_priority, get_priority, Val<f64>
+        }
+
+        prop! {
+            /// `WeightedCapacity`: The number of units that a provisioned instance of this type
+            /// provides toward fulfilling the target capacities defined in InstanceFleetConfig. This
+            /// value is 1 for a master instance fleet, and must be 1 or greater for core and task
+            /// instance fleets. Defaults to 1 if not specified.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<i64>
         }
     }
 
@@ -1553,24 +1644,21 @@ pub mod instance_fleet_config {
             ApplicationConfiguration { props }
         }
 
-        /// `Classification`: The classification within a configuration.
-        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Classification", value.into());
-            self
+        prop! {
+            /// `Classification`: The classification within a configuration.
+            props, "Classification", classification, set_classification, get_classification, Val<String>
         }
 
-        /// `ConfigurationProperties`: Within a configuration classification, a set of properties that
-        /// represent the settings that you want to change in the configuration file.
-        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ConfigurationProperties", value.into());
-            self
+        prop! {
+            /// `ConfigurationProperties`: Within a configuration classification, a set of properties
+            /// that represent the settings that you want to change in the configuration file.
+            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
         }
 
-        /// `Configurations`: A list of additional configurations to apply within a configuration
-        /// object.
-        pub fn configurations(mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Configurations`: A list of additional configurations to apply within a configuration
+            /// object.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ApplicationConfiguration>>
         }
     }
 
@@ -1590,17 +1678,15 @@ pub mod instance_fleet_config {
             EbsConfiguration { props }
         }
 
-        /// `EbsBlockDeviceConfigs`: An array of Amazon EBS volume specifications attached to a cluster
-        /// instance.
-        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
-            self.props.set("EbsBlockDeviceConfigs", value.into());
-            self
+        prop! {
+            /// `EbsBlockDeviceConfigs`: An array of Amazon EBS volume specifications attached to a
+            /// cluster instance.
+            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
         }
 
-        /// `EbsOptimized`: Indicates whether an Amazon EBS volume is EBS-optimized.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`: Indicates whether an Amazon EBS volume is EBS-optimized.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
     }
 
@@ -1624,15 +1710,22 @@ pub mod instance_fleet_config {
             EbsBlockDeviceConfig { props }
         }
 
-        /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection. The
-        /// EbsBlockDeviceConfigs read from the system may return a list with one entry per volume,
-        /// replacing any entry specified in the template with a VolumesPerInstance greater than one by
-        /// that many entries containing only the VolumeSpecification. Thus to avoid false drift
-        /// detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any
-        /// VolumeSpecification which is intended to be repeated and not to use this property.
-        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumesPerInstance", value.into());
-            self
+        prop! {
+            /// `VolumeSpecification`: EBS volume specifications such as volume type, IOPS, size (GiB)
+            /// and throughput (MiB/s) that are requested for the EBS volume attached to an Amazon EC2
+            /// instance in the cluster.
+            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        }
+
+        prop! {
+            /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection.
+            /// The EbsBlockDeviceConfigs read from the system may return a list with one entry per
+            /// volume, replacing any entry specified in the template with a VolumesPerInstance greater
+            /// than one by that many entries containing only the VolumeSpecification. Thus to avoid
+            /// false drift detection, it is recommended to supply repeated entries in
+            /// EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and
+            /// not to use this property.
+            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
         }
     }
 
@@ -1659,17 +1752,27 @@ pub mod instance_fleet_config {
             VolumeSpecification { props }
         }
 
-        /// `Iops`: The number of I/O operations per second (IOPS) that the volume supports.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `SizeInGB`: The volume size, in gibibytes (GiB). This can be a number from 1 - 1024. If
+            /// the volume type is EBS-optimized, the minimum value is 10.
+            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
         }
 
-        /// `Throughput`: The throughput, in mebibyte per second (MiB/s). This optional parameter can be
-        /// a number from 125 - 1000 and is valid only for gp3 volumes.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `VolumeType`: The volume type. Volume types supported are gp3, gp2, io1, st1, sc1, and
+            /// standard.
+            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        }
+
+        prop! {
+            /// `Iops`: The number of I/O operations per second (IOPS) that the volume supports.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        }
+
+        prop! {
+            /// `Throughput`: The throughput, in mebibyte per second (MiB/s). This optional parameter
+            /// can be a number from 125 - 1000 and is valid only for gp3 volumes.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
     }
 
@@ -1690,18 +1793,16 @@ pub mod instance_fleet_config {
             InstanceFleetProvisioningSpecifications { props }
         }
 
-        /// `OnDemandSpecification`: The launch specification for On-Demand Instances in the instance
-        /// fleet, which determines the allocation strategy.
-        pub fn on_demand_specification(mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> Self {
-            self.props.set("OnDemandSpecification", value.into());
-            self
+        prop! {
+            /// `OnDemandSpecification`: The launch specification for On-Demand Instances in the
+            /// instance fleet, which determines the allocation strategy.
+            props, "OnDemandSpecification", on_demand_specification, set_on_demand_specification, get_on_demand_specification, Val<OnDemandProvisioningSpecification>
         }
 
-        /// `SpotSpecification`: The launch specification for Spot instances in the fleet, which
-        /// determines the defined duration, provisioning timeout behavior, and allocation strategy.
-        pub fn spot_specification(mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> Self {
-            self.props.set("SpotSpecification", value.into());
-            self
+        prop! {
+            /// `SpotSpecification`: The launch specification for Spot instances in the fleet, which
+            /// determines the defined duration, provisioning timeout behavior, and allocation strategy.
+            props, "SpotSpecification", spot_specification, set_spot_specification, get_spot_specification, Val<SpotProvisioningSpecification>
         }
     }
 
@@ -1725,10 +1826,16 @@ pub mod instance_fleet_config {
             OnDemandProvisioningSpecification { props }
         }
 
-        /// `CapacityReservationOptions`.
-        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
-            self.props.set("CapacityReservationOptions", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`: Specifies the strategy to use in launching On-Demand instance
+            /// fleets. Currently, the only option is lowest-price (the default), which launches the
+            /// lowest price first.
+            props, "AllocationStrategy", _, set_allocation_strategy, get_allocation_strategy, Val<String>
+        }
+
+        prop! {
+            /// `CapacityReservationOptions`.
+            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
         }
     }
 
@@ -1747,24 +1854,22 @@ pub mod instance_fleet_config {
             OnDemandCapacityReservationOptions { props }
         }
 
-        /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation preferences.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation
+            /// preferences.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<String>
         }
 
-        /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource group in
-        /// which to run the instance.
-        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource
+            /// group in which to run the instance.
+            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
         }
 
-        /// `UsageStrategy`: Indicates whether to use unused Capacity Reservations for fulfilling
-        /// On-Demand capacity.
-        pub fn usage_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsageStrategy", value.into());
-            self
+        prop! {
+            /// `UsageStrategy`: Indicates whether to use unused Capacity Reservations for fulfilling
+            /// On-Demand capacity.
+            props, "UsageStrategy", usage_strategy, set_usage_strategy, get_usage_strategy, Val<String>
         }
     }
 
@@ -1800,20 +1905,36 @@ pub mod instance_fleet_config {
             SpotProvisioningSpecification { props }
         }
 
-        /// `AllocationStrategy`: Specifies one of the following strategies to launch Spot Instance
-        /// fleets: price-capacity-optimized, capacity-optimized, lowest-price, or diversified
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`: The Spot provisioning timeout period in minutes. If Spot
+            /// Instances are not provisioned within this time period, the TimeOutAction is taken.
+            /// Minimum value is 5 and maximum value is 1440. The timeout applies only during initial
+            /// provisioning, when the cluster is first created.
+            props, "TimeoutDurationMinutes", _, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
 
-        /// `BlockDurationMinutes`: The defined duration for Spot Instances (also known as Spot blocks)
-        /// in minutes. When specified, the Spot Instance does not terminate before the defined duration
-        /// expires, and defined duration pricing for Spot Instances applies. Valid values are 60, 120, 180, 240, 300,
-        /// or 360.
-        pub fn block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutAction`: The action to take when TargetSpotCapacity has not been fulfilled when
+            /// the TimeoutDurationMinutes has expired; that is, when all Spot Instances could not be
+            /// provisioned within the Spot provisioning timeout. Valid values are TERMINATE_CLUSTER and
+            /// SWITCH_TO_ON_DEMAND. SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are
+            /// available, On-Demand Instances should be provisioned to fulfill any remaining Spot
+            /// capacity.
+            props, "TimeoutAction", _, set_timeout_action, get_timeout_action, Val<String>
+        }
+
+        prop! {
+            /// `AllocationStrategy`: Specifies one of the following strategies to launch Spot Instance
+            /// fleets: price-capacity-optimized, capacity-optimized, lowest-price, or diversified
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        }
+
+        prop! {
+            /// `BlockDurationMinutes`: The defined duration for Spot Instances (also known as Spot
+            /// blocks) in minutes. When specified, the Spot Instance does not terminate before the
+            /// defined duration expires, and defined duration pricing for Spot Instances applies. Valid
+            /// values are 60, 120, 180, 240, 300, or 360.
+            props, "BlockDurationMinutes", block_duration_minutes, set_block_duration_minutes, get_block_duration_minutes, Val<i64>
         }
     }
 
@@ -1832,19 +1953,17 @@ pub mod instance_fleet_config {
             InstanceFleetResizingSpecifications { props }
         }
 
-        /// `OnDemandResizeSpecification`: The resize specification for On-Demand Instances in the
-        /// instance fleet, which contains the allocation strategy, capacity reservation options, and
-        /// the resize timeout period.
-        pub fn on_demand_resize_specification(mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> Self {
-            self.props.set("OnDemandResizeSpecification", value.into());
-            self
+        prop! {
+            /// `OnDemandResizeSpecification`: The resize specification for On-Demand Instances in the
+            /// instance fleet, which contains the allocation strategy, capacity reservation options,
+            /// and the resize timeout period.
+            props, "OnDemandResizeSpecification", on_demand_resize_specification, set_on_demand_resize_specification, get_on_demand_resize_specification, Val<OnDemandResizingSpecification>
         }
 
-        /// `SpotResizeSpecification`: The resize specification for Spot Instances in the instance
-        /// fleet, which contains the allocation strategy and the resize timeout period.
-        pub fn spot_resize_specification(mut self, value: impl Into<Val<SpotResizingSpecification>>) -> Self {
-            self.props.set("SpotResizeSpecification", value.into());
-            self
+        prop! {
+            /// `SpotResizeSpecification`: The resize specification for Spot Instances in the instance
+            /// fleet, which contains the allocation strategy and the resize timeout period.
+            props, "SpotResizeSpecification", spot_resize_specification, set_spot_resize_specification, get_spot_resize_specification, Val<SpotResizingSpecification>
         }
     }
 
@@ -1863,24 +1982,21 @@ pub mod instance_fleet_config {
             OnDemandResizingSpecification { props }
         }
 
-        /// `AllocationStrategy`: Specifies the allocation strategy to use to launch On-Demand instances
-        /// during a resize. The default is lowest-price.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`: Specifies the allocation strategy to use to launch On-Demand
+            /// instances during a resize. The default is lowest-price.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
         }
 
-        /// `CapacityReservationOptions`: Describes the strategy for using unused Capacity Reservations
-        /// for fulfilling On-Demand capacity.
-        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
-            self.props.set("CapacityReservationOptions", value.into());
-            self
+        prop! {
+            /// `CapacityReservationOptions`: Describes the strategy for using unused Capacity
+            /// Reservations for fulfilling On-Demand capacity.
+            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
         }
 
-        /// `TimeoutDurationMinutes`: On-Demand resize timeout in minutes.
-        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`: On-Demand resize timeout in minutes.
+            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
     }
 
@@ -1899,17 +2015,15 @@ pub mod instance_fleet_config {
             SpotResizingSpecification { props }
         }
 
-        /// `AllocationStrategy`: Specifies the allocation strategy to use to launch Spot instances
-        /// during a resize.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`: Specifies the allocation strategy to use to launch Spot instances
+            /// during a resize.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
         }
 
-        /// `TimeoutDurationMinutes`: Spot resize timeout in minutes.
-        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutDurationMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutDurationMinutes`: Spot resize timeout in minutes.
+            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
         }
     }
 }
@@ -1945,46 +2059,59 @@ impl InstanceGroupConfig {
         InstanceGroupConfig { core }
     }
 
-    /// `AutoScalingPolicy`.
-    pub fn auto_scaling_policy(mut self, value: impl Into<Val<instance_group_config::AutoScalingPolicy>>) -> Self {
-        self.core.set("AutoScalingPolicy", value.into());
-        self
+    prop! {
+        /// `AutoScalingPolicy`.
+        core.props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<instance_group_config::AutoScalingPolicy>
     }
 
-    /// `BidPrice`.
-    pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BidPrice", value.into());
-        self
+    prop! {
+        /// `BidPrice`.
+        core.props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
     }
 
-    /// `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Val<List<instance_group_config::AppConfiguration>>>) -> Self {
-        self.core.set("Configurations", value.into());
-        self
+    prop! {
+        /// `Configurations`.
+        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<instance_group_config::AppConfiguration>>
     }
 
-    /// `CustomAmiId`.
-    pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomAmiId", value.into());
-        self
+    prop! {
+        /// `CustomAmiId`.
+        core.props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
     }
 
-    /// `EbsConfiguration`.
-    pub fn ebs_configuration(mut self, value: impl Into<Val<instance_group_config::EbsConfiguration>>) -> Self {
-        self.core.set("EbsConfiguration", value.into());
-        self
+    prop! {
+        /// `EbsConfiguration`.
+        core.props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<instance_group_config::EbsConfiguration>
     }
 
-    /// `Market`.
-    pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Market", value.into());
-        self
+    prop! {
+        /// `InstanceCount`.
+        core.props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `InstanceRole`.
+        core.props, "InstanceRole", _, set_instance_role, get_instance_role, Val<String>
+    }
+
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    }
+
+    prop! {
+        /// `JobFlowId`.
+        core.props, "JobFlowId", _, set_job_flow_id, get_job_flow_id, Val<String>
+    }
+
+    prop! {
+        /// `Market`.
+        core.props, "Market", market, set_market, get_market, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2026,6 +2153,16 @@ pub mod instance_group_config {
             props.set("Rules", rules.into());
             AutoScalingPolicy { props }
         }
+
+        prop! {
+            /// `Constraints`.
+            props, "Constraints", _, set_constraints, get_constraints, Val<ScalingConstraints>
+        }
+
+        prop! {
+            /// `Rules`.
+            props, "Rules", _, set_rules, get_rules, Val<List<ScalingRule>>
+        }
     }
 
     /// `AWS::EMR::InstanceGroupConfig.ScalingConstraints`.
@@ -2045,6 +2182,16 @@ pub mod instance_group_config {
             props.set("MinCapacity", min_capacity.into());
             props.set("MaxCapacity", max_capacity.into());
             ScalingConstraints { props }
+        }
+
+        prop! {
+            /// `MinCapacity`.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
         }
     }
 
@@ -2073,10 +2220,24 @@ pub mod instance_group_config {
             ScalingRule { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<ScalingAction>
+        }
+
+        prop! {
+            /// `Trigger`.
+            props, "Trigger", _, set_trigger, get_trigger, Val<ScalingTrigger>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -2099,10 +2260,14 @@ pub mod instance_group_config {
             ScalingAction { props }
         }
 
-        /// `Market`.
-        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Market", value.into());
-            self
+        prop! {
+            /// `SimpleScalingPolicyConfiguration`.
+            props, "SimpleScalingPolicyConfiguration", _, set_simple_scaling_policy_configuration, get_simple_scaling_policy_configuration, Val<SimpleScalingPolicyConfiguration>
+        }
+
+        prop! {
+            /// `Market`.
+            props, "Market", market, set_market, get_market, Val<String>
         }
     }
 
@@ -2123,16 +2288,19 @@ pub mod instance_group_config {
             SimpleScalingPolicyConfiguration { props }
         }
 
-        /// `AdjustmentType`.
-        pub fn adjustment_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdjustmentType", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`.
+            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `CoolDown`.
-        pub fn cool_down(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoolDown", value.into());
-            self
+        prop! {
+            /// `AdjustmentType`.
+            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<String>
+        }
+
+        prop! {
+            /// `CoolDown`.
+            props, "CoolDown", cool_down, set_cool_down, get_cool_down, Val<i64>
         }
     }
 
@@ -2151,6 +2319,11 @@ pub mod instance_group_config {
             let mut props = Props::new();
             props.set("CloudWatchAlarmDefinition", cloud_watch_alarm_definition.into());
             ScalingTrigger { props }
+        }
+
+        prop! {
+            /// `CloudWatchAlarmDefinition`.
+            props, "CloudWatchAlarmDefinition", _, set_cloud_watch_alarm_definition, get_cloud_watch_alarm_definition, Val<CloudWatchAlarmDefinition>
         }
     }
 
@@ -2182,34 +2355,49 @@ pub mod instance_group_config {
             CloudWatchAlarmDefinition { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `EvaluationPeriods`.
-        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationPeriods", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
         }
 
-        /// `Namespace`.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Period`.
+            props, "Period", _, set_period, get_period, Val<i64>
         }
 
-        /// `Statistic`.
-        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `EvaluationPeriods`.
+            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `Statistic`.
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -2228,22 +2416,19 @@ pub mod instance_group_config {
             AppConfiguration { props }
         }
 
-        /// `Classification`.
-        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Classification", value.into());
-            self
+        prop! {
+            /// `Classification`.
+            props, "Classification", classification, set_classification, get_classification, Val<String>
         }
 
-        /// `ConfigurationProperties`.
-        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ConfigurationProperties", value.into());
-            self
+        prop! {
+            /// `ConfigurationProperties`.
+            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<AppConfiguration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<AppConfiguration>>
         }
     }
 
@@ -2262,16 +2447,14 @@ pub mod instance_group_config {
             EbsConfiguration { props }
         }
 
-        /// `EbsBlockDeviceConfigs`.
-        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
-            self.props.set("EbsBlockDeviceConfigs", value.into());
-            self
+        prop! {
+            /// `EbsBlockDeviceConfigs`.
+            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
         }
 
-        /// `EbsOptimized`.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
     }
 
@@ -2292,15 +2475,20 @@ pub mod instance_group_config {
             EbsBlockDeviceConfig { props }
         }
 
-        /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection. The
-        /// EbsBlockDeviceConfigs read from the system may return a list with one entry per volume,
-        /// replacing any entry specified in the template with a VolumesPerInstance greater than one by
-        /// that many entries containing only the VolumeSpecification. Thus to avoid false drift
-        /// detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any
-        /// VolumeSpecification which is intended to be repeated and not to use this property.
-        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumesPerInstance", value.into());
-            self
+        prop! {
+            /// `VolumeSpecification`.
+            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        }
+
+        prop! {
+            /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection.
+            /// The EbsBlockDeviceConfigs read from the system may return a list with one entry per
+            /// volume, replacing any entry specified in the template with a VolumesPerInstance greater
+            /// than one by that many entries containing only the VolumeSpecification. Thus to avoid
+            /// false drift detection, it is recommended to supply repeated entries in
+            /// EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and
+            /// not to use this property.
+            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
         }
     }
 
@@ -2323,16 +2511,24 @@ pub mod instance_group_config {
             VolumeSpecification { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `SizeInGB`.
+            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
         }
 
-        /// `Throughput`.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        }
+
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        }
+
+        prop! {
+            /// `Throughput`.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
     }
 }
@@ -2359,10 +2555,14 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
-    /// `Name`: The name of the security configuration.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the security configuration.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SecurityConfiguration`: The security configuration details in JSON format.
+        core.props, "SecurityConfiguration", _, set_security_configuration, get_security_configuration, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2407,18 +2607,40 @@ impl Step {
         Step { core }
     }
 
-    /// `EncryptionKeyArn`: The KMS key ARN to encrypt the logs published to the given Amazon S3
-    /// destination. When omitted, EMR falls back to cluster-level logging behavior.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `ActionOnFailure`: This specifies what action to take when the cluster step fails.
+        /// Possible values are CANCEL_AND_WAIT and CONTINUE.
+        core.props, "ActionOnFailure", _, set_action_on_failure, get_action_on_failure, Val<String>
     }
 
-    /// `LogUri`: The Amazon S3 destination URI for log publishing. When omitted, EMR falls back to
-    /// cluster-level logging behavior.
-    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogUri", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: The KMS key ARN to encrypt the logs published to the given Amazon S3
+        /// destination. When omitted, EMR falls back to cluster-level logging behavior.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `HadoopJarStep`: The HadoopJarStepConfig property type specifies a job flow step
+        /// consisting of a JAR file whose main function will be executed. The main function submits
+        /// a job for the cluster to execute as a step on the master node, and then waits for the
+        /// job to finish or fail before executing subsequent steps.
+        core.props, "HadoopJarStep", _, set_hadoop_jar_step, get_hadoop_jar_step, Val<step::HadoopJarStepConfig>
+    }
+
+    prop! {
+        /// `JobFlowId`: A string that uniquely identifies the cluster (job flow).
+        core.props, "JobFlowId", _, set_job_flow_id, get_job_flow_id, Val<String>
+    }
+
+    prop! {
+        /// `LogUri`: The Amazon S3 destination URI for log publishing. When omitted, EMR falls back
+        /// to cluster-level logging behavior.
+        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the cluster step.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2456,22 +2678,24 @@ pub mod step {
             HadoopJarStepConfig { props }
         }
 
-        /// `Args`.
-        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Args", value.into());
-            self
+        prop! {
+            /// `Jar`.
+            props, "Jar", _, set_jar, get_jar, Val<String>
         }
 
-        /// `MainClass`.
-        pub fn main_class(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MainClass", value.into());
-            self
+        prop! {
+            /// `Args`.
+            props, "Args", args, set_args, get_args, Val<List<String>>
         }
 
-        /// `StepProperties`.
-        pub fn step_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("StepProperties", value.into());
-            self
+        prop! {
+            /// `MainClass`.
+            props, "MainClass", main_class, set_main_class, get_main_class, Val<String>
+        }
+
+        prop! {
+            /// `StepProperties`.
+            props, "StepProperties", step_properties, set_step_properties, get_step_properties, Val<List<Tag>>
         }
     }
 }
@@ -2531,70 +2755,112 @@ impl Studio {
         Studio { core }
     }
 
-    /// `Description`: A detailed description of the Studio.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AuthMode`: Specifies whether the Studio authenticates users using single sign-on (SSO)
+        /// or IAM. Amazon EMR Studio currently only supports SSO authentication.
+        core.props, "AuthMode", _, set_auth_mode, get_auth_mode, Val<studio::AuthMode>
     }
 
-    /// `EncryptionKeyArn`: The AWS KMS key identifier (ARN) used to encrypt AWS EMR Studio
-    /// workspace and notebook files when backed up to AWS S3.
-    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKeyArn", value.into());
-        self
+    prop! {
+        /// `DefaultS3Location`: The default Amazon S3 location to back up EMR Studio Workspaces and
+        /// notebook files. A Studio user can select an alternative Amazon S3 location when creating
+        /// a Workspace.
+        core.props, "DefaultS3Location", _, set_default_s3_location, get_default_s3_location, Val<String>
     }
 
-    /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to create the Studio
-    /// application.
-    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdcInstanceArn", value.into());
-        self
+    prop! {
+        /// `Description`: A detailed description of the Studio.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdcUserAssignment`: Specifies whether IAM Identity Center user assignment is REQUIRED or
-    /// OPTIONAL. If the value is set to REQUIRED, users must be explicitly assigned to the Studio
-    /// application to access the Studio.
-    pub fn idc_user_assignment(mut self, value: impl Into<Val<studio::IdcUserAssignment>>) -> Self {
-        self.core.set("IdcUserAssignment", value.into());
-        self
+    prop! {
+        /// `EncryptionKeyArn`: The AWS KMS key identifier (ARN) used to encrypt AWS EMR Studio
+        /// workspace and notebook files when backed up to AWS S3.
+        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
     }
 
-    /// `IdpAuthUrl`: Your identity provider's authentication endpoint. Amazon EMR Studio redirects
-    /// federated users to this endpoint for authentication when logging in to a Studio with the
-    /// Studio URL.
-    pub fn idp_auth_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdpAuthUrl", value.into());
-        self
+    prop! {
+        /// `EngineSecurityGroupId`: The ID of the Amazon EMR Studio Engine security group. The
+        /// Engine security group allows inbound network traffic from the Workspace security group,
+        /// and it must be in the same VPC specified by VpcId.
+        core.props, "EngineSecurityGroupId", _, set_engine_security_group_id, get_engine_security_group_id, Val<String>
     }
 
-    /// `IdpRelayStateParameterName`: The name of relay state parameter for external Identity
-    /// Provider.
-    pub fn idp_relay_state_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdpRelayStateParameterName", value.into());
-        self
+    prop! {
+        /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to create the Studio
+        /// application.
+        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
     }
 
-    /// `Tags`: A list of tags to associate with the Studio. Tags are user-defined key-value pairs
-    /// that consist of a required key string with a maximum of 128 characters, and an optional
-    /// value string with a maximum of 256 characters.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdcUserAssignment`: Specifies whether IAM Identity Center user assignment is REQUIRED
+        /// or OPTIONAL. If the value is set to REQUIRED, users must be explicitly assigned to the
+        /// Studio application to access the Studio.
+        core.props, "IdcUserAssignment", idc_user_assignment, set_idc_user_assignment, get_idc_user_assignment, Val<studio::IdcUserAssignment>
     }
 
-    /// `TrustedIdentityPropagationEnabled`: A Boolean indicating whether to enable Trusted identity
-    /// propagation for the Studio. The default value is false.
-    pub fn trusted_identity_propagation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TrustedIdentityPropagationEnabled", value.into());
-        self
+    prop! {
+        /// `IdpAuthUrl`: Your identity provider's authentication endpoint. Amazon EMR Studio
+        /// redirects federated users to this endpoint for authentication when logging in to a
+        /// Studio with the Studio URL.
+        core.props, "IdpAuthUrl", idp_auth_url, set_idp_auth_url, get_idp_auth_url, Val<String>
     }
 
-    /// `UserRole`: The IAM user role that will be assumed by users and groups logged in to a
-    /// Studio. The permissions attached to this IAM role can be scoped down for each user or group
-    /// using session policies.
-    pub fn user_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserRole", value.into());
-        self
+    prop! {
+        /// `IdpRelayStateParameterName`: The name of relay state parameter for external Identity
+        /// Provider.
+        core.props, "IdpRelayStateParameterName", idp_relay_state_parameter_name, set_idp_relay_state_parameter_name, get_idp_relay_state_parameter_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A descriptive name for the Amazon EMR Studio.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ServiceRole`: The IAM role that will be assumed by the Amazon EMR Studio. The service
+        /// role provides a way for Amazon EMR Studio to interoperate with other AWS services.
+        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: A list of up to 5 subnet IDs to associate with the Studio. The subnets must
+        /// belong to the VPC specified by VpcId. Studio users can create a Workspace in any of the
+        /// specified subnets.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to associate with the Studio. Tags are user-defined key-value
+        /// pairs that consist of a required key string with a maximum of 128 characters, and an
+        /// optional value string with a maximum of 256 characters.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrustedIdentityPropagationEnabled`: A Boolean indicating whether to enable Trusted
+        /// identity propagation for the Studio. The default value is false.
+        core.props, "TrustedIdentityPropagationEnabled", trusted_identity_propagation_enabled, set_trusted_identity_propagation_enabled, get_trusted_identity_propagation_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `UserRole`: The IAM user role that will be assumed by users and groups logged in to a
+        /// Studio. The permissions attached to this IAM role can be scoped down for each user or
+        /// group using session policies.
+        core.props, "UserRole", user_role, set_user_role, get_user_role, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the Amazon Virtual Private Cloud (Amazon VPC) to associate with the
+        /// Studio.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    }
+
+    prop! {
+        /// `WorkspaceSecurityGroupId`: The ID of the Amazon EMR Studio Workspace security group.
+        /// The Workspace security group allows outbound network traffic to resources in the Engine
+        /// security group, and it must be in the same VPC specified by VpcId.
+        core.props, "WorkspaceSecurityGroupId", _, set_workspace_security_group_id, get_workspace_security_group_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2693,6 +2959,31 @@ impl StudioSessionMapping {
         StudioSessionMapping { core }
     }
 
+    prop! {
+        /// `IdentityName`: The name of the user or group. For more information, see UserName and
+        /// DisplayName in the AWS SSO Identity Store API Reference. Either IdentityName or
+        /// IdentityId must be specified.
+        core.props, "IdentityName", _, set_identity_name, get_identity_name, Val<String>
+    }
+
+    prop! {
+        /// `IdentityType`: Specifies whether the identity to map to the Studio is a user or a
+        /// group.
+        core.props, "IdentityType", _, set_identity_type, get_identity_type, Val<studio_session_mapping::IdentityType>
+    }
+
+    prop! {
+        /// `SessionPolicyArn`: The Amazon Resource Name (ARN) for the session policy that will be
+        /// applied to the user or group. Session policies refine Studio user permissions without
+        /// the need to use multiple IAM user roles.
+        core.props, "SessionPolicyArn", _, set_session_policy_arn, get_session_policy_arn, Val<String>
+    }
+
+    prop! {
+        /// `StudioId`: The ID of the Amazon EMR Studio to which the user or group will be mapped.
+        core.props, "StudioId", _, set_studio_id, get_studio_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -2735,16 +3026,14 @@ impl WalWorkspace {
         WalWorkspace { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WALWorkspaceName`: The name of the emrwal container
-    pub fn wal_workspace_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WALWorkspaceName", value.into());
-        self
+    prop! {
+        /// `WALWorkspaceName`: The name of the emrwal container
+        core.props, "WALWorkspaceName", wal_workspace_name, set_wal_workspace_name, get_wal_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

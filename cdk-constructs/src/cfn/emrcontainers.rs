@@ -53,29 +53,46 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    /// `ConfigurationOverrides`: The configuration overrides for the managed endpoint.
-    pub fn configuration_overrides(mut self, value: impl Into<Val<endpoint::ConfigurationOverrides>>) -> Self {
-        self.core.set("ConfigurationOverrides", value.into());
-        self
+    prop! {
+        /// `ConfigurationOverrides`: The configuration overrides for the managed endpoint.
+        core.props, "ConfigurationOverrides", configuration_overrides, set_configuration_overrides, get_configuration_overrides, Val<endpoint::ConfigurationOverrides>
     }
 
-    /// `Name`: The name of the managed endpoint.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The execution role ARN for the managed endpoint.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `SessionIdleTimeoutInMinutes`: The idle timeout in minutes for sessions on the managed
-    /// endpoint.
-    pub fn session_idle_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SessionIdleTimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the managed endpoint.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this managed endpoint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReleaseLabel`: The Amazon EMR release label.
+        core.props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
+    }
+
+    prop! {
+        /// `SessionIdleTimeoutInMinutes`: The idle timeout in minutes for sessions on the managed
+        /// endpoint.
+        core.props, "SessionIdleTimeoutInMinutes", session_idle_timeout_in_minutes, set_session_idle_timeout_in_minutes, get_session_idle_timeout_in_minutes, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this managed endpoint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the managed endpoint.
+        core.props, "Type", _, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `VirtualClusterId`: The ID of the virtual cluster for which the managed endpoint is
+        /// created.
+        core.props, "VirtualClusterId", _, set_virtual_cluster_id, get_virtual_cluster_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,16 +182,14 @@ pub mod endpoint {
             ConfigurationOverrides { props }
         }
 
-        /// `ApplicationConfiguration`.
-        pub fn application_configuration(mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> Self {
-            self.props.set("ApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationConfiguration`.
+            props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<List<EmreksConfiguration>>
         }
 
-        /// `MonitoringConfiguration`.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
         }
     }
 
@@ -195,16 +210,19 @@ pub mod endpoint {
             EmreksConfiguration { props }
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Classification`.
+            props, "Classification", _, set_classification, get_classification, Val<String>
         }
 
-        /// `Properties`.
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<EmreksConfiguration>>
+        }
+
+        prop! {
+            /// `Properties`.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
         }
     }
 
@@ -223,28 +241,24 @@ pub mod endpoint {
             MonitoringConfiguration { props }
         }
 
-        /// `CloudWatchMonitoringConfiguration`.
-        pub fn cloud_watch_monitoring_configuration(mut self, value: impl Into<Val<CloudWatchMonitoringConfiguration>>) -> Self {
-            self.props.set("CloudWatchMonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchMonitoringConfiguration`.
+            props, "CloudWatchMonitoringConfiguration", cloud_watch_monitoring_configuration, set_cloud_watch_monitoring_configuration, get_cloud_watch_monitoring_configuration, Val<CloudWatchMonitoringConfiguration>
         }
 
-        /// `ContainerLogRotationConfiguration`.
-        pub fn container_log_rotation_configuration(mut self, value: impl Into<Val<ContainerLogRotationConfiguration>>) -> Self {
-            self.props.set("ContainerLogRotationConfiguration", value.into());
-            self
+        prop! {
+            /// `ContainerLogRotationConfiguration`.
+            props, "ContainerLogRotationConfiguration", container_log_rotation_configuration, set_container_log_rotation_configuration, get_container_log_rotation_configuration, Val<ContainerLogRotationConfiguration>
         }
 
-        /// `PersistentAppUI`.
-        pub fn persistent_app_ui(mut self, value: impl Into<Val<MonitoringConfigurationPersistentAppUi>>) -> Self {
-            self.props.set("PersistentAppUI", value.into());
-            self
+        prop! {
+            /// `PersistentAppUI`.
+            props, "PersistentAppUI", persistent_app_ui, set_persistent_app_ui, get_persistent_app_ui, Val<MonitoringConfigurationPersistentAppUi>
         }
 
-        /// `S3MonitoringConfiguration`.
-        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> Self {
-            self.props.set("S3MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `S3MonitoringConfiguration`.
+            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<S3MonitoringConfiguration>
         }
     }
 
@@ -265,10 +279,14 @@ pub mod endpoint {
             CloudWatchMonitoringConfiguration { props }
         }
 
-        /// `LogStreamNamePrefix`.
-        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamNamePrefix", value.into());
-            self
+        prop! {
+            /// `LogGroupName`.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `LogStreamNamePrefix`.
+            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
         }
     }
 
@@ -292,6 +310,16 @@ pub mod endpoint {
             props.set("RotationSize", rotation_size.into());
             props.set("MaxFilesToKeep", max_files_to_keep.into());
             ContainerLogRotationConfiguration { props }
+        }
+
+        prop! {
+            /// `RotationSize`.
+            props, "RotationSize", _, set_rotation_size, get_rotation_size, Val<String>
+        }
+
+        prop! {
+            /// `MaxFilesToKeep`.
+            props, "MaxFilesToKeep", _, set_max_files_to_keep, get_max_files_to_keep, Val<i64>
         }
     }
 
@@ -324,6 +352,11 @@ pub mod endpoint {
             props.set("LogUri", log_uri.into());
             S3MonitoringConfiguration { props }
         }
+
+        prop! {
+            /// `LogUri`.
+            props, "LogUri", _, set_log_uri, get_log_uri, Val<String>
+        }
     }
 }
 
@@ -355,10 +388,20 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    /// `Tags`: The tags that are associated with the job template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `JobTemplateData`: The values of a StartJobRun API request used in job runs started
+        /// using the job template.
+        core.props, "JobTemplateData", _, set_job_template_data, get_job_template_data, Val<job_template::JobTemplateData>
+    }
+
+    prop! {
+        /// `Name`: The specified name of the job template.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that are associated with the job template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -426,23 +469,37 @@ pub mod job_template {
             JobTemplateData { props }
         }
 
-        /// `ConfigurationOverrides`: A configuration specification to be used to override existing
-        /// configurations. This data type allows job template parameters to be specified within.
-        pub fn configuration_overrides(mut self, value: impl Into<Val<ParametricConfigurationOverrides>>) -> Self {
-            self.props.set("ConfigurationOverrides", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`: The execution role ARN of the job run, or a template parameter
+            /// reference.
+            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `JobTags`: The tags assigned to jobs started using the job template.
-        pub fn job_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("JobTags", value.into());
-            self
+        prop! {
+            /// `ReleaseLabel`: The release version of Amazon EMR, or a template parameter reference.
+            props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
         }
 
-        /// `ParameterConfiguration`: The configuration of parameters existing in the job template.
-        pub fn parameter_configuration(mut self, value: impl Into<Val<Map<TemplateParameterConfiguration>>>) -> Self {
-            self.props.set("ParameterConfiguration", value.into());
-            self
+        prop! {
+            /// `JobDriver`: Specify the driver that the job runs on. Exactly one of the two available
+            /// job drivers is required, either SparkSqlJobDriver or SparkSubmitJobDriver.
+            props, "JobDriver", _, set_job_driver, get_job_driver, Val<JobDriver>
+        }
+
+        prop! {
+            /// `ConfigurationOverrides`: A configuration specification to be used to override existing
+            /// configurations. This data type allows job template parameters to be specified within.
+            props, "ConfigurationOverrides", configuration_overrides, set_configuration_overrides, get_configuration_overrides, Val<ParametricConfigurationOverrides>
+        }
+
+        prop! {
+            /// `JobTags`: The tags assigned to jobs started using the job template.
+            props, "JobTags", job_tags, set_job_tags, get_job_tags, Val<Map<String>>
+        }
+
+        prop! {
+            /// `ParameterConfiguration`: The configuration of parameters existing in the job template.
+            props, "ParameterConfiguration", parameter_configuration, set_parameter_configuration, get_parameter_configuration, Val<Map<TemplateParameterConfiguration>>
         }
     }
 
@@ -463,17 +520,15 @@ pub mod job_template {
             ParametricConfigurationOverrides { props }
         }
 
-        /// `ApplicationConfiguration`.
-        pub fn application_configuration(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
-            self.props.set("ApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationConfiguration`.
+            props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<List<Configuration>>
         }
 
-        /// `MonitoringConfiguration`: Configuration setting for monitoring. This data type allows job
-        /// template parameters to be specified within.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<ParametricMonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`: Configuration setting for monitoring. This data type allows
+            /// job template parameters to be specified within.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<ParametricMonitoringConfiguration>
         }
     }
 
@@ -496,16 +551,19 @@ pub mod job_template {
             Configuration { props }
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Classification`: The classification within a configuration.
+            props, "Classification", _, set_classification, get_classification, Val<String>
         }
 
-        /// `Properties`: A set of properties specified within a configuration classification.
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
+        }
+
+        prop! {
+            /// `Properties`: A set of properties specified within a configuration classification.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
         }
     }
 
@@ -525,25 +583,22 @@ pub mod job_template {
             ParametricMonitoringConfiguration { props }
         }
 
-        /// `CloudWatchMonitoringConfiguration`: A configuration for CloudWatch monitoring. This data
-        /// type allows job template parameters to be specified within.
-        pub fn cloud_watch_monitoring_configuration(mut self, value: impl Into<Val<ParametricCloudWatchMonitoringConfiguration>>) -> Self {
-            self.props.set("CloudWatchMonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchMonitoringConfiguration`: A configuration for CloudWatch monitoring. This
+            /// data type allows job template parameters to be specified within.
+            props, "CloudWatchMonitoringConfiguration", cloud_watch_monitoring_configuration, set_cloud_watch_monitoring_configuration, get_cloud_watch_monitoring_configuration, Val<ParametricCloudWatchMonitoringConfiguration>
         }
 
-        /// `PersistentAppUI`: Monitoring configurations for the persistent application UI, or a
-        /// template parameter reference.
-        pub fn persistent_app_ui(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PersistentAppUI", value.into());
-            self
+        prop! {
+            /// `PersistentAppUI`: Monitoring configurations for the persistent application UI, or a
+            /// template parameter reference.
+            props, "PersistentAppUI", persistent_app_ui, set_persistent_app_ui, get_persistent_app_ui, Val<String>
         }
 
-        /// `S3MonitoringConfiguration`: Amazon S3 configuration for monitoring log publishing. This
-        /// data type allows job template parameters to be specified within.
-        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<ParametricS3MonitoringConfiguration>>) -> Self {
-            self.props.set("S3MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `S3MonitoringConfiguration`: Amazon S3 configuration for monitoring log publishing. This
+            /// data type allows job template parameters to be specified within.
+            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<ParametricS3MonitoringConfiguration>
         }
     }
 
@@ -564,17 +619,15 @@ pub mod job_template {
             ParametricCloudWatchMonitoringConfiguration { props }
         }
 
-        /// `LogGroupName`: The name of the log group for log publishing, or a template parameter
-        /// reference.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The name of the log group for log publishing, or a template parameter
+            /// reference.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogStreamNamePrefix`: The specified name prefix for log streams.
-        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamNamePrefix", value.into());
-            self
+        prop! {
+            /// `LogStreamNamePrefix`: The specified name prefix for log streams.
+            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
         }
     }
 
@@ -595,10 +648,9 @@ pub mod job_template {
             ParametricS3MonitoringConfiguration { props }
         }
 
-        /// `LogUri`: Amazon S3 destination URI for log publishing.
-        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogUri", value.into());
-            self
+        prop! {
+            /// `LogUri`: Amazon S3 destination URI for log publishing.
+            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
         }
     }
 
@@ -621,16 +673,14 @@ pub mod job_template {
             JobDriver { props }
         }
 
-        /// `SparkSqlJobDriver`: The job driver for job type.
-        pub fn spark_sql_job_driver(mut self, value: impl Into<Val<SparkSqlJobDriver>>) -> Self {
-            self.props.set("SparkSqlJobDriver", value.into());
-            self
+        prop! {
+            /// `SparkSqlJobDriver`: The job driver for job type.
+            props, "SparkSqlJobDriver", spark_sql_job_driver, set_spark_sql_job_driver, get_spark_sql_job_driver, Val<SparkSqlJobDriver>
         }
 
-        /// `SparkSubmitJobDriver`: The information about job driver for Spark submit.
-        pub fn spark_submit_job_driver(mut self, value: impl Into<Val<SparkSubmitJobDriver>>) -> Self {
-            self.props.set("SparkSubmitJobDriver", value.into());
-            self
+        prop! {
+            /// `SparkSubmitJobDriver`: The information about job driver for Spark submit.
+            props, "SparkSubmitJobDriver", spark_submit_job_driver, set_spark_submit_job_driver, get_spark_submit_job_driver, Val<SparkSubmitJobDriver>
         }
     }
 
@@ -649,16 +699,14 @@ pub mod job_template {
             SparkSqlJobDriver { props }
         }
 
-        /// `EntryPoint`.
-        pub fn entry_point(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntryPoint", value.into());
-            self
+        prop! {
+            /// `EntryPoint`.
+            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<String>
         }
 
-        /// `SparkSqlParameters`.
-        pub fn spark_sql_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SparkSqlParameters", value.into());
-            self
+        prop! {
+            /// `SparkSqlParameters`.
+            props, "SparkSqlParameters", spark_sql_parameters, set_spark_sql_parameters, get_spark_sql_parameters, Val<String>
         }
     }
 
@@ -680,16 +728,19 @@ pub mod job_template {
             SparkSubmitJobDriver { props }
         }
 
-        /// `EntryPointArguments`.
-        pub fn entry_point_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EntryPointArguments", value.into());
-            self
+        prop! {
+            /// `EntryPoint`.
+            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<String>
         }
 
-        /// `SparkSubmitParameters`.
-        pub fn spark_submit_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SparkSubmitParameters", value.into());
-            self
+        prop! {
+            /// `EntryPointArguments`.
+            props, "EntryPointArguments", entry_point_arguments, set_entry_point_arguments, get_entry_point_arguments, Val<List<String>>
+        }
+
+        prop! {
+            /// `SparkSubmitParameters`.
+            props, "SparkSubmitParameters", spark_submit_parameters, set_spark_submit_parameters, get_spark_submit_parameters, Val<String>
         }
     }
 
@@ -709,16 +760,14 @@ pub mod job_template {
             TemplateParameterConfiguration { props }
         }
 
-        /// `DefaultValue`: The default value for the job template parameter.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: The default value for the job template parameter.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Type`: The type of the job template parameter.
-        pub fn type_(mut self, value: impl Into<Val<TemplateParameterConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the job template parameter.
+            props, "Type", type_, set_type, get_type, Val<TemplateParameterConfigurationType>
         }
     }
 
@@ -760,22 +809,25 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
-    /// `ContainerProvider`: Container provider for the security configuration.
-    pub fn container_provider(mut self, value: impl Into<Val<security_configuration::ContainerProvider>>) -> Self {
-        self.core.set("ContainerProvider", value.into());
-        self
+    prop! {
+        /// `ContainerProvider`: Container provider for the security configuration.
+        core.props, "ContainerProvider", container_provider, set_container_provider, get_container_provider, Val<security_configuration::ContainerProvider>
     }
 
-    /// `Name`: The name of the security configuration.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the security configuration.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this security configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityConfigurationData`: Security configuration input for the security
+        /// configuration.
+        core.props, "SecurityConfigurationData", _, set_security_configuration_data, get_security_configuration_data, Val<security_configuration::SecurityConfigurationData>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this security configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -821,10 +873,19 @@ pub mod security_configuration {
             ContainerProvider { props }
         }
 
-        /// `Info`: Container information.
-        pub fn info(mut self, value: impl Into<Val<ContainerInfo>>) -> Self {
-            self.props.set("Info", value.into());
-            self
+        prop! {
+            /// `Type`: The container provider type.
+            props, "Type", _, set_type, get_type, Val<ContainerProviderType>
+        }
+
+        prop! {
+            /// `Id`: The container provider ID.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Info`: Container information.
+            props, "Info", info, set_info, get_info, Val<ContainerInfo>
         }
     }
 
@@ -843,10 +904,9 @@ pub mod security_configuration {
             ContainerInfo { props }
         }
 
-        /// `EksInfo`: EKS information.
-        pub fn eks_info(mut self, value: impl Into<Val<EksInfo>>) -> Self {
-            self.props.set("EksInfo", value.into());
-            self
+        prop! {
+            /// `EksInfo`: EKS information.
+            props, "EksInfo", eks_info, set_eks_info, get_eks_info, Val<EksInfo>
         }
     }
 
@@ -865,10 +925,9 @@ pub mod security_configuration {
             EksInfo { props }
         }
 
-        /// `Namespace`: The EKS namespace.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The EKS namespace.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -898,22 +957,21 @@ pub mod security_configuration {
             SecurityConfigurationData { props }
         }
 
-        /// `AuthenticationConfiguration`: Authentication configuration for the security configuration.
-        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`: Authentication configuration for the security
+            /// configuration.
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
         }
 
-        /// `AuthorizationConfiguration`: Authorization configuration for the security configuration.
-        pub fn authorization_configuration(mut self, value: impl Into<Val<AuthorizationConfiguration>>) -> Self {
-            self.props.set("AuthorizationConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthorizationConfiguration`: Authorization configuration for the security
+            /// configuration.
+            props, "AuthorizationConfiguration", authorization_configuration, set_authorization_configuration, get_authorization_configuration, Val<AuthorizationConfiguration>
         }
 
-        /// `EncryptionConfiguration`: Encryption configuration for the security configuration.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: Encryption configuration for the security configuration.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
         }
     }
 
@@ -933,16 +991,14 @@ pub mod security_configuration {
             AuthenticationConfiguration { props }
         }
 
-        /// `IAMConfiguration`: IAM configuration.
-        pub fn iam_configuration(mut self, value: impl Into<Val<IamConfiguration>>) -> Self {
-            self.props.set("IAMConfiguration", value.into());
-            self
+        prop! {
+            /// `IAMConfiguration`: IAM configuration.
+            props, "IAMConfiguration", iam_configuration, set_iam_configuration, get_iam_configuration, Val<IamConfiguration>
         }
 
-        /// `IdentityCenterConfiguration`: Identity Center configuration.
-        pub fn identity_center_configuration(mut self, value: impl Into<Val<IdentityCenterConfiguration>>) -> Self {
-            self.props.set("IdentityCenterConfiguration", value.into());
-            self
+        prop! {
+            /// `IdentityCenterConfiguration`: Identity Center configuration.
+            props, "IdentityCenterConfiguration", identity_center_configuration, set_identity_center_configuration, get_identity_center_configuration, Val<IdentityCenterConfiguration>
         }
     }
 
@@ -961,10 +1017,9 @@ pub mod security_configuration {
             IamConfiguration { props }
         }
 
-        /// `SystemRole`: The system role ARN.
-        pub fn system_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SystemRole", value.into());
-            self
+        prop! {
+            /// `SystemRole`: The system role ARN.
+            props, "SystemRole", system_role, set_system_role, get_system_role, Val<String>
         }
     }
 
@@ -984,23 +1039,20 @@ pub mod security_configuration {
             IdentityCenterConfiguration { props }
         }
 
-        /// `EnableIdentityCenter`: Whether to enable Identity Center integration.
-        pub fn enable_identity_center(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableIdentityCenter", value.into());
-            self
+        prop! {
+            /// `EnableIdentityCenter`: Whether to enable Identity Center integration.
+            props, "EnableIdentityCenter", enable_identity_center, set_enable_identity_center, get_enable_identity_center, Val<bool>
         }
 
-        /// `IdentityCenterApplicationAssignmentRequired`: Whether Identity Center application
-        /// assignment is required.
-        pub fn identity_center_application_assignment_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IdentityCenterApplicationAssignmentRequired", value.into());
-            self
+        prop! {
+            /// `IdentityCenterApplicationAssignmentRequired`: Whether Identity Center application
+            /// assignment is required.
+            props, "IdentityCenterApplicationAssignmentRequired", identity_center_application_assignment_required, set_identity_center_application_assignment_required, get_identity_center_application_assignment_required, Val<bool>
         }
 
-        /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
-        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityCenterInstanceARN", value.into());
-            self
+        prop! {
+            /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
+            props, "IdentityCenterInstanceARN", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
         }
     }
 
@@ -1020,10 +1072,9 @@ pub mod security_configuration {
             AuthorizationConfiguration { props }
         }
 
-        /// `LakeFormationConfiguration`: Lake Formation configuration.
-        pub fn lake_formation_configuration(mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> Self {
-            self.props.set("LakeFormationConfiguration", value.into());
-            self
+        prop! {
+            /// `LakeFormationConfiguration`: Lake Formation configuration.
+            props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<LakeFormationConfiguration>
         }
     }
 
@@ -1043,28 +1094,24 @@ pub mod security_configuration {
             LakeFormationConfiguration { props }
         }
 
-        /// `AuthorizedSessionTagValue`: The session tag to authorize Lake Formation access.
-        pub fn authorized_session_tag_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizedSessionTagValue", value.into());
-            self
+        prop! {
+            /// `AuthorizedSessionTagValue`: The session tag to authorize Lake Formation access.
+            props, "AuthorizedSessionTagValue", authorized_session_tag_value, set_authorized_session_tag_value, get_authorized_session_tag_value, Val<String>
         }
 
-        /// `QueryAccessControlEnabled`: Whether query access control is enabled.
-        pub fn query_access_control_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("QueryAccessControlEnabled", value.into());
-            self
+        prop! {
+            /// `QueryAccessControlEnabled`: Whether query access control is enabled.
+            props, "QueryAccessControlEnabled", query_access_control_enabled, set_query_access_control_enabled, get_query_access_control_enabled, Val<bool>
         }
 
-        /// `QueryEngineRoleArn`: The ARN of the query engine role.
-        pub fn query_engine_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryEngineRoleArn", value.into());
-            self
+        prop! {
+            /// `QueryEngineRoleArn`: The ARN of the query engine role.
+            props, "QueryEngineRoleArn", query_engine_role_arn, set_query_engine_role_arn, get_query_engine_role_arn, Val<String>
         }
 
-        /// `SecureNamespaceInfo`: Secure namespace information for Lake Formation.
-        pub fn secure_namespace_info(mut self, value: impl Into<Val<SecureNamespaceInfo>>) -> Self {
-            self.props.set("SecureNamespaceInfo", value.into());
-            self
+        prop! {
+            /// `SecureNamespaceInfo`: Secure namespace information for Lake Formation.
+            props, "SecureNamespaceInfo", secure_namespace_info, set_secure_namespace_info, get_secure_namespace_info, Val<SecureNamespaceInfo>
         }
     }
 
@@ -1084,16 +1131,14 @@ pub mod security_configuration {
             SecureNamespaceInfo { props }
         }
 
-        /// `ClusterId`: The ID of the cluster.
-        pub fn cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterId", value.into());
-            self
+        prop! {
+            /// `ClusterId`: The ID of the cluster.
+            props, "ClusterId", cluster_id, set_cluster_id, get_cluster_id, Val<String>
         }
 
-        /// `Namespace`: The namespace.
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace.
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
     }
 
@@ -1113,16 +1158,14 @@ pub mod security_configuration {
             EncryptionConfiguration { props }
         }
 
-        /// `AtRestEncryptionConfiguration`: At-rest encryption configuration.
-        pub fn at_rest_encryption_configuration(mut self, value: impl Into<Val<AtRestEncryptionConfiguration>>) -> Self {
-            self.props.set("AtRestEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `AtRestEncryptionConfiguration`: At-rest encryption configuration.
+            props, "AtRestEncryptionConfiguration", at_rest_encryption_configuration, set_at_rest_encryption_configuration, get_at_rest_encryption_configuration, Val<AtRestEncryptionConfiguration>
         }
 
-        /// `InTransitEncryptionConfiguration`: In-transit encryption configuration.
-        pub fn in_transit_encryption_configuration(mut self, value: impl Into<Val<InTransitEncryptionConfiguration>>) -> Self {
-            self.props.set("InTransitEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `InTransitEncryptionConfiguration`: In-transit encryption configuration.
+            props, "InTransitEncryptionConfiguration", in_transit_encryption_configuration, set_in_transit_encryption_configuration, get_in_transit_encryption_configuration, Val<InTransitEncryptionConfiguration>
         }
     }
 
@@ -1142,16 +1185,14 @@ pub mod security_configuration {
             AtRestEncryptionConfiguration { props }
         }
 
-        /// `LocalDiskEncryptionConfiguration`: Local disk encryption configuration.
-        pub fn local_disk_encryption_configuration(mut self, value: impl Into<Val<LocalDiskEncryptionConfiguration>>) -> Self {
-            self.props.set("LocalDiskEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `LocalDiskEncryptionConfiguration`: Local disk encryption configuration.
+            props, "LocalDiskEncryptionConfiguration", local_disk_encryption_configuration, set_local_disk_encryption_configuration, get_local_disk_encryption_configuration, Val<LocalDiskEncryptionConfiguration>
         }
 
-        /// `S3EncryptionConfiguration`: S3 encryption configuration.
-        pub fn s3_encryption_configuration(mut self, value: impl Into<Val<S3EncryptionConfiguration>>) -> Self {
-            self.props.set("S3EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `S3EncryptionConfiguration`: S3 encryption configuration.
+            props, "S3EncryptionConfiguration", s3_encryption_configuration, set_s3_encryption_configuration, get_s3_encryption_configuration, Val<S3EncryptionConfiguration>
         }
     }
 
@@ -1171,16 +1212,14 @@ pub mod security_configuration {
             LocalDiskEncryptionConfiguration { props }
         }
 
-        /// `AwsKmsKeyId`: The AWS KMS key ID.
-        pub fn aws_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsKmsKeyId", value.into());
-            self
+        prop! {
+            /// `AwsKmsKeyId`: The AWS KMS key ID.
+            props, "AwsKmsKeyId", aws_kms_key_id, set_aws_kms_key_id, get_aws_kms_key_id, Val<String>
         }
 
-        /// `EncryptionKeyProviderType`: The encryption key provider type.
-        pub fn encryption_key_provider_type(mut self, value: impl Into<Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>>) -> Self {
-            self.props.set("EncryptionKeyProviderType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyProviderType`: The encryption key provider type.
+            props, "EncryptionKeyProviderType", encryption_key_provider_type, set_encryption_key_provider_type, get_encryption_key_provider_type, Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>
         }
     }
 
@@ -1210,16 +1249,14 @@ pub mod security_configuration {
             S3EncryptionConfiguration { props }
         }
 
-        /// `EncryptionOption`: The S3 encryption option.
-        pub fn encryption_option(mut self, value: impl Into<Val<S3EncryptionConfigurationEncryptionOption>>) -> Self {
-            self.props.set("EncryptionOption", value.into());
-            self
+        prop! {
+            /// `EncryptionOption`: The S3 encryption option.
+            props, "EncryptionOption", encryption_option, set_encryption_option, get_encryption_option, Val<S3EncryptionConfigurationEncryptionOption>
         }
 
-        /// `KMSKeyId`: The KMS key ID for encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyId", value.into());
-            self
+        prop! {
+            /// `KMSKeyId`: The KMS key ID for encryption.
+            props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -1255,10 +1292,9 @@ pub mod security_configuration {
             InTransitEncryptionConfiguration { props }
         }
 
-        /// `TLSCertificateConfiguration`: TLS certificate configuration for in-transit encryption.
-        pub fn tls_certificate_configuration(mut self, value: impl Into<Val<TlsCertificateConfiguration>>) -> Self {
-            self.props.set("TLSCertificateConfiguration", value.into());
-            self
+        prop! {
+            /// `TLSCertificateConfiguration`: TLS certificate configuration for in-transit encryption.
+            props, "TLSCertificateConfiguration", tls_certificate_configuration, set_tls_certificate_configuration, get_tls_certificate_configuration, Val<TlsCertificateConfiguration>
         }
     }
 
@@ -1278,22 +1314,19 @@ pub mod security_configuration {
             TlsCertificateConfiguration { props }
         }
 
-        /// `CertificateProviderType`: The certificate provider type.
-        pub fn certificate_provider_type(mut self, value: impl Into<Val<TlsCertificateConfigurationCertificateProviderType>>) -> Self {
-            self.props.set("CertificateProviderType", value.into());
-            self
+        prop! {
+            /// `CertificateProviderType`: The certificate provider type.
+            props, "CertificateProviderType", certificate_provider_type, set_certificate_provider_type, get_certificate_provider_type, Val<TlsCertificateConfigurationCertificateProviderType>
         }
 
-        /// `PrivateKeySecretArn`: The ARN of the secret containing the private key.
-        pub fn private_key_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateKeySecretArn", value.into());
-            self
+        prop! {
+            /// `PrivateKeySecretArn`: The ARN of the secret containing the private key.
+            props, "PrivateKeySecretArn", private_key_secret_arn, set_private_key_secret_arn, get_private_key_secret_arn, Val<String>
         }
 
-        /// `PublicKeySecretArn`: The ARN of the secret containing the public key.
-        pub fn public_key_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicKeySecretArn", value.into());
-            self
+        prop! {
+            /// `PublicKeySecretArn`: The ARN of the secret containing the public key.
+            props, "PublicKeySecretArn", public_key_secret_arn, set_public_key_secret_arn, get_public_key_secret_arn, Val<String>
         }
     }
 
@@ -1333,22 +1366,29 @@ impl VirtualCluster {
         VirtualCluster { core }
     }
 
-    /// `SecurityConfigurationId`: The ID of the security configuration.
-    pub fn security_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityConfigurationId", value.into());
-        self
+    prop! {
+        /// `ContainerProvider`: Container provider of the virtual cluster.
+        core.props, "ContainerProvider", _, set_container_provider, get_container_provider, Val<virtual_cluster::ContainerProvider>
     }
 
-    /// `SessionEnabled`: Whether the virtual cluster is session-enabled for Spark Connect.
-    pub fn session_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SessionEnabled", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the virtual cluster.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this virtual cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityConfigurationId`: The ID of the security configuration.
+        core.props, "SecurityConfigurationId", security_configuration_id, set_security_configuration_id, get_security_configuration_id, Val<String>
+    }
+
+    prop! {
+        /// `SessionEnabled`: Whether the virtual cluster is session-enabled for Spark Connect.
+        core.props, "SessionEnabled", session_enabled, set_session_enabled, get_session_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this virtual cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1398,6 +1438,21 @@ pub mod virtual_cluster {
             props.set("Info", info.into());
             ContainerProvider { props }
         }
+
+        prop! {
+            /// `Type`: The type of the container provider
+            props, "Type", _, set_type, get_type, Val<ContainerProviderType>
+        }
+
+        prop! {
+            /// `Id`: The ID of the container cluster
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Info`.
+            props, "Info", _, set_info, get_info, Val<ContainerInfo>
+        }
     }
 
     /// `AWS::EMRContainers::VirtualCluster.ContainerInfo`.
@@ -1416,6 +1471,11 @@ pub mod virtual_cluster {
             props.set("EksInfo", eks_info.into());
             ContainerInfo { props }
         }
+
+        prop! {
+            /// `EksInfo`.
+            props, "EksInfo", _, set_eks_info, get_eks_info, Val<EksInfo>
+        }
     }
 
     /// `AWS::EMRContainers::VirtualCluster.EksInfo`.
@@ -1433,6 +1493,11 @@ pub mod virtual_cluster {
             let mut props = Props::new();
             props.set("Namespace", namespace.into());
             EksInfo { props }
+        }
+
+        prop! {
+            /// `Namespace`.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
         }
     }
 

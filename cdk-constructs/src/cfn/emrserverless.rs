@@ -43,102 +43,98 @@ impl Application {
         Application { core }
     }
 
-    /// `Architecture`: The cpu architecture of an application.
-    pub fn architecture(mut self, value: impl Into<Val<application::Architecture>>) -> Self {
-        self.core.set("Architecture", value.into());
-        self
+    prop! {
+        /// `Architecture`: The cpu architecture of an application.
+        core.props, "Architecture", architecture, set_architecture, get_architecture, Val<application::Architecture>
     }
 
-    /// `AutoStartConfiguration`: Configuration for Auto Start of Application.
-    pub fn auto_start_configuration(mut self, value: impl Into<Val<application::AutoStartConfiguration>>) -> Self {
-        self.core.set("AutoStartConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoStartConfiguration`: Configuration for Auto Start of Application.
+        core.props, "AutoStartConfiguration", auto_start_configuration, set_auto_start_configuration, get_auto_start_configuration, Val<application::AutoStartConfiguration>
     }
 
-    /// `AutoStopConfiguration`: Configuration for Auto Stop of Application.
-    pub fn auto_stop_configuration(mut self, value: impl Into<Val<application::AutoStopConfiguration>>) -> Self {
-        self.core.set("AutoStopConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoStopConfiguration`: Configuration for Auto Stop of Application.
+        core.props, "AutoStopConfiguration", auto_stop_configuration, set_auto_stop_configuration, get_auto_stop_configuration, Val<application::AutoStopConfiguration>
     }
 
-    /// `IdentityCenterConfiguration`: The IAM IdentityCenter configuration for
-    /// trusted-identity-propagation on this application. Supported with release labels emr-7.8.0
-    /// and above.
-    pub fn identity_center_configuration(mut self, value: impl Into<Val<application::IdentityCenterConfiguration>>) -> Self {
-        self.core.set("IdentityCenterConfiguration", value.into());
-        self
+    prop! {
+        /// `IdentityCenterConfiguration`: The IAM IdentityCenter configuration for
+        /// trusted-identity-propagation on this application. Supported with release labels
+        /// emr-7.8.0 and above.
+        core.props, "IdentityCenterConfiguration", identity_center_configuration, set_identity_center_configuration, get_identity_center_configuration, Val<application::IdentityCenterConfiguration>
     }
 
-    /// `ImageConfiguration`: The image configuration.
-    pub fn image_configuration(mut self, value: impl Into<Val<application::ImageConfigurationInput>>) -> Self {
-        self.core.set("ImageConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageConfiguration`: The image configuration.
+        core.props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<application::ImageConfigurationInput>
     }
 
-    /// `InitialCapacity`: Initial capacity initialized when an Application is started.
-    pub fn initial_capacity(mut self, value: impl Into<Val<List<application::InitialCapacityConfigKeyValuePair>>>) -> Self {
-        self.core.set("InitialCapacity", value.into());
-        self
+    prop! {
+        /// `InitialCapacity`: Initial capacity initialized when an Application is started.
+        core.props, "InitialCapacity", initial_capacity, set_initial_capacity, get_initial_capacity, Val<List<application::InitialCapacityConfigKeyValuePair>>
     }
 
-    /// `InteractiveConfiguration`.
-    pub fn interactive_configuration(mut self, value: impl Into<Val<application::InteractiveConfiguration>>) -> Self {
-        self.core.set("InteractiveConfiguration", value.into());
-        self
+    prop! {
+        /// `InteractiveConfiguration`.
+        core.props, "InteractiveConfiguration", interactive_configuration, set_interactive_configuration, get_interactive_configuration, Val<application::InteractiveConfiguration>
     }
 
-    /// `MaximumCapacity`: Maximum allowed cumulative resources for an Application. No new resources
-    /// will be created once the limit is hit.
-    pub fn maximum_capacity(mut self, value: impl Into<Val<application::MaximumAllowedResources>>) -> Self {
-        self.core.set("MaximumCapacity", value.into());
-        self
+    prop! {
+        /// `MaximumCapacity`: Maximum allowed cumulative resources for an Application. No new
+        /// resources will be created once the limit is hit.
+        core.props, "MaximumCapacity", maximum_capacity, set_maximum_capacity, get_maximum_capacity, Val<application::MaximumAllowedResources>
     }
 
-    /// `MonitoringConfiguration`: Monitoring configuration for batch and interactive JobRun.
-    pub fn monitoring_configuration(mut self, value: impl Into<Val<application::MonitoringConfiguration>>) -> Self {
-        self.core.set("MonitoringConfiguration", value.into());
-        self
+    prop! {
+        /// `MonitoringConfiguration`: Monitoring configuration for batch and interactive JobRun.
+        core.props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<application::MonitoringConfiguration>
     }
 
-    /// `Name`: User friendly Application name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: User friendly Application name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NetworkConfiguration`: Network Configuration for customer VPC connectivity.
-    pub fn network_configuration(mut self, value: impl Into<Val<application::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: Network Configuration for customer VPC connectivity.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<application::NetworkConfiguration>
     }
 
-    /// `RuntimeConfiguration`: Runtime configuration for batch and interactive JobRun.
-    pub fn runtime_configuration(mut self, value: impl Into<Val<List<application::ConfigurationObject>>>) -> Self {
-        self.core.set("RuntimeConfiguration", value.into());
-        self
+    prop! {
+        /// `ReleaseLabel`: EMR release label.
+        core.props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
     }
 
-    /// `SchedulerConfiguration`: The scheduler configuration for batch and streaming jobs running
-    /// on this application. Supported with release labels emr-7.0.0 and above.
-    pub fn scheduler_configuration(mut self, value: impl Into<Val<application::SchedulerConfiguration>>) -> Self {
-        self.core.set("SchedulerConfiguration", value.into());
-        self
+    prop! {
+        /// `RuntimeConfiguration`: Runtime configuration for batch and interactive JobRun.
+        core.props, "RuntimeConfiguration", runtime_configuration, set_runtime_configuration, get_runtime_configuration, Val<List<application::ConfigurationObject>>
     }
 
-    /// `Tags`: Tag map with key and value
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SchedulerConfiguration`: The scheduler configuration for batch and streaming jobs
+        /// running on this application. Supported with release labels emr-7.0.0 and above.
+        core.props, "SchedulerConfiguration", scheduler_configuration, set_scheduler_configuration, get_scheduler_configuration, Val<application::SchedulerConfiguration>
     }
 
-    /// `WorkerTypeSpecifications`: The key-value pairs that specify worker type to
-    /// WorkerTypeSpecificationInput. This parameter must contain all valid worker types for a Spark
-    /// or Hive application. Valid worker types include Driver and Executor for Spark applications
-    /// and HiveDriver and TezTask for Hive applications. You can either set image details in this
-    /// parameter for each worker type, or in imageConfiguration for all worker types.
-    pub fn worker_type_specifications(mut self, value: impl Into<Val<Map<application::WorkerTypeSpecificationInput>>>) -> Self {
-        self.core.set("WorkerTypeSpecifications", value.into());
-        self
+    prop! {
+        /// `Tags`: Tag map with key and value
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the application
+        core.props, "Type", _, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `WorkerTypeSpecifications`: The key-value pairs that specify worker type to
+        /// WorkerTypeSpecificationInput. This parameter must contain all valid worker types for a
+        /// Spark or Hive application. Valid worker types include Driver and Executor for Spark
+        /// applications and HiveDriver and TezTask for Hive applications. You can either set image
+        /// details in this parameter for each worker type, or in imageConfiguration for all worker
+        /// types.
+        core.props, "WorkerTypeSpecifications", worker_type_specifications, set_worker_type_specifications, get_worker_type_specifications, Val<Map<application::WorkerTypeSpecificationInput>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -194,10 +190,9 @@ pub mod application {
             AutoStartConfiguration { props }
         }
 
-        /// `Enabled`: If set to true, the Application will automatically start. Defaults to true.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If set to true, the Application will automatically start. Defaults to true.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -217,18 +212,16 @@ pub mod application {
             AutoStopConfiguration { props }
         }
 
-        /// `Enabled`: If set to true, the Application will automatically stop after being idle.
-        /// Defaults to true.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If set to true, the Application will automatically stop after being idle.
+            /// Defaults to true.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IdleTimeoutMinutes`: The amount of time \[in minutes\] to wait before auto stopping the
-        /// Application when idle. Defaults to 15 minutes.
-        pub fn idle_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleTimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `IdleTimeoutMinutes`: The amount of time \[in minutes\] to wait before auto stopping the
+            /// Application when idle. Defaults to 15 minutes.
+            props, "IdleTimeoutMinutes", idle_timeout_minutes, set_idle_timeout_minutes, get_idle_timeout_minutes, Val<i64>
         }
     }
 
@@ -249,10 +242,9 @@ pub mod application {
             IdentityCenterConfiguration { props }
         }
 
-        /// `IdentityCenterInstanceArn`: The IAM IdentityCenter instance arn
-        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityCenterInstanceArn", value.into());
-            self
+        prop! {
+            /// `IdentityCenterInstanceArn`: The IAM IdentityCenter instance arn
+            props, "IdentityCenterInstanceArn", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
         }
     }
 
@@ -271,12 +263,11 @@ pub mod application {
             ImageConfigurationInput { props }
         }
 
-        /// `ImageUri`: The URI of an image in the Amazon ECR registry. This field is required when you
-        /// create a new application. If you leave this field blank in an update, Amazon EMR will remove
-        /// the image configuration.
-        pub fn image_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUri", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The URI of an image in the Amazon ECR registry. This field is required when
+            /// you create a new application. If you leave this field blank in an update, Amazon EMR
+            /// will remove the image configuration.
+            props, "ImageUri", image_uri, set_image_uri, get_image_uri, Val<String>
         }
     }
 
@@ -297,6 +288,16 @@ pub mod application {
             props.set("Key", key.into());
             props.set("Value", value.into());
             InitialCapacityConfigKeyValuePair { props }
+        }
+
+        prop! {
+            /// `Key`: Worker type for an analytics framework.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<InitialCapacityConfig>
         }
     }
 
@@ -323,6 +324,17 @@ pub mod application {
             props.set("WorkerConfiguration", worker_configuration.into());
             InitialCapacityConfig { props }
         }
+
+        prop! {
+            /// `WorkerCount`: Initial count of workers to be initialized when an Application is
+            /// started. This count will be continued to be maintained until the Application is stopped
+            props, "WorkerCount", _, set_worker_count, get_worker_count, Val<i64>
+        }
+
+        prop! {
+            /// `WorkerConfiguration`.
+            props, "WorkerConfiguration", _, set_worker_configuration, get_worker_configuration, Val<WorkerConfiguration>
+        }
     }
 
     /// `AWS::EMRServerless::Application.WorkerConfiguration`.
@@ -346,18 +358,28 @@ pub mod application {
             WorkerConfiguration { props }
         }
 
-        /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
-        /// optional
-        pub fn disk(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Disk", value.into());
-            self
+        prop! {
+            /// `Cpu`: Per worker CPU resource. vCPU is the only supported unit and specifying vCPU is
+            /// optional.
+            props, "Cpu", _, set_cpu, get_cpu, Val<String>
         }
 
-        /// `DiskType`: Per worker DiskType resource. Shuffle optimized and Standard are only supported
-        /// types and specifying diskType is optional
-        pub fn disk_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DiskType", value.into());
-            self
+        prop! {
+            /// `Memory`: Per worker memory resource. GB is the only supported unit and specifying GB is
+            /// optional.
+            props, "Memory", _, set_memory, get_memory, Val<String>
+        }
+
+        prop! {
+            /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
+            /// optional
+            props, "Disk", disk, set_disk, get_disk, Val<String>
+        }
+
+        prop! {
+            /// `DiskType`: Per worker DiskType resource. Shuffle optimized and Standard are only
+            /// supported types and specifying diskType is optional
+            props, "DiskType", disk_type, set_disk_type, get_disk_type, Val<String>
         }
     }
 
@@ -376,24 +398,21 @@ pub mod application {
             InteractiveConfiguration { props }
         }
 
-        /// `LivyEndpointEnabled`: Enables an Apache Livy endpoint that you can connect to and run
-        /// interactive jobs
-        pub fn livy_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("LivyEndpointEnabled", value.into());
-            self
+        prop! {
+            /// `LivyEndpointEnabled`: Enables an Apache Livy endpoint that you can connect to and run
+            /// interactive jobs
+            props, "LivyEndpointEnabled", livy_endpoint_enabled, set_livy_endpoint_enabled, get_livy_endpoint_enabled, Val<bool>
         }
 
-        /// `SessionEnabled`: Enables interactive sessions on the application
-        pub fn session_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SessionEnabled", value.into());
-            self
+        prop! {
+            /// `SessionEnabled`: Enables interactive sessions on the application
+            props, "SessionEnabled", session_enabled, set_session_enabled, get_session_enabled, Val<bool>
         }
 
-        /// `StudioEnabled`: Enabled you to connect an Application to Amazon EMR Studio to run
-        /// interactive workloads in a notebook
-        pub fn studio_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StudioEnabled", value.into());
-            self
+        prop! {
+            /// `StudioEnabled`: Enabled you to connect an Application to Amazon EMR Studio to run
+            /// interactive workloads in a notebook
+            props, "StudioEnabled", studio_enabled, set_studio_enabled, get_studio_enabled, Val<bool>
         }
     }
 
@@ -418,11 +437,22 @@ pub mod application {
             MaximumAllowedResources { props }
         }
 
-        /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
-        /// optional
-        pub fn disk(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Disk", value.into());
-            self
+        prop! {
+            /// `Cpu`: Per worker CPU resource. vCPU is the only supported unit and specifying vCPU is
+            /// optional.
+            props, "Cpu", _, set_cpu, get_cpu, Val<String>
+        }
+
+        prop! {
+            /// `Memory`: Per worker memory resource. GB is the only supported unit and specifying GB is
+            /// optional.
+            props, "Memory", _, set_memory, get_memory, Val<String>
+        }
+
+        prop! {
+            /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
+            /// optional
+            props, "Disk", disk, set_disk, get_disk, Val<String>
         }
     }
 
@@ -442,29 +472,25 @@ pub mod application {
             MonitoringConfiguration { props }
         }
 
-        /// `CloudWatchLoggingConfiguration`: CloudWatch logging configurations for a JobRun.
-        pub fn cloud_watch_logging_configuration(mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> Self {
-            self.props.set("CloudWatchLoggingConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingConfiguration`: CloudWatch logging configurations for a JobRun.
+            props, "CloudWatchLoggingConfiguration", cloud_watch_logging_configuration, set_cloud_watch_logging_configuration, get_cloud_watch_logging_configuration, Val<CloudWatchLoggingConfiguration>
         }
 
-        /// `ManagedPersistenceMonitoringConfiguration`: Managed log persistence configurations for a
-        /// JobRun.
-        pub fn managed_persistence_monitoring_configuration(mut self, value: impl Into<Val<ManagedPersistenceMonitoringConfiguration>>) -> Self {
-            self.props.set("ManagedPersistenceMonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedPersistenceMonitoringConfiguration`: Managed log persistence configurations for
+            /// a JobRun.
+            props, "ManagedPersistenceMonitoringConfiguration", managed_persistence_monitoring_configuration, set_managed_persistence_monitoring_configuration, get_managed_persistence_monitoring_configuration, Val<ManagedPersistenceMonitoringConfiguration>
         }
 
-        /// `PrometheusMonitoringConfiguration`: Prometheus monitoring configurations for a JobRun.
-        pub fn prometheus_monitoring_configuration(mut self, value: impl Into<Val<PrometheusMonitoringConfiguration>>) -> Self {
-            self.props.set("PrometheusMonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `PrometheusMonitoringConfiguration`: Prometheus monitoring configurations for a JobRun.
+            props, "PrometheusMonitoringConfiguration", prometheus_monitoring_configuration, set_prometheus_monitoring_configuration, get_prometheus_monitoring_configuration, Val<PrometheusMonitoringConfiguration>
         }
 
-        /// `S3MonitoringConfiguration`: S3 monitoring configurations for a JobRun.
-        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> Self {
-            self.props.set("S3MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `S3MonitoringConfiguration`: S3 monitoring configurations for a JobRun.
+            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<S3MonitoringConfiguration>
         }
     }
 
@@ -483,36 +509,32 @@ pub mod application {
             CloudWatchLoggingConfiguration { props }
         }
 
-        /// `Enabled`: If set to false, CloudWatch logging will be turned off. Defaults to false.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If set to false, CloudWatch logging will be turned off. Defaults to false.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given CloudWatch log-group.
-        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionKeyArn", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given CloudWatch
+            /// log-group.
+            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
         }
 
-        /// `LogGroupName`: Log-group name to produce log-streams on CloudWatch. If undefined, logs will
-        /// be produced in a default log-group /aws/emr-serverless
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: Log-group name to produce log-streams on CloudWatch. If undefined, logs
+            /// will be produced in a default log-group /aws/emr-serverless
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogStreamNamePrefix`: Log-stream name prefix by which log-stream names will start in the
-        /// CloudWatch Log-group.
-        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamNamePrefix", value.into());
-            self
+        prop! {
+            /// `LogStreamNamePrefix`: Log-stream name prefix by which log-stream names will start in
+            /// the CloudWatch Log-group.
+            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
         }
 
-        /// `LogTypeMap`: The specific log-streams which need to be uploaded to CloudWatch.
-        pub fn log_type_map(mut self, value: impl Into<Val<List<LogTypeMapKeyValuePair>>>) -> Self {
-            self.props.set("LogTypeMap", value.into());
-            self
+        prop! {
+            /// `LogTypeMap`: The specific log-streams which need to be uploaded to CloudWatch.
+            props, "LogTypeMap", log_type_map, set_log_type_map, get_log_type_map, Val<List<LogTypeMapKeyValuePair>>
         }
     }
 
@@ -535,6 +557,16 @@ pub mod application {
             props.set("Value", value.into());
             LogTypeMapKeyValuePair { props }
         }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`: List of Applicable values: \[STDOUT, STDERR, HIVE_LOG, TEZ_AM, SYSTEM_LOGS\]
+            props, "Value", _, set_value, get_value, Val<List<String>>
+        }
     }
 
     /// `AWS::EMRServerless::Application.ManagedPersistenceMonitoringConfiguration`.
@@ -552,16 +584,14 @@ pub mod application {
             ManagedPersistenceMonitoringConfiguration { props }
         }
 
-        /// `Enabled`: If set to false, managed logging will be turned off. Defaults to true.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If set to false, managed logging will be turned off. Defaults to true.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in managed persistence
-        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionKeyArn", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in managed persistence
+            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
         }
     }
 
@@ -580,11 +610,10 @@ pub mod application {
             PrometheusMonitoringConfiguration { props }
         }
 
-        /// `RemoteWriteUrl`: The remote write URL in the Amazon Managed Service for Prometheus
-        /// workspace to send metrics to.
-        pub fn remote_write_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RemoteWriteUrl", value.into());
-            self
+        prop! {
+            /// `RemoteWriteUrl`: The remote write URL in the Amazon Managed Service for Prometheus
+            /// workspace to send metrics to.
+            props, "RemoteWriteUrl", remote_write_url, set_remote_write_url, get_remote_write_url, Val<String>
         }
     }
 
@@ -603,16 +632,14 @@ pub mod application {
             S3MonitoringConfiguration { props }
         }
 
-        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given s3
-        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionKeyArn", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given s3
+            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
         }
 
-        /// `LogUri`.
-        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogUri", value.into());
-            self
+        prop! {
+            /// `LogUri`.
+            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
         }
     }
 
@@ -631,18 +658,16 @@ pub mod application {
             NetworkConfiguration { props }
         }
 
-        /// `SecurityGroupIds`: The ID of the security groups in the VPC to which you want to connect
-        /// your job or application.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: The ID of the security groups in the VPC to which you want to
+            /// connect your job or application.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`: The ID of the subnets in the VPC to which you want to connect your job or
-        /// application.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The ID of the subnets in the VPC to which you want to connect your job or
+            /// application.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -663,16 +688,19 @@ pub mod application {
             ConfigurationObject { props }
         }
 
-        /// `Configurations`.
-        pub fn configurations(mut self, value: impl Into<Val<List<ConfigurationObject>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Classification`: String with a maximum length of 1024.
+            props, "Classification", _, set_classification, get_classification, Val<String>
         }
 
-        /// `Properties`.
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Configurations`.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ConfigurationObject>>
+        }
+
+        prop! {
+            /// `Properties`.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
         }
     }
 
@@ -693,20 +721,18 @@ pub mod application {
             SchedulerConfiguration { props }
         }
 
-        /// `MaxConcurrentRuns`: The maximum concurrent job runs on this application. If scheduler
-        /// configuration is enabled on your application, the default value is 15. The valid range is 1
-        /// to 1000.
-        pub fn max_concurrent_runs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentRuns", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentRuns`: The maximum concurrent job runs on this application. If scheduler
+            /// configuration is enabled on your application, the default value is 15. The valid range
+            /// is 1 to 1000.
+            props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<i64>
         }
 
-        /// `QueueTimeoutMinutes`: The maximum duration in minutes for the job in QUEUED state. If
-        /// scheduler configuration is enabled on your application, the default value is 360 minutes (6
-        /// hours). The valid range is from 15 to 720.
-        pub fn queue_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("QueueTimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `QueueTimeoutMinutes`: The maximum duration in minutes for the job in QUEUED state. If
+            /// scheduler configuration is enabled on your application, the default value is 360 minutes (6
+            /// hours). The valid range is from 15 to 720.
+            props, "QueueTimeoutMinutes", queue_timeout_minutes, set_queue_timeout_minutes, get_queue_timeout_minutes, Val<i64>
         }
     }
 
@@ -726,10 +752,9 @@ pub mod application {
             WorkerTypeSpecificationInput { props }
         }
 
-        /// `ImageConfiguration`: The image configuration.
-        pub fn image_configuration(mut self, value: impl Into<Val<ImageConfigurationInput>>) -> Self {
-            self.props.set("ImageConfiguration", value.into());
-            self
+        prop! {
+            /// `ImageConfiguration`: The image configuration.
+            props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<ImageConfigurationInput>
         }
     }
 }

@@ -53,28 +53,44 @@ impl IdMappingWorkflow {
         IdMappingWorkflow { core }
     }
 
-    /// `Description`: The description of the IdMappingWorkflow
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the IdMappingWorkflow
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdMappingIncrementalRunConfig`.
-    pub fn id_mapping_incremental_run_config(mut self, value: impl Into<Val<id_mapping_workflow::IdMappingIncrementalRunConfig>>) -> Self {
-        self.core.set("IdMappingIncrementalRunConfig", value.into());
-        self
+    prop! {
+        /// `IdMappingIncrementalRunConfig`.
+        core.props, "IdMappingIncrementalRunConfig", id_mapping_incremental_run_config, set_id_mapping_incremental_run_config, get_id_mapping_incremental_run_config, Val<id_mapping_workflow::IdMappingIncrementalRunConfig>
     }
 
-    /// `OutputSourceConfig`.
-    pub fn output_source_config(mut self, value: impl Into<Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>>) -> Self {
-        self.core.set("OutputSourceConfig", value.into());
-        self
+    prop! {
+        /// `IdMappingTechniques`.
+        core.props, "IdMappingTechniques", _, set_id_mapping_techniques, get_id_mapping_techniques, Val<id_mapping_workflow::IdMappingTechniques>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InputSourceConfig`.
+        core.props, "InputSourceConfig", _, set_input_source_config, get_input_source_config, Val<List<id_mapping_workflow::IdMappingWorkflowInputSource>>
+    }
+
+    prop! {
+        /// `OutputSourceConfig`.
+        core.props, "OutputSourceConfig", output_source_config, set_output_source_config, get_output_source_config, Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkflowName`: The name of the IdMappingWorkflow
+        core.props, "WorkflowName", _, set_workflow_name, get_workflow_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,6 +141,11 @@ pub mod id_mapping_workflow {
             props.set("IncrementalRunType", incremental_run_type.into());
             IdMappingIncrementalRunConfig { props }
         }
+
+        prop! {
+            /// `IncrementalRunType`.
+            props, "IncrementalRunType", _, set_incremental_run_type, get_incremental_run_type, Val<IdMappingIncrementalRunConfigIncrementalRunType>
+        }
     }
 
     /// Allowed values.
@@ -152,28 +173,24 @@ pub mod id_mapping_workflow {
             IdMappingTechniques { props }
         }
 
-        /// `IdMappingType`.
-        pub fn id_mapping_type(mut self, value: impl Into<Val<IdMappingTechniquesIdMappingType>>) -> Self {
-            self.props.set("IdMappingType", value.into());
-            self
+        prop! {
+            /// `IdMappingType`.
+            props, "IdMappingType", id_mapping_type, set_id_mapping_type, get_id_mapping_type, Val<IdMappingTechniquesIdMappingType>
         }
 
-        /// `NormalizationVersion`.
-        pub fn normalization_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NormalizationVersion", value.into());
-            self
+        prop! {
+            /// `NormalizationVersion`.
+            props, "NormalizationVersion", normalization_version, set_normalization_version, get_normalization_version, Val<String>
         }
 
-        /// `ProviderProperties`.
-        pub fn provider_properties(mut self, value: impl Into<Val<ProviderProperties>>) -> Self {
-            self.props.set("ProviderProperties", value.into());
-            self
+        prop! {
+            /// `ProviderProperties`.
+            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<ProviderProperties>
         }
 
-        /// `RuleBasedProperties`.
-        pub fn rule_based_properties(mut self, value: impl Into<Val<IdMappingRuleBasedProperties>>) -> Self {
-            self.props.set("RuleBasedProperties", value.into());
-            self
+        prop! {
+            /// `RuleBasedProperties`.
+            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<IdMappingRuleBasedProperties>
         }
     }
 
@@ -207,17 +224,20 @@ pub mod id_mapping_workflow {
             ProviderProperties { props }
         }
 
-        /// `IntermediateSourceConfiguration`.
-        pub fn intermediate_source_configuration(mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> Self {
-            self.props.set("IntermediateSourceConfiguration", value.into());
-            self
+        prop! {
+            /// `ProviderServiceArn`: Arn of the Provider Service being used.
+            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
         }
 
-        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
-        /// provider service. The Configuration must be in JSON string format
-        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ProviderConfiguration", value.into());
-            self
+        prop! {
+            /// `IntermediateSourceConfiguration`.
+            props, "IntermediateSourceConfiguration", intermediate_source_configuration, set_intermediate_source_configuration, get_intermediate_source_configuration, Val<IntermediateSourceConfiguration>
+        }
+
+        prop! {
+            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
+            /// the provider service. The Configuration must be in JSON string format
+            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
         }
     }
 
@@ -237,6 +257,12 @@ pub mod id_mapping_workflow {
             let mut props = Props::new();
             props.set("IntermediateS3Path", intermediate_s3_path.into());
             IntermediateSourceConfiguration { props }
+        }
+
+        prop! {
+            /// `IntermediateS3Path`: The s3 path that would be used to stage the intermediate data
+            /// being generated during workflow execution.
+            props, "IntermediateS3Path", _, set_intermediate_s3_path, get_intermediate_s3_path, Val<String>
         }
     }
 
@@ -262,16 +288,24 @@ pub mod id_mapping_workflow {
             IdMappingRuleBasedProperties { props }
         }
 
-        /// `RuleDefinitionType`.
-        pub fn rule_definition_type(mut self, value: impl Into<Val<IdMappingRuleBasedPropertiesRuleDefinitionType>>) -> Self {
-            self.props.set("RuleDefinitionType", value.into());
-            self
+        prop! {
+            /// `AttributeMatchingModel`.
+            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<IdMappingRuleBasedPropertiesAttributeMatchingModel>
         }
 
-        /// `Rules`.
-        pub fn rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `RecordMatchingModel`.
+            props, "RecordMatchingModel", _, set_record_matching_model, get_record_matching_model, Val<IdMappingRuleBasedPropertiesRecordMatchingModel>
+        }
+
+        prop! {
+            /// `RuleDefinitionType`.
+            props, "RuleDefinitionType", rule_definition_type, set_rule_definition_type, get_rule_definition_type, Val<IdMappingRuleBasedPropertiesRuleDefinitionType>
+        }
+
+        prop! {
+            /// `Rules`.
+            props, "Rules", rules, set_rules, get_rules, Val<List<Rule>>
         }
     }
 
@@ -335,6 +369,16 @@ pub mod id_mapping_workflow {
             props.set("MatchingKeys", matching_keys.into());
             Rule { props }
         }
+
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `MatchingKeys`.
+            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        }
     }
 
     /// `AWS::EntityResolution::IdMappingWorkflow.IdMappingWorkflowInputSource`.
@@ -355,16 +399,20 @@ pub mod id_mapping_workflow {
             IdMappingWorkflowInputSource { props }
         }
 
-        /// `SchemaArn`: The SchemaMapping arn associated with the Schema
-        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaArn", value.into());
-            self
+        prop! {
+            /// `InputSourceARN`: An Glue table ARN for the input source table, MatchingWorkflow arn or
+            /// IdNamespace ARN
+            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<IdMappingWorkflowInputSourceType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `SchemaArn`: The SchemaMapping arn associated with the Schema
+            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<IdMappingWorkflowInputSourceType>
         }
     }
 
@@ -399,10 +447,14 @@ pub mod id_mapping_workflow {
             IdMappingWorkflowOutputSource { props }
         }
 
-        /// `KMSArn`.
-        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSArn", value.into());
-            self
+        prop! {
+            /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
+            props, "OutputS3Path", _, set_output_s3_path, get_output_s3_path, Val<String>
+        }
+
+        prop! {
+            /// `KMSArn`.
+            props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
         }
     }
 }
@@ -432,34 +484,39 @@ impl IdNamespace {
         IdNamespace { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdMappingWorkflowProperties`.
-    pub fn id_mapping_workflow_properties(mut self, value: impl Into<Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>>) -> Self {
-        self.core.set("IdMappingWorkflowProperties", value.into());
-        self
+    prop! {
+        /// `IdMappingWorkflowProperties`.
+        core.props, "IdMappingWorkflowProperties", id_mapping_workflow_properties, set_id_mapping_workflow_properties, get_id_mapping_workflow_properties, Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>
     }
 
-    /// `InputSourceConfig`.
-    pub fn input_source_config(mut self, value: impl Into<Val<List<id_namespace::IdNamespaceInputSource>>>) -> Self {
-        self.core.set("InputSourceConfig", value.into());
-        self
+    prop! {
+        /// `IdNamespaceName`.
+        core.props, "IdNamespaceName", _, set_id_namespace_name, get_id_namespace_name, Val<String>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `InputSourceConfig`.
+        core.props, "InputSourceConfig", input_source_config, set_input_source_config, get_input_source_config, Val<List<id_namespace::IdNamespaceInputSource>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<id_namespace::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -511,16 +568,19 @@ pub mod id_namespace {
             IdNamespaceIdMappingWorkflowProperties { props }
         }
 
-        /// `ProviderProperties`.
-        pub fn provider_properties(mut self, value: impl Into<Val<NamespaceProviderProperties>>) -> Self {
-            self.props.set("ProviderProperties", value.into());
-            self
+        prop! {
+            /// `IdMappingType`.
+            props, "IdMappingType", _, set_id_mapping_type, get_id_mapping_type, Val<IdNamespaceIdMappingWorkflowPropertiesIdMappingType>
         }
 
-        /// `RuleBasedProperties`.
-        pub fn rule_based_properties(mut self, value: impl Into<Val<NamespaceRuleBasedProperties>>) -> Self {
-            self.props.set("RuleBasedProperties", value.into());
-            self
+        prop! {
+            /// `ProviderProperties`.
+            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<NamespaceProviderProperties>
+        }
+
+        prop! {
+            /// `RuleBasedProperties`.
+            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<NamespaceRuleBasedProperties>
         }
     }
 
@@ -554,11 +614,15 @@ pub mod id_namespace {
             NamespaceProviderProperties { props }
         }
 
-        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
-        /// provider service. The Configuration must be in JSON string format.
-        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ProviderConfiguration", value.into());
-            self
+        prop! {
+            /// `ProviderServiceArn`.
+            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
+        }
+
+        prop! {
+            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
+            /// the provider service. The Configuration must be in JSON string format.
+            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
         }
     }
 
@@ -577,28 +641,24 @@ pub mod id_namespace {
             NamespaceRuleBasedProperties { props }
         }
 
-        /// `AttributeMatchingModel`.
-        pub fn attribute_matching_model(mut self, value: impl Into<Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>>) -> Self {
-            self.props.set("AttributeMatchingModel", value.into());
-            self
+        prop! {
+            /// `AttributeMatchingModel`.
+            props, "AttributeMatchingModel", attribute_matching_model, set_attribute_matching_model, get_attribute_matching_model, Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>
         }
 
-        /// `RecordMatchingModels`.
-        pub fn record_matching_models(mut self, value: impl Into<Val<List<RecordMatchingModel>>>) -> Self {
-            self.props.set("RecordMatchingModels", value.into());
-            self
+        prop! {
+            /// `RecordMatchingModels`.
+            props, "RecordMatchingModels", record_matching_models, set_record_matching_models, get_record_matching_models, Val<List<RecordMatchingModel>>
         }
 
-        /// `RuleDefinitionTypes`.
-        pub fn rule_definition_types(mut self, value: impl Into<Val<List<RuleDefinitionType>>>) -> Self {
-            self.props.set("RuleDefinitionTypes", value.into());
-            self
+        prop! {
+            /// `RuleDefinitionTypes`.
+            props, "RuleDefinitionTypes", rule_definition_types, set_rule_definition_types, get_rule_definition_types, Val<List<RuleDefinitionType>>
         }
 
-        /// `Rules`.
-        pub fn rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `Rules`.
+            props, "Rules", rules, set_rules, get_rules, Val<List<Rule>>
         }
     }
 
@@ -662,6 +722,16 @@ pub mod id_namespace {
             props.set("MatchingKeys", matching_keys.into());
             Rule { props }
         }
+
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `MatchingKeys`.
+            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        }
     }
 
     /// `AWS::EntityResolution::IdNamespace.IdNamespaceInputSource`.
@@ -681,10 +751,14 @@ pub mod id_namespace {
             IdNamespaceInputSource { props }
         }
 
-        /// `SchemaName`.
-        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaName", value.into());
-            self
+        prop! {
+            /// `InputSourceARN`.
+            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
+        }
+
+        prop! {
+            /// `SchemaName`.
+            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
         }
     }
 
@@ -737,22 +811,44 @@ impl MatchingWorkflow {
         MatchingWorkflow { core }
     }
 
-    /// `Description`: The description of the MatchingWorkflow
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the MatchingWorkflow
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IncrementalRunConfig`.
-    pub fn incremental_run_config(mut self, value: impl Into<Val<matching_workflow::IncrementalRunConfig>>) -> Self {
-        self.core.set("IncrementalRunConfig", value.into());
-        self
+    prop! {
+        /// `IncrementalRunConfig`.
+        core.props, "IncrementalRunConfig", incremental_run_config, set_incremental_run_config, get_incremental_run_config, Val<matching_workflow::IncrementalRunConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InputSourceConfig`.
+        core.props, "InputSourceConfig", _, set_input_source_config, get_input_source_config, Val<List<matching_workflow::InputSource>>
+    }
+
+    prop! {
+        /// `OutputSourceConfig`.
+        core.props, "OutputSourceConfig", _, set_output_source_config, get_output_source_config, Val<List<matching_workflow::OutputSource>>
+    }
+
+    prop! {
+        /// `ResolutionTechniques`.
+        core.props, "ResolutionTechniques", _, set_resolution_techniques, get_resolution_techniques, Val<matching_workflow::ResolutionTechniques>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkflowName`: The name of the MatchingWorkflow
+        core.props, "WorkflowName", _, set_workflow_name, get_workflow_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -803,6 +899,11 @@ pub mod matching_workflow {
             props.set("IncrementalRunType", incremental_run_type.into());
             IncrementalRunConfig { props }
         }
+
+        prop! {
+            /// `IncrementalRunType`.
+            props, "IncrementalRunType", _, set_incremental_run_type, get_incremental_run_type, Val<IncrementalRunConfigIncrementalRunType>
+        }
     }
 
     /// Allowed values.
@@ -837,10 +938,19 @@ pub mod matching_workflow {
             InputSource { props }
         }
 
-        /// `ApplyNormalization`.
-        pub fn apply_normalization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ApplyNormalization", value.into());
-            self
+        prop! {
+            /// `InputSourceARN`: An Glue table ARN for the input source table
+            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
+        }
+
+        prop! {
+            /// `SchemaArn`: The SchemaMapping arn associated with the Schema
+            props, "SchemaArn", _, set_schema_arn, get_schema_arn, Val<String>
+        }
+
+        prop! {
+            /// `ApplyNormalization`.
+            props, "ApplyNormalization", apply_normalization, set_apply_normalization, get_apply_normalization, Val<bool>
         }
     }
 
@@ -861,29 +971,30 @@ pub mod matching_workflow {
             OutputSource { props }
         }
 
-        /// `ApplyNormalization`.
-        pub fn apply_normalization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ApplyNormalization", value.into());
-            self
+        prop! {
+            /// `Output`.
+            props, "Output", _, set_output, get_output, Val<List<OutputAttribute>>
         }
 
-        /// `CustomerProfilesIntegrationConfig`: The Customer Profiles integration configuration for the
-        /// output source
-        pub fn customer_profiles_integration_config(mut self, value: impl Into<Val<CustomerProfilesIntegrationConfig>>) -> Self {
-            self.props.set("CustomerProfilesIntegrationConfig", value.into());
-            self
+        prop! {
+            /// `ApplyNormalization`.
+            props, "ApplyNormalization", apply_normalization, set_apply_normalization, get_apply_normalization, Val<bool>
         }
 
-        /// `KMSArn`.
-        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSArn", value.into());
-            self
+        prop! {
+            /// `CustomerProfilesIntegrationConfig`: The Customer Profiles integration configuration for
+            /// the output source
+            props, "CustomerProfilesIntegrationConfig", customer_profiles_integration_config, set_customer_profiles_integration_config, get_customer_profiles_integration_config, Val<CustomerProfilesIntegrationConfig>
         }
 
-        /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
-        pub fn output_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3Path", value.into());
-            self
+        prop! {
+            /// `KMSArn`.
+            props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+        }
+
+        prop! {
+            /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
+            props, "OutputS3Path", output_s3_path, set_output_s3_path, get_output_s3_path, Val<String>
         }
     }
 
@@ -910,6 +1021,16 @@ pub mod matching_workflow {
             props.set("ObjectTypeArn", object_type_arn.into());
             CustomerProfilesIntegrationConfig { props }
         }
+
+        prop! {
+            /// `DomainArn`: The Amazon Resource Name (ARN) of the Customer Profiles domain
+            props, "DomainArn", _, set_domain_arn, get_domain_arn, Val<String>
+        }
+
+        prop! {
+            /// `ObjectTypeArn`: The Amazon Resource Name (ARN) of the Customer Profiles object type
+            props, "ObjectTypeArn", _, set_object_type_arn, get_object_type_arn, Val<String>
+        }
     }
 
     /// `AWS::EntityResolution::MatchingWorkflow.OutputAttribute`.
@@ -929,10 +1050,14 @@ pub mod matching_workflow {
             OutputAttribute { props }
         }
 
-        /// `Hashed`.
-        pub fn hashed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Hashed", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Hashed`.
+            props, "Hashed", hashed, set_hashed, get_hashed, Val<bool>
         }
     }
 
@@ -951,35 +1076,30 @@ pub mod matching_workflow {
             ResolutionTechniques { props }
         }
 
-        /// `EnableRealTimeMatching`: Enables the workflow to use real-time matching. Can only be set on
-        /// creation for RULE_MATCHING workflows that define RuleConditionProperties.
-        pub fn enable_real_time_matching(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableRealTimeMatching", value.into());
-            self
+        prop! {
+            /// `EnableRealTimeMatching`: Enables the workflow to use real-time matching. Can only be
+            /// set on creation for RULE_MATCHING workflows that define RuleConditionProperties.
+            props, "EnableRealTimeMatching", enable_real_time_matching, set_enable_real_time_matching, get_enable_real_time_matching, Val<bool>
         }
 
-        /// `ProviderProperties`.
-        pub fn provider_properties(mut self, value: impl Into<Val<ProviderProperties>>) -> Self {
-            self.props.set("ProviderProperties", value.into());
-            self
+        prop! {
+            /// `ProviderProperties`.
+            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<ProviderProperties>
         }
 
-        /// `ResolutionType`.
-        pub fn resolution_type(mut self, value: impl Into<Val<ResolutionType>>) -> Self {
-            self.props.set("ResolutionType", value.into());
-            self
+        prop! {
+            /// `ResolutionType`.
+            props, "ResolutionType", resolution_type, set_resolution_type, get_resolution_type, Val<ResolutionType>
         }
 
-        /// `RuleBasedProperties`.
-        pub fn rule_based_properties(mut self, value: impl Into<Val<RuleBasedProperties>>) -> Self {
-            self.props.set("RuleBasedProperties", value.into());
-            self
+        prop! {
+            /// `RuleBasedProperties`.
+            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<RuleBasedProperties>
         }
 
-        /// `RuleConditionProperties`.
-        pub fn rule_condition_properties(mut self, value: impl Into<Val<RuleConditionProperties>>) -> Self {
-            self.props.set("RuleConditionProperties", value.into());
-            self
+        prop! {
+            /// `RuleConditionProperties`.
+            props, "RuleConditionProperties", rule_condition_properties, set_rule_condition_properties, get_rule_condition_properties, Val<RuleConditionProperties>
         }
     }
 
@@ -1000,17 +1120,20 @@ pub mod matching_workflow {
             ProviderProperties { props }
         }
 
-        /// `IntermediateSourceConfiguration`.
-        pub fn intermediate_source_configuration(mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> Self {
-            self.props.set("IntermediateSourceConfiguration", value.into());
-            self
+        prop! {
+            /// `ProviderServiceArn`: Arn of the Provider service being used.
+            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
         }
 
-        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
-        /// provider service. The Configuration must be in JSON string format
-        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ProviderConfiguration", value.into());
-            self
+        prop! {
+            /// `IntermediateSourceConfiguration`.
+            props, "IntermediateSourceConfiguration", intermediate_source_configuration, set_intermediate_source_configuration, get_intermediate_source_configuration, Val<IntermediateSourceConfiguration>
+        }
+
+        prop! {
+            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
+            /// the provider service. The Configuration must be in JSON string format
+            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
         }
     }
 
@@ -1030,6 +1153,12 @@ pub mod matching_workflow {
             let mut props = Props::new();
             props.set("IntermediateS3Path", intermediate_s3_path.into());
             IntermediateSourceConfiguration { props }
+        }
+
+        prop! {
+            /// `IntermediateS3Path`: The s3 path that would be used to stage the intermediate data
+            /// being generated during workflow execution.
+            props, "IntermediateS3Path", _, set_intermediate_s3_path, get_intermediate_s3_path, Val<String>
         }
     }
 
@@ -1071,10 +1200,19 @@ pub mod matching_workflow {
             RuleBasedProperties { props }
         }
 
-        /// `MatchPurpose`.
-        pub fn match_purpose(mut self, value: impl Into<Val<RuleBasedPropertiesMatchPurpose>>) -> Self {
-            self.props.set("MatchPurpose", value.into());
-            self
+        prop! {
+            /// `AttributeMatchingModel`.
+            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<RuleBasedPropertiesAttributeMatchingModel>
+        }
+
+        prop! {
+            /// `Rules`.
+            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        }
+
+        prop! {
+            /// `MatchPurpose`.
+            props, "MatchPurpose", match_purpose, set_match_purpose, get_match_purpose, Val<RuleBasedPropertiesMatchPurpose>
         }
     }
 
@@ -1125,6 +1263,16 @@ pub mod matching_workflow {
             props.set("MatchingKeys", matching_keys.into());
             Rule { props }
         }
+
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `MatchingKeys`.
+            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        }
     }
 
     /// `AWS::EntityResolution::MatchingWorkflow.RuleConditionProperties`.
@@ -1144,10 +1292,14 @@ pub mod matching_workflow {
             RuleConditionProperties { props }
         }
 
-        /// `MatchingConfig`: Configuration for matching behavior within rule condition properties
-        pub fn matching_config(mut self, value: impl Into<Val<MatchingConfig>>) -> Self {
-            self.props.set("MatchingConfig", value.into());
-            self
+        prop! {
+            /// `Rules`.
+            props, "Rules", _, set_rules, get_rules, Val<List<RuleCondition>>
+        }
+
+        prop! {
+            /// `MatchingConfig`: Configuration for matching behavior within rule condition properties
+            props, "MatchingConfig", matching_config, set_matching_config, get_matching_config, Val<MatchingConfig>
         }
     }
 
@@ -1167,11 +1319,10 @@ pub mod matching_workflow {
             MatchingConfig { props }
         }
 
-        /// `EnableTransitiveMatching`: Enables transitive matching to process records across all rule
-        /// levels and connect unmatched records to existing match groups
-        pub fn enable_transitive_matching(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableTransitiveMatching", value.into());
-            self
+        prop! {
+            /// `EnableTransitiveMatching`: Enables transitive matching to process records across all
+            /// rule levels and connect unmatched records to existing match groups
+            props, "EnableTransitiveMatching", enable_transitive_matching, set_enable_transitive_matching, get_enable_transitive_matching, Val<bool>
         }
     }
 
@@ -1190,16 +1341,14 @@ pub mod matching_workflow {
             RuleCondition { props }
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<String>
         }
 
-        /// `RuleName`.
-        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleName", value.into());
-            self
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
         }
     }
 }
@@ -1228,28 +1377,34 @@ impl PolicyStatement {
         PolicyStatement { core }
     }
 
-    /// `Action`.
-    pub fn action(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Action", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", action, set_action, get_action, Val<List<String>>
     }
 
-    /// `Condition`.
-    pub fn condition_property(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Condition", value.into());
-        self
+    prop! {
+        /// `Arn`: Arn of the resource to which the policy statement is being attached.
+        core.props, "Arn", _, set_arn, get_arn, Val<String>
     }
 
-    /// `Effect`.
-    pub fn effect(mut self, value: impl Into<Val<policy_statement::StatementEffect>>) -> Self {
-        self.core.set("Effect", value.into());
-        self
+    prop! {
+        /// `Condition`.
+        core.props, "Condition", condition_property, set_condition_property, get_condition_property, Val<String>
     }
 
-    /// `Principal`.
-    pub fn principal(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Principal", value.into());
-        self
+    prop! {
+        /// `Effect`.
+        core.props, "Effect", effect, set_effect, get_effect, Val<policy_statement::StatementEffect>
+    }
+
+    prop! {
+        /// `Principal`.
+        core.props, "Principal", principal, set_principal, get_principal, Val<List<String>>
+    }
+
+    prop! {
+        /// `StatementId`: The Statement Id of the policy statement that is being attached.
+        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1301,16 +1456,24 @@ impl SchemaMapping {
         SchemaMapping { core }
     }
 
-    /// `Description`: The description of the SchemaMapping
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the SchemaMapping
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MappedInputFields`: The SchemaMapping attributes input
+        core.props, "MappedInputFields", _, set_mapped_input_fields, get_mapped_input_fields, Val<List<schema_mapping::SchemaInputAttribute>>
+    }
+
+    prop! {
+        /// `SchemaName`: The name of the SchemaMapping
+        core.props, "SchemaName", _, set_schema_name, get_schema_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1370,28 +1533,34 @@ pub mod schema_mapping {
             SchemaInputAttribute { props }
         }
 
-        /// `GroupName`.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `FieldName`.
+            props, "FieldName", _, set_field_name, get_field_name, Val<String>
         }
 
-        /// `Hashed`.
-        pub fn hashed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Hashed", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<SchemaAttributeType>
         }
 
-        /// `MatchKey`.
-        pub fn match_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MatchKey", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `SubType`: The subtype of the Attribute. Would be required only when type is PROVIDER_ID
-        pub fn sub_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubType", value.into());
-            self
+        prop! {
+            /// `Hashed`.
+            props, "Hashed", hashed, set_hashed, get_hashed, Val<bool>
+        }
+
+        prop! {
+            /// `MatchKey`.
+            props, "MatchKey", match_key, set_match_key, get_match_key, Val<String>
+        }
+
+        prop! {
+            /// `SubType`: The subtype of the Attribute. Would be required only when type is PROVIDER_ID
+            props, "SubType", sub_type, set_sub_type, get_sub_type, Val<String>
         }
     }
 

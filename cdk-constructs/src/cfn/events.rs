@@ -49,22 +49,34 @@ impl ApiDestination {
         ApiDestination { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConnectionArn`: The arn of the connection.
+        core.props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
     }
 
-    /// `InvocationRateLimitPerSecond`.
-    pub fn invocation_rate_limit_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("InvocationRateLimitPerSecond", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: Name of the apiDestination.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `HttpMethod`.
+        core.props, "HttpMethod", _, set_http_method, get_http_method, Val<api_destination::HttpMethod>
+    }
+
+    prop! {
+        /// `InvocationEndpoint`: Url endpoint to invoke.
+        core.props, "InvocationEndpoint", _, set_invocation_endpoint, get_invocation_endpoint, Val<String>
+    }
+
+    prop! {
+        /// `InvocationRateLimitPerSecond`.
+        core.props, "InvocationRateLimitPerSecond", invocation_rate_limit_per_second, set_invocation_rate_limit_per_second, get_invocation_rate_limit_per_second, Val<i64>
+    }
+
+    prop! {
+        /// `Name`: Name of the apiDestination.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,34 +150,34 @@ impl Archive {
         Archive { core }
     }
 
-    /// `ArchiveName`.
-    pub fn archive_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ArchiveName", value.into());
-        self
+    prop! {
+        /// `ArchiveName`.
+        core.props, "ArchiveName", archive_name, set_archive_name, get_archive_name, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("EventPattern", value.into());
-        self
+    prop! {
+        /// `EventPattern`.
+        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<Json>
     }
 
-    /// `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `RetentionDays`.
-    pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionDays", value.into());
-        self
+    prop! {
+        /// `RetentionDays`.
+        core.props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
+    }
+
+    prop! {
+        /// `SourceArn`.
+        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -199,40 +211,35 @@ impl Connection {
         Connection { core }
     }
 
-    /// `AuthParameters`.
-    pub fn auth_parameters(mut self, value: impl Into<Val<connection::AuthParameters>>) -> Self {
-        self.core.set("AuthParameters", value.into());
-        self
+    prop! {
+        /// `AuthParameters`.
+        core.props, "AuthParameters", auth_parameters, set_auth_parameters, get_auth_parameters, Val<connection::AuthParameters>
     }
 
-    /// `AuthorizationType`.
-    pub fn authorization_type(mut self, value: impl Into<Val<connection::AuthorizationType>>) -> Self {
-        self.core.set("AuthorizationType", value.into());
-        self
+    prop! {
+        /// `AuthorizationType`.
+        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<connection::AuthorizationType>
     }
 
-    /// `Description`: Description of the connection.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the connection.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InvocationConnectivityParameters`: The private resource the HTTP request will be sent to.
-    pub fn invocation_connectivity_parameters(mut self, value: impl Into<Val<connection::InvocationConnectivityParameters>>) -> Self {
-        self.core.set("InvocationConnectivityParameters", value.into());
-        self
+    prop! {
+        /// `InvocationConnectivityParameters`: The private resource the HTTP request will be sent
+        /// to.
+        core.props, "InvocationConnectivityParameters", invocation_connectivity_parameters, set_invocation_connectivity_parameters, get_invocation_connectivity_parameters, Val<connection::InvocationConnectivityParameters>
     }
 
-    /// `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `Name`: Name of the connection.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the connection.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -294,34 +301,29 @@ pub mod connection {
             AuthParameters { props }
         }
 
-        /// `ApiKeyAuthParameters`.
-        pub fn api_key_auth_parameters(mut self, value: impl Into<Val<ApiKeyAuthParameters>>) -> Self {
-            self.props.set("ApiKeyAuthParameters", value.into());
-            self
+        prop! {
+            /// `ApiKeyAuthParameters`.
+            props, "ApiKeyAuthParameters", api_key_auth_parameters, set_api_key_auth_parameters, get_api_key_auth_parameters, Val<ApiKeyAuthParameters>
         }
 
-        /// `BasicAuthParameters`.
-        pub fn basic_auth_parameters(mut self, value: impl Into<Val<BasicAuthParameters>>) -> Self {
-            self.props.set("BasicAuthParameters", value.into());
-            self
+        prop! {
+            /// `BasicAuthParameters`.
+            props, "BasicAuthParameters", basic_auth_parameters, set_basic_auth_parameters, get_basic_auth_parameters, Val<BasicAuthParameters>
         }
 
-        /// `ConnectivityParameters`.
-        pub fn connectivity_parameters(mut self, value: impl Into<Val<ConnectivityParameters>>) -> Self {
-            self.props.set("ConnectivityParameters", value.into());
-            self
+        prop! {
+            /// `ConnectivityParameters`.
+            props, "ConnectivityParameters", connectivity_parameters, set_connectivity_parameters, get_connectivity_parameters, Val<ConnectivityParameters>
         }
 
-        /// `InvocationHttpParameters`.
-        pub fn invocation_http_parameters(mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> Self {
-            self.props.set("InvocationHttpParameters", value.into());
-            self
+        prop! {
+            /// `InvocationHttpParameters`.
+            props, "InvocationHttpParameters", invocation_http_parameters, set_invocation_http_parameters, get_invocation_http_parameters, Val<ConnectionHttpParameters>
         }
 
-        /// `OAuthParameters`.
-        pub fn o_auth_parameters(mut self, value: impl Into<Val<OAuthParameters>>) -> Self {
-            self.props.set("OAuthParameters", value.into());
-            self
+        prop! {
+            /// `OAuthParameters`.
+            props, "OAuthParameters", o_auth_parameters, set_o_auth_parameters, get_o_auth_parameters, Val<OAuthParameters>
         }
     }
 
@@ -346,6 +348,16 @@ pub mod connection {
             props.set("ApiKeyValue", api_key_value.into());
             ApiKeyAuthParameters { props }
         }
+
+        prop! {
+            /// `ApiKeyName`.
+            props, "ApiKeyName", _, set_api_key_name, get_api_key_name, Val<String>
+        }
+
+        prop! {
+            /// `ApiKeyValue`.
+            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
+        }
     }
 
     /// `AWS::Events::Connection.BasicAuthParameters`.
@@ -366,6 +378,16 @@ pub mod connection {
             props.set("Password", password.into());
             BasicAuthParameters { props }
         }
+
+        prop! {
+            /// `Username`.
+            props, "Username", _, set_username, get_username, Val<String>
+        }
+
+        prop! {
+            /// `Password`.
+            props, "Password", _, set_password, get_password, Val<String>
+        }
     }
 
     /// `AWS::Events::Connection.ConnectivityParameters`.
@@ -383,6 +405,11 @@ pub mod connection {
             let mut props = Props::new();
             props.set("ResourceParameters", resource_parameters.into());
             ConnectivityParameters { props }
+        }
+
+        prop! {
+            /// `ResourceParameters`.
+            props, "ResourceParameters", _, set_resource_parameters, get_resource_parameters, Val<ResourceParameters>
         }
     }
 
@@ -403,10 +430,14 @@ pub mod connection {
             ResourceParameters { props }
         }
 
-        /// `ResourceAssociationArn`.
-        pub fn resource_association_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceAssociationArn", value.into());
-            self
+        prop! {
+            /// `ResourceConfigurationArn`.
+            props, "ResourceConfigurationArn", _, set_resource_configuration_arn, get_resource_configuration_arn, Val<String>
+        }
+
+        prop! {
+            /// `ResourceAssociationArn`.
+            props, "ResourceAssociationArn", resource_association_arn, set_resource_association_arn, get_resource_association_arn, Val<String>
         }
     }
 
@@ -425,22 +456,19 @@ pub mod connection {
             ConnectionHttpParameters { props }
         }
 
-        /// `BodyParameters`.
-        pub fn body_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
-            self.props.set("BodyParameters", value.into());
-            self
+        prop! {
+            /// `BodyParameters`.
+            props, "BodyParameters", body_parameters, set_body_parameters, get_body_parameters, Val<List<Parameter>>
         }
 
-        /// `HeaderParameters`.
-        pub fn header_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
-            self.props.set("HeaderParameters", value.into());
-            self
+        prop! {
+            /// `HeaderParameters`.
+            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<List<Parameter>>
         }
 
-        /// `QueryStringParameters`.
-        pub fn query_string_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
-            self.props.set("QueryStringParameters", value.into());
-            self
+        prop! {
+            /// `QueryStringParameters`.
+            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<List<Parameter>>
         }
     }
 
@@ -463,10 +491,19 @@ pub mod connection {
             Parameter { props }
         }
 
-        /// `IsValueSecret`.
-        pub fn is_value_secret(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsValueSecret", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `IsValueSecret`.
+            props, "IsValueSecret", is_value_secret, set_is_value_secret, get_is_value_secret, Val<bool>
         }
     }
 
@@ -495,10 +532,24 @@ pub mod connection {
             OAuthParameters { props }
         }
 
-        /// `OAuthHttpParameters`.
-        pub fn o_auth_http_parameters(mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> Self {
-            self.props.set("OAuthHttpParameters", value.into());
-            self
+        prop! {
+            /// `ClientParameters`.
+            props, "ClientParameters", _, set_client_parameters, get_client_parameters, Val<ClientParameters>
+        }
+
+        prop! {
+            /// `AuthorizationEndpoint`.
+            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `HttpMethod`.
+            props, "HttpMethod", _, set_http_method, get_http_method, Val<OAuthParametersHttpMethod>
+        }
+
+        prop! {
+            /// `OAuthHttpParameters`.
+            props, "OAuthHttpParameters", o_auth_http_parameters, set_o_auth_http_parameters, get_o_auth_http_parameters, Val<ConnectionHttpParameters>
         }
     }
 
@@ -519,6 +570,16 @@ pub mod connection {
             props.set("ClientID", client_id.into());
             props.set("ClientSecret", client_secret.into());
             ClientParameters { props }
+        }
+
+        prop! {
+            /// `ClientID`.
+            props, "ClientID", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `ClientSecret`.
+            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
         }
     }
 
@@ -571,6 +632,11 @@ pub mod connection {
             props.set("ResourceParameters", resource_parameters.into());
             InvocationConnectivityParameters { props }
         }
+
+        prop! {
+            /// `ResourceParameters`.
+            props, "ResourceParameters", _, set_resource_parameters, get_resource_parameters, Val<ResourceParameters>
+        }
     }
 }
 
@@ -599,28 +665,34 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `EventBuses`.
+        core.props, "EventBuses", _, set_event_buses, get_event_buses, Val<List<endpoint::EndpointEventBus>>
     }
 
-    /// `ReplicationConfig`.
-    pub fn replication_config(mut self, value: impl Into<Val<endpoint::ReplicationConfig>>) -> Self {
-        self.core.set("ReplicationConfig", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `ReplicationConfig`.
+        core.props, "ReplicationConfig", replication_config, set_replication_config, get_replication_config, Val<endpoint::ReplicationConfig>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `RoutingConfig`.
+        core.props, "RoutingConfig", _, set_routing_config, get_routing_config, Val<endpoint::RoutingConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -680,6 +752,11 @@ pub mod endpoint {
             props.set("EventBusArn", event_bus_arn.into());
             EndpointEventBus { props }
         }
+
+        prop! {
+            /// `EventBusArn`.
+            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+        }
     }
 
     /// `AWS::Events::Endpoint.ReplicationConfig`.
@@ -697,6 +774,11 @@ pub mod endpoint {
             let mut props = Props::new();
             props.set("State", state.into());
             ReplicationConfig { props }
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<ReplicationState>
         }
     }
 
@@ -729,6 +811,11 @@ pub mod endpoint {
             props.set("FailoverConfig", failover_config.into());
             RoutingConfig { props }
         }
+
+        prop! {
+            /// `FailoverConfig`.
+            props, "FailoverConfig", _, set_failover_config, get_failover_config, Val<FailoverConfig>
+        }
     }
 
     /// `AWS::Events::Endpoint.FailoverConfig`.
@@ -749,6 +836,16 @@ pub mod endpoint {
             props.set("Secondary", secondary.into());
             FailoverConfig { props }
         }
+
+        prop! {
+            /// `Primary`.
+            props, "Primary", _, set_primary, get_primary, Val<Primary>
+        }
+
+        prop! {
+            /// `Secondary`.
+            props, "Secondary", _, set_secondary, get_secondary, Val<Secondary>
+        }
     }
 
     /// `AWS::Events::Endpoint.Primary`.
@@ -767,6 +864,11 @@ pub mod endpoint {
             props.set("HealthCheck", health_check.into());
             Primary { props }
         }
+
+        prop! {
+            /// `HealthCheck`.
+            props, "HealthCheck", _, set_health_check, get_health_check, Val<String>
+        }
     }
 
     /// `AWS::Events::Endpoint.Secondary`.
@@ -784,6 +886,11 @@ pub mod endpoint {
             let mut props = Props::new();
             props.set("Route", route.into());
             Secondary { props }
+        }
+
+        prop! {
+            /// `Route`.
+            props, "Route", _, set_route, get_route, Val<String>
         }
     }
 }
@@ -808,47 +915,46 @@ impl EventBus {
         EventBus { core }
     }
 
-    /// `DeadLetterConfig`: Dead Letter Queue for the event bus.
-    pub fn dead_letter_config(mut self, value: impl Into<Val<event_bus::DeadLetterConfig>>) -> Self {
-        self.core.set("DeadLetterConfig", value.into());
-        self
+    prop! {
+        /// `DeadLetterConfig`: Dead Letter Queue for the event bus.
+        core.props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<event_bus::DeadLetterConfig>
     }
 
-    /// `Description`: The description of the event bus.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the event bus.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventSourceName`: If you are creating a partner event bus, this specifies the partner event
-    /// source that the new event bus will be matched with.
-    pub fn event_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventSourceName", value.into());
-        self
+    prop! {
+        /// `EventSourceName`: If you are creating a partner event bus, this specifies the partner
+        /// event source that the new event bus will be matched with.
+        core.props, "EventSourceName", event_source_name, set_event_source_name, get_event_source_name, Val<String>
     }
 
-    /// `KmsKeyIdentifier`: Kms Key Identifier used to encrypt events at rest in the event bus.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`: Kms Key Identifier used to encrypt events at rest in the event bus.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `LogConfig`: The logging configuration settings for vended logs.
-    pub fn log_config(mut self, value: impl Into<Val<event_bus::LogConfig>>) -> Self {
-        self.core.set("LogConfig", value.into());
-        self
+    prop! {
+        /// `LogConfig`: The logging configuration settings for vended logs.
+        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<event_bus::LogConfig>
     }
 
-    /// `Policy`: A JSON string that describes the permission policy statement for the event bus.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the event bus.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Any tags assigned to the event bus.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Policy`: A JSON string that describes the permission policy statement for the event
+        /// bus.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: Any tags assigned to the event bus.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -931,10 +1037,9 @@ pub mod event_bus {
             DeadLetterConfig { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -953,18 +1058,16 @@ pub mod event_bus {
             LogConfig { props }
         }
 
-        /// `IncludeDetail`: Configures whether or not to include event detail, input transformer
-        /// details, target properties, and target input in the applicable log messages.
-        pub fn include_detail(mut self, value: impl Into<Val<LogConfigIncludeDetail>>) -> Self {
-            self.props.set("IncludeDetail", value.into());
-            self
+        prop! {
+            /// `IncludeDetail`: Configures whether or not to include event detail, input transformer
+            /// details, target properties, and target input in the applicable log messages.
+            props, "IncludeDetail", include_detail, set_include_detail, get_include_detail, Val<LogConfigIncludeDetail>
         }
 
-        /// `Level`: Configures the log level of the EventBus and determines which log messages are sent
-        /// to Ingestion Hub for delivery.
-        pub fn level(mut self, value: impl Into<Val<LogConfigLevel>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`: Configures the log level of the EventBus and determines which log messages are
+            /// sent to Ingestion Hub for delivery.
+            props, "Level", level, set_level, get_level, Val<LogConfigLevel>
         }
     }
 
@@ -1024,38 +1127,39 @@ impl EventBusPolicy {
         EventBusPolicy { core }
     }
 
-    /// `Action`: The action that you are enabling the other account to perform.
-    pub fn action(mut self, value: impl Into<Val<event_bus_policy::Action>>) -> Self {
-        self.core.set("Action", value.into());
-        self
+    prop! {
+        /// `Action`: The action that you are enabling the other account to perform.
+        core.props, "Action", action, set_action, get_action, Val<event_bus_policy::Action>
     }
 
-    /// `Condition`: This parameter enables you to limit the permission to accounts that fulfill a
-    /// certain condition, such as being a member of a certain AWS organization.
-    pub fn condition_property(mut self, value: impl Into<Val<event_bus_policy::Condition>>) -> Self {
-        self.core.set("Condition", value.into());
-        self
+    prop! {
+        /// `Condition`: This parameter enables you to limit the permission to accounts that fulfill
+        /// a certain condition, such as being a member of a certain AWS organization.
+        core.props, "Condition", condition_property, set_condition_property, get_condition_property, Val<event_bus_policy::Condition>
     }
 
-    /// `EventBusName`: The name of the event bus associated with the rule. If you omit this, the
-    /// default event bus is used.
-    pub fn event_bus_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventBusName", value.into());
-        self
+    prop! {
+        /// `EventBusName`: The name of the event bus associated with the rule. If you omit this,
+        /// the default event bus is used.
+        core.props, "EventBusName", event_bus_name, set_event_bus_name, get_event_bus_name, Val<String>
     }
 
-    /// `Principal`: The 12-digit AWS account ID that you are permitting to put events to your
-    /// default event bus. Specify "*" to permit any account to put events to your default event
-    /// bus.
-    pub fn principal(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Principal", value.into());
-        self
+    prop! {
+        /// `Principal`: The 12-digit AWS account ID that you are permitting to put events to your
+        /// default event bus. Specify "*" to permit any account to put events to your default event
+        /// bus.
+        core.props, "Principal", principal, set_principal, get_principal, Val<String>
     }
 
-    /// `Statement`.
-    pub fn statement(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Statement", value.into());
-        self
+    prop! {
+        /// `Statement`.
+        core.props, "Statement", statement, set_statement, get_statement, Val<Json>
+    }
+
+    prop! {
+        /// `StatementId`: An identifier string for the external account that you are granting
+        /// permissions to
+        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1096,23 +1200,22 @@ pub mod event_bus_policy {
             Condition { props }
         }
 
-        /// `Key`: Specifies the value for the key. Currently, this must be the ID of the organization.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: Specifies the value for the key. Currently, this must be the ID of the
+            /// organization.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Type`: Specifies the type of condition. Currently the only supported value is StringEquals.
-        pub fn type_(mut self, value: impl Into<Val<ConditionType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Specifies the type of condition. Currently the only supported value is
+            /// StringEquals.
+            props, "Type", type_, set_type, get_type, Val<ConditionType>
         }
 
-        /// `Value`: Specifies the key for the condition. Currently the only supported key is
-        /// aws:PrincipalOrgID.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Specifies the key for the condition. Currently the only supported key is
+            /// aws:PrincipalOrgID.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1145,64 +1248,56 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Description`: The description of the rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventBusName`: The name or ARN of the event bus associated with the rule. If you omit this,
-    /// the default event bus is used.
-    pub fn event_bus_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventBusName", value.into());
-        self
+    prop! {
+        /// `EventBusName`: The name or ARN of the event bus associated with the rule. If you omit
+        /// this, the default event bus is used.
+        core.props, "EventBusName", event_bus_name, set_event_bus_name, get_event_bus_name, Val<String>
     }
 
-    /// `EventPattern`: The event pattern of the rule. For more information, see Events and Event
-    /// Patterns in the Amazon EventBridge User Guide.
-    pub fn event_pattern(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("EventPattern", value.into());
-        self
+    prop! {
+        /// `EventPattern`: The event pattern of the rule. For more information, see Events and
+        /// Event Patterns in the Amazon EventBridge User Guide.
+        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<Json>
     }
 
-    /// `Name`: The name of the rule.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the rule.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RoleArn`: The Amazon Resource Name (ARN) of the role that is used for target invocation.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the role that is used for target
+        /// invocation.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `ScheduleExpression`: The scheduling expression. For example, "cron(0 20 * * ? *)", "rate(5
-    /// minutes)". For more information, see Creating an Amazon EventBridge rule that runs on a
-    /// schedule.
-    pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduleExpression", value.into());
-        self
+    prop! {
+        /// `ScheduleExpression`: The scheduling expression. For example, "cron(0 20 * * ? *)", "rate(5
+        /// minutes)". For more information, see Creating an Amazon EventBridge rule that runs on a
+        /// schedule.
+        core.props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
     }
 
-    /// `State`: The state of the rule.
-    pub fn state(mut self, value: impl Into<Val<rule::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `State`: The state of the rule.
+        core.props, "State", state, set_state, get_state, Val<rule::State>
     }
 
-    /// `Tags`: Any tags assigned to the event rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Any tags assigned to the event rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Targets`: Adds the specified targets to the specified rule, or updates the targets if they
-    /// are already associated with the rule. Targets are the resources that are invoked when a rule
-    /// is triggered.
-    pub fn targets(mut self, value: impl Into<Val<List<rule::Target>>>) -> Self {
-        self.core.set("Targets", value.into());
-        self
+    prop! {
+        /// `Targets`: Adds the specified targets to the specified rule, or updates the targets if
+        /// they are already associated with the rule. Targets are the resources that are invoked
+        /// when a rule is triggered.
+        core.props, "Targets", targets, set_targets, get_targets, Val<List<rule::Target>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1264,94 +1359,89 @@ pub mod rule {
             Target { props }
         }
 
-        /// `AppSyncParameters`.
-        pub fn app_sync_parameters(mut self, value: impl Into<Val<AppSyncParameters>>) -> Self {
-            self.props.set("AppSyncParameters", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `BatchParameters`.
-        pub fn batch_parameters(mut self, value: impl Into<Val<BatchParameters>>) -> Self {
-            self.props.set("BatchParameters", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `DeadLetterConfig`.
-        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
-            self.props.set("DeadLetterConfig", value.into());
-            self
+        prop! {
+            /// `AppSyncParameters`.
+            props, "AppSyncParameters", app_sync_parameters, set_app_sync_parameters, get_app_sync_parameters, Val<AppSyncParameters>
         }
 
-        /// `EcsParameters`.
-        pub fn ecs_parameters(mut self, value: impl Into<Val<EcsParameters>>) -> Self {
-            self.props.set("EcsParameters", value.into());
-            self
+        prop! {
+            /// `BatchParameters`.
+            props, "BatchParameters", batch_parameters, set_batch_parameters, get_batch_parameters, Val<BatchParameters>
         }
 
-        /// `HttpParameters`.
-        pub fn http_parameters(mut self, value: impl Into<Val<HttpParameters>>) -> Self {
-            self.props.set("HttpParameters", value.into());
-            self
+        prop! {
+            /// `DeadLetterConfig`.
+            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
         }
 
-        /// `Input`.
-        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Input", value.into());
-            self
+        prop! {
+            /// `EcsParameters`.
+            props, "EcsParameters", ecs_parameters, set_ecs_parameters, get_ecs_parameters, Val<EcsParameters>
         }
 
-        /// `InputPath`.
-        pub fn input_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputPath", value.into());
-            self
+        prop! {
+            /// `HttpParameters`.
+            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<HttpParameters>
         }
 
-        /// `InputTransformer`.
-        pub fn input_transformer(mut self, value: impl Into<Val<InputTransformer>>) -> Self {
-            self.props.set("InputTransformer", value.into());
-            self
+        prop! {
+            /// `Input`.
+            props, "Input", input, set_input, get_input, Val<String>
         }
 
-        /// `KinesisParameters`.
-        pub fn kinesis_parameters(mut self, value: impl Into<Val<KinesisParameters>>) -> Self {
-            self.props.set("KinesisParameters", value.into());
-            self
+        prop! {
+            /// `InputPath`.
+            props, "InputPath", input_path, set_input_path, get_input_path, Val<String>
         }
 
-        /// `RedshiftDataParameters`.
-        pub fn redshift_data_parameters(mut self, value: impl Into<Val<RedshiftDataParameters>>) -> Self {
-            self.props.set("RedshiftDataParameters", value.into());
-            self
+        prop! {
+            /// `InputTransformer`.
+            props, "InputTransformer", input_transformer, set_input_transformer, get_input_transformer, Val<InputTransformer>
         }
 
-        /// `RetryPolicy`.
-        pub fn retry_policy(mut self, value: impl Into<Val<RetryPolicy>>) -> Self {
-            self.props.set("RetryPolicy", value.into());
-            self
+        prop! {
+            /// `KinesisParameters`.
+            props, "KinesisParameters", kinesis_parameters, set_kinesis_parameters, get_kinesis_parameters, Val<KinesisParameters>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RedshiftDataParameters`.
+            props, "RedshiftDataParameters", redshift_data_parameters, set_redshift_data_parameters, get_redshift_data_parameters, Val<RedshiftDataParameters>
         }
 
-        /// `RunCommandParameters`.
-        pub fn run_command_parameters(mut self, value: impl Into<Val<RunCommandParameters>>) -> Self {
-            self.props.set("RunCommandParameters", value.into());
-            self
+        prop! {
+            /// `RetryPolicy`.
+            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<RetryPolicy>
         }
 
-        /// `SageMakerPipelineParameters`.
-        pub fn sage_maker_pipeline_parameters(mut self, value: impl Into<Val<SageMakerPipelineParameters>>) -> Self {
-            self.props.set("SageMakerPipelineParameters", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `SqsParameters`.
-        pub fn sqs_parameters(mut self, value: impl Into<Val<SqsParameters>>) -> Self {
-            self.props.set("SqsParameters", value.into());
-            self
+        prop! {
+            /// `RunCommandParameters`.
+            props, "RunCommandParameters", run_command_parameters, set_run_command_parameters, get_run_command_parameters, Val<RunCommandParameters>
+        }
+
+        prop! {
+            /// `SageMakerPipelineParameters`.
+            props, "SageMakerPipelineParameters", sage_maker_pipeline_parameters, set_sage_maker_pipeline_parameters, get_sage_maker_pipeline_parameters, Val<SageMakerPipelineParameters>
+        }
+
+        prop! {
+            /// `SqsParameters`.
+            props, "SqsParameters", sqs_parameters, set_sqs_parameters, get_sqs_parameters, Val<SqsParameters>
         }
     }
 
@@ -1370,6 +1460,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("GraphQLOperation", graph_ql_operation.into());
             AppSyncParameters { props }
+        }
+
+        prop! {
+            /// `GraphQLOperation`.
+            props, "GraphQLOperation", _, set_graph_ql_operation, get_graph_ql_operation, Val<String>
         }
     }
 
@@ -1392,16 +1487,24 @@ pub mod rule {
             BatchParameters { props }
         }
 
-        /// `ArrayProperties`.
-        pub fn array_properties(mut self, value: impl Into<Val<BatchArrayProperties>>) -> Self {
-            self.props.set("ArrayProperties", value.into());
-            self
+        prop! {
+            /// `JobName`.
+            props, "JobName", _, set_job_name, get_job_name, Val<String>
         }
 
-        /// `RetryStrategy`.
-        pub fn retry_strategy(mut self, value: impl Into<Val<BatchRetryStrategy>>) -> Self {
-            self.props.set("RetryStrategy", value.into());
-            self
+        prop! {
+            /// `JobDefinition`.
+            props, "JobDefinition", _, set_job_definition, get_job_definition, Val<String>
+        }
+
+        prop! {
+            /// `ArrayProperties`.
+            props, "ArrayProperties", array_properties, set_array_properties, get_array_properties, Val<BatchArrayProperties>
+        }
+
+        prop! {
+            /// `RetryStrategy`.
+            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<BatchRetryStrategy>
         }
     }
 
@@ -1420,10 +1523,9 @@ pub mod rule {
             BatchArrayProperties { props }
         }
 
-        /// `Size`.
-        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Size", value.into());
-            self
+        prop! {
+            /// `Size`.
+            props, "Size", size, set_size, get_size, Val<i64>
         }
     }
 
@@ -1442,10 +1544,9 @@ pub mod rule {
             BatchRetryStrategy { props }
         }
 
-        /// `Attempts`.
-        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Attempts", value.into());
-            self
+        prop! {
+            /// `Attempts`.
+            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
         }
     }
 
@@ -1464,10 +1565,9 @@ pub mod rule {
             DeadLetterConfig { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -1488,82 +1588,74 @@ pub mod rule {
             EcsParameters { props }
         }
 
-        /// `CapacityProviderStrategy`.
-        pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> Self {
-            self.props.set("CapacityProviderStrategy", value.into());
-            self
+        prop! {
+            /// `TaskDefinitionArn`.
+            props, "TaskDefinitionArn", _, set_task_definition_arn, get_task_definition_arn, Val<String>
         }
 
-        /// `EnableECSManagedTags`.
-        pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableECSManagedTags", value.into());
-            self
+        prop! {
+            /// `CapacityProviderStrategy`.
+            props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<CapacityProviderStrategyItem>>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `EnableECSManagedTags`.
+            props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
         }
 
-        /// `Group`.
-        pub fn group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Group", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `LaunchType`.
-        pub fn launch_type(mut self, value: impl Into<Val<EcsParametersLaunchType>>) -> Self {
-            self.props.set("LaunchType", value.into());
-            self
+        prop! {
+            /// `Group`.
+            props, "Group", group, set_group, get_group, Val<String>
         }
 
-        /// `NetworkConfiguration`.
-        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `LaunchType`.
+            props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<EcsParametersLaunchType>
         }
 
-        /// `PlacementConstraints`.
-        pub fn placement_constraints(mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> Self {
-            self.props.set("PlacementConstraints", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
         }
 
-        /// `PlacementStrategies`.
-        pub fn placement_strategies(mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> Self {
-            self.props.set("PlacementStrategies", value.into());
-            self
+        prop! {
+            /// `PlacementConstraints`.
+            props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<PlacementConstraint>>
         }
 
-        /// `PlatformVersion`.
-        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlatformVersion", value.into());
-            self
+        prop! {
+            /// `PlacementStrategies`.
+            props, "PlacementStrategies", placement_strategies, set_placement_strategies, get_placement_strategies, Val<List<PlacementStrategy>>
         }
 
-        /// `PropagateTags`.
-        pub fn propagate_tags(mut self, value: impl Into<Val<EcsParametersPropagateTags>>) -> Self {
-            self.props.set("PropagateTags", value.into());
-            self
+        prop! {
+            /// `PlatformVersion`.
+            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
         }
 
-        /// `ReferenceId`.
-        pub fn reference_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReferenceId", value.into());
-            self
+        prop! {
+            /// `PropagateTags`.
+            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<EcsParametersPropagateTags>
         }
 
-        /// `TagList`.
-        pub fn tag_list(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagList", value.into());
-            self
+        prop! {
+            /// `ReferenceId`.
+            props, "ReferenceId", reference_id, set_reference_id, get_reference_id, Val<String>
         }
 
-        /// `TaskCount`.
-        pub fn task_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TaskCount", value.into());
-            self
+        prop! {
+            /// `TagList`.
+            props, "TagList", tag_list, set_tag_list, get_tag_list, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `TaskCount`.
+            props, "TaskCount", task_count, set_task_count, get_task_count, Val<i64>
         }
     }
 
@@ -1584,16 +1676,19 @@ pub mod rule {
             CapacityProviderStrategyItem { props }
         }
 
-        /// `Base`.
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`.
+            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Base`.
+            props, "Base", base, set_base, get_base, Val<i64>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1628,10 +1723,9 @@ pub mod rule {
             NetworkConfiguration { props }
         }
 
-        /// `AwsVpcConfiguration`.
-        pub fn aws_vpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
-            self.props.set("AwsVpcConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsVpcConfiguration`.
+            props, "AwsVpcConfiguration", aws_vpc_configuration, set_aws_vpc_configuration, get_aws_vpc_configuration, Val<AwsVpcConfiguration>
         }
     }
 
@@ -1652,16 +1746,19 @@ pub mod rule {
             AwsVpcConfiguration { props }
         }
 
-        /// `AssignPublicIp`.
-        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
-            self.props.set("AssignPublicIp", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `AssignPublicIp`.
+            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
+        }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
     }
 
@@ -1693,16 +1790,14 @@ pub mod rule {
             PlacementConstraint { props }
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<PlacementConstraintType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<PlacementConstraintType>
         }
     }
 
@@ -1734,16 +1829,14 @@ pub mod rule {
             PlacementStrategy { props }
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -1772,22 +1865,19 @@ pub mod rule {
             HttpParameters { props }
         }
 
-        /// `HeaderParameters`.
-        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("HeaderParameters", value.into());
-            self
+        prop! {
+            /// `HeaderParameters`.
+            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
         }
 
-        /// `PathParameterValues`.
-        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PathParameterValues", value.into());
-            self
+        prop! {
+            /// `PathParameterValues`.
+            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
         }
 
-        /// `QueryStringParameters`.
-        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("QueryStringParameters", value.into());
-            self
+        prop! {
+            /// `QueryStringParameters`.
+            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
         }
     }
 
@@ -1808,10 +1898,14 @@ pub mod rule {
             InputTransformer { props }
         }
 
-        /// `InputPathsMap`.
-        pub fn input_paths_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("InputPathsMap", value.into());
-            self
+        prop! {
+            /// `InputTemplate`.
+            props, "InputTemplate", _, set_input_template, get_input_template, Val<String>
+        }
+
+        prop! {
+            /// `InputPathsMap`.
+            props, "InputPathsMap", input_paths_map, set_input_paths_map, get_input_paths_map, Val<Map<String>>
         }
     }
 
@@ -1830,6 +1924,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("PartitionKeyPath", partition_key_path.into());
             KinesisParameters { props }
+        }
+
+        prop! {
+            /// `PartitionKeyPath`.
+            props, "PartitionKeyPath", _, set_partition_key_path, get_partition_key_path, Val<String>
         }
     }
 
@@ -1850,40 +1949,39 @@ pub mod rule {
             RedshiftDataParameters { props }
         }
 
-        /// `DbUser`.
-        pub fn db_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DbUser", value.into());
-            self
+        prop! {
+            /// `Database`.
+            props, "Database", _, set_database, get_database, Val<String>
         }
 
-        /// `SecretManagerArn`.
-        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretManagerArn", value.into());
-            self
+        prop! {
+            /// `DbUser`.
+            props, "DbUser", db_user, set_db_user, get_db_user, Val<String>
         }
 
-        /// `Sql`.
-        pub fn sql(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sql", value.into());
-            self
+        prop! {
+            /// `SecretManagerArn`.
+            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
         }
 
-        /// `Sqls`.
-        pub fn sqls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Sqls", value.into());
-            self
+        prop! {
+            /// `Sql`.
+            props, "Sql", sql, set_sql, get_sql, Val<String>
         }
 
-        /// `StatementName`.
-        pub fn statement_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StatementName", value.into());
-            self
+        prop! {
+            /// `Sqls`.
+            props, "Sqls", sqls, set_sqls, get_sqls, Val<List<String>>
         }
 
-        /// `WithEvent`.
-        pub fn with_event(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("WithEvent", value.into());
-            self
+        prop! {
+            /// `StatementName`.
+            props, "StatementName", statement_name, set_statement_name, get_statement_name, Val<String>
+        }
+
+        prop! {
+            /// `WithEvent`.
+            props, "WithEvent", with_event, set_with_event, get_with_event, Val<bool>
         }
     }
 
@@ -1902,16 +2000,14 @@ pub mod rule {
             RetryPolicy { props }
         }
 
-        /// `MaximumEventAgeInSeconds`.
-        pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumEventAgeInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumEventAgeInSeconds`.
+            props, "MaximumEventAgeInSeconds", maximum_event_age_in_seconds, set_maximum_event_age_in_seconds, get_maximum_event_age_in_seconds, Val<i64>
         }
 
-        /// `MaximumRetryAttempts`.
-        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRetryAttempts", value.into());
-            self
+        prop! {
+            /// `MaximumRetryAttempts`.
+            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
         }
     }
 
@@ -1930,6 +2026,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("RunCommandTargets", run_command_targets.into());
             RunCommandParameters { props }
+        }
+
+        prop! {
+            /// `RunCommandTargets`.
+            props, "RunCommandTargets", _, set_run_command_targets, get_run_command_targets, Val<List<RunCommandTarget>>
         }
     }
 
@@ -1951,6 +2052,16 @@ pub mod rule {
             props.set("Key", key.into());
             RunCommandTarget { props }
         }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::Events::Rule.SageMakerPipelineParameters`.
@@ -1968,10 +2079,9 @@ pub mod rule {
             SageMakerPipelineParameters { props }
         }
 
-        /// `PipelineParameterList`.
-        pub fn pipeline_parameter_list(mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> Self {
-            self.props.set("PipelineParameterList", value.into());
-            self
+        prop! {
+            /// `PipelineParameterList`.
+            props, "PipelineParameterList", pipeline_parameter_list, set_pipeline_parameter_list, get_pipeline_parameter_list, Val<List<SageMakerPipelineParameter>>
         }
     }
 
@@ -1993,6 +2103,16 @@ pub mod rule {
             props.set("Name", name.into());
             SageMakerPipelineParameter { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::Events::Rule.SqsParameters`.
@@ -2010,6 +2130,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("MessageGroupId", message_group_id.into());
             SqsParameters { props }
+        }
+
+        prop! {
+            /// `MessageGroupId`.
+            props, "MessageGroupId", _, set_message_group_id, get_message_group_id, Val<String>
         }
     }
 }

@@ -41,23 +41,25 @@ impl Discoverer {
         Discoverer { core }
     }
 
-    /// `CrossAccount`: Defines whether event schemas from other accounts are discovered. Default is
-    /// True.
-    pub fn cross_account(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CrossAccount", value.into());
-        self
+    prop! {
+        /// `CrossAccount`: Defines whether event schemas from other accounts are discovered.
+        /// Default is True.
+        core.props, "CrossAccount", cross_account, set_cross_account, get_cross_account, Val<bool>
     }
 
-    /// `Description`: A description for the discoverer.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the discoverer.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with the resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceArn`: The ARN of the event bus.
+        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,22 +129,19 @@ impl Registry {
         Registry { core }
     }
 
-    /// `Description`: A description of the registry to be created.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the registry to be created.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RegistryName`: The name of the schema registry.
-    pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegistryName", value.into());
-        self
+    prop! {
+        /// `RegistryName`: The name of the schema registry.
+        core.props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
     }
 
-    /// `Tags`: Tags associated with the resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags associated with the resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -199,10 +198,19 @@ impl RegistryPolicy {
         RegistryPolicy { core }
     }
 
-    /// `RevisionId`.
-    pub fn revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RevisionId", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `RegistryName`.
+        core.props, "RegistryName", _, set_registry_name, get_registry_name, Val<String>
+    }
+
+    prop! {
+        /// `RevisionId`.
+        core.props, "RevisionId", revision_id, set_revision_id, get_revision_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -246,22 +254,34 @@ impl Schema {
         Schema { core }
     }
 
-    /// `Description`: A description of the schema.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The source of the schema definition.
+        core.props, "Content", _, set_content, get_content, Val<String>
     }
 
-    /// `SchemaName`: The name of the schema.
-    pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SchemaName", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the schema.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with the resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RegistryName`: The name of the schema registry.
+        core.props, "RegistryName", _, set_registry_name, get_registry_name, Val<String>
+    }
+
+    prop! {
+        /// `SchemaName`: The name of the schema.
+        core.props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of schema. Valid types include OpenApi3 and JSONSchemaDraft4.
+        core.props, "Type", _, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

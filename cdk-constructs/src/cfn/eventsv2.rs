@@ -43,34 +43,37 @@ impl EventBus {
         EventBus { core }
     }
 
-    /// `Description`: A description of the event bus. Control characters and Unicode line
-    /// separators are not allowed.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the event bus. Control characters and Unicode line
+        /// separators are not allowed.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionConfiguration`: Encryption configuration for the event bus. The service stores
-    /// and returns the customer managed key as its key ARN. The key ARN is recommended so that
-    /// drift detection stays accurate. A key ID is also accepted and is matched to the returned key
-    /// ARN when CloudFormation checks for drift; a key alias is accepted but can be reported as a
-    /// value difference, because an alias cannot be matched to the key ARN it points to.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<event_bus::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: Encryption configuration for the event bus. The service
+        /// stores and returns the customer managed key as its key ARN. The key ARN is recommended
+        /// so that drift detection stays accurate. A key ID is also accepted and is matched to the
+        /// returned key ARN when CloudFormation checks for drift; a key alias is accepted but can
+        /// be reported as a value difference, because an alias cannot be matched to the key ARN it
+        /// points to.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<event_bus::EncryptionConfiguration>
     }
 
-    /// `StorageConfiguration`: The event storage configuration for the event bus, which controls
-    /// the number of days events are retained on the bus.
-    pub fn storage_configuration(mut self, value: impl Into<Val<event_bus::StorageConfiguration>>) -> Self {
-        self.core.set("StorageConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the event bus. The first character must be alphanumeric; the
+        /// remaining characters may also include '.', '-', and '_'.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the event bus.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageConfiguration`: The event storage configuration for the event bus, which
+        /// controls the number of days events are retained on the bus.
+        core.props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<event_bus::StorageConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the event bus.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -124,12 +127,11 @@ pub mod event_bus {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKeyIdentifier`: The identifier of the AWS KMS customer managed key that the event bus
-        /// uses to encrypt events. You can specify the key ARN, key ID, alias name, or alias ARN. If
-        /// you do not specify a key, EventBridge uses an AWS owned key.
-        pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyIdentifier", value.into());
-            self
+        prop! {
+            /// `KmsKeyIdentifier`: The identifier of the AWS KMS customer managed key that the event
+            /// bus uses to encrypt events. You can specify the key ARN, key ID, alias name, or alias
+            /// ARN. If you do not specify a key, EventBridge uses an AWS owned key.
+            props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
         }
     }
 
@@ -149,10 +151,10 @@ pub mod event_bus {
             StorageConfiguration { props }
         }
 
-        /// `RetentionPeriodInDays`: The number of days events are retained on the event bus for replay, 1-365.
-        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `RetentionPeriodInDays`: The number of days events are retained on the event bus for
+            /// replay, 1-365.
+            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
         }
     }
 }
@@ -190,17 +192,33 @@ impl EventSource {
         EventSource { core }
     }
 
-    /// `Description`: A description of the event source. Control characters and Unicode line
-    /// separators are not allowed.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Configuration`: The event source configuration. Specify exactly one of
+        /// AwsServiceEventsConfiguration or PartnerEventsConfiguration.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<event_source::EventSourceConfiguration>
     }
 
-    /// `Tags`: The tags assigned to the event source.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the event source. Control characters and Unicode line
+        /// separators are not allowed.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `EventBusArn`: The ARN of the custom event bus the event source forwards onto.
+        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the event source. The first character must be alphanumeric; the
+        /// remaining characters may also include '.', '-', and '_'. Names cannot begin with the
+        /// reserved aws. prefix.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the event source.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -262,16 +280,16 @@ pub mod event_source {
             EventSourceConfiguration { props }
         }
 
-        /// `AwsServiceEventsConfiguration`: Configuration for forwarding a single AWS service's events.
-        pub fn aws_service_events_configuration(mut self, value: impl Into<Val<AwsServiceEventsConfiguration>>) -> Self {
-            self.props.set("AwsServiceEventsConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsServiceEventsConfiguration`: Configuration for forwarding a single AWS service's
+            /// events.
+            props, "AwsServiceEventsConfiguration", aws_service_events_configuration, set_aws_service_events_configuration, get_aws_service_events_configuration, Val<AwsServiceEventsConfiguration>
         }
 
-        /// `PartnerEventsConfiguration`: Configuration for forwarding a partner event source's events.
-        pub fn partner_events_configuration(mut self, value: impl Into<Val<PartnerEventsConfiguration>>) -> Self {
-            self.props.set("PartnerEventsConfiguration", value.into());
-            self
+        prop! {
+            /// `PartnerEventsConfiguration`: Configuration for forwarding a partner event source's
+            /// events.
+            props, "PartnerEventsConfiguration", partner_events_configuration, set_partner_events_configuration, get_partner_events_configuration, Val<PartnerEventsConfiguration>
         }
     }
 
@@ -294,19 +312,23 @@ pub mod event_source {
             AwsServiceEventsConfiguration { props }
         }
 
-        /// `OnFailureConfiguration`: The destination for events that could not be forwarded.
-        pub fn on_failure_configuration(mut self, value: impl Into<Val<OnFailureConfiguration>>) -> Self {
-            self.props.set("OnFailureConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsService`: A single AWS service source identifier, for example aws.s3. Wildcards and
+            /// lists are not allowed.
+            props, "AwsService", _, set_aws_service, get_aws_service, Val<String>
         }
 
-        /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the specified
-        /// AWS service are forwarded to the event bus. Do not include source, account, or region as
-        /// top-level fields. If you do not specify a pattern, all events from the service are
-        /// forwarded.
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `OnFailureConfiguration`: The destination for events that could not be forwarded.
+            props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<OnFailureConfiguration>
+        }
+
+        prop! {
+            /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the
+            /// specified AWS service are forwarded to the event bus. Do not include source, account, or
+            /// region as top-level fields. If you do not specify a pattern, all events from the service
+            /// are forwarded.
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -328,11 +350,10 @@ pub mod event_source {
             OnFailureConfiguration { props }
         }
 
-        /// `Arn`: The ARN of the Amazon SQS standard queue that receives events that could not be
-        /// forwarded. FIFO queues are not supported.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the Amazon SQS standard queue that receives events that could not be
+            /// forwarded. FIFO queues are not supported.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -358,29 +379,35 @@ pub mod event_source {
             PartnerEventsConfiguration { props }
         }
 
-        /// `OnFailureConfiguration`: The destination for events that could not be forwarded, covering
-        /// both the forwarding target and the managed partner event bus.
-        pub fn on_failure_configuration(mut self, value: impl Into<Val<OnFailureConfiguration>>) -> Self {
-            self.props.set("OnFailureConfiguration", value.into());
-            self
+        prop! {
+            /// `PartnerEventSourceArn`: The ARN of the partner event source to forward. The partner
+            /// owns the event source, so the ARN's account segment is empty. Changing this property
+            /// replaces the event source. Because Name and EventBusArn together identify an event
+            /// source, and the replacement is created before the old resource is deleted, change Name
+            /// in the same update.
+            props, "PartnerEventSourceArn", _, set_partner_event_source_arn, get_partner_event_source_arn, Val<String>
         }
 
-        /// `PartnerBusKmsKeyIdentifier`: The identifier of the AWS KMS customer managed key for
-        /// EventBridge to use, if you choose to use a customer managed key to encrypt events on the
-        /// managed partner event bus. The identifier can be the key Amazon Resource Name (ARN), KeyId,
-        /// key alias, or key alias ARN. If you do not specify a customer managed key identifier,
-        /// EventBridge uses an AWS owned key to encrypt events on the event bus.
-        pub fn partner_bus_kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PartnerBusKmsKeyIdentifier", value.into());
-            self
+        prop! {
+            /// `OnFailureConfiguration`: The destination for events that could not be forwarded,
+            /// covering both the forwarding target and the managed partner event bus.
+            props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<OnFailureConfiguration>
         }
 
-        /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the specified
-        /// partner event source are forwarded to the event bus. If you do not specify a pattern, all
-        /// events from the partner event source are forwarded.
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `PartnerBusKmsKeyIdentifier`: The identifier of the AWS KMS customer managed key for
+            /// EventBridge to use, if you choose to use a customer managed key to encrypt events on the
+            /// managed partner event bus. The identifier can be the key Amazon Resource Name (ARN),
+            /// KeyId, key alias, or key alias ARN. If you do not specify a customer managed key
+            /// identifier, EventBridge uses an AWS owned key to encrypt events on the event bus.
+            props, "PartnerBusKmsKeyIdentifier", partner_bus_kms_key_identifier, set_partner_bus_kms_key_identifier, get_partner_bus_kms_key_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the
+            /// specified partner event source are forwarded to the event bus. If you do not specify a
+            /// pattern, all events from the partner event source are forwarded.
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 }
@@ -422,6 +449,24 @@ impl ResourcePolicy {
         core.set("EventBusArn", event_bus_arn.into());
         core.set("PolicyDocument", policy_document.into());
         ResourcePolicy { core }
+    }
+
+    prop! {
+        /// `EventBusArn`: The Amazon Resource Name (ARN) of the event bus whose resource policy
+        /// this is. The bus must already exist. This resource does not create it.
+        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDocument`: The resource policy document, as a JSON object. The document can be up
+        /// to 20 KB. This quota is adjustable. An empty object is not a valid policy. To remove the
+        /// policy, delete this resource. The principals in the document must exist and be visible
+        /// to the service when the policy is written. When you create a new IAM role or user, that
+        /// principal might not be immediately visible to the service. You might need to enforce a
+        /// delay before you include it in the document. For more information, see "Changes that I
+        /// make are not always immediately visible" in the IAM User Guide. Declare Version. Write
+        /// AWS …
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -470,94 +515,100 @@ impl Subscriber {
         Subscriber { core }
     }
 
-    /// `BatchConfiguration`: Configuration for batching events into a single delivery to the
-    /// target.
-    pub fn batch_configuration(mut self, value: impl Into<Val<subscriber::BatchConfiguration>>) -> Self {
-        self.core.set("BatchConfiguration", value.into());
-        self
+    prop! {
+        /// `BatchConfiguration`: Configuration for batching events into a single delivery to the
+        /// target.
+        core.props, "BatchConfiguration", batch_configuration, set_batch_configuration, get_batch_configuration, Val<subscriber::BatchConfiguration>
     }
 
-    /// `Description`: A description of the subscriber. Control characters and Unicode line
-    /// separators are not allowed.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the subscriber. Control characters and Unicode line
+        /// separators are not allowed.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FilterConfiguration`: Configuration for filtering which events are delivered to the target.
-    /// An event must match every filter to be delivered.
-    pub fn filter_configuration(mut self, value: impl Into<Val<subscriber::FilterConfiguration>>) -> Self {
-        self.core.set("FilterConfiguration", value.into());
-        self
+    prop! {
+        /// `EventBusArn`: The ARN of the event bus this subscriber belongs to.
+        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
     }
 
-    /// `LogConfiguration`: Delivery logging configuration for the subscriber.
-    pub fn log_configuration(mut self, value: impl Into<Val<subscriber::LogConfiguration>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `FilterConfiguration`: Configuration for filtering which events are delivered to the
+        /// target. An event must match every filter to be delivered.
+        core.props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<subscriber::FilterConfiguration>
     }
 
-    /// `OnFailureConfiguration`: The destination for events that could not be delivered to the
-    /// target.
-    pub fn on_failure_configuration(mut self, value: impl Into<Val<subscriber::OnFailureConfiguration>>) -> Self {
-        self.core.set("OnFailureConfiguration", value.into());
-        self
+    prop! {
+        /// `InvokeConfiguration`: Configuration for how the subscriber invokes its target,
+        /// including the target ARN, the IAM role used to invoke it, and, optionally, the
+        /// target-specific parameters object that matches the target type.
+        core.props, "InvokeConfiguration", _, set_invoke_configuration, get_invoke_configuration, Val<subscriber::InvokeConfiguration>
     }
 
-    /// `PointInTimeConfiguration`: The point in time to start delivering events from. Used when
-    /// StartingPosition is POINT_IN_TIME.
-    pub fn point_in_time_configuration(mut self, value: impl Into<Val<subscriber::PointInTimeConfiguration>>) -> Self {
-        self.core.set("PointInTimeConfiguration", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`: Delivery logging configuration for the subscriber.
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<subscriber::LogConfiguration>
     }
 
-    /// `ResumePosition`: Resume-time control, never returned by the service. Applied only when an
-    /// update transitions State from STOPPED to RUNNING: LAST_PROCESSED (default) resumes from the
-    /// last processed event, LATEST skips to the newest. Ignored on create and on any update that
-    /// does not perform that transition.
-    pub fn resume_position(mut self, value: impl Into<Val<subscriber::ResumePosition>>) -> Self {
-        self.core.set("ResumePosition", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the subscriber. The first character must be alphanumeric; the
+        /// remaining characters may also include '.', '-', and '_'.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `RetryPolicy`: The retry policy for failed deliveries to the target.
-    pub fn retry_policy(mut self, value: impl Into<Val<subscriber::RetryPolicy>>) -> Self {
-        self.core.set("RetryPolicy", value.into());
-        self
+    prop! {
+        /// `OnFailureConfiguration`: The destination for events that could not be delivered to the
+        /// target.
+        core.props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<subscriber::OnFailureConfiguration>
     }
 
-    /// `StartingPosition`: Where the subscriber starts reading events: LATEST starts from the
-    /// newest events; POINT_IN_TIME starts from the point specified in PointInTimeConfiguration.
-    pub fn starting_position(mut self, value: impl Into<Val<subscriber::StartingPosition>>) -> Self {
-        self.core.set("StartingPosition", value.into());
-        self
+    prop! {
+        /// `PointInTimeConfiguration`: The point in time to start delivering events from. Used when
+        /// StartingPosition is POINT_IN_TIME.
+        core.props, "PointInTimeConfiguration", point_in_time_configuration, set_point_in_time_configuration, get_point_in_time_configuration, Val<subscriber::PointInTimeConfiguration>
     }
 
-    /// `State`: The run state of the subscriber. Events are delivered only while the state is
-    /// RUNNING. Setting the state to STOPPED pauses delivery. When an update sets a stopped
-    /// subscriber back to RUNNING, ResumePosition controls where delivery resumes.
-    pub fn state(mut self, value: impl Into<Val<subscriber::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `ResumePosition`: Resume-time control, never returned by the service. Applied only when
+        /// an update transitions State from STOPPED to RUNNING: LAST_PROCESSED (default) resumes
+        /// from the last processed event, LATEST skips to the newest. Ignored on create and on any
+        /// update that does not perform that transition.
+        core.props, "ResumePosition", resume_position, set_resume_position, get_resume_position, Val<subscriber::ResumePosition>
     }
 
-    /// `Tags`: The tags assigned to the subscriber.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RetryPolicy`: The retry policy for failed deliveries to the target.
+        core.props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<subscriber::RetryPolicy>
     }
 
-    /// `Transformer`: Configuration for transforming events before delivery to the target.
-    pub fn transformer(mut self, value: impl Into<Val<subscriber::Transformer>>) -> Self {
-        self.core.set("Transformer", value.into());
-        self
+    prop! {
+        /// `StartingPosition`: Where the subscriber starts reading events: LATEST starts from the
+        /// newest events; POINT_IN_TIME starts from the point specified in
+        /// PointInTimeConfiguration.
+        core.props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<subscriber::StartingPosition>
     }
 
-    /// `Type`: The delivery ordering mode of the subscriber. FIFO delivers events in order within
-    /// an event group; UNORDERED delivers without an ordering guarantee.
-    pub fn type_(mut self, value: impl Into<Val<subscriber::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `State`: The run state of the subscriber. Events are delivered only while the state is
+        /// RUNNING. Setting the state to STOPPED pauses delivery. When an update sets a stopped
+        /// subscriber back to RUNNING, ResumePosition controls where delivery resumes.
+        core.props, "State", state, set_state, get_state, Val<subscriber::State>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the subscriber.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Transformer`: Configuration for transforming events before delivery to the target.
+        core.props, "Transformer", transformer, set_transformer, get_transformer, Val<subscriber::Transformer>
+    }
+
+    prop! {
+        /// `Type`: The delivery ordering mode of the subscriber. FIFO delivers events in order
+        /// within an event group; UNORDERED delivers without an ordering guarantee.
+        core.props, "Type", type_, set_type, get_type, Val<subscriber::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -612,24 +663,23 @@ pub mod subscriber {
             BatchConfiguration { props }
         }
 
-        /// `MaxBatchSize`: The maximum number of events in a single batch delivered to the target. The
-        /// maximum depends on the target: 500 for Kinesis Data Streams and Amazon Data Firehose, 100
-        /// for Lambda, Step Functions, and AWS::EventsV2::EventBus targets, 10 for Amazon SQS, Amazon
-        /// SNS, and AWS::Events::EventBus targets, and 1 for API Gateway, API destinations, and
-        /// universal service integration targets. The service rejects a value above the target's
-        /// maximum. Fewer events may be delivered when the batch window elapses. When omitted, the
-        /// default is 10 for Lambda and Step Functions targets and the target's maximum for …
-        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchSize", value.into());
-            self
+        prop! {
+            /// `MaxBatchSize`: The maximum number of events in a single batch delivered to the target.
+            /// The maximum depends on the target: 500 for Kinesis Data Streams and Amazon Data
+            /// Firehose, 100 for Lambda, Step Functions, and AWS::EventsV2::EventBus targets, 10 for
+            /// Amazon SQS, Amazon SNS, and AWS::Events::EventBus targets, and 1 for API Gateway, API
+            /// destinations, and universal service integration targets. The service rejects a value
+            /// above the target's maximum. Fewer events may be delivered when the batch window elapses.
+            /// When omitted, the default is 10 for Lambda and Step Functions targets and the target's
+            /// maximum for …
+            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
         }
 
-        /// `MaxBatchWindowInSeconds`: The maximum time in seconds to wait for a batch to fill before
-        /// delivering it, 0-300. The default is 0 (no wait). The resolved value applied by the service
-        /// is returned on read.
-        pub fn max_batch_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `MaxBatchWindowInSeconds`: The maximum time in seconds to wait for a batch to fill
+            /// before delivering it, 0-300. The default is 0 (no wait). The resolved value applied by
+            /// the service is returned on read.
+            props, "MaxBatchWindowInSeconds", max_batch_window_in_seconds, set_max_batch_window_in_seconds, get_max_batch_window_in_seconds, Val<i64>
         }
     }
 
@@ -652,10 +702,15 @@ pub mod subscriber {
             FilterConfiguration { props }
         }
 
-        /// `Language`: The filter language. The default is EVENT_BRIDGE_PATTERN.
-        pub fn language(mut self, value: impl Into<Val<FilterConfigurationLanguage>>) -> Self {
-            self.props.set("Language", value.into());
-            self
+        prop! {
+            /// `Filters`: The list of filters, 1-50 entries. An event must match every filter to be
+            /// delivered.
+            props, "Filters", _, set_filters, get_filters, Val<List<Filter>>
+        }
+
+        prop! {
+            /// `Language`: The filter language. The default is EVENT_BRIDGE_PATTERN.
+            props, "Language", language, set_language, get_language, Val<FilterConfigurationLanguage>
         }
     }
 
@@ -679,6 +734,17 @@ pub mod subscriber {
             props.set("Pattern", pattern.into());
             props.set("Scope", scope.into());
             Filter { props }
+        }
+
+        prop! {
+            /// `Pattern`: The event pattern, as a JSON string.
+            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        }
+
+        prop! {
+            /// `Scope`: Which part of the event the pattern is evaluated against: DATA (the event
+            /// payload), METADATA (event metadata), or SYSTEM_METADATA (service-generated metadata).
+            props, "Scope", _, set_scope, get_scope, Val<FilterScope>
         }
     }
 
@@ -733,58 +799,64 @@ pub mod subscriber {
             InvokeConfiguration { props }
         }
 
-        /// `EventBusV2Parameters`: Parameters for forwarding events to another EventBridge event bus,
-        /// used when TargetArn is an event bus ARN of the form
-        /// arn:{partition}:events:{region}:{account}:event-busv2/{name}/{id}.
-        pub fn event_bus_v2_parameters(mut self, value: impl Into<Val<InvokeConfigurationEventBusV2Parameters>>) -> Self {
-            self.props.set("EventBusV2Parameters", value.into());
-            self
+        prop! {
+            /// `TargetArn`: The Amazon Resource Name (ARN) of the target that the subscriber invokes.
+            /// For universal service integration targets, use the form
+            /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
+            props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
         }
 
-        /// `HttpParameters`: Parameters for invoking an HTTP endpoint target, such as an Amazon API
-        /// Gateway endpoint or an EventBridge API destination.
-        pub fn http_parameters(mut self, value: impl Into<Val<InvokeConfigurationHttpParameters>>) -> Self {
-            self.props.set("HttpParameters", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role the service assumes to invoke the target. The role
+            /// must belong to the same account as the subscriber.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `KinesisParameters`: Parameters for writing events to an Amazon Kinesis Data Streams target.
-        pub fn kinesis_parameters(mut self, value: impl Into<Val<InvokeConfigurationKinesisParameters>>) -> Self {
-            self.props.set("KinesisParameters", value.into());
-            self
+        prop! {
+            /// `EventBusV2Parameters`: Parameters for forwarding events to another EventBridge event
+            /// bus, used when TargetArn is an event bus ARN of the form
+            /// arn:{partition}:events:{region}:{account}:event-busv2/{name}/{id}.
+            props, "EventBusV2Parameters", event_bus_v2_parameters, set_event_bus_v2_parameters, get_event_bus_v2_parameters, Val<InvokeConfigurationEventBusV2Parameters>
         }
 
-        /// `LambdaParameters`: Parameters for invoking an AWS Lambda function target.
-        pub fn lambda_parameters(mut self, value: impl Into<Val<InvokeConfigurationLambdaParameters>>) -> Self {
-            self.props.set("LambdaParameters", value.into());
-            self
+        prop! {
+            /// `HttpParameters`: Parameters for invoking an HTTP endpoint target, such as an Amazon API
+            /// Gateway endpoint or an EventBridge API destination.
+            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<InvokeConfigurationHttpParameters>
         }
 
-        /// `SnsParameters`: Parameters for publishing events to an Amazon SNS topic target.
-        pub fn sns_parameters(mut self, value: impl Into<Val<InvokeConfigurationSnsParameters>>) -> Self {
-            self.props.set("SnsParameters", value.into());
-            self
+        prop! {
+            /// `KinesisParameters`: Parameters for writing events to an Amazon Kinesis Data Streams
+            /// target.
+            props, "KinesisParameters", kinesis_parameters, set_kinesis_parameters, get_kinesis_parameters, Val<InvokeConfigurationKinesisParameters>
         }
 
-        /// `SqsParameters`: Parameters for sending events to an Amazon SQS queue target.
-        pub fn sqs_parameters(mut self, value: impl Into<Val<InvokeConfigurationSqsParameters>>) -> Self {
-            self.props.set("SqsParameters", value.into());
-            self
+        prop! {
+            /// `LambdaParameters`: Parameters for invoking an AWS Lambda function target.
+            props, "LambdaParameters", lambda_parameters, set_lambda_parameters, get_lambda_parameters, Val<InvokeConfigurationLambdaParameters>
         }
 
-        /// `StepFunctionsParameters`: Parameters for starting an AWS Step Functions state machine
-        /// execution target.
-        pub fn step_functions_parameters(mut self, value: impl Into<Val<InvokeConfigurationStepFunctionsParameters>>) -> Self {
-            self.props.set("StepFunctionsParameters", value.into());
-            self
+        prop! {
+            /// `SnsParameters`: Parameters for publishing events to an Amazon SNS topic target.
+            props, "SnsParameters", sns_parameters, set_sns_parameters, get_sns_parameters, Val<InvokeConfigurationSnsParameters>
         }
 
-        /// `UniversalTargetParameters`: Parameters for invoking an AWS service API as a universal
-        /// service integration target, used when TargetArn has the form
-        /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
-        pub fn universal_target_parameters(mut self, value: impl Into<Val<InvokeConfigurationUniversalTargetParameters>>) -> Self {
-            self.props.set("UniversalTargetParameters", value.into());
-            self
+        prop! {
+            /// `SqsParameters`: Parameters for sending events to an Amazon SQS queue target.
+            props, "SqsParameters", sqs_parameters, set_sqs_parameters, get_sqs_parameters, Val<InvokeConfigurationSqsParameters>
+        }
+
+        prop! {
+            /// `StepFunctionsParameters`: Parameters for starting an AWS Step Functions state machine
+            /// execution target.
+            props, "StepFunctionsParameters", step_functions_parameters, set_step_functions_parameters, get_step_functions_parameters, Val<InvokeConfigurationStepFunctionsParameters>
+        }
+
+        prop! {
+            /// `UniversalTargetParameters`: Parameters for invoking an AWS service API as a universal
+            /// service integration target, used when TargetArn has the form
+            /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
+            props, "UniversalTargetParameters", universal_target_parameters, set_universal_target_parameters, get_universal_target_parameters, Val<InvokeConfigurationUniversalTargetParameters>
         }
     }
 
@@ -805,24 +877,21 @@ pub mod subscriber {
             InvokeConfigurationEventBusV2Parameters { props }
         }
 
-        /// `DeduplicationConfiguration`: Deduplication settings applied to the forwarded events on the
-        /// downstream event bus.
-        pub fn deduplication_configuration(mut self, value: impl Into<Val<DeduplicationConfiguration>>) -> Self {
-            self.props.set("DeduplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `DeduplicationConfiguration`: Deduplication settings applied to the forwarded events on
+            /// the downstream event bus.
+            props, "DeduplicationConfiguration", deduplication_configuration, set_deduplication_configuration, get_deduplication_configuration, Val<DeduplicationConfiguration>
         }
 
-        /// `Metadata`: Metadata forwarded with each event, as key-value string pairs.
-        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `Metadata`: Metadata forwarded with each event, as key-value string pairs.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
         }
 
-        /// `SystemMetadata`: System metadata attached to each forwarded event, controlling FIFO
-        /// ordering and deduplication on the downstream event bus.
-        pub fn system_metadata(mut self, value: impl Into<Val<EventBusV2SystemMetadata>>) -> Self {
-            self.props.set("SystemMetadata", value.into());
-            self
+        prop! {
+            /// `SystemMetadata`: System metadata attached to each forwarded event, controlling FIFO
+            /// ordering and deduplication on the downstream event bus.
+            props, "SystemMetadata", system_metadata, set_system_metadata, get_system_metadata, Val<EventBusV2SystemMetadata>
         }
     }
 
@@ -847,6 +916,13 @@ pub mod subscriber {
             let mut props = Props::new();
             props.set("DeduplicationType", deduplication_type.into());
             DeduplicationConfiguration { props }
+        }
+
+        prop! {
+            /// `DeduplicationType`: How duplicate events are detected: CONTENT_BASED deduplicates by a
+            /// hash of the event content. To deduplicate by a caller-supplied token instead, omit
+            /// DeduplicationConfiguration and set SystemMetadata.DeduplicationId.
+            props, "DeduplicationType", _, set_deduplication_type, get_deduplication_type, Val<DeduplicationConfigurationDeduplicationType>
         }
     }
 
@@ -878,18 +954,16 @@ pub mod subscriber {
             EventBusV2SystemMetadata { props }
         }
 
-        /// `DeduplicationId`: The deduplication ID for FIFO deduplication on the downstream event bus.
-        /// Accepts a literal value or a JSONata expression.
-        pub fn deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeduplicationId", value.into());
-            self
+        prop! {
+            /// `DeduplicationId`: The deduplication ID for FIFO deduplication on the downstream event
+            /// bus. Accepts a literal value or a JSONata expression.
+            props, "DeduplicationId", deduplication_id, set_deduplication_id, get_deduplication_id, Val<String>
         }
 
-        /// `EventGroupId`: The event group ID for FIFO ordering on the downstream event bus. Accepts a
-        /// literal value or a JSONata expression.
-        pub fn event_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventGroupId", value.into());
-            self
+        prop! {
+            /// `EventGroupId`: The event group ID for FIFO ordering on the downstream event bus.
+            /// Accepts a literal value or a JSONata expression.
+            props, "EventGroupId", event_group_id, set_event_group_id, get_event_group_id, Val<String>
         }
     }
 
@@ -910,30 +984,26 @@ pub mod subscriber {
             InvokeConfigurationHttpParameters { props }
         }
 
-        /// `HeaderParameters`: HTTP headers to add to the request.
-        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("HeaderParameters", value.into());
-            self
+        prop! {
+            /// `HeaderParameters`: HTTP headers to add to the request.
+            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
         }
 
-        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-        /// written as a string. Accepts a literal value or a JSONata expression.
-        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+            /// written as a string. Accepts a literal value or a JSONata expression.
+            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
         }
 
-        /// `PathParameterValues`: Values for the path parameters (wildcards) in the target URL, in
-        /// order.
-        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PathParameterValues", value.into());
-            self
+        prop! {
+            /// `PathParameterValues`: Values for the path parameters (wildcards) in the target URL, in
+            /// order.
+            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
         }
 
-        /// `QueryStringParameters`: Query string parameters to add to the request.
-        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("QueryStringParameters", value.into());
-            self
+        prop! {
+            /// `QueryStringParameters`: Query string parameters to add to the request.
+            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
         }
     }
 
@@ -953,18 +1023,16 @@ pub mod subscriber {
             InvokeConfigurationKinesisParameters { props }
         }
 
-        /// `ExplicitHashKey`: An explicit hash key that overrides the partition key's shard assignment.
-        /// Accepts a literal value or a JSONata expression.
-        pub fn explicit_hash_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExplicitHashKey", value.into());
-            self
+        prop! {
+            /// `ExplicitHashKey`: An explicit hash key that overrides the partition key's shard
+            /// assignment. Accepts a literal value or a JSONata expression.
+            props, "ExplicitHashKey", explicit_hash_key, set_explicit_hash_key, get_explicit_hash_key, Val<String>
         }
 
-        /// `PartitionKey`: The partition key that determines which shard each record is written to.
-        /// Accepts a literal value or a JSONata expression.
-        pub fn partition_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PartitionKey", value.into());
-            self
+        prop! {
+            /// `PartitionKey`: The partition key that determines which shard each record is written to.
+            /// Accepts a literal value or a JSONata expression.
+            props, "PartitionKey", partition_key, set_partition_key, get_partition_key, Val<String>
         }
     }
 
@@ -984,38 +1052,33 @@ pub mod subscriber {
             InvokeConfigurationLambdaParameters { props }
         }
 
-        /// `DurableExecutionName`: A unique name for a durable function execution. Accepts a literal
-        /// value or a JSONata expression.
-        pub fn durable_execution_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DurableExecutionName", value.into());
-            self
+        prop! {
+            /// `DurableExecutionName`: A unique name for a durable function execution. Accepts a
+            /// literal value or a JSONata expression.
+            props, "DurableExecutionName", durable_execution_name, set_durable_execution_name, get_durable_execution_name, Val<String>
         }
 
-        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-        /// written as a string. Accepts a literal value or a JSONata expression.
-        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+            /// written as a string. Accepts a literal value or a JSONata expression.
+            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
         }
 
-        /// `InvocationType`: How the function is invoked: EVENT (asynchronous) or REQUEST_RESPONSE (synchronous).
-        pub fn invocation_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationType", value.into());
-            self
+        prop! {
+            /// `InvocationType`: How the function is invoked: EVENT (asynchronous) or REQUEST_RESPONSE (synchronous).
+            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<String>
         }
 
-        /// `Qualifier`: The version or alias of the Lambda function to invoke. Accepts a literal value
-        /// or a JSONata expression.
-        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Qualifier", value.into());
-            self
+        prop! {
+            /// `Qualifier`: The version or alias of the Lambda function to invoke. Accepts a literal
+            /// value or a JSONata expression.
+            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
         }
 
-        /// `TenantId`: The tenant identifier for multi-tenant Lambda functions. Accepts a literal value
-        /// or a JSONata expression.
-        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantId", value.into());
-            self
+        prop! {
+            /// `TenantId`: The tenant identifier for multi-tenant Lambda functions. Accepts a literal
+            /// value or a JSONata expression.
+            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
         }
     }
 
@@ -1035,39 +1098,34 @@ pub mod subscriber {
             InvokeConfigurationSnsParameters { props }
         }
 
-        /// `MessageAttributes`: Custom message attributes to attach to each message; Amazon SNS
-        /// subscription filter policies can match on them.
-        pub fn message_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
-            self.props.set("MessageAttributes", value.into());
-            self
+        prop! {
+            /// `MessageAttributes`: Custom message attributes to attach to each message; Amazon SNS
+            /// subscription filter policies can match on them.
+            props, "MessageAttributes", message_attributes, set_message_attributes, get_message_attributes, Val<Map<MessageAttributeValue>>
         }
 
-        /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
-        /// topic. Accepts a literal value or a JSONata expression.
-        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageDeduplicationId", value.into());
-            self
+        prop! {
+            /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
+            /// topic. Accepts a literal value or a JSONata expression.
+            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
         }
 
-        /// `MessageGroupId`: The message group ID to use when the target is a FIFO topic. Accepts a
-        /// literal value or a JSONata expression.
-        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageGroupId", value.into());
-            self
+        prop! {
+            /// `MessageGroupId`: The message group ID to use when the target is a FIFO topic. Accepts a
+            /// literal value or a JSONata expression.
+            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
         }
 
-        /// `MessageStructure`: Set to json to send a different message per delivery protocol. Accepts a
-        /// literal value or a JSONata expression.
-        pub fn message_structure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageStructure", value.into());
-            self
+        prop! {
+            /// `MessageStructure`: Set to json to send a different message per delivery protocol.
+            /// Accepts a literal value or a JSONata expression.
+            props, "MessageStructure", message_structure, set_message_structure, get_message_structure, Val<String>
         }
 
-        /// `Subject`: The subject line to use for email-protocol subscriptions. Accepts a literal value
-        /// or a JSONata expression.
-        pub fn subject(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Subject", value.into());
-            self
+        prop! {
+            /// `Subject`: The subject line to use for email-protocol subscriptions. Accepts a literal
+            /// value or a JSONata expression.
+            props, "Subject", subject, set_subject, get_subject, Val<String>
         }
     }
 
@@ -1091,17 +1149,22 @@ pub mod subscriber {
             MessageAttributeValue { props }
         }
 
-        /// `BinaryValue`: The attribute value for the Binary data type, Base64-encoded.
-        pub fn binary_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BinaryValue", value.into());
-            self
+        prop! {
+            /// `DataType`: The attribute data type. For Amazon SQS targets, specify String, Number, or
+            /// Binary, optionally with a custom label suffix such as Number.float. For Amazon SNS
+            /// targets, specify String, String.Array, Number, or Binary.
+            props, "DataType", _, set_data_type, get_data_type, Val<String>
         }
 
-        /// `StringValue`: The attribute value for the String and Number data types (and String.Array
-        /// for Amazon SNS targets).
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `BinaryValue`: The attribute value for the Binary data type, Base64-encoded.
+            props, "BinaryValue", binary_value, set_binary_value, get_binary_value, Val<String>
+        }
+
+        prop! {
+            /// `StringValue`: The attribute value for the String and Number data types (and
+            /// String.Array for Amazon SNS targets).
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -1121,38 +1184,33 @@ pub mod subscriber {
             InvokeConfigurationSqsParameters { props }
         }
 
-        /// `DelaySeconds`: The delay in seconds for the message, written as a string. Accepts a literal
-        /// value or a JSONata expression.
-        pub fn delay_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DelaySeconds", value.into());
-            self
+        prop! {
+            /// `DelaySeconds`: The delay in seconds for the message, written as a string. Accepts a
+            /// literal value or a JSONata expression.
+            props, "DelaySeconds", delay_seconds, set_delay_seconds, get_delay_seconds, Val<String>
         }
 
-        /// `MessageAttributes`: Custom message attributes to attach to each message.
-        pub fn message_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
-            self.props.set("MessageAttributes", value.into());
-            self
+        prop! {
+            /// `MessageAttributes`: Custom message attributes to attach to each message.
+            props, "MessageAttributes", message_attributes, set_message_attributes, get_message_attributes, Val<Map<MessageAttributeValue>>
         }
 
-        /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
-        /// queue. Accepts a literal value or a JSONata expression.
-        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageDeduplicationId", value.into());
-            self
+        prop! {
+            /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
+            /// queue. Accepts a literal value or a JSONata expression.
+            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
         }
 
-        /// `MessageGroupId`: The message group ID to use when the target is a FIFO queue. Accepts a
-        /// literal value or a JSONata expression.
-        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageGroupId", value.into());
-            self
+        prop! {
+            /// `MessageGroupId`: The message group ID to use when the target is a FIFO queue. Accepts a
+            /// literal value or a JSONata expression.
+            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
         }
 
-        /// `MessageSystemAttributes`: Message system attributes to attach to each message, such as
-        /// AWSTraceHeader.
-        pub fn message_system_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
-            self.props.set("MessageSystemAttributes", value.into());
-            self
+        prop! {
+            /// `MessageSystemAttributes`: Message system attributes to attach to each message, such as
+            /// AWSTraceHeader.
+            props, "MessageSystemAttributes", message_system_attributes, set_message_system_attributes, get_message_system_attributes, Val<Map<MessageAttributeValue>>
         }
     }
 
@@ -1172,32 +1230,28 @@ pub mod subscriber {
             InvokeConfigurationStepFunctionsParameters { props }
         }
 
-        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-        /// written as a string. Accepts a literal value or a JSONata expression.
-        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+            /// written as a string. Accepts a literal value or a JSONata expression.
+            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
         }
 
-        /// `InvocationType`: How the execution is started: EVENT (StartExecution, asynchronous) or
-        /// REQUEST_RESPONSE (StartSyncExecution, synchronous).
-        pub fn invocation_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationType", value.into());
-            self
+        prop! {
+            /// `InvocationType`: How the execution is started: EVENT (StartExecution, asynchronous) or
+            /// REQUEST_RESPONSE (StartSyncExecution, synchronous).
+            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<String>
         }
 
-        /// `Name`: A name for the execution. Must be unique for the account, Region, and state machine.
-        /// Accepts a literal value or a JSONata expression.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: A name for the execution. Must be unique for the account, Region, and state
+            /// machine. Accepts a literal value or a JSONata expression.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `TraceHeader`: The AWS X-Ray trace header for distributed tracing. Accepts a literal value
-        /// or a JSONata expression.
-        pub fn trace_header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TraceHeader", value.into());
-            self
+        prop! {
+            /// `TraceHeader`: The AWS X-Ray trace header for distributed tracing. Accepts a literal
+            /// value or a JSONata expression.
+            props, "TraceHeader", trace_header, set_trace_header, get_trace_header, Val<String>
         }
     }
 
@@ -1221,12 +1275,17 @@ pub mod subscriber {
             InvokeConfigurationUniversalTargetParameters { props }
         }
 
-        /// `InvocationTimeoutSeconds`: Timeout in seconds for each invocation of the target (1-30,
-        /// default 30). Must be a literal integer written as a string; JSONata expressions are not
-        /// supported for this field.
-        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `Input`: JSON string or JSONata expression that produces the API request. Supports {% ... %}
+            /// JSONata expressions for dynamic values from the event.
+            props, "Input", _, set_input, get_input, Val<String>
+        }
+
+        prop! {
+            /// `InvocationTimeoutSeconds`: Timeout in seconds for each invocation of the target (1-30,
+            /// default 30). Must be a literal integer written as a string; JSONata expressions are not
+            /// supported for this field.
+            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
         }
     }
 
@@ -1245,19 +1304,17 @@ pub mod subscriber {
             LogConfiguration { props }
         }
 
-        /// `IncludePayload`: Whether the event payload is included in emitted log records: FULL
-        /// includes it in every emitted record, and ON_ERROR_ONLY includes it only in error records.
-        /// The default is ON_ERROR_ONLY.
-        pub fn include_payload(mut self, value: impl Into<Val<LogConfigurationIncludePayload>>) -> Self {
-            self.props.set("IncludePayload", value.into());
-            self
+        prop! {
+            /// `IncludePayload`: Whether the event payload is included in emitted log records: FULL
+            /// includes it in every emitted record, and ON_ERROR_ONLY includes it only in error
+            /// records. The default is ON_ERROR_ONLY.
+            props, "IncludePayload", include_payload, set_include_payload, get_include_payload, Val<LogConfigurationIncludePayload>
         }
 
-        /// `Level`: The minimum log level: OFF (no logging), ERROR, or INFO. Records below this level
-        /// are not emitted. The default is OFF.
-        pub fn level(mut self, value: impl Into<Val<LogConfigurationLevel>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`: The minimum log level: OFF (no logging), ERROR, or INFO. Records below this
+            /// level are not emitted. The default is OFF.
+            props, "Level", level, set_level, get_level, Val<LogConfigurationLevel>
         }
     }
 
@@ -1309,11 +1366,10 @@ pub mod subscriber {
             OnFailureConfiguration { props }
         }
 
-        /// `Arn`: The ARN of the destination that receives events that could not be delivered. An
-        /// Amazon SQS queue is the supported destination.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the destination that receives events that could not be delivered. An
+            /// Amazon SQS queue is the supported destination.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -1336,17 +1392,22 @@ pub mod subscriber {
             PointInTimeConfiguration { props }
         }
 
-        /// `EndPoint`: An optional time to stop delivering events at, in seconds since the Unix epoch.
-        pub fn end_point(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndPoint", value.into());
-            self
+        prop! {
+            /// `PointType`: Where to start: HORIZON starts from the earliest available event; TIMESTAMP
+            /// starts from the StartingPoint timestamp.
+            props, "PointType", _, set_point_type, get_point_type, Val<PointInTimeConfigurationPointType>
         }
 
-        /// `StartingPoint`: The time to start delivering events from, in seconds since the Unix epoch.
-        /// Required when PointType is TIMESTAMP.
-        pub fn starting_point(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartingPoint", value.into());
-            self
+        prop! {
+            /// `EndPoint`: An optional time to stop delivering events at, in seconds since the Unix
+            /// epoch.
+            props, "EndPoint", end_point, set_end_point, get_end_point, Val<i64>
+        }
+
+        prop! {
+            /// `StartingPoint`: The time to start delivering events from, in seconds since the Unix
+            /// epoch. Required when PointType is TIMESTAMP.
+            props, "StartingPoint", starting_point, set_starting_point, get_starting_point, Val<i64>
         }
     }
 
@@ -1395,26 +1456,23 @@ pub mod subscriber {
             RetryPolicy { props }
         }
 
-        /// `MaxEventAgeInSeconds`: The maximum age of an event in seconds, 60-86400 (24 hours). When an
-        /// event reaches this age, retries stop; if OnFailureConfiguration is set, the event is
-        /// delivered to that destination, otherwise it is dropped. The default is 300.
-        pub fn max_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxEventAgeInSeconds", value.into());
-            self
+        prop! {
+            /// `MaxEventAgeInSeconds`: The maximum age of an event in seconds, 60-86400 (24 hours).
+            /// When an event reaches this age, retries stop; if OnFailureConfiguration is set, the
+            /// event is delivered to that destination, otherwise it is dropped. The default is 300.
+            props, "MaxEventAgeInSeconds", max_event_age_in_seconds, set_max_event_age_in_seconds, get_max_event_age_in_seconds, Val<i64>
         }
 
-        /// `MaxRetryAttempts`: The maximum number of retry attempts, 0-185. When the attempts are
-        /// exhausted, retries stop; if OnFailureConfiguration is set, the event is delivered to that
-        /// destination, otherwise it is dropped. The default is 5.
-        pub fn max_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxRetryAttempts", value.into());
-            self
+        prop! {
+            /// `MaxRetryAttempts`: The maximum number of retry attempts, 0-185. When the attempts are
+            /// exhausted, retries stop; if OnFailureConfiguration is set, the event is delivered to
+            /// that destination, otherwise it is dropped. The default is 5.
+            props, "MaxRetryAttempts", max_retry_attempts, set_max_retry_attempts, get_max_retry_attempts, Val<i64>
         }
 
-        /// `RetryStrategy`: Which errors are retried. ALL retries all errors. The default is ALL.
-        pub fn retry_strategy(mut self, value: impl Into<Val<RetryPolicyRetryStrategy>>) -> Self {
-            self.props.set("RetryStrategy", value.into());
-            self
+        prop! {
+            /// `RetryStrategy`: Which errors are retried. ALL retries all errors. The default is ALL.
+            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<RetryPolicyRetryStrategy>
         }
     }
 
@@ -1474,18 +1532,17 @@ pub mod subscriber {
             Transformer { props }
         }
 
-        /// `JsonataConfiguration`: The JSONata expression configuration. Required when Type is JSONATA.
-        pub fn jsonata_configuration(mut self, value: impl Into<Val<JsonataConfiguration>>) -> Self {
-            self.props.set("JsonataConfiguration", value.into());
-            self
+        prop! {
+            /// `JsonataConfiguration`: The JSONata expression configuration. Required when Type is
+            /// JSONATA.
+            props, "JsonataConfiguration", jsonata_configuration, set_jsonata_configuration, get_jsonata_configuration, Val<JsonataConfiguration>
         }
 
-        /// `Type`: The transform type: RAW delivers the event payload only; WITH_METADATA delivers the
-        /// event with its metadata envelope; JSONATA delivers the output of the JSONata expression in
-        /// JsonataConfiguration.
-        pub fn type_(mut self, value: impl Into<Val<TransformerType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The transform type: RAW delivers the event payload only; WITH_METADATA delivers
+            /// the event with its metadata envelope; JSONATA delivers the output of the JSONata
+            /// expression in JsonataConfiguration.
+            props, "Type", type_, set_type, get_type, Val<TransformerType>
         }
     }
 
@@ -1505,6 +1562,12 @@ pub mod subscriber {
             let mut props = Props::new();
             props.set("Expression", expression.into());
             JsonataConfiguration { props }
+        }
+
+        prop! {
+            /// `Expression`: The JSONata expression that transforms the event, enclosed in {% %}
+            /// delimiters.
+            props, "Expression", _, set_expression, get_expression, Val<String>
         }
     }
 

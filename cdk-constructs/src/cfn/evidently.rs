@@ -55,46 +55,64 @@ impl Experiment {
         Experiment { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RandomizationSalt`.
-    pub fn randomization_salt(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RandomizationSalt", value.into());
-        self
+    prop! {
+        /// `MetricGoals`.
+        core.props, "MetricGoals", _, set_metric_goals, get_metric_goals, Val<List<experiment::MetricGoalObject>>
     }
 
-    /// `RemoveSegment`.
-    pub fn remove_segment(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RemoveSegment", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `RunningStatus`: Start Experiment. Default is False
-    pub fn running_status(mut self, value: impl Into<Val<experiment::RunningStatusObject>>) -> Self {
-        self.core.set("RunningStatus", value.into());
-        self
+    prop! {
+        /// `OnlineAbConfig`.
+        core.props, "OnlineAbConfig", _, set_online_ab_config, get_online_ab_config, Val<experiment::OnlineAbConfigObject>
     }
 
-    /// `SamplingRate`.
-    pub fn sampling_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SamplingRate", value.into());
-        self
+    prop! {
+        /// `Project`.
+        core.props, "Project", _, set_project, get_project, Val<String>
     }
 
-    /// `Segment`.
-    pub fn segment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Segment", value.into());
-        self
+    prop! {
+        /// `RandomizationSalt`.
+        core.props, "RandomizationSalt", randomization_salt, set_randomization_salt, get_randomization_salt, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemoveSegment`.
+        core.props, "RemoveSegment", remove_segment, set_remove_segment, get_remove_segment, Val<bool>
+    }
+
+    prop! {
+        /// `RunningStatus`: Start Experiment. Default is False
+        core.props, "RunningStatus", running_status, set_running_status, get_running_status, Val<experiment::RunningStatusObject>
+    }
+
+    prop! {
+        /// `SamplingRate`.
+        core.props, "SamplingRate", sampling_rate, set_sampling_rate, get_sampling_rate, Val<i64>
+    }
+
+    prop! {
+        /// `Segment`.
+        core.props, "Segment", segment, set_segment, get_segment, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Treatments`.
+        core.props, "Treatments", _, set_treatments, get_treatments, Val<List<experiment::TreatmentObject>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,17 +162,36 @@ pub mod experiment {
             MetricGoalObject { props }
         }
 
-        /// `EventPattern`: Event patterns have the same structure as the events they match. Rules use
-        /// event patterns to select events. An event pattern either matches an event or it doesn't.
-        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventPattern", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `UnitLabel`.
-        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnitLabel", value.into());
-            self
+        prop! {
+            /// `EntityIdKey`: The JSON path to reference the entity id in the event.
+            props, "EntityIdKey", _, set_entity_id_key, get_entity_id_key, Val<String>
+        }
+
+        prop! {
+            /// `ValueKey`: The JSON path to reference the numerical metric value in the event.
+            props, "ValueKey", _, set_value_key, get_value_key, Val<String>
+        }
+
+        prop! {
+            /// `DesiredChange`.
+            props, "DesiredChange", _, set_desired_change, get_desired_change, Val<MetricGoalObjectDesiredChange>
+        }
+
+        prop! {
+            /// `EventPattern`: Event patterns have the same structure as the events they match. Rules
+            /// use event patterns to select events. An event pattern either matches an event or it
+            /// doesn't.
+            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+        }
+
+        prop! {
+            /// `UnitLabel`.
+            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
         }
     }
 
@@ -186,16 +223,14 @@ pub mod experiment {
             OnlineAbConfigObject { props }
         }
 
-        /// `ControlTreatmentName`.
-        pub fn control_treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ControlTreatmentName", value.into());
-            self
+        prop! {
+            /// `ControlTreatmentName`.
+            props, "ControlTreatmentName", control_treatment_name, set_control_treatment_name, get_control_treatment_name, Val<String>
         }
 
-        /// `TreatmentWeights`.
-        pub fn treatment_weights(mut self, value: impl Into<Val<List<TreatmentToWeight>>>) -> Self {
-            self.props.set("TreatmentWeights", value.into());
-            self
+        prop! {
+            /// `TreatmentWeights`.
+            props, "TreatmentWeights", treatment_weights, set_treatment_weights, get_treatment_weights, Val<List<TreatmentToWeight>>
         }
     }
 
@@ -217,6 +252,16 @@ pub mod experiment {
             props.set("SplitWeight", split_weight.into());
             TreatmentToWeight { props }
         }
+
+        prop! {
+            /// `Treatment`.
+            props, "Treatment", _, set_treatment, get_treatment, Val<String>
+        }
+
+        prop! {
+            /// `SplitWeight`.
+            props, "SplitWeight", _, set_split_weight, get_split_weight, Val<i64>
+        }
     }
 
     /// `AWS::Evidently::Experiment.RunningStatusObject`.
@@ -236,28 +281,24 @@ pub mod experiment {
             RunningStatusObject { props }
         }
 
-        /// `AnalysisCompleteTime`: Provide the analysis Completion time for an experiment
-        pub fn analysis_complete_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnalysisCompleteTime", value.into());
-            self
+        prop! {
+            /// `AnalysisCompleteTime`: Provide the analysis Completion time for an experiment
+            props, "AnalysisCompleteTime", analysis_complete_time, set_analysis_complete_time, get_analysis_complete_time, Val<String>
         }
 
-        /// `DesiredState`: Provide CANCELLED or COMPLETED desired state when stopping an experiment
-        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DesiredState", value.into());
-            self
+        prop! {
+            /// `DesiredState`: Provide CANCELLED or COMPLETED desired state when stopping an experiment
+            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
         }
 
-        /// `Reason`: Reason is a required input for stopping the experiment
-        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Reason", value.into());
-            self
+        prop! {
+            /// `Reason`: Reason is a required input for stopping the experiment
+            props, "Reason", reason, set_reason, get_reason, Val<String>
         }
 
-        /// `Status`: Provide START or STOP action to apply on an experiment
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Provide START or STOP action to apply on an experiment
+            props, "Status", status, set_status, get_status, Val<String>
         }
     }
 
@@ -286,10 +327,24 @@ pub mod experiment {
             TreatmentObject { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `TreatmentName`.
+            props, "TreatmentName", _, set_treatment_name, get_treatment_name, Val<String>
+        }
+
+        prop! {
+            /// `Feature`.
+            props, "Feature", _, set_feature, get_feature, Val<String>
+        }
+
+        prop! {
+            /// `Variation`.
+            props, "Variation", _, set_variation, get_variation, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -322,34 +377,44 @@ impl Feature {
         Feature { core }
     }
 
-    /// `DefaultVariation`.
-    pub fn default_variation(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultVariation", value.into());
-        self
+    prop! {
+        /// `DefaultVariation`.
+        core.props, "DefaultVariation", default_variation, set_default_variation, get_default_variation, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EntityOverrides`.
-    pub fn entity_overrides(mut self, value: impl Into<Val<List<feature::EntityOverride>>>) -> Self {
-        self.core.set("EntityOverrides", value.into());
-        self
+    prop! {
+        /// `EntityOverrides`.
+        core.props, "EntityOverrides", entity_overrides, set_entity_overrides, get_entity_overrides, Val<List<feature::EntityOverride>>
     }
 
-    /// `EvaluationStrategy`.
-    pub fn evaluation_strategy(mut self, value: impl Into<Val<feature::EvaluationStrategy>>) -> Self {
-        self.core.set("EvaluationStrategy", value.into());
-        self
+    prop! {
+        /// `EvaluationStrategy`.
+        core.props, "EvaluationStrategy", evaluation_strategy, set_evaluation_strategy, get_evaluation_strategy, Val<feature::EvaluationStrategy>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Project`.
+        core.props, "Project", _, set_project, get_project, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Variations`.
+        core.props, "Variations", _, set_variations, get_variations, Val<List<feature::VariationObject>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -384,16 +449,14 @@ pub mod feature {
             EntityOverride { props }
         }
 
-        /// `EntityId`.
-        pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntityId", value.into());
-            self
+        prop! {
+            /// `EntityId`.
+            props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
         }
 
-        /// `Variation`.
-        pub fn variation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Variation", value.into());
-            self
+        prop! {
+            /// `Variation`.
+            props, "Variation", variation, set_variation, get_variation, Val<String>
         }
     }
 
@@ -427,34 +490,29 @@ pub mod feature {
             VariationObject { props }
         }
 
-        /// `BooleanValue`.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `LongValue`.
-        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
 
-        /// `VariationName`.
-        pub fn variation_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VariationName", value.into());
-            self
+        prop! {
+            /// `VariationName`.
+            props, "VariationName", variation_name, set_variation_name, get_variation_name, Val<String>
         }
     }
 }
@@ -490,34 +548,49 @@ impl Launch {
         Launch { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExecutionStatus`: Start or Stop Launch Launch. Default is not started.
-    pub fn execution_status(mut self, value: impl Into<Val<launch::ExecutionStatusObject>>) -> Self {
-        self.core.set("ExecutionStatus", value.into());
-        self
+    prop! {
+        /// `ExecutionStatus`: Start or Stop Launch Launch. Default is not started.
+        core.props, "ExecutionStatus", execution_status, set_execution_status, get_execution_status, Val<launch::ExecutionStatusObject>
     }
 
-    /// `MetricMonitors`.
-    pub fn metric_monitors(mut self, value: impl Into<Val<List<launch::MetricDefinitionObject>>>) -> Self {
-        self.core.set("MetricMonitors", value.into());
-        self
+    prop! {
+        /// `Groups`.
+        core.props, "Groups", _, set_groups, get_groups, Val<List<launch::LaunchGroupObject>>
     }
 
-    /// `RandomizationSalt`.
-    pub fn randomization_salt(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RandomizationSalt", value.into());
-        self
+    prop! {
+        /// `MetricMonitors`.
+        core.props, "MetricMonitors", metric_monitors, set_metric_monitors, get_metric_monitors, Val<List<launch::MetricDefinitionObject>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Project`.
+        core.props, "Project", _, set_project, get_project, Val<String>
+    }
+
+    prop! {
+        /// `RandomizationSalt`.
+        core.props, "RandomizationSalt", randomization_salt, set_randomization_salt, get_randomization_salt, Val<String>
+    }
+
+    prop! {
+        /// `ScheduledSplitsConfig`.
+        core.props, "ScheduledSplitsConfig", _, set_scheduled_splits_config, get_scheduled_splits_config, Val<List<launch::StepConfig>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -555,17 +628,20 @@ pub mod launch {
             ExecutionStatusObject { props }
         }
 
-        /// `DesiredState`: Provide CANCELLED or COMPLETED as the launch desired state. Defaults to
-        /// Completed if not provided.
-        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DesiredState", value.into());
-            self
+        prop! {
+            /// `Status`: Provide START or STOP action to apply on a launch
+            props, "Status", _, set_status, get_status, Val<String>
         }
 
-        /// `Reason`: Provide a reason for stopping the launch. Defaults to empty if not provided.
-        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Reason", value.into());
-            self
+        prop! {
+            /// `DesiredState`: Provide CANCELLED or COMPLETED as the launch desired state. Defaults to
+            /// Completed if not provided.
+            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
+        }
+
+        prop! {
+            /// `Reason`: Provide a reason for stopping the launch. Defaults to empty if not provided.
+            props, "Reason", reason, set_reason, get_reason, Val<String>
         }
     }
 
@@ -594,10 +670,24 @@ pub mod launch {
             LaunchGroupObject { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", _, set_group_name, get_group_name, Val<String>
+        }
+
+        prop! {
+            /// `Feature`.
+            props, "Feature", _, set_feature, get_feature, Val<String>
+        }
+
+        prop! {
+            /// `Variation`.
+            props, "Variation", _, set_variation, get_variation, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -627,17 +717,31 @@ pub mod launch {
             MetricDefinitionObject { props }
         }
 
-        /// `EventPattern`: Event patterns have the same structure as the events they match. Rules use
-        /// event patterns to select events. An event pattern either matches an event or it doesn't.
-        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventPattern", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `UnitLabel`.
-        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnitLabel", value.into());
-            self
+        prop! {
+            /// `EntityIdKey`: The JSON path to reference the entity id in the event.
+            props, "EntityIdKey", _, set_entity_id_key, get_entity_id_key, Val<String>
+        }
+
+        prop! {
+            /// `ValueKey`: The JSON path to reference the numerical metric value in the event.
+            props, "ValueKey", _, set_value_key, get_value_key, Val<String>
+        }
+
+        prop! {
+            /// `EventPattern`: Event patterns have the same structure as the events they match. Rules
+            /// use event patterns to select events. An event pattern either matches an event or it
+            /// doesn't.
+            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+        }
+
+        prop! {
+            /// `UnitLabel`.
+            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
         }
     }
 
@@ -663,10 +767,19 @@ pub mod launch {
             StepConfig { props }
         }
 
-        /// `SegmentOverrides`.
-        pub fn segment_overrides(mut self, value: impl Into<Val<List<SegmentOverride>>>) -> Self {
-            self.props.set("SegmentOverrides", value.into());
-            self
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `GroupWeights`.
+            props, "GroupWeights", _, set_group_weights, get_group_weights, Val<List<GroupToWeight>>
+        }
+
+        prop! {
+            /// `SegmentOverrides`.
+            props, "SegmentOverrides", segment_overrides, set_segment_overrides, get_segment_overrides, Val<List<SegmentOverride>>
         }
     }
 
@@ -687,6 +800,16 @@ pub mod launch {
             props.set("GroupName", group_name.into());
             props.set("SplitWeight", split_weight.into());
             GroupToWeight { props }
+        }
+
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", _, set_group_name, get_group_name, Val<String>
+        }
+
+        prop! {
+            /// `SplitWeight`.
+            props, "SplitWeight", _, set_split_weight, get_split_weight, Val<i64>
         }
     }
 
@@ -714,6 +837,21 @@ pub mod launch {
             props.set("Weights", weights.into());
             SegmentOverride { props }
         }
+
+        prop! {
+            /// `Segment`.
+            props, "Segment", _, set_segment, get_segment, Val<String>
+        }
+
+        prop! {
+            /// `EvaluationOrder`.
+            props, "EvaluationOrder", _, set_evaluation_order, get_evaluation_order, Val<i64>
+        }
+
+        prop! {
+            /// `Weights`.
+            props, "Weights", _, set_weights, get_weights, Val<List<GroupToWeight>>
+        }
     }
 }
 
@@ -737,28 +875,29 @@ impl Project {
         Project { core }
     }
 
-    /// `AppConfigResource`.
-    pub fn app_config_resource(mut self, value: impl Into<Val<project::AppConfigResourceObject>>) -> Self {
-        self.core.set("AppConfigResource", value.into());
-        self
+    prop! {
+        /// `AppConfigResource`.
+        core.props, "AppConfigResource", app_config_resource, set_app_config_resource, get_app_config_resource, Val<project::AppConfigResourceObject>
     }
 
-    /// `DataDelivery`: Destinations for data.
-    pub fn data_delivery(mut self, value: impl Into<Val<project::DataDeliveryObject>>) -> Self {
-        self.core.set("DataDelivery", value.into());
-        self
+    prop! {
+        /// `DataDelivery`: Destinations for data.
+        core.props, "DataDelivery", data_delivery, set_data_delivery, get_data_delivery, Val<project::DataDeliveryObject>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -799,6 +938,16 @@ pub mod project {
             props.set("EnvironmentId", environment_id.into());
             AppConfigResourceObject { props }
         }
+
+        prop! {
+            /// `ApplicationId`.
+            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+        }
+
+        prop! {
+            /// `EnvironmentId`.
+            props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
+        }
     }
 
     /// `AWS::Evidently::Project.DataDeliveryObject`: Destinations for data.
@@ -818,16 +967,14 @@ pub mod project {
             DataDeliveryObject { props }
         }
 
-        /// `LogGroup`.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3Destination>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3Destination>
         }
     }
 
@@ -848,10 +995,14 @@ pub mod project {
             S3Destination { props }
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 }
@@ -876,22 +1027,24 @@ impl Segment {
         Segment { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Pattern`.
-    pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Pattern", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Pattern`.
+        core.props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,66 +52,76 @@ impl Environment {
         Environment { core }
     }
 
-    /// `ConnectivityInfo`.
-    pub fn connectivity_info(mut self, value: impl Into<Val<environment::ConnectivityInfo>>) -> Self {
-        self.core.set("ConnectivityInfo", value.into());
-        self
+    prop! {
+        /// `ConnectivityInfo`.
+        core.props, "ConnectivityInfo", connectivity_info, set_connectivity_info, get_connectivity_info, Val<environment::ConnectivityInfo>
     }
 
-    /// `EnvironmentName`: The name of an EVS environment
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`: The name of an EVS environment
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `Hosts`: The initial hosts for environment only required upon creation. Modification after
-    /// creation will have no effect
-    pub fn hosts(mut self, value: impl Into<Val<List<environment::HostInfoForCreate>>>) -> Self {
-        self.core.set("Hosts", value.into());
-        self
+    prop! {
+        /// `Hosts`: The initial hosts for environment only required upon creation. Modification
+        /// after creation will have no effect
+        core.props, "Hosts", hosts, set_hosts, get_hosts, Val<List<environment::HostInfoForCreate>>
     }
 
-    /// `InitialVlans`: The initial Vlan configuration only required upon creation. Modification
-    /// after creation will have no effect
-    pub fn initial_vlans(mut self, value: impl Into<Val<environment::InitialVlans>>) -> Self {
-        self.core.set("InitialVlans", value.into());
-        self
+    prop! {
+        /// `InitialVlans`: The initial Vlan configuration only required upon creation. Modification
+        /// after creation will have no effect
+        core.props, "InitialVlans", initial_vlans, set_initial_vlans, get_initial_vlans, Val<environment::InitialVlans>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `LicenseInfo`: The license information for an EVS environment
-    pub fn license_info(mut self, value: impl Into<Val<environment::LicenseInfo>>) -> Self {
-        self.core.set("LicenseInfo", value.into());
-        self
+    prop! {
+        /// `LicenseInfo`: The license information for an EVS environment
+        core.props, "LicenseInfo", license_info, set_license_info, get_license_info, Val<environment::LicenseInfo>
     }
 
-    /// `ServiceAccessSecurityGroups`.
-    pub fn service_access_security_groups(mut self, value: impl Into<Val<environment::ServiceAccessSecurityGroups>>) -> Self {
-        self.core.set("ServiceAccessSecurityGroups", value.into());
-        self
+    prop! {
+        /// `ServiceAccessSecurityGroups`.
+        core.props, "ServiceAccessSecurityGroups", service_access_security_groups, set_service_access_security_groups, get_service_access_security_groups, Val<environment::ServiceAccessSecurityGroups>
     }
 
-    /// `SiteId`.
-    pub fn site_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SiteId", value.into());
-        self
+    prop! {
+        /// `ServiceAccessSubnetId`.
+        core.props, "ServiceAccessSubnetId", _, set_service_access_subnet_id, get_service_access_subnet_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SiteId`.
+        core.props, "SiteId", site_id, set_site_id, get_site_id, Val<String>
     }
 
-    /// `VcfHostnames`.
-    pub fn vcf_hostnames(mut self, value: impl Into<Val<environment::VcfHostnames>>) -> Self {
-        self.core.set("VcfHostnames", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TermsAccepted`.
+        core.props, "TermsAccepted", _, set_terms_accepted, get_terms_accepted, Val<bool>
+    }
+
+    prop! {
+        /// `VcfHostnames`.
+        core.props, "VcfHostnames", vcf_hostnames, set_vcf_hostnames, get_vcf_hostnames, Val<environment::VcfHostnames>
+    }
+
+    prop! {
+        /// `VcfVersion`.
+        core.props, "VcfVersion", _, set_vcf_version, get_vcf_version, Val<environment::VcfVersion>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -190,6 +200,11 @@ pub mod environment {
             props.set("PrivateRouteServerPeerings", private_route_server_peerings.into());
             ConnectivityInfo { props }
         }
+
+        prop! {
+            /// `PrivateRouteServerPeerings`.
+            props, "PrivateRouteServerPeerings", _, set_private_route_server_peerings, get_private_route_server_peerings, Val<List<String>>
+        }
     }
 
     /// `AWS::EVS::Environment.HostInfoForCreate`.
@@ -217,16 +232,29 @@ pub mod environment {
             HostInfoForCreate { props }
         }
 
-        /// `DedicatedHostId`.
-        pub fn dedicated_host_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DedicatedHostId", value.into());
-            self
+        prop! {
+            /// `HostName`.
+            props, "HostName", _, set_host_name, get_host_name, Val<String>
         }
 
-        /// `PlacementGroupId`.
-        pub fn placement_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlacementGroupId", value.into());
-            self
+        prop! {
+            /// `KeyName`.
+            props, "KeyName", _, set_key_name, get_key_name, Val<String>
+        }
+
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<HostInfoForCreateInstanceType>
+        }
+
+        prop! {
+            /// `DedicatedHostId`.
+            props, "DedicatedHostId", dedicated_host_id, set_dedicated_host_id, get_dedicated_host_id, Val<String>
+        }
+
+        prop! {
+            /// `PlacementGroupId`.
+            props, "PlacementGroupId", placement_group_id, set_placement_group_id, get_placement_group_id, Val<String>
         }
     }
 
@@ -293,16 +321,64 @@ pub mod environment {
             InitialVlans { props }
         }
 
-        /// `HcxNetworkAclId`.
-        pub fn hcx_network_acl_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HcxNetworkAclId", value.into());
-            self
+        prop! {
+            /// `VmkManagement`.
+            props, "VmkManagement", _, set_vmk_management, get_vmk_management, Val<InitialVlanInfo>
         }
 
-        /// `IsHcxPublic`.
-        pub fn is_hcx_public(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsHcxPublic", value.into());
-            self
+        prop! {
+            /// `VmManagement`.
+            props, "VmManagement", _, set_vm_management, get_vm_management, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `VMotion`.
+            props, "VMotion", _, set_v_motion, get_v_motion, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `VSan`.
+            props, "VSan", _, set_v_san, get_v_san, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `VTep`.
+            props, "VTep", _, set_v_tep, get_v_tep, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `EdgeVTep`.
+            props, "EdgeVTep", _, set_edge_v_tep, get_edge_v_tep, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `NsxUpLink`.
+            props, "NsxUpLink", _, set_nsx_up_link, get_nsx_up_link, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `Hcx`.
+            props, "Hcx", _, set_hcx, get_hcx, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `ExpansionVlan1`.
+            props, "ExpansionVlan1", _, set_expansion_vlan1, get_expansion_vlan1, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `ExpansionVlan2`.
+            props, "ExpansionVlan2", _, set_expansion_vlan2, get_expansion_vlan2, Val<InitialVlanInfo>
+        }
+
+        prop! {
+            /// `HcxNetworkAclId`.
+            props, "HcxNetworkAclId", hcx_network_acl_id, set_hcx_network_acl_id, get_hcx_network_acl_id, Val<String>
+        }
+
+        prop! {
+            /// `IsHcxPublic`.
+            props, "IsHcxPublic", is_hcx_public, set_is_hcx_public, get_is_hcx_public, Val<bool>
         }
     }
 
@@ -321,6 +397,11 @@ pub mod environment {
             let mut props = Props::new();
             props.set("Cidr", cidr.into());
             InitialVlanInfo { props }
+        }
+
+        prop! {
+            /// `Cidr`.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
         }
     }
 
@@ -342,6 +423,16 @@ pub mod environment {
             props.set("VsanKey", vsan_key.into());
             LicenseInfo { props }
         }
+
+        prop! {
+            /// `SolutionKey`.
+            props, "SolutionKey", _, set_solution_key, get_solution_key, Val<String>
+        }
+
+        prop! {
+            /// `VsanKey`.
+            props, "VsanKey", _, set_vsan_key, get_vsan_key, Val<String>
+        }
     }
 
     /// `AWS::EVS::Environment.ServiceAccessSecurityGroups`.
@@ -359,10 +450,9 @@ pub mod environment {
             ServiceAccessSecurityGroups { props }
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
     }
 
@@ -407,6 +497,51 @@ pub mod environment {
             props.set("SddcManager", sddc_manager.into());
             props.set("CloudBuilder", cloud_builder.into());
             VcfHostnames { props }
+        }
+
+        prop! {
+            /// `VCenter`.
+            props, "VCenter", _, set_v_center, get_v_center, Val<String>
+        }
+
+        prop! {
+            /// `Nsx`.
+            props, "Nsx", _, set_nsx, get_nsx, Val<String>
+        }
+
+        prop! {
+            /// `NsxManager1`.
+            props, "NsxManager1", _, set_nsx_manager1, get_nsx_manager1, Val<String>
+        }
+
+        prop! {
+            /// `NsxManager2`.
+            props, "NsxManager2", _, set_nsx_manager2, get_nsx_manager2, Val<String>
+        }
+
+        prop! {
+            /// `NsxManager3`.
+            props, "NsxManager3", _, set_nsx_manager3, get_nsx_manager3, Val<String>
+        }
+
+        prop! {
+            /// `NsxEdge1`.
+            props, "NsxEdge1", _, set_nsx_edge1, get_nsx_edge1, Val<String>
+        }
+
+        prop! {
+            /// `NsxEdge2`.
+            props, "NsxEdge2", _, set_nsx_edge2, get_nsx_edge2, Val<String>
+        }
+
+        prop! {
+            /// `SddcManager`.
+            props, "SddcManager", _, set_sddc_manager, get_sddc_manager, Val<String>
+        }
+
+        prop! {
+            /// `CloudBuilder`.
+            props, "CloudBuilder", _, set_cloud_builder, get_cloud_builder, Val<String>
         }
     }
 

@@ -42,46 +42,45 @@ impl Environment {
         Environment { core }
     }
 
-    /// `DataBundles`: ARNs of FinSpace Data Bundles to install
-    pub fn data_bundles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DataBundles", value.into());
-        self
+    prop! {
+        /// `DataBundles`: ARNs of FinSpace Data Bundles to install
+        core.props, "DataBundles", data_bundles, set_data_bundles, get_data_bundles, Val<List<String>>
     }
 
-    /// `Description`: Description of the Environment
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the Environment
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FederationMode`: Federation mode used with the Environment
-    pub fn federation_mode(mut self, value: impl Into<Val<environment::FederationMode>>) -> Self {
-        self.core.set("FederationMode", value.into());
-        self
+    prop! {
+        /// `FederationMode`: Federation mode used with the Environment
+        core.props, "FederationMode", federation_mode, set_federation_mode, get_federation_mode, Val<environment::FederationMode>
     }
 
-    /// `FederationParameters`: Additional parameters to identify Federation mode
-    pub fn federation_parameters(mut self, value: impl Into<Val<environment::FederationParameters>>) -> Self {
-        self.core.set("FederationParameters", value.into());
-        self
+    prop! {
+        /// `FederationParameters`: Additional parameters to identify Federation mode
+        core.props, "FederationParameters", federation_parameters, set_federation_parameters, get_federation_parameters, Val<environment::FederationParameters>
     }
 
-    /// `KmsKeyId`: KMS key used to encrypt customer data within FinSpace Environment infrastructure
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: KMS key used to encrypt customer data within FinSpace Environment
+        /// infrastructure
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SuperuserParameters`: Parameters of the first Superuser for the FinSpace Environment
-    pub fn superuser_parameters(mut self, value: impl Into<Val<environment::SuperuserParameters>>) -> Self {
-        self.core.set("SuperuserParameters", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the Environment
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SuperuserParameters`: Parameters of the first Superuser for the FinSpace Environment
+        core.props, "SuperuserParameters", superuser_parameters, set_superuser_parameters, get_superuser_parameters, Val<environment::SuperuserParameters>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,41 +166,35 @@ pub mod environment {
             FederationParameters { props }
         }
 
-        /// `ApplicationCallBackURL`: SAML metadata URL to link with the Environment
-        pub fn application_call_back_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationCallBackURL", value.into());
-            self
+        prop! {
+            /// `ApplicationCallBackURL`: SAML metadata URL to link with the Environment
+            props, "ApplicationCallBackURL", application_call_back_url, set_application_call_back_url, get_application_call_back_url, Val<String>
         }
 
-        /// `AttributeMap`: Attribute map for SAML configuration
-        pub fn attribute_map(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("AttributeMap", value.into());
-            self
+        prop! {
+            /// `AttributeMap`: Attribute map for SAML configuration
+            props, "AttributeMap", attribute_map, set_attribute_map, get_attribute_map, Val<List<Tag>>
         }
 
-        /// `FederationProviderName`: Federation provider name to link with the Environment
-        pub fn federation_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FederationProviderName", value.into());
-            self
+        prop! {
+            /// `FederationProviderName`: Federation provider name to link with the Environment
+            props, "FederationProviderName", federation_provider_name, set_federation_provider_name, get_federation_provider_name, Val<String>
         }
 
-        /// `FederationURN`: SAML metadata URL to link with the Environment
-        pub fn federation_urn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FederationURN", value.into());
-            self
+        prop! {
+            /// `FederationURN`: SAML metadata URL to link with the Environment
+            props, "FederationURN", federation_urn, set_federation_urn, get_federation_urn, Val<String>
         }
 
-        /// `SamlMetadataDocument`: SAML metadata document to link the federation provider to the
-        /// Environment
-        pub fn saml_metadata_document(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SamlMetadataDocument", value.into());
-            self
+        prop! {
+            /// `SamlMetadataDocument`: SAML metadata document to link the federation provider to the
+            /// Environment
+            props, "SamlMetadataDocument", saml_metadata_document, set_saml_metadata_document, get_saml_metadata_document, Val<String>
         }
 
-        /// `SamlMetadataURL`: SAML metadata URL to link with the Environment
-        pub fn saml_metadata_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SamlMetadataURL", value.into());
-            self
+        prop! {
+            /// `SamlMetadataURL`: SAML metadata URL to link with the Environment
+            props, "SamlMetadataURL", saml_metadata_url, set_saml_metadata_url, get_saml_metadata_url, Val<String>
         }
     }
 
@@ -221,22 +214,19 @@ pub mod environment {
             SuperuserParameters { props }
         }
 
-        /// `EmailAddress`: Email address
-        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailAddress", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: Email address
+            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
         }
 
-        /// `FirstName`: First name
-        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirstName", value.into());
-            self
+        prop! {
+            /// `FirstName`: First name
+            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
         }
 
-        /// `LastName`: Last name
-        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastName", value.into());
-            self
+        prop! {
+            /// `LastName`: Last name
+            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
         }
     }
 }

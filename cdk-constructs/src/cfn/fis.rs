@@ -53,34 +53,50 @@ impl ExperimentTemplate {
         ExperimentTemplate { core }
     }
 
-    /// `Actions`: The actions for the experiment.
-    pub fn actions(mut self, value: impl Into<Val<Map<experiment_template::ExperimentTemplateAction>>>) -> Self {
-        self.core.set("Actions", value.into());
-        self
+    prop! {
+        /// `Actions`: The actions for the experiment.
+        core.props, "Actions", actions, set_actions, get_actions, Val<Map<experiment_template::ExperimentTemplateAction>>
     }
 
-    /// `ExperimentOptions`.
-    pub fn experiment_options(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentOptions>>) -> Self {
-        self.core.set("ExperimentOptions", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the experiment template.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `ExperimentReportConfiguration`.
-    pub fn experiment_report_configuration(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>>) -> Self {
-        self.core.set("ExperimentReportConfiguration", value.into());
-        self
+    prop! {
+        /// `ExperimentOptions`.
+        core.props, "ExperimentOptions", experiment_options, set_experiment_options, get_experiment_options, Val<experiment_template::ExperimentTemplateExperimentOptions>
     }
 
-    /// `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateLogConfiguration>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `ExperimentReportConfiguration`.
+        core.props, "ExperimentReportConfiguration", experiment_report_configuration, set_experiment_report_configuration, get_experiment_report_configuration, Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`.
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<experiment_template::ExperimentTemplateLogConfiguration>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that grants the AWS FIS service
+        /// permission to perform service actions on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StopConditions`: One or more stop conditions.
+        core.props, "StopConditions", _, set_stop_conditions, get_stop_conditions, Val<List<experiment_template::ExperimentTemplateStopCondition>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Targets`: The targets for the experiment.
+        core.props, "Targets", _, set_targets, get_targets, Val<Map<experiment_template::ExperimentTemplateTarget>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,29 +135,30 @@ pub mod experiment_template {
             ExperimentTemplateAction { props }
         }
 
-        /// `Description`: A description for the action.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ActionId`: The ID of the action.
+            props, "ActionId", _, set_action_id, get_action_id, Val<String>
         }
 
-        /// `Parameters`: The parameters for the action, if applicable.
-        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Description`: A description for the action.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `StartAfter`: The names of the actions that must be completed before the current action
-        /// starts.
-        pub fn start_after(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StartAfter", value.into());
-            self
+        prop! {
+            /// `Parameters`: The parameters for the action, if applicable.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
         }
 
-        /// `Targets`: One or more targets for the action.
-        pub fn targets(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `StartAfter`: The names of the actions that must be completed before the current action
+            /// starts.
+            props, "StartAfter", start_after, set_start_after, get_start_after, Val<List<String>>
+        }
+
+        prop! {
+            /// `Targets`: One or more targets for the action.
+            props, "Targets", targets, set_targets, get_targets, Val<Map<String>>
         }
     }
 
@@ -160,16 +177,15 @@ pub mod experiment_template {
             ExperimentTemplateExperimentOptions { props }
         }
 
-        /// `AccountTargeting`: The account targeting setting for the experiment template.
-        pub fn account_targeting(mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsAccountTargeting>>) -> Self {
-            self.props.set("AccountTargeting", value.into());
-            self
+        prop! {
+            /// `AccountTargeting`: The account targeting setting for the experiment template.
+            props, "AccountTargeting", account_targeting, set_account_targeting, get_account_targeting, Val<ExperimentTemplateExperimentOptionsAccountTargeting>
         }
 
-        /// `EmptyTargetResolutionMode`: The target resolution failure mode for the experiment template.
-        pub fn empty_target_resolution_mode(mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>>) -> Self {
-            self.props.set("EmptyTargetResolutionMode", value.into());
-            self
+        prop! {
+            /// `EmptyTargetResolutionMode`: The target resolution failure mode for the experiment
+            /// template.
+            props, "EmptyTargetResolutionMode", empty_target_resolution_mode, set_empty_target_resolution_mode, get_empty_target_resolution_mode, Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>
         }
     }
 
@@ -218,22 +234,24 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfiguration { props }
         }
 
-        /// `DataSources`.
-        pub fn data_sources(mut self, value: impl Into<Val<ExperimentTemplateExperimentReportConfigurationDataSources>>) -> Self {
-            self.props.set("DataSources", value.into());
-            self
+        prop! {
+            /// `Outputs`.
+            props, "Outputs", _, set_outputs, get_outputs, Val<ExperimentTemplateExperimentReportConfigurationOutputs>
         }
 
-        /// `PostExperimentDuration`.
-        pub fn post_experiment_duration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostExperimentDuration", value.into());
-            self
+        prop! {
+            /// `DataSources`.
+            props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<ExperimentTemplateExperimentReportConfigurationDataSources>
         }
 
-        /// `PreExperimentDuration`.
-        pub fn pre_experiment_duration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreExperimentDuration", value.into());
-            self
+        prop! {
+            /// `PostExperimentDuration`.
+            props, "PostExperimentDuration", post_experiment_duration, set_post_experiment_duration, get_post_experiment_duration, Val<String>
+        }
+
+        prop! {
+            /// `PreExperimentDuration`.
+            props, "PreExperimentDuration", pre_experiment_duration, set_pre_experiment_duration, get_pre_experiment_duration, Val<String>
         }
     }
 
@@ -252,10 +270,9 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfigurationDataSources { props }
         }
 
-        /// `CloudWatchDashboards`.
-        pub fn cloud_watch_dashboards(mut self, value: impl Into<Val<List<CloudWatchDashboard>>>) -> Self {
-            self.props.set("CloudWatchDashboards", value.into());
-            self
+        prop! {
+            /// `CloudWatchDashboards`.
+            props, "CloudWatchDashboards", cloud_watch_dashboards, set_cloud_watch_dashboards, get_cloud_watch_dashboards, Val<List<CloudWatchDashboard>>
         }
     }
 
@@ -274,6 +291,11 @@ pub mod experiment_template {
             let mut props = Props::new();
             props.set("DashboardIdentifier", dashboard_identifier.into());
             CloudWatchDashboard { props }
+        }
+
+        prop! {
+            /// `DashboardIdentifier`.
+            props, "DashboardIdentifier", _, set_dashboard_identifier, get_dashboard_identifier, Val<String>
         }
     }
 
@@ -295,6 +317,11 @@ pub mod experiment_template {
             props.set("ExperimentReportS3Configuration", experiment_report_s3_configuration.into());
             ExperimentTemplateExperimentReportConfigurationOutputs { props }
         }
+
+        prop! {
+            /// `ExperimentReportS3Configuration`.
+            props, "ExperimentReportS3Configuration", _, set_experiment_report_s3_configuration, get_experiment_report_s3_configuration, Val<ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration>
+        }
     }
 
     /// `AWS::FIS::ExperimentTemplate.ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration`.
@@ -314,10 +341,14 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration { props }
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -338,16 +369,19 @@ pub mod experiment_template {
             ExperimentTemplateLogConfiguration { props }
         }
 
-        /// `CloudWatchLogsConfiguration`.
-        pub fn cloud_watch_logs_configuration(mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>>) -> Self {
-            self.props.set("CloudWatchLogsConfiguration", value.into());
-            self
+        prop! {
+            /// `LogSchemaVersion`.
+            props, "LogSchemaVersion", _, set_log_schema_version, get_log_schema_version, Val<i64>
         }
 
-        /// `S3Configuration`.
-        pub fn s3_configuration(mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationS3Configuration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsConfiguration`.
+            props, "CloudWatchLogsConfiguration", cloud_watch_logs_configuration, set_cloud_watch_logs_configuration, get_cloud_watch_logs_configuration, Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>
+        }
+
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<ExperimentTemplateLogConfigurationS3Configuration>
         }
     }
 
@@ -366,6 +400,11 @@ pub mod experiment_template {
             let mut props = Props::new();
             props.set("LogGroupArn", log_group_arn.into());
             ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration { props }
+        }
+
+        prop! {
+            /// `LogGroupArn`.
+            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -386,10 +425,14 @@ pub mod experiment_template {
             ExperimentTemplateLogConfigurationS3Configuration { props }
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -410,10 +453,14 @@ pub mod experiment_template {
             ExperimentTemplateStopCondition { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -442,28 +489,36 @@ pub mod experiment_template {
             ExperimentTemplateTarget { props }
         }
 
-        /// `Filters`.
-        pub fn filters(mut self, value: impl Into<Val<List<ExperimentTemplateTargetFilter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The AWS resource type. The resource type must be supported for the
+            /// specified action.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `SelectionMode`: Scopes the identified resources to a specific number of the resources
+            /// at random, or a percentage of the resources.
+            props, "SelectionMode", _, set_selection_mode, get_selection_mode, Val<String>
         }
 
-        /// `ResourceArns`: The Amazon Resource Names (ARNs) of the target resources.
-        pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceArns", value.into());
-            self
+        prop! {
+            /// `Filters`.
+            props, "Filters", filters, set_filters, get_filters, Val<List<ExperimentTemplateTargetFilter>>
         }
 
-        /// `ResourceTags`.
-        pub fn resource_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        }
+
+        prop! {
+            /// `ResourceArns`: The Amazon Resource Names (ARNs) of the target resources.
+            props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+        }
+
+        prop! {
+            /// `ResourceTags`.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<Map<String>>
         }
     }
 
@@ -485,6 +540,16 @@ pub mod experiment_template {
             props.set("Path", path.into());
             props.set("Values", values.into());
             ExperimentTemplateTargetFilter { props }
+        }
+
+        prop! {
+            /// `Path`: The attribute path for the filter.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The attribute values for the filter.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 }
@@ -518,10 +583,24 @@ impl TargetAccountConfiguration {
         TargetAccountConfiguration { core }
     }
 
-    /// `Description`: The description of the target account.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AccountId`: The AWS account ID of the target account.
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of the target account.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `ExperimentTemplateId`: The ID of the experiment template.
+        core.props, "ExperimentTemplateId", _, set_experiment_template_id, get_experiment_template_id, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role for the target account.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

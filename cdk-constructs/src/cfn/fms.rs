@@ -47,10 +47,19 @@ impl ApplicationsList {
         ApplicationsList { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the applications list.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AppsList`: An array of applications in the Firewall Manager applications list.
+        core.props, "AppsList", _, set_apps_list, get_apps_list, Val<List<applications_list::App>>
+    }
+
+    prop! {
+        /// `ListName`: The name of the Firewall Manager applications list.
+        core.props, "ListName", _, set_list_name, get_list_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the applications list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,6 +122,22 @@ pub mod applications_list {
             props.set("Port", port.into());
             App { props }
         }
+
+        prop! {
+            /// `AppName`: The application's name.
+            props, "AppName", _, set_app_name, get_app_name, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The IP protocol name or number. The name can be one of tcp, udp, or icmp.
+            /// For information on possible numbers, see Protocol Numbers (<https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml>).
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The application's port number, for example 80.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
     }
 }
 
@@ -140,6 +165,16 @@ impl NotificationChannel {
         core.set("SnsRoleName", sns_role_name.into());
         core.set("SnsTopicArn", sns_topic_arn.into());
         NotificationChannel { core }
+    }
+
+    prop! {
+        /// `SnsRoleName`: A resource ARN.
+        core.props, "SnsRoleName", _, set_sns_role_name, get_sns_role_name, Val<String>
+    }
+
+    prop! {
+        /// `SnsTopicArn`: A resource ARN.
+        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -181,70 +216,79 @@ impl Policy {
         Policy { core }
     }
 
-    /// `DeleteAllPolicyResources`.
-    pub fn delete_all_policy_resources(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteAllPolicyResources", value.into());
-        self
+    prop! {
+        /// `DeleteAllPolicyResources`.
+        core.props, "DeleteAllPolicyResources", delete_all_policy_resources, set_delete_all_policy_resources, get_delete_all_policy_resources, Val<bool>
     }
 
-    /// `ExcludeMap`: An FMS includeMap or excludeMap.
-    pub fn exclude_map(mut self, value: impl Into<Val<policy::IeMap>>) -> Self {
-        self.core.set("ExcludeMap", value.into());
-        self
+    prop! {
+        /// `ExcludeMap`: An FMS includeMap or excludeMap.
+        core.props, "ExcludeMap", exclude_map, set_exclude_map, get_exclude_map, Val<policy::IeMap>
     }
 
-    /// `IncludeMap`: An FMS includeMap or excludeMap.
-    pub fn include_map(mut self, value: impl Into<Val<policy::IeMap>>) -> Self {
-        self.core.set("IncludeMap", value.into());
-        self
+    prop! {
+        /// `ExcludeResourceTags`.
+        core.props, "ExcludeResourceTags", _, set_exclude_resource_tags, get_exclude_resource_tags, Val<bool>
     }
 
-    /// `PolicyDescription`.
-    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDescription", value.into());
-        self
+    prop! {
+        /// `IncludeMap`: An FMS includeMap or excludeMap.
+        core.props, "IncludeMap", include_map, set_include_map, get_include_map, Val<policy::IeMap>
     }
 
-    /// `ResourceSetIds`.
-    pub fn resource_set_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceSetIds", value.into());
-        self
+    prop! {
+        /// `PolicyDescription`.
+        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
     }
 
-    /// `ResourceTagLogicalOperator`.
-    pub fn resource_tag_logical_operator(mut self, value: impl Into<Val<policy::ResourceTagLogicalOperator>>) -> Self {
-        self.core.set("ResourceTagLogicalOperator", value.into());
-        self
+    prop! {
+        /// `PolicyName`.
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
     }
 
-    /// `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `RemediationEnabled`.
+        core.props, "RemediationEnabled", _, set_remediation_enabled, get_remediation_enabled, Val<bool>
     }
 
-    /// `ResourceType`: An AWS resource type
-    pub fn resource_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceType", value.into());
-        self
+    prop! {
+        /// `ResourceSetIds`.
+        core.props, "ResourceSetIds", resource_set_ids, set_resource_set_ids, get_resource_set_ids, Val<List<String>>
     }
 
-    /// `ResourceTypeList`.
-    pub fn resource_type_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceTypeList", value.into());
-        self
+    prop! {
+        /// `ResourceTagLogicalOperator`.
+        core.props, "ResourceTagLogicalOperator", resource_tag_logical_operator, set_resource_tag_logical_operator, get_resource_tag_logical_operator, Val<policy::ResourceTagLogicalOperator>
     }
 
-    /// `ResourcesCleanUp`.
-    pub fn resources_clean_up(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ResourcesCleanUp", value.into());
-        self
+    prop! {
+        /// `ResourceTags`.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceType`: An AWS resource type
+        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<String>
+    }
+
+    prop! {
+        /// `ResourceTypeList`.
+        core.props, "ResourceTypeList", resource_type_list, set_resource_type_list, get_resource_type_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `ResourcesCleanUp`.
+        core.props, "ResourcesCleanUp", resources_clean_up, set_resources_clean_up, get_resources_clean_up, Val<bool>
+    }
+
+    prop! {
+        /// `SecurityServicePolicyData`: Firewall security service policy data.
+        core.props, "SecurityServicePolicyData", _, set_security_service_policy_data, get_security_service_policy_data, Val<policy::SecurityServicePolicyData>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -286,16 +330,14 @@ pub mod policy {
             IeMap { props }
         }
 
-        /// `ACCOUNT`.
-        pub fn account(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ACCOUNT", value.into());
-            self
+        prop! {
+            /// `ACCOUNT`.
+            props, "ACCOUNT", account, set_account, get_account, Val<List<String>>
         }
 
-        /// `ORGUNIT`.
-        pub fn orgunit(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ORGUNIT", value.into());
-            self
+        prop! {
+            /// `ORGUNIT`.
+            props, "ORGUNIT", orgunit, set_orgunit, get_orgunit, Val<List<String>>
         }
     }
 
@@ -329,16 +371,19 @@ pub mod policy {
             SecurityServicePolicyData { props }
         }
 
-        /// `ManagedServiceData`: Firewall managed service data.
-        pub fn managed_service_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManagedServiceData", value.into());
-            self
+        prop! {
+            /// `Type`: Firewall policy type.
+            props, "Type", _, set_type, get_type, Val<PolicyType>
         }
 
-        /// `PolicyOption`: Firewall policy option.
-        pub fn policy_option(mut self, value: impl Into<Val<PolicyOption>>) -> Self {
-            self.props.set("PolicyOption", value.into());
-            self
+        prop! {
+            /// `ManagedServiceData`: Firewall managed service data.
+            props, "ManagedServiceData", managed_service_data, set_managed_service_data, get_managed_service_data, Val<String>
+        }
+
+        prop! {
+            /// `PolicyOption`: Firewall policy option.
+            props, "PolicyOption", policy_option, set_policy_option, get_policy_option, Val<PolicyOption>
         }
     }
 
@@ -359,22 +404,19 @@ pub mod policy {
             PolicyOption { props }
         }
 
-        /// `NetworkAclCommonPolicy`: Network ACL common policy.
-        pub fn network_acl_common_policy(mut self, value: impl Into<Val<NetworkAclCommonPolicy>>) -> Self {
-            self.props.set("NetworkAclCommonPolicy", value.into());
-            self
+        prop! {
+            /// `NetworkAclCommonPolicy`: Network ACL common policy.
+            props, "NetworkAclCommonPolicy", network_acl_common_policy, set_network_acl_common_policy, get_network_acl_common_policy, Val<NetworkAclCommonPolicy>
         }
 
-        /// `NetworkFirewallPolicy`: Network firewall policy.
-        pub fn network_firewall_policy(mut self, value: impl Into<Val<NetworkFirewallPolicy>>) -> Self {
-            self.props.set("NetworkFirewallPolicy", value.into());
-            self
+        prop! {
+            /// `NetworkFirewallPolicy`: Network firewall policy.
+            props, "NetworkFirewallPolicy", network_firewall_policy, set_network_firewall_policy, get_network_firewall_policy, Val<NetworkFirewallPolicy>
         }
 
-        /// `ThirdPartyFirewallPolicy`: Third party firewall policy.
-        pub fn third_party_firewall_policy(mut self, value: impl Into<Val<ThirdPartyFirewallPolicy>>) -> Self {
-            self.props.set("ThirdPartyFirewallPolicy", value.into());
-            self
+        prop! {
+            /// `ThirdPartyFirewallPolicy`: Third party firewall policy.
+            props, "ThirdPartyFirewallPolicy", third_party_firewall_policy, set_third_party_firewall_policy, get_third_party_firewall_policy, Val<ThirdPartyFirewallPolicy>
         }
     }
 
@@ -393,6 +435,11 @@ pub mod policy {
             let mut props = Props::new();
             props.set("NetworkAclEntrySet", network_acl_entry_set.into());
             NetworkAclCommonPolicy { props }
+        }
+
+        prop! {
+            /// `NetworkAclEntrySet`: Network ACL entry set.
+            props, "NetworkAclEntrySet", _, set_network_acl_entry_set, get_network_acl_entry_set, Val<NetworkAclEntrySet>
         }
     }
 
@@ -420,16 +467,24 @@ pub mod policy {
             NetworkAclEntrySet { props }
         }
 
-        /// `FirstEntries`: NetworkAcl entry list.
-        pub fn first_entries(mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> Self {
-            self.props.set("FirstEntries", value.into());
-            self
+        prop! {
+            /// `ForceRemediateForFirstEntries`.
+            props, "ForceRemediateForFirstEntries", _, set_force_remediate_for_first_entries, get_force_remediate_for_first_entries, Val<bool>
         }
 
-        /// `LastEntries`: NetworkAcl entry list.
-        pub fn last_entries(mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> Self {
-            self.props.set("LastEntries", value.into());
-            self
+        prop! {
+            /// `ForceRemediateForLastEntries`.
+            props, "ForceRemediateForLastEntries", _, set_force_remediate_for_last_entries, get_force_remediate_for_last_entries, Val<bool>
+        }
+
+        prop! {
+            /// `FirstEntries`: NetworkAcl entry list.
+            props, "FirstEntries", first_entries, set_first_entries, get_first_entries, Val<List<NetworkAclEntry>>
+        }
+
+        prop! {
+            /// `LastEntries`: NetworkAcl entry list.
+            props, "LastEntries", last_entries, set_last_entries, get_last_entries, Val<List<NetworkAclEntry>>
         }
     }
 
@@ -458,28 +513,39 @@ pub mod policy {
             NetworkAclEntry { props }
         }
 
-        /// `CidrBlock`: CIDR block.
-        pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CidrBlock", value.into());
-            self
+        prop! {
+            /// `Egress`: Whether the entry is an egress entry.
+            props, "Egress", _, set_egress, get_egress, Val<bool>
         }
 
-        /// `IcmpTypeCode`: ICMP type and code.
-        pub fn icmp_type_code(mut self, value: impl Into<Val<NetworkAclEntryIcmpTypeCode>>) -> Self {
-            self.props.set("IcmpTypeCode", value.into());
-            self
+        prop! {
+            /// `Protocol`: Protocol.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
         }
 
-        /// `Ipv6CidrBlock`: IPv6 CIDR block.
-        pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6CidrBlock", value.into());
-            self
+        prop! {
+            /// `RuleAction`: Rule Action.
+            props, "RuleAction", _, set_rule_action, get_rule_action, Val<NetworkAclEntryRuleAction>
         }
 
-        /// `PortRange`: Port range.
-        pub fn port_range(mut self, value: impl Into<Val<NetworkAclEntryPortRange>>) -> Self {
-            self.props.set("PortRange", value.into());
-            self
+        prop! {
+            /// `CidrBlock`: CIDR block.
+            props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
+        }
+
+        prop! {
+            /// `IcmpTypeCode`: ICMP type and code.
+            props, "IcmpTypeCode", icmp_type_code, set_icmp_type_code, get_icmp_type_code, Val<NetworkAclEntryIcmpTypeCode>
+        }
+
+        prop! {
+            /// `Ipv6CidrBlock`: IPv6 CIDR block.
+            props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
+        }
+
+        prop! {
+            /// `PortRange`: Port range.
+            props, "PortRange", port_range, set_port_range, get_port_range, Val<NetworkAclEntryPortRange>
         }
     }
 
@@ -501,6 +567,16 @@ pub mod policy {
             props.set("Type", type_.into());
             NetworkAclEntryIcmpTypeCode { props }
         }
+
+        prop! {
+            /// `Code`: Code.
+            props, "Code", _, set_code, get_code, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: Type.
+            props, "Type", _, set_type, get_type, Val<i64>
+        }
     }
 
     /// `AWS::FMS::Policy.NetworkAclEntryPortRange`: Port range.
@@ -520,6 +596,16 @@ pub mod policy {
             props.set("From", from_property.into());
             props.set("To", to.into());
             NetworkAclEntryPortRange { props }
+        }
+
+        prop! {
+            /// `From`: From Port.
+            props, "From", _, set_from_property, get_from_property, Val<i64>
+        }
+
+        prop! {
+            /// `To`: To Port.
+            props, "To", _, set_to, get_to, Val<i64>
         }
     }
 
@@ -552,6 +638,11 @@ pub mod policy {
             props.set("FirewallDeploymentModel", firewall_deployment_model.into());
             NetworkFirewallPolicy { props }
         }
+
+        prop! {
+            /// `FirewallDeploymentModel`: Firewall deployment mode.
+            props, "FirewallDeploymentModel", _, set_firewall_deployment_model, get_firewall_deployment_model, Val<FirewallDeploymentModel>
+        }
     }
 
     /// Firewall deployment mode.
@@ -582,6 +673,11 @@ pub mod policy {
             let mut props = Props::new();
             props.set("FirewallDeploymentModel", firewall_deployment_model.into());
             ThirdPartyFirewallPolicy { props }
+        }
+
+        prop! {
+            /// `FirewallDeploymentModel`: Firewall deployment mode.
+            props, "FirewallDeploymentModel", _, set_firewall_deployment_model, get_firewall_deployment_model, Val<FirewallDeploymentModel>
         }
     }
 
@@ -652,10 +748,19 @@ impl ProtocolsList {
         ProtocolsList { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the protocols list.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ListName`: The name of the Firewall Manager protocols list.
+        core.props, "ListName", _, set_list_name, get_list_name, Val<String>
+    }
+
+    prop! {
+        /// `ProtocolsList`: An array of protocols in the Firewall Manager protocols list.
+        core.props, "ProtocolsList", _, set_protocols_list, get_protocols_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the protocols list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -714,22 +819,29 @@ impl ResourceSet {
         ResourceSet { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Resources`.
-    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Resources", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceTypeList`.
+        core.props, "ResourceTypeList", _, set_resource_type_list, get_resource_type_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `Resources`.
+        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,23 +52,40 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `DataFrequency`: Frequency of data collection. This parameter is required for
-    /// RELATED_TIME_SERIES
-    pub fn data_frequency(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataFrequency", value.into());
-        self
+    prop! {
+        /// `DataFrequency`: Frequency of data collection. This parameter is required for
+        /// RELATED_TIME_SERIES
+        core.props, "DataFrequency", data_frequency, set_data_frequency, get_data_frequency, Val<String>
     }
 
-    /// `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Val<dataset::EncryptionConfig>>) -> Self {
-        self.core.set("EncryptionConfig", value.into());
-        self
+    prop! {
+        /// `DatasetName`: A name for the dataset
+        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetType`: The dataset type
+        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    }
+
+    prop! {
+        /// `Domain`: The domain associated with the dataset
+        core.props, "Domain", _, set_domain, get_domain, Val<dataset::Domain>
+    }
+
+    prop! {
+        /// `EncryptionConfig`.
+        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<dataset::EncryptionConfig>
+    }
+
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", _, set_schema, get_schema, Val<dataset::Schema>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,17 +165,15 @@ pub mod dataset {
             EncryptionConfig { props }
         }
 
-        /// `KmsKeyArn`: KMS key used to encrypt the Dataset data
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: KMS key used to encrypt the Dataset data
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `RoleArn`: The ARN of the IAM role that Amazon Forecast can assume to access the AWS KMS
-        /// key.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role that Amazon Forecast can assume to access the AWS KMS
+            /// key.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -177,10 +192,9 @@ pub mod dataset {
             Schema { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<List<Attributes>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<List<Attributes>>
         }
     }
 
@@ -199,16 +213,14 @@ pub mod dataset {
             Attributes { props }
         }
 
-        /// `AttributeName`: Name of the dataset field
-        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttributeName", value.into());
-            self
+        prop! {
+            /// `AttributeName`: Name of the dataset field
+            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
         }
 
-        /// `AttributeType`: Data type of the field
-        pub fn attribute_type(mut self, value: impl Into<Val<AttributesAttributeType>>) -> Self {
-            self.props.set("AttributeType", value.into());
-            self
+        prop! {
+            /// `AttributeType`: Data type of the field
+            props, "AttributeType", attribute_type, set_attribute_type, get_attribute_type, Val<AttributesAttributeType>
         }
     }
 
@@ -263,17 +275,27 @@ impl DatasetGroup {
         DatasetGroup { core }
     }
 
-    /// `DatasetArns`: An array of Amazon Resource Names (ARNs) of the datasets that you want to
-    /// include in the dataset group.
-    pub fn dataset_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DatasetArns", value.into());
-        self
+    prop! {
+        /// `DatasetArns`: An array of Amazon Resource Names (ARNs) of the datasets that you want to
+        /// include in the dataset group.
+        core.props, "DatasetArns", dataset_arns, set_dataset_arns, get_dataset_arns, Val<List<String>>
     }
 
-    /// `Tags`: The tags of Application Insights application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetGroupName`: A name for the dataset group.
+        core.props, "DatasetGroupName", _, set_dataset_group_name, get_dataset_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Domain`: The domain associated with the dataset group. When you add a dataset to a
+        /// dataset group, this value and the value specified for the Domain parameter of the
+        /// CreateDataset operation must match.
+        core.props, "Domain", _, set_domain, get_domain, Val<dataset_group::Domain>
+    }
+
+    prop! {
+        /// `Tags`: The tags of Application Insights application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

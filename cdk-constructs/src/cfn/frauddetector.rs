@@ -49,34 +49,44 @@ impl Detector {
         Detector { core }
     }
 
-    /// `AssociatedModels`: The models to associate with this detector.
-    pub fn associated_models(mut self, value: impl Into<Val<cdk_core::kind::List<detector::Model>>>) -> Self {
-        self.core.set("AssociatedModels", value.into());
-        self
+    prop! {
+        /// `AssociatedModels`: The models to associate with this detector.
+        core.props, "AssociatedModels", associated_models, set_associated_models, get_associated_models, Val<cdk_core::kind::List<detector::Model>>
     }
 
-    /// `Description`: The description of the detector.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the detector.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DetectorVersionStatus`: The desired detector version status for the detector
-    pub fn detector_version_status(mut self, value: impl Into<Val<detector::DetectorVersionStatus>>) -> Self {
-        self.core.set("DetectorVersionStatus", value.into());
-        self
+    prop! {
+        /// `DetectorId`: The ID of the detector
+        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `RuleExecutionMode`.
-    pub fn rule_execution_mode(mut self, value: impl Into<Val<detector::RuleExecutionMode>>) -> Self {
-        self.core.set("RuleExecutionMode", value.into());
-        self
+    prop! {
+        /// `DetectorVersionStatus`: The desired detector version status for the detector
+        core.props, "DetectorVersionStatus", detector_version_status, set_detector_version_status, get_detector_version_status, Val<detector::DetectorVersionStatus>
     }
 
-    /// `Tags`: Tags associated with this detector.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EventType`: The event type to associate this detector with.
+        core.props, "EventType", _, set_event_type, get_event_type, Val<detector::EventType>
+    }
+
+    prop! {
+        /// `RuleExecutionMode`.
+        core.props, "RuleExecutionMode", rule_execution_mode, set_rule_execution_mode, get_rule_execution_mode, Val<detector::RuleExecutionMode>
+    }
+
+    prop! {
+        /// `Rules`.
+        core.props, "Rules", _, set_rules, get_rules, Val<cdk_core::kind::List<detector::Rule>>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this detector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,10 +158,9 @@ pub mod detector {
             Model { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -183,64 +192,54 @@ pub mod detector {
             EventType { props }
         }
 
-        /// `Arn`: The ARN of the event type.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the event type.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description of the event type.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the event type.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `EntityTypes`.
-        pub fn entity_types(mut self, value: impl Into<Val<List<EntityType>>>) -> Self {
-            self.props.set("EntityTypes", value.into());
-            self
+        prop! {
+            /// `EntityTypes`.
+            props, "EntityTypes", entity_types, set_entity_types, get_entity_types, Val<List<EntityType>>
         }
 
-        /// `EventVariables`.
-        pub fn event_variables(mut self, value: impl Into<Val<List<EventVariable>>>) -> Self {
-            self.props.set("EventVariables", value.into());
-            self
+        prop! {
+            /// `EventVariables`.
+            props, "EventVariables", event_variables, set_event_variables, get_event_variables, Val<List<EventVariable>>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `Labels`.
-        pub fn labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Labels`.
+            props, "Labels", labels, set_labels, get_labels, Val<List<Label>>
         }
 
-        /// `LastUpdatedTime`: The time when the event type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`: The name for the event type
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name for the event type
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -259,46 +258,39 @@ pub mod detector {
             EntityType { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the entity type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the entity type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the entity type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the entity type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this entity type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this entity type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -317,70 +309,59 @@ pub mod detector {
             EventVariable { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event variable was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event variable was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `DataSource`.
-        pub fn data_source(mut self, value: impl Into<Val<EventVariableDataSource>>) -> Self {
-            self.props.set("DataSource", value.into());
-            self
+        prop! {
+            /// `DataSource`.
+            props, "DataSource", data_source, set_data_source, get_data_source, Val<EventVariableDataSource>
         }
 
-        /// `DataType`.
-        pub fn data_type(mut self, value: impl Into<Val<EventVariableDataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `DataType`.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<EventVariableDataType>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the event variable was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event variable was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event variable.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event variable.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
 
-        /// `VariableType`.
-        pub fn variable_type(mut self, value: impl Into<Val<EventVariableVariableType>>) -> Self {
-            self.props.set("VariableType", value.into());
-            self
+        prop! {
+            /// `VariableType`.
+            props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<EventVariableVariableType>
         }
     }
 
@@ -534,46 +515,39 @@ pub mod detector {
             Label { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the label was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the label was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the label was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the label was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this label.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this label.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -605,70 +579,59 @@ pub mod detector {
             Rule { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DetectorId`.
-        pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DetectorId", value.into());
-            self
+        prop! {
+            /// `DetectorId`.
+            props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `Language`.
-        pub fn language(mut self, value: impl Into<Val<RuleLanguage>>) -> Self {
-            self.props.set("Language", value.into());
-            self
+        prop! {
+            /// `Language`.
+            props, "Language", language, set_language, get_language, Val<RuleLanguage>
         }
 
-        /// `LastUpdatedTime`: The time when the event type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Outcomes`.
-        pub fn outcomes(mut self, value: impl Into<Val<List<Outcome>>>) -> Self {
-            self.props.set("Outcomes", value.into());
-            self
+        prop! {
+            /// `Outcomes`.
+            props, "Outcomes", outcomes, set_outcomes, get_outcomes, Val<List<Outcome>>
         }
 
-        /// `RuleId`.
-        pub fn rule_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleId", value.into());
-            self
+        prop! {
+            /// `RuleId`.
+            props, "RuleId", rule_id, set_rule_id, get_rule_id, Val<String>
         }
 
-        /// `RuleVersion`.
-        pub fn rule_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleVersion", value.into());
-            self
+        prop! {
+            /// `RuleVersion`.
+            props, "RuleVersion", rule_version, set_rule_version, get_rule_version, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -697,46 +660,39 @@ pub mod detector {
             Outcome { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the outcome was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the outcome was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the outcome was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the outcome was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this outcome.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this outcome.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 }
@@ -761,16 +717,19 @@ impl EntityType {
         EntityType { core }
     }
 
-    /// `Description`: The entity type description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The entity type description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with this entity type.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the entity type.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this entity type.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -829,16 +788,34 @@ impl EventType {
         EventType { core }
     }
 
-    /// `Description`: The description of the event type.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the event type.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with this event type.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EntityTypes`.
+        core.props, "EntityTypes", _, set_entity_types, get_entity_types, Val<cdk_core::kind::List<event_type::EntityType>>
+    }
+
+    prop! {
+        /// `EventVariables`.
+        core.props, "EventVariables", _, set_event_variables, get_event_variables, Val<cdk_core::kind::List<event_type::EventVariable>>
+    }
+
+    prop! {
+        /// `Labels`.
+        core.props, "Labels", _, set_labels, get_labels, Val<cdk_core::kind::List<event_type::Label>>
+    }
+
+    prop! {
+        /// `Name`: The name for the event type
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this event type.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -886,46 +863,39 @@ pub mod event_type {
             EntityType { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the event type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -944,70 +914,59 @@ pub mod event_type {
             EventVariable { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `DataSource`.
-        pub fn data_source(mut self, value: impl Into<Val<EventVariableDataSource>>) -> Self {
-            self.props.set("DataSource", value.into());
-            self
+        prop! {
+            /// `DataSource`.
+            props, "DataSource", data_source, set_data_source, get_data_source, Val<EventVariableDataSource>
         }
 
-        /// `DataType`.
-        pub fn data_type(mut self, value: impl Into<Val<EventVariableDataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `DataType`.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<EventVariableDataType>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the event type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
 
-        /// `VariableType`.
-        pub fn variable_type(mut self, value: impl Into<Val<EventVariableVariableType>>) -> Self {
-            self.props.set("VariableType", value.into());
-            self
+        prop! {
+            /// `VariableType`.
+            props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<EventVariableVariableType>
         }
     }
 
@@ -1161,46 +1120,39 @@ pub mod event_type {
             Label { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `CreatedTime`: The time when the event type was created.
-        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedTime", value.into());
-            self
+        prop! {
+            /// `CreatedTime`: The time when the event type was created.
+            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
         }
 
-        /// `Description`: The description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Inline`.
-        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inline", value.into());
-            self
+        prop! {
+            /// `Inline`.
+            props, "Inline", inline, set_inline, get_inline, Val<bool>
         }
 
-        /// `LastUpdatedTime`: The time when the event type was last updated.
-        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastUpdatedTime", value.into());
-            self
+        prop! {
+            /// `LastUpdatedTime`: The time when the event type was last updated.
+            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Tags`: Tags associated with this event type.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags associated with this event type.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 }
@@ -1225,16 +1177,19 @@ impl Label {
         Label { core }
     }
 
-    /// `Description`: The label description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The label description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with this label.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the label.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this label.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1282,28 +1237,29 @@ impl List {
         List { core }
     }
 
-    /// `Description`: The description of the list.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the list.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Elements`: The elements in this list.
-    pub fn elements(mut self, value: impl Into<Val<cdk_core::kind::List<String>>>) -> Self {
-        self.core.set("Elements", value.into());
-        self
+    prop! {
+        /// `Elements`: The elements in this list.
+        core.props, "Elements", elements, set_elements, get_elements, Val<cdk_core::kind::List<String>>
     }
 
-    /// `Tags`: Tags associated with this list.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the list.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `VariableType`: The variable type of the list.
-    pub fn variable_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VariableType", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags associated with this list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    }
+
+    prop! {
+        /// `VariableType`: The variable type of the list.
+        core.props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1351,16 +1307,19 @@ impl Outcome {
         Outcome { core }
     }
 
-    /// `Description`: The outcome description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The outcome description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags associated with this outcome.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the outcome.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this outcome.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1420,22 +1379,39 @@ impl Variable {
         Variable { core }
     }
 
-    /// `Description`: The description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataSource`: The source of the data.
+        core.props, "DataSource", _, set_data_source, get_data_source, Val<variable::DataSource>
     }
 
-    /// `Tags`: Tags associated with this variable.
-    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DataType`: The data type.
+        core.props, "DataType", _, set_data_type, get_data_type, Val<variable::DataType>
     }
 
-    /// `VariableType`: The variable type. For more information see <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
-    pub fn variable_type(mut self, value: impl Into<Val<variable::VariableType>>) -> Self {
-        self.core.set("VariableType", value.into());
-        self
+    prop! {
+        /// `DefaultValue`: The default value for the variable when no value is received.
+        core.props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the variable.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with this variable.
+        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    }
+
+    prop! {
+        /// `VariableType`: The variable type. For more information see <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
+        core.props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<variable::VariableType>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,10 +43,14 @@ impl Backup {
         Backup { core }
     }
 
-    /// `Tags`: The tags to apply to the backup at backup creation.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FileSystemId`: The ID of the file system to back up.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the backup at backup creation.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -121,37 +125,53 @@ impl DataRepositoryAssociation {
         DataRepositoryAssociation { core }
     }
 
-    /// `BatchImportMetaDataOnCreate`: A boolean flag indicating whether an import data repository
-    /// task to import metadata should run after the data repository association is created. The
-    /// task runs if this flag is set to true.
-    pub fn batch_import_meta_data_on_create(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BatchImportMetaDataOnCreate", value.into());
-        self
+    prop! {
+        /// `BatchImportMetaDataOnCreate`: A boolean flag indicating whether an import data
+        /// repository task to import metadata should run after the data repository association is
+        /// created. The task runs if this flag is set to true.
+        core.props, "BatchImportMetaDataOnCreate", batch_import_meta_data_on_create, set_batch_import_meta_data_on_create, get_batch_import_meta_data_on_create, Val<bool>
     }
 
-    /// `ImportedFileChunkSize`: For files imported from a data repository, this value determines
-    /// the stripe count and maximum amount of data per file (in MiB) stored on a single physical
-    /// disk. The maximum number of disks that a single file can be striped across is limited by the
-    /// total number of disks that make up the file system.
-    pub fn imported_file_chunk_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ImportedFileChunkSize", value.into());
-        self
+    prop! {
+        /// `DataRepositoryPath`: The path to the Amazon S3 data repository that will be linked to
+        /// the file system. The path can be an S3 bucket or prefix in the format
+        /// s3://myBucket/myPrefix/ . This path specifies where in the S3 data repository files will
+        /// be imported from or exported to.
+        core.props, "DataRepositoryPath", _, set_data_repository_path, get_data_repository_path, Val<String>
     }
 
-    /// `S3`: The configuration for an Amazon S3 data repository linked to an Amazon FSx Lustre file
-    /// system with a data repository association. The configuration defines which file events (new,
-    /// changed, or deleted files or directories) are automatically imported from the linked data
-    /// repository to the file system or automatically exported from the file system to the data
-    /// repository.
-    pub fn s3(mut self, value: impl Into<Val<data_repository_association::S3>>) -> Self {
-        self.core.set("S3", value.into());
-        self
+    prop! {
+        /// `FileSystemId`: The globally unique ID of the file system, assigned by Amazon FSx.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
     }
 
-    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FileSystemPath`: This path specifies where in your file system files will be exported
+        /// from or imported to. This file system directory can be linked to only one Amazon S3
+        /// bucket, and no other S3 bucket can be linked to the directory.
+        core.props, "FileSystemPath", _, set_file_system_path, get_file_system_path, Val<String>
+    }
+
+    prop! {
+        /// `ImportedFileChunkSize`: For files imported from a data repository, this value
+        /// determines the stripe count and maximum amount of data per file (in MiB) stored on a
+        /// single physical disk. The maximum number of disks that a single file can be striped
+        /// across is limited by the total number of disks that make up the file system.
+        core.props, "ImportedFileChunkSize", imported_file_chunk_size, set_imported_file_chunk_size, get_imported_file_chunk_size, Val<i64>
+    }
+
+    prop! {
+        /// `S3`: The configuration for an Amazon S3 data repository linked to an Amazon FSx Lustre
+        /// file system with a data repository association. The configuration defines which file
+        /// events (new, changed, or deleted files or directories) are automatically imported from
+        /// the linked data repository to the file system or automatically exported from the file
+        /// system to the data repository.
+        core.props, "S3", s3, set_s3, get_s3, Val<data_repository_association::S3>
+    }
+
+    prop! {
+        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -197,18 +217,16 @@ pub mod data_repository_association {
             S3 { props }
         }
 
-        /// `AutoExportPolicy`: Specifies the type of updated objects (new, changed, deleted) that will
-        /// be automatically exported from your file system to the linked S3 bucket.
-        pub fn auto_export_policy(mut self, value: impl Into<Val<AutoExportPolicy>>) -> Self {
-            self.props.set("AutoExportPolicy", value.into());
-            self
+        prop! {
+            /// `AutoExportPolicy`: Specifies the type of updated objects (new, changed, deleted) that
+            /// will be automatically exported from your file system to the linked S3 bucket.
+            props, "AutoExportPolicy", auto_export_policy, set_auto_export_policy, get_auto_export_policy, Val<AutoExportPolicy>
         }
 
-        /// `AutoImportPolicy`: Specifies the type of updated objects (new, changed, deleted) that will
-        /// be automatically imported from the linked S3 bucket to your file system.
-        pub fn auto_import_policy(mut self, value: impl Into<Val<AutoImportPolicy>>) -> Self {
-            self.props.set("AutoImportPolicy", value.into());
-            self
+        prop! {
+            /// `AutoImportPolicy`: Specifies the type of updated objects (new, changed, deleted) that
+            /// will be automatically imported from the linked S3 bucket to your file system.
+            props, "AutoImportPolicy", auto_import_policy, set_auto_import_policy, get_auto_import_policy, Val<AutoImportPolicy>
         }
     }
 
@@ -229,6 +247,11 @@ pub mod data_repository_association {
             let mut props = Props::new();
             props.set("Events", events.into());
             AutoExportPolicy { props }
+        }
+
+        prop! {
+            /// `Events`.
+            props, "Events", _, set_events, get_events, Val<List<EventType>>
         }
     }
 
@@ -266,6 +289,11 @@ pub mod data_repository_association {
             props.set("Events", events.into());
             AutoImportPolicy { props }
         }
+
+        prop! {
+            /// `Events`.
+            props, "Events", _, set_events, get_events, Val<List<EventType>>
+        }
     }
 }
 
@@ -301,41 +329,55 @@ impl FileCache {
         FileCache { core }
     }
 
-    /// `CopyTagsToDataRepositoryAssociations`: Whether tags should be copied to data repository
-    /// associations
-    pub fn copy_tags_to_data_repository_associations(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTagsToDataRepositoryAssociations", value.into());
-        self
+    prop! {
+        /// `CopyTagsToDataRepositoryAssociations`: Whether tags should be copied to data repository
+        /// associations
+        core.props, "CopyTagsToDataRepositoryAssociations", copy_tags_to_data_repository_associations, set_copy_tags_to_data_repository_associations, get_copy_tags_to_data_repository_associations, Val<bool>
     }
 
-    /// `DataRepositoryAssociations`: Data repository associations for the cache
-    pub fn data_repository_associations(mut self, value: impl Into<Val<List<file_cache::DataRepositoryAssociation>>>) -> Self {
-        self.core.set("DataRepositoryAssociations", value.into());
-        self
+    prop! {
+        /// `DataRepositoryAssociations`: Data repository associations for the cache
+        core.props, "DataRepositoryAssociations", data_repository_associations, set_data_repository_associations, get_data_repository_associations, Val<List<file_cache::DataRepositoryAssociation>>
     }
 
-    /// `KmsKeyId`: The KMS key ID for encrypting data
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `FileCacheType`: The type of cache, which must be LUSTRE
+        core.props, "FileCacheType", _, set_file_cache_type, get_file_cache_type, Val<file_cache::FileCacheType>
     }
 
-    /// `LustreConfiguration`: The Lustre configuration for the file cache
-    pub fn lustre_configuration(mut self, value: impl Into<Val<file_cache::LustreConfiguration>>) -> Self {
-        self.core.set("LustreConfiguration", value.into());
-        self
+    prop! {
+        /// `FileCacheTypeVersion`: The Lustre version of the cache, which must be 2.12
+        core.props, "FileCacheTypeVersion", _, set_file_cache_type_version, get_file_cache_type_version, Val<String>
     }
 
-    /// `SecurityGroupIds`: A list of security group IDs for the cache
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key ID for encrypting data
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the file cache
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LustreConfiguration`: The Lustre configuration for the file cache
+        core.props, "LustreConfiguration", lustre_configuration, set_lustre_configuration, get_lustre_configuration, Val<file_cache::LustreConfiguration>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`: A list of security group IDs for the cache
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `StorageCapacity`: The storage capacity of the cache in gibibytes (GiB)
+        core.props, "StorageCapacity", _, set_storage_capacity, get_storage_capacity, Val<i64>
+    }
+
+    prop! {
+        /// `SubnetIds`: A list of subnet IDs for the cache
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the file cache
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -436,6 +478,16 @@ pub mod file_cache {
             props.set("DataRepositoryPath", data_repository_path.into());
             DataRepositoryAssociation { props }
         }
+
+        prop! {
+            /// `FileCachePath`.
+            props, "FileCachePath", _, set_file_cache_path, get_file_cache_path, Val<String>
+        }
+
+        prop! {
+            /// `DataRepositoryPath`.
+            props, "DataRepositoryPath", _, set_data_repository_path, get_data_repository_path, Val<String>
+        }
     }
 
     /// The type of cache, which must be LUSTRE
@@ -473,22 +525,34 @@ pub mod file_cache {
             LustreConfiguration { props }
         }
 
-        /// `LogConfiguration`.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `PerUnitStorageThroughput`.
+            props, "PerUnitStorageThroughput", _, set_per_unit_storage_throughput, get_per_unit_storage_throughput, Val<i64>
         }
 
-        /// `MountName`.
-        pub fn mount_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountName", value.into());
-            self
+        prop! {
+            /// `DeploymentType`.
+            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<LustreConfigurationDeploymentType>
         }
 
-        /// `WeeklyMaintenanceStartTime`.
-        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeeklyMaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `MetadataConfiguration`.
+            props, "MetadataConfiguration", _, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfiguration>
+        }
+
+        prop! {
+            /// `LogConfiguration`.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        }
+
+        prop! {
+            /// `MountName`.
+            props, "MountName", mount_name, set_mount_name, get_mount_name, Val<String>
+        }
+
+        prop! {
+            /// `WeeklyMaintenanceStartTime`.
+            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
         }
     }
 
@@ -519,10 +583,14 @@ pub mod file_cache {
             LogConfiguration { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", _, set_level, get_level, Val<LogConfigurationLevel>
+        }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
     }
 
@@ -561,6 +629,11 @@ pub mod file_cache {
             props.set("StorageCapacity", storage_capacity.into());
             MetadataConfiguration { props }
         }
+
+        prop! {
+            /// `StorageCapacity`.
+            props, "StorageCapacity", _, set_storage_capacity, get_storage_capacity, Val<i64>
+        }
     }
 }
 
@@ -589,76 +662,74 @@ impl FileSystem {
         FileSystem { core }
     }
 
-    /// `BackupId`.
-    pub fn backup_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BackupId", value.into());
-        self
+    prop! {
+        /// `BackupId`.
+        core.props, "BackupId", backup_id, set_backup_id, get_backup_id, Val<String>
     }
 
-    /// `FileSystemTypeVersion`.
-    pub fn file_system_type_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FileSystemTypeVersion", value.into());
-        self
+    prop! {
+        /// `FileSystemType`.
+        core.props, "FileSystemType", _, set_file_system_type, get_file_system_type, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `FileSystemTypeVersion`.
+        core.props, "FileSystemTypeVersion", file_system_type_version, set_file_system_type_version, get_file_system_type_version, Val<String>
     }
 
-    /// `LustreConfiguration`.
-    pub fn lustre_configuration(mut self, value: impl Into<Val<file_system::LustreConfiguration>>) -> Self {
-        self.core.set("LustreConfiguration", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `LustreConfiguration`.
+        core.props, "LustreConfiguration", lustre_configuration, set_lustre_configuration, get_lustre_configuration, Val<file_system::LustreConfiguration>
     }
 
-    /// `OntapConfiguration`.
-    pub fn ontap_configuration(mut self, value: impl Into<Val<file_system::OntapConfiguration>>) -> Self {
-        self.core.set("OntapConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
     }
 
-    /// `OpenZFSConfiguration`.
-    pub fn open_zfs_configuration(mut self, value: impl Into<Val<file_system::OpenZfsConfiguration>>) -> Self {
-        self.core.set("OpenZFSConfiguration", value.into());
-        self
+    prop! {
+        /// `OntapConfiguration`.
+        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<file_system::OntapConfiguration>
     }
 
-    /// `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `OpenZFSConfiguration`.
+        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<file_system::OpenZfsConfiguration>
     }
 
-    /// `StorageCapacity`.
-    pub fn storage_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StorageCapacity", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `StorageCapacity`.
+        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageType`.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
     }
 
-    /// `WindowsConfiguration`.
-    pub fn windows_configuration(mut self, value: impl Into<Val<file_system::WindowsConfiguration>>) -> Self {
-        self.core.set("WindowsConfiguration", value.into());
-        self
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WindowsConfiguration`.
+        core.props, "WindowsConfiguration", windows_configuration, set_windows_configuration, get_windows_configuration, Val<file_system::WindowsConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -718,106 +789,89 @@ pub mod file_system {
             LustreConfiguration { props }
         }
 
-        /// `AutoImportPolicy`.
-        pub fn auto_import_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AutoImportPolicy", value.into());
-            self
+        prop! {
+            /// `AutoImportPolicy`.
+            props, "AutoImportPolicy", auto_import_policy, set_auto_import_policy, get_auto_import_policy, Val<String>
         }
 
-        /// `AutomaticBackupRetentionDays`.
-        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomaticBackupRetentionDays", value.into());
-            self
+        prop! {
+            /// `AutomaticBackupRetentionDays`.
+            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
         }
 
-        /// `CopyTagsToBackups`.
-        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToBackups", value.into());
-            self
+        prop! {
+            /// `CopyTagsToBackups`.
+            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
         }
 
-        /// `DailyAutomaticBackupStartTime`.
-        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DailyAutomaticBackupStartTime", value.into());
-            self
+        prop! {
+            /// `DailyAutomaticBackupStartTime`.
+            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
         }
 
-        /// `DataCompressionType`.
-        pub fn data_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataCompressionType", value.into());
-            self
+        prop! {
+            /// `DataCompressionType`.
+            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<String>
         }
 
-        /// `DataReadCacheConfiguration`.
-        pub fn data_read_cache_configuration(mut self, value: impl Into<Val<DataReadCacheConfiguration>>) -> Self {
-            self.props.set("DataReadCacheConfiguration", value.into());
-            self
+        prop! {
+            /// `DataReadCacheConfiguration`.
+            props, "DataReadCacheConfiguration", data_read_cache_configuration, set_data_read_cache_configuration, get_data_read_cache_configuration, Val<DataReadCacheConfiguration>
         }
 
-        /// `DeploymentType`.
-        pub fn deployment_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeploymentType", value.into());
-            self
+        prop! {
+            /// `DeploymentType`.
+            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<String>
         }
 
-        /// `DriveCacheType`.
-        pub fn drive_cache_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DriveCacheType", value.into());
-            self
+        prop! {
+            /// `DriveCacheType`.
+            props, "DriveCacheType", drive_cache_type, set_drive_cache_type, get_drive_cache_type, Val<String>
         }
 
-        /// `EfaEnabled`.
-        pub fn efa_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EfaEnabled", value.into());
-            self
+        prop! {
+            /// `EfaEnabled`.
+            props, "EfaEnabled", efa_enabled, set_efa_enabled, get_efa_enabled, Val<bool>
         }
 
-        /// `ExportPath`.
-        pub fn export_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExportPath", value.into());
-            self
+        prop! {
+            /// `ExportPath`.
+            props, "ExportPath", export_path, set_export_path, get_export_path, Val<String>
         }
 
-        /// `ImportPath`.
-        pub fn import_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImportPath", value.into());
-            self
+        prop! {
+            /// `ImportPath`.
+            props, "ImportPath", import_path, set_import_path, get_import_path, Val<String>
         }
 
-        /// `ImportedFileChunkSize`.
-        pub fn imported_file_chunk_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ImportedFileChunkSize", value.into());
-            self
+        prop! {
+            /// `ImportedFileChunkSize`.
+            props, "ImportedFileChunkSize", imported_file_chunk_size, set_imported_file_chunk_size, get_imported_file_chunk_size, Val<i64>
         }
 
-        /// `LogConfiguration`.
-        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
-            self.props.set("LogConfiguration", value.into());
-            self
+        prop! {
+            /// `LogConfiguration`.
+            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
         }
 
-        /// `MetadataConfiguration`.
-        pub fn metadata_configuration(mut self, value: impl Into<Val<MetadataConfiguration>>) -> Self {
-            self.props.set("MetadataConfiguration", value.into());
-            self
+        prop! {
+            /// `MetadataConfiguration`.
+            props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfiguration>
         }
 
-        /// `PerUnitStorageThroughput`.
-        pub fn per_unit_storage_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PerUnitStorageThroughput", value.into());
-            self
+        prop! {
+            /// `PerUnitStorageThroughput`.
+            props, "PerUnitStorageThroughput", per_unit_storage_throughput, set_per_unit_storage_throughput, get_per_unit_storage_throughput, Val<i64>
         }
 
-        /// `ThroughputCapacity`.
-        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputCapacity", value.into());
-            self
+        prop! {
+            /// `ThroughputCapacity`.
+            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
         }
 
-        /// `WeeklyMaintenanceStartTime`.
-        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeeklyMaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `WeeklyMaintenanceStartTime`.
+            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
         }
     }
 
@@ -836,16 +890,14 @@ pub mod file_system {
             DataReadCacheConfiguration { props }
         }
 
-        /// `SizeGiB`.
-        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeGiB", value.into());
-            self
+        prop! {
+            /// `SizeGiB`.
+            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
         }
 
-        /// `SizingMode`.
-        pub fn sizing_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizingMode", value.into());
-            self
+        prop! {
+            /// `SizingMode`.
+            props, "SizingMode", sizing_mode, set_sizing_mode, get_sizing_mode, Val<String>
         }
     }
 
@@ -866,10 +918,14 @@ pub mod file_system {
             LogConfiguration { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", _, set_level, get_level, Val<String>
+        }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
     }
 
@@ -888,16 +944,14 @@ pub mod file_system {
             MetadataConfiguration { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
     }
 
@@ -918,76 +972,69 @@ pub mod file_system {
             OntapConfiguration { props }
         }
 
-        /// `AutomaticBackupRetentionDays`.
-        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomaticBackupRetentionDays", value.into());
-            self
+        prop! {
+            /// `DeploymentType`.
+            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<String>
         }
 
-        /// `DailyAutomaticBackupStartTime`.
-        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DailyAutomaticBackupStartTime", value.into());
-            self
+        prop! {
+            /// `AutomaticBackupRetentionDays`.
+            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
         }
 
-        /// `DiskIopsConfiguration`.
-        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
-            self.props.set("DiskIopsConfiguration", value.into());
-            self
+        prop! {
+            /// `DailyAutomaticBackupStartTime`.
+            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
         }
 
-        /// `EndpointIpAddressRange`.
-        pub fn endpoint_ip_address_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointIpAddressRange", value.into());
-            self
+        prop! {
+            /// `DiskIopsConfiguration`.
+            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
         }
 
-        /// `EndpointIpv6AddressRange`.
-        pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointIpv6AddressRange", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressRange`.
+            props, "EndpointIpAddressRange", endpoint_ip_address_range, set_endpoint_ip_address_range, get_endpoint_ip_address_range, Val<String>
         }
 
-        /// `FsxAdminPassword`.
-        pub fn fsx_admin_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FsxAdminPassword", value.into());
-            self
+        prop! {
+            /// `EndpointIpv6AddressRange`.
+            props, "EndpointIpv6AddressRange", endpoint_ipv6_address_range, set_endpoint_ipv6_address_range, get_endpoint_ipv6_address_range, Val<String>
         }
 
-        /// `HAPairs`.
-        pub fn ha_pairs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HAPairs", value.into());
-            self
+        prop! {
+            /// `FsxAdminPassword`.
+            props, "FsxAdminPassword", fsx_admin_password, set_fsx_admin_password, get_fsx_admin_password, Val<String>
         }
 
-        /// `PreferredSubnetId`.
-        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreferredSubnetId", value.into());
-            self
+        prop! {
+            /// `HAPairs`.
+            props, "HAPairs", ha_pairs, set_ha_pairs, get_ha_pairs, Val<i64>
         }
 
-        /// `RouteTableIds`.
-        pub fn route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RouteTableIds", value.into());
-            self
+        prop! {
+            /// `PreferredSubnetId`.
+            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
         }
 
-        /// `ThroughputCapacity`.
-        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputCapacity", value.into());
-            self
+        prop! {
+            /// `RouteTableIds`.
+            props, "RouteTableIds", route_table_ids, set_route_table_ids, get_route_table_ids, Val<List<String>>
         }
 
-        /// `ThroughputCapacityPerHAPair`.
-        pub fn throughput_capacity_per_ha_pair(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputCapacityPerHAPair", value.into());
-            self
+        prop! {
+            /// `ThroughputCapacity`.
+            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
         }
 
-        /// `WeeklyMaintenanceStartTime`.
-        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeeklyMaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `ThroughputCapacityPerHAPair`.
+            props, "ThroughputCapacityPerHAPair", throughput_capacity_per_ha_pair, set_throughput_capacity_per_ha_pair, get_throughput_capacity_per_ha_pair, Val<i64>
+        }
+
+        prop! {
+            /// `WeeklyMaintenanceStartTime`.
+            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
         }
     }
 
@@ -1006,16 +1053,14 @@ pub mod file_system {
             DiskIopsConfiguration { props }
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
     }
 
@@ -1036,88 +1081,79 @@ pub mod file_system {
             OpenZfsConfiguration { props }
         }
 
-        /// `AutomaticBackupRetentionDays`.
-        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomaticBackupRetentionDays", value.into());
-            self
+        prop! {
+            /// `DeploymentType`.
+            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<String>
         }
 
-        /// `CopyTagsToBackups`.
-        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToBackups", value.into());
-            self
+        prop! {
+            /// `AutomaticBackupRetentionDays`.
+            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
         }
 
-        /// `CopyTagsToVolumes`.
-        pub fn copy_tags_to_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToVolumes", value.into());
-            self
+        prop! {
+            /// `CopyTagsToBackups`.
+            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
         }
 
-        /// `DailyAutomaticBackupStartTime`.
-        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DailyAutomaticBackupStartTime", value.into());
-            self
+        prop! {
+            /// `CopyTagsToVolumes`.
+            props, "CopyTagsToVolumes", copy_tags_to_volumes, set_copy_tags_to_volumes, get_copy_tags_to_volumes, Val<bool>
         }
 
-        /// `DiskIopsConfiguration`.
-        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
-            self.props.set("DiskIopsConfiguration", value.into());
-            self
+        prop! {
+            /// `DailyAutomaticBackupStartTime`.
+            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
         }
 
-        /// `EndpointIpAddressRange`.
-        pub fn endpoint_ip_address_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointIpAddressRange", value.into());
-            self
+        prop! {
+            /// `DiskIopsConfiguration`.
+            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
         }
 
-        /// `EndpointIpv6AddressRange`.
-        pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointIpv6AddressRange", value.into());
-            self
+        prop! {
+            /// `EndpointIpAddressRange`.
+            props, "EndpointIpAddressRange", endpoint_ip_address_range, set_endpoint_ip_address_range, get_endpoint_ip_address_range, Val<String>
         }
 
-        /// `Options`.
-        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `EndpointIpv6AddressRange`.
+            props, "EndpointIpv6AddressRange", endpoint_ipv6_address_range, set_endpoint_ipv6_address_range, get_endpoint_ipv6_address_range, Val<String>
         }
 
-        /// `PreferredSubnetId`.
-        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreferredSubnetId", value.into());
-            self
+        prop! {
+            /// `Options`.
+            props, "Options", options, set_options, get_options, Val<List<String>>
         }
 
-        /// `ReadCacheConfiguration`.
-        pub fn read_cache_configuration(mut self, value: impl Into<Val<ReadCacheConfiguration>>) -> Self {
-            self.props.set("ReadCacheConfiguration", value.into());
-            self
+        prop! {
+            /// `PreferredSubnetId`.
+            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
         }
 
-        /// `RootVolumeConfiguration`.
-        pub fn root_volume_configuration(mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> Self {
-            self.props.set("RootVolumeConfiguration", value.into());
-            self
+        prop! {
+            /// `ReadCacheConfiguration`.
+            props, "ReadCacheConfiguration", read_cache_configuration, set_read_cache_configuration, get_read_cache_configuration, Val<ReadCacheConfiguration>
         }
 
-        /// `RouteTableIds`.
-        pub fn route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RouteTableIds", value.into());
-            self
+        prop! {
+            /// `RootVolumeConfiguration`.
+            props, "RootVolumeConfiguration", root_volume_configuration, set_root_volume_configuration, get_root_volume_configuration, Val<RootVolumeConfiguration>
         }
 
-        /// `ThroughputCapacity`.
-        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputCapacity", value.into());
-            self
+        prop! {
+            /// `RouteTableIds`.
+            props, "RouteTableIds", route_table_ids, set_route_table_ids, get_route_table_ids, Val<List<String>>
         }
 
-        /// `WeeklyMaintenanceStartTime`.
-        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeeklyMaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `ThroughputCapacity`.
+            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
+        }
+
+        prop! {
+            /// `WeeklyMaintenanceStartTime`.
+            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
         }
     }
 
@@ -1136,16 +1172,14 @@ pub mod file_system {
             ReadCacheConfiguration { props }
         }
 
-        /// `SizeGiB`.
-        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeGiB", value.into());
-            self
+        prop! {
+            /// `SizeGiB`.
+            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
         }
 
-        /// `SizingMode`.
-        pub fn sizing_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizingMode", value.into());
-            self
+        prop! {
+            /// `SizingMode`.
+            props, "SizingMode", sizing_mode, set_sizing_mode, get_sizing_mode, Val<String>
         }
     }
 
@@ -1164,40 +1198,34 @@ pub mod file_system {
             RootVolumeConfiguration { props }
         }
 
-        /// `CopyTagsToSnapshots`.
-        pub fn copy_tags_to_snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToSnapshots", value.into());
-            self
+        prop! {
+            /// `CopyTagsToSnapshots`.
+            props, "CopyTagsToSnapshots", copy_tags_to_snapshots, set_copy_tags_to_snapshots, get_copy_tags_to_snapshots, Val<bool>
         }
 
-        /// `DataCompressionType`.
-        pub fn data_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataCompressionType", value.into());
-            self
+        prop! {
+            /// `DataCompressionType`.
+            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<String>
         }
 
-        /// `NfsExports`.
-        pub fn nfs_exports(mut self, value: impl Into<Val<List<NfsExports>>>) -> Self {
-            self.props.set("NfsExports", value.into());
-            self
+        prop! {
+            /// `NfsExports`.
+            props, "NfsExports", nfs_exports, set_nfs_exports, get_nfs_exports, Val<List<NfsExports>>
         }
 
-        /// `ReadOnly`.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `ReadOnly`.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `RecordSizeKiB`.
-        pub fn record_size_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordSizeKiB", value.into());
-            self
+        prop! {
+            /// `RecordSizeKiB`.
+            props, "RecordSizeKiB", record_size_ki_b, set_record_size_ki_b, get_record_size_ki_b, Val<i64>
         }
 
-        /// `UserAndGroupQuotas`.
-        pub fn user_and_group_quotas(mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> Self {
-            self.props.set("UserAndGroupQuotas", value.into());
-            self
+        prop! {
+            /// `UserAndGroupQuotas`.
+            props, "UserAndGroupQuotas", user_and_group_quotas, set_user_and_group_quotas, get_user_and_group_quotas, Val<List<UserAndGroupQuotas>>
         }
     }
 
@@ -1216,10 +1244,9 @@ pub mod file_system {
             NfsExports { props }
         }
 
-        /// `ClientConfigurations`.
-        pub fn client_configurations(mut self, value: impl Into<Val<List<ClientConfigurations>>>) -> Self {
-            self.props.set("ClientConfigurations", value.into());
-            self
+        prop! {
+            /// `ClientConfigurations`.
+            props, "ClientConfigurations", client_configurations, set_client_configurations, get_client_configurations, Val<List<ClientConfigurations>>
         }
     }
 
@@ -1238,16 +1265,14 @@ pub mod file_system {
             ClientConfigurations { props }
         }
 
-        /// `Clients`.
-        pub fn clients(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Clients", value.into());
-            self
+        prop! {
+            /// `Clients`.
+            props, "Clients", clients, set_clients, get_clients, Val<String>
         }
 
-        /// `Options`.
-        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `Options`.
+            props, "Options", options, set_options, get_options, Val<List<String>>
         }
     }
 
@@ -1266,22 +1291,19 @@ pub mod file_system {
             UserAndGroupQuotas { props }
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<i64>
         }
 
-        /// `StorageCapacityQuotaGiB`.
-        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StorageCapacityQuotaGiB", value.into());
-            self
+        prop! {
+            /// `StorageCapacityQuotaGiB`.
+            props, "StorageCapacityQuotaGiB", storage_capacity_quota_gi_b, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -1302,76 +1324,69 @@ pub mod file_system {
             WindowsConfiguration { props }
         }
 
-        /// `ActiveDirectoryId`.
-        pub fn active_directory_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActiveDirectoryId", value.into());
-            self
+        prop! {
+            /// `ThroughputCapacity`.
+            props, "ThroughputCapacity", _, set_throughput_capacity, get_throughput_capacity, Val<i64>
         }
 
-        /// `Aliases`.
-        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Aliases", value.into());
-            self
+        prop! {
+            /// `ActiveDirectoryId`.
+            props, "ActiveDirectoryId", active_directory_id, set_active_directory_id, get_active_directory_id, Val<String>
         }
 
-        /// `AuditLogConfiguration`.
-        pub fn audit_log_configuration(mut self, value: impl Into<Val<AuditLogConfiguration>>) -> Self {
-            self.props.set("AuditLogConfiguration", value.into());
-            self
+        prop! {
+            /// `Aliases`.
+            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
         }
 
-        /// `AutomaticBackupRetentionDays`.
-        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomaticBackupRetentionDays", value.into());
-            self
+        prop! {
+            /// `AuditLogConfiguration`.
+            props, "AuditLogConfiguration", audit_log_configuration, set_audit_log_configuration, get_audit_log_configuration, Val<AuditLogConfiguration>
         }
 
-        /// `CopyTagsToBackups`.
-        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToBackups", value.into());
-            self
+        prop! {
+            /// `AutomaticBackupRetentionDays`.
+            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
         }
 
-        /// `DailyAutomaticBackupStartTime`.
-        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DailyAutomaticBackupStartTime", value.into());
-            self
+        prop! {
+            /// `CopyTagsToBackups`.
+            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
         }
 
-        /// `DeploymentType`.
-        pub fn deployment_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeploymentType", value.into());
-            self
+        prop! {
+            /// `DailyAutomaticBackupStartTime`.
+            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
         }
 
-        /// `DiskIopsConfiguration`.
-        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
-            self.props.set("DiskIopsConfiguration", value.into());
-            self
+        prop! {
+            /// `DeploymentType`.
+            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<String>
         }
 
-        /// `FsrmConfiguration`.
-        pub fn fsrm_configuration(mut self, value: impl Into<Val<FsrmConfiguration>>) -> Self {
-            self.props.set("FsrmConfiguration", value.into());
-            self
+        prop! {
+            /// `DiskIopsConfiguration`.
+            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
         }
 
-        /// `PreferredSubnetId`.
-        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PreferredSubnetId", value.into());
-            self
+        prop! {
+            /// `FsrmConfiguration`.
+            props, "FsrmConfiguration", fsrm_configuration, set_fsrm_configuration, get_fsrm_configuration, Val<FsrmConfiguration>
         }
 
-        /// `SelfManagedActiveDirectoryConfiguration`.
-        pub fn self_managed_active_directory_configuration(mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> Self {
-            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
-            self
+        prop! {
+            /// `PreferredSubnetId`.
+            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
         }
 
-        /// `WeeklyMaintenanceStartTime`.
-        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeeklyMaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `SelfManagedActiveDirectoryConfiguration`.
+            props, "SelfManagedActiveDirectoryConfiguration", self_managed_active_directory_configuration, set_self_managed_active_directory_configuration, get_self_managed_active_directory_configuration, Val<SelfManagedActiveDirectoryConfiguration>
+        }
+
+        prop! {
+            /// `WeeklyMaintenanceStartTime`.
+            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
         }
     }
 
@@ -1397,10 +1412,19 @@ pub mod file_system {
             AuditLogConfiguration { props }
         }
 
-        /// `AuditLogDestination`.
-        pub fn audit_log_destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuditLogDestination", value.into());
-            self
+        prop! {
+            /// `FileAccessAuditLogLevel`.
+            props, "FileAccessAuditLogLevel", _, set_file_access_audit_log_level, get_file_access_audit_log_level, Val<String>
+        }
+
+        prop! {
+            /// `FileShareAccessAuditLogLevel`.
+            props, "FileShareAccessAuditLogLevel", _, set_file_share_access_audit_log_level, get_file_share_access_audit_log_level, Val<String>
+        }
+
+        prop! {
+            /// `AuditLogDestination`.
+            props, "AuditLogDestination", audit_log_destination, set_audit_log_destination, get_audit_log_destination, Val<String>
         }
     }
 
@@ -1421,10 +1445,14 @@ pub mod file_system {
             FsrmConfiguration { props }
         }
 
-        /// `EventLogDestination`.
-        pub fn event_log_destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventLogDestination", value.into());
-            self
+        prop! {
+            /// `FsrmServiceEnabled`.
+            props, "FsrmServiceEnabled", _, set_fsrm_service_enabled, get_fsrm_service_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `EventLogDestination`.
+            props, "EventLogDestination", event_log_destination, set_event_log_destination, get_event_log_destination, Val<String>
         }
     }
 
@@ -1443,46 +1471,39 @@ pub mod file_system {
             SelfManagedActiveDirectoryConfiguration { props }
         }
 
-        /// `DnsIps`.
-        pub fn dns_ips(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DnsIps", value.into());
-            self
+        prop! {
+            /// `DnsIps`.
+            props, "DnsIps", dns_ips, set_dns_ips, get_dns_ips, Val<List<String>>
         }
 
-        /// `DomainJoinServiceAccountSecret`.
-        pub fn domain_join_service_account_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainJoinServiceAccountSecret", value.into());
-            self
+        prop! {
+            /// `DomainJoinServiceAccountSecret`.
+            props, "DomainJoinServiceAccountSecret", domain_join_service_account_secret, set_domain_join_service_account_secret, get_domain_join_service_account_secret, Val<String>
         }
 
-        /// `DomainName`.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `FileSystemAdministratorsGroup`.
-        pub fn file_system_administrators_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemAdministratorsGroup", value.into());
-            self
+        prop! {
+            /// `FileSystemAdministratorsGroup`.
+            props, "FileSystemAdministratorsGroup", file_system_administrators_group, set_file_system_administrators_group, get_file_system_administrators_group, Val<String>
         }
 
-        /// `OrganizationalUnitDistinguishedName`.
-        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnitDistinguishedName", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitDistinguishedName`.
+            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
         }
 
-        /// `Password`.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `UserName`.
-        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserName", value.into());
-            self
+        prop! {
+            /// `UserName`.
+            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
         }
     }
 }
@@ -1521,22 +1542,30 @@ impl S3AccessPointAttachment {
         S3AccessPointAttachment { core }
     }
 
-    /// `OntapConfiguration`: The OntapConfiguration of the S3 access point attachment.
-    pub fn ontap_configuration(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>>) -> Self {
-        self.core.set("OntapConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the S3 access point attachment; also used for the name of the S3
+        /// access point.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `OpenZFSConfiguration`: The OpenZFSConfiguration of the S3 access point attachment.
-    pub fn open_zfs_configuration(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>>) -> Self {
-        self.core.set("OpenZFSConfiguration", value.into());
-        self
+    prop! {
+        /// `OntapConfiguration`: The OntapConfiguration of the S3 access point attachment.
+        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>
     }
 
-    /// `S3AccessPoint`: The S3 access point configuration of the S3 access point attachment.
-    pub fn s3_access_point(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPoint>>) -> Self {
-        self.core.set("S3AccessPoint", value.into());
-        self
+    prop! {
+        /// `OpenZFSConfiguration`: The OpenZFSConfiguration of the S3 access point attachment.
+        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>
+    }
+
+    prop! {
+        /// `S3AccessPoint`: The S3 access point configuration of the S3 access point attachment.
+        core.props, "S3AccessPoint", s3_access_point, set_s3_access_point, get_s3_access_point, Val<s3_access_point_attachment::S3AccessPoint>
+    }
+
+    prop! {
+        /// `Type`: The type of Amazon FSx volume that the S3 access point is attached to.
+        core.props, "Type", _, set_type, get_type, Val<s3_access_point_attachment::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1592,6 +1621,17 @@ pub mod s3_access_point_attachment {
             props.set("FileSystemIdentity", file_system_identity.into());
             S3AccessPointOntapConfiguration { props }
         }
+
+        prop! {
+            /// `VolumeId`: The ID of the FSx for ONTAP volume that the S3 access point is attached to.
+            props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemIdentity`: The file system identity used to authorize file access requests
+            /// made using the S3 access point.
+            props, "FileSystemIdentity", _, set_file_system_identity, get_file_system_identity, Val<OntapFileSystemIdentity>
+        }
     }
 
     /// `AWS::FSx::S3AccessPointAttachment.OntapFileSystemIdentity`.
@@ -1614,16 +1654,19 @@ pub mod s3_access_point_attachment {
             OntapFileSystemIdentity { props }
         }
 
-        /// `UnixUser`: Specifies the properties of the file system UNIX user.
-        pub fn unix_user(mut self, value: impl Into<Val<OntapUnixFileSystemUser>>) -> Self {
-            self.props.set("UnixUser", value.into());
-            self
+        prop! {
+            /// `Type`: Specifies the FSx for ONTAP user identity type, accepts either UNIX or WINDOWS.
+            props, "Type", _, set_type, get_type, Val<OntapFileSystemIdentityType>
         }
 
-        /// `WindowsUser`: Specifies the properties of the file system Windows user.
-        pub fn windows_user(mut self, value: impl Into<Val<OntapWindowsFileSystemUser>>) -> Self {
-            self.props.set("WindowsUser", value.into());
-            self
+        prop! {
+            /// `UnixUser`: Specifies the properties of the file system UNIX user.
+            props, "UnixUser", unix_user, set_unix_user, get_unix_user, Val<OntapUnixFileSystemUser>
+        }
+
+        prop! {
+            /// `WindowsUser`: Specifies the properties of the file system Windows user.
+            props, "WindowsUser", windows_user, set_windows_user, get_windows_user, Val<OntapWindowsFileSystemUser>
         }
     }
 
@@ -1656,6 +1699,11 @@ pub mod s3_access_point_attachment {
             props.set("Name", name.into());
             OntapUnixFileSystemUser { props }
         }
+
+        prop! {
+            /// `Name`: The name of the UNIX user.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::FSx::S3AccessPointAttachment.OntapWindowsFileSystemUser`.
@@ -1673,6 +1721,11 @@ pub mod s3_access_point_attachment {
             let mut props = Props::new();
             props.set("Name", name.into());
             OntapWindowsFileSystemUser { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the Windows user.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1699,6 +1752,18 @@ pub mod s3_access_point_attachment {
             props.set("FileSystemIdentity", file_system_identity.into());
             S3AccessPointOpenZfsConfiguration { props }
         }
+
+        prop! {
+            /// `VolumeId`: The ID of the FSx for OpenZFS volume that the S3 access point is attached
+            /// to.
+            props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemIdentity`: The file system identity used to authorize file access requests
+            /// made using the S3 access point.
+            props, "FileSystemIdentity", _, set_file_system_identity, get_file_system_identity, Val<OpenZfsFileSystemIdentity>
+        }
     }
 
     /// `AWS::FSx::S3AccessPointAttachment.OpenZFSFileSystemIdentity`.
@@ -1722,6 +1787,16 @@ pub mod s3_access_point_attachment {
             props.set("PosixUser", posix_user.into());
             OpenZfsFileSystemIdentity { props }
         }
+
+        prop! {
+            /// `Type`: Specifies the FSx for OpenZFS user identity type, accepts only POSIX.
+            props, "Type", _, set_type, get_type, Val<OpenZfsFileSystemIdentityType>
+        }
+
+        prop! {
+            /// `PosixUser`: Specifies the UID and GIDs of the file system POSIX user.
+            props, "PosixUser", _, set_posix_user, get_posix_user, Val<OpenZfsPosixFileSystemUser>
+        }
     }
 
     /// `AWS::FSx::S3AccessPointAttachment.OpenZFSPosixFileSystemUser`.
@@ -1743,10 +1818,19 @@ pub mod s3_access_point_attachment {
             OpenZfsPosixFileSystemUser { props }
         }
 
-        /// `SecondaryGids`: The list of secondary GIDs for the file system user.
-        pub fn secondary_gids(mut self, value: impl Into<Val<List<FileSystemGid>>>) -> Self {
-            self.props.set("SecondaryGids", value.into());
-            self
+        prop! {
+            /// `Uid`: The UID of the file system user.
+            props, "Uid", _, set_uid, get_uid, Val<f64>
+        }
+
+        prop! {
+            /// `Gid`: The GID of the file system user.
+            props, "Gid", _, set_gid, get_gid, Val<f64>
+        }
+
+        prop! {
+            /// `SecondaryGids`: The list of secondary GIDs for the file system user.
+            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<FileSystemGid>>
         }
     }
 
@@ -1765,6 +1849,11 @@ pub mod s3_access_point_attachment {
             let mut props = Props::new();
             props.set("Gid", gid.into());
             FileSystemGid { props }
+        }
+
+        prop! {
+            /// `Gid`: The GID of the file system user.
+            props, "Gid", _, set_gid, get_gid, Val<f64>
         }
     }
 
@@ -1793,28 +1882,24 @@ pub mod s3_access_point_attachment {
             S3AccessPoint { props }
         }
 
-        /// `Alias`: The S3 access point's alias.
-        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alias", value.into());
-            self
+        prop! {
+            /// `Alias`: The S3 access point's alias.
+            props, "Alias", alias, set_alias, get_alias, Val<String>
         }
 
-        /// `Policy`: The S3 access point's policy.
-        pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Policy", value.into());
-            self
+        prop! {
+            /// `Policy`: The S3 access point's policy.
+            props, "Policy", policy, set_policy, get_policy, Val<Json>
         }
 
-        /// `ResourceARN`: The S3 access point's ARN.
-        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceARN", value.into());
-            self
+        prop! {
+            /// `ResourceARN`: The S3 access point's ARN.
+            props, "ResourceARN", resource_arn, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `VpcConfiguration`: The S3 access point's virtual private cloud (VPC) configuration.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<S3AccessPointVpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `VpcConfiguration`: The S3 access point's virtual private cloud (VPC) configuration.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<S3AccessPointVpcConfiguration>
         }
     }
 
@@ -1834,6 +1919,12 @@ pub mod s3_access_point_attachment {
             let mut props = Props::new();
             props.set("VpcId", vpc_id.into());
             S3AccessPointVpcConfiguration { props }
+        }
+
+        prop! {
+            /// `VpcId`: Specifies the virtual private cloud (VPC) for the S3 access point VPC
+            /// configuration, if one exists.
+            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -1873,10 +1964,19 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the snapshot.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VolumeId`: The ID of the volume that the snapshot is of.
+        core.props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1921,31 +2021,37 @@ impl StorageVirtualMachine {
         StorageVirtualMachine { core }
     }
 
-    /// `ActiveDirectoryConfiguration`: Describes the Microsoft Active Directory configuration to
-    /// which the SVM is joined, if applicable.
-    pub fn active_directory_configuration(mut self, value: impl Into<Val<storage_virtual_machine::ActiveDirectoryConfiguration>>) -> Self {
-        self.core.set("ActiveDirectoryConfiguration", value.into());
-        self
+    prop! {
+        /// `ActiveDirectoryConfiguration`: Describes the Microsoft Active Directory configuration
+        /// to which the SVM is joined, if applicable.
+        core.props, "ActiveDirectoryConfiguration", active_directory_configuration, set_active_directory_configuration, get_active_directory_configuration, Val<storage_virtual_machine::ActiveDirectoryConfiguration>
     }
 
-    /// `RootVolumeSecurityStyle`: The security style of the root volume of the SVM. Allowed values:
-    /// UNIX | NTFS | MIXED.
-    pub fn root_volume_security_style(mut self, value: impl Into<Val<storage_virtual_machine::RootVolumeSecurityStyle>>) -> Self {
-        self.core.set("RootVolumeSecurityStyle", value.into());
-        self
+    prop! {
+        /// `FileSystemId`: Specifies the FSx for ONTAP file system on which to create the SVM.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
     }
 
-    /// `SvmAdminPassword`: Specifies the password to use when logging on to the SVM using a secure
-    /// shell (SSH) connection to the SVM's management endpoint.
-    pub fn svm_admin_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SvmAdminPassword", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the SVM. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,47}$`
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RootVolumeSecurityStyle`: The security style of the root volume of the SVM. Allowed
+        /// values: UNIX | NTFS | MIXED.
+        core.props, "RootVolumeSecurityStyle", root_volume_security_style, set_root_volume_security_style, get_root_volume_security_style, Val<storage_virtual_machine::RootVolumeSecurityStyle>
+    }
+
+    prop! {
+        /// `SvmAdminPassword`: Specifies the password to use when logging on to the SVM using a
+        /// secure shell (SSH) connection to the SVM's management endpoint.
+        core.props, "SvmAdminPassword", svm_admin_password, set_svm_admin_password, get_svm_admin_password, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1994,19 +2100,17 @@ pub mod storage_virtual_machine {
             ActiveDirectoryConfiguration { props }
         }
 
-        /// `NetBiosName`: The NetBIOS name of the Active Directory computer object that will be created
-        /// for your SVM. Minimum values: 1. Maximum values: 15. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
-        pub fn net_bios_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetBiosName", value.into());
-            self
+        prop! {
+            /// `NetBiosName`: The NetBIOS name of the Active Directory computer object that will be
+            /// created for your SVM. Minimum values: 1. Maximum values: 15. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
+            props, "NetBiosName", net_bios_name, set_net_bios_name, get_net_bios_name, Val<String>
         }
 
-        /// `SelfManagedActiveDirectoryConfiguration`: The configuration that Amazon FSx uses to join
-        /// the ONTAP storage virtual machine (SVM) to your self-managed (including on-premises)
-        /// Microsoft Active Directory directory.
-        pub fn self_managed_active_directory_configuration(mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> Self {
-            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
-            self
+        prop! {
+            /// `SelfManagedActiveDirectoryConfiguration`: The configuration that Amazon FSx uses to
+            /// join the ONTAP storage virtual machine (SVM) to your self-managed (including
+            /// on-premises) Microsoft Active Directory directory.
+            props, "SelfManagedActiveDirectoryConfiguration", self_managed_active_directory_configuration, set_self_managed_active_directory_configuration, get_self_managed_active_directory_configuration, Val<SelfManagedActiveDirectoryConfiguration>
         }
     }
 
@@ -2025,55 +2129,48 @@ pub mod storage_virtual_machine {
             SelfManagedActiveDirectoryConfiguration { props }
         }
 
-        /// `DnsIps`: A list of IP addresses of DNS servers or domain controllers in the self-managed AD
-        /// directory. Minimum: 1. Maximum: 3.
-        pub fn dns_ips(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DnsIps", value.into());
-            self
+        prop! {
+            /// `DnsIps`: A list of IP addresses of DNS servers or domain controllers in the
+            /// self-managed AD directory. Minimum: 1. Maximum: 3.
+            props, "DnsIps", dns_ips, set_dns_ips, get_dns_ips, Val<List<String>>
         }
 
-        /// `DomainJoinServiceAccountSecret`: The Amazon Resource Name (ARN) of the AWS Secrets Manager
-        /// secret containing the self-managed Active Directory domain join service account credentials.
-        /// Minimum: 64. Maximum: 1024.
-        pub fn domain_join_service_account_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainJoinServiceAccountSecret", value.into());
-            self
+        prop! {
+            /// `DomainJoinServiceAccountSecret`: The Amazon Resource Name (ARN) of the AWS Secrets
+            /// Manager secret containing the self-managed Active Directory domain join service account
+            /// credentials. Minimum: 64. Maximum: 1024.
+            props, "DomainJoinServiceAccountSecret", domain_join_service_account_secret, set_domain_join_service_account_secret, get_domain_join_service_account_secret, Val<String>
         }
 
-        /// `DomainName`: The fully qualified domain name of the self-managed AD directory, such as
-        /// corp.example.com. Minimum: 1. Maximum: 255. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`: The fully qualified domain name of the self-managed AD directory, such as
+            /// corp.example.com. Minimum: 1. Maximum: 255. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `FileSystemAdministratorsGroup`: The name of the domain group whose members are granted
-        /// administrative privileges for the file system. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
-        pub fn file_system_administrators_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemAdministratorsGroup", value.into());
-            self
+        prop! {
+            /// `FileSystemAdministratorsGroup`: The name of the domain group whose members are granted
+            /// administrative privileges for the file system. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
+            props, "FileSystemAdministratorsGroup", file_system_administrators_group, set_file_system_administrators_group, get_file_system_administrators_group, Val<String>
         }
 
-        /// `OrganizationalUnitDistinguishedName`: The fully qualified distinguished name of the
-        /// organizational unit within your self-managed AD directory. Minimum: 1. Maximum: 2000.
-        /// Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,2000}$`
-        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationalUnitDistinguishedName", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitDistinguishedName`: The fully qualified distinguished name of the
+            /// organizational unit within your self-managed AD directory. Minimum: 1. Maximum: 2000.
+            /// Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,2000}$`
+            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
         }
 
-        /// `Password`: The password for the service account on your self-managed AD domain that Amazon
-        /// FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^.{1,256}$`
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The password for the service account on your self-managed AD domain that
+            /// Amazon FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^.{1,256}$`
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `UserName`: The user name for the service account on your self-managed AD domain that Amazon
-        /// FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
-        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserName", value.into());
-            self
+        prop! {
+            /// `UserName`: The user name for the service account on your self-managed AD domain that
+            /// Amazon FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
+            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
         }
     }
 
@@ -2114,34 +2211,34 @@ impl Volume {
         Volume { core }
     }
 
-    /// `BackupId`: Specifies the ID of the volume backup to use to create a new volume.
-    pub fn backup_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BackupId", value.into());
-        self
+    prop! {
+        /// `BackupId`: Specifies the ID of the volume backup to use to create a new volume.
+        core.props, "BackupId", backup_id, set_backup_id, get_backup_id, Val<String>
     }
 
-    /// `OntapConfiguration`: The configuration of an Amazon FSx for NetApp ONTAP volume.
-    pub fn ontap_configuration(mut self, value: impl Into<Val<volume::OntapConfiguration>>) -> Self {
-        self.core.set("OntapConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the volume.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `OpenZFSConfiguration`: The configuration of an Amazon FSx for OpenZFS volume.
-    pub fn open_zfs_configuration(mut self, value: impl Into<Val<volume::OpenZfsConfiguration>>) -> Self {
-        self.core.set("OpenZFSConfiguration", value.into());
-        self
+    prop! {
+        /// `OntapConfiguration`: The configuration of an Amazon FSx for NetApp ONTAP volume.
+        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<volume::OntapConfiguration>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OpenZFSConfiguration`: The configuration of an Amazon FSx for OpenZFS volume.
+        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<volume::OpenZfsConfiguration>
     }
 
-    /// `VolumeType`: The type of the volume.
-    pub fn volume_type(mut self, value: impl Into<Val<volume::VolumeType>>) -> Self {
-        self.core.set("VolumeType", value.into());
-        self
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VolumeType`: The type of the volume.
+        core.props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<volume::VolumeType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2192,85 +2289,79 @@ pub mod volume {
             OntapConfiguration { props }
         }
 
-        /// `AggregateConfiguration`: Used to specify the configuration options for an FSx for ONTAP
-        /// volume's storage aggregate or aggregates.
-        pub fn aggregate_configuration(mut self, value: impl Into<Val<AggregateConfiguration>>) -> Self {
-            self.props.set("AggregateConfiguration", value.into());
-            self
+        prop! {
+            /// `StorageVirtualMachineId`: Specifies the ONTAP SVM in which to create the volume.
+            props, "StorageVirtualMachineId", _, set_storage_virtual_machine_id, get_storage_virtual_machine_id, Val<String>
         }
 
-        /// `CopyTagsToBackups`: A boolean flag indicating whether tags for the volume should be copied
-        /// to backups.
-        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CopyTagsToBackups", value.into());
-            self
+        prop! {
+            /// `AggregateConfiguration`: Used to specify the configuration options for an FSx for ONTAP
+            /// volume's storage aggregate or aggregates.
+            props, "AggregateConfiguration", aggregate_configuration, set_aggregate_configuration, get_aggregate_configuration, Val<AggregateConfiguration>
         }
 
-        /// `JunctionPath`: Specifies the location in the SVM's namespace where the volume is mounted.
-        /// This parameter is required. The JunctionPath must have a leading forward slash, such as /vol3.
-        pub fn junction_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JunctionPath", value.into());
-            self
+        prop! {
+            /// `CopyTagsToBackups`: A boolean flag indicating whether tags for the volume should be
+            /// copied to backups.
+            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<String>
         }
 
-        /// `OntapVolumeType`: Specifies the type of volume you are creating. Valid values are the
-        /// following: RW or DP
-        pub fn ontap_volume_type(mut self, value: impl Into<Val<OntapConfigurationOntapVolumeType>>) -> Self {
-            self.props.set("OntapVolumeType", value.into());
-            self
+        prop! {
+            /// `JunctionPath`: Specifies the location in the SVM's namespace where the volume is
+            /// mounted. This parameter is required. The JunctionPath must have a leading forward slash,
+            /// such as /vol3.
+            props, "JunctionPath", junction_path, set_junction_path, get_junction_path, Val<String>
         }
 
-        /// `SecurityStyle`: Specifies the security style for the volume. If a volume's security style
-        /// is not specified, it is automatically set to the root volume's security style.
-        pub fn security_style(mut self, value: impl Into<Val<OntapConfigurationSecurityStyle>>) -> Self {
-            self.props.set("SecurityStyle", value.into());
-            self
+        prop! {
+            /// `OntapVolumeType`: Specifies the type of volume you are creating. Valid values are the
+            /// following: RW or DP
+            props, "OntapVolumeType", ontap_volume_type, set_ontap_volume_type, get_ontap_volume_type, Val<OntapConfigurationOntapVolumeType>
         }
 
-        /// `SizeInBytes`: Specifies the configured size of the volume, in bytes.
-        pub fn size_in_bytes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizeInBytes", value.into());
-            self
+        prop! {
+            /// `SecurityStyle`: Specifies the security style for the volume. If a volume's security
+            /// style is not specified, it is automatically set to the root volume's security style.
+            props, "SecurityStyle", security_style, set_security_style, get_security_style, Val<OntapConfigurationSecurityStyle>
         }
 
-        /// `SizeInMegabytes`: Use SizeInBytes instead. Specifies the size of the volume, in megabytes (MB),
-        /// that you are creating
-        pub fn size_in_megabytes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizeInMegabytes", value.into());
-            self
+        prop! {
+            /// `SizeInBytes`: Specifies the configured size of the volume, in bytes.
+            props, "SizeInBytes", size_in_bytes, set_size_in_bytes, get_size_in_bytes, Val<String>
         }
 
-        /// `SnaplockConfiguration`: The SnapLock configuration object for an FSx for ONTAP SnapLock
-        /// volume.
-        pub fn snaplock_configuration(mut self, value: impl Into<Val<SnaplockConfiguration>>) -> Self {
-            self.props.set("SnaplockConfiguration", value.into());
-            self
+        prop! {
+            /// `SizeInMegabytes`: Use SizeInBytes instead. Specifies the size of the volume, in
+            /// megabytes (MB), that you are creating
+            props, "SizeInMegabytes", size_in_megabytes, set_size_in_megabytes, get_size_in_megabytes, Val<String>
         }
 
-        /// `SnapshotPolicy`: Specifies the snapshot policy for the volume. There are three built-in
-        /// snapshot policies: default, default-1weekly, none.
-        pub fn snapshot_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotPolicy", value.into());
-            self
+        prop! {
+            /// `SnaplockConfiguration`: The SnapLock configuration object for an FSx for ONTAP SnapLock
+            /// volume.
+            props, "SnaplockConfiguration", snaplock_configuration, set_snaplock_configuration, get_snaplock_configuration, Val<SnaplockConfiguration>
         }
 
-        /// `StorageEfficiencyEnabled`: Set to true to enable deduplication, compression, and compaction
-        /// storage efficiency features on the volume, or set to false to disable them.
-        pub fn storage_efficiency_enabled(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StorageEfficiencyEnabled", value.into());
-            self
+        prop! {
+            /// `SnapshotPolicy`: Specifies the snapshot policy for the volume. There are three built-in
+            /// snapshot policies: default, default-1weekly, none.
+            props, "SnapshotPolicy", snapshot_policy, set_snapshot_policy, get_snapshot_policy, Val<String>
         }
 
-        /// `TieringPolicy`: Describes the data tiering policy for an ONTAP volume.
-        pub fn tiering_policy(mut self, value: impl Into<Val<TieringPolicy>>) -> Self {
-            self.props.set("TieringPolicy", value.into());
-            self
+        prop! {
+            /// `StorageEfficiencyEnabled`: Set to true to enable deduplication, compression, and
+            /// compaction storage efficiency features on the volume, or set to false to disable them.
+            props, "StorageEfficiencyEnabled", storage_efficiency_enabled, set_storage_efficiency_enabled, get_storage_efficiency_enabled, Val<String>
         }
 
-        /// `VolumeStyle`: Use to specify the style of an ONTAP volume.
-        pub fn volume_style(mut self, value: impl Into<Val<OntapConfigurationVolumeStyle>>) -> Self {
-            self.props.set("VolumeStyle", value.into());
-            self
+        prop! {
+            /// `TieringPolicy`: Describes the data tiering policy for an ONTAP volume.
+            props, "TieringPolicy", tiering_policy, set_tiering_policy, get_tiering_policy, Val<TieringPolicy>
+        }
+
+        prop! {
+            /// `VolumeStyle`: Use to specify the style of an ONTAP volume.
+            props, "VolumeStyle", volume_style, set_volume_style, get_volume_style, Val<OntapConfigurationVolumeStyle>
         }
     }
 
@@ -2289,20 +2380,18 @@ pub mod volume {
             AggregateConfiguration { props }
         }
 
-        /// `Aggregates`: The list of aggregates that this volume resides on. Aggregates are storage
-        /// pools which make up your primary storage tier.
-        pub fn aggregates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Aggregates", value.into());
-            self
+        prop! {
+            /// `Aggregates`: The list of aggregates that this volume resides on. Aggregates are storage
+            /// pools which make up your primary storage tier.
+            props, "Aggregates", aggregates, set_aggregates, get_aggregates, Val<List<String>>
         }
 
-        /// `ConstituentsPerAggregate`: Used to explicitly set the number of constituents within the
-        /// FlexGroup per storage aggregate. This field is optional when creating a FlexGroup volume. If
-        /// unspecified, the default value will be 8. This field cannot be provided when creating a
-        /// FlexVol volume.
-        pub fn constituents_per_aggregate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConstituentsPerAggregate", value.into());
-            self
+        prop! {
+            /// `ConstituentsPerAggregate`: Used to explicitly set the number of constituents within the
+            /// FlexGroup per storage aggregate. This field is optional when creating a FlexGroup
+            /// volume. If unspecified, the default value will be 8. This field cannot be provided when
+            /// creating a FlexVol volume.
+            props, "ConstituentsPerAggregate", constituents_per_aggregate, set_constituents_per_aggregate, get_constituents_per_aggregate, Val<i64>
         }
     }
 
@@ -2354,38 +2443,39 @@ pub mod volume {
             SnaplockConfiguration { props }
         }
 
-        /// `AuditLogVolume`: Enables or disables the audit log volume for an FSx for ONTAP SnapLock
-        /// volume
-        pub fn audit_log_volume(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuditLogVolume", value.into());
-            self
+        prop! {
+            /// `SnaplockType`: Specifies the retention mode of an FSx for ONTAP SnapLock volume. After
+            /// it is set, it can't be changed.
+            props, "SnaplockType", _, set_snaplock_type, get_snaplock_type, Val<SnaplockConfigurationSnaplockType>
         }
 
-        /// `AutocommitPeriod`: The configuration object for setting the autocommit period of files in
-        /// an FSx for ONTAP SnapLock volume.
-        pub fn autocommit_period(mut self, value: impl Into<Val<AutocommitPeriod>>) -> Self {
-            self.props.set("AutocommitPeriod", value.into());
-            self
+        prop! {
+            /// `AuditLogVolume`: Enables or disables the audit log volume for an FSx for ONTAP SnapLock
+            /// volume
+            props, "AuditLogVolume", audit_log_volume, set_audit_log_volume, get_audit_log_volume, Val<String>
         }
 
-        /// `PrivilegedDelete`: Enables, disables, or permanently disables privileged delete on an FSx
-        /// for ONTAP SnapLock Enterprise volume.
-        pub fn privileged_delete(mut self, value: impl Into<Val<SnaplockConfigurationPrivilegedDelete>>) -> Self {
-            self.props.set("PrivilegedDelete", value.into());
-            self
+        prop! {
+            /// `AutocommitPeriod`: The configuration object for setting the autocommit period of files
+            /// in an FSx for ONTAP SnapLock volume.
+            props, "AutocommitPeriod", autocommit_period, set_autocommit_period, get_autocommit_period, Val<AutocommitPeriod>
         }
 
-        /// `RetentionPeriod`: Specifies the retention period of an FSx for ONTAP SnapLock volume.
-        pub fn retention_period(mut self, value: impl Into<Val<SnaplockRetentionPeriod>>) -> Self {
-            self.props.set("RetentionPeriod", value.into());
-            self
+        prop! {
+            /// `PrivilegedDelete`: Enables, disables, or permanently disables privileged delete on an
+            /// FSx for ONTAP SnapLock Enterprise volume.
+            props, "PrivilegedDelete", privileged_delete, set_privileged_delete, get_privileged_delete, Val<SnaplockConfigurationPrivilegedDelete>
         }
 
-        /// `VolumeAppendModeEnabled`: Enables or disables volume-append mode on an FSx for ONTAP
-        /// SnapLock volume.
-        pub fn volume_append_mode_enabled(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeAppendModeEnabled", value.into());
-            self
+        prop! {
+            /// `RetentionPeriod`: Specifies the retention period of an FSx for ONTAP SnapLock volume.
+            props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<SnaplockRetentionPeriod>
+        }
+
+        prop! {
+            /// `VolumeAppendModeEnabled`: Enables or disables volume-append mode on an FSx for ONTAP
+            /// SnapLock volume.
+            props, "VolumeAppendModeEnabled", volume_append_mode_enabled, set_volume_append_mode_enabled, get_volume_append_mode_enabled, Val<String>
         }
     }
 
@@ -2408,11 +2498,17 @@ pub mod volume {
             AutocommitPeriod { props }
         }
 
-        /// `Value`: Defines the amount of time for the autocommit period of a file in an FSx for ONTAP
-        /// SnapLock volume.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Type`: Defines the type of time for the autocommit period of a file in an FSx for ONTAP
+            /// SnapLock volume. Setting this value to NONE disables autocommit. The default value is
+            /// NONE.
+            props, "Type", _, set_type, get_type, Val<AutocommitPeriodType>
+        }
+
+        prop! {
+            /// `Value`: Defines the amount of time for the autocommit period of a file in an FSx for
+            /// ONTAP SnapLock volume.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -2487,6 +2583,25 @@ pub mod volume {
             props.set("MinimumRetention", minimum_retention.into());
             SnaplockRetentionPeriod { props }
         }
+
+        prop! {
+            /// `DefaultRetention`: The retention period assigned to a write once, read many (WORM) file
+            /// by default if an explicit retention period is not set for an FSx for ONTAP SnapLock
+            /// volume.
+            props, "DefaultRetention", _, set_default_retention, get_default_retention, Val<RetentionPeriod>
+        }
+
+        prop! {
+            /// `MaximumRetention`: The longest retention period that can be assigned to a WORM file on
+            /// an FSx for ONTAP SnapLock volume.
+            props, "MaximumRetention", _, set_maximum_retention, get_maximum_retention, Val<RetentionPeriod>
+        }
+
+        prop! {
+            /// `MinimumRetention`: The shortest retention period that can be assigned to a WORM file on
+            /// an FSx for ONTAP SnapLock volume.
+            props, "MinimumRetention", _, set_minimum_retention, get_minimum_retention, Val<RetentionPeriod>
+        }
     }
 
     /// `AWS::FSx::Volume.RetentionPeriod`.
@@ -2509,11 +2624,18 @@ pub mod volume {
             RetentionPeriod { props }
         }
 
-        /// `Value`: Defines the amount of time for the retention period of an FSx for ONTAP SnapLock
-        /// volume. You can't set a value for INFINITE or UNSPECIFIED.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Type`: Defines the type of time for the retention period of an FSx for ONTAP SnapLock
+            /// volume. Set it to one of the valid types. If you set it to INFINITE, the files are
+            /// retained forever. If you set it to UNSPECIFIED, the files are retained until you set an
+            /// explicit retention period.
+            props, "Type", _, set_type, get_type, Val<RetentionPeriodType>
+        }
+
+        prop! {
+            /// `Value`: Defines the amount of time for the retention period of an FSx for ONTAP
+            /// SnapLock volume. You can't set a value for INFINITE or UNSPECIFIED.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -2583,18 +2705,16 @@ pub mod volume {
             TieringPolicy { props }
         }
 
-        /// `CoolingPeriod`: Specifies the number of days that user data in a volume must remain
-        /// inactive before it is considered "cold" and moved to the capacity pool.
-        pub fn cooling_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoolingPeriod", value.into());
-            self
+        prop! {
+            /// `CoolingPeriod`: Specifies the number of days that user data in a volume must remain
+            /// inactive before it is considered "cold" and moved to the capacity pool.
+            props, "CoolingPeriod", cooling_period, set_cooling_period, get_cooling_period, Val<i64>
         }
 
-        /// `Name`: Specifies the tiering policy used to transition data. Default value is
-        /// SNAPSHOT_ONLY.
-        pub fn name(mut self, value: impl Into<Val<TieringPolicyName>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Specifies the tiering policy used to transition data. Default value is
+            /// SNAPSHOT_ONLY.
+            props, "Name", name, set_name, get_name, Val<TieringPolicyName>
         }
     }
 
@@ -2648,80 +2768,80 @@ pub mod volume {
             OpenZfsConfiguration { props }
         }
 
-        /// `CopyTagsToSnapshots`: A Boolean value indicating whether tags for the volume should be
-        /// copied to snapshots. This value defaults to false. If this value is set to true, and you do
-        /// not specify any tags, all tags for the original volume are copied over to snapshots. If this
-        /// value is set to true, and you do specify one or more tags, only the specified tags for the
-        /// original volume are copied over to snapshots. If you specify one or more tags when creating
-        /// a new snapshot, no tags are copied over from the original volume, regardless of this value.
-        pub fn copy_tags_to_snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTagsToSnapshots", value.into());
-            self
+        prop! {
+            /// `ParentVolumeId`: The ID of the volume to use as the parent volume of the volume that
+            /// you are creating.
+            props, "ParentVolumeId", _, set_parent_volume_id, get_parent_volume_id, Val<String>
         }
 
-        /// `DataCompressionType`: Specifies the method used to compress the data on the volume
-        pub fn data_compression_type(mut self, value: impl Into<Val<OpenZfsConfigurationDataCompressionType>>) -> Self {
-            self.props.set("DataCompressionType", value.into());
-            self
+        prop! {
+            /// `CopyTagsToSnapshots`: A Boolean value indicating whether tags for the volume should be
+            /// copied to snapshots. This value defaults to false. If this value is set to true, and you
+            /// do not specify any tags, all tags for the original volume are copied over to snapshots.
+            /// If this value is set to true, and you do specify one or more tags, only the specified
+            /// tags for the original volume are copied over to snapshots. If you specify one or more
+            /// tags when creating a new snapshot, no tags are copied over from the original volume,
+            /// regardless of this value.
+            props, "CopyTagsToSnapshots", copy_tags_to_snapshots, set_copy_tags_to_snapshots, get_copy_tags_to_snapshots, Val<bool>
         }
 
-        /// `NfsExports`: The configuration object for mounting a Network File System (NFS) file system.
-        pub fn nfs_exports(mut self, value: impl Into<Val<List<NfsExports>>>) -> Self {
-            self.props.set("NfsExports", value.into());
-            self
+        prop! {
+            /// `DataCompressionType`: Specifies the method used to compress the data on the volume
+            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<OpenZfsConfigurationDataCompressionType>
         }
 
-        /// `Options`: The configuration object for mounting a Network File System (NFS) file system.
-        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `NfsExports`: The configuration object for mounting a Network File System (NFS) file
+            /// system.
+            props, "NfsExports", nfs_exports, set_nfs_exports, get_nfs_exports, Val<List<NfsExports>>
         }
 
-        /// `OriginSnapshot`: The configuration of an Amazon FSx for OpenZFS volume.
-        pub fn origin_snapshot(mut self, value: impl Into<Val<OriginSnapshot>>) -> Self {
-            self.props.set("OriginSnapshot", value.into());
-            self
+        prop! {
+            /// `Options`: The configuration object for mounting a Network File System (NFS) file
+            /// system.
+            props, "Options", options, set_options, get_options, Val<List<String>>
         }
 
-        /// `ReadOnly`: A Boolean value indicating whether the volume is read-only.
-        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReadOnly", value.into());
-            self
+        prop! {
+            /// `OriginSnapshot`: The configuration of an Amazon FSx for OpenZFS volume.
+            props, "OriginSnapshot", origin_snapshot, set_origin_snapshot, get_origin_snapshot, Val<OriginSnapshot>
         }
 
-        /// `RecordSizeKiB`: Specifies the suggested block size for a volume in a ZFS dataset, in
-        /// kibibytes (KiB).
-        pub fn record_size_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordSizeKiB", value.into());
-            self
+        prop! {
+            /// `ReadOnly`: A Boolean value indicating whether the volume is read-only.
+            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
         }
 
-        /// `StorageCapacityQuotaGiB`: Sets the maximum storage size in gibibytes (GiB) for the volume.
-        /// You can specify a quota that is larger than the storage on the parent volume. A volume quota
-        /// limits the amount of storage that the volume can consume to the configured amount, but does
-        /// not guarantee the space will be available on the parent volume. To guarantee quota space,
-        /// you must also set StorageCapacityReservationGiB. To not specify a storage capacity quota,
-        /// set this to -1.
-        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StorageCapacityQuotaGiB", value.into());
-            self
+        prop! {
+            /// `RecordSizeKiB`: Specifies the suggested block size for a volume in a ZFS dataset, in
+            /// kibibytes (KiB).
+            props, "RecordSizeKiB", record_size_ki_b, set_record_size_ki_b, get_record_size_ki_b, Val<i64>
         }
 
-        /// `StorageCapacityReservationGiB`: Specifies the amount of storage in gibibytes (GiB) to
-        /// reserve from the parent volume. Setting StorageCapacityReservationGiB guarantees that the
-        /// specified amount of storage space on the parent volume will always be available for the
-        /// volume. You can't reserve more storage than the parent volume has. To not specify a storage
-        /// capacity reservation, set this to 0 or -1. For more information, see Volume properties in
-        /// the Amazon FSx for OpenZFS User Guide.
-        pub fn storage_capacity_reservation_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StorageCapacityReservationGiB", value.into());
-            self
+        prop! {
+            /// `StorageCapacityQuotaGiB`: Sets the maximum storage size in gibibytes (GiB) for the
+            /// volume. You can specify a quota that is larger than the storage on the parent volume. A
+            /// volume quota limits the amount of storage that the volume can consume to the configured
+            /// amount, but does not guarantee the space will be available on the parent volume. To
+            /// guarantee quota space, you must also set StorageCapacityReservationGiB. To not specify a
+            /// storage capacity quota, set this to -1.
+            props, "StorageCapacityQuotaGiB", storage_capacity_quota_gi_b, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
         }
 
-        /// `UserAndGroupQuotas`: Configures how much storage users and groups can use on the volume.
-        pub fn user_and_group_quotas(mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> Self {
-            self.props.set("UserAndGroupQuotas", value.into());
-            self
+        prop! {
+            /// `StorageCapacityReservationGiB`: Specifies the amount of storage in gibibytes (GiB) to
+            /// reserve from the parent volume. Setting StorageCapacityReservationGiB guarantees that
+            /// the specified amount of storage space on the parent volume will always be available for
+            /// the volume. You can't reserve more storage than the parent volume has. To not specify a
+            /// storage capacity reservation, set this to 0 or -1. For more information, see Volume
+            /// properties in the Amazon FSx for OpenZFS User Guide.
+            props, "StorageCapacityReservationGiB", storage_capacity_reservation_gi_b, set_storage_capacity_reservation_gi_b, get_storage_capacity_reservation_gi_b, Val<i64>
+        }
+
+        prop! {
+            /// `UserAndGroupQuotas`: Configures how much storage users and groups can use on the
+            /// volume.
+            props, "UserAndGroupQuotas", user_and_group_quotas, set_user_and_group_quotas, get_user_and_group_quotas, Val<List<UserAndGroupQuotas>>
         }
     }
 
@@ -2758,6 +2878,12 @@ pub mod volume {
             props.set("ClientConfigurations", client_configurations.into());
             NfsExports { props }
         }
+
+        prop! {
+            /// `ClientConfigurations`: The configuration object for mounting a Network File System (NFS)
+            /// file system.
+            props, "ClientConfigurations", _, set_client_configurations, get_client_configurations, Val<List<ClientConfigurations>>
+        }
     }
 
     /// `AWS::FSx::Volume.ClientConfigurations`.
@@ -2780,6 +2906,19 @@ pub mod volume {
             props.set("Options", options.into());
             props.set("Clients", clients.into());
             ClientConfigurations { props }
+        }
+
+        prop! {
+            /// `Options`: The configuration object for mounting a Network File System (NFS) file
+            /// system.
+            props, "Options", _, set_options, get_options, Val<List<String>>
+        }
+
+        prop! {
+            /// `Clients`: A value that specifies who can mount the file system. You can provide a
+            /// wildcard character (*), an IP address (0.0.0.0), or a CIDR address (192.0.2.0/24). By
+            /// default, Amazon FSx uses the wildcard character when specifying the client.
+            props, "Clients", _, set_clients, get_clients, Val<String>
         }
     }
 
@@ -2805,6 +2944,18 @@ pub mod volume {
             props.set("CopyStrategy", copy_strategy.into());
             props.set("SnapshotARN", snapshot_arn.into());
             OriginSnapshot { props }
+        }
+
+        prop! {
+            /// `CopyStrategy`: The configuration object for mounting a Network File System (NFS) file
+            /// system.
+            props, "CopyStrategy", _, set_copy_strategy, get_copy_strategy, Val<OriginSnapshotCopyStrategy>
+        }
+
+        prop! {
+            /// `SnapshotARN`: Specifies the snapshot to use when creating an OpenZFS volume from a
+            /// snapshot.
+            props, "SnapshotARN", _, set_snapshot_arn, get_snapshot_arn, Val<String>
         }
     }
 
@@ -2848,6 +2999,21 @@ pub mod volume {
             props.set("Id", id.into());
             props.set("StorageCapacityQuotaGiB", storage_capacity_quota_gi_b.into());
             UserAndGroupQuotas { props }
+        }
+
+        prop! {
+            /// `Type`: Specifies whether the quota applies to a user or group.
+            props, "Type", _, set_type, get_type, Val<UserAndGroupQuotasType>
+        }
+
+        prop! {
+            /// `Id`: The ID of the user or group that the quota applies to.
+            props, "Id", _, set_id, get_id, Val<i64>
+        }
+
+        prop! {
+            /// `StorageCapacityQuotaGiB`: The user or group's storage quota, in gibibytes (GiB).
+            props, "StorageCapacityQuotaGiB", _, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
         }
     }
 

@@ -49,16 +49,26 @@ impl Alias {
         Alias { core }
     }
 
-    /// `Description`: A human-readable description of the alias.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A human-readable description of the alias.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label that is associated with an alias. Alias names do not need to
+        /// be unique.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoutingStrategy`: A routing configuration that specifies where traffic is directed for
+        /// this alias, such as to a fleet or to a message.
+        core.props, "RoutingStrategy", _, set_routing_strategy, get_routing_strategy, Val<alias::RoutingStrategy>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,18 +114,22 @@ pub mod alias {
             RoutingStrategy { props }
         }
 
-        /// `FleetId`: A unique identifier for a fleet that the alias points to. If you specify SIMPLE
-        /// for the Type property, you must specify this property.
-        pub fn fleet_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FleetId", value.into());
-            self
+        prop! {
+            /// `Type`: Simple routing strategy. The alias resolves to one specific fleet. Use this type
+            /// when routing to active fleets.
+            props, "Type", _, set_type, get_type, Val<RoutingStrategyType>
         }
 
-        /// `Message`: The message text to be used with a terminal routing strategy. If you specify
-        /// TERMINAL for the Type property, you must specify this property.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `FleetId`: A unique identifier for a fleet that the alias points to. If you specify
+            /// SIMPLE for the Type property, you must specify this property.
+            props, "FleetId", fleet_id, set_fleet_id, get_fleet_id, Val<String>
+        }
+
+        prop! {
+            /// `Message`: The message text to be used with a terminal routing strategy. If you specify
+            /// TERMINAL for the Type property, you must specify this property.
+            props, "Message", message, set_message, get_message, Val<String>
         }
     }
 
@@ -152,51 +166,45 @@ impl Build {
         Build { core }
     }
 
-    /// `Name`: A descriptive label that is associated with a build. Build names do not need to be
-    /// unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label that is associated with a build. Build names do not need to
+        /// be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OperatingSystem`: The operating system that the game server binaries are built to run on.
-    /// This value determines the type of fleet resources that you can use for this build. If your
-    /// game build contains multiple executables, they all must run on the same operating system. If
-    /// an operating system is not specified when creating a build, Amazon GameLift uses the default
-    /// value (WINDOWS_2012). This value cannot be changed later.
-    pub fn operating_system(mut self, value: impl Into<Val<build::OperatingSystem>>) -> Self {
-        self.core.set("OperatingSystem", value.into());
-        self
+    prop! {
+        /// `OperatingSystem`: The operating system that the game server binaries are built to run
+        /// on. This value determines the type of fleet resources that you can use for this build.
+        /// If your game build contains multiple executables, they all must run on the same
+        /// operating system. If an operating system is not specified when creating a build, Amazon
+        /// GameLift uses the default value (WINDOWS_2012). This value cannot be changed later.
+        core.props, "OperatingSystem", operating_system, set_operating_system, get_operating_system, Val<build::OperatingSystem>
     }
 
-    /// `ServerSdkVersion`: A server SDK version you used when integrating your game server build
-    /// with Amazon GameLift. By default Amazon GameLift sets this value to 4.0.2.
-    pub fn server_sdk_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerSdkVersion", value.into());
-        self
+    prop! {
+        /// `ServerSdkVersion`: A server SDK version you used when integrating your game server
+        /// build with Amazon GameLift. By default Amazon GameLift sets this value to 4.0.2.
+        core.props, "ServerSdkVersion", server_sdk_version, set_server_sdk_version, get_server_sdk_version, Val<String>
     }
 
-    /// `StorageLocation`: Information indicating where your game build files are stored. Use this
-    /// parameter only when creating a build with files stored in an Amazon S3 bucket that you own.
-    /// The storage location must specify an Amazon S3 bucket name and key. The location must also
-    /// specify a role ARN that you set up to allow Amazon GameLift to access your Amazon S3 bucket.
-    /// The S3 bucket and your new build must be in the same Region.
-    pub fn storage_location(mut self, value: impl Into<Val<build::StorageLocation>>) -> Self {
-        self.core.set("StorageLocation", value.into());
-        self
+    prop! {
+        /// `StorageLocation`: Information indicating where your game build files are stored. Use
+        /// this parameter only when creating a build with files stored in an Amazon S3 bucket that
+        /// you own. The storage location must specify an Amazon S3 bucket name and key. The
+        /// location must also specify a role ARN that you set up to allow Amazon GameLift to access
+        /// your Amazon S3 bucket. The S3 bucket and your new build must be in the same Region.
+        core.props, "StorageLocation", storage_location, set_storage_location, get_storage_location, Val<build::StorageLocation>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Version`: Version information that is associated with this build. Version strings do not
-    /// need to be unique.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Version`: Version information that is associated with this build. Version strings do
+        /// not need to be unique.
+        core.props, "Version", version, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -277,13 +285,28 @@ pub mod build {
             StorageLocation { props }
         }
 
-        /// `ObjectVersion`: The version of the file, if object versioning is turned on for the bucket.
-        /// Amazon GameLift uses this information when retrieving files from your S3 bucket. To retrieve
-        /// a specific version of the file, provide an object version. To retrieve the latest version of
-        /// the file, do not set this parameter.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `Bucket`: An Amazon S3 bucket identifier. This is the name of the S3 bucket.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The name of the zip file that contains the build files or script files.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
+            /// access the S3 bucket.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`: The version of the file, if object versioning is turned on for the
+            /// bucket. Amazon GameLift uses this information when retrieving files from your S3 bucket.
+            /// To retrieve a specific version of the file, provide an object version. To retrieve the
+            /// latest version of the file, do not set this parameter.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 }
@@ -311,127 +334,118 @@ impl ContainerFleet {
         ContainerFleet { core }
     }
 
-    /// `BillingType`: Indicates whether to use On-Demand instances or Spot instances for this
-    /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
-    /// hardware and configurations based on the instance type selected for this fleet.
-    pub fn billing_type(mut self, value: impl Into<Val<container_fleet::BillingType>>) -> Self {
-        self.core.set("BillingType", value.into());
-        self
+    prop! {
+        /// `BillingType`: Indicates whether to use On-Demand instances or Spot instances for this
+        /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
+        /// hardware and configurations based on the instance type selected for this fleet.
+        core.props, "BillingType", billing_type, set_billing_type, get_billing_type, Val<container_fleet::BillingType>
     }
 
-    /// `DeploymentConfiguration`: Provides details about how to drain old tasks and replace them
-    /// with new updated tasks.
-    pub fn deployment_configuration(mut self, value: impl Into<Val<container_fleet::DeploymentConfiguration>>) -> Self {
-        self.core.set("DeploymentConfiguration", value.into());
-        self
+    prop! {
+        /// `DeploymentConfiguration`: Provides details about how to drain old tasks and replace
+        /// them with new updated tasks.
+        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<container_fleet::DeploymentConfiguration>
     }
 
-    /// `Description`: A human-readable description of a fleet.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A human-readable description of a fleet.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GameServerContainerGroupDefinitionName`: The name of the container group definition that
-    /// will be created per game server. You must specify GAME_SERVER container group. You have the
-    /// option to also specify one PER_INSTANCE container group.
-    pub fn game_server_container_group_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GameServerContainerGroupDefinitionName", value.into());
-        self
+    prop! {
+        /// `FleetRoleArn`: A unique identifier for an AWS IAM role that manages access to your AWS
+        /// services. Create a role or look up a role's ARN from the IAM dashboard in the AWS
+        /// Management Console.
+        core.props, "FleetRoleArn", _, set_fleet_role_arn, get_fleet_role_arn, Val<String>
     }
 
-    /// `GameServerContainerGroupsPerInstance`: The number of desired game server container groups
-    /// per instance, a number between 1-5000.
-    pub fn game_server_container_groups_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("GameServerContainerGroupsPerInstance", value.into());
-        self
+    prop! {
+        /// `GameServerContainerGroupDefinitionName`: The name of the container group definition
+        /// that will be created per game server. You must specify GAME_SERVER container group. You
+        /// have the option to also specify one PER_INSTANCE container group.
+        core.props, "GameServerContainerGroupDefinitionName", game_server_container_group_definition_name, set_game_server_container_group_definition_name, get_game_server_container_group_definition_name, Val<String>
     }
 
-    /// `GameSessionCreationLimitPolicy`: A policy that limits the number of game sessions an
-    /// individual player can create over a span of time for this fleet.
-    pub fn game_session_creation_limit_policy(mut self, value: impl Into<Val<container_fleet::GameSessionCreationLimitPolicy>>) -> Self {
-        self.core.set("GameSessionCreationLimitPolicy", value.into());
-        self
+    prop! {
+        /// `GameServerContainerGroupsPerInstance`: The number of desired game server container
+        /// groups per instance, a number between 1-5000.
+        core.props, "GameServerContainerGroupsPerInstance", game_server_container_groups_per_instance, set_game_server_container_groups_per_instance, get_game_server_container_groups_per_instance, Val<i64>
     }
 
-    /// `InstanceConnectionPortRange`: Defines the range of ports on the instance that allow inbound
-    /// traffic to connect with containers in a fleet.
-    pub fn instance_connection_port_range(mut self, value: impl Into<Val<container_fleet::ConnectionPortRange>>) -> Self {
-        self.core.set("InstanceConnectionPortRange", value.into());
-        self
+    prop! {
+        /// `GameSessionCreationLimitPolicy`: A policy that limits the number of game sessions an
+        /// individual player can create over a span of time for this fleet.
+        core.props, "GameSessionCreationLimitPolicy", game_session_creation_limit_policy, set_game_session_creation_limit_policy, get_game_session_creation_limit_policy, Val<container_fleet::GameSessionCreationLimitPolicy>
     }
 
-    /// `InstanceInboundPermissions`: A range of IP addresses and port settings that allow inbound
-    /// traffic to connect to server processes on an Amazon GameLift server.
-    pub fn instance_inbound_permissions(mut self, value: impl Into<Val<List<container_fleet::IpPermission>>>) -> Self {
-        self.core.set("InstanceInboundPermissions", value.into());
-        self
+    prop! {
+        /// `InstanceConnectionPortRange`: Defines the range of ports on the instance that allow
+        /// inbound traffic to connect with containers in a fleet.
+        core.props, "InstanceConnectionPortRange", instance_connection_port_range, set_instance_connection_port_range, get_instance_connection_port_range, Val<container_fleet::ConnectionPortRange>
     }
 
-    /// `InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
-    /// fleet instance type determines the computing resources of each instance in the fleet,
-    /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
-    /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
-    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceType", value.into());
-        self
+    prop! {
+        /// `InstanceInboundPermissions`: A range of IP addresses and port settings that allow
+        /// inbound traffic to connect to server processes on an Amazon GameLift server.
+        core.props, "InstanceInboundPermissions", instance_inbound_permissions, set_instance_inbound_permissions, get_instance_inbound_permissions, Val<List<container_fleet::IpPermission>>
     }
 
-    /// `Locations`.
-    pub fn locations(mut self, value: impl Into<Val<List<container_fleet::LocationConfiguration>>>) -> Self {
-        self.core.set("Locations", value.into());
-        self
+    prop! {
+        /// `InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
+        /// fleet instance type determines the computing resources of each instance in the fleet,
+        /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
+        /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
+        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `LogConfiguration`: A policy the location and provider of logs from the fleet.
-    pub fn log_configuration(mut self, value: impl Into<Val<container_fleet::LogConfiguration>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `Locations`.
+        core.props, "Locations", locations, set_locations, get_locations, Val<List<container_fleet::LocationConfiguration>>
     }
 
-    /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates the
-    /// metrics for all fleets in the group. Specify a string containing the metric group name. You
-    /// can use an existing name or use a new name to create a new metric group. Currently, this
-    /// parameter can have only one string.
-    pub fn metric_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("MetricGroups", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`: A policy the location and provider of logs from the fleet.
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<container_fleet::LogConfiguration>
     }
 
-    /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
-    /// sessions hosted on instances in this fleet. When protected, active game sessions cannot be
-    /// terminated during a scale-down event. If this parameter is not set, instances in this fleet
-    /// default to no protection. You can change a fleet's protection policy to affect future game
-    /// sessions on the fleet. You can also set protection for individual game sessions.
-    pub fn new_game_session_protection_policy(mut self, value: impl Into<Val<container_fleet::NewGameSessionProtectionPolicy>>) -> Self {
-        self.core.set("NewGameSessionProtectionPolicy", value.into());
-        self
+    prop! {
+        /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates
+        /// the metrics for all fleets in the group. Specify a string containing the metric group
+        /// name. You can use an existing name or use a new name to create a new metric group.
+        /// Currently, this parameter can have only one string.
+        core.props, "MetricGroups", metric_groups, set_metric_groups, get_metric_groups, Val<List<String>>
     }
 
-    /// `PerInstanceContainerGroupDefinitionName`: The name of the container group definition that
-    /// will be created per instance. This field is optional if you specify
-    /// GameServerContainerGroupDefinitionName.
-    pub fn per_instance_container_group_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PerInstanceContainerGroupDefinitionName", value.into());
-        self
+    prop! {
+        /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
+        /// sessions hosted on instances in this fleet. When protected, active game sessions cannot
+        /// be terminated during a scale-down event. If this parameter is not set, instances in this
+        /// fleet default to no protection. You can change a fleet's protection policy to affect
+        /// future game sessions on the fleet. You can also set protection for individual game
+        /// sessions.
+        core.props, "NewGameSessionProtectionPolicy", new_game_session_protection_policy, set_new_game_session_protection_policy, get_new_game_session_protection_policy, Val<container_fleet::NewGameSessionProtectionPolicy>
     }
 
-    /// `PlayerGatewayMode`: The player gateway mode for the container fleet.
-    pub fn player_gateway_mode(mut self, value: impl Into<Val<container_fleet::PlayerGatewayMode>>) -> Self {
-        self.core.set("PlayerGatewayMode", value.into());
-        self
+    prop! {
+        /// `PerInstanceContainerGroupDefinitionName`: The name of the container group definition
+        /// that will be created per instance. This field is optional if you specify
+        /// GameServerContainerGroupDefinitionName.
+        core.props, "PerInstanceContainerGroupDefinitionName", per_instance_container_group_definition_name, set_per_instance_container_group_definition_name, get_per_instance_container_group_definition_name, Val<String>
     }
 
-    /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
-    pub fn scaling_policies(mut self, value: impl Into<Val<List<container_fleet::ScalingPolicy>>>) -> Self {
-        self.core.set("ScalingPolicies", value.into());
-        self
+    prop! {
+        /// `PlayerGatewayMode`: The player gateway mode for the container fleet.
+        core.props, "PlayerGatewayMode", player_gateway_mode, set_player_gateway_mode, get_player_gateway_mode, Val<container_fleet::PlayerGatewayMode>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
+        core.props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<container_fleet::ScalingPolicy>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -525,23 +539,20 @@ pub mod container_fleet {
             DeploymentConfiguration { props }
         }
 
-        /// `ImpairmentStrategy`: The strategy to apply in case of impairment; defaults to MAINTAIN.
-        pub fn impairment_strategy(mut self, value: impl Into<Val<DeploymentConfigurationImpairmentStrategy>>) -> Self {
-            self.props.set("ImpairmentStrategy", value.into());
-            self
+        prop! {
+            /// `ImpairmentStrategy`: The strategy to apply in case of impairment; defaults to MAINTAIN.
+            props, "ImpairmentStrategy", impairment_strategy, set_impairment_strategy, get_impairment_strategy, Val<DeploymentConfigurationImpairmentStrategy>
         }
 
-        /// `MinimumHealthyPercentage`: The minimum percentage of healthy required; defaults to 75.
-        pub fn minimum_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumHealthyPercentage", value.into());
-            self
+        prop! {
+            /// `MinimumHealthyPercentage`: The minimum percentage of healthy required; defaults to 75.
+            props, "MinimumHealthyPercentage", minimum_healthy_percentage, set_minimum_healthy_percentage, get_minimum_healthy_percentage, Val<i64>
         }
 
-        /// `ProtectionStrategy`: The protection strategy for deployment on the container fleet;
-        /// defaults to WITH_PROTECTION.
-        pub fn protection_strategy(mut self, value: impl Into<Val<DeploymentConfigurationProtectionStrategy>>) -> Self {
-            self.props.set("ProtectionStrategy", value.into());
-            self
+        prop! {
+            /// `ProtectionStrategy`: The protection strategy for deployment on the container fleet;
+            /// defaults to WITH_PROTECTION.
+            props, "ProtectionStrategy", protection_strategy, set_protection_strategy, get_protection_strategy, Val<DeploymentConfigurationProtectionStrategy>
         }
     }
 
@@ -593,18 +604,16 @@ pub mod container_fleet {
             GameSessionCreationLimitPolicy { props }
         }
 
-        /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
-        /// create during the policy period.
-        pub fn new_game_sessions_per_creator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NewGameSessionsPerCreator", value.into());
-            self
+        prop! {
+            /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
+            /// create during the policy period.
+            props, "NewGameSessionsPerCreator", new_game_sessions_per_creator, set_new_game_sessions_per_creator, get_new_game_sessions_per_creator, Val<i64>
         }
 
-        /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
-        /// policy.
-        pub fn policy_period_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PolicyPeriodInMinutes", value.into());
-            self
+        prop! {
+            /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
+            /// policy.
+            props, "PolicyPeriodInMinutes", policy_period_in_minutes, set_policy_period_in_minutes, get_policy_period_in_minutes, Val<i64>
         }
     }
 
@@ -627,6 +636,17 @@ pub mod container_fleet {
             props.set("FromPort", from_port.into());
             props.set("ToPort", to_port.into());
             ConnectionPortRange { props }
+        }
+
+        prop! {
+            /// `FromPort`: A starting value for a range of allowed port numbers.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
+            /// end-inclusive. This value must be higher than FromPort.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -666,6 +686,29 @@ pub mod container_fleet {
             props.set("ToPort", to_port.into());
             IpPermission { props }
         }
+
+        prop! {
+            /// `FromPort`: A starting value for a range of allowed port numbers.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `IpRange`: A range of allowed IP addresses. This value must be expressed in CIDR
+            /// notation. Example: "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet
+            /// mask\]".
+            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The network communication protocol used by the fleet.
+            props, "Protocol", _, set_protocol, get_protocol, Val<IpPermissionProtocol>
+        }
+
+        prop! {
+            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
+            /// end-inclusive. This value must be higher than FromPort.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        }
     }
 
     /// The network communication protocol used by the fleet.
@@ -699,23 +742,26 @@ pub mod container_fleet {
             LocationConfiguration { props }
         }
 
-        /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location. The
-        /// location value might refer to a fleet's remote location or its home Region.
-        pub fn location_capacity(mut self, value: impl Into<Val<LocationCapacity>>) -> Self {
-            self.props.set("LocationCapacity", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", _, set_location, get_location, Val<String>
         }
 
-        /// `PlayerGatewayStatus`: The player gateway status for the location.
-        pub fn player_gateway_status(mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> Self {
-            self.props.set("PlayerGatewayStatus", value.into());
-            self
+        prop! {
+            /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location.
+            /// The location value might refer to a fleet's remote location or its home Region.
+            props, "LocationCapacity", location_capacity, set_location_capacity, get_location_capacity, Val<LocationCapacity>
         }
 
-        /// `StoppedActions`: A list of fleet actions that have been suspended in the fleet location.
-        pub fn stopped_actions(mut self, value: impl Into<Val<List<StoppedActions>>>) -> Self {
-            self.props.set("StoppedActions", value.into());
-            self
+        prop! {
+            /// `PlayerGatewayStatus`: The player gateway status for the location.
+            props, "PlayerGatewayStatus", player_gateway_status, set_player_gateway_status, get_player_gateway_status, Val<LocationConfigurationPlayerGatewayStatus>
+        }
+
+        prop! {
+            /// `StoppedActions`: A list of fleet actions that have been suspended in the fleet
+            /// location.
+            props, "StoppedActions", stopped_actions, set_stopped_actions, get_stopped_actions, Val<List<StoppedActions>>
         }
     }
 
@@ -739,29 +785,33 @@ pub mod container_fleet {
             LocationCapacity { props }
         }
 
-        /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances you
-        /// want to maintain in the specified fleet location. This value must fall between the minimum
-        /// and maximum size limits. If any auto-scaling policy is defined for the container fleet, the
-        /// desired instance will only be applied once during fleet creation and will be ignored in
-        /// updates to avoid conflicts with auto-scaling. During updates with any auto-scaling policy
-        /// defined, if current desired instance is lower than the new MinSize, it will be increased to
-        /// the new MinSize; if current desired instance is larger than the new MaxSize, …
-        pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredEC2Instances", value.into());
-            self
+        prop! {
+            /// `MaxSize`: The maximum value that is allowed for the fleet's instance count for a
+            /// location.
+            props, "MaxSize", _, set_max_size, get_max_size, Val<i64>
         }
 
-        /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift Servers-managed
-        /// capacity behavior.
-        pub fn managed_capacity_configuration(mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> Self {
-            self.props.set("ManagedCapacityConfiguration", value.into());
-            self
+        prop! {
+            /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances
+            /// you want to maintain in the specified fleet location. This value must fall between the
+            /// minimum and maximum size limits. If any auto-scaling policy is defined for the container
+            /// fleet, the desired instance will only be applied once during fleet creation and will be
+            /// ignored in updates to avoid conflicts with auto-scaling. During updates with any
+            /// auto-scaling policy defined, if current desired instance is lower than the new MinSize,
+            /// it will be increased to the new MinSize; if current desired instance is larger than the
+            /// new MaxSize, …
+            props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
         }
 
-        /// `MinSize`: The minimum value allowed for the fleet's instance count for a location.
-        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSize", value.into());
-            self
+        prop! {
+            /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift
+            /// Servers-managed capacity behavior.
+            props, "ManagedCapacityConfiguration", managed_capacity_configuration, set_managed_capacity_configuration, get_managed_capacity_configuration, Val<ManagedCapacityConfiguration>
+        }
+
+        prop! {
+            /// `MinSize`: The minimum value allowed for the fleet's instance count for a location.
+            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
         }
     }
 
@@ -789,12 +839,20 @@ pub mod container_fleet {
             ManagedCapacityConfiguration { props }
         }
 
-        /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift Servers
-        /// will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no
-        /// game session activity.
-        pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInAfterInactivityMinutes", value.into());
-            self
+        prop! {
+            /// `ZeroCapacityStrategy`: The strategy Amazon GameLift Servers will use to automatically
+            /// scale your capacity to and from zero in response to game session activity. Game session
+            /// activity refers to any active running sessions or game session requests. When set to
+            /// SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically.
+            /// When set to MANUAL, MinSize is required.
+            props, "ZeroCapacityStrategy", _, set_zero_capacity_strategy, get_zero_capacity_strategy, Val<ManagedCapacityConfigurationZeroCapacityStrategy>
+        }
+
+        prop! {
+            /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift
+            /// Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a
+            /// period with no game session activity.
+            props, "ScaleInAfterInactivityMinutes", scale_in_after_inactivity_minutes, set_scale_in_after_inactivity_minutes, get_scale_in_after_inactivity_minutes, Val<i64>
         }
     }
 
@@ -853,23 +911,20 @@ pub mod container_fleet {
             LogConfiguration { props }
         }
 
-        /// `LogDestination`: Configures the service that provides logs.
-        pub fn log_destination(mut self, value: impl Into<Val<LogDestination>>) -> Self {
-            self.props.set("LogDestination", value.into());
-            self
+        prop! {
+            /// `LogDestination`: Configures the service that provides logs.
+            props, "LogDestination", log_destination, set_log_destination, get_log_destination, Val<LogDestination>
         }
 
-        /// `LogGroupArn`: If log destination is CLOUDWATCH, logs are sent to the specified log group in
-        /// Amazon CloudWatch.
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`: If log destination is CLOUDWATCH, logs are sent to the specified log
+            /// group in Amazon CloudWatch.
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
 
-        /// `S3BucketName`: The name of the S3 bucket to pull logs from if S3 is the LogDestination
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the S3 bucket to pull logs from if S3 is the LogDestination
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
     }
 
@@ -941,58 +996,58 @@ pub mod container_fleet {
             ScalingPolicy { props }
         }
 
-        /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
-        /// threshold value.
-        pub fn comparison_operator(mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> Self {
-            self.props.set("ComparisonOperator", value.into());
-            self
+        prop! {
+            /// `Name`: A descriptive label that is associated with a fleet's scaling policy. Policy
+            /// names do not need to be unique.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
-        /// threshold before a scaling event is triggered.
-        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationPeriods", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
+            /// threshold value.
+            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<ScalingPolicyComparisonOperator>
         }
 
-        /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a scaling
-        /// adjustment. This is required for RuleBased and TargetBased policies.
-        pub fn metric_name(mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
+            /// threshold before a scaling event is triggered.
+            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
         }
 
-        /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
-        /// parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration.
-        /// For a rule-based policy set the following parameters: MetricName, ComparisonOperator,
-        /// Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
-        pub fn policy_type(mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> Self {
-            self.props.set("PolicyType", value.into());
-            self
+        prop! {
+            /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a
+            /// scaling adjustment. This is required for RuleBased and TargetBased policies.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<ScalingPolicyMetricName>
         }
 
-        /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
-        pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScalingAdjustment", value.into());
-            self
+        prop! {
+            /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
+            /// parameter MetricName to 'PercentAvailableGameSessions' and specify a
+            /// TargetConfiguration. For a rule-based policy set the following parameters: MetricName,
+            /// ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
+            /// ScalingAdjustment.
+            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ScalingPolicyPolicyType>
         }
 
-        /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
-        pub fn scaling_adjustment_type(mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> Self {
-            self.props.set("ScalingAdjustmentType", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
+            props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `TargetConfiguration`: An object that contains settings for a target-based scaling policy.
-        pub fn target_configuration(mut self, value: impl Into<Val<TargetConfiguration>>) -> Self {
-            self.props.set("TargetConfiguration", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
+            props, "ScalingAdjustmentType", scaling_adjustment_type, set_scaling_adjustment_type, get_scaling_adjustment_type, Val<ScalingPolicyScalingAdjustmentType>
         }
 
-        /// `Threshold`: Metric value used to trigger a scaling event.
-        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `TargetConfiguration`: An object that contains settings for a target-based scaling
+            /// policy.
+            props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<TargetConfiguration>
+        }
+
+        prop! {
+            /// `Threshold`: Metric value used to trigger a scaling event.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
         }
     }
 
@@ -1118,6 +1173,15 @@ pub mod container_fleet {
             props.set("TargetValue", target_value.into());
             TargetConfiguration { props }
         }
+
+        prop! {
+            /// `TargetValue`: Desired value to use with a target-based scaling policy. The value must
+            /// be relevant for whatever metric the scaling policy is using. For example, in a policy
+            /// using the metric PercentAvailableGameSessions, the target value should be the preferred
+            /// size of the fleet's buffer (the percent of capacity that should be idle and ready for
+            /// new game sessions).
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        }
     }
 }
 
@@ -1151,48 +1215,57 @@ impl ContainerGroupDefinition {
         ContainerGroupDefinition { core }
     }
 
-    /// `ContainerGroupType`: The scope of the container group
-    pub fn container_group_type(mut self, value: impl Into<Val<container_group_definition::ContainerGroupType>>) -> Self {
-        self.core.set("ContainerGroupType", value.into());
-        self
+    prop! {
+        /// `ContainerGroupType`: The scope of the container group
+        core.props, "ContainerGroupType", container_group_type, set_container_group_type, get_container_group_type, Val<container_group_definition::ContainerGroupType>
     }
 
-    /// `GameServerContainerDefinition`: Specifies the information required to run game servers with
-    /// this container group
-    pub fn game_server_container_definition(mut self, value: impl Into<Val<container_group_definition::GameServerContainerDefinition>>) -> Self {
-        self.core.set("GameServerContainerDefinition", value.into());
-        self
+    prop! {
+        /// `GameServerContainerDefinition`: Specifies the information required to run game servers
+        /// with this container group
+        core.props, "GameServerContainerDefinition", game_server_container_definition, set_game_server_container_definition, get_game_server_container_definition, Val<container_group_definition::GameServerContainerDefinition>
     }
 
-    /// `SourceVersionNumber`: A specific ContainerGroupDefinition version to be updated
-    pub fn source_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SourceVersionNumber", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label for the container group definition.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SupportContainerDefinitions`: A collection of support container definitions that define the
-    /// containers in this group.
-    pub fn support_container_definitions(mut self, value: impl Into<Val<List<container_group_definition::SupportContainerDefinition>>>) -> Self {
-        self.core.set("SupportContainerDefinitions", value.into());
-        self
+    prop! {
+        /// `OperatingSystem`: The operating system of the container group
+        core.props, "OperatingSystem", _, set_operating_system, get_operating_system, Val<container_group_definition::OperatingSystem>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceVersionNumber`: A specific ContainerGroupDefinition version to be updated
+        core.props, "SourceVersionNumber", source_version_number, set_source_version_number, get_source_version_number, Val<i64>
     }
 
-    /// `TotalVcpuLimit`: The total amount of virtual CPUs on the container group definition
-    pub fn total_vcpu_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("TotalVcpuLimit", value.into());
-        self
+    prop! {
+        /// `SupportContainerDefinitions`: A collection of support container definitions that define
+        /// the containers in this group.
+        core.props, "SupportContainerDefinitions", support_container_definitions, set_support_container_definitions, get_support_container_definitions, Val<List<container_group_definition::SupportContainerDefinition>>
     }
 
-    /// `VersionDescription`: The description of this version
-    pub fn version_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionDescription", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TotalMemoryLimitMebibytes`: The total memory limit of container groups following this
+        /// definition in MiB
+        core.props, "TotalMemoryLimitMebibytes", _, set_total_memory_limit_mebibytes, get_total_memory_limit_mebibytes, Val<i64>
+    }
+
+    prop! {
+        /// `TotalVcpuLimit`: The total amount of virtual CPUs on the container group definition
+        core.props, "TotalVcpuLimit", total_vcpu_limit, set_total_vcpu_limit, get_total_vcpu_limit, Val<f64>
+    }
+
+    prop! {
+        /// `VersionDescription`: The description of this version
+        core.props, "VersionDescription", version_description, set_version_description, get_version_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1278,50 +1351,59 @@ pub mod container_group_definition {
             GameServerContainerDefinition { props }
         }
 
-        /// `DependsOn`: A list of container dependencies that determines when this container starts up
-        /// and shuts down. For container groups with multiple containers, dependencies let you define a
-        /// startup/shutdown sequence across the containers.
-        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `ContainerName`: A descriptive label for the container definition. Container definition
+            /// names must be unique with a container group definition.
+            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
         }
 
-        /// `EnvironmentOverride`: The environment variables to pass to a container.
-        pub fn environment_override(mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> Self {
-            self.props.set("EnvironmentOverride", value.into());
-            self
+        prop! {
+            /// `ImageUri`: Specifies the image URI of this container.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker container
-        /// configuration, such as Linux capabilities.
-        pub fn linux_capabilities(mut self, value: impl Into<Val<LinuxCapabilities>>) -> Self {
-            self.props.set("LinuxCapabilities", value.into());
-            self
+        prop! {
+            /// `ServerSdkVersion`: The version of the server SDK used in this container group
+            props, "ServerSdkVersion", _, set_server_sdk_version, get_server_sdk_version, Val<String>
         }
 
-        /// `MountPoints`: A list of mount point configurations to be used in a container.
-        pub fn mount_points(mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `DependsOn`: A list of container dependencies that determines when this container starts
+            /// up and shuts down. For container groups with multiple containers, dependencies let you
+            /// define a startup/shutdown sequence across the containers.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
         }
 
-        /// `PortConfiguration`: Defines the ports on the container.
-        pub fn port_configuration(mut self, value: impl Into<Val<PortConfiguration>>) -> Self {
-            self.props.set("PortConfiguration", value.into());
-            self
+        prop! {
+            /// `EnvironmentOverride`: The environment variables to pass to a container.
+            props, "EnvironmentOverride", environment_override, set_environment_override, get_environment_override, Val<List<ContainerEnvironment>>
         }
 
-        /// `ResolvedImageDigest`: The digest of the container image.
-        pub fn resolved_image_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResolvedImageDigest", value.into());
-            self
+        prop! {
+            /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker
+            /// container configuration, such as Linux capabilities.
+            props, "LinuxCapabilities", linux_capabilities, set_linux_capabilities, get_linux_capabilities, Val<LinuxCapabilities>
         }
 
-        /// `Vcpu`: The number of virtual CPUs to give to the game server container. This is required
-        /// when the container group definition doesn't set TotalVcpuLimit.
-        pub fn vcpu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Vcpu", value.into());
-            self
+        prop! {
+            /// `MountPoints`: A list of mount point configurations to be used in a container.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<ContainerMountPoint>>
+        }
+
+        prop! {
+            /// `PortConfiguration`: Defines the ports on the container.
+            props, "PortConfiguration", port_configuration, set_port_configuration, get_port_configuration, Val<PortConfiguration>
+        }
+
+        prop! {
+            /// `ResolvedImageDigest`: The digest of the container image.
+            props, "ResolvedImageDigest", resolved_image_digest, set_resolved_image_digest, get_resolved_image_digest, Val<String>
+        }
+
+        prop! {
+            /// `Vcpu`: The number of virtual CPUs to give to the game server container. This is
+            /// required when the container group definition doesn't set TotalVcpuLimit.
+            props, "Vcpu", vcpu, set_vcpu, get_vcpu, Val<f64>
         }
     }
 
@@ -1347,6 +1429,17 @@ pub mod container_group_definition {
             props.set("ContainerName", container_name.into());
             props.set("Condition", condition.into());
             ContainerDependency { props }
+        }
+
+        prop! {
+            /// `ContainerName`: A descriptive label for the container definition. The container being
+            /// defined depends on this container's condition.
+            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        }
+
+        prop! {
+            /// `Condition`: The type of dependency.
+            props, "Condition", _, set_condition, get_condition, Val<ContainerDependencyCondition>
         }
     }
 
@@ -1388,6 +1481,16 @@ pub mod container_group_definition {
             props.set("Value", value.into());
             ContainerEnvironment { props }
         }
+
+        prop! {
+            /// `Name`: The environment variable name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The environment variable value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::GameLift::ContainerGroupDefinition.LinuxCapabilities`: A set of Linux capabilities
@@ -1407,10 +1510,10 @@ pub mod container_group_definition {
             LinuxCapabilities { props }
         }
 
-        /// `Include`: The list of Linux capabilities to add to the container's default configuration.
-        pub fn include(mut self, value: impl Into<Val<List<LinuxCapabilitiesInclude>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`: The list of Linux capabilities to add to the container's default
+            /// configuration.
+            props, "Include", include, set_include, get_include, Val<List<LinuxCapabilitiesInclude>>
         }
     }
 
@@ -1551,16 +1654,19 @@ pub mod container_group_definition {
             ContainerMountPoint { props }
         }
 
-        /// `AccessLevel`: The access permissions for the mounted path.
-        pub fn access_level(mut self, value: impl Into<Val<ContainerMountPointAccessLevel>>) -> Self {
-            self.props.set("AccessLevel", value.into());
-            self
+        prop! {
+            /// `InstancePath`: The path on the host that will be mounted in the container.
+            props, "InstancePath", _, set_instance_path, get_instance_path, Val<String>
         }
 
-        /// `ContainerPath`: The path inside the container where the mount is accessible.
-        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerPath", value.into());
-            self
+        prop! {
+            /// `AccessLevel`: The access permissions for the mounted path.
+            props, "AccessLevel", access_level, set_access_level, get_access_level, Val<ContainerMountPointAccessLevel>
+        }
+
+        prop! {
+            /// `ContainerPath`: The path inside the container where the mount is accessible.
+            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
         }
     }
 
@@ -1595,6 +1701,11 @@ pub mod container_group_definition {
             props.set("ContainerPortRanges", container_port_ranges.into());
             PortConfiguration { props }
         }
+
+        prop! {
+            /// `ContainerPortRanges`: Specifies one or more ranges of ports on a container.
+            props, "ContainerPortRanges", _, set_container_port_ranges, get_container_port_ranges, Val<List<ContainerPortRange>>
+        }
     }
 
     /// `AWS::GameLift::ContainerGroupDefinition.ContainerPortRange`: A set of one or more port
@@ -1622,6 +1733,22 @@ pub mod container_group_definition {
             props.set("Protocol", protocol.into());
             props.set("ToPort", to_port.into());
             ContainerPortRange { props }
+        }
+
+        prop! {
+            /// `FromPort`: A starting value for the range of allowed port numbers.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `Protocol`: Defines the protocol of these ports.
+            props, "Protocol", _, set_protocol, get_protocol, Val<ContainerPortRangeProtocol>
+        }
+
+        prop! {
+            /// `ToPort`: An ending value for the range of allowed port numbers. Port numbers are
+            /// end-inclusive. This value must be equal to or greater than FromPort.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -1668,70 +1795,70 @@ pub mod container_group_definition {
             SupportContainerDefinition { props }
         }
 
-        /// `DependsOn`: A list of container dependencies that determines when this container starts up
-        /// and shuts down. For container groups with multiple containers, dependencies let you define a
-        /// startup/shutdown sequence across the containers.
-        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `ContainerName`: A descriptive label for the container definition.
+            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
         }
 
-        /// `EnvironmentOverride`: The environment variables to pass to a container.
-        pub fn environment_override(mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> Self {
-            self.props.set("EnvironmentOverride", value.into());
-            self
+        prop! {
+            /// `ImageUri`: Specifies the image URI of this container.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `Essential`: Specifies if the container is essential. If an essential container fails a
-        /// health check, then all containers in the container group will be restarted. You must specify
-        /// exactly 1 essential container in a container group.
-        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Essential", value.into());
-            self
+        prop! {
+            /// `DependsOn`: A list of container dependencies that determines when this container starts
+            /// up and shuts down. For container groups with multiple containers, dependencies let you
+            /// define a startup/shutdown sequence across the containers.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
         }
 
-        /// `HealthCheck`: Specifies how the health of the containers will be checked.
-        pub fn health_check(mut self, value: impl Into<Val<ContainerHealthCheck>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `EnvironmentOverride`: The environment variables to pass to a container.
+            props, "EnvironmentOverride", environment_override, set_environment_override, get_environment_override, Val<List<ContainerEnvironment>>
         }
 
-        /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker container
-        /// configuration, such as Linux capabilities.
-        pub fn linux_capabilities(mut self, value: impl Into<Val<LinuxCapabilities>>) -> Self {
-            self.props.set("LinuxCapabilities", value.into());
-            self
+        prop! {
+            /// `Essential`: Specifies if the container is essential. If an essential container fails a
+            /// health check, then all containers in the container group will be restarted. You must
+            /// specify exactly 1 essential container in a container group.
+            props, "Essential", essential, set_essential, get_essential, Val<bool>
         }
 
-        /// `MemoryHardLimitMebibytes`: The total memory limit of container groups following this
-        /// definition in MiB
-        pub fn memory_hard_limit_mebibytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemoryHardLimitMebibytes", value.into());
-            self
+        prop! {
+            /// `HealthCheck`: Specifies how the health of the containers will be checked.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<ContainerHealthCheck>
         }
 
-        /// `MountPoints`: A list of mount point configurations to be used in a container.
-        pub fn mount_points(mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> Self {
-            self.props.set("MountPoints", value.into());
-            self
+        prop! {
+            /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker
+            /// container configuration, such as Linux capabilities.
+            props, "LinuxCapabilities", linux_capabilities, set_linux_capabilities, get_linux_capabilities, Val<LinuxCapabilities>
         }
 
-        /// `PortConfiguration`: Defines the ports on the container.
-        pub fn port_configuration(mut self, value: impl Into<Val<PortConfiguration>>) -> Self {
-            self.props.set("PortConfiguration", value.into());
-            self
+        prop! {
+            /// `MemoryHardLimitMebibytes`: The total memory limit of container groups following this
+            /// definition in MiB
+            props, "MemoryHardLimitMebibytes", memory_hard_limit_mebibytes, set_memory_hard_limit_mebibytes, get_memory_hard_limit_mebibytes, Val<i64>
         }
 
-        /// `ResolvedImageDigest`: The digest of the container image.
-        pub fn resolved_image_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResolvedImageDigest", value.into());
-            self
+        prop! {
+            /// `MountPoints`: A list of mount point configurations to be used in a container.
+            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<ContainerMountPoint>>
         }
 
-        /// `Vcpu`: The number of virtual CPUs to give to the support group
-        pub fn vcpu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Vcpu", value.into());
-            self
+        prop! {
+            /// `PortConfiguration`: Defines the ports on the container.
+            props, "PortConfiguration", port_configuration, set_port_configuration, get_port_configuration, Val<PortConfiguration>
+        }
+
+        prop! {
+            /// `ResolvedImageDigest`: The digest of the container image.
+            props, "ResolvedImageDigest", resolved_image_digest, set_resolved_image_digest, get_resolved_image_digest, Val<String>
+        }
+
+        prop! {
+            /// `Vcpu`: The number of virtual CPUs to give to the support group
+            props, "Vcpu", vcpu, set_vcpu, get_vcpu, Val<f64>
         }
     }
 
@@ -1754,31 +1881,33 @@ pub mod container_group_definition {
             ContainerHealthCheck { props }
         }
 
-        /// `Interval`: How often (in seconds) the health is checked.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Command`: A string array representing the command that the container runs to determine
+            /// if it is healthy.
+            props, "Command", _, set_command, get_command, Val<List<String>>
         }
 
-        /// `Retries`: How many times the process manager will retry the command after a timeout. (The
-        /// first run of the command does not count as a retry.)
-        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Retries", value.into());
-            self
+        prop! {
+            /// `Interval`: How often (in seconds) the health is checked.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
         }
 
-        /// `StartPeriod`: The optional grace period (in seconds) to give a container time to boostrap
-        /// before teh health check is declared failed.
-        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartPeriod", value.into());
-            self
+        prop! {
+            /// `Retries`: How many times the process manager will retry the command after a timeout. (The
+            /// first run of the command does not count as a retry.)
+            props, "Retries", retries, set_retries, get_retries, Val<i64>
         }
 
-        /// `Timeout`: How many seconds the process manager allows the command to run before canceling
-        /// it.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `StartPeriod`: The optional grace period (in seconds) to give a container time to
+            /// boostrap before teh health check is declared failed.
+            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
+        }
+
+        prop! {
+            /// `Timeout`: How many seconds the process manager allows the command to run before
+            /// canceling it.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 }
@@ -1806,241 +1935,221 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `AnywhereConfiguration`: Configuration for Anywhere fleet.
-    pub fn anywhere_configuration(mut self, value: impl Into<Val<fleet::AnywhereConfiguration>>) -> Self {
-        self.core.set("AnywhereConfiguration", value.into());
-        self
+    prop! {
+        /// `AnywhereConfiguration`: Configuration for Anywhere fleet.
+        core.props, "AnywhereConfiguration", anywhere_configuration, set_anywhere_configuration, get_anywhere_configuration, Val<fleet::AnywhereConfiguration>
     }
 
-    /// `ApplyCapacity`: Determines when and how to apply fleet or location capacities. Allowed
-    /// options are ON_UPDATE (default), ON_CREATE_AND_UPDATE and
-    /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose ON_CREATE_AND_UPDATE_WITH_AUTOSCALING,
-    /// MinSize and MaxSize will still be applied on creation and on updates, but
-    /// DesiredEC2Instances will only be applied once on fleet creation and will be ignored during
-    /// updates to prevent conflicts with auto-scaling. During updates with
-    /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current desired instance is lower than the
-    /// new MinSize, it will be increased to the new MinSize; …
-    pub fn apply_capacity(mut self, value: impl Into<Val<fleet::ApplyCapacity>>) -> Self {
-        self.core.set("ApplyCapacity", value.into());
-        self
+    prop! {
+        /// `ApplyCapacity`: Determines when and how to apply fleet or location capacities. Allowed
+        /// options are ON_UPDATE (default), ON_CREATE_AND_UPDATE and
+        /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose
+        /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING, MinSize and MaxSize will still be applied on
+        /// creation and on updates, but DesiredEC2Instances will only be applied once on fleet
+        /// creation and will be ignored during updates to prevent conflicts with auto-scaling.
+        /// During updates with ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current desired
+        /// instance is lower than the new MinSize, it will be increased to the new MinSize; …
+        core.props, "ApplyCapacity", apply_capacity, set_apply_capacity, get_apply_capacity, Val<fleet::ApplyCapacity>
     }
 
-    /// `BuildId`: A unique identifier for a build to be deployed on the new fleet. If you are
-    /// deploying the fleet with a custom game build, you must specify this property. The build must
-    /// have been successfully uploaded to Amazon GameLift and be in a READY status. This fleet
-    /// setting cannot be changed once the fleet is created.
-    pub fn build_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BuildId", value.into());
-        self
+    prop! {
+        /// `BuildId`: A unique identifier for a build to be deployed on the new fleet. If you are
+        /// deploying the fleet with a custom game build, you must specify this property. The build
+        /// must have been successfully uploaded to Amazon GameLift and be in a READY status. This
+        /// fleet setting cannot be changed once the fleet is created.
+        core.props, "BuildId", build_id, set_build_id, get_build_id, Val<String>
     }
 
-    /// `CertificateConfiguration`: Indicates whether to generate a TLS/SSL certificate for the new
-    /// fleet. TLS certificates are used for encrypting traffic between game clients and game
-    /// servers running on GameLift. If this parameter is not set, certificate generation is
-    /// disabled. This fleet setting cannot be changed once the fleet is created.
-    pub fn certificate_configuration(mut self, value: impl Into<Val<fleet::CertificateConfiguration>>) -> Self {
-        self.core.set("CertificateConfiguration", value.into());
-        self
+    prop! {
+        /// `CertificateConfiguration`: Indicates whether to generate a TLS/SSL certificate for the
+        /// new fleet. TLS certificates are used for encrypting traffic between game clients and
+        /// game servers running on GameLift. If this parameter is not set, certificate generation
+        /// is disabled. This fleet setting cannot be changed once the fleet is created.
+        core.props, "CertificateConfiguration", certificate_configuration, set_certificate_configuration, get_certificate_configuration, Val<fleet::CertificateConfiguration>
     }
 
-    /// `ComputeType`: ComputeType to differentiate EC2 hardware managed by GameLift and Anywhere
-    /// hardware managed by the customer.
-    pub fn compute_type(mut self, value: impl Into<Val<fleet::ComputeType>>) -> Self {
-        self.core.set("ComputeType", value.into());
-        self
+    prop! {
+        /// `ComputeType`: ComputeType to differentiate EC2 hardware managed by GameLift and
+        /// Anywhere hardware managed by the customer.
+        core.props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<fleet::ComputeType>
     }
 
-    /// `Description`: A human-readable description of a fleet.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A human-readable description of a fleet.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DesiredEC2Instances`: \[DEPRECATED\] The number of EC2 instances that you want this fleet
-    /// to host. When creating a new fleet, GameLift automatically sets this value to "1" and
-    /// initiates a single instance. Once the fleet is active, update this value to trigger GameLift
-    /// to add or remove instances from the fleet.
-    pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DesiredEC2Instances", value.into());
-        self
+    prop! {
+        /// `DesiredEC2Instances`: \[DEPRECATED\] The number of EC2 instances that you want this
+        /// fleet to host. When creating a new fleet, GameLift automatically sets this value to "1"
+        /// and initiates a single instance. Once the fleet is active, update this value to trigger
+        /// GameLift to add or remove instances from the fleet.
+        core.props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
     }
 
-    /// `EC2InboundPermissions`: A range of IP addresses and port settings that allow inbound
-    /// traffic to connect to server processes on an Amazon GameLift server.
-    pub fn ec2_inbound_permissions(mut self, value: impl Into<Val<List<fleet::IpPermission>>>) -> Self {
-        self.core.set("EC2InboundPermissions", value.into());
-        self
+    prop! {
+        /// `EC2InboundPermissions`: A range of IP addresses and port settings that allow inbound
+        /// traffic to connect to server processes on an Amazon GameLift server.
+        core.props, "EC2InboundPermissions", ec2_inbound_permissions, set_ec2_inbound_permissions, get_ec2_inbound_permissions, Val<List<fleet::IpPermission>>
     }
 
-    /// `EC2InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
-    /// fleet instance type determines the computing resources of each instance in the fleet,
-    /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
-    /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
-    pub fn ec2_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EC2InstanceType", value.into());
-        self
+    prop! {
+        /// `EC2InstanceType`: The name of an EC2 instance type that is supported in Amazon
+        /// GameLift. A fleet instance type determines the computing resources of each instance in
+        /// the fleet, including CPU, memory, storage, and networking capacity. Amazon GameLift
+        /// supports the following EC2 instance types. See Amazon EC2 Instance Types for detailed
+        /// descriptions.
+        core.props, "EC2InstanceType", ec2_instance_type, set_ec2_instance_type, get_ec2_instance_type, Val<String>
     }
 
-    /// `FleetType`: Indicates whether to use On-Demand instances or Spot instances for this fleet.
-    /// If empty, the default is ON_DEMAND. Both categories of instances use identical hardware and
-    /// configurations based on the instance type selected for this fleet.
-    pub fn fleet_type(mut self, value: impl Into<Val<fleet::FleetType>>) -> Self {
-        self.core.set("FleetType", value.into());
-        self
+    prop! {
+        /// `FleetType`: Indicates whether to use On-Demand instances or Spot instances for this
+        /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
+        /// hardware and configurations based on the instance type selected for this fleet.
+        core.props, "FleetType", fleet_type, set_fleet_type, get_fleet_type, Val<fleet::FleetType>
     }
 
-    /// `InstanceRoleARN`: A unique identifier for an AWS IAM role that manages access to your AWS
-    /// services. With an instance role ARN set, any application that runs on an instance in this
-    /// fleet can assume the role, including install scripts, server processes, and daemons (background
-    /// processes). Create a role or look up a role's ARN from the IAM dashboard in the AWS
-    /// Management Console.
-    pub fn instance_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceRoleARN", value.into());
-        self
+    prop! {
+        /// `InstanceRoleARN`: A unique identifier for an AWS IAM role that manages access to your
+        /// AWS services. With an instance role ARN set, any application that runs on an instance in
+        /// this fleet can assume the role, including install scripts, server processes, and daemons (background
+        /// processes). Create a role or look up a role's ARN from the IAM dashboard in the AWS
+        /// Management Console.
+        core.props, "InstanceRoleARN", instance_role_arn, set_instance_role_arn, get_instance_role_arn, Val<String>
     }
 
-    /// `InstanceRoleCredentialsProvider`: Credentials provider implementation that loads
-    /// credentials from the Amazon EC2 Instance Metadata Service.
-    pub fn instance_role_credentials_provider(mut self, value: impl Into<Val<fleet::InstanceRoleCredentialsProvider>>) -> Self {
-        self.core.set("InstanceRoleCredentialsProvider", value.into());
-        self
+    prop! {
+        /// `InstanceRoleCredentialsProvider`: Credentials provider implementation that loads
+        /// credentials from the Amazon EC2 Instance Metadata Service.
+        core.props, "InstanceRoleCredentialsProvider", instance_role_credentials_provider, set_instance_role_credentials_provider, get_instance_role_credentials_provider, Val<fleet::InstanceRoleCredentialsProvider>
     }
 
-    /// `Locations`.
-    pub fn locations(mut self, value: impl Into<Val<List<fleet::LocationConfiguration>>>) -> Self {
-        self.core.set("Locations", value.into());
-        self
+    prop! {
+        /// `Locations`.
+        core.props, "Locations", locations, set_locations, get_locations, Val<List<fleet::LocationConfiguration>>
     }
 
-    /// `LogPaths`: This parameter is no longer used. When hosting a custom game build, specify
-    /// where Amazon GameLift should store log files using the Amazon GameLift server API call
-    /// ProcessReady()
-    pub fn log_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogPaths", value.into());
-        self
+    prop! {
+        /// `LogPaths`: This parameter is no longer used. When hosting a custom game build, specify
+        /// where Amazon GameLift should store log files using the Amazon GameLift server API call
+        /// ProcessReady()
+        core.props, "LogPaths", log_paths, set_log_paths, get_log_paths, Val<List<String>>
     }
 
-    /// `MaxSize`: \[DEPRECATED\] The maximum value that is allowed for the fleet's instance count.
-    /// When creating a new fleet, GameLift automatically sets this value to "1". Once the fleet is
-    /// active, you can change this value.
-    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxSize", value.into());
-        self
+    prop! {
+        /// `MaxSize`: \[DEPRECATED\] The maximum value that is allowed for the fleet's instance
+        /// count. When creating a new fleet, GameLift automatically sets this value to "1". Once
+        /// the fleet is active, you can change this value.
+        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
     }
 
-    /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates the
-    /// metrics for all fleets in the group. Specify a string containing the metric group name. You
-    /// can use an existing name or use a new name to create a new metric group. Currently, this
-    /// parameter can have only one string.
-    pub fn metric_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("MetricGroups", value.into());
-        self
+    prop! {
+        /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates
+        /// the metrics for all fleets in the group. Specify a string containing the metric group
+        /// name. You can use an existing name or use a new name to create a new metric group.
+        /// Currently, this parameter can have only one string.
+        core.props, "MetricGroups", metric_groups, set_metric_groups, get_metric_groups, Val<List<String>>
     }
 
-    /// `MinSize`: \[DEPRECATED\] The minimum value allowed for the fleet's instance count. When
-    /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
-    /// active, you can change this value.
-    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinSize", value.into());
-        self
+    prop! {
+        /// `MinSize`: \[DEPRECATED\] The minimum value allowed for the fleet's instance count. When
+        /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
+        /// active, you can change this value.
+        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
     }
 
-    /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
-    /// sessions hosted on instances in this fleet. When protected, active game sessions cannot be
-    /// terminated during a scale-down event. If this parameter is not set, instances in this fleet
-    /// default to no protection. You can change a fleet's protection policy to affect future game
-    /// sessions on the fleet. You can also set protection for individual game sessions.
-    pub fn new_game_session_protection_policy(mut self, value: impl Into<Val<fleet::NewGameSessionProtectionPolicy>>) -> Self {
-        self.core.set("NewGameSessionProtectionPolicy", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label that is associated with a fleet. Fleet names do not need to
+        /// be unique.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PeerVpcAwsAccountId`: A unique identifier for the AWS account with the VPC that you want to
-    /// peer your Amazon GameLift fleet with. You can find your account ID in the AWS Management
-    /// Console under account settings.
-    pub fn peer_vpc_aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerVpcAwsAccountId", value.into());
-        self
+    prop! {
+        /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
+        /// sessions hosted on instances in this fleet. When protected, active game sessions cannot
+        /// be terminated during a scale-down event. If this parameter is not set, instances in this
+        /// fleet default to no protection. You can change a fleet's protection policy to affect
+        /// future game sessions on the fleet. You can also set protection for individual game
+        /// sessions.
+        core.props, "NewGameSessionProtectionPolicy", new_game_session_protection_policy, set_new_game_session_protection_policy, get_new_game_session_protection_policy, Val<fleet::NewGameSessionProtectionPolicy>
     }
 
-    /// `PeerVpcId`: A unique identifier for a VPC with resources to be accessed by your Amazon
-    /// GameLift fleet. The VPC must be in the same Region as your fleet. To look up a VPC ID, use
-    /// the VPC Dashboard in the AWS Management Console.
-    pub fn peer_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerVpcId", value.into());
-        self
+    prop! {
+        /// `PeerVpcAwsAccountId`: A unique identifier for the AWS account with the VPC that you
+        /// want to peer your Amazon GameLift fleet with. You can find your account ID in the AWS
+        /// Management Console under account settings.
+        core.props, "PeerVpcAwsAccountId", peer_vpc_aws_account_id, set_peer_vpc_aws_account_id, get_peer_vpc_aws_account_id, Val<String>
     }
 
-    /// `PlayerGatewayConfiguration`: Configuration for player gateway.
-    pub fn player_gateway_configuration(mut self, value: impl Into<Val<fleet::PlayerGatewayConfiguration>>) -> Self {
-        self.core.set("PlayerGatewayConfiguration", value.into());
-        self
+    prop! {
+        /// `PeerVpcId`: A unique identifier for a VPC with resources to be accessed by your Amazon
+        /// GameLift fleet. The VPC must be in the same Region as your fleet. To look up a VPC ID,
+        /// use the VPC Dashboard in the AWS Management Console.
+        core.props, "PeerVpcId", peer_vpc_id, set_peer_vpc_id, get_peer_vpc_id, Val<String>
     }
 
-    /// `PlayerGatewayMode`: The player gateway mode for the fleet.
-    pub fn player_gateway_mode(mut self, value: impl Into<Val<fleet::PlayerGatewayMode>>) -> Self {
-        self.core.set("PlayerGatewayMode", value.into());
-        self
+    prop! {
+        /// `PlayerGatewayConfiguration`: Configuration for player gateway.
+        core.props, "PlayerGatewayConfiguration", player_gateway_configuration, set_player_gateway_configuration, get_player_gateway_configuration, Val<fleet::PlayerGatewayConfiguration>
     }
 
-    /// `ResourceCreationLimitPolicy`: A policy that limits the number of game sessions an
-    /// individual player can create over a span of time for this fleet.
-    pub fn resource_creation_limit_policy(mut self, value: impl Into<Val<fleet::ResourceCreationLimitPolicy>>) -> Self {
-        self.core.set("ResourceCreationLimitPolicy", value.into());
-        self
+    prop! {
+        /// `PlayerGatewayMode`: The player gateway mode for the fleet.
+        core.props, "PlayerGatewayMode", player_gateway_mode, set_player_gateway_mode, get_player_gateway_mode, Val<fleet::PlayerGatewayMode>
     }
 
-    /// `RuntimeConfiguration`: Instructions for launching server processes on each instance in the
-    /// fleet. Server processes run either a custom game build executable or a Realtime script. The
-    /// runtime configuration defines the server executables or launch script file, launch
-    /// parameters, and the number of processes to run concurrently on each instance. When creating
-    /// a fleet, the runtime configuration must have at least one server process configuration;
-    /// otherwise the request fails with an invalid request exception. This parameter is required
-    /// unless the parameters ServerLaunchPath and ServerLaunchParameters are defined. Runtime …
-    pub fn runtime_configuration(mut self, value: impl Into<Val<fleet::RuntimeConfiguration>>) -> Self {
-        self.core.set("RuntimeConfiguration", value.into());
-        self
+    prop! {
+        /// `ResourceCreationLimitPolicy`: A policy that limits the number of game sessions an
+        /// individual player can create over a span of time for this fleet.
+        core.props, "ResourceCreationLimitPolicy", resource_creation_limit_policy, set_resource_creation_limit_policy, get_resource_creation_limit_policy, Val<fleet::ResourceCreationLimitPolicy>
     }
 
-    /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
-    pub fn scaling_policies(mut self, value: impl Into<Val<List<fleet::ScalingPolicy>>>) -> Self {
-        self.core.set("ScalingPolicies", value.into());
-        self
+    prop! {
+        /// `RuntimeConfiguration`: Instructions for launching server processes on each instance in
+        /// the fleet. Server processes run either a custom game build executable or a Realtime
+        /// script. The runtime configuration defines the server executables or launch script file,
+        /// launch parameters, and the number of processes to run concurrently on each instance.
+        /// When creating a fleet, the runtime configuration must have at least one server process
+        /// configuration; otherwise the request fails with an invalid request exception. This
+        /// parameter is required unless the parameters ServerLaunchPath and ServerLaunchParameters
+        /// are defined. Runtime …
+        core.props, "RuntimeConfiguration", runtime_configuration, set_runtime_configuration, get_runtime_configuration, Val<fleet::RuntimeConfiguration>
     }
 
-    /// `ScriptId`: A unique identifier for a Realtime script to be deployed on a new Realtime
-    /// Servers fleet. The script must have been successfully uploaded to Amazon GameLift. This
-    /// fleet setting cannot be changed once the fleet is created. Note: It is not currently
-    /// possible to use the !Ref command to reference a script created with a CloudFormation
-    /// template for the fleet property ScriptId. Instead, use Fn::GetAtt Script.Arn or Fn::GetAtt
-    /// Script.Id to retrieve either of these properties as input for ScriptId. Alternatively, enter
-    /// a ScriptId string manually.
-    pub fn script_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScriptId", value.into());
-        self
+    prop! {
+        /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
+        core.props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<fleet::ScalingPolicy>>
     }
 
-    /// `ServerLaunchParameters`: This parameter is no longer used but is retained for backward
-    /// compatibility. Instead, specify server launch parameters in the RuntimeConfiguration
-    /// parameter. A request must specify either a runtime configuration or values for both
-    /// ServerLaunchParameters and ServerLaunchPath.
-    pub fn server_launch_parameters(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerLaunchParameters", value.into());
-        self
+    prop! {
+        /// `ScriptId`: A unique identifier for a Realtime script to be deployed on a new Realtime
+        /// Servers fleet. The script must have been successfully uploaded to Amazon GameLift. This
+        /// fleet setting cannot be changed once the fleet is created. Note: It is not currently
+        /// possible to use the !Ref command to reference a script created with a CloudFormation
+        /// template for the fleet property ScriptId. Instead, use Fn::GetAtt Script.Arn or
+        /// Fn::GetAtt Script.Id to retrieve either of these properties as input for ScriptId.
+        /// Alternatively, enter a ScriptId string manually.
+        core.props, "ScriptId", script_id, set_script_id, get_script_id, Val<String>
     }
 
-    /// `ServerLaunchPath`: This parameter is no longer used. Instead, specify a server launch path
-    /// using the RuntimeConfiguration parameter. Requests that specify a server launch path and
-    /// launch parameters instead of a runtime configuration will continue to work.
-    pub fn server_launch_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerLaunchPath", value.into());
-        self
+    prop! {
+        /// `ServerLaunchParameters`: This parameter is no longer used but is retained for backward
+        /// compatibility. Instead, specify server launch parameters in the RuntimeConfiguration
+        /// parameter. A request must specify either a runtime configuration or values for both
+        /// ServerLaunchParameters and ServerLaunchPath.
+        core.props, "ServerLaunchParameters", server_launch_parameters, set_server_launch_parameters, get_server_launch_parameters, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerLaunchPath`: This parameter is no longer used. Instead, specify a server launch
+        /// path using the RuntimeConfiguration parameter. Requests that specify a server launch
+        /// path and launch parameters instead of a runtime configuration will continue to work.
+        core.props, "ServerLaunchPath", server_launch_path, set_server_launch_path, get_server_launch_path, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2083,6 +2192,12 @@ pub mod fleet {
             let mut props = Props::new();
             props.set("Cost", cost.into());
             AnywhereConfiguration { props }
+        }
+
+        prop! {
+            /// `Cost`: Cost of compute can be specified on Anywhere Fleets to prioritize placement
+            /// across Queue destinations based on Cost.
+            props, "Cost", _, set_cost, get_cost, Val<String>
         }
     }
 
@@ -2127,6 +2242,11 @@ pub mod fleet {
             let mut props = Props::new();
             props.set("CertificateType", certificate_type.into());
             CertificateConfiguration { props }
+        }
+
+        prop! {
+            /// `CertificateType`.
+            props, "CertificateType", _, set_certificate_type, get_certificate_type, Val<CertificateConfigurationCertificateType>
         }
     }
 
@@ -2193,6 +2313,29 @@ pub mod fleet {
             props.set("ToPort", to_port.into());
             IpPermission { props }
         }
+
+        prop! {
+            /// `FromPort`: A starting value for a range of allowed port numbers.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `IpRange`: A range of allowed IP addresses. This value must be expressed in CIDR
+            /// notation. Example: "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet
+            /// mask\]".
+            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The network communication protocol used by the fleet.
+            props, "Protocol", _, set_protocol, get_protocol, Val<IpPermissionProtocol>
+        }
+
+        prop! {
+            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
+            /// end-inclusive. This value must be higher than FromPort.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        }
     }
 
     /// The network communication protocol used by the fleet.
@@ -2252,17 +2395,20 @@ pub mod fleet {
             LocationConfiguration { props }
         }
 
-        /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location. The
-        /// location value might refer to a fleet's remote location or its home Region.
-        pub fn location_capacity(mut self, value: impl Into<Val<LocationCapacity>>) -> Self {
-            self.props.set("LocationCapacity", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", _, set_location, get_location, Val<String>
         }
 
-        /// `PlayerGatewayStatus`: The player gateway status for the location.
-        pub fn player_gateway_status(mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> Self {
-            self.props.set("PlayerGatewayStatus", value.into());
-            self
+        prop! {
+            /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location.
+            /// The location value might refer to a fleet's remote location or its home Region.
+            props, "LocationCapacity", location_capacity, set_location_capacity, get_location_capacity, Val<LocationCapacity>
+        }
+
+        prop! {
+            /// `PlayerGatewayStatus`: The player gateway status for the location.
+            props, "PlayerGatewayStatus", player_gateway_status, set_player_gateway_status, get_player_gateway_status, Val<LocationConfigurationPlayerGatewayStatus>
         }
     }
 
@@ -2287,27 +2433,31 @@ pub mod fleet {
             LocationCapacity { props }
         }
 
-        /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances you
-        /// want to maintain in the specified fleet location. This value must fall between the minimum
-        /// and maximum size limits.
-        pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredEC2Instances", value.into());
-            self
+        prop! {
+            /// `MaxSize`: The maximum value that is allowed for the fleet's instance count for a
+            /// location. When creating a new fleet, GameLift automatically sets this value to "1". Once
+            /// the fleet is active, you can change this value.
+            props, "MaxSize", _, set_max_size, get_max_size, Val<i64>
         }
 
-        /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift Servers-managed
-        /// capacity behavior.
-        pub fn managed_capacity_configuration(mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> Self {
-            self.props.set("ManagedCapacityConfiguration", value.into());
-            self
+        prop! {
+            /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances
+            /// you want to maintain in the specified fleet location. This value must fall between the
+            /// minimum and maximum size limits.
+            props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
         }
 
-        /// `MinSize`: The minimum value allowed for the fleet's instance count for a location. When
-        /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
-        /// active, you can change this value.
-        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSize", value.into());
-            self
+        prop! {
+            /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift
+            /// Servers-managed capacity behavior.
+            props, "ManagedCapacityConfiguration", managed_capacity_configuration, set_managed_capacity_configuration, get_managed_capacity_configuration, Val<ManagedCapacityConfiguration>
+        }
+
+        prop! {
+            /// `MinSize`: The minimum value allowed for the fleet's instance count for a location. When
+            /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
+            /// active, you can change this value.
+            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
         }
     }
 
@@ -2335,12 +2485,20 @@ pub mod fleet {
             ManagedCapacityConfiguration { props }
         }
 
-        /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift Servers
-        /// will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no
-        /// game session activity.
-        pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleInAfterInactivityMinutes", value.into());
-            self
+        prop! {
+            /// `ZeroCapacityStrategy`: The strategy Amazon GameLift Servers will use to automatically
+            /// scale your capacity to and from zero in response to game session activity. Game session
+            /// activity refers to any active running sessions or game session requests. When set to
+            /// SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically.
+            /// When set to MANUAL, MinSize is required.
+            props, "ZeroCapacityStrategy", _, set_zero_capacity_strategy, get_zero_capacity_strategy, Val<ManagedCapacityConfigurationZeroCapacityStrategy>
+        }
+
+        prop! {
+            /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift
+            /// Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a
+            /// period with no game session activity.
+            props, "ScaleInAfterInactivityMinutes", scale_in_after_inactivity_minutes, set_scale_in_after_inactivity_minutes, get_scale_in_after_inactivity_minutes, Val<i64>
         }
     }
 
@@ -2405,10 +2563,9 @@ pub mod fleet {
             PlayerGatewayConfiguration { props }
         }
 
-        /// `GameServerIpProtocolSupported`: The IP protocol supported by the game server.
-        pub fn game_server_ip_protocol_supported(mut self, value: impl Into<Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>>) -> Self {
-            self.props.set("GameServerIpProtocolSupported", value.into());
-            self
+        prop! {
+            /// `GameServerIpProtocolSupported`: The IP protocol supported by the game server.
+            props, "GameServerIpProtocolSupported", game_server_ip_protocol_supported, set_game_server_ip_protocol_supported, get_game_server_ip_protocol_supported, Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>
         }
     }
 
@@ -2463,18 +2620,16 @@ pub mod fleet {
             ResourceCreationLimitPolicy { props }
         }
 
-        /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
-        /// create during the policy period.
-        pub fn new_game_sessions_per_creator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NewGameSessionsPerCreator", value.into());
-            self
+        prop! {
+            /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
+            /// create during the policy period.
+            props, "NewGameSessionsPerCreator", new_game_sessions_per_creator, set_new_game_sessions_per_creator, get_new_game_sessions_per_creator, Val<i64>
         }
 
-        /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
-        /// policy.
-        pub fn policy_period_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PolicyPeriodInMinutes", value.into());
-            self
+        prop! {
+            /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
+            /// policy.
+            props, "PolicyPeriodInMinutes", policy_period_in_minutes, set_policy_period_in_minutes, get_policy_period_in_minutes, Val<i64>
         }
     }
 
@@ -2500,27 +2655,25 @@ pub mod fleet {
             RuntimeConfiguration { props }
         }
 
-        /// `GameSessionActivationTimeoutSeconds`: The maximum amount of time (in seconds) that a game
-        /// session can remain in status ACTIVATING. If the game session is not active before the
-        /// timeout, activation is terminated and the game session status is changed to TERMINATED.
-        pub fn game_session_activation_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GameSessionActivationTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `GameSessionActivationTimeoutSeconds`: The maximum amount of time (in seconds) that a
+            /// game session can remain in status ACTIVATING. If the game session is not active before
+            /// the timeout, activation is terminated and the game session status is changed to
+            /// TERMINATED.
+            props, "GameSessionActivationTimeoutSeconds", game_session_activation_timeout_seconds, set_game_session_activation_timeout_seconds, get_game_session_activation_timeout_seconds, Val<i64>
         }
 
-        /// `MaxConcurrentGameSessionActivations`: The maximum number of game sessions with status
-        /// ACTIVATING to allow on an instance simultaneously. This setting limits the amount of
-        /// instance resources that can be used for new game activations at any one time.
-        pub fn max_concurrent_game_session_activations(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentGameSessionActivations", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentGameSessionActivations`: The maximum number of game sessions with status
+            /// ACTIVATING to allow on an instance simultaneously. This setting limits the amount of
+            /// instance resources that can be used for new game activations at any one time.
+            props, "MaxConcurrentGameSessionActivations", max_concurrent_game_session_activations, set_max_concurrent_game_session_activations, get_max_concurrent_game_session_activations, Val<i64>
         }
 
-        /// `ServerProcesses`: A collection of server process configurations that describe which server
-        /// processes to run on each instance in a fleet.
-        pub fn server_processes(mut self, value: impl Into<Val<List<ServerProcess>>>) -> Self {
-            self.props.set("ServerProcesses", value.into());
-            self
+        prop! {
+            /// `ServerProcesses`: A collection of server process configurations that describe which
+            /// server processes to run on each instance in a fleet.
+            props, "ServerProcesses", server_processes, set_server_processes, get_server_processes, Val<List<ServerProcess>>
         }
     }
 
@@ -2555,11 +2708,25 @@ pub mod fleet {
             ServerProcess { props }
         }
 
-        /// `Parameters`: An optional list of parameters to pass to the server executable or Realtime
-        /// script on launch.
-        pub fn parameters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `ConcurrentExecutions`: The number of server processes that use this configuration to
+            /// run concurrently on an instance.
+            props, "ConcurrentExecutions", _, set_concurrent_executions, get_concurrent_executions, Val<i64>
+        }
+
+        prop! {
+            /// `LaunchPath`: The location of the server executable in a custom game build or the name
+            /// of the Realtime script file that contains the Init() function. Game builds and Realtime
+            /// scripts are installed on instances at the root: Windows (for custom game builds only):
+            /// C:\\game. Example: "C:\\game\\MyGame\\server.exe" Linux: /local/game. Examples: "/local/game/MyGame/server.exe"
+            /// or "/local/game/MyRealtimeScript.js"
+            props, "LaunchPath", _, set_launch_path, get_launch_path, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`: An optional list of parameters to pass to the server executable or
+            /// Realtime script on launch.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<String>
         }
     }
 
@@ -2582,80 +2749,77 @@ pub mod fleet {
             ScalingPolicy { props }
         }
 
-        /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
-        /// threshold value.
-        pub fn comparison_operator(mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> Self {
-            self.props.set("ComparisonOperator", value.into());
-            self
+        prop! {
+            /// `Name`: A descriptive label that is associated with a fleet's scaling policy. Policy
+            /// names do not need to be unique.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
-        /// threshold before a scaling event is triggered.
-        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationPeriods", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
+            /// threshold value.
+            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<ScalingPolicyComparisonOperator>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
+            /// threshold before a scaling event is triggered.
+            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
         }
 
-        /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a scaling
-        /// adjustment. This is required for RuleBased and TargetBased policies.
-        pub fn metric_name(mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
-        /// parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration.
-        /// For a rule-based policy set the following parameters: MetricName, ComparisonOperator,
-        /// Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
-        pub fn policy_type(mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> Self {
-            self.props.set("PolicyType", value.into());
-            self
+        prop! {
+            /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a
+            /// scaling adjustment. This is required for RuleBased and TargetBased policies.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<ScalingPolicyMetricName>
         }
 
-        /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
-        pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScalingAdjustment", value.into());
-            self
+        prop! {
+            /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
+            /// parameter MetricName to 'PercentAvailableGameSessions' and specify a
+            /// TargetConfiguration. For a rule-based policy set the following parameters: MetricName,
+            /// ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
+            /// ScalingAdjustment.
+            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ScalingPolicyPolicyType>
         }
 
-        /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
-        pub fn scaling_adjustment_type(mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> Self {
-            self.props.set("ScalingAdjustmentType", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
+            props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
         }
 
-        /// `Status`: Current status of the scaling policy. The scaling policy can be in force only when
-        /// in an ACTIVE status. Scaling policies can be suspended for individual fleets. If the policy
-        /// is suspended for a fleet, the policy status does not change.
-        pub fn status(mut self, value: impl Into<Val<ScalingPolicyStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
+            props, "ScalingAdjustmentType", scaling_adjustment_type, set_scaling_adjustment_type, get_scaling_adjustment_type, Val<ScalingPolicyScalingAdjustmentType>
         }
 
-        /// `TargetConfiguration`: An object that contains settings for a target-based scaling policy.
-        pub fn target_configuration(mut self, value: impl Into<Val<TargetConfiguration>>) -> Self {
-            self.props.set("TargetConfiguration", value.into());
-            self
+        prop! {
+            /// `Status`: Current status of the scaling policy. The scaling policy can be in force only
+            /// when in an ACTIVE status. Scaling policies can be suspended for individual fleets. If
+            /// the policy is suspended for a fleet, the policy status does not change.
+            props, "Status", status, set_status, get_status, Val<ScalingPolicyStatus>
         }
 
-        /// `Threshold`: Metric value used to trigger a scaling event.
-        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `TargetConfiguration`: An object that contains settings for a target-based scaling
+            /// policy.
+            props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<TargetConfiguration>
         }
 
-        /// `UpdateStatus`: The current status of the fleet's scaling policies in a requested fleet
-        /// location. The status PENDING_UPDATE indicates that an update was requested for the fleet but
-        /// has not yet been completed for the location.
-        pub fn update_status(mut self, value: impl Into<Val<ScalingPolicyUpdateStatus>>) -> Self {
-            self.props.set("UpdateStatus", value.into());
-            self
+        prop! {
+            /// `Threshold`: Metric value used to trigger a scaling event.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+        }
+
+        prop! {
+            /// `UpdateStatus`: The current status of the fleet's scaling policies in a requested fleet
+            /// location. The status PENDING_UPDATE indicates that an update was requested for the fleet
+            /// but has not yet been completed for the location.
+            props, "UpdateStatus", update_status, set_update_status, get_update_status, Val<ScalingPolicyUpdateStatus>
         }
     }
 
@@ -2811,6 +2975,15 @@ pub mod fleet {
             props.set("TargetValue", target_value.into());
             TargetConfiguration { props }
         }
+
+        prop! {
+            /// `TargetValue`: Desired value to use with a target-based scaling policy. The value must
+            /// be relevant for whatever metric the scaling policy is using. For example, in a policy
+            /// using the metric PercentAvailableGameSessions, the target value should be the preferred
+            /// size of the fleet's buffer (the percent of capacity that should be idle and ready for
+            /// new game sessions).
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        }
     }
 
     /// The current status of the fleet's scaling policies in a requested fleet location. The status
@@ -2858,75 +3031,85 @@ impl GameServerGroup {
         GameServerGroup { core }
     }
 
-    /// `AutoScalingPolicy`: Configuration settings to define a scaling policy for the Auto Scaling
-    /// group that is optimized for game hosting. Updating this game server group property will not
-    /// take effect for the created EC2 Auto Scaling group, please update the EC2 Auto Scaling group
-    /// directly after creating the resource.
-    pub fn auto_scaling_policy(mut self, value: impl Into<Val<game_server_group::AutoScalingPolicy>>) -> Self {
-        self.core.set("AutoScalingPolicy", value.into());
-        self
+    prop! {
+        /// `AutoScalingPolicy`: Configuration settings to define a scaling policy for the Auto
+        /// Scaling group that is optimized for game hosting. Updating this game server group
+        /// property will not take effect for the created EC2 Auto Scaling group, please update the
+        /// EC2 Auto Scaling group directly after creating the resource.
+        core.props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<game_server_group::AutoScalingPolicy>
     }
 
-    /// `BalancingStrategy`: The fallback balancing method to use for the game server group when
-    /// Spot Instances in a Region become unavailable or are not viable for game hosting.
-    pub fn balancing_strategy(mut self, value: impl Into<Val<game_server_group::BalancingStrategy>>) -> Self {
-        self.core.set("BalancingStrategy", value.into());
-        self
+    prop! {
+        /// `BalancingStrategy`: The fallback balancing method to use for the game server group when
+        /// Spot Instances in a Region become unavailable or are not viable for game hosting.
+        core.props, "BalancingStrategy", balancing_strategy, set_balancing_strategy, get_balancing_strategy, Val<game_server_group::BalancingStrategy>
     }
 
-    /// `DeleteOption`: The type of delete to perform.
-    pub fn delete_option(mut self, value: impl Into<Val<game_server_group::DeleteOption>>) -> Self {
-        self.core.set("DeleteOption", value.into());
-        self
+    prop! {
+        /// `DeleteOption`: The type of delete to perform.
+        core.props, "DeleteOption", delete_option, set_delete_option, get_delete_option, Val<game_server_group::DeleteOption>
     }
 
-    /// `GameServerProtectionPolicy`: A flag that indicates whether instances in the game server
-    /// group are protected from early termination.
-    pub fn game_server_protection_policy(mut self, value: impl Into<Val<game_server_group::GameServerProtectionPolicy>>) -> Self {
-        self.core.set("GameServerProtectionPolicy", value.into());
-        self
+    prop! {
+        /// `GameServerGroupName`: An identifier for the new game server group.
+        core.props, "GameServerGroupName", _, set_game_server_group_name, get_game_server_group_name, Val<String>
     }
 
-    /// `LaunchTemplate`: The EC2 launch template that contains configuration settings and game
-    /// server code to be deployed to all instances in the game server group. Updating this game
-    /// server group property will not take effect for the created EC2 Auto Scaling group, please
-    /// update the EC2 Auto Scaling group directly after creating the resource.
-    pub fn launch_template(mut self, value: impl Into<Val<game_server_group::LaunchTemplate>>) -> Self {
-        self.core.set("LaunchTemplate", value.into());
-        self
+    prop! {
+        /// `GameServerProtectionPolicy`: A flag that indicates whether instances in the game server
+        /// group are protected from early termination.
+        core.props, "GameServerProtectionPolicy", game_server_protection_policy, set_game_server_protection_policy, get_game_server_protection_policy, Val<game_server_group::GameServerProtectionPolicy>
     }
 
-    /// `MaxSize`: The maximum number of instances allowed in the EC2 Auto Scaling group. Updating
-    /// this game server group property will not take effect for the created EC2 Auto Scaling group,
-    /// please update the EC2 Auto Scaling group directly after creating the resource.
-    pub fn max_size(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxSize", value.into());
-        self
+    prop! {
+        /// `InstanceDefinitions`: A set of EC2 instance types to use when creating instances in the
+        /// group.
+        core.props, "InstanceDefinitions", _, set_instance_definitions, get_instance_definitions, Val<List<game_server_group::InstanceDefinition>>
     }
 
-    /// `MinSize`: The minimum number of instances allowed in the EC2 Auto Scaling group. Updating
-    /// this game server group property will not take effect for the created EC2 Auto Scaling group,
-    /// please update the EC2 Auto Scaling group directly after creating the resource.
-    pub fn min_size(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MinSize", value.into());
-        self
+    prop! {
+        /// `LaunchTemplate`: The EC2 launch template that contains configuration settings and game
+        /// server code to be deployed to all instances in the game server group. Updating this game
+        /// server group property will not take effect for the created EC2 Auto Scaling group,
+        /// please update the EC2 Auto Scaling group directly after creating the resource.
+        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<game_server_group::LaunchTemplate>
     }
 
-    /// `Tags`: A list of labels to assign to the new game server group resource. Updating game
-    /// server group tags with CloudFormation will not take effect. Please update this property
-    /// using AWS GameLift APIs instead.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaxSize`: The maximum number of instances allowed in the EC2 Auto Scaling group.
+        /// Updating this game server group property will not take effect for the created EC2 Auto
+        /// Scaling group, please update the EC2 Auto Scaling group directly after creating the
+        /// resource.
+        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<f64>
     }
 
-    /// `VpcSubnets`: A list of virtual private cloud (VPC) subnets to use with instances in the
-    /// game server group. Updating this game server group property will not take effect for the
-    /// created EC2 Auto Scaling group, please update the EC2 Auto Scaling group directly after
-    /// creating the resource.
-    pub fn vpc_subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSubnets", value.into());
-        self
+    prop! {
+        /// `MinSize`: The minimum number of instances allowed in the EC2 Auto Scaling group.
+        /// Updating this game server group property will not take effect for the created EC2 Auto
+        /// Scaling group, please update the EC2 Auto Scaling group directly after creating the
+        /// resource.
+        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<f64>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
+        /// access your EC2 Auto Scaling groups.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of labels to assign to the new game server group resource. Updating game
+        /// server group tags with CloudFormation will not take effect. Please update this property
+        /// using AWS GameLift APIs instead.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcSubnets`: A list of virtual private cloud (VPC) subnets to use with instances in the
+        /// game server group. Updating this game server group property will not take effect for the
+        /// created EC2 Auto Scaling group, please update the EC2 Auto Scaling group directly after
+        /// creating the resource.
+        core.props, "VpcSubnets", vpc_subnets, set_vpc_subnets, get_vpc_subnets, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2973,11 +3156,16 @@ pub mod game_server_group {
             AutoScalingPolicy { props }
         }
 
-        /// `EstimatedInstanceWarmup`: Length of time, in seconds, it takes for a new instance to start
-        /// new game server processes and register with GameLift FleetIQ.
-        pub fn estimated_instance_warmup(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("EstimatedInstanceWarmup", value.into());
-            self
+        prop! {
+            /// `TargetTrackingConfiguration`: Settings for a target-based scaling policy applied to
+            /// Auto Scaling group.
+            props, "TargetTrackingConfiguration", _, set_target_tracking_configuration, get_target_tracking_configuration, Val<TargetTrackingConfiguration>
+        }
+
+        prop! {
+            /// `EstimatedInstanceWarmup`: Length of time, in seconds, it takes for a new instance to
+            /// start new game server processes and register with GameLift FleetIQ.
+            props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<f64>
         }
     }
 
@@ -2998,6 +3186,12 @@ pub mod game_server_group {
             let mut props = Props::new();
             props.set("TargetValue", target_value.into());
             TargetTrackingConfiguration { props }
+        }
+
+        prop! {
+            /// `TargetValue`: Desired value to use with a game server group target-based scaling
+            /// policy.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
         }
     }
 
@@ -3066,11 +3260,15 @@ pub mod game_server_group {
             InstanceDefinition { props }
         }
 
-        /// `WeightedCapacity`: Instance weighting that indicates how much this instance type
-        /// contributes to the total capacity of a game server group.
-        pub fn weighted_capacity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WeightedCapacity", value.into());
-            self
+        prop! {
+            /// `InstanceType`: An EC2 instance type designation.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `WeightedCapacity`: Instance weighting that indicates how much this instance type
+            /// contributes to the total capacity of a game server group.
+            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<String>
         }
     }
 
@@ -3093,22 +3291,19 @@ pub mod game_server_group {
             LaunchTemplate { props }
         }
 
-        /// `LaunchTemplateId`: A unique identifier for an existing EC2 launch template.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`: A unique identifier for an existing EC2 launch template.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateName`: A readable identifier for an existing EC2 launch template.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`: A readable identifier for an existing EC2 launch template.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
 
-        /// `Version`: The version of the EC2 launch template to use.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The version of the EC2 launch template to use.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }
@@ -3135,58 +3330,56 @@ impl GameSessionQueue {
         GameSessionQueue { core }
     }
 
-    /// `CustomEventData`: Information that is added to all events that are related to this game
-    /// session queue.
-    pub fn custom_event_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomEventData", value.into());
-        self
+    prop! {
+        /// `CustomEventData`: Information that is added to all events that are related to this game
+        /// session queue.
+        core.props, "CustomEventData", custom_event_data, set_custom_event_data, get_custom_event_data, Val<String>
     }
 
-    /// `Destinations`: A list of fleets and/or fleet aliases that can be used to fulfill game
-    /// session placement requests in the queue.
-    pub fn destinations(mut self, value: impl Into<Val<List<game_session_queue::GameSessionQueueDestination>>>) -> Self {
-        self.core.set("Destinations", value.into());
-        self
+    prop! {
+        /// `Destinations`: A list of fleets and/or fleet aliases that can be used to fulfill game
+        /// session placement requests in the queue.
+        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<game_session_queue::GameSessionQueueDestination>>
     }
 
-    /// `FilterConfiguration`: A list of locations where a queue is allowed to place new game
-    /// sessions.
-    pub fn filter_configuration(mut self, value: impl Into<Val<game_session_queue::FilterConfiguration>>) -> Self {
-        self.core.set("FilterConfiguration", value.into());
-        self
+    prop! {
+        /// `FilterConfiguration`: A list of locations where a queue is allowed to place new game
+        /// sessions.
+        core.props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<game_session_queue::FilterConfiguration>
     }
 
-    /// `NotificationTarget`: An SNS topic ARN that is set up to receive game session placement
-    /// notifications.
-    pub fn notification_target(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTarget", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label that is associated with game session queue. Queue names must
+        /// be unique within each Region.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PlayerLatencyPolicies`: A set of policies that act as a sliding cap on player latency.
-    pub fn player_latency_policies(mut self, value: impl Into<Val<List<game_session_queue::PlayerLatencyPolicy>>>) -> Self {
-        self.core.set("PlayerLatencyPolicies", value.into());
-        self
+    prop! {
+        /// `NotificationTarget`: An SNS topic ARN that is set up to receive game session placement
+        /// notifications.
+        core.props, "NotificationTarget", notification_target, set_notification_target, get_notification_target, Val<String>
     }
 
-    /// `PriorityConfiguration`: Custom settings to use when prioritizing destinations and locations
-    /// for game session placements.
-    pub fn priority_configuration(mut self, value: impl Into<Val<game_session_queue::PriorityConfiguration>>) -> Self {
-        self.core.set("PriorityConfiguration", value.into());
-        self
+    prop! {
+        /// `PlayerLatencyPolicies`: A set of policies that act as a sliding cap on player latency.
+        core.props, "PlayerLatencyPolicies", player_latency_policies, set_player_latency_policies, get_player_latency_policies, Val<List<game_session_queue::PlayerLatencyPolicy>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PriorityConfiguration`: Custom settings to use when prioritizing destinations and
+        /// locations for game session placements.
+        core.props, "PriorityConfiguration", priority_configuration, set_priority_configuration, get_priority_configuration, Val<game_session_queue::PriorityConfiguration>
     }
 
-    /// `TimeoutInSeconds`: The maximum time, in seconds, that a new game session placement request
-    /// remains in the queue.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeoutInSeconds", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeoutInSeconds`: The maximum time, in seconds, that a new game session placement
+        /// request remains in the queue.
+        core.props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3265,10 +3458,9 @@ pub mod game_session_queue {
             GameSessionQueueDestination { props }
         }
 
-        /// `DestinationArn`.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
     }
 
@@ -3287,11 +3479,10 @@ pub mod game_session_queue {
             FilterConfiguration { props }
         }
 
-        /// `AllowedLocations`: A list of locations to allow game session placement in, in the form of
-        /// AWS Region codes such as us-west-2.
-        pub fn allowed_locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedLocations", value.into());
-            self
+        prop! {
+            /// `AllowedLocations`: A list of locations to allow game session placement in, in the form
+            /// of AWS Region codes such as us-west-2.
+            props, "AllowedLocations", allowed_locations, set_allowed_locations, get_allowed_locations, Val<List<String>>
         }
     }
 
@@ -3311,18 +3502,16 @@ pub mod game_session_queue {
             PlayerLatencyPolicy { props }
         }
 
-        /// `MaximumIndividualPlayerLatencyMilliseconds`: The maximum latency value that is allowed for
-        /// any player, in milliseconds. All policies must have a value set for this property.
-        pub fn maximum_individual_player_latency_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumIndividualPlayerLatencyMilliseconds", value.into());
-            self
+        prop! {
+            /// `MaximumIndividualPlayerLatencyMilliseconds`: The maximum latency value that is allowed
+            /// for any player, in milliseconds. All policies must have a value set for this property.
+            props, "MaximumIndividualPlayerLatencyMilliseconds", maximum_individual_player_latency_milliseconds, set_maximum_individual_player_latency_milliseconds, get_maximum_individual_player_latency_milliseconds, Val<i64>
         }
 
-        /// `PolicyDurationSeconds`: The length of time, in seconds, that the policy is enforced while
-        /// placing a new game session.
-        pub fn policy_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PolicyDurationSeconds", value.into());
-            self
+        prop! {
+            /// `PolicyDurationSeconds`: The length of time, in seconds, that the policy is enforced
+            /// while placing a new game session.
+            props, "PolicyDurationSeconds", policy_duration_seconds, set_policy_duration_seconds, get_policy_duration_seconds, Val<i64>
         }
     }
 
@@ -3341,18 +3530,16 @@ pub mod game_session_queue {
             PriorityConfiguration { props }
         }
 
-        /// `LocationOrder`: The prioritization order to use for fleet locations, when the PriorityOrder
-        /// property includes LOCATION.
-        pub fn location_order(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LocationOrder", value.into());
-            self
+        prop! {
+            /// `LocationOrder`: The prioritization order to use for fleet locations, when the
+            /// PriorityOrder property includes LOCATION.
+            props, "LocationOrder", location_order, set_location_order, get_location_order, Val<List<String>>
         }
 
-        /// `PriorityOrder`: The recommended sequence to use when prioritizing where to place new game
-        /// sessions.
-        pub fn priority_order(mut self, value: impl Into<Val<List<PriorityOrder>>>) -> Self {
-            self.props.set("PriorityOrder", value.into());
-            self
+        prop! {
+            /// `PriorityOrder`: The recommended sequence to use when prioritizing where to place new
+            /// game sessions.
+            props, "PriorityOrder", priority_order, set_priority_order, get_priority_order, Val<List<PriorityOrder>>
         }
     }
 
@@ -3397,10 +3584,14 @@ impl Location {
         Location { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocationName`.
+        core.props, "LocationName", _, set_location_name, get_location_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3451,91 +3642,102 @@ impl MatchmakingConfiguration {
         MatchmakingConfiguration { core }
     }
 
-    /// `AcceptanceTimeoutSeconds`: The length of time (in seconds) to wait for players to accept a
-    /// proposed match, if acceptance is required.
-    pub fn acceptance_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AcceptanceTimeoutSeconds", value.into());
-        self
+    prop! {
+        /// `AcceptanceRequired`: A flag that indicates whether a match that was created with this
+        /// configuration must be accepted by the matched players
+        core.props, "AcceptanceRequired", _, set_acceptance_required, get_acceptance_required, Val<bool>
     }
 
-    /// `AdditionalPlayerCount`: The number of player slots in a match to keep open for future
-    /// players.
-    pub fn additional_player_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AdditionalPlayerCount", value.into());
-        self
+    prop! {
+        /// `AcceptanceTimeoutSeconds`: The length of time (in seconds) to wait for players to
+        /// accept a proposed match, if acceptance is required.
+        core.props, "AcceptanceTimeoutSeconds", acceptance_timeout_seconds, set_acceptance_timeout_seconds, get_acceptance_timeout_seconds, Val<i64>
     }
 
-    /// `BackfillMode`: The method used to backfill game sessions created with this matchmaking
-    /// configuration.
-    pub fn backfill_mode(mut self, value: impl Into<Val<matchmaking_configuration::BackfillMode>>) -> Self {
-        self.core.set("BackfillMode", value.into());
-        self
+    prop! {
+        /// `AdditionalPlayerCount`: The number of player slots in a match to keep open for future
+        /// players.
+        core.props, "AdditionalPlayerCount", additional_player_count, set_additional_player_count, get_additional_player_count, Val<i64>
     }
 
-    /// `CreationTime`: A time stamp indicating when this data object was created.
-    pub fn creation_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CreationTime", value.into());
-        self
+    prop! {
+        /// `BackfillMode`: The method used to backfill game sessions created with this matchmaking
+        /// configuration.
+        core.props, "BackfillMode", backfill_mode, set_backfill_mode, get_backfill_mode, Val<matchmaking_configuration::BackfillMode>
     }
 
-    /// `CustomEventData`: Information to attach to all events related to the matchmaking
-    /// configuration.
-    pub fn custom_event_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomEventData", value.into());
-        self
+    prop! {
+        /// `CreationTime`: A time stamp indicating when this data object was created.
+        core.props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<String>
     }
 
-    /// `Description`: A descriptive label that is associated with matchmaking configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomEventData`: Information to attach to all events related to the matchmaking
+        /// configuration.
+        core.props, "CustomEventData", custom_event_data, set_custom_event_data, get_custom_event_data, Val<String>
     }
 
-    /// `FlexMatchMode`: Indicates whether this matchmaking configuration is being used with Amazon
-    /// GameLift hosting or as a standalone matchmaking solution.
-    pub fn flex_match_mode(mut self, value: impl Into<Val<matchmaking_configuration::FlexMatchMode>>) -> Self {
-        self.core.set("FlexMatchMode", value.into());
-        self
+    prop! {
+        /// `Description`: A descriptive label that is associated with matchmaking configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GameProperties`: A set of custom properties for a game session, formatted as key:value
-    /// pairs.
-    pub fn game_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("GameProperties", value.into());
-        self
+    prop! {
+        /// `FlexMatchMode`: Indicates whether this matchmaking configuration is being used with
+        /// Amazon GameLift hosting or as a standalone matchmaking solution.
+        core.props, "FlexMatchMode", flex_match_mode, set_flex_match_mode, get_flex_match_mode, Val<matchmaking_configuration::FlexMatchMode>
     }
 
-    /// `GameSessionData`: A set of custom game session properties, formatted as a single string
-    /// value.
-    pub fn game_session_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GameSessionData", value.into());
-        self
+    prop! {
+        /// `GameProperties`: A set of custom properties for a game session, formatted as key:value
+        /// pairs.
+        core.props, "GameProperties", game_properties, set_game_properties, get_game_properties, Val<List<Tag>>
     }
 
-    /// `GameSessionQueueArns`: The Amazon Resource Name (ARN) that is assigned to a Amazon GameLift
-    /// game session queue resource and uniquely identifies it.
-    pub fn game_session_queue_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("GameSessionQueueArns", value.into());
-        self
+    prop! {
+        /// `GameSessionData`: A set of custom game session properties, formatted as a single string
+        /// value.
+        core.props, "GameSessionData", game_session_data, set_game_session_data, get_game_session_data, Val<String>
     }
 
-    /// `NotificationTarget`: An SNS topic ARN that is set up to receive matchmaking notifications.
-    pub fn notification_target(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationTarget", value.into());
-        self
+    prop! {
+        /// `GameSessionQueueArns`: The Amazon Resource Name (ARN) that is assigned to a Amazon
+        /// GameLift game session queue resource and uniquely identifies it.
+        core.props, "GameSessionQueueArns", game_session_queue_arns, set_game_session_queue_arns, get_game_session_queue_arns, Val<List<String>>
     }
 
-    /// `RuleSetArn`: The Amazon Resource Name (ARN) associated with the GameLift matchmaking rule
-    /// set resource that this configuration uses.
-    pub fn rule_set_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleSetArn", value.into());
-        self
+    prop! {
+        /// `Name`: A unique identifier for the matchmaking configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NotificationTarget`: An SNS topic ARN that is set up to receive matchmaking
+        /// notifications.
+        core.props, "NotificationTarget", notification_target, set_notification_target, get_notification_target, Val<String>
+    }
+
+    prop! {
+        /// `RequestTimeoutSeconds`: The maximum duration, in seconds, that a matchmaking ticket can
+        /// remain in process before timing out.
+        core.props, "RequestTimeoutSeconds", _, set_request_timeout_seconds, get_request_timeout_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `RuleSetArn`: The Amazon Resource Name (ARN) associated with the GameLift matchmaking
+        /// rule set resource that this configuration uses.
+        core.props, "RuleSetArn", rule_set_arn, set_rule_set_arn, get_rule_set_arn, Val<String>
+    }
+
+    prop! {
+        /// `RuleSetName`: A unique identifier for the matchmaking rule set to use with this
+        /// configuration.
+        core.props, "RuleSetName", _, set_rule_set_name, get_rule_set_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3708,10 +3910,19 @@ impl MatchmakingRuleSet {
         MatchmakingRuleSet { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A unique identifier for the matchmaking rule set.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RuleSetBody`: A collection of matchmaking rules, formatted as a JSON string.
+        core.props, "RuleSetBody", _, set_rule_set_body, get_rule_set_body, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3781,30 +3992,37 @@ impl Script {
         Script { core }
     }
 
-    /// `Name`: A descriptive label that is associated with a script. Script names do not need to be
-    /// unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A descriptive label that is associated with a script. Script names do not need
+        /// to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NodeJsVersion`: The Node.js version used for execution of the Realtime script.
-    pub fn node_js_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NodeJsVersion", value.into());
-        self
+    prop! {
+        /// `NodeJsVersion`: The Node.js version used for execution of the Realtime script.
+        core.props, "NodeJsVersion", node_js_version, set_node_js_version, get_node_js_version, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageLocation`: The location of the Amazon S3 bucket where a zipped file containing
+        /// your Realtime scripts is stored. The storage location must specify the Amazon S3 bucket
+        /// name, the zip file name (the "key"), and a role ARN that allows Amazon GameLift to
+        /// access the Amazon S3 storage location. The S3 bucket must be in the same Region where
+        /// you want to create a new script. By default, Amazon GameLift uploads the latest version
+        /// of the zip file; if you have S3 object versioning turned on, you can use the
+        /// ObjectVersion parameter to specify an earlier version.
+        core.props, "StorageLocation", _, set_storage_location, get_storage_location, Val<script::S3Location>
     }
 
-    /// `Version`: The version that is associated with a script. Version strings do not need to be
-    /// unique.
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Version`: The version that is associated with a script. Version strings do not need to
+        /// be unique.
+        core.props, "Version", version, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3868,13 +4086,28 @@ pub mod script {
             S3Location { props }
         }
 
-        /// `ObjectVersion`: The version of the file, if object versioning is turned on for the bucket.
-        /// Amazon GameLift uses this information when retrieving files from your S3 bucket. To retrieve
-        /// a specific version of the file, provide an object version. To retrieve the latest version of
-        /// the file, do not set this parameter.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `Bucket`: An Amazon S3 bucket identifier. This is the name of the S3 bucket.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The name of the zip file that contains the script files.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
+            /// access the S3 bucket.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`: The version of the file, if object versioning is turned on for the
+            /// bucket. Amazon GameLift uses this information when retrieving files from your S3 bucket.
+            /// To retrieve a specific version of the file, provide an object version. To retrieve the
+            /// latest version of the file, do not set this parameter.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 }

@@ -42,46 +42,45 @@ impl Accelerator {
         Accelerator { core }
     }
 
-    /// `Enabled`: Indicates whether an accelerator is enabled. The value is true or false.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: Indicates whether an accelerator is enabled. The value is true or false.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `FlowLogsEnabled`: Indicates whether flow logs are enabled for the accelerator.
-    pub fn flow_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FlowLogsEnabled", value.into());
-        self
+    prop! {
+        /// `FlowLogsEnabled`: Indicates whether flow logs are enabled for the accelerator.
+        core.props, "FlowLogsEnabled", flow_logs_enabled, set_flow_logs_enabled, get_flow_logs_enabled, Val<bool>
     }
 
-    /// `FlowLogsS3Bucket`: The name of the Amazon S3 bucket for the flow logs.
-    pub fn flow_logs_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FlowLogsS3Bucket", value.into());
-        self
+    prop! {
+        /// `FlowLogsS3Bucket`: The name of the Amazon S3 bucket for the flow logs.
+        core.props, "FlowLogsS3Bucket", flow_logs_s3_bucket, set_flow_logs_s3_bucket, get_flow_logs_s3_bucket, Val<String>
     }
 
-    /// `FlowLogsS3Prefix`: The prefix for the location in the Amazon S3 bucket for the flow logs.
-    pub fn flow_logs_s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FlowLogsS3Prefix", value.into());
-        self
+    prop! {
+        /// `FlowLogsS3Prefix`: The prefix for the location in the Amazon S3 bucket for the flow
+        /// logs.
+        core.props, "FlowLogsS3Prefix", flow_logs_s3_prefix, set_flow_logs_s3_prefix, get_flow_logs_s3_prefix, Val<String>
     }
 
-    /// `IpAddressType`: IP Address type.
-    pub fn ip_address_type(mut self, value: impl Into<Val<accelerator::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: IP Address type.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<accelerator::IpAddressType>
     }
 
-    /// `IpAddresses`: The IP addresses from BYOIP Prefix pool.
-    pub fn ip_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IpAddresses", value.into());
-        self
+    prop! {
+        /// `IpAddresses`: The IP addresses from BYOIP Prefix pool.
+        core.props, "IpAddresses", ip_addresses, set_ip_addresses, get_ip_addresses, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of accelerator.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,22 +158,24 @@ impl CrossAccountAttachment {
         CrossAccountAttachment { core }
     }
 
-    /// `Principals`: Principals to share the resources with.
-    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Principals", value.into());
-        self
+    prop! {
+        /// `Name`: The Friendly identifier of the attachment.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Resources`: Resources shared using the attachment.
-    pub fn resources(mut self, value: impl Into<Val<List<cross_account_attachment::Resource>>>) -> Self {
-        self.core.set("Resources", value.into());
-        self
+    prop! {
+        /// `Principals`: Principals to share the resources with.
+        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Resources`: Resources shared using the attachment.
+        core.props, "Resources", resources, set_resources, get_resources, Val<List<cross_account_attachment::Resource>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -209,22 +210,19 @@ pub mod cross_account_attachment {
             Resource { props }
         }
 
-        /// `Cidr`.
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`.
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
 
-        /// `EndpointId`.
-        pub fn endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointId", value.into());
-            self
+        prop! {
+            /// `EndpointId`.
+            props, "EndpointId", endpoint_id, set_endpoint_id, get_endpoint_id, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 }
@@ -256,56 +254,58 @@ impl EndpointGroup {
         EndpointGroup { core }
     }
 
-    /// `EndpointConfigurations`: The list of endpoint objects.
-    pub fn endpoint_configurations(mut self, value: impl Into<Val<List<endpoint_group::EndpointConfiguration>>>) -> Self {
-        self.core.set("EndpointConfigurations", value.into());
-        self
+    prop! {
+        /// `EndpointConfigurations`: The list of endpoint objects.
+        core.props, "EndpointConfigurations", endpoint_configurations, set_endpoint_configurations, get_endpoint_configurations, Val<List<endpoint_group::EndpointConfiguration>>
     }
 
-    /// `HealthCheckIntervalSeconds`: The time in seconds between each health check for an endpoint.
-    /// Must be a value of 10 or 30
-    pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckIntervalSeconds", value.into());
-        self
+    prop! {
+        /// `EndpointGroupRegion`: The name of the AWS Region where the endpoint group is located
+        core.props, "EndpointGroupRegion", _, set_endpoint_group_region, get_endpoint_group_region, Val<String>
     }
 
-    /// `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckPath", value.into());
-        self
+    prop! {
+        /// `HealthCheckIntervalSeconds`: The time in seconds between each health check for an
+        /// endpoint. Must be a value of 10 or 30
+        core.props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
     }
 
-    /// `HealthCheckPort`: The port that AWS Global Accelerator uses to check the health of
-    /// endpoints in this endpoint group.
-    pub fn health_check_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HealthCheckPort", value.into());
-        self
+    prop! {
+        /// `HealthCheckPath`.
+        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
     }
 
-    /// `HealthCheckProtocol`: The protocol that AWS Global Accelerator uses to check the health of
-    /// endpoints in this endpoint group.
-    pub fn health_check_protocol(mut self, value: impl Into<Val<endpoint_group::HealthCheckProtocol>>) -> Self {
-        self.core.set("HealthCheckProtocol", value.into());
-        self
+    prop! {
+        /// `HealthCheckPort`: The port that AWS Global Accelerator uses to check the health of
+        /// endpoints in this endpoint group.
+        core.props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<i64>
     }
 
-    /// `PortOverrides`.
-    pub fn port_overrides(mut self, value: impl Into<Val<List<endpoint_group::PortOverride>>>) -> Self {
-        self.core.set("PortOverrides", value.into());
-        self
+    prop! {
+        /// `HealthCheckProtocol`: The protocol that AWS Global Accelerator uses to check the health
+        /// of endpoints in this endpoint group.
+        core.props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<endpoint_group::HealthCheckProtocol>
     }
 
-    /// `ThresholdCount`: The number of consecutive health checks required to set the state of the
-    /// endpoint to unhealthy.
-    pub fn threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ThresholdCount", value.into());
-        self
+    prop! {
+        /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener
+        core.props, "ListenerArn", _, set_listener_arn, get_listener_arn, Val<ListenerArn>
     }
 
-    /// `TrafficDialPercentage`: The percentage of traffic to sent to an AWS Region
-    pub fn traffic_dial_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("TrafficDialPercentage", value.into());
-        self
+    prop! {
+        /// `PortOverrides`.
+        core.props, "PortOverrides", port_overrides, set_port_overrides, get_port_overrides, Val<List<endpoint_group::PortOverride>>
+    }
+
+    prop! {
+        /// `ThresholdCount`: The number of consecutive health checks required to set the state of
+        /// the endpoint to unhealthy.
+        core.props, "ThresholdCount", threshold_count, set_threshold_count, get_threshold_count, Val<i64>
+    }
+
+    prop! {
+        /// `TrafficDialPercentage`: The percentage of traffic to sent to an AWS Region
+        core.props, "TrafficDialPercentage", traffic_dial_percentage, set_traffic_dial_percentage, get_traffic_dial_percentage, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -345,23 +345,27 @@ pub mod endpoint_group {
             EndpointConfiguration { props }
         }
 
-        /// `AttachmentArn`: Attachment ARN that provides access control to the cross account endpoint.
-        /// Not required for resources hosted in the same account as the endpoint group.
-        pub fn attachment_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttachmentArn", value.into());
-            self
+        prop! {
+            /// `EndpointId`: Id of the endpoint. For Network/Application Load Balancer this value is
+            /// the ARN. For EIP, this value is the allocation ID. For EC2 instances, this is the EC2
+            /// instance ID
+            props, "EndpointId", _, set_endpoint_id, get_endpoint_id, Val<String>
         }
 
-        /// `ClientIPPreservationEnabled`: true if client ip should be preserved
-        pub fn client_ip_preservation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ClientIPPreservationEnabled", value.into());
-            self
+        prop! {
+            /// `AttachmentArn`: Attachment ARN that provides access control to the cross account
+            /// endpoint. Not required for resources hosted in the same account as the endpoint group.
+            props, "AttachmentArn", attachment_arn, set_attachment_arn, get_attachment_arn, Val<String>
         }
 
-        /// `Weight`: The weight for the endpoint.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `ClientIPPreservationEnabled`: true if client ip should be preserved
+            props, "ClientIPPreservationEnabled", client_ip_preservation_enabled, set_client_ip_preservation_enabled, get_client_ip_preservation_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Weight`: The weight for the endpoint.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -400,6 +404,16 @@ pub mod endpoint_group {
             props.set("EndpointPort", endpoint_port.into());
             PortOverride { props }
         }
+
+        prop! {
+            /// `ListenerPort`: A network port number
+            props, "ListenerPort", _, set_listener_port, get_listener_port, Val<i64>
+        }
+
+        prop! {
+            /// `EndpointPort`: A network port number
+            props, "EndpointPort", _, set_endpoint_port, get_endpoint_port, Val<i64>
+        }
     }
 }
 
@@ -432,11 +446,25 @@ impl Listener {
         Listener { core }
     }
 
-    /// `ClientAffinity`: Client affinity lets you direct all requests from a user to the same
-    /// endpoint.
-    pub fn client_affinity(mut self, value: impl Into<Val<listener::ClientAffinity>>) -> Self {
-        self.core.set("ClientAffinity", value.into());
-        self
+    prop! {
+        /// `AcceleratorArn`: The Amazon Resource Name (ARN) of the accelerator.
+        core.props, "AcceleratorArn", _, set_accelerator_arn, get_accelerator_arn, Val<String>
+    }
+
+    prop! {
+        /// `ClientAffinity`: Client affinity lets you direct all requests from a user to the same
+        /// endpoint.
+        core.props, "ClientAffinity", client_affinity, set_client_affinity, get_client_affinity, Val<listener::ClientAffinity>
+    }
+
+    prop! {
+        /// `PortRanges`.
+        core.props, "PortRanges", _, set_port_ranges, get_port_ranges, Val<List<listener::PortRange>>
+    }
+
+    prop! {
+        /// `Protocol`: The protocol for the listener.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<listener::Protocol>
     }
 
     /// `Ref`: the resource's identifier.
@@ -487,6 +515,16 @@ pub mod listener {
             props.set("FromPort", from_port.into());
             props.set("ToPort", to_port.into());
             PortRange { props }
+        }
+
+        prop! {
+            /// `FromPort`: A network port number
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`: A network port number
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
         }
     }
 

@@ -45,16 +45,24 @@ impl Blueprint {
         Blueprint { core }
     }
 
-    /// `Description`: A description of the blueprint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BlueprintLocation`: Specifies a path in Amazon S3 where the blueprint is published.
+        core.props, "BlueprintLocation", _, set_blueprint_location, get_blueprint_location, Val<String>
     }
 
-    /// `Tags`: The tags to be applied to this blueprint.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the blueprint.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the blueprint.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to be applied to this blueprint.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,70 +122,67 @@ impl Catalog {
         Catalog { core }
     }
 
-    /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon S3
-    /// locations that are registered with Lake Formation.
-    pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<catalog::AllowFullTableExternalDataAccess>>) -> Self {
-        self.core.set("AllowFullTableExternalDataAccess", value.into());
-        self
+    prop! {
+        /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon
+        /// S3 locations that are registered with Lake Formation.
+        core.props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<catalog::AllowFullTableExternalDataAccess>
     }
 
-    /// `CatalogProperties`: A structure that specifies data lake access properties and other custom
-    /// properties.
-    pub fn catalog_properties(mut self, value: impl Into<Val<catalog::CatalogProperties>>) -> Self {
-        self.core.set("CatalogProperties", value.into());
-        self
+    prop! {
+        /// `CatalogProperties`: A structure that specifies data lake access properties and other
+        /// custom properties.
+        core.props, "CatalogProperties", catalog_properties, set_catalog_properties, get_catalog_properties, Val<catalog::CatalogProperties>
     }
 
-    /// `CreateDatabaseDefaultPermissions`: An array of PrincipalPermissions objects for default
-    /// database permissions.
-    pub fn create_database_default_permissions(mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> Self {
-        self.core.set("CreateDatabaseDefaultPermissions", value.into());
-        self
+    prop! {
+        /// `CreateDatabaseDefaultPermissions`: An array of PrincipalPermissions objects for default
+        /// database permissions.
+        core.props, "CreateDatabaseDefaultPermissions", create_database_default_permissions, set_create_database_default_permissions, get_create_database_default_permissions, Val<List<catalog::PrincipalPermissions>>
     }
 
-    /// `CreateTableDefaultPermissions`: An array of PrincipalPermissions objects for default table
-    /// permissions.
-    pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> Self {
-        self.core.set("CreateTableDefaultPermissions", value.into());
-        self
+    prop! {
+        /// `CreateTableDefaultPermissions`: An array of PrincipalPermissions objects for default
+        /// table permissions.
+        core.props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<catalog::PrincipalPermissions>>
     }
 
-    /// `Description`: A description of the catalog.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the catalog.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FederatedCatalog`: A FederatedCatalog structure that references an entity outside the Glue
-    /// Data Catalog.
-    pub fn federated_catalog(mut self, value: impl Into<Val<catalog::FederatedCatalog>>) -> Self {
-        self.core.set("FederatedCatalog", value.into());
-        self
+    prop! {
+        /// `FederatedCatalog`: A FederatedCatalog structure that references an entity outside the
+        /// Glue Data Catalog.
+        core.props, "FederatedCatalog", federated_catalog, set_federated_catalog, get_federated_catalog, Val<catalog::FederatedCatalog>
     }
 
-    /// `OverwriteChildResourcePermissionsWithDefault`: Specifies whether to overwrite child
-    /// resource permissions with the default permissions.
-    pub fn overwrite_child_resource_permissions_with_default(mut self, value: impl Into<Val<catalog::OverwriteChildResourcePermissionsWithDefault>>) -> Self {
-        self.core.set("OverwriteChildResourcePermissionsWithDefault", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the catalog to create.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Parameters`: A map of key-value pairs that define parameters and properties of the catalog.
-    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `OverwriteChildResourcePermissionsWithDefault`: Specifies whether to overwrite child
+        /// resource permissions with the default permissions.
+        core.props, "OverwriteChildResourcePermissionsWithDefault", overwrite_child_resource_permissions_with_default, set_overwrite_child_resource_permissions_with_default, get_overwrite_child_resource_permissions_with_default, Val<catalog::OverwriteChildResourcePermissionsWithDefault>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Parameters`: A map of key-value pairs that define parameters and properties of the
+        /// catalog.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
     }
 
-    /// `TargetRedshiftCatalog`: A structure that describes a target catalog for resource linking.
-    pub fn target_redshift_catalog(mut self, value: impl Into<Val<catalog::TargetRedshiftCatalog>>) -> Self {
-        self.core.set("TargetRedshiftCatalog", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetRedshiftCatalog`: A structure that describes a target catalog for resource
+        /// linking.
+        core.props, "TargetRedshiftCatalog", target_redshift_catalog, set_target_redshift_catalog, get_target_redshift_catalog, Val<catalog::TargetRedshiftCatalog>
     }
 
     /// `Ref`: the resource's identifier.
@@ -270,16 +275,14 @@ pub mod catalog {
             CatalogProperties { props }
         }
 
-        /// `CustomProperties`: Additional key-value properties for the catalog.
-        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomProperties", value.into());
-            self
+        prop! {
+            /// `CustomProperties`: Additional key-value properties for the catalog.
+            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
         }
 
-        /// `DataLakeAccessProperties`: Data lake access properties for the catalog.
-        pub fn data_lake_access_properties(mut self, value: impl Into<Val<DataLakeAccessProperties>>) -> Self {
-            self.props.set("DataLakeAccessProperties", value.into());
-            self
+        prop! {
+            /// `DataLakeAccessProperties`: Data lake access properties for the catalog.
+            props, "DataLakeAccessProperties", data_lake_access_properties, set_data_lake_access_properties, get_data_lake_access_properties, Val<DataLakeAccessProperties>
         }
     }
 
@@ -298,56 +301,48 @@ pub mod catalog {
             DataLakeAccessProperties { props }
         }
 
-        /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon S3
-        /// locations that are registered with Lake Formation.
-        pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>) -> Self {
-            self.props.set("AllowFullTableExternalDataAccess", value.into());
-            self
+        prop! {
+            /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon
+            /// S3 locations that are registered with Lake Formation.
+            props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>
         }
 
-        /// `CatalogType`: Specifies a federated catalog type for the native catalog resource.
-        pub fn catalog_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogType", value.into());
-            self
+        prop! {
+            /// `CatalogType`: Specifies a federated catalog type for the native catalog resource.
+            props, "CatalogType", catalog_type, set_catalog_type, get_catalog_type, Val<String>
         }
 
-        /// `DataLakeAccess`: Turns on or off data lake access for Apache Spark applications that access
-        /// Amazon Redshift databases in the Data Catalog from any non-Redshift engine.
-        pub fn data_lake_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataLakeAccess", value.into());
-            self
+        prop! {
+            /// `DataLakeAccess`: Turns on or off data lake access for Apache Spark applications that
+            /// access Amazon Redshift databases in the Data Catalog from any non-Redshift engine.
+            props, "DataLakeAccess", data_lake_access, set_data_lake_access, get_data_lake_access, Val<bool>
         }
 
-        /// `DataTransferRole`: A role that will be assumed by Glue for transferring data into/out of
-        /// the staging bucket during a query.
-        pub fn data_transfer_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataTransferRole", value.into());
-            self
+        prop! {
+            /// `DataTransferRole`: A role that will be assumed by Glue for transferring data into/out
+            /// of the staging bucket during a query.
+            props, "DataTransferRole", data_transfer_role, set_data_transfer_role, get_data_transfer_role, Val<String>
         }
 
-        /// `KmsKey`: An encryption key that will be used for the staging bucket that will be created
-        /// along with the catalog.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `KmsKey`: An encryption key that will be used for the staging bucket that will be
+            /// created along with the catalog.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
 
-        /// `ManagedWorkgroupName`: The name of the managed workgroup associated with the catalog.
-        pub fn managed_workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManagedWorkgroupName", value.into());
-            self
+        prop! {
+            /// `ManagedWorkgroupName`: The name of the managed workgroup associated with the catalog.
+            props, "ManagedWorkgroupName", managed_workgroup_name, set_managed_workgroup_name, get_managed_workgroup_name, Val<String>
         }
 
-        /// `ManagedWorkgroupStatus`: The status of the managed workgroup.
-        pub fn managed_workgroup_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManagedWorkgroupStatus", value.into());
-            self
+        prop! {
+            /// `ManagedWorkgroupStatus`: The status of the managed workgroup.
+            props, "ManagedWorkgroupStatus", managed_workgroup_status, set_managed_workgroup_status, get_managed_workgroup_status, Val<String>
         }
 
-        /// `RedshiftDatabaseName`: The name of the Redshift database.
-        pub fn redshift_database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedshiftDatabaseName", value.into());
-            self
+        prop! {
+            /// `RedshiftDatabaseName`: The name of the Redshift database.
+            props, "RedshiftDatabaseName", redshift_database_name, set_redshift_database_name, get_redshift_database_name, Val<String>
         }
     }
 
@@ -380,16 +375,14 @@ pub mod catalog {
             PrincipalPermissions { props }
         }
 
-        /// `Permissions`: The permissions that are granted to the principal.
-        pub fn permissions(mut self, value: impl Into<Val<List<PrincipalPermissionsPermissions>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`: The permissions that are granted to the principal.
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<PrincipalPermissionsPermissions>>
         }
 
-        /// `Principal`: The Lake Formation principal.
-        pub fn principal(mut self, value: impl Into<Val<DataLakePrincipal>>) -> Self {
-            self.props.set("Principal", value.into());
-            self
+        prop! {
+            /// `Principal`: The Lake Formation principal.
+            props, "Principal", principal, set_principal, get_principal, Val<DataLakePrincipal>
         }
     }
 
@@ -442,10 +435,9 @@ pub mod catalog {
             DataLakePrincipal { props }
         }
 
-        /// `DataLakePrincipalIdentifier`: An identifier for the Lake Formation principal.
-        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLakePrincipalIdentifier", value.into());
-            self
+        prop! {
+            /// `DataLakePrincipalIdentifier`: An identifier for the Lake Formation principal.
+            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
         }
     }
 
@@ -465,16 +457,14 @@ pub mod catalog {
             FederatedCatalog { props }
         }
 
-        /// `ConnectionName`: The name of the connection to an external data source.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to an external data source.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `Identifier`: A unique identifier for the federated catalog.
-        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Identifier", value.into());
-            self
+        prop! {
+            /// `Identifier`: A unique identifier for the federated catalog.
+            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
         }
     }
 
@@ -508,6 +498,11 @@ pub mod catalog {
             props.set("CatalogArn", catalog_arn.into());
             TargetRedshiftCatalog { props }
         }
+
+        prop! {
+            /// `CatalogArn`: The Amazon Resource Name (ARN) of the catalog resource.
+            props, "CatalogArn", _, set_catalog_arn, get_catalog_arn, Val<String>
+        }
     }
 }
 
@@ -536,28 +531,24 @@ impl Classifier {
         Classifier { core }
     }
 
-    /// `CsvClassifier`: A classifier for comma-separated values (CSV).
-    pub fn csv_classifier(mut self, value: impl Into<Val<classifier::CsvClassifier>>) -> Self {
-        self.core.set("CsvClassifier", value.into());
-        self
+    prop! {
+        /// `CsvClassifier`: A classifier for comma-separated values (CSV).
+        core.props, "CsvClassifier", csv_classifier, set_csv_classifier, get_csv_classifier, Val<classifier::CsvClassifier>
     }
 
-    /// `GrokClassifier`: A classifier that uses grok.
-    pub fn grok_classifier(mut self, value: impl Into<Val<classifier::GrokClassifier>>) -> Self {
-        self.core.set("GrokClassifier", value.into());
-        self
+    prop! {
+        /// `GrokClassifier`: A classifier that uses grok.
+        core.props, "GrokClassifier", grok_classifier, set_grok_classifier, get_grok_classifier, Val<classifier::GrokClassifier>
     }
 
-    /// `JsonClassifier`: A classifier for JSON content.
-    pub fn json_classifier(mut self, value: impl Into<Val<classifier::JsonClassifier>>) -> Self {
-        self.core.set("JsonClassifier", value.into());
-        self
+    prop! {
+        /// `JsonClassifier`: A classifier for JSON content.
+        core.props, "JsonClassifier", json_classifier, set_json_classifier, get_json_classifier, Val<classifier::JsonClassifier>
     }
 
-    /// `XMLClassifier`: A classifier for XML content.
-    pub fn xml_classifier(mut self, value: impl Into<Val<classifier::XmlClassifier>>) -> Self {
-        self.core.set("XMLClassifier", value.into());
-        self
+    prop! {
+        /// `XMLClassifier`: A classifier for XML content.
+        core.props, "XMLClassifier", xml_classifier, set_xml_classifier, get_xml_classifier, Val<classifier::XmlClassifier>
     }
 
     /// `Ref`: the resource's identifier.
@@ -593,63 +584,54 @@ pub mod classifier {
             CsvClassifier { props }
         }
 
-        /// `AllowSingleColumn`: Enables the processing of files that contain only one column.
-        pub fn allow_single_column(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowSingleColumn", value.into());
-            self
+        prop! {
+            /// `AllowSingleColumn`: Enables the processing of files that contain only one column.
+            props, "AllowSingleColumn", allow_single_column, set_allow_single_column, get_allow_single_column, Val<bool>
         }
 
-        /// `ContainsCustomDatatype`: Indicates whether the CSV file contains custom data types.
-        pub fn contains_custom_datatype(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainsCustomDatatype", value.into());
-            self
+        prop! {
+            /// `ContainsCustomDatatype`: Indicates whether the CSV file contains custom data types.
+            props, "ContainsCustomDatatype", contains_custom_datatype, set_contains_custom_datatype, get_contains_custom_datatype, Val<List<String>>
         }
 
-        /// `ContainsHeader`: Indicates whether the CSV file contains a header. A value of UNKNOWN
-        /// specifies that the classifier will detect whether the CSV file contains headings. A value of
-        /// PRESENT specifies that the CSV file contains headings. A value of ABSENT specifies that the
-        /// CSV file does not contain headings.
-        pub fn contains_header(mut self, value: impl Into<Val<CsvClassifierContainsHeader>>) -> Self {
-            self.props.set("ContainsHeader", value.into());
-            self
+        prop! {
+            /// `ContainsHeader`: Indicates whether the CSV file contains a header. A value of UNKNOWN
+            /// specifies that the classifier will detect whether the CSV file contains headings. A
+            /// value of PRESENT specifies that the CSV file contains headings. A value of ABSENT
+            /// specifies that the CSV file does not contain headings.
+            props, "ContainsHeader", contains_header, set_contains_header, get_contains_header, Val<CsvClassifierContainsHeader>
         }
 
-        /// `CustomDatatypeConfigured`: Enables the configuration of custom data types.
-        pub fn custom_datatype_configured(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomDatatypeConfigured", value.into());
-            self
+        prop! {
+            /// `CustomDatatypeConfigured`: Enables the configuration of custom data types.
+            props, "CustomDatatypeConfigured", custom_datatype_configured, set_custom_datatype_configured, get_custom_datatype_configured, Val<bool>
         }
 
-        /// `Delimiter`: A custom symbol to denote what separates each column entry in the row.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`: A custom symbol to denote what separates each column entry in the row.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `DisableValueTrimming`: Specifies not to trim values before identifying the type of column
-        /// values. The default value is true.
-        pub fn disable_value_trimming(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableValueTrimming", value.into());
-            self
+        prop! {
+            /// `DisableValueTrimming`: Specifies not to trim values before identifying the type of
+            /// column values. The default value is true.
+            props, "DisableValueTrimming", disable_value_trimming, set_disable_value_trimming, get_disable_value_trimming, Val<bool>
         }
 
-        /// `Header`: A list of strings representing column names.
-        pub fn header(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A list of strings representing column names.
+            props, "Header", header, set_header, get_header, Val<List<String>>
         }
 
-        /// `Name`: The name of the classifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the classifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `QuoteSymbol`: A custom symbol to denote what combines content into a single column value.
-        /// It must be different from the column delimiter.
-        pub fn quote_symbol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuoteSymbol", value.into());
-            self
+        prop! {
+            /// `QuoteSymbol`: A custom symbol to denote what combines content into a single column
+            /// value. It must be different from the column delimiter.
+            props, "QuoteSymbol", quote_symbol, set_quote_symbol, get_quote_symbol, Val<String>
         }
     }
 
@@ -696,16 +678,25 @@ pub mod classifier {
             GrokClassifier { props }
         }
 
-        /// `CustomPatterns`: Optional custom grok patterns defined by this classifier.
-        pub fn custom_patterns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomPatterns", value.into());
-            self
+        prop! {
+            /// `GrokPattern`: The grok pattern applied to a data store by this classifier.
+            props, "GrokPattern", _, set_grok_pattern, get_grok_pattern, Val<String>
         }
 
-        /// `Name`: The name of the classifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Classification`: An identifier of the data format that the classifier matches, such as
+            /// Twitter, JSON, Omniture logs, and so on.
+            props, "Classification", _, set_classification, get_classification, Val<String>
+        }
+
+        prop! {
+            /// `CustomPatterns`: Optional custom grok patterns defined by this classifier.
+            props, "CustomPatterns", custom_patterns, set_custom_patterns, get_custom_patterns, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the classifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -728,10 +719,15 @@ pub mod classifier {
             JsonClassifier { props }
         }
 
-        /// `Name`: The name of the classifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `JsonPath`: A JsonPath string defining the JSON data for the classifier to classify. AWS
+            /// Glue supports a subset of JsonPath, as described in Writing JsonPath Custom Classifiers.
+            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the classifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -759,10 +755,23 @@ pub mod classifier {
             XmlClassifier { props }
         }
 
-        /// `Name`: The name of the classifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `RowTag`: The XML tag designating the element that contains each record in an XML
+            /// document being parsed. This can't identify a self-closing element (closed by /&gt;). An
+            /// empty row element that contains only attributes can be parsed as long as it ends with a
+            /// closing tag (for example, &lt;row item_a="A" item_b="B"&gt;&lt;/row&gt; is okay, but &lt;row
+            /// item_a="A" item_b="B" /&gt; is not).
+            props, "RowTag", _, set_row_tag, get_row_tag, Val<String>
+        }
+
+        prop! {
+            /// `Classification`: An identifier of the data format that the classifier matches.
+            props, "Classification", _, set_classification, get_classification, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the classifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 }
@@ -793,10 +802,20 @@ impl Connection {
         Connection { core }
     }
 
-    /// `Tags`: The collection of tags. Each tag element is associated with a given resource.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CatalogId`: The ID of the data catalog to create the catalog object in. Currently, this
+        /// should be the AWS account ID.
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `ConnectionInput`: The connection properties used for this connection.
+        core.props, "ConnectionInput", _, set_connection_input, get_connection_input, Val<connection::ConnectionInput>
+    }
+
+    prop! {
+        /// `Tags`: The collection of tags. Each tag element is associated with a given resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -834,72 +853,66 @@ pub mod connection {
             ConnectionInput { props }
         }
 
-        /// `AthenaProperties`: Connection properties specific to the Athena compute environment.
-        pub fn athena_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AthenaProperties", value.into());
-            self
+        prop! {
+            /// `ConnectionType`: The type of the connection that needs to be created.
+            props, "ConnectionType", _, set_connection_type, get_connection_type, Val<ConnectionInputConnectionType>
         }
 
-        /// `AuthenticationConfiguration`: The authentication configuration used to connect to the
-        /// connection.
-        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `AthenaProperties`: Connection properties specific to the Athena compute environment.
+            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<Json>
         }
 
-        /// `ConnectionProperties`.
-        pub fn connection_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ConnectionProperties", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`: The authentication configuration used to connect to the
+            /// connection.
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
         }
 
-        /// `Description`: A description of the connection.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ConnectionProperties`.
+            props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<Json>
         }
 
-        /// `MatchCriteria`: A list of criteria that can be used in selecting this connection.
-        pub fn match_criteria(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchCriteria", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the connection.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Name`: The name of the connection.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `MatchCriteria`: A list of criteria that can be used in selecting this connection.
+            props, "MatchCriteria", match_criteria, set_match_criteria, get_match_criteria, Val<List<String>>
         }
 
-        /// `PhysicalConnectionRequirements`: The physical connection requirements.
-        pub fn physical_connection_requirements(mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> Self {
-            self.props.set("PhysicalConnectionRequirements", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the connection.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `PythonProperties`: Connection properties specific to the Python compute environment.
-        pub fn python_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PythonProperties", value.into());
-            self
+        prop! {
+            /// `PhysicalConnectionRequirements`: The physical connection requirements.
+            props, "PhysicalConnectionRequirements", physical_connection_requirements, set_physical_connection_requirements, get_physical_connection_requirements, Val<PhysicalConnectionRequirements>
         }
 
-        /// `SparkProperties`: Connection properties specific to the Spark compute environment.
-        pub fn spark_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SparkProperties", value.into());
-            self
+        prop! {
+            /// `PythonProperties`: Connection properties specific to the Python compute environment.
+            props, "PythonProperties", python_properties, set_python_properties, get_python_properties, Val<Json>
         }
 
-        /// `ValidateCredentials`: A flag to validate the credentials during create connection. Default
-        /// is true.
-        pub fn validate_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ValidateCredentials", value.into());
-            self
+        prop! {
+            /// `SparkProperties`: Connection properties specific to the Spark compute environment.
+            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Json>
         }
 
-        /// `ValidateForComputeEnvironments`.
-        pub fn validate_for_compute_environments(mut self, value: impl Into<Val<List<ConnectionInputValidateForComputeEnvironments>>>) -> Self {
-            self.props.set("ValidateForComputeEnvironments", value.into());
-            self
+        prop! {
+            /// `ValidateCredentials`: A flag to validate the credentials during create connection.
+            /// Default is true.
+            props, "ValidateCredentials", validate_credentials, set_validate_credentials, get_validate_credentials, Val<bool>
+        }
+
+        prop! {
+            /// `ValidateForComputeEnvironments`.
+            props, "ValidateForComputeEnvironments", validate_for_compute_environments, set_validate_for_compute_environments, get_validate_for_compute_environments, Val<List<ConnectionInputValidateForComputeEnvironments>>
         }
     }
 
@@ -923,38 +936,40 @@ pub mod connection {
             AuthenticationConfiguration { props }
         }
 
-        /// `BasicAuthenticationCredentials`: For supplying basic auth credentials when not providing a
-        /// SecretArn value
-        pub fn basic_authentication_credentials(mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> Self {
-            self.props.set("BasicAuthenticationCredentials", value.into());
-            self
+        prop! {
+            /// `AuthenticationType`: A structure containing the authentication configuration in the
+            /// CreateConnection request.
+            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AuthenticationConfigurationAuthenticationType>
         }
 
-        /// `CustomAuthenticationCredentials`: A structure containing the authentication credentials in
-        /// the CreateConnection request.
-        pub fn custom_authentication_credentials(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CustomAuthenticationCredentials", value.into());
-            self
+        prop! {
+            /// `BasicAuthenticationCredentials`: For supplying basic auth credentials when not
+            /// providing a SecretArn value
+            props, "BasicAuthenticationCredentials", basic_authentication_credentials, set_basic_authentication_credentials, get_basic_authentication_credentials, Val<BasicAuthenticationCredentials>
         }
 
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used in the authentication
-        /// configuration.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `CustomAuthenticationCredentials`: A structure containing the authentication credentials
+            /// in the CreateConnection request.
+            props, "CustomAuthenticationCredentials", custom_authentication_credentials, set_custom_authentication_credentials, get_custom_authentication_credentials, Val<Json>
         }
 
-        /// `OAuth2Properties`: A structure containing properties for OAuth2 in the CreateConnection
-        /// request.
-        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
-            self.props.set("OAuth2Properties", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used in the authentication
+            /// configuration.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SecretArn`: The secret manager ARN to store credentials in the CreateConnection request.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `OAuth2Properties`: A structure containing properties for OAuth2 in the CreateConnection
+            /// request.
+            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
+        }
+
+        prop! {
+            /// `SecretArn`: The secret manager ARN to store credentials in the CreateConnection
+            /// request.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -993,16 +1008,14 @@ pub mod connection {
             BasicAuthenticationCredentials { props }
         }
 
-        /// `Password`: The password used in the authentication configuration.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The password used in the authentication configuration.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Username`: The username used in the authentication configuration.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The username used in the authentication configuration.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -1022,42 +1035,37 @@ pub mod connection {
             OAuth2Properties { props }
         }
 
-        /// `AuthorizationCodeProperties`: The set of properties required for the the OAuth2
-        /// AUTHORIZATION_CODE grant type workflow.
-        pub fn authorization_code_properties(mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> Self {
-            self.props.set("AuthorizationCodeProperties", value.into());
-            self
+        prop! {
+            /// `AuthorizationCodeProperties`: The set of properties required for the the OAuth2
+            /// AUTHORIZATION_CODE grant type workflow.
+            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<AuthorizationCodeProperties>
         }
 
-        /// `OAuth2ClientApplication`: The OAuth2 client app used for the connection.
-        pub fn o_auth2_client_application(mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> Self {
-            self.props.set("OAuth2ClientApplication", value.into());
-            self
+        prop! {
+            /// `OAuth2ClientApplication`: The OAuth2 client app used for the connection.
+            props, "OAuth2ClientApplication", o_auth2_client_application, set_o_auth2_client_application, get_o_auth2_client_application, Val<OAuth2ClientApplication>
         }
 
-        /// `OAuth2Credentials`: A structure containing the OAuth2 credentials used in the
-        /// authentication configuration.
-        pub fn o_auth2_credentials(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
-            self.props.set("OAuth2Credentials", value.into());
-            self
+        prop! {
+            /// `OAuth2Credentials`: A structure containing the OAuth2 credentials used in the
+            /// authentication configuration.
+            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<OAuth2Credentials>
         }
 
-        /// `OAuth2GrantType`: The grant type used in the authentication configuration.
-        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2PropertiesOAuth2GrantType>>) -> Self {
-            self.props.set("OAuth2GrantType", value.into());
-            self
+        prop! {
+            /// `OAuth2GrantType`: The grant type used in the authentication configuration.
+            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2PropertiesOAuth2GrantType>
         }
 
-        /// `TokenUrl`: The URL used in the authentication configuration.
-        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`: The URL used in the authentication configuration.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
         }
 
-        /// `TokenUrlParametersMap`: A map of key-value pairs used in the authentication configuration.
-        pub fn token_url_parameters_map(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("TokenUrlParametersMap", value.into());
-            self
+        prop! {
+            /// `TokenUrlParametersMap`: A map of key-value pairs used in the authentication
+            /// configuration.
+            props, "TokenUrlParametersMap", token_url_parameters_map, set_token_url_parameters_map, get_token_url_parameters_map, Val<Json>
         }
     }
 
@@ -1077,17 +1085,15 @@ pub mod connection {
             AuthorizationCodeProperties { props }
         }
 
-        /// `AuthorizationCode`: The authorization code used in the authentication configuration.
-        pub fn authorization_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationCode", value.into());
-            self
+        prop! {
+            /// `AuthorizationCode`: The authorization code used in the authentication configuration.
+            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<String>
         }
 
-        /// `RedirectUri`: The redirect URI where the user gets redirected to by authorization server
-        /// when issuing an authorization code.
-        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedirectUri", value.into());
-            self
+        prop! {
+            /// `RedirectUri`: The redirect URI where the user gets redirected to by authorization
+            /// server when issuing an authorization code.
+            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
         }
     }
 
@@ -1107,18 +1113,16 @@ pub mod connection {
             OAuth2ClientApplication { props }
         }
 
-        /// `AWSManagedClientApplicationReference`: The reference to the SaaS-side client app that is
-        /// AWS managed.
-        pub fn aws_managed_client_application_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AWSManagedClientApplicationReference", value.into());
-            self
+        prop! {
+            /// `AWSManagedClientApplicationReference`: The reference to the SaaS-side client app that
+            /// is AWS managed.
+            props, "AWSManagedClientApplicationReference", aws_managed_client_application_reference, set_aws_managed_client_application_reference, get_aws_managed_client_application_reference, Val<String>
         }
 
-        /// `UserManagedClientApplicationClientId`: The client application clientID if the ClientAppType
-        /// is USER_MANAGED.
-        pub fn user_managed_client_application_client_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserManagedClientApplicationClientId", value.into());
-            self
+        prop! {
+            /// `UserManagedClientApplicationClientId`: The client application clientID if the
+            /// ClientAppType is USER_MANAGED.
+            props, "UserManagedClientApplicationClientId", user_managed_client_application_client_id, set_user_managed_client_application_client_id, get_user_managed_client_application_client_id, Val<String>
         }
     }
 
@@ -1138,29 +1142,25 @@ pub mod connection {
             OAuth2Credentials { props }
         }
 
-        /// `AccessToken`: The access token used in the authentication configuration.
-        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessToken", value.into());
-            self
+        prop! {
+            /// `AccessToken`: The access token used in the authentication configuration.
+            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
         }
 
-        /// `JwtToken`: The JSON Web Token (JWT) used when the authentication type is OAuth2.
-        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JwtToken", value.into());
-            self
+        prop! {
+            /// `JwtToken`: The JSON Web Token (JWT) used when the authentication type is OAuth2.
+            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
         }
 
-        /// `RefreshToken`: The refresh token used when the authentication type is OAuth2.
-        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshToken", value.into());
-            self
+        prop! {
+            /// `RefreshToken`: The refresh token used when the authentication type is OAuth2.
+            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
         }
 
-        /// `UserManagedClientApplicationClientSecret`: The client application client secret if the
-        /// client application is user managed.
-        pub fn user_managed_client_application_client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserManagedClientApplicationClientSecret", value.into());
-            self
+        prop! {
+            /// `UserManagedClientApplicationClientSecret`: The client application client secret if the
+            /// client application is user managed.
+            props, "UserManagedClientApplicationClientSecret", user_managed_client_application_client_secret, set_user_managed_client_application_client_secret, get_user_managed_client_application_client_secret, Val<String>
         }
     }
 
@@ -1481,22 +1481,19 @@ pub mod connection {
             PhysicalConnectionRequirements { props }
         }
 
-        /// `AvailabilityZone`: The availability zone where the connection is located.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: The availability zone where the connection is located.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `SecurityGroupIdList`: The security group ID list used by the connection.
-        pub fn security_group_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIdList", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIdList`: The security group ID list used by the connection.
+            props, "SecurityGroupIdList", security_group_id_list, set_security_group_id_list, get_security_group_id_list, Val<List<String>>
         }
 
-        /// `SubnetId`: The subnet ID used by the connection.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`: The subnet ID used by the connection.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -1546,37 +1543,42 @@ impl ConnectionType {
         ConnectionType { core }
     }
 
-    /// `ConnectionProperties`: Configuration that defines the base URL and additional request
-    /// parameters needed during connection creation.
-    pub fn connection_properties(mut self, value: impl Into<Val<connection_type::ConnectionPropertiesConfiguration>>) -> Self {
-        self.core.set("ConnectionProperties", value.into());
-        self
+    prop! {
+        /// `ConnectionProperties`: Configuration that defines the base URL and additional request
+        /// parameters needed during connection creation.
+        core.props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<connection_type::ConnectionPropertiesConfiguration>
     }
 
-    /// `ConnectorAuthenticationConfiguration`: Configuration that defines supported authentication
-    /// types and required properties.
-    pub fn connector_authentication_configuration(mut self, value: impl Into<Val<connection_type::ConnectorAuthenticationConfiguration>>) -> Self {
-        self.core.set("ConnectorAuthenticationConfiguration", value.into());
-        self
+    prop! {
+        /// `ConnectionType`: The name of the connection type. Must be prefixed with REST-.
+        core.props, "ConnectionType", _, set_connection_type, get_connection_type, Val<String>
     }
 
-    /// `Description`: A description of the connection type.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConnectorAuthenticationConfiguration`: Configuration that defines supported
+        /// authentication types and required properties.
+        core.props, "ConnectorAuthenticationConfiguration", connector_authentication_configuration, set_connector_authentication_configuration, get_connector_authentication_configuration, Val<connection_type::ConnectorAuthenticationConfiguration>
     }
 
-    /// `IntegrationType`: The integration type for the connection. Currently only REST is
-    /// supported.
-    pub fn integration_type(mut self, value: impl Into<Val<connection_type::IntegrationType>>) -> Self {
-        self.core.set("IntegrationType", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the connection type.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the connection type.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IntegrationType`: The integration type for the connection. Currently only REST is
+        /// supported.
+        core.props, "IntegrationType", integration_type, set_integration_type, get_integration_type, Val<connection_type::IntegrationType>
+    }
+
+    prop! {
+        /// `RestConfiguration`: Configuration for HTTP request and response handling.
+        core.props, "RestConfiguration", _, set_rest_configuration, get_rest_configuration, Val<connection_type::RestConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the connection type.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1613,16 +1615,14 @@ pub mod connection_type {
             ConnectionPropertiesConfiguration { props }
         }
 
-        /// `AdditionalRequestParameters`: Key-value pairs of additional request parameters.
-        pub fn additional_request_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
-            self.props.set("AdditionalRequestParameters", value.into());
-            self
+        prop! {
+            /// `AdditionalRequestParameters`: Key-value pairs of additional request parameters.
+            props, "AdditionalRequestParameters", additional_request_parameters, set_additional_request_parameters, get_additional_request_parameters, Val<List<ConnectorProperty>>
         }
 
-        /// `Url`: Defines a property configuration for connection types.
-        pub fn url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: Defines a property configuration for connection types.
+            props, "Url", url, set_url, get_url, Val<ConnectorProperty>
         }
     }
 
@@ -1652,28 +1652,39 @@ pub mod connection_type {
             ConnectorProperty { props }
         }
 
-        /// `AllowedValues`: A list of allowed values for the property.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the property.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `DefaultValue`: The default value for the property.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Required`: Indicates whether the property is required.
+            props, "Required", _, set_required, get_required, Val<bool>
         }
 
-        /// `KeyOverride`: A key name to use when sending this property in API requests.
-        pub fn key_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyOverride", value.into());
-            self
+        prop! {
+            /// `PropertyType`: The data type of this property.
+            props, "PropertyType", _, set_property_type, get_property_type, Val<ConnectorPropertyPropertyType>
         }
 
-        /// `PropertyLocation`: Specifies where this property should be included in REST requests.
-        pub fn property_location(mut self, value: impl Into<Val<ConnectorPropertyPropertyLocation>>) -> Self {
-            self.props.set("PropertyLocation", value.into());
-            self
+        prop! {
+            /// `AllowedValues`: A list of allowed values for the property.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `DefaultValue`: The default value for the property.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        }
+
+        prop! {
+            /// `KeyOverride`: A key name to use when sending this property in API requests.
+            props, "KeyOverride", key_override, set_key_override, get_key_override, Val<String>
+        }
+
+        prop! {
+            /// `PropertyLocation`: Specifies where this property should be included in REST requests.
+            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<ConnectorPropertyPropertyLocation>
         }
     }
 
@@ -1738,22 +1749,24 @@ pub mod connection_type {
             ConnectorAuthenticationConfiguration { props }
         }
 
-        /// `BasicAuthenticationProperties`: Basic authentication configuration.
-        pub fn basic_authentication_properties(mut self, value: impl Into<Val<BasicAuthenticationProperties>>) -> Self {
-            self.props.set("BasicAuthenticationProperties", value.into());
-            self
+        prop! {
+            /// `AuthenticationTypes`: A list of authentication types supported.
+            props, "AuthenticationTypes", _, set_authentication_types, get_authentication_types, Val<List<ConnectorAuthenticationConfigurationAuthenticationTypes>>
         }
 
-        /// `CustomAuthenticationProperties`: Custom authentication configuration.
-        pub fn custom_authentication_properties(mut self, value: impl Into<Val<CustomAuthenticationProperties>>) -> Self {
-            self.props.set("CustomAuthenticationProperties", value.into());
-            self
+        prop! {
+            /// `BasicAuthenticationProperties`: Basic authentication configuration.
+            props, "BasicAuthenticationProperties", basic_authentication_properties, set_basic_authentication_properties, get_basic_authentication_properties, Val<BasicAuthenticationProperties>
         }
 
-        /// `OAuth2Properties`: OAuth2 configuration container.
-        pub fn o_auth2_properties(mut self, value: impl Into<Val<ConnectorOAuth2Properties>>) -> Self {
-            self.props.set("OAuth2Properties", value.into());
-            self
+        prop! {
+            /// `CustomAuthenticationProperties`: Custom authentication configuration.
+            props, "CustomAuthenticationProperties", custom_authentication_properties, set_custom_authentication_properties, get_custom_authentication_properties, Val<CustomAuthenticationProperties>
+        }
+
+        prop! {
+            /// `OAuth2Properties`: OAuth2 configuration container.
+            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<ConnectorOAuth2Properties>
         }
     }
 
@@ -1792,18 +1805,16 @@ pub mod connection_type {
             BasicAuthenticationProperties { props }
         }
 
-        /// `Password`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn password(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: Defines a secret property configuration. SECRET-type properties cannot have
+            /// DefaultValue or AllowedValues.
+            props, "Password", password, set_password, get_password, Val<SecretConnectorProperty>
         }
 
-        /// `Username`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn username(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: Defines a secret property configuration. SECRET-type properties cannot have
+            /// DefaultValue or AllowedValues.
+            props, "Username", username, set_username, get_username, Val<SecretConnectorProperty>
         }
     }
 
@@ -1834,16 +1845,29 @@ pub mod connection_type {
             SecretConnectorProperty { props }
         }
 
-        /// `KeyOverride`: A key name to use when sending this property in API requests.
-        pub fn key_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyOverride", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the property.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `PropertyLocation`: Specifies where this property should be included in REST requests.
-        pub fn property_location(mut self, value: impl Into<Val<SecretConnectorPropertyPropertyLocation>>) -> Self {
-            self.props.set("PropertyLocation", value.into());
-            self
+        prop! {
+            /// `Required`: Indicates whether the property is required.
+            props, "Required", _, set_required, get_required, Val<bool>
+        }
+
+        prop! {
+            /// `PropertyType`: The data type of this property. Must be SECRET for secret properties.
+            props, "PropertyType", _, set_property_type, get_property_type, Val<SecretConnectorPropertyPropertyType>
+        }
+
+        prop! {
+            /// `KeyOverride`: A key name to use when sending this property in API requests.
+            props, "KeyOverride", key_override, set_key_override, get_key_override, Val<String>
+        }
+
+        prop! {
+            /// `PropertyLocation`: Specifies where this property should be included in REST requests.
+            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<SecretConnectorPropertyPropertyLocation>
         }
     }
 
@@ -1893,6 +1917,11 @@ pub mod connection_type {
             props.set("AuthenticationParameters", authentication_parameters.into());
             CustomAuthenticationProperties { props }
         }
+
+        prop! {
+            /// `AuthenticationParameters`.
+            props, "AuthenticationParameters", _, set_authentication_parameters, get_authentication_parameters, Val<List<SecretConnectorProperty>>
+        }
     }
 
     /// `AWS::Glue::ConnectionType.ConnectorOAuth2Properties`: OAuth2 configuration container.
@@ -1914,22 +1943,24 @@ pub mod connection_type {
             ConnectorOAuth2Properties { props }
         }
 
-        /// `AuthorizationCodeProperties`: OAuth2 authorization code configuration.
-        pub fn authorization_code_properties(mut self, value: impl Into<Val<ConnectorAuthorizationCodeProperties>>) -> Self {
-            self.props.set("AuthorizationCodeProperties", value.into());
-            self
+        prop! {
+            /// `OAuth2GrantType`: The OAuth2 grant type to use.
+            props, "OAuth2GrantType", _, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<ConnectorOAuth2PropertiesOAuth2GrantType>
         }
 
-        /// `ClientCredentialsProperties`: OAuth2 client credentials configuration.
-        pub fn client_credentials_properties(mut self, value: impl Into<Val<ClientCredentialsProperties>>) -> Self {
-            self.props.set("ClientCredentialsProperties", value.into());
-            self
+        prop! {
+            /// `AuthorizationCodeProperties`: OAuth2 authorization code configuration.
+            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<ConnectorAuthorizationCodeProperties>
         }
 
-        /// `JWTBearerProperties`: JWT bearer token configuration.
-        pub fn jwt_bearer_properties(mut self, value: impl Into<Val<JwtBearerProperties>>) -> Self {
-            self.props.set("JWTBearerProperties", value.into());
-            self
+        prop! {
+            /// `ClientCredentialsProperties`: OAuth2 client credentials configuration.
+            props, "ClientCredentialsProperties", client_credentials_properties, set_client_credentials_properties, get_client_credentials_properties, Val<ClientCredentialsProperties>
+        }
+
+        prop! {
+            /// `JWTBearerProperties`: JWT bearer token configuration.
+            props, "JWTBearerProperties", jwt_bearer_properties, set_jwt_bearer_properties, get_jwt_bearer_properties, Val<JwtBearerProperties>
         }
     }
 
@@ -1949,72 +1980,61 @@ pub mod connection_type {
             ConnectorAuthorizationCodeProperties { props }
         }
 
-        /// `AuthorizationCode`: Defines a property configuration for connection types.
-        pub fn authorization_code(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("AuthorizationCode", value.into());
-            self
+        prop! {
+            /// `AuthorizationCode`: Defines a property configuration for connection types.
+            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<ConnectorProperty>
         }
 
-        /// `AuthorizationCodeUrl`: Defines a property configuration for connection types.
-        pub fn authorization_code_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("AuthorizationCodeUrl", value.into());
-            self
+        prop! {
+            /// `AuthorizationCodeUrl`: Defines a property configuration for connection types.
+            props, "AuthorizationCodeUrl", authorization_code_url, set_authorization_code_url, get_authorization_code_url, Val<ConnectorProperty>
         }
 
-        /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn client_id(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
+            /// DefaultValue or AllowedValues.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<SecretConnectorProperty>
         }
 
-        /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn client_secret(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot
+            /// have DefaultValue or AllowedValues.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<SecretConnectorProperty>
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<ConnectorAuthorizationCodePropertiesContentType>
         }
 
-        /// `Prompt`: Defines a property configuration for connection types.
-        pub fn prompt(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("Prompt", value.into());
-            self
+        prop! {
+            /// `Prompt`: Defines a property configuration for connection types.
+            props, "Prompt", prompt, set_prompt, get_prompt, Val<ConnectorProperty>
         }
 
-        /// `RedirectUri`: Defines a property configuration for connection types.
-        pub fn redirect_uri(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("RedirectUri", value.into());
-            self
+        prop! {
+            /// `RedirectUri`: Defines a property configuration for connection types.
+            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<ConnectorProperty>
         }
 
-        /// `RequestMethod`.
-        pub fn request_method(mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesRequestMethod>>) -> Self {
-            self.props.set("RequestMethod", value.into());
-            self
+        prop! {
+            /// `RequestMethod`.
+            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<ConnectorAuthorizationCodePropertiesRequestMethod>
         }
 
-        /// `Scope`: Defines a property configuration for connection types.
-        pub fn scope(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: Defines a property configuration for connection types.
+            props, "Scope", scope, set_scope, get_scope, Val<ConnectorProperty>
         }
 
-        /// `TokenUrl`: Defines a property configuration for connection types.
-        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`: Defines a property configuration for connection types.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
         }
 
-        /// `TokenUrlParameters`.
-        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
-            self.props.set("TokenUrlParameters", value.into());
-            self
+        prop! {
+            /// `TokenUrlParameters`.
+            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
         }
     }
 
@@ -2060,48 +2080,41 @@ pub mod connection_type {
             ClientCredentialsProperties { props }
         }
 
-        /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn client_id(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("ClientId", value.into());
-            self
+        prop! {
+            /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
+            /// DefaultValue or AllowedValues.
+            props, "ClientId", client_id, set_client_id, get_client_id, Val<SecretConnectorProperty>
         }
 
-        /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn client_secret(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot
+            /// have DefaultValue or AllowedValues.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<SecretConnectorProperty>
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<ClientCredentialsPropertiesContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<ClientCredentialsPropertiesContentType>
         }
 
-        /// `RequestMethod`.
-        pub fn request_method(mut self, value: impl Into<Val<ClientCredentialsPropertiesRequestMethod>>) -> Self {
-            self.props.set("RequestMethod", value.into());
-            self
+        prop! {
+            /// `RequestMethod`.
+            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<ClientCredentialsPropertiesRequestMethod>
         }
 
-        /// `Scope`: Defines a property configuration for connection types.
-        pub fn scope(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: Defines a property configuration for connection types.
+            props, "Scope", scope, set_scope, get_scope, Val<ConnectorProperty>
         }
 
-        /// `TokenUrl`: Defines a property configuration for connection types.
-        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`: Defines a property configuration for connection types.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
         }
 
-        /// `TokenUrlParameters`.
-        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
-            self.props.set("TokenUrlParameters", value.into());
-            self
+        prop! {
+            /// `TokenUrlParameters`.
+            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
         }
     }
 
@@ -2146,35 +2159,30 @@ pub mod connection_type {
             JwtBearerProperties { props }
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<JwtBearerPropertiesContentType>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<JwtBearerPropertiesContentType>
         }
 
-        /// `JwtToken`: Defines a secret property configuration. SECRET-type properties cannot have
-        /// DefaultValue or AllowedValues.
-        pub fn jwt_token(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
-            self.props.set("JwtToken", value.into());
-            self
+        prop! {
+            /// `JwtToken`: Defines a secret property configuration. SECRET-type properties cannot have
+            /// DefaultValue or AllowedValues.
+            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<SecretConnectorProperty>
         }
 
-        /// `RequestMethod`.
-        pub fn request_method(mut self, value: impl Into<Val<JwtBearerPropertiesRequestMethod>>) -> Self {
-            self.props.set("RequestMethod", value.into());
-            self
+        prop! {
+            /// `RequestMethod`.
+            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<JwtBearerPropertiesRequestMethod>
         }
 
-        /// `TokenUrl`: Defines a property configuration for connection types.
-        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `TokenUrl`: Defines a property configuration for connection types.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
         }
 
-        /// `TokenUrlParameters`.
-        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
-            self.props.set("TokenUrlParameters", value.into());
-            self
+        prop! {
+            /// `TokenUrlParameters`.
+            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
         }
     }
 
@@ -2246,23 +2254,21 @@ pub mod connection_type {
             RestConfiguration { props }
         }
 
-        /// `EntityConfigurations`: A map of entity configurations.
-        pub fn entity_configurations(mut self, value: impl Into<Val<Map<EntityConfiguration>>>) -> Self {
-            self.props.set("EntityConfigurations", value.into());
-            self
+        prop! {
+            /// `EntityConfigurations`: A map of entity configurations.
+            props, "EntityConfigurations", entity_configurations, set_entity_configurations, get_entity_configurations, Val<Map<EntityConfiguration>>
         }
 
-        /// `GlobalSourceConfiguration`: Configuration that defines how to make requests to endpoints.
-        pub fn global_source_configuration(mut self, value: impl Into<Val<SourceConfiguration>>) -> Self {
-            self.props.set("GlobalSourceConfiguration", value.into());
-            self
+        prop! {
+            /// `GlobalSourceConfiguration`: Configuration that defines how to make requests to
+            /// endpoints.
+            props, "GlobalSourceConfiguration", global_source_configuration, set_global_source_configuration, get_global_source_configuration, Val<SourceConfiguration>
         }
 
-        /// `ValidationEndpointConfiguration`: Configuration for the validation endpoint. Only supports
-        /// RequestMethod and RequestPath.
-        pub fn validation_endpoint_configuration(mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfiguration>>) -> Self {
-            self.props.set("ValidationEndpointConfiguration", value.into());
-            self
+        prop! {
+            /// `ValidationEndpointConfiguration`: Configuration for the validation endpoint. Only
+            /// supports RequestMethod and RequestPath.
+            props, "ValidationEndpointConfiguration", validation_endpoint_configuration, set_validation_endpoint_configuration, get_validation_endpoint_configuration, Val<RestConfigurationValidationEndpointConfiguration>
         }
     }
 
@@ -2282,16 +2288,14 @@ pub mod connection_type {
             EntityConfiguration { props }
         }
 
-        /// `Schema`: The schema definition for this entity.
-        pub fn schema(mut self, value: impl Into<Val<Map<FieldDefinition>>>) -> Self {
-            self.props.set("Schema", value.into());
-            self
+        prop! {
+            /// `Schema`: The schema definition for this entity.
+            props, "Schema", schema, set_schema, get_schema, Val<Map<FieldDefinition>>
         }
 
-        /// `SourceConfiguration`: Configuration that defines how to make requests to endpoints.
-        pub fn source_configuration(mut self, value: impl Into<Val<SourceConfiguration>>) -> Self {
-            self.props.set("SourceConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceConfiguration`: Configuration that defines how to make requests to endpoints.
+            props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<SourceConfiguration>
         }
     }
 
@@ -2317,44 +2321,48 @@ pub mod connection_type {
             FieldDefinition { props }
         }
 
-        /// `FilterOverrides`: Configuration that defines per-field overrides for filter behavior,
-        /// allowing individual fields to customize how filter operations are applied.
-        pub fn filter_overrides(mut self, value: impl Into<Val<FilterOverrides>>) -> Self {
-            self.props.set("FilterOverrides", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the field.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `IsNullable`: Indicates whether this field can contain null values.
-        pub fn is_nullable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsNullable", value.into());
-            self
+        prop! {
+            /// `FieldDataType`: The data type of the field.
+            props, "FieldDataType", _, set_field_data_type, get_field_data_type, Val<FieldDefinitionFieldDataType>
         }
 
-        /// `IsOrderable`: Indicates whether this field can be used for ordering results.
-        pub fn is_orderable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsOrderable", value.into());
-            self
+        prop! {
+            /// `FilterOverrides`: Configuration that defines per-field overrides for filter behavior,
+            /// allowing individual fields to customize how filter operations are applied.
+            props, "FilterOverrides", filter_overrides, set_filter_overrides, get_filter_overrides, Val<FilterOverrides>
         }
 
-        /// `IsPartitionable`: Indicates whether this field can be used for partitioning queries to the
-        /// data source.
-        pub fn is_partitionable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsPartitionable", value.into());
-            self
+        prop! {
+            /// `IsNullable`: Indicates whether this field can contain null values.
+            props, "IsNullable", is_nullable, set_is_nullable, get_is_nullable, Val<bool>
         }
 
-        /// `IsQueryable`: Indicates whether this field can be used in filter predicates when querying
-        /// data.
-        pub fn is_queryable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsQueryable", value.into());
-            self
+        prop! {
+            /// `IsOrderable`: Indicates whether this field can be used for ordering results.
+            props, "IsOrderable", is_orderable, set_is_orderable, get_is_orderable, Val<bool>
         }
 
-        /// `ResponseDateFormat`: The format pattern for parsing date values from API responses. Accepts
-        /// Java DateTimeFormatter patterns, EPOCH_SECONDS, or EPOCH_MILLIS.
-        pub fn response_date_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseDateFormat", value.into());
-            self
+        prop! {
+            /// `IsPartitionable`: Indicates whether this field can be used for partitioning queries to
+            /// the data source.
+            props, "IsPartitionable", is_partitionable, set_is_partitionable, get_is_partitionable, Val<bool>
+        }
+
+        prop! {
+            /// `IsQueryable`: Indicates whether this field can be used in filter predicates when
+            /// querying data.
+            props, "IsQueryable", is_queryable, set_is_queryable, get_is_queryable, Val<bool>
+        }
+
+        prop! {
+            /// `ResponseDateFormat`: The format pattern for parsing date values from API responses.
+            /// Accepts Java DateTimeFormatter patterns, EPOCH_SECONDS, or EPOCH_MILLIS.
+            props, "ResponseDateFormat", response_date_format, set_response_date_format, get_response_date_format, Val<String>
         }
     }
 
@@ -2436,32 +2444,28 @@ pub mod connection_type {
             FilterOverrides { props }
         }
 
-        /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations are
-        /// translated into REST API request parameters.
-        pub fn between_configuration(mut self, value: impl Into<Val<BetweenConfiguration>>) -> Self {
-            self.props.set("BetweenConfiguration", value.into());
-            self
+        prop! {
+            /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations
+            /// are translated into REST API request parameters.
+            props, "BetweenConfiguration", between_configuration, set_between_configuration, get_between_configuration, Val<BetweenConfiguration>
         }
 
-        /// `DateTimeFormat`: The date and time format for filter expressions on this field, overriding
-        /// the global DateTimeFormat.
-        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateTimeFormat", value.into());
-            self
+        prop! {
+            /// `DateTimeFormat`: The date and time format for filter expressions on this field,
+            /// overriding the global DateTimeFormat.
+            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
         }
 
-        /// `FieldName`: An override for the field name to use in filter expressions, if different from
-        /// the schema field name.
-        pub fn field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldName", value.into());
-            self
+        prop! {
+            /// `FieldName`: An override for the field name to use in filter expressions, if different
+            /// from the schema field name.
+            props, "FieldName", field_name, set_field_name, get_field_name, Val<String>
         }
 
-        /// `OperatorMappings`: A map of logical filter operators to their field-specific API
-        /// representations, overriding the global operator mappings.
-        pub fn operator_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("OperatorMappings", value.into());
-            self
+        prop! {
+            /// `OperatorMappings`: A map of logical filter operators to their field-specific API
+            /// representations, overriding the global operator mappings.
+            props, "OperatorMappings", operator_mappings, set_operator_mappings, get_operator_mappings, Val<Map<String>>
         }
     }
 
@@ -2481,24 +2485,21 @@ pub mod connection_type {
             BetweenConfiguration { props }
         }
 
-        /// `HighBoundKey`: The parameter name used for the upper bound value in a BETWEEN filter
-        /// operation.
-        pub fn high_bound_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HighBoundKey", value.into());
-            self
+        prop! {
+            /// `HighBoundKey`: The parameter name used for the upper bound value in a BETWEEN filter
+            /// operation.
+            props, "HighBoundKey", high_bound_key, set_high_bound_key, get_high_bound_key, Val<String>
         }
 
-        /// `LowBoundKey`: The parameter name used for the lower bound value in a BETWEEN filter
-        /// operation.
-        pub fn low_bound_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LowBoundKey", value.into());
-            self
+        prop! {
+            /// `LowBoundKey`: The parameter name used for the lower bound value in a BETWEEN filter
+            /// operation.
+            props, "LowBoundKey", low_bound_key, set_low_bound_key, get_low_bound_key, Val<String>
         }
 
-        /// `Template`: A template string for constructing the BETWEEN filter expression.
-        pub fn template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Template", value.into());
-            self
+        prop! {
+            /// `Template`: A template string for constructing the BETWEEN filter expression.
+            props, "Template", template, set_template, get_template, Val<String>
         }
     }
 
@@ -2518,41 +2519,35 @@ pub mod connection_type {
             SourceConfiguration { props }
         }
 
-        /// `FilterConfiguration`: Configuration that defines how filter predicates are applied to REST
-        /// API requests, supporting both query parameter and filter string strategies.
-        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: Configuration that defines how filter predicates are applied to
+            /// REST API requests, supporting both query parameter and filter string strategies.
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
         }
 
-        /// `PaginationConfiguration`: Configuration for handling paginated responses.
-        pub fn pagination_configuration(mut self, value: impl Into<Val<PaginationConfiguration>>) -> Self {
-            self.props.set("PaginationConfiguration", value.into());
-            self
+        prop! {
+            /// `PaginationConfiguration`: Configuration for handling paginated responses.
+            props, "PaginationConfiguration", pagination_configuration, set_pagination_configuration, get_pagination_configuration, Val<PaginationConfiguration>
         }
 
-        /// `RequestMethod`: The HTTP method to use.
-        pub fn request_method(mut self, value: impl Into<Val<SourceConfigurationRequestMethod>>) -> Self {
-            self.props.set("RequestMethod", value.into());
-            self
+        prop! {
+            /// `RequestMethod`: The HTTP method to use.
+            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<SourceConfigurationRequestMethod>
         }
 
-        /// `RequestParameters`: Request parameters configuration.
-        pub fn request_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
-            self.props.set("RequestParameters", value.into());
-            self
+        prop! {
+            /// `RequestParameters`: Request parameters configuration.
+            props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<List<ConnectorProperty>>
         }
 
-        /// `RequestPath`: The URL path for the REST endpoint.
-        pub fn request_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RequestPath", value.into());
-            self
+        prop! {
+            /// `RequestPath`: The URL path for the REST endpoint.
+            props, "RequestPath", request_path, set_request_path, get_request_path, Val<String>
         }
 
-        /// `ResponseConfiguration`: Configuration for parsing JSON responses from REST API calls.
-        pub fn response_configuration(mut self, value: impl Into<Val<ResponseConfiguration>>) -> Self {
-            self.props.set("ResponseConfiguration", value.into());
-            self
+        prop! {
+            /// `ResponseConfiguration`: Configuration for parsing JSON responses from REST API calls.
+            props, "ResponseConfiguration", response_configuration, set_response_configuration, get_response_configuration, Val<ResponseConfiguration>
         }
     }
 
@@ -2575,38 +2570,38 @@ pub mod connection_type {
             FilterConfiguration { props }
         }
 
-        /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations are
-        /// translated into REST API request parameters.
-        pub fn between_configuration(mut self, value: impl Into<Val<BetweenConfiguration>>) -> Self {
-            self.props.set("BetweenConfiguration", value.into());
-            self
+        prop! {
+            /// `FilterMode`: The strategy for applying filters to requests.
+            props, "FilterMode", _, set_filter_mode, get_filter_mode, Val<FilterConfigurationFilterMode>
         }
 
-        /// `DateTimeFormat`: The global date and time format for filter expressions.
-        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateTimeFormat", value.into());
-            self
+        prop! {
+            /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations
+            /// are translated into REST API request parameters.
+            props, "BetweenConfiguration", between_configuration, set_between_configuration, get_between_configuration, Val<BetweenConfiguration>
         }
 
-        /// `FilterStringConfiguration`: Configuration for constructing filter expression strings when
-        /// using the FILTER_STRING filter mode.
-        pub fn filter_string_configuration(mut self, value: impl Into<Val<FilterStringConfiguration>>) -> Self {
-            self.props.set("FilterStringConfiguration", value.into());
-            self
+        prop! {
+            /// `DateTimeFormat`: The global date and time format for filter expressions.
+            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
         }
 
-        /// `OperatorMappings`: A map of logical filter operators to their API-specific string
-        /// representations.
-        pub fn operator_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("OperatorMappings", value.into());
-            self
+        prop! {
+            /// `FilterStringConfiguration`: Configuration for constructing filter expression strings
+            /// when using the FILTER_STRING filter mode.
+            props, "FilterStringConfiguration", filter_string_configuration, set_filter_string_configuration, get_filter_string_configuration, Val<FilterStringConfiguration>
         }
 
-        /// `StripQuotes`: Indicates whether surrounding double quotes should be stripped from filter
-        /// values before processing.
-        pub fn strip_quotes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StripQuotes", value.into());
-            self
+        prop! {
+            /// `OperatorMappings`: A map of logical filter operators to their API-specific string
+            /// representations.
+            props, "OperatorMappings", operator_mappings, set_operator_mappings, get_operator_mappings, Val<Map<String>>
+        }
+
+        prop! {
+            /// `StripQuotes`: Indicates whether surrounding double quotes should be stripped from
+            /// filter values before processing.
+            props, "StripQuotes", strip_quotes, set_strip_quotes, get_strip_quotes, Val<bool>
         }
     }
 
@@ -2642,18 +2637,22 @@ pub mod connection_type {
             FilterStringConfiguration { props }
         }
 
-        /// `QuoteCharacter`: The character used to quote values when QuoteStringValues is true.
-        /// Defaults to double quotes if not specified.
-        pub fn quote_character(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuoteCharacter", value.into());
-            self
+        prop! {
+            /// `QueryParameterName`: The query parameter name used to send the constructed filter
+            /// expression string in API requests.
+            props, "QueryParameterName", _, set_query_parameter_name, get_query_parameter_name, Val<String>
         }
 
-        /// `QuoteStringValues`: Indicates whether string and date values should be wrapped with a quote
-        /// character in the filter expression.
-        pub fn quote_string_values(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("QuoteStringValues", value.into());
-            self
+        prop! {
+            /// `QuoteCharacter`: The character used to quote values when QuoteStringValues is true.
+            /// Defaults to double quotes if not specified.
+            props, "QuoteCharacter", quote_character, set_quote_character, get_quote_character, Val<String>
+        }
+
+        prop! {
+            /// `QuoteStringValues`: Indicates whether string and date values should be wrapped with a
+            /// quote character in the filter expression.
+            props, "QuoteStringValues", quote_string_values, set_quote_string_values, get_quote_string_values, Val<bool>
         }
     }
 
@@ -2673,16 +2672,14 @@ pub mod connection_type {
             PaginationConfiguration { props }
         }
 
-        /// `CursorConfiguration`: Cursor-based pagination configuration.
-        pub fn cursor_configuration(mut self, value: impl Into<Val<CursorConfiguration>>) -> Self {
-            self.props.set("CursorConfiguration", value.into());
-            self
+        prop! {
+            /// `CursorConfiguration`: Cursor-based pagination configuration.
+            props, "CursorConfiguration", cursor_configuration, set_cursor_configuration, get_cursor_configuration, Val<CursorConfiguration>
         }
 
-        /// `OffsetConfiguration`: Offset-based pagination configuration.
-        pub fn offset_configuration(mut self, value: impl Into<Val<OffsetConfiguration>>) -> Self {
-            self.props.set("OffsetConfiguration", value.into());
-            self
+        prop! {
+            /// `OffsetConfiguration`: Offset-based pagination configuration.
+            props, "OffsetConfiguration", offset_configuration, set_offset_configuration, get_offset_configuration, Val<OffsetConfiguration>
         }
     }
 
@@ -2703,10 +2700,14 @@ pub mod connection_type {
             CursorConfiguration { props }
         }
 
-        /// `LimitParameter`: Parameter extraction configuration.
-        pub fn limit_parameter(mut self, value: impl Into<Val<ExtractedParameter>>) -> Self {
-            self.props.set("LimitParameter", value.into());
-            self
+        prop! {
+            /// `NextPage`: Parameter extraction configuration.
+            props, "NextPage", _, set_next_page, get_next_page, Val<ExtractedParameter>
+        }
+
+        prop! {
+            /// `LimitParameter`: Parameter extraction configuration.
+            props, "LimitParameter", limit_parameter, set_limit_parameter, get_limit_parameter, Val<ExtractedParameter>
         }
     }
 
@@ -2725,28 +2726,24 @@ pub mod connection_type {
             ExtractedParameter { props }
         }
 
-        /// `DefaultValue`: The default value.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: The default value.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Key`: The parameter key name.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The parameter key name.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `PropertyLocation`: Specifies where to place the parameter in requests.
-        pub fn property_location(mut self, value: impl Into<Val<ExtractedParameterPropertyLocation>>) -> Self {
-            self.props.set("PropertyLocation", value.into());
-            self
+        prop! {
+            /// `PropertyLocation`: Specifies where to place the parameter in requests.
+            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<ExtractedParameterPropertyLocation>
         }
 
-        /// `Value`: Defines how to extract values from HTTP responses.
-        pub fn value(mut self, value: impl Into<Val<ResponseExtractionMapping>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Defines how to extract values from HTTP responses.
+            props, "Value", value, set_value, get_value, Val<ResponseExtractionMapping>
         }
     }
 
@@ -2785,16 +2782,14 @@ pub mod connection_type {
             ResponseExtractionMapping { props }
         }
 
-        /// `ContentPath`: A JSON path expression to extract a value from response body.
-        pub fn content_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentPath", value.into());
-            self
+        prop! {
+            /// `ContentPath`: A JSON path expression to extract a value from response body.
+            props, "ContentPath", content_path, set_content_path, get_content_path, Val<String>
         }
 
-        /// `HeaderKey`: The name of an HTTP response header from which to extract the value.
-        pub fn header_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HeaderKey", value.into());
-            self
+        prop! {
+            /// `HeaderKey`: The name of an HTTP response header from which to extract the value.
+            props, "HeaderKey", header_key, set_header_key, get_header_key, Val<String>
         }
     }
 
@@ -2818,6 +2813,16 @@ pub mod connection_type {
             props.set("OffsetParameter", offset_parameter.into());
             props.set("LimitParameter", limit_parameter.into());
             OffsetConfiguration { props }
+        }
+
+        prop! {
+            /// `OffsetParameter`: Parameter extraction configuration.
+            props, "OffsetParameter", _, set_offset_parameter, get_offset_parameter, Val<ExtractedParameter>
+        }
+
+        prop! {
+            /// `LimitParameter`: Parameter extraction configuration.
+            props, "LimitParameter", _, set_limit_parameter, get_limit_parameter, Val<ExtractedParameter>
         }
     }
 
@@ -2852,10 +2857,14 @@ pub mod connection_type {
             ResponseConfiguration { props }
         }
 
-        /// `ErrorPath`: JSON path expression for error information location.
-        pub fn error_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorPath", value.into());
-            self
+        prop! {
+            /// `ResultPath`: JSON path expression for result data location.
+            props, "ResultPath", _, set_result_path, get_result_path, Val<String>
+        }
+
+        prop! {
+            /// `ErrorPath`: JSON path expression for error information location.
+            props, "ErrorPath", error_path, set_error_path, get_error_path, Val<String>
         }
     }
 
@@ -2875,16 +2884,14 @@ pub mod connection_type {
             RestConfigurationValidationEndpointConfiguration { props }
         }
 
-        /// `RequestMethod`: The HTTP method to use.
-        pub fn request_method(mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfigurationRequestMethod>>) -> Self {
-            self.props.set("RequestMethod", value.into());
-            self
+        prop! {
+            /// `RequestMethod`: The HTTP method to use.
+            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<RestConfigurationValidationEndpointConfigurationRequestMethod>
         }
 
-        /// `RequestPath`: The URL path for the REST endpoint.
-        pub fn request_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RequestPath", value.into());
-            self
+        prop! {
+            /// `RequestPath`: The URL path for the REST endpoint.
+            props, "RequestPath", request_path, set_request_path, get_request_path, Val<String>
         }
     }
 
@@ -2925,88 +2932,88 @@ impl Crawler {
         Crawler { core }
     }
 
-    /// `Classifiers`: A list of UTF-8 strings that specify the names of custom classifiers that are
-    /// associated with the crawler.
-    pub fn classifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Classifiers", value.into());
-        self
+    prop! {
+        /// `Classifiers`: A list of UTF-8 strings that specify the names of custom classifiers that
+        /// are associated with the crawler.
+        core.props, "Classifiers", classifiers, set_classifiers, get_classifiers, Val<List<String>>
     }
 
-    /// `Configuration`: Crawler configuration information. This versioned JSON string allows users
-    /// to specify aspects of a crawler's behavior.
-    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: Crawler configuration information. This versioned JSON string allows
+        /// users to specify aspects of a crawler's behavior.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
     }
 
-    /// `CrawlerSecurityConfiguration`: The name of the SecurityConfiguration structure to be used
-    /// by this crawler.
-    pub fn crawler_security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CrawlerSecurityConfiguration", value.into());
-        self
+    prop! {
+        /// `CrawlerSecurityConfiguration`: The name of the SecurityConfiguration structure to be
+        /// used by this crawler.
+        core.props, "CrawlerSecurityConfiguration", crawler_security_configuration, set_crawler_security_configuration, get_crawler_security_configuration, Val<String>
     }
 
-    /// `DatabaseName`: The name of the database in which the crawler's output is stored.
-    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseName", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name of the database in which the crawler's output is stored.
+        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
     }
 
-    /// `Description`: A description of the crawler.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the crawler.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LakeFormationConfiguration`: Specifies AWS Lake Formation configuration settings for the
-    /// crawler
-    pub fn lake_formation_configuration(mut self, value: impl Into<Val<crawler::LakeFormationConfiguration>>) -> Self {
-        self.core.set("LakeFormationConfiguration", value.into());
-        self
+    prop! {
+        /// `LakeFormationConfiguration`: Specifies AWS Lake Formation configuration settings for
+        /// the crawler
+        core.props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<crawler::LakeFormationConfiguration>
     }
 
-    /// `Name`: The name of the crawler.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the crawler.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RecrawlPolicy`: When crawling an Amazon S3 data source after the first crawl is complete,
-    /// specifies whether to crawl the entire dataset again or to crawl only folders that were added
-    /// since the last crawler run. For more information, see Incremental Crawls in AWS Glue in the
-    /// developer guide.
-    pub fn recrawl_policy(mut self, value: impl Into<Val<crawler::RecrawlPolicy>>) -> Self {
-        self.core.set("RecrawlPolicy", value.into());
-        self
+    prop! {
+        /// `RecrawlPolicy`: When crawling an Amazon S3 data source after the first crawl is
+        /// complete, specifies whether to crawl the entire dataset again or to crawl only folders
+        /// that were added since the last crawler run. For more information, see Incremental Crawls
+        /// in AWS Glue in the developer guide.
+        core.props, "RecrawlPolicy", recrawl_policy, set_recrawl_policy, get_recrawl_policy, Val<crawler::RecrawlPolicy>
     }
 
-    /// `Schedule`: A scheduling object using a cron statement to schedule an event.
-    pub fn schedule(mut self, value: impl Into<Val<crawler::Schedule>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Role`: The Amazon Resource Name (ARN) of an IAM role that's used to access customer
+        /// resources, such as Amazon Simple Storage Service (Amazon S3) data.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `SchemaChangePolicy`: The policy that specifies update and delete behaviors for the crawler.
-    /// The policy tells the crawler what to do in the event that it detects a change in a table
-    /// that already exists in the customer's database at the time of the crawl. The
-    /// SchemaChangePolicy does not affect whether or how new tables and partitions are added. New
-    /// tables and partitions are always created regardless of the SchemaChangePolicy on a crawler.
-    /// The SchemaChangePolicy consists of two components, UpdateBehavior and DeleteBehavior.
-    pub fn schema_change_policy(mut self, value: impl Into<Val<crawler::SchemaChangePolicy>>) -> Self {
-        self.core.set("SchemaChangePolicy", value.into());
-        self
+    prop! {
+        /// `Schedule`: A scheduling object using a cron statement to schedule an event.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<crawler::Schedule>
     }
 
-    /// `TablePrefix`: The prefix added to the names of tables that are created.
-    pub fn table_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TablePrefix", value.into());
-        self
+    prop! {
+        /// `SchemaChangePolicy`: The policy that specifies update and delete behaviors for the
+        /// crawler. The policy tells the crawler what to do in the event that it detects a change
+        /// in a table that already exists in the customer's database at the time of the crawl. The
+        /// SchemaChangePolicy does not affect whether or how new tables and partitions are added.
+        /// New tables and partitions are always created regardless of the SchemaChangePolicy on a
+        /// crawler. The SchemaChangePolicy consists of two components, UpdateBehavior and
+        /// DeleteBehavior.
+        core.props, "SchemaChangePolicy", schema_change_policy, set_schema_change_policy, get_schema_change_policy, Val<crawler::SchemaChangePolicy>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TablePrefix`: The prefix added to the names of tables that are created.
+        core.props, "TablePrefix", table_prefix, set_table_prefix, get_table_prefix, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `Targets`: Specifies data stores to crawl.
+        core.props, "Targets", _, set_targets, get_targets, Val<crawler::Targets>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3037,18 +3044,16 @@ pub mod crawler {
             LakeFormationConfiguration { props }
         }
 
-        /// `AccountId`: Required for cross account crawls. For same account crawls as the target data,
-        /// this can be left as null.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `AccountId`: Required for cross account crawls. For same account crawls as the target
+            /// data, this can be left as null.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `UseLakeFormationCredentials`: Specifies whether to use AWS Lake Formation credentials for
-        /// the crawler instead of the IAM role credentials.
-        pub fn use_lake_formation_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLakeFormationCredentials", value.into());
-            self
+        prop! {
+            /// `UseLakeFormationCredentials`: Specifies whether to use AWS Lake Formation credentials
+            /// for the crawler instead of the IAM role credentials.
+            props, "UseLakeFormationCredentials", use_lake_formation_credentials, set_use_lake_formation_credentials, get_use_lake_formation_credentials, Val<bool>
         }
     }
 
@@ -3070,14 +3075,13 @@ pub mod crawler {
             RecrawlPolicy { props }
         }
 
-        /// `RecrawlBehavior`: Specifies whether to crawl the entire dataset again or to crawl only
-        /// folders that were added since the last crawler run. A value of CRAWL_EVERYTHING specifies
-        /// crawling the entire dataset again. A value of CRAWL_NEW_FOLDERS_ONLY specifies crawling only
-        /// folders that were added since the last crawler run. A value of CRAWL_EVENT_MODE specifies
-        /// crawling only the changes identified by Amazon S3 events.
-        pub fn recrawl_behavior(mut self, value: impl Into<Val<RecrawlPolicyRecrawlBehavior>>) -> Self {
-            self.props.set("RecrawlBehavior", value.into());
-            self
+        prop! {
+            /// `RecrawlBehavior`: Specifies whether to crawl the entire dataset again or to crawl only
+            /// folders that were added since the last crawler run. A value of CRAWL_EVERYTHING
+            /// specifies crawling the entire dataset again. A value of CRAWL_NEW_FOLDERS_ONLY specifies
+            /// crawling only folders that were added since the last crawler run. A value of
+            /// CRAWL_EVENT_MODE specifies crawling only the changes identified by Amazon S3 events.
+            props, "RecrawlBehavior", recrawl_behavior, set_recrawl_behavior, get_recrawl_behavior, Val<RecrawlPolicyRecrawlBehavior>
         }
     }
 
@@ -3117,12 +3121,11 @@ pub mod crawler {
             Schedule { props }
         }
 
-        /// `ScheduleExpression`: A cron expression used to specify the schedule. For more information,
-        /// see Time-Based Schedules for Jobs and Crawlers. For example, to run something every day at 12:15
-        /// UTC, specify cron(15 12 * * ? *).
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: A cron expression used to specify the schedule. For more
+            /// information, see Time-Based Schedules for Jobs and Crawlers. For example, to run
+            /// something every day at 12:15 UTC, specify cron(15 12 * * ? *).
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
     }
 
@@ -3147,26 +3150,25 @@ pub mod crawler {
             SchemaChangePolicy { props }
         }
 
-        /// `DeleteBehavior`: The deletion behavior when the crawler finds a deleted object. A value of
-        /// LOG specifies that if a table or partition is found to no longer exist, do not delete it,
-        /// only log that it was found to no longer exist. A value of DELETE_FROM_DATABASE specifies
-        /// that if a table or partition is found to have been removed, delete it from the database. A
-        /// value of DEPRECATE_IN_DATABASE specifies that if a table has been found to no longer exist,
-        /// to add a property to the table that says 'DEPRECATED' and includes a timestamp with the time
-        /// of deprecation.
-        pub fn delete_behavior(mut self, value: impl Into<Val<SchemaChangePolicyDeleteBehavior>>) -> Self {
-            self.props.set("DeleteBehavior", value.into());
-            self
+        prop! {
+            /// `DeleteBehavior`: The deletion behavior when the crawler finds a deleted object. A value
+            /// of LOG specifies that if a table or partition is found to no longer exist, do not delete
+            /// it, only log that it was found to no longer exist. A value of DELETE_FROM_DATABASE
+            /// specifies that if a table or partition is found to have been removed, delete it from the
+            /// database. A value of DEPRECATE_IN_DATABASE specifies that if a table has been found to
+            /// no longer exist, to add a property to the table that says 'DEPRECATED' and includes a
+            /// timestamp with the time of deprecation.
+            props, "DeleteBehavior", delete_behavior, set_delete_behavior, get_delete_behavior, Val<SchemaChangePolicyDeleteBehavior>
         }
 
-        /// `UpdateBehavior`: The update behavior when the crawler finds a changed schema. A value of
-        /// LOG specifies that if a table or a partition already exists, and a change is detected, do
-        /// not update it, only log that a change was detected. Add new tables and new partitions (including
-        /// on existing tables). A value of UPDATE_IN_DATABASE specifies that if a table or partition
-        /// already exists, and a change is detected, update it. Add new tables and partitions.
-        pub fn update_behavior(mut self, value: impl Into<Val<SchemaChangePolicyUpdateBehavior>>) -> Self {
-            self.props.set("UpdateBehavior", value.into());
-            self
+        prop! {
+            /// `UpdateBehavior`: The update behavior when the crawler finds a changed schema. A value
+            /// of LOG specifies that if a table or a partition already exists, and a change is
+            /// detected, do not update it, only log that a change was detected. Add new tables and new
+            /// partitions (including on existing tables). A value of UPDATE_IN_DATABASE specifies that
+            /// if a table or partition already exists, and a change is detected, update it. Add new
+            /// tables and partitions.
+            props, "UpdateBehavior", update_behavior, set_update_behavior, get_update_behavior, Val<SchemaChangePolicyUpdateBehavior>
         }
     }
 
@@ -3224,52 +3226,44 @@ pub mod crawler {
             Targets { props }
         }
 
-        /// `CatalogTargets`: Specifies AWS Glue Data Catalog targets.
-        pub fn catalog_targets(mut self, value: impl Into<Val<List<CatalogTarget>>>) -> Self {
-            self.props.set("CatalogTargets", value.into());
-            self
+        prop! {
+            /// `CatalogTargets`: Specifies AWS Glue Data Catalog targets.
+            props, "CatalogTargets", catalog_targets, set_catalog_targets, get_catalog_targets, Val<List<CatalogTarget>>
         }
 
-        /// `DeltaTargets`: Specifies an array of Delta data store targets.
-        pub fn delta_targets(mut self, value: impl Into<Val<List<DeltaTarget>>>) -> Self {
-            self.props.set("DeltaTargets", value.into());
-            self
+        prop! {
+            /// `DeltaTargets`: Specifies an array of Delta data store targets.
+            props, "DeltaTargets", delta_targets, set_delta_targets, get_delta_targets, Val<List<DeltaTarget>>
         }
 
-        /// `DynamoDBTargets`: Specifies Amazon DynamoDB targets.
-        pub fn dynamo_db_targets(mut self, value: impl Into<Val<List<DynamoDbTarget>>>) -> Self {
-            self.props.set("DynamoDBTargets", value.into());
-            self
+        prop! {
+            /// `DynamoDBTargets`: Specifies Amazon DynamoDB targets.
+            props, "DynamoDBTargets", dynamo_db_targets, set_dynamo_db_targets, get_dynamo_db_targets, Val<List<DynamoDbTarget>>
         }
 
-        /// `HudiTargets`: Specifies Apache Hudi data store targets.
-        pub fn hudi_targets(mut self, value: impl Into<Val<List<HudiTarget>>>) -> Self {
-            self.props.set("HudiTargets", value.into());
-            self
+        prop! {
+            /// `HudiTargets`: Specifies Apache Hudi data store targets.
+            props, "HudiTargets", hudi_targets, set_hudi_targets, get_hudi_targets, Val<List<HudiTarget>>
         }
 
-        /// `IcebergTargets`: Specifies Apache Iceberg data store targets.
-        pub fn iceberg_targets(mut self, value: impl Into<Val<List<IcebergTarget>>>) -> Self {
-            self.props.set("IcebergTargets", value.into());
-            self
+        prop! {
+            /// `IcebergTargets`: Specifies Apache Iceberg data store targets.
+            props, "IcebergTargets", iceberg_targets, set_iceberg_targets, get_iceberg_targets, Val<List<IcebergTarget>>
         }
 
-        /// `JdbcTargets`: Specifies JDBC targets.
-        pub fn jdbc_targets(mut self, value: impl Into<Val<List<JdbcTarget>>>) -> Self {
-            self.props.set("JdbcTargets", value.into());
-            self
+        prop! {
+            /// `JdbcTargets`: Specifies JDBC targets.
+            props, "JdbcTargets", jdbc_targets, set_jdbc_targets, get_jdbc_targets, Val<List<JdbcTarget>>
         }
 
-        /// `MongoDBTargets`: A list of Mongo DB targets.
-        pub fn mongo_db_targets(mut self, value: impl Into<Val<List<MongoDbTarget>>>) -> Self {
-            self.props.set("MongoDBTargets", value.into());
-            self
+        prop! {
+            /// `MongoDBTargets`: A list of Mongo DB targets.
+            props, "MongoDBTargets", mongo_db_targets, set_mongo_db_targets, get_mongo_db_targets, Val<List<MongoDbTarget>>
         }
 
-        /// `S3Targets`: Specifies Amazon Simple Storage Service (Amazon S3) targets.
-        pub fn s3_targets(mut self, value: impl Into<Val<List<S3Target>>>) -> Self {
-            self.props.set("S3Targets", value.into());
-            self
+        prop! {
+            /// `S3Targets`: Specifies Amazon Simple Storage Service (Amazon S3) targets.
+            props, "S3Targets", s3_targets, set_s3_targets, get_s3_targets, Val<List<S3Target>>
         }
     }
 
@@ -3288,37 +3282,32 @@ pub mod crawler {
             CatalogTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection for an Amazon S3-backed Data Catalog table to
-        /// be a target of the crawl when using a Catalog connection type paired with a NETWORK
-        /// Connection type.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection for an Amazon S3-backed Data Catalog table
+            /// to be a target of the crawl when using a Catalog connection type paired with a NETWORK
+            /// Connection type.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `DatabaseName`: The name of the database to be synchronized.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the database to be synchronized.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
-        /// arn:aws:sqs:region:account:deadLetterQueue.
-        pub fn dlq_event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DlqEventQueueArn", value.into());
-            self
+        prop! {
+            /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
+            /// arn:aws:sqs:region:account:deadLetterQueue.
+            props, "DlqEventQueueArn", dlq_event_queue_arn, set_dlq_event_queue_arn, get_dlq_event_queue_arn, Val<String>
         }
 
-        /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
-        pub fn event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventQueueArn", value.into());
-            self
+        prop! {
+            /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
+            props, "EventQueueArn", event_queue_arn, set_event_queue_arn, get_event_queue_arn, Val<String>
         }
 
-        /// `Tables`: A list of the tables to be synchronized.
-        pub fn tables(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Tables", value.into());
-            self
+        prop! {
+            /// `Tables`: A list of the tables to be synchronized.
+            props, "Tables", tables, set_tables, get_tables, Val<List<String>>
         }
     }
 
@@ -3338,29 +3327,27 @@ pub mod crawler {
             DeltaTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection to use to connect to the Delta table target.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to use to connect to the Delta table
+            /// target.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `CreateNativeDeltaTable`: Specifies whether the crawler will create native tables, to allow
-        /// integration with query engines that support querying of the Delta transaction log directly.
-        pub fn create_native_delta_table(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CreateNativeDeltaTable", value.into());
-            self
+        prop! {
+            /// `CreateNativeDeltaTable`: Specifies whether the crawler will create native tables, to
+            /// allow integration with query engines that support querying of the Delta transaction log
+            /// directly.
+            props, "CreateNativeDeltaTable", create_native_delta_table, set_create_native_delta_table, get_create_native_delta_table, Val<bool>
         }
 
-        /// `DeltaTables`.
-        pub fn delta_tables(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DeltaTables", value.into());
-            self
+        prop! {
+            /// `DeltaTables`.
+            props, "DeltaTables", delta_tables, set_delta_tables, get_delta_tables, Val<List<String>>
         }
 
-        /// `WriteManifest`: Specifies whether to write the manifest files to the Delta table path.
-        pub fn write_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("WriteManifest", value.into());
-            self
+        prop! {
+            /// `WriteManifest`: Specifies whether to write the manifest files to the Delta table path.
+            props, "WriteManifest", write_manifest, set_write_manifest, get_write_manifest, Val<bool>
         }
     }
 
@@ -3379,30 +3366,28 @@ pub mod crawler {
             DynamoDbTarget { props }
         }
 
-        /// `Path`: The name of the DynamoDB table to crawl.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The name of the DynamoDB table to crawl.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `ScanAll`: Indicates whether to scan all the records, or to sample rows from the table.
-        /// Scanning all the records can take a long time when the table is not a high throughput table.
-        /// A value of true means to scan all records, while a value of false means to sample the
-        /// records. If no value is specified, the value defaults to true.
-        pub fn scan_all(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ScanAll", value.into());
-            self
+        prop! {
+            /// `ScanAll`: Indicates whether to scan all the records, or to sample rows from the table.
+            /// Scanning all the records can take a long time when the table is not a high throughput
+            /// table. A value of true means to scan all records, while a value of false means to sample
+            /// the records. If no value is specified, the value defaults to true.
+            props, "ScanAll", scan_all, set_scan_all, get_scan_all, Val<bool>
         }
 
-        /// `ScanRate`: The percentage of the configured read capacity units to use by the AWS Glue
-        /// crawler. Read capacity units is a term defined by DynamoDB, and is a numeric value that acts
-        /// as rate limiter for the number of reads that can be performed on that table per second. The
-        /// valid values are null or a value between 0.1 to 1.5. A null value is used when user does not
-        /// provide a value, and defaults to 0.5 of the configured Read Capacity Unit (for provisioned
-        /// tables), or 0.25 of the max configured Read Capacity Unit (for tables using on-demand mode).
-        pub fn scan_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ScanRate", value.into());
-            self
+        prop! {
+            /// `ScanRate`: The percentage of the configured read capacity units to use by the AWS Glue
+            /// crawler. Read capacity units is a term defined by DynamoDB, and is a numeric value that
+            /// acts as rate limiter for the number of reads that can be performed on that table per
+            /// second. The valid values are null or a value between 0.1 to 1.5. A null value is used
+            /// when user does not provide a value, and defaults to 0.5 of the configured Read Capacity
+            /// Unit (for provisioned tables), or 0.25 of the max configured Read Capacity Unit (for
+            /// tables using on-demand mode).
+            props, "ScanRate", scan_rate, set_scan_rate, get_scan_rate, Val<f64>
         }
     }
 
@@ -3421,31 +3406,27 @@ pub mod crawler {
             HudiTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection to use to connect to the Hudi target.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to use to connect to the Hudi target.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `Exclusions`: A list of global patterns used to exclude from the crawl.
-        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: A list of global patterns used to exclude from the crawl.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
         }
 
-        /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can traverse
-        /// to discover the Hudi metadata folder in your Amazon S3 path. Used to limit the crawler run
-        /// time.
-        pub fn maximum_traversal_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumTraversalDepth", value.into());
-            self
+        prop! {
+            /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can
+            /// traverse to discover the Hudi metadata folder in your Amazon S3 path. Used to limit the
+            /// crawler run time.
+            props, "MaximumTraversalDepth", maximum_traversal_depth, set_maximum_traversal_depth, get_maximum_traversal_depth, Val<i64>
         }
 
-        /// `Paths`: One or more Amazon S3 paths that contains Hudi metadata folders as
-        /// s3://bucket/prefix .
-        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Paths", value.into());
-            self
+        prop! {
+            /// `Paths`: One or more Amazon S3 paths that contains Hudi metadata folders as
+            /// s3://bucket/prefix .
+            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
         }
     }
 
@@ -3464,31 +3445,27 @@ pub mod crawler {
             IcebergTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection to use to connect to the Iceberg target.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to use to connect to the Iceberg target.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `Exclusions`: A list of global patterns used to exclude from the crawl.
-        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: A list of global patterns used to exclude from the crawl.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
         }
 
-        /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can traverse
-        /// to discover the Iceberg metadata folder in your Amazon S3 path. Used to limit the crawler
-        /// run time.
-        pub fn maximum_traversal_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumTraversalDepth", value.into());
-            self
+        prop! {
+            /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can
+            /// traverse to discover the Iceberg metadata folder in your Amazon S3 path. Used to limit
+            /// the crawler run time.
+            props, "MaximumTraversalDepth", maximum_traversal_depth, set_maximum_traversal_depth, get_maximum_traversal_depth, Val<i64>
         }
 
-        /// `Paths`: One or more Amazon S3 paths that contains Iceberg metadata folders as
-        /// s3://bucket/prefix .
-        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Paths", value.into());
-            self
+        prop! {
+            /// `Paths`: One or more Amazon S3 paths that contains Iceberg metadata folders as
+            /// s3://bucket/prefix .
+            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
         }
     }
 
@@ -3507,32 +3484,28 @@ pub mod crawler {
             JdbcTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection to use to connect to the JDBC target.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to use to connect to the JDBC target.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `EnableAdditionalMetadata`: Specify a value of RAWTYPES or COMMENTS to enable additional
-        /// metadata in table responses. RAWTYPES provides the native-level datatype. COMMENTS provides
-        /// comments associated with a column or table in the database. If you do not need additional
-        /// metadata, keep the field empty.
-        pub fn enable_additional_metadata(mut self, value: impl Into<Val<List<JdbcTargetEnableAdditionalMetadata>>>) -> Self {
-            self.props.set("EnableAdditionalMetadata", value.into());
-            self
+        prop! {
+            /// `EnableAdditionalMetadata`: Specify a value of RAWTYPES or COMMENTS to enable additional
+            /// metadata in table responses. RAWTYPES provides the native-level datatype. COMMENTS
+            /// provides comments associated with a column or table in the database. If you do not need
+            /// additional metadata, keep the field empty.
+            props, "EnableAdditionalMetadata", enable_additional_metadata, set_enable_additional_metadata, get_enable_additional_metadata, Val<List<JdbcTargetEnableAdditionalMetadata>>
         }
 
-        /// `Exclusions`: A list of glob patterns used to exclude from the crawl. For more information,
-        /// see Catalog Tables with a Crawler.
-        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: A list of glob patterns used to exclude from the crawl. For more
+            /// information, see Catalog Tables with a Crawler.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
         }
 
-        /// `Path`: The path of the JDBC target.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The path of the JDBC target.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -3565,17 +3538,15 @@ pub mod crawler {
             MongoDbTarget { props }
         }
 
-        /// `ConnectionName`: The name of the connection to use to connect to the Amazon DocumentDB or
-        /// MongoDB target.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to use to connect to the Amazon DocumentDB
+            /// or MongoDB target.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `Path`: The path of the Amazon DocumentDB or MongoDB target (database/collection).
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The path of the Amazon DocumentDB or MongoDB target (database/collection).
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -3595,44 +3566,38 @@ pub mod crawler {
             S3Target { props }
         }
 
-        /// `ConnectionName`: The name of a connection which allows a job or crawler to access data in
-        /// Amazon S3 within an Amazon Virtual Private Cloud environment (Amazon VPC).
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of a connection which allows a job or crawler to access data
+            /// in Amazon S3 within an Amazon Virtual Private Cloud environment (Amazon VPC).
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
-        /// arn:aws:sqs:region:account:deadLetterQueue.
-        pub fn dlq_event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DlqEventQueueArn", value.into());
-            self
+        prop! {
+            /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
+            /// arn:aws:sqs:region:account:deadLetterQueue.
+            props, "DlqEventQueueArn", dlq_event_queue_arn, set_dlq_event_queue_arn, get_dlq_event_queue_arn, Val<String>
         }
 
-        /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
-        pub fn event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventQueueArn", value.into());
-            self
+        prop! {
+            /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
+            props, "EventQueueArn", event_queue_arn, set_event_queue_arn, get_event_queue_arn, Val<String>
         }
 
-        /// `Exclusions`: A list of glob patterns used to exclude from the crawl.
-        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclusions", value.into());
-            self
+        prop! {
+            /// `Exclusions`: A list of glob patterns used to exclude from the crawl.
+            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
         }
 
-        /// `Path`: The path to the Amazon S3 target.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The path to the Amazon S3 target.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `SampleSize`: Sets the number of files in each leaf folder to be crawled when crawling
-        /// sample files in a dataset. If not set, all the files are crawled. A valid value is an
-        /// integer between 1 and 249.
-        pub fn sample_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SampleSize", value.into());
-            self
+        prop! {
+            /// `SampleSize`: Sets the number of files in each leaf folder to be crawled when crawling
+            /// sample files in a dataset. If not set, all the files are crawled. A valid value is an
+            /// integer between 1 and 249.
+            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<i64>
         }
     }
 }
@@ -3655,29 +3620,25 @@ impl CustomEntityType {
         CustomEntityType { core }
     }
 
-    /// `ContextWords`: A list of context words.
-    pub fn context_words(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ContextWords", value.into());
-        self
+    prop! {
+        /// `ContextWords`: A list of context words.
+        core.props, "ContextWords", context_words, set_context_words, get_context_words, Val<List<String>>
     }
 
-    /// `Name`: The name of the custom entity type.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the custom entity type.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RegexString`: A regular expression string that is used for detecting sensitive data in a
-    /// custom pattern.
-    pub fn regex_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegexString", value.into());
-        self
+    prop! {
+        /// `RegexString`: A regular expression string that is used for detecting sensitive data in
+        /// a custom pattern.
+        core.props, "RegexString", regex_string, set_regex_string, get_regex_string, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3714,6 +3675,17 @@ impl DataCatalogEncryptionSettings {
         DataCatalogEncryptionSettings { core }
     }
 
+    prop! {
+        /// `CatalogId`: The ID of the Data Catalog in which the settings are created.
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `DataCatalogEncryptionSettings`: Contains configuration information for maintaining Data
+        /// Catalog security.
+        core.props, "DataCatalogEncryptionSettings", _, set_data_catalog_encryption_settings, get_data_catalog_encryption_settings, Val<data_catalog_encryption_settings::DataCatalogEncryptionSettings>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3741,19 +3713,17 @@ pub mod data_catalog_encryption_settings {
             DataCatalogEncryptionSettings { props }
         }
 
-        /// `ConnectionPasswordEncryption`: When connection password protection is enabled, the Data
-        /// Catalog uses a customer-provided key to encrypt the password as part of CreateConnection or
-        /// UpdateConnection and store it in the ENCRYPTED_PASSWORD field in the connection properties.
-        /// You can enable catalog encryption or only password encryption.
-        pub fn connection_password_encryption(mut self, value: impl Into<Val<ConnectionPasswordEncryption>>) -> Self {
-            self.props.set("ConnectionPasswordEncryption", value.into());
-            self
+        prop! {
+            /// `ConnectionPasswordEncryption`: When connection password protection is enabled, the Data
+            /// Catalog uses a customer-provided key to encrypt the password as part of CreateConnection
+            /// or UpdateConnection and store it in the ENCRYPTED_PASSWORD field in the connection
+            /// properties. You can enable catalog encryption or only password encryption.
+            props, "ConnectionPasswordEncryption", connection_password_encryption, set_connection_password_encryption, get_connection_password_encryption, Val<ConnectionPasswordEncryption>
         }
 
-        /// `EncryptionAtRest`: Specifies the encryption-at-rest configuration for the Data Catalog.
-        pub fn encryption_at_rest(mut self, value: impl Into<Val<EncryptionAtRest>>) -> Self {
-            self.props.set("EncryptionAtRest", value.into());
-            self
+        prop! {
+            /// `EncryptionAtRest`: Specifies the encryption-at-rest configuration for the Data Catalog.
+            props, "EncryptionAtRest", encryption_at_rest, set_encryption_at_rest, get_encryption_at_rest, Val<EncryptionAtRest>
         }
     }
 
@@ -3776,18 +3746,16 @@ pub mod data_catalog_encryption_settings {
             ConnectionPasswordEncryption { props }
         }
 
-        /// `KmsKeyId`: An AWS KMS key that is used to encrypt the connection password.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: An AWS KMS key that is used to encrypt the connection password.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `ReturnConnectionPasswordEncrypted`: When the ReturnConnectionPasswordEncrypted flag is set
-        /// to 'true', passwords remain encrypted in the responses of GetConnection and GetConnections.
-        /// This encryption takes effect independently from catalog encryption.
-        pub fn return_connection_password_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReturnConnectionPasswordEncrypted", value.into());
-            self
+        prop! {
+            /// `ReturnConnectionPasswordEncrypted`: When the ReturnConnectionPasswordEncrypted flag is
+            /// set to 'true', passwords remain encrypted in the responses of GetConnection and
+            /// GetConnections. This encryption takes effect independently from catalog encryption.
+            props, "ReturnConnectionPasswordEncrypted", return_connection_password_encrypted, set_return_connection_password_encrypted, get_return_connection_password_encrypted, Val<bool>
         }
     }
 
@@ -3807,23 +3775,20 @@ pub mod data_catalog_encryption_settings {
             EncryptionAtRest { props }
         }
 
-        /// `CatalogEncryptionMode`: The encryption-at-rest mode for encrypting Data Catalog data.
-        pub fn catalog_encryption_mode(mut self, value: impl Into<Val<EncryptionAtRestCatalogEncryptionMode>>) -> Self {
-            self.props.set("CatalogEncryptionMode", value.into());
-            self
+        prop! {
+            /// `CatalogEncryptionMode`: The encryption-at-rest mode for encrypting Data Catalog data.
+            props, "CatalogEncryptionMode", catalog_encryption_mode, set_catalog_encryption_mode, get_catalog_encryption_mode, Val<EncryptionAtRestCatalogEncryptionMode>
         }
 
-        /// `CatalogEncryptionServiceRole`: The role that AWS Glue assumes to encrypt and decrypt the
-        /// Data Catalog objects on the caller's behalf.
-        pub fn catalog_encryption_service_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogEncryptionServiceRole", value.into());
-            self
+        prop! {
+            /// `CatalogEncryptionServiceRole`: The role that AWS Glue assumes to encrypt and decrypt
+            /// the Data Catalog objects on the caller's behalf.
+            props, "CatalogEncryptionServiceRole", catalog_encryption_service_role, set_catalog_encryption_service_role, get_catalog_encryption_service_role, Val<String>
         }
 
-        /// `SseAwsKmsKeyId`: The ID of the AWS KMS key to use for encryption at rest.
-        pub fn sse_aws_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SseAwsKmsKeyId", value.into());
-            self
+        prop! {
+            /// `SseAwsKmsKeyId`: The ID of the AWS KMS key to use for encryption at rest.
+            props, "SseAwsKmsKeyId", sse_aws_kms_key_id, set_sse_aws_kms_key_id, get_sse_aws_kms_key_id, Val<String>
         }
     }
 
@@ -3864,34 +3829,34 @@ impl DataQualityRuleset {
         DataQualityRuleset { core }
     }
 
-    /// `ClientToken`: A unique token for idempotency.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: A unique token for idempotency.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Description`: A description of the data quality ruleset.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the data quality ruleset.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Ruleset`: A Data Quality Definition Language (DQDL) ruleset.
-    pub fn ruleset(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ruleset", value.into());
-        self
+    prop! {
+        /// `Name`: A unique name for the data quality ruleset.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Ruleset`: A Data Quality Definition Language (DQDL) ruleset.
+        core.props, "Ruleset", ruleset, set_ruleset, get_ruleset, Val<String>
     }
 
-    /// `TargetTable`: An object representing an AWS Glue table.
-    pub fn target_table(mut self, value: impl Into<Val<data_quality_ruleset::DataQualityTargetTable>>) -> Self {
-        self.core.set("TargetTable", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `TargetTable`: An object representing an AWS Glue table.
+        core.props, "TargetTable", target_table, set_target_table, get_target_table, Val<data_quality_ruleset::DataQualityTargetTable>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3924,6 +3889,16 @@ pub mod data_quality_ruleset {
             props.set("TableName", table_name.into());
             DataQualityTargetTable { props }
         }
+
+        prop! {
+            /// `DatabaseName`: The name of the database where the AWS Glue table exists.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the AWS Glue table.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
     }
 }
 
@@ -3953,11 +3928,20 @@ impl Database {
         Database { core }
     }
 
-    /// `DatabaseName`: The name of the database. For hive compatibility, this is folded to
-    /// lowercase when it is store.
-    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseName", value.into());
-        self
+    prop! {
+        /// `CatalogId`: The AWS account ID for the account in which to create the catalog object.
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `DatabaseInput`: The metadata for the database.
+        core.props, "DatabaseInput", _, set_database_input, get_database_input, Val<database::DatabaseInput>
+    }
+
+    prop! {
+        /// `DatabaseName`: The name of the database. For hive compatibility, this is folded to
+        /// lowercase when it is store.
+        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3987,51 +3971,44 @@ pub mod database {
             DatabaseInput { props }
         }
 
-        /// `CreateTableDefaultPermissions`: Creates a set of default permissions on the table for
-        /// principals. Used by AWS Lake Formation. Not used in the normal course of AWS Glue
-        /// operations.
-        pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<PrincipalPrivileges>>>) -> Self {
-            self.props.set("CreateTableDefaultPermissions", value.into());
-            self
+        prop! {
+            /// `CreateTableDefaultPermissions`: Creates a set of default permissions on the table for
+            /// principals. Used by AWS Lake Formation. Not used in the normal course of AWS Glue
+            /// operations.
+            props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<PrincipalPrivileges>>
         }
 
-        /// `Description`: A description of the database.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the database.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `FederatedDatabase`: A FederatedDatabase structure that references an entity outside the AWS
-        /// Glue Data Catalog.
-        pub fn federated_database(mut self, value: impl Into<Val<FederatedDatabase>>) -> Self {
-            self.props.set("FederatedDatabase", value.into());
-            self
+        prop! {
+            /// `FederatedDatabase`: A FederatedDatabase structure that references an entity outside the
+            /// AWS Glue Data Catalog.
+            props, "FederatedDatabase", federated_database, set_federated_database, get_federated_database, Val<FederatedDatabase>
         }
 
-        /// `LocationUri`: The location of the database (for example, an HDFS path).
-        pub fn location_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocationUri", value.into());
-            self
+        prop! {
+            /// `LocationUri`: The location of the database (for example, an HDFS path).
+            props, "LocationUri", location_uri, set_location_uri, get_location_uri, Val<String>
         }
 
-        /// `Name`: The name of the database. For hive compatibility, this is folded to lowercase when
-        /// it is stored.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the database. For hive compatibility, this is folded to lowercase
+            /// when it is stored.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `TargetDatabase`: A DatabaseIdentifier structure that describes a target database for
-        /// resource linking.
-        pub fn target_database(mut self, value: impl Into<Val<DatabaseIdentifier>>) -> Self {
-            self.props.set("TargetDatabase", value.into());
-            self
+        prop! {
+            /// `TargetDatabase`: A DatabaseIdentifier structure that describes a target database for
+            /// resource linking.
+            props, "TargetDatabase", target_database, set_target_database, get_target_database, Val<DatabaseIdentifier>
         }
     }
 
@@ -4050,16 +4027,14 @@ pub mod database {
             PrincipalPrivileges { props }
         }
 
-        /// `Permissions`: The permissions that are granted to the principal.
-        pub fn permissions(mut self, value: impl Into<Val<List<PrincipalPrivilegesPermissions>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`: The permissions that are granted to the principal.
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<PrincipalPrivilegesPermissions>>
         }
 
-        /// `Principal`: The principal who is granted permissions.
-        pub fn principal(mut self, value: impl Into<Val<DataLakePrincipal>>) -> Self {
-            self.props.set("Principal", value.into());
-            self
+        prop! {
+            /// `Principal`: The principal who is granted permissions.
+            props, "Principal", principal, set_principal, get_principal, Val<DataLakePrincipal>
         }
     }
 
@@ -4112,10 +4087,9 @@ pub mod database {
             DataLakePrincipal { props }
         }
 
-        /// `DataLakePrincipalIdentifier`: An identifier for the AWS Lake Formation principal.
-        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLakePrincipalIdentifier", value.into());
-            self
+        prop! {
+            /// `DataLakePrincipalIdentifier`: An identifier for the AWS Lake Formation principal.
+            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
         }
     }
 
@@ -4135,16 +4109,14 @@ pub mod database {
             FederatedDatabase { props }
         }
 
-        /// `ConnectionName`: The name of the connection to the external metastore.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The name of the connection to the external metastore.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `Identifier`: A unique identifier for the federated database.
-        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Identifier", value.into());
-            self
+        prop! {
+            /// `Identifier`: A unique identifier for the federated database.
+            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
         }
     }
 
@@ -4164,22 +4136,19 @@ pub mod database {
             DatabaseIdentifier { props }
         }
 
-        /// `CatalogId`: The ID of the Data Catalog in which the database resides.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`: The ID of the Data Catalog in which the database resides.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`: The name of the catalog database.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the catalog database.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Region`: Region of the target database.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: Region of the target database.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 }
@@ -4204,88 +4173,79 @@ impl DevEndpoint {
         DevEndpoint { core }
     }
 
-    /// `Arguments`.
-    pub fn arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Arguments", value.into());
-        self
+    prop! {
+        /// `Arguments`.
+        core.props, "Arguments", arguments, set_arguments, get_arguments, Val<Json>
     }
 
-    /// `EndpointName`.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointName`.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `ExtraJarsS3Path`.
-    pub fn extra_jars_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExtraJarsS3Path", value.into());
-        self
+    prop! {
+        /// `ExtraJarsS3Path`.
+        core.props, "ExtraJarsS3Path", extra_jars_s3_path, set_extra_jars_s3_path, get_extra_jars_s3_path, Val<String>
     }
 
-    /// `ExtraPythonLibsS3Path`.
-    pub fn extra_python_libs_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExtraPythonLibsS3Path", value.into());
-        self
+    prop! {
+        /// `ExtraPythonLibsS3Path`.
+        core.props, "ExtraPythonLibsS3Path", extra_python_libs_s3_path, set_extra_python_libs_s3_path, get_extra_python_libs_s3_path, Val<String>
     }
 
-    /// `GlueVersion`.
-    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlueVersion", value.into());
-        self
+    prop! {
+        /// `GlueVersion`.
+        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
     }
 
-    /// `NumberOfNodes`.
-    pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfNodes", value.into());
-        self
+    prop! {
+        /// `NumberOfNodes`.
+        core.props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
     }
 
-    /// `NumberOfWorkers`.
-    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfWorkers", value.into());
-        self
+    prop! {
+        /// `NumberOfWorkers`.
+        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
     }
 
-    /// `PublicKey`.
-    pub fn public_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicKey", value.into());
-        self
+    prop! {
+        /// `PublicKey`.
+        core.props, "PublicKey", public_key, set_public_key, get_public_key, Val<String>
     }
 
-    /// `PublicKeys`.
-    pub fn public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PublicKeys", value.into());
-        self
+    prop! {
+        /// `PublicKeys`.
+        core.props, "PublicKeys", public_keys, set_public_keys, get_public_keys, Val<List<String>>
     }
 
-    /// `SecurityConfiguration`.
-    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityConfiguration", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityConfiguration`.
+        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
     }
 
-    /// `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetId`.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `WorkerType`.
-    pub fn worker_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkerType", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `WorkerType`.
+        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4322,17 +4282,20 @@ impl IdentityCenterConfiguration {
         IdentityCenterConfiguration { core }
     }
 
-    /// `Scopes`: The downstream scopes that Glue identity center configuration can access
-    pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Scopes", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The IAM identity center instance arn
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `UserBackgroundSessionsEnabled`: Enable or disable user background sessions for Glue
-    /// Identity Center
-    pub fn user_background_sessions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UserBackgroundSessionsEnabled", value.into());
-        self
+    prop! {
+        /// `Scopes`: The downstream scopes that Glue identity center configuration can access
+        core.props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
+    }
+
+    prop! {
+        /// `UserBackgroundSessionsEnabled`: Enable or disable user background sessions for Glue
+        /// Identity Center
+        core.props, "UserBackgroundSessionsEnabled", user_background_sessions_enabled, set_user_background_sessions_enabled, get_user_background_sessions_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4384,42 +4347,53 @@ impl Integration {
         Integration { core }
     }
 
-    /// `AdditionalEncryptionContext`: An optional set of non-secret key value pairs that contains
-    /// additional contextual information about the data.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`: An optional set of non-secret key value pairs that
+        /// contains additional contextual information about the data.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `DataFilter`.
-    pub fn data_filter(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataFilter", value.into());
-        self
+    prop! {
+        /// `DataFilter`.
+        core.props, "DataFilter", data_filter, set_data_filter, get_data_filter, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IntegrationConfig`: The configuration settings for the integration.
-    pub fn integration_config(mut self, value: impl Into<Val<integration::IntegrationConfig>>) -> Self {
-        self.core.set("IntegrationConfig", value.into());
-        self
+    prop! {
+        /// `IntegrationConfig`: The configuration settings for the integration.
+        core.props, "IntegrationConfig", integration_config, set_integration_config, get_integration_config, Val<integration::IntegrationConfig>
     }
 
-    /// `KmsKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
-    /// don't specify an encryption key, the default AWS owned KMS key is used.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `IntegrationName`: The name of the integration.
+        core.props, "IntegrationName", _, set_integration_name, get_integration_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
+        /// don't specify an encryption key, the default AWS owned KMS key is used.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceArn`: The Amazon Resource Name (ARN) of the database to use as the source for
+        /// replication
+        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArn`: The Amazon Resource Name (ARN) of the Glue data warehouse to use as the
+        /// target for replication
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4467,24 +4441,21 @@ pub mod integration {
             IntegrationConfig { props }
         }
 
-        /// `ContinuousSync`: Enables continuous synchronization for on-demand data extractions.
-        pub fn continuous_sync(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ContinuousSync", value.into());
-            self
+        prop! {
+            /// `ContinuousSync`: Enables continuous synchronization for on-demand data extractions.
+            props, "ContinuousSync", continuous_sync, set_continuous_sync, get_continuous_sync, Val<bool>
         }
 
-        /// `RefreshInterval`: Specifies the frequency at which CDC (Change Data Capture) pulls or
-        /// incremental loads should occur.
-        pub fn refresh_interval(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshInterval", value.into());
-            self
+        prop! {
+            /// `RefreshInterval`: Specifies the frequency at which CDC (Change Data Capture) pulls or
+            /// incremental loads should occur.
+            props, "RefreshInterval", refresh_interval, set_refresh_interval, get_refresh_interval, Val<String>
         }
 
-        /// `SourceProperties`: A collection of key-value pairs that specify additional properties for
-        /// the integration source.
-        pub fn source_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("SourceProperties", value.into());
-            self
+        prop! {
+            /// `SourceProperties`: A collection of key-value pairs that specify additional properties
+            /// for the integration source.
+            props, "SourceProperties", source_properties, set_source_properties, get_source_properties, Val<Map<String>>
         }
     }
 }
@@ -4511,24 +4482,26 @@ impl IntegrationResourceProperty {
         IntegrationResourceProperty { core }
     }
 
-    /// `SourceProcessingProperties`: The resource properties associated with the integration
-    /// source.
-    pub fn source_processing_properties(mut self, value: impl Into<Val<integration_resource_property::SourceProcessingProperties>>) -> Self {
-        self.core.set("SourceProcessingProperties", value.into());
-        self
+    prop! {
+        /// `ResourceArn`: The connection ARN of the source, or the database ARN of the target.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceProcessingProperties`: The resource properties associated with the integration
+        /// source.
+        core.props, "SourceProcessingProperties", source_processing_properties, set_source_processing_properties, get_source_processing_properties, Val<integration_resource_property::SourceProcessingProperties>
     }
 
-    /// `TargetProcessingProperties`: The resource properties associated with the integration
-    /// target.
-    pub fn target_processing_properties(mut self, value: impl Into<Val<integration_resource_property::TargetProcessingProperties>>) -> Self {
-        self.core.set("TargetProcessingProperties", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetProcessingProperties`: The resource properties associated with the integration
+        /// target.
+        core.props, "TargetProcessingProperties", target_processing_properties, set_target_processing_properties, get_target_processing_properties, Val<integration_resource_property::TargetProcessingProperties>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4565,6 +4538,11 @@ pub mod integration_resource_property {
             props.set("RoleArn", role_arn.into());
             SourceProcessingProperties { props }
         }
+
+        prop! {
+            /// `RoleArn`: The IAM role to access the Glue connection.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::Glue::IntegrationResourceProperty.TargetProcessingProperties`: The resource properties
@@ -4585,24 +4563,26 @@ pub mod integration_resource_property {
             TargetProcessingProperties { props }
         }
 
-        /// `ConnectionName`: The Glue network connection to configure the Glue job running in the
-        /// customer VPC.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The IAM role to access the Glue database.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `EventBusArn`: The ARN of an Eventbridge event bus to receive the integration status
-        /// notification.
-        pub fn event_bus_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventBusArn", value.into());
-            self
+        prop! {
+            /// `ConnectionName`: The Glue network connection to configure the Glue job running in the
+            /// customer VPC.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
 
-        /// `KmsArn`: The ARN of the KMS key used for encryption.
-        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsArn", value.into());
-            self
+        prop! {
+            /// `EventBusArn`: The ARN of an Eventbridge event bus to receive the integration status
+            /// notification.
+            props, "EventBusArn", event_bus_arn, set_event_bus_arn, get_event_bus_arn, Val<String>
+        }
+
+        prop! {
+            /// `KmsArn`: The ARN of the KMS key used for encryption.
+            props, "KmsArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
         }
     }
 }
@@ -4630,136 +4610,126 @@ impl Job {
         Job { core }
     }
 
-    /// `AllocatedCapacity`: The number of capacity units that are allocated to this job.
-    pub fn allocated_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("AllocatedCapacity", value.into());
-        self
+    prop! {
+        /// `AllocatedCapacity`: The number of capacity units that are allocated to this job.
+        core.props, "AllocatedCapacity", allocated_capacity, set_allocated_capacity, get_allocated_capacity, Val<f64>
     }
 
-    /// `Connections`: Specifies the connections used by a job
-    pub fn connections(mut self, value: impl Into<Val<job::ConnectionsList>>) -> Self {
-        self.core.set("Connections", value.into());
-        self
+    prop! {
+        /// `Command`: The code that executes a job.
+        core.props, "Command", _, set_command, get_command, Val<job::JobCommand>
     }
 
-    /// `DefaultArguments`.
-    pub fn default_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("DefaultArguments", value.into());
-        self
+    prop! {
+        /// `Connections`: Specifies the connections used by a job
+        core.props, "Connections", connections, set_connections, get_connections, Val<job::ConnectionsList>
     }
 
-    /// `Description`: A description of the job.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DefaultArguments`.
+        core.props, "DefaultArguments", default_arguments, set_default_arguments, get_default_arguments, Val<Json>
     }
 
-    /// `ExecutionClass`: Indicates whether the job is run with a standard or flexible execution
-    /// class.
-    pub fn execution_class(mut self, value: impl Into<Val<job::ExecutionClass>>) -> Self {
-        self.core.set("ExecutionClass", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the job.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExecutionProperty`: The maximum number of concurrent runs that are allowed for this job.
-    pub fn execution_property(mut self, value: impl Into<Val<job::ExecutionProperty>>) -> Self {
-        self.core.set("ExecutionProperty", value.into());
-        self
+    prop! {
+        /// `ExecutionClass`: Indicates whether the job is run with a standard or flexible execution
+        /// class.
+        core.props, "ExecutionClass", execution_class, set_execution_class, get_execution_class, Val<job::ExecutionClass>
     }
 
-    /// `GlueVersion`: Glue version determines the versions of Apache Spark and Python that AWS Glue
-    /// supports.
-    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlueVersion", value.into());
-        self
+    prop! {
+        /// `ExecutionProperty`: The maximum number of concurrent runs that are allowed for this
+        /// job.
+        core.props, "ExecutionProperty", execution_property, set_execution_property, get_execution_property, Val<job::ExecutionProperty>
     }
 
-    /// `JobMode`: Property description not available.
-    pub fn job_mode(mut self, value: impl Into<Val<job::JobMode>>) -> Self {
-        self.core.set("JobMode", value.into());
-        self
+    prop! {
+        /// `GlueVersion`: Glue version determines the versions of Apache Spark and Python that AWS
+        /// Glue supports.
+        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
     }
 
-    /// `JobRunQueuingEnabled`: Property description not available.
-    pub fn job_run_queuing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("JobRunQueuingEnabled", value.into());
-        self
+    prop! {
+        /// `JobMode`: Property description not available.
+        core.props, "JobMode", job_mode, set_job_mode, get_job_mode, Val<job::JobMode>
     }
 
-    /// `LogUri`: This field is reserved for future use.
-    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogUri", value.into());
-        self
+    prop! {
+        /// `JobRunQueuingEnabled`: Property description not available.
+        core.props, "JobRunQueuingEnabled", job_run_queuing_enabled, set_job_run_queuing_enabled, get_job_run_queuing_enabled, Val<bool>
     }
 
-    /// `MaintenanceWindow`: Property description not available.
-    pub fn maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `LogUri`: This field is reserved for future use.
+        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
     }
 
-    /// `MaxCapacity`: The number of AWS Glue data processing units (DPUs) that can be allocated
-    /// when this job runs.
-    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxCapacity", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindow`: Property description not available.
+        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<String>
     }
 
-    /// `MaxRetries`: The maximum number of times to retry this job after a JobRun fails
-    pub fn max_retries(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxRetries", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: The number of AWS Glue data processing units (DPUs) that can be allocated
+        /// when this job runs.
+        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
     }
 
-    /// `Name`: The name you assign to the job definition
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MaxRetries`: The maximum number of times to retry this job after a JobRun fails
+        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<f64>
     }
 
-    /// `NonOverridableArguments`.
-    pub fn non_overridable_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("NonOverridableArguments", value.into());
-        self
+    prop! {
+        /// `Name`: The name you assign to the job definition
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NotificationProperty`: Specifies configuration properties of a notification.
-    pub fn notification_property(mut self, value: impl Into<Val<job::NotificationProperty>>) -> Self {
-        self.core.set("NotificationProperty", value.into());
-        self
+    prop! {
+        /// `NonOverridableArguments`.
+        core.props, "NonOverridableArguments", non_overridable_arguments, set_non_overridable_arguments, get_non_overridable_arguments, Val<Json>
     }
 
-    /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when a
-    /// job runs.
-    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfWorkers", value.into());
-        self
+    prop! {
+        /// `NotificationProperty`: Specifies configuration properties of a notification.
+        core.props, "NotificationProperty", notification_property, set_notification_property, get_notification_property, Val<job::NotificationProperty>
     }
 
-    /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
-    /// this job.
-    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityConfiguration", value.into());
-        self
+    prop! {
+        /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when
+        /// a job runs.
+        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Role`: The name or Amazon Resource Name (ARN) of the IAM role associated with this job.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `Timeout`: The maximum time that a job run can consume resources before it is terminated and
-    /// enters TIMEOUT status.
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
+        /// this job.
+        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
     }
 
-    /// `WorkerType`: TThe type of predefined worker that is allocated when a job runs.
-    pub fn worker_type(mut self, value: impl Into<Val<job::WorkerType>>) -> Self {
-        self.core.set("WorkerType", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `Timeout`: The maximum time that a job run can consume resources before it is terminated
+        /// and enters TIMEOUT status.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `WorkerType`: TThe type of predefined worker that is allocated when a job runs.
+        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<job::WorkerType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4789,30 +4759,26 @@ pub mod job {
             JobCommand { props }
         }
 
-        /// `Name`: The name of the job command
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the job command
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `PythonVersion`: The Python version being used to execute a Python shell job.
-        pub fn python_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PythonVersion", value.into());
-            self
+        prop! {
+            /// `PythonVersion`: The Python version being used to execute a Python shell job.
+            props, "PythonVersion", python_version, set_python_version, get_python_version, Val<String>
         }
 
-        /// `Runtime`: Runtime is used to specify the versions of Ray, Python and additional libraries
-        /// available in your environment
-        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Runtime", value.into());
-            self
+        prop! {
+            /// `Runtime`: Runtime is used to specify the versions of Ray, Python and additional
+            /// libraries available in your environment
+            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
         }
 
-        /// `ScriptLocation`: Specifies the Amazon Simple Storage Service (Amazon S3) path to a script
-        /// that executes a job
-        pub fn script_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScriptLocation", value.into());
-            self
+        prop! {
+            /// `ScriptLocation`: Specifies the Amazon Simple Storage Service (Amazon S3) path to a
+            /// script that executes a job
+            props, "ScriptLocation", script_location, set_script_location, get_script_location, Val<String>
         }
     }
 
@@ -4831,10 +4797,9 @@ pub mod job {
             ConnectionsList { props }
         }
 
-        /// `Connections`: A list of connections used by the job.
-        pub fn connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Connections", value.into());
-            self
+        prop! {
+            /// `Connections`: A list of connections used by the job.
+            props, "Connections", connections, set_connections, get_connections, Val<List<String>>
         }
     }
 
@@ -4866,10 +4831,9 @@ pub mod job {
             ExecutionProperty { props }
         }
 
-        /// `MaxConcurrentRuns`: The maximum number of concurrent runs allowed for the job.
-        pub fn max_concurrent_runs(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxConcurrentRuns", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentRuns`: The maximum number of concurrent runs allowed for the job.
+            props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<f64>
         }
     }
 
@@ -4904,11 +4868,10 @@ pub mod job {
             NotificationProperty { props }
         }
 
-        /// `NotifyDelayAfter`: It is the number of minutes to wait before sending a job run delay
-        /// notification after a job run starts
-        pub fn notify_delay_after(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NotifyDelayAfter", value.into());
-            self
+        prop! {
+            /// `NotifyDelayAfter`: It is the number of minutes to wait before sending a job run delay
+            /// notification after a job run starts
+            props, "NotifyDelayAfter", notify_delay_after, set_notify_delay_after, get_notify_delay_after, Val<i64>
         }
     }
 
@@ -4989,66 +4952,73 @@ impl MlTransform {
         MlTransform { core }
     }
 
-    /// `Description`: A user-defined, long-form description text for the machine learning
-    /// transform.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A user-defined, long-form description text for the machine learning
+        /// transform.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GlueVersion`: The version of AWS Glue this machine learning transform is compatible with.
-    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlueVersion", value.into());
-        self
+    prop! {
+        /// `GlueVersion`: The version of AWS Glue this machine learning transform is compatible
+        /// with.
+        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
     }
 
-    /// `MaxCapacity`: The number of AWS Glue DPUs allocated to task runs for this transform.
-    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxCapacity", value.into());
-        self
+    prop! {
+        /// `InputRecordTables`: A list of AWS Glue table definitions used by the transform.
+        core.props, "InputRecordTables", _, set_input_record_tables, get_input_record_tables, Val<ml_transform::InputRecordTables>
     }
 
-    /// `MaxRetries`: The maximum number of times to retry after an MLTaskRun fails.
-    pub fn max_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxRetries", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: The number of AWS Glue DPUs allocated to task runs for this transform.
+        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
     }
 
-    /// `Name`: A user-defined name for the machine learning transform.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MaxRetries`: The maximum number of times to retry after an MLTaskRun fails.
+        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<i64>
     }
 
-    /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when a
-    /// task runs.
-    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfWorkers", value.into());
-        self
+    prop! {
+        /// `Name`: A user-defined name for the machine learning transform.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when
+        /// a task runs.
+        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
     }
 
-    /// `Timeout`: The timeout in minutes of the machine learning transform.
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `Role`: The name or ARN of the IAM role with the required permissions.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `TransformEncryption`: The encryption-at-rest settings of the transform.
-    pub fn transform_encryption(mut self, value: impl Into<Val<ml_transform::TransformEncryption>>) -> Self {
-        self.core.set("TransformEncryption", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `WorkerType`: The type of predefined worker that is allocated when a task runs.
-    pub fn worker_type(mut self, value: impl Into<Val<ml_transform::WorkerType>>) -> Self {
-        self.core.set("WorkerType", value.into());
-        self
+    prop! {
+        /// `Timeout`: The timeout in minutes of the machine learning transform.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `TransformEncryption`: The encryption-at-rest settings of the transform.
+        core.props, "TransformEncryption", transform_encryption, set_transform_encryption, get_transform_encryption, Val<ml_transform::TransformEncryption>
+    }
+
+    prop! {
+        /// `TransformParameters`: The algorithm-specific parameters that are associated with the
+        /// machine learning transform.
+        core.props, "TransformParameters", _, set_transform_parameters, get_transform_parameters, Val<ml_transform::TransformParameters>
+    }
+
+    prop! {
+        /// `WorkerType`: The type of predefined worker that is allocated when a task runs.
+        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<ml_transform::WorkerType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5085,11 +5055,10 @@ pub mod ml_transform {
             InputRecordTables { props }
         }
 
-        /// `GlueTables`: The database and table in the AWS Glue Data Catalog that is used for input or
-        /// output data.
-        pub fn glue_tables(mut self, value: impl Into<Val<List<GlueTables>>>) -> Self {
-            self.props.set("GlueTables", value.into());
-            self
+        prop! {
+            /// `GlueTables`: The database and table in the AWS Glue Data Catalog that is used for input
+            /// or output data.
+            props, "GlueTables", glue_tables, set_glue_tables, get_glue_tables, Val<List<GlueTables>>
         }
     }
 
@@ -5113,16 +5082,24 @@ pub mod ml_transform {
             GlueTables { props }
         }
 
-        /// `CatalogId`: A unique identifier for the AWS Glue Data Catalog.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: A database name in the AWS Glue Data Catalog.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `ConnectionName`: The name of the connection to the AWS Glue Data Catalog.
-        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionName", value.into());
-            self
+        prop! {
+            /// `TableName`: A table name in the AWS Glue Data Catalog.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `CatalogId`: A unique identifier for the AWS Glue Data Catalog.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `ConnectionName`: The name of the connection to the AWS Glue Data Catalog.
+            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
         }
     }
 
@@ -5142,17 +5119,15 @@ pub mod ml_transform {
             TransformEncryption { props }
         }
 
-        /// `MLUserDataEncryption`: The encryption-at-rest settings of the transform that apply to
-        /// accessing user data.
-        pub fn ml_user_data_encryption(mut self, value: impl Into<Val<MlUserDataEncryption>>) -> Self {
-            self.props.set("MLUserDataEncryption", value.into());
-            self
+        prop! {
+            /// `MLUserDataEncryption`: The encryption-at-rest settings of the transform that apply to
+            /// accessing user data.
+            props, "MLUserDataEncryption", ml_user_data_encryption, set_ml_user_data_encryption, get_ml_user_data_encryption, Val<MlUserDataEncryption>
         }
 
-        /// `TaskRunSecurityConfigurationName`: The name of the security configuration.
-        pub fn task_run_security_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TaskRunSecurityConfigurationName", value.into());
-            self
+        prop! {
+            /// `TaskRunSecurityConfigurationName`: The name of the security configuration.
+            props, "TaskRunSecurityConfigurationName", task_run_security_configuration_name, set_task_run_security_configuration_name, get_task_run_security_configuration_name, Val<String>
         }
     }
 
@@ -5177,10 +5152,14 @@ pub mod ml_transform {
             MlUserDataEncryption { props }
         }
 
-        /// `KmsKeyId`: The ID for the customer-provided KMS key.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MLUserDataEncryptionMode`: The encryption mode applied to user data.
+            props, "MLUserDataEncryptionMode", _, set_ml_user_data_encryption_mode, get_ml_user_data_encryption_mode, Val<MlUserDataEncryptionMlUserDataEncryptionMode>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The ID for the customer-provided KMS key.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -5215,10 +5194,14 @@ pub mod ml_transform {
             TransformParameters { props }
         }
 
-        /// `FindMatchesParameters`: The parameters to configure the find matches transform.
-        pub fn find_matches_parameters(mut self, value: impl Into<Val<FindMatchesParameters>>) -> Self {
-            self.props.set("FindMatchesParameters", value.into());
-            self
+        prop! {
+            /// `TransformType`: The type of machine learning transform.
+            props, "TransformType", _, set_transform_type, get_transform_type, Val<String>
+        }
+
+        prop! {
+            /// `FindMatchesParameters`: The parameters to configure the find matches transform.
+            props, "FindMatchesParameters", find_matches_parameters, set_find_matches_parameters, get_find_matches_parameters, Val<FindMatchesParameters>
         }
     }
 
@@ -5241,24 +5224,27 @@ pub mod ml_transform {
             FindMatchesParameters { props }
         }
 
-        /// `AccuracyCostTradeoff`: The value for accuracy and cost tradeoff. A value of 0.5 means
-        /// balance.
-        pub fn accuracy_cost_tradeoff(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("AccuracyCostTradeoff", value.into());
-            self
+        prop! {
+            /// `PrimaryKeyColumnName`: The name of a column that uniquely identifies rows in the source
+            /// table.
+            props, "PrimaryKeyColumnName", _, set_primary_key_column_name, get_primary_key_column_name, Val<String>
         }
 
-        /// `EnforceProvidedLabels`: If true, forces the output to match the provided labels.
-        pub fn enforce_provided_labels(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnforceProvidedLabels", value.into());
-            self
+        prop! {
+            /// `AccuracyCostTradeoff`: The value for accuracy and cost tradeoff. A value of 0.5 means
+            /// balance.
+            props, "AccuracyCostTradeoff", accuracy_cost_tradeoff, set_accuracy_cost_tradeoff, get_accuracy_cost_tradeoff, Val<f64>
         }
 
-        /// `PrecisionRecallTradeoff`: The value for precision and recall tradeoff. A value of 0.5 means
-        /// no preference.
-        pub fn precision_recall_tradeoff(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PrecisionRecallTradeoff", value.into());
-            self
+        prop! {
+            /// `EnforceProvidedLabels`: If true, forces the output to match the provided labels.
+            props, "EnforceProvidedLabels", enforce_provided_labels, set_enforce_provided_labels, get_enforce_provided_labels, Val<bool>
+        }
+
+        prop! {
+            /// `PrecisionRecallTradeoff`: The value for precision and recall tradeoff. A value of 0.5
+            /// means no preference.
+            props, "PrecisionRecallTradeoff", precision_recall_tradeoff, set_precision_recall_tradeoff, get_precision_recall_tradeoff, Val<f64>
         }
     }
 
@@ -5325,6 +5311,26 @@ impl Partition {
         Partition { core }
     }
 
+    prop! {
+        /// `CatalogId`: The name of the catalog database in which to create the partition.
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `DatabaseName`: The AWS account ID of the catalog in which the partion is to be created.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    }
+
+    prop! {
+        /// `PartitionInput`: The structure used to create and update a partition.
+        core.props, "PartitionInput", _, set_partition_input, get_partition_input, Val<partition::PartitionInput>
+    }
+
+    prop! {
+        /// `TableName`: The name of the metadata table in which the partition is to be created.
+        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -5364,17 +5370,24 @@ pub mod partition {
             PartitionInput { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Values`: The values of the partition. Although this parameter is not required by the
+            /// SDK, you must specify this parameter for a valid input. The values for the keys for the
+            /// new partition must be passed as an array of String objects that must be ordered in the
+            /// same order as the partition keys appearing in the Amazon S3 prefix. Otherwise AWS Glue
+            /// will add the values to the wrong keys.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
 
-        /// `StorageDescriptor`: Provides information about the physical location where the partition is
-        /// stored.
-        pub fn storage_descriptor(mut self, value: impl Into<Val<StorageDescriptor>>) -> Self {
-            self.props.set("StorageDescriptor", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        }
+
+        prop! {
+            /// `StorageDescriptor`: Provides information about the physical location where the
+            /// partition is stored.
+            props, "StorageDescriptor", storage_descriptor, set_storage_descriptor, get_storage_descriptor, Val<StorageDescriptor>
         }
     }
 
@@ -5394,91 +5407,78 @@ pub mod partition {
             StorageDescriptor { props }
         }
 
-        /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
-        /// columns in the table.
-        pub fn bucket_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BucketColumns", value.into());
-            self
+        prop! {
+            /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
+            /// columns in the table.
+            props, "BucketColumns", bucket_columns, set_bucket_columns, get_bucket_columns, Val<List<String>>
         }
 
-        /// `Columns`: A list of the Columns in the table.
-        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Columns`: A list of the Columns in the table.
+            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
         }
 
-        /// `Compressed`: True if the data in the table is compressed, or False if not.
-        pub fn compressed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Compressed", value.into());
-            self
+        prop! {
+            /// `Compressed`: True if the data in the table is compressed, or False if not.
+            props, "Compressed", compressed, set_compressed, get_compressed, Val<bool>
         }
 
-        /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat, or a
-        /// custom format.
-        pub fn input_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputFormat", value.into());
-            self
+        prop! {
+            /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat,
+            /// or a custom format.
+            props, "InputFormat", input_format, set_input_format, get_input_format, Val<String>
         }
 
-        /// `Location`: The physical location of the table. By default, this takes the form of the
-        /// warehouse location, followed by the database location in the warehouse, followed by the
-        /// table name.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`: The physical location of the table. By default, this takes the form of the
+            /// warehouse location, followed by the database location in the warehouse, followed by the
+            /// table name.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `NumberOfBuckets`: The number of buckets. You must specify this property if the partition
-        /// contains any dimension columns.
-        pub fn number_of_buckets(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfBuckets", value.into());
-            self
+        prop! {
+            /// `NumberOfBuckets`: The number of buckets. You must specify this property if the
+            /// partition contains any dimension columns.
+            props, "NumberOfBuckets", number_of_buckets, set_number_of_buckets, get_number_of_buckets, Val<i64>
         }
 
-        /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
-        /// IgnoreKeyTextOutputFormat, or a custom format.
-        pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
+            /// IgnoreKeyTextOutputFormat, or a custom format.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
-        /// Registry.
-        pub fn schema_reference(mut self, value: impl Into<Val<SchemaReference>>) -> Self {
-            self.props.set("SchemaReference", value.into());
-            self
+        prop! {
+            /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
+            /// Registry.
+            props, "SchemaReference", schema_reference, set_schema_reference, get_schema_reference, Val<SchemaReference>
         }
 
-        /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
-        pub fn serde_info(mut self, value: impl Into<Val<SerdeInfo>>) -> Self {
-            self.props.set("SerdeInfo", value.into());
-            self
+        prop! {
+            /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
+            props, "SerdeInfo", serde_info, set_serde_info, get_serde_info, Val<SerdeInfo>
         }
 
-        /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
-        /// values).
-        pub fn skewed_info(mut self, value: impl Into<Val<SkewedInfo>>) -> Self {
-            self.props.set("SkewedInfo", value.into());
-            self
+        prop! {
+            /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
+            /// values).
+            props, "SkewedInfo", skewed_info, set_skewed_info, get_skewed_info, Val<SkewedInfo>
         }
 
-        /// `SortColumns`: A list specifying the sort order of each bucket in the table.
-        pub fn sort_columns(mut self, value: impl Into<Val<List<Order>>>) -> Self {
-            self.props.set("SortColumns", value.into());
-            self
+        prop! {
+            /// `SortColumns`: A list specifying the sort order of each bucket in the table.
+            props, "SortColumns", sort_columns, set_sort_columns, get_sort_columns, Val<List<Order>>
         }
 
-        /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False if
-        /// not.
-        pub fn stored_as_sub_directories(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StoredAsSubDirectories", value.into());
-            self
+        prop! {
+            /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False
+            /// if not.
+            props, "StoredAsSubDirectories", stored_as_sub_directories, set_stored_as_sub_directories, get_stored_as_sub_directories, Val<bool>
         }
     }
 
@@ -5499,16 +5499,19 @@ pub mod partition {
             Column { props }
         }
 
-        /// `Comment`: A free-form text comment.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the Column.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Type`: The data type of the Column.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Comment`: A free-form text comment.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The data type of the Column.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -5528,24 +5531,21 @@ pub mod partition {
             SchemaReference { props }
         }
 
-        /// `SchemaId`: A structure that contains schema identity fields. Either this or the
-        /// SchemaVersionId has to be provided.
-        pub fn schema_id(mut self, value: impl Into<Val<SchemaId>>) -> Self {
-            self.props.set("SchemaId", value.into());
-            self
+        prop! {
+            /// `SchemaId`: A structure that contains schema identity fields. Either this or the
+            /// SchemaVersionId has to be provided.
+            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<SchemaId>
         }
 
-        /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
-        /// SchemaId has to be provided.
-        pub fn schema_version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaVersionId", value.into());
-            self
+        prop! {
+            /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
+            /// SchemaId has to be provided.
+            props, "SchemaVersionId", schema_version_id, set_schema_version_id, get_schema_version_id, Val<String>
         }
 
-        /// `SchemaVersionNumber`: The version number of the schema.
-        pub fn schema_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchemaVersionNumber", value.into());
-            self
+        prop! {
+            /// `SchemaVersionNumber`: The version number of the schema.
+            props, "SchemaVersionNumber", schema_version_number, set_schema_version_number, get_schema_version_number, Val<i64>
         }
     }
 
@@ -5565,23 +5565,20 @@ pub mod partition {
             SchemaId { props }
         }
 
-        /// `RegistryName`: The name of the schema registry that contains the schema.
-        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryName", value.into());
-            self
+        prop! {
+            /// `RegistryName`: The name of the schema registry that contains the schema.
+            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
         }
 
-        /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName
-        /// has to be provided.
-        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaArn", value.into());
-            self
+        prop! {
+            /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or
+            /// SchemaName has to be provided.
+            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
         }
 
-        /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaName", value.into());
-            self
+        prop! {
+            /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
+            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
         }
     }
 
@@ -5600,23 +5597,20 @@ pub mod partition {
             SerdeInfo { props }
         }
 
-        /// `Name`: Name of the SerDe.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the SerDe.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
-        /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-        pub fn serialization_library(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SerializationLibrary", value.into());
-            self
+        prop! {
+            /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
+            /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
+            props, "SerializationLibrary", serialization_library, set_serialization_library, get_serialization_library, Val<String>
         }
     }
 
@@ -5636,22 +5630,20 @@ pub mod partition {
             SkewedInfo { props }
         }
 
-        /// `SkewedColumnNames`: A list of values that appear so frequently as to be considered skewed.
-        pub fn skewed_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SkewedColumnNames", value.into());
-            self
+        prop! {
+            /// `SkewedColumnNames`: A list of values that appear so frequently as to be considered
+            /// skewed.
+            props, "SkewedColumnNames", skewed_column_names, set_skewed_column_names, get_skewed_column_names, Val<List<String>>
         }
 
-        /// `SkewedColumnValueLocationMaps`.
-        pub fn skewed_column_value_location_maps(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SkewedColumnValueLocationMaps", value.into());
-            self
+        prop! {
+            /// `SkewedColumnValueLocationMaps`.
+            props, "SkewedColumnValueLocationMaps", skewed_column_value_location_maps, set_skewed_column_value_location_maps, get_skewed_column_value_location_maps, Val<Json>
         }
 
-        /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
-        pub fn skewed_column_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SkewedColumnValues", value.into());
-            self
+        prop! {
+            /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
+            props, "SkewedColumnValues", skewed_column_values, set_skewed_column_values, get_skewed_column_values, Val<List<String>>
         }
     }
 
@@ -5672,11 +5664,15 @@ pub mod partition {
             Order { props }
         }
 
-        /// `SortOrder`: Indicates that the column is sorted in ascending order (== 1), or in descending
-        /// order (==0).
-        pub fn sort_order(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SortOrder", value.into());
-            self
+        prop! {
+            /// `Column`: The name of the column.
+            props, "Column", _, set_column, get_column, Val<String>
+        }
+
+        prop! {
+            /// `SortOrder`: Indicates that the column is sorted in ascending order (== 1), or in
+            /// descending order (==0).
+            props, "SortOrder", sort_order, set_sort_order, get_sort_order, Val<i64>
         }
     }
 }
@@ -5703,17 +5699,21 @@ impl Registry {
         Registry { core }
     }
 
-    /// `Description`: A description of the registry. If description is not provided, there will not
-    /// be any default value for this.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the registry. If description is not provided, there will
+        /// not be any default value for this.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: List of tags to tag the Registry
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the registry to be created of max length of 255, and may only contain
+        /// letters, numbers, hyphen, underscore, dollar sign, or hash mark. No whitespace.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: List of tags to tag the Registry
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5757,36 +5757,46 @@ impl Schema {
         Schema { core }
     }
 
-    /// `CheckpointVersion`: Specify checkpoint version for update. This is only required to update
-    /// the Compatibility.
-    pub fn checkpoint_version(mut self, value: impl Into<Val<schema::SchemaVersion>>) -> Self {
-        self.core.set("CheckpointVersion", value.into());
-        self
+    prop! {
+        /// `CheckpointVersion`: Specify checkpoint version for update. This is only required to
+        /// update the Compatibility.
+        core.props, "CheckpointVersion", checkpoint_version, set_checkpoint_version, get_checkpoint_version, Val<schema::SchemaVersion>
     }
 
-    /// `Description`: A description of the schema. If description is not provided, there will not
-    /// be any default value for this.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Compatibility`: Compatibility setting for the schema.
+        core.props, "Compatibility", _, set_compatibility, get_compatibility, Val<schema::Compatibility>
     }
 
-    /// `Registry`: Identifier for the registry which the schema is part of.
-    pub fn registry(mut self, value: impl Into<Val<schema::Registry>>) -> Self {
-        self.core.set("Registry", value.into());
-        self
+    prop! {
+        /// `DataFormat`: Data format name to use for the schema. Accepted values: 'AVRO', 'JSON', 'PROTOBUF'
+        core.props, "DataFormat", _, set_data_format, get_data_format, Val<schema::DataFormat>
     }
 
-    /// `SchemaDefinition`: Definition for the initial schema version in plain-text.
-    pub fn schema_definition(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SchemaDefinition", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the schema. If description is not provided, there will
+        /// not be any default value for this.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: List of tags to tag the schema
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the schema.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Registry`: Identifier for the registry which the schema is part of.
+        core.props, "Registry", registry, set_registry, get_registry, Val<schema::Registry>
+    }
+
+    prop! {
+        /// `SchemaDefinition`: Definition for the initial schema version in plain-text.
+        core.props, "SchemaDefinition", schema_definition, set_schema_definition, get_schema_definition, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: List of tags to tag the schema
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5828,16 +5838,14 @@ pub mod schema {
             SchemaVersion { props }
         }
 
-        /// `IsLatest`: Indicates if the latest version needs to be updated.
-        pub fn is_latest(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsLatest", value.into());
-            self
+        prop! {
+            /// `IsLatest`: Indicates if the latest version needs to be updated.
+            props, "IsLatest", is_latest, set_is_latest, get_is_latest, Val<bool>
         }
 
-        /// `VersionNumber`: Indicates the version number in the schema to update.
-        pub fn version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VersionNumber", value.into());
-            self
+        prop! {
+            /// `VersionNumber`: Indicates the version number in the schema to update.
+            props, "VersionNumber", version_number, set_version_number, get_version_number, Val<i64>
         }
     }
 
@@ -5903,16 +5911,14 @@ pub mod schema {
             Registry { props }
         }
 
-        /// `Arn`: Amazon Resource Name for the Registry.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: Amazon Resource Name for the Registry.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `Name`: Name of the registry in which the schema will be created.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the registry in which the schema will be created.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 }
@@ -5941,6 +5947,16 @@ impl SchemaVersion {
         core.set("Schema", schema.into());
         core.set("SchemaDefinition", schema_definition.into());
         SchemaVersion { core }
+    }
+
+    prop! {
+        /// `Schema`: Identifier for the schema where the schema version will be created.
+        core.props, "Schema", _, set_schema, get_schema, Val<schema_version::Schema>
+    }
+
+    prop! {
+        /// `SchemaDefinition`: Complete definition of the schema in plain-text.
+        core.props, "SchemaDefinition", _, set_schema_definition, get_schema_definition, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5976,23 +5992,20 @@ pub mod schema_version {
             Schema { props }
         }
 
-        /// `RegistryName`: Name of the registry to identify where the Schema is located.
-        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryName", value.into());
-            self
+        prop! {
+            /// `RegistryName`: Name of the registry to identify where the Schema is located.
+            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
         }
 
-        /// `SchemaArn`: Amazon Resource Name for the Schema. This attribute can be used to uniquely
-        /// represent the Schema.
-        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaArn", value.into());
-            self
+        prop! {
+            /// `SchemaArn`: Amazon Resource Name for the Schema. This attribute can be used to uniquely
+            /// represent the Schema.
+            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
         }
 
-        /// `SchemaName`: Name of the schema. This parameter requires RegistryName to be provided.
-        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaName", value.into());
-            self
+        prop! {
+            /// `SchemaName`: Name of the schema. This parameter requires RegistryName to be provided.
+            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
         }
     }
 }
@@ -6025,6 +6038,21 @@ impl SchemaVersionMetadata {
         core.set("Key", key.into());
         core.set("Value", value.into());
         SchemaVersionMetadata { core }
+    }
+
+    prop! {
+        /// `Key`: Metadata key
+        core.props, "Key", _, set_key, get_key, Val<String>
+    }
+
+    prop! {
+        /// `SchemaVersionId`: Represents the version ID associated with the schema version.
+        core.props, "SchemaVersionId", _, set_schema_version_id, get_schema_version_id, Val<String>
+    }
+
+    prop! {
+        /// `Value`: Metadata value
+        core.props, "Value", _, set_value, get_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6061,6 +6089,16 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration for the security configuration.
+        core.props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<security_configuration::EncryptionConfiguration>
+    }
+
+    prop! {
+        /// `Name`: The name for the security configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -6089,23 +6127,20 @@ pub mod security_configuration {
             EncryptionConfiguration { props }
         }
 
-        /// `CloudWatchEncryption`: The encryption configuration for Amazon CloudWatch.
-        pub fn cloud_watch_encryption(mut self, value: impl Into<Val<CloudWatchEncryption>>) -> Self {
-            self.props.set("CloudWatchEncryption", value.into());
-            self
+        prop! {
+            /// `CloudWatchEncryption`: The encryption configuration for Amazon CloudWatch.
+            props, "CloudWatchEncryption", cloud_watch_encryption, set_cloud_watch_encryption, get_cloud_watch_encryption, Val<CloudWatchEncryption>
         }
 
-        /// `JobBookmarksEncryption`: The encryption configuration for job bookmarks.
-        pub fn job_bookmarks_encryption(mut self, value: impl Into<Val<JobBookmarksEncryption>>) -> Self {
-            self.props.set("JobBookmarksEncryption", value.into());
-            self
+        prop! {
+            /// `JobBookmarksEncryption`: The encryption configuration for job bookmarks.
+            props, "JobBookmarksEncryption", job_bookmarks_encryption, set_job_bookmarks_encryption, get_job_bookmarks_encryption, Val<JobBookmarksEncryption>
         }
 
-        /// `S3Encryptions`: The encryption configuration for Amazon Simple Storage Service (Amazon S3)
-        /// data.
-        pub fn s3_encryptions(mut self, value: impl Into<Val<List<S3Encryption>>>) -> Self {
-            self.props.set("S3Encryptions", value.into());
-            self
+        prop! {
+            /// `S3Encryptions`: The encryption configuration for Amazon Simple Storage Service (Amazon
+            /// S3) data.
+            props, "S3Encryptions", s3_encryptions, set_s3_encryptions, get_s3_encryptions, Val<List<S3Encryption>>
         }
     }
 
@@ -6125,16 +6160,14 @@ pub mod security_configuration {
             CloudWatchEncryption { props }
         }
 
-        /// `CloudWatchEncryptionMode`.
-        pub fn cloud_watch_encryption_mode(mut self, value: impl Into<Val<CloudWatchEncryptionCloudWatchEncryptionMode>>) -> Self {
-            self.props.set("CloudWatchEncryptionMode", value.into());
-            self
+        prop! {
+            /// `CloudWatchEncryptionMode`.
+            props, "CloudWatchEncryptionMode", cloud_watch_encryption_mode, set_cloud_watch_encryption_mode, get_cloud_watch_encryption_mode, Val<CloudWatchEncryptionCloudWatchEncryptionMode>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -6167,16 +6200,14 @@ pub mod security_configuration {
             JobBookmarksEncryption { props }
         }
 
-        /// `JobBookmarksEncryptionMode`.
-        pub fn job_bookmarks_encryption_mode(mut self, value: impl Into<Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>>) -> Self {
-            self.props.set("JobBookmarksEncryptionMode", value.into());
-            self
+        prop! {
+            /// `JobBookmarksEncryptionMode`.
+            props, "JobBookmarksEncryptionMode", job_bookmarks_encryption_mode, set_job_bookmarks_encryption_mode, get_job_bookmarks_encryption_mode, Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -6209,16 +6240,14 @@ pub mod security_configuration {
             S3Encryption { props }
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `S3EncryptionMode`.
-        pub fn s3_encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3EncryptionMode", value.into());
-            self
+        prop! {
+            /// `S3EncryptionMode`.
+            props, "S3EncryptionMode", s3_encryption_mode, set_s3_encryption_mode, get_s3_encryption_mode, Val<String>
         }
     }
 }
@@ -6253,80 +6282,83 @@ impl Session {
         Session { core }
     }
 
-    /// `Connections`: Specifies the connections used by the session.
-    pub fn connections(mut self, value: impl Into<Val<session::ConnectionsList>>) -> Self {
-        self.core.set("Connections", value.into());
-        self
+    prop! {
+        /// `Command`: The SessionCommand that runs the job.
+        core.props, "Command", _, set_command, get_command, Val<session::SessionCommand>
     }
 
-    /// `DefaultArguments`: A map array of key-value pairs. Max is 75 pairs.
-    pub fn default_arguments(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("DefaultArguments", value.into());
-        self
+    prop! {
+        /// `Connections`: Specifies the connections used by the session.
+        core.props, "Connections", connections, set_connections, get_connections, Val<session::ConnectionsList>
     }
 
-    /// `Description`: The description of the session.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DefaultArguments`: A map array of key-value pairs. Max is 75 pairs.
+        core.props, "DefaultArguments", default_arguments, set_default_arguments, get_default_arguments, Val<Map<String>>
     }
 
-    /// `GlueVersion`: The Glue version determines the versions of Apache Spark and Python that Glue
-    /// supports. The GlueVersion must be greater than 2.0.
-    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlueVersion", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the session.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdleTimeout`: The number of minutes when idle before session times out. Default is the
-    /// value of Timeout.
-    pub fn idle_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("IdleTimeout", value.into());
-        self
+    prop! {
+        /// `GlueVersion`: The Glue version determines the versions of Apache Spark and Python that
+        /// Glue supports. The GlueVersion must be greater than 2.0.
+        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
     }
 
-    /// `MaxCapacity`: The number of Glue data processing units (DPUs) that can be allocated when
-    /// the job runs.
-    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxCapacity", value.into());
-        self
+    prop! {
+        /// `Id`: The ID of the session.
+        core.props, "Id", _, set_id, get_id, Val<String>
     }
 
-    /// `NumberOfWorkers`: The number of workers of a defined WorkerType to use for the session.
-    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfWorkers", value.into());
-        self
+    prop! {
+        /// `IdleTimeout`: The number of minutes when idle before session times out. Default is the
+        /// value of Timeout.
+        core.props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<i64>
     }
 
-    /// `RequestOrigin`: The origin of the request.
-    pub fn request_origin(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequestOrigin", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: The number of Glue data processing units (DPUs) that can be allocated
+        /// when the job runs.
+        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
     }
 
-    /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with the
-    /// session.
-    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityConfiguration", value.into());
-        self
+    prop! {
+        /// `NumberOfWorkers`: The number of workers of a defined WorkerType to use for the session.
+        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
     }
 
-    /// `Tags`: The tags belonging to the session.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RequestOrigin`: The origin of the request.
+        core.props, "RequestOrigin", request_origin, set_request_origin, get_request_origin, Val<String>
     }
 
-    /// `Timeout`: The number of minutes before session times out.
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `Role`: The IAM Role ARN.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `WorkerType`: The type of predefined worker that is allocated when a session runs.
-    pub fn worker_type(mut self, value: impl Into<Val<session::WorkerType>>) -> Self {
-        self.core.set("WorkerType", value.into());
-        self
+    prop! {
+        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
+        /// the session.
+        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags belonging to the session.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Timeout`: The number of minutes before session times out.
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `WorkerType`: The type of predefined worker that is allocated when a session runs.
+        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<session::WorkerType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6380,17 +6412,15 @@ pub mod session {
             SessionCommand { props }
         }
 
-        /// `Name`: Specifies the name of the SessionCommand. Can be 'glueetl' or 'gluestreaming'.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Specifies the name of the SessionCommand. Can be 'glueetl' or 'gluestreaming'.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `PythonVersion`: Specifies the Python version. The Python version indicates the version
-        /// supported for jobs of type Spark.
-        pub fn python_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PythonVersion", value.into());
-            self
+        prop! {
+            /// `PythonVersion`: Specifies the Python version. The Python version indicates the version
+            /// supported for jobs of type Spark.
+            props, "PythonVersion", python_version, set_python_version, get_python_version, Val<String>
         }
     }
 
@@ -6409,10 +6439,9 @@ pub mod session {
             ConnectionsList { props }
         }
 
-        /// `Connections`: A list of connection names used by the session.
-        pub fn connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Connections", value.into());
-            self
+        prop! {
+            /// `Connections`: A list of connection names used by the session.
+            props, "Connections", connections, set_connections, get_connections, Val<List<String>>
         }
     }
 
@@ -6468,24 +6497,32 @@ impl Table {
         Table { core }
     }
 
-    /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
-    /// stored.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `CatalogId`: The ID of the Data Catalog in which to create the Table.
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
     }
 
-    /// `OpenTableFormatInput`: Specifies an OpenTableFormatInput structure when creating an open
-    /// format table.
-    pub fn open_table_format_input(mut self, value: impl Into<Val<table::OpenTableFormatInput>>) -> Self {
-        self.core.set("OpenTableFormatInput", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name of the database where the table metadata resides. For Hive
+        /// compatibility, this must be all lowercase.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
     }
 
-    /// `TableInput`: A structure used to define a table.
-    pub fn table_input(mut self, value: impl Into<Val<table::TableInput>>) -> Self {
-        self.core.set("TableInput", value.into());
-        self
+    prop! {
+        /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
+        /// stored.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `OpenTableFormatInput`: Specifies an OpenTableFormatInput structure when creating an
+        /// open format table.
+        core.props, "OpenTableFormatInput", open_table_format_input, set_open_table_format_input, get_open_table_format_input, Val<table::OpenTableFormatInput>
+    }
+
+    prop! {
+        /// `TableInput`: A structure used to define a table.
+        core.props, "TableInput", table_input, set_table_input, get_table_input, Val<table::TableInput>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6516,11 +6553,10 @@ pub mod table {
             OpenTableFormatInput { props }
         }
 
-        /// `IcebergInput`: Specifies an IcebergInput structure that defines an Apache Iceberg metadata
-        /// table.
-        pub fn iceberg_input(mut self, value: impl Into<Val<IcebergInput>>) -> Self {
-            self.props.set("IcebergInput", value.into());
-            self
+        prop! {
+            /// `IcebergInput`: Specifies an IcebergInput structure that defines an Apache Iceberg
+            /// metadata table.
+            props, "IcebergInput", iceberg_input, set_iceberg_input, get_iceberg_input, Val<IcebergInput>
         }
     }
 
@@ -6540,22 +6576,19 @@ pub mod table {
             IcebergInput { props }
         }
 
-        /// `IcebergTableInput`: Specifies the Iceberg table configuration.
-        pub fn iceberg_table_input(mut self, value: impl Into<Val<IcebergTableInput>>) -> Self {
-            self.props.set("IcebergTableInput", value.into());
-            self
+        prop! {
+            /// `IcebergTableInput`: Specifies the Iceberg table configuration.
+            props, "IcebergTableInput", iceberg_table_input, set_iceberg_table_input, get_iceberg_table_input, Val<IcebergTableInput>
         }
 
-        /// `MetadataOperation`: A required metadata operation. Can only be set to CREATE.
-        pub fn metadata_operation(mut self, value: impl Into<Val<MetadataOperation>>) -> Self {
-            self.props.set("MetadataOperation", value.into());
-            self
+        prop! {
+            /// `MetadataOperation`: A required metadata operation. Can only be set to CREATE.
+            props, "MetadataOperation", metadata_operation, set_metadata_operation, get_metadata_operation, Val<MetadataOperation>
         }
 
-        /// `Version`: The table version of the Iceberg table. Defaults to 2.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The table version of the Iceberg table. Defaults to 2.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -6578,22 +6611,29 @@ pub mod table {
             IcebergTableInput { props }
         }
 
-        /// `PartitionSpec`: The partition spec for the Iceberg table.
-        pub fn partition_spec(mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> Self {
-            self.props.set("PartitionSpec", value.into());
-            self
+        prop! {
+            /// `Location`: The location of the Iceberg table.
+            props, "Location", _, set_location, get_location, Val<String>
         }
 
-        /// `Properties`: The properties for the Iceberg table.
-        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Schema`: The schema for the Iceberg table.
+            props, "Schema", _, set_schema, get_schema, Val<IcebergSchema>
         }
 
-        /// `WriteOrder`: The write order for the Iceberg table.
-        pub fn write_order(mut self, value: impl Into<Val<IcebergSortOrder>>) -> Self {
-            self.props.set("WriteOrder", value.into());
-            self
+        prop! {
+            /// `PartitionSpec`: The partition spec for the Iceberg table.
+            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<IcebergPartitionSpec>
+        }
+
+        prop! {
+            /// `Properties`: The properties for the Iceberg table.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        }
+
+        prop! {
+            /// `WriteOrder`: The write order for the Iceberg table.
+            props, "WriteOrder", write_order, set_write_order, get_write_order, Val<IcebergSortOrder>
         }
     }
 
@@ -6614,10 +6654,14 @@ pub mod table {
             IcebergPartitionSpec { props }
         }
 
-        /// `SpecId`: The spec ID.
-        pub fn spec_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpecId", value.into());
-            self
+        prop! {
+            /// `Fields`: The partition fields.
+            props, "Fields", _, set_fields, get_fields, Val<List<IcebergPartitionField>>
+        }
+
+        prop! {
+            /// `SpecId`: The spec ID.
+            props, "SpecId", spec_id, set_spec_id, get_spec_id, Val<i64>
         }
     }
 
@@ -6646,10 +6690,24 @@ pub mod table {
             IcebergPartitionField { props }
         }
 
-        /// `FieldId`: The partition field ID.
-        pub fn field_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FieldId", value.into());
-            self
+        prop! {
+            /// `SourceId`: The source field ID.
+            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        }
+
+        prop! {
+            /// `Transform`: The transform to apply.
+            props, "Transform", _, set_transform, get_transform, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The partition field name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldId`: The partition field ID.
+            props, "FieldId", field_id, set_field_id, get_field_id, Val<i64>
         }
     }
 
@@ -6670,22 +6728,24 @@ pub mod table {
             IcebergSchema { props }
         }
 
-        /// `IdentifierFieldIds`: The identifier field IDs.
-        pub fn identifier_field_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IdentifierFieldIds", value.into());
-            self
+        prop! {
+            /// `Fields`: The fields in the schema.
+            props, "Fields", _, set_fields, get_fields, Val<List<IcebergStructField>>
         }
 
-        /// `SchemaId`: The schema ID.
-        pub fn schema_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchemaId", value.into());
-            self
+        prop! {
+            /// `IdentifierFieldIds`: The identifier field IDs.
+            props, "IdentifierFieldIds", identifier_field_ids, set_identifier_field_ids, get_identifier_field_ids, Val<List<i64>>
         }
 
-        /// `Type`: The type of the schema.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `SchemaId`: The schema ID.
+            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: The type of the schema.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -6717,10 +6777,29 @@ pub mod table {
             IcebergStructField { props }
         }
 
-        /// `Doc`: Documentation for the field.
-        pub fn doc(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Doc", value.into());
-            self
+        prop! {
+            /// `Id`: The field ID.
+            props, "Id", _, set_id, get_id, Val<i64>
+        }
+
+        prop! {
+            /// `Name`: The field name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The field type.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Required`: Whether the field is required.
+            props, "Required", _, set_required, get_required, Val<bool>
+        }
+
+        prop! {
+            /// `Doc`: Documentation for the field.
+            props, "Doc", doc, set_doc, get_doc, Val<String>
         }
     }
 
@@ -6744,6 +6823,16 @@ pub mod table {
             props.set("OrderId", order_id.into());
             props.set("Fields", fields.into());
             IcebergSortOrder { props }
+        }
+
+        prop! {
+            /// `OrderId`: The order ID.
+            props, "OrderId", _, set_order_id, get_order_id, Val<i64>
+        }
+
+        prop! {
+            /// `Fields`: The sort fields.
+            props, "Fields", _, set_fields, get_fields, Val<List<IcebergSortField>>
         }
     }
 
@@ -6774,6 +6863,26 @@ pub mod table {
             props.set("NullOrder", null_order.into());
             IcebergSortField { props }
         }
+
+        prop! {
+            /// `SourceId`: The source field ID.
+            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        }
+
+        prop! {
+            /// `Transform`: The transform to apply.
+            props, "Transform", _, set_transform, get_transform, Val<String>
+        }
+
+        prop! {
+            /// `Direction`: The sort direction.
+            props, "Direction", _, set_direction, get_direction, Val<String>
+        }
+
+        prop! {
+            /// `NullOrder`: The null ordering.
+            props, "NullOrder", _, set_null_order, get_null_order, Val<String>
+        }
     }
 
     /// A required metadata operation. Can only be set to CREATE.
@@ -6801,84 +6910,72 @@ pub mod table {
             TableInput { props }
         }
 
-        /// `Description`: A description of the table.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the table.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
-        /// stored.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
+            /// stored.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Owner`: The table owner. Included for Apache Hive compatibility. Not used in the normal
-        /// course of AWS Glue operations.
-        pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Owner", value.into());
-            self
+        prop! {
+            /// `Owner`: The table owner. Included for Apache Hive compatibility. Not used in the normal
+            /// course of AWS Glue operations.
+            props, "Owner", owner, set_owner, get_owner, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `PartitionKeys`: A list of columns by which the table is partitioned. Only primitive types
-        /// are supported as partition keys.
-        pub fn partition_keys(mut self, value: impl Into<Val<List<Column>>>) -> Self {
-            self.props.set("PartitionKeys", value.into());
-            self
+        prop! {
+            /// `PartitionKeys`: A list of columns by which the table is partitioned. Only primitive
+            /// types are supported as partition keys.
+            props, "PartitionKeys", partition_keys, set_partition_keys, get_partition_keys, Val<List<Column>>
         }
 
-        /// `Retention`: The retention time for this table.
-        pub fn retention(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Retention", value.into());
-            self
+        prop! {
+            /// `Retention`: The retention time for this table.
+            props, "Retention", retention, set_retention, get_retention, Val<i64>
         }
 
-        /// `StorageDescriptor`: A storage descriptor containing information about the physical storage
-        /// of this table.
-        pub fn storage_descriptor(mut self, value: impl Into<Val<StorageDescriptor>>) -> Self {
-            self.props.set("StorageDescriptor", value.into());
-            self
+        prop! {
+            /// `StorageDescriptor`: A storage descriptor containing information about the physical
+            /// storage of this table.
+            props, "StorageDescriptor", storage_descriptor, set_storage_descriptor, get_storage_descriptor, Val<StorageDescriptor>
         }
 
-        /// `TableType`: The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE
-        /// type. Other services, such as Athena, may create tables with additional table types.
-        pub fn table_type(mut self, value: impl Into<Val<TableInputTableType>>) -> Self {
-            self.props.set("TableType", value.into());
-            self
+        prop! {
+            /// `TableType`: The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE
+            /// type. Other services, such as Athena, may create tables with additional table types.
+            props, "TableType", table_type, set_table_type, get_table_type, Val<TableInputTableType>
         }
 
-        /// `TargetTable`: A TableIdentifier structure that describes a target table for resource
-        /// linking.
-        pub fn target_table(mut self, value: impl Into<Val<TableIdentifier>>) -> Self {
-            self.props.set("TargetTable", value.into());
-            self
+        prop! {
+            /// `TargetTable`: A TableIdentifier structure that describes a target table for resource
+            /// linking.
+            props, "TargetTable", target_table, set_target_table, get_target_table, Val<TableIdentifier>
         }
 
-        /// `ViewDefinition`: The view definition for the table.
-        pub fn view_definition(mut self, value: impl Into<Val<ViewDefinition>>) -> Self {
-            self.props.set("ViewDefinition", value.into());
-            self
+        prop! {
+            /// `ViewDefinition`: The view definition for the table.
+            props, "ViewDefinition", view_definition, set_view_definition, get_view_definition, Val<ViewDefinition>
         }
 
-        /// `ViewExpandedText`: Included for Apache Hive compatibility. Not used in the normal course of
-        /// AWS Glue operations.
-        pub fn view_expanded_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ViewExpandedText", value.into());
-            self
+        prop! {
+            /// `ViewExpandedText`: Included for Apache Hive compatibility. Not used in the normal
+            /// course of AWS Glue operations.
+            props, "ViewExpandedText", view_expanded_text, set_view_expanded_text, get_view_expanded_text, Val<String>
         }
 
-        /// `ViewOriginalText`: Included for Apache Hive compatibility. Not used in the normal course of
-        /// AWS Glue operations.
-        pub fn view_original_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ViewOriginalText", value.into());
-            self
+        prop! {
+            /// `ViewOriginalText`: Included for Apache Hive compatibility. Not used in the normal
+            /// course of AWS Glue operations.
+            props, "ViewOriginalText", view_original_text, set_view_original_text, get_view_original_text, Val<String>
         }
     }
 
@@ -6899,16 +6996,19 @@ pub mod table {
             Column { props }
         }
 
-        /// `Comment`: A free-form text comment.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the Column.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Type`: The data type of the Column.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Comment`: A free-form text comment.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The data type of the Column.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -6927,90 +7027,77 @@ pub mod table {
             StorageDescriptor { props }
         }
 
-        /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
-        /// columns in the table.
-        pub fn bucket_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BucketColumns", value.into());
-            self
+        prop! {
+            /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
+            /// columns in the table.
+            props, "BucketColumns", bucket_columns, set_bucket_columns, get_bucket_columns, Val<List<String>>
         }
 
-        /// `Columns`: A list of the Columns in the table.
-        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Columns`: A list of the Columns in the table.
+            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
         }
 
-        /// `Compressed`: True if the data in the table is compressed, or False if not.
-        pub fn compressed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Compressed", value.into());
-            self
+        prop! {
+            /// `Compressed`: True if the data in the table is compressed, or False if not.
+            props, "Compressed", compressed, set_compressed, get_compressed, Val<bool>
         }
 
-        /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat, or a
-        /// custom format.
-        pub fn input_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputFormat", value.into());
-            self
+        prop! {
+            /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat,
+            /// or a custom format.
+            props, "InputFormat", input_format, set_input_format, get_input_format, Val<String>
         }
 
-        /// `Location`: The physical location of the table. By default, this takes the form of the
-        /// warehouse location, followed by the database location in the warehouse, followed by the
-        /// table name.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`: The physical location of the table. By default, this takes the form of the
+            /// warehouse location, followed by the database location in the warehouse, followed by the
+            /// table name.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `NumberOfBuckets`: Must be specified if the table contains any dimension columns.
-        pub fn number_of_buckets(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfBuckets", value.into());
-            self
+        prop! {
+            /// `NumberOfBuckets`: Must be specified if the table contains any dimension columns.
+            props, "NumberOfBuckets", number_of_buckets, set_number_of_buckets, get_number_of_buckets, Val<i64>
         }
 
-        /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
-        /// IgnoreKeyTextOutputFormat, or a custom format.
-        pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
+            /// IgnoreKeyTextOutputFormat, or a custom format.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
-        /// Registry.
-        pub fn schema_reference(mut self, value: impl Into<Val<SchemaReference>>) -> Self {
-            self.props.set("SchemaReference", value.into());
-            self
+        prop! {
+            /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
+            /// Registry.
+            props, "SchemaReference", schema_reference, set_schema_reference, get_schema_reference, Val<SchemaReference>
         }
 
-        /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
-        pub fn serde_info(mut self, value: impl Into<Val<SerdeInfo>>) -> Self {
-            self.props.set("SerdeInfo", value.into());
-            self
+        prop! {
+            /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
+            props, "SerdeInfo", serde_info, set_serde_info, get_serde_info, Val<SerdeInfo>
         }
 
-        /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
-        /// values).
-        pub fn skewed_info(mut self, value: impl Into<Val<SkewedInfo>>) -> Self {
-            self.props.set("SkewedInfo", value.into());
-            self
+        prop! {
+            /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
+            /// values).
+            props, "SkewedInfo", skewed_info, set_skewed_info, get_skewed_info, Val<SkewedInfo>
         }
 
-        /// `SortColumns`: A list specifying the sort order of each bucket in the table.
-        pub fn sort_columns(mut self, value: impl Into<Val<List<Order>>>) -> Self {
-            self.props.set("SortColumns", value.into());
-            self
+        prop! {
+            /// `SortColumns`: A list specifying the sort order of each bucket in the table.
+            props, "SortColumns", sort_columns, set_sort_columns, get_sort_columns, Val<List<Order>>
         }
 
-        /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False if
-        /// not.
-        pub fn stored_as_sub_directories(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StoredAsSubDirectories", value.into());
-            self
+        prop! {
+            /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False
+            /// if not.
+            props, "StoredAsSubDirectories", stored_as_sub_directories, set_stored_as_sub_directories, get_stored_as_sub_directories, Val<bool>
         }
     }
 
@@ -7030,24 +7117,21 @@ pub mod table {
             SchemaReference { props }
         }
 
-        /// `SchemaId`: A structure that contains schema identity fields. Either this or the
-        /// SchemaVersionId has to be provided.
-        pub fn schema_id(mut self, value: impl Into<Val<SchemaId>>) -> Self {
-            self.props.set("SchemaId", value.into());
-            self
+        prop! {
+            /// `SchemaId`: A structure that contains schema identity fields. Either this or the
+            /// SchemaVersionId has to be provided.
+            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<SchemaId>
         }
 
-        /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
-        /// SchemaId has to be provided.
-        pub fn schema_version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaVersionId", value.into());
-            self
+        prop! {
+            /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
+            /// SchemaId has to be provided.
+            props, "SchemaVersionId", schema_version_id, set_schema_version_id, get_schema_version_id, Val<String>
         }
 
-        /// `SchemaVersionNumber`: The version number of the schema.
-        pub fn schema_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchemaVersionNumber", value.into());
-            self
+        prop! {
+            /// `SchemaVersionNumber`: The version number of the schema.
+            props, "SchemaVersionNumber", schema_version_number, set_schema_version_number, get_schema_version_number, Val<i64>
         }
     }
 
@@ -7067,23 +7151,20 @@ pub mod table {
             SchemaId { props }
         }
 
-        /// `RegistryName`: The name of the schema registry that contains the schema.
-        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegistryName", value.into());
-            self
+        prop! {
+            /// `RegistryName`: The name of the schema registry that contains the schema.
+            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
         }
 
-        /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName
-        /// has to be provided.
-        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaArn", value.into());
-            self
+        prop! {
+            /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or
+            /// SchemaName has to be provided.
+            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
         }
 
-        /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
-        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaName", value.into());
-            self
+        prop! {
+            /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
+            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
         }
     }
 
@@ -7103,23 +7184,20 @@ pub mod table {
             SerdeInfo { props }
         }
 
-        /// `Name`: Name of the SerDe.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the SerDe.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
-        /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-        pub fn serialization_library(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SerializationLibrary", value.into());
-            self
+        prop! {
+            /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
+            /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
+            props, "SerializationLibrary", serialization_library, set_serialization_library, get_serialization_library, Val<String>
         }
     }
 
@@ -7139,22 +7217,19 @@ pub mod table {
             SkewedInfo { props }
         }
 
-        /// `SkewedColumnNames`: A list of names of columns that contain skewed values.
-        pub fn skewed_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SkewedColumnNames", value.into());
-            self
+        prop! {
+            /// `SkewedColumnNames`: A list of names of columns that contain skewed values.
+            props, "SkewedColumnNames", skewed_column_names, set_skewed_column_names, get_skewed_column_names, Val<List<String>>
         }
 
-        /// `SkewedColumnValueLocationMaps`.
-        pub fn skewed_column_value_location_maps(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SkewedColumnValueLocationMaps", value.into());
-            self
+        prop! {
+            /// `SkewedColumnValueLocationMaps`.
+            props, "SkewedColumnValueLocationMaps", skewed_column_value_location_maps, set_skewed_column_value_location_maps, get_skewed_column_value_location_maps, Val<Json>
         }
 
-        /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
-        pub fn skewed_column_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SkewedColumnValues", value.into());
-            self
+        prop! {
+            /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
+            props, "SkewedColumnValues", skewed_column_values, set_skewed_column_values, get_skewed_column_values, Val<List<String>>
         }
     }
 
@@ -7176,6 +7251,17 @@ pub mod table {
             props.set("Column", column.into());
             props.set("SortOrder", sort_order.into());
             Order { props }
+        }
+
+        prop! {
+            /// `Column`: The name of the column.
+            props, "Column", _, set_column, get_column, Val<String>
+        }
+
+        prop! {
+            /// `SortOrder`: Indicates that the column is sorted in ascending order (==1), or in
+            /// descending order (==0).
+            props, "SortOrder", _, set_sort_order, get_sort_order, Val<i64>
         }
     }
 
@@ -7209,28 +7295,24 @@ pub mod table {
             TableIdentifier { props }
         }
 
-        /// `CatalogId`: The ID of the Data Catalog in which the table resides.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`: The ID of the Data Catalog in which the table resides.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`: The name of the catalog database that contains the target table.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the catalog database that contains the target table.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Name`: The name of the target table.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the target table.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Region`: The Region of the table.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: The Region of the table.
+            props, "Region", region, set_region, get_region, Val<String>
         }
     }
 
@@ -7249,28 +7331,24 @@ pub mod table {
             ViewDefinition { props }
         }
 
-        /// `Definer`: The definer of the view.
-        pub fn definer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Definer", value.into());
-            self
+        prop! {
+            /// `Definer`: The definer of the view.
+            props, "Definer", definer, set_definer, get_definer, Val<String>
         }
 
-        /// `IsProtected`: Indicates whether the view is protected.
-        pub fn is_protected(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsProtected", value.into());
-            self
+        prop! {
+            /// `IsProtected`: Indicates whether the view is protected.
+            props, "IsProtected", is_protected, set_is_protected, get_is_protected, Val<bool>
         }
 
-        /// `Representations`: The representations of the view.
-        pub fn representations(mut self, value: impl Into<Val<List<ViewRepresentation>>>) -> Self {
-            self.props.set("Representations", value.into());
-            self
+        prop! {
+            /// `Representations`: The representations of the view.
+            props, "Representations", representations, set_representations, get_representations, Val<List<ViewRepresentation>>
         }
 
-        /// `SubObjects`: The sub-objects of the view.
-        pub fn sub_objects(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SubObjects", value.into());
-            self
+        prop! {
+            /// `SubObjects`: The sub-objects of the view.
+            props, "SubObjects", sub_objects, set_sub_objects, get_sub_objects, Val<List<String>>
         }
     }
 
@@ -7289,34 +7367,29 @@ pub mod table {
             ViewRepresentation { props }
         }
 
-        /// `Dialect`: The dialect of the view representation.
-        pub fn dialect(mut self, value: impl Into<Val<ViewRepresentationDialect>>) -> Self {
-            self.props.set("Dialect", value.into());
-            self
+        prop! {
+            /// `Dialect`: The dialect of the view representation.
+            props, "Dialect", dialect, set_dialect, get_dialect, Val<ViewRepresentationDialect>
         }
 
-        /// `DialectVersion`: The version of the dialect.
-        pub fn dialect_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DialectVersion", value.into());
-            self
+        prop! {
+            /// `DialectVersion`: The version of the dialect.
+            props, "DialectVersion", dialect_version, set_dialect_version, get_dialect_version, Val<String>
         }
 
-        /// `ValidationConnection`: The connection used for validation.
-        pub fn validation_connection(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValidationConnection", value.into());
-            self
+        prop! {
+            /// `ValidationConnection`: The connection used for validation.
+            props, "ValidationConnection", validation_connection, set_validation_connection, get_validation_connection, Val<String>
         }
 
-        /// `ViewExpandedText`: The expanded text of the view.
-        pub fn view_expanded_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ViewExpandedText", value.into());
-            self
+        prop! {
+            /// `ViewExpandedText`: The expanded text of the view.
+            props, "ViewExpandedText", view_expanded_text, set_view_expanded_text, get_view_expanded_text, Val<String>
         }
 
-        /// `ViewOriginalText`: The original text of the view.
-        pub fn view_original_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ViewOriginalText", value.into());
-            self
+        prop! {
+            /// `ViewOriginalText`: The original text of the view.
+            props, "ViewOriginalText", view_original_text, set_view_original_text, get_view_original_text, Val<String>
         }
     }
 
@@ -7374,6 +7447,32 @@ impl TableOptimizer {
         TableOptimizer { core }
     }
 
+    prop! {
+        /// `CatalogId`: The catalog ID of the table
+        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `DatabaseName`: The name of the database. For Hive compatibility, this is folded to
+        /// lowercase when it is stored.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    }
+
+    prop! {
+        /// `TableName`: The table name. For Hive compatibility, this must be entirely lowercase.
+        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    }
+
+    prop! {
+        /// `TableOptimizerConfiguration`: Specifies configuration details of a table optimizer.
+        core.props, "TableOptimizerConfiguration", _, set_table_optimizer_configuration, get_table_optimizer_configuration, Val<table_optimizer::TableOptimizerConfiguration>
+    }
+
+    prop! {
+        /// `Type`: The type of table optimizer.
+        core.props, "Type", _, set_type, get_type, Val<table_optimizer::Type>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -7405,36 +7504,43 @@ pub mod table_optimizer {
             TableOptimizerConfiguration { props }
         }
 
-        /// `CompactionConfiguration`: The configuration for a compaction optimizer. This configuration
-        /// defines how data files in your table will be compacted to improve query performance and
-        /// reduce storage costs.
-        pub fn compaction_configuration(mut self, value: impl Into<Val<CompactionConfiguration>>) -> Self {
-            self.props.set("CompactionConfiguration", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the table optimization is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `OrphanFileDeletionConfiguration`: OrphanFileDeletionConfiguration is a property that can be
-        /// included within the TableOptimizer resource. It controls the automatic deletion of orphaned
-        /// files - files that are not tracked by the table metadata, and older than the configured age
-        /// limit.
-        pub fn orphan_file_deletion_configuration(mut self, value: impl Into<Val<OrphanFileDeletionConfiguration>>) -> Self {
-            self.props.set("OrphanFileDeletionConfiguration", value.into());
-            self
+        prop! {
+            /// `RoleArn`: A role passed by the caller which gives the service permission to update the
+            /// resources associated with the optimizer on the caller's behalf.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `RetentionConfiguration`: The configuration for a snapshot retention optimizer for Apache
-        /// Iceberg tables.
-        pub fn retention_configuration(mut self, value: impl Into<Val<RetentionConfiguration>>) -> Self {
-            self.props.set("RetentionConfiguration", value.into());
-            self
+        prop! {
+            /// `CompactionConfiguration`: The configuration for a compaction optimizer. This
+            /// configuration defines how data files in your table will be compacted to improve query
+            /// performance and reduce storage costs.
+            props, "CompactionConfiguration", compaction_configuration, set_compaction_configuration, get_compaction_configuration, Val<CompactionConfiguration>
         }
 
-        /// `VpcConfiguration`: An object that describes the VPC configuration for a table optimizer.
-        /// This configuration is necessary to perform optimization on tables that are in a customer
-        /// VPC.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `OrphanFileDeletionConfiguration`: OrphanFileDeletionConfiguration is a property that
+            /// can be included within the TableOptimizer resource. It controls the automatic deletion
+            /// of orphaned files - files that are not tracked by the table metadata, and older than the
+            /// configured age limit.
+            props, "OrphanFileDeletionConfiguration", orphan_file_deletion_configuration, set_orphan_file_deletion_configuration, get_orphan_file_deletion_configuration, Val<OrphanFileDeletionConfiguration>
+        }
+
+        prop! {
+            /// `RetentionConfiguration`: The configuration for a snapshot retention optimizer for
+            /// Apache Iceberg tables.
+            props, "RetentionConfiguration", retention_configuration, set_retention_configuration, get_retention_configuration, Val<RetentionConfiguration>
+        }
+
+        prop! {
+            /// `VpcConfiguration`: An object that describes the VPC configuration for a table
+            /// optimizer. This configuration is necessary to perform optimization on tables that are in
+            /// a customer VPC.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
     }
 
@@ -7453,10 +7559,9 @@ pub mod table_optimizer {
             CompactionConfiguration { props }
         }
 
-        /// `IcebergConfiguration`: The configuration for an Iceberg compaction optimizer.
-        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergCompactionConfiguration>>) -> Self {
-            self.props.set("IcebergConfiguration", value.into());
-            self
+        prop! {
+            /// `IcebergConfiguration`: The configuration for an Iceberg compaction optimizer.
+            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergCompactionConfiguration>
         }
     }
 
@@ -7475,23 +7580,20 @@ pub mod table_optimizer {
             IcebergCompactionConfiguration { props }
         }
 
-        /// `DeleteFileThreshold`: The minimum number of deletes in a data file to make it eligible for
-        /// compaction.
-        pub fn delete_file_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeleteFileThreshold", value.into());
-            self
+        prop! {
+            /// `DeleteFileThreshold`: The minimum number of deletes in a data file to make it eligible
+            /// for compaction.
+            props, "DeleteFileThreshold", delete_file_threshold, set_delete_file_threshold, get_delete_file_threshold, Val<i64>
         }
 
-        /// `MinInputFiles`: The minimum number of input files before compaction is triggered.
-        pub fn min_input_files(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinInputFiles", value.into());
-            self
+        prop! {
+            /// `MinInputFiles`: The minimum number of input files before compaction is triggered.
+            props, "MinInputFiles", min_input_files, set_min_input_files, get_min_input_files, Val<i64>
         }
 
-        /// `Strategy`: The compaction strategy to use. Valid values are binpack, sort, and z-order.
-        pub fn strategy(mut self, value: impl Into<Val<IcebergCompactionConfigurationStrategy>>) -> Self {
-            self.props.set("Strategy", value.into());
-            self
+        prop! {
+            /// `Strategy`: The compaction strategy to use. Valid values are binpack, sort, and z-order.
+            props, "Strategy", strategy, set_strategy, get_strategy, Val<IcebergCompactionConfigurationStrategy>
         }
     }
 
@@ -7526,12 +7628,11 @@ pub mod table_optimizer {
             OrphanFileDeletionConfiguration { props }
         }
 
-        /// `IcebergConfiguration`: The IcebergConfiguration property helps optimize your Iceberg tables
-        /// in AWS Glue by allowing you to specify format-specific settings that control how data is
-        /// stored, compressed, and managed.
-        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergConfiguration>>) -> Self {
-            self.props.set("IcebergConfiguration", value.into());
-            self
+        prop! {
+            /// `IcebergConfiguration`: The IcebergConfiguration property helps optimize your Iceberg
+            /// tables in AWS Glue by allowing you to specify format-specific settings that control how
+            /// data is stored, compressed, and managed.
+            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergConfiguration>
         }
     }
 
@@ -7550,18 +7651,17 @@ pub mod table_optimizer {
             IcebergConfiguration { props }
         }
 
-        /// `Location`: Specifies a directory in which to look for orphan files (defaults to the table's
-        /// location). You may choose a sub-directory rather than the top-level table location.
-        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`: Specifies a directory in which to look for orphan files (defaults to the
+            /// table's location). You may choose a sub-directory rather than the top-level table
+            /// location.
+            props, "Location", location, set_location, get_location, Val<String>
         }
 
-        /// `OrphanFileRetentionPeriodInDays`: The specific number of days you want to keep the orphan
-        /// files.
-        pub fn orphan_file_retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OrphanFileRetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `OrphanFileRetentionPeriodInDays`: The specific number of days you want to keep the
+            /// orphan files.
+            props, "OrphanFileRetentionPeriodInDays", orphan_file_retention_period_in_days, set_orphan_file_retention_period_in_days, get_orphan_file_retention_period_in_days, Val<i64>
         }
     }
 
@@ -7580,10 +7680,9 @@ pub mod table_optimizer {
             RetentionConfiguration { props }
         }
 
-        /// `IcebergConfiguration`: The configuration for an Iceberg snapshot retention optimizer.
-        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergRetentionConfiguration>>) -> Self {
-            self.props.set("IcebergConfiguration", value.into());
-            self
+        prop! {
+            /// `IcebergConfiguration`: The configuration for an Iceberg snapshot retention optimizer.
+            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergRetentionConfiguration>
         }
     }
 
@@ -7602,22 +7701,19 @@ pub mod table_optimizer {
             IcebergRetentionConfiguration { props }
         }
 
-        /// `CleanExpiredFiles`.
-        pub fn clean_expired_files(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CleanExpiredFiles", value.into());
-            self
+        prop! {
+            /// `CleanExpiredFiles`.
+            props, "CleanExpiredFiles", clean_expired_files, set_clean_expired_files, get_clean_expired_files, Val<bool>
         }
 
-        /// `NumberOfSnapshotsToRetain`.
-        pub fn number_of_snapshots_to_retain(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfSnapshotsToRetain", value.into());
-            self
+        prop! {
+            /// `NumberOfSnapshotsToRetain`.
+            props, "NumberOfSnapshotsToRetain", number_of_snapshots_to_retain, set_number_of_snapshots_to_retain, get_number_of_snapshots_to_retain, Val<i64>
         }
 
-        /// `SnapshotRetentionPeriodInDays`.
-        pub fn snapshot_retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SnapshotRetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `SnapshotRetentionPeriodInDays`.
+            props, "SnapshotRetentionPeriodInDays", snapshot_retention_period_in_days, set_snapshot_retention_period_in_days, get_snapshot_retention_period_in_days, Val<i64>
         }
     }
 
@@ -7636,11 +7732,10 @@ pub mod table_optimizer {
             VpcConfiguration { props }
         }
 
-        /// `GlueConnectionName`: The name of the AWS Glue connection used for the VPC for the table
-        /// optimizer.
-        pub fn glue_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GlueConnectionName", value.into());
-            self
+        prop! {
+            /// `GlueConnectionName`: The name of the AWS Glue connection used for the VPC for the table
+            /// optimizer.
+            props, "GlueConnectionName", glue_connection_name, set_glue_connection_name, get_glue_connection_name, Val<String>
         }
     }
 
@@ -7686,54 +7781,56 @@ impl Trigger {
         Trigger { core }
     }
 
-    /// `Description`: A description of this trigger.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Actions`: The actions initiated by this trigger.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<trigger::Action>>
     }
 
-    /// `EventBatchingCondition`: Batch condition that must be met (specified number of events
-    /// received or batch time window expired) before EventBridge event trigger fires.
-    pub fn event_batching_condition(mut self, value: impl Into<Val<trigger::EventBatchingCondition>>) -> Self {
-        self.core.set("EventBatchingCondition", value.into());
-        self
+    prop! {
+        /// `Description`: A description of this trigger.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: The name of the trigger.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `EventBatchingCondition`: Batch condition that must be met (specified number of events
+        /// received or batch time window expired) before EventBridge event trigger fires.
+        core.props, "EventBatchingCondition", event_batching_condition, set_event_batching_condition, get_event_batching_condition, Val<trigger::EventBatchingCondition>
     }
 
-    /// `Predicate`: The predicate of this trigger, which defines when it will fire.
-    pub fn predicate(mut self, value: impl Into<Val<trigger::Predicate>>) -> Self {
-        self.core.set("Predicate", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the trigger.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Schedule`: A cron expression used to specify the schedule.
-    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Predicate`: The predicate of this trigger, which defines when it will fire.
+        core.props, "Predicate", predicate, set_predicate, get_predicate, Val<trigger::Predicate>
     }
 
-    /// `StartOnCreation`: Set to true to start SCHEDULED and CONDITIONAL triggers when created.
-    /// True is not supported for ON_DEMAND triggers.
-    pub fn start_on_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StartOnCreation", value.into());
-        self
+    prop! {
+        /// `Schedule`: A cron expression used to specify the schedule.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StartOnCreation`: Set to true to start SCHEDULED and CONDITIONAL triggers when created.
+        /// True is not supported for ON_DEMAND triggers.
+        core.props, "StartOnCreation", start_on_creation, set_start_on_creation, get_start_on_creation, Val<bool>
     }
 
-    /// `WorkflowName`: The name of the workflow associated with the trigger.
-    pub fn workflow_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkflowName", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `Type`: The type of trigger that this is.
+        core.props, "Type", _, set_type, get_type, Val<trigger::Type>
+    }
+
+    prop! {
+        /// `WorkflowName`: The name of the workflow associated with the trigger.
+        core.props, "WorkflowName", workflow_name, set_workflow_name, get_workflow_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7763,43 +7860,37 @@ pub mod trigger {
             Action { props }
         }
 
-        /// `Arguments`.
-        pub fn arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Arguments", value.into());
-            self
+        prop! {
+            /// `Arguments`.
+            props, "Arguments", arguments, set_arguments, get_arguments, Val<Json>
         }
 
-        /// `CrawlerName`: The name of the crawler to be used with this action.
-        pub fn crawler_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrawlerName", value.into());
-            self
+        prop! {
+            /// `CrawlerName`: The name of the crawler to be used with this action.
+            props, "CrawlerName", crawler_name, set_crawler_name, get_crawler_name, Val<String>
         }
 
-        /// `JobName`: The name of a job to be executed.
-        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobName", value.into());
-            self
+        prop! {
+            /// `JobName`: The name of a job to be executed.
+            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
         }
 
-        /// `NotificationProperty`: Specifies configuration properties of a job run notification.
-        pub fn notification_property(mut self, value: impl Into<Val<NotificationProperty>>) -> Self {
-            self.props.set("NotificationProperty", value.into());
-            self
+        prop! {
+            /// `NotificationProperty`: Specifies configuration properties of a job run notification.
+            props, "NotificationProperty", notification_property, set_notification_property, get_notification_property, Val<NotificationProperty>
         }
 
-        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
-        /// this action.
-        pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityConfiguration", value.into());
-            self
+        prop! {
+            /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
+            /// this action.
+            props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
         }
 
-        /// `Timeout`: The JobRun timeout in minutes. This is the maximum time that a job run can
-        /// consume resources before it is terminated and enters TIMEOUT status. The default is 2,880
-        /// minutes (48 hours). This overrides the timeout value set in the parent job.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`: The JobRun timeout in minutes. This is the maximum time that a job run can
+            /// consume resources before it is terminated and enters TIMEOUT status. The default is 2,880
+            /// minutes (48 hours). This overrides the timeout value set in the parent job.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -7819,11 +7910,10 @@ pub mod trigger {
             NotificationProperty { props }
         }
 
-        /// `NotifyDelayAfter`: After a job run starts, the number of minutes to wait before sending a
-        /// job run delay notification
-        pub fn notify_delay_after(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NotifyDelayAfter", value.into());
-            self
+        prop! {
+            /// `NotifyDelayAfter`: After a job run starts, the number of minutes to wait before sending
+            /// a job run delay notification
+            props, "NotifyDelayAfter", notify_delay_after, set_notify_delay_after, get_notify_delay_after, Val<i64>
         }
     }
 
@@ -7847,11 +7937,16 @@ pub mod trigger {
             EventBatchingCondition { props }
         }
 
-        /// `BatchWindow`: Window of time in seconds after which EventBridge event trigger fires. Window
-        /// starts when first event is received.
-        pub fn batch_window(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchWindow", value.into());
-            self
+        prop! {
+            /// `BatchSize`: Number of events that must be received from Amazon EventBridge before
+            /// EventBridge event trigger fires.
+            props, "BatchSize", _, set_batch_size, get_batch_size, Val<i64>
+        }
+
+        prop! {
+            /// `BatchWindow`: Window of time in seconds after which EventBridge event trigger fires.
+            /// Window starts when first event is received.
+            props, "BatchWindow", batch_window, set_batch_window, get_batch_window, Val<i64>
         }
     }
 
@@ -7871,17 +7966,15 @@ pub mod trigger {
             Predicate { props }
         }
 
-        /// `Conditions`: A list of the conditions that determine when the trigger will fire.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`: A list of the conditions that determine when the trigger will fire.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
 
-        /// `Logical`: An optional field if only one condition is listed. If multiple conditions are
-        /// listed, then this field is required.
-        pub fn logical(mut self, value: impl Into<Val<PredicateLogical>>) -> Self {
-            self.props.set("Logical", value.into());
-            self
+        prop! {
+            /// `Logical`: An optional field if only one condition is listed. If multiple conditions are
+            /// listed, then this field is required.
+            props, "Logical", logical, set_logical, get_logical, Val<PredicateLogical>
         }
     }
 
@@ -7900,36 +7993,31 @@ pub mod trigger {
             Condition { props }
         }
 
-        /// `CrawlState`: The state of the crawler to which this condition applies.
-        pub fn crawl_state(mut self, value: impl Into<Val<ConditionCrawlState>>) -> Self {
-            self.props.set("CrawlState", value.into());
-            self
+        prop! {
+            /// `CrawlState`: The state of the crawler to which this condition applies.
+            props, "CrawlState", crawl_state, set_crawl_state, get_crawl_state, Val<ConditionCrawlState>
         }
 
-        /// `CrawlerName`: The name of the crawler to which this condition applies.
-        pub fn crawler_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrawlerName", value.into());
-            self
+        prop! {
+            /// `CrawlerName`: The name of the crawler to which this condition applies.
+            props, "CrawlerName", crawler_name, set_crawler_name, get_crawler_name, Val<String>
         }
 
-        /// `JobName`: The name of the job whose JobRuns this condition applies to, and on which this
-        /// trigger waits.
-        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobName", value.into());
-            self
+        prop! {
+            /// `JobName`: The name of the job whose JobRuns this condition applies to, and on which
+            /// this trigger waits.
+            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
         }
 
-        /// `LogicalOperator`: A logical operator.
-        pub fn logical_operator(mut self, value: impl Into<Val<ConditionLogicalOperator>>) -> Self {
-            self.props.set("LogicalOperator", value.into());
-            self
+        prop! {
+            /// `LogicalOperator`: A logical operator.
+            props, "LogicalOperator", logical_operator, set_logical_operator, get_logical_operator, Val<ConditionLogicalOperator>
         }
 
-        /// `State`: The condition state. Currently, the values supported are SUCCEEDED, STOPPED,
-        /// TIMEOUT, and FAILED.
-        pub fn state(mut self, value: impl Into<Val<ConditionState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: The condition state. Currently, the values supported are SUCCEEDED, STOPPED,
+            /// TIMEOUT, and FAILED.
+            props, "State", state, set_state, get_state, Val<ConditionState>
         }
     }
 
@@ -8042,22 +8130,24 @@ impl UsageProfile {
         UsageProfile { core }
     }
 
-    /// `Configuration`: UsageProfile configuration for supported service ex: (Jobs, Sessions).
-    pub fn configuration(mut self, value: impl Into<Val<usage_profile::ProfileConfiguration>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: UsageProfile configuration for supported service ex: (Jobs, Sessions).
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<usage_profile::ProfileConfiguration>
     }
 
-    /// `Description`: The description of the UsageProfile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the UsageProfile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags to be applied to this UsageProfiles.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the UsageProfile.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to be applied to this UsageProfiles.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8095,16 +8185,14 @@ pub mod usage_profile {
             ProfileConfiguration { props }
         }
 
-        /// `JobConfiguration`.
-        pub fn job_configuration(mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> Self {
-            self.props.set("JobConfiguration", value.into());
-            self
+        prop! {
+            /// `JobConfiguration`.
+            props, "JobConfiguration", job_configuration, set_job_configuration, get_job_configuration, Val<Map<ConfigurationObject>>
         }
 
-        /// `SessionConfiguration`.
-        pub fn session_configuration(mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> Self {
-            self.props.set("SessionConfiguration", value.into());
-            self
+        prop! {
+            /// `SessionConfiguration`.
+            props, "SessionConfiguration", session_configuration, set_session_configuration, get_session_configuration, Val<Map<ConfigurationObject>>
         }
     }
 
@@ -8125,28 +8213,24 @@ pub mod usage_profile {
             ConfigurationObject { props }
         }
 
-        /// `AllowedValues`.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `MaxValue`.
-        pub fn max_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<String>
         }
 
-        /// `MinValue`.
-        pub fn min_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<String>
         }
     }
 }
@@ -8178,34 +8262,39 @@ impl UserDefinedFunction {
         UserDefinedFunction { core }
     }
 
-    /// `ClassName`: The Java class that contains the function code.
-    pub fn class_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClassName", value.into());
-        self
+    prop! {
+        /// `ClassName`: The Java class that contains the function code.
+        core.props, "ClassName", class_name, set_class_name, get_class_name, Val<String>
     }
 
-    /// `FunctionType`: The type of the function.
-    pub fn function_type(mut self, value: impl Into<Val<user_defined_function::FunctionType>>) -> Self {
-        self.core.set("FunctionType", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name of the catalog database in which the function is located.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
     }
 
-    /// `OwnerName`: The owner of the function.
-    pub fn owner_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerName", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the function.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `OwnerType`: The owner type.
-    pub fn owner_type(mut self, value: impl Into<Val<user_defined_function::OwnerType>>) -> Self {
-        self.core.set("OwnerType", value.into());
-        self
+    prop! {
+        /// `FunctionType`: The type of the function.
+        core.props, "FunctionType", function_type, set_function_type, get_function_type, Val<user_defined_function::FunctionType>
     }
 
-    /// `ResourceUris`: The resource URIs for the function.
-    pub fn resource_uris(mut self, value: impl Into<Val<List<user_defined_function::ResourceUri>>>) -> Self {
-        self.core.set("ResourceUris", value.into());
-        self
+    prop! {
+        /// `OwnerName`: The owner of the function.
+        core.props, "OwnerName", owner_name, set_owner_name, get_owner_name, Val<String>
+    }
+
+    prop! {
+        /// `OwnerType`: The owner type.
+        core.props, "OwnerType", owner_type, set_owner_type, get_owner_type, Val<user_defined_function::OwnerType>
+    }
+
+    prop! {
+        /// `ResourceUris`: The resource URIs for the function.
+        core.props, "ResourceUris", resource_uris, set_resource_uris, get_resource_uris, Val<List<user_defined_function::ResourceUri>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8272,16 +8361,14 @@ pub mod user_defined_function {
             ResourceUri { props }
         }
 
-        /// `ResourceType`: The type of the resource.
-        pub fn resource_type(mut self, value: impl Into<Val<ResourceUriResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: The type of the resource.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<ResourceUriResourceType>
         }
 
-        /// `Uri`: The URI for accessing the resource.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`: The URI for accessing the resource.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -8320,37 +8407,32 @@ impl Workflow {
         Workflow { core }
     }
 
-    /// `DefaultRunProperties`.
-    pub fn default_run_properties(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("DefaultRunProperties", value.into());
-        self
+    prop! {
+        /// `DefaultRunProperties`.
+        core.props, "DefaultRunProperties", default_run_properties, set_default_run_properties, get_default_run_properties, Val<Json>
     }
 
-    /// `Description`: A description of the workflow
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the workflow
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MaxConcurrentRuns`: You can use this parameter to prevent unwanted multiple updates to
-    /// data, to control costs, or in some cases, to prevent exceeding the maximum number of
-    /// concurrent runs of any of the component jobs. If you leave this parameter blank, there is no
-    /// limit to the number of concurrent workflow runs.
-    pub fn max_concurrent_runs(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxConcurrentRuns", value.into());
-        self
+    prop! {
+        /// `MaxConcurrentRuns`: You can use this parameter to prevent unwanted multiple updates to
+        /// data, to control costs, or in some cases, to prevent exceeding the maximum number of
+        /// concurrent runs of any of the component jobs. If you leave this parameter blank, there
+        /// is no limit to the number of concurrent workflow runs.
+        core.props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<i64>
     }
 
-    /// `Name`: The name of the workflow representing the flow
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workflow representing the flow
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.

@@ -58,102 +58,110 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `ClientToken`: A unique, case-sensitive, user-provided identifier to ensure the idempotency
-    /// of the request.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `AccountAccessType`: These enums represent valid account access types. Specifically
+        /// these enums determine whether the workspace can access AWS resources in the AWS account
+        /// only, or whether it can also access resources in other accounts in the same
+        /// organization. If the value CURRENT_ACCOUNT is used, a workspace role ARN must be
+        /// provided. If the value is ORGANIZATION, a list of organizational units must be provided.
+        core.props, "AccountAccessType", _, set_account_access_type, get_account_access_type, Val<workspace::AccountAccessType>
     }
 
-    /// `DataSources`: List of data sources on the service managed IAM role.
-    pub fn data_sources(mut self, value: impl Into<Val<List<workspace::DataSourceType>>>) -> Self {
-        self.core.set("DataSources", value.into());
-        self
+    prop! {
+        /// `AuthenticationProviders`: List of authentication providers to enable.
+        core.props, "AuthenticationProviders", _, set_authentication_providers, get_authentication_providers, Val<List<workspace::AuthenticationProviderTypes>>
     }
 
-    /// `Description`: Description of a workspace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClientToken`: A unique, case-sensitive, user-provided identifier to ensure the
+        /// idempotency of the request.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `GrafanaVersion`: The version of Grafana to support in your workspace.
-    pub fn grafana_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GrafanaVersion", value.into());
-        self
+    prop! {
+        /// `DataSources`: List of data sources on the service managed IAM role.
+        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<List<workspace::DataSourceType>>
     }
 
-    /// `Name`: The user friendly name of a workspace.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: Description of a workspace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `NetworkAccessControl`: The configuration settings for Network Access Control.
-    pub fn network_access_control(mut self, value: impl Into<Val<workspace::NetworkAccessControl>>) -> Self {
-        self.core.set("NetworkAccessControl", value.into());
-        self
+    prop! {
+        /// `GrafanaVersion`: The version of Grafana to support in your workspace.
+        core.props, "GrafanaVersion", grafana_version, set_grafana_version, get_grafana_version, Val<String>
     }
 
-    /// `NotificationDestinations`: List of notification destinations on the customers service
-    /// managed IAM role that the Grafana workspace can query.
-    pub fn notification_destinations(mut self, value: impl Into<Val<List<workspace::NotificationDestinationType>>>) -> Self {
-        self.core.set("NotificationDestinations", value.into());
-        self
+    prop! {
+        /// `Name`: The user friendly name of a workspace.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OrganizationRoleName`: The name of an IAM role that already exists to use with AWS
-    /// Organizations to access AWS data sources and notification channels in other accounts in an
-    /// organization.
-    pub fn organization_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OrganizationRoleName", value.into());
-        self
+    prop! {
+        /// `NetworkAccessControl`: The configuration settings for Network Access Control.
+        core.props, "NetworkAccessControl", network_access_control, set_network_access_control, get_network_access_control, Val<workspace::NetworkAccessControl>
     }
 
-    /// `OrganizationalUnits`: List of Organizational Units containing AWS accounts the Grafana
-    /// workspace can pull data from.
-    pub fn organizational_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("OrganizationalUnits", value.into());
-        self
+    prop! {
+        /// `NotificationDestinations`: List of notification destinations on the customers service
+        /// managed IAM role that the Grafana workspace can query.
+        core.props, "NotificationDestinations", notification_destinations, set_notification_destinations, get_notification_destinations, Val<List<workspace::NotificationDestinationType>>
     }
 
-    /// `PluginAdminEnabled`: Allow workspace admins to install plugins
-    pub fn plugin_admin_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PluginAdminEnabled", value.into());
-        self
+    prop! {
+        /// `OrganizationRoleName`: The name of an IAM role that already exists to use with AWS
+        /// Organizations to access AWS data sources and notification channels in other accounts in
+        /// an organization.
+        core.props, "OrganizationRoleName", organization_role_name, set_organization_role_name, get_organization_role_name, Val<String>
     }
 
-    /// `RoleArn`: IAM Role that will be used to grant the Grafana workspace access to a customers
-    /// AWS resources.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `OrganizationalUnits`: List of Organizational Units containing AWS accounts the Grafana
+        /// workspace can pull data from.
+        core.props, "OrganizationalUnits", organizational_units, set_organizational_units, get_organizational_units, Val<List<String>>
     }
 
-    /// `SamlConfiguration`: SAML configuration data associated with an AMG workspace.
-    pub fn saml_configuration(mut self, value: impl Into<Val<workspace::SamlConfiguration>>) -> Self {
-        self.core.set("SamlConfiguration", value.into());
-        self
+    prop! {
+        /// `PermissionType`: These enums represent valid permission types to use when creating or
+        /// configuring a Grafana workspace. The SERVICE_MANAGED permission type means the Managed
+        /// Grafana service will create a workspace IAM role on your behalf. The CUSTOMER_MANAGED
+        /// permission type means that the customer is expected to provide an IAM role that the
+        /// Grafana workspace can use to query data sources.
+        core.props, "PermissionType", _, set_permission_type, get_permission_type, Val<workspace::PermissionType>
     }
 
-    /// `StackSetName`: The name of the AWS CloudFormation stack set to use to generate IAM roles to
-    /// be used for this workspace.
-    pub fn stack_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StackSetName", value.into());
-        self
+    prop! {
+        /// `PluginAdminEnabled`: Allow workspace admins to install plugins
+        core.props, "PluginAdminEnabled", plugin_admin_enabled, set_plugin_admin_enabled, get_plugin_admin_enabled, Val<bool>
     }
 
-    /// `Tags`: The list of tags associated with the workspace.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: IAM Role that will be used to grant the Grafana workspace access to a
+        /// customers AWS resources.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `VpcConfiguration`: The configuration settings for an Amazon VPC that contains data sources
-    /// for your Grafana workspace to connect to.
-    pub fn vpc_configuration(mut self, value: impl Into<Val<workspace::VpcConfiguration>>) -> Self {
-        self.core.set("VpcConfiguration", value.into());
-        self
+    prop! {
+        /// `SamlConfiguration`: SAML configuration data associated with an AMG workspace.
+        core.props, "SamlConfiguration", saml_configuration, set_saml_configuration, get_saml_configuration, Val<workspace::SamlConfiguration>
+    }
+
+    prop! {
+        /// `StackSetName`: The name of the AWS CloudFormation stack set to use to generate IAM
+        /// roles to be used for this workspace.
+        core.props, "StackSetName", stack_set_name, set_stack_set_name, get_stack_set_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The list of tags associated with the workspace.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfiguration`: The configuration settings for an Amazon VPC that contains data
+        /// sources for your Grafana workspace to connect to.
+        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<workspace::VpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -469,21 +477,19 @@ pub mod workspace {
             NetworkAccessControl { props }
         }
 
-        /// `PrefixListIds`: The list of prefix list IDs. A prefix list is a list of CIDR ranges of IP
-        /// addresses. The IP addresses specified are allowed to access your workspace. If the list is
-        /// not included in the configuration then no IP addresses will be allowed to access the
-        /// workspace.
-        pub fn prefix_list_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PrefixListIds", value.into());
-            self
+        prop! {
+            /// `PrefixListIds`: The list of prefix list IDs. A prefix list is a list of CIDR ranges of
+            /// IP addresses. The IP addresses specified are allowed to access your workspace. If the
+            /// list is not included in the configuration then no IP addresses will be allowed to access
+            /// the workspace.
+            props, "PrefixListIds", prefix_list_ids, set_prefix_list_ids, get_prefix_list_ids, Val<List<String>>
         }
 
-        /// `VpceIds`: The list of Amazon VPC endpoint IDs for the workspace. If a
-        /// NetworkAccessConfiguration is specified then only VPC endpoints specified here will be
-        /// allowed to access the workspace.
-        pub fn vpce_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VpceIds", value.into());
-            self
+        prop! {
+            /// `VpceIds`: The list of Amazon VPC endpoint IDs for the workspace. If a
+            /// NetworkAccessConfiguration is specified then only VPC endpoints specified here will be
+            /// allowed to access the workspace.
+            props, "VpceIds", vpce_ids, set_vpce_ids, get_vpce_ids, Val<List<String>>
         }
     }
 
@@ -535,29 +541,30 @@ pub mod workspace {
             SamlConfiguration { props }
         }
 
-        /// `AllowedOrganizations`: List of SAML organizations allowed to access Grafana.
-        pub fn allowed_organizations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedOrganizations", value.into());
-            self
+        prop! {
+            /// `IdpMetadata`: IdP Metadata used to configure SAML authentication in Grafana.
+            props, "IdpMetadata", _, set_idp_metadata, get_idp_metadata, Val<IdpMetadata>
         }
 
-        /// `AssertionAttributes`: Maps Grafana friendly names to the IdPs SAML attributes.
-        pub fn assertion_attributes(mut self, value: impl Into<Val<AssertionAttributes>>) -> Self {
-            self.props.set("AssertionAttributes", value.into());
-            self
+        prop! {
+            /// `AllowedOrganizations`: List of SAML organizations allowed to access Grafana.
+            props, "AllowedOrganizations", allowed_organizations, set_allowed_organizations, get_allowed_organizations, Val<List<String>>
         }
 
-        /// `LoginValidityDuration`: The maximum lifetime an authenticated user can be logged in (in
-        /// minutes) before being required to re-authenticate.
-        pub fn login_validity_duration(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LoginValidityDuration", value.into());
-            self
+        prop! {
+            /// `AssertionAttributes`: Maps Grafana friendly names to the IdPs SAML attributes.
+            props, "AssertionAttributes", assertion_attributes, set_assertion_attributes, get_assertion_attributes, Val<AssertionAttributes>
         }
 
-        /// `RoleValues`: Maps SAML roles to the Grafana Editor and Admin roles.
-        pub fn role_values(mut self, value: impl Into<Val<RoleValues>>) -> Self {
-            self.props.set("RoleValues", value.into());
-            self
+        prop! {
+            /// `LoginValidityDuration`: The maximum lifetime an authenticated user can be logged in (in
+            /// minutes) before being required to re-authenticate.
+            props, "LoginValidityDuration", login_validity_duration, set_login_validity_duration, get_login_validity_duration, Val<f64>
+        }
+
+        prop! {
+            /// `RoleValues`: Maps SAML roles to the Grafana Editor and Admin roles.
+            props, "RoleValues", role_values, set_role_values, get_role_values, Val<RoleValues>
         }
     }
 
@@ -577,43 +584,40 @@ pub mod workspace {
             AssertionAttributes { props }
         }
 
-        /// `Email`: Name of the attribute within the SAML assert to use as the users email in Grafana.
-        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `Email`: Name of the attribute within the SAML assert to use as the users email in
+            /// Grafana.
+            props, "Email", email, set_email, get_email, Val<String>
         }
 
-        /// `Groups`: Name of the attribute within the SAML assert to use as the users groups in
-        /// Grafana.
-        pub fn groups(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`: Name of the attribute within the SAML assert to use as the users groups in
+            /// Grafana.
+            props, "Groups", groups, set_groups, get_groups, Val<String>
         }
 
-        /// `Login`: Name of the attribute within the SAML assert to use as the users login handle in
-        /// Grafana.
-        pub fn login(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Login", value.into());
-            self
+        prop! {
+            /// `Login`: Name of the attribute within the SAML assert to use as the users login handle
+            /// in Grafana.
+            props, "Login", login, set_login, get_login, Val<String>
         }
 
-        /// `Name`: Name of the attribute within the SAML assert to use as the users name in Grafana.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the attribute within the SAML assert to use as the users name in
+            /// Grafana.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Org`: Name of the attribute within the SAML assert to use as the users organizations in
-        /// Grafana.
-        pub fn org(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Org", value.into());
-            self
+        prop! {
+            /// `Org`: Name of the attribute within the SAML assert to use as the users organizations in
+            /// Grafana.
+            props, "Org", org, set_org, get_org, Val<String>
         }
 
-        /// `Role`: Name of the attribute within the SAML assert to use as the users roles in Grafana.
-        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Role", value.into());
-            self
+        prop! {
+            /// `Role`: Name of the attribute within the SAML assert to use as the users roles in
+            /// Grafana.
+            props, "Role", role, set_role, get_role, Val<String>
         }
     }
 
@@ -633,16 +637,14 @@ pub mod workspace {
             IdpMetadata { props }
         }
 
-        /// `Url`: URL that vends the IdPs metadata.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: URL that vends the IdPs metadata.
+            props, "Url", url, set_url, get_url, Val<String>
         }
 
-        /// `Xml`: XML blob of the IdPs metadata.
-        pub fn xml(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Xml", value.into());
-            self
+        prop! {
+            /// `Xml`: XML blob of the IdPs metadata.
+            props, "Xml", xml, set_xml, get_xml, Val<String>
         }
     }
 
@@ -661,16 +663,14 @@ pub mod workspace {
             RoleValues { props }
         }
 
-        /// `Admin`: List of SAML roles which will be mapped into the Grafana Admin role.
-        pub fn admin(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Admin", value.into());
-            self
+        prop! {
+            /// `Admin`: List of SAML roles which will be mapped into the Grafana Admin role.
+            props, "Admin", admin, set_admin, get_admin, Val<List<String>>
         }
 
-        /// `Editor`: List of SAML roles which will be mapped into the Grafana Editor role.
-        pub fn editor(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Editor", value.into());
-            self
+        prop! {
+            /// `Editor`: List of SAML roles which will be mapped into the Grafana Editor role.
+            props, "Editor", editor, set_editor, get_editor, Val<List<String>>
         }
     }
 
@@ -697,6 +697,18 @@ pub mod workspace {
             props.set("SecurityGroupIds", security_group_ids.into());
             props.set("SubnetIds", subnet_ids.into());
             VpcConfiguration { props }
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The list of Amazon EC2 security group IDs attached to the Amazon VPC
+            /// for your Grafana workspace to connect.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetIds`: The list of Amazon EC2 subnet IDs created in the Amazon VPC for your
+            /// Grafana workspace to connect.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }

@@ -42,16 +42,19 @@ impl ConnectorDefinition {
         ConnectorDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<connector_definition::ConnectorDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<connector_definition::ConnectorDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,6 +115,11 @@ pub mod connector_definition {
             props.set("Connectors", connectors.into());
             ConnectorDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Connectors`.
+            props, "Connectors", _, set_connectors, get_connectors, Val<List<Connector>>
+        }
     }
 
     /// `AWS::Greengrass::ConnectorDefinition.Connector`.
@@ -133,10 +141,19 @@ pub mod connector_definition {
             Connector { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `ConnectorArn`.
+            props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
     }
 }
@@ -165,6 +182,16 @@ impl ConnectorDefinitionVersion {
         core.set("Connectors", connectors.into());
         core.set("ConnectorDefinitionId", connector_definition_id.into());
         ConnectorDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `ConnectorDefinitionId`.
+        core.props, "ConnectorDefinitionId", _, set_connector_definition_id, get_connector_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Connectors`.
+        core.props, "Connectors", _, set_connectors, get_connectors, Val<List<connector_definition_version::Connector>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -204,10 +231,19 @@ pub mod connector_definition_version {
             Connector { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `ConnectorArn`.
+            props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
     }
 }
@@ -232,16 +268,19 @@ impl CoreDefinition {
         CoreDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<core_definition::CoreDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<core_definition::CoreDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -302,6 +341,11 @@ pub mod core_definition {
             props.set("Cores", cores.into());
             CoreDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Cores`.
+            props, "Cores", _, set_cores, get_cores, Val<List<Core>>
+        }
     }
 
     /// `AWS::Greengrass::CoreDefinition.Core`.
@@ -329,10 +373,24 @@ pub mod core_definition {
             Core { props }
         }
 
-        /// `SyncShadow`.
-        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SyncShadow", value.into());
-            self
+        prop! {
+            /// `ThingArn`.
+            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SyncShadow`.
+            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
         }
     }
 }
@@ -361,6 +419,16 @@ impl CoreDefinitionVersion {
         core.set("Cores", cores.into());
         core.set("CoreDefinitionId", core_definition_id.into());
         CoreDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `CoreDefinitionId`.
+        core.props, "CoreDefinitionId", _, set_core_definition_id, get_core_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Cores`.
+        core.props, "Cores", _, set_cores, get_cores, Val<List<core_definition_version::Core>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -405,10 +473,24 @@ pub mod core_definition_version {
             Core { props }
         }
 
-        /// `SyncShadow`.
-        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SyncShadow", value.into());
-            self
+        prop! {
+            /// `ThingArn`.
+            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SyncShadow`.
+            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
         }
     }
 }
@@ -434,16 +516,19 @@ impl DeviceDefinition {
         DeviceDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<device_definition::DeviceDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<device_definition::DeviceDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -504,6 +589,11 @@ pub mod device_definition {
             props.set("Devices", devices.into());
             DeviceDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Devices`.
+            props, "Devices", _, set_devices, get_devices, Val<List<Device>>
+        }
     }
 
     /// `AWS::Greengrass::DeviceDefinition.Device`.
@@ -531,10 +621,24 @@ pub mod device_definition {
             Device { props }
         }
 
-        /// `SyncShadow`.
-        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SyncShadow", value.into());
-            self
+        prop! {
+            /// `ThingArn`.
+            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SyncShadow`.
+            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
         }
     }
 }
@@ -563,6 +667,16 @@ impl DeviceDefinitionVersion {
         core.set("Devices", devices.into());
         core.set("DeviceDefinitionId", device_definition_id.into());
         DeviceDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `DeviceDefinitionId`.
+        core.props, "DeviceDefinitionId", _, set_device_definition_id, get_device_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Devices`.
+        core.props, "Devices", _, set_devices, get_devices, Val<List<device_definition_version::Device>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -607,10 +721,24 @@ pub mod device_definition_version {
             Device { props }
         }
 
-        /// `SyncShadow`.
-        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SyncShadow", value.into());
-            self
+        prop! {
+            /// `ThingArn`.
+            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `SyncShadow`.
+            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
         }
     }
 }
@@ -636,16 +764,19 @@ impl FunctionDefinition {
         FunctionDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<function_definition::FunctionDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<function_definition::FunctionDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -725,10 +856,14 @@ pub mod function_definition {
             FunctionDefinitionVersion { props }
         }
 
-        /// `DefaultConfig`.
-        pub fn default_config(mut self, value: impl Into<Val<DefaultConfig>>) -> Self {
-            self.props.set("DefaultConfig", value.into());
-            self
+        prop! {
+            /// `Functions`.
+            props, "Functions", _, set_functions, get_functions, Val<List<Function>>
+        }
+
+        prop! {
+            /// `DefaultConfig`.
+            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultConfig>
         }
     }
 
@@ -748,6 +883,11 @@ pub mod function_definition {
             props.set("Execution", execution.into());
             DefaultConfig { props }
         }
+
+        prop! {
+            /// `Execution`.
+            props, "Execution", _, set_execution, get_execution, Val<Execution>
+        }
     }
 
     /// `AWS::Greengrass::FunctionDefinition.Execution`.
@@ -765,16 +905,14 @@ pub mod function_definition {
             Execution { props }
         }
 
-        /// `IsolationMode`.
-        pub fn isolation_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IsolationMode", value.into());
-            self
+        prop! {
+            /// `IsolationMode`.
+            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<String>
         }
 
-        /// `RunAs`.
-        pub fn run_as(mut self, value: impl Into<Val<RunAs>>) -> Self {
-            self.props.set("RunAs", value.into());
-            self
+        prop! {
+            /// `RunAs`.
+            props, "RunAs", run_as, set_run_as, get_run_as, Val<RunAs>
         }
     }
 
@@ -793,16 +931,14 @@ pub mod function_definition {
             RunAs { props }
         }
 
-        /// `Gid`.
-        pub fn gid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Gid", value.into());
-            self
+        prop! {
+            /// `Gid`.
+            props, "Gid", gid, set_gid, get_gid, Val<i64>
         }
 
-        /// `Uid`.
-        pub fn uid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Uid", value.into());
-            self
+        prop! {
+            /// `Uid`.
+            props, "Uid", uid, set_uid, get_uid, Val<i64>
         }
     }
 
@@ -830,6 +966,21 @@ pub mod function_definition {
             props.set("Id", id.into());
             Function { props }
         }
+
+        prop! {
+            /// `FunctionArn`.
+            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        }
+
+        prop! {
+            /// `FunctionConfiguration`.
+            props, "FunctionConfiguration", _, set_function_configuration, get_function_configuration, Val<FunctionConfiguration>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// `AWS::Greengrass::FunctionDefinition.FunctionConfiguration`.
@@ -847,46 +998,39 @@ pub mod function_definition {
             FunctionConfiguration { props }
         }
 
-        /// `EncodingType`.
-        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncodingType", value.into());
-            self
+        prop! {
+            /// `EncodingType`.
+            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<Environment>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<Environment>
         }
 
-        /// `ExecArgs`.
-        pub fn exec_args(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecArgs", value.into());
-            self
+        prop! {
+            /// `ExecArgs`.
+            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<String>
         }
 
-        /// `Executable`.
-        pub fn executable(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Executable", value.into());
-            self
+        prop! {
+            /// `Executable`.
+            props, "Executable", executable, set_executable, get_executable, Val<String>
         }
 
-        /// `MemorySize`.
-        pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemorySize", value.into());
-            self
+        prop! {
+            /// `MemorySize`.
+            props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
         }
 
-        /// `Pinned`.
-        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Pinned", value.into());
-            self
+        prop! {
+            /// `Pinned`.
+            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -905,28 +1049,24 @@ pub mod function_definition {
             Environment { props }
         }
 
-        /// `AccessSysfs`.
-        pub fn access_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AccessSysfs", value.into());
-            self
+        prop! {
+            /// `AccessSysfs`.
+            props, "AccessSysfs", access_sysfs, set_access_sysfs, get_access_sysfs, Val<bool>
         }
 
-        /// `Execution`.
-        pub fn execution(mut self, value: impl Into<Val<Execution>>) -> Self {
-            self.props.set("Execution", value.into());
-            self
+        prop! {
+            /// `Execution`.
+            props, "Execution", execution, set_execution, get_execution, Val<Execution>
         }
 
-        /// `ResourceAccessPolicies`.
-        pub fn resource_access_policies(mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> Self {
-            self.props.set("ResourceAccessPolicies", value.into());
-            self
+        prop! {
+            /// `ResourceAccessPolicies`.
+            props, "ResourceAccessPolicies", resource_access_policies, set_resource_access_policies, get_resource_access_policies, Val<List<ResourceAccessPolicy>>
         }
 
-        /// `Variables`.
-        pub fn variables(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`.
+            props, "Variables", variables, set_variables, get_variables, Val<Json>
         }
     }
 
@@ -947,10 +1087,14 @@ pub mod function_definition {
             ResourceAccessPolicy { props }
         }
 
-        /// `Permission`.
-        pub fn permission(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Permission", value.into());
-            self
+        prop! {
+            /// `ResourceId`.
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `Permission`.
+            props, "Permission", permission, set_permission, get_permission, Val<String>
         }
     }
 }
@@ -981,10 +1125,19 @@ impl FunctionDefinitionVersion {
         FunctionDefinitionVersion { core }
     }
 
-    /// `DefaultConfig`.
-    pub fn default_config(mut self, value: impl Into<Val<function_definition_version::DefaultConfig>>) -> Self {
-        self.core.set("DefaultConfig", value.into());
-        self
+    prop! {
+        /// `DefaultConfig`.
+        core.props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<function_definition_version::DefaultConfig>
+    }
+
+    prop! {
+        /// `FunctionDefinitionId`.
+        core.props, "FunctionDefinitionId", _, set_function_definition_id, get_function_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Functions`.
+        core.props, "Functions", _, set_functions, get_functions, Val<List<function_definition_version::Function>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1021,6 +1174,11 @@ pub mod function_definition_version {
             props.set("Execution", execution.into());
             DefaultConfig { props }
         }
+
+        prop! {
+            /// `Execution`.
+            props, "Execution", _, set_execution, get_execution, Val<Execution>
+        }
     }
 
     /// `AWS::Greengrass::FunctionDefinitionVersion.Execution`.
@@ -1038,16 +1196,14 @@ pub mod function_definition_version {
             Execution { props }
         }
 
-        /// `IsolationMode`.
-        pub fn isolation_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IsolationMode", value.into());
-            self
+        prop! {
+            /// `IsolationMode`.
+            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<String>
         }
 
-        /// `RunAs`.
-        pub fn run_as(mut self, value: impl Into<Val<RunAs>>) -> Self {
-            self.props.set("RunAs", value.into());
-            self
+        prop! {
+            /// `RunAs`.
+            props, "RunAs", run_as, set_run_as, get_run_as, Val<RunAs>
         }
     }
 
@@ -1066,16 +1222,14 @@ pub mod function_definition_version {
             RunAs { props }
         }
 
-        /// `Gid`.
-        pub fn gid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Gid", value.into());
-            self
+        prop! {
+            /// `Gid`.
+            props, "Gid", gid, set_gid, get_gid, Val<i64>
         }
 
-        /// `Uid`.
-        pub fn uid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Uid", value.into());
-            self
+        prop! {
+            /// `Uid`.
+            props, "Uid", uid, set_uid, get_uid, Val<i64>
         }
     }
 
@@ -1103,6 +1257,21 @@ pub mod function_definition_version {
             props.set("Id", id.into());
             Function { props }
         }
+
+        prop! {
+            /// `FunctionArn`.
+            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        }
+
+        prop! {
+            /// `FunctionConfiguration`.
+            props, "FunctionConfiguration", _, set_function_configuration, get_function_configuration, Val<FunctionConfiguration>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// `AWS::Greengrass::FunctionDefinitionVersion.FunctionConfiguration`.
@@ -1120,46 +1289,39 @@ pub mod function_definition_version {
             FunctionConfiguration { props }
         }
 
-        /// `EncodingType`.
-        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncodingType", value.into());
-            self
+        prop! {
+            /// `EncodingType`.
+            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<Environment>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<Environment>
         }
 
-        /// `ExecArgs`.
-        pub fn exec_args(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecArgs", value.into());
-            self
+        prop! {
+            /// `ExecArgs`.
+            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<String>
         }
 
-        /// `Executable`.
-        pub fn executable(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Executable", value.into());
-            self
+        prop! {
+            /// `Executable`.
+            props, "Executable", executable, set_executable, get_executable, Val<String>
         }
 
-        /// `MemorySize`.
-        pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemorySize", value.into());
-            self
+        prop! {
+            /// `MemorySize`.
+            props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
         }
 
-        /// `Pinned`.
-        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Pinned", value.into());
-            self
+        prop! {
+            /// `Pinned`.
+            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
         }
 
-        /// `Timeout`.
-        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Timeout", value.into());
-            self
+        prop! {
+            /// `Timeout`.
+            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
         }
     }
 
@@ -1178,28 +1340,24 @@ pub mod function_definition_version {
             Environment { props }
         }
 
-        /// `AccessSysfs`.
-        pub fn access_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AccessSysfs", value.into());
-            self
+        prop! {
+            /// `AccessSysfs`.
+            props, "AccessSysfs", access_sysfs, set_access_sysfs, get_access_sysfs, Val<bool>
         }
 
-        /// `Execution`.
-        pub fn execution(mut self, value: impl Into<Val<Execution>>) -> Self {
-            self.props.set("Execution", value.into());
-            self
+        prop! {
+            /// `Execution`.
+            props, "Execution", execution, set_execution, get_execution, Val<Execution>
         }
 
-        /// `ResourceAccessPolicies`.
-        pub fn resource_access_policies(mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> Self {
-            self.props.set("ResourceAccessPolicies", value.into());
-            self
+        prop! {
+            /// `ResourceAccessPolicies`.
+            props, "ResourceAccessPolicies", resource_access_policies, set_resource_access_policies, get_resource_access_policies, Val<List<ResourceAccessPolicy>>
         }
 
-        /// `Variables`.
-        pub fn variables(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`.
+            props, "Variables", variables, set_variables, get_variables, Val<Json>
         }
     }
 
@@ -1220,10 +1378,14 @@ pub mod function_definition_version {
             ResourceAccessPolicy { props }
         }
 
-        /// `Permission`.
-        pub fn permission(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Permission", value.into());
-            self
+        prop! {
+            /// `ResourceId`.
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `Permission`.
+            props, "Permission", permission, set_permission, get_permission, Val<String>
         }
     }
 }
@@ -1248,22 +1410,24 @@ impl Group {
         Group { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<group::GroupVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<group::GroupVersion>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1370,46 +1534,39 @@ pub mod group {
             GroupVersion { props }
         }
 
-        /// `ConnectorDefinitionVersionArn`.
-        pub fn connector_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectorDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `ConnectorDefinitionVersionArn`.
+            props, "ConnectorDefinitionVersionArn", connector_definition_version_arn, set_connector_definition_version_arn, get_connector_definition_version_arn, Val<String>
         }
 
-        /// `CoreDefinitionVersionArn`.
-        pub fn core_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CoreDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `CoreDefinitionVersionArn`.
+            props, "CoreDefinitionVersionArn", core_definition_version_arn, set_core_definition_version_arn, get_core_definition_version_arn, Val<String>
         }
 
-        /// `DeviceDefinitionVersionArn`.
-        pub fn device_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `DeviceDefinitionVersionArn`.
+            props, "DeviceDefinitionVersionArn", device_definition_version_arn, set_device_definition_version_arn, get_device_definition_version_arn, Val<String>
         }
 
-        /// `FunctionDefinitionVersionArn`.
-        pub fn function_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `FunctionDefinitionVersionArn`.
+            props, "FunctionDefinitionVersionArn", function_definition_version_arn, set_function_definition_version_arn, get_function_definition_version_arn, Val<String>
         }
 
-        /// `LoggerDefinitionVersionArn`.
-        pub fn logger_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoggerDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `LoggerDefinitionVersionArn`.
+            props, "LoggerDefinitionVersionArn", logger_definition_version_arn, set_logger_definition_version_arn, get_logger_definition_version_arn, Val<String>
         }
 
-        /// `ResourceDefinitionVersionArn`.
-        pub fn resource_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `ResourceDefinitionVersionArn`.
+            props, "ResourceDefinitionVersionArn", resource_definition_version_arn, set_resource_definition_version_arn, get_resource_definition_version_arn, Val<String>
         }
 
-        /// `SubscriptionDefinitionVersionArn`.
-        pub fn subscription_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubscriptionDefinitionVersionArn", value.into());
-            self
+        prop! {
+            /// `SubscriptionDefinitionVersionArn`.
+            props, "SubscriptionDefinitionVersionArn", subscription_definition_version_arn, set_subscription_definition_version_arn, get_subscription_definition_version_arn, Val<String>
         }
     }
 }
@@ -1434,46 +1591,44 @@ impl GroupVersion {
         GroupVersion { core }
     }
 
-    /// `ConnectorDefinitionVersionArn`.
-    pub fn connector_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectorDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `ConnectorDefinitionVersionArn`.
+        core.props, "ConnectorDefinitionVersionArn", connector_definition_version_arn, set_connector_definition_version_arn, get_connector_definition_version_arn, Val<String>
     }
 
-    /// `CoreDefinitionVersionArn`.
-    pub fn core_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CoreDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `CoreDefinitionVersionArn`.
+        core.props, "CoreDefinitionVersionArn", core_definition_version_arn, set_core_definition_version_arn, get_core_definition_version_arn, Val<String>
     }
 
-    /// `DeviceDefinitionVersionArn`.
-    pub fn device_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeviceDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `DeviceDefinitionVersionArn`.
+        core.props, "DeviceDefinitionVersionArn", device_definition_version_arn, set_device_definition_version_arn, get_device_definition_version_arn, Val<String>
     }
 
-    /// `FunctionDefinitionVersionArn`.
-    pub fn function_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FunctionDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `FunctionDefinitionVersionArn`.
+        core.props, "FunctionDefinitionVersionArn", function_definition_version_arn, set_function_definition_version_arn, get_function_definition_version_arn, Val<String>
     }
 
-    /// `LoggerDefinitionVersionArn`.
-    pub fn logger_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoggerDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `GroupId`.
+        core.props, "GroupId", _, set_group_id, get_group_id, Val<String>
     }
 
-    /// `ResourceDefinitionVersionArn`.
-    pub fn resource_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `LoggerDefinitionVersionArn`.
+        core.props, "LoggerDefinitionVersionArn", logger_definition_version_arn, set_logger_definition_version_arn, get_logger_definition_version_arn, Val<String>
     }
 
-    /// `SubscriptionDefinitionVersionArn`.
-    pub fn subscription_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubscriptionDefinitionVersionArn", value.into());
-        self
+    prop! {
+        /// `ResourceDefinitionVersionArn`.
+        core.props, "ResourceDefinitionVersionArn", resource_definition_version_arn, set_resource_definition_version_arn, get_resource_definition_version_arn, Val<String>
+    }
+
+    prop! {
+        /// `SubscriptionDefinitionVersionArn`.
+        core.props, "SubscriptionDefinitionVersionArn", subscription_definition_version_arn, set_subscription_definition_version_arn, get_subscription_definition_version_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1510,16 +1665,19 @@ impl LoggerDefinition {
         LoggerDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<logger_definition::LoggerDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<logger_definition::LoggerDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1580,6 +1738,11 @@ pub mod logger_definition {
             props.set("Loggers", loggers.into());
             LoggerDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Loggers`.
+            props, "Loggers", _, set_loggers, get_loggers, Val<List<Logger>>
+        }
     }
 
     /// `AWS::Greengrass::LoggerDefinition.Logger`.
@@ -1610,10 +1773,29 @@ pub mod logger_definition {
             Logger { props }
         }
 
-        /// `Space`.
-        pub fn space(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Space", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Level`.
+            props, "Level", _, set_level, get_level, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Component`.
+            props, "Component", _, set_component, get_component, Val<String>
+        }
+
+        prop! {
+            /// `Space`.
+            props, "Space", space, set_space, get_space, Val<i64>
         }
     }
 }
@@ -1642,6 +1824,16 @@ impl LoggerDefinitionVersion {
         core.set("Loggers", loggers.into());
         core.set("LoggerDefinitionId", logger_definition_id.into());
         LoggerDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `LoggerDefinitionId`.
+        core.props, "LoggerDefinitionId", _, set_logger_definition_id, get_logger_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Loggers`.
+        core.props, "Loggers", _, set_loggers, get_loggers, Val<List<logger_definition_version::Logger>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1689,10 +1881,29 @@ pub mod logger_definition_version {
             Logger { props }
         }
 
-        /// `Space`.
-        pub fn space(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Space", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Level`.
+            props, "Level", _, set_level, get_level, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Component`.
+            props, "Component", _, set_component, get_component, Val<String>
+        }
+
+        prop! {
+            /// `Space`.
+            props, "Space", space, set_space, get_space, Val<i64>
         }
     }
 }
@@ -1718,16 +1929,19 @@ impl ResourceDefinition {
         ResourceDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<resource_definition::ResourceDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<resource_definition::ResourceDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1788,6 +2002,11 @@ pub mod resource_definition {
             props.set("Resources", resources.into());
             ResourceDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Resources`.
+            props, "Resources", _, set_resources, get_resources, Val<List<ResourceInstance>>
+        }
     }
 
     /// `AWS::Greengrass::ResourceDefinition.ResourceInstance`.
@@ -1814,6 +2033,21 @@ pub mod resource_definition {
             props.set("Name", name.into());
             ResourceInstance { props }
         }
+
+        prop! {
+            /// `ResourceDataContainer`.
+            props, "ResourceDataContainer", _, set_resource_data_container, get_resource_data_container, Val<ResourceDataContainer>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::Greengrass::ResourceDefinition.ResourceDataContainer`.
@@ -1831,34 +2065,29 @@ pub mod resource_definition {
             ResourceDataContainer { props }
         }
 
-        /// `LocalDeviceResourceData`.
-        pub fn local_device_resource_data(mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> Self {
-            self.props.set("LocalDeviceResourceData", value.into());
-            self
+        prop! {
+            /// `LocalDeviceResourceData`.
+            props, "LocalDeviceResourceData", local_device_resource_data, set_local_device_resource_data, get_local_device_resource_data, Val<LocalDeviceResourceData>
         }
 
-        /// `LocalVolumeResourceData`.
-        pub fn local_volume_resource_data(mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> Self {
-            self.props.set("LocalVolumeResourceData", value.into());
-            self
+        prop! {
+            /// `LocalVolumeResourceData`.
+            props, "LocalVolumeResourceData", local_volume_resource_data, set_local_volume_resource_data, get_local_volume_resource_data, Val<LocalVolumeResourceData>
         }
 
-        /// `S3MachineLearningModelResourceData`.
-        pub fn s3_machine_learning_model_resource_data(mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> Self {
-            self.props.set("S3MachineLearningModelResourceData", value.into());
-            self
+        prop! {
+            /// `S3MachineLearningModelResourceData`.
+            props, "S3MachineLearningModelResourceData", s3_machine_learning_model_resource_data, set_s3_machine_learning_model_resource_data, get_s3_machine_learning_model_resource_data, Val<S3MachineLearningModelResourceData>
         }
 
-        /// `SageMakerMachineLearningModelResourceData`.
-        pub fn sage_maker_machine_learning_model_resource_data(mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> Self {
-            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
-            self
+        prop! {
+            /// `SageMakerMachineLearningModelResourceData`.
+            props, "SageMakerMachineLearningModelResourceData", sage_maker_machine_learning_model_resource_data, set_sage_maker_machine_learning_model_resource_data, get_sage_maker_machine_learning_model_resource_data, Val<SageMakerMachineLearningModelResourceData>
         }
 
-        /// `SecretsManagerSecretResourceData`.
-        pub fn secrets_manager_secret_resource_data(mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> Self {
-            self.props.set("SecretsManagerSecretResourceData", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretResourceData`.
+            props, "SecretsManagerSecretResourceData", secrets_manager_secret_resource_data, set_secrets_manager_secret_resource_data, get_secrets_manager_secret_resource_data, Val<SecretsManagerSecretResourceData>
         }
     }
 
@@ -1879,10 +2108,14 @@ pub mod resource_definition {
             LocalDeviceResourceData { props }
         }
 
-        /// `GroupOwnerSetting`.
-        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
-            self.props.set("GroupOwnerSetting", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        }
+
+        prop! {
+            /// `GroupOwnerSetting`.
+            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
         }
     }
 
@@ -1903,10 +2136,14 @@ pub mod resource_definition {
             GroupOwnerSetting { props }
         }
 
-        /// `GroupOwner`.
-        pub fn group_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupOwner", value.into());
-            self
+        prop! {
+            /// `AutoAddGroupOwner`.
+            props, "AutoAddGroupOwner", _, set_auto_add_group_owner, get_auto_add_group_owner, Val<bool>
+        }
+
+        prop! {
+            /// `GroupOwner`.
+            props, "GroupOwner", group_owner, set_group_owner, get_group_owner, Val<String>
         }
     }
 
@@ -1932,10 +2169,19 @@ pub mod resource_definition {
             LocalVolumeResourceData { props }
         }
 
-        /// `GroupOwnerSetting`.
-        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
-            self.props.set("GroupOwnerSetting", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `GroupOwnerSetting`.
+            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
         }
     }
 
@@ -1958,10 +2204,19 @@ pub mod resource_definition {
             S3MachineLearningModelResourceData { props }
         }
 
-        /// `OwnerSetting`.
-        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
-            self.props.set("OwnerSetting", value.into());
-            self
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `OwnerSetting`.
+            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
         }
     }
 
@@ -1985,6 +2240,16 @@ pub mod resource_definition {
             props.set("GroupOwner", group_owner.into());
             props.set("GroupPermission", group_permission.into());
             ResourceDownloadOwnerSetting { props }
+        }
+
+        prop! {
+            /// `GroupOwner`.
+            props, "GroupOwner", _, set_group_owner, get_group_owner, Val<String>
+        }
+
+        prop! {
+            /// `GroupPermission`.
+            props, "GroupPermission", _, set_group_permission, get_group_permission, Val<String>
         }
     }
 
@@ -2010,10 +2275,19 @@ pub mod resource_definition {
             SageMakerMachineLearningModelResourceData { props }
         }
 
-        /// `OwnerSetting`.
-        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
-            self.props.set("OwnerSetting", value.into());
-            self
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `SageMakerJobArn`.
+            props, "SageMakerJobArn", _, set_sage_maker_job_arn, get_sage_maker_job_arn, Val<String>
+        }
+
+        prop! {
+            /// `OwnerSetting`.
+            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
         }
     }
 
@@ -2034,10 +2308,14 @@ pub mod resource_definition {
             SecretsManagerSecretResourceData { props }
         }
 
-        /// `AdditionalStagingLabelsToDownload`.
-        pub fn additional_staging_labels_to_download(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdditionalStagingLabelsToDownload", value.into());
-            self
+        prop! {
+            /// `ARN`.
+            props, "ARN", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalStagingLabelsToDownload`.
+            props, "AdditionalStagingLabelsToDownload", additional_staging_labels_to_download, set_additional_staging_labels_to_download, get_additional_staging_labels_to_download, Val<List<String>>
         }
     }
 }
@@ -2066,6 +2344,16 @@ impl ResourceDefinitionVersion {
         core.set("Resources", resources.into());
         core.set("ResourceDefinitionId", resource_definition_id.into());
         ResourceDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `ResourceDefinitionId`.
+        core.props, "ResourceDefinitionId", _, set_resource_definition_id, get_resource_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Resources`.
+        core.props, "Resources", _, set_resources, get_resources, Val<List<resource_definition_version::ResourceInstance>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2110,6 +2398,21 @@ pub mod resource_definition_version {
             props.set("Name", name.into());
             ResourceInstance { props }
         }
+
+        prop! {
+            /// `ResourceDataContainer`.
+            props, "ResourceDataContainer", _, set_resource_data_container, get_resource_data_container, Val<ResourceDataContainer>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::Greengrass::ResourceDefinitionVersion.ResourceDataContainer`.
@@ -2127,34 +2430,29 @@ pub mod resource_definition_version {
             ResourceDataContainer { props }
         }
 
-        /// `LocalDeviceResourceData`.
-        pub fn local_device_resource_data(mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> Self {
-            self.props.set("LocalDeviceResourceData", value.into());
-            self
+        prop! {
+            /// `LocalDeviceResourceData`.
+            props, "LocalDeviceResourceData", local_device_resource_data, set_local_device_resource_data, get_local_device_resource_data, Val<LocalDeviceResourceData>
         }
 
-        /// `LocalVolumeResourceData`.
-        pub fn local_volume_resource_data(mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> Self {
-            self.props.set("LocalVolumeResourceData", value.into());
-            self
+        prop! {
+            /// `LocalVolumeResourceData`.
+            props, "LocalVolumeResourceData", local_volume_resource_data, set_local_volume_resource_data, get_local_volume_resource_data, Val<LocalVolumeResourceData>
         }
 
-        /// `S3MachineLearningModelResourceData`.
-        pub fn s3_machine_learning_model_resource_data(mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> Self {
-            self.props.set("S3MachineLearningModelResourceData", value.into());
-            self
+        prop! {
+            /// `S3MachineLearningModelResourceData`.
+            props, "S3MachineLearningModelResourceData", s3_machine_learning_model_resource_data, set_s3_machine_learning_model_resource_data, get_s3_machine_learning_model_resource_data, Val<S3MachineLearningModelResourceData>
         }
 
-        /// `SageMakerMachineLearningModelResourceData`.
-        pub fn sage_maker_machine_learning_model_resource_data(mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> Self {
-            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
-            self
+        prop! {
+            /// `SageMakerMachineLearningModelResourceData`.
+            props, "SageMakerMachineLearningModelResourceData", sage_maker_machine_learning_model_resource_data, set_sage_maker_machine_learning_model_resource_data, get_sage_maker_machine_learning_model_resource_data, Val<SageMakerMachineLearningModelResourceData>
         }
 
-        /// `SecretsManagerSecretResourceData`.
-        pub fn secrets_manager_secret_resource_data(mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> Self {
-            self.props.set("SecretsManagerSecretResourceData", value.into());
-            self
+        prop! {
+            /// `SecretsManagerSecretResourceData`.
+            props, "SecretsManagerSecretResourceData", secrets_manager_secret_resource_data, set_secrets_manager_secret_resource_data, get_secrets_manager_secret_resource_data, Val<SecretsManagerSecretResourceData>
         }
     }
 
@@ -2175,10 +2473,14 @@ pub mod resource_definition_version {
             LocalDeviceResourceData { props }
         }
 
-        /// `GroupOwnerSetting`.
-        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
-            self.props.set("GroupOwnerSetting", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        }
+
+        prop! {
+            /// `GroupOwnerSetting`.
+            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
         }
     }
 
@@ -2199,10 +2501,14 @@ pub mod resource_definition_version {
             GroupOwnerSetting { props }
         }
 
-        /// `GroupOwner`.
-        pub fn group_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupOwner", value.into());
-            self
+        prop! {
+            /// `AutoAddGroupOwner`.
+            props, "AutoAddGroupOwner", _, set_auto_add_group_owner, get_auto_add_group_owner, Val<bool>
+        }
+
+        prop! {
+            /// `GroupOwner`.
+            props, "GroupOwner", group_owner, set_group_owner, get_group_owner, Val<String>
         }
     }
 
@@ -2228,10 +2534,19 @@ pub mod resource_definition_version {
             LocalVolumeResourceData { props }
         }
 
-        /// `GroupOwnerSetting`.
-        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
-            self.props.set("GroupOwnerSetting", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `GroupOwnerSetting`.
+            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
         }
     }
 
@@ -2254,10 +2569,19 @@ pub mod resource_definition_version {
             S3MachineLearningModelResourceData { props }
         }
 
-        /// `OwnerSetting`.
-        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
-            self.props.set("OwnerSetting", value.into());
-            self
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `OwnerSetting`.
+            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
         }
     }
 
@@ -2281,6 +2605,16 @@ pub mod resource_definition_version {
             props.set("GroupOwner", group_owner.into());
             props.set("GroupPermission", group_permission.into());
             ResourceDownloadOwnerSetting { props }
+        }
+
+        prop! {
+            /// `GroupOwner`.
+            props, "GroupOwner", _, set_group_owner, get_group_owner, Val<String>
+        }
+
+        prop! {
+            /// `GroupPermission`.
+            props, "GroupPermission", _, set_group_permission, get_group_permission, Val<String>
         }
     }
 
@@ -2306,10 +2640,19 @@ pub mod resource_definition_version {
             SageMakerMachineLearningModelResourceData { props }
         }
 
-        /// `OwnerSetting`.
-        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
-            self.props.set("OwnerSetting", value.into());
-            self
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        }
+
+        prop! {
+            /// `SageMakerJobArn`.
+            props, "SageMakerJobArn", _, set_sage_maker_job_arn, get_sage_maker_job_arn, Val<String>
+        }
+
+        prop! {
+            /// `OwnerSetting`.
+            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
         }
     }
 
@@ -2330,10 +2673,14 @@ pub mod resource_definition_version {
             SecretsManagerSecretResourceData { props }
         }
 
-        /// `AdditionalStagingLabelsToDownload`.
-        pub fn additional_staging_labels_to_download(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdditionalStagingLabelsToDownload", value.into());
-            self
+        prop! {
+            /// `ARN`.
+            props, "ARN", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `AdditionalStagingLabelsToDownload`.
+            props, "AdditionalStagingLabelsToDownload", additional_staging_labels_to_download, set_additional_staging_labels_to_download, get_additional_staging_labels_to_download, Val<List<String>>
         }
     }
 }
@@ -2359,16 +2706,19 @@ impl SubscriptionDefinition {
         SubscriptionDefinition { core }
     }
 
-    /// `InitialVersion`.
-    pub fn initial_version(mut self, value: impl Into<Val<subscription_definition::SubscriptionDefinitionVersion>>) -> Self {
-        self.core.set("InitialVersion", value.into());
-        self
+    prop! {
+        /// `InitialVersion`.
+        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<subscription_definition::SubscriptionDefinitionVersion>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2429,6 +2779,11 @@ pub mod subscription_definition {
             props.set("Subscriptions", subscriptions.into());
             SubscriptionDefinitionVersion { props }
         }
+
+        prop! {
+            /// `Subscriptions`.
+            props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<Subscription>>
+        }
     }
 
     /// `AWS::Greengrass::SubscriptionDefinition.Subscription`.
@@ -2458,6 +2813,26 @@ pub mod subscription_definition {
             props.set("Subject", subject.into());
             Subscription { props }
         }
+
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Subject`.
+            props, "Subject", _, set_subject, get_subject, Val<String>
+        }
     }
 }
 
@@ -2485,6 +2860,16 @@ impl SubscriptionDefinitionVersion {
         core.set("SubscriptionDefinitionId", subscription_definition_id.into());
         core.set("Subscriptions", subscriptions.into());
         SubscriptionDefinitionVersion { core }
+    }
+
+    prop! {
+        /// `SubscriptionDefinitionId`.
+        core.props, "SubscriptionDefinitionId", _, set_subscription_definition_id, get_subscription_definition_id, Val<String>
+    }
+
+    prop! {
+        /// `Subscriptions`.
+        core.props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<subscription_definition_version::Subscription>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2530,6 +2915,26 @@ pub mod subscription_definition_version {
             props.set("Source", source.into());
             props.set("Subject", subject.into());
             Subscription { props }
+        }
+
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Subject`.
+            props, "Subject", _, set_subject, get_subject, Val<String>
         }
     }
 }

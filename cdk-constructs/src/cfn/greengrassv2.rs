@@ -39,22 +39,19 @@ impl ComponentVersion {
         ComponentVersion { core }
     }
 
-    /// `InlineRecipe`.
-    pub fn inline_recipe(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InlineRecipe", value.into());
-        self
+    prop! {
+        /// `InlineRecipe`.
+        core.props, "InlineRecipe", inline_recipe, set_inline_recipe, get_inline_recipe, Val<String>
     }
 
-    /// `LambdaFunction`.
-    pub fn lambda_function(mut self, value: impl Into<Val<component_version::LambdaFunctionRecipeSource>>) -> Self {
-        self.core.set("LambdaFunction", value.into());
-        self
+    prop! {
+        /// `LambdaFunction`.
+        core.props, "LambdaFunction", lambda_function, set_lambda_function, get_lambda_function, Val<component_version::LambdaFunctionRecipeSource>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,40 +99,34 @@ pub mod component_version {
             LambdaFunctionRecipeSource { props }
         }
 
-        /// `ComponentDependencies`.
-        pub fn component_dependencies(mut self, value: impl Into<Val<Map<ComponentDependencyRequirement>>>) -> Self {
-            self.props.set("ComponentDependencies", value.into());
-            self
+        prop! {
+            /// `ComponentDependencies`.
+            props, "ComponentDependencies", component_dependencies, set_component_dependencies, get_component_dependencies, Val<Map<ComponentDependencyRequirement>>
         }
 
-        /// `ComponentLambdaParameters`.
-        pub fn component_lambda_parameters(mut self, value: impl Into<Val<LambdaExecutionParameters>>) -> Self {
-            self.props.set("ComponentLambdaParameters", value.into());
-            self
+        prop! {
+            /// `ComponentLambdaParameters`.
+            props, "ComponentLambdaParameters", component_lambda_parameters, set_component_lambda_parameters, get_component_lambda_parameters, Val<LambdaExecutionParameters>
         }
 
-        /// `ComponentName`.
-        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentName", value.into());
-            self
+        prop! {
+            /// `ComponentName`.
+            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
         }
 
-        /// `ComponentPlatforms`.
-        pub fn component_platforms(mut self, value: impl Into<Val<List<ComponentPlatform>>>) -> Self {
-            self.props.set("ComponentPlatforms", value.into());
-            self
+        prop! {
+            /// `ComponentPlatforms`.
+            props, "ComponentPlatforms", component_platforms, set_component_platforms, get_component_platforms, Val<List<ComponentPlatform>>
         }
 
-        /// `ComponentVersion`.
-        pub fn component_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentVersion", value.into());
-            self
+        prop! {
+            /// `ComponentVersion`.
+            props, "ComponentVersion", component_version, set_component_version, get_component_version, Val<String>
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
     }
 
@@ -154,16 +145,14 @@ pub mod component_version {
             ComponentDependencyRequirement { props }
         }
 
-        /// `DependencyType`.
-        pub fn dependency_type(mut self, value: impl Into<Val<ComponentDependencyRequirementDependencyType>>) -> Self {
-            self.props.set("DependencyType", value.into());
-            self
+        prop! {
+            /// `DependencyType`.
+            props, "DependencyType", dependency_type, set_dependency_type, get_dependency_type, Val<ComponentDependencyRequirementDependencyType>
         }
 
-        /// `VersionRequirement`.
-        pub fn version_requirement(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionRequirement", value.into());
-            self
+        prop! {
+            /// `VersionRequirement`.
+            props, "VersionRequirement", version_requirement, set_version_requirement, get_version_requirement, Val<String>
         }
     }
 
@@ -195,70 +184,59 @@ pub mod component_version {
             LambdaExecutionParameters { props }
         }
 
-        /// `EnvironmentVariables`.
-        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
         }
 
-        /// `EventSources`.
-        pub fn event_sources(mut self, value: impl Into<Val<List<LambdaEventSource>>>) -> Self {
-            self.props.set("EventSources", value.into());
-            self
+        prop! {
+            /// `EventSources`.
+            props, "EventSources", event_sources, set_event_sources, get_event_sources, Val<List<LambdaEventSource>>
         }
 
-        /// `ExecArgs`.
-        pub fn exec_args(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExecArgs", value.into());
-            self
+        prop! {
+            /// `ExecArgs`.
+            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<List<String>>
         }
 
-        /// `InputPayloadEncodingType`.
-        pub fn input_payload_encoding_type(mut self, value: impl Into<Val<LambdaExecutionParametersInputPayloadEncodingType>>) -> Self {
-            self.props.set("InputPayloadEncodingType", value.into());
-            self
+        prop! {
+            /// `InputPayloadEncodingType`.
+            props, "InputPayloadEncodingType", input_payload_encoding_type, set_input_payload_encoding_type, get_input_payload_encoding_type, Val<LambdaExecutionParametersInputPayloadEncodingType>
         }
 
-        /// `LinuxProcessParams`.
-        pub fn linux_process_params(mut self, value: impl Into<Val<LambdaLinuxProcessParams>>) -> Self {
-            self.props.set("LinuxProcessParams", value.into());
-            self
+        prop! {
+            /// `LinuxProcessParams`.
+            props, "LinuxProcessParams", linux_process_params, set_linux_process_params, get_linux_process_params, Val<LambdaLinuxProcessParams>
         }
 
-        /// `MaxIdleTimeInSeconds`.
-        pub fn max_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxIdleTimeInSeconds", value.into());
-            self
+        prop! {
+            /// `MaxIdleTimeInSeconds`.
+            props, "MaxIdleTimeInSeconds", max_idle_time_in_seconds, set_max_idle_time_in_seconds, get_max_idle_time_in_seconds, Val<i64>
         }
 
-        /// `MaxInstancesCount`.
-        pub fn max_instances_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxInstancesCount", value.into());
-            self
+        prop! {
+            /// `MaxInstancesCount`.
+            props, "MaxInstancesCount", max_instances_count, set_max_instances_count, get_max_instances_count, Val<i64>
         }
 
-        /// `MaxQueueSize`.
-        pub fn max_queue_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxQueueSize", value.into());
-            self
+        prop! {
+            /// `MaxQueueSize`.
+            props, "MaxQueueSize", max_queue_size, set_max_queue_size, get_max_queue_size, Val<i64>
         }
 
-        /// `Pinned`.
-        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Pinned", value.into());
-            self
+        prop! {
+            /// `Pinned`.
+            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
         }
 
-        /// `StatusTimeoutInSeconds`.
-        pub fn status_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StatusTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `StatusTimeoutInSeconds`.
+            props, "StatusTimeoutInSeconds", status_timeout_in_seconds, set_status_timeout_in_seconds, get_status_timeout_in_seconds, Val<i64>
         }
 
-        /// `TimeoutInSeconds`.
-        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -277,16 +255,14 @@ pub mod component_version {
             LambdaEventSource { props }
         }
 
-        /// `Topic`.
-        pub fn topic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Topic", value.into());
-            self
+        prop! {
+            /// `Topic`.
+            props, "Topic", topic, set_topic, get_topic, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<LambdaEventSourceType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<LambdaEventSourceType>
         }
     }
 
@@ -331,16 +307,14 @@ pub mod component_version {
             LambdaLinuxProcessParams { props }
         }
 
-        /// `ContainerParams`.
-        pub fn container_params(mut self, value: impl Into<Val<LambdaContainerParams>>) -> Self {
-            self.props.set("ContainerParams", value.into());
-            self
+        prop! {
+            /// `ContainerParams`.
+            props, "ContainerParams", container_params, set_container_params, get_container_params, Val<LambdaContainerParams>
         }
 
-        /// `IsolationMode`.
-        pub fn isolation_mode(mut self, value: impl Into<Val<LambdaLinuxProcessParamsIsolationMode>>) -> Self {
-            self.props.set("IsolationMode", value.into());
-            self
+        prop! {
+            /// `IsolationMode`.
+            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<LambdaLinuxProcessParamsIsolationMode>
         }
     }
 
@@ -359,28 +333,24 @@ pub mod component_version {
             LambdaContainerParams { props }
         }
 
-        /// `Devices`.
-        pub fn devices(mut self, value: impl Into<Val<List<LambdaDeviceMount>>>) -> Self {
-            self.props.set("Devices", value.into());
-            self
+        prop! {
+            /// `Devices`.
+            props, "Devices", devices, set_devices, get_devices, Val<List<LambdaDeviceMount>>
         }
 
-        /// `MemorySizeInKB`.
-        pub fn memory_size_in_kb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemorySizeInKB", value.into());
-            self
+        prop! {
+            /// `MemorySizeInKB`.
+            props, "MemorySizeInKB", memory_size_in_kb, set_memory_size_in_kb, get_memory_size_in_kb, Val<i64>
         }
 
-        /// `MountROSysfs`.
-        pub fn mount_ro_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MountROSysfs", value.into());
-            self
+        prop! {
+            /// `MountROSysfs`.
+            props, "MountROSysfs", mount_ro_sysfs, set_mount_ro_sysfs, get_mount_ro_sysfs, Val<bool>
         }
 
-        /// `Volumes`.
-        pub fn volumes(mut self, value: impl Into<Val<List<LambdaVolumeMount>>>) -> Self {
-            self.props.set("Volumes", value.into());
-            self
+        prop! {
+            /// `Volumes`.
+            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<LambdaVolumeMount>>
         }
     }
 
@@ -399,22 +369,19 @@ pub mod component_version {
             LambdaDeviceMount { props }
         }
 
-        /// `AddGroupOwner`.
-        pub fn add_group_owner(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddGroupOwner", value.into());
-            self
+        prop! {
+            /// `AddGroupOwner`.
+            props, "AddGroupOwner", add_group_owner, set_add_group_owner, get_add_group_owner, Val<bool>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `Permission`.
-        pub fn permission(mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> Self {
-            self.props.set("Permission", value.into());
-            self
+        prop! {
+            /// `Permission`.
+            props, "Permission", permission, set_permission, get_permission, Val<LambdaFilesystemPermission>
         }
     }
 
@@ -446,28 +413,24 @@ pub mod component_version {
             LambdaVolumeMount { props }
         }
 
-        /// `AddGroupOwner`.
-        pub fn add_group_owner(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddGroupOwner", value.into());
-            self
+        prop! {
+            /// `AddGroupOwner`.
+            props, "AddGroupOwner", add_group_owner, set_add_group_owner, get_add_group_owner, Val<bool>
         }
 
-        /// `DestinationPath`.
-        pub fn destination_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPath", value.into());
-            self
+        prop! {
+            /// `DestinationPath`.
+            props, "DestinationPath", destination_path, set_destination_path, get_destination_path, Val<String>
         }
 
-        /// `Permission`.
-        pub fn permission(mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> Self {
-            self.props.set("Permission", value.into());
-            self
+        prop! {
+            /// `Permission`.
+            props, "Permission", permission, set_permission, get_permission, Val<LambdaFilesystemPermission>
         }
 
-        /// `SourcePath`.
-        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePath", value.into());
-            self
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
         }
     }
 
@@ -499,16 +462,14 @@ pub mod component_version {
             ComponentPlatform { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 }
@@ -533,40 +494,39 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `Components`.
-    pub fn components(mut self, value: impl Into<Val<Map<deployment::ComponentDeploymentSpecification>>>) -> Self {
-        self.core.set("Components", value.into());
-        self
+    prop! {
+        /// `Components`.
+        core.props, "Components", components, set_components, get_components, Val<Map<deployment::ComponentDeploymentSpecification>>
     }
 
-    /// `DeploymentName`.
-    pub fn deployment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentName", value.into());
-        self
+    prop! {
+        /// `DeploymentName`.
+        core.props, "DeploymentName", deployment_name, set_deployment_name, get_deployment_name, Val<String>
     }
 
-    /// `DeploymentPolicies`.
-    pub fn deployment_policies(mut self, value: impl Into<Val<deployment::DeploymentPolicies>>) -> Self {
-        self.core.set("DeploymentPolicies", value.into());
-        self
+    prop! {
+        /// `DeploymentPolicies`.
+        core.props, "DeploymentPolicies", deployment_policies, set_deployment_policies, get_deployment_policies, Val<deployment::DeploymentPolicies>
     }
 
-    /// `IotJobConfiguration`.
-    pub fn iot_job_configuration(mut self, value: impl Into<Val<deployment::DeploymentIoTJobConfiguration>>) -> Self {
-        self.core.set("IotJobConfiguration", value.into());
-        self
+    prop! {
+        /// `IotJobConfiguration`.
+        core.props, "IotJobConfiguration", iot_job_configuration, set_iot_job_configuration, get_iot_job_configuration, Val<deployment::DeploymentIoTJobConfiguration>
     }
 
-    /// `ParentTargetArn`.
-    pub fn parent_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentTargetArn", value.into());
-        self
+    prop! {
+        /// `ParentTargetArn`.
+        core.props, "ParentTargetArn", parent_target_arn, set_parent_target_arn, get_parent_target_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TargetArn`.
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -602,22 +562,19 @@ pub mod deployment {
             ComponentDeploymentSpecification { props }
         }
 
-        /// `ComponentVersion`.
-        pub fn component_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentVersion", value.into());
-            self
+        prop! {
+            /// `ComponentVersion`.
+            props, "ComponentVersion", component_version, set_component_version, get_component_version, Val<String>
         }
 
-        /// `ConfigurationUpdate`.
-        pub fn configuration_update(mut self, value: impl Into<Val<ComponentConfigurationUpdate>>) -> Self {
-            self.props.set("ConfigurationUpdate", value.into());
-            self
+        prop! {
+            /// `ConfigurationUpdate`.
+            props, "ConfigurationUpdate", configuration_update, set_configuration_update, get_configuration_update, Val<ComponentConfigurationUpdate>
         }
 
-        /// `RunWith`.
-        pub fn run_with(mut self, value: impl Into<Val<ComponentRunWith>>) -> Self {
-            self.props.set("RunWith", value.into());
-            self
+        prop! {
+            /// `RunWith`.
+            props, "RunWith", run_with, set_run_with, get_run_with, Val<ComponentRunWith>
         }
     }
 
@@ -636,16 +593,14 @@ pub mod deployment {
             ComponentConfigurationUpdate { props }
         }
 
-        /// `Merge`.
-        pub fn merge(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Merge", value.into());
-            self
+        prop! {
+            /// `Merge`.
+            props, "Merge", merge, set_merge, get_merge, Val<String>
         }
 
-        /// `Reset`.
-        pub fn reset(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Reset", value.into());
-            self
+        prop! {
+            /// `Reset`.
+            props, "Reset", reset, set_reset, get_reset, Val<List<String>>
         }
     }
 
@@ -664,22 +619,19 @@ pub mod deployment {
             ComponentRunWith { props }
         }
 
-        /// `PosixUser`.
-        pub fn posix_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PosixUser", value.into());
-            self
+        prop! {
+            /// `PosixUser`.
+            props, "PosixUser", posix_user, set_posix_user, get_posix_user, Val<String>
         }
 
-        /// `SystemResourceLimits`.
-        pub fn system_resource_limits(mut self, value: impl Into<Val<SystemResourceLimits>>) -> Self {
-            self.props.set("SystemResourceLimits", value.into());
-            self
+        prop! {
+            /// `SystemResourceLimits`.
+            props, "SystemResourceLimits", system_resource_limits, set_system_resource_limits, get_system_resource_limits, Val<SystemResourceLimits>
         }
 
-        /// `WindowsUser`.
-        pub fn windows_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WindowsUser", value.into());
-            self
+        prop! {
+            /// `WindowsUser`.
+            props, "WindowsUser", windows_user, set_windows_user, get_windows_user, Val<String>
         }
     }
 
@@ -698,16 +650,14 @@ pub mod deployment {
             SystemResourceLimits { props }
         }
 
-        /// `Cpus`.
-        pub fn cpus(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Cpus", value.into());
-            self
+        prop! {
+            /// `Cpus`.
+            props, "Cpus", cpus, set_cpus, get_cpus, Val<f64>
         }
 
-        /// `Memory`.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `Memory`.
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
     }
 
@@ -726,22 +676,19 @@ pub mod deployment {
             DeploymentPolicies { props }
         }
 
-        /// `ComponentUpdatePolicy`.
-        pub fn component_update_policy(mut self, value: impl Into<Val<DeploymentComponentUpdatePolicy>>) -> Self {
-            self.props.set("ComponentUpdatePolicy", value.into());
-            self
+        prop! {
+            /// `ComponentUpdatePolicy`.
+            props, "ComponentUpdatePolicy", component_update_policy, set_component_update_policy, get_component_update_policy, Val<DeploymentComponentUpdatePolicy>
         }
 
-        /// `ConfigurationValidationPolicy`.
-        pub fn configuration_validation_policy(mut self, value: impl Into<Val<DeploymentConfigurationValidationPolicy>>) -> Self {
-            self.props.set("ConfigurationValidationPolicy", value.into());
-            self
+        prop! {
+            /// `ConfigurationValidationPolicy`.
+            props, "ConfigurationValidationPolicy", configuration_validation_policy, set_configuration_validation_policy, get_configuration_validation_policy, Val<DeploymentConfigurationValidationPolicy>
         }
 
-        /// `FailureHandlingPolicy`.
-        pub fn failure_handling_policy(mut self, value: impl Into<Val<DeploymentPoliciesFailureHandlingPolicy>>) -> Self {
-            self.props.set("FailureHandlingPolicy", value.into());
-            self
+        prop! {
+            /// `FailureHandlingPolicy`.
+            props, "FailureHandlingPolicy", failure_handling_policy, set_failure_handling_policy, get_failure_handling_policy, Val<DeploymentPoliciesFailureHandlingPolicy>
         }
     }
 
@@ -760,16 +707,14 @@ pub mod deployment {
             DeploymentComponentUpdatePolicy { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<DeploymentComponentUpdatePolicyAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<DeploymentComponentUpdatePolicyAction>
         }
 
-        /// `TimeoutInSeconds`.
-        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -801,10 +746,9 @@ pub mod deployment {
             DeploymentConfigurationValidationPolicy { props }
         }
 
-        /// `TimeoutInSeconds`.
-        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -836,22 +780,19 @@ pub mod deployment {
             DeploymentIoTJobConfiguration { props }
         }
 
-        /// `AbortConfig`.
-        pub fn abort_config(mut self, value: impl Into<Val<IoTJobAbortConfig>>) -> Self {
-            self.props.set("AbortConfig", value.into());
-            self
+        prop! {
+            /// `AbortConfig`.
+            props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<IoTJobAbortConfig>
         }
 
-        /// `JobExecutionsRolloutConfig`.
-        pub fn job_executions_rollout_config(mut self, value: impl Into<Val<IoTJobExecutionsRolloutConfig>>) -> Self {
-            self.props.set("JobExecutionsRolloutConfig", value.into());
-            self
+        prop! {
+            /// `JobExecutionsRolloutConfig`.
+            props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<IoTJobExecutionsRolloutConfig>
         }
 
-        /// `TimeoutConfig`.
-        pub fn timeout_config(mut self, value: impl Into<Val<IoTJobTimeoutConfig>>) -> Self {
-            self.props.set("TimeoutConfig", value.into());
-            self
+        prop! {
+            /// `TimeoutConfig`.
+            props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<IoTJobTimeoutConfig>
         }
     }
 
@@ -870,6 +811,11 @@ pub mod deployment {
             let mut props = Props::new();
             props.set("CriteriaList", criteria_list.into());
             IoTJobAbortConfig { props }
+        }
+
+        prop! {
+            /// `CriteriaList`.
+            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<IoTJobAbortCriteria>>
         }
     }
 
@@ -899,6 +845,26 @@ pub mod deployment {
             props.set("ThresholdPercentage", threshold_percentage.into());
             props.set("MinNumberOfExecutedThings", min_number_of_executed_things.into());
             IoTJobAbortCriteria { props }
+        }
+
+        prop! {
+            /// `FailureType`.
+            props, "FailureType", _, set_failure_type, get_failure_type, Val<IoTJobAbortCriteriaFailureType>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<IoTJobAbortCriteriaAction>
+        }
+
+        prop! {
+            /// `ThresholdPercentage`.
+            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        }
+
+        prop! {
+            /// `MinNumberOfExecutedThings`.
+            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
         }
     }
 
@@ -946,16 +912,14 @@ pub mod deployment {
             IoTJobExecutionsRolloutConfig { props }
         }
 
-        /// `ExponentialRate`.
-        pub fn exponential_rate(mut self, value: impl Into<Val<IoTJobExponentialRolloutRate>>) -> Self {
-            self.props.set("ExponentialRate", value.into());
-            self
+        prop! {
+            /// `ExponentialRate`.
+            props, "ExponentialRate", exponential_rate, set_exponential_rate, get_exponential_rate, Val<IoTJobExponentialRolloutRate>
         }
 
-        /// `MaximumPerMinute`.
-        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumPerMinute", value.into());
-            self
+        prop! {
+            /// `MaximumPerMinute`.
+            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
         }
     }
 
@@ -983,6 +947,21 @@ pub mod deployment {
             props.set("RateIncreaseCriteria", rate_increase_criteria.into());
             IoTJobExponentialRolloutRate { props }
         }
+
+        prop! {
+            /// `BaseRatePerMinute`.
+            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        }
+
+        prop! {
+            /// `IncrementFactor`.
+            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        }
+
+        prop! {
+            /// `RateIncreaseCriteria`.
+            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<IoTJobRateIncreaseCriteria>
+        }
     }
 
     /// `AWS::GreengrassV2::Deployment.IoTJobRateIncreaseCriteria`.
@@ -1000,16 +979,14 @@ pub mod deployment {
             IoTJobRateIncreaseCriteria { props }
         }
 
-        /// `NumberOfNotifiedThings`.
-        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfNotifiedThings", value.into());
-            self
+        prop! {
+            /// `NumberOfNotifiedThings`.
+            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
         }
 
-        /// `NumberOfSucceededThings`.
-        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfSucceededThings", value.into());
-            self
+        prop! {
+            /// `NumberOfSucceededThings`.
+            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
         }
     }
 
@@ -1028,10 +1005,9 @@ pub mod deployment {
             IoTJobTimeoutConfig { props }
         }
 
-        /// `InProgressTimeoutInMinutes`.
-        pub fn in_progress_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InProgressTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `InProgressTimeoutInMinutes`.
+            props, "InProgressTimeoutInMinutes", in_progress_timeout_in_minutes, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
         }
     }
 }

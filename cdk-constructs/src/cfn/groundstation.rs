@@ -46,10 +46,19 @@ impl Config {
         Config { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConfigData`.
+        core.props, "ConfigData", _, set_config_data, get_config_data, Val<config::ConfigData>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,52 +105,44 @@ pub mod config {
             ConfigData { props }
         }
 
-        /// `AntennaDownlinkConfig`.
-        pub fn antenna_downlink_config(mut self, value: impl Into<Val<AntennaDownlinkConfig>>) -> Self {
-            self.props.set("AntennaDownlinkConfig", value.into());
-            self
+        prop! {
+            /// `AntennaDownlinkConfig`.
+            props, "AntennaDownlinkConfig", antenna_downlink_config, set_antenna_downlink_config, get_antenna_downlink_config, Val<AntennaDownlinkConfig>
         }
 
-        /// `AntennaDownlinkDemodDecodeConfig`.
-        pub fn antenna_downlink_demod_decode_config(mut self, value: impl Into<Val<AntennaDownlinkDemodDecodeConfig>>) -> Self {
-            self.props.set("AntennaDownlinkDemodDecodeConfig", value.into());
-            self
+        prop! {
+            /// `AntennaDownlinkDemodDecodeConfig`.
+            props, "AntennaDownlinkDemodDecodeConfig", antenna_downlink_demod_decode_config, set_antenna_downlink_demod_decode_config, get_antenna_downlink_demod_decode_config, Val<AntennaDownlinkDemodDecodeConfig>
         }
 
-        /// `AntennaUplinkConfig`.
-        pub fn antenna_uplink_config(mut self, value: impl Into<Val<AntennaUplinkConfig>>) -> Self {
-            self.props.set("AntennaUplinkConfig", value.into());
-            self
+        prop! {
+            /// `AntennaUplinkConfig`.
+            props, "AntennaUplinkConfig", antenna_uplink_config, set_antenna_uplink_config, get_antenna_uplink_config, Val<AntennaUplinkConfig>
         }
 
-        /// `DataflowEndpointConfig`.
-        pub fn dataflow_endpoint_config(mut self, value: impl Into<Val<DataflowEndpointConfig>>) -> Self {
-            self.props.set("DataflowEndpointConfig", value.into());
-            self
+        prop! {
+            /// `DataflowEndpointConfig`.
+            props, "DataflowEndpointConfig", dataflow_endpoint_config, set_dataflow_endpoint_config, get_dataflow_endpoint_config, Val<DataflowEndpointConfig>
         }
 
-        /// `S3RecordingConfig`.
-        pub fn s3_recording_config(mut self, value: impl Into<Val<S3RecordingConfig>>) -> Self {
-            self.props.set("S3RecordingConfig", value.into());
-            self
+        prop! {
+            /// `S3RecordingConfig`.
+            props, "S3RecordingConfig", s3_recording_config, set_s3_recording_config, get_s3_recording_config, Val<S3RecordingConfig>
         }
 
-        /// `TelemetrySinkConfig`.
-        pub fn telemetry_sink_config(mut self, value: impl Into<Val<TelemetrySinkConfig>>) -> Self {
-            self.props.set("TelemetrySinkConfig", value.into());
-            self
+        prop! {
+            /// `TelemetrySinkConfig`.
+            props, "TelemetrySinkConfig", telemetry_sink_config, set_telemetry_sink_config, get_telemetry_sink_config, Val<TelemetrySinkConfig>
         }
 
-        /// `TrackingConfig`.
-        pub fn tracking_config(mut self, value: impl Into<Val<TrackingConfig>>) -> Self {
-            self.props.set("TrackingConfig", value.into());
-            self
+        prop! {
+            /// `TrackingConfig`.
+            props, "TrackingConfig", tracking_config, set_tracking_config, get_tracking_config, Val<TrackingConfig>
         }
 
-        /// `UplinkEchoConfig`.
-        pub fn uplink_echo_config(mut self, value: impl Into<Val<UplinkEchoConfig>>) -> Self {
-            self.props.set("UplinkEchoConfig", value.into());
-            self
+        prop! {
+            /// `UplinkEchoConfig`.
+            props, "UplinkEchoConfig", uplink_echo_config, set_uplink_echo_config, get_uplink_echo_config, Val<UplinkEchoConfig>
         }
     }
 
@@ -160,10 +161,9 @@ pub mod config {
             AntennaDownlinkConfig { props }
         }
 
-        /// `SpectrumConfig`.
-        pub fn spectrum_config(mut self, value: impl Into<Val<SpectrumConfig>>) -> Self {
-            self.props.set("SpectrumConfig", value.into());
-            self
+        prop! {
+            /// `SpectrumConfig`.
+            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<SpectrumConfig>
         }
     }
 
@@ -182,22 +182,19 @@ pub mod config {
             SpectrumConfig { props }
         }
 
-        /// `Bandwidth`.
-        pub fn bandwidth(mut self, value: impl Into<Val<FrequencyBandwidth>>) -> Self {
-            self.props.set("Bandwidth", value.into());
-            self
+        prop! {
+            /// `Bandwidth`.
+            props, "Bandwidth", bandwidth, set_bandwidth, get_bandwidth, Val<FrequencyBandwidth>
         }
 
-        /// `CenterFrequency`.
-        pub fn center_frequency(mut self, value: impl Into<Val<Frequency>>) -> Self {
-            self.props.set("CenterFrequency", value.into());
-            self
+        prop! {
+            /// `CenterFrequency`.
+            props, "CenterFrequency", center_frequency, set_center_frequency, get_center_frequency, Val<Frequency>
         }
 
-        /// `Polarization`.
-        pub fn polarization(mut self, value: impl Into<Val<Polarization>>) -> Self {
-            self.props.set("Polarization", value.into());
-            self
+        prop! {
+            /// `Polarization`.
+            props, "Polarization", polarization, set_polarization, get_polarization, Val<Polarization>
         }
     }
 
@@ -216,16 +213,14 @@ pub mod config {
             FrequencyBandwidth { props }
         }
 
-        /// `Units`.
-        pub fn units(mut self, value: impl Into<Val<BandwidthUnits>>) -> Self {
-            self.props.set("Units", value.into());
-            self
+        prop! {
+            /// `Units`.
+            props, "Units", units, set_units, get_units, Val<BandwidthUnits>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<f64>
         }
     }
 
@@ -260,16 +255,14 @@ pub mod config {
             Frequency { props }
         }
 
-        /// `Units`.
-        pub fn units(mut self, value: impl Into<Val<FrequencyUnits>>) -> Self {
-            self.props.set("Units", value.into());
-            self
+        prop! {
+            /// `Units`.
+            props, "Units", units, set_units, get_units, Val<FrequencyUnits>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<f64>
         }
     }
 
@@ -320,22 +313,19 @@ pub mod config {
             AntennaDownlinkDemodDecodeConfig { props }
         }
 
-        /// `DecodeConfig`.
-        pub fn decode_config(mut self, value: impl Into<Val<DecodeConfig>>) -> Self {
-            self.props.set("DecodeConfig", value.into());
-            self
+        prop! {
+            /// `DecodeConfig`.
+            props, "DecodeConfig", decode_config, set_decode_config, get_decode_config, Val<DecodeConfig>
         }
 
-        /// `DemodulationConfig`.
-        pub fn demodulation_config(mut self, value: impl Into<Val<DemodulationConfig>>) -> Self {
-            self.props.set("DemodulationConfig", value.into());
-            self
+        prop! {
+            /// `DemodulationConfig`.
+            props, "DemodulationConfig", demodulation_config, set_demodulation_config, get_demodulation_config, Val<DemodulationConfig>
         }
 
-        /// `SpectrumConfig`.
-        pub fn spectrum_config(mut self, value: impl Into<Val<SpectrumConfig>>) -> Self {
-            self.props.set("SpectrumConfig", value.into());
-            self
+        prop! {
+            /// `SpectrumConfig`.
+            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<SpectrumConfig>
         }
     }
 
@@ -354,10 +344,9 @@ pub mod config {
             DecodeConfig { props }
         }
 
-        /// `UnvalidatedJSON`.
-        pub fn unvalidated_json(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnvalidatedJSON", value.into());
-            self
+        prop! {
+            /// `UnvalidatedJSON`.
+            props, "UnvalidatedJSON", unvalidated_json, set_unvalidated_json, get_unvalidated_json, Val<String>
         }
     }
 
@@ -376,10 +365,9 @@ pub mod config {
             DemodulationConfig { props }
         }
 
-        /// `UnvalidatedJSON`.
-        pub fn unvalidated_json(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnvalidatedJSON", value.into());
-            self
+        prop! {
+            /// `UnvalidatedJSON`.
+            props, "UnvalidatedJSON", unvalidated_json, set_unvalidated_json, get_unvalidated_json, Val<String>
         }
     }
 
@@ -398,22 +386,19 @@ pub mod config {
             AntennaUplinkConfig { props }
         }
 
-        /// `SpectrumConfig`.
-        pub fn spectrum_config(mut self, value: impl Into<Val<UplinkSpectrumConfig>>) -> Self {
-            self.props.set("SpectrumConfig", value.into());
-            self
+        prop! {
+            /// `SpectrumConfig`.
+            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<UplinkSpectrumConfig>
         }
 
-        /// `TargetEirp`.
-        pub fn target_eirp(mut self, value: impl Into<Val<Eirp>>) -> Self {
-            self.props.set("TargetEirp", value.into());
-            self
+        prop! {
+            /// `TargetEirp`.
+            props, "TargetEirp", target_eirp, set_target_eirp, get_target_eirp, Val<Eirp>
         }
 
-        /// `TransmitDisabled`.
-        pub fn transmit_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TransmitDisabled", value.into());
-            self
+        prop! {
+            /// `TransmitDisabled`.
+            props, "TransmitDisabled", transmit_disabled, set_transmit_disabled, get_transmit_disabled, Val<bool>
         }
     }
 
@@ -432,16 +417,14 @@ pub mod config {
             UplinkSpectrumConfig { props }
         }
 
-        /// `CenterFrequency`.
-        pub fn center_frequency(mut self, value: impl Into<Val<Frequency>>) -> Self {
-            self.props.set("CenterFrequency", value.into());
-            self
+        prop! {
+            /// `CenterFrequency`.
+            props, "CenterFrequency", center_frequency, set_center_frequency, get_center_frequency, Val<Frequency>
         }
 
-        /// `Polarization`.
-        pub fn polarization(mut self, value: impl Into<Val<Polarization>>) -> Self {
-            self.props.set("Polarization", value.into());
-            self
+        prop! {
+            /// `Polarization`.
+            props, "Polarization", polarization, set_polarization, get_polarization, Val<Polarization>
         }
     }
 
@@ -460,16 +443,14 @@ pub mod config {
             Eirp { props }
         }
 
-        /// `Units`.
-        pub fn units(mut self, value: impl Into<Val<EirpUnits>>) -> Self {
-            self.props.set("Units", value.into());
-            self
+        prop! {
+            /// `Units`.
+            props, "Units", units, set_units, get_units, Val<EirpUnits>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<f64>
         }
     }
 
@@ -498,16 +479,14 @@ pub mod config {
             DataflowEndpointConfig { props }
         }
 
-        /// `DataflowEndpointName`.
-        pub fn dataflow_endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataflowEndpointName", value.into());
-            self
+        prop! {
+            /// `DataflowEndpointName`.
+            props, "DataflowEndpointName", dataflow_endpoint_name, set_dataflow_endpoint_name, get_dataflow_endpoint_name, Val<String>
         }
 
-        /// `DataflowEndpointRegion`.
-        pub fn dataflow_endpoint_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataflowEndpointRegion", value.into());
-            self
+        prop! {
+            /// `DataflowEndpointRegion`.
+            props, "DataflowEndpointRegion", dataflow_endpoint_region, set_dataflow_endpoint_region, get_dataflow_endpoint_region, Val<String>
         }
     }
 
@@ -526,22 +505,19 @@ pub mod config {
             S3RecordingConfig { props }
         }
 
-        /// `BucketArn`.
-        pub fn bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketArn", value.into());
-            self
+        prop! {
+            /// `BucketArn`.
+            props, "BucketArn", bucket_arn, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -566,6 +542,16 @@ pub mod config {
             props.set("TelemetrySinkData", telemetry_sink_data.into());
             TelemetrySinkConfig { props }
         }
+
+        prop! {
+            /// `TelemetrySinkType`.
+            props, "TelemetrySinkType", _, set_telemetry_sink_type, get_telemetry_sink_type, Val<TelemetrySinkType>
+        }
+
+        prop! {
+            /// `TelemetrySinkData`.
+            props, "TelemetrySinkData", _, set_telemetry_sink_data, get_telemetry_sink_data, Val<TelemetrySinkData>
+        }
     }
 
     /// `AWS::GroundStation::Config.TelemetrySinkData`.
@@ -585,10 +571,9 @@ pub mod config {
             TelemetrySinkData { props }
         }
 
-        /// `KinesisDataStreamData`.
-        pub fn kinesis_data_stream_data(mut self, value: impl Into<Val<KinesisDataStreamData>>) -> Self {
-            self.props.set("KinesisDataStreamData", value.into());
-            self
+        prop! {
+            /// `KinesisDataStreamData`.
+            props, "KinesisDataStreamData", kinesis_data_stream_data, set_kinesis_data_stream_data, get_kinesis_data_stream_data, Val<KinesisDataStreamData>
         }
     }
 
@@ -612,6 +597,16 @@ pub mod config {
             props.set("KinesisRoleArn", kinesis_role_arn.into());
             props.set("KinesisDataStreamArn", kinesis_data_stream_arn.into());
             KinesisDataStreamData { props }
+        }
+
+        prop! {
+            /// `KinesisRoleArn`.
+            props, "KinesisRoleArn", _, set_kinesis_role_arn, get_kinesis_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `KinesisDataStreamArn`.
+            props, "KinesisDataStreamArn", _, set_kinesis_data_stream_arn, get_kinesis_data_stream_arn, Val<String>
         }
     }
 
@@ -640,10 +635,9 @@ pub mod config {
             TrackingConfig { props }
         }
 
-        /// `Autotrack`.
-        pub fn autotrack(mut self, value: impl Into<Val<TrackingConfigAutotrack>>) -> Self {
-            self.props.set("Autotrack", value.into());
-            self
+        prop! {
+            /// `Autotrack`.
+            props, "Autotrack", autotrack, set_autotrack, get_autotrack, Val<TrackingConfigAutotrack>
         }
     }
 
@@ -678,16 +672,14 @@ pub mod config {
             UplinkEchoConfig { props }
         }
 
-        /// `AntennaUplinkConfigArn`.
-        pub fn antenna_uplink_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AntennaUplinkConfigArn", value.into());
-            self
+        prop! {
+            /// `AntennaUplinkConfigArn`.
+            props, "AntennaUplinkConfigArn", antenna_uplink_config_arn, set_antenna_uplink_config_arn, get_antenna_uplink_config_arn, Val<String>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -715,28 +707,30 @@ impl DataflowEndpointGroup {
         DataflowEndpointGroup { core }
     }
 
-    /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that the
-    /// Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
-    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
-    /// enters and exits the POSTPASS state.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPostPassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that
+        /// the Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
+        /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint
+        /// Group enters and exits the POSTPASS state.
+        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
     }
 
-    /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts that
-    /// the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground Station
-    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
-    /// enters and exits the PREPASS state.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPrePassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts
+        /// that the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground
+        /// Station Dataflow Endpoint Group State Change event will be emitted when the Dataflow
+        /// Endpoint Group enters and exits the PREPASS state.
+        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EndpointDetails`.
+        core.props, "EndpointDetails", _, set_endpoint_details, get_endpoint_details, Val<List<dataflow_endpoint_group::EndpointDetails>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -780,22 +774,19 @@ pub mod dataflow_endpoint_group {
             EndpointDetails { props }
         }
 
-        /// `AwsGroundStationAgentEndpoint`: Information about AwsGroundStationAgentEndpoint.
-        pub fn aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<AwsGroundStationAgentEndpoint>>) -> Self {
-            self.props.set("AwsGroundStationAgentEndpoint", value.into());
-            self
+        prop! {
+            /// `AwsGroundStationAgentEndpoint`: Information about AwsGroundStationAgentEndpoint.
+            props, "AwsGroundStationAgentEndpoint", aws_ground_station_agent_endpoint, set_aws_ground_station_agent_endpoint, get_aws_ground_station_agent_endpoint, Val<AwsGroundStationAgentEndpoint>
         }
 
-        /// `Endpoint`.
-        pub fn endpoint(mut self, value: impl Into<Val<DataflowEndpoint>>) -> Self {
-            self.props.set("Endpoint", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<DataflowEndpoint>
         }
 
-        /// `SecurityDetails`.
-        pub fn security_details(mut self, value: impl Into<Val<SecurityDetails>>) -> Self {
-            self.props.set("SecurityDetails", value.into());
-            self
+        prop! {
+            /// `SecurityDetails`.
+            props, "SecurityDetails", security_details, set_security_details, get_security_details, Val<SecurityDetails>
         }
     }
 
@@ -815,34 +806,30 @@ pub mod dataflow_endpoint_group {
             AwsGroundStationAgentEndpoint { props }
         }
 
-        /// `AgentStatus`: The status of AgentEndpoint.
-        pub fn agent_status(mut self, value: impl Into<Val<AgentStatus>>) -> Self {
-            self.props.set("AgentStatus", value.into());
-            self
+        prop! {
+            /// `AgentStatus`: The status of AgentEndpoint.
+            props, "AgentStatus", agent_status, set_agent_status, get_agent_status, Val<AgentStatus>
         }
 
-        /// `AuditResults`: The results of the audit.
-        pub fn audit_results(mut self, value: impl Into<Val<AuditResults>>) -> Self {
-            self.props.set("AuditResults", value.into());
-            self
+        prop! {
+            /// `AuditResults`: The results of the audit.
+            props, "AuditResults", audit_results, set_audit_results, get_audit_results, Val<AuditResults>
         }
 
-        /// `EgressAddress`: Egress address of AgentEndpoint with an optional mtu.
-        pub fn egress_address(mut self, value: impl Into<Val<ConnectionDetails>>) -> Self {
-            self.props.set("EgressAddress", value.into());
-            self
+        prop! {
+            /// `EgressAddress`: Egress address of AgentEndpoint with an optional mtu.
+            props, "EgressAddress", egress_address, set_egress_address, get_egress_address, Val<ConnectionDetails>
         }
 
-        /// `IngressAddress`: Ingress address of AgentEndpoint with a port range and an optional mtu.
-        pub fn ingress_address(mut self, value: impl Into<Val<RangedConnectionDetails>>) -> Self {
-            self.props.set("IngressAddress", value.into());
-            self
+        prop! {
+            /// `IngressAddress`: Ingress address of AgentEndpoint with a port range and an optional
+            /// mtu.
+            props, "IngressAddress", ingress_address, set_ingress_address, get_ingress_address, Val<RangedConnectionDetails>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -894,16 +881,14 @@ pub mod dataflow_endpoint_group {
             ConnectionDetails { props }
         }
 
-        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Mtu", value.into());
-            self
+        prop! {
+            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
         }
 
-        /// `SocketAddress`.
-        pub fn socket_address(mut self, value: impl Into<Val<SocketAddress>>) -> Self {
-            self.props.set("SocketAddress", value.into());
-            self
+        prop! {
+            /// `SocketAddress`.
+            props, "SocketAddress", socket_address, set_socket_address, get_socket_address, Val<SocketAddress>
         }
     }
 
@@ -922,16 +907,14 @@ pub mod dataflow_endpoint_group {
             SocketAddress { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -951,16 +934,14 @@ pub mod dataflow_endpoint_group {
             RangedConnectionDetails { props }
         }
 
-        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Mtu", value.into());
-            self
+        prop! {
+            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
         }
 
-        /// `SocketAddress`: A socket address with a port range.
-        pub fn socket_address(mut self, value: impl Into<Val<RangedSocketAddress>>) -> Self {
-            self.props.set("SocketAddress", value.into());
-            self
+        prop! {
+            /// `SocketAddress`: A socket address with a port range.
+            props, "SocketAddress", socket_address, set_socket_address, get_socket_address, Val<RangedSocketAddress>
         }
     }
 
@@ -980,16 +961,14 @@ pub mod dataflow_endpoint_group {
             RangedSocketAddress { props }
         }
 
-        /// `Name`: IPv4 socket address.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: IPv4 socket address.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `PortRange`: Port range of a socket address.
-        pub fn port_range(mut self, value: impl Into<Val<IntegerRange>>) -> Self {
-            self.props.set("PortRange", value.into());
-            self
+        prop! {
+            /// `PortRange`: Port range of a socket address.
+            props, "PortRange", port_range, set_port_range, get_port_range, Val<IntegerRange>
         }
     }
 
@@ -1009,16 +988,14 @@ pub mod dataflow_endpoint_group {
             IntegerRange { props }
         }
 
-        /// `Maximum`: A maximum value.
-        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Maximum", value.into());
-            self
+        prop! {
+            /// `Maximum`: A maximum value.
+            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
         }
 
-        /// `Minimum`: A minimum value.
-        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Minimum", value.into());
-            self
+        prop! {
+            /// `Minimum`: A minimum value.
+            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
         }
     }
 
@@ -1037,22 +1014,19 @@ pub mod dataflow_endpoint_group {
             DataflowEndpoint { props }
         }
 
-        /// `Address`.
-        pub fn address(mut self, value: impl Into<Val<SocketAddress>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`.
+            props, "Address", address, set_address, get_address, Val<SocketAddress>
         }
 
-        /// `Mtu`.
-        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Mtu", value.into());
-            self
+        prop! {
+            /// `Mtu`.
+            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1071,22 +1045,19 @@ pub mod dataflow_endpoint_group {
             SecurityDetails { props }
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -1110,34 +1081,30 @@ impl DataflowEndpointGroupV2 {
         DataflowEndpointGroupV2 { core }
     }
 
-    /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that the
-    /// Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
-    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
-    /// enters and exits the POSTPASS state.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPostPassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that
+        /// the Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
+        /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint
+        /// Group enters and exits the POSTPASS state.
+        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
     }
 
-    /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts that
-    /// the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground Station
-    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
-    /// enters and exits the PREPASS state.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPrePassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts
+        /// that the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground
+        /// Station Dataflow Endpoint Group State Change event will be emitted when the Dataflow
+        /// Endpoint Group enters and exits the PREPASS state.
+        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
     }
 
-    /// `Endpoints`.
-    pub fn endpoints(mut self, value: impl Into<Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>>) -> Self {
-        self.core.set("Endpoints", value.into());
-        self
+    prop! {
+        /// `Endpoints`.
+        core.props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1186,18 +1153,16 @@ pub mod dataflow_endpoint_group_v2 {
             CreateEndpointDetails { props }
         }
 
-        /// `DownlinkAwsGroundStationAgentEndpoint`: Information about
-        /// DownlinkAwsGroundStationAgentEndpoint used for create
-        pub fn downlink_aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<DownlinkAwsGroundStationAgentEndpoint>>) -> Self {
-            self.props.set("DownlinkAwsGroundStationAgentEndpoint", value.into());
-            self
+        prop! {
+            /// `DownlinkAwsGroundStationAgentEndpoint`: Information about
+            /// DownlinkAwsGroundStationAgentEndpoint used for create
+            props, "DownlinkAwsGroundStationAgentEndpoint", downlink_aws_ground_station_agent_endpoint, set_downlink_aws_ground_station_agent_endpoint, get_downlink_aws_ground_station_agent_endpoint, Val<DownlinkAwsGroundStationAgentEndpoint>
         }
 
-        /// `UplinkAwsGroundStationAgentEndpoint`: Information about UplinkAwsGroundStationAgentEndpoint
-        /// used for create
-        pub fn uplink_aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<UplinkAwsGroundStationAgentEndpoint>>) -> Self {
-            self.props.set("UplinkAwsGroundStationAgentEndpoint", value.into());
-            self
+        prop! {
+            /// `UplinkAwsGroundStationAgentEndpoint`: Information about
+            /// UplinkAwsGroundStationAgentEndpoint used for create
+            props, "UplinkAwsGroundStationAgentEndpoint", uplink_aws_ground_station_agent_endpoint, set_uplink_aws_ground_station_agent_endpoint, get_uplink_aws_ground_station_agent_endpoint, Val<UplinkAwsGroundStationAgentEndpoint>
         }
     }
 
@@ -1223,6 +1188,16 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("DataflowDetails", dataflow_details.into());
             DownlinkAwsGroundStationAgentEndpoint { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `DataflowDetails`: Dataflow details for downlink
+            props, "DataflowDetails", _, set_dataflow_details, get_dataflow_details, Val<DownlinkDataflowDetails>
+        }
     }
 
     /// `AWS::GroundStation::DataflowEndpointGroupV2.DownlinkDataflowDetails`: Dataflow details for
@@ -1243,11 +1218,10 @@ pub mod dataflow_endpoint_group_v2 {
             DownlinkDataflowDetails { props }
         }
 
-        /// `AgentConnectionDetails`: Connection details for downlink, from ground station to agent, and
-        /// customer to agent
-        pub fn agent_connection_details(mut self, value: impl Into<Val<DownlinkConnectionDetails>>) -> Self {
-            self.props.set("AgentConnectionDetails", value.into());
-            self
+        prop! {
+            /// `AgentConnectionDetails`: Connection details for downlink, from ground station to agent,
+            /// and customer to agent
+            props, "AgentConnectionDetails", agent_connection_details, set_agent_connection_details, get_agent_connection_details, Val<DownlinkConnectionDetails>
         }
     }
 
@@ -1275,6 +1249,18 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("AgentIpAndPortAddress", agent_ip_and_port_address.into());
             DownlinkConnectionDetails { props }
         }
+
+        prop! {
+            /// `EgressAddressAndPort`: Socket address of an uplink or downlink agent endpoint with an
+            /// optional mtu.
+            props, "EgressAddressAndPort", _, set_egress_address_and_port, get_egress_address_and_port, Val<ConnectionDetails>
+        }
+
+        prop! {
+            /// `AgentIpAndPortAddress`: Socket address of an uplink or downlink agent endpoint with a
+            /// port range and an optional mtu.
+            props, "AgentIpAndPortAddress", _, set_agent_ip_and_port_address, get_agent_ip_and_port_address, Val<RangedConnectionDetails>
+        }
     }
 
     /// `AWS::GroundStation::DataflowEndpointGroupV2.RangedConnectionDetails`: Socket address of an
@@ -1295,10 +1281,14 @@ pub mod dataflow_endpoint_group_v2 {
             RangedConnectionDetails { props }
         }
 
-        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Mtu", value.into());
-            self
+        prop! {
+            /// `SocketAddress`: A socket address with a port range.
+            props, "SocketAddress", _, set_socket_address, get_socket_address, Val<RangedSocketAddress>
+        }
+
+        prop! {
+            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
         }
     }
 
@@ -1321,6 +1311,16 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("PortRange", port_range.into());
             RangedSocketAddress { props }
         }
+
+        prop! {
+            /// `Name`: IPv4 socket address.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `PortRange`: Port range of a socket address.
+            props, "PortRange", _, set_port_range, get_port_range, Val<IntegerRange>
+        }
     }
 
     /// `AWS::GroundStation::DataflowEndpointGroupV2.IntegerRange`: An integer range that has a
@@ -1342,6 +1342,16 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("Maximum", maximum.into());
             IntegerRange { props }
         }
+
+        prop! {
+            /// `Minimum`: A minimum value.
+            props, "Minimum", _, set_minimum, get_minimum, Val<i64>
+        }
+
+        prop! {
+            /// `Maximum`: A maximum value.
+            props, "Maximum", _, set_maximum, get_maximum, Val<i64>
+        }
     }
 
     /// `AWS::GroundStation::DataflowEndpointGroupV2.ConnectionDetails`: Socket address of an uplink
@@ -1362,10 +1372,14 @@ pub mod dataflow_endpoint_group_v2 {
             ConnectionDetails { props }
         }
 
-        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Mtu", value.into());
-            self
+        prop! {
+            /// `SocketAddress`.
+            props, "SocketAddress", _, set_socket_address, get_socket_address, Val<SocketAddress>
+        }
+
+        prop! {
+            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
         }
     }
 
@@ -1386,6 +1400,16 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("Name", name.into());
             props.set("Port", port.into());
             SocketAddress { props }
+        }
+
+        prop! {
+            /// `Name`: IPv4 socket address.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`: Port of a socket address.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
     }
 
@@ -1411,6 +1435,16 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("DataflowDetails", dataflow_details.into());
             UplinkAwsGroundStationAgentEndpoint { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `DataflowDetails`: Dataflow details for uplink
+            props, "DataflowDetails", _, set_dataflow_details, get_dataflow_details, Val<UplinkDataflowDetails>
+        }
     }
 
     /// `AWS::GroundStation::DataflowEndpointGroupV2.UplinkDataflowDetails`: Dataflow details for
@@ -1431,11 +1465,10 @@ pub mod dataflow_endpoint_group_v2 {
             UplinkDataflowDetails { props }
         }
 
-        /// `AgentConnectionDetails`: Connection details for uplink, from ground station to agent, and
-        /// customer to agent
-        pub fn agent_connection_details(mut self, value: impl Into<Val<UplinkConnectionDetails>>) -> Self {
-            self.props.set("AgentConnectionDetails", value.into());
-            self
+        prop! {
+            /// `AgentConnectionDetails`: Connection details for uplink, from ground station to agent,
+            /// and customer to agent
+            props, "AgentConnectionDetails", agent_connection_details, set_agent_connection_details, get_agent_connection_details, Val<UplinkConnectionDetails>
         }
     }
 
@@ -1462,6 +1495,18 @@ pub mod dataflow_endpoint_group_v2 {
             props.set("IngressAddressAndPort", ingress_address_and_port.into());
             props.set("AgentIpAndPortAddress", agent_ip_and_port_address.into());
             UplinkConnectionDetails { props }
+        }
+
+        prop! {
+            /// `IngressAddressAndPort`: Socket address of an uplink or downlink agent endpoint with an
+            /// optional mtu.
+            props, "IngressAddressAndPort", _, set_ingress_address_and_port, get_ingress_address_and_port, Val<ConnectionDetails>
+        }
+
+        prop! {
+            /// `AgentIpAndPortAddress`: Socket address of an uplink or downlink agent endpoint with a
+            /// port range and an optional mtu.
+            props, "AgentIpAndPortAddress", _, set_agent_ip_and_port_address, get_agent_ip_and_port_address, Val<RangedConnectionDetails>
         }
     }
 }
@@ -1500,43 +1545,59 @@ impl MissionProfile {
         MissionProfile { core }
     }
 
-    /// `ContactPostPassDurationSeconds`: Post-pass time needed after the contact.
-    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPostPassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPostPassDurationSeconds`: Post-pass time needed after the contact.
+        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
     }
 
-    /// `ContactPrePassDurationSeconds`: Pre-pass time needed before the contact.
-    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ContactPrePassDurationSeconds", value.into());
-        self
+    prop! {
+        /// `ContactPrePassDurationSeconds`: Pre-pass time needed before the contact.
+        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
     }
 
-    /// `StreamsKmsKey`: The ARN of a KMS Key used for encrypting data during transmission from the
-    /// source to destination locations.
-    pub fn streams_kms_key(mut self, value: impl Into<Val<mission_profile::StreamsKmsKey>>) -> Self {
-        self.core.set("StreamsKmsKey", value.into());
-        self
+    prop! {
+        /// `DataflowEdges`.
+        core.props, "DataflowEdges", _, set_dataflow_edges, get_dataflow_edges, Val<List<mission_profile::DataflowEdge>>
     }
 
-    /// `StreamsKmsRole`: The ARN of the KMS Key or Alias Key role used to define permissions on KMS
-    /// Key usage.
-    pub fn streams_kms_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StreamsKmsRole", value.into());
-        self
+    prop! {
+        /// `MinimumViableContactDurationSeconds`: Visibilities with shorter duration than the
+        /// specified minimum viable contact duration will be ignored when searching for available
+        /// contacts.
+        core.props, "MinimumViableContactDurationSeconds", _, set_minimum_viable_contact_duration_seconds, get_minimum_viable_contact_duration_seconds, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A name used to identify a mission profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `TelemetrySinkConfigArn`: ARN of a Config resource of type TelemetrySinkConfig used for
-    /// telemetry data sink configuration.
-    pub fn telemetry_sink_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TelemetrySinkConfigArn", value.into());
-        self
+    prop! {
+        /// `StreamsKmsKey`: The ARN of a KMS Key used for encrypting data during transmission from
+        /// the source to destination locations.
+        core.props, "StreamsKmsKey", streams_kms_key, set_streams_kms_key, get_streams_kms_key, Val<mission_profile::StreamsKmsKey>
+    }
+
+    prop! {
+        /// `StreamsKmsRole`: The ARN of the KMS Key or Alias Key role used to define permissions on
+        /// KMS Key usage.
+        core.props, "StreamsKmsRole", streams_kms_role, set_streams_kms_role, get_streams_kms_role, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TelemetrySinkConfigArn`: ARN of a Config resource of type TelemetrySinkConfig used for
+        /// telemetry data sink configuration.
+        core.props, "TelemetrySinkConfigArn", telemetry_sink_config_arn, set_telemetry_sink_config_arn, get_telemetry_sink_config_arn, Val<String>
+    }
+
+    prop! {
+        /// `TrackingConfigArn`.
+        core.props, "TrackingConfigArn", _, set_tracking_config_arn, get_tracking_config_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1583,16 +1644,14 @@ pub mod mission_profile {
             DataflowEdge { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -1613,22 +1672,19 @@ pub mod mission_profile {
             StreamsKmsKey { props }
         }
 
-        /// `KmsAliasArn`.
-        pub fn kms_alias_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsAliasArn", value.into());
-            self
+        prop! {
+            /// `KmsAliasArn`.
+            props, "KmsAliasArn", kms_alias_arn, set_kms_alias_arn, get_kms_alias_arn, Val<String>
         }
 
-        /// `KmsAliasName`.
-        pub fn kms_alias_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsAliasName", value.into());
-            self
+        prop! {
+            /// `KmsAliasName`.
+            props, "KmsAliasName", kms_alias_name, set_kms_alias_name, get_kms_alias_name, Val<String>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 }

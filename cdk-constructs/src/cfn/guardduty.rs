@@ -49,10 +49,20 @@ impl CustomDetectionRuleAssociation {
         CustomDetectionRuleAssociation { core }
     }
 
-    /// `Tags`: The tags applied to the association.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Mode`: Whether the rule runs in LIVE mode (generates findings) or DRY_RUN mode (evaluates
+        /// without generating findings).
+        core.props, "Mode", _, set_mode, get_mode, Val<custom_detection_rule_association::Mode>
+    }
+
+    prop! {
+        /// `RuleId`: The catalog identifier of the custom detection rule to associate.
+        core.props, "RuleId", _, set_rule_id, get_rule_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags applied to the association.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,28 +140,29 @@ impl Detector {
         Detector { core }
     }
 
-    /// `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Val<detector::CfnDataSourceConfigurations>>) -> Self {
-        self.core.set("DataSources", value.into());
-        self
+    prop! {
+        /// `DataSources`.
+        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<detector::CfnDataSourceConfigurations>
     }
 
-    /// `Features`.
-    pub fn features(mut self, value: impl Into<Val<List<detector::CfnFeatureConfiguration>>>) -> Self {
-        self.core.set("Features", value.into());
-        self
+    prop! {
+        /// `Enable`.
+        core.props, "Enable", _, set_enable, get_enable, Val<bool>
     }
 
-    /// `FindingPublishingFrequency`.
-    pub fn finding_publishing_frequency(mut self, value: impl Into<Val<detector::FindingPublishingFrequency>>) -> Self {
-        self.core.set("FindingPublishingFrequency", value.into());
-        self
+    prop! {
+        /// `Features`.
+        core.props, "Features", features, set_features, get_features, Val<List<detector::CfnFeatureConfiguration>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FindingPublishingFrequency`.
+        core.props, "FindingPublishingFrequency", finding_publishing_frequency, set_finding_publishing_frequency, get_finding_publishing_frequency, Val<detector::FindingPublishingFrequency>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -187,22 +198,19 @@ pub mod detector {
             CfnDataSourceConfigurations { props }
         }
 
-        /// `Kubernetes`.
-        pub fn kubernetes(mut self, value: impl Into<Val<CfnKubernetesConfiguration>>) -> Self {
-            self.props.set("Kubernetes", value.into());
-            self
+        prop! {
+            /// `Kubernetes`.
+            props, "Kubernetes", kubernetes, set_kubernetes, get_kubernetes, Val<CfnKubernetesConfiguration>
         }
 
-        /// `MalwareProtection`.
-        pub fn malware_protection(mut self, value: impl Into<Val<CfnMalwareProtectionConfiguration>>) -> Self {
-            self.props.set("MalwareProtection", value.into());
-            self
+        prop! {
+            /// `MalwareProtection`.
+            props, "MalwareProtection", malware_protection, set_malware_protection, get_malware_protection, Val<CfnMalwareProtectionConfiguration>
         }
 
-        /// `S3Logs`.
-        pub fn s3_logs(mut self, value: impl Into<Val<Cfns3LogsConfiguration>>) -> Self {
-            self.props.set("S3Logs", value.into());
-            self
+        prop! {
+            /// `S3Logs`.
+            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<Cfns3LogsConfiguration>
         }
     }
 
@@ -222,6 +230,11 @@ pub mod detector {
             props.set("AuditLogs", audit_logs.into());
             CfnKubernetesConfiguration { props }
         }
+
+        prop! {
+            /// `AuditLogs`.
+            props, "AuditLogs", _, set_audit_logs, get_audit_logs, Val<CfnKubernetesAuditLogsConfiguration>
+        }
     }
 
     /// `AWS::GuardDuty::Detector.CFNKubernetesAuditLogsConfiguration`.
@@ -240,6 +253,11 @@ pub mod detector {
             props.set("Enable", enable.into());
             CfnKubernetesAuditLogsConfiguration { props }
         }
+
+        prop! {
+            /// `Enable`.
+            props, "Enable", _, set_enable, get_enable, Val<bool>
+        }
     }
 
     /// `AWS::GuardDuty::Detector.CFNMalwareProtectionConfiguration`.
@@ -257,10 +275,9 @@ pub mod detector {
             CfnMalwareProtectionConfiguration { props }
         }
 
-        /// `ScanEc2InstanceWithFindings`.
-        pub fn scan_ec2_instance_with_findings(mut self, value: impl Into<Val<CfnScanEc2InstanceWithFindingsConfiguration>>) -> Self {
-            self.props.set("ScanEc2InstanceWithFindings", value.into());
-            self
+        prop! {
+            /// `ScanEc2InstanceWithFindings`.
+            props, "ScanEc2InstanceWithFindings", scan_ec2_instance_with_findings, set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings, Val<CfnScanEc2InstanceWithFindingsConfiguration>
         }
     }
 
@@ -279,10 +296,9 @@ pub mod detector {
             CfnScanEc2InstanceWithFindingsConfiguration { props }
         }
 
-        /// `EbsVolumes`.
-        pub fn ebs_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsVolumes", value.into());
-            self
+        prop! {
+            /// `EbsVolumes`.
+            props, "EbsVolumes", ebs_volumes, set_ebs_volumes, get_ebs_volumes, Val<bool>
         }
     }
 
@@ -301,6 +317,11 @@ pub mod detector {
             let mut props = Props::new();
             props.set("Enable", enable.into());
             Cfns3LogsConfiguration { props }
+        }
+
+        prop! {
+            /// `Enable`.
+            props, "Enable", _, set_enable, get_enable, Val<bool>
         }
     }
 
@@ -326,10 +347,19 @@ pub mod detector {
             CfnFeatureConfiguration { props }
         }
 
-        /// `AdditionalConfiguration`.
-        pub fn additional_configuration(mut self, value: impl Into<Val<List<CfnFeatureAdditionalConfiguration>>>) -> Self {
-            self.props.set("AdditionalConfiguration", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<CfnFeatureConfigurationName>
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<CfnFeatureConfigurationStatus>
+        }
+
+        prop! {
+            /// `AdditionalConfiguration`.
+            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<List<CfnFeatureAdditionalConfiguration>>
         }
     }
 
@@ -348,16 +378,14 @@ pub mod detector {
             CfnFeatureAdditionalConfiguration { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationName>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<CfnFeatureAdditionalConfigurationName>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<CfnFeatureAdditionalConfigurationStatus>
         }
     }
 
@@ -485,28 +513,39 @@ impl Filter {
         Filter { core }
     }
 
-    /// `Action`.
-    pub fn action(mut self, value: impl Into<Val<filter::Action>>) -> Self {
-        self.core.set("Action", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", action, set_action, get_action, Val<filter::Action>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Rank`.
-    pub fn rank(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Rank", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FindingCriteria`.
+        core.props, "FindingCriteria", _, set_finding_criteria, get_finding_criteria, Val<filter::FindingCriteria>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rank`.
+        core.props, "Rank", rank, set_rank, get_rank, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -549,10 +588,9 @@ pub mod filter {
             FindingCriteria { props }
         }
 
-        /// `Criterion`.
-        pub fn criterion(mut self, value: impl Into<Val<Map<Condition>>>) -> Self {
-            self.props.set("Criterion", value.into());
-            self
+        prop! {
+            /// `Criterion`.
+            props, "Criterion", criterion, set_criterion, get_criterion, Val<Map<Condition>>
         }
     }
 
@@ -571,88 +609,74 @@ pub mod filter {
             Condition { props }
         }
 
-        /// `Eq`.
-        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Eq`.
+            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
         }
 
-        /// `Equals`.
-        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Equals", value.into());
-            self
+        prop! {
+            /// `Equals`.
+            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
         }
 
-        /// `GreaterThan`.
-        pub fn greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GreaterThan", value.into());
-            self
+        prop! {
+            /// `GreaterThan`.
+            props, "GreaterThan", greater_than, set_greater_than, get_greater_than, Val<i64>
         }
 
-        /// `GreaterThanOrEqual`.
-        pub fn greater_than_or_equal(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GreaterThanOrEqual", value.into());
-            self
+        prop! {
+            /// `GreaterThanOrEqual`.
+            props, "GreaterThanOrEqual", greater_than_or_equal, set_greater_than_or_equal, get_greater_than_or_equal, Val<i64>
         }
 
-        /// `Gt`.
-        pub fn gt(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Gt", value.into());
-            self
+        prop! {
+            /// `Gt`.
+            props, "Gt", gt, set_gt, get_gt, Val<i64>
         }
 
-        /// `Gte`.
-        pub fn gte(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Gte", value.into());
-            self
+        prop! {
+            /// `Gte`.
+            props, "Gte", gte, set_gte, get_gte, Val<i64>
         }
 
-        /// `LessThan`.
-        pub fn less_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LessThan", value.into());
-            self
+        prop! {
+            /// `LessThan`.
+            props, "LessThan", less_than, set_less_than, get_less_than, Val<i64>
         }
 
-        /// `LessThanOrEqual`.
-        pub fn less_than_or_equal(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LessThanOrEqual", value.into());
-            self
+        prop! {
+            /// `LessThanOrEqual`.
+            props, "LessThanOrEqual", less_than_or_equal, set_less_than_or_equal, get_less_than_or_equal, Val<i64>
         }
 
-        /// `Lt`.
-        pub fn lt(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Lt", value.into());
-            self
+        prop! {
+            /// `Lt`.
+            props, "Lt", lt, set_lt, get_lt, Val<i64>
         }
 
-        /// `Lte`.
-        pub fn lte(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Lte", value.into());
-            self
+        prop! {
+            /// `Lte`.
+            props, "Lte", lte, set_lte, get_lte, Val<i64>
         }
 
-        /// `Matches`.
-        pub fn matches(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Matches", value.into());
-            self
+        prop! {
+            /// `Matches`.
+            props, "Matches", matches, set_matches, get_matches, Val<List<String>>
         }
 
-        /// `Neq`.
-        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Neq", value.into());
-            self
+        prop! {
+            /// `Neq`.
+            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
         }
 
-        /// `NotEquals`.
-        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEquals", value.into());
-            self
+        prop! {
+            /// `NotEquals`.
+            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
         }
 
-        /// `NotMatches`.
-        pub fn not_matches(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotMatches", value.into());
-            self
+        prop! {
+            /// `NotMatches`.
+            props, "NotMatches", not_matches, set_not_matches, get_not_matches, Val<List<String>>
         }
     }
 }
@@ -679,34 +703,39 @@ impl IpSet {
         IpSet { core }
     }
 
-    /// `Activate`.
-    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Activate", value.into());
-        self
+    prop! {
+        /// `Activate`.
+        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
     }
 
-    /// `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorId", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpectedBucketOwner", value.into());
-        self
+    prop! {
+        /// `ExpectedBucketOwner`.
+        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Format`.
+        core.props, "Format", _, set_format, get_format, Val<ip_set::Format>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`.
+        core.props, "Location", _, set_location, get_location, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -779,18 +808,28 @@ impl MalwareProtectionPlan {
         MalwareProtectionPlan { core }
     }
 
-    /// `Actions`: Specifies the action that is to be applied to the Malware Protection plan
-    /// resource.
-    pub fn actions(mut self, value: impl Into<Val<malware_protection_plan::CfnActions>>) -> Self {
-        self.core.set("Actions", value.into());
-        self
+    prop! {
+        /// `Actions`: Specifies the action that is to be applied to the Malware Protection plan
+        /// resource.
+        core.props, "Actions", actions, set_actions, get_actions, Val<malware_protection_plan::CfnActions>
     }
 
-    /// `Tags`: The tags to be added to the created Malware Protection plan resource. Each tag
-    /// consists of a key and an optional value, both of which you need to specify.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProtectedResource`: Information about the protected resource. Presently, S3Bucket is
+        /// the only supported protected resource.
+        core.props, "ProtectedResource", _, set_protected_resource, get_protected_resource, Val<malware_protection_plan::CfnProtectedResource>
+    }
+
+    prop! {
+        /// `Role`: IAM role that includes the permissions required to scan and (optionally) add
+        /// tags to the associated protected resource.
+        core.props, "Role", _, set_role, get_role, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to be added to the created Malware Protection plan resource. Each tag
+        /// consists of a key and an optional value, both of which you need to specify.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -850,11 +889,10 @@ pub mod malware_protection_plan {
             CfnActions { props }
         }
 
-        /// `Tagging`: Contains information about tagging status of the Malware Protection plan
-        /// resource.
-        pub fn tagging(mut self, value: impl Into<Val<CfnTagging>>) -> Self {
-            self.props.set("Tagging", value.into());
-            self
+        prop! {
+            /// `Tagging`: Contains information about tagging status of the Malware Protection plan
+            /// resource.
+            props, "Tagging", tagging, set_tagging, get_tagging, Val<CfnTagging>
         }
     }
 
@@ -873,11 +911,10 @@ pub mod malware_protection_plan {
             CfnTagging { props }
         }
 
-        /// `Status`: Indicates whether or not you chose GuardDuty to add a predefined tag to the
-        /// scanned S3 object.
-        pub fn status(mut self, value: impl Into<Val<CfnTaggingStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether or not you chose GuardDuty to add a predefined tag to the
+            /// scanned S3 object.
+            props, "Status", status, set_status, get_status, Val<CfnTaggingStatus>
         }
     }
 
@@ -911,6 +948,11 @@ pub mod malware_protection_plan {
             props.set("S3Bucket", s3_bucket.into());
             CfnProtectedResource { props }
         }
+
+        prop! {
+            /// `S3Bucket`: Information about the protected S3 bucket resource.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<CfnProtectedResourceS3Bucket>
+        }
     }
 
     /// `AWS::GuardDuty::MalwareProtectionPlan.CfnProtectedResourceS3Bucket`: Information about the
@@ -929,17 +971,15 @@ pub mod malware_protection_plan {
             CfnProtectedResourceS3Bucket { props }
         }
 
-        /// `BucketName`: Name of the S3 bucket.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`: Name of the S3 bucket.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `ObjectPrefixes`: Information about the specified object prefixes. The S3 object will be
-        /// scanned only if it belongs to any of the specified object prefixes.
-        pub fn object_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ObjectPrefixes", value.into());
-            self
+        prop! {
+            /// `ObjectPrefixes`: Information about the specified object prefixes. The S3 object will be
+            /// scanned only if it belongs to any of the specified object prefixes.
+            props, "ObjectPrefixes", object_prefixes, set_object_prefixes, get_object_prefixes, Val<List<String>>
         }
     }
 }
@@ -966,10 +1006,19 @@ impl Master {
         Master { core }
     }
 
-    /// `InvitationId`: Value used to validate the master account to the member account.
-    pub fn invitation_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InvitationId", value.into());
-        self
+    prop! {
+        /// `DetectorId`: Unique ID of the detector of the GuardDuty member account.
+        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    }
+
+    prop! {
+        /// `InvitationId`: Value used to validate the master account to the member account.
+        core.props, "InvitationId", invitation_id, set_invitation_id, get_invitation_id, Val<String>
+    }
+
+    prop! {
+        /// `MasterId`: ID of the account used as the master account.
+        core.props, "MasterId", _, set_master_id, get_master_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -999,34 +1048,34 @@ impl Member {
         Member { core }
     }
 
-    /// `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorId", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `DisableEmailNotification`.
-    pub fn disable_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisableEmailNotification", value.into());
-        self
+    prop! {
+        /// `DisableEmailNotification`.
+        core.props, "DisableEmailNotification", disable_email_notification, set_disable_email_notification, get_disable_email_notification, Val<bool>
     }
 
-    /// `MemberId`.
-    pub fn member_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MemberId", value.into());
-        self
+    prop! {
+        /// `Email`.
+        core.props, "Email", _, set_email, get_email, Val<String>
     }
 
-    /// `Message`.
-    pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Message", value.into());
-        self
+    prop! {
+        /// `MemberId`.
+        core.props, "MemberId", member_id, set_member_id, get_member_id, Val<String>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<member::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Message`.
+        core.props, "Message", message, set_message, get_message, Val<String>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<member::Status>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1096,10 +1145,26 @@ impl PublishingDestination {
         PublishingDestination { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DestinationProperties`.
+        core.props, "DestinationProperties", _, set_destination_properties, get_destination_properties, Val<publishing_destination::CfnDestinationProperties>
+    }
+
+    prop! {
+        /// `DestinationType`: The type of resource for the publishing destination. Currently only
+        /// Amazon S3 buckets are supported.
+        core.props, "DestinationType", _, set_destination_type, get_destination_type, Val<publishing_destination::DestinationType>
+    }
+
+    prop! {
+        /// `DetectorId`: The ID of the GuardDuty detector associated with the publishing
+        /// destination.
+        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1146,16 +1211,14 @@ pub mod publishing_destination {
             CfnDestinationProperties { props }
         }
 
-        /// `DestinationArn`: The ARN of the resource to publish to.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`: The ARN of the resource to publish to.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -1196,34 +1259,39 @@ impl ThreatEntitySet {
         ThreatEntitySet { core }
     }
 
-    /// `Activate`.
-    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Activate", value.into());
-        self
+    prop! {
+        /// `Activate`.
+        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
     }
 
-    /// `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorId", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpectedBucketOwner", value.into());
-        self
+    prop! {
+        /// `ExpectedBucketOwner`.
+        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Format`.
+        core.props, "Format", _, set_format, get_format, Val<threat_entity_set::Format>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`.
+        core.props, "Location", _, set_location, get_location, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1317,34 +1385,39 @@ impl ThreatIntelSet {
         ThreatIntelSet { core }
     }
 
-    /// `Activate`.
-    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Activate", value.into());
-        self
+    prop! {
+        /// `Activate`.
+        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
     }
 
-    /// `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorId", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpectedBucketOwner", value.into());
-        self
+    prop! {
+        /// `ExpectedBucketOwner`.
+        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Format`.
+        core.props, "Format", _, set_format, get_format, Val<threat_intel_set::Format>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`.
+        core.props, "Location", _, set_location, get_location, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1415,34 +1488,39 @@ impl TrustedEntitySet {
         TrustedEntitySet { core }
     }
 
-    /// `Activate`.
-    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Activate", value.into());
-        self
+    prop! {
+        /// `Activate`.
+        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
     }
 
-    /// `DetectorId`.
-    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorId", value.into());
-        self
+    prop! {
+        /// `DetectorId`.
+        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
     }
 
-    /// `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpectedBucketOwner", value.into());
-        self
+    prop! {
+        /// `ExpectedBucketOwner`.
+        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Format`.
+        core.props, "Format", _, set_format, get_format, Val<trusted_entity_set::Format>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`.
+        core.props, "Location", _, set_location, get_location, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

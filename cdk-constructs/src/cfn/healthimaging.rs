@@ -39,22 +39,19 @@ impl Datastore {
         Datastore { core }
     }
 
-    /// `DatastoreName`: User friendly name for Datastore.
-    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatastoreName", value.into());
-        self
+    prop! {
+        /// `DatastoreName`: User friendly name for Datastore.
+        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
     }
 
-    /// `KmsKeyArn`: ARN referencing a KMS key or KMS key alias.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: ARN referencing a KMS key or KMS key alias.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`: A Map of key value pairs for Tags.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A Map of key value pairs for Tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,32 +49,38 @@ impl DataTransformationProfile {
         DataTransformationProfile { core }
     }
 
-    /// `KmsKeyId`: The identifier (key ID or ARN) of a customer-managed KMS key used to encrypt the
-    /// profile's template content at rest. If omitted, an AWS owned key is used.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The identifier (key ID or ARN) of a customer-managed KMS key used to encrypt
+        /// the profile's template content at rest. If omitted, an AWS owned key is used.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `ProfileDescription`: A human-readable description of the profile's purpose.
-    pub fn profile_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProfileDescription", value.into());
-        self
+    prop! {
+        /// `ProfileDescription`: A human-readable description of the profile's purpose.
+        core.props, "ProfileDescription", profile_description, set_profile_description, get_profile_description, Val<String>
     }
 
-    /// `Source`: The source from which to create the profile's initial template content. Exactly
-    /// one of the members must be specified. Use StarterProfile (C-CDA only), ProfileMapping (C-CDA
-    /// or CSV), or ExistingVersionedProfileId to clone an existing profile. Each produces a
-    /// published profile.
-    pub fn source(mut self, value: impl Into<Val<data_transformation_profile::Source>>) -> Self {
-        self.core.set("Source", value.into());
-        self
+    prop! {
+        /// `ProfileName`: The human-readable name of the profile.
+        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Source`: The source from which to create the profile's initial template content.
+        /// Exactly one of the members must be specified. Use StarterProfile (C-CDA only),
+        /// ProfileMapping (C-CDA or CSV), or ExistingVersionedProfileId to clone an existing
+        /// profile. Each produces a published profile.
+        core.props, "Source", source, set_source, get_source, Val<data_transformation_profile::Source>
+    }
+
+    prop! {
+        /// `SourceFormat`: The source format that this profile converts from.
+        core.props, "SourceFormat", _, set_source_format, get_source_format, Val<data_transformation_profile::SourceFormat>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,24 +131,21 @@ pub mod data_transformation_profile {
             Source { props }
         }
 
-        /// `ExistingVersionedProfileId`: Create the profile by cloning a specific version of an
-        /// existing profile.
-        pub fn existing_versioned_profile_id(mut self, value: impl Into<Val<ExistingVersionedProfileSource>>) -> Self {
-            self.props.set("ExistingVersionedProfileId", value.into());
-            self
+        prop! {
+            /// `ExistingVersionedProfileId`: Create the profile by cloning a specific version of an
+            /// existing profile.
+            props, "ExistingVersionedProfileId", existing_versioned_profile_id, set_existing_versioned_profile_id, get_existing_versioned_profile_id, Val<ExistingVersionedProfileSource>
         }
 
-        /// `ProfileMapping`: Create the profile from raw Velocity template mapping content.
-        pub fn profile_mapping(mut self, value: impl Into<Val<ProfileMappingSource>>) -> Self {
-            self.props.set("ProfileMapping", value.into());
-            self
+        prop! {
+            /// `ProfileMapping`: Create the profile from raw Velocity template mapping content.
+            props, "ProfileMapping", profile_mapping, set_profile_mapping, get_profile_mapping, Val<ProfileMappingSource>
         }
 
-        /// `StarterProfile`: Create the profile from a predefined starter profile of transformation
-        /// templates.
-        pub fn starter_profile(mut self, value: impl Into<Val<StarterProfileSource>>) -> Self {
-            self.props.set("StarterProfile", value.into());
-            self
+        prop! {
+            /// `StarterProfile`: Create the profile from a predefined starter profile of transformation
+            /// templates.
+            props, "StarterProfile", starter_profile, set_starter_profile, get_starter_profile, Val<StarterProfileSource>
         }
     }
 
@@ -165,6 +168,16 @@ pub mod data_transformation_profile {
             props.set("Version", version.into());
             ExistingVersionedProfileSource { props }
         }
+
+        prop! {
+            /// `ProfileId`: The unique identifier of the source profile to clone.
+            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The version number of the source profile to clone.
+            props, "Version", _, set_version, get_version, Val<i64>
+        }
     }
 
     /// `AWS::HealthLake::DataTransformationProfile.ProfileMappingSource`: Create the profile from
@@ -185,6 +198,11 @@ pub mod data_transformation_profile {
             props.set("ProfileMapping", profile_mapping.into());
             ProfileMappingSource { props }
         }
+
+        prop! {
+            /// `ProfileMapping`: Map of template file paths to their Velocity template content.
+            props, "ProfileMapping", _, set_profile_mapping, get_profile_mapping, Val<Map<String>>
+        }
     }
 
     /// `AWS::HealthLake::DataTransformationProfile.StarterProfileSource`: Create the profile from a
@@ -204,6 +222,11 @@ pub mod data_transformation_profile {
             let mut props = Props::new();
             props.set("StarterProfileName", starter_profile_name.into());
             StarterProfileSource { props }
+        }
+
+        prop! {
+            /// `StarterProfileName`: The name of the starter profile to seed the profile from.
+            props, "StarterProfileName", _, set_starter_profile_name, get_starter_profile_name, Val<String>
         }
     }
 
@@ -244,55 +267,53 @@ impl FhirDatastore {
         FhirDatastore { core }
     }
 
-    /// `AnalyticsConfiguration`: The analytics configuration for the Data Store. Omitted when the
-    /// Data Store can't carry analytics.
-    pub fn analytics_configuration(mut self, value: impl Into<Val<fhir_datastore::AnalyticsConfiguration>>) -> Self {
-        self.core.set("AnalyticsConfiguration", value.into());
-        self
+    prop! {
+        /// `AnalyticsConfiguration`: The analytics configuration for the Data Store. Omitted when
+        /// the Data Store can't carry analytics.
+        core.props, "AnalyticsConfiguration", analytics_configuration, set_analytics_configuration, get_analytics_configuration, Val<fhir_datastore::AnalyticsConfiguration>
     }
 
-    /// `DatastoreName`: The user-generated name for the Data Store.
-    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatastoreName", value.into());
-        self
+    prop! {
+        /// `DatastoreName`: The user-generated name for the Data Store.
+        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
     }
 
-    /// `IdentityProviderConfiguration`: The identity provider configuration for the datastore
-    pub fn identity_provider_configuration(mut self, value: impl Into<Val<fhir_datastore::IdentityProviderConfiguration>>) -> Self {
-        self.core.set("IdentityProviderConfiguration", value.into());
-        self
+    prop! {
+        /// `DatastoreTypeVersion`: The FHIR version. Only R4 version data is supported.
+        core.props, "DatastoreTypeVersion", _, set_datastore_type_version, get_datastore_type_version, Val<fhir_datastore::DatastoreTypeVersion>
     }
 
-    /// `NlpConfiguration`: The natural language processing (NLP) configuration for the Data Store.
-    pub fn nlp_configuration(mut self, value: impl Into<Val<fhir_datastore::NlpConfiguration>>) -> Self {
-        self.core.set("NlpConfiguration", value.into());
-        self
+    prop! {
+        /// `IdentityProviderConfiguration`: The identity provider configuration for the datastore
+        core.props, "IdentityProviderConfiguration", identity_provider_configuration, set_identity_provider_configuration, get_identity_provider_configuration, Val<fhir_datastore::IdentityProviderConfiguration>
     }
 
-    /// `PreloadDataConfig`: The preloaded data configuration for the Data Store. Only data
-    /// preloaded from Synthea is supported.
-    pub fn preload_data_config(mut self, value: impl Into<Val<fhir_datastore::PreloadDataConfig>>) -> Self {
-        self.core.set("PreloadDataConfig", value.into());
-        self
+    prop! {
+        /// `NlpConfiguration`: The natural language processing (NLP) configuration for the Data
+        /// Store.
+        core.props, "NlpConfiguration", nlp_configuration, set_nlp_configuration, get_nlp_configuration, Val<fhir_datastore::NlpConfiguration>
     }
 
-    /// `ProfileConfiguration`: The profile configuration for the Data Store.
-    pub fn profile_configuration(mut self, value: impl Into<Val<fhir_datastore::ProfileConfiguration>>) -> Self {
-        self.core.set("ProfileConfiguration", value.into());
-        self
+    prop! {
+        /// `PreloadDataConfig`: The preloaded data configuration for the Data Store. Only data
+        /// preloaded from Synthea is supported.
+        core.props, "PreloadDataConfig", preload_data_config, set_preload_data_config, get_preload_data_config, Val<fhir_datastore::PreloadDataConfig>
     }
 
-    /// `SseConfiguration`: The server-side encryption key configuration for a customer provided
-    /// encryption key.
-    pub fn sse_configuration(mut self, value: impl Into<Val<fhir_datastore::SseConfiguration>>) -> Self {
-        self.core.set("SseConfiguration", value.into());
-        self
+    prop! {
+        /// `ProfileConfiguration`: The profile configuration for the Data Store.
+        core.props, "ProfileConfiguration", profile_configuration, set_profile_configuration, get_profile_configuration, Val<fhir_datastore::ProfileConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SseConfiguration`: The server-side encryption key configuration for a customer provided
+        /// encryption key.
+        core.props, "SseConfiguration", sse_configuration, set_sse_configuration, get_sse_configuration, Val<fhir_datastore::SseConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -354,6 +375,11 @@ pub mod fhir_datastore {
             props.set("Status", status.into());
             AnalyticsConfiguration { props }
         }
+
+        prop! {
+            /// `Status`: The analytics status for the Data Store.
+            props, "Status", _, set_status, get_status, Val<AnalyticsConfigurationStatus>
+        }
     }
 
     /// The analytics status for the Data Store.
@@ -400,24 +426,27 @@ pub mod fhir_datastore {
             IdentityProviderConfiguration { props }
         }
 
-        /// `FineGrainedAuthorizationEnabled`: Flag to indicate if fine-grained authorization will be
-        /// enabled for the datastore
-        pub fn fine_grained_authorization_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FineGrainedAuthorizationEnabled", value.into());
-            self
+        prop! {
+            /// `AuthorizationStrategy`: Type of Authorization Strategy. The two types of supported
+            /// Authorization strategies are SMART_ON_FHIR_V1 and AWS_AUTH.
+            props, "AuthorizationStrategy", _, set_authorization_strategy, get_authorization_strategy, Val<IdentityProviderConfigurationAuthorizationStrategy>
         }
 
-        /// `IdpLambdaArn`: The Amazon Resource Name (ARN) of the Lambda function that will be used to
-        /// decode the access token created by the authorization server.
-        pub fn idp_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdpLambdaArn", value.into());
-            self
+        prop! {
+            /// `FineGrainedAuthorizationEnabled`: Flag to indicate if fine-grained authorization will
+            /// be enabled for the datastore
+            props, "FineGrainedAuthorizationEnabled", fine_grained_authorization_enabled, set_fine_grained_authorization_enabled, get_fine_grained_authorization_enabled, Val<bool>
         }
 
-        /// `Metadata`: The JSON metadata elements for identity provider configuration.
-        pub fn metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `IdpLambdaArn`: The Amazon Resource Name (ARN) of the Lambda function that will be used
+            /// to decode the access token created by the authorization server.
+            props, "IdpLambdaArn", idp_lambda_arn, set_idp_lambda_arn, get_idp_lambda_arn, Val<String>
+        }
+
+        prop! {
+            /// `Metadata`: The JSON metadata elements for identity provider configuration.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<String>
         }
     }
 
@@ -455,6 +484,11 @@ pub mod fhir_datastore {
             props.set("Status", status.into());
             NlpConfiguration { props }
         }
+
+        prop! {
+            /// `Status`: The NLP status for the Data Store.
+            props, "Status", _, set_status, get_status, Val<NlpConfigurationStatus>
+        }
     }
 
     /// The NLP status for the Data Store.
@@ -488,6 +522,11 @@ pub mod fhir_datastore {
             props.set("PreloadDataType", preload_data_type.into());
             PreloadDataConfig { props }
         }
+
+        prop! {
+            /// `PreloadDataType`: The type of preloaded data. Only Synthea preloaded data is supported.
+            props, "PreloadDataType", _, set_preload_data_type, get_preload_data_type, Val<PreloadDataConfigPreloadDataType>
+        }
     }
 
     /// The type of preloaded data. Only Synthea preloaded data is supported.
@@ -518,6 +557,12 @@ pub mod fhir_datastore {
             props.set("DefaultProfiles", default_profiles.into());
             ProfileConfiguration { props }
         }
+
+        prop! {
+            /// `DefaultProfiles`: The FHIR profiles the Data Store validates resources against by
+            /// default, for example us-core-3.1.1.
+            props, "DefaultProfiles", _, set_default_profiles, get_default_profiles, Val<List<String>>
+        }
     }
 
     /// `AWS::HealthLake::FHIRDatastore.SseConfiguration`: The server-side encryption key
@@ -538,6 +583,12 @@ pub mod fhir_datastore {
             let mut props = Props::new();
             props.set("KmsEncryptionConfig", kms_encryption_config.into());
             SseConfiguration { props }
+        }
+
+        prop! {
+            /// `KmsEncryptionConfig`: The customer-managed-key (CMK) used when creating a Data Store.
+            /// If a customer owned key is not specified, an AWS owned key will be used for encryption.
+            props, "KmsEncryptionConfig", _, set_kms_encryption_config, get_kms_encryption_config, Val<KmsEncryptionConfig>
         }
     }
 
@@ -561,10 +612,16 @@ pub mod fhir_datastore {
             KmsEncryptionConfig { props }
         }
 
-        /// `KmsKeyId`: The KMS encryption key id/alias used to encrypt the Data Store contents at rest.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `CmkType`: The type of customer-managed-key (CMK) used for encryption. The two types of
+            /// supported CMKs are customer owned CMKs and AWS owned CMKs.
+            props, "CmkType", _, set_cmk_type, get_cmk_type, Val<KmsEncryptionConfigCmkType>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The KMS encryption key id/alias used to encrypt the Data Store contents at
+            /// rest.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 

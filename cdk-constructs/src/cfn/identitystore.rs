@@ -48,10 +48,20 @@ impl Group {
         Group { core }
     }
 
-    /// `Description`: A string containing the description of the group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A string containing the description of the group.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DisplayName`: A string containing the name of the group. This value is commonly
+        /// displayed when the group is referenced.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `IdentityStoreId`: The globally unique identifier for the identity store.
+        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -97,6 +107,21 @@ impl GroupMembership {
         GroupMembership { core }
     }
 
+    prop! {
+        /// `GroupId`: The unique identifier for a group in the identity store.
+        core.props, "GroupId", _, set_group_id, get_group_id, Val<String>
+    }
+
+    prop! {
+        /// `IdentityStoreId`: The globally unique identifier for the identity store.
+        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
+    }
+
+    prop! {
+        /// `MemberId`: An object containing the identifier of a group member.
+        core.props, "MemberId", _, set_member_id, get_member_id, Val<group_membership::MemberId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -131,6 +156,11 @@ pub mod group_membership {
             props.set("UserId", user_id.into());
             MemberId { props }
         }
+
+        prop! {
+            /// `UserId`: The identifier for a user in the identity store.
+            props, "UserId", _, set_user_id, get_user_id, Val<String>
+        }
     }
 }
 
@@ -155,106 +185,94 @@ impl User {
         User { core }
     }
 
-    /// `Addresses`: A list of addresses associated with the user.
-    pub fn addresses(mut self, value: impl Into<Val<List<user::Addresses>>>) -> Self {
-        self.core.set("Addresses", value.into());
-        self
+    prop! {
+        /// `Addresses`: A list of addresses associated with the user.
+        core.props, "Addresses", addresses, set_addresses, get_addresses, Val<List<user::Addresses>>
     }
 
-    /// `Birthdate`: The user's birthdate in YYYY-MM-DD format.
-    pub fn birthdate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Birthdate", value.into());
-        self
+    prop! {
+        /// `Birthdate`: The user's birthdate in YYYY-MM-DD format.
+        core.props, "Birthdate", birthdate, set_birthdate, get_birthdate, Val<String>
     }
 
-    /// `DisplayName`: A string containing the name of the user for display.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: A string containing the name of the user for display.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Emails`: A list of email addresses associated with the user.
-    pub fn emails(mut self, value: impl Into<Val<List<user::Emails>>>) -> Self {
-        self.core.set("Emails", value.into());
-        self
+    prop! {
+        /// `Emails`: A list of email addresses associated with the user.
+        core.props, "Emails", emails, set_emails, get_emails, Val<List<user::Emails>>
     }
 
-    /// `Locale`: The geographical region or location of the user.
-    pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Locale", value.into());
-        self
+    prop! {
+        /// `IdentityStoreId`: The globally unique identifier for the identity store.
+        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
     }
 
-    /// `Name`: The name of the user.
-    pub fn name(mut self, value: impl Into<Val<user::Name>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Locale`: The geographical region or location of the user.
+        core.props, "Locale", locale, set_locale, get_locale, Val<String>
     }
 
-    /// `NickName`: An alternate name for the user.
-    pub fn nick_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NickName", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the user.
+        core.props, "Name", name, set_name, get_name, Val<user::Name>
     }
 
-    /// `PhoneNumbers`: A list of phone numbers associated with the user.
-    pub fn phone_numbers(mut self, value: impl Into<Val<List<user::PhoneNumbers>>>) -> Self {
-        self.core.set("PhoneNumbers", value.into());
-        self
+    prop! {
+        /// `NickName`: An alternate name for the user.
+        core.props, "NickName", nick_name, set_nick_name, get_nick_name, Val<String>
     }
 
-    /// `Photos`: A list of photos associated with the user.
-    pub fn photos(mut self, value: impl Into<Val<List<user::Photos>>>) -> Self {
-        self.core.set("Photos", value.into());
-        self
+    prop! {
+        /// `PhoneNumbers`: A list of phone numbers associated with the user.
+        core.props, "PhoneNumbers", phone_numbers, set_phone_numbers, get_phone_numbers, Val<List<user::PhoneNumbers>>
     }
 
-    /// `PreferredLanguage`: The preferred language of the user.
-    pub fn preferred_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredLanguage", value.into());
-        self
+    prop! {
+        /// `Photos`: A list of photos associated with the user.
+        core.props, "Photos", photos, set_photos, get_photos, Val<List<user::Photos>>
     }
 
-    /// `ProfileUrl`: A URL associated with the user.
-    pub fn profile_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProfileUrl", value.into());
-        self
+    prop! {
+        /// `PreferredLanguage`: The preferred language of the user.
+        core.props, "PreferredLanguage", preferred_language, set_preferred_language, get_preferred_language, Val<String>
     }
 
-    /// `Roles`: A list of roles associated with the user.
-    pub fn roles(mut self, value: impl Into<Val<List<user::Roles>>>) -> Self {
-        self.core.set("Roles", value.into());
-        self
+    prop! {
+        /// `ProfileUrl`: A URL associated with the user.
+        core.props, "ProfileUrl", profile_url, set_profile_url, get_profile_url, Val<String>
     }
 
-    /// `Timezone`: The time zone for the user.
-    pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Timezone", value.into());
-        self
+    prop! {
+        /// `Roles`: A list of roles associated with the user.
+        core.props, "Roles", roles, set_roles, get_roles, Val<List<user::Roles>>
     }
 
-    /// `Title`: The title of the user.
-    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Title", value.into());
-        self
+    prop! {
+        /// `Timezone`: The time zone for the user.
+        core.props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
     }
 
-    /// `UserName`: A unique string used to identify the user.
-    pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserName", value.into());
-        self
+    prop! {
+        /// `Title`: The title of the user.
+        core.props, "Title", title, set_title, get_title, Val<String>
     }
 
-    /// `UserType`: A string indicating the type of user.
-    pub fn user_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserType", value.into());
-        self
+    prop! {
+        /// `UserName`: A unique string used to identify the user.
+        core.props, "UserName", user_name, set_user_name, get_user_name, Val<String>
     }
 
-    /// `Website`: The user's personal website or blog URL.
-    pub fn website(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Website", value.into());
-        self
+    prop! {
+        /// `UserType`: A string indicating the type of user.
+        core.props, "UserType", user_type, set_user_type, get_user_type, Val<String>
+    }
+
+    prop! {
+        /// `Website`: The user's personal website or blog URL.
+        core.props, "Website", website, set_website, get_website, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -325,52 +343,44 @@ pub mod user {
             Addresses { props }
         }
 
-        /// `Country`: The country of the address.
-        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`: The country of the address.
+            props, "Country", country, set_country, get_country, Val<String>
         }
 
-        /// `Formatted`: A formatted version of the address for display.
-        pub fn formatted(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Formatted", value.into());
-            self
+        prop! {
+            /// `Formatted`: A formatted version of the address for display.
+            props, "Formatted", formatted, set_formatted, get_formatted, Val<String>
         }
 
-        /// `Locality`: A string of the address locality.
-        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locality", value.into());
-            self
+        prop! {
+            /// `Locality`: A string of the address locality.
+            props, "Locality", locality, set_locality, get_locality, Val<String>
         }
 
-        /// `PostalCode`: The postal code of the address.
-        pub fn postal_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostalCode", value.into());
-            self
+        prop! {
+            /// `PostalCode`: The postal code of the address.
+            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<String>
         }
 
-        /// `Primary`: Whether this is the primary address.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`: Whether this is the primary address.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `Region`: The region of the address.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: The region of the address.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `StreetAddress`: The street of the address.
-        pub fn street_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreetAddress", value.into());
-            self
+        prop! {
+            /// `StreetAddress`: The street of the address.
+            props, "StreetAddress", street_address, set_street_address, get_street_address, Val<String>
         }
 
-        /// `Type`: The type of address.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of address.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -389,22 +399,19 @@ pub mod user {
             Emails { props }
         }
 
-        /// `Primary`: Whether this is the primary email address.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`: Whether this is the primary email address.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `Type`: The type of email address.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of email address.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Value`: The email address.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The email address.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -423,40 +430,34 @@ pub mod user {
             Name { props }
         }
 
-        /// `FamilyName`: The family name of the user.
-        pub fn family_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FamilyName", value.into());
-            self
+        prop! {
+            /// `FamilyName`: The family name of the user.
+            props, "FamilyName", family_name, set_family_name, get_family_name, Val<String>
         }
 
-        /// `Formatted`: A string containing a formatted version of the name for display.
-        pub fn formatted(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Formatted", value.into());
-            self
+        prop! {
+            /// `Formatted`: A string containing a formatted version of the name for display.
+            props, "Formatted", formatted, set_formatted, get_formatted, Val<String>
         }
 
-        /// `GivenName`: The given name of the user.
-        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GivenName", value.into());
-            self
+        prop! {
+            /// `GivenName`: The given name of the user.
+            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
         }
 
-        /// `HonorificPrefix`: The honorific prefix of the user.
-        pub fn honorific_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HonorificPrefix", value.into());
-            self
+        prop! {
+            /// `HonorificPrefix`: The honorific prefix of the user.
+            props, "HonorificPrefix", honorific_prefix, set_honorific_prefix, get_honorific_prefix, Val<String>
         }
 
-        /// `HonorificSuffix`: The honorific suffix of the user.
-        pub fn honorific_suffix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HonorificSuffix", value.into());
-            self
+        prop! {
+            /// `HonorificSuffix`: The honorific suffix of the user.
+            props, "HonorificSuffix", honorific_suffix, set_honorific_suffix, get_honorific_suffix, Val<String>
         }
 
-        /// `MiddleName`: The middle name of the user.
-        pub fn middle_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MiddleName", value.into());
-            self
+        prop! {
+            /// `MiddleName`: The middle name of the user.
+            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<String>
         }
     }
 
@@ -475,22 +476,19 @@ pub mod user {
             PhoneNumbers { props }
         }
 
-        /// `Primary`: Whether this is the primary phone number.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`: Whether this is the primary phone number.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `Type`: The type of phone number.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of phone number.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Value`: The phone number.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The phone number.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -511,22 +509,24 @@ pub mod user {
             Photos { props }
         }
 
-        /// `Display`: A display name for the photo.
-        pub fn display(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Display", value.into());
-            self
+        prop! {
+            /// `Value`: The photo data or URL.
+            props, "Value", _, set_value, get_value, Val<String>
         }
 
-        /// `Primary`: Whether this is the primary photo.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Display`: A display name for the photo.
+            props, "Display", display, set_display, get_display, Val<String>
         }
 
-        /// `Type`: The type of photo.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Primary`: Whether this is the primary photo.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        }
+
+        prop! {
+            /// `Type`: The type of photo.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -545,22 +545,19 @@ pub mod user {
             Roles { props }
         }
 
-        /// `Primary`: Whether this is the primary role.
-        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Primary", value.into());
-            self
+        prop! {
+            /// `Primary`: Whether this is the primary role.
+            props, "Primary", primary, set_primary, get_primary, Val<bool>
         }
 
-        /// `Type`: The type of role.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of role.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
 
-        /// `Value`: The role name.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The role name.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 }

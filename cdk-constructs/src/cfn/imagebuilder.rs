@@ -49,46 +49,54 @@ impl Component {
         Component { core }
     }
 
-    /// `ChangeDescription`: The change description of the component.
-    pub fn change_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChangeDescription", value.into());
-        self
+    prop! {
+        /// `ChangeDescription`: The change description of the component.
+        core.props, "ChangeDescription", change_description, set_change_description, get_change_description, Val<String>
     }
 
-    /// `Data`: The data of the component.
-    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Data", value.into());
-        self
+    prop! {
+        /// `Data`: The data of the component.
+        core.props, "Data", data, set_data, get_data, Val<String>
     }
 
-    /// `Description`: The description of the component.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the component.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: The KMS key identifier used to encrypt the component.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key identifier used to encrypt the component.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SupportedOsVersions`: The operating system (OS) version supported by the component.
-    pub fn supported_os_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SupportedOsVersions", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the component.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags associated with the component.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Platform`: The platform of the component.
+        core.props, "Platform", _, set_platform, get_platform, Val<component::Platform>
     }
 
-    /// `Uri`: The uri of the component.
-    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Uri", value.into());
-        self
+    prop! {
+        /// `SupportedOsVersions`: The operating system (OS) version supported by the component.
+        core.props, "SupportedOsVersions", supported_os_versions, set_supported_os_versions, get_supported_os_versions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the component.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Uri`: The uri of the component.
+        core.props, "Uri", uri, set_uri, get_uri, Val<String>
+    }
+
+    prop! {
+        /// `Version`: The version of the component.
+        core.props, "Version", _, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -240,100 +248,85 @@ impl ContainerRecipe {
         ContainerRecipe { core }
     }
 
-    /// `Components`: Components for build and test that are included in the container recipe.
-    pub fn components(mut self, value: impl Into<Val<List<container_recipe::ComponentConfiguration>>>) -> Self {
-        self.core.set("Components", value.into());
-        self
+    prop! {
+        /// `Components`: Components for build and test that are included in the container recipe.
+        core.props, "Components", components, set_components, get_components, Val<List<container_recipe::ComponentConfiguration>>
     }
 
-    /// `ContainerType`: Specifies the type of container, such as Docker.
-    pub fn container_type(mut self, value: impl Into<Val<container_recipe::ContainerType>>) -> Self {
-        self.core.set("ContainerType", value.into());
-        self
+    prop! {
+        /// `ContainerType`: Specifies the type of container, such as Docker.
+        core.props, "ContainerType", container_type, set_container_type, get_container_type, Val<container_recipe::ContainerType>
     }
 
-    /// `Description`: The description of the container recipe.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the container recipe.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DockerfileTemplateData`: Dockerfiles are text documents that are used to build Docker
-    /// containers, and ensure that they contain all of the elements required by the application
-    /// running inside. The template data consists of contextual variables where Image Builder
-    /// places build information or scripts, based on your container image recipe.
-    pub fn dockerfile_template_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DockerfileTemplateData", value.into());
-        self
+    prop! {
+        /// `DockerfileTemplateData`: Dockerfiles are text documents that are used to build Docker
+        /// containers, and ensure that they contain all of the elements required by the application
+        /// running inside. The template data consists of contextual variables where Image Builder
+        /// places build information or scripts, based on your container image recipe.
+        core.props, "DockerfileTemplateData", dockerfile_template_data, set_dockerfile_template_data, get_dockerfile_template_data, Val<String>
     }
 
-    /// `DockerfileTemplateUri`: The S3 URI for the Dockerfile that will be used to build your
-    /// container image.
-    pub fn dockerfile_template_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DockerfileTemplateUri", value.into());
-        self
+    prop! {
+        /// `DockerfileTemplateUri`: The S3 URI for the Dockerfile that will be used to build your
+        /// container image.
+        core.props, "DockerfileTemplateUri", dockerfile_template_uri, set_dockerfile_template_uri, get_dockerfile_template_uri, Val<String>
     }
 
-    /// `ImageOsVersionOverride`: Specifies the operating system version for the source image.
-    pub fn image_os_version_override(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageOsVersionOverride", value.into());
-        self
+    prop! {
+        /// `ImageOsVersionOverride`: Specifies the operating system version for the source image.
+        core.props, "ImageOsVersionOverride", image_os_version_override, set_image_os_version_override, get_image_os_version_override, Val<String>
     }
 
-    /// `InstanceConfiguration`: A group of options that can be used to configure an instance for
-    /// building and testing container images.
-    pub fn instance_configuration(mut self, value: impl Into<Val<container_recipe::InstanceConfiguration>>) -> Self {
-        self.core.set("InstanceConfiguration", value.into());
-        self
+    prop! {
+        /// `InstanceConfiguration`: A group of options that can be used to configure an instance
+        /// for building and testing container images.
+        core.props, "InstanceConfiguration", instance_configuration, set_instance_configuration, get_instance_configuration, Val<container_recipe::InstanceConfiguration>
     }
 
-    /// `KmsKeyId`: Identifies which KMS key is used to encrypt the container image.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: Identifies which KMS key is used to encrypt the container image.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Name`: The name of the container recipe.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the container recipe.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ParentImage`: The source image for the container recipe.
-    pub fn parent_image(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentImage", value.into());
-        self
+    prop! {
+        /// `ParentImage`: The source image for the container recipe.
+        core.props, "ParentImage", parent_image, set_parent_image, get_parent_image, Val<String>
     }
 
-    /// `PlatformOverride`: Specifies the operating system platform when you use a custom source
-    /// image.
-    pub fn platform_override(mut self, value: impl Into<Val<container_recipe::PlatformOverride>>) -> Self {
-        self.core.set("PlatformOverride", value.into());
-        self
+    prop! {
+        /// `PlatformOverride`: Specifies the operating system platform when you use a custom source
+        /// image.
+        core.props, "PlatformOverride", platform_override, set_platform_override, get_platform_override, Val<container_recipe::PlatformOverride>
     }
 
-    /// `Tags`: Tags that are attached to the container recipe.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags that are attached to the container recipe.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `TargetRepository`: The destination repository for the container image.
-    pub fn target_repository(mut self, value: impl Into<Val<container_recipe::TargetContainerRepository>>) -> Self {
-        self.core.set("TargetRepository", value.into());
-        self
+    prop! {
+        /// `TargetRepository`: The destination repository for the container image.
+        core.props, "TargetRepository", target_repository, set_target_repository, get_target_repository, Val<container_recipe::TargetContainerRepository>
     }
 
-    /// `Version`: The semantic version of the container recipe (&lt;major&gt;.&lt;minor&gt;.&lt;patch&gt;).
-    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Version", value.into());
-        self
+    prop! {
+        /// `Version`: The semantic version of the container recipe (&lt;major&gt;.&lt;minor&gt;.&lt;patch&gt;).
+        core.props, "Version", version, set_version, get_version, Val<String>
     }
 
-    /// `WorkingDirectory`: The working directory to be used during build and test workflows.
-    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkingDirectory", value.into());
-        self
+    prop! {
+        /// `WorkingDirectory`: The working directory to be used during build and test workflows.
+        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -490,17 +483,15 @@ pub mod container_recipe {
             ComponentConfiguration { props }
         }
 
-        /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
-        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentArn", value.into());
-            self
+        prop! {
+            /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
+            props, "ComponentArn", component_arn, set_component_arn, get_component_arn, Val<String>
         }
 
-        /// `Parameters`: A group of parameter settings that are used to configure the component for a
-        /// specific recipe.
-        pub fn parameters(mut self, value: impl Into<Val<List<ComponentParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: A group of parameter settings that are used to configure the component for
+            /// a specific recipe.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ComponentParameter>>
         }
     }
 
@@ -522,6 +513,16 @@ pub mod container_recipe {
             props.set("Name", name.into());
             props.set("Value", value.into());
             ComponentParameter { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the component parameter to set.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Sets the value for the named component parameter.
+            props, "Value", _, set_value, get_value, Val<List<String>>
         }
     }
 
@@ -551,18 +552,16 @@ pub mod container_recipe {
             InstanceConfiguration { props }
         }
 
-        /// `BlockDeviceMappings`: Defines the block devices to attach for building an instance from
-        /// this Image Builder AMI.
-        pub fn block_device_mappings(mut self, value: impl Into<Val<List<InstanceBlockDeviceMapping>>>) -> Self {
-            self.props.set("BlockDeviceMappings", value.into());
-            self
+        prop! {
+            /// `BlockDeviceMappings`: Defines the block devices to attach for building an instance from
+            /// this Image Builder AMI.
+            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<InstanceBlockDeviceMapping>>
         }
 
-        /// `Image`: The AMI ID to use as the base image for a container build and test instance. If not
-        /// specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
-        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`: The AMI ID to use as the base image for a container build and test instance. If
+            /// not specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
+            props, "Image", image, set_image, get_image, Val<String>
         }
     }
 
@@ -582,28 +581,24 @@ pub mod container_recipe {
             InstanceBlockDeviceMapping { props }
         }
 
-        /// `DeviceName`: The device to which these mappings apply.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device to which these mappings apply.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
-        pub fn ebs(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsInstanceBlockDeviceSpecification>
         }
 
-        /// `NoDevice`: Use to remove a mapping from the parent image.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `NoDevice`: Use to remove a mapping from the parent image.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
         }
 
-        /// `VirtualName`: Use to manage instance ephemeral devices.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`: Use to manage instance ephemeral devices.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -623,52 +618,44 @@ pub mod container_recipe {
             EbsInstanceBlockDeviceSpecification { props }
         }
 
-        /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`: Use to configure device encryption.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Use to configure device encryption.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: Use to configure device IOPS.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: Use to configure device IOPS.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The snapshot that defines the device contents.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The snapshot that defines the device contents.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeSize`: Use to override the device's volume size.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: Use to override the device's volume size.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: Use to override the device's volume type.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: Use to override the device's volume type.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsInstanceBlockDeviceSpecificationVolumeType>
         }
     }
 
@@ -735,17 +722,15 @@ pub mod container_recipe {
             TargetContainerRepository { props }
         }
 
-        /// `RepositoryName`: The name of the container repository where the output container image is
-        /// stored. This name is prefixed by the repository location.
-        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepositoryName", value.into());
-            self
+        prop! {
+            /// `RepositoryName`: The name of the container repository where the output container image
+            /// is stored. This name is prefixed by the repository location.
+            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
         }
 
-        /// `Service`: Specifies the service in which this image was registered.
-        pub fn service(mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> Self {
-            self.props.set("Service", value.into());
-            self
+        prop! {
+            /// `Service`: Specifies the service in which this image was registered.
+            props, "Service", service, set_service, get_service, Val<TargetContainerRepositoryService>
         }
     }
 
@@ -786,16 +771,24 @@ impl DistributionConfiguration {
         DistributionConfiguration { core }
     }
 
-    /// `Description`: The description of the distribution configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the distribution configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags associated with the component.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Distributions`: The distributions of the distribution configuration.
+        core.props, "Distributions", _, set_distributions, get_distributions, Val<List<distribution_configuration::Distribution>>
+    }
+
+    prop! {
+        /// `Name`: The name of the distribution configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the component.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -852,45 +845,45 @@ pub mod distribution_configuration {
             Distribution { props }
         }
 
-        /// `AmiDistributionConfiguration`: The specific AMI settings (for example, launch permissions,
-        /// AMI tags).
-        pub fn ami_distribution_configuration(mut self, value: impl Into<Val<AmiDistributionConfiguration>>) -> Self {
-            self.props.set("AmiDistributionConfiguration", value.into());
-            self
+        prop! {
+            /// `Region`: region
+            props, "Region", _, set_region, get_region, Val<String>
         }
 
-        /// `ContainerDistributionConfiguration`: Container distribution settings for encryption,
-        /// licensing, and sharing in a specific Region.
-        pub fn container_distribution_configuration(mut self, value: impl Into<Val<ContainerDistributionConfiguration>>) -> Self {
-            self.props.set("ContainerDistributionConfiguration", value.into());
-            self
+        prop! {
+            /// `AmiDistributionConfiguration`: The specific AMI settings (for example, launch
+            /// permissions, AMI tags).
+            props, "AmiDistributionConfiguration", ami_distribution_configuration, set_ami_distribution_configuration, get_ami_distribution_configuration, Val<AmiDistributionConfiguration>
         }
 
-        /// `FastLaunchConfigurations`: The Windows faster-launching configurations to use for AMI
-        /// distribution.
-        pub fn fast_launch_configurations(mut self, value: impl Into<Val<List<FastLaunchConfiguration>>>) -> Self {
-            self.props.set("FastLaunchConfigurations", value.into());
-            self
+        prop! {
+            /// `ContainerDistributionConfiguration`: Container distribution settings for encryption,
+            /// licensing, and sharing in a specific Region.
+            props, "ContainerDistributionConfiguration", container_distribution_configuration, set_container_distribution_configuration, get_container_distribution_configuration, Val<ContainerDistributionConfiguration>
         }
 
-        /// `LaunchTemplateConfigurations`: A group of launchTemplateConfiguration settings that apply
-        /// to image distribution.
-        pub fn launch_template_configurations(mut self, value: impl Into<Val<List<LaunchTemplateConfiguration>>>) -> Self {
-            self.props.set("LaunchTemplateConfigurations", value.into());
-            self
+        prop! {
+            /// `FastLaunchConfigurations`: The Windows faster-launching configurations to use for AMI
+            /// distribution.
+            props, "FastLaunchConfigurations", fast_launch_configurations, set_fast_launch_configurations, get_fast_launch_configurations, Val<List<FastLaunchConfiguration>>
         }
 
-        /// `LicenseConfigurationArns`: The License Manager Configuration to associate with the AMI in
-        /// the specified Region.
-        pub fn license_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LicenseConfigurationArns", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateConfigurations`: A group of launchTemplateConfiguration settings that
+            /// apply to image distribution.
+            props, "LaunchTemplateConfigurations", launch_template_configurations, set_launch_template_configurations, get_launch_template_configurations, Val<List<LaunchTemplateConfiguration>>
         }
 
-        /// `SsmParameterConfigurations`: The SSM parameter configurations to use for AMI distribution.
-        pub fn ssm_parameter_configurations(mut self, value: impl Into<Val<List<SsmParameterConfiguration>>>) -> Self {
-            self.props.set("SsmParameterConfigurations", value.into());
-            self
+        prop! {
+            /// `LicenseConfigurationArns`: The License Manager Configuration to associate with the AMI
+            /// in the specified Region.
+            props, "LicenseConfigurationArns", license_configuration_arns, set_license_configuration_arns, get_license_configuration_arns, Val<List<String>>
+        }
+
+        prop! {
+            /// `SsmParameterConfigurations`: The SSM parameter configurations to use for AMI
+            /// distribution.
+            props, "SsmParameterConfigurations", ssm_parameter_configurations, set_ssm_parameter_configurations, get_ssm_parameter_configurations, Val<List<SsmParameterConfiguration>>
         }
     }
 
@@ -910,41 +903,35 @@ pub mod distribution_configuration {
             AmiDistributionConfiguration { props }
         }
 
-        /// `AmiTags`: The tags to apply to AMIs distributed to this Region.
-        pub fn ami_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AmiTags", value.into());
-            self
+        prop! {
+            /// `AmiTags`: The tags to apply to AMIs distributed to this Region.
+            props, "AmiTags", ami_tags, set_ami_tags, get_ami_tags, Val<Map<String>>
         }
 
-        /// `Description`: The description of the AMI distribution configuration.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the AMI distribution configuration.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `KmsKeyId`: The KMS key identifier used to encrypt the distributed image.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: The KMS key identifier used to encrypt the distributed image.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `LaunchPermissionConfiguration`: Launch permissions can be used to configure which AWS
-        /// accounts can use the AMI to launch instances.
-        pub fn launch_permission_configuration(mut self, value: impl Into<Val<LaunchPermissionConfiguration>>) -> Self {
-            self.props.set("LaunchPermissionConfiguration", value.into());
-            self
+        prop! {
+            /// `LaunchPermissionConfiguration`: Launch permissions can be used to configure which AWS
+            /// accounts can use the AMI to launch instances.
+            props, "LaunchPermissionConfiguration", launch_permission_configuration, set_launch_permission_configuration, get_launch_permission_configuration, Val<LaunchPermissionConfiguration>
         }
 
-        /// `Name`: The name of the AMI distribution configuration.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the AMI distribution configuration.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `TargetAccountIds`: The ID of accounts to which you want to distribute an image.
-        pub fn target_account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TargetAccountIds", value.into());
-            self
+        prop! {
+            /// `TargetAccountIds`: The ID of accounts to which you want to distribute an image.
+            props, "TargetAccountIds", target_account_ids, set_target_account_ids, get_target_account_ids, Val<List<String>>
         }
     }
 
@@ -964,30 +951,26 @@ pub mod distribution_configuration {
             LaunchPermissionConfiguration { props }
         }
 
-        /// `OrganizationArns`: The ARN for an Amazon Web Services Organization that you want to share
-        /// your AMI with.
-        pub fn organization_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrganizationArns", value.into());
-            self
+        prop! {
+            /// `OrganizationArns`: The ARN for an Amazon Web Services Organization that you want to
+            /// share your AMI with.
+            props, "OrganizationArns", organization_arns, set_organization_arns, get_organization_arns, Val<List<String>>
         }
 
-        /// `OrganizationalUnitArns`: The ARN for an Organizations organizational unit (OU) that you
-        /// want to share your AMI with.
-        pub fn organizational_unit_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrganizationalUnitArns", value.into());
-            self
+        prop! {
+            /// `OrganizationalUnitArns`: The ARN for an Organizations organizational unit (OU) that you
+            /// want to share your AMI with.
+            props, "OrganizationalUnitArns", organizational_unit_arns, set_organizational_unit_arns, get_organizational_unit_arns, Val<List<String>>
         }
 
-        /// `UserGroups`: The name of the group.
-        pub fn user_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UserGroups", value.into());
-            self
+        prop! {
+            /// `UserGroups`: The name of the group.
+            props, "UserGroups", user_groups, set_user_groups, get_user_groups, Val<List<String>>
         }
 
-        /// `UserIds`: The AWS account ID.
-        pub fn user_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UserIds", value.into());
-            self
+        prop! {
+            /// `UserIds`: The AWS account ID.
+            props, "UserIds", user_ids, set_user_ids, get_user_ids, Val<List<String>>
         }
     }
 
@@ -1007,22 +990,20 @@ pub mod distribution_configuration {
             ContainerDistributionConfiguration { props }
         }
 
-        /// `ContainerTags`: Tags that are attached to the container distribution configuration.
-        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerTags", value.into());
-            self
+        prop! {
+            /// `ContainerTags`: Tags that are attached to the container distribution configuration.
+            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
         }
 
-        /// `Description`: The description of the container distribution configuration.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the container distribution configuration.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `TargetRepository`: The destination repository for the container distribution configuration.
-        pub fn target_repository(mut self, value: impl Into<Val<TargetContainerRepository>>) -> Self {
-            self.props.set("TargetRepository", value.into());
-            self
+        prop! {
+            /// `TargetRepository`: The destination repository for the container distribution
+            /// configuration.
+            props, "TargetRepository", target_repository, set_target_repository, get_target_repository, Val<TargetContainerRepository>
         }
     }
 
@@ -1042,16 +1023,14 @@ pub mod distribution_configuration {
             TargetContainerRepository { props }
         }
 
-        /// `RepositoryName`: The repository name of target container repository.
-        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepositoryName", value.into());
-            self
+        prop! {
+            /// `RepositoryName`: The repository name of target container repository.
+            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
         }
 
-        /// `Service`: The service of target container repository.
-        pub fn service(mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> Self {
-            self.props.set("Service", value.into());
-            self
+        prop! {
+            /// `Service`: The service of target container repository.
+            props, "Service", service, set_service, get_service, Val<TargetContainerRepositoryService>
         }
     }
 
@@ -1081,39 +1060,35 @@ pub mod distribution_configuration {
             FastLaunchConfiguration { props }
         }
 
-        /// `AccountId`: The owner account ID for the fast-launch enabled Windows AMI.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `AccountId`: The owner account ID for the fast-launch enabled Windows AMI.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `Enabled`: A Boolean that represents the current state of faster launching for the Windows
-        /// AMI. Set to true to start using Windows faster launching, or false to stop using it.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: A Boolean that represents the current state of faster launching for the
+            /// Windows AMI. Set to true to start using Windows faster launching, or false to stop using
+            /// it.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LaunchTemplate`: The launch template that the fast-launch enabled Windows AMI uses when it
-        /// launches Windows instances to create pre-provisioned snapshots.
-        pub fn launch_template(mut self, value: impl Into<Val<FastLaunchLaunchTemplateSpecification>>) -> Self {
-            self.props.set("LaunchTemplate", value.into());
-            self
+        prop! {
+            /// `LaunchTemplate`: The launch template that the fast-launch enabled Windows AMI uses when
+            /// it launches Windows instances to create pre-provisioned snapshots.
+            props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<FastLaunchLaunchTemplateSpecification>
         }
 
-        /// `MaxParallelLaunches`: The maximum number of parallel instances that are launched for
-        /// creating resources.
-        pub fn max_parallel_launches(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxParallelLaunches", value.into());
-            self
+        prop! {
+            /// `MaxParallelLaunches`: The maximum number of parallel instances that are launched for
+            /// creating resources.
+            props, "MaxParallelLaunches", max_parallel_launches, set_max_parallel_launches, get_max_parallel_launches, Val<i64>
         }
 
-        /// `SnapshotConfiguration`: Configuration settings for managing the number of snapshots that
-        /// are created from pre-provisioned instances for the Windows AMI when faster launching is
-        /// enabled.
-        pub fn snapshot_configuration(mut self, value: impl Into<Val<FastLaunchSnapshotConfiguration>>) -> Self {
-            self.props.set("SnapshotConfiguration", value.into());
-            self
+        prop! {
+            /// `SnapshotConfiguration`: Configuration settings for managing the number of snapshots
+            /// that are created from pre-provisioned instances for the Windows AMI when faster
+            /// launching is enabled.
+            props, "SnapshotConfiguration", snapshot_configuration, set_snapshot_configuration, get_snapshot_configuration, Val<FastLaunchSnapshotConfiguration>
         }
     }
 
@@ -1134,25 +1109,22 @@ pub mod distribution_configuration {
             FastLaunchLaunchTemplateSpecification { props }
         }
 
-        /// `LaunchTemplateId`: The ID of the launch template to use for faster launching for a Windows
-        /// AMI.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`: The ID of the launch template to use for faster launching for a
+            /// Windows AMI.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `LaunchTemplateName`: The name of the launch template to use for faster launching for a
-        /// Windows AMI.
-        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateName", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateName`: The name of the launch template to use for faster launching for a
+            /// Windows AMI.
+            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
         }
 
-        /// `LaunchTemplateVersion`: The version of the launch template to use for faster launching for
-        /// a Windows AMI.
-        pub fn launch_template_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateVersion", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateVersion`: The version of the launch template to use for faster launching
+            /// for a Windows AMI.
+            props, "LaunchTemplateVersion", launch_template_version, set_launch_template_version, get_launch_template_version, Val<String>
         }
     }
 
@@ -1173,11 +1145,10 @@ pub mod distribution_configuration {
             FastLaunchSnapshotConfiguration { props }
         }
 
-        /// `TargetResourceCount`: The number of pre-provisioned snapshots to keep on hand for a
-        /// fast-launch enabled Windows AMI.
-        pub fn target_resource_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetResourceCount", value.into());
-            self
+        prop! {
+            /// `TargetResourceCount`: The number of pre-provisioned snapshots to keep on hand for a
+            /// fast-launch enabled Windows AMI.
+            props, "TargetResourceCount", target_resource_count, set_target_resource_count, get_target_resource_count, Val<i64>
         }
     }
 
@@ -1197,23 +1168,20 @@ pub mod distribution_configuration {
             LaunchTemplateConfiguration { props }
         }
 
-        /// `AccountId`: The account ID that this configuration applies to.
-        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountId", value.into());
-            self
+        prop! {
+            /// `AccountId`: The account ID that this configuration applies to.
+            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
         }
 
-        /// `LaunchTemplateId`: Identifies the EC2 launch template to use.
-        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LaunchTemplateId", value.into());
-            self
+        prop! {
+            /// `LaunchTemplateId`: Identifies the EC2 launch template to use.
+            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
         }
 
-        /// `SetDefaultVersion`: Set the specified EC2 launch template as the default launch template
-        /// for the specified account.
-        pub fn set_default_version(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SetDefaultVersion", value.into());
-            self
+        prop! {
+            /// `SetDefaultVersion`: Set the specified EC2 launch template as the default launch
+            /// template for the specified account.
+            props, "SetDefaultVersion", set_default_version, set_set_default_version, get_set_default_version, Val<bool>
         }
     }
 
@@ -1235,16 +1203,19 @@ pub mod distribution_configuration {
             SsmParameterConfiguration { props }
         }
 
-        /// `AmiAccountId`: The account ID for the AMI to update the parameter with.
-        pub fn ami_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmiAccountId", value.into());
-            self
+        prop! {
+            /// `ParameterName`: The name of the SSM parameter.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
         }
 
-        /// `DataType`: The data type of the SSM parameter.
-        pub fn data_type(mut self, value: impl Into<Val<SsmParameterConfigurationDataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `AmiAccountId`: The account ID for the AMI to update the parameter with.
+            props, "AmiAccountId", ami_account_id, set_ami_account_id, get_ami_account_id, Val<String>
+        }
+
+        prop! {
+            /// `DataType`: The data type of the SSM parameter.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<SsmParameterConfigurationDataType>
         }
     }
 
@@ -1287,89 +1258,76 @@ impl Image {
         Image { core }
     }
 
-    /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that defines
-    /// how images are configured and tested.
-    pub fn container_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContainerRecipeArn", value.into());
-        self
+    prop! {
+        /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that
+        /// defines how images are configured and tested.
+        core.props, "ContainerRecipeArn", container_recipe_arn, set_container_recipe_arn, get_container_recipe_arn, Val<String>
     }
 
-    /// `DeletionSettings`: The deletion settings of the image, indicating whether to delete the
-    /// underlying resources in addition to the image.
-    pub fn deletion_settings(mut self, value: impl Into<Val<image::DeletionSettings>>) -> Self {
-        self.core.set("DeletionSettings", value.into());
-        self
+    prop! {
+        /// `DeletionSettings`: The deletion settings of the image, indicating whether to delete the
+        /// underlying resources in addition to the image.
+        core.props, "DeletionSettings", deletion_settings, set_deletion_settings, get_deletion_settings, Val<image::DeletionSettings>
     }
 
-    /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
-    /// configuration.
-    pub fn distribution_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DistributionConfigurationArn", value.into());
-        self
+    prop! {
+        /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
+        /// configuration.
+        core.props, "DistributionConfigurationArn", distribution_configuration_arn, set_distribution_configuration_arn, get_distribution_configuration_arn, Val<String>
     }
 
-    /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
-    /// created, including the operating system (OS) version and package list.
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnhancedImageMetadataEnabled", value.into());
-        self
+    prop! {
+        /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
+        /// created, including the operating system (OS) version and package list.
+        core.props, "EnhancedImageMetadataEnabled", enhanced_image_metadata_enabled, set_enhanced_image_metadata_enabled, get_enhanced_image_metadata_enabled, Val<bool>
     }
 
-    /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
-    pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRole", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
+        core.props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `ImagePipelineExecutionSettings`: The image pipeline execution settings of the image.
-    pub fn image_pipeline_execution_settings(mut self, value: impl Into<Val<image::ImagePipelineExecutionSettings>>) -> Self {
-        self.core.set("ImagePipelineExecutionSettings", value.into());
-        self
+    prop! {
+        /// `ImagePipelineExecutionSettings`: The image pipeline execution settings of the image.
+        core.props, "ImagePipelineExecutionSettings", image_pipeline_execution_settings, set_image_pipeline_execution_settings, get_image_pipeline_execution_settings, Val<image::ImagePipelineExecutionSettings>
     }
 
-    /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how images
-    /// are configured, tested, and assessed.
-    pub fn image_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageRecipeArn", value.into());
-        self
+    prop! {
+        /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how
+        /// images are configured, tested, and assessed.
+        core.props, "ImageRecipeArn", image_recipe_arn, set_image_recipe_arn, get_image_recipe_arn, Val<String>
     }
 
-    /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
-    /// Inspector runs against the test instance during image creation.
-    pub fn image_scanning_configuration(mut self, value: impl Into<Val<image::ImageScanningConfiguration>>) -> Self {
-        self.core.set("ImageScanningConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
+        /// Inspector runs against the test instance during image creation.
+        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<image::ImageScanningConfiguration>
     }
 
-    /// `ImageTestsConfiguration`: The image tests configuration used when creating this image.
-    pub fn image_tests_configuration(mut self, value: impl Into<Val<image::ImageTestsConfiguration>>) -> Self {
-        self.core.set("ImageTestsConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageTestsConfiguration`: The image tests configuration used when creating this image.
+        core.props, "ImageTestsConfiguration", image_tests_configuration, set_image_tests_configuration, get_image_tests_configuration, Val<image::ImageTestsConfiguration>
     }
 
-    /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
-    /// configuration.
-    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InfrastructureConfigurationArn", value.into());
-        self
+    prop! {
+        /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
+        /// configuration.
+        core.props, "InfrastructureConfigurationArn", infrastructure_configuration_arn, set_infrastructure_configuration_arn, get_infrastructure_configuration_arn, Val<String>
     }
 
-    /// `LoggingConfiguration`: The logging configuration settings for the image.
-    pub fn logging_configuration(mut self, value: impl Into<Val<image::ImageLoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: The logging configuration settings for the image.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<image::ImageLoggingConfiguration>
     }
 
-    /// `Tags`: The tags associated with the image.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the image.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Workflows`: Workflows to define the image build process
-    pub fn workflows(mut self, value: impl Into<Val<List<image::WorkflowConfiguration>>>) -> Self {
-        self.core.set("Workflows", value.into());
-        self
+    prop! {
+        /// `Workflows`: Workflows to define the image build process
+        core.props, "Workflows", workflows, set_workflows, get_workflows, Val<List<image::WorkflowConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1456,6 +1414,12 @@ pub mod image {
             props.set("ExecutionRole", execution_role.into());
             DeletionSettings { props }
         }
+
+        prop! {
+            /// `ExecutionRole`: The execution role to use for deleting the image, as well as underlying
+            /// resources.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+        }
     }
 
     /// `AWS::ImageBuilder::Image.ImagePipelineExecutionSettings`: The settings for starting an
@@ -1474,18 +1438,16 @@ pub mod image {
             ImagePipelineExecutionSettings { props }
         }
 
-        /// `DeploymentId`: The deployment ID of the pipeline, used to trigger new image pipeline
-        /// executions.
-        pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeploymentId", value.into());
-            self
+        prop! {
+            /// `DeploymentId`: The deployment ID of the pipeline, used to trigger new image pipeline
+            /// executions.
+            props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
         }
 
-        /// `OnUpdate`: Whether to trigger the image pipeline when the pipeline is updated. False by
-        /// default.
-        pub fn on_update(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OnUpdate", value.into());
-            self
+        prop! {
+            /// `OnUpdate`: Whether to trigger the image pipeline when the pipeline is updated. False by
+            /// default.
+            props, "OnUpdate", on_update, set_on_update, get_on_update, Val<bool>
         }
     }
 
@@ -1505,18 +1467,16 @@ pub mod image {
             ImageScanningConfiguration { props }
         }
 
-        /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
-        pub fn ecr_configuration(mut self, value: impl Into<Val<EcrConfiguration>>) -> Self {
-            self.props.set("EcrConfiguration", value.into());
-            self
+        prop! {
+            /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
+            props, "EcrConfiguration", ecr_configuration, set_ecr_configuration, get_ecr_configuration, Val<EcrConfiguration>
         }
 
-        /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
-        /// vulnerability scans that Amazon Inspector runs against the test instance when you create a
-        /// new image.
-        pub fn image_scanning_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ImageScanningEnabled", value.into());
-            self
+        prop! {
+            /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
+            /// vulnerability scans that Amazon Inspector runs against the test instance when you create
+            /// a new image.
+            props, "ImageScanningEnabled", image_scanning_enabled, set_image_scanning_enabled, get_image_scanning_enabled, Val<bool>
         }
     }
 
@@ -1536,21 +1496,19 @@ pub mod image {
             EcrConfiguration { props }
         }
 
-        /// `ContainerTags`: Tags for Image Builder to apply the output container image that is scanned.
-        /// Tags can help you identify and manage your scanned images.
-        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerTags", value.into());
-            self
+        prop! {
+            /// `ContainerTags`: Tags for Image Builder to apply the output container image that is
+            /// scanned. Tags can help you identify and manage your scanned images.
+            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
         }
 
-        /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
-        /// identify findings for your container images. The name includes the path for the repository
-        /// location. If you don’t provide this information, Image Builder creates a repository in
-        /// your account named image-builder-image-scanning-repository to use for vulnerability scans
-        /// for your output container images.
-        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepositoryName", value.into());
-            self
+        prop! {
+            /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
+            /// identify findings for your container images. The name includes the path for the
+            /// repository location. If you don’t provide this information, Image Builder creates a
+            /// repository in your account named image-builder-image-scanning-repository to use for
+            /// vulnerability scans for your output container images.
+            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
         }
     }
 
@@ -1570,16 +1528,14 @@ pub mod image {
             ImageTestsConfiguration { props }
         }
 
-        /// `ImageTestsEnabled`: ImageTestsEnabled
-        pub fn image_tests_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ImageTestsEnabled", value.into());
-            self
+        prop! {
+            /// `ImageTestsEnabled`: ImageTestsEnabled
+            props, "ImageTestsEnabled", image_tests_enabled, set_image_tests_enabled, get_image_tests_enabled, Val<bool>
         }
 
-        /// `TimeoutMinutes`: TimeoutMinutes
-        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`: TimeoutMinutes
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
         }
     }
 
@@ -1599,10 +1555,9 @@ pub mod image {
             ImageLoggingConfiguration { props }
         }
 
-        /// `LogGroupName`: The name of the log group for image build logs.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The name of the log group for image build logs.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
     }
 
@@ -1621,28 +1576,24 @@ pub mod image {
             WorkflowConfiguration { props }
         }
 
-        /// `OnFailure`: Define execution decision in case of workflow failure
-        pub fn on_failure(mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> Self {
-            self.props.set("OnFailure", value.into());
-            self
+        prop! {
+            /// `OnFailure`: Define execution decision in case of workflow failure
+            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<WorkflowConfigurationOnFailure>
         }
 
-        /// `ParallelGroup`: The parallel group name
-        pub fn parallel_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParallelGroup", value.into());
-            self
+        prop! {
+            /// `ParallelGroup`: The parallel group name
+            props, "ParallelGroup", parallel_group, set_parallel_group, get_parallel_group, Val<String>
         }
 
-        /// `Parameters`: The parameters associated with the workflow
-        pub fn parameters(mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: The parameters associated with the workflow
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<WorkflowParameter>>
         }
 
-        /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
-        pub fn workflow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkflowArn", value.into());
-            self
+        prop! {
+            /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
+            props, "WorkflowArn", workflow_arn, set_workflow_arn, get_workflow_arn, Val<String>
         }
     }
 
@@ -1674,16 +1625,14 @@ pub mod image {
             WorkflowParameter { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<List<String>>
         }
     }
 }
@@ -1714,106 +1663,90 @@ impl ImagePipeline {
         ImagePipeline { core }
     }
 
-    /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that defines
-    /// how images are configured and tested.
-    pub fn container_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContainerRecipeArn", value.into());
-        self
+    prop! {
+        /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that
+        /// defines how images are configured and tested.
+        core.props, "ContainerRecipeArn", container_recipe_arn, set_container_recipe_arn, get_container_recipe_arn, Val<String>
     }
 
-    /// `Description`: The description of the image pipeline.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the image pipeline.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
-    /// configuration associated with this image pipeline.
-    pub fn distribution_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DistributionConfigurationArn", value.into());
-        self
+    prop! {
+        /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
+        /// configuration associated with this image pipeline.
+        core.props, "DistributionConfigurationArn", distribution_configuration_arn, set_distribution_configuration_arn, get_distribution_configuration_arn, Val<String>
     }
 
-    /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
-    /// created, including the operating system (OS) version and package list.
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnhancedImageMetadataEnabled", value.into());
-        self
+    prop! {
+        /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
+        /// created, including the operating system (OS) version and package list.
+        core.props, "EnhancedImageMetadataEnabled", enhanced_image_metadata_enabled, set_enhanced_image_metadata_enabled, get_enhanced_image_metadata_enabled, Val<bool>
     }
 
-    /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
-    pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRole", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
+        core.props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how images
-    /// are configured, tested, and assessed.
-    pub fn image_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageRecipeArn", value.into());
-        self
+    prop! {
+        /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how
+        /// images are configured, tested, and assessed.
+        core.props, "ImageRecipeArn", image_recipe_arn, set_image_recipe_arn, get_image_recipe_arn, Val<String>
     }
 
-    /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
-    /// Inspector runs against the test instance during image creation.
-    pub fn image_scanning_configuration(mut self, value: impl Into<Val<image_pipeline::ImageScanningConfiguration>>) -> Self {
-        self.core.set("ImageScanningConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
+        /// Inspector runs against the test instance during image creation.
+        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<image_pipeline::ImageScanningConfiguration>
     }
 
-    /// `ImageTags`: The tags to be applied to images created by this pipeline.
-    pub fn image_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ImageTags", value.into());
-        self
+    prop! {
+        /// `ImageTags`: The tags to be applied to images created by this pipeline.
+        core.props, "ImageTags", image_tags, set_image_tags, get_image_tags, Val<Map<String>>
     }
 
-    /// `ImageTestsConfiguration`: The image tests configuration of the image pipeline.
-    pub fn image_tests_configuration(mut self, value: impl Into<Val<image_pipeline::ImageTestsConfiguration>>) -> Self {
-        self.core.set("ImageTestsConfiguration", value.into());
-        self
+    prop! {
+        /// `ImageTestsConfiguration`: The image tests configuration of the image pipeline.
+        core.props, "ImageTestsConfiguration", image_tests_configuration, set_image_tests_configuration, get_image_tests_configuration, Val<image_pipeline::ImageTestsConfiguration>
     }
 
-    /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
-    /// configuration associated with this image pipeline.
-    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InfrastructureConfigurationArn", value.into());
-        self
+    prop! {
+        /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
+        /// configuration associated with this image pipeline.
+        core.props, "InfrastructureConfigurationArn", infrastructure_configuration_arn, set_infrastructure_configuration_arn, get_infrastructure_configuration_arn, Val<String>
     }
 
-    /// `LoggingConfiguration`: The logging configuration settings for the image pipeline.
-    pub fn logging_configuration(mut self, value: impl Into<Val<image_pipeline::PipelineLoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: The logging configuration settings for the image pipeline.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<image_pipeline::PipelineLoggingConfiguration>
     }
 
-    /// `Name`: The name of the image pipeline.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the image pipeline.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Schedule`: The schedule of the image pipeline.
-    pub fn schedule(mut self, value: impl Into<Val<image_pipeline::Schedule>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Schedule`: The schedule of the image pipeline.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<image_pipeline::Schedule>
     }
 
-    /// `Status`: The status of the image pipeline.
-    pub fn status(mut self, value: impl Into<Val<image_pipeline::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the image pipeline.
+        core.props, "Status", status, set_status, get_status, Val<image_pipeline::Status>
     }
 
-    /// `Tags`: The tags of this image pipeline.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags of this image pipeline.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Workflows`: Workflows to define the image build process
-    pub fn workflows(mut self, value: impl Into<Val<List<image_pipeline::WorkflowConfiguration>>>) -> Self {
-        self.core.set("Workflows", value.into());
-        self
+    prop! {
+        /// `Workflows`: Workflows to define the image build process
+        core.props, "Workflows", workflows, set_workflows, get_workflows, Val<List<image_pipeline::WorkflowConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1983,18 +1916,16 @@ pub mod image_pipeline {
             ImageScanningConfiguration { props }
         }
 
-        /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
-        pub fn ecr_configuration(mut self, value: impl Into<Val<EcrConfiguration>>) -> Self {
-            self.props.set("EcrConfiguration", value.into());
-            self
+        prop! {
+            /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
+            props, "EcrConfiguration", ecr_configuration, set_ecr_configuration, get_ecr_configuration, Val<EcrConfiguration>
         }
 
-        /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
-        /// vulnerability scans that Amazon Inspector runs against the test instance when you create a
-        /// new image.
-        pub fn image_scanning_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ImageScanningEnabled", value.into());
-            self
+        prop! {
+            /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
+            /// vulnerability scans that Amazon Inspector runs against the test instance when you create
+            /// a new image.
+            props, "ImageScanningEnabled", image_scanning_enabled, set_image_scanning_enabled, get_image_scanning_enabled, Val<bool>
         }
     }
 
@@ -2014,21 +1945,19 @@ pub mod image_pipeline {
             EcrConfiguration { props }
         }
 
-        /// `ContainerTags`: Tags for Image Builder to apply the output container image that is scanned.
-        /// Tags can help you identify and manage your scanned images.
-        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerTags", value.into());
-            self
+        prop! {
+            /// `ContainerTags`: Tags for Image Builder to apply the output container image that is
+            /// scanned. Tags can help you identify and manage your scanned images.
+            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
         }
 
-        /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
-        /// identify findings for your container images. The name includes the path for the repository
-        /// location. If you don't provide this information, Image Builder creates a repository in your
-        /// account named image-builder-image-scanning-repository to use for vulnerability scans for
-        /// your output container images.
-        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepositoryName", value.into());
-            self
+        prop! {
+            /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
+            /// identify findings for your container images. The name includes the path for the
+            /// repository location. If you don't provide this information, Image Builder creates a
+            /// repository in your account named image-builder-image-scanning-repository to use for
+            /// vulnerability scans for your output container images.
+            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
         }
     }
 
@@ -2047,16 +1976,14 @@ pub mod image_pipeline {
             ImageTestsConfiguration { props }
         }
 
-        /// `ImageTestsEnabled`: Defines if tests should be executed when building this image.
-        pub fn image_tests_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ImageTestsEnabled", value.into());
-            self
+        prop! {
+            /// `ImageTestsEnabled`: Defines if tests should be executed when building this image.
+            props, "ImageTestsEnabled", image_tests_enabled, set_image_tests_enabled, get_image_tests_enabled, Val<bool>
         }
 
-        /// `TimeoutMinutes`: The maximum time in minutes that tests are permitted to run.
-        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `TimeoutMinutes`: The maximum time in minutes that tests are permitted to run.
+            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
         }
     }
 
@@ -2076,16 +2003,14 @@ pub mod image_pipeline {
             PipelineLoggingConfiguration { props }
         }
 
-        /// `ImageLogGroupName`: The name of the log group for image build logs.
-        pub fn image_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageLogGroupName", value.into());
-            self
+        prop! {
+            /// `ImageLogGroupName`: The name of the log group for image build logs.
+            props, "ImageLogGroupName", image_log_group_name, set_image_log_group_name, get_image_log_group_name, Val<String>
         }
 
-        /// `PipelineLogGroupName`: The name of the log group for pipeline execution logs.
-        pub fn pipeline_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PipelineLogGroupName", value.into());
-            self
+        prop! {
+            /// `PipelineLogGroupName`: The name of the log group for pipeline execution logs.
+            props, "PipelineLogGroupName", pipeline_log_group_name, set_pipeline_log_group_name, get_pipeline_log_group_name, Val<String>
         }
     }
 
@@ -2104,31 +2029,28 @@ pub mod image_pipeline {
             Schedule { props }
         }
 
-        /// `AutoDisablePolicy`: The auto-disable policy for the image pipeline.
-        pub fn auto_disable_policy(mut self, value: impl Into<Val<AutoDisablePolicy>>) -> Self {
-            self.props.set("AutoDisablePolicy", value.into());
-            self
+        prop! {
+            /// `AutoDisablePolicy`: The auto-disable policy for the image pipeline.
+            props, "AutoDisablePolicy", auto_disable_policy, set_auto_disable_policy, get_auto_disable_policy, Val<AutoDisablePolicy>
         }
 
-        /// `PipelineExecutionStartCondition`: The condition configures when the pipeline should trigger
-        /// a new image build.
-        pub fn pipeline_execution_start_condition(mut self, value: impl Into<Val<SchedulePipelineExecutionStartCondition>>) -> Self {
-            self.props.set("PipelineExecutionStartCondition", value.into());
-            self
+        prop! {
+            /// `PipelineExecutionStartCondition`: The condition configures when the pipeline should
+            /// trigger a new image build.
+            props, "PipelineExecutionStartCondition", pipeline_execution_start_condition, set_pipeline_execution_start_condition, get_pipeline_execution_start_condition, Val<SchedulePipelineExecutionStartCondition>
         }
 
-        /// `ScheduleExpression`: The expression determines how often EC2 Image Builder evaluates your
-        /// pipelineExecutionStartCondition.
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: The expression determines how often EC2 Image Builder evaluates
+            /// your pipelineExecutionStartCondition.
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `Timezone`: The timezone that applies to the scheduling expression, for example "Etc/UTC" or "America/Los_Angeles"
-        /// in IANA timezone format. If not specified, this defaults to UTC.
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `Timezone`: The timezone that applies to the scheduling expression, for example "Etc/UTC"
+            /// or "America/Los_Angeles" in IANA timezone format. If not specified, this defaults to
+            /// UTC.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 
@@ -2149,6 +2071,12 @@ pub mod image_pipeline {
             let mut props = Props::new();
             props.set("FailureCount", failure_count.into());
             AutoDisablePolicy { props }
+        }
+
+        prop! {
+            /// `FailureCount`: The number of consecutive failures after which the pipeline should be
+            /// automatically disabled.
+            props, "FailureCount", _, set_failure_count, get_failure_count, Val<i64>
         }
     }
 
@@ -2194,28 +2122,24 @@ pub mod image_pipeline {
             WorkflowConfiguration { props }
         }
 
-        /// `OnFailure`: Define execution decision in case of workflow failure
-        pub fn on_failure(mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> Self {
-            self.props.set("OnFailure", value.into());
-            self
+        prop! {
+            /// `OnFailure`: Define execution decision in case of workflow failure
+            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<WorkflowConfigurationOnFailure>
         }
 
-        /// `ParallelGroup`: The parallel group name
-        pub fn parallel_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParallelGroup", value.into());
-            self
+        prop! {
+            /// `ParallelGroup`: The parallel group name
+            props, "ParallelGroup", parallel_group, set_parallel_group, get_parallel_group, Val<String>
         }
 
-        /// `Parameters`: The parameters associated with the workflow
-        pub fn parameters(mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: The parameters associated with the workflow
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<WorkflowParameter>>
         }
 
-        /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
-        pub fn workflow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkflowArn", value.into());
-            self
+        prop! {
+            /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
+            props, "WorkflowArn", workflow_arn, set_workflow_arn, get_workflow_arn, Val<String>
         }
     }
 
@@ -2248,16 +2172,14 @@ pub mod image_pipeline {
             WorkflowParameter { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<List<String>>
         }
     }
 }
@@ -2290,56 +2212,63 @@ impl ImageRecipe {
         ImageRecipe { core }
     }
 
-    /// `AdditionalInstanceConfiguration`: Specify additional settings and launch scripts for your
-    /// build instances.
-    pub fn additional_instance_configuration(mut self, value: impl Into<Val<image_recipe::AdditionalInstanceConfiguration>>) -> Self {
-        self.core.set("AdditionalInstanceConfiguration", value.into());
-        self
+    prop! {
+        /// `AdditionalInstanceConfiguration`: Specify additional settings and launch scripts for
+        /// your build instances.
+        core.props, "AdditionalInstanceConfiguration", additional_instance_configuration, set_additional_instance_configuration, get_additional_instance_configuration, Val<image_recipe::AdditionalInstanceConfiguration>
     }
 
-    /// `AmiTags`: The tags to apply to the AMI created by this image recipe.
-    pub fn ami_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AmiTags", value.into());
-        self
+    prop! {
+        /// `AmiTags`: The tags to apply to the AMI created by this image recipe.
+        core.props, "AmiTags", ami_tags, set_ami_tags, get_ami_tags, Val<Map<String>>
     }
 
-    /// `AmiWatermarks`: The AMI watermark names to attach to the output AMI from this recipe. AMI
-    /// watermarks are lineage markers that automatically propagate to derivative AMIs when the
-    /// source AMI is copied or distributed.
-    pub fn ami_watermarks(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AmiWatermarks", value.into());
-        self
+    prop! {
+        /// `AmiWatermarks`: The AMI watermark names to attach to the output AMI from this recipe.
+        /// AMI watermarks are lineage markers that automatically propagate to derivative AMIs when
+        /// the source AMI is copied or distributed.
+        core.props, "AmiWatermarks", ami_watermarks, set_ami_watermarks, get_ami_watermarks, Val<List<String>>
     }
 
-    /// `BlockDeviceMappings`: The block device mappings to apply when creating images from this
-    /// recipe.
-    pub fn block_device_mappings(mut self, value: impl Into<Val<List<image_recipe::InstanceBlockDeviceMapping>>>) -> Self {
-        self.core.set("BlockDeviceMappings", value.into());
-        self
+    prop! {
+        /// `BlockDeviceMappings`: The block device mappings to apply when creating images from this
+        /// recipe.
+        core.props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<image_recipe::InstanceBlockDeviceMapping>>
     }
 
-    /// `Components`: The components of the image recipe.
-    pub fn components(mut self, value: impl Into<Val<List<image_recipe::ComponentConfiguration>>>) -> Self {
-        self.core.set("Components", value.into());
-        self
+    prop! {
+        /// `Components`: The components of the image recipe.
+        core.props, "Components", components, set_components, get_components, Val<List<image_recipe::ComponentConfiguration>>
     }
 
-    /// `Description`: The description of the image recipe.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the image recipe.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags of the image recipe.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the image recipe.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `WorkingDirectory`: The working directory to be used during build and test workflows.
-    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkingDirectory", value.into());
-        self
+    prop! {
+        /// `ParentImage`: The parent image of the image recipe.
+        core.props, "ParentImage", _, set_parent_image, get_parent_image, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags of the image recipe.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Version`: The version of the image recipe.
+        core.props, "Version", _, set_version, get_version, Val<String>
+    }
+
+    prop! {
+        /// `WorkingDirectory`: The working directory to be used during build and test workflows.
+        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2460,17 +2389,15 @@ pub mod image_recipe {
             AdditionalInstanceConfiguration { props }
         }
 
-        /// `SystemsManagerAgent`: Contains settings for the SSM agent on your build instance.
-        pub fn systems_manager_agent(mut self, value: impl Into<Val<SystemsManagerAgent>>) -> Self {
-            self.props.set("SystemsManagerAgent", value.into());
-            self
+        prop! {
+            /// `SystemsManagerAgent`: Contains settings for the SSM agent on your build instance.
+            props, "SystemsManagerAgent", systems_manager_agent, set_systems_manager_agent, get_systems_manager_agent, Val<SystemsManagerAgent>
         }
 
-        /// `UserDataOverride`: Use this property to provide commands or a command script to run when
-        /// you launch your build instance.
-        pub fn user_data_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserDataOverride", value.into());
-            self
+        prop! {
+            /// `UserDataOverride`: Use this property to provide commands or a command script to run
+            /// when you launch your build instance.
+            props, "UserDataOverride", user_data_override, set_user_data_override, get_user_data_override, Val<String>
         }
     }
 
@@ -2490,13 +2417,12 @@ pub mod image_recipe {
             SystemsManagerAgent { props }
         }
 
-        /// `UninstallAfterBuild`: Controls whether the SSM agent is removed from your final build
-        /// image, prior to creating the new AMI. If this is set to true, then the agent is removed from
-        /// the final image. If it's set to false, then the agent is left in, so that it is included in
-        /// the new AMI. The default value is false.
-        pub fn uninstall_after_build(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UninstallAfterBuild", value.into());
-            self
+        prop! {
+            /// `UninstallAfterBuild`: Controls whether the SSM agent is removed from your final build
+            /// image, prior to creating the new AMI. If this is set to true, then the agent is removed
+            /// from the final image. If it's set to false, then the agent is left in, so that it is
+            /// included in the new AMI. The default value is false.
+            props, "UninstallAfterBuild", uninstall_after_build, set_uninstall_after_build, get_uninstall_after_build, Val<bool>
         }
     }
 
@@ -2516,28 +2442,24 @@ pub mod image_recipe {
             InstanceBlockDeviceMapping { props }
         }
 
-        /// `DeviceName`: The device to which these mappings apply.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The device to which these mappings apply.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
-        pub fn ebs(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsInstanceBlockDeviceSpecification>
         }
 
-        /// `NoDevice`: Use to remove a mapping from the parent image.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `NoDevice`: Use to remove a mapping from the parent image.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
         }
 
-        /// `VirtualName`: Use to manage instance ephemeral devices.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`: Use to manage instance ephemeral devices.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -2557,52 +2479,44 @@ pub mod image_recipe {
             EbsInstanceBlockDeviceSpecification { props }
         }
 
-        /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
-        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeleteOnTermination", value.into());
-            self
+        prop! {
+            /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
+            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
         }
 
-        /// `Encrypted`: Use to configure device encryption.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`: Use to configure device encryption.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`: Use to configure device IOPS.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: Use to configure device IOPS.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `SnapshotId`: The snapshot that defines the device contents.
-        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotId", value.into());
-            self
+        prop! {
+            /// `SnapshotId`: The snapshot that defines the device contents.
+            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
         }
 
-        /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeSize`: Use to override the device's volume size.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`: Use to override the device's volume size.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`: Use to override the device's volume type.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: Use to override the device's volume type.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsInstanceBlockDeviceSpecificationVolumeType>
         }
     }
 
@@ -2656,17 +2570,15 @@ pub mod image_recipe {
             ComponentConfiguration { props }
         }
 
-        /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
-        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentArn", value.into());
-            self
+        prop! {
+            /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
+            props, "ComponentArn", component_arn, set_component_arn, get_component_arn, Val<String>
         }
 
-        /// `Parameters`: A group of parameter settings that are used to configure the component for a
-        /// specific recipe.
-        pub fn parameters(mut self, value: impl Into<Val<List<ComponentParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: A group of parameter settings that are used to configure the component for
+            /// a specific recipe.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ComponentParameter>>
         }
     }
 
@@ -2688,6 +2600,16 @@ pub mod image_recipe {
             props.set("Name", name.into());
             props.set("Value", value.into());
             ComponentParameter { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the component parameter to set.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Sets the value for the named component parameter.
+            props, "Value", _, set_value, get_value, Val<List<String>>
         }
     }
 }
@@ -2719,93 +2641,91 @@ impl InfrastructureConfiguration {
         InfrastructureConfiguration { core }
     }
 
-    /// `Description`: The description of the infrastructure configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the infrastructure configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InstanceMetadataOptions`: The instance metadata option settings for the infrastructure
-    /// configuration.
-    pub fn instance_metadata_options(mut self, value: impl Into<Val<infrastructure_configuration::InstanceMetadataOptions>>) -> Self {
-        self.core.set("InstanceMetadataOptions", value.into());
-        self
+    prop! {
+        /// `InstanceMetadataOptions`: The instance metadata option settings for the infrastructure
+        /// configuration.
+        core.props, "InstanceMetadataOptions", instance_metadata_options, set_instance_metadata_options, get_instance_metadata_options, Val<infrastructure_configuration::InstanceMetadataOptions>
     }
 
-    /// `InstanceTypes`: The instance types of the infrastructure configuration.
-    pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InstanceTypes", value.into());
-        self
+    prop! {
+        /// `InstanceProfileName`: The instance profile of the infrastructure configuration.
+        core.props, "InstanceProfileName", _, set_instance_profile_name, get_instance_profile_name, Val<String>
     }
 
-    /// `KeyPair`: The EC2 key pair of the infrastructure configuration..
-    pub fn key_pair(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyPair", value.into());
-        self
+    prop! {
+        /// `InstanceTypes`: The instance types of the infrastructure configuration.
+        core.props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
     }
 
-    /// `Logging`: The logging configuration of the infrastructure configuration.
-    pub fn logging(mut self, value: impl Into<Val<infrastructure_configuration::Logging>>) -> Self {
-        self.core.set("Logging", value.into());
-        self
+    prop! {
+        /// `KeyPair`: The EC2 key pair of the infrastructure configuration..
+        core.props, "KeyPair", key_pair, set_key_pair, get_key_pair, Val<String>
     }
 
-    /// `ParentInstance`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
-    /// instance from, instead of launching a new instance. This applies only to the build phase.
-    pub fn parent_instance(mut self, value: impl Into<Val<infrastructure_configuration::ParentInstance>>) -> Self {
-        self.core.set("ParentInstance", value.into());
-        self
+    prop! {
+        /// `Logging`: The logging configuration of the infrastructure configuration.
+        core.props, "Logging", logging, set_logging, get_logging, Val<infrastructure_configuration::Logging>
     }
 
-    /// `Placement`: The placement option settings for the infrastructure configuration.
-    pub fn placement(mut self, value: impl Into<Val<infrastructure_configuration::Placement>>) -> Self {
-        self.core.set("Placement", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the infrastructure configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ResourceTags`: The tags attached to the resource created by Image Builder.
-    pub fn resource_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `ParentInstance`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
+        /// instance from, instead of launching a new instance. This applies only to the build
+        /// phase.
+        core.props, "ParentInstance", parent_instance, set_parent_instance, get_parent_instance, Val<infrastructure_configuration::ParentInstance>
     }
 
-    /// `SecurityGroupIds`: The security group IDs of the infrastructure configuration.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `Placement`: The placement option settings for the infrastructure configuration.
+        core.props, "Placement", placement, set_placement, get_placement, Val<infrastructure_configuration::Placement>
     }
 
-    /// `SnsTopicArn`: The SNS Topic Amazon Resource Name (ARN) of the infrastructure configuration.
-    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicArn", value.into());
-        self
+    prop! {
+        /// `ResourceTags`: The tags attached to the resource created by Image Builder.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<Map<String>>
     }
 
-    /// `SubnetId`: The subnet ID of the infrastructure configuration.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The security group IDs of the infrastructure configuration.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `Tags`: The tags associated with the component.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The SNS Topic Amazon Resource Name (ARN) of the infrastructure
+        /// configuration.
+        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `TerminateInstanceOnCompletion`: Specifies whether Image Builder terminates build and test
-    /// instances that are still running when image creation ends without a failure. A
-    /// TerminateInstance step in a workflow runs even when this is false.
-    pub fn terminate_instance_on_completion(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminateInstanceOnCompletion", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The subnet ID of the infrastructure configuration.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
-    /// `TerminateInstanceOnFailure`: The terminate instance on failure configuration of the
-    /// infrastructure configuration.
-    pub fn terminate_instance_on_failure(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TerminateInstanceOnFailure", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the component.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TerminateInstanceOnCompletion`: Specifies whether Image Builder terminates build and
+        /// test instances that are still running when image creation ends without a failure. A
+        /// TerminateInstance step in a workflow runs even when this is false.
+        core.props, "TerminateInstanceOnCompletion", terminate_instance_on_completion, set_terminate_instance_on_completion, get_terminate_instance_on_completion, Val<bool>
+    }
+
+    prop! {
+        /// `TerminateInstanceOnFailure`: The terminate instance on failure configuration of the
+        /// infrastructure configuration.
+        core.props, "TerminateInstanceOnFailure", terminate_instance_on_failure, set_terminate_instance_on_failure, get_terminate_instance_on_failure, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2961,18 +2881,16 @@ pub mod infrastructure_configuration {
             InstanceMetadataOptions { props }
         }
 
-        /// `HttpPutResponseHopLimit`: Limit the number of hops that an instance metadata request can
-        /// traverse to reach its destination.
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`: Limit the number of hops that an instance metadata request
+            /// can traverse to reach its destination.
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`: Indicates whether a signed token header is required for instance metadata
-        /// retrieval requests. The values affect the response as follows:
-        pub fn http_tokens(mut self, value: impl Into<Val<InstanceMetadataOptionsHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`: Indicates whether a signed token header is required for instance metadata
+            /// retrieval requests. The values affect the response as follows:
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<InstanceMetadataOptionsHttpTokens>
         }
     }
 
@@ -3006,10 +2924,9 @@ pub mod infrastructure_configuration {
             Logging { props }
         }
 
-        /// `S3Logs`: The S3 path in which to store the logs.
-        pub fn s3_logs(mut self, value: impl Into<Val<S3Logs>>) -> Self {
-            self.props.set("S3Logs", value.into());
-            self
+        prop! {
+            /// `S3Logs`: The S3 path in which to store the logs.
+            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<S3Logs>
         }
     }
 
@@ -3029,16 +2946,14 @@ pub mod infrastructure_configuration {
             S3Logs { props }
         }
 
-        /// `S3BucketName`: S3BucketName
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: S3BucketName
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
 
-        /// `S3KeyPrefix`: S3KeyPrefix
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3KeyPrefix`: S3KeyPrefix
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 
@@ -3060,6 +2975,12 @@ pub mod infrastructure_configuration {
             let mut props = Props::new();
             props.set("AutoScalingGroup", auto_scaling_group.into());
             ParentInstance { props }
+        }
+
+        prop! {
+            /// `AutoScalingGroup`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
+            /// instance from.
+            props, "AutoScalingGroup", _, set_auto_scaling_group, get_auto_scaling_group, Val<AutoScalingGroup>
         }
     }
 
@@ -3083,12 +3004,17 @@ pub mod infrastructure_configuration {
             AutoScalingGroup { props }
         }
 
-        /// `CapacityWaitTimeoutSeconds`: The number of seconds that Image Builder waits for an instance
-        /// to become available in the group before the build fails. If you set this value to 0 or omit
-        /// it, the build fails as soon as the group has no instance available.
-        pub fn capacity_wait_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CapacityWaitTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the Auto Scaling group, in the same account and AWS Region as the
+            /// infrastructure configuration.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `CapacityWaitTimeoutSeconds`: The number of seconds that Image Builder waits for an
+            /// instance to become available in the group before the build fails. If you set this value
+            /// to 0 or omit it, the build fails as soon as the group has no instance available.
+            props, "CapacityWaitTimeoutSeconds", capacity_wait_timeout_seconds, set_capacity_wait_timeout_seconds, get_capacity_wait_timeout_seconds, Val<i64>
         }
     }
 
@@ -3107,28 +3033,24 @@ pub mod infrastructure_configuration {
             Placement { props }
         }
 
-        /// `AvailabilityZone`: AvailabilityZone
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: AvailabilityZone
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `HostId`: HostId
-        pub fn host_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostId", value.into());
-            self
+        prop! {
+            /// `HostId`: HostId
+            props, "HostId", host_id, set_host_id, get_host_id, Val<String>
         }
 
-        /// `HostResourceGroupArn`: HostResourceGroupArn
-        pub fn host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `HostResourceGroupArn`: HostResourceGroupArn
+            props, "HostResourceGroupArn", host_resource_group_arn, set_host_resource_group_arn, get_host_resource_group_arn, Val<String>
         }
 
-        /// `Tenancy`: Tenancy
-        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
-            self.props.set("Tenancy", value.into());
-            self
+        prop! {
+            /// `Tenancy`: Tenancy
+            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
         }
     }
 
@@ -3184,22 +3106,44 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    /// `Description`: The description of the lifecycle policy.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the lifecycle policy.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Status`: The status of the lifecycle policy.
-    pub fn status(mut self, value: impl Into<Val<lifecycle_policy::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `ExecutionRole`: The execution role of the lifecycle policy.
+        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
     }
 
-    /// `Tags`: The tags associated with the lifecycle policy.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the lifecycle policy.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDetails`: The policy details of the lifecycle policy.
+        core.props, "PolicyDetails", _, set_policy_details, get_policy_details, Val<List<lifecycle_policy::PolicyDetail>>
+    }
+
+    prop! {
+        /// `ResourceSelection`: The resource selection of the lifecycle policy.
+        core.props, "ResourceSelection", _, set_resource_selection, get_resource_selection, Val<lifecycle_policy::ResourceSelection>
+    }
+
+    prop! {
+        /// `ResourceType`: The resource type of the lifecycle policy.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<lifecycle_policy::ResourceType>
+    }
+
+    prop! {
+        /// `Status`: The status of the lifecycle policy.
+        core.props, "Status", status, set_status, get_status, Val<lifecycle_policy::Status>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the lifecycle policy.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3240,10 +3184,19 @@ pub mod lifecycle_policy {
             PolicyDetail { props }
         }
 
-        /// `ExclusionRules`: The exclusion rules to apply of the policy detail.
-        pub fn exclusion_rules(mut self, value: impl Into<Val<ExclusionRules>>) -> Self {
-            self.props.set("ExclusionRules", value.into());
-            self
+        prop! {
+            /// `Action`: The action of the policy detail.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `Filter`: The filters to apply of the policy detail.
+            props, "Filter", _, set_filter, get_filter, Val<Filter>
+        }
+
+        prop! {
+            /// `ExclusionRules`: The exclusion rules to apply of the policy detail.
+            props, "ExclusionRules", exclusion_rules, set_exclusion_rules, get_exclusion_rules, Val<ExclusionRules>
         }
     }
 
@@ -3264,10 +3217,14 @@ pub mod lifecycle_policy {
             Action { props }
         }
 
-        /// `IncludeResources`: The included resources of the policy detail.
-        pub fn include_resources(mut self, value: impl Into<Val<IncludeResources>>) -> Self {
-            self.props.set("IncludeResources", value.into());
-            self
+        prop! {
+            /// `Type`: The action type of the policy detail.
+            props, "Type", _, set_type, get_type, Val<ActionType>
+        }
+
+        prop! {
+            /// `IncludeResources`: The included resources of the policy detail.
+            props, "IncludeResources", include_resources, set_include_resources, get_include_resources, Val<IncludeResources>
         }
     }
 
@@ -3287,22 +3244,19 @@ pub mod lifecycle_policy {
             IncludeResources { props }
         }
 
-        /// `Amis`: Use to configure lifecycle actions on AMIs.
-        pub fn amis(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Amis", value.into());
-            self
+        prop! {
+            /// `Amis`: Use to configure lifecycle actions on AMIs.
+            props, "Amis", amis, set_amis, get_amis, Val<bool>
         }
 
-        /// `Containers`: Use to configure lifecycle actions on containers.
-        pub fn containers(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Containers", value.into());
-            self
+        prop! {
+            /// `Containers`: Use to configure lifecycle actions on containers.
+            props, "Containers", containers, set_containers, get_containers, Val<bool>
         }
 
-        /// `Snapshots`: Use to configure lifecycle actions on snapshots.
-        pub fn snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Snapshots", value.into());
-            self
+        prop! {
+            /// `Snapshots`: Use to configure lifecycle actions on snapshots.
+            props, "Snapshots", snapshots, set_snapshots, get_snapshots, Val<bool>
         }
     }
 
@@ -3338,16 +3292,14 @@ pub mod lifecycle_policy {
             ExclusionRules { props }
         }
 
-        /// `Amis`: The AMI exclusion rules for the policy detail.
-        pub fn amis(mut self, value: impl Into<Val<AmiExclusionRules>>) -> Self {
-            self.props.set("Amis", value.into());
-            self
+        prop! {
+            /// `Amis`: The AMI exclusion rules for the policy detail.
+            props, "Amis", amis, set_amis, get_amis, Val<AmiExclusionRules>
         }
 
-        /// `TagMap`: The Image Builder tags to filter on.
-        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TagMap", value.into());
-            self
+        prop! {
+            /// `TagMap`: The Image Builder tags to filter on.
+            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
         }
     }
 
@@ -3367,36 +3319,32 @@ pub mod lifecycle_policy {
             AmiExclusionRules { props }
         }
 
-        /// `IsPublic`: Use to apply lifecycle policy actions on whether the AMI is public.
-        pub fn is_public(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsPublic", value.into());
-            self
+        prop! {
+            /// `IsPublic`: Use to apply lifecycle policy actions on whether the AMI is public.
+            props, "IsPublic", is_public, set_is_public, get_is_public, Val<bool>
         }
 
-        /// `LastLaunched`: Use to apply lifecycle policy actions on AMIs launched before a certain
-        /// time.
-        pub fn last_launched(mut self, value: impl Into<Val<LastLaunched>>) -> Self {
-            self.props.set("LastLaunched", value.into());
-            self
+        prop! {
+            /// `LastLaunched`: Use to apply lifecycle policy actions on AMIs launched before a certain
+            /// time.
+            props, "LastLaunched", last_launched, set_last_launched, get_last_launched, Val<LastLaunched>
         }
 
-        /// `Regions`: Use to apply lifecycle policy actions on AMIs distributed to a set of regions.
-        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `Regions`: Use to apply lifecycle policy actions on AMIs distributed to a set of
+            /// regions.
+            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
         }
 
-        /// `SharedAccounts`: Use to apply lifecycle policy actions on AMIs shared with a set of
-        /// regions.
-        pub fn shared_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SharedAccounts", value.into());
-            self
+        prop! {
+            /// `SharedAccounts`: Use to apply lifecycle policy actions on AMIs shared with a set of
+            /// regions.
+            props, "SharedAccounts", shared_accounts, set_shared_accounts, get_shared_accounts, Val<List<String>>
         }
 
-        /// `TagMap`: The AMIs to select by tag.
-        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TagMap", value.into());
-            self
+        prop! {
+            /// `TagMap`: The AMIs to select by tag.
+            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
         }
     }
 
@@ -3417,6 +3365,16 @@ pub mod lifecycle_policy {
             props.set("Value", value.into());
             props.set("Unit", unit.into());
             LastLaunched { props }
+        }
+
+        prop! {
+            /// `Value`: The last launched value.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`: The value's time unit.
+            props, "Unit", _, set_unit, get_unit, Val<TimeUnit>
         }
     }
 
@@ -3458,16 +3416,24 @@ pub mod lifecycle_policy {
             Filter { props }
         }
 
-        /// `RetainAtLeast`: The minimum number of Image Builder resources to retain.
-        pub fn retain_at_least(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetainAtLeast", value.into());
-            self
+        prop! {
+            /// `Type`: The filter type.
+            props, "Type", _, set_type, get_type, Val<FilterType>
         }
 
-        /// `Unit`: The value's time unit.
-        pub fn unit(mut self, value: impl Into<Val<TimeUnit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Value`: The filter value.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
+
+        prop! {
+            /// `RetainAtLeast`: The minimum number of Image Builder resources to retain.
+            props, "RetainAtLeast", retain_at_least, set_retain_at_least, get_retain_at_least, Val<i64>
+        }
+
+        prop! {
+            /// `Unit`: The value's time unit.
+            props, "Unit", unit, set_unit, get_unit, Val<TimeUnit>
         }
     }
 
@@ -3500,16 +3466,14 @@ pub mod lifecycle_policy {
             ResourceSelection { props }
         }
 
-        /// `Recipes`: The recipes to select.
-        pub fn recipes(mut self, value: impl Into<Val<List<RecipeSelection>>>) -> Self {
-            self.props.set("Recipes", value.into());
-            self
+        prop! {
+            /// `Recipes`: The recipes to select.
+            props, "Recipes", recipes, set_recipes, get_recipes, Val<List<RecipeSelection>>
         }
 
-        /// `TagMap`: The Image Builder resources to select by tag.
-        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TagMap", value.into());
-            self
+        prop! {
+            /// `TagMap`: The Image Builder resources to select by tag.
+            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
         }
     }
 
@@ -3531,6 +3495,16 @@ pub mod lifecycle_policy {
             props.set("Name", name.into());
             props.set("SemanticVersion", semantic_version.into());
             RecipeSelection { props }
+        }
+
+        prop! {
+            /// `Name`: The recipe name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SemanticVersion`: The recipe version.
+            props, "SemanticVersion", _, set_semantic_version, get_semantic_version, Val<String>
         }
     }
 
@@ -3590,40 +3564,50 @@ impl Workflow {
         Workflow { core }
     }
 
-    /// `ChangeDescription`: The change description of the workflow.
-    pub fn change_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChangeDescription", value.into());
-        self
+    prop! {
+        /// `ChangeDescription`: The change description of the workflow.
+        core.props, "ChangeDescription", change_description, set_change_description, get_change_description, Val<String>
     }
 
-    /// `Data`: The data of the workflow.
-    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Data", value.into());
-        self
+    prop! {
+        /// `Data`: The data of the workflow.
+        core.props, "Data", data, set_data, get_data, Val<String>
     }
 
-    /// `Description`: The description of the workflow.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the workflow.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: The KMS key identifier used to encrypt the workflow.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key identifier used to encrypt the workflow.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: The tags associated with the workflow.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the workflow.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Uri`: The uri of the workflow.
-    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Uri", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the workflow.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Type`: The type of the workflow denotes whether the workflow is used to build, test, or
+        /// distribute.
+        core.props, "Type", _, set_type, get_type, Val<workflow::Type>
+    }
+
+    prop! {
+        /// `Uri`: The uri of the workflow.
+        core.props, "Uri", uri, set_uri, get_uri, Val<String>
+    }
+
+    prop! {
+        /// `Version`: The version of the workflow.
+        core.props, "Version", _, set_version, get_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

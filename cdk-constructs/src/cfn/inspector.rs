@@ -40,16 +40,14 @@ impl AssessmentTarget {
         AssessmentTarget { core }
     }
 
-    /// `AssessmentTargetName`.
-    pub fn assessment_target_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssessmentTargetName", value.into());
-        self
+    prop! {
+        /// `AssessmentTargetName`.
+        core.props, "AssessmentTargetName", assessment_target_name, set_assessment_target_name, get_assessment_target_name, Val<String>
     }
 
-    /// `ResourceGroupArn`.
-    pub fn resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceGroupArn", value.into());
-        self
+    prop! {
+        /// `ResourceGroupArn`.
+        core.props, "ResourceGroupArn", resource_group_arn, set_resource_group_arn, get_resource_group_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,16 +92,29 @@ impl AssessmentTemplate {
         AssessmentTemplate { core }
     }
 
-    /// `AssessmentTemplateName`.
-    pub fn assessment_template_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssessmentTemplateName", value.into());
-        self
+    prop! {
+        /// `AssessmentTargetArn`.
+        core.props, "AssessmentTargetArn", _, set_assessment_target_arn, get_assessment_target_arn, Val<String>
     }
 
-    /// `UserAttributesForFindings`.
-    pub fn user_attributes_for_findings(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("UserAttributesForFindings", value.into());
-        self
+    prop! {
+        /// `AssessmentTemplateName`.
+        core.props, "AssessmentTemplateName", assessment_template_name, set_assessment_template_name, get_assessment_template_name, Val<String>
+    }
+
+    prop! {
+        /// `DurationInSeconds`.
+        core.props, "DurationInSeconds", _, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `RulesPackageArns`.
+        core.props, "RulesPackageArns", _, set_rules_package_arns, get_rules_package_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `UserAttributesForFindings`.
+        core.props, "UserAttributesForFindings", user_attributes_for_findings, set_user_attributes_for_findings, get_user_attributes_for_findings, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -137,6 +148,11 @@ impl ResourceGroup {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("ResourceGroupTags", resource_group_tags.into());
         ResourceGroup { core }
+    }
+
+    prop! {
+        /// `ResourceGroupTags`.
+        core.props, "ResourceGroupTags", _, set_resource_group_tags, get_resource_group_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

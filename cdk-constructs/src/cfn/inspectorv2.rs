@@ -52,10 +52,29 @@ impl CisScanConfiguration {
         CisScanConfiguration { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScanName`: Name of the scan
+        core.props, "ScanName", _, set_scan_name, get_scan_name, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: Choose a Schedule cadence
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<cis_scan_configuration::Schedule>
+    }
+
+    prop! {
+        /// `SecurityLevel`.
+        core.props, "SecurityLevel", _, set_security_level, get_security_level, Val<cis_scan_configuration::CisSecurityLevel>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Targets`.
+        core.props, "Targets", _, set_targets, get_targets, Val<cis_scan_configuration::CisTargets>
     }
 
     /// `Ref`: the resource's identifier.
@@ -91,28 +110,24 @@ pub mod cis_scan_configuration {
             Schedule { props }
         }
 
-        /// `Daily`.
-        pub fn daily(mut self, value: impl Into<Val<DailySchedule>>) -> Self {
-            self.props.set("Daily", value.into());
-            self
+        prop! {
+            /// `Daily`.
+            props, "Daily", daily, set_daily, get_daily, Val<DailySchedule>
         }
 
-        /// `Monthly`.
-        pub fn monthly(mut self, value: impl Into<Val<MonthlySchedule>>) -> Self {
-            self.props.set("Monthly", value.into());
-            self
+        prop! {
+            /// `Monthly`.
+            props, "Monthly", monthly, set_monthly, get_monthly, Val<MonthlySchedule>
         }
 
-        /// `OneTime`.
-        pub fn one_time(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("OneTime", value.into());
-            self
+        prop! {
+            /// `OneTime`.
+            props, "OneTime", one_time, set_one_time, get_one_time, Val<Json>
         }
 
-        /// `Weekly`.
-        pub fn weekly(mut self, value: impl Into<Val<WeeklySchedule>>) -> Self {
-            self.props.set("Weekly", value.into());
-            self
+        prop! {
+            /// `Weekly`.
+            props, "Weekly", weekly, set_weekly, get_weekly, Val<WeeklySchedule>
         }
     }
 
@@ -131,6 +146,11 @@ pub mod cis_scan_configuration {
             let mut props = Props::new();
             props.set("StartTime", start_time.into());
             DailySchedule { props }
+        }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
         }
     }
 
@@ -152,6 +172,16 @@ pub mod cis_scan_configuration {
             props.set("TimeZone", time_zone.into());
             Time { props }
         }
+
+        prop! {
+            /// `TimeOfDay`.
+            props, "TimeOfDay", _, set_time_of_day, get_time_of_day, Val<String>
+        }
+
+        prop! {
+            /// `TimeZone`.
+            props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+        }
     }
 
     /// `AWS::InspectorV2::CisScanConfiguration.MonthlySchedule`.
@@ -171,6 +201,16 @@ pub mod cis_scan_configuration {
             props.set("StartTime", start_time.into());
             props.set("Day", day.into());
             MonthlySchedule { props }
+        }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
+        }
+
+        prop! {
+            /// `Day`.
+            props, "Day", _, set_day, get_day, Val<Day>
         }
     }
 
@@ -220,6 +260,16 @@ pub mod cis_scan_configuration {
             props.set("Days", days.into());
             WeeklySchedule { props }
         }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
+        }
+
+        prop! {
+            /// `Days`.
+            props, "Days", _, set_days, get_days, Val<List<Day>>
+        }
     }
 
     /// Allowed values.
@@ -256,6 +306,16 @@ pub mod cis_scan_configuration {
             props.set("TargetResourceTags", target_resource_tags.into());
             CisTargets { props }
         }
+
+        prop! {
+            /// `AccountIds`.
+            props, "AccountIds", _, set_account_ids, get_account_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `TargetResourceTags`.
+            props, "TargetResourceTags", _, set_target_resource_tags, get_target_resource_tags, Val<Map<List<String>>>
+        }
     }
 }
 
@@ -277,34 +337,29 @@ impl CodeSecurityIntegration {
         CodeSecurityIntegration { core }
     }
 
-    /// `CreateIntegrationDetails`: Create Integration Details
-    pub fn create_integration_details(mut self, value: impl Into<Val<code_security_integration::CreateDetails>>) -> Self {
-        self.core.set("CreateIntegrationDetails", value.into());
-        self
+    prop! {
+        /// `CreateIntegrationDetails`: Create Integration Details
+        core.props, "CreateIntegrationDetails", create_integration_details, set_create_integration_details, get_create_integration_details, Val<code_security_integration::CreateDetails>
     }
 
-    /// `Name`: Code Security Integration name
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Code Security Integration name
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Type`: Integration Type
-    pub fn type_(mut self, value: impl Into<Val<code_security_integration::IntegrationType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: Integration Type
+        core.props, "Type", type_, set_type, get_type, Val<code_security_integration::IntegrationType>
     }
 
-    /// `UpdateIntegrationDetails`: Update Integration Details
-    pub fn update_integration_details(mut self, value: impl Into<Val<code_security_integration::UpdateDetails>>) -> Self {
-        self.core.set("UpdateIntegrationDetails", value.into());
-        self
+    prop! {
+        /// `UpdateIntegrationDetails`: Update Integration Details
+        core.props, "UpdateIntegrationDetails", update_integration_details, set_update_integration_details, get_update_integration_details, Val<code_security_integration::UpdateDetails>
     }
 
     /// `Ref`: the resource's identifier.
@@ -372,6 +427,11 @@ pub mod code_security_integration {
             props.set("gitlabSelfManaged", gitlab_self_managed.into());
             CreateDetails { props }
         }
+
+        prop! {
+            /// `gitlabSelfManaged`.
+            props, "gitlabSelfManaged", _, set_gitlab_self_managed, get_gitlab_self_managed, Val<CreateGitLabSelfManagedIntegrationDetail>
+        }
     }
 
     /// `AWS::InspectorV2::CodeSecurityIntegration.CreateGitLabSelfManagedIntegrationDetail`.
@@ -391,6 +451,16 @@ pub mod code_security_integration {
             props.set("instanceUrl", instance_url.into());
             props.set("accessToken", access_token.into());
             CreateGitLabSelfManagedIntegrationDetail { props }
+        }
+
+        prop! {
+            /// `instanceUrl`.
+            props, "instanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        }
+
+        prop! {
+            /// `accessToken`.
+            props, "accessToken", _, set_access_token, get_access_token, Val<String>
         }
     }
 
@@ -424,16 +494,14 @@ pub mod code_security_integration {
             UpdateDetails { props }
         }
 
-        /// `github`.
-        pub fn github(mut self, value: impl Into<Val<UpdateGitHubIntegrationDetail>>) -> Self {
-            self.props.set("github", value.into());
-            self
+        prop! {
+            /// `github`.
+            props, "github", github, set_github, get_github, Val<UpdateGitHubIntegrationDetail>
         }
 
-        /// `gitlabSelfManaged`.
-        pub fn gitlab_self_managed(mut self, value: impl Into<Val<UpdateGitLabSelfManagedIntegrationDetail>>) -> Self {
-            self.props.set("gitlabSelfManaged", value.into());
-            self
+        prop! {
+            /// `gitlabSelfManaged`.
+            props, "gitlabSelfManaged", gitlab_self_managed, set_gitlab_self_managed, get_gitlab_self_managed, Val<UpdateGitLabSelfManagedIntegrationDetail>
         }
     }
 
@@ -455,6 +523,16 @@ pub mod code_security_integration {
             props.set("installationId", installation_id.into());
             UpdateGitHubIntegrationDetail { props }
         }
+
+        prop! {
+            /// `code`.
+            props, "code", _, set_code, get_code, Val<String>
+        }
+
+        prop! {
+            /// `installationId`.
+            props, "installationId", _, set_installation_id, get_installation_id, Val<String>
+        }
     }
 
     /// `AWS::InspectorV2::CodeSecurityIntegration.UpdateGitLabSelfManagedIntegrationDetail`.
@@ -472,6 +550,11 @@ pub mod code_security_integration {
             let mut props = Props::new();
             props.set("authCode", auth_code.into());
             UpdateGitLabSelfManagedIntegrationDetail { props }
+        }
+
+        prop! {
+            /// `authCode`.
+            props, "authCode", _, set_auth_code, get_auth_code, Val<String>
         }
     }
 }
@@ -495,34 +578,29 @@ impl CodeSecurityScanConfiguration {
         CodeSecurityScanConfiguration { core }
     }
 
-    /// `Configuration`: Code Security Scan Configuration
-    pub fn configuration(mut self, value: impl Into<Val<code_security_scan_configuration::CodeSecurityScanConfiguration>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: Code Security Scan Configuration
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<code_security_scan_configuration::CodeSecurityScanConfiguration>
     }
 
-    /// `Level`: Configuration Level
-    pub fn level(mut self, value: impl Into<Val<code_security_scan_configuration::ConfigurationLevel>>) -> Self {
-        self.core.set("Level", value.into());
-        self
+    prop! {
+        /// `Level`: Configuration Level
+        core.props, "Level", level, set_level, get_level, Val<code_security_scan_configuration::ConfigurationLevel>
     }
 
-    /// `Name`: Code Security Scan Configuration name
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Code Security Scan Configuration name
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ScopeSettings`: Scope Settings
-    pub fn scope_settings(mut self, value: impl Into<Val<code_security_scan_configuration::ScopeSettings>>) -> Self {
-        self.core.set("ScopeSettings", value.into());
-        self
+    prop! {
+        /// `ScopeSettings`: Scope Settings
+        core.props, "ScopeSettings", scope_settings, set_scope_settings, get_scope_settings, Val<code_security_scan_configuration::ScopeSettings>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -560,16 +638,19 @@ pub mod code_security_scan_configuration {
             CodeSecurityScanConfiguration { props }
         }
 
-        /// `continuousIntegrationScanConfiguration`.
-        pub fn continuous_integration_scan_configuration(mut self, value: impl Into<Val<ContinuousIntegrationScanConfiguration>>) -> Self {
-            self.props.set("continuousIntegrationScanConfiguration", value.into());
-            self
+        prop! {
+            /// `ruleSetCategories`.
+            props, "ruleSetCategories", _, set_rule_set_categories, get_rule_set_categories, Val<List<RuleSetCategory>>
         }
 
-        /// `periodicScanConfiguration`.
-        pub fn periodic_scan_configuration(mut self, value: impl Into<Val<PeriodicScanConfiguration>>) -> Self {
-            self.props.set("periodicScanConfiguration", value.into());
-            self
+        prop! {
+            /// `continuousIntegrationScanConfiguration`.
+            props, "continuousIntegrationScanConfiguration", continuous_integration_scan_configuration, set_continuous_integration_scan_configuration, get_continuous_integration_scan_configuration, Val<ContinuousIntegrationScanConfiguration>
+        }
+
+        prop! {
+            /// `periodicScanConfiguration`.
+            props, "periodicScanConfiguration", periodic_scan_configuration, set_periodic_scan_configuration, get_periodic_scan_configuration, Val<PeriodicScanConfiguration>
         }
     }
 
@@ -588,6 +669,11 @@ pub mod code_security_scan_configuration {
             let mut props = Props::new();
             props.set("supportedEvents", supported_events.into());
             ContinuousIntegrationScanConfiguration { props }
+        }
+
+        prop! {
+            /// `supportedEvents`.
+            props, "supportedEvents", _, set_supported_events, get_supported_events, Val<List<ContinuousIntegrationScanEvent>>
         }
     }
 
@@ -619,16 +705,14 @@ pub mod code_security_scan_configuration {
             PeriodicScanConfiguration { props }
         }
 
-        /// `frequency`.
-        pub fn frequency(mut self, value: impl Into<Val<PeriodicScanFrequency>>) -> Self {
-            self.props.set("frequency", value.into());
-            self
+        prop! {
+            /// `frequency`.
+            props, "frequency", frequency, set_frequency, get_frequency, Val<PeriodicScanFrequency>
         }
 
-        /// `frequencyExpression`.
-        pub fn frequency_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("frequencyExpression", value.into());
-            self
+        prop! {
+            /// `frequencyExpression`.
+            props, "frequencyExpression", frequency_expression, set_frequency_expression, get_frequency_expression, Val<String>
         }
     }
 
@@ -692,10 +776,9 @@ pub mod code_security_scan_configuration {
             ScopeSettings { props }
         }
 
-        /// `projectSelectionScope`.
-        pub fn project_selection_scope(mut self, value: impl Into<Val<ProjectSelectionScope>>) -> Self {
-            self.props.set("projectSelectionScope", value.into());
-            self
+        prop! {
+            /// `projectSelectionScope`.
+            props, "projectSelectionScope", project_selection_scope, set_project_selection_scope, get_project_selection_scope, Val<ProjectSelectionScope>
         }
     }
 
@@ -740,16 +823,29 @@ impl Connector {
         Connector { core }
     }
 
-    /// `Description`: Optional description of the connector.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Optional description of the connector.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to apply to the connector.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Display name for the connector.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Provider`: The cloud provider for this connector.
+        core.props, "Provider", _, set_provider, get_provider, Val<connector::CloudProvider>
+    }
+
+    prop! {
+        /// `ProviderConfiguration`: Provider-specific configuration including regions and scope.
+        core.props, "ProviderConfiguration", _, set_provider_configuration, get_provider_configuration, Val<connector::ProviderConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the connector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -862,6 +958,11 @@ pub mod connector {
             props.set("Azure", azure.into());
             ProviderConfiguration { props }
         }
+
+        prop! {
+            /// `Azure`.
+            props, "Azure", _, set_azure, get_azure, Val<AzureProviderConfiguration>
+        }
     }
 
     /// `AWS::InspectorV2::Connector.AzureProviderConfiguration`.
@@ -891,10 +992,26 @@ pub mod connector {
             AzureProviderConfiguration { props }
         }
 
-        /// `AutoInstallVMScanner`: Whether to automatically install the VM scanner. Defaults to true.
-        pub fn auto_install_vm_scanner(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoInstallVMScanner", value.into());
-            self
+        prop! {
+            /// `AwsConfigConnectorArn`: The ARN of the AWS Config connector used for Azure resource
+            /// discovery.
+            props, "AwsConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        }
+
+        prop! {
+            /// `ScopeConfiguration`: Defines which resource types to scan and at what scope level.
+            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfigurationMap>
+        }
+
+        prop! {
+            /// `AzureRegions`: List of Azure regions to scan.
+            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        }
+
+        prop! {
+            /// `AutoInstallVMScanner`: Whether to automatically install the VM scanner. Defaults to
+            /// true.
+            props, "AutoInstallVMScanner", auto_install_vm_scanner, set_auto_install_vm_scanner, get_auto_install_vm_scanner, Val<bool>
         }
     }
 
@@ -914,24 +1031,22 @@ pub mod connector {
             AzureScopeConfigurationMap { props }
         }
 
-        /// `ContainerImageScanning`: Defines the scope of Azure resources to monitor for a specific
-        /// resource type.
-        pub fn container_image_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
-            self.props.set("ContainerImageScanning", value.into());
-            self
+        prop! {
+            /// `ContainerImageScanning`: Defines the scope of Azure resources to monitor for a specific
+            /// resource type.
+            props, "ContainerImageScanning", container_image_scanning, set_container_image_scanning, get_container_image_scanning, Val<ScopeConfiguration>
         }
 
-        /// `ServerlessScanning`: Defines the scope of Azure resources to monitor for a specific
-        /// resource type.
-        pub fn serverless_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
-            self.props.set("ServerlessScanning", value.into());
-            self
+        prop! {
+            /// `ServerlessScanning`: Defines the scope of Azure resources to monitor for a specific
+            /// resource type.
+            props, "ServerlessScanning", serverless_scanning, set_serverless_scanning, get_serverless_scanning, Val<ScopeConfiguration>
         }
 
-        /// `VmScanning`: Defines the scope of Azure resources to monitor for a specific resource type.
-        pub fn vm_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
-            self.props.set("VmScanning", value.into());
-            self
+        prop! {
+            /// `VmScanning`: Defines the scope of Azure resources to monitor for a specific resource
+            /// type.
+            props, "VmScanning", vm_scanning, set_vm_scanning, get_vm_scanning, Val<ScopeConfiguration>
         }
     }
 
@@ -953,22 +1068,24 @@ pub mod connector {
             ScopeConfiguration { props }
         }
 
-        /// `ScopeValues`: List of subscription IDs. Empty for TENANT scope.
-        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ScopeValues", value.into());
-            self
+        prop! {
+            /// `ScopeType`.
+            props, "ScopeType", _, set_scope_type, get_scope_type, Val<ScopeType>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<ScopeState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `ScopeValues`: List of subscription IDs. Empty for TENANT scope.
+            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
         }
 
-        /// `StateReason`: Reason for the current scope state.
-        pub fn state_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StateReason", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<ScopeState>
+        }
+
+        prop! {
+            /// `StateReason`: Reason for the current scope state.
+            props, "StateReason", state_reason, set_state_reason, get_state_reason, Val<String>
         }
     }
 
@@ -1033,16 +1150,29 @@ impl Filter {
         Filter { core }
     }
 
-    /// `Description`: Findings filter description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Findings filter description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FilterAction`: Findings filter action.
+        core.props, "FilterAction", _, set_filter_action, get_filter_action, Val<filter::FilterAction>
+    }
+
+    prop! {
+        /// `FilterCriteria`: Findings filter criteria.
+        core.props, "FilterCriteria", _, set_filter_criteria, get_filter_criteria, Val<filter::FilterCriteria>
+    }
+
+    prop! {
+        /// `Name`: Findings filter name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1091,262 +1221,219 @@ pub mod filter {
             FilterCriteria { props }
         }
 
-        /// `AwsAccountId`.
-        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("AwsAccountId", value.into());
-            self
+        prop! {
+            /// `AwsAccountId`.
+            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
         }
 
-        /// `CodeVulnerabilityDetectorName`.
-        pub fn code_vulnerability_detector_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("CodeVulnerabilityDetectorName", value.into());
-            self
+        prop! {
+            /// `CodeVulnerabilityDetectorName`.
+            props, "CodeVulnerabilityDetectorName", code_vulnerability_detector_name, set_code_vulnerability_detector_name, get_code_vulnerability_detector_name, Val<List<StringFilter>>
         }
 
-        /// `CodeVulnerabilityDetectorTags`.
-        pub fn code_vulnerability_detector_tags(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("CodeVulnerabilityDetectorTags", value.into());
-            self
+        prop! {
+            /// `CodeVulnerabilityDetectorTags`.
+            props, "CodeVulnerabilityDetectorTags", code_vulnerability_detector_tags, set_code_vulnerability_detector_tags, get_code_vulnerability_detector_tags, Val<List<StringFilter>>
         }
 
-        /// `CodeVulnerabilityFilePath`.
-        pub fn code_vulnerability_file_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("CodeVulnerabilityFilePath", value.into());
-            self
+        prop! {
+            /// `CodeVulnerabilityFilePath`.
+            props, "CodeVulnerabilityFilePath", code_vulnerability_file_path, set_code_vulnerability_file_path, get_code_vulnerability_file_path, Val<List<StringFilter>>
         }
 
-        /// `ComponentId`.
-        pub fn component_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComponentId", value.into());
-            self
+        prop! {
+            /// `ComponentId`.
+            props, "ComponentId", component_id, set_component_id, get_component_id, Val<List<StringFilter>>
         }
 
-        /// `ComponentType`.
-        pub fn component_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComponentType", value.into());
-            self
+        prop! {
+            /// `ComponentType`.
+            props, "ComponentType", component_type, set_component_type, get_component_type, Val<List<StringFilter>>
         }
 
-        /// `Ec2InstanceImageId`.
-        pub fn ec2_instance_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Ec2InstanceImageId", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceImageId`.
+            props, "Ec2InstanceImageId", ec2_instance_image_id, set_ec2_instance_image_id, get_ec2_instance_image_id, Val<List<StringFilter>>
         }
 
-        /// `Ec2InstanceSubnetId`.
-        pub fn ec2_instance_subnet_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Ec2InstanceSubnetId", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceSubnetId`.
+            props, "Ec2InstanceSubnetId", ec2_instance_subnet_id, set_ec2_instance_subnet_id, get_ec2_instance_subnet_id, Val<List<StringFilter>>
         }
 
-        /// `Ec2InstanceVpcId`.
-        pub fn ec2_instance_vpc_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Ec2InstanceVpcId", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceVpcId`.
+            props, "Ec2InstanceVpcId", ec2_instance_vpc_id, set_ec2_instance_vpc_id, get_ec2_instance_vpc_id, Val<List<StringFilter>>
         }
 
-        /// `EcrImageArchitecture`.
-        pub fn ecr_image_architecture(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("EcrImageArchitecture", value.into());
-            self
+        prop! {
+            /// `EcrImageArchitecture`.
+            props, "EcrImageArchitecture", ecr_image_architecture, set_ecr_image_architecture, get_ecr_image_architecture, Val<List<StringFilter>>
         }
 
-        /// `EcrImageHash`.
-        pub fn ecr_image_hash(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("EcrImageHash", value.into());
-            self
+        prop! {
+            /// `EcrImageHash`.
+            props, "EcrImageHash", ecr_image_hash, set_ecr_image_hash, get_ecr_image_hash, Val<List<StringFilter>>
         }
 
-        /// `EcrImageInUseCount`.
-        pub fn ecr_image_in_use_count(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("EcrImageInUseCount", value.into());
-            self
+        prop! {
+            /// `EcrImageInUseCount`.
+            props, "EcrImageInUseCount", ecr_image_in_use_count, set_ecr_image_in_use_count, get_ecr_image_in_use_count, Val<List<NumberFilter>>
         }
 
-        /// `EcrImagePushedAt`.
-        pub fn ecr_image_pushed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("EcrImagePushedAt", value.into());
-            self
+        prop! {
+            /// `EcrImagePushedAt`.
+            props, "EcrImagePushedAt", ecr_image_pushed_at, set_ecr_image_pushed_at, get_ecr_image_pushed_at, Val<List<DateFilter>>
         }
 
-        /// `EcrImageRegistry`.
-        pub fn ecr_image_registry(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("EcrImageRegistry", value.into());
-            self
+        prop! {
+            /// `EcrImageRegistry`.
+            props, "EcrImageRegistry", ecr_image_registry, set_ecr_image_registry, get_ecr_image_registry, Val<List<StringFilter>>
         }
 
-        /// `EcrImageRepositoryName`.
-        pub fn ecr_image_repository_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("EcrImageRepositoryName", value.into());
-            self
+        prop! {
+            /// `EcrImageRepositoryName`.
+            props, "EcrImageRepositoryName", ecr_image_repository_name, set_ecr_image_repository_name, get_ecr_image_repository_name, Val<List<StringFilter>>
         }
 
-        /// `EcrImageTags`.
-        pub fn ecr_image_tags(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("EcrImageTags", value.into());
-            self
+        prop! {
+            /// `EcrImageTags`.
+            props, "EcrImageTags", ecr_image_tags, set_ecr_image_tags, get_ecr_image_tags, Val<List<StringFilter>>
         }
 
-        /// `EpssScore`.
-        pub fn epss_score(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("EpssScore", value.into());
-            self
+        prop! {
+            /// `EpssScore`.
+            props, "EpssScore", epss_score, set_epss_score, get_epss_score, Val<List<NumberFilter>>
         }
 
-        /// `ExploitAvailable`.
-        pub fn exploit_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ExploitAvailable", value.into());
-            self
+        prop! {
+            /// `ExploitAvailable`.
+            props, "ExploitAvailable", exploit_available, set_exploit_available, get_exploit_available, Val<List<StringFilter>>
         }
 
-        /// `FindingArn`.
-        pub fn finding_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingArn", value.into());
-            self
+        prop! {
+            /// `FindingArn`.
+            props, "FindingArn", finding_arn, set_finding_arn, get_finding_arn, Val<List<StringFilter>>
         }
 
-        /// `FindingStatus`.
-        pub fn finding_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingStatus", value.into());
-            self
+        prop! {
+            /// `FindingStatus`.
+            props, "FindingStatus", finding_status, set_finding_status, get_finding_status, Val<List<StringFilter>>
         }
 
-        /// `FindingType`.
-        pub fn finding_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingType", value.into());
-            self
+        prop! {
+            /// `FindingType`.
+            props, "FindingType", finding_type, set_finding_type, get_finding_type, Val<List<StringFilter>>
         }
 
-        /// `FirstObservedAt`.
-        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("FirstObservedAt", value.into());
-            self
+        prop! {
+            /// `FirstObservedAt`.
+            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
         }
 
-        /// `FixAvailable`.
-        pub fn fix_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FixAvailable", value.into());
-            self
+        prop! {
+            /// `FixAvailable`.
+            props, "FixAvailable", fix_available, set_fix_available, get_fix_available, Val<List<StringFilter>>
         }
 
-        /// `InspectorScore`.
-        pub fn inspector_score(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("InspectorScore", value.into());
-            self
+        prop! {
+            /// `InspectorScore`.
+            props, "InspectorScore", inspector_score, set_inspector_score, get_inspector_score, Val<List<NumberFilter>>
         }
 
-        /// `LambdaFunctionExecutionRoleArn`.
-        pub fn lambda_function_execution_role_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("LambdaFunctionExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionExecutionRoleArn`.
+            props, "LambdaFunctionExecutionRoleArn", lambda_function_execution_role_arn, set_lambda_function_execution_role_arn, get_lambda_function_execution_role_arn, Val<List<StringFilter>>
         }
 
-        /// `LambdaFunctionLastModifiedAt`.
-        pub fn lambda_function_last_modified_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("LambdaFunctionLastModifiedAt", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionLastModifiedAt`.
+            props, "LambdaFunctionLastModifiedAt", lambda_function_last_modified_at, set_lambda_function_last_modified_at, get_lambda_function_last_modified_at, Val<List<DateFilter>>
         }
 
-        /// `LambdaFunctionLayers`.
-        pub fn lambda_function_layers(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("LambdaFunctionLayers", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionLayers`.
+            props, "LambdaFunctionLayers", lambda_function_layers, set_lambda_function_layers, get_lambda_function_layers, Val<List<StringFilter>>
         }
 
-        /// `LambdaFunctionName`.
-        pub fn lambda_function_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("LambdaFunctionName", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionName`.
+            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<List<StringFilter>>
         }
 
-        /// `LambdaFunctionRuntime`.
-        pub fn lambda_function_runtime(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("LambdaFunctionRuntime", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionRuntime`.
+            props, "LambdaFunctionRuntime", lambda_function_runtime, set_lambda_function_runtime, get_lambda_function_runtime, Val<List<StringFilter>>
         }
 
-        /// `LastObservedAt`.
-        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("LastObservedAt", value.into());
-            self
+        prop! {
+            /// `LastObservedAt`.
+            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
         }
 
-        /// `NetworkProtocol`.
-        pub fn network_protocol(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkProtocol", value.into());
-            self
+        prop! {
+            /// `NetworkProtocol`.
+            props, "NetworkProtocol", network_protocol, set_network_protocol, get_network_protocol, Val<List<StringFilter>>
         }
 
-        /// `PortRange`.
-        pub fn port_range(mut self, value: impl Into<Val<List<PortRangeFilter>>>) -> Self {
-            self.props.set("PortRange", value.into());
-            self
+        prop! {
+            /// `PortRange`.
+            props, "PortRange", port_range, set_port_range, get_port_range, Val<List<PortRangeFilter>>
         }
 
-        /// `RelatedVulnerabilities`.
-        pub fn related_vulnerabilities(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RelatedVulnerabilities", value.into());
-            self
+        prop! {
+            /// `RelatedVulnerabilities`.
+            props, "RelatedVulnerabilities", related_vulnerabilities, set_related_vulnerabilities, get_related_vulnerabilities, Val<List<StringFilter>>
         }
 
-        /// `ResourceId`.
-        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `ResourceId`.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceTags`.
-        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `ResourceTags`.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
         }
 
-        /// `Severity`.
-        pub fn severity(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Severity", value.into());
-            self
+        prop! {
+            /// `Severity`.
+            props, "Severity", severity, set_severity, get_severity, Val<List<StringFilter>>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
         }
 
-        /// `UpdatedAt`.
-        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `UpdatedAt`.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
         }
 
-        /// `VendorSeverity`.
-        pub fn vendor_severity(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VendorSeverity", value.into());
-            self
+        prop! {
+            /// `VendorSeverity`.
+            props, "VendorSeverity", vendor_severity, set_vendor_severity, get_vendor_severity, Val<List<StringFilter>>
         }
 
-        /// `VulnerabilityId`.
-        pub fn vulnerability_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VulnerabilityId", value.into());
-            self
+        prop! {
+            /// `VulnerabilityId`.
+            props, "VulnerabilityId", vulnerability_id, set_vulnerability_id, get_vulnerability_id, Val<List<StringFilter>>
         }
 
-        /// `VulnerabilitySource`.
-        pub fn vulnerability_source(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VulnerabilitySource", value.into());
-            self
+        prop! {
+            /// `VulnerabilitySource`.
+            props, "VulnerabilitySource", vulnerability_source, set_vulnerability_source, get_vulnerability_source, Val<List<StringFilter>>
         }
 
-        /// `VulnerablePackages`.
-        pub fn vulnerable_packages(mut self, value: impl Into<Val<List<PackageFilter>>>) -> Self {
-            self.props.set("VulnerablePackages", value.into());
-            self
+        prop! {
+            /// `VulnerablePackages`.
+            props, "VulnerablePackages", vulnerable_packages, set_vulnerable_packages, get_vulnerable_packages, Val<List<PackageFilter>>
         }
     }
 
@@ -1370,6 +1457,16 @@ pub mod filter {
             props.set("Comparison", comparison.into());
             props.set("Value", value.into());
             StringFilter { props }
+        }
+
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", _, set_comparison, get_comparison, Val<StringComparison>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1404,16 +1501,14 @@ pub mod filter {
             NumberFilter { props }
         }
 
-        /// `LowerInclusive`.
-        pub fn lower_inclusive(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LowerInclusive", value.into());
-            self
+        prop! {
+            /// `LowerInclusive`.
+            props, "LowerInclusive", lower_inclusive, set_lower_inclusive, get_lower_inclusive, Val<f64>
         }
 
-        /// `UpperInclusive`.
-        pub fn upper_inclusive(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("UpperInclusive", value.into());
-            self
+        prop! {
+            /// `UpperInclusive`.
+            props, "UpperInclusive", upper_inclusive, set_upper_inclusive, get_upper_inclusive, Val<f64>
         }
     }
 
@@ -1432,16 +1527,14 @@ pub mod filter {
             DateFilter { props }
         }
 
-        /// `EndInclusive`.
-        pub fn end_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndInclusive", value.into());
-            self
+        prop! {
+            /// `EndInclusive`.
+            props, "EndInclusive", end_inclusive, set_end_inclusive, get_end_inclusive, Val<i64>
         }
 
-        /// `StartInclusive`.
-        pub fn start_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartInclusive", value.into());
-            self
+        prop! {
+            /// `StartInclusive`.
+            props, "StartInclusive", start_inclusive, set_start_inclusive, get_start_inclusive, Val<i64>
         }
     }
 
@@ -1460,16 +1553,14 @@ pub mod filter {
             PortRangeFilter { props }
         }
 
-        /// `BeginInclusive`.
-        pub fn begin_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BeginInclusive", value.into());
-            self
+        prop! {
+            /// `BeginInclusive`.
+            props, "BeginInclusive", begin_inclusive, set_begin_inclusive, get_begin_inclusive, Val<i64>
         }
 
-        /// `EndInclusive`.
-        pub fn end_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndInclusive", value.into());
-            self
+        prop! {
+            /// `EndInclusive`.
+            props, "EndInclusive", end_inclusive, set_end_inclusive, get_end_inclusive, Val<i64>
         }
     }
 
@@ -1490,16 +1581,19 @@ pub mod filter {
             MapFilter { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Comparison`.
+            props, "Comparison", _, set_comparison, get_comparison, Val<MapComparison>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1528,52 +1622,44 @@ pub mod filter {
             PackageFilter { props }
         }
 
-        /// `Architecture`.
-        pub fn architecture(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("Architecture", value.into());
-            self
+        prop! {
+            /// `Architecture`.
+            props, "Architecture", architecture, set_architecture, get_architecture, Val<StringFilter>
         }
 
-        /// `Epoch`.
-        pub fn epoch(mut self, value: impl Into<Val<NumberFilter>>) -> Self {
-            self.props.set("Epoch", value.into());
-            self
+        prop! {
+            /// `Epoch`.
+            props, "Epoch", epoch, set_epoch, get_epoch, Val<NumberFilter>
         }
 
-        /// `FilePath`.
-        pub fn file_path(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("FilePath", value.into());
-            self
+        prop! {
+            /// `FilePath`.
+            props, "FilePath", file_path, set_file_path, get_file_path, Val<StringFilter>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<StringFilter>
         }
 
-        /// `Release`.
-        pub fn release(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("Release", value.into());
-            self
+        prop! {
+            /// `Release`.
+            props, "Release", release, set_release, get_release, Val<StringFilter>
         }
 
-        /// `SourceLambdaLayerArn`.
-        pub fn source_lambda_layer_arn(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("SourceLambdaLayerArn", value.into());
-            self
+        prop! {
+            /// `SourceLambdaLayerArn`.
+            props, "SourceLambdaLayerArn", source_lambda_layer_arn, set_source_lambda_layer_arn, get_source_lambda_layer_arn, Val<StringFilter>
         }
 
-        /// `SourceLayerHash`.
-        pub fn source_layer_hash(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("SourceLayerHash", value.into());
-            self
+        prop! {
+            /// `SourceLayerHash`.
+            props, "SourceLayerHash", source_layer_hash, set_source_layer_hash, get_source_layer_hash, Val<StringFilter>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<StringFilter>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<StringFilter>
         }
     }
 }

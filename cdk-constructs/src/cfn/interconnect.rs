@@ -43,51 +43,50 @@ impl Connection {
         Connection { core }
     }
 
-    /// `ActivationKey`: The activation key for accepting a connection proposal from a partner CSP.
-    /// Mutually exclusive with EnvironmentId.
-    pub fn activation_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActivationKey", value.into());
-        self
+    prop! {
+        /// `ActivationKey`: The activation key for accepting a connection proposal from a partner
+        /// CSP. Mutually exclusive with EnvironmentId.
+        core.props, "ActivationKey", activation_key, set_activation_key, get_activation_key, Val<String>
     }
 
-    /// `Bandwidth`: The bandwidth of the connection (e.g., 50Mbps, 1Gbps). Required when creating a
-    /// connection through AWS.
-    pub fn bandwidth(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Bandwidth", value.into());
-        self
+    prop! {
+        /// `AttachPoint`: The logical attachment point in your AWS network where the managed
+        /// connection will be connected.
+        core.props, "AttachPoint", _, set_attach_point, get_attach_point, Val<connection::AttachPoint>
     }
 
-    /// `Description`: A description of the connection.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Bandwidth`: The bandwidth of the connection (e.g., 50Mbps, 1Gbps). Required when
+        /// creating a connection through AWS.
+        core.props, "Bandwidth", bandwidth, set_bandwidth, get_bandwidth, Val<String>
     }
 
-    /// `EnvironmentId`: The ID of the environment for the connection. Required when creating a
-    /// connection through AWS. Mutually exclusive with ActivationKey.
-    pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentId", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the connection.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RemoteAccount`: The remote account identifier for the connection. Required when creating a
-    /// connection through AWS. Replaces RemoteOwnerAccount.
-    pub fn remote_account(mut self, value: impl Into<Val<connection::RemoteAccount>>) -> Self {
-        self.core.set("RemoteAccount", value.into());
-        self
+    prop! {
+        /// `EnvironmentId`: The ID of the environment for the connection. Required when creating a
+        /// connection through AWS. Mutually exclusive with ActivationKey.
+        core.props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
     }
 
-    /// `RemoteOwnerAccount`: Deprecated. Use RemoteAccount instead. The account ID of the remote
-    /// owner. Required when creating a connection through AWS.
-    pub fn remote_owner_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RemoteOwnerAccount", value.into());
-        self
+    prop! {
+        /// `RemoteAccount`: The remote account identifier for the connection. Required when
+        /// creating a connection through AWS. Replaces RemoteOwnerAccount.
+        core.props, "RemoteAccount", remote_account, set_remote_account, get_remote_account, Val<connection::RemoteAccount>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemoteOwnerAccount`: Deprecated. Use RemoteAccount instead. The account ID of the
+        /// remote owner. Required when creating a connection through AWS.
+        core.props, "RemoteOwnerAccount", remote_owner_account, set_remote_owner_account, get_remote_owner_account, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,16 +164,14 @@ pub mod connection {
             AttachPoint { props }
         }
 
-        /// `Arn`: The ARN of the resource to attach to.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: The ARN of the resource to attach to.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `DirectConnectGateway`: The ID of the Direct Connect Gateway to attach to.
-        pub fn direct_connect_gateway(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectConnectGateway", value.into());
-            self
+        prop! {
+            /// `DirectConnectGateway`: The ID of the Direct Connect Gateway to attach to.
+            props, "DirectConnectGateway", direct_connect_gateway, set_direct_connect_gateway, get_direct_connect_gateway, Val<String>
         }
     }
 
@@ -194,6 +191,11 @@ pub mod connection {
             let mut props = Props::new();
             props.set("Identifier", identifier.into());
             RemoteAccount { props }
+        }
+
+        prop! {
+            /// `Identifier`: The identifier of the remote account.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
         }
     }
 }

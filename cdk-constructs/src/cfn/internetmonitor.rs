@@ -42,70 +42,64 @@ impl Monitor {
         Monitor { core }
     }
 
-    /// `HealthEventsConfig`.
-    pub fn health_events_config(mut self, value: impl Into<Val<monitor::HealthEventsConfig>>) -> Self {
-        self.core.set("HealthEventsConfig", value.into());
-        self
+    prop! {
+        /// `HealthEventsConfig`.
+        core.props, "HealthEventsConfig", health_events_config, set_health_events_config, get_health_events_config, Val<monitor::HealthEventsConfig>
     }
 
-    /// `IncludeLinkedAccounts`.
-    pub fn include_linked_accounts(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IncludeLinkedAccounts", value.into());
-        self
+    prop! {
+        /// `IncludeLinkedAccounts`.
+        core.props, "IncludeLinkedAccounts", include_linked_accounts, set_include_linked_accounts, get_include_linked_accounts, Val<bool>
     }
 
-    /// `InternetMeasurementsLogDelivery`.
-    pub fn internet_measurements_log_delivery(mut self, value: impl Into<Val<monitor::InternetMeasurementsLogDelivery>>) -> Self {
-        self.core.set("InternetMeasurementsLogDelivery", value.into());
-        self
+    prop! {
+        /// `InternetMeasurementsLogDelivery`.
+        core.props, "InternetMeasurementsLogDelivery", internet_measurements_log_delivery, set_internet_measurements_log_delivery, get_internet_measurements_log_delivery, Val<monitor::InternetMeasurementsLogDelivery>
     }
 
-    /// `LinkedAccountId`.
-    pub fn linked_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LinkedAccountId", value.into());
-        self
+    prop! {
+        /// `LinkedAccountId`.
+        core.props, "LinkedAccountId", linked_account_id, set_linked_account_id, get_linked_account_id, Val<String>
     }
 
-    /// `MaxCityNetworksToMonitor`.
-    pub fn max_city_networks_to_monitor(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxCityNetworksToMonitor", value.into());
-        self
+    prop! {
+        /// `MaxCityNetworksToMonitor`.
+        core.props, "MaxCityNetworksToMonitor", max_city_networks_to_monitor, set_max_city_networks_to_monitor, get_max_city_networks_to_monitor, Val<i64>
     }
 
-    /// `Resources`.
-    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Resources", value.into());
-        self
+    prop! {
+        /// `MonitorName`.
+        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
     }
 
-    /// `ResourcesToAdd`.
-    pub fn resources_to_add(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourcesToAdd", value.into());
-        self
+    prop! {
+        /// `Resources`.
+        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
     }
 
-    /// `ResourcesToRemove`.
-    pub fn resources_to_remove(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourcesToRemove", value.into());
-        self
+    prop! {
+        /// `ResourcesToAdd`.
+        core.props, "ResourcesToAdd", resources_to_add, set_resources_to_add, get_resources_to_add, Val<List<String>>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<monitor::MonitorConfigState>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `ResourcesToRemove`.
+        core.props, "ResourcesToRemove", resources_to_remove, set_resources_to_remove, get_resources_to_remove, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<monitor::MonitorConfigState>
     }
 
-    /// `TrafficPercentageToMonitor`.
-    pub fn traffic_percentage_to_monitor(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TrafficPercentageToMonitor", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrafficPercentageToMonitor`.
+        core.props, "TrafficPercentageToMonitor", traffic_percentage_to_monitor, set_traffic_percentage_to_monitor, get_traffic_percentage_to_monitor, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -164,28 +158,24 @@ pub mod monitor {
             HealthEventsConfig { props }
         }
 
-        /// `AvailabilityLocalHealthEventsConfig`.
-        pub fn availability_local_health_events_config(mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> Self {
-            self.props.set("AvailabilityLocalHealthEventsConfig", value.into());
-            self
+        prop! {
+            /// `AvailabilityLocalHealthEventsConfig`.
+            props, "AvailabilityLocalHealthEventsConfig", availability_local_health_events_config, set_availability_local_health_events_config, get_availability_local_health_events_config, Val<LocalHealthEventsConfig>
         }
 
-        /// `AvailabilityScoreThreshold`.
-        pub fn availability_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("AvailabilityScoreThreshold", value.into());
-            self
+        prop! {
+            /// `AvailabilityScoreThreshold`.
+            props, "AvailabilityScoreThreshold", availability_score_threshold, set_availability_score_threshold, get_availability_score_threshold, Val<f64>
         }
 
-        /// `PerformanceLocalHealthEventsConfig`.
-        pub fn performance_local_health_events_config(mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> Self {
-            self.props.set("PerformanceLocalHealthEventsConfig", value.into());
-            self
+        prop! {
+            /// `PerformanceLocalHealthEventsConfig`.
+            props, "PerformanceLocalHealthEventsConfig", performance_local_health_events_config, set_performance_local_health_events_config, get_performance_local_health_events_config, Val<LocalHealthEventsConfig>
         }
 
-        /// `PerformanceScoreThreshold`.
-        pub fn performance_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PerformanceScoreThreshold", value.into());
-            self
+        prop! {
+            /// `PerformanceScoreThreshold`.
+            props, "PerformanceScoreThreshold", performance_score_threshold, set_performance_score_threshold, get_performance_score_threshold, Val<f64>
         }
     }
 
@@ -204,22 +194,19 @@ pub mod monitor {
             LocalHealthEventsConfig { props }
         }
 
-        /// `HealthScoreThreshold`.
-        pub fn health_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("HealthScoreThreshold", value.into());
-            self
+        prop! {
+            /// `HealthScoreThreshold`.
+            props, "HealthScoreThreshold", health_score_threshold, set_health_score_threshold, get_health_score_threshold, Val<f64>
         }
 
-        /// `MinTrafficImpact`.
-        pub fn min_traffic_impact(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinTrafficImpact", value.into());
-            self
+        prop! {
+            /// `MinTrafficImpact`.
+            props, "MinTrafficImpact", min_traffic_impact, set_min_traffic_impact, get_min_traffic_impact, Val<f64>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<LocalHealthEventsConfigStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<LocalHealthEventsConfigStatus>
         }
     }
 
@@ -251,10 +238,9 @@ pub mod monitor {
             InternetMeasurementsLogDelivery { props }
         }
 
-        /// `S3Config`.
-        pub fn s3_config(mut self, value: impl Into<Val<S3Config>>) -> Self {
-            self.props.set("S3Config", value.into());
-            self
+        prop! {
+            /// `S3Config`.
+            props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<S3Config>
         }
     }
 
@@ -273,22 +259,19 @@ pub mod monitor {
             S3Config { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
         }
 
-        /// `LogDeliveryStatus`.
-        pub fn log_delivery_status(mut self, value: impl Into<Val<S3ConfigLogDeliveryStatus>>) -> Self {
-            self.props.set("LogDeliveryStatus", value.into());
-            self
+        prop! {
+            /// `LogDeliveryStatus`.
+            props, "LogDeliveryStatus", log_delivery_status, set_log_delivery_status, get_log_delivery_status, Val<S3ConfigLogDeliveryStatus>
         }
     }
 

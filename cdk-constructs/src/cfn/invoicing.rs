@@ -51,22 +51,34 @@ impl InvoiceUnit {
         InvoiceUnit { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `InvoiceReceiver`.
+        core.props, "InvoiceReceiver", _, set_invoice_receiver, get_invoice_receiver, Val<String>
     }
 
-    /// `TaxInheritanceDisabled`.
-    pub fn tax_inheritance_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TaxInheritanceDisabled", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceTags`.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Rule`.
+        core.props, "Rule", _, set_rule, get_rule, Val<invoice_unit::Rule>
+    }
+
+    prop! {
+        /// `TaxInheritanceDisabled`.
+        core.props, "TaxInheritanceDisabled", tax_inheritance_disabled, set_tax_inheritance_disabled, get_tax_inheritance_disabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,6 +120,11 @@ pub mod invoice_unit {
             let mut props = Props::new();
             props.set("LinkedAccounts", linked_accounts.into());
             Rule { props }
+        }
+
+        prop! {
+            /// `LinkedAccounts`.
+            props, "LinkedAccounts", _, set_linked_accounts, get_linked_accounts, Val<List<String>>
         }
     }
 }
@@ -163,43 +180,80 @@ impl ProcurementPortalPreference {
         ProcurementPortalPreference { core }
     }
 
-    /// `EinvoiceDeliveryPreference`: Specifies the preferences for e-invoice delivery.
-    pub fn einvoice_delivery_preference(mut self, value: impl Into<Val<procurement_portal_preference::EinvoiceDeliveryPreference>>) -> Self {
-        self.core.set("EinvoiceDeliveryPreference", value.into());
-        self
+    prop! {
+        /// `BuyerDomain`: The domain identifier for the buyer in the procurement portal.
+        core.props, "BuyerDomain", _, set_buyer_domain, get_buyer_domain, Val<procurement_portal_preference::BuyerDomain>
     }
 
-    /// `ProcurementPortalInstanceEndpoint`: The endpoint URL where e-invoices are delivered to the
-    /// procurement portal.
-    pub fn procurement_portal_instance_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProcurementPortalInstanceEndpoint", value.into());
-        self
+    prop! {
+        /// `BuyerIdentifier`: The unique identifier for the buyer in the procurement portal.
+        core.props, "BuyerIdentifier", _, set_buyer_identifier, get_buyer_identifier, Val<String>
     }
 
-    /// `ProcurementPortalSharedSecret`: The shared secret or authentication credential used for
-    /// secure communication with the procurement portal.
-    pub fn procurement_portal_shared_secret(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProcurementPortalSharedSecret", value.into());
-        self
+    prop! {
+        /// `Contacts`: List of contact information for portal administrators and technical
+        /// contacts.
+        core.props, "Contacts", _, set_contacts, get_contacts, Val<List<procurement_portal_preference::Contact>>
     }
 
-    /// `Selector`: Specifies criteria for selecting which invoices should be processed.
-    pub fn selector(mut self, value: impl Into<Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>>) -> Self {
-        self.core.set("Selector", value.into());
-        self
+    prop! {
+        /// `EinvoiceDeliveryEnabled`: Indicates whether e-invoice delivery is enabled for this
+        /// procurement portal preference.
+        core.props, "EinvoiceDeliveryEnabled", _, set_einvoice_delivery_enabled, get_einvoice_delivery_enabled, Val<bool>
     }
 
-    /// `Tags`: The tags associated with this procurement portal preference.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EinvoiceDeliveryPreference`: Specifies the preferences for e-invoice delivery.
+        core.props, "EinvoiceDeliveryPreference", einvoice_delivery_preference, set_einvoice_delivery_preference, get_einvoice_delivery_preference, Val<procurement_portal_preference::EinvoiceDeliveryPreference>
     }
 
-    /// `TestEnvPreference`: Configuration settings for the test environment of the procurement
-    /// portal.
-    pub fn test_env_preference(mut self, value: impl Into<Val<procurement_portal_preference::TestEnvPreference>>) -> Self {
-        self.core.set("TestEnvPreference", value.into());
-        self
+    prop! {
+        /// `ProcurementPortalInstanceEndpoint`: The endpoint URL where e-invoices are delivered to
+        /// the procurement portal.
+        core.props, "ProcurementPortalInstanceEndpoint", procurement_portal_instance_endpoint, set_procurement_portal_instance_endpoint, get_procurement_portal_instance_endpoint, Val<String>
+    }
+
+    prop! {
+        /// `ProcurementPortalName`: The name of the procurement portal.
+        core.props, "ProcurementPortalName", _, set_procurement_portal_name, get_procurement_portal_name, Val<procurement_portal_preference::ProcurementPortalName>
+    }
+
+    prop! {
+        /// `ProcurementPortalSharedSecret`: The shared secret or authentication credential used for
+        /// secure communication with the procurement portal.
+        core.props, "ProcurementPortalSharedSecret", procurement_portal_shared_secret, set_procurement_portal_shared_secret, get_procurement_portal_shared_secret, Val<String>
+    }
+
+    prop! {
+        /// `PurchaseOrderRetrievalEnabled`: Indicates whether purchase order retrieval is enabled
+        /// for this procurement portal preference.
+        core.props, "PurchaseOrderRetrievalEnabled", _, set_purchase_order_retrieval_enabled, get_purchase_order_retrieval_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Selector`: Specifies criteria for selecting which invoices should be processed.
+        core.props, "Selector", selector, set_selector, get_selector, Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>
+    }
+
+    prop! {
+        /// `SupplierDomain`: The domain identifier for the supplier in the procurement portal.
+        core.props, "SupplierDomain", _, set_supplier_domain, get_supplier_domain, Val<procurement_portal_preference::SupplierDomain>
+    }
+
+    prop! {
+        /// `SupplierIdentifier`: The unique identifier for the supplier in the procurement portal.
+        core.props, "SupplierIdentifier", _, set_supplier_identifier, get_supplier_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with this procurement portal preference.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TestEnvPreference`: Configuration settings for the test environment of the procurement
+        /// portal.
+        core.props, "TestEnvPreference", test_env_preference, set_test_env_preference, get_test_env_preference, Val<procurement_portal_preference::TestEnvPreference>
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,16 +342,14 @@ pub mod procurement_portal_preference {
             Contact { props }
         }
 
-        /// `Email`: The email address of the contact person or role.
-        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `Email`: The email address of the contact person or role.
+            props, "Email", email, set_email, get_email, Val<String>
         }
 
-        /// `Name`: The name of the contact person or role.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the contact person or role.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -317,43 +369,37 @@ pub mod procurement_portal_preference {
             EinvoiceDeliveryPreference { props }
         }
 
-        /// `ConnectionTestingMethod`: The method to use for testing the connection to the procurement
-        /// portal.
-        pub fn connection_testing_method(mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>>) -> Self {
-            self.props.set("ConnectionTestingMethod", value.into());
-            self
+        prop! {
+            /// `ConnectionTestingMethod`: The method to use for testing the connection to the
+            /// procurement portal.
+            props, "ConnectionTestingMethod", connection_testing_method, set_connection_testing_method, get_connection_testing_method, Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>
         }
 
-        /// `EinvoiceDeliveryActivationDate`: The ISO 8601 date-time when e-invoice delivery should be
-        /// activated.
-        pub fn einvoice_delivery_activation_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EinvoiceDeliveryActivationDate", value.into());
-            self
+        prop! {
+            /// `EinvoiceDeliveryActivationDate`: The ISO 8601 date-time when e-invoice delivery should
+            /// be activated.
+            props, "EinvoiceDeliveryActivationDate", einvoice_delivery_activation_date, set_einvoice_delivery_activation_date, get_einvoice_delivery_activation_date, Val<String>
         }
 
-        /// `EinvoiceDeliveryAttachmentTypes`: The types of attachments to include with the e-invoice
-        /// delivery.
-        pub fn einvoice_delivery_attachment_types(mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>>) -> Self {
-            self.props.set("EinvoiceDeliveryAttachmentTypes", value.into());
-            self
+        prop! {
+            /// `EinvoiceDeliveryAttachmentTypes`: The types of attachments to include with the
+            /// e-invoice delivery.
+            props, "EinvoiceDeliveryAttachmentTypes", einvoice_delivery_attachment_types, set_einvoice_delivery_attachment_types, get_einvoice_delivery_attachment_types, Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>
         }
 
-        /// `EinvoiceDeliveryDocumentTypes`: The types of e-invoice documents to be delivered.
-        pub fn einvoice_delivery_document_types(mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>>) -> Self {
-            self.props.set("EinvoiceDeliveryDocumentTypes", value.into());
-            self
+        prop! {
+            /// `EinvoiceDeliveryDocumentTypes`: The types of e-invoice documents to be delivered.
+            props, "EinvoiceDeliveryDocumentTypes", einvoice_delivery_document_types, set_einvoice_delivery_document_types, get_einvoice_delivery_document_types, Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>
         }
 
-        /// `Protocol`: The communication protocol to use for e-invoice delivery.
-        pub fn protocol(mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The communication protocol to use for e-invoice delivery.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<EinvoiceDeliveryPreferenceProtocol>
         }
 
-        /// `PurchaseOrderDataSources`: The sources of purchase order data.
-        pub fn purchase_order_data_sources(mut self, value: impl Into<Val<List<PurchaseOrderDataSource>>>) -> Self {
-            self.props.set("PurchaseOrderDataSources", value.into());
-            self
+        prop! {
+            /// `PurchaseOrderDataSources`: The sources of purchase order data.
+            props, "PurchaseOrderDataSources", purchase_order_data_sources, set_purchase_order_data_sources, get_purchase_order_data_sources, Val<List<PurchaseOrderDataSource>>
         }
     }
 
@@ -431,17 +477,15 @@ pub mod procurement_portal_preference {
             PurchaseOrderDataSource { props }
         }
 
-        /// `EinvoiceDeliveryDocumentType`: The type of e-invoice document that requires purchase order
-        /// data.
-        pub fn einvoice_delivery_document_type(mut self, value: impl Into<Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>>) -> Self {
-            self.props.set("EinvoiceDeliveryDocumentType", value.into());
-            self
+        prop! {
+            /// `EinvoiceDeliveryDocumentType`: The type of e-invoice document that requires purchase
+            /// order data.
+            props, "EinvoiceDeliveryDocumentType", einvoice_delivery_document_type, set_einvoice_delivery_document_type, get_einvoice_delivery_document_type, Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>
         }
 
-        /// `PurchaseOrderDataSourceType`: The type of source for purchase order data.
-        pub fn purchase_order_data_source_type(mut self, value: impl Into<Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>>) -> Self {
-            self.props.set("PurchaseOrderDataSourceType", value.into());
-            self
+        prop! {
+            /// `PurchaseOrderDataSourceType`: The type of source for purchase order data.
+            props, "PurchaseOrderDataSourceType", purchase_order_data_source_type, set_purchase_order_data_source_type, get_purchase_order_data_source_type, Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>
         }
     }
 
@@ -509,11 +553,10 @@ pub mod procurement_portal_preference {
             ProcurementPortalPreferenceSelector { props }
         }
 
-        /// `InvoiceUnitArns`: The Amazon Resource Name (ARN) of invoice unit identifiers to which this
-        /// preference applies.
-        pub fn invoice_unit_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InvoiceUnitArns", value.into());
-            self
+        prop! {
+            /// `InvoiceUnitArns`: The Amazon Resource Name (ARN) of invoice unit identifiers to which
+            /// this preference applies.
+            props, "InvoiceUnitArns", invoice_unit_arns, set_invoice_unit_arns, get_invoice_unit_arns, Val<List<String>>
         }
     }
 
@@ -543,42 +586,36 @@ pub mod procurement_portal_preference {
             TestEnvPreference { props }
         }
 
-        /// `BuyerDomain`: The domain identifier for the buyer in the test environment.
-        pub fn buyer_domain(mut self, value: impl Into<Val<TestEnvPreferenceBuyerDomain>>) -> Self {
-            self.props.set("BuyerDomain", value.into());
-            self
+        prop! {
+            /// `BuyerDomain`: The domain identifier for the buyer in the test environment.
+            props, "BuyerDomain", buyer_domain, set_buyer_domain, get_buyer_domain, Val<TestEnvPreferenceBuyerDomain>
         }
 
-        /// `BuyerIdentifier`: The unique identifier for the buyer in the test environment.
-        pub fn buyer_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuyerIdentifier", value.into());
-            self
+        prop! {
+            /// `BuyerIdentifier`: The unique identifier for the buyer in the test environment.
+            props, "BuyerIdentifier", buyer_identifier, set_buyer_identifier, get_buyer_identifier, Val<String>
         }
 
-        /// `ProcurementPortalInstanceEndpoint`: The endpoint URL for e-invoice delivery in the test
-        /// environment.
-        pub fn procurement_portal_instance_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProcurementPortalInstanceEndpoint", value.into());
-            self
+        prop! {
+            /// `ProcurementPortalInstanceEndpoint`: The endpoint URL for e-invoice delivery in the test
+            /// environment.
+            props, "ProcurementPortalInstanceEndpoint", procurement_portal_instance_endpoint, set_procurement_portal_instance_endpoint, get_procurement_portal_instance_endpoint, Val<String>
         }
 
-        /// `ProcurementPortalSharedSecret`: The shared secret for secure communication in the test
-        /// environment.
-        pub fn procurement_portal_shared_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProcurementPortalSharedSecret", value.into());
-            self
+        prop! {
+            /// `ProcurementPortalSharedSecret`: The shared secret for secure communication in the test
+            /// environment.
+            props, "ProcurementPortalSharedSecret", procurement_portal_shared_secret, set_procurement_portal_shared_secret, get_procurement_portal_shared_secret, Val<String>
         }
 
-        /// `SupplierDomain`: The domain identifier for the supplier in the test environment.
-        pub fn supplier_domain(mut self, value: impl Into<Val<TestEnvPreferenceSupplierDomain>>) -> Self {
-            self.props.set("SupplierDomain", value.into());
-            self
+        prop! {
+            /// `SupplierDomain`: The domain identifier for the supplier in the test environment.
+            props, "SupplierDomain", supplier_domain, set_supplier_domain, get_supplier_domain, Val<TestEnvPreferenceSupplierDomain>
         }
 
-        /// `SupplierIdentifier`: The unique identifier for the supplier in the test environment.
-        pub fn supplier_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SupplierIdentifier", value.into());
-            self
+        prop! {
+            /// `SupplierIdentifier`: The unique identifier for the supplier in the test environment.
+            props, "SupplierIdentifier", supplier_identifier, set_supplier_identifier, get_supplier_identifier, Val<String>
         }
     }
 

@@ -55,11 +55,29 @@ impl AccountAuditConfiguration {
         AccountAuditConfiguration { core }
     }
 
-    /// `AuditNotificationTargetConfigurations`: Information about the targets to which audit
-    /// notifications are sent.
-    pub fn audit_notification_target_configurations(mut self, value: impl Into<Val<account_audit_configuration::AuditNotificationTargetConfigurations>>) -> Self {
-        self.core.set("AuditNotificationTargetConfigurations", value.into());
-        self
+    prop! {
+        /// `AccountId`: Your 12-digit account ID (used as the primary identifier for the
+        /// CloudFormation resource).
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    }
+
+    prop! {
+        /// `AuditCheckConfigurations`: Specifies which audit checks are enabled and disabled for
+        /// this account.
+        core.props, "AuditCheckConfigurations", _, set_audit_check_configurations, get_audit_check_configurations, Val<account_audit_configuration::AuditCheckConfigurations>
+    }
+
+    prop! {
+        /// `AuditNotificationTargetConfigurations`: Information about the targets to which audit
+        /// notifications are sent.
+        core.props, "AuditNotificationTargetConfigurations", audit_notification_target_configurations, set_audit_notification_target_configurations, get_audit_notification_target_configurations, Val<account_audit_configuration::AuditNotificationTargetConfigurations>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the role that grants permission to AWS IoT to access information
+        /// about your devices, policies, certificates and other items as required when performing
+        /// an audit.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -89,112 +107,96 @@ pub mod account_audit_configuration {
             AuditCheckConfigurations { props }
         }
 
-        /// `AuthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
-        /// check.
-        pub fn authenticated_cognito_role_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("AuthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
-            self
+        prop! {
+            /// `AuthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
+            /// check.
+            props, "AuthenticatedCognitoRoleOverlyPermissiveCheck", authenticated_cognito_role_overly_permissive_check, set_authenticated_cognito_role_overly_permissive_check, get_authenticated_cognito_role_overly_permissive_check, Val<AuditCheckConfiguration>
         }
 
-        /// `CaCertificateExpiringCheck`: The configuration for a specific audit check.
-        pub fn ca_certificate_expiring_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("CaCertificateExpiringCheck", value.into());
-            self
+        prop! {
+            /// `CaCertificateExpiringCheck`: The configuration for a specific audit check.
+            props, "CaCertificateExpiringCheck", ca_certificate_expiring_check, set_ca_certificate_expiring_check, get_ca_certificate_expiring_check, Val<AuditCheckConfiguration>
         }
 
-        /// `CaCertificateKeyQualityCheck`: The configuration for a specific audit check.
-        pub fn ca_certificate_key_quality_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("CaCertificateKeyQualityCheck", value.into());
-            self
+        prop! {
+            /// `CaCertificateKeyQualityCheck`: The configuration for a specific audit check.
+            props, "CaCertificateKeyQualityCheck", ca_certificate_key_quality_check, set_ca_certificate_key_quality_check, get_ca_certificate_key_quality_check, Val<AuditCheckConfiguration>
         }
 
-        /// `ConflictingClientIdsCheck`: The configuration for a specific audit check.
-        pub fn conflicting_client_ids_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("ConflictingClientIdsCheck", value.into());
-            self
+        prop! {
+            /// `ConflictingClientIdsCheck`: The configuration for a specific audit check.
+            props, "ConflictingClientIdsCheck", conflicting_client_ids_check, set_conflicting_client_ids_check, get_conflicting_client_ids_check, Val<AuditCheckConfiguration>
         }
 
-        /// `DeviceCertificateAgeCheck`: A structure containing the configName and corresponding
-        /// configValue for configuring DeviceCertAgeCheck.
-        pub fn device_certificate_age_check(mut self, value: impl Into<Val<DeviceCertAgeAuditCheckConfiguration>>) -> Self {
-            self.props.set("DeviceCertificateAgeCheck", value.into());
-            self
+        prop! {
+            /// `DeviceCertificateAgeCheck`: A structure containing the configName and corresponding
+            /// configValue for configuring DeviceCertAgeCheck.
+            props, "DeviceCertificateAgeCheck", device_certificate_age_check, set_device_certificate_age_check, get_device_certificate_age_check, Val<DeviceCertAgeAuditCheckConfiguration>
         }
 
-        /// `DeviceCertificateExpiringCheck`: A structure containing the configName and corresponding
-        /// configValue for configuring DeviceCertExpirationCheck.
-        pub fn device_certificate_expiring_check(mut self, value: impl Into<Val<DeviceCertExpirationAuditCheckConfiguration>>) -> Self {
-            self.props.set("DeviceCertificateExpiringCheck", value.into());
-            self
+        prop! {
+            /// `DeviceCertificateExpiringCheck`: A structure containing the configName and
+            /// corresponding configValue for configuring DeviceCertExpirationCheck.
+            props, "DeviceCertificateExpiringCheck", device_certificate_expiring_check, set_device_certificate_expiring_check, get_device_certificate_expiring_check, Val<DeviceCertExpirationAuditCheckConfiguration>
         }
 
-        /// `DeviceCertificateKeyQualityCheck`: The configuration for a specific audit check.
-        pub fn device_certificate_key_quality_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("DeviceCertificateKeyQualityCheck", value.into());
-            self
+        prop! {
+            /// `DeviceCertificateKeyQualityCheck`: The configuration for a specific audit check.
+            props, "DeviceCertificateKeyQualityCheck", device_certificate_key_quality_check, set_device_certificate_key_quality_check, get_device_certificate_key_quality_check, Val<AuditCheckConfiguration>
         }
 
-        /// `DeviceCertificateSharedCheck`: The configuration for a specific audit check.
-        pub fn device_certificate_shared_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("DeviceCertificateSharedCheck", value.into());
-            self
+        prop! {
+            /// `DeviceCertificateSharedCheck`: The configuration for a specific audit check.
+            props, "DeviceCertificateSharedCheck", device_certificate_shared_check, set_device_certificate_shared_check, get_device_certificate_shared_check, Val<AuditCheckConfiguration>
         }
 
-        /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck`: The configuration for a specific
-        /// audit check.
-        pub fn intermediate_ca_revoked_for_active_device_certificates_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("IntermediateCaRevokedForActiveDeviceCertificatesCheck", value.into());
-            self
+        prop! {
+            /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck`: The configuration for a
+            /// specific audit check.
+            props, "IntermediateCaRevokedForActiveDeviceCertificatesCheck", intermediate_ca_revoked_for_active_device_certificates_check, set_intermediate_ca_revoked_for_active_device_certificates_check, get_intermediate_ca_revoked_for_active_device_certificates_check, Val<AuditCheckConfiguration>
         }
 
-        /// `IoTPolicyPotentialMisConfigurationCheck`: The configuration for a specific audit check.
-        pub fn io_t_policy_potential_mis_configuration_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("IoTPolicyPotentialMisConfigurationCheck", value.into());
-            self
+        prop! {
+            /// `IoTPolicyPotentialMisConfigurationCheck`: The configuration for a specific audit check.
+            props, "IoTPolicyPotentialMisConfigurationCheck", io_t_policy_potential_mis_configuration_check, set_io_t_policy_potential_mis_configuration_check, get_io_t_policy_potential_mis_configuration_check, Val<AuditCheckConfiguration>
         }
 
-        /// `IotPolicyOverlyPermissiveCheck`: The configuration for a specific audit check.
-        pub fn iot_policy_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("IotPolicyOverlyPermissiveCheck", value.into());
-            self
+        prop! {
+            /// `IotPolicyOverlyPermissiveCheck`: The configuration for a specific audit check.
+            props, "IotPolicyOverlyPermissiveCheck", iot_policy_overly_permissive_check, set_iot_policy_overly_permissive_check, get_iot_policy_overly_permissive_check, Val<AuditCheckConfiguration>
         }
 
-        /// `IotRoleAliasAllowsAccessToUnusedServicesCheck`: The configuration for a specific audit
-        /// check.
-        pub fn iot_role_alias_allows_access_to_unused_services_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("IotRoleAliasAllowsAccessToUnusedServicesCheck", value.into());
-            self
+        prop! {
+            /// `IotRoleAliasAllowsAccessToUnusedServicesCheck`: The configuration for a specific audit
+            /// check.
+            props, "IotRoleAliasAllowsAccessToUnusedServicesCheck", iot_role_alias_allows_access_to_unused_services_check, set_iot_role_alias_allows_access_to_unused_services_check, get_iot_role_alias_allows_access_to_unused_services_check, Val<AuditCheckConfiguration>
         }
 
-        /// `IotRoleAliasOverlyPermissiveCheck`: The configuration for a specific audit check.
-        pub fn iot_role_alias_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("IotRoleAliasOverlyPermissiveCheck", value.into());
-            self
+        prop! {
+            /// `IotRoleAliasOverlyPermissiveCheck`: The configuration for a specific audit check.
+            props, "IotRoleAliasOverlyPermissiveCheck", iot_role_alias_overly_permissive_check, set_iot_role_alias_overly_permissive_check, get_iot_role_alias_overly_permissive_check, Val<AuditCheckConfiguration>
         }
 
-        /// `LoggingDisabledCheck`: The configuration for a specific audit check.
-        pub fn logging_disabled_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("LoggingDisabledCheck", value.into());
-            self
+        prop! {
+            /// `LoggingDisabledCheck`: The configuration for a specific audit check.
+            props, "LoggingDisabledCheck", logging_disabled_check, set_logging_disabled_check, get_logging_disabled_check, Val<AuditCheckConfiguration>
         }
 
-        /// `RevokedCaCertificateStillActiveCheck`: The configuration for a specific audit check.
-        pub fn revoked_ca_certificate_still_active_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("RevokedCaCertificateStillActiveCheck", value.into());
-            self
+        prop! {
+            /// `RevokedCaCertificateStillActiveCheck`: The configuration for a specific audit check.
+            props, "RevokedCaCertificateStillActiveCheck", revoked_ca_certificate_still_active_check, set_revoked_ca_certificate_still_active_check, get_revoked_ca_certificate_still_active_check, Val<AuditCheckConfiguration>
         }
 
-        /// `RevokedDeviceCertificateStillActiveCheck`: The configuration for a specific audit check.
-        pub fn revoked_device_certificate_still_active_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("RevokedDeviceCertificateStillActiveCheck", value.into());
-            self
+        prop! {
+            /// `RevokedDeviceCertificateStillActiveCheck`: The configuration for a specific audit
+            /// check.
+            props, "RevokedDeviceCertificateStillActiveCheck", revoked_device_certificate_still_active_check, set_revoked_device_certificate_still_active_check, get_revoked_device_certificate_still_active_check, Val<AuditCheckConfiguration>
         }
 
-        /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
-        /// check.
-        pub fn unauthenticated_cognito_role_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
-            self.props.set("UnauthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
-            self
+        prop! {
+            /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific
+            /// audit check.
+            props, "UnauthenticatedCognitoRoleOverlyPermissiveCheck", unauthenticated_cognito_role_overly_permissive_check, set_unauthenticated_cognito_role_overly_permissive_check, get_unauthenticated_cognito_role_overly_permissive_check, Val<AuditCheckConfiguration>
         }
     }
 
@@ -214,10 +216,9 @@ pub mod account_audit_configuration {
             AuditCheckConfiguration { props }
         }
 
-        /// `Enabled`: True if the check is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: True if the check is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -237,17 +238,15 @@ pub mod account_audit_configuration {
             DeviceCertAgeAuditCheckConfiguration { props }
         }
 
-        /// `Configuration`: A structure containing the configName and corresponding configValue for
-        /// configuring audit checks.
-        pub fn configuration(mut self, value: impl Into<Val<CertAgeCheckCustomConfiguration>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Configuration`: A structure containing the configName and corresponding configValue for
+            /// configuring audit checks.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<CertAgeCheckCustomConfiguration>
         }
 
-        /// `Enabled`: True if the check is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: True if the check is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -267,10 +266,9 @@ pub mod account_audit_configuration {
             CertAgeCheckCustomConfiguration { props }
         }
 
-        /// `CertAgeThresholdInDays`: The configValue for configuring audit checks.
-        pub fn cert_age_threshold_in_days(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertAgeThresholdInDays", value.into());
-            self
+        prop! {
+            /// `CertAgeThresholdInDays`: The configValue for configuring audit checks.
+            props, "CertAgeThresholdInDays", cert_age_threshold_in_days, set_cert_age_threshold_in_days, get_cert_age_threshold_in_days, Val<String>
         }
     }
 
@@ -291,17 +289,15 @@ pub mod account_audit_configuration {
             DeviceCertExpirationAuditCheckConfiguration { props }
         }
 
-        /// `Configuration`: A structure containing the configName and corresponding configValue for
-        /// configuring audit checks.
-        pub fn configuration(mut self, value: impl Into<Val<CertExpirationCheckCustomConfiguration>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Configuration`: A structure containing the configName and corresponding configValue for
+            /// configuring audit checks.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<CertExpirationCheckCustomConfiguration>
         }
 
-        /// `Enabled`: True if the check is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: True if the check is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -321,10 +317,9 @@ pub mod account_audit_configuration {
             CertExpirationCheckCustomConfiguration { props }
         }
 
-        /// `CertExpirationThresholdInDays`: The configValue for configuring audit checks.
-        pub fn cert_expiration_threshold_in_days(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertExpirationThresholdInDays", value.into());
-            self
+        prop! {
+            /// `CertExpirationThresholdInDays`: The configValue for configuring audit checks.
+            props, "CertExpirationThresholdInDays", cert_expiration_threshold_in_days, set_cert_expiration_threshold_in_days, get_cert_expiration_threshold_in_days, Val<String>
         }
     }
 
@@ -344,10 +339,9 @@ pub mod account_audit_configuration {
             AuditNotificationTargetConfigurations { props }
         }
 
-        /// `Sns`.
-        pub fn sns(mut self, value: impl Into<Val<AuditNotificationTarget>>) -> Self {
-            self.props.set("Sns", value.into());
-            self
+        prop! {
+            /// `Sns`.
+            props, "Sns", sns, set_sns, get_sns, Val<AuditNotificationTarget>
         }
     }
 
@@ -366,22 +360,20 @@ pub mod account_audit_configuration {
             AuditNotificationTarget { props }
         }
 
-        /// `Enabled`: True if notifications to the target are enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: True if notifications to the target are enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `RoleArn`: The ARN of the role that grants permission to send notifications to the target.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the role that grants permission to send notifications to the
+            /// target.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `TargetArn`: The ARN of the target (SNS topic) to which audit notifications are sent.
-        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetArn", value.into());
-            self
+        prop! {
+            /// `TargetArn`: The ARN of the target (SNS topic) to which audit notifications are sent.
+            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
         }
     }
 }
@@ -406,46 +398,44 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    /// `AuthorizerName`.
-    pub fn authorizer_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuthorizerName", value.into());
-        self
+    prop! {
+        /// `AuthorizerFunctionArn`.
+        core.props, "AuthorizerFunctionArn", _, set_authorizer_function_arn, get_authorizer_function_arn, Val<String>
     }
 
-    /// `EnableCachingForHttp`.
-    pub fn enable_caching_for_http(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableCachingForHttp", value.into());
-        self
+    prop! {
+        /// `AuthorizerName`.
+        core.props, "AuthorizerName", authorizer_name, set_authorizer_name, get_authorizer_name, Val<String>
     }
 
-    /// `SigningDisabled`.
-    pub fn signing_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SigningDisabled", value.into());
-        self
+    prop! {
+        /// `EnableCachingForHttp`.
+        core.props, "EnableCachingForHttp", enable_caching_for_http, set_enable_caching_for_http, get_enable_caching_for_http, Val<bool>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<authorizer::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `SigningDisabled`.
+        core.props, "SigningDisabled", signing_disabled, set_signing_disabled, get_signing_disabled, Val<bool>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<authorizer::Status>
     }
 
-    /// `TokenKeyName`.
-    pub fn token_key_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKeyName", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TokenSigningPublicKeys`.
-    pub fn token_signing_public_keys(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("TokenSigningPublicKeys", value.into());
-        self
+    prop! {
+        /// `TokenKeyName`.
+        core.props, "TokenKeyName", token_key_name, set_token_key_name, get_token_key_name, Val<String>
+    }
+
+    prop! {
+        /// `TokenSigningPublicKeys`.
+        core.props, "TokenSigningPublicKeys", token_signing_public_keys, set_token_signing_public_keys, get_token_signing_public_keys, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -496,22 +486,19 @@ impl BillingGroup {
         BillingGroup { core }
     }
 
-    /// `BillingGroupName`.
-    pub fn billing_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BillingGroupName", value.into());
-        self
+    prop! {
+        /// `BillingGroupName`.
+        core.props, "BillingGroupName", billing_group_name, set_billing_group_name, get_billing_group_name, Val<String>
     }
 
-    /// `BillingGroupProperties`.
-    pub fn billing_group_properties(mut self, value: impl Into<Val<billing_group::BillingGroupProperties>>) -> Self {
-        self.core.set("BillingGroupProperties", value.into());
-        self
+    prop! {
+        /// `BillingGroupProperties`.
+        core.props, "BillingGroupProperties", billing_group_properties, set_billing_group_properties, get_billing_group_properties, Val<billing_group::BillingGroupProperties>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -552,10 +539,9 @@ pub mod billing_group {
             BillingGroupProperties { props }
         }
 
-        /// `BillingGroupDescription`.
-        pub fn billing_group_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingGroupDescription", value.into());
-            self
+        prop! {
+            /// `BillingGroupDescription`.
+            props, "BillingGroupDescription", billing_group_description, set_billing_group_description, get_billing_group_description, Val<String>
         }
     }
 }
@@ -585,40 +571,44 @@ impl CaCertificate {
         CaCertificate { core }
     }
 
-    /// `AutoRegistrationStatus`.
-    pub fn auto_registration_status(mut self, value: impl Into<Val<ca_certificate::AutoRegistrationStatus>>) -> Self {
-        self.core.set("AutoRegistrationStatus", value.into());
-        self
+    prop! {
+        /// `AutoRegistrationStatus`.
+        core.props, "AutoRegistrationStatus", auto_registration_status, set_auto_registration_status, get_auto_registration_status, Val<ca_certificate::AutoRegistrationStatus>
     }
 
-    /// `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Val<ca_certificate::CertificateMode>>) -> Self {
-        self.core.set("CertificateMode", value.into());
-        self
+    prop! {
+        /// `CACertificatePem`.
+        core.props, "CACertificatePem", _, set_ca_certificate_pem, get_ca_certificate_pem, Val<String>
     }
 
-    /// `RegistrationConfig`.
-    pub fn registration_config(mut self, value: impl Into<Val<ca_certificate::RegistrationConfig>>) -> Self {
-        self.core.set("RegistrationConfig", value.into());
-        self
+    prop! {
+        /// `CertificateMode`.
+        core.props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<ca_certificate::CertificateMode>
     }
 
-    /// `RemoveAutoRegistration`.
-    pub fn remove_auto_registration(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RemoveAutoRegistration", value.into());
-        self
+    prop! {
+        /// `RegistrationConfig`.
+        core.props, "RegistrationConfig", registration_config, set_registration_config, get_registration_config, Val<ca_certificate::RegistrationConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemoveAutoRegistration`.
+        core.props, "RemoveAutoRegistration", remove_auto_registration, set_remove_auto_registration, get_remove_auto_registration, Val<bool>
     }
 
-    /// `VerificationCertificatePem`: The private key verification certificate.
-    pub fn verification_certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VerificationCertificatePem", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", _, set_status, get_status, Val<ca_certificate::Status>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VerificationCertificatePem`: The private key verification certificate.
+        core.props, "VerificationCertificatePem", verification_certificate_pem, set_verification_certificate_pem, get_verification_certificate_pem, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -685,22 +675,19 @@ pub mod ca_certificate {
             RegistrationConfig { props }
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `TemplateBody`.
-        pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateBody", value.into());
-            self
+        prop! {
+            /// `TemplateBody`.
+            props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
         }
 
-        /// `TemplateName`.
-        pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateName", value.into());
-            self
+        prop! {
+            /// `TemplateName`.
+            props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
         }
     }
 
@@ -739,28 +726,29 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `CACertificatePem`.
-    pub fn ca_certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CACertificatePem", value.into());
-        self
+    prop! {
+        /// `CACertificatePem`.
+        core.props, "CACertificatePem", ca_certificate_pem, set_ca_certificate_pem, get_ca_certificate_pem, Val<String>
     }
 
-    /// `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Val<certificate::CertificateMode>>) -> Self {
-        self.core.set("CertificateMode", value.into());
-        self
+    prop! {
+        /// `CertificateMode`.
+        core.props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<certificate::CertificateMode>
     }
 
-    /// `CertificatePem`.
-    pub fn certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificatePem", value.into());
-        self
+    prop! {
+        /// `CertificatePem`.
+        core.props, "CertificatePem", certificate_pem, set_certificate_pem, get_certificate_pem, Val<String>
     }
 
-    /// `CertificateSigningRequest`.
-    pub fn certificate_signing_request(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateSigningRequest", value.into());
-        self
+    prop! {
+        /// `CertificateSigningRequest`.
+        core.props, "CertificateSigningRequest", certificate_signing_request, set_certificate_signing_request, get_certificate_signing_request, Val<String>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", _, set_status, get_status, Val<certificate::Status>
     }
 
     /// `Ref`: the resource's identifier.
@@ -847,16 +835,24 @@ impl CertificateProvider {
         CertificateProvider { core }
     }
 
-    /// `CertificateProviderName`.
-    pub fn certificate_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateProviderName", value.into());
-        self
+    prop! {
+        /// `AccountDefaultForOperations`.
+        core.props, "AccountDefaultForOperations", _, set_account_default_for_operations, get_account_default_for_operations, Val<List<certificate_provider::CertificateProviderOperation>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CertificateProviderName`.
+        core.props, "CertificateProviderName", certificate_provider_name, set_certificate_provider_name, get_certificate_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `LambdaFunctionArn`.
+        core.props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -906,82 +902,74 @@ impl Command {
         Command { core }
     }
 
-    /// `CreatedAt`: The date and time when the command was created.
-    pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CreatedAt", value.into());
-        self
+    prop! {
+        /// `CommandId`: The unique identifier for the command.
+        core.props, "CommandId", _, set_command_id, get_command_id, Val<String>
     }
 
-    /// `Deprecated`: A flag indicating whether the command is deprecated.
-    pub fn deprecated(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Deprecated", value.into());
-        self
+    prop! {
+        /// `CreatedAt`: The date and time when the command was created.
+        core.props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
     }
 
-    /// `Description`: The description of the command.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Deprecated`: A flag indicating whether the command is deprecated.
+        core.props, "Deprecated", deprecated, set_deprecated, get_deprecated, Val<bool>
     }
 
-    /// `DisplayName`: The display name for the command.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the command.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LastUpdatedAt`: The date and time when the command was last updated.
-    pub fn last_updated_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastUpdatedAt", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name for the command.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `MandatoryParameters`: The list of mandatory parameters for the command.
-    pub fn mandatory_parameters(mut self, value: impl Into<Val<List<command::CommandParameter>>>) -> Self {
-        self.core.set("MandatoryParameters", value.into());
-        self
+    prop! {
+        /// `LastUpdatedAt`: The date and time when the command was last updated.
+        core.props, "LastUpdatedAt", last_updated_at, set_last_updated_at, get_last_updated_at, Val<String>
     }
 
-    /// `Namespace`: The namespace to which the command belongs.
-    pub fn namespace(mut self, value: impl Into<Val<command::Namespace>>) -> Self {
-        self.core.set("Namespace", value.into());
-        self
+    prop! {
+        /// `MandatoryParameters`: The list of mandatory parameters for the command.
+        core.props, "MandatoryParameters", mandatory_parameters, set_mandatory_parameters, get_mandatory_parameters, Val<List<command::CommandParameter>>
     }
 
-    /// `Payload`: The payload associated with the command.
-    pub fn payload(mut self, value: impl Into<Val<command::CommandPayload>>) -> Self {
-        self.core.set("Payload", value.into());
-        self
+    prop! {
+        /// `Namespace`: The namespace to which the command belongs.
+        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<command::Namespace>
     }
 
-    /// `PayloadTemplate`: The payload template associated with the command.
-    pub fn payload_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PayloadTemplate", value.into());
-        self
+    prop! {
+        /// `Payload`: The payload associated with the command.
+        core.props, "Payload", payload, set_payload, get_payload, Val<command::CommandPayload>
     }
 
-    /// `PendingDeletion`: A flag indicating whether the command is pending deletion.
-    pub fn pending_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PendingDeletion", value.into());
-        self
+    prop! {
+        /// `PayloadTemplate`: The payload template associated with the command.
+        core.props, "PayloadTemplate", payload_template, set_payload_template, get_payload_template, Val<String>
     }
 
-    /// `Preprocessor`: The command preprocessor configuration.
-    pub fn preprocessor(mut self, value: impl Into<Val<command::CommandPreprocessor>>) -> Self {
-        self.core.set("Preprocessor", value.into());
-        self
+    prop! {
+        /// `PendingDeletion`: A flag indicating whether the command is pending deletion.
+        core.props, "PendingDeletion", pending_deletion, set_pending_deletion, get_pending_deletion, Val<bool>
     }
 
-    /// `RoleArn`: The customer role associated with the command.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `Preprocessor`: The command preprocessor configuration.
+        core.props, "Preprocessor", preprocessor, set_preprocessor, get_preprocessor, Val<command::CommandPreprocessor>
     }
 
-    /// `Tags`: The tags to be associated with the command.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The customer role associated with the command.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to be associated with the command.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1019,34 +1007,34 @@ pub mod command {
             CommandParameter { props }
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<CommandParameterValue>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<CommandParameterValue>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<CommandParameterType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<CommandParameterValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<CommandParameterType>
         }
 
-        /// `ValueConditions`.
-        pub fn value_conditions(mut self, value: impl Into<Val<List<CommandParameterValueCondition>>>) -> Self {
-            self.props.set("ValueConditions", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<CommandParameterValue>
+        }
+
+        prop! {
+            /// `ValueConditions`.
+            props, "ValueConditions", value_conditions, set_value_conditions, get_value_conditions, Val<List<CommandParameterValueCondition>>
         }
     }
 
@@ -1065,46 +1053,39 @@ pub mod command {
             CommandParameterValue { props }
         }
 
-        /// `B`.
-        pub fn b(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("B", value.into());
-            self
+        prop! {
+            /// `B`.
+            props, "B", b, set_b, get_b, Val<bool>
         }
 
-        /// `BIN`.
-        pub fn bin(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BIN", value.into());
-            self
+        prop! {
+            /// `BIN`.
+            props, "BIN", bin, set_bin, get_bin, Val<String>
         }
 
-        /// `D`.
-        pub fn d(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("D", value.into());
-            self
+        prop! {
+            /// `D`.
+            props, "D", d, set_d, get_d, Val<f64>
         }
 
-        /// `I`.
-        pub fn i(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("I", value.into());
-            self
+        prop! {
+            /// `I`.
+            props, "I", i, set_i, get_i, Val<i64>
         }
 
-        /// `L`.
-        pub fn l(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("L", value.into());
-            self
+        prop! {
+            /// `L`.
+            props, "L", l, set_l, get_l, Val<String>
         }
 
-        /// `S`.
-        pub fn s(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S", value.into());
-            self
+        prop! {
+            /// `S`.
+            props, "S", s, set_s, get_s, Val<String>
         }
 
-        /// `UL`.
-        pub fn ul(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UL", value.into());
-            self
+        prop! {
+            /// `UL`.
+            props, "UL", ul, set_ul, get_ul, Val<String>
         }
     }
 
@@ -1156,6 +1137,16 @@ pub mod command {
             props.set("ComparisonOperator", comparison_operator.into());
             props.set("Operand", operand.into());
             CommandParameterValueCondition { props }
+        }
+
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<CommandParameterValueComparisonOperator>
+        }
+
+        prop! {
+            /// `Operand`.
+            props, "Operand", _, set_operand, get_operand, Val<CommandParameterValueComparisonOperand>
         }
     }
 
@@ -1211,34 +1202,29 @@ pub mod command {
             CommandParameterValueComparisonOperand { props }
         }
 
-        /// `Number`.
-        pub fn number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Number", value.into());
-            self
+        prop! {
+            /// `Number`.
+            props, "Number", number, set_number, get_number, Val<String>
         }
 
-        /// `NumberRange`.
-        pub fn number_range(mut self, value: impl Into<Val<CommandParameterValueNumberRange>>) -> Self {
-            self.props.set("NumberRange", value.into());
-            self
+        prop! {
+            /// `NumberRange`.
+            props, "NumberRange", number_range, set_number_range, get_number_range, Val<CommandParameterValueNumberRange>
         }
 
-        /// `Numbers`.
-        pub fn numbers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Numbers", value.into());
-            self
+        prop! {
+            /// `Numbers`.
+            props, "Numbers", numbers, set_numbers, get_numbers, Val<List<String>>
         }
 
-        /// `String`.
-        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("String", value.into());
-            self
+        prop! {
+            /// `String`.
+            props, "String", string, set_string, get_string, Val<String>
         }
 
-        /// `Strings`.
-        pub fn strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Strings", value.into());
-            self
+        prop! {
+            /// `Strings`.
+            props, "Strings", strings, set_strings, get_strings, Val<List<String>>
         }
     }
 
@@ -1259,6 +1245,16 @@ pub mod command {
             props.set("Min", min.into());
             props.set("Max", max.into());
             CommandParameterValueNumberRange { props }
+        }
+
+        prop! {
+            /// `Min`.
+            props, "Min", _, set_min, get_min, Val<String>
+        }
+
+        prop! {
+            /// `Max`.
+            props, "Max", _, set_max, get_max, Val<String>
         }
     }
 
@@ -1290,16 +1286,14 @@ pub mod command {
             CommandPayload { props }
         }
 
-        /// `Content`.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", content, set_content, get_content, Val<String>
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
         }
     }
 
@@ -1318,10 +1312,9 @@ pub mod command {
             CommandPreprocessor { props }
         }
 
-        /// `AwsJsonSubstitution`.
-        pub fn aws_json_substitution(mut self, value: impl Into<Val<AwsJsonSubstitutionCommandPreprocessorConfig>>) -> Self {
-            self.props.set("AwsJsonSubstitution", value.into());
-            self
+        prop! {
+            /// `AwsJsonSubstitution`.
+            props, "AwsJsonSubstitution", aws_json_substitution, set_aws_json_substitution, get_aws_json_substitution, Val<AwsJsonSubstitutionCommandPreprocessorConfig>
         }
     }
 
@@ -1340,6 +1333,11 @@ pub mod command {
             let mut props = Props::new();
             props.set("OutputFormat", output_format.into());
             AwsJsonSubstitutionCommandPreprocessorConfig { props }
+        }
+
+        prop! {
+            /// `OutputFormat`.
+            props, "OutputFormat", _, set_output_format, get_output_format, Val<OutputFormat>
         }
     }
 
@@ -1378,25 +1376,29 @@ impl CustomMetric {
         CustomMetric { core }
     }
 
-    /// `DisplayName`: Field represents a friendly name in the console for the custom metric; it
-    /// doesn't have to be unique. Don't use this name as the metric identifier in the device metric
-    /// report. Can be updated once defined.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: Field represents a friendly name in the console for the custom metric; it
+        /// doesn't have to be unique. Don't use this name as the metric identifier in the device
+        /// metric report. Can be updated once defined.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `MetricName`: The name of the custom metric. This will be used in the metric report
-    /// submitted from the device/thing. Shouldn't begin with aws: . Cannot be updated once defined.
-    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MetricName", value.into());
-        self
+    prop! {
+        /// `MetricName`: The name of the custom metric. This will be used in the metric report
+        /// submitted from the device/thing. Shouldn't begin with aws: . Cannot be updated once
+        /// defined.
+        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MetricType`: The type of the custom metric. Types include string-list, ip-address-list,
+        /// number-list, and number.
+        core.props, "MetricType", _, set_metric_type, get_metric_type, Val<custom_metric::MetricType>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1462,16 +1464,24 @@ impl Dimension {
         Dimension { core }
     }
 
-    /// `Name`: A unique identifier for the dimension.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A unique identifier for the dimension.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Metadata that can be used to manage the dimension.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StringValues`: Specifies the value or list of values for the dimension.
+        core.props, "StringValues", _, set_string_values, get_string_values, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: Metadata that can be used to manage the dimension.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: Specifies the type of the dimension.
+        core.props, "Type", _, set_type, get_type, Val<dimension::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1519,82 +1529,69 @@ impl DomainConfiguration {
         DomainConfiguration { core }
     }
 
-    /// `ApplicationProtocol`.
-    pub fn application_protocol(mut self, value: impl Into<Val<domain_configuration::ApplicationProtocol>>) -> Self {
-        self.core.set("ApplicationProtocol", value.into());
-        self
+    prop! {
+        /// `ApplicationProtocol`.
+        core.props, "ApplicationProtocol", application_protocol, set_application_protocol, get_application_protocol, Val<domain_configuration::ApplicationProtocol>
     }
 
-    /// `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Val<domain_configuration::AuthenticationType>>) -> Self {
-        self.core.set("AuthenticationType", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`.
+        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<domain_configuration::AuthenticationType>
     }
 
-    /// `AuthorizerConfig`.
-    pub fn authorizer_config(mut self, value: impl Into<Val<domain_configuration::AuthorizerConfig>>) -> Self {
-        self.core.set("AuthorizerConfig", value.into());
-        self
+    prop! {
+        /// `AuthorizerConfig`.
+        core.props, "AuthorizerConfig", authorizer_config, set_authorizer_config, get_authorizer_config, Val<domain_configuration::AuthorizerConfig>
     }
 
-    /// `ClientCertificateConfig`.
-    pub fn client_certificate_config(mut self, value: impl Into<Val<domain_configuration::ClientCertificateConfig>>) -> Self {
-        self.core.set("ClientCertificateConfig", value.into());
-        self
+    prop! {
+        /// `ClientCertificateConfig`.
+        core.props, "ClientCertificateConfig", client_certificate_config, set_client_certificate_config, get_client_certificate_config, Val<domain_configuration::ClientCertificateConfig>
     }
 
-    /// `DomainConfigurationName`.
-    pub fn domain_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainConfigurationName", value.into());
-        self
+    prop! {
+        /// `DomainConfigurationName`.
+        core.props, "DomainConfigurationName", domain_configuration_name, set_domain_configuration_name, get_domain_configuration_name, Val<String>
     }
 
-    /// `DomainConfigurationStatus`.
-    pub fn domain_configuration_status(mut self, value: impl Into<Val<domain_configuration::DomainConfigurationStatus>>) -> Self {
-        self.core.set("DomainConfigurationStatus", value.into());
-        self
+    prop! {
+        /// `DomainConfigurationStatus`.
+        core.props, "DomainConfigurationStatus", domain_configuration_status, set_domain_configuration_status, get_domain_configuration_status, Val<domain_configuration::DomainConfigurationStatus>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `ServerCertificateArns`.
-    pub fn server_certificate_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ServerCertificateArns", value.into());
-        self
+    prop! {
+        /// `ServerCertificateArns`.
+        core.props, "ServerCertificateArns", server_certificate_arns, set_server_certificate_arns, get_server_certificate_arns, Val<List<String>>
     }
 
-    /// `ServerCertificateConfig`.
-    pub fn server_certificate_config(mut self, value: impl Into<Val<domain_configuration::ServerCertificateConfig>>) -> Self {
-        self.core.set("ServerCertificateConfig", value.into());
-        self
+    prop! {
+        /// `ServerCertificateConfig`.
+        core.props, "ServerCertificateConfig", server_certificate_config, set_server_certificate_config, get_server_certificate_config, Val<domain_configuration::ServerCertificateConfig>
     }
 
-    /// `ServiceType`.
-    pub fn service_type(mut self, value: impl Into<Val<domain_configuration::ServiceType>>) -> Self {
-        self.core.set("ServiceType", value.into());
-        self
+    prop! {
+        /// `ServiceType`.
+        core.props, "ServiceType", service_type, set_service_type, get_service_type, Val<domain_configuration::ServiceType>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TlsConfig`.
-    pub fn tls_config(mut self, value: impl Into<Val<domain_configuration::TlsConfig>>) -> Self {
-        self.core.set("TlsConfig", value.into());
-        self
+    prop! {
+        /// `TlsConfig`.
+        core.props, "TlsConfig", tls_config, set_tls_config, get_tls_config, Val<domain_configuration::TlsConfig>
     }
 
-    /// `ValidationCertificateArn`.
-    pub fn validation_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ValidationCertificateArn", value.into());
-        self
+    prop! {
+        /// `ValidationCertificateArn`.
+        core.props, "ValidationCertificateArn", validation_certificate_arn, set_validation_certificate_arn, get_validation_certificate_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1682,16 +1679,14 @@ pub mod domain_configuration {
             AuthorizerConfig { props }
         }
 
-        /// `AllowAuthorizerOverride`.
-        pub fn allow_authorizer_override(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowAuthorizerOverride", value.into());
-            self
+        prop! {
+            /// `AllowAuthorizerOverride`.
+            props, "AllowAuthorizerOverride", allow_authorizer_override, set_allow_authorizer_override, get_allow_authorizer_override, Val<bool>
         }
 
-        /// `DefaultAuthorizerName`.
-        pub fn default_authorizer_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultAuthorizerName", value.into());
-            self
+        prop! {
+            /// `DefaultAuthorizerName`.
+            props, "DefaultAuthorizerName", default_authorizer_name, set_default_authorizer_name, get_default_authorizer_name, Val<String>
         }
     }
 
@@ -1710,10 +1705,9 @@ pub mod domain_configuration {
             ClientCertificateConfig { props }
         }
 
-        /// `ClientCertificateCallbackArn`.
-        pub fn client_certificate_callback_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCertificateCallbackArn", value.into());
-            self
+        prop! {
+            /// `ClientCertificateCallbackArn`.
+            props, "ClientCertificateCallbackArn", client_certificate_callback_arn, set_client_certificate_callback_arn, get_client_certificate_callback_arn, Val<String>
         }
     }
 
@@ -1745,22 +1739,19 @@ pub mod domain_configuration {
             ServerCertificateConfig { props }
         }
 
-        /// `EnableOCSPCheck`.
-        pub fn enable_ocsp_check(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableOCSPCheck", value.into());
-            self
+        prop! {
+            /// `EnableOCSPCheck`.
+            props, "EnableOCSPCheck", enable_ocsp_check, set_enable_ocsp_check, get_enable_ocsp_check, Val<bool>
         }
 
-        /// `OcspAuthorizedResponderArn`.
-        pub fn ocsp_authorized_responder_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OcspAuthorizedResponderArn", value.into());
-            self
+        prop! {
+            /// `OcspAuthorizedResponderArn`.
+            props, "OcspAuthorizedResponderArn", ocsp_authorized_responder_arn, set_ocsp_authorized_responder_arn, get_ocsp_authorized_responder_arn, Val<String>
         }
 
-        /// `OcspLambdaArn`.
-        pub fn ocsp_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OcspLambdaArn", value.into());
-            self
+        prop! {
+            /// `OcspLambdaArn`.
+            props, "OcspLambdaArn", ocsp_lambda_arn, set_ocsp_lambda_arn, get_ocsp_lambda_arn, Val<String>
         }
     }
 
@@ -1795,10 +1786,9 @@ pub mod domain_configuration {
             TlsConfig { props }
         }
 
-        /// `SecurityPolicy`.
-        pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityPolicy", value.into());
-            self
+        prop! {
+            /// `SecurityPolicy`.
+            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
         }
     }
 }
@@ -1824,16 +1814,19 @@ impl EncryptionConfiguration {
         EncryptionConfiguration { core }
     }
 
-    /// `KmsAccessRoleArn`.
-    pub fn kms_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `EncryptionType`.
+        core.props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<encryption_configuration::EncryptionType>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsAccessRoleArn`.
+        core.props, "KmsAccessRoleArn", kms_access_role_arn, set_kms_access_role_arn, get_kms_access_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1898,58 +1891,54 @@ impl FleetMetric {
         FleetMetric { core }
     }
 
-    /// `AggregationField`: The aggregation field to perform aggregation and metric emission
-    pub fn aggregation_field(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AggregationField", value.into());
-        self
+    prop! {
+        /// `AggregationField`: The aggregation field to perform aggregation and metric emission
+        core.props, "AggregationField", aggregation_field, set_aggregation_field, get_aggregation_field, Val<String>
     }
 
-    /// `AggregationType`: Aggregation types supported by Fleet Indexing
-    pub fn aggregation_type(mut self, value: impl Into<Val<fleet_metric::AggregationType>>) -> Self {
-        self.core.set("AggregationType", value.into());
-        self
+    prop! {
+        /// `AggregationType`: Aggregation types supported by Fleet Indexing
+        core.props, "AggregationType", aggregation_type, set_aggregation_type, get_aggregation_type, Val<fleet_metric::AggregationType>
     }
 
-    /// `Description`: The description of a fleet metric
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of a fleet metric
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IndexName`: The index name of a fleet metric
-    pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IndexName", value.into());
-        self
+    prop! {
+        /// `IndexName`: The index name of a fleet metric
+        core.props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
     }
 
-    /// `Period`: The period of metric emission in seconds
-    pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Period", value.into());
-        self
+    prop! {
+        /// `MetricName`: The name of the fleet metric
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
     }
 
-    /// `QueryString`: The Fleet Indexing query used by a fleet metric
-    pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("QueryString", value.into());
-        self
+    prop! {
+        /// `Period`: The period of metric emission in seconds
+        core.props, "Period", period, set_period, get_period, Val<i64>
     }
 
-    /// `QueryVersion`: The version of a Fleet Indexing query used by a fleet metric
-    pub fn query_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("QueryVersion", value.into());
-        self
+    prop! {
+        /// `QueryString`: The Fleet Indexing query used by a fleet metric
+        core.props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `QueryVersion`: The version of a Fleet Indexing query used by a fleet metric
+        core.props, "QueryVersion", query_version, set_query_version, get_query_version, Val<String>
     }
 
-    /// `Unit`: The unit of data points emitted by a fleet metric
-    pub fn unit(mut self, value: impl Into<Val<fleet_metric::Unit>>) -> Self {
-        self.core.set("Unit", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Unit`: The unit of data points emitted by a fleet metric
+        core.props, "Unit", unit, set_unit, get_unit, Val<fleet_metric::Unit>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2009,6 +1998,17 @@ pub mod fleet_metric {
             props.set("Name", name.into());
             props.set("Values", values.into());
             AggregationType { props }
+        }
+
+        prop! {
+            /// `Name`: Fleet Indexing aggregation type names such as Statistics, Percentiles and
+            /// Cardinality
+            props, "Name", _, set_name, get_name, Val<AggregationTypeName>
+        }
+
+        prop! {
+            /// `Values`: Fleet Indexing aggregation type values
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -2142,95 +2142,92 @@ impl Job {
         Job { core }
     }
 
-    /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
-    pub fn abort_config(mut self, value: impl Into<Val<job::AbortConfig>>) -> Self {
-        self.core.set("AbortConfig", value.into());
-        self
+    prop! {
+        /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
+        core.props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<job::AbortConfig>
     }
 
-    /// `Description`: A short text description of the job.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A short text description of the job.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DestinationPackageVersions`: The package version Amazon Resource Names (ARNs) that are
-    /// installed on the device when the job successfully completes.
-    pub fn destination_package_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DestinationPackageVersions", value.into());
-        self
+    prop! {
+        /// `DestinationPackageVersions`: The package version Amazon Resource Names (ARNs) that are
+        /// installed on the device when the job successfully completes.
+        core.props, "DestinationPackageVersions", destination_package_versions, set_destination_package_versions, get_destination_package_versions, Val<List<String>>
     }
 
-    /// `Document`: The job document. Required if you don't specify a value for documentSource.
-    pub fn document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Document", value.into());
-        self
+    prop! {
+        /// `Document`: The job document. Required if you don't specify a value for documentSource.
+        core.props, "Document", document, set_document, get_document, Val<String>
     }
 
-    /// `DocumentParameters`: Parameters of an Amazon Web Services managed template that you can
-    /// specify to create the job document.
-    pub fn document_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("DocumentParameters", value.into());
-        self
+    prop! {
+        /// `DocumentParameters`: Parameters of an Amazon Web Services managed template that you can
+        /// specify to create the job document.
+        core.props, "DocumentParameters", document_parameters, set_document_parameters, get_document_parameters, Val<Map<String>>
     }
 
-    /// `DocumentSource`: An S3 link, or S3 object URL, to the job document. The link is an Amazon
-    /// S3 object URL and is required if you don't specify a value for document.
-    pub fn document_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DocumentSource", value.into());
-        self
+    prop! {
+        /// `DocumentSource`: An S3 link, or S3 object URL, to the job document. The link is an
+        /// Amazon S3 object URL and is required if you don't specify a value for document.
+        core.props, "DocumentSource", document_source, set_document_source, get_document_source, Val<String>
     }
 
-    /// `JobExecutionsRetryConfig`: The configuration that determines how many retries are allowed
-    /// for each failure type for a job.
-    pub fn job_executions_retry_config(mut self, value: impl Into<Val<job::JobExecutionsRetryConfig>>) -> Self {
-        self.core.set("JobExecutionsRetryConfig", value.into());
-        self
+    prop! {
+        /// `JobExecutionsRetryConfig`: The configuration that determines how many retries are
+        /// allowed for each failure type for a job.
+        core.props, "JobExecutionsRetryConfig", job_executions_retry_config, set_job_executions_retry_config, get_job_executions_retry_config, Val<job::JobExecutionsRetryConfig>
     }
 
-    /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
-    pub fn job_executions_rollout_config(mut self, value: impl Into<Val<job::JobExecutionsRolloutConfig>>) -> Self {
-        self.core.set("JobExecutionsRolloutConfig", value.into());
-        self
+    prop! {
+        /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
+        core.props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<job::JobExecutionsRolloutConfig>
     }
 
-    /// `JobTemplateArn`: The ARN of the job template used to create the job.
-    pub fn job_template_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobTemplateArn", value.into());
-        self
+    prop! {
+        /// `JobId`: A job identifier which must be unique for your AWS account. We recommend using
+        /// a UUID. Alpha-numeric characters, '-' and '_' are valid for use here.
+        core.props, "JobId", _, set_job_id, get_job_id, Val<String>
     }
 
-    /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
-    pub fn presigned_url_config(mut self, value: impl Into<Val<job::PresignedUrlConfig>>) -> Self {
-        self.core.set("PresignedUrlConfig", value.into());
-        self
+    prop! {
+        /// `JobTemplateArn`: The ARN of the job template used to create the job.
+        core.props, "JobTemplateArn", job_template_arn, set_job_template_arn, get_job_template_arn, Val<String>
     }
 
-    /// `SchedulingConfig`: Specifies the date and time that a job will begin the rollout of the job
-    /// document to all devices in the target group.
-    pub fn scheduling_config(mut self, value: impl Into<Val<job::SchedulingConfig>>) -> Self {
-        self.core.set("SchedulingConfig", value.into());
-        self
+    prop! {
+        /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
+        core.props, "PresignedUrlConfig", presigned_url_config, set_presigned_url_config, get_presigned_url_config, Val<job::PresignedUrlConfig>
     }
 
-    /// `Tags`: Metadata which can be used to manage the job.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SchedulingConfig`: Specifies the date and time that a job will begin the rollout of the
+        /// job document to all devices in the target group.
+        core.props, "SchedulingConfig", scheduling_config, set_scheduling_config, get_scheduling_config, Val<job::SchedulingConfig>
     }
 
-    /// `TargetSelection`: Specifies whether the job will continue to run (CONTINUOUS), or will be
-    /// complete after all those things specified as targets have completed the job (SNAPSHOT).
-    pub fn target_selection(mut self, value: impl Into<Val<job::TargetSelection>>) -> Self {
-        self.core.set("TargetSelection", value.into());
-        self
+    prop! {
+        /// `Tags`: Metadata which can be used to manage the job.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of the
-    /// job.
-    pub fn timeout_config(mut self, value: impl Into<Val<job::TimeoutConfig>>) -> Self {
-        self.core.set("TimeoutConfig", value.into());
-        self
+    prop! {
+        /// `TargetSelection`: Specifies whether the job will continue to run (CONTINUOUS), or will
+        /// be complete after all those things specified as targets have completed the job (SNAPSHOT).
+        core.props, "TargetSelection", target_selection, set_target_selection, get_target_selection, Val<job::TargetSelection>
+    }
+
+    prop! {
+        /// `Targets`: A list of things and thing groups to which the job should be sent.
+        core.props, "Targets", _, set_targets, get_targets, Val<List<String>>
+    }
+
+    prop! {
+        /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of
+        /// the job.
+        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<job::TimeoutConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2275,6 +2272,11 @@ pub mod job {
             props.set("CriteriaList", criteria_list.into());
             AbortConfig { props }
         }
+
+        prop! {
+            /// `CriteriaList`: The list of criteria that determine when and how to abort the job.
+            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<AbortCriteria>>
+        }
     }
 
     /// `AWS::IoT::Job.AbortCriteria`: The criteria that determine when and how a job abort takes
@@ -2307,6 +2309,28 @@ pub mod job {
             props.set("ThresholdPercentage", threshold_percentage.into());
             props.set("MinNumberOfExecutedThings", min_number_of_executed_things.into());
             AbortCriteria { props }
+        }
+
+        prop! {
+            /// `FailureType`: The type of job execution failures that can initiate a job abort.
+            props, "FailureType", _, set_failure_type, get_failure_type, Val<AbortCriteriaFailureType>
+        }
+
+        prop! {
+            /// `Action`: The type of job action to take to initiate the job abort.
+            props, "Action", _, set_action, get_action, Val<AbortCriteriaAction>
+        }
+
+        prop! {
+            /// `ThresholdPercentage`: The minimum percentage of job execution failures that must occur
+            /// to initiate the job abort.
+            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        }
+
+        prop! {
+            /// `MinNumberOfExecutedThings`: The minimum number of things which must receive job
+            /// execution notifications before the job can be aborted.
+            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
         }
     }
 
@@ -2357,6 +2381,12 @@ pub mod job {
             props.set("CriteriaList", criteria_list.into());
             JobExecutionsRetryConfig { props }
         }
+
+        prop! {
+            /// `CriteriaList`: The list of criteria that determines how many retries are allowed for
+            /// each failure type for a job.
+            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<RetryCriteria>>
+        }
     }
 
     /// `AWS::IoT::Job.RetryCriteria`: The criteria that determines how many retries are allowed for
@@ -2382,6 +2412,16 @@ pub mod job {
             props.set("FailureType", failure_type.into());
             props.set("NumberOfRetries", number_of_retries.into());
             RetryCriteria { props }
+        }
+
+        prop! {
+            /// `FailureType`: The type of job execution failures that can initiate a job retry.
+            props, "FailureType", _, set_failure_type, get_failure_type, Val<RetryCriteriaFailureType>
+        }
+
+        prop! {
+            /// `NumberOfRetries`: The number of retries allowed for a failure type for the job.
+            props, "NumberOfRetries", _, set_number_of_retries, get_number_of_retries, Val<i64>
         }
     }
 
@@ -2416,17 +2456,15 @@ pub mod job {
             JobExecutionsRolloutConfig { props }
         }
 
-        /// `ExponentialRate`: Allows you to create an exponential rate of rollout for a job.
-        pub fn exponential_rate(mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> Self {
-            self.props.set("ExponentialRate", value.into());
-            self
+        prop! {
+            /// `ExponentialRate`: Allows you to create an exponential rate of rollout for a job.
+            props, "ExponentialRate", exponential_rate, set_exponential_rate, get_exponential_rate, Val<ExponentialRolloutRate>
         }
 
-        /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job, per
-        /// minute. This parameter allows you to create a staged rollout.
-        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumPerMinute", value.into());
-            self
+        prop! {
+            /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job,
+            /// per minute. This parameter allows you to create a staged rollout.
+            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
         }
     }
 
@@ -2458,6 +2496,23 @@ pub mod job {
             props.set("RateIncreaseCriteria", rate_increase_criteria.into());
             ExponentialRolloutRate { props }
         }
+
+        prop! {
+            /// `BaseRatePerMinute`: The minimum number of things that will be notified of a pending
+            /// job, per minute at the start of job rollout.
+            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        }
+
+        prop! {
+            /// `IncrementFactor`: The exponential factor to increase the rate of rollout for a job.
+            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        }
+
+        prop! {
+            /// `RateIncreaseCriteria`: Allows you to define a criteria to initiate the increase in rate
+            /// of rollout for a job.
+            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<RateIncreaseCriteria>
+        }
     }
 
     /// `AWS::IoT::Job.RateIncreaseCriteria`: Allows you to define a criteria to initiate the
@@ -2476,18 +2531,16 @@ pub mod job {
             RateIncreaseCriteria { props }
         }
 
-        /// `NumberOfNotifiedThings`: The threshold for number of notified things that will initiate the
-        /// increase in rate of rollout.
-        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfNotifiedThings", value.into());
-            self
+        prop! {
+            /// `NumberOfNotifiedThings`: The threshold for number of notified things that will initiate
+            /// the increase in rate of rollout.
+            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
         }
 
-        /// `NumberOfSucceededThings`: The threshold for number of succeeded things that will initiate
-        /// the increase in rate of rollout.
-        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfSucceededThings", value.into());
-            self
+        prop! {
+            /// `NumberOfSucceededThings`: The threshold for number of succeeded things that will
+            /// initiate the increase in rate of rollout.
+            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
         }
     }
 
@@ -2506,18 +2559,16 @@ pub mod job {
             PresignedUrlConfig { props }
         }
 
-        /// `ExpiresInSec`: How long (in seconds) pre-signed URLs are valid. Valid values are 60 - 3600,
-        /// the default value is 3600 seconds.
-        pub fn expires_in_sec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpiresInSec", value.into());
-            self
+        prop! {
+            /// `ExpiresInSec`: How long (in seconds) pre-signed URLs are valid. Valid values are 60 - 3600,
+            /// the default value is 3600 seconds.
+            props, "ExpiresInSec", expires_in_sec, set_expires_in_sec, get_expires_in_sec, Val<i64>
         }
 
-        /// `RoleArn`: The ARN of an IAM role that grants permission to download files from the S3
-        /// bucket where the job data/updates are stored.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of an IAM role that grants permission to download files from the S3
+            /// bucket where the job data/updates are stored.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -2537,32 +2588,28 @@ pub mod job {
             SchedulingConfig { props }
         }
 
-        /// `EndBehavior`: Specifies the end behavior for all job executions after a job reaches the
-        /// selected endTime.
-        pub fn end_behavior(mut self, value: impl Into<Val<SchedulingConfigEndBehavior>>) -> Self {
-            self.props.set("EndBehavior", value.into());
-            self
+        prop! {
+            /// `EndBehavior`: Specifies the end behavior for all job executions after a job reaches the
+            /// selected endTime.
+            props, "EndBehavior", end_behavior, set_end_behavior, get_end_behavior, Val<SchedulingConfigEndBehavior>
         }
 
-        /// `EndTime`: The time a job will stop rollout of the job document to all devices in the target
-        /// group for a job.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `EndTime`: The time a job will stop rollout of the job document to all devices in the
+            /// target group for a job.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
         }
 
-        /// `MaintenanceWindows`: An optional configuration within the SchedulingConfig to setup a
-        /// recurring maintenance window.
-        pub fn maintenance_windows(mut self, value: impl Into<Val<List<MaintenanceWindow>>>) -> Self {
-            self.props.set("MaintenanceWindows", value.into());
-            self
+        prop! {
+            /// `MaintenanceWindows`: An optional configuration within the SchedulingConfig to setup a
+            /// recurring maintenance window.
+            props, "MaintenanceWindows", maintenance_windows, set_maintenance_windows, get_maintenance_windows, Val<List<MaintenanceWindow>>
         }
 
-        /// `StartTime`: The time a job will begin rollout of the job document to all devices in the
-        /// target group for a job.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`: The time a job will begin rollout of the job document to all devices in the
+            /// target group for a job.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -2606,6 +2653,16 @@ pub mod job {
             props.set("DurationInMinutes", duration_in_minutes.into());
             MaintenanceWindow { props }
         }
+
+        prop! {
+            /// `StartTime`: Displays the start time of the next maintenance window.
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `DurationInMinutes`: Displays the duration of the next maintenance window.
+            props, "DurationInMinutes", _, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        }
     }
 
     /// Specifies whether the job will continue to run (CONTINUOUS), or will be complete after all
@@ -2638,12 +2695,11 @@ pub mod job {
             TimeoutConfig { props }
         }
 
-        /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has to
-        /// finish execution of this job. The timeout interval can be anywhere between 1 minute and 7
-        /// days (1 to 10080 minutes).
-        pub fn in_progress_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InProgressTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has
+            /// to finish execution of this job. The timeout interval can be anywhere between 1 minute
+            /// and 7 days (1 to 10080 minutes).
+            props, "InProgressTimeoutInMinutes", in_progress_timeout_in_minutes, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
         }
     }
 }
@@ -2674,72 +2730,71 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
-    pub fn abort_config(mut self, value: impl Into<Val<job_template::AbortConfig>>) -> Self {
-        self.core.set("AbortConfig", value.into());
-        self
+    prop! {
+        /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
+        core.props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<job_template::AbortConfig>
     }
 
-    /// `DestinationPackageVersions`.
-    pub fn destination_package_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DestinationPackageVersions", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the Job Template.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Document`: The job document. Required if you don't specify a value for documentSource.
-    pub fn document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Document", value.into());
-        self
+    prop! {
+        /// `DestinationPackageVersions`.
+        core.props, "DestinationPackageVersions", destination_package_versions, set_destination_package_versions, get_destination_package_versions, Val<List<String>>
     }
 
-    /// `DocumentSource`: An S3 link to the job document to use in the template. Required if you
-    /// don't specify a value for document.
-    pub fn document_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DocumentSource", value.into());
-        self
+    prop! {
+        /// `Document`: The job document. Required if you don't specify a value for documentSource.
+        core.props, "Document", document, set_document, get_document, Val<String>
     }
 
-    /// `JobArn`: Optional for copying a JobTemplate from a pre-existing Job configuration.
-    pub fn job_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobArn", value.into());
-        self
+    prop! {
+        /// `DocumentSource`: An S3 link to the job document to use in the template. Required if you
+        /// don't specify a value for document.
+        core.props, "DocumentSource", document_source, set_document_source, get_document_source, Val<String>
     }
 
-    /// `JobExecutionsRetryConfig`.
-    pub fn job_executions_retry_config(mut self, value: impl Into<Val<job_template::JobExecutionsRetryConfig>>) -> Self {
-        self.core.set("JobExecutionsRetryConfig", value.into());
-        self
+    prop! {
+        /// `JobArn`: Optional for copying a JobTemplate from a pre-existing Job configuration.
+        core.props, "JobArn", job_arn, set_job_arn, get_job_arn, Val<String>
     }
 
-    /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
-    pub fn job_executions_rollout_config(mut self, value: impl Into<Val<job_template::JobExecutionsRolloutConfig>>) -> Self {
-        self.core.set("JobExecutionsRolloutConfig", value.into());
-        self
+    prop! {
+        /// `JobExecutionsRetryConfig`.
+        core.props, "JobExecutionsRetryConfig", job_executions_retry_config, set_job_executions_retry_config, get_job_executions_retry_config, Val<job_template::JobExecutionsRetryConfig>
     }
 
-    /// `MaintenanceWindows`.
-    pub fn maintenance_windows(mut self, value: impl Into<Val<List<job_template::MaintenanceWindow>>>) -> Self {
-        self.core.set("MaintenanceWindows", value.into());
-        self
+    prop! {
+        /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
+        core.props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<job_template::JobExecutionsRolloutConfig>
     }
 
-    /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
-    pub fn presigned_url_config(mut self, value: impl Into<Val<job_template::PresignedUrlConfig>>) -> Self {
-        self.core.set("PresignedUrlConfig", value.into());
-        self
+    prop! {
+        /// `JobTemplateId`.
+        core.props, "JobTemplateId", _, set_job_template_id, get_job_template_id, Val<String>
     }
 
-    /// `Tags`: Metadata that can be used to manage the JobTemplate.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindows`.
+        core.props, "MaintenanceWindows", maintenance_windows, set_maintenance_windows, get_maintenance_windows, Val<List<job_template::MaintenanceWindow>>
     }
 
-    /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of the
-    /// job.
-    pub fn timeout_config(mut self, value: impl Into<Val<job_template::TimeoutConfig>>) -> Self {
-        self.core.set("TimeoutConfig", value.into());
-        self
+    prop! {
+        /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
+        core.props, "PresignedUrlConfig", presigned_url_config, set_presigned_url_config, get_presigned_url_config, Val<job_template::PresignedUrlConfig>
+    }
+
+    prop! {
+        /// `Tags`: Metadata that can be used to manage the JobTemplate.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of
+        /// the job.
+        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<job_template::TimeoutConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2777,6 +2832,11 @@ pub mod job_template {
             props.set("CriteriaList", criteria_list.into());
             AbortConfig { props }
         }
+
+        prop! {
+            /// `CriteriaList`.
+            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<AbortCriteria>>
+        }
     }
 
     /// `AWS::IoT::JobTemplate.AbortCriteria`: The criteria that determine when and how a job abort
@@ -2809,6 +2869,28 @@ pub mod job_template {
             props.set("MinNumberOfExecutedThings", min_number_of_executed_things.into());
             props.set("ThresholdPercentage", threshold_percentage.into());
             AbortCriteria { props }
+        }
+
+        prop! {
+            /// `Action`: The type of job action to take to initiate the job abort.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `FailureType`: The type of job execution failures that can initiate a job abort.
+            props, "FailureType", _, set_failure_type, get_failure_type, Val<FailureType>
+        }
+
+        prop! {
+            /// `MinNumberOfExecutedThings`: The minimum number of things which must receive job
+            /// execution notifications before the job can be aborted.
+            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
+        }
+
+        prop! {
+            /// `ThresholdPercentage`: The minimum percentage of job execution failures that must occur
+            /// to initiate the job abort.
+            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
         }
     }
 
@@ -2856,10 +2938,9 @@ pub mod job_template {
             JobExecutionsRetryConfig { props }
         }
 
-        /// `RetryCriteriaList`.
-        pub fn retry_criteria_list(mut self, value: impl Into<Val<List<RetryCriteria>>>) -> Self {
-            self.props.set("RetryCriteriaList", value.into());
-            self
+        prop! {
+            /// `RetryCriteriaList`.
+            props, "RetryCriteriaList", retry_criteria_list, set_retry_criteria_list, get_retry_criteria_list, Val<List<RetryCriteria>>
         }
     }
 
@@ -2879,16 +2960,14 @@ pub mod job_template {
             RetryCriteria { props }
         }
 
-        /// `FailureType`.
-        pub fn failure_type(mut self, value: impl Into<Val<JobRetryFailureType>>) -> Self {
-            self.props.set("FailureType", value.into());
-            self
+        prop! {
+            /// `FailureType`.
+            props, "FailureType", failure_type, set_failure_type, get_failure_type, Val<JobRetryFailureType>
         }
 
-        /// `NumberOfRetries`.
-        pub fn number_of_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfRetries", value.into());
-            self
+        prop! {
+            /// `NumberOfRetries`.
+            props, "NumberOfRetries", number_of_retries, set_number_of_retries, get_number_of_retries, Val<i64>
         }
     }
 
@@ -2924,18 +3003,16 @@ pub mod job_template {
             JobExecutionsRolloutConfig { props }
         }
 
-        /// `ExponentialRolloutRate`: The rate of increase for a job rollout. This parameter allows you
-        /// to define an exponential rate for a job rollout.
-        pub fn exponential_rollout_rate(mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> Self {
-            self.props.set("ExponentialRolloutRate", value.into());
-            self
+        prop! {
+            /// `ExponentialRolloutRate`: The rate of increase for a job rollout. This parameter allows
+            /// you to define an exponential rate for a job rollout.
+            props, "ExponentialRolloutRate", exponential_rollout_rate, set_exponential_rollout_rate, get_exponential_rollout_rate, Val<ExponentialRolloutRate>
         }
 
-        /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job, per
-        /// minute. This parameter allows you to create a staged rollout.
-        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumPerMinute", value.into());
-            self
+        prop! {
+            /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job,
+            /// per minute. This parameter allows you to create a staged rollout.
+            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
         }
     }
 
@@ -2968,6 +3045,24 @@ pub mod job_template {
             props.set("RateIncreaseCriteria", rate_increase_criteria.into());
             ExponentialRolloutRate { props }
         }
+
+        prop! {
+            /// `BaseRatePerMinute`: The minimum number of things that will be notified of a pending
+            /// job, per minute at the start of job rollout. This parameter allows you to define the
+            /// initial rate of rollout.
+            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        }
+
+        prop! {
+            /// `IncrementFactor`: The exponential factor to increase the rate of rollout for a job.
+            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        }
+
+        prop! {
+            /// `RateIncreaseCriteria`: The criteria to initiate the increase in rate of rollout for a
+            /// job.
+            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<RateIncreaseCriteria>
+        }
     }
 
     /// `AWS::IoT::JobTemplate.RateIncreaseCriteria`.
@@ -2985,16 +3080,14 @@ pub mod job_template {
             RateIncreaseCriteria { props }
         }
 
-        /// `NumberOfNotifiedThings`.
-        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfNotifiedThings", value.into());
-            self
+        prop! {
+            /// `NumberOfNotifiedThings`.
+            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
         }
 
-        /// `NumberOfSucceededThings`.
-        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfSucceededThings", value.into());
-            self
+        prop! {
+            /// `NumberOfSucceededThings`.
+            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
         }
     }
 
@@ -3014,16 +3107,14 @@ pub mod job_template {
             MaintenanceWindow { props }
         }
 
-        /// `DurationInMinutes`.
-        pub fn duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInMinutes", value.into());
-            self
+        prop! {
+            /// `DurationInMinutes`.
+            props, "DurationInMinutes", duration_in_minutes, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
         }
 
-        /// `StartTime`.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -3046,10 +3137,16 @@ pub mod job_template {
             PresignedUrlConfig { props }
         }
 
-        /// `ExpiresInSec`: How number (in seconds) pre-signed URLs are valid.
-        pub fn expires_in_sec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpiresInSec", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of an IAM role that grants grants permission to download files from
+            /// the S3 bucket where the job data/updates are stored. The role must also grant permission
+            /// for IoT to download the files.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExpiresInSec`: How number (in seconds) pre-signed URLs are valid.
+            props, "ExpiresInSec", expires_in_sec, set_expires_in_sec, get_expires_in_sec, Val<i64>
         }
     }
 
@@ -3070,6 +3167,12 @@ pub mod job_template {
             let mut props = Props::new();
             props.set("InProgressTimeoutInMinutes", in_progress_timeout_in_minutes.into());
             TimeoutConfig { props }
+        }
+
+        prop! {
+            /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has
+            /// to finish execution of this job.
+            props, "InProgressTimeoutInMinutes", _, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
         }
     }
 }
@@ -3106,12 +3209,28 @@ impl Logging {
         Logging { core }
     }
 
-    /// `EventConfigurations`: Configurations for event-based logging that specifies which event
-    /// types to log and their logging settings. Overrides account-level logging for the specified
-    /// event
-    pub fn event_configurations(mut self, value: impl Into<Val<List<logging::EventConfiguration>>>) -> Self {
-        self.core.set("EventConfigurations", value.into());
-        self
+    prop! {
+        /// `AccountId`: Your 12-digit account ID (used as the primary identifier for the
+        /// CloudFormation resource).
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    }
+
+    prop! {
+        /// `DefaultLogLevel`: The log level to use. Valid values are: ERROR, WARN, INFO, DEBUG, or
+        /// DISABLED.
+        core.props, "DefaultLogLevel", _, set_default_log_level, get_default_log_level, Val<logging::DefaultLogLevel>
+    }
+
+    prop! {
+        /// `EventConfigurations`: Configurations for event-based logging that specifies which event
+        /// types to log and their logging settings. Overrides account-level logging for the
+        /// specified event
+        core.props, "EventConfigurations", event_configurations, set_event_configurations, get_event_configurations, Val<List<logging::EventConfiguration>>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the role that allows IoT to write to Cloudwatch logs.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3167,19 +3286,24 @@ pub mod logging {
             EventConfiguration { props }
         }
 
-        /// `LogDestination`: CloudWatch Log Group for event-based logging. Specifies where log events
-        /// should be sent. The log destination for event-based logging overrides default Log Group for
-        /// the specified event type and applies to all resources associated with that event.
-        pub fn log_destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogDestination", value.into());
-            self
+        prop! {
+            /// `EventType`: The type of event to log. These include event types like Connect, Publish,
+            /// and Disconnect.
+            props, "EventType", _, set_event_type, get_event_type, Val<String>
         }
 
-        /// `LogLevel`: The logging level for the specified event type. Determines the verbosity of log
-        /// messages generated for this event type.
-        pub fn log_level(mut self, value: impl Into<Val<EventConfigurationLogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogDestination`: CloudWatch Log Group for event-based logging. Specifies where log
+            /// events should be sent. The log destination for event-based logging overrides default Log
+            /// Group for the specified event type and applies to all resources associated with that
+            /// event.
+            props, "LogDestination", log_destination, set_log_destination, get_log_destination, Val<String>
+        }
+
+        prop! {
+            /// `LogLevel`: The logging level for the specified event type. Determines the verbosity of
+            /// log messages generated for this event type.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<EventConfigurationLogLevel>
         }
     }
 
@@ -3235,16 +3359,26 @@ impl MitigationAction {
         MitigationAction { core }
     }
 
-    /// `ActionName`: A unique identifier for the mitigation action.
-    pub fn action_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActionName", value.into());
-        self
+    prop! {
+        /// `ActionName`: A unique identifier for the mitigation action.
+        core.props, "ActionName", action_name, set_action_name, get_action_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ActionParams`: The set of parameters for this mitigation action. You can specify only
+        /// one type of parameter (in other words, you can apply only one action for each defined
+        /// mitigation action).
+        core.props, "ActionParams", _, set_action_params, get_action_params, Val<mitigation_action::ActionParams>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3288,48 +3422,42 @@ pub mod mitigation_action {
             ActionParams { props }
         }
 
-        /// `AddThingsToThingGroupParams`: Parameters to define a mitigation action that moves devices
-        /// associated with a certificate to one or more specified thing groups, typically for
-        /// quarantine.
-        pub fn add_things_to_thing_group_params(mut self, value: impl Into<Val<AddThingsToThingGroupParams>>) -> Self {
-            self.props.set("AddThingsToThingGroupParams", value.into());
-            self
+        prop! {
+            /// `AddThingsToThingGroupParams`: Parameters to define a mitigation action that moves
+            /// devices associated with a certificate to one or more specified thing groups, typically
+            /// for quarantine.
+            props, "AddThingsToThingGroupParams", add_things_to_thing_group_params, set_add_things_to_thing_group_params, get_add_things_to_thing_group_params, Val<AddThingsToThingGroupParams>
         }
 
-        /// `EnableIoTLoggingParams`: Parameters to define a mitigation action that enables AWS IoT
-        /// logging at a specified level of detail.
-        pub fn enable_io_t_logging_params(mut self, value: impl Into<Val<EnableIoTLoggingParams>>) -> Self {
-            self.props.set("EnableIoTLoggingParams", value.into());
-            self
+        prop! {
+            /// `EnableIoTLoggingParams`: Parameters to define a mitigation action that enables AWS IoT
+            /// logging at a specified level of detail.
+            props, "EnableIoTLoggingParams", enable_io_t_logging_params, set_enable_io_t_logging_params, get_enable_io_t_logging_params, Val<EnableIoTLoggingParams>
         }
 
-        /// `PublishFindingToSnsParams`: Parameters, to define a mitigation action that publishes
-        /// findings to Amazon SNS. You can implement your own custom actions in response to the Amazon
-        /// SNS messages.
-        pub fn publish_finding_to_sns_params(mut self, value: impl Into<Val<PublishFindingToSnsParams>>) -> Self {
-            self.props.set("PublishFindingToSnsParams", value.into());
-            self
+        prop! {
+            /// `PublishFindingToSnsParams`: Parameters, to define a mitigation action that publishes
+            /// findings to Amazon SNS. You can implement your own custom actions in response to the
+            /// Amazon SNS messages.
+            props, "PublishFindingToSnsParams", publish_finding_to_sns_params, set_publish_finding_to_sns_params, get_publish_finding_to_sns_params, Val<PublishFindingToSnsParams>
         }
 
-        /// `ReplaceDefaultPolicyVersionParams`: Parameters to define a mitigation action that adds a
-        /// blank policy to restrict permissions.
-        pub fn replace_default_policy_version_params(mut self, value: impl Into<Val<ReplaceDefaultPolicyVersionParams>>) -> Self {
-            self.props.set("ReplaceDefaultPolicyVersionParams", value.into());
-            self
+        prop! {
+            /// `ReplaceDefaultPolicyVersionParams`: Parameters to define a mitigation action that adds
+            /// a blank policy to restrict permissions.
+            props, "ReplaceDefaultPolicyVersionParams", replace_default_policy_version_params, set_replace_default_policy_version_params, get_replace_default_policy_version_params, Val<ReplaceDefaultPolicyVersionParams>
         }
 
-        /// `UpdateCACertificateParams`: Parameters to define a mitigation action that changes the state
-        /// of the CA certificate to inactive.
-        pub fn update_ca_certificate_params(mut self, value: impl Into<Val<UpdateCaCertificateParams>>) -> Self {
-            self.props.set("UpdateCACertificateParams", value.into());
-            self
+        prop! {
+            /// `UpdateCACertificateParams`: Parameters to define a mitigation action that changes the
+            /// state of the CA certificate to inactive.
+            props, "UpdateCACertificateParams", update_ca_certificate_params, set_update_ca_certificate_params, get_update_ca_certificate_params, Val<UpdateCaCertificateParams>
         }
 
-        /// `UpdateDeviceCertificateParams`: Parameters to define a mitigation action that changes the
-        /// state of the device certificate to inactive.
-        pub fn update_device_certificate_params(mut self, value: impl Into<Val<UpdateDeviceCertificateParams>>) -> Self {
-            self.props.set("UpdateDeviceCertificateParams", value.into());
-            self
+        prop! {
+            /// `UpdateDeviceCertificateParams`: Parameters to define a mitigation action that changes
+            /// the state of the device certificate to inactive.
+            props, "UpdateDeviceCertificateParams", update_device_certificate_params, set_update_device_certificate_params, get_update_device_certificate_params, Val<UpdateDeviceCertificateParams>
         }
     }
 
@@ -3353,11 +3481,16 @@ pub mod mitigation_action {
             AddThingsToThingGroupParams { props }
         }
 
-        /// `OverrideDynamicGroups`: Specifies if this mitigation action can move the things that
-        /// triggered the mitigation action out of one or more dynamic thing groups.
-        pub fn override_dynamic_groups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverrideDynamicGroups", value.into());
-            self
+        prop! {
+            /// `ThingGroupNames`: The list of groups to which you want to add the things that triggered
+            /// the mitigation action.
+            props, "ThingGroupNames", _, set_thing_group_names, get_thing_group_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `OverrideDynamicGroups`: Specifies if this mitigation action can move the things that
+            /// triggered the mitigation action out of one or more dynamic thing groups.
+            props, "OverrideDynamicGroups", override_dynamic_groups, set_override_dynamic_groups, get_override_dynamic_groups, Val<bool>
         }
     }
 
@@ -3382,6 +3515,16 @@ pub mod mitigation_action {
             props.set("LogLevel", log_level.into());
             props.set("RoleArnForLogging", role_arn_for_logging.into());
             EnableIoTLoggingParams { props }
+        }
+
+        prop! {
+            /// `LogLevel`: Specifies which types of information are logged.
+            props, "LogLevel", _, set_log_level, get_log_level, Val<EnableIoTLoggingParamsLogLevel>
+        }
+
+        prop! {
+            /// `RoleArnForLogging`: The ARN of the IAM role used for logging.
+            props, "RoleArnForLogging", _, set_role_arn_for_logging, get_role_arn_for_logging, Val<String>
         }
     }
 
@@ -3425,6 +3568,11 @@ pub mod mitigation_action {
             props.set("TopicArn", topic_arn.into());
             PublishFindingToSnsParams { props }
         }
+
+        prop! {
+            /// `TopicArn`: The ARN of the topic to which you want to publish the findings.
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::MitigationAction.ReplaceDefaultPolicyVersionParams`: Parameters to define a
@@ -3445,6 +3593,11 @@ pub mod mitigation_action {
             let mut props = Props::new();
             props.set("TemplateName", template_name.into());
             ReplaceDefaultPolicyVersionParams { props }
+        }
+
+        prop! {
+            /// `TemplateName`.
+            props, "TemplateName", _, set_template_name, get_template_name, Val<ReplaceDefaultPolicyVersionParamsTemplateName>
         }
     }
 
@@ -3478,6 +3631,11 @@ pub mod mitigation_action {
             props.set("Action", action.into());
             UpdateCaCertificateParams { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<UpdateCaCertificateParamsAction>
+        }
     }
 
     /// Allowed values.
@@ -3509,6 +3667,11 @@ pub mod mitigation_action {
             let mut props = Props::new();
             props.set("Action", action.into());
             UpdateDeviceCertificateParams { props }
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<UpdateDeviceCertificateParamsAction>
         }
     }
 
@@ -3546,16 +3709,19 @@ impl Policy {
         Policy { core }
     }
 
-    /// `PolicyName`.
-    pub fn policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyName", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyName`.
+        core.props, "PolicyName", policy_name, set_policy_name, get_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3601,6 +3767,17 @@ impl PolicyPrincipalAttachment {
         PolicyPrincipalAttachment { core }
     }
 
+    prop! {
+        /// `PolicyName`: The name of the AWS IoT policy
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `Principal`: The principal, which can be a certificate ARN (as returned from the
+        /// CreateCertificate operation) or an Amazon Cognito ID
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3633,40 +3810,44 @@ impl ProvisioningTemplate {
         ProvisioningTemplate { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `PreProvisioningHook`.
-    pub fn pre_provisioning_hook(mut self, value: impl Into<Val<provisioning_template::ProvisioningHook>>) -> Self {
-        self.core.set("PreProvisioningHook", value.into());
-        self
+    prop! {
+        /// `PreProvisioningHook`.
+        core.props, "PreProvisioningHook", pre_provisioning_hook, set_pre_provisioning_hook, get_pre_provisioning_hook, Val<provisioning_template::ProvisioningHook>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProvisioningRoleArn`.
+        core.props, "ProvisioningRoleArn", _, set_provisioning_role_arn, get_provisioning_role_arn, Val<String>
     }
 
-    /// `TemplateName`.
-    pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateName", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TemplateType`.
-    pub fn template_type(mut self, value: impl Into<Val<provisioning_template::TemplateType>>) -> Self {
-        self.core.set("TemplateType", value.into());
-        self
+    prop! {
+        /// `TemplateBody`.
+        core.props, "TemplateBody", _, set_template_body, get_template_body, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`.
+        core.props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+    }
+
+    prop! {
+        /// `TemplateType`.
+        core.props, "TemplateType", template_type, set_template_type, get_template_type, Val<provisioning_template::TemplateType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3701,16 +3882,14 @@ pub mod provisioning_template {
             ProvisioningHook { props }
         }
 
-        /// `PayloadVersion`.
-        pub fn payload_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadVersion", value.into());
-            self
+        prop! {
+            /// `PayloadVersion`.
+            props, "PayloadVersion", payload_version, set_payload_version, get_payload_version, Val<String>
         }
 
-        /// `TargetArn`.
-        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetArn", value.into());
-            self
+        prop! {
+            /// `TargetArn`.
+            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
         }
     }
 
@@ -3757,6 +3936,23 @@ impl ResourceSpecificLogging {
         core.set("TargetType", target_type.into());
         core.set("LogLevel", log_level.into());
         ResourceSpecificLogging { core }
+    }
+
+    prop! {
+        /// `LogLevel`: The log level for a specific target. Valid values are: ERROR, WARN, INFO,
+        /// DEBUG, or DISABLED.
+        core.props, "LogLevel", _, set_log_level, get_log_level, Val<resource_specific_logging::LogLevel>
+    }
+
+    prop! {
+        /// `TargetName`: The target name.
+        core.props, "TargetName", _, set_target_name, get_target_name, Val<String>
+    }
+
+    prop! {
+        /// `TargetType`: The target type. Value must be THING_GROUP, CLIENT_ID, SOURCE_IP,
+        /// PRINCIPAL_ID, or EVENT_TYPE.
+        core.props, "TargetType", _, set_target_type, get_target_type, Val<resource_specific_logging::TargetType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3842,22 +4038,24 @@ impl RoleAlias {
         RoleAlias { core }
     }
 
-    /// `CredentialDurationSeconds`.
-    pub fn credential_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("CredentialDurationSeconds", value.into());
-        self
+    prop! {
+        /// `CredentialDurationSeconds`.
+        core.props, "CredentialDurationSeconds", credential_duration_seconds, set_credential_duration_seconds, get_credential_duration_seconds, Val<i64>
     }
 
-    /// `RoleAlias`.
-    pub fn role_alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleAlias", value.into());
-        self
+    prop! {
+        /// `RoleAlias`.
+        core.props, "RoleAlias", role_alias, set_role_alias, get_role_alias, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3901,31 +4099,39 @@ impl ScheduledAudit {
         ScheduledAudit { core }
     }
 
-    /// `DayOfMonth`: The day of the month on which the scheduled audit takes place. Can be 1
-    /// through 31 or LAST. This field is required if the frequency parameter is set to MONTHLY.
-    pub fn day_of_month(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DayOfMonth", value.into());
-        self
+    prop! {
+        /// `DayOfMonth`: The day of the month on which the scheduled audit takes place. Can be 1
+        /// through 31 or LAST. This field is required if the frequency parameter is set to MONTHLY.
+        core.props, "DayOfMonth", day_of_month, set_day_of_month, get_day_of_month, Val<String>
     }
 
-    /// `DayOfWeek`: The day of the week on which the scheduled audit takes place. Can be one of
-    /// SUN, MON, TUE,WED, THU, FRI, or SAT. This field is required if the frequency parameter is
-    /// set to WEEKLY or BIWEEKLY.
-    pub fn day_of_week(mut self, value: impl Into<Val<scheduled_audit::DayOfWeek>>) -> Self {
-        self.core.set("DayOfWeek", value.into());
-        self
+    prop! {
+        /// `DayOfWeek`: The day of the week on which the scheduled audit takes place. Can be one of
+        /// SUN, MON, TUE,WED, THU, FRI, or SAT. This field is required if the frequency parameter
+        /// is set to WEEKLY or BIWEEKLY.
+        core.props, "DayOfWeek", day_of_week, set_day_of_week, get_day_of_week, Val<scheduled_audit::DayOfWeek>
     }
 
-    /// `ScheduledAuditName`: The name you want to give to the scheduled audit.
-    pub fn scheduled_audit_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduledAuditName", value.into());
-        self
+    prop! {
+        /// `Frequency`: How often the scheduled audit takes place. Can be one of DAILY, WEEKLY,
+        /// BIWEEKLY, or MONTHLY.
+        core.props, "Frequency", _, set_frequency, get_frequency, Val<scheduled_audit::Frequency>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScheduledAuditName`: The name you want to give to the scheduled audit.
+        core.props, "ScheduledAuditName", scheduled_audit_name, set_scheduled_audit_name, get_scheduled_audit_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetCheckNames`: Which checks are performed during the scheduled audit. Checks must
+        /// be enabled for your account.
+        core.props, "TargetCheckNames", _, set_target_check_names, get_target_check_names, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4017,55 +4223,47 @@ impl SecurityProfile {
         SecurityProfile { core }
     }
 
-    /// `AdditionalMetricsToRetainV2`: A list of metrics whose data is retained (stored). By
-    /// default, data is retained for any metric used in the profile's behaviors, but it is also
-    /// retained for any metric specified here.
-    pub fn additional_metrics_to_retain_v2(mut self, value: impl Into<Val<List<security_profile::MetricToRetain>>>) -> Self {
-        self.core.set("AdditionalMetricsToRetainV2", value.into());
-        self
+    prop! {
+        /// `AdditionalMetricsToRetainV2`: A list of metrics whose data is retained (stored). By
+        /// default, data is retained for any metric used in the profile's behaviors, but it is also
+        /// retained for any metric specified here.
+        core.props, "AdditionalMetricsToRetainV2", additional_metrics_to_retain_v2, set_additional_metrics_to_retain_v2, get_additional_metrics_to_retain_v2, Val<List<security_profile::MetricToRetain>>
     }
 
-    /// `AlertTargets`: Specifies the destinations to which alerts are sent.
-    pub fn alert_targets(mut self, value: impl Into<Val<Map<security_profile::AlertTarget>>>) -> Self {
-        self.core.set("AlertTargets", value.into());
-        self
+    prop! {
+        /// `AlertTargets`: Specifies the destinations to which alerts are sent.
+        core.props, "AlertTargets", alert_targets, set_alert_targets, get_alert_targets, Val<Map<security_profile::AlertTarget>>
     }
 
-    /// `Behaviors`: Specifies the behaviors that, when violated by a device (thing), cause an
-    /// alert.
-    pub fn behaviors(mut self, value: impl Into<Val<List<security_profile::Behavior>>>) -> Self {
-        self.core.set("Behaviors", value.into());
-        self
+    prop! {
+        /// `Behaviors`: Specifies the behaviors that, when violated by a device (thing), cause an
+        /// alert.
+        core.props, "Behaviors", behaviors, set_behaviors, get_behaviors, Val<List<security_profile::Behavior>>
     }
 
-    /// `MetricsExportConfig`: A structure containing the mqtt topic for metrics export.
-    pub fn metrics_export_config(mut self, value: impl Into<Val<security_profile::MetricsExportConfig>>) -> Self {
-        self.core.set("MetricsExportConfig", value.into());
-        self
+    prop! {
+        /// `MetricsExportConfig`: A structure containing the mqtt topic for metrics export.
+        core.props, "MetricsExportConfig", metrics_export_config, set_metrics_export_config, get_metrics_export_config, Val<security_profile::MetricsExportConfig>
     }
 
-    /// `SecurityProfileDescription`: A description of the security profile.
-    pub fn security_profile_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityProfileDescription", value.into());
-        self
+    prop! {
+        /// `SecurityProfileDescription`: A description of the security profile.
+        core.props, "SecurityProfileDescription", security_profile_description, set_security_profile_description, get_security_profile_description, Val<String>
     }
 
-    /// `SecurityProfileName`: A unique identifier for the security profile.
-    pub fn security_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityProfileName", value.into());
-        self
+    prop! {
+        /// `SecurityProfileName`: A unique identifier for the security profile.
+        core.props, "SecurityProfileName", security_profile_name, set_security_profile_name, get_security_profile_name, Val<String>
     }
 
-    /// `Tags`: Metadata that can be used to manage the security profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Metadata that can be used to manage the security profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TargetArns`: A set of target ARNs that the security profile is attached to.
-    pub fn target_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TargetArns", value.into());
-        self
+    prop! {
+        /// `TargetArns`: A set of target ARNs that the security profile is attached to.
+        core.props, "TargetArns", target_arns, set_target_arns, get_target_arns, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4104,16 +4302,19 @@ pub mod security_profile {
             MetricToRetain { props }
         }
 
-        /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
-        pub fn export_metric(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExportMetric", value.into());
-            self
+        prop! {
+            /// `Metric`: What is measured by the behavior.
+            props, "Metric", _, set_metric, get_metric, Val<String>
         }
 
-        /// `MetricDimension`: The dimension of a metric.
-        pub fn metric_dimension(mut self, value: impl Into<Val<MetricDimension>>) -> Self {
-            self.props.set("MetricDimension", value.into());
-            self
+        prop! {
+            /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
+            props, "ExportMetric", export_metric, set_export_metric, get_export_metric, Val<bool>
+        }
+
+        prop! {
+            /// `MetricDimension`: The dimension of a metric.
+            props, "MetricDimension", metric_dimension, set_metric_dimension, get_metric_dimension, Val<MetricDimension>
         }
     }
 
@@ -4134,10 +4335,14 @@ pub mod security_profile {
             MetricDimension { props }
         }
 
-        /// `Operator`: Defines how the dimensionValues of a dimension are interpreted.
-        pub fn operator(mut self, value: impl Into<Val<MetricDimensionOperator>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `DimensionName`: A unique identifier for the dimension.
+            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        }
+
+        prop! {
+            /// `Operator`: Defines how the dimensionValues of a dimension are interpreted.
+            props, "Operator", operator, set_operator, get_operator, Val<MetricDimensionOperator>
         }
     }
 
@@ -4175,6 +4380,17 @@ pub mod security_profile {
             props.set("RoleArn", role_arn.into());
             AlertTarget { props }
         }
+
+        prop! {
+            /// `AlertTargetArn`: The ARN of the notification target to which alerts are sent.
+            props, "AlertTargetArn", _, set_alert_target_arn, get_alert_target_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the role that grants permission to send alerts to the notification
+            /// target.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::SecurityProfile.Behavior`: A security profile behavior.
@@ -4194,36 +4410,36 @@ pub mod security_profile {
             Behavior { props }
         }
 
-        /// `Criteria`: The criteria by which the behavior is determined to be normal.
-        pub fn criteria(mut self, value: impl Into<Val<BehaviorCriteria>>) -> Self {
-            self.props.set("Criteria", value.into());
-            self
+        prop! {
+            /// `Name`: The name for the behavior.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
-        pub fn export_metric(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExportMetric", value.into());
-            self
+        prop! {
+            /// `Criteria`: The criteria by which the behavior is determined to be normal.
+            props, "Criteria", criteria, set_criteria, get_criteria, Val<BehaviorCriteria>
         }
 
-        /// `Metric`: What is measured by the behavior.
-        pub fn metric(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Metric", value.into());
-            self
+        prop! {
+            /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
+            props, "ExportMetric", export_metric, set_export_metric, get_export_metric, Val<bool>
         }
 
-        /// `MetricDimension`: The dimension of a metric.
-        pub fn metric_dimension(mut self, value: impl Into<Val<MetricDimension>>) -> Self {
-            self.props.set("MetricDimension", value.into());
-            self
+        prop! {
+            /// `Metric`: What is measured by the behavior.
+            props, "Metric", metric, set_metric, get_metric, Val<String>
         }
 
-        /// `SuppressAlerts`: Manage Detect alarm SNS notifications by setting behavior notification to
-        /// on or suppressed. Detect will continue to performing device behavior evaluations. However,
-        /// suppressed alarms wouldn't be forwarded for SNS notification.
-        pub fn suppress_alerts(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SuppressAlerts", value.into());
-            self
+        prop! {
+            /// `MetricDimension`: The dimension of a metric.
+            props, "MetricDimension", metric_dimension, set_metric_dimension, get_metric_dimension, Val<MetricDimension>
+        }
+
+        prop! {
+            /// `SuppressAlerts`: Manage Detect alarm SNS notifications by setting behavior notification
+            /// to on or suppressed. Detect will continue to performing device behavior evaluations.
+            /// However, suppressed alarms wouldn't be forwarded for SNS notification.
+            props, "SuppressAlerts", suppress_alerts, set_suppress_alerts, get_suppress_alerts, Val<bool>
         }
     }
 
@@ -4243,53 +4459,47 @@ pub mod security_profile {
             BehaviorCriteria { props }
         }
 
-        /// `ComparisonOperator`: The operator that relates the thing measured (metric) to the criteria (containing
-        /// a value or statisticalThreshold).
-        pub fn comparison_operator(mut self, value: impl Into<Val<BehaviorCriteriaComparisonOperator>>) -> Self {
-            self.props.set("ComparisonOperator", value.into());
-            self
+        prop! {
+            /// `ComparisonOperator`: The operator that relates the thing measured (metric) to the
+            /// criteria (containing a value or statisticalThreshold).
+            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<BehaviorCriteriaComparisonOperator>
         }
 
-        /// `ConsecutiveDatapointsToAlarm`: If a device is in violation of the behavior for the
-        /// specified number of consecutive datapoints, an alarm occurs. If not specified, the default
-        /// is 1.
-        pub fn consecutive_datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConsecutiveDatapointsToAlarm", value.into());
-            self
+        prop! {
+            /// `ConsecutiveDatapointsToAlarm`: If a device is in violation of the behavior for the
+            /// specified number of consecutive datapoints, an alarm occurs. If not specified, the
+            /// default is 1.
+            props, "ConsecutiveDatapointsToAlarm", consecutive_datapoints_to_alarm, set_consecutive_datapoints_to_alarm, get_consecutive_datapoints_to_alarm, Val<i64>
         }
 
-        /// `ConsecutiveDatapointsToClear`: If an alarm has occurred and the offending device is no
-        /// longer in violation of the behavior for the specified number of consecutive datapoints, the
-        /// alarm is cleared. If not specified, the default is 1.
-        pub fn consecutive_datapoints_to_clear(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConsecutiveDatapointsToClear", value.into());
-            self
+        prop! {
+            /// `ConsecutiveDatapointsToClear`: If an alarm has occurred and the offending device is no
+            /// longer in violation of the behavior for the specified number of consecutive datapoints,
+            /// the alarm is cleared. If not specified, the default is 1.
+            props, "ConsecutiveDatapointsToClear", consecutive_datapoints_to_clear, set_consecutive_datapoints_to_clear, get_consecutive_datapoints_to_clear, Val<i64>
         }
 
-        /// `DurationSeconds`: Use this to specify the time duration over which the behavior is
-        /// evaluated.
-        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationSeconds", value.into());
-            self
+        prop! {
+            /// `DurationSeconds`: Use this to specify the time duration over which the behavior is
+            /// evaluated.
+            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
         }
 
-        /// `MlDetectionConfig`: The configuration of an ML Detect Security Profile.
-        pub fn ml_detection_config(mut self, value: impl Into<Val<MachineLearningDetectionConfig>>) -> Self {
-            self.props.set("MlDetectionConfig", value.into());
-            self
+        prop! {
+            /// `MlDetectionConfig`: The configuration of an ML Detect Security Profile.
+            props, "MlDetectionConfig", ml_detection_config, set_ml_detection_config, get_ml_detection_config, Val<MachineLearningDetectionConfig>
         }
 
-        /// `StatisticalThreshold`: A statistical ranking (percentile) which indicates a threshold value
-        /// by which a behavior is determined to be in compliance or in violation of the behavior.
-        pub fn statistical_threshold(mut self, value: impl Into<Val<StatisticalThreshold>>) -> Self {
-            self.props.set("StatisticalThreshold", value.into());
-            self
+        prop! {
+            /// `StatisticalThreshold`: A statistical ranking (percentile) which indicates a threshold
+            /// value by which a behavior is determined to be in compliance or in violation of the
+            /// behavior.
+            props, "StatisticalThreshold", statistical_threshold, set_statistical_threshold, get_statistical_threshold, Val<StatisticalThreshold>
         }
 
-        /// `Value`: The value to be compared with the metric.
-        pub fn value(mut self, value: impl Into<Val<MetricValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value to be compared with the metric.
+            props, "Value", value, set_value, get_value, Val<MetricValue>
         }
     }
 
@@ -4347,11 +4557,10 @@ pub mod security_profile {
             MachineLearningDetectionConfig { props }
         }
 
-        /// `ConfidenceLevel`: The sensitivity of anomalous behavior evaluation. Can be Low, Medium, or
-        /// High.
-        pub fn confidence_level(mut self, value: impl Into<Val<MachineLearningDetectionConfigConfidenceLevel>>) -> Self {
-            self.props.set("ConfidenceLevel", value.into());
-            self
+        prop! {
+            /// `ConfidenceLevel`: The sensitivity of anomalous behavior evaluation. Can be Low, Medium,
+            /// or High.
+            props, "ConfidenceLevel", confidence_level, set_confidence_level, get_confidence_level, Val<MachineLearningDetectionConfigConfidenceLevel>
         }
     }
 
@@ -4388,11 +4597,10 @@ pub mod security_profile {
             StatisticalThreshold { props }
         }
 
-        /// `Statistic`: The percentile which resolves to a threshold value by which compliance with a
-        /// behavior is determined
-        pub fn statistic(mut self, value: impl Into<Val<StatisticalThresholdStatistic>>) -> Self {
-            self.props.set("Statistic", value.into());
-            self
+        prop! {
+            /// `Statistic`: The percentile which resolves to a threshold value by which compliance with
+            /// a behavior is determined
+            props, "Statistic", statistic, set_statistic, get_statistic, Val<StatisticalThresholdStatistic>
         }
     }
 
@@ -4455,43 +4663,37 @@ pub mod security_profile {
             MetricValue { props }
         }
 
-        /// `Cidrs`: If the ComparisonOperator calls for a set of CIDRs, use this to specify that set to
-        /// be compared with the metric.
-        pub fn cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Cidrs", value.into());
-            self
+        prop! {
+            /// `Cidrs`: If the ComparisonOperator calls for a set of CIDRs, use this to specify that
+            /// set to be compared with the metric.
+            props, "Cidrs", cidrs, set_cidrs, get_cidrs, Val<List<String>>
         }
 
-        /// `Count`: If the ComparisonOperator calls for a numeric value, use this to specify that (integer)
-        /// numeric value to be compared with the metric.
-        pub fn count(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: If the ComparisonOperator calls for a numeric value, use this to specify that (integer)
+            /// numeric value to be compared with the metric.
+            props, "Count", count, set_count, get_count, Val<String>
         }
 
-        /// `Number`: The numeral value of a metric.
-        pub fn number(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Number", value.into());
-            self
+        prop! {
+            /// `Number`: The numeral value of a metric.
+            props, "Number", number, set_number, get_number, Val<f64>
         }
 
-        /// `Numbers`: The numeral values of a metric.
-        pub fn numbers(mut self, value: impl Into<Val<List<f64>>>) -> Self {
-            self.props.set("Numbers", value.into());
-            self
+        prop! {
+            /// `Numbers`: The numeral values of a metric.
+            props, "Numbers", numbers, set_numbers, get_numbers, Val<List<f64>>
         }
 
-        /// `Ports`: If the ComparisonOperator calls for a set of ports, use this to specify that set to
-        /// be compared with the metric.
-        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Ports", value.into());
-            self
+        prop! {
+            /// `Ports`: If the ComparisonOperator calls for a set of ports, use this to specify that
+            /// set to be compared with the metric.
+            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
         }
 
-        /// `Strings`: The string values of a metric.
-        pub fn strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Strings", value.into());
-            self
+        prop! {
+            /// `Strings`: The string values of a metric.
+            props, "Strings", strings, set_strings, get_strings, Val<List<String>>
         }
     }
 
@@ -4515,6 +4717,16 @@ pub mod security_profile {
             props.set("RoleArn", role_arn.into());
             MetricsExportConfig { props }
         }
+
+        prop! {
+            /// `MqttTopic`: The topic for metrics export.
+            props, "MqttTopic", _, set_mqtt_topic, get_mqtt_topic, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the role that grants permission to publish to mqtt topic.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 }
 
@@ -4536,22 +4748,19 @@ impl SoftwarePackage {
         SoftwarePackage { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PackageName`.
-    pub fn package_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PackageName", value.into());
-        self
+    prop! {
+        /// `PackageName`.
+        core.props, "PackageName", package_name, set_package_name, get_package_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4587,46 +4796,44 @@ impl SoftwarePackageVersion {
         SoftwarePackageVersion { core }
     }
 
-    /// `Artifact`: The artifact location of the package version
-    pub fn artifact(mut self, value: impl Into<Val<software_package_version::PackageVersionArtifact>>) -> Self {
-        self.core.set("Artifact", value.into());
-        self
+    prop! {
+        /// `Artifact`: The artifact location of the package version
+        core.props, "Artifact", artifact, set_artifact, get_artifact, Val<software_package_version::PackageVersionArtifact>
     }
 
-    /// `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Attributes", value.into());
-        self
+    prop! {
+        /// `Attributes`.
+        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Recipe`: The inline json job document associated with a software package version
-    pub fn recipe(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Recipe", value.into());
-        self
+    prop! {
+        /// `PackageName`.
+        core.props, "PackageName", _, set_package_name, get_package_name, Val<String>
     }
 
-    /// `Sbom`: The sbom zip archive location of the package version
-    pub fn sbom(mut self, value: impl Into<Val<software_package_version::Sbom>>) -> Self {
-        self.core.set("Sbom", value.into());
-        self
+    prop! {
+        /// `Recipe`: The inline json job document associated with a software package version
+        core.props, "Recipe", recipe, set_recipe, get_recipe, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Sbom`: The sbom zip archive location of the package version
+        core.props, "Sbom", sbom, set_sbom, get_sbom, Val<software_package_version::Sbom>
     }
 
-    /// `VersionName`.
-    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionName", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VersionName`.
+        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4681,6 +4888,11 @@ pub mod software_package_version {
             props.set("S3Location", s3_location.into());
             PackageVersionArtifact { props }
         }
+
+        prop! {
+            /// `S3Location`: The Amazon S3 location
+            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        }
     }
 
     /// `AWS::IoT::SoftwarePackageVersion.S3Location`: The Amazon S3 location
@@ -4707,6 +4919,21 @@ pub mod software_package_version {
             props.set("Version", version.into());
             S3Location { props }
         }
+
+        prop! {
+            /// `Bucket`: The S3 bucket
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The S3 key
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The S3 version
+            props, "Version", _, set_version, get_version, Val<String>
+        }
     }
 
     /// `AWS::IoT::SoftwarePackageVersion.Sbom`: The sbom zip archive location of the package
@@ -4725,6 +4952,11 @@ pub mod software_package_version {
             let mut props = Props::new();
             props.set("S3Location", s3_location.into());
             Sbom { props }
+        }
+
+        prop! {
+            /// `S3Location`: The Amazon S3 location
+            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
         }
     }
 }
@@ -4760,16 +4992,29 @@ impl Stream {
         Stream { core }
     }
 
-    /// `Description`: The description of the stream.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the stream.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Metadata which can be used to manage streams.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Files`: The files to stream.
+        core.props, "Files", _, set_files, get_files, Val<List<stream::StreamFile>>
+    }
+
+    prop! {
+        /// `RoleArn`: An IAM role that allows the IoT service principal to access your S3 files.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StreamId`: The stream ID.
+        core.props, "StreamId", _, set_stream_id, get_stream_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata which can be used to manage streams.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4822,16 +5067,14 @@ pub mod stream {
             StreamFile { props }
         }
 
-        /// `FileId`: The file ID.
-        pub fn file_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FileId", value.into());
-            self
+        prop! {
+            /// `FileId`: The file ID.
+            props, "FileId", file_id, set_file_id, get_file_id, Val<i64>
         }
 
-        /// `S3Location`: The location of the file in S3.
-        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: The location of the file in S3.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
         }
     }
 
@@ -4850,22 +5093,19 @@ pub mod stream {
             S3Location { props }
         }
 
-        /// `Bucket`: The S3 bucket.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`: The S3 key.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The S3 key.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Version`: The S3 bucket version.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The S3 bucket version.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }
@@ -4888,16 +5128,14 @@ impl Thing {
         Thing { core }
     }
 
-    /// `AttributePayload`.
-    pub fn attribute_payload(mut self, value: impl Into<Val<thing::AttributePayload>>) -> Self {
-        self.core.set("AttributePayload", value.into());
-        self
+    prop! {
+        /// `AttributePayload`.
+        core.props, "AttributePayload", attribute_payload, set_attribute_payload, get_attribute_payload, Val<thing::AttributePayload>
     }
 
-    /// `ThingName`.
-    pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingName", value.into());
-        self
+    prop! {
+        /// `ThingName`.
+        core.props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4939,10 +5177,9 @@ pub mod thing {
             AttributePayload { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
         }
     }
 }
@@ -4965,34 +5202,29 @@ impl ThingGroup {
         ThingGroup { core }
     }
 
-    /// `ParentGroupName`.
-    pub fn parent_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentGroupName", value.into());
-        self
+    prop! {
+        /// `ParentGroupName`.
+        core.props, "ParentGroupName", parent_group_name, set_parent_group_name, get_parent_group_name, Val<String>
     }
 
-    /// `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("QueryString", value.into());
-        self
+    prop! {
+        /// `QueryString`.
+        core.props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `ThingGroupName`.
-    pub fn thing_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingGroupName", value.into());
-        self
+    prop! {
+        /// `ThingGroupName`.
+        core.props, "ThingGroupName", thing_group_name, set_thing_group_name, get_thing_group_name, Val<String>
     }
 
-    /// `ThingGroupProperties`.
-    pub fn thing_group_properties(mut self, value: impl Into<Val<thing_group::ThingGroupProperties>>) -> Self {
-        self.core.set("ThingGroupProperties", value.into());
-        self
+    prop! {
+        /// `ThingGroupProperties`.
+        core.props, "ThingGroupProperties", thing_group_properties, set_thing_group_properties, get_thing_group_properties, Val<thing_group::ThingGroupProperties>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5034,16 +5266,14 @@ pub mod thing_group {
             ThingGroupProperties { props }
         }
 
-        /// `AttributePayload`.
-        pub fn attribute_payload(mut self, value: impl Into<Val<AttributePayload>>) -> Self {
-            self.props.set("AttributePayload", value.into());
-            self
+        prop! {
+            /// `AttributePayload`.
+            props, "AttributePayload", attribute_payload, set_attribute_payload, get_attribute_payload, Val<AttributePayload>
         }
 
-        /// `ThingGroupDescription`.
-        pub fn thing_group_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThingGroupDescription", value.into());
-            self
+        prop! {
+            /// `ThingGroupDescription`.
+            props, "ThingGroupDescription", thing_group_description, set_thing_group_description, get_thing_group_description, Val<String>
         }
     }
 
@@ -5062,10 +5292,9 @@ pub mod thing_group {
             AttributePayload { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
         }
     }
 }
@@ -5094,11 +5323,21 @@ impl ThingPrincipalAttachment {
         ThingPrincipalAttachment { core }
     }
 
-    /// `ThingPrincipalType`: The type of the relation you want to specify when you attach a
-    /// principal to a thing.
-    pub fn thing_principal_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingPrincipalType", value.into());
-        self
+    prop! {
+        /// `Principal`: The principal, which can be a certificate ARN (as returned from the
+        /// CreateCertificate operation) or an Amazon Cognito ID.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `ThingName`: The name of the AWS IoT thing.
+        core.props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+    }
+
+    prop! {
+        /// `ThingPrincipalType`: The type of the relation you want to specify when you attach a
+        /// principal to a thing.
+        core.props, "ThingPrincipalType", thing_principal_type, set_thing_principal_type, get_thing_principal_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5126,28 +5365,24 @@ impl ThingType {
         ThingType { core }
     }
 
-    /// `DeprecateThingType`.
-    pub fn deprecate_thing_type(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeprecateThingType", value.into());
-        self
+    prop! {
+        /// `DeprecateThingType`.
+        core.props, "DeprecateThingType", deprecate_thing_type, set_deprecate_thing_type, get_deprecate_thing_type, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `ThingTypeName`.
-    pub fn thing_type_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingTypeName", value.into());
-        self
+    prop! {
+        /// `ThingTypeName`.
+        core.props, "ThingTypeName", thing_type_name, set_thing_type_name, get_thing_type_name, Val<String>
     }
 
-    /// `ThingTypeProperties`.
-    pub fn thing_type_properties(mut self, value: impl Into<Val<thing_type::ThingTypeProperties>>) -> Self {
-        self.core.set("ThingTypeProperties", value.into());
-        self
+    prop! {
+        /// `ThingTypeProperties`.
+        core.props, "ThingTypeProperties", thing_type_properties, set_thing_type_properties, get_thing_type_properties, Val<thing_type::ThingTypeProperties>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5189,22 +5424,19 @@ pub mod thing_type {
             ThingTypeProperties { props }
         }
 
-        /// `Mqtt5Configuration`.
-        pub fn mqtt5_configuration(mut self, value: impl Into<Val<ThingTypePropertiesMqtt5Configuration>>) -> Self {
-            self.props.set("Mqtt5Configuration", value.into());
-            self
+        prop! {
+            /// `Mqtt5Configuration`.
+            props, "Mqtt5Configuration", mqtt5_configuration, set_mqtt5_configuration, get_mqtt5_configuration, Val<ThingTypePropertiesMqtt5Configuration>
         }
 
-        /// `SearchableAttributes`.
-        pub fn searchable_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SearchableAttributes", value.into());
-            self
+        prop! {
+            /// `SearchableAttributes`.
+            props, "SearchableAttributes", searchable_attributes, set_searchable_attributes, get_searchable_attributes, Val<List<String>>
         }
 
-        /// `ThingTypeDescription`.
-        pub fn thing_type_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThingTypeDescription", value.into());
-            self
+        prop! {
+            /// `ThingTypeDescription`.
+            props, "ThingTypeDescription", thing_type_description, set_thing_type_description, get_thing_type_description, Val<String>
         }
     }
 
@@ -5223,10 +5455,9 @@ pub mod thing_type {
             ThingTypePropertiesMqtt5Configuration { props }
         }
 
-        /// `PropagatingAttributes`.
-        pub fn propagating_attributes(mut self, value: impl Into<Val<List<PropagatingAttribute>>>) -> Self {
-            self.props.set("PropagatingAttributes", value.into());
-            self
+        prop! {
+            /// `PropagatingAttributes`.
+            props, "PropagatingAttributes", propagating_attributes, set_propagating_attributes, get_propagating_attributes, Val<List<PropagatingAttribute>>
         }
     }
 
@@ -5247,16 +5478,19 @@ pub mod thing_type {
             PropagatingAttribute { props }
         }
 
-        /// `ConnectionAttribute`.
-        pub fn connection_attribute(mut self, value: impl Into<Val<PropagatingAttributeConnectionAttribute>>) -> Self {
-            self.props.set("ConnectionAttribute", value.into());
-            self
+        prop! {
+            /// `UserPropertyKey`.
+            props, "UserPropertyKey", _, set_user_property_key, get_user_property_key, Val<String>
         }
 
-        /// `ThingAttribute`.
-        pub fn thing_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThingAttribute", value.into());
-            self
+        prop! {
+            /// `ConnectionAttribute`.
+            props, "ConnectionAttribute", connection_attribute, set_connection_attribute, get_connection_attribute, Val<PropagatingAttributeConnectionAttribute>
+        }
+
+        prop! {
+            /// `ThingAttribute`.
+            props, "ThingAttribute", thing_attribute, set_thing_attribute, get_thing_attribute, Val<String>
         }
     }
 
@@ -5294,16 +5528,19 @@ impl TopicRule {
         TopicRule { core }
     }
 
-    /// `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleName", value.into());
-        self
+    prop! {
+        /// `RuleName`.
+        core.props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TopicRulePayload`.
+        core.props, "TopicRulePayload", _, set_topic_rule_payload, get_topic_rule_payload, Val<topic_rule::TopicRulePayload>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5343,28 +5580,34 @@ pub mod topic_rule {
             TopicRulePayload { props }
         }
 
-        /// `AwsIotSqlVersion`.
-        pub fn aws_iot_sql_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsIotSqlVersion", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<Action>>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Sql`.
+            props, "Sql", _, set_sql, get_sql, Val<String>
         }
 
-        /// `ErrorAction`.
-        pub fn error_action(mut self, value: impl Into<Val<Action>>) -> Self {
-            self.props.set("ErrorAction", value.into());
-            self
+        prop! {
+            /// `AwsIotSqlVersion`.
+            props, "AwsIotSqlVersion", aws_iot_sql_version, set_aws_iot_sql_version, get_aws_iot_sql_version, Val<String>
         }
 
-        /// `RuleDisabled`.
-        pub fn rule_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RuleDisabled", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `ErrorAction`.
+            props, "ErrorAction", error_action, set_error_action, get_error_action, Val<Action>
+        }
+
+        prop! {
+            /// `RuleDisabled`.
+            props, "RuleDisabled", rule_disabled, set_rule_disabled, get_rule_disabled, Val<bool>
         }
     }
 
@@ -5383,142 +5626,119 @@ pub mod topic_rule {
             Action { props }
         }
 
-        /// `CloudwatchAlarm`.
-        pub fn cloudwatch_alarm(mut self, value: impl Into<Val<CloudwatchAlarmAction>>) -> Self {
-            self.props.set("CloudwatchAlarm", value.into());
-            self
+        prop! {
+            /// `CloudwatchAlarm`.
+            props, "CloudwatchAlarm", cloudwatch_alarm, set_cloudwatch_alarm, get_cloudwatch_alarm, Val<CloudwatchAlarmAction>
         }
 
-        /// `CloudwatchLogs`.
-        pub fn cloudwatch_logs(mut self, value: impl Into<Val<CloudwatchLogsAction>>) -> Self {
-            self.props.set("CloudwatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogs`.
+            props, "CloudwatchLogs", cloudwatch_logs, set_cloudwatch_logs, get_cloudwatch_logs, Val<CloudwatchLogsAction>
         }
 
-        /// `CloudwatchMetric`.
-        pub fn cloudwatch_metric(mut self, value: impl Into<Val<CloudwatchMetricAction>>) -> Self {
-            self.props.set("CloudwatchMetric", value.into());
-            self
+        prop! {
+            /// `CloudwatchMetric`.
+            props, "CloudwatchMetric", cloudwatch_metric, set_cloudwatch_metric, get_cloudwatch_metric, Val<CloudwatchMetricAction>
         }
 
-        /// `DynamoDB`.
-        pub fn dynamo_db(mut self, value: impl Into<Val<DynamoDbAction>>) -> Self {
-            self.props.set("DynamoDB", value.into());
-            self
+        prop! {
+            /// `DynamoDB`.
+            props, "DynamoDB", dynamo_db, set_dynamo_db, get_dynamo_db, Val<DynamoDbAction>
         }
 
-        /// `DynamoDBv2`.
-        pub fn dynamo_d_bv2(mut self, value: impl Into<Val<DynamoDBv2Action>>) -> Self {
-            self.props.set("DynamoDBv2", value.into());
-            self
+        prop! {
+            /// `DynamoDBv2`.
+            props, "DynamoDBv2", dynamo_d_bv2, set_dynamo_d_bv2, get_dynamo_d_bv2, Val<DynamoDBv2Action>
         }
 
-        /// `Elasticsearch`.
-        pub fn elasticsearch(mut self, value: impl Into<Val<ElasticsearchAction>>) -> Self {
-            self.props.set("Elasticsearch", value.into());
-            self
+        prop! {
+            /// `Elasticsearch`.
+            props, "Elasticsearch", elasticsearch, set_elasticsearch, get_elasticsearch, Val<ElasticsearchAction>
         }
 
-        /// `Firehose`.
-        pub fn firehose(mut self, value: impl Into<Val<FirehoseAction>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseAction>
         }
 
-        /// `Http`.
-        pub fn http(mut self, value: impl Into<Val<HttpAction>>) -> Self {
-            self.props.set("Http", value.into());
-            self
+        prop! {
+            /// `Http`.
+            props, "Http", http, set_http, get_http, Val<HttpAction>
         }
 
-        /// `InfluxDB`.
-        pub fn influx_db(mut self, value: impl Into<Val<InfluxDbAction>>) -> Self {
-            self.props.set("InfluxDB", value.into());
-            self
+        prop! {
+            /// `InfluxDB`.
+            props, "InfluxDB", influx_db, set_influx_db, get_influx_db, Val<InfluxDbAction>
         }
 
-        /// `IotAnalytics`.
-        pub fn iot_analytics(mut self, value: impl Into<Val<IotAnalyticsAction>>) -> Self {
-            self.props.set("IotAnalytics", value.into());
-            self
+        prop! {
+            /// `IotAnalytics`.
+            props, "IotAnalytics", iot_analytics, set_iot_analytics, get_iot_analytics, Val<IotAnalyticsAction>
         }
 
-        /// `IotEvents`.
-        pub fn iot_events(mut self, value: impl Into<Val<IotEventsAction>>) -> Self {
-            self.props.set("IotEvents", value.into());
-            self
+        prop! {
+            /// `IotEvents`.
+            props, "IotEvents", iot_events, set_iot_events, get_iot_events, Val<IotEventsAction>
         }
 
-        /// `IotSiteWise`.
-        pub fn iot_site_wise(mut self, value: impl Into<Val<IotSiteWiseAction>>) -> Self {
-            self.props.set("IotSiteWise", value.into());
-            self
+        prop! {
+            /// `IotSiteWise`.
+            props, "IotSiteWise", iot_site_wise, set_iot_site_wise, get_iot_site_wise, Val<IotSiteWiseAction>
         }
 
-        /// `Kafka`.
-        pub fn kafka(mut self, value: impl Into<Val<KafkaAction>>) -> Self {
-            self.props.set("Kafka", value.into());
-            self
+        prop! {
+            /// `Kafka`.
+            props, "Kafka", kafka, set_kafka, get_kafka, Val<KafkaAction>
         }
 
-        /// `Kinesis`.
-        pub fn kinesis(mut self, value: impl Into<Val<KinesisAction>>) -> Self {
-            self.props.set("Kinesis", value.into());
-            self
+        prop! {
+            /// `Kinesis`.
+            props, "Kinesis", kinesis, set_kinesis, get_kinesis, Val<KinesisAction>
         }
 
-        /// `Lambda`.
-        pub fn lambda(mut self, value: impl Into<Val<LambdaAction>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaAction>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<LocationAction>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<LocationAction>
         }
 
-        /// `OpenSearch`.
-        pub fn open_search(mut self, value: impl Into<Val<OpenSearchAction>>) -> Self {
-            self.props.set("OpenSearch", value.into());
-            self
+        prop! {
+            /// `OpenSearch`.
+            props, "OpenSearch", open_search, set_open_search, get_open_search, Val<OpenSearchAction>
         }
 
-        /// `Republish`.
-        pub fn republish(mut self, value: impl Into<Val<RepublishAction>>) -> Self {
-            self.props.set("Republish", value.into());
-            self
+        prop! {
+            /// `Republish`.
+            props, "Republish", republish, set_republish, get_republish, Val<RepublishAction>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3Action>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3Action>
         }
 
-        /// `Sns`.
-        pub fn sns(mut self, value: impl Into<Val<SnsAction>>) -> Self {
-            self.props.set("Sns", value.into());
-            self
+        prop! {
+            /// `Sns`.
+            props, "Sns", sns, set_sns, get_sns, Val<SnsAction>
         }
 
-        /// `Sqs`.
-        pub fn sqs(mut self, value: impl Into<Val<SqsAction>>) -> Self {
-            self.props.set("Sqs", value.into());
-            self
+        prop! {
+            /// `Sqs`.
+            props, "Sqs", sqs, set_sqs, get_sqs, Val<SqsAction>
         }
 
-        /// `StepFunctions`.
-        pub fn step_functions(mut self, value: impl Into<Val<StepFunctionsAction>>) -> Self {
-            self.props.set("StepFunctions", value.into());
-            self
+        prop! {
+            /// `StepFunctions`.
+            props, "StepFunctions", step_functions, set_step_functions, get_step_functions, Val<StepFunctionsAction>
         }
 
-        /// `Timestream`.
-        pub fn timestream(mut self, value: impl Into<Val<TimestreamAction>>) -> Self {
-            self.props.set("Timestream", value.into());
-            self
+        prop! {
+            /// `Timestream`.
+            props, "Timestream", timestream, set_timestream, get_timestream, Val<TimestreamAction>
         }
     }
 
@@ -5549,6 +5769,26 @@ pub mod topic_rule {
             props.set("RoleArn", role_arn.into());
             CloudwatchAlarmAction { props }
         }
+
+        prop! {
+            /// `AlarmName`.
+            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
+        }
+
+        prop! {
+            /// `StateReason`.
+            props, "StateReason", _, set_state_reason, get_state_reason, Val<String>
+        }
+
+        prop! {
+            /// `StateValue`.
+            props, "StateValue", _, set_state_value, get_state_value, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.CloudwatchLogsAction`.
@@ -5570,10 +5810,19 @@ pub mod topic_rule {
             CloudwatchLogsAction { props }
         }
 
-        /// `BatchMode`.
-        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchMode", value.into());
-            self
+        prop! {
+            /// `LogGroupName`.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `BatchMode`.
+            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
         }
     }
 
@@ -5608,10 +5857,34 @@ pub mod topic_rule {
             CloudwatchMetricAction { props }
         }
 
-        /// `MetricTimestamp`.
-        pub fn metric_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricTimestamp", value.into());
-            self
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
+
+        prop! {
+            /// `MetricValue`.
+            props, "MetricValue", _, set_metric_value, get_metric_value, Val<String>
+        }
+
+        prop! {
+            /// `MetricNamespace`.
+            props, "MetricNamespace", _, set_metric_namespace, get_metric_namespace, Val<String>
+        }
+
+        prop! {
+            /// `MetricUnit`.
+            props, "MetricUnit", _, set_metric_unit, get_metric_unit, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `MetricTimestamp`.
+            props, "MetricTimestamp", metric_timestamp, set_metric_timestamp, get_metric_timestamp, Val<String>
         }
     }
 
@@ -5643,34 +5916,49 @@ pub mod topic_rule {
             DynamoDbAction { props }
         }
 
-        /// `HashKeyType`.
-        pub fn hash_key_type(mut self, value: impl Into<Val<DynamoDbActionHashKeyType>>) -> Self {
-            self.props.set("HashKeyType", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
 
-        /// `PayloadField`.
-        pub fn payload_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadField", value.into());
-            self
+        prop! {
+            /// `HashKeyField`.
+            props, "HashKeyField", _, set_hash_key_field, get_hash_key_field, Val<String>
         }
 
-        /// `RangeKeyField`.
-        pub fn range_key_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RangeKeyField", value.into());
-            self
+        prop! {
+            /// `HashKeyValue`.
+            props, "HashKeyValue", _, set_hash_key_value, get_hash_key_value, Val<String>
         }
 
-        /// `RangeKeyType`.
-        pub fn range_key_type(mut self, value: impl Into<Val<DynamoDbActionRangeKeyType>>) -> Self {
-            self.props.set("RangeKeyType", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `RangeKeyValue`.
-        pub fn range_key_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RangeKeyValue", value.into());
-            self
+        prop! {
+            /// `HashKeyType`.
+            props, "HashKeyType", hash_key_type, set_hash_key_type, get_hash_key_type, Val<DynamoDbActionHashKeyType>
+        }
+
+        prop! {
+            /// `PayloadField`.
+            props, "PayloadField", payload_field, set_payload_field, get_payload_field, Val<String>
+        }
+
+        prop! {
+            /// `RangeKeyField`.
+            props, "RangeKeyField", range_key_field, set_range_key_field, get_range_key_field, Val<String>
+        }
+
+        prop! {
+            /// `RangeKeyType`.
+            props, "RangeKeyType", range_key_type, set_range_key_type, get_range_key_type, Val<DynamoDbActionRangeKeyType>
+        }
+
+        prop! {
+            /// `RangeKeyValue`.
+            props, "RangeKeyValue", range_key_value, set_range_key_value, get_range_key_value, Val<String>
         }
     }
 
@@ -5715,16 +6003,14 @@ pub mod topic_rule {
             DynamoDBv2Action { props }
         }
 
-        /// `PutItem`.
-        pub fn put_item(mut self, value: impl Into<Val<PutItemInput>>) -> Self {
-            self.props.set("PutItem", value.into());
-            self
+        prop! {
+            /// `PutItem`.
+            props, "PutItem", put_item, set_put_item, get_put_item, Val<PutItemInput>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -5743,6 +6029,11 @@ pub mod topic_rule {
             let mut props = Props::new();
             props.set("TableName", table_name.into());
             PutItemInput { props }
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -5776,6 +6067,31 @@ pub mod topic_rule {
             props.set("RoleArn", role_arn.into());
             ElasticsearchAction { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Index`.
+            props, "Index", _, set_index, get_index, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.FirehoseAction`.
@@ -5800,16 +6116,24 @@ pub mod topic_rule {
             FirehoseAction { props }
         }
 
-        /// `BatchMode`.
-        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchMode", value.into());
-            self
+        prop! {
+            /// `DeliveryStreamName`.
+            props, "DeliveryStreamName", _, set_delivery_stream_name, get_delivery_stream_name, Val<String>
         }
 
-        /// `Separator`.
-        pub fn separator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Separator", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `BatchMode`.
+            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        }
+
+        prop! {
+            /// `Separator`.
+            props, "Separator", separator, set_separator, get_separator, Val<String>
         }
     }
 
@@ -5830,34 +6154,34 @@ pub mod topic_rule {
             HttpAction { props }
         }
 
-        /// `Auth`.
-        pub fn auth(mut self, value: impl Into<Val<HttpAuthorization>>) -> Self {
-            self.props.set("Auth", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", _, set_url, get_url, Val<String>
         }
 
-        /// `BatchConfig`.
-        pub fn batch_config(mut self, value: impl Into<Val<BatchConfig>>) -> Self {
-            self.props.set("BatchConfig", value.into());
-            self
+        prop! {
+            /// `Auth`.
+            props, "Auth", auth, set_auth, get_auth, Val<HttpAuthorization>
         }
 
-        /// `ConfirmationUrl`.
-        pub fn confirmation_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfirmationUrl", value.into());
-            self
+        prop! {
+            /// `BatchConfig`.
+            props, "BatchConfig", batch_config, set_batch_config, get_batch_config, Val<BatchConfig>
         }
 
-        /// `EnableBatching`.
-        pub fn enable_batching(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableBatching", value.into());
-            self
+        prop! {
+            /// `ConfirmationUrl`.
+            props, "ConfirmationUrl", confirmation_url, set_confirmation_url, get_confirmation_url, Val<String>
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `EnableBatching`.
+            props, "EnableBatching", enable_batching, set_enable_batching, get_enable_batching, Val<bool>
+        }
+
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<List<Tag>>
         }
     }
 
@@ -5876,10 +6200,9 @@ pub mod topic_rule {
             HttpAuthorization { props }
         }
 
-        /// `Sigv4`.
-        pub fn sigv4(mut self, value: impl Into<Val<SigV4Authorization>>) -> Self {
-            self.props.set("Sigv4", value.into());
-            self
+        prop! {
+            /// `Sigv4`.
+            props, "Sigv4", sigv4, set_sigv4, get_sigv4, Val<SigV4Authorization>
         }
     }
 
@@ -5907,6 +6230,21 @@ pub mod topic_rule {
             props.set("RoleArn", role_arn.into());
             SigV4Authorization { props }
         }
+
+        prop! {
+            /// `ServiceName`.
+            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        }
+
+        prop! {
+            /// `SigningRegion`.
+            props, "SigningRegion", _, set_signing_region, get_signing_region, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.BatchConfig`.
@@ -5924,28 +6262,24 @@ pub mod topic_rule {
             BatchConfig { props }
         }
 
-        /// `BatchAcrossTopics`.
-        pub fn batch_across_topics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchAcrossTopics", value.into());
-            self
+        prop! {
+            /// `BatchAcrossTopics`.
+            props, "BatchAcrossTopics", batch_across_topics, set_batch_across_topics, get_batch_across_topics, Val<bool>
         }
 
-        /// `MaxBatchOpenMs`.
-        pub fn max_batch_open_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchOpenMs", value.into());
-            self
+        prop! {
+            /// `MaxBatchOpenMs`.
+            props, "MaxBatchOpenMs", max_batch_open_ms, set_max_batch_open_ms, get_max_batch_open_ms, Val<i64>
         }
 
-        /// `MaxBatchSize`.
-        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchSize", value.into());
-            self
+        prop! {
+            /// `MaxBatchSize`.
+            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
         }
 
-        /// `MaxBatchSizeBytes`.
-        pub fn max_batch_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchSizeBytes", value.into());
-            self
+        prop! {
+            /// `MaxBatchSizeBytes`.
+            props, "MaxBatchSizeBytes", max_batch_size_bytes, set_max_batch_size_bytes, get_max_batch_size_bytes, Val<i64>
         }
     }
 
@@ -5977,28 +6311,44 @@ pub mod topic_rule {
             InfluxDbAction { props }
         }
 
-        /// `BatchConfig`.
-        pub fn batch_config(mut self, value: impl Into<Val<InfluxDbBatchConfig>>) -> Self {
-            self.props.set("BatchConfig", value.into());
-            self
+        prop! {
+            /// `DestinationArn`.
+            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Organization`.
-        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Organization", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `TimestampUnit`.
-        pub fn timestamp_unit(mut self, value: impl Into<Val<InfluxDbActionTimestampUnit>>) -> Self {
-            self.props.set("TimestampUnit", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `BatchConfig`.
+            props, "BatchConfig", batch_config, set_batch_config, get_batch_config, Val<InfluxDbBatchConfig>
+        }
+
+        prop! {
+            /// `Organization`.
+            props, "Organization", organization, set_organization, get_organization, Val<String>
+        }
+
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        }
+
+        prop! {
+            /// `TimestampUnit`.
+            props, "TimestampUnit", timestamp_unit, set_timestamp_unit, get_timestamp_unit, Val<InfluxDbActionTimestampUnit>
         }
     }
 
@@ -6017,28 +6367,24 @@ pub mod topic_rule {
             InfluxDbBatchConfig { props }
         }
 
-        /// `BatchAcrossTopics`.
-        pub fn batch_across_topics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchAcrossTopics", value.into());
-            self
+        prop! {
+            /// `BatchAcrossTopics`.
+            props, "BatchAcrossTopics", batch_across_topics, set_batch_across_topics, get_batch_across_topics, Val<bool>
         }
 
-        /// `MaxBatchOpenMs`.
-        pub fn max_batch_open_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchOpenMs", value.into());
-            self
+        prop! {
+            /// `MaxBatchOpenMs`.
+            props, "MaxBatchOpenMs", max_batch_open_ms, set_max_batch_open_ms, get_max_batch_open_ms, Val<i64>
         }
 
-        /// `MaxBatchSize`.
-        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchSize", value.into());
-            self
+        prop! {
+            /// `MaxBatchSize`.
+            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
         }
 
-        /// `MaxBatchSizeBytes`.
-        pub fn max_batch_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBatchSizeBytes", value.into());
-            self
+        prop! {
+            /// `MaxBatchSizeBytes`.
+            props, "MaxBatchSizeBytes", max_batch_size_bytes, set_max_batch_size_bytes, get_max_batch_size_bytes, Val<i64>
         }
     }
 
@@ -6080,10 +6426,19 @@ pub mod topic_rule {
             IotAnalyticsAction { props }
         }
 
-        /// `BatchMode`.
-        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchMode", value.into());
-            self
+        prop! {
+            /// `ChannelName`.
+            props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `BatchMode`.
+            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
         }
     }
 
@@ -6106,16 +6461,24 @@ pub mod topic_rule {
             IotEventsAction { props }
         }
 
-        /// `BatchMode`.
-        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BatchMode", value.into());
-            self
+        prop! {
+            /// `InputName`.
+            props, "InputName", _, set_input_name, get_input_name, Val<String>
         }
 
-        /// `MessageId`.
-        pub fn message_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageId", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `BatchMode`.
+            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        }
+
+        prop! {
+            /// `MessageId`.
+            props, "MessageId", message_id, set_message_id, get_message_id, Val<String>
         }
     }
 
@@ -6140,6 +6503,16 @@ pub mod topic_rule {
             props.set("RoleArn", role_arn.into());
             IotSiteWiseAction { props }
         }
+
+        prop! {
+            /// `PutAssetPropertyValueEntries`.
+            props, "PutAssetPropertyValueEntries", _, set_put_asset_property_value_entries, get_put_asset_property_value_entries, Val<List<PutAssetPropertyValueEntry>>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.PutAssetPropertyValueEntry`.
@@ -6159,28 +6532,29 @@ pub mod topic_rule {
             PutAssetPropertyValueEntry { props }
         }
 
-        /// `AssetId`.
-        pub fn asset_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssetId", value.into());
-            self
+        prop! {
+            /// `PropertyValues`.
+            props, "PropertyValues", _, set_property_values, get_property_values, Val<List<AssetPropertyValue>>
         }
 
-        /// `EntryId`.
-        pub fn entry_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntryId", value.into());
-            self
+        prop! {
+            /// `AssetId`.
+            props, "AssetId", asset_id, set_asset_id, get_asset_id, Val<String>
         }
 
-        /// `PropertyAlias`.
-        pub fn property_alias(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyAlias", value.into());
-            self
+        prop! {
+            /// `EntryId`.
+            props, "EntryId", entry_id, set_entry_id, get_entry_id, Val<String>
         }
 
-        /// `PropertyId`.
-        pub fn property_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyId", value.into());
-            self
+        prop! {
+            /// `PropertyAlias`.
+            props, "PropertyAlias", property_alias, set_property_alias, get_property_alias, Val<String>
+        }
+
+        prop! {
+            /// `PropertyId`.
+            props, "PropertyId", property_id, set_property_id, get_property_id, Val<String>
         }
     }
 
@@ -6206,10 +6580,19 @@ pub mod topic_rule {
             AssetPropertyValue { props }
         }
 
-        /// `Quality`.
-        pub fn quality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Quality", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<AssetPropertyVariant>
+        }
+
+        prop! {
+            /// `Timestamp`.
+            props, "Timestamp", _, set_timestamp, get_timestamp, Val<AssetPropertyTimestamp>
+        }
+
+        prop! {
+            /// `Quality`.
+            props, "Quality", quality, set_quality, get_quality, Val<String>
         }
     }
 
@@ -6230,10 +6613,14 @@ pub mod topic_rule {
             AssetPropertyTimestamp { props }
         }
 
-        /// `OffsetInNanos`.
-        pub fn offset_in_nanos(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OffsetInNanos", value.into());
-            self
+        prop! {
+            /// `TimeInSeconds`.
+            props, "TimeInSeconds", _, set_time_in_seconds, get_time_in_seconds, Val<String>
+        }
+
+        prop! {
+            /// `OffsetInNanos`.
+            props, "OffsetInNanos", offset_in_nanos, set_offset_in_nanos, get_offset_in_nanos, Val<String>
         }
     }
 
@@ -6252,28 +6639,24 @@ pub mod topic_rule {
             AssetPropertyVariant { props }
         }
 
-        /// `BooleanValue`.
-        pub fn boolean_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<String>
         }
 
-        /// `DoubleValue`.
-        pub fn double_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<String>
         }
 
-        /// `IntegerValue`.
-        pub fn integer_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntegerValue", value.into());
-            self
+        prop! {
+            /// `IntegerValue`.
+            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<String>
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -6302,22 +6685,34 @@ pub mod topic_rule {
             KafkaAction { props }
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `DestinationArn`.
+            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Topic`.
+            props, "Topic", _, set_topic, get_topic, Val<String>
         }
 
-        /// `Partition`.
-        pub fn partition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Partition", value.into());
-            self
+        prop! {
+            /// `ClientProperties`.
+            props, "ClientProperties", _, set_client_properties, get_client_properties, Val<Map<String>>
+        }
+
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Partition`.
+            props, "Partition", partition, set_partition, get_partition, Val<String>
         }
     }
 
@@ -6340,10 +6735,19 @@ pub mod topic_rule {
             KinesisAction { props }
         }
 
-        /// `PartitionKey`.
-        pub fn partition_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PartitionKey", value.into());
-            self
+        prop! {
+            /// `StreamName`.
+            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `PartitionKey`.
+            props, "PartitionKey", partition_key, set_partition_key, get_partition_key, Val<String>
         }
     }
 
@@ -6362,10 +6766,9 @@ pub mod topic_rule {
             LambdaAction { props }
         }
 
-        /// `FunctionArn`.
-        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionArn", value.into());
-            self
+        prop! {
+            /// `FunctionArn`.
+            props, "FunctionArn", function_arn, set_function_arn, get_function_arn, Val<String>
         }
     }
 
@@ -6400,10 +6803,34 @@ pub mod topic_rule {
             LocationAction { props }
         }
 
-        /// `Timestamp`.
-        pub fn timestamp(mut self, value: impl Into<Val<Timestamp>>) -> Self {
-            self.props.set("Timestamp", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `TrackerName`.
+            props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
+        }
+
+        prop! {
+            /// `DeviceId`.
+            props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+        }
+
+        prop! {
+            /// `Latitude`.
+            props, "Latitude", _, set_latitude, get_latitude, Val<String>
+        }
+
+        prop! {
+            /// `Longitude`.
+            props, "Longitude", _, set_longitude, get_longitude, Val<String>
+        }
+
+        prop! {
+            /// `Timestamp`.
+            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<Timestamp>
         }
     }
 
@@ -6424,10 +6851,14 @@ pub mod topic_rule {
             Timestamp { props }
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -6461,6 +6892,31 @@ pub mod topic_rule {
             props.set("RoleArn", role_arn.into());
             OpenSearchAction { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Index`.
+            props, "Index", _, set_index, get_index, Val<String>
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.RepublishAction`.
@@ -6482,16 +6938,24 @@ pub mod topic_rule {
             RepublishAction { props }
         }
 
-        /// `Headers`.
-        pub fn headers(mut self, value: impl Into<Val<RepublishActionHeaders>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Topic`.
+            props, "Topic", _, set_topic, get_topic, Val<String>
         }
 
-        /// `Qos`.
-        pub fn qos(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Qos", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Headers`.
+            props, "Headers", headers, set_headers, get_headers, Val<RepublishActionHeaders>
+        }
+
+        prop! {
+            /// `Qos`.
+            props, "Qos", qos, set_qos, get_qos, Val<i64>
         }
     }
 
@@ -6510,40 +6974,34 @@ pub mod topic_rule {
             RepublishActionHeaders { props }
         }
 
-        /// `ContentType`.
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentType`.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
         }
 
-        /// `CorrelationData`.
-        pub fn correlation_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CorrelationData", value.into());
-            self
+        prop! {
+            /// `CorrelationData`.
+            props, "CorrelationData", correlation_data, set_correlation_data, get_correlation_data, Val<String>
         }
 
-        /// `MessageExpiry`.
-        pub fn message_expiry(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageExpiry", value.into());
-            self
+        prop! {
+            /// `MessageExpiry`.
+            props, "MessageExpiry", message_expiry, set_message_expiry, get_message_expiry, Val<String>
         }
 
-        /// `PayloadFormatIndicator`.
-        pub fn payload_format_indicator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadFormatIndicator", value.into());
-            self
+        prop! {
+            /// `PayloadFormatIndicator`.
+            props, "PayloadFormatIndicator", payload_format_indicator, set_payload_format_indicator, get_payload_format_indicator, Val<String>
         }
 
-        /// `ResponseTopic`.
-        pub fn response_topic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseTopic", value.into());
-            self
+        prop! {
+            /// `ResponseTopic`.
+            props, "ResponseTopic", response_topic, set_response_topic, get_response_topic, Val<String>
         }
 
-        /// `UserProperties`.
-        pub fn user_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("UserProperties", value.into());
-            self
+        prop! {
+            /// `UserProperties`.
+            props, "UserProperties", user_properties, set_user_properties, get_user_properties, Val<List<Tag>>
         }
     }
 
@@ -6572,10 +7030,24 @@ pub mod topic_rule {
             S3Action { props }
         }
 
-        /// `CannedAcl`.
-        pub fn canned_acl(mut self, value: impl Into<Val<CannedAccessControlList>>) -> Self {
-            self.props.set("CannedAcl", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `CannedAcl`.
+            props, "CannedAcl", canned_acl, set_canned_acl, get_canned_acl, Val<CannedAccessControlList>
         }
     }
 
@@ -6629,10 +7101,19 @@ pub mod topic_rule {
             SnsAction { props }
         }
 
-        /// `MessageFormat`.
-        pub fn message_format(mut self, value: impl Into<Val<SnsActionMessageFormat>>) -> Self {
-            self.props.set("MessageFormat", value.into());
-            self
+        prop! {
+            /// `TargetArn`.
+            props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `MessageFormat`.
+            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<SnsActionMessageFormat>
         }
     }
 
@@ -6668,10 +7149,19 @@ pub mod topic_rule {
             SqsAction { props }
         }
 
-        /// `UseBase64`.
-        pub fn use_base64(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseBase64", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `QueueUrl`.
+            props, "QueueUrl", _, set_queue_url, get_queue_url, Val<String>
+        }
+
+        prop! {
+            /// `UseBase64`.
+            props, "UseBase64", use_base64, set_use_base64, get_use_base64, Val<bool>
         }
     }
 
@@ -6697,10 +7187,19 @@ pub mod topic_rule {
             StepFunctionsAction { props }
         }
 
-        /// `ExecutionNamePrefix`.
-        pub fn execution_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionNamePrefix", value.into());
-            self
+        prop! {
+            /// `StateMachineName`.
+            props, "StateMachineName", _, set_state_machine_name, get_state_machine_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExecutionNamePrefix`.
+            props, "ExecutionNamePrefix", execution_name_prefix, set_execution_name_prefix, get_execution_name_prefix, Val<String>
         }
     }
 
@@ -6732,10 +7231,29 @@ pub mod topic_rule {
             TimestreamAction { props }
         }
 
-        /// `Timestamp`.
-        pub fn timestamp(mut self, value: impl Into<Val<TimestreamTimestamp>>) -> Self {
-            self.props.set("Timestamp", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<TimestreamDimension>>
+        }
+
+        prop! {
+            /// `Timestamp`.
+            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<TimestreamTimestamp>
         }
     }
 
@@ -6757,6 +7275,16 @@ pub mod topic_rule {
             props.set("Value", value.into());
             TimestreamDimension { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::IoT::TopicRule.TimestreamTimestamp`.
@@ -6776,6 +7304,16 @@ pub mod topic_rule {
             props.set("Value", value.into());
             props.set("Unit", unit.into());
             TimestreamTimestamp { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<String>
         }
     }
 }
@@ -6798,28 +7336,24 @@ impl TopicRuleDestination {
         TopicRuleDestination { core }
     }
 
-    /// `HttpUrlProperties`: HTTP URL destination properties.
-    pub fn http_url_properties(mut self, value: impl Into<Val<topic_rule_destination::HttpUrlDestinationSummary>>) -> Self {
-        self.core.set("HttpUrlProperties", value.into());
-        self
+    prop! {
+        /// `HttpUrlProperties`: HTTP URL destination properties.
+        core.props, "HttpUrlProperties", http_url_properties, set_http_url_properties, get_http_url_properties, Val<topic_rule_destination::HttpUrlDestinationSummary>
     }
 
-    /// `InfluxDBProperties`: InfluxDB destination properties.
-    pub fn influx_db_properties(mut self, value: impl Into<Val<topic_rule_destination::InfluxDbDestinationProperties>>) -> Self {
-        self.core.set("InfluxDBProperties", value.into());
-        self
+    prop! {
+        /// `InfluxDBProperties`: InfluxDB destination properties.
+        core.props, "InfluxDBProperties", influx_db_properties, set_influx_db_properties, get_influx_db_properties, Val<topic_rule_destination::InfluxDbDestinationProperties>
     }
 
-    /// `Status`: The status of the TopicRuleDestination.
-    pub fn status(mut self, value: impl Into<Val<topic_rule_destination::TopicRuleDestinationStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the TopicRuleDestination.
+        core.props, "Status", status, set_status, get_status, Val<topic_rule_destination::TopicRuleDestinationStatus>
     }
 
-    /// `VpcProperties`: VPC destination properties.
-    pub fn vpc_properties(mut self, value: impl Into<Val<topic_rule_destination::VpcDestinationProperties>>) -> Self {
-        self.core.set("VpcProperties", value.into());
-        self
+    prop! {
+        /// `VpcProperties`: VPC destination properties.
+        core.props, "VpcProperties", vpc_properties, set_vpc_properties, get_vpc_properties, Val<topic_rule_destination::VpcDestinationProperties>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6861,10 +7395,9 @@ pub mod topic_rule_destination {
             HttpUrlDestinationSummary { props }
         }
 
-        /// `ConfirmationUrl`.
-        pub fn confirmation_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfirmationUrl", value.into());
-            self
+        prop! {
+            /// `ConfirmationUrl`.
+            props, "ConfirmationUrl", confirmation_url, set_confirmation_url, get_confirmation_url, Val<String>
         }
     }
 
@@ -6895,16 +7428,30 @@ pub mod topic_rule_destination {
             InfluxDbDestinationProperties { props }
         }
 
-        /// `SecretKey`: The key name within the secret that contains the InfluxDB token.
-        pub fn secret_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretKey", value.into());
-            self
+        prop! {
+            /// `Endpoint`: The endpoint URL of the InfluxDB database.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `SecretType`: The type of the secret value (SecretString or SecretBinary).
-        pub fn secret_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretType", value.into());
-            self
+        prop! {
+            /// `InfluxDBVersion`: The version of the InfluxDB database (for example, V2 or V3).
+            props, "InfluxDBVersion", _, set_influx_db_version, get_influx_db_version, Val<String>
+        }
+
+        prop! {
+            /// `SecretId`: The ARN or name of the Secrets Manager secret containing the InfluxDB API
+            /// token.
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `SecretKey`: The key name within the secret that contains the InfluxDB token.
+            props, "SecretKey", secret_key, set_secret_key, get_secret_key, Val<String>
+        }
+
+        prop! {
+            /// `SecretType`: The type of the secret value (SecretString or SecretBinary).
+            props, "SecretType", secret_type, set_secret_type, get_secret_type, Val<String>
         }
     }
 
@@ -6939,28 +7486,24 @@ pub mod topic_rule_destination {
             VpcDestinationProperties { props }
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }

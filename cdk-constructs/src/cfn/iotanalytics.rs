@@ -39,28 +39,24 @@ impl Channel {
         Channel { core }
     }
 
-    /// `ChannelName`.
-    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelName", value.into());
-        self
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `ChannelStorage`.
-    pub fn channel_storage(mut self, value: impl Into<Val<channel::ChannelStorage>>) -> Self {
-        self.core.set("ChannelStorage", value.into());
-        self
+    prop! {
+        /// `ChannelStorage`.
+        core.props, "ChannelStorage", channel_storage, set_channel_storage, get_channel_storage, Val<channel::ChannelStorage>
     }
 
-    /// `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Val<channel::RetentionPeriod>>) -> Self {
-        self.core.set("RetentionPeriod", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`.
+        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<channel::RetentionPeriod>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,16 +92,14 @@ pub mod channel {
             ChannelStorage { props }
         }
 
-        /// `CustomerManagedS3`.
-        pub fn customer_managed_s3(mut self, value: impl Into<Val<CustomerManagedS3>>) -> Self {
-            self.props.set("CustomerManagedS3", value.into());
-            self
+        prop! {
+            /// `CustomerManagedS3`.
+            props, "CustomerManagedS3", customer_managed_s3, set_customer_managed_s3, get_customer_managed_s3, Val<CustomerManagedS3>
         }
 
-        /// `ServiceManagedS3`.
-        pub fn service_managed_s3(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ServiceManagedS3", value.into());
-            self
+        prop! {
+            /// `ServiceManagedS3`.
+            props, "ServiceManagedS3", service_managed_s3, set_service_managed_s3, get_service_managed_s3, Val<Json>
         }
     }
 
@@ -128,10 +122,19 @@ pub mod channel {
             CustomerManagedS3 { props }
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
     }
 
@@ -150,16 +153,14 @@ pub mod channel {
             RetentionPeriod { props }
         }
 
-        /// `NumberOfDays`.
-        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfDays", value.into());
-            self
+        prop! {
+            /// `NumberOfDays`.
+            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
         }
 
-        /// `Unlimited`.
-        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unlimited", value.into());
-            self
+        prop! {
+            /// `Unlimited`.
+            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
         }
     }
 }
@@ -184,46 +185,44 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `ContentDeliveryRules`.
-    pub fn content_delivery_rules(mut self, value: impl Into<Val<List<dataset::DatasetContentDeliveryRule>>>) -> Self {
-        self.core.set("ContentDeliveryRules", value.into());
-        self
+    prop! {
+        /// `Actions`.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<dataset::Action>>
     }
 
-    /// `DatasetName`.
-    pub fn dataset_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatasetName", value.into());
-        self
+    prop! {
+        /// `ContentDeliveryRules`.
+        core.props, "ContentDeliveryRules", content_delivery_rules, set_content_delivery_rules, get_content_delivery_rules, Val<List<dataset::DatasetContentDeliveryRule>>
     }
 
-    /// `LateDataRules`.
-    pub fn late_data_rules(mut self, value: impl Into<Val<List<dataset::LateDataRule>>>) -> Self {
-        self.core.set("LateDataRules", value.into());
-        self
+    prop! {
+        /// `DatasetName`.
+        core.props, "DatasetName", dataset_name, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Val<dataset::RetentionPeriod>>) -> Self {
-        self.core.set("RetentionPeriod", value.into());
-        self
+    prop! {
+        /// `LateDataRules`.
+        core.props, "LateDataRules", late_data_rules, set_late_data_rules, get_late_data_rules, Val<List<dataset::LateDataRule>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`.
+        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<dataset::RetentionPeriod>
     }
 
-    /// `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Val<List<dataset::Trigger>>>) -> Self {
-        self.core.set("Triggers", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VersioningConfiguration`.
-    pub fn versioning_configuration(mut self, value: impl Into<Val<dataset::VersioningConfiguration>>) -> Self {
-        self.core.set("VersioningConfiguration", value.into());
-        self
+    prop! {
+        /// `Triggers`.
+        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<dataset::Trigger>>
+    }
+
+    prop! {
+        /// `VersioningConfiguration`.
+        core.props, "VersioningConfiguration", versioning_configuration, set_versioning_configuration, get_versioning_configuration, Val<dataset::VersioningConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -261,16 +260,19 @@ pub mod dataset {
             Action { props }
         }
 
-        /// `ContainerAction`.
-        pub fn container_action(mut self, value: impl Into<Val<ContainerAction>>) -> Self {
-            self.props.set("ContainerAction", value.into());
-            self
+        prop! {
+            /// `ActionName`.
+            props, "ActionName", _, set_action_name, get_action_name, Val<String>
         }
 
-        /// `QueryAction`.
-        pub fn query_action(mut self, value: impl Into<Val<QueryAction>>) -> Self {
-            self.props.set("QueryAction", value.into());
-            self
+        prop! {
+            /// `ContainerAction`.
+            props, "ContainerAction", container_action, set_container_action, get_container_action, Val<ContainerAction>
+        }
+
+        prop! {
+            /// `QueryAction`.
+            props, "QueryAction", query_action, set_query_action, get_query_action, Val<QueryAction>
         }
     }
 
@@ -299,10 +301,24 @@ pub mod dataset {
             ContainerAction { props }
         }
 
-        /// `Variables`.
-        pub fn variables(mut self, value: impl Into<Val<List<Variable>>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
+        }
+
+        prop! {
+            /// `ResourceConfiguration`.
+            props, "ResourceConfiguration", _, set_resource_configuration, get_resource_configuration, Val<ResourceConfiguration>
+        }
+
+        prop! {
+            /// `Variables`.
+            props, "Variables", variables, set_variables, get_variables, Val<List<Variable>>
         }
     }
 
@@ -326,6 +342,16 @@ pub mod dataset {
             props.set("VolumeSizeInGB", volume_size_in_gb.into());
             props.set("ComputeType", compute_type.into());
             ResourceConfiguration { props }
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `ComputeType`.
+            props, "ComputeType", _, set_compute_type, get_compute_type, Val<ResourceConfigurationComputeType>
         }
     }
 
@@ -359,28 +385,29 @@ pub mod dataset {
             Variable { props }
         }
 
-        /// `DatasetContentVersionValue`.
-        pub fn dataset_content_version_value(mut self, value: impl Into<Val<DatasetContentVersionValue>>) -> Self {
-            self.props.set("DatasetContentVersionValue", value.into());
-            self
+        prop! {
+            /// `VariableName`.
+            props, "VariableName", _, set_variable_name, get_variable_name, Val<String>
         }
 
-        /// `DoubleValue`.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DatasetContentVersionValue`.
+            props, "DatasetContentVersionValue", dataset_content_version_value, set_dataset_content_version_value, get_dataset_content_version_value, Val<DatasetContentVersionValue>
         }
 
-        /// `OutputFileUriValue`.
-        pub fn output_file_uri_value(mut self, value: impl Into<Val<OutputFileUriValue>>) -> Self {
-            self.props.set("OutputFileUriValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `OutputFileUriValue`.
+            props, "OutputFileUriValue", output_file_uri_value, set_output_file_uri_value, get_output_file_uri_value, Val<OutputFileUriValue>
+        }
+
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -400,6 +427,11 @@ pub mod dataset {
             props.set("DatasetName", dataset_name.into());
             DatasetContentVersionValue { props }
         }
+
+        prop! {
+            /// `DatasetName`.
+            props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.OutputFileUriValue`.
@@ -417,6 +449,11 @@ pub mod dataset {
             let mut props = Props::new();
             props.set("FileName", file_name.into());
             OutputFileUriValue { props }
+        }
+
+        prop! {
+            /// `FileName`.
+            props, "FileName", _, set_file_name, get_file_name, Val<String>
         }
     }
 
@@ -437,10 +474,14 @@ pub mod dataset {
             QueryAction { props }
         }
 
-        /// `Filters`.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `SqlQuery`.
+            props, "SqlQuery", _, set_sql_query, get_sql_query, Val<String>
+        }
+
+        prop! {
+            /// `Filters`.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
         }
     }
 
@@ -459,10 +500,9 @@ pub mod dataset {
             Filter { props }
         }
 
-        /// `DeltaTime`.
-        pub fn delta_time(mut self, value: impl Into<Val<DeltaTime>>) -> Self {
-            self.props.set("DeltaTime", value.into());
-            self
+        prop! {
+            /// `DeltaTime`.
+            props, "DeltaTime", delta_time, set_delta_time, get_delta_time, Val<DeltaTime>
         }
     }
 
@@ -487,6 +527,16 @@ pub mod dataset {
             props.set("OffsetSeconds", offset_seconds.into());
             DeltaTime { props }
         }
+
+        prop! {
+            /// `TimeExpression`.
+            props, "TimeExpression", _, set_time_expression, get_time_expression, Val<String>
+        }
+
+        prop! {
+            /// `OffsetSeconds`.
+            props, "OffsetSeconds", _, set_offset_seconds, get_offset_seconds, Val<i64>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.DatasetContentDeliveryRule`.
@@ -506,10 +556,14 @@ pub mod dataset {
             DatasetContentDeliveryRule { props }
         }
 
-        /// `EntryName`.
-        pub fn entry_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntryName", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", _, set_destination, get_destination, Val<DatasetContentDeliveryRuleDestination>
+        }
+
+        prop! {
+            /// `EntryName`.
+            props, "EntryName", entry_name, set_entry_name, get_entry_name, Val<String>
         }
     }
 
@@ -528,16 +582,14 @@ pub mod dataset {
             DatasetContentDeliveryRuleDestination { props }
         }
 
-        /// `IotEventsDestinationConfiguration`.
-        pub fn iot_events_destination_configuration(mut self, value: impl Into<Val<IotEventsDestinationConfiguration>>) -> Self {
-            self.props.set("IotEventsDestinationConfiguration", value.into());
-            self
+        prop! {
+            /// `IotEventsDestinationConfiguration`.
+            props, "IotEventsDestinationConfiguration", iot_events_destination_configuration, set_iot_events_destination_configuration, get_iot_events_destination_configuration, Val<IotEventsDestinationConfiguration>
         }
 
-        /// `S3DestinationConfiguration`.
-        pub fn s3_destination_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
-            self.props.set("S3DestinationConfiguration", value.into());
-            self
+        prop! {
+            /// `S3DestinationConfiguration`.
+            props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<S3DestinationConfiguration>
         }
     }
 
@@ -558,6 +610,16 @@ pub mod dataset {
             props.set("InputName", input_name.into());
             props.set("RoleArn", role_arn.into());
             IotEventsDestinationConfiguration { props }
+        }
+
+        prop! {
+            /// `InputName`.
+            props, "InputName", _, set_input_name, get_input_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -586,10 +648,24 @@ pub mod dataset {
             S3DestinationConfiguration { props }
         }
 
-        /// `GlueConfiguration`.
-        pub fn glue_configuration(mut self, value: impl Into<Val<GlueConfiguration>>) -> Self {
-            self.props.set("GlueConfiguration", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `GlueConfiguration`.
+            props, "GlueConfiguration", glue_configuration, set_glue_configuration, get_glue_configuration, Val<GlueConfiguration>
         }
     }
 
@@ -611,6 +687,16 @@ pub mod dataset {
             props.set("DatabaseName", database_name.into());
             GlueConfiguration { props }
         }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.LateDataRule`.
@@ -630,10 +716,14 @@ pub mod dataset {
             LateDataRule { props }
         }
 
-        /// `RuleName`.
-        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleName", value.into());
-            self
+        prop! {
+            /// `RuleConfiguration`.
+            props, "RuleConfiguration", _, set_rule_configuration, get_rule_configuration, Val<LateDataRuleConfiguration>
+        }
+
+        prop! {
+            /// `RuleName`.
+            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
         }
     }
 
@@ -652,10 +742,9 @@ pub mod dataset {
             LateDataRuleConfiguration { props }
         }
 
-        /// `DeltaTimeSessionWindowConfiguration`.
-        pub fn delta_time_session_window_configuration(mut self, value: impl Into<Val<DeltaTimeSessionWindowConfiguration>>) -> Self {
-            self.props.set("DeltaTimeSessionWindowConfiguration", value.into());
-            self
+        prop! {
+            /// `DeltaTimeSessionWindowConfiguration`.
+            props, "DeltaTimeSessionWindowConfiguration", delta_time_session_window_configuration, set_delta_time_session_window_configuration, get_delta_time_session_window_configuration, Val<DeltaTimeSessionWindowConfiguration>
         }
     }
 
@@ -675,6 +764,11 @@ pub mod dataset {
             props.set("TimeoutInMinutes", timeout_in_minutes.into());
             DeltaTimeSessionWindowConfiguration { props }
         }
+
+        prop! {
+            /// `TimeoutInMinutes`.
+            props, "TimeoutInMinutes", _, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.RetentionPeriod`.
@@ -692,16 +786,14 @@ pub mod dataset {
             RetentionPeriod { props }
         }
 
-        /// `NumberOfDays`.
-        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfDays", value.into());
-            self
+        prop! {
+            /// `NumberOfDays`.
+            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
         }
 
-        /// `Unlimited`.
-        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unlimited", value.into());
-            self
+        prop! {
+            /// `Unlimited`.
+            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
         }
     }
 
@@ -720,16 +812,14 @@ pub mod dataset {
             Trigger { props }
         }
 
-        /// `Schedule`.
-        pub fn schedule(mut self, value: impl Into<Val<Schedule>>) -> Self {
-            self.props.set("Schedule", value.into());
-            self
+        prop! {
+            /// `Schedule`.
+            props, "Schedule", schedule, set_schedule, get_schedule, Val<Schedule>
         }
 
-        /// `TriggeringDataset`.
-        pub fn triggering_dataset(mut self, value: impl Into<Val<TriggeringDataset>>) -> Self {
-            self.props.set("TriggeringDataset", value.into());
-            self
+        prop! {
+            /// `TriggeringDataset`.
+            props, "TriggeringDataset", triggering_dataset, set_triggering_dataset, get_triggering_dataset, Val<TriggeringDataset>
         }
     }
 
@@ -749,6 +839,11 @@ pub mod dataset {
             props.set("ScheduleExpression", schedule_expression.into());
             Schedule { props }
         }
+
+        prop! {
+            /// `ScheduleExpression`.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.TriggeringDataset`.
@@ -767,6 +862,11 @@ pub mod dataset {
             props.set("DatasetName", dataset_name.into());
             TriggeringDataset { props }
         }
+
+        prop! {
+            /// `DatasetName`.
+            props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+        }
     }
 
     /// `AWS::IoTAnalytics::Dataset.VersioningConfiguration`.
@@ -784,16 +884,14 @@ pub mod dataset {
             VersioningConfiguration { props }
         }
 
-        /// `MaxVersions`.
-        pub fn max_versions(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxVersions", value.into());
-            self
+        prop! {
+            /// `MaxVersions`.
+            props, "MaxVersions", max_versions, set_max_versions, get_max_versions, Val<i64>
         }
 
-        /// `Unlimited`.
-        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unlimited", value.into());
-            self
+        prop! {
+            /// `Unlimited`.
+            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
         }
     }
 }
@@ -816,40 +914,34 @@ impl Datastore {
         Datastore { core }
     }
 
-    /// `DatastoreName`.
-    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatastoreName", value.into());
-        self
+    prop! {
+        /// `DatastoreName`.
+        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
     }
 
-    /// `DatastorePartitions`.
-    pub fn datastore_partitions(mut self, value: impl Into<Val<datastore::DatastorePartitions>>) -> Self {
-        self.core.set("DatastorePartitions", value.into());
-        self
+    prop! {
+        /// `DatastorePartitions`.
+        core.props, "DatastorePartitions", datastore_partitions, set_datastore_partitions, get_datastore_partitions, Val<datastore::DatastorePartitions>
     }
 
-    /// `DatastoreStorage`.
-    pub fn datastore_storage(mut self, value: impl Into<Val<datastore::DatastoreStorage>>) -> Self {
-        self.core.set("DatastoreStorage", value.into());
-        self
+    prop! {
+        /// `DatastoreStorage`.
+        core.props, "DatastoreStorage", datastore_storage, set_datastore_storage, get_datastore_storage, Val<datastore::DatastoreStorage>
     }
 
-    /// `FileFormatConfiguration`.
-    pub fn file_format_configuration(mut self, value: impl Into<Val<datastore::FileFormatConfiguration>>) -> Self {
-        self.core.set("FileFormatConfiguration", value.into());
-        self
+    prop! {
+        /// `FileFormatConfiguration`.
+        core.props, "FileFormatConfiguration", file_format_configuration, set_file_format_configuration, get_file_format_configuration, Val<datastore::FileFormatConfiguration>
     }
 
-    /// `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Val<datastore::RetentionPeriod>>) -> Self {
-        self.core.set("RetentionPeriod", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`.
+        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<datastore::RetentionPeriod>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -885,10 +977,9 @@ pub mod datastore {
             DatastorePartitions { props }
         }
 
-        /// `Partitions`.
-        pub fn partitions(mut self, value: impl Into<Val<List<DatastorePartition>>>) -> Self {
-            self.props.set("Partitions", value.into());
-            self
+        prop! {
+            /// `Partitions`.
+            props, "Partitions", partitions, set_partitions, get_partitions, Val<List<DatastorePartition>>
         }
     }
 
@@ -907,16 +998,14 @@ pub mod datastore {
             DatastorePartition { props }
         }
 
-        /// `Partition`.
-        pub fn partition(mut self, value: impl Into<Val<Partition>>) -> Self {
-            self.props.set("Partition", value.into());
-            self
+        prop! {
+            /// `Partition`.
+            props, "Partition", partition, set_partition, get_partition, Val<Partition>
         }
 
-        /// `TimestampPartition`.
-        pub fn timestamp_partition(mut self, value: impl Into<Val<TimestampPartition>>) -> Self {
-            self.props.set("TimestampPartition", value.into());
-            self
+        prop! {
+            /// `TimestampPartition`.
+            props, "TimestampPartition", timestamp_partition, set_timestamp_partition, get_timestamp_partition, Val<TimestampPartition>
         }
     }
 
@@ -935,6 +1024,11 @@ pub mod datastore {
             let mut props = Props::new();
             props.set("AttributeName", attribute_name.into());
             Partition { props }
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
         }
     }
 
@@ -955,10 +1049,14 @@ pub mod datastore {
             TimestampPartition { props }
         }
 
-        /// `TimestampFormat`.
-        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampFormat", value.into());
-            self
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `TimestampFormat`.
+            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
         }
     }
 
@@ -977,22 +1075,19 @@ pub mod datastore {
             DatastoreStorage { props }
         }
 
-        /// `CustomerManagedS3`.
-        pub fn customer_managed_s3(mut self, value: impl Into<Val<CustomerManagedS3>>) -> Self {
-            self.props.set("CustomerManagedS3", value.into());
-            self
+        prop! {
+            /// `CustomerManagedS3`.
+            props, "CustomerManagedS3", customer_managed_s3, set_customer_managed_s3, get_customer_managed_s3, Val<CustomerManagedS3>
         }
 
-        /// `IotSiteWiseMultiLayerStorage`.
-        pub fn iot_site_wise_multi_layer_storage(mut self, value: impl Into<Val<IotSiteWiseMultiLayerStorage>>) -> Self {
-            self.props.set("IotSiteWiseMultiLayerStorage", value.into());
-            self
+        prop! {
+            /// `IotSiteWiseMultiLayerStorage`.
+            props, "IotSiteWiseMultiLayerStorage", iot_site_wise_multi_layer_storage, set_iot_site_wise_multi_layer_storage, get_iot_site_wise_multi_layer_storage, Val<IotSiteWiseMultiLayerStorage>
         }
 
-        /// `ServiceManagedS3`.
-        pub fn service_managed_s3(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ServiceManagedS3", value.into());
-            self
+        prop! {
+            /// `ServiceManagedS3`.
+            props, "ServiceManagedS3", service_managed_s3, set_service_managed_s3, get_service_managed_s3, Val<Json>
         }
     }
 
@@ -1015,10 +1110,19 @@ pub mod datastore {
             CustomerManagedS3 { props }
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
     }
 
@@ -1037,10 +1141,9 @@ pub mod datastore {
             IotSiteWiseMultiLayerStorage { props }
         }
 
-        /// `CustomerManagedS3Storage`.
-        pub fn customer_managed_s3_storage(mut self, value: impl Into<Val<CustomerManagedS3Storage>>) -> Self {
-            self.props.set("CustomerManagedS3Storage", value.into());
-            self
+        prop! {
+            /// `CustomerManagedS3Storage`.
+            props, "CustomerManagedS3Storage", customer_managed_s3_storage, set_customer_managed_s3_storage, get_customer_managed_s3_storage, Val<CustomerManagedS3Storage>
         }
     }
 
@@ -1061,10 +1164,14 @@ pub mod datastore {
             CustomerManagedS3Storage { props }
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
     }
 
@@ -1083,16 +1190,14 @@ pub mod datastore {
             FileFormatConfiguration { props }
         }
 
-        /// `JsonConfiguration`.
-        pub fn json_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("JsonConfiguration", value.into());
-            self
+        prop! {
+            /// `JsonConfiguration`.
+            props, "JsonConfiguration", json_configuration, set_json_configuration, get_json_configuration, Val<Json>
         }
 
-        /// `ParquetConfiguration`.
-        pub fn parquet_configuration(mut self, value: impl Into<Val<ParquetConfiguration>>) -> Self {
-            self.props.set("ParquetConfiguration", value.into());
-            self
+        prop! {
+            /// `ParquetConfiguration`.
+            props, "ParquetConfiguration", parquet_configuration, set_parquet_configuration, get_parquet_configuration, Val<ParquetConfiguration>
         }
     }
 
@@ -1111,10 +1216,9 @@ pub mod datastore {
             ParquetConfiguration { props }
         }
 
-        /// `SchemaDefinition`.
-        pub fn schema_definition(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
-            self.props.set("SchemaDefinition", value.into());
-            self
+        prop! {
+            /// `SchemaDefinition`.
+            props, "SchemaDefinition", schema_definition, set_schema_definition, get_schema_definition, Val<SchemaDefinition>
         }
     }
 
@@ -1133,10 +1237,9 @@ pub mod datastore {
             SchemaDefinition { props }
         }
 
-        /// `Columns`.
-        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Columns`.
+            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
         }
     }
 
@@ -1158,6 +1261,16 @@ pub mod datastore {
             props.set("Name", name.into());
             Column { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::IoTAnalytics::Datastore.RetentionPeriod`.
@@ -1175,16 +1288,14 @@ pub mod datastore {
             RetentionPeriod { props }
         }
 
-        /// `NumberOfDays`.
-        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfDays", value.into());
-            self
+        prop! {
+            /// `NumberOfDays`.
+            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
         }
 
-        /// `Unlimited`.
-        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unlimited", value.into());
-            self
+        prop! {
+            /// `Unlimited`.
+            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
         }
     }
 }
@@ -1209,16 +1320,19 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `PipelineName`.
-    pub fn pipeline_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PipelineName", value.into());
-        self
+    prop! {
+        /// `PipelineActivities`.
+        core.props, "PipelineActivities", _, set_pipeline_activities, get_pipeline_activities, Val<List<pipeline::Activity>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PipelineName`.
+        core.props, "PipelineName", pipeline_name, set_pipeline_name, get_pipeline_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1254,64 +1368,54 @@ pub mod pipeline {
             Activity { props }
         }
 
-        /// `AddAttributes`.
-        pub fn add_attributes(mut self, value: impl Into<Val<AddAttributes>>) -> Self {
-            self.props.set("AddAttributes", value.into());
-            self
+        prop! {
+            /// `AddAttributes`.
+            props, "AddAttributes", add_attributes, set_add_attributes, get_add_attributes, Val<AddAttributes>
         }
 
-        /// `Channel`.
-        pub fn channel(mut self, value: impl Into<Val<Channel>>) -> Self {
-            self.props.set("Channel", value.into());
-            self
+        prop! {
+            /// `Channel`.
+            props, "Channel", channel, set_channel, get_channel, Val<Channel>
         }
 
-        /// `Datastore`.
-        pub fn datastore(mut self, value: impl Into<Val<Datastore>>) -> Self {
-            self.props.set("Datastore", value.into());
-            self
+        prop! {
+            /// `Datastore`.
+            props, "Datastore", datastore, set_datastore, get_datastore, Val<Datastore>
         }
 
-        /// `DeviceRegistryEnrich`.
-        pub fn device_registry_enrich(mut self, value: impl Into<Val<DeviceRegistryEnrich>>) -> Self {
-            self.props.set("DeviceRegistryEnrich", value.into());
-            self
+        prop! {
+            /// `DeviceRegistryEnrich`.
+            props, "DeviceRegistryEnrich", device_registry_enrich, set_device_registry_enrich, get_device_registry_enrich, Val<DeviceRegistryEnrich>
         }
 
-        /// `DeviceShadowEnrich`.
-        pub fn device_shadow_enrich(mut self, value: impl Into<Val<DeviceShadowEnrich>>) -> Self {
-            self.props.set("DeviceShadowEnrich", value.into());
-            self
+        prop! {
+            /// `DeviceShadowEnrich`.
+            props, "DeviceShadowEnrich", device_shadow_enrich, set_device_shadow_enrich, get_device_shadow_enrich, Val<DeviceShadowEnrich>
         }
 
-        /// `Filter`.
-        pub fn filter(mut self, value: impl Into<Val<Filter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", filter, set_filter, get_filter, Val<Filter>
         }
 
-        /// `Lambda`.
-        pub fn lambda(mut self, value: impl Into<Val<Lambda>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<Lambda>
         }
 
-        /// `Math`.
-        pub fn math(mut self, value: impl Into<Val<Math>>) -> Self {
-            self.props.set("Math", value.into());
-            self
+        prop! {
+            /// `Math`.
+            props, "Math", math, set_math, get_math, Val<Math>
         }
 
-        /// `RemoveAttributes`.
-        pub fn remove_attributes(mut self, value: impl Into<Val<RemoveAttributes>>) -> Self {
-            self.props.set("RemoveAttributes", value.into());
-            self
+        prop! {
+            /// `RemoveAttributes`.
+            props, "RemoveAttributes", remove_attributes, set_remove_attributes, get_remove_attributes, Val<RemoveAttributes>
         }
 
-        /// `SelectAttributes`.
-        pub fn select_attributes(mut self, value: impl Into<Val<SelectAttributes>>) -> Self {
-            self.props.set("SelectAttributes", value.into());
-            self
+        prop! {
+            /// `SelectAttributes`.
+            props, "SelectAttributes", select_attributes, set_select_attributes, get_select_attributes, Val<SelectAttributes>
         }
     }
 
@@ -1334,10 +1438,19 @@ pub mod pipeline {
             AddAttributes { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", _, set_attributes, get_attributes, Val<Map<String>>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1360,10 +1473,19 @@ pub mod pipeline {
             Channel { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `ChannelName`.
+            props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1384,6 +1506,16 @@ pub mod pipeline {
             props.set("DatastoreName", datastore_name.into());
             props.set("Name", name.into());
             Datastore { props }
+        }
+
+        prop! {
+            /// `DatastoreName`.
+            props, "DatastoreName", _, set_datastore_name, get_datastore_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1415,10 +1547,29 @@ pub mod pipeline {
             DeviceRegistryEnrich { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        }
+
+        prop! {
+            /// `ThingName`.
+            props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1450,10 +1601,29 @@ pub mod pipeline {
             DeviceShadowEnrich { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        }
+
+        prop! {
+            /// `ThingName`.
+            props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1476,10 +1646,19 @@ pub mod pipeline {
             Filter { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Filter`.
+            props, "Filter", _, set_filter, get_filter, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1508,10 +1687,24 @@ pub mod pipeline {
             Lambda { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `LambdaName`.
+            props, "LambdaName", _, set_lambda_name, get_lambda_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", _, set_batch_size, get_batch_size, Val<i64>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1540,10 +1733,24 @@ pub mod pipeline {
             Math { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        }
+
+        prop! {
+            /// `Math`.
+            props, "Math", _, set_math, get_math, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1566,10 +1773,19 @@ pub mod pipeline {
             RemoveAttributes { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<String>>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 
@@ -1592,10 +1808,19 @@ pub mod pipeline {
             SelectAttributes { props }
         }
 
-        /// `Next`.
-        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Next", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<String>>
+        }
+
+        prop! {
+            /// `Next`.
+            props, "Next", next, set_next, get_next, Val<String>
         }
     }
 }

@@ -44,10 +44,14 @@ impl SuiteDefinition {
         SuiteDefinition { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SuiteDefinitionConfiguration`.
+        core.props, "SuiteDefinitionConfiguration", _, set_suite_definition_configuration, get_suite_definition_configuration, Val<suite_definition::SuiteDefinitionConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,22 +107,29 @@ pub mod suite_definition {
             SuiteDefinitionConfiguration { props }
         }
 
-        /// `Devices`: The devices being tested in the test suite
-        pub fn devices(mut self, value: impl Into<Val<List<DeviceUnderTest>>>) -> Self {
-            self.props.set("Devices", value.into());
-            self
+        prop! {
+            /// `DevicePermissionRoleArn`: The device permission role arn of the test suite.
+            props, "DevicePermissionRoleArn", _, set_device_permission_role_arn, get_device_permission_role_arn, Val<String>
         }
 
-        /// `IntendedForQualification`: Whether the tests are intended for qualification in a suite.
-        pub fn intended_for_qualification(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IntendedForQualification", value.into());
-            self
+        prop! {
+            /// `RootGroup`: The root group of the test suite.
+            props, "RootGroup", _, set_root_group, get_root_group, Val<String>
         }
 
-        /// `SuiteDefinitionName`: The Name of the suite definition.
-        pub fn suite_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuiteDefinitionName", value.into());
-            self
+        prop! {
+            /// `Devices`: The devices being tested in the test suite
+            props, "Devices", devices, set_devices, get_devices, Val<List<DeviceUnderTest>>
+        }
+
+        prop! {
+            /// `IntendedForQualification`: Whether the tests are intended for qualification in a suite.
+            props, "IntendedForQualification", intended_for_qualification, set_intended_for_qualification, get_intended_for_qualification, Val<bool>
+        }
+
+        prop! {
+            /// `SuiteDefinitionName`: The Name of the suite definition.
+            props, "SuiteDefinitionName", suite_definition_name, set_suite_definition_name, get_suite_definition_name, Val<String>
         }
     }
 
@@ -137,16 +148,14 @@ pub mod suite_definition {
             DeviceUnderTest { props }
         }
 
-        /// `CertificateArn`.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `CertificateArn`.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
         }
 
-        /// `ThingArn`.
-        pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThingArn", value.into());
-            self
+        prop! {
+            /// `ThingArn`.
+            props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
         }
     }
 }

@@ -52,94 +52,99 @@ impl Campaign {
         Campaign { core }
     }
 
-    /// `Action`.
-    pub fn action(mut self, value: impl Into<Val<campaign::UpdateCampaignAction>>) -> Self {
-        self.core.set("Action", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", action, set_action, get_action, Val<campaign::UpdateCampaignAction>
     }
 
-    /// `Compression`.
-    pub fn compression(mut self, value: impl Into<Val<campaign::Compression>>) -> Self {
-        self.core.set("Compression", value.into());
-        self
+    prop! {
+        /// `CollectionScheme`.
+        core.props, "CollectionScheme", _, set_collection_scheme, get_collection_scheme, Val<campaign::CollectionScheme>
     }
 
-    /// `DataDestinationConfigs`.
-    pub fn data_destination_configs(mut self, value: impl Into<Val<List<campaign::DataDestinationConfig>>>) -> Self {
-        self.core.set("DataDestinationConfigs", value.into());
-        self
+    prop! {
+        /// `Compression`.
+        core.props, "Compression", compression, set_compression, get_compression, Val<campaign::Compression>
     }
 
-    /// `DataExtraDimensions`.
-    pub fn data_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DataExtraDimensions", value.into());
-        self
+    prop! {
+        /// `DataDestinationConfigs`.
+        core.props, "DataDestinationConfigs", data_destination_configs, set_data_destination_configs, get_data_destination_configs, Val<List<campaign::DataDestinationConfig>>
     }
 
-    /// `DataPartitions`.
-    pub fn data_partitions(mut self, value: impl Into<Val<List<campaign::DataPartition>>>) -> Self {
-        self.core.set("DataPartitions", value.into());
-        self
+    prop! {
+        /// `DataExtraDimensions`.
+        core.props, "DataExtraDimensions", data_extra_dimensions, set_data_extra_dimensions, get_data_extra_dimensions, Val<List<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataPartitions`.
+        core.props, "DataPartitions", data_partitions, set_data_partitions, get_data_partitions, Val<List<campaign::DataPartition>>
     }
 
-    /// `DiagnosticsMode`.
-    pub fn diagnostics_mode(mut self, value: impl Into<Val<campaign::DiagnosticsMode>>) -> Self {
-        self.core.set("DiagnosticsMode", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExpiryTime`.
-    pub fn expiry_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiryTime", value.into());
-        self
+    prop! {
+        /// `DiagnosticsMode`.
+        core.props, "DiagnosticsMode", diagnostics_mode, set_diagnostics_mode, get_diagnostics_mode, Val<campaign::DiagnosticsMode>
     }
 
-    /// `PostTriggerCollectionDuration`.
-    pub fn post_trigger_collection_duration(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("PostTriggerCollectionDuration", value.into());
-        self
+    prop! {
+        /// `ExpiryTime`.
+        core.props, "ExpiryTime", expiry_time, set_expiry_time, get_expiry_time, Val<String>
     }
 
-    /// `Priority`.
-    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SignalsToCollect`.
-    pub fn signals_to_collect(mut self, value: impl Into<Val<List<campaign::SignalInformation>>>) -> Self {
-        self.core.set("SignalsToCollect", value.into());
-        self
+    prop! {
+        /// `PostTriggerCollectionDuration`.
+        core.props, "PostTriggerCollectionDuration", post_trigger_collection_duration, set_post_trigger_collection_duration, get_post_trigger_collection_duration, Val<f64>
     }
 
-    /// `SignalsToFetch`.
-    pub fn signals_to_fetch(mut self, value: impl Into<Val<List<campaign::SignalFetchInformation>>>) -> Self {
-        self.core.set("SignalsToFetch", value.into());
-        self
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
     }
 
-    /// `SpoolingMode`.
-    pub fn spooling_mode(mut self, value: impl Into<Val<campaign::SpoolingMode>>) -> Self {
-        self.core.set("SpoolingMode", value.into());
-        self
+    prop! {
+        /// `SignalCatalogArn`.
+        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
     }
 
-    /// `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartTime", value.into());
-        self
+    prop! {
+        /// `SignalsToCollect`.
+        core.props, "SignalsToCollect", signals_to_collect, set_signals_to_collect, get_signals_to_collect, Val<List<campaign::SignalInformation>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SignalsToFetch`.
+        core.props, "SignalsToFetch", signals_to_fetch, set_signals_to_fetch, get_signals_to_fetch, Val<List<campaign::SignalFetchInformation>>
+    }
+
+    prop! {
+        /// `SpoolingMode`.
+        core.props, "SpoolingMode", spooling_mode, set_spooling_mode, get_spooling_mode, Val<campaign::SpoolingMode>
+    }
+
+    prop! {
+        /// `StartTime`.
+        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArn`.
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -214,16 +219,14 @@ pub mod campaign {
             CollectionScheme { props }
         }
 
-        /// `TimeBasedCollectionScheme`.
-        pub fn time_based_collection_scheme(mut self, value: impl Into<Val<TimeBasedCollectionScheme>>) -> Self {
-            self.props.set("TimeBasedCollectionScheme", value.into());
-            self
+        prop! {
+            /// `TimeBasedCollectionScheme`.
+            props, "TimeBasedCollectionScheme", time_based_collection_scheme, set_time_based_collection_scheme, get_time_based_collection_scheme, Val<TimeBasedCollectionScheme>
         }
 
-        /// `ConditionBasedCollectionScheme`.
-        pub fn condition_based_collection_scheme(mut self, value: impl Into<Val<ConditionBasedCollectionScheme>>) -> Self {
-            self.props.set("ConditionBasedCollectionScheme", value.into());
-            self
+        prop! {
+            /// `ConditionBasedCollectionScheme`.
+            props, "ConditionBasedCollectionScheme", condition_based_collection_scheme, set_condition_based_collection_scheme, get_condition_based_collection_scheme, Val<ConditionBasedCollectionScheme>
         }
     }
 
@@ -242,6 +245,11 @@ pub mod campaign {
             let mut props = Props::new();
             props.set("PeriodMs", period_ms.into());
             TimeBasedCollectionScheme { props }
+        }
+
+        prop! {
+            /// `PeriodMs`.
+            props, "PeriodMs", _, set_period_ms, get_period_ms, Val<f64>
         }
     }
 
@@ -262,22 +270,24 @@ pub mod campaign {
             ConditionBasedCollectionScheme { props }
         }
 
-        /// `ConditionLanguageVersion`.
-        pub fn condition_language_version(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConditionLanguageVersion", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", _, set_expression, get_expression, Val<String>
         }
 
-        /// `MinimumTriggerIntervalMs`.
-        pub fn minimum_trigger_interval_ms(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinimumTriggerIntervalMs", value.into());
-            self
+        prop! {
+            /// `ConditionLanguageVersion`.
+            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<i64>
         }
 
-        /// `TriggerMode`.
-        pub fn trigger_mode(mut self, value: impl Into<Val<TriggerMode>>) -> Self {
-            self.props.set("TriggerMode", value.into());
-            self
+        prop! {
+            /// `MinimumTriggerIntervalMs`.
+            props, "MinimumTriggerIntervalMs", minimum_trigger_interval_ms, set_minimum_trigger_interval_ms, get_minimum_trigger_interval_ms, Val<f64>
+        }
+
+        prop! {
+            /// `TriggerMode`.
+            props, "TriggerMode", trigger_mode, set_trigger_mode, get_trigger_mode, Val<TriggerMode>
         }
     }
 
@@ -324,22 +334,19 @@ pub mod campaign {
             DataDestinationConfig { props }
         }
 
-        /// `S3Config`.
-        pub fn s3_config(mut self, value: impl Into<Val<S3Config>>) -> Self {
-            self.props.set("S3Config", value.into());
-            self
+        prop! {
+            /// `S3Config`.
+            props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<S3Config>
         }
 
-        /// `TimestreamConfig`.
-        pub fn timestream_config(mut self, value: impl Into<Val<TimestreamConfig>>) -> Self {
-            self.props.set("TimestreamConfig", value.into());
-            self
+        prop! {
+            /// `TimestreamConfig`.
+            props, "TimestreamConfig", timestream_config, set_timestream_config, get_timestream_config, Val<TimestreamConfig>
         }
 
-        /// `MqttTopicConfig`.
-        pub fn mqtt_topic_config(mut self, value: impl Into<Val<MqttTopicConfig>>) -> Self {
-            self.props.set("MqttTopicConfig", value.into());
-            self
+        prop! {
+            /// `MqttTopicConfig`.
+            props, "MqttTopicConfig", mqtt_topic_config, set_mqtt_topic_config, get_mqtt_topic_config, Val<MqttTopicConfig>
         }
     }
 
@@ -360,22 +367,24 @@ pub mod campaign {
             S3Config { props }
         }
 
-        /// `DataFormat`.
-        pub fn data_format(mut self, value: impl Into<Val<DataFormat>>) -> Self {
-            self.props.set("DataFormat", value.into());
-            self
+        prop! {
+            /// `BucketArn`.
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `DataFormat`.
+            props, "DataFormat", data_format, set_data_format, get_data_format, Val<DataFormat>
         }
 
-        /// `StorageCompressionFormat`.
-        pub fn storage_compression_format(mut self, value: impl Into<Val<StorageCompressionFormat>>) -> Self {
-            self.props.set("StorageCompressionFormat", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `StorageCompressionFormat`.
+            props, "StorageCompressionFormat", storage_compression_format, set_storage_compression_format, get_storage_compression_format, Val<StorageCompressionFormat>
         }
     }
 
@@ -426,6 +435,16 @@ pub mod campaign {
             props.set("ExecutionRoleArn", execution_role_arn.into());
             TimestreamConfig { props }
         }
+
+        prop! {
+            /// `TimestreamTableArn`.
+            props, "TimestreamTableArn", _, set_timestream_table_arn, get_timestream_table_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        }
     }
 
     /// `AWS::IoTFleetWise::Campaign.MqttTopicConfig`.
@@ -448,6 +467,16 @@ pub mod campaign {
             props.set("ExecutionRoleArn", execution_role_arn.into());
             props.set("MqttTopicArn", mqtt_topic_arn.into());
             MqttTopicConfig { props }
+        }
+
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `MqttTopicArn`.
+            props, "MqttTopicArn", _, set_mqtt_topic_arn, get_mqtt_topic_arn, Val<String>
         }
     }
 
@@ -473,10 +502,19 @@ pub mod campaign {
             DataPartition { props }
         }
 
-        /// `UploadOptions`.
-        pub fn upload_options(mut self, value: impl Into<Val<DataPartitionUploadOptions>>) -> Self {
-            self.props.set("UploadOptions", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `StorageOptions`.
+            props, "StorageOptions", _, set_storage_options, get_storage_options, Val<DataPartitionStorageOptions>
+        }
+
+        prop! {
+            /// `UploadOptions`.
+            props, "UploadOptions", upload_options, set_upload_options, get_upload_options, Val<DataPartitionUploadOptions>
         }
     }
 
@@ -504,6 +542,21 @@ pub mod campaign {
             props.set("StorageLocation", storage_location.into());
             DataPartitionStorageOptions { props }
         }
+
+        prop! {
+            /// `MaximumSize`.
+            props, "MaximumSize", _, set_maximum_size, get_maximum_size, Val<StorageMaximumSize>
+        }
+
+        prop! {
+            /// `MinimumTimeToLive`.
+            props, "MinimumTimeToLive", _, set_minimum_time_to_live, get_minimum_time_to_live, Val<StorageMinimumTimeToLive>
+        }
+
+        prop! {
+            /// `StorageLocation`.
+            props, "StorageLocation", _, set_storage_location, get_storage_location, Val<String>
+        }
     }
 
     /// `AWS::IoTFleetWise::Campaign.StorageMaximumSize`.
@@ -523,6 +576,16 @@ pub mod campaign {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             StorageMaximumSize { props }
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<StorageMaximumSizeUnit>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -563,6 +626,16 @@ pub mod campaign {
             props.set("Value", value.into());
             StorageMinimumTimeToLive { props }
         }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<StorageMinimumTimeToLiveUnit>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -598,10 +671,14 @@ pub mod campaign {
             DataPartitionUploadOptions { props }
         }
 
-        /// `ConditionLanguageVersion`.
-        pub fn condition_language_version(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConditionLanguageVersion", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `ConditionLanguageVersion`.
+            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<i64>
         }
     }
 
@@ -635,22 +712,24 @@ pub mod campaign {
             SignalInformation { props }
         }
 
-        /// `DataPartitionId`.
-        pub fn data_partition_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataPartitionId", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `MaxSampleCount`.
-        pub fn max_sample_count(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxSampleCount", value.into());
-            self
+        prop! {
+            /// `DataPartitionId`.
+            props, "DataPartitionId", data_partition_id, set_data_partition_id, get_data_partition_id, Val<String>
         }
 
-        /// `MinimumSamplingIntervalMs`.
-        pub fn minimum_sampling_interval_ms(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinimumSamplingIntervalMs", value.into());
-            self
+        prop! {
+            /// `MaxSampleCount`.
+            props, "MaxSampleCount", max_sample_count, set_max_sample_count, get_max_sample_count, Val<f64>
+        }
+
+        prop! {
+            /// `MinimumSamplingIntervalMs`.
+            props, "MinimumSamplingIntervalMs", minimum_sampling_interval_ms, set_minimum_sampling_interval_ms, get_minimum_sampling_interval_ms, Val<f64>
         }
     }
 
@@ -679,10 +758,24 @@ pub mod campaign {
             SignalFetchInformation { props }
         }
 
-        /// `ConditionLanguageVersion`.
-        pub fn condition_language_version(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ConditionLanguageVersion", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        }
+
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        }
+
+        prop! {
+            /// `SignalFetchConfig`.
+            props, "SignalFetchConfig", _, set_signal_fetch_config, get_signal_fetch_config, Val<SignalFetchConfig>
+        }
+
+        prop! {
+            /// `ConditionLanguageVersion`.
+            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<f64>
         }
     }
 
@@ -703,16 +796,14 @@ pub mod campaign {
             SignalFetchConfig { props }
         }
 
-        /// `TimeBased`.
-        pub fn time_based(mut self, value: impl Into<Val<TimeBasedSignalFetchConfig>>) -> Self {
-            self.props.set("TimeBased", value.into());
-            self
+        prop! {
+            /// `TimeBased`.
+            props, "TimeBased", time_based, set_time_based, get_time_based, Val<TimeBasedSignalFetchConfig>
         }
 
-        /// `ConditionBased`.
-        pub fn condition_based(mut self, value: impl Into<Val<ConditionBasedSignalFetchConfig>>) -> Self {
-            self.props.set("ConditionBased", value.into());
-            self
+        prop! {
+            /// `ConditionBased`.
+            props, "ConditionBased", condition_based, set_condition_based, get_condition_based, Val<ConditionBasedSignalFetchConfig>
         }
     }
 
@@ -731,6 +822,11 @@ pub mod campaign {
             let mut props = Props::new();
             props.set("ExecutionFrequencyMs", execution_frequency_ms.into());
             TimeBasedSignalFetchConfig { props }
+        }
+
+        prop! {
+            /// `ExecutionFrequencyMs`.
+            props, "ExecutionFrequencyMs", _, set_execution_frequency_ms, get_execution_frequency_ms, Val<f64>
         }
     }
 
@@ -754,6 +850,16 @@ pub mod campaign {
             props.set("ConditionExpression", condition_expression.into());
             props.set("TriggerMode", trigger_mode.into());
             ConditionBasedSignalFetchConfig { props }
+        }
+
+        prop! {
+            /// `ConditionExpression`.
+            props, "ConditionExpression", _, set_condition_expression, get_condition_expression, Val<String>
+        }
+
+        prop! {
+            /// `TriggerMode`.
+            props, "TriggerMode", _, set_trigger_mode, get_trigger_mode, Val<TriggerMode>
         }
     }
 
@@ -794,40 +900,44 @@ impl DecoderManifest {
         DecoderManifest { core }
     }
 
-    /// `DefaultForUnmappedSignals`.
-    pub fn default_for_unmapped_signals(mut self, value: impl Into<Val<decoder_manifest::DefaultForUnmappedSignalsType>>) -> Self {
-        self.core.set("DefaultForUnmappedSignals", value.into());
-        self
+    prop! {
+        /// `DefaultForUnmappedSignals`.
+        core.props, "DefaultForUnmappedSignals", default_for_unmapped_signals, set_default_for_unmapped_signals, get_default_for_unmapped_signals, Val<decoder_manifest::DefaultForUnmappedSignalsType>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `NetworkInterfaces`.
-    pub fn network_interfaces(mut self, value: impl Into<Val<List<decoder_manifest::NetworkInterfaces>>>) -> Self {
-        self.core.set("NetworkInterfaces", value.into());
-        self
+    prop! {
+        /// `ModelManifestArn`.
+        core.props, "ModelManifestArn", _, set_model_manifest_arn, get_model_manifest_arn, Val<String>
     }
 
-    /// `SignalDecoders`.
-    pub fn signal_decoders(mut self, value: impl Into<Val<List<decoder_manifest::SignalDecoders>>>) -> Self {
-        self.core.set("SignalDecoders", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<decoder_manifest::ManifestStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaces`.
+        core.props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<decoder_manifest::NetworkInterfaces>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SignalDecoders`.
+        core.props, "SignalDecoders", signal_decoders, set_signal_decoders, get_signal_decoders, Val<List<decoder_manifest::SignalDecoders>>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<decoder_manifest::ManifestStatus>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -887,34 +997,29 @@ pub mod decoder_manifest {
             NetworkInterfaces { props }
         }
 
-        /// `CanInterface`.
-        pub fn can_interface(mut self, value: impl Into<Val<CanInterface>>) -> Self {
-            self.props.set("CanInterface", value.into());
-            self
+        prop! {
+            /// `CanInterface`.
+            props, "CanInterface", can_interface, set_can_interface, get_can_interface, Val<CanInterface>
         }
 
-        /// `InterfaceId`.
-        pub fn interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterfaceId", value.into());
-            self
+        prop! {
+            /// `InterfaceId`.
+            props, "InterfaceId", interface_id, set_interface_id, get_interface_id, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<NetworkInterfacesType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<NetworkInterfacesType>
         }
 
-        /// `ObdInterface`.
-        pub fn obd_interface(mut self, value: impl Into<Val<ObdInterface>>) -> Self {
-            self.props.set("ObdInterface", value.into());
-            self
+        prop! {
+            /// `ObdInterface`.
+            props, "ObdInterface", obd_interface, set_obd_interface, get_obd_interface, Val<ObdInterface>
         }
 
-        /// `CustomDecodingInterface`.
-        pub fn custom_decoding_interface(mut self, value: impl Into<Val<CustomDecodingInterface>>) -> Self {
-            self.props.set("CustomDecodingInterface", value.into());
-            self
+        prop! {
+            /// `CustomDecodingInterface`.
+            props, "CustomDecodingInterface", custom_decoding_interface, set_custom_decoding_interface, get_custom_decoding_interface, Val<CustomDecodingInterface>
         }
     }
 
@@ -935,16 +1040,19 @@ pub mod decoder_manifest {
             CanInterface { props }
         }
 
-        /// `ProtocolName`.
-        pub fn protocol_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProtocolName", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ProtocolVersion`.
-        pub fn protocol_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProtocolVersion", value.into());
-            self
+        prop! {
+            /// `ProtocolName`.
+            props, "ProtocolName", protocol_name, set_protocol_name, get_protocol_name, Val<String>
+        }
+
+        prop! {
+            /// `ProtocolVersion`.
+            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<String>
         }
     }
 
@@ -977,34 +1085,39 @@ pub mod decoder_manifest {
             ObdInterface { props }
         }
 
-        /// `DtcRequestIntervalSeconds`.
-        pub fn dtc_request_interval_seconds(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("DtcRequestIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `HasTransmissionEcu`.
-        pub fn has_transmission_ecu(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("HasTransmissionEcu", value.into());
-            self
+        prop! {
+            /// `RequestMessageId`.
+            props, "RequestMessageId", _, set_request_message_id, get_request_message_id, Val<Json>
         }
 
-        /// `ObdStandard`.
-        pub fn obd_standard(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObdStandard", value.into());
-            self
+        prop! {
+            /// `DtcRequestIntervalSeconds`.
+            props, "DtcRequestIntervalSeconds", dtc_request_interval_seconds, set_dtc_request_interval_seconds, get_dtc_request_interval_seconds, Val<Json>
         }
 
-        /// `PidRequestIntervalSeconds`.
-        pub fn pid_request_interval_seconds(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PidRequestIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `HasTransmissionEcu`.
+            props, "HasTransmissionEcu", has_transmission_ecu, set_has_transmission_ecu, get_has_transmission_ecu, Val<Json>
         }
 
-        /// `UseExtendedIds`.
-        pub fn use_extended_ids(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("UseExtendedIds", value.into());
-            self
+        prop! {
+            /// `ObdStandard`.
+            props, "ObdStandard", obd_standard, set_obd_standard, get_obd_standard, Val<String>
+        }
+
+        prop! {
+            /// `PidRequestIntervalSeconds`.
+            props, "PidRequestIntervalSeconds", pid_request_interval_seconds, set_pid_request_interval_seconds, get_pid_request_interval_seconds, Val<Json>
+        }
+
+        prop! {
+            /// `UseExtendedIds`.
+            props, "UseExtendedIds", use_extended_ids, set_use_extended_ids, get_use_extended_ids, Val<Json>
         }
     }
 
@@ -1023,6 +1136,11 @@ pub mod decoder_manifest {
             let mut props = Props::new();
             props.set("Name", name.into());
             CustomDecodingInterface { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1043,40 +1161,34 @@ pub mod decoder_manifest {
             SignalDecoders { props }
         }
 
-        /// `CanSignal`.
-        pub fn can_signal(mut self, value: impl Into<Val<CanSignal>>) -> Self {
-            self.props.set("CanSignal", value.into());
-            self
+        prop! {
+            /// `CanSignal`.
+            props, "CanSignal", can_signal, set_can_signal, get_can_signal, Val<CanSignal>
         }
 
-        /// `FullyQualifiedName`.
-        pub fn fully_qualified_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FullyQualifiedName", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", fully_qualified_name, set_fully_qualified_name, get_fully_qualified_name, Val<String>
         }
 
-        /// `InterfaceId`.
-        pub fn interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterfaceId", value.into());
-            self
+        prop! {
+            /// `InterfaceId`.
+            props, "InterfaceId", interface_id, set_interface_id, get_interface_id, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<SignalDecodersType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<SignalDecodersType>
         }
 
-        /// `ObdSignal`.
-        pub fn obd_signal(mut self, value: impl Into<Val<ObdSignal>>) -> Self {
-            self.props.set("ObdSignal", value.into());
-            self
+        prop! {
+            /// `ObdSignal`.
+            props, "ObdSignal", obd_signal, set_obd_signal, get_obd_signal, Val<ObdSignal>
         }
 
-        /// `CustomDecodingSignal`.
-        pub fn custom_decoding_signal(mut self, value: impl Into<Val<CustomDecodingSignal>>) -> Self {
-            self.props.set("CustomDecodingSignal", value.into());
-            self
+        prop! {
+            /// `CustomDecodingSignal`.
+            props, "CustomDecodingSignal", custom_decoding_signal, set_custom_decoding_signal, get_custom_decoding_signal, Val<CustomDecodingSignal>
         }
     }
 
@@ -1117,16 +1229,49 @@ pub mod decoder_manifest {
             CanSignal { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Factor`.
+            props, "Factor", _, set_factor, get_factor, Val<Json>
         }
 
-        /// `SignalValueType`.
-        pub fn signal_value_type(mut self, value: impl Into<Val<SignalValueType>>) -> Self {
-            self.props.set("SignalValueType", value.into());
-            self
+        prop! {
+            /// `IsBigEndian`.
+            props, "IsBigEndian", _, set_is_big_endian, get_is_big_endian, Val<Json>
+        }
+
+        prop! {
+            /// `IsSigned`.
+            props, "IsSigned", _, set_is_signed, get_is_signed, Val<Json>
+        }
+
+        prop! {
+            /// `Length`.
+            props, "Length", _, set_length, get_length, Val<Json>
+        }
+
+        prop! {
+            /// `MessageId`.
+            props, "MessageId", _, set_message_id, get_message_id, Val<Json>
+        }
+
+        prop! {
+            /// `Offset`.
+            props, "Offset", _, set_offset, get_offset, Val<Json>
+        }
+
+        prop! {
+            /// `StartBit`.
+            props, "StartBit", _, set_start_bit, get_start_bit, Val<Json>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SignalValueType`.
+            props, "SignalValueType", signal_value_type, set_signal_value_type, get_signal_value_type, Val<SignalValueType>
         }
     }
 
@@ -1190,28 +1335,59 @@ pub mod decoder_manifest {
             ObdSignal { props }
         }
 
-        /// `BitMaskLength`.
-        pub fn bit_mask_length(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("BitMaskLength", value.into());
-            self
+        prop! {
+            /// `ByteLength`.
+            props, "ByteLength", _, set_byte_length, get_byte_length, Val<Json>
         }
 
-        /// `BitRightShift`.
-        pub fn bit_right_shift(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("BitRightShift", value.into());
-            self
+        prop! {
+            /// `Offset`.
+            props, "Offset", _, set_offset, get_offset, Val<Json>
         }
 
-        /// `IsSigned`.
-        pub fn is_signed(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("IsSigned", value.into());
-            self
+        prop! {
+            /// `Pid`.
+            props, "Pid", _, set_pid, get_pid, Val<Json>
         }
 
-        /// `SignalValueType`.
-        pub fn signal_value_type(mut self, value: impl Into<Val<SignalValueType>>) -> Self {
-            self.props.set("SignalValueType", value.into());
-            self
+        prop! {
+            /// `PidResponseLength`.
+            props, "PidResponseLength", _, set_pid_response_length, get_pid_response_length, Val<Json>
+        }
+
+        prop! {
+            /// `Scaling`.
+            props, "Scaling", _, set_scaling, get_scaling, Val<Json>
+        }
+
+        prop! {
+            /// `ServiceMode`.
+            props, "ServiceMode", _, set_service_mode, get_service_mode, Val<Json>
+        }
+
+        prop! {
+            /// `StartByte`.
+            props, "StartByte", _, set_start_byte, get_start_byte, Val<Json>
+        }
+
+        prop! {
+            /// `BitMaskLength`.
+            props, "BitMaskLength", bit_mask_length, set_bit_mask_length, get_bit_mask_length, Val<Json>
+        }
+
+        prop! {
+            /// `BitRightShift`.
+            props, "BitRightShift", bit_right_shift, set_bit_right_shift, get_bit_right_shift, Val<Json>
+        }
+
+        prop! {
+            /// `IsSigned`.
+            props, "IsSigned", is_signed, set_is_signed, get_is_signed, Val<Json>
+        }
+
+        prop! {
+            /// `SignalValueType`.
+            props, "SignalValueType", signal_value_type, set_signal_value_type, get_signal_value_type, Val<SignalValueType>
         }
     }
 
@@ -1230,6 +1406,11 @@ pub mod decoder_manifest {
             let mut props = Props::new();
             props.set("Id", id.into());
             CustomDecodingSignal { props }
+        }
+
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
         }
     }
 
@@ -1269,16 +1450,24 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Id`.
+        core.props, "Id", _, set_id, get_id, Val<String>
+    }
+
+    prop! {
+        /// `SignalCatalogArn`.
+        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1328,28 +1517,34 @@ impl ModelManifest {
         ModelManifest { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Nodes`.
-    pub fn nodes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Nodes", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<model_manifest::ManifestStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Nodes`.
+        core.props, "Nodes", nodes, set_nodes, get_nodes, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SignalCatalogArn`.
+        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<model_manifest::ManifestStatus>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1412,34 +1607,29 @@ impl SignalCatalog {
         SignalCatalog { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NodeCounts`.
-    pub fn node_counts(mut self, value: impl Into<Val<signal_catalog::NodeCounts>>) -> Self {
-        self.core.set("NodeCounts", value.into());
-        self
+    prop! {
+        /// `NodeCounts`.
+        core.props, "NodeCounts", node_counts, set_node_counts, get_node_counts, Val<signal_catalog::NodeCounts>
     }
 
-    /// `Nodes`.
-    pub fn nodes(mut self, value: impl Into<Val<List<signal_catalog::Node>>>) -> Self {
-        self.core.set("Nodes", value.into());
-        self
+    prop! {
+        /// `Nodes`.
+        core.props, "Nodes", nodes, set_nodes, get_nodes, Val<List<signal_catalog::Node>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1517,34 +1707,29 @@ pub mod signal_catalog {
             NodeCounts { props }
         }
 
-        /// `TotalActuators`.
-        pub fn total_actuators(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TotalActuators", value.into());
-            self
+        prop! {
+            /// `TotalActuators`.
+            props, "TotalActuators", total_actuators, set_total_actuators, get_total_actuators, Val<f64>
         }
 
-        /// `TotalAttributes`.
-        pub fn total_attributes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TotalAttributes", value.into());
-            self
+        prop! {
+            /// `TotalAttributes`.
+            props, "TotalAttributes", total_attributes, set_total_attributes, get_total_attributes, Val<f64>
         }
 
-        /// `TotalBranches`.
-        pub fn total_branches(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TotalBranches", value.into());
-            self
+        prop! {
+            /// `TotalBranches`.
+            props, "TotalBranches", total_branches, set_total_branches, get_total_branches, Val<f64>
         }
 
-        /// `TotalNodes`.
-        pub fn total_nodes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TotalNodes", value.into());
-            self
+        prop! {
+            /// `TotalNodes`.
+            props, "TotalNodes", total_nodes, set_total_nodes, get_total_nodes, Val<f64>
         }
 
-        /// `TotalSensors`.
-        pub fn total_sensors(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TotalSensors", value.into());
-            self
+        prop! {
+            /// `TotalSensors`.
+            props, "TotalSensors", total_sensors, set_total_sensors, get_total_sensors, Val<f64>
         }
     }
 
@@ -1563,28 +1748,24 @@ pub mod signal_catalog {
             Node { props }
         }
 
-        /// `Branch`.
-        pub fn branch(mut self, value: impl Into<Val<Branch>>) -> Self {
-            self.props.set("Branch", value.into());
-            self
+        prop! {
+            /// `Branch`.
+            props, "Branch", branch, set_branch, get_branch, Val<Branch>
         }
 
-        /// `Sensor`.
-        pub fn sensor(mut self, value: impl Into<Val<Sensor>>) -> Self {
-            self.props.set("Sensor", value.into());
-            self
+        prop! {
+            /// `Sensor`.
+            props, "Sensor", sensor, set_sensor, get_sensor, Val<Sensor>
         }
 
-        /// `Actuator`.
-        pub fn actuator(mut self, value: impl Into<Val<Actuator>>) -> Self {
-            self.props.set("Actuator", value.into());
-            self
+        prop! {
+            /// `Actuator`.
+            props, "Actuator", actuator, set_actuator, get_actuator, Val<Actuator>
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<Attribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<Attribute>
         }
     }
 
@@ -1605,10 +1786,14 @@ pub mod signal_catalog {
             Branch { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1634,34 +1819,39 @@ pub mod signal_catalog {
             Sensor { props }
         }
 
-        /// `AllowedValues`.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `DataType`.
+            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
+        }
+
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1775,40 +1965,44 @@ pub mod signal_catalog {
             Actuator { props }
         }
 
-        /// `AllowedValues`.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `DataType`.
+            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
         }
 
-        /// `AssignedValue`.
-        pub fn assigned_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssignedValue", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `AssignedValue`.
+            props, "AssignedValue", assigned_value, set_assigned_value, get_assigned_value, Val<String>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
+        }
+
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -1834,46 +2028,49 @@ pub mod signal_catalog {
             Attribute { props }
         }
 
-        /// `AllowedValues`.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `DataType`.
+            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
         }
 
-        /// `AssignedValue`.
-        pub fn assigned_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssignedValue", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedName`.
+            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `AllowedValues`.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `AssignedValue`.
+            props, "AssignedValue", assigned_value, set_assigned_value, get_assigned_value, Val<String>
         }
 
-        /// `Max`.
-        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Max", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `Min`.
-        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Min", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Unit`.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Max`.
+            props, "Max", max, set_max, get_max, Val<f64>
+        }
+
+        prop! {
+            /// `Min`.
+            props, "Min", min, set_min, get_min, Val<f64>
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 }
@@ -1906,28 +2103,39 @@ impl StateTemplate {
         StateTemplate { core }
     }
 
-    /// `DataExtraDimensions`.
-    pub fn data_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DataExtraDimensions", value.into());
-        self
+    prop! {
+        /// `DataExtraDimensions`.
+        core.props, "DataExtraDimensions", data_extra_dimensions, set_data_extra_dimensions, get_data_extra_dimensions, Val<List<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MetadataExtraDimensions`.
-    pub fn metadata_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("MetadataExtraDimensions", value.into());
-        self
+    prop! {
+        /// `MetadataExtraDimensions`.
+        core.props, "MetadataExtraDimensions", metadata_extra_dimensions, set_metadata_extra_dimensions, get_metadata_extra_dimensions, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SignalCatalogArn`.
+        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    }
+
+    prop! {
+        /// `StateTemplateProperties`.
+        core.props, "StateTemplateProperties", _, set_state_template_properties, get_state_template_properties, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1989,28 +2197,39 @@ impl Vehicle {
         Vehicle { core }
     }
 
-    /// `AssociationBehavior`.
-    pub fn association_behavior(mut self, value: impl Into<Val<vehicle::VehicleAssociationBehavior>>) -> Self {
-        self.core.set("AssociationBehavior", value.into());
-        self
+    prop! {
+        /// `AssociationBehavior`.
+        core.props, "AssociationBehavior", association_behavior, set_association_behavior, get_association_behavior, Val<vehicle::VehicleAssociationBehavior>
     }
 
-    /// `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Attributes", value.into());
-        self
+    prop! {
+        /// `Attributes`.
+        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
     }
 
-    /// `StateTemplates`.
-    pub fn state_templates(mut self, value: impl Into<Val<List<vehicle::StateTemplateAssociation>>>) -> Self {
-        self.core.set("StateTemplates", value.into());
-        self
+    prop! {
+        /// `DecoderManifestArn`.
+        core.props, "DecoderManifestArn", _, set_decoder_manifest_arn, get_decoder_manifest_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelManifestArn`.
+        core.props, "ModelManifestArn", _, set_model_manifest_arn, get_model_manifest_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `StateTemplates`.
+        core.props, "StateTemplates", state_templates, set_state_templates, get_state_templates, Val<List<vehicle::StateTemplateAssociation>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2077,6 +2296,16 @@ pub mod vehicle {
             props.set("StateTemplateUpdateStrategy", state_template_update_strategy.into());
             StateTemplateAssociation { props }
         }
+
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `StateTemplateUpdateStrategy`.
+            props, "StateTemplateUpdateStrategy", _, set_state_template_update_strategy, get_state_template_update_strategy, Val<StateTemplateUpdateStrategy>
+        }
     }
 
     /// `AWS::IoTFleetWise::Vehicle.StateTemplateUpdateStrategy`.
@@ -2096,16 +2325,14 @@ pub mod vehicle {
             StateTemplateUpdateStrategy { props }
         }
 
-        /// `Periodic`.
-        pub fn periodic(mut self, value: impl Into<Val<PeriodicStateTemplateUpdateStrategy>>) -> Self {
-            self.props.set("Periodic", value.into());
-            self
+        prop! {
+            /// `Periodic`.
+            props, "Periodic", periodic, set_periodic, get_periodic, Val<PeriodicStateTemplateUpdateStrategy>
         }
 
-        /// `OnChange`.
-        pub fn on_change(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("OnChange", value.into());
-            self
+        prop! {
+            /// `OnChange`.
+            props, "OnChange", on_change, set_on_change, get_on_change, Val<Json>
         }
     }
 
@@ -2124,6 +2351,11 @@ pub mod vehicle {
             let mut props = Props::new();
             props.set("StateTemplateUpdateRate", state_template_update_rate.into());
             PeriodicStateTemplateUpdateStrategy { props }
+        }
+
+        prop! {
+            /// `StateTemplateUpdateRate`.
+            props, "StateTemplateUpdateRate", _, set_state_template_update_rate, get_state_template_update_rate, Val<TimePeriod>
         }
     }
 
@@ -2144,6 +2376,16 @@ pub mod vehicle {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             TimePeriod { props }
+        }
+
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<TimeUnit>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
         }
     }
 

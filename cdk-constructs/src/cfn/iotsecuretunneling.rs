@@ -40,28 +40,24 @@ impl Tunnel {
         Tunnel { core }
     }
 
-    /// `Description`: A short text description of the tunnel.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A short text description of the tunnel.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DestinationConfig`: The destination configuration for the tunnel.
-    pub fn destination_config(mut self, value: impl Into<Val<tunnel::DestinationConfig>>) -> Self {
-        self.core.set("DestinationConfig", value.into());
-        self
+    prop! {
+        /// `DestinationConfig`: The destination configuration for the tunnel.
+        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<tunnel::DestinationConfig>
     }
 
-    /// `Tags`: A collection of tag metadata.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tag metadata.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeoutConfig`: Timeout configuration for the tunnel.
-    pub fn timeout_config(mut self, value: impl Into<Val<tunnel::TimeoutConfig>>) -> Self {
-        self.core.set("TimeoutConfig", value.into());
-        self
+    prop! {
+        /// `TimeoutConfig`: Timeout configuration for the tunnel.
+        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<tunnel::TimeoutConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -111,10 +107,14 @@ pub mod tunnel {
             DestinationConfig { props }
         }
 
-        /// `ThingName`: The name of the IoT thing to which you want to connect.
-        pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThingName", value.into());
-            self
+        prop! {
+            /// `Services`: A list of service names that identify the target application.
+            props, "Services", _, set_services, get_services, Val<List<String>>
+        }
+
+        prop! {
+            /// `ThingName`: The name of the IoT thing to which you want to connect.
+            props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
         }
     }
 
@@ -133,11 +133,10 @@ pub mod tunnel {
             TimeoutConfig { props }
         }
 
-        /// `MaxLifetimeTimeoutMinutes`: The maximum amount of time (in minutes) a tunnel can remain
-        /// open.
-        pub fn max_lifetime_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLifetimeTimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `MaxLifetimeTimeoutMinutes`: The maximum amount of time (in minutes) a tunnel can remain
+            /// open.
+            props, "MaxLifetimeTimeoutMinutes", max_lifetime_timeout_minutes, set_max_lifetime_timeout_minutes, get_max_lifetime_timeout_minutes, Val<i64>
         }
     }
 }

@@ -52,6 +52,24 @@ impl AccessPolicy {
         AccessPolicy { core }
     }
 
+    prop! {
+        /// `AccessPolicyIdentity`: The identity for this access policy. Choose either a user or a
+        /// group but not both.
+        core.props, "AccessPolicyIdentity", _, set_access_policy_identity, get_access_policy_identity, Val<access_policy::AccessPolicyIdentity>
+    }
+
+    prop! {
+        /// `AccessPolicyPermission`: The permission level for this access policy. Valid values are
+        /// ADMINISTRATOR or VIEWER.
+        core.props, "AccessPolicyPermission", _, set_access_policy_permission, get_access_policy_permission, Val<access_policy::AccessPolicyPermission>
+    }
+
+    prop! {
+        /// `AccessPolicyResource`: The AWS IoT SiteWise Monitor resource for this access policy.
+        /// Choose either portal or project but not both.
+        core.props, "AccessPolicyResource", _, set_access_policy_resource, get_access_policy_resource, Val<access_policy::AccessPolicyResource>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -91,22 +109,19 @@ pub mod access_policy {
             AccessPolicyIdentity { props }
         }
 
-        /// `IamRole`: Contains information for an IAM role identity in an access policy.
-        pub fn iam_role(mut self, value: impl Into<Val<IamRole>>) -> Self {
-            self.props.set("IamRole", value.into());
-            self
+        prop! {
+            /// `IamRole`: Contains information for an IAM role identity in an access policy.
+            props, "IamRole", iam_role, set_iam_role, get_iam_role, Val<IamRole>
         }
 
-        /// `IamUser`: Contains information for an IAM user identity in an access policy.
-        pub fn iam_user(mut self, value: impl Into<Val<IamUser>>) -> Self {
-            self.props.set("IamUser", value.into());
-            self
+        prop! {
+            /// `IamUser`: Contains information for an IAM user identity in an access policy.
+            props, "IamUser", iam_user, set_iam_user, get_iam_user, Val<IamUser>
         }
 
-        /// `User`: Contains information for a user identity in an access policy.
-        pub fn user(mut self, value: impl Into<Val<User>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `User`: Contains information for a user identity in an access policy.
+            props, "User", user, set_user, get_user, Val<User>
         }
     }
 
@@ -126,10 +141,9 @@ pub mod access_policy {
             IamRole { props }
         }
 
-        /// `arn`: The ARN of the IAM role.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("arn", value.into());
-            self
+        prop! {
+            /// `arn`: The ARN of the IAM role.
+            props, "arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -149,10 +163,9 @@ pub mod access_policy {
             IamUser { props }
         }
 
-        /// `arn`: The ARN of the IAM user.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("arn", value.into());
-            self
+        prop! {
+            /// `arn`: The ARN of the IAM user.
+            props, "arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -172,10 +185,9 @@ pub mod access_policy {
             User { props }
         }
 
-        /// `id`: The AWS SSO ID of the user.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("id", value.into());
-            self
+        prop! {
+            /// `id`: The AWS SSO ID of the user.
+            props, "id", id, set_id, get_id, Val<String>
         }
     }
 
@@ -208,16 +220,14 @@ pub mod access_policy {
             AccessPolicyResource { props }
         }
 
-        /// `Portal`: A portal resource.
-        pub fn portal(mut self, value: impl Into<Val<Portal>>) -> Self {
-            self.props.set("Portal", value.into());
-            self
+        prop! {
+            /// `Portal`: A portal resource.
+            props, "Portal", portal, set_portal, get_portal, Val<Portal>
         }
 
-        /// `Project`: A project resource.
-        pub fn project(mut self, value: impl Into<Val<Project>>) -> Self {
-            self.props.set("Project", value.into());
-            self
+        prop! {
+            /// `Project`: A project resource.
+            props, "Project", project, set_project, get_project, Val<Project>
         }
     }
 
@@ -236,10 +246,9 @@ pub mod access_policy {
             Portal { props }
         }
 
-        /// `id`: The ID of the portal.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("id", value.into());
-            self
+        prop! {
+            /// `id`: The ID of the portal.
+            props, "id", id, set_id, get_id, Val<String>
         }
     }
 
@@ -258,10 +267,9 @@ pub mod access_policy {
             Project { props }
         }
 
-        /// `id`: The ID of the project.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("id", value.into());
-            self
+        prop! {
+            /// `id`: The ID of the project.
+            props, "id", id, set_id, get_id, Val<String>
         }
     }
 }
@@ -290,23 +298,30 @@ impl Application {
         Application { core }
     }
 
-    /// `Description`: A description of the application.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the application.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance used to create the
-    /// application.
-    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdcInstanceArn", value.into());
-        self
+    prop! {
+        /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance used to create the
+        /// application.
+        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkspaceName`: The name of the workspace that the application belongs to.
+        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -381,34 +396,39 @@ impl Asset {
         Asset { core }
     }
 
-    /// `AssetDescription`: A description for the asset
-    pub fn asset_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssetDescription", value.into());
-        self
+    prop! {
+        /// `AssetDescription`: A description for the asset
+        core.props, "AssetDescription", asset_description, set_asset_description, get_asset_description, Val<String>
     }
 
-    /// `AssetExternalId`: The External ID of the asset
-    pub fn asset_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssetExternalId", value.into());
-        self
+    prop! {
+        /// `AssetExternalId`: The External ID of the asset
+        core.props, "AssetExternalId", asset_external_id, set_asset_external_id, get_asset_external_id, Val<String>
     }
 
-    /// `AssetHierarchies`.
-    pub fn asset_hierarchies(mut self, value: impl Into<Val<List<asset::AssetHierarchy>>>) -> Self {
-        self.core.set("AssetHierarchies", value.into());
-        self
+    prop! {
+        /// `AssetHierarchies`.
+        core.props, "AssetHierarchies", asset_hierarchies, set_asset_hierarchies, get_asset_hierarchies, Val<List<asset::AssetHierarchy>>
     }
 
-    /// `AssetProperties`.
-    pub fn asset_properties(mut self, value: impl Into<Val<List<asset::AssetProperty>>>) -> Self {
-        self.core.set("AssetProperties", value.into());
-        self
+    prop! {
+        /// `AssetModelId`: The ID of the asset model from which to create the asset.
+        core.props, "AssetModelId", _, set_asset_model_id, get_asset_model_id, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AssetName`: A unique, friendly name for the asset.
+        core.props, "AssetName", _, set_asset_name, get_asset_name, Val<String>
+    }
+
+    prop! {
+        /// `AssetProperties`.
+        core.props, "AssetProperties", asset_properties, set_asset_properties, get_asset_properties, Val<List<asset::AssetProperty>>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -452,22 +472,24 @@ pub mod asset {
             AssetHierarchy { props }
         }
 
-        /// `ExternalId`: String-friendly customer provided external ID
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ChildAssetId`: The ID of the child asset to be associated.
+            props, "ChildAssetId", _, set_child_asset_id, get_child_asset_id, Val<String>
         }
 
-        /// `Id`: Customer provided actual UUID for property
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `ExternalId`: String-friendly customer provided external ID
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `LogicalId`: The LogicalID of a hierarchy in the parent asset's model.
-        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalId", value.into());
-            self
+        prop! {
+            /// `Id`: Customer provided actual UUID for property
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `LogicalId`: The LogicalID of a hierarchy in the parent asset's model.
+            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
         }
     }
 
@@ -487,43 +509,37 @@ pub mod asset {
             AssetProperty { props }
         }
 
-        /// `Alias`: The property alias that identifies the property.
-        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alias", value.into());
-            self
+        prop! {
+            /// `Alias`: The property alias that identifies the property.
+            props, "Alias", alias, set_alias, get_alias, Val<String>
         }
 
-        /// `ExternalId`: String-friendly customer provided external ID
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`: String-friendly customer provided external ID
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `Id`: Customer provided actual UUID for property
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: Customer provided actual UUID for property
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `LogicalId`: Customer provided ID for property.
-        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalId", value.into());
-            self
+        prop! {
+            /// `LogicalId`: Customer provided ID for property.
+            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
         }
 
-        /// `NotificationState`: The MQTT notification state (ENABLED or DISABLED) for this asset
-        /// property.
-        pub fn notification_state(mut self, value: impl Into<Val<AssetPropertyNotificationState>>) -> Self {
-            self.props.set("NotificationState", value.into());
-            self
+        prop! {
+            /// `NotificationState`: The MQTT notification state (ENABLED or DISABLED) for this asset
+            /// property.
+            props, "NotificationState", notification_state, set_notification_state, get_notification_state, Val<AssetPropertyNotificationState>
         }
 
-        /// `Unit`: The unit of measure (such as Newtons or RPM) of the asset property. If you don't
-        /// specify a value for this parameter, the service uses the value of the assetModelProperty in
-        /// the asset model.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: The unit of measure (such as Newtons or RPM) of the asset property. If you don't
+            /// specify a value for this parameter, the service uses the value of the assetModelProperty
+            /// in the asset model.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -561,57 +577,55 @@ impl AssetModel {
         AssetModel { core }
     }
 
-    /// `AssetModelCompositeModels`: The composite asset models that are part of this asset model.
-    /// Composite asset models are asset models that contain specific properties.
-    pub fn asset_model_composite_models(mut self, value: impl Into<Val<List<asset_model::AssetModelCompositeModel>>>) -> Self {
-        self.core.set("AssetModelCompositeModels", value.into());
-        self
+    prop! {
+        /// `AssetModelCompositeModels`: The composite asset models that are part of this asset
+        /// model. Composite asset models are asset models that contain specific properties.
+        core.props, "AssetModelCompositeModels", asset_model_composite_models, set_asset_model_composite_models, get_asset_model_composite_models, Val<List<asset_model::AssetModelCompositeModel>>
     }
 
-    /// `AssetModelDescription`: A description for the asset model.
-    pub fn asset_model_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssetModelDescription", value.into());
-        self
+    prop! {
+        /// `AssetModelDescription`: A description for the asset model.
+        core.props, "AssetModelDescription", asset_model_description, set_asset_model_description, get_asset_model_description, Val<String>
     }
 
-    /// `AssetModelExternalId`: The external ID of the asset model.
-    pub fn asset_model_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssetModelExternalId", value.into());
-        self
+    prop! {
+        /// `AssetModelExternalId`: The external ID of the asset model.
+        core.props, "AssetModelExternalId", asset_model_external_id, set_asset_model_external_id, get_asset_model_external_id, Val<String>
     }
 
-    /// `AssetModelHierarchies`: The hierarchy definitions of the asset model. Each hierarchy
-    /// specifies an asset model whose assets can be children of any other assets created from this
-    /// asset model. You can specify up to 10 hierarchies per asset model.
-    pub fn asset_model_hierarchies(mut self, value: impl Into<Val<List<asset_model::AssetModelHierarchy>>>) -> Self {
-        self.core.set("AssetModelHierarchies", value.into());
-        self
+    prop! {
+        /// `AssetModelHierarchies`: The hierarchy definitions of the asset model. Each hierarchy
+        /// specifies an asset model whose assets can be children of any other assets created from
+        /// this asset model. You can specify up to 10 hierarchies per asset model.
+        core.props, "AssetModelHierarchies", asset_model_hierarchies, set_asset_model_hierarchies, get_asset_model_hierarchies, Val<List<asset_model::AssetModelHierarchy>>
     }
 
-    /// `AssetModelProperties`: The property definitions of the asset model. You can specify up to 200
-    /// properties per asset model.
-    pub fn asset_model_properties(mut self, value: impl Into<Val<List<asset_model::AssetModelProperty>>>) -> Self {
-        self.core.set("AssetModelProperties", value.into());
-        self
+    prop! {
+        /// `AssetModelName`: A unique, friendly name for the asset model.
+        core.props, "AssetModelName", _, set_asset_model_name, get_asset_model_name, Val<String>
     }
 
-    /// `AssetModelType`: The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or INTERFACE)
-    pub fn asset_model_type(mut self, value: impl Into<Val<asset_model::AssetModelType>>) -> Self {
-        self.core.set("AssetModelType", value.into());
-        self
+    prop! {
+        /// `AssetModelProperties`: The property definitions of the asset model. You can specify up
+        /// to 200 properties per asset model.
+        core.props, "AssetModelProperties", asset_model_properties, set_asset_model_properties, get_asset_model_properties, Val<List<asset_model::AssetModelProperty>>
     }
 
-    /// `EnforcedAssetModelInterfaceRelationships`: a list of asset model and interface
-    /// relationships
-    pub fn enforced_asset_model_interface_relationships(mut self, value: impl Into<Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>>) -> Self {
-        self.core.set("EnforcedAssetModelInterfaceRelationships", value.into());
-        self
+    prop! {
+        /// `AssetModelType`: The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or
+        /// INTERFACE)
+        core.props, "AssetModelType", asset_model_type, set_asset_model_type, get_asset_model_type, Val<asset_model::AssetModelType>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnforcedAssetModelInterfaceRelationships`: a list of asset model and interface
+        /// relationships
+        core.props, "EnforcedAssetModelInterfaceRelationships", enforced_asset_model_interface_relationships, set_enforced_asset_model_interface_relationships, get_enforced_asset_model_interface_relationships, Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -660,47 +674,52 @@ pub mod asset_model {
             AssetModelCompositeModel { props }
         }
 
-        /// `ComposedAssetModelId`: The component model ID for which the composite model is composed of
-        pub fn composed_asset_model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComposedAssetModelId", value.into());
-            self
+        prop! {
+            /// `Name`: A unique, friendly name for the asset composite model.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `CompositeModelProperties`: The property definitions of the asset model. You can specify up
-        /// to 200 properties per asset model.
-        pub fn composite_model_properties(mut self, value: impl Into<Val<List<AssetModelProperty>>>) -> Self {
-            self.props.set("CompositeModelProperties", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the composite model. For alarm composite models, this type is
+            /// AWS/ALARM
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `Description`: A description for the asset composite model.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ComposedAssetModelId`: The component model ID for which the composite model is composed
+            /// of
+            props, "ComposedAssetModelId", composed_asset_model_id, set_composed_asset_model_id, get_composed_asset_model_id, Val<String>
         }
 
-        /// `ExternalId`: The External ID of the composite model
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CompositeModelProperties`: The property definitions of the asset model. You can specify
+            /// up to 200 properties per asset model.
+            props, "CompositeModelProperties", composite_model_properties, set_composite_model_properties, get_composite_model_properties, Val<List<AssetModelProperty>>
         }
 
-        /// `Id`: The Actual ID of the composite model
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Description`: A description for the asset composite model.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ParentAssetModelCompositeModelExternalId`: The parent composite model External ID
-        pub fn parent_asset_model_composite_model_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParentAssetModelCompositeModelExternalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`: The External ID of the composite model
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
 
-        /// `Path`: The path of the composite model. This is only for derived composite models
-        pub fn path(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Id`: The Actual ID of the composite model
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `ParentAssetModelCompositeModelExternalId`: The parent composite model External ID
+            props, "ParentAssetModelCompositeModelExternalId", parent_asset_model_composite_model_external_id, set_parent_asset_model_composite_model_external_id, get_parent_asset_model_composite_model_external_id, Val<String>
+        }
+
+        prop! {
+            /// `Path`: The path of the composite model. This is only for derived composite models
+            props, "Path", path, set_path, get_path, Val<List<String>>
         }
     }
 
@@ -730,34 +749,44 @@ pub mod asset_model {
             AssetModelProperty { props }
         }
 
-        /// `DataTypeSpec`: The data type of the structure for this property.
-        pub fn data_type_spec(mut self, value: impl Into<Val<DataTypeSpec>>) -> Self {
-            self.props.set("DataTypeSpec", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the asset model property.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ExternalId`: The External ID of the Asset Model Property
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `DataType`: The data type of the asset model property.
+            props, "DataType", _, set_data_type, get_data_type, Val<DataType>
         }
 
-        /// `Id`: The ID of the Asset Model Property
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Type`: The property type
+            props, "Type", _, set_type, get_type, Val<PropertyType>
         }
 
-        /// `LogicalId`: Customer provided Logical ID for property.
-        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalId", value.into());
-            self
+        prop! {
+            /// `DataTypeSpec`: The data type of the structure for this property.
+            props, "DataTypeSpec", data_type_spec, set_data_type_spec, get_data_type_spec, Val<DataTypeSpec>
         }
 
-        /// `Unit`: The unit of the asset model property, such as Newtons or RPM.
-        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `ExternalId`: The External ID of the Asset Model Property
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `Id`: The ID of the Asset Model Property
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `LogicalId`: Customer provided Logical ID for property.
+            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
+        }
+
+        prop! {
+            /// `Unit`: The unit of the asset model property, such as Newtons or RPM.
+            props, "Unit", unit, set_unit, get_unit, Val<String>
         }
     }
 
@@ -811,22 +840,24 @@ pub mod asset_model {
             PropertyType { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<Attribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `TypeName`.
+            props, "TypeName", _, set_type_name, get_type_name, Val<TypeName>
         }
 
-        /// `Metric`.
-        pub fn metric(mut self, value: impl Into<Val<Metric>>) -> Self {
-            self.props.set("Metric", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<Attribute>
         }
 
-        /// `Transform`.
-        pub fn transform(mut self, value: impl Into<Val<Transform>>) -> Self {
-            self.props.set("Transform", value.into());
-            self
+        prop! {
+            /// `Metric`.
+            props, "Metric", metric, set_metric, get_metric, Val<Metric>
+        }
+
+        prop! {
+            /// `Transform`.
+            props, "Transform", transform, set_transform, get_transform, Val<Transform>
         }
     }
 
@@ -845,10 +876,9 @@ pub mod asset_model {
             Attribute { props }
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
     }
 
@@ -878,6 +908,23 @@ pub mod asset_model {
             props.set("Window", window.into());
             Metric { props }
         }
+
+        prop! {
+            /// `Expression`: The mathematical expression that defines the metric aggregation function.
+            /// You can specify up to 10 functions per expression.
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `Variables`: The list of variables used in the expression.
+            props, "Variables", _, set_variables, get_variables, Val<List<ExpressionVariable>>
+        }
+
+        prop! {
+            /// `Window`: The window (time interval) over which AWS IoT SiteWise computes the metric's
+            /// aggregation expression
+            props, "Window", _, set_window, get_window, Val<MetricWindow>
+        }
     }
 
     /// `AWS::IoTSiteWise::AssetModel.ExpressionVariable`.
@@ -898,6 +945,16 @@ pub mod asset_model {
             props.set("Value", value.into());
             ExpressionVariable { props }
         }
+
+        prop! {
+            /// `Name`: The friendly name of the variable to be used in the expression.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The variable that identifies an asset property from which to use values.
+            props, "Value", _, set_value, get_value, Val<VariableValue>
+        }
     }
 
     /// `AWS::IoTSiteWise::AssetModel.VariableValue`.
@@ -915,46 +972,39 @@ pub mod asset_model {
             VariableValue { props }
         }
 
-        /// `HierarchyExternalId`: The External ID of the hierarchy that is trying to be referenced
-        pub fn hierarchy_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyExternalId", value.into());
-            self
+        prop! {
+            /// `HierarchyExternalId`: The External ID of the hierarchy that is trying to be referenced
+            props, "HierarchyExternalId", hierarchy_external_id, set_hierarchy_external_id, get_hierarchy_external_id, Val<String>
         }
 
-        /// `HierarchyId`: The ID of the hierarchy that is trying to be referenced
-        pub fn hierarchy_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyId", value.into());
-            self
+        prop! {
+            /// `HierarchyId`: The ID of the hierarchy that is trying to be referenced
+            props, "HierarchyId", hierarchy_id, set_hierarchy_id, get_hierarchy_id, Val<String>
         }
 
-        /// `HierarchyLogicalId`.
-        pub fn hierarchy_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HierarchyLogicalId", value.into());
-            self
+        prop! {
+            /// `HierarchyLogicalId`.
+            props, "HierarchyLogicalId", hierarchy_logical_id, set_hierarchy_logical_id, get_hierarchy_logical_id, Val<String>
         }
 
-        /// `PropertyExternalId`: The External ID of the property that is trying to be referenced
-        pub fn property_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyExternalId", value.into());
-            self
+        prop! {
+            /// `PropertyExternalId`: The External ID of the property that is trying to be referenced
+            props, "PropertyExternalId", property_external_id, set_property_external_id, get_property_external_id, Val<String>
         }
 
-        /// `PropertyId`: The ID of the property that is trying to be referenced
-        pub fn property_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyId", value.into());
-            self
+        prop! {
+            /// `PropertyId`: The ID of the property that is trying to be referenced
+            props, "PropertyId", property_id, set_property_id, get_property_id, Val<String>
         }
 
-        /// `PropertyLogicalId`.
-        pub fn property_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyLogicalId", value.into());
-            self
+        prop! {
+            /// `PropertyLogicalId`.
+            props, "PropertyLogicalId", property_logical_id, set_property_logical_id, get_property_logical_id, Val<String>
         }
 
-        /// `PropertyPath`: The path of the property that is trying to be referenced
-        pub fn property_path(mut self, value: impl Into<Val<List<PropertyPathDefinition>>>) -> Self {
-            self.props.set("PropertyPath", value.into());
-            self
+        prop! {
+            /// `PropertyPath`: The path of the property that is trying to be referenced
+            props, "PropertyPath", property_path, set_property_path, get_property_path, Val<List<PropertyPathDefinition>>
         }
     }
 
@@ -975,6 +1025,11 @@ pub mod asset_model {
             props.set("Name", name.into());
             PropertyPathDefinition { props }
         }
+
+        prop! {
+            /// `Name`: The name of the property
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::IoTSiteWise::AssetModel.MetricWindow`: Contains a time interval window used for data
@@ -993,11 +1048,11 @@ pub mod asset_model {
             MetricWindow { props }
         }
 
-        /// `Tumbling`: Contains a tumbling window, which is a repeating fixed-sized, non-overlapping,
-        /// and contiguous time interval. This window is used in metric and aggregation computations.
-        pub fn tumbling(mut self, value: impl Into<Val<TumblingWindow>>) -> Self {
-            self.props.set("Tumbling", value.into());
-            self
+        prop! {
+            /// `Tumbling`: Contains a tumbling window, which is a repeating fixed-sized,
+            /// non-overlapping, and contiguous time interval. This window is used in metric and
+            /// aggregation computations.
+            props, "Tumbling", tumbling, set_tumbling, get_tumbling, Val<TumblingWindow>
         }
     }
 
@@ -1020,10 +1075,14 @@ pub mod asset_model {
             TumblingWindow { props }
         }
 
-        /// `Offset`: The shift or reference point on timeline for the contiguous time intervals.
-        pub fn offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Offset", value.into());
-            self
+        prop! {
+            /// `Interval`: The time interval for the tumbling window.
+            props, "Interval", _, set_interval, get_interval, Val<String>
+        }
+
+        prop! {
+            /// `Offset`: The shift or reference point on timeline for the contiguous time intervals.
+            props, "Offset", offset, set_offset, get_offset, Val<String>
         }
     }
 
@@ -1048,6 +1107,17 @@ pub mod asset_model {
             props.set("Expression", expression.into());
             props.set("Variables", variables.into());
             Transform { props }
+        }
+
+        prop! {
+            /// `Expression`: The mathematical expression that defines the transformation function. You
+            /// can specify up to 10 functions per expression.
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
+
+        prop! {
+            /// `Variables`: The list of variables used in the expression.
+            props, "Variables", _, set_variables, get_variables, Val<List<ExpressionVariable>>
         }
     }
 
@@ -1091,22 +1161,30 @@ pub mod asset_model {
             AssetModelHierarchy { props }
         }
 
-        /// `ExternalId`: Customer provided external ID for hierarchy
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the asset model hierarchy.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Id`: Customer provided actual ID for hierarchy
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `ChildAssetModelId`: The ID of the asset model. All assets in this hierarchy must be
+            /// instances of the child AssetModelId asset model.
+            props, "ChildAssetModelId", _, set_child_asset_model_id, get_child_asset_model_id, Val<String>
         }
 
-        /// `LogicalId`: Customer provided logical ID for hierarchy.
-        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalId", value.into());
-            self
+        prop! {
+            /// `ExternalId`: Customer provided external ID for hierarchy
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        }
+
+        prop! {
+            /// `Id`: Customer provided actual ID for hierarchy
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `LogicalId`: Customer provided logical ID for hierarchy.
+            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
         }
     }
 
@@ -1142,17 +1220,15 @@ pub mod asset_model {
             EnforcedAssetModelInterfaceRelationship { props }
         }
 
-        /// `InterfaceAssetModelId`: The ID of the interface that is enforced to the asset model
-        pub fn interface_asset_model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterfaceAssetModelId", value.into());
-            self
+        prop! {
+            /// `InterfaceAssetModelId`: The ID of the interface that is enforced to the asset model
+            props, "InterfaceAssetModelId", interface_asset_model_id, set_interface_asset_model_id, get_interface_asset_model_id, Val<String>
         }
 
-        /// `PropertyMappings`: Contains information about enforced interface property and asset model
-        /// property
-        pub fn property_mappings(mut self, value: impl Into<Val<List<EnforcedAssetModelInterfacePropertyMapping>>>) -> Self {
-            self.props.set("PropertyMappings", value.into());
-            self
+        prop! {
+            /// `PropertyMappings`: Contains information about enforced interface property and asset
+            /// model property
+            props, "PropertyMappings", property_mappings, set_property_mappings, get_property_mappings, Val<List<EnforcedAssetModelInterfacePropertyMapping>>
         }
     }
 
@@ -1175,16 +1251,20 @@ pub mod asset_model {
             EnforcedAssetModelInterfacePropertyMapping { props }
         }
 
-        /// `AssetModelPropertyExternalId`: The external ID of the enforced asset model property
-        pub fn asset_model_property_external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssetModelPropertyExternalId", value.into());
-            self
+        prop! {
+            /// `InterfaceAssetModelPropertyExternalId`: The external ID of the enforced interface
+            /// property
+            props, "InterfaceAssetModelPropertyExternalId", _, set_interface_asset_model_property_external_id, get_interface_asset_model_property_external_id, Val<String>
         }
 
-        /// `AssetModelPropertyLogicalId`: The logical ID of the enforced asset model property
-        pub fn asset_model_property_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssetModelPropertyLogicalId", value.into());
-            self
+        prop! {
+            /// `AssetModelPropertyExternalId`: The external ID of the enforced asset model property
+            props, "AssetModelPropertyExternalId", asset_model_property_external_id, set_asset_model_property_external_id, get_asset_model_property_external_id, Val<String>
+        }
+
+        prop! {
+            /// `AssetModelPropertyLogicalId`: The logical ID of the enforced asset model property
+            props, "AssetModelPropertyLogicalId", asset_model_property_logical_id, set_asset_model_property_logical_id, get_asset_model_property_logical_id, Val<String>
         }
     }
 }
@@ -1219,16 +1299,29 @@ impl ComputationModel {
         ComputationModel { core }
     }
 
-    /// `ComputationModelDescription`: A description about the computation model.
-    pub fn computation_model_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComputationModelDescription", value.into());
-        self
+    prop! {
+        /// `ComputationModelConfiguration`: The configuration for the computation model.
+        core.props, "ComputationModelConfiguration", _, set_computation_model_configuration, get_computation_model_configuration, Val<computation_model::ComputationModelConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ComputationModelDataBinding`: The data binding for the computation model.
+        core.props, "ComputationModelDataBinding", _, set_computation_model_data_binding, get_computation_model_data_binding, Val<Map<computation_model::ComputationModelDataBindingValue>>
+    }
+
+    prop! {
+        /// `ComputationModelDescription`: A description about the computation model.
+        core.props, "ComputationModelDescription", computation_model_description, set_computation_model_description, get_computation_model_description, Val<String>
+    }
+
+    prop! {
+        /// `ComputationModelName`: The name of the computation model.
+        core.props, "ComputationModelName", _, set_computation_model_name, get_computation_model_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1270,10 +1363,9 @@ pub mod computation_model {
             ComputationModelConfiguration { props }
         }
 
-        /// `AnomalyDetection`: Contains configuration for anomaly detection computation model.
-        pub fn anomaly_detection(mut self, value: impl Into<Val<AnomalyDetectionComputationModelConfiguration>>) -> Self {
-            self.props.set("AnomalyDetection", value.into());
-            self
+        prop! {
+            /// `AnomalyDetection`: Contains configuration for anomaly detection computation model.
+            props, "AnomalyDetection", anomaly_detection, set_anomaly_detection, get_anomaly_detection, Val<AnomalyDetectionComputationModelConfiguration>
         }
     }
 
@@ -1298,6 +1390,16 @@ pub mod computation_model {
             props.set("ResultProperty", result_property.into());
             AnomalyDetectionComputationModelConfiguration { props }
         }
+
+        prop! {
+            /// `InputProperties`: Input properties for anomaly detection.
+            props, "InputProperties", _, set_input_properties, get_input_properties, Val<String>
+        }
+
+        prop! {
+            /// `ResultProperty`: Result property for anomaly detection.
+            props, "ResultProperty", _, set_result_property, get_result_property, Val<String>
+        }
     }
 
     /// `AWS::IoTSiteWise::ComputationModel.ComputationModelDataBindingValue`.
@@ -1315,22 +1417,19 @@ pub mod computation_model {
             ComputationModelDataBindingValue { props }
         }
 
-        /// `AssetModelProperty`: Defines an asset model property binding.
-        pub fn asset_model_property(mut self, value: impl Into<Val<AssetModelPropertyBindingValue>>) -> Self {
-            self.props.set("AssetModelProperty", value.into());
-            self
+        prop! {
+            /// `AssetModelProperty`: Defines an asset model property binding.
+            props, "AssetModelProperty", asset_model_property, set_asset_model_property, get_asset_model_property, Val<AssetModelPropertyBindingValue>
         }
 
-        /// `AssetProperty`: Defines an asset property binding.
-        pub fn asset_property(mut self, value: impl Into<Val<AssetPropertyBindingValue>>) -> Self {
-            self.props.set("AssetProperty", value.into());
-            self
+        prop! {
+            /// `AssetProperty`: Defines an asset property binding.
+            props, "AssetProperty", asset_property, set_asset_property, get_asset_property, Val<AssetPropertyBindingValue>
         }
 
-        /// `List`: Defines a list of computation model binding values.
-        pub fn list(mut self, value: impl Into<Val<List<ComputationModelDataBindingValue>>>) -> Self {
-            self.props.set("List", value.into());
-            self
+        prop! {
+            /// `List`: Defines a list of computation model binding values.
+            props, "List", list, set_list, get_list, Val<List<ComputationModelDataBindingValue>>
         }
     }
 
@@ -1355,6 +1454,16 @@ pub mod computation_model {
             props.set("PropertyId", property_id.into());
             AssetModelPropertyBindingValue { props }
         }
+
+        prop! {
+            /// `AssetModelId`: The ID of the asset model.
+            props, "AssetModelId", _, set_asset_model_id, get_asset_model_id, Val<String>
+        }
+
+        prop! {
+            /// `PropertyId`: The ID of the asset model property.
+            props, "PropertyId", _, set_property_id, get_property_id, Val<String>
+        }
     }
 
     /// `AWS::IoTSiteWise::ComputationModel.AssetPropertyBindingValue`.
@@ -1374,6 +1483,16 @@ pub mod computation_model {
             props.set("AssetId", asset_id.into());
             props.set("PropertyId", property_id.into());
             AssetPropertyBindingValue { props }
+        }
+
+        prop! {
+            /// `AssetId`: The ID of the asset.
+            props, "AssetId", _, set_asset_id, get_asset_id, Val<String>
+        }
+
+        prop! {
+            /// `PropertyId`: The ID of the asset property.
+            props, "PropertyId", _, set_property_id, get_property_id, Val<String>
         }
     }
 }
@@ -1407,16 +1526,29 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    /// `ProjectId`: The ID of the project in which to create the dashboard.
-    pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectId", value.into());
-        self
+    prop! {
+        /// `DashboardDefinition`: The dashboard definition specified in a JSON literal.
+        core.props, "DashboardDefinition", _, set_dashboard_definition, get_dashboard_definition, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the dashboard.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DashboardDescription`: A description for the dashboard.
+        core.props, "DashboardDescription", _, set_dashboard_description, get_dashboard_description, Val<String>
+    }
+
+    prop! {
+        /// `DashboardName`: A friendly name for the dashboard.
+        core.props, "DashboardName", _, set_dashboard_name, get_dashboard_name, Val<String>
+    }
+
+    prop! {
+        /// `ProjectId`: The ID of the project in which to create the dashboard.
+        core.props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the dashboard.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1458,40 +1590,39 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `DatasetConfig`: The configuration for the dataset.
-    pub fn dataset_config(mut self, value: impl Into<Val<dataset::DatasetConfig>>) -> Self {
-        self.core.set("DatasetConfig", value.into());
-        self
+    prop! {
+        /// `DatasetConfig`: The configuration for the dataset.
+        core.props, "DatasetConfig", dataset_config, set_dataset_config, get_dataset_config, Val<dataset::DatasetConfig>
     }
 
-    /// `DatasetDescription`: A description about the dataset, and its functionality.
-    pub fn dataset_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatasetDescription", value.into());
-        self
+    prop! {
+        /// `DatasetDescription`: A description about the dataset, and its functionality.
+        core.props, "DatasetDescription", dataset_description, set_dataset_description, get_dataset_description, Val<String>
     }
 
-    /// `DatasetSource`: The data source for the dataset.
-    pub fn dataset_source(mut self, value: impl Into<Val<dataset::DatasetSource>>) -> Self {
-        self.core.set("DatasetSource", value.into());
-        self
+    prop! {
+        /// `DatasetName`: The name of the dataset.
+        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
     }
 
-    /// `DatasetType`: The type of the dataset.
-    pub fn dataset_type(mut self, value: impl Into<Val<dataset::DatasetType>>) -> Self {
-        self.core.set("DatasetType", value.into());
-        self
+    prop! {
+        /// `DatasetSource`: The data source for the dataset.
+        core.props, "DatasetSource", dataset_source, set_dataset_source, get_dataset_source, Val<dataset::DatasetSource>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetType`: The type of the dataset.
+        core.props, "DatasetType", dataset_type, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
     }
 
-    /// `WorkspaceName`: The name of the workspace associated with the dataset.
-    pub fn workspace_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkspaceName", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkspaceName`: The name of the workspace associated with the dataset.
+        core.props, "WorkspaceName", workspace_name, set_workspace_name, get_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1532,10 +1663,9 @@ pub mod dataset {
             DatasetConfig { props }
         }
 
-        /// `Session`: The session configuration for a SESSION dataset.
-        pub fn session(mut self, value: impl Into<Val<SessionConfig>>) -> Self {
-            self.props.set("Session", value.into());
-            self
+        prop! {
+            /// `Session`: The session configuration for a SESSION dataset.
+            props, "Session", session, set_session, get_session, Val<SessionConfig>
         }
     }
 
@@ -1562,6 +1692,17 @@ pub mod dataset {
             props.set("SessionEndTime", session_end_time.into());
             SessionConfig { props }
         }
+
+        prop! {
+            /// `SessionStartTime`: The start time of the session as an ISO 8601 UTC instant, for
+            /// example 2024-01-01T00:00:00Z.
+            props, "SessionStartTime", _, set_session_start_time, get_session_start_time, Val<String>
+        }
+
+        prop! {
+            /// `SessionEndTime`: The end time of the session as an ISO 8601 UTC instant, for example 2024-12-31T23:59:59Z.
+            props, "SessionEndTime", _, set_session_end_time, get_session_end_time, Val<String>
+        }
     }
 
     /// `AWS::IoTSiteWise::Dataset.DatasetSource`.
@@ -1587,10 +1728,19 @@ pub mod dataset {
             DatasetSource { props }
         }
 
-        /// `SourceDetail`: The details of the dataset source associated with the dataset.
-        pub fn source_detail(mut self, value: impl Into<Val<SourceDetail>>) -> Self {
-            self.props.set("SourceDetail", value.into());
-            self
+        prop! {
+            /// `SourceFormat`: The format of the dataset source associated with the dataset.
+            props, "SourceFormat", _, set_source_format, get_source_format, Val<DatasetSourceSourceFormat>
+        }
+
+        prop! {
+            /// `SourceType`: The type of data source for the dataset.
+            props, "SourceType", _, set_source_type, get_source_type, Val<DatasetSourceSourceType>
+        }
+
+        prop! {
+            /// `SourceDetail`: The details of the dataset source associated with the dataset.
+            props, "SourceDetail", source_detail, set_source_detail, get_source_detail, Val<SourceDetail>
         }
     }
 
@@ -1609,10 +1759,9 @@ pub mod dataset {
             SourceDetail { props }
         }
 
-        /// `Kendra`: Contains details about the Kendra dataset source.
-        pub fn kendra(mut self, value: impl Into<Val<KendraSourceDetail>>) -> Self {
-            self.props.set("Kendra", value.into());
-            self
+        prop! {
+            /// `Kendra`: Contains details about the Kendra dataset source.
+            props, "Kendra", kendra, set_kendra, get_kendra, Val<KendraSourceDetail>
         }
     }
 
@@ -1637,6 +1786,16 @@ pub mod dataset {
             props.set("KnowledgeBaseArn", knowledge_base_arn.into());
             props.set("RoleArn", role_arn.into());
             KendraSourceDetail { props }
+        }
+
+        prop! {
+            /// `KnowledgeBaseArn`: The knowledgeBaseArn details for the Kendra dataset source.
+            props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: The roleARN details for the Kendra dataset source.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -1709,23 +1868,31 @@ impl Gateway {
         Gateway { core }
     }
 
-    /// `GatewayCapabilitySummaries`: A list of gateway capability summaries that each contain a
-    /// namespace and status.
-    pub fn gateway_capability_summaries(mut self, value: impl Into<Val<List<gateway::GatewayCapabilitySummary>>>) -> Self {
-        self.core.set("GatewayCapabilitySummaries", value.into());
-        self
+    prop! {
+        /// `GatewayCapabilitySummaries`: A list of gateway capability summaries that each contain a
+        /// namespace and status.
+        core.props, "GatewayCapabilitySummaries", gateway_capability_summaries, set_gateway_capability_summaries, get_gateway_capability_summaries, Val<List<gateway::GatewayCapabilitySummary>>
     }
 
-    /// `GatewayVersion`: The version of the gateway you want to create.
-    pub fn gateway_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GatewayVersion", value.into());
-        self
+    prop! {
+        /// `GatewayName`: A unique, friendly name for the gateway.
+        core.props, "GatewayName", _, set_gateway_name, get_gateway_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GatewayPlatform`: The gateway's platform. You can only specify one platform in a
+        /// gateway.
+        core.props, "GatewayPlatform", _, set_gateway_platform, get_gateway_platform, Val<gateway::GatewayPlatform>
+    }
+
+    prop! {
+        /// `GatewayVersion`: The version of the gateway you want to create.
+        core.props, "GatewayVersion", gateway_version, set_gateway_version, get_gateway_version, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1764,11 +1931,15 @@ pub mod gateway {
             GatewayCapabilitySummary { props }
         }
 
-        /// `CapabilityConfiguration`: The JSON document that defines the gateway capability's
-        /// configuration.
-        pub fn capability_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapabilityConfiguration", value.into());
-            self
+        prop! {
+            /// `CapabilityNamespace`: The namespace of the capability configuration.
+            props, "CapabilityNamespace", _, set_capability_namespace, get_capability_namespace, Val<String>
+        }
+
+        prop! {
+            /// `CapabilityConfiguration`: The JSON document that defines the gateway capability's
+            /// configuration.
+            props, "CapabilityConfiguration", capability_configuration, set_capability_configuration, get_capability_configuration, Val<String>
         }
     }
 
@@ -1789,16 +1960,14 @@ pub mod gateway {
             GatewayPlatform { props }
         }
 
-        /// `GreengrassV2`: A gateway that runs on AWS IoT Greengrass V2.
-        pub fn greengrass_v2(mut self, value: impl Into<Val<GreengrassV2>>) -> Self {
-            self.props.set("GreengrassV2", value.into());
-            self
+        prop! {
+            /// `GreengrassV2`: A gateway that runs on AWS IoT Greengrass V2.
+            props, "GreengrassV2", greengrass_v2, set_greengrass_v2, get_greengrass_v2, Val<GreengrassV2>
         }
 
-        /// `SiemensIE`: A gateway that runs on Siemens Industrial Edge.
-        pub fn siemens_ie(mut self, value: impl Into<Val<SiemensIe>>) -> Self {
-            self.props.set("SiemensIE", value.into());
-            self
+        prop! {
+            /// `SiemensIE`: A gateway that runs on Siemens Industrial Edge.
+            props, "SiemensIE", siemens_ie, set_siemens_ie, get_siemens_ie, Val<SiemensIe>
         }
     }
 
@@ -1821,11 +1990,15 @@ pub mod gateway {
             GreengrassV2 { props }
         }
 
-        /// `CoreDeviceOperatingSystem`: The operating system of the core device in AWS IoT Greengrass
-        /// V2.
-        pub fn core_device_operating_system(mut self, value: impl Into<Val<GreengrassV2CoreDeviceOperatingSystem>>) -> Self {
-            self.props.set("CoreDeviceOperatingSystem", value.into());
-            self
+        prop! {
+            /// `CoreDeviceThingName`: The name of the CoreDevice in GreenGrass V2.
+            props, "CoreDeviceThingName", _, set_core_device_thing_name, get_core_device_thing_name, Val<String>
+        }
+
+        prop! {
+            /// `CoreDeviceOperatingSystem`: The operating system of the core device in AWS IoT
+            /// Greengrass V2.
+            props, "CoreDeviceOperatingSystem", core_device_operating_system, set_core_device_operating_system, get_core_device_operating_system, Val<GreengrassV2CoreDeviceOperatingSystem>
         }
     }
 
@@ -1862,6 +2035,11 @@ pub mod gateway {
             props.set("IotCoreThingName", iot_core_thing_name.into());
             SiemensIe { props }
         }
+
+        prop! {
+            /// `IotCoreThingName`: The name of the IoT Core Thing.
+            props, "IotCoreThingName", _, set_iot_core_thing_name, get_iot_core_thing_name, Val<String>
+        }
     }
 }
 
@@ -1896,23 +2074,35 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `Description`: A description of the pipeline.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Computations`: The list of compute nodes that form the pipeline DAG.
+        core.props, "Computations", _, set_computations, get_computations, Val<List<pipeline::ComputeNode>>
     }
 
-    /// `EnvironmentVariables`: Environment variables shared across all compute nodes in the
-    /// pipeline.
-    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("EnvironmentVariables", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the pipeline.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnvironmentVariables`: Environment variables shared across all compute nodes in the
+        /// pipeline.
+        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+    }
+
+    prop! {
+        /// `PipelineName`: The name of the pipeline. Must be unique within the workspace.
+        core.props, "PipelineName", _, set_pipeline_name, get_pipeline_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkspaceName`: The name of the workspace.
+        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1962,17 +2152,25 @@ pub mod pipeline {
             ComputeNode { props }
         }
 
-        /// `DependsOn`: A list of compute node names that must complete successfully before this node
-        /// can start.
-        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `ComputeNodeName`: The unique name for this compute node within the pipeline.
+            props, "ComputeNodeName", _, set_compute_node_name, get_compute_node_name, Val<String>
         }
 
-        /// `EnvironmentVariables`: A map of environment variable key-value pairs.
-        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `TaskName`: The name of the task to execute for this compute node.
+            props, "TaskName", _, set_task_name, get_task_name, Val<String>
+        }
+
+        prop! {
+            /// `DependsOn`: A list of compute node names that must complete successfully before this
+            /// node can start.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
+        }
+
+        prop! {
+            /// `EnvironmentVariables`: A map of environment variable key-value pairs.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
         }
     }
 }
@@ -2007,50 +2205,59 @@ impl Portal {
         Portal { core }
     }
 
-    /// `Alarms`: Contains the configuration information of an alarm created in an AWS IoT SiteWise
-    /// Monitor portal. You can use the alarm to monitor an asset property and get notified when the
-    /// asset property value is outside a specified range.
-    pub fn alarms(mut self, value: impl Into<Val<portal::Alarms>>) -> Self {
-        self.core.set("Alarms", value.into());
-        self
+    prop! {
+        /// `Alarms`: Contains the configuration information of an alarm created in an AWS IoT
+        /// SiteWise Monitor portal. You can use the alarm to monitor an asset property and get
+        /// notified when the asset property value is outside a specified range.
+        core.props, "Alarms", alarms, set_alarms, get_alarms, Val<portal::Alarms>
     }
 
-    /// `NotificationSenderEmail`: The email address that sends alarm notifications.
-    pub fn notification_sender_email(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationSenderEmail", value.into());
-        self
+    prop! {
+        /// `NotificationSenderEmail`: The email address that sends alarm notifications.
+        core.props, "NotificationSenderEmail", notification_sender_email, set_notification_sender_email, get_notification_sender_email, Val<String>
     }
 
-    /// `PortalAuthMode`: The service to use to authenticate users to the portal. Choose from SSO or
-    /// IAM. You can't change this value after you create a portal.
-    pub fn portal_auth_mode(mut self, value: impl Into<Val<portal::PortalAuthMode>>) -> Self {
-        self.core.set("PortalAuthMode", value.into());
-        self
+    prop! {
+        /// `PortalAuthMode`: The service to use to authenticate users to the portal. Choose from
+        /// SSO or IAM. You can't change this value after you create a portal.
+        core.props, "PortalAuthMode", portal_auth_mode, set_portal_auth_mode, get_portal_auth_mode, Val<portal::PortalAuthMode>
     }
 
-    /// `PortalDescription`: A description for the portal.
-    pub fn portal_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PortalDescription", value.into());
-        self
+    prop! {
+        /// `PortalContactEmail`: The AWS administrator's contact email address.
+        core.props, "PortalContactEmail", _, set_portal_contact_email, get_portal_contact_email, Val<String>
     }
 
-    /// `PortalType`: The type of portal
-    pub fn portal_type(mut self, value: impl Into<Val<portal::PortalType>>) -> Self {
-        self.core.set("PortalType", value.into());
-        self
+    prop! {
+        /// `PortalDescription`: A description for the portal.
+        core.props, "PortalDescription", portal_description, set_portal_description, get_portal_description, Val<String>
     }
 
-    /// `PortalTypeConfiguration`: Map to associate detail of configuration related with a
-    /// PortalType.
-    pub fn portal_type_configuration(mut self, value: impl Into<Val<Map<portal::PortalTypeEntry>>>) -> Self {
-        self.core.set("PortalTypeConfiguration", value.into());
-        self
+    prop! {
+        /// `PortalName`: A friendly name for the portal.
+        core.props, "PortalName", _, set_portal_name, get_portal_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the portal.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PortalType`: The type of portal
+        core.props, "PortalType", portal_type, set_portal_type, get_portal_type, Val<portal::PortalType>
+    }
+
+    prop! {
+        /// `PortalTypeConfiguration`: Map to associate detail of configuration related with a
+        /// PortalType.
+        core.props, "PortalTypeConfiguration", portal_type_configuration, set_portal_type_configuration, get_portal_type_configuration, Val<Map<portal::PortalTypeEntry>>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of a service role that allows the portal's users to access your AWS
+        /// IoT SiteWise resources on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the portal.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2106,19 +2313,17 @@ pub mod portal {
             Alarms { props }
         }
 
-        /// `AlarmRoleArn`: The ARN of the IAM role that allows the alarm to perform actions and access
-        /// AWS resources and services, such as AWS IoT Events.
-        pub fn alarm_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlarmRoleArn", value.into());
-            self
+        prop! {
+            /// `AlarmRoleArn`: The ARN of the IAM role that allows the alarm to perform actions and
+            /// access AWS resources and services, such as AWS IoT Events.
+            props, "AlarmRoleArn", alarm_role_arn, set_alarm_role_arn, get_alarm_role_arn, Val<String>
         }
 
-        /// `NotificationLambdaArn`: The ARN of the AWS Lambda function that manages alarm
-        /// notifications. For more information, see Managing alarm notifications in the AWS IoT Events
-        /// Developer Guide.
-        pub fn notification_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NotificationLambdaArn", value.into());
-            self
+        prop! {
+            /// `NotificationLambdaArn`: The ARN of the AWS Lambda function that manages alarm
+            /// notifications. For more information, see Managing alarm notifications in the AWS IoT
+            /// Events Developer Guide.
+            props, "NotificationLambdaArn", notification_lambda_arn, set_notification_lambda_arn, get_notification_lambda_arn, Val<String>
         }
     }
 
@@ -2165,6 +2370,11 @@ pub mod portal {
             props.set("PortalTools", portal_tools.into());
             PortalTypeEntry { props }
         }
+
+        prop! {
+            /// `PortalTools`: List of enabled Tools for a certain portal.
+            props, "PortalTools", _, set_portal_tools, get_portal_tools, Val<List<String>>
+        }
     }
 }
 
@@ -2190,22 +2400,29 @@ impl Project {
         Project { core }
     }
 
-    /// `AssetIds`: The IDs of the assets to be associated to the project.
-    pub fn asset_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AssetIds", value.into());
-        self
+    prop! {
+        /// `AssetIds`: The IDs of the assets to be associated to the project.
+        core.props, "AssetIds", asset_ids, set_asset_ids, get_asset_ids, Val<List<String>>
     }
 
-    /// `ProjectDescription`: A description for the project.
-    pub fn project_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectDescription", value.into());
-        self
+    prop! {
+        /// `PortalId`: The ID of the portal in which to create the project.
+        core.props, "PortalId", _, set_portal_id, get_portal_id, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the project.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProjectDescription`: A description for the project.
+        core.props, "ProjectDescription", project_description, set_project_description, get_project_description, Val<String>
+    }
+
+    prop! {
+        /// `ProjectName`: A friendly name for the project.
+        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the project.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2256,16 +2473,29 @@ impl Task {
         Task { core }
     }
 
-    /// `Description`: A description of the task.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the task.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TaskConfiguration`: The task execution configuration.
+        core.props, "TaskConfiguration", _, set_task_configuration, get_task_configuration, Val<task::TaskConfiguration>
+    }
+
+    prop! {
+        /// `TaskName`: The name of the task. Must be unique within the workspace.
+        core.props, "TaskName", _, set_task_name, get_task_name, Val<String>
+    }
+
+    prop! {
+        /// `WorkspaceName`: The name of the workspace.
+        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2309,6 +2539,12 @@ pub mod task {
             props.set("ContainerTaskConfiguration", container_task_configuration.into());
             TaskConfiguration { props }
         }
+
+        prop! {
+            /// `ContainerTaskConfiguration`: Configuration for running a custom container image on
+            /// managed compute.
+            props, "ContainerTaskConfiguration", _, set_container_task_configuration, get_container_task_configuration, Val<ContainerTaskConfiguration>
+        }
     }
 
     /// `AWS::IoTSiteWise::Task.ContainerTaskConfiguration`: Configuration for running a custom
@@ -2342,36 +2578,53 @@ pub mod task {
             ContainerTaskConfiguration { props }
         }
 
-        /// `Command`: The command to execute in the container.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `EcrUri`: The Amazon ECR image URI for the task container.
+            props, "EcrUri", _, set_ecr_uri, get_ecr_uri, Val<String>
         }
 
-        /// `EnvironmentVariables`: A map of environment variable key-value pairs.
-        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `TaskExecutionRole`: The ARN of the IAM role that grants the containerized workload
+            /// permissions to access AWS resources.
+            props, "TaskExecutionRole", _, set_task_execution_role, get_task_execution_role, Val<String>
         }
 
-        /// `EphemeralStorageConfiguration`: Configuration for ephemeral storage attached to the
-        /// container task.
-        pub fn ephemeral_storage_configuration(mut self, value: impl Into<Val<EphemeralStorageConfiguration>>) -> Self {
-            self.props.set("EphemeralStorageConfiguration", value.into());
-            self
+        prop! {
+            /// `ProcessingType`: The processing type for compute resources.
+            props, "ProcessingType", _, set_processing_type, get_processing_type, Val<ContainerTaskConfigurationProcessingType>
         }
 
-        /// `Mounts`: Mounts attached to the container filesystem. Each mount exposes an external data
-        /// source as a local directory inside the container.
-        pub fn mounts(mut self, value: impl Into<Val<List<Mount>>>) -> Self {
-            self.props.set("Mounts", value.into());
-            self
+        prop! {
+            /// `ProcessingUnit`: The processing unit allocation that determines vCPU, memory, and GPU
+            /// resources.
+            props, "ProcessingUnit", _, set_processing_unit, get_processing_unit, Val<ContainerTaskConfigurationProcessingUnit>
         }
 
-        /// `TimeoutSeconds`: The timeout in seconds for task execution. Default: 3600 (1 hour).
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `Command`: The command to execute in the container.
+            props, "Command", command, set_command, get_command, Val<List<String>>
+        }
+
+        prop! {
+            /// `EnvironmentVariables`: A map of environment variable key-value pairs.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        }
+
+        prop! {
+            /// `EphemeralStorageConfiguration`: Configuration for ephemeral storage attached to the
+            /// container task.
+            props, "EphemeralStorageConfiguration", ephemeral_storage_configuration, set_ephemeral_storage_configuration, get_ephemeral_storage_configuration, Val<EphemeralStorageConfiguration>
+        }
+
+        prop! {
+            /// `Mounts`: Mounts attached to the container filesystem. Each mount exposes an external
+            /// data source as a local directory inside the container.
+            props, "Mounts", mounts, set_mounts, get_mounts, Val<List<Mount>>
+        }
+
+        prop! {
+            /// `TimeoutSeconds`: The timeout in seconds for task execution. Default: 3600 (1 hour).
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -2398,6 +2651,17 @@ pub mod task {
             props.set("StorageClass", storage_class.into());
             props.set("StorageSizeInGiB", storage_size_in_gi_b.into());
             EphemeralStorageConfiguration { props }
+        }
+
+        prop! {
+            /// `StorageClass`: The storage type that determines I/O performance characteristics. Family
+            /// name indicates workload pattern, level number indicates performance within that family.
+            props, "StorageClass", _, set_storage_class, get_storage_class, Val<EphemeralStorageConfigurationStorageClass>
+        }
+
+        prop! {
+            /// `StorageSizeInGiB`: Storage volume size in GiB.
+            props, "StorageSizeInGiB", _, set_storage_size_in_gi_b, get_storage_size_in_gi_b, Val<i64>
         }
     }
 
@@ -2451,6 +2715,27 @@ pub mod task {
             props.set("StorageType", storage_type.into());
             Mount { props }
         }
+
+        prop! {
+            /// `Name`: A unique name for the mount within the task.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `RelativePath`: The relative path under the service-owned mount root where this mount is
+            /// attached inside the container.
+            props, "RelativePath", _, set_relative_path, get_relative_path, Val<String>
+        }
+
+        prop! {
+            /// `Source`: The data source configuration for a mount.
+            props, "Source", _, set_source, get_source, Val<MountSource>
+        }
+
+        prop! {
+            /// `StorageType`: The type of storage used for the mount inside the container.
+            props, "StorageType", _, set_storage_type, get_storage_type, Val<MountStorageType>
+        }
     }
 
     /// `AWS::IoTSiteWise::Task.MountSource`: The data source configuration for a mount.
@@ -2469,6 +2754,11 @@ pub mod task {
             let mut props = Props::new();
             props.set("S3AccessPoint", s3_access_point.into());
             MountSource { props }
+        }
+
+        prop! {
+            /// `S3AccessPoint`: Configures a mount that reads from an Amazon S3 access point.
+            props, "S3AccessPoint", _, set_s3_access_point, get_s3_access_point, Val<S3AccessPointSource>
         }
     }
 
@@ -2493,11 +2783,18 @@ pub mod task {
             S3AccessPointSource { props }
         }
 
-        /// `Prefix`: An object key name prefix. If specified, the mount includes only objects whose
-        /// keys begin with this prefix. To include all objects at the access point, omit this field.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `AccessPointArn`: The Amazon Resource Name (ARN) of the Amazon S3 access point. The
+            /// mount reads objects from the bucket associated with this access point. Access is
+            /// governed by the access point policy and the task execution role's IAM permissions.
+            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: An object key name prefix. If specified, the mount includes only objects whose
+            /// keys begin with this prefix. To include all objects at the access point, omit this
+            /// field.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -2601,23 +2898,30 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `KmsKeyId`: The ARN of the AWS KMS key used for KMS_BASED_ENCRYPTION. Required when
-    /// EncryptionConfiguration.EncryptionType is KMS_BASED_ENCRYPTION.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration for the workspace.
+        core.props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<workspace::EncryptionConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ARN of the AWS KMS key used for KMS_BASED_ENCRYPTION. Required when
+        /// EncryptionConfiguration.EncryptionType is KMS_BASED_ENCRYPTION.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `WorkspaceDescription`: A description of the workspace.
-    pub fn workspace_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkspaceDescription", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkspaceDescription`: A description of the workspace.
+        core.props, "WorkspaceDescription", workspace_description, set_workspace_description, get_workspace_description, Val<String>
+    }
+
+    prop! {
+        /// `WorkspaceName`: The name of the workspace.
+        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2671,6 +2975,11 @@ pub mod workspace {
             let mut props = Props::new();
             props.set("EncryptionType", encryption_type.into());
             EncryptionConfiguration { props }
+        }
+
+        prop! {
+            /// `EncryptionType`: The type of encryption.
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionConfigurationEncryptionType>
         }
     }
 

@@ -41,10 +41,14 @@ impl FlowTemplate {
         FlowTemplate { core }
     }
 
-    /// `CompatibleNamespaceVersion`.
-    pub fn compatible_namespace_version(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("CompatibleNamespaceVersion", value.into());
-        self
+    prop! {
+        /// `CompatibleNamespaceVersion`.
+        core.props, "CompatibleNamespaceVersion", compatible_namespace_version, set_compatible_namespace_version, get_compatible_namespace_version, Val<f64>
+    }
+
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<flow_template::DefinitionDocument>
     }
 
     /// `Ref`: the resource's identifier.
@@ -81,6 +85,16 @@ pub mod flow_template {
             props.set("Language", language.into());
             props.set("Text", text.into());
             DefinitionDocument { props }
+        }
+
+        prop! {
+            /// `Language`.
+            props, "Language", _, set_language, get_language, Val<String>
+        }
+
+        prop! {
+            /// `Text`.
+            props, "Text", _, set_text, get_text, Val<String>
         }
     }
 }

@@ -46,57 +46,59 @@ impl ComponentType {
         ComponentType { core }
     }
 
-    /// `CompositeComponentTypes`: An map of the composite component types in the component type.
-    /// Each composite component type's key must be unique to this map.
-    pub fn composite_component_types(mut self, value: impl Into<Val<Map<component_type::CompositeComponentType>>>) -> Self {
-        self.core.set("CompositeComponentTypes", value.into());
-        self
+    prop! {
+        /// `ComponentTypeId`: The ID of the component type.
+        core.props, "ComponentTypeId", _, set_component_type_id, get_component_type_id, Val<String>
     }
 
-    /// `Description`: The description of the component type.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CompositeComponentTypes`: An map of the composite component types in the component
+        /// type. Each composite component type's key must be unique to this map.
+        core.props, "CompositeComponentTypes", composite_component_types, set_composite_component_types, get_composite_component_types, Val<Map<component_type::CompositeComponentType>>
     }
 
-    /// `ExtendsFrom`: Specifies the parent component type to extend.
-    pub fn extends_from(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ExtendsFrom", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the component type.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Functions`: a Map of functions in the component type. Each function's key must be unique to
-    /// this map.
-    pub fn functions(mut self, value: impl Into<Val<Map<component_type::Function>>>) -> Self {
-        self.core.set("Functions", value.into());
-        self
+    prop! {
+        /// `ExtendsFrom`: Specifies the parent component type to extend.
+        core.props, "ExtendsFrom", extends_from, set_extends_from, get_extends_from, Val<List<String>>
     }
 
-    /// `IsSingleton`: A Boolean value that specifies whether an entity can have more than one
-    /// component of this type.
-    pub fn is_singleton(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsSingleton", value.into());
-        self
+    prop! {
+        /// `Functions`: a Map of functions in the component type. Each function's key must be
+        /// unique to this map.
+        core.props, "Functions", functions, set_functions, get_functions, Val<Map<component_type::Function>>
     }
 
-    /// `PropertyDefinitions`: An map of the property definitions in the component type. Each
-    /// property definition's key must be unique to this map.
-    pub fn property_definitions(mut self, value: impl Into<Val<Map<component_type::PropertyDefinition>>>) -> Self {
-        self.core.set("PropertyDefinitions", value.into());
-        self
+    prop! {
+        /// `IsSingleton`: A Boolean value that specifies whether an entity can have more than one
+        /// component of this type.
+        core.props, "IsSingleton", is_singleton, set_is_singleton, get_is_singleton, Val<bool>
     }
 
-    /// `PropertyGroups`: An map of the property groups in the component type. Each property group's
-    /// key must be unique to this map.
-    pub fn property_groups(mut self, value: impl Into<Val<Map<component_type::PropertyGroup>>>) -> Self {
-        self.core.set("PropertyGroups", value.into());
-        self
+    prop! {
+        /// `PropertyDefinitions`: An map of the property definitions in the component type. Each
+        /// property definition's key must be unique to this map.
+        core.props, "PropertyDefinitions", property_definitions, set_property_definitions, get_property_definitions, Val<Map<component_type::PropertyDefinition>>
     }
 
-    /// `Tags`: A map of key-value pairs to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PropertyGroups`: An map of the property groups in the component type. Each property
+        /// group's key must be unique to this map.
+        core.props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<component_type::PropertyGroup>>
+    }
+
+    prop! {
+        /// `Tags`: A map of key-value pairs to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WorkspaceId`: The ID of the workspace that contains the component type.
+        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -163,10 +165,9 @@ pub mod component_type {
             CompositeComponentType { props }
         }
 
-        /// `ComponentTypeId`: The id of the composite component type.
-        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentTypeId", value.into());
-            self
+        prop! {
+            /// `ComponentTypeId`: The id of the composite component type.
+            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
         }
     }
 
@@ -185,22 +186,19 @@ pub mod component_type {
             Function { props }
         }
 
-        /// `ImplementedBy`: The data connector.
-        pub fn implemented_by(mut self, value: impl Into<Val<DataConnector>>) -> Self {
-            self.props.set("ImplementedBy", value.into());
-            self
+        prop! {
+            /// `ImplementedBy`: The data connector.
+            props, "ImplementedBy", implemented_by, set_implemented_by, get_implemented_by, Val<DataConnector>
         }
 
-        /// `RequiredProperties`: The required properties of the function.
-        pub fn required_properties(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RequiredProperties", value.into());
-            self
+        prop! {
+            /// `RequiredProperties`: The required properties of the function.
+            props, "RequiredProperties", required_properties, set_required_properties, get_required_properties, Val<List<String>>
         }
 
-        /// `Scope`: The scope of the function.
-        pub fn scope(mut self, value: impl Into<Val<FunctionScope>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Scope`: The scope of the function.
+            props, "Scope", scope, set_scope, get_scope, Val<FunctionScope>
         }
     }
 
@@ -219,17 +217,15 @@ pub mod component_type {
             DataConnector { props }
         }
 
-        /// `IsNative`: A Boolean value that specifies whether the data connector is native to IoT
-        /// TwinMaker.
-        pub fn is_native(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsNative", value.into());
-            self
+        prop! {
+            /// `IsNative`: A Boolean value that specifies whether the data connector is native to IoT
+            /// TwinMaker.
+            props, "IsNative", is_native, set_is_native, get_is_native, Val<bool>
         }
 
-        /// `Lambda`: The Lambda function associated with this data connector.
-        pub fn lambda(mut self, value: impl Into<Val<LambdaFunction>>) -> Self {
-            self.props.set("Lambda", value.into());
-            self
+        prop! {
+            /// `Lambda`: The Lambda function associated with this data connector.
+            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaFunction>
         }
     }
 
@@ -248,6 +244,11 @@ pub mod component_type {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             LambdaFunction { props }
+        }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -280,49 +281,42 @@ pub mod component_type {
             PropertyDefinition { props }
         }
 
-        /// `Configurations`: An object that specifies information about a property.
-        pub fn configurations(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Configurations", value.into());
-            self
+        prop! {
+            /// `Configurations`: An object that specifies information about a property.
+            props, "Configurations", configurations, set_configurations, get_configurations, Val<Map<String>>
         }
 
-        /// `DataType`: An object that contains information about the data type.
-        pub fn data_type(mut self, value: impl Into<Val<DataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `DataType`: An object that contains information about the data type.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<DataType>
         }
 
-        /// `DefaultValue`: An object that contains the default value.
-        pub fn default_value(mut self, value: impl Into<Val<DataValue>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: An object that contains the default value.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<DataValue>
         }
 
-        /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
-        /// external data store.
-        pub fn is_external_id(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsExternalId", value.into());
-            self
+        prop! {
+            /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
+            /// external data store.
+            props, "IsExternalId", is_external_id, set_is_external_id, get_is_external_id, Val<bool>
         }
 
-        /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
-        pub fn is_required_in_entity(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsRequiredInEntity", value.into());
-            self
+        prop! {
+            /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
+            props, "IsRequiredInEntity", is_required_in_entity, set_is_required_in_entity, get_is_required_in_entity, Val<bool>
         }
 
-        /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
-        /// externally.
-        pub fn is_stored_externally(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsStoredExternally", value.into());
-            self
+        prop! {
+            /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
+            /// externally.
+            props, "IsStoredExternally", is_stored_externally, set_is_stored_externally, get_is_stored_externally, Val<bool>
         }
 
-        /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time series
-        /// data.
-        pub fn is_time_series(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsTimeSeries", value.into());
-            self
+        prop! {
+            /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time
+            /// series data.
+            props, "IsTimeSeries", is_time_series, set_is_time_series, get_is_time_series, Val<bool>
         }
     }
 
@@ -344,28 +338,29 @@ pub mod component_type {
             DataType { props }
         }
 
-        /// `AllowedValues`: The allowed values for this data type.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `Type`: The underlying type of the data type.
+            props, "Type", _, set_type, get_type, Val<DataTypeType>
         }
 
-        /// `NestedType`: The nested type in the data type.
-        pub fn nested_type(mut self, value: impl Into<Val<DataType>>) -> Self {
-            self.props.set("NestedType", value.into());
-            self
+        prop! {
+            /// `AllowedValues`: The allowed values for this data type.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<DataValue>>
         }
 
-        /// `Relationship`: A relationship that associates a component with another component.
-        pub fn relationship(mut self, value: impl Into<Val<Relationship>>) -> Self {
-            self.props.set("Relationship", value.into());
-            self
+        prop! {
+            /// `NestedType`: The nested type in the data type.
+            props, "NestedType", nested_type, set_nested_type, get_nested_type, Val<DataType>
         }
 
-        /// `UnitOfMeasure`: The unit of measure used in this data type.
-        pub fn unit_of_measure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnitOfMeasure", value.into());
-            self
+        prop! {
+            /// `Relationship`: A relationship that associates a component with another component.
+            props, "Relationship", relationship, set_relationship, get_relationship, Val<Relationship>
+        }
+
+        prop! {
+            /// `UnitOfMeasure`: The unit of measure used in this data type.
+            props, "UnitOfMeasure", unit_of_measure, set_unit_of_measure, get_unit_of_measure, Val<String>
         }
     }
 
@@ -385,58 +380,49 @@ pub mod component_type {
             DataValue { props }
         }
 
-        /// `BooleanValue`: A Boolean value.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`: A Boolean value.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`: A double value.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`: A double value.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `Expression`: An expression that produces the value.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`: An expression that produces the value.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `IntegerValue`: An integer value.
-        pub fn integer_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntegerValue", value.into());
-            self
+        prop! {
+            /// `IntegerValue`: An integer value.
+            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<i64>
         }
 
-        /// `ListValue`: A list of multiple values.
-        pub fn list_value(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
-            self.props.set("ListValue", value.into());
-            self
+        prop! {
+            /// `ListValue`: A list of multiple values.
+            props, "ListValue", list_value, set_list_value, get_list_value, Val<List<DataValue>>
         }
 
-        /// `LongValue`: A long value.
-        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`: A long value.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
         }
 
-        /// `MapValue`: An object that maps strings to multiple DataValue objects.
-        pub fn map_value(mut self, value: impl Into<Val<Map<DataValue>>>) -> Self {
-            self.props.set("MapValue", value.into());
-            self
+        prop! {
+            /// `MapValue`: An object that maps strings to multiple DataValue objects.
+            props, "MapValue", map_value, set_map_value, get_map_value, Val<Map<DataValue>>
         }
 
-        /// `RelationshipValue`: A value that relates a component to another component.
-        pub fn relationship_value(mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> Self {
-            self.props.set("RelationshipValue", value.into());
-            self
+        prop! {
+            /// `RelationshipValue`: A value that relates a component to another component.
+            props, "RelationshipValue", relationship_value, set_relationship_value, get_relationship_value, Val<DataValueRelationshipValue>
         }
 
-        /// `StringValue`: A string value.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: A string value.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -456,16 +442,14 @@ pub mod component_type {
             DataValueRelationshipValue { props }
         }
 
-        /// `TargetComponentName`.
-        pub fn target_component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetComponentName", value.into());
-            self
+        prop! {
+            /// `TargetComponentName`.
+            props, "TargetComponentName", target_component_name, set_target_component_name, get_target_component_name, Val<String>
         }
 
-        /// `TargetEntityId`.
-        pub fn target_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetEntityId", value.into());
-            self
+        prop! {
+            /// `TargetEntityId`.
+            props, "TargetEntityId", target_entity_id, set_target_entity_id, get_target_entity_id, Val<String>
         }
     }
 
@@ -484,17 +468,15 @@ pub mod component_type {
             Relationship { props }
         }
 
-        /// `RelationshipType`: The type of the relationship.
-        pub fn relationship_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RelationshipType", value.into());
-            self
+        prop! {
+            /// `RelationshipType`: The type of the relationship.
+            props, "RelationshipType", relationship_type, set_relationship_type, get_relationship_type, Val<String>
         }
 
-        /// `TargetComponentTypeId`: The ID of the target component type associated with this
-        /// relationship.
-        pub fn target_component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetComponentTypeId", value.into());
-            self
+        prop! {
+            /// `TargetComponentTypeId`: The ID of the target component type associated with this
+            /// relationship.
+            props, "TargetComponentTypeId", target_component_type_id, set_target_component_type_id, get_target_component_type_id, Val<String>
         }
     }
 
@@ -545,16 +527,14 @@ pub mod component_type {
             PropertyGroup { props }
         }
 
-        /// `GroupType`: The type of property group.
-        pub fn group_type(mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> Self {
-            self.props.set("GroupType", value.into());
-            self
+        prop! {
+            /// `GroupType`: The type of property group.
+            props, "GroupType", group_type, set_group_type, get_group_type, Val<PropertyGroupGroupType>
         }
 
-        /// `PropertyNames`: The list of property names in the property group.
-        pub fn property_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PropertyNames", value.into());
-            self
+        prop! {
+            /// `PropertyNames`: The list of property names in the property group.
+            props, "PropertyNames", property_names, set_property_names, get_property_names, Val<List<String>>
         }
     }
 
@@ -591,40 +571,44 @@ impl Entity {
         Entity { core }
     }
 
-    /// `Components`: A map that sets information about a component type.
-    pub fn components(mut self, value: impl Into<Val<Map<entity::Component>>>) -> Self {
-        self.core.set("Components", value.into());
-        self
+    prop! {
+        /// `Components`: A map that sets information about a component type.
+        core.props, "Components", components, set_components, get_components, Val<Map<entity::Component>>
     }
 
-    /// `CompositeComponents`: A map that sets information about a composite component.
-    pub fn composite_components(mut self, value: impl Into<Val<Map<entity::CompositeComponent>>>) -> Self {
-        self.core.set("CompositeComponents", value.into());
-        self
+    prop! {
+        /// `CompositeComponents`: A map that sets information about a composite component.
+        core.props, "CompositeComponents", composite_components, set_composite_components, get_composite_components, Val<Map<entity::CompositeComponent>>
     }
 
-    /// `Description`: The description of the entity.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the entity.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EntityId`: The ID of the entity.
-    pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EntityId", value.into());
-        self
+    prop! {
+        /// `EntityId`: The ID of the entity.
+        core.props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
     }
 
-    /// `ParentEntityId`: The ID of the parent entity.
-    pub fn parent_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParentEntityId", value.into());
-        self
+    prop! {
+        /// `EntityName`: The name of the entity.
+        core.props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ParentEntityId`: The ID of the parent entity.
+        core.props, "ParentEntityId", parent_entity_id, set_parent_entity_id, get_parent_entity_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WorkspaceId`: The ID of the workspace.
+        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -684,48 +668,41 @@ pub mod entity {
             Component { props }
         }
 
-        /// `ComponentName`: The name of the component.
-        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentName", value.into());
-            self
+        prop! {
+            /// `ComponentName`: The name of the component.
+            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
         }
 
-        /// `ComponentTypeId`: The ID of the component type.
-        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentTypeId", value.into());
-            self
+        prop! {
+            /// `ComponentTypeId`: The ID of the component type.
+            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
         }
 
-        /// `DefinedIn`: The name of the property definition set in the component.
-        pub fn defined_in(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefinedIn", value.into());
-            self
+        prop! {
+            /// `DefinedIn`: The name of the property definition set in the component.
+            props, "DefinedIn", defined_in, set_defined_in, get_defined_in, Val<String>
         }
 
-        /// `Description`: The description of the component.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the component.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Properties`: An object that maps strings to the properties to set in the component type.
-        /// Each string in the mapping must be unique to this object.
-        pub fn properties(mut self, value: impl Into<Val<Map<Property>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Properties`: An object that maps strings to the properties to set in the component
+            /// type. Each string in the mapping must be unique to this object.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<Property>>
         }
 
-        /// `PropertyGroups`: An object that maps strings to the property groups to set in the component
-        /// type. Each string in the mapping must be unique to this object.
-        pub fn property_groups(mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> Self {
-            self.props.set("PropertyGroups", value.into());
-            self
+        prop! {
+            /// `PropertyGroups`: An object that maps strings to the property groups to set in the
+            /// component type. Each string in the mapping must be unique to this object.
+            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<PropertyGroup>>
         }
 
-        /// `Status`: The current status of the entity.
-        pub fn status(mut self, value: impl Into<Val<Status>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The current status of the entity.
+            props, "Status", status, set_status, get_status, Val<Status>
         }
     }
 
@@ -744,16 +721,14 @@ pub mod entity {
             Property { props }
         }
 
-        /// `Definition`: The definition of the property.
-        pub fn definition(mut self, value: impl Into<Val<Definition>>) -> Self {
-            self.props.set("Definition", value.into());
-            self
+        prop! {
+            /// `Definition`: The definition of the property.
+            props, "Definition", definition, set_definition, get_definition, Val<Definition>
         }
 
-        /// `Value`: The value of the property.
-        pub fn value(mut self, value: impl Into<Val<DataValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the property.
+            props, "Value", value, set_value, get_value, Val<DataValue>
         }
     }
 
@@ -773,69 +748,60 @@ pub mod entity {
             Definition { props }
         }
 
-        /// `Configuration`: An object that specifies information about a property configuration.
-        pub fn configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Configuration`: An object that specifies information about a property configuration.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<Map<String>>
         }
 
-        /// `DataType`: An object that contains information about the data type.
-        pub fn data_type(mut self, value: impl Into<Val<DataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `DataType`: An object that contains information about the data type.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<DataType>
         }
 
-        /// `DefaultValue`: An object that contains the default value.
-        pub fn default_value(mut self, value: impl Into<Val<DataValue>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: An object that contains the default value.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<DataValue>
         }
 
-        /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
-        /// external data store.
-        pub fn is_external_id(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsExternalId", value.into());
-            self
+        prop! {
+            /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
+            /// external data store.
+            props, "IsExternalId", is_external_id, set_is_external_id, get_is_external_id, Val<bool>
         }
 
-        /// `IsFinal`: A Boolean value that specifies whether the property definition can be updated.
-        pub fn is_final(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsFinal", value.into());
-            self
+        prop! {
+            /// `IsFinal`: A Boolean value that specifies whether the property definition can be
+            /// updated.
+            props, "IsFinal", is_final, set_is_final, get_is_final, Val<bool>
         }
 
-        /// `IsImported`: A Boolean value that specifies whether the property definition is imported
-        /// from an external data store.
-        pub fn is_imported(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsImported", value.into());
-            self
+        prop! {
+            /// `IsImported`: A Boolean value that specifies whether the property definition is imported
+            /// from an external data store.
+            props, "IsImported", is_imported, set_is_imported, get_is_imported, Val<bool>
         }
 
-        /// `IsInherited`: A Boolean value that specifies whether the property definition is inherited
-        /// from a parent entity.
-        pub fn is_inherited(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsInherited", value.into());
-            self
+        prop! {
+            /// `IsInherited`: A Boolean value that specifies whether the property definition is
+            /// inherited from a parent entity.
+            props, "IsInherited", is_inherited, set_is_inherited, get_is_inherited, Val<bool>
         }
 
-        /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
-        pub fn is_required_in_entity(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsRequiredInEntity", value.into());
-            self
+        prop! {
+            /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
+            props, "IsRequiredInEntity", is_required_in_entity, set_is_required_in_entity, get_is_required_in_entity, Val<bool>
         }
 
-        /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
-        /// externally.
-        pub fn is_stored_externally(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsStoredExternally", value.into());
-            self
+        prop! {
+            /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
+            /// externally.
+            props, "IsStoredExternally", is_stored_externally, set_is_stored_externally, get_is_stored_externally, Val<bool>
         }
 
-        /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time series
-        /// data.
-        pub fn is_time_series(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsTimeSeries", value.into());
-            self
+        prop! {
+            /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time
+            /// series data.
+            props, "IsTimeSeries", is_time_series, set_is_time_series, get_is_time_series, Val<bool>
         }
     }
 
@@ -854,34 +820,29 @@ pub mod entity {
             DataType { props }
         }
 
-        /// `AllowedValues`: The allowed values for this data type.
-        pub fn allowed_values(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `AllowedValues`: The allowed values for this data type.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<DataValue>>
         }
 
-        /// `NestedType`: The nested type in the data type.
-        pub fn nested_type(mut self, value: impl Into<Val<DataType>>) -> Self {
-            self.props.set("NestedType", value.into());
-            self
+        prop! {
+            /// `NestedType`: The nested type in the data type.
+            props, "NestedType", nested_type, set_nested_type, get_nested_type, Val<DataType>
         }
 
-        /// `Relationship`: A relationship that associates a component with another component.
-        pub fn relationship(mut self, value: impl Into<Val<Relationship>>) -> Self {
-            self.props.set("Relationship", value.into());
-            self
+        prop! {
+            /// `Relationship`: A relationship that associates a component with another component.
+            props, "Relationship", relationship, set_relationship, get_relationship, Val<Relationship>
         }
 
-        /// `Type`: The underlying type of the data type.
-        pub fn type_(mut self, value: impl Into<Val<DataTypeType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The underlying type of the data type.
+            props, "Type", type_, set_type, get_type, Val<DataTypeType>
         }
 
-        /// `UnitOfMeasure`: The unit of measure used in this data type.
-        pub fn unit_of_measure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnitOfMeasure", value.into());
-            self
+        prop! {
+            /// `UnitOfMeasure`: The unit of measure used in this data type.
+            props, "UnitOfMeasure", unit_of_measure, set_unit_of_measure, get_unit_of_measure, Val<String>
         }
     }
 
@@ -900,58 +861,49 @@ pub mod entity {
             DataValue { props }
         }
 
-        /// `BooleanValue`: A Boolean value.
-        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BooleanValue", value.into());
-            self
+        prop! {
+            /// `BooleanValue`: A Boolean value.
+            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
         }
 
-        /// `DoubleValue`: A double value.
-        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DoubleValue", value.into());
-            self
+        prop! {
+            /// `DoubleValue`: A double value.
+            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
         }
 
-        /// `Expression`: An expression that produces the value.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`: An expression that produces the value.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `IntegerValue`: An integer value.
-        pub fn integer_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntegerValue", value.into());
-            self
+        prop! {
+            /// `IntegerValue`: An integer value.
+            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<i64>
         }
 
-        /// `ListValue`: A list of multiple values.
-        pub fn list_value(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
-            self.props.set("ListValue", value.into());
-            self
+        prop! {
+            /// `ListValue`: A list of multiple values.
+            props, "ListValue", list_value, set_list_value, get_list_value, Val<List<DataValue>>
         }
 
-        /// `LongValue`: A long value.
-        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`: A long value.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
         }
 
-        /// `MapValue`: An object that maps strings to multiple DataValue objects.
-        pub fn map_value(mut self, value: impl Into<Val<Map<DataValue>>>) -> Self {
-            self.props.set("MapValue", value.into());
-            self
+        prop! {
+            /// `MapValue`: An object that maps strings to multiple DataValue objects.
+            props, "MapValue", map_value, set_map_value, get_map_value, Val<Map<DataValue>>
         }
 
-        /// `RelationshipValue`: A value that relates a component to another component.
-        pub fn relationship_value(mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> Self {
-            self.props.set("RelationshipValue", value.into());
-            self
+        prop! {
+            /// `RelationshipValue`: A value that relates a component to another component.
+            props, "RelationshipValue", relationship_value, set_relationship_value, get_relationship_value, Val<DataValueRelationshipValue>
         }
 
-        /// `StringValue`: A string value.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: A string value.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -971,16 +923,14 @@ pub mod entity {
             DataValueRelationshipValue { props }
         }
 
-        /// `TargetComponentName`.
-        pub fn target_component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetComponentName", value.into());
-            self
+        prop! {
+            /// `TargetComponentName`.
+            props, "TargetComponentName", target_component_name, set_target_component_name, get_target_component_name, Val<String>
         }
 
-        /// `TargetEntityId`.
-        pub fn target_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetEntityId", value.into());
-            self
+        prop! {
+            /// `TargetEntityId`.
+            props, "TargetEntityId", target_entity_id, set_target_entity_id, get_target_entity_id, Val<String>
         }
     }
 
@@ -999,17 +949,15 @@ pub mod entity {
             Relationship { props }
         }
 
-        /// `RelationshipType`: The type of the relationship.
-        pub fn relationship_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RelationshipType", value.into());
-            self
+        prop! {
+            /// `RelationshipType`: The type of the relationship.
+            props, "RelationshipType", relationship_type, set_relationship_type, get_relationship_type, Val<String>
         }
 
-        /// `TargetComponentTypeId`: The ID of the target component type associated with this
-        /// relationship.
-        pub fn target_component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetComponentTypeId", value.into());
-            self
+        prop! {
+            /// `TargetComponentTypeId`: The ID of the target component type associated with this
+            /// relationship.
+            props, "TargetComponentTypeId", target_component_type_id, set_target_component_type_id, get_target_component_type_id, Val<String>
         }
     }
 
@@ -1060,16 +1008,14 @@ pub mod entity {
             PropertyGroup { props }
         }
 
-        /// `GroupType`: The type of property group.
-        pub fn group_type(mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> Self {
-            self.props.set("GroupType", value.into());
-            self
+        prop! {
+            /// `GroupType`: The type of property group.
+            props, "GroupType", group_type, set_group_type, get_group_type, Val<PropertyGroupGroupType>
         }
 
-        /// `PropertyNames`: The list of property names in the property group.
-        pub fn property_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PropertyNames", value.into());
-            self
+        prop! {
+            /// `PropertyNames`: The list of property names in the property group.
+            props, "PropertyNames", property_names, set_property_names, get_property_names, Val<List<String>>
         }
     }
 
@@ -1098,16 +1044,14 @@ pub mod entity {
             Status { props }
         }
 
-        /// `Error`.
-        pub fn error(mut self, value: impl Into<Val<StatusError>>) -> Self {
-            self.props.set("Error", value.into());
-            self
+        prop! {
+            /// `Error`.
+            props, "Error", error, set_error, get_error, Val<StatusError>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<StatusState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<StatusState>
         }
     }
 
@@ -1126,16 +1070,14 @@ pub mod entity {
             StatusError { props }
         }
 
-        /// `Code`.
-        pub fn code(mut self, value: impl Into<Val<StatusErrorCode>>) -> Self {
-            self.props.set("Code", value.into());
-            self
+        prop! {
+            /// `Code`.
+            props, "Code", code, set_code, get_code, Val<StatusErrorCode>
         }
 
-        /// `Message`.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Message`.
+            props, "Message", message, set_message, get_message, Val<String>
         }
     }
 
@@ -1189,48 +1131,41 @@ pub mod entity {
             CompositeComponent { props }
         }
 
-        /// `ComponentName`: The name of the component.
-        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentName", value.into());
-            self
+        prop! {
+            /// `ComponentName`: The name of the component.
+            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
         }
 
-        /// `ComponentPath`: The path of the component.
-        pub fn component_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentPath", value.into());
-            self
+        prop! {
+            /// `ComponentPath`: The path of the component.
+            props, "ComponentPath", component_path, set_component_path, get_component_path, Val<String>
         }
 
-        /// `ComponentTypeId`: The ID of the component type.
-        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentTypeId", value.into());
-            self
+        prop! {
+            /// `ComponentTypeId`: The ID of the component type.
+            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
         }
 
-        /// `Description`: The description of the component.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the component.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Properties`: An object that maps strings to the properties to set in the component type.
-        /// Each string in the mapping must be unique to this object.
-        pub fn properties(mut self, value: impl Into<Val<Map<Property>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Properties`: An object that maps strings to the properties to set in the component
+            /// type. Each string in the mapping must be unique to this object.
+            props, "Properties", properties, set_properties, get_properties, Val<Map<Property>>
         }
 
-        /// `PropertyGroups`: An object that maps strings to the property groups to set in the component
-        /// type. Each string in the mapping must be unique to this object.
-        pub fn property_groups(mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> Self {
-            self.props.set("PropertyGroups", value.into());
-            self
+        prop! {
+            /// `PropertyGroups`: An object that maps strings to the property groups to set in the
+            /// component type. Each string in the mapping must be unique to this object.
+            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<PropertyGroup>>
         }
 
-        /// `Status`: The current status of the component.
-        pub fn status(mut self, value: impl Into<Val<Status>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The current status of the component.
+            props, "Status", status, set_status, get_status, Val<Status>
         }
     }
 }
@@ -1264,28 +1199,40 @@ impl Scene {
         Scene { core }
     }
 
-    /// `Capabilities`: A list of capabilities that the scene uses to render.
-    pub fn capabilities(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Capabilities", value.into());
-        self
+    prop! {
+        /// `Capabilities`: A list of capabilities that the scene uses to render.
+        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<String>>
     }
 
-    /// `Description`: The description of the scene.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContentLocation`: The relative path that specifies the location of the content
+        /// definition file.
+        core.props, "ContentLocation", _, set_content_location, get_content_location, Val<String>
     }
 
-    /// `SceneMetadata`: A key-value pair of scene metadata for the scene.
-    pub fn scene_metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("SceneMetadata", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the scene.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SceneId`: The ID of the scene.
+        core.props, "SceneId", _, set_scene_id, get_scene_id, Val<String>
+    }
+
+    prop! {
+        /// `SceneMetadata`: A key-value pair of scene metadata for the scene.
+        core.props, "SceneMetadata", scene_metadata, set_scene_metadata, get_scene_metadata, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WorkspaceId`: The ID of the scene.
+        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1347,10 +1294,24 @@ impl SyncJob {
         SyncJob { core }
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SyncRole`: The IAM Role that execute SyncJob.
+        core.props, "SyncRole", _, set_sync_role, get_sync_role, Val<String>
+    }
+
+    prop! {
+        /// `SyncSource`: The source of the SyncJob.
+        core.props, "SyncSource", _, set_sync_source, get_sync_source, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WorkspaceId`: The ID of the workspace.
+        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1413,16 +1374,30 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `Description`: The description of the workspace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the workspace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A map of key-value pairs to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Role`: The ARN of the execution role associated with the workspace.
+        core.props, "Role", _, set_role, get_role, Val<String>
+    }
+
+    prop! {
+        /// `S3Location`: The ARN of the S3 bucket where resources associated with the workspace are
+        /// stored.
+        core.props, "S3Location", _, set_s3_location, get_s3_location, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of key-value pairs to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `WorkspaceId`: The ID of the workspace.
+        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

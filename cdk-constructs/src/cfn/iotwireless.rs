@@ -50,22 +50,34 @@ impl Destination {
         Destination { core }
     }
 
-    /// `Description`: Destination description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Destination description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RoleArn`: AWS role ARN that grants access
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `Expression`: Destination expression
+        core.props, "Expression", _, set_expression, get_expression, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ExpressionType`: Must be RuleName
+        core.props, "ExpressionType", _, set_expression_type, get_expression_type, Val<destination::ExpressionType>
+    }
+
+    prop! {
+        /// `Name`: Unique name of destination
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: AWS role ARN that grants access
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,23 +132,20 @@ impl DeviceProfile {
         DeviceProfile { core }
     }
 
-    /// `LoRaWAN`: LoRaWANDeviceProfile supports all LoRa specific attributes for service profile
-    /// for CreateDeviceProfile operation
-    pub fn lo_ra_wan(mut self, value: impl Into<Val<device_profile::LoRaWanDeviceProfile>>) -> Self {
-        self.core.set("LoRaWAN", value.into());
-        self
+    prop! {
+        /// `LoRaWAN`: LoRaWANDeviceProfile supports all LoRa specific attributes for service
+        /// profile for CreateDeviceProfile operation
+        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<device_profile::LoRaWanDeviceProfile>
     }
 
-    /// `Name`: Name of service profile
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of service profile
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the device profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the device profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -178,118 +187,99 @@ pub mod device_profile {
             LoRaWanDeviceProfile { props }
         }
 
-        /// `ClassBTimeout`.
-        pub fn class_b_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ClassBTimeout", value.into());
-            self
+        prop! {
+            /// `ClassBTimeout`.
+            props, "ClassBTimeout", class_b_timeout, set_class_b_timeout, get_class_b_timeout, Val<i64>
         }
 
-        /// `ClassCTimeout`.
-        pub fn class_c_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ClassCTimeout", value.into());
-            self
+        prop! {
+            /// `ClassCTimeout`.
+            props, "ClassCTimeout", class_c_timeout, set_class_c_timeout, get_class_c_timeout, Val<i64>
         }
 
-        /// `FactoryPresetFreqsList`.
-        pub fn factory_preset_freqs_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("FactoryPresetFreqsList", value.into());
-            self
+        prop! {
+            /// `FactoryPresetFreqsList`.
+            props, "FactoryPresetFreqsList", factory_preset_freqs_list, set_factory_preset_freqs_list, get_factory_preset_freqs_list, Val<List<i64>>
         }
 
-        /// `MacVersion`.
-        pub fn mac_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MacVersion", value.into());
-            self
+        prop! {
+            /// `MacVersion`.
+            props, "MacVersion", mac_version, set_mac_version, get_mac_version, Val<String>
         }
 
-        /// `MaxDutyCycle`.
-        pub fn max_duty_cycle(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxDutyCycle", value.into());
-            self
+        prop! {
+            /// `MaxDutyCycle`.
+            props, "MaxDutyCycle", max_duty_cycle, set_max_duty_cycle, get_max_duty_cycle, Val<i64>
         }
 
-        /// `MaxEirp`.
-        pub fn max_eirp(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxEirp", value.into());
-            self
+        prop! {
+            /// `MaxEirp`.
+            props, "MaxEirp", max_eirp, set_max_eirp, get_max_eirp, Val<i64>
         }
 
-        /// `PingSlotDr`.
-        pub fn ping_slot_dr(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PingSlotDr", value.into());
-            self
+        prop! {
+            /// `PingSlotDr`.
+            props, "PingSlotDr", ping_slot_dr, set_ping_slot_dr, get_ping_slot_dr, Val<i64>
         }
 
-        /// `PingSlotFreq`.
-        pub fn ping_slot_freq(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PingSlotFreq", value.into());
-            self
+        prop! {
+            /// `PingSlotFreq`.
+            props, "PingSlotFreq", ping_slot_freq, set_ping_slot_freq, get_ping_slot_freq, Val<i64>
         }
 
-        /// `PingSlotPeriod`.
-        pub fn ping_slot_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PingSlotPeriod", value.into());
-            self
+        prop! {
+            /// `PingSlotPeriod`.
+            props, "PingSlotPeriod", ping_slot_period, set_ping_slot_period, get_ping_slot_period, Val<i64>
         }
 
-        /// `RegParamsRevision`.
-        pub fn reg_params_revision(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegParamsRevision", value.into());
-            self
+        prop! {
+            /// `RegParamsRevision`.
+            props, "RegParamsRevision", reg_params_revision, set_reg_params_revision, get_reg_params_revision, Val<String>
         }
 
-        /// `RfRegion`.
-        pub fn rf_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RfRegion", value.into());
-            self
+        prop! {
+            /// `RfRegion`.
+            props, "RfRegion", rf_region, set_rf_region, get_rf_region, Val<String>
         }
 
-        /// `RxDataRate2`.
-        pub fn rx_data_rate2(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RxDataRate2", value.into());
-            self
+        prop! {
+            /// `RxDataRate2`.
+            props, "RxDataRate2", rx_data_rate2, set_rx_data_rate2, get_rx_data_rate2, Val<i64>
         }
 
-        /// `RxDelay1`.
-        pub fn rx_delay1(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RxDelay1", value.into());
-            self
+        prop! {
+            /// `RxDelay1`.
+            props, "RxDelay1", rx_delay1, set_rx_delay1, get_rx_delay1, Val<i64>
         }
 
-        /// `RxDrOffset1`.
-        pub fn rx_dr_offset1(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RxDrOffset1", value.into());
-            self
+        prop! {
+            /// `RxDrOffset1`.
+            props, "RxDrOffset1", rx_dr_offset1, set_rx_dr_offset1, get_rx_dr_offset1, Val<i64>
         }
 
-        /// `RxFreq2`.
-        pub fn rx_freq2(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RxFreq2", value.into());
-            self
+        prop! {
+            /// `RxFreq2`.
+            props, "RxFreq2", rx_freq2, set_rx_freq2, get_rx_freq2, Val<i64>
         }
 
-        /// `Supports32BitFCnt`.
-        pub fn supports32_bit_f_cnt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Supports32BitFCnt", value.into());
-            self
+        prop! {
+            /// `Supports32BitFCnt`.
+            props, "Supports32BitFCnt", supports32_bit_f_cnt, set_supports32_bit_f_cnt, get_supports32_bit_f_cnt, Val<bool>
         }
 
-        /// `SupportsClassB`.
-        pub fn supports_class_b(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SupportsClassB", value.into());
-            self
+        prop! {
+            /// `SupportsClassB`.
+            props, "SupportsClassB", supports_class_b, set_supports_class_b, get_supports_class_b, Val<bool>
         }
 
-        /// `SupportsClassC`.
-        pub fn supports_class_c(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SupportsClassC", value.into());
-            self
+        prop! {
+            /// `SupportsClassC`.
+            props, "SupportsClassC", supports_class_c, set_supports_class_c, get_supports_class_c, Val<bool>
         }
 
-        /// `SupportsJoin`.
-        pub fn supports_join(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SupportsJoin", value.into());
-            self
+        prop! {
+            /// `SupportsJoin`.
+            props, "SupportsJoin", supports_join, set_supports_join, get_supports_join, Val<bool>
         }
     }
 }
@@ -323,46 +313,54 @@ impl FuotaTask {
         FuotaTask { core }
     }
 
-    /// `AssociateMulticastGroup`: Multicast group to associate. Only for update request.
-    pub fn associate_multicast_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociateMulticastGroup", value.into());
-        self
+    prop! {
+        /// `AssociateMulticastGroup`: Multicast group to associate. Only for update request.
+        core.props, "AssociateMulticastGroup", associate_multicast_group, set_associate_multicast_group, get_associate_multicast_group, Val<String>
     }
 
-    /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
-    pub fn associate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociateWirelessDevice", value.into());
-        self
+    prop! {
+        /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
+        core.props, "AssociateWirelessDevice", associate_wireless_device, set_associate_wireless_device, get_associate_wireless_device, Val<String>
     }
 
-    /// `Description`: FUOTA task description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: FUOTA task description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisassociateMulticastGroup`: Multicast group to disassociate. Only for update request.
-    pub fn disassociate_multicast_group(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisassociateMulticastGroup", value.into());
-        self
+    prop! {
+        /// `DisassociateMulticastGroup`: Multicast group to disassociate. Only for update request.
+        core.props, "DisassociateMulticastGroup", disassociate_multicast_group, set_disassociate_multicast_group, get_disassociate_multicast_group, Val<String>
     }
 
-    /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
-    pub fn disassociate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisassociateWirelessDevice", value.into());
-        self
+    prop! {
+        /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
+        core.props, "DisassociateWirelessDevice", disassociate_wireless_device, set_disassociate_wireless_device, get_disassociate_wireless_device, Val<String>
     }
 
-    /// `Name`: Name of FUOTA task
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `FirmwareUpdateImage`: FUOTA task firmware update image binary S3 link
+        core.props, "FirmwareUpdateImage", _, set_firmware_update_image, get_firmware_update_image, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the FUOTA task.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FirmwareUpdateRole`: FUOTA task firmware IAM role for reading S3
+        core.props, "FirmwareUpdateRole", _, set_firmware_update_role, get_firmware_update_role, Val<String>
+    }
+
+    prop! {
+        /// `LoRaWAN`: FUOTA task LoRaWAN
+        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<fuota_task::LoRaWan>
+    }
+
+    prop! {
+        /// `Name`: Name of FUOTA task
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the FUOTA task.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -417,10 +415,14 @@ pub mod fuota_task {
             LoRaWan { props }
         }
 
-        /// `StartTime`: FUOTA task LoRaWAN start time
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `RfRegion`: FUOTA task LoRaWAN RF region
+            props, "RfRegion", _, set_rf_region, get_rf_region, Val<LoRaWanRfRegion>
+        }
+
+        prop! {
+            /// `StartTime`: FUOTA task LoRaWAN start time
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -491,34 +493,34 @@ impl MulticastGroup {
         MulticastGroup { core }
     }
 
-    /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
-    pub fn associate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociateWirelessDevice", value.into());
-        self
+    prop! {
+        /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
+        core.props, "AssociateWirelessDevice", associate_wireless_device, set_associate_wireless_device, get_associate_wireless_device, Val<String>
     }
 
-    /// `Description`: Multicast group description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Multicast group description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
-    pub fn disassociate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisassociateWirelessDevice", value.into());
-        self
+    prop! {
+        /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
+        core.props, "DisassociateWirelessDevice", disassociate_wireless_device, set_disassociate_wireless_device, get_disassociate_wireless_device, Val<String>
     }
 
-    /// `Name`: Name of Multicast group
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `LoRaWAN`: Multicast group LoRaWAN
+        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<multicast_group::LoRaWan>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the Multicast group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of Multicast group
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the Multicast group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -584,18 +586,26 @@ pub mod multicast_group {
             LoRaWan { props }
         }
 
-        /// `NumberOfDevicesInGroup`: Multicast group number of devices in group. Returned after
-        /// successful read.
-        pub fn number_of_devices_in_group(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfDevicesInGroup", value.into());
-            self
+        prop! {
+            /// `RfRegion`: Multicast group LoRaWAN RF region
+            props, "RfRegion", _, set_rf_region, get_rf_region, Val<LoRaWanRfRegion>
         }
 
-        /// `NumberOfDevicesRequested`: Multicast group number of devices requested. Returned after
-        /// successful read.
-        pub fn number_of_devices_requested(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfDevicesRequested", value.into());
-            self
+        prop! {
+            /// `DlClass`: Multicast group LoRaWAN DL Class
+            props, "DlClass", _, set_dl_class, get_dl_class, Val<LoRaWanDlClass>
+        }
+
+        prop! {
+            /// `NumberOfDevicesInGroup`: Multicast group number of devices in group. Returned after
+            /// successful read.
+            props, "NumberOfDevicesInGroup", number_of_devices_in_group, set_number_of_devices_in_group, get_number_of_devices_in_group, Val<i64>
+        }
+
+        prop! {
+            /// `NumberOfDevicesRequested`: Multicast group number of devices requested. Returned after
+            /// successful read.
+            props, "NumberOfDevicesRequested", number_of_devices_requested, set_number_of_devices_requested, get_number_of_devices_requested, Val<i64>
         }
     }
 
@@ -680,36 +690,36 @@ impl NetworkAnalyzerConfiguration {
         NetworkAnalyzerConfiguration { core }
     }
 
-    /// `Description`: The description of the new resource
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the new resource
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the network analyzer configuration
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `TraceContent`: Trace content for your wireless gateway and wireless device resources
-    pub fn trace_content(mut self, value: impl Into<Val<network_analyzer_configuration::TraceContent>>) -> Self {
-        self.core.set("TraceContent", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WirelessDevices`: List of wireless gateway resources that have been added to the network
-    /// analyzer configuration
-    pub fn wireless_devices(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("WirelessDevices", value.into());
-        self
+    prop! {
+        /// `TraceContent`: Trace content for your wireless gateway and wireless device resources
+        core.props, "TraceContent", trace_content, set_trace_content, get_trace_content, Val<network_analyzer_configuration::TraceContent>
     }
 
-    /// `WirelessGateways`: List of wireless gateway resources that have been added to the network
-    /// analyzer configuration
-    pub fn wireless_gateways(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("WirelessGateways", value.into());
-        self
+    prop! {
+        /// `WirelessDevices`: List of wireless gateway resources that have been added to the
+        /// network analyzer configuration
+        core.props, "WirelessDevices", wireless_devices, set_wireless_devices, get_wireless_devices, Val<List<String>>
+    }
+
+    prop! {
+        /// `WirelessGateways`: List of wireless gateway resources that have been added to the
+        /// network analyzer configuration
+        core.props, "WirelessGateways", wireless_gateways, set_wireless_gateways, get_wireless_gateways, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -745,16 +755,14 @@ pub mod network_analyzer_configuration {
             TraceContent { props }
         }
 
-        /// `LogLevel`.
-        pub fn log_level(mut self, value: impl Into<Val<LogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<LogLevel>
         }
 
-        /// `WirelessDeviceFrameInfo`.
-        pub fn wireless_device_frame_info(mut self, value: impl Into<Val<WirelessDeviceFrameInfo>>) -> Self {
-            self.props.set("WirelessDeviceFrameInfo", value.into());
-            self
+        prop! {
+            /// `WirelessDeviceFrameInfo`.
+            props, "WirelessDeviceFrameInfo", wireless_device_frame_info, set_wireless_device_frame_info, get_wireless_device_frame_info, Val<WirelessDeviceFrameInfo>
         }
     }
 
@@ -806,46 +814,39 @@ impl PartnerAccount {
         PartnerAccount { core }
     }
 
-    /// `AccountLinked`: Whether the partner account is linked to the AWS account.
-    pub fn account_linked(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AccountLinked", value.into());
-        self
+    prop! {
+        /// `AccountLinked`: Whether the partner account is linked to the AWS account.
+        core.props, "AccountLinked", account_linked, set_account_linked, get_account_linked, Val<bool>
     }
 
-    /// `PartnerAccountId`: The partner account ID to disassociate from the AWS account
-    pub fn partner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PartnerAccountId", value.into());
-        self
+    prop! {
+        /// `PartnerAccountId`: The partner account ID to disassociate from the AWS account
+        core.props, "PartnerAccountId", partner_account_id, set_partner_account_id, get_partner_account_id, Val<String>
     }
 
-    /// `PartnerType`: The partner type
-    pub fn partner_type(mut self, value: impl Into<Val<partner_account::PartnerType>>) -> Self {
-        self.core.set("PartnerType", value.into());
-        self
+    prop! {
+        /// `PartnerType`: The partner type
+        core.props, "PartnerType", partner_type, set_partner_type, get_partner_type, Val<partner_account::PartnerType>
     }
 
-    /// `Sidewalk`: The Sidewalk account credentials.
-    pub fn sidewalk(mut self, value: impl Into<Val<partner_account::SidewalkAccountInfo>>) -> Self {
-        self.core.set("Sidewalk", value.into());
-        self
+    prop! {
+        /// `Sidewalk`: The Sidewalk account credentials.
+        core.props, "Sidewalk", sidewalk, set_sidewalk, get_sidewalk, Val<partner_account::SidewalkAccountInfo>
     }
 
-    /// `SidewalkResponse`: The Sidewalk account credentials.
-    pub fn sidewalk_response(mut self, value: impl Into<Val<partner_account::SidewalkAccountInfoWithFingerprint>>) -> Self {
-        self.core.set("SidewalkResponse", value.into());
-        self
+    prop! {
+        /// `SidewalkResponse`: The Sidewalk account credentials.
+        core.props, "SidewalkResponse", sidewalk_response, set_sidewalk_response, get_sidewalk_response, Val<partner_account::SidewalkAccountInfoWithFingerprint>
     }
 
-    /// `SidewalkUpdate`: The Sidewalk account credentials.
-    pub fn sidewalk_update(mut self, value: impl Into<Val<partner_account::SidewalkUpdateAccount>>) -> Self {
-        self.core.set("SidewalkUpdate", value.into());
-        self
+    prop! {
+        /// `SidewalkUpdate`: The Sidewalk account credentials.
+        core.props, "SidewalkUpdate", sidewalk_update, set_sidewalk_update, get_sidewalk_update, Val<partner_account::SidewalkUpdateAccount>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -897,6 +898,11 @@ pub mod partner_account {
             props.set("AppServerPrivateKey", app_server_private_key.into());
             SidewalkAccountInfo { props }
         }
+
+        prop! {
+            /// `AppServerPrivateKey`.
+            props, "AppServerPrivateKey", _, set_app_server_private_key, get_app_server_private_key, Val<String>
+        }
     }
 
     /// `AWS::IoTWireless::PartnerAccount.SidewalkAccountInfoWithFingerprint`.
@@ -914,22 +920,19 @@ pub mod partner_account {
             SidewalkAccountInfoWithFingerprint { props }
         }
 
-        /// `AmazonId`.
-        pub fn amazon_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AmazonId", value.into());
-            self
+        prop! {
+            /// `AmazonId`.
+            props, "AmazonId", amazon_id, set_amazon_id, get_amazon_id, Val<String>
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `Fingerprint`.
-        pub fn fingerprint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Fingerprint", value.into());
-            self
+        prop! {
+            /// `Fingerprint`.
+            props, "Fingerprint", fingerprint, set_fingerprint, get_fingerprint, Val<String>
         }
     }
 
@@ -948,10 +951,9 @@ pub mod partner_account {
             SidewalkUpdateAccount { props }
         }
 
-        /// `AppServerPrivateKey`.
-        pub fn app_server_private_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AppServerPrivateKey", value.into());
-            self
+        prop! {
+            /// `AppServerPrivateKey`.
+            props, "AppServerPrivateKey", app_server_private_key, set_app_server_private_key, get_app_server_private_key, Val<String>
         }
     }
 }
@@ -975,23 +977,20 @@ impl ServiceProfile {
         ServiceProfile { core }
     }
 
-    /// `LoRaWAN`: LoRaWAN supports all LoRa specific attributes for service profile for
-    /// CreateServiceProfile operation
-    pub fn lo_ra_wan(mut self, value: impl Into<Val<service_profile::LoRaWanServiceProfile>>) -> Self {
-        self.core.set("LoRaWAN", value.into());
-        self
+    prop! {
+        /// `LoRaWAN`: LoRaWAN supports all LoRa specific attributes for service profile for
+        /// CreateServiceProfile operation
+        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<service_profile::LoRaWanServiceProfile>
     }
 
-    /// `Name`: Name of service profile
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of service profile
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the service profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the service profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1128,118 +1127,99 @@ pub mod service_profile {
             LoRaWanServiceProfile { props }
         }
 
-        /// `AddGwMetadata`.
-        pub fn add_gw_metadata(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AddGwMetadata", value.into());
-            self
+        prop! {
+            /// `AddGwMetadata`.
+            props, "AddGwMetadata", add_gw_metadata, set_add_gw_metadata, get_add_gw_metadata, Val<bool>
         }
 
-        /// `ChannelMask`.
-        pub fn channel_mask(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelMask", value.into());
-            self
+        prop! {
+            /// `ChannelMask`.
+            props, "ChannelMask", channel_mask, set_channel_mask, get_channel_mask, Val<String>
         }
 
-        /// `DevStatusReqFreq`.
-        pub fn dev_status_req_freq(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DevStatusReqFreq", value.into());
-            self
+        prop! {
+            /// `DevStatusReqFreq`.
+            props, "DevStatusReqFreq", dev_status_req_freq, set_dev_status_req_freq, get_dev_status_req_freq, Val<i64>
         }
 
-        /// `DlBucketSize`.
-        pub fn dl_bucket_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DlBucketSize", value.into());
-            self
+        prop! {
+            /// `DlBucketSize`.
+            props, "DlBucketSize", dl_bucket_size, set_dl_bucket_size, get_dl_bucket_size, Val<i64>
         }
 
-        /// `DlRate`.
-        pub fn dl_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DlRate", value.into());
-            self
+        prop! {
+            /// `DlRate`.
+            props, "DlRate", dl_rate, set_dl_rate, get_dl_rate, Val<i64>
         }
 
-        /// `DlRatePolicy`.
-        pub fn dl_rate_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DlRatePolicy", value.into());
-            self
+        prop! {
+            /// `DlRatePolicy`.
+            props, "DlRatePolicy", dl_rate_policy, set_dl_rate_policy, get_dl_rate_policy, Val<String>
         }
 
-        /// `DrMax`.
-        pub fn dr_max(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DrMax", value.into());
-            self
+        prop! {
+            /// `DrMax`.
+            props, "DrMax", dr_max, set_dr_max, get_dr_max, Val<i64>
         }
 
-        /// `DrMin`.
-        pub fn dr_min(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DrMin", value.into());
-            self
+        prop! {
+            /// `DrMin`.
+            props, "DrMin", dr_min, set_dr_min, get_dr_min, Val<i64>
         }
 
-        /// `HrAllowed`.
-        pub fn hr_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("HrAllowed", value.into());
-            self
+        prop! {
+            /// `HrAllowed`.
+            props, "HrAllowed", hr_allowed, set_hr_allowed, get_hr_allowed, Val<bool>
         }
 
-        /// `MinGwDiversity`.
-        pub fn min_gw_diversity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinGwDiversity", value.into());
-            self
+        prop! {
+            /// `MinGwDiversity`.
+            props, "MinGwDiversity", min_gw_diversity, set_min_gw_diversity, get_min_gw_diversity, Val<i64>
         }
 
-        /// `NwkGeoLoc`.
-        pub fn nwk_geo_loc(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NwkGeoLoc", value.into());
-            self
+        prop! {
+            /// `NwkGeoLoc`.
+            props, "NwkGeoLoc", nwk_geo_loc, set_nwk_geo_loc, get_nwk_geo_loc, Val<bool>
         }
 
-        /// `PrAllowed`.
-        pub fn pr_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PrAllowed", value.into());
-            self
+        prop! {
+            /// `PrAllowed`.
+            props, "PrAllowed", pr_allowed, set_pr_allowed, get_pr_allowed, Val<bool>
         }
 
-        /// `RaAllowed`.
-        pub fn ra_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RaAllowed", value.into());
-            self
+        prop! {
+            /// `RaAllowed`.
+            props, "RaAllowed", ra_allowed, set_ra_allowed, get_ra_allowed, Val<bool>
         }
 
-        /// `ReportDevStatusBattery`.
-        pub fn report_dev_status_battery(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReportDevStatusBattery", value.into());
-            self
+        prop! {
+            /// `ReportDevStatusBattery`.
+            props, "ReportDevStatusBattery", report_dev_status_battery, set_report_dev_status_battery, get_report_dev_status_battery, Val<bool>
         }
 
-        /// `ReportDevStatusMargin`.
-        pub fn report_dev_status_margin(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReportDevStatusMargin", value.into());
-            self
+        prop! {
+            /// `ReportDevStatusMargin`.
+            props, "ReportDevStatusMargin", report_dev_status_margin, set_report_dev_status_margin, get_report_dev_status_margin, Val<bool>
         }
 
-        /// `TargetPer`.
-        pub fn target_per(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetPer", value.into());
-            self
+        prop! {
+            /// `TargetPer`.
+            props, "TargetPer", target_per, set_target_per, get_target_per, Val<i64>
         }
 
-        /// `UlBucketSize`.
-        pub fn ul_bucket_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UlBucketSize", value.into());
-            self
+        prop! {
+            /// `UlBucketSize`.
+            props, "UlBucketSize", ul_bucket_size, set_ul_bucket_size, get_ul_bucket_size, Val<i64>
         }
 
-        /// `UlRate`.
-        pub fn ul_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UlRate", value.into());
-            self
+        prop! {
+            /// `UlRate`.
+            props, "UlRate", ul_rate, set_ul_rate, get_ul_rate, Val<i64>
         }
 
-        /// `UlRatePolicy`.
-        pub fn ul_rate_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UlRatePolicy", value.into());
-            self
+        prop! {
+            /// `UlRatePolicy`.
+            props, "UlRatePolicy", ul_rate_policy, set_ul_rate_policy, get_ul_rate_policy, Val<String>
         }
     }
 }
@@ -1266,35 +1246,37 @@ impl TaskDefinition {
         TaskDefinition { core }
     }
 
-    /// `LoRaWANUpdateGatewayTaskEntry`: The list of task definitions.
-    pub fn lo_ra_wan_update_gateway_task_entry(mut self, value: impl Into<Val<task_definition::LoRaWanUpdateGatewayTaskEntry>>) -> Self {
-        self.core.set("LoRaWANUpdateGatewayTaskEntry", value.into());
-        self
+    prop! {
+        /// `AutoCreateTasks`: Whether to automatically create tasks using this task definition for
+        /// all gateways with the specified current version. If false, the task must me created by
+        /// calling CreateWirelessGatewayTask.
+        core.props, "AutoCreateTasks", _, set_auto_create_tasks, get_auto_create_tasks, Val<bool>
     }
 
-    /// `Name`: The name of the new resource.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `LoRaWANUpdateGatewayTaskEntry`: The list of task definitions.
+        core.props, "LoRaWANUpdateGatewayTaskEntry", lo_ra_wan_update_gateway_task_entry, set_lo_ra_wan_update_gateway_task_entry, get_lo_ra_wan_update_gateway_task_entry, Val<task_definition::LoRaWanUpdateGatewayTaskEntry>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the new resource.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `TaskDefinitionType`: A filter to list only the wireless gateway task definitions that use
-    /// this task definition type
-    pub fn task_definition_type(mut self, value: impl Into<Val<task_definition::TaskDefinitionType>>) -> Self {
-        self.core.set("TaskDefinitionType", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Update`: Information about the gateways to update.
-    pub fn update(mut self, value: impl Into<Val<task_definition::UpdateWirelessGatewayTaskCreate>>) -> Self {
-        self.core.set("Update", value.into());
-        self
+    prop! {
+        /// `TaskDefinitionType`: A filter to list only the wireless gateway task definitions that
+        /// use this task definition type
+        core.props, "TaskDefinitionType", task_definition_type, set_task_definition_type, get_task_definition_type, Val<task_definition::TaskDefinitionType>
+    }
+
+    prop! {
+        /// `Update`: Information about the gateways to update.
+        core.props, "Update", update, set_update, get_update, Val<task_definition::UpdateWirelessGatewayTaskCreate>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1335,16 +1317,14 @@ pub mod task_definition {
             LoRaWanUpdateGatewayTaskEntry { props }
         }
 
-        /// `CurrentVersion`.
-        pub fn current_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
-            self.props.set("CurrentVersion", value.into());
-            self
+        prop! {
+            /// `CurrentVersion`.
+            props, "CurrentVersion", current_version, set_current_version, get_current_version, Val<LoRaWanGatewayVersion>
         }
 
-        /// `UpdateVersion`.
-        pub fn update_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
-            self.props.set("UpdateVersion", value.into());
-            self
+        prop! {
+            /// `UpdateVersion`.
+            props, "UpdateVersion", update_version, set_update_version, get_update_version, Val<LoRaWanGatewayVersion>
         }
     }
 
@@ -1363,22 +1343,19 @@ pub mod task_definition {
             LoRaWanGatewayVersion { props }
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<String>
         }
 
-        /// `PackageVersion`.
-        pub fn package_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PackageVersion", value.into());
-            self
+        prop! {
+            /// `PackageVersion`.
+            props, "PackageVersion", package_version, set_package_version, get_package_version, Val<String>
         }
 
-        /// `Station`.
-        pub fn station(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Station", value.into());
-            self
+        prop! {
+            /// `Station`.
+            props, "Station", station, set_station, get_station, Val<String>
         }
     }
 
@@ -1408,22 +1385,19 @@ pub mod task_definition {
             UpdateWirelessGatewayTaskCreate { props }
         }
 
-        /// `LoRaWAN`.
-        pub fn lo_ra_wan(mut self, value: impl Into<Val<LoRaWanUpdateGatewayTaskCreate>>) -> Self {
-            self.props.set("LoRaWAN", value.into());
-            self
+        prop! {
+            /// `LoRaWAN`.
+            props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<LoRaWanUpdateGatewayTaskCreate>
         }
 
-        /// `UpdateDataRole`.
-        pub fn update_data_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdateDataRole", value.into());
-            self
+        prop! {
+            /// `UpdateDataRole`.
+            props, "UpdateDataRole", update_data_role, set_update_data_role, get_update_data_role, Val<String>
         }
 
-        /// `UpdateDataSource`.
-        pub fn update_data_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdateDataSource", value.into());
-            self
+        prop! {
+            /// `UpdateDataSource`.
+            props, "UpdateDataSource", update_data_source, set_update_data_source, get_update_data_source, Val<String>
         }
     }
 
@@ -1442,28 +1416,24 @@ pub mod task_definition {
             LoRaWanUpdateGatewayTaskCreate { props }
         }
 
-        /// `CurrentVersion`.
-        pub fn current_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
-            self.props.set("CurrentVersion", value.into());
-            self
+        prop! {
+            /// `CurrentVersion`.
+            props, "CurrentVersion", current_version, set_current_version, get_current_version, Val<LoRaWanGatewayVersion>
         }
 
-        /// `SigKeyCrc`.
-        pub fn sig_key_crc(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SigKeyCrc", value.into());
-            self
+        prop! {
+            /// `SigKeyCrc`.
+            props, "SigKeyCrc", sig_key_crc, set_sig_key_crc, get_sig_key_crc, Val<i64>
         }
 
-        /// `UpdateSignature`.
-        pub fn update_signature(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpdateSignature", value.into());
-            self
+        prop! {
+            /// `UpdateSignature`.
+            props, "UpdateSignature", update_signature, set_update_signature, get_update_signature, Val<String>
         }
 
-        /// `UpdateVersion`.
-        pub fn update_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
-            self.props.set("UpdateVersion", value.into());
-            self
+        prop! {
+            /// `UpdateVersion`.
+            props, "UpdateVersion", update_version, set_update_version, get_update_version, Val<LoRaWanGatewayVersion>
         }
     }
 }
@@ -1494,49 +1464,52 @@ impl WirelessDevice {
         WirelessDevice { core }
     }
 
-    /// `Description`: Wireless device description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Wireless device description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
-    pub fn last_uplink_received_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastUplinkReceivedAt", value.into());
-        self
+    prop! {
+        /// `DestinationName`: Wireless device destination name
+        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
     }
 
-    /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of the
-    /// LoRaWAN Wireless Device.
-    pub fn lo_ra_wan(mut self, value: impl Into<Val<wireless_device::LoRaWanDevice>>) -> Self {
-        self.core.set("LoRaWAN", value.into());
-        self
+    prop! {
+        /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
+        core.props, "LastUplinkReceivedAt", last_uplink_received_at, set_last_uplink_received_at, get_last_uplink_received_at, Val<String>
     }
 
-    /// `Name`: Wireless device name
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of
+        /// the LoRaWAN Wireless Device.
+        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<wireless_device::LoRaWanDevice>
     }
 
-    /// `Positioning`: FPort values for the GNSS, stream, and ClockSync functions of the positioning
-    /// information.
-    pub fn positioning(mut self, value: impl Into<Val<wireless_device::Positioning>>) -> Self {
-        self.core.set("Positioning", value.into());
-        self
+    prop! {
+        /// `Name`: Wireless device name
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the device. Currently not
-    /// supported, will not create if tags are passed.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Positioning`: FPort values for the GNSS, stream, and ClockSync functions of the
+        /// positioning information.
+        core.props, "Positioning", positioning, set_positioning, get_positioning, Val<wireless_device::Positioning>
     }
 
-    /// `ThingArn`: Thing arn. Passed into update to associate Thing with Wireless device.
-    pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingArn", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the device. Currently not
+        /// supported, will not create if tags are passed.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ThingArn`: Thing arn. Passed into update to associate Thing with Wireless device.
+        core.props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
+    }
+
+    prop! {
+        /// `Type`: Wireless device type, currently only Sidewalk and LoRa
+        core.props, "Type", _, set_type, get_type, Val<wireless_device::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1586,52 +1559,44 @@ pub mod wireless_device {
             LoRaWanDevice { props }
         }
 
-        /// `AbpV10x`.
-        pub fn abp_v10x(mut self, value: impl Into<Val<AbpV10x>>) -> Self {
-            self.props.set("AbpV10x", value.into());
-            self
+        prop! {
+            /// `AbpV10x`.
+            props, "AbpV10x", abp_v10x, set_abp_v10x, get_abp_v10x, Val<AbpV10x>
         }
 
-        /// `AbpV11`.
-        pub fn abp_v11(mut self, value: impl Into<Val<AbpV11>>) -> Self {
-            self.props.set("AbpV11", value.into());
-            self
+        prop! {
+            /// `AbpV11`.
+            props, "AbpV11", abp_v11, set_abp_v11, get_abp_v11, Val<AbpV11>
         }
 
-        /// `DevEui`.
-        pub fn dev_eui(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DevEui", value.into());
-            self
+        prop! {
+            /// `DevEui`.
+            props, "DevEui", dev_eui, set_dev_eui, get_dev_eui, Val<String>
         }
 
-        /// `DeviceProfileId`.
-        pub fn device_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceProfileId", value.into());
-            self
+        prop! {
+            /// `DeviceProfileId`.
+            props, "DeviceProfileId", device_profile_id, set_device_profile_id, get_device_profile_id, Val<String>
         }
 
-        /// `FPorts`.
-        pub fn f_ports(mut self, value: impl Into<Val<FPorts>>) -> Self {
-            self.props.set("FPorts", value.into());
-            self
+        prop! {
+            /// `FPorts`.
+            props, "FPorts", f_ports, set_f_ports, get_f_ports, Val<FPorts>
         }
 
-        /// `OtaaV10x`.
-        pub fn otaa_v10x(mut self, value: impl Into<Val<OtaaV10x>>) -> Self {
-            self.props.set("OtaaV10x", value.into());
-            self
+        prop! {
+            /// `OtaaV10x`.
+            props, "OtaaV10x", otaa_v10x, set_otaa_v10x, get_otaa_v10x, Val<OtaaV10x>
         }
 
-        /// `OtaaV11`.
-        pub fn otaa_v11(mut self, value: impl Into<Val<OtaaV11>>) -> Self {
-            self.props.set("OtaaV11", value.into());
-            self
+        prop! {
+            /// `OtaaV11`.
+            props, "OtaaV11", otaa_v11, set_otaa_v11, get_otaa_v11, Val<OtaaV11>
         }
 
-        /// `ServiceProfileId`.
-        pub fn service_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceProfileId", value.into());
-            self
+        prop! {
+            /// `ServiceProfileId`.
+            props, "ServiceProfileId", service_profile_id, set_service_profile_id, get_service_profile_id, Val<String>
         }
     }
 
@@ -1656,6 +1621,16 @@ pub mod wireless_device {
             props.set("SessionKeys", session_keys.into());
             AbpV10x { props }
         }
+
+        prop! {
+            /// `DevAddr`.
+            props, "DevAddr", _, set_dev_addr, get_dev_addr, Val<String>
+        }
+
+        prop! {
+            /// `SessionKeys`.
+            props, "SessionKeys", _, set_session_keys, get_session_keys, Val<SessionKeysAbpV10x>
+        }
     }
 
     /// `AWS::IoTWireless::WirelessDevice.SessionKeysAbpV10x`.
@@ -1675,6 +1650,16 @@ pub mod wireless_device {
             props.set("NwkSKey", nwk_s_key.into());
             props.set("AppSKey", app_s_key.into());
             SessionKeysAbpV10x { props }
+        }
+
+        prop! {
+            /// `NwkSKey`.
+            props, "NwkSKey", _, set_nwk_s_key, get_nwk_s_key, Val<String>
+        }
+
+        prop! {
+            /// `AppSKey`.
+            props, "AppSKey", _, set_app_s_key, get_app_s_key, Val<String>
         }
     }
 
@@ -1698,6 +1683,16 @@ pub mod wireless_device {
             props.set("DevAddr", dev_addr.into());
             props.set("SessionKeys", session_keys.into());
             AbpV11 { props }
+        }
+
+        prop! {
+            /// `DevAddr`.
+            props, "DevAddr", _, set_dev_addr, get_dev_addr, Val<String>
+        }
+
+        prop! {
+            /// `SessionKeys`.
+            props, "SessionKeys", _, set_session_keys, get_session_keys, Val<SessionKeysAbpV11>
         }
     }
 
@@ -1728,6 +1723,26 @@ pub mod wireless_device {
             props.set("AppSKey", app_s_key.into());
             SessionKeysAbpV11 { props }
         }
+
+        prop! {
+            /// `FNwkSIntKey`.
+            props, "FNwkSIntKey", _, set_f_nwk_s_int_key, get_f_nwk_s_int_key, Val<String>
+        }
+
+        prop! {
+            /// `SNwkSIntKey`.
+            props, "SNwkSIntKey", _, set_s_nwk_s_int_key, get_s_nwk_s_int_key, Val<String>
+        }
+
+        prop! {
+            /// `NwkSEncKey`.
+            props, "NwkSEncKey", _, set_nwk_s_enc_key, get_nwk_s_enc_key, Val<String>
+        }
+
+        prop! {
+            /// `AppSKey`.
+            props, "AppSKey", _, set_app_s_key, get_app_s_key, Val<String>
+        }
     }
 
     /// `AWS::IoTWireless::WirelessDevice.FPorts`.
@@ -1745,11 +1760,10 @@ pub mod wireless_device {
             FPorts { props }
         }
 
-        /// `Applications`: A list of optional LoRaWAN application information, which can be used for
-        /// geolocation.
-        pub fn applications(mut self, value: impl Into<Val<List<Application>>>) -> Self {
-            self.props.set("Applications", value.into());
-            self
+        prop! {
+            /// `Applications`: A list of optional LoRaWAN application information, which can be used
+            /// for geolocation.
+            props, "Applications", applications, set_applications, get_applications, Val<List<Application>>
         }
     }
 
@@ -1769,24 +1783,21 @@ pub mod wireless_device {
             Application { props }
         }
 
-        /// `DestinationName`: The name of the position data destination that describes the AWS IoT rule
-        /// that processes the device's position data for use by AWS IoT Core for LoRaWAN.
-        pub fn destination_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationName", value.into());
-            self
+        prop! {
+            /// `DestinationName`: The name of the position data destination that describes the AWS IoT
+            /// rule that processes the device's position data for use by AWS IoT Core for LoRaWAN.
+            props, "DestinationName", destination_name, set_destination_name, get_destination_name, Val<String>
         }
 
-        /// `FPort`: The Fport value.
-        pub fn f_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FPort", value.into());
-            self
+        prop! {
+            /// `FPort`: The Fport value.
+            props, "FPort", f_port, set_f_port, get_f_port, Val<i64>
         }
 
-        /// `Type`: Application type, which can be specified to obtain real-time position information of
-        /// your LoRaWAN device.
-        pub fn type_(mut self, value: impl Into<Val<ApplicationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Application type, which can be specified to obtain real-time position
+            /// information of your LoRaWAN device.
+            props, "Type", type_, set_type, get_type, Val<ApplicationType>
         }
     }
 
@@ -1828,6 +1839,16 @@ pub mod wireless_device {
             props.set("AppEui", app_eui.into());
             OtaaV10x { props }
         }
+
+        prop! {
+            /// `AppKey`.
+            props, "AppKey", _, set_app_key, get_app_key, Val<String>
+        }
+
+        prop! {
+            /// `AppEui`.
+            props, "AppEui", _, set_app_eui, get_app_eui, Val<String>
+        }
     }
 
     /// `AWS::IoTWireless::WirelessDevice.OtaaV11`.
@@ -1853,6 +1874,21 @@ pub mod wireless_device {
             props.set("NwkKey", nwk_key.into());
             props.set("JoinEui", join_eui.into());
             OtaaV11 { props }
+        }
+
+        prop! {
+            /// `AppKey`.
+            props, "AppKey", _, set_app_key, get_app_key, Val<String>
+        }
+
+        prop! {
+            /// `NwkKey`.
+            props, "NwkKey", _, set_nwk_key, get_nwk_key, Val<String>
+        }
+
+        prop! {
+            /// `JoinEui`.
+            props, "JoinEui", _, set_join_eui, get_join_eui, Val<String>
         }
     }
 
@@ -1908,10 +1944,19 @@ impl WirelessDeviceImportTask {
         WirelessDeviceImportTask { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DestinationName`: Destination Name for import task
+        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
+    }
+
+    prop! {
+        /// `Sidewalk`: sidewalk contain file for created device and role
+        core.props, "Sidewalk", _, set_sidewalk, get_sidewalk, Val<wireless_device_import_task::Sidewalk>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2002,28 +2047,24 @@ pub mod wireless_device_import_task {
             Sidewalk { props }
         }
 
-        /// `DeviceCreationFile`.
-        pub fn device_creation_file(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceCreationFile", value.into());
-            self
+        prop! {
+            /// `DeviceCreationFile`.
+            props, "DeviceCreationFile", device_creation_file, set_device_creation_file, get_device_creation_file, Val<String>
         }
 
-        /// `DeviceCreationFileList`: sidewalk create device's file path
-        pub fn device_creation_file_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DeviceCreationFileList", value.into());
-            self
+        prop! {
+            /// `DeviceCreationFileList`: sidewalk create device's file path
+            props, "DeviceCreationFileList", device_creation_file_list, set_device_creation_file_list, get_device_creation_file_list, Val<List<String>>
         }
 
-        /// `Role`: sidewalk role
-        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Role", value.into());
-            self
+        prop! {
+            /// `Role`: sidewalk role
+            props, "Role", role, set_role, get_role, Val<String>
         }
 
-        /// `SidewalkManufacturingSn`.
-        pub fn sidewalk_manufacturing_sn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SidewalkManufacturingSn", value.into());
-            self
+        prop! {
+            /// `SidewalkManufacturingSn`.
+            props, "SidewalkManufacturingSn", sidewalk_manufacturing_sn, set_sidewalk_manufacturing_sn, get_sidewalk_manufacturing_sn, Val<String>
         }
     }
 }
@@ -2050,40 +2091,42 @@ impl WirelessGateway {
         WirelessGateway { core }
     }
 
-    /// `Description`: Description of Wireless Gateway.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of Wireless Gateway.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
-    pub fn last_uplink_received_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastUplinkReceivedAt", value.into());
-        self
+    prop! {
+        /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
+        core.props, "LastUplinkReceivedAt", last_uplink_received_at, set_last_uplink_received_at, get_last_uplink_received_at, Val<String>
     }
 
-    /// `Name`: Name of Wireless Gateway.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of
+        /// the LoRaWAN Wireless Gateway.
+        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<wireless_gateway::LoRaWanGateway>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of Wireless Gateway.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ThingArn`: Thing Arn. Passed into Update to associate a Thing with the Wireless Gateway.
-    pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingArn", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `ThingName`: Thing Name. If there is a Thing created, this can be returned with a Get call.
-    pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ThingName", value.into());
-        self
+    prop! {
+        /// `ThingArn`: Thing Arn. Passed into Update to associate a Thing with the Wireless
+        /// Gateway.
+        core.props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
+    }
+
+    prop! {
+        /// `ThingName`: Thing Name. If there is a Thing created, this can be returned with a Get
+        /// call.
+        core.props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2126,6 +2169,16 @@ pub mod wireless_gateway {
             props.set("GatewayEui", gateway_eui.into());
             props.set("RfRegion", rf_region.into());
             LoRaWanGateway { props }
+        }
+
+        prop! {
+            /// `GatewayEui`.
+            props, "GatewayEui", _, set_gateway_eui, get_gateway_eui, Val<String>
+        }
+
+        prop! {
+            /// `RfRegion`.
+            props, "RfRegion", _, set_rf_region, get_rf_region, Val<String>
         }
     }
 }

@@ -47,23 +47,27 @@ impl AdConfiguration {
         AdConfiguration { core }
     }
 
-    /// `Name`: Ad configuration name. The value does not need to be unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MediaTailorPlaybackConfigurations`: List of integration configurations with MediaTailor
+        /// resources. The first item in the list is the default playback configuration used for the
+        /// ad configuration.
+        core.props, "MediaTailorPlaybackConfigurations", _, set_media_tailor_playback_configurations, get_media_tailor_playback_configurations, Val<List<ad_configuration::MediaTailorPlaybackConfiguration>>
     }
 
-    /// `PostRollConfiguration`: Configuration for the post-roll ad break to use for this ad
-    /// configuration.
-    pub fn post_roll_configuration(mut self, value: impl Into<Val<ad_configuration::PostRollConfiguration>>) -> Self {
-        self.core.set("PostRollConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: Ad configuration name. The value does not need to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags attached to the resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PostRollConfiguration`: Configuration for the post-roll ad break to use for this ad
+        /// configuration.
+        core.props, "PostRollConfiguration", post_roll_configuration, set_post_roll_configuration, get_post_roll_configuration, Val<ad_configuration::PostRollConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags attached to the resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -99,11 +103,10 @@ pub mod ad_configuration {
             MediaTailorPlaybackConfiguration { props }
         }
 
-        /// `PlaybackConfigurationArn`: ARN of the customer-created EMT PlaybackConfiguration resource
-        /// in the same region and account.
-        pub fn playback_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlaybackConfigurationArn", value.into());
-            self
+        prop! {
+            /// `PlaybackConfigurationArn`: ARN of the customer-created EMT PlaybackConfiguration
+            /// resource in the same region and account.
+            props, "PlaybackConfigurationArn", playback_configuration_arn, set_playback_configuration_arn, get_playback_configuration_arn, Val<String>
         }
     }
 
@@ -126,6 +129,16 @@ pub mod ad_configuration {
             props.set("Enabled", enabled.into());
             PostRollConfiguration { props }
         }
+
+        prop! {
+            /// `DurationSeconds`: Duration of the post-roll ad break, in seconds.
+            props, "DurationSeconds", _, set_duration_seconds, get_duration_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `Enabled`: Whether the post-roll ad configuration is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 }
 
@@ -147,72 +160,63 @@ impl Channel {
         Channel { core }
     }
 
-    /// `Authorized`: Whether the channel is authorized.
-    pub fn authorized(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Authorized", value.into());
-        self
+    prop! {
+        /// `Authorized`: Whether the channel is authorized.
+        core.props, "Authorized", authorized, set_authorized, get_authorized, Val<bool>
     }
 
-    /// `ContainerFormat`: Indicates which content-packaging format is used (MPEG-TS or fMP4). If
-    /// multitrackInputConfiguration is specified and enabled is true, then containerFormat is
-    /// required and must be set to FRAGMENTED_MP4. Otherwise, containerFormat may be set to TS or
-    /// FRAGMENTED_MP4. Default: TS.
-    pub fn container_format(mut self, value: impl Into<Val<channel::ContainerFormat>>) -> Self {
-        self.core.set("ContainerFormat", value.into());
-        self
+    prop! {
+        /// `ContainerFormat`: Indicates which content-packaging format is used (MPEG-TS or fMP4).
+        /// If multitrackInputConfiguration is specified and enabled is true, then containerFormat
+        /// is required and must be set to FRAGMENTED_MP4. Otherwise, containerFormat may be set to
+        /// TS or FRAGMENTED_MP4. Default: TS.
+        core.props, "ContainerFormat", container_format, set_container_format, get_container_format, Val<channel::ContainerFormat>
     }
 
-    /// `InsecureIngest`: Whether the channel allows insecure ingest.
-    pub fn insecure_ingest(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("InsecureIngest", value.into());
-        self
+    prop! {
+        /// `InsecureIngest`: Whether the channel allows insecure ingest.
+        core.props, "InsecureIngest", insecure_ingest, set_insecure_ingest, get_insecure_ingest, Val<bool>
     }
 
-    /// `LatencyMode`: Channel latency mode.
-    pub fn latency_mode(mut self, value: impl Into<Val<channel::LatencyMode>>) -> Self {
-        self.core.set("LatencyMode", value.into());
-        self
+    prop! {
+        /// `LatencyMode`: Channel latency mode.
+        core.props, "LatencyMode", latency_mode, set_latency_mode, get_latency_mode, Val<channel::LatencyMode>
     }
 
-    /// `MultitrackInputConfiguration`.
-    pub fn multitrack_input_configuration(mut self, value: impl Into<Val<channel::MultitrackInputConfiguration>>) -> Self {
-        self.core.set("MultitrackInputConfiguration", value.into());
-        self
+    prop! {
+        /// `MultitrackInputConfiguration`.
+        core.props, "MultitrackInputConfiguration", multitrack_input_configuration, set_multitrack_input_configuration, get_multitrack_input_configuration, Val<channel::MultitrackInputConfiguration>
     }
 
-    /// `Name`: Channel
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Channel
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Preset`: Optional transcode preset for the channel. This is selectable only for ADVANCED_HD
-    /// and ADVANCED_SD channel types. For those channel types, the default preset is
-    /// HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD), preset is the empty
-    /// string ("").
-    pub fn preset(mut self, value: impl Into<Val<channel::Preset>>) -> Self {
-        self.core.set("Preset", value.into());
-        self
+    prop! {
+        /// `Preset`: Optional transcode preset for the channel. This is selectable only for
+        /// ADVANCED_HD and ADVANCED_SD channel types. For those channel types, the default preset
+        /// is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD), preset is
+        /// the empty string ("").
+        core.props, "Preset", preset, set_preset, get_preset, Val<channel::Preset>
     }
 
-    /// `RecordingConfigurationArn`: Recording Configuration ARN. A value other than an empty string
-    /// indicates that recording is enabled. Default: "" (recording is disabled).
-    pub fn recording_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecordingConfigurationArn", value.into());
-        self
+    prop! {
+        /// `RecordingConfigurationArn`: Recording Configuration ARN. A value other than an empty
+        /// string indicates that recording is enabled. Default: "" (recording is disabled).
+        core.props, "RecordingConfigurationArn", recording_configuration_arn, set_recording_configuration_arn, get_recording_configuration_arn, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: Channel type, which determines the allowable resolution and bitrate. If you exceed
-    /// the allowable resolution or bitrate, the stream probably will disconnect immediately.
-    pub fn type_(mut self, value: impl Into<Val<channel::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: Channel type, which determines the allowable resolution and bitrate. If you
+        /// exceed the allowable resolution or bitrate, the stream probably will disconnect
+        /// immediately.
+        core.props, "Type", type_, set_type, get_type, Val<channel::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,26 +292,24 @@ pub mod channel {
             MultitrackInputConfiguration { props }
         }
 
-        /// `Enabled`: Indicates whether multitrack input is enabled. Can be set to true only if channel
-        /// type is STANDARD. Setting enabled to true with any other channel type will cause an
-        /// exception. If true, then policy, maximumResolution, and containerFormat are required, and
-        /// containerFormat must be set to FRAGMENTED_MP4. Default: false.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Indicates whether multitrack input is enabled. Can be set to true only if
+            /// channel type is STANDARD. Setting enabled to true with any other channel type will cause
+            /// an exception. If true, then policy, maximumResolution, and containerFormat are required,
+            /// and containerFormat must be set to FRAGMENTED_MP4. Default: false.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaximumResolution`: Maximum resolution for multitrack input. Required if enabled is true.
-        pub fn maximum_resolution(mut self, value: impl Into<Val<MultitrackInputConfigurationMaximumResolution>>) -> Self {
-            self.props.set("MaximumResolution", value.into());
-            self
+        prop! {
+            /// `MaximumResolution`: Maximum resolution for multitrack input. Required if enabled is
+            /// true.
+            props, "MaximumResolution", maximum_resolution, set_maximum_resolution, get_maximum_resolution, Val<MultitrackInputConfigurationMaximumResolution>
         }
 
-        /// `Policy`: Indicates whether multitrack input is allowed or required. Required if enabled is
-        /// true.
-        pub fn policy(mut self, value: impl Into<Val<MultitrackInputConfigurationPolicy>>) -> Self {
-            self.props.set("Policy", value.into());
-            self
+        prop! {
+            /// `Policy`: Indicates whether multitrack input is allowed or required. Required if enabled
+            /// is true.
+            props, "Policy", policy, set_policy, get_policy, Val<MultitrackInputConfigurationPolicy>
         }
     }
 
@@ -398,22 +400,20 @@ impl EncoderConfiguration {
         EncoderConfiguration { core }
     }
 
-    /// `Name`: Encoder configuration name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Encoder configuration name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Video`: Video configuration. Default: video resolution 1280x720, bitrate 2500 kbps, 30 fps
-    pub fn video(mut self, value: impl Into<Val<encoder_configuration::Video>>) -> Self {
-        self.core.set("Video", value.into());
-        self
+    prop! {
+        /// `Video`: Video configuration. Default: video resolution 1280x720, bitrate 2500 kbps, 30
+        /// fps
+        core.props, "Video", video, set_video, get_video, Val<encoder_configuration::Video>
     }
 
     /// `Ref`: the resource's identifier.
@@ -449,32 +449,28 @@ pub mod encoder_configuration {
             Video { props }
         }
 
-        /// `Bitrate`: Bitrate for generated output, in bps. Default: 2500000.
-        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`: Bitrate for generated output, in bps. Default: 2500000.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
         }
 
-        /// `Framerate`: Video frame rate, in fps. Default: 30.
-        pub fn framerate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Framerate", value.into());
-            self
+        prop! {
+            /// `Framerate`: Video frame rate, in fps. Default: 30.
+            props, "Framerate", framerate, set_framerate, get_framerate, Val<f64>
         }
 
-        /// `Height`: Video-resolution height. This must be an even number. Note that the maximum value
-        /// is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
-        /// or 1080x1920). Default: 720.
-        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Height", value.into());
-            self
+        prop! {
+            /// `Height`: Video-resolution height. This must be an even number. Note that the maximum
+            /// value is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
+            /// or 1080x1920). Default: 720.
+            props, "Height", height, set_height, get_height, Val<i64>
         }
 
-        /// `Width`: Video-resolution width. This must be an even number. Note that the maximum value is
-        /// determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
-        /// or 1080x1920). Default: 1280.
-        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Width", value.into());
-            self
+        prop! {
+            /// `Width`: Video-resolution width. This must be an even number. Note that the maximum
+            /// value is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
+            /// or 1080x1920). Default: 1280.
+            props, "Width", width, set_width, get_width, Val<i64>
         }
     }
 }
@@ -497,41 +493,35 @@ impl IngestConfiguration {
         IngestConfiguration { core }
     }
 
-    /// `IngestProtocol`: Ingest Protocol.
-    pub fn ingest_protocol(mut self, value: impl Into<Val<ingest_configuration::IngestProtocol>>) -> Self {
-        self.core.set("IngestProtocol", value.into());
-        self
+    prop! {
+        /// `IngestProtocol`: Ingest Protocol.
+        core.props, "IngestProtocol", ingest_protocol, set_ingest_protocol, get_ingest_protocol, Val<ingest_configuration::IngestProtocol>
     }
 
-    /// `InsecureIngest`: Whether ingest configuration allows insecure ingest.
-    pub fn insecure_ingest(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("InsecureIngest", value.into());
-        self
+    prop! {
+        /// `InsecureIngest`: Whether ingest configuration allows insecure ingest.
+        core.props, "InsecureIngest", insecure_ingest, set_insecure_ingest, get_insecure_ingest, Val<bool>
     }
 
-    /// `Name`: IngestConfiguration
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: IngestConfiguration
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `StageArn`: Stage ARN. A value other than an empty string indicates that stage is linked to
-    /// IngestConfiguration. Default: "" (recording is disabled).
-    pub fn stage_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StageArn", value.into());
-        self
+    prop! {
+        /// `StageArn`: Stage ARN. A value other than an empty string indicates that stage is linked
+        /// to IngestConfiguration. Default: "" (recording is disabled).
+        core.props, "StageArn", stage_arn, set_stage_arn, get_stage_arn, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UserId`: User defined indentifier for participant associated with IngestConfiguration.
-    pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserId", value.into());
-        self
+    prop! {
+        /// `UserId`: User defined indentifier for participant associated with IngestConfiguration.
+        core.props, "UserId", user_id, set_user_id, get_user_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -600,24 +590,21 @@ impl PlaybackKeyPair {
         PlaybackKeyPair { core }
     }
 
-    /// `Name`: An arbitrary string (a nickname) assigned to a playback key pair that helps the
-    /// customer identify that resource. The value does not need to be unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: An arbitrary string (a nickname) assigned to a playback key pair that helps the
+        /// customer identify that resource. The value does not need to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
-    /// required to create the AWS::IVS::PlaybackKeyPair resource.
-    pub fn public_key_material(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicKeyMaterial", value.into());
-        self
+    prop! {
+        /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
+        /// required to create the AWS::IVS::PlaybackKeyPair resource.
+        core.props, "PublicKeyMaterial", public_key_material, set_public_key_material, get_public_key_material, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -658,37 +645,32 @@ impl PlaybackRestrictionPolicy {
         PlaybackRestrictionPolicy { core }
     }
 
-    /// `AllowedCountries`: A list of country codes that control geoblocking restriction. Allowed
-    /// values are the officially assigned ISO 3166-1 alpha-2 codes. Default: All countries (an
-    /// empty array).
-    pub fn allowed_countries(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedCountries", value.into());
-        self
+    prop! {
+        /// `AllowedCountries`: A list of country codes that control geoblocking restriction.
+        /// Allowed values are the officially assigned ISO 3166-1 alpha-2 codes. Default: All
+        /// countries (an empty array).
+        core.props, "AllowedCountries", allowed_countries, set_allowed_countries, get_allowed_countries, Val<List<String>>
     }
 
-    /// `AllowedOrigins`: A list of origin sites that control CORS restriction. Allowed values are
-    /// the same as valid values of the Origin header defined at <https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>
-    pub fn allowed_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AllowedOrigins", value.into());
-        self
+    prop! {
+        /// `AllowedOrigins`: A list of origin sites that control CORS restriction. Allowed values
+        /// are the same as valid values of the Origin header defined at <https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>
+        core.props, "AllowedOrigins", allowed_origins, set_allowed_origins, get_allowed_origins, Val<List<String>>
     }
 
-    /// `EnableStrictOriginEnforcement`: Whether channel playback is constrained by origin site.
-    pub fn enable_strict_origin_enforcement(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableStrictOriginEnforcement", value.into());
-        self
+    prop! {
+        /// `EnableStrictOriginEnforcement`: Whether channel playback is constrained by origin site.
+        core.props, "EnableStrictOriginEnforcement", enable_strict_origin_enforcement, set_enable_strict_origin_enforcement, get_enable_strict_origin_enforcement, Val<bool>
     }
 
-    /// `Name`: Playback-restriction-policy name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Playback-restriction-policy name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -722,23 +704,20 @@ impl PublicKey {
         PublicKey { core }
     }
 
-    /// `Name`: Name of the public key to be imported. The value does not need to be unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the public key to be imported. The value does not need to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
-    /// required to create the AWS::IVS::PublicKey resource.
-    pub fn public_key_material(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PublicKeyMaterial", value.into());
-        self
+    prop! {
+        /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
+        /// required to create the AWS::IVS::PublicKey resource.
+        core.props, "PublicKeyMaterial", public_key_material, set_public_key_material, get_public_key_material, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -784,35 +763,36 @@ impl RecordingConfiguration {
         RecordingConfiguration { core }
     }
 
-    /// `Name`: Recording Configuration Name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `DestinationConfiguration`: Recording Destination Configuration.
+        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<recording_configuration::DestinationConfiguration>
     }
 
-    /// `RecordingReconnectWindowSeconds`: Recording Reconnect Window Seconds. (0 means disabled)
-    pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RecordingReconnectWindowSeconds", value.into());
-        self
+    prop! {
+        /// `Name`: Recording Configuration Name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RenditionConfiguration`: Rendition Configuration describes which renditions should be
-    /// recorded for a stream.
-    pub fn rendition_configuration(mut self, value: impl Into<Val<recording_configuration::RenditionConfiguration>>) -> Self {
-        self.core.set("RenditionConfiguration", value.into());
-        self
+    prop! {
+        /// `RecordingReconnectWindowSeconds`: Recording Reconnect Window Seconds. (0 means
+        /// disabled)
+        core.props, "RecordingReconnectWindowSeconds", recording_reconnect_window_seconds, set_recording_reconnect_window_seconds, get_recording_reconnect_window_seconds, Val<i64>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RenditionConfiguration`: Rendition Configuration describes which renditions should be
+        /// recorded for a stream.
+        core.props, "RenditionConfiguration", rendition_configuration, set_rendition_configuration, get_rendition_configuration, Val<recording_configuration::RenditionConfiguration>
     }
 
-    /// `ThumbnailConfiguration`: Recording Thumbnail Configuration.
-    pub fn thumbnail_configuration(mut self, value: impl Into<Val<recording_configuration::ThumbnailConfiguration>>) -> Self {
-        self.core.set("ThumbnailConfiguration", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ThumbnailConfiguration`: Recording Thumbnail Configuration.
+        core.props, "ThumbnailConfiguration", thumbnail_configuration, set_thumbnail_configuration, get_thumbnail_configuration, Val<recording_configuration::ThumbnailConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -855,10 +835,9 @@ pub mod recording_configuration {
             DestinationConfiguration { props }
         }
 
-        /// `S3`: Recording S3 Destination Configuration.
-        pub fn s3(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Recording S3 Destination Configuration.
+            props, "S3", s3, set_s3, get_s3, Val<S3DestinationConfiguration>
         }
     }
 
@@ -879,6 +858,11 @@ pub mod recording_configuration {
             props.set("BucketName", bucket_name.into());
             S3DestinationConfiguration { props }
         }
+
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
     }
 
     /// `AWS::IVS::RecordingConfiguration.RenditionConfiguration`: Rendition Configuration describes
@@ -897,17 +881,15 @@ pub mod recording_configuration {
             RenditionConfiguration { props }
         }
 
-        /// `RenditionSelection`: Resolution Selection indicates which set of renditions are recorded
-        /// for a stream.
-        pub fn rendition_selection(mut self, value: impl Into<Val<RenditionConfigurationRenditionSelection>>) -> Self {
-            self.props.set("RenditionSelection", value.into());
-            self
+        prop! {
+            /// `RenditionSelection`: Resolution Selection indicates which set of renditions are
+            /// recorded for a stream.
+            props, "RenditionSelection", rendition_selection, set_rendition_selection, get_rendition_selection, Val<RenditionConfigurationRenditionSelection>
         }
 
-        /// `Renditions`: Renditions indicates which renditions are recorded for a stream.
-        pub fn renditions(mut self, value: impl Into<Val<List<RenditionConfigurationRenditions>>>) -> Self {
-            self.props.set("Renditions", value.into());
-            self
+        prop! {
+            /// `Renditions`: Renditions indicates which renditions are recorded for a stream.
+            props, "Renditions", renditions, set_renditions, get_renditions, Val<List<RenditionConfigurationRenditions>>
         }
     }
 
@@ -962,30 +944,26 @@ pub mod recording_configuration {
             ThumbnailConfiguration { props }
         }
 
-        /// `RecordingMode`: Thumbnail Recording Mode, which determines whether thumbnails are recorded
-        /// at an interval or are disabled.
-        pub fn recording_mode(mut self, value: impl Into<Val<ThumbnailConfigurationRecordingMode>>) -> Self {
-            self.props.set("RecordingMode", value.into());
-            self
+        prop! {
+            /// `RecordingMode`: Thumbnail Recording Mode, which determines whether thumbnails are
+            /// recorded at an interval or are disabled.
+            props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<ThumbnailConfigurationRecordingMode>
         }
 
-        /// `Resolution`: Resolution indicates the desired resolution of recorded thumbnails.
-        pub fn resolution(mut self, value: impl Into<Val<ThumbnailConfigurationResolution>>) -> Self {
-            self.props.set("Resolution", value.into());
-            self
+        prop! {
+            /// `Resolution`: Resolution indicates the desired resolution of recorded thumbnails.
+            props, "Resolution", resolution, set_resolution, get_resolution, Val<ThumbnailConfigurationResolution>
         }
 
-        /// `Storage`: Storage indicates the format in which thumbnails are recorded.
-        pub fn storage(mut self, value: impl Into<Val<List<ThumbnailConfigurationStorage>>>) -> Self {
-            self.props.set("Storage", value.into());
-            self
+        prop! {
+            /// `Storage`: Storage indicates the format in which thumbnails are recorded.
+            props, "Storage", storage, set_storage, get_storage, Val<List<ThumbnailConfigurationStorage>>
         }
 
-        /// `TargetIntervalSeconds`: Target Interval Seconds defines the interval at which thumbnails
-        /// are recorded. This field is required if RecordingMode is INTERVAL.
-        pub fn target_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `TargetIntervalSeconds`: Target Interval Seconds defines the interval at which
+            /// thumbnails are recorded. This field is required if RecordingMode is INTERVAL.
+            props, "TargetIntervalSeconds", target_interval_seconds, set_target_interval_seconds, get_target_interval_seconds, Val<i64>
         }
     }
 
@@ -1054,23 +1032,20 @@ impl Stage {
         Stage { core }
     }
 
-    /// `AutoParticipantRecordingConfiguration`: Configuration object for individual participant
-    /// recording, to attach to the new stage.
-    pub fn auto_participant_recording_configuration(mut self, value: impl Into<Val<stage::AutoParticipantRecordingConfiguration>>) -> Self {
-        self.core.set("AutoParticipantRecordingConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoParticipantRecordingConfiguration`: Configuration object for individual participant
+        /// recording, to attach to the new stage.
+        core.props, "AutoParticipantRecordingConfiguration", auto_participant_recording_configuration, set_auto_participant_recording_configuration, get_auto_participant_recording_configuration, Val<stage::AutoParticipantRecordingConfiguration>
     }
 
-    /// `Name`: Stage name
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Stage name
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1116,32 +1091,34 @@ pub mod stage {
             AutoParticipantRecordingConfiguration { props }
         }
 
-        /// `HlsConfiguration`: HLS configuration object for individual participant recording.
-        pub fn hls_configuration(mut self, value: impl Into<Val<HlsConfiguration>>) -> Self {
-            self.props.set("HlsConfiguration", value.into());
-            self
+        prop! {
+            /// `StorageConfigurationArn`: ARN of the StorageConfiguration resource to use for
+            /// individual participant recording.
+            props, "StorageConfigurationArn", _, set_storage_configuration_arn, get_storage_configuration_arn, Val<String>
         }
 
-        /// `MediaTypes`: Types of media to be recorded. Default: AUDIO_VIDEO.
-        pub fn media_types(mut self, value: impl Into<Val<List<AutoParticipantRecordingConfigurationMediaTypes>>>) -> Self {
-            self.props.set("MediaTypes", value.into());
-            self
+        prop! {
+            /// `HlsConfiguration`: HLS configuration object for individual participant recording.
+            props, "HlsConfiguration", hls_configuration, set_hls_configuration, get_hls_configuration, Val<HlsConfiguration>
         }
 
-        /// `RecordingReconnectWindowSeconds`: If a stage publisher disconnects and then reconnects
-        /// within the specified interval, the multiple recordings will be considered a single recording
-        /// and merged together. The default value is 0, which disables merging.
-        pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecordingReconnectWindowSeconds", value.into());
-            self
+        prop! {
+            /// `MediaTypes`: Types of media to be recorded. Default: AUDIO_VIDEO.
+            props, "MediaTypes", media_types, set_media_types, get_media_types, Val<List<AutoParticipantRecordingConfigurationMediaTypes>>
         }
 
-        /// `ThumbnailConfiguration`: A complex type that allows you to enable/disable the recording of
-        /// thumbnails for individual participant recording and modify the interval at which thumbnails
-        /// are generated for the live session.
-        pub fn thumbnail_configuration(mut self, value: impl Into<Val<ThumbnailConfiguration>>) -> Self {
-            self.props.set("ThumbnailConfiguration", value.into());
-            self
+        prop! {
+            /// `RecordingReconnectWindowSeconds`: If a stage publisher disconnects and then reconnects
+            /// within the specified interval, the multiple recordings will be considered a single
+            /// recording and merged together. The default value is 0, which disables merging.
+            props, "RecordingReconnectWindowSeconds", recording_reconnect_window_seconds, set_recording_reconnect_window_seconds, get_recording_reconnect_window_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `ThumbnailConfiguration`: A complex type that allows you to enable/disable the recording
+            /// of thumbnails for individual participant recording and modify the interval at which
+            /// thumbnails are generated for the live session.
+            props, "ThumbnailConfiguration", thumbnail_configuration, set_thumbnail_configuration, get_thumbnail_configuration, Val<ThumbnailConfiguration>
         }
     }
 
@@ -1161,11 +1138,10 @@ pub mod stage {
             HlsConfiguration { props }
         }
 
-        /// `ParticipantRecordingHlsConfiguration`: An object representing a configuration of
-        /// participant HLS recordings for individual participant recording.
-        pub fn participant_recording_hls_configuration(mut self, value: impl Into<Val<ParticipantRecordingHlsConfiguration>>) -> Self {
-            self.props.set("ParticipantRecordingHlsConfiguration", value.into());
-            self
+        prop! {
+            /// `ParticipantRecordingHlsConfiguration`: An object representing a configuration of
+            /// participant HLS recordings for individual participant recording.
+            props, "ParticipantRecordingHlsConfiguration", participant_recording_hls_configuration, set_participant_recording_hls_configuration, get_participant_recording_hls_configuration, Val<ParticipantRecordingHlsConfiguration>
         }
     }
 
@@ -1185,12 +1161,11 @@ pub mod stage {
             ParticipantRecordingHlsConfiguration { props }
         }
 
-        /// `TargetSegmentDurationSeconds`: Defines the target duration for recorded segments generated
-        /// when recording a stage participant. Segments may have durations longer than the specified
-        /// value when needed to ensure each segment begins with a keyframe. Default: 6.
-        pub fn target_segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetSegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `TargetSegmentDurationSeconds`: Defines the target duration for recorded segments
+            /// generated when recording a stage participant. Segments may have durations longer than
+            /// the specified value when needed to ensure each segment begins with a keyframe. Default: 6.
+            props, "TargetSegmentDurationSeconds", target_segment_duration_seconds, set_target_segment_duration_seconds, get_target_segment_duration_seconds, Val<i64>
         }
     }
 
@@ -1224,11 +1199,10 @@ pub mod stage {
             ThumbnailConfiguration { props }
         }
 
-        /// `ParticipantThumbnailConfiguration`: An object representing a configuration of thumbnails
-        /// for recorded video from an individual participant.
-        pub fn participant_thumbnail_configuration(mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfiguration>>) -> Self {
-            self.props.set("ParticipantThumbnailConfiguration", value.into());
-            self
+        prop! {
+            /// `ParticipantThumbnailConfiguration`: An object representing a configuration of
+            /// thumbnails for recorded video from an individual participant.
+            props, "ParticipantThumbnailConfiguration", participant_thumbnail_configuration, set_participant_thumbnail_configuration, get_participant_thumbnail_configuration, Val<ThumbnailConfigurationParticipantThumbnailConfiguration>
         }
     }
 
@@ -1249,27 +1223,24 @@ pub mod stage {
             ThumbnailConfigurationParticipantThumbnailConfiguration { props }
         }
 
-        /// `RecordingMode`: Thumbnail recording mode. Default: DISABLED.
-        pub fn recording_mode(mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>>) -> Self {
-            self.props.set("RecordingMode", value.into());
-            self
+        prop! {
+            /// `RecordingMode`: Thumbnail recording mode. Default: DISABLED.
+            props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>
         }
 
-        /// `Storage`: Indicates the format in which thumbnails are recorded. SEQUENTIAL records all
-        /// generated thumbnails in a serial manner, to the media/thumbnails/high directory. LATEST
-        /// saves the latest thumbnail in media/latest_thumbnail/high/thumb.jpg and overwrites it at the
-        /// interval specified by targetIntervalSeconds. You can enable both SEQUENTIAL and LATEST.
-        /// Default: SEQUENTIAL.
-        pub fn storage(mut self, value: impl Into<Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>>) -> Self {
-            self.props.set("Storage", value.into());
-            self
+        prop! {
+            /// `Storage`: Indicates the format in which thumbnails are recorded. SEQUENTIAL records all
+            /// generated thumbnails in a serial manner, to the media/thumbnails/high directory. LATEST
+            /// saves the latest thumbnail in media/latest_thumbnail/high/thumb.jpg and overwrites it at
+            /// the interval specified by targetIntervalSeconds. You can enable both SEQUENTIAL and
+            /// LATEST. Default: SEQUENTIAL.
+            props, "Storage", storage, set_storage, get_storage, Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>
         }
 
-        /// `TargetIntervalSeconds`: The targeted thumbnail-generation interval in seconds. This is
-        /// configurable only if recordingMode is INTERVAL. Default: 60.
-        pub fn target_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `TargetIntervalSeconds`: The targeted thumbnail-generation interval in seconds. This is
+            /// configurable only if recordingMode is INTERVAL. Default: 60.
+            props, "TargetIntervalSeconds", target_interval_seconds, set_target_interval_seconds, get_target_interval_seconds, Val<i64>
         }
     }
 
@@ -1321,16 +1292,19 @@ impl StorageConfiguration {
         StorageConfiguration { core }
     }
 
-    /// `Name`: Storage Configuration Name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Storage Configuration Name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3`: A complex type that describes an S3 location where recorded videos will be stored.
+        core.props, "S3", _, set_s3, get_s3, Val<storage_configuration::S3StorageConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1369,6 +1343,12 @@ pub mod storage_configuration {
             props.set("BucketName", bucket_name.into());
             S3StorageConfiguration { props }
         }
+
+        prop! {
+            /// `BucketName`: Location (S3 bucket name) where recorded videos will be stored. Note that
+            /// the StorageConfiguration and S3 bucket must be in the same region as the Composition.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
     }
 }
 
@@ -1392,10 +1372,14 @@ impl StreamKey {
         StreamKey { core }
     }
 
-    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ChannelArn`: Channel ARN for the stream.
+        core.props, "ChannelArn", _, set_channel_arn, get_channel_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

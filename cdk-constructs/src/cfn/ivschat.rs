@@ -45,16 +45,19 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    /// `Name`: The name of the logging configuration. The value does not need to be unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `DestinationConfiguration`: Destination configuration for IVS Chat logging.
+        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<logging_configuration::DestinationConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the logging configuration. The value does not need to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,22 +105,19 @@ pub mod logging_configuration {
             DestinationConfiguration { props }
         }
 
-        /// `CloudWatchLogs`: CloudWatch destination configuration for IVS Chat logging.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsDestinationConfiguration>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: CloudWatch destination configuration for IVS Chat logging.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsDestinationConfiguration>
         }
 
-        /// `Firehose`: Kinesis Firehose destination configuration for IVS Chat logging.
-        pub fn firehose(mut self, value: impl Into<Val<FirehoseDestinationConfiguration>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`: Kinesis Firehose destination configuration for IVS Chat logging.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseDestinationConfiguration>
         }
 
-        /// `S3`: S3 destination configuration for IVS Chat logging.
-        pub fn s3(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: S3 destination configuration for IVS Chat logging.
+            props, "S3", s3, set_s3, get_s3, Val<S3DestinationConfiguration>
         }
     }
 
@@ -139,6 +139,12 @@ pub mod logging_configuration {
             props.set("LogGroupName", log_group_name.into());
             CloudWatchLogsDestinationConfiguration { props }
         }
+
+        prop! {
+            /// `LogGroupName`: Name of the Amazon CloudWatch Logs log group where chat activity will be
+            /// logged.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
     }
 
     /// `AWS::IVSChat::LoggingConfiguration.FirehoseDestinationConfiguration`: Kinesis Firehose
@@ -159,6 +165,12 @@ pub mod logging_configuration {
             props.set("DeliveryStreamName", delivery_stream_name.into());
             FirehoseDestinationConfiguration { props }
         }
+
+        prop! {
+            /// `DeliveryStreamName`: Name of the Amazon Kinesis Firehose delivery stream where chat
+            /// activity will be logged.
+            props, "DeliveryStreamName", _, set_delivery_stream_name, get_delivery_stream_name, Val<String>
+        }
     }
 
     /// `AWS::IVSChat::LoggingConfiguration.S3DestinationConfiguration`: S3 destination
@@ -178,6 +190,11 @@ pub mod logging_configuration {
             let mut props = Props::new();
             props.set("BucketName", bucket_name.into());
             S3DestinationConfiguration { props }
+        }
+
+        prop! {
+            /// `BucketName`: Name of the Amazon S3 bucket where chat activity will be logged.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
     }
 }
@@ -200,42 +217,36 @@ impl Room {
         Room { core }
     }
 
-    /// `LoggingConfigurationIdentifiers`: Array of logging configuration identifiers attached to
-    /// the room.
-    pub fn logging_configuration_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LoggingConfigurationIdentifiers", value.into());
-        self
+    prop! {
+        /// `LoggingConfigurationIdentifiers`: Array of logging configuration identifiers attached
+        /// to the room.
+        core.props, "LoggingConfigurationIdentifiers", logging_configuration_identifiers, set_logging_configuration_identifiers, get_logging_configuration_identifiers, Val<List<String>>
     }
 
-    /// `MaximumMessageLength`: The maximum number of characters in a single message.
-    pub fn maximum_message_length(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumMessageLength", value.into());
-        self
+    prop! {
+        /// `MaximumMessageLength`: The maximum number of characters in a single message.
+        core.props, "MaximumMessageLength", maximum_message_length, set_maximum_message_length, get_maximum_message_length, Val<i64>
     }
 
-    /// `MaximumMessageRatePerSecond`: The maximum number of messages per second that can be sent to
-    /// the room.
-    pub fn maximum_message_rate_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumMessageRatePerSecond", value.into());
-        self
+    prop! {
+        /// `MaximumMessageRatePerSecond`: The maximum number of messages per second that can be
+        /// sent to the room.
+        core.props, "MaximumMessageRatePerSecond", maximum_message_rate_per_second, set_maximum_message_rate_per_second, get_maximum_message_rate_per_second, Val<i64>
     }
 
-    /// `MessageReviewHandler`: Configuration information for optional review of messages.
-    pub fn message_review_handler(mut self, value: impl Into<Val<room::MessageReviewHandler>>) -> Self {
-        self.core.set("MessageReviewHandler", value.into());
-        self
+    prop! {
+        /// `MessageReviewHandler`: Configuration information for optional review of messages.
+        core.props, "MessageReviewHandler", message_review_handler, set_message_review_handler, get_message_review_handler, Val<room::MessageReviewHandler>
     }
 
-    /// `Name`: The name of the room. The value does not need to be unique.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the room. The value does not need to be unique.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -277,17 +288,15 @@ pub mod room {
             MessageReviewHandler { props }
         }
 
-        /// `FallbackResult`: Specifies the fallback behavior if the handler does not return a valid
-        /// response, encounters an error, or times out.
-        pub fn fallback_result(mut self, value: impl Into<Val<MessageReviewHandlerFallbackResult>>) -> Self {
-            self.props.set("FallbackResult", value.into());
-            self
+        prop! {
+            /// `FallbackResult`: Specifies the fallback behavior if the handler does not return a valid
+            /// response, encounters an error, or times out.
+            props, "FallbackResult", fallback_result, set_fallback_result, get_fallback_result, Val<MessageReviewHandlerFallbackResult>
         }
 
-        /// `Uri`: Identifier of the message review handler.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`: Identifier of the message review handler.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 

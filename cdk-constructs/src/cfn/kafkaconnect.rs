@@ -72,34 +72,78 @@ impl Connector {
         Connector { core }
     }
 
-    /// `ConnectorDescription`: A summary description of the connector.
-    pub fn connector_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConnectorDescription", value.into());
-        self
+    prop! {
+        /// `Capacity`: Information about the capacity allocated to the connector.
+        core.props, "Capacity", _, set_capacity, get_capacity, Val<connector::Capacity>
     }
 
-    /// `LogDelivery`: Details of what logs are delivered and where they are delivered.
-    pub fn log_delivery(mut self, value: impl Into<Val<connector::LogDelivery>>) -> Self {
-        self.core.set("LogDelivery", value.into());
-        self
+    prop! {
+        /// `ConnectorConfiguration`: The configuration for the connector.
+        core.props, "ConnectorConfiguration", _, set_connector_configuration, get_connector_configuration, Val<Map<String>>
     }
 
-    /// `NetworkType`: The network type of the Connector.
-    pub fn network_type(mut self, value: impl Into<Val<connector::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `ConnectorDescription`: A summary description of the connector.
+        core.props, "ConnectorDescription", connector_description, set_connector_description, get_connector_description, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectorName`: The name of the connector.
+        core.props, "ConnectorName", _, set_connector_name, get_connector_name, Val<String>
     }
 
-    /// `WorkerConfiguration`: Specifies the worker configuration to use with the connector.
-    pub fn worker_configuration(mut self, value: impl Into<Val<connector::WorkerConfiguration>>) -> Self {
-        self.core.set("WorkerConfiguration", value.into());
-        self
+    prop! {
+        /// `KafkaCluster`: Details of how to connect to the Kafka cluster.
+        core.props, "KafkaCluster", _, set_kafka_cluster, get_kafka_cluster, Val<connector::KafkaCluster>
+    }
+
+    prop! {
+        /// `KafkaClusterClientAuthentication`: Details of the client authentication used by the
+        /// Kafka cluster.
+        core.props, "KafkaClusterClientAuthentication", _, set_kafka_cluster_client_authentication, get_kafka_cluster_client_authentication, Val<connector::KafkaClusterClientAuthentication>
+    }
+
+    prop! {
+        /// `KafkaClusterEncryptionInTransit`: Details of encryption in transit to the Kafka
+        /// cluster.
+        core.props, "KafkaClusterEncryptionInTransit", _, set_kafka_cluster_encryption_in_transit, get_kafka_cluster_encryption_in_transit, Val<connector::KafkaClusterEncryptionInTransit>
+    }
+
+    prop! {
+        /// `KafkaConnectVersion`: The version of Kafka Connect. It has to be compatible with both
+        /// the Kafka cluster's version and the plugins.
+        core.props, "KafkaConnectVersion", _, set_kafka_connect_version, get_kafka_connect_version, Val<String>
+    }
+
+    prop! {
+        /// `LogDelivery`: Details of what logs are delivered and where they are delivered.
+        core.props, "LogDelivery", log_delivery, set_log_delivery, get_log_delivery, Val<connector::LogDelivery>
+    }
+
+    prop! {
+        /// `NetworkType`: The network type of the Connector.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<connector::NetworkType>
+    }
+
+    prop! {
+        /// `Plugins`: List of plugins to use with the connector.
+        core.props, "Plugins", _, set_plugins, get_plugins, Val<List<connector::Plugin>>
+    }
+
+    prop! {
+        /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used by the
+        /// connector to access Amazon S3 objects and other external resources.
+        core.props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkerConfiguration`: Specifies the worker configuration to use with the connector.
+        core.props, "WorkerConfiguration", worker_configuration, set_worker_configuration, get_worker_configuration, Val<connector::WorkerConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,16 +182,14 @@ pub mod connector {
             Capacity { props }
         }
 
-        /// `AutoScaling`: Details about auto scaling of a connector.
-        pub fn auto_scaling(mut self, value: impl Into<Val<AutoScaling>>) -> Self {
-            self.props.set("AutoScaling", value.into());
-            self
+        prop! {
+            /// `AutoScaling`: Details about auto scaling of a connector.
+            props, "AutoScaling", auto_scaling, set_auto_scaling, get_auto_scaling, Val<AutoScaling>
         }
 
-        /// `ProvisionedCapacity`: Details about a fixed capacity allocated to a connector.
-        pub fn provisioned_capacity(mut self, value: impl Into<Val<ProvisionedCapacity>>) -> Self {
-            self.props.set("ProvisionedCapacity", value.into());
-            self
+        prop! {
+            /// `ProvisionedCapacity`: Details about a fixed capacity allocated to a connector.
+            props, "ProvisionedCapacity", provisioned_capacity, set_provisioned_capacity, get_provisioned_capacity, Val<ProvisionedCapacity>
         }
     }
 
@@ -185,11 +227,35 @@ pub mod connector {
             AutoScaling { props }
         }
 
-        /// `MaxAutoscalingTaskCount`: The maximum number of tasks allocated to the connector during
-        /// autoscaling operations.
-        pub fn max_autoscaling_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAutoscalingTaskCount", value.into());
-            self
+        prop! {
+            /// `MaxWorkerCount`: The maximum number of workers for a connector.
+            props, "MaxWorkerCount", _, set_max_worker_count, get_max_worker_count, Val<i64>
+        }
+
+        prop! {
+            /// `MinWorkerCount`: The minimum number of workers for a connector.
+            props, "MinWorkerCount", _, set_min_worker_count, get_min_worker_count, Val<i64>
+        }
+
+        prop! {
+            /// `ScaleInPolicy`: Information about the scale in policy of the connector.
+            props, "ScaleInPolicy", _, set_scale_in_policy, get_scale_in_policy, Val<ScaleInPolicy>
+        }
+
+        prop! {
+            /// `ScaleOutPolicy`: Information about the scale out policy of the connector.
+            props, "ScaleOutPolicy", _, set_scale_out_policy, get_scale_out_policy, Val<ScaleOutPolicy>
+        }
+
+        prop! {
+            /// `McuCount`: Specifies how many MSK Connect Units (MCU) as the minimum scaling unit.
+            props, "McuCount", _, set_mcu_count, get_mcu_count, Val<i64>
+        }
+
+        prop! {
+            /// `MaxAutoscalingTaskCount`: The maximum number of tasks allocated to the connector during
+            /// autoscaling operations.
+            props, "MaxAutoscalingTaskCount", max_autoscaling_task_count, set_max_autoscaling_task_count, get_max_autoscaling_task_count, Val<i64>
         }
     }
 
@@ -211,6 +277,12 @@ pub mod connector {
             props.set("CpuUtilizationPercentage", cpu_utilization_percentage.into());
             ScaleInPolicy { props }
         }
+
+        prop! {
+            /// `CpuUtilizationPercentage`: Specifies the CPU utilization percentage threshold at which
+            /// connector scale in should trigger.
+            props, "CpuUtilizationPercentage", _, set_cpu_utilization_percentage, get_cpu_utilization_percentage, Val<i64>
+        }
     }
 
     /// `AWS::KafkaConnect::Connector.ScaleOutPolicy`: Information about the scale out policy of the
@@ -230,6 +302,12 @@ pub mod connector {
             let mut props = Props::new();
             props.set("CpuUtilizationPercentage", cpu_utilization_percentage.into());
             ScaleOutPolicy { props }
+        }
+
+        prop! {
+            /// `CpuUtilizationPercentage`: Specifies the CPU utilization percentage threshold at which
+            /// connector scale out should trigger.
+            props, "CpuUtilizationPercentage", _, set_cpu_utilization_percentage, get_cpu_utilization_percentage, Val<i64>
         }
     }
 
@@ -253,6 +331,16 @@ pub mod connector {
             props.set("WorkerCount", worker_count.into());
             ProvisionedCapacity { props }
         }
+
+        prop! {
+            /// `McuCount`: Specifies how many MSK Connect Units (MCU) are allocated to the connector.
+            props, "McuCount", _, set_mcu_count, get_mcu_count, Val<i64>
+        }
+
+        prop! {
+            /// `WorkerCount`: Number of workers for a connector.
+            props, "WorkerCount", _, set_worker_count, get_worker_count, Val<i64>
+        }
     }
 
     /// `AWS::KafkaConnect::Connector.KafkaCluster`: Details of how to connect to the Kafka cluster.
@@ -271,6 +359,11 @@ pub mod connector {
             let mut props = Props::new();
             props.set("ApacheKafkaCluster", apache_kafka_cluster.into());
             KafkaCluster { props }
+        }
+
+        prop! {
+            /// `ApacheKafkaCluster`: Details of how to connect to an Apache Kafka cluster.
+            props, "ApacheKafkaCluster", _, set_apache_kafka_cluster, get_apache_kafka_cluster, Val<ApacheKafkaCluster>
         }
     }
 
@@ -293,6 +386,16 @@ pub mod connector {
             props.set("BootstrapServers", bootstrap_servers.into());
             props.set("Vpc", vpc.into());
             ApacheKafkaCluster { props }
+        }
+
+        prop! {
+            /// `BootstrapServers`: The bootstrap servers string of the Apache Kafka cluster.
+            props, "BootstrapServers", _, set_bootstrap_servers, get_bootstrap_servers, Val<String>
+        }
+
+        prop! {
+            /// `Vpc`: Information about a VPC used with the connector.
+            props, "Vpc", _, set_vpc, get_vpc, Val<Vpc>
         }
     }
 
@@ -319,6 +422,18 @@ pub mod connector {
             props.set("Subnets", subnets.into());
             Vpc { props }
         }
+
+        prop! {
+            /// `SecurityGroups`: The AWS security groups to associate with the elastic network
+            /// interfaces in order to specify what the connector has access to.
+            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The list of subnets to connect to in the virtual private cloud (VPC). AWS
+            /// creates elastic network interfaces inside these subnets.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::KafkaConnect::Connector.KafkaClusterClientAuthentication`: Details of the client
@@ -338,6 +453,12 @@ pub mod connector {
             let mut props = Props::new();
             props.set("AuthenticationType", authentication_type.into());
             KafkaClusterClientAuthentication { props }
+        }
+
+        prop! {
+            /// `AuthenticationType`: The type of client authentication used to connect to the Kafka
+            /// cluster. Value NONE means that no client authentication is used.
+            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<KafkaClusterClientAuthenticationType>
         }
     }
 
@@ -373,6 +494,11 @@ pub mod connector {
             props.set("EncryptionType", encryption_type.into());
             KafkaClusterEncryptionInTransit { props }
         }
+
+        prop! {
+            /// `EncryptionType`: The type of encryption in transit to the Kafka cluster.
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<KafkaClusterEncryptionInTransitType>
+        }
     }
 
     /// The type of encryption in transit to the Kafka cluster.
@@ -405,6 +531,11 @@ pub mod connector {
             props.set("WorkerLogDelivery", worker_log_delivery.into());
             LogDelivery { props }
         }
+
+        prop! {
+            /// `WorkerLogDelivery`: Specifies where worker logs are delivered.
+            props, "WorkerLogDelivery", _, set_worker_log_delivery, get_worker_log_delivery, Val<WorkerLogDelivery>
+        }
     }
 
     /// `AWS::KafkaConnect::Connector.WorkerLogDelivery`: Specifies where worker logs are delivered.
@@ -422,22 +553,19 @@ pub mod connector {
             WorkerLogDelivery { props }
         }
 
-        /// `CloudWatchLogs`: Details about delivering logs to Amazon CloudWatch Logs.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsLogDelivery>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: Details about delivering logs to Amazon CloudWatch Logs.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsLogDelivery>
         }
 
-        /// `Firehose`: Details about delivering logs to Amazon Kinesis Data Firehose.
-        pub fn firehose(mut self, value: impl Into<Val<FirehoseLogDelivery>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`: Details about delivering logs to Amazon Kinesis Data Firehose.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseLogDelivery>
         }
 
-        /// `S3`: Details about delivering logs to Amazon S3.
-        pub fn s3(mut self, value: impl Into<Val<S3LogDelivery>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Details about delivering logs to Amazon S3.
+            props, "S3", s3, set_s3, get_s3, Val<S3LogDelivery>
         }
     }
 
@@ -460,10 +588,15 @@ pub mod connector {
             CloudWatchLogsLogDelivery { props }
         }
 
-        /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the logs get sent to the specified CloudWatch Logs
+            /// destination.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -486,11 +619,16 @@ pub mod connector {
             FirehoseLogDelivery { props }
         }
 
-        /// `DeliveryStream`: The Kinesis Data Firehose delivery stream that is the destination for log
-        /// delivery.
-        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStream", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the logs get sent to the specified Kinesis Data Firehose
+            /// delivery stream.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `DeliveryStream`: The Kinesis Data Firehose delivery stream that is the destination for
+            /// log delivery.
+            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
         }
     }
 
@@ -512,16 +650,19 @@ pub mod connector {
             S3LogDelivery { props }
         }
 
-        /// `Bucket`: The name of the S3 bucket that is the destination for log delivery.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the logs get sent to the specified Amazon S3 destination.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Prefix`: The S3 prefix that is the destination for log delivery.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the S3 bucket that is the destination for log delivery.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The S3 prefix that is the destination for log delivery.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -555,6 +696,11 @@ pub mod connector {
             props.set("CustomPlugin", custom_plugin.into());
             Plugin { props }
         }
+
+        prop! {
+            /// `CustomPlugin`: Details about a custom plugin.
+            props, "CustomPlugin", _, set_custom_plugin, get_custom_plugin, Val<CustomPlugin>
+        }
     }
 
     /// `AWS::KafkaConnect::Connector.CustomPlugin`: Details about a custom plugin.
@@ -575,6 +721,16 @@ pub mod connector {
             props.set("CustomPluginArn", custom_plugin_arn.into());
             props.set("Revision", revision.into());
             CustomPlugin { props }
+        }
+
+        prop! {
+            /// `CustomPluginArn`: The Amazon Resource Name (ARN) of the custom plugin to use.
+            props, "CustomPluginArn", _, set_custom_plugin_arn, get_custom_plugin_arn, Val<String>
+        }
+
+        prop! {
+            /// `Revision`: The revision of the custom plugin to use.
+            props, "Revision", _, set_revision, get_revision, Val<i64>
         }
     }
 
@@ -600,6 +756,17 @@ pub mod connector {
             props.set("Revision", revision.into());
             props.set("WorkerConfigurationArn", worker_configuration_arn.into());
             WorkerConfiguration { props }
+        }
+
+        prop! {
+            /// `Revision`: The revision of the worker configuration to use.
+            props, "Revision", _, set_revision, get_revision, Val<i64>
+        }
+
+        prop! {
+            /// `WorkerConfigurationArn`: The Amazon Resource Name (ARN) of the worker configuration to
+            /// use.
+            props, "WorkerConfigurationArn", _, set_worker_configuration_arn, get_worker_configuration_arn, Val<String>
         }
     }
 }
@@ -633,16 +800,29 @@ impl CustomPlugin {
         CustomPlugin { core }
     }
 
-    /// `Description`: A summary description of the custom plugin.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContentType`: The type of the plugin file.
+        core.props, "ContentType", _, set_content_type, get_content_type, Val<custom_plugin::ContentType>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A summary description of the custom plugin.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Location`: Information about the location of a custom plugin.
+        core.props, "Location", _, set_location, get_location, Val<custom_plugin::CustomPluginLocation>
+    }
+
+    prop! {
+        /// `Name`: The name of the custom plugin.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -705,6 +885,12 @@ pub mod custom_plugin {
             props.set("S3Location", s3_location.into());
             CustomPluginLocation { props }
         }
+
+        prop! {
+            /// `S3Location`: The S3 bucket Amazon Resource Name (ARN), file key, and object version of
+            /// the plugin file stored in Amazon S3.
+            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        }
     }
 
     /// `AWS::KafkaConnect::CustomPlugin.S3Location`: The S3 bucket Amazon Resource Name (ARN), file
@@ -727,10 +913,19 @@ pub mod custom_plugin {
             S3Location { props }
         }
 
-        /// `ObjectVersion`: The version of an object in an S3 bucket.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `BucketArn`: The Amazon Resource Name (ARN) of an S3 bucket.
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `FileKey`: The file key for an object in an S3 bucket.
+            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`: The version of an object in an S3 bucket.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 }
@@ -762,16 +957,24 @@ impl WorkerConfiguration {
         WorkerConfiguration { core }
     }
 
-    /// `Description`: A summary description of the worker configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A summary description of the worker configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the worker configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PropertiesFileContent`: Base64 encoded contents of connect-distributed.properties file.
+        core.props, "PropertiesFileContent", _, set_properties_file_content, get_properties_file_content, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,46 +49,54 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `CustomDocumentEnrichmentConfiguration`.
-    pub fn custom_document_enrichment_configuration(mut self, value: impl Into<Val<data_source::CustomDocumentEnrichmentConfiguration>>) -> Self {
-        self.core.set("CustomDocumentEnrichmentConfiguration", value.into());
-        self
+    prop! {
+        /// `CustomDocumentEnrichmentConfiguration`.
+        core.props, "CustomDocumentEnrichmentConfiguration", custom_document_enrichment_configuration, set_custom_document_enrichment_configuration, get_custom_document_enrichment_configuration, Val<data_source::CustomDocumentEnrichmentConfiguration>
     }
 
-    /// `DataSourceConfiguration`.
-    pub fn data_source_configuration(mut self, value: impl Into<Val<data_source::DataSourceConfiguration>>) -> Self {
-        self.core.set("DataSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `DataSourceConfiguration`.
+        core.props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<data_source::DataSourceConfiguration>
     }
 
-    /// `Description`: Description of data source
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of data source
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LanguageCode`: The code for a language.
-    pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LanguageCode", value.into());
-        self
+    prop! {
+        /// `IndexId`: ID of Index
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
     }
 
-    /// `RoleArn`: Role ARN
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The code for a language.
+        core.props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
     }
 
-    /// `Schedule`: Schedule
-    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Name`: Name of data source
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags for labeling the data source
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: Role ARN
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: Schedule
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for labeling the data source
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: Data source type
+        core.props, "Type", _, set_type, get_type, Val<data_source::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,28 +138,24 @@ pub mod data_source {
             CustomDocumentEnrichmentConfiguration { props }
         }
 
-        /// `InlineConfigurations`: List of InlineCustomDocumentEnrichmentConfigurations
-        pub fn inline_configurations(mut self, value: impl Into<Val<List<InlineCustomDocumentEnrichmentConfiguration>>>) -> Self {
-            self.props.set("InlineConfigurations", value.into());
-            self
+        prop! {
+            /// `InlineConfigurations`: List of InlineCustomDocumentEnrichmentConfigurations
+            props, "InlineConfigurations", inline_configurations, set_inline_configurations, get_inline_configurations, Val<List<InlineCustomDocumentEnrichmentConfiguration>>
         }
 
-        /// `PostExtractionHookConfiguration`.
-        pub fn post_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
-            self.props.set("PostExtractionHookConfiguration", value.into());
-            self
+        prop! {
+            /// `PostExtractionHookConfiguration`.
+            props, "PostExtractionHookConfiguration", post_extraction_hook_configuration, set_post_extraction_hook_configuration, get_post_extraction_hook_configuration, Val<HookConfiguration>
         }
 
-        /// `PreExtractionHookConfiguration`.
-        pub fn pre_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
-            self.props.set("PreExtractionHookConfiguration", value.into());
-            self
+        prop! {
+            /// `PreExtractionHookConfiguration`.
+            props, "PreExtractionHookConfiguration", pre_extraction_hook_configuration, set_pre_extraction_hook_configuration, get_pre_extraction_hook_configuration, Val<HookConfiguration>
         }
 
-        /// `RoleArn`: Role ARN
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: Role ARN
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -170,22 +174,19 @@ pub mod data_source {
             InlineCustomDocumentEnrichmentConfiguration { props }
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<DocumentAttributeCondition>
         }
 
-        /// `DocumentContentDeletion`.
-        pub fn document_content_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DocumentContentDeletion", value.into());
-            self
+        prop! {
+            /// `DocumentContentDeletion`.
+            props, "DocumentContentDeletion", document_content_deletion, set_document_content_deletion, get_document_content_deletion, Val<bool>
         }
 
-        /// `Target`.
-        pub fn target(mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", target, set_target, get_target, Val<DocumentAttributeTarget>
         }
     }
 
@@ -211,10 +212,19 @@ pub mod data_source {
             DocumentAttributeCondition { props }
         }
 
-        /// `ConditionOnValue`.
-        pub fn condition_on_value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
-            self.props.set("ConditionOnValue", value.into());
-            self
+        prop! {
+            /// `ConditionDocumentAttributeKey`.
+            props, "ConditionDocumentAttributeKey", _, set_condition_document_attribute_key, get_condition_document_attribute_key, Val<String>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<ConditionOperator>
+        }
+
+        prop! {
+            /// `ConditionOnValue`.
+            props, "ConditionOnValue", condition_on_value, set_condition_on_value, get_condition_on_value, Val<DocumentAttributeValue>
         }
     }
 
@@ -233,28 +243,24 @@ pub mod data_source {
             DocumentAttributeValue { props }
         }
 
-        /// `DateValue`.
-        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateValue", value.into());
-            self
+        prop! {
+            /// `DateValue`.
+            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
         }
 
-        /// `LongValue`.
-        pub fn long_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<i64>
         }
 
-        /// `StringListValue`.
-        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringListValue", value.into());
-            self
+        prop! {
+            /// `StringListValue`.
+            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -315,16 +321,19 @@ pub mod data_source {
             DocumentAttributeTarget { props }
         }
 
-        /// `TargetDocumentAttributeValue`.
-        pub fn target_document_attribute_value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
-            self.props.set("TargetDocumentAttributeValue", value.into());
-            self
+        prop! {
+            /// `TargetDocumentAttributeKey`.
+            props, "TargetDocumentAttributeKey", _, set_target_document_attribute_key, get_target_document_attribute_key, Val<String>
         }
 
-        /// `TargetDocumentAttributeValueDeletion`.
-        pub fn target_document_attribute_value_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TargetDocumentAttributeValueDeletion", value.into());
-            self
+        prop! {
+            /// `TargetDocumentAttributeValue`.
+            props, "TargetDocumentAttributeValue", target_document_attribute_value, set_target_document_attribute_value, get_target_document_attribute_value, Val<DocumentAttributeValue>
+        }
+
+        prop! {
+            /// `TargetDocumentAttributeValueDeletion`.
+            props, "TargetDocumentAttributeValueDeletion", target_document_attribute_value_deletion, set_target_document_attribute_value_deletion, get_target_document_attribute_value_deletion, Val<bool>
         }
     }
 
@@ -347,10 +356,19 @@ pub mod data_source {
             HookConfiguration { props }
         }
 
-        /// `InvocationCondition`.
-        pub fn invocation_condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
-            self.props.set("InvocationCondition", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
+
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `InvocationCondition`.
+            props, "InvocationCondition", invocation_condition, set_invocation_condition, get_invocation_condition, Val<DocumentAttributeCondition>
         }
     }
 
@@ -371,70 +389,59 @@ pub mod data_source {
             DataSourceConfiguration { props }
         }
 
-        /// `ConfluenceConfiguration`.
-        pub fn confluence_configuration(mut self, value: impl Into<Val<ConfluenceConfiguration>>) -> Self {
-            self.props.set("ConfluenceConfiguration", value.into());
-            self
+        prop! {
+            /// `ConfluenceConfiguration`.
+            props, "ConfluenceConfiguration", confluence_configuration, set_confluence_configuration, get_confluence_configuration, Val<ConfluenceConfiguration>
         }
 
-        /// `DatabaseConfiguration`.
-        pub fn database_configuration(mut self, value: impl Into<Val<DatabaseConfiguration>>) -> Self {
-            self.props.set("DatabaseConfiguration", value.into());
-            self
+        prop! {
+            /// `DatabaseConfiguration`.
+            props, "DatabaseConfiguration", database_configuration, set_database_configuration, get_database_configuration, Val<DatabaseConfiguration>
         }
 
-        /// `GoogleDriveConfiguration`.
-        pub fn google_drive_configuration(mut self, value: impl Into<Val<GoogleDriveConfiguration>>) -> Self {
-            self.props.set("GoogleDriveConfiguration", value.into());
-            self
+        prop! {
+            /// `GoogleDriveConfiguration`.
+            props, "GoogleDriveConfiguration", google_drive_configuration, set_google_drive_configuration, get_google_drive_configuration, Val<GoogleDriveConfiguration>
         }
 
-        /// `OneDriveConfiguration`.
-        pub fn one_drive_configuration(mut self, value: impl Into<Val<OneDriveConfiguration>>) -> Self {
-            self.props.set("OneDriveConfiguration", value.into());
-            self
+        prop! {
+            /// `OneDriveConfiguration`.
+            props, "OneDriveConfiguration", one_drive_configuration, set_one_drive_configuration, get_one_drive_configuration, Val<OneDriveConfiguration>
         }
 
-        /// `S3Configuration`: S3 data source configuration
-        pub fn s3_configuration(mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`: S3 data source configuration
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3DataSourceConfiguration>
         }
 
-        /// `SalesforceConfiguration`.
-        pub fn salesforce_configuration(mut self, value: impl Into<Val<SalesforceConfiguration>>) -> Self {
-            self.props.set("SalesforceConfiguration", value.into());
-            self
+        prop! {
+            /// `SalesforceConfiguration`.
+            props, "SalesforceConfiguration", salesforce_configuration, set_salesforce_configuration, get_salesforce_configuration, Val<SalesforceConfiguration>
         }
 
-        /// `ServiceNowConfiguration`.
-        pub fn service_now_configuration(mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> Self {
-            self.props.set("ServiceNowConfiguration", value.into());
-            self
+        prop! {
+            /// `ServiceNowConfiguration`.
+            props, "ServiceNowConfiguration", service_now_configuration, set_service_now_configuration, get_service_now_configuration, Val<ServiceNowConfiguration>
         }
 
-        /// `SharePointConfiguration`: SharePoint configuration
-        pub fn share_point_configuration(mut self, value: impl Into<Val<SharePointConfiguration>>) -> Self {
-            self.props.set("SharePointConfiguration", value.into());
-            self
+        prop! {
+            /// `SharePointConfiguration`: SharePoint configuration
+            props, "SharePointConfiguration", share_point_configuration, set_share_point_configuration, get_share_point_configuration, Val<SharePointConfiguration>
         }
 
-        /// `TemplateConfiguration`.
-        pub fn template_configuration(mut self, value: impl Into<Val<TemplateConfiguration>>) -> Self {
-            self.props.set("TemplateConfiguration", value.into());
-            self
+        prop! {
+            /// `TemplateConfiguration`.
+            props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<TemplateConfiguration>
         }
 
-        /// `WebCrawlerConfiguration`.
-        pub fn web_crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
-            self.props.set("WebCrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `WebCrawlerConfiguration`.
+            props, "WebCrawlerConfiguration", web_crawler_configuration, set_web_crawler_configuration, get_web_crawler_configuration, Val<WebCrawlerConfiguration>
         }
 
-        /// `WorkDocsConfiguration`.
-        pub fn work_docs_configuration(mut self, value: impl Into<Val<WorkDocsConfiguration>>) -> Self {
-            self.props.set("WorkDocsConfiguration", value.into());
-            self
+        prop! {
+            /// `WorkDocsConfiguration`.
+            props, "WorkDocsConfiguration", work_docs_configuration, set_work_docs_configuration, get_work_docs_configuration, Val<WorkDocsConfiguration>
         }
     }
 
@@ -463,46 +470,54 @@ pub mod data_source {
             ConfluenceConfiguration { props }
         }
 
-        /// `AttachmentConfiguration`.
-        pub fn attachment_configuration(mut self, value: impl Into<Val<ConfluenceAttachmentConfiguration>>) -> Self {
-            self.props.set("AttachmentConfiguration", value.into());
-            self
+        prop! {
+            /// `ServerUrl`.
+            props, "ServerUrl", _, set_server_url, get_server_url, Val<String>
         }
 
-        /// `BlogConfiguration`.
-        pub fn blog_configuration(mut self, value: impl Into<Val<ConfluenceBlogConfiguration>>) -> Self {
-            self.props.set("BlogConfiguration", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", _, set_version, get_version, Val<ConfluenceVersion>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `AttachmentConfiguration`.
+            props, "AttachmentConfiguration", attachment_configuration, set_attachment_configuration, get_attachment_configuration, Val<ConfluenceAttachmentConfiguration>
         }
 
-        /// `PageConfiguration`.
-        pub fn page_configuration(mut self, value: impl Into<Val<ConfluencePageConfiguration>>) -> Self {
-            self.props.set("PageConfiguration", value.into());
-            self
+        prop! {
+            /// `BlogConfiguration`.
+            props, "BlogConfiguration", blog_configuration, set_blog_configuration, get_blog_configuration, Val<ConfluenceBlogConfiguration>
         }
 
-        /// `SpaceConfiguration`.
-        pub fn space_configuration(mut self, value: impl Into<Val<ConfluenceSpaceConfiguration>>) -> Self {
-            self.props.set("SpaceConfiguration", value.into());
-            self
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `PageConfiguration`.
+            props, "PageConfiguration", page_configuration, set_page_configuration, get_page_configuration, Val<ConfluencePageConfiguration>
+        }
+
+        prop! {
+            /// `SpaceConfiguration`.
+            props, "SpaceConfiguration", space_configuration, set_space_configuration, get_space_configuration, Val<ConfluenceSpaceConfiguration>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
         }
     }
 
@@ -521,16 +536,14 @@ pub mod data_source {
             ConfluenceAttachmentConfiguration { props }
         }
 
-        /// `AttachmentFieldMappings`.
-        pub fn attachment_field_mappings(mut self, value: impl Into<Val<List<ConfluenceAttachmentToIndexFieldMapping>>>) -> Self {
-            self.props.set("AttachmentFieldMappings", value.into());
-            self
+        prop! {
+            /// `AttachmentFieldMappings`.
+            props, "AttachmentFieldMappings", attachment_field_mappings, set_attachment_field_mappings, get_attachment_field_mappings, Val<List<ConfluenceAttachmentToIndexFieldMapping>>
         }
 
-        /// `CrawlAttachments`.
-        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlAttachments", value.into());
-            self
+        prop! {
+            /// `CrawlAttachments`.
+            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
         }
     }
 
@@ -556,10 +569,19 @@ pub mod data_source {
             ConfluenceAttachmentToIndexFieldMapping { props }
         }
 
-        /// `DateFieldFormat`.
-        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFieldFormat", value.into());
-            self
+        prop! {
+            /// `DataSourceFieldName`.
+            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceAttachmentFieldName>
+        }
+
+        prop! {
+            /// `IndexFieldName`.
+            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DateFieldFormat`.
+            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
         }
     }
 
@@ -618,10 +640,9 @@ pub mod data_source {
             ConfluenceBlogConfiguration { props }
         }
 
-        /// `BlogFieldMappings`.
-        pub fn blog_field_mappings(mut self, value: impl Into<Val<List<ConfluenceBlogToIndexFieldMapping>>>) -> Self {
-            self.props.set("BlogFieldMappings", value.into());
-            self
+        prop! {
+            /// `BlogFieldMappings`.
+            props, "BlogFieldMappings", blog_field_mappings, set_blog_field_mappings, get_blog_field_mappings, Val<List<ConfluenceBlogToIndexFieldMapping>>
         }
     }
 
@@ -647,10 +668,19 @@ pub mod data_source {
             ConfluenceBlogToIndexFieldMapping { props }
         }
 
-        /// `DateFieldFormat`.
-        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFieldFormat", value.into());
-            self
+        prop! {
+            /// `DataSourceFieldName`.
+            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceBlogFieldName>
+        }
+
+        prop! {
+            /// `IndexFieldName`.
+            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DateFieldFormat`.
+            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
         }
     }
 
@@ -703,10 +733,9 @@ pub mod data_source {
             ConfluencePageConfiguration { props }
         }
 
-        /// `PageFieldMappings`.
-        pub fn page_field_mappings(mut self, value: impl Into<Val<List<ConfluencePageToIndexFieldMapping>>>) -> Self {
-            self.props.set("PageFieldMappings", value.into());
-            self
+        prop! {
+            /// `PageFieldMappings`.
+            props, "PageFieldMappings", page_field_mappings, set_page_field_mappings, get_page_field_mappings, Val<List<ConfluencePageToIndexFieldMapping>>
         }
     }
 
@@ -732,10 +761,19 @@ pub mod data_source {
             ConfluencePageToIndexFieldMapping { props }
         }
 
-        /// `DateFieldFormat`.
-        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFieldFormat", value.into());
-            self
+        prop! {
+            /// `DataSourceFieldName`.
+            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluencePageFieldName>
+        }
+
+        prop! {
+            /// `IndexFieldName`.
+            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DateFieldFormat`.
+            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
         }
     }
 
@@ -797,34 +835,29 @@ pub mod data_source {
             ConfluenceSpaceConfiguration { props }
         }
 
-        /// `CrawlArchivedSpaces`.
-        pub fn crawl_archived_spaces(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlArchivedSpaces", value.into());
-            self
+        prop! {
+            /// `CrawlArchivedSpaces`.
+            props, "CrawlArchivedSpaces", crawl_archived_spaces, set_crawl_archived_spaces, get_crawl_archived_spaces, Val<bool>
         }
 
-        /// `CrawlPersonalSpaces`.
-        pub fn crawl_personal_spaces(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlPersonalSpaces", value.into());
-            self
+        prop! {
+            /// `CrawlPersonalSpaces`.
+            props, "CrawlPersonalSpaces", crawl_personal_spaces, set_crawl_personal_spaces, get_crawl_personal_spaces, Val<bool>
         }
 
-        /// `ExcludeSpaces`.
-        pub fn exclude_spaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeSpaces", value.into());
-            self
+        prop! {
+            /// `ExcludeSpaces`.
+            props, "ExcludeSpaces", exclude_spaces, set_exclude_spaces, get_exclude_spaces, Val<List<String>>
         }
 
-        /// `IncludeSpaces`.
-        pub fn include_spaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludeSpaces", value.into());
-            self
+        prop! {
+            /// `IncludeSpaces`.
+            props, "IncludeSpaces", include_spaces, set_include_spaces, get_include_spaces, Val<List<String>>
         }
 
-        /// `SpaceFieldMappings`.
-        pub fn space_field_mappings(mut self, value: impl Into<Val<List<ConfluenceSpaceToIndexFieldMapping>>>) -> Self {
-            self.props.set("SpaceFieldMappings", value.into());
-            self
+        prop! {
+            /// `SpaceFieldMappings`.
+            props, "SpaceFieldMappings", space_field_mappings, set_space_field_mappings, get_space_field_mappings, Val<List<ConfluenceSpaceToIndexFieldMapping>>
         }
     }
 
@@ -850,10 +883,19 @@ pub mod data_source {
             ConfluenceSpaceToIndexFieldMapping { props }
         }
 
-        /// `DateFieldFormat`.
-        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFieldFormat", value.into());
-            self
+        prop! {
+            /// `DataSourceFieldName`.
+            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceSpaceFieldName>
+        }
+
+        prop! {
+            /// `IndexFieldName`.
+            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DateFieldFormat`.
+            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
         }
     }
 
@@ -910,6 +952,16 @@ pub mod data_source {
             props.set("SecurityGroupIds", security_group_ids.into());
             DataSourceVpcConfiguration { props }
         }
+
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
     }
 
     /// `AWS::Kendra::DataSource.DatabaseConfiguration`.
@@ -937,22 +989,34 @@ pub mod data_source {
             DatabaseConfiguration { props }
         }
 
-        /// `AclConfiguration`.
-        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
-            self.props.set("AclConfiguration", value.into());
-            self
+        prop! {
+            /// `ConnectionConfiguration`.
+            props, "ConnectionConfiguration", _, set_connection_configuration, get_connection_configuration, Val<ConnectionConfiguration>
         }
 
-        /// `SqlConfiguration`.
-        pub fn sql_configuration(mut self, value: impl Into<Val<SqlConfiguration>>) -> Self {
-            self.props.set("SqlConfiguration", value.into());
-            self
+        prop! {
+            /// `ColumnConfiguration`.
+            props, "ColumnConfiguration", _, set_column_configuration, get_column_configuration, Val<ColumnConfiguration>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `DatabaseEngineType`.
+            props, "DatabaseEngineType", _, set_database_engine_type, get_database_engine_type, Val<DatabaseEngineType>
+        }
+
+        prop! {
+            /// `AclConfiguration`.
+            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
+        }
+
+        prop! {
+            /// `SqlConfiguration`.
+            props, "SqlConfiguration", sql_configuration, set_sql_configuration, get_sql_configuration, Val<SqlConfiguration>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
         }
     }
 
@@ -971,6 +1035,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("AllowedGroupsColumnName", allowed_groups_column_name.into());
             AclConfiguration { props }
+        }
+
+        prop! {
+            /// `AllowedGroupsColumnName`.
+            props, "AllowedGroupsColumnName", _, set_allowed_groups_column_name, get_allowed_groups_column_name, Val<String>
         }
     }
 
@@ -999,16 +1068,29 @@ pub mod data_source {
             ColumnConfiguration { props }
         }
 
-        /// `DocumentTitleColumnName`.
-        pub fn document_title_column_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleColumnName", value.into());
-            self
+        prop! {
+            /// `DocumentIdColumnName`.
+            props, "DocumentIdColumnName", _, set_document_id_column_name, get_document_id_column_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DocumentDataColumnName`.
+            props, "DocumentDataColumnName", _, set_document_data_column_name, get_document_data_column_name, Val<String>
+        }
+
+        prop! {
+            /// `ChangeDetectingColumns`.
+            props, "ChangeDetectingColumns", _, set_change_detecting_columns, get_change_detecting_columns, Val<List<String>>
+        }
+
+        prop! {
+            /// `DocumentTitleColumnName`.
+            props, "DocumentTitleColumnName", document_title_column_name, set_document_title_column_name, get_document_title_column_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
     }
 
@@ -1034,10 +1116,19 @@ pub mod data_source {
             DataSourceToIndexFieldMapping { props }
         }
 
-        /// `DateFieldFormat`.
-        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateFieldFormat", value.into());
-            self
+        prop! {
+            /// `DataSourceFieldName`.
+            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<String>
+        }
+
+        prop! {
+            /// `IndexFieldName`.
+            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DateFieldFormat`.
+            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
         }
     }
 
@@ -1070,6 +1161,31 @@ pub mod data_source {
             props.set("TableName", table_name.into());
             props.set("SecretArn", secret_arn.into());
             ConnectionConfiguration { props }
+        }
+
+        prop! {
+            /// `DatabaseHost`.
+            props, "DatabaseHost", _, set_database_host, get_database_host, Val<String>
+        }
+
+        prop! {
+            /// `DatabasePort`.
+            props, "DatabasePort", _, set_database_port, get_database_port, Val<i64>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1107,10 +1223,9 @@ pub mod data_source {
             SqlConfiguration { props }
         }
 
-        /// `QueryIdentifiersEnclosingOption`.
-        pub fn query_identifiers_enclosing_option(mut self, value: impl Into<Val<QueryIdentifiersEnclosingOption>>) -> Self {
-            self.props.set("QueryIdentifiersEnclosingOption", value.into());
-            self
+        prop! {
+            /// `QueryIdentifiersEnclosingOption`.
+            props, "QueryIdentifiersEnclosingOption", query_identifiers_enclosing_option, set_query_identifiers_enclosing_option, get_query_identifiers_enclosing_option, Val<QueryIdentifiersEnclosingOption>
         }
     }
 
@@ -1144,40 +1259,39 @@ pub mod data_source {
             GoogleDriveConfiguration { props }
         }
 
-        /// `ExcludeMimeTypes`.
-        pub fn exclude_mime_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeMimeTypes", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `ExcludeSharedDrives`.
-        pub fn exclude_shared_drives(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeSharedDrives", value.into());
-            self
+        prop! {
+            /// `ExcludeMimeTypes`.
+            props, "ExcludeMimeTypes", exclude_mime_types, set_exclude_mime_types, get_exclude_mime_types, Val<List<String>>
         }
 
-        /// `ExcludeUserAccounts`.
-        pub fn exclude_user_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeUserAccounts", value.into());
-            self
+        prop! {
+            /// `ExcludeSharedDrives`.
+            props, "ExcludeSharedDrives", exclude_shared_drives, set_exclude_shared_drives, get_exclude_shared_drives, Val<List<String>>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `ExcludeUserAccounts`.
+            props, "ExcludeUserAccounts", exclude_user_accounts, set_exclude_user_accounts, get_exclude_user_accounts, Val<List<String>>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        }
+
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
         }
     }
 
@@ -1206,28 +1320,39 @@ pub mod data_source {
             OneDriveConfiguration { props }
         }
 
-        /// `DisableLocalGroups`.
-        pub fn disable_local_groups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableLocalGroups", value.into());
-            self
+        prop! {
+            /// `TenantDomain`.
+            props, "TenantDomain", _, set_tenant_domain, get_tenant_domain, Val<String>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `OneDriveUsers`.
+            props, "OneDriveUsers", _, set_one_drive_users, get_one_drive_users, Val<OneDriveUsers>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `DisableLocalGroups`.
+            props, "DisableLocalGroups", disable_local_groups, set_disable_local_groups, get_disable_local_groups, Val<bool>
+        }
+
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        }
+
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
         }
     }
 
@@ -1248,16 +1373,14 @@ pub mod data_source {
             OneDriveUsers { props }
         }
 
-        /// `OneDriveUserList`.
-        pub fn one_drive_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OneDriveUserList", value.into());
-            self
+        prop! {
+            /// `OneDriveUserList`.
+            props, "OneDriveUserList", one_drive_user_list, set_one_drive_user_list, get_one_drive_user_list, Val<List<String>>
         }
 
-        /// `OneDriveUserS3Path`.
-        pub fn one_drive_user_s3_path(mut self, value: impl Into<Val<S3Path>>) -> Self {
-            self.props.set("OneDriveUserS3Path", value.into());
-            self
+        prop! {
+            /// `OneDriveUserS3Path`.
+            props, "OneDriveUserS3Path", one_drive_user_s3_path, set_one_drive_user_s3_path, get_one_drive_user_s3_path, Val<S3Path>
         }
     }
 
@@ -1279,6 +1402,16 @@ pub mod data_source {
             props.set("Key", key.into());
             S3Path { props }
         }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::Kendra::DataSource.S3DataSourceConfiguration`: S3 data source configuration
@@ -1298,34 +1431,34 @@ pub mod data_source {
             S3DataSourceConfiguration { props }
         }
 
-        /// `AccessControlListConfiguration`.
-        pub fn access_control_list_configuration(mut self, value: impl Into<Val<AccessControlListConfiguration>>) -> Self {
-            self.props.set("AccessControlListConfiguration", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `DocumentsMetadataConfiguration`.
-        pub fn documents_metadata_configuration(mut self, value: impl Into<Val<DocumentsMetadataConfiguration>>) -> Self {
-            self.props.set("DocumentsMetadataConfiguration", value.into());
-            self
+        prop! {
+            /// `AccessControlListConfiguration`.
+            props, "AccessControlListConfiguration", access_control_list_configuration, set_access_control_list_configuration, get_access_control_list_configuration, Val<AccessControlListConfiguration>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `DocumentsMetadataConfiguration`.
+            props, "DocumentsMetadataConfiguration", documents_metadata_configuration, set_documents_metadata_configuration, get_documents_metadata_configuration, Val<DocumentsMetadataConfiguration>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
         }
 
-        /// `InclusionPrefixes`.
-        pub fn inclusion_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPrefixes", value.into());
-            self
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `InclusionPrefixes`.
+            props, "InclusionPrefixes", inclusion_prefixes, set_inclusion_prefixes, get_inclusion_prefixes, Val<List<String>>
         }
     }
 
@@ -1344,10 +1477,9 @@ pub mod data_source {
             AccessControlListConfiguration { props }
         }
 
-        /// `KeyPath`.
-        pub fn key_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPath", value.into());
-            self
+        prop! {
+            /// `KeyPath`.
+            props, "KeyPath", key_path, set_key_path, get_key_path, Val<String>
         }
     }
 
@@ -1366,10 +1498,9 @@ pub mod data_source {
             DocumentsMetadataConfiguration { props }
         }
 
-        /// `S3Prefix`.
-        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Prefix", value.into());
-            self
+        prop! {
+            /// `S3Prefix`.
+            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
         }
     }
 
@@ -1392,46 +1523,49 @@ pub mod data_source {
             SalesforceConfiguration { props }
         }
 
-        /// `ChatterFeedConfiguration`.
-        pub fn chatter_feed_configuration(mut self, value: impl Into<Val<SalesforceChatterFeedConfiguration>>) -> Self {
-            self.props.set("ChatterFeedConfiguration", value.into());
-            self
+        prop! {
+            /// `ServerUrl`.
+            props, "ServerUrl", _, set_server_url, get_server_url, Val<String>
         }
 
-        /// `CrawlAttachments`.
-        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlAttachments", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `ExcludeAttachmentFilePatterns`.
-        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `ChatterFeedConfiguration`.
+            props, "ChatterFeedConfiguration", chatter_feed_configuration, set_chatter_feed_configuration, get_chatter_feed_configuration, Val<SalesforceChatterFeedConfiguration>
         }
 
-        /// `IncludeAttachmentFilePatterns`.
-        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `CrawlAttachments`.
+            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
         }
 
-        /// `KnowledgeArticleConfiguration`.
-        pub fn knowledge_article_configuration(mut self, value: impl Into<Val<SalesforceKnowledgeArticleConfiguration>>) -> Self {
-            self.props.set("KnowledgeArticleConfiguration", value.into());
-            self
+        prop! {
+            /// `ExcludeAttachmentFilePatterns`.
+            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
         }
 
-        /// `StandardObjectAttachmentConfiguration`.
-        pub fn standard_object_attachment_configuration(mut self, value: impl Into<Val<SalesforceStandardObjectAttachmentConfiguration>>) -> Self {
-            self.props.set("StandardObjectAttachmentConfiguration", value.into());
-            self
+        prop! {
+            /// `IncludeAttachmentFilePatterns`.
+            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
         }
 
-        /// `StandardObjectConfigurations`.
-        pub fn standard_object_configurations(mut self, value: impl Into<Val<List<SalesforceStandardObjectConfiguration>>>) -> Self {
-            self.props.set("StandardObjectConfigurations", value.into());
-            self
+        prop! {
+            /// `KnowledgeArticleConfiguration`.
+            props, "KnowledgeArticleConfiguration", knowledge_article_configuration, set_knowledge_article_configuration, get_knowledge_article_configuration, Val<SalesforceKnowledgeArticleConfiguration>
+        }
+
+        prop! {
+            /// `StandardObjectAttachmentConfiguration`.
+            props, "StandardObjectAttachmentConfiguration", standard_object_attachment_configuration, set_standard_object_attachment_configuration, get_standard_object_attachment_configuration, Val<SalesforceStandardObjectAttachmentConfiguration>
+        }
+
+        prop! {
+            /// `StandardObjectConfigurations`.
+            props, "StandardObjectConfigurations", standard_object_configurations, set_standard_object_configurations, get_standard_object_configurations, Val<List<SalesforceStandardObjectConfiguration>>
         }
     }
 
@@ -1452,22 +1586,24 @@ pub mod data_source {
             SalesforceChatterFeedConfiguration { props }
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
         }
 
-        /// `IncludeFilterTypes`.
-        pub fn include_filter_types(mut self, value: impl Into<Val<List<SalesforceChatterFeedIncludeFilterType>>>) -> Self {
-            self.props.set("IncludeFilterTypes", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        }
+
+        prop! {
+            /// `IncludeFilterTypes`.
+            props, "IncludeFilterTypes", include_filter_types, set_include_filter_types, get_include_filter_types, Val<List<SalesforceChatterFeedIncludeFilterType>>
         }
     }
 
@@ -1501,16 +1637,19 @@ pub mod data_source {
             SalesforceKnowledgeArticleConfiguration { props }
         }
 
-        /// `CustomKnowledgeArticleTypeConfigurations`.
-        pub fn custom_knowledge_article_type_configurations(mut self, value: impl Into<Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>>) -> Self {
-            self.props.set("CustomKnowledgeArticleTypeConfigurations", value.into());
-            self
+        prop! {
+            /// `IncludedStates`.
+            props, "IncludedStates", _, set_included_states, get_included_states, Val<List<SalesforceKnowledgeArticleState>>
         }
 
-        /// `StandardKnowledgeArticleTypeConfiguration`.
-        pub fn standard_knowledge_article_type_configuration(mut self, value: impl Into<Val<SalesforceStandardKnowledgeArticleTypeConfiguration>>) -> Self {
-            self.props.set("StandardKnowledgeArticleTypeConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomKnowledgeArticleTypeConfigurations`.
+            props, "CustomKnowledgeArticleTypeConfigurations", custom_knowledge_article_type_configurations, set_custom_knowledge_article_type_configurations, get_custom_knowledge_article_type_configurations, Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>
+        }
+
+        prop! {
+            /// `StandardKnowledgeArticleTypeConfiguration`.
+            props, "StandardKnowledgeArticleTypeConfiguration", standard_knowledge_article_type_configuration, set_standard_knowledge_article_type_configuration, get_standard_knowledge_article_type_configuration, Val<SalesforceStandardKnowledgeArticleTypeConfiguration>
         }
     }
 
@@ -1536,16 +1675,24 @@ pub mod data_source {
             SalesforceCustomKnowledgeArticleTypeConfiguration { props }
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
     }
 
@@ -1582,16 +1729,19 @@ pub mod data_source {
             SalesforceStandardKnowledgeArticleTypeConfiguration { props }
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
     }
 
@@ -1610,16 +1760,14 @@ pub mod data_source {
             SalesforceStandardObjectAttachmentConfiguration { props }
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
     }
 
@@ -1645,16 +1793,24 @@ pub mod data_source {
             SalesforceStandardObjectConfiguration { props }
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<SalesforceStandardObjectName>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        }
+
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
     }
 
@@ -1741,22 +1897,34 @@ pub mod data_source {
             ServiceNowConfiguration { props }
         }
 
-        /// `AuthenticationType`.
-        pub fn authentication_type(mut self, value: impl Into<Val<ServiceNowAuthenticationType>>) -> Self {
-            self.props.set("AuthenticationType", value.into());
-            self
+        prop! {
+            /// `HostUrl`.
+            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
         }
 
-        /// `KnowledgeArticleConfiguration`.
-        pub fn knowledge_article_configuration(mut self, value: impl Into<Val<ServiceNowKnowledgeArticleConfiguration>>) -> Self {
-            self.props.set("KnowledgeArticleConfiguration", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `ServiceCatalogConfiguration`.
-        pub fn service_catalog_configuration(mut self, value: impl Into<Val<ServiceNowServiceCatalogConfiguration>>) -> Self {
-            self.props.set("ServiceCatalogConfiguration", value.into());
-            self
+        prop! {
+            /// `ServiceNowBuildVersion`.
+            props, "ServiceNowBuildVersion", _, set_service_now_build_version, get_service_now_build_version, Val<ServiceNowBuildVersionType>
+        }
+
+        prop! {
+            /// `AuthenticationType`.
+            props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<ServiceNowAuthenticationType>
+        }
+
+        prop! {
+            /// `KnowledgeArticleConfiguration`.
+            props, "KnowledgeArticleConfiguration", knowledge_article_configuration, set_knowledge_article_configuration, get_knowledge_article_configuration, Val<ServiceNowKnowledgeArticleConfiguration>
+        }
+
+        prop! {
+            /// `ServiceCatalogConfiguration`.
+            props, "ServiceCatalogConfiguration", service_catalog_configuration, set_service_catalog_configuration, get_service_catalog_configuration, Val<ServiceNowServiceCatalogConfiguration>
         }
     }
 
@@ -1790,40 +1958,39 @@ pub mod data_source {
             ServiceNowKnowledgeArticleConfiguration { props }
         }
 
-        /// `CrawlAttachments`.
-        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlAttachments", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `CrawlAttachments`.
+            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
         }
 
-        /// `ExcludeAttachmentFilePatterns`.
-        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `ExcludeAttachmentFilePatterns`.
+            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
         }
 
-        /// `FilterQuery`.
-        pub fn filter_query(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FilterQuery", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
 
-        /// `IncludeAttachmentFilePatterns`.
-        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `FilterQuery`.
+            props, "FilterQuery", filter_query, set_filter_query, get_filter_query, Val<String>
+        }
+
+        prop! {
+            /// `IncludeAttachmentFilePatterns`.
+            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
         }
     }
 
@@ -1844,34 +2011,34 @@ pub mod data_source {
             ServiceNowServiceCatalogConfiguration { props }
         }
 
-        /// `CrawlAttachments`.
-        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlAttachments", value.into());
-            self
+        prop! {
+            /// `DocumentDataFieldName`.
+            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `CrawlAttachments`.
+            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
         }
 
-        /// `ExcludeAttachmentFilePatterns`.
-        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `ExcludeAttachmentFilePatterns`.
+            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
         }
 
-        /// `IncludeAttachmentFilePatterns`.
-        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludeAttachmentFilePatterns", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        }
+
+        prop! {
+            /// `IncludeAttachmentFilePatterns`.
+            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
         }
     }
 
@@ -1913,58 +2080,64 @@ pub mod data_source {
             SharePointConfiguration { props }
         }
 
-        /// `CrawlAttachments`.
-        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlAttachments", value.into());
-            self
+        prop! {
+            /// `Urls`.
+            props, "Urls", _, set_urls, get_urls, Val<List<String>>
         }
 
-        /// `DisableLocalGroups`.
-        pub fn disable_local_groups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableLocalGroups", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `DocumentTitleFieldName`.
-        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentTitleFieldName", value.into());
-            self
+        prop! {
+            /// `SharePointVersion`.
+            props, "SharePointVersion", _, set_share_point_version, get_share_point_version, Val<SharePointConfigurationSharePointVersion>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `CrawlAttachments`.
+            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `DisableLocalGroups`.
+            props, "DisableLocalGroups", disable_local_groups, set_disable_local_groups, get_disable_local_groups, Val<bool>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `DocumentTitleFieldName`.
+            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
         }
 
-        /// `SslCertificateS3Path`.
-        pub fn ssl_certificate_s3_path(mut self, value: impl Into<Val<S3Path>>) -> Self {
-            self.props.set("SslCertificateS3Path", value.into());
-            self
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
         }
 
-        /// `UseChangeLog`.
-        pub fn use_change_log(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseChangeLog", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `SslCertificateS3Path`.
+            props, "SslCertificateS3Path", ssl_certificate_s3_path, set_ssl_certificate_s3_path, get_ssl_certificate_s3_path, Val<S3Path>
+        }
+
+        prop! {
+            /// `UseChangeLog`.
+            props, "UseChangeLog", use_change_log, set_use_change_log, get_use_change_log, Val<bool>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
         }
     }
 
@@ -2000,6 +2173,11 @@ pub mod data_source {
             props.set("Template", template.into());
             TemplateConfiguration { props }
         }
+
+        prop! {
+            /// `Template`.
+            props, "Template", _, set_template, get_template, Val<Json>
+        }
     }
 
     /// `AWS::Kendra::DataSource.WebCrawlerConfiguration`.
@@ -2019,52 +2197,49 @@ pub mod data_source {
             WebCrawlerConfiguration { props }
         }
 
-        /// `AuthenticationConfiguration`.
-        pub fn authentication_configuration(mut self, value: impl Into<Val<WebCrawlerAuthenticationConfiguration>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `Urls`.
+            props, "Urls", _, set_urls, get_urls, Val<WebCrawlerUrls>
         }
 
-        /// `CrawlDepth`.
-        pub fn crawl_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CrawlDepth", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`.
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<WebCrawlerAuthenticationConfiguration>
         }
 
-        /// `MaxContentSizePerPageInMegaBytes`.
-        pub fn max_content_size_per_page_in_mega_bytes(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxContentSizePerPageInMegaBytes", value.into());
-            self
+        prop! {
+            /// `CrawlDepth`.
+            props, "CrawlDepth", crawl_depth, set_crawl_depth, get_crawl_depth, Val<i64>
         }
 
-        /// `MaxLinksPerPage`.
-        pub fn max_links_per_page(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLinksPerPage", value.into());
-            self
+        prop! {
+            /// `MaxContentSizePerPageInMegaBytes`.
+            props, "MaxContentSizePerPageInMegaBytes", max_content_size_per_page_in_mega_bytes, set_max_content_size_per_page_in_mega_bytes, get_max_content_size_per_page_in_mega_bytes, Val<f64>
         }
 
-        /// `MaxUrlsPerMinuteCrawlRate`.
-        pub fn max_urls_per_minute_crawl_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxUrlsPerMinuteCrawlRate", value.into());
-            self
+        prop! {
+            /// `MaxLinksPerPage`.
+            props, "MaxLinksPerPage", max_links_per_page, set_max_links_per_page, get_max_links_per_page, Val<i64>
         }
 
-        /// `ProxyConfiguration`.
-        pub fn proxy_configuration(mut self, value: impl Into<Val<ProxyConfiguration>>) -> Self {
-            self.props.set("ProxyConfiguration", value.into());
-            self
+        prop! {
+            /// `MaxUrlsPerMinuteCrawlRate`.
+            props, "MaxUrlsPerMinuteCrawlRate", max_urls_per_minute_crawl_rate, set_max_urls_per_minute_crawl_rate, get_max_urls_per_minute_crawl_rate, Val<i64>
         }
 
-        /// `UrlExclusionPatterns`.
-        pub fn url_exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UrlExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `ProxyConfiguration`.
+            props, "ProxyConfiguration", proxy_configuration, set_proxy_configuration, get_proxy_configuration, Val<ProxyConfiguration>
         }
 
-        /// `UrlInclusionPatterns`.
-        pub fn url_inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UrlInclusionPatterns", value.into());
-            self
+        prop! {
+            /// `UrlExclusionPatterns`.
+            props, "UrlExclusionPatterns", url_exclusion_patterns, set_url_exclusion_patterns, get_url_exclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `UrlInclusionPatterns`.
+            props, "UrlInclusionPatterns", url_inclusion_patterns, set_url_inclusion_patterns, get_url_inclusion_patterns, Val<List<String>>
         }
     }
 
@@ -2083,10 +2258,9 @@ pub mod data_source {
             WebCrawlerAuthenticationConfiguration { props }
         }
 
-        /// `BasicAuthentication`.
-        pub fn basic_authentication(mut self, value: impl Into<Val<List<WebCrawlerBasicAuthentication>>>) -> Self {
-            self.props.set("BasicAuthentication", value.into());
-            self
+        prop! {
+            /// `BasicAuthentication`.
+            props, "BasicAuthentication", basic_authentication, set_basic_authentication, get_basic_authentication, Val<List<WebCrawlerBasicAuthentication>>
         }
     }
 
@@ -2114,6 +2288,21 @@ pub mod data_source {
             props.set("Credentials", credentials.into());
             WebCrawlerBasicAuthentication { props }
         }
+
+        prop! {
+            /// `Host`.
+            props, "Host", _, set_host, get_host, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", _, set_credentials, get_credentials, Val<String>
+        }
     }
 
     /// `AWS::Kendra::DataSource.ProxyConfiguration`.
@@ -2135,10 +2324,19 @@ pub mod data_source {
             ProxyConfiguration { props }
         }
 
-        /// `Credentials`.
-        pub fn credentials(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Credentials", value.into());
-            self
+        prop! {
+            /// `Host`.
+            props, "Host", _, set_host, get_host, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", credentials, set_credentials, get_credentials, Val<String>
         }
     }
 
@@ -2157,16 +2355,14 @@ pub mod data_source {
             WebCrawlerUrls { props }
         }
 
-        /// `SeedUrlConfiguration`.
-        pub fn seed_url_configuration(mut self, value: impl Into<Val<WebCrawlerSeedUrlConfiguration>>) -> Self {
-            self.props.set("SeedUrlConfiguration", value.into());
-            self
+        prop! {
+            /// `SeedUrlConfiguration`.
+            props, "SeedUrlConfiguration", seed_url_configuration, set_seed_url_configuration, get_seed_url_configuration, Val<WebCrawlerSeedUrlConfiguration>
         }
 
-        /// `SiteMapsConfiguration`.
-        pub fn site_maps_configuration(mut self, value: impl Into<Val<WebCrawlerSiteMapsConfiguration>>) -> Self {
-            self.props.set("SiteMapsConfiguration", value.into());
-            self
+        prop! {
+            /// `SiteMapsConfiguration`.
+            props, "SiteMapsConfiguration", site_maps_configuration, set_site_maps_configuration, get_site_maps_configuration, Val<WebCrawlerSiteMapsConfiguration>
         }
     }
 
@@ -2187,10 +2383,14 @@ pub mod data_source {
             WebCrawlerSeedUrlConfiguration { props }
         }
 
-        /// `WebCrawlerMode`.
-        pub fn web_crawler_mode(mut self, value: impl Into<Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>>) -> Self {
-            self.props.set("WebCrawlerMode", value.into());
-            self
+        prop! {
+            /// `SeedUrls`.
+            props, "SeedUrls", _, set_seed_urls, get_seed_urls, Val<List<String>>
+        }
+
+        prop! {
+            /// `WebCrawlerMode`.
+            props, "WebCrawlerMode", web_crawler_mode, set_web_crawler_mode, get_web_crawler_mode, Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>
         }
     }
 
@@ -2226,6 +2426,11 @@ pub mod data_source {
             props.set("SiteMaps", site_maps.into());
             WebCrawlerSiteMapsConfiguration { props }
         }
+
+        prop! {
+            /// `SiteMaps`.
+            props, "SiteMaps", _, set_site_maps, get_site_maps, Val<List<String>>
+        }
     }
 
     /// `AWS::Kendra::DataSource.WorkDocsConfiguration`.
@@ -2245,34 +2450,34 @@ pub mod data_source {
             WorkDocsConfiguration { props }
         }
 
-        /// `CrawlComments`.
-        pub fn crawl_comments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CrawlComments", value.into());
-            self
+        prop! {
+            /// `OrganizationId`.
+            props, "OrganizationId", _, set_organization_id, get_organization_id, Val<String>
         }
 
-        /// `ExclusionPatterns`.
-        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionPatterns", value.into());
-            self
+        prop! {
+            /// `CrawlComments`.
+            props, "CrawlComments", crawl_comments, set_crawl_comments, get_crawl_comments, Val<bool>
         }
 
-        /// `FieldMappings`.
-        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
-            self.props.set("FieldMappings", value.into());
-            self
+        prop! {
+            /// `ExclusionPatterns`.
+            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
         }
 
-        /// `InclusionPatterns`.
-        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionPatterns", value.into());
-            self
+        prop! {
+            /// `FieldMappings`.
+            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
         }
 
-        /// `UseChangeLog`.
-        pub fn use_change_log(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseChangeLog", value.into());
-            self
+        prop! {
+            /// `InclusionPatterns`.
+            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        }
+
+        prop! {
+            /// `UseChangeLog`.
+            props, "UseChangeLog", use_change_log, set_use_change_log, get_use_change_log, Val<bool>
         }
     }
 
@@ -2351,28 +2556,44 @@ impl Faq {
         Faq { core }
     }
 
-    /// `Description`: FAQ description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: FAQ description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FileFormat`: FAQ file format
-    pub fn file_format(mut self, value: impl Into<Val<faq::FileFormat>>) -> Self {
-        self.core.set("FileFormat", value.into());
-        self
+    prop! {
+        /// `FileFormat`: FAQ file format
+        core.props, "FileFormat", file_format, set_file_format, get_file_format, Val<faq::FileFormat>
     }
 
-    /// `LanguageCode`: The code for a language.
-    pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LanguageCode", value.into());
-        self
+    prop! {
+        /// `IndexId`: Index ID
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
     }
 
-    /// `Tags`: Tags for labeling the FAQ
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The code for a language.
+        core.props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
+    }
+
+    prop! {
+        /// `Name`: FAQ name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: FAQ role ARN
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `S3Path`: FAQ S3 path
+        core.props, "S3Path", _, set_s3_path, get_s3_path, Val<faq::S3Path>
+    }
+
+    prop! {
+        /// `Tags`: Tags for labeling the FAQ
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2432,6 +2653,16 @@ pub mod faq {
             props.set("Key", key.into());
             S3Path { props }
         }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 }
 
@@ -2465,36 +2696,41 @@ impl FeaturedResultsSet {
         FeaturedResultsSet { core }
     }
 
-    /// `Description`: A description for the set of featured results.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the set of featured results.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FeaturedDocuments`: A list of document IDs for the documents you want to feature at the top
-    /// of the search results page.
-    pub fn featured_documents(mut self, value: impl Into<Val<List<featured_results_set::FeaturedDocument>>>) -> Self {
-        self.core.set("FeaturedDocuments", value.into());
-        self
+    prop! {
+        /// `FeaturedDocuments`: A list of document IDs for the documents you want to feature at the
+        /// top of the search results page.
+        core.props, "FeaturedDocuments", featured_documents, set_featured_documents, get_featured_documents, Val<List<featured_results_set::FeaturedDocument>>
     }
 
-    /// `QueryTexts`: A list of queries for featuring results.
-    pub fn query_texts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("QueryTexts", value.into());
-        self
+    prop! {
+        /// `FeaturedResultsSetName`: A name for the set of featured results.
+        core.props, "FeaturedResultsSetName", _, set_featured_results_set_name, get_featured_results_set_name, Val<String>
     }
 
-    /// `Status`: The current status of the set of featured results. When the value is ACTIVE,
-    /// featured results are ready for use.
-    pub fn status(mut self, value: impl Into<Val<featured_results_set::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `IndexId`: The identifier of the index that you want to use for featuring results.
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that identify or categorize the featured results set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `QueryTexts`: A list of queries for featuring results.
+        core.props, "QueryTexts", query_texts, set_query_texts, get_query_texts, Val<List<String>>
+    }
+
+    prop! {
+        /// `Status`: The current status of the set of featured results. When the value is ACTIVE,
+        /// featured results are ready for use.
+        core.props, "Status", status, set_status, get_status, Val<featured_results_set::Status>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that identify or categorize the featured results set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2536,10 +2772,9 @@ pub mod featured_results_set {
             FeaturedDocument { props }
         }
 
-        /// `Id`: The identifier of the document to feature in the search results.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The identifier of the document to feature in the search results.
+            props, "Id", id, set_id, get_id, Val<String>
         }
     }
 
@@ -2586,46 +2821,54 @@ impl Index {
         Index { core }
     }
 
-    /// `CapacityUnits`: Capacity units
-    pub fn capacity_units(mut self, value: impl Into<Val<index::CapacityUnitsConfiguration>>) -> Self {
-        self.core.set("CapacityUnits", value.into());
-        self
+    prop! {
+        /// `CapacityUnits`: Capacity units
+        core.props, "CapacityUnits", capacity_units, set_capacity_units, get_capacity_units, Val<index::CapacityUnitsConfiguration>
     }
 
-    /// `Description`: A description for the index
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the index
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DocumentMetadataConfigurations`: Document metadata configurations
-    pub fn document_metadata_configurations(mut self, value: impl Into<Val<List<index::DocumentMetadataConfiguration>>>) -> Self {
-        self.core.set("DocumentMetadataConfigurations", value.into());
-        self
+    prop! {
+        /// `DocumentMetadataConfigurations`: Document metadata configurations
+        core.props, "DocumentMetadataConfigurations", document_metadata_configurations, set_document_metadata_configurations, get_document_metadata_configurations, Val<List<index::DocumentMetadataConfiguration>>
     }
 
-    /// `ServerSideEncryptionConfiguration`: Server side encryption configuration
-    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<index::ServerSideEncryptionConfiguration>>) -> Self {
-        self.core.set("ServerSideEncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Edition`: Edition of index
+        core.props, "Edition", _, set_edition, get_edition, Val<index::Edition>
     }
 
-    /// `Tags`: Tags for labeling the index
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of index
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `UserContextPolicy`.
-    pub fn user_context_policy(mut self, value: impl Into<Val<index::UserContextPolicy>>) -> Self {
-        self.core.set("UserContextPolicy", value.into());
-        self
+    prop! {
+        /// `RoleArn`: Role Arn
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `UserTokenConfigurations`.
-    pub fn user_token_configurations(mut self, value: impl Into<Val<List<index::UserTokenConfiguration>>>) -> Self {
-        self.core.set("UserTokenConfigurations", value.into());
-        self
+    prop! {
+        /// `ServerSideEncryptionConfiguration`: Server side encryption configuration
+        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<index::ServerSideEncryptionConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags for labeling the index
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserContextPolicy`.
+        core.props, "UserContextPolicy", user_context_policy, set_user_context_policy, get_user_context_policy, Val<index::UserContextPolicy>
+    }
+
+    prop! {
+        /// `UserTokenConfigurations`.
+        core.props, "UserTokenConfigurations", user_token_configurations, set_user_token_configurations, get_user_token_configurations, Val<List<index::UserTokenConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2673,6 +2916,16 @@ pub mod index {
             props.set("QueryCapacityUnits", query_capacity_units.into());
             CapacityUnitsConfiguration { props }
         }
+
+        prop! {
+            /// `StorageCapacityUnits`.
+            props, "StorageCapacityUnits", _, set_storage_capacity_units, get_storage_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `QueryCapacityUnits`.
+            props, "QueryCapacityUnits", _, set_query_capacity_units, get_query_capacity_units, Val<i64>
+        }
     }
 
     /// `AWS::Kendra::Index.DocumentMetadataConfiguration`.
@@ -2697,16 +2950,24 @@ pub mod index {
             DocumentMetadataConfiguration { props }
         }
 
-        /// `Relevance`.
-        pub fn relevance(mut self, value: impl Into<Val<Relevance>>) -> Self {
-            self.props.set("Relevance", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Search`.
-        pub fn search(mut self, value: impl Into<Val<Search>>) -> Self {
-            self.props.set("Search", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DocumentAttributeValueType>
+        }
+
+        prop! {
+            /// `Relevance`.
+            props, "Relevance", relevance, set_relevance, get_relevance, Val<Relevance>
+        }
+
+        prop! {
+            /// `Search`.
+            props, "Search", search, set_search, get_search, Val<Search>
         }
     }
 
@@ -2725,34 +2986,29 @@ pub mod index {
             Relevance { props }
         }
 
-        /// `Duration`.
-        pub fn duration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Duration", value.into());
-            self
+        prop! {
+            /// `Duration`.
+            props, "Duration", duration, set_duration, get_duration, Val<String>
         }
 
-        /// `Freshness`.
-        pub fn freshness(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Freshness", value.into());
-            self
+        prop! {
+            /// `Freshness`.
+            props, "Freshness", freshness, set_freshness, get_freshness, Val<bool>
         }
 
-        /// `Importance`.
-        pub fn importance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Importance", value.into());
-            self
+        prop! {
+            /// `Importance`.
+            props, "Importance", importance, set_importance, get_importance, Val<i64>
         }
 
-        /// `RankOrder`.
-        pub fn rank_order(mut self, value: impl Into<Val<Order>>) -> Self {
-            self.props.set("RankOrder", value.into());
-            self
+        prop! {
+            /// `RankOrder`.
+            props, "RankOrder", rank_order, set_rank_order, get_rank_order, Val<Order>
         }
 
-        /// `ValueImportanceItems`.
-        pub fn value_importance_items(mut self, value: impl Into<Val<List<ValueImportanceItem>>>) -> Self {
-            self.props.set("ValueImportanceItems", value.into());
-            self
+        prop! {
+            /// `ValueImportanceItems`.
+            props, "ValueImportanceItems", value_importance_items, set_value_importance_items, get_value_importance_items, Val<List<ValueImportanceItem>>
         }
     }
 
@@ -2784,16 +3040,14 @@ pub mod index {
             ValueImportanceItem { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -2812,28 +3066,24 @@ pub mod index {
             Search { props }
         }
 
-        /// `Displayable`.
-        pub fn displayable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Displayable", value.into());
-            self
+        prop! {
+            /// `Displayable`.
+            props, "Displayable", displayable, set_displayable, get_displayable, Val<bool>
         }
 
-        /// `Facetable`.
-        pub fn facetable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Facetable", value.into());
-            self
+        prop! {
+            /// `Facetable`.
+            props, "Facetable", facetable, set_facetable, get_facetable, Val<bool>
         }
 
-        /// `Searchable`.
-        pub fn searchable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Searchable", value.into());
-            self
+        prop! {
+            /// `Searchable`.
+            props, "Searchable", searchable, set_searchable, get_searchable, Val<bool>
         }
 
-        /// `Sortable`.
-        pub fn sortable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Sortable", value.into());
-            self
+        prop! {
+            /// `Sortable`.
+            props, "Sortable", sortable, set_sortable, get_sortable, Val<bool>
         }
     }
 
@@ -2887,10 +3137,9 @@ pub mod index {
             ServerSideEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -2922,16 +3171,14 @@ pub mod index {
             UserTokenConfiguration { props }
         }
 
-        /// `JsonTokenTypeConfiguration`.
-        pub fn json_token_type_configuration(mut self, value: impl Into<Val<JsonTokenTypeConfiguration>>) -> Self {
-            self.props.set("JsonTokenTypeConfiguration", value.into());
-            self
+        prop! {
+            /// `JsonTokenTypeConfiguration`.
+            props, "JsonTokenTypeConfiguration", json_token_type_configuration, set_json_token_type_configuration, get_json_token_type_configuration, Val<JsonTokenTypeConfiguration>
         }
 
-        /// `JwtTokenTypeConfiguration`.
-        pub fn jwt_token_type_configuration(mut self, value: impl Into<Val<JwtTokenTypeConfiguration>>) -> Self {
-            self.props.set("JwtTokenTypeConfiguration", value.into());
-            self
+        prop! {
+            /// `JwtTokenTypeConfiguration`.
+            props, "JwtTokenTypeConfiguration", jwt_token_type_configuration, set_jwt_token_type_configuration, get_jwt_token_type_configuration, Val<JwtTokenTypeConfiguration>
         }
     }
 
@@ -2956,6 +3203,16 @@ pub mod index {
             props.set("GroupAttributeField", group_attribute_field.into());
             JsonTokenTypeConfiguration { props }
         }
+
+        prop! {
+            /// `UserNameAttributeField`.
+            props, "UserNameAttributeField", _, set_user_name_attribute_field, get_user_name_attribute_field, Val<String>
+        }
+
+        prop! {
+            /// `GroupAttributeField`.
+            props, "GroupAttributeField", _, set_group_attribute_field, get_group_attribute_field, Val<String>
+        }
     }
 
     /// `AWS::Kendra::Index.JwtTokenTypeConfiguration`.
@@ -2975,40 +3232,39 @@ pub mod index {
             JwtTokenTypeConfiguration { props }
         }
 
-        /// `ClaimRegex`.
-        pub fn claim_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClaimRegex", value.into());
-            self
+        prop! {
+            /// `KeyLocation`.
+            props, "KeyLocation", _, set_key_location, get_key_location, Val<KeyLocation>
         }
 
-        /// `GroupAttributeField`.
-        pub fn group_attribute_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupAttributeField", value.into());
-            self
+        prop! {
+            /// `ClaimRegex`.
+            props, "ClaimRegex", claim_regex, set_claim_regex, get_claim_regex, Val<String>
         }
 
-        /// `Issuer`.
-        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Issuer", value.into());
-            self
+        prop! {
+            /// `GroupAttributeField`.
+            props, "GroupAttributeField", group_attribute_field, set_group_attribute_field, get_group_attribute_field, Val<String>
         }
 
-        /// `SecretManagerArn`: Role Arn
-        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretManagerArn", value.into());
-            self
+        prop! {
+            /// `Issuer`.
+            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
         }
 
-        /// `URL`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("URL", value.into());
-            self
+        prop! {
+            /// `SecretManagerArn`: Role Arn
+            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
         }
 
-        /// `UserNameAttributeField`.
-        pub fn user_name_attribute_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserNameAttributeField", value.into());
-            self
+        prop! {
+            /// `URL`.
+            props, "URL", url, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `UserNameAttributeField`.
+            props, "UserNameAttributeField", user_name_attribute_field, set_user_name_attribute_field, get_user_name_attribute_field, Val<String>
         }
     }
 
@@ -3061,16 +3317,35 @@ impl QuerySuggestionsBlockList {
         QuerySuggestionsBlockList { core }
     }
 
-    /// `Description`: A description for the block list.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the block list.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that identify or categorize the block list.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IndexId`: The identifier of the index for the block list.
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the block list.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role with permission to access the
+        /// S3 bucket that contains the block list text file.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceS3Path`: Information required to find a specific file in an Amazon S3 bucket.
+        core.props, "SourceS3Path", _, set_source_s3_path, get_source_s3_path, Val<query_suggestions_block_list::S3Path>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that identify or categorize the block list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3115,6 +3390,16 @@ pub mod query_suggestions_block_list {
             props.set("Key", key.into());
             S3Path { props }
         }
+
+        prop! {
+            /// `Bucket`: The name of the S3 bucket that contains the file.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The name of the file.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 }
 
@@ -3152,16 +3437,35 @@ impl Thesaurus {
         Thesaurus { core }
     }
 
-    /// `Description`: A description for the thesaurus.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the thesaurus.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs that identify or categorize the thesaurus.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IndexId`: The identifier of the index for the thesaurus.
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A name for the thesaurus.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: An IAM role that gives Amazon Kendra permissions to access the thesaurus file
+        /// specified in SourceS3Path.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceS3Path`: Information required to find a specific file in an Amazon S3 bucket.
+        core.props, "SourceS3Path", _, set_source_s3_path, get_source_s3_path, Val<thesaurus::S3Path>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs that identify or categorize the thesaurus.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3205,6 +3509,16 @@ pub mod thesaurus {
             props.set("Bucket", bucket.into());
             props.set("Key", key.into());
             S3Path { props }
+        }
+
+        prop! {
+            /// `Bucket`: The name of the S3 bucket that contains the file.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The name of the file.
+            props, "Key", _, set_key, get_key, Val<String>
         }
     }
 }

@@ -41,22 +41,24 @@ impl ExecutionPlan {
         ExecutionPlan { core }
     }
 
-    /// `CapacityUnits`: Capacity units
-    pub fn capacity_units(mut self, value: impl Into<Val<execution_plan::CapacityUnitsConfiguration>>) -> Self {
-        self.core.set("CapacityUnits", value.into());
-        self
+    prop! {
+        /// `CapacityUnits`: Capacity units
+        core.props, "CapacityUnits", capacity_units, set_capacity_units, get_capacity_units, Val<execution_plan::CapacityUnitsConfiguration>
     }
 
-    /// `Description`: A description for the execution plan
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the execution plan
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags for labeling the execution plan
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of kendra ranking rescore execution plan
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for labeling the execution plan
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -97,6 +99,11 @@ pub mod execution_plan {
             let mut props = Props::new();
             props.set("RescoreCapacityUnits", rescore_capacity_units.into());
             CapacityUnitsConfiguration { props }
+        }
+
+        prop! {
+            /// `RescoreCapacityUnits`.
+            props, "RescoreCapacityUnits", _, set_rescore_capacity_units, get_rescore_capacity_units, Val<i64>
         }
     }
 }

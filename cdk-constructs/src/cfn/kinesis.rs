@@ -61,39 +61,55 @@ impl Channel {
         Channel { core }
     }
 
-    /// `EncryptionConfiguration`: Server-side encryption configuration for data at rest.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `ChannelName`: The name of the channel. The name's uniqueness is scoped per AWS account
+        /// and region.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `LoggingConfiguration`: Configuration for delivering channel operational logs. Defaults to
-    /// CloudWatch Logs disabled.
-    pub fn logging_configuration(mut self, value: impl Into<Val<channel::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: Server-side encryption configuration for data at rest.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<channel::EncryptionConfiguration>
     }
 
-    /// `S3DestinationConfiguration`: Configuration for delivery to a vanilla S3 bucket destination.
-    /// Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration must be
-    /// specified.
-    pub fn s3_destination_configuration(mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> Self {
-        self.core.set("S3DestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: Configuration for delivering channel operational logs. Defaults
+        /// to CloudWatch Logs disabled.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<channel::LoggingConfiguration>
     }
 
-    /// `S3TablesDestinationConfiguration`: Configuration for delivery to S3 Tables destinations.
-    /// Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration must be
-    /// specified.
-    pub fn s3_tables_destination_configuration(mut self, value: impl Into<Val<channel::S3TablesDestinationConfiguration>>) -> Self {
-        self.core.set("S3TablesDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `S3DestinationConfiguration`: Configuration for delivery to a vanilla S3 bucket
+        /// destination. Exactly one of S3DestinationConfiguration and
+        /// S3TablesDestinationConfiguration must be specified.
+        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<channel::S3DestinationConfiguration>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis channel.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3TablesDestinationConfiguration`: Configuration for delivery to S3 Tables
+        /// destinations. Exactly one of S3DestinationConfiguration and
+        /// S3TablesDestinationConfiguration must be specified.
+        core.props, "S3TablesDestinationConfiguration", s3_tables_destination_configuration, set_s3_tables_destination_configuration, get_s3_tables_destination_configuration, Val<channel::S3TablesDestinationConfiguration>
+    }
+
+    prop! {
+        /// `ServiceExecutionRoleARN`: The ARN of the IAM role that the channel assumes to read from
+        /// the source stream, deliver records to the destination, and (when enabled) write
+        /// CloudWatch Logs.
+        core.props, "ServiceExecutionRoleARN", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StreamConfigurationList`: List of stream configurations associated with the channel. v1
+        /// supports a single element; the list shape allows future extensibility to fan in from
+        /// multiple streams.
+        core.props, "StreamConfigurationList", _, set_stream_configuration_list, get_stream_configuration_list, Val<List<channel::StreamConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis
+        /// channel.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,6 +174,19 @@ pub mod channel {
             props.set("KeyId", key_id.into());
             EncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `EncryptionType`: The encryption type. KMS is the only supported value.
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionConfigurationEncryptionType>
+        }
+
+        prop! {
+            /// `KeyId`: The customer-managed AWS KMS key. Accepts a key GUID, key ARN, alias ARN, or
+            /// alias name prefixed by 'alias/'. The Kinesis Data Streams managed alias 'aws/kinesis' is
+            /// not accepted - the key must be customer-owned so it can also be used by readers of the
+            /// destination.
+            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        }
     }
 
     /// The encryption type. KMS is the only supported value.
@@ -188,6 +217,12 @@ pub mod channel {
             props.set("CloudWatchLogs", cloud_watch_logs.into());
             LoggingConfiguration { props }
         }
+
+        prop! {
+            /// `CloudWatchLogs`: CloudWatch Logs configuration block. When provided, controls whether
+            /// and where the channel writes operational logs.
+            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsConfiguration>
+        }
     }
 
     /// `AWS::Kinesis::Channel.CloudWatchLogsConfiguration`: CloudWatch Logs configuration for the
@@ -209,18 +244,21 @@ pub mod channel {
             CloudWatchLogsConfiguration { props }
         }
 
-        /// `LogGroupName`: The CloudWatch log group name. When Enabled is true and LogGroupName is
-        /// omitted, the service uses the default '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether CloudWatch Logs delivery is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LogStreamName`: The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery'
-        /// when omitted.
-        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: The CloudWatch log group name. When Enabled is true and LogGroupName is
+            /// omitted, the service uses the default '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `LogStreamName`: The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery'
+            /// when omitted.
+            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
         }
     }
 
@@ -244,19 +282,23 @@ pub mod channel {
             S3DestinationConfiguration { props }
         }
 
-        /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
-        /// delivery if the minimum target file size is not reached.
-        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataFreshnessInSeconds", value.into());
-            self
+        prop! {
+            /// `StorageConfiguration`: S3 storage configuration including the destination bucket,
+            /// output key template, storage class, and compression type.
+            props, "StorageConfiguration", _, set_storage_configuration, get_storage_configuration, Val<S3StorageConfiguration>
         }
 
-        /// `DeadLetterQueueS3Configuration`: Optional dead-letter queue (DLQ) configuration for records
-        /// that cannot be delivered to the destination. When omitted, the service auto-fills using the
-        /// storage BucketARN with an error prefix.
-        pub fn dead_letter_queue_s3_configuration(mut self, value: impl Into<Val<DeadLetterQueueS3Configuration>>) -> Self {
-            self.props.set("DeadLetterQueueS3Configuration", value.into());
-            self
+        prop! {
+            /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
+            /// delivery if the minimum target file size is not reached.
+            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `DeadLetterQueueS3Configuration`: Optional dead-letter queue (DLQ) configuration for
+            /// records that cannot be delivered to the destination. When omitted, the service
+            /// auto-fills using the storage BucketARN with an error prefix.
+            props, "DeadLetterQueueS3Configuration", dead_letter_queue_s3_configuration, set_dead_letter_queue_s3_configuration, get_dead_letter_queue_s3_configuration, Val<DeadLetterQueueS3Configuration>
         }
     }
 
@@ -284,11 +326,21 @@ pub mod channel {
             DeadLetterQueueS3Configuration { props }
         }
 
-        /// `ErrorOutputPrefix`: Optional S3 key prefix under which error records are organized. When
-        /// omitted, the service uses the default 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
-        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorOutputPrefix", value.into());
-            self
+        prop! {
+            /// `BucketARN`: The ARN of the S3 bucket for storing failed records.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExpectedBucketOwner`: The AWS account ID of the expected owner of the dead-letter queue
+            /// S3 bucket. Used to verify bucket ownership before delivery.
+            props, "ExpectedBucketOwner", _, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `ErrorOutputPrefix`: Optional S3 key prefix under which error records are organized.
+            /// When omitted, the service uses the default 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
+            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
         }
     }
 
@@ -322,19 +374,35 @@ pub mod channel {
             S3StorageConfiguration { props }
         }
 
-        /// `OutputKeyTemplate`: Optional template for the S3 object key path. Supports placeholders in
-        /// the form !{name}: !{channel-name}, !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm},
-        /// and !{extension} (a literal file extension can be supplied as !{extension:.json.gz}). When
-        /// omitted, the service uses the default 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
-        pub fn output_key_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputKeyTemplate", value.into());
-            self
+        prop! {
+            /// `BucketARN`: The ARN of the S3 bucket for record delivery. Different channels can
+            /// deliver to the same bucket. Buckets can be cross-account but must be in the same region
+            /// as the channel.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `StorageClass`: The S3 storage class for delivered objects.
-        pub fn storage_class(mut self, value: impl Into<Val<S3StorageConfigurationStorageClass>>) -> Self {
-            self.props.set("StorageClass", value.into());
-            self
+        prop! {
+            /// `ExpectedBucketOwner`: The AWS account ID of the expected owner of the destination S3
+            /// bucket. Used to verify bucket ownership before delivery.
+            props, "ExpectedBucketOwner", _, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `CompressionType`: The compression algorithm applied to delivered objects.
+            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3StorageConfigurationCompressionType>
+        }
+
+        prop! {
+            /// `OutputKeyTemplate`: Optional template for the S3 object key path. Supports placeholders
+            /// in the form !{name}: !{channel-name}, !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm},
+            /// and !{extension} (a literal file extension can be supplied as !{extension:.json.gz}).
+            /// When omitted, the service uses the default 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
+            props, "OutputKeyTemplate", output_key_template, set_output_key_template, get_output_key_template, Val<String>
+        }
+
+        prop! {
+            /// `StorageClass`: The S3 storage class for delivered objects.
+            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<S3StorageConfigurationStorageClass>
         }
     }
 
@@ -399,11 +467,23 @@ pub mod channel {
             S3TablesDestinationConfiguration { props }
         }
 
-        /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
-        /// delivery if the minimum target file size is not reached.
-        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataFreshnessInSeconds", value.into());
-            self
+        prop! {
+            /// `DeadLetterQueueS3Configuration`: The dead-letter queue (DLQ) configuration for records
+            /// that cannot be delivered to the S3 Tables destination. Required for S3 Tables: there is
+            /// no safe fallback because S3 Tables metadata writes are critical-path.
+            props, "DeadLetterQueueS3Configuration", _, set_dead_letter_queue_s3_configuration, get_dead_letter_queue_s3_configuration, Val<DeadLetterQueueS3Configuration>
+        }
+
+        prop! {
+            /// `S3TablesConfigurationList`: The list of S3 Tables destinations. v1 supports a single
+            /// element; the list shape allows future extensibility to fan out to multiple tables.
+            props, "S3TablesConfigurationList", _, set_s3_tables_configuration_list, get_s3_tables_configuration_list, Val<List<S3TableConfiguration>>
+        }
+
+        prop! {
+            /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
+            /// delivery if the minimum target file size is not reached.
+            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
         }
     }
 
@@ -440,10 +520,32 @@ pub mod channel {
             S3TableConfiguration { props }
         }
 
-        /// `PartitionSpec`: The partition specification used by the destination Iceberg table.
-        pub fn partition_spec(mut self, value: impl Into<Val<PartitionSpec>>) -> Self {
-            self.props.set("PartitionSpec", value.into());
-            self
+        prop! {
+            /// `TableBucketARN`: The ARN of the S3 Tables table bucket for record delivery. Buckets can
+            /// be cross-account but must be in the same region as the channel.
+            props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`: The name of the S3 Tables namespace that contains the destination table.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the destination S3 Tables table. The table is created for the
+            /// customer if it does not yet exist.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `CompressionType`: The compression algorithm applied to objects delivered to the S3
+            /// Tables destination.
+            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3TableConfigurationCompressionType>
+        }
+
+        prop! {
+            /// `PartitionSpec`: The partition specification used by the destination Iceberg table.
+            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<PartitionSpec>
         }
     }
 
@@ -481,6 +583,12 @@ pub mod channel {
             props.set("PartitionFields", partition_fields.into());
             PartitionSpec { props }
         }
+
+        prop! {
+            /// `PartitionFields`: List of partition fields that define how records are partitioned when
+            /// written to the destination table.
+            props, "PartitionFields", _, set_partition_fields, get_partition_fields, Val<List<PartitionField>>
+        }
     }
 
     /// `AWS::Kinesis::Channel.PartitionField`: A single partition field consisting of a transform
@@ -505,6 +613,16 @@ pub mod channel {
             props.set("Transform", transform.into());
             props.set("SourceName", source_name.into());
             PartitionField { props }
+        }
+
+        prop! {
+            /// `Transform`: The partitioning transform applied to the SourceName column.
+            props, "Transform", _, set_transform, get_transform, Val<PartitionFieldTransform>
+        }
+
+        prop! {
+            /// `SourceName`: The name of the source column on which the transform is applied.
+            props, "SourceName", _, set_source_name, get_source_name, Val<String>
         }
     }
 
@@ -542,6 +660,18 @@ pub mod channel {
             props.set("RecordConfiguration", record_configuration.into());
             StreamConfiguration { props }
         }
+
+        prop! {
+            /// `StreamARN`: The Amazon resource name (ARN) of the Kinesis data stream that the channel
+            /// reads from.
+            props, "StreamARN", _, set_stream_arn, get_stream_arn, Val<String>
+        }
+
+        prop! {
+            /// `RecordConfiguration`: The configuration that describes how records on the source stream
+            /// are encoded.
+            props, "RecordConfiguration", _, set_record_configuration, get_record_configuration, Val<RecordConfiguration>
+        }
     }
 
     /// `AWS::Kinesis::Channel.RecordConfiguration`: The configuration that describes how records on
@@ -563,14 +693,19 @@ pub mod channel {
             RecordConfiguration { props }
         }
 
-        /// `GSRSchemaARN`: The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the S3
-        /// Tables destination, where it is used to create the S3 Table and to validate that the record
-        /// format matches the table schema. Also used when RecordFormatType is GSR_JSON to interpret
-        /// records read from the source stream. Vanilla S3 delivery writes records as S3 objects and
-        /// does not need a schema. The schema must be in the same account and region as the channel.
-        pub fn gsr_schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GSRSchemaARN", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`: The format used to interpret records read from the source stream.
+            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<RecordConfigurationRecordFormatType>
+        }
+
+        prop! {
+            /// `GSRSchemaARN`: The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the
+            /// S3 Tables destination, where it is used to create the S3 Table and to validate that the
+            /// record format matches the table schema. Also used when RecordFormatType is GSR_JSON to
+            /// interpret records read from the source stream. Vanilla S3 delivery writes records as S3
+            /// objects and does not need a schema. The schema must be in the same account and region as
+            /// the channel.
+            props, "GSRSchemaARN", gsr_schema_arn, set_gsr_schema_arn, get_gsr_schema_arn, Val<String>
         }
     }
 
@@ -623,6 +758,19 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `ResourceArn`: The ARN of the AWS Kinesis resource to which the policy applies.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
+        /// resource. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -648,70 +796,60 @@ impl Stream {
         Stream { core }
     }
 
-    /// `DesiredShardLevelMetrics`: The final list of shard-level metrics
-    pub fn desired_shard_level_metrics(mut self, value: impl Into<Val<List<stream::EnhancedMetric>>>) -> Self {
-        self.core.set("DesiredShardLevelMetrics", value.into());
-        self
+    prop! {
+        /// `DesiredShardLevelMetrics`: The final list of shard-level metrics
+        core.props, "DesiredShardLevelMetrics", desired_shard_level_metrics, set_desired_shard_level_metrics, get_desired_shard_level_metrics, Val<List<stream::EnhancedMetric>>
     }
 
-    /// `MaxRecordSizeInKiB`: Maximum size of a data record in KiB allowed to be put into Kinesis
-    /// stream.
-    pub fn max_record_size_in_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxRecordSizeInKiB", value.into());
-        self
+    prop! {
+        /// `MaxRecordSizeInKiB`: Maximum size of a data record in KiB allowed to be put into
+        /// Kinesis stream.
+        core.props, "MaxRecordSizeInKiB", max_record_size_in_ki_b, set_max_record_size_in_ki_b, get_max_record_size_in_ki_b, Val<i64>
     }
 
-    /// `Name`: The name of the Kinesis stream.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Kinesis stream.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RecordDistributionStrategy`: The record distribution strategy for the stream. This property
-    /// can ONLY be set when StreamMode is ON_DEMAND
-    pub fn record_distribution_strategy(mut self, value: impl Into<Val<stream::RecordDistributionStrategy>>) -> Self {
-        self.core.set("RecordDistributionStrategy", value.into());
-        self
+    prop! {
+        /// `RecordDistributionStrategy`: The record distribution strategy for the stream. This
+        /// property can ONLY be set when StreamMode is ON_DEMAND
+        core.props, "RecordDistributionStrategy", record_distribution_strategy, set_record_distribution_strategy, get_record_distribution_strategy, Val<stream::RecordDistributionStrategy>
     }
 
-    /// `RetentionPeriodHours`: The number of hours for the data records that are stored in shards
-    /// to remain accessible.
-    pub fn retention_period_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionPeriodHours", value.into());
-        self
+    prop! {
+        /// `RetentionPeriodHours`: The number of hours for the data records that are stored in
+        /// shards to remain accessible.
+        core.props, "RetentionPeriodHours", retention_period_hours, set_retention_period_hours, get_retention_period_hours, Val<i64>
     }
 
-    /// `ShardCount`: The number of shards that the stream uses. Required when StreamMode =
-    /// PROVISIONED is passed.
-    pub fn shard_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ShardCount", value.into());
-        self
+    prop! {
+        /// `ShardCount`: The number of shards that the stream uses. Required when StreamMode =
+        /// PROVISIONED is passed.
+        core.props, "ShardCount", shard_count, set_shard_count, get_shard_count, Val<i64>
     }
 
-    /// `StreamEncryption`: When specified, enables or updates server-side encryption using an AWS
-    /// KMS key for a specified stream.
-    pub fn stream_encryption(mut self, value: impl Into<Val<stream::StreamEncryption>>) -> Self {
-        self.core.set("StreamEncryption", value.into());
-        self
+    prop! {
+        /// `StreamEncryption`: When specified, enables or updates server-side encryption using an
+        /// AWS KMS key for a specified stream.
+        core.props, "StreamEncryption", stream_encryption, set_stream_encryption, get_stream_encryption, Val<stream::StreamEncryption>
     }
 
-    /// `StreamModeDetails`: The mode in which the stream is running.
-    pub fn stream_mode_details(mut self, value: impl Into<Val<stream::StreamModeDetails>>) -> Self {
-        self.core.set("StreamModeDetails", value.into());
-        self
+    prop! {
+        /// `StreamModeDetails`: The mode in which the stream is running.
+        core.props, "StreamModeDetails", stream_mode_details, set_stream_mode_details, get_stream_mode_details, Val<stream::StreamModeDetails>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WarmThroughputMiBps`: Target warm throughput in MiB/s for the stream. This property can
-    /// ONLY be set when StreamMode is ON_DEMAND.
-    pub fn warm_throughput_mi_bps(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("WarmThroughputMiBps", value.into());
-        self
+    prop! {
+        /// `WarmThroughputMiBps`: Target warm throughput in MiB/s for the stream. This property can
+        /// ONLY be set when StreamMode is ON_DEMAND.
+        core.props, "WarmThroughputMiBps", warm_throughput_mi_bps, set_warm_throughput_mi_bps, get_warm_throughput_mi_bps, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -809,6 +947,19 @@ pub mod stream {
             props.set("KeyId", key_id.into());
             StreamEncryption { props }
         }
+
+        prop! {
+            /// `EncryptionType`: The encryption type to use. The only valid value is KMS.
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<StreamEncryptionEncryptionType>
+        }
+
+        prop! {
+            /// `KeyId`: The GUID for the customer-managed AWS KMS key to use for encryption. This value
+            /// can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to
+            /// either an alias or a key, or an alias name prefixed by "alias/".You can also use a
+            /// master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
+            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        }
     }
 
     /// The encryption type to use. The only valid value is KMS.
@@ -837,6 +988,11 @@ pub mod stream {
             let mut props = Props::new();
             props.set("StreamMode", stream_mode.into());
             StreamModeDetails { props }
+        }
+
+        prop! {
+            /// `StreamMode`: The mode of the stream
+            props, "StreamMode", _, set_stream_mode, get_stream_mode, Val<StreamModeDetailsStreamMode>
         }
     }
 
@@ -879,10 +1035,23 @@ impl StreamConsumer {
         StreamConsumer { core }
     }
 
-    /// `Tags`: An arbitrary set of tags (key–value pairs) to associate with the Kinesis consumer.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConsumerName`: The name of the Kinesis Stream Consumer. For a given Kinesis data
+        /// stream, each consumer must have a unique name. However, consumer names don't have to be
+        /// unique across data streams.
+        core.props, "ConsumerName", _, set_consumer_name, get_consumer_name, Val<String>
+    }
+
+    prop! {
+        /// `StreamARN`: The Amazon resource name (ARN) of the Kinesis data stream that you want to
+        /// register the consumer with.
+        core.props, "StreamARN", _, set_stream_arn, get_stream_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key–value pairs) to associate with the Kinesis
+        /// consumer.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,22 +42,24 @@ impl Application {
         Application { core }
     }
 
-    /// `ApplicationCode`.
-    pub fn application_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationCode", value.into());
-        self
+    prop! {
+        /// `ApplicationCode`.
+        core.props, "ApplicationCode", application_code, set_application_code, get_application_code, Val<String>
     }
 
-    /// `ApplicationDescription`.
-    pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationDescription", value.into());
-        self
+    prop! {
+        /// `ApplicationDescription`.
+        core.props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
     }
 
-    /// `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationName", value.into());
-        self
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `Inputs`.
+        core.props, "Inputs", _, set_inputs, get_inputs, Val<List<application::Input>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,28 +102,34 @@ pub mod application {
             Input { props }
         }
 
-        /// `InputParallelism`.
-        pub fn input_parallelism(mut self, value: impl Into<Val<InputParallelism>>) -> Self {
-            self.props.set("InputParallelism", value.into());
-            self
+        prop! {
+            /// `NamePrefix`.
+            props, "NamePrefix", _, set_name_prefix, get_name_prefix, Val<String>
         }
 
-        /// `InputProcessingConfiguration`.
-        pub fn input_processing_configuration(mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> Self {
-            self.props.set("InputProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `InputSchema`.
+            props, "InputSchema", _, set_input_schema, get_input_schema, Val<InputSchema>
         }
 
-        /// `KinesisFirehoseInput`.
-        pub fn kinesis_firehose_input(mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> Self {
-            self.props.set("KinesisFirehoseInput", value.into());
-            self
+        prop! {
+            /// `InputParallelism`.
+            props, "InputParallelism", input_parallelism, set_input_parallelism, get_input_parallelism, Val<InputParallelism>
         }
 
-        /// `KinesisStreamsInput`.
-        pub fn kinesis_streams_input(mut self, value: impl Into<Val<KinesisStreamsInput>>) -> Self {
-            self.props.set("KinesisStreamsInput", value.into());
-            self
+        prop! {
+            /// `InputProcessingConfiguration`.
+            props, "InputProcessingConfiguration", input_processing_configuration, set_input_processing_configuration, get_input_processing_configuration, Val<InputProcessingConfiguration>
+        }
+
+        prop! {
+            /// `KinesisFirehoseInput`.
+            props, "KinesisFirehoseInput", kinesis_firehose_input, set_kinesis_firehose_input, get_kinesis_firehose_input, Val<KinesisFirehoseInput>
+        }
+
+        prop! {
+            /// `KinesisStreamsInput`.
+            props, "KinesisStreamsInput", kinesis_streams_input, set_kinesis_streams_input, get_kinesis_streams_input, Val<KinesisStreamsInput>
         }
     }
 
@@ -140,10 +148,9 @@ pub mod application {
             InputParallelism { props }
         }
 
-        /// `Count`.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
     }
 
@@ -162,10 +169,9 @@ pub mod application {
             InputProcessingConfiguration { props }
         }
 
-        /// `InputLambdaProcessor`.
-        pub fn input_lambda_processor(mut self, value: impl Into<Val<InputLambdaProcessor>>) -> Self {
-            self.props.set("InputLambdaProcessor", value.into());
-            self
+        prop! {
+            /// `InputLambdaProcessor`.
+            props, "InputLambdaProcessor", input_lambda_processor, set_input_lambda_processor, get_input_lambda_processor, Val<InputLambdaProcessor>
         }
     }
 
@@ -186,6 +192,16 @@ pub mod application {
             props.set("ResourceARN", resource_arn.into());
             props.set("RoleARN", role_arn.into());
             InputLambdaProcessor { props }
+        }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -211,10 +227,19 @@ pub mod application {
             InputSchema { props }
         }
 
-        /// `RecordEncoding`.
-        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordEncoding", value.into());
-            self
+        prop! {
+            /// `RecordColumns`.
+            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        }
+
+        prop! {
+            /// `RecordFormat`.
+            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        }
+
+        prop! {
+            /// `RecordEncoding`.
+            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
         }
     }
 
@@ -237,10 +262,19 @@ pub mod application {
             RecordColumn { props }
         }
 
-        /// `Mapping`.
-        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mapping", value.into());
-            self
+        prop! {
+            /// `SqlType`.
+            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Mapping`.
+            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
         }
     }
 
@@ -261,10 +295,14 @@ pub mod application {
             RecordFormat { props }
         }
 
-        /// `MappingParameters`.
-        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
-            self.props.set("MappingParameters", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`.
+            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        }
+
+        prop! {
+            /// `MappingParameters`.
+            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
         }
     }
 
@@ -283,16 +321,14 @@ pub mod application {
             MappingParameters { props }
         }
 
-        /// `CSVMappingParameters`.
-        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
-            self.props.set("CSVMappingParameters", value.into());
-            self
+        prop! {
+            /// `CSVMappingParameters`.
+            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
         }
 
-        /// `JSONMappingParameters`.
-        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
-            self.props.set("JSONMappingParameters", value.into());
-            self
+        prop! {
+            /// `JSONMappingParameters`.
+            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
         }
     }
 
@@ -317,6 +353,16 @@ pub mod application {
             props.set("RecordRowDelimiter", record_row_delimiter.into());
             CsvMappingParameters { props }
         }
+
+        prop! {
+            /// `RecordColumnDelimiter`.
+            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        }
+
+        prop! {
+            /// `RecordRowDelimiter`.
+            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalytics::Application.JSONMappingParameters`.
@@ -334,6 +380,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("RecordRowPath", record_row_path.into());
             JsonMappingParameters { props }
+        }
+
+        prop! {
+            /// `RecordRowPath`.
+            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
         }
     }
 
@@ -355,6 +406,16 @@ pub mod application {
             props.set("RoleARN", role_arn.into());
             KinesisFirehoseInput { props }
         }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalytics::Application.KinesisStreamsInput`.
@@ -374,6 +435,16 @@ pub mod application {
             props.set("ResourceARN", resource_arn.into());
             props.set("RoleARN", role_arn.into());
             KinesisStreamsInput { props }
+        }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 }
@@ -402,6 +473,16 @@ impl ApplicationOutput {
         core.set("ApplicationName", application_name.into());
         core.set("Output", output.into());
         ApplicationOutput { core }
+    }
+
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `Output`.
+        core.props, "Output", _, set_output, get_output, Val<application_output::Output>
     }
 
     /// `Ref`: the resource's identifier.
@@ -438,28 +519,29 @@ pub mod application_output {
             Output { props }
         }
 
-        /// `KinesisFirehoseOutput`.
-        pub fn kinesis_firehose_output(mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> Self {
-            self.props.set("KinesisFirehoseOutput", value.into());
-            self
+        prop! {
+            /// `DestinationSchema`.
+            props, "DestinationSchema", _, set_destination_schema, get_destination_schema, Val<DestinationSchema>
         }
 
-        /// `KinesisStreamsOutput`.
-        pub fn kinesis_streams_output(mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> Self {
-            self.props.set("KinesisStreamsOutput", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseOutput`.
+            props, "KinesisFirehoseOutput", kinesis_firehose_output, set_kinesis_firehose_output, get_kinesis_firehose_output, Val<KinesisFirehoseOutput>
         }
 
-        /// `LambdaOutput`.
-        pub fn lambda_output(mut self, value: impl Into<Val<LambdaOutput>>) -> Self {
-            self.props.set("LambdaOutput", value.into());
-            self
+        prop! {
+            /// `KinesisStreamsOutput`.
+            props, "KinesisStreamsOutput", kinesis_streams_output, set_kinesis_streams_output, get_kinesis_streams_output, Val<KinesisStreamsOutput>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `LambdaOutput`.
+            props, "LambdaOutput", lambda_output, set_lambda_output, get_lambda_output, Val<LambdaOutput>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -478,10 +560,9 @@ pub mod application_output {
             DestinationSchema { props }
         }
 
-        /// `RecordFormatType`.
-        pub fn record_format_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordFormatType", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`.
+            props, "RecordFormatType", record_format_type, set_record_format_type, get_record_format_type, Val<String>
         }
     }
 
@@ -503,6 +584,16 @@ pub mod application_output {
             props.set("RoleARN", role_arn.into());
             KinesisFirehoseOutput { props }
         }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalytics::ApplicationOutput.KinesisStreamsOutput`.
@@ -523,6 +614,16 @@ pub mod application_output {
             props.set("RoleARN", role_arn.into());
             KinesisStreamsOutput { props }
         }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalytics::ApplicationOutput.LambdaOutput`.
@@ -542,6 +643,16 @@ pub mod application_output {
             props.set("ResourceARN", resource_arn.into());
             props.set("RoleARN", role_arn.into());
             LambdaOutput { props }
+        }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 }
@@ -570,6 +681,16 @@ impl ApplicationReferenceDataSource {
         core.set("ReferenceDataSource", reference_data_source.into());
         core.set("ApplicationName", application_name.into());
         ApplicationReferenceDataSource { core }
+    }
+
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `ReferenceDataSource`.
+        core.props, "ReferenceDataSource", _, set_reference_data_source, get_reference_data_source, Val<application_reference_data_source::ReferenceDataSource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -607,16 +728,19 @@ pub mod application_reference_data_source {
             ReferenceDataSource { props }
         }
 
-        /// `S3ReferenceDataSource`.
-        pub fn s3_reference_data_source(mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> Self {
-            self.props.set("S3ReferenceDataSource", value.into());
-            self
+        prop! {
+            /// `ReferenceSchema`.
+            props, "ReferenceSchema", _, set_reference_schema, get_reference_schema, Val<ReferenceSchema>
         }
 
-        /// `TableName`.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `S3ReferenceDataSource`.
+            props, "S3ReferenceDataSource", s3_reference_data_source, set_s3_reference_data_source, get_s3_reference_data_source, Val<S3ReferenceDataSource>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -642,10 +766,19 @@ pub mod application_reference_data_source {
             ReferenceSchema { props }
         }
 
-        /// `RecordEncoding`.
-        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordEncoding", value.into());
-            self
+        prop! {
+            /// `RecordColumns`.
+            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        }
+
+        prop! {
+            /// `RecordFormat`.
+            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        }
+
+        prop! {
+            /// `RecordEncoding`.
+            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
         }
     }
 
@@ -668,10 +801,19 @@ pub mod application_reference_data_source {
             RecordColumn { props }
         }
 
-        /// `Mapping`.
-        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mapping", value.into());
-            self
+        prop! {
+            /// `SqlType`.
+            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Mapping`.
+            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
         }
     }
 
@@ -692,10 +834,14 @@ pub mod application_reference_data_source {
             RecordFormat { props }
         }
 
-        /// `MappingParameters`.
-        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
-            self.props.set("MappingParameters", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`.
+            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        }
+
+        prop! {
+            /// `MappingParameters`.
+            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
         }
     }
 
@@ -714,16 +860,14 @@ pub mod application_reference_data_source {
             MappingParameters { props }
         }
 
-        /// `CSVMappingParameters`.
-        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
-            self.props.set("CSVMappingParameters", value.into());
-            self
+        prop! {
+            /// `CSVMappingParameters`.
+            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
         }
 
-        /// `JSONMappingParameters`.
-        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
-            self.props.set("JSONMappingParameters", value.into());
-            self
+        prop! {
+            /// `JSONMappingParameters`.
+            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
         }
     }
 
@@ -748,6 +892,16 @@ pub mod application_reference_data_source {
             props.set("RecordRowDelimiter", record_row_delimiter.into());
             CsvMappingParameters { props }
         }
+
+        prop! {
+            /// `RecordColumnDelimiter`.
+            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        }
+
+        prop! {
+            /// `RecordRowDelimiter`.
+            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalytics::ApplicationReferenceDataSource.JSONMappingParameters`.
@@ -765,6 +919,11 @@ pub mod application_reference_data_source {
             let mut props = Props::new();
             props.set("RecordRowPath", record_row_path.into());
             JsonMappingParameters { props }
+        }
+
+        prop! {
+            /// `RecordRowPath`.
+            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
         }
     }
 
@@ -791,6 +950,21 @@ pub mod application_reference_data_source {
             props.set("FileKey", file_key.into());
             props.set("ReferenceRoleARN", reference_role_arn.into());
             S3ReferenceDataSource { props }
+        }
+
+        prop! {
+            /// `BucketARN`.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `FileKey`.
+            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        }
+
+        prop! {
+            /// `ReferenceRoleARN`.
+            props, "ReferenceRoleARN", _, set_reference_role_arn, get_reference_role_arn, Val<String>
         }
     }
 }

@@ -48,51 +48,55 @@ impl Application {
         Application { core }
     }
 
-    /// `ApplicationConfiguration`: Use this parameter to configure the application.
-    pub fn application_configuration(mut self, value: impl Into<Val<application::ApplicationConfiguration>>) -> Self {
-        self.core.set("ApplicationConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationConfiguration`: Use this parameter to configure the application.
+        core.props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<application::ApplicationConfiguration>
     }
 
-    /// `ApplicationDescription`: The description of the application.
-    pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationDescription", value.into());
-        self
+    prop! {
+        /// `ApplicationDescription`: The description of the application.
+        core.props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
     }
 
-    /// `ApplicationMaintenanceConfiguration`: Used to configure start of maintenance window.
-    pub fn application_maintenance_configuration(mut self, value: impl Into<Val<application::ApplicationMaintenanceConfiguration>>) -> Self {
-        self.core.set("ApplicationMaintenanceConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationMaintenanceConfiguration`: Used to configure start of maintenance window.
+        core.props, "ApplicationMaintenanceConfiguration", application_maintenance_configuration, set_application_maintenance_configuration, get_application_maintenance_configuration, Val<application::ApplicationMaintenanceConfiguration>
     }
 
-    /// `ApplicationMode`: To create a Kinesis Data Analytics Studio notebook, you must set the mode
-    /// to `INTERACTIVE`. However, for a Kinesis Data Analytics for Apache Flink application, the
-    /// mode is optional.
-    pub fn application_mode(mut self, value: impl Into<Val<application::ApplicationMode>>) -> Self {
-        self.core.set("ApplicationMode", value.into());
-        self
+    prop! {
+        /// `ApplicationMode`: To create a Kinesis Data Analytics Studio notebook, you must set the
+        /// mode to `INTERACTIVE`. However, for a Kinesis Data Analytics for Apache Flink
+        /// application, the mode is optional.
+        core.props, "ApplicationMode", application_mode, set_application_mode, get_application_mode, Val<application::ApplicationMode>
     }
 
-    /// `ApplicationName`: The name of the application.
-    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationName", value.into());
-        self
+    prop! {
+        /// `ApplicationName`: The name of the application.
+        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
     }
 
-    /// `RunConfiguration`: Specifies run configuration (start parameters) of a Kinesis Data
-    /// Analytics application. Evaluated on update for RUNNING applications an only.
-    pub fn run_configuration(mut self, value: impl Into<Val<application::RunConfiguration>>) -> Self {
-        self.core.set("RunConfiguration", value.into());
-        self
+    prop! {
+        /// `RunConfiguration`: Specifies run configuration (start parameters) of a Kinesis Data
+        /// Analytics application. Evaluated on update for RUNNING applications an only.
+        core.props, "RunConfiguration", run_configuration, set_run_configuration, get_run_configuration, Val<application::RunConfiguration>
     }
 
-    /// `Tags`: A list of one or more tags to assign to the application. A tag is a key-value pair
-    /// that identifies an application. Note that the maximum number of application tags includes
-    /// system tags. The maximum number of user-defined application tags is 50.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuntimeEnvironment`: The runtime environment for the application.
+        core.props, "RuntimeEnvironment", _, set_runtime_environment, get_runtime_environment, Val<application::RuntimeEnvironment>
+    }
+
+    prop! {
+        /// `ServiceExecutionRole`: Specifies the IAM role that the application uses to access
+        /// external resources.
+        core.props, "ServiceExecutionRole", _, set_service_execution_role, get_service_execution_role, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of one or more tags to assign to the application. A tag is a key-value
+        /// pair that identifies an application. Note that the maximum number of application tags
+        /// includes system tags. The maximum number of user-defined application tags is 50.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,67 +127,58 @@ pub mod application {
             ApplicationConfiguration { props }
         }
 
-        /// `ApplicationCodeConfiguration`: The code location and type parameters for a Flink-based
-        /// Kinesis Data Analytics application.
-        pub fn application_code_configuration(mut self, value: impl Into<Val<ApplicationCodeConfiguration>>) -> Self {
-            self.props.set("ApplicationCodeConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationCodeConfiguration`: The code location and type parameters for a Flink-based
+            /// Kinesis Data Analytics application.
+            props, "ApplicationCodeConfiguration", application_code_configuration, set_application_code_configuration, get_application_code_configuration, Val<ApplicationCodeConfiguration>
         }
 
-        /// `ApplicationEncryptionConfiguration`: Describes whether customer managed key is enabled and
-        /// key details for customer data encryption
-        pub fn application_encryption_configuration(mut self, value: impl Into<Val<ApplicationEncryptionConfiguration>>) -> Self {
-            self.props.set("ApplicationEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationEncryptionConfiguration`: Describes whether customer managed key is enabled
+            /// and key details for customer data encryption
+            props, "ApplicationEncryptionConfiguration", application_encryption_configuration, set_application_encryption_configuration, get_application_encryption_configuration, Val<ApplicationEncryptionConfiguration>
         }
 
-        /// `ApplicationSnapshotConfiguration`: Describes whether snapshots are enabled for a
-        /// Flink-based Kinesis Data Analytics application.
-        pub fn application_snapshot_configuration(mut self, value: impl Into<Val<ApplicationSnapshotConfiguration>>) -> Self {
-            self.props.set("ApplicationSnapshotConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationSnapshotConfiguration`: Describes whether snapshots are enabled for a
+            /// Flink-based Kinesis Data Analytics application.
+            props, "ApplicationSnapshotConfiguration", application_snapshot_configuration, set_application_snapshot_configuration, get_application_snapshot_configuration, Val<ApplicationSnapshotConfiguration>
         }
 
-        /// `ApplicationSystemRollbackConfiguration`: Describes whether system initiated rollbacks are
-        /// enabled for a Flink-based Kinesis Data Analytics application.
-        pub fn application_system_rollback_configuration(mut self, value: impl Into<Val<ApplicationSystemRollbackConfiguration>>) -> Self {
-            self.props.set("ApplicationSystemRollbackConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationSystemRollbackConfiguration`: Describes whether system initiated rollbacks
+            /// are enabled for a Flink-based Kinesis Data Analytics application.
+            props, "ApplicationSystemRollbackConfiguration", application_system_rollback_configuration, set_application_system_rollback_configuration, get_application_system_rollback_configuration, Val<ApplicationSystemRollbackConfiguration>
         }
 
-        /// `EnvironmentProperties`: Describes execution properties for a Flink-based Kinesis Data
-        /// Analytics application.
-        pub fn environment_properties(mut self, value: impl Into<Val<EnvironmentProperties>>) -> Self {
-            self.props.set("EnvironmentProperties", value.into());
-            self
+        prop! {
+            /// `EnvironmentProperties`: Describes execution properties for a Flink-based Kinesis Data
+            /// Analytics application.
+            props, "EnvironmentProperties", environment_properties, set_environment_properties, get_environment_properties, Val<EnvironmentProperties>
         }
 
-        /// `FlinkApplicationConfiguration`: The creation and update parameters for a Flink-based
-        /// Kinesis Data Analytics application.
-        pub fn flink_application_configuration(mut self, value: impl Into<Val<FlinkApplicationConfiguration>>) -> Self {
-            self.props.set("FlinkApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `FlinkApplicationConfiguration`: The creation and update parameters for a Flink-based
+            /// Kinesis Data Analytics application.
+            props, "FlinkApplicationConfiguration", flink_application_configuration, set_flink_application_configuration, get_flink_application_configuration, Val<FlinkApplicationConfiguration>
         }
 
-        /// `SqlApplicationConfiguration`: The creation and update parameters for a SQL-based Kinesis
-        /// Data Analytics application.
-        pub fn sql_application_configuration(mut self, value: impl Into<Val<SqlApplicationConfiguration>>) -> Self {
-            self.props.set("SqlApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `SqlApplicationConfiguration`: The creation and update parameters for a SQL-based
+            /// Kinesis Data Analytics application.
+            props, "SqlApplicationConfiguration", sql_application_configuration, set_sql_application_configuration, get_sql_application_configuration, Val<SqlApplicationConfiguration>
         }
 
-        /// `VpcConfigurations`: The array of descriptions of VPC configurations available to the
-        /// application.
-        pub fn vpc_configurations(mut self, value: impl Into<Val<List<VpcConfiguration>>>) -> Self {
-            self.props.set("VpcConfigurations", value.into());
-            self
+        prop! {
+            /// `VpcConfigurations`: The array of descriptions of VPC configurations available to the
+            /// application.
+            props, "VpcConfigurations", vpc_configurations, set_vpc_configurations, get_vpc_configurations, Val<List<VpcConfiguration>>
         }
 
-        /// `ZeppelinApplicationConfiguration`: The configuration parameters for a Kinesis Data
-        /// Analytics Studio notebook.
-        pub fn zeppelin_application_configuration(mut self, value: impl Into<Val<ZeppelinApplicationConfiguration>>) -> Self {
-            self.props.set("ZeppelinApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `ZeppelinApplicationConfiguration`: The configuration parameters for a Kinesis Data
+            /// Analytics Studio notebook.
+            props, "ZeppelinApplicationConfiguration", zeppelin_application_configuration, set_zeppelin_application_configuration, get_zeppelin_application_configuration, Val<ZeppelinApplicationConfiguration>
         }
     }
 
@@ -210,6 +205,16 @@ pub mod application {
             props.set("CodeContent", code_content.into());
             ApplicationCodeConfiguration { props }
         }
+
+        prop! {
+            /// `CodeContentType`: Specifies whether the code content is in text or zip format.
+            props, "CodeContentType", _, set_code_content_type, get_code_content_type, Val<ApplicationCodeConfigurationCodeContentType>
+        }
+
+        prop! {
+            /// `CodeContent`: The location and type of the application code.
+            props, "CodeContent", _, set_code_content, get_code_content, Val<CodeContent>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.CodeContent`: Specifies either the application code,
@@ -229,23 +234,22 @@ pub mod application {
             CodeContent { props }
         }
 
-        /// `S3ContentLocation`: Information about the Amazon S3 bucket that contains the application
-        /// code.
-        pub fn s3_content_location(mut self, value: impl Into<Val<S3ContentLocation>>) -> Self {
-            self.props.set("S3ContentLocation", value.into());
-            self
+        prop! {
+            /// `S3ContentLocation`: Information about the Amazon S3 bucket that contains the
+            /// application code.
+            props, "S3ContentLocation", s3_content_location, set_s3_content_location, get_s3_content_location, Val<S3ContentLocation>
         }
 
-        /// `TextContent`: The text-format code for a Flink-based Kinesis Data Analytics application.
-        pub fn text_content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextContent", value.into());
-            self
+        prop! {
+            /// `TextContent`: The text-format code for a Flink-based Kinesis Data Analytics
+            /// application.
+            props, "TextContent", text_content, set_text_content, get_text_content, Val<String>
         }
 
-        /// `ZipFileContent`: The zip-format code for a Flink-based Kinesis Data Analytics application.
-        pub fn zip_file_content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZipFileContent", value.into());
-            self
+        prop! {
+            /// `ZipFileContent`: The zip-format code for a Flink-based Kinesis Data Analytics
+            /// application.
+            props, "ZipFileContent", zip_file_content, set_zip_file_content, get_zip_file_content, Val<String>
         }
     }
 
@@ -270,10 +274,20 @@ pub mod application {
             S3ContentLocation { props }
         }
 
-        /// `ObjectVersion`: The version of the object containing the application code.
-        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectVersion", value.into());
-            self
+        prop! {
+            /// `BucketARN`: The Amazon Resource Name (ARN) for the S3 bucket containing the application
+            /// code.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `FileKey`: The file key for the object containing the application code.
+            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        }
+
+        prop! {
+            /// `ObjectVersion`: The version of the object containing the application code.
+            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
         }
     }
 
@@ -309,11 +323,16 @@ pub mod application {
             ApplicationEncryptionConfiguration { props }
         }
 
-        /// `KeyId`: KMS KeyId. Can be either key uuid or full key arn or key alias arn or short key
-        /// alias
-        pub fn key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyId", value.into());
-            self
+        prop! {
+            /// `KeyType`: Specifies whether application data is encrypted using service key:
+            /// AWS_OWNED_KEY or customer key: CUSTOMER_MANAGED_KEY
+            props, "KeyType", _, set_key_type, get_key_type, Val<ApplicationEncryptionConfigurationKeyType>
+        }
+
+        prop! {
+            /// `KeyId`: KMS KeyId. Can be either key uuid or full key arn or key alias arn or short key
+            /// alias
+            props, "KeyId", key_id, set_key_id, get_key_id, Val<String>
         }
     }
 
@@ -349,6 +368,12 @@ pub mod application {
             props.set("SnapshotsEnabled", snapshots_enabled.into());
             ApplicationSnapshotConfiguration { props }
         }
+
+        prop! {
+            /// `SnapshotsEnabled`: Describes whether snapshots are enabled for a Flink-based Kinesis
+            /// Data Analytics application.
+            props, "SnapshotsEnabled", _, set_snapshots_enabled, get_snapshots_enabled, Val<bool>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.ApplicationSystemRollbackConfiguration`: Describes
@@ -370,6 +395,12 @@ pub mod application {
             props.set("RollbackEnabled", rollback_enabled.into());
             ApplicationSystemRollbackConfiguration { props }
         }
+
+        prop! {
+            /// `RollbackEnabled`: Describes whether system initiated rollbacks are enabled for a
+            /// Flink-based Kinesis Data Analytics application.
+            props, "RollbackEnabled", _, set_rollback_enabled, get_rollback_enabled, Val<bool>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.EnvironmentProperties`: Describes execution properties
@@ -388,10 +419,9 @@ pub mod application {
             EnvironmentProperties { props }
         }
 
-        /// `PropertyGroups`: Describes the execution property groups.
-        pub fn property_groups(mut self, value: impl Into<Val<List<PropertyGroup>>>) -> Self {
-            self.props.set("PropertyGroups", value.into());
-            self
+        prop! {
+            /// `PropertyGroups`: Describes the execution property groups.
+            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<List<PropertyGroup>>
         }
     }
 
@@ -411,16 +441,15 @@ pub mod application {
             PropertyGroup { props }
         }
 
-        /// `PropertyGroupId`: Describes the key of an application execution property key-value pair.
-        pub fn property_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PropertyGroupId", value.into());
-            self
+        prop! {
+            /// `PropertyGroupId`: Describes the key of an application execution property key-value
+            /// pair.
+            props, "PropertyGroupId", property_group_id, set_property_group_id, get_property_group_id, Val<String>
         }
 
-        /// `PropertyMap`: Describes the value of an application execution property key-value pair.
-        pub fn property_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("PropertyMap", value.into());
-            self
+        prop! {
+            /// `PropertyMap`: Describes the value of an application execution property key-value pair.
+            props, "PropertyMap", property_map, set_property_map, get_property_map, Val<Map<String>>
         }
     }
 
@@ -441,26 +470,23 @@ pub mod application {
             FlinkApplicationConfiguration { props }
         }
 
-        /// `CheckpointConfiguration`: Describes an application's checkpointing configuration.
-        /// Checkpointing is the process of persisting application state for fault tolerance. For more
-        /// information, see Checkpoints for Fault Tolerance in the Apache Flink Documentation.
-        pub fn checkpoint_configuration(mut self, value: impl Into<Val<CheckpointConfiguration>>) -> Self {
-            self.props.set("CheckpointConfiguration", value.into());
-            self
+        prop! {
+            /// `CheckpointConfiguration`: Describes an application's checkpointing configuration.
+            /// Checkpointing is the process of persisting application state for fault tolerance. For
+            /// more information, see Checkpoints for Fault Tolerance in the Apache Flink Documentation.
+            props, "CheckpointConfiguration", checkpoint_configuration, set_checkpoint_configuration, get_checkpoint_configuration, Val<CheckpointConfiguration>
         }
 
-        /// `MonitoringConfiguration`: Describes configuration parameters for Amazon CloudWatch logging
-        /// for an application.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`: Describes configuration parameters for Amazon CloudWatch
+            /// logging for an application.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
         }
 
-        /// `ParallelismConfiguration`: Describes parameters for how an application executes multiple
-        /// tasks simultaneously.
-        pub fn parallelism_configuration(mut self, value: impl Into<Val<ParallelismConfiguration>>) -> Self {
-            self.props.set("ParallelismConfiguration", value.into());
-            self
+        prop! {
+            /// `ParallelismConfiguration`: Describes parameters for how an application executes
+            /// multiple tasks simultaneously.
+            props, "ParallelismConfiguration", parallelism_configuration, set_parallelism_configuration, get_parallelism_configuration, Val<ParallelismConfiguration>
         }
     }
 
@@ -489,27 +515,33 @@ pub mod application {
             CheckpointConfiguration { props }
         }
 
-        /// `CheckpointInterval`: Describes the interval in milliseconds between checkpoint operations.
-        pub fn checkpoint_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CheckpointInterval", value.into());
-            self
+        prop! {
+            /// `ConfigurationType`: Describes whether the application uses Kinesis Data Analytics'
+            /// default checkpointing behavior. You must set this property to `CUSTOM` in order to set
+            /// the `CheckpointingEnabled`, `CheckpointInterval`, or `MinPauseBetweenCheckpoints`
+            /// parameters.
+            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<CheckpointConfigurationConfigurationType>
         }
 
-        /// `CheckpointingEnabled`: Describes whether checkpointing is enabled for a Flink-based Kinesis
-        /// Data Analytics application.
-        pub fn checkpointing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CheckpointingEnabled", value.into());
-            self
+        prop! {
+            /// `CheckpointInterval`: Describes the interval in milliseconds between checkpoint
+            /// operations.
+            props, "CheckpointInterval", checkpoint_interval, set_checkpoint_interval, get_checkpoint_interval, Val<i64>
         }
 
-        /// `MinPauseBetweenCheckpoints`: Describes the minimum time in milliseconds after a checkpoint
-        /// operation completes that a new checkpoint operation can start. If a checkpoint operation
-        /// takes longer than the CheckpointInterval, the application otherwise performs continual
-        /// checkpoint operations. For more information, see Tuning Checkpointing in the Apache Flink
-        /// Documentation.
-        pub fn min_pause_between_checkpoints(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinPauseBetweenCheckpoints", value.into());
-            self
+        prop! {
+            /// `CheckpointingEnabled`: Describes whether checkpointing is enabled for a Flink-based
+            /// Kinesis Data Analytics application.
+            props, "CheckpointingEnabled", checkpointing_enabled, set_checkpointing_enabled, get_checkpointing_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `MinPauseBetweenCheckpoints`: Describes the minimum time in milliseconds after a
+            /// checkpoint operation completes that a new checkpoint operation can start. If a
+            /// checkpoint operation takes longer than the CheckpointInterval, the application otherwise
+            /// performs continual checkpoint operations. For more information, see Tuning Checkpointing
+            /// in the Apache Flink Documentation.
+            props, "MinPauseBetweenCheckpoints", min_pause_between_checkpoints, set_min_pause_between_checkpoints, get_min_pause_between_checkpoints, Val<i64>
         }
     }
 
@@ -551,18 +583,23 @@ pub mod application {
             MonitoringConfiguration { props }
         }
 
-        /// `LogLevel`: Describes the verbosity of the CloudWatch Logs for an application.
-        pub fn log_level(mut self, value: impl Into<Val<MonitoringConfigurationLogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `ConfigurationType`: Describes whether to use the default CloudWatch logging
+            /// configuration for an application. You must set this property to CUSTOM in order to set
+            /// the LogLevel or MetricsLevel parameters.
+            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<MonitoringConfigurationConfigurationType>
         }
 
-        /// `MetricsLevel`: Describes the granularity of the CloudWatch Logs for an application. The
-        /// Parallelism level is not recommended for applications with a Parallelism over 64 due to
-        /// excessive costs.
-        pub fn metrics_level(mut self, value: impl Into<Val<MonitoringConfigurationMetricsLevel>>) -> Self {
-            self.props.set("MetricsLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`: Describes the verbosity of the CloudWatch Logs for an application.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<MonitoringConfigurationLogLevel>
+        }
+
+        prop! {
+            /// `MetricsLevel`: Describes the granularity of the CloudWatch Logs for an application. The
+            /// Parallelism level is not recommended for applications with a Parallelism over 64 due to
+            /// excessive costs.
+            props, "MetricsLevel", metrics_level, set_metrics_level, get_metrics_level, Val<MonitoringConfigurationMetricsLevel>
         }
     }
 
@@ -645,27 +682,32 @@ pub mod application {
             ParallelismConfiguration { props }
         }
 
-        /// `AutoScalingEnabled`: Describes whether the Kinesis Data Analytics service can increase the
-        /// parallelism of the application in response to increased throughput.
-        pub fn auto_scaling_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoScalingEnabled", value.into());
-            self
+        prop! {
+            /// `ConfigurationType`: Describes whether the application uses the default parallelism for
+            /// the Kinesis Data Analytics service. You must set this property to `CUSTOM` in order to
+            /// change your application's `AutoScalingEnabled`, `Parallelism`, or `ParallelismPerKPU`
+            /// properties.
+            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<ParallelismConfigurationConfigurationType>
         }
 
-        /// `Parallelism`: Describes the initial number of parallel tasks that a Java-based Kinesis Data
-        /// Analytics application can perform. The Kinesis Data Analytics service can increase this
-        /// number automatically if ParallelismConfiguration:AutoScalingEnabled is set to true.
-        pub fn parallelism(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Parallelism", value.into());
-            self
+        prop! {
+            /// `AutoScalingEnabled`: Describes whether the Kinesis Data Analytics service can increase
+            /// the parallelism of the application in response to increased throughput.
+            props, "AutoScalingEnabled", auto_scaling_enabled, set_auto_scaling_enabled, get_auto_scaling_enabled, Val<bool>
         }
 
-        /// `ParallelismPerKPU`: Describes the number of parallel tasks that a Java-based Kinesis Data
-        /// Analytics application can perform per Kinesis Processing Unit (KPU) used by the application.
-        /// For more information about KPUs, see Amazon Kinesis Data Analytics Pricing.
-        pub fn parallelism_per_kpu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelismPerKPU", value.into());
-            self
+        prop! {
+            /// `Parallelism`: Describes the initial number of parallel tasks that a Java-based Kinesis
+            /// Data Analytics application can perform. The Kinesis Data Analytics service can increase
+            /// this number automatically if ParallelismConfiguration:AutoScalingEnabled is set to true.
+            props, "Parallelism", parallelism, set_parallelism, get_parallelism, Val<i64>
+        }
+
+        prop! {
+            /// `ParallelismPerKPU`: Describes the number of parallel tasks that a Java-based Kinesis
+            /// Data Analytics application can perform per Kinesis Processing Unit (KPU) used by the
+            /// application. For more information about KPUs, see Amazon Kinesis Data Analytics Pricing.
+            props, "ParallelismPerKPU", parallelism_per_kpu, set_parallelism_per_kpu, get_parallelism_per_kpu, Val<i64>
         }
     }
 
@@ -700,10 +742,10 @@ pub mod application {
             SqlApplicationConfiguration { props }
         }
 
-        /// `Inputs`: The array of Input objects describing the input streams used by the application.
-        pub fn inputs(mut self, value: impl Into<Val<List<Input>>>) -> Self {
-            self.props.set("Inputs", value.into());
-            self
+        prop! {
+            /// `Inputs`: The array of Input objects describing the input streams used by the
+            /// application.
+            props, "Inputs", inputs, set_inputs, get_inputs, Val<List<Input>>
         }
     }
 
@@ -737,33 +779,44 @@ pub mod application {
             Input { props }
         }
 
-        /// `InputParallelism`: Describes the number of in-application streams to create.
-        pub fn input_parallelism(mut self, value: impl Into<Val<InputParallelism>>) -> Self {
-            self.props.set("InputParallelism", value.into());
-            self
+        prop! {
+            /// `NamePrefix`: The name prefix to use when creating an in-application stream. Suppose
+            /// that you specify a prefix `"MyInApplicationStream"`. Kinesis Data Analytics then creates
+            /// one or more (as per the InputParallelism count you specified) in-application streams
+            /// with the names `"MyInApplicationStream_001"`, `"MyInApplicationStream_002"`, and so on.
+            props, "NamePrefix", _, set_name_prefix, get_name_prefix, Val<String>
         }
 
-        /// `InputProcessingConfiguration`: The InputProcessingConfiguration for the input. An input
-        /// processor transforms records as they are received from the stream, before the application's
-        /// SQL code executes. Currently, the only input processing configuration available is
-        /// InputLambdaProcessor.
-        pub fn input_processing_configuration(mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> Self {
-            self.props.set("InputProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `InputSchema`: Describes the format of the data in the streaming source, and how each
+            /// data element maps to corresponding columns in the in-application stream that is being
+            /// created.
+            props, "InputSchema", _, set_input_schema, get_input_schema, Val<InputSchema>
         }
 
-        /// `KinesisFirehoseInput`: If the streaming source is an Amazon Kinesis Data Firehose delivery
-        /// stream, identifies the delivery stream's ARN.
-        pub fn kinesis_firehose_input(mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> Self {
-            self.props.set("KinesisFirehoseInput", value.into());
-            self
+        prop! {
+            /// `InputParallelism`: Describes the number of in-application streams to create.
+            props, "InputParallelism", input_parallelism, set_input_parallelism, get_input_parallelism, Val<InputParallelism>
         }
 
-        /// `KinesisStreamsInput`: If the streaming source is an Amazon Kinesis data stream, identifies
-        /// the stream's Amazon Resource Name (ARN).
-        pub fn kinesis_streams_input(mut self, value: impl Into<Val<KinesisStreamsInput>>) -> Self {
-            self.props.set("KinesisStreamsInput", value.into());
-            self
+        prop! {
+            /// `InputProcessingConfiguration`: The InputProcessingConfiguration for the input. An input
+            /// processor transforms records as they are received from the stream, before the
+            /// application's SQL code executes. Currently, the only input processing configuration
+            /// available is InputLambdaProcessor.
+            props, "InputProcessingConfiguration", input_processing_configuration, set_input_processing_configuration, get_input_processing_configuration, Val<InputProcessingConfiguration>
+        }
+
+        prop! {
+            /// `KinesisFirehoseInput`: If the streaming source is an Amazon Kinesis Data Firehose
+            /// delivery stream, identifies the delivery stream's ARN.
+            props, "KinesisFirehoseInput", kinesis_firehose_input, set_kinesis_firehose_input, get_kinesis_firehose_input, Val<KinesisFirehoseInput>
+        }
+
+        prop! {
+            /// `KinesisStreamsInput`: If the streaming source is an Amazon Kinesis data stream,
+            /// identifies the stream's Amazon Resource Name (ARN).
+            props, "KinesisStreamsInput", kinesis_streams_input, set_kinesis_streams_input, get_kinesis_streams_input, Val<KinesisStreamsInput>
         }
     }
 
@@ -784,10 +837,9 @@ pub mod application {
             InputParallelism { props }
         }
 
-        /// `Count`: The number of in-application streams to create.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: The number of in-application streams to create.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
     }
 
@@ -809,11 +861,10 @@ pub mod application {
             InputProcessingConfiguration { props }
         }
 
-        /// `InputLambdaProcessor`: The InputLambdaProcessor that is used to preprocess the records in
-        /// the stream before being processed by your application code.
-        pub fn input_lambda_processor(mut self, value: impl Into<Val<InputLambdaProcessor>>) -> Self {
-            self.props.set("InputLambdaProcessor", value.into());
-            self
+        prop! {
+            /// `InputLambdaProcessor`: The InputLambdaProcessor that is used to preprocess the records
+            /// in the stream before being processed by your application code.
+            props, "InputLambdaProcessor", input_lambda_processor, set_input_lambda_processor, get_input_lambda_processor, Val<InputLambdaProcessor>
         }
     }
 
@@ -835,6 +886,12 @@ pub mod application {
             let mut props = Props::new();
             props.set("ResourceARN", resource_arn.into());
             InputLambdaProcessor { props }
+        }
+
+        prop! {
+            /// `ResourceARN`: The ARN of the Amazon Lambda function that operates on records in the
+            /// stream.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 
@@ -863,11 +920,20 @@ pub mod application {
             InputSchema { props }
         }
 
-        /// `RecordEncoding`: Specifies the encoding of the records in the streaming source. For
-        /// example, UTF-8.
-        pub fn record_encoding(mut self, value: impl Into<Val<InputSchemaRecordEncoding>>) -> Self {
-            self.props.set("RecordEncoding", value.into());
-            self
+        prop! {
+            /// `RecordColumns`: A list of `RecordColumn` objects.
+            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        }
+
+        prop! {
+            /// `RecordFormat`: Specifies the format of the records on the streaming source.
+            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        }
+
+        prop! {
+            /// `RecordEncoding`: Specifies the encoding of the records in the streaming source. For
+            /// example, UTF-8.
+            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<InputSchemaRecordEncoding>
         }
     }
 
@@ -895,11 +961,22 @@ pub mod application {
             RecordColumn { props }
         }
 
-        /// `Mapping`: A reference to the data element in the streaming input or the reference data
-        /// source.
-        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mapping", value.into());
-            self
+        prop! {
+            /// `SqlType`: The type of column created in the in-application input stream or reference
+            /// table.
+            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the column that is created in the in-application input stream or
+            /// reference table.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Mapping`: A reference to the data element in the streaming input or the reference data
+            /// source.
+            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
         }
     }
 
@@ -932,13 +1009,17 @@ pub mod application {
             RecordFormat { props }
         }
 
-        /// `MappingParameters`: When you configure application input at the time of creating or
-        /// updating an application, provides additional mapping information specific to the record
-        /// format (such as JSON, CSV, or record fields delimited by some delimiter) on the streaming
-        /// source.
-        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
-            self.props.set("MappingParameters", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`: The type of record format.
+            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<RecordFormatRecordFormatType>
+        }
+
+        prop! {
+            /// `MappingParameters`: When you configure application input at the time of creating or
+            /// updating an application, provides additional mapping information specific to the record
+            /// format (such as JSON, CSV, or record fields delimited by some delimiter) on the
+            /// streaming source.
+            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
         }
     }
 
@@ -960,18 +1041,16 @@ pub mod application {
             MappingParameters { props }
         }
 
-        /// `CSVMappingParameters`: Provides additional mapping information when the record format uses
-        /// delimiters (for example, CSV).
-        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
-            self.props.set("CSVMappingParameters", value.into());
-            self
+        prop! {
+            /// `CSVMappingParameters`: Provides additional mapping information when the record format
+            /// uses delimiters (for example, CSV).
+            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
         }
 
-        /// `JSONMappingParameters`: Provides additional mapping information when JSON is the record
-        /// format on the streaming source.
-        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
-            self.props.set("JSONMappingParameters", value.into());
-            self
+        prop! {
+            /// `JSONMappingParameters`: Provides additional mapping information when JSON is the record
+            /// format on the streaming source.
+            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
         }
     }
 
@@ -1001,6 +1080,18 @@ pub mod application {
             props.set("RecordColumnDelimiter", record_column_delimiter.into());
             CsvMappingParameters { props }
         }
+
+        prop! {
+            /// `RecordRowDelimiter`: The row delimiter. For example, in a CSV format, '\\n' is the
+            /// typical row delimiter.
+            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        }
+
+        prop! {
+            /// `RecordColumnDelimiter`: The column delimiter. For example, in a CSV format, a comma (",")
+            /// is the typical column delimiter.
+            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.JSONMappingParameters`: For a SQL-based Kinesis Data
@@ -1021,6 +1112,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("RecordRowPath", record_row_path.into());
             JsonMappingParameters { props }
+        }
+
+        prop! {
+            /// `RecordRowPath`: The path to the top-level parent that contains the records.
+            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
         }
     }
 
@@ -1055,6 +1151,11 @@ pub mod application {
             props.set("ResourceARN", resource_arn.into());
             KinesisFirehoseInput { props }
         }
+
+        prop! {
+            /// `ResourceARN`: The Amazon Resource Name (ARN) of the delivery stream.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.KinesisStreamsInput`: Identifies a Kinesis data stream
@@ -1073,6 +1174,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("ResourceARN", resource_arn.into());
             KinesisStreamsInput { props }
+        }
+
+        prop! {
+            /// `ResourceARN`: The ARN of the input Kinesis data stream to read.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 
@@ -1099,6 +1205,16 @@ pub mod application {
             props.set("SubnetIds", subnet_ids.into());
             VpcConfiguration { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The array of SecurityGroup IDs used by the VPC configuration.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetIds`: The array of Subnet IDs used by the VPC configuration.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.ZeppelinApplicationConfiguration`: The configuration
@@ -1117,31 +1233,27 @@ pub mod application {
             ZeppelinApplicationConfiguration { props }
         }
 
-        /// `CatalogConfiguration`: The Amazon Glue Data Catalog that you use in queries in a Kinesis
-        /// Data Analytics Studio notebook.
-        pub fn catalog_configuration(mut self, value: impl Into<Val<CatalogConfiguration>>) -> Self {
-            self.props.set("CatalogConfiguration", value.into());
-            self
+        prop! {
+            /// `CatalogConfiguration`: The Amazon Glue Data Catalog that you use in queries in a
+            /// Kinesis Data Analytics Studio notebook.
+            props, "CatalogConfiguration", catalog_configuration, set_catalog_configuration, get_catalog_configuration, Val<CatalogConfiguration>
         }
 
-        /// `CustomArtifactsConfiguration`: A list of CustomArtifactConfiguration objects.
-        pub fn custom_artifacts_configuration(mut self, value: impl Into<Val<List<CustomArtifactConfiguration>>>) -> Self {
-            self.props.set("CustomArtifactsConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomArtifactsConfiguration`: A list of CustomArtifactConfiguration objects.
+            props, "CustomArtifactsConfiguration", custom_artifacts_configuration, set_custom_artifacts_configuration, get_custom_artifacts_configuration, Val<List<CustomArtifactConfiguration>>
         }
 
-        /// `DeployAsApplicationConfiguration`: The information required to deploy a Kinesis Data
-        /// Analytics Studio notebook as an application with durable state.
-        pub fn deploy_as_application_configuration(mut self, value: impl Into<Val<DeployAsApplicationConfiguration>>) -> Self {
-            self.props.set("DeployAsApplicationConfiguration", value.into());
-            self
+        prop! {
+            /// `DeployAsApplicationConfiguration`: The information required to deploy a Kinesis Data
+            /// Analytics Studio notebook as an application with durable state.
+            props, "DeployAsApplicationConfiguration", deploy_as_application_configuration, set_deploy_as_application_configuration, get_deploy_as_application_configuration, Val<DeployAsApplicationConfiguration>
         }
 
-        /// `MonitoringConfiguration`: The monitoring configuration of a Kinesis Data Analytics Studio
-        /// notebook.
-        pub fn monitoring_configuration(mut self, value: impl Into<Val<ZeppelinMonitoringConfiguration>>) -> Self {
-            self.props.set("MonitoringConfiguration", value.into());
-            self
+        prop! {
+            /// `MonitoringConfiguration`: The monitoring configuration of a Kinesis Data Analytics
+            /// Studio notebook.
+            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<ZeppelinMonitoringConfiguration>
         }
     }
 
@@ -1162,12 +1274,11 @@ pub mod application {
             CatalogConfiguration { props }
         }
 
-        /// `GlueDataCatalogConfiguration`: The configuration parameters for the default Amazon Glue
-        /// database. You use this database for Apache Flink SQL queries and table API transforms that
-        /// you write in a Kinesis Data Analytics Studio notebook.
-        pub fn glue_data_catalog_configuration(mut self, value: impl Into<Val<GlueDataCatalogConfiguration>>) -> Self {
-            self.props.set("GlueDataCatalogConfiguration", value.into());
-            self
+        prop! {
+            /// `GlueDataCatalogConfiguration`: The configuration parameters for the default Amazon Glue
+            /// database. You use this database for Apache Flink SQL queries and table API transforms
+            /// that you write in a Kinesis Data Analytics Studio notebook.
+            props, "GlueDataCatalogConfiguration", glue_data_catalog_configuration, set_glue_data_catalog_configuration, get_glue_data_catalog_configuration, Val<GlueDataCatalogConfiguration>
         }
     }
 
@@ -1188,10 +1299,9 @@ pub mod application {
             GlueDataCatalogConfiguration { props }
         }
 
-        /// `DatabaseARN`: The Amazon Resource Name (ARN) of the database.
-        pub fn database_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseARN", value.into());
-            self
+        prop! {
+            /// `DatabaseARN`: The Amazon Resource Name (ARN) of the database.
+            props, "DatabaseARN", database_arn, set_database_arn, get_database_arn, Val<String>
         }
     }
 
@@ -1215,16 +1325,21 @@ pub mod application {
             CustomArtifactConfiguration { props }
         }
 
-        /// `MavenReference`: The parameters required to fully specify a Maven reference.
-        pub fn maven_reference(mut self, value: impl Into<Val<MavenReference>>) -> Self {
-            self.props.set("MavenReference", value.into());
-            self
+        prop! {
+            /// `ArtifactType`: Set this to either `UDF` or `DEPENDENCY_JAR`. `UDF` stands for
+            /// user-defined functions. This type of artifact must be in an S3 bucket. A `DEPENDENCY_JAR`
+            /// can be in either Maven or an S3 bucket.
+            props, "ArtifactType", _, set_artifact_type, get_artifact_type, Val<CustomArtifactConfigurationArtifactType>
         }
 
-        /// `S3ContentLocation`: The location of the custom artifacts.
-        pub fn s3_content_location(mut self, value: impl Into<Val<S3ContentLocation>>) -> Self {
-            self.props.set("S3ContentLocation", value.into());
-            self
+        prop! {
+            /// `MavenReference`: The parameters required to fully specify a Maven reference.
+            props, "MavenReference", maven_reference, set_maven_reference, get_maven_reference, Val<MavenReference>
+        }
+
+        prop! {
+            /// `S3ContentLocation`: The location of the custom artifacts.
+            props, "S3ContentLocation", s3_content_location, set_s3_content_location, get_s3_content_location, Val<S3ContentLocation>
         }
     }
 
@@ -1268,6 +1383,21 @@ pub mod application {
             props.set("Version", version.into());
             MavenReference { props }
         }
+
+        prop! {
+            /// `ArtifactId`: The artifact ID of the Maven reference.
+            props, "ArtifactId", _, set_artifact_id, get_artifact_id, Val<String>
+        }
+
+        prop! {
+            /// `GroupId`: The group ID of the Maven reference.
+            props, "GroupId", _, set_group_id, get_group_id, Val<String>
+        }
+
+        prop! {
+            /// `Version`: The version of the Maven reference.
+            props, "Version", _, set_version, get_version, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.DeployAsApplicationConfiguration`: The information
@@ -1291,6 +1421,14 @@ pub mod application {
             props.set("S3ContentLocation", s3_content_location.into());
             DeployAsApplicationConfiguration { props }
         }
+
+        prop! {
+            /// `S3ContentLocation`: The description of an Amazon S3 object that contains the Amazon
+            /// Data Analytics application, including the Amazon Resource Name (ARN) of the S3 bucket,
+            /// the name of the Amazon S3 object that contains the data, and the version number of the
+            /// Amazon S3 object that contains the data.
+            props, "S3ContentLocation", _, set_s3_content_location, get_s3_content_location, Val<S3ContentBaseLocation>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::Application.S3ContentBaseLocation`: The base location of the
@@ -1311,10 +1449,14 @@ pub mod application {
             S3ContentBaseLocation { props }
         }
 
-        /// `BasePath`: The base path for the S3 bucket.
-        pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BasePath", value.into());
-            self
+        prop! {
+            /// `BucketARN`: The Amazon Resource Name (ARN) of the S3 bucket.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `BasePath`: The base path for the S3 bucket.
+            props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
         }
     }
 
@@ -1335,11 +1477,10 @@ pub mod application {
             ZeppelinMonitoringConfiguration { props }
         }
 
-        /// `LogLevel`: The verbosity of the CloudWatch Logs for an application. You can set it to `INFO`, `WARN`, `ERROR`,
-        /// or `DEBUG`.
-        pub fn log_level(mut self, value: impl Into<Val<ZeppelinMonitoringConfigurationLogLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`: The verbosity of the CloudWatch Logs for an application. You can set it to `INFO`, `WARN`, `ERROR`,
+            /// or `DEBUG`.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<ZeppelinMonitoringConfigurationLogLevel>
         }
     }
 
@@ -1381,6 +1522,11 @@ pub mod application {
             props.set("ApplicationMaintenanceWindowStartTime", application_maintenance_window_start_time.into());
             ApplicationMaintenanceConfiguration { props }
         }
+
+        prop! {
+            /// `ApplicationMaintenanceWindowStartTime`: The start time for the maintenance window.
+            props, "ApplicationMaintenanceWindowStartTime", _, set_application_maintenance_window_start_time, get_application_maintenance_window_start_time, Val<String>
+        }
     }
 
     /// To create a Kinesis Data Analytics Studio notebook, you must set the mode to `INTERACTIVE`.
@@ -1415,18 +1561,16 @@ pub mod application {
             RunConfiguration { props }
         }
 
-        /// `ApplicationRestoreConfiguration`: Describes the restore behavior of a restarting
-        /// application.
-        pub fn application_restore_configuration(mut self, value: impl Into<Val<ApplicationRestoreConfiguration>>) -> Self {
-            self.props.set("ApplicationRestoreConfiguration", value.into());
-            self
+        prop! {
+            /// `ApplicationRestoreConfiguration`: Describes the restore behavior of a restarting
+            /// application.
+            props, "ApplicationRestoreConfiguration", application_restore_configuration, set_application_restore_configuration, get_application_restore_configuration, Val<ApplicationRestoreConfiguration>
         }
 
-        /// `FlinkRunConfiguration`: Describes the starting parameters for a Flink-based Kinesis Data
-        /// Analytics application.
-        pub fn flink_run_configuration(mut self, value: impl Into<Val<FlinkRunConfiguration>>) -> Self {
-            self.props.set("FlinkRunConfiguration", value.into());
-            self
+        prop! {
+            /// `FlinkRunConfiguration`: Describes the starting parameters for a Flink-based Kinesis
+            /// Data Analytics application.
+            props, "FlinkRunConfiguration", flink_run_configuration, set_flink_run_configuration, get_flink_run_configuration, Val<FlinkRunConfiguration>
         }
     }
 
@@ -1451,12 +1595,16 @@ pub mod application {
             ApplicationRestoreConfiguration { props }
         }
 
-        /// `SnapshotName`: The identifier of an existing snapshot of application state to use to
-        /// restart an application. The application uses this value if RESTORE_FROM_CUSTOM_SNAPSHOT is
-        /// specified for the ApplicationRestoreType.
-        pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotName", value.into());
-            self
+        prop! {
+            /// `ApplicationRestoreType`: Specifies how the application should be restored.
+            props, "ApplicationRestoreType", _, set_application_restore_type, get_application_restore_type, Val<ApplicationRestoreConfigurationApplicationRestoreType>
+        }
+
+        prop! {
+            /// `SnapshotName`: The identifier of an existing snapshot of application state to use to
+            /// restart an application. The application uses this value if RESTORE_FROM_CUSTOM_SNAPSHOT
+            /// is specified for the ApplicationRestoreType.
+            props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
         }
     }
 
@@ -1492,13 +1640,12 @@ pub mod application {
             FlinkRunConfiguration { props }
         }
 
-        /// `AllowNonRestoredState`: When restoring from a snapshot, specifies whether the runtime is
-        /// allowed to skip a state that cannot be mapped to the new program. Defaults to false. If you
-        /// update your application without specifying this parameter, AllowNonRestoredState will be set
-        /// to false, even if it was previously set to true.
-        pub fn allow_non_restored_state(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowNonRestoredState", value.into());
-            self
+        prop! {
+            /// `AllowNonRestoredState`: When restoring from a snapshot, specifies whether the runtime
+            /// is allowed to skip a state that cannot be mapped to the new program. Defaults to false.
+            /// If you update your application without specifying this parameter, AllowNonRestoredState
+            /// will be set to false, even if it was previously set to true.
+            props, "AllowNonRestoredState", allow_non_restored_state, set_allow_non_restored_state, get_allow_non_restored_state, Val<bool>
         }
     }
 
@@ -1578,6 +1725,16 @@ impl ApplicationCloudWatchLoggingOption {
         ApplicationCloudWatchLoggingOption { core }
     }
 
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `CloudWatchLoggingOption`.
+        core.props, "CloudWatchLoggingOption", _, set_cloud_watch_logging_option, get_cloud_watch_logging_option, Val<application_cloud_watch_logging_option::CloudWatchLoggingOption>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1611,6 +1768,11 @@ pub mod application_cloud_watch_logging_option {
             props.set("LogStreamARN", log_stream_arn.into());
             CloudWatchLoggingOption { props }
         }
+
+        prop! {
+            /// `LogStreamARN`.
+            props, "LogStreamARN", _, set_log_stream_arn, get_log_stream_arn, Val<String>
+        }
     }
 }
 
@@ -1638,6 +1800,16 @@ impl ApplicationOutput {
         core.set("ApplicationName", application_name.into());
         core.set("Output", output.into());
         ApplicationOutput { core }
+    }
+
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `Output`.
+        core.props, "Output", _, set_output, get_output, Val<application_output::Output>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1674,28 +1846,29 @@ pub mod application_output {
             Output { props }
         }
 
-        /// `KinesisFirehoseOutput`.
-        pub fn kinesis_firehose_output(mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> Self {
-            self.props.set("KinesisFirehoseOutput", value.into());
-            self
+        prop! {
+            /// `DestinationSchema`.
+            props, "DestinationSchema", _, set_destination_schema, get_destination_schema, Val<DestinationSchema>
         }
 
-        /// `KinesisStreamsOutput`.
-        pub fn kinesis_streams_output(mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> Self {
-            self.props.set("KinesisStreamsOutput", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseOutput`.
+            props, "KinesisFirehoseOutput", kinesis_firehose_output, set_kinesis_firehose_output, get_kinesis_firehose_output, Val<KinesisFirehoseOutput>
         }
 
-        /// `LambdaOutput`.
-        pub fn lambda_output(mut self, value: impl Into<Val<LambdaOutput>>) -> Self {
-            self.props.set("LambdaOutput", value.into());
-            self
+        prop! {
+            /// `KinesisStreamsOutput`.
+            props, "KinesisStreamsOutput", kinesis_streams_output, set_kinesis_streams_output, get_kinesis_streams_output, Val<KinesisStreamsOutput>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `LambdaOutput`.
+            props, "LambdaOutput", lambda_output, set_lambda_output, get_lambda_output, Val<LambdaOutput>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1714,10 +1887,9 @@ pub mod application_output {
             DestinationSchema { props }
         }
 
-        /// `RecordFormatType`.
-        pub fn record_format_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordFormatType", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`.
+            props, "RecordFormatType", record_format_type, set_record_format_type, get_record_format_type, Val<String>
         }
     }
 
@@ -1737,6 +1909,11 @@ pub mod application_output {
             props.set("ResourceARN", resource_arn.into());
             KinesisFirehoseOutput { props }
         }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::ApplicationOutput.KinesisStreamsOutput`.
@@ -1755,6 +1932,11 @@ pub mod application_output {
             props.set("ResourceARN", resource_arn.into());
             KinesisStreamsOutput { props }
         }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::ApplicationOutput.LambdaOutput`.
@@ -1772,6 +1954,11 @@ pub mod application_output {
             let mut props = Props::new();
             props.set("ResourceARN", resource_arn.into());
             LambdaOutput { props }
+        }
+
+        prop! {
+            /// `ResourceARN`.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 }
@@ -1800,6 +1987,16 @@ impl ApplicationReferenceDataSource {
         core.set("ReferenceDataSource", reference_data_source.into());
         core.set("ApplicationName", application_name.into());
         ApplicationReferenceDataSource { core }
+    }
+
+    prop! {
+        /// `ApplicationName`.
+        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    }
+
+    prop! {
+        /// `ReferenceDataSource`.
+        core.props, "ReferenceDataSource", _, set_reference_data_source, get_reference_data_source, Val<application_reference_data_source::ReferenceDataSource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1837,16 +2034,19 @@ pub mod application_reference_data_source {
             ReferenceDataSource { props }
         }
 
-        /// `S3ReferenceDataSource`.
-        pub fn s3_reference_data_source(mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> Self {
-            self.props.set("S3ReferenceDataSource", value.into());
-            self
+        prop! {
+            /// `ReferenceSchema`.
+            props, "ReferenceSchema", _, set_reference_schema, get_reference_schema, Val<ReferenceSchema>
         }
 
-        /// `TableName`.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `S3ReferenceDataSource`.
+            props, "S3ReferenceDataSource", s3_reference_data_source, set_s3_reference_data_source, get_s3_reference_data_source, Val<S3ReferenceDataSource>
+        }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -1872,10 +2072,19 @@ pub mod application_reference_data_source {
             ReferenceSchema { props }
         }
 
-        /// `RecordEncoding`.
-        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordEncoding", value.into());
-            self
+        prop! {
+            /// `RecordColumns`.
+            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        }
+
+        prop! {
+            /// `RecordFormat`.
+            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        }
+
+        prop! {
+            /// `RecordEncoding`.
+            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
         }
     }
 
@@ -1898,10 +2107,19 @@ pub mod application_reference_data_source {
             RecordColumn { props }
         }
 
-        /// `Mapping`.
-        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mapping", value.into());
-            self
+        prop! {
+            /// `SqlType`.
+            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Mapping`.
+            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
         }
     }
 
@@ -1922,10 +2140,14 @@ pub mod application_reference_data_source {
             RecordFormat { props }
         }
 
-        /// `MappingParameters`.
-        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
-            self.props.set("MappingParameters", value.into());
-            self
+        prop! {
+            /// `RecordFormatType`.
+            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        }
+
+        prop! {
+            /// `MappingParameters`.
+            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
         }
     }
 
@@ -1944,16 +2166,14 @@ pub mod application_reference_data_source {
             MappingParameters { props }
         }
 
-        /// `CSVMappingParameters`.
-        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
-            self.props.set("CSVMappingParameters", value.into());
-            self
+        prop! {
+            /// `CSVMappingParameters`.
+            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
         }
 
-        /// `JSONMappingParameters`.
-        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
-            self.props.set("JSONMappingParameters", value.into());
-            self
+        prop! {
+            /// `JSONMappingParameters`.
+            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
         }
     }
 
@@ -1978,6 +2198,16 @@ pub mod application_reference_data_source {
             props.set("RecordRowDelimiter", record_row_delimiter.into());
             CsvMappingParameters { props }
         }
+
+        prop! {
+            /// `RecordColumnDelimiter`.
+            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        }
+
+        prop! {
+            /// `RecordRowDelimiter`.
+            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        }
     }
 
     /// `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource.JSONMappingParameters`.
@@ -1995,6 +2225,11 @@ pub mod application_reference_data_source {
             let mut props = Props::new();
             props.set("RecordRowPath", record_row_path.into());
             JsonMappingParameters { props }
+        }
+
+        prop! {
+            /// `RecordRowPath`.
+            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
         }
     }
 
@@ -2015,6 +2250,16 @@ pub mod application_reference_data_source {
             props.set("BucketARN", bucket_arn.into());
             props.set("FileKey", file_key.into());
             S3ReferenceDataSource { props }
+        }
+
+        prop! {
+            /// `BucketARN`.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `FileKey`.
+            props, "FileKey", _, set_file_key, get_file_key, Val<String>
         }
     }
 }

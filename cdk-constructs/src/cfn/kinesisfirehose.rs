@@ -40,112 +40,94 @@ impl DeliveryStream {
         DeliveryStream { core }
     }
 
-    /// `AmazonOpenSearchServerlessDestinationConfiguration`.
-    pub fn amazon_open_search_serverless_destination_configuration(mut self, value: impl Into<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>) -> Self {
-        self.core.set("AmazonOpenSearchServerlessDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `AmazonOpenSearchServerlessDestinationConfiguration`.
+        core.props, "AmazonOpenSearchServerlessDestinationConfiguration", amazon_open_search_serverless_destination_configuration, set_amazon_open_search_serverless_destination_configuration, get_amazon_open_search_serverless_destination_configuration, Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>
     }
 
-    /// `AmazonopensearchserviceDestinationConfiguration`.
-    pub fn amazonopensearchservice_destination_configuration(mut self, value: impl Into<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>) -> Self {
-        self.core.set("AmazonopensearchserviceDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `AmazonopensearchserviceDestinationConfiguration`.
+        core.props, "AmazonopensearchserviceDestinationConfiguration", amazonopensearchservice_destination_configuration, set_amazonopensearchservice_destination_configuration, get_amazonopensearchservice_destination_configuration, Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>
     }
 
-    /// `DatabaseSourceConfiguration`.
-    pub fn database_source_configuration(mut self, value: impl Into<Val<delivery_stream::DatabaseSourceConfiguration>>) -> Self {
-        self.core.set("DatabaseSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `DatabaseSourceConfiguration`.
+        core.props, "DatabaseSourceConfiguration", database_source_configuration, set_database_source_configuration, get_database_source_configuration, Val<delivery_stream::DatabaseSourceConfiguration>
     }
 
-    /// `DeliveryStreamEncryptionConfigurationInput`.
-    pub fn delivery_stream_encryption_configuration_input(mut self, value: impl Into<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>) -> Self {
-        self.core.set("DeliveryStreamEncryptionConfigurationInput", value.into());
-        self
+    prop! {
+        /// `DeliveryStreamEncryptionConfigurationInput`.
+        core.props, "DeliveryStreamEncryptionConfigurationInput", delivery_stream_encryption_configuration_input, set_delivery_stream_encryption_configuration_input, get_delivery_stream_encryption_configuration_input, Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>
     }
 
-    /// `DeliveryStreamName`.
-    pub fn delivery_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryStreamName", value.into());
-        self
+    prop! {
+        /// `DeliveryStreamName`.
+        core.props, "DeliveryStreamName", delivery_stream_name, set_delivery_stream_name, get_delivery_stream_name, Val<String>
     }
 
-    /// `DeliveryStreamType`.
-    pub fn delivery_stream_type(mut self, value: impl Into<Val<delivery_stream::DeliveryStreamType>>) -> Self {
-        self.core.set("DeliveryStreamType", value.into());
-        self
+    prop! {
+        /// `DeliveryStreamType`.
+        core.props, "DeliveryStreamType", delivery_stream_type, set_delivery_stream_type, get_delivery_stream_type, Val<delivery_stream::DeliveryStreamType>
     }
 
-    /// `DirectPutSourceConfiguration`.
-    pub fn direct_put_source_configuration(mut self, value: impl Into<Val<delivery_stream::DirectPutSourceConfiguration>>) -> Self {
-        self.core.set("DirectPutSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `DirectPutSourceConfiguration`.
+        core.props, "DirectPutSourceConfiguration", direct_put_source_configuration, set_direct_put_source_configuration, get_direct_put_source_configuration, Val<delivery_stream::DirectPutSourceConfiguration>
     }
 
-    /// `ElasticsearchDestinationConfiguration`.
-    pub fn elasticsearch_destination_configuration(mut self, value: impl Into<Val<delivery_stream::ElasticsearchDestinationConfiguration>>) -> Self {
-        self.core.set("ElasticsearchDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `ElasticsearchDestinationConfiguration`.
+        core.props, "ElasticsearchDestinationConfiguration", elasticsearch_destination_configuration, set_elasticsearch_destination_configuration, get_elasticsearch_destination_configuration, Val<delivery_stream::ElasticsearchDestinationConfiguration>
     }
 
-    /// `ExtendedS3DestinationConfiguration`.
-    pub fn extended_s3_destination_configuration(mut self, value: impl Into<Val<delivery_stream::ExtendedS3DestinationConfiguration>>) -> Self {
-        self.core.set("ExtendedS3DestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `ExtendedS3DestinationConfiguration`.
+        core.props, "ExtendedS3DestinationConfiguration", extended_s3_destination_configuration, set_extended_s3_destination_configuration, get_extended_s3_destination_configuration, Val<delivery_stream::ExtendedS3DestinationConfiguration>
     }
 
-    /// `HttpEndpointDestinationConfiguration`.
-    pub fn http_endpoint_destination_configuration(mut self, value: impl Into<Val<delivery_stream::HttpEndpointDestinationConfiguration>>) -> Self {
-        self.core.set("HttpEndpointDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `HttpEndpointDestinationConfiguration`.
+        core.props, "HttpEndpointDestinationConfiguration", http_endpoint_destination_configuration, set_http_endpoint_destination_configuration, get_http_endpoint_destination_configuration, Val<delivery_stream::HttpEndpointDestinationConfiguration>
     }
 
-    /// `IcebergDestinationConfiguration`.
-    pub fn iceberg_destination_configuration(mut self, value: impl Into<Val<delivery_stream::IcebergDestinationConfiguration>>) -> Self {
-        self.core.set("IcebergDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `IcebergDestinationConfiguration`.
+        core.props, "IcebergDestinationConfiguration", iceberg_destination_configuration, set_iceberg_destination_configuration, get_iceberg_destination_configuration, Val<delivery_stream::IcebergDestinationConfiguration>
     }
 
-    /// `KinesisStreamSourceConfiguration`.
-    pub fn kinesis_stream_source_configuration(mut self, value: impl Into<Val<delivery_stream::KinesisStreamSourceConfiguration>>) -> Self {
-        self.core.set("KinesisStreamSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `KinesisStreamSourceConfiguration`.
+        core.props, "KinesisStreamSourceConfiguration", kinesis_stream_source_configuration, set_kinesis_stream_source_configuration, get_kinesis_stream_source_configuration, Val<delivery_stream::KinesisStreamSourceConfiguration>
     }
 
-    /// `MSKSourceConfiguration`.
-    pub fn msk_source_configuration(mut self, value: impl Into<Val<delivery_stream::MskSourceConfiguration>>) -> Self {
-        self.core.set("MSKSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `MSKSourceConfiguration`.
+        core.props, "MSKSourceConfiguration", msk_source_configuration, set_msk_source_configuration, get_msk_source_configuration, Val<delivery_stream::MskSourceConfiguration>
     }
 
-    /// `RedshiftDestinationConfiguration`.
-    pub fn redshift_destination_configuration(mut self, value: impl Into<Val<delivery_stream::RedshiftDestinationConfiguration>>) -> Self {
-        self.core.set("RedshiftDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `RedshiftDestinationConfiguration`.
+        core.props, "RedshiftDestinationConfiguration", redshift_destination_configuration, set_redshift_destination_configuration, get_redshift_destination_configuration, Val<delivery_stream::RedshiftDestinationConfiguration>
     }
 
-    /// `S3DestinationConfiguration`.
-    pub fn s3_destination_configuration(mut self, value: impl Into<Val<delivery_stream::S3DestinationConfiguration>>) -> Self {
-        self.core.set("S3DestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `S3DestinationConfiguration`.
+        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<delivery_stream::S3DestinationConfiguration>
     }
 
-    /// `SnowflakeDestinationConfiguration`.
-    pub fn snowflake_destination_configuration(mut self, value: impl Into<Val<delivery_stream::SnowflakeDestinationConfiguration>>) -> Self {
-        self.core.set("SnowflakeDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `SnowflakeDestinationConfiguration`.
+        core.props, "SnowflakeDestinationConfiguration", snowflake_destination_configuration, set_snowflake_destination_configuration, get_snowflake_destination_configuration, Val<delivery_stream::SnowflakeDestinationConfiguration>
     }
 
-    /// `SplunkDestinationConfiguration`.
-    pub fn splunk_destination_configuration(mut self, value: impl Into<Val<delivery_stream::SplunkDestinationConfiguration>>) -> Self {
-        self.core.set("SplunkDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `SplunkDestinationConfiguration`.
+        core.props, "SplunkDestinationConfiguration", splunk_destination_configuration, set_splunk_destination_configuration, get_splunk_destination_configuration, Val<delivery_stream::SplunkDestinationConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -191,46 +173,54 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<AmazonOpenSearchServerlessBufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `CollectionEndpoint`.
-        pub fn collection_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CollectionEndpoint", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<AmazonOpenSearchServerlessBufferingHints>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<AmazonOpenSearchServerlessRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `CollectionEndpoint`.
+            props, "CollectionEndpoint", collection_endpoint, set_collection_endpoint, get_collection_endpoint, Val<String>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        }
+
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<AmazonOpenSearchServerlessRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
     }
 
@@ -249,16 +239,14 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessBufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -277,22 +265,19 @@ pub mod delivery_stream {
             CloudWatchLoggingOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LogGroupName`.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
 
-        /// `LogStreamName`.
-        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamName", value.into());
-            self
+        prop! {
+            /// `LogStreamName`.
+            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
         }
     }
 
@@ -311,16 +296,14 @@ pub mod delivery_stream {
             ProcessingConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Processors`.
-        pub fn processors(mut self, value: impl Into<Val<List<Processor>>>) -> Self {
-            self.props.set("Processors", value.into());
-            self
+        prop! {
+            /// `Processors`.
+            props, "Processors", processors, set_processors, get_processors, Val<List<Processor>>
         }
     }
 
@@ -341,10 +324,14 @@ pub mod delivery_stream {
             Processor { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<List<ProcessorParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ProcessorType>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ProcessorParameter>>
         }
     }
 
@@ -368,6 +355,16 @@ pub mod delivery_stream {
             props.set("ParameterValue", parameter_value.into());
             props.set("ParameterName", parameter_name.into());
             ProcessorParameter { props }
+        }
+
+        prop! {
+            /// `ParameterValue`.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
+
+        prop! {
+            /// `ParameterName`.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<ProcessorParameterParameterName>
         }
     }
 
@@ -451,10 +448,9 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -490,40 +486,44 @@ pub mod delivery_stream {
             S3DestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `BucketARN`.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `CompressionFormat`.
-        pub fn compression_format(mut self, value: impl Into<Val<S3DestinationConfigurationCompressionFormat>>) -> Self {
-            self.props.set("CompressionFormat", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
         }
 
-        /// `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `ErrorOutputPrefix`.
-        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorOutputPrefix", value.into());
-            self
+        prop! {
+            /// `CompressionFormat`.
+            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<S3DestinationConfigurationCompressionFormat>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        }
+
+        prop! {
+            /// `ErrorOutputPrefix`.
+            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -542,16 +542,14 @@ pub mod delivery_stream {
             BufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -592,16 +590,14 @@ pub mod delivery_stream {
             EncryptionConfiguration { props }
         }
 
-        /// `KMSEncryptionConfig`.
-        pub fn kms_encryption_config(mut self, value: impl Into<Val<KmsEncryptionConfig>>) -> Self {
-            self.props.set("KMSEncryptionConfig", value.into());
-            self
+        prop! {
+            /// `KMSEncryptionConfig`.
+            props, "KMSEncryptionConfig", kms_encryption_config, set_kms_encryption_config, get_kms_encryption_config, Val<KmsEncryptionConfig>
         }
 
-        /// `NoEncryptionConfig`.
-        pub fn no_encryption_config(mut self, value: impl Into<Val<EncryptionConfigurationNoEncryptionConfig>>) -> Self {
-            self.props.set("NoEncryptionConfig", value.into());
-            self
+        prop! {
+            /// `NoEncryptionConfig`.
+            props, "NoEncryptionConfig", no_encryption_config, set_no_encryption_config, get_no_encryption_config, Val<EncryptionConfigurationNoEncryptionConfig>
         }
     }
 
@@ -620,6 +616,11 @@ pub mod delivery_stream {
             let mut props = Props::new();
             props.set("AWSKMSKeyARN", awskms_key_arn.into());
             KmsEncryptionConfig { props }
+        }
+
+        prop! {
+            /// `AWSKMSKeyARN`.
+            props, "AWSKMSKeyARN", _, set_awskms_key_arn, get_awskms_key_arn, Val<String>
         }
     }
 
@@ -657,6 +658,21 @@ pub mod delivery_stream {
             props.set("SecurityGroupIds", security_group_ids.into());
             VpcConfiguration { props }
         }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
     }
 
     /// `AWS::KinesisFirehose::DeliveryStream.AmazonopensearchserviceDestinationConfiguration`.
@@ -684,70 +700,74 @@ pub mod delivery_stream {
             AmazonopensearchserviceDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<AmazonopensearchserviceBufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `ClusterEndpoint`.
-        pub fn cluster_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterEndpoint", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `DocumentIdOptions`.
-        pub fn document_id_options(mut self, value: impl Into<Val<DocumentIdOptions>>) -> Self {
-            self.props.set("DocumentIdOptions", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<AmazonopensearchserviceBufferingHints>
         }
 
-        /// `DomainARN`.
-        pub fn domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainARN", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `IndexRotationPeriod`.
-        pub fn index_rotation_period(mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>>) -> Self {
-            self.props.set("IndexRotationPeriod", value.into());
-            self
+        prop! {
+            /// `ClusterEndpoint`.
+            props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<String>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `DocumentIdOptions`.
+            props, "DocumentIdOptions", document_id_options, set_document_id_options, get_document_id_options, Val<DocumentIdOptions>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<AmazonopensearchserviceRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `DomainARN`.
+            props, "DomainARN", domain_arn, set_domain_arn, get_domain_arn, Val<String>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `IndexRotationPeriod`.
+            props, "IndexRotationPeriod", index_rotation_period, set_index_rotation_period, get_index_rotation_period, Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>
         }
 
-        /// `TypeName`.
-        pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TypeName", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<AmazonopensearchserviceRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `TypeName`.
+            props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
     }
 
@@ -766,16 +786,14 @@ pub mod delivery_stream {
             AmazonopensearchserviceBufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -796,6 +814,11 @@ pub mod delivery_stream {
             let mut props = Props::new();
             props.set("DefaultDocumentIdFormat", default_document_id_format.into());
             DocumentIdOptions { props }
+        }
+
+        prop! {
+            /// `DefaultDocumentIdFormat`.
+            props, "DefaultDocumentIdFormat", _, set_default_document_id_format, get_default_document_id_format, Val<DocumentIdOptionsDefaultDocumentIdFormat>
         }
     }
 
@@ -849,10 +872,9 @@ pub mod delivery_stream {
             AmazonopensearchserviceRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -909,34 +931,69 @@ pub mod delivery_stream {
             DatabaseSourceConfiguration { props }
         }
 
-        /// `Columns`.
-        pub fn columns(mut self, value: impl Into<Val<DatabaseColumns>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DatabaseSourceConfigurationType>
         }
 
-        /// `Digest`.
-        pub fn digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Digest", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `PublicCertificate`.
-        pub fn public_certificate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicCertificate", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `SSLMode`.
-        pub fn ssl_mode(mut self, value: impl Into<Val<DatabaseSourceConfigurationSslMode>>) -> Self {
-            self.props.set("SSLMode", value.into());
-            self
+        prop! {
+            /// `Databases`.
+            props, "Databases", _, set_databases, get_databases, Val<Databases>
         }
 
-        /// `SurrogateKeys`.
-        pub fn surrogate_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SurrogateKeys", value.into());
-            self
+        prop! {
+            /// `Tables`.
+            props, "Tables", _, set_tables, get_tables, Val<DatabaseTables>
+        }
+
+        prop! {
+            /// `SnapshotWatermarkTable`.
+            props, "SnapshotWatermarkTable", _, set_snapshot_watermark_table, get_snapshot_watermark_table, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseSourceAuthenticationConfiguration`.
+            props, "DatabaseSourceAuthenticationConfiguration", _, set_database_source_authentication_configuration, get_database_source_authentication_configuration, Val<DatabaseSourceAuthenticationConfiguration>
+        }
+
+        prop! {
+            /// `DatabaseSourceVPCConfiguration`.
+            props, "DatabaseSourceVPCConfiguration", _, set_database_source_vpc_configuration, get_database_source_vpc_configuration, Val<DatabaseSourceVpcConfiguration>
+        }
+
+        prop! {
+            /// `Columns`.
+            props, "Columns", columns, set_columns, get_columns, Val<DatabaseColumns>
+        }
+
+        prop! {
+            /// `Digest`.
+            props, "Digest", digest, set_digest, get_digest, Val<String>
+        }
+
+        prop! {
+            /// `PublicCertificate`.
+            props, "PublicCertificate", public_certificate, set_public_certificate, get_public_certificate, Val<String>
+        }
+
+        prop! {
+            /// `SSLMode`.
+            props, "SSLMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<DatabaseSourceConfigurationSslMode>
+        }
+
+        prop! {
+            /// `SurrogateKeys`.
+            props, "SurrogateKeys", surrogate_keys, set_surrogate_keys, get_surrogate_keys, Val<List<String>>
         }
     }
 
@@ -955,16 +1012,14 @@ pub mod delivery_stream {
             DatabaseColumns { props }
         }
 
-        /// `Exclude`.
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`.
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -983,6 +1038,11 @@ pub mod delivery_stream {
             let mut props = Props::new();
             props.set("SecretsManagerConfiguration", secrets_manager_configuration.into());
             DatabaseSourceAuthenticationConfiguration { props }
+        }
+
+        prop! {
+            /// `SecretsManagerConfiguration`.
+            props, "SecretsManagerConfiguration", _, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
         }
     }
 
@@ -1003,16 +1063,19 @@ pub mod delivery_stream {
             SecretsManagerConfiguration { props }
         }
 
-        /// `RoleARN`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleARN", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `SecretARN`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretARN", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretARN`.
+            props, "SecretARN", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1032,6 +1095,11 @@ pub mod delivery_stream {
             props.set("VpcEndpointServiceName", vpc_endpoint_service_name.into());
             DatabaseSourceVpcConfiguration { props }
         }
+
+        prop! {
+            /// `VpcEndpointServiceName`.
+            props, "VpcEndpointServiceName", _, set_vpc_endpoint_service_name, get_vpc_endpoint_service_name, Val<String>
+        }
     }
 
     /// `AWS::KinesisFirehose::DeliveryStream.Databases`.
@@ -1049,16 +1117,14 @@ pub mod delivery_stream {
             Databases { props }
         }
 
-        /// `Exclude`.
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`.
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -1090,16 +1156,14 @@ pub mod delivery_stream {
             DatabaseTables { props }
         }
 
-        /// `Exclude`.
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`.
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -1135,10 +1199,14 @@ pub mod delivery_stream {
             DeliveryStreamEncryptionConfigurationInput { props }
         }
 
-        /// `KeyARN`.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyARN", value.into());
-            self
+        prop! {
+            /// `KeyType`.
+            props, "KeyType", _, set_key_type, get_key_type, Val<DeliveryStreamEncryptionConfigurationInputKeyType>
+        }
+
+        prop! {
+            /// `KeyARN`.
+            props, "KeyARN", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -1189,10 +1257,9 @@ pub mod delivery_stream {
             DirectPutSourceConfiguration { props }
         }
 
-        /// `ThroughputHintInMBs`.
-        pub fn throughput_hint_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThroughputHintInMBs", value.into());
-            self
+        prop! {
+            /// `ThroughputHintInMBs`.
+            props, "ThroughputHintInMBs", throughput_hint_in_m_bs, set_throughput_hint_in_m_bs, get_throughput_hint_in_m_bs, Val<i64>
         }
     }
 
@@ -1221,70 +1288,74 @@ pub mod delivery_stream {
             ElasticsearchDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<ElasticsearchBufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", _, set_index_name, get_index_name, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `ClusterEndpoint`.
-        pub fn cluster_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterEndpoint", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `DocumentIdOptions`.
-        pub fn document_id_options(mut self, value: impl Into<Val<DocumentIdOptions>>) -> Self {
-            self.props.set("DocumentIdOptions", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<ElasticsearchBufferingHints>
         }
 
-        /// `DomainARN`.
-        pub fn domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainARN", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `IndexRotationPeriod`.
-        pub fn index_rotation_period(mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>>) -> Self {
-            self.props.set("IndexRotationPeriod", value.into());
-            self
+        prop! {
+            /// `ClusterEndpoint`.
+            props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<String>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `DocumentIdOptions`.
+            props, "DocumentIdOptions", document_id_options, set_document_id_options, get_document_id_options, Val<DocumentIdOptions>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<ElasticsearchRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `DomainARN`.
+            props, "DomainARN", domain_arn, set_domain_arn, get_domain_arn, Val<String>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `IndexRotationPeriod`.
+            props, "IndexRotationPeriod", index_rotation_period, set_index_rotation_period, get_index_rotation_period, Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>
         }
 
-        /// `TypeName`.
-        pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TypeName", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
         }
 
-        /// `VpcConfiguration`.
-        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
-            self.props.set("VpcConfiguration", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<ElasticsearchRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<ElasticsearchDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `TypeName`.
+            props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+        }
+
+        prop! {
+            /// `VpcConfiguration`.
+            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
         }
     }
 
@@ -1303,16 +1374,14 @@ pub mod delivery_stream {
             ElasticsearchBufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -1353,10 +1422,9 @@ pub mod delivery_stream {
             ElasticsearchRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -1392,82 +1460,79 @@ pub mod delivery_stream {
             ExtendedS3DestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `BucketARN`.
+            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `CompressionFormat`.
-        pub fn compression_format(mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationCompressionFormat>>) -> Self {
-            self.props.set("CompressionFormat", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
         }
 
-        /// `CustomTimeZone`.
-        pub fn custom_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomTimeZone", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `DataFormatConversionConfiguration`.
-        pub fn data_format_conversion_configuration(mut self, value: impl Into<Val<DataFormatConversionConfiguration>>) -> Self {
-            self.props.set("DataFormatConversionConfiguration", value.into());
-            self
+        prop! {
+            /// `CompressionFormat`.
+            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<ExtendedS3DestinationConfigurationCompressionFormat>
         }
 
-        /// `DynamicPartitioningConfiguration`.
-        pub fn dynamic_partitioning_configuration(mut self, value: impl Into<Val<DynamicPartitioningConfiguration>>) -> Self {
-            self.props.set("DynamicPartitioningConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomTimeZone`.
+            props, "CustomTimeZone", custom_time_zone, set_custom_time_zone, get_custom_time_zone, Val<String>
         }
 
-        /// `EncryptionConfiguration`.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `DataFormatConversionConfiguration`.
+            props, "DataFormatConversionConfiguration", data_format_conversion_configuration, set_data_format_conversion_configuration, get_data_format_conversion_configuration, Val<DataFormatConversionConfiguration>
         }
 
-        /// `ErrorOutputPrefix`.
-        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorOutputPrefix", value.into());
-            self
+        prop! {
+            /// `DynamicPartitioningConfiguration`.
+            props, "DynamicPartitioningConfiguration", dynamic_partitioning_configuration, set_dynamic_partitioning_configuration, get_dynamic_partitioning_configuration, Val<DynamicPartitioningConfiguration>
         }
 
-        /// `FileExtension`.
-        pub fn file_extension(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileExtension", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `ErrorOutputPrefix`.
+            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `FileExtension`.
+            props, "FileExtension", file_extension, set_file_extension, get_file_extension, Val<String>
         }
 
-        /// `S3BackupConfiguration`.
-        pub fn s3_backup_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
-            self.props.set("S3BackupConfiguration", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        }
+
+        prop! {
+            /// `S3BackupConfiguration`.
+            props, "S3BackupConfiguration", s3_backup_configuration, set_s3_backup_configuration, get_s3_backup_configuration, Val<S3DestinationConfiguration>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<ExtendedS3DestinationConfigurationS3BackupMode>
         }
     }
 
@@ -1508,28 +1573,24 @@ pub mod delivery_stream {
             DataFormatConversionConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `InputFormatConfiguration`.
-        pub fn input_format_configuration(mut self, value: impl Into<Val<InputFormatConfiguration>>) -> Self {
-            self.props.set("InputFormatConfiguration", value.into());
-            self
+        prop! {
+            /// `InputFormatConfiguration`.
+            props, "InputFormatConfiguration", input_format_configuration, set_input_format_configuration, get_input_format_configuration, Val<InputFormatConfiguration>
         }
 
-        /// `OutputFormatConfiguration`.
-        pub fn output_format_configuration(mut self, value: impl Into<Val<OutputFormatConfiguration>>) -> Self {
-            self.props.set("OutputFormatConfiguration", value.into());
-            self
+        prop! {
+            /// `OutputFormatConfiguration`.
+            props, "OutputFormatConfiguration", output_format_configuration, set_output_format_configuration, get_output_format_configuration, Val<OutputFormatConfiguration>
         }
 
-        /// `SchemaConfiguration`.
-        pub fn schema_configuration(mut self, value: impl Into<Val<SchemaConfiguration>>) -> Self {
-            self.props.set("SchemaConfiguration", value.into());
-            self
+        prop! {
+            /// `SchemaConfiguration`.
+            props, "SchemaConfiguration", schema_configuration, set_schema_configuration, get_schema_configuration, Val<SchemaConfiguration>
         }
     }
 
@@ -1548,10 +1609,9 @@ pub mod delivery_stream {
             InputFormatConfiguration { props }
         }
 
-        /// `Deserializer`.
-        pub fn deserializer(mut self, value: impl Into<Val<Deserializer>>) -> Self {
-            self.props.set("Deserializer", value.into());
-            self
+        prop! {
+            /// `Deserializer`.
+            props, "Deserializer", deserializer, set_deserializer, get_deserializer, Val<Deserializer>
         }
     }
 
@@ -1570,16 +1630,14 @@ pub mod delivery_stream {
             Deserializer { props }
         }
 
-        /// `HiveJsonSerDe`.
-        pub fn hive_json_ser_de(mut self, value: impl Into<Val<HiveJsonSerDe>>) -> Self {
-            self.props.set("HiveJsonSerDe", value.into());
-            self
+        prop! {
+            /// `HiveJsonSerDe`.
+            props, "HiveJsonSerDe", hive_json_ser_de, set_hive_json_ser_de, get_hive_json_ser_de, Val<HiveJsonSerDe>
         }
 
-        /// `OpenXJsonSerDe`.
-        pub fn open_x_json_ser_de(mut self, value: impl Into<Val<OpenXJsonSerDe>>) -> Self {
-            self.props.set("OpenXJsonSerDe", value.into());
-            self
+        prop! {
+            /// `OpenXJsonSerDe`.
+            props, "OpenXJsonSerDe", open_x_json_ser_de, set_open_x_json_ser_de, get_open_x_json_ser_de, Val<OpenXJsonSerDe>
         }
     }
 
@@ -1598,10 +1656,9 @@ pub mod delivery_stream {
             HiveJsonSerDe { props }
         }
 
-        /// `TimestampFormats`.
-        pub fn timestamp_formats(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TimestampFormats", value.into());
-            self
+        prop! {
+            /// `TimestampFormats`.
+            props, "TimestampFormats", timestamp_formats, set_timestamp_formats, get_timestamp_formats, Val<List<String>>
         }
     }
 
@@ -1620,22 +1677,19 @@ pub mod delivery_stream {
             OpenXJsonSerDe { props }
         }
 
-        /// `CaseInsensitive`.
-        pub fn case_insensitive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaseInsensitive", value.into());
-            self
+        prop! {
+            /// `CaseInsensitive`.
+            props, "CaseInsensitive", case_insensitive, set_case_insensitive, get_case_insensitive, Val<bool>
         }
 
-        /// `ColumnToJsonKeyMappings`.
-        pub fn column_to_json_key_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ColumnToJsonKeyMappings", value.into());
-            self
+        prop! {
+            /// `ColumnToJsonKeyMappings`.
+            props, "ColumnToJsonKeyMappings", column_to_json_key_mappings, set_column_to_json_key_mappings, get_column_to_json_key_mappings, Val<Map<String>>
         }
 
-        /// `ConvertDotsInJsonKeysToUnderscores`.
-        pub fn convert_dots_in_json_keys_to_underscores(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ConvertDotsInJsonKeysToUnderscores", value.into());
-            self
+        prop! {
+            /// `ConvertDotsInJsonKeysToUnderscores`.
+            props, "ConvertDotsInJsonKeysToUnderscores", convert_dots_in_json_keys_to_underscores, set_convert_dots_in_json_keys_to_underscores, get_convert_dots_in_json_keys_to_underscores, Val<bool>
         }
     }
 
@@ -1654,10 +1708,9 @@ pub mod delivery_stream {
             OutputFormatConfiguration { props }
         }
 
-        /// `Serializer`.
-        pub fn serializer(mut self, value: impl Into<Val<Serializer>>) -> Self {
-            self.props.set("Serializer", value.into());
-            self
+        prop! {
+            /// `Serializer`.
+            props, "Serializer", serializer, set_serializer, get_serializer, Val<Serializer>
         }
     }
 
@@ -1676,16 +1729,14 @@ pub mod delivery_stream {
             Serializer { props }
         }
 
-        /// `OrcSerDe`.
-        pub fn orc_ser_de(mut self, value: impl Into<Val<OrcSerDe>>) -> Self {
-            self.props.set("OrcSerDe", value.into());
-            self
+        prop! {
+            /// `OrcSerDe`.
+            props, "OrcSerDe", orc_ser_de, set_orc_ser_de, get_orc_ser_de, Val<OrcSerDe>
         }
 
-        /// `ParquetSerDe`.
-        pub fn parquet_ser_de(mut self, value: impl Into<Val<ParquetSerDe>>) -> Self {
-            self.props.set("ParquetSerDe", value.into());
-            self
+        prop! {
+            /// `ParquetSerDe`.
+            props, "ParquetSerDe", parquet_ser_de, set_parquet_ser_de, get_parquet_ser_de, Val<ParquetSerDe>
         }
     }
 
@@ -1704,64 +1755,54 @@ pub mod delivery_stream {
             OrcSerDe { props }
         }
 
-        /// `BlockSizeBytes`.
-        pub fn block_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockSizeBytes", value.into());
-            self
+        prop! {
+            /// `BlockSizeBytes`.
+            props, "BlockSizeBytes", block_size_bytes, set_block_size_bytes, get_block_size_bytes, Val<i64>
         }
 
-        /// `BloomFilterColumns`.
-        pub fn bloom_filter_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BloomFilterColumns", value.into());
-            self
+        prop! {
+            /// `BloomFilterColumns`.
+            props, "BloomFilterColumns", bloom_filter_columns, set_bloom_filter_columns, get_bloom_filter_columns, Val<List<String>>
         }
 
-        /// `BloomFilterFalsePositiveProbability`.
-        pub fn bloom_filter_false_positive_probability(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("BloomFilterFalsePositiveProbability", value.into());
-            self
+        prop! {
+            /// `BloomFilterFalsePositiveProbability`.
+            props, "BloomFilterFalsePositiveProbability", bloom_filter_false_positive_probability, set_bloom_filter_false_positive_probability, get_bloom_filter_false_positive_probability, Val<f64>
         }
 
-        /// `Compression`.
-        pub fn compression(mut self, value: impl Into<Val<OrcSerDeCompression>>) -> Self {
-            self.props.set("Compression", value.into());
-            self
+        prop! {
+            /// `Compression`.
+            props, "Compression", compression, set_compression, get_compression, Val<OrcSerDeCompression>
         }
 
-        /// `DictionaryKeyThreshold`.
-        pub fn dictionary_key_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DictionaryKeyThreshold", value.into());
-            self
+        prop! {
+            /// `DictionaryKeyThreshold`.
+            props, "DictionaryKeyThreshold", dictionary_key_threshold, set_dictionary_key_threshold, get_dictionary_key_threshold, Val<f64>
         }
 
-        /// `EnablePadding`.
-        pub fn enable_padding(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePadding", value.into());
-            self
+        prop! {
+            /// `EnablePadding`.
+            props, "EnablePadding", enable_padding, set_enable_padding, get_enable_padding, Val<bool>
         }
 
-        /// `FormatVersion`.
-        pub fn format_version(mut self, value: impl Into<Val<OrcSerDeFormatVersion>>) -> Self {
-            self.props.set("FormatVersion", value.into());
-            self
+        prop! {
+            /// `FormatVersion`.
+            props, "FormatVersion", format_version, set_format_version, get_format_version, Val<OrcSerDeFormatVersion>
         }
 
-        /// `PaddingTolerance`.
-        pub fn padding_tolerance(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PaddingTolerance", value.into());
-            self
+        prop! {
+            /// `PaddingTolerance`.
+            props, "PaddingTolerance", padding_tolerance, set_padding_tolerance, get_padding_tolerance, Val<f64>
         }
 
-        /// `RowIndexStride`.
-        pub fn row_index_stride(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RowIndexStride", value.into());
-            self
+        prop! {
+            /// `RowIndexStride`.
+            props, "RowIndexStride", row_index_stride, set_row_index_stride, get_row_index_stride, Val<i64>
         }
 
-        /// `StripeSizeBytes`.
-        pub fn stripe_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StripeSizeBytes", value.into());
-            self
+        prop! {
+            /// `StripeSizeBytes`.
+            props, "StripeSizeBytes", stripe_size_bytes, set_stripe_size_bytes, get_stripe_size_bytes, Val<i64>
         }
     }
 
@@ -1809,40 +1850,34 @@ pub mod delivery_stream {
             ParquetSerDe { props }
         }
 
-        /// `BlockSizeBytes`.
-        pub fn block_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockSizeBytes", value.into());
-            self
+        prop! {
+            /// `BlockSizeBytes`.
+            props, "BlockSizeBytes", block_size_bytes, set_block_size_bytes, get_block_size_bytes, Val<i64>
         }
 
-        /// `Compression`.
-        pub fn compression(mut self, value: impl Into<Val<ParquetSerDeCompression>>) -> Self {
-            self.props.set("Compression", value.into());
-            self
+        prop! {
+            /// `Compression`.
+            props, "Compression", compression, set_compression, get_compression, Val<ParquetSerDeCompression>
         }
 
-        /// `EnableDictionaryCompression`.
-        pub fn enable_dictionary_compression(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableDictionaryCompression", value.into());
-            self
+        prop! {
+            /// `EnableDictionaryCompression`.
+            props, "EnableDictionaryCompression", enable_dictionary_compression, set_enable_dictionary_compression, get_enable_dictionary_compression, Val<bool>
         }
 
-        /// `MaxPaddingBytes`.
-        pub fn max_padding_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPaddingBytes", value.into());
-            self
+        prop! {
+            /// `MaxPaddingBytes`.
+            props, "MaxPaddingBytes", max_padding_bytes, set_max_padding_bytes, get_max_padding_bytes, Val<i64>
         }
 
-        /// `PageSizeBytes`.
-        pub fn page_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PageSizeBytes", value.into());
-            self
+        prop! {
+            /// `PageSizeBytes`.
+            props, "PageSizeBytes", page_size_bytes, set_page_size_bytes, get_page_size_bytes, Val<i64>
         }
 
-        /// `WriterVersion`.
-        pub fn writer_version(mut self, value: impl Into<Val<ParquetSerDeWriterVersion>>) -> Self {
-            self.props.set("WriterVersion", value.into());
-            self
+        prop! {
+            /// `WriterVersion`.
+            props, "WriterVersion", writer_version, set_writer_version, get_writer_version, Val<ParquetSerDeWriterVersion>
         }
     }
 
@@ -1890,40 +1925,34 @@ pub mod delivery_stream {
             SchemaConfiguration { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `RoleARN`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleARN", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `TableName`.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableName`.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
 
-        /// `VersionId`.
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `VersionId`.
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -1942,16 +1971,14 @@ pub mod delivery_stream {
             DynamicPartitioningConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
         }
     }
 
@@ -1970,10 +1997,9 @@ pub mod delivery_stream {
             RetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -2012,52 +2038,54 @@ pub mod delivery_stream {
             HttpEndpointDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `EndpointConfiguration`.
+            props, "EndpointConfiguration", _, set_endpoint_configuration, get_endpoint_configuration, Val<HttpEndpointConfiguration>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
         }
 
-        /// `RequestConfiguration`.
-        pub fn request_configuration(mut self, value: impl Into<Val<HttpEndpointRequestConfiguration>>) -> Self {
-            self.props.set("RequestConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
         }
 
-        /// `RoleARN`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleARN", value.into());
-            self
+        prop! {
+            /// `RequestConfiguration`.
+            props, "RequestConfiguration", request_configuration, set_request_configuration, get_request_configuration, Val<HttpEndpointRequestConfiguration>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<HttpEndpointDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
         }
 
-        /// `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
-            self.props.set("SecretsManagerConfiguration", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<HttpEndpointDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `SecretsManagerConfiguration`.
+            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
         }
     }
 
@@ -2078,16 +2106,19 @@ pub mod delivery_stream {
             HttpEndpointConfiguration { props }
         }
 
-        /// `AccessKey`.
-        pub fn access_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessKey", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", _, set_url, get_url, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `AccessKey`.
+            props, "AccessKey", access_key, set_access_key, get_access_key, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -2106,16 +2137,14 @@ pub mod delivery_stream {
             HttpEndpointRequestConfiguration { props }
         }
 
-        /// `CommonAttributes`.
-        pub fn common_attributes(mut self, value: impl Into<Val<List<HttpEndpointCommonAttribute>>>) -> Self {
-            self.props.set("CommonAttributes", value.into());
-            self
+        prop! {
+            /// `CommonAttributes`.
+            props, "CommonAttributes", common_attributes, set_common_attributes, get_common_attributes, Val<List<HttpEndpointCommonAttribute>>
         }
 
-        /// `ContentEncoding`.
-        pub fn content_encoding(mut self, value: impl Into<Val<HttpEndpointRequestConfigurationContentEncoding>>) -> Self {
-            self.props.set("ContentEncoding", value.into());
-            self
+        prop! {
+            /// `ContentEncoding`.
+            props, "ContentEncoding", content_encoding, set_content_encoding, get_content_encoding, Val<HttpEndpointRequestConfigurationContentEncoding>
         }
     }
 
@@ -2139,6 +2168,16 @@ pub mod delivery_stream {
             props.set("AttributeName", attribute_name.into());
             props.set("AttributeValue", attribute_value.into());
             HttpEndpointCommonAttribute { props }
+        }
+
+        prop! {
+            /// `AttributeName`.
+            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        }
+
+        prop! {
+            /// `AttributeValue`.
+            props, "AttributeValue", _, set_attribute_value, get_attribute_value, Val<String>
         }
     }
 
@@ -2193,58 +2232,64 @@ pub mod delivery_stream {
             IcebergDestinationConfiguration { props }
         }
 
-        /// `AppendOnly`.
-        pub fn append_only(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AppendOnly", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `CatalogConfiguration`.
+            props, "CatalogConfiguration", _, set_catalog_configuration, get_catalog_configuration, Val<CatalogConfiguration>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `DestinationTableConfigurationList`.
-        pub fn destination_table_configuration_list(mut self, value: impl Into<Val<List<DestinationTableConfiguration>>>) -> Self {
-            self.props.set("DestinationTableConfigurationList", value.into());
-            self
+        prop! {
+            /// `AppendOnly`.
+            props, "AppendOnly", append_only, set_append_only, get_append_only, Val<bool>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `SchemaEvolutionConfiguration`.
-        pub fn schema_evolution_configuration(mut self, value: impl Into<Val<SchemaEvolutionConfiguration>>) -> Self {
-            self.props.set("SchemaEvolutionConfiguration", value.into());
-            self
+        prop! {
+            /// `DestinationTableConfigurationList`.
+            props, "DestinationTableConfigurationList", destination_table_configuration_list, set_destination_table_configuration_list, get_destination_table_configuration_list, Val<List<DestinationTableConfiguration>>
         }
 
-        /// `TableCreationConfiguration`.
-        pub fn table_creation_configuration(mut self, value: impl Into<Val<TableCreationConfiguration>>) -> Self {
-            self.props.set("TableCreationConfiguration", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
         }
 
-        /// `s3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<IcebergDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("s3BackupMode", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
+        }
+
+        prop! {
+            /// `SchemaEvolutionConfiguration`.
+            props, "SchemaEvolutionConfiguration", schema_evolution_configuration, set_schema_evolution_configuration, get_schema_evolution_configuration, Val<SchemaEvolutionConfiguration>
+        }
+
+        prop! {
+            /// `TableCreationConfiguration`.
+            props, "TableCreationConfiguration", table_creation_configuration, set_table_creation_configuration, get_table_creation_configuration, Val<TableCreationConfiguration>
+        }
+
+        prop! {
+            /// `s3BackupMode`.
+            props, "s3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<IcebergDestinationConfigurationS3BackupMode>
         }
     }
 
@@ -2263,16 +2308,14 @@ pub mod delivery_stream {
             CatalogConfiguration { props }
         }
 
-        /// `CatalogArn`.
-        pub fn catalog_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogArn", value.into());
-            self
+        prop! {
+            /// `CatalogArn`.
+            props, "CatalogArn", catalog_arn, set_catalog_arn, get_catalog_arn, Val<String>
         }
 
-        /// `WarehouseLocation`.
-        pub fn warehouse_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WarehouseLocation", value.into());
-            self
+        prop! {
+            /// `WarehouseLocation`.
+            props, "WarehouseLocation", warehouse_location, set_warehouse_location, get_warehouse_location, Val<String>
         }
     }
 
@@ -2298,22 +2341,29 @@ pub mod delivery_stream {
             DestinationTableConfiguration { props }
         }
 
-        /// `PartitionSpec`.
-        pub fn partition_spec(mut self, value: impl Into<Val<DestinationTableConfigurationPartitionSpec>>) -> Self {
-            self.props.set("PartitionSpec", value.into());
-            self
+        prop! {
+            /// `DestinationDatabaseName`.
+            props, "DestinationDatabaseName", _, set_destination_database_name, get_destination_database_name, Val<String>
         }
 
-        /// `S3ErrorOutputPrefix`.
-        pub fn s3_error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ErrorOutputPrefix", value.into());
-            self
+        prop! {
+            /// `DestinationTableName`.
+            props, "DestinationTableName", _, set_destination_table_name, get_destination_table_name, Val<String>
         }
 
-        /// `UniqueKeys`.
-        pub fn unique_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UniqueKeys", value.into());
-            self
+        prop! {
+            /// `PartitionSpec`.
+            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<DestinationTableConfigurationPartitionSpec>
+        }
+
+        prop! {
+            /// `S3ErrorOutputPrefix`.
+            props, "S3ErrorOutputPrefix", s3_error_output_prefix, set_s3_error_output_prefix, get_s3_error_output_prefix, Val<String>
+        }
+
+        prop! {
+            /// `UniqueKeys`.
+            props, "UniqueKeys", unique_keys, set_unique_keys, get_unique_keys, Val<List<String>>
         }
     }
 
@@ -2332,10 +2382,9 @@ pub mod delivery_stream {
             DestinationTableConfigurationPartitionSpec { props }
         }
 
-        /// `Identity`.
-        pub fn identity(mut self, value: impl Into<Val<List<PartitionField>>>) -> Self {
-            self.props.set("Identity", value.into());
-            self
+        prop! {
+            /// `Identity`.
+            props, "Identity", identity, set_identity, get_identity, Val<List<PartitionField>>
         }
     }
 
@@ -2355,6 +2404,11 @@ pub mod delivery_stream {
             props.set("SourceName", source_name.into());
             PartitionField { props }
         }
+
+        prop! {
+            /// `SourceName`.
+            props, "SourceName", _, set_source_name, get_source_name, Val<String>
+        }
     }
 
     /// `AWS::KinesisFirehose::DeliveryStream.SchemaEvolutionConfiguration`.
@@ -2372,10 +2426,9 @@ pub mod delivery_stream {
             SchemaEvolutionConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -2394,10 +2447,9 @@ pub mod delivery_stream {
             TableCreationConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -2435,6 +2487,16 @@ pub mod delivery_stream {
             props.set("KinesisStreamARN", kinesis_stream_arn.into());
             KinesisStreamSourceConfiguration { props }
         }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `KinesisStreamARN`.
+            props, "KinesisStreamARN", _, set_kinesis_stream_arn, get_kinesis_stream_arn, Val<String>
+        }
     }
 
     /// `AWS::KinesisFirehose::DeliveryStream.MSKSourceConfiguration`.
@@ -2462,10 +2524,24 @@ pub mod delivery_stream {
             MskSourceConfiguration { props }
         }
 
-        /// `ReadFromTimestamp`.
-        pub fn read_from_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReadFromTimestamp", value.into());
-            self
+        prop! {
+            /// `MSKClusterARN`.
+            props, "MSKClusterARN", _, set_msk_cluster_arn, get_msk_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `TopicName`.
+            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        }
+
+        prop! {
+            /// `AuthenticationConfiguration`.
+            props, "AuthenticationConfiguration", _, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
+        }
+
+        prop! {
+            /// `ReadFromTimestamp`.
+            props, "ReadFromTimestamp", read_from_timestamp, set_read_from_timestamp, get_read_from_timestamp, Val<String>
         }
     }
 
@@ -2489,6 +2565,16 @@ pub mod delivery_stream {
             props.set("RoleARN", role_arn.into());
             props.set("Connectivity", connectivity.into());
             AuthenticationConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Connectivity`.
+            props, "Connectivity", _, set_connectivity, get_connectivity, Val<AuthenticationConfigurationConnectivity>
         }
     }
 
@@ -2533,52 +2619,64 @@ pub mod delivery_stream {
             RedshiftDestinationConfiguration { props }
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `Password`.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `ClusterJDBCURL`.
+            props, "ClusterJDBCURL", _, set_cluster_jdbcurl, get_cluster_jdbcurl, Val<String>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `CopyCommand`.
+            props, "CopyCommand", _, set_copy_command, get_copy_command, Val<CopyCommand>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<RedshiftRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `S3BackupConfiguration`.
-        pub fn s3_backup_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
-            self.props.set("S3BackupConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<RedshiftDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `Password`.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
-            self.props.set("SecretsManagerConfiguration", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
         }
 
-        /// `Username`.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RedshiftRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupConfiguration`.
+            props, "S3BackupConfiguration", s3_backup_configuration, set_s3_backup_configuration, get_s3_backup_configuration, Val<S3DestinationConfiguration>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<RedshiftDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `SecretsManagerConfiguration`.
+            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        }
+
+        prop! {
+            /// `Username`.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -2599,16 +2697,19 @@ pub mod delivery_stream {
             CopyCommand { props }
         }
 
-        /// `CopyOptions`.
-        pub fn copy_options(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CopyOptions", value.into());
-            self
+        prop! {
+            /// `DataTableName`.
+            props, "DataTableName", _, set_data_table_name, get_data_table_name, Val<String>
         }
 
-        /// `DataTableColumns`.
-        pub fn data_table_columns(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataTableColumns", value.into());
-            self
+        prop! {
+            /// `CopyOptions`.
+            props, "CopyOptions", copy_options, set_copy_options, get_copy_options, Val<String>
+        }
+
+        prop! {
+            /// `DataTableColumns`.
+            props, "DataTableColumns", data_table_columns, set_data_table_columns, get_data_table_columns, Val<String>
         }
     }
 
@@ -2627,10 +2728,9 @@ pub mod delivery_stream {
             RedshiftRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -2681,88 +2781,104 @@ pub mod delivery_stream {
             SnowflakeDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<SnowflakeBufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `AccountUrl`.
+            props, "AccountUrl", _, set_account_url, get_account_url, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `Database`.
+            props, "Database", _, set_database, get_database, Val<String>
         }
 
-        /// `ContentColumnName`.
-        pub fn content_column_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentColumnName", value.into());
-            self
+        prop! {
+            /// `Schema`.
+            props, "Schema", _, set_schema, get_schema, Val<String>
         }
 
-        /// `DataLoadingOption`.
-        pub fn data_loading_option(mut self, value: impl Into<Val<SnowflakeDestinationConfigurationDataLoadingOption>>) -> Self {
-            self.props.set("DataLoadingOption", value.into());
-            self
+        prop! {
+            /// `Table`.
+            props, "Table", _, set_table, get_table, Val<String>
         }
 
-        /// `KeyPassphrase`.
-        pub fn key_passphrase(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPassphrase", value.into());
-            self
+        prop! {
+            /// `RoleARN`.
+            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `MetaDataColumnName`.
-        pub fn meta_data_column_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetaDataColumnName", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `PrivateKey`.
-        pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateKey", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<SnowflakeBufferingHints>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<SnowflakeRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `ContentColumnName`.
+            props, "ContentColumnName", content_column_name, set_content_column_name, get_content_column_name, Val<String>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<SnowflakeDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `DataLoadingOption`.
+            props, "DataLoadingOption", data_loading_option, set_data_loading_option, get_data_loading_option, Val<SnowflakeDestinationConfigurationDataLoadingOption>
         }
 
-        /// `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
-            self.props.set("SecretsManagerConfiguration", value.into());
-            self
+        prop! {
+            /// `KeyPassphrase`.
+            props, "KeyPassphrase", key_passphrase, set_key_passphrase, get_key_passphrase, Val<String>
         }
 
-        /// `SnowflakeRoleConfiguration`.
-        pub fn snowflake_role_configuration(mut self, value: impl Into<Val<SnowflakeRoleConfiguration>>) -> Self {
-            self.props.set("SnowflakeRoleConfiguration", value.into());
-            self
+        prop! {
+            /// `MetaDataColumnName`.
+            props, "MetaDataColumnName", meta_data_column_name, set_meta_data_column_name, get_meta_data_column_name, Val<String>
         }
 
-        /// `SnowflakeVpcConfiguration`.
-        pub fn snowflake_vpc_configuration(mut self, value: impl Into<Val<SnowflakeVpcConfiguration>>) -> Self {
-            self.props.set("SnowflakeVpcConfiguration", value.into());
-            self
+        prop! {
+            /// `PrivateKey`.
+            props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
         }
 
-        /// `User`.
-        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("User", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        }
+
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<SnowflakeRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<SnowflakeDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `SecretsManagerConfiguration`.
+            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        }
+
+        prop! {
+            /// `SnowflakeRoleConfiguration`.
+            props, "SnowflakeRoleConfiguration", snowflake_role_configuration, set_snowflake_role_configuration, get_snowflake_role_configuration, Val<SnowflakeRoleConfiguration>
+        }
+
+        prop! {
+            /// `SnowflakeVpcConfiguration`.
+            props, "SnowflakeVpcConfiguration", snowflake_vpc_configuration, set_snowflake_vpc_configuration, get_snowflake_vpc_configuration, Val<SnowflakeVpcConfiguration>
+        }
+
+        prop! {
+            /// `User`.
+            props, "User", user, set_user, get_user, Val<String>
         }
     }
 
@@ -2781,16 +2897,14 @@ pub mod delivery_stream {
             SnowflakeBufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -2825,10 +2939,9 @@ pub mod delivery_stream {
             SnowflakeRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 
@@ -2860,16 +2973,14 @@ pub mod delivery_stream {
             SnowflakeRoleConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `SnowflakeRole`.
-        pub fn snowflake_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnowflakeRole", value.into());
-            self
+        prop! {
+            /// `SnowflakeRole`.
+            props, "SnowflakeRole", snowflake_role, set_snowflake_role, get_snowflake_role, Val<String>
         }
     }
 
@@ -2888,6 +2999,11 @@ pub mod delivery_stream {
             let mut props = Props::new();
             props.set("PrivateLinkVpceId", private_link_vpce_id.into());
             SnowflakeVpcConfiguration { props }
+        }
+
+        prop! {
+            /// `PrivateLinkVpceId`.
+            props, "PrivateLinkVpceId", _, set_private_link_vpce_id, get_private_link_vpce_id, Val<String>
         }
     }
 
@@ -2916,52 +3032,59 @@ pub mod delivery_stream {
             SplunkDestinationConfiguration { props }
         }
 
-        /// `BufferingHints`.
-        pub fn buffering_hints(mut self, value: impl Into<Val<SplunkBufferingHints>>) -> Self {
-            self.props.set("BufferingHints", value.into());
-            self
+        prop! {
+            /// `HECEndpoint`.
+            props, "HECEndpoint", _, set_hec_endpoint, get_hec_endpoint, Val<String>
         }
 
-        /// `CloudWatchLoggingOptions`.
-        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
-            self.props.set("CloudWatchLoggingOptions", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
         }
 
-        /// `HECAcknowledgmentTimeoutInSeconds`.
-        pub fn hec_acknowledgment_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HECAcknowledgmentTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `HECEndpointType`.
+            props, "HECEndpointType", _, set_hec_endpoint_type, get_hec_endpoint_type, Val<SplunkDestinationConfigurationHecEndpointType>
         }
 
-        /// `HECToken`.
-        pub fn hec_token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HECToken", value.into());
-            self
+        prop! {
+            /// `BufferingHints`.
+            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<SplunkBufferingHints>
         }
 
-        /// `ProcessingConfiguration`.
-        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
-            self.props.set("ProcessingConfiguration", value.into());
-            self
+        prop! {
+            /// `CloudWatchLoggingOptions`.
+            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
         }
 
-        /// `RetryOptions`.
-        pub fn retry_options(mut self, value: impl Into<Val<SplunkRetryOptions>>) -> Self {
-            self.props.set("RetryOptions", value.into());
-            self
+        prop! {
+            /// `HECAcknowledgmentTimeoutInSeconds`.
+            props, "HECAcknowledgmentTimeoutInSeconds", hec_acknowledgment_timeout_in_seconds, set_hec_acknowledgment_timeout_in_seconds, get_hec_acknowledgment_timeout_in_seconds, Val<i64>
         }
 
-        /// `S3BackupMode`.
-        pub fn s3_backup_mode(mut self, value: impl Into<Val<SplunkDestinationConfigurationS3BackupMode>>) -> Self {
-            self.props.set("S3BackupMode", value.into());
-            self
+        prop! {
+            /// `HECToken`.
+            props, "HECToken", hec_token, set_hec_token, get_hec_token, Val<String>
         }
 
-        /// `SecretsManagerConfiguration`.
-        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
-            self.props.set("SecretsManagerConfiguration", value.into());
-            self
+        prop! {
+            /// `ProcessingConfiguration`.
+            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        }
+
+        prop! {
+            /// `RetryOptions`.
+            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<SplunkRetryOptions>
+        }
+
+        prop! {
+            /// `S3BackupMode`.
+            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<SplunkDestinationConfigurationS3BackupMode>
+        }
+
+        prop! {
+            /// `SecretsManagerConfiguration`.
+            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
         }
     }
 
@@ -2980,16 +3103,14 @@ pub mod delivery_stream {
             SplunkBufferingHints { props }
         }
 
-        /// `IntervalInSeconds`.
-        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalInSeconds`.
+            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
         }
 
-        /// `SizeInMBs`.
-        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizeInMBs", value.into());
-            self
+        prop! {
+            /// `SizeInMBs`.
+            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
         }
     }
 
@@ -3021,10 +3142,9 @@ pub mod delivery_stream {
             SplunkRetryOptions { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
         }
     }
 

@@ -40,30 +40,26 @@ impl SignalingChannel {
         SignalingChannel { core }
     }
 
-    /// `MessageTtlSeconds`: The period of time a signaling channel retains undelivered messages
-    /// before they are discarded.
-    pub fn message_ttl_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MessageTtlSeconds", value.into());
-        self
+    prop! {
+        /// `MessageTtlSeconds`: The period of time a signaling channel retains undelivered messages
+        /// before they are discarded.
+        core.props, "MessageTtlSeconds", message_ttl_seconds, set_message_ttl_seconds, get_message_ttl_seconds, Val<i64>
     }
 
-    /// `Name`: The name of the Kinesis Video Signaling Channel.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Kinesis Video Signaling Channel.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: The type of the Kinesis Video Signaling Channel to create. Currently, SINGLE_MASTER
-    /// is the only supported channel type.
-    pub fn type_(mut self, value: impl Into<Val<signaling_channel::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The type of the Kinesis Video Signaling Channel to create. Currently,
+        /// SINGLE_MASTER is the only supported channel type.
+        core.props, "Type", type_, set_type, get_type, Val<signaling_channel::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,49 +108,42 @@ impl Stream {
         Stream { core }
     }
 
-    /// `DataRetentionInHours`: The number of hours till which Kinesis Video will retain the data in
-    /// the stream
-    pub fn data_retention_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DataRetentionInHours", value.into());
-        self
+    prop! {
+        /// `DataRetentionInHours`: The number of hours till which Kinesis Video will retain the
+        /// data in the stream
+        core.props, "DataRetentionInHours", data_retention_in_hours, set_data_retention_in_hours, get_data_retention_in_hours, Val<i64>
     }
 
-    /// `DeviceName`: The name of the device that is writing to the stream.
-    pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeviceName", value.into());
-        self
+    prop! {
+        /// `DeviceName`: The name of the device that is writing to the stream.
+        core.props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
     }
 
-    /// `KmsKeyId`: AWS KMS key ID that Kinesis Video Streams uses to encrypt stream data.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: AWS KMS key ID that Kinesis Video Streams uses to encrypt stream data.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MediaType`: The media type of the stream. Consumers of the stream can use this information
-    /// when processing the stream.
-    pub fn media_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MediaType", value.into());
-        self
+    prop! {
+        /// `MediaType`: The media type of the stream. Consumers of the stream can use this
+        /// information when processing the stream.
+        core.props, "MediaType", media_type, set_media_type, get_media_type, Val<String>
     }
 
-    /// `Name`: The name of the Kinesis Video stream.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the Kinesis Video stream.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `StreamStorageConfiguration`: Configuration for the storage tier of the Kinesis Video
-    /// Stream.
-    pub fn stream_storage_configuration(mut self, value: impl Into<Val<stream::StreamStorageConfiguration>>) -> Self {
-        self.core.set("StreamStorageConfiguration", value.into());
-        self
+    prop! {
+        /// `StreamStorageConfiguration`: Configuration for the storage tier of the Kinesis Video
+        /// Stream.
+        core.props, "StreamStorageConfiguration", stream_storage_configuration, set_stream_storage_configuration, get_stream_storage_configuration, Val<stream::StreamStorageConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs associated with the Kinesis Video Stream.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs associated with the Kinesis Video Stream.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -190,11 +179,10 @@ pub mod stream {
             StreamStorageConfiguration { props }
         }
 
-        /// `DefaultStorageTier`: The storage tier for the Kinesis Video Stream. Determines the storage
-        /// class used for stream data.
-        pub fn default_storage_tier(mut self, value: impl Into<Val<StreamStorageConfigurationDefaultStorageTier>>) -> Self {
-            self.props.set("DefaultStorageTier", value.into());
-            self
+        prop! {
+            /// `DefaultStorageTier`: The storage tier for the Kinesis Video Stream. Determines the
+            /// storage class used for stream data.
+            props, "DefaultStorageTier", default_storage_tier, set_default_storage_tier, get_default_storage_tier, Val<StreamStorageConfigurationDefaultStorageTier>
         }
     }
 

@@ -54,24 +54,41 @@ impl DataCellsFilter {
         DataCellsFilter { core }
     }
 
-    /// `ColumnNames`: A list of columns to be included in this Data Cells Filter.
-    pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ColumnNames", value.into());
-        self
+    prop! {
+        /// `ColumnNames`: A list of columns to be included in this Data Cells Filter.
+        core.props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
     }
 
-    /// `ColumnWildcard`: An object representing the Data Cells Filter's Columns. Either Column
-    /// Names or a Wildcard is required
-    pub fn column_wildcard(mut self, value: impl Into<Val<data_cells_filter::ColumnWildcard>>) -> Self {
-        self.core.set("ColumnWildcard", value.into());
-        self
+    prop! {
+        /// `ColumnWildcard`: An object representing the Data Cells Filter's Columns. Either Column
+        /// Names or a Wildcard is required
+        core.props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<data_cells_filter::ColumnWildcard>
     }
 
-    /// `RowFilter`: An object representing the Data Cells Filter's Row Filter. Either a Filter
-    /// Expression or a Wildcard is required
-    pub fn row_filter(mut self, value: impl Into<Val<data_cells_filter::RowFilter>>) -> Self {
-        self.core.set("RowFilter", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name of the Database that the Table resides in.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The desired name of the Data Cells Filter.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RowFilter`: An object representing the Data Cells Filter's Row Filter. Either a Filter
+        /// Expression or a Wildcard is required
+        core.props, "RowFilter", row_filter, set_row_filter, get_row_filter, Val<data_cells_filter::RowFilter>
+    }
+
+    prop! {
+        /// `TableCatalogId`: The Catalog Id of the Table on which to create a Data Cells Filter.
+        core.props, "TableCatalogId", _, set_table_catalog_id, get_table_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `TableName`: The name of the Table to create a Data Cells Filter for.
+        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,10 +119,9 @@ pub mod data_cells_filter {
             ColumnWildcard { props }
         }
 
-        /// `ExcludedColumnNames`: A list of column names to be excluded from the Data Cells Filter.
-        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedColumnNames", value.into());
-            self
+        prop! {
+            /// `ExcludedColumnNames`: A list of column names to be excluded from the Data Cells Filter.
+            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
         }
     }
 
@@ -125,16 +141,14 @@ pub mod data_cells_filter {
             RowFilter { props }
         }
 
-        /// `AllRowsWildcard`: An empty object representing a row wildcard.
-        pub fn all_rows_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllRowsWildcard", value.into());
-            self
+        prop! {
+            /// `AllRowsWildcard`: An empty object representing a row wildcard.
+            props, "AllRowsWildcard", all_rows_wildcard, set_all_rows_wildcard, get_all_rows_wildcard, Val<Json>
         }
 
-        /// `FilterExpression`: A PartiQL predicate.
-        pub fn filter_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FilterExpression", value.into());
-            self
+        prop! {
+            /// `FilterExpression`: A PartiQL predicate.
+            props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<String>
         }
     }
 }
@@ -158,70 +172,59 @@ impl DataLakeSettings {
         DataLakeSettings { core }
     }
 
-    /// `Admins`.
-    pub fn admins(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
-        self.core.set("Admins", value.into());
-        self
+    prop! {
+        /// `Admins`.
+        core.props, "Admins", admins, set_admins, get_admins, Val<List<data_lake_settings::DataLakePrincipal>>
     }
 
-    /// `AllowExternalDataFiltering`.
-    pub fn allow_external_data_filtering(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowExternalDataFiltering", value.into());
-        self
+    prop! {
+        /// `AllowExternalDataFiltering`.
+        core.props, "AllowExternalDataFiltering", allow_external_data_filtering, set_allow_external_data_filtering, get_allow_external_data_filtering, Val<bool>
     }
 
-    /// `AllowFullTableExternalDataAccess`.
-    pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowFullTableExternalDataAccess", value.into());
-        self
+    prop! {
+        /// `AllowFullTableExternalDataAccess`.
+        core.props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<bool>
     }
 
-    /// `AuthorizedSessionTagValueList`.
-    pub fn authorized_session_tag_value_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AuthorizedSessionTagValueList", value.into());
-        self
+    prop! {
+        /// `AuthorizedSessionTagValueList`.
+        core.props, "AuthorizedSessionTagValueList", authorized_session_tag_value_list, set_authorized_session_tag_value_list, get_authorized_session_tag_value_list, Val<List<String>>
     }
 
-    /// `CreateDatabaseDefaultPermissions`.
-    pub fn create_database_default_permissions(mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> Self {
-        self.core.set("CreateDatabaseDefaultPermissions", value.into());
-        self
+    prop! {
+        /// `CreateDatabaseDefaultPermissions`.
+        core.props, "CreateDatabaseDefaultPermissions", create_database_default_permissions, set_create_database_default_permissions, get_create_database_default_permissions, Val<List<data_lake_settings::PrincipalPermissions>>
     }
 
-    /// `CreateTableDefaultPermissions`.
-    pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> Self {
-        self.core.set("CreateTableDefaultPermissions", value.into());
-        self
+    prop! {
+        /// `CreateTableDefaultPermissions`.
+        core.props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<data_lake_settings::PrincipalPermissions>>
     }
 
-    /// `ExternalDataFilteringAllowList`.
-    pub fn external_data_filtering_allow_list(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
-        self.core.set("ExternalDataFilteringAllowList", value.into());
-        self
+    prop! {
+        /// `ExternalDataFilteringAllowList`.
+        core.props, "ExternalDataFilteringAllowList", external_data_filtering_allow_list, set_external_data_filtering_allow_list, get_external_data_filtering_allow_list, Val<List<data_lake_settings::DataLakePrincipal>>
     }
 
-    /// `MutationType`.
-    pub fn mutation_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MutationType", value.into());
-        self
+    prop! {
+        /// `MutationType`.
+        core.props, "MutationType", mutation_type, set_mutation_type, get_mutation_type, Val<String>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
     }
 
-    /// `ReadOnlyAdmins`.
-    pub fn read_only_admins(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
-        self.core.set("ReadOnlyAdmins", value.into());
-        self
+    prop! {
+        /// `ReadOnlyAdmins`.
+        core.props, "ReadOnlyAdmins", read_only_admins, set_read_only_admins, get_read_only_admins, Val<List<data_lake_settings::DataLakePrincipal>>
     }
 
-    /// `TrustedResourceOwners`.
-    pub fn trusted_resource_owners(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TrustedResourceOwners", value.into());
-        self
+    prop! {
+        /// `TrustedResourceOwners`.
+        core.props, "TrustedResourceOwners", trusted_resource_owners, set_trusted_resource_owners, get_trusted_resource_owners, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -258,6 +261,11 @@ pub mod data_lake_settings {
             props.set("DataLakePrincipalIdentifier", data_lake_principal_identifier.into());
             DataLakePrincipal { props }
         }
+
+        prop! {
+            /// `DataLakePrincipalIdentifier`.
+            props, "DataLakePrincipalIdentifier", _, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        }
     }
 
     /// `AWS::LakeFormation::DataLakeSettings.PrincipalPermissions`.
@@ -280,6 +288,16 @@ pub mod data_lake_settings {
             props.set("Permissions", permissions.into());
             props.set("Principal", principal.into());
             PrincipalPermissions { props }
+        }
+
+        prop! {
+            /// `Permissions`.
+            props, "Permissions", _, set_permissions, get_permissions, Val<List<String>>
+        }
+
+        prop! {
+            /// `Principal`.
+            props, "Principal", _, set_principal, get_principal, Val<DataLakePrincipal>
         }
     }
 }
@@ -309,16 +327,24 @@ impl Permissions {
         Permissions { core }
     }
 
-    /// `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Permissions", value.into());
-        self
+    prop! {
+        /// `DataLakePrincipal`.
+        core.props, "DataLakePrincipal", _, set_data_lake_principal, get_data_lake_principal, Val<permissions::DataLakePrincipal>
     }
 
-    /// `PermissionsWithGrantOption`.
-    pub fn permissions_with_grant_option(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PermissionsWithGrantOption", value.into());
-        self
+    prop! {
+        /// `Permissions`.
+        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+    }
+
+    prop! {
+        /// `PermissionsWithGrantOption`.
+        core.props, "PermissionsWithGrantOption", permissions_with_grant_option, set_permissions_with_grant_option, get_permissions_with_grant_option, Val<List<String>>
+    }
+
+    prop! {
+        /// `Resource`.
+        core.props, "Resource", _, set_resource, get_resource, Val<permissions::Resource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -354,10 +380,9 @@ pub mod permissions {
             DataLakePrincipal { props }
         }
 
-        /// `DataLakePrincipalIdentifier`.
-        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLakePrincipalIdentifier", value.into());
-            self
+        prop! {
+            /// `DataLakePrincipalIdentifier`.
+            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
         }
     }
 
@@ -376,28 +401,24 @@ pub mod permissions {
             Resource { props }
         }
 
-        /// `DataLocationResource`.
-        pub fn data_location_resource(mut self, value: impl Into<Val<DataLocationResource>>) -> Self {
-            self.props.set("DataLocationResource", value.into());
-            self
+        prop! {
+            /// `DataLocationResource`.
+            props, "DataLocationResource", data_location_resource, set_data_location_resource, get_data_location_resource, Val<DataLocationResource>
         }
 
-        /// `DatabaseResource`.
-        pub fn database_resource(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
-            self.props.set("DatabaseResource", value.into());
-            self
+        prop! {
+            /// `DatabaseResource`.
+            props, "DatabaseResource", database_resource, set_database_resource, get_database_resource, Val<DatabaseResource>
         }
 
-        /// `TableResource`.
-        pub fn table_resource(mut self, value: impl Into<Val<TableResource>>) -> Self {
-            self.props.set("TableResource", value.into());
-            self
+        prop! {
+            /// `TableResource`.
+            props, "TableResource", table_resource, set_table_resource, get_table_resource, Val<TableResource>
         }
 
-        /// `TableWithColumnsResource`.
-        pub fn table_with_columns_resource(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
-            self.props.set("TableWithColumnsResource", value.into());
-            self
+        prop! {
+            /// `TableWithColumnsResource`.
+            props, "TableWithColumnsResource", table_with_columns_resource, set_table_with_columns_resource, get_table_with_columns_resource, Val<TableWithColumnsResource>
         }
     }
 
@@ -416,16 +437,14 @@ pub mod permissions {
             DataLocationResource { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `S3Resource`.
-        pub fn s3_resource(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Resource", value.into());
-            self
+        prop! {
+            /// `S3Resource`.
+            props, "S3Resource", s3_resource, set_s3_resource, get_s3_resource, Val<String>
         }
     }
 
@@ -444,16 +463,14 @@ pub mod permissions {
             DatabaseResource { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -472,28 +489,24 @@ pub mod permissions {
             TableResource { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `TableWildcard`.
-        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("TableWildcard", value.into());
-            self
+        prop! {
+            /// `TableWildcard`.
+            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
         }
     }
 
@@ -512,34 +525,29 @@ pub mod permissions {
             TableWithColumnsResource { props }
         }
 
-        /// `CatalogId`.
-        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogId", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `ColumnNames`.
-        pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ColumnNames", value.into());
-            self
+        prop! {
+            /// `ColumnNames`.
+            props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
         }
 
-        /// `ColumnWildcard`.
-        pub fn column_wildcard(mut self, value: impl Into<Val<ColumnWildcard>>) -> Self {
-            self.props.set("ColumnWildcard", value.into());
-            self
+        prop! {
+            /// `ColumnWildcard`.
+            props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<ColumnWildcard>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -558,10 +566,9 @@ pub mod permissions {
             ColumnWildcard { props }
         }
 
-        /// `ExcludedColumnNames`.
-        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedColumnNames", value.into());
-            self
+        prop! {
+            /// `ExcludedColumnNames`.
+            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
         }
     }
 }
@@ -603,12 +610,32 @@ impl PrincipalPermissions {
         PrincipalPermissions { core }
     }
 
-    /// `Catalog`: The identifier for the GLUDC. By default, the account ID. The GLUDC is the
-    /// persistent metadata store. It contains database definitions, table definitions, and other
-    /// control information to manage your Lake Formation environment.
-    pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Catalog", value.into());
-        self
+    prop! {
+        /// `Catalog`: The identifier for the GLUDC. By default, the account ID. The GLUDC is the
+        /// persistent metadata store. It contains database definitions, table definitions, and
+        /// other control information to manage your Lake Formation environment.
+        core.props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
+    }
+
+    prop! {
+        /// `Permissions`: The permissions granted or revoked.
+        core.props, "Permissions", _, set_permissions, get_permissions, Val<List<principal_permissions::Permission>>
+    }
+
+    prop! {
+        /// `PermissionsWithGrantOption`: Indicates the ability to grant permissions (as a subset of
+        /// permissions granted).
+        core.props, "PermissionsWithGrantOption", _, set_permissions_with_grant_option, get_permissions_with_grant_option, Val<List<principal_permissions::Permission>>
+    }
+
+    prop! {
+        /// `Principal`: The principal to be granted a permission.
+        core.props, "Principal", _, set_principal, get_principal, Val<principal_permissions::DataLakePrincipal>
+    }
+
+    prop! {
+        /// `Resource`: The resource to be granted or revoked permissions.
+        core.props, "Resource", _, set_resource, get_resource, Val<principal_permissions::Resource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -696,10 +723,9 @@ pub mod principal_permissions {
             DataLakePrincipal { props }
         }
 
-        /// `DataLakePrincipalIdentifier`: An identifier for the LFlong principal.
-        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLakePrincipalIdentifier", value.into());
-            self
+        prop! {
+            /// `DataLakePrincipalIdentifier`: An identifier for the LFlong principal.
+            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
         }
     }
 
@@ -718,59 +744,52 @@ pub mod principal_permissions {
             Resource { props }
         }
 
-        /// `Catalog`: The identifier for the Data Catalog. By default, the account ID. The Data Catalog
-        /// is the persistent metadata store. It contains database definitions, table definitions, and
-        /// other control information to manage your LFlong environment.
-        pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Catalog", value.into());
-            self
+        prop! {
+            /// `Catalog`: The identifier for the Data Catalog. By default, the account ID. The Data
+            /// Catalog is the persistent metadata store. It contains database definitions, table
+            /// definitions, and other control information to manage your LFlong environment.
+            props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
         }
 
-        /// `DataCellsFilter`: A data cell filter.
-        pub fn data_cells_filter(mut self, value: impl Into<Val<DataCellsFilterResource>>) -> Self {
-            self.props.set("DataCellsFilter", value.into());
-            self
+        prop! {
+            /// `DataCellsFilter`: A data cell filter.
+            props, "DataCellsFilter", data_cells_filter, set_data_cells_filter, get_data_cells_filter, Val<DataCellsFilterResource>
         }
 
-        /// `DataLocation`: The location of an Amazon S3 path where permissions are granted or revoked.
-        pub fn data_location(mut self, value: impl Into<Val<DataLocationResource>>) -> Self {
-            self.props.set("DataLocation", value.into());
-            self
+        prop! {
+            /// `DataLocation`: The location of an Amazon S3 path where permissions are granted or
+            /// revoked.
+            props, "DataLocation", data_location, set_data_location, get_data_location, Val<DataLocationResource>
         }
 
-        /// `Database`: The database for the resource. Unique to the Data Catalog. A database is a set
-        /// of associated table definitions organized into a logical group. You can Grant and Revoke
-        /// database permissions to a principal.
-        pub fn database(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
-            self.props.set("Database", value.into());
-            self
+        prop! {
+            /// `Database`: The database for the resource. Unique to the Data Catalog. A database is a
+            /// set of associated table definitions organized into a logical group. You can Grant and
+            /// Revoke database permissions to a principal.
+            props, "Database", database, set_database, get_database, Val<DatabaseResource>
         }
 
-        /// `LFTag`: The LF-tag key and values attached to a resource.
-        pub fn lf_tag(mut self, value: impl Into<Val<LfTagKeyResource>>) -> Self {
-            self.props.set("LFTag", value.into());
-            self
+        prop! {
+            /// `LFTag`: The LF-tag key and values attached to a resource.
+            props, "LFTag", lf_tag, set_lf_tag, get_lf_tag, Val<LfTagKeyResource>
         }
 
-        /// `LFTagPolicy`: A list of LF-tag conditions that define a resource's LF-tag policy.
-        pub fn lf_tag_policy(mut self, value: impl Into<Val<LfTagPolicyResource>>) -> Self {
-            self.props.set("LFTagPolicy", value.into());
-            self
+        prop! {
+            /// `LFTagPolicy`: A list of LF-tag conditions that define a resource's LF-tag policy.
+            props, "LFTagPolicy", lf_tag_policy, set_lf_tag_policy, get_lf_tag_policy, Val<LfTagPolicyResource>
         }
 
-        /// `Table`: The table for the resource. A table is a metadata definition that represents your
-        /// data. You can Grant and Revoke table privileges to a principal.
-        pub fn table(mut self, value: impl Into<Val<TableResource>>) -> Self {
-            self.props.set("Table", value.into());
-            self
+        prop! {
+            /// `Table`: The table for the resource. A table is a metadata definition that represents
+            /// your data. You can Grant and Revoke table privileges to a principal.
+            props, "Table", table, set_table, get_table, Val<TableResource>
         }
 
-        /// `TableWithColumns`: The table with columns for the resource. A principal with permissions to
-        /// this resource can select metadata from the columns of a table in the Data Catalog and the
-        /// underlying data in Amazon S3.
-        pub fn table_with_columns(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
-            self.props.set("TableWithColumns", value.into());
-            self
+        prop! {
+            /// `TableWithColumns`: The table with columns for the resource. A principal with
+            /// permissions to this resource can select metadata from the columns of a table in the Data
+            /// Catalog and the underlying data in Amazon S3.
+            props, "TableWithColumns", table_with_columns, set_table_with_columns, get_table_with_columns, Val<TableWithColumnsResource>
         }
     }
 
@@ -802,6 +821,26 @@ pub mod principal_permissions {
             props.set("Name", name.into());
             DataCellsFilterResource { props }
         }
+
+        prop! {
+            /// `TableCatalogId`: The ID of the catalog to which the table belongs.
+            props, "TableCatalogId", _, set_table_catalog_id, get_table_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`: A database in the GLUDC.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the table.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name given by the user to the data filter cell.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::LakeFormation::PrincipalPermissions.DataLocationResource`: A structure for a data
@@ -825,6 +864,17 @@ pub mod principal_permissions {
             props.set("ResourceArn", resource_arn.into());
             DataLocationResource { props }
         }
+
+        prop! {
+            /// `CatalogId`: The identifier for the GLUDC where the location is registered with LFlong.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `ResourceArn`: The Amazon Resource Name (ARN) that uniquely identifies the data location
+            /// resource.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        }
     }
 
     /// `AWS::LakeFormation::PrincipalPermissions.DatabaseResource`: A structure for the database
@@ -846,6 +896,17 @@ pub mod principal_permissions {
             props.set("CatalogId", catalog_id.into());
             props.set("Name", name.into());
             DatabaseResource { props }
+        }
+
+        prop! {
+            /// `CatalogId`: The identifier for the Data Catalog. By default, it is the account ID of
+            /// the caller.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the database resource. Unique to the Data Catalog.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -875,6 +936,22 @@ pub mod principal_permissions {
             props.set("TagKey", tag_key.into());
             props.set("TagValues", tag_values.into());
             LfTagKeyResource { props }
+        }
+
+        prop! {
+            /// `CatalogId`: The identifier for the GLUDC where the location is registered with GLUDC.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `TagKey`: The key-name for the LF-tag.
+            props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+        }
+
+        prop! {
+            /// `TagValues`: A list of possible values for the corresponding ``TagKey`` of an LF-tag
+            /// key-value pair.
+            props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
         }
     }
 
@@ -908,6 +985,23 @@ pub mod principal_permissions {
             props.set("Expression", expression.into());
             LfTagPolicyResource { props }
         }
+
+        prop! {
+            /// `CatalogId`: The identifier for the GLUDC. The GLUDC is the persistent metadata store.
+            /// It contains database definitions, table definitions, and other control information to
+            /// manage your LFlong environment.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `ResourceType`: The resource type for which the LF-tag policy applies.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
+        }
+
+        prop! {
+            /// `Expression`: A list of LF-tag conditions that apply to the resource's LF-tag policy.
+            props, "Expression", _, set_expression, get_expression, Val<List<LfTag>>
+        }
     }
 
     /// `AWS::LakeFormation::PrincipalPermissions.LFTag`: The LF-tag key and values attached to a
@@ -926,17 +1020,15 @@ pub mod principal_permissions {
             LfTag { props }
         }
 
-        /// `TagKey`: The key-name for the LF-tag.
-        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TagKey", value.into());
-            self
+        prop! {
+            /// `TagKey`: The key-name for the LF-tag.
+            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
         }
 
-        /// `TagValues`: A list of possible values of the corresponding ``TagKey`` of an LF-tag
-        /// key-value pair.
-        pub fn tag_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TagValues", value.into());
-            self
+        prop! {
+            /// `TagValues`: A list of possible values of the corresponding ``TagKey`` of an LF-tag
+            /// key-value pair.
+            props, "TagValues", tag_values, set_tag_values, get_tag_values, Val<List<String>>
         }
     }
 
@@ -977,17 +1069,28 @@ pub mod principal_permissions {
             TableResource { props }
         }
 
-        /// `Name`: The name of the table.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `CatalogId`: The identifier for the Data Catalog. By default, it is the account ID of
+            /// the caller.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `TableWildcard`: A wildcard object representing every table under a database. At least one
-        /// of ``TableResource$Name`` or ``TableResource$TableWildcard`` is required.
-        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("TableWildcard", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the database for the table. Unique to a Data Catalog. A
+            /// database is a set of associated table definitions organized into a logical group. You
+            /// can Grant and Revoke database privileges to a principal.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the table.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TableWildcard`: A wildcard object representing every table under a database. At least
+            /// one of ``TableResource$Name`` or ``TableResource$TableWildcard`` is required.
+            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
         }
     }
 
@@ -1023,18 +1126,34 @@ pub mod principal_permissions {
             TableWithColumnsResource { props }
         }
 
-        /// `ColumnNames`: The list of column names for the table. At least one of ``ColumnNames`` or ``ColumnWildcard``
-        /// is required.
-        pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ColumnNames", value.into());
-            self
+        prop! {
+            /// `CatalogId`: The identifier for the GLUDC where the location is registered with LFlong.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `ColumnWildcard`: A wildcard specified by a ``ColumnWildcard`` object. At least one of ``ColumnNames``
-        /// or ``ColumnWildcard`` is required.
-        pub fn column_wildcard(mut self, value: impl Into<Val<ColumnWildcard>>) -> Self {
-            self.props.set("ColumnWildcard", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the database for the table with columns resource. Unique to
+            /// the Data Catalog. A database is a set of associated table definitions organized into a
+            /// logical group. You can Grant and Revoke database privileges to a principal.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the table resource. A table is a metadata definition that represents
+            /// your data. You can Grant and Revoke table privileges to a principal.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnNames`: The list of column names for the table. At least one of ``ColumnNames``
+            /// or ``ColumnWildcard`` is required.
+            props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
+        }
+
+        prop! {
+            /// `ColumnWildcard`: A wildcard specified by a ``ColumnWildcard`` object. At least one of ``ColumnNames``
+            /// or ``ColumnWildcard`` is required.
+            props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<ColumnWildcard>
         }
     }
 
@@ -1054,10 +1173,10 @@ pub mod principal_permissions {
             ColumnWildcard { props }
         }
 
-        /// `ExcludedColumnNames`: Excludes column names. Any column with this name will be excluded.
-        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedColumnNames", value.into());
-            self
+        prop! {
+            /// `ExcludedColumnNames`: Excludes column names. Any column with this name will be
+            /// excluded.
+            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
         }
     }
 }
@@ -1087,22 +1206,29 @@ impl Resource {
         Resource { core }
     }
 
-    /// `HybridAccessEnabled`.
-    pub fn hybrid_access_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("HybridAccessEnabled", value.into());
-        self
+    prop! {
+        /// `HybridAccessEnabled`.
+        core.props, "HybridAccessEnabled", hybrid_access_enabled, set_hybrid_access_enabled, get_hybrid_access_enabled, Val<bool>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
-    /// `WithFederation`.
-    pub fn with_federation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("WithFederation", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `UseServiceLinkedRole`.
+        core.props, "UseServiceLinkedRole", _, set_use_service_linked_role, get_use_service_linked_role, Val<bool>
+    }
+
+    prop! {
+        /// `WithFederation`.
+        core.props, "WithFederation", with_federation, set_with_federation, get_with_federation, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1140,12 +1266,21 @@ impl Tag {
         Tag { core }
     }
 
-    /// `CatalogId`: The identifier for the Data Catalog. By default, the account ID. The Data
-    /// Catalog is the persistent metadata store. It contains database definitions, table
-    /// definitions, and other control information to manage your Lake Formation environment.
-    pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CatalogId", value.into());
-        self
+    prop! {
+        /// `CatalogId`: The identifier for the Data Catalog. By default, the account ID. The Data
+        /// Catalog is the persistent metadata store. It contains database definitions, table
+        /// definitions, and other control information to manage your Lake Formation environment.
+        core.props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+    }
+
+    prop! {
+        /// `TagKey`: The key-name for the LF-tag.
+        core.props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+    }
+
+    prop! {
+        /// `TagValues`: A list of possible values an attribute can take.
+        core.props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1181,6 +1316,16 @@ impl TagAssociation {
         core.set("Resource", resource.into());
         core.set("LFTags", lf_tags.into());
         TagAssociation { core }
+    }
+
+    prop! {
+        /// `LFTags`: List of Lake Formation Tags to associate with the Lake Formation Resource
+        core.props, "LFTags", _, set_lf_tags, get_lf_tags, Val<List<tag_association::LfTagPair>>
+    }
+
+    prop! {
+        /// `Resource`: Resource to tag with the Lake Formation Tags
+        core.props, "Resource", _, set_resource, get_resource, Val<tag_association::Resource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1231,6 +1376,21 @@ pub mod tag_association {
             props.set("TagValues", tag_values.into());
             LfTagPair { props }
         }
+
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `TagKey`.
+            props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+        }
+
+        prop! {
+            /// `TagValues`.
+            props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
+        }
     }
 
     /// `AWS::LakeFormation::TagAssociation.Resource`.
@@ -1248,28 +1408,24 @@ pub mod tag_association {
             Resource { props }
         }
 
-        /// `Catalog`.
-        pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Catalog", value.into());
-            self
+        prop! {
+            /// `Catalog`.
+            props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
         }
 
-        /// `Database`.
-        pub fn database(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
-            self.props.set("Database", value.into());
-            self
+        prop! {
+            /// `Database`.
+            props, "Database", database, set_database, get_database, Val<DatabaseResource>
         }
 
-        /// `Table`.
-        pub fn table(mut self, value: impl Into<Val<TableResource>>) -> Self {
-            self.props.set("Table", value.into());
-            self
+        prop! {
+            /// `Table`.
+            props, "Table", table, set_table, get_table, Val<TableResource>
         }
 
-        /// `TableWithColumns`.
-        pub fn table_with_columns(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
-            self.props.set("TableWithColumns", value.into());
-            self
+        prop! {
+            /// `TableWithColumns`.
+            props, "TableWithColumns", table_with_columns, set_table_with_columns, get_table_with_columns, Val<TableWithColumnsResource>
         }
     }
 
@@ -1290,6 +1446,16 @@ pub mod tag_association {
             props.set("CatalogId", catalog_id.into());
             props.set("Name", name.into());
             DatabaseResource { props }
+        }
+
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1312,16 +1478,24 @@ pub mod tag_association {
             TableResource { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
         }
 
-        /// `TableWildcard`.
-        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("TableWildcard", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TableWildcard`.
+            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
         }
     }
 
@@ -1351,6 +1525,26 @@ pub mod tag_association {
             props.set("Name", name.into());
             props.set("ColumnNames", column_names.into());
             TableWithColumnsResource { props }
+        }
+
+        prop! {
+            /// `CatalogId`.
+            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        }
+
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ColumnNames`.
+            props, "ColumnNames", _, set_column_names, get_column_names, Val<List<String>>
         }
     }
 }

@@ -49,23 +49,35 @@ impl Alias {
         Alias { core }
     }
 
-    /// `Description`: A description of the alias.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the alias.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
-    /// function's alias.
-    pub fn provisioned_concurrency_config(mut self, value: impl Into<Val<alias::ProvisionedConcurrencyConfiguration>>) -> Self {
-        self.core.set("ProvisionedConcurrencyConfig", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the Lambda function.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `RoutingConfig`: The routing configuration of the alias.
-    pub fn routing_config(mut self, value: impl Into<Val<alias::AliasRoutingConfiguration>>) -> Self {
-        self.core.set("RoutingConfig", value.into());
-        self
+    prop! {
+        /// `FunctionVersion`: The function version that the alias invokes.
+        core.props, "FunctionVersion", _, set_function_version, get_function_version, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the alias.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
+        /// function's alias.
+        core.props, "ProvisionedConcurrencyConfig", provisioned_concurrency_config, set_provisioned_concurrency_config, get_provisioned_concurrency_config, Val<alias::ProvisionedConcurrencyConfiguration>
+    }
+
+    prop! {
+        /// `RoutingConfig`: The routing configuration of the alias.
+        core.props, "RoutingConfig", routing_config, set_routing_config, get_routing_config, Val<alias::AliasRoutingConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,6 +116,12 @@ pub mod alias {
             props.set("ProvisionedConcurrentExecutions", provisioned_concurrent_executions.into());
             ProvisionedConcurrencyConfiguration { props }
         }
+
+        prop! {
+            /// `ProvisionedConcurrentExecutions`: The amount of provisioned concurrency to allocate for
+            /// the alias.
+            props, "ProvisionedConcurrentExecutions", _, set_provisioned_concurrent_executions, get_provisioned_concurrent_executions, Val<i64>
+        }
     }
 
     /// `AWS::Lambda::Alias.AliasRoutingConfiguration`: The traffic-shifting configuration of a
@@ -122,11 +140,10 @@ pub mod alias {
             AliasRoutingConfiguration { props }
         }
 
-        /// `AdditionalVersionWeights`: The second version, and the percentage of traffic that's routed
-        /// to it.
-        pub fn additional_version_weights(mut self, value: impl Into<Val<List<VersionWeight>>>) -> Self {
-            self.props.set("AdditionalVersionWeights", value.into());
-            self
+        prop! {
+            /// `AdditionalVersionWeights`: The second version, and the percentage of traffic that's
+            /// routed to it.
+            props, "AdditionalVersionWeights", additional_version_weights, set_additional_version_weights, get_additional_version_weights, Val<List<VersionWeight>>
         }
     }
 
@@ -152,6 +169,16 @@ pub mod alias {
             props.set("FunctionVersion", function_version.into());
             props.set("FunctionWeight", function_weight.into());
             VersionWeight { props }
+        }
+
+        prop! {
+            /// `FunctionVersion`: The qualifier of the second version.
+            props, "FunctionVersion", _, set_function_version, get_function_version, Val<String>
+        }
+
+        prop! {
+            /// `FunctionWeight`: The percentage of traffic that the alias routes to the second version.
+            props, "FunctionWeight", _, set_function_weight, get_function_weight, Val<f64>
         }
     }
 }
@@ -183,49 +210,52 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    /// `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CapacityProviderName", value.into());
-        self
+    prop! {
+        /// `CapacityProviderName`.
+        core.props, "CapacityProviderName", capacity_provider_name, set_capacity_provider_name, get_capacity_provider_name, Val<String>
     }
 
-    /// `CapacityProviderScalingConfig`: The scaling configuration for the capacity provider.
-    pub fn capacity_provider_scaling_config(mut self, value: impl Into<Val<capacity_provider::CapacityProviderScalingConfig>>) -> Self {
-        self.core.set("CapacityProviderScalingConfig", value.into());
-        self
+    prop! {
+        /// `CapacityProviderScalingConfig`: The scaling configuration for the capacity provider.
+        core.props, "CapacityProviderScalingConfig", capacity_provider_scaling_config, set_capacity_provider_scaling_config, get_capacity_provider_scaling_config, Val<capacity_provider::CapacityProviderScalingConfig>
     }
 
-    /// `InstanceRequirements`: The instance requirements for compute resources managed by the
-    /// capacity provider.
-    pub fn instance_requirements(mut self, value: impl Into<Val<capacity_provider::InstanceRequirements>>) -> Self {
-        self.core.set("InstanceRequirements", value.into());
-        self
+    prop! {
+        /// `InstanceRequirements`: The instance requirements for compute resources managed by the
+        /// capacity provider.
+        core.props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<capacity_provider::InstanceRequirements>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the capacity provider's resources.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the capacity provider's resources.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `PropagateTags`: Configuration for tag propagation to managed resources launched by the
-    /// capacity provider.
-    pub fn propagate_tags(mut self, value: impl Into<Val<capacity_provider::PropagateTagsConfig>>) -> Self {
-        self.core.set("PropagateTags", value.into());
-        self
+    prop! {
+        /// `PermissionsConfig`: The permissions configuration for the capacity provider.
+        core.props, "PermissionsConfig", _, set_permissions_config, get_permissions_config, Val<capacity_provider::CapacityProviderPermissionsConfig>
     }
 
-    /// `Tags`: A key-value pair that provides metadata for the capacity provider.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PropagateTags`: Configuration for tag propagation to managed resources launched by the
+        /// capacity provider.
+        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<capacity_provider::PropagateTagsConfig>
     }
 
-    /// `TelemetryConfig`: The telemetry configuration for the capacity provider, including logging
-    /// settings.
-    pub fn telemetry_config(mut self, value: impl Into<Val<capacity_provider::CapacityProviderTelemetryConfig>>) -> Self {
-        self.core.set("TelemetryConfig", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair that provides metadata for the capacity provider.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TelemetryConfig`: The telemetry configuration for the capacity provider, including
+        /// logging settings.
+        core.props, "TelemetryConfig", telemetry_config, set_telemetry_config, get_telemetry_config, Val<capacity_provider::CapacityProviderTelemetryConfig>
+    }
+
+    prop! {
+        /// `VpcConfig`: The VPC configuration for the capacity provider.
+        core.props, "VpcConfig", _, set_vpc_config, get_vpc_config, Val<capacity_provider::CapacityProviderVpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -268,24 +298,21 @@ pub mod capacity_provider {
             CapacityProviderScalingConfig { props }
         }
 
-        /// `MaxVCpuCount`: The maximum number of vCPUs that the capacity provider can provision across
-        /// all compute instances.
-        pub fn max_v_cpu_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxVCpuCount", value.into());
-            self
+        prop! {
+            /// `MaxVCpuCount`: The maximum number of vCPUs that the capacity provider can provision
+            /// across all compute instances.
+            props, "MaxVCpuCount", max_v_cpu_count, set_max_v_cpu_count, get_max_v_cpu_count, Val<i64>
         }
 
-        /// `ScalingMode`: The scaling mode that determines how the capacity provider responds to
-        /// changes in demand.
-        pub fn scaling_mode(mut self, value: impl Into<Val<CapacityProviderScalingMode>>) -> Self {
-            self.props.set("ScalingMode", value.into());
-            self
+        prop! {
+            /// `ScalingMode`: The scaling mode that determines how the capacity provider responds to
+            /// changes in demand.
+            props, "ScalingMode", scaling_mode, set_scaling_mode, get_scaling_mode, Val<CapacityProviderScalingMode>
         }
 
-        /// `ScalingPolicies`: A list of target tracking scaling policies for the capacity provider.
-        pub fn scaling_policies(mut self, value: impl Into<Val<List<TargetTrackingScalingPolicy>>>) -> Self {
-            self.props.set("ScalingPolicies", value.into());
-            self
+        prop! {
+            /// `ScalingPolicies`: A list of target tracking scaling policies for the capacity provider.
+            props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<TargetTrackingScalingPolicy>>
         }
     }
 
@@ -327,6 +354,17 @@ pub mod capacity_provider {
             props.set("TargetValue", target_value.into());
             TargetTrackingScalingPolicy { props }
         }
+
+        prop! {
+            /// `PredefinedMetricType`: The predefined metric type to track for scaling decisions.
+            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<CapacityProviderPredefinedMetricType>
+        }
+
+        prop! {
+            /// `TargetValue`: The target value for the metric that the scaling policy attempts to
+            /// maintain through scaling actions.
+            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        }
     }
 
     /// The predefined metric for target tracking.
@@ -358,25 +396,22 @@ pub mod capacity_provider {
             InstanceRequirements { props }
         }
 
-        /// `AllowedInstanceTypes`: A list of EC2 instance types that the capacity provider is allowed
-        /// to use. If not specified, all compatible instance types are allowed.
-        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `AllowedInstanceTypes`: A list of EC2 instance types that the capacity provider is
+            /// allowed to use. If not specified, all compatible instance types are allowed.
+            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
         }
 
-        /// `Architectures`: A list of supported CPU architectures for compute instances. Valid values
-        /// include ``x86_64`` and ``arm64``.
-        pub fn architectures(mut self, value: impl Into<Val<List<Architecture>>>) -> Self {
-            self.props.set("Architectures", value.into());
-            self
+        prop! {
+            /// `Architectures`: A list of supported CPU architectures for compute instances. Valid
+            /// values include ``x86_64`` and ``arm64``.
+            props, "Architectures", architectures, set_architectures, get_architectures, Val<List<Architecture>>
         }
 
-        /// `ExcludedInstanceTypes`: A list of EC2 instance types that the capacity provider should not
-        /// use, even if they meet other requirements.
-        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedInstanceTypes", value.into());
-            self
+        prop! {
+            /// `ExcludedInstanceTypes`: A list of EC2 instance types that the capacity provider should
+            /// not use, even if they meet other requirements.
+            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
         }
     }
 
@@ -412,6 +447,12 @@ pub mod capacity_provider {
             props.set("CapacityProviderOperatorRoleArn", capacity_provider_operator_role_arn.into());
             CapacityProviderPermissionsConfig { props }
         }
+
+        prop! {
+            /// `CapacityProviderOperatorRoleArn`: The ARN of the IAM role that the capacity provider
+            /// uses to manage compute instances and other AWS resources.
+            props, "CapacityProviderOperatorRoleArn", _, set_capacity_provider_operator_role_arn, get_capacity_provider_operator_role_arn, Val<String>
+        }
     }
 
     /// `AWS::Lambda::CapacityProvider.PropagateTagsConfig`: Configuration that defines how tags are
@@ -430,18 +471,16 @@ pub mod capacity_provider {
             PropagateTagsConfig { props }
         }
 
-        /// `ExplicitTags`: A list of tags to explicitly propagate to managed resources. Maximum of 40
-        /// tags.
-        pub fn explicit_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("ExplicitTags", value.into());
-            self
+        prop! {
+            /// `ExplicitTags`: A list of tags to explicitly propagate to managed resources. Maximum of 40
+            /// tags.
+            props, "ExplicitTags", explicit_tags, set_explicit_tags, get_explicit_tags, Val<List<Tag>>
         }
 
-        /// `Mode`: The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None``
-        /// to disable propagation.
-        pub fn mode(mut self, value: impl Into<Val<PropagateTagsMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None``
+            /// to disable propagation.
+            props, "Mode", mode, set_mode, get_mode, Val<PropagateTagsMode>
         }
     }
 
@@ -474,10 +513,9 @@ pub mod capacity_provider {
             CapacityProviderTelemetryConfig { props }
         }
 
-        /// `LoggingConfig`: The capacity provider's Amazon CloudWatch Logs configuration settings.
-        pub fn logging_config(mut self, value: impl Into<Val<CapacityProviderLoggingConfig>>) -> Self {
-            self.props.set("LoggingConfig", value.into());
-            self
+        prop! {
+            /// `LoggingConfig`: The capacity provider's Amazon CloudWatch Logs configuration settings.
+            props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<CapacityProviderLoggingConfig>
         }
     }
 
@@ -497,21 +535,19 @@ pub mod capacity_provider {
             CapacityProviderLoggingConfig { props }
         }
 
-        /// `LogGroup`: The name of the Amazon CloudWatch log group the capacity provider sends logs to.
-        /// By default, Lambda capacity providers send logs to a default log group named ``/aws/lambda/capacity-provider/&lt;capacity
-        /// provider name&gt;``. To use a different log group, enter an existing log group or enter a
-        /// new log group name.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: The name of the Amazon CloudWatch log group the capacity provider sends logs
+            /// to. By default, Lambda capacity providers send logs to a default log group named ``/aws/lambda/capacity-provider/&lt;capacity
+            /// provider name&gt;``. To use a different log group, enter an existing log group or enter
+            /// a new log group name.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `SystemLogLevel`: Set this property to filter the system logs for your capacity provider
-        /// that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
-        /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-        pub fn system_log_level(mut self, value: impl Into<Val<CapacityProviderLoggingConfigSystemLogLevel>>) -> Self {
-            self.props.set("SystemLogLevel", value.into());
-            self
+        prop! {
+            /// `SystemLogLevel`: Set this property to filter the system logs for your capacity provider
+            /// that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
+            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<CapacityProviderLoggingConfigSystemLogLevel>
         }
     }
 
@@ -557,6 +593,18 @@ pub mod capacity_provider {
             props.set("SecurityGroupIds", security_group_ids.into());
             CapacityProviderVpcConfig { props }
         }
+
+        prop! {
+            /// `SubnetIds`: A list of subnet IDs where the capacity provider launches compute
+            /// instances.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: A list of security group IDs that control network access for compute
+            /// instances managed by the capacity provider.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+        }
     }
 }
 
@@ -581,22 +629,25 @@ impl CodeSigningConfig {
         CodeSigningConfig { core }
     }
 
-    /// `CodeSigningPolicies`: Policies to control how to act if a signature is invalid
-    pub fn code_signing_policies(mut self, value: impl Into<Val<code_signing_config::CodeSigningPolicies>>) -> Self {
-        self.core.set("CodeSigningPolicies", value.into());
-        self
+    prop! {
+        /// `AllowedPublishers`: When the CodeSigningConfig is later on attached to a function, the
+        /// function code will be expected to be signed by profiles from this list
+        core.props, "AllowedPublishers", _, set_allowed_publishers, get_allowed_publishers, Val<code_signing_config::AllowedPublishers>
     }
 
-    /// `Description`: A description of the CodeSigningConfig
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CodeSigningPolicies`: Policies to control how to act if a signature is invalid
+        core.props, "CodeSigningPolicies", code_signing_policies, set_code_signing_policies, get_code_signing_policies, Val<code_signing_config::CodeSigningPolicies>
     }
 
-    /// `Tags`: A list of tags to apply to CodeSigningConfig resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the CodeSigningConfig
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to CodeSigningConfig resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -642,6 +693,11 @@ pub mod code_signing_config {
             props.set("SigningProfileVersionArns", signing_profile_version_arns.into());
             AllowedPublishers { props }
         }
+
+        prop! {
+            /// `SigningProfileVersionArns`: List of Signing profile version Arns
+            props, "SigningProfileVersionArns", _, set_signing_profile_version_arns, get_signing_profile_version_arns, Val<List<String>>
+        }
     }
 
     /// `AWS::Lambda::CodeSigningConfig.CodeSigningPolicies`: Policies to control how to act if a
@@ -664,6 +720,12 @@ pub mod code_signing_config {
             let mut props = Props::new();
             props.set("UntrustedArtifactOnDeployment", untrusted_artifact_on_deployment.into());
             CodeSigningPolicies { props }
+        }
+
+        prop! {
+            /// `UntrustedArtifactOnDeployment`: Indicates how Lambda operations involve updating the
+            /// code artifact will operate. Default to Warn if not provided
+            props, "UntrustedArtifactOnDeployment", _, set_untrusted_artifact_on_deployment, get_untrusted_artifact_on_deployment, Val<CodeSigningPoliciesUntrustedArtifactOnDeployment>
         }
     }
 
@@ -705,25 +767,32 @@ impl EventInvokeConfig {
         EventInvokeConfig { core }
     }
 
-    /// `DestinationConfig`: A destination for events after they have been sent to a function for
-    /// processing.
-    pub fn destination_config(mut self, value: impl Into<Val<event_invoke_config::DestinationConfig>>) -> Self {
-        self.core.set("DestinationConfig", value.into());
-        self
+    prop! {
+        /// `DestinationConfig`: A destination for events after they have been sent to a function
+        /// for processing.
+        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<event_invoke_config::DestinationConfig>
     }
 
-    /// `MaximumEventAgeInSeconds`: The maximum age of a request that Lambda sends to a function for
-    /// processing.
-    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumEventAgeInSeconds", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the Lambda function.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `MaximumRetryAttempts`: The maximum number of times to retry when the function returns an
-    /// error.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumRetryAttempts", value.into());
-        self
+    prop! {
+        /// `MaximumEventAgeInSeconds`: The maximum age of a request that Lambda sends to a function
+        /// for processing.
+        core.props, "MaximumEventAgeInSeconds", maximum_event_age_in_seconds, set_maximum_event_age_in_seconds, get_maximum_event_age_in_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `MaximumRetryAttempts`: The maximum number of times to retry when the function returns
+        /// an error.
+        core.props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+    }
+
+    prop! {
+        /// `Qualifier`: The identifier of a version or alias.
+        core.props, "Qualifier", _, set_qualifier, get_qualifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -753,16 +822,14 @@ pub mod event_invoke_config {
             DestinationConfig { props }
         }
 
-        /// `OnFailure`: The destination configuration for failed invocations.
-        pub fn on_failure(mut self, value: impl Into<Val<OnFailure>>) -> Self {
-            self.props.set("OnFailure", value.into());
-            self
+        prop! {
+            /// `OnFailure`: The destination configuration for failed invocations.
+            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<OnFailure>
         }
 
-        /// `OnSuccess`: The destination configuration for successful invocations.
-        pub fn on_success(mut self, value: impl Into<Val<OnSuccess>>) -> Self {
-            self.props.set("OnSuccess", value.into());
-            self
+        prop! {
+            /// `OnSuccess`: The destination configuration for successful invocations.
+            props, "OnSuccess", on_success, set_on_success, get_on_success, Val<OnSuccess>
         }
     }
 
@@ -783,6 +850,11 @@ pub mod event_invoke_config {
             props.set("Destination", destination.into());
             OnFailure { props }
         }
+
+        prop! {
+            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource.
+            props, "Destination", _, set_destination, get_destination, Val<String>
+        }
     }
 
     /// `AWS::Lambda::EventInvokeConfig.OnSuccess`: The destination configuration for successful
@@ -801,6 +873,11 @@ pub mod event_invoke_config {
             let mut props = Props::new();
             props.set("Destination", destination.into());
             OnSuccess { props }
+        }
+
+        prop! {
+            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource.
+            props, "Destination", _, set_destination, get_destination, Val<String>
         }
     }
 }
@@ -834,219 +911,206 @@ impl EventSourceMapping {
         EventSourceMapping { core }
     }
 
-    /// `AmazonManagedKafkaEventSourceConfig`: Specific configuration settings for an Amazon Managed
-    /// Streaming for Apache Kafka (Amazon MSK) event source.
-    pub fn amazon_managed_kafka_event_source_config(mut self, value: impl Into<Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>>) -> Self {
-        self.core.set("AmazonManagedKafkaEventSourceConfig", value.into());
-        self
+    prop! {
+        /// `AmazonManagedKafkaEventSourceConfig`: Specific configuration settings for an Amazon
+        /// Managed Streaming for Apache Kafka (Amazon MSK) event source.
+        core.props, "AmazonManagedKafkaEventSourceConfig", amazon_managed_kafka_event_source_config, set_amazon_managed_kafka_event_source_config, get_amazon_managed_kafka_event_source_config, Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>
     }
 
-    /// `BatchSize`: The maximum number of records in each batch that Lambda pulls from your stream
-    /// or queue and sends to your function. Lambda passes all of the records in the batch to the
-    /// function in a single call, up to the payload limit for synchronous invocation (6 MB). + *Amazon
-    /// Kinesis* – Default 100. Max 10,000. + *Amazon DynamoDB Streams* – Default 100. Max 10,000. + *Amazon
-    /// Simple Queue Service* – Default 10. For standard queues the max is 10,000. For FIFO queues
-    /// the max is 10. + *Amazon Managed Streaming for Apache Kafka* – Default 100. Max 10,000. + *Self-managed
-    /// Apache Kafka* – Default 100. Max …
-    pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BatchSize", value.into());
-        self
+    prop! {
+        /// `BatchSize`: The maximum number of records in each batch that Lambda pulls from your
+        /// stream or queue and sends to your function. Lambda passes all of the records in the
+        /// batch to the function in a single call, up to the payload limit for synchronous
+        /// invocation (6 MB). + *Amazon Kinesis* – Default 100. Max 10,000. + *Amazon DynamoDB
+        /// Streams* – Default 100. Max 10,000. + *Amazon Simple Queue Service* – Default 10.
+        /// For standard queues the max is 10,000. For FIFO queues the max is 10. + *Amazon Managed
+        /// Streaming for Apache Kafka* – Default 100. Max 10,000. + *Self-managed Apache Kafka* –
+        /// Default 100. Max …
+        core.props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
     }
 
-    /// `BisectBatchOnFunctionError`: (Kinesis and DynamoDB Streams only) If the function returns an
-    /// error, split the batch in two and retry. The default value is false. When using ``BisectBatchOnFunctionError``,
-    /// check the ``BatchSize`` parameter in the ``OnFailure`` destination message's metadata. The ``BatchSize``
-    /// could be greater than 1 since LAM consolidates failed messages metadata when writing to the ``OnFailure``
-    /// destination.
-    pub fn bisect_batch_on_function_error(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BisectBatchOnFunctionError", value.into());
-        self
+    prop! {
+        /// `BisectBatchOnFunctionError`: (Kinesis and DynamoDB Streams only) If the function
+        /// returns an error, split the batch in two and retry. The default value is false. When
+        /// using ``BisectBatchOnFunctionError``, check the ``BatchSize`` parameter in the ``OnFailure``
+        /// destination message's metadata. The ``BatchSize`` could be greater than 1 since LAM
+        /// consolidates failed messages metadata when writing to the ``OnFailure`` destination.
+        core.props, "BisectBatchOnFunctionError", bisect_batch_on_function_error, set_bisect_batch_on_function_error, get_bisect_batch_on_function_error, Val<bool>
     }
 
-    /// `DestinationConfig`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka)
-    /// A configuration object that specifies the destination of an event after Lambda processes it.
-    pub fn destination_config(mut self, value: impl Into<Val<event_source_mapping::DestinationConfig>>) -> Self {
-        self.core.set("DestinationConfig", value.into());
-        self
+    prop! {
+        /// `DestinationConfig`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
+        /// Kafka) A configuration object that specifies the destination of an event after Lambda
+        /// processes it.
+        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<event_source_mapping::DestinationConfig>
     }
 
-    /// `DocumentDBEventSourceConfig`: Specific configuration settings for a DocumentDB event
-    /// source.
-    pub fn document_db_event_source_config(mut self, value: impl Into<Val<event_source_mapping::DocumentDbEventSourceConfig>>) -> Self {
-        self.core.set("DocumentDBEventSourceConfig", value.into());
-        self
+    prop! {
+        /// `DocumentDBEventSourceConfig`: Specific configuration settings for a DocumentDB event
+        /// source.
+        core.props, "DocumentDBEventSourceConfig", document_db_event_source_config, set_document_db_event_source_config, get_document_db_event_source_config, Val<event_source_mapping::DocumentDbEventSourceConfig>
     }
 
-    /// `Enabled`: When true, the event source mapping is active. When false, Lambda pauses polling
-    /// and invocation. Default: True
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: When true, the event source mapping is active. When false, Lambda pauses
+        /// polling and invocation. Default: True
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `EventSourceArn`: The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* –
-    /// The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN of
-    /// the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon Managed
-    /// Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC connection (for
-    /// cross-account event source mappings (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc>)). + *Amazon
-    /// MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB change
-    /// stream.
-    pub fn event_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventSourceArn", value.into());
-        self
+    prop! {
+        /// `EventSourceArn`: The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* –
+        /// The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN
+        /// of the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon
+        /// Managed Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC
+        /// connection (for cross-account event source mappings (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc>)). + *Amazon
+        /// MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB
+        /// change stream.
+        core.props, "EventSourceArn", event_source_arn, set_event_source_arn, get_event_source_arn, Val<String>
     }
 
-    /// `FilterCriteria`: An object that defines the filter criteria that determine whether Lambda
-    /// should process an event. For more information, see Lambda event filtering (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
-    pub fn filter_criteria(mut self, value: impl Into<Val<event_source_mapping::FilterCriteria>>) -> Self {
-        self.core.set("FilterCriteria", value.into());
-        self
+    prop! {
+        /// `FilterCriteria`: An object that defines the filter criteria that determine whether
+        /// Lambda should process an event. For more information, see Lambda event filtering (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
+        core.props, "FilterCriteria", filter_criteria, set_filter_criteria, get_filter_criteria, Val<event_source_mapping::FilterCriteria>
     }
 
-    /// `FunctionResponseTypes`: (Kinesis, DynamoDB Streams, and SQS) A list of current response
-    /// type enums applied to the event source mapping. Valid Values: ``ReportBatchItemFailures``
-    pub fn function_response_types(mut self, value: impl Into<Val<List<event_source_mapping::FunctionResponseTypes>>>) -> Self {
-        self.core.set("FunctionResponseTypes", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name or ARN of the Lambda function. **Name formats** + *Function
+        /// name* – ``MyFunction``. + *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``. + *Version
+        /// or Alias ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD``. + *Partial
+        /// ARN* – ``123456789012:function:MyFunction``. The length constraint applies only to the
+        /// full ARN. If you specify only the function name, it's limited to 64 characters in
+        /// length.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt
-    /// your function's filter criteria (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `FunctionResponseTypes`: (Kinesis, DynamoDB Streams, and SQS) A list of current response
+        /// type enums applied to the event source mapping. Valid Values: ``ReportBatchItemFailures``
+        core.props, "FunctionResponseTypes", function_response_types, set_function_response_types, get_function_response_types, Val<List<event_source_mapping::FunctionResponseTypes>>
     }
 
-    /// `LoggingConfig`: (Amazon MSK, and self-managed Apache Kafka only) The logging configuration
-    /// for your event source. For more information, see Event source mapping logging (<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
-    pub fn logging_config(mut self, value: impl Into<Val<event_source_mapping::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that Lambda uses to
+        /// encrypt your function's filter criteria (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `MaximumBatchingWindowInSeconds`: The maximum amount of time, in seconds, that Lambda spends
-    /// gathering records before invoking the function. *Default (, , event sources)*: 0 *Default (,
-    /// Kafka, , event sources)*: 500 ms *Related setting:* For SQS event sources, when you set ``BatchSize``
-    /// to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumBatchingWindowInSeconds", value.into());
-        self
+    prop! {
+        /// `LoggingConfig`: (Amazon MSK, and self-managed Apache Kafka only) The logging
+        /// configuration for your event source. For more information, see Event source mapping
+        /// logging (<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<event_source_mapping::LoggingConfig>
     }
 
-    /// `MaximumRecordAgeInSeconds`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
-    /// Kafka) Discard records older than the specified age. The default value is -1, which sets the
-    /// maximum age to infinite. When the value is set to infinite, Lambda never discards old
-    /// records. The minimum valid value for maximum record age is 60s. Although values less than 60
-    /// and greater than -1 fall within the parameter's absolute range, they are not allowed
-    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumRecordAgeInSeconds", value.into());
-        self
+    prop! {
+        /// `MaximumBatchingWindowInSeconds`: The maximum amount of time, in seconds, that Lambda
+        /// spends gathering records before invoking the function. *Default (, , event sources)*: 0 *Default (,
+        /// Kafka, , event sources)*: 500 ms *Related setting:* For SQS event sources, when you set ``BatchSize``
+        /// to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
+        core.props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
     }
 
-    /// `MaximumRetryAttempts`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
-    /// Kafka) Discard records after the specified number of retries. The default value is -1, which
-    /// sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite,
-    /// Lambda retries failed records until the record expires in the event source.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumRetryAttempts", value.into());
-        self
+    prop! {
+        /// `MaximumRecordAgeInSeconds`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed
+        /// Apache Kafka) Discard records older than the specified age. The default value is -1,
+        /// which sets the maximum age to infinite. When the value is set to infinite, Lambda never
+        /// discards old records. The minimum valid value for maximum record age is 60s. Although
+        /// values less than 60 and greater than -1 fall within the parameter's absolute range, they
+        /// are not allowed
+        core.props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
     }
 
-    /// `MetricsConfig`: The metrics configuration for your event source. For more information, see
-    /// Event source mapping metrics (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
-    pub fn metrics_config(mut self, value: impl Into<Val<event_source_mapping::MetricsConfig>>) -> Self {
-        self.core.set("MetricsConfig", value.into());
-        self
+    prop! {
+        /// `MaximumRetryAttempts`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
+        /// Kafka) Discard records after the specified number of retries. The default value is -1,
+        /// which sets the maximum number of retries to infinite. When MaximumRetryAttempts is
+        /// infinite, Lambda retries failed records until the record expires in the event source.
+        core.props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
     }
 
-    /// `ParallelizationFactor`: (Kinesis and DynamoDB Streams only) The number of batches to
-    /// process concurrently from each shard. The default value is 1.
-    pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ParallelizationFactor", value.into());
-        self
+    prop! {
+        /// `MetricsConfig`: The metrics configuration for your event source. For more information,
+        /// see Event source mapping metrics (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
+        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<event_source_mapping::MetricsConfig>
     }
 
-    /// `ProvisionedPollerConfig`: (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The
-    /// provisioned mode configuration for the event source. For more information, see provisioned
-    /// mode (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
-    pub fn provisioned_poller_config(mut self, value: impl Into<Val<event_source_mapping::ProvisionedPollerConfig>>) -> Self {
-        self.core.set("ProvisionedPollerConfig", value.into());
-        self
+    prop! {
+        /// `ParallelizationFactor`: (Kinesis and DynamoDB Streams only) The number of batches to
+        /// process concurrently from each shard. The default value is 1.
+        core.props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
     }
 
-    /// `Queues`: (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
-    pub fn queues(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Queues", value.into());
-        self
+    prop! {
+        /// `ProvisionedPollerConfig`: (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only)
+        /// The provisioned mode configuration for the event source. For more information, see
+        /// provisioned mode (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
+        core.props, "ProvisionedPollerConfig", provisioned_poller_config, set_provisioned_poller_config, get_provisioned_poller_config, Val<event_source_mapping::ProvisionedPollerConfig>
     }
 
-    /// `ScalingConfig`: This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig``
-    /// while using ``ScalingConfig``. These options are mutually exclusive. To remove the scaling
-    /// configuration, pass an empty value.
-    pub fn scaling_config(mut self, value: impl Into<Val<event_source_mapping::ScalingConfig>>) -> Self {
-        self.core.set("ScalingConfig", value.into());
-        self
+    prop! {
+        /// `Queues`: (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+        core.props, "Queues", queues, set_queues, get_queues, Val<List<String>>
     }
 
-    /// `SelfManagedEventSource`: The self-managed Apache Kafka cluster for your event source.
-    pub fn self_managed_event_source(mut self, value: impl Into<Val<event_source_mapping::SelfManagedEventSource>>) -> Self {
-        self.core.set("SelfManagedEventSource", value.into());
-        self
+    prop! {
+        /// `ScalingConfig`: This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig``
+        /// while using ``ScalingConfig``. These options are mutually exclusive. To remove the
+        /// scaling configuration, pass an empty value.
+        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<event_source_mapping::ScalingConfig>
     }
 
-    /// `SelfManagedKafkaEventSourceConfig`: Specific configuration settings for a self-managed
-    /// Apache Kafka event source.
-    pub fn self_managed_kafka_event_source_config(mut self, value: impl Into<Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>>) -> Self {
-        self.core.set("SelfManagedKafkaEventSourceConfig", value.into());
-        self
+    prop! {
+        /// `SelfManagedEventSource`: The self-managed Apache Kafka cluster for your event source.
+        core.props, "SelfManagedEventSource", self_managed_event_source, set_self_managed_event_source, get_self_managed_event_source, Val<event_source_mapping::SelfManagedEventSource>
     }
 
-    /// `SourceAccessConfigurations`: An array of the authentication protocol, VPC components, or
-    /// virtual host to secure and define your event source.
-    pub fn source_access_configurations(mut self, value: impl Into<Val<List<event_source_mapping::SourceAccessConfiguration>>>) -> Self {
-        self.core.set("SourceAccessConfigurations", value.into());
-        self
+    prop! {
+        /// `SelfManagedKafkaEventSourceConfig`: Specific configuration settings for a self-managed
+        /// Apache Kafka event source.
+        core.props, "SelfManagedKafkaEventSourceConfig", self_managed_kafka_event_source_config, set_self_managed_kafka_event_source_config, get_self_managed_kafka_event_source_config, Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>
     }
 
-    /// `StartingPosition`: The position in a stream from which to start reading. Required for
-    /// Amazon Kinesis and Amazon DynamoDB. + *LATEST* - Read only new records. + *TRIM_HORIZON* -
-    /// Process all available records. + *AT_TIMESTAMP* - Specify a time from which to start reading
-    /// records.
-    pub fn starting_position(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartingPosition", value.into());
-        self
+    prop! {
+        /// `SourceAccessConfigurations`: An array of the authentication protocol, VPC components,
+        /// or virtual host to secure and define your event source.
+        core.props, "SourceAccessConfigurations", source_access_configurations, set_source_access_configurations, get_source_access_configurations, Val<List<event_source_mapping::SourceAccessConfiguration>>
     }
 
-    /// `StartingPositionTimestamp`: With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time
-    /// from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot be
-    /// in the future.
-    pub fn starting_position_timestamp(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("StartingPositionTimestamp", value.into());
-        self
+    prop! {
+        /// `StartingPosition`: The position in a stream from which to start reading. Required for
+        /// Amazon Kinesis and Amazon DynamoDB. + *LATEST* - Read only new records. + *TRIM_HORIZON* -
+        /// Process all available records. + *AT_TIMESTAMP* - Specify a time from which to start
+        /// reading records.
+        core.props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<String>
     }
 
-    /// `Tags`: A list of tags to add to the event source mapping. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
-    /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
-    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
-    /// behavior with stack-level tags propagating to the resource during resource creation and
-    /// update.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StartingPositionTimestamp`: With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time
+        /// from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot
+        /// be in the future.
+        core.props, "StartingPositionTimestamp", starting_position_timestamp, set_starting_position_timestamp, get_starting_position_timestamp, Val<f64>
     }
 
-    /// `Topics`: The name of the Kafka topic.
-    pub fn topics(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Topics", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags to add to the event source mapping. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
+        /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
+        /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
+        /// behavior with stack-level tags propagating to the resource during resource creation and
+        /// update.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TumblingWindowInSeconds`: (Kinesis and DynamoDB Streams only) The duration in seconds of a
-    /// processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds
-    /// indicates no tumbling window.
-    pub fn tumbling_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TumblingWindowInSeconds", value.into());
-        self
+    prop! {
+        /// `Topics`: The name of the Kafka topic.
+        core.props, "Topics", topics, set_topics, get_topics, Val<List<String>>
+    }
+
+    prop! {
+        /// `TumblingWindowInSeconds`: (Kinesis and DynamoDB Streams only) The duration in seconds
+        /// of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0
+        /// seconds indicates no tumbling window.
+        core.props, "TumblingWindowInSeconds", tumbling_window_in_seconds, set_tumbling_window_in_seconds, get_tumbling_window_in_seconds, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1090,19 +1154,17 @@ pub mod event_source_mapping {
             AmazonManagedKafkaEventSourceConfig { props }
         }
 
-        /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer group
-        /// ID must be unique among all your Kafka event sources. After creating a Kafka event source
-        /// mapping with the consumer group ID specified, you cannot update this value. For more
-        /// information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
-        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConsumerGroupId", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer
+            /// group ID must be unique among all your Kafka event sources. After creating a Kafka event
+            /// source mapping with the consumer group ID specified, you cannot update this value. For
+            /// more information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
+            props, "ConsumerGroupId", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
         }
 
-        /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
-        pub fn schema_registry_config(mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> Self {
-            self.props.set("SchemaRegistryConfig", value.into());
-            self
+        prop! {
+            /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
+            props, "SchemaRegistryConfig", schema_registry_config, set_schema_registry_config, get_schema_registry_config, Val<SchemaRegistryConfig>
         }
     }
 
@@ -1122,36 +1184,33 @@ pub mod event_source_mapping {
             SchemaRegistryConfig { props }
         }
 
-        /// `AccessConfigs`: An array of access configuration objects that tell Lambda how to
-        /// authenticate with your schema registry.
-        pub fn access_configs(mut self, value: impl Into<Val<List<SchemaRegistryAccessConfig>>>) -> Self {
-            self.props.set("AccessConfigs", value.into());
-            self
+        prop! {
+            /// `AccessConfigs`: An array of access configuration objects that tell Lambda how to
+            /// authenticate with your schema registry.
+            props, "AccessConfigs", access_configs, set_access_configs, get_access_configs, Val<List<SchemaRegistryAccessConfig>>
         }
 
-        /// `EventRecordFormat`: The record format that Lambda delivers to your function after schema
-        /// validation. + Choose ``JSON`` to have Lambda deliver the record to your function as a
-        /// standard JSON object. + Choose ``SOURCE`` to have Lambda deliver the record to your function
-        /// in its original source format. Lambda removes all schema metadata, such as the schema ID,
-        /// before sending the record to your function.
-        pub fn event_record_format(mut self, value: impl Into<Val<SchemaRegistryConfigEventRecordFormat>>) -> Self {
-            self.props.set("EventRecordFormat", value.into());
-            self
+        prop! {
+            /// `EventRecordFormat`: The record format that Lambda delivers to your function after
+            /// schema validation. + Choose ``JSON`` to have Lambda deliver the record to your function
+            /// as a standard JSON object. + Choose ``SOURCE`` to have Lambda deliver the record to your
+            /// function in its original source format. Lambda removes all schema metadata, such as the
+            /// schema ID, before sending the record to your function.
+            props, "EventRecordFormat", event_record_format, set_event_record_format, get_event_record_format, Val<SchemaRegistryConfigEventRecordFormat>
         }
 
-        /// `SchemaRegistryURI`: The URI for your schema registry. The correct URI format depends on the
-        /// type of schema registry you're using. + For GLU schema registries, use the ARN of the
-        /// registry. + For Confluent schema registries, use the URL of the registry.
-        pub fn schema_registry_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SchemaRegistryURI", value.into());
-            self
+        prop! {
+            /// `SchemaRegistryURI`: The URI for your schema registry. The correct URI format depends on
+            /// the type of schema registry you're using. + For GLU schema registries, use the ARN of
+            /// the registry. + For Confluent schema registries, use the URL of the registry.
+            props, "SchemaRegistryURI", schema_registry_uri, set_schema_registry_uri, get_schema_registry_uri, Val<String>
         }
 
-        /// `SchemaValidationConfigs`: An array of schema validation configuration objects, which tell
-        /// Lambda the message attributes you want to validate and filter using your schema registry.
-        pub fn schema_validation_configs(mut self, value: impl Into<Val<List<SchemaValidationConfig>>>) -> Self {
-            self.props.set("SchemaValidationConfigs", value.into());
-            self
+        prop! {
+            /// `SchemaValidationConfigs`: An array of schema validation configuration objects, which
+            /// tell Lambda the message attributes you want to validate and filter using your schema
+            /// registry.
+            props, "SchemaValidationConfigs", schema_validation_configs, set_schema_validation_configs, get_schema_validation_configs, Val<List<SchemaValidationConfig>>
         }
     }
 
@@ -1175,17 +1234,15 @@ pub mod event_source_mapping {
             SchemaRegistryAccessConfig { props }
         }
 
-        /// `Type`: The type of authentication Lambda uses to access your schema registry.
-        pub fn type_(mut self, value: impl Into<Val<SchemaRegistryAccessConfigType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of authentication Lambda uses to access your schema registry.
+            props, "Type", type_, set_type, get_type, Val<SchemaRegistryAccessConfigType>
         }
 
-        /// `URI`: The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema
-        /// registry.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("URI", value.into());
-            self
+        prop! {
+            /// `URI`: The URI of the secret (Secrets Manager secret ARN) to authenticate with your
+            /// schema registry.
+            props, "URI", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -1242,12 +1299,11 @@ pub mod event_source_mapping {
             SchemaValidationConfig { props }
         }
 
-        /// `Attribute`: The attributes you want your schema registry to validate and filter for. If you
-        /// selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected
-        /// message attributes.
-        pub fn attribute(mut self, value: impl Into<Val<SchemaValidationConfigAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`: The attributes you want your schema registry to validate and filter for. If
+            /// you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the
+            /// selected message attributes.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<SchemaValidationConfigAttribute>
         }
     }
 
@@ -1282,10 +1338,9 @@ pub mod event_source_mapping {
             DestinationConfig { props }
         }
 
-        /// `OnFailure`: The destination configuration for failed invocations.
-        pub fn on_failure(mut self, value: impl Into<Val<OnFailure>>) -> Self {
-            self.props.set("OnFailure", value.into());
-            self
+        prop! {
+            /// `OnFailure`: The destination configuration for failed invocations.
+            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<OnFailure>
         }
     }
 
@@ -1305,15 +1360,15 @@ pub mod event_source_mapping {
             OnFailure { props }
         }
 
-        /// `Destination`: The Amazon Resource Name (ARN) of the destination resource. To retain records
-        /// of failed invocations from Kinesis (<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>),
-        /// DynamoDB (<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed Apache
-        /// Kafka (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or Amazon MSK (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>),
-        /// you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as
-        /// the destination. Amazon SNS destinations have a message size limit of …
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource. To retain
+            /// records of failed invocations from Kinesis (<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>),
+            /// DynamoDB (<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed
+            /// Apache Kafka (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or
+            /// Amazon MSK (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), you
+            /// can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as
+            /// the destination. Amazon SNS destinations have a message size limit of …
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
     }
 
@@ -1333,26 +1388,23 @@ pub mod event_source_mapping {
             DocumentDbEventSourceConfig { props }
         }
 
-        /// `CollectionName`: The name of the collection to consume within the database. If you do not
-        /// specify a collection, Lambda consumes all collections.
-        pub fn collection_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CollectionName", value.into());
-            self
+        prop! {
+            /// `CollectionName`: The name of the collection to consume within the database. If you do
+            /// not specify a collection, Lambda consumes all collections.
+            props, "CollectionName", collection_name, set_collection_name, get_collection_name, Val<String>
         }
 
-        /// `DatabaseName`: The name of the database to consume within the DocumentDB cluster.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: The name of the database to consume within the DocumentDB cluster.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `FullDocument`: Determines what DocumentDB sends to your event stream during document update
-        /// operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along
-        /// with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that
-        /// contains the changes.
-        pub fn full_document(mut self, value: impl Into<Val<DocumentDbEventSourceConfigFullDocument>>) -> Self {
-            self.props.set("FullDocument", value.into());
-            self
+        prop! {
+            /// `FullDocument`: Determines what DocumentDB sends to your event stream during document
+            /// update operations. If set to UpdateLookup, DocumentDB sends a delta describing the
+            /// changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a
+            /// partial document that contains the changes.
+            props, "FullDocument", full_document, set_full_document, get_full_document, Val<DocumentDbEventSourceConfigFullDocument>
         }
     }
 
@@ -1388,10 +1440,9 @@ pub mod event_source_mapping {
             FilterCriteria { props }
         }
 
-        /// `Filters`: A list of filters.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Filters`: A list of filters.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
         }
     }
 
@@ -1411,11 +1462,10 @@ pub mod event_source_mapping {
             Filter { props }
         }
 
-        /// `Pattern`: A filter pattern. For more information on the syntax of a filter pattern, see
-        /// Filter rule syntax (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `Pattern`: A filter pattern. For more information on the syntax of a filter pattern, see
+            /// Filter rule syntax (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -1445,12 +1495,11 @@ pub mod event_source_mapping {
             LoggingConfig { props }
         }
 
-        /// `SystemLogLevel`: Set this property to filter the system logs for your function that Lambda
-        /// sends to CloudWatch. Lambda only sends system logs at the selected level of detail and
-        /// lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
-            self.props.set("SystemLogLevel", value.into());
-            self
+        prop! {
+            /// `SystemLogLevel`: Set this property to filter the system logs for your function that
+            /// Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
+            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
         }
     }
 
@@ -1489,15 +1538,15 @@ pub mod event_source_mapping {
             MetricsConfig { props }
         }
 
-        /// `Metrics`: The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``, ``KafkaMetrics``. + ``EventCount``
-        /// to receive metrics related to the number of events processed by your event source mapping. + ``ErrorCount`` (Amazon
-        /// MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in
-        /// your event source mapping processing. + ``KafkaMetrics`` (Amazon MSK and self-managed Apache
-        /// Kafka) to receive metrics related to the Kafka consumers from your event source mapping. For
-        /// more information about these metrics, see \[Event source mapping …
-        pub fn metrics(mut self, value: impl Into<Val<List<MetricsConfigMetrics>>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Metrics`: The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``, ``KafkaMetrics``. + ``EventCount``
+            /// to receive metrics related to the number of events processed by your event source
+            /// mapping. + ``ErrorCount`` (Amazon MSK and self-managed Apache Kafka) to receive metrics
+            /// related to the number of errors in your event source mapping processing. + ``KafkaMetrics`` (Amazon
+            /// MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers
+            /// from your event source mapping. For more information about these metrics, see \[Event
+            /// source mapping …
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricsConfigMetrics>>
         }
     }
 
@@ -1534,31 +1583,28 @@ pub mod event_source_mapping {
             ProvisionedPollerConfig { props }
         }
 
-        /// `MaximumPollers`: The maximum number of event pollers this event source can scale up to. For
-        /// Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default
-        /// of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted
-        /// range is between 1 and 2,000, with a default of 200.
-        pub fn maximum_pollers(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumPollers", value.into());
-            self
+        prop! {
+            /// `MaximumPollers`: The maximum number of event pollers this event source can scale up to.
+            /// For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a
+            /// default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the
+            /// accepted range is between 1 and 2,000, with a default of 200.
+            props, "MaximumPollers", maximum_pollers, set_maximum_pollers, get_maximum_pollers, Val<i64>
         }
 
-        /// `MinimumPollers`: The minimum number of event pollers this event source can scale down to.
-        /// For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK
-        /// and self-managed Apache Kafka event source mappings, default is 1.
-        pub fn minimum_pollers(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumPollers", value.into());
-            self
+        prop! {
+            /// `MinimumPollers`: The minimum number of event pollers this event source can scale down
+            /// to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For
+            /// Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
+            props, "MinimumPollers", minimum_pollers, set_minimum_pollers, get_minimum_pollers, Val<i64>
         }
 
-        /// `PollerGroupName`: (Amazon MSK and self-managed Apache Kafka) The name of the provisioned
-        /// poller group. Use this option to group multiple ESMs within the event source's VPC to share
-        /// Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs
-        /// for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers
-        /// across all ESMs in a group cannot exceed 2000.
-        pub fn poller_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PollerGroupName", value.into());
-            self
+        prop! {
+            /// `PollerGroupName`: (Amazon MSK and self-managed Apache Kafka) The name of the
+            /// provisioned poller group. Use this option to group multiple ESMs within the event
+            /// source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to
+            /// optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller
+            /// group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
+            props, "PollerGroupName", poller_group_name, set_poller_group_name, get_poller_group_name, Val<String>
         }
     }
 
@@ -1578,11 +1624,10 @@ pub mod event_source_mapping {
             ScalingConfig { props }
         }
 
-        /// `MaximumConcurrency`: Limits the number of concurrent instances that the SQS event source
-        /// can invoke.
-        pub fn maximum_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumConcurrency", value.into());
-            self
+        prop! {
+            /// `MaximumConcurrency`: Limits the number of concurrent instances that the SQS event
+            /// source can invoke.
+            props, "MaximumConcurrency", maximum_concurrency, set_maximum_concurrency, get_maximum_concurrency, Val<i64>
         }
     }
 
@@ -1602,10 +1647,10 @@ pub mod event_source_mapping {
             SelfManagedEventSource { props }
         }
 
-        /// `Endpoints`: The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
-        pub fn endpoints(mut self, value: impl Into<Val<Endpoints>>) -> Self {
-            self.props.set("Endpoints", value.into());
-            self
+        prop! {
+            /// `Endpoints`: The list of bootstrap servers for your Kafka brokers in the following
+            /// format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
+            props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<Endpoints>
         }
     }
 
@@ -1625,11 +1670,10 @@ pub mod event_source_mapping {
             Endpoints { props }
         }
 
-        /// `KafkaBootstrapServers`: The list of bootstrap servers for your Kafka brokers in the
-        /// following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
-        pub fn kafka_bootstrap_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("KafkaBootstrapServers", value.into());
-            self
+        prop! {
+            /// `KafkaBootstrapServers`: The list of bootstrap servers for your Kafka brokers in the
+            /// following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
+            props, "KafkaBootstrapServers", kafka_bootstrap_servers, set_kafka_bootstrap_servers, get_kafka_bootstrap_servers, Val<List<String>>
         }
     }
 
@@ -1649,25 +1693,22 @@ pub mod event_source_mapping {
             SelfManagedKafkaEventSourceConfig { props }
         }
 
-        /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer group
-        /// ID must be unique among all your Kafka event sources. After creating a Kafka event source
-        /// mapping with the consumer group ID specified, you cannot update this value. For more
-        /// information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
-        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConsumerGroupId", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer
+            /// group ID must be unique among all your Kafka event sources. After creating a Kafka event
+            /// source mapping with the consumer group ID specified, you cannot update this value. For
+            /// more information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
+            props, "ConsumerGroupId", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
         }
 
-        /// `ConsumptionMode`.
-        pub fn consumption_mode(mut self, value: impl Into<Val<ConsumptionMode>>) -> Self {
-            self.props.set("ConsumptionMode", value.into());
-            self
+        prop! {
+            /// `ConsumptionMode`.
+            props, "ConsumptionMode", consumption_mode, set_consumption_mode, get_consumption_mode, Val<ConsumptionMode>
         }
 
-        /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
-        pub fn schema_registry_config(mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> Self {
-            self.props.set("SchemaRegistryConfig", value.into());
-            self
+        prop! {
+            /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
+            props, "SchemaRegistryConfig", schema_registry_config, set_schema_registry_config, get_schema_registry_config, Val<SchemaRegistryConfig>
         }
     }
 
@@ -1701,22 +1742,20 @@ pub mod event_source_mapping {
             SourceAccessConfiguration { props }
         }
 
-        /// `Type`: The type of authentication protocol, VPC components, or virtual host for your event
-        /// source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``. + ``BASIC_AUTH`` – (Amazon MQ) The
-        /// ASMlong secret that stores your broker credentials. + ``BASIC_AUTH`` – (Self-managed
-        /// Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN authentication
-        /// of your Apache Kafka brokers. + ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets
-        /// associated with your VPC. Lambda connects to these subnets to fetch data from your
-        /// self-managed Apache Kafka cluster. + ``VPC_SECURITY_GROUP`` – (Self-managed …
-        pub fn type_(mut self, value: impl Into<Val<SourceAccessConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of authentication protocol, VPC components, or virtual host for your
+            /// event source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``. + ``BASIC_AUTH`` – (Amazon
+            /// MQ) The ASMlong secret that stores your broker credentials. + ``BASIC_AUTH`` – (Self-managed
+            /// Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
+            /// authentication of your Apache Kafka brokers. + ``VPC_SUBNET`` – (Self-managed Apache
+            /// Kafka) The subnets associated with your VPC. Lambda connects to these subnets to fetch
+            /// data from your self-managed Apache Kafka cluster. + ``VPC_SECURITY_GROUP`` – (Self-managed …
+            props, "Type", type_, set_type, get_type, Val<SourceAccessConfigurationType>
         }
 
-        /// `URI`: The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("URI", value.into());
-            self
+        prop! {
+            /// `URI`: The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
+            props, "URI", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -1812,243 +1851,231 @@ impl Function {
         Function { core }
     }
 
-    /// `Architectures`: The instruction set architecture that the function supports. Enter a string
-    /// array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
-    pub fn architectures(mut self, value: impl Into<Val<List<function::Architectures>>>) -> Self {
-        self.core.set("Architectures", value.into());
-        self
+    prop! {
+        /// `Architectures`: The instruction set architecture that the function supports. Enter a
+        /// string array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
+        core.props, "Architectures", architectures, set_architectures, get_architectures, Val<List<function::Architectures>>
     }
 
-    /// `CapacityProviderConfig`: Configuration for the capacity provider that manages compute
-    /// resources for Lambda functions.
-    pub fn capacity_provider_config(mut self, value: impl Into<Val<function::CapacityProviderConfig>>) -> Self {
-        self.core.set("CapacityProviderConfig", value.into());
-        self
+    prop! {
+        /// `CapacityProviderConfig`: Configuration for the capacity provider that manages compute
+        /// resources for Lambda functions.
+        core.props, "CapacityProviderConfig", capacity_provider_config, set_capacity_provider_config, get_capacity_provider_config, Val<function::CapacityProviderConfig>
     }
 
-    /// `CodeSigningConfigArn`: To enable code signing for this function, specify the ARN of a
-    /// code-signing configuration. A code-signing configuration includes a set of signing profiles,
-    /// which define the trusted publishers for this function.
-    pub fn code_signing_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeSigningConfigArn", value.into());
-        self
+    prop! {
+        /// `Code`: The code for the function. You can define your function code in multiple ways: +
+        /// For .zip deployment packages, you can specify the S3 location of the .zip file in the ``S3Bucket``, ``S3Key``,
+        /// and ``S3ObjectVersion`` properties. + For .zip deployment packages, you can
+        /// alternatively define the function code inline in the ``ZipFile`` property. This method
+        /// works only for Node.js and Python functions. + For container images, specify the URI of
+        /// your container image in the ECR registry in the ``ImageUri`` property.
+        core.props, "Code", _, set_code, get_code, Val<function::Code>
     }
 
-    /// `DeadLetterConfig`: A dead-letter queue configuration that specifies the queue or topic
-    /// where Lambda sends asynchronous events when they fail processing. For more information, see
-    /// Dead-letter queues (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
-    pub fn dead_letter_config(mut self, value: impl Into<Val<function::DeadLetterConfig>>) -> Self {
-        self.core.set("DeadLetterConfig", value.into());
-        self
+    prop! {
+        /// `CodeSigningConfigArn`: To enable code signing for this function, specify the ARN of a
+        /// code-signing configuration. A code-signing configuration includes a set of signing
+        /// profiles, which define the trusted publishers for this function.
+        core.props, "CodeSigningConfigArn", code_signing_config_arn, set_code_signing_config_arn, get_code_signing_config_arn, Val<String>
     }
 
-    /// `Description`: A description of the function.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeadLetterConfig`: A dead-letter queue configuration that specifies the queue or topic
+        /// where Lambda sends asynchronous events when they fail processing. For more information,
+        /// see Dead-letter queues (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
+        core.props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<function::DeadLetterConfig>
     }
 
-    /// `DurableConfig`: Configuration settings for durable functions (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>),
-    /// including execution timeout, retention period for execution history, and an optional ARN of
-    /// the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's
-    /// payload data, including input, output, and error payloads.
-    pub fn durable_config(mut self, value: impl Into<Val<function::DurableConfig>>) -> Self {
-        self.core.set("DurableConfig", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the function.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Environment`: Environment variables that are accessible from function code during
-    /// execution.
-    pub fn environment(mut self, value: impl Into<Val<function::Environment>>) -> Self {
-        self.core.set("Environment", value.into());
-        self
+    prop! {
+        /// `DurableConfig`: Configuration settings for durable functions (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>),
+        /// including execution timeout, retention period for execution history, and an optional ARN
+        /// of the KMSlong (KMS) customer managed key that is used to encrypt your durable
+        /// execution's payload data, including input, output, and error payloads.
+        core.props, "DurableConfig", durable_config, set_durable_config, get_durable_config, Val<function::DurableConfig>
     }
 
-    /// `EphemeralStorage`: The size of the function's ``/tmp`` directory in MB. The default value
-    /// is 512, but it can be any whole number between 512 and 10,240 MB.
-    pub fn ephemeral_storage(mut self, value: impl Into<Val<function::EphemeralStorage>>) -> Self {
-        self.core.set("EphemeralStorage", value.into());
-        self
+    prop! {
+        /// `Environment`: Environment variables that are accessible from function code during
+        /// execution.
+        core.props, "Environment", environment, set_environment, get_environment, Val<function::Environment>
     }
 
-    /// `FileSystemConfigs`: Connection settings for an Amazon EFS or Amazon S3 Files file system.
-    /// To connect a function to a file system, a mount target must be available in every
-    /// Availability Zone that your function connects to. If your template contains an
-    /// AWS::EFS::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>)
-    /// or AWS::S3Files::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html>)
-    /// resource, you must also specify a ``DependsOn`` attribute to ensure that the mount target is
-    /// created or updated …
-    pub fn file_system_configs(mut self, value: impl Into<Val<List<function::FileSystemConfig>>>) -> Self {
-        self.core.set("FileSystemConfigs", value.into());
-        self
+    prop! {
+        /// `EphemeralStorage`: The size of the function's ``/tmp`` directory in MB. The default
+        /// value is 512, but it can be any whole number between 512 and 10,240 MB.
+        core.props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<function::EphemeralStorage>
     }
 
-    /// `FunctionName`: The name of the Lambda function, up to 64 characters in length. If you don't
-    /// specify a name, CFN generates one. If you specify a name, you cannot perform updates that
-    /// require replacement of this resource. You can perform updates that require no or some
-    /// interruption. If you must replace the resource, specify a new name.
-    pub fn function_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FunctionName", value.into());
-        self
+    prop! {
+        /// `FileSystemConfigs`: Connection settings for an Amazon EFS or Amazon S3 Files file
+        /// system. To connect a function to a file system, a mount target must be available in
+        /// every Availability Zone that your function connects to. If your template contains an
+        /// AWS::EFS::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>)
+        /// or AWS::S3Files::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html>)
+        /// resource, you must also specify a ``DependsOn`` attribute to ensure that the mount
+        /// target is created or updated …
+        core.props, "FileSystemConfigs", file_system_configs, set_file_system_configs, get_file_system_configs, Val<List<function::FileSystemConfig>>
     }
 
-    /// `FunctionScalingConfig`: Configuration that defines the scaling behavior for a Lambda
-    /// Managed Instances function, including the minimum and maximum number of execution
-    /// environments that can be provisioned.
-    pub fn function_scaling_config(mut self, value: impl Into<Val<function::FunctionScalingConfig>>) -> Self {
-        self.core.set("FunctionScalingConfig", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the Lambda function, up to 64 characters in length. If you
+        /// don't specify a name, CFN generates one. If you specify a name, you cannot perform
+        /// updates that require replacement of this resource. You can perform updates that require
+        /// no or some interruption. If you must replace the resource, specify a new name.
+        core.props, "FunctionName", function_name, set_function_name, get_function_name, Val<String>
     }
 
-    /// `Handler`: The name of the method within your code that Lambda calls to run your function.
-    /// Handler is required if the deployment package is a .zip file archive. The format includes
-    /// the file name. It can also include namespaces and other qualifiers, depending on the
-    /// runtime. For more information, see Lambda programming model (<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
-    pub fn handler(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Handler", value.into());
-        self
+    prop! {
+        /// `FunctionScalingConfig`: Configuration that defines the scaling behavior for a Lambda
+        /// Managed Instances function, including the minimum and maximum number of execution
+        /// environments that can be provisioned.
+        core.props, "FunctionScalingConfig", function_scaling_config, set_function_scaling_config, get_function_scaling_config, Val<function::FunctionScalingConfig>
     }
 
-    /// `ImageConfig`: Configuration values that override the container image Dockerfile settings.
-    /// For more information, see Container image settings (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
-    pub fn image_config(mut self, value: impl Into<Val<function::ImageConfig>>) -> Self {
-        self.core.set("ImageConfig", value.into());
-        self
+    prop! {
+        /// `Handler`: The name of the method within your code that Lambda calls to run your
+        /// function. Handler is required if the deployment package is a .zip file archive. The
+        /// format includes the file name. It can also include namespaces and other qualifiers,
+        /// depending on the runtime. For more information, see Lambda programming model (<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
+        core.props, "Handler", handler, set_handler, get_handler, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the
-    /// following resources: + The function's environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>). +
-    /// The function's Lambda SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>)
-    /// snapshots. + When used with ``SourceKMSKeyArn``, the unzipped version of the .zip deployment
-    /// package that's used for function invocations. For more information, see \[Specifying a
-    /// customer managed key for …
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `ImageConfig`: Configuration values that override the container image Dockerfile
+        /// settings. For more information, see Container image settings (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
+        core.props, "ImageConfig", image_config, set_image_config, get_image_config, Val<function::ImageConfig>
     }
 
-    /// `Layers`: A list of function layers (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>)
-    /// to add to the function's execution environment. Specify each layer by its ARN, including the
-    /// version.
-    pub fn layers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Layers", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt
+        /// the following resources: + The function's environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>). +
+        /// The function's Lambda SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>)
+        /// snapshots. + When used with ``SourceKMSKeyArn``, the unzipped version of the .zip
+        /// deployment package that's used for function invocations. For more information, see \[Specifying
+        /// a customer managed key for …
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `LoggingConfig`: The function's Amazon CloudWatch Logs configuration settings.
-    pub fn logging_config(mut self, value: impl Into<Val<function::LoggingConfig>>) -> Self {
-        self.core.set("LoggingConfig", value.into());
-        self
+    prop! {
+        /// `Layers`: A list of function layers (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>)
+        /// to add to the function's execution environment. Specify each layer by its ARN, including
+        /// the version.
+        core.props, "Layers", layers, set_layers, get_layers, Val<List<String>>
     }
 
-    /// `MemorySize`: The amount of memory available to the function (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>)
-    /// at runtime. Increasing the function memory also increases its CPU allocation. The default
-    /// value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have
-    /// reduced concurrency and memory quotas. AWS raises these quotas automatically based on your
-    /// usage. You can also request a quota increase.
-    pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MemorySize", value.into());
-        self
+    prop! {
+        /// `LoggingConfig`: The function's Amazon CloudWatch Logs configuration settings.
+        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<function::LoggingConfig>
     }
 
-    /// `PackageType`: The type of deployment package. Set to ``Image`` for container image and set ``Zip``
-    /// for .zip file archive.
-    pub fn package_type(mut self, value: impl Into<Val<function::PackageType>>) -> Self {
-        self.core.set("PackageType", value.into());
-        self
+    prop! {
+        /// `MemorySize`: The amount of memory available to the function (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>)
+        /// at runtime. Increasing the function memory also increases its CPU allocation. The
+        /// default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS
+        /// accounts have reduced concurrency and memory quotas. AWS raises these quotas
+        /// automatically based on your usage. You can also request a quota increase.
+        core.props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
     }
 
-    /// `PublishToLatestPublished`.
-    pub fn publish_to_latest_published(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PublishToLatestPublished", value.into());
-        self
+    prop! {
+        /// `PackageType`: The type of deployment package. Set to ``Image`` for container image and
+        /// set ``Zip`` for .zip file archive.
+        core.props, "PackageType", package_type, set_package_type, get_package_type, Val<function::PackageType>
     }
 
-    /// `RecursiveLoop`: The status of your function's recursive loop detection configuration. When
-    /// this value is set to ``Allow``and Lambda detects your function being invoked as part of a
-    /// recursive loop, it doesn't take any action. When this value is set to ``Terminate`` and
-    /// Lambda detects your function being invoked as part of a recursive loop, it stops your
-    /// function being invoked and notifies you.
-    pub fn recursive_loop(mut self, value: impl Into<Val<function::RecursiveLoop>>) -> Self {
-        self.core.set("RecursiveLoop", value.into());
-        self
+    prop! {
+        /// `PublishToLatestPublished`.
+        core.props, "PublishToLatestPublished", publish_to_latest_published, set_publish_to_latest_published, get_publish_to_latest_published, Val<bool>
     }
 
-    /// `ReservedConcurrentExecutions`: The number of simultaneous executions to reserve for the
-    /// function.
-    pub fn reserved_concurrent_executions(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ReservedConcurrentExecutions", value.into());
-        self
+    prop! {
+        /// `RecursiveLoop`: The status of your function's recursive loop detection configuration.
+        /// When this value is set to ``Allow``and Lambda detects your function being invoked as
+        /// part of a recursive loop, it doesn't take any action. When this value is set to ``Terminate``
+        /// and Lambda detects your function being invoked as part of a recursive loop, it stops
+        /// your function being invoked and notifies you.
+        core.props, "RecursiveLoop", recursive_loop, set_recursive_loop, get_recursive_loop, Val<function::RecursiveLoop>
     }
 
-    /// `Runtime`: The identifier of the function's runtime (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
-    /// Runtime is required if the deployment package is a .zip file archive. Specifying a runtime
-    /// results in an error if you're deploying a function using a container image. The following
-    /// list includes deprecated runtimes. Lambda blocks creating new functions and updating
-    /// existing functions shortly after each runtime is deprecated. For more information, see
-    /// Runtime use after deprecation (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>).
-    /// For a …
-    pub fn runtime(mut self, value: impl Into<Val<function::Runtime>>) -> Self {
-        self.core.set("Runtime", value.into());
-        self
+    prop! {
+        /// `ReservedConcurrentExecutions`: The number of simultaneous executions to reserve for the
+        /// function.
+        core.props, "ReservedConcurrentExecutions", reserved_concurrent_executions, set_reserved_concurrent_executions, get_reserved_concurrent_executions, Val<i64>
     }
 
-    /// `RuntimeManagementConfig`: Sets the runtime management configuration for a function's
-    /// version. For more information, see Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
-    pub fn runtime_management_config(mut self, value: impl Into<Val<function::RuntimeManagementConfig>>) -> Self {
-        self.core.set("RuntimeManagementConfig", value.into());
-        self
+    prop! {
+        /// `Role`: The Amazon Resource Name (ARN) of the function's execution role.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `SnapStart`: The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
-    /// setting.
-    pub fn snap_start(mut self, value: impl Into<Val<function::SnapStart>>) -> Self {
-        self.core.set("SnapStart", value.into());
-        self
+    prop! {
+        /// `Runtime`: The identifier of the function's runtime (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
+        /// Runtime is required if the deployment package is a .zip file archive. Specifying a
+        /// runtime results in an error if you're deploying a function using a container image. The
+        /// following list includes deprecated runtimes. Lambda blocks creating new functions and
+        /// updating existing functions shortly after each runtime is deprecated. For more
+        /// information, see Runtime use after deprecation (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>).
+        /// For a …
+        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<function::Runtime>
     }
 
-    /// `Tags`: A list of tags (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to
-    /// apply to the function. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
-    /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
-    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
-    /// behavior with stack-level tags propagating to the resource during resource creation and
-    /// update.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuntimeManagementConfig`: Sets the runtime management configuration for a function's
+        /// version. For more information, see Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
+        core.props, "RuntimeManagementConfig", runtime_management_config, set_runtime_management_config, get_runtime_management_config, Val<function::RuntimeManagementConfig>
     }
 
-    /// `TenancyConfig`: The function's tenant isolation configuration settings. Determines whether
-    /// the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
-    pub fn tenancy_config(mut self, value: impl Into<Val<function::TenancyConfig>>) -> Self {
-        self.core.set("TenancyConfig", value.into());
-        self
+    prop! {
+        /// `SnapStart`: The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
+        /// setting.
+        core.props, "SnapStart", snap_start, set_snap_start, get_snap_start, Val<function::SnapStart>
     }
 
-    /// `Timeout`: The amount of time (in seconds) that Lambda allows a function to run before
-    /// stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For
-    /// functions using Lambda Managed Instances, asynchronous invocations and event source mapping
-    /// invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400
-    /// seconds (90 minutes). For more information, see Lambda execution environment (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html>).
-    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Timeout", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to
+        /// apply to the function. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
+        /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
+        /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
+        /// behavior with stack-level tags propagating to the resource during resource creation and
+        /// update.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TracingConfig`: Set ``Mode`` to ``Active`` to sample and trace a subset of incoming
-    /// requests with X-Ray (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
-    pub fn tracing_config(mut self, value: impl Into<Val<function::TracingConfig>>) -> Self {
-        self.core.set("TracingConfig", value.into());
-        self
+    prop! {
+        /// `TenancyConfig`: The function's tenant isolation configuration settings. Determines
+        /// whether the Lambda function runs on a shared or dedicated infrastructure per unique
+        /// tenant.
+        core.props, "TenancyConfig", tenancy_config, set_tenancy_config, get_tenancy_config, Val<function::TenancyConfig>
     }
 
-    /// `VpcConfig`: For network connectivity to AWS resources in a VPC, specify a list of security
-    /// groups and subnets in the VPC. When you connect a function to a VPC, it can access resources
-    /// and the internet only through that VPC. For more information, see Configuring a Lambda
-    /// function to access resources in a VPC (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
-    pub fn vpc_config(mut self, value: impl Into<Val<function::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `Timeout`: The amount of time (in seconds) that Lambda allows a function to run before
+        /// stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For
+        /// functions using Lambda Managed Instances, asynchronous invocations and event source
+        /// mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed
+        /// value of 5,400 seconds (90 minutes). For more information, see Lambda execution
+        /// environment (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html>).
+        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    }
+
+    prop! {
+        /// `TracingConfig`: Set ``Mode`` to ``Active`` to sample and trace a subset of incoming
+        /// requests with X-Ray (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
+        core.props, "TracingConfig", tracing_config, set_tracing_config, get_tracing_config, Val<function::TracingConfig>
+    }
+
+    prop! {
+        /// `VpcConfig`: For network connectivity to AWS resources in a VPC, specify a list of
+        /// security groups and subnets in the VPC. When you connect a function to a VPC, it can
+        /// access resources and the internet only through that VPC. For more information, see
+        /// Configuring a Lambda function to access resources in a VPC (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<function::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2120,6 +2147,12 @@ pub mod function {
             props.set("LambdaManagedInstancesCapacityProviderConfig", lambda_managed_instances_capacity_provider_config.into());
             CapacityProviderConfig { props }
         }
+
+        prop! {
+            /// `LambdaManagedInstancesCapacityProviderConfig`: Configuration for Lambda-managed
+            /// instances used by the capacity provider.
+            props, "LambdaManagedInstancesCapacityProviderConfig", _, set_lambda_managed_instances_capacity_provider_config, get_lambda_managed_instances_capacity_provider_config, Val<LambdaManagedInstancesCapacityProviderConfig>
+        }
     }
 
     /// `AWS::Lambda::Function.LambdaManagedInstancesCapacityProviderConfig`: Configuration for
@@ -2141,18 +2174,21 @@ pub mod function {
             LambdaManagedInstancesCapacityProviderConfig { props }
         }
 
-        /// `ExecutionEnvironmentMemoryGiBPerVCpu`: The amount of memory in GiB allocated per vCPU for
-        /// execution environments.
-        pub fn execution_environment_memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ExecutionEnvironmentMemoryGiBPerVCpu", value.into());
-            self
+        prop! {
+            /// `CapacityProviderArn`: The Amazon Resource Name (ARN) of the capacity provider.
+            props, "CapacityProviderArn", _, set_capacity_provider_arn, get_capacity_provider_arn, Val<String>
         }
 
-        /// `PerExecutionEnvironmentMaxConcurrency`: The maximum number of concurrent executions that
-        /// can run on each execution environment.
-        pub fn per_execution_environment_max_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PerExecutionEnvironmentMaxConcurrency", value.into());
-            self
+        prop! {
+            /// `ExecutionEnvironmentMemoryGiBPerVCpu`: The amount of memory in GiB allocated per vCPU
+            /// for execution environments.
+            props, "ExecutionEnvironmentMemoryGiBPerVCpu", execution_environment_memory_gi_b_per_v_cpu, set_execution_environment_memory_gi_b_per_v_cpu, get_execution_environment_memory_gi_b_per_v_cpu, Val<f64>
+        }
+
+        prop! {
+            /// `PerExecutionEnvironmentMaxConcurrency`: The maximum number of concurrent executions
+            /// that can run on each execution environment.
+            props, "PerExecutionEnvironmentMaxConcurrency", per_execution_environment_max_concurrency, set_per_execution_environment_max_concurrency, get_per_execution_environment_max_concurrency, Val<i64>
         }
     }
 
@@ -2177,59 +2213,52 @@ pub mod function {
             Code { props }
         }
 
-        /// `ImageUri`: URI of a container image (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>)
-        /// in the Amazon ECR registry.
-        pub fn image_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUri", value.into());
-            self
+        prop! {
+            /// `ImageUri`: URI of a container image (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>)
+            /// in the Amazon ECR registry.
+            props, "ImageUri", image_uri, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `S3Bucket`: An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be
-        /// in a different AWS-account.
-        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Bucket", value.into());
-            self
+        prop! {
+            /// `S3Bucket`: An Amazon S3 bucket in the same AWS-Region as your function. The bucket can
+            /// be in a different AWS-account.
+            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3Key`: The Amazon S3 key of the deployment package.
-        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Key", value.into());
-            self
+        prop! {
+            /// `S3Key`: The Amazon S3 key of the deployment package.
+            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
         }
 
-        /// `S3ObjectStorageMode`: Specifies the storage mode for the deployment package. Use ``COPY``
-        /// to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package
-        /// directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
-        pub fn s3_object_storage_mode(mut self, value: impl Into<Val<CodeS3ObjectStorageMode>>) -> Self {
-            self.props.set("S3ObjectStorageMode", value.into());
-            self
+        prop! {
+            /// `S3ObjectStorageMode`: Specifies the storage mode for the deployment package. Use ``COPY``
+            /// to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package
+            /// directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
+            props, "S3ObjectStorageMode", s3_object_storage_mode, set_s3_object_storage_mode, get_s3_object_storage_mode, Val<CodeS3ObjectStorageMode>
         }
 
-        /// `S3ObjectVersion`: For versioned objects, the version of the deployment package object to
-        /// use.
-        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectVersion", value.into());
-            self
+        prop! {
+            /// `S3ObjectVersion`: For versioned objects, the version of the deployment package object
+            /// to use.
+            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
         }
 
-        /// `SourceKMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt
-        /// your function's .zip deployment package. If you don't provide a customer managed key, Lambda
-        /// uses an owned key (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
-        pub fn source_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceKMSKeyArn", value.into());
-            self
+        prop! {
+            /// `SourceKMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to
+            /// encrypt your function's .zip deployment package. If you don't provide a customer managed
+            /// key, Lambda uses an owned key (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
+            props, "SourceKMSKeyArn", source_kms_key_arn, set_source_kms_key_arn, get_source_kms_key_arn, Val<String>
         }
 
-        /// `ZipFile`: (Node.js and Python) The source code of your Lambda function. If you include your
-        /// function source inline with this parameter, CFN places it in a file named ``index`` and zips
-        /// it to create a deployment package (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>).
-        /// This zip file cannot exceed 4MB. For the ``Handler`` property, the first part of the handler
-        /// identifier must be ``index``. For example, ``index.handler``. When you specify source code
-        /// inline for a Node.js function, the ``index`` file that CFN creates uses the extension ``.js``.
-        /// This means that Node.js treats the …
-        pub fn zip_file(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZipFile", value.into());
-            self
+        prop! {
+            /// `ZipFile`: (Node.js and Python) The source code of your Lambda function. If you include
+            /// your function source inline with this parameter, CFN places it in a file named ``index``
+            /// and zips it to create a deployment package (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>).
+            /// This zip file cannot exceed 4MB. For the ``Handler`` property, the first part of the
+            /// handler identifier must be ``index``. For example, ``index.handler``. When you specify
+            /// source code inline for a Node.js function, the ``index`` file that CFN creates uses the
+            /// extension ``.js``. This means that Node.js treats the …
+            props, "ZipFile", zip_file, set_zip_file, get_zip_file, Val<String>
         }
     }
 
@@ -2264,10 +2293,9 @@ pub mod function {
             DeadLetterConfig { props }
         }
 
-        /// `TargetArn`: The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
-        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetArn", value.into());
-            self
+        prop! {
+            /// `TargetArn`: The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
+            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
         }
     }
 
@@ -2293,19 +2321,24 @@ pub mod function {
             DurableConfig { props }
         }
 
-        /// `KMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that is used to encrypt your
-        /// durable execution's payload data, including input, output, and error payloads.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyArn", value.into());
-            self
+        prop! {
+            /// `ExecutionTimeout`: The maximum time (in seconds) that a durable execution can run
+            /// before timing out. This timeout applies to the entire durable execution, not individual
+            /// function invocations.
+            props, "ExecutionTimeout", _, set_execution_timeout, get_execution_timeout, Val<i64>
         }
 
-        /// `RetentionPeriodInDays`: The number of days to retain execution history after a durable
-        /// execution completes. After this period, execution history is no longer available through the
-        /// GetDurableExecutionHistory API.
-        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `KMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that is used to encrypt
+            /// your durable execution's payload data, including input, output, and error payloads.
+            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
+
+        prop! {
+            /// `RetentionPeriodInDays`: The number of days to retain execution history after a durable
+            /// execution completes. After this period, execution history is no longer available through
+            /// the GetDurableExecutionHistory API.
+            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
         }
     }
 
@@ -2327,13 +2360,12 @@ pub mod function {
             Environment { props }
         }
 
-        /// `Variables`: Environment variable key-value pairs. For more information, see Using Lambda
-        /// environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
-        /// If the value of the environment variable is a time or a duration, enclose the value in
-        /// quotes.
-        pub fn variables(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-            self.props.set("Variables", value.into());
-            self
+        prop! {
+            /// `Variables`: Environment variable key-value pairs. For more information, see Using
+            /// Lambda environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
+            /// If the value of the environment variable is a time or a duration, enclose the value in
+            /// quotes.
+            props, "Variables", variables, set_variables, get_variables, Val<Map<Json>>
         }
     }
 
@@ -2353,6 +2385,11 @@ pub mod function {
             let mut props = Props::new();
             props.set("Size", size.into());
             EphemeralStorage { props }
+        }
+
+        prop! {
+            /// `Size`: The size of the function's ``/tmp`` directory.
+            props, "Size", _, set_size, get_size, Val<i64>
         }
     }
 
@@ -2379,13 +2416,23 @@ pub mod function {
             FileSystemConfig { props }
         }
 
-        /// `S3FilesConfig`: The configuration for how your function accesses data on an Amazon S3 file
-        /// system. Valid only when the file system access point ARN is an Amazon S3 Files access point.
-        /// If you specify a different access point type (for example, Amazon Elastic File System), the
-        /// operation returns an ``InvalidParameterException``.
-        pub fn s3_files_config(mut self, value: impl Into<Val<S3FilesConfig>>) -> Self {
-            self.props.set("S3FilesConfig", value.into());
-            self
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point
+            /// that provides access to the file system.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `LocalMountPath`: The path where the function can access the file system, starting with ``/mnt/``.
+            props, "LocalMountPath", _, set_local_mount_path, get_local_mount_path, Val<String>
+        }
+
+        prop! {
+            /// `S3FilesConfig`: The configuration for how your function accesses data on an Amazon S3
+            /// file system. Valid only when the file system access point ARN is an Amazon S3 Files
+            /// access point. If you specify a different access point type (for example, Amazon Elastic
+            /// File System), the operation returns an ``InvalidParameterException``.
+            props, "S3FilesConfig", s3_files_config, set_s3_files_config, get_s3_files_config, Val<S3FilesConfig>
         }
     }
 
@@ -2405,16 +2452,16 @@ pub mod function {
             S3FilesConfig { props }
         }
 
-        /// `DirectS3Read`: Specifies if a function reads from the file system for the lowest latency,
-        /// or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest
-        /// throughput. Valid values: + ``AUTO`` (default) – Direct reads are active for functions you
-        /// configure with 512 MB or more of memory. + ``ENABLED`` – Enforces all reads are directly
-        /// from the Amazon S3 bucket, regardless of available memory (less than 512 MB). + ``DISABLED`` –
-        /// Routes all reads through the file system, regardless of memory configuration. To use direct
-        /// reads, you must grant the execution role the ``s3:GetObject`` and …
-        pub fn direct_s3_read(mut self, value: impl Into<Val<S3FilesConfigDirectS3Read>>) -> Self {
-            self.props.set("DirectS3Read", value.into());
-            self
+        prop! {
+            /// `DirectS3Read`: Specifies if a function reads from the file system for the lowest
+            /// latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the
+            /// highest throughput. Valid values: + ``AUTO`` (default) – Direct reads are active for
+            /// functions you configure with 512 MB or more of memory. + ``ENABLED`` – Enforces all
+            /// reads are directly from the Amazon S3 bucket, regardless of available memory (less than 512
+            /// MB). + ``DISABLED`` – Routes all reads through the file system, regardless of memory
+            /// configuration. To use direct reads, you must grant the execution role the ``s3:GetObject``
+            /// and …
+            props, "DirectS3Read", direct_s3_read, set_direct_s3_read, get_direct_s3_read, Val<S3FilesConfigDirectS3Read>
         }
     }
 
@@ -2457,18 +2504,16 @@ pub mod function {
             FunctionScalingConfig { props }
         }
 
-        /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
-        /// provisioned for the function.
-        pub fn max_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxExecutionEnvironments", value.into());
-            self
+        prop! {
+            /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
+            /// provisioned for the function.
+            props, "MaxExecutionEnvironments", max_execution_environments, set_max_execution_environments, get_max_execution_environments, Val<i64>
         }
 
-        /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for the
-        /// function.
-        pub fn min_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinExecutionEnvironments", value.into());
-            self
+        prop! {
+            /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for
+            /// the function.
+            props, "MinExecutionEnvironments", min_execution_environments, set_min_execution_environments, get_min_execution_environments, Val<i64>
         }
     }
 
@@ -2488,26 +2533,23 @@ pub mod function {
             ImageConfig { props }
         }
 
-        /// `Command`: Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a
-        /// maximum of 1,500 parameters in the list.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`: Specifies parameters that you want to pass in with ENTRYPOINT. You can
+            /// specify a maximum of 1,500 parameters in the list.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `EntryPoint`: Specifies the entry point to their application, which is typically the
-        /// location of the runtime executable. You can specify a maximum of 1,500 string entries in the
-        /// list.
-        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EntryPoint", value.into());
-            self
+        prop! {
+            /// `EntryPoint`: Specifies the entry point to their application, which is typically the
+            /// location of the runtime executable. You can specify a maximum of 1,500 string entries in
+            /// the list.
+            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
         }
 
-        /// `WorkingDirectory`: Specifies the working directory. The length of the directory string
-        /// cannot exceed 1,000 characters.
-        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkingDirectory", value.into());
-            self
+        prop! {
+            /// `WorkingDirectory`: Specifies the working directory. The length of the directory string
+            /// cannot exceed 1,000 characters.
+            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
         }
     }
 
@@ -2527,36 +2569,33 @@ pub mod function {
             LoggingConfig { props }
         }
 
-        /// `ApplicationLogLevel`: Set this property to filter the application logs for your function
-        /// that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of
-        /// detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
-        pub fn application_log_level(mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> Self {
-            self.props.set("ApplicationLogLevel", value.into());
-            self
+        prop! {
+            /// `ApplicationLogLevel`: Set this property to filter the application logs for your
+            /// function that Lambda sends to CloudWatch. Lambda only sends application logs at the
+            /// selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL``
+            /// is the lowest.
+            props, "ApplicationLogLevel", application_log_level, set_application_log_level, get_application_log_level, Val<LoggingConfigApplicationLogLevel>
         }
 
-        /// `LogFormat`: The format in which Lambda sends your function's application and system logs to
-        /// CloudWatch. Select between plain text and structured JSON.
-        pub fn log_format(mut self, value: impl Into<Val<LoggingConfigLogFormat>>) -> Self {
-            self.props.set("LogFormat", value.into());
-            self
+        prop! {
+            /// `LogFormat`: The format in which Lambda sends your function's application and system
+            /// logs to CloudWatch. Select between plain text and structured JSON.
+            props, "LogFormat", log_format, set_log_format, get_log_format, Val<LoggingConfigLogFormat>
         }
 
-        /// `LogGroup`: The name of the Amazon CloudWatch log group the function sends logs to. By
-        /// default, Lambda functions send logs to a default log group named ``/aws/lambda/&lt;function
-        /// name&gt;``. To use a different log group, enter an existing log group or enter a new log
-        /// group name.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: The name of the Amazon CloudWatch log group the function sends logs to. By
+            /// default, Lambda functions send logs to a default log group named ``/aws/lambda/&lt;function
+            /// name&gt;``. To use a different log group, enter an existing log group or enter a new log
+            /// group name.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `SystemLogLevel`: Set this property to filter the system logs for your function that Lambda
-        /// sends to CloudWatch. Lambda only sends system logs at the selected level of detail and
-        /// lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
-            self.props.set("SystemLogLevel", value.into());
-            self
+        prop! {
+            /// `SystemLogLevel`: Set this property to filter the system logs for your function that
+            /// Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
+            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
         }
     }
 
@@ -2836,11 +2875,21 @@ pub mod function {
             RuntimeManagementConfig { props }
         }
 
-        /// `RuntimeVersionArn`: The ARN of the runtime version you want the function to use. This is
-        /// only required if you're using the *Manual* runtime update mode.
-        pub fn runtime_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuntimeVersionArn", value.into());
-            self
+        prop! {
+            /// `UpdateRuntimeOn`: Specify the runtime update mode. + *Auto (default)* - Automatically
+            /// update to the most recent and secure runtime version using a Two-phase runtime version
+            /// rollout (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase>).
+            /// This is the best choice for most customers to ensure they always benefit from runtime
+            /// updates. + *FunctionUpdate* - LAM updates the runtime of you function to the most recent
+            /// and secure runtime version when you update your function. This approach synchronizes
+            /// runtime updates with function deployments, giving you control over when …
+            props, "UpdateRuntimeOn", _, set_update_runtime_on, get_update_runtime_on, Val<RuntimeManagementConfigUpdateRuntimeOn>
+        }
+
+        prop! {
+            /// `RuntimeVersionArn`: The ARN of the runtime version you want the function to use. This
+            /// is only required if you're using the *Manual* runtime update mode.
+            props, "RuntimeVersionArn", runtime_version_arn, set_runtime_version_arn, get_runtime_version_arn, Val<String>
         }
     }
 
@@ -2883,6 +2932,12 @@ pub mod function {
             props.set("ApplyOn", apply_on.into());
             SnapStart { props }
         }
+
+        prop! {
+            /// `ApplyOn`: Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the
+            /// initialized execution environment when you publish a function version.
+            props, "ApplyOn", _, set_apply_on, get_apply_on, Val<SnapStartApplyOn>
+        }
     }
 
     /// Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized execution
@@ -2920,6 +2975,12 @@ pub mod function {
             props.set("TenantIsolationMode", tenant_isolation_mode.into());
             TenancyConfig { props }
         }
+
+        prop! {
+            /// `TenantIsolationMode`: Tenant isolation mode allows for invocation to be sent to a
+            /// corresponding execution environment dedicated to a specific tenant ID.
+            props, "TenantIsolationMode", _, set_tenant_isolation_mode, get_tenant_isolation_mode, Val<TenancyConfigTenantIsolationMode>
+        }
     }
 
     /// Tenant isolation mode allows for invocation to be sent to a corresponding execution
@@ -2949,10 +3010,9 @@ pub mod function {
             TracingConfig { props }
         }
 
-        /// `Mode`: The tracing mode.
-        pub fn mode(mut self, value: impl Into<Val<TracingConfigMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The tracing mode.
+            props, "Mode", mode, set_mode, get_mode, Val<TracingConfigMode>
         }
     }
 
@@ -2990,23 +3050,20 @@ pub mod function {
             VpcConfig { props }
         }
 
-        /// `Ipv6AllowedForDualStack`: Allows outbound IPv6 traffic on VPC functions that are connected
-        /// to dual-stack subnets.
-        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Ipv6AllowedForDualStack", value.into());
-            self
+        prop! {
+            /// `Ipv6AllowedForDualStack`: Allows outbound IPv6 traffic on VPC functions that are
+            /// connected to dual-stack subnets.
+            props, "Ipv6AllowedForDualStack", ipv6_allowed_for_dual_stack, set_ipv6_allowed_for_dual_stack, get_ipv6_allowed_for_dual_stack, Val<bool>
         }
 
-        /// `SecurityGroupIds`: A list of VPC security group IDs.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: A list of VPC security group IDs.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
         }
 
-        /// `SubnetIds`: A list of VPC subnet IDs.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: A list of VPC subnet IDs.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -3031,35 +3088,35 @@ impl LayerVersion {
         LayerVersion { core }
     }
 
-    /// `CompatibleArchitectures`: A list of compatible instruction set architectures.
-    pub fn compatible_architectures(mut self, value: impl Into<Val<List<layer_version::CompatibleArchitectures>>>) -> Self {
-        self.core.set("CompatibleArchitectures", value.into());
-        self
+    prop! {
+        /// `CompatibleArchitectures`: A list of compatible instruction set architectures.
+        core.props, "CompatibleArchitectures", compatible_architectures, set_compatible_architectures, get_compatible_architectures, Val<List<layer_version::CompatibleArchitectures>>
     }
 
-    /// `CompatibleRuntimes`: A list of compatible function runtimes. Used for filtering with
-    /// ListLayers and ListLayerVersions.
-    pub fn compatible_runtimes(mut self, value: impl Into<Val<List<layer_version::CompatibleRuntimes>>>) -> Self {
-        self.core.set("CompatibleRuntimes", value.into());
-        self
+    prop! {
+        /// `CompatibleRuntimes`: A list of compatible function runtimes. Used for filtering with
+        /// ListLayers and ListLayerVersions.
+        core.props, "CompatibleRuntimes", compatible_runtimes, set_compatible_runtimes, get_compatible_runtimes, Val<List<layer_version::CompatibleRuntimes>>
     }
 
-    /// `Description`: The description of the version.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The function layer archive.
+        core.props, "Content", _, set_content, get_content, Val<layer_version::Content>
     }
 
-    /// `LayerName`: The name or Amazon Resource Name (ARN) of the layer.
-    pub fn layer_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LayerName", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the version.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LicenseInfo`: The layer's software license.
-    pub fn license_info(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LicenseInfo", value.into());
-        self
+    prop! {
+        /// `LayerName`: The name or Amazon Resource Name (ARN) of the layer.
+        core.props, "LayerName", layer_name, set_layer_name, get_layer_name, Val<String>
+    }
+
+    prop! {
+        /// `LicenseInfo`: The layer's software license.
+        core.props, "LicenseInfo", license_info, set_license_info, get_license_info, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3271,17 +3328,26 @@ pub mod layer_version {
             Content { props }
         }
 
-        /// `S3ObjectStorageMode`: Specifies whether Lambda should copy the deployment package to its
-        /// internal storage (COPY) or reference it directly from your S3 bucket (REFERENCE).
-        pub fn s3_object_storage_mode(mut self, value: impl Into<Val<ContentS3ObjectStorageMode>>) -> Self {
-            self.props.set("S3ObjectStorageMode", value.into());
-            self
+        prop! {
+            /// `S3Bucket`: The Amazon S3 bucket of the layer archive.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3ObjectVersion`: For versioned objects, the version of the layer archive object to use.
-        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectVersion", value.into());
-            self
+        prop! {
+            /// `S3Key`: The Amazon S3 key of the layer archive.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        }
+
+        prop! {
+            /// `S3ObjectStorageMode`: Specifies whether Lambda should copy the deployment package to
+            /// its internal storage (COPY) or reference it directly from your S3 bucket (REFERENCE).
+            props, "S3ObjectStorageMode", s3_object_storage_mode, set_s3_object_storage_mode, get_s3_object_storage_mode, Val<ContentS3ObjectStorageMode>
+        }
+
+        prop! {
+            /// `S3ObjectVersion`: For versioned objects, the version of the layer archive object to
+            /// use.
+            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
         }
     }
 
@@ -3330,11 +3396,26 @@ impl LayerVersionPermission {
         LayerVersionPermission { core }
     }
 
-    /// `OrganizationId`: With the principal set to *, grant permission to all accounts in the
-    /// specified organization.
-    pub fn organization_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OrganizationId", value.into());
-        self
+    prop! {
+        /// `Action`: The API action that grants access to the layer.
+        core.props, "Action", _, set_action, get_action, Val<String>
+    }
+
+    prop! {
+        /// `LayerVersionArn`: The name or Amazon Resource Name (ARN) of the layer.
+        core.props, "LayerVersionArn", _, set_layer_version_arn, get_layer_version_arn, Val<String>
+    }
+
+    prop! {
+        /// `OrganizationId`: With the principal set to *, grant permission to all accounts in the
+        /// specified organization.
+        core.props, "OrganizationId", organization_id, set_organization_id, get_organization_id, Val<String>
+    }
+
+    prop! {
+        /// `Principal`: An account ID, or * to grant layer usage permission to all accounts in an
+        /// organization, or all AWS accounts (if organizationId is not specified).
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3411,10 +3492,76 @@ impl MicrovmImage {
         MicrovmImage { core }
     }
 
-    /// `Tags`: Key-value pairs to associate with the MicroVM image for organization and management.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AdditionalOsCapabilities`.
+        core.props, "AdditionalOsCapabilities", _, set_additional_os_capabilities, get_additional_os_capabilities, Val<List<microvm_image::AdditionalOsCapabilities>>
+    }
+
+    prop! {
+        /// `BaseImageArn`: ARN of the base MicroVM image.
+        core.props, "BaseImageArn", _, set_base_image_arn, get_base_image_arn, Val<String>
+    }
+
+    prop! {
+        /// `BaseImageVersion`: Specific version of the base MicroVM image to use.
+        core.props, "BaseImageVersion", _, set_base_image_version, get_base_image_version, Val<String>
+    }
+
+    prop! {
+        /// `BuildRoleArn`: ARN of the IAM build role.
+        core.props, "BuildRoleArn", _, set_build_role_arn, get_build_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `CodeArtifact`: Code artifact for the active MicroVM image.
+        core.props, "CodeArtifact", _, set_code_artifact, get_code_artifact, Val<microvm_image::CodeArtifact>
+    }
+
+    prop! {
+        /// `CpuConfigurations`.
+        core.props, "CpuConfigurations", _, set_cpu_configurations, get_cpu_configurations, Val<List<microvm_image::CpuConfiguration>>
+    }
+
+    prop! {
+        /// `Description`: Human-readable description of the MicroVM image and its purpose.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `EgressNetworkConnectors`.
+        core.props, "EgressNetworkConnectors", _, set_egress_network_connectors, get_egress_network_connectors, Val<List<String>>
+    }
+
+    prop! {
+        /// `EnvironmentVariables`: Environment variables to set in the container during the
+        /// snapshot build.
+        core.props, "EnvironmentVariables", _, set_environment_variables, get_environment_variables, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Hooks`.
+        core.props, "Hooks", _, set_hooks, get_hooks, Val<microvm_image::Hooks>
+    }
+
+    prop! {
+        /// `Logging`: Configuration for MicroVM image logging.
+        core.props, "Logging", _, set_logging, get_logging, Val<microvm_image::Logging>
+    }
+
+    prop! {
+        /// `Name`: Unique name for the MicroVM image within the account.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Resources`.
+        core.props, "Resources", _, set_resources, get_resources, Val<List<microvm_image::Resources>>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs to associate with the MicroVM image for organization and
+        /// management.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3490,6 +3637,11 @@ pub mod microvm_image {
             props.set("Uri", uri.into());
             CodeArtifact { props }
         }
+
+        prop! {
+            /// `Uri`.
+            props, "Uri", _, set_uri, get_uri, Val<String>
+        }
     }
 
     /// `AWS::Lambda::MicrovmImage.CpuConfiguration`.
@@ -3507,6 +3659,11 @@ pub mod microvm_image {
             let mut props = Props::new();
             props.set("Architecture", architecture.into());
             CpuConfiguration { props }
+        }
+
+        prop! {
+            /// `Architecture`.
+            props, "Architecture", _, set_architecture, get_architecture, Val<CpuConfigurationArchitecture>
         }
     }
 
@@ -3535,22 +3692,19 @@ pub mod microvm_image {
             Hooks { props }
         }
 
-        /// `MicrovmHooks`.
-        pub fn microvm_hooks(mut self, value: impl Into<Val<MicrovmHooks>>) -> Self {
-            self.props.set("MicrovmHooks", value.into());
-            self
+        prop! {
+            /// `MicrovmHooks`.
+            props, "MicrovmHooks", microvm_hooks, set_microvm_hooks, get_microvm_hooks, Val<MicrovmHooks>
         }
 
-        /// `MicrovmImageHooks`.
-        pub fn microvm_image_hooks(mut self, value: impl Into<Val<MicrovmImageHooks>>) -> Self {
-            self.props.set("MicrovmImageHooks", value.into());
-            self
+        prop! {
+            /// `MicrovmImageHooks`.
+            props, "MicrovmImageHooks", microvm_image_hooks, set_microvm_image_hooks, get_microvm_image_hooks, Val<MicrovmImageHooks>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -3569,52 +3723,44 @@ pub mod microvm_image {
             MicrovmHooks { props }
         }
 
-        /// `Resume`.
-        pub fn resume(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Resume", value.into());
-            self
+        prop! {
+            /// `Resume`.
+            props, "Resume", resume, set_resume, get_resume, Val<HookState>
         }
 
-        /// `ResumeTimeoutInSeconds`.
-        pub fn resume_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ResumeTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ResumeTimeoutInSeconds`.
+            props, "ResumeTimeoutInSeconds", resume_timeout_in_seconds, set_resume_timeout_in_seconds, get_resume_timeout_in_seconds, Val<i64>
         }
 
-        /// `Run`.
-        pub fn run(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Run", value.into());
-            self
+        prop! {
+            /// `Run`.
+            props, "Run", run, set_run, get_run, Val<HookState>
         }
 
-        /// `RunTimeoutInSeconds`.
-        pub fn run_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RunTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `RunTimeoutInSeconds`.
+            props, "RunTimeoutInSeconds", run_timeout_in_seconds, set_run_timeout_in_seconds, get_run_timeout_in_seconds, Val<i64>
         }
 
-        /// `Suspend`.
-        pub fn suspend(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Suspend", value.into());
-            self
+        prop! {
+            /// `Suspend`.
+            props, "Suspend", suspend, set_suspend, get_suspend, Val<HookState>
         }
 
-        /// `SuspendTimeoutInSeconds`.
-        pub fn suspend_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SuspendTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `SuspendTimeoutInSeconds`.
+            props, "SuspendTimeoutInSeconds", suspend_timeout_in_seconds, set_suspend_timeout_in_seconds, get_suspend_timeout_in_seconds, Val<i64>
         }
 
-        /// `Terminate`.
-        pub fn terminate(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Terminate", value.into());
-            self
+        prop! {
+            /// `Terminate`.
+            props, "Terminate", terminate, set_terminate, get_terminate, Val<HookState>
         }
 
-        /// `TerminateTimeoutInSeconds`.
-        pub fn terminate_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminateTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TerminateTimeoutInSeconds`.
+            props, "TerminateTimeoutInSeconds", terminate_timeout_in_seconds, set_terminate_timeout_in_seconds, get_terminate_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -3646,28 +3792,24 @@ pub mod microvm_image {
             MicrovmImageHooks { props }
         }
 
-        /// `Ready`.
-        pub fn ready(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Ready", value.into());
-            self
+        prop! {
+            /// `Ready`.
+            props, "Ready", ready, set_ready, get_ready, Val<HookState>
         }
 
-        /// `ReadyTimeoutInSeconds`.
-        pub fn ready_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReadyTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ReadyTimeoutInSeconds`.
+            props, "ReadyTimeoutInSeconds", ready_timeout_in_seconds, set_ready_timeout_in_seconds, get_ready_timeout_in_seconds, Val<i64>
         }
 
-        /// `Validate`.
-        pub fn validate(mut self, value: impl Into<Val<HookState>>) -> Self {
-            self.props.set("Validate", value.into());
-            self
+        prop! {
+            /// `Validate`.
+            props, "Validate", validate, set_validate, get_validate, Val<HookState>
         }
 
-        /// `ValidateTimeoutInSeconds`.
-        pub fn validate_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ValidateTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ValidateTimeoutInSeconds`.
+            props, "ValidateTimeoutInSeconds", validate_timeout_in_seconds, set_validate_timeout_in_seconds, get_validate_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -3686,16 +3828,14 @@ pub mod microvm_image {
             Logging { props }
         }
 
-        /// `CloudWatch`.
-        pub fn cloud_watch(mut self, value: impl Into<Val<CloudWatchLogging>>) -> Self {
-            self.props.set("CloudWatch", value.into());
-            self
+        prop! {
+            /// `CloudWatch`.
+            props, "CloudWatch", cloud_watch, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogging>
         }
 
-        /// `Disabled`.
-        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Disabled", value.into());
-            self
+        prop! {
+            /// `Disabled`.
+            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
         }
     }
 
@@ -3714,16 +3854,14 @@ pub mod microvm_image {
             CloudWatchLogging { props }
         }
 
-        /// `LogGroup`.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `LogStream`.
-        pub fn log_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStream", value.into());
-            self
+        prop! {
+            /// `LogStream`.
+            props, "LogStream", log_stream, set_log_stream, get_log_stream, Val<String>
         }
     }
 
@@ -3742,6 +3880,11 @@ pub mod microvm_image {
             let mut props = Props::new();
             props.set("MinimumMemoryInMiB", minimum_memory_in_mi_b.into());
             Resources { props }
+        }
+
+        prop! {
+            /// `MinimumMemoryInMiB`.
+            props, "MinimumMemoryInMiB", _, set_minimum_memory_in_mi_b, get_minimum_memory_in_mi_b, Val<i64>
         }
     }
 }
@@ -3767,26 +3910,29 @@ impl NetworkConnector {
         NetworkConnector { core }
     }
 
-    /// `Name`: A unique name for the network connector within your account and Region. Must be 1 to 64
-    /// alphanumeric characters, hyphens, or underscores.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Configuration`: The network configuration for the connector. Specify a
+        /// VpcEgressConfiguration to enable outbound traffic routing through your VPC.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<network_connector::Config>
     }
 
-    /// `OperatorRole`: The ARN of the IAM role that Lambda assumes to manage elastic network
-    /// interfaces in your VPC. This role must have permissions for ec2:CreateNetworkInterface and
-    /// related describe operations.
-    pub fn operator_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OperatorRole", value.into());
-        self
+    prop! {
+        /// `Name`: A unique name for the network connector within your account and Region. Must be 1
+        /// to 64 alphanumeric characters, hyphens, or underscores.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of tags to apply to the network connector. Use tags to categorize network
-    /// connectors for cost allocation, access control, or operational management.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OperatorRole`: The ARN of the IAM role that Lambda assumes to manage elastic network
+        /// interfaces in your VPC. This role must have permissions for ec2:CreateNetworkInterface
+        /// and related describe operations.
+        core.props, "OperatorRole", operator_role, set_operator_role, get_operator_role, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the network connector. Use tags to categorize network
+        /// connectors for cost allocation, access control, or operational management.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3844,6 +3990,13 @@ pub mod network_connector {
             props.set("VpcEgressConfiguration", vpc_egress_configuration.into());
             Config { props }
         }
+
+        prop! {
+            /// `VpcEgressConfiguration`: The VPC egress configuration for the network connector.
+            /// Specifies the subnets, security groups, and network protocol for routing outbound
+            /// traffic through your VPC.
+            props, "VpcEgressConfiguration", _, set_vpc_egress_configuration, get_vpc_egress_configuration, Val<VpcEgressConfiguration>
+        }
     }
 
     /// `AWS::Lambda::NetworkConnector.VpcEgressConfiguration`: The VPC egress configuration for the
@@ -3879,6 +4032,30 @@ pub mod network_connector {
             props.set("NetworkProtocol", network_protocol.into());
             props.set("AssociatedComputeResourceTypes", associated_compute_resource_types.into());
             VpcEgressConfiguration { props }
+        }
+
+        prop! {
+            /// `SubnetIds`: The IDs of the VPC subnets where Lambda provisions elastic network
+            /// interfaces (ENIs). Specify 1 to 16 subnets. All subnets must be in the same VPC.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The IDs of the VPC security groups to attach to the ENIs. All
+            /// security groups must be in the same VPC as the subnets.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+        }
+
+        prop! {
+            /// `NetworkProtocol`: The network protocol for the connector. Specify IPv4 for IPv4-only
+            /// networking, or DualStack for both IPv4 and IPv6.
+            props, "NetworkProtocol", _, set_network_protocol, get_network_protocol, Val<VpcEgressConfigurationNetworkProtocol>
+        }
+
+        prop! {
+            /// `AssociatedComputeResourceTypes`: The types of Lambda compute resources that can use
+            /// this connector. Supported values are MicroVm and WebFunction.
+            props, "AssociatedComputeResourceTypes", _, set_associated_compute_resource_types, get_associated_compute_resource_types, Val<List<VpcEgressConfigurationAssociatedComputeResourceTypes>>
         }
     }
 
@@ -3952,50 +4129,68 @@ impl Permission {
         Permission { core }
     }
 
-    /// `EventSourceToken`: For Alexa Smart Home functions, a token that the invoker must supply.
-    pub fn event_source_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventSourceToken", value.into());
-        self
+    prop! {
+        /// `Action`: The action that the principal can use on the function. For example, ``lambda:InvokeFunction``
+        /// or ``lambda:GetFunction``.
+        core.props, "Action", _, set_action, get_action, Val<String>
     }
 
-    /// `FunctionUrlAuthType`: The type of authentication that your function URL uses. Set to ``AWS_IAM``
-    /// if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to
-    /// bypass IAM authentication to create a public endpoint. For more information, see Control
-    /// access to Lambda function URLs (<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
-    pub fn function_url_auth_type(mut self, value: impl Into<Val<permission::FunctionUrlAuthType>>) -> Self {
-        self.core.set("FunctionUrlAuthType", value.into());
-        self
+    prop! {
+        /// `EventSourceToken`: For Alexa Smart Home functions, a token that the invoker must
+        /// supply.
+        core.props, "EventSourceToken", event_source_token, set_event_source_token, get_event_source_token, Val<String>
     }
 
-    /// `InvokedViaFunctionUrl`: Indicates whether the permission applies when the function is
-    /// invoked through a function URL.
-    pub fn invoked_via_function_url(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("InvokedViaFunctionUrl", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name or ARN of the Lambda function, version, or alias. **Name
+        /// formats** + *Function name* – ``my-function`` (name-only), ``my-function:v1`` (with
+        /// alias). + *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``. + *Partial
+        /// ARN* – ``123456789012:function:my-function``. You can append a version number or alias
+        /// to any of the formats. The length constraint applies only to the full ARN. If you
+        /// specify only the function name, it is limited to 64 characters in length.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `PrincipalOrgID`: The identifier for your organization in AOlong. Use this to grant
-    /// permissions to all the AWS-accounts under this organization.
-    pub fn principal_org_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrincipalOrgID", value.into());
-        self
+    prop! {
+        /// `FunctionUrlAuthType`: The type of authentication that your function URL uses. Set to ``AWS_IAM``
+        /// if you want to restrict access to authenticated users only. Set to ``NONE`` if you want
+        /// to bypass IAM authentication to create a public endpoint. For more information, see
+        /// Control access to Lambda function URLs (<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
+        core.props, "FunctionUrlAuthType", function_url_auth_type, set_function_url_auth_type, get_function_url_auth_type, Val<permission::FunctionUrlAuthType>
     }
 
-    /// `SourceAccount`: For AWS-service, the ID of the AWS-account that owns the resource. Use this
-    /// together with ``SourceArn`` to ensure that the specified account owns the resource. It is
-    /// possible for an Amazon S3 bucket to be deleted by its owner and recreated by another
-    /// account.
-    pub fn source_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceAccount", value.into());
-        self
+    prop! {
+        /// `InvokedViaFunctionUrl`: Indicates whether the permission applies when the function is
+        /// invoked through a function URL.
+        core.props, "InvokedViaFunctionUrl", invoked_via_function_url, set_invoked_via_function_url, get_invoked_via_function_url, Val<bool>
     }
 
-    /// `SourceArn`: For AWS-services, the ARN of the AWS resource that invokes the function. For
-    /// example, an Amazon S3 bucket or Amazon SNS topic. Note that Lambda configures the comparison
-    /// using the ``StringLike`` operator.
-    pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceArn", value.into());
-        self
+    prop! {
+        /// `Principal`: The AWS-service, AWS-account, IAM user, or IAM role that invokes the
+        /// function. If you specify a service, use ``SourceArn`` or ``SourceAccount`` to limit who
+        /// can invoke the function through that service.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalOrgID`: The identifier for your organization in AOlong. Use this to grant
+        /// permissions to all the AWS-accounts under this organization.
+        core.props, "PrincipalOrgID", principal_org_id, set_principal_org_id, get_principal_org_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceAccount`: For AWS-service, the ID of the AWS-account that owns the resource. Use
+        /// this together with ``SourceArn`` to ensure that the specified account owns the resource.
+        /// It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by
+        /// another account.
+        core.props, "SourceAccount", source_account, set_source_account, get_source_account, Val<String>
+    }
+
+    prop! {
+        /// `SourceArn`: For AWS-services, the ARN of the AWS resource that invokes the function.
+        /// For example, an Amazon S3 bucket or Amazon SNS topic. Note that Lambda configures the
+        /// comparison using the ``StringLike`` operator.
+        core.props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4064,6 +4259,19 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `PolicyDocument`: The policy document you want to add to your LAM resource. This is
+        /// formatted as a JSON string. For more information, see Working with resource-based
+        /// policies in (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>)
+        /// in the *Developer Guide*.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -4098,26 +4306,35 @@ impl Url {
         Url { core }
     }
 
-    /// `Cors`.
-    pub fn cors(mut self, value: impl Into<Val<url::Cors>>) -> Self {
-        self.core.set("Cors", value.into());
-        self
+    prop! {
+        /// `AuthType`: Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no
+        /// authorization is configured on the Function URL.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<url::AuthType>
     }
 
-    /// `InvokeMode`: The invocation mode for the function's URL. Set to BUFFERED if you want to
-    /// buffer responses before returning them to the client. Set to RESPONSE_STREAM if you want to
-    /// stream responses, allowing faster time to first byte and larger response payload sizes. If
-    /// not set, defaults to BUFFERED.
-    pub fn invoke_mode(mut self, value: impl Into<Val<url::InvokeMode>>) -> Self {
-        self.core.set("InvokeMode", value.into());
-        self
+    prop! {
+        /// `Cors`.
+        core.props, "Cors", cors, set_cors, get_cors, Val<url::Cors>
     }
 
-    /// `Qualifier`: The alias qualifier for the target function. If TargetFunctionArn is
-    /// unqualified then Qualifier must be passed.
-    pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Qualifier", value.into());
-        self
+    prop! {
+        /// `InvokeMode`: The invocation mode for the function's URL. Set to BUFFERED if you want to
+        /// buffer responses before returning them to the client. Set to RESPONSE_STREAM if you want
+        /// to stream responses, allowing faster time to first byte and larger response payload
+        /// sizes. If not set, defaults to BUFFERED.
+        core.props, "InvokeMode", invoke_mode, set_invoke_mode, get_invoke_mode, Val<url::InvokeMode>
+    }
+
+    prop! {
+        /// `Qualifier`: The alias qualifier for the target function. If TargetFunctionArn is
+        /// unqualified then Qualifier must be passed.
+        core.props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+    }
+
+    prop! {
+        /// `TargetFunctionArn`: The Amazon Resource Name (ARN) of the function associated with the
+        /// Function URL.
+        core.props, "TargetFunctionArn", _, set_target_function_arn, get_target_function_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4173,40 +4390,34 @@ pub mod url {
             Cors { props }
         }
 
-        /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
-        pub fn allow_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowCredentials", value.into());
-            self
+        prop! {
+            /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
+            props, "AllowCredentials", allow_credentials, set_allow_credentials, get_allow_credentials, Val<bool>
         }
 
-        /// `AllowHeaders`: Represents a collection of allowed headers.
-        pub fn allow_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowHeaders", value.into());
-            self
+        prop! {
+            /// `AllowHeaders`: Represents a collection of allowed headers.
+            props, "AllowHeaders", allow_headers, set_allow_headers, get_allow_headers, Val<List<String>>
         }
 
-        /// `AllowMethods`: Represents a collection of allowed HTTP methods.
-        pub fn allow_methods(mut self, value: impl Into<Val<List<AllowMethods>>>) -> Self {
-            self.props.set("AllowMethods", value.into());
-            self
+        prop! {
+            /// `AllowMethods`: Represents a collection of allowed HTTP methods.
+            props, "AllowMethods", allow_methods, set_allow_methods, get_allow_methods, Val<List<AllowMethods>>
         }
 
-        /// `AllowOrigins`: Represents a collection of allowed origins.
-        pub fn allow_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowOrigins", value.into());
-            self
+        prop! {
+            /// `AllowOrigins`: Represents a collection of allowed origins.
+            props, "AllowOrigins", allow_origins, set_allow_origins, get_allow_origins, Val<List<String>>
         }
 
-        /// `ExposeHeaders`: Represents a collection of exposed headers.
-        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExposeHeaders", value.into());
-            self
+        prop! {
+            /// `ExposeHeaders`: Represents a collection of exposed headers.
+            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
         }
 
-        /// `MaxAge`.
-        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAge", value.into());
-            self
+        prop! {
+            /// `MaxAge`.
+            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
         }
     }
 
@@ -4275,40 +4486,40 @@ impl Version {
         Version { core }
     }
 
-    /// `CodeSha256`: Only publish a version if the hash value matches the value that's specified.
-    /// Use this option to avoid publishing a version if the function code has changed since you
-    /// last updated it. Updates are not supported for this property.
-    pub fn code_sha256(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeSha256", value.into());
-        self
+    prop! {
+        /// `CodeSha256`: Only publish a version if the hash value matches the value that's
+        /// specified. Use this option to avoid publishing a version if the function code has
+        /// changed since you last updated it. Updates are not supported for this property.
+        core.props, "CodeSha256", code_sha256, set_code_sha256, get_code_sha256, Val<String>
     }
 
-    /// `Description`: A description for the version to override the description in the function
-    /// configuration. Updates are not supported for this property.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the version to override the description in the function
+        /// configuration. Updates are not supported for this property.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FunctionScalingConfig`: The scaling configuration to apply to the function, including
-    /// minimum and maximum execution environment limits.
-    pub fn function_scaling_config(mut self, value: impl Into<Val<version::FunctionScalingConfig>>) -> Self {
-        self.core.set("FunctionScalingConfig", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the Lambda function.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
     }
 
-    /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
-    /// function's version. Updates are not supported for this property.
-    pub fn provisioned_concurrency_config(mut self, value: impl Into<Val<version::ProvisionedConcurrencyConfiguration>>) -> Self {
-        self.core.set("ProvisionedConcurrencyConfig", value.into());
-        self
+    prop! {
+        /// `FunctionScalingConfig`: The scaling configuration to apply to the function, including
+        /// minimum and maximum execution environment limits.
+        core.props, "FunctionScalingConfig", function_scaling_config, set_function_scaling_config, get_function_scaling_config, Val<version::FunctionScalingConfig>
     }
 
-    /// `RuntimePolicy`: Specifies the runtime management configuration of a function. Displays
-    /// runtimeVersionArn only for Manual.
-    pub fn runtime_policy(mut self, value: impl Into<Val<version::RuntimePolicy>>) -> Self {
-        self.core.set("RuntimePolicy", value.into());
-        self
+    prop! {
+        /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
+        /// function's version. Updates are not supported for this property.
+        core.props, "ProvisionedConcurrencyConfig", provisioned_concurrency_config, set_provisioned_concurrency_config, get_provisioned_concurrency_config, Val<version::ProvisionedConcurrencyConfiguration>
+    }
+
+    prop! {
+        /// `RuntimePolicy`: Specifies the runtime management configuration of a function. Displays
+        /// runtimeVersionArn only for Manual.
+        core.props, "RuntimePolicy", runtime_policy, set_runtime_policy, get_runtime_policy, Val<version::RuntimePolicy>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4351,18 +4562,16 @@ pub mod version {
             FunctionScalingConfig { props }
         }
 
-        /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
-        /// provisioned for the function.
-        pub fn max_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxExecutionEnvironments", value.into());
-            self
+        prop! {
+            /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
+            /// provisioned for the function.
+            props, "MaxExecutionEnvironments", max_execution_environments, set_max_execution_environments, get_max_execution_environments, Val<i64>
         }
 
-        /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for the
-        /// function.
-        pub fn min_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinExecutionEnvironments", value.into());
-            self
+        prop! {
+            /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for
+            /// the function.
+            props, "MinExecutionEnvironments", min_execution_environments, set_min_execution_environments, get_min_execution_environments, Val<i64>
         }
     }
 
@@ -4384,6 +4593,12 @@ pub mod version {
             props.set("ProvisionedConcurrentExecutions", provisioned_concurrent_executions.into());
             ProvisionedConcurrencyConfiguration { props }
         }
+
+        prop! {
+            /// `ProvisionedConcurrentExecutions`: The amount of provisioned concurrency to allocate for
+            /// the version.
+            props, "ProvisionedConcurrentExecutions", _, set_provisioned_concurrent_executions, get_provisioned_concurrent_executions, Val<i64>
+        }
     }
 
     /// `AWS::Lambda::Version.RuntimePolicy`: Runtime Management Config of a function.
@@ -4403,11 +4618,15 @@ pub mod version {
             RuntimePolicy { props }
         }
 
-        /// `RuntimeVersionArn`: The ARN of the runtime the function is configured to use. If the
-        /// runtime update mode is manual, the ARN is returned, otherwise null is returned.
-        pub fn runtime_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuntimeVersionArn", value.into());
-            self
+        prop! {
+            /// `UpdateRuntimeOn`: The runtime update mode.
+            props, "UpdateRuntimeOn", _, set_update_runtime_on, get_update_runtime_on, Val<String>
+        }
+
+        prop! {
+            /// `RuntimeVersionArn`: The ARN of the runtime the function is configured to use. If the
+            /// runtime update mode is manual, the ARN is returned, otherwise null is returned.
+            props, "RuntimeVersionArn", runtime_version_arn, set_runtime_version_arn, get_runtime_version_arn, Val<String>
         }
     }
 }
@@ -4436,10 +4655,17 @@ impl WebFunction {
         WebFunction { core }
     }
 
-    /// `Tags`: A list of tags to apply to the function.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the web function. The name can contain letters, numbers,
+        /// hyphens (-), and underscores (_), and cannot begin or end with a hyphen or an
+        /// underscore. The length constraint applies only to the full ARN. If you specify only the
+        /// function name, it is limited to 64 characters in length.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the function.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4515,38 +4741,56 @@ impl WebFunctionEndpoint {
         WebFunctionEndpoint { core }
     }
 
-    /// `Description`: A description of the endpoint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AuthType`: The authentication type for the endpoint.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<web_function_endpoint::AuthType>
     }
 
-    /// `Regions`: The list of AWS Regions for the endpoint.
-    pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Regions", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the endpoint.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RevisionWeights`: List of revision routing entries. 1 or 2 entries. With 1 entry, weight
-    /// must be 100. With 2 entries, weights must sum to 100.
-    pub fn revision_weights(mut self, value: impl Into<Val<List<web_function_endpoint::RevisionWeight>>>) -> Self {
-        self.core.set("RevisionWeights", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `ScalingConfig`: The scaling configuration for the endpoint. Optionally constrains how many
-    /// concurrent execution environments the endpoint can use, in addition to your account's vCPU
-    /// quota.
-    pub fn scaling_config(mut self, value: impl Into<Val<web_function_endpoint::ScalingConfig>>) -> Self {
-        self.core.set("ScalingConfig", value.into());
-        self
+    prop! {
+        /// `EndpointType`: The type of the endpoint.
+        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<web_function_endpoint::EndpointType>
     }
 
-    /// `ThrottleConfig`: The throttling configuration for the endpoint. Optionally constrains the
-    /// request rate that the endpoint accepts, in addition to your account's rate limit quota.
-    pub fn throttle_config(mut self, value: impl Into<Val<web_function_endpoint::ThrottleConfig>>) -> Self {
-        self.core.set("ThrottleConfig", value.into());
-        self
+    prop! {
+        /// `FunctionName`: The name of the web function this endpoint belongs to. The length
+        /// constraint applies only to the full ARN. If you specify only the function name, it is
+        /// limited to 64 characters in length.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    }
+
+    prop! {
+        /// `Regions`: The list of AWS Regions for the endpoint.
+        core.props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `RevisionWeights`: List of revision routing entries. 1 or 2 entries. With 1 entry,
+        /// weight must be 100. With 2 entries, weights must sum to 100.
+        core.props, "RevisionWeights", revision_weights, set_revision_weights, get_revision_weights, Val<List<web_function_endpoint::RevisionWeight>>
+    }
+
+    prop! {
+        /// `ScalingConfig`: The scaling configuration for the endpoint. Optionally constrains how
+        /// many concurrent execution environments the endpoint can use, in addition to your
+        /// account's vCPU quota.
+        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<web_function_endpoint::ScalingConfig>
+    }
+
+    prop! {
+        /// `ThrottleConfig`: The throttling configuration for the endpoint. Optionally constrains
+        /// the request rate that the endpoint accepts, in addition to your account's rate limit
+        /// quota.
+        core.props, "ThrottleConfig", throttle_config, set_throttle_config, get_throttle_config, Val<web_function_endpoint::ThrottleConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4667,6 +4911,16 @@ pub mod web_function_endpoint {
             props.set("Weight", weight.into());
             RevisionWeight { props }
         }
+
+        prop! {
+            /// `RevisionId`: The revision identifier.
+            props, "RevisionId", _, set_revision_id, get_revision_id, Val<String>
+        }
+
+        prop! {
+            /// `Weight`: The traffic weight for this revision.
+            props, "Weight", _, set_weight, get_weight, Val<i64>
+        }
     }
 
     /// `AWS::Lambda::WebFunctionEndpoint.ScalingConfig`: The scaling configuration for the
@@ -4686,12 +4940,11 @@ pub mod web_function_endpoint {
             ScalingConfig { props }
         }
 
-        /// `MaxEnvironments`: The maximum number of concurrent execution environments for the endpoint.
-        /// This optional limit further constrains the endpoint's scaling. When omitted, the endpoint's
-        /// scaling is limited only by your account's vCPU quota.
-        pub fn max_environments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxEnvironments", value.into());
-            self
+        prop! {
+            /// `MaxEnvironments`: The maximum number of concurrent execution environments for the
+            /// endpoint. This optional limit further constrains the endpoint's scaling. When omitted,
+            /// the endpoint's scaling is limited only by your account's vCPU quota.
+            props, "MaxEnvironments", max_environments, set_max_environments, get_max_environments, Val<i64>
         }
     }
 
@@ -4712,15 +4965,14 @@ pub mod web_function_endpoint {
             ThrottleConfig { props }
         }
 
-        /// `RateLimit`: The maximum request rate per second for the endpoint, up to a maximum of 10000.
-        /// This optional limit further constrains the endpoint's request rate. When omitted, the
-        /// endpoint's request rate is limited only by your account's rate limit quota. Specify 0 to
-        /// reject all new requests. Other supported values are 100 through 1000 in increments of 100,
-        /// and 2000 through 10000 in increments of 1000. Supported values can vary by Region; if you
-        /// specify an unsupported value, the error lists the values available in that Region.
-        pub fn rate_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RateLimit", value.into());
-            self
+        prop! {
+            /// `RateLimit`: The maximum request rate per second for the endpoint, up to a maximum of 10000.
+            /// This optional limit further constrains the endpoint's request rate. When omitted, the
+            /// endpoint's request rate is limited only by your account's rate limit quota. Specify 0 to
+            /// reject all new requests. Other supported values are 100 through 1000 in increments of 100,
+            /// and 2000 through 10000 in increments of 1000. Supported values can vary by Region; if
+            /// you specify an unsupported value, the error lists the values available in that Region.
+            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<i64>
         }
     }
 }
@@ -4757,16 +5009,31 @@ impl WebFunctionRevision {
         WebFunctionRevision { core }
     }
 
-    /// `Description`: A description of the revision.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BuildConfig`: The build configuration for the revision.
+        core.props, "BuildConfig", _, set_build_config, get_build_config, Val<web_function_revision::BuildConfig>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the revision.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the revision.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `FunctionName`: The name of the web function this revision belongs to. The length
+        /// constraint applies only to the full ARN. If you specify only the function name, it is
+        /// limited to 64 characters in length.
+        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    }
+
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the revision.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    }
+
+    prop! {
+        /// `ServiceConfig`: The service configuration for the revision.
+        core.props, "ServiceConfig", _, set_service_config, get_service_config, Val<web_function_revision::ServiceConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4838,6 +5105,16 @@ pub mod web_function_revision {
             props.set("RuntimeConfig", runtime_config.into());
             BuildConfig { props }
         }
+
+        prop! {
+            /// `CodeConfig`: The code configuration for the revision.
+            props, "CodeConfig", _, set_code_config, get_code_config, Val<BuildConfigCodeConfig>
+        }
+
+        prop! {
+            /// `RuntimeConfig`: The runtime configuration for the revision.
+            props, "RuntimeConfig", _, set_runtime_config, get_runtime_config, Val<BuildConfigRuntimeConfig>
+        }
     }
 
     /// `AWS::Lambda::WebFunctionRevision.BuildConfigCodeConfig`: The code configuration for the
@@ -4856,6 +5133,11 @@ pub mod web_function_revision {
             let mut props = Props::new();
             props.set("S3Object", s3_object.into());
             BuildConfigCodeConfig { props }
+        }
+
+        prop! {
+            /// `S3Object`: The Amazon S3 location of the deployment artifact.
+            props, "S3Object", _, set_s3_object, get_s3_object, Val<S3Object>
         }
     }
 
@@ -4878,10 +5160,19 @@ pub mod web_function_revision {
             S3Object { props }
         }
 
-        /// `VersionId`: The S3 object version ID.
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket name.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`: The S3 object key.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `VersionId`: The S3 object version ID.
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -4901,6 +5192,11 @@ pub mod web_function_revision {
             let mut props = Props::new();
             props.set("Runtime", runtime.into());
             BuildConfigRuntimeConfig { props }
+        }
+
+        prop! {
+            /// `Runtime`: The runtime identifier.
+            props, "Runtime", _, set_runtime, get_runtime, Val<String>
         }
     }
 
@@ -4922,35 +5218,35 @@ pub mod web_function_revision {
             ServiceConfig { props }
         }
 
-        /// `EgressNetworkConnectorArn`: The versioned ARN of the network connector used for outbound
-        /// network access from the revision.
-        pub fn egress_network_connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EgressNetworkConnectorArn", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`: The ARN of the execution role.
+            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `EnvironmentVariables`: Environment variables for the function.
-        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `EgressNetworkConnectorArn`: The versioned ARN of the network connector used for
+            /// outbound network access from the revision.
+            props, "EgressNetworkConnectorArn", egress_network_connector_arn, set_egress_network_connector_arn, get_egress_network_connector_arn, Val<String>
         }
 
-        /// `MaxConcurrencyPerEnvironment`: The maximum concurrency per environment.
-        pub fn max_concurrency_per_environment(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrencyPerEnvironment", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`: Environment variables for the function.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
         }
 
-        /// `TelemetryConfig`: The telemetry configuration.
-        pub fn telemetry_config(mut self, value: impl Into<Val<ServiceConfigTelemetryConfig>>) -> Self {
-            self.props.set("TelemetryConfig", value.into());
-            self
+        prop! {
+            /// `MaxConcurrencyPerEnvironment`: The maximum concurrency per environment.
+            props, "MaxConcurrencyPerEnvironment", max_concurrency_per_environment, set_max_concurrency_per_environment, get_max_concurrency_per_environment, Val<i64>
         }
 
-        /// `TimeoutSeconds`: The function timeout in seconds.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `TelemetryConfig`: The telemetry configuration.
+            props, "TelemetryConfig", telemetry_config, set_telemetry_config, get_telemetry_config, Val<ServiceConfigTelemetryConfig>
+        }
+
+        prop! {
+            /// `TimeoutSeconds`: The function timeout in seconds.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -4970,10 +5266,9 @@ pub mod web_function_revision {
             ServiceConfigTelemetryConfig { props }
         }
 
-        /// `LoggingConfig`: The logging configuration for the web function.
-        pub fn logging_config(mut self, value: impl Into<Val<LoggingConfig>>) -> Self {
-            self.props.set("LoggingConfig", value.into());
-            self
+        prop! {
+            /// `LoggingConfig`: The logging configuration for the web function.
+            props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<LoggingConfig>
         }
     }
 
@@ -4992,22 +5287,19 @@ pub mod web_function_revision {
             LoggingConfig { props }
         }
 
-        /// `ApplicationLogLevel`: The application log level.
-        pub fn application_log_level(mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> Self {
-            self.props.set("ApplicationLogLevel", value.into());
-            self
+        prop! {
+            /// `ApplicationLogLevel`: The application log level.
+            props, "ApplicationLogLevel", application_log_level, set_application_log_level, get_application_log_level, Val<LoggingConfigApplicationLogLevel>
         }
 
-        /// `LogGroup`: The CloudWatch log group name.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: The CloudWatch log group name.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `SystemLogLevel`: The system log level.
-        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
-            self.props.set("SystemLogLevel", value.into());
-            self
+        prop! {
+            /// `SystemLogLevel`: The system log level.
+            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
         }
     }
 

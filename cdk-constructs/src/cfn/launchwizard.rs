@@ -49,16 +49,29 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `Specifications`: LaunchWizard deployment specifications
-    pub fn specifications(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Specifications", value.into());
-        self
+    prop! {
+        /// `DeploymentPatternName`: Workload deployment pattern name
+        core.props, "DeploymentPatternName", _, set_deployment_pattern_name, get_deployment_pattern_name, Val<String>
     }
 
-    /// `Tags`: Tags for LaunchWizard deployment
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of LaunchWizard deployment
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Specifications`: LaunchWizard deployment specifications
+        core.props, "Specifications", specifications, set_specifications, get_specifications, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Tags`: Tags for LaunchWizard deployment
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkloadName`: Workload Name for LaunchWizard deployment
+        core.props, "WorkloadName", _, set_workload_name, get_workload_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -53,70 +53,79 @@ impl Bot {
         Bot { core }
     }
 
-    /// `AutoBuildBotLocales`.
-    pub fn auto_build_bot_locales(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoBuildBotLocales", value.into());
-        self
+    prop! {
+        /// `AutoBuildBotLocales`.
+        core.props, "AutoBuildBotLocales", auto_build_bot_locales, set_auto_build_bot_locales, get_auto_build_bot_locales, Val<bool>
     }
 
-    /// `BotFileS3Location`.
-    pub fn bot_file_s3_location(mut self, value: impl Into<Val<bot::S3Location>>) -> Self {
-        self.core.set("BotFileS3Location", value.into());
-        self
+    prop! {
+        /// `BotFileS3Location`.
+        core.props, "BotFileS3Location", bot_file_s3_location, set_bot_file_s3_location, get_bot_file_s3_location, Val<bot::S3Location>
     }
 
-    /// `BotLocales`.
-    pub fn bot_locales(mut self, value: impl Into<Val<List<bot::BotLocale>>>) -> Self {
-        self.core.set("BotLocales", value.into());
-        self
+    prop! {
+        /// `BotLocales`.
+        core.props, "BotLocales", bot_locales, set_bot_locales, get_bot_locales, Val<List<bot::BotLocale>>
     }
 
-    /// `BotMembers`: The list of bot members in a network to be created.
-    pub fn bot_members(mut self, value: impl Into<Val<List<bot::BotMember>>>) -> Self {
-        self.core.set("BotMembers", value.into());
-        self
+    prop! {
+        /// `BotMembers`: The list of bot members in a network to be created.
+        core.props, "BotMembers", bot_members, set_bot_members, get_bot_members, Val<List<bot::BotMember>>
     }
 
-    /// `BotTags`.
-    pub fn bot_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("BotTags", value.into());
-        self
+    prop! {
+        /// `BotTags`.
+        core.props, "BotTags", bot_tags, set_bot_tags, get_bot_tags, Val<List<Tag>>
     }
 
-    /// `BotType`: The type of a bot to create.
-    pub fn bot_type(mut self, value: impl Into<Val<bot::BotType>>) -> Self {
-        self.core.set("BotType", value.into());
-        self
+    prop! {
+        /// `BotType`: The type of a bot to create.
+        core.props, "BotType", bot_type, set_bot_type, get_bot_type, Val<bot::BotType>
     }
 
-    /// `Description`: A description of the resource
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataPrivacy`.
+        core.props, "DataPrivacy", _, set_data_privacy, get_data_privacy, Val<bot::DataPrivacy>
     }
 
-    /// `ErrorLogSettings`.
-    pub fn error_log_settings(mut self, value: impl Into<Val<bot::ErrorLogSettings>>) -> Self {
-        self.core.set("ErrorLogSettings", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the resource
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Replication`.
-    pub fn replication(mut self, value: impl Into<Val<bot::Replication>>) -> Self {
-        self.core.set("Replication", value.into());
-        self
+    prop! {
+        /// `ErrorLogSettings`.
+        core.props, "ErrorLogSettings", error_log_settings, set_error_log_settings, get_error_log_settings, Val<bot::ErrorLogSettings>
     }
 
-    /// `TestBotAliasSettings`.
-    pub fn test_bot_alias_settings(mut self, value: impl Into<Val<bot::TestBotAliasSettings>>) -> Self {
-        self.core.set("TestBotAliasSettings", value.into());
-        self
+    prop! {
+        /// `IdleSessionTTLInSeconds`.
+        core.props, "IdleSessionTTLInSeconds", _, set_idle_session_ttl_in_seconds, get_idle_session_ttl_in_seconds, Val<i64>
     }
 
-    /// `TestBotAliasTags`.
-    pub fn test_bot_alias_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("TestBotAliasTags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Replication`.
+        core.props, "Replication", replication, set_replication, get_replication, Val<bot::Replication>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `TestBotAliasSettings`.
+        core.props, "TestBotAliasSettings", test_bot_alias_settings, set_test_bot_alias_settings, get_test_bot_alias_settings, Val<bot::TestBotAliasSettings>
+    }
+
+    prop! {
+        /// `TestBotAliasTags`.
+        core.props, "TestBotAliasTags", test_bot_alias_tags, set_test_bot_alias_tags, get_test_bot_alias_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,10 +171,19 @@ pub mod bot {
             S3Location { props }
         }
 
-        /// `S3ObjectVersion`.
-        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectVersion", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3ObjectKey`.
+            props, "S3ObjectKey", _, set_s3_object_key, get_s3_object_key, Val<String>
+        }
+
+        prop! {
+            /// `S3ObjectVersion`.
+            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
         }
     }
 
@@ -191,64 +209,64 @@ pub mod bot {
             BotLocale { props }
         }
 
-        /// `AudioFillerSettings`.
-        pub fn audio_filler_settings(mut self, value: impl Into<Val<AudioFillerSettings>>) -> Self {
-            self.props.set("AudioFillerSettings", value.into());
-            self
+        prop! {
+            /// `LocaleId`.
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
         }
 
-        /// `CustomVocabulary`.
-        pub fn custom_vocabulary(mut self, value: impl Into<Val<CustomVocabulary>>) -> Self {
-            self.props.set("CustomVocabulary", value.into());
-            self
+        prop! {
+            /// `NluConfidenceThreshold`.
+            props, "NluConfidenceThreshold", _, set_nlu_confidence_threshold, get_nlu_confidence_threshold, Val<f64>
         }
 
-        /// `Description`: A description of the resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `AudioFillerSettings`.
+            props, "AudioFillerSettings", audio_filler_settings, set_audio_filler_settings, get_audio_filler_settings, Val<AudioFillerSettings>
         }
 
-        /// `GenerativeAISettings`.
-        pub fn generative_ai_settings(mut self, value: impl Into<Val<GenerativeAiSettings>>) -> Self {
-            self.props.set("GenerativeAISettings", value.into());
-            self
+        prop! {
+            /// `CustomVocabulary`.
+            props, "CustomVocabulary", custom_vocabulary, set_custom_vocabulary, get_custom_vocabulary, Val<CustomVocabulary>
         }
 
-        /// `Intents`.
-        pub fn intents(mut self, value: impl Into<Val<List<Intent>>>) -> Self {
-            self.props.set("Intents", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `SlotTypes`.
-        pub fn slot_types(mut self, value: impl Into<Val<List<SlotType>>>) -> Self {
-            self.props.set("SlotTypes", value.into());
-            self
+        prop! {
+            /// `GenerativeAISettings`.
+            props, "GenerativeAISettings", generative_ai_settings, set_generative_ai_settings, get_generative_ai_settings, Val<GenerativeAiSettings>
         }
 
-        /// `SpeechDetectionSensitivity`.
-        pub fn speech_detection_sensitivity(mut self, value: impl Into<Val<SpeechDetectionSensitivity>>) -> Self {
-            self.props.set("SpeechDetectionSensitivity", value.into());
-            self
+        prop! {
+            /// `Intents`.
+            props, "Intents", intents, set_intents, get_intents, Val<List<Intent>>
         }
 
-        /// `SpeechRecognitionSettings`.
-        pub fn speech_recognition_settings(mut self, value: impl Into<Val<SpeechRecognitionSettings>>) -> Self {
-            self.props.set("SpeechRecognitionSettings", value.into());
-            self
+        prop! {
+            /// `SlotTypes`.
+            props, "SlotTypes", slot_types, set_slot_types, get_slot_types, Val<List<SlotType>>
         }
 
-        /// `UnifiedSpeechSettings`.
-        pub fn unified_speech_settings(mut self, value: impl Into<Val<UnifiedSpeechSettings>>) -> Self {
-            self.props.set("UnifiedSpeechSettings", value.into());
-            self
+        prop! {
+            /// `SpeechDetectionSensitivity`.
+            props, "SpeechDetectionSensitivity", speech_detection_sensitivity, set_speech_detection_sensitivity, get_speech_detection_sensitivity, Val<SpeechDetectionSensitivity>
         }
 
-        /// `VoiceSettings`.
-        pub fn voice_settings(mut self, value: impl Into<Val<VoiceSettings>>) -> Self {
-            self.props.set("VoiceSettings", value.into());
-            self
+        prop! {
+            /// `SpeechRecognitionSettings`.
+            props, "SpeechRecognitionSettings", speech_recognition_settings, set_speech_recognition_settings, get_speech_recognition_settings, Val<SpeechRecognitionSettings>
+        }
+
+        prop! {
+            /// `UnifiedSpeechSettings`.
+            props, "UnifiedSpeechSettings", unified_speech_settings, set_unified_speech_settings, get_unified_speech_settings, Val<UnifiedSpeechSettings>
+        }
+
+        prop! {
+            /// `VoiceSettings`.
+            props, "VoiceSettings", voice_settings, set_voice_settings, get_voice_settings, Val<VoiceSettings>
         }
     }
 
@@ -269,28 +287,29 @@ pub mod bot {
             AudioFillerSettings { props }
         }
 
-        /// `AudioType`.
-        pub fn audio_type(mut self, value: impl Into<Val<AudioFillerSettingsAudioType>>) -> Self {
-            self.props.set("AudioType", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MinimumPlayDurationInMilliseconds`.
-        pub fn minimum_play_duration_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumPlayDurationInMilliseconds", value.into());
-            self
+        prop! {
+            /// `AudioType`.
+            props, "AudioType", audio_type, set_audio_type, get_audio_type, Val<AudioFillerSettingsAudioType>
         }
 
-        /// `ResponseDeliveryDelayInMilliseconds`.
-        pub fn response_delivery_delay_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ResponseDeliveryDelayInMilliseconds", value.into());
-            self
+        prop! {
+            /// `MinimumPlayDurationInMilliseconds`.
+            props, "MinimumPlayDurationInMilliseconds", minimum_play_duration_in_milliseconds, set_minimum_play_duration_in_milliseconds, get_minimum_play_duration_in_milliseconds, Val<i64>
         }
 
-        /// `StartDelayInMilliseconds`.
-        pub fn start_delay_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartDelayInMilliseconds", value.into());
-            self
+        prop! {
+            /// `ResponseDeliveryDelayInMilliseconds`.
+            props, "ResponseDeliveryDelayInMilliseconds", response_delivery_delay_in_milliseconds, set_response_delivery_delay_in_milliseconds, get_response_delivery_delay_in_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `StartDelayInMilliseconds`.
+            props, "StartDelayInMilliseconds", start_delay_in_milliseconds, set_start_delay_in_milliseconds, get_start_delay_in_milliseconds, Val<i64>
         }
     }
 
@@ -338,6 +357,11 @@ pub mod bot {
             props.set("CustomVocabularyItems", custom_vocabulary_items.into());
             CustomVocabulary { props }
         }
+
+        prop! {
+            /// `CustomVocabularyItems`.
+            props, "CustomVocabularyItems", _, set_custom_vocabulary_items, get_custom_vocabulary_items, Val<List<CustomVocabularyItem>>
+        }
     }
 
     /// `AWS::Lex::Bot.CustomVocabularyItem`.
@@ -357,16 +381,19 @@ pub mod bot {
             CustomVocabularyItem { props }
         }
 
-        /// `DisplayAs`.
-        pub fn display_as(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DisplayAs", value.into());
-            self
+        prop! {
+            /// `Phrase`.
+            props, "Phrase", _, set_phrase, get_phrase, Val<String>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `DisplayAs`.
+            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -385,16 +412,14 @@ pub mod bot {
             GenerativeAiSettings { props }
         }
 
-        /// `BuildtimeSettings`.
-        pub fn buildtime_settings(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettings>>) -> Self {
-            self.props.set("BuildtimeSettings", value.into());
-            self
+        prop! {
+            /// `BuildtimeSettings`.
+            props, "BuildtimeSettings", buildtime_settings, set_buildtime_settings, get_buildtime_settings, Val<GenerativeAiSettingsBuildtimeSettings>
         }
 
-        /// `RuntimeSettings`.
-        pub fn runtime_settings(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettings>>) -> Self {
-            self.props.set("RuntimeSettings", value.into());
-            self
+        prop! {
+            /// `RuntimeSettings`.
+            props, "RuntimeSettings", runtime_settings, set_runtime_settings, get_runtime_settings, Val<GenerativeAiSettingsRuntimeSettings>
         }
     }
 
@@ -413,16 +438,14 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettings { props }
         }
 
-        /// `DescriptiveBotBuilderSpecification`.
-        pub fn descriptive_bot_builder_specification(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>>) -> Self {
-            self.props.set("DescriptiveBotBuilderSpecification", value.into());
-            self
+        prop! {
+            /// `DescriptiveBotBuilderSpecification`.
+            props, "DescriptiveBotBuilderSpecification", descriptive_bot_builder_specification, set_descriptive_bot_builder_specification, get_descriptive_bot_builder_specification, Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>
         }
 
-        /// `SampleUtteranceGenerationSpecification`.
-        pub fn sample_utterance_generation_specification(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>>) -> Self {
-            self.props.set("SampleUtteranceGenerationSpecification", value.into());
-            self
+        prop! {
+            /// `SampleUtteranceGenerationSpecification`.
+            props, "SampleUtteranceGenerationSpecification", sample_utterance_generation_specification, set_sample_utterance_generation_specification, get_sample_utterance_generation_specification, Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>
         }
     }
 
@@ -443,10 +466,14 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification { props }
         }
 
-        /// `BedrockModelSpecification`.
-        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
-            self.props.set("BedrockModelSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BedrockModelSpecification`.
+            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
         }
     }
 
@@ -467,22 +494,24 @@ pub mod bot {
             BedrockModelSpecification { props }
         }
 
-        /// `BedrockGuardrailConfiguration`.
-        pub fn bedrock_guardrail_configuration(mut self, value: impl Into<Val<BedrockModelSpecificationBedrockGuardrailConfiguration>>) -> Self {
-            self.props.set("BedrockGuardrailConfiguration", value.into());
-            self
+        prop! {
+            /// `ModelArn`.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
         }
 
-        /// `BedrockModelCustomPrompt`.
-        pub fn bedrock_model_custom_prompt(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockModelCustomPrompt", value.into());
-            self
+        prop! {
+            /// `BedrockGuardrailConfiguration`.
+            props, "BedrockGuardrailConfiguration", bedrock_guardrail_configuration, set_bedrock_guardrail_configuration, get_bedrock_guardrail_configuration, Val<BedrockModelSpecificationBedrockGuardrailConfiguration>
         }
 
-        /// `BedrockTraceStatus`.
-        pub fn bedrock_trace_status(mut self, value: impl Into<Val<BedrockModelSpecificationBedrockTraceStatus>>) -> Self {
-            self.props.set("BedrockTraceStatus", value.into());
-            self
+        prop! {
+            /// `BedrockModelCustomPrompt`.
+            props, "BedrockModelCustomPrompt", bedrock_model_custom_prompt, set_bedrock_model_custom_prompt, get_bedrock_model_custom_prompt, Val<String>
+        }
+
+        prop! {
+            /// `BedrockTraceStatus`.
+            props, "BedrockTraceStatus", bedrock_trace_status, set_bedrock_trace_status, get_bedrock_trace_status, Val<BedrockModelSpecificationBedrockTraceStatus>
         }
     }
 
@@ -501,16 +530,14 @@ pub mod bot {
             BedrockModelSpecificationBedrockGuardrailConfiguration { props }
         }
 
-        /// `BedrockGuardrailIdentifier`.
-        pub fn bedrock_guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockGuardrailIdentifier", value.into());
-            self
+        prop! {
+            /// `BedrockGuardrailIdentifier`.
+            props, "BedrockGuardrailIdentifier", bedrock_guardrail_identifier, set_bedrock_guardrail_identifier, get_bedrock_guardrail_identifier, Val<String>
         }
 
-        /// `BedrockGuardrailVersion`.
-        pub fn bedrock_guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockGuardrailVersion", value.into());
-            self
+        prop! {
+            /// `BedrockGuardrailVersion`.
+            props, "BedrockGuardrailVersion", bedrock_guardrail_version, set_bedrock_guardrail_version, get_bedrock_guardrail_version, Val<String>
         }
     }
 
@@ -544,10 +571,14 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification { props }
         }
 
-        /// `BedrockModelSpecification`.
-        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
-            self.props.set("BedrockModelSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BedrockModelSpecification`.
+            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
         }
     }
 
@@ -566,16 +597,14 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettings { props }
         }
 
-        /// `NluImprovementSpecification`.
-        pub fn nlu_improvement_specification(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>>) -> Self {
-            self.props.set("NluImprovementSpecification", value.into());
-            self
+        prop! {
+            /// `NluImprovementSpecification`.
+            props, "NluImprovementSpecification", nlu_improvement_specification, set_nlu_improvement_specification, get_nlu_improvement_specification, Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>
         }
 
-        /// `SlotResolutionImprovementSpecification`.
-        pub fn slot_resolution_improvement_specification(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>>) -> Self {
-            self.props.set("SlotResolutionImprovementSpecification", value.into());
-            self
+        prop! {
+            /// `SlotResolutionImprovementSpecification`.
+            props, "SlotResolutionImprovementSpecification", slot_resolution_improvement_specification, set_slot_resolution_improvement_specification, get_slot_resolution_improvement_specification, Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>
         }
     }
 
@@ -596,16 +625,19 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification { props }
         }
 
-        /// `AssistedNluMode`.
-        pub fn assisted_nlu_mode(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>>) -> Self {
-            self.props.set("AssistedNluMode", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IntentDisambiguationSettings`.
-        pub fn intent_disambiguation_settings(mut self, value: impl Into<Val<IntentDisambiguationSettings>>) -> Self {
-            self.props.set("IntentDisambiguationSettings", value.into());
-            self
+        prop! {
+            /// `AssistedNluMode`.
+            props, "AssistedNluMode", assisted_nlu_mode, set_assisted_nlu_mode, get_assisted_nlu_mode, Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>
+        }
+
+        prop! {
+            /// `IntentDisambiguationSettings`.
+            props, "IntentDisambiguationSettings", intent_disambiguation_settings, set_intent_disambiguation_settings, get_intent_disambiguation_settings, Val<IntentDisambiguationSettings>
         }
     }
 
@@ -639,16 +671,19 @@ pub mod bot {
             IntentDisambiguationSettings { props }
         }
 
-        /// `CustomDisambiguationMessage`.
-        pub fn custom_disambiguation_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomDisambiguationMessage", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `MaxDisambiguationIntents`.
-        pub fn max_disambiguation_intents(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxDisambiguationIntents", value.into());
-            self
+        prop! {
+            /// `CustomDisambiguationMessage`.
+            props, "CustomDisambiguationMessage", custom_disambiguation_message, set_custom_disambiguation_message, get_custom_disambiguation_message, Val<String>
+        }
+
+        prop! {
+            /// `MaxDisambiguationIntents`.
+            props, "MaxDisambiguationIntents", max_disambiguation_intents, set_max_disambiguation_intents, get_max_disambiguation_intents, Val<i64>
         }
     }
 
@@ -669,10 +704,14 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification { props }
         }
 
-        /// `BedrockModelSpecification`.
-        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
-            self.props.set("BedrockModelSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BedrockModelSpecification`.
+            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
         }
     }
 
@@ -693,106 +732,94 @@ pub mod bot {
             Intent { props }
         }
 
-        /// `BedrockAgentIntentConfiguration`.
-        pub fn bedrock_agent_intent_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfiguration>>) -> Self {
-            self.props.set("BedrockAgentIntentConfiguration", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: Resource Type definition for the intent.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `BedrockAgentIntentConfiguration`.
+            props, "BedrockAgentIntentConfiguration", bedrock_agent_intent_configuration, set_bedrock_agent_intent_configuration, get_bedrock_agent_intent_configuration, Val<BedrockAgentIntentConfiguration>
         }
 
-        /// `DialogCodeHook`.
-        pub fn dialog_code_hook(mut self, value: impl Into<Val<DialogCodeHookSetting>>) -> Self {
-            self.props.set("DialogCodeHook", value.into());
-            self
+        prop! {
+            /// `Description`: Resource Type definition for the intent.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DisplayName`.
-        pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DisplayName", value.into());
-            self
+        prop! {
+            /// `DialogCodeHook`.
+            props, "DialogCodeHook", dialog_code_hook, set_dialog_code_hook, get_dialog_code_hook, Val<DialogCodeHookSetting>
         }
 
-        /// `FulfillmentCodeHook`.
-        pub fn fulfillment_code_hook(mut self, value: impl Into<Val<FulfillmentCodeHookSetting>>) -> Self {
-            self.props.set("FulfillmentCodeHook", value.into());
-            self
+        prop! {
+            /// `DisplayName`.
+            props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
         }
 
-        /// `InitialResponseSetting`.
-        pub fn initial_response_setting(mut self, value: impl Into<Val<InitialResponseSetting>>) -> Self {
-            self.props.set("InitialResponseSetting", value.into());
-            self
+        prop! {
+            /// `FulfillmentCodeHook`.
+            props, "FulfillmentCodeHook", fulfillment_code_hook, set_fulfillment_code_hook, get_fulfillment_code_hook, Val<FulfillmentCodeHookSetting>
         }
 
-        /// `InputContexts`.
-        pub fn input_contexts(mut self, value: impl Into<Val<List<InputContext>>>) -> Self {
-            self.props.set("InputContexts", value.into());
-            self
+        prop! {
+            /// `InitialResponseSetting`.
+            props, "InitialResponseSetting", initial_response_setting, set_initial_response_setting, get_initial_response_setting, Val<InitialResponseSetting>
         }
 
-        /// `IntentClosingSetting`.
-        pub fn intent_closing_setting(mut self, value: impl Into<Val<IntentClosingSetting>>) -> Self {
-            self.props.set("IntentClosingSetting", value.into());
-            self
+        prop! {
+            /// `InputContexts`.
+            props, "InputContexts", input_contexts, set_input_contexts, get_input_contexts, Val<List<InputContext>>
         }
 
-        /// `IntentConfirmationSetting`.
-        pub fn intent_confirmation_setting(mut self, value: impl Into<Val<IntentConfirmationSetting>>) -> Self {
-            self.props.set("IntentConfirmationSetting", value.into());
-            self
+        prop! {
+            /// `IntentClosingSetting`.
+            props, "IntentClosingSetting", intent_closing_setting, set_intent_closing_setting, get_intent_closing_setting, Val<IntentClosingSetting>
         }
 
-        /// `KendraConfiguration`.
-        pub fn kendra_configuration(mut self, value: impl Into<Val<KendraConfiguration>>) -> Self {
-            self.props.set("KendraConfiguration", value.into());
-            self
+        prop! {
+            /// `IntentConfirmationSetting`.
+            props, "IntentConfirmationSetting", intent_confirmation_setting, set_intent_confirmation_setting, get_intent_confirmation_setting, Val<IntentConfirmationSetting>
         }
 
-        /// `OutputContexts`.
-        pub fn output_contexts(mut self, value: impl Into<Val<List<OutputContext>>>) -> Self {
-            self.props.set("OutputContexts", value.into());
-            self
+        prop! {
+            /// `KendraConfiguration`.
+            props, "KendraConfiguration", kendra_configuration, set_kendra_configuration, get_kendra_configuration, Val<KendraConfiguration>
         }
 
-        /// `ParentIntentSignature`.
-        pub fn parent_intent_signature(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParentIntentSignature", value.into());
-            self
+        prop! {
+            /// `OutputContexts`.
+            props, "OutputContexts", output_contexts, set_output_contexts, get_output_contexts, Val<List<OutputContext>>
         }
 
-        /// `QInConnectIntentConfiguration`.
-        pub fn q_in_connect_intent_configuration(mut self, value: impl Into<Val<QInConnectIntentConfiguration>>) -> Self {
-            self.props.set("QInConnectIntentConfiguration", value.into());
-            self
+        prop! {
+            /// `ParentIntentSignature`.
+            props, "ParentIntentSignature", parent_intent_signature, set_parent_intent_signature, get_parent_intent_signature, Val<String>
         }
 
-        /// `QnAIntentConfiguration`.
-        pub fn qn_a_intent_configuration(mut self, value: impl Into<Val<QnAIntentConfiguration>>) -> Self {
-            self.props.set("QnAIntentConfiguration", value.into());
-            self
+        prop! {
+            /// `QInConnectIntentConfiguration`.
+            props, "QInConnectIntentConfiguration", q_in_connect_intent_configuration, set_q_in_connect_intent_configuration, get_q_in_connect_intent_configuration, Val<QInConnectIntentConfiguration>
         }
 
-        /// `SampleUtterances`.
-        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
-            self.props.set("SampleUtterances", value.into());
-            self
+        prop! {
+            /// `QnAIntentConfiguration`.
+            props, "QnAIntentConfiguration", qn_a_intent_configuration, set_qn_a_intent_configuration, get_qn_a_intent_configuration, Val<QnAIntentConfiguration>
         }
 
-        /// `SlotPriorities`.
-        pub fn slot_priorities(mut self, value: impl Into<Val<List<SlotPriority>>>) -> Self {
-            self.props.set("SlotPriorities", value.into());
-            self
+        prop! {
+            /// `SampleUtterances`.
+            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
         }
 
-        /// `Slots`.
-        pub fn slots(mut self, value: impl Into<Val<List<Slot>>>) -> Self {
-            self.props.set("Slots", value.into());
-            self
+        prop! {
+            /// `SlotPriorities`.
+            props, "SlotPriorities", slot_priorities, set_slot_priorities, get_slot_priorities, Val<List<SlotPriority>>
+        }
+
+        prop! {
+            /// `Slots`.
+            props, "Slots", slots, set_slots, get_slots, Val<List<Slot>>
         }
     }
 
@@ -811,16 +838,14 @@ pub mod bot {
             BedrockAgentIntentConfiguration { props }
         }
 
-        /// `BedrockAgentConfiguration`.
-        pub fn bedrock_agent_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>>) -> Self {
-            self.props.set("BedrockAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `BedrockAgentConfiguration`.
+            props, "BedrockAgentConfiguration", bedrock_agent_configuration, set_bedrock_agent_configuration, get_bedrock_agent_configuration, Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>
         }
 
-        /// `BedrockAgentIntentKnowledgeBaseConfiguration`.
-        pub fn bedrock_agent_intent_knowledge_base_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>>) -> Self {
-            self.props.set("BedrockAgentIntentKnowledgeBaseConfiguration", value.into());
-            self
+        prop! {
+            /// `BedrockAgentIntentKnowledgeBaseConfiguration`.
+            props, "BedrockAgentIntentKnowledgeBaseConfiguration", bedrock_agent_intent_knowledge_base_configuration, set_bedrock_agent_intent_knowledge_base_configuration, get_bedrock_agent_intent_knowledge_base_configuration, Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>
         }
     }
 
@@ -839,16 +864,14 @@ pub mod bot {
             BedrockAgentIntentConfigurationBedrockAgentConfiguration { props }
         }
 
-        /// `BedrockAgentAliasId`.
-        pub fn bedrock_agent_alias_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockAgentAliasId", value.into());
-            self
+        prop! {
+            /// `BedrockAgentAliasId`.
+            props, "BedrockAgentAliasId", bedrock_agent_alias_id, set_bedrock_agent_alias_id, get_bedrock_agent_alias_id, Val<String>
         }
 
-        /// `BedrockAgentId`.
-        pub fn bedrock_agent_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockAgentId", value.into());
-            self
+        prop! {
+            /// `BedrockAgentId`.
+            props, "BedrockAgentId", bedrock_agent_id, set_bedrock_agent_id, get_bedrock_agent_id, Val<String>
         }
     }
 
@@ -873,6 +896,16 @@ pub mod bot {
             props.set("BedrockModelConfiguration", bedrock_model_configuration.into());
             BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration { props }
         }
+
+        prop! {
+            /// `BedrockKnowledgeBaseArn`.
+            props, "BedrockKnowledgeBaseArn", _, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
+        }
+
+        prop! {
+            /// `BedrockModelConfiguration`.
+            props, "BedrockModelConfiguration", _, set_bedrock_model_configuration, get_bedrock_model_configuration, Val<BedrockModelSpecification>
+        }
     }
 
     /// `AWS::Lex::Bot.DialogCodeHookSetting`.
@@ -890,6 +923,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Enabled", enabled.into());
             DialogCodeHookSetting { props }
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -910,22 +948,24 @@ pub mod bot {
             FulfillmentCodeHookSetting { props }
         }
 
-        /// `FulfillmentUpdatesSpecification`.
-        pub fn fulfillment_updates_specification(mut self, value: impl Into<Val<FulfillmentUpdatesSpecification>>) -> Self {
-            self.props.set("FulfillmentUpdatesSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IsActive`.
-        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsActive", value.into());
-            self
+        prop! {
+            /// `FulfillmentUpdatesSpecification`.
+            props, "FulfillmentUpdatesSpecification", fulfillment_updates_specification, set_fulfillment_updates_specification, get_fulfillment_updates_specification, Val<FulfillmentUpdatesSpecification>
         }
 
-        /// `PostFulfillmentStatusSpecification`.
-        pub fn post_fulfillment_status_specification(mut self, value: impl Into<Val<PostFulfillmentStatusSpecification>>) -> Self {
-            self.props.set("PostFulfillmentStatusSpecification", value.into());
-            self
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        }
+
+        prop! {
+            /// `PostFulfillmentStatusSpecification`.
+            props, "PostFulfillmentStatusSpecification", post_fulfillment_status_specification, set_post_fulfillment_status_specification, get_post_fulfillment_status_specification, Val<PostFulfillmentStatusSpecification>
         }
     }
 
@@ -946,22 +986,24 @@ pub mod bot {
             FulfillmentUpdatesSpecification { props }
         }
 
-        /// `StartResponse`.
-        pub fn start_response(mut self, value: impl Into<Val<FulfillmentStartResponseSpecification>>) -> Self {
-            self.props.set("StartResponse", value.into());
-            self
+        prop! {
+            /// `Active`.
+            props, "Active", _, set_active, get_active, Val<bool>
         }
 
-        /// `TimeoutInSeconds`.
-        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `StartResponse`.
+            props, "StartResponse", start_response, set_start_response, get_start_response, Val<FulfillmentStartResponseSpecification>
         }
 
-        /// `UpdateResponse`.
-        pub fn update_response(mut self, value: impl Into<Val<FulfillmentUpdateResponseSpecification>>) -> Self {
-            self.props.set("UpdateResponse", value.into());
-            self
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `UpdateResponse`.
+            props, "UpdateResponse", update_response, set_update_response, get_update_response, Val<FulfillmentUpdateResponseSpecification>
         }
     }
 
@@ -987,10 +1029,19 @@ pub mod bot {
             FulfillmentStartResponseSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `DelayInSeconds`.
+            props, "DelayInSeconds", _, set_delay_in_seconds, get_delay_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `MessageGroups`.
+            props, "MessageGroups", _, set_message_groups, get_message_groups, Val<List<MessageGroup>>
+        }
+
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
         }
     }
 
@@ -1011,10 +1062,14 @@ pub mod bot {
             MessageGroup { props }
         }
 
-        /// `Variations`.
-        pub fn variations(mut self, value: impl Into<Val<List<Message>>>) -> Self {
-            self.props.set("Variations", value.into());
-            self
+        prop! {
+            /// `Message`.
+            props, "Message", _, set_message, get_message, Val<Message>
+        }
+
+        prop! {
+            /// `Variations`.
+            props, "Variations", variations, set_variations, get_variations, Val<List<Message>>
         }
     }
 
@@ -1033,28 +1088,24 @@ pub mod bot {
             Message { props }
         }
 
-        /// `CustomPayload`.
-        pub fn custom_payload(mut self, value: impl Into<Val<CustomPayload>>) -> Self {
-            self.props.set("CustomPayload", value.into());
-            self
+        prop! {
+            /// `CustomPayload`.
+            props, "CustomPayload", custom_payload, set_custom_payload, get_custom_payload, Val<CustomPayload>
         }
 
-        /// `ImageResponseCard`.
-        pub fn image_response_card(mut self, value: impl Into<Val<ImageResponseCard>>) -> Self {
-            self.props.set("ImageResponseCard", value.into());
-            self
+        prop! {
+            /// `ImageResponseCard`.
+            props, "ImageResponseCard", image_response_card, set_image_response_card, get_image_response_card, Val<ImageResponseCard>
         }
 
-        /// `PlainTextMessage`.
-        pub fn plain_text_message(mut self, value: impl Into<Val<PlainTextMessage>>) -> Self {
-            self.props.set("PlainTextMessage", value.into());
-            self
+        prop! {
+            /// `PlainTextMessage`.
+            props, "PlainTextMessage", plain_text_message, set_plain_text_message, get_plain_text_message, Val<PlainTextMessage>
         }
 
-        /// `SSMLMessage`.
-        pub fn ssml_message(mut self, value: impl Into<Val<SsmlMessage>>) -> Self {
-            self.props.set("SSMLMessage", value.into());
-            self
+        prop! {
+            /// `SSMLMessage`.
+            props, "SSMLMessage", ssml_message, set_ssml_message, get_ssml_message, Val<SsmlMessage>
         }
     }
 
@@ -1073,6 +1124,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Value", value.into());
             CustomPayload { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1093,22 +1149,24 @@ pub mod bot {
             ImageResponseCard { props }
         }
 
-        /// `Buttons`.
-        pub fn buttons(mut self, value: impl Into<Val<List<Button>>>) -> Self {
-            self.props.set("Buttons", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", _, set_title, get_title, Val<String>
         }
 
-        /// `ImageUrl`.
-        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUrl", value.into());
-            self
+        prop! {
+            /// `Buttons`.
+            props, "Buttons", buttons, set_buttons, get_buttons, Val<List<Button>>
         }
 
-        /// `Subtitle`.
-        pub fn subtitle(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Subtitle", value.into());
-            self
+        prop! {
+            /// `ImageUrl`.
+            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        }
+
+        prop! {
+            /// `Subtitle`.
+            props, "Subtitle", subtitle, set_subtitle, get_subtitle, Val<String>
         }
     }
 
@@ -1130,6 +1188,16 @@ pub mod bot {
             props.set("Value", value.into());
             Button { props }
         }
+
+        prop! {
+            /// `Text`.
+            props, "Text", _, set_text, get_text, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.PlainTextMessage`.
@@ -1148,6 +1216,11 @@ pub mod bot {
             props.set("Value", value.into());
             PlainTextMessage { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.SSMLMessage`.
@@ -1165,6 +1238,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Value", value.into());
             SsmlMessage { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1190,10 +1268,19 @@ pub mod bot {
             FulfillmentUpdateResponseSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `FrequencyInSeconds`.
+            props, "FrequencyInSeconds", _, set_frequency_in_seconds, get_frequency_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `MessageGroups`.
+            props, "MessageGroups", _, set_message_groups, get_message_groups, Val<List<MessageGroup>>
+        }
+
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
         }
     }
 
@@ -1212,58 +1299,49 @@ pub mod bot {
             PostFulfillmentStatusSpecification { props }
         }
 
-        /// `FailureConditional`.
-        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("FailureConditional", value.into());
-            self
+        prop! {
+            /// `FailureConditional`.
+            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
         }
 
-        /// `FailureNextStep`.
-        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("FailureNextStep", value.into());
-            self
+        prop! {
+            /// `FailureNextStep`.
+            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
         }
 
-        /// `FailureResponse`.
-        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("FailureResponse", value.into());
-            self
+        prop! {
+            /// `FailureResponse`.
+            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
         }
 
-        /// `SuccessConditional`.
-        pub fn success_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("SuccessConditional", value.into());
-            self
+        prop! {
+            /// `SuccessConditional`.
+            props, "SuccessConditional", success_conditional, set_success_conditional, get_success_conditional, Val<ConditionalSpecification>
         }
 
-        /// `SuccessNextStep`.
-        pub fn success_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("SuccessNextStep", value.into());
-            self
+        prop! {
+            /// `SuccessNextStep`.
+            props, "SuccessNextStep", success_next_step, set_success_next_step, get_success_next_step, Val<DialogState>
         }
 
-        /// `SuccessResponse`.
-        pub fn success_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("SuccessResponse", value.into());
-            self
+        prop! {
+            /// `SuccessResponse`.
+            props, "SuccessResponse", success_response, set_success_response, get_success_response, Val<ResponseSpecification>
         }
 
-        /// `TimeoutConditional`.
-        pub fn timeout_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("TimeoutConditional", value.into());
-            self
+        prop! {
+            /// `TimeoutConditional`.
+            props, "TimeoutConditional", timeout_conditional, set_timeout_conditional, get_timeout_conditional, Val<ConditionalSpecification>
         }
 
-        /// `TimeoutNextStep`.
-        pub fn timeout_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("TimeoutNextStep", value.into());
-            self
+        prop! {
+            /// `TimeoutNextStep`.
+            props, "TimeoutNextStep", timeout_next_step, set_timeout_next_step, get_timeout_next_step, Val<DialogState>
         }
 
-        /// `TimeoutResponse`.
-        pub fn timeout_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("TimeoutResponse", value.into());
-            self
+        prop! {
+            /// `TimeoutResponse`.
+            props, "TimeoutResponse", timeout_response, set_timeout_response, get_timeout_response, Val<ResponseSpecification>
         }
     }
 
@@ -1290,6 +1368,21 @@ pub mod bot {
             props.set("ConditionalBranches", conditional_branches.into());
             props.set("DefaultBranch", default_branch.into());
             ConditionalSpecification { props }
+        }
+
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", _, set_is_active, get_is_active, Val<bool>
+        }
+
+        prop! {
+            /// `ConditionalBranches`.
+            props, "ConditionalBranches", _, set_conditional_branches, get_conditional_branches, Val<List<ConditionalBranch>>
+        }
+
+        prop! {
+            /// `DefaultBranch`.
+            props, "DefaultBranch", _, set_default_branch, get_default_branch, Val<DefaultConditionalBranch>
         }
     }
 
@@ -1318,10 +1411,24 @@ pub mod bot {
             ConditionalBranch { props }
         }
 
-        /// `Response`.
-        pub fn response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("Response", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Condition`.
+            props, "Condition", _, set_condition, get_condition, Val<Condition>
+        }
+
+        prop! {
+            /// `NextStep`.
+            props, "NextStep", _, set_next_step, get_next_step, Val<DialogState>
+        }
+
+        prop! {
+            /// `Response`.
+            props, "Response", response, set_response, get_response, Val<ResponseSpecification>
         }
     }
 
@@ -1341,6 +1448,11 @@ pub mod bot {
             props.set("ExpressionString", expression_string.into());
             Condition { props }
         }
+
+        prop! {
+            /// `ExpressionString`.
+            props, "ExpressionString", _, set_expression_string, get_expression_string, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.DialogState`.
@@ -1358,22 +1470,19 @@ pub mod bot {
             DialogState { props }
         }
 
-        /// `DialogAction`.
-        pub fn dialog_action(mut self, value: impl Into<Val<DialogAction>>) -> Self {
-            self.props.set("DialogAction", value.into());
-            self
+        prop! {
+            /// `DialogAction`.
+            props, "DialogAction", dialog_action, set_dialog_action, get_dialog_action, Val<DialogAction>
         }
 
-        /// `Intent`.
-        pub fn intent(mut self, value: impl Into<Val<IntentOverride>>) -> Self {
-            self.props.set("Intent", value.into());
-            self
+        prop! {
+            /// `Intent`.
+            props, "Intent", intent, set_intent, get_intent, Val<IntentOverride>
         }
 
-        /// `SessionAttributes`.
-        pub fn session_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("SessionAttributes", value.into());
-            self
+        prop! {
+            /// `SessionAttributes`.
+            props, "SessionAttributes", session_attributes, set_session_attributes, get_session_attributes, Val<List<Tag>>
         }
     }
 
@@ -1394,16 +1503,19 @@ pub mod bot {
             DialogAction { props }
         }
 
-        /// `SlotToElicit`.
-        pub fn slot_to_elicit(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotToElicit", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<DialogActionType>
         }
 
-        /// `SuppressNextMessage`.
-        pub fn suppress_next_message(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SuppressNextMessage", value.into());
-            self
+        prop! {
+            /// `SlotToElicit`.
+            props, "SlotToElicit", slot_to_elicit, set_slot_to_elicit, get_slot_to_elicit, Val<String>
+        }
+
+        prop! {
+            /// `SuppressNextMessage`.
+            props, "SuppressNextMessage", suppress_next_message, set_suppress_next_message, get_suppress_next_message, Val<bool>
         }
     }
 
@@ -1456,16 +1568,14 @@ pub mod bot {
             IntentOverride { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Slots`.
-        pub fn slots(mut self, value: impl Into<Val<List<SlotValueOverrideMap>>>) -> Self {
-            self.props.set("Slots", value.into());
-            self
+        prop! {
+            /// `Slots`.
+            props, "Slots", slots, set_slots, get_slots, Val<List<SlotValueOverrideMap>>
         }
     }
 
@@ -1484,16 +1594,14 @@ pub mod bot {
             SlotValueOverrideMap { props }
         }
 
-        /// `SlotName`.
-        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotName", value.into());
-            self
+        prop! {
+            /// `SlotName`.
+            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
         }
 
-        /// `SlotValueOverride`.
-        pub fn slot_value_override(mut self, value: impl Into<Val<SlotValueOverride>>) -> Self {
-            self.props.set("SlotValueOverride", value.into());
-            self
+        prop! {
+            /// `SlotValueOverride`.
+            props, "SlotValueOverride", slot_value_override, set_slot_value_override, get_slot_value_override, Val<SlotValueOverride>
         }
     }
 
@@ -1512,22 +1620,19 @@ pub mod bot {
             SlotValueOverride { props }
         }
 
-        /// `Shape`.
-        pub fn shape(mut self, value: impl Into<Val<SlotShape>>) -> Self {
-            self.props.set("Shape", value.into());
-            self
+        prop! {
+            /// `Shape`.
+            props, "Shape", shape, set_shape, get_shape, Val<SlotShape>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<SlotValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<SlotValue>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<SlotValueOverride>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<SlotValueOverride>>
         }
     }
 
@@ -1559,10 +1664,9 @@ pub mod bot {
             SlotValue { props }
         }
 
-        /// `InterpretedValue`.
-        pub fn interpreted_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InterpretedValue", value.into());
-            self
+        prop! {
+            /// `InterpretedValue`.
+            props, "InterpretedValue", interpreted_value, set_interpreted_value, get_interpreted_value, Val<String>
         }
     }
 
@@ -1583,10 +1687,14 @@ pub mod bot {
             ResponseSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `MessageGroupsList`.
+            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
+        }
+
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
         }
     }
 
@@ -1605,16 +1713,14 @@ pub mod bot {
             DefaultConditionalBranch { props }
         }
 
-        /// `NextStep`.
-        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("NextStep", value.into());
-            self
+        prop! {
+            /// `NextStep`.
+            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
         }
 
-        /// `Response`.
-        pub fn response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("Response", value.into());
-            self
+        prop! {
+            /// `Response`.
+            props, "Response", response, set_response, get_response, Val<ResponseSpecification>
         }
     }
 
@@ -1633,28 +1739,24 @@ pub mod bot {
             InitialResponseSetting { props }
         }
 
-        /// `CodeHook`.
-        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
-            self.props.set("CodeHook", value.into());
-            self
+        prop! {
+            /// `CodeHook`.
+            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
         }
 
-        /// `Conditional`.
-        pub fn conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("Conditional", value.into());
-            self
+        prop! {
+            /// `Conditional`.
+            props, "Conditional", conditional, set_conditional, get_conditional, Val<ConditionalSpecification>
         }
 
-        /// `InitialResponse`.
-        pub fn initial_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("InitialResponse", value.into());
-            self
+        prop! {
+            /// `InitialResponse`.
+            props, "InitialResponse", initial_response, set_initial_response, get_initial_response, Val<ResponseSpecification>
         }
 
-        /// `NextStep`.
-        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("NextStep", value.into());
-            self
+        prop! {
+            /// `NextStep`.
+            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
         }
     }
 
@@ -1683,10 +1785,24 @@ pub mod bot {
             DialogCodeHookInvocationSetting { props }
         }
 
-        /// `InvocationLabel`.
-        pub fn invocation_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationLabel", value.into());
-            self
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", _, set_is_active, get_is_active, Val<bool>
+        }
+
+        prop! {
+            /// `EnableCodeHookInvocation`.
+            props, "EnableCodeHookInvocation", _, set_enable_code_hook_invocation, get_enable_code_hook_invocation, Val<bool>
+        }
+
+        prop! {
+            /// `PostCodeHookSpecification`.
+            props, "PostCodeHookSpecification", _, set_post_code_hook_specification, get_post_code_hook_specification, Val<PostDialogCodeHookInvocationSpecification>
+        }
+
+        prop! {
+            /// `InvocationLabel`.
+            props, "InvocationLabel", invocation_label, set_invocation_label, get_invocation_label, Val<String>
         }
     }
 
@@ -1705,58 +1821,49 @@ pub mod bot {
             PostDialogCodeHookInvocationSpecification { props }
         }
 
-        /// `FailureConditional`.
-        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("FailureConditional", value.into());
-            self
+        prop! {
+            /// `FailureConditional`.
+            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
         }
 
-        /// `FailureNextStep`.
-        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("FailureNextStep", value.into());
-            self
+        prop! {
+            /// `FailureNextStep`.
+            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
         }
 
-        /// `FailureResponse`.
-        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("FailureResponse", value.into());
-            self
+        prop! {
+            /// `FailureResponse`.
+            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
         }
 
-        /// `SuccessConditional`.
-        pub fn success_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("SuccessConditional", value.into());
-            self
+        prop! {
+            /// `SuccessConditional`.
+            props, "SuccessConditional", success_conditional, set_success_conditional, get_success_conditional, Val<ConditionalSpecification>
         }
 
-        /// `SuccessNextStep`.
-        pub fn success_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("SuccessNextStep", value.into());
-            self
+        prop! {
+            /// `SuccessNextStep`.
+            props, "SuccessNextStep", success_next_step, set_success_next_step, get_success_next_step, Val<DialogState>
         }
 
-        /// `SuccessResponse`.
-        pub fn success_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("SuccessResponse", value.into());
-            self
+        prop! {
+            /// `SuccessResponse`.
+            props, "SuccessResponse", success_response, set_success_response, get_success_response, Val<ResponseSpecification>
         }
 
-        /// `TimeoutConditional`.
-        pub fn timeout_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("TimeoutConditional", value.into());
-            self
+        prop! {
+            /// `TimeoutConditional`.
+            props, "TimeoutConditional", timeout_conditional, set_timeout_conditional, get_timeout_conditional, Val<ConditionalSpecification>
         }
 
-        /// `TimeoutNextStep`.
-        pub fn timeout_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("TimeoutNextStep", value.into());
-            self
+        prop! {
+            /// `TimeoutNextStep`.
+            props, "TimeoutNextStep", timeout_next_step, set_timeout_next_step, get_timeout_next_step, Val<DialogState>
         }
 
-        /// `TimeoutResponse`.
-        pub fn timeout_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("TimeoutResponse", value.into());
-            self
+        prop! {
+            /// `TimeoutResponse`.
+            props, "TimeoutResponse", timeout_response, set_timeout_response, get_timeout_response, Val<ResponseSpecification>
         }
     }
 
@@ -1776,6 +1883,11 @@ pub mod bot {
             props.set("Name", name.into());
             InputContext { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.IntentClosingSetting`.
@@ -1793,28 +1905,24 @@ pub mod bot {
             IntentClosingSetting { props }
         }
 
-        /// `ClosingResponse`.
-        pub fn closing_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("ClosingResponse", value.into());
-            self
+        prop! {
+            /// `ClosingResponse`.
+            props, "ClosingResponse", closing_response, set_closing_response, get_closing_response, Val<ResponseSpecification>
         }
 
-        /// `Conditional`.
-        pub fn conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("Conditional", value.into());
-            self
+        prop! {
+            /// `Conditional`.
+            props, "Conditional", conditional, set_conditional, get_conditional, Val<ConditionalSpecification>
         }
 
-        /// `IsActive`.
-        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsActive", value.into());
-            self
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
         }
 
-        /// `NextStep`.
-        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("NextStep", value.into());
-            self
+        prop! {
+            /// `NextStep`.
+            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
         }
     }
 
@@ -1835,76 +1943,69 @@ pub mod bot {
             IntentConfirmationSetting { props }
         }
 
-        /// `CodeHook`.
-        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
-            self.props.set("CodeHook", value.into());
-            self
+        prop! {
+            /// `PromptSpecification`.
+            props, "PromptSpecification", _, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
         }
 
-        /// `ConfirmationConditional`.
-        pub fn confirmation_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("ConfirmationConditional", value.into());
-            self
+        prop! {
+            /// `CodeHook`.
+            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
         }
 
-        /// `ConfirmationNextStep`.
-        pub fn confirmation_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("ConfirmationNextStep", value.into());
-            self
+        prop! {
+            /// `ConfirmationConditional`.
+            props, "ConfirmationConditional", confirmation_conditional, set_confirmation_conditional, get_confirmation_conditional, Val<ConditionalSpecification>
         }
 
-        /// `ConfirmationResponse`.
-        pub fn confirmation_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("ConfirmationResponse", value.into());
-            self
+        prop! {
+            /// `ConfirmationNextStep`.
+            props, "ConfirmationNextStep", confirmation_next_step, set_confirmation_next_step, get_confirmation_next_step, Val<DialogState>
         }
 
-        /// `DeclinationConditional`.
-        pub fn declination_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("DeclinationConditional", value.into());
-            self
+        prop! {
+            /// `ConfirmationResponse`.
+            props, "ConfirmationResponse", confirmation_response, set_confirmation_response, get_confirmation_response, Val<ResponseSpecification>
         }
 
-        /// `DeclinationNextStep`.
-        pub fn declination_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("DeclinationNextStep", value.into());
-            self
+        prop! {
+            /// `DeclinationConditional`.
+            props, "DeclinationConditional", declination_conditional, set_declination_conditional, get_declination_conditional, Val<ConditionalSpecification>
         }
 
-        /// `DeclinationResponse`.
-        pub fn declination_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("DeclinationResponse", value.into());
-            self
+        prop! {
+            /// `DeclinationNextStep`.
+            props, "DeclinationNextStep", declination_next_step, set_declination_next_step, get_declination_next_step, Val<DialogState>
         }
 
-        /// `ElicitationCodeHook`.
-        pub fn elicitation_code_hook(mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> Self {
-            self.props.set("ElicitationCodeHook", value.into());
-            self
+        prop! {
+            /// `DeclinationResponse`.
+            props, "DeclinationResponse", declination_response, set_declination_response, get_declination_response, Val<ResponseSpecification>
         }
 
-        /// `FailureConditional`.
-        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("FailureConditional", value.into());
-            self
+        prop! {
+            /// `ElicitationCodeHook`.
+            props, "ElicitationCodeHook", elicitation_code_hook, set_elicitation_code_hook, get_elicitation_code_hook, Val<ElicitationCodeHookInvocationSetting>
         }
 
-        /// `FailureNextStep`.
-        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("FailureNextStep", value.into());
-            self
+        prop! {
+            /// `FailureConditional`.
+            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
         }
 
-        /// `FailureResponse`.
-        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("FailureResponse", value.into());
-            self
+        prop! {
+            /// `FailureNextStep`.
+            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
         }
 
-        /// `IsActive`.
-        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsActive", value.into());
-            self
+        prop! {
+            /// `FailureResponse`.
+            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
+        }
+
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
         }
     }
 
@@ -1925,10 +2026,14 @@ pub mod bot {
             ElicitationCodeHookInvocationSetting { props }
         }
 
-        /// `InvocationLabel`.
-        pub fn invocation_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationLabel", value.into());
-            self
+        prop! {
+            /// `EnableCodeHookInvocation`.
+            props, "EnableCodeHookInvocation", _, set_enable_code_hook_invocation, get_enable_code_hook_invocation, Val<bool>
+        }
+
+        prop! {
+            /// `InvocationLabel`.
+            props, "InvocationLabel", invocation_label, set_invocation_label, get_invocation_label, Val<String>
         }
     }
 
@@ -1954,22 +2059,29 @@ pub mod bot {
             PromptSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `MessageGroupsList`.
+            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
         }
 
-        /// `MessageSelectionStrategy`.
-        pub fn message_selection_strategy(mut self, value: impl Into<Val<MessageSelectionStrategy>>) -> Self {
-            self.props.set("MessageSelectionStrategy", value.into());
-            self
+        prop! {
+            /// `MaxRetries`.
+            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
         }
 
-        /// `PromptAttemptsSpecification`.
-        pub fn prompt_attempts_specification(mut self, value: impl Into<Val<Map<PromptAttemptSpecification>>>) -> Self {
-            self.props.set("PromptAttemptsSpecification", value.into());
-            self
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        }
+
+        prop! {
+            /// `MessageSelectionStrategy`.
+            props, "MessageSelectionStrategy", message_selection_strategy, set_message_selection_strategy, get_message_selection_strategy, Val<MessageSelectionStrategy>
+        }
+
+        prop! {
+            /// `PromptAttemptsSpecification`.
+            props, "PromptAttemptsSpecification", prompt_attempts_specification, set_prompt_attempts_specification, get_prompt_attempts_specification, Val<Map<PromptAttemptSpecification>>
         }
     }
 
@@ -2003,22 +2115,24 @@ pub mod bot {
             PromptAttemptSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `AllowedInputTypes`.
+            props, "AllowedInputTypes", _, set_allowed_input_types, get_allowed_input_types, Val<AllowedInputTypes>
         }
 
-        /// `AudioAndDTMFInputSpecification`.
-        pub fn audio_and_dtmf_input_specification(mut self, value: impl Into<Val<AudioAndDtmfInputSpecification>>) -> Self {
-            self.props.set("AudioAndDTMFInputSpecification", value.into());
-            self
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
         }
 
-        /// `TextInputSpecification`.
-        pub fn text_input_specification(mut self, value: impl Into<Val<TextInputSpecification>>) -> Self {
-            self.props.set("TextInputSpecification", value.into());
-            self
+        prop! {
+            /// `AudioAndDTMFInputSpecification`.
+            props, "AudioAndDTMFInputSpecification", audio_and_dtmf_input_specification, set_audio_and_dtmf_input_specification, get_audio_and_dtmf_input_specification, Val<AudioAndDtmfInputSpecification>
+        }
+
+        prop! {
+            /// `TextInputSpecification`.
+            props, "TextInputSpecification", text_input_specification, set_text_input_specification, get_text_input_specification, Val<TextInputSpecification>
         }
     }
 
@@ -2043,6 +2157,16 @@ pub mod bot {
             props.set("AllowDTMFInput", allow_dtmf_input.into());
             AllowedInputTypes { props }
         }
+
+        prop! {
+            /// `AllowAudioInput`.
+            props, "AllowAudioInput", _, set_allow_audio_input, get_allow_audio_input, Val<bool>
+        }
+
+        prop! {
+            /// `AllowDTMFInput`.
+            props, "AllowDTMFInput", _, set_allow_dtmf_input, get_allow_dtmf_input, Val<bool>
+        }
     }
 
     /// `AWS::Lex::Bot.AudioAndDTMFInputSpecification`.
@@ -2062,16 +2186,19 @@ pub mod bot {
             AudioAndDtmfInputSpecification { props }
         }
 
-        /// `AudioSpecification`.
-        pub fn audio_specification(mut self, value: impl Into<Val<AudioSpecification>>) -> Self {
-            self.props.set("AudioSpecification", value.into());
-            self
+        prop! {
+            /// `StartTimeoutMs`.
+            props, "StartTimeoutMs", _, set_start_timeout_ms, get_start_timeout_ms, Val<i64>
         }
 
-        /// `DTMFSpecification`.
-        pub fn dtmf_specification(mut self, value: impl Into<Val<DtmfSpecification>>) -> Self {
-            self.props.set("DTMFSpecification", value.into());
-            self
+        prop! {
+            /// `AudioSpecification`.
+            props, "AudioSpecification", audio_specification, set_audio_specification, get_audio_specification, Val<AudioSpecification>
+        }
+
+        prop! {
+            /// `DTMFSpecification`.
+            props, "DTMFSpecification", dtmf_specification, set_dtmf_specification, get_dtmf_specification, Val<DtmfSpecification>
         }
     }
 
@@ -2092,6 +2219,16 @@ pub mod bot {
             props.set("EndTimeoutMs", end_timeout_ms.into());
             props.set("MaxLengthMs", max_length_ms.into());
             AudioSpecification { props }
+        }
+
+        prop! {
+            /// `EndTimeoutMs`.
+            props, "EndTimeoutMs", _, set_end_timeout_ms, get_end_timeout_ms, Val<i64>
+        }
+
+        prop! {
+            /// `MaxLengthMs`.
+            props, "MaxLengthMs", _, set_max_length_ms, get_max_length_ms, Val<i64>
         }
     }
 
@@ -2122,6 +2259,26 @@ pub mod bot {
             props.set("MaxLength", max_length.into());
             DtmfSpecification { props }
         }
+
+        prop! {
+            /// `DeletionCharacter`.
+            props, "DeletionCharacter", _, set_deletion_character, get_deletion_character, Val<String>
+        }
+
+        prop! {
+            /// `EndCharacter`.
+            props, "EndCharacter", _, set_end_character, get_end_character, Val<String>
+        }
+
+        prop! {
+            /// `EndTimeoutMs`.
+            props, "EndTimeoutMs", _, set_end_timeout_ms, get_end_timeout_ms, Val<i64>
+        }
+
+        prop! {
+            /// `MaxLength`.
+            props, "MaxLength", _, set_max_length, get_max_length, Val<i64>
+        }
     }
 
     /// `AWS::Lex::Bot.TextInputSpecification`.
@@ -2139,6 +2296,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("StartTimeoutMs", start_timeout_ms.into());
             TextInputSpecification { props }
+        }
+
+        prop! {
+            /// `StartTimeoutMs`.
+            props, "StartTimeoutMs", _, set_start_timeout_ms, get_start_timeout_ms, Val<i64>
         }
     }
 
@@ -2159,16 +2321,19 @@ pub mod bot {
             KendraConfiguration { props }
         }
 
-        /// `QueryFilterString`.
-        pub fn query_filter_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryFilterString", value.into());
-            self
+        prop! {
+            /// `KendraIndex`.
+            props, "KendraIndex", _, set_kendra_index, get_kendra_index, Val<String>
         }
 
-        /// `QueryFilterStringEnabled`.
-        pub fn query_filter_string_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("QueryFilterStringEnabled", value.into());
-            self
+        prop! {
+            /// `QueryFilterString`.
+            props, "QueryFilterString", query_filter_string, set_query_filter_string, get_query_filter_string, Val<String>
+        }
+
+        prop! {
+            /// `QueryFilterStringEnabled`.
+            props, "QueryFilterStringEnabled", query_filter_string_enabled, set_query_filter_string_enabled, get_query_filter_string_enabled, Val<bool>
         }
     }
 
@@ -2196,6 +2361,21 @@ pub mod bot {
             props.set("TurnsToLive", turns_to_live.into());
             OutputContext { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TimeToLiveInSeconds`.
+            props, "TimeToLiveInSeconds", _, set_time_to_live_in_seconds, get_time_to_live_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `TurnsToLive`.
+            props, "TurnsToLive", _, set_turns_to_live, get_turns_to_live, Val<i64>
+        }
     }
 
     /// `AWS::Lex::Bot.QInConnectIntentConfiguration`.
@@ -2213,10 +2393,9 @@ pub mod bot {
             QInConnectIntentConfiguration { props }
         }
 
-        /// `QInConnectAssistantConfiguration`.
-        pub fn q_in_connect_assistant_configuration(mut self, value: impl Into<Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>>) -> Self {
-            self.props.set("QInConnectAssistantConfiguration", value.into());
-            self
+        prop! {
+            /// `QInConnectAssistantConfiguration`.
+            props, "QInConnectAssistantConfiguration", q_in_connect_assistant_configuration, set_q_in_connect_assistant_configuration, get_q_in_connect_assistant_configuration, Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>
         }
     }
 
@@ -2235,6 +2414,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("AssistantArn", assistant_arn.into());
             QInConnectIntentConfigurationQInConnectAssistantConfiguration { props }
+        }
+
+        prop! {
+            /// `AssistantArn`.
+            props, "AssistantArn", _, set_assistant_arn, get_assistant_arn, Val<String>
         }
     }
 
@@ -2259,6 +2443,16 @@ pub mod bot {
             props.set("BedrockModelConfiguration", bedrock_model_configuration.into());
             QnAIntentConfiguration { props }
         }
+
+        prop! {
+            /// `DataSourceConfiguration`.
+            props, "DataSourceConfiguration", _, set_data_source_configuration, get_data_source_configuration, Val<QnAIntentConfigurationDataSourceConfiguration>
+        }
+
+        prop! {
+            /// `BedrockModelConfiguration`.
+            props, "BedrockModelConfiguration", _, set_bedrock_model_configuration, get_bedrock_model_configuration, Val<BedrockModelSpecification>
+        }
     }
 
     /// `AWS::Lex::Bot.QnAIntentConfigurationDataSourceConfiguration`.
@@ -2276,22 +2470,19 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfiguration { props }
         }
 
-        /// `BedrockKnowledgeStoreConfiguration`.
-        pub fn bedrock_knowledge_store_configuration(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>>) -> Self {
-            self.props.set("BedrockKnowledgeStoreConfiguration", value.into());
-            self
+        prop! {
+            /// `BedrockKnowledgeStoreConfiguration`.
+            props, "BedrockKnowledgeStoreConfiguration", bedrock_knowledge_store_configuration, set_bedrock_knowledge_store_configuration, get_bedrock_knowledge_store_configuration, Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>
         }
 
-        /// `KendraConfiguration`.
-        pub fn kendra_configuration(mut self, value: impl Into<Val<QnAKendraConfiguration>>) -> Self {
-            self.props.set("KendraConfiguration", value.into());
-            self
+        prop! {
+            /// `KendraConfiguration`.
+            props, "KendraConfiguration", kendra_configuration, set_kendra_configuration, get_kendra_configuration, Val<QnAKendraConfiguration>
         }
 
-        /// `OpensearchConfiguration`.
-        pub fn opensearch_configuration(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>>) -> Self {
-            self.props.set("OpensearchConfiguration", value.into());
-            self
+        prop! {
+            /// `OpensearchConfiguration`.
+            props, "OpensearchConfiguration", opensearch_configuration, set_opensearch_configuration, get_opensearch_configuration, Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>
         }
     }
 
@@ -2310,22 +2501,19 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration { props }
         }
 
-        /// `BKBExactResponseFields`.
-        pub fn bkb_exact_response_fields(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>>) -> Self {
-            self.props.set("BKBExactResponseFields", value.into());
-            self
+        prop! {
+            /// `BKBExactResponseFields`.
+            props, "BKBExactResponseFields", bkb_exact_response_fields, set_bkb_exact_response_fields, get_bkb_exact_response_fields, Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>
         }
 
-        /// `BedrockKnowledgeBaseArn`.
-        pub fn bedrock_knowledge_base_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BedrockKnowledgeBaseArn", value.into());
-            self
+        prop! {
+            /// `BedrockKnowledgeBaseArn`.
+            props, "BedrockKnowledgeBaseArn", bedrock_knowledge_base_arn, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
         }
 
-        /// `ExactResponse`.
-        pub fn exact_response(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExactResponse", value.into());
-            self
+        prop! {
+            /// `ExactResponse`.
+            props, "ExactResponse", exact_response, set_exact_response, get_exact_response, Val<bool>
         }
     }
 
@@ -2344,10 +2532,9 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields { props }
         }
 
-        /// `AnswerField`.
-        pub fn answer_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerField", value.into());
-            self
+        prop! {
+            /// `AnswerField`.
+            props, "AnswerField", answer_field, set_answer_field, get_answer_field, Val<String>
         }
     }
 
@@ -2376,10 +2563,24 @@ pub mod bot {
             QnAKendraConfiguration { props }
         }
 
-        /// `QueryFilterString`.
-        pub fn query_filter_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryFilterString", value.into());
-            self
+        prop! {
+            /// `KendraIndex`.
+            props, "KendraIndex", _, set_kendra_index, get_kendra_index, Val<String>
+        }
+
+        prop! {
+            /// `QueryFilterStringEnabled`.
+            props, "QueryFilterStringEnabled", _, set_query_filter_string_enabled, get_query_filter_string_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `ExactResponse`.
+            props, "ExactResponse", _, set_exact_response, get_exact_response, Val<bool>
+        }
+
+        prop! {
+            /// `QueryFilterString`.
+            props, "QueryFilterString", query_filter_string, set_query_filter_string, get_query_filter_string, Val<String>
         }
     }
 
@@ -2398,34 +2599,29 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration { props }
         }
 
-        /// `DomainEndpoint`.
-        pub fn domain_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainEndpoint", value.into());
-            self
+        prop! {
+            /// `DomainEndpoint`.
+            props, "DomainEndpoint", domain_endpoint, set_domain_endpoint, get_domain_endpoint, Val<String>
         }
 
-        /// `ExactResponse`.
-        pub fn exact_response(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExactResponse", value.into());
-            self
+        prop! {
+            /// `ExactResponse`.
+            props, "ExactResponse", exact_response, set_exact_response, get_exact_response, Val<bool>
         }
 
-        /// `ExactResponseFields`.
-        pub fn exact_response_fields(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>>) -> Self {
-            self.props.set("ExactResponseFields", value.into());
-            self
+        prop! {
+            /// `ExactResponseFields`.
+            props, "ExactResponseFields", exact_response_fields, set_exact_response_fields, get_exact_response_fields, Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>
         }
 
-        /// `IncludeFields`.
-        pub fn include_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludeFields", value.into());
-            self
+        prop! {
+            /// `IncludeFields`.
+            props, "IncludeFields", include_fields, set_include_fields, get_include_fields, Val<List<String>>
         }
 
-        /// `IndexName`.
-        pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IndexName", value.into());
-            self
+        prop! {
+            /// `IndexName`.
+            props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
         }
     }
 
@@ -2444,16 +2640,14 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields { props }
         }
 
-        /// `AnswerField`.
-        pub fn answer_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerField", value.into());
-            self
+        prop! {
+            /// `AnswerField`.
+            props, "AnswerField", answer_field, set_answer_field, get_answer_field, Val<String>
         }
 
-        /// `QuestionField`.
-        pub fn question_field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuestionField", value.into());
-            self
+        prop! {
+            /// `QuestionField`.
+            props, "QuestionField", question_field, set_question_field, get_question_field, Val<String>
         }
     }
 
@@ -2472,6 +2666,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Utterance", utterance.into());
             SampleUtterance { props }
+        }
+
+        prop! {
+            /// `Utterance`.
+            props, "Utterance", _, set_utterance, get_utterance, Val<String>
         }
     }
 
@@ -2492,6 +2691,16 @@ pub mod bot {
             props.set("SlotName", slot_name.into());
             props.set("Priority", priority.into());
             SlotPriority { props }
+        }
+
+        prop! {
+            /// `SlotName`.
+            props, "SlotName", _, set_slot_name, get_slot_name, Val<String>
+        }
+
+        prop! {
+            /// `Priority`.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
     }
 
@@ -2520,28 +2729,39 @@ pub mod bot {
             Slot { props }
         }
 
-        /// `Description`: A description of the resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `MultipleValuesSetting`.
-        pub fn multiple_values_setting(mut self, value: impl Into<Val<MultipleValuesSetting>>) -> Self {
-            self.props.set("MultipleValuesSetting", value.into());
-            self
+        prop! {
+            /// `SlotTypeName`.
+            props, "SlotTypeName", _, set_slot_type_name, get_slot_type_name, Val<String>
         }
 
-        /// `ObfuscationSetting`.
-        pub fn obfuscation_setting(mut self, value: impl Into<Val<ObfuscationSetting>>) -> Self {
-            self.props.set("ObfuscationSetting", value.into());
-            self
+        prop! {
+            /// `ValueElicitationSetting`.
+            props, "ValueElicitationSetting", _, set_value_elicitation_setting, get_value_elicitation_setting, Val<SlotValueElicitationSetting>
         }
 
-        /// `SubSlotSetting`.
-        pub fn sub_slot_setting(mut self, value: impl Into<Val<SubSlotSetting>>) -> Self {
-            self.props.set("SubSlotSetting", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the resource
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `MultipleValuesSetting`.
+            props, "MultipleValuesSetting", multiple_values_setting, set_multiple_values_setting, get_multiple_values_setting, Val<MultipleValuesSetting>
+        }
+
+        prop! {
+            /// `ObfuscationSetting`.
+            props, "ObfuscationSetting", obfuscation_setting, set_obfuscation_setting, get_obfuscation_setting, Val<ObfuscationSetting>
+        }
+
+        prop! {
+            /// `SubSlotSetting`.
+            props, "SubSlotSetting", sub_slot_setting, set_sub_slot_setting, get_sub_slot_setting, Val<SubSlotSetting>
         }
     }
 
@@ -2560,10 +2780,9 @@ pub mod bot {
             MultipleValuesSetting { props }
         }
 
-        /// `AllowMultipleValues`.
-        pub fn allow_multiple_values(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowMultipleValues", value.into());
-            self
+        prop! {
+            /// `AllowMultipleValues`.
+            props, "AllowMultipleValues", allow_multiple_values, set_allow_multiple_values, get_allow_multiple_values, Val<bool>
         }
     }
 
@@ -2584,6 +2803,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("ObfuscationSettingType", obfuscation_setting_type.into());
             ObfuscationSetting { props }
+        }
+
+        prop! {
+            /// `ObfuscationSettingType`.
+            props, "ObfuscationSettingType", _, set_obfuscation_setting_type, get_obfuscation_setting_type, Val<ObfuscationSettingObfuscationSettingType>
         }
     }
 
@@ -2615,16 +2839,14 @@ pub mod bot {
             SubSlotSetting { props }
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `SlotSpecifications`.
-        pub fn slot_specifications(mut self, value: impl Into<Val<Map<Specifications>>>) -> Self {
-            self.props.set("SlotSpecifications", value.into());
-            self
+        prop! {
+            /// `SlotSpecifications`.
+            props, "SlotSpecifications", slot_specifications, set_slot_specifications, get_slot_specifications, Val<Map<Specifications>>
         }
     }
 
@@ -2647,16 +2869,19 @@ pub mod bot {
             Specifications { props }
         }
 
-        /// `SlotTypeId`.
-        pub fn slot_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotTypeId", value.into());
-            self
+        prop! {
+            /// `ValueElicitationSetting`.
+            props, "ValueElicitationSetting", _, set_value_elicitation_setting, get_value_elicitation_setting, Val<SubSlotValueElicitationSetting>
         }
 
-        /// `SlotTypeName`.
-        pub fn slot_type_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotTypeName", value.into());
-            self
+        prop! {
+            /// `SlotTypeId`.
+            props, "SlotTypeId", slot_type_id, set_slot_type_id, get_slot_type_id, Val<String>
+        }
+
+        prop! {
+            /// `SlotTypeName`.
+            props, "SlotTypeName", slot_type_name, set_slot_type_name, get_slot_type_name, Val<String>
         }
     }
 
@@ -2675,28 +2900,24 @@ pub mod bot {
             SubSlotValueElicitationSetting { props }
         }
 
-        /// `DefaultValueSpecification`.
-        pub fn default_value_specification(mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> Self {
-            self.props.set("DefaultValueSpecification", value.into());
-            self
+        prop! {
+            /// `DefaultValueSpecification`.
+            props, "DefaultValueSpecification", default_value_specification, set_default_value_specification, get_default_value_specification, Val<SlotDefaultValueSpecification>
         }
 
-        /// `PromptSpecification`.
-        pub fn prompt_specification(mut self, value: impl Into<Val<PromptSpecification>>) -> Self {
-            self.props.set("PromptSpecification", value.into());
-            self
+        prop! {
+            /// `PromptSpecification`.
+            props, "PromptSpecification", prompt_specification, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
         }
 
-        /// `SampleUtterances`.
-        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
-            self.props.set("SampleUtterances", value.into());
-            self
+        prop! {
+            /// `SampleUtterances`.
+            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
         }
 
-        /// `WaitAndContinueSpecification`.
-        pub fn wait_and_continue_specification(mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> Self {
-            self.props.set("WaitAndContinueSpecification", value.into());
-            self
+        prop! {
+            /// `WaitAndContinueSpecification`.
+            props, "WaitAndContinueSpecification", wait_and_continue_specification, set_wait_and_continue_specification, get_wait_and_continue_specification, Val<WaitAndContinueSpecification>
         }
     }
 
@@ -2716,6 +2937,11 @@ pub mod bot {
             props.set("DefaultValueList", default_value_list.into());
             SlotDefaultValueSpecification { props }
         }
+
+        prop! {
+            /// `DefaultValueList`.
+            props, "DefaultValueList", _, set_default_value_list, get_default_value_list, Val<List<SlotDefaultValue>>
+        }
     }
 
     /// `AWS::Lex::Bot.SlotDefaultValue`.
@@ -2733,6 +2959,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("DefaultValue", default_value.into());
             SlotDefaultValue { props }
+        }
+
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
         }
     }
 
@@ -2758,16 +2989,24 @@ pub mod bot {
             WaitAndContinueSpecification { props }
         }
 
-        /// `IsActive`.
-        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsActive", value.into());
-            self
+        prop! {
+            /// `WaitingResponse`.
+            props, "WaitingResponse", _, set_waiting_response, get_waiting_response, Val<ResponseSpecification>
         }
 
-        /// `StillWaitingResponse`.
-        pub fn still_waiting_response(mut self, value: impl Into<Val<StillWaitingResponseSpecification>>) -> Self {
-            self.props.set("StillWaitingResponse", value.into());
-            self
+        prop! {
+            /// `ContinueResponse`.
+            props, "ContinueResponse", _, set_continue_response, get_continue_response, Val<ResponseSpecification>
+        }
+
+        prop! {
+            /// `IsActive`.
+            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        }
+
+        prop! {
+            /// `StillWaitingResponse`.
+            props, "StillWaitingResponse", still_waiting_response, set_still_waiting_response, get_still_waiting_response, Val<StillWaitingResponseSpecification>
         }
     }
 
@@ -2796,10 +3035,24 @@ pub mod bot {
             StillWaitingResponseSpecification { props }
         }
 
-        /// `AllowInterrupt`.
-        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowInterrupt", value.into());
-            self
+        prop! {
+            /// `MessageGroupsList`.
+            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
+        }
+
+        prop! {
+            /// `FrequencyInSeconds`.
+            props, "FrequencyInSeconds", _, set_frequency_in_seconds, get_frequency_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `TimeoutInSeconds`.
+            props, "TimeoutInSeconds", _, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `AllowInterrupt`.
+            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
         }
     }
 
@@ -2820,34 +3073,34 @@ pub mod bot {
             SlotValueElicitationSetting { props }
         }
 
-        /// `DefaultValueSpecification`.
-        pub fn default_value_specification(mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> Self {
-            self.props.set("DefaultValueSpecification", value.into());
-            self
+        prop! {
+            /// `SlotConstraint`.
+            props, "SlotConstraint", _, set_slot_constraint, get_slot_constraint, Val<SlotConstraint>
         }
 
-        /// `PromptSpecification`.
-        pub fn prompt_specification(mut self, value: impl Into<Val<PromptSpecification>>) -> Self {
-            self.props.set("PromptSpecification", value.into());
-            self
+        prop! {
+            /// `DefaultValueSpecification`.
+            props, "DefaultValueSpecification", default_value_specification, set_default_value_specification, get_default_value_specification, Val<SlotDefaultValueSpecification>
         }
 
-        /// `SampleUtterances`.
-        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
-            self.props.set("SampleUtterances", value.into());
-            self
+        prop! {
+            /// `PromptSpecification`.
+            props, "PromptSpecification", prompt_specification, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
         }
 
-        /// `SlotCaptureSetting`.
-        pub fn slot_capture_setting(mut self, value: impl Into<Val<SlotCaptureSetting>>) -> Self {
-            self.props.set("SlotCaptureSetting", value.into());
-            self
+        prop! {
+            /// `SampleUtterances`.
+            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
         }
 
-        /// `WaitAndContinueSpecification`.
-        pub fn wait_and_continue_specification(mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> Self {
-            self.props.set("WaitAndContinueSpecification", value.into());
-            self
+        prop! {
+            /// `SlotCaptureSetting`.
+            props, "SlotCaptureSetting", slot_capture_setting, set_slot_capture_setting, get_slot_capture_setting, Val<SlotCaptureSetting>
+        }
+
+        prop! {
+            /// `WaitAndContinueSpecification`.
+            props, "WaitAndContinueSpecification", wait_and_continue_specification, set_wait_and_continue_specification, get_wait_and_continue_specification, Val<WaitAndContinueSpecification>
         }
     }
 
@@ -2866,52 +3119,44 @@ pub mod bot {
             SlotCaptureSetting { props }
         }
 
-        /// `CaptureConditional`.
-        pub fn capture_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("CaptureConditional", value.into());
-            self
+        prop! {
+            /// `CaptureConditional`.
+            props, "CaptureConditional", capture_conditional, set_capture_conditional, get_capture_conditional, Val<ConditionalSpecification>
         }
 
-        /// `CaptureNextStep`.
-        pub fn capture_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("CaptureNextStep", value.into());
-            self
+        prop! {
+            /// `CaptureNextStep`.
+            props, "CaptureNextStep", capture_next_step, set_capture_next_step, get_capture_next_step, Val<DialogState>
         }
 
-        /// `CaptureResponse`.
-        pub fn capture_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("CaptureResponse", value.into());
-            self
+        prop! {
+            /// `CaptureResponse`.
+            props, "CaptureResponse", capture_response, set_capture_response, get_capture_response, Val<ResponseSpecification>
         }
 
-        /// `CodeHook`.
-        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
-            self.props.set("CodeHook", value.into());
-            self
+        prop! {
+            /// `CodeHook`.
+            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
         }
 
-        /// `ElicitationCodeHook`.
-        pub fn elicitation_code_hook(mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> Self {
-            self.props.set("ElicitationCodeHook", value.into());
-            self
+        prop! {
+            /// `ElicitationCodeHook`.
+            props, "ElicitationCodeHook", elicitation_code_hook, set_elicitation_code_hook, get_elicitation_code_hook, Val<ElicitationCodeHookInvocationSetting>
         }
 
-        /// `FailureConditional`.
-        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
-            self.props.set("FailureConditional", value.into());
-            self
+        prop! {
+            /// `FailureConditional`.
+            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
         }
 
-        /// `FailureNextStep`.
-        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
-            self.props.set("FailureNextStep", value.into());
-            self
+        prop! {
+            /// `FailureNextStep`.
+            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
         }
 
-        /// `FailureResponse`.
-        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
-            self.props.set("FailureResponse", value.into());
-            self
+        prop! {
+            /// `FailureResponse`.
+            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
         }
     }
 
@@ -2945,40 +3190,39 @@ pub mod bot {
             SlotType { props }
         }
 
-        /// `CompositeSlotTypeSetting`.
-        pub fn composite_slot_type_setting(mut self, value: impl Into<Val<CompositeSlotTypeSetting>>) -> Self {
-            self.props.set("CompositeSlotTypeSetting", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: A description of the resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `CompositeSlotTypeSetting`.
+            props, "CompositeSlotTypeSetting", composite_slot_type_setting, set_composite_slot_type_setting, get_composite_slot_type_setting, Val<CompositeSlotTypeSetting>
         }
 
-        /// `ExternalSourceSetting`.
-        pub fn external_source_setting(mut self, value: impl Into<Val<ExternalSourceSetting>>) -> Self {
-            self.props.set("ExternalSourceSetting", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `ParentSlotTypeSignature`.
-        pub fn parent_slot_type_signature(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParentSlotTypeSignature", value.into());
-            self
+        prop! {
+            /// `ExternalSourceSetting`.
+            props, "ExternalSourceSetting", external_source_setting, set_external_source_setting, get_external_source_setting, Val<ExternalSourceSetting>
         }
 
-        /// `SlotTypeValues`.
-        pub fn slot_type_values(mut self, value: impl Into<Val<List<SlotTypeValue>>>) -> Self {
-            self.props.set("SlotTypeValues", value.into());
-            self
+        prop! {
+            /// `ParentSlotTypeSignature`.
+            props, "ParentSlotTypeSignature", parent_slot_type_signature, set_parent_slot_type_signature, get_parent_slot_type_signature, Val<String>
         }
 
-        /// `ValueSelectionSetting`.
-        pub fn value_selection_setting(mut self, value: impl Into<Val<SlotValueSelectionSetting>>) -> Self {
-            self.props.set("ValueSelectionSetting", value.into());
-            self
+        prop! {
+            /// `SlotTypeValues`.
+            props, "SlotTypeValues", slot_type_values, set_slot_type_values, get_slot_type_values, Val<List<SlotTypeValue>>
+        }
+
+        prop! {
+            /// `ValueSelectionSetting`.
+            props, "ValueSelectionSetting", value_selection_setting, set_value_selection_setting, get_value_selection_setting, Val<SlotValueSelectionSetting>
         }
     }
 
@@ -2997,10 +3241,9 @@ pub mod bot {
             CompositeSlotTypeSetting { props }
         }
 
-        /// `SubSlots`.
-        pub fn sub_slots(mut self, value: impl Into<Val<List<SubSlotTypeComposition>>>) -> Self {
-            self.props.set("SubSlots", value.into());
-            self
+        prop! {
+            /// `SubSlots`.
+            props, "SubSlots", sub_slots, set_sub_slots, get_sub_slots, Val<List<SubSlotTypeComposition>>
         }
     }
 
@@ -3023,16 +3266,19 @@ pub mod bot {
             SubSlotTypeComposition { props }
         }
 
-        /// `SlotTypeId`.
-        pub fn slot_type_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotTypeId", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `SlotTypeName`.
-        pub fn slot_type_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SlotTypeName", value.into());
-            self
+        prop! {
+            /// `SlotTypeId`.
+            props, "SlotTypeId", slot_type_id, set_slot_type_id, get_slot_type_id, Val<String>
+        }
+
+        prop! {
+            /// `SlotTypeName`.
+            props, "SlotTypeName", slot_type_name, set_slot_type_name, get_slot_type_name, Val<String>
         }
     }
 
@@ -3051,10 +3297,9 @@ pub mod bot {
             ExternalSourceSetting { props }
         }
 
-        /// `GrammarSlotTypeSetting`.
-        pub fn grammar_slot_type_setting(mut self, value: impl Into<Val<GrammarSlotTypeSetting>>) -> Self {
-            self.props.set("GrammarSlotTypeSetting", value.into());
-            self
+        prop! {
+            /// `GrammarSlotTypeSetting`.
+            props, "GrammarSlotTypeSetting", grammar_slot_type_setting, set_grammar_slot_type_setting, get_grammar_slot_type_setting, Val<GrammarSlotTypeSetting>
         }
     }
 
@@ -3073,10 +3318,9 @@ pub mod bot {
             GrammarSlotTypeSetting { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<GrammarSlotTypeSource>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<GrammarSlotTypeSource>
         }
     }
 
@@ -3102,10 +3346,19 @@ pub mod bot {
             GrammarSlotTypeSource { props }
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `S3BucketName`.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `S3ObjectKey`.
+            props, "S3ObjectKey", _, set_s3_object_key, get_s3_object_key, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -3126,10 +3379,14 @@ pub mod bot {
             SlotTypeValue { props }
         }
 
-        /// `Synonyms`.
-        pub fn synonyms(mut self, value: impl Into<Val<List<SampleValue>>>) -> Self {
-            self.props.set("Synonyms", value.into());
-            self
+        prop! {
+            /// `SampleValue`.
+            props, "SampleValue", _, set_sample_value, get_sample_value, Val<SampleValue>
+        }
+
+        prop! {
+            /// `Synonyms`.
+            props, "Synonyms", synonyms, set_synonyms, get_synonyms, Val<List<SampleValue>>
         }
     }
 
@@ -3148,6 +3405,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Value", value.into());
             SampleValue { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -3168,16 +3430,19 @@ pub mod bot {
             SlotValueSelectionSetting { props }
         }
 
-        /// `AdvancedRecognitionSetting`.
-        pub fn advanced_recognition_setting(mut self, value: impl Into<Val<AdvancedRecognitionSetting>>) -> Self {
-            self.props.set("AdvancedRecognitionSetting", value.into());
-            self
+        prop! {
+            /// `ResolutionStrategy`.
+            props, "ResolutionStrategy", _, set_resolution_strategy, get_resolution_strategy, Val<SlotValueResolutionStrategy>
         }
 
-        /// `RegexFilter`.
-        pub fn regex_filter(mut self, value: impl Into<Val<SlotValueRegexFilter>>) -> Self {
-            self.props.set("RegexFilter", value.into());
-            self
+        prop! {
+            /// `AdvancedRecognitionSetting`.
+            props, "AdvancedRecognitionSetting", advanced_recognition_setting, set_advanced_recognition_setting, get_advanced_recognition_setting, Val<AdvancedRecognitionSetting>
+        }
+
+        prop! {
+            /// `RegexFilter`.
+            props, "RegexFilter", regex_filter, set_regex_filter, get_regex_filter, Val<SlotValueRegexFilter>
         }
     }
 
@@ -3196,10 +3461,9 @@ pub mod bot {
             AdvancedRecognitionSetting { props }
         }
 
-        /// `AudioRecognitionStrategy`.
-        pub fn audio_recognition_strategy(mut self, value: impl Into<Val<AudioRecognitionStrategy>>) -> Self {
-            self.props.set("AudioRecognitionStrategy", value.into());
-            self
+        prop! {
+            /// `AudioRecognitionStrategy`.
+            props, "AudioRecognitionStrategy", audio_recognition_strategy, set_audio_recognition_strategy, get_audio_recognition_strategy, Val<AudioRecognitionStrategy>
         }
     }
 
@@ -3228,6 +3492,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Pattern", pattern.into());
             SlotValueRegexFilter { props }
+        }
+
+        prop! {
+            /// `Pattern`.
+            props, "Pattern", _, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -3278,16 +3547,14 @@ pub mod bot {
             SpeechRecognitionSettings { props }
         }
 
-        /// `SpeechModelConfig`.
-        pub fn speech_model_config(mut self, value: impl Into<Val<SpeechModelConfig>>) -> Self {
-            self.props.set("SpeechModelConfig", value.into());
-            self
+        prop! {
+            /// `SpeechModelConfig`.
+            props, "SpeechModelConfig", speech_model_config, set_speech_model_config, get_speech_model_config, Val<SpeechModelConfig>
         }
 
-        /// `SpeechModelPreference`.
-        pub fn speech_model_preference(mut self, value: impl Into<Val<SpeechModelPreference>>) -> Self {
-            self.props.set("SpeechModelPreference", value.into());
-            self
+        prop! {
+            /// `SpeechModelPreference`.
+            props, "SpeechModelPreference", speech_model_preference, set_speech_model_preference, get_speech_model_preference, Val<SpeechModelPreference>
         }
     }
 
@@ -3306,10 +3573,9 @@ pub mod bot {
             SpeechModelConfig { props }
         }
 
-        /// `DeepgramConfig`.
-        pub fn deepgram_config(mut self, value: impl Into<Val<DeepgramSpeechModelConfig>>) -> Self {
-            self.props.set("DeepgramConfig", value.into());
-            self
+        prop! {
+            /// `DeepgramConfig`.
+            props, "DeepgramConfig", deepgram_config, set_deepgram_config, get_deepgram_config, Val<DeepgramSpeechModelConfig>
         }
     }
 
@@ -3330,10 +3596,14 @@ pub mod bot {
             DeepgramSpeechModelConfig { props }
         }
 
-        /// `ModelId`.
-        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelId", value.into());
-            self
+        prop! {
+            /// `ApiTokenSecretArn`.
+            props, "ApiTokenSecretArn", _, set_api_token_secret_arn, get_api_token_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `ModelId`.
+            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
         }
     }
 
@@ -3374,6 +3644,11 @@ pub mod bot {
             props.set("SpeechFoundationModel", speech_foundation_model.into());
             UnifiedSpeechSettings { props }
         }
+
+        prop! {
+            /// `SpeechFoundationModel`.
+            props, "SpeechFoundationModel", _, set_speech_foundation_model, get_speech_foundation_model, Val<UnifiedSpeechSettingsSpeechFoundationModel>
+        }
     }
 
     /// `AWS::Lex::Bot.UnifiedSpeechSettingsSpeechFoundationModel`.
@@ -3393,10 +3668,14 @@ pub mod bot {
             UnifiedSpeechSettingsSpeechFoundationModel { props }
         }
 
-        /// `VoiceId`.
-        pub fn voice_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VoiceId", value.into());
-            self
+        prop! {
+            /// `ModelArn`.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        }
+
+        prop! {
+            /// `VoiceId`.
+            props, "VoiceId", voice_id, set_voice_id, get_voice_id, Val<String>
         }
     }
 
@@ -3417,10 +3696,14 @@ pub mod bot {
             VoiceSettings { props }
         }
 
-        /// `Engine`.
-        pub fn engine(mut self, value: impl Into<Val<VoiceSettingsEngine>>) -> Self {
-            self.props.set("Engine", value.into());
-            self
+        prop! {
+            /// `VoiceId`.
+            props, "VoiceId", _, set_voice_id, get_voice_id, Val<String>
+        }
+
+        prop! {
+            /// `Engine`.
+            props, "Engine", engine, set_engine, get_engine, Val<VoiceSettingsEngine>
         }
     }
 
@@ -3478,6 +3761,31 @@ pub mod bot {
             props.set("BotMemberVersion", bot_member_version.into());
             BotMember { props }
         }
+
+        prop! {
+            /// `BotMemberAliasId`: The alias ID of a bot that is a member of this network of bots.
+            props, "BotMemberAliasId", _, set_bot_member_alias_id, get_bot_member_alias_id, Val<String>
+        }
+
+        prop! {
+            /// `BotMemberAliasName`: The alias name of a bot that is a member of this network of bots.
+            props, "BotMemberAliasName", _, set_bot_member_alias_name, get_bot_member_alias_name, Val<String>
+        }
+
+        prop! {
+            /// `BotMemberId`: The unique ID of a bot that is a member of this network of bots.
+            props, "BotMemberId", _, set_bot_member_id, get_bot_member_id, Val<String>
+        }
+
+        prop! {
+            /// `BotMemberName`: The unique name of a bot that is a member of this network of bots.
+            props, "BotMemberName", _, set_bot_member_name, get_bot_member_name, Val<String>
+        }
+
+        prop! {
+            /// `BotMemberVersion`: The version of a bot that is a member of this network of bots.
+            props, "BotMemberVersion", _, set_bot_member_version, get_bot_member_version, Val<String>
+        }
     }
 
     /// The type of a bot to create.
@@ -3509,6 +3817,11 @@ pub mod bot {
             props.set("ChildDirected", child_directed.into());
             DataPrivacy { props }
         }
+
+        prop! {
+            /// `ChildDirected`.
+            props, "ChildDirected", _, set_child_directed, get_child_directed, Val<bool>
+        }
     }
 
     /// `AWS::Lex::Bot.ErrorLogSettings`.
@@ -3526,6 +3839,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("Enabled", enabled.into());
             ErrorLogSettings { props }
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -3545,6 +3863,11 @@ pub mod bot {
             props.set("ReplicaRegions", replica_regions.into());
             Replication { props }
         }
+
+        prop! {
+            /// `ReplicaRegions`.
+            props, "ReplicaRegions", _, set_replica_regions, get_replica_regions, Val<List<String>>
+        }
     }
 
     /// `AWS::Lex::Bot.TestBotAliasSettings`.
@@ -3562,28 +3885,24 @@ pub mod bot {
             TestBotAliasSettings { props }
         }
 
-        /// `BotAliasLocaleSettings`.
-        pub fn bot_alias_locale_settings(mut self, value: impl Into<Val<List<BotAliasLocaleSettingsItem>>>) -> Self {
-            self.props.set("BotAliasLocaleSettings", value.into());
-            self
+        prop! {
+            /// `BotAliasLocaleSettings`.
+            props, "BotAliasLocaleSettings", bot_alias_locale_settings, set_bot_alias_locale_settings, get_bot_alias_locale_settings, Val<List<BotAliasLocaleSettingsItem>>
         }
 
-        /// `ConversationLogSettings`.
-        pub fn conversation_log_settings(mut self, value: impl Into<Val<ConversationLogSettings>>) -> Self {
-            self.props.set("ConversationLogSettings", value.into());
-            self
+        prop! {
+            /// `ConversationLogSettings`.
+            props, "ConversationLogSettings", conversation_log_settings, set_conversation_log_settings, get_conversation_log_settings, Val<ConversationLogSettings>
         }
 
-        /// `Description`: A description of the resource
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the resource
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `SentimentAnalysisSettings`.
-        pub fn sentiment_analysis_settings(mut self, value: impl Into<Val<TestBotAliasSettingsSentimentAnalysisSettings>>) -> Self {
-            self.props.set("SentimentAnalysisSettings", value.into());
-            self
+        prop! {
+            /// `SentimentAnalysisSettings`.
+            props, "SentimentAnalysisSettings", sentiment_analysis_settings, set_sentiment_analysis_settings, get_sentiment_analysis_settings, Val<TestBotAliasSettingsSentimentAnalysisSettings>
         }
     }
 
@@ -3608,6 +3927,16 @@ pub mod bot {
             props.set("BotAliasLocaleSetting", bot_alias_locale_setting.into());
             BotAliasLocaleSettingsItem { props }
         }
+
+        prop! {
+            /// `LocaleId`.
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        }
+
+        prop! {
+            /// `BotAliasLocaleSetting`.
+            props, "BotAliasLocaleSetting", _, set_bot_alias_locale_setting, get_bot_alias_locale_setting, Val<BotAliasLocaleSettings>
+        }
     }
 
     /// `AWS::Lex::Bot.BotAliasLocaleSettings`.
@@ -3627,10 +3956,14 @@ pub mod bot {
             BotAliasLocaleSettings { props }
         }
 
-        /// `CodeHookSpecification`.
-        pub fn code_hook_specification(mut self, value: impl Into<Val<CodeHookSpecification>>) -> Self {
-            self.props.set("CodeHookSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `CodeHookSpecification`.
+            props, "CodeHookSpecification", code_hook_specification, set_code_hook_specification, get_code_hook_specification, Val<CodeHookSpecification>
         }
     }
 
@@ -3649,6 +3982,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("LambdaCodeHook", lambda_code_hook.into());
             CodeHookSpecification { props }
+        }
+
+        prop! {
+            /// `LambdaCodeHook`.
+            props, "LambdaCodeHook", _, set_lambda_code_hook, get_lambda_code_hook, Val<LambdaCodeHook>
         }
     }
 
@@ -3673,6 +4011,16 @@ pub mod bot {
             props.set("LambdaArn", lambda_arn.into());
             LambdaCodeHook { props }
         }
+
+        prop! {
+            /// `CodeHookInterfaceVersion`.
+            props, "CodeHookInterfaceVersion", _, set_code_hook_interface_version, get_code_hook_interface_version, Val<String>
+        }
+
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.ConversationLogSettings`.
@@ -3690,16 +4038,14 @@ pub mod bot {
             ConversationLogSettings { props }
         }
 
-        /// `AudioLogSettings`.
-        pub fn audio_log_settings(mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> Self {
-            self.props.set("AudioLogSettings", value.into());
-            self
+        prop! {
+            /// `AudioLogSettings`.
+            props, "AudioLogSettings", audio_log_settings, set_audio_log_settings, get_audio_log_settings, Val<List<AudioLogSetting>>
         }
 
-        /// `TextLogSettings`.
-        pub fn text_log_settings(mut self, value: impl Into<Val<List<TextLogSetting>>>) -> Self {
-            self.props.set("TextLogSettings", value.into());
-            self
+        prop! {
+            /// `TextLogSettings`.
+            props, "TextLogSettings", text_log_settings, set_text_log_settings, get_text_log_settings, Val<List<TextLogSetting>>
         }
     }
 
@@ -3724,6 +4070,16 @@ pub mod bot {
             props.set("Enabled", enabled.into());
             AudioLogSetting { props }
         }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", _, set_destination, get_destination, Val<AudioLogDestination>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::Lex::Bot.AudioLogDestination`.
@@ -3741,6 +4097,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("S3Bucket", s3_bucket.into());
             AudioLogDestination { props }
+        }
+
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<S3BucketLogDestination>
         }
     }
 
@@ -3763,10 +4124,19 @@ pub mod bot {
             S3BucketLogDestination { props }
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `LogPrefix`.
+            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketArn`.
+            props, "S3BucketArn", _, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -3791,6 +4161,16 @@ pub mod bot {
             props.set("Enabled", enabled.into());
             TextLogSetting { props }
         }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", _, set_destination, get_destination, Val<TextLogDestination>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::Lex::Bot.TextLogDestination`.
@@ -3808,6 +4188,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("CloudWatch", cloud_watch.into());
             TextLogDestination { props }
+        }
+
+        prop! {
+            /// `CloudWatch`.
+            props, "CloudWatch", _, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogGroupLogDestination>
         }
     }
 
@@ -3832,6 +4217,16 @@ pub mod bot {
             props.set("LogPrefix", log_prefix.into());
             CloudWatchLogGroupLogDestination { props }
         }
+
+        prop! {
+            /// `CloudWatchLogGroupArn`.
+            props, "CloudWatchLogGroupArn", _, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+        }
+
+        prop! {
+            /// `LogPrefix`.
+            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        }
     }
 
     /// `AWS::Lex::Bot.TestBotAliasSettingsSentimentAnalysisSettings`.
@@ -3849,6 +4244,11 @@ pub mod bot {
             let mut props = Props::new();
             props.set("DetectSentiment", detect_sentiment.into());
             TestBotAliasSettingsSentimentAnalysisSettings { props }
+        }
+
+        prop! {
+            /// `DetectSentiment`.
+            props, "DetectSentiment", _, set_detect_sentiment, get_detect_sentiment, Val<bool>
         }
     }
 }
@@ -3876,43 +4276,47 @@ impl BotAlias {
         BotAlias { core }
     }
 
-    /// `BotAliasLocaleSettings`: A list of bot alias locale settings to add to the bot alias.
-    pub fn bot_alias_locale_settings(mut self, value: impl Into<Val<List<bot_alias::BotAliasLocaleSettingsItem>>>) -> Self {
-        self.core.set("BotAliasLocaleSettings", value.into());
-        self
+    prop! {
+        /// `BotAliasLocaleSettings`: A list of bot alias locale settings to add to the bot alias.
+        core.props, "BotAliasLocaleSettings", bot_alias_locale_settings, set_bot_alias_locale_settings, get_bot_alias_locale_settings, Val<List<bot_alias::BotAliasLocaleSettingsItem>>
     }
 
-    /// `BotAliasTags`: A list of tags to add to the bot alias.
-    pub fn bot_alias_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("BotAliasTags", value.into());
-        self
+    prop! {
+        /// `BotAliasName`: A unique identifier for a resource.
+        core.props, "BotAliasName", _, set_bot_alias_name, get_bot_alias_name, Val<String>
     }
 
-    /// `BotVersion`: The version of a bot.
-    pub fn bot_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BotVersion", value.into());
-        self
+    prop! {
+        /// `BotAliasTags`: A list of tags to add to the bot alias.
+        core.props, "BotAliasTags", bot_alias_tags, set_bot_alias_tags, get_bot_alias_tags, Val<List<Tag>>
     }
 
-    /// `ConversationLogSettings`: Contains information about code hooks that Amazon Lex calls
-    /// during a conversation.
-    pub fn conversation_log_settings(mut self, value: impl Into<Val<bot_alias::ConversationLogSettings>>) -> Self {
-        self.core.set("ConversationLogSettings", value.into());
-        self
+    prop! {
+        /// `BotId`: Unique ID of resource
+        core.props, "BotId", _, set_bot_id, get_bot_id, Val<String>
     }
 
-    /// `Description`: A description of the bot alias. Use the description to help identify the bot
-    /// alias in lists.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BotVersion`: The version of a bot.
+        core.props, "BotVersion", bot_version, set_bot_version, get_bot_version, Val<String>
     }
 
-    /// `SentimentAnalysisSettings`: Determines whether Amazon Lex will use Amazon Comprehend to
-    /// detect the sentiment of user utterances.
-    pub fn sentiment_analysis_settings(mut self, value: impl Into<Val<bot_alias::SentimentAnalysisSettings>>) -> Self {
-        self.core.set("SentimentAnalysisSettings", value.into());
-        self
+    prop! {
+        /// `ConversationLogSettings`: Contains information about code hooks that Amazon Lex calls
+        /// during a conversation.
+        core.props, "ConversationLogSettings", conversation_log_settings, set_conversation_log_settings, get_conversation_log_settings, Val<bot_alias::ConversationLogSettings>
+    }
+
+    prop! {
+        /// `Description`: A description of the bot alias. Use the description to help identify the
+        /// bot alias in lists.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `SentimentAnalysisSettings`: Determines whether Amazon Lex will use Amazon Comprehend to
+        /// detect the sentiment of user utterances.
+        core.props, "SentimentAnalysisSettings", sentiment_analysis_settings, set_sentiment_analysis_settings, get_sentiment_analysis_settings, Val<bot_alias::SentimentAnalysisSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3967,6 +4371,17 @@ pub mod bot_alias {
             props.set("BotAliasLocaleSetting", bot_alias_locale_setting.into());
             BotAliasLocaleSettingsItem { props }
         }
+
+        prop! {
+            /// `LocaleId`: A string used to identify the locale
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        }
+
+        prop! {
+            /// `BotAliasLocaleSetting`: You can use this parameter to specify a specific Lambda
+            /// function to run different functions in different locales.
+            props, "BotAliasLocaleSetting", _, set_bot_alias_locale_setting, get_bot_alias_locale_setting, Val<BotAliasLocaleSettings>
+        }
     }
 
     /// `AWS::Lex::BotAlias.BotAliasLocaleSettings`: You can use this parameter to specify a
@@ -3987,11 +4402,15 @@ pub mod bot_alias {
             BotAliasLocaleSettings { props }
         }
 
-        /// `CodeHookSpecification`: Contains information about code hooks that Amazon Lex calls during
-        /// a conversation.
-        pub fn code_hook_specification(mut self, value: impl Into<Val<CodeHookSpecification>>) -> Self {
-            self.props.set("CodeHookSpecification", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether the Lambda code hook is enabled
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `CodeHookSpecification`: Contains information about code hooks that Amazon Lex calls
+            /// during a conversation.
+            props, "CodeHookSpecification", code_hook_specification, set_code_hook_specification, get_code_hook_specification, Val<CodeHookSpecification>
         }
     }
 
@@ -4012,6 +4431,12 @@ pub mod bot_alias {
             let mut props = Props::new();
             props.set("LambdaCodeHook", lambda_code_hook.into());
             CodeHookSpecification { props }
+        }
+
+        prop! {
+            /// `LambdaCodeHook`: Contains information about code hooks that Amazon Lex calls during a
+            /// conversation.
+            props, "LambdaCodeHook", _, set_lambda_code_hook, get_lambda_code_hook, Val<LambdaCodeHook>
         }
     }
 
@@ -4038,6 +4463,17 @@ pub mod bot_alias {
             props.set("LambdaArn", lambda_arn.into());
             LambdaCodeHook { props }
         }
+
+        prop! {
+            /// `CodeHookInterfaceVersion`: The version of the request-response that you want Amazon Lex
+            /// to use to invoke your Lambda function.
+            props, "CodeHookInterfaceVersion", _, set_code_hook_interface_version, get_code_hook_interface_version, Val<String>
+        }
+
+        prop! {
+            /// `LambdaArn`: The Amazon Resource Name (ARN) of the Lambda function.
+            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        }
     }
 
     /// `AWS::Lex::BotAlias.ConversationLogSettings`: Contains information about code hooks that
@@ -4056,16 +4492,14 @@ pub mod bot_alias {
             ConversationLogSettings { props }
         }
 
-        /// `AudioLogSettings`: List of audio log settings
-        pub fn audio_log_settings(mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> Self {
-            self.props.set("AudioLogSettings", value.into());
-            self
+        prop! {
+            /// `AudioLogSettings`: List of audio log settings
+            props, "AudioLogSettings", audio_log_settings, set_audio_log_settings, get_audio_log_settings, Val<List<AudioLogSetting>>
         }
 
-        /// `TextLogSettings`: List of text log settings
-        pub fn text_log_settings(mut self, value: impl Into<Val<List<TextLogSetting>>>) -> Self {
-            self.props.set("TextLogSettings", value.into());
-            self
+        prop! {
+            /// `TextLogSettings`: List of text log settings
+            props, "TextLogSettings", text_log_settings, set_text_log_settings, get_text_log_settings, Val<List<TextLogSetting>>
         }
     }
 
@@ -4093,6 +4527,17 @@ pub mod bot_alias {
             props.set("Enabled", enabled.into());
             AudioLogSetting { props }
         }
+
+        prop! {
+            /// `Destination`: The location of audio log files collected when conversation logging is
+            /// enabled for a bot.
+            props, "Destination", _, set_destination, get_destination, Val<AudioLogDestination>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::Lex::BotAlias.AudioLogDestination`: The location of audio log files collected when
@@ -4111,6 +4556,11 @@ pub mod bot_alias {
             let mut props = Props::new();
             props.set("S3Bucket", s3_bucket.into());
             AudioLogDestination { props }
+        }
+
+        prop! {
+            /// `S3Bucket`: Specifies an Amazon S3 bucket for logging audio conversations
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<S3BucketLogDestination>
         }
     }
 
@@ -4135,11 +4585,21 @@ pub mod bot_alias {
             S3BucketLogDestination { props }
         }
 
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of an AWS Key Management Service (KMS) key for
-        /// encrypting audio log files stored in an S3 bucket.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `LogPrefix`: The Amazon S3 key of the deployment package.
+            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketArn`: The Amazon Resource Name (ARN) of an Amazon S3 bucket where audio log
+            /// files are stored.
+            props, "S3BucketArn", _, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of an AWS Key Management Service (KMS) key
+            /// for encrypting audio log files stored in an S3 bucket.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -4166,6 +4626,17 @@ pub mod bot_alias {
             props.set("Enabled", enabled.into());
             TextLogSetting { props }
         }
+
+        prop! {
+            /// `Destination`: Defines the Amazon CloudWatch Logs destination log group for conversation
+            /// text logs.
+            props, "Destination", _, set_destination, get_destination, Val<TextLogDestination>
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::Lex::BotAlias.TextLogDestination`: Defines the Amazon CloudWatch Logs destination log
@@ -4184,6 +4655,11 @@ pub mod bot_alias {
             let mut props = Props::new();
             props.set("CloudWatch", cloud_watch.into());
             TextLogDestination { props }
+        }
+
+        prop! {
+            /// `CloudWatch`.
+            props, "CloudWatch", _, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogGroupLogDestination>
         }
     }
 
@@ -4209,6 +4685,17 @@ pub mod bot_alias {
             props.set("LogPrefix", log_prefix.into());
             CloudWatchLogGroupLogDestination { props }
         }
+
+        prop! {
+            /// `CloudWatchLogGroupArn`: A string used to identify the groupArn for the Cloudwatch Log
+            /// Group
+            props, "CloudWatchLogGroupArn", _, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+        }
+
+        prop! {
+            /// `LogPrefix`: A string containing the value for the Log Prefix
+            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        }
     }
 
     /// `AWS::Lex::BotAlias.SentimentAnalysisSettings`: Determines whether Amazon Lex will use
@@ -4228,6 +4715,11 @@ pub mod bot_alias {
             let mut props = Props::new();
             props.set("DetectSentiment", detect_sentiment.into());
             SentimentAnalysisSettings { props }
+        }
+
+        prop! {
+            /// `DetectSentiment`: Enable to call Amazon Comprehend for Sentiment natively within Lex
+            props, "DetectSentiment", _, set_detect_sentiment, get_detect_sentiment, Val<bool>
         }
     }
 }
@@ -4261,11 +4753,22 @@ impl BotVersion {
         BotVersion { core }
     }
 
-    /// `Description`: A description of the version. Use the description to help identify the
-    /// version in lists.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BotId`: Unique ID of resource
+        core.props, "BotId", _, set_bot_id, get_bot_id, Val<String>
+    }
+
+    prop! {
+        /// `BotVersionLocaleSpecification`: Specifies the locales that Amazon Lex adds to this
+        /// version. You can choose the Draft version or any other previously published version for
+        /// each locale.
+        core.props, "BotVersionLocaleSpecification", _, set_bot_version_locale_specification, get_bot_version_locale_specification, Val<List<bot_version::BotVersionLocaleSpecification>>
+    }
+
+    prop! {
+        /// `Description`: A description of the version. Use the description to help identify the
+        /// version in lists.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4308,6 +4811,16 @@ pub mod bot_version {
             props.set("BotVersionLocaleDetails", bot_version_locale_details.into());
             BotVersionLocaleSpecification { props }
         }
+
+        prop! {
+            /// `LocaleId`: The identifier of the language and locale that the bot will be used in.
+            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        }
+
+        prop! {
+            /// `BotVersionLocaleDetails`: The version of a bot used for a bot locale.
+            props, "BotVersionLocaleDetails", _, set_bot_version_locale_details, get_bot_version_locale_details, Val<BotVersionLocaleDetails>
+        }
     }
 
     /// `AWS::Lex::BotVersion.BotVersionLocaleDetails`: The version of a bot used for a bot locale.
@@ -4325,6 +4838,11 @@ pub mod bot_version {
             let mut props = Props::new();
             props.set("SourceBotVersion", source_bot_version.into());
             BotVersionLocaleDetails { props }
+        }
+
+        prop! {
+            /// `SourceBotVersion`: The version of a bot.
+            props, "SourceBotVersion", _, set_source_bot_version, get_source_bot_version, Val<String>
         }
     }
 }
@@ -4351,6 +4869,17 @@ impl ResourcePolicy {
         core.set("Policy", policy.into());
         core.set("ResourceArn", resource_arn.into());
         ResourcePolicy { core }
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the bot or bot alias that the resource
+        /// policy is attached to.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,46 +40,39 @@ impl Grant {
         Grant { core }
     }
 
-    /// `AllowedOperations`.
-    pub fn allowed_operations(mut self, value: impl Into<Val<List<grant::AllowedOperations>>>) -> Self {
-        self.core.set("AllowedOperations", value.into());
-        self
+    prop! {
+        /// `AllowedOperations`.
+        core.props, "AllowedOperations", allowed_operations, set_allowed_operations, get_allowed_operations, Val<List<grant::AllowedOperations>>
     }
 
-    /// `GrantName`: Name for the created Grant.
-    pub fn grant_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GrantName", value.into());
-        self
+    prop! {
+        /// `GrantName`: Name for the created Grant.
+        core.props, "GrantName", grant_name, set_grant_name, get_grant_name, Val<String>
     }
 
-    /// `HomeRegion`: Home region for the created grant.
-    pub fn home_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HomeRegion", value.into());
-        self
+    prop! {
+        /// `HomeRegion`: Home region for the created grant.
+        core.props, "HomeRegion", home_region, set_home_region, get_home_region, Val<String>
     }
 
-    /// `LicenseArn`: License Arn for the grant.
-    pub fn license_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LicenseArn", value.into());
-        self
+    prop! {
+        /// `LicenseArn`: License Arn for the grant.
+        core.props, "LicenseArn", license_arn, set_license_arn, get_license_arn, Val<String>
     }
 
-    /// `Principals`.
-    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Principals", value.into());
-        self
+    prop! {
+        /// `Principals`.
+        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<grant::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<grant::Status>
     }
 
-    /// `Tags`: A list of tags to attach.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags to attach.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -213,22 +206,64 @@ impl License {
         License { core }
     }
 
-    /// `LicenseMetadata`.
-    pub fn license_metadata(mut self, value: impl Into<Val<List<license::Metadata>>>) -> Self {
-        self.core.set("LicenseMetadata", value.into());
-        self
+    prop! {
+        /// `Beneficiary`: Beneficiary of the license.
+        core.props, "Beneficiary", _, set_beneficiary, get_beneficiary, Val<String>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `ConsumptionConfiguration`.
+        core.props, "ConsumptionConfiguration", _, set_consumption_configuration, get_consumption_configuration, Val<license::ConsumptionConfiguration>
     }
 
-    /// `Tags`: A list of tags to attach.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Entitlements`.
+        core.props, "Entitlements", _, set_entitlements, get_entitlements, Val<List<license::Entitlement>>
+    }
+
+    prop! {
+        /// `HomeRegion`: Home region for the created license.
+        core.props, "HomeRegion", _, set_home_region, get_home_region, Val<String>
+    }
+
+    prop! {
+        /// `Issuer`.
+        core.props, "Issuer", _, set_issuer, get_issuer, Val<license::IssuerData>
+    }
+
+    prop! {
+        /// `LicenseMetadata`.
+        core.props, "LicenseMetadata", license_metadata, set_license_metadata, get_license_metadata, Val<List<license::Metadata>>
+    }
+
+    prop! {
+        /// `LicenseName`: Name for the created license.
+        core.props, "LicenseName", _, set_license_name, get_license_name, Val<String>
+    }
+
+    prop! {
+        /// `ProductName`: Product name for the created license.
+        core.props, "ProductName", _, set_product_name, get_product_name, Val<String>
+    }
+
+    prop! {
+        /// `ProductSKU`: ProductSKU of the license.
+        core.props, "ProductSKU", _, set_product_sku, get_product_sku, Val<String>
+    }
+
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to attach.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Validity`.
+        core.props, "Validity", _, set_validity, get_validity, Val<license::ValidityDateFormat>
     }
 
     /// `Ref`: the resource's identifier.
@@ -269,22 +304,19 @@ pub mod license {
             ConsumptionConfiguration { props }
         }
 
-        /// `BorrowConfiguration`.
-        pub fn borrow_configuration(mut self, value: impl Into<Val<BorrowConfiguration>>) -> Self {
-            self.props.set("BorrowConfiguration", value.into());
-            self
+        prop! {
+            /// `BorrowConfiguration`.
+            props, "BorrowConfiguration", borrow_configuration, set_borrow_configuration, get_borrow_configuration, Val<BorrowConfiguration>
         }
 
-        /// `ProvisionalConfiguration`.
-        pub fn provisional_configuration(mut self, value: impl Into<Val<ProvisionalConfiguration>>) -> Self {
-            self.props.set("ProvisionalConfiguration", value.into());
-            self
+        prop! {
+            /// `ProvisionalConfiguration`.
+            props, "ProvisionalConfiguration", provisional_configuration, set_provisional_configuration, get_provisional_configuration, Val<ProvisionalConfiguration>
         }
 
-        /// `RenewType`.
-        pub fn renew_type(mut self, value: impl Into<Val<ConsumptionConfigurationRenewType>>) -> Self {
-            self.props.set("RenewType", value.into());
-            self
+        prop! {
+            /// `RenewType`.
+            props, "RenewType", renew_type, set_renew_type, get_renew_type, Val<ConsumptionConfigurationRenewType>
         }
     }
 
@@ -309,6 +341,16 @@ pub mod license {
             props.set("AllowEarlyCheckIn", allow_early_check_in.into());
             BorrowConfiguration { props }
         }
+
+        prop! {
+            /// `MaxTimeToLiveInMinutes`.
+            props, "MaxTimeToLiveInMinutes", _, set_max_time_to_live_in_minutes, get_max_time_to_live_in_minutes, Val<i64>
+        }
+
+        prop! {
+            /// `AllowEarlyCheckIn`.
+            props, "AllowEarlyCheckIn", _, set_allow_early_check_in, get_allow_early_check_in, Val<bool>
+        }
     }
 
     /// `AWS::LicenseManager::License.ProvisionalConfiguration`.
@@ -326,6 +368,11 @@ pub mod license {
             let mut props = Props::new();
             props.set("MaxTimeToLiveInMinutes", max_time_to_live_in_minutes.into());
             ProvisionalConfiguration { props }
+        }
+
+        prop! {
+            /// `MaxTimeToLiveInMinutes`.
+            props, "MaxTimeToLiveInMinutes", _, set_max_time_to_live_in_minutes, get_max_time_to_live_in_minutes, Val<i64>
         }
     }
 
@@ -364,28 +411,34 @@ pub mod license {
             Entitlement { props }
         }
 
-        /// `AllowCheckIn`.
-        pub fn allow_check_in(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowCheckIn", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `MaxCount`.
-        pub fn max_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCount", value.into());
-            self
+        prop! {
+            /// `Unit`.
+            props, "Unit", _, set_unit, get_unit, Val<EntitlementUnit>
         }
 
-        /// `Overage`.
-        pub fn overage(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Overage", value.into());
-            self
+        prop! {
+            /// `AllowCheckIn`.
+            props, "AllowCheckIn", allow_check_in, set_allow_check_in, get_allow_check_in, Val<bool>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `MaxCount`.
+            props, "MaxCount", max_count, set_max_count, get_max_count, Val<i64>
+        }
+
+        prop! {
+            /// `Overage`.
+            props, "Overage", overage, set_overage, get_overage, Val<bool>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -494,10 +547,14 @@ pub mod license {
             IssuerData { props }
         }
 
-        /// `SignKey`.
-        pub fn sign_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SignKey", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SignKey`.
+            props, "SignKey", sign_key, set_sign_key, get_sign_key, Val<String>
         }
     }
 
@@ -519,6 +576,16 @@ pub mod license {
             props.set("Value", value.into());
             Metadata { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::LicenseManager::License.ValidityDateFormat`.
@@ -538,6 +605,16 @@ pub mod license {
             props.set("Begin", begin.into());
             props.set("End", end.into());
             ValidityDateFormat { props }
+        }
+
+        prop! {
+            /// `Begin`: Validity begin date for the license.
+            props, "Begin", _, set_begin, get_begin, Val<String>
+        }
+
+        prop! {
+            /// `End`: Validity begin date for the license.
+            props, "End", _, set_end, get_end, Val<String>
         }
     }
 }
@@ -573,22 +650,34 @@ impl LicenseAssetGroup {
         LicenseAssetGroup { core }
     }
 
-    /// `Description`: License asset group description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AssociatedLicenseAssetRulesetARNs`: ARNs of associated license asset rulesets.
+        core.props, "AssociatedLicenseAssetRulesetARNs", _, set_associated_license_asset_ruleset_ar_ns, get_associated_license_asset_ruleset_ar_ns, Val<List<String>>
     }
 
-    /// `Properties`: License asset group properties.
-    pub fn properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `Description`: License asset group description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to add to the license asset group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LicenseAssetGroupConfigurations`: License asset group configurations.
+        core.props, "LicenseAssetGroupConfigurations", _, set_license_asset_group_configurations, get_license_asset_group_configurations, Val<List<license_asset_group::LicenseAssetGroupConfiguration>>
+    }
+
+    prop! {
+        /// `Name`: License asset group name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Properties`: License asset group properties.
+        core.props, "Properties", properties, set_properties, get_properties, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to add to the license asset group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -623,10 +712,9 @@ pub mod license_asset_group {
             LicenseAssetGroupConfiguration { props }
         }
 
-        /// `UsageDimension`.
-        pub fn usage_dimension(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UsageDimension", value.into());
-            self
+        prop! {
+            /// `UsageDimension`.
+            props, "UsageDimension", usage_dimension, set_usage_dimension, get_usage_dimension, Val<String>
         }
     }
 }
@@ -657,16 +745,24 @@ impl LicenseAssetRuleSet {
         LicenseAssetRuleSet { core }
     }
 
-    /// `Description`: License asset ruleset description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: License asset ruleset description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to add to the license asset ruleset.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: License asset ruleset name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rules`: License asset rules.
+        core.props, "Rules", _, set_rules, get_rules, Val<List<license_asset_rule_set::LicenseAssetRule>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to add to the license asset ruleset.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -704,6 +800,12 @@ pub mod license_asset_rule_set {
             props.set("RuleStatement", rule_statement.into());
             LicenseAssetRule { props }
         }
+
+        prop! {
+            /// `RuleStatement`: Rule statement. Specify exactly one of InstanceRuleStatement,
+            /// LicenseRuleStatement, or LicenseConfigurationRuleStatement.
+            props, "RuleStatement", _, set_rule_statement, get_rule_statement, Val<RuleStatement>
+        }
     }
 
     /// `AWS::LicenseManager::LicenseAssetRuleSet.RuleStatement`: Rule statement. Specify exactly
@@ -722,22 +824,19 @@ pub mod license_asset_rule_set {
             RuleStatement { props }
         }
 
-        /// `InstanceRuleStatement`: Instance rule statement.
-        pub fn instance_rule_statement(mut self, value: impl Into<Val<InstanceRuleStatement>>) -> Self {
-            self.props.set("InstanceRuleStatement", value.into());
-            self
+        prop! {
+            /// `InstanceRuleStatement`: Instance rule statement.
+            props, "InstanceRuleStatement", instance_rule_statement, set_instance_rule_statement, get_instance_rule_statement, Val<InstanceRuleStatement>
         }
 
-        /// `LicenseConfigurationRuleStatement`: License configuration rule statement.
-        pub fn license_configuration_rule_statement(mut self, value: impl Into<Val<LicenseConfigurationRuleStatement>>) -> Self {
-            self.props.set("LicenseConfigurationRuleStatement", value.into());
-            self
+        prop! {
+            /// `LicenseConfigurationRuleStatement`: License configuration rule statement.
+            props, "LicenseConfigurationRuleStatement", license_configuration_rule_statement, set_license_configuration_rule_statement, get_license_configuration_rule_statement, Val<LicenseConfigurationRuleStatement>
         }
 
-        /// `LicenseRuleStatement`: License rule statement.
-        pub fn license_rule_statement(mut self, value: impl Into<Val<LicenseRuleStatement>>) -> Self {
-            self.props.set("LicenseRuleStatement", value.into());
-            self
+        prop! {
+            /// `LicenseRuleStatement`: License rule statement.
+            props, "LicenseRuleStatement", license_rule_statement, set_license_rule_statement, get_license_rule_statement, Val<LicenseRuleStatement>
         }
     }
 
@@ -756,22 +855,19 @@ pub mod license_asset_rule_set {
             InstanceRuleStatement { props }
         }
 
-        /// `AndRuleStatement`: AND rule statement.
-        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
-            self.props.set("AndRuleStatement", value.into());
-            self
+        prop! {
+            /// `AndRuleStatement`: AND rule statement.
+            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
         }
 
-        /// `MatchingRuleStatement`: Matching rule statement.
-        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
-            self.props.set("MatchingRuleStatement", value.into());
-            self
+        prop! {
+            /// `MatchingRuleStatement`: Matching rule statement.
+            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
         }
 
-        /// `OrRuleStatement`: OR rule statement.
-        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
-            self.props.set("OrRuleStatement", value.into());
-            self
+        prop! {
+            /// `OrRuleStatement`: OR rule statement.
+            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
         }
     }
 
@@ -790,10 +886,9 @@ pub mod license_asset_rule_set {
             AndRuleStatement { props }
         }
 
-        /// `MatchingRuleStatements`.
-        pub fn matching_rule_statements(mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> Self {
-            self.props.set("MatchingRuleStatements", value.into());
-            self
+        prop! {
+            /// `MatchingRuleStatements`.
+            props, "MatchingRuleStatements", matching_rule_statements, set_matching_rule_statements, get_matching_rule_statements, Val<List<MatchingRuleStatement>>
         }
     }
 
@@ -821,6 +916,21 @@ pub mod license_asset_rule_set {
             props.set("ValueToMatch", value_to_match.into());
             MatchingRuleStatement { props }
         }
+
+        prop! {
+            /// `KeyToMatch`: Key to match.
+            props, "KeyToMatch", _, set_key_to_match, get_key_to_match, Val<String>
+        }
+
+        prop! {
+            /// `Constraint`: Constraint (e.g. Equals, Not_Equals).
+            props, "Constraint", _, set_constraint, get_constraint, Val<String>
+        }
+
+        prop! {
+            /// `ValueToMatch`: Values to match.
+            props, "ValueToMatch", _, set_value_to_match, get_value_to_match, Val<List<String>>
+        }
     }
 
     /// `AWS::LicenseManager::LicenseAssetRuleSet.OrRuleStatement`: OR rule statement.
@@ -838,10 +948,9 @@ pub mod license_asset_rule_set {
             OrRuleStatement { props }
         }
 
-        /// `MatchingRuleStatements`.
-        pub fn matching_rule_statements(mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> Self {
-            self.props.set("MatchingRuleStatements", value.into());
-            self
+        prop! {
+            /// `MatchingRuleStatements`.
+            props, "MatchingRuleStatements", matching_rule_statements, set_matching_rule_statements, get_matching_rule_statements, Val<List<MatchingRuleStatement>>
         }
     }
 
@@ -861,22 +970,19 @@ pub mod license_asset_rule_set {
             LicenseConfigurationRuleStatement { props }
         }
 
-        /// `AndRuleStatement`: AND rule statement.
-        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
-            self.props.set("AndRuleStatement", value.into());
-            self
+        prop! {
+            /// `AndRuleStatement`: AND rule statement.
+            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
         }
 
-        /// `MatchingRuleStatement`: Matching rule statement.
-        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
-            self.props.set("MatchingRuleStatement", value.into());
-            self
+        prop! {
+            /// `MatchingRuleStatement`: Matching rule statement.
+            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
         }
 
-        /// `OrRuleStatement`: OR rule statement.
-        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
-            self.props.set("OrRuleStatement", value.into());
-            self
+        prop! {
+            /// `OrRuleStatement`: OR rule statement.
+            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
         }
     }
 
@@ -895,22 +1001,19 @@ pub mod license_asset_rule_set {
             LicenseRuleStatement { props }
         }
 
-        /// `AndRuleStatement`: AND rule statement.
-        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
-            self.props.set("AndRuleStatement", value.into());
-            self
+        prop! {
+            /// `AndRuleStatement`: AND rule statement.
+            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
         }
 
-        /// `MatchingRuleStatement`: Matching rule statement.
-        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
-            self.props.set("MatchingRuleStatement", value.into());
-            self
+        prop! {
+            /// `MatchingRuleStatement`: Matching rule statement.
+            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
         }
 
-        /// `OrRuleStatement`: OR rule statement.
-        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
-            self.props.set("OrRuleStatement", value.into());
-            self
+        prop! {
+            /// `OrRuleStatement`: OR rule statement.
+            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
         }
     }
 }
@@ -943,54 +1046,56 @@ impl LicenseConfiguration {
         LicenseConfiguration { core }
     }
 
-    /// `Description`: Description of the license configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the license configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisassociateWhenNotFound`: When true, disassociates a resource when software is
-    /// uninstalled.
-    pub fn disassociate_when_not_found(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DisassociateWhenNotFound", value.into());
-        self
+    prop! {
+        /// `DisassociateWhenNotFound`: When true, disassociates a resource when software is
+        /// uninstalled.
+        core.props, "DisassociateWhenNotFound", disassociate_when_not_found, set_disassociate_when_not_found, get_disassociate_when_not_found, Val<bool>
     }
 
-    /// `LicenseCount`: Number of licenses managed by the license configuration.
-    pub fn license_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LicenseCount", value.into());
-        self
+    prop! {
+        /// `LicenseCount`: Number of licenses managed by the license configuration.
+        core.props, "LicenseCount", license_count, set_license_count, get_license_count, Val<i64>
     }
 
-    /// `LicenseCountHardLimit`: Indicates whether hard or soft license enforcement is used.
-    /// Exceeding a hard limit blocks the launch of new instances.
-    pub fn license_count_hard_limit(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("LicenseCountHardLimit", value.into());
-        self
+    prop! {
+        /// `LicenseCountHardLimit`: Indicates whether hard or soft license enforcement is used.
+        /// Exceeding a hard limit blocks the launch of new instances.
+        core.props, "LicenseCountHardLimit", license_count_hard_limit, set_license_count_hard_limit, get_license_count_hard_limit, Val<bool>
     }
 
-    /// `LicenseExpiry`: License configuration expiry as an epoch timestamp (seconds since 1970-01-01T00:00:00Z).
-    pub fn license_expiry(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("LicenseExpiry", value.into());
-        self
+    prop! {
+        /// `LicenseCountingType`: Dimension used to track the license inventory.
+        core.props, "LicenseCountingType", _, set_license_counting_type, get_license_counting_type, Val<license_configuration::LicenseCountingType>
     }
 
-    /// `LicenseRules`: License rules. The syntax is #name=value (for example, #allowedTenancy=EC2-DedicatedHost).
-    pub fn license_rules(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LicenseRules", value.into());
-        self
+    prop! {
+        /// `LicenseExpiry`: License configuration expiry as an epoch timestamp (seconds since 1970-01-01T00:00:00Z).
+        core.props, "LicenseExpiry", license_expiry, set_license_expiry, get_license_expiry, Val<i64>
     }
 
-    /// `ProductInformationList`: Product information.
-    pub fn product_information_list(mut self, value: impl Into<Val<List<license_configuration::ProductInformation>>>) -> Self {
-        self.core.set("ProductInformationList", value.into());
-        self
+    prop! {
+        /// `LicenseRules`: License rules. The syntax is #name=value (for example, #allowedTenancy=EC2-DedicatedHost).
+        core.props, "LicenseRules", license_rules, set_license_rules, get_license_rules, Val<List<String>>
     }
 
-    /// `Tags`: Tags to add to the license configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the license configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProductInformationList`: Product information.
+        core.props, "ProductInformationList", product_information_list, set_product_information_list, get_product_information_list, Val<List<license_configuration::ProductInformation>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to add to the license configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1071,6 +1176,16 @@ pub mod license_configuration {
             props.set("ProductInformationFilterList", product_information_filter_list.into());
             ProductInformation { props }
         }
+
+        prop! {
+            /// `ResourceType`: Resource type. The possible values are SSM_MANAGED | RDS.
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        }
+
+        prop! {
+            /// `ProductInformationFilterList`: A product information filter list.
+            props, "ProductInformationFilterList", _, set_product_information_filter_list, get_product_information_filter_list, Val<List<ProductInformationFilter>>
+        }
     }
 
     /// `AWS::LicenseManager::LicenseConfiguration.ProductInformationFilter`: Describes a product
@@ -1097,10 +1212,19 @@ pub mod license_configuration {
             ProductInformationFilter { props }
         }
 
-        /// `ProductInformationFilterValue`: Filter value.
-        pub fn product_information_filter_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ProductInformationFilterValue", value.into());
-            self
+        prop! {
+            /// `ProductInformationFilterName`: Filter name.
+            props, "ProductInformationFilterName", _, set_product_information_filter_name, get_product_information_filter_name, Val<String>
+        }
+
+        prop! {
+            /// `ProductInformationFilterComparator`: Logical operator.
+            props, "ProductInformationFilterComparator", _, set_product_information_filter_comparator, get_product_information_filter_comparator, Val<String>
+        }
+
+        prop! {
+            /// `ProductInformationFilterValue`: Filter value.
+            props, "ProductInformationFilterValue", product_information_filter_value, set_product_information_filter_value, get_product_information_filter_value, Val<List<String>>
         }
     }
 }
@@ -1139,16 +1263,36 @@ impl ReportGenerator {
         ReportGenerator { core }
     }
 
-    /// `Description`: Description of the report generator.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the report generator.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReportContext`: Details of the license configurations and asset groups that this
+        /// generator reports on.
+        core.props, "ReportContext", _, set_report_context, get_report_context, Val<report_generator::ReportContext>
+    }
+
+    prop! {
+        /// `ReportFrequency`: Details about how frequently reports are generated.
+        core.props, "ReportFrequency", _, set_report_frequency, get_report_frequency, Val<report_generator::ReportFrequency>
+    }
+
+    prop! {
+        /// `ReportGeneratorName`: Name of the report generator.
+        core.props, "ReportGeneratorName", _, set_report_generator_name, get_report_generator_name, Val<String>
+    }
+
+    prop! {
+        /// `ReportType`: Type of reports to generate. The report type determines the data reported
+        /// on.
+        core.props, "ReportType", _, set_report_type, get_report_type, Val<List<report_generator::ReportType>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1203,30 +1347,26 @@ pub mod report_generator {
             ReportContext { props }
         }
 
-        /// `LicenseAssetGroupArns`: Amazon Resource Names (ARNs) of the license asset groups to include
-        /// in the report.
-        pub fn license_asset_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LicenseAssetGroupArns", value.into());
-            self
+        prop! {
+            /// `LicenseAssetGroupArns`: Amazon Resource Names (ARNs) of the license asset groups to
+            /// include in the report.
+            props, "LicenseAssetGroupArns", license_asset_group_arns, set_license_asset_group_arns, get_license_asset_group_arns, Val<List<String>>
         }
 
-        /// `LicenseConfigurationArns`: Amazon Resource Names (ARNs) of the license configurations that
-        /// this generator reports on.
-        pub fn license_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LicenseConfigurationArns", value.into());
-            self
+        prop! {
+            /// `LicenseConfigurationArns`: Amazon Resource Names (ARNs) of the license configurations
+            /// that this generator reports on.
+            props, "LicenseConfigurationArns", license_configuration_arns, set_license_configuration_arns, get_license_configuration_arns, Val<List<String>>
         }
 
-        /// `ReportEndDate`: End date for the report data collection period.
-        pub fn report_end_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReportEndDate", value.into());
-            self
+        prop! {
+            /// `ReportEndDate`: End date for the report data collection period.
+            props, "ReportEndDate", report_end_date, set_report_end_date, get_report_end_date, Val<String>
         }
 
-        /// `ReportStartDate`: Start date for the report data collection period.
-        pub fn report_start_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReportStartDate", value.into());
-            self
+        prop! {
+            /// `ReportStartDate`: Start date for the report data collection period.
+            props, "ReportStartDate", report_start_date, set_report_start_date, get_report_start_date, Val<String>
         }
     }
 
@@ -1246,17 +1386,15 @@ pub mod report_generator {
             ReportFrequency { props }
         }
 
-        /// `Period`: Time period between each report. The period can be daily, weekly, or monthly.
-        pub fn period(mut self, value: impl Into<Val<ReportFrequencyPeriod>>) -> Self {
-            self.props.set("Period", value.into());
-            self
+        prop! {
+            /// `Period`: Time period between each report. The period can be daily, weekly, or monthly.
+            props, "Period", period, set_period, get_period, Val<ReportFrequencyPeriod>
         }
 
-        /// `Value`: Number of times within the frequency period that a report is generated. The only
-        /// supported value is 1.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Number of times within the frequency period that a report is generated. The
+            /// only supported value is 1.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 

@@ -51,10 +51,21 @@ impl SubscriptionProvider {
         SubscriptionProvider { core }
     }
 
-    /// `Tags`: The metadata tags assigned to the registered subscription provider.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret that contains
+        /// the access token for the third-party Linux subscription provider.
+        core.props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+    }
+
+    prop! {
+        /// `SubscriptionProviderSource`: The Linux subscription provider that the registration is
+        /// for.
+        core.props, "SubscriptionProviderSource", _, set_subscription_provider_source, get_subscription_provider_source, Val<subscription_provider::SubscriptionProviderSource>
+    }
+
+    prop! {
+        /// `Tags`: The metadata tags assigned to the registered subscription provider.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,16 +47,22 @@ impl LicenseServerEndpoint {
         LicenseServerEndpoint { core }
     }
 
-    /// `LicenseServerSettings`: The settings of the RDS license server to create the endpoint for.
-    pub fn license_server_settings(mut self, value: impl Into<Val<license_server_endpoint::LicenseServerSettings>>) -> Self {
-        self.core.set("LicenseServerSettings", value.into());
-        self
+    prop! {
+        /// `IdentityProviderArn`: The Amazon Resource Name (ARN) that identifies the registered
+        /// identity provider the license server endpoint is created for. For Active Directory, that
+        /// can be a self-managed Active Directory or an AWS Managed Microsoft AD.
+        core.props, "IdentityProviderArn", _, set_identity_provider_arn, get_identity_provider_arn, Val<String>
     }
 
-    /// `Tags`: The tags that apply for the license server endpoint. A maximum of 50 tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LicenseServerSettings`: The settings of the RDS license server to create the endpoint
+        /// for.
+        core.props, "LicenseServerSettings", license_server_settings, set_license_server_settings, get_license_server_settings, Val<license_server_endpoint::LicenseServerSettings>
+    }
+
+    prop! {
+        /// `Tags`: The tags that apply for the license server endpoint. A maximum of 50 tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,6 +140,16 @@ pub mod license_server_endpoint {
             props.set("ServerSettings", server_settings.into());
             LicenseServerSettings { props }
         }
+
+        prop! {
+            /// `ServerType`: The type of license server.
+            props, "ServerType", _, set_server_type, get_server_type, Val<LicenseServerSettingsServerType>
+        }
+
+        prop! {
+            /// `ServerSettings`: The settings of a license server, by server type.
+            props, "ServerSettings", _, set_server_settings, get_server_settings, Val<ServerSettings>
+        }
     }
 
     /// `AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint.ServerSettings`: The settings
@@ -154,6 +170,12 @@ pub mod license_server_endpoint {
             props.set("RdsSalSettings", rds_sal_settings.into());
             ServerSettings { props }
         }
+
+        prop! {
+            /// `RdsSalSettings`: The settings of a Remote Desktop Services Subscriber Access License
+            /// server.
+            props, "RdsSalSettings", _, set_rds_sal_settings, get_rds_sal_settings, Val<RdsSalSettings>
+        }
     }
 
     /// `AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint.RdsSalSettings`: The settings
@@ -173,6 +195,12 @@ pub mod license_server_endpoint {
             let mut props = Props::new();
             props.set("RdsSalCredentialsProvider", rds_sal_credentials_provider.into());
             RdsSalSettings { props }
+        }
+
+        prop! {
+            /// `RdsSalCredentialsProvider`: The source of the credentials that License Manager uses to
+            /// reach the license server.
+            props, "RdsSalCredentialsProvider", _, set_rds_sal_credentials_provider, get_rds_sal_credentials_provider, Val<CredentialsProvider>
         }
     }
 
@@ -196,6 +224,11 @@ pub mod license_server_endpoint {
             props.set("SecretsManagerCredentialsProvider", secrets_manager_credentials_provider.into());
             CredentialsProvider { props }
         }
+
+        prop! {
+            /// `SecretsManagerCredentialsProvider`: Credentials held in AWS Secrets Manager.
+            props, "SecretsManagerCredentialsProvider", _, set_secrets_manager_credentials_provider, get_secrets_manager_credentials_provider, Val<SecretsManagerCredentialsProvider>
+        }
     }
 
     /// `AWS::LicenseManagerUserSubscriptions::LicenseServerEndpoint.SecretsManagerCredentialsProvider`:
@@ -216,6 +249,13 @@ pub mod license_server_endpoint {
             let mut props = Props::new();
             props.set("SecretId", secret_id.into());
             SecretsManagerCredentialsProvider { props }
+        }
+
+        prop! {
+            /// `SecretId`: The identifier of the Secrets Manager secret that holds the license server
+            /// administrator credentials. The name of the secret must begin with the prefix
+            /// license-manager-user-.
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
         }
     }
 

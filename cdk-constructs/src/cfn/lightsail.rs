@@ -64,38 +64,67 @@ impl Alarm {
         Alarm { core }
     }
 
-    /// `ContactProtocols`: The contact protocols to use for the alarm, such as Email, SMS (text
-    /// messaging), or both.
-    pub fn contact_protocols(mut self, value: impl Into<Val<List<alarm::ContactProtocols>>>) -> Self {
-        self.core.set("ContactProtocols", value.into());
-        self
+    prop! {
+        /// `AlarmName`: The name for the alarm. Specify the name of an existing alarm to update,
+        /// and overwrite the previous configuration of the alarm.
+        core.props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
     }
 
-    /// `DatapointsToAlarm`: The number of data points that must be not within the specified
-    /// threshold to trigger the alarm. If you are setting an "M out of N" alarm, this value (datapointsToAlarm)
-    /// is the M.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DatapointsToAlarm", value.into());
-        self
+    prop! {
+        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
+        /// statistic to the threshold. The specified statistic value is used as the first operand.
+        core.props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<alarm::ComparisonOperator>
     }
 
-    /// `NotificationEnabled`: Indicates whether the alarm is enabled. Notifications are enabled by
-    /// default if you don't specify this parameter.
-    pub fn notification_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NotificationEnabled", value.into());
-        self
+    prop! {
+        /// `ContactProtocols`: The contact protocols to use for the alarm, such as Email, SMS (text
+        /// messaging), or both.
+        core.props, "ContactProtocols", contact_protocols, set_contact_protocols, get_contact_protocols, Val<List<alarm::ContactProtocols>>
     }
 
-    /// `NotificationTriggers`: The alarm states that trigger a notification.
-    pub fn notification_triggers(mut self, value: impl Into<Val<List<alarm::NotificationTriggers>>>) -> Self {
-        self.core.set("NotificationTriggers", value.into());
-        self
+    prop! {
+        /// `DatapointsToAlarm`: The number of data points that must be not within the specified
+        /// threshold to trigger the alarm. If you are setting an "M out of N" alarm, this value (datapointsToAlarm)
+        /// is the M.
+        core.props, "DatapointsToAlarm", datapoints_to_alarm, set_datapoints_to_alarm, get_datapoints_to_alarm, Val<i64>
     }
 
-    /// `TreatMissingData`: Sets how this alarm will handle missing data points.
-    pub fn treat_missing_data(mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> Self {
-        self.core.set("TreatMissingData", value.into());
-        self
+    prop! {
+        /// `EvaluationPeriods`: The number of most recent periods over which data is compared to
+        /// the specified threshold. If you are setting an "M out of N" alarm, this value (evaluationPeriods)
+        /// is the N.
+        core.props, "EvaluationPeriods", _, set_evaluation_periods, get_evaluation_periods, Val<i64>
+    }
+
+    prop! {
+        /// `MetricName`: The name of the metric to associate with the alarm.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<alarm::MetricName>
+    }
+
+    prop! {
+        /// `MonitoredResourceName`: The name of the Lightsail resource that the alarm monitors.
+        core.props, "MonitoredResourceName", _, set_monitored_resource_name, get_monitored_resource_name, Val<String>
+    }
+
+    prop! {
+        /// `NotificationEnabled`: Indicates whether the alarm is enabled. Notifications are enabled
+        /// by default if you don't specify this parameter.
+        core.props, "NotificationEnabled", notification_enabled, set_notification_enabled, get_notification_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `NotificationTriggers`: The alarm states that trigger a notification.
+        core.props, "NotificationTriggers", notification_triggers, set_notification_triggers, get_notification_triggers, Val<List<alarm::NotificationTriggers>>
+    }
+
+    prop! {
+        /// `Threshold`: The value against which the specified statistic is compared.
+        core.props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+    }
+
+    prop! {
+        /// `TreatMissingData`: Sets how this alarm will handle missing data points.
+        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<alarm::TreatMissingData>
     }
 
     /// `Ref`: the resource's identifier.
@@ -299,38 +328,43 @@ impl Bucket {
         Bucket { core }
     }
 
-    /// `AccessRules`: An object that sets the public accessibility of objects in the specified
-    /// bucket.
-    pub fn access_rules(mut self, value: impl Into<Val<bucket::AccessRules>>) -> Self {
-        self.core.set("AccessRules", value.into());
-        self
+    prop! {
+        /// `AccessRules`: An object that sets the public accessibility of objects in the specified
+        /// bucket.
+        core.props, "AccessRules", access_rules, set_access_rules, get_access_rules, Val<bucket::AccessRules>
     }
 
-    /// `ObjectVersioning`: Specifies whether to enable or disable versioning of objects in the
-    /// bucket.
-    pub fn object_versioning(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ObjectVersioning", value.into());
-        self
+    prop! {
+        /// `BucketName`: The name for the bucket.
+        core.props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `ReadOnlyAccessAccounts`: An array of strings to specify the AWS account IDs that can access
-    /// the bucket.
-    pub fn read_only_access_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ReadOnlyAccessAccounts", value.into());
-        self
+    prop! {
+        /// `BundleId`: The ID of the bundle to use for the bucket.
+        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `ResourcesReceivingAccess`: The names of the Lightsail resources for which to set bucket
-    /// access.
-    pub fn resources_receiving_access(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourcesReceivingAccess", value.into());
-        self
+    prop! {
+        /// `ObjectVersioning`: Specifies whether to enable or disable versioning of objects in the
+        /// bucket.
+        core.props, "ObjectVersioning", object_versioning, set_object_versioning, get_object_versioning, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ReadOnlyAccessAccounts`: An array of strings to specify the AWS account IDs that can
+        /// access the bucket.
+        core.props, "ReadOnlyAccessAccounts", read_only_access_accounts, set_read_only_access_accounts, get_read_only_access_accounts, Val<List<String>>
+    }
+
+    prop! {
+        /// `ResourcesReceivingAccess`: The names of the Lightsail resources for which to set bucket
+        /// access.
+        core.props, "ResourcesReceivingAccess", resources_receiving_access, set_resources_receiving_access, get_resources_receiving_access, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -378,18 +412,16 @@ pub mod bucket {
             AccessRules { props }
         }
 
-        /// `AllowPublicOverrides`: A Boolean value that indicates whether the access control list (ACL)
-        /// permissions that are applied to individual objects override the getObject option that is
-        /// currently specified.
-        pub fn allow_public_overrides(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowPublicOverrides", value.into());
-            self
+        prop! {
+            /// `AllowPublicOverrides`: A Boolean value that indicates whether the access control list (ACL)
+            /// permissions that are applied to individual objects override the getObject option that is
+            /// currently specified.
+            props, "AllowPublicOverrides", allow_public_overrides, set_allow_public_overrides, get_allow_public_overrides, Val<bool>
         }
 
-        /// `GetObject`: Specifies the anonymous access to all objects in a bucket.
-        pub fn get_object(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GetObject", value.into());
-            self
+        prop! {
+            /// `GetObject`: Specifies the anonymous access to all objects in a bucket.
+            props, "GetObject", get_object, set_get_object, get_get_object, Val<String>
         }
     }
 }
@@ -419,17 +451,25 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `SubjectAlternativeNames`: An array of strings that specify the alternate domains (e.g.,
-    /// example2.com) and subdomains (e.g., blog.example.com) for the certificate.
-    pub fn subject_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SubjectAlternativeNames", value.into());
-        self
+    prop! {
+        /// `CertificateName`: The name for the certificate.
+        core.props, "CertificateName", _, set_certificate_name, get_certificate_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainName`: The domain name (e.g., example.com ) for the certificate.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `SubjectAlternativeNames`: An array of strings that specify the alternate domains (e.g.,
+        /// example2.com) and subdomains (e.g., blog.example.com) for the certificate.
+        core.props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -476,6 +516,17 @@ impl ContactMethod {
         core.set("Protocol", protocol.into());
         core.set("ContactEndpoint", contact_endpoint.into());
         ContactMethod { core }
+    }
+
+    prop! {
+        /// `ContactEndpoint`: The destination of the contact method, such as an email address or a
+        /// mobile phone number.
+        core.props, "ContactEndpoint", _, set_contact_endpoint, get_contact_endpoint, Val<String>
+    }
+
+    prop! {
+        /// `Protocol`: The protocol of the contact method, such as Email or SMS (text messaging).
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<contact_method::Protocol>
     }
 
     /// `Ref`: the resource's identifier.
@@ -566,38 +617,48 @@ impl Container {
         Container { core }
     }
 
-    /// `ContainerServiceDeployment`: Describes a container deployment configuration of an Amazon
-    /// Lightsail container service.
-    pub fn container_service_deployment(mut self, value: impl Into<Val<container::ContainerServiceDeployment>>) -> Self {
-        self.core.set("ContainerServiceDeployment", value.into());
-        self
+    prop! {
+        /// `ContainerServiceDeployment`: Describes a container deployment configuration of an
+        /// Amazon Lightsail container service.
+        core.props, "ContainerServiceDeployment", container_service_deployment, set_container_service_deployment, get_container_service_deployment, Val<container::ContainerServiceDeployment>
     }
 
-    /// `IsDisabled`: A Boolean value to indicate whether the container service is disabled.
-    pub fn is_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsDisabled", value.into());
-        self
+    prop! {
+        /// `IsDisabled`: A Boolean value to indicate whether the container service is disabled.
+        core.props, "IsDisabled", is_disabled, set_is_disabled, get_is_disabled, Val<bool>
     }
 
-    /// `PrivateRegistryAccess`: A Boolean value to indicate whether the container service has
-    /// access to private container image repositories, such as Amazon Elastic Container Registry (Amazon
-    /// ECR) private repositories.
-    pub fn private_registry_access(mut self, value: impl Into<Val<container::PrivateRegistryAccess>>) -> Self {
-        self.core.set("PrivateRegistryAccess", value.into());
-        self
+    prop! {
+        /// `Power`: The power specification for the container service.
+        core.props, "Power", _, set_power, get_power, Val<container::Power>
     }
 
-    /// `PublicDomainNames`: The public domain names to use with the container service, such as
-    /// example.com and www.example.com.
-    pub fn public_domain_names(mut self, value: impl Into<Val<List<container::PublicDomainName>>>) -> Self {
-        self.core.set("PublicDomainNames", value.into());
-        self
+    prop! {
+        /// `PrivateRegistryAccess`: A Boolean value to indicate whether the container service has
+        /// access to private container image repositories, such as Amazon Elastic Container
+        /// Registry (Amazon ECR) private repositories.
+        core.props, "PrivateRegistryAccess", private_registry_access, set_private_registry_access, get_private_registry_access, Val<container::PrivateRegistryAccess>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PublicDomainNames`: The public domain names to use with the container service, such as
+        /// example.com and www.example.com.
+        core.props, "PublicDomainNames", public_domain_names, set_public_domain_names, get_public_domain_names, Val<List<container::PublicDomainName>>
+    }
+
+    prop! {
+        /// `Scale`: The scale specification for the container service.
+        core.props, "Scale", _, set_scale, get_scale, Val<i64>
+    }
+
+    prop! {
+        /// `ServiceName`: The name for the container service.
+        core.props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -652,17 +713,15 @@ pub mod container {
             ContainerServiceDeployment { props }
         }
 
-        /// `Containers`: An object that describes the configuration for the containers of the
-        /// deployment.
-        pub fn containers(mut self, value: impl Into<Val<List<Container>>>) -> Self {
-            self.props.set("Containers", value.into());
-            self
+        prop! {
+            /// `Containers`: An object that describes the configuration for the containers of the
+            /// deployment.
+            props, "Containers", containers, set_containers, get_containers, Val<List<Container>>
         }
 
-        /// `PublicEndpoint`: An object that describes the endpoint of the deployment.
-        pub fn public_endpoint(mut self, value: impl Into<Val<PublicEndpoint>>) -> Self {
-            self.props.set("PublicEndpoint", value.into());
-            self
+        prop! {
+            /// `PublicEndpoint`: An object that describes the endpoint of the deployment.
+            props, "PublicEndpoint", public_endpoint, set_public_endpoint, get_public_endpoint, Val<PublicEndpoint>
         }
     }
 
@@ -682,34 +741,29 @@ pub mod container {
             Container { props }
         }
 
-        /// `Command`: The launch command for the container.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`: The launch command for the container.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `ContainerName`: The name of the container.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of the container.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `Environment`: The environment variables of the container.
-        pub fn environment(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`: The environment variables of the container.
+            props, "Environment", environment, set_environment, get_environment, Val<List<EnvironmentVariable>>
         }
 
-        /// `Image`: The name of the image used for the container.
-        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`: The name of the image used for the container.
+            props, "Image", image, set_image, get_image, Val<String>
         }
 
-        /// `Ports`: The open firewall ports of the container.
-        pub fn ports(mut self, value: impl Into<Val<List<PortInfo>>>) -> Self {
-            self.props.set("Ports", value.into());
-            self
+        prop! {
+            /// `Ports`: The open firewall ports of the container.
+            props, "Ports", ports, set_ports, get_ports, Val<List<PortInfo>>
         }
     }
 
@@ -728,16 +782,14 @@ pub mod container {
             EnvironmentVariable { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
 
-        /// `Variable`.
-        pub fn variable(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Variable", value.into());
-            self
+        prop! {
+            /// `Variable`.
+            props, "Variable", variable, set_variable, get_variable, Val<String>
         }
     }
 
@@ -756,16 +808,14 @@ pub mod container {
             PortInfo { props }
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
         }
     }
 
@@ -785,23 +835,20 @@ pub mod container {
             PublicEndpoint { props }
         }
 
-        /// `ContainerName`: The name of the container for the endpoint.
-        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerName", value.into());
-            self
+        prop! {
+            /// `ContainerName`: The name of the container for the endpoint.
+            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
         }
 
-        /// `ContainerPort`: The port of the container to which traffic is forwarded to.
-        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerPort", value.into());
-            self
+        prop! {
+            /// `ContainerPort`: The port of the container to which traffic is forwarded to.
+            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
         }
 
-        /// `HealthCheckConfig`: An object that describes the health check configuration of the
-        /// container.
-        pub fn health_check_config(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
-            self.props.set("HealthCheckConfig", value.into());
-            self
+        prop! {
+            /// `HealthCheckConfig`: An object that describes the health check configuration of the
+            /// container.
+            props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<HealthCheckConfig>
         }
     }
 
@@ -821,46 +868,41 @@ pub mod container {
             HealthCheckConfig { props }
         }
 
-        /// `HealthyThreshold`: The number of consecutive health checks successes required before moving
-        /// the container to the Healthy state. The default value is 2.
-        pub fn healthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyThreshold", value.into());
-            self
+        prop! {
+            /// `HealthyThreshold`: The number of consecutive health checks successes required before
+            /// moving the container to the Healthy state. The default value is 2.
+            props, "HealthyThreshold", healthy_threshold, set_healthy_threshold, get_healthy_threshold, Val<i64>
         }
 
-        /// `IntervalSeconds`: The approximate interval, in seconds, between health checks of an
-        /// individual container. You can specify between 5 and 300 seconds. The default value is 5.
-        pub fn interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalSeconds", value.into());
-            self
+        prop! {
+            /// `IntervalSeconds`: The approximate interval, in seconds, between health checks of an
+            /// individual container. You can specify between 5 and 300 seconds. The default value is 5.
+            props, "IntervalSeconds", interval_seconds, set_interval_seconds, get_interval_seconds, Val<i64>
         }
 
-        /// `Path`: The path on the container on which to perform the health check. The default value is /.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The path on the container on which to perform the health check. The default
+            /// value is /.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `SuccessCodes`: The HTTP codes to use when checking for a successful response from a
-        /// container. You can specify values between 200 and 499. You can specify multiple values (for
-        /// example, 200,202) or a range of values (for example, 200-299).
-        pub fn success_codes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuccessCodes", value.into());
-            self
+        prop! {
+            /// `SuccessCodes`: The HTTP codes to use when checking for a successful response from a
+            /// container. You can specify values between 200 and 499. You can specify multiple values (for
+            /// example, 200,202) or a range of values (for example, 200-299).
+            props, "SuccessCodes", success_codes, set_success_codes, get_success_codes, Val<String>
         }
 
-        /// `TimeoutSeconds`: The amount of time, in seconds, during which no response means a failed
-        /// health check. You can specify between 2 and 60 seconds. The default value is 2.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutSeconds`: The amount of time, in seconds, during which no response means a
+            /// failed health check. You can specify between 2 and 60 seconds. The default value is 2.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
 
-        /// `UnhealthyThreshold`: The number of consecutive health check failures required before moving
-        /// the container to the Unhealthy state. The default value is 2.
-        pub fn unhealthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnhealthyThreshold", value.into());
-            self
+        prop! {
+            /// `UnhealthyThreshold`: The number of consecutive health check failures required before
+            /// moving the container to the Unhealthy state. The default value is 2.
+            props, "UnhealthyThreshold", unhealthy_threshold, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
         }
     }
 
@@ -906,12 +948,11 @@ pub mod container {
             PrivateRegistryAccess { props }
         }
 
-        /// `EcrImagePullerRole`: An object to describe a request to activate or deactivate the role
-        /// that you can use to grant an Amazon Lightsail container service access to Amazon Elastic
-        /// Container Registry (Amazon ECR) private repositories.
-        pub fn ecr_image_puller_role(mut self, value: impl Into<Val<PrivateRegistryAccessEcrImagePullerRole>>) -> Self {
-            self.props.set("EcrImagePullerRole", value.into());
-            self
+        prop! {
+            /// `EcrImagePullerRole`: An object to describe a request to activate or deactivate the role
+            /// that you can use to grant an Amazon Lightsail container service access to Amazon Elastic
+            /// Container Registry (Amazon ECR) private repositories.
+            props, "EcrImagePullerRole", ecr_image_puller_role, set_ecr_image_puller_role, get_ecr_image_puller_role, Val<PrivateRegistryAccessEcrImagePullerRole>
         }
     }
 
@@ -933,16 +974,14 @@ pub mod container {
             PrivateRegistryAccessEcrImagePullerRole { props }
         }
 
-        /// `IsActive`: A Boolean value that indicates whether to activate the role.
-        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsActive", value.into());
-            self
+        prop! {
+            /// `IsActive`: A Boolean value that indicates whether to activate the role.
+            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
         }
 
-        /// `PrincipalArn`: The Amazon Resource Name (ARN) of the role, if it is activated.
-        pub fn principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrincipalArn", value.into());
-            self
+        prop! {
+            /// `PrincipalArn`: The Amazon Resource Name (ARN) of the role, if it is activated.
+            props, "PrincipalArn", principal_arn, set_principal_arn, get_principal_arn, Val<String>
         }
     }
 
@@ -962,17 +1001,15 @@ pub mod container {
             PublicDomainName { props }
         }
 
-        /// `CertificateName`.
-        pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateName", value.into());
-            self
+        prop! {
+            /// `CertificateName`.
+            props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
         }
 
-        /// `DomainNames`: An object that describes the configuration for the containers of the
-        /// deployment.
-        pub fn domain_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DomainNames", value.into());
-            self
+        prop! {
+            /// `DomainNames`: An object that describes the configuration for the containers of the
+            /// deployment.
+            props, "DomainNames", domain_names, set_domain_names, get_domain_names, Val<List<String>>
         }
     }
 }
@@ -1017,75 +1054,97 @@ impl Database {
         Database { core }
     }
 
-    /// `AvailabilityZone`: The Availability Zone in which to create your new database. Use the
-    /// us-east-2a case-sensitive format.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone in which to create your new database. Use the
+        /// us-east-2a case-sensitive format.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `BackupRetention`: When true, enables automated backup retention for your database. Updates
-    /// are applied during the next maintenance window because this can result in an outage.
-    pub fn backup_retention(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BackupRetention", value.into());
-        self
+    prop! {
+        /// `BackupRetention`: When true, enables automated backup retention for your database.
+        /// Updates are applied during the next maintenance window because this can result in an
+        /// outage.
+        core.props, "BackupRetention", backup_retention, set_backup_retention, get_backup_retention, Val<bool>
     }
 
-    /// `CaCertificateIdentifier`: Indicates the certificate that needs to be associated with the
-    /// database.
-    pub fn ca_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CaCertificateIdentifier", value.into());
-        self
+    prop! {
+        /// `CaCertificateIdentifier`: Indicates the certificate that needs to be associated with
+        /// the database.
+        core.props, "CaCertificateIdentifier", ca_certificate_identifier, set_ca_certificate_identifier, get_ca_certificate_identifier, Val<String>
     }
 
-    /// `MasterUserPassword`: The password for the master user. The password can include any
-    /// printable ASCII character except "/", """, or "@". It cannot contain spaces.
-    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterUserPassword", value.into());
-        self
+    prop! {
+        /// `MasterDatabaseName`: The name of the database to create when the Lightsail database
+        /// resource is created. For MySQL, if this parameter isn't specified, no database is
+        /// created in the database resource. For PostgreSQL, if this parameter isn't specified, a
+        /// database named postgres is created in the database resource.
+        core.props, "MasterDatabaseName", _, set_master_database_name, get_master_database_name, Val<String>
     }
 
-    /// `PreferredBackupWindow`: The daily time range during which automated backups are created for
-    /// your new database if automated backups are enabled.
-    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredBackupWindow", value.into());
-        self
+    prop! {
+        /// `MasterUserPassword`: The password for the master user. The password can include any
+        /// printable ASCII character except "/", """, or "@". It cannot contain spaces.
+        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
-    /// occur on your new database.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `MasterUsername`: The name for the master user.
+        core.props, "MasterUsername", _, set_master_username, get_master_username, Val<String>
     }
 
-    /// `PubliclyAccessible`: Specifies the accessibility options for your new database. A value of
-    /// true specifies a database that is available to resources outside of your Lightsail account.
-    /// A value of false specifies a database that is available only to your Lightsail resources in
-    /// the same region as your database.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PreferredBackupWindow`: The daily time range during which automated backups are created
+        /// for your new database if automated backups are enabled.
+        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
     }
 
-    /// `RelationalDatabaseParameters`: Update one or more parameters of the relational database.
-    pub fn relational_database_parameters(mut self, value: impl Into<Val<List<database::RelationalDatabaseParameter>>>) -> Self {
-        self.core.set("RelationalDatabaseParameters", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
+        /// occur on your new database.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `RotateMasterUserPassword`: When true, the master user password is changed to a new strong
-    /// password generated by Lightsail. Use the get relational database master user password
-    /// operation to get the new password.
-    pub fn rotate_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RotateMasterUserPassword", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: Specifies the accessibility options for your new database. A value
+        /// of true specifies a database that is available to resources outside of your Lightsail
+        /// account. A value of false specifies a database that is available only to your Lightsail
+        /// resources in the same region as your database.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RelationalDatabaseBlueprintId`: The blueprint ID for your new database. A blueprint
+        /// describes the major engine version of a database.
+        core.props, "RelationalDatabaseBlueprintId", _, set_relational_database_blueprint_id, get_relational_database_blueprint_id, Val<String>
+    }
+
+    prop! {
+        /// `RelationalDatabaseBundleId`: The bundle ID for your new database. A bundle describes
+        /// the performance specifications for your database.
+        core.props, "RelationalDatabaseBundleId", _, set_relational_database_bundle_id, get_relational_database_bundle_id, Val<String>
+    }
+
+    prop! {
+        /// `RelationalDatabaseName`: The name to use for your new Lightsail database resource.
+        core.props, "RelationalDatabaseName", _, set_relational_database_name, get_relational_database_name, Val<String>
+    }
+
+    prop! {
+        /// `RelationalDatabaseParameters`: Update one or more parameters of the relational
+        /// database.
+        core.props, "RelationalDatabaseParameters", relational_database_parameters, set_relational_database_parameters, get_relational_database_parameters, Val<List<database::RelationalDatabaseParameter>>
+    }
+
+    prop! {
+        /// `RotateMasterUserPassword`: When true, the master user password is changed to a new
+        /// strong password generated by Lightsail. Use the get relational database master user
+        /// password operation to get the new password.
+        core.props, "RotateMasterUserPassword", rotate_master_user_password, set_rotate_master_user_password, get_rotate_master_user_password, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1121,53 +1180,45 @@ pub mod database {
             RelationalDatabaseParameter { props }
         }
 
-        /// `AllowedValues`: Specifies the valid range of values for the parameter.
-        pub fn allowed_values(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllowedValues", value.into());
-            self
+        prop! {
+            /// `AllowedValues`: Specifies the valid range of values for the parameter.
+            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<String>
         }
 
-        /// `ApplyMethod`: Indicates when parameter updates are applied. Can be immediate or
-        /// pending-reboot.
-        pub fn apply_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplyMethod", value.into());
-            self
+        prop! {
+            /// `ApplyMethod`: Indicates when parameter updates are applied. Can be immediate or
+            /// pending-reboot.
+            props, "ApplyMethod", apply_method, set_apply_method, get_apply_method, Val<String>
         }
 
-        /// `ApplyType`: Specifies the engine-specific parameter type.
-        pub fn apply_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplyType", value.into());
-            self
+        prop! {
+            /// `ApplyType`: Specifies the engine-specific parameter type.
+            props, "ApplyType", apply_type, set_apply_type, get_apply_type, Val<String>
         }
 
-        /// `DataType`: Specifies the valid data type for the parameter.
-        pub fn data_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `DataType`: Specifies the valid data type for the parameter.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<String>
         }
 
-        /// `Description`: Provides a description of the parameter.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: Provides a description of the parameter.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `IsModifiable`: A Boolean value indicating whether the parameter can be modified.
-        pub fn is_modifiable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsModifiable", value.into());
-            self
+        prop! {
+            /// `IsModifiable`: A Boolean value indicating whether the parameter can be modified.
+            props, "IsModifiable", is_modifiable, set_is_modifiable, get_is_modifiable, Val<bool>
         }
 
-        /// `ParameterName`: Specifies the name of the parameter.
-        pub fn parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterName", value.into());
-            self
+        prop! {
+            /// `ParameterName`: Specifies the name of the parameter.
+            props, "ParameterName", parameter_name, set_parameter_name, get_parameter_name, Val<String>
         }
 
-        /// `ParameterValue`: Specifies the value of the parameter.
-        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterValue", value.into());
-            self
+        prop! {
+            /// `ParameterValue`: Specifies the value of the parameter.
+            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
         }
     }
 }
@@ -1200,10 +1251,19 @@ impl DatabaseSnapshot {
         DatabaseSnapshot { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RelationalDatabaseName`: The name of the database on which to base your new snapshot.
+        core.props, "RelationalDatabaseName", _, set_relational_database_name, get_relational_database_name, Val<String>
+    }
+
+    prop! {
+        /// `RelationalDatabaseSnapshotName`: The name for your new database snapshot.
+        core.props, "RelationalDatabaseSnapshotName", _, set_relational_database_snapshot_name, get_relational_database_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1319,30 +1379,36 @@ impl Disk {
         Disk { core }
     }
 
-    /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
-    pub fn add_ons(mut self, value: impl Into<Val<List<disk::AddOn>>>) -> Self {
-        self.core.set("AddOns", value.into());
-        self
+    prop! {
+        /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
+        core.props, "AddOns", add_ons, set_add_ons, get_add_ons, Val<List<disk::AddOn>>
     }
 
-    /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-    /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
-    /// parameter to your request.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
+        /// Zones parameter to your request.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `Location`: Location of a resource.
-    pub fn location(mut self, value: impl Into<Val<disk::Location>>) -> Self {
-        self.core.set("Location", value.into());
-        self
+    prop! {
+        /// `DiskName`: The names to use for your new Lightsail disk.
+        core.props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`: Location of a resource.
+        core.props, "Location", location, set_location, get_location, Val<disk::Location>
+    }
+
+    prop! {
+        /// `SizeInGb`: Size of the Lightsail disk
+        core.props, "SizeInGb", _, set_size_in_gb, get_size_in_gb, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1439,17 +1505,20 @@ pub mod disk {
             AddOn { props }
         }
 
-        /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when enabling or
-        /// modifying the automatic snapshot add-on
-        pub fn auto_snapshot_add_on_request(mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> Self {
-            self.props.set("AutoSnapshotAddOnRequest", value.into());
-            self
+        prop! {
+            /// `AddOnType`: The add-on type
+            props, "AddOnType", _, set_add_on_type, get_add_on_type, Val<AddOnAddOnType>
         }
 
-        /// `Status`: Status of the Addon
-        pub fn status(mut self, value: impl Into<Val<AddOnStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when
+            /// enabling or modifying the automatic snapshot add-on
+            props, "AutoSnapshotAddOnRequest", auto_snapshot_add_on_request, set_auto_snapshot_add_on_request, get_auto_snapshot_add_on_request, Val<AutoSnapshotAddOn>
+        }
+
+        prop! {
+            /// `Status`: Status of the Addon
+            props, "Status", status, set_status, get_status, Val<AddOnStatus>
         }
     }
 
@@ -1482,10 +1551,9 @@ pub mod disk {
             AutoSnapshotAddOn { props }
         }
 
-        /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
-        pub fn snapshot_time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotTimeOfDay", value.into());
-            self
+        prop! {
+            /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
+            props, "SnapshotTimeOfDay", snapshot_time_of_day, set_snapshot_time_of_day, get_snapshot_time_of_day, Val<String>
         }
     }
 
@@ -1532,18 +1600,16 @@ pub mod disk {
             Location { props }
         }
 
-        /// `AvailabilityZone`: The Availability Zone in which to create your disk. Use the following
-        /// format: us-east-2a (case sensitive). Be sure to add the include Availability Zones parameter
-        /// to your request.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: The Availability Zone in which to create your disk. Use the
+            /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
+            /// Zones parameter to your request.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `RegionName`: The Region Name in which to create your disk.
-        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegionName", value.into());
-            self
+        prop! {
+            /// `RegionName`: The Region Name in which to create your disk.
+            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
         }
     }
 }
@@ -1574,10 +1640,19 @@ impl DiskSnapshot {
         DiskSnapshot { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DiskName`: The name of the source disk from which the snapshot was created.
+        core.props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
+    }
+
+    prop! {
+        /// `DiskSnapshotName`: The name of the disk snapshot (e.g., my-disk-snapshot).
+        core.props, "DiskSnapshotName", _, set_disk_snapshot_name, get_disk_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1680,42 +1755,58 @@ impl Distribution {
         Distribution { core }
     }
 
-    /// `CacheBehaviorSettings`: An object that describes the cache behavior settings for the
-    /// distribution.
-    pub fn cache_behavior_settings(mut self, value: impl Into<Val<distribution::CacheSettings>>) -> Self {
-        self.core.set("CacheBehaviorSettings", value.into());
-        self
+    prop! {
+        /// `BundleId`: The bundle ID to use for the distribution.
+        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `CacheBehaviors`: An array of objects that describe the per-path cache behavior for the
-    /// distribution.
-    pub fn cache_behaviors(mut self, value: impl Into<Val<List<distribution::CacheBehaviorPerPath>>>) -> Self {
-        self.core.set("CacheBehaviors", value.into());
-        self
+    prop! {
+        /// `CacheBehaviorSettings`: An object that describes the cache behavior settings for the
+        /// distribution.
+        core.props, "CacheBehaviorSettings", cache_behavior_settings, set_cache_behavior_settings, get_cache_behavior_settings, Val<distribution::CacheSettings>
     }
 
-    /// `CertificateName`: The certificate attached to the Distribution.
-    pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateName", value.into());
-        self
+    prop! {
+        /// `CacheBehaviors`: An array of objects that describe the per-path cache behavior for the
+        /// distribution.
+        core.props, "CacheBehaviors", cache_behaviors, set_cache_behaviors, get_cache_behaviors, Val<List<distribution::CacheBehaviorPerPath>>
     }
 
-    /// `IpAddressType`: The IP address type for the distribution.
-    pub fn ip_address_type(mut self, value: impl Into<Val<distribution::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `CertificateName`: The certificate attached to the Distribution.
+        core.props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
     }
 
-    /// `IsEnabled`: Indicates whether the distribution is enabled.
-    pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsEnabled", value.into());
-        self
+    prop! {
+        /// `DefaultCacheBehavior`: An object that describes the default cache behavior for the
+        /// distribution.
+        core.props, "DefaultCacheBehavior", _, set_default_cache_behavior, get_default_cache_behavior, Val<distribution::CacheBehavior>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DistributionName`: The name for the distribution.
+        core.props, "DistributionName", _, set_distribution_name, get_distribution_name, Val<String>
+    }
+
+    prop! {
+        /// `IpAddressType`: The IP address type for the distribution.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<distribution::IpAddressType>
+    }
+
+    prop! {
+        /// `IsEnabled`: Indicates whether the distribution is enabled.
+        core.props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Origin`: An object that describes the origin resource for the distribution, such as a
+        /// Lightsail instance or load balancer.
+        core.props, "Origin", _, set_origin, get_origin, Val<distribution::InputOrigin>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1764,62 +1855,54 @@ pub mod distribution {
             CacheSettings { props }
         }
 
-        /// `AllowedHTTPMethods`: The HTTP methods that are processed and forwarded to the
-        /// distribution's origin.
-        pub fn allowed_http_methods(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllowedHTTPMethods", value.into());
-            self
+        prop! {
+            /// `AllowedHTTPMethods`: The HTTP methods that are processed and forwarded to the
+            /// distribution's origin.
+            props, "AllowedHTTPMethods", allowed_http_methods, set_allowed_http_methods, get_allowed_http_methods, Val<String>
         }
 
-        /// `CachedHTTPMethods`: The HTTP method responses that are cached by your distribution.
-        pub fn cached_http_methods(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CachedHTTPMethods", value.into());
-            self
+        prop! {
+            /// `CachedHTTPMethods`: The HTTP method responses that are cached by your distribution.
+            props, "CachedHTTPMethods", cached_http_methods, set_cached_http_methods, get_cached_http_methods, Val<String>
         }
 
-        /// `DefaultTTL`: The default amount of time that objects stay in the distribution's cache
-        /// before the distribution forwards another request to the origin to determine whether the
-        /// content has been updated.
-        pub fn default_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultTTL", value.into());
-            self
+        prop! {
+            /// `DefaultTTL`: The default amount of time that objects stay in the distribution's cache
+            /// before the distribution forwards another request to the origin to determine whether the
+            /// content has been updated.
+            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<i64>
         }
 
-        /// `ForwardedCookies`: An object that describes the cookies that are forwarded to the origin.
-        /// Your content is cached based on the cookies that are forwarded.
-        pub fn forwarded_cookies(mut self, value: impl Into<Val<CookieObject>>) -> Self {
-            self.props.set("ForwardedCookies", value.into());
-            self
+        prop! {
+            /// `ForwardedCookies`: An object that describes the cookies that are forwarded to the
+            /// origin. Your content is cached based on the cookies that are forwarded.
+            props, "ForwardedCookies", forwarded_cookies, set_forwarded_cookies, get_forwarded_cookies, Val<CookieObject>
         }
 
-        /// `ForwardedHeaders`: An object that describes the headers that are forwarded to the origin.
-        /// Your content is cached based on the headers that are forwarded.
-        pub fn forwarded_headers(mut self, value: impl Into<Val<HeaderObject>>) -> Self {
-            self.props.set("ForwardedHeaders", value.into());
-            self
+        prop! {
+            /// `ForwardedHeaders`: An object that describes the headers that are forwarded to the
+            /// origin. Your content is cached based on the headers that are forwarded.
+            props, "ForwardedHeaders", forwarded_headers, set_forwarded_headers, get_forwarded_headers, Val<HeaderObject>
         }
 
-        /// `ForwardedQueryStrings`: An object that describes the query strings that are forwarded to
-        /// the origin. Your content is cached based on the query strings that are forwarded.
-        pub fn forwarded_query_strings(mut self, value: impl Into<Val<QueryStringObject>>) -> Self {
-            self.props.set("ForwardedQueryStrings", value.into());
-            self
+        prop! {
+            /// `ForwardedQueryStrings`: An object that describes the query strings that are forwarded
+            /// to the origin. Your content is cached based on the query strings that are forwarded.
+            props, "ForwardedQueryStrings", forwarded_query_strings, set_forwarded_query_strings, get_forwarded_query_strings, Val<QueryStringObject>
         }
 
-        /// `MaximumTTL`: The maximum amount of time that objects stay in the distribution's cache
-        /// before the distribution forwards another request to the origin to determine whether the
-        /// object has been updated.
-        pub fn maximum_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumTTL", value.into());
-            self
+        prop! {
+            /// `MaximumTTL`: The maximum amount of time that objects stay in the distribution's cache
+            /// before the distribution forwards another request to the origin to determine whether the
+            /// object has been updated.
+            props, "MaximumTTL", maximum_ttl, set_maximum_ttl, get_maximum_ttl, Val<i64>
         }
 
-        /// `MinimumTTL`: The minimum amount of time that objects stay in the distribution's cache
-        /// before the distribution forwards another request to the origin to determine whether the
-        /// object has been updated.
-        pub fn minimum_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumTTL", value.into());
-            self
+        prop! {
+            /// `MinimumTTL`: The minimum amount of time that objects stay in the distribution's cache
+            /// before the distribution forwards another request to the origin to determine whether the
+            /// object has been updated.
+            props, "MinimumTTL", minimum_ttl, set_minimum_ttl, get_minimum_ttl, Val<i64>
         }
     }
 
@@ -1839,18 +1922,16 @@ pub mod distribution {
             CookieObject { props }
         }
 
-        /// `CookiesAllowList`: The specific cookies to forward to your distribution's origin.
-        pub fn cookies_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CookiesAllowList", value.into());
-            self
+        prop! {
+            /// `CookiesAllowList`: The specific cookies to forward to your distribution's origin.
+            props, "CookiesAllowList", cookies_allow_list, set_cookies_allow_list, get_cookies_allow_list, Val<List<String>>
         }
 
-        /// `Option`: Specifies which cookies to forward to the distribution's origin for a cache
-        /// behavior: all, none, or allow-list to forward only the cookies specified in the
-        /// cookiesAllowList parameter.
-        pub fn option(mut self, value: impl Into<Val<CookieObjectOption>>) -> Self {
-            self.props.set("Option", value.into());
-            self
+        prop! {
+            /// `Option`: Specifies which cookies to forward to the distribution's origin for a cache
+            /// behavior: all, none, or allow-list to forward only the cookies specified in the
+            /// cookiesAllowList parameter.
+            props, "Option", option, set_option, get_option, Val<CookieObjectOption>
         }
     }
 
@@ -1887,17 +1968,15 @@ pub mod distribution {
             HeaderObject { props }
         }
 
-        /// `HeadersAllowList`: The specific headers to forward to your distribution's origin.
-        pub fn headers_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("HeadersAllowList", value.into());
-            self
+        prop! {
+            /// `HeadersAllowList`: The specific headers to forward to your distribution's origin.
+            props, "HeadersAllowList", headers_allow_list, set_headers_allow_list, get_headers_allow_list, Val<List<String>>
         }
 
-        /// `Option`: The headers that you want your distribution to forward to your origin and base
-        /// caching on.
-        pub fn option(mut self, value: impl Into<Val<HeaderObjectOption>>) -> Self {
-            self.props.set("Option", value.into());
-            self
+        prop! {
+            /// `Option`: The headers that you want your distribution to forward to your origin and base
+            /// caching on.
+            props, "Option", option, set_option, get_option, Val<HeaderObjectOption>
         }
     }
 
@@ -1933,17 +2012,15 @@ pub mod distribution {
             QueryStringObject { props }
         }
 
-        /// `Option`: Indicates whether the distribution forwards and caches based on query strings.
-        pub fn option(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Option", value.into());
-            self
+        prop! {
+            /// `Option`: Indicates whether the distribution forwards and caches based on query strings.
+            props, "Option", option, set_option, get_option, Val<bool>
         }
 
-        /// `QueryStringsAllowList`: The specific query strings that the distribution forwards to the
-        /// origin.
-        pub fn query_strings_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("QueryStringsAllowList", value.into());
-            self
+        prop! {
+            /// `QueryStringsAllowList`: The specific query strings that the distribution forwards to
+            /// the origin.
+            props, "QueryStringsAllowList", query_strings_allow_list, set_query_strings_allow_list, get_query_strings_allow_list, Val<List<String>>
         }
     }
 
@@ -1963,18 +2040,16 @@ pub mod distribution {
             CacheBehaviorPerPath { props }
         }
 
-        /// `Behavior`: The cache behavior for the specified path.
-        pub fn behavior(mut self, value: impl Into<Val<CacheBehaviorPerPathBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`: The cache behavior for the specified path.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<CacheBehaviorPerPathBehavior>
         }
 
-        /// `Path`: The path to a directory or file to cached, or not cache. Use an asterisk symbol to
-        /// specify wildcard directories (path/to/assets/*), and file types (*.html, *jpg, *js).
-        /// Directories and file paths are case-sensitive.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The path to a directory or file to cached, or not cache. Use an asterisk symbol
+            /// to specify wildcard directories (path/to/assets/*), and file types (*.html, *jpg, *js).
+            /// Directories and file paths are case-sensitive.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -2007,10 +2082,9 @@ pub mod distribution {
             CacheBehavior { props }
         }
 
-        /// `Behavior`: The cache behavior of the distribution.
-        pub fn behavior(mut self, value: impl Into<Val<CacheBehaviorBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`: The cache behavior of the distribution.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<CacheBehaviorBehavior>
         }
     }
 
@@ -2059,23 +2133,20 @@ pub mod distribution {
             InputOrigin { props }
         }
 
-        /// `Name`: The name of the origin resource.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the origin resource.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ProtocolPolicy`: The protocol that your Amazon Lightsail distribution uses when
-        /// establishing a connection with your origin to pull content.
-        pub fn protocol_policy(mut self, value: impl Into<Val<InputOriginProtocolPolicy>>) -> Self {
-            self.props.set("ProtocolPolicy", value.into());
-            self
+        prop! {
+            /// `ProtocolPolicy`: The protocol that your Amazon Lightsail distribution uses when
+            /// establishing a connection with your origin to pull content.
+            props, "ProtocolPolicy", protocol_policy, set_protocol_policy, get_protocol_policy, Val<InputOriginProtocolPolicy>
         }
 
-        /// `RegionName`: The AWS Region name of the origin resource.
-        pub fn region_name(mut self, value: impl Into<Val<InputOriginRegionName>>) -> Self {
-            self.props.set("RegionName", value.into());
-            self
+        prop! {
+            /// `RegionName`: The AWS Region name of the origin resource.
+            props, "RegionName", region_name, set_region_name, get_region_name, Val<InputOriginRegionName>
         }
     }
 
@@ -2181,17 +2252,20 @@ impl Domain {
         Domain { core }
     }
 
-    /// `DomainEntries`: An array of key-value pairs containing information about the domain
-    /// entries.
-    pub fn domain_entries(mut self, value: impl Into<Val<List<domain::DomainEntry>>>) -> Self {
-        self.core.set("DomainEntries", value.into());
-        self
+    prop! {
+        /// `DomainEntries`: An array of key-value pairs containing information about the domain
+        /// entries.
+        core.props, "DomainEntries", domain_entries, set_domain_entries, get_domain_entries, Val<List<domain::DomainEntry>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainName`: The name of the domain to manage in Lightsail.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2261,20 +2335,33 @@ pub mod domain {
             DomainEntry { props }
         }
 
-        /// `Id`: The ID of the domain recordset entry.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the domain entry.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `IsAlias`: When true, specifies whether the domain entry is an alias used by the Lightsail
-        /// load balancer, Lightsail container service, Lightsail content delivery network (CDN)
-        /// distribution, or another AWS resource. You can include an alias (A type) record in your
-        /// request, which points to the DNS name of a load balancer, container service, CDN
-        /// distribution, or other AWS resource and routes traffic to that resource.
-        pub fn is_alias(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsAlias", value.into());
-            self
+        prop! {
+            /// `Type`: The type of domain entry (e.g., A, CNAME, MX, NS, SOA, SRV, TXT).
+            props, "Type", _, set_type, get_type, Val<DomainEntryType>
+        }
+
+        prop! {
+            /// `Target`: The target AWS name server (e.g., ns-111.awsdns-11.com).
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `Id`: The ID of the domain recordset entry.
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `IsAlias`: When true, specifies whether the domain entry is an alias used by the
+            /// Lightsail load balancer, Lightsail container service, Lightsail content delivery network (CDN)
+            /// distribution, or another AWS resource. You can include an alias (A type) record in your
+            /// request, which points to the DNS name of a load balancer, container service, CDN
+            /// distribution, or other AWS resource and routes traffic to that resource.
+            props, "IsAlias", is_alias, set_is_alias, get_is_alias, Val<bool>
         }
     }
 
@@ -2341,61 +2428,70 @@ impl Instance {
         Instance { core }
     }
 
-    /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
-    pub fn add_ons(mut self, value: impl Into<Val<List<instance::AddOn>>>) -> Self {
-        self.core.set("AddOns", value.into());
-        self
+    prop! {
+        /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
+        core.props, "AddOns", add_ons, set_add_ons, get_add_ons, Val<List<instance::AddOn>>
     }
 
-    /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-    /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
-    /// parameter to your request.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
+        /// Zones parameter to your request.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `Hardware`: Hardware of the Instance.
-    pub fn hardware(mut self, value: impl Into<Val<instance::Hardware>>) -> Self {
-        self.core.set("Hardware", value.into());
-        self
+    prop! {
+        /// `BlueprintId`: The ID for a virtual private server image (e.g., app_wordpress_4_4 or
+        /// app_lamp_7_0 ). Use the get blueprints operation to return a list of available images (or
+        /// blueprints ).
+        core.props, "BlueprintId", _, set_blueprint_id, get_blueprint_id, Val<String>
     }
 
-    /// `KeyPairName`: The name of your key pair.
-    pub fn key_pair_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyPairName", value.into());
-        self
+    prop! {
+        /// `BundleId`: The bundle of specification information for your virtual private server (or
+        /// instance ), including the pricing plan (e.g., micro_1_0 ).
+        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `Location`: Location of a resource.
-    pub fn location(mut self, value: impl Into<Val<instance::Location>>) -> Self {
-        self.core.set("Location", value.into());
-        self
+    prop! {
+        /// `Hardware`: Hardware of the Instance.
+        core.props, "Hardware", hardware, set_hardware, get_hardware, Val<instance::Hardware>
     }
 
-    /// `Networking`: Networking of the Instance.
-    pub fn networking(mut self, value: impl Into<Val<instance::Networking>>) -> Self {
-        self.core.set("Networking", value.into());
-        self
+    prop! {
+        /// `InstanceName`: The names to use for your new Lightsail instance.
+        core.props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
     }
 
-    /// `State`: Current State of the Instance.
-    pub fn state(mut self, value: impl Into<Val<instance::State>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `KeyPairName`: The name of your key pair.
+        core.props, "KeyPairName", key_pair_name, set_key_pair_name, get_key_pair_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`: Location of a resource.
+        core.props, "Location", location, set_location, get_location, Val<instance::Location>
     }
 
-    /// `UserData`: A launch script you can create that configures a server with additional user
-    /// data. For example, you might want to run apt-get -y update.
-    pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserData", value.into());
-        self
+    prop! {
+        /// `Networking`: Networking of the Instance.
+        core.props, "Networking", networking, set_networking, get_networking, Val<instance::Networking>
+    }
+
+    prop! {
+        /// `State`: Current State of the Instance.
+        core.props, "State", state, set_state, get_state, Val<instance::State>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserData`: A launch script you can create that configures a server with additional user
+        /// data. For example, you might want to run apt-get -y update.
+        core.props, "UserData", user_data, set_user_data, get_user_data, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2523,17 +2619,20 @@ pub mod instance {
             AddOn { props }
         }
 
-        /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when enabling or
-        /// modifying the automatic snapshot add-on
-        pub fn auto_snapshot_add_on_request(mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> Self {
-            self.props.set("AutoSnapshotAddOnRequest", value.into());
-            self
+        prop! {
+            /// `AddOnType`: The add-on type
+            props, "AddOnType", _, set_add_on_type, get_add_on_type, Val<AddOnAddOnType>
         }
 
-        /// `Status`: Status of the Addon
-        pub fn status(mut self, value: impl Into<Val<AddOnStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when
+            /// enabling or modifying the automatic snapshot add-on
+            props, "AutoSnapshotAddOnRequest", auto_snapshot_add_on_request, set_auto_snapshot_add_on_request, get_auto_snapshot_add_on_request, Val<AutoSnapshotAddOn>
+        }
+
+        prop! {
+            /// `Status`: Status of the Addon
+            props, "Status", status, set_status, get_status, Val<AddOnStatus>
         }
     }
 
@@ -2566,10 +2665,9 @@ pub mod instance {
             AutoSnapshotAddOn { props }
         }
 
-        /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
-        pub fn snapshot_time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnapshotTimeOfDay", value.into());
-            self
+        prop! {
+            /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
+            props, "SnapshotTimeOfDay", snapshot_time_of_day, set_snapshot_time_of_day, get_snapshot_time_of_day, Val<String>
         }
     }
 
@@ -2616,22 +2714,19 @@ pub mod instance {
             Hardware { props }
         }
 
-        /// `CpuCount`: CPU count of the Instance.
-        pub fn cpu_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CpuCount", value.into());
-            self
+        prop! {
+            /// `CpuCount`: CPU count of the Instance.
+            props, "CpuCount", cpu_count, set_cpu_count, get_cpu_count, Val<i64>
         }
 
-        /// `Disks`: Disks attached to the Instance.
-        pub fn disks(mut self, value: impl Into<Val<List<Disk>>>) -> Self {
-            self.props.set("Disks", value.into());
-            self
+        prop! {
+            /// `Disks`: Disks attached to the Instance.
+            props, "Disks", disks, set_disks, get_disks, Val<List<Disk>>
         }
 
-        /// `RamSizeInGb`: RAM Size of the Instance.
-        pub fn ram_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RamSizeInGb", value.into());
-            self
+        prop! {
+            /// `RamSizeInGb`: RAM Size of the Instance.
+            props, "RamSizeInGb", ram_size_in_gb, set_ram_size_in_gb, get_ram_size_in_gb, Val<i64>
         }
     }
 
@@ -2654,34 +2749,39 @@ pub mod instance {
             Disk { props }
         }
 
-        /// `AttachedTo`: Instance attached to the disk.
-        pub fn attached_to(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttachedTo", value.into());
-            self
+        prop! {
+            /// `DiskName`: The names to use for your new Lightsail disk.
+            props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
         }
 
-        /// `AttachmentState`: Attachment state of the disk.
-        pub fn attachment_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttachmentState", value.into());
-            self
+        prop! {
+            /// `Path`: Path of the disk attached to the instance.
+            props, "Path", _, set_path, get_path, Val<String>
         }
 
-        /// `IOPS`: IOPS of disk.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IOPS", value.into());
-            self
+        prop! {
+            /// `AttachedTo`: Instance attached to the disk.
+            props, "AttachedTo", attached_to, set_attached_to, get_attached_to, Val<String>
         }
 
-        /// `IsSystemDisk`: Is the Attached disk is the system disk of the Instance.
-        pub fn is_system_disk(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsSystemDisk", value.into());
-            self
+        prop! {
+            /// `AttachmentState`: Attachment state of the disk.
+            props, "AttachmentState", attachment_state, set_attachment_state, get_attachment_state, Val<String>
         }
 
-        /// `SizeInGb`: Size of the disk attached to the Instance.
-        pub fn size_in_gb(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SizeInGb", value.into());
-            self
+        prop! {
+            /// `IOPS`: IOPS of disk.
+            props, "IOPS", iops, set_iops, get_iops, Val<i64>
+        }
+
+        prop! {
+            /// `IsSystemDisk`: Is the Attached disk is the system disk of the Instance.
+            props, "IsSystemDisk", is_system_disk, set_is_system_disk, get_is_system_disk, Val<bool>
+        }
+
+        prop! {
+            /// `SizeInGb`: Size of the disk attached to the Instance.
+            props, "SizeInGb", size_in_gb, set_size_in_gb, get_size_in_gb, Val<String>
         }
     }
 
@@ -2700,18 +2800,16 @@ pub mod instance {
             Location { props }
         }
 
-        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
-        /// parameter to your request.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+            /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
+            /// Zones parameter to your request.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `RegionName`: The Region Name in which to create your instance.
-        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegionName", value.into());
-            self
+        prop! {
+            /// `RegionName`: The Region Name in which to create your instance.
+            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
         }
     }
 
@@ -2732,10 +2830,14 @@ pub mod instance {
             Networking { props }
         }
 
-        /// `MonthlyTransfer`: Monthly Transfer of the Instance.
-        pub fn monthly_transfer(mut self, value: impl Into<Val<MonthlyTransfer>>) -> Self {
-            self.props.set("MonthlyTransfer", value.into());
-            self
+        prop! {
+            /// `Ports`: Ports to the Instance.
+            props, "Ports", _, set_ports, get_ports, Val<List<Port>>
+        }
+
+        prop! {
+            /// `MonthlyTransfer`: Monthly Transfer of the Instance.
+            props, "MonthlyTransfer", monthly_transfer, set_monthly_transfer, get_monthly_transfer, Val<MonthlyTransfer>
         }
     }
 
@@ -2754,10 +2856,9 @@ pub mod instance {
             MonthlyTransfer { props }
         }
 
-        /// `GbPerMonthAllocated`: GbPerMonthAllocated of the Instance.
-        pub fn gb_per_month_allocated(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GbPerMonthAllocated", value.into());
-            self
+        prop! {
+            /// `GbPerMonthAllocated`: GbPerMonthAllocated of the Instance.
+            props, "GbPerMonthAllocated", gb_per_month_allocated, set_gb_per_month_allocated, get_gb_per_month_allocated, Val<String>
         }
     }
 
@@ -2776,64 +2877,54 @@ pub mod instance {
             Port { props }
         }
 
-        /// `AccessDirection`: Access Direction for Protocol of the Instance(inbound/outbound).
-        pub fn access_direction(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessDirection", value.into());
-            self
+        prop! {
+            /// `AccessDirection`: Access Direction for Protocol of the Instance(inbound/outbound).
+            props, "AccessDirection", access_direction, set_access_direction, get_access_direction, Val<String>
         }
 
-        /// `AccessFrom`: Access From Protocol of the Instance.
-        pub fn access_from(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessFrom", value.into());
-            self
+        prop! {
+            /// `AccessFrom`: Access From Protocol of the Instance.
+            props, "AccessFrom", access_from, set_access_from, get_access_from, Val<String>
         }
 
-        /// `AccessType`: Access Type Protocol of the Instance.
-        pub fn access_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessType", value.into());
-            self
+        prop! {
+            /// `AccessType`: Access Type Protocol of the Instance.
+            props, "AccessType", access_type, set_access_type, get_access_type, Val<String>
         }
 
-        /// `CidrListAliases`: cidr List Aliases
-        pub fn cidr_list_aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CidrListAliases", value.into());
-            self
+        prop! {
+            /// `CidrListAliases`: cidr List Aliases
+            props, "CidrListAliases", cidr_list_aliases, set_cidr_list_aliases, get_cidr_list_aliases, Val<List<String>>
         }
 
-        /// `Cidrs`: cidrs
-        pub fn cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Cidrs", value.into());
-            self
+        prop! {
+            /// `Cidrs`: cidrs
+            props, "Cidrs", cidrs, set_cidrs, get_cidrs, Val<List<String>>
         }
 
-        /// `CommonName`: CommonName for Protocol of the Instance.
-        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommonName", value.into());
-            self
+        prop! {
+            /// `CommonName`: CommonName for Protocol of the Instance.
+            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
         }
 
-        /// `FromPort`: From Port of the Instance.
-        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FromPort", value.into());
-            self
+        prop! {
+            /// `FromPort`: From Port of the Instance.
+            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
         }
 
-        /// `Ipv6Cidrs`: IPv6 Cidrs
-        pub fn ipv6_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Ipv6Cidrs", value.into());
-            self
+        prop! {
+            /// `Ipv6Cidrs`: IPv6 Cidrs
+            props, "Ipv6Cidrs", ipv6_cidrs, set_ipv6_cidrs, get_ipv6_cidrs, Val<List<String>>
         }
 
-        /// `Protocol`: Port Protocol of the Instance.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: Port Protocol of the Instance.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
         }
 
-        /// `ToPort`: To Port of the Instance.
-        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ToPort", value.into());
-            self
+        prop! {
+            /// `ToPort`: To Port of the Instance.
+            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
         }
     }
 
@@ -2852,16 +2943,14 @@ pub mod instance {
             State { props }
         }
 
-        /// `Code`: Status code of the Instance.
-        pub fn code(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Code", value.into());
-            self
+        prop! {
+            /// `Code`: Status code of the Instance.
+            props, "Code", code, set_code, get_code, Val<i64>
         }
 
-        /// `Name`: Status code of the Instance.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Status code of the Instance.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 }
@@ -2892,10 +2981,19 @@ impl InstanceSnapshot {
         InstanceSnapshot { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceName`: The instance from which the snapshot was created.
+        core.props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
+    }
+
+    prop! {
+        /// `InstanceSnapshotName`: The name of the snapshot.
+        core.props, "InstanceSnapshotName", _, set_instance_snapshot_name, get_instance_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2979,10 +3077,14 @@ impl KeyPair {
         KeyPair { core }
     }
 
-    /// `Tags`: The tag keys and optional values to add to the resource during create.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KeyPairName`: The name of the key pair.
+        core.props, "KeyPairName", _, set_key_pair_name, get_key_pair_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tag keys and optional values to add to the resource during create.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3054,49 +3156,52 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    /// `AttachedInstances`: The names of the instances attached to the load balancer.
-    pub fn attached_instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AttachedInstances", value.into());
-        self
+    prop! {
+        /// `AttachedInstances`: The names of the instances attached to the load balancer.
+        core.props, "AttachedInstances", attached_instances, set_attached_instances, get_attached_instances, Val<List<String>>
     }
 
-    /// `HealthCheckPath`: The path you provided to perform the load balancer health check. If you
-    /// didn't specify a health check path, Lightsail uses the root path of your website (e.g., "/").
-    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckPath", value.into());
-        self
+    prop! {
+        /// `HealthCheckPath`: The path you provided to perform the load balancer health check. If
+        /// you didn't specify a health check path, Lightsail uses the root path of your website (e.g., "/").
+        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
     }
 
-    /// `IpAddressType`: The IP address type for the load balancer. The possible values are ipv4 for
-    /// IPv4 only, and dualstack for IPv4 and IPv6. The default value is dualstack.
-    pub fn ip_address_type(mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `InstancePort`: The instance port where you're creating your load balancer.
+        core.props, "InstancePort", _, set_instance_port, get_instance_port, Val<i64>
     }
 
-    /// `SessionStickinessEnabled`: Configuration option to enable session stickiness.
-    pub fn session_stickiness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SessionStickinessEnabled", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The IP address type for the load balancer. The possible values are ipv4
+        /// for IPv4 only, and dualstack for IPv4 and IPv6. The default value is dualstack.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<load_balancer::IpAddressType>
     }
 
-    /// `SessionStickinessLBCookieDurationSeconds`: Configuration option to adjust session
-    /// stickiness cookie duration parameter.
-    pub fn session_stickiness_lb_cookie_duration_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SessionStickinessLBCookieDurationSeconds", value.into());
-        self
+    prop! {
+        /// `LoadBalancerName`: The name of your load balancer.
+        core.props, "LoadBalancerName", _, set_load_balancer_name, get_load_balancer_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SessionStickinessEnabled`: Configuration option to enable session stickiness.
+        core.props, "SessionStickinessEnabled", session_stickiness_enabled, set_session_stickiness_enabled, get_session_stickiness_enabled, Val<bool>
     }
 
-    /// `TlsPolicyName`: The name of the TLS policy to apply to the load balancer.
-    pub fn tls_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TlsPolicyName", value.into());
-        self
+    prop! {
+        /// `SessionStickinessLBCookieDurationSeconds`: Configuration option to adjust session
+        /// stickiness cookie duration parameter.
+        core.props, "SessionStickinessLBCookieDurationSeconds", session_stickiness_lb_cookie_duration_seconds, set_session_stickiness_lb_cookie_duration_seconds, get_session_stickiness_lb_cookie_duration_seconds, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TlsPolicyName`: The name of the TLS policy to apply to the load balancer.
+        core.props, "TlsPolicyName", tls_policy_name, set_tls_policy_name, get_tls_policy_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3163,24 +3268,38 @@ impl LoadBalancerTlsCertificate {
         LoadBalancerTlsCertificate { core }
     }
 
-    /// `CertificateAlternativeNames`: An array of strings listing alternative domains and
-    /// subdomains for your SSL/TLS certificate.
-    pub fn certificate_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CertificateAlternativeNames", value.into());
-        self
+    prop! {
+        /// `CertificateAlternativeNames`: An array of strings listing alternative domains and
+        /// subdomains for your SSL/TLS certificate.
+        core.props, "CertificateAlternativeNames", certificate_alternative_names, set_certificate_alternative_names, get_certificate_alternative_names, Val<List<String>>
     }
 
-    /// `HttpsRedirectionEnabled`: A Boolean value that indicates whether HTTPS redirection is
-    /// enabled for the load balancer.
-    pub fn https_redirection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("HttpsRedirectionEnabled", value.into());
-        self
+    prop! {
+        /// `CertificateDomainName`: The domain name (e.g., example.com ) for your SSL/TLS
+        /// certificate.
+        core.props, "CertificateDomainName", _, set_certificate_domain_name, get_certificate_domain_name, Val<String>
     }
 
-    /// `IsAttached`: When true, the SSL/TLS certificate is attached to the Lightsail load balancer.
-    pub fn is_attached(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsAttached", value.into());
-        self
+    prop! {
+        /// `CertificateName`: The SSL/TLS certificate name.
+        core.props, "CertificateName", _, set_certificate_name, get_certificate_name, Val<String>
+    }
+
+    prop! {
+        /// `HttpsRedirectionEnabled`: A Boolean value that indicates whether HTTPS redirection is
+        /// enabled for the load balancer.
+        core.props, "HttpsRedirectionEnabled", https_redirection_enabled, set_https_redirection_enabled, get_https_redirection_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `IsAttached`: When true, the SSL/TLS certificate is attached to the Lightsail load
+        /// balancer.
+        core.props, "IsAttached", is_attached, set_is_attached, get_is_attached, Val<bool>
+    }
+
+    prop! {
+        /// `LoadBalancerName`: The name of your load balancer.
+        core.props, "LoadBalancerName", _, set_load_balancer_name, get_load_balancer_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3222,10 +3341,14 @@ impl StaticIp {
         StaticIp { core }
     }
 
-    /// `AttachedTo`: The instance where the static IP is attached.
-    pub fn attached_to(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AttachedTo", value.into());
-        self
+    prop! {
+        /// `AttachedTo`: The instance where the static IP is attached.
+        core.props, "AttachedTo", attached_to, set_attached_to, get_attached_to, Val<String>
+    }
+
+    prop! {
+        /// `StaticIpName`: The name of the static IP address.
+        core.props, "StaticIpName", _, set_static_ip_name, get_static_ip_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

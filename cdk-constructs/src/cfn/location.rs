@@ -46,40 +46,44 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExpireTime`: The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
-    pub fn expire_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpireTime", value.into());
-        self
+    prop! {
+        /// `ExpireTime`: The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
+        core.props, "ExpireTime", expire_time, set_expire_time, get_expire_time, Val<String>
     }
 
-    /// `ForceDelete`.
-    pub fn force_delete(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceDelete", value.into());
-        self
+    prop! {
+        /// `ForceDelete`.
+        core.props, "ForceDelete", force_delete, set_force_delete, get_force_delete, Val<bool>
     }
 
-    /// `ForceUpdate`.
-    pub fn force_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceUpdate", value.into());
-        self
+    prop! {
+        /// `ForceUpdate`.
+        core.props, "ForceUpdate", force_update, set_force_update, get_force_update, Val<bool>
     }
 
-    /// `NoExpiry`.
-    pub fn no_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NoExpiry", value.into());
-        self
+    prop! {
+        /// `KeyName`.
+        core.props, "KeyName", _, set_key_name, get_key_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NoExpiry`.
+        core.props, "NoExpiry", no_expiry, set_no_expiry, get_no_expiry, Val<bool>
+    }
+
+    prop! {
+        /// `Restrictions`.
+        core.props, "Restrictions", _, set_restrictions, get_restrictions, Val<api_key::ApiKeyRestrictions>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,22 +144,29 @@ pub mod api_key {
             ApiKeyRestrictions { props }
         }
 
-        /// `AllowAndroidApps`.
-        pub fn allow_android_apps(mut self, value: impl Into<Val<List<AndroidApp>>>) -> Self {
-            self.props.set("AllowAndroidApps", value.into());
-            self
+        prop! {
+            /// `AllowActions`.
+            props, "AllowActions", _, set_allow_actions, get_allow_actions, Val<List<String>>
         }
 
-        /// `AllowAppleApps`.
-        pub fn allow_apple_apps(mut self, value: impl Into<Val<List<AppleApp>>>) -> Self {
-            self.props.set("AllowAppleApps", value.into());
-            self
+        prop! {
+            /// `AllowResources`.
+            props, "AllowResources", _, set_allow_resources, get_allow_resources, Val<List<String>>
         }
 
-        /// `AllowReferers`.
-        pub fn allow_referers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowReferers", value.into());
-            self
+        prop! {
+            /// `AllowAndroidApps`.
+            props, "AllowAndroidApps", allow_android_apps, set_allow_android_apps, get_allow_android_apps, Val<List<AndroidApp>>
+        }
+
+        prop! {
+            /// `AllowAppleApps`.
+            props, "AllowAppleApps", allow_apple_apps, set_allow_apple_apps, get_allow_apple_apps, Val<List<AppleApp>>
+        }
+
+        prop! {
+            /// `AllowReferers`.
+            props, "AllowReferers", allow_referers, set_allow_referers, get_allow_referers, Val<List<String>>
         }
     }
 
@@ -180,6 +191,16 @@ pub mod api_key {
             props.set("Package", package.into());
             AndroidApp { props }
         }
+
+        prop! {
+            /// `CertificateFingerprint`.
+            props, "CertificateFingerprint", _, set_certificate_fingerprint, get_certificate_fingerprint, Val<String>
+        }
+
+        prop! {
+            /// `Package`.
+            props, "Package", _, set_package, get_package, Val<String>
+        }
     }
 
     /// `AWS::Location::APIKey.AppleApp`.
@@ -197,6 +218,11 @@ pub mod api_key {
             let mut props = Props::new();
             props.set("BundleId", bundle_id.into());
             AppleApp { props }
+        }
+
+        prop! {
+            /// `BundleId`.
+            props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
         }
     }
 }
@@ -222,35 +248,35 @@ impl GeofenceCollection {
         GeofenceCollection { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CollectionName`.
+        core.props, "CollectionName", _, set_collection_name, get_collection_name, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Val<geofence_collection::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No longer
-    /// allowed.
-    pub fn pricing_plan_data_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PricingPlanDataSource", value.into());
-        self
+    prop! {
+        /// `PricingPlan`.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<geofence_collection::PricingPlan>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No
+        /// longer allowed.
+        core.props, "PricingPlanDataSource", pricing_plan_data_source, set_pricing_plan_data_source, get_pricing_plan_data_source, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -323,22 +349,29 @@ impl Map {
         Map { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<map::MapConfiguration>
     }
 
-    /// `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Val<map::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MapName`.
+        core.props, "MapName", _, set_map_name, get_map_name, Val<String>
+    }
+
+    prop! {
+        /// `PricingPlan`.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<map::PricingPlan>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -394,16 +427,19 @@ pub mod map {
             MapConfiguration { props }
         }
 
-        /// `CustomLayers`.
-        pub fn custom_layers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CustomLayers", value.into());
-            self
+        prop! {
+            /// `Style`.
+            props, "Style", _, set_style, get_style, Val<String>
         }
 
-        /// `PoliticalView`.
-        pub fn political_view(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PoliticalView", value.into());
-            self
+        prop! {
+            /// `CustomLayers`.
+            props, "CustomLayers", custom_layers, set_custom_layers, get_custom_layers, Val<List<String>>
+        }
+
+        prop! {
+            /// `PoliticalView`.
+            props, "PoliticalView", political_view, set_political_view, get_political_view, Val<String>
         }
     }
 
@@ -440,28 +476,34 @@ impl PlaceIndex {
         PlaceIndex { core }
     }
 
-    /// `DataSourceConfiguration`.
-    pub fn data_source_configuration(mut self, value: impl Into<Val<place_index::DataSourceConfiguration>>) -> Self {
-        self.core.set("DataSourceConfiguration", value.into());
-        self
+    prop! {
+        /// `DataSource`.
+        core.props, "DataSource", _, set_data_source, get_data_source, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataSourceConfiguration`.
+        core.props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<place_index::DataSourceConfiguration>
     }
 
-    /// `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Val<place_index::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IndexName`.
+        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    }
+
+    prop! {
+        /// `PricingPlan`.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<place_index::PricingPlan>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -514,10 +556,9 @@ pub mod place_index {
             DataSourceConfiguration { props }
         }
 
-        /// `IntendedUse`.
-        pub fn intended_use(mut self, value: impl Into<Val<IntendedUse>>) -> Self {
-            self.props.set("IntendedUse", value.into());
-            self
+        prop! {
+            /// `IntendedUse`.
+            props, "IntendedUse", intended_use, set_intended_use, get_intended_use, Val<IntendedUse>
         }
     }
 
@@ -570,22 +611,29 @@ impl RouteCalculator {
         RouteCalculator { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CalculatorName`.
+        core.props, "CalculatorName", _, set_calculator_name, get_calculator_name, Val<String>
     }
 
-    /// `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Val<route_calculator::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `DataSource`.
+        core.props, "DataSource", _, set_data_source, get_data_source, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `PricingPlan`.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<route_calculator::PricingPlan>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -653,53 +701,50 @@ impl Tracker {
         Tracker { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventBridgeEnabled`.
-    pub fn event_bridge_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EventBridgeEnabled", value.into());
-        self
+    prop! {
+        /// `EventBridgeEnabled`.
+        core.props, "EventBridgeEnabled", event_bridge_enabled, set_event_bridge_enabled, get_event_bridge_enabled, Val<bool>
     }
 
-    /// `KmsKeyEnableGeospatialQueries`.
-    pub fn kms_key_enable_geospatial_queries(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("KmsKeyEnableGeospatialQueries", value.into());
-        self
+    prop! {
+        /// `KmsKeyEnableGeospatialQueries`.
+        core.props, "KmsKeyEnableGeospatialQueries", kms_key_enable_geospatial_queries, set_kms_key_enable_geospatial_queries, get_kms_key_enable_geospatial_queries, Val<bool>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `PositionFiltering`.
-    pub fn position_filtering(mut self, value: impl Into<Val<tracker::PositionFiltering>>) -> Self {
-        self.core.set("PositionFiltering", value.into());
-        self
+    prop! {
+        /// `PositionFiltering`.
+        core.props, "PositionFiltering", position_filtering, set_position_filtering, get_position_filtering, Val<tracker::PositionFiltering>
     }
 
-    /// `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Val<tracker::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `PricingPlan`.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<tracker::PricingPlan>
     }
 
-    /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No longer
-    /// allowed.
-    pub fn pricing_plan_data_source(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PricingPlanDataSource", value.into());
-        self
+    prop! {
+        /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No
+        /// longer allowed.
+        core.props, "PricingPlanDataSource", pricing_plan_data_source, set_pricing_plan_data_source, get_pricing_plan_data_source, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrackerName`.
+        core.props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -783,6 +828,16 @@ impl TrackerConsumer {
         core.set("ConsumerArn", consumer_arn.into());
         core.set("TrackerName", tracker_name.into());
         TrackerConsumer { core }
+    }
+
+    prop! {
+        /// `ConsumerArn`.
+        core.props, "ConsumerArn", _, set_consumer_arn, get_consumer_arn, Val<String>
+    }
+
+    prop! {
+        /// `TrackerName`.
+        core.props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, Json, List, LogGroupName, Map};
+use cdk_core::kind::{Arn, Json, List, LogGroupArn, LogGroupName, Map};
 
 /// `AWS::Logs::AccountPolicy`: The AWS::Logs::AccountPolicy resource specifies a CloudWatch Logs
 /// AccountPolicy.
@@ -52,18 +52,33 @@ impl AccountPolicy {
         AccountPolicy { core }
     }
 
-    /// `Scope`: Scope for policy application
-    pub fn scope(mut self, value: impl Into<Val<account_policy::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`: The body of the policy document you want to use for this topic. You
+        /// can only add one policy per PolicyType. The policy must be in JSON string format. Length
+        /// Constraints: Maximum length of 30720
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
     }
 
-    /// `SelectionCriteria`: Log group selection criteria to apply policy only to a subset of log
-    /// groups. SelectionCriteria string can be up to 25KB and cloudwatchlogs determines the length
-    /// of selectionCriteria by using its UTF-8 bytes
-    pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SelectionCriteria", value.into());
-        self
+    prop! {
+        /// `PolicyName`: The name of the account policy
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyType`: Type of the policy.
+        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<account_policy::PolicyType>
+    }
+
+    prop! {
+        /// `Scope`: Scope for policy application
+        core.props, "Scope", scope, set_scope, get_scope, Val<account_policy::Scope>
+    }
+
+    prop! {
+        /// `SelectionCriteria`: Log group selection criteria to apply policy only to a subset of
+        /// log groups. SelectionCriteria string can be up to 25KB and cloudwatchlogs determines the
+        /// length of selectionCriteria by using its UTF-8 bytes
+        core.props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,40 +159,47 @@ impl Delivery {
         Delivery { core }
     }
 
-    /// `FieldDelimiter`: The field delimiter to use between record fields when the final output
-    /// format of a delivery is in Plain , W3C , or Raw format.
-    pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FieldDelimiter", value.into());
-        self
+    prop! {
+        /// `DeliveryDestinationArn`: The ARN of the delivery destination that is associated with
+        /// this delivery.
+        core.props, "DeliveryDestinationArn", _, set_delivery_destination_arn, get_delivery_destination_arn, Val<String>
     }
 
-    /// `RecordFields`: The list of record fields to be delivered to the destination, in order. If
-    /// the delivery's log source has mandatory fields, they must be included in this list.
-    pub fn record_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RecordFields", value.into());
-        self
+    prop! {
+        /// `DeliverySourceName`: The name of the delivery source that is associated with this
+        /// delivery.
+        core.props, "DeliverySourceName", _, set_delivery_source_name, get_delivery_source_name, Val<String>
     }
 
-    /// `S3EnableHiveCompatiblePath`: This parameter causes the S3 objects that contain delivered
-    /// logs to use a prefix structure that allows for integration with Apache Hive.
-    pub fn s3_enable_hive_compatible_path(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("S3EnableHiveCompatiblePath", value.into());
-        self
+    prop! {
+        /// `FieldDelimiter`: The field delimiter to use between record fields when the final output
+        /// format of a delivery is in Plain , W3C , or Raw format.
+        core.props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
     }
 
-    /// `S3SuffixPath`: This string allows re-configuring the S3 object prefix to contain either
-    /// static or variable sections. The valid variables to use in the suffix path will vary by each
-    /// log source. See ConfigurationTemplate$allowedSuffixPathFields for more info on what values
-    /// are supported in the suffix path for each log source.
-    pub fn s3_suffix_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3SuffixPath", value.into());
-        self
+    prop! {
+        /// `RecordFields`: The list of record fields to be delivered to the destination, in order.
+        /// If the delivery's log source has mandatory fields, they must be included in this list.
+        core.props, "RecordFields", record_fields, set_record_fields, get_record_fields, Val<List<String>>
     }
 
-    /// `Tags`: The tags that have been assigned to this delivery.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3EnableHiveCompatiblePath`: This parameter causes the S3 objects that contain
+        /// delivered logs to use a prefix structure that allows for integration with Apache Hive.
+        core.props, "S3EnableHiveCompatiblePath", s3_enable_hive_compatible_path, set_s3_enable_hive_compatible_path, get_s3_enable_hive_compatible_path, Val<bool>
+    }
+
+    prop! {
+        /// `S3SuffixPath`: This string allows re-configuring the S3 object prefix to contain either
+        /// static or variable sections. The valid variables to use in the suffix path will vary by
+        /// each log source. See ConfigurationTemplate$allowedSuffixPathFields for more info on what
+        /// values are supported in the suffix path for each log source.
+        core.props, "S3SuffixPath", s3_suffix_path, set_s3_suffix_path, get_s3_suffix_path, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that have been assigned to this delivery.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -228,39 +250,39 @@ impl DeliveryDestination {
         DeliveryDestination { core }
     }
 
-    /// `DeliveryDestinationPolicy`: IAM policy that grants permissions to CloudWatch Logs to
-    /// deliver logs cross-account to a specified destination in this account. The policy must be in
-    /// JSON string format. Length Constraints: Maximum length of 51200
-    pub fn delivery_destination_policy(mut self, value: impl Into<Val<delivery_destination::DestinationPolicy>>) -> Self {
-        self.core.set("DeliveryDestinationPolicy", value.into());
-        self
+    prop! {
+        /// `DeliveryDestinationPolicy`: IAM policy that grants permissions to CloudWatch Logs to
+        /// deliver logs cross-account to a specified destination in this account. The policy must
+        /// be in JSON string format. Length Constraints: Maximum length of 51200
+        core.props, "DeliveryDestinationPolicy", delivery_destination_policy, set_delivery_destination_policy, get_delivery_destination_policy, Val<delivery_destination::DestinationPolicy>
     }
 
-    /// `DeliveryDestinationType`: Displays whether this delivery destination is CloudWatch Logs,
-    /// Amazon S3, Kinesis Data Firehose, or XRay.
-    pub fn delivery_destination_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeliveryDestinationType", value.into());
-        self
+    prop! {
+        /// `DeliveryDestinationType`: Displays whether this delivery destination is CloudWatch
+        /// Logs, Amazon S3, Kinesis Data Firehose, or XRay.
+        core.props, "DeliveryDestinationType", delivery_destination_type, set_delivery_destination_type, get_delivery_destination_type, Val<String>
     }
 
-    /// `DestinationResourceArn`: The ARN of the Amazon Web Services destination that this delivery
-    /// destination represents. That Amazon Web Services destination can be a log group in
-    /// CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose.
-    pub fn destination_resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationResourceArn", value.into());
-        self
+    prop! {
+        /// `DestinationResourceArn`: The ARN of the Amazon Web Services destination that this
+        /// delivery destination represents. That Amazon Web Services destination can be a log group
+        /// in CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose.
+        core.props, "DestinationResourceArn", destination_resource_arn, set_destination_resource_arn, get_destination_resource_arn, Val<String>
     }
 
-    /// `OutputFormat`: The format of the logs that are sent to this delivery destination.
-    pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutputFormat", value.into());
-        self
+    prop! {
+        /// `Name`: The name of this delivery destination.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags that have been assigned to this delivery destination.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutputFormat`: The format of the logs that are sent to this delivery destination.
+        core.props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that have been assigned to this delivery destination.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -296,16 +318,15 @@ pub mod delivery_destination {
             DestinationPolicy { props }
         }
 
-        /// `DeliveryDestinationName`: The name of the delivery destination to assign this policy to
-        pub fn delivery_destination_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryDestinationName", value.into());
-            self
+        prop! {
+            /// `DeliveryDestinationName`: The name of the delivery destination to assign this policy to
+            props, "DeliveryDestinationName", delivery_destination_name, set_delivery_destination_name, get_delivery_destination_name, Val<String>
         }
 
-        /// `DeliveryDestinationPolicy`: The contents of the policy attached to the delivery destination
-        pub fn delivery_destination_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("DeliveryDestinationPolicy", value.into());
-            self
+        prop! {
+            /// `DeliveryDestinationPolicy`: The contents of the policy attached to the delivery
+            /// destination
+            props, "DeliveryDestinationPolicy", delivery_destination_policy, set_delivery_destination_policy, get_delivery_destination_policy, Val<Json>
         }
     }
 }
@@ -333,30 +354,32 @@ impl DeliverySource {
         DeliverySource { core }
     }
 
-    /// `DeliverySourceConfiguration`: A map of key-value pairs to configure the delivery source.
-    /// Both keys and values must be between 1 and 255 characters in length.
-    pub fn delivery_source_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("DeliverySourceConfiguration", value.into());
-        self
+    prop! {
+        /// `DeliverySourceConfiguration`: A map of key-value pairs to configure the delivery
+        /// source. Both keys and values must be between 1 and 255 characters in length.
+        core.props, "DeliverySourceConfiguration", delivery_source_configuration, set_delivery_source_configuration, get_delivery_source_configuration, Val<Map<String>>
     }
 
-    /// `LogType`: The type of logs being delivered. Only mandatory when the resourceArn could match
-    /// more than one. In such a case, the error message will contain all the possible options.
-    pub fn log_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogType", value.into());
-        self
+    prop! {
+        /// `LogType`: The type of logs being delivered. Only mandatory when the resourceArn could
+        /// match more than one. In such a case, the error message will contain all the possible
+        /// options.
+        core.props, "LogType", log_type, set_log_type, get_log_type, Val<String>
     }
 
-    /// `ResourceArn`: The ARN of the resource that will be sending the logs.
-    pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceArn", value.into());
-        self
+    prop! {
+        /// `Name`: The unique name of the Log source.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags that have been assigned to this delivery source.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceArn`: The ARN of the resource that will be sending the logs.
+        core.props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags that have been assigned to this delivery source.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -428,17 +451,32 @@ impl Destination {
         Destination { core }
     }
 
-    /// `DestinationPolicy`: An IAM policy document that governs which AWS accounts can create
-    /// subscription filters against this destination.
-    pub fn destination_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationPolicy", value.into());
-        self
+    prop! {
+        /// `DestinationName`: The name of the destination resource
+        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DestinationPolicy`: An IAM policy document that governs which AWS accounts can create
+        /// subscription filters against this destination.
+        core.props, "DestinationPolicy", destination_policy, set_destination_policy, get_destination_policy, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of an IAM role that permits CloudWatch Logs to send data to the
+        /// specified AWS resource
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArn`: The ARN of the physical target where the log events are delivered (for
+        /// example, a Kinesis stream)
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -481,6 +519,21 @@ impl Integration {
         core.set("IntegrationType", integration_type.into());
         core.set("ResourceConfig", resource_config.into());
         Integration { core }
+    }
+
+    prop! {
+        /// `IntegrationName`: User provided identifier for integration, unique to the user account.
+        core.props, "IntegrationName", _, set_integration_name, get_integration_name, Val<String>
+    }
+
+    prop! {
+        /// `IntegrationType`: The type of the Integration.
+        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration::IntegrationType>
+    }
+
+    prop! {
+        /// `ResourceConfig`: OpenSearchResourceConfig for the given Integration
+        core.props, "ResourceConfig", _, set_resource_config, get_resource_config, Val<integration::ResourceConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -526,10 +579,9 @@ pub mod integration {
             ResourceConfig { props }
         }
 
-        /// `OpenSearchResourceConfig`.
-        pub fn open_search_resource_config(mut self, value: impl Into<Val<OpenSearchResourceConfig>>) -> Self {
-            self.props.set("OpenSearchResourceConfig", value.into());
-            self
+        prop! {
+            /// `OpenSearchResourceConfig`.
+            props, "OpenSearchResourceConfig", open_search_resource_config, set_open_search_resource_config, get_open_search_resource_config, Val<OpenSearchResourceConfig>
         }
     }
 
@@ -555,22 +607,29 @@ pub mod integration {
             OpenSearchResourceConfig { props }
         }
 
-        /// `ApplicationARN`.
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationARN", value.into());
-            self
+        prop! {
+            /// `DataSourceRoleArn`.
+            props, "DataSourceRoleArn", _, set_data_source_role_arn, get_data_source_role_arn, Val<String>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `DashboardViewerPrincipals`.
+            props, "DashboardViewerPrincipals", _, set_dashboard_viewer_principals, get_dashboard_viewer_principals, Val<List<String>>
         }
 
-        /// `RetentionDays`.
-        pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionDays", value.into());
-            self
+        prop! {
+            /// `ApplicationARN`.
+            props, "ApplicationARN", application_arn, set_application_arn, get_application_arn, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
+
+        prop! {
+            /// `RetentionDays`.
+            props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
         }
     }
 }
@@ -594,46 +653,39 @@ impl LogAnomalyDetector {
         LogAnomalyDetector { core }
     }
 
-    /// `AccountId`: Account ID for owner of detector
-    pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccountId", value.into());
-        self
+    prop! {
+        /// `AccountId`: Account ID for owner of detector
+        core.props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
     }
 
-    /// `AnomalyVisibilityTime`.
-    pub fn anomaly_visibility_time(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("AnomalyVisibilityTime", value.into());
-        self
+    prop! {
+        /// `AnomalyVisibilityTime`.
+        core.props, "AnomalyVisibilityTime", anomaly_visibility_time, set_anomaly_visibility_time, get_anomaly_visibility_time, Val<f64>
     }
 
-    /// `DetectorName`: Name of detector
-    pub fn detector_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DetectorName", value.into());
-        self
+    prop! {
+        /// `DetectorName`: Name of detector
+        core.props, "DetectorName", detector_name, set_detector_name, get_detector_name, Val<String>
     }
 
-    /// `EvaluationFrequency`: How often log group is evaluated
-    pub fn evaluation_frequency(mut self, value: impl Into<Val<log_anomaly_detector::EvaluationFrequency>>) -> Self {
-        self.core.set("EvaluationFrequency", value.into());
-        self
+    prop! {
+        /// `EvaluationFrequency`: How often log group is evaluated
+        core.props, "EvaluationFrequency", evaluation_frequency, set_evaluation_frequency, get_evaluation_frequency, Val<log_anomaly_detector::EvaluationFrequency>
     }
 
-    /// `FilterPattern`.
-    pub fn filter_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FilterPattern", value.into());
-        self
+    prop! {
+        /// `FilterPattern`.
+        core.props, "FilterPattern", filter_pattern, set_filter_pattern, get_filter_pattern, Val<String>
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the CMK to use when encrypting log data.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the CMK to use when encrypting log data.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `LogGroupArnList`: List of Arns for the given log group
-    pub fn log_group_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogGroupArnList", value.into());
-        self
+    prop! {
+        /// `LogGroupArnList`: List of Arns for the given log group
+        core.props, "LogGroupArnList", log_group_arn_list, set_log_group_arn_list, get_log_group_arn_list, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -717,89 +769,80 @@ impl LogGroup {
         LogGroup { core }
     }
 
-    /// `BearerTokenAuthenticationEnabled`: Indicates whether bearer token authentication is enabled
-    /// for this log group. When enabled, bearer token authentication is allowed on operations until
-    /// it is explicitly disabled.
-    pub fn bearer_token_authentication_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BearerTokenAuthenticationEnabled", value.into());
-        self
+    prop! {
+        /// `BearerTokenAuthenticationEnabled`: Indicates whether bearer token authentication is
+        /// enabled for this log group. When enabled, bearer token authentication is allowed on
+        /// operations until it is explicitly disabled.
+        core.props, "BearerTokenAuthenticationEnabled", bearer_token_authentication_enabled, set_bearer_token_authentication_enabled, get_bearer_token_authentication_enabled, Val<bool>
     }
 
-    /// `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("DataProtectionPolicy", value.into());
-        self
+    prop! {
+        /// `DataProtectionPolicy`.
+        core.props, "DataProtectionPolicy", data_protection_policy, set_data_protection_policy, get_data_protection_policy, Val<Json>
     }
 
-    /// `DeletionProtectionEnabled`: Indicates whether deletion protection is enabled for this log
-    /// group. When enabled, deletion protection blocks all deletion operations until it is
-    /// explicitly disabled.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: Indicates whether deletion protection is enabled for this
+        /// log group. When enabled, deletion protection blocks all deletion operations until it is
+        /// explicitly disabled.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `FieldIndexPolicies`: Creates or updates a *field index policy* for the specified log group.
-    /// Only log groups in the Standard log class support field index policies. For more information
-    /// about log classes, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>).
-    /// You can use field index policies to create *field indexes* on fields found in log events in
-    /// the log group. Creating field indexes lowers the costs for CWL Insights queries that
-    /// reference those field indexes, because these queries attempt to skip the processing of log
-    /// events that are known to not match the …
-    pub fn field_index_policies(mut self, value: impl Into<Val<List<Json>>>) -> Self {
-        self.core.set("FieldIndexPolicies", value.into());
-        self
+    prop! {
+        /// `FieldIndexPolicies`: Creates or updates a *field index policy* for the specified log
+        /// group. Only log groups in the Standard log class support field index policies. For more
+        /// information about log classes, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>).
+        /// You can use field index policies to create *field indexes* on fields found in log events
+        /// in the log group. Creating field indexes lowers the costs for CWL Insights queries that
+        /// reference those field indexes, because these queries attempt to skip the processing of
+        /// log events that are known to not match the …
+        core.props, "FieldIndexPolicies", field_index_policies, set_field_index_policies, get_field_index_policies, Val<List<Json>>
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
-    /// To associate an KMS key with the log group, specify the ARN of that KMS key here. If you do
-    /// so, ingested data is encrypted using this key. This association is stored as long as the
-    /// data encrypted with the KMS key is still within CWL. This enables CWL to decrypt this data
-    /// whenever it is requested. If you attempt to associate a KMS key with the log group but the
-    /// KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException``
-    /// error. Log group data is always encrypted in CWL. If you omit this …
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the KMS key to use when encrypting log
+        /// data. To associate an KMS key with the log group, specify the ARN of that KMS key here.
+        /// If you do so, ingested data is encrypted using this key. This association is stored as
+        /// long as the data encrypted with the KMS key is still within CWL. This enables CWL to
+        /// decrypt this data whenever it is requested. If you attempt to associate a KMS key with
+        /// the log group but the KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException``
+        /// error. Log group data is always encrypted in CWL. If you omit this …
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `LogGroupClass`: Specifies the log group class for this log group. There are two classes: +
-    /// The ``Standard`` log class supports all CWL features. + The ``Infrequent Access`` log class
-    /// supports a subset of CWL features and incurs lower costs. For details about the features
-    /// supported by each class, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>)
-    pub fn log_group_class(mut self, value: impl Into<Val<log_group::LogGroupClass>>) -> Self {
-        self.core.set("LogGroupClass", value.into());
-        self
+    prop! {
+        /// `LogGroupClass`: Specifies the log group class for this log group. There are two
+        /// classes: + The ``Standard`` log class supports all CWL features. + The ``Infrequent
+        /// Access`` log class supports a subset of CWL features and incurs lower costs. For details
+        /// about the features supported by each class, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>)
+        core.props, "LogGroupClass", log_group_class, set_log_group_class, get_log_group_class, Val<log_group::LogGroupClass>
     }
 
-    /// `LogGroupName`: The name of the log group. If you don't specify a name, CFNlong generates a
-    /// unique ID for the log group.
-    pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogGroupName", value.into());
-        self
+    prop! {
+        /// `LogGroupName`: The name of the log group. If you don't specify a name, CFNlong
+        /// generates a unique ID for the log group.
+        core.props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
     }
 
-    /// `ResourcePolicyDocument`: Creates or updates a resource policy for the specified log group
-    /// that allows other services to put log events to this account. A LogGroup can have 1 resource
-    /// policy.
-    pub fn resource_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ResourcePolicyDocument", value.into());
-        self
+    prop! {
+        /// `ResourcePolicyDocument`: Creates or updates a resource policy for the specified log
+        /// group that allows other services to put log events to this account. A LogGroup can have 1
+        /// resource policy.
+        core.props, "ResourcePolicyDocument", resource_policy_document, set_resource_policy_document, get_resource_policy_document, Val<Json>
     }
 
-    /// `RetentionInDays`: The number of days to retain the log events in the specified log group.
-    /// Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-    /// and 3653. To set a log group so that its log events do not expire, do not specify this
-    /// property.
-    pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionInDays", value.into());
-        self
+    prop! {
+        /// `RetentionInDays`: The number of days to retain the log events in the specified log
+        /// group. Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+        /// and 3653. To set a log group so that its log events do not expire, do not specify this
+        /// property.
+        core.props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the log group. For more information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the log group. For more information, see
+        /// Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -810,7 +853,7 @@ impl LogGroup {
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
+    pub fn attr_arn(&self) -> Val<LogGroupArn> {
         self.core.get_att("Arn")
     }
 }
@@ -859,10 +902,15 @@ impl LogStream {
         LogStream { core }
     }
 
-    /// `LogStreamName`: The name of the log stream. The name must be unique wihtin the log group.
-    pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogStreamName", value.into());
-        self
+    prop! {
+        /// `LogGroupName`: The name of the log group where the log stream is created.
+        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    }
+
+    prop! {
+        /// `LogStreamName`: The name of the log stream. The name must be unique wihtin the log
+        /// group.
+        core.props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -906,35 +954,48 @@ impl MetricFilter {
         MetricFilter { core }
     }
 
-    /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an active
-    /// log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
-    /// If this value is ``true``, the metric filter is applied on the transformed version of the
-    /// log events instead of the original ingested log events.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApplyOnTransformedLogs", value.into());
-        self
+    prop! {
+        /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an
+        /// active log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
+        /// If this value is ``true``, the metric filter is applied on the transformed version of
+        /// the log events instead of the original ingested log events.
+        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
     }
 
-    /// `EmitSystemFieldDimensions`: The list of system fields that are emitted as additional
-    /// dimensions in the generated metrics. Returns the ``emitSystemFieldDimensions`` value if it
-    /// was specified when the metric filter was created.
-    pub fn emit_system_field_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EmitSystemFieldDimensions", value.into());
-        self
+    prop! {
+        /// `EmitSystemFieldDimensions`: The list of system fields that are emitted as additional
+        /// dimensions in the generated metrics. Returns the ``emitSystemFieldDimensions`` value if
+        /// it was specified when the metric filter was created.
+        core.props, "EmitSystemFieldDimensions", emit_system_field_dimensions, set_emit_system_field_dimensions, get_emit_system_field_dimensions, Val<List<String>>
     }
 
-    /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
-    /// processed by this metric filter based on system fields. Returns the ``fieldSelectionCriteria``
-    /// value if it was specified when the metric filter was created.
-    pub fn field_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FieldSelectionCriteria", value.into());
-        self
+    prop! {
+        /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
+        /// processed by this metric filter based on system fields. Returns the ``fieldSelectionCriteria``
+        /// value if it was specified when the metric filter was created.
+        core.props, "FieldSelectionCriteria", field_selection_criteria, set_field_selection_criteria, get_field_selection_criteria, Val<String>
     }
 
-    /// `FilterName`: The name of the metric filter.
-    pub fn filter_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FilterName", value.into());
-        self
+    prop! {
+        /// `FilterName`: The name of the metric filter.
+        core.props, "FilterName", filter_name, set_filter_name, get_filter_name, Val<String>
+    }
+
+    prop! {
+        /// `FilterPattern`: A filter pattern for extracting metric data out of ingested log events.
+        /// For more information, see Filter and Pattern Syntax (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>).
+        core.props, "FilterPattern", _, set_filter_pattern, get_filter_pattern, Val<String>
+    }
+
+    prop! {
+        /// `LogGroupName`: The name of an existing log group that you want to associate with this
+        /// metric filter.
+        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    }
+
+    prop! {
+        /// `MetricTransformations`: The metric transformations.
+        core.props, "MetricTransformations", _, set_metric_transformations, get_metric_transformations, Val<List<metric_filter::MetricTransformation>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -982,29 +1043,48 @@ pub mod metric_filter {
             MetricTransformation { props }
         }
 
-        /// `DefaultValue`: (Optional) The value to emit when a filter pattern does not match a log
-        /// event. This value can be null.
-        pub fn default_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the CloudWatch metric.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `Dimensions`: The fields to use as dimensions for the metric. One metric filter can include
-        /// as many as three dimensions. Metrics extracted from log events are charged as custom
-        /// metrics. To prevent unexpected high charges, do not specify high-cardinality fields such as ``IPAddress``
-        /// or ``requestID`` as dimensions. Each different value found for a dimension is treated as a
-        /// separate metric and accrues charges as a separate custom metric. CloudWatch Logs disables a
-        /// metric filter if it generates 1000 different name/value pairs for your specified dimensions
-        /// within a certain amount of time. This helps to prevent …
-        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `MetricNamespace`: A custom namespace to contain your metric in CloudWatch. Use
+            /// namespaces to group together metrics that are similar. For more information, see
+            /// Namespaces (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace>).
+            props, "MetricNamespace", _, set_metric_namespace, get_metric_namespace, Val<String>
         }
 
-        /// `Unit`: The unit to assign to the metric. If you omit this, the unit is set as ``None``.
-        pub fn unit(mut self, value: impl Into<Val<MetricTransformationUnit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `MetricValue`: The value that is published to the CloudWatch metric. For example, if
+            /// you're counting the occurrences of a particular term like ``Error``, specify 1 for the
+            /// metric value. If you're counting the number of bytes transferred, reference the value
+            /// that is in the log event by using $. followed by the name of the field that you
+            /// specified in the filter pattern, such as ``$.size``.
+            props, "MetricValue", _, set_metric_value, get_metric_value, Val<String>
+        }
+
+        prop! {
+            /// `DefaultValue`: (Optional) The value to emit when a filter pattern does not match a log
+            /// event. This value can be null.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<f64>
+        }
+
+        prop! {
+            /// `Dimensions`: The fields to use as dimensions for the metric. One metric filter can
+            /// include as many as three dimensions. Metrics extracted from log events are charged as
+            /// custom metrics. To prevent unexpected high charges, do not specify high-cardinality
+            /// fields such as ``IPAddress`` or ``requestID`` as dimensions. Each different value found
+            /// for a dimension is treated as a separate metric and accrues charges as a separate custom
+            /// metric. CloudWatch Logs disables a metric filter if it generates 1000 different
+            /// name/value pairs for your specified dimensions within a certain amount of time. This
+            /// helps to prevent …
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `Unit`: The unit to assign to the metric. If you omit this, the unit is set as ``None``.
+            props, "Unit", unit, set_unit, get_unit, Val<MetricTransformationUnit>
         }
     }
 
@@ -1119,27 +1199,34 @@ impl QueryDefinition {
         QueryDefinition { core }
     }
 
-    /// `LogGroupNames`: Optionally define specific log groups as part of your query definition
-    pub fn log_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogGroupNames", value.into());
-        self
+    prop! {
+        /// `LogGroupNames`: Optionally define specific log groups as part of your query definition
+        core.props, "LogGroupNames", log_group_names, set_log_group_names, get_log_group_names, Val<List<String>>
     }
 
-    /// `Parameters`: Use this parameter to include specific query parameters as part of your query
-    /// definition. Query parameters are supported only for Logs Insights QL queries. Query
-    /// parameters allow you to use placeholder variables in your query string that are substituted
-    /// with values at execution time. Use the {{parameterName}} syntax in your query string to
-    /// reference a parameter.
-    pub fn parameters(mut self, value: impl Into<Val<List<query_definition::QueryParameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the saved query definition
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `QueryLanguage`: Query language of the query string. Possible values are CWLI, SQL, PPL,
-    /// with CWLI being the default.
-    pub fn query_language(mut self, value: impl Into<Val<query_definition::QueryLanguage>>) -> Self {
-        self.core.set("QueryLanguage", value.into());
-        self
+    prop! {
+        /// `Parameters`: Use this parameter to include specific query parameters as part of your
+        /// query definition. Query parameters are supported only for Logs Insights QL queries.
+        /// Query parameters allow you to use placeholder variables in your query string that are
+        /// substituted with values at execution time. Use the {{parameterName}} syntax in your
+        /// query string to reference a parameter.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<query_definition::QueryParameter>>
+    }
+
+    prop! {
+        /// `QueryLanguage`: Query language of the query string. Possible values are CWLI, SQL, PPL,
+        /// with CWLI being the default.
+        core.props, "QueryLanguage", query_language, set_query_language, get_query_language, Val<query_definition::QueryLanguage>
+    }
+
+    prop! {
+        /// `QueryString`: The query string to use for this definition
+        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1181,18 +1268,22 @@ pub mod query_definition {
             QueryParameter { props }
         }
 
-        /// `DefaultValue`: The default value to use for this query parameter if no value is supplied at
-        /// execution time.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the query parameter. A query parameter name must start with a letter
+            /// or underscore, and contain only letters, digits, and underscores.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`: A description of the query parameter that explains its purpose or expected
-        /// values.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DefaultValue`: The default value to use for this query parameter if no value is
+            /// supplied at execution time.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        }
+
+        prop! {
+            /// `Description`: A description of the query parameter that explains its purpose or
+            /// expected values.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1234,6 +1325,16 @@ impl ResourcePolicy {
         core.set("PolicyName", policy_name.into());
         core.set("PolicyDocument", policy_document.into());
         ResourcePolicy { core }
+    }
+
+    prop! {
+        /// `PolicyDocument`: The policy document
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `PolicyName`: A name for resource policy
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1278,58 +1379,74 @@ impl ScheduledQuery {
         ScheduledQuery { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DestinationConfiguration`.
-    pub fn destination_configuration(mut self, value: impl Into<Val<scheduled_query::DestinationConfiguration>>) -> Self {
-        self.core.set("DestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `DestinationConfiguration`.
+        core.props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<scheduled_query::DestinationConfiguration>
     }
 
-    /// `LogGroupIdentifiers`.
-    pub fn log_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogGroupIdentifiers", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `ScheduleEndTime`.
-    pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ScheduleEndTime", value.into());
-        self
+    prop! {
+        /// `LogGroupIdentifiers`.
+        core.props, "LogGroupIdentifiers", log_group_identifiers, set_log_group_identifiers, get_log_group_identifiers, Val<List<String>>
     }
 
-    /// `ScheduleStartTime`.
-    pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ScheduleStartTime", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `StartTimeOffset`.
-    pub fn start_time_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StartTimeOffset", value.into());
-        self
+    prop! {
+        /// `QueryLanguage`.
+        core.props, "QueryLanguage", _, set_query_language, get_query_language, Val<scheduled_query::QueryLanguage>
     }
 
-    /// `State`.
-    pub fn state(mut self, value: impl Into<Val<scheduled_query::ScheduledQueryState>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `QueryString`.
+        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScheduleEndTime`.
+        core.props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
     }
 
-    /// `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Timezone", value.into());
-        self
+    prop! {
+        /// `ScheduleExpression`.
+        core.props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleStartTime`.
+        core.props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+    }
+
+    prop! {
+        /// `StartTimeOffset`.
+        core.props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<i64>
+    }
+
+    prop! {
+        /// `State`.
+        core.props, "State", state, set_state, get_state, Val<scheduled_query::ScheduledQueryState>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Timezone`.
+        core.props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1388,10 +1505,9 @@ pub mod scheduled_query {
             DestinationConfiguration { props }
         }
 
-        /// `S3Configuration`.
-        pub fn s3_configuration(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`.
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
         }
     }
 
@@ -1415,6 +1531,16 @@ pub mod scheduled_query {
             props.set("DestinationIdentifier", destination_identifier.into());
             props.set("RoleArn", role_arn.into());
             S3Configuration { props }
+        }
+
+        prop! {
+            /// `DestinationIdentifier`.
+            props, "DestinationIdentifier", _, set_destination_identifier, get_destination_identifier, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -1470,6 +1596,12 @@ impl StorageTierPolicy {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("StorageTier", storage_tier.into());
         StorageTierPolicy { core }
+    }
+
+    prop! {
+        /// `StorageTier`: The storage tier to apply. Only INTELLIGENT_TIERING is accepted for
+        /// creation.
+        core.props, "StorageTier", _, set_storage_tier, get_storage_tier, Val<storage_tier_policy::StorageTier>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1543,50 +1675,63 @@ impl SubscriptionFilter {
         SubscriptionFilter { core }
     }
 
-    /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an active
-    /// log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
-    /// If this value is ``true``, the subscription filter is applied on the transformed version of
-    /// the log events instead of the original ingested log events.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApplyOnTransformedLogs", value.into());
-        self
+    prop! {
+        /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an
+        /// active log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
+        /// If this value is ``true``, the subscription filter is applied on the transformed version
+        /// of the log events instead of the original ingested log events.
+        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
     }
 
-    /// `Distribution`: The method used to distribute log data to the destination, which can be
-    /// either random or grouped by log stream.
-    pub fn distribution(mut self, value: impl Into<Val<subscription_filter::Distribution>>) -> Self {
-        self.core.set("Distribution", value.into());
-        self
+    prop! {
+        /// `DestinationArn`: The Amazon Resource Name (ARN) of the destination.
+        core.props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
     }
 
-    /// `EmitSystemFields`: The list of system fields that are included in the log events sent to
-    /// the subscription destination. Returns the ``emitSystemFields`` value if it was specified
-    /// when the subscription filter was created.
-    pub fn emit_system_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EmitSystemFields", value.into());
-        self
+    prop! {
+        /// `Distribution`: The method used to distribute log data to the destination, which can be
+        /// either random or grouped by log stream.
+        core.props, "Distribution", distribution, set_distribution, get_distribution, Val<subscription_filter::Distribution>
     }
 
-    /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
-    /// processed by this subscription filter based on system fields. Returns the ``fieldSelectionCriteria``
-    /// value if it was specified when the subscription filter was created.
-    pub fn field_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FieldSelectionCriteria", value.into());
-        self
+    prop! {
+        /// `EmitSystemFields`: The list of system fields that are included in the log events sent
+        /// to the subscription destination. Returns the ``emitSystemFields`` value if it was
+        /// specified when the subscription filter was created.
+        core.props, "EmitSystemFields", emit_system_fields, set_emit_system_fields, get_emit_system_fields, Val<List<String>>
     }
 
-    /// `FilterName`: The name of the subscription filter.
-    pub fn filter_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FilterName", value.into());
-        self
+    prop! {
+        /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
+        /// processed by this subscription filter based on system fields. Returns the ``fieldSelectionCriteria``
+        /// value if it was specified when the subscription filter was created.
+        core.props, "FieldSelectionCriteria", field_selection_criteria, set_field_selection_criteria, get_field_selection_criteria, Val<String>
     }
 
-    /// `RoleArn`: The ARN of an IAM role that grants CWL permissions to deliver ingested log events
-    /// to the destination stream. You don't need to provide the ARN when you are working with a
-    /// logical destination for cross-account delivery.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `FilterName`: The name of the subscription filter.
+        core.props, "FilterName", filter_name, set_filter_name, get_filter_name, Val<String>
+    }
+
+    prop! {
+        /// `FilterPattern`: The filtering expressions that restrict what gets delivered to the
+        /// destination AWS resource. For more information about the filter pattern syntax, see
+        /// Filter and Pattern Syntax (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>).
+        core.props, "FilterPattern", _, set_filter_pattern, get_filter_pattern, Val<String>
+    }
+
+    prop! {
+        /// `LogGroupName`: The log group to associate with the subscription filter. All log events
+        /// that are uploaded to this log group are filtered and delivered to the specified AWS
+        /// resource if the filter pattern matches the log events.
+        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of an IAM role that grants CWL permissions to deliver ingested log
+        /// events to the destination stream. You don't need to provide the ARN when you are working
+        /// with a logical destination for cross-account delivery.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1641,6 +1786,17 @@ impl Transformer {
         Transformer { core }
     }
 
+    prop! {
+        /// `LogGroupIdentifier`: Existing log group that you want to associate with this
+        /// transformer.
+        core.props, "LogGroupIdentifier", _, set_log_group_identifier, get_log_group_identifier, Val<String>
+    }
+
+    prop! {
+        /// `TransformerConfig`: List of processors in a transformer
+        core.props, "TransformerConfig", _, set_transformer_config, get_transformer_config, Val<List<transformer::Processor>>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1668,142 +1824,119 @@ pub mod transformer {
             Processor { props }
         }
 
-        /// `AddKeys`.
-        pub fn add_keys(mut self, value: impl Into<Val<ProcessorAddKeys>>) -> Self {
-            self.props.set("AddKeys", value.into());
-            self
+        prop! {
+            /// `AddKeys`.
+            props, "AddKeys", add_keys, set_add_keys, get_add_keys, Val<ProcessorAddKeys>
         }
 
-        /// `CopyValue`.
-        pub fn copy_value(mut self, value: impl Into<Val<ProcessorCopyValue>>) -> Self {
-            self.props.set("CopyValue", value.into());
-            self
+        prop! {
+            /// `CopyValue`.
+            props, "CopyValue", copy_value, set_copy_value, get_copy_value, Val<ProcessorCopyValue>
         }
 
-        /// `Csv`.
-        pub fn csv(mut self, value: impl Into<Val<ProcessorCsv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`.
+            props, "Csv", csv, set_csv, get_csv, Val<ProcessorCsv>
         }
 
-        /// `DateTimeConverter`.
-        pub fn date_time_converter(mut self, value: impl Into<Val<ProcessorDateTimeConverter>>) -> Self {
-            self.props.set("DateTimeConverter", value.into());
-            self
+        prop! {
+            /// `DateTimeConverter`.
+            props, "DateTimeConverter", date_time_converter, set_date_time_converter, get_date_time_converter, Val<ProcessorDateTimeConverter>
         }
 
-        /// `DeleteKeys`.
-        pub fn delete_keys(mut self, value: impl Into<Val<ProcessorDeleteKeys>>) -> Self {
-            self.props.set("DeleteKeys", value.into());
-            self
+        prop! {
+            /// `DeleteKeys`.
+            props, "DeleteKeys", delete_keys, set_delete_keys, get_delete_keys, Val<ProcessorDeleteKeys>
         }
 
-        /// `Grok`.
-        pub fn grok(mut self, value: impl Into<Val<ProcessorGrok>>) -> Self {
-            self.props.set("Grok", value.into());
-            self
+        prop! {
+            /// `Grok`.
+            props, "Grok", grok, set_grok, get_grok, Val<ProcessorGrok>
         }
 
-        /// `ListToMap`.
-        pub fn list_to_map(mut self, value: impl Into<Val<ProcessorListToMap>>) -> Self {
-            self.props.set("ListToMap", value.into());
-            self
+        prop! {
+            /// `ListToMap`.
+            props, "ListToMap", list_to_map, set_list_to_map, get_list_to_map, Val<ProcessorListToMap>
         }
 
-        /// `LowerCaseString`.
-        pub fn lower_case_string(mut self, value: impl Into<Val<ProcessorLowerCaseString>>) -> Self {
-            self.props.set("LowerCaseString", value.into());
-            self
+        prop! {
+            /// `LowerCaseString`.
+            props, "LowerCaseString", lower_case_string, set_lower_case_string, get_lower_case_string, Val<ProcessorLowerCaseString>
         }
 
-        /// `MoveKeys`.
-        pub fn move_keys(mut self, value: impl Into<Val<ProcessorMoveKeys>>) -> Self {
-            self.props.set("MoveKeys", value.into());
-            self
+        prop! {
+            /// `MoveKeys`.
+            props, "MoveKeys", move_keys, set_move_keys, get_move_keys, Val<ProcessorMoveKeys>
         }
 
-        /// `ParseCloudfront`.
-        pub fn parse_cloudfront(mut self, value: impl Into<Val<ParseCloudfront>>) -> Self {
-            self.props.set("ParseCloudfront", value.into());
-            self
+        prop! {
+            /// `ParseCloudfront`.
+            props, "ParseCloudfront", parse_cloudfront, set_parse_cloudfront, get_parse_cloudfront, Val<ParseCloudfront>
         }
 
-        /// `ParseJSON`.
-        pub fn parse_json(mut self, value: impl Into<Val<ProcessorParseJson>>) -> Self {
-            self.props.set("ParseJSON", value.into());
-            self
+        prop! {
+            /// `ParseJSON`.
+            props, "ParseJSON", parse_json, set_parse_json, get_parse_json, Val<ProcessorParseJson>
         }
 
-        /// `ParseKeyValue`.
-        pub fn parse_key_value(mut self, value: impl Into<Val<ProcessorParseKeyValue>>) -> Self {
-            self.props.set("ParseKeyValue", value.into());
-            self
+        prop! {
+            /// `ParseKeyValue`.
+            props, "ParseKeyValue", parse_key_value, set_parse_key_value, get_parse_key_value, Val<ProcessorParseKeyValue>
         }
 
-        /// `ParsePostgres`.
-        pub fn parse_postgres(mut self, value: impl Into<Val<ParsePostgres>>) -> Self {
-            self.props.set("ParsePostgres", value.into());
-            self
+        prop! {
+            /// `ParsePostgres`.
+            props, "ParsePostgres", parse_postgres, set_parse_postgres, get_parse_postgres, Val<ParsePostgres>
         }
 
-        /// `ParseRoute53`.
-        pub fn parse_route53(mut self, value: impl Into<Val<ParseRoute53>>) -> Self {
-            self.props.set("ParseRoute53", value.into());
-            self
+        prop! {
+            /// `ParseRoute53`.
+            props, "ParseRoute53", parse_route53, set_parse_route53, get_parse_route53, Val<ParseRoute53>
         }
 
-        /// `ParseToOCSF`.
-        pub fn parse_to_ocsf(mut self, value: impl Into<Val<ParseToOcsf>>) -> Self {
-            self.props.set("ParseToOCSF", value.into());
-            self
+        prop! {
+            /// `ParseToOCSF`.
+            props, "ParseToOCSF", parse_to_ocsf, set_parse_to_ocsf, get_parse_to_ocsf, Val<ParseToOcsf>
         }
 
-        /// `ParseVPC`.
-        pub fn parse_vpc(mut self, value: impl Into<Val<ParseVpc>>) -> Self {
-            self.props.set("ParseVPC", value.into());
-            self
+        prop! {
+            /// `ParseVPC`.
+            props, "ParseVPC", parse_vpc, set_parse_vpc, get_parse_vpc, Val<ParseVpc>
         }
 
-        /// `ParseWAF`.
-        pub fn parse_waf(mut self, value: impl Into<Val<ParseWaf>>) -> Self {
-            self.props.set("ParseWAF", value.into());
-            self
+        prop! {
+            /// `ParseWAF`.
+            props, "ParseWAF", parse_waf, set_parse_waf, get_parse_waf, Val<ParseWaf>
         }
 
-        /// `RenameKeys`.
-        pub fn rename_keys(mut self, value: impl Into<Val<ProcessorRenameKeys>>) -> Self {
-            self.props.set("RenameKeys", value.into());
-            self
+        prop! {
+            /// `RenameKeys`.
+            props, "RenameKeys", rename_keys, set_rename_keys, get_rename_keys, Val<ProcessorRenameKeys>
         }
 
-        /// `SplitString`.
-        pub fn split_string(mut self, value: impl Into<Val<ProcessorSplitString>>) -> Self {
-            self.props.set("SplitString", value.into());
-            self
+        prop! {
+            /// `SplitString`.
+            props, "SplitString", split_string, set_split_string, get_split_string, Val<ProcessorSplitString>
         }
 
-        /// `SubstituteString`.
-        pub fn substitute_string(mut self, value: impl Into<Val<ProcessorSubstituteString>>) -> Self {
-            self.props.set("SubstituteString", value.into());
-            self
+        prop! {
+            /// `SubstituteString`.
+            props, "SubstituteString", substitute_string, set_substitute_string, get_substitute_string, Val<ProcessorSubstituteString>
         }
 
-        /// `TrimString`.
-        pub fn trim_string(mut self, value: impl Into<Val<ProcessorTrimString>>) -> Self {
-            self.props.set("TrimString", value.into());
-            self
+        prop! {
+            /// `TrimString`.
+            props, "TrimString", trim_string, set_trim_string, get_trim_string, Val<ProcessorTrimString>
         }
 
-        /// `TypeConverter`.
-        pub fn type_converter(mut self, value: impl Into<Val<ProcessorTypeConverter>>) -> Self {
-            self.props.set("TypeConverter", value.into());
-            self
+        prop! {
+            /// `TypeConverter`.
+            props, "TypeConverter", type_converter, set_type_converter, get_type_converter, Val<ProcessorTypeConverter>
         }
 
-        /// `UpperCaseString`.
-        pub fn upper_case_string(mut self, value: impl Into<Val<ProcessorUpperCaseString>>) -> Self {
-            self.props.set("UpperCaseString", value.into());
-            self
+        prop! {
+            /// `UpperCaseString`.
+            props, "UpperCaseString", upper_case_string, set_upper_case_string, get_upper_case_string, Val<ProcessorUpperCaseString>
         }
     }
 
@@ -1822,6 +1955,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorAddKeys { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<AddKeyEntry>>
         }
     }
 
@@ -1844,10 +1982,19 @@ pub mod transformer {
             AddKeyEntry { props }
         }
 
-        /// `OverwriteIfExists`.
-        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverwriteIfExists", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `OverwriteIfExists`.
+            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
         }
     }
 
@@ -1866,6 +2013,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorCopyValue { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<CopyValueEntry>>
         }
     }
 
@@ -1888,10 +2040,19 @@ pub mod transformer {
             CopyValueEntry { props }
         }
 
-        /// `OverwriteIfExists`.
-        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverwriteIfExists", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `OverwriteIfExists`.
+            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
         }
     }
 
@@ -1910,28 +2071,24 @@ pub mod transformer {
             ProcessorCsv { props }
         }
 
-        /// `Columns`.
-        pub fn columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Columns", value.into());
-            self
+        prop! {
+            /// `Columns`.
+            props, "Columns", columns, set_columns, get_columns, Val<List<String>>
         }
 
-        /// `Delimiter`.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `QuoteCharacter`.
-        pub fn quote_character(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuoteCharacter", value.into());
-            self
+        prop! {
+            /// `QuoteCharacter`.
+            props, "QuoteCharacter", quote_character, set_quote_character, get_quote_character, Val<String>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -1960,28 +2117,39 @@ pub mod transformer {
             ProcessorDateTimeConverter { props }
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
         }
 
-        /// `SourceTimezone`.
-        pub fn source_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceTimezone", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
         }
 
-        /// `TargetFormat`.
-        pub fn target_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetFormat", value.into());
-            self
+        prop! {
+            /// `MatchPatterns`.
+            props, "MatchPatterns", _, set_match_patterns, get_match_patterns, Val<List<String>>
         }
 
-        /// `TargetTimezone`.
-        pub fn target_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetTimezone", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
+        }
+
+        prop! {
+            /// `SourceTimezone`.
+            props, "SourceTimezone", source_timezone, set_source_timezone, get_source_timezone, Val<String>
+        }
+
+        prop! {
+            /// `TargetFormat`.
+            props, "TargetFormat", target_format, set_target_format, get_target_format, Val<String>
+        }
+
+        prop! {
+            /// `TargetTimezone`.
+            props, "TargetTimezone", target_timezone, set_target_timezone, get_target_timezone, Val<String>
         }
     }
 
@@ -2000,6 +2168,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("WithKeys", with_keys.into());
             ProcessorDeleteKeys { props }
+        }
+
+        prop! {
+            /// `WithKeys`.
+            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
         }
     }
 
@@ -2020,10 +2193,14 @@ pub mod transformer {
             ProcessorGrok { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<String>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2046,28 +2223,34 @@ pub mod transformer {
             ProcessorListToMap { props }
         }
 
-        /// `Flatten`.
-        pub fn flatten(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Flatten", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
         }
 
-        /// `FlattenedElement`.
-        pub fn flattened_element(mut self, value: impl Into<Val<ProcessorListToMapFlattenedElement>>) -> Self {
-            self.props.set("FlattenedElement", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
         }
 
-        /// `Target`.
-        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Flatten`.
+            props, "Flatten", flatten, set_flatten, get_flatten, Val<bool>
         }
 
-        /// `ValueKey`.
-        pub fn value_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValueKey", value.into());
-            self
+        prop! {
+            /// `FlattenedElement`.
+            props, "FlattenedElement", flattened_element, set_flattened_element, get_flattened_element, Val<ProcessorListToMapFlattenedElement>
+        }
+
+        prop! {
+            /// `Target`.
+            props, "Target", target, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `ValueKey`.
+            props, "ValueKey", value_key, set_value_key, get_value_key, Val<String>
         }
     }
 
@@ -2100,6 +2283,11 @@ pub mod transformer {
             props.set("WithKeys", with_keys.into());
             ProcessorLowerCaseString { props }
         }
+
+        prop! {
+            /// `WithKeys`.
+            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        }
     }
 
     /// `AWS::Logs::Transformer.ProcessorMoveKeys`.
@@ -2117,6 +2305,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorMoveKeys { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<MoveKeyEntry>>
         }
     }
 
@@ -2139,10 +2332,19 @@ pub mod transformer {
             MoveKeyEntry { props }
         }
 
-        /// `OverwriteIfExists`.
-        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverwriteIfExists", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `OverwriteIfExists`.
+            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
         }
     }
 
@@ -2161,10 +2363,9 @@ pub mod transformer {
             ParseCloudfront { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2183,16 +2384,14 @@ pub mod transformer {
             ProcessorParseJson { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2211,46 +2410,39 @@ pub mod transformer {
             ProcessorParseKeyValue { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<String>
         }
 
-        /// `FieldDelimiter`.
-        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldDelimiter", value.into());
-            self
+        prop! {
+            /// `FieldDelimiter`.
+            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
 
-        /// `KeyValueDelimiter`.
-        pub fn key_value_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyValueDelimiter", value.into());
-            self
+        prop! {
+            /// `KeyValueDelimiter`.
+            props, "KeyValueDelimiter", key_value_delimiter, set_key_value_delimiter, get_key_value_delimiter, Val<String>
         }
 
-        /// `NonMatchValue`.
-        pub fn non_match_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NonMatchValue", value.into());
-            self
+        prop! {
+            /// `NonMatchValue`.
+            props, "NonMatchValue", non_match_value, set_non_match_value, get_non_match_value, Val<String>
         }
 
-        /// `OverwriteIfExists`.
-        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverwriteIfExists", value.into());
-            self
+        prop! {
+            /// `OverwriteIfExists`.
+            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2269,10 +2461,9 @@ pub mod transformer {
             ParsePostgres { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2291,10 +2482,9 @@ pub mod transformer {
             ParseRoute53 { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2320,16 +2510,24 @@ pub mod transformer {
             ParseToOcsf { props }
         }
 
-        /// `MappingVersion`.
-        pub fn mapping_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MappingVersion", value.into());
-            self
+        prop! {
+            /// `EventSource`.
+            props, "EventSource", _, set_event_source, get_event_source, Val<EventSource>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `OcsfVersion`.
+            props, "OcsfVersion", _, set_ocsf_version, get_ocsf_version, Val<OcsfVersion>
+        }
+
+        prop! {
+            /// `MappingVersion`.
+            props, "MappingVersion", mapping_version, set_mapping_version, get_mapping_version, Val<String>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2383,10 +2581,9 @@ pub mod transformer {
             ParseVpc { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2405,10 +2602,9 @@ pub mod transformer {
             ParseWaf { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
     }
 
@@ -2427,6 +2623,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorRenameKeys { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<RenameKeyEntry>>
         }
     }
 
@@ -2449,10 +2650,19 @@ pub mod transformer {
             RenameKeyEntry { props }
         }
 
-        /// `OverwriteIfExists`.
-        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OverwriteIfExists", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `RenameTo`.
+            props, "RenameTo", _, set_rename_to, get_rename_to, Val<String>
+        }
+
+        prop! {
+            /// `OverwriteIfExists`.
+            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
         }
     }
 
@@ -2471,6 +2681,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorSplitString { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<SplitStringEntry>>
         }
     }
 
@@ -2492,6 +2707,16 @@ pub mod transformer {
             props.set("Delimiter", delimiter.into());
             SplitStringEntry { props }
         }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `Delimiter`.
+            props, "Delimiter", _, set_delimiter, get_delimiter, Val<String>
+        }
     }
 
     /// `AWS::Logs::Transformer.ProcessorSubstituteString`.
@@ -2509,6 +2734,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorSubstituteString { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<SubstituteStringEntry>>
         }
     }
 
@@ -2536,6 +2766,21 @@ pub mod transformer {
             props.set("To", to.into());
             SubstituteStringEntry { props }
         }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `From`.
+            props, "From", _, set_from_property, get_from_property, Val<String>
+        }
+
+        prop! {
+            /// `To`.
+            props, "To", _, set_to, get_to, Val<String>
+        }
     }
 
     /// `AWS::Logs::Transformer.ProcessorTrimString`.
@@ -2554,6 +2799,11 @@ pub mod transformer {
             props.set("WithKeys", with_keys.into());
             ProcessorTrimString { props }
         }
+
+        prop! {
+            /// `WithKeys`.
+            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        }
     }
 
     /// `AWS::Logs::Transformer.ProcessorTypeConverter`.
@@ -2571,6 +2821,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("Entries", entries.into());
             ProcessorTypeConverter { props }
+        }
+
+        prop! {
+            /// `Entries`.
+            props, "Entries", _, set_entries, get_entries, Val<List<TypeConverterEntry>>
         }
     }
 
@@ -2591,6 +2846,16 @@ pub mod transformer {
             props.set("Key", key.into());
             props.set("Type", type_.into());
             TypeConverterEntry { props }
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<TypeConverterEntryType>
         }
     }
 
@@ -2628,6 +2893,11 @@ pub mod transformer {
             let mut props = Props::new();
             props.set("WithKeys", with_keys.into());
             ProcessorUpperCaseString { props }
+        }
+
+        prop! {
+            /// `WithKeys`.
+            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
         }
     }
 }

@@ -63,30 +63,56 @@ impl InferenceScheduler {
         InferenceScheduler { core }
     }
 
-    /// `DataDelayOffsetInMinutes`: A period of time (in minutes) by which inference on the data is
-    /// delayed after the data starts.
-    pub fn data_delay_offset_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DataDelayOffsetInMinutes", value.into());
-        self
+    prop! {
+        /// `DataDelayOffsetInMinutes`: A period of time (in minutes) by which inference on the data
+        /// is delayed after the data starts.
+        core.props, "DataDelayOffsetInMinutes", data_delay_offset_in_minutes, set_data_delay_offset_in_minutes, get_data_delay_offset_in_minutes, Val<i64>
     }
 
-    /// `InferenceSchedulerName`: The name of the inference scheduler being created.
-    pub fn inference_scheduler_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InferenceSchedulerName", value.into());
-        self
+    prop! {
+        /// `DataInputConfiguration`: Specifies configuration information for the input data for the
+        /// inference scheduler, including delimiter, format, and dataset location.
+        core.props, "DataInputConfiguration", _, set_data_input_configuration, get_data_input_configuration, Val<inference_scheduler::DataInputConfiguration>
     }
 
-    /// `ServerSideKmsKeyId`: Provides the identifier of the AWS KMS customer master key (CMK) used
-    /// to encrypt inference scheduler data by Amazon Lookout for Equipment.
-    pub fn server_side_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerSideKmsKeyId", value.into());
-        self
+    prop! {
+        /// `DataOutputConfiguration`: Specifies configuration information for the output results
+        /// for the inference scheduler, including the S3 location for the output.
+        core.props, "DataOutputConfiguration", _, set_data_output_configuration, get_data_output_configuration, Val<inference_scheduler::DataOutputConfiguration>
     }
 
-    /// `Tags`: Any tags associated with the inference scheduler.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DataUploadFrequency`: How often data is uploaded to the source S3 bucket for the input
+        /// data.
+        core.props, "DataUploadFrequency", _, set_data_upload_frequency, get_data_upload_frequency, Val<inference_scheduler::DataUploadFrequency>
+    }
+
+    prop! {
+        /// `InferenceSchedulerName`: The name of the inference scheduler being created.
+        core.props, "InferenceSchedulerName", inference_scheduler_name, set_inference_scheduler_name, get_inference_scheduler_name, Val<String>
+    }
+
+    prop! {
+        /// `ModelName`: The name of the previously trained ML model being used to create the
+        /// inference scheduler.
+        core.props, "ModelName", _, set_model_name, get_model_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of a role with permission to access the data
+        /// source being used for the inference.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `ServerSideKmsKeyId`: Provides the identifier of the AWS KMS customer master key (CMK)
+        /// used to encrypt inference scheduler data by Amazon Lookout for Equipment.
+        core.props, "ServerSideKmsKeyId", server_side_kms_key_id, set_server_side_kms_key_id, get_server_side_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Any tags associated with the inference scheduler.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -126,18 +152,22 @@ pub mod inference_scheduler {
             DataInputConfiguration { props }
         }
 
-        /// `InferenceInputNameConfiguration`: Specifies configuration information for the input data
-        /// for the inference, including timestamp format and delimiter.
-        pub fn inference_input_name_configuration(mut self, value: impl Into<Val<InputNameConfiguration>>) -> Self {
-            self.props.set("InferenceInputNameConfiguration", value.into());
-            self
+        prop! {
+            /// `S3InputConfiguration`: Specifies configuration information for the input data for the
+            /// inference, including input data S3 location.
+            props, "S3InputConfiguration", _, set_s3_input_configuration, get_s3_input_configuration, Val<S3InputConfiguration>
         }
 
-        /// `InputTimeZoneOffset`: Indicates the difference between your time zone and Greenwich Mean
-        /// Time (GMT).
-        pub fn input_time_zone_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputTimeZoneOffset", value.into());
-            self
+        prop! {
+            /// `InferenceInputNameConfiguration`: Specifies configuration information for the input
+            /// data for the inference, including timestamp format and delimiter.
+            props, "InferenceInputNameConfiguration", inference_input_name_configuration, set_inference_input_name_configuration, get_inference_input_name_configuration, Val<InputNameConfiguration>
+        }
+
+        prop! {
+            /// `InputTimeZoneOffset`: Indicates the difference between your time zone and Greenwich
+            /// Mean Time (GMT).
+            props, "InputTimeZoneOffset", input_time_zone_offset, set_input_time_zone_offset, get_input_time_zone_offset, Val<String>
         }
     }
 
@@ -157,18 +187,16 @@ pub mod inference_scheduler {
             InputNameConfiguration { props }
         }
 
-        /// `ComponentTimestampDelimiter`: Indicates the delimiter character used between items in the
-        /// data.
-        pub fn component_timestamp_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentTimestampDelimiter", value.into());
-            self
+        prop! {
+            /// `ComponentTimestampDelimiter`: Indicates the delimiter character used between items in
+            /// the data.
+            props, "ComponentTimestampDelimiter", component_timestamp_delimiter, set_component_timestamp_delimiter, get_component_timestamp_delimiter, Val<String>
         }
 
-        /// `TimestampFormat`: The format of the timestamp, whether Epoch time, or standard, with or
-        /// without hyphens (-).
-        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampFormat", value.into());
-            self
+        prop! {
+            /// `TimestampFormat`: The format of the timestamp, whether Epoch time, or standard, with or
+            /// without hyphens (-).
+            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
         }
     }
 
@@ -190,10 +218,14 @@ pub mod inference_scheduler {
             S3InputConfiguration { props }
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -217,10 +249,15 @@ pub mod inference_scheduler {
             DataOutputConfiguration { props }
         }
 
-        /// `KmsKeyId`: The ID number for the AWS KMS key used to encrypt the inference output.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `S3OutputConfiguration`: Specifies configuration information for the output results from
+            /// the inference, including output S3 location.
+            props, "S3OutputConfiguration", _, set_s3_output_configuration, get_s3_output_configuration, Val<S3OutputConfiguration>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The ID number for the AWS KMS key used to encrypt the inference output.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -242,10 +279,14 @@ pub mod inference_scheduler {
             S3OutputConfiguration { props }
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 

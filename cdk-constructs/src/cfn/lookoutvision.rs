@@ -43,6 +43,11 @@ impl Project {
         Project { core }
     }
 
+    prop! {
+        /// `ProjectName`: The name of the Amazon Lookout for Vision project
+        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {

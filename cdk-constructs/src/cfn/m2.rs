@@ -47,35 +47,40 @@ impl Application {
         Application { core }
     }
 
-    /// `Definition`.
-    pub fn definition(mut self, value: impl Into<Val<application::Definition>>) -> Self {
-        self.core.set("Definition", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", definition, set_definition, get_definition, Val<application::Definition>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key used
-    /// for encrypting application-related resources.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `EngineType`.
+        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<application::EngineType>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key
+        /// used for encrypting application-related resources.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -118,16 +123,14 @@ pub mod application {
             Definition { props }
         }
 
-        /// `S3Location`.
-        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
         }
 
-        /// `Content`.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", content, set_content, get_content, Val<String>
         }
     }
 
@@ -173,6 +176,21 @@ impl Deployment {
         core.set("ApplicationId", application_id.into());
         core.set("ApplicationVersion", application_version.into());
         Deployment { core }
+    }
+
+    prop! {
+        /// `ApplicationId`: The application ID.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `ApplicationVersion`: The version number of the application to deploy
+        core.props, "ApplicationVersion", _, set_application_version, get_application_version, Val<i64>
+    }
+
+    prop! {
+        /// `EnvironmentId`: The environment ID.
+        core.props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -223,73 +241,78 @@ impl Environment {
         Environment { core }
     }
 
-    /// `Description`: The description of the environment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the environment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EngineVersion`: The version of the runtime engine for the environment.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineType`: The target platform for the environment.
+        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<environment::EngineType>
     }
 
-    /// `HighAvailabilityConfig`: Defines the details of a high availability configuration.
-    pub fn high_availability_config(mut self, value: impl Into<Val<environment::HighAvailabilityConfig>>) -> Self {
-        self.core.set("HighAvailabilityConfig", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version of the runtime engine for the environment.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key used
-    /// for encrypting environment-related resources.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `HighAvailabilityConfig`: Defines the details of a high availability configuration.
+        core.props, "HighAvailabilityConfig", high_availability_config, set_high_availability_config, get_high_availability_config, Val<environment::HighAvailabilityConfig>
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<environment::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `InstanceType`: The type of instance underlying the environment.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`: Configures a desired maintenance window for the environment.
-    /// If you do not provide a value, a random system-generated value will be assigned.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key
+        /// used for encrypting environment-related resources.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `PubliclyAccessible`: Specifies whether the environment is publicly accessible.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the environment.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SecurityGroupIds`: The list of security groups for the VPC associated with this
-    /// environment.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<environment::NetworkType>
     }
 
-    /// `StorageConfigurations`: The storage configurations defined for the runtime environment.
-    pub fn storage_configurations(mut self, value: impl Into<Val<List<environment::StorageConfiguration>>>) -> Self {
-        self.core.set("StorageConfigurations", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: Configures a desired maintenance window for the
+        /// environment. If you do not provide a value, a random system-generated value will be
+        /// assigned.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `SubnetIds`: The unique identifiers of the subnets assigned to this runtime environment.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: Specifies whether the environment is publicly accessible.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `Tags`: Tags associated to this environment.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The list of security groups for the VPC associated with this
+        /// environment.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `StorageConfigurations`: The storage configurations defined for the runtime environment.
+        core.props, "StorageConfigurations", storage_configurations, set_storage_configurations, get_storage_configurations, Val<List<environment::StorageConfiguration>>
+    }
+
+    prop! {
+        /// `SubnetIds`: The unique identifiers of the subnets assigned to this runtime environment.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated to this environment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -345,6 +368,11 @@ pub mod environment {
             props.set("DesiredCapacity", desired_capacity.into());
             HighAvailabilityConfig { props }
         }
+
+        prop! {
+            /// `DesiredCapacity`.
+            props, "DesiredCapacity", _, set_desired_capacity, get_desired_capacity, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -378,16 +406,14 @@ pub mod environment {
             StorageConfiguration { props }
         }
 
-        /// `Efs`: Defines the storage configuration for an Amazon EFS file system.
-        pub fn efs(mut self, value: impl Into<Val<EfsStorageConfiguration>>) -> Self {
-            self.props.set("Efs", value.into());
-            self
+        prop! {
+            /// `Efs`: Defines the storage configuration for an Amazon EFS file system.
+            props, "Efs", efs, set_efs, get_efs, Val<EfsStorageConfiguration>
         }
 
-        /// `Fsx`: Defines the storage configuration for an Amazon FSx file system.
-        pub fn fsx(mut self, value: impl Into<Val<FsxStorageConfiguration>>) -> Self {
-            self.props.set("Fsx", value.into());
-            self
+        prop! {
+            /// `Fsx`: Defines the storage configuration for an Amazon FSx file system.
+            props, "Fsx", fsx, set_fsx, get_fsx, Val<FsxStorageConfiguration>
         }
     }
 
@@ -413,6 +439,16 @@ pub mod environment {
             props.set("MountPoint", mount_point.into());
             EfsStorageConfiguration { props }
         }
+
+        prop! {
+            /// `FileSystemId`: The file system identifier.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `MountPoint`: The mount point for the file system.
+            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
+        }
     }
 
     /// `AWS::M2::Environment.FsxStorageConfiguration`: Defines the storage configuration for an
@@ -436,6 +472,16 @@ pub mod environment {
             props.set("FileSystemId", file_system_id.into());
             props.set("MountPoint", mount_point.into());
             FsxStorageConfiguration { props }
+        }
+
+        prop! {
+            /// `FileSystemId`: The file system identifier.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `MountPoint`: The mount point for the file system.
+            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
         }
     }
 }

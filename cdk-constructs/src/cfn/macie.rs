@@ -46,16 +46,24 @@ impl AllowList {
         AllowList { core }
     }
 
-    /// `Description`: Description of AllowList.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Criteria`: AllowList criteria.
+        core.props, "Criteria", _, set_criteria, get_criteria, Val<allow_list::Criteria>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Description of AllowList.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Name of AllowList.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,16 +112,14 @@ pub mod allow_list {
             Criteria { props }
         }
 
-        /// `Regex`: The S3 object key for the AllowList.
-        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Regex", value.into());
-            self
+        prop! {
+            /// `Regex`: The S3 object key for the AllowList.
+            props, "Regex", regex, set_regex, get_regex, Val<String>
         }
 
-        /// `S3WordsList`: The S3 location for the AllowList.
-        pub fn s3_words_list(mut self, value: impl Into<Val<S3WordsList>>) -> Self {
-            self.props.set("S3WordsList", value.into());
-            self
+        prop! {
+            /// `S3WordsList`: The S3 location for the AllowList.
+            props, "S3WordsList", s3_words_list, set_s3_words_list, get_s3_words_list, Val<S3WordsList>
         }
     }
 
@@ -134,6 +140,16 @@ pub mod allow_list {
             props.set("BucketName", bucket_name.into());
             props.set("ObjectKey", object_key.into());
             S3WordsList { props }
+        }
+
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKey`.
+            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
         }
     }
 }
@@ -160,34 +176,39 @@ impl CustomDataIdentifier {
         CustomDataIdentifier { core }
     }
 
-    /// `Description`: Description of custom data identifier.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of custom data identifier.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IgnoreWords`: Words to be ignored.
-    pub fn ignore_words(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IgnoreWords", value.into());
-        self
+    prop! {
+        /// `IgnoreWords`: Words to be ignored.
+        core.props, "IgnoreWords", ignore_words, set_ignore_words, get_ignore_words, Val<List<String>>
     }
 
-    /// `Keywords`: Keywords to be matched against.
-    pub fn keywords(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Keywords", value.into());
-        self
+    prop! {
+        /// `Keywords`: Keywords to be matched against.
+        core.props, "Keywords", keywords, set_keywords, get_keywords, Val<List<String>>
     }
 
-    /// `MaximumMatchDistance`: Maximum match distance.
-    pub fn maximum_match_distance(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumMatchDistance", value.into());
-        self
+    prop! {
+        /// `MaximumMatchDistance`: Maximum match distance.
+        core.props, "MaximumMatchDistance", maximum_match_distance, set_maximum_match_distance, get_maximum_match_distance, Val<i64>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of custom data identifier.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Regex`: Regular expression for custom data identifier.
+        core.props, "Regex", _, set_regex, get_regex, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -234,28 +255,34 @@ impl FindingsFilter {
         FindingsFilter { core }
     }
 
-    /// `Action`: Findings filter action.
-    pub fn action(mut self, value: impl Into<Val<findings_filter::FindingFilterAction>>) -> Self {
-        self.core.set("Action", value.into());
-        self
+    prop! {
+        /// `Action`: Findings filter action.
+        core.props, "Action", action, set_action, get_action, Val<findings_filter::FindingFilterAction>
     }
 
-    /// `Description`: Findings filter description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Findings filter description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Position`: Findings filter position.
-    pub fn position(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Position", value.into());
-        self
+    prop! {
+        /// `FindingCriteria`: Findings filter criteria.
+        core.props, "FindingCriteria", _, set_finding_criteria, get_finding_criteria, Val<findings_filter::FindingCriteria>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Findings filter name
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Position`: Findings filter position.
+        core.props, "Position", position, set_position, get_position, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -310,10 +337,9 @@ pub mod findings_filter {
             FindingCriteria { props }
         }
 
-        /// `Criterion`: Map of filter criteria.
-        pub fn criterion(mut self, value: impl Into<Val<Map<CriterionAdditionalProperties>>>) -> Self {
-            self.props.set("Criterion", value.into());
-            self
+        prop! {
+            /// `Criterion`: Map of filter criteria.
+            props, "Criterion", criterion, set_criterion, get_criterion, Val<Map<CriterionAdditionalProperties>>
         }
     }
 
@@ -332,40 +358,34 @@ pub mod findings_filter {
             CriterionAdditionalProperties { props }
         }
 
-        /// `eq`.
-        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("eq", value.into());
-            self
+        prop! {
+            /// `eq`.
+            props, "eq", eq, set_eq, get_eq, Val<List<String>>
         }
 
-        /// `gt`.
-        pub fn gt(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("gt", value.into());
-            self
+        prop! {
+            /// `gt`.
+            props, "gt", gt, set_gt, get_gt, Val<i64>
         }
 
-        /// `gte`.
-        pub fn gte(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("gte", value.into());
-            self
+        prop! {
+            /// `gte`.
+            props, "gte", gte, set_gte, get_gte, Val<i64>
         }
 
-        /// `lt`.
-        pub fn lt(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("lt", value.into());
-            self
+        prop! {
+            /// `lt`.
+            props, "lt", lt, set_lt, get_lt, Val<i64>
         }
 
-        /// `lte`.
-        pub fn lte(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("lte", value.into());
-            self
+        prop! {
+            /// `lte`.
+            props, "lte", lte, set_lte, get_lte, Val<i64>
         }
 
-        /// `neq`.
-        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("neq", value.into());
-            self
+        prop! {
+            /// `neq`.
+            props, "neq", neq, set_neq, get_neq, Val<List<String>>
         }
     }
 }
@@ -393,19 +413,23 @@ impl Member {
         Member { core }
     }
 
-    /// `Email`: The email address for the account to associate with the Amazon Macie administrator
-    /// account. Required by the Amazon Macie CreateMember API at creation time; it is write-only
-    /// because the service does not return it (it is null when the account is associated through
-    /// AWS Organizations).
-    pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Email", value.into());
-        self
+    prop! {
+        /// `AccountId`: The AWS account ID for the account to associate with the Amazon Macie
+        /// administrator account.
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
     }
 
-    /// `Tags`: The tags to associate with the member account in Amazon Macie.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Email`: The email address for the account to associate with the Amazon Macie
+        /// administrator account. Required by the Amazon Macie CreateMember API at creation time;
+        /// it is write-only because the service does not return it (it is null when the account is
+        /// associated through AWS Organizations).
+        core.props, "Email", email, set_email, get_email, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to associate with the member account in Amazon Macie.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -459,17 +483,15 @@ impl Session {
         Session { core }
     }
 
-    /// `FindingPublishingFrequency`: A enumeration value that specifies how frequently finding
-    /// updates are published.
-    pub fn finding_publishing_frequency(mut self, value: impl Into<Val<session::FindingPublishingFrequency>>) -> Self {
-        self.core.set("FindingPublishingFrequency", value.into());
-        self
+    prop! {
+        /// `FindingPublishingFrequency`: A enumeration value that specifies how frequently finding
+        /// updates are published.
+        core.props, "FindingPublishingFrequency", finding_publishing_frequency, set_finding_publishing_frequency, get_finding_publishing_frequency, Val<session::FindingPublishingFrequency>
     }
 
-    /// `Status`: A enumeration value that specifies the status of the Macie Session.
-    pub fn status(mut self, value: impl Into<Val<session::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: A enumeration value that specifies the status of the Macie Session.
+        core.props, "Status", status, set_status, get_status, Val<session::Status>
     }
 
     /// `Ref`: the resource's identifier.

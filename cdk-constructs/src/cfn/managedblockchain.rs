@@ -42,16 +42,19 @@ impl Accessor {
         Accessor { core }
     }
 
-    /// `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Val<accessor::NetworkAccessorType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `AccessorType`.
+        core.props, "AccessorType", _, set_accessor_type, get_accessor_type, Val<accessor::AccessorType>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkType`.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<accessor::NetworkAccessorType>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,22 +150,24 @@ impl Member {
         Member { core }
     }
 
-    /// `InvitationId`.
-    pub fn invitation_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InvitationId", value.into());
-        self
+    prop! {
+        /// `InvitationId`.
+        core.props, "InvitationId", invitation_id, set_invitation_id, get_invitation_id, Val<String>
     }
 
-    /// `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Val<member::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `MemberConfiguration`.
+        core.props, "MemberConfiguration", _, set_member_configuration, get_member_configuration, Val<member::MemberConfiguration>
     }
 
-    /// `NetworkId`.
-    pub fn network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkId", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<member::NetworkConfiguration>
+    }
+
+    prop! {
+        /// `NetworkId`.
+        core.props, "NetworkId", network_id, set_network_id, get_network_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -205,16 +210,19 @@ pub mod member {
             MemberConfiguration { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `MemberFrameworkConfiguration`.
-        pub fn member_framework_configuration(mut self, value: impl Into<Val<MemberFrameworkConfiguration>>) -> Self {
-            self.props.set("MemberFrameworkConfiguration", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `MemberFrameworkConfiguration`.
+            props, "MemberFrameworkConfiguration", member_framework_configuration, set_member_framework_configuration, get_member_framework_configuration, Val<MemberFrameworkConfiguration>
         }
     }
 
@@ -233,10 +241,9 @@ pub mod member {
             MemberFrameworkConfiguration { props }
         }
 
-        /// `MemberFabricConfiguration`.
-        pub fn member_fabric_configuration(mut self, value: impl Into<Val<MemberFabricConfiguration>>) -> Self {
-            self.props.set("MemberFabricConfiguration", value.into());
-            self
+        prop! {
+            /// `MemberFabricConfiguration`.
+            props, "MemberFabricConfiguration", member_fabric_configuration, set_member_fabric_configuration, get_member_fabric_configuration, Val<MemberFabricConfiguration>
         }
     }
 
@@ -260,6 +267,16 @@ pub mod member {
             props.set("AdminUsername", admin_username.into());
             props.set("AdminPassword", admin_password.into());
             MemberFabricConfiguration { props }
+        }
+
+        prop! {
+            /// `AdminUsername`.
+            props, "AdminUsername", _, set_admin_username, get_admin_username, Val<String>
+        }
+
+        prop! {
+            /// `AdminPassword`.
+            props, "AdminPassword", _, set_admin_password, get_admin_password, Val<String>
         }
     }
 
@@ -291,16 +308,34 @@ pub mod member {
             NetworkConfiguration { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `VotingPolicy`.
+            props, "VotingPolicy", _, set_voting_policy, get_voting_policy, Val<VotingPolicy>
         }
 
-        /// `NetworkFrameworkConfiguration`.
-        pub fn network_framework_configuration(mut self, value: impl Into<Val<NetworkFrameworkConfiguration>>) -> Self {
-            self.props.set("NetworkFrameworkConfiguration", value.into());
-            self
+        prop! {
+            /// `Framework`.
+            props, "Framework", _, set_framework, get_framework, Val<String>
+        }
+
+        prop! {
+            /// `FrameworkVersion`.
+            props, "FrameworkVersion", _, set_framework_version, get_framework_version, Val<String>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `NetworkFrameworkConfiguration`.
+            props, "NetworkFrameworkConfiguration", network_framework_configuration, set_network_framework_configuration, get_network_framework_configuration, Val<NetworkFrameworkConfiguration>
         }
     }
 
@@ -319,10 +354,9 @@ pub mod member {
             NetworkFrameworkConfiguration { props }
         }
 
-        /// `NetworkFabricConfiguration`.
-        pub fn network_fabric_configuration(mut self, value: impl Into<Val<NetworkFabricConfiguration>>) -> Self {
-            self.props.set("NetworkFabricConfiguration", value.into());
-            self
+        prop! {
+            /// `NetworkFabricConfiguration`.
+            props, "NetworkFabricConfiguration", network_fabric_configuration, set_network_fabric_configuration, get_network_fabric_configuration, Val<NetworkFabricConfiguration>
         }
     }
 
@@ -342,6 +376,11 @@ pub mod member {
             props.set("Edition", edition.into());
             NetworkFabricConfiguration { props }
         }
+
+        prop! {
+            /// `Edition`.
+            props, "Edition", _, set_edition, get_edition, Val<String>
+        }
     }
 
     /// `AWS::ManagedBlockchain::Member.VotingPolicy`.
@@ -359,10 +398,9 @@ pub mod member {
             VotingPolicy { props }
         }
 
-        /// `ApprovalThresholdPolicy`.
-        pub fn approval_threshold_policy(mut self, value: impl Into<Val<ApprovalThresholdPolicy>>) -> Self {
-            self.props.set("ApprovalThresholdPolicy", value.into());
-            self
+        prop! {
+            /// `ApprovalThresholdPolicy`.
+            props, "ApprovalThresholdPolicy", approval_threshold_policy, set_approval_threshold_policy, get_approval_threshold_policy, Val<ApprovalThresholdPolicy>
         }
     }
 
@@ -381,22 +419,19 @@ pub mod member {
             ApprovalThresholdPolicy { props }
         }
 
-        /// `ProposalDurationInHours`.
-        pub fn proposal_duration_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProposalDurationInHours", value.into());
-            self
+        prop! {
+            /// `ProposalDurationInHours`.
+            props, "ProposalDurationInHours", proposal_duration_in_hours, set_proposal_duration_in_hours, get_proposal_duration_in_hours, Val<i64>
         }
 
-        /// `ThresholdComparator`.
-        pub fn threshold_comparator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ThresholdComparator", value.into());
-            self
+        prop! {
+            /// `ThresholdComparator`.
+            props, "ThresholdComparator", threshold_comparator, set_threshold_comparator, get_threshold_comparator, Val<String>
         }
 
-        /// `ThresholdPercentage`.
-        pub fn threshold_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThresholdPercentage", value.into());
-            self
+        prop! {
+            /// `ThresholdPercentage`.
+            props, "ThresholdPercentage", threshold_percentage, set_threshold_percentage, get_threshold_percentage, Val<i64>
         }
     }
 }
@@ -426,10 +461,19 @@ impl Node {
         Node { core }
     }
 
-    /// `MemberId`.
-    pub fn member_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MemberId", value.into());
-        self
+    prop! {
+        /// `MemberId`.
+        core.props, "MemberId", member_id, set_member_id, get_member_id, Val<String>
+    }
+
+    prop! {
+        /// `NetworkId`.
+        core.props, "NetworkId", _, set_network_id, get_network_id, Val<String>
+    }
+
+    prop! {
+        /// `NodeConfiguration`.
+        core.props, "NodeConfiguration", _, set_node_configuration, get_node_configuration, Val<node::NodeConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -499,6 +543,16 @@ pub mod node {
             props.set("AvailabilityZone", availability_zone.into());
             props.set("InstanceType", instance_type.into());
             NodeConfiguration { props }
+        }
+
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+        }
+
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
     }
 }

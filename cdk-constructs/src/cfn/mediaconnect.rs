@@ -49,28 +49,39 @@ impl Bridge {
         Bridge { core }
     }
 
-    /// `EgressGatewayBridge`.
-    pub fn egress_gateway_bridge(mut self, value: impl Into<Val<bridge::EgressGatewayBridge>>) -> Self {
-        self.core.set("EgressGatewayBridge", value.into());
-        self
+    prop! {
+        /// `EgressGatewayBridge`.
+        core.props, "EgressGatewayBridge", egress_gateway_bridge, set_egress_gateway_bridge, get_egress_gateway_bridge, Val<bridge::EgressGatewayBridge>
     }
 
-    /// `IngressGatewayBridge`.
-    pub fn ingress_gateway_bridge(mut self, value: impl Into<Val<bridge::IngressGatewayBridge>>) -> Self {
-        self.core.set("IngressGatewayBridge", value.into());
-        self
+    prop! {
+        /// `IngressGatewayBridge`.
+        core.props, "IngressGatewayBridge", ingress_gateway_bridge, set_ingress_gateway_bridge, get_ingress_gateway_bridge, Val<bridge::IngressGatewayBridge>
     }
 
-    /// `Outputs`: The outputs on this bridge.
-    pub fn outputs(mut self, value: impl Into<Val<List<bridge::BridgeOutput>>>) -> Self {
-        self.core.set("Outputs", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the bridge.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SourceFailoverConfig`: The settings for source failover.
-    pub fn source_failover_config(mut self, value: impl Into<Val<bridge::FailoverConfig>>) -> Self {
-        self.core.set("SourceFailoverConfig", value.into());
-        self
+    prop! {
+        /// `Outputs`: The outputs on this bridge.
+        core.props, "Outputs", outputs, set_outputs, get_outputs, Val<List<bridge::BridgeOutput>>
+    }
+
+    prop! {
+        /// `PlacementArn`: The placement Amazon Resource Number (ARN) of the bridge.
+        core.props, "PlacementArn", _, set_placement_arn, get_placement_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceFailoverConfig`: The settings for source failover.
+        core.props, "SourceFailoverConfig", source_failover_config, set_source_failover_config, get_source_failover_config, Val<bridge::FailoverConfig>
+    }
+
+    prop! {
+        /// `Sources`: The sources on this bridge.
+        core.props, "Sources", _, set_sources, get_sources, Val<List<bridge::BridgeSource>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,6 +123,11 @@ pub mod bridge {
             props.set("MaxBitrate", max_bitrate.into());
             EgressGatewayBridge { props }
         }
+
+        prop! {
+            /// `MaxBitrate`: The maximum expected bitrate of the egress bridge.
+            props, "MaxBitrate", _, set_max_bitrate, get_max_bitrate, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::Bridge.IngressGatewayBridge`.
@@ -132,6 +148,16 @@ pub mod bridge {
             props.set("MaxOutputs", max_outputs.into());
             IngressGatewayBridge { props }
         }
+
+        prop! {
+            /// `MaxBitrate`: The maximum expected bitrate of the ingress bridge.
+            props, "MaxBitrate", _, set_max_bitrate, get_max_bitrate, Val<i64>
+        }
+
+        prop! {
+            /// `MaxOutputs`: The maximum number of outputs on the ingress bridge.
+            props, "MaxOutputs", _, set_max_outputs, get_max_outputs, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::Bridge.BridgeOutput`: The output of the bridge.
@@ -149,10 +175,10 @@ pub mod bridge {
             BridgeOutput { props }
         }
 
-        /// `NetworkOutput`: The output of the bridge. A network output is delivered to your premises.
-        pub fn network_output(mut self, value: impl Into<Val<BridgeNetworkOutput>>) -> Self {
-            self.props.set("NetworkOutput", value.into());
-            self
+        prop! {
+            /// `NetworkOutput`: The output of the bridge. A network output is delivered to your
+            /// premises.
+            props, "NetworkOutput", network_output, set_network_output, get_network_output, Val<BridgeNetworkOutput>
         }
     }
 
@@ -190,6 +216,36 @@ pub mod bridge {
             props.set("Ttl", ttl.into());
             BridgeNetworkOutput { props }
         }
+
+        prop! {
+            /// `Name`: The network output name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The network output protocol.
+            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        }
+
+        prop! {
+            /// `IpAddress`: The network output IP Address.
+            props, "IpAddress", _, set_ip_address, get_ip_address, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The network output port.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `NetworkName`: The network output's gateway network name.
+            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        }
+
+        prop! {
+            /// `Ttl`: The network output TTL.
+            props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -226,17 +282,21 @@ pub mod bridge {
             FailoverConfig { props }
         }
 
-        /// `SourcePriority`: The priority you want to assign to a source. You can have a primary stream
-        /// and a backup stream or two equally prioritized streams.
-        pub fn source_priority(mut self, value: impl Into<Val<SourcePriority>>) -> Self {
-            self.props.set("SourcePriority", value.into());
-            self
+        prop! {
+            /// `FailoverMode`: The type of failover you choose for this flow. FAILOVER allows switching
+            /// between different streams.
+            props, "FailoverMode", _, set_failover_mode, get_failover_mode, Val<FailoverModeEnum>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<FailoverConfigStateEnum>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `SourcePriority`: The priority you want to assign to a source. You can have a primary
+            /// stream and a backup stream or two equally prioritized streams.
+            props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<SourcePriority>
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<FailoverConfigStateEnum>
         }
     }
 
@@ -266,10 +326,9 @@ pub mod bridge {
             SourcePriority { props }
         }
 
-        /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
-        pub fn primary_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimarySource", value.into());
-            self
+        prop! {
+            /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
+            props, "PrimarySource", primary_source, set_primary_source, get_primary_source, Val<String>
         }
     }
 
@@ -301,17 +360,15 @@ pub mod bridge {
             BridgeSource { props }
         }
 
-        /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
-        /// existing cloud flow.
-        pub fn flow_source(mut self, value: impl Into<Val<BridgeFlowSource>>) -> Self {
-            self.props.set("FlowSource", value.into());
-            self
+        prop! {
+            /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
+            /// existing cloud flow.
+            props, "FlowSource", flow_source, set_flow_source, get_flow_source, Val<BridgeFlowSource>
         }
 
-        /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
-        pub fn network_source(mut self, value: impl Into<Val<BridgeNetworkSource>>) -> Self {
-            self.props.set("NetworkSource", value.into());
-            self
+        prop! {
+            /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
+            props, "NetworkSource", network_source, set_network_source, get_network_source, Val<BridgeNetworkSource>
         }
     }
 
@@ -335,11 +392,20 @@ pub mod bridge {
             BridgeFlowSource { props }
         }
 
-        /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-        /// source.
-        pub fn flow_vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
-            self.props.set("FlowVpcInterfaceAttachment", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the flow source.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `FlowArn`: The ARN of the cloud flow used as a source of this bridge.
+            props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+            /// source.
+            props, "FlowVpcInterfaceAttachment", flow_vpc_interface_attachment, set_flow_vpc_interface_attachment, get_flow_vpc_interface_attachment, Val<VpcInterfaceAttachment>
         }
     }
 
@@ -359,10 +425,9 @@ pub mod bridge {
             VpcInterfaceAttachment { props }
         }
 
-        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
     }
 
@@ -398,10 +463,34 @@ pub mod bridge {
             BridgeNetworkSource { props }
         }
 
-        /// `MulticastSourceSettings`: The settings related to the multicast source.
-        pub fn multicast_source_settings(mut self, value: impl Into<Val<MulticastSourceSettings>>) -> Self {
-            self.props.set("MulticastSourceSettings", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the network source.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The network source protocol.
+            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        }
+
+        prop! {
+            /// `MulticastIp`: The network source multicast IP.
+            props, "MulticastIp", _, set_multicast_ip, get_multicast_ip, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The network source port.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `NetworkName`: The network source's gateway network name.
+            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        }
+
+        prop! {
+            /// `MulticastSourceSettings`: The settings related to the multicast source.
+            props, "MulticastSourceSettings", multicast_source_settings, set_multicast_source_settings, get_multicast_source_settings, Val<MulticastSourceSettings>
         }
     }
 
@@ -421,10 +510,9 @@ pub mod bridge {
             MulticastSourceSettings { props }
         }
 
-        /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
-        pub fn multicast_source_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MulticastSourceIp", value.into());
-            self
+        prop! {
+            /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
+            props, "MulticastSourceIp", multicast_source_ip, set_multicast_source_ip, get_multicast_source_ip, Val<String>
         }
     }
 }
@@ -455,6 +543,21 @@ impl BridgeOutput {
         core.set("Name", name.into());
         core.set("NetworkOutput", network_output.into());
         BridgeOutput { core }
+    }
+
+    prop! {
+        /// `BridgeArn`: The Amazon Resource Number (ARN) of the bridge.
+        core.props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The network output name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `NetworkOutput`: The output of the bridge.
+        core.props, "NetworkOutput", _, set_network_output, get_network_output, Val<bridge_output::BridgeNetworkOutput>
     }
 
     /// `Ref`: the resource's identifier.
@@ -499,6 +602,31 @@ pub mod bridge_output {
             props.set("Ttl", ttl.into());
             BridgeNetworkOutput { props }
         }
+
+        prop! {
+            /// `Protocol`: The network output protocol.
+            props, "Protocol", _, set_protocol, get_protocol, Val<BridgeNetworkOutputProtocol>
+        }
+
+        prop! {
+            /// `IpAddress`: The network output IP Address.
+            props, "IpAddress", _, set_ip_address, get_ip_address, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The network output port.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `NetworkName`: The network output's gateway network name.
+            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        }
+
+        prop! {
+            /// `Ttl`: The network output TTL.
+            props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+        }
     }
 
     /// The network output protocol.
@@ -540,17 +668,25 @@ impl BridgeSource {
         BridgeSource { core }
     }
 
-    /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
-    /// existing cloud flow.
-    pub fn flow_source(mut self, value: impl Into<Val<bridge_source::BridgeFlowSource>>) -> Self {
-        self.core.set("FlowSource", value.into());
-        self
+    prop! {
+        /// `BridgeArn`: The Amazon Resource Number (ARN) of the bridge.
+        core.props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
     }
 
-    /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
-    pub fn network_source(mut self, value: impl Into<Val<bridge_source::BridgeNetworkSource>>) -> Self {
-        self.core.set("NetworkSource", value.into());
-        self
+    prop! {
+        /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
+        /// existing cloud flow.
+        core.props, "FlowSource", flow_source, set_flow_source, get_flow_source, Val<bridge_source::BridgeFlowSource>
+    }
+
+    prop! {
+        /// `Name`: The name of the source.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
+        core.props, "NetworkSource", network_source, set_network_source, get_network_source, Val<bridge_source::BridgeNetworkSource>
     }
 
     /// `Ref`: the resource's identifier.
@@ -582,11 +718,15 @@ pub mod bridge_source {
             BridgeFlowSource { props }
         }
 
-        /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-        /// source.
-        pub fn flow_vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
-            self.props.set("FlowVpcInterfaceAttachment", value.into());
-            self
+        prop! {
+            /// `FlowArn`: The ARN of the cloud flow used as a source of this bridge.
+            props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+            /// source.
+            props, "FlowVpcInterfaceAttachment", flow_vpc_interface_attachment, set_flow_vpc_interface_attachment, get_flow_vpc_interface_attachment, Val<VpcInterfaceAttachment>
         }
     }
 
@@ -606,10 +746,9 @@ pub mod bridge_source {
             VpcInterfaceAttachment { props }
         }
 
-        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
     }
 
@@ -642,10 +781,29 @@ pub mod bridge_source {
             BridgeNetworkSource { props }
         }
 
-        /// `MulticastSourceSettings`: The settings related to the multicast source.
-        pub fn multicast_source_settings(mut self, value: impl Into<Val<MulticastSourceSettings>>) -> Self {
-            self.props.set("MulticastSourceSettings", value.into());
-            self
+        prop! {
+            /// `Protocol`: The network source protocol.
+            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        }
+
+        prop! {
+            /// `MulticastIp`: The network source multicast IP.
+            props, "MulticastIp", _, set_multicast_ip, get_multicast_ip, Val<String>
+        }
+
+        prop! {
+            /// `Port`: The network source port.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `NetworkName`: The network source's gateway network name.
+            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        }
+
+        prop! {
+            /// `MulticastSourceSettings`: The settings related to the multicast source.
+            props, "MulticastSourceSettings", multicast_source_settings, set_multicast_source_settings, get_multicast_source_settings, Val<MulticastSourceSettings>
         }
     }
 
@@ -665,10 +823,9 @@ pub mod bridge_source {
             MulticastSourceSettings { props }
         }
 
-        /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
-        pub fn multicast_source_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MulticastSourceIp", value.into());
-            self
+        prop! {
+            /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
+            props, "MulticastSourceIp", multicast_source_ip, set_multicast_source_ip, get_multicast_source_ip, Val<String>
         }
     }
 
@@ -711,70 +868,70 @@ impl Flow {
         Flow { core }
     }
 
-    /// `AvailabilityZone`: The Availability Zone that you want to create the flow in. These options
-    /// are limited to the Availability Zones within the current AWS.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone that you want to create the flow in. These
+        /// options are limited to the Availability Zones within the current AWS.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `EncodingConfig`: The encoding configuration to apply to the NDI source content when
-    /// transcoding it to a transport stream (TS) for downstream distribution. You can choose
-    /// between several predefined encoding profiles based on common use cases.
-    pub fn encoding_config(mut self, value: impl Into<Val<flow::EncodingConfig>>) -> Self {
-        self.core.set("EncodingConfig", value.into());
-        self
+    prop! {
+        /// `EncodingConfig`: The encoding configuration to apply to the NDI source content when
+        /// transcoding it to a transport stream (TS) for downstream distribution. You can choose
+        /// between several predefined encoding profiles based on common use cases.
+        core.props, "EncodingConfig", encoding_config, set_encoding_config, get_encoding_config, Val<flow::EncodingConfig>
     }
 
-    /// `FlowSize`: Determines the processing capacity and feature set of the flow. Set this
-    /// optional parameter to LARGE if you want to enable NDI sources or outputs on the flow.
-    pub fn flow_size(mut self, value: impl Into<Val<flow::FlowSize>>) -> Self {
-        self.core.set("FlowSize", value.into());
-        self
+    prop! {
+        /// `FlowSize`: Determines the processing capacity and feature set of the flow. Set this
+        /// optional parameter to LARGE if you want to enable NDI sources or outputs on the flow.
+        core.props, "FlowSize", flow_size, set_flow_size, get_flow_size, Val<flow::FlowSize>
     }
 
-    /// `Maintenance`: The maintenance settings you want to use for the flow.
-    pub fn maintenance(mut self, value: impl Into<Val<flow::Maintenance>>) -> Self {
-        self.core.set("Maintenance", value.into());
-        self
+    prop! {
+        /// `Maintenance`: The maintenance settings you want to use for the flow.
+        core.props, "Maintenance", maintenance, set_maintenance, get_maintenance, Val<flow::Maintenance>
     }
 
-    /// `MediaStreams`: The media streams associated with the flow. You can associate any of these
-    /// media streams with sources and outputs on the flow.
-    pub fn media_streams(mut self, value: impl Into<Val<List<flow::MediaStream>>>) -> Self {
-        self.core.set("MediaStreams", value.into());
-        self
+    prop! {
+        /// `MediaStreams`: The media streams associated with the flow. You can associate any of
+        /// these media streams with sources and outputs on the flow.
+        core.props, "MediaStreams", media_streams, set_media_streams, get_media_streams, Val<List<flow::MediaStream>>
     }
 
-    /// `NdiConfig`: Specifies the configuration settings for NDI sources and outputs. Required when
-    /// the flow includes NDI sources or outputs.
-    pub fn ndi_config(mut self, value: impl Into<Val<flow::NdiConfig>>) -> Self {
-        self.core.set("NdiConfig", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the flow.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SourceFailoverConfig`: The source failover config of the flow.
-    pub fn source_failover_config(mut self, value: impl Into<Val<flow::FailoverConfig>>) -> Self {
-        self.core.set("SourceFailoverConfig", value.into());
-        self
+    prop! {
+        /// `NdiConfig`: Specifies the configuration settings for NDI sources and outputs. Required
+        /// when the flow includes NDI sources or outputs.
+        core.props, "NdiConfig", ndi_config, set_ndi_config, get_ndi_config, Val<flow::NdiConfig>
     }
 
-    /// `SourceMonitoringConfig`: The source monitoring config of the flow.
-    pub fn source_monitoring_config(mut self, value: impl Into<Val<flow::SourceMonitoringConfig>>) -> Self {
-        self.core.set("SourceMonitoringConfig", value.into());
-        self
+    prop! {
+        /// `Source`: The source of the flow.
+        core.props, "Source", _, set_source, get_source, Val<flow::Source>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag this flow.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceFailoverConfig`: The source failover config of the flow.
+        core.props, "SourceFailoverConfig", source_failover_config, set_source_failover_config, get_source_failover_config, Val<flow::FailoverConfig>
     }
 
-    /// `VpcInterfaces`: The VPC interfaces that you added to this flow.
-    pub fn vpc_interfaces(mut self, value: impl Into<Val<List<flow::VpcInterface>>>) -> Self {
-        self.core.set("VpcInterfaces", value.into());
-        self
+    prop! {
+        /// `SourceMonitoringConfig`: The source monitoring config of the flow.
+        core.props, "SourceMonitoringConfig", source_monitoring_config, set_source_monitoring_config, get_source_monitoring_config, Val<flow::SourceMonitoringConfig>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag this flow.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcInterfaces`: The VPC interfaces that you added to this flow.
+        core.props, "VpcInterfaces", vpc_interfaces, set_vpc_interfaces, get_vpc_interfaces, Val<List<flow::VpcInterface>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -846,21 +1003,19 @@ pub mod flow {
             EncodingConfig { props }
         }
 
-        /// `EncodingProfile`: The encoding profile to use when transcoding the NDI source to a
-        /// Transport Stream. You can change this value while a flow is running.
-        pub fn encoding_profile(mut self, value: impl Into<Val<EncodingProfile>>) -> Self {
-            self.props.set("EncodingProfile", value.into());
-            self
+        prop! {
+            /// `EncodingProfile`: The encoding profile to use when transcoding the NDI source to a
+            /// Transport Stream. You can change this value while a flow is running.
+            props, "EncodingProfile", encoding_profile, set_encoding_profile, get_encoding_profile, Val<EncodingProfile>
         }
 
-        /// `VideoMaxBitrate`: The maximum video bitrate to use when transcoding the NDI source to a
-        /// Transport Stream. This parameter enables you to override the default video bitrate within
-        /// the encoding profile's supported range. The supported range is 10,000,000 - 50,000,000 bits
-        /// per second (bps). If you do not specify a value, MediaConnect uses the default value of 20,000,000
-        /// bps.
-        pub fn video_max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VideoMaxBitrate", value.into());
-            self
+        prop! {
+            /// `VideoMaxBitrate`: The maximum video bitrate to use when transcoding the NDI source to a
+            /// Transport Stream. This parameter enables you to override the default video bitrate
+            /// within the encoding profile's supported range. The supported range is 10,000,000 - 50,000,000
+            /// bits per second (bps). If you do not specify a value, MediaConnect uses the default
+            /// value of 20,000,000 bps.
+            props, "VideoMaxBitrate", video_max_bitrate, set_video_max_bitrate, get_video_max_bitrate, Val<i64>
         }
     }
 
@@ -917,6 +1072,18 @@ pub mod flow {
             props.set("MaintenanceDay", maintenance_day.into());
             props.set("MaintenanceStartHour", maintenance_start_hour.into());
             Maintenance { props }
+        }
+
+        prop! {
+            /// `MaintenanceDay`: A day of a week when the maintenance will happen. Use
+            /// Monday/Tuesday/Wednesday/Thursday/Friday/Saturday/Sunday.
+            props, "MaintenanceDay", _, set_maintenance_day, get_maintenance_day, Val<MaintenanceMaintenanceDay>
+        }
+
+        prop! {
+            /// `MaintenanceStartHour`: UTC time when the maintenance will happen. Use 24-hour HH:MM
+            /// format. Minutes must be 00. Example: 13:00. The default value is 02:00.
+            props, "MaintenanceStartHour", _, set_maintenance_start_hour, get_maintenance_start_hour, Val<String>
         }
     }
 
@@ -978,43 +1145,52 @@ pub mod flow {
             MediaStream { props }
         }
 
-        /// `Attributes`: Attributes that are related to the media stream.
-        pub fn attributes(mut self, value: impl Into<Val<MediaStreamAttributes>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `MediaStreamId`: A unique identifier for the media stream.
+            props, "MediaStreamId", _, set_media_stream_id, get_media_stream_id, Val<i64>
         }
 
-        /// `ClockRate`: The sample rate for the stream. This value in measured in kHz.
-        pub fn clock_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ClockRate", value.into());
-            self
+        prop! {
+            /// `MediaStreamType`: The type of media stream.
+            props, "MediaStreamType", _, set_media_stream_type, get_media_stream_type, Val<MediaStreamMediaStreamType>
         }
 
-        /// `Description`: A description that can help you quickly identify what your media stream is
-        /// used for.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
+            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
         }
 
-        /// `Fmt`: The format type number (sometimes referred to as RTP payload type) of the media
-        /// stream. MediaConnect assigns this value to the media stream. For ST 2110 JPEG XS outputs,
-        /// you need to provide this value to the receiver.
-        pub fn fmt_property(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Fmt", value.into());
-            self
+        prop! {
+            /// `Attributes`: Attributes that are related to the media stream.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<MediaStreamAttributes>
         }
 
-        /// `Tags`: Key-value pairs that can be used to tag this media stream.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `ClockRate`: The sample rate for the stream. This value in measured in kHz.
+            props, "ClockRate", clock_rate, set_clock_rate, get_clock_rate, Val<i64>
         }
 
-        /// `VideoFormat`: The resolution of the video.
-        pub fn video_format(mut self, value: impl Into<Val<MediaStreamVideoFormat>>) -> Self {
-            self.props.set("VideoFormat", value.into());
-            self
+        prop! {
+            /// `Description`: A description that can help you quickly identify what your media stream
+            /// is used for.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Fmt`: The format type number (sometimes referred to as RTP payload type) of the media
+            /// stream. MediaConnect assigns this value to the media stream. For ST 2110 JPEG XS
+            /// outputs, you need to provide this value to the receiver.
+            props, "Fmt", fmt_property, set_fmt_property, get_fmt_property, Val<i64>
+        }
+
+        prop! {
+            /// `Tags`: Key-value pairs that can be used to tag this media stream.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `VideoFormat`: The resolution of the video.
+            props, "VideoFormat", video_format, set_video_format, get_video_format, Val<MediaStreamVideoFormat>
         }
     }
 
@@ -1034,16 +1210,14 @@ pub mod flow {
             MediaStreamAttributes { props }
         }
 
-        /// `Fmtp`: A set of parameters that define the media stream.
-        pub fn fmtp(mut self, value: impl Into<Val<Fmtp>>) -> Self {
-            self.props.set("Fmtp", value.into());
-            self
+        prop! {
+            /// `Fmtp`: A set of parameters that define the media stream.
+            props, "Fmtp", fmtp, set_fmtp, get_fmtp, Val<Fmtp>
         }
 
-        /// `Lang`: The audio language, in a format that is recognized by the receiver.
-        pub fn lang(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Lang", value.into());
-            self
+        prop! {
+            /// `Lang`: The audio language, in a format that is recognized by the receiver.
+            props, "Lang", lang, set_lang, get_lang, Val<String>
         }
     }
 
@@ -1062,46 +1236,39 @@ pub mod flow {
             Fmtp { props }
         }
 
-        /// `ChannelOrder`: The format of the audio channel.
-        pub fn channel_order(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelOrder", value.into());
-            self
+        prop! {
+            /// `ChannelOrder`: The format of the audio channel.
+            props, "ChannelOrder", channel_order, set_channel_order, get_channel_order, Val<String>
         }
 
-        /// `Colorimetry`: The format used for the representation of color.
-        pub fn colorimetry(mut self, value: impl Into<Val<FmtpColorimetry>>) -> Self {
-            self.props.set("Colorimetry", value.into());
-            self
+        prop! {
+            /// `Colorimetry`: The format used for the representation of color.
+            props, "Colorimetry", colorimetry, set_colorimetry, get_colorimetry, Val<FmtpColorimetry>
         }
 
-        /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
-        pub fn exact_framerate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExactFramerate", value.into());
-            self
+        prop! {
+            /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
+            props, "ExactFramerate", exact_framerate, set_exact_framerate, get_exact_framerate, Val<String>
         }
 
-        /// `Par`: The pixel aspect ratio (PAR) of the video.
-        pub fn par(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Par", value.into());
-            self
+        prop! {
+            /// `Par`: The pixel aspect ratio (PAR) of the video.
+            props, "Par", par, set_par, get_par, Val<String>
         }
 
-        /// `Range`: The encoding range of the video.
-        pub fn range(mut self, value: impl Into<Val<FmtpRange>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`: The encoding range of the video.
+            props, "Range", range, set_range, get_range, Val<FmtpRange>
         }
 
-        /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
-        pub fn scan_mode(mut self, value: impl Into<Val<FmtpScanMode>>) -> Self {
-            self.props.set("ScanMode", value.into());
-            self
+        prop! {
+            /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
+            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<FmtpScanMode>
         }
 
-        /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
-        pub fn tcs(mut self, value: impl Into<Val<FmtpTcs>>) -> Self {
-            self.props.set("Tcs", value.into());
-            self
+        prop! {
+            /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
+            props, "Tcs", tcs, set_tcs, get_tcs, Val<FmtpTcs>
         }
     }
 
@@ -1253,26 +1420,25 @@ pub mod flow {
             NdiConfig { props }
         }
 
-        /// `MachineName`: A prefix for the names of the NDI sources that the flow creates. If a custom
-        /// name isn't specified, MediaConnect generates a unique 12-character ID as the prefix.
-        pub fn machine_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MachineName", value.into());
-            self
+        prop! {
+            /// `MachineName`: A prefix for the names of the NDI sources that the flow creates. If a
+            /// custom name isn't specified, MediaConnect generates a unique 12-character ID as the
+            /// prefix.
+            props, "MachineName", machine_name, set_machine_name, get_machine_name, Val<String>
         }
 
-        /// `NdiDiscoveryServers`: A list of up to three NDI discovery server configurations. While not
-        /// required by the API, this configuration is necessary for NDI functionality to work properly.
-        pub fn ndi_discovery_servers(mut self, value: impl Into<Val<List<NdiDiscoveryServerConfig>>>) -> Self {
-            self.props.set("NdiDiscoveryServers", value.into());
-            self
+        prop! {
+            /// `NdiDiscoveryServers`: A list of up to three NDI discovery server configurations. While
+            /// not required by the API, this configuration is necessary for NDI functionality to work
+            /// properly.
+            props, "NdiDiscoveryServers", ndi_discovery_servers, set_ndi_discovery_servers, get_ndi_discovery_servers, Val<List<NdiDiscoveryServerConfig>>
         }
 
-        /// `NdiState`: A setting that controls whether NDI sources or outputs can be used in the flow.
-        /// The default value is DISABLED. This value must be set as ENABLED for your flow to support
-        /// NDI sources or outputs.
-        pub fn ndi_state(mut self, value: impl Into<Val<NdiState>>) -> Self {
-            self.props.set("NdiState", value.into());
-            self
+        prop! {
+            /// `NdiState`: A setting that controls whether NDI sources or outputs can be used in the
+            /// flow. The default value is DISABLED. This value must be set as ENABLED for your flow to
+            /// support NDI sources or outputs.
+            props, "NdiState", ndi_state, set_ndi_state, get_ndi_state, Val<NdiState>
         }
     }
 
@@ -1301,11 +1467,21 @@ pub mod flow {
             NdiDiscoveryServerConfig { props }
         }
 
-        /// `DiscoveryServerPort`: The port for the NDI discovery server. Defaults to 5959 if a custom
-        /// port isn't specified.
-        pub fn discovery_server_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DiscoveryServerPort", value.into());
-            self
+        prop! {
+            /// `DiscoveryServerAddress`: The unique network address of the NDI discovery server.
+            props, "DiscoveryServerAddress", _, set_discovery_server_address, get_discovery_server_address, Val<String>
+        }
+
+        prop! {
+            /// `VpcInterfaceAdapter`: The identifier for the Virtual Private Cloud (VPC) network
+            /// interface used by the flow.
+            props, "VpcInterfaceAdapter", _, set_vpc_interface_adapter, get_vpc_interface_adapter, Val<String>
+        }
+
+        prop! {
+            /// `DiscoveryServerPort`: The port for the NDI discovery server. Defaults to 5959 if a
+            /// custom port isn't specified.
+            props, "DiscoveryServerPort", discovery_server_port, set_discovery_server_port, get_discovery_server_port, Val<i64>
         }
     }
 
@@ -1337,175 +1513,150 @@ pub mod flow {
             Source { props }
         }
 
-        /// `Decryption`: The type of decryption that is used on the content ingested from this source.
-        pub fn decryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
-            self.props.set("Decryption", value.into());
-            self
+        prop! {
+            /// `Decryption`: The type of decryption that is used on the content ingested from this
+            /// source.
+            props, "Decryption", decryption, set_decryption, get_decryption, Val<Encryption>
         }
 
-        /// `Description`: A description for the source. This value is not used or seen outside of the
-        /// current AWS Elemental MediaConnect account.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A description for the source. This value is not used or seen outside of
+            /// the current AWS Elemental MediaConnect account.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content that
-        /// comes from another AWS account. The entitlement is set by the content originator and the ARN
-        /// is generated as part of the originator's flow.
-        pub fn entitlement_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntitlementArn", value.into());
-            self
+        prop! {
+            /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content
+            /// that comes from another AWS account. The entitlement is set by the content originator
+            /// and the ARN is generated as part of the originator's flow.
+            props, "EntitlementArn", entitlement_arn, set_entitlement_arn, get_entitlement_arn, Val<String>
         }
 
-        /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from a
-        /// bridge.
-        pub fn gateway_bridge_source(mut self, value: impl Into<Val<GatewayBridgeSource>>) -> Self {
-            self.props.set("GatewayBridgeSource", value.into());
-            self
+        prop! {
+            /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from
+            /// a bridge.
+            props, "GatewayBridgeSource", gateway_bridge_source, set_gateway_bridge_source, get_gateway_bridge_source, Val<GatewayBridgeSource>
         }
 
-        /// `IngestIp`: The IP address that the flow will be listening on for incoming content.
-        pub fn ingest_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IngestIp", value.into());
-            self
+        prop! {
+            /// `IngestIp`: The IP address that the flow will be listening on for incoming content.
+            props, "IngestIp", ingest_ip, set_ingest_ip, get_ingest_ip, Val<String>
         }
 
-        /// `IngestPort`: The port that the flow will be listening on for incoming content.
-        pub fn ingest_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IngestPort", value.into());
-            self
+        prop! {
+            /// `IngestPort`: The port that the flow will be listening on for incoming content.
+            props, "IngestPort", ingest_port, set_ingest_port, get_ingest_port, Val<i64>
         }
 
-        /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
-        pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBitrate", value.into());
-            self
+        prop! {
+            /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
+            props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
         }
 
-        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
-        /// and Zixi-based streams.
-        pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxLatency", value.into());
-            self
+        prop! {
+            /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
+            /// RIST-based and Zixi-based streams.
+            props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
         }
 
-        /// `MaxSyncBuffer`: The size of the buffer (in milliseconds) to use to sync incoming source
-        /// data.
-        pub fn max_sync_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSyncBuffer", value.into());
-            self
+        prop! {
+            /// `MaxSyncBuffer`: The size of the buffer (in milliseconds) to use to sync incoming source
+            /// data.
+            props, "MaxSyncBuffer", max_sync_buffer, set_max_sync_buffer, get_max_sync_buffer, Val<i64>
         }
 
-        /// `MediaStreamSourceConfigurations`: The media stream that is associated with the source, and
-        /// the parameters for that association.
-        pub fn media_stream_source_configurations(mut self, value: impl Into<Val<List<MediaStreamSourceConfiguration>>>) -> Self {
-            self.props.set("MediaStreamSourceConfigurations", value.into());
-            self
+        prop! {
+            /// `MediaStreamSourceConfigurations`: The media stream that is associated with the source,
+            /// and the parameters for that association.
+            props, "MediaStreamSourceConfigurations", media_stream_source_configurations, set_media_stream_source_configurations, get_media_stream_source_configurations, Val<List<MediaStreamSourceConfiguration>>
         }
 
-        /// `MinLatency`: The minimum latency in milliseconds.
-        pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinLatency", value.into());
-            self
+        prop! {
+            /// `MinLatency`: The minimum latency in milliseconds.
+            props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
         }
 
-        /// `Name`: The name of the source.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the source.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `NdiSourceSettings`: The settings for the NDI flow source. This includes the exact name of
-        /// the upstream NDI sender that you want to connect to your flow source.
-        pub fn ndi_source_settings(mut self, value: impl Into<Val<NdiSourceSettings>>) -> Self {
-            self.props.set("NdiSourceSettings", value.into());
-            self
+        prop! {
+            /// `NdiSourceSettings`: The settings for the NDI flow source. This includes the exact name
+            /// of the upstream NDI sender that you want to connect to your flow source.
+            props, "NdiSourceSettings", ndi_source_settings, set_ndi_source_settings, get_ndi_source_settings, Val<NdiSourceSettings>
         }
 
-        /// `Protocol`: The protocol that is used by the source.
-        pub fn protocol(mut self, value: impl Into<Val<SourceProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol that is used by the source.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<SourceProtocol>
         }
 
-        /// `RouterIntegrationState`.
-        pub fn router_integration_state(mut self, value: impl Into<Val<SourceRouterIntegrationState>>) -> Self {
-            self.props.set("RouterIntegrationState", value.into());
-            self
+        prop! {
+            /// `RouterIntegrationState`.
+            props, "RouterIntegrationState", router_integration_state, set_router_integration_state, get_router_integration_state, Val<SourceRouterIntegrationState>
         }
 
-        /// `RouterIntegrationTransitDecryption`: The configuration that defines how content is
-        /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
-        pub fn router_integration_transit_decryption(mut self, value: impl Into<Val<FlowTransitEncryption>>) -> Self {
-            self.props.set("RouterIntegrationTransitDecryption", value.into());
-            self
+        prop! {
+            /// `RouterIntegrationTransitDecryption`: The configuration that defines how content is
+            /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
+            props, "RouterIntegrationTransitDecryption", router_integration_transit_decryption, set_router_integration_transit_decryption, get_router_integration_transit_decryption, Val<FlowTransitEncryption>
         }
 
-        /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
-        /// connection with the sender for fujitsu-qos protocol.
-        pub fn sender_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SenderControlPort", value.into());
-            self
+        prop! {
+            /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
+            /// connection with the sender for fujitsu-qos protocol.
+            props, "SenderControlPort", sender_control_port, set_sender_control_port, get_sender_control_port, Val<i64>
         }
 
-        /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
-        /// with the sender for fujitsu-qos protocol.
-        pub fn sender_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SenderIpAddress", value.into());
-            self
+        prop! {
+            /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
+            /// with the sender for fujitsu-qos protocol.
+            props, "SenderIpAddress", sender_ip_address, set_sender_ip_address, get_sender_ip_address, Val<String>
         }
 
-        /// `SourceArn`: The ARN of the source.
-        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceArn", value.into());
-            self
+        prop! {
+            /// `SourceArn`: The ARN of the source.
+            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
         }
 
-        /// `SourceIngestPort`: The port that the flow will be listening on for incoming
-        /// content.(ReadOnly)
-        pub fn source_ingest_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceIngestPort", value.into());
-            self
+        prop! {
+            /// `SourceIngestPort`: The port that the flow will be listening on for incoming
+            /// content.(ReadOnly)
+            props, "SourceIngestPort", source_ingest_port, set_source_ingest_port, get_source_ingest_port, Val<String>
         }
 
-        /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
-        pub fn source_listener_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceListenerAddress", value.into());
-            self
+        prop! {
+            /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
+            props, "SourceListenerAddress", source_listener_address, set_source_listener_address, get_source_listener_address, Val<String>
         }
 
-        /// `SourceListenerPort`: Source port for SRT-caller protocol.
-        pub fn source_listener_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SourceListenerPort", value.into());
-            self
+        prop! {
+            /// `SourceListenerPort`: Source port for SRT-caller protocol.
+            props, "SourceListenerPort", source_listener_port, set_source_listener_port, get_source_listener_port, Val<i64>
         }
 
-        /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
-        /// only to Zixi-based streams.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `StreamId`: The stream ID that you want to use for this transport. This parameter
+            /// applies only to Zixi-based streams.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
 
-        /// `Tags`: Key-value pairs that can be used to tag this source.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Key-value pairs that can be used to tag this source.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
 
-        /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
 
-        /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content to
-        /// your source. These IP addresses should be in the form of a Classless Inter-Domain Routing (CIDR)
-        /// block; for example, 10.0.0.0/16.
-        pub fn whitelist_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WhitelistCidr", value.into());
-            self
+        prop! {
+            /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content
+            /// to your source. These IP addresses should be in the form of a Classless Inter-Domain
+            /// Routing (CIDR) block; for example, 10.0.0.0/16.
+            props, "WhitelistCidr", whitelist_cidr, set_whitelist_cidr, get_whitelist_cidr, Val<String>
         }
     }
 
@@ -1527,64 +1678,64 @@ pub mod flow {
             Encryption { props }
         }
 
-        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
-        /// or aes256).
-        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
+            /// Elemental MediaConnect as a trusted entity).
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-        /// string, to be used with the key for encrypting content. This parameter is not valid for
-        /// static key encryption.
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
+            /// aes192, or aes256).
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
         }
 
-        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
-        /// is not valid for static key encryption.
-        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceId", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+            /// string, to be used with the key for encrypting content. This parameter is not valid for
+            /// static key encryption.
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
         }
 
-        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
-        /// service will use the default setting (static-key).
-        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
-            self.props.set("KeyType", value.into());
-            self
+        prop! {
+            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
+            /// and is not valid for static key encryption.
+            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
         }
 
-        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
-        /// is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
+            /// the service will use the default setting (static-key).
+            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
         }
 
-        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
-        /// to identify the current endpoint. The resource ID is also known as the content ID. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
+            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-        /// encryption key. This parameter is required for static key encryption and is not valid for
-        /// SPEKE encryption.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `ResourceId`: An identifier for the content. The service sends this value to the key
+            /// server to identify the current endpoint. The resource ID is also known as the content
+            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
         }
 
-        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+            /// encryption key. This parameter is required for static key encryption and is not valid
+            /// for SPEKE encryption.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
+            /// This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -1639,11 +1790,15 @@ pub mod flow {
             GatewayBridgeSource { props }
         }
 
-        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this bridge
-        /// source.
-        pub fn vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
-            self.props.set("VpcInterfaceAttachment", value.into());
-            self
+        prop! {
+            /// `BridgeArn`: The ARN of the bridge feeding this flow.
+            props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+        }
+
+        prop! {
+            /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+            /// bridge source.
+            props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<VpcInterfaceAttachment>
         }
     }
 
@@ -1663,10 +1818,9 @@ pub mod flow {
             VpcInterfaceAttachment { props }
         }
 
-        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
     }
 
@@ -1697,10 +1851,22 @@ pub mod flow {
             MediaStreamSourceConfiguration { props }
         }
 
-        /// `InputConfigurations`: The media streams that you want to associate with the source.
-        pub fn input_configurations(mut self, value: impl Into<Val<List<InputConfiguration>>>) -> Self {
-            self.props.set("InputConfigurations", value.into());
-            self
+        prop! {
+            /// `EncodingName`: The format that was used to encode the data. For ancillary data streams,
+            /// set the encoding name to smpte291. For audio streams, set the encoding name to pcm. For
+            /// video, 2110 streams, set the encoding name to raw. For video, JPEG XS streams, set the
+            /// encoding name to jxsv.
+            props, "EncodingName", _, set_encoding_name, get_encoding_name, Val<MediaStreamSourceConfigurationEncodingName>
+        }
+
+        prop! {
+            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
+            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+        }
+
+        prop! {
+            /// `InputConfigurations`: The media streams that you want to associate with the source.
+            props, "InputConfigurations", input_configurations, set_input_configurations, get_input_configurations, Val<List<InputConfiguration>>
         }
     }
 
@@ -1744,6 +1910,16 @@ pub mod flow {
             props.set("Interface", interface.into());
             InputConfiguration { props }
         }
+
+        prop! {
+            /// `InputPort`: The port that the flow listens on for an incoming media stream.
+            props, "InputPort", _, set_input_port, get_input_port, Val<i64>
+        }
+
+        prop! {
+            /// `Interface`: The VPC interface where the media stream comes in from.
+            props, "Interface", _, set_interface, get_interface, Val<Interface>
+        }
     }
 
     /// `AWS::MediaConnect::Flow.Interface`: The VPC interface that you want to use for the media
@@ -1764,6 +1940,12 @@ pub mod flow {
             props.set("Name", name.into());
             Interface { props }
         }
+
+        prop! {
+            /// `Name`: The name of the VPC interface that you want to use for the media stream
+            /// associated with the output.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::MediaConnect::Flow.NdiSourceSettings`.
@@ -1781,16 +1963,14 @@ pub mod flow {
             NdiSourceSettings { props }
         }
 
-        /// `AudioReferenceLevel`: The audio reference level of the NDI sender, in dBFS.
-        pub fn audio_reference_level(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AudioReferenceLevel", value.into());
-            self
+        prop! {
+            /// `AudioReferenceLevel`: The audio reference level of the NDI sender, in dBFS.
+            props, "AudioReferenceLevel", audio_reference_level, set_audio_reference_level, get_audio_reference_level, Val<i64>
         }
 
-        /// `SourceName`.
-        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceName", value.into());
-            self
+        prop! {
+            /// `SourceName`.
+            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
         }
     }
 
@@ -1862,10 +2042,14 @@ pub mod flow {
             FlowTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
         }
     }
 
@@ -1887,18 +2071,16 @@ pub mod flow {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption of a flow source using
-        /// AWS Secrets Manager, including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption of a flow source
+            /// using AWS Secrets Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -1923,6 +2105,18 @@ pub mod flow {
             props.set("RoleArn", role_arn.into());
             props.set("SecretArn", secret_arn.into());
             SecretsManagerEncryptionKeyConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role used for transit encryption from the router output
+            /// using AWS Secrets Manager.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The ARN of the AWS Secrets Manager secret used for transit encryption from
+            /// the router output.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1954,31 +2148,27 @@ pub mod flow {
             FailoverConfig { props }
         }
 
-        /// `FailoverMode`: The type of failover you choose for this flow. MERGE combines the source
-        /// streams into a single stream, allowing graceful recovery from any single-source loss.
-        /// FAILOVER allows switching between different streams.
-        pub fn failover_mode(mut self, value: impl Into<Val<FailoverConfigFailoverMode>>) -> Self {
-            self.props.set("FailoverMode", value.into());
-            self
+        prop! {
+            /// `FailoverMode`: The type of failover you choose for this flow. MERGE combines the source
+            /// streams into a single stream, allowing graceful recovery from any single-source loss.
+            /// FAILOVER allows switching between different streams.
+            props, "FailoverMode", failover_mode, set_failover_mode, get_failover_mode, Val<FailoverConfigFailoverMode>
         }
 
-        /// `RecoveryWindow`: Search window time to look for dash-7 packets
-        pub fn recovery_window(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecoveryWindow", value.into());
-            self
+        prop! {
+            /// `RecoveryWindow`: Search window time to look for dash-7 packets
+            props, "RecoveryWindow", recovery_window, set_recovery_window, get_recovery_window, Val<i64>
         }
 
-        /// `SourcePriority`: The priority you want to assign to a source. You can have a primary stream
-        /// and a backup stream or two equally prioritized streams.
-        pub fn source_priority(mut self, value: impl Into<Val<FailoverConfigSourcePriority>>) -> Self {
-            self.props.set("SourcePriority", value.into());
-            self
+        prop! {
+            /// `SourcePriority`: The priority you want to assign to a source. You can have a primary
+            /// stream and a backup stream or two equally prioritized streams.
+            props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<FailoverConfigSourcePriority>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<FailoverConfigState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<FailoverConfigState>
         }
     }
 
@@ -2016,6 +2206,11 @@ pub mod flow {
             props.set("PrimarySource", primary_source.into());
             FailoverConfigSourcePriority { props }
         }
+
+        prop! {
+            /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
+            props, "PrimarySource", _, set_primary_source, get_primary_source, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -2046,29 +2241,25 @@ pub mod flow {
             SourceMonitoringConfig { props }
         }
 
-        /// `AudioMonitoringSettings`: Contains the settings for audio stream metrics monitoring.
-        pub fn audio_monitoring_settings(mut self, value: impl Into<Val<List<AudioMonitoringSetting>>>) -> Self {
-            self.props.set("AudioMonitoringSettings", value.into());
-            self
+        prop! {
+            /// `AudioMonitoringSettings`: Contains the settings for audio stream metrics monitoring.
+            props, "AudioMonitoringSettings", audio_monitoring_settings, set_audio_monitoring_settings, get_audio_monitoring_settings, Val<List<AudioMonitoringSetting>>
         }
 
-        /// `ContentQualityAnalysisState`: Indicates whether content quality analysis is enabled or
-        /// disabled.
-        pub fn content_quality_analysis_state(mut self, value: impl Into<Val<SourceMonitoringConfigContentQualityAnalysisState>>) -> Self {
-            self.props.set("ContentQualityAnalysisState", value.into());
-            self
+        prop! {
+            /// `ContentQualityAnalysisState`: Indicates whether content quality analysis is enabled or
+            /// disabled.
+            props, "ContentQualityAnalysisState", content_quality_analysis_state, set_content_quality_analysis_state, get_content_quality_analysis_state, Val<SourceMonitoringConfigContentQualityAnalysisState>
         }
 
-        /// `ThumbnailState`: The state of thumbnail monitoring.
-        pub fn thumbnail_state(mut self, value: impl Into<Val<SourceMonitoringConfigThumbnailState>>) -> Self {
-            self.props.set("ThumbnailState", value.into());
-            self
+        prop! {
+            /// `ThumbnailState`: The state of thumbnail monitoring.
+            props, "ThumbnailState", thumbnail_state, set_thumbnail_state, get_thumbnail_state, Val<SourceMonitoringConfigThumbnailState>
         }
 
-        /// `VideoMonitoringSettings`: Contains the settings for video stream metrics monitoring.
-        pub fn video_monitoring_settings(mut self, value: impl Into<Val<List<VideoMonitoringSetting>>>) -> Self {
-            self.props.set("VideoMonitoringSettings", value.into());
-            self
+        prop! {
+            /// `VideoMonitoringSettings`: Contains the settings for video stream metrics monitoring.
+            props, "VideoMonitoringSettings", video_monitoring_settings, set_video_monitoring_settings, get_video_monitoring_settings, Val<List<VideoMonitoringSetting>>
         }
     }
 
@@ -2088,10 +2279,9 @@ pub mod flow {
             AudioMonitoringSetting { props }
         }
 
-        /// `SilentAudio`: Configures settings for the SilentAudio metric.
-        pub fn silent_audio(mut self, value: impl Into<Val<SilentAudio>>) -> Self {
-            self.props.set("SilentAudio", value.into());
-            self
+        prop! {
+            /// `SilentAudio`: Configures settings for the SilentAudio metric.
+            props, "SilentAudio", silent_audio, set_silent_audio, get_silent_audio, Val<SilentAudio>
         }
     }
 
@@ -2110,17 +2300,15 @@ pub mod flow {
             SilentAudio { props }
         }
 
-        /// `State`: Indicates whether the SilentAudio metric is enabled or disabled.
-        pub fn state(mut self, value: impl Into<Val<SilentAudioState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: Indicates whether the SilentAudio metric is enabled or disabled.
+            props, "State", state, set_state, get_state, Val<SilentAudioState>
         }
 
-        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of silence that triggers an
-        /// event or alert.
-        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThresholdSeconds", value.into());
-            self
+        prop! {
+            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of silence that triggers
+            /// an event or alert.
+            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
         }
     }
 
@@ -2179,16 +2367,14 @@ pub mod flow {
             VideoMonitoringSetting { props }
         }
 
-        /// `BlackFrames`: Configures settings for the BlackFrames metric.
-        pub fn black_frames(mut self, value: impl Into<Val<BlackFrames>>) -> Self {
-            self.props.set("BlackFrames", value.into());
-            self
+        prop! {
+            /// `BlackFrames`: Configures settings for the BlackFrames metric.
+            props, "BlackFrames", black_frames, set_black_frames, get_black_frames, Val<BlackFrames>
         }
 
-        /// `FrozenFrames`: Configures settings for the FrozenFrames metric.
-        pub fn frozen_frames(mut self, value: impl Into<Val<FrozenFrames>>) -> Self {
-            self.props.set("FrozenFrames", value.into());
-            self
+        prop! {
+            /// `FrozenFrames`: Configures settings for the FrozenFrames metric.
+            props, "FrozenFrames", frozen_frames, set_frozen_frames, get_frozen_frames, Val<FrozenFrames>
         }
     }
 
@@ -2207,17 +2393,15 @@ pub mod flow {
             BlackFrames { props }
         }
 
-        /// `State`: Indicates whether the BlackFrames metric is enabled or disabled.
-        pub fn state(mut self, value: impl Into<Val<BlackFramesState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: Indicates whether the BlackFrames metric is enabled or disabled.
+            props, "State", state, set_state, get_state, Val<BlackFramesState>
         }
 
-        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of black frames that
-        /// triggers an event or alert.
-        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThresholdSeconds", value.into());
-            self
+        prop! {
+            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of black frames that
+            /// triggers an event or alert.
+            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
         }
     }
 
@@ -2249,17 +2433,15 @@ pub mod flow {
             FrozenFrames { props }
         }
 
-        /// `State`: Indicates whether the FrozenFrames metric is enabled or disabled.
-        pub fn state(mut self, value: impl Into<Val<FrozenFramesState>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: Indicates whether the FrozenFrames metric is enabled or disabled.
+            props, "State", state, set_state, get_state, Val<FrozenFramesState>
         }
 
-        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of a static image that
-        /// triggers an event or alert.
-        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThresholdSeconds", value.into());
-            self
+        prop! {
+            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of a static image that
+            /// triggers an event or alert.
+            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
         }
     }
 
@@ -2305,24 +2487,41 @@ pub mod flow {
             VpcInterface { props }
         }
 
-        /// `NetworkInterfaceIds`: IDs of the network interfaces created in customer's account by
-        /// MediaConnect.
-        pub fn network_interface_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NetworkInterfaceIds", value.into());
-            self
+        prop! {
+            /// `Name`: Immutable and has to be a unique against other VpcInterfaces in this Flow.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `NetworkInterfaceType`: The type of network adapter that you want MediaConnect to use on
-        /// this interface. If you don't set this value, it defaults to ENA.
-        pub fn network_interface_type(mut self, value: impl Into<Val<VpcInterfaceNetworkInterfaceType>>) -> Self {
-            self.props.set("NetworkInterfaceType", value.into());
-            self
+        prop! {
+            /// `RoleArn`: Role Arn MediaConnect can assume to create ENIs in customer's account.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `Tags`: Key-value pairs that can be used to tag this VPC interface.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: Security Group IDs to be used on ENI.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetId`: Subnet must be in the AZ of the Flow
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        }
+
+        prop! {
+            /// `NetworkInterfaceIds`: IDs of the network interfaces created in customer's account by
+            /// MediaConnect.
+            props, "NetworkInterfaceIds", network_interface_ids, set_network_interface_ids, get_network_interface_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `NetworkInterfaceType`: The type of network adapter that you want MediaConnect to use on
+            /// this interface. If you don't set this value, it defaults to ENA.
+            props, "NetworkInterfaceType", network_interface_type, set_network_interface_type, get_network_interface_type, Val<VpcInterfaceNetworkInterfaceType>
+        }
+
+        prop! {
+            /// `Tags`: Key-value pairs that can be used to tag this VPC interface.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -2374,30 +2573,48 @@ impl FlowEntitlement {
         FlowEntitlement { core }
     }
 
-    /// `DataTransferSubscriberFeePercent`: Percentage from 0-100 of the data transfer cost to be
-    /// billed to the subscriber.
-    pub fn data_transfer_subscriber_fee_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DataTransferSubscriberFeePercent", value.into());
-        self
+    prop! {
+        /// `DataTransferSubscriberFeePercent`: Percentage from 0-100 of the data transfer cost to
+        /// be billed to the subscriber.
+        core.props, "DataTransferSubscriberFeePercent", data_transfer_subscriber_fee_percent, set_data_transfer_subscriber_fee_percent, get_data_transfer_subscriber_fee_percent, Val<i64>
     }
 
-    /// `Encryption`: The type of encryption that will be used on the output that is associated with
-    /// this entitlement.
-    pub fn encryption(mut self, value: impl Into<Val<flow_entitlement::Encryption>>) -> Self {
-        self.core.set("Encryption", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the entitlement.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `EntitlementStatus`: An indication of whether the entitlement is enabled.
-    pub fn entitlement_status(mut self, value: impl Into<Val<flow_entitlement::EntitlementStatus>>) -> Self {
-        self.core.set("EntitlementStatus", value.into());
-        self
+    prop! {
+        /// `Encryption`: The type of encryption that will be used on the output that is associated
+        /// with this entitlement.
+        core.props, "Encryption", encryption, set_encryption, get_encryption, Val<flow_entitlement::Encryption>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this flow entitlement.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EntitlementStatus`: An indication of whether the entitlement is enabled.
+        core.props, "EntitlementStatus", entitlement_status, set_entitlement_status, get_entitlement_status, Val<flow_entitlement::EntitlementStatus>
+    }
+
+    prop! {
+        /// `FlowArn`: The ARN of the flow.
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the entitlement.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Subscribers`: The AWS account IDs that you want to share your content with. The
+        /// receiving accounts (subscribers) will be allowed to create their own flow using your
+        /// content as the source.
+        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this flow entitlement.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2442,57 +2659,64 @@ pub mod flow_entitlement {
             Encryption { props }
         }
 
-        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-        /// string, to be used with the key for encrypting content. This parameter is not valid for
-        /// static key encryption.
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
+            /// aes192, or aes256).
+            props, "Algorithm", _, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
         }
 
-        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
-        /// is not valid for static key encryption.
-        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceId", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
+            /// Elemental MediaConnect as a trusted entity).
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
-        /// service will use the default setting (static-key).
-        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
-            self.props.set("KeyType", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+            /// string, to be used with the key for encrypting content. This parameter is not valid for
+            /// static key encryption.
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
         }
 
-        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
-        /// is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
+            /// and is not valid for static key encryption.
+            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
         }
 
-        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
-        /// to identify the current endpoint. The resource ID is also known as the content ID. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
+            /// the service will use the default setting (static-key).
+            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
         }
 
-        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-        /// encryption key. This parameter is required for static key encryption and is not valid for
-        /// SPEKE encryption.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
+            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `ResourceId`: An identifier for the content. The service sends this value to the key
+            /// server to identify the current endpoint. The resource ID is also known as the content
+            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+            /// encryption key. This parameter is required for static key encryption and is not valid
+            /// for SPEKE encryption.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
+            /// This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -2575,38 +2799,53 @@ impl FlowMediaStream {
         FlowMediaStream { core }
     }
 
-    /// `Attributes`: Attributes that are related to the media stream.
-    pub fn attributes(mut self, value: impl Into<Val<flow_media_stream::MediaStreamAttributes>>) -> Self {
-        self.core.set("Attributes", value.into());
-        self
+    prop! {
+        /// `Attributes`: Attributes that are related to the media stream.
+        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<flow_media_stream::MediaStreamAttributes>
     }
 
-    /// `ClockRate`: The sample rate (in Hz) for the stream. If the media stream type is video or
-    /// ancillary data, set this value to 90000. If the media stream type is audio, set this value
-    /// to either 48000 or 96000.
-    pub fn clock_rate(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ClockRate", value.into());
-        self
+    prop! {
+        /// `ClockRate`: The sample rate (in Hz) for the stream. If the media stream type is video
+        /// or ancillary data, set this value to 90000. If the media stream type is audio, set this
+        /// value to either 48000 or 96000.
+        core.props, "ClockRate", clock_rate, set_clock_rate, get_clock_rate, Val<i64>
     }
 
-    /// `Description`: A description that can help you quickly identify what your media stream is
-    /// used for.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description that can help you quickly identify what your media stream
+        /// is used for.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The key-value pairs that can be used to tag and organize the media stream.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FlowArn`: The Amazon Resource Name (ARN) of the flow that the media stream belongs to.
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
     }
 
-    /// `VideoFormat`: The resolution of the video. Required for a video media stream and rejected
-    /// for other media stream types.
-    pub fn video_format(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VideoFormat", value.into());
-        self
+    prop! {
+        /// `MediaStreamId`: A unique identifier for the media stream.
+        core.props, "MediaStreamId", _, set_media_stream_id, get_media_stream_id, Val<i64>
+    }
+
+    prop! {
+        /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
+        core.props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+    }
+
+    prop! {
+        /// `MediaStreamType`: The type of media stream.
+        core.props, "MediaStreamType", _, set_media_stream_type, get_media_stream_type, Val<flow_media_stream::MediaStreamType>
+    }
+
+    prop! {
+        /// `Tags`: The key-value pairs that can be used to tag and organize the media stream.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VideoFormat`: The resolution of the video. Required for a video media stream and
+        /// rejected for other media stream types.
+        core.props, "VideoFormat", video_format, set_video_format, get_video_format, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2648,17 +2887,15 @@ pub mod flow_media_stream {
             MediaStreamAttributes { props }
         }
 
-        /// `Fmtp`: A set of parameters that define the media stream.
-        pub fn fmtp(mut self, value: impl Into<Val<Fmtp>>) -> Self {
-            self.props.set("Fmtp", value.into());
-            self
+        prop! {
+            /// `Fmtp`: A set of parameters that define the media stream.
+            props, "Fmtp", fmtp, set_fmtp, get_fmtp, Val<Fmtp>
         }
 
-        /// `Lang`: The audio language, in a format that is recognized by the receiver. Can only be
-        /// specified for an audio media stream.
-        pub fn lang(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Lang", value.into());
-            self
+        prop! {
+            /// `Lang`: The audio language, in a format that is recognized by the receiver. Can only be
+            /// specified for an audio media stream.
+            props, "Lang", lang, set_lang, get_lang, Val<String>
         }
     }
 
@@ -2677,47 +2914,40 @@ pub mod flow_media_stream {
             Fmtp { props }
         }
 
-        /// `ChannelOrder`: The format of the audio channel. Can only be specified for an audio media
-        /// stream.
-        pub fn channel_order(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelOrder", value.into());
-            self
+        prop! {
+            /// `ChannelOrder`: The format of the audio channel. Can only be specified for an audio
+            /// media stream.
+            props, "ChannelOrder", channel_order, set_channel_order, get_channel_order, Val<String>
         }
 
-        /// `Colorimetry`: The format used for the representation of color.
-        pub fn colorimetry(mut self, value: impl Into<Val<FmtpColorimetry>>) -> Self {
-            self.props.set("Colorimetry", value.into());
-            self
+        prop! {
+            /// `Colorimetry`: The format used for the representation of color.
+            props, "Colorimetry", colorimetry, set_colorimetry, get_colorimetry, Val<FmtpColorimetry>
         }
 
-        /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
-        pub fn exact_framerate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExactFramerate", value.into());
-            self
+        prop! {
+            /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
+            props, "ExactFramerate", exact_framerate, set_exact_framerate, get_exact_framerate, Val<String>
         }
 
-        /// `Par`: The pixel aspect ratio (PAR) of the video.
-        pub fn par(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Par", value.into());
-            self
+        prop! {
+            /// `Par`: The pixel aspect ratio (PAR) of the video.
+            props, "Par", par, set_par, get_par, Val<String>
         }
 
-        /// `Range`: The encoding range of the video.
-        pub fn range(mut self, value: impl Into<Val<FmtpRange>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `Range`: The encoding range of the video.
+            props, "Range", range, set_range, get_range, Val<FmtpRange>
         }
 
-        /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
-        pub fn scan_mode(mut self, value: impl Into<Val<FmtpScanMode>>) -> Self {
-            self.props.set("ScanMode", value.into());
-            self
+        prop! {
+            /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
+            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<FmtpScanMode>
         }
 
-        /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
-        pub fn tcs(mut self, value: impl Into<Val<FmtpTcs>>) -> Self {
-            self.props.set("Tcs", value.into());
-            self
+        prop! {
+            /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
+            props, "Tcs", tcs, set_tcs, get_tcs, Val<FmtpTcs>
         }
     }
 
@@ -2853,145 +3083,130 @@ impl FlowOutput {
         FlowOutput { core }
     }
 
-    /// `CidrAllowList`: The range of IP addresses that should be allowed to initiate output
-    /// requests to this flow. These IP addresses should be in the form of a Classless Inter-Domain
-    /// Routing (CIDR) block; for example, 10.0.0.0/16.
-    pub fn cidr_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CidrAllowList", value.into());
-        self
+    prop! {
+        /// `CidrAllowList`: The range of IP addresses that should be allowed to initiate output
+        /// requests to this flow. These IP addresses should be in the form of a Classless
+        /// Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
+        core.props, "CidrAllowList", cidr_allow_list, set_cidr_allow_list, get_cidr_allow_list, Val<List<String>>
     }
 
-    /// `Description`: A description of the output.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the output.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Destination`: The address where you want to send the output.
-    pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Destination", value.into());
-        self
+    prop! {
+        /// `Destination`: The address where you want to send the output.
+        core.props, "Destination", destination, set_destination, get_destination, Val<String>
     }
 
-    /// `Encryption`: The type of key used for the encryption. If no keyType is provided, the
-    /// service will use the default setting (static-key).
-    pub fn encryption(mut self, value: impl Into<Val<flow_output::Encryption>>) -> Self {
-        self.core.set("Encryption", value.into());
-        self
+    prop! {
+        /// `Encryption`: The type of key used for the encryption. If no keyType is provided, the
+        /// service will use the default setting (static-key).
+        core.props, "Encryption", encryption, set_encryption, get_encryption, Val<flow_output::Encryption>
     }
 
-    /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
-    /// and Zixi-based streams.
-    pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxLatency", value.into());
-        self
+    prop! {
+        /// `FlowArn`: The Amazon Resource Name (ARN), a unique identifier for any AWS resource, of
+        /// the flow.
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
     }
 
-    /// `MediaStreamOutputConfigurations`: The definition for each media stream that is associated
-    /// with the output.
-    pub fn media_stream_output_configurations(mut self, value: impl Into<Val<List<flow_output::MediaStreamOutputConfiguration>>>) -> Self {
-        self.core.set("MediaStreamOutputConfigurations", value.into());
-        self
+    prop! {
+        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
+        /// RIST-based and Zixi-based streams.
+        core.props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
     }
 
-    /// `MinLatency`: The minimum latency in milliseconds.
-    pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinLatency", value.into());
-        self
+    prop! {
+        /// `MediaStreamOutputConfigurations`: The definition for each media stream that is
+        /// associated with the output.
+        core.props, "MediaStreamOutputConfigurations", media_stream_output_configurations, set_media_stream_output_configurations, get_media_stream_output_configurations, Val<List<flow_output::MediaStreamOutputConfiguration>>
     }
 
-    /// `Name`: The name of the output. This value must be unique within the current flow.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MinLatency`: The minimum latency in milliseconds.
+        core.props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
     }
 
-    /// `NdiAudioReferenceLevel`: The audio reference level of the NDI receiver, in dBFS.
-    pub fn ndi_audio_reference_level(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NdiAudioReferenceLevel", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the output. This value must be unique within the current flow.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NdiOutputTimecodeSource`: The timecode source for the NDI output.
-    pub fn ndi_output_timecode_source(mut self, value: impl Into<Val<flow_output::NdiOutputTimecodeSource>>) -> Self {
-        self.core.set("NdiOutputTimecodeSource", value.into());
-        self
+    prop! {
+        /// `NdiAudioReferenceLevel`: The audio reference level of the NDI receiver, in dBFS.
+        core.props, "NdiAudioReferenceLevel", ndi_audio_reference_level, set_ndi_audio_reference_level, get_ndi_audio_reference_level, Val<i64>
     }
 
-    /// `NdiProgramName`: A suffix for the names of the NDI sources that the flow creates. If a
-    /// custom name isn't specified, MediaConnect uses the output name.
-    pub fn ndi_program_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NdiProgramName", value.into());
-        self
+    prop! {
+        /// `NdiOutputTimecodeSource`: The timecode source for the NDI output.
+        core.props, "NdiOutputTimecodeSource", ndi_output_timecode_source, set_ndi_output_timecode_source, get_ndi_output_timecode_source, Val<flow_output::NdiOutputTimecodeSource>
     }
 
-    /// `NdiSpeedHqQuality`: A quality setting for the NDI Speed HQ encoder.
-    pub fn ndi_speed_hq_quality(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NdiSpeedHqQuality", value.into());
-        self
+    prop! {
+        /// `NdiProgramName`: A suffix for the names of the NDI sources that the flow creates. If a
+        /// custom name isn't specified, MediaConnect uses the output name.
+        core.props, "NdiProgramName", ndi_program_name, set_ndi_program_name, get_ndi_program_name, Val<String>
     }
 
-    /// `OutputStatus`: An indication of whether the output should transmit data or not.
-    pub fn output_status(mut self, value: impl Into<Val<flow_output::OutputStatus>>) -> Self {
-        self.core.set("OutputStatus", value.into());
-        self
+    prop! {
+        /// `NdiSpeedHqQuality`: A quality setting for the NDI Speed HQ encoder.
+        core.props, "NdiSpeedHqQuality", ndi_speed_hq_quality, set_ndi_speed_hq_quality, get_ndi_speed_hq_quality, Val<i64>
     }
 
-    /// `Port`: The port to use when content is distributed to this output.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `OutputStatus`: An indication of whether the output should transmit data or not.
+        core.props, "OutputStatus", output_status, set_output_status, get_output_status, Val<flow_output::OutputStatus>
     }
 
-    /// `Protocol`: The protocol that is used by the source or output.
-    pub fn protocol(mut self, value: impl Into<Val<flow_output::Protocol>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `Port`: The port to use when content is distributed to this output.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `RemoteId`: The remote ID for the Zixi-pull stream.
-    pub fn remote_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RemoteId", value.into());
-        self
+    prop! {
+        /// `Protocol`: The protocol that is used by the source or output.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<flow_output::Protocol>
     }
 
-    /// `RouterIntegrationState`.
-    pub fn router_integration_state(mut self, value: impl Into<Val<flow_output::RouterIntegrationState>>) -> Self {
-        self.core.set("RouterIntegrationState", value.into());
-        self
+    prop! {
+        /// `RemoteId`: The remote ID for the Zixi-pull stream.
+        core.props, "RemoteId", remote_id, set_remote_id, get_remote_id, Val<String>
     }
 
-    /// `RouterIntegrationTransitEncryption`: The configuration that defines how content is
-    /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
-    pub fn router_integration_transit_encryption(mut self, value: impl Into<Val<flow_output::FlowTransitEncryption>>) -> Self {
-        self.core.set("RouterIntegrationTransitEncryption", value.into());
-        self
+    prop! {
+        /// `RouterIntegrationState`.
+        core.props, "RouterIntegrationState", router_integration_state, set_router_integration_state, get_router_integration_state, Val<flow_output::RouterIntegrationState>
     }
 
-    /// `SmoothingLatency`: The smoothing latency in milliseconds for RIST, RTP, and RTP-FEC
-    /// streams.
-    pub fn smoothing_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SmoothingLatency", value.into());
-        self
+    prop! {
+        /// `RouterIntegrationTransitEncryption`: The configuration that defines how content is
+        /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
+        core.props, "RouterIntegrationTransitEncryption", router_integration_transit_encryption, set_router_integration_transit_encryption, get_router_integration_transit_encryption, Val<flow_output::FlowTransitEncryption>
     }
 
-    /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
-    /// only to Zixi-based streams.
-    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StreamId", value.into());
-        self
+    prop! {
+        /// `SmoothingLatency`: The smoothing latency in milliseconds for RIST, RTP, and RTP-FEC
+        /// streams.
+        core.props, "SmoothingLatency", smoothing_latency, set_smoothing_latency, get_smoothing_latency, Val<i64>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this flow output.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StreamId`: The stream ID that you want to use for this transport. This parameter
+        /// applies only to Zixi-based streams.
+        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
     }
 
-    /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this output.
-    pub fn vpc_interface_attachment(mut self, value: impl Into<Val<flow_output::VpcInterfaceAttachment>>) -> Self {
-        self.core.set("VpcInterfaceAttachment", value.into());
-        self
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this flow output.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+        /// output.
+        core.props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<flow_output::VpcInterfaceAttachment>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3034,18 +3249,29 @@ pub mod flow_output {
             Encryption { props }
         }
 
-        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
-        /// or aes256).
-        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
+            /// Elemental MediaConnect as a trusted entity).
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
-        /// service will use the default setting (static-key).
-        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
-            self.props.set("KeyType", value.into());
-            self
+        prop! {
+            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+            /// encryption key. This parameter is required for static key encryption and is not valid
+            /// for SPEKE encryption.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
+            /// aes192, or aes256).
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
+        }
+
+        prop! {
+            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
+            /// the service will use the default setting (static-key).
+            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
         }
     }
 
@@ -3107,17 +3333,30 @@ pub mod flow_output {
             MediaStreamOutputConfiguration { props }
         }
 
-        /// `DestinationConfigurations`: The media streams that you want to associate with the output.
-        pub fn destination_configurations(mut self, value: impl Into<Val<List<DestinationConfiguration>>>) -> Self {
-            self.props.set("DestinationConfigurations", value.into());
-            self
+        prop! {
+            /// `EncodingName`: The format that will be used to encode the data. For ancillary data
+            /// streams, set the encoding name to smpte291. For audio streams, set the encoding name to
+            /// pcm. For video streams on sources or outputs that use the CDI protocol, set the encoding
+            /// name to raw. For video streams on sources or outputs that use the ST 2110 JPEG XS
+            /// protocol, set the encoding name to jxsv.
+            props, "EncodingName", _, set_encoding_name, get_encoding_name, Val<MediaStreamOutputConfigurationEncodingName>
         }
 
-        /// `EncodingParameters`: A collection of parameters that determine how MediaConnect will
-        /// convert the content. These fields only apply to outputs on flows that have a CDI source.
-        pub fn encoding_parameters(mut self, value: impl Into<Val<EncodingParameters>>) -> Self {
-            self.props.set("EncodingParameters", value.into());
-            self
+        prop! {
+            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
+            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+        }
+
+        prop! {
+            /// `DestinationConfigurations`: The media streams that you want to associate with the
+            /// output.
+            props, "DestinationConfigurations", destination_configurations, set_destination_configurations, get_destination_configurations, Val<List<DestinationConfiguration>>
+        }
+
+        prop! {
+            /// `EncodingParameters`: A collection of parameters that determine how MediaConnect will
+            /// convert the content. These fields only apply to outputs on flows that have a CDI source.
+            props, "EncodingParameters", encoding_parameters, set_encoding_parameters, get_encoding_parameters, Val<EncodingParameters>
         }
     }
 
@@ -3149,6 +3388,23 @@ pub mod flow_output {
             props.set("Interface", interface.into());
             DestinationConfiguration { props }
         }
+
+        prop! {
+            /// `DestinationIp`: The IP address where contents of the media stream will be sent.
+            props, "DestinationIp", _, set_destination_ip, get_destination_ip, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPort`: The port to use when the content of the media stream is distributed
+            /// to the output.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        }
+
+        prop! {
+            /// `Interface`: The VPC interface that is used for the media stream associated with the
+            /// output.
+            props, "Interface", _, set_interface, get_interface, Val<Interface>
+        }
     }
 
     /// `AWS::MediaConnect::FlowOutput.Interface`: The VPC interface that you want to use for the
@@ -3168,6 +3424,12 @@ pub mod flow_output {
             let mut props = Props::new();
             props.set("Name", name.into());
             Interface { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the VPC interface that you want to use for the media stream
+            /// associated with the output.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -3217,12 +3479,20 @@ pub mod flow_output {
             EncodingParameters { props }
         }
 
-        /// `EncoderProfile`: A setting on the encoder that drives compression settings. This property
-        /// only applies to video media streams associated with outputs that use the ST 2110 JPEG XS
-        /// protocol, with a flow source that uses the CDI protocol.
-        pub fn encoder_profile(mut self, value: impl Into<Val<EncodingParametersEncoderProfile>>) -> Self {
-            self.props.set("EncoderProfile", value.into());
-            self
+        prop! {
+            /// `CompressionFactor`: A value that is used to calculate compression for an output. The
+            /// bitrate of the output is calculated as follows: Output bitrate = (1 / compressionFactor) * (source
+            /// bitrate) This property only applies to outputs that use the ST 2110 JPEG XS protocol,
+            /// with a flow source that uses the CDI protocol. Valid values are in the range of 3.0 to 10.0,
+            /// inclusive.
+            props, "CompressionFactor", _, set_compression_factor, get_compression_factor, Val<f64>
+        }
+
+        prop! {
+            /// `EncoderProfile`: A setting on the encoder that drives compression settings. This
+            /// property only applies to video media streams associated with outputs that use the ST 2110
+            /// JPEG XS protocol, with a flow source that uses the CDI protocol.
+            props, "EncoderProfile", encoder_profile, set_encoder_profile, get_encoder_profile, Val<EncodingParametersEncoderProfile>
         }
     }
 
@@ -3338,10 +3608,14 @@ pub mod flow_output {
             FlowTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
         }
     }
 
@@ -3363,18 +3637,16 @@ pub mod flow_output {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption of a flow output using
-        /// AWS Secrets Manager, including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption of a flow output
+            /// using AWS Secrets Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -3399,6 +3671,18 @@ pub mod flow_output {
             props.set("RoleArn", role_arn.into());
             props.set("SecretArn", secret_arn.into());
             SecretsManagerEncryptionKeyConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role used for transit encryption to the router input using
+            /// AWS Secrets Manager.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The ARN of the AWS Secrets Manager secret used for transit encryption to
+            /// the router input.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -3431,10 +3715,9 @@ pub mod flow_output {
             VpcInterfaceAttachment { props }
         }
 
-        /// `VpcInterfaceName`: The name of the VPC interface to use for this output.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC interface to use for this output.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
     }
 }
@@ -3468,109 +3751,110 @@ impl FlowSource {
         FlowSource { core }
     }
 
-    /// `Decryption`: The type of encryption that is used on the content ingested from this source.
-    pub fn decryption(mut self, value: impl Into<Val<flow_source::Encryption>>) -> Self {
-        self.core.set("Decryption", value.into());
-        self
+    prop! {
+        /// `Decryption`: The type of encryption that is used on the content ingested from this
+        /// source.
+        core.props, "Decryption", decryption, set_decryption, get_decryption, Val<flow_source::Encryption>
     }
 
-    /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content that
-    /// comes from another AWS account. The entitlement is set by the content originator and the ARN
-    /// is generated as part of the originator's flow.
-    pub fn entitlement_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EntitlementArn", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the source. This value is not used or seen outside of
+        /// the current AWS Elemental MediaConnect account.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from a
-    /// bridge.
-    pub fn gateway_bridge_source(mut self, value: impl Into<Val<flow_source::GatewayBridgeSource>>) -> Self {
-        self.core.set("GatewayBridgeSource", value.into());
-        self
+    prop! {
+        /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content
+        /// that comes from another AWS account. The entitlement is set by the content originator
+        /// and the ARN is generated as part of the originator's flow.
+        core.props, "EntitlementArn", entitlement_arn, set_entitlement_arn, get_entitlement_arn, Val<String>
     }
 
-    /// `IngestPort`: The port that the flow will be listening on for incoming content.
-    pub fn ingest_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("IngestPort", value.into());
-        self
+    prop! {
+        /// `FlowArn`: The ARN of the flow.
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
     }
 
-    /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
-    pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxBitrate", value.into());
-        self
+    prop! {
+        /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from
+        /// a bridge.
+        core.props, "GatewayBridgeSource", gateway_bridge_source, set_gateway_bridge_source, get_gateway_bridge_source, Val<flow_source::GatewayBridgeSource>
     }
 
-    /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
-    /// and Zixi-based streams.
-    pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxLatency", value.into());
-        self
+    prop! {
+        /// `IngestPort`: The port that the flow will be listening on for incoming content.
+        core.props, "IngestPort", ingest_port, set_ingest_port, get_ingest_port, Val<i64>
     }
 
-    /// `MinLatency`: The minimum latency in milliseconds.
-    pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinLatency", value.into());
-        self
+    prop! {
+        /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
+        core.props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
     }
 
-    /// `Protocol`: The protocol that is used by the source.
-    pub fn protocol(mut self, value: impl Into<Val<flow_source::Protocol>>) -> Self {
-        self.core.set("Protocol", value.into());
-        self
+    prop! {
+        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
+        /// RIST-based and Zixi-based streams.
+        core.props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
     }
 
-    /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
-    /// connection with the sender for fujitsu-qos protocol.
-    pub fn sender_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SenderControlPort", value.into());
-        self
+    prop! {
+        /// `MinLatency`: The minimum latency in milliseconds.
+        core.props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
     }
 
-    /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
-    /// with the sender for fujitsu-qos protocol.
-    pub fn sender_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SenderIpAddress", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the source.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
-    pub fn source_listener_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceListenerAddress", value.into());
-        self
+    prop! {
+        /// `Protocol`: The protocol that is used by the source.
+        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<flow_source::Protocol>
     }
 
-    /// `SourceListenerPort`: Source port for SRT-caller protocol.
-    pub fn source_listener_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SourceListenerPort", value.into());
-        self
+    prop! {
+        /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
+        /// connection with the sender for fujitsu-qos protocol.
+        core.props, "SenderControlPort", sender_control_port, set_sender_control_port, get_sender_control_port, Val<i64>
     }
 
-    /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
-    /// only to Zixi-based streams.
-    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StreamId", value.into());
-        self
+    prop! {
+        /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
+        /// with the sender for fujitsu-qos protocol.
+        core.props, "SenderIpAddress", sender_ip_address, set_sender_ip_address, get_sender_ip_address, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this flow source.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
+        core.props, "SourceListenerAddress", source_listener_address, set_source_listener_address, get_source_listener_address, Val<String>
     }
 
-    /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
-    pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcInterfaceName", value.into());
-        self
+    prop! {
+        /// `SourceListenerPort`: Source port for SRT-caller protocol.
+        core.props, "SourceListenerPort", source_listener_port, set_source_listener_port, get_source_listener_port, Val<i64>
     }
 
-    /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content to
-    /// your source. These IP addresses should be in the form of a Classless Inter-Domain Routing (CIDR)
-    /// block; for example, 10.0.0.0/16.
-    pub fn whitelist_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WhitelistCidr", value.into());
-        self
+    prop! {
+        /// `StreamId`: The stream ID that you want to use for this transport. This parameter
+        /// applies only to Zixi-based streams.
+        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this flow source.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
+        core.props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+    }
+
+    prop! {
+        /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content
+        /// to your source. These IP addresses should be in the form of a Classless Inter-Domain
+        /// Routing (CIDR) block; for example, 10.0.0.0/16.
+        core.props, "WhitelistCidr", whitelist_cidr, set_whitelist_cidr, get_whitelist_cidr, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3620,64 +3904,64 @@ pub mod flow_source {
             Encryption { props }
         }
 
-        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
-        /// or aes256).
-        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
+            /// Elemental MediaConnect as a trusted entity).
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-        /// string, to be used with the key for encrypting content. This parameter is not valid for
-        /// static key encryption.
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
+            /// aes192, or aes256).
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
         }
 
-        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
-        /// is not valid for static key encryption.
-        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceId", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+            /// string, to be used with the key for encrypting content. This parameter is not valid for
+            /// static key encryption.
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
         }
 
-        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
-        /// service will use the default setting (static-key).
-        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
-            self.props.set("KeyType", value.into());
-            self
+        prop! {
+            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
+            /// and is not valid for static key encryption.
+            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
         }
 
-        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
-        /// is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
+            /// the service will use the default setting (static-key).
+            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
         }
 
-        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
-        /// to identify the current endpoint. The resource ID is also known as the content ID. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
+            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-        /// encryption key. This parameter is required for static key encryption and is not valid for
-        /// SPEKE encryption.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `ResourceId`: An identifier for the content. The service sends this value to the key
+            /// server to identify the current endpoint. The resource ID is also known as the content
+            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
         }
 
-        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
-        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+            /// encryption key. This parameter is required for static key encryption and is not valid
+            /// for SPEKE encryption.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
+            /// This parameter is required for SPEKE encryption and is not valid for static key
+            /// encryption.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -3732,11 +4016,15 @@ pub mod flow_source {
             GatewayBridgeSource { props }
         }
 
-        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this bridge
-        /// source.
-        pub fn vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
-            self.props.set("VpcInterfaceAttachment", value.into());
-            self
+        prop! {
+            /// `BridgeArn`: The ARN of the bridge feeding this flow.
+            props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+        }
+
+        prop! {
+            /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+            /// bridge source.
+            props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<VpcInterfaceAttachment>
         }
     }
 
@@ -3756,10 +4044,9 @@ pub mod flow_source {
             VpcInterfaceAttachment { props }
         }
 
-        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcInterfaceName", value.into());
-            self
+        prop! {
+            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
         }
     }
 
@@ -3825,10 +4112,35 @@ impl FlowVpcInterface {
         FlowVpcInterface { core }
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this VPC network interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FlowArn`: The Amazon Resource Name (ARN), a unique identifier for any AWS resource, of
+        /// the flow.
+        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Immutable and has to be a unique against other VpcInterfaces in this Flow.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: Role Arn MediaConnect can assume to create ENIs in customer's account.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`: Security Group IDs to be used on ENI.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetId`: Subnet must be in the AZ of the Flow
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this VPC network interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3876,6 +4188,24 @@ impl Gateway {
         Gateway { core }
     }
 
+    prop! {
+        /// `EgressCidrBlocks`: The range of IP addresses that contribute content or initiate output
+        /// requests for flows communicating with this gateway. These IP addresses should be in the
+        /// form of a Classless Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
+        core.props, "EgressCidrBlocks", _, set_egress_cidr_blocks, get_egress_cidr_blocks, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: The name of the gateway. This name can not be modified after the gateway is
+        /// created.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Networks`: The list of networks in the gateway.
+        core.props, "Networks", _, set_networks, get_networks, Val<List<gateway::GatewayNetwork>>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3920,6 +4250,18 @@ pub mod gateway {
             props.set("CidrBlock", cidr_block.into());
             GatewayNetwork { props }
         }
+
+        prop! {
+            /// `Name`: The name of the network. This name is used to reference the network and must be
+            /// unique among networks in this gateway.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `CidrBlock`: A unique IP address range to use for this network. These IP addresses
+            /// should be in the form of a Classless Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
+            props, "CidrBlock", _, set_cidr_block, get_cidr_block, Val<String>
+        }
     }
 }
 
@@ -3958,46 +4300,65 @@ impl RouterInput {
         RouterInput { core }
     }
 
-    /// `AvailabilityZone`: The Availability Zone where you want to create the router input. This
-    /// must be a valid Availability Zone for the region specified by regionName, or the current
-    /// region if no regionName is provided.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone where you want to create the router input.
+        /// This must be a valid Availability Zone for the region specified by regionName, or the
+        /// current region if no regionName is provided.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `ContentQualityAnalysisConfiguration`: The content quality analysis configuration for the
-    /// router input. The content quality analysis feature only monitors the first video stream and
-    /// the first audio stream it encounters within the router input source.
-    pub fn content_quality_analysis_configuration(mut self, value: impl Into<Val<router_input::RouterContentQualityAnalysisConfiguration>>) -> Self {
-        self.core.set("ContentQualityAnalysisConfiguration", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration settings for a router input.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_input::RouterInputConfiguration>
     }
 
-    /// `MaintenanceConfiguration`: The configuration settings for maintenance operations, including
-    /// preferred maintenance windows and schedules.
-    pub fn maintenance_configuration(mut self, value: impl Into<Val<router_input::MaintenanceConfiguration>>) -> Self {
-        self.core.set("MaintenanceConfiguration", value.into());
-        self
+    prop! {
+        /// `ContentQualityAnalysisConfiguration`: The content quality analysis configuration for
+        /// the router input. The content quality analysis feature only monitors the first video
+        /// stream and the first audio stream it encounters within the router input source.
+        core.props, "ContentQualityAnalysisConfiguration", content_quality_analysis_configuration, set_content_quality_analysis_configuration, get_content_quality_analysis_configuration, Val<router_input::RouterContentQualityAnalysisConfiguration>
     }
 
-    /// `RegionName`: The Amazon Web Services Region for the router input. Defaults to the current
-    /// region if not specified.
-    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegionName", value.into());
-        self
+    prop! {
+        /// `MaintenanceConfiguration`: The configuration settings for maintenance operations,
+        /// including preferred maintenance windows and schedules.
+        core.props, "MaintenanceConfiguration", maintenance_configuration, set_maintenance_configuration, get_maintenance_configuration, Val<router_input::MaintenanceConfiguration>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this router input.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaximumBitrate`: The maximum bitrate for the router input.
+        core.props, "MaximumBitrate", _, set_maximum_bitrate, get_maximum_bitrate, Val<i64>
     }
 
-    /// `TransitEncryption`: The transit encryption settings for a router input.
-    pub fn transit_encryption(mut self, value: impl Into<Val<router_input::RouterInputTransitEncryption>>) -> Self {
-        self.core.set("TransitEncryption", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the router input.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RegionName`: The Amazon Web Services Region for the router input. Defaults to the
+        /// current region if not specified.
+        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    }
+
+    prop! {
+        /// `RoutingScope`.
+        core.props, "RoutingScope", _, set_routing_scope, get_routing_scope, Val<router_input::RoutingScope>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this router input.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tier`.
+        core.props, "Tier", _, set_tier, get_tier, Val<router_input::RouterInputTier>
+    }
+
+    prop! {
+        /// `TransitEncryption`: The transit encryption settings for a router input.
+        core.props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<router_input::RouterInputTransitEncryption>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4090,37 +4451,34 @@ pub mod router_input {
             RouterInputConfiguration { props }
         }
 
-        /// `Standard`: The configuration settings for a standard router input, including the protocol,
-        /// protocol-specific configuration, network interface, and availability zone.
-        pub fn standard(mut self, value: impl Into<Val<StandardRouterInputConfiguration>>) -> Self {
-            self.props.set("Standard", value.into());
-            self
+        prop! {
+            /// `Standard`: The configuration settings for a standard router input, including the
+            /// protocol, protocol-specific configuration, network interface, and availability zone.
+            props, "Standard", standard, set_standard, get_standard, Val<StandardRouterInputConfiguration>
         }
 
-        /// `Failover`: Configuration settings for a failover router input that allows switching between
-        /// two input sources.
-        pub fn failover(mut self, value: impl Into<Val<FailoverRouterInputConfiguration>>) -> Self {
-            self.props.set("Failover", value.into());
-            self
+        prop! {
+            /// `Failover`: Configuration settings for a failover router input that allows switching
+            /// between two input sources.
+            props, "Failover", failover, set_failover, get_failover, Val<FailoverRouterInputConfiguration>
         }
 
-        /// `Merge`: Configuration settings for a merge router input that combines two input sources.
-        pub fn merge(mut self, value: impl Into<Val<MergeRouterInputConfiguration>>) -> Self {
-            self.props.set("Merge", value.into());
-            self
+        prop! {
+            /// `Merge`: Configuration settings for a merge router input that combines two input
+            /// sources.
+            props, "Merge", merge, set_merge, get_merge, Val<MergeRouterInputConfiguration>
         }
 
-        /// `MediaConnectFlow`: Configuration settings for connecting a router input to a flow output.
-        pub fn media_connect_flow(mut self, value: impl Into<Val<MediaConnectFlowRouterInputConfiguration>>) -> Self {
-            self.props.set("MediaConnectFlow", value.into());
-            self
+        prop! {
+            /// `MediaConnectFlow`: Configuration settings for connecting a router input to a flow
+            /// output.
+            props, "MediaConnectFlow", media_connect_flow, set_media_connect_flow, get_media_connect_flow, Val<MediaConnectFlowRouterInputConfiguration>
         }
 
-        /// `MediaLiveChannel`: Configuration settings for connecting a router input to a MediaLive
-        /// channel output.
-        pub fn media_live_channel(mut self, value: impl Into<Val<MediaLiveChannelRouterInputConfiguration>>) -> Self {
-            self.props.set("MediaLiveChannel", value.into());
-            self
+        prop! {
+            /// `MediaLiveChannel`: Configuration settings for connecting a router input to a MediaLive
+            /// channel output.
+            props, "MediaLiveChannel", media_live_channel, set_media_live_channel, get_media_live_channel, Val<MediaLiveChannelRouterInputConfiguration>
         }
     }
 
@@ -4150,10 +4508,20 @@ pub mod router_input {
             StandardRouterInputConfiguration { props }
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<RouterInputProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceArn`: The Amazon Resource Name (ARN) of the network interface
+            /// associated with the standard router input.
+            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        }
+
+        prop! {
+            /// `ProtocolConfiguration`: The protocol configuration settings for a router input.
+            props, "ProtocolConfiguration", _, set_protocol_configuration, get_protocol_configuration, Val<RouterInputProtocolConfiguration>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<RouterInputProtocol>
         }
     }
 
@@ -4194,34 +4562,30 @@ pub mod router_input {
             RouterInputProtocolConfiguration { props }
         }
 
-        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-        /// Protocol) protocol, including the port and forward error correction state.
-        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
-            self.props.set("Rtp", value.into());
-            self
+        prop! {
+            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+            /// Protocol) protocol, including the port and forward error correction state.
+            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
         }
 
-        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-        /// Stream Transport) protocol, including the port and recovery latency.
-        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
-            self.props.set("Rist", value.into());
-            self
+        prop! {
+            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+            /// Stream Transport) protocol, including the port and recovery latency.
+            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
         }
 
-        /// `SrtListener`: The configuration settings for a router input using the SRT (Secure Reliable
-        /// Transport) protocol in listener mode, including the port, minimum latency, and decryption
-        /// key configuration.
-        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> Self {
-            self.props.set("SrtListener", value.into());
-            self
+        prop! {
+            /// `SrtListener`: The configuration settings for a router input using the SRT (Secure
+            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
+            /// decryption key configuration.
+            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterInputConfiguration>
         }
 
-        /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure Reliable
-        /// Transport) protocol in caller mode, including the source address and port, minimum latency,
-        /// stream ID, and decryption key configuration.
-        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> Self {
-            self.props.set("SrtCaller", value.into());
-            self
+        prop! {
+            /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure
+            /// Reliable Transport) protocol in caller mode, including the source address and port,
+            /// minimum latency, stream ID, and decryption key configuration.
+            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterInputConfiguration>
         }
     }
 
@@ -4245,10 +4609,14 @@ pub mod router_input {
             RtpRouterInputConfiguration { props }
         }
 
-        /// `ForwardErrorCorrection`.
-        pub fn forward_error_correction(mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> Self {
-            self.props.set("ForwardErrorCorrection", value.into());
-            self
+        prop! {
+            /// `Port`: The port number used for the RTP protocol in the router input configuration.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `ForwardErrorCorrection`.
+            props, "ForwardErrorCorrection", forward_error_correction, set_forward_error_correction, get_forward_error_correction, Val<ForwardErrorCorrectionState>
         }
     }
 
@@ -4290,6 +4658,17 @@ pub mod router_input {
             props.set("RecoveryLatencyMilliseconds", recovery_latency_milliseconds.into());
             RistRouterInputConfiguration { props }
         }
+
+        prop! {
+            /// `Port`: The port number used for the RIST protocol in the router input configuration.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `RecoveryLatencyMilliseconds`: The recovery latency in milliseconds for the RIST
+            /// protocol in the router input configuration.
+            props, "RecoveryLatencyMilliseconds", _, set_recovery_latency_milliseconds, get_recovery_latency_milliseconds, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::RouterInput.SrtListenerRouterInputConfiguration`: The configuration
@@ -4317,11 +4696,21 @@ pub mod router_input {
             SrtListenerRouterInputConfiguration { props }
         }
 
-        /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT streams,
-        /// including the encryption key details and decryption parameters.
-        pub fn decryption_configuration(mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> Self {
-            self.props.set("DecryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
+            /// in listener mode.
+            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Port`: The port number for the SRT protocol in listener mode.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT
+            /// streams, including the encryption key details and decryption parameters.
+            props, "DecryptionConfiguration", decryption_configuration, set_decryption_configuration, get_decryption_configuration, Val<SrtDecryptionConfiguration>
         }
     }
 
@@ -4343,6 +4732,12 @@ pub mod router_input {
             let mut props = Props::new();
             props.set("EncryptionKey", encryption_key.into());
             SrtDecryptionConfiguration { props }
+        }
+
+        prop! {
+            /// `EncryptionKey`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "EncryptionKey", _, set_encryption_key, get_encryption_key, Val<SecretsManagerEncryptionKeyConfiguration>
         }
     }
 
@@ -4367,6 +4762,17 @@ pub mod router_input {
             props.set("RoleArn", role_arn.into());
             props.set("SecretArn", secret_arn.into());
             SecretsManagerEncryptionKeyConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager
+            /// secret.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The ARN of the Secrets Manager secret used for transit encryption.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -4400,17 +4806,31 @@ pub mod router_input {
             SrtCallerRouterInputConfiguration { props }
         }
 
-        /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT streams,
-        /// including the encryption key details and decryption parameters.
-        pub fn decryption_configuration(mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> Self {
-            self.props.set("DecryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
+            /// in caller mode.
+            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
         }
 
-        /// `StreamId`: The stream ID for the SRT protocol in caller mode.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `SourceAddress`: The source IP address for the SRT protocol in caller mode.
+            props, "SourceAddress", _, set_source_address, get_source_address, Val<String>
+        }
+
+        prop! {
+            /// `SourcePort`: The source port number for the SRT protocol in caller mode.
+            props, "SourcePort", _, set_source_port, get_source_port, Val<i64>
+        }
+
+        prop! {
+            /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT
+            /// streams, including the encryption key details and decryption parameters.
+            props, "DecryptionConfiguration", decryption_configuration, set_decryption_configuration, get_decryption_configuration, Val<SrtDecryptionConfiguration>
+        }
+
+        prop! {
+            /// `StreamId`: The stream ID for the SRT protocol in caller mode.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
     }
 
@@ -4442,12 +4862,29 @@ pub mod router_input {
             FailoverRouterInputConfiguration { props }
         }
 
-        /// `PrimarySourceIndex`: The index (0 or 1) that specifies which source in the protocol
-        /// configurations list is currently active. Used to control which of the two failover sources
-        /// is currently selected. This field is ignored when sourcePriorityMode is set to NO_PRIORITY
-        pub fn primary_source_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PrimarySourceIndex", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceArn`: The ARN of the network interface to use for this failover router
+            /// input.
+            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        }
+
+        prop! {
+            /// `ProtocolConfigurations`: A list of exactly two protocol configurations for the failover
+            /// input sources. Both must use the same protocol type.
+            props, "ProtocolConfigurations", _, set_protocol_configurations, get_protocol_configurations, Val<List<FailoverRouterInputProtocolConfiguration>>
+        }
+
+        prop! {
+            /// `SourcePriorityMode`.
+            props, "SourcePriorityMode", _, set_source_priority_mode, get_source_priority_mode, Val<FailoverInputSourcePriorityMode>
+        }
+
+        prop! {
+            /// `PrimarySourceIndex`: The index (0 or 1) that specifies which source in the protocol
+            /// configurations list is currently active. Used to control which of the two failover
+            /// sources is currently selected. This field is ignored when sourcePriorityMode is set to
+            /// NO_PRIORITY
+            props, "PrimarySourceIndex", primary_source_index, set_primary_source_index, get_primary_source_index, Val<i64>
         }
     }
 
@@ -4469,34 +4906,30 @@ pub mod router_input {
             FailoverRouterInputProtocolConfiguration { props }
         }
 
-        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-        /// Protocol) protocol, including the port and forward error correction state.
-        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
-            self.props.set("Rtp", value.into());
-            self
+        prop! {
+            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+            /// Protocol) protocol, including the port and forward error correction state.
+            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
         }
 
-        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-        /// Stream Transport) protocol, including the port and recovery latency.
-        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
-            self.props.set("Rist", value.into());
-            self
+        prop! {
+            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+            /// Stream Transport) protocol, including the port and recovery latency.
+            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
         }
 
-        /// `SrtListener`: The configuration settings for a router input using the SRT (Secure Reliable
-        /// Transport) protocol in listener mode, including the port, minimum latency, and decryption
-        /// key configuration.
-        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> Self {
-            self.props.set("SrtListener", value.into());
-            self
+        prop! {
+            /// `SrtListener`: The configuration settings for a router input using the SRT (Secure
+            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
+            /// decryption key configuration.
+            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterInputConfiguration>
         }
 
-        /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure Reliable
-        /// Transport) protocol in caller mode, including the source address and port, minimum latency,
-        /// stream ID, and decryption key configuration.
-        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> Self {
-            self.props.set("SrtCaller", value.into());
-            self
+        prop! {
+            /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure
+            /// Reliable Transport) protocol in caller mode, including the source address and port,
+            /// minimum latency, stream ID, and decryption key configuration.
+            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterInputConfiguration>
         }
     }
 
@@ -4541,6 +4974,24 @@ pub mod router_input {
             props.set("ProtocolConfigurations", protocol_configurations.into());
             MergeRouterInputConfiguration { props }
         }
+
+        prop! {
+            /// `MergeRecoveryWindowMilliseconds`: The time window in milliseconds for merging the two
+            /// input sources.
+            props, "MergeRecoveryWindowMilliseconds", _, set_merge_recovery_window_milliseconds, get_merge_recovery_window_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `NetworkInterfaceArn`: The ARN of the network interface to use for this merge router
+            /// input.
+            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        }
+
+        prop! {
+            /// `ProtocolConfigurations`: A list of exactly two protocol configurations for the merge
+            /// input sources. Both must use the same protocol type.
+            props, "ProtocolConfigurations", _, set_protocol_configurations, get_protocol_configurations, Val<List<MergeRouterInputProtocolConfiguration>>
+        }
     }
 
     /// `AWS::MediaConnect::RouterInput.MergeRouterInputProtocolConfiguration`: Protocol
@@ -4561,18 +5012,16 @@ pub mod router_input {
             MergeRouterInputProtocolConfiguration { props }
         }
 
-        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-        /// Protocol) protocol, including the port and forward error correction state.
-        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
-            self.props.set("Rtp", value.into());
-            self
+        prop! {
+            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+            /// Protocol) protocol, including the port and forward error correction state.
+            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
         }
 
-        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-        /// Stream Transport) protocol, including the port and recovery latency.
-        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
-            self.props.set("Rist", value.into());
-            self
+        prop! {
+            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+            /// Stream Transport) protocol, including the port and recovery latency.
+            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
         }
     }
 
@@ -4596,16 +5045,20 @@ pub mod router_input {
             MediaConnectFlowRouterInputConfiguration { props }
         }
 
-        /// `FlowArn`: The ARN of the flow to connect to.
-        pub fn flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowArn", value.into());
-            self
+        prop! {
+            /// `SourceTransitDecryption`: The configuration that defines how content is encrypted
+            /// during transit between the MediaConnect router and a MediaConnect flow.
+            props, "SourceTransitDecryption", _, set_source_transit_decryption, get_source_transit_decryption, Val<FlowTransitEncryption>
         }
 
-        /// `FlowOutputArn`: The ARN of the flow output to connect to this router input.
-        pub fn flow_output_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowOutputArn", value.into());
-            self
+        prop! {
+            /// `FlowArn`: The ARN of the flow to connect to.
+            props, "FlowArn", flow_arn, set_flow_arn, get_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `FlowOutputArn`: The ARN of the flow output to connect to this router input.
+            props, "FlowOutputArn", flow_output_arn, set_flow_output_arn, get_flow_output_arn, Val<String>
         }
     }
 
@@ -4630,10 +5083,14 @@ pub mod router_input {
             FlowTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
         }
     }
 
@@ -4655,18 +5112,16 @@ pub mod router_input {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
-        /// including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -4704,23 +5159,28 @@ pub mod router_input {
             MediaLiveChannelRouterInputConfiguration { props }
         }
 
-        /// `MediaLiveChannelArn`: The ARN of the MediaLive channel to connect to this router input.
-        pub fn media_live_channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaLiveChannelArn", value.into());
-            self
+        prop! {
+            /// `SourceTransitDecryption`: The encryption configuration that defines how content is
+            /// encrypted during transit between MediaConnect Router and MediaLive. This configuration
+            /// determines whether encryption keys are automatically managed by the service or manually
+            /// managed through Secrets Manager.
+            props, "SourceTransitDecryption", _, set_source_transit_decryption, get_source_transit_decryption, Val<MediaLiveTransitEncryption>
         }
 
-        /// `MediaLiveChannelOutputName`: The name of the MediaLive channel output to connect to this
-        /// router input.
-        pub fn media_live_channel_output_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaLiveChannelOutputName", value.into());
-            self
+        prop! {
+            /// `MediaLiveChannelArn`: The ARN of the MediaLive channel to connect to this router input.
+            props, "MediaLiveChannelArn", media_live_channel_arn, set_media_live_channel_arn, get_media_live_channel_arn, Val<String>
         }
 
-        /// `MediaLivePipelineId`.
-        pub fn media_live_pipeline_id(mut self, value: impl Into<Val<MediaLiveChannelPipelineId>>) -> Self {
-            self.props.set("MediaLivePipelineId", value.into());
-            self
+        prop! {
+            /// `MediaLiveChannelOutputName`: The name of the MediaLive channel output to connect to
+            /// this router input.
+            props, "MediaLiveChannelOutputName", media_live_channel_output_name, set_media_live_channel_output_name, get_media_live_channel_output_name, Val<String>
+        }
+
+        prop! {
+            /// `MediaLivePipelineId`.
+            props, "MediaLivePipelineId", media_live_pipeline_id, set_media_live_pipeline_id, get_media_live_pipeline_id, Val<MediaLiveChannelPipelineId>
         }
     }
 
@@ -4760,10 +5220,15 @@ pub mod router_input {
             MediaLiveTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for the MediaLive transit
+            /// encryption key.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<MediaLiveTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<MediaLiveTransitEncryptionKeyType>
         }
     }
 
@@ -4785,18 +5250,16 @@ pub mod router_input {
             MediaLiveTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
-        /// including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -4833,10 +5296,9 @@ pub mod router_input {
             RouterContentQualityAnalysisConfiguration { props }
         }
 
-        /// `ContentLevel`: Configures the content quality analysis features for the router input.
-        pub fn content_level(mut self, value: impl Into<Val<ContentQualityAnalysisFeatureConfiguration>>) -> Self {
-            self.props.set("ContentLevel", value.into());
-            self
+        prop! {
+            /// `ContentLevel`: Configures the content quality analysis features for the router input.
+            props, "ContentLevel", content_level, set_content_level, get_content_level, Val<ContentQualityAnalysisFeatureConfiguration>
         }
     }
 
@@ -4856,25 +5318,23 @@ pub mod router_input {
             ContentQualityAnalysisFeatureConfiguration { props }
         }
 
-        /// `BlackFrames`: Detects black frames in the router input's source content and reports them
-        /// through a CloudWatch metric, an EventBridge event, and a router input message.
-        pub fn black_frames(mut self, value: impl Into<Val<BlackFramesConfiguration>>) -> Self {
-            self.props.set("BlackFrames", value.into());
-            self
+        prop! {
+            /// `BlackFrames`: Detects black frames in the router input's source content and reports
+            /// them through a CloudWatch metric, an EventBridge event, and a router input message.
+            props, "BlackFrames", black_frames, set_black_frames, get_black_frames, Val<BlackFramesConfiguration>
         }
 
-        /// `FrozenFrames`: Detects frozen video frames in the router input's source content and reports
-        /// them through a CloudWatch metric, an EventBridge event, and a router input message.
-        pub fn frozen_frames(mut self, value: impl Into<Val<FrozenFramesConfiguration>>) -> Self {
-            self.props.set("FrozenFrames", value.into());
-            self
+        prop! {
+            /// `FrozenFrames`: Detects frozen video frames in the router input's source content and
+            /// reports them through a CloudWatch metric, an EventBridge event, and a router input
+            /// message.
+            props, "FrozenFrames", frozen_frames, set_frozen_frames, get_frozen_frames, Val<FrozenFramesConfiguration>
         }
 
-        /// `SilentAudio`: Detects silent audio in the router input's source content and reports it
-        /// through a CloudWatch metric, an EventBridge event, and a router input message.
-        pub fn silent_audio(mut self, value: impl Into<Val<SilentAudioConfiguration>>) -> Self {
-            self.props.set("SilentAudio", value.into());
-            self
+        prop! {
+            /// `SilentAudio`: Detects silent audio in the router input's source content and reports it
+            /// through a CloudWatch metric, an EventBridge event, and a router input message.
+            props, "SilentAudio", silent_audio, set_silent_audio, get_silent_audio, Val<SilentAudioConfiguration>
         }
     }
 
@@ -4901,6 +5361,17 @@ pub mod router_input {
             props.set("State", state.into());
             props.set("ThresholdSeconds", threshold_seconds.into());
             BlackFramesConfiguration { props }
+        }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        }
+
+        prop! {
+            /// `ThresholdSeconds`: The number of consecutive seconds of black frames that MediaConnect
+            /// must detect before it reports an issue.
+            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
         }
     }
 
@@ -4941,6 +5412,17 @@ pub mod router_input {
             props.set("ThresholdSeconds", threshold_seconds.into());
             FrozenFramesConfiguration { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        }
+
+        prop! {
+            /// `ThresholdSeconds`: The number of consecutive seconds of a frozen frame that
+            /// MediaConnect must detect before it reports an issue.
+            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::RouterInput.SilentAudioConfiguration`: Detects silent audio in the
@@ -4967,6 +5449,17 @@ pub mod router_input {
             props.set("ThresholdSeconds", threshold_seconds.into());
             SilentAudioConfiguration { props }
         }
+
+        prop! {
+            /// `State`.
+            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        }
+
+        prop! {
+            /// `ThresholdSeconds`: The number of consecutive seconds of silence that MediaConnect must
+            /// detect before it reports an issue.
+            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::RouterInput.MaintenanceConfiguration`: The configuration settings for
@@ -4987,16 +5480,14 @@ pub mod router_input {
             MaintenanceConfiguration { props }
         }
 
-        /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
-        pub fn preferred_day_time(mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> Self {
-            self.props.set("PreferredDayTime", value.into());
-            self
+        prop! {
+            /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
+            props, "PreferredDayTime", preferred_day_time, set_preferred_day_time, get_preferred_day_time, Val<PreferredDayTimeMaintenanceConfiguration>
         }
 
-        /// `Default`: Configuration settings for default maintenance scheduling.
-        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Default", value.into());
-            self
+        prop! {
+            /// `Default`: Configuration settings for default maintenance scheduling.
+            props, "Default", default, set_default, get_default, Val<Json>
         }
     }
 
@@ -5018,6 +5509,16 @@ pub mod router_input {
             props.set("Day", day.into());
             props.set("Time", time.into());
             PreferredDayTimeMaintenanceConfiguration { props }
+        }
+
+        prop! {
+            /// `Day`.
+            props, "Day", _, set_day, get_day, Val<Day>
+        }
+
+        prop! {
+            /// `Time`: The preferred time for maintenance operations.
+            props, "Time", _, set_time, get_time, Val<String>
         }
     }
 
@@ -5099,10 +5600,15 @@ pub mod router_input {
             RouterInputTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<RouterInputTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Defines the configuration settings for transit encryption
+            /// keys.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<RouterInputTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<RouterInputTransitEncryptionKeyType>
         }
     }
 
@@ -5124,18 +5630,16 @@ pub mod router_input {
             RouterInputTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
-        /// including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -5180,17 +5684,26 @@ impl RouterNetworkInterface {
         RouterNetworkInterface { core }
     }
 
-    /// `RegionName`: The AWS Region for the router network interface. Defaults to the current
-    /// region if not specified.
-    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegionName", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration settings for a router network interface.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_network_interface::RouterNetworkInterfaceConfiguration>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag and organize this router network interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the router network interface.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RegionName`: The AWS Region for the router network interface. Defaults to the current
+        /// region if not specified.
+        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag and organize this router network
+        /// interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5271,18 +5784,16 @@ pub mod router_network_interface {
             RouterNetworkInterfaceConfiguration { props }
         }
 
-        /// `Public`: The configuration settings for a public router network interface, including the
-        /// list of allowed CIDR blocks.
-        pub fn public(mut self, value: impl Into<Val<PublicRouterNetworkInterfaceConfiguration>>) -> Self {
-            self.props.set("Public", value.into());
-            self
+        prop! {
+            /// `Public`: The configuration settings for a public router network interface, including
+            /// the list of allowed CIDR blocks.
+            props, "Public", public, set_public, get_public, Val<PublicRouterNetworkInterfaceConfiguration>
         }
 
-        /// `Vpc`: The configuration settings for a router network interface within a VPC, including the
-        /// security group IDs and subnet ID.
-        pub fn vpc(mut self, value: impl Into<Val<VpcRouterNetworkInterfaceConfiguration>>) -> Self {
-            self.props.set("Vpc", value.into());
-            self
+        prop! {
+            /// `Vpc`: The configuration settings for a router network interface within a VPC, including
+            /// the security group IDs and subnet ID.
+            props, "Vpc", vpc, set_vpc, get_vpc, Val<VpcRouterNetworkInterfaceConfiguration>
         }
     }
 
@@ -5305,6 +5816,11 @@ pub mod router_network_interface {
             props.set("AllowRules", allow_rules.into());
             PublicRouterNetworkInterfaceConfiguration { props }
         }
+
+        prop! {
+            /// `AllowRules`: The list of allowed CIDR blocks for the public router network interface.
+            props, "AllowRules", _, set_allow_rules, get_allow_rules, Val<List<PublicRouterNetworkInterfaceRule>>
+        }
     }
 
     /// `AWS::MediaConnect::RouterNetworkInterface.PublicRouterNetworkInterfaceRule`: A rule that
@@ -5324,6 +5840,11 @@ pub mod router_network_interface {
             let mut props = Props::new();
             props.set("Cidr", cidr.into());
             PublicRouterNetworkInterfaceRule { props }
+        }
+
+        prop! {
+            /// `Cidr`: The CIDR block that is allowed to access the public router network interface.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
         }
     }
 
@@ -5351,6 +5872,18 @@ pub mod router_network_interface {
             props.set("SecurityGroupIds", security_group_ids.into());
             props.set("SubnetId", subnet_id.into());
             VpcRouterNetworkInterfaceConfiguration { props }
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The IDs of the security groups to associate with the router network
+            /// interface within the VPC.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetId`: The ID of the subnet within the VPC to associate the router network
+            /// interface with.
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 }
@@ -5390,38 +5923,58 @@ impl RouterOutput {
         RouterOutput { core }
     }
 
-    /// `AvailabilityZone`: The Availability Zone where you want to create the router output. This
-    /// must be a valid Availability Zone for the region specified by regionName, or the current
-    /// region if no regionName is provided.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone where you want to create the router output.
+        /// This must be a valid Availability Zone for the region specified by regionName, or the
+        /// current region if no regionName is provided.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `FabricConfiguration`: The fabric configuration settings for the router output.
-    pub fn fabric_configuration(mut self, value: impl Into<Val<router_output::FabricConfiguration>>) -> Self {
-        self.core.set("FabricConfiguration", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration settings for a router output.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_output::RouterOutputConfiguration>
     }
 
-    /// `MaintenanceConfiguration`: The configuration settings for maintenance operations, including
-    /// preferred maintenance windows and schedules.
-    pub fn maintenance_configuration(mut self, value: impl Into<Val<router_output::MaintenanceConfiguration>>) -> Self {
-        self.core.set("MaintenanceConfiguration", value.into());
-        self
+    prop! {
+        /// `FabricConfiguration`: The fabric configuration settings for the router output.
+        core.props, "FabricConfiguration", fabric_configuration, set_fabric_configuration, get_fabric_configuration, Val<router_output::FabricConfiguration>
     }
 
-    /// `RegionName`: The Amazon Web Services Region for the router output. Defaults to the current
-    /// region if not specified.
-    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RegionName", value.into());
-        self
+    prop! {
+        /// `MaintenanceConfiguration`: The configuration settings for maintenance operations,
+        /// including preferred maintenance windows and schedules.
+        core.props, "MaintenanceConfiguration", maintenance_configuration, set_maintenance_configuration, get_maintenance_configuration, Val<router_output::MaintenanceConfiguration>
     }
 
-    /// `Tags`: Key-value pairs that can be used to tag this router output.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaximumBitrate`: The maximum bitrate for the router output.
+        core.props, "MaximumBitrate", _, set_maximum_bitrate, get_maximum_bitrate, Val<i64>
+    }
+
+    prop! {
+        /// `Name`: The name of the router output.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RegionName`: The Amazon Web Services Region for the router output. Defaults to the
+        /// current region if not specified.
+        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    }
+
+    prop! {
+        /// `RoutingScope`.
+        core.props, "RoutingScope", _, set_routing_scope, get_routing_scope, Val<router_output::RoutingScope>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to tag this router output.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tier`.
+        core.props, "Tier", _, set_tier, get_tier, Val<router_output::RouterOutputTier>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5508,25 +6061,22 @@ pub mod router_output {
             RouterOutputConfiguration { props }
         }
 
-        /// `Standard`: The configuration settings for a standard router output, including the protocol,
-        /// protocol-specific configuration, network interface, and availability zone.
-        pub fn standard(mut self, value: impl Into<Val<StandardRouterOutputConfiguration>>) -> Self {
-            self.props.set("Standard", value.into());
-            self
+        prop! {
+            /// `Standard`: The configuration settings for a standard router output, including the
+            /// protocol, protocol-specific configuration, network interface, and availability zone.
+            props, "Standard", standard, set_standard, get_standard, Val<StandardRouterOutputConfiguration>
         }
 
-        /// `MediaConnectFlow`: Configuration settings for connecting a router output to a MediaConnect
-        /// flow source.
-        pub fn media_connect_flow(mut self, value: impl Into<Val<MediaConnectFlowRouterOutputConfiguration>>) -> Self {
-            self.props.set("MediaConnectFlow", value.into());
-            self
+        prop! {
+            /// `MediaConnectFlow`: Configuration settings for connecting a router output to a
+            /// MediaConnect flow source.
+            props, "MediaConnectFlow", media_connect_flow, set_media_connect_flow, get_media_connect_flow, Val<MediaConnectFlowRouterOutputConfiguration>
         }
 
-        /// `MediaLiveInput`: Configuration settings for connecting a router output to a MediaLive
-        /// input.
-        pub fn media_live_input(mut self, value: impl Into<Val<MediaLiveInputRouterOutputConfiguration>>) -> Self {
-            self.props.set("MediaLiveInput", value.into());
-            self
+        prop! {
+            /// `MediaLiveInput`: Configuration settings for connecting a router output to a MediaLive
+            /// input.
+            props, "MediaLiveInput", media_live_input, set_media_live_input, get_media_live_input, Val<MediaLiveInputRouterOutputConfiguration>
         }
     }
 
@@ -5556,10 +6106,20 @@ pub mod router_output {
             StandardRouterOutputConfiguration { props }
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<RouterOutputProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceArn`: The Amazon Resource Name (ARN) of the network interface
+            /// associated with the standard router output.
+            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        }
+
+        prop! {
+            /// `ProtocolConfiguration`: The protocol configuration settings for a router output.
+            props, "ProtocolConfiguration", _, set_protocol_configuration, get_protocol_configuration, Val<RouterOutputProtocolConfiguration>
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<RouterOutputProtocol>
         }
     }
 
@@ -5603,44 +6163,39 @@ pub mod router_output {
             RouterOutputProtocolConfiguration { props }
         }
 
-        /// `Rtp`: The configuration settings for a router output using the RTP (Real-Time Transport
-        /// Protocol) protocol, including the destination address and port, and forward error correction
-        /// state.
-        pub fn rtp(mut self, value: impl Into<Val<RtpRouterOutputConfiguration>>) -> Self {
-            self.props.set("Rtp", value.into());
-            self
+        prop! {
+            /// `Rtp`: The configuration settings for a router output using the RTP (Real-Time Transport
+            /// Protocol) protocol, including the destination address and port, and forward error
+            /// correction state.
+            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterOutputConfiguration>
         }
 
-        /// `Rist`: The configuration settings for a router output using the RIST (Reliable Internet
-        /// Stream Transport) protocol, including the destination address and port.
-        pub fn rist(mut self, value: impl Into<Val<RistRouterOutputConfiguration>>) -> Self {
-            self.props.set("Rist", value.into());
-            self
+        prop! {
+            /// `Rist`: The configuration settings for a router output using the RIST (Reliable Internet
+            /// Stream Transport) protocol, including the destination address and port.
+            props, "Rist", rist, set_rist, get_rist, Val<RistRouterOutputConfiguration>
         }
 
-        /// `SrtListener`: The configuration settings for a router output using the SRT (Secure Reliable
-        /// Transport) protocol in listener mode, including the port, minimum latency, and encryption
-        /// key configuration.
-        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterOutputConfiguration>>) -> Self {
-            self.props.set("SrtListener", value.into());
-            self
+        prop! {
+            /// `SrtListener`: The configuration settings for a router output using the SRT (Secure
+            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
+            /// encryption key configuration.
+            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterOutputConfiguration>
         }
 
-        /// `SrtCaller`: The configuration settings for a router output using the SRT (Secure Reliable
-        /// Transport) protocol in caller mode, including the destination address and port, minimum
-        /// latency, stream ID, and encryption key configuration.
-        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterOutputConfiguration>>) -> Self {
-            self.props.set("SrtCaller", value.into());
-            self
+        prop! {
+            /// `SrtCaller`: The configuration settings for a router output using the SRT (Secure
+            /// Reliable Transport) protocol in caller mode, including the destination address and port,
+            /// minimum latency, stream ID, and encryption key configuration.
+            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterOutputConfiguration>
         }
 
-        /// `RtmpPush`: The configuration settings for a router output that pushes a stream to a
-        /// destination using the RTMP (Real-Time Messaging Protocol) protocol, or RTMPS (RTMP over TLS)
-        /// when TLS encryption is specified. These settings include the destination address and port,
-        /// the application and stream names, and optional TLS encryption configuration.
-        pub fn rtmp_push(mut self, value: impl Into<Val<RtmpPushRouterOutputConfiguration>>) -> Self {
-            self.props.set("RtmpPush", value.into());
-            self
+        prop! {
+            /// `RtmpPush`: The configuration settings for a router output that pushes a stream to a
+            /// destination using the RTMP (Real-Time Messaging Protocol) protocol, or RTMPS (RTMP over
+            /// TLS) when TLS encryption is specified. These settings include the destination address
+            /// and port, the application and stream names, and optional TLS encryption configuration.
+            props, "RtmpPush", rtmp_push, set_rtmp_push, get_rtmp_push, Val<RtmpPushRouterOutputConfiguration>
         }
     }
 
@@ -5670,10 +6225,21 @@ pub mod router_output {
             RtpRouterOutputConfiguration { props }
         }
 
-        /// `ForwardErrorCorrection`.
-        pub fn forward_error_correction(mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> Self {
-            self.props.set("ForwardErrorCorrection", value.into());
-            self
+        prop! {
+            /// `DestinationAddress`: The destination IP address for the RTP protocol in the router
+            /// output configuration.
+            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPort`: The destination port number for the RTP protocol in the router output
+            /// configuration.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        }
+
+        prop! {
+            /// `ForwardErrorCorrection`.
+            props, "ForwardErrorCorrection", forward_error_correction, set_forward_error_correction, get_forward_error_correction, Val<ForwardErrorCorrectionState>
         }
     }
 
@@ -5715,6 +6281,18 @@ pub mod router_output {
             props.set("DestinationPort", destination_port.into());
             RistRouterOutputConfiguration { props }
         }
+
+        prop! {
+            /// `DestinationAddress`: The destination IP address for the RIST protocol in the router
+            /// output configuration.
+            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPort`: The destination port number for the RIST protocol in the router
+            /// output configuration.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        }
     }
 
     /// `AWS::MediaConnect::RouterOutput.SrtListenerRouterOutputConfiguration`: The configuration
@@ -5742,11 +6320,21 @@ pub mod router_output {
             SrtListenerRouterOutputConfiguration { props }
         }
 
-        /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT streams,
-        /// including the encryption key details and encryption parameters.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
+            /// in listener mode.
+            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Port`: The port number for the SRT protocol in listener mode.
+            props, "Port", _, set_port, get_port, Val<i64>
+        }
+
+        prop! {
+            /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT
+            /// streams, including the encryption key details and encryption parameters.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<SrtEncryptionConfiguration>
         }
     }
 
@@ -5768,6 +6356,12 @@ pub mod router_output {
             let mut props = Props::new();
             props.set("EncryptionKey", encryption_key.into());
             SrtEncryptionConfiguration { props }
+        }
+
+        prop! {
+            /// `EncryptionKey`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "EncryptionKey", _, set_encryption_key, get_encryption_key, Val<SecretsManagerEncryptionKeyConfiguration>
         }
     }
 
@@ -5792,6 +6386,17 @@ pub mod router_output {
             props.set("RoleArn", role_arn.into());
             props.set("SecretArn", secret_arn.into());
             SecretsManagerEncryptionKeyConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager
+            /// secret.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The ARN of the Secrets Manager secret used for transit encryption.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -5826,17 +6431,31 @@ pub mod router_output {
             SrtCallerRouterOutputConfiguration { props }
         }
 
-        /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT streams,
-        /// including the encryption key details and encryption parameters.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `DestinationAddress`: The destination IP address for the SRT protocol in caller mode.
+            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
         }
 
-        /// `StreamId`: The stream ID for the SRT protocol in caller mode.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `DestinationPort`: The destination port number for the SRT protocol in caller mode.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        }
+
+        prop! {
+            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
+            /// in caller mode.
+            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT
+            /// streams, including the encryption key details and encryption parameters.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<SrtEncryptionConfiguration>
+        }
+
+        prop! {
+            /// `StreamId`: The stream ID for the SRT protocol in caller mode.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
     }
 
@@ -5879,11 +6498,37 @@ pub mod router_output {
             RtmpPushRouterOutputConfiguration { props }
         }
 
-        /// `TlsEncryption`: The Transport Layer Security (TLS) encryption settings used to establish a
-        /// secure connection to a destination.
-        pub fn tls_encryption(mut self, value: impl Into<Val<TlsEncryption>>) -> Self {
-            self.props.set("TlsEncryption", value.into());
-            self
+        prop! {
+            /// `ApplicationName`: The name of the RTMP application on the destination server. Together
+            /// with the stream name, the application name forms the RTMP URL path, in the pattern
+            /// rtmp://destinationAddress/applicationName/streamName.
+            props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+        }
+
+        prop! {
+            /// `DestinationAddress`: The IP address or hostname of the destination RTMP server that the
+            /// router output pushes the stream to. Provide only the server address; specify the
+            /// application and stream names separately.
+            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPort`: The TCP port on the destination RTMP server. For RTMP, valid values
+            /// range from 1024 to 65535. For RTMPS (RTMP over TLS), valid values are 443 or 1024 to 65535.
+            /// RTMP typically uses port 1935, and RTMPS typically uses port 443.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        }
+
+        prop! {
+            /// `StreamName`: The name of the RTMP stream that the output publishes to the destination
+            /// application. The stream name forms the final segment of the RTMP URL path.
+            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+        }
+
+        prop! {
+            /// `TlsEncryption`: The Transport Layer Security (TLS) encryption settings used to
+            /// establish a secure connection to a destination.
+            props, "TlsEncryption", tls_encryption, set_tls_encryption, get_tls_encryption, Val<TlsEncryption>
         }
     }
 
@@ -5906,10 +6551,14 @@ pub mod router_output {
             TlsEncryption { props }
         }
 
-        /// `EncryptionType`.
-        pub fn encryption_type(mut self, value: impl Into<Val<TlsEncryptionType>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: The configuration settings for TLS encryption.
+            props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<TlsEncryptionConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionType`.
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<TlsEncryptionType>
         }
     }
 
@@ -5931,12 +6580,11 @@ pub mod router_output {
             TlsEncryptionConfiguration { props }
         }
 
-        /// `Public`: The TLS encryption configuration for destinations that present a certificate from
-        /// a publicly trusted certificate authority. This type does not require any additional
-        /// settings.
-        pub fn public(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Public", value.into());
-            self
+        prop! {
+            /// `Public`: The TLS encryption configuration for destinations that present a certificate
+            /// from a publicly trusted certificate authority. This type does not require any additional
+            /// settings.
+            props, "Public", public, set_public, get_public, Val<Json>
         }
     }
 
@@ -5970,16 +6618,20 @@ pub mod router_output {
             MediaConnectFlowRouterOutputConfiguration { props }
         }
 
-        /// `FlowArn`: The ARN of the flow to connect to this router output.
-        pub fn flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowArn", value.into());
-            self
+        prop! {
+            /// `DestinationTransitEncryption`: The configuration that defines how content is encrypted
+            /// during transit between the MediaConnect router and a MediaConnect flow.
+            props, "DestinationTransitEncryption", _, set_destination_transit_encryption, get_destination_transit_encryption, Val<FlowTransitEncryption>
         }
 
-        /// `FlowSourceArn`: The ARN of the flow source to connect to this router output.
-        pub fn flow_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowSourceArn", value.into());
-            self
+        prop! {
+            /// `FlowArn`: The ARN of the flow to connect to this router output.
+            props, "FlowArn", flow_arn, set_flow_arn, get_flow_arn, Val<String>
+        }
+
+        prop! {
+            /// `FlowSourceArn`: The ARN of the flow source to connect to this router output.
+            props, "FlowSourceArn", flow_source_arn, set_flow_source_arn, get_flow_source_arn, Val<String>
         }
     }
 
@@ -6004,10 +6656,14 @@ pub mod router_output {
             FlowTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
         }
     }
 
@@ -6029,18 +6685,16 @@ pub mod router_output {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
-        /// including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -6078,16 +6732,22 @@ pub mod router_output {
             MediaLiveInputRouterOutputConfiguration { props }
         }
 
-        /// `MediaLiveInputArn`: The ARN of the MediaLive input to connect to this router output.
-        pub fn media_live_input_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaLiveInputArn", value.into());
-            self
+        prop! {
+            /// `DestinationTransitEncryption`: The encryption configuration that defines how content is
+            /// encrypted during transit between MediaConnect Router and MediaLive. This configuration
+            /// determines whether encryption keys are automatically managed by the service or manually
+            /// managed through Secrets Manager.
+            props, "DestinationTransitEncryption", _, set_destination_transit_encryption, get_destination_transit_encryption, Val<MediaLiveTransitEncryption>
         }
 
-        /// `MediaLivePipelineId`.
-        pub fn media_live_pipeline_id(mut self, value: impl Into<Val<MediaLiveInputPipelineId>>) -> Self {
-            self.props.set("MediaLivePipelineId", value.into());
-            self
+        prop! {
+            /// `MediaLiveInputArn`: The ARN of the MediaLive input to connect to this router output.
+            props, "MediaLiveInputArn", media_live_input_arn, set_media_live_input_arn, get_media_live_input_arn, Val<String>
+        }
+
+        prop! {
+            /// `MediaLivePipelineId`.
+            props, "MediaLivePipelineId", media_live_pipeline_id, set_media_live_pipeline_id, get_media_live_pipeline_id, Val<MediaLiveInputPipelineId>
         }
     }
 
@@ -6114,10 +6774,15 @@ pub mod router_output {
             MediaLiveTransitEncryption { props }
         }
 
-        /// `EncryptionKeyType`.
-        pub fn encryption_key_type(mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> Self {
-            self.props.set("EncryptionKeyType", value.into());
-            self
+        prop! {
+            /// `EncryptionKeyConfiguration`: Configuration settings for the MediaLive transit
+            /// encryption key.
+            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<MediaLiveTransitEncryptionKeyConfiguration>
+        }
+
+        prop! {
+            /// `EncryptionKeyType`.
+            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<MediaLiveTransitEncryptionKeyType>
         }
     }
 
@@ -6139,18 +6804,16 @@ pub mod router_output {
             MediaLiveTransitEncryptionKeyConfiguration { props }
         }
 
-        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
-        /// including the secret ARN and role ARN.
-        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
-            self.props.set("SecretsManager", value.into());
-            self
+        prop! {
+            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
+            /// Manager, including the secret ARN and role ARN.
+            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
         }
 
-        /// `Automatic`: Configuration settings for automatic encryption key management, where
-        /// MediaConnect handles key creation and rotation.
-        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Automatic", value.into());
-            self
+        prop! {
+            /// `Automatic`: Configuration settings for automatic encryption key management, where
+            /// MediaConnect handles key creation and rotation.
+            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
         }
     }
 
@@ -6197,6 +6860,11 @@ pub mod router_output {
             props.set("RecoveryLatencyMode", recovery_latency_mode.into());
             FabricConfiguration { props }
         }
+
+        prop! {
+            /// `RecoveryLatencyMode`.
+            props, "RecoveryLatencyMode", _, set_recovery_latency_mode, get_recovery_latency_mode, Val<FabricLatencyMode>
+        }
     }
 
     /// Allowed values.
@@ -6230,16 +6898,14 @@ pub mod router_output {
             MaintenanceConfiguration { props }
         }
 
-        /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
-        pub fn preferred_day_time(mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> Self {
-            self.props.set("PreferredDayTime", value.into());
-            self
+        prop! {
+            /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
+            props, "PreferredDayTime", preferred_day_time, set_preferred_day_time, get_preferred_day_time, Val<PreferredDayTimeMaintenanceConfiguration>
         }
 
-        /// `Default`: Configuration settings for default maintenance scheduling.
-        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Default", value.into());
-            self
+        prop! {
+            /// `Default`: Configuration settings for default maintenance scheduling.
+            props, "Default", default, set_default, get_default, Val<Json>
         }
     }
 
@@ -6261,6 +6927,16 @@ pub mod router_output {
             props.set("Day", day.into());
             props.set("Time", time.into());
             PreferredDayTimeMaintenanceConfiguration { props }
+        }
+
+        prop! {
+            /// `Day`.
+            props, "Day", _, set_day, get_day, Val<Day>
+        }
+
+        prop! {
+            /// `Time`: The preferred time for maintenance operations.
+            props, "Time", _, set_time, get_time, Val<String>
         }
     }
 

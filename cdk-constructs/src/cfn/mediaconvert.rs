@@ -42,6 +42,11 @@ impl CertificateAssociation {
         CertificateAssociation { core }
     }
 
+    prop! {
+        /// `Arn`: The ARN of the ACM certificate to associate with MediaConvert.
+        core.props, "Arn", _, set_arn, get_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -69,64 +74,60 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    /// `AccelerationSettings`: Accelerated transcoding can significantly speed up jobs with long,
-    /// visually complex content. Outputs that use this feature incur pro-tier pricing.
-    pub fn acceleration_settings(mut self, value: impl Into<Val<job_template::AccelerationSettings>>) -> Self {
-        self.core.set("AccelerationSettings", value.into());
-        self
+    prop! {
+        /// `AccelerationSettings`: Accelerated transcoding can significantly speed up jobs with
+        /// long, visually complex content. Outputs that use this feature incur pro-tier pricing.
+        core.props, "AccelerationSettings", acceleration_settings, set_acceleration_settings, get_acceleration_settings, Val<job_template::AccelerationSettings>
     }
 
-    /// `Category`: Optional. A category for the job template you are creating.
-    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Category", value.into());
-        self
+    prop! {
+        /// `Category`: Optional. A category for the job template you are creating.
+        core.props, "Category", category, set_category, get_category, Val<String>
     }
 
-    /// `Description`: Optional. A description of the job template you are creating.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Optional. A description of the job template you are creating.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `HopDestinations`: Optional. Configuration for a destination queue to which the job can hop
-    /// once a customer-defined minimum wait time has passed.
-    pub fn hop_destinations(mut self, value: impl Into<Val<List<job_template::HopDestination>>>) -> Self {
-        self.core.set("HopDestinations", value.into());
-        self
+    prop! {
+        /// `HopDestinations`: Optional. Configuration for a destination queue to which the job can
+        /// hop once a customer-defined minimum wait time has passed.
+        core.props, "HopDestinations", hop_destinations, set_hop_destinations, get_hop_destinations, Val<List<job_template::HopDestination>>
     }
 
-    /// `Name`: The name of the job template you are creating.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the job template you are creating.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Priority`: Specify the relative priority for this job. In any given queue, the service
-    /// begins processing the job with the highest value first. When more than one job has the same
-    /// priority, the service begins processing the job that you submitted first.
-    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `Priority`: Specify the relative priority for this job. In any given queue, the service
+        /// begins processing the job with the highest value first. When more than one job has the
+        /// same priority, the service begins processing the job that you submitted first.
+        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
     }
 
-    /// `Queue`: Optional. The queue that jobs created from this template are assigned to. Specify
-    /// the Amazon Resource Name (ARN) of the queue.
-    pub fn queue(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Queue", value.into());
-        self
+    prop! {
+        /// `Queue`: Optional. The queue that jobs created from this template are assigned to.
+        /// Specify the Amazon Resource Name (ARN) of the queue.
+        core.props, "Queue", queue, set_queue, get_queue, Val<String>
     }
 
-    /// `StatusUpdateInterval`: Specify how often MediaConvert sends STATUS_UPDATE events to Amazon
-    /// CloudWatch Events. Set the interval, in seconds, between status updates.
-    pub fn status_update_interval(mut self, value: impl Into<Val<job_template::StatusUpdateInterval>>) -> Self {
-        self.core.set("StatusUpdateInterval", value.into());
-        self
+    prop! {
+        /// `SettingsJson`.
+        core.props, "SettingsJson", _, set_settings_json, get_settings_json, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StatusUpdateInterval`: Specify how often MediaConvert sends STATUS_UPDATE events to
+        /// Amazon CloudWatch Events. Set the interval, in seconds, between status updates.
+        core.props, "StatusUpdateInterval", status_update_interval, set_status_update_interval, get_status_update_interval, Val<job_template::StatusUpdateInterval>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -169,6 +170,12 @@ pub mod job_template {
             props.set("Mode", mode.into());
             AccelerationSettings { props }
         }
+
+        prop! {
+            /// `Mode`: Specify the conditions when the service will run your job with accelerated
+            /// transcoding.
+            props, "Mode", _, set_mode, get_mode, Val<AccelerationSettingsMode>
+        }
     }
 
     /// Specify the conditions when the service will run your job with accelerated transcoding.
@@ -202,23 +209,21 @@ pub mod job_template {
             HopDestination { props }
         }
 
-        /// `Priority`: Optional. A different relative priority for the job in the destination queue.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`: Optional. A different relative priority for the job in the destination
+            /// queue.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
 
-        /// `Queue`: Optional. The destination queue for queue hopping.
-        pub fn queue(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Queue", value.into());
-            self
+        prop! {
+            /// `Queue`: Optional. The destination queue for queue hopping.
+            props, "Queue", queue, set_queue, get_queue, Val<String>
         }
 
-        /// `WaitMinutes`: Required for queue hopping. Minimum wait time in minutes until the job can
-        /// hop to the destination queue.
-        pub fn wait_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WaitMinutes", value.into());
-            self
+        prop! {
+            /// `WaitMinutes`: Required for queue hopping. Minimum wait time in minutes until the job
+            /// can hop to the destination queue.
+            props, "WaitMinutes", wait_minutes, set_wait_minutes, get_wait_minutes, Val<i64>
         }
     }
 
@@ -296,28 +301,29 @@ impl Preset {
         Preset { core }
     }
 
-    /// `Category`: The new category for the preset, if you are changing it.
-    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Category", value.into());
-        self
+    prop! {
+        /// `Category`: The new category for the preset, if you are changing it.
+        core.props, "Category", category, set_category, get_category, Val<String>
     }
 
-    /// `Description`: The new description for the preset, if you are changing it.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The new description for the preset, if you are changing it.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: The name of the preset that you are modifying.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the preset that you are modifying.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SettingsJson`.
+        core.props, "SettingsJson", _, set_settings_json, get_settings_json, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -357,57 +363,50 @@ impl Queue {
         Queue { core }
     }
 
-    /// `ConcurrentJobs`: Specify the maximum number of jobs your queue can process concurrently.
-    /// For on-demand queues, the value you enter is constrained by your service quotas for Maximum
-    /// concurrent jobs, per on-demand queue and Maximum concurrent jobs, per account. For reserved
-    /// queues, specify the number of jobs you can process concurrently in your reservation plan
-    /// instead.
-    pub fn concurrent_jobs(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ConcurrentJobs", value.into());
-        self
+    prop! {
+        /// `ConcurrentJobs`: Specify the maximum number of jobs your queue can process
+        /// concurrently. For on-demand queues, the value you enter is constrained by your service
+        /// quotas for Maximum concurrent jobs, per on-demand queue and Maximum concurrent jobs, per
+        /// account. For reserved queues, specify the number of jobs you can process concurrently in
+        /// your reservation plan instead.
+        core.props, "ConcurrentJobs", concurrent_jobs, set_concurrent_jobs, get_concurrent_jobs, Val<i64>
     }
 
-    /// `Description`: A description of the queue that you are creating.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the queue that you are creating.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MaximumConcurrentFeeds`: Specify the maximum number of Elemental Inference feeds
-    /// MediaConvert can process concurrently.
-    pub fn maximum_concurrent_feeds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumConcurrentFeeds", value.into());
-        self
+    prop! {
+        /// `MaximumConcurrentFeeds`: Specify the maximum number of Elemental Inference feeds
+        /// MediaConvert can process concurrently.
+        core.props, "MaximumConcurrentFeeds", maximum_concurrent_feeds, set_maximum_concurrent_feeds, get_maximum_concurrent_feeds, Val<i64>
     }
 
-    /// `Name`: The name of the queue that you are creating.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the queue that you are creating.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PricingPlan`: When you use CloudFormation, you can create only on-demand queues. Therefore,
-    /// always set PricingPlan to the value ON_DEMAND when declaring an AWS::MediaConvert::Queue in
-    /// your CloudFormation template. To create a reserved queue, use the AWS Elemental MediaConvert
-    /// console at <https://console.aws.amazon.com/mediaconvert> to set up a contract. For more
-    /// information, see Working with AWS Elemental MediaConvert Queues in the AWS Elemental
-    /// MediaConvert User Guide.
-    pub fn pricing_plan(mut self, value: impl Into<Val<queue::PricingPlan>>) -> Self {
-        self.core.set("PricingPlan", value.into());
-        self
+    prop! {
+        /// `PricingPlan`: When you use CloudFormation, you can create only on-demand queues.
+        /// Therefore, always set PricingPlan to the value ON_DEMAND when declaring an
+        /// AWS::MediaConvert::Queue in your CloudFormation template. To create a reserved queue,
+        /// use the AWS Elemental MediaConvert console at <https://console.aws.amazon.com/mediaconvert>
+        /// to set up a contract. For more information, see Working with AWS Elemental MediaConvert
+        /// Queues in the AWS Elemental MediaConvert User Guide.
+        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<queue::PricingPlan>
     }
 
-    /// `Status`: Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you create a
-    /// paused queue, then jobs that you send to that queue won't begin.
-    pub fn status(mut self, value: impl Into<Val<queue::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you
+        /// create a paused queue, then jobs that you send to that queue won't begin.
+        core.props, "Status", status, set_status, get_status, Val<queue::Status>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.

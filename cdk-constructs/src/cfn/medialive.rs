@@ -39,112 +39,94 @@ impl Channel {
         Channel { core }
     }
 
-    /// `AnywhereSettings`.
-    pub fn anywhere_settings(mut self, value: impl Into<Val<channel::AnywhereSettings>>) -> Self {
-        self.core.set("AnywhereSettings", value.into());
-        self
+    prop! {
+        /// `AnywhereSettings`.
+        core.props, "AnywhereSettings", anywhere_settings, set_anywhere_settings, get_anywhere_settings, Val<channel::AnywhereSettings>
     }
 
-    /// `CdiInputSpecification`.
-    pub fn cdi_input_specification(mut self, value: impl Into<Val<channel::CdiInputSpecification>>) -> Self {
-        self.core.set("CdiInputSpecification", value.into());
-        self
+    prop! {
+        /// `CdiInputSpecification`.
+        core.props, "CdiInputSpecification", cdi_input_specification, set_cdi_input_specification, get_cdi_input_specification, Val<channel::CdiInputSpecification>
     }
 
-    /// `ChannelClass`.
-    pub fn channel_class(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelClass", value.into());
-        self
+    prop! {
+        /// `ChannelClass`.
+        core.props, "ChannelClass", channel_class, set_channel_class, get_channel_class, Val<String>
     }
 
-    /// `ChannelEngineVersion`.
-    pub fn channel_engine_version(mut self, value: impl Into<Val<channel::ChannelEngineVersionRequest>>) -> Self {
-        self.core.set("ChannelEngineVersion", value.into());
-        self
+    prop! {
+        /// `ChannelEngineVersion`.
+        core.props, "ChannelEngineVersion", channel_engine_version, set_channel_engine_version, get_channel_engine_version, Val<channel::ChannelEngineVersionRequest>
     }
 
-    /// `ChannelSecurityGroups`.
-    pub fn channel_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ChannelSecurityGroups", value.into());
-        self
+    prop! {
+        /// `ChannelSecurityGroups`.
+        core.props, "ChannelSecurityGroups", channel_security_groups, set_channel_security_groups, get_channel_security_groups, Val<List<String>>
     }
 
-    /// `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Val<List<channel::OutputDestination>>>) -> Self {
-        self.core.set("Destinations", value.into());
-        self
+    prop! {
+        /// `Destinations`.
+        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<channel::OutputDestination>>
     }
 
-    /// `DryRun`.
-    pub fn dry_run(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DryRun", value.into());
-        self
+    prop! {
+        /// `DryRun`.
+        core.props, "DryRun", dry_run, set_dry_run, get_dry_run, Val<bool>
     }
 
-    /// `EncoderSettings`.
-    pub fn encoder_settings(mut self, value: impl Into<Val<channel::EncoderSettings>>) -> Self {
-        self.core.set("EncoderSettings", value.into());
-        self
+    prop! {
+        /// `EncoderSettings`.
+        core.props, "EncoderSettings", encoder_settings, set_encoder_settings, get_encoder_settings, Val<channel::EncoderSettings>
     }
 
-    /// `InferenceSettings`.
-    pub fn inference_settings(mut self, value: impl Into<Val<channel::InferenceSettings>>) -> Self {
-        self.core.set("InferenceSettings", value.into());
-        self
+    prop! {
+        /// `InferenceSettings`.
+        core.props, "InferenceSettings", inference_settings, set_inference_settings, get_inference_settings, Val<channel::InferenceSettings>
     }
 
-    /// `InputAttachments`.
-    pub fn input_attachments(mut self, value: impl Into<Val<List<channel::InputAttachment>>>) -> Self {
-        self.core.set("InputAttachments", value.into());
-        self
+    prop! {
+        /// `InputAttachments`.
+        core.props, "InputAttachments", input_attachments, set_input_attachments, get_input_attachments, Val<List<channel::InputAttachment>>
     }
 
-    /// `InputSpecification`.
-    pub fn input_specification(mut self, value: impl Into<Val<channel::InputSpecification>>) -> Self {
-        self.core.set("InputSpecification", value.into());
-        self
+    prop! {
+        /// `InputSpecification`.
+        core.props, "InputSpecification", input_specification, set_input_specification, get_input_specification, Val<channel::InputSpecification>
     }
 
-    /// `LinkedChannelSettings`.
-    pub fn linked_channel_settings(mut self, value: impl Into<Val<channel::LinkedChannelSettings>>) -> Self {
-        self.core.set("LinkedChannelSettings", value.into());
-        self
+    prop! {
+        /// `LinkedChannelSettings`.
+        core.props, "LinkedChannelSettings", linked_channel_settings, set_linked_channel_settings, get_linked_channel_settings, Val<channel::LinkedChannelSettings>
     }
 
-    /// `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LogLevel", value.into());
-        self
+    prop! {
+        /// `LogLevel`.
+        core.props, "LogLevel", log_level, set_log_level, get_log_level, Val<String>
     }
 
-    /// `Maintenance`.
-    pub fn maintenance(mut self, value: impl Into<Val<channel::MaintenanceCreateSettings>>) -> Self {
-        self.core.set("Maintenance", value.into());
-        self
+    prop! {
+        /// `Maintenance`.
+        core.props, "Maintenance", maintenance, set_maintenance, get_maintenance, Val<channel::MaintenanceCreateSettings>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `Vpc`.
-    pub fn vpc(mut self, value: impl Into<Val<channel::VpcOutputSettings>>) -> Self {
-        self.core.set("Vpc", value.into());
-        self
+    prop! {
+        /// `Vpc`.
+        core.props, "Vpc", vpc, set_vpc, get_vpc, Val<channel::VpcOutputSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -192,16 +174,14 @@ pub mod channel {
             AnywhereSettings { props }
         }
 
-        /// `ChannelPlacementGroupId`.
-        pub fn channel_placement_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelPlacementGroupId", value.into());
-            self
+        prop! {
+            /// `ChannelPlacementGroupId`.
+            props, "ChannelPlacementGroupId", channel_placement_group_id, set_channel_placement_group_id, get_channel_placement_group_id, Val<String>
         }
 
-        /// `ClusterId`.
-        pub fn cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterId", value.into());
-            self
+        prop! {
+            /// `ClusterId`.
+            props, "ClusterId", cluster_id, set_cluster_id, get_cluster_id, Val<String>
         }
     }
 
@@ -220,10 +200,9 @@ pub mod channel {
             CdiInputSpecification { props }
         }
 
-        /// `Resolution`.
-        pub fn resolution(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Resolution", value.into());
-            self
+        prop! {
+            /// `Resolution`.
+            props, "Resolution", resolution, set_resolution, get_resolution, Val<String>
         }
     }
 
@@ -242,10 +221,9 @@ pub mod channel {
             ChannelEngineVersionRequest { props }
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -264,46 +242,39 @@ pub mod channel {
             OutputDestination { props }
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `LogicalInterfaceNames`.
-        pub fn logical_interface_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogicalInterfaceNames", value.into());
-            self
+        prop! {
+            /// `LogicalInterfaceNames`.
+            props, "LogicalInterfaceNames", logical_interface_names, set_logical_interface_names, get_logical_interface_names, Val<List<String>>
         }
 
-        /// `MediaConnectRouterSettings`.
-        pub fn media_connect_router_settings(mut self, value: impl Into<Val<List<MediaConnectRouterOutputDestinationSettings>>>) -> Self {
-            self.props.set("MediaConnectRouterSettings", value.into());
-            self
+        prop! {
+            /// `MediaConnectRouterSettings`.
+            props, "MediaConnectRouterSettings", media_connect_router_settings, set_media_connect_router_settings, get_media_connect_router_settings, Val<List<MediaConnectRouterOutputDestinationSettings>>
         }
 
-        /// `MediaPackageSettings`.
-        pub fn media_package_settings(mut self, value: impl Into<Val<List<MediaPackageOutputDestinationSettings>>>) -> Self {
-            self.props.set("MediaPackageSettings", value.into());
-            self
+        prop! {
+            /// `MediaPackageSettings`.
+            props, "MediaPackageSettings", media_package_settings, set_media_package_settings, get_media_package_settings, Val<List<MediaPackageOutputDestinationSettings>>
         }
 
-        /// `MultiplexSettings`.
-        pub fn multiplex_settings(mut self, value: impl Into<Val<MultiplexProgramChannelDestinationSettings>>) -> Self {
-            self.props.set("MultiplexSettings", value.into());
-            self
+        prop! {
+            /// `MultiplexSettings`.
+            props, "MultiplexSettings", multiplex_settings, set_multiplex_settings, get_multiplex_settings, Val<MultiplexProgramChannelDestinationSettings>
         }
 
-        /// `Settings`.
-        pub fn settings(mut self, value: impl Into<Val<List<OutputDestinationSettings>>>) -> Self {
-            self.props.set("Settings", value.into());
-            self
+        prop! {
+            /// `Settings`.
+            props, "Settings", settings, set_settings, get_settings, Val<List<OutputDestinationSettings>>
         }
 
-        /// `SrtSettings`.
-        pub fn srt_settings(mut self, value: impl Into<Val<List<SrtOutputDestinationSettings>>>) -> Self {
-            self.props.set("SrtSettings", value.into());
-            self
+        prop! {
+            /// `SrtSettings`.
+            props, "SrtSettings", srt_settings, set_srt_settings, get_srt_settings, Val<List<SrtOutputDestinationSettings>>
         }
     }
 
@@ -322,16 +293,14 @@ pub mod channel {
             MediaConnectRouterOutputDestinationSettings { props }
         }
 
-        /// `EncryptionType`.
-        pub fn encryption_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionType`.
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<String>
         }
 
-        /// `SecretArn`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -350,34 +319,29 @@ pub mod channel {
             MediaPackageOutputDestinationSettings { props }
         }
 
-        /// `ChannelEndpointId`.
-        pub fn channel_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelEndpointId", value.into());
-            self
+        prop! {
+            /// `ChannelEndpointId`.
+            props, "ChannelEndpointId", channel_endpoint_id, set_channel_endpoint_id, get_channel_endpoint_id, Val<String>
         }
 
-        /// `ChannelGroup`.
-        pub fn channel_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelGroup", value.into());
-            self
+        prop! {
+            /// `ChannelGroup`.
+            props, "ChannelGroup", channel_group, set_channel_group, get_channel_group, Val<String>
         }
 
-        /// `ChannelId`.
-        pub fn channel_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelId", value.into());
-            self
+        prop! {
+            /// `ChannelId`.
+            props, "ChannelId", channel_id, set_channel_id, get_channel_id, Val<String>
         }
 
-        /// `ChannelName`.
-        pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelName", value.into());
-            self
+        prop! {
+            /// `ChannelName`.
+            props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
         }
 
-        /// `MediaPackageRegionName`.
-        pub fn media_package_region_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaPackageRegionName", value.into());
-            self
+        prop! {
+            /// `MediaPackageRegionName`.
+            props, "MediaPackageRegionName", media_package_region_name, set_media_package_region_name, get_media_package_region_name, Val<String>
         }
     }
 
@@ -396,16 +360,14 @@ pub mod channel {
             MultiplexProgramChannelDestinationSettings { props }
         }
 
-        /// `MultiplexId`.
-        pub fn multiplex_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MultiplexId", value.into());
-            self
+        prop! {
+            /// `MultiplexId`.
+            props, "MultiplexId", multiplex_id, set_multiplex_id, get_multiplex_id, Val<String>
         }
 
-        /// `ProgramName`.
-        pub fn program_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProgramName", value.into());
-            self
+        prop! {
+            /// `ProgramName`.
+            props, "ProgramName", program_name, set_program_name, get_program_name, Val<String>
         }
     }
 
@@ -424,34 +386,29 @@ pub mod channel {
             OutputDestinationSettings { props }
         }
 
-        /// `PasswordParam`.
-        pub fn password_param(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PasswordParam", value.into());
-            self
+        prop! {
+            /// `PasswordParam`.
+            props, "PasswordParam", password_param, set_password_param, get_password_param, Val<String>
         }
 
-        /// `StreamName`.
-        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamName", value.into());
-            self
+        prop! {
+            /// `StreamName`.
+            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
 
-        /// `Username`.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", username, set_username, get_username, Val<String>
         }
 
-        /// `VirtualSourceAddress`.
-        pub fn virtual_source_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualSourceAddress", value.into());
-            self
+        prop! {
+            /// `VirtualSourceAddress`.
+            props, "VirtualSourceAddress", virtual_source_address, set_virtual_source_address, get_virtual_source_address, Val<String>
         }
     }
 
@@ -470,34 +427,29 @@ pub mod channel {
             SrtOutputDestinationSettings { props }
         }
 
-        /// `ConnectionMode`.
-        pub fn connection_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectionMode", value.into());
-            self
+        prop! {
+            /// `ConnectionMode`.
+            props, "ConnectionMode", connection_mode, set_connection_mode, get_connection_mode, Val<String>
         }
 
-        /// `EncryptionPassphraseSecretArn`.
-        pub fn encryption_passphrase_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionPassphraseSecretArn", value.into());
-            self
+        prop! {
+            /// `EncryptionPassphraseSecretArn`.
+            props, "EncryptionPassphraseSecretArn", encryption_passphrase_secret_arn, set_encryption_passphrase_secret_arn, get_encryption_passphrase_secret_arn, Val<String>
         }
 
-        /// `ListenerPort`.
-        pub fn listener_port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ListenerPort", value.into());
-            self
+        prop! {
+            /// `ListenerPort`.
+            props, "ListenerPort", listener_port, set_listener_port, get_listener_port, Val<i64>
         }
 
-        /// `StreamId`.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `StreamId`.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -516,88 +468,74 @@ pub mod channel {
             EncoderSettings { props }
         }
 
-        /// `AudioDescriptions`.
-        pub fn audio_descriptions(mut self, value: impl Into<Val<List<AudioDescription>>>) -> Self {
-            self.props.set("AudioDescriptions", value.into());
-            self
+        prop! {
+            /// `AudioDescriptions`.
+            props, "AudioDescriptions", audio_descriptions, set_audio_descriptions, get_audio_descriptions, Val<List<AudioDescription>>
         }
 
-        /// `AvailBlanking`.
-        pub fn avail_blanking(mut self, value: impl Into<Val<AvailBlanking>>) -> Self {
-            self.props.set("AvailBlanking", value.into());
-            self
+        prop! {
+            /// `AvailBlanking`.
+            props, "AvailBlanking", avail_blanking, set_avail_blanking, get_avail_blanking, Val<AvailBlanking>
         }
 
-        /// `AvailConfiguration`.
-        pub fn avail_configuration(mut self, value: impl Into<Val<AvailConfiguration>>) -> Self {
-            self.props.set("AvailConfiguration", value.into());
-            self
+        prop! {
+            /// `AvailConfiguration`.
+            props, "AvailConfiguration", avail_configuration, set_avail_configuration, get_avail_configuration, Val<AvailConfiguration>
         }
 
-        /// `BlackoutSlate`.
-        pub fn blackout_slate(mut self, value: impl Into<Val<BlackoutSlate>>) -> Self {
-            self.props.set("BlackoutSlate", value.into());
-            self
+        prop! {
+            /// `BlackoutSlate`.
+            props, "BlackoutSlate", blackout_slate, set_blackout_slate, get_blackout_slate, Val<BlackoutSlate>
         }
 
-        /// `CaptionDescriptions`.
-        pub fn caption_descriptions(mut self, value: impl Into<Val<List<CaptionDescription>>>) -> Self {
-            self.props.set("CaptionDescriptions", value.into());
-            self
+        prop! {
+            /// `CaptionDescriptions`.
+            props, "CaptionDescriptions", caption_descriptions, set_caption_descriptions, get_caption_descriptions, Val<List<CaptionDescription>>
         }
 
-        /// `ColorCorrectionSettings`.
-        pub fn color_correction_settings(mut self, value: impl Into<Val<ColorCorrectionSettings>>) -> Self {
-            self.props.set("ColorCorrectionSettings", value.into());
-            self
+        prop! {
+            /// `ColorCorrectionSettings`.
+            props, "ColorCorrectionSettings", color_correction_settings, set_color_correction_settings, get_color_correction_settings, Val<ColorCorrectionSettings>
         }
 
-        /// `FeatureActivations`.
-        pub fn feature_activations(mut self, value: impl Into<Val<FeatureActivations>>) -> Self {
-            self.props.set("FeatureActivations", value.into());
-            self
+        prop! {
+            /// `FeatureActivations`.
+            props, "FeatureActivations", feature_activations, set_feature_activations, get_feature_activations, Val<FeatureActivations>
         }
 
-        /// `GlobalConfiguration`.
-        pub fn global_configuration(mut self, value: impl Into<Val<GlobalConfiguration>>) -> Self {
-            self.props.set("GlobalConfiguration", value.into());
-            self
+        prop! {
+            /// `GlobalConfiguration`.
+            props, "GlobalConfiguration", global_configuration, set_global_configuration, get_global_configuration, Val<GlobalConfiguration>
         }
 
-        /// `MotionGraphicsConfiguration`.
-        pub fn motion_graphics_configuration(mut self, value: impl Into<Val<MotionGraphicsConfiguration>>) -> Self {
-            self.props.set("MotionGraphicsConfiguration", value.into());
-            self
+        prop! {
+            /// `MotionGraphicsConfiguration`.
+            props, "MotionGraphicsConfiguration", motion_graphics_configuration, set_motion_graphics_configuration, get_motion_graphics_configuration, Val<MotionGraphicsConfiguration>
         }
 
-        /// `NielsenConfiguration`.
-        pub fn nielsen_configuration(mut self, value: impl Into<Val<NielsenConfiguration>>) -> Self {
-            self.props.set("NielsenConfiguration", value.into());
-            self
+        prop! {
+            /// `NielsenConfiguration`.
+            props, "NielsenConfiguration", nielsen_configuration, set_nielsen_configuration, get_nielsen_configuration, Val<NielsenConfiguration>
         }
 
-        /// `OutputGroups`.
-        pub fn output_groups(mut self, value: impl Into<Val<List<OutputGroup>>>) -> Self {
-            self.props.set("OutputGroups", value.into());
-            self
+        prop! {
+            /// `OutputGroups`.
+            props, "OutputGroups", output_groups, set_output_groups, get_output_groups, Val<List<OutputGroup>>
         }
 
-        /// `ThumbnailConfiguration`.
-        pub fn thumbnail_configuration(mut self, value: impl Into<Val<ThumbnailConfiguration>>) -> Self {
-            self.props.set("ThumbnailConfiguration", value.into());
-            self
+        prop! {
+            /// `ThumbnailConfiguration`.
+            props, "ThumbnailConfiguration", thumbnail_configuration, set_thumbnail_configuration, get_thumbnail_configuration, Val<ThumbnailConfiguration>
         }
 
-        /// `TimecodeConfig`.
-        pub fn timecode_config(mut self, value: impl Into<Val<TimecodeConfig>>) -> Self {
-            self.props.set("TimecodeConfig", value.into());
-            self
+        prop! {
+            /// `TimecodeConfig`.
+            props, "TimecodeConfig", timecode_config, set_timecode_config, get_timecode_config, Val<TimecodeConfig>
         }
 
-        /// `VideoDescriptions`.
-        pub fn video_descriptions(mut self, value: impl Into<Val<List<VideoDescription>>>) -> Self {
-            self.props.set("VideoDescriptions", value.into());
-            self
+        prop! {
+            /// `VideoDescriptions`.
+            props, "VideoDescriptions", video_descriptions, set_video_descriptions, get_video_descriptions, Val<List<VideoDescription>>
         }
     }
 
@@ -616,82 +554,69 @@ pub mod channel {
             AudioDescription { props }
         }
 
-        /// `AudioDashRoles`.
-        pub fn audio_dash_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AudioDashRoles", value.into());
-            self
+        prop! {
+            /// `AudioDashRoles`.
+            props, "AudioDashRoles", audio_dash_roles, set_audio_dash_roles, get_audio_dash_roles, Val<List<String>>
         }
 
-        /// `AudioNormalizationSettings`.
-        pub fn audio_normalization_settings(mut self, value: impl Into<Val<AudioNormalizationSettings>>) -> Self {
-            self.props.set("AudioNormalizationSettings", value.into());
-            self
+        prop! {
+            /// `AudioNormalizationSettings`.
+            props, "AudioNormalizationSettings", audio_normalization_settings, set_audio_normalization_settings, get_audio_normalization_settings, Val<AudioNormalizationSettings>
         }
 
-        /// `AudioSelectorName`.
-        pub fn audio_selector_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioSelectorName", value.into());
-            self
+        prop! {
+            /// `AudioSelectorName`.
+            props, "AudioSelectorName", audio_selector_name, set_audio_selector_name, get_audio_selector_name, Val<String>
         }
 
-        /// `AudioType`.
-        pub fn audio_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioType", value.into());
-            self
+        prop! {
+            /// `AudioType`.
+            props, "AudioType", audio_type, set_audio_type, get_audio_type, Val<String>
         }
 
-        /// `AudioTypeControl`.
-        pub fn audio_type_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioTypeControl", value.into());
-            self
+        prop! {
+            /// `AudioTypeControl`.
+            props, "AudioTypeControl", audio_type_control, set_audio_type_control, get_audio_type_control, Val<String>
         }
 
-        /// `AudioWatermarkingSettings`.
-        pub fn audio_watermarking_settings(mut self, value: impl Into<Val<AudioWatermarkSettings>>) -> Self {
-            self.props.set("AudioWatermarkingSettings", value.into());
-            self
+        prop! {
+            /// `AudioWatermarkingSettings`.
+            props, "AudioWatermarkingSettings", audio_watermarking_settings, set_audio_watermarking_settings, get_audio_watermarking_settings, Val<AudioWatermarkSettings>
         }
 
-        /// `CodecSettings`.
-        pub fn codec_settings(mut self, value: impl Into<Val<AudioCodecSettings>>) -> Self {
-            self.props.set("CodecSettings", value.into());
-            self
+        prop! {
+            /// `CodecSettings`.
+            props, "CodecSettings", codec_settings, set_codec_settings, get_codec_settings, Val<AudioCodecSettings>
         }
 
-        /// `DvbDashAccessibility`.
-        pub fn dvb_dash_accessibility(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DvbDashAccessibility", value.into());
-            self
+        prop! {
+            /// `DvbDashAccessibility`.
+            props, "DvbDashAccessibility", dvb_dash_accessibility, set_dvb_dash_accessibility, get_dvb_dash_accessibility, Val<String>
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `LanguageCodeControl`.
-        pub fn language_code_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCodeControl", value.into());
-            self
+        prop! {
+            /// `LanguageCodeControl`.
+            props, "LanguageCodeControl", language_code_control, set_language_code_control, get_language_code_control, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `RemixSettings`.
-        pub fn remix_settings(mut self, value: impl Into<Val<RemixSettings>>) -> Self {
-            self.props.set("RemixSettings", value.into());
-            self
+        prop! {
+            /// `RemixSettings`.
+            props, "RemixSettings", remix_settings, set_remix_settings, get_remix_settings, Val<RemixSettings>
         }
 
-        /// `StreamName`.
-        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamName", value.into());
-            self
+        prop! {
+            /// `StreamName`.
+            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
         }
     }
 
@@ -710,34 +635,29 @@ pub mod channel {
             AudioNormalizationSettings { props }
         }
 
-        /// `Algorithm`.
-        pub fn algorithm(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `Algorithm`.
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<String>
         }
 
-        /// `AlgorithmControl`.
-        pub fn algorithm_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlgorithmControl", value.into());
-            self
+        prop! {
+            /// `AlgorithmControl`.
+            props, "AlgorithmControl", algorithm_control, set_algorithm_control, get_algorithm_control, Val<String>
         }
 
-        /// `PeakCalculation`.
-        pub fn peak_calculation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PeakCalculation", value.into());
-            self
+        prop! {
+            /// `PeakCalculation`.
+            props, "PeakCalculation", peak_calculation, set_peak_calculation, get_peak_calculation, Val<String>
         }
 
-        /// `PeakLimiterThreshold`.
-        pub fn peak_limiter_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PeakLimiterThreshold", value.into());
-            self
+        prop! {
+            /// `PeakLimiterThreshold`.
+            props, "PeakLimiterThreshold", peak_limiter_threshold, set_peak_limiter_threshold, get_peak_limiter_threshold, Val<f64>
         }
 
-        /// `TargetLkfs`.
-        pub fn target_lkfs(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetLkfs", value.into());
-            self
+        prop! {
+            /// `TargetLkfs`.
+            props, "TargetLkfs", target_lkfs, set_target_lkfs, get_target_lkfs, Val<f64>
         }
     }
 
@@ -756,10 +676,9 @@ pub mod channel {
             AudioWatermarkSettings { props }
         }
 
-        /// `NielsenWatermarksSettings`.
-        pub fn nielsen_watermarks_settings(mut self, value: impl Into<Val<NielsenWatermarksSettings>>) -> Self {
-            self.props.set("NielsenWatermarksSettings", value.into());
-            self
+        prop! {
+            /// `NielsenWatermarksSettings`.
+            props, "NielsenWatermarksSettings", nielsen_watermarks_settings, set_nielsen_watermarks_settings, get_nielsen_watermarks_settings, Val<NielsenWatermarksSettings>
         }
     }
 
@@ -778,28 +697,24 @@ pub mod channel {
             NielsenWatermarksSettings { props }
         }
 
-        /// `NielsenCbetSettings`.
-        pub fn nielsen_cbet_settings(mut self, value: impl Into<Val<NielsenCbet>>) -> Self {
-            self.props.set("NielsenCbetSettings", value.into());
-            self
+        prop! {
+            /// `NielsenCbetSettings`.
+            props, "NielsenCbetSettings", nielsen_cbet_settings, set_nielsen_cbet_settings, get_nielsen_cbet_settings, Val<NielsenCbet>
         }
 
-        /// `NielsenDistributionType`.
-        pub fn nielsen_distribution_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenDistributionType", value.into());
-            self
+        prop! {
+            /// `NielsenDistributionType`.
+            props, "NielsenDistributionType", nielsen_distribution_type, set_nielsen_distribution_type, get_nielsen_distribution_type, Val<String>
         }
 
-        /// `NielsenNaesIiNwSettings`.
-        pub fn nielsen_naes_ii_nw_settings(mut self, value: impl Into<Val<NielsenNaesIiNwOnlySettings>>) -> Self {
-            self.props.set("NielsenNaesIiNwSettings", value.into());
-            self
+        prop! {
+            /// `NielsenNaesIiNwSettings`.
+            props, "NielsenNaesIiNwSettings", nielsen_naes_ii_nw_settings, set_nielsen_naes_ii_nw_settings, get_nielsen_naes_ii_nw_settings, Val<NielsenNaesIiNwOnlySettings>
         }
 
-        /// `NielsenNwOnlySettings`.
-        pub fn nielsen_nw_only_settings(mut self, value: impl Into<Val<NielsenNaesIiNwOnlySettings>>) -> Self {
-            self.props.set("NielsenNwOnlySettings", value.into());
-            self
+        prop! {
+            /// `NielsenNwOnlySettings`.
+            props, "NielsenNwOnlySettings", nielsen_nw_only_settings, set_nielsen_nw_only_settings, get_nielsen_nw_only_settings, Val<NielsenNaesIiNwOnlySettings>
         }
     }
 
@@ -818,22 +733,19 @@ pub mod channel {
             NielsenCbet { props }
         }
 
-        /// `CbetCheckDigitString`.
-        pub fn cbet_check_digit_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CbetCheckDigitString", value.into());
-            self
+        prop! {
+            /// `CbetCheckDigitString`.
+            props, "CbetCheckDigitString", cbet_check_digit_string, set_cbet_check_digit_string, get_cbet_check_digit_string, Val<String>
         }
 
-        /// `CbetStepaside`.
-        pub fn cbet_stepaside(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CbetStepaside", value.into());
-            self
+        prop! {
+            /// `CbetStepaside`.
+            props, "CbetStepaside", cbet_stepaside, set_cbet_stepaside, get_cbet_stepaside, Val<String>
         }
 
-        /// `Csid`.
-        pub fn csid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Csid", value.into());
-            self
+        prop! {
+            /// `Csid`.
+            props, "Csid", csid, set_csid, get_csid, Val<String>
         }
     }
 
@@ -852,22 +764,19 @@ pub mod channel {
             NielsenNaesIiNwOnlySettings { props }
         }
 
-        /// `CheckDigitString`.
-        pub fn check_digit_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CheckDigitString", value.into());
-            self
+        prop! {
+            /// `CheckDigitString`.
+            props, "CheckDigitString", check_digit_string, set_check_digit_string, get_check_digit_string, Val<String>
         }
 
-        /// `Sid`.
-        pub fn sid(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Sid", value.into());
-            self
+        prop! {
+            /// `Sid`.
+            props, "Sid", sid, set_sid, get_sid, Val<f64>
         }
 
-        /// `Timezone`.
-        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timezone", value.into());
-            self
+        prop! {
+            /// `Timezone`.
+            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
         }
     }
 
@@ -886,46 +795,39 @@ pub mod channel {
             AudioCodecSettings { props }
         }
 
-        /// `AacSettings`.
-        pub fn aac_settings(mut self, value: impl Into<Val<AacSettings>>) -> Self {
-            self.props.set("AacSettings", value.into());
-            self
+        prop! {
+            /// `AacSettings`.
+            props, "AacSettings", aac_settings, set_aac_settings, get_aac_settings, Val<AacSettings>
         }
 
-        /// `Ac3Settings`.
-        pub fn ac3_settings(mut self, value: impl Into<Val<Ac3Settings>>) -> Self {
-            self.props.set("Ac3Settings", value.into());
-            self
+        prop! {
+            /// `Ac3Settings`.
+            props, "Ac3Settings", ac3_settings, set_ac3_settings, get_ac3_settings, Val<Ac3Settings>
         }
 
-        /// `Eac3AtmosSettings`.
-        pub fn eac3_atmos_settings(mut self, value: impl Into<Val<Eac3AtmosSettings>>) -> Self {
-            self.props.set("Eac3AtmosSettings", value.into());
-            self
+        prop! {
+            /// `Eac3AtmosSettings`.
+            props, "Eac3AtmosSettings", eac3_atmos_settings, set_eac3_atmos_settings, get_eac3_atmos_settings, Val<Eac3AtmosSettings>
         }
 
-        /// `Eac3Settings`.
-        pub fn eac3_settings(mut self, value: impl Into<Val<Eac3Settings>>) -> Self {
-            self.props.set("Eac3Settings", value.into());
-            self
+        prop! {
+            /// `Eac3Settings`.
+            props, "Eac3Settings", eac3_settings, set_eac3_settings, get_eac3_settings, Val<Eac3Settings>
         }
 
-        /// `Mp2Settings`.
-        pub fn mp2_settings(mut self, value: impl Into<Val<Mp2Settings>>) -> Self {
-            self.props.set("Mp2Settings", value.into());
-            self
+        prop! {
+            /// `Mp2Settings`.
+            props, "Mp2Settings", mp2_settings, set_mp2_settings, get_mp2_settings, Val<Mp2Settings>
         }
 
-        /// `PassThroughSettings`.
-        pub fn pass_through_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PassThroughSettings", value.into());
-            self
+        prop! {
+            /// `PassThroughSettings`.
+            props, "PassThroughSettings", pass_through_settings, set_pass_through_settings, get_pass_through_settings, Val<Json>
         }
 
-        /// `WavSettings`.
-        pub fn wav_settings(mut self, value: impl Into<Val<WavSettings>>) -> Self {
-            self.props.set("WavSettings", value.into());
-            self
+        prop! {
+            /// `WavSettings`.
+            props, "WavSettings", wav_settings, set_wav_settings, get_wav_settings, Val<WavSettings>
         }
     }
 
@@ -944,58 +846,49 @@ pub mod channel {
             AacSettings { props }
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<f64>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `InputType`.
-        pub fn input_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputType", value.into());
-            self
+        prop! {
+            /// `InputType`.
+            props, "InputType", input_type, set_input_type, get_input_type, Val<String>
         }
 
-        /// `Profile`.
-        pub fn profile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`.
+            props, "Profile", profile, set_profile, get_profile, Val<String>
         }
 
-        /// `RateControlMode`.
-        pub fn rate_control_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RateControlMode", value.into());
-            self
+        prop! {
+            /// `RateControlMode`.
+            props, "RateControlMode", rate_control_mode, set_rate_control_mode, get_rate_control_mode, Val<String>
         }
 
-        /// `RawFormat`.
-        pub fn raw_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RawFormat", value.into());
-            self
+        prop! {
+            /// `RawFormat`.
+            props, "RawFormat", raw_format, set_raw_format, get_raw_format, Val<String>
         }
 
-        /// `SampleRate`.
-        pub fn sample_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SampleRate", value.into());
-            self
+        prop! {
+            /// `SampleRate`.
+            props, "SampleRate", sample_rate, set_sample_rate, get_sample_rate, Val<f64>
         }
 
-        /// `Spec`.
-        pub fn spec(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Spec", value.into());
-            self
+        prop! {
+            /// `Spec`.
+            props, "Spec", spec, set_spec, get_spec, Val<String>
         }
 
-        /// `VbrQuality`.
-        pub fn vbr_quality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VbrQuality", value.into());
-            self
+        prop! {
+            /// `VbrQuality`.
+            props, "VbrQuality", vbr_quality, set_vbr_quality, get_vbr_quality, Val<String>
         }
     }
 
@@ -1014,52 +907,44 @@ pub mod channel {
             Ac3Settings { props }
         }
 
-        /// `AttenuationControl`.
-        pub fn attenuation_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttenuationControl", value.into());
-            self
+        prop! {
+            /// `AttenuationControl`.
+            props, "AttenuationControl", attenuation_control, set_attenuation_control, get_attenuation_control, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<f64>
         }
 
-        /// `BitstreamMode`.
-        pub fn bitstream_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BitstreamMode", value.into());
-            self
+        prop! {
+            /// `BitstreamMode`.
+            props, "BitstreamMode", bitstream_mode, set_bitstream_mode, get_bitstream_mode, Val<String>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `Dialnorm`.
-        pub fn dialnorm(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Dialnorm", value.into());
-            self
+        prop! {
+            /// `Dialnorm`.
+            props, "Dialnorm", dialnorm, set_dialnorm, get_dialnorm, Val<i64>
         }
 
-        /// `DrcProfile`.
-        pub fn drc_profile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrcProfile", value.into());
-            self
+        prop! {
+            /// `DrcProfile`.
+            props, "DrcProfile", drc_profile, set_drc_profile, get_drc_profile, Val<String>
         }
 
-        /// `LfeFilter`.
-        pub fn lfe_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LfeFilter", value.into());
-            self
+        prop! {
+            /// `LfeFilter`.
+            props, "LfeFilter", lfe_filter, set_lfe_filter, get_lfe_filter, Val<String>
         }
 
-        /// `MetadataControl`.
-        pub fn metadata_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetadataControl", value.into());
-            self
+        prop! {
+            /// `MetadataControl`.
+            props, "MetadataControl", metadata_control, set_metadata_control, get_metadata_control, Val<String>
         }
     }
 
@@ -1078,46 +963,39 @@ pub mod channel {
             Eac3AtmosSettings { props }
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<f64>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `Dialnorm`.
-        pub fn dialnorm(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Dialnorm", value.into());
-            self
+        prop! {
+            /// `Dialnorm`.
+            props, "Dialnorm", dialnorm, set_dialnorm, get_dialnorm, Val<i64>
         }
 
-        /// `DrcLine`.
-        pub fn drc_line(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrcLine", value.into());
-            self
+        prop! {
+            /// `DrcLine`.
+            props, "DrcLine", drc_line, set_drc_line, get_drc_line, Val<String>
         }
 
-        /// `DrcRf`.
-        pub fn drc_rf(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrcRf", value.into());
-            self
+        prop! {
+            /// `DrcRf`.
+            props, "DrcRf", drc_rf, set_drc_rf, get_drc_rf, Val<String>
         }
 
-        /// `HeightTrim`.
-        pub fn height_trim(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("HeightTrim", value.into());
-            self
+        prop! {
+            /// `HeightTrim`.
+            props, "HeightTrim", height_trim, set_height_trim, get_height_trim, Val<f64>
         }
 
-        /// `SurroundTrim`.
-        pub fn surround_trim(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SurroundTrim", value.into());
-            self
+        prop! {
+            /// `SurroundTrim`.
+            props, "SurroundTrim", surround_trim, set_surround_trim, get_surround_trim, Val<f64>
         }
     }
 
@@ -1136,124 +1014,104 @@ pub mod channel {
             Eac3Settings { props }
         }
 
-        /// `AttenuationControl`.
-        pub fn attenuation_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttenuationControl", value.into());
-            self
+        prop! {
+            /// `AttenuationControl`.
+            props, "AttenuationControl", attenuation_control, set_attenuation_control, get_attenuation_control, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<f64>
         }
 
-        /// `BitstreamMode`.
-        pub fn bitstream_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BitstreamMode", value.into());
-            self
+        prop! {
+            /// `BitstreamMode`.
+            props, "BitstreamMode", bitstream_mode, set_bitstream_mode, get_bitstream_mode, Val<String>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `DcFilter`.
-        pub fn dc_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DcFilter", value.into());
-            self
+        prop! {
+            /// `DcFilter`.
+            props, "DcFilter", dc_filter, set_dc_filter, get_dc_filter, Val<String>
         }
 
-        /// `Dialnorm`.
-        pub fn dialnorm(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Dialnorm", value.into());
-            self
+        prop! {
+            /// `Dialnorm`.
+            props, "Dialnorm", dialnorm, set_dialnorm, get_dialnorm, Val<i64>
         }
 
-        /// `DrcLine`.
-        pub fn drc_line(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrcLine", value.into());
-            self
+        prop! {
+            /// `DrcLine`.
+            props, "DrcLine", drc_line, set_drc_line, get_drc_line, Val<String>
         }
 
-        /// `DrcRf`.
-        pub fn drc_rf(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrcRf", value.into());
-            self
+        prop! {
+            /// `DrcRf`.
+            props, "DrcRf", drc_rf, set_drc_rf, get_drc_rf, Val<String>
         }
 
-        /// `LfeControl`.
-        pub fn lfe_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LfeControl", value.into());
-            self
+        prop! {
+            /// `LfeControl`.
+            props, "LfeControl", lfe_control, set_lfe_control, get_lfe_control, Val<String>
         }
 
-        /// `LfeFilter`.
-        pub fn lfe_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LfeFilter", value.into());
-            self
+        prop! {
+            /// `LfeFilter`.
+            props, "LfeFilter", lfe_filter, set_lfe_filter, get_lfe_filter, Val<String>
         }
 
-        /// `LoRoCenterMixLevel`.
-        pub fn lo_ro_center_mix_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LoRoCenterMixLevel", value.into());
-            self
+        prop! {
+            /// `LoRoCenterMixLevel`.
+            props, "LoRoCenterMixLevel", lo_ro_center_mix_level, set_lo_ro_center_mix_level, get_lo_ro_center_mix_level, Val<f64>
         }
 
-        /// `LoRoSurroundMixLevel`.
-        pub fn lo_ro_surround_mix_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LoRoSurroundMixLevel", value.into());
-            self
+        prop! {
+            /// `LoRoSurroundMixLevel`.
+            props, "LoRoSurroundMixLevel", lo_ro_surround_mix_level, set_lo_ro_surround_mix_level, get_lo_ro_surround_mix_level, Val<f64>
         }
 
-        /// `LtRtCenterMixLevel`.
-        pub fn lt_rt_center_mix_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LtRtCenterMixLevel", value.into());
-            self
+        prop! {
+            /// `LtRtCenterMixLevel`.
+            props, "LtRtCenterMixLevel", lt_rt_center_mix_level, set_lt_rt_center_mix_level, get_lt_rt_center_mix_level, Val<f64>
         }
 
-        /// `LtRtSurroundMixLevel`.
-        pub fn lt_rt_surround_mix_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LtRtSurroundMixLevel", value.into());
-            self
+        prop! {
+            /// `LtRtSurroundMixLevel`.
+            props, "LtRtSurroundMixLevel", lt_rt_surround_mix_level, set_lt_rt_surround_mix_level, get_lt_rt_surround_mix_level, Val<f64>
         }
 
-        /// `MetadataControl`.
-        pub fn metadata_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetadataControl", value.into());
-            self
+        prop! {
+            /// `MetadataControl`.
+            props, "MetadataControl", metadata_control, set_metadata_control, get_metadata_control, Val<String>
         }
 
-        /// `PassthroughControl`.
-        pub fn passthrough_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PassthroughControl", value.into());
-            self
+        prop! {
+            /// `PassthroughControl`.
+            props, "PassthroughControl", passthrough_control, set_passthrough_control, get_passthrough_control, Val<String>
         }
 
-        /// `PhaseControl`.
-        pub fn phase_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PhaseControl", value.into());
-            self
+        prop! {
+            /// `PhaseControl`.
+            props, "PhaseControl", phase_control, set_phase_control, get_phase_control, Val<String>
         }
 
-        /// `StereoDownmix`.
-        pub fn stereo_downmix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StereoDownmix", value.into());
-            self
+        prop! {
+            /// `StereoDownmix`.
+            props, "StereoDownmix", stereo_downmix, set_stereo_downmix, get_stereo_downmix, Val<String>
         }
 
-        /// `SurroundExMode`.
-        pub fn surround_ex_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SurroundExMode", value.into());
-            self
+        prop! {
+            /// `SurroundExMode`.
+            props, "SurroundExMode", surround_ex_mode, set_surround_ex_mode, get_surround_ex_mode, Val<String>
         }
 
-        /// `SurroundMode`.
-        pub fn surround_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SurroundMode", value.into());
-            self
+        prop! {
+            /// `SurroundMode`.
+            props, "SurroundMode", surround_mode, set_surround_mode, get_surround_mode, Val<String>
         }
     }
 
@@ -1272,22 +1130,19 @@ pub mod channel {
             Mp2Settings { props }
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<f64>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `SampleRate`.
-        pub fn sample_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SampleRate", value.into());
-            self
+        prop! {
+            /// `SampleRate`.
+            props, "SampleRate", sample_rate, set_sample_rate, get_sample_rate, Val<f64>
         }
     }
 
@@ -1306,22 +1161,19 @@ pub mod channel {
             WavSettings { props }
         }
 
-        /// `BitDepth`.
-        pub fn bit_depth(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("BitDepth", value.into());
-            self
+        prop! {
+            /// `BitDepth`.
+            props, "BitDepth", bit_depth, set_bit_depth, get_bit_depth, Val<f64>
         }
 
-        /// `CodingMode`.
-        pub fn coding_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodingMode", value.into());
-            self
+        prop! {
+            /// `CodingMode`.
+            props, "CodingMode", coding_mode, set_coding_mode, get_coding_mode, Val<String>
         }
 
-        /// `SampleRate`.
-        pub fn sample_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SampleRate", value.into());
-            self
+        prop! {
+            /// `SampleRate`.
+            props, "SampleRate", sample_rate, set_sample_rate, get_sample_rate, Val<f64>
         }
     }
 
@@ -1340,22 +1192,19 @@ pub mod channel {
             RemixSettings { props }
         }
 
-        /// `ChannelMappings`.
-        pub fn channel_mappings(mut self, value: impl Into<Val<List<AudioChannelMapping>>>) -> Self {
-            self.props.set("ChannelMappings", value.into());
-            self
+        prop! {
+            /// `ChannelMappings`.
+            props, "ChannelMappings", channel_mappings, set_channel_mappings, get_channel_mappings, Val<List<AudioChannelMapping>>
         }
 
-        /// `ChannelsIn`.
-        pub fn channels_in(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ChannelsIn", value.into());
-            self
+        prop! {
+            /// `ChannelsIn`.
+            props, "ChannelsIn", channels_in, set_channels_in, get_channels_in, Val<i64>
         }
 
-        /// `ChannelsOut`.
-        pub fn channels_out(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ChannelsOut", value.into());
-            self
+        prop! {
+            /// `ChannelsOut`.
+            props, "ChannelsOut", channels_out, set_channels_out, get_channels_out, Val<i64>
         }
     }
 
@@ -1374,16 +1223,14 @@ pub mod channel {
             AudioChannelMapping { props }
         }
 
-        /// `InputChannelLevels`.
-        pub fn input_channel_levels(mut self, value: impl Into<Val<List<InputChannelLevel>>>) -> Self {
-            self.props.set("InputChannelLevels", value.into());
-            self
+        prop! {
+            /// `InputChannelLevels`.
+            props, "InputChannelLevels", input_channel_levels, set_input_channel_levels, get_input_channel_levels, Val<List<InputChannelLevel>>
         }
 
-        /// `OutputChannel`.
-        pub fn output_channel(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OutputChannel", value.into());
-            self
+        prop! {
+            /// `OutputChannel`.
+            props, "OutputChannel", output_channel, set_output_channel, get_output_channel, Val<i64>
         }
     }
 
@@ -1402,16 +1249,14 @@ pub mod channel {
             InputChannelLevel { props }
         }
 
-        /// `Gain`.
-        pub fn gain(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Gain", value.into());
-            self
+        prop! {
+            /// `Gain`.
+            props, "Gain", gain, set_gain, get_gain, Val<i64>
         }
 
-        /// `InputChannel`.
-        pub fn input_channel(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InputChannel", value.into());
-            self
+        prop! {
+            /// `InputChannel`.
+            props, "InputChannel", input_channel, set_input_channel, get_input_channel, Val<i64>
         }
     }
 
@@ -1430,16 +1275,14 @@ pub mod channel {
             AvailBlanking { props }
         }
 
-        /// `AvailBlankingImage`.
-        pub fn avail_blanking_image(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("AvailBlankingImage", value.into());
-            self
+        prop! {
+            /// `AvailBlankingImage`.
+            props, "AvailBlankingImage", avail_blanking_image, set_avail_blanking_image, get_avail_blanking_image, Val<InputLocation>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<String>
         }
     }
 
@@ -1458,22 +1301,19 @@ pub mod channel {
             InputLocation { props }
         }
 
-        /// `PasswordParam`.
-        pub fn password_param(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PasswordParam", value.into());
-            self
+        prop! {
+            /// `PasswordParam`.
+            props, "PasswordParam", password_param, set_password_param, get_password_param, Val<String>
         }
 
-        /// `Uri`.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
 
-        /// `Username`.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -1492,16 +1332,14 @@ pub mod channel {
             AvailConfiguration { props }
         }
 
-        /// `AvailSettings`.
-        pub fn avail_settings(mut self, value: impl Into<Val<AvailSettings>>) -> Self {
-            self.props.set("AvailSettings", value.into());
-            self
+        prop! {
+            /// `AvailSettings`.
+            props, "AvailSettings", avail_settings, set_avail_settings, get_avail_settings, Val<AvailSettings>
         }
 
-        /// `Scte35SegmentationScope`.
-        pub fn scte35_segmentation_scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35SegmentationScope", value.into());
-            self
+        prop! {
+            /// `Scte35SegmentationScope`.
+            props, "Scte35SegmentationScope", scte35_segmentation_scope, set_scte35_segmentation_scope, get_scte35_segmentation_scope, Val<String>
         }
     }
 
@@ -1520,22 +1358,19 @@ pub mod channel {
             AvailSettings { props }
         }
 
-        /// `Esam`.
-        pub fn esam(mut self, value: impl Into<Val<Esam>>) -> Self {
-            self.props.set("Esam", value.into());
-            self
+        prop! {
+            /// `Esam`.
+            props, "Esam", esam, set_esam, get_esam, Val<Esam>
         }
 
-        /// `Scte35SpliceInsert`.
-        pub fn scte35_splice_insert(mut self, value: impl Into<Val<Scte35SpliceInsertTimeSignalAposSettings>>) -> Self {
-            self.props.set("Scte35SpliceInsert", value.into());
-            self
+        prop! {
+            /// `Scte35SpliceInsert`.
+            props, "Scte35SpliceInsert", scte35_splice_insert, set_scte35_splice_insert, get_scte35_splice_insert, Val<Scte35SpliceInsertTimeSignalAposSettings>
         }
 
-        /// `Scte35TimeSignalApos`.
-        pub fn scte35_time_signal_apos(mut self, value: impl Into<Val<Scte35SpliceInsertTimeSignalAposSettings>>) -> Self {
-            self.props.set("Scte35TimeSignalApos", value.into());
-            self
+        prop! {
+            /// `Scte35TimeSignalApos`.
+            props, "Scte35TimeSignalApos", scte35_time_signal_apos, set_scte35_time_signal_apos, get_scte35_time_signal_apos, Val<Scte35SpliceInsertTimeSignalAposSettings>
         }
     }
 
@@ -1554,40 +1389,34 @@ pub mod channel {
             Esam { props }
         }
 
-        /// `AcquisitionPointId`.
-        pub fn acquisition_point_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AcquisitionPointId", value.into());
-            self
+        prop! {
+            /// `AcquisitionPointId`.
+            props, "AcquisitionPointId", acquisition_point_id, set_acquisition_point_id, get_acquisition_point_id, Val<String>
         }
 
-        /// `AdAvailOffset`.
-        pub fn ad_avail_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AdAvailOffset", value.into());
-            self
+        prop! {
+            /// `AdAvailOffset`.
+            props, "AdAvailOffset", ad_avail_offset, set_ad_avail_offset, get_ad_avail_offset, Val<i64>
         }
 
-        /// `PasswordParam`.
-        pub fn password_param(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PasswordParam", value.into());
-            self
+        prop! {
+            /// `PasswordParam`.
+            props, "PasswordParam", password_param, set_password_param, get_password_param, Val<String>
         }
 
-        /// `PoisEndpoint`.
-        pub fn pois_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PoisEndpoint", value.into());
-            self
+        prop! {
+            /// `PoisEndpoint`.
+            props, "PoisEndpoint", pois_endpoint, set_pois_endpoint, get_pois_endpoint, Val<String>
         }
 
-        /// `Username`.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`.
+            props, "Username", username, set_username, get_username, Val<String>
         }
 
-        /// `ZoneIdentity`.
-        pub fn zone_identity(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ZoneIdentity", value.into());
-            self
+        prop! {
+            /// `ZoneIdentity`.
+            props, "ZoneIdentity", zone_identity, set_zone_identity, get_zone_identity, Val<String>
         }
     }
 
@@ -1606,22 +1435,19 @@ pub mod channel {
             Scte35SpliceInsertTimeSignalAposSettings { props }
         }
 
-        /// `AdAvailOffset`.
-        pub fn ad_avail_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AdAvailOffset", value.into());
-            self
+        prop! {
+            /// `AdAvailOffset`.
+            props, "AdAvailOffset", ad_avail_offset, set_ad_avail_offset, get_ad_avail_offset, Val<i64>
         }
 
-        /// `NoRegionalBlackoutFlag`.
-        pub fn no_regional_blackout_flag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoRegionalBlackoutFlag", value.into());
-            self
+        prop! {
+            /// `NoRegionalBlackoutFlag`.
+            props, "NoRegionalBlackoutFlag", no_regional_blackout_flag, set_no_regional_blackout_flag, get_no_regional_blackout_flag, Val<String>
         }
 
-        /// `WebDeliveryAllowedFlag`.
-        pub fn web_delivery_allowed_flag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WebDeliveryAllowedFlag", value.into());
-            self
+        prop! {
+            /// `WebDeliveryAllowedFlag`.
+            props, "WebDeliveryAllowedFlag", web_delivery_allowed_flag, set_web_delivery_allowed_flag, get_web_delivery_allowed_flag, Val<String>
         }
     }
 
@@ -1640,34 +1466,29 @@ pub mod channel {
             BlackoutSlate { props }
         }
 
-        /// `BlackoutSlateImage`.
-        pub fn blackout_slate_image(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("BlackoutSlateImage", value.into());
-            self
+        prop! {
+            /// `BlackoutSlateImage`.
+            props, "BlackoutSlateImage", blackout_slate_image, set_blackout_slate_image, get_blackout_slate_image, Val<InputLocation>
         }
 
-        /// `NetworkEndBlackout`.
-        pub fn network_end_blackout(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkEndBlackout", value.into());
-            self
+        prop! {
+            /// `NetworkEndBlackout`.
+            props, "NetworkEndBlackout", network_end_blackout, set_network_end_blackout, get_network_end_blackout, Val<String>
         }
 
-        /// `NetworkEndBlackoutImage`.
-        pub fn network_end_blackout_image(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("NetworkEndBlackoutImage", value.into());
-            self
+        prop! {
+            /// `NetworkEndBlackoutImage`.
+            props, "NetworkEndBlackoutImage", network_end_blackout_image, set_network_end_blackout_image, get_network_end_blackout_image, Val<InputLocation>
         }
 
-        /// `NetworkId`.
-        pub fn network_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkId", value.into());
-            self
+        prop! {
+            /// `NetworkId`.
+            props, "NetworkId", network_id, set_network_id, get_network_id, Val<String>
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<String>
         }
     }
 
@@ -1686,52 +1507,44 @@ pub mod channel {
             CaptionDescription { props }
         }
 
-        /// `Accessibility`.
-        pub fn accessibility(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Accessibility", value.into());
-            self
+        prop! {
+            /// `Accessibility`.
+            props, "Accessibility", accessibility, set_accessibility, get_accessibility, Val<String>
         }
 
-        /// `CaptionDashRoles`.
-        pub fn caption_dash_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CaptionDashRoles", value.into());
-            self
+        prop! {
+            /// `CaptionDashRoles`.
+            props, "CaptionDashRoles", caption_dash_roles, set_caption_dash_roles, get_caption_dash_roles, Val<List<String>>
         }
 
-        /// `CaptionSelectorName`.
-        pub fn caption_selector_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaptionSelectorName", value.into());
-            self
+        prop! {
+            /// `CaptionSelectorName`.
+            props, "CaptionSelectorName", caption_selector_name, set_caption_selector_name, get_caption_selector_name, Val<String>
         }
 
-        /// `DestinationSettings`.
-        pub fn destination_settings(mut self, value: impl Into<Val<CaptionDestinationSettings>>) -> Self {
-            self.props.set("DestinationSettings", value.into());
-            self
+        prop! {
+            /// `DestinationSettings`.
+            props, "DestinationSettings", destination_settings, set_destination_settings, get_destination_settings, Val<CaptionDestinationSettings>
         }
 
-        /// `DvbDashAccessibility`.
-        pub fn dvb_dash_accessibility(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DvbDashAccessibility", value.into());
-            self
+        prop! {
+            /// `DvbDashAccessibility`.
+            props, "DvbDashAccessibility", dvb_dash_accessibility, set_dvb_dash_accessibility, get_dvb_dash_accessibility, Val<String>
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `LanguageDescription`.
-        pub fn language_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageDescription", value.into());
-            self
+        prop! {
+            /// `LanguageDescription`.
+            props, "LanguageDescription", language_description, set_language_description, get_language_description, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1750,82 +1563,69 @@ pub mod channel {
             CaptionDestinationSettings { props }
         }
 
-        /// `AribDestinationSettings`.
-        pub fn arib_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AribDestinationSettings", value.into());
-            self
+        prop! {
+            /// `AribDestinationSettings`.
+            props, "AribDestinationSettings", arib_destination_settings, set_arib_destination_settings, get_arib_destination_settings, Val<Json>
         }
 
-        /// `BurnInDestinationSettings`.
-        pub fn burn_in_destination_settings(mut self, value: impl Into<Val<BurnInDvbSubDestinationSettings>>) -> Self {
-            self.props.set("BurnInDestinationSettings", value.into());
-            self
+        prop! {
+            /// `BurnInDestinationSettings`.
+            props, "BurnInDestinationSettings", burn_in_destination_settings, set_burn_in_destination_settings, get_burn_in_destination_settings, Val<BurnInDvbSubDestinationSettings>
         }
 
-        /// `DvbSubDestinationSettings`.
-        pub fn dvb_sub_destination_settings(mut self, value: impl Into<Val<BurnInDvbSubDestinationSettings>>) -> Self {
-            self.props.set("DvbSubDestinationSettings", value.into());
-            self
+        prop! {
+            /// `DvbSubDestinationSettings`.
+            props, "DvbSubDestinationSettings", dvb_sub_destination_settings, set_dvb_sub_destination_settings, get_dvb_sub_destination_settings, Val<BurnInDvbSubDestinationSettings>
         }
 
-        /// `EbuTtDDestinationSettings`.
-        pub fn ebu_tt_d_destination_settings(mut self, value: impl Into<Val<EbuTtDDestinationSettings>>) -> Self {
-            self.props.set("EbuTtDDestinationSettings", value.into());
-            self
+        prop! {
+            /// `EbuTtDDestinationSettings`.
+            props, "EbuTtDDestinationSettings", ebu_tt_d_destination_settings, set_ebu_tt_d_destination_settings, get_ebu_tt_d_destination_settings, Val<EbuTtDDestinationSettings>
         }
 
-        /// `EmbeddedDestinationSettings`.
-        pub fn embedded_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("EmbeddedDestinationSettings", value.into());
-            self
+        prop! {
+            /// `EmbeddedDestinationSettings`.
+            props, "EmbeddedDestinationSettings", embedded_destination_settings, set_embedded_destination_settings, get_embedded_destination_settings, Val<Json>
         }
 
-        /// `EmbeddedPlusScte20DestinationSettings`.
-        pub fn embedded_plus_scte20_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("EmbeddedPlusScte20DestinationSettings", value.into());
-            self
+        prop! {
+            /// `EmbeddedPlusScte20DestinationSettings`.
+            props, "EmbeddedPlusScte20DestinationSettings", embedded_plus_scte20_destination_settings, set_embedded_plus_scte20_destination_settings, get_embedded_plus_scte20_destination_settings, Val<Json>
         }
 
-        /// `RtmpCaptionInfoDestinationSettings`.
-        pub fn rtmp_caption_info_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("RtmpCaptionInfoDestinationSettings", value.into());
-            self
+        prop! {
+            /// `RtmpCaptionInfoDestinationSettings`.
+            props, "RtmpCaptionInfoDestinationSettings", rtmp_caption_info_destination_settings, set_rtmp_caption_info_destination_settings, get_rtmp_caption_info_destination_settings, Val<Json>
         }
 
-        /// `Scte20PlusEmbeddedDestinationSettings`.
-        pub fn scte20_plus_embedded_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Scte20PlusEmbeddedDestinationSettings", value.into());
-            self
+        prop! {
+            /// `Scte20PlusEmbeddedDestinationSettings`.
+            props, "Scte20PlusEmbeddedDestinationSettings", scte20_plus_embedded_destination_settings, set_scte20_plus_embedded_destination_settings, get_scte20_plus_embedded_destination_settings, Val<Json>
         }
 
-        /// `Scte27DestinationSettings`.
-        pub fn scte27_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Scte27DestinationSettings", value.into());
-            self
+        prop! {
+            /// `Scte27DestinationSettings`.
+            props, "Scte27DestinationSettings", scte27_destination_settings, set_scte27_destination_settings, get_scte27_destination_settings, Val<Json>
         }
 
-        /// `SmpteTtDestinationSettings`.
-        pub fn smpte_tt_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SmpteTtDestinationSettings", value.into());
-            self
+        prop! {
+            /// `SmpteTtDestinationSettings`.
+            props, "SmpteTtDestinationSettings", smpte_tt_destination_settings, set_smpte_tt_destination_settings, get_smpte_tt_destination_settings, Val<Json>
         }
 
-        /// `TeletextDestinationSettings`.
-        pub fn teletext_destination_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("TeletextDestinationSettings", value.into());
-            self
+        prop! {
+            /// `TeletextDestinationSettings`.
+            props, "TeletextDestinationSettings", teletext_destination_settings, set_teletext_destination_settings, get_teletext_destination_settings, Val<Json>
         }
 
-        /// `TtmlDestinationSettings`.
-        pub fn ttml_destination_settings(mut self, value: impl Into<Val<TtmlDestinationSettings>>) -> Self {
-            self.props.set("TtmlDestinationSettings", value.into());
-            self
+        prop! {
+            /// `TtmlDestinationSettings`.
+            props, "TtmlDestinationSettings", ttml_destination_settings, set_ttml_destination_settings, get_ttml_destination_settings, Val<TtmlDestinationSettings>
         }
 
-        /// `WebvttDestinationSettings`.
-        pub fn webvtt_destination_settings(mut self, value: impl Into<Val<WebvttDestinationSettings>>) -> Self {
-            self.props.set("WebvttDestinationSettings", value.into());
-            self
+        prop! {
+            /// `WebvttDestinationSettings`.
+            props, "WebvttDestinationSettings", webvtt_destination_settings, set_webvtt_destination_settings, get_webvtt_destination_settings, Val<WebvttDestinationSettings>
         }
     }
 
@@ -1844,112 +1644,94 @@ pub mod channel {
             BurnInDvbSubDestinationSettings { props }
         }
 
-        /// `Alignment`.
-        pub fn alignment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alignment", value.into());
-            self
+        prop! {
+            /// `Alignment`.
+            props, "Alignment", alignment, set_alignment, get_alignment, Val<String>
         }
 
-        /// `BackgroundColor`.
-        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackgroundColor", value.into());
-            self
+        prop! {
+            /// `BackgroundColor`.
+            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
         }
 
-        /// `BackgroundOpacity`.
-        pub fn background_opacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BackgroundOpacity", value.into());
-            self
+        prop! {
+            /// `BackgroundOpacity`.
+            props, "BackgroundOpacity", background_opacity, set_background_opacity, get_background_opacity, Val<i64>
         }
 
-        /// `Font`.
-        pub fn font(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("Font", value.into());
-            self
+        prop! {
+            /// `Font`.
+            props, "Font", font, set_font, get_font, Val<InputLocation>
         }
 
-        /// `FontColor`.
-        pub fn font_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontColor", value.into());
-            self
+        prop! {
+            /// `FontColor`.
+            props, "FontColor", font_color, set_font_color, get_font_color, Val<String>
         }
 
-        /// `FontOpacity`.
-        pub fn font_opacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FontOpacity", value.into());
-            self
+        prop! {
+            /// `FontOpacity`.
+            props, "FontOpacity", font_opacity, set_font_opacity, get_font_opacity, Val<i64>
         }
 
-        /// `FontResolution`.
-        pub fn font_resolution(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FontResolution", value.into());
-            self
+        prop! {
+            /// `FontResolution`.
+            props, "FontResolution", font_resolution, set_font_resolution, get_font_resolution, Val<i64>
         }
 
-        /// `FontSize`.
-        pub fn font_size(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontSize", value.into());
-            self
+        prop! {
+            /// `FontSize`.
+            props, "FontSize", font_size, set_font_size, get_font_size, Val<String>
         }
 
-        /// `OutlineColor`.
-        pub fn outline_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutlineColor", value.into());
-            self
+        prop! {
+            /// `OutlineColor`.
+            props, "OutlineColor", outline_color, set_outline_color, get_outline_color, Val<String>
         }
 
-        /// `OutlineSize`.
-        pub fn outline_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OutlineSize", value.into());
-            self
+        prop! {
+            /// `OutlineSize`.
+            props, "OutlineSize", outline_size, set_outline_size, get_outline_size, Val<i64>
         }
 
-        /// `ShadowColor`.
-        pub fn shadow_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShadowColor", value.into());
-            self
+        prop! {
+            /// `ShadowColor`.
+            props, "ShadowColor", shadow_color, set_shadow_color, get_shadow_color, Val<String>
         }
 
-        /// `ShadowOpacity`.
-        pub fn shadow_opacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ShadowOpacity", value.into());
-            self
+        prop! {
+            /// `ShadowOpacity`.
+            props, "ShadowOpacity", shadow_opacity, set_shadow_opacity, get_shadow_opacity, Val<i64>
         }
 
-        /// `ShadowXOffset`.
-        pub fn shadow_x_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ShadowXOffset", value.into());
-            self
+        prop! {
+            /// `ShadowXOffset`.
+            props, "ShadowXOffset", shadow_x_offset, set_shadow_x_offset, get_shadow_x_offset, Val<i64>
         }
 
-        /// `ShadowYOffset`.
-        pub fn shadow_y_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ShadowYOffset", value.into());
-            self
+        prop! {
+            /// `ShadowYOffset`.
+            props, "ShadowYOffset", shadow_y_offset, set_shadow_y_offset, get_shadow_y_offset, Val<i64>
         }
 
-        /// `SubtitleRows`.
-        pub fn subtitle_rows(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubtitleRows", value.into());
-            self
+        prop! {
+            /// `SubtitleRows`.
+            props, "SubtitleRows", subtitle_rows, set_subtitle_rows, get_subtitle_rows, Val<String>
         }
 
-        /// `TeletextGridControl`.
-        pub fn teletext_grid_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TeletextGridControl", value.into());
-            self
+        prop! {
+            /// `TeletextGridControl`.
+            props, "TeletextGridControl", teletext_grid_control, set_teletext_grid_control, get_teletext_grid_control, Val<String>
         }
 
-        /// `XPosition`.
-        pub fn x_position(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("XPosition", value.into());
-            self
+        prop! {
+            /// `XPosition`.
+            props, "XPosition", x_position, set_x_position, get_x_position, Val<i64>
         }
 
-        /// `YPosition`.
-        pub fn y_position(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("YPosition", value.into());
-            self
+        prop! {
+            /// `YPosition`.
+            props, "YPosition", y_position, set_y_position, get_y_position, Val<i64>
         }
     }
 
@@ -1968,40 +1750,34 @@ pub mod channel {
             EbuTtDDestinationSettings { props }
         }
 
-        /// `CopyrightHolder`.
-        pub fn copyright_holder(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CopyrightHolder", value.into());
-            self
+        prop! {
+            /// `CopyrightHolder`.
+            props, "CopyrightHolder", copyright_holder, set_copyright_holder, get_copyright_holder, Val<String>
         }
 
-        /// `DefaultFontSize`.
-        pub fn default_font_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultFontSize", value.into());
-            self
+        prop! {
+            /// `DefaultFontSize`.
+            props, "DefaultFontSize", default_font_size, set_default_font_size, get_default_font_size, Val<i64>
         }
 
-        /// `DefaultLineHeight`.
-        pub fn default_line_height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultLineHeight", value.into());
-            self
+        prop! {
+            /// `DefaultLineHeight`.
+            props, "DefaultLineHeight", default_line_height, set_default_line_height, get_default_line_height, Val<i64>
         }
 
-        /// `FillLineGap`.
-        pub fn fill_line_gap(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FillLineGap", value.into());
-            self
+        prop! {
+            /// `FillLineGap`.
+            props, "FillLineGap", fill_line_gap, set_fill_line_gap, get_fill_line_gap, Val<String>
         }
 
-        /// `FontFamily`.
-        pub fn font_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontFamily", value.into());
-            self
+        prop! {
+            /// `FontFamily`.
+            props, "FontFamily", font_family, set_font_family, get_font_family, Val<String>
         }
 
-        /// `StyleControl`.
-        pub fn style_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StyleControl", value.into());
-            self
+        prop! {
+            /// `StyleControl`.
+            props, "StyleControl", style_control, set_style_control, get_style_control, Val<String>
         }
     }
 
@@ -2020,16 +1796,14 @@ pub mod channel {
             TtmlDestinationSettings { props }
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<TextCaptionPositionSettings>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<TextCaptionPositionSettings>
         }
 
-        /// `StyleControl`.
-        pub fn style_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StyleControl", value.into());
-            self
+        prop! {
+            /// `StyleControl`.
+            props, "StyleControl", style_control, set_style_control, get_style_control, Val<String>
         }
     }
 
@@ -2048,10 +1822,9 @@ pub mod channel {
             TextCaptionPositionSettings { props }
         }
 
-        /// `YPositionPercentage`.
-        pub fn y_position_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("YPositionPercentage", value.into());
-            self
+        prop! {
+            /// `YPositionPercentage`.
+            props, "YPositionPercentage", y_position_percentage, set_y_position_percentage, get_y_position_percentage, Val<i64>
         }
     }
 
@@ -2070,16 +1843,14 @@ pub mod channel {
             WebvttDestinationSettings { props }
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<TextCaptionPositionSettings>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<TextCaptionPositionSettings>
         }
 
-        /// `StyleControl`.
-        pub fn style_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StyleControl", value.into());
-            self
+        prop! {
+            /// `StyleControl`.
+            props, "StyleControl", style_control, set_style_control, get_style_control, Val<String>
         }
     }
 
@@ -2098,10 +1869,9 @@ pub mod channel {
             ColorCorrectionSettings { props }
         }
 
-        /// `GlobalColorCorrections`.
-        pub fn global_color_corrections(mut self, value: impl Into<Val<List<ColorCorrection>>>) -> Self {
-            self.props.set("GlobalColorCorrections", value.into());
-            self
+        prop! {
+            /// `GlobalColorCorrections`.
+            props, "GlobalColorCorrections", global_color_corrections, set_global_color_corrections, get_global_color_corrections, Val<List<ColorCorrection>>
         }
     }
 
@@ -2120,22 +1890,19 @@ pub mod channel {
             ColorCorrection { props }
         }
 
-        /// `InputColorSpace`.
-        pub fn input_color_space(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputColorSpace", value.into());
-            self
+        prop! {
+            /// `InputColorSpace`.
+            props, "InputColorSpace", input_color_space, set_input_color_space, get_input_color_space, Val<String>
         }
 
-        /// `OutputColorSpace`.
-        pub fn output_color_space(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputColorSpace", value.into());
-            self
+        prop! {
+            /// `OutputColorSpace`.
+            props, "OutputColorSpace", output_color_space, set_output_color_space, get_output_color_space, Val<String>
         }
 
-        /// `Uri`.
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`.
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -2154,16 +1921,14 @@ pub mod channel {
             FeatureActivations { props }
         }
 
-        /// `InputPrepareScheduleActions`.
-        pub fn input_prepare_schedule_actions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputPrepareScheduleActions", value.into());
-            self
+        prop! {
+            /// `InputPrepareScheduleActions`.
+            props, "InputPrepareScheduleActions", input_prepare_schedule_actions, set_input_prepare_schedule_actions, get_input_prepare_schedule_actions, Val<String>
         }
 
-        /// `OutputStaticImageOverlayScheduleActions`.
-        pub fn output_static_image_overlay_schedule_actions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputStaticImageOverlayScheduleActions", value.into());
-            self
+        prop! {
+            /// `OutputStaticImageOverlayScheduleActions`.
+            props, "OutputStaticImageOverlayScheduleActions", output_static_image_overlay_schedule_actions, set_output_static_image_overlay_schedule_actions, get_output_static_image_overlay_schedule_actions, Val<String>
         }
     }
 
@@ -2182,46 +1947,39 @@ pub mod channel {
             GlobalConfiguration { props }
         }
 
-        /// `InitialAudioGain`.
-        pub fn initial_audio_gain(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InitialAudioGain", value.into());
-            self
+        prop! {
+            /// `InitialAudioGain`.
+            props, "InitialAudioGain", initial_audio_gain, set_initial_audio_gain, get_initial_audio_gain, Val<i64>
         }
 
-        /// `InputEndAction`.
-        pub fn input_end_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputEndAction", value.into());
-            self
+        prop! {
+            /// `InputEndAction`.
+            props, "InputEndAction", input_end_action, set_input_end_action, get_input_end_action, Val<String>
         }
 
-        /// `InputLossBehavior`.
-        pub fn input_loss_behavior(mut self, value: impl Into<Val<InputLossBehavior>>) -> Self {
-            self.props.set("InputLossBehavior", value.into());
-            self
+        prop! {
+            /// `InputLossBehavior`.
+            props, "InputLossBehavior", input_loss_behavior, set_input_loss_behavior, get_input_loss_behavior, Val<InputLossBehavior>
         }
 
-        /// `OutputLockingMode`.
-        pub fn output_locking_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputLockingMode", value.into());
-            self
+        prop! {
+            /// `OutputLockingMode`.
+            props, "OutputLockingMode", output_locking_mode, set_output_locking_mode, get_output_locking_mode, Val<String>
         }
 
-        /// `OutputLockingSettings`.
-        pub fn output_locking_settings(mut self, value: impl Into<Val<OutputLockingSettings>>) -> Self {
-            self.props.set("OutputLockingSettings", value.into());
-            self
+        prop! {
+            /// `OutputLockingSettings`.
+            props, "OutputLockingSettings", output_locking_settings, set_output_locking_settings, get_output_locking_settings, Val<OutputLockingSettings>
         }
 
-        /// `OutputTimingSource`.
-        pub fn output_timing_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputTimingSource", value.into());
-            self
+        prop! {
+            /// `OutputTimingSource`.
+            props, "OutputTimingSource", output_timing_source, set_output_timing_source, get_output_timing_source, Val<String>
         }
 
-        /// `SupportLowFramerateInputs`.
-        pub fn support_low_framerate_inputs(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SupportLowFramerateInputs", value.into());
-            self
+        prop! {
+            /// `SupportLowFramerateInputs`.
+            props, "SupportLowFramerateInputs", support_low_framerate_inputs, set_support_low_framerate_inputs, get_support_low_framerate_inputs, Val<String>
         }
     }
 
@@ -2240,34 +1998,29 @@ pub mod channel {
             InputLossBehavior { props }
         }
 
-        /// `BlackFrameMsec`.
-        pub fn black_frame_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlackFrameMsec", value.into());
-            self
+        prop! {
+            /// `BlackFrameMsec`.
+            props, "BlackFrameMsec", black_frame_msec, set_black_frame_msec, get_black_frame_msec, Val<i64>
         }
 
-        /// `InputLossImageColor`.
-        pub fn input_loss_image_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossImageColor", value.into());
-            self
+        prop! {
+            /// `InputLossImageColor`.
+            props, "InputLossImageColor", input_loss_image_color, set_input_loss_image_color, get_input_loss_image_color, Val<String>
         }
 
-        /// `InputLossImageSlate`.
-        pub fn input_loss_image_slate(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("InputLossImageSlate", value.into());
-            self
+        prop! {
+            /// `InputLossImageSlate`.
+            props, "InputLossImageSlate", input_loss_image_slate, set_input_loss_image_slate, get_input_loss_image_slate, Val<InputLocation>
         }
 
-        /// `InputLossImageType`.
-        pub fn input_loss_image_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossImageType", value.into());
-            self
+        prop! {
+            /// `InputLossImageType`.
+            props, "InputLossImageType", input_loss_image_type, set_input_loss_image_type, get_input_loss_image_type, Val<String>
         }
 
-        /// `RepeatFrameMsec`.
-        pub fn repeat_frame_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RepeatFrameMsec", value.into());
-            self
+        prop! {
+            /// `RepeatFrameMsec`.
+            props, "RepeatFrameMsec", repeat_frame_msec, set_repeat_frame_msec, get_repeat_frame_msec, Val<i64>
         }
     }
 
@@ -2286,22 +2039,19 @@ pub mod channel {
             OutputLockingSettings { props }
         }
 
-        /// `DisabledLockingSettings`.
-        pub fn disabled_locking_settings(mut self, value: impl Into<Val<DisabledLockingSettings>>) -> Self {
-            self.props.set("DisabledLockingSettings", value.into());
-            self
+        prop! {
+            /// `DisabledLockingSettings`.
+            props, "DisabledLockingSettings", disabled_locking_settings, set_disabled_locking_settings, get_disabled_locking_settings, Val<DisabledLockingSettings>
         }
 
-        /// `EpochLockingSettings`.
-        pub fn epoch_locking_settings(mut self, value: impl Into<Val<EpochLockingSettings>>) -> Self {
-            self.props.set("EpochLockingSettings", value.into());
-            self
+        prop! {
+            /// `EpochLockingSettings`.
+            props, "EpochLockingSettings", epoch_locking_settings, set_epoch_locking_settings, get_epoch_locking_settings, Val<EpochLockingSettings>
         }
 
-        /// `PipelineLockingSettings`.
-        pub fn pipeline_locking_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("PipelineLockingSettings", value.into());
-            self
+        prop! {
+            /// `PipelineLockingSettings`.
+            props, "PipelineLockingSettings", pipeline_locking_settings, set_pipeline_locking_settings, get_pipeline_locking_settings, Val<Json>
         }
     }
 
@@ -2320,10 +2070,9 @@ pub mod channel {
             DisabledLockingSettings { props }
         }
 
-        /// `CustomEpoch`.
-        pub fn custom_epoch(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEpoch", value.into());
-            self
+        prop! {
+            /// `CustomEpoch`.
+            props, "CustomEpoch", custom_epoch, set_custom_epoch, get_custom_epoch, Val<String>
         }
     }
 
@@ -2342,16 +2091,14 @@ pub mod channel {
             EpochLockingSettings { props }
         }
 
-        /// `CustomEpoch`.
-        pub fn custom_epoch(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEpoch", value.into());
-            self
+        prop! {
+            /// `CustomEpoch`.
+            props, "CustomEpoch", custom_epoch, set_custom_epoch, get_custom_epoch, Val<String>
         }
 
-        /// `JamSyncTime`.
-        pub fn jam_sync_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JamSyncTime", value.into());
-            self
+        prop! {
+            /// `JamSyncTime`.
+            props, "JamSyncTime", jam_sync_time, set_jam_sync_time, get_jam_sync_time, Val<String>
         }
     }
 
@@ -2370,16 +2117,14 @@ pub mod channel {
             MotionGraphicsConfiguration { props }
         }
 
-        /// `MotionGraphicsInsertion`.
-        pub fn motion_graphics_insertion(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MotionGraphicsInsertion", value.into());
-            self
+        prop! {
+            /// `MotionGraphicsInsertion`.
+            props, "MotionGraphicsInsertion", motion_graphics_insertion, set_motion_graphics_insertion, get_motion_graphics_insertion, Val<String>
         }
 
-        /// `MotionGraphicsSettings`.
-        pub fn motion_graphics_settings(mut self, value: impl Into<Val<MotionGraphicsSettings>>) -> Self {
-            self.props.set("MotionGraphicsSettings", value.into());
-            self
+        prop! {
+            /// `MotionGraphicsSettings`.
+            props, "MotionGraphicsSettings", motion_graphics_settings, set_motion_graphics_settings, get_motion_graphics_settings, Val<MotionGraphicsSettings>
         }
     }
 
@@ -2398,10 +2143,9 @@ pub mod channel {
             MotionGraphicsSettings { props }
         }
 
-        /// `HtmlMotionGraphicsSettings`.
-        pub fn html_motion_graphics_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("HtmlMotionGraphicsSettings", value.into());
-            self
+        prop! {
+            /// `HtmlMotionGraphicsSettings`.
+            props, "HtmlMotionGraphicsSettings", html_motion_graphics_settings, set_html_motion_graphics_settings, get_html_motion_graphics_settings, Val<Json>
         }
     }
 
@@ -2420,16 +2164,14 @@ pub mod channel {
             NielsenConfiguration { props }
         }
 
-        /// `DistributorId`.
-        pub fn distributor_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DistributorId", value.into());
-            self
+        prop! {
+            /// `DistributorId`.
+            props, "DistributorId", distributor_id, set_distributor_id, get_distributor_id, Val<String>
         }
 
-        /// `NielsenPcmToId3Tagging`.
-        pub fn nielsen_pcm_to_id3_tagging(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenPcmToId3Tagging", value.into());
-            self
+        prop! {
+            /// `NielsenPcmToId3Tagging`.
+            props, "NielsenPcmToId3Tagging", nielsen_pcm_to_id3_tagging, set_nielsen_pcm_to_id3_tagging, get_nielsen_pcm_to_id3_tagging, Val<String>
         }
     }
 
@@ -2448,22 +2190,19 @@ pub mod channel {
             OutputGroup { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `OutputGroupSettings`.
-        pub fn output_group_settings(mut self, value: impl Into<Val<OutputGroupSettings>>) -> Self {
-            self.props.set("OutputGroupSettings", value.into());
-            self
+        prop! {
+            /// `OutputGroupSettings`.
+            props, "OutputGroupSettings", output_group_settings, set_output_group_settings, get_output_group_settings, Val<OutputGroupSettings>
         }
 
-        /// `Outputs`.
-        pub fn outputs(mut self, value: impl Into<Val<List<Output>>>) -> Self {
-            self.props.set("Outputs", value.into());
-            self
+        prop! {
+            /// `Outputs`.
+            props, "Outputs", outputs, set_outputs, get_outputs, Val<List<Output>>
         }
     }
 
@@ -2482,70 +2221,59 @@ pub mod channel {
             OutputGroupSettings { props }
         }
 
-        /// `ArchiveGroupSettings`.
-        pub fn archive_group_settings(mut self, value: impl Into<Val<ArchiveGroupSettings>>) -> Self {
-            self.props.set("ArchiveGroupSettings", value.into());
-            self
+        prop! {
+            /// `ArchiveGroupSettings`.
+            props, "ArchiveGroupSettings", archive_group_settings, set_archive_group_settings, get_archive_group_settings, Val<ArchiveGroupSettings>
         }
 
-        /// `CmafIngestGroupSettings`.
-        pub fn cmaf_ingest_group_settings(mut self, value: impl Into<Val<CmafIngestGroupSettings>>) -> Self {
-            self.props.set("CmafIngestGroupSettings", value.into());
-            self
+        prop! {
+            /// `CmafIngestGroupSettings`.
+            props, "CmafIngestGroupSettings", cmaf_ingest_group_settings, set_cmaf_ingest_group_settings, get_cmaf_ingest_group_settings, Val<CmafIngestGroupSettings>
         }
 
-        /// `FrameCaptureGroupSettings`.
-        pub fn frame_capture_group_settings(mut self, value: impl Into<Val<FrameCaptureGroupSettings>>) -> Self {
-            self.props.set("FrameCaptureGroupSettings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureGroupSettings`.
+            props, "FrameCaptureGroupSettings", frame_capture_group_settings, set_frame_capture_group_settings, get_frame_capture_group_settings, Val<FrameCaptureGroupSettings>
         }
 
-        /// `HlsGroupSettings`.
-        pub fn hls_group_settings(mut self, value: impl Into<Val<HlsGroupSettings>>) -> Self {
-            self.props.set("HlsGroupSettings", value.into());
-            self
+        prop! {
+            /// `HlsGroupSettings`.
+            props, "HlsGroupSettings", hls_group_settings, set_hls_group_settings, get_hls_group_settings, Val<HlsGroupSettings>
         }
 
-        /// `MediaConnectRouterGroupSettings`.
-        pub fn media_connect_router_group_settings(mut self, value: impl Into<Val<MediaConnectRouterGroupSettings>>) -> Self {
-            self.props.set("MediaConnectRouterGroupSettings", value.into());
-            self
+        prop! {
+            /// `MediaConnectRouterGroupSettings`.
+            props, "MediaConnectRouterGroupSettings", media_connect_router_group_settings, set_media_connect_router_group_settings, get_media_connect_router_group_settings, Val<MediaConnectRouterGroupSettings>
         }
 
-        /// `MediaPackageGroupSettings`.
-        pub fn media_package_group_settings(mut self, value: impl Into<Val<MediaPackageGroupSettings>>) -> Self {
-            self.props.set("MediaPackageGroupSettings", value.into());
-            self
+        prop! {
+            /// `MediaPackageGroupSettings`.
+            props, "MediaPackageGroupSettings", media_package_group_settings, set_media_package_group_settings, get_media_package_group_settings, Val<MediaPackageGroupSettings>
         }
 
-        /// `MsSmoothGroupSettings`.
-        pub fn ms_smooth_group_settings(mut self, value: impl Into<Val<MsSmoothGroupSettings>>) -> Self {
-            self.props.set("MsSmoothGroupSettings", value.into());
-            self
+        prop! {
+            /// `MsSmoothGroupSettings`.
+            props, "MsSmoothGroupSettings", ms_smooth_group_settings, set_ms_smooth_group_settings, get_ms_smooth_group_settings, Val<MsSmoothGroupSettings>
         }
 
-        /// `MultiplexGroupSettings`.
-        pub fn multiplex_group_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("MultiplexGroupSettings", value.into());
-            self
+        prop! {
+            /// `MultiplexGroupSettings`.
+            props, "MultiplexGroupSettings", multiplex_group_settings, set_multiplex_group_settings, get_multiplex_group_settings, Val<Json>
         }
 
-        /// `RtmpGroupSettings`.
-        pub fn rtmp_group_settings(mut self, value: impl Into<Val<RtmpGroupSettings>>) -> Self {
-            self.props.set("RtmpGroupSettings", value.into());
-            self
+        prop! {
+            /// `RtmpGroupSettings`.
+            props, "RtmpGroupSettings", rtmp_group_settings, set_rtmp_group_settings, get_rtmp_group_settings, Val<RtmpGroupSettings>
         }
 
-        /// `SrtGroupSettings`.
-        pub fn srt_group_settings(mut self, value: impl Into<Val<SrtGroupSettings>>) -> Self {
-            self.props.set("SrtGroupSettings", value.into());
-            self
+        prop! {
+            /// `SrtGroupSettings`.
+            props, "SrtGroupSettings", srt_group_settings, set_srt_group_settings, get_srt_group_settings, Val<SrtGroupSettings>
         }
 
-        /// `UdpGroupSettings`.
-        pub fn udp_group_settings(mut self, value: impl Into<Val<UdpGroupSettings>>) -> Self {
-            self.props.set("UdpGroupSettings", value.into());
-            self
+        prop! {
+            /// `UdpGroupSettings`.
+            props, "UdpGroupSettings", udp_group_settings, set_udp_group_settings, get_udp_group_settings, Val<UdpGroupSettings>
         }
     }
 
@@ -2564,22 +2292,19 @@ pub mod channel {
             ArchiveGroupSettings { props }
         }
 
-        /// `ArchiveCdnSettings`.
-        pub fn archive_cdn_settings(mut self, value: impl Into<Val<ArchiveCdnSettings>>) -> Self {
-            self.props.set("ArchiveCdnSettings", value.into());
-            self
+        prop! {
+            /// `ArchiveCdnSettings`.
+            props, "ArchiveCdnSettings", archive_cdn_settings, set_archive_cdn_settings, get_archive_cdn_settings, Val<ArchiveCdnSettings>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `RolloverInterval`.
-        pub fn rollover_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RolloverInterval", value.into());
-            self
+        prop! {
+            /// `RolloverInterval`.
+            props, "RolloverInterval", rollover_interval, set_rollover_interval, get_rollover_interval, Val<i64>
         }
     }
 
@@ -2598,10 +2323,9 @@ pub mod channel {
             ArchiveCdnSettings { props }
         }
 
-        /// `ArchiveS3Settings`.
-        pub fn archive_s3_settings(mut self, value: impl Into<Val<ArchiveFrameCaptureHlsS3Settings>>) -> Self {
-            self.props.set("ArchiveS3Settings", value.into());
-            self
+        prop! {
+            /// `ArchiveS3Settings`.
+            props, "ArchiveS3Settings", archive_s3_settings, set_archive_s3_settings, get_archive_s3_settings, Val<ArchiveFrameCaptureHlsS3Settings>
         }
     }
 
@@ -2620,10 +2344,9 @@ pub mod channel {
             ArchiveFrameCaptureHlsS3Settings { props }
         }
 
-        /// `CannedAcl`.
-        pub fn canned_acl(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CannedAcl", value.into());
-            self
+        prop! {
+            /// `CannedAcl`.
+            props, "CannedAcl", canned_acl, set_canned_acl, get_canned_acl, Val<String>
         }
     }
 
@@ -2642,10 +2365,9 @@ pub mod channel {
             OutputLocationRef { props }
         }
 
-        /// `DestinationRefId`.
-        pub fn destination_ref_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationRefId", value.into());
-            self
+        prop! {
+            /// `DestinationRefId`.
+            props, "DestinationRefId", destination_ref_id, set_destination_ref_id, get_destination_ref_id, Val<String>
         }
     }
 
@@ -2664,112 +2386,94 @@ pub mod channel {
             CmafIngestGroupSettings { props }
         }
 
-        /// `AdditionalDestinations`.
-        pub fn additional_destinations(mut self, value: impl Into<Val<List<AdditionalDestinations>>>) -> Self {
-            self.props.set("AdditionalDestinations", value.into());
-            self
+        prop! {
+            /// `AdditionalDestinations`.
+            props, "AdditionalDestinations", additional_destinations, set_additional_destinations, get_additional_destinations, Val<List<AdditionalDestinations>>
         }
 
-        /// `CaptionLanguageMappings`.
-        pub fn caption_language_mappings(mut self, value: impl Into<Val<List<CmafIngestCaptionLanguageMapping>>>) -> Self {
-            self.props.set("CaptionLanguageMappings", value.into());
-            self
+        prop! {
+            /// `CaptionLanguageMappings`.
+            props, "CaptionLanguageMappings", caption_language_mappings, set_caption_language_mappings, get_caption_language_mappings, Val<List<CmafIngestCaptionLanguageMapping>>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `Id3Behavior`.
-        pub fn id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id3Behavior", value.into());
-            self
+        prop! {
+            /// `Id3Behavior`.
+            props, "Id3Behavior", id3_behavior, set_id3_behavior, get_id3_behavior, Val<String>
         }
 
-        /// `Id3NameModifier`.
-        pub fn id3_name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id3NameModifier", value.into());
-            self
+        prop! {
+            /// `Id3NameModifier`.
+            props, "Id3NameModifier", id3_name_modifier, set_id3_name_modifier, get_id3_name_modifier, Val<String>
         }
 
-        /// `KlvBehavior`.
-        pub fn klv_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvBehavior", value.into());
-            self
+        prop! {
+            /// `KlvBehavior`.
+            props, "KlvBehavior", klv_behavior, set_klv_behavior, get_klv_behavior, Val<String>
         }
 
-        /// `KlvNameModifier`.
-        pub fn klv_name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvNameModifier", value.into());
-            self
+        prop! {
+            /// `KlvNameModifier`.
+            props, "KlvNameModifier", klv_name_modifier, set_klv_name_modifier, get_klv_name_modifier, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `NielsenId3NameModifier`.
-        pub fn nielsen_id3_name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3NameModifier", value.into());
-            self
+        prop! {
+            /// `NielsenId3NameModifier`.
+            props, "NielsenId3NameModifier", nielsen_id3_name_modifier, set_nielsen_id3_name_modifier, get_nielsen_id3_name_modifier, Val<String>
         }
 
-        /// `Scte35NameModifier`.
-        pub fn scte35_name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35NameModifier", value.into());
-            self
+        prop! {
+            /// `Scte35NameModifier`.
+            props, "Scte35NameModifier", scte35_name_modifier, set_scte35_name_modifier, get_scte35_name_modifier, Val<String>
         }
 
-        /// `Scte35Type`.
-        pub fn scte35_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Type", value.into());
-            self
+        prop! {
+            /// `Scte35Type`.
+            props, "Scte35Type", scte35_type, set_scte35_type, get_scte35_type, Val<String>
         }
 
-        /// `SegmentLength`.
-        pub fn segment_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentLength", value.into());
-            self
+        prop! {
+            /// `SegmentLength`.
+            props, "SegmentLength", segment_length, set_segment_length, get_segment_length, Val<i64>
         }
 
-        /// `SegmentLengthUnits`.
-        pub fn segment_length_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentLengthUnits", value.into());
-            self
+        prop! {
+            /// `SegmentLengthUnits`.
+            props, "SegmentLengthUnits", segment_length_units, set_segment_length_units, get_segment_length_units, Val<String>
         }
 
-        /// `SendDelayMs`.
-        pub fn send_delay_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SendDelayMs", value.into());
-            self
+        prop! {
+            /// `SendDelayMs`.
+            props, "SendDelayMs", send_delay_ms, set_send_delay_ms, get_send_delay_ms, Val<i64>
         }
 
-        /// `TimedMetadataId3Frame`.
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataId3Frame", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Frame`.
+            props, "TimedMetadataId3Frame", timed_metadata_id3_frame, set_timed_metadata_id3_frame, get_timed_metadata_id3_frame, Val<String>
         }
 
-        /// `TimedMetadataId3Period`.
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimedMetadataId3Period", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Period`.
+            props, "TimedMetadataId3Period", timed_metadata_id3_period, set_timed_metadata_id3_period, get_timed_metadata_id3_period, Val<i64>
         }
 
-        /// `TimedMetadataPassthrough`.
-        pub fn timed_metadata_passthrough(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataPassthrough", value.into());
-            self
+        prop! {
+            /// `TimedMetadataPassthrough`.
+            props, "TimedMetadataPassthrough", timed_metadata_passthrough, set_timed_metadata_passthrough, get_timed_metadata_passthrough, Val<String>
         }
 
-        /// `WatermarkingSettings`.
-        pub fn watermarking_settings(mut self, value: impl Into<Val<CmafIngestWatermarkingSettings>>) -> Self {
-            self.props.set("WatermarkingSettings", value.into());
-            self
+        prop! {
+            /// `WatermarkingSettings`.
+            props, "WatermarkingSettings", watermarking_settings, set_watermarking_settings, get_watermarking_settings, Val<CmafIngestWatermarkingSettings>
         }
     }
 
@@ -2788,10 +2492,9 @@ pub mod channel {
             AdditionalDestinations { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
     }
 
@@ -2810,16 +2513,14 @@ pub mod channel {
             CmafIngestCaptionLanguageMapping { props }
         }
 
-        /// `CaptionChannel`.
-        pub fn caption_channel(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CaptionChannel", value.into());
-            self
+        prop! {
+            /// `CaptionChannel`.
+            props, "CaptionChannel", caption_channel, set_caption_channel, get_caption_channel, Val<i64>
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
     }
 
@@ -2838,10 +2539,9 @@ pub mod channel {
             CmafIngestWatermarkingSettings { props }
         }
 
-        /// `CmafIngestAbWatermarkerIrdetoSettings`.
-        pub fn cmaf_ingest_ab_watermarker_irdeto_settings(mut self, value: impl Into<Val<CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings>>) -> Self {
-            self.props.set("CmafIngestAbWatermarkerIrdetoSettings", value.into());
-            self
+        prop! {
+            /// `CmafIngestAbWatermarkerIrdetoSettings`.
+            props, "CmafIngestAbWatermarkerIrdetoSettings", cmaf_ingest_ab_watermarker_irdeto_settings, set_cmaf_ingest_ab_watermarker_irdeto_settings, get_cmaf_ingest_ab_watermarker_irdeto_settings, Val<CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings>
         }
     }
 
@@ -2860,52 +2560,44 @@ pub mod channel {
             CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings { props }
         }
 
-        /// `AdditionalDestinationsAlternateDestinations`.
-        pub fn additional_destinations_alternate_destinations(mut self, value: impl Into<Val<List<OutputLocationRef>>>) -> Self {
-            self.props.set("AdditionalDestinationsAlternateDestinations", value.into());
-            self
+        prop! {
+            /// `AdditionalDestinationsAlternateDestinations`.
+            props, "AdditionalDestinationsAlternateDestinations", additional_destinations_alternate_destinations, set_additional_destinations_alternate_destinations, get_additional_destinations_alternate_destinations, Val<List<OutputLocationRef>>
         }
 
-        /// `AlternateDestination`.
-        pub fn alternate_destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("AlternateDestination", value.into());
-            self
+        prop! {
+            /// `AlternateDestination`.
+            props, "AlternateDestination", alternate_destination, set_alternate_destination, get_alternate_destination, Val<OutputLocationRef>
         }
 
-        /// `CustomProfile`.
-        pub fn custom_profile(mut self, value: impl Into<Val<AbWatermarkingCustomProfile>>) -> Self {
-            self.props.set("CustomProfile", value.into());
-            self
+        prop! {
+            /// `CustomProfile`.
+            props, "CustomProfile", custom_profile, set_custom_profile, get_custom_profile, Val<AbWatermarkingCustomProfile>
         }
 
-        /// `License`.
-        pub fn license(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("License", value.into());
-            self
+        prop! {
+            /// `License`.
+            props, "License", license, set_license, get_license, Val<String>
         }
 
-        /// `OperatorId`.
-        pub fn operator_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OperatorId", value.into());
-            self
+        prop! {
+            /// `OperatorId`.
+            props, "OperatorId", operator_id, set_operator_id, get_operator_id, Val<i64>
         }
 
-        /// `PolyPeriod`.
-        pub fn poly_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PolyPeriod", value.into());
-            self
+        prop! {
+            /// `PolyPeriod`.
+            props, "PolyPeriod", poly_period, set_poly_period, get_poly_period, Val<i64>
         }
 
-        /// `Profile`.
-        pub fn profile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`.
+            props, "Profile", profile, set_profile, get_profile, Val<String>
         }
 
-        /// `WatermarkIdLength`.
-        pub fn watermark_id_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WatermarkIdLength", value.into());
-            self
+        prop! {
+            /// `WatermarkIdLength`.
+            props, "WatermarkIdLength", watermark_id_length, set_watermark_id_length, get_watermark_id_length, Val<String>
         }
     }
 
@@ -2924,22 +2616,19 @@ pub mod channel {
             AbWatermarkingCustomProfile { props }
         }
 
-        /// `EmbeddingFrequency`.
-        pub fn embedding_frequency(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("EmbeddingFrequency", value.into());
-            self
+        prop! {
+            /// `EmbeddingFrequency`.
+            props, "EmbeddingFrequency", embedding_frequency, set_embedding_frequency, get_embedding_frequency, Val<f64>
         }
 
-        /// `SceneCut`.
-        pub fn scene_cut(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SceneCut", value.into());
-            self
+        prop! {
+            /// `SceneCut`.
+            props, "SceneCut", scene_cut, set_scene_cut, get_scene_cut, Val<f64>
         }
 
-        /// `TargetPsnr`.
-        pub fn target_psnr(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TargetPsnr", value.into());
-            self
+        prop! {
+            /// `TargetPsnr`.
+            props, "TargetPsnr", target_psnr, set_target_psnr, get_target_psnr, Val<f64>
         }
     }
 
@@ -2958,16 +2647,14 @@ pub mod channel {
             FrameCaptureGroupSettings { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `FrameCaptureCdnSettings`.
-        pub fn frame_capture_cdn_settings(mut self, value: impl Into<Val<FrameCaptureCdnSettings>>) -> Self {
-            self.props.set("FrameCaptureCdnSettings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureCdnSettings`.
+            props, "FrameCaptureCdnSettings", frame_capture_cdn_settings, set_frame_capture_cdn_settings, get_frame_capture_cdn_settings, Val<FrameCaptureCdnSettings>
         }
     }
 
@@ -2986,10 +2673,9 @@ pub mod channel {
             FrameCaptureCdnSettings { props }
         }
 
-        /// `FrameCaptureS3Settings`.
-        pub fn frame_capture_s3_settings(mut self, value: impl Into<Val<ArchiveFrameCaptureHlsS3Settings>>) -> Self {
-            self.props.set("FrameCaptureS3Settings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureS3Settings`.
+            props, "FrameCaptureS3Settings", frame_capture_s3_settings, set_frame_capture_s3_settings, get_frame_capture_s3_settings, Val<ArchiveFrameCaptureHlsS3Settings>
         }
     }
 
@@ -3008,262 +2694,219 @@ pub mod channel {
             HlsGroupSettings { props }
         }
 
-        /// `AdMarkers`.
-        pub fn ad_markers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdMarkers", value.into());
-            self
+        prop! {
+            /// `AdMarkers`.
+            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<List<String>>
         }
 
-        /// `BaseUrlContent`.
-        pub fn base_url_content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrlContent", value.into());
-            self
+        prop! {
+            /// `BaseUrlContent`.
+            props, "BaseUrlContent", base_url_content, set_base_url_content, get_base_url_content, Val<String>
         }
 
-        /// `BaseUrlContent1`.
-        pub fn base_url_content1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrlContent1", value.into());
-            self
+        prop! {
+            /// `BaseUrlContent1`.
+            props, "BaseUrlContent1", base_url_content1, set_base_url_content1, get_base_url_content1, Val<String>
         }
 
-        /// `BaseUrlManifest`.
-        pub fn base_url_manifest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrlManifest", value.into());
-            self
+        prop! {
+            /// `BaseUrlManifest`.
+            props, "BaseUrlManifest", base_url_manifest, set_base_url_manifest, get_base_url_manifest, Val<String>
         }
 
-        /// `BaseUrlManifest1`.
-        pub fn base_url_manifest1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrlManifest1", value.into());
-            self
+        prop! {
+            /// `BaseUrlManifest1`.
+            props, "BaseUrlManifest1", base_url_manifest1, set_base_url_manifest1, get_base_url_manifest1, Val<String>
         }
 
-        /// `CaptionLanguageMappings`.
-        pub fn caption_language_mappings(mut self, value: impl Into<Val<List<CaptionLanguageMapping>>>) -> Self {
-            self.props.set("CaptionLanguageMappings", value.into());
-            self
+        prop! {
+            /// `CaptionLanguageMappings`.
+            props, "CaptionLanguageMappings", caption_language_mappings, set_caption_language_mappings, get_caption_language_mappings, Val<List<CaptionLanguageMapping>>
         }
 
-        /// `CaptionLanguageSetting`.
-        pub fn caption_language_setting(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaptionLanguageSetting", value.into());
-            self
+        prop! {
+            /// `CaptionLanguageSetting`.
+            props, "CaptionLanguageSetting", caption_language_setting, set_caption_language_setting, get_caption_language_setting, Val<String>
         }
 
-        /// `ClientCache`.
-        pub fn client_cache(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCache", value.into());
-            self
+        prop! {
+            /// `ClientCache`.
+            props, "ClientCache", client_cache, set_client_cache, get_client_cache, Val<String>
         }
 
-        /// `CodecSpecification`.
-        pub fn codec_specification(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CodecSpecification", value.into());
-            self
+        prop! {
+            /// `CodecSpecification`.
+            props, "CodecSpecification", codec_specification, set_codec_specification, get_codec_specification, Val<String>
         }
 
-        /// `ConstantIv`.
-        pub fn constant_iv(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantIv", value.into());
-            self
+        prop! {
+            /// `ConstantIv`.
+            props, "ConstantIv", constant_iv, set_constant_iv, get_constant_iv, Val<String>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `DirectoryStructure`.
-        pub fn directory_structure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectoryStructure", value.into());
-            self
+        prop! {
+            /// `DirectoryStructure`.
+            props, "DirectoryStructure", directory_structure, set_directory_structure, get_directory_structure, Val<String>
         }
 
-        /// `DiscontinuityTags`.
-        pub fn discontinuity_tags(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DiscontinuityTags", value.into());
-            self
+        prop! {
+            /// `DiscontinuityTags`.
+            props, "DiscontinuityTags", discontinuity_tags, set_discontinuity_tags, get_discontinuity_tags, Val<String>
         }
 
-        /// `EncryptionType`.
-        pub fn encryption_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionType`.
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<String>
         }
 
-        /// `HlsCdnSettings`.
-        pub fn hls_cdn_settings(mut self, value: impl Into<Val<HlsCdnSettings>>) -> Self {
-            self.props.set("HlsCdnSettings", value.into());
-            self
+        prop! {
+            /// `HlsCdnSettings`.
+            props, "HlsCdnSettings", hls_cdn_settings, set_hls_cdn_settings, get_hls_cdn_settings, Val<HlsCdnSettings>
         }
 
-        /// `HlsId3SegmentTagging`.
-        pub fn hls_id3_segment_tagging(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HlsId3SegmentTagging", value.into());
-            self
+        prop! {
+            /// `HlsId3SegmentTagging`.
+            props, "HlsId3SegmentTagging", hls_id3_segment_tagging, set_hls_id3_segment_tagging, get_hls_id3_segment_tagging, Val<String>
         }
 
-        /// `IFrameOnlyPlaylists`.
-        pub fn i_frame_only_playlists(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IFrameOnlyPlaylists", value.into());
-            self
+        prop! {
+            /// `IFrameOnlyPlaylists`.
+            props, "IFrameOnlyPlaylists", i_frame_only_playlists, set_i_frame_only_playlists, get_i_frame_only_playlists, Val<String>
         }
 
-        /// `IncompleteSegmentBehavior`.
-        pub fn incomplete_segment_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IncompleteSegmentBehavior", value.into());
-            self
+        prop! {
+            /// `IncompleteSegmentBehavior`.
+            props, "IncompleteSegmentBehavior", incomplete_segment_behavior, set_incomplete_segment_behavior, get_incomplete_segment_behavior, Val<String>
         }
 
-        /// `IndexNSegments`.
-        pub fn index_n_segments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IndexNSegments", value.into());
-            self
+        prop! {
+            /// `IndexNSegments`.
+            props, "IndexNSegments", index_n_segments, set_index_n_segments, get_index_n_segments, Val<i64>
         }
 
-        /// `InputLossAction`.
-        pub fn input_loss_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossAction", value.into());
-            self
+        prop! {
+            /// `InputLossAction`.
+            props, "InputLossAction", input_loss_action, set_input_loss_action, get_input_loss_action, Val<String>
         }
 
-        /// `IvInManifest`.
-        pub fn iv_in_manifest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IvInManifest", value.into());
-            self
+        prop! {
+            /// `IvInManifest`.
+            props, "IvInManifest", iv_in_manifest, set_iv_in_manifest, get_iv_in_manifest, Val<String>
         }
 
-        /// `IvSource`.
-        pub fn iv_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IvSource", value.into());
-            self
+        prop! {
+            /// `IvSource`.
+            props, "IvSource", iv_source, set_iv_source, get_iv_source, Val<String>
         }
 
-        /// `KeepSegments`.
-        pub fn keep_segments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KeepSegments", value.into());
-            self
+        prop! {
+            /// `KeepSegments`.
+            props, "KeepSegments", keep_segments, set_keep_segments, get_keep_segments, Val<i64>
         }
 
-        /// `KeyFormat`.
-        pub fn key_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyFormat", value.into());
-            self
+        prop! {
+            /// `KeyFormat`.
+            props, "KeyFormat", key_format, set_key_format, get_key_format, Val<String>
         }
 
-        /// `KeyFormatVersions`.
-        pub fn key_format_versions(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyFormatVersions", value.into());
-            self
+        prop! {
+            /// `KeyFormatVersions`.
+            props, "KeyFormatVersions", key_format_versions, set_key_format_versions, get_key_format_versions, Val<String>
         }
 
-        /// `KeyProviderSettings`.
-        pub fn key_provider_settings(mut self, value: impl Into<Val<KeyProviderSettings>>) -> Self {
-            self.props.set("KeyProviderSettings", value.into());
-            self
+        prop! {
+            /// `KeyProviderSettings`.
+            props, "KeyProviderSettings", key_provider_settings, set_key_provider_settings, get_key_provider_settings, Val<KeyProviderSettings>
         }
 
-        /// `ManifestCompression`.
-        pub fn manifest_compression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestCompression", value.into());
-            self
+        prop! {
+            /// `ManifestCompression`.
+            props, "ManifestCompression", manifest_compression, set_manifest_compression, get_manifest_compression, Val<String>
         }
 
-        /// `ManifestDurationFormat`.
-        pub fn manifest_duration_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestDurationFormat", value.into());
-            self
+        prop! {
+            /// `ManifestDurationFormat`.
+            props, "ManifestDurationFormat", manifest_duration_format, set_manifest_duration_format, get_manifest_duration_format, Val<String>
         }
 
-        /// `MinSegmentLength`.
-        pub fn min_segment_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSegmentLength", value.into());
-            self
+        prop! {
+            /// `MinSegmentLength`.
+            props, "MinSegmentLength", min_segment_length, set_min_segment_length, get_min_segment_length, Val<i64>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
 
-        /// `OutputSelection`.
-        pub fn output_selection(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputSelection", value.into());
-            self
+        prop! {
+            /// `OutputSelection`.
+            props, "OutputSelection", output_selection, set_output_selection, get_output_selection, Val<String>
         }
 
-        /// `ProgramDateTime`.
-        pub fn program_date_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProgramDateTime", value.into());
-            self
+        prop! {
+            /// `ProgramDateTime`.
+            props, "ProgramDateTime", program_date_time, set_program_date_time, get_program_date_time, Val<String>
         }
 
-        /// `ProgramDateTimeClock`.
-        pub fn program_date_time_clock(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProgramDateTimeClock", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeClock`.
+            props, "ProgramDateTimeClock", program_date_time_clock, set_program_date_time_clock, get_program_date_time_clock, Val<String>
         }
 
-        /// `ProgramDateTimePeriod`.
-        pub fn program_date_time_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimePeriod", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimePeriod`.
+            props, "ProgramDateTimePeriod", program_date_time_period, set_program_date_time_period, get_program_date_time_period, Val<i64>
         }
 
-        /// `RedundantManifest`.
-        pub fn redundant_manifest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedundantManifest", value.into());
-            self
+        prop! {
+            /// `RedundantManifest`.
+            props, "RedundantManifest", redundant_manifest, set_redundant_manifest, get_redundant_manifest, Val<String>
         }
 
-        /// `SegmentLength`.
-        pub fn segment_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentLength", value.into());
-            self
+        prop! {
+            /// `SegmentLength`.
+            props, "SegmentLength", segment_length, set_segment_length, get_segment_length, Val<i64>
         }
 
-        /// `SegmentationMode`.
-        pub fn segmentation_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentationMode", value.into());
-            self
+        prop! {
+            /// `SegmentationMode`.
+            props, "SegmentationMode", segmentation_mode, set_segmentation_mode, get_segmentation_mode, Val<String>
         }
 
-        /// `SegmentsPerSubdirectory`.
-        pub fn segments_per_subdirectory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentsPerSubdirectory", value.into());
-            self
+        prop! {
+            /// `SegmentsPerSubdirectory`.
+            props, "SegmentsPerSubdirectory", segments_per_subdirectory, set_segments_per_subdirectory, get_segments_per_subdirectory, Val<i64>
         }
 
-        /// `StreamInfResolution`.
-        pub fn stream_inf_resolution(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamInfResolution", value.into());
-            self
+        prop! {
+            /// `StreamInfResolution`.
+            props, "StreamInfResolution", stream_inf_resolution, set_stream_inf_resolution, get_stream_inf_resolution, Val<String>
         }
 
-        /// `TimedMetadataId3Frame`.
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataId3Frame", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Frame`.
+            props, "TimedMetadataId3Frame", timed_metadata_id3_frame, set_timed_metadata_id3_frame, get_timed_metadata_id3_frame, Val<String>
         }
 
-        /// `TimedMetadataId3Period`.
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimedMetadataId3Period", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Period`.
+            props, "TimedMetadataId3Period", timed_metadata_id3_period, set_timed_metadata_id3_period, get_timed_metadata_id3_period, Val<i64>
         }
 
-        /// `TimestampDeltaMilliseconds`.
-        pub fn timestamp_delta_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimestampDeltaMilliseconds", value.into());
-            self
+        prop! {
+            /// `TimestampDeltaMilliseconds`.
+            props, "TimestampDeltaMilliseconds", timestamp_delta_milliseconds, set_timestamp_delta_milliseconds, get_timestamp_delta_milliseconds, Val<i64>
         }
 
-        /// `TsFileMode`.
-        pub fn ts_file_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TsFileMode", value.into());
-            self
+        prop! {
+            /// `TsFileMode`.
+            props, "TsFileMode", ts_file_mode, set_ts_file_mode, get_ts_file_mode, Val<String>
         }
     }
 
@@ -3282,22 +2925,19 @@ pub mod channel {
             CaptionLanguageMapping { props }
         }
 
-        /// `CaptionChannel`.
-        pub fn caption_channel(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CaptionChannel", value.into());
-            self
+        prop! {
+            /// `CaptionChannel`.
+            props, "CaptionChannel", caption_channel, set_caption_channel, get_caption_channel, Val<i64>
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `LanguageDescription`.
-        pub fn language_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageDescription", value.into());
-            self
+        prop! {
+            /// `LanguageDescription`.
+            props, "LanguageDescription", language_description, set_language_description, get_language_description, Val<String>
         }
     }
 
@@ -3316,34 +2956,29 @@ pub mod channel {
             HlsCdnSettings { props }
         }
 
-        /// `HlsAkamaiSettings`.
-        pub fn hls_akamai_settings(mut self, value: impl Into<Val<HlsAkamaiSettings>>) -> Self {
-            self.props.set("HlsAkamaiSettings", value.into());
-            self
+        prop! {
+            /// `HlsAkamaiSettings`.
+            props, "HlsAkamaiSettings", hls_akamai_settings, set_hls_akamai_settings, get_hls_akamai_settings, Val<HlsAkamaiSettings>
         }
 
-        /// `HlsBasicPutSettings`.
-        pub fn hls_basic_put_settings(mut self, value: impl Into<Val<HlsBasicPutSettings>>) -> Self {
-            self.props.set("HlsBasicPutSettings", value.into());
-            self
+        prop! {
+            /// `HlsBasicPutSettings`.
+            props, "HlsBasicPutSettings", hls_basic_put_settings, set_hls_basic_put_settings, get_hls_basic_put_settings, Val<HlsBasicPutSettings>
         }
 
-        /// `HlsMediaStoreSettings`.
-        pub fn hls_media_store_settings(mut self, value: impl Into<Val<HlsMediaStoreSettings>>) -> Self {
-            self.props.set("HlsMediaStoreSettings", value.into());
-            self
+        prop! {
+            /// `HlsMediaStoreSettings`.
+            props, "HlsMediaStoreSettings", hls_media_store_settings, set_hls_media_store_settings, get_hls_media_store_settings, Val<HlsMediaStoreSettings>
         }
 
-        /// `HlsS3Settings`.
-        pub fn hls_s3_settings(mut self, value: impl Into<Val<ArchiveFrameCaptureHlsS3Settings>>) -> Self {
-            self.props.set("HlsS3Settings", value.into());
-            self
+        prop! {
+            /// `HlsS3Settings`.
+            props, "HlsS3Settings", hls_s3_settings, set_hls_s3_settings, get_hls_s3_settings, Val<ArchiveFrameCaptureHlsS3Settings>
         }
 
-        /// `HlsWebdavSettings`.
-        pub fn hls_webdav_settings(mut self, value: impl Into<Val<HlsWebdavSettings>>) -> Self {
-            self.props.set("HlsWebdavSettings", value.into());
-            self
+        prop! {
+            /// `HlsWebdavSettings`.
+            props, "HlsWebdavSettings", hls_webdav_settings, set_hls_webdav_settings, get_hls_webdav_settings, Val<HlsWebdavSettings>
         }
     }
 
@@ -3362,46 +2997,39 @@ pub mod channel {
             HlsAkamaiSettings { props }
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `FilecacheDuration`.
-        pub fn filecache_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilecacheDuration", value.into());
-            self
+        prop! {
+            /// `FilecacheDuration`.
+            props, "FilecacheDuration", filecache_duration, set_filecache_duration, get_filecache_duration, Val<i64>
         }
 
-        /// `HttpTransferMode`.
-        pub fn http_transfer_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpTransferMode", value.into());
-            self
+        prop! {
+            /// `HttpTransferMode`.
+            props, "HttpTransferMode", http_transfer_mode, set_http_transfer_mode, get_http_transfer_mode, Val<String>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
 
-        /// `Salt`.
-        pub fn salt(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Salt", value.into());
-            self
+        prop! {
+            /// `Salt`.
+            props, "Salt", salt, set_salt, get_salt, Val<String>
         }
 
-        /// `Token`.
-        pub fn token(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Token", value.into());
-            self
+        prop! {
+            /// `Token`.
+            props, "Token", token, set_token, get_token, Val<String>
         }
     }
 
@@ -3420,28 +3048,24 @@ pub mod channel {
             HlsBasicPutSettings { props }
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `FilecacheDuration`.
-        pub fn filecache_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilecacheDuration", value.into());
-            self
+        prop! {
+            /// `FilecacheDuration`.
+            props, "FilecacheDuration", filecache_duration, set_filecache_duration, get_filecache_duration, Val<i64>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
     }
 
@@ -3460,34 +3084,29 @@ pub mod channel {
             HlsMediaStoreSettings { props }
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `FilecacheDuration`.
-        pub fn filecache_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilecacheDuration", value.into());
-            self
+        prop! {
+            /// `FilecacheDuration`.
+            props, "FilecacheDuration", filecache_duration, set_filecache_duration, get_filecache_duration, Val<i64>
         }
 
-        /// `MediaStoreStorageClass`.
-        pub fn media_store_storage_class(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaStoreStorageClass", value.into());
-            self
+        prop! {
+            /// `MediaStoreStorageClass`.
+            props, "MediaStoreStorageClass", media_store_storage_class, set_media_store_storage_class, get_media_store_storage_class, Val<String>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
     }
 
@@ -3506,34 +3125,29 @@ pub mod channel {
             HlsWebdavSettings { props }
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `FilecacheDuration`.
-        pub fn filecache_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilecacheDuration", value.into());
-            self
+        prop! {
+            /// `FilecacheDuration`.
+            props, "FilecacheDuration", filecache_duration, set_filecache_duration, get_filecache_duration, Val<i64>
         }
 
-        /// `HttpTransferMode`.
-        pub fn http_transfer_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpTransferMode", value.into());
-            self
+        prop! {
+            /// `HttpTransferMode`.
+            props, "HttpTransferMode", http_transfer_mode, set_http_transfer_mode, get_http_transfer_mode, Val<String>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
     }
 
@@ -3552,10 +3166,9 @@ pub mod channel {
             KeyProviderSettings { props }
         }
 
-        /// `StaticKeySettings`.
-        pub fn static_key_settings(mut self, value: impl Into<Val<StaticKeySettings>>) -> Self {
-            self.props.set("StaticKeySettings", value.into());
-            self
+        prop! {
+            /// `StaticKeySettings`.
+            props, "StaticKeySettings", static_key_settings, set_static_key_settings, get_static_key_settings, Val<StaticKeySettings>
         }
     }
 
@@ -3574,16 +3187,14 @@ pub mod channel {
             StaticKeySettings { props }
         }
 
-        /// `KeyProviderServer`.
-        pub fn key_provider_server(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("KeyProviderServer", value.into());
-            self
+        prop! {
+            /// `KeyProviderServer`.
+            props, "KeyProviderServer", key_provider_server, set_key_provider_server, get_key_provider_server, Val<InputLocation>
         }
 
-        /// `StaticKeyValue`.
-        pub fn static_key_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StaticKeyValue", value.into());
-            self
+        prop! {
+            /// `StaticKeyValue`.
+            props, "StaticKeyValue", static_key_value, set_static_key_value, get_static_key_value, Val<String>
         }
     }
 
@@ -3602,10 +3213,9 @@ pub mod channel {
             MediaConnectRouterGroupSettings { props }
         }
 
-        /// `AvailabilityZones`.
-        pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AvailabilityZones", value.into());
-            self
+        prop! {
+            /// `AvailabilityZones`.
+            props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
         }
     }
 
@@ -3624,16 +3234,14 @@ pub mod channel {
             MediaPackageGroupSettings { props }
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `MediapackageV2GroupSettings`.
-        pub fn mediapackage_v2_group_settings(mut self, value: impl Into<Val<MediaPackageV2GroupSettings>>) -> Self {
-            self.props.set("MediapackageV2GroupSettings", value.into());
-            self
+        prop! {
+            /// `MediapackageV2GroupSettings`.
+            props, "MediapackageV2GroupSettings", mediapackage_v2_group_settings, set_mediapackage_v2_group_settings, get_mediapackage_v2_group_settings, Val<MediaPackageV2GroupSettings>
         }
     }
 
@@ -3652,76 +3260,64 @@ pub mod channel {
             MediaPackageV2GroupSettings { props }
         }
 
-        /// `AdditionalDestinations`.
-        pub fn additional_destinations(mut self, value: impl Into<Val<List<AdditionalDestinations>>>) -> Self {
-            self.props.set("AdditionalDestinations", value.into());
-            self
+        prop! {
+            /// `AdditionalDestinations`.
+            props, "AdditionalDestinations", additional_destinations, set_additional_destinations, get_additional_destinations, Val<List<AdditionalDestinations>>
         }
 
-        /// `CaptionLanguageMappings`.
-        pub fn caption_language_mappings(mut self, value: impl Into<Val<List<CaptionLanguageMapping>>>) -> Self {
-            self.props.set("CaptionLanguageMappings", value.into());
-            self
+        prop! {
+            /// `CaptionLanguageMappings`.
+            props, "CaptionLanguageMappings", caption_language_mappings, set_caption_language_mappings, get_caption_language_mappings, Val<List<CaptionLanguageMapping>>
         }
 
-        /// `Id3Behavior`.
-        pub fn id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id3Behavior", value.into());
-            self
+        prop! {
+            /// `Id3Behavior`.
+            props, "Id3Behavior", id3_behavior, set_id3_behavior, get_id3_behavior, Val<String>
         }
 
-        /// `KlvBehavior`.
-        pub fn klv_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvBehavior", value.into());
-            self
+        prop! {
+            /// `KlvBehavior`.
+            props, "KlvBehavior", klv_behavior, set_klv_behavior, get_klv_behavior, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `Scte35Type`.
-        pub fn scte35_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Type", value.into());
-            self
+        prop! {
+            /// `Scte35Type`.
+            props, "Scte35Type", scte35_type, set_scte35_type, get_scte35_type, Val<String>
         }
 
-        /// `SegmentLength`.
-        pub fn segment_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentLength", value.into());
-            self
+        prop! {
+            /// `SegmentLength`.
+            props, "SegmentLength", segment_length, set_segment_length, get_segment_length, Val<i64>
         }
 
-        /// `SegmentLengthUnits`.
-        pub fn segment_length_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentLengthUnits", value.into());
-            self
+        prop! {
+            /// `SegmentLengthUnits`.
+            props, "SegmentLengthUnits", segment_length_units, set_segment_length_units, get_segment_length_units, Val<String>
         }
 
-        /// `TimedMetadataId3Frame`.
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataId3Frame", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Frame`.
+            props, "TimedMetadataId3Frame", timed_metadata_id3_frame, set_timed_metadata_id3_frame, get_timed_metadata_id3_frame, Val<String>
         }
 
-        /// `TimedMetadataId3Period`.
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimedMetadataId3Period", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Period`.
+            props, "TimedMetadataId3Period", timed_metadata_id3_period, set_timed_metadata_id3_period, get_timed_metadata_id3_period, Val<i64>
         }
 
-        /// `TimedMetadataPassthrough`.
-        pub fn timed_metadata_passthrough(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataPassthrough", value.into());
-            self
+        prop! {
+            /// `TimedMetadataPassthrough`.
+            props, "TimedMetadataPassthrough", timed_metadata_passthrough, set_timed_metadata_passthrough, get_timed_metadata_passthrough, Val<String>
         }
 
-        /// `WatermarkingSettings`.
-        pub fn watermarking_settings(mut self, value: impl Into<Val<MediaPackageV2WatermarkingSettings>>) -> Self {
-            self.props.set("WatermarkingSettings", value.into());
-            self
+        prop! {
+            /// `WatermarkingSettings`.
+            props, "WatermarkingSettings", watermarking_settings, set_watermarking_settings, get_watermarking_settings, Val<MediaPackageV2WatermarkingSettings>
         }
     }
 
@@ -3740,10 +3336,9 @@ pub mod channel {
             MediaPackageV2WatermarkingSettings { props }
         }
 
-        /// `MediaPackageV2AbWatermarkerIrdetoSettings`.
-        pub fn media_package_v2_ab_watermarker_irdeto_settings(mut self, value: impl Into<Val<CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings>>) -> Self {
-            self.props.set("MediaPackageV2AbWatermarkerIrdetoSettings", value.into());
-            self
+        prop! {
+            /// `MediaPackageV2AbWatermarkerIrdetoSettings`.
+            props, "MediaPackageV2AbWatermarkerIrdetoSettings", media_package_v2_ab_watermarker_irdeto_settings, set_media_package_v2_ab_watermarker_irdeto_settings, get_media_package_v2_ab_watermarker_irdeto_settings, Val<CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings>
         }
     }
 
@@ -3762,118 +3357,99 @@ pub mod channel {
             MsSmoothGroupSettings { props }
         }
 
-        /// `AcquisitionPointId`.
-        pub fn acquisition_point_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AcquisitionPointId", value.into());
-            self
+        prop! {
+            /// `AcquisitionPointId`.
+            props, "AcquisitionPointId", acquisition_point_id, set_acquisition_point_id, get_acquisition_point_id, Val<String>
         }
 
-        /// `AudioOnlyTimecodeControl`.
-        pub fn audio_only_timecode_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioOnlyTimecodeControl", value.into());
-            self
+        prop! {
+            /// `AudioOnlyTimecodeControl`.
+            props, "AudioOnlyTimecodeControl", audio_only_timecode_control, set_audio_only_timecode_control, get_audio_only_timecode_control, Val<String>
         }
 
-        /// `CertificateMode`.
-        pub fn certificate_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateMode", value.into());
-            self
+        prop! {
+            /// `CertificateMode`.
+            props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<String>
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `EventId`.
-        pub fn event_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventId", value.into());
-            self
+        prop! {
+            /// `EventId`.
+            props, "EventId", event_id, set_event_id, get_event_id, Val<String>
         }
 
-        /// `EventIdMode`.
-        pub fn event_id_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventIdMode", value.into());
-            self
+        prop! {
+            /// `EventIdMode`.
+            props, "EventIdMode", event_id_mode, set_event_id_mode, get_event_id_mode, Val<String>
         }
 
-        /// `EventStopBehavior`.
-        pub fn event_stop_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventStopBehavior", value.into());
-            self
+        prop! {
+            /// `EventStopBehavior`.
+            props, "EventStopBehavior", event_stop_behavior, set_event_stop_behavior, get_event_stop_behavior, Val<String>
         }
 
-        /// `FilecacheDuration`.
-        pub fn filecache_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilecacheDuration", value.into());
-            self
+        prop! {
+            /// `FilecacheDuration`.
+            props, "FilecacheDuration", filecache_duration, set_filecache_duration, get_filecache_duration, Val<i64>
         }
 
-        /// `FragmentLength`.
-        pub fn fragment_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FragmentLength", value.into());
-            self
+        prop! {
+            /// `FragmentLength`.
+            props, "FragmentLength", fragment_length, set_fragment_length, get_fragment_length, Val<i64>
         }
 
-        /// `InputLossAction`.
-        pub fn input_loss_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossAction", value.into());
-            self
+        prop! {
+            /// `InputLossAction`.
+            props, "InputLossAction", input_loss_action, set_input_loss_action, get_input_loss_action, Val<String>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
 
-        /// `SegmentationMode`.
-        pub fn segmentation_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentationMode", value.into());
-            self
+        prop! {
+            /// `SegmentationMode`.
+            props, "SegmentationMode", segmentation_mode, set_segmentation_mode, get_segmentation_mode, Val<String>
         }
 
-        /// `SendDelayMs`.
-        pub fn send_delay_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SendDelayMs", value.into());
-            self
+        prop! {
+            /// `SendDelayMs`.
+            props, "SendDelayMs", send_delay_ms, set_send_delay_ms, get_send_delay_ms, Val<i64>
         }
 
-        /// `SparseTrackType`.
-        pub fn sparse_track_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SparseTrackType", value.into());
-            self
+        prop! {
+            /// `SparseTrackType`.
+            props, "SparseTrackType", sparse_track_type, set_sparse_track_type, get_sparse_track_type, Val<String>
         }
 
-        /// `StreamManifestBehavior`.
-        pub fn stream_manifest_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamManifestBehavior", value.into());
-            self
+        prop! {
+            /// `StreamManifestBehavior`.
+            props, "StreamManifestBehavior", stream_manifest_behavior, set_stream_manifest_behavior, get_stream_manifest_behavior, Val<String>
         }
 
-        /// `TimestampOffset`.
-        pub fn timestamp_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampOffset", value.into());
-            self
+        prop! {
+            /// `TimestampOffset`.
+            props, "TimestampOffset", timestamp_offset, set_timestamp_offset, get_timestamp_offset, Val<String>
         }
 
-        /// `TimestampOffsetMode`.
-        pub fn timestamp_offset_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampOffsetMode", value.into());
-            self
+        prop! {
+            /// `TimestampOffsetMode`.
+            props, "TimestampOffsetMode", timestamp_offset_mode, set_timestamp_offset_mode, get_timestamp_offset_mode, Val<String>
         }
     }
 
@@ -3892,52 +3468,44 @@ pub mod channel {
             RtmpGroupSettings { props }
         }
 
-        /// `AdMarkers`.
-        pub fn ad_markers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdMarkers", value.into());
-            self
+        prop! {
+            /// `AdMarkers`.
+            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<List<String>>
         }
 
-        /// `AuthenticationScheme`.
-        pub fn authentication_scheme(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthenticationScheme", value.into());
-            self
+        prop! {
+            /// `AuthenticationScheme`.
+            props, "AuthenticationScheme", authentication_scheme, set_authentication_scheme, get_authentication_scheme, Val<String>
         }
 
-        /// `CacheFullBehavior`.
-        pub fn cache_full_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CacheFullBehavior", value.into());
-            self
+        prop! {
+            /// `CacheFullBehavior`.
+            props, "CacheFullBehavior", cache_full_behavior, set_cache_full_behavior, get_cache_full_behavior, Val<String>
         }
 
-        /// `CacheLength`.
-        pub fn cache_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheLength", value.into());
-            self
+        prop! {
+            /// `CacheLength`.
+            props, "CacheLength", cache_length, set_cache_length, get_cache_length, Val<i64>
         }
 
-        /// `CaptionData`.
-        pub fn caption_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaptionData", value.into());
-            self
+        prop! {
+            /// `CaptionData`.
+            props, "CaptionData", caption_data, set_caption_data, get_caption_data, Val<String>
         }
 
-        /// `IncludeFillerNalUnits`.
-        pub fn include_filler_nal_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IncludeFillerNalUnits", value.into());
-            self
+        prop! {
+            /// `IncludeFillerNalUnits`.
+            props, "IncludeFillerNalUnits", include_filler_nal_units, set_include_filler_nal_units, get_include_filler_nal_units, Val<String>
         }
 
-        /// `InputLossAction`.
-        pub fn input_loss_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossAction", value.into());
-            self
+        prop! {
+            /// `InputLossAction`.
+            props, "InputLossAction", input_loss_action, set_input_loss_action, get_input_loss_action, Val<String>
         }
 
-        /// `RestartDelay`.
-        pub fn restart_delay(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RestartDelay", value.into());
-            self
+        prop! {
+            /// `RestartDelay`.
+            props, "RestartDelay", restart_delay, set_restart_delay, get_restart_delay, Val<i64>
         }
     }
 
@@ -3956,10 +3524,9 @@ pub mod channel {
             SrtGroupSettings { props }
         }
 
-        /// `InputLossAction`.
-        pub fn input_loss_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossAction", value.into());
-            self
+        prop! {
+            /// `InputLossAction`.
+            props, "InputLossAction", input_loss_action, set_input_loss_action, get_input_loss_action, Val<String>
         }
     }
 
@@ -3978,22 +3545,19 @@ pub mod channel {
             UdpGroupSettings { props }
         }
 
-        /// `InputLossAction`.
-        pub fn input_loss_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputLossAction", value.into());
-            self
+        prop! {
+            /// `InputLossAction`.
+            props, "InputLossAction", input_loss_action, set_input_loss_action, get_input_loss_action, Val<String>
         }
 
-        /// `TimedMetadataId3Frame`.
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataId3Frame", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Frame`.
+            props, "TimedMetadataId3Frame", timed_metadata_id3_frame, set_timed_metadata_id3_frame, get_timed_metadata_id3_frame, Val<String>
         }
 
-        /// `TimedMetadataId3Period`.
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimedMetadataId3Period", value.into());
-            self
+        prop! {
+            /// `TimedMetadataId3Period`.
+            props, "TimedMetadataId3Period", timed_metadata_id3_period, set_timed_metadata_id3_period, get_timed_metadata_id3_period, Val<i64>
         }
     }
 
@@ -4012,34 +3576,29 @@ pub mod channel {
             Output { props }
         }
 
-        /// `AudioDescriptionNames`.
-        pub fn audio_description_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AudioDescriptionNames", value.into());
-            self
+        prop! {
+            /// `AudioDescriptionNames`.
+            props, "AudioDescriptionNames", audio_description_names, set_audio_description_names, get_audio_description_names, Val<List<String>>
         }
 
-        /// `CaptionDescriptionNames`.
-        pub fn caption_description_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CaptionDescriptionNames", value.into());
-            self
+        prop! {
+            /// `CaptionDescriptionNames`.
+            props, "CaptionDescriptionNames", caption_description_names, set_caption_description_names, get_caption_description_names, Val<List<String>>
         }
 
-        /// `OutputName`.
-        pub fn output_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputName", value.into());
-            self
+        prop! {
+            /// `OutputName`.
+            props, "OutputName", output_name, set_output_name, get_output_name, Val<String>
         }
 
-        /// `OutputSettings`.
-        pub fn output_settings(mut self, value: impl Into<Val<OutputSettings>>) -> Self {
-            self.props.set("OutputSettings", value.into());
-            self
+        prop! {
+            /// `OutputSettings`.
+            props, "OutputSettings", output_settings, set_output_settings, get_output_settings, Val<OutputSettings>
         }
 
-        /// `VideoDescriptionName`.
-        pub fn video_description_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VideoDescriptionName", value.into());
-            self
+        prop! {
+            /// `VideoDescriptionName`.
+            props, "VideoDescriptionName", video_description_name, set_video_description_name, get_video_description_name, Val<String>
         }
     }
 
@@ -4058,70 +3617,59 @@ pub mod channel {
             OutputSettings { props }
         }
 
-        /// `ArchiveOutputSettings`.
-        pub fn archive_output_settings(mut self, value: impl Into<Val<ArchiveOutputSettings>>) -> Self {
-            self.props.set("ArchiveOutputSettings", value.into());
-            self
+        prop! {
+            /// `ArchiveOutputSettings`.
+            props, "ArchiveOutputSettings", archive_output_settings, set_archive_output_settings, get_archive_output_settings, Val<ArchiveOutputSettings>
         }
 
-        /// `CmafIngestOutputSettings`.
-        pub fn cmaf_ingest_output_settings(mut self, value: impl Into<Val<CmafIngestFrameCaptureOutputSettings>>) -> Self {
-            self.props.set("CmafIngestOutputSettings", value.into());
-            self
+        prop! {
+            /// `CmafIngestOutputSettings`.
+            props, "CmafIngestOutputSettings", cmaf_ingest_output_settings, set_cmaf_ingest_output_settings, get_cmaf_ingest_output_settings, Val<CmafIngestFrameCaptureOutputSettings>
         }
 
-        /// `FrameCaptureOutputSettings`.
-        pub fn frame_capture_output_settings(mut self, value: impl Into<Val<CmafIngestFrameCaptureOutputSettings>>) -> Self {
-            self.props.set("FrameCaptureOutputSettings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureOutputSettings`.
+            props, "FrameCaptureOutputSettings", frame_capture_output_settings, set_frame_capture_output_settings, get_frame_capture_output_settings, Val<CmafIngestFrameCaptureOutputSettings>
         }
 
-        /// `HlsOutputSettings`.
-        pub fn hls_output_settings(mut self, value: impl Into<Val<HlsOutputSettings>>) -> Self {
-            self.props.set("HlsOutputSettings", value.into());
-            self
+        prop! {
+            /// `HlsOutputSettings`.
+            props, "HlsOutputSettings", hls_output_settings, set_hls_output_settings, get_hls_output_settings, Val<HlsOutputSettings>
         }
 
-        /// `MediaConnectRouterOutputSettings`.
-        pub fn media_connect_router_output_settings(mut self, value: impl Into<Val<MediaConnectRouterOutputSettings>>) -> Self {
-            self.props.set("MediaConnectRouterOutputSettings", value.into());
-            self
+        prop! {
+            /// `MediaConnectRouterOutputSettings`.
+            props, "MediaConnectRouterOutputSettings", media_connect_router_output_settings, set_media_connect_router_output_settings, get_media_connect_router_output_settings, Val<MediaConnectRouterOutputSettings>
         }
 
-        /// `MediaPackageOutputSettings`.
-        pub fn media_package_output_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("MediaPackageOutputSettings", value.into());
-            self
+        prop! {
+            /// `MediaPackageOutputSettings`.
+            props, "MediaPackageOutputSettings", media_package_output_settings, set_media_package_output_settings, get_media_package_output_settings, Val<Json>
         }
 
-        /// `MsSmoothOutputSettings`.
-        pub fn ms_smooth_output_settings(mut self, value: impl Into<Val<MsSmoothOutputSettings>>) -> Self {
-            self.props.set("MsSmoothOutputSettings", value.into());
-            self
+        prop! {
+            /// `MsSmoothOutputSettings`.
+            props, "MsSmoothOutputSettings", ms_smooth_output_settings, set_ms_smooth_output_settings, get_ms_smooth_output_settings, Val<MsSmoothOutputSettings>
         }
 
-        /// `MultiplexOutputSettings`.
-        pub fn multiplex_output_settings(mut self, value: impl Into<Val<MultiplexOutputSettings>>) -> Self {
-            self.props.set("MultiplexOutputSettings", value.into());
-            self
+        prop! {
+            /// `MultiplexOutputSettings`.
+            props, "MultiplexOutputSettings", multiplex_output_settings, set_multiplex_output_settings, get_multiplex_output_settings, Val<MultiplexOutputSettings>
         }
 
-        /// `RtmpOutputSettings`.
-        pub fn rtmp_output_settings(mut self, value: impl Into<Val<RtmpOutputSettings>>) -> Self {
-            self.props.set("RtmpOutputSettings", value.into());
-            self
+        prop! {
+            /// `RtmpOutputSettings`.
+            props, "RtmpOutputSettings", rtmp_output_settings, set_rtmp_output_settings, get_rtmp_output_settings, Val<RtmpOutputSettings>
         }
 
-        /// `SrtOutputSettings`.
-        pub fn srt_output_settings(mut self, value: impl Into<Val<SrtOutputSettings>>) -> Self {
-            self.props.set("SrtOutputSettings", value.into());
-            self
+        prop! {
+            /// `SrtOutputSettings`.
+            props, "SrtOutputSettings", srt_output_settings, set_srt_output_settings, get_srt_output_settings, Val<SrtOutputSettings>
         }
 
-        /// `UdpOutputSettings`.
-        pub fn udp_output_settings(mut self, value: impl Into<Val<UdpOutputSettings>>) -> Self {
-            self.props.set("UdpOutputSettings", value.into());
-            self
+        prop! {
+            /// `UdpOutputSettings`.
+            props, "UdpOutputSettings", udp_output_settings, set_udp_output_settings, get_udp_output_settings, Val<UdpOutputSettings>
         }
     }
 
@@ -4140,22 +3688,19 @@ pub mod channel {
             ArchiveOutputSettings { props }
         }
 
-        /// `ContainerSettings`.
-        pub fn container_settings(mut self, value: impl Into<Val<ArchiveContainerSettings>>) -> Self {
-            self.props.set("ContainerSettings", value.into());
-            self
+        prop! {
+            /// `ContainerSettings`.
+            props, "ContainerSettings", container_settings, set_container_settings, get_container_settings, Val<ArchiveContainerSettings>
         }
 
-        /// `Extension`.
-        pub fn extension(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Extension", value.into());
-            self
+        prop! {
+            /// `Extension`.
+            props, "Extension", extension, set_extension, get_extension, Val<String>
         }
 
-        /// `NameModifier`.
-        pub fn name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NameModifier", value.into());
-            self
+        prop! {
+            /// `NameModifier`.
+            props, "NameModifier", name_modifier, set_name_modifier, get_name_modifier, Val<String>
         }
     }
 
@@ -4174,16 +3719,14 @@ pub mod channel {
             ArchiveContainerSettings { props }
         }
 
-        /// `M2tsSettings`.
-        pub fn m2ts_settings(mut self, value: impl Into<Val<M2tsSettings>>) -> Self {
-            self.props.set("M2tsSettings", value.into());
-            self
+        prop! {
+            /// `M2tsSettings`.
+            props, "M2tsSettings", m2ts_settings, set_m2ts_settings, get_m2ts_settings, Val<M2tsSettings>
         }
 
-        /// `RawSettings`.
-        pub fn raw_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("RawSettings", value.into());
-            self
+        prop! {
+            /// `RawSettings`.
+            props, "RawSettings", raw_settings, set_raw_settings, get_raw_settings, Val<Json>
         }
     }
 
@@ -4202,292 +3745,244 @@ pub mod channel {
             M2tsSettings { props }
         }
 
-        /// `AbsentInputAudioBehavior`.
-        pub fn absent_input_audio_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AbsentInputAudioBehavior", value.into());
-            self
+        prop! {
+            /// `AbsentInputAudioBehavior`.
+            props, "AbsentInputAudioBehavior", absent_input_audio_behavior, set_absent_input_audio_behavior, get_absent_input_audio_behavior, Val<String>
         }
 
-        /// `Arib`.
-        pub fn arib(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arib", value.into());
-            self
+        prop! {
+            /// `Arib`.
+            props, "Arib", arib, set_arib, get_arib, Val<String>
         }
 
-        /// `AribCaptionsPid`.
-        pub fn arib_captions_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AribCaptionsPid", value.into());
-            self
+        prop! {
+            /// `AribCaptionsPid`.
+            props, "AribCaptionsPid", arib_captions_pid, set_arib_captions_pid, get_arib_captions_pid, Val<String>
         }
 
-        /// `AribCaptionsPidControl`.
-        pub fn arib_captions_pid_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AribCaptionsPidControl", value.into());
-            self
+        prop! {
+            /// `AribCaptionsPidControl`.
+            props, "AribCaptionsPidControl", arib_captions_pid_control, set_arib_captions_pid_control, get_arib_captions_pid_control, Val<String>
         }
 
-        /// `AudioBufferModel`.
-        pub fn audio_buffer_model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioBufferModel", value.into());
-            self
+        prop! {
+            /// `AudioBufferModel`.
+            props, "AudioBufferModel", audio_buffer_model, set_audio_buffer_model, get_audio_buffer_model, Val<String>
         }
 
-        /// `AudioFramesPerPes`.
-        pub fn audio_frames_per_pes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AudioFramesPerPes", value.into());
-            self
+        prop! {
+            /// `AudioFramesPerPes`.
+            props, "AudioFramesPerPes", audio_frames_per_pes, set_audio_frames_per_pes, get_audio_frames_per_pes, Val<i64>
         }
 
-        /// `AudioPids`.
-        pub fn audio_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioPids", value.into());
-            self
+        prop! {
+            /// `AudioPids`.
+            props, "AudioPids", audio_pids, set_audio_pids, get_audio_pids, Val<String>
         }
 
-        /// `AudioStreamType`.
-        pub fn audio_stream_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioStreamType", value.into());
-            self
+        prop! {
+            /// `AudioStreamType`.
+            props, "AudioStreamType", audio_stream_type, set_audio_stream_type, get_audio_stream_type, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
         }
 
-        /// `BufferModel`.
-        pub fn buffer_model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BufferModel", value.into());
-            self
+        prop! {
+            /// `BufferModel`.
+            props, "BufferModel", buffer_model, set_buffer_model, get_buffer_model, Val<String>
         }
 
-        /// `CcDescriptor`.
-        pub fn cc_descriptor(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CcDescriptor", value.into());
-            self
+        prop! {
+            /// `CcDescriptor`.
+            props, "CcDescriptor", cc_descriptor, set_cc_descriptor, get_cc_descriptor, Val<String>
         }
 
-        /// `DvbNitSettings`.
-        pub fn dvb_nit_settings(mut self, value: impl Into<Val<DvbNitSettings>>) -> Self {
-            self.props.set("DvbNitSettings", value.into());
-            self
+        prop! {
+            /// `DvbNitSettings`.
+            props, "DvbNitSettings", dvb_nit_settings, set_dvb_nit_settings, get_dvb_nit_settings, Val<DvbNitSettings>
         }
 
-        /// `DvbSdtSettings`.
-        pub fn dvb_sdt_settings(mut self, value: impl Into<Val<DvbSdtSettings>>) -> Self {
-            self.props.set("DvbSdtSettings", value.into());
-            self
+        prop! {
+            /// `DvbSdtSettings`.
+            props, "DvbSdtSettings", dvb_sdt_settings, set_dvb_sdt_settings, get_dvb_sdt_settings, Val<DvbSdtSettings>
         }
 
-        /// `DvbSubPids`.
-        pub fn dvb_sub_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DvbSubPids", value.into());
-            self
+        prop! {
+            /// `DvbSubPids`.
+            props, "DvbSubPids", dvb_sub_pids, set_dvb_sub_pids, get_dvb_sub_pids, Val<String>
         }
 
-        /// `DvbTdtSettings`.
-        pub fn dvb_tdt_settings(mut self, value: impl Into<Val<DvbTdtSettings>>) -> Self {
-            self.props.set("DvbTdtSettings", value.into());
-            self
+        prop! {
+            /// `DvbTdtSettings`.
+            props, "DvbTdtSettings", dvb_tdt_settings, set_dvb_tdt_settings, get_dvb_tdt_settings, Val<DvbTdtSettings>
         }
 
-        /// `DvbTeletextPid`.
-        pub fn dvb_teletext_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DvbTeletextPid", value.into());
-            self
+        prop! {
+            /// `DvbTeletextPid`.
+            props, "DvbTeletextPid", dvb_teletext_pid, set_dvb_teletext_pid, get_dvb_teletext_pid, Val<String>
         }
 
-        /// `Ebif`.
-        pub fn ebif(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ebif", value.into());
-            self
+        prop! {
+            /// `Ebif`.
+            props, "Ebif", ebif, set_ebif, get_ebif, Val<String>
         }
 
-        /// `EbpAudioInterval`.
-        pub fn ebp_audio_interval(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EbpAudioInterval", value.into());
-            self
+        prop! {
+            /// `EbpAudioInterval`.
+            props, "EbpAudioInterval", ebp_audio_interval, set_ebp_audio_interval, get_ebp_audio_interval, Val<String>
         }
 
-        /// `EbpLookaheadMs`.
-        pub fn ebp_lookahead_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EbpLookaheadMs", value.into());
-            self
+        prop! {
+            /// `EbpLookaheadMs`.
+            props, "EbpLookaheadMs", ebp_lookahead_ms, set_ebp_lookahead_ms, get_ebp_lookahead_ms, Val<i64>
         }
 
-        /// `EbpPlacement`.
-        pub fn ebp_placement(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EbpPlacement", value.into());
-            self
+        prop! {
+            /// `EbpPlacement`.
+            props, "EbpPlacement", ebp_placement, set_ebp_placement, get_ebp_placement, Val<String>
         }
 
-        /// `EcmPid`.
-        pub fn ecm_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcmPid", value.into());
-            self
+        prop! {
+            /// `EcmPid`.
+            props, "EcmPid", ecm_pid, set_ecm_pid, get_ecm_pid, Val<String>
         }
 
-        /// `EsRateInPes`.
-        pub fn es_rate_in_pes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EsRateInPes", value.into());
-            self
+        prop! {
+            /// `EsRateInPes`.
+            props, "EsRateInPes", es_rate_in_pes, set_es_rate_in_pes, get_es_rate_in_pes, Val<String>
         }
 
-        /// `EtvPlatformPid`.
-        pub fn etv_platform_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EtvPlatformPid", value.into());
-            self
+        prop! {
+            /// `EtvPlatformPid`.
+            props, "EtvPlatformPid", etv_platform_pid, set_etv_platform_pid, get_etv_platform_pid, Val<String>
         }
 
-        /// `EtvSignalPid`.
-        pub fn etv_signal_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EtvSignalPid", value.into());
-            self
+        prop! {
+            /// `EtvSignalPid`.
+            props, "EtvSignalPid", etv_signal_pid, set_etv_signal_pid, get_etv_signal_pid, Val<String>
         }
 
-        /// `FragmentTime`.
-        pub fn fragment_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FragmentTime", value.into());
-            self
+        prop! {
+            /// `FragmentTime`.
+            props, "FragmentTime", fragment_time, set_fragment_time, get_fragment_time, Val<f64>
         }
 
-        /// `Klv`.
-        pub fn klv(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Klv", value.into());
-            self
+        prop! {
+            /// `Klv`.
+            props, "Klv", klv, set_klv, get_klv, Val<String>
         }
 
-        /// `KlvDataPids`.
-        pub fn klv_data_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvDataPids", value.into());
-            self
+        prop! {
+            /// `KlvDataPids`.
+            props, "KlvDataPids", klv_data_pids, set_klv_data_pids, get_klv_data_pids, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `NullPacketBitrate`.
-        pub fn null_packet_bitrate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NullPacketBitrate", value.into());
-            self
+        prop! {
+            /// `NullPacketBitrate`.
+            props, "NullPacketBitrate", null_packet_bitrate, set_null_packet_bitrate, get_null_packet_bitrate, Val<f64>
         }
 
-        /// `PatInterval`.
-        pub fn pat_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PatInterval", value.into());
-            self
+        prop! {
+            /// `PatInterval`.
+            props, "PatInterval", pat_interval, set_pat_interval, get_pat_interval, Val<i64>
         }
 
-        /// `PcrControl`.
-        pub fn pcr_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PcrControl", value.into());
-            self
+        prop! {
+            /// `PcrControl`.
+            props, "PcrControl", pcr_control, set_pcr_control, get_pcr_control, Val<String>
         }
 
-        /// `PcrPeriod`.
-        pub fn pcr_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PcrPeriod", value.into());
-            self
+        prop! {
+            /// `PcrPeriod`.
+            props, "PcrPeriod", pcr_period, set_pcr_period, get_pcr_period, Val<i64>
         }
 
-        /// `PcrPid`.
-        pub fn pcr_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PcrPid", value.into());
-            self
+        prop! {
+            /// `PcrPid`.
+            props, "PcrPid", pcr_pid, set_pcr_pid, get_pcr_pid, Val<String>
         }
 
-        /// `PmtInterval`.
-        pub fn pmt_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PmtInterval", value.into());
-            self
+        prop! {
+            /// `PmtInterval`.
+            props, "PmtInterval", pmt_interval, set_pmt_interval, get_pmt_interval, Val<i64>
         }
 
-        /// `PmtPid`.
-        pub fn pmt_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PmtPid", value.into());
-            self
+        prop! {
+            /// `PmtPid`.
+            props, "PmtPid", pmt_pid, set_pmt_pid, get_pmt_pid, Val<String>
         }
 
-        /// `ProgramNum`.
-        pub fn program_num(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramNum", value.into());
-            self
+        prop! {
+            /// `ProgramNum`.
+            props, "ProgramNum", program_num, set_program_num, get_program_num, Val<i64>
         }
 
-        /// `RateMode`.
-        pub fn rate_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RateMode", value.into());
-            self
+        prop! {
+            /// `RateMode`.
+            props, "RateMode", rate_mode, set_rate_mode, get_rate_mode, Val<String>
         }
 
-        /// `Scte27Pids`.
-        pub fn scte27_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte27Pids", value.into());
-            self
+        prop! {
+            /// `Scte27Pids`.
+            props, "Scte27Pids", scte27_pids, set_scte27_pids, get_scte27_pids, Val<String>
         }
 
-        /// `Scte35Control`.
-        pub fn scte35_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Control", value.into());
-            self
+        prop! {
+            /// `Scte35Control`.
+            props, "Scte35Control", scte35_control, set_scte35_control, get_scte35_control, Val<String>
         }
 
-        /// `Scte35Pid`.
-        pub fn scte35_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Pid", value.into());
-            self
+        prop! {
+            /// `Scte35Pid`.
+            props, "Scte35Pid", scte35_pid, set_scte35_pid, get_scte35_pid, Val<String>
         }
 
-        /// `Scte35PrerollPullupMilliseconds`.
-        pub fn scte35_preroll_pullup_milliseconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Scte35PrerollPullupMilliseconds", value.into());
-            self
+        prop! {
+            /// `Scte35PrerollPullupMilliseconds`.
+            props, "Scte35PrerollPullupMilliseconds", scte35_preroll_pullup_milliseconds, set_scte35_preroll_pullup_milliseconds, get_scte35_preroll_pullup_milliseconds, Val<f64>
         }
 
-        /// `SegmentationMarkers`.
-        pub fn segmentation_markers(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentationMarkers", value.into());
-            self
+        prop! {
+            /// `SegmentationMarkers`.
+            props, "SegmentationMarkers", segmentation_markers, set_segmentation_markers, get_segmentation_markers, Val<String>
         }
 
-        /// `SegmentationStyle`.
-        pub fn segmentation_style(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentationStyle", value.into());
-            self
+        prop! {
+            /// `SegmentationStyle`.
+            props, "SegmentationStyle", segmentation_style, set_segmentation_style, get_segmentation_style, Val<String>
         }
 
-        /// `SegmentationTime`.
-        pub fn segmentation_time(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SegmentationTime", value.into());
-            self
+        prop! {
+            /// `SegmentationTime`.
+            props, "SegmentationTime", segmentation_time, set_segmentation_time, get_segmentation_time, Val<f64>
         }
 
-        /// `TimedMetadataBehavior`.
-        pub fn timed_metadata_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataBehavior", value.into());
-            self
+        prop! {
+            /// `TimedMetadataBehavior`.
+            props, "TimedMetadataBehavior", timed_metadata_behavior, set_timed_metadata_behavior, get_timed_metadata_behavior, Val<String>
         }
 
-        /// `TimedMetadataPid`.
-        pub fn timed_metadata_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataPid", value.into());
-            self
+        prop! {
+            /// `TimedMetadataPid`.
+            props, "TimedMetadataPid", timed_metadata_pid, set_timed_metadata_pid, get_timed_metadata_pid, Val<String>
         }
 
-        /// `TransportStreamId`.
-        pub fn transport_stream_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransportStreamId", value.into());
-            self
+        prop! {
+            /// `TransportStreamId`.
+            props, "TransportStreamId", transport_stream_id, set_transport_stream_id, get_transport_stream_id, Val<i64>
         }
 
-        /// `VideoPid`.
-        pub fn video_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VideoPid", value.into());
-            self
+        prop! {
+            /// `VideoPid`.
+            props, "VideoPid", video_pid, set_video_pid, get_video_pid, Val<String>
         }
     }
 
@@ -4506,22 +4001,19 @@ pub mod channel {
             DvbNitSettings { props }
         }
 
-        /// `NetworkId`.
-        pub fn network_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NetworkId", value.into());
-            self
+        prop! {
+            /// `NetworkId`.
+            props, "NetworkId", network_id, set_network_id, get_network_id, Val<i64>
         }
 
-        /// `NetworkName`.
-        pub fn network_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkName", value.into());
-            self
+        prop! {
+            /// `NetworkName`.
+            props, "NetworkName", network_name, set_network_name, get_network_name, Val<String>
         }
 
-        /// `RepInterval`.
-        pub fn rep_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RepInterval", value.into());
-            self
+        prop! {
+            /// `RepInterval`.
+            props, "RepInterval", rep_interval, set_rep_interval, get_rep_interval, Val<i64>
         }
     }
 
@@ -4540,28 +4032,24 @@ pub mod channel {
             DvbSdtSettings { props }
         }
 
-        /// `OutputSdt`.
-        pub fn output_sdt(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputSdt", value.into());
-            self
+        prop! {
+            /// `OutputSdt`.
+            props, "OutputSdt", output_sdt, set_output_sdt, get_output_sdt, Val<String>
         }
 
-        /// `RepInterval`.
-        pub fn rep_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RepInterval", value.into());
-            self
+        prop! {
+            /// `RepInterval`.
+            props, "RepInterval", rep_interval, set_rep_interval, get_rep_interval, Val<i64>
         }
 
-        /// `ServiceName`.
-        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceName", value.into());
-            self
+        prop! {
+            /// `ServiceName`.
+            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
         }
 
-        /// `ServiceProviderName`.
-        pub fn service_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceProviderName", value.into());
-            self
+        prop! {
+            /// `ServiceProviderName`.
+            props, "ServiceProviderName", service_provider_name, set_service_provider_name, get_service_provider_name, Val<String>
         }
     }
 
@@ -4580,10 +4068,9 @@ pub mod channel {
             DvbTdtSettings { props }
         }
 
-        /// `RepInterval`.
-        pub fn rep_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RepInterval", value.into());
-            self
+        prop! {
+            /// `RepInterval`.
+            props, "RepInterval", rep_interval, set_rep_interval, get_rep_interval, Val<i64>
         }
     }
 
@@ -4602,10 +4089,9 @@ pub mod channel {
             CmafIngestFrameCaptureOutputSettings { props }
         }
 
-        /// `NameModifier`.
-        pub fn name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NameModifier", value.into());
-            self
+        prop! {
+            /// `NameModifier`.
+            props, "NameModifier", name_modifier, set_name_modifier, get_name_modifier, Val<String>
         }
     }
 
@@ -4624,28 +4110,24 @@ pub mod channel {
             HlsOutputSettings { props }
         }
 
-        /// `H265PackagingType`.
-        pub fn h265_packaging_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("H265PackagingType", value.into());
-            self
+        prop! {
+            /// `H265PackagingType`.
+            props, "H265PackagingType", h265_packaging_type, set_h265_packaging_type, get_h265_packaging_type, Val<String>
         }
 
-        /// `HlsSettings`.
-        pub fn hls_settings(mut self, value: impl Into<Val<HlsSettings>>) -> Self {
-            self.props.set("HlsSettings", value.into());
-            self
+        prop! {
+            /// `HlsSettings`.
+            props, "HlsSettings", hls_settings, set_hls_settings, get_hls_settings, Val<HlsSettings>
         }
 
-        /// `NameModifier`.
-        pub fn name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NameModifier", value.into());
-            self
+        prop! {
+            /// `NameModifier`.
+            props, "NameModifier", name_modifier, set_name_modifier, get_name_modifier, Val<String>
         }
 
-        /// `SegmentModifier`.
-        pub fn segment_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentModifier", value.into());
-            self
+        prop! {
+            /// `SegmentModifier`.
+            props, "SegmentModifier", segment_modifier, set_segment_modifier, get_segment_modifier, Val<String>
         }
     }
 
@@ -4664,28 +4146,24 @@ pub mod channel {
             HlsSettings { props }
         }
 
-        /// `AudioOnlyHlsSettings`.
-        pub fn audio_only_hls_settings(mut self, value: impl Into<Val<AudioOnlyHlsSettings>>) -> Self {
-            self.props.set("AudioOnlyHlsSettings", value.into());
-            self
+        prop! {
+            /// `AudioOnlyHlsSettings`.
+            props, "AudioOnlyHlsSettings", audio_only_hls_settings, set_audio_only_hls_settings, get_audio_only_hls_settings, Val<AudioOnlyHlsSettings>
         }
 
-        /// `Fmp4HlsSettings`.
-        pub fn fmp4_hls_settings(mut self, value: impl Into<Val<Fmp4HlsSettings>>) -> Self {
-            self.props.set("Fmp4HlsSettings", value.into());
-            self
+        prop! {
+            /// `Fmp4HlsSettings`.
+            props, "Fmp4HlsSettings", fmp4_hls_settings, set_fmp4_hls_settings, get_fmp4_hls_settings, Val<Fmp4HlsSettings>
         }
 
-        /// `FrameCaptureHlsSettings`.
-        pub fn frame_capture_hls_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("FrameCaptureHlsSettings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureHlsSettings`.
+            props, "FrameCaptureHlsSettings", frame_capture_hls_settings, set_frame_capture_hls_settings, get_frame_capture_hls_settings, Val<Json>
         }
 
-        /// `StandardHlsSettings`.
-        pub fn standard_hls_settings(mut self, value: impl Into<Val<StandardHlsSettings>>) -> Self {
-            self.props.set("StandardHlsSettings", value.into());
-            self
+        prop! {
+            /// `StandardHlsSettings`.
+            props, "StandardHlsSettings", standard_hls_settings, set_standard_hls_settings, get_standard_hls_settings, Val<StandardHlsSettings>
         }
     }
 
@@ -4704,28 +4182,24 @@ pub mod channel {
             AudioOnlyHlsSettings { props }
         }
 
-        /// `AudioGroupId`.
-        pub fn audio_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioGroupId", value.into());
-            self
+        prop! {
+            /// `AudioGroupId`.
+            props, "AudioGroupId", audio_group_id, set_audio_group_id, get_audio_group_id, Val<String>
         }
 
-        /// `AudioOnlyImage`.
-        pub fn audio_only_image(mut self, value: impl Into<Val<InputLocation>>) -> Self {
-            self.props.set("AudioOnlyImage", value.into());
-            self
+        prop! {
+            /// `AudioOnlyImage`.
+            props, "AudioOnlyImage", audio_only_image, set_audio_only_image, get_audio_only_image, Val<InputLocation>
         }
 
-        /// `AudioTrackType`.
-        pub fn audio_track_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioTrackType", value.into());
-            self
+        prop! {
+            /// `AudioTrackType`.
+            props, "AudioTrackType", audio_track_type, set_audio_track_type, get_audio_track_type, Val<String>
         }
 
-        /// `SegmentType`.
-        pub fn segment_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentType", value.into());
-            self
+        prop! {
+            /// `SegmentType`.
+            props, "SegmentType", segment_type, set_segment_type, get_segment_type, Val<String>
         }
     }
 
@@ -4744,22 +4218,19 @@ pub mod channel {
             Fmp4HlsSettings { props }
         }
 
-        /// `AudioRenditionSets`.
-        pub fn audio_rendition_sets(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioRenditionSets", value.into());
-            self
+        prop! {
+            /// `AudioRenditionSets`.
+            props, "AudioRenditionSets", audio_rendition_sets, set_audio_rendition_sets, get_audio_rendition_sets, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `TimedMetadataBehavior`.
-        pub fn timed_metadata_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataBehavior", value.into());
-            self
+        prop! {
+            /// `TimedMetadataBehavior`.
+            props, "TimedMetadataBehavior", timed_metadata_behavior, set_timed_metadata_behavior, get_timed_metadata_behavior, Val<String>
         }
     }
 
@@ -4778,16 +4249,14 @@ pub mod channel {
             StandardHlsSettings { props }
         }
 
-        /// `AudioRenditionSets`.
-        pub fn audio_rendition_sets(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioRenditionSets", value.into());
-            self
+        prop! {
+            /// `AudioRenditionSets`.
+            props, "AudioRenditionSets", audio_rendition_sets, set_audio_rendition_sets, get_audio_rendition_sets, Val<String>
         }
 
-        /// `M3u8Settings`.
-        pub fn m3u8_settings(mut self, value: impl Into<Val<M3u8Settings>>) -> Self {
-            self.props.set("M3u8Settings", value.into());
-            self
+        prop! {
+            /// `M3u8Settings`.
+            props, "M3u8Settings", m3u8_settings, set_m3u8_settings, get_m3u8_settings, Val<M3u8Settings>
         }
     }
 
@@ -4806,118 +4275,99 @@ pub mod channel {
             M3u8Settings { props }
         }
 
-        /// `AudioFramesPerPes`.
-        pub fn audio_frames_per_pes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AudioFramesPerPes", value.into());
-            self
+        prop! {
+            /// `AudioFramesPerPes`.
+            props, "AudioFramesPerPes", audio_frames_per_pes, set_audio_frames_per_pes, get_audio_frames_per_pes, Val<i64>
         }
 
-        /// `AudioPids`.
-        pub fn audio_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioPids", value.into());
-            self
+        prop! {
+            /// `AudioPids`.
+            props, "AudioPids", audio_pids, set_audio_pids, get_audio_pids, Val<String>
         }
 
-        /// `EcmPid`.
-        pub fn ecm_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcmPid", value.into());
-            self
+        prop! {
+            /// `EcmPid`.
+            props, "EcmPid", ecm_pid, set_ecm_pid, get_ecm_pid, Val<String>
         }
 
-        /// `KlvBehavior`.
-        pub fn klv_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvBehavior", value.into());
-            self
+        prop! {
+            /// `KlvBehavior`.
+            props, "KlvBehavior", klv_behavior, set_klv_behavior, get_klv_behavior, Val<String>
         }
 
-        /// `KlvDataPids`.
-        pub fn klv_data_pids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KlvDataPids", value.into());
-            self
+        prop! {
+            /// `KlvDataPids`.
+            props, "KlvDataPids", klv_data_pids, set_klv_data_pids, get_klv_data_pids, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `PatInterval`.
-        pub fn pat_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PatInterval", value.into());
-            self
+        prop! {
+            /// `PatInterval`.
+            props, "PatInterval", pat_interval, set_pat_interval, get_pat_interval, Val<i64>
         }
 
-        /// `PcrControl`.
-        pub fn pcr_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PcrControl", value.into());
-            self
+        prop! {
+            /// `PcrControl`.
+            props, "PcrControl", pcr_control, set_pcr_control, get_pcr_control, Val<String>
         }
 
-        /// `PcrPeriod`.
-        pub fn pcr_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PcrPeriod", value.into());
-            self
+        prop! {
+            /// `PcrPeriod`.
+            props, "PcrPeriod", pcr_period, set_pcr_period, get_pcr_period, Val<i64>
         }
 
-        /// `PcrPid`.
-        pub fn pcr_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PcrPid", value.into());
-            self
+        prop! {
+            /// `PcrPid`.
+            props, "PcrPid", pcr_pid, set_pcr_pid, get_pcr_pid, Val<String>
         }
 
-        /// `PmtInterval`.
-        pub fn pmt_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PmtInterval", value.into());
-            self
+        prop! {
+            /// `PmtInterval`.
+            props, "PmtInterval", pmt_interval, set_pmt_interval, get_pmt_interval, Val<i64>
         }
 
-        /// `PmtPid`.
-        pub fn pmt_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PmtPid", value.into());
-            self
+        prop! {
+            /// `PmtPid`.
+            props, "PmtPid", pmt_pid, set_pmt_pid, get_pmt_pid, Val<String>
         }
 
-        /// `ProgramNum`.
-        pub fn program_num(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramNum", value.into());
-            self
+        prop! {
+            /// `ProgramNum`.
+            props, "ProgramNum", program_num, set_program_num, get_program_num, Val<i64>
         }
 
-        /// `Scte35Behavior`.
-        pub fn scte35_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Behavior", value.into());
-            self
+        prop! {
+            /// `Scte35Behavior`.
+            props, "Scte35Behavior", scte35_behavior, set_scte35_behavior, get_scte35_behavior, Val<String>
         }
 
-        /// `Scte35Pid`.
-        pub fn scte35_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Pid", value.into());
-            self
+        prop! {
+            /// `Scte35Pid`.
+            props, "Scte35Pid", scte35_pid, set_scte35_pid, get_scte35_pid, Val<String>
         }
 
-        /// `TimedMetadataBehavior`.
-        pub fn timed_metadata_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataBehavior", value.into());
-            self
+        prop! {
+            /// `TimedMetadataBehavior`.
+            props, "TimedMetadataBehavior", timed_metadata_behavior, set_timed_metadata_behavior, get_timed_metadata_behavior, Val<String>
         }
 
-        /// `TimedMetadataPid`.
-        pub fn timed_metadata_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimedMetadataPid", value.into());
-            self
+        prop! {
+            /// `TimedMetadataPid`.
+            props, "TimedMetadataPid", timed_metadata_pid, set_timed_metadata_pid, get_timed_metadata_pid, Val<String>
         }
 
-        /// `TransportStreamId`.
-        pub fn transport_stream_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransportStreamId", value.into());
-            self
+        prop! {
+            /// `TransportStreamId`.
+            props, "TransportStreamId", transport_stream_id, set_transport_stream_id, get_transport_stream_id, Val<i64>
         }
 
-        /// `VideoPid`.
-        pub fn video_pid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VideoPid", value.into());
-            self
+        prop! {
+            /// `VideoPid`.
+            props, "VideoPid", video_pid, set_video_pid, get_video_pid, Val<String>
         }
     }
 
@@ -4936,22 +4386,19 @@ pub mod channel {
             MediaConnectRouterOutputSettings { props }
         }
 
-        /// `ConnectedRouterInputs`.
-        pub fn connected_router_inputs(mut self, value: impl Into<Val<MediaConnectRouterOutputConnectionMap>>) -> Self {
-            self.props.set("ConnectedRouterInputs", value.into());
-            self
+        prop! {
+            /// `ConnectedRouterInputs`.
+            props, "ConnectedRouterInputs", connected_router_inputs, set_connected_router_inputs, get_connected_router_inputs, Val<MediaConnectRouterOutputConnectionMap>
         }
 
-        /// `ContainerSettings`.
-        pub fn container_settings(mut self, value: impl Into<Val<UdpMediaConnectRouterContainerSettings>>) -> Self {
-            self.props.set("ContainerSettings", value.into());
-            self
+        prop! {
+            /// `ContainerSettings`.
+            props, "ContainerSettings", container_settings, set_container_settings, get_container_settings, Val<UdpMediaConnectRouterContainerSettings>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
     }
 
@@ -4970,16 +4417,14 @@ pub mod channel {
             MediaConnectRouterOutputConnectionMap { props }
         }
 
-        /// `Pipeline0`.
-        pub fn pipeline0(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pipeline0", value.into());
-            self
+        prop! {
+            /// `Pipeline0`.
+            props, "Pipeline0", pipeline0, set_pipeline0, get_pipeline0, Val<String>
         }
 
-        /// `Pipeline1`.
-        pub fn pipeline1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pipeline1", value.into());
-            self
+        prop! {
+            /// `Pipeline1`.
+            props, "Pipeline1", pipeline1, set_pipeline1, get_pipeline1, Val<String>
         }
     }
 
@@ -4998,10 +4443,9 @@ pub mod channel {
             UdpMediaConnectRouterContainerSettings { props }
         }
 
-        /// `M2tsSettings`.
-        pub fn m2ts_settings(mut self, value: impl Into<Val<M2tsSettings>>) -> Self {
-            self.props.set("M2tsSettings", value.into());
-            self
+        prop! {
+            /// `M2tsSettings`.
+            props, "M2tsSettings", m2ts_settings, set_m2ts_settings, get_m2ts_settings, Val<M2tsSettings>
         }
     }
 
@@ -5020,16 +4464,14 @@ pub mod channel {
             MsSmoothOutputSettings { props }
         }
 
-        /// `H265PackagingType`.
-        pub fn h265_packaging_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("H265PackagingType", value.into());
-            self
+        prop! {
+            /// `H265PackagingType`.
+            props, "H265PackagingType", h265_packaging_type, set_h265_packaging_type, get_h265_packaging_type, Val<String>
         }
 
-        /// `NameModifier`.
-        pub fn name_modifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NameModifier", value.into());
-            self
+        prop! {
+            /// `NameModifier`.
+            props, "NameModifier", name_modifier, set_name_modifier, get_name_modifier, Val<String>
         }
     }
 
@@ -5048,16 +4490,14 @@ pub mod channel {
             MultiplexOutputSettings { props }
         }
 
-        /// `ContainerSettings`.
-        pub fn container_settings(mut self, value: impl Into<Val<MultiplexContainerSettings>>) -> Self {
-            self.props.set("ContainerSettings", value.into());
-            self
+        prop! {
+            /// `ContainerSettings`.
+            props, "ContainerSettings", container_settings, set_container_settings, get_container_settings, Val<MultiplexContainerSettings>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
     }
 
@@ -5076,10 +4516,9 @@ pub mod channel {
             MultiplexContainerSettings { props }
         }
 
-        /// `MultiplexM2tsSettings`.
-        pub fn multiplex_m2ts_settings(mut self, value: impl Into<Val<MultiplexM2tsSettings>>) -> Self {
-            self.props.set("MultiplexM2tsSettings", value.into());
-            self
+        prop! {
+            /// `MultiplexM2tsSettings`.
+            props, "MultiplexM2tsSettings", multiplex_m2ts_settings, set_multiplex_m2ts_settings, get_multiplex_m2ts_settings, Val<MultiplexM2tsSettings>
         }
     }
 
@@ -5098,88 +4537,74 @@ pub mod channel {
             MultiplexM2tsSettings { props }
         }
 
-        /// `AbsentInputAudioBehavior`.
-        pub fn absent_input_audio_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AbsentInputAudioBehavior", value.into());
-            self
+        prop! {
+            /// `AbsentInputAudioBehavior`.
+            props, "AbsentInputAudioBehavior", absent_input_audio_behavior, set_absent_input_audio_behavior, get_absent_input_audio_behavior, Val<String>
         }
 
-        /// `Arib`.
-        pub fn arib(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arib", value.into());
-            self
+        prop! {
+            /// `Arib`.
+            props, "Arib", arib, set_arib, get_arib, Val<String>
         }
 
-        /// `AudioBufferModel`.
-        pub fn audio_buffer_model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioBufferModel", value.into());
-            self
+        prop! {
+            /// `AudioBufferModel`.
+            props, "AudioBufferModel", audio_buffer_model, set_audio_buffer_model, get_audio_buffer_model, Val<String>
         }
 
-        /// `AudioFramesPerPes`.
-        pub fn audio_frames_per_pes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AudioFramesPerPes", value.into());
-            self
+        prop! {
+            /// `AudioFramesPerPes`.
+            props, "AudioFramesPerPes", audio_frames_per_pes, set_audio_frames_per_pes, get_audio_frames_per_pes, Val<i64>
         }
 
-        /// `AudioStreamType`.
-        pub fn audio_stream_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioStreamType", value.into());
-            self
+        prop! {
+            /// `AudioStreamType`.
+            props, "AudioStreamType", audio_stream_type, set_audio_stream_type, get_audio_stream_type, Val<String>
         }
 
-        /// `CcDescriptor`.
-        pub fn cc_descriptor(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CcDescriptor", value.into());
-            self
+        prop! {
+            /// `CcDescriptor`.
+            props, "CcDescriptor", cc_descriptor, set_cc_descriptor, get_cc_descriptor, Val<String>
         }
 
-        /// `Ebif`.
-        pub fn ebif(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ebif", value.into());
-            self
+        prop! {
+            /// `Ebif`.
+            props, "Ebif", ebif, set_ebif, get_ebif, Val<String>
         }
 
-        /// `EsRateInPes`.
-        pub fn es_rate_in_pes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EsRateInPes", value.into());
-            self
+        prop! {
+            /// `EsRateInPes`.
+            props, "EsRateInPes", es_rate_in_pes, set_es_rate_in_pes, get_es_rate_in_pes, Val<String>
         }
 
-        /// `Klv`.
-        pub fn klv(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Klv", value.into());
-            self
+        prop! {
+            /// `Klv`.
+            props, "Klv", klv, set_klv, get_klv, Val<String>
         }
 
-        /// `NielsenId3Behavior`.
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NielsenId3Behavior", value.into());
-            self
+        prop! {
+            /// `NielsenId3Behavior`.
+            props, "NielsenId3Behavior", nielsen_id3_behavior, set_nielsen_id3_behavior, get_nielsen_id3_behavior, Val<String>
         }
 
-        /// `PcrControl`.
-        pub fn pcr_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PcrControl", value.into());
-            self
+        prop! {
+            /// `PcrControl`.
+            props, "PcrControl", pcr_control, set_pcr_control, get_pcr_control, Val<String>
         }
 
-        /// `PcrPeriod`.
-        pub fn pcr_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PcrPeriod", value.into());
-            self
+        prop! {
+            /// `PcrPeriod`.
+            props, "PcrPeriod", pcr_period, set_pcr_period, get_pcr_period, Val<i64>
         }
 
-        /// `Scte35Control`.
-        pub fn scte35_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Control", value.into());
-            self
+        prop! {
+            /// `Scte35Control`.
+            props, "Scte35Control", scte35_control, set_scte35_control, get_scte35_control, Val<String>
         }
 
-        /// `Scte35PrerollPullupMilliseconds`.
-        pub fn scte35_preroll_pullup_milliseconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Scte35PrerollPullupMilliseconds", value.into());
-            self
+        prop! {
+            /// `Scte35PrerollPullupMilliseconds`.
+            props, "Scte35PrerollPullupMilliseconds", scte35_preroll_pullup_milliseconds, set_scte35_preroll_pullup_milliseconds, get_scte35_preroll_pullup_milliseconds, Val<f64>
         }
     }
 
@@ -5198,28 +4623,24 @@ pub mod channel {
             RtmpOutputSettings { props }
         }
 
-        /// `CertificateMode`.
-        pub fn certificate_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateMode", value.into());
-            self
+        prop! {
+            /// `CertificateMode`.
+            props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<String>
         }
 
-        /// `ConnectionRetryInterval`.
-        pub fn connection_retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConnectionRetryInterval", value.into());
-            self
+        prop! {
+            /// `ConnectionRetryInterval`.
+            props, "ConnectionRetryInterval", connection_retry_interval, set_connection_retry_interval, get_connection_retry_interval, Val<i64>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `NumRetries`.
-        pub fn num_retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRetries", value.into());
-            self
+        prop! {
+            /// `NumRetries`.
+            props, "NumRetries", num_retries, set_num_retries, get_num_retries, Val<i64>
         }
     }
 
@@ -5238,34 +4659,29 @@ pub mod channel {
             SrtOutputSettings { props }
         }
 
-        /// `BufferMsec`.
-        pub fn buffer_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufferMsec", value.into());
-            self
+        prop! {
+            /// `BufferMsec`.
+            props, "BufferMsec", buffer_msec, set_buffer_msec, get_buffer_msec, Val<i64>
         }
 
-        /// `ContainerSettings`.
-        pub fn container_settings(mut self, value: impl Into<Val<UdpMediaConnectRouterContainerSettings>>) -> Self {
-            self.props.set("ContainerSettings", value.into());
-            self
+        prop! {
+            /// `ContainerSettings`.
+            props, "ContainerSettings", container_settings, set_container_settings, get_container_settings, Val<UdpMediaConnectRouterContainerSettings>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `EncryptionType`.
-        pub fn encryption_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionType`.
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<String>
         }
 
-        /// `Latency`.
-        pub fn latency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Latency", value.into());
-            self
+        prop! {
+            /// `Latency`.
+            props, "Latency", latency, set_latency, get_latency, Val<i64>
         }
     }
 
@@ -5284,28 +4700,24 @@ pub mod channel {
             UdpOutputSettings { props }
         }
 
-        /// `BufferMsec`.
-        pub fn buffer_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufferMsec", value.into());
-            self
+        prop! {
+            /// `BufferMsec`.
+            props, "BufferMsec", buffer_msec, set_buffer_msec, get_buffer_msec, Val<i64>
         }
 
-        /// `ContainerSettings`.
-        pub fn container_settings(mut self, value: impl Into<Val<UdpMediaConnectRouterContainerSettings>>) -> Self {
-            self.props.set("ContainerSettings", value.into());
-            self
+        prop! {
+            /// `ContainerSettings`.
+            props, "ContainerSettings", container_settings, set_container_settings, get_container_settings, Val<UdpMediaConnectRouterContainerSettings>
         }
 
-        /// `Destination`.
-        pub fn destination(mut self, value: impl Into<Val<OutputLocationRef>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `Destination`.
+            props, "Destination", destination, set_destination, get_destination, Val<OutputLocationRef>
         }
 
-        /// `FecOutputSettings`.
-        pub fn fec_output_settings(mut self, value: impl Into<Val<FecOutputSettings>>) -> Self {
-            self.props.set("FecOutputSettings", value.into());
-            self
+        prop! {
+            /// `FecOutputSettings`.
+            props, "FecOutputSettings", fec_output_settings, set_fec_output_settings, get_fec_output_settings, Val<FecOutputSettings>
         }
     }
 
@@ -5324,22 +4736,19 @@ pub mod channel {
             FecOutputSettings { props }
         }
 
-        /// `ColumnDepth`.
-        pub fn column_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ColumnDepth", value.into());
-            self
+        prop! {
+            /// `ColumnDepth`.
+            props, "ColumnDepth", column_depth, set_column_depth, get_column_depth, Val<i64>
         }
 
-        /// `IncludeFec`.
-        pub fn include_fec(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IncludeFec", value.into());
-            self
+        prop! {
+            /// `IncludeFec`.
+            props, "IncludeFec", include_fec, set_include_fec, get_include_fec, Val<String>
         }
 
-        /// `RowLength`.
-        pub fn row_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RowLength", value.into());
-            self
+        prop! {
+            /// `RowLength`.
+            props, "RowLength", row_length, set_row_length, get_row_length, Val<i64>
         }
     }
 
@@ -5358,10 +4767,9 @@ pub mod channel {
             ThumbnailConfiguration { props }
         }
 
-        /// `State`.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`.
+            props, "State", state, set_state, get_state, Val<String>
         }
     }
 
@@ -5380,16 +4788,14 @@ pub mod channel {
             TimecodeConfig { props }
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
 
-        /// `SyncThreshold`.
-        pub fn sync_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SyncThreshold", value.into());
-            self
+        prop! {
+            /// `SyncThreshold`.
+            props, "SyncThreshold", sync_threshold, set_sync_threshold, get_sync_threshold, Val<i64>
         }
     }
 
@@ -5408,64 +4814,54 @@ pub mod channel {
             VideoDescription { props }
         }
 
-        /// `Border`.
-        pub fn border(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Border", value.into());
-            self
+        prop! {
+            /// `Border`.
+            props, "Border", border, set_border, get_border, Val<i64>
         }
 
-        /// `CodecSettings`.
-        pub fn codec_settings(mut self, value: impl Into<Val<VideoCodecSettings>>) -> Self {
-            self.props.set("CodecSettings", value.into());
-            self
+        prop! {
+            /// `CodecSettings`.
+            props, "CodecSettings", codec_settings, set_codec_settings, get_codec_settings, Val<VideoCodecSettings>
         }
 
-        /// `CropRectangle`.
-        pub fn crop_rectangle(mut self, value: impl Into<Val<VideoPositionRectangle>>) -> Self {
-            self.props.set("CropRectangle", value.into());
-            self
+        prop! {
+            /// `CropRectangle`.
+            props, "CropRectangle", crop_rectangle, set_crop_rectangle, get_crop_rectangle, Val<VideoPositionRectangle>
         }
 
-        /// `Height`.
-        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Height", value.into());
-            self
+        prop! {
+            /// `Height`.
+            props, "Height", height, set_height, get_height, Val<i64>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `OutputPositionRectangle`.
-        pub fn output_position_rectangle(mut self, value: impl Into<Val<VideoPositionRectangle>>) -> Self {
-            self.props.set("OutputPositionRectangle", value.into());
-            self
+        prop! {
+            /// `OutputPositionRectangle`.
+            props, "OutputPositionRectangle", output_position_rectangle, set_output_position_rectangle, get_output_position_rectangle, Val<VideoPositionRectangle>
         }
 
-        /// `RespondToAfd`.
-        pub fn respond_to_afd(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RespondToAfd", value.into());
-            self
+        prop! {
+            /// `RespondToAfd`.
+            props, "RespondToAfd", respond_to_afd, set_respond_to_afd, get_respond_to_afd, Val<String>
         }
 
-        /// `ScalingBehavior`.
-        pub fn scaling_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScalingBehavior", value.into());
-            self
+        prop! {
+            /// `ScalingBehavior`.
+            props, "ScalingBehavior", scaling_behavior, set_scaling_behavior, get_scaling_behavior, Val<String>
         }
 
-        /// `Sharpness`.
-        pub fn sharpness(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Sharpness", value.into());
-            self
+        prop! {
+            /// `Sharpness`.
+            props, "Sharpness", sharpness, set_sharpness, get_sharpness, Val<i64>
         }
 
-        /// `Width`.
-        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Width", value.into());
-            self
+        prop! {
+            /// `Width`.
+            props, "Width", width, set_width, get_width, Val<i64>
         }
     }
 
@@ -5484,34 +4880,29 @@ pub mod channel {
             VideoCodecSettings { props }
         }
 
-        /// `Av1Settings`.
-        pub fn av1_settings(mut self, value: impl Into<Val<Av1Settings>>) -> Self {
-            self.props.set("Av1Settings", value.into());
-            self
+        prop! {
+            /// `Av1Settings`.
+            props, "Av1Settings", av1_settings, set_av1_settings, get_av1_settings, Val<Av1Settings>
         }
 
-        /// `FrameCaptureSettings`.
-        pub fn frame_capture_settings(mut self, value: impl Into<Val<FrameCaptureSettings>>) -> Self {
-            self.props.set("FrameCaptureSettings", value.into());
-            self
+        prop! {
+            /// `FrameCaptureSettings`.
+            props, "FrameCaptureSettings", frame_capture_settings, set_frame_capture_settings, get_frame_capture_settings, Val<FrameCaptureSettings>
         }
 
-        /// `H264Settings`.
-        pub fn h264_settings(mut self, value: impl Into<Val<H264Settings>>) -> Self {
-            self.props.set("H264Settings", value.into());
-            self
+        prop! {
+            /// `H264Settings`.
+            props, "H264Settings", h264_settings, set_h264_settings, get_h264_settings, Val<H264Settings>
         }
 
-        /// `H265Settings`.
-        pub fn h265_settings(mut self, value: impl Into<Val<H265Settings>>) -> Self {
-            self.props.set("H265Settings", value.into());
-            self
+        prop! {
+            /// `H265Settings`.
+            props, "H265Settings", h265_settings, set_h265_settings, get_h265_settings, Val<H265Settings>
         }
 
-        /// `Mpeg2Settings`.
-        pub fn mpeg2_settings(mut self, value: impl Into<Val<Mpeg2Settings>>) -> Self {
-            self.props.set("Mpeg2Settings", value.into());
-            self
+        prop! {
+            /// `Mpeg2Settings`.
+            props, "Mpeg2Settings", mpeg2_settings, set_mpeg2_settings, get_mpeg2_settings, Val<Mpeg2Settings>
         }
     }
 
@@ -5530,148 +4921,124 @@ pub mod channel {
             Av1Settings { props }
         }
 
-        /// `AfdSignaling`.
-        pub fn afd_signaling(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfdSignaling", value.into());
-            self
+        prop! {
+            /// `AfdSignaling`.
+            props, "AfdSignaling", afd_signaling, set_afd_signaling, get_afd_signaling, Val<String>
         }
 
-        /// `BitDepth`.
-        pub fn bit_depth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BitDepth", value.into());
-            self
+        prop! {
+            /// `BitDepth`.
+            props, "BitDepth", bit_depth, set_bit_depth, get_bit_depth, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
         }
 
-        /// `BufSize`.
-        pub fn buf_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufSize", value.into());
-            self
+        prop! {
+            /// `BufSize`.
+            props, "BufSize", buf_size, set_buf_size, get_buf_size, Val<i64>
         }
 
-        /// `ColorSpaceSettings`.
-        pub fn color_space_settings(mut self, value: impl Into<Val<Av1ColorSpaceSettings>>) -> Self {
-            self.props.set("ColorSpaceSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpaceSettings`.
+            props, "ColorSpaceSettings", color_space_settings, set_color_space_settings, get_color_space_settings, Val<Av1ColorSpaceSettings>
         }
 
-        /// `FixedAfd`.
-        pub fn fixed_afd(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FixedAfd", value.into());
-            self
+        prop! {
+            /// `FixedAfd`.
+            props, "FixedAfd", fixed_afd, set_fixed_afd, get_fixed_afd, Val<String>
         }
 
-        /// `FramerateDenominator`.
-        pub fn framerate_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateDenominator", value.into());
-            self
+        prop! {
+            /// `FramerateDenominator`.
+            props, "FramerateDenominator", framerate_denominator, set_framerate_denominator, get_framerate_denominator, Val<i64>
         }
 
-        /// `FramerateNumerator`.
-        pub fn framerate_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateNumerator", value.into());
-            self
+        prop! {
+            /// `FramerateNumerator`.
+            props, "FramerateNumerator", framerate_numerator, set_framerate_numerator, get_framerate_numerator, Val<i64>
         }
 
-        /// `GopSize`.
-        pub fn gop_size(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GopSize", value.into());
-            self
+        prop! {
+            /// `GopSize`.
+            props, "GopSize", gop_size, set_gop_size, get_gop_size, Val<f64>
         }
 
-        /// `GopSizeUnits`.
-        pub fn gop_size_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopSizeUnits", value.into());
-            self
+        prop! {
+            /// `GopSizeUnits`.
+            props, "GopSizeUnits", gop_size_units, set_gop_size_units, get_gop_size_units, Val<String>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<String>
         }
 
-        /// `LookAheadRateControl`.
-        pub fn look_ahead_rate_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LookAheadRateControl", value.into());
-            self
+        prop! {
+            /// `LookAheadRateControl`.
+            props, "LookAheadRateControl", look_ahead_rate_control, set_look_ahead_rate_control, get_look_ahead_rate_control, Val<String>
         }
 
-        /// `MaxBitrate`.
-        pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBitrate", value.into());
-            self
+        prop! {
+            /// `MaxBitrate`.
+            props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
         }
 
-        /// `MinBitrate`.
-        pub fn min_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBitrate", value.into());
-            self
+        prop! {
+            /// `MinBitrate`.
+            props, "MinBitrate", min_bitrate, set_min_bitrate, get_min_bitrate, Val<i64>
         }
 
-        /// `MinIInterval`.
-        pub fn min_i_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinIInterval", value.into());
-            self
+        prop! {
+            /// `MinIInterval`.
+            props, "MinIInterval", min_i_interval, set_min_i_interval, get_min_i_interval, Val<i64>
         }
 
-        /// `ParDenominator`.
-        pub fn par_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParDenominator", value.into());
-            self
+        prop! {
+            /// `ParDenominator`.
+            props, "ParDenominator", par_denominator, set_par_denominator, get_par_denominator, Val<i64>
         }
 
-        /// `ParNumerator`.
-        pub fn par_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParNumerator", value.into());
-            self
+        prop! {
+            /// `ParNumerator`.
+            props, "ParNumerator", par_numerator, set_par_numerator, get_par_numerator, Val<i64>
         }
 
-        /// `QvbrQualityLevel`.
-        pub fn qvbr_quality_level(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("QvbrQualityLevel", value.into());
-            self
+        prop! {
+            /// `QvbrQualityLevel`.
+            props, "QvbrQualityLevel", qvbr_quality_level, set_qvbr_quality_level, get_qvbr_quality_level, Val<i64>
         }
 
-        /// `RateControlMode`.
-        pub fn rate_control_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RateControlMode", value.into());
-            self
+        prop! {
+            /// `RateControlMode`.
+            props, "RateControlMode", rate_control_mode, set_rate_control_mode, get_rate_control_mode, Val<String>
         }
 
-        /// `SceneChangeDetect`.
-        pub fn scene_change_detect(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SceneChangeDetect", value.into());
-            self
+        prop! {
+            /// `SceneChangeDetect`.
+            props, "SceneChangeDetect", scene_change_detect, set_scene_change_detect, get_scene_change_detect, Val<String>
         }
 
-        /// `SpatialAq`.
-        pub fn spatial_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpatialAq", value.into());
-            self
+        prop! {
+            /// `SpatialAq`.
+            props, "SpatialAq", spatial_aq, set_spatial_aq, get_spatial_aq, Val<String>
         }
 
-        /// `TemporalAq`.
-        pub fn temporal_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemporalAq", value.into());
-            self
+        prop! {
+            /// `TemporalAq`.
+            props, "TemporalAq", temporal_aq, set_temporal_aq, get_temporal_aq, Val<String>
         }
 
-        /// `TimecodeBurninSettings`.
-        pub fn timecode_burnin_settings(mut self, value: impl Into<Val<TimecodeBurninSettings>>) -> Self {
-            self.props.set("TimecodeBurninSettings", value.into());
-            self
+        prop! {
+            /// `TimecodeBurninSettings`.
+            props, "TimecodeBurninSettings", timecode_burnin_settings, set_timecode_burnin_settings, get_timecode_burnin_settings, Val<TimecodeBurninSettings>
         }
 
-        /// `TimecodeInsertion`.
-        pub fn timecode_insertion(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimecodeInsertion", value.into());
-            self
+        prop! {
+            /// `TimecodeInsertion`.
+            props, "TimecodeInsertion", timecode_insertion, set_timecode_insertion, get_timecode_insertion, Val<String>
         }
     }
 
@@ -5690,34 +5057,29 @@ pub mod channel {
             Av1ColorSpaceSettings { props }
         }
 
-        /// `ColorSpacePassthroughSettings`.
-        pub fn color_space_passthrough_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ColorSpacePassthroughSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpacePassthroughSettings`.
+            props, "ColorSpacePassthroughSettings", color_space_passthrough_settings, set_color_space_passthrough_settings, get_color_space_passthrough_settings, Val<Json>
         }
 
-        /// `Hdr10Settings`.
-        pub fn hdr10_settings(mut self, value: impl Into<Val<Hdr10Settings>>) -> Self {
-            self.props.set("Hdr10Settings", value.into());
-            self
+        prop! {
+            /// `Hdr10Settings`.
+            props, "Hdr10Settings", hdr10_settings, set_hdr10_settings, get_hdr10_settings, Val<Hdr10Settings>
         }
 
-        /// `Hlg2020Settings`.
-        pub fn hlg2020_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Hlg2020Settings", value.into());
-            self
+        prop! {
+            /// `Hlg2020Settings`.
+            props, "Hlg2020Settings", hlg2020_settings, set_hlg2020_settings, get_hlg2020_settings, Val<Json>
         }
 
-        /// `Rec601Settings`.
-        pub fn rec601_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec601Settings", value.into());
-            self
+        prop! {
+            /// `Rec601Settings`.
+            props, "Rec601Settings", rec601_settings, set_rec601_settings, get_rec601_settings, Val<Json>
         }
 
-        /// `Rec709Settings`.
-        pub fn rec709_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec709Settings", value.into());
-            self
+        prop! {
+            /// `Rec709Settings`.
+            props, "Rec709Settings", rec709_settings, set_rec709_settings, get_rec709_settings, Val<Json>
         }
     }
 
@@ -5736,16 +5098,14 @@ pub mod channel {
             Hdr10Settings { props }
         }
 
-        /// `MaxCll`.
-        pub fn max_cll(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCll", value.into());
-            self
+        prop! {
+            /// `MaxCll`.
+            props, "MaxCll", max_cll, set_max_cll, get_max_cll, Val<i64>
         }
 
-        /// `MaxFall`.
-        pub fn max_fall(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxFall", value.into());
-            self
+        prop! {
+            /// `MaxFall`.
+            props, "MaxFall", max_fall, set_max_fall, get_max_fall, Val<i64>
         }
     }
 
@@ -5764,22 +5124,19 @@ pub mod channel {
             TimecodeBurninSettings { props }
         }
 
-        /// `FontSize`.
-        pub fn font_size(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontSize", value.into());
-            self
+        prop! {
+            /// `FontSize`.
+            props, "FontSize", font_size, set_font_size, get_font_size, Val<String>
         }
 
-        /// `Position`.
-        pub fn position(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Position", value.into());
-            self
+        prop! {
+            /// `Position`.
+            props, "Position", position, set_position, get_position, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -5798,22 +5155,19 @@ pub mod channel {
             FrameCaptureSettings { props }
         }
 
-        /// `CaptureInterval`.
-        pub fn capture_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CaptureInterval", value.into());
-            self
+        prop! {
+            /// `CaptureInterval`.
+            props, "CaptureInterval", capture_interval, set_capture_interval, get_capture_interval, Val<i64>
         }
 
-        /// `CaptureIntervalUnits`.
-        pub fn capture_interval_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaptureIntervalUnits", value.into());
-            self
+        prop! {
+            /// `CaptureIntervalUnits`.
+            props, "CaptureIntervalUnits", capture_interval_units, set_capture_interval_units, get_capture_interval_units, Val<String>
         }
 
-        /// `TimecodeBurninSettings`.
-        pub fn timecode_burnin_settings(mut self, value: impl Into<Val<TimecodeBurninSettings>>) -> Self {
-            self.props.set("TimecodeBurninSettings", value.into());
-            self
+        prop! {
+            /// `TimecodeBurninSettings`.
+            props, "TimecodeBurninSettings", timecode_burnin_settings, set_timecode_burnin_settings, get_timecode_burnin_settings, Val<TimecodeBurninSettings>
         }
     }
 
@@ -5832,268 +5186,224 @@ pub mod channel {
             H264Settings { props }
         }
 
-        /// `AdaptiveQuantization`.
-        pub fn adaptive_quantization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdaptiveQuantization", value.into());
-            self
+        prop! {
+            /// `AdaptiveQuantization`.
+            props, "AdaptiveQuantization", adaptive_quantization, set_adaptive_quantization, get_adaptive_quantization, Val<String>
         }
 
-        /// `AfdSignaling`.
-        pub fn afd_signaling(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfdSignaling", value.into());
-            self
+        prop! {
+            /// `AfdSignaling`.
+            props, "AfdSignaling", afd_signaling, set_afd_signaling, get_afd_signaling, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
         }
 
-        /// `BufFillPct`.
-        pub fn buf_fill_pct(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufFillPct", value.into());
-            self
+        prop! {
+            /// `BufFillPct`.
+            props, "BufFillPct", buf_fill_pct, set_buf_fill_pct, get_buf_fill_pct, Val<i64>
         }
 
-        /// `BufSize`.
-        pub fn buf_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufSize", value.into());
-            self
+        prop! {
+            /// `BufSize`.
+            props, "BufSize", buf_size, set_buf_size, get_buf_size, Val<i64>
         }
 
-        /// `ColorMetadata`.
-        pub fn color_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorMetadata", value.into());
-            self
+        prop! {
+            /// `ColorMetadata`.
+            props, "ColorMetadata", color_metadata, set_color_metadata, get_color_metadata, Val<String>
         }
 
-        /// `ColorSpaceSettings`.
-        pub fn color_space_settings(mut self, value: impl Into<Val<H264ColorSpaceSettings>>) -> Self {
-            self.props.set("ColorSpaceSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpaceSettings`.
+            props, "ColorSpaceSettings", color_space_settings, set_color_space_settings, get_color_space_settings, Val<H264ColorSpaceSettings>
         }
 
-        /// `EntropyEncoding`.
-        pub fn entropy_encoding(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntropyEncoding", value.into());
-            self
+        prop! {
+            /// `EntropyEncoding`.
+            props, "EntropyEncoding", entropy_encoding, set_entropy_encoding, get_entropy_encoding, Val<String>
         }
 
-        /// `FilterSettings`.
-        pub fn filter_settings(mut self, value: impl Into<Val<H264H265FilterSettings>>) -> Self {
-            self.props.set("FilterSettings", value.into());
-            self
+        prop! {
+            /// `FilterSettings`.
+            props, "FilterSettings", filter_settings, set_filter_settings, get_filter_settings, Val<H264H265FilterSettings>
         }
 
-        /// `FixedAfd`.
-        pub fn fixed_afd(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FixedAfd", value.into());
-            self
+        prop! {
+            /// `FixedAfd`.
+            props, "FixedAfd", fixed_afd, set_fixed_afd, get_fixed_afd, Val<String>
         }
 
-        /// `FlickerAq`.
-        pub fn flicker_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlickerAq", value.into());
-            self
+        prop! {
+            /// `FlickerAq`.
+            props, "FlickerAq", flicker_aq, set_flicker_aq, get_flicker_aq, Val<String>
         }
 
-        /// `ForceFieldPictures`.
-        pub fn force_field_pictures(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ForceFieldPictures", value.into());
-            self
+        prop! {
+            /// `ForceFieldPictures`.
+            props, "ForceFieldPictures", force_field_pictures, set_force_field_pictures, get_force_field_pictures, Val<String>
         }
 
-        /// `FramerateControl`.
-        pub fn framerate_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FramerateControl", value.into());
-            self
+        prop! {
+            /// `FramerateControl`.
+            props, "FramerateControl", framerate_control, set_framerate_control, get_framerate_control, Val<String>
         }
 
-        /// `FramerateDenominator`.
-        pub fn framerate_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateDenominator", value.into());
-            self
+        prop! {
+            /// `FramerateDenominator`.
+            props, "FramerateDenominator", framerate_denominator, set_framerate_denominator, get_framerate_denominator, Val<i64>
         }
 
-        /// `FramerateNumerator`.
-        pub fn framerate_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateNumerator", value.into());
-            self
+        prop! {
+            /// `FramerateNumerator`.
+            props, "FramerateNumerator", framerate_numerator, set_framerate_numerator, get_framerate_numerator, Val<i64>
         }
 
-        /// `GopBReference`.
-        pub fn gop_b_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopBReference", value.into());
-            self
+        prop! {
+            /// `GopBReference`.
+            props, "GopBReference", gop_b_reference, set_gop_b_reference, get_gop_b_reference, Val<String>
         }
 
-        /// `GopClosedCadence`.
-        pub fn gop_closed_cadence(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopClosedCadence", value.into());
-            self
+        prop! {
+            /// `GopClosedCadence`.
+            props, "GopClosedCadence", gop_closed_cadence, set_gop_closed_cadence, get_gop_closed_cadence, Val<i64>
         }
 
-        /// `GopNumBFrames`.
-        pub fn gop_num_b_frames(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopNumBFrames", value.into());
-            self
+        prop! {
+            /// `GopNumBFrames`.
+            props, "GopNumBFrames", gop_num_b_frames, set_gop_num_b_frames, get_gop_num_b_frames, Val<i64>
         }
 
-        /// `GopSize`.
-        pub fn gop_size(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GopSize", value.into());
-            self
+        prop! {
+            /// `GopSize`.
+            props, "GopSize", gop_size, set_gop_size, get_gop_size, Val<f64>
         }
 
-        /// `GopSizeUnits`.
-        pub fn gop_size_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopSizeUnits", value.into());
-            self
+        prop! {
+            /// `GopSizeUnits`.
+            props, "GopSizeUnits", gop_size_units, set_gop_size_units, get_gop_size_units, Val<String>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<String>
         }
 
-        /// `LookAheadRateControl`.
-        pub fn look_ahead_rate_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LookAheadRateControl", value.into());
-            self
+        prop! {
+            /// `LookAheadRateControl`.
+            props, "LookAheadRateControl", look_ahead_rate_control, set_look_ahead_rate_control, get_look_ahead_rate_control, Val<String>
         }
 
-        /// `MaxBitrate`.
-        pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBitrate", value.into());
-            self
+        prop! {
+            /// `MaxBitrate`.
+            props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
         }
 
-        /// `MinBitrate`.
-        pub fn min_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBitrate", value.into());
-            self
+        prop! {
+            /// `MinBitrate`.
+            props, "MinBitrate", min_bitrate, set_min_bitrate, get_min_bitrate, Val<i64>
         }
 
-        /// `MinIInterval`.
-        pub fn min_i_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinIInterval", value.into());
-            self
+        prop! {
+            /// `MinIInterval`.
+            props, "MinIInterval", min_i_interval, set_min_i_interval, get_min_i_interval, Val<i64>
         }
 
-        /// `MinQp`.
-        pub fn min_qp(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinQp", value.into());
-            self
+        prop! {
+            /// `MinQp`.
+            props, "MinQp", min_qp, set_min_qp, get_min_qp, Val<i64>
         }
 
-        /// `NumRefFrames`.
-        pub fn num_ref_frames(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumRefFrames", value.into());
-            self
+        prop! {
+            /// `NumRefFrames`.
+            props, "NumRefFrames", num_ref_frames, set_num_ref_frames, get_num_ref_frames, Val<i64>
         }
 
-        /// `ParControl`.
-        pub fn par_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParControl", value.into());
-            self
+        prop! {
+            /// `ParControl`.
+            props, "ParControl", par_control, set_par_control, get_par_control, Val<String>
         }
 
-        /// `ParDenominator`.
-        pub fn par_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParDenominator", value.into());
-            self
+        prop! {
+            /// `ParDenominator`.
+            props, "ParDenominator", par_denominator, set_par_denominator, get_par_denominator, Val<i64>
         }
 
-        /// `ParNumerator`.
-        pub fn par_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParNumerator", value.into());
-            self
+        prop! {
+            /// `ParNumerator`.
+            props, "ParNumerator", par_numerator, set_par_numerator, get_par_numerator, Val<i64>
         }
 
-        /// `Profile`.
-        pub fn profile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`.
+            props, "Profile", profile, set_profile, get_profile, Val<String>
         }
 
-        /// `QualityLevel`.
-        pub fn quality_level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QualityLevel", value.into());
-            self
+        prop! {
+            /// `QualityLevel`.
+            props, "QualityLevel", quality_level, set_quality_level, get_quality_level, Val<String>
         }
 
-        /// `QvbrQualityLevel`.
-        pub fn qvbr_quality_level(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("QvbrQualityLevel", value.into());
-            self
+        prop! {
+            /// `QvbrQualityLevel`.
+            props, "QvbrQualityLevel", qvbr_quality_level, set_qvbr_quality_level, get_qvbr_quality_level, Val<i64>
         }
 
-        /// `RateControlMode`.
-        pub fn rate_control_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RateControlMode", value.into());
-            self
+        prop! {
+            /// `RateControlMode`.
+            props, "RateControlMode", rate_control_mode, set_rate_control_mode, get_rate_control_mode, Val<String>
         }
 
-        /// `ScanType`.
-        pub fn scan_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScanType", value.into());
-            self
+        prop! {
+            /// `ScanType`.
+            props, "ScanType", scan_type, set_scan_type, get_scan_type, Val<String>
         }
 
-        /// `SceneChangeDetect`.
-        pub fn scene_change_detect(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SceneChangeDetect", value.into());
-            self
+        prop! {
+            /// `SceneChangeDetect`.
+            props, "SceneChangeDetect", scene_change_detect, set_scene_change_detect, get_scene_change_detect, Val<String>
         }
 
-        /// `Slices`.
-        pub fn slices(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Slices", value.into());
-            self
+        prop! {
+            /// `Slices`.
+            props, "Slices", slices, set_slices, get_slices, Val<i64>
         }
 
-        /// `Softness`.
-        pub fn softness(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Softness", value.into());
-            self
+        prop! {
+            /// `Softness`.
+            props, "Softness", softness, set_softness, get_softness, Val<i64>
         }
 
-        /// `SpatialAq`.
-        pub fn spatial_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpatialAq", value.into());
-            self
+        prop! {
+            /// `SpatialAq`.
+            props, "SpatialAq", spatial_aq, set_spatial_aq, get_spatial_aq, Val<String>
         }
 
-        /// `SubgopLength`.
-        pub fn subgop_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubgopLength", value.into());
-            self
+        prop! {
+            /// `SubgopLength`.
+            props, "SubgopLength", subgop_length, set_subgop_length, get_subgop_length, Val<String>
         }
 
-        /// `Syntax`.
-        pub fn syntax(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Syntax", value.into());
-            self
+        prop! {
+            /// `Syntax`.
+            props, "Syntax", syntax, set_syntax, get_syntax, Val<String>
         }
 
-        /// `TemporalAq`.
-        pub fn temporal_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemporalAq", value.into());
-            self
+        prop! {
+            /// `TemporalAq`.
+            props, "TemporalAq", temporal_aq, set_temporal_aq, get_temporal_aq, Val<String>
         }
 
-        /// `TimecodeBurninSettings`.
-        pub fn timecode_burnin_settings(mut self, value: impl Into<Val<TimecodeBurninSettings>>) -> Self {
-            self.props.set("TimecodeBurninSettings", value.into());
-            self
+        prop! {
+            /// `TimecodeBurninSettings`.
+            props, "TimecodeBurninSettings", timecode_burnin_settings, set_timecode_burnin_settings, get_timecode_burnin_settings, Val<TimecodeBurninSettings>
         }
 
-        /// `TimecodeInsertion`.
-        pub fn timecode_insertion(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimecodeInsertion", value.into());
-            self
+        prop! {
+            /// `TimecodeInsertion`.
+            props, "TimecodeInsertion", timecode_insertion, set_timecode_insertion, get_timecode_insertion, Val<String>
         }
     }
 
@@ -6112,22 +5422,19 @@ pub mod channel {
             H264ColorSpaceSettings { props }
         }
 
-        /// `ColorSpacePassthroughSettings`.
-        pub fn color_space_passthrough_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ColorSpacePassthroughSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpacePassthroughSettings`.
+            props, "ColorSpacePassthroughSettings", color_space_passthrough_settings, set_color_space_passthrough_settings, get_color_space_passthrough_settings, Val<Json>
         }
 
-        /// `Rec601Settings`.
-        pub fn rec601_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec601Settings", value.into());
-            self
+        prop! {
+            /// `Rec601Settings`.
+            props, "Rec601Settings", rec601_settings, set_rec601_settings, get_rec601_settings, Val<Json>
         }
 
-        /// `Rec709Settings`.
-        pub fn rec709_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec709Settings", value.into());
-            self
+        prop! {
+            /// `Rec709Settings`.
+            props, "Rec709Settings", rec709_settings, set_rec709_settings, get_rec709_settings, Val<Json>
         }
     }
 
@@ -6146,16 +5453,14 @@ pub mod channel {
             H264H265FilterSettings { props }
         }
 
-        /// `BandwidthReductionFilterSettings`.
-        pub fn bandwidth_reduction_filter_settings(mut self, value: impl Into<Val<BandwidthReductionFilterSettings>>) -> Self {
-            self.props.set("BandwidthReductionFilterSettings", value.into());
-            self
+        prop! {
+            /// `BandwidthReductionFilterSettings`.
+            props, "BandwidthReductionFilterSettings", bandwidth_reduction_filter_settings, set_bandwidth_reduction_filter_settings, get_bandwidth_reduction_filter_settings, Val<BandwidthReductionFilterSettings>
         }
 
-        /// `TemporalFilterSettings`.
-        pub fn temporal_filter_settings(mut self, value: impl Into<Val<TemporalFilterSettings>>) -> Self {
-            self.props.set("TemporalFilterSettings", value.into());
-            self
+        prop! {
+            /// `TemporalFilterSettings`.
+            props, "TemporalFilterSettings", temporal_filter_settings, set_temporal_filter_settings, get_temporal_filter_settings, Val<TemporalFilterSettings>
         }
     }
 
@@ -6174,16 +5479,14 @@ pub mod channel {
             BandwidthReductionFilterSettings { props }
         }
 
-        /// `PostFilterSharpening`.
-        pub fn post_filter_sharpening(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostFilterSharpening", value.into());
-            self
+        prop! {
+            /// `PostFilterSharpening`.
+            props, "PostFilterSharpening", post_filter_sharpening, set_post_filter_sharpening, get_post_filter_sharpening, Val<String>
         }
 
-        /// `Strength`.
-        pub fn strength(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Strength", value.into());
-            self
+        prop! {
+            /// `Strength`.
+            props, "Strength", strength, set_strength, get_strength, Val<String>
         }
     }
 
@@ -6202,16 +5505,14 @@ pub mod channel {
             TemporalFilterSettings { props }
         }
 
-        /// `PostFilterSharpening`.
-        pub fn post_filter_sharpening(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostFilterSharpening", value.into());
-            self
+        prop! {
+            /// `PostFilterSharpening`.
+            props, "PostFilterSharpening", post_filter_sharpening, set_post_filter_sharpening, get_post_filter_sharpening, Val<String>
         }
 
-        /// `Strength`.
-        pub fn strength(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Strength", value.into());
-            self
+        prop! {
+            /// `Strength`.
+            props, "Strength", strength, set_strength, get_strength, Val<String>
         }
     }
 
@@ -6230,256 +5531,214 @@ pub mod channel {
             H265Settings { props }
         }
 
-        /// `AdaptiveQuantization`.
-        pub fn adaptive_quantization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdaptiveQuantization", value.into());
-            self
+        prop! {
+            /// `AdaptiveQuantization`.
+            props, "AdaptiveQuantization", adaptive_quantization, set_adaptive_quantization, get_adaptive_quantization, Val<String>
         }
 
-        /// `AfdSignaling`.
-        pub fn afd_signaling(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfdSignaling", value.into());
-            self
+        prop! {
+            /// `AfdSignaling`.
+            props, "AfdSignaling", afd_signaling, set_afd_signaling, get_afd_signaling, Val<String>
         }
 
-        /// `AlternativeTransferFunction`.
-        pub fn alternative_transfer_function(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlternativeTransferFunction", value.into());
-            self
+        prop! {
+            /// `AlternativeTransferFunction`.
+            props, "AlternativeTransferFunction", alternative_transfer_function, set_alternative_transfer_function, get_alternative_transfer_function, Val<String>
         }
 
-        /// `Bitrate`.
-        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bitrate", value.into());
-            self
+        prop! {
+            /// `Bitrate`.
+            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
         }
 
-        /// `BufSize`.
-        pub fn buf_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufSize", value.into());
-            self
+        prop! {
+            /// `BufSize`.
+            props, "BufSize", buf_size, set_buf_size, get_buf_size, Val<i64>
         }
 
-        /// `ColorMetadata`.
-        pub fn color_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorMetadata", value.into());
-            self
+        prop! {
+            /// `ColorMetadata`.
+            props, "ColorMetadata", color_metadata, set_color_metadata, get_color_metadata, Val<String>
         }
 
-        /// `ColorSpaceSettings`.
-        pub fn color_space_settings(mut self, value: impl Into<Val<H265ColorSpaceSettings>>) -> Self {
-            self.props.set("ColorSpaceSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpaceSettings`.
+            props, "ColorSpaceSettings", color_space_settings, set_color_space_settings, get_color_space_settings, Val<H265ColorSpaceSettings>
         }
 
-        /// `Deblocking`.
-        pub fn deblocking(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Deblocking", value.into());
-            self
+        prop! {
+            /// `Deblocking`.
+            props, "Deblocking", deblocking, set_deblocking, get_deblocking, Val<String>
         }
 
-        /// `FilterSettings`.
-        pub fn filter_settings(mut self, value: impl Into<Val<H264H265FilterSettings>>) -> Self {
-            self.props.set("FilterSettings", value.into());
-            self
+        prop! {
+            /// `FilterSettings`.
+            props, "FilterSettings", filter_settings, set_filter_settings, get_filter_settings, Val<H264H265FilterSettings>
         }
 
-        /// `FixedAfd`.
-        pub fn fixed_afd(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FixedAfd", value.into());
-            self
+        prop! {
+            /// `FixedAfd`.
+            props, "FixedAfd", fixed_afd, set_fixed_afd, get_fixed_afd, Val<String>
         }
 
-        /// `FlickerAq`.
-        pub fn flicker_aq(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlickerAq", value.into());
-            self
+        prop! {
+            /// `FlickerAq`.
+            props, "FlickerAq", flicker_aq, set_flicker_aq, get_flicker_aq, Val<String>
         }
 
-        /// `FramerateDenominator`.
-        pub fn framerate_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateDenominator", value.into());
-            self
+        prop! {
+            /// `FramerateDenominator`.
+            props, "FramerateDenominator", framerate_denominator, set_framerate_denominator, get_framerate_denominator, Val<i64>
         }
 
-        /// `FramerateNumerator`.
-        pub fn framerate_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateNumerator", value.into());
-            self
+        prop! {
+            /// `FramerateNumerator`.
+            props, "FramerateNumerator", framerate_numerator, set_framerate_numerator, get_framerate_numerator, Val<i64>
         }
 
-        /// `GopBReference`.
-        pub fn gop_b_reference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopBReference", value.into());
-            self
+        prop! {
+            /// `GopBReference`.
+            props, "GopBReference", gop_b_reference, set_gop_b_reference, get_gop_b_reference, Val<String>
         }
 
-        /// `GopClosedCadence`.
-        pub fn gop_closed_cadence(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopClosedCadence", value.into());
-            self
+        prop! {
+            /// `GopClosedCadence`.
+            props, "GopClosedCadence", gop_closed_cadence, set_gop_closed_cadence, get_gop_closed_cadence, Val<i64>
         }
 
-        /// `GopNumBFrames`.
-        pub fn gop_num_b_frames(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopNumBFrames", value.into());
-            self
+        prop! {
+            /// `GopNumBFrames`.
+            props, "GopNumBFrames", gop_num_b_frames, set_gop_num_b_frames, get_gop_num_b_frames, Val<i64>
         }
 
-        /// `GopSize`.
-        pub fn gop_size(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GopSize", value.into());
-            self
+        prop! {
+            /// `GopSize`.
+            props, "GopSize", gop_size, set_gop_size, get_gop_size, Val<f64>
         }
 
-        /// `GopSizeUnits`.
-        pub fn gop_size_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopSizeUnits", value.into());
-            self
+        prop! {
+            /// `GopSizeUnits`.
+            props, "GopSizeUnits", gop_size_units, set_gop_size_units, get_gop_size_units, Val<String>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<String>
         }
 
-        /// `LookAheadRateControl`.
-        pub fn look_ahead_rate_control(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LookAheadRateControl", value.into());
-            self
+        prop! {
+            /// `LookAheadRateControl`.
+            props, "LookAheadRateControl", look_ahead_rate_control, set_look_ahead_rate_control, get_look_ahead_rate_control, Val<String>
         }
 
-        /// `MaxBitrate`.
-        pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxBitrate", value.into());
-            self
+        prop! {
+            /// `MaxBitrate`.
+            props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
         }
 
-        /// `MinBitrate`.
-        pub fn min_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBitrate", value.into());
-            self
+        prop! {
+            /// `MinBitrate`.
+            props, "MinBitrate", min_bitrate, set_min_bitrate, get_min_bitrate, Val<i64>
         }
 
-        /// `MinIInterval`.
-        pub fn min_i_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinIInterval", value.into());
-            self
+        prop! {
+            /// `MinIInterval`.
+            props, "MinIInterval", min_i_interval, set_min_i_interval, get_min_i_interval, Val<i64>
         }
 
-        /// `MinQp`.
-        pub fn min_qp(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinQp", value.into());
-            self
+        prop! {
+            /// `MinQp`.
+            props, "MinQp", min_qp, set_min_qp, get_min_qp, Val<i64>
         }
 
-        /// `MvOverPictureBoundaries`.
-        pub fn mv_over_picture_boundaries(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MvOverPictureBoundaries", value.into());
-            self
+        prop! {
+            /// `MvOverPictureBoundaries`.
+            props, "MvOverPictureBoundaries", mv_over_picture_boundaries, set_mv_over_picture_boundaries, get_mv_over_picture_boundaries, Val<String>
         }
 
-        /// `MvTemporalPredictor`.
-        pub fn mv_temporal_predictor(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MvTemporalPredictor", value.into());
-            self
+        prop! {
+            /// `MvTemporalPredictor`.
+            props, "MvTemporalPredictor", mv_temporal_predictor, set_mv_temporal_predictor, get_mv_temporal_predictor, Val<String>
         }
 
-        /// `ParDenominator`.
-        pub fn par_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParDenominator", value.into());
-            self
+        prop! {
+            /// `ParDenominator`.
+            props, "ParDenominator", par_denominator, set_par_denominator, get_par_denominator, Val<i64>
         }
 
-        /// `ParNumerator`.
-        pub fn par_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParNumerator", value.into());
-            self
+        prop! {
+            /// `ParNumerator`.
+            props, "ParNumerator", par_numerator, set_par_numerator, get_par_numerator, Val<i64>
         }
 
-        /// `Profile`.
-        pub fn profile(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`.
+            props, "Profile", profile, set_profile, get_profile, Val<String>
         }
 
-        /// `QvbrQualityLevel`.
-        pub fn qvbr_quality_level(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("QvbrQualityLevel", value.into());
-            self
+        prop! {
+            /// `QvbrQualityLevel`.
+            props, "QvbrQualityLevel", qvbr_quality_level, set_qvbr_quality_level, get_qvbr_quality_level, Val<i64>
         }
 
-        /// `RateControlMode`.
-        pub fn rate_control_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RateControlMode", value.into());
-            self
+        prop! {
+            /// `RateControlMode`.
+            props, "RateControlMode", rate_control_mode, set_rate_control_mode, get_rate_control_mode, Val<String>
         }
 
-        /// `ScanType`.
-        pub fn scan_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScanType", value.into());
-            self
+        prop! {
+            /// `ScanType`.
+            props, "ScanType", scan_type, set_scan_type, get_scan_type, Val<String>
         }
 
-        /// `SceneChangeDetect`.
-        pub fn scene_change_detect(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SceneChangeDetect", value.into());
-            self
+        prop! {
+            /// `SceneChangeDetect`.
+            props, "SceneChangeDetect", scene_change_detect, set_scene_change_detect, get_scene_change_detect, Val<String>
         }
 
-        /// `Slices`.
-        pub fn slices(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Slices", value.into());
-            self
+        prop! {
+            /// `Slices`.
+            props, "Slices", slices, set_slices, get_slices, Val<i64>
         }
 
-        /// `SubgopLength`.
-        pub fn subgop_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubgopLength", value.into());
-            self
+        prop! {
+            /// `SubgopLength`.
+            props, "SubgopLength", subgop_length, set_subgop_length, get_subgop_length, Val<String>
         }
 
-        /// `Tier`.
-        pub fn tier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Tier", value.into());
-            self
+        prop! {
+            /// `Tier`.
+            props, "Tier", tier, set_tier, get_tier, Val<String>
         }
 
-        /// `TileHeight`.
-        pub fn tile_height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TileHeight", value.into());
-            self
+        prop! {
+            /// `TileHeight`.
+            props, "TileHeight", tile_height, set_tile_height, get_tile_height, Val<i64>
         }
 
-        /// `TilePadding`.
-        pub fn tile_padding(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TilePadding", value.into());
-            self
+        prop! {
+            /// `TilePadding`.
+            props, "TilePadding", tile_padding, set_tile_padding, get_tile_padding, Val<String>
         }
 
-        /// `TileWidth`.
-        pub fn tile_width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TileWidth", value.into());
-            self
+        prop! {
+            /// `TileWidth`.
+            props, "TileWidth", tile_width, set_tile_width, get_tile_width, Val<i64>
         }
 
-        /// `TimecodeBurninSettings`.
-        pub fn timecode_burnin_settings(mut self, value: impl Into<Val<TimecodeBurninSettings>>) -> Self {
-            self.props.set("TimecodeBurninSettings", value.into());
-            self
+        prop! {
+            /// `TimecodeBurninSettings`.
+            props, "TimecodeBurninSettings", timecode_burnin_settings, set_timecode_burnin_settings, get_timecode_burnin_settings, Val<TimecodeBurninSettings>
         }
 
-        /// `TimecodeInsertion`.
-        pub fn timecode_insertion(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimecodeInsertion", value.into());
-            self
+        prop! {
+            /// `TimecodeInsertion`.
+            props, "TimecodeInsertion", timecode_insertion, set_timecode_insertion, get_timecode_insertion, Val<String>
         }
 
-        /// `TreeblockSize`.
-        pub fn treeblock_size(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TreeblockSize", value.into());
-            self
+        prop! {
+            /// `TreeblockSize`.
+            props, "TreeblockSize", treeblock_size, set_treeblock_size, get_treeblock_size, Val<String>
         }
     }
 
@@ -6498,40 +5757,34 @@ pub mod channel {
             H265ColorSpaceSettings { props }
         }
 
-        /// `ColorSpacePassthroughSettings`.
-        pub fn color_space_passthrough_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ColorSpacePassthroughSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpacePassthroughSettings`.
+            props, "ColorSpacePassthroughSettings", color_space_passthrough_settings, set_color_space_passthrough_settings, get_color_space_passthrough_settings, Val<Json>
         }
 
-        /// `DolbyVision81Settings`.
-        pub fn dolby_vision81_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("DolbyVision81Settings", value.into());
-            self
+        prop! {
+            /// `DolbyVision81Settings`.
+            props, "DolbyVision81Settings", dolby_vision81_settings, set_dolby_vision81_settings, get_dolby_vision81_settings, Val<Json>
         }
 
-        /// `Hdr10Settings`.
-        pub fn hdr10_settings(mut self, value: impl Into<Val<Hdr10Settings>>) -> Self {
-            self.props.set("Hdr10Settings", value.into());
-            self
+        prop! {
+            /// `Hdr10Settings`.
+            props, "Hdr10Settings", hdr10_settings, set_hdr10_settings, get_hdr10_settings, Val<Hdr10Settings>
         }
 
-        /// `Hlg2020Settings`.
-        pub fn hlg2020_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Hlg2020Settings", value.into());
-            self
+        prop! {
+            /// `Hlg2020Settings`.
+            props, "Hlg2020Settings", hlg2020_settings, set_hlg2020_settings, get_hlg2020_settings, Val<Json>
         }
 
-        /// `Rec601Settings`.
-        pub fn rec601_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec601Settings", value.into());
-            self
+        prop! {
+            /// `Rec601Settings`.
+            props, "Rec601Settings", rec601_settings, set_rec601_settings, get_rec601_settings, Val<Json>
         }
 
-        /// `Rec709Settings`.
-        pub fn rec709_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Rec709Settings", value.into());
-            self
+        prop! {
+            /// `Rec709Settings`.
+            props, "Rec709Settings", rec709_settings, set_rec709_settings, get_rec709_settings, Val<Json>
         }
     }
 
@@ -6550,106 +5803,89 @@ pub mod channel {
             Mpeg2Settings { props }
         }
 
-        /// `AdaptiveQuantization`.
-        pub fn adaptive_quantization(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdaptiveQuantization", value.into());
-            self
+        prop! {
+            /// `AdaptiveQuantization`.
+            props, "AdaptiveQuantization", adaptive_quantization, set_adaptive_quantization, get_adaptive_quantization, Val<String>
         }
 
-        /// `AfdSignaling`.
-        pub fn afd_signaling(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AfdSignaling", value.into());
-            self
+        prop! {
+            /// `AfdSignaling`.
+            props, "AfdSignaling", afd_signaling, set_afd_signaling, get_afd_signaling, Val<String>
         }
 
-        /// `ColorMetadata`.
-        pub fn color_metadata(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorMetadata", value.into());
-            self
+        prop! {
+            /// `ColorMetadata`.
+            props, "ColorMetadata", color_metadata, set_color_metadata, get_color_metadata, Val<String>
         }
 
-        /// `ColorSpace`.
-        pub fn color_space(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorSpace", value.into());
-            self
+        prop! {
+            /// `ColorSpace`.
+            props, "ColorSpace", color_space, set_color_space, get_color_space, Val<String>
         }
 
-        /// `DisplayAspectRatio`.
-        pub fn display_aspect_ratio(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DisplayAspectRatio", value.into());
-            self
+        prop! {
+            /// `DisplayAspectRatio`.
+            props, "DisplayAspectRatio", display_aspect_ratio, set_display_aspect_ratio, get_display_aspect_ratio, Val<String>
         }
 
-        /// `FilterSettings`.
-        pub fn filter_settings(mut self, value: impl Into<Val<Mpeg2FilterSettings>>) -> Self {
-            self.props.set("FilterSettings", value.into());
-            self
+        prop! {
+            /// `FilterSettings`.
+            props, "FilterSettings", filter_settings, set_filter_settings, get_filter_settings, Val<Mpeg2FilterSettings>
         }
 
-        /// `FixedAfd`.
-        pub fn fixed_afd(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FixedAfd", value.into());
-            self
+        prop! {
+            /// `FixedAfd`.
+            props, "FixedAfd", fixed_afd, set_fixed_afd, get_fixed_afd, Val<String>
         }
 
-        /// `FramerateDenominator`.
-        pub fn framerate_denominator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateDenominator", value.into());
-            self
+        prop! {
+            /// `FramerateDenominator`.
+            props, "FramerateDenominator", framerate_denominator, set_framerate_denominator, get_framerate_denominator, Val<i64>
         }
 
-        /// `FramerateNumerator`.
-        pub fn framerate_numerator(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FramerateNumerator", value.into());
-            self
+        prop! {
+            /// `FramerateNumerator`.
+            props, "FramerateNumerator", framerate_numerator, set_framerate_numerator, get_framerate_numerator, Val<i64>
         }
 
-        /// `GopClosedCadence`.
-        pub fn gop_closed_cadence(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopClosedCadence", value.into());
-            self
+        prop! {
+            /// `GopClosedCadence`.
+            props, "GopClosedCadence", gop_closed_cadence, set_gop_closed_cadence, get_gop_closed_cadence, Val<i64>
         }
 
-        /// `GopNumBFrames`.
-        pub fn gop_num_b_frames(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GopNumBFrames", value.into());
-            self
+        prop! {
+            /// `GopNumBFrames`.
+            props, "GopNumBFrames", gop_num_b_frames, set_gop_num_b_frames, get_gop_num_b_frames, Val<i64>
         }
 
-        /// `GopSize`.
-        pub fn gop_size(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GopSize", value.into());
-            self
+        prop! {
+            /// `GopSize`.
+            props, "GopSize", gop_size, set_gop_size, get_gop_size, Val<f64>
         }
 
-        /// `GopSizeUnits`.
-        pub fn gop_size_units(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GopSizeUnits", value.into());
-            self
+        prop! {
+            /// `GopSizeUnits`.
+            props, "GopSizeUnits", gop_size_units, set_gop_size_units, get_gop_size_units, Val<String>
         }
 
-        /// `ScanType`.
-        pub fn scan_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScanType", value.into());
-            self
+        prop! {
+            /// `ScanType`.
+            props, "ScanType", scan_type, set_scan_type, get_scan_type, Val<String>
         }
 
-        /// `SubgopLength`.
-        pub fn subgop_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubgopLength", value.into());
-            self
+        prop! {
+            /// `SubgopLength`.
+            props, "SubgopLength", subgop_length, set_subgop_length, get_subgop_length, Val<String>
         }
 
-        /// `TimecodeBurninSettings`.
-        pub fn timecode_burnin_settings(mut self, value: impl Into<Val<TimecodeBurninSettings>>) -> Self {
-            self.props.set("TimecodeBurninSettings", value.into());
-            self
+        prop! {
+            /// `TimecodeBurninSettings`.
+            props, "TimecodeBurninSettings", timecode_burnin_settings, set_timecode_burnin_settings, get_timecode_burnin_settings, Val<TimecodeBurninSettings>
         }
 
-        /// `TimecodeInsertion`.
-        pub fn timecode_insertion(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimecodeInsertion", value.into());
-            self
+        prop! {
+            /// `TimecodeInsertion`.
+            props, "TimecodeInsertion", timecode_insertion, set_timecode_insertion, get_timecode_insertion, Val<String>
         }
     }
 
@@ -6668,10 +5904,9 @@ pub mod channel {
             Mpeg2FilterSettings { props }
         }
 
-        /// `TemporalFilterSettings`.
-        pub fn temporal_filter_settings(mut self, value: impl Into<Val<TemporalFilterSettings>>) -> Self {
-            self.props.set("TemporalFilterSettings", value.into());
-            self
+        prop! {
+            /// `TemporalFilterSettings`.
+            props, "TemporalFilterSettings", temporal_filter_settings, set_temporal_filter_settings, get_temporal_filter_settings, Val<TemporalFilterSettings>
         }
     }
 
@@ -6690,28 +5925,24 @@ pub mod channel {
             VideoPositionRectangle { props }
         }
 
-        /// `Height`.
-        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Height", value.into());
-            self
+        prop! {
+            /// `Height`.
+            props, "Height", height, set_height, get_height, Val<i64>
         }
 
-        /// `Width`.
-        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Width", value.into());
-            self
+        prop! {
+            /// `Width`.
+            props, "Width", width, set_width, get_width, Val<i64>
         }
 
-        /// `X`.
-        pub fn x(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("X", value.into());
-            self
+        prop! {
+            /// `X`.
+            props, "X", x, set_x, get_x, Val<i64>
         }
 
-        /// `Y`.
-        pub fn y(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Y", value.into());
-            self
+        prop! {
+            /// `Y`.
+            props, "Y", y, set_y, get_y, Val<i64>
         }
     }
 
@@ -6730,22 +5961,19 @@ pub mod channel {
             InferenceSettings { props }
         }
 
-        /// `AudioFeedInputs`.
-        pub fn audio_feed_inputs(mut self, value: impl Into<Val<List<AudioFeedInput>>>) -> Self {
-            self.props.set("AudioFeedInputs", value.into());
-            self
+        prop! {
+            /// `AudioFeedInputs`.
+            props, "AudioFeedInputs", audio_feed_inputs, set_audio_feed_inputs, get_audio_feed_inputs, Val<List<AudioFeedInput>>
         }
 
-        /// `EnrichmentMethods`.
-        pub fn enrichment_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnrichmentMethods", value.into());
-            self
+        prop! {
+            /// `EnrichmentMethods`.
+            props, "EnrichmentMethods", enrichment_methods, set_enrichment_methods, get_enrichment_methods, Val<List<String>>
         }
 
-        /// `FeedArn`.
-        pub fn feed_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeedArn", value.into());
-            self
+        prop! {
+            /// `FeedArn`.
+            props, "FeedArn", feed_arn, set_feed_arn, get_feed_arn, Val<String>
         }
     }
 
@@ -6764,16 +5992,14 @@ pub mod channel {
             AudioFeedInput { props }
         }
 
-        /// `AudioSelectorName`.
-        pub fn audio_selector_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioSelectorName", value.into());
-            self
+        prop! {
+            /// `AudioSelectorName`.
+            props, "AudioSelectorName", audio_selector_name, set_audio_selector_name, get_audio_selector_name, Val<String>
         }
 
-        /// `FeedInput`.
-        pub fn feed_input(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeedInput", value.into());
-            self
+        prop! {
+            /// `FeedInput`.
+            props, "FeedInput", feed_input, set_feed_input, get_feed_input, Val<String>
         }
     }
 
@@ -6792,34 +6018,29 @@ pub mod channel {
             InputAttachment { props }
         }
 
-        /// `AutomaticInputFailoverSettings`.
-        pub fn automatic_input_failover_settings(mut self, value: impl Into<Val<AutomaticInputFailoverSettings>>) -> Self {
-            self.props.set("AutomaticInputFailoverSettings", value.into());
-            self
+        prop! {
+            /// `AutomaticInputFailoverSettings`.
+            props, "AutomaticInputFailoverSettings", automatic_input_failover_settings, set_automatic_input_failover_settings, get_automatic_input_failover_settings, Val<AutomaticInputFailoverSettings>
         }
 
-        /// `InputAttachmentName`.
-        pub fn input_attachment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputAttachmentName", value.into());
-            self
+        prop! {
+            /// `InputAttachmentName`.
+            props, "InputAttachmentName", input_attachment_name, set_input_attachment_name, get_input_attachment_name, Val<String>
         }
 
-        /// `InputId`.
-        pub fn input_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputId", value.into());
-            self
+        prop! {
+            /// `InputId`.
+            props, "InputId", input_id, set_input_id, get_input_id, Val<String>
         }
 
-        /// `InputSettings`.
-        pub fn input_settings(mut self, value: impl Into<Val<InputSettings>>) -> Self {
-            self.props.set("InputSettings", value.into());
-            self
+        prop! {
+            /// `InputSettings`.
+            props, "InputSettings", input_settings, set_input_settings, get_input_settings, Val<InputSettings>
         }
 
-        /// `LogicalInterfaceNames`.
-        pub fn logical_interface_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogicalInterfaceNames", value.into());
-            self
+        prop! {
+            /// `LogicalInterfaceNames`.
+            props, "LogicalInterfaceNames", logical_interface_names, set_logical_interface_names, get_logical_interface_names, Val<List<String>>
         }
     }
 
@@ -6838,28 +6059,24 @@ pub mod channel {
             AutomaticInputFailoverSettings { props }
         }
 
-        /// `ErrorClearTimeMsec`.
-        pub fn error_clear_time_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ErrorClearTimeMsec", value.into());
-            self
+        prop! {
+            /// `ErrorClearTimeMsec`.
+            props, "ErrorClearTimeMsec", error_clear_time_msec, set_error_clear_time_msec, get_error_clear_time_msec, Val<i64>
         }
 
-        /// `FailoverConditions`.
-        pub fn failover_conditions(mut self, value: impl Into<Val<List<FailoverCondition>>>) -> Self {
-            self.props.set("FailoverConditions", value.into());
-            self
+        prop! {
+            /// `FailoverConditions`.
+            props, "FailoverConditions", failover_conditions, set_failover_conditions, get_failover_conditions, Val<List<FailoverCondition>>
         }
 
-        /// `InputPreference`.
-        pub fn input_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputPreference", value.into());
-            self
+        prop! {
+            /// `InputPreference`.
+            props, "InputPreference", input_preference, set_input_preference, get_input_preference, Val<String>
         }
 
-        /// `SecondaryInputId`.
-        pub fn secondary_input_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecondaryInputId", value.into());
-            self
+        prop! {
+            /// `SecondaryInputId`.
+            props, "SecondaryInputId", secondary_input_id, set_secondary_input_id, get_secondary_input_id, Val<String>
         }
     }
 
@@ -6878,10 +6095,9 @@ pub mod channel {
             FailoverCondition { props }
         }
 
-        /// `FailoverConditionSettings`.
-        pub fn failover_condition_settings(mut self, value: impl Into<Val<FailoverConditionSettings>>) -> Self {
-            self.props.set("FailoverConditionSettings", value.into());
-            self
+        prop! {
+            /// `FailoverConditionSettings`.
+            props, "FailoverConditionSettings", failover_condition_settings, set_failover_condition_settings, get_failover_condition_settings, Val<FailoverConditionSettings>
         }
     }
 
@@ -6900,22 +6116,19 @@ pub mod channel {
             FailoverConditionSettings { props }
         }
 
-        /// `AudioSilenceSettings`.
-        pub fn audio_silence_settings(mut self, value: impl Into<Val<AudioSilenceFailoverSettings>>) -> Self {
-            self.props.set("AudioSilenceSettings", value.into());
-            self
+        prop! {
+            /// `AudioSilenceSettings`.
+            props, "AudioSilenceSettings", audio_silence_settings, set_audio_silence_settings, get_audio_silence_settings, Val<AudioSilenceFailoverSettings>
         }
 
-        /// `InputLossSettings`.
-        pub fn input_loss_settings(mut self, value: impl Into<Val<InputLossFailoverSettings>>) -> Self {
-            self.props.set("InputLossSettings", value.into());
-            self
+        prop! {
+            /// `InputLossSettings`.
+            props, "InputLossSettings", input_loss_settings, set_input_loss_settings, get_input_loss_settings, Val<InputLossFailoverSettings>
         }
 
-        /// `VideoBlackSettings`.
-        pub fn video_black_settings(mut self, value: impl Into<Val<VideoBlackFailoverSettings>>) -> Self {
-            self.props.set("VideoBlackSettings", value.into());
-            self
+        prop! {
+            /// `VideoBlackSettings`.
+            props, "VideoBlackSettings", video_black_settings, set_video_black_settings, get_video_black_settings, Val<VideoBlackFailoverSettings>
         }
     }
 
@@ -6934,16 +6147,14 @@ pub mod channel {
             AudioSilenceFailoverSettings { props }
         }
 
-        /// `AudioSelectorName`.
-        pub fn audio_selector_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AudioSelectorName", value.into());
-            self
+        prop! {
+            /// `AudioSelectorName`.
+            props, "AudioSelectorName", audio_selector_name, set_audio_selector_name, get_audio_selector_name, Val<String>
         }
 
-        /// `AudioSilenceThresholdMsec`.
-        pub fn audio_silence_threshold_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AudioSilenceThresholdMsec", value.into());
-            self
+        prop! {
+            /// `AudioSilenceThresholdMsec`.
+            props, "AudioSilenceThresholdMsec", audio_silence_threshold_msec, set_audio_silence_threshold_msec, get_audio_silence_threshold_msec, Val<i64>
         }
     }
 
@@ -6962,10 +6173,9 @@ pub mod channel {
             InputLossFailoverSettings { props }
         }
 
-        /// `InputLossThresholdMsec`.
-        pub fn input_loss_threshold_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InputLossThresholdMsec", value.into());
-            self
+        prop! {
+            /// `InputLossThresholdMsec`.
+            props, "InputLossThresholdMsec", input_loss_threshold_msec, set_input_loss_threshold_msec, get_input_loss_threshold_msec, Val<i64>
         }
     }
 
@@ -6984,16 +6194,14 @@ pub mod channel {
             VideoBlackFailoverSettings { props }
         }
 
-        /// `BlackDetectThreshold`.
-        pub fn black_detect_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("BlackDetectThreshold", value.into());
-            self
+        prop! {
+            /// `BlackDetectThreshold`.
+            props, "BlackDetectThreshold", black_detect_threshold, set_black_detect_threshold, get_black_detect_threshold, Val<f64>
         }
 
-        /// `VideoBlackThresholdMsec`.
-        pub fn video_black_threshold_msec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VideoBlackThresholdMsec", value.into());
-            self
+        prop! {
+            /// `VideoBlackThresholdMsec`.
+            props, "VideoBlackThresholdMsec", video_black_threshold_msec, set_video_black_threshold_msec, get_video_black_threshold_msec, Val<i64>
         }
     }
 
@@ -7012,70 +6220,59 @@ pub mod channel {
             InputSettings { props }
         }
 
-        /// `AudioSelectors`.
-        pub fn audio_selectors(mut self, value: impl Into<Val<List<AudioSelector>>>) -> Self {
-            self.props.set("AudioSelectors", value.into());
-            self
+        prop! {
+            /// `AudioSelectors`.
+            props, "AudioSelectors", audio_selectors, set_audio_selectors, get_audio_selectors, Val<List<AudioSelector>>
         }
 
-        /// `CaptionSelectors`.
-        pub fn caption_selectors(mut self, value: impl Into<Val<List<CaptionSelector>>>) -> Self {
-            self.props.set("CaptionSelectors", value.into());
-            self
+        prop! {
+            /// `CaptionSelectors`.
+            props, "CaptionSelectors", caption_selectors, set_caption_selectors, get_caption_selectors, Val<List<CaptionSelector>>
         }
 
-        /// `DeblockFilter`.
-        pub fn deblock_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeblockFilter", value.into());
-            self
+        prop! {
+            /// `DeblockFilter`.
+            props, "DeblockFilter", deblock_filter, set_deblock_filter, get_deblock_filter, Val<String>
         }
 
-        /// `DenoiseFilter`.
-        pub fn denoise_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DenoiseFilter", value.into());
-            self
+        prop! {
+            /// `DenoiseFilter`.
+            props, "DenoiseFilter", denoise_filter, set_denoise_filter, get_denoise_filter, Val<String>
         }
 
-        /// `FilterStrength`.
-        pub fn filter_strength(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FilterStrength", value.into());
-            self
+        prop! {
+            /// `FilterStrength`.
+            props, "FilterStrength", filter_strength, set_filter_strength, get_filter_strength, Val<i64>
         }
 
-        /// `InputFilter`.
-        pub fn input_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputFilter", value.into());
-            self
+        prop! {
+            /// `InputFilter`.
+            props, "InputFilter", input_filter, set_input_filter, get_input_filter, Val<String>
         }
 
-        /// `NetworkInputSettings`.
-        pub fn network_input_settings(mut self, value: impl Into<Val<NetworkInputSettings>>) -> Self {
-            self.props.set("NetworkInputSettings", value.into());
-            self
+        prop! {
+            /// `NetworkInputSettings`.
+            props, "NetworkInputSettings", network_input_settings, set_network_input_settings, get_network_input_settings, Val<NetworkInputSettings>
         }
 
-        /// `Scte35Pid`.
-        pub fn scte35_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Scte35Pid", value.into());
-            self
+        prop! {
+            /// `Scte35Pid`.
+            props, "Scte35Pid", scte35_pid, set_scte35_pid, get_scte35_pid, Val<i64>
         }
 
-        /// `Smpte2038DataPreference`.
-        pub fn smpte2038_data_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Smpte2038DataPreference", value.into());
-            self
+        prop! {
+            /// `Smpte2038DataPreference`.
+            props, "Smpte2038DataPreference", smpte2038_data_preference, set_smpte2038_data_preference, get_smpte2038_data_preference, Val<String>
         }
 
-        /// `SourceEndBehavior`.
-        pub fn source_end_behavior(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceEndBehavior", value.into());
-            self
+        prop! {
+            /// `SourceEndBehavior`.
+            props, "SourceEndBehavior", source_end_behavior, set_source_end_behavior, get_source_end_behavior, Val<String>
         }
 
-        /// `VideoSelector`.
-        pub fn video_selector(mut self, value: impl Into<Val<VideoSelector>>) -> Self {
-            self.props.set("VideoSelector", value.into());
-            self
+        prop! {
+            /// `VideoSelector`.
+            props, "VideoSelector", video_selector, set_video_selector, get_video_selector, Val<VideoSelector>
         }
     }
 
@@ -7094,16 +6291,14 @@ pub mod channel {
             AudioSelector { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SelectorSettings`.
-        pub fn selector_settings(mut self, value: impl Into<Val<AudioSelectorSettings>>) -> Self {
-            self.props.set("SelectorSettings", value.into());
-            self
+        prop! {
+            /// `SelectorSettings`.
+            props, "SelectorSettings", selector_settings, set_selector_settings, get_selector_settings, Val<AudioSelectorSettings>
         }
     }
 
@@ -7122,28 +6317,24 @@ pub mod channel {
             AudioSelectorSettings { props }
         }
 
-        /// `AudioHlsRenditionSelection`.
-        pub fn audio_hls_rendition_selection(mut self, value: impl Into<Val<AudioHlsRenditionSelection>>) -> Self {
-            self.props.set("AudioHlsRenditionSelection", value.into());
-            self
+        prop! {
+            /// `AudioHlsRenditionSelection`.
+            props, "AudioHlsRenditionSelection", audio_hls_rendition_selection, set_audio_hls_rendition_selection, get_audio_hls_rendition_selection, Val<AudioHlsRenditionSelection>
         }
 
-        /// `AudioLanguageSelection`.
-        pub fn audio_language_selection(mut self, value: impl Into<Val<AudioLanguageSelection>>) -> Self {
-            self.props.set("AudioLanguageSelection", value.into());
-            self
+        prop! {
+            /// `AudioLanguageSelection`.
+            props, "AudioLanguageSelection", audio_language_selection, set_audio_language_selection, get_audio_language_selection, Val<AudioLanguageSelection>
         }
 
-        /// `AudioPidSelection`.
-        pub fn audio_pid_selection(mut self, value: impl Into<Val<AudioPidSelection>>) -> Self {
-            self.props.set("AudioPidSelection", value.into());
-            self
+        prop! {
+            /// `AudioPidSelection`.
+            props, "AudioPidSelection", audio_pid_selection, set_audio_pid_selection, get_audio_pid_selection, Val<AudioPidSelection>
         }
 
-        /// `AudioTrackSelection`.
-        pub fn audio_track_selection(mut self, value: impl Into<Val<AudioTrackSelection>>) -> Self {
-            self.props.set("AudioTrackSelection", value.into());
-            self
+        prop! {
+            /// `AudioTrackSelection`.
+            props, "AudioTrackSelection", audio_track_selection, set_audio_track_selection, get_audio_track_selection, Val<AudioTrackSelection>
         }
     }
 
@@ -7162,16 +6353,14 @@ pub mod channel {
             AudioHlsRenditionSelection { props }
         }
 
-        /// `GroupId`.
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `GroupId`.
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -7190,16 +6379,14 @@ pub mod channel {
             AudioLanguageSelection { props }
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `LanguageSelectionPolicy`.
-        pub fn language_selection_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageSelectionPolicy", value.into());
-            self
+        prop! {
+            /// `LanguageSelectionPolicy`.
+            props, "LanguageSelectionPolicy", language_selection_policy, set_language_selection_policy, get_language_selection_policy, Val<String>
         }
     }
 
@@ -7218,16 +6405,14 @@ pub mod channel {
             AudioPidSelection { props }
         }
 
-        /// `Pid`.
-        pub fn pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Pid", value.into());
-            self
+        prop! {
+            /// `Pid`.
+            props, "Pid", pid, set_pid, get_pid, Val<i64>
         }
 
-        /// `Pids`.
-        pub fn pids(mut self, value: impl Into<Val<List<AudioPid>>>) -> Self {
-            self.props.set("Pids", value.into());
-            self
+        prop! {
+            /// `Pids`.
+            props, "Pids", pids, set_pids, get_pids, Val<List<AudioPid>>
         }
     }
 
@@ -7246,22 +6431,19 @@ pub mod channel {
             AudioPid { props }
         }
 
-        /// `DolbyEDecode`.
-        pub fn dolby_e_decode(mut self, value: impl Into<Val<AudioDolbyEDecode>>) -> Self {
-            self.props.set("DolbyEDecode", value.into());
-            self
+        prop! {
+            /// `DolbyEDecode`.
+            props, "DolbyEDecode", dolby_e_decode, set_dolby_e_decode, get_dolby_e_decode, Val<AudioDolbyEDecode>
         }
 
-        /// `Pid`.
-        pub fn pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Pid", value.into());
-            self
+        prop! {
+            /// `Pid`.
+            props, "Pid", pid, set_pid, get_pid, Val<i64>
         }
 
-        /// `PremixSettings`.
-        pub fn premix_settings(mut self, value: impl Into<Val<AudioPreMixerSettings>>) -> Self {
-            self.props.set("PremixSettings", value.into());
-            self
+        prop! {
+            /// `PremixSettings`.
+            props, "PremixSettings", premix_settings, set_premix_settings, get_premix_settings, Val<AudioPreMixerSettings>
         }
     }
 
@@ -7280,10 +6462,9 @@ pub mod channel {
             AudioDolbyEDecode { props }
         }
 
-        /// `ProgramSelection`.
-        pub fn program_selection(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProgramSelection", value.into());
-            self
+        prop! {
+            /// `ProgramSelection`.
+            props, "ProgramSelection", program_selection, set_program_selection, get_program_selection, Val<String>
         }
     }
 
@@ -7302,28 +6483,24 @@ pub mod channel {
             AudioPreMixerSettings { props }
         }
 
-        /// `AudioNormalizationSettings`.
-        pub fn audio_normalization_settings(mut self, value: impl Into<Val<AudioNormalizationSettings>>) -> Self {
-            self.props.set("AudioNormalizationSettings", value.into());
-            self
+        prop! {
+            /// `AudioNormalizationSettings`.
+            props, "AudioNormalizationSettings", audio_normalization_settings, set_audio_normalization_settings, get_audio_normalization_settings, Val<AudioNormalizationSettings>
         }
 
-        /// `Channels`.
-        pub fn channels(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Channels", value.into());
-            self
+        prop! {
+            /// `Channels`.
+            props, "Channels", channels, set_channels, get_channels, Val<i64>
         }
 
-        /// `GainDb`.
-        pub fn gain_db(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GainDb", value.into());
-            self
+        prop! {
+            /// `GainDb`.
+            props, "GainDb", gain_db, set_gain_db, get_gain_db, Val<f64>
         }
 
-        /// `RemixSettings`.
-        pub fn remix_settings(mut self, value: impl Into<Val<RemixSettings>>) -> Self {
-            self.props.set("RemixSettings", value.into());
-            self
+        prop! {
+            /// `RemixSettings`.
+            props, "RemixSettings", remix_settings, set_remix_settings, get_remix_settings, Val<RemixSettings>
         }
     }
 
@@ -7342,16 +6519,14 @@ pub mod channel {
             AudioTrackSelection { props }
         }
 
-        /// `DolbyEDecode`.
-        pub fn dolby_e_decode(mut self, value: impl Into<Val<AudioDolbyEDecode>>) -> Self {
-            self.props.set("DolbyEDecode", value.into());
-            self
+        prop! {
+            /// `DolbyEDecode`.
+            props, "DolbyEDecode", dolby_e_decode, set_dolby_e_decode, get_dolby_e_decode, Val<AudioDolbyEDecode>
         }
 
-        /// `Tracks`.
-        pub fn tracks(mut self, value: impl Into<Val<List<AudioTrack>>>) -> Self {
-            self.props.set("Tracks", value.into());
-            self
+        prop! {
+            /// `Tracks`.
+            props, "Tracks", tracks, set_tracks, get_tracks, Val<List<AudioTrack>>
         }
     }
 
@@ -7370,16 +6545,14 @@ pub mod channel {
             AudioTrack { props }
         }
 
-        /// `PremixSettings`.
-        pub fn premix_settings(mut self, value: impl Into<Val<AudioPreMixerSettings>>) -> Self {
-            self.props.set("PremixSettings", value.into());
-            self
+        prop! {
+            /// `PremixSettings`.
+            props, "PremixSettings", premix_settings, set_premix_settings, get_premix_settings, Val<AudioPreMixerSettings>
         }
 
-        /// `Track`.
-        pub fn track(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Track", value.into());
-            self
+        prop! {
+            /// `Track`.
+            props, "Track", track, set_track, get_track, Val<i64>
         }
     }
 
@@ -7398,22 +6571,19 @@ pub mod channel {
             CaptionSelector { props }
         }
 
-        /// `LanguageCode`.
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`.
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SelectorSettings`.
-        pub fn selector_settings(mut self, value: impl Into<Val<CaptionSelectorSettings>>) -> Self {
-            self.props.set("SelectorSettings", value.into());
-            self
+        prop! {
+            /// `SelectorSettings`.
+            props, "SelectorSettings", selector_settings, set_selector_settings, get_selector_settings, Val<CaptionSelectorSettings>
         }
     }
 
@@ -7432,52 +6602,44 @@ pub mod channel {
             CaptionSelectorSettings { props }
         }
 
-        /// `AncillarySourceSettings`.
-        pub fn ancillary_source_settings(mut self, value: impl Into<Val<AncillarySourceSettings>>) -> Self {
-            self.props.set("AncillarySourceSettings", value.into());
-            self
+        prop! {
+            /// `AncillarySourceSettings`.
+            props, "AncillarySourceSettings", ancillary_source_settings, set_ancillary_source_settings, get_ancillary_source_settings, Val<AncillarySourceSettings>
         }
 
-        /// `AribSourceSettings`.
-        pub fn arib_source_settings(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AribSourceSettings", value.into());
-            self
+        prop! {
+            /// `AribSourceSettings`.
+            props, "AribSourceSettings", arib_source_settings, set_arib_source_settings, get_arib_source_settings, Val<Json>
         }
 
-        /// `DvbSubSourceSettings`.
-        pub fn dvb_sub_source_settings(mut self, value: impl Into<Val<Scte27DvbSubSourceSettings>>) -> Self {
-            self.props.set("DvbSubSourceSettings", value.into());
-            self
+        prop! {
+            /// `DvbSubSourceSettings`.
+            props, "DvbSubSourceSettings", dvb_sub_source_settings, set_dvb_sub_source_settings, get_dvb_sub_source_settings, Val<Scte27DvbSubSourceSettings>
         }
 
-        /// `EmbeddedSourceSettings`.
-        pub fn embedded_source_settings(mut self, value: impl Into<Val<EmbeddedSourceSettings>>) -> Self {
-            self.props.set("EmbeddedSourceSettings", value.into());
-            self
+        prop! {
+            /// `EmbeddedSourceSettings`.
+            props, "EmbeddedSourceSettings", embedded_source_settings, set_embedded_source_settings, get_embedded_source_settings, Val<EmbeddedSourceSettings>
         }
 
-        /// `Scte20SourceSettings`.
-        pub fn scte20_source_settings(mut self, value: impl Into<Val<Scte20SourceSettings>>) -> Self {
-            self.props.set("Scte20SourceSettings", value.into());
-            self
+        prop! {
+            /// `Scte20SourceSettings`.
+            props, "Scte20SourceSettings", scte20_source_settings, set_scte20_source_settings, get_scte20_source_settings, Val<Scte20SourceSettings>
         }
 
-        /// `Scte27SourceSettings`.
-        pub fn scte27_source_settings(mut self, value: impl Into<Val<Scte27DvbSubSourceSettings>>) -> Self {
-            self.props.set("Scte27SourceSettings", value.into());
-            self
+        prop! {
+            /// `Scte27SourceSettings`.
+            props, "Scte27SourceSettings", scte27_source_settings, set_scte27_source_settings, get_scte27_source_settings, Val<Scte27DvbSubSourceSettings>
         }
 
-        /// `SmartSubtitleSourceSettings`.
-        pub fn smart_subtitle_source_settings(mut self, value: impl Into<Val<SmartSubtitleSourceSettings>>) -> Self {
-            self.props.set("SmartSubtitleSourceSettings", value.into());
-            self
+        prop! {
+            /// `SmartSubtitleSourceSettings`.
+            props, "SmartSubtitleSourceSettings", smart_subtitle_source_settings, set_smart_subtitle_source_settings, get_smart_subtitle_source_settings, Val<SmartSubtitleSourceSettings>
         }
 
-        /// `TeletextSourceSettings`.
-        pub fn teletext_source_settings(mut self, value: impl Into<Val<TeletextSourceSettings>>) -> Self {
-            self.props.set("TeletextSourceSettings", value.into());
-            self
+        prop! {
+            /// `TeletextSourceSettings`.
+            props, "TeletextSourceSettings", teletext_source_settings, set_teletext_source_settings, get_teletext_source_settings, Val<TeletextSourceSettings>
         }
     }
 
@@ -7496,10 +6658,9 @@ pub mod channel {
             AncillarySourceSettings { props }
         }
 
-        /// `SourceAncillaryChannelNumber`.
-        pub fn source_ancillary_channel_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SourceAncillaryChannelNumber", value.into());
-            self
+        prop! {
+            /// `SourceAncillaryChannelNumber`.
+            props, "SourceAncillaryChannelNumber", source_ancillary_channel_number, set_source_ancillary_channel_number, get_source_ancillary_channel_number, Val<i64>
         }
     }
 
@@ -7518,16 +6679,14 @@ pub mod channel {
             Scte27DvbSubSourceSettings { props }
         }
 
-        /// `OcrLanguage`.
-        pub fn ocr_language(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OcrLanguage", value.into());
-            self
+        prop! {
+            /// `OcrLanguage`.
+            props, "OcrLanguage", ocr_language, set_ocr_language, get_ocr_language, Val<String>
         }
 
-        /// `Pid`.
-        pub fn pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Pid", value.into());
-            self
+        prop! {
+            /// `Pid`.
+            props, "Pid", pid, set_pid, get_pid, Val<i64>
         }
     }
 
@@ -7546,28 +6705,24 @@ pub mod channel {
             EmbeddedSourceSettings { props }
         }
 
-        /// `Convert608To708`.
-        pub fn convert608_to708(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Convert608To708", value.into());
-            self
+        prop! {
+            /// `Convert608To708`.
+            props, "Convert608To708", convert608_to708, set_convert608_to708, get_convert608_to708, Val<String>
         }
 
-        /// `Scte20Detection`.
-        pub fn scte20_detection(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte20Detection", value.into());
-            self
+        prop! {
+            /// `Scte20Detection`.
+            props, "Scte20Detection", scte20_detection, set_scte20_detection, get_scte20_detection, Val<String>
         }
 
-        /// `Source608ChannelNumber`.
-        pub fn source608_channel_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Source608ChannelNumber", value.into());
-            self
+        prop! {
+            /// `Source608ChannelNumber`.
+            props, "Source608ChannelNumber", source608_channel_number, set_source608_channel_number, get_source608_channel_number, Val<i64>
         }
 
-        /// `Source608TrackNumber`.
-        pub fn source608_track_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Source608TrackNumber", value.into());
-            self
+        prop! {
+            /// `Source608TrackNumber`.
+            props, "Source608TrackNumber", source608_track_number, set_source608_track_number, get_source608_track_number, Val<i64>
         }
     }
 
@@ -7586,16 +6741,14 @@ pub mod channel {
             Scte20SourceSettings { props }
         }
 
-        /// `Convert608To708`.
-        pub fn convert608_to708(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Convert608To708", value.into());
-            self
+        prop! {
+            /// `Convert608To708`.
+            props, "Convert608To708", convert608_to708, set_convert608_to708, get_convert608_to708, Val<String>
         }
 
-        /// `Source608ChannelNumber`.
-        pub fn source608_channel_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Source608ChannelNumber", value.into());
-            self
+        prop! {
+            /// `Source608ChannelNumber`.
+            props, "Source608ChannelNumber", source608_channel_number, set_source608_channel_number, get_source608_channel_number, Val<i64>
         }
     }
 
@@ -7614,16 +6767,14 @@ pub mod channel {
             SmartSubtitleSourceSettings { props }
         }
 
-        /// `CaptionSynchronizationMode`.
-        pub fn caption_synchronization_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaptionSynchronizationMode", value.into());
-            self
+        prop! {
+            /// `CaptionSynchronizationMode`.
+            props, "CaptionSynchronizationMode", caption_synchronization_mode, set_caption_synchronization_mode, get_caption_synchronization_mode, Val<String>
         }
 
-        /// `InferenceFeedOutput`.
-        pub fn inference_feed_output(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceFeedOutput", value.into());
-            self
+        prop! {
+            /// `InferenceFeedOutput`.
+            props, "InferenceFeedOutput", inference_feed_output, set_inference_feed_output, get_inference_feed_output, Val<String>
         }
     }
 
@@ -7642,16 +6793,14 @@ pub mod channel {
             TeletextSourceSettings { props }
         }
 
-        /// `OutputRectangle`.
-        pub fn output_rectangle(mut self, value: impl Into<Val<CaptionRectangle>>) -> Self {
-            self.props.set("OutputRectangle", value.into());
-            self
+        prop! {
+            /// `OutputRectangle`.
+            props, "OutputRectangle", output_rectangle, set_output_rectangle, get_output_rectangle, Val<CaptionRectangle>
         }
 
-        /// `PageNumber`.
-        pub fn page_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PageNumber", value.into());
-            self
+        prop! {
+            /// `PageNumber`.
+            props, "PageNumber", page_number, set_page_number, get_page_number, Val<String>
         }
     }
 
@@ -7670,28 +6819,24 @@ pub mod channel {
             CaptionRectangle { props }
         }
 
-        /// `Height`.
-        pub fn height(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Height", value.into());
-            self
+        prop! {
+            /// `Height`.
+            props, "Height", height, set_height, get_height, Val<f64>
         }
 
-        /// `LeftOffset`.
-        pub fn left_offset(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LeftOffset", value.into());
-            self
+        prop! {
+            /// `LeftOffset`.
+            props, "LeftOffset", left_offset, set_left_offset, get_left_offset, Val<f64>
         }
 
-        /// `TopOffset`.
-        pub fn top_offset(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TopOffset", value.into());
-            self
+        prop! {
+            /// `TopOffset`.
+            props, "TopOffset", top_offset, set_top_offset, get_top_offset, Val<f64>
         }
 
-        /// `Width`.
-        pub fn width(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Width", value.into());
-            self
+        prop! {
+            /// `Width`.
+            props, "Width", width, set_width, get_width, Val<f64>
         }
     }
 
@@ -7710,22 +6855,19 @@ pub mod channel {
             NetworkInputSettings { props }
         }
 
-        /// `HlsInputSettings`.
-        pub fn hls_input_settings(mut self, value: impl Into<Val<HlsInputSettings>>) -> Self {
-            self.props.set("HlsInputSettings", value.into());
-            self
+        prop! {
+            /// `HlsInputSettings`.
+            props, "HlsInputSettings", hls_input_settings, set_hls_input_settings, get_hls_input_settings, Val<HlsInputSettings>
         }
 
-        /// `MulticastInputSettings`.
-        pub fn multicast_input_settings(mut self, value: impl Into<Val<MulticastInputSettings>>) -> Self {
-            self.props.set("MulticastInputSettings", value.into());
-            self
+        prop! {
+            /// `MulticastInputSettings`.
+            props, "MulticastInputSettings", multicast_input_settings, set_multicast_input_settings, get_multicast_input_settings, Val<MulticastInputSettings>
         }
 
-        /// `ServerValidation`.
-        pub fn server_validation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerValidation", value.into());
-            self
+        prop! {
+            /// `ServerValidation`.
+            props, "ServerValidation", server_validation, set_server_validation, get_server_validation, Val<String>
         }
     }
 
@@ -7744,34 +6886,29 @@ pub mod channel {
             HlsInputSettings { props }
         }
 
-        /// `Bandwidth`.
-        pub fn bandwidth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bandwidth", value.into());
-            self
+        prop! {
+            /// `Bandwidth`.
+            props, "Bandwidth", bandwidth, set_bandwidth, get_bandwidth, Val<i64>
         }
 
-        /// `BufferSegments`.
-        pub fn buffer_segments(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BufferSegments", value.into());
-            self
+        prop! {
+            /// `BufferSegments`.
+            props, "BufferSegments", buffer_segments, set_buffer_segments, get_buffer_segments, Val<i64>
         }
 
-        /// `Retries`.
-        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Retries", value.into());
-            self
+        prop! {
+            /// `Retries`.
+            props, "Retries", retries, set_retries, get_retries, Val<i64>
         }
 
-        /// `RetryInterval`.
-        pub fn retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetryInterval", value.into());
-            self
+        prop! {
+            /// `RetryInterval`.
+            props, "RetryInterval", retry_interval, set_retry_interval, get_retry_interval, Val<i64>
         }
 
-        /// `Scte35Source`.
-        pub fn scte35_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scte35Source", value.into());
-            self
+        prop! {
+            /// `Scte35Source`.
+            props, "Scte35Source", scte35_source, set_scte35_source, get_scte35_source, Val<String>
         }
     }
 
@@ -7790,10 +6927,9 @@ pub mod channel {
             MulticastInputSettings { props }
         }
 
-        /// `SourceIpAddress`.
-        pub fn source_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceIpAddress", value.into());
-            self
+        prop! {
+            /// `SourceIpAddress`.
+            props, "SourceIpAddress", source_ip_address, set_source_ip_address, get_source_ip_address, Val<String>
         }
     }
 
@@ -7812,28 +6948,24 @@ pub mod channel {
             VideoSelector { props }
         }
 
-        /// `ColorSpace`.
-        pub fn color_space(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorSpace", value.into());
-            self
+        prop! {
+            /// `ColorSpace`.
+            props, "ColorSpace", color_space, set_color_space, get_color_space, Val<String>
         }
 
-        /// `ColorSpaceSettings`.
-        pub fn color_space_settings(mut self, value: impl Into<Val<VideoSelectorColorSpaceSettings>>) -> Self {
-            self.props.set("ColorSpaceSettings", value.into());
-            self
+        prop! {
+            /// `ColorSpaceSettings`.
+            props, "ColorSpaceSettings", color_space_settings, set_color_space_settings, get_color_space_settings, Val<VideoSelectorColorSpaceSettings>
         }
 
-        /// `ColorSpaceUsage`.
-        pub fn color_space_usage(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ColorSpaceUsage", value.into());
-            self
+        prop! {
+            /// `ColorSpaceUsage`.
+            props, "ColorSpaceUsage", color_space_usage, set_color_space_usage, get_color_space_usage, Val<String>
         }
 
-        /// `SelectorSettings`.
-        pub fn selector_settings(mut self, value: impl Into<Val<VideoSelectorSettings>>) -> Self {
-            self.props.set("SelectorSettings", value.into());
-            self
+        prop! {
+            /// `SelectorSettings`.
+            props, "SelectorSettings", selector_settings, set_selector_settings, get_selector_settings, Val<VideoSelectorSettings>
         }
     }
 
@@ -7852,10 +6984,9 @@ pub mod channel {
             VideoSelectorColorSpaceSettings { props }
         }
 
-        /// `Hdr10Settings`.
-        pub fn hdr10_settings(mut self, value: impl Into<Val<Hdr10Settings>>) -> Self {
-            self.props.set("Hdr10Settings", value.into());
-            self
+        prop! {
+            /// `Hdr10Settings`.
+            props, "Hdr10Settings", hdr10_settings, set_hdr10_settings, get_hdr10_settings, Val<Hdr10Settings>
         }
     }
 
@@ -7874,16 +7005,14 @@ pub mod channel {
             VideoSelectorSettings { props }
         }
 
-        /// `VideoSelectorPid`.
-        pub fn video_selector_pid(mut self, value: impl Into<Val<VideoSelectorPid>>) -> Self {
-            self.props.set("VideoSelectorPid", value.into());
-            self
+        prop! {
+            /// `VideoSelectorPid`.
+            props, "VideoSelectorPid", video_selector_pid, set_video_selector_pid, get_video_selector_pid, Val<VideoSelectorPid>
         }
 
-        /// `VideoSelectorProgramId`.
-        pub fn video_selector_program_id(mut self, value: impl Into<Val<VideoSelectorProgramId>>) -> Self {
-            self.props.set("VideoSelectorProgramId", value.into());
-            self
+        prop! {
+            /// `VideoSelectorProgramId`.
+            props, "VideoSelectorProgramId", video_selector_program_id, set_video_selector_program_id, get_video_selector_program_id, Val<VideoSelectorProgramId>
         }
     }
 
@@ -7902,10 +7031,9 @@ pub mod channel {
             VideoSelectorPid { props }
         }
 
-        /// `Pid`.
-        pub fn pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Pid", value.into());
-            self
+        prop! {
+            /// `Pid`.
+            props, "Pid", pid, set_pid, get_pid, Val<i64>
         }
     }
 
@@ -7924,10 +7052,9 @@ pub mod channel {
             VideoSelectorProgramId { props }
         }
 
-        /// `ProgramId`.
-        pub fn program_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramId", value.into());
-            self
+        prop! {
+            /// `ProgramId`.
+            props, "ProgramId", program_id, set_program_id, get_program_id, Val<i64>
         }
     }
 
@@ -7946,22 +7073,19 @@ pub mod channel {
             InputSpecification { props }
         }
 
-        /// `Codec`.
-        pub fn codec(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Codec", value.into());
-            self
+        prop! {
+            /// `Codec`.
+            props, "Codec", codec, set_codec, get_codec, Val<String>
         }
 
-        /// `MaximumBitrate`.
-        pub fn maximum_bitrate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaximumBitrate", value.into());
-            self
+        prop! {
+            /// `MaximumBitrate`.
+            props, "MaximumBitrate", maximum_bitrate, set_maximum_bitrate, get_maximum_bitrate, Val<String>
         }
 
-        /// `Resolution`.
-        pub fn resolution(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Resolution", value.into());
-            self
+        prop! {
+            /// `Resolution`.
+            props, "Resolution", resolution, set_resolution, get_resolution, Val<String>
         }
     }
 
@@ -7980,16 +7104,14 @@ pub mod channel {
             LinkedChannelSettings { props }
         }
 
-        /// `FollowerChannelSettings`.
-        pub fn follower_channel_settings(mut self, value: impl Into<Val<FollowerChannelSettings>>) -> Self {
-            self.props.set("FollowerChannelSettings", value.into());
-            self
+        prop! {
+            /// `FollowerChannelSettings`.
+            props, "FollowerChannelSettings", follower_channel_settings, set_follower_channel_settings, get_follower_channel_settings, Val<FollowerChannelSettings>
         }
 
-        /// `PrimaryChannelSettings`.
-        pub fn primary_channel_settings(mut self, value: impl Into<Val<PrimaryChannelSettings>>) -> Self {
-            self.props.set("PrimaryChannelSettings", value.into());
-            self
+        prop! {
+            /// `PrimaryChannelSettings`.
+            props, "PrimaryChannelSettings", primary_channel_settings, set_primary_channel_settings, get_primary_channel_settings, Val<PrimaryChannelSettings>
         }
     }
 
@@ -8008,16 +7130,14 @@ pub mod channel {
             FollowerChannelSettings { props }
         }
 
-        /// `LinkedChannelType`.
-        pub fn linked_channel_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LinkedChannelType", value.into());
-            self
+        prop! {
+            /// `LinkedChannelType`.
+            props, "LinkedChannelType", linked_channel_type, set_linked_channel_type, get_linked_channel_type, Val<String>
         }
 
-        /// `PrimaryChannelArn`.
-        pub fn primary_channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimaryChannelArn", value.into());
-            self
+        prop! {
+            /// `PrimaryChannelArn`.
+            props, "PrimaryChannelArn", primary_channel_arn, set_primary_channel_arn, get_primary_channel_arn, Val<String>
         }
     }
 
@@ -8036,10 +7156,9 @@ pub mod channel {
             PrimaryChannelSettings { props }
         }
 
-        /// `LinkedChannelType`.
-        pub fn linked_channel_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LinkedChannelType", value.into());
-            self
+        prop! {
+            /// `LinkedChannelType`.
+            props, "LinkedChannelType", linked_channel_type, set_linked_channel_type, get_linked_channel_type, Val<String>
         }
     }
 
@@ -8058,16 +7177,14 @@ pub mod channel {
             MaintenanceCreateSettings { props }
         }
 
-        /// `MaintenanceDay`.
-        pub fn maintenance_day(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaintenanceDay", value.into());
-            self
+        prop! {
+            /// `MaintenanceDay`.
+            props, "MaintenanceDay", maintenance_day, set_maintenance_day, get_maintenance_day, Val<String>
         }
 
-        /// `MaintenanceStartTime`.
-        pub fn maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaintenanceStartTime", value.into());
-            self
+        prop! {
+            /// `MaintenanceStartTime`.
+            props, "MaintenanceStartTime", maintenance_start_time, set_maintenance_start_time, get_maintenance_start_time, Val<String>
         }
     }
 
@@ -8086,22 +7203,19 @@ pub mod channel {
             VpcOutputSettings { props }
         }
 
-        /// `PublicAddressAllocationIds`.
-        pub fn public_address_allocation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PublicAddressAllocationIds", value.into());
-            self
+        prop! {
+            /// `PublicAddressAllocationIds`.
+            props, "PublicAddressAllocationIds", public_address_allocation_ids, set_public_address_allocation_ids, get_public_address_allocation_ids, Val<List<String>>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -8125,28 +7239,24 @@ impl ChannelPlacementGroup {
         ChannelPlacementGroup { core }
     }
 
-    /// `ClusterId`: The ID of the cluster the node is on.
-    pub fn cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterId", value.into());
-        self
+    prop! {
+        /// `ClusterId`: The ID of the cluster the node is on.
+        core.props, "ClusterId", cluster_id, set_cluster_id, get_cluster_id, Val<String>
     }
 
-    /// `Name`: The name of the channel placement group.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the channel placement group.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Nodes`: List of nodes added to the channel placement group
-    pub fn nodes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Nodes", value.into());
-        self
+    prop! {
+        /// `Nodes`: List of nodes added to the channel placement group
+        core.props, "Nodes", nodes, set_nodes, get_nodes, Val<List<String>>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8233,30 +7343,77 @@ impl CloudWatchAlarmTemplate {
         CloudWatchAlarmTemplate { core }
     }
 
-    /// `DatapointsToAlarm`: The number of datapoints within the evaluation period that must be
-    /// breaching to trigger the alarm.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("DatapointsToAlarm", value.into());
-        self
+    prop! {
+        /// `ComparisonOperator`: The comparison operator used to compare the specified statistic
+        /// and the threshold.
+        core.props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<cloud_watch_alarm_template::CloudWatchAlarmTemplateComparisonOperator>
     }
 
-    /// `Description`: A resource's optional description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DatapointsToAlarm`: The number of datapoints within the evaluation period that must be
+        /// breaching to trigger the alarm.
+        core.props, "DatapointsToAlarm", datapoints_to_alarm, set_datapoints_to_alarm, get_datapoints_to_alarm, Val<f64>
     }
 
-    /// `GroupIdentifier`: A cloudwatch alarm template group's identifier. Can be either be its id
-    /// or current name.
-    pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupIdentifier", value.into());
-        self
+    prop! {
+        /// `Description`: A resource's optional description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Represents the tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EvaluationPeriods`: The number of periods over which data is compared to the specified
+        /// threshold.
+        core.props, "EvaluationPeriods", _, set_evaluation_periods, get_evaluation_periods, Val<f64>
+    }
+
+    prop! {
+        /// `GroupIdentifier`: A cloudwatch alarm template group's identifier. Can be either be its
+        /// id or current name.
+        core.props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+    }
+
+    prop! {
+        /// `MetricName`: The name of the metric associated with the alarm. Must be compatible with
+        /// targetResourceType.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A resource's name. Names must be unique within the scope of a resource type in a
+        /// specific region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Period`: The period, in seconds, over which the specified statistic is applied.
+        core.props, "Period", _, set_period, get_period, Val<f64>
+    }
+
+    prop! {
+        /// `Statistic`: The statistic to apply to the alarm's metric data.
+        core.props, "Statistic", _, set_statistic, get_statistic, Val<cloud_watch_alarm_template::CloudWatchAlarmTemplateStatistic>
+    }
+
+    prop! {
+        /// `Tags`: Represents the tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TargetResourceType`: The resource type this template should dynamically generate
+        /// cloudwatch metric alarms for.
+        core.props, "TargetResourceType", _, set_target_resource_type, get_target_resource_type, Val<cloud_watch_alarm_template::CloudWatchAlarmTemplateTargetResourceType>
+    }
+
+    prop! {
+        /// `Threshold`: The threshold value to compare with the specified statistic.
+        core.props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+    }
+
+    prop! {
+        /// `TreatMissingData`: Specifies how missing data points are treated when evaluating the
+        /// alarm's condition.
+        core.props, "TreatMissingData", _, set_treat_missing_data, get_treat_missing_data, Val<cloud_watch_alarm_template::CloudWatchAlarmTemplateTreatMissingData>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8422,16 +7579,20 @@ impl CloudWatchAlarmTemplateGroup {
         CloudWatchAlarmTemplateGroup { core }
     }
 
-    /// `Description`: A resource's optional description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A resource's optional description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Represents the tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A resource's name. Names must be unique within the scope of a resource type in a
+        /// specific region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Represents the tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8489,35 +7650,30 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `ClusterType`: The hardware type for the cluster.
-    pub fn cluster_type(mut self, value: impl Into<Val<cluster::ClusterType>>) -> Self {
-        self.core.set("ClusterType", value.into());
-        self
+    prop! {
+        /// `ClusterType`: The hardware type for the cluster.
+        core.props, "ClusterType", cluster_type, set_cluster_type, get_cluster_type, Val<cluster::ClusterType>
     }
 
-    /// `InstanceRoleArn`: The IAM role your nodes will use.
-    pub fn instance_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceRoleArn", value.into());
-        self
+    prop! {
+        /// `InstanceRoleArn`: The IAM role your nodes will use.
+        core.props, "InstanceRoleArn", instance_role_arn, set_instance_role_arn, get_instance_role_arn, Val<String>
     }
 
-    /// `Name`: The user-specified name of the Cluster to be created.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The user-specified name of the Cluster to be created.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NetworkSettings`: On premises settings which will have the interface network mappings and
-    /// default Output logical interface
-    pub fn network_settings(mut self, value: impl Into<Val<cluster::ClusterNetworkSettings>>) -> Self {
-        self.core.set("NetworkSettings", value.into());
-        self
+    prop! {
+        /// `NetworkSettings`: On premises settings which will have the interface network mappings
+        /// and default Output logical interface
+        core.props, "NetworkSettings", network_settings, set_network_settings, get_network_settings, Val<cluster::ClusterNetworkSettings>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8591,16 +7747,14 @@ pub mod cluster {
             ClusterNetworkSettings { props }
         }
 
-        /// `DefaultRoute`: Default value if the customer does not define it in channel Output API
-        pub fn default_route(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultRoute", value.into());
-            self
+        prop! {
+            /// `DefaultRoute`: Default value if the customer does not define it in channel Output API
+            props, "DefaultRoute", default_route, set_default_route, get_default_route, Val<String>
         }
 
-        /// `InterfaceMappings`: Network mappings for the cluster
-        pub fn interface_mappings(mut self, value: impl Into<Val<List<InterfaceMapping>>>) -> Self {
-            self.props.set("InterfaceMappings", value.into());
-            self
+        prop! {
+            /// `InterfaceMappings`: Network mappings for the cluster
+            props, "InterfaceMappings", interface_mappings, set_interface_mappings, get_interface_mappings, Val<List<InterfaceMapping>>
         }
     }
 
@@ -8619,17 +7773,15 @@ pub mod cluster {
             InterfaceMapping { props }
         }
 
-        /// `LogicalInterfaceName`: logical interface name, unique in the list
-        pub fn logical_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalInterfaceName", value.into());
-            self
+        prop! {
+            /// `LogicalInterfaceName`: logical interface name, unique in the list
+            props, "LogicalInterfaceName", logical_interface_name, set_logical_interface_name, get_logical_interface_name, Val<String>
         }
 
-        /// `NetworkId`: Network Id to be associated with the logical interface name, can be duplicated
-        /// in list
-        pub fn network_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkId", value.into());
-            self
+        prop! {
+            /// `NetworkId`: Network Id to be associated with the logical interface name, can be
+            /// duplicated in list
+            props, "NetworkId", network_id, set_network_id, get_network_id, Val<String>
         }
     }
 }
@@ -8661,29 +7813,36 @@ impl EventBridgeRuleTemplate {
         EventBridgeRuleTemplate { core }
     }
 
-    /// `Description`: A resource's optional description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A resource's optional description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventTargets`: Placeholder documentation for __listOfEventBridgeRuleTemplateTarget
-    pub fn event_targets(mut self, value: impl Into<Val<List<event_bridge_rule_template::EventBridgeRuleTemplateTarget>>>) -> Self {
-        self.core.set("EventTargets", value.into());
-        self
+    prop! {
+        /// `EventTargets`: Placeholder documentation for __listOfEventBridgeRuleTemplateTarget
+        core.props, "EventTargets", event_targets, set_event_targets, get_event_targets, Val<List<event_bridge_rule_template::EventBridgeRuleTemplateTarget>>
     }
 
-    /// `GroupIdentifier`: An eventbridge rule template group's identifier. Can be either be its id
-    /// or current name.
-    pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupIdentifier", value.into());
-        self
+    prop! {
+        /// `EventType`: The type of event to match with the rule.
+        core.props, "EventType", _, set_event_type, get_event_type, Val<event_bridge_rule_template::EventBridgeRuleTemplateEventType>
     }
 
-    /// `Tags`: Represents the tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GroupIdentifier`: An eventbridge rule template group's identifier. Can be either be its
+        /// id or current name.
+        core.props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A resource's name. Names must be unique within the scope of a resource type in a
+        /// specific region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Represents the tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8749,6 +7908,11 @@ pub mod event_bridge_rule_template {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             EventBridgeRuleTemplateTarget { props }
+        }
+
+        prop! {
+            /// `Arn`: Target ARNs must be either an SNS topic or CloudWatch log group.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -8821,16 +7985,20 @@ impl EventBridgeRuleTemplateGroup {
         EventBridgeRuleTemplateGroup { core }
     }
 
-    /// `Description`: A resource's optional description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A resource's optional description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Represents the tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A resource's name. Names must be unique within the scope of a resource type in a
+        /// specific region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Represents the tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -8888,106 +8056,91 @@ impl Input {
         Input { core }
     }
 
-    /// `Destinations`: A list of the destinations of the input (PUSH-type).
-    pub fn destinations(mut self, value: impl Into<Val<List<input::InputDestination>>>) -> Self {
-        self.core.set("Destinations", value.into());
-        self
+    prop! {
+        /// `Destinations`: A list of the destinations of the input (PUSH-type).
+        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<input::InputDestination>>
     }
 
-    /// `InputDevices`: Settings for the input devices.
-    pub fn input_devices(mut self, value: impl Into<Val<List<input::InputDeviceSettings>>>) -> Self {
-        self.core.set("InputDevices", value.into());
-        self
+    prop! {
+        /// `InputDevices`: Settings for the input devices.
+        core.props, "InputDevices", input_devices, set_input_devices, get_input_devices, Val<List<input::InputDeviceSettings>>
     }
 
-    /// `InputNetworkLocation`: The location of this input. AWS, for an input existing in the AWS
-    /// Cloud, On-Prem for an input in a customer network.
-    pub fn input_network_location(mut self, value: impl Into<Val<input::InputNetworkLocation>>) -> Self {
-        self.core.set("InputNetworkLocation", value.into());
-        self
+    prop! {
+        /// `InputNetworkLocation`: The location of this input. AWS, for an input existing in the
+        /// AWS Cloud, On-Prem for an input in a customer network.
+        core.props, "InputNetworkLocation", input_network_location, set_input_network_location, get_input_network_location, Val<input::InputNetworkLocation>
     }
 
-    /// `InputSecurityGroups`: A list of security groups referenced by IDs to attach to the input.
-    pub fn input_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InputSecurityGroups", value.into());
-        self
+    prop! {
+        /// `InputSecurityGroups`: A list of security groups referenced by IDs to attach to the
+        /// input.
+        core.props, "InputSecurityGroups", input_security_groups, set_input_security_groups, get_input_security_groups, Val<List<String>>
     }
 
-    /// `MediaConnectFlows`: A list of MediaConnect Flows for this input.
-    pub fn media_connect_flows(mut self, value: impl Into<Val<List<input::MediaConnectFlow>>>) -> Self {
-        self.core.set("MediaConnectFlows", value.into());
-        self
+    prop! {
+        /// `MediaConnectFlows`: A list of MediaConnect Flows for this input.
+        core.props, "MediaConnectFlows", media_connect_flows, set_media_connect_flows, get_media_connect_flows, Val<List<input::MediaConnectFlow>>
     }
 
-    /// `MulticastSettings`: Multicast Input settings.
-    pub fn multicast_settings(mut self, value: impl Into<Val<input::MulticastSettings>>) -> Self {
-        self.core.set("MulticastSettings", value.into());
-        self
+    prop! {
+        /// `MulticastSettings`: Multicast Input settings.
+        core.props, "MulticastSettings", multicast_settings, set_multicast_settings, get_multicast_settings, Val<input::MulticastSettings>
     }
 
-    /// `Name`: The user-assigned name (This is a mutable value).
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The user-assigned name (This is a mutable value).
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RoleArn`: The Amazon Resource Name (ARN) of the role this input assumes during and after
-    /// creation.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the role this input assumes during and
+        /// after creation.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `RouterSettings`: Information about the MediaConnect Router association for this input.
-    pub fn router_settings(mut self, value: impl Into<Val<input::RouterSettings>>) -> Self {
-        self.core.set("RouterSettings", value.into());
-        self
+    prop! {
+        /// `RouterSettings`: Information about the MediaConnect Router association for this input.
+        core.props, "RouterSettings", router_settings, set_router_settings, get_router_settings, Val<input::RouterSettings>
     }
 
-    /// `SdiSources`: SDI Sources for this Input.
-    pub fn sdi_sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SdiSources", value.into());
-        self
+    prop! {
+        /// `SdiSources`: SDI Sources for this Input.
+        core.props, "SdiSources", sdi_sources, set_sdi_sources, get_sdi_sources, Val<List<String>>
     }
 
-    /// `Smpte2110ReceiverGroupSettings`: Include this parameter if the input is a SMPTE 2110 input,
-    /// to identify the stream sources for this input.
-    pub fn smpte2110_receiver_group_settings(mut self, value: impl Into<Val<input::Smpte2110ReceiverGroupSettings>>) -> Self {
-        self.core.set("Smpte2110ReceiverGroupSettings", value.into());
-        self
+    prop! {
+        /// `Smpte2110ReceiverGroupSettings`: Include this parameter if the input is a SMPTE 2110
+        /// input, to identify the stream sources for this input.
+        core.props, "Smpte2110ReceiverGroupSettings", smpte2110_receiver_group_settings, set_smpte2110_receiver_group_settings, get_smpte2110_receiver_group_settings, Val<input::Smpte2110ReceiverGroupSettings>
     }
 
-    /// `Sources`: A list of the sources of the input (PULL-type).
-    pub fn sources(mut self, value: impl Into<Val<List<input::InputSource>>>) -> Self {
-        self.core.set("Sources", value.into());
-        self
+    prop! {
+        /// `Sources`: A list of the sources of the input (PULL-type).
+        core.props, "Sources", sources, set_sources, get_sources, Val<List<input::InputSource>>
     }
 
-    /// `SrtSettings`: The settings associated with an SRT input.
-    pub fn srt_settings(mut self, value: impl Into<Val<input::SrtSettings>>) -> Self {
-        self.core.set("SrtSettings", value.into());
-        self
+    prop! {
+        /// `SrtSettings`: The settings associated with an SRT input.
+        core.props, "SrtSettings", srt_settings, set_srt_settings, get_srt_settings, Val<input::SrtSettings>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `Type`: The different types of inputs that AWS Elemental MediaLive supports.
-    pub fn type_(mut self, value: impl Into<Val<input::InputType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The different types of inputs that AWS Elemental MediaLive supports.
+        core.props, "Type", type_, set_type, get_type, Val<input::InputType>
     }
 
-    /// `Vpc`: Settings for a private VPC Input. When this property is specified, the input
-    /// destination addresses will be created in a VPC rather than with public Internet addresses.
-    /// This property requires setting the roleArn property on Input creation. Not compatible with
-    /// the inputSecurityGroups property.
-    pub fn vpc(mut self, value: impl Into<Val<input::InputVpcRequest>>) -> Self {
-        self.core.set("Vpc", value.into());
-        self
+    prop! {
+        /// `Vpc`: Settings for a private VPC Input. When this property is specified, the input
+        /// destination addresses will be created in a VPC rather than with public Internet
+        /// addresses. This property requires setting the roleArn property on Input creation. Not
+        /// compatible with the inputSecurityGroups property.
+        core.props, "Vpc", vpc, set_vpc, get_vpc, Val<input::InputVpcRequest>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9089,54 +8242,46 @@ pub mod input {
             InputDestination { props }
         }
 
-        /// `Ip`: The system-generated static IP address of endpoint. It remains fixed for the lifetime
-        /// of the input.
-        pub fn ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ip", value.into());
-            self
+        prop! {
+            /// `Ip`: The system-generated static IP address of endpoint. It remains fixed for the
+            /// lifetime of the input.
+            props, "Ip", ip, set_ip, get_ip, Val<String>
         }
 
-        /// `Network`: The ID of the attached network.
-        pub fn network(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Network", value.into());
-            self
+        prop! {
+            /// `Network`: The ID of the attached network.
+            props, "Network", network, set_network, get_network, Val<String>
         }
 
-        /// `NetworkRoutes`: If the push input has an input location of ON-PREM it's a requirement to
-        /// specify what the route of the input is going to be on the customer local network.
-        pub fn network_routes(mut self, value: impl Into<Val<List<InputDestinationRoute>>>) -> Self {
-            self.props.set("NetworkRoutes", value.into());
-            self
+        prop! {
+            /// `NetworkRoutes`: If the push input has an input location of ON-PREM it's a requirement
+            /// to specify what the route of the input is going to be on the customer local network.
+            props, "NetworkRoutes", network_routes, set_network_routes, get_network_routes, Val<List<InputDestinationRoute>>
         }
 
-        /// `Port`: The port number for the input.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port number for the input.
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `StaticIpAddress`: The static IP address for the input destination.
-        pub fn static_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StaticIpAddress", value.into());
-            self
+        prop! {
+            /// `StaticIpAddress`: The static IP address for the input destination.
+            props, "StaticIpAddress", static_ip_address, set_static_ip_address, get_static_ip_address, Val<String>
         }
 
-        /// `StreamName`: The stream name for the input destination.
-        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamName", value.into());
-            self
+        prop! {
+            /// `StreamName`: The stream name for the input destination.
+            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
         }
 
-        /// `Url`: This represents the endpoint that the customer stream will be pushed to.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: This represents the endpoint that the customer stream will be pushed to.
+            props, "Url", url, set_url, get_url, Val<String>
         }
 
-        /// `Vpc`: The properties for a VPC type input destination.
-        pub fn vpc(mut self, value: impl Into<Val<InputDestinationVpc>>) -> Self {
-            self.props.set("Vpc", value.into());
-            self
+        prop! {
+            /// `Vpc`: The properties for a VPC type input destination.
+            props, "Vpc", vpc, set_vpc, get_vpc, Val<InputDestinationVpc>
         }
     }
 
@@ -9155,16 +8300,14 @@ pub mod input {
             InputDestinationRoute { props }
         }
 
-        /// `Cidr`: The CIDR of the route.
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: The CIDR of the route.
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
 
-        /// `Gateway`: An optional gateway for the route.
-        pub fn gateway(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Gateway", value.into());
-            self
+        prop! {
+            /// `Gateway`: An optional gateway for the route.
+            props, "Gateway", gateway, set_gateway, get_gateway, Val<String>
         }
     }
 
@@ -9184,16 +8327,14 @@ pub mod input {
             InputDestinationVpc { props }
         }
 
-        /// `AvailabilityZone`: The availability zone of the Input destination.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`: The availability zone of the Input destination.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `NetworkInterfaceId`: The network interface ID of the Input destination in the VPC.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`: The network interface ID of the Input destination in the VPC.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
     }
 
@@ -9212,10 +8353,9 @@ pub mod input {
             InputDeviceSettings { props }
         }
 
-        /// `Id`: The unique ID for the device.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The unique ID for the device.
+            props, "Id", id, set_id, get_id, Val<String>
         }
     }
 
@@ -9249,10 +8389,9 @@ pub mod input {
             MediaConnectFlow { props }
         }
 
-        /// `FlowArn`: The unique ARN of the MediaConnect Flow being used as a source.
-        pub fn flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowArn", value.into());
-            self
+        prop! {
+            /// `FlowArn`: The unique ARN of the MediaConnect Flow being used as a source.
+            props, "FlowArn", flow_arn, set_flow_arn, get_flow_arn, Val<String>
         }
     }
 
@@ -9272,10 +8411,9 @@ pub mod input {
             MulticastSettings { props }
         }
 
-        /// `Sources`: Placeholder documentation for __listOfMulticastSource
-        pub fn sources(mut self, value: impl Into<Val<List<MulticastSource>>>) -> Self {
-            self.props.set("Sources", value.into());
-            self
+        prop! {
+            /// `Sources`: Placeholder documentation for __listOfMulticastSource
+            props, "Sources", sources, set_sources, get_sources, Val<List<MulticastSource>>
         }
     }
 
@@ -9298,10 +8436,14 @@ pub mod input {
             MulticastSource { props }
         }
 
-        /// `SourceIp`: This represents the ip address of the device sending the multicast stream.
-        pub fn source_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceIp", value.into());
-            self
+        prop! {
+            /// `Url`: This represents the customer's source URL where multicast stream is pulled from.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `SourceIp`: This represents the ip address of the device sending the multicast stream.
+            props, "SourceIp", source_ip, set_source_ip, get_source_ip, Val<String>
         }
     }
 
@@ -9321,24 +8463,21 @@ pub mod input {
             RouterSettings { props }
         }
 
-        /// `Destinations`: MediaConnect Router destinations associated with this input.
-        pub fn destinations(mut self, value: impl Into<Val<List<RouterDestinationSettings>>>) -> Self {
-            self.props.set("Destinations", value.into());
-            self
+        prop! {
+            /// `Destinations`: MediaConnect Router destinations associated with this input.
+            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<RouterDestinationSettings>>
         }
 
-        /// `EncryptionType`: Encryption configuration for the MediaConnect Router association.
-        /// AUTOMATIC uses a service-managed secret; SECRETS_MANAGER requires SecretArn.
-        pub fn encryption_type(mut self, value: impl Into<Val<RouterSettingsEncryptionType>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: Encryption configuration for the MediaConnect Router association.
+            /// AUTOMATIC uses a service-managed secret; SECRETS_MANAGER requires SecretArn.
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<RouterSettingsEncryptionType>
         }
 
-        /// `SecretArn`: The ARN of the Secrets Manager secret used to encrypt this input. Required when
-        /// EncryptionType is SECRETS_MANAGER.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: The ARN of the Secrets Manager secret used to encrypt this input. Required
+            /// when EncryptionType is SECRETS_MANAGER.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -9361,11 +8500,15 @@ pub mod input {
             RouterDestinationSettings { props }
         }
 
-        /// `RouterOutputArn`: The ARN of the MediaConnect Router output currently connected to this
-        /// input.
-        pub fn router_output_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RouterOutputArn", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneName`: The Availability Zone (AZ) name this destination is created in.
+            props, "AvailabilityZoneName", _, set_availability_zone_name, get_availability_zone_name, Val<String>
+        }
+
+        prop! {
+            /// `RouterOutputArn`: The ARN of the MediaConnect Router output currently connected to this
+            /// input.
+            props, "RouterOutputArn", router_output_arn, set_router_output_arn, get_router_output_arn, Val<String>
         }
     }
 
@@ -9399,10 +8542,9 @@ pub mod input {
             Smpte2110ReceiverGroupSettings { props }
         }
 
-        /// `Smpte2110ReceiverGroups`: Placeholder documentation for __listOfSmpte2110ReceiverGroup
-        pub fn smpte2110_receiver_groups(mut self, value: impl Into<Val<List<Smpte2110ReceiverGroup>>>) -> Self {
-            self.props.set("Smpte2110ReceiverGroups", value.into());
-            self
+        prop! {
+            /// `Smpte2110ReceiverGroups`: Placeholder documentation for __listOfSmpte2110ReceiverGroup
+            props, "Smpte2110ReceiverGroups", smpte2110_receiver_groups, set_smpte2110_receiver_groups, get_smpte2110_receiver_groups, Val<List<Smpte2110ReceiverGroup>>
         }
     }
 
@@ -9422,11 +8564,10 @@ pub mod input {
             Smpte2110ReceiverGroup { props }
         }
 
-        /// `SdpSettings`: The single Smpte2110ReceiverGroupSdpSettings that identify the video, audio,
-        /// and ancillary streams for this receiver group.
-        pub fn sdp_settings(mut self, value: impl Into<Val<Smpte2110ReceiverGroupSdpSettings>>) -> Self {
-            self.props.set("SdpSettings", value.into());
-            self
+        prop! {
+            /// `SdpSettings`: The single Smpte2110ReceiverGroupSdpSettings that identify the video,
+            /// audio, and ancillary streams for this receiver group.
+            props, "SdpSettings", sdp_settings, set_sdp_settings, get_sdp_settings, Val<Smpte2110ReceiverGroupSdpSettings>
         }
     }
 
@@ -9446,26 +8587,24 @@ pub mod input {
             Smpte2110ReceiverGroupSdpSettings { props }
         }
 
-        /// `AncillarySdps`: A list of InputSdpLocations. Each item in the list specifies the SDP file
-        /// and index for one ancillary SMPTE 2110 stream. Each stream encapsulates one captions stream (out
-        /// of any number you can include) or the single SCTE 35 stream that you can include.
-        pub fn ancillary_sdps(mut self, value: impl Into<Val<List<InputSdpLocation>>>) -> Self {
-            self.props.set("AncillarySdps", value.into());
-            self
+        prop! {
+            /// `AncillarySdps`: A list of InputSdpLocations. Each item in the list specifies the SDP
+            /// file and index for one ancillary SMPTE 2110 stream. Each stream encapsulates one
+            /// captions stream (out of any number you can include) or the single SCTE 35 stream that
+            /// you can include.
+            props, "AncillarySdps", ancillary_sdps, set_ancillary_sdps, get_ancillary_sdps, Val<List<InputSdpLocation>>
         }
 
-        /// `AudioSdps`: A list of InputSdpLocations. Each item in the list specifies the SDP file and
-        /// index for one audio SMPTE 2110 stream.
-        pub fn audio_sdps(mut self, value: impl Into<Val<List<InputSdpLocation>>>) -> Self {
-            self.props.set("AudioSdps", value.into());
-            self
+        prop! {
+            /// `AudioSdps`: A list of InputSdpLocations. Each item in the list specifies the SDP file
+            /// and index for one audio SMPTE 2110 stream.
+            props, "AudioSdps", audio_sdps, set_audio_sdps, get_audio_sdps, Val<List<InputSdpLocation>>
         }
 
-        /// `VideoSdp`: The InputSdpLocation that specifies the SDP file and index for the single video
-        /// SMPTE 2110 stream for this 2110 input.
-        pub fn video_sdp(mut self, value: impl Into<Val<InputSdpLocation>>) -> Self {
-            self.props.set("VideoSdp", value.into());
-            self
+        prop! {
+            /// `VideoSdp`: The InputSdpLocation that specifies the SDP file and index for the single
+            /// video SMPTE 2110 stream for this 2110 input.
+            props, "VideoSdp", video_sdp, set_video_sdp, get_video_sdp, Val<InputSdpLocation>
         }
     }
 
@@ -9485,16 +8624,14 @@ pub mod input {
             InputSdpLocation { props }
         }
 
-        /// `MediaIndex`: The index of the media stream in the SDP file for one SMPTE 2110 stream.
-        pub fn media_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MediaIndex", value.into());
-            self
+        prop! {
+            /// `MediaIndex`: The index of the media stream in the SDP file for one SMPTE 2110 stream.
+            props, "MediaIndex", media_index, set_media_index, get_media_index, Val<i64>
         }
 
-        /// `SdpUrl`: The URL of the SDP file for one SMPTE 2110 stream.
-        pub fn sdp_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SdpUrl", value.into());
-            self
+        prop! {
+            /// `SdpUrl`: The URL of the SDP file for one SMPTE 2110 stream.
+            props, "SdpUrl", sdp_url, set_sdp_url, get_sdp_url, Val<String>
         }
     }
 
@@ -9513,22 +8650,19 @@ pub mod input {
             InputSource { props }
         }
 
-        /// `PasswordParam`: The key used to extract the password from EC2 Parameter store.
-        pub fn password_param(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PasswordParam", value.into());
-            self
+        prop! {
+            /// `PasswordParam`: The key used to extract the password from EC2 Parameter store.
+            props, "PasswordParam", password_param, set_password_param, get_password_param, Val<String>
         }
 
-        /// `Url`: This represents the customer's source URL where stream is pulled from.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: This represents the customer's source URL where stream is pulled from.
+            props, "Url", url, set_url, get_url, Val<String>
         }
 
-        /// `Username`: The username for the input source.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The username for the input source.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 
@@ -9547,17 +8681,15 @@ pub mod input {
             SrtSettings { props }
         }
 
-        /// `SrtCallerSources`: Placeholder documentation for __listOfSrtCallerSource
-        pub fn srt_caller_sources(mut self, value: impl Into<Val<List<SrtCallerSource>>>) -> Self {
-            self.props.set("SrtCallerSources", value.into());
-            self
+        prop! {
+            /// `SrtCallerSources`: Placeholder documentation for __listOfSrtCallerSource
+            props, "SrtCallerSources", srt_caller_sources, set_srt_caller_sources, get_srt_caller_sources, Val<List<SrtCallerSource>>
         }
 
-        /// `SrtListenerSettings`: Settings for an SRT listener input. Configured only when the input
-        /// uses the SRT_LISTENER input type.
-        pub fn srt_listener_settings(mut self, value: impl Into<Val<SrtListenerSettings>>) -> Self {
-            self.props.set("SrtListenerSettings", value.into());
-            self
+        prop! {
+            /// `SrtListenerSettings`: Settings for an SRT listener input. Configured only when the
+            /// input uses the SRT_LISTENER input type.
+            props, "SrtListenerSettings", srt_listener_settings, set_srt_listener_settings, get_srt_listener_settings, Val<SrtListenerSettings>
         }
     }
 
@@ -9579,38 +8711,33 @@ pub mod input {
             SrtCallerSource { props }
         }
 
-        /// `Decryption`: The decryption settings for the SRT caller source. Present only if the source
-        /// has decryption enabled.
-        pub fn decryption(mut self, value: impl Into<Val<SrtCallerDecryption>>) -> Self {
-            self.props.set("Decryption", value.into());
-            self
+        prop! {
+            /// `Decryption`: The decryption settings for the SRT caller source. Present only if the
+            /// source has decryption enabled.
+            props, "Decryption", decryption, set_decryption, get_decryption, Val<SrtCallerDecryption>
         }
 
-        /// `MinimumLatency`: The preferred latency (in milliseconds) for implementing packet loss and
-        /// recovery. Packet recovery is a key feature of SRT.
-        pub fn minimum_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumLatency", value.into());
-            self
+        prop! {
+            /// `MinimumLatency`: The preferred latency (in milliseconds) for implementing packet loss
+            /// and recovery. Packet recovery is a key feature of SRT.
+            props, "MinimumLatency", minimum_latency, set_minimum_latency, get_minimum_latency, Val<i64>
         }
 
-        /// `SrtListenerAddress`: The IP address at the upstream system (the listener) that MediaLive (the
-        /// caller) connects to.
-        pub fn srt_listener_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SrtListenerAddress", value.into());
-            self
+        prop! {
+            /// `SrtListenerAddress`: The IP address at the upstream system (the listener) that
+            /// MediaLive (the caller) connects to.
+            props, "SrtListenerAddress", srt_listener_address, set_srt_listener_address, get_srt_listener_address, Val<String>
         }
 
-        /// `SrtListenerPort`: The port at the upstream system (the listener) that MediaLive (the
-        /// caller) connects to.
-        pub fn srt_listener_port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SrtListenerPort", value.into());
-            self
+        prop! {
+            /// `SrtListenerPort`: The port at the upstream system (the listener) that MediaLive (the
+            /// caller) connects to.
+            props, "SrtListenerPort", srt_listener_port, set_srt_listener_port, get_srt_listener_port, Val<String>
         }
 
-        /// `StreamId`: The stream ID, if the upstream system uses this identifier.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `StreamId`: The stream ID, if the upstream system uses this identifier.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
     }
 
@@ -9630,18 +8757,16 @@ pub mod input {
             SrtCallerDecryption { props }
         }
 
-        /// `Algorithm`: The algorithm used to encrypt content.
-        pub fn algorithm(mut self, value: impl Into<Val<Algorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `Algorithm`: The algorithm used to encrypt content.
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<Algorithm>
         }
 
-        /// `PassphraseSecretArn`: The ARN for the secret in Secrets Manager. Someone in your
-        /// organization must create a secret and provide you with its ARN. The secret holds the
-        /// passphrase that MediaLive uses to decrypt the source content.
-        pub fn passphrase_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PassphraseSecretArn", value.into());
-            self
+        prop! {
+            /// `PassphraseSecretArn`: The ARN for the secret in Secrets Manager. Someone in your
+            /// organization must create a secret and provide you with its ARN. The secret holds the
+            /// passphrase that MediaLive uses to decrypt the source content.
+            props, "PassphraseSecretArn", passphrase_secret_arn, set_passphrase_secret_arn, get_passphrase_secret_arn, Val<String>
         }
     }
 
@@ -9678,24 +8803,21 @@ pub mod input {
             SrtListenerSettings { props }
         }
 
-        /// `Decryption`: The decryption settings for the SRT listener source. Present only if the
-        /// source has decryption enabled.
-        pub fn decryption(mut self, value: impl Into<Val<SrtListenerDecryption>>) -> Self {
-            self.props.set("Decryption", value.into());
-            self
+        prop! {
+            /// `Decryption`: The decryption settings for the SRT listener source. Present only if the
+            /// source has decryption enabled.
+            props, "Decryption", decryption, set_decryption, get_decryption, Val<SrtListenerDecryption>
         }
 
-        /// `MinimumLatency`: The preferred latency (in milliseconds) for implementing packet loss and
-        /// recovery. Packet recovery is a key feature of SRT.
-        pub fn minimum_latency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumLatency", value.into());
-            self
+        prop! {
+            /// `MinimumLatency`: The preferred latency (in milliseconds) for implementing packet loss
+            /// and recovery. Packet recovery is a key feature of SRT.
+            props, "MinimumLatency", minimum_latency, set_minimum_latency, get_minimum_latency, Val<i64>
         }
 
-        /// `StreamId`: The stream ID, if the upstream system uses this identifier.
-        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamId", value.into());
-            self
+        prop! {
+            /// `StreamId`: The stream ID, if the upstream system uses this identifier.
+            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
         }
     }
 
@@ -9715,18 +8837,16 @@ pub mod input {
             SrtListenerDecryption { props }
         }
 
-        /// `Algorithm`: The algorithm used to encrypt content.
-        pub fn algorithm(mut self, value: impl Into<Val<Algorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `Algorithm`: The algorithm used to encrypt content.
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<Algorithm>
         }
 
-        /// `PassphraseSecretArn`: The ARN for the secret in Secrets Manager. Someone in your
-        /// organization must create a secret and provide you with its ARN. The secret holds the
-        /// passphrase that MediaLive uses to decrypt the source content.
-        pub fn passphrase_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PassphraseSecretArn", value.into());
-            self
+        prop! {
+            /// `PassphraseSecretArn`: The ARN for the secret in Secrets Manager. Someone in your
+            /// organization must create a secret and provide you with its ARN. The secret holds the
+            /// passphrase that MediaLive uses to decrypt the source content.
+            props, "PassphraseSecretArn", passphrase_secret_arn, set_passphrase_secret_arn, get_passphrase_secret_arn, Val<String>
         }
     }
 
@@ -9803,19 +8923,17 @@ pub mod input {
             InputVpcRequest { props }
         }
 
-        /// `SecurityGroupIds`: A list of up to 5 EC2 VPC security group IDs to attach to the Input VPC
-        /// network interfaces. Requires subnetIds. If none are specified then the VPC default security
-        /// group will be used.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: A list of up to 5 EC2 VPC security group IDs to attach to the Input
+            /// VPC network interfaces. Requires subnetIds. If none are specified then the VPC default
+            /// security group will be used.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`: A list of 2 VPC subnet IDs from the same VPC. Subnet IDs must be mapped to two
-        /// unique availability zones (AZ).
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: A list of 2 VPC subnet IDs from the same VPC. Subnet IDs must be mapped to
+            /// two unique availability zones (AZ).
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -9839,16 +8957,14 @@ impl InputSecurityGroup {
         InputSecurityGroup { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `WhitelistRules`: Whitelist rules and their sync status
-    pub fn whitelist_rules(mut self, value: impl Into<Val<List<input_security_group::InputWhitelistRule>>>) -> Self {
-        self.core.set("WhitelistRules", value.into());
-        self
+    prop! {
+        /// `WhitelistRules`: Whitelist rules and their sync status
+        core.props, "WhitelistRules", whitelist_rules, set_whitelist_rules, get_whitelist_rules, Val<List<input_security_group::InputWhitelistRule>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9895,10 +9011,9 @@ pub mod input_security_group {
             InputWhitelistRule { props }
         }
 
-        /// `Cidr`: The IPv4 CIDR that's whitelisted.
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: The IPv4 CIDR that's whitelisted.
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
     }
 }
@@ -9931,16 +9046,29 @@ impl Multiplex {
         Multiplex { core }
     }
 
-    /// `Destinations`: A list of the multiplex output destinations.
-    pub fn destinations(mut self, value: impl Into<Val<List<multiplex::MultiplexOutputDestination>>>) -> Self {
-        self.core.set("Destinations", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`: A list of availability zones for the multiplex.
+        core.props, "AvailabilityZones", _, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Destinations`: A list of the multiplex output destinations.
+        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<multiplex::MultiplexOutputDestination>>
+    }
+
+    prop! {
+        /// `MultiplexSettings`: Configuration for a multiplex event.
+        core.props, "MultiplexSettings", _, set_multiplex_settings, get_multiplex_settings, Val<multiplex::MultiplexSettings>
+    }
+
+    prop! {
+        /// `Name`: Name of multiplex.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10000,11 +9128,10 @@ pub mod multiplex {
             MultiplexOutputDestination { props }
         }
 
-        /// `MultiplexMediaConnectOutputDestinationSettings`: Multiplex MediaConnect output destination
-        /// settings.
-        pub fn multiplex_media_connect_output_destination_settings(mut self, value: impl Into<Val<MultiplexOutputDestinationMultiplexMediaConnectOutputDestinationSettings>>) -> Self {
-            self.props.set("MultiplexMediaConnectOutputDestinationSettings", value.into());
-            self
+        prop! {
+            /// `MultiplexMediaConnectOutputDestinationSettings`: Multiplex MediaConnect output
+            /// destination settings.
+            props, "MultiplexMediaConnectOutputDestinationSettings", multiplex_media_connect_output_destination_settings, set_multiplex_media_connect_output_destination_settings, get_multiplex_media_connect_output_destination_settings, Val<MultiplexOutputDestinationMultiplexMediaConnectOutputDestinationSettings>
         }
     }
 
@@ -10024,10 +9151,9 @@ pub mod multiplex {
             MultiplexOutputDestinationMultiplexMediaConnectOutputDestinationSettings { props }
         }
 
-        /// `EntitlementArn`: The MediaConnect entitlement ARN available as a Flow source.
-        pub fn entitlement_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntitlementArn", value.into());
-            self
+        prop! {
+            /// `EntitlementArn`: The MediaConnect entitlement ARN available as a Flow source.
+            props, "EntitlementArn", entitlement_arn, set_entitlement_arn, get_entitlement_arn, Val<String>
         }
     }
 
@@ -10054,16 +9180,24 @@ pub mod multiplex {
             MultiplexSettings { props }
         }
 
-        /// `MaximumVideoBufferDelayMilliseconds`: Maximum video buffer delay in milliseconds.
-        pub fn maximum_video_buffer_delay_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumVideoBufferDelayMilliseconds", value.into());
-            self
+        prop! {
+            /// `TransportStreamBitrate`: Transport stream bit rate.
+            props, "TransportStreamBitrate", _, set_transport_stream_bitrate, get_transport_stream_bitrate, Val<i64>
         }
 
-        /// `TransportStreamReservedBitrate`: Transport stream reserved bit rate.
-        pub fn transport_stream_reserved_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransportStreamReservedBitrate", value.into());
-            self
+        prop! {
+            /// `TransportStreamId`: Transport stream ID.
+            props, "TransportStreamId", _, set_transport_stream_id, get_transport_stream_id, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumVideoBufferDelayMilliseconds`: Maximum video buffer delay in milliseconds.
+            props, "MaximumVideoBufferDelayMilliseconds", maximum_video_buffer_delay_milliseconds, set_maximum_video_buffer_delay_milliseconds, get_maximum_video_buffer_delay_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `TransportStreamReservedBitrate`: Transport stream reserved bit rate.
+            props, "TransportStreamReservedBitrate", transport_stream_reserved_bitrate, set_transport_stream_reserved_bitrate, get_transport_stream_reserved_bitrate, Val<i64>
         }
     }
 }
@@ -10086,43 +9220,37 @@ impl Multiplexprogram {
         Multiplexprogram { core }
     }
 
-    /// `MultiplexId`: The ID of the multiplex that the program belongs to.
-    pub fn multiplex_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MultiplexId", value.into());
-        self
+    prop! {
+        /// `MultiplexId`: The ID of the multiplex that the program belongs to.
+        core.props, "MultiplexId", multiplex_id, set_multiplex_id, get_multiplex_id, Val<String>
     }
 
-    /// `MultiplexProgramSettings`: The settings for this multiplex program.
-    pub fn multiplex_program_settings(mut self, value: impl Into<Val<multiplexprogram::MultiplexProgramSettings>>) -> Self {
-        self.core.set("MultiplexProgramSettings", value.into());
-        self
+    prop! {
+        /// `MultiplexProgramSettings`: The settings for this multiplex program.
+        core.props, "MultiplexProgramSettings", multiplex_program_settings, set_multiplex_program_settings, get_multiplex_program_settings, Val<multiplexprogram::MultiplexProgramSettings>
     }
 
-    /// `PacketIdentifiersMap`: The packet identifier map for this multiplex program.
-    pub fn packet_identifiers_map(mut self, value: impl Into<Val<multiplexprogram::MultiplexProgramPacketIdentifiersMap>>) -> Self {
-        self.core.set("PacketIdentifiersMap", value.into());
-        self
+    prop! {
+        /// `PacketIdentifiersMap`: The packet identifier map for this multiplex program.
+        core.props, "PacketIdentifiersMap", packet_identifiers_map, set_packet_identifiers_map, get_packet_identifiers_map, Val<multiplexprogram::MultiplexProgramPacketIdentifiersMap>
     }
 
-    /// `PipelineDetails`: Contains information about the current sources for the specified program
-    /// in the specified multiplex. Keep in mind that each multiplex pipeline connects to both
-    /// pipelines in a given source channel (the channel identified by the program). But only one of
-    /// those channel pipelines is ever active at one time.
-    pub fn pipeline_details(mut self, value: impl Into<Val<List<multiplexprogram::MultiplexProgramPipelineDetail>>>) -> Self {
-        self.core.set("PipelineDetails", value.into());
-        self
+    prop! {
+        /// `PipelineDetails`: Contains information about the current sources for the specified
+        /// program in the specified multiplex. Keep in mind that each multiplex pipeline connects
+        /// to both pipelines in a given source channel (the channel identified by the program). But
+        /// only one of those channel pipelines is ever active at one time.
+        core.props, "PipelineDetails", pipeline_details, set_pipeline_details, get_pipeline_details, Val<List<multiplexprogram::MultiplexProgramPipelineDetail>>
     }
 
-    /// `PreferredChannelPipeline`: The settings for this multiplex program.
-    pub fn preferred_channel_pipeline(mut self, value: impl Into<Val<multiplexprogram::PreferredChannelPipeline>>) -> Self {
-        self.core.set("PreferredChannelPipeline", value.into());
-        self
+    prop! {
+        /// `PreferredChannelPipeline`: The settings for this multiplex program.
+        core.props, "PreferredChannelPipeline", preferred_channel_pipeline, set_preferred_channel_pipeline, get_preferred_channel_pipeline, Val<multiplexprogram::PreferredChannelPipeline>
     }
 
-    /// `ProgramName`: The name of the multiplex program.
-    pub fn program_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProgramName", value.into());
-        self
+    prop! {
+        /// `ProgramName`: The name of the multiplex program.
+        core.props, "ProgramName", program_name, set_program_name, get_program_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10161,28 +9289,30 @@ pub mod multiplexprogram {
             MultiplexProgramSettings { props }
         }
 
-        /// `PreferredChannelPipeline`: Indicates which pipeline is preferred by the multiplex for
-        /// program ingest. If set to \\"PIPELINE_0\\" or \\"PIPELINE_1\\" and an unhealthy ingest
-        /// causes the multiplex to switch to the non-preferred pipeline, it will switch back once that
-        /// ingest is healthy again. If set to \\"CURRENTLY_ACTIVE\\", it will not switch back to the
-        /// other pipeline based on it recovering to a healthy state, it will only switch if the active
-        /// pipeline becomes unhealthy.
-        pub fn preferred_channel_pipeline(mut self, value: impl Into<Val<PreferredChannelPipeline>>) -> Self {
-            self.props.set("PreferredChannelPipeline", value.into());
-            self
+        prop! {
+            /// `ProgramNumber`: Unique program number.
+            props, "ProgramNumber", _, set_program_number, get_program_number, Val<i64>
         }
 
-        /// `ServiceDescriptor`: Transport stream service descriptor configuration for the Multiplex
-        /// program.
-        pub fn service_descriptor(mut self, value: impl Into<Val<MultiplexProgramServiceDescriptor>>) -> Self {
-            self.props.set("ServiceDescriptor", value.into());
-            self
+        prop! {
+            /// `PreferredChannelPipeline`: Indicates which pipeline is preferred by the multiplex for
+            /// program ingest. If set to \\"PIPELINE_0\\" or \\"PIPELINE_1\\" and an unhealthy ingest
+            /// causes the multiplex to switch to the non-preferred pipeline, it will switch back once
+            /// that ingest is healthy again. If set to \\"CURRENTLY_ACTIVE\\", it will not switch back
+            /// to the other pipeline based on it recovering to a healthy state, it will only switch if
+            /// the active pipeline becomes unhealthy.
+            props, "PreferredChannelPipeline", preferred_channel_pipeline, set_preferred_channel_pipeline, get_preferred_channel_pipeline, Val<PreferredChannelPipeline>
         }
 
-        /// `VideoSettings`: Program video settings configuration.
-        pub fn video_settings(mut self, value: impl Into<Val<MultiplexVideoSettings>>) -> Self {
-            self.props.set("VideoSettings", value.into());
-            self
+        prop! {
+            /// `ServiceDescriptor`: Transport stream service descriptor configuration for the Multiplex
+            /// program.
+            props, "ServiceDescriptor", service_descriptor, set_service_descriptor, get_service_descriptor, Val<MultiplexProgramServiceDescriptor>
+        }
+
+        prop! {
+            /// `VideoSettings`: Program video settings configuration.
+            props, "VideoSettings", video_settings, set_video_settings, get_video_settings, Val<MultiplexVideoSettings>
         }
     }
 
@@ -10228,6 +9358,16 @@ pub mod multiplexprogram {
             props.set("ServiceName", service_name.into());
             MultiplexProgramServiceDescriptor { props }
         }
+
+        prop! {
+            /// `ProviderName`: Name of the provider.
+            props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+        }
+
+        prop! {
+            /// `ServiceName`: Name of the service.
+            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        }
     }
 
     /// `AWS::MediaLive::Multiplexprogram.MultiplexVideoSettings`: The video configuration for each
@@ -10248,18 +9388,16 @@ pub mod multiplexprogram {
             MultiplexVideoSettings { props }
         }
 
-        /// `ConstantBitrate`: The constant bitrate configuration for the video encode. When this field
-        /// is defined, StatmuxSettings must be undefined.
-        pub fn constant_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConstantBitrate", value.into());
-            self
+        prop! {
+            /// `ConstantBitrate`: The constant bitrate configuration for the video encode. When this
+            /// field is defined, StatmuxSettings must be undefined.
+            props, "ConstantBitrate", constant_bitrate, set_constant_bitrate, get_constant_bitrate, Val<i64>
         }
 
-        /// `StatmuxSettings`: Statmux rate control settings. When this field is defined,
-        /// ConstantBitrate must be undefined.
-        pub fn statmux_settings(mut self, value: impl Into<Val<MultiplexStatmuxVideoSettings>>) -> Self {
-            self.props.set("StatmuxSettings", value.into());
-            self
+        prop! {
+            /// `StatmuxSettings`: Statmux rate control settings. When this field is defined,
+            /// ConstantBitrate must be undefined.
+            props, "StatmuxSettings", statmux_settings, set_statmux_settings, get_statmux_settings, Val<MultiplexStatmuxVideoSettings>
         }
     }
 
@@ -10279,26 +9417,23 @@ pub mod multiplexprogram {
             MultiplexStatmuxVideoSettings { props }
         }
 
-        /// `MaximumBitrate`: Maximum statmux bitrate.
-        pub fn maximum_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBitrate", value.into());
-            self
+        prop! {
+            /// `MaximumBitrate`: Maximum statmux bitrate.
+            props, "MaximumBitrate", maximum_bitrate, set_maximum_bitrate, get_maximum_bitrate, Val<i64>
         }
 
-        /// `MinimumBitrate`: Minimum statmux bitrate.
-        pub fn minimum_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinimumBitrate", value.into());
-            self
+        prop! {
+            /// `MinimumBitrate`: Minimum statmux bitrate.
+            props, "MinimumBitrate", minimum_bitrate, set_minimum_bitrate, get_minimum_bitrate, Val<i64>
         }
 
-        /// `Priority`: The purpose of the priority is to use a combination of the\\nmultiplex rate
-        /// control algorithm and the QVBR capability of the\\nencoder to prioritize the video quality
-        /// of some channels in a\\nmultiplex over others. Channels that have a higher priority
-        /// will\\nget higher video quality at the expense of the video quality of\\nother channels in
-        /// the multiplex with lower priority.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`: The purpose of the priority is to use a combination of the\\nmultiplex rate
+            /// control algorithm and the QVBR capability of the\\nencoder to prioritize the video
+            /// quality of some channels in a\\nmultiplex over others. Channels that have a higher
+            /// priority will\\nget higher video quality at the expense of the video quality of\\nother
+            /// channels in the multiplex with lower priority.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
     }
 
@@ -10318,82 +9453,69 @@ pub mod multiplexprogram {
             MultiplexProgramPacketIdentifiersMap { props }
         }
 
-        /// `AudioPids`.
-        pub fn audio_pids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("AudioPids", value.into());
-            self
+        prop! {
+            /// `AudioPids`.
+            props, "AudioPids", audio_pids, set_audio_pids, get_audio_pids, Val<List<i64>>
         }
 
-        /// `DvbSubPids`.
-        pub fn dvb_sub_pids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("DvbSubPids", value.into());
-            self
+        prop! {
+            /// `DvbSubPids`.
+            props, "DvbSubPids", dvb_sub_pids, set_dvb_sub_pids, get_dvb_sub_pids, Val<List<i64>>
         }
 
-        /// `DvbTeletextPid`.
-        pub fn dvb_teletext_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DvbTeletextPid", value.into());
-            self
+        prop! {
+            /// `DvbTeletextPid`.
+            props, "DvbTeletextPid", dvb_teletext_pid, set_dvb_teletext_pid, get_dvb_teletext_pid, Val<i64>
         }
 
-        /// `EtvPlatformPid`.
-        pub fn etv_platform_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EtvPlatformPid", value.into());
-            self
+        prop! {
+            /// `EtvPlatformPid`.
+            props, "EtvPlatformPid", etv_platform_pid, set_etv_platform_pid, get_etv_platform_pid, Val<i64>
         }
 
-        /// `EtvSignalPid`.
-        pub fn etv_signal_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EtvSignalPid", value.into());
-            self
+        prop! {
+            /// `EtvSignalPid`.
+            props, "EtvSignalPid", etv_signal_pid, set_etv_signal_pid, get_etv_signal_pid, Val<i64>
         }
 
-        /// `KlvDataPids`.
-        pub fn klv_data_pids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("KlvDataPids", value.into());
-            self
+        prop! {
+            /// `KlvDataPids`.
+            props, "KlvDataPids", klv_data_pids, set_klv_data_pids, get_klv_data_pids, Val<List<i64>>
         }
 
-        /// `PcrPid`.
-        pub fn pcr_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PcrPid", value.into());
-            self
+        prop! {
+            /// `PcrPid`.
+            props, "PcrPid", pcr_pid, set_pcr_pid, get_pcr_pid, Val<i64>
         }
 
-        /// `PmtPid`.
-        pub fn pmt_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PmtPid", value.into());
-            self
+        prop! {
+            /// `PmtPid`.
+            props, "PmtPid", pmt_pid, set_pmt_pid, get_pmt_pid, Val<i64>
         }
 
-        /// `PrivateMetadataPid`.
-        pub fn private_metadata_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PrivateMetadataPid", value.into());
-            self
+        prop! {
+            /// `PrivateMetadataPid`.
+            props, "PrivateMetadataPid", private_metadata_pid, set_private_metadata_pid, get_private_metadata_pid, Val<i64>
         }
 
-        /// `Scte27Pids`.
-        pub fn scte27_pids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Scte27Pids", value.into());
-            self
+        prop! {
+            /// `Scte27Pids`.
+            props, "Scte27Pids", scte27_pids, set_scte27_pids, get_scte27_pids, Val<List<i64>>
         }
 
-        /// `Scte35Pid`.
-        pub fn scte35_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Scte35Pid", value.into());
-            self
+        prop! {
+            /// `Scte35Pid`.
+            props, "Scte35Pid", scte35_pid, set_scte35_pid, get_scte35_pid, Val<i64>
         }
 
-        /// `TimedMetadataPid`.
-        pub fn timed_metadata_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimedMetadataPid", value.into());
-            self
+        prop! {
+            /// `TimedMetadataPid`.
+            props, "TimedMetadataPid", timed_metadata_pid, set_timed_metadata_pid, get_timed_metadata_pid, Val<i64>
         }
 
-        /// `VideoPid`.
-        pub fn video_pid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VideoPid", value.into());
-            self
+        prop! {
+            /// `VideoPid`.
+            props, "VideoPid", video_pid, set_video_pid, get_video_pid, Val<i64>
         }
     }
 
@@ -10413,17 +9535,15 @@ pub mod multiplexprogram {
             MultiplexProgramPipelineDetail { props }
         }
 
-        /// `ActiveChannelPipeline`: Identifies the channel pipeline that is currently active for the
-        /// pipeline (identified by PipelineId) in the multiplex.
-        pub fn active_channel_pipeline(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ActiveChannelPipeline", value.into());
-            self
+        prop! {
+            /// `ActiveChannelPipeline`: Identifies the channel pipeline that is currently active for
+            /// the pipeline (identified by PipelineId) in the multiplex.
+            props, "ActiveChannelPipeline", active_channel_pipeline, set_active_channel_pipeline, get_active_channel_pipeline, Val<String>
         }
 
-        /// `PipelineId`: Identifies a specific pipeline in the multiplex.
-        pub fn pipeline_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PipelineId", value.into());
-            self
+        prop! {
+            /// `PipelineId`: Identifies a specific pipeline in the multiplex.
+            props, "PipelineId", pipeline_id, set_pipeline_id, get_pipeline_id, Val<String>
         }
     }
 }
@@ -10453,16 +9573,24 @@ impl Network {
         Network { core }
     }
 
-    /// `Routes`: The routes for the network
-    pub fn routes(mut self, value: impl Into<Val<List<network::Route>>>) -> Self {
-        self.core.set("Routes", value.into());
-        self
+    prop! {
+        /// `IpPools`: The list of IP address cidr pools for the network
+        core.props, "IpPools", _, set_ip_pools, get_ip_pools, Val<List<network::IpPool>>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The user-specified name of the Network to be created.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Routes`: The routes for the network
+        core.props, "Routes", routes, set_routes, get_routes, Val<List<network::Route>>
+    }
+
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10515,10 +9643,9 @@ pub mod network {
             IpPool { props }
         }
 
-        /// `Cidr`: IP address cidr pool
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: IP address cidr pool
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
     }
 
@@ -10537,16 +9664,14 @@ pub mod network {
             Route { props }
         }
 
-        /// `Cidr`: Ip address cidr
-        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cidr", value.into());
-            self
+        prop! {
+            /// `Cidr`: Ip address cidr
+            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
         }
 
-        /// `Gateway`: IP address for the route packet paths
-        pub fn gateway(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Gateway", value.into());
-            self
+        prop! {
+            /// `Gateway`: IP address for the route packet paths
+            props, "Gateway", gateway, set_gateway, get_gateway, Val<String>
         }
     }
 }
@@ -10571,36 +9696,36 @@ impl Node {
         Node { core }
     }
 
-    /// `Name`: The user-specified name of the Node.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ClusterId`: The ID of the Cluster that the Node belongs to.
+        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
     }
 
-    /// `NodeInterfaceMappings`: An array of interface mappings for the Node.
-    pub fn node_interface_mappings(mut self, value: impl Into<Val<List<node::NodeInterfaceMapping>>>) -> Self {
-        self.core.set("NodeInterfaceMappings", value.into());
-        self
+    prop! {
+        /// `Name`: The user-specified name of the Node.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Role`: The role of the Node in the Cluster. ACTIVE means the Node is available for
-    /// encoding. BACKUP means the Node is a redundant Node and might get used if an ACTIVE Node
-    /// fails.
-    pub fn role(mut self, value: impl Into<Val<node::NodeRole>>) -> Self {
-        self.core.set("Role", value.into());
-        self
+    prop! {
+        /// `NodeInterfaceMappings`: An array of interface mappings for the Node.
+        core.props, "NodeInterfaceMappings", node_interface_mappings, set_node_interface_mappings, get_node_interface_mappings, Val<List<node::NodeInterfaceMapping>>
     }
 
-    /// `SdiSourceMappings`: An array of SDI source mappings.
-    pub fn sdi_source_mappings(mut self, value: impl Into<Val<List<node::SdiSourceMapping>>>) -> Self {
-        self.core.set("SdiSourceMappings", value.into());
-        self
+    prop! {
+        /// `Role`: The role of the Node in the Cluster. ACTIVE means the Node is available for
+        /// encoding. BACKUP means the Node is a redundant Node and might get used if an ACTIVE Node
+        /// fails.
+        core.props, "Role", role, set_role, get_role, Val<node::NodeRole>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SdiSourceMappings`: An array of SDI source mappings.
+        core.props, "SdiSourceMappings", sdi_source_mappings, set_sdi_source_mappings, get_sdi_source_mappings, Val<List<node::SdiSourceMapping>>
+    }
+
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10665,22 +9790,19 @@ pub mod node {
             NodeInterfaceMapping { props }
         }
 
-        /// `LogicalInterfaceName`: The logical name for this interface.
-        pub fn logical_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalInterfaceName", value.into());
-            self
+        prop! {
+            /// `LogicalInterfaceName`: The logical name for this interface.
+            props, "LogicalInterfaceName", logical_interface_name, set_logical_interface_name, get_logical_interface_name, Val<String>
         }
 
-        /// `NetworkInterfaceMode`: The network interface mode.
-        pub fn network_interface_mode(mut self, value: impl Into<Val<NodeInterfaceMappingNetworkInterfaceMode>>) -> Self {
-            self.props.set("NetworkInterfaceMode", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceMode`: The network interface mode.
+            props, "NetworkInterfaceMode", network_interface_mode, set_network_interface_mode, get_network_interface_mode, Val<NodeInterfaceMappingNetworkInterfaceMode>
         }
 
-        /// `PhysicalInterfaceName`: The physical interface name.
-        pub fn physical_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PhysicalInterfaceName", value.into());
-            self
+        prop! {
+            /// `PhysicalInterfaceName`: The physical interface name.
+            props, "PhysicalInterfaceName", physical_interface_name, set_physical_interface_name, get_physical_interface_name, Val<String>
         }
     }
 
@@ -10726,22 +9848,19 @@ pub mod node {
             SdiSourceMapping { props }
         }
 
-        /// `CardNumber`: The card number.
-        pub fn card_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CardNumber", value.into());
-            self
+        prop! {
+            /// `CardNumber`: The card number.
+            props, "CardNumber", card_number, set_card_number, get_card_number, Val<i64>
         }
 
-        /// `ChannelNumber`: The channel number.
-        pub fn channel_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ChannelNumber", value.into());
-            self
+        prop! {
+            /// `ChannelNumber`: The channel number.
+            props, "ChannelNumber", channel_number, set_channel_number, get_channel_number, Val<i64>
         }
 
-        /// `SdiSource`: The SDI source.
-        pub fn sdi_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SdiSource", value.into());
-            self
+        prop! {
+            /// `SdiSource`: The SDI source.
+            props, "SdiSource", sdi_source, set_sdi_source, get_sdi_source, Val<String>
         }
     }
 }
@@ -10771,16 +9890,24 @@ impl SdiSource {
         SdiSource { core }
     }
 
-    /// `Mode`: The current state of the SdiSource.
-    pub fn mode(mut self, value: impl Into<Val<sdi_source::SdiSourceMode>>) -> Self {
-        self.core.set("Mode", value.into());
-        self
+    prop! {
+        /// `Mode`: The current state of the SdiSource.
+        core.props, "Mode", mode, set_mode, get_mode, Val<sdi_source::SdiSourceMode>
     }
 
-    /// `Tags`: A collection of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the SdiSource.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The interface mode of the SdiSource.
+        core.props, "Type", _, set_type, get_type, Val<sdi_source::SdiSourceType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10871,35 +9998,42 @@ impl SignalMap {
         SignalMap { core }
     }
 
-    /// `CloudWatchAlarmTemplateGroupIdentifiers`.
-    pub fn cloud_watch_alarm_template_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CloudWatchAlarmTemplateGroupIdentifiers", value.into());
-        self
+    prop! {
+        /// `CloudWatchAlarmTemplateGroupIdentifiers`.
+        core.props, "CloudWatchAlarmTemplateGroupIdentifiers", cloud_watch_alarm_template_group_identifiers, set_cloud_watch_alarm_template_group_identifiers, get_cloud_watch_alarm_template_group_identifiers, Val<List<String>>
     }
 
-    /// `Description`: A resource's optional description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A resource's optional description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EventBridgeRuleTemplateGroupIdentifiers`.
-    pub fn event_bridge_rule_template_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EventBridgeRuleTemplateGroupIdentifiers", value.into());
-        self
+    prop! {
+        /// `DiscoveryEntryPointArn`: A top-level supported AWS resource ARN to discovery a signal
+        /// map from.
+        core.props, "DiscoveryEntryPointArn", _, set_discovery_entry_point_arn, get_discovery_entry_point_arn, Val<String>
     }
 
-    /// `ForceRediscovery`: If true, will force a rediscovery of a signal map if an unchanged
-    /// discoveryEntryPointArn is provided.
-    pub fn force_rediscovery(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ForceRediscovery", value.into());
-        self
+    prop! {
+        /// `EventBridgeRuleTemplateGroupIdentifiers`.
+        core.props, "EventBridgeRuleTemplateGroupIdentifiers", event_bridge_rule_template_group_identifiers, set_event_bridge_rule_template_group_identifiers, get_event_bridge_rule_template_group_identifiers, Val<List<String>>
     }
 
-    /// `Tags`: Represents the tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ForceRediscovery`: If true, will force a rediscovery of a signal map if an unchanged
+        /// discoveryEntryPointArn is provided.
+        core.props, "ForceRediscovery", force_rediscovery, set_force_rediscovery, get_force_rediscovery, Val<bool>
+    }
+
+    prop! {
+        /// `Name`: A resource's name. Names must be unique within the scope of a resource type in a
+        /// specific region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Represents the tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.

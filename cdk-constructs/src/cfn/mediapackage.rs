@@ -52,22 +52,39 @@ impl Asset {
         Asset { core }
     }
 
-    /// `EgressEndpoints`: The list of egress endpoints available for the Asset.
-    pub fn egress_endpoints(mut self, value: impl Into<Val<List<asset::EgressEndpoint>>>) -> Self {
-        self.core.set("EgressEndpoints", value.into());
-        self
+    prop! {
+        /// `EgressEndpoints`: The list of egress endpoints available for the Asset.
+        core.props, "EgressEndpoints", egress_endpoints, set_egress_endpoints, get_egress_endpoints, Val<List<asset::EgressEndpoint>>
     }
 
-    /// `ResourceId`: The resource ID to include in SPEKE key requests.
-    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceId", value.into());
-        self
+    prop! {
+        /// `Id`: The unique identifier for the Asset.
+        core.props, "Id", _, set_id, get_id, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PackagingGroupId`: The ID of the PackagingGroup for the Asset.
+        core.props, "PackagingGroupId", _, set_packaging_group_id, get_packaging_group_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceId`: The resource ID to include in SPEKE key requests.
+        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceArn`: ARN of the source object in S3.
+        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceRoleArn`: The IAM role_arn used to access the source S3 bucket.
+        core.props, "SourceRoleArn", _, set_source_role_arn, get_source_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,6 +133,17 @@ pub mod asset {
             props.set("Url", url.into());
             EgressEndpoint { props }
         }
+
+        prop! {
+            /// `PackagingConfigurationId`: The ID of the PackagingConfiguration being applied to the
+            /// Asset.
+            props, "PackagingConfigurationId", _, set_packaging_configuration_id, get_packaging_configuration_id, Val<String>
+        }
+
+        prop! {
+            /// `Url`: The URL of the parent manifest for the repackaged Asset.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
     }
 }
 
@@ -139,34 +167,34 @@ impl Channel {
         Channel { core }
     }
 
-    /// `Description`: A short text description of the Channel.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A short text description of the Channel.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EgressAccessLogs`: The configuration parameters for egress access logging.
-    pub fn egress_access_logs(mut self, value: impl Into<Val<channel::LogConfiguration>>) -> Self {
-        self.core.set("EgressAccessLogs", value.into());
-        self
+    prop! {
+        /// `EgressAccessLogs`: The configuration parameters for egress access logging.
+        core.props, "EgressAccessLogs", egress_access_logs, set_egress_access_logs, get_egress_access_logs, Val<channel::LogConfiguration>
     }
 
-    /// `HlsIngest`: An HTTP Live Streaming (HLS) ingest resource configuration.
-    pub fn hls_ingest(mut self, value: impl Into<Val<channel::HlsIngest>>) -> Self {
-        self.core.set("HlsIngest", value.into());
-        self
+    prop! {
+        /// `HlsIngest`: An HTTP Live Streaming (HLS) ingest resource configuration.
+        core.props, "HlsIngest", hls_ingest, set_hls_ingest, get_hls_ingest, Val<channel::HlsIngest>
     }
 
-    /// `IngressAccessLogs`: The configuration parameters for egress access logging.
-    pub fn ingress_access_logs(mut self, value: impl Into<Val<channel::LogConfiguration>>) -> Self {
-        self.core.set("IngressAccessLogs", value.into());
-        self
+    prop! {
+        /// `Id`: The ID of the Channel.
+        core.props, "Id", _, set_id, get_id, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IngressAccessLogs`: The configuration parameters for egress access logging.
+        core.props, "IngressAccessLogs", ingress_access_logs, set_ingress_access_logs, get_ingress_access_logs, Val<channel::LogConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -202,12 +230,11 @@ pub mod channel {
             LogConfiguration { props }
         }
 
-        /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for access logs. If a log group
-        /// name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs for egress
-        /// access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for access logs. If a log
+            /// group name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs
+            /// for egress access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
     }
 
@@ -227,10 +254,9 @@ pub mod channel {
             HlsIngest { props }
         }
 
-        /// `ingestEndpoints`: A list of endpoints to which the source stream should be sent.
-        pub fn ingest_endpoints(mut self, value: impl Into<Val<List<IngestEndpoint>>>) -> Self {
-            self.props.set("ingestEndpoints", value.into());
-            self
+        prop! {
+            /// `ingestEndpoints`: A list of endpoints to which the source stream should be sent.
+            props, "ingestEndpoints", ingest_endpoints, set_ingest_endpoints, get_ingest_endpoints, Val<List<IngestEndpoint>>
         }
     }
 
@@ -250,28 +276,24 @@ pub mod channel {
             IngestEndpoint { props }
         }
 
-        /// `Id`: The system generated unique identifier for the IngestEndpoint
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The system generated unique identifier for the IngestEndpoint
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Password`: The system generated password for ingest authentication.
-        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Password", value.into());
-            self
+        prop! {
+            /// `Password`: The system generated password for ingest authentication.
+            props, "Password", password, set_password, get_password, Val<String>
         }
 
-        /// `Url`: The ingest URL to which the source stream should be sent.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: The ingest URL to which the source stream should be sent.
+            props, "Url", url, set_url, get_url, Val<String>
         }
 
-        /// `Username`: The system generated username for ingest authentication.
-        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Username", value.into());
-            self
+        prop! {
+            /// `Username`: The system generated username for ingest authentication.
+            props, "Username", username, set_username, get_username, Val<String>
         }
     }
 }
@@ -298,82 +320,80 @@ impl OriginEndpoint {
         OriginEndpoint { core }
     }
 
-    /// `Authorization`: CDN Authorization credentials
-    pub fn authorization(mut self, value: impl Into<Val<origin_endpoint::Authorization>>) -> Self {
-        self.core.set("Authorization", value.into());
-        self
+    prop! {
+        /// `Authorization`: CDN Authorization credentials
+        core.props, "Authorization", authorization, set_authorization, get_authorization, Val<origin_endpoint::Authorization>
     }
 
-    /// `CmafPackage`: A Common Media Application Format (CMAF) packaging configuration.
-    pub fn cmaf_package(mut self, value: impl Into<Val<origin_endpoint::CmafPackage>>) -> Self {
-        self.core.set("CmafPackage", value.into());
-        self
+    prop! {
+        /// `ChannelId`: The ID of the Channel the OriginEndpoint is associated with.
+        core.props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
     }
 
-    /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
-    pub fn dash_package(mut self, value: impl Into<Val<origin_endpoint::DashPackage>>) -> Self {
-        self.core.set("DashPackage", value.into());
-        self
+    prop! {
+        /// `CmafPackage`: A Common Media Application Format (CMAF) packaging configuration.
+        core.props, "CmafPackage", cmaf_package, set_cmaf_package, get_cmaf_package, Val<origin_endpoint::CmafPackage>
     }
 
-    /// `Description`: A short text description of the OriginEndpoint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
+        core.props, "DashPackage", dash_package, set_dash_package, get_dash_package, Val<origin_endpoint::DashPackage>
     }
 
-    /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
-    pub fn hls_package(mut self, value: impl Into<Val<origin_endpoint::HlsPackage>>) -> Self {
-        self.core.set("HlsPackage", value.into());
-        self
+    prop! {
+        /// `Description`: A short text description of the OriginEndpoint.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ManifestName`: A short string appended to the end of the OriginEndpoint URL.
-    pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ManifestName", value.into());
-        self
+    prop! {
+        /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
+        core.props, "HlsPackage", hls_package, set_hls_package, get_hls_package, Val<origin_endpoint::HlsPackage>
     }
 
-    /// `MssPackage`: A Microsoft Smooth Streaming (MSS) packaging configuration.
-    pub fn mss_package(mut self, value: impl Into<Val<origin_endpoint::MssPackage>>) -> Self {
-        self.core.set("MssPackage", value.into());
-        self
+    prop! {
+        /// `Id`: The ID of the OriginEndpoint.
+        core.props, "Id", _, set_id, get_id, Val<String>
     }
 
-    /// `Origination`: Control whether origination of video is allowed for this OriginEndpoint. If
-    /// set to ALLOW, the OriginEndpoint may by requested, pursuant to any other form of access
-    /// control. If set to DENY, the OriginEndpoint may not be requested. This can be helpful for
-    /// Live to VOD harvesting, or for temporarily disabling origination
-    pub fn origination(mut self, value: impl Into<Val<origin_endpoint::Origination>>) -> Self {
-        self.core.set("Origination", value.into());
-        self
+    prop! {
+        /// `ManifestName`: A short string appended to the end of the OriginEndpoint URL.
+        core.props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
     }
 
-    /// `StartoverWindowSeconds`: Maximum duration (seconds) of content to retain for startover
-    /// playback. If not specified, startover playback will be disabled for the OriginEndpoint.
-    pub fn startover_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StartoverWindowSeconds", value.into());
-        self
+    prop! {
+        /// `MssPackage`: A Microsoft Smooth Streaming (MSS) packaging configuration.
+        core.props, "MssPackage", mss_package, set_mss_package, get_mss_package, Val<origin_endpoint::MssPackage>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Origination`: Control whether origination of video is allowed for this OriginEndpoint.
+        /// If set to ALLOW, the OriginEndpoint may by requested, pursuant to any other form of
+        /// access control. If set to DENY, the OriginEndpoint may not be requested. This can be
+        /// helpful for Live to VOD harvesting, or for temporarily disabling origination
+        core.props, "Origination", origination, set_origination, get_origination, Val<origin_endpoint::Origination>
     }
 
-    /// `TimeDelaySeconds`: Amount of delay (seconds) to enforce on the playback of live content. If
-    /// not specified, there will be no time delay in effect for the OriginEndpoint.
-    pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TimeDelaySeconds", value.into());
-        self
+    prop! {
+        /// `StartoverWindowSeconds`: Maximum duration (seconds) of content to retain for startover
+        /// playback. If not specified, startover playback will be disabled for the OriginEndpoint.
+        core.props, "StartoverWindowSeconds", startover_window_seconds, set_startover_window_seconds, get_startover_window_seconds, Val<i64>
     }
 
-    /// `Whitelist`: A list of source IP CIDR blocks that will be allowed to access the
-    /// OriginEndpoint.
-    pub fn whitelist(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Whitelist", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeDelaySeconds`: Amount of delay (seconds) to enforce on the playback of live
+        /// content. If not specified, there will be no time delay in effect for the OriginEndpoint.
+        core.props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `Whitelist`: A list of source IP CIDR blocks that will be allowed to access the
+        /// OriginEndpoint.
+        core.props, "Whitelist", whitelist, set_whitelist, get_whitelist, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -424,6 +444,19 @@ pub mod origin_endpoint {
             props.set("CdnIdentifierSecret", cdn_identifier_secret.into());
             Authorization { props }
         }
+
+        prop! {
+            /// `SecretsRoleArn`: The Amazon Resource Name (ARN) for the IAM role that allows
+            /// MediaPackage to communicate with AWS Secrets Manager.
+            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `CdnIdentifierSecret`: The Amazon Resource Name (ARN) for the secret in Secrets Manager
+            /// that your Content Distribution Network (CDN) uses for authorization to access your
+            /// endpoint.
+            props, "CdnIdentifierSecret", _, set_cdn_identifier_secret, get_cdn_identifier_secret, Val<String>
+        }
     }
 
     /// `AWS::MediaPackage::OriginEndpoint.CmafPackage`: A Common Media Application Format (CMAF)
@@ -442,36 +475,31 @@ pub mod origin_endpoint {
             CmafPackage { props }
         }
 
-        /// `Encryption`: A Common Media Application Format (CMAF) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<CmafEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `Encryption`: A Common Media Application Format (CMAF) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<CmafEncryption>
         }
 
-        /// `HlsManifests`: A list of HLS manifest configurations
-        pub fn hls_manifests(mut self, value: impl Into<Val<List<HlsManifest>>>) -> Self {
-            self.props.set("HlsManifests", value.into());
-            self
+        prop! {
+            /// `HlsManifests`: A list of HLS manifest configurations
+            props, "HlsManifests", hls_manifests, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
-        /// rounded to the nearest multiple of the source segment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
+            /// rounded to the nearest multiple of the source segment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
 
-        /// `SegmentPrefix`: An optional custom string that is prepended to the name of each segment. If
-        /// not specified, it defaults to the ChannelId.
-        pub fn segment_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentPrefix", value.into());
-            self
+        prop! {
+            /// `SegmentPrefix`: An optional custom string that is prepended to the name of each
+            /// segment. If not specified, it defaults to the ChannelId.
+            props, "SegmentPrefix", segment_prefix, set_segment_prefix, get_segment_prefix, Val<String>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
     }
 
@@ -494,24 +522,27 @@ pub mod origin_endpoint {
             CmafEncryption { props }
         }
 
-        /// `ConstantInitializationVector`: An optional 128-bit, 16-byte hex value represented by a 32-character
-        /// string, used in conjunction with the key for encrypting blocks. If you don't specify a
-        /// value, then MediaPackage creates the constant initialization vector (IV).
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
 
-        /// `EncryptionMethod`: The encryption method used
-        pub fn encryption_method(mut self, value: impl Into<Val<CmafEncryptionEncryptionMethod>>) -> Self {
-            self.props.set("EncryptionMethod", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: An optional 128-bit, 16-byte hex value represented by a 32-character
+            /// string, used in conjunction with the key for encrypting blocks. If you don't specify a
+            /// value, then MediaPackage creates the constant initialization vector (IV).
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
         }
 
-        /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
-        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KeyRotationIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `EncryptionMethod`: The encryption method used
+            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<CmafEncryptionEncryptionMethod>
+        }
+
+        prop! {
+            /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
+            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
         }
     }
 
@@ -559,19 +590,38 @@ pub mod origin_endpoint {
             SpekeKeyProvider { props }
         }
 
-        /// `CertificateArn`: An Amazon Resource Name (ARN) of a Certificate Manager certificate that
-        /// MediaPackage will use for enforcing secure end-to-end data transfer with the key provider
-        /// service.
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `ResourceId`: The resource ID to include in key requests.
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
         }
 
-        /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
-        /// content tracks separately for endpoints that use SPEKE 2.0.
-        pub fn encryption_contract_configuration(mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> Self {
-            self.props.set("EncryptionContractConfiguration", value.into());
-            self
+        prop! {
+            /// `SystemIds`: The system IDs to include in key requests.
+            props, "SystemIds", _, set_system_ids, get_system_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Url`: The URL of the external key provider service.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: An Amazon Resource Name (ARN) of an IAM role that AWS Elemental MediaPackage
+            /// will assume when accessing the key provider service.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`: An Amazon Resource Name (ARN) of a Certificate Manager certificate
+            /// that MediaPackage will use for enforcing secure end-to-end data transfer with the key
+            /// provider service.
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
+            /// content tracks separately for endpoints that use SPEKE 2.0.
+            props, "EncryptionContractConfiguration", encryption_contract_configuration, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
         }
     }
 
@@ -596,6 +646,16 @@ pub mod origin_endpoint {
             props.set("PresetSpeke20Audio", preset_speke20_audio.into());
             props.set("PresetSpeke20Video", preset_speke20_video.into());
             EncryptionContractConfiguration { props }
+        }
+
+        prop! {
+            /// `PresetSpeke20Audio`: A collection of audio encryption presets.
+            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<EncryptionContractConfigurationPresetSpeke20Audio>
+        }
+
+        prop! {
+            /// `PresetSpeke20Video`: A collection of video encryption presets.
+            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<EncryptionContractConfigurationPresetSpeke20Video>
         }
     }
 
@@ -677,82 +737,82 @@ pub mod origin_endpoint {
             HlsManifest { props }
         }
 
-        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
-        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
-        /// and blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts
-        /// EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF manifests.
-        /// For this option, you must set a programDateTimeIntervalSeconds value that is greater than …
-        pub fn ad_markers(mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> Self {
-            self.props.set("AdMarkers", value.into());
-            self
+        prop! {
+            /// `Id`: The ID of the manifest. The ID must be unique within the OriginEndpoint and it
+            /// cannot be changed after it is created.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
-        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
-        /// the included message types.
-        pub fn ad_triggers(mut self, value: impl Into<Val<List<HlsManifestAdTriggers>>>) -> Self {
-            self.props.set("AdTriggers", value.into());
-            self
+        prop! {
+            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
+            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
+            /// ad markers and blackout tags based on SCTE-35 messages in the input source. "DATERANGE"
+            /// inserts EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF
+            /// manifests. For this option, you must set a programDateTimeIntervalSeconds value that is
+            /// greater than …
+            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsManifestAdMarkers>
         }
 
-        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
-        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
-        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
-        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
-        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
-        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
-        /// specified in AdTriggers will be treated as ads. Note that Splice …
-        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
-            self.props.set("AdsOnDeliveryRestrictions", value.into());
-            self
+        prop! {
+            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
+            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
+            /// for all of the included message types.
+            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<HlsManifestAdTriggers>>
         }
 
-        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-        /// output.
-        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStream", value.into());
-            self
+        prop! {
+            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
+            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
+            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
+            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
+            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
+            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
+            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
+            /// that Splice …
+            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
         }
 
-        /// `ManifestName`: An optional short string appended to the end of the OriginEndpoint URL. If
-        /// not specified, defaults to the manifestName for the OriginEndpoint.
-        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestName", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+            /// output.
+            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
         }
 
-        /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is
-        /// specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
-        pub fn playlist_type(mut self, value: impl Into<Val<HlsManifestPlaylistType>>) -> Self {
-            self.props.set("PlaylistType", value.into());
-            self
+        prop! {
+            /// `ManifestName`: An optional short string appended to the end of the OriginEndpoint URL.
+            /// If not specified, defaults to the manifestName for the OriginEndpoint.
+            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
-        pub fn playlist_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PlaylistWindowSeconds", value.into());
-            self
+        prop! {
+            /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD"
+            /// is specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media
+            /// playlist.
+            props, "PlaylistType", playlist_type, set_playlist_type, get_playlist_type, Val<HlsManifestPlaylistType>
         }
 
-        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
-        /// of the content. If the interval is not specified, or set to 0, then no
-        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-        /// output.
-        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
+            props, "PlaylistWindowSeconds", playlist_window_seconds, set_playlist_window_seconds, get_playlist_window_seconds, Val<i64>
         }
 
-        /// `Url`: The URL of the packaged OriginEndpoint for consumption.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
+            /// time of the content. If the interval is not specified, or set to 0, then no
+            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+            /// output.
+            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `Url`: The URL of the packaged OriginEndpoint for consumption.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -869,22 +929,19 @@ pub mod origin_endpoint {
             StreamSelection { props }
         }
 
-        /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
-        pub fn max_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxVideoBitsPerSecond", value.into());
-            self
+        prop! {
+            /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
+            props, "MaxVideoBitsPerSecond", max_video_bits_per_second, set_max_video_bits_per_second, get_max_video_bits_per_second, Val<i64>
         }
 
-        /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
-        pub fn min_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinVideoBitsPerSecond", value.into());
-            self
+        prop! {
+            /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
+            props, "MinVideoBitsPerSecond", min_video_bits_per_second, set_min_video_bits_per_second, get_min_video_bits_per_second, Val<i64>
         }
 
-        /// `StreamOrder`: A directive that determines the order of streams in the output.
-        pub fn stream_order(mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> Self {
-            self.props.set("StreamOrder", value.into());
-            self
+        prop! {
+            /// `StreamOrder`: A directive that determines the order of streams in the output.
+            props, "StreamOrder", stream_order, set_stream_order, get_stream_order, Val<StreamSelectionStreamOrder>
         }
     }
 
@@ -920,127 +977,113 @@ pub mod origin_endpoint {
             DashPackage { props }
         }
 
-        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
-        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
-        /// the included message types.
-        pub fn ad_triggers(mut self, value: impl Into<Val<List<DashPackageAdTriggers>>>) -> Self {
-            self.props.set("AdTriggers", value.into());
-            self
+        prop! {
+            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
+            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
+            /// for all of the included message types.
+            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<DashPackageAdTriggers>>
         }
 
-        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
-        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
-        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
-        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
-        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
-        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
-        /// specified in AdTriggers will be treated as ads. Note that Splice …
-        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
-            self.props.set("AdsOnDeliveryRestrictions", value.into());
-            self
+        prop! {
+            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
+            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
+            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
+            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
+            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
+            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
+            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
+            /// that Splice …
+            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
         }
 
-        /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<DashEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<DashEncryption>
         }
 
-        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-        /// output.
-        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStream", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+            /// output.
+            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
         }
 
-        /// `ManifestLayout`: Determines the position of some tags in the Media Presentation Description (MPD).
-        /// When set to FULL, elements like SegmentTemplate and ContentProtection are included in each
-        /// Representation. When set to COMPACT, duplicate elements are combined and presented at the
-        /// AdaptationSet level.
-        pub fn manifest_layout(mut self, value: impl Into<Val<DashPackageManifestLayout>>) -> Self {
-            self.props.set("ManifestLayout", value.into());
-            self
+        prop! {
+            /// `ManifestLayout`: Determines the position of some tags in the Media Presentation
+            /// Description (MPD). When set to FULL, elements like SegmentTemplate and ContentProtection
+            /// are included in each Representation. When set to COMPACT, duplicate elements are
+            /// combined and presented at the AdaptationSet level.
+            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<DashPackageManifestLayout>
         }
 
-        /// `ManifestWindowSeconds`: Time window (in seconds) contained in each manifest.
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: Time window (in seconds) contained in each manifest.
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
 
-        /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media before
-        /// starting the presentation.
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBufferTimeSeconds", value.into());
-            self
+        prop! {
+            /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media
+            /// before starting the presentation.
+            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
         }
 
-        /// `MinUpdatePeriodSeconds`: Minimum duration (in seconds) between potential changes to the
-        /// Dynamic Adaptive Streaming over HTTP (DASH) Media Presentation Description (MPD).
-        pub fn min_update_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinUpdatePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `MinUpdatePeriodSeconds`: Minimum duration (in seconds) between potential changes to the
+            /// Dynamic Adaptive Streaming over HTTP (DASH) Media Presentation Description (MPD).
+            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<i64>
         }
 
-        /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
-        /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
-        /// multiple periods. If empty, the content will not be partitioned into more than one period.
-        /// If the list contains "ADS", new periods will be created where the Channel source contains
-        /// SCTE-35 ad markers.
-        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> Self {
-            self.props.set("PeriodTriggers", value.into());
-            self
+        prop! {
+            /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
+            /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
+            /// multiple periods. If empty, the content will not be partitioned into more than one
+            /// period. If the list contains "ADS", new periods will be created where the Channel source
+            /// contains SCTE-35 ad markers.
+            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPackagePeriodTriggers>>
         }
 
-        /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
-        /// HbbTV 1.5 compliant output is enabled.
-        pub fn profile(mut self, value: impl Into<Val<DashPackageProfile>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
+            /// HbbTV 1.5 compliant output is enabled.
+            props, "Profile", profile, set_profile, get_profile, Val<DashPackageProfile>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
-        /// rounded to the nearest multiple of the source segment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
+            /// rounded to the nearest multiple of the source segment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
 
-        /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
-        /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
-        /// presented in each SegmentTemplate, with $Number$ media URLs. When set to TIME_WITH_TIMELINE,
-        /// a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
-        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$
-        /// media URLs.
-        pub fn segment_template_format(mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> Self {
-            self.props.set("SegmentTemplateFormat", value.into());
-            self
+        prop! {
+            /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
+            /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
+            /// presented in each SegmentTemplate, with $Number$ media URLs. When set to
+            /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$
+            /// media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each
+            /// SegmentTemplate, with $Number$ media URLs.
+            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashPackageSegmentTemplateFormat>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
 
-        /// `SuggestedPresentationDelaySeconds`: Duration (in seconds) to delay live content before
-        /// presentation.
-        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SuggestedPresentationDelaySeconds", value.into());
-            self
+        prop! {
+            /// `SuggestedPresentationDelaySeconds`: Duration (in seconds) to delay live content before
+            /// presentation.
+            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<i64>
         }
 
-        /// `UtcTiming`: Determines the type of UTCTiming included in the Media Presentation Description (MPD)
-        pub fn utc_timing(mut self, value: impl Into<Val<DashPackageUtcTiming>>) -> Self {
-            self.props.set("UtcTiming", value.into());
-            self
+        prop! {
+            /// `UtcTiming`: Determines the type of UTCTiming included in the Media Presentation
+            /// Description (MPD)
+            props, "UtcTiming", utc_timing, set_utc_timing, get_utc_timing, Val<DashPackageUtcTiming>
         }
 
-        /// `UtcTimingUri`: Specifies the value attribute of the UTCTiming field when utcTiming is set
-        /// to HTTP-ISO, HTTP-HEAD or HTTP-XSDATE
-        pub fn utc_timing_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UtcTimingUri", value.into());
-            self
+        prop! {
+            /// `UtcTimingUri`: Specifies the value attribute of the UTCTiming field when utcTiming is
+            /// set to HTTP-ISO, HTTP-HEAD or HTTP-XSDATE
+            props, "UtcTimingUri", utc_timing_uri, set_utc_timing_uri, get_utc_timing_uri, Val<String>
         }
     }
 
@@ -1094,10 +1137,15 @@ pub mod origin_endpoint {
             DashEncryption { props }
         }
 
-        /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
-        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KeyRotationIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        }
+
+        prop! {
+            /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
+            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
         }
     }
 
@@ -1205,102 +1253,93 @@ pub mod origin_endpoint {
             HlsPackage { props }
         }
 
-        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
-        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
-        /// and blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts
-        /// EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF manifests.
-        /// For this option, you must set a programDateTimeIntervalSeconds value that is greater than …
-        pub fn ad_markers(mut self, value: impl Into<Val<HlsPackageAdMarkers>>) -> Self {
-            self.props.set("AdMarkers", value.into());
-            self
+        prop! {
+            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
+            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
+            /// ad markers and blackout tags based on SCTE-35 messages in the input source. "DATERANGE"
+            /// inserts EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF
+            /// manifests. For this option, you must set a programDateTimeIntervalSeconds value that is
+            /// greater than …
+            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsPackageAdMarkers>
         }
 
-        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
-        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
-        /// the included message types.
-        pub fn ad_triggers(mut self, value: impl Into<Val<List<HlsPackageAdTriggers>>>) -> Self {
-            self.props.set("AdTriggers", value.into());
-            self
+        prop! {
+            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
+            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
+            /// for all of the included message types.
+            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<HlsPackageAdTriggers>>
         }
 
-        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
-        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
-        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
-        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
-        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
-        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
-        /// specified in AdTriggers will be treated as ads. Note that Splice …
-        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
-            self.props.set("AdsOnDeliveryRestrictions", value.into());
-            self
+        prop! {
+            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
+            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
+            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
+            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
+            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
+            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
+            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
+            /// that Splice …
+            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
         }
 
-        /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<HlsEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<HlsEncryption>
         }
 
-        /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video broadcasting (DVB)
-        /// subtitles into the output.
-        pub fn include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeDvbSubtitles", value.into());
-            self
+        prop! {
+            /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video
+            /// broadcasting (DVB) subtitles into the output.
+            props, "IncludeDvbSubtitles", include_dvb_subtitles, set_include_dvb_subtitles, get_include_dvb_subtitles, Val<bool>
         }
 
-        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-        /// output.
-        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStream", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+            /// output.
+            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
         }
 
-        /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is
-        /// specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
-        pub fn playlist_type(mut self, value: impl Into<Val<HlsPackagePlaylistType>>) -> Self {
-            self.props.set("PlaylistType", value.into());
-            self
+        prop! {
+            /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD"
+            /// is specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media
+            /// playlist.
+            props, "PlaylistType", playlist_type, set_playlist_type, get_playlist_type, Val<HlsPackagePlaylistType>
         }
 
-        /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
-        pub fn playlist_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PlaylistWindowSeconds", value.into());
-            self
+        prop! {
+            /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
+            props, "PlaylistWindowSeconds", playlist_window_seconds, set_playlist_window_seconds, get_playlist_window_seconds, Val<i64>
         }
 
-        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
-        /// of the content. If the interval is not specified, or set to 0, then no
-        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-        /// output.
-        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
+            /// time of the content. If the interval is not specified, or set to 0, then no
+            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+            /// output.
+            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
-        /// rounded to the nearest multiple of the source fragment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
+            /// be rounded to the nearest multiple of the source fragment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
 
-        /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups in
-        /// the output.
-        pub fn use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseAudioRenditionGroup", value.into());
-            self
+        prop! {
+            /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups
+            /// in the output.
+            props, "UseAudioRenditionGroup", use_audio_rendition_group, set_use_audio_rendition_group, get_use_audio_rendition_group, Val<bool>
         }
     }
 
@@ -1379,29 +1418,32 @@ pub mod origin_endpoint {
             HlsEncryption { props }
         }
 
-        /// `ConstantInitializationVector`: A constant initialization vector for encryption (optional).
-        /// When not specified the initialization vector will be periodically rotated.
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
 
-        /// `EncryptionMethod`: The encryption method to use.
-        pub fn encryption_method(mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> Self {
-            self.props.set("EncryptionMethod", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: A constant initialization vector for encryption (optional).
+            /// When not specified the initialization vector will be periodically rotated.
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
         }
 
-        /// `KeyRotationIntervalSeconds`: Interval (in seconds) between each encryption key rotation.
-        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KeyRotationIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `EncryptionMethod`: The encryption method to use.
+            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<HlsEncryptionEncryptionMethod>
         }
 
-        /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
-        pub fn repeat_ext_x_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RepeatExtXKey", value.into());
-            self
+        prop! {
+            /// `KeyRotationIntervalSeconds`: Interval (in seconds) between each encryption key
+            /// rotation.
+            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
+            props, "RepeatExtXKey", repeat_ext_x_key, set_repeat_ext_x_key, get_repeat_ext_x_key, Val<bool>
         }
     }
 
@@ -1451,28 +1493,24 @@ pub mod origin_endpoint {
             MssPackage { props }
         }
 
-        /// `Encryption`: A Microsoft Smooth Streaming (MSS) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<MssEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `Encryption`: A Microsoft Smooth Streaming (MSS) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<MssEncryption>
         }
 
-        /// `ManifestWindowSeconds`: The time window (in seconds) contained in each manifest.
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: The time window (in seconds) contained in each manifest.
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
 
-        /// `SegmentDurationSeconds`: The duration (in seconds) of each segment.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: The duration (in seconds) of each segment.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
     }
 
@@ -1493,6 +1531,12 @@ pub mod origin_endpoint {
             let mut props = Props::new();
             props.set("SpekeKeyProvider", speke_key_provider.into());
             MssEncryption { props }
+        }
+
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
     }
 
@@ -1536,34 +1580,39 @@ impl PackagingConfiguration {
         PackagingConfiguration { core }
     }
 
-    /// `CmafPackage`: A CMAF packaging configuration.
-    pub fn cmaf_package(mut self, value: impl Into<Val<packaging_configuration::CmafPackage>>) -> Self {
-        self.core.set("CmafPackage", value.into());
-        self
+    prop! {
+        /// `CmafPackage`: A CMAF packaging configuration.
+        core.props, "CmafPackage", cmaf_package, set_cmaf_package, get_cmaf_package, Val<packaging_configuration::CmafPackage>
     }
 
-    /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
-    pub fn dash_package(mut self, value: impl Into<Val<packaging_configuration::DashPackage>>) -> Self {
-        self.core.set("DashPackage", value.into());
-        self
+    prop! {
+        /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
+        core.props, "DashPackage", dash_package, set_dash_package, get_dash_package, Val<packaging_configuration::DashPackage>
     }
 
-    /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
-    pub fn hls_package(mut self, value: impl Into<Val<packaging_configuration::HlsPackage>>) -> Self {
-        self.core.set("HlsPackage", value.into());
-        self
+    prop! {
+        /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
+        core.props, "HlsPackage", hls_package, set_hls_package, get_hls_package, Val<packaging_configuration::HlsPackage>
     }
 
-    /// `MssPackage`: A Microsoft Smooth Streaming (MSS) PackagingConfiguration.
-    pub fn mss_package(mut self, value: impl Into<Val<packaging_configuration::MssPackage>>) -> Self {
-        self.core.set("MssPackage", value.into());
-        self
+    prop! {
+        /// `Id`: The ID of the PackagingConfiguration.
+        core.props, "Id", _, set_id, get_id, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MssPackage`: A Microsoft Smooth Streaming (MSS) PackagingConfiguration.
+        core.props, "MssPackage", mss_package, set_mss_package, get_mss_package, Val<packaging_configuration::MssPackage>
+    }
+
+    prop! {
+        /// `PackagingGroupId`: The ID of a PackagingGroup.
+        core.props, "PackagingGroupId", _, set_packaging_group_id, get_packaging_group_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1601,27 +1650,29 @@ pub mod packaging_configuration {
             CmafPackage { props }
         }
 
-        /// `Encryption`: A CMAF encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<CmafEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `HlsManifests`: A list of HLS manifest configurations.
+            props, "HlsManifests", _, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
         }
 
-        /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is set
-        /// to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture Parameter
-        /// Set (PPS), and Video Parameter Set (VPS) metadata in every video segment instead of in the
-        /// init fragment. This lets you use different SPS/PPS/VPS settings for your assets during
-        /// content playback.
-        pub fn include_encoder_configuration_in_segments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
-            self
+        prop! {
+            /// `Encryption`: A CMAF encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<CmafEncryption>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
-        /// rounded to the nearest multiple of the source fragment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is
+            /// set to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture
+            /// Parameter Set (PPS), and Video Parameter Set (VPS) metadata in every video segment
+            /// instead of in the init fragment. This lets you use different SPS/PPS/VPS settings for
+            /// your assets during content playback.
+            props, "IncludeEncoderConfigurationInSegments", include_encoder_configuration_in_segments, set_include_encoder_configuration_in_segments, get_include_encoder_configuration_in_segments, Val<bool>
+        }
+
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
+            /// be rounded to the nearest multiple of the source fragment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
     }
 
@@ -1641,6 +1692,12 @@ pub mod packaging_configuration {
             let mut props = Props::new();
             props.set("SpekeKeyProvider", speke_key_provider.into());
             CmafEncryption { props }
+        }
+
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
     }
 
@@ -1672,11 +1729,26 @@ pub mod packaging_configuration {
             SpekeKeyProvider { props }
         }
 
-        /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
-        /// content tracks separately for endpoints that use SPEKE 2.0.
-        pub fn encryption_contract_configuration(mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> Self {
-            self.props.set("EncryptionContractConfiguration", value.into());
-            self
+        prop! {
+            /// `RoleArn`: An Amazon Resource Name (ARN) of an IAM role that AWS Elemental MediaPackage
+            /// will assume when accessing the key provider service.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SystemIds`: The system IDs to include in key requests.
+            props, "SystemIds", _, set_system_ids, get_system_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Url`: The URL of the external key provider service.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
+            /// content tracks separately for endpoints that use SPEKE 2.0.
+            props, "EncryptionContractConfiguration", encryption_contract_configuration, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
         }
     }
 
@@ -1702,6 +1774,16 @@ pub mod packaging_configuration {
             props.set("PresetSpeke20Audio", preset_speke20_audio.into());
             props.set("PresetSpeke20Video", preset_speke20_video.into());
             EncryptionContractConfiguration { props }
+        }
+
+        prop! {
+            /// `PresetSpeke20Audio`: A collection of audio encryption presets.
+            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<EncryptionContractConfigurationPresetSpeke20Audio>
+        }
+
+        prop! {
+            /// `PresetSpeke20Video`: A collection of video encryption presets.
+            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<EncryptionContractConfigurationPresetSpeke20Video>
         }
     }
 
@@ -1780,52 +1862,46 @@ pub mod packaging_configuration {
             HlsManifest { props }
         }
 
-        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
-        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
-        /// and blackout tags based on SCTE-35 messages in the input source.
-        pub fn ad_markers(mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> Self {
-            self.props.set("AdMarkers", value.into());
-            self
+        prop! {
+            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
+            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
+            /// ad markers and blackout tags based on SCTE-35 messages in the input source.
+            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsManifestAdMarkers>
         }
 
-        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-        /// output.
-        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStream", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+            /// output.
+            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
         }
 
-        /// `ManifestName`: An optional string to include in the name of the manifest.
-        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestName", value.into());
-            self
+        prop! {
+            /// `ManifestName`: An optional string to include in the name of the manifest.
+            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
-        /// of the content. If the interval is not specified, or set to 0, then no
-        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-        /// output.
-        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
+            /// time of the content. If the interval is not specified, or set to 0, then no
+            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+            /// output.
+            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
         }
 
-        /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
-        pub fn repeat_ext_x_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RepeatExtXKey", value.into());
-            self
+        prop! {
+            /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
+            props, "RepeatExtXKey", repeat_ext_x_key, set_repeat_ext_x_key, get_repeat_ext_x_key, Val<bool>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
     }
 
@@ -1865,22 +1941,19 @@ pub mod packaging_configuration {
             StreamSelection { props }
         }
 
-        /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
-        pub fn max_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxVideoBitsPerSecond", value.into());
-            self
+        prop! {
+            /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
+            props, "MaxVideoBitsPerSecond", max_video_bits_per_second, set_max_video_bits_per_second, get_max_video_bits_per_second, Val<i64>
         }
 
-        /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
-        pub fn min_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinVideoBitsPerSecond", value.into());
-            self
+        prop! {
+            /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
+            props, "MinVideoBitsPerSecond", min_video_bits_per_second, set_min_video_bits_per_second, get_min_video_bits_per_second, Val<i64>
         }
 
-        /// `StreamOrder`: A directive that determines the order of streams in the output.
-        pub fn stream_order(mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> Self {
-            self.props.set("StreamOrder", value.into());
-            self
+        prop! {
+            /// `StreamOrder`: A directive that determines the order of streams in the output.
+            props, "StreamOrder", stream_order, set_stream_order, get_stream_order, Val<StreamSelectionStreamOrder>
         }
     }
 
@@ -1918,55 +1991,54 @@ pub mod packaging_configuration {
             DashPackage { props }
         }
 
-        /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<DashEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `DashManifests`: A list of DASH manifest configurations.
+            props, "DashManifests", _, set_dash_manifests, get_dash_manifests, Val<List<DashManifest>>
         }
 
-        /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is set
-        /// to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture Parameter
-        /// Set (PPS), and Video Parameter Set (VPS) metadata in every video segment instead of in the
-        /// init fragment. This lets you use different SPS/PPS/VPS settings for your assets during
-        /// content playback.
-        pub fn include_encoder_configuration_in_segments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
-            self
+        prop! {
+            /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<DashEncryption>
         }
 
-        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-        /// output.
-        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStream", value.into());
-            self
+        prop! {
+            /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is
+            /// set to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture
+            /// Parameter Set (PPS), and Video Parameter Set (VPS) metadata in every video segment
+            /// instead of in the init fragment. This lets you use different SPS/PPS/VPS settings for
+            /// your assets during content playback.
+            props, "IncludeEncoderConfigurationInSegments", include_encoder_configuration_in_segments, set_include_encoder_configuration_in_segments, get_include_encoder_configuration_in_segments, Val<bool>
         }
 
-        /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
-        /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
-        /// multiple periods. If empty, the content will not be partitioned into more than one period.
-        /// If the list contains "ADS", new periods will be created where the Asset contains SCTE-35 ad
-        /// markers.
-        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> Self {
-            self.props.set("PeriodTriggers", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+            /// output.
+            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
-        /// rounded to the nearest multiple of the source fragment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
+            /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
+            /// multiple periods. If empty, the content will not be partitioned into more than one
+            /// period. If the list contains "ADS", new periods will be created where the Asset contains
+            /// SCTE-35 ad markers.
+            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPackagePeriodTriggers>>
         }
 
-        /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
-        /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
-        /// presented in each SegmentTemplate, with $Number$ media URLs. When set to TIME_WITH_TIMELINE,
-        /// a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
-        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$
-        /// media URLs.
-        pub fn segment_template_format(mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> Self {
-            self.props.set("SegmentTemplateFormat", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
+            /// be rounded to the nearest multiple of the source fragment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
+            /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
+            /// presented in each SegmentTemplate, with $Number$ media URLs. When set to
+            /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$
+            /// media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each
+            /// SegmentTemplate, with $Number$ media URLs.
+            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashPackageSegmentTemplateFormat>
         }
     }
 
@@ -1985,47 +2057,41 @@ pub mod packaging_configuration {
             DashManifest { props }
         }
 
-        /// `ManifestLayout`: Determines the position of some tags in the Media Presentation Description (MPD).
-        /// When set to FULL, elements like SegmentTemplate and ContentProtection are included in each
-        /// Representation. When set to COMPACT, duplicate elements are combined and presented at the
-        /// AdaptationSet level.
-        pub fn manifest_layout(mut self, value: impl Into<Val<DashManifestManifestLayout>>) -> Self {
-            self.props.set("ManifestLayout", value.into());
-            self
+        prop! {
+            /// `ManifestLayout`: Determines the position of some tags in the Media Presentation
+            /// Description (MPD). When set to FULL, elements like SegmentTemplate and ContentProtection
+            /// are included in each Representation. When set to COMPACT, duplicate elements are
+            /// combined and presented at the AdaptationSet level.
+            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<DashManifestManifestLayout>
         }
 
-        /// `ManifestName`: An optional string to include in the name of the manifest.
-        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestName", value.into());
-            self
+        prop! {
+            /// `ManifestName`: An optional string to include in the name of the manifest.
+            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media before
-        /// starting the presentation.
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBufferTimeSeconds", value.into());
-            self
+        prop! {
+            /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media
+            /// before starting the presentation.
+            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
         }
 
-        /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
-        /// HbbTV 1.5 compliant output is enabled.
-        pub fn profile(mut self, value: impl Into<Val<DashManifestProfile>>) -> Self {
-            self.props.set("Profile", value.into());
-            self
+        prop! {
+            /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
+            /// HbbTV 1.5 compliant output is enabled.
+            props, "Profile", profile, set_profile, get_profile, Val<DashManifestProfile>
         }
 
-        /// `ScteMarkersSource`: The source of scte markers used. When set to SEGMENTS, the scte markers
-        /// are sourced from the segments of the ingested content. When set to MANIFEST, the scte
-        /// markers are sourced from the manifest of the ingested content.
-        pub fn scte_markers_source(mut self, value: impl Into<Val<DashManifestScteMarkersSource>>) -> Self {
-            self.props.set("ScteMarkersSource", value.into());
-            self
+        prop! {
+            /// `ScteMarkersSource`: The source of scte markers used. When set to SEGMENTS, the scte
+            /// markers are sourced from the segments of the ingested content. When set to MANIFEST, the
+            /// scte markers are sourced from the manifest of the ingested content.
+            props, "ScteMarkersSource", scte_markers_source, set_scte_markers_source, get_scte_markers_source, Val<DashManifestScteMarkersSource>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
     }
 
@@ -2092,6 +2158,12 @@ pub mod packaging_configuration {
             props.set("SpekeKeyProvider", speke_key_provider.into());
             DashEncryption { props }
         }
+
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        }
     }
 
     /// Allowed values.
@@ -2142,31 +2214,32 @@ pub mod packaging_configuration {
             HlsPackage { props }
         }
 
-        /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<HlsEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `HlsManifests`: A list of HLS manifest configurations.
+            props, "HlsManifests", _, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
         }
 
-        /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video broadcasting (DVB)
-        /// subtitles into the output.
-        pub fn include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeDvbSubtitles", value.into());
-            self
+        prop! {
+            /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<HlsEncryption>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
-        /// rounded to the nearest multiple of the source fragment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video
+            /// broadcasting (DVB) subtitles into the output.
+            props, "IncludeDvbSubtitles", include_dvb_subtitles, set_include_dvb_subtitles, get_include_dvb_subtitles, Val<bool>
         }
 
-        /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups in
-        /// the output.
-        pub fn use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseAudioRenditionGroup", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
+            /// be rounded to the nearest multiple of the source fragment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups
+            /// in the output.
+            props, "UseAudioRenditionGroup", use_audio_rendition_group, set_use_audio_rendition_group, get_use_audio_rendition_group, Val<bool>
         }
     }
 
@@ -2189,16 +2262,20 @@ pub mod packaging_configuration {
             HlsEncryption { props }
         }
 
-        /// `ConstantInitializationVector`: An HTTP Live Streaming (HLS) encryption configuration.
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
 
-        /// `EncryptionMethod`: The encryption method to use.
-        pub fn encryption_method(mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> Self {
-            self.props.set("EncryptionMethod", value.into());
-            self
+        prop! {
+            /// `ConstantInitializationVector`: An HTTP Live Streaming (HLS) encryption configuration.
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionMethod`: The encryption method to use.
+            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<HlsEncryptionEncryptionMethod>
         }
     }
 
@@ -2233,17 +2310,20 @@ pub mod packaging_configuration {
             MssPackage { props }
         }
 
-        /// `Encryption`: A CMAF encryption configuration.
-        pub fn encryption(mut self, value: impl Into<Val<MssEncryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `MssManifests`: A list of MSS manifest configurations.
+            props, "MssManifests", _, set_mss_manifests, get_mss_manifests, Val<List<MssManifest>>
         }
 
-        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
-        /// rounded to the nearest multiple of the source fragment duration.
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `Encryption`: A CMAF encryption configuration.
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<MssEncryption>
+        }
+
+        prop! {
+            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
+            /// be rounded to the nearest multiple of the source fragment duration.
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
     }
 
@@ -2264,6 +2344,12 @@ pub mod packaging_configuration {
             props.set("SpekeKeyProvider", speke_key_provider.into());
             MssEncryption { props }
         }
+
+        prop! {
+            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
+            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        }
     }
 
     /// `AWS::MediaPackage::PackagingConfiguration.MssManifest`: A Microsoft Smooth Streaming (MSS)
@@ -2282,16 +2368,14 @@ pub mod packaging_configuration {
             MssManifest { props }
         }
 
-        /// `ManifestName`: An optional string to include in the name of the manifest.
-        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestName", value.into());
-            self
+        prop! {
+            /// `ManifestName`: An optional string to include in the name of the manifest.
+            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `StreamSelection`: A StreamSelection configuration.
-        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
-            self.props.set("StreamSelection", value.into());
-            self
+        prop! {
+            /// `StreamSelection`: A StreamSelection configuration.
+            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
         }
     }
 }
@@ -2316,22 +2400,24 @@ impl PackagingGroup {
         PackagingGroup { core }
     }
 
-    /// `Authorization`: CDN Authorization
-    pub fn authorization(mut self, value: impl Into<Val<packaging_group::Authorization>>) -> Self {
-        self.core.set("Authorization", value.into());
-        self
+    prop! {
+        /// `Authorization`: CDN Authorization
+        core.props, "Authorization", authorization, set_authorization, get_authorization, Val<packaging_group::Authorization>
     }
 
-    /// `EgressAccessLogs`: The configuration parameters for egress access logging.
-    pub fn egress_access_logs(mut self, value: impl Into<Val<packaging_group::LogConfiguration>>) -> Self {
-        self.core.set("EgressAccessLogs", value.into());
-        self
+    prop! {
+        /// `EgressAccessLogs`: The configuration parameters for egress access logging.
+        core.props, "EgressAccessLogs", egress_access_logs, set_egress_access_logs, get_egress_access_logs, Val<packaging_group::LogConfiguration>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Id`: The ID of the PackagingGroup.
+        core.props, "Id", _, set_id, get_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2380,6 +2466,18 @@ pub mod packaging_group {
             props.set("SecretsRoleArn", secrets_role_arn.into());
             Authorization { props }
         }
+
+        prop! {
+            /// `CdnIdentifierSecret`: The Amazon Resource Name (ARN) for the secret in AWS Secrets
+            /// Manager that is used for CDN authorization.
+            props, "CdnIdentifierSecret", _, set_cdn_identifier_secret, get_cdn_identifier_secret, Val<String>
+        }
+
+        prop! {
+            /// `SecretsRoleArn`: The Amazon Resource Name (ARN) for the IAM role that allows
+            /// MediaPackage to communicate with AWS Secrets Manager.
+            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
+        }
     }
 
     /// `AWS::MediaPackage::PackagingGroup.LogConfiguration`.
@@ -2397,11 +2495,10 @@ pub mod packaging_group {
             LogConfiguration { props }
         }
 
-        /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for egress logs. If a log group
-        /// name isn't specified, the default name is used: /aws/MediaPackage/VodEgressAccessLogs.
-        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupName", value.into());
-            self
+        prop! {
+            /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for egress logs. If a log
+            /// group name isn't specified, the default name is used: /aws/MediaPackage/VodEgressAccessLogs.
+            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
         }
     }
 }

@@ -49,53 +49,57 @@ impl Channel {
         Channel { core }
     }
 
-    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
-    /// channel.&lt;/p&gt;
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ChannelGroupName`.
+        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
     }
 
-    /// `InputSwitchConfiguration`: &lt;p&gt;The configuration for input switching based on the
-    /// media quality confidence score (MQCS) as provided from AWS Elemental MediaLive.&lt;/p&gt;
-    pub fn input_switch_configuration(mut self, value: impl Into<Val<channel::InputSwitchConfiguration>>) -> Self {
-        self.core.set("InputSwitchConfiguration", value.into());
-        self
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `InputType`.
-    pub fn input_type(mut self, value: impl Into<Val<channel::InputType>>) -> Self {
-        self.core.set("InputType", value.into());
-        self
+    prop! {
+        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
+        /// channel.&lt;/p&gt;
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MultiviewConfiguration`: &lt;p&gt;The multiview configuration for a channel. A multiview
-    /// channel composites video from several source channels into a single tiled output stream.
-    /// Players receive one standard HLS or DASH stream instead of several separate streams. This
-    /// setting is required when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;MULTIVIEW&lt;/code&gt;,
-    /// and can't be set for any other input type.&lt;/p&gt;
-    pub fn multiview_configuration(mut self, value: impl Into<Val<channel::MultiviewConfiguration>>) -> Self {
-        self.core.set("MultiviewConfiguration", value.into());
-        self
+    prop! {
+        /// `InputSwitchConfiguration`: &lt;p&gt;The configuration for input switching based on the
+        /// media quality confidence score (MQCS) as provided from AWS Elemental
+        /// MediaLive.&lt;/p&gt;
+        core.props, "InputSwitchConfiguration", input_switch_configuration, set_input_switch_configuration, get_input_switch_configuration, Val<channel::InputSwitchConfiguration>
     }
 
-    /// `OutputHeaderConfiguration`: &lt;p&gt;The settings for what common media server data (CMSD)
-    /// headers AWS Elemental MediaPackage includes in responses to the CDN.&lt;/p&gt;
-    pub fn output_header_configuration(mut self, value: impl Into<Val<channel::OutputHeaderConfiguration>>) -> Self {
-        self.core.set("OutputHeaderConfiguration", value.into());
-        self
+    prop! {
+        /// `InputType`.
+        core.props, "InputType", input_type, set_input_type, get_input_type, Val<channel::InputType>
     }
 
-    /// `OutputLockingMode`.
-    pub fn output_locking_mode(mut self, value: impl Into<Val<channel::OutputLockingMode>>) -> Self {
-        self.core.set("OutputLockingMode", value.into());
-        self
+    prop! {
+        /// `MultiviewConfiguration`: &lt;p&gt;The multiview configuration for a channel. A
+        /// multiview channel composites video from several source channels into a single tiled
+        /// output stream. Players receive one standard HLS or DASH stream instead of several
+        /// separate streams. This setting is required when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;MULTIVIEW&lt;/code&gt;,
+        /// and can't be set for any other input type.&lt;/p&gt;
+        core.props, "MultiviewConfiguration", multiview_configuration, set_multiview_configuration, get_multiview_configuration, Val<channel::MultiviewConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OutputHeaderConfiguration`: &lt;p&gt;The settings for what common media server data (CMSD)
+        /// headers AWS Elemental MediaPackage includes in responses to the CDN.&lt;/p&gt;
+        core.props, "OutputHeaderConfiguration", output_header_configuration, set_output_header_configuration, get_output_header_configuration, Val<channel::OutputHeaderConfiguration>
+    }
+
+    prop! {
+        /// `OutputLockingMode`.
+        core.props, "OutputLockingMode", output_locking_mode, set_output_locking_mode, get_output_locking_mode, Val<channel::OutputLockingMode>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -163,22 +167,20 @@ pub mod channel {
             InputSwitchConfiguration { props }
         }
 
-        /// `MQCSInputSwitching`: &lt;p&gt;When true, AWS Elemental MediaPackage performs input
-        /// switching based on the MQCS. Default is false. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
-        /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
-        pub fn mqcs_input_switching(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MQCSInputSwitching", value.into());
-            self
+        prop! {
+            /// `MQCSInputSwitching`: &lt;p&gt;When true, AWS Elemental MediaPackage performs input
+            /// switching based on the MQCS. Default is false. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
+            /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
+            props, "MQCSInputSwitching", mqcs_input_switching, set_mqcs_input_switching, get_mqcs_input_switching, Val<bool>
         }
 
-        /// `PreferredInput`: &lt;p&gt;For CMAF inputs, indicates which input MediaPackage should prefer
-        /// when both inputs have equal MQCS scores. Select &lt;code&gt;1&lt;/code&gt; to prefer the
-        /// first ingest endpoint, or &lt;code&gt;2&lt;/code&gt; to prefer the second ingest endpoint.
-        /// If you don't specify a preferred input, MediaPackage uses its default switching behavior
-        /// when MQCS scores are equal.&lt;/p&gt;
-        pub fn preferred_input(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PreferredInput", value.into());
-            self
+        prop! {
+            /// `PreferredInput`: &lt;p&gt;For CMAF inputs, indicates which input MediaPackage should
+            /// prefer when both inputs have equal MQCS scores. Select &lt;code&gt;1&lt;/code&gt; to
+            /// prefer the first ingest endpoint, or &lt;code&gt;2&lt;/code&gt; to prefer the second
+            /// ingest endpoint. If you don't specify a preferred input, MediaPackage uses its default
+            /// switching behavior when MQCS scores are equal.&lt;/p&gt;
+            props, "PreferredInput", preferred_input, set_preferred_input, get_preferred_input, Val<i64>
         }
     }
 
@@ -227,6 +229,21 @@ pub mod channel {
             props.set("AvailableLayouts", available_layouts.into());
             props.set("AvailableSources", available_sources.into());
             MultiviewConfiguration { props }
+        }
+
+        prop! {
+            /// `AvailableLayouts`: &lt;p&gt;The tile layouts that players can request from this
+            /// multiview channel's origin endpoints. Only the layouts that you list here are available.
+            /// Each layout must appear at most once.&lt;/p&gt;
+            props, "AvailableLayouts", _, set_available_layouts, get_available_layouts, Val<List<MultiviewLayoutType>>
+        }
+
+        prop! {
+            /// `AvailableSources`: &lt;p&gt;The channels that players can use as tiles in this
+            /// multiview channel's output. Each source channel must be in the same channel group as the
+            /// multiview channel, and must have an &lt;code&gt;InputType&lt;/code&gt; of &lt;code&gt;CMAF&lt;/code&gt;.
+            /// Only the channels that you list here are available as tiles.&lt;/p&gt;
+            props, "AvailableSources", _, set_available_sources, get_available_sources, Val<List<String>>
         }
     }
 
@@ -279,11 +296,11 @@ pub mod channel {
             OutputHeaderConfiguration { props }
         }
 
-        /// `PublishMQCS`: &lt;p&gt;When true, AWS Elemental MediaPackage includes the MQCS in responses
-        /// to the CDN. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
-        pub fn publish_mqcs(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PublishMQCS", value.into());
-            self
+        prop! {
+            /// `PublishMQCS`: &lt;p&gt;When true, AWS Elemental MediaPackage includes the MQCS in
+            /// responses to the CDN. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
+            /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
+            props, "PublishMQCS", publish_mqcs, set_publish_mqcs, get_publish_mqcs, Val<bool>
         }
     }
 
@@ -322,17 +339,20 @@ impl ChannelGroup {
         ChannelGroup { core }
     }
 
-    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the channel
-    /// group.&lt;/p&gt;
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ChannelGroupName`.
+        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
+        /// channel group.&lt;/p&gt;
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -395,6 +415,21 @@ impl ChannelPolicy {
         ChannelPolicy { core }
     }
 
+    prop! {
+        /// `ChannelGroupName`.
+        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    }
+
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -436,77 +471,86 @@ impl OriginEndpoint {
         OriginEndpoint { core }
     }
 
-    /// `DashManifests`: &lt;p&gt;A DASH manifest configuration.&lt;/p&gt;
-    pub fn dash_manifests(mut self, value: impl Into<Val<List<origin_endpoint::DashManifestConfiguration>>>) -> Self {
-        self.core.set("DashManifests", value.into());
-        self
+    prop! {
+        /// `ChannelGroupName`.
+        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
     }
 
-    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the origin
-    /// endpoint.&lt;/p&gt;
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `ForceEndpointErrorConfiguration`: &lt;p&gt;The failover settings for the
-    /// endpoint.&lt;/p&gt;
-    pub fn force_endpoint_error_configuration(mut self, value: impl Into<Val<origin_endpoint::ForceEndpointErrorConfiguration>>) -> Self {
-        self.core.set("ForceEndpointErrorConfiguration", value.into());
-        self
+    prop! {
+        /// `ContainerType`.
+        core.props, "ContainerType", _, set_container_type, get_container_type, Val<origin_endpoint::ContainerType>
     }
 
-    /// `HlsManifests`: &lt;p&gt;An HTTP live streaming (HLS) manifest configuration.&lt;/p&gt;
-    pub fn hls_manifests(mut self, value: impl Into<Val<List<origin_endpoint::HlsManifestConfiguration>>>) -> Self {
-        self.core.set("HlsManifests", value.into());
-        self
+    prop! {
+        /// `DashManifests`: &lt;p&gt;A DASH manifest configuration.&lt;/p&gt;
+        core.props, "DashManifests", dash_manifests, set_dash_manifests, get_dash_manifests, Val<List<origin_endpoint::DashManifestConfiguration>>
     }
 
-    /// `LowLatencyHlsManifests`: &lt;p&gt;A low-latency HLS manifest configuration.&lt;/p&gt;
-    pub fn low_latency_hls_manifests(mut self, value: impl Into<Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>>) -> Self {
-        self.core.set("LowLatencyHlsManifests", value.into());
-        self
+    prop! {
+        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the origin
+        /// endpoint.&lt;/p&gt;
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MssManifests`: &lt;p&gt;The Microsoft Smooth Streaming (MSS) manifest configurations
-    /// associated with this origin endpoint.&lt;/p&gt;
-    pub fn mss_manifests(mut self, value: impl Into<Val<List<origin_endpoint::MssManifestConfiguration>>>) -> Self {
-        self.core.set("MssManifests", value.into());
-        self
+    prop! {
+        /// `ForceEndpointErrorConfiguration`: &lt;p&gt;The failover settings for the
+        /// endpoint.&lt;/p&gt;
+        core.props, "ForceEndpointErrorConfiguration", force_endpoint_error_configuration, set_force_endpoint_error_configuration, get_force_endpoint_error_configuration, Val<origin_endpoint::ForceEndpointErrorConfiguration>
     }
 
-    /// `Segment`: &lt;p&gt;The segment configuration, including the segment name, duration, and
-    /// other configuration values.&lt;/p&gt;
-    pub fn segment(mut self, value: impl Into<Val<origin_endpoint::Segment>>) -> Self {
-        self.core.set("Segment", value.into());
-        self
+    prop! {
+        /// `HlsManifests`: &lt;p&gt;An HTTP live streaming (HLS) manifest configuration.&lt;/p&gt;
+        core.props, "HlsManifests", hls_manifests, set_hls_manifests, get_hls_manifests, Val<List<origin_endpoint::HlsManifestConfiguration>>
     }
 
-    /// `StartoverWindowSeconds`: &lt;p&gt;The size of the window (in seconds) to create a window of
-    /// the live stream that's available for on-demand viewing. Viewers can start-over or catch-up
-    /// on content that falls within the window. The maximum startover window is 1,209,600 seconds (14
-    /// days).&lt;/p&gt;
-    pub fn startover_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StartoverWindowSeconds", value.into());
-        self
+    prop! {
+        /// `LowLatencyHlsManifests`: &lt;p&gt;A low-latency HLS manifest configuration.&lt;/p&gt;
+        core.props, "LowLatencyHlsManifests", low_latency_hls_manifests, set_low_latency_hls_manifests, get_low_latency_hls_manifests, Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>
     }
 
-    /// `StreamNameOutputMode`.
-    pub fn stream_name_output_mode(mut self, value: impl Into<Val<origin_endpoint::StreamNameOutputMode>>) -> Self {
-        self.core.set("StreamNameOutputMode", value.into());
-        self
+    prop! {
+        /// `MssManifests`: &lt;p&gt;The Microsoft Smooth Streaming (MSS) manifest configurations
+        /// associated with this origin endpoint.&lt;/p&gt;
+        core.props, "MssManifests", mss_manifests, set_mss_manifests, get_mss_manifests, Val<List<origin_endpoint::MssManifestConfiguration>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OriginEndpointName`.
+        core.props, "OriginEndpointName", _, set_origin_endpoint_name, get_origin_endpoint_name, Val<String>
     }
 
-    /// `UriSeparator`.
-    pub fn uri_separator(mut self, value: impl Into<Val<origin_endpoint::UriSeparator>>) -> Self {
-        self.core.set("UriSeparator", value.into());
-        self
+    prop! {
+        /// `Segment`: &lt;p&gt;The segment configuration, including the segment name, duration, and
+        /// other configuration values.&lt;/p&gt;
+        core.props, "Segment", segment, set_segment, get_segment, Val<origin_endpoint::Segment>
+    }
+
+    prop! {
+        /// `StartoverWindowSeconds`: &lt;p&gt;The size of the window (in seconds) to create a
+        /// window of the live stream that's available for on-demand viewing. Viewers can start-over
+        /// or catch-up on content that falls within the window. The maximum startover window is 1,209,600
+        /// seconds (14 days).&lt;/p&gt;
+        core.props, "StartoverWindowSeconds", startover_window_seconds, set_startover_window_seconds, get_startover_window_seconds, Val<i64>
+    }
+
+    prop! {
+        /// `StreamNameOutputMode`.
+        core.props, "StreamNameOutputMode", stream_name_output_mode, set_stream_name_output_mode, get_stream_name_output_mode, Val<origin_endpoint::StreamNameOutputMode>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UriSeparator`.
+        core.props, "UriSeparator", uri_separator, set_uri_separator, get_uri_separator, Val<origin_endpoint::UriSeparator>
     }
 
     /// `Ref`: the resource's identifier.
@@ -599,135 +643,123 @@ pub mod origin_endpoint {
             DashManifestConfiguration { props }
         }
 
-        /// `AudioTimelinePattern`.
-        pub fn audio_timeline_pattern(mut self, value: impl Into<Val<DashAudioTimelinePattern>>) -> Self {
-            self.props.set("AudioTimelinePattern", value.into());
-            self
+        prop! {
+            /// `ManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
+            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
+            /// MediaPackage uses the default manifest name, index. &lt;/p&gt;
+            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `AvailabilityStartTimeConfiguration`: &lt;p&gt;The configuration for the DASH &lt;code&gt;availabilityStartTime&lt;/code&gt;
-        /// attribute of the Media Presentation Description (MPD). Use this configuration to set a
-        /// custom availability start time for your DASH manifest.&lt;/p&gt;
-        pub fn availability_start_time_configuration(mut self, value: impl Into<Val<DashAvailabilityStartTimeConfiguration>>) -> Self {
-            self.props.set("AvailabilityStartTimeConfiguration", value.into());
-            self
+        prop! {
+            /// `AudioTimelinePattern`.
+            props, "AudioTimelinePattern", audio_timeline_pattern, set_audio_timeline_pattern, get_audio_timeline_pattern, Val<DashAudioTimelinePattern>
         }
 
-        /// `BaseUrls`: &lt;p&gt;The base URL to use for retrieving segments.&lt;/p&gt;
-        pub fn base_urls(mut self, value: impl Into<Val<List<DashBaseUrl>>>) -> Self {
-            self.props.set("BaseUrls", value.into());
-            self
+        prop! {
+            /// `AvailabilityStartTimeConfiguration`: &lt;p&gt;The configuration for the DASH &lt;code&gt;availabilityStartTime&lt;/code&gt;
+            /// attribute of the Media Presentation Description (MPD). Use this configuration to set a
+            /// custom availability start time for your DASH manifest.&lt;/p&gt;
+            props, "AvailabilityStartTimeConfiguration", availability_start_time_configuration, set_availability_start_time_configuration, get_availability_start_time_configuration, Val<DashAvailabilityStartTimeConfiguration>
         }
 
-        /// `Compactness`.
-        pub fn compactness(mut self, value: impl Into<Val<DashCompactness>>) -> Self {
-            self.props.set("Compactness", value.into());
-            self
+        prop! {
+            /// `BaseUrls`: &lt;p&gt;The base URL to use for retrieving segments.&lt;/p&gt;
+            props, "BaseUrls", base_urls, set_base_urls, get_base_urls, Val<List<DashBaseUrl>>
         }
 
-        /// `DrmSignaling`.
-        pub fn drm_signaling(mut self, value: impl Into<Val<DashDrmSignaling>>) -> Self {
-            self.props.set("DrmSignaling", value.into());
-            self
+        prop! {
+            /// `Compactness`.
+            props, "Compactness", compactness, set_compactness, get_compactness, Val<DashCompactness>
         }
 
-        /// `DvbSettings`: &lt;p&gt;For endpoints that use the DVB-DASH profile only. The font download
-        /// and error reporting information that you want MediaPackage to pass through to the
-        /// manifest.&lt;/p&gt;
-        pub fn dvb_settings(mut self, value: impl Into<Val<DashDvbSettings>>) -> Self {
-            self.props.set("DvbSettings", value.into());
-            self
+        prop! {
+            /// `DrmSignaling`.
+            props, "DrmSignaling", drm_signaling, set_drm_signaling, get_drm_signaling, Val<DashDrmSignaling>
         }
 
-        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-        /// filtering, start and end times, and time delay that apply to all of your egress requests for
-        /// this manifest. &lt;/p&gt;
-        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `DvbSettings`: &lt;p&gt;For endpoints that use the DVB-DASH profile only. The font
+            /// download and error reporting information that you want MediaPackage to pass through to
+            /// the manifest.&lt;/p&gt;
+            props, "DvbSettings", dvb_settings, set_dvb_settings, get_dvb_settings, Val<DashDvbSettings>
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-        /// content.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+            /// filtering, start and end times, and time delay that apply to all of your egress requests
+            /// for this manifest. &lt;/p&gt;
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
         }
 
-        /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (in seconds) that a player must
-        /// keep available in the buffer.&lt;/p&gt;
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinBufferTimeSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+            /// content.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
 
-        /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
-        /// should wait before requesting updates to the manifest.&lt;/p&gt;
-        pub fn min_update_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinUpdatePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (in seconds) that a player
+            /// must keep available in the buffer.&lt;/p&gt;
+            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
         }
 
-        /// `PeriodTriggers`: &lt;p&gt;A list of triggers that controls when AWS Elemental MediaPackage
-        /// separates the MPEG-DASH manifest into multiple periods. Leave this value empty to indicate
-        /// that the manifest is contained all in one period. For more information about periods in the
-        /// DASH manifest, see &lt;a
-        /// href="<https://docs.aws.amazon.com/mediapackage/latest/userguide/multi-period.html>"&gt;Multi-period
-        /// DASH in AWS Elemental MediaPackage&lt;/a&gt;.&lt;/p&gt;
-        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPeriodTrigger>>>) -> Self {
-            self.props.set("PeriodTriggers", value.into());
-            self
+        prop! {
+            /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
+            /// should wait before requesting updates to the manifest.&lt;/p&gt;
+            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<i64>
         }
 
-        /// `Profiles`: &lt;p&gt;The profile that the output is compliant with.&lt;/p&gt;
-        pub fn profiles(mut self, value: impl Into<Val<List<DashProfile>>>) -> Self {
-            self.props.set("Profiles", value.into());
-            self
+        prop! {
+            /// `PeriodTriggers`: &lt;p&gt;A list of triggers that controls when AWS Elemental
+            /// MediaPackage separates the MPEG-DASH manifest into multiple periods. Leave this value
+            /// empty to indicate that the manifest is contained all in one period. For more information
+            /// about periods in the DASH manifest, see &lt;a
+            /// href="<https://docs.aws.amazon.com/mediapackage/latest/userguide/multi-period.html>"&gt;Multi-period
+            /// DASH in AWS Elemental MediaPackage&lt;/a&gt;.&lt;/p&gt;
+            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPeriodTrigger>>
         }
 
-        /// `ProgramInformation`: &lt;p&gt;Details about the content that you want MediaPackage to pass
-        /// through in the manifest to the playback device.&lt;/p&gt;
-        pub fn program_information(mut self, value: impl Into<Val<DashProgramInformation>>) -> Self {
-            self.props.set("ProgramInformation", value.into());
-            self
+        prop! {
+            /// `Profiles`: &lt;p&gt;The profile that the output is compliant with.&lt;/p&gt;
+            props, "Profiles", profiles, set_profiles, get_profiles, Val<List<DashProfile>>
         }
 
-        /// `ScteDash`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-        pub fn scte_dash(mut self, value: impl Into<Val<ScteDash>>) -> Self {
-            self.props.set("ScteDash", value.into());
-            self
+        prop! {
+            /// `ProgramInformation`: &lt;p&gt;Details about the content that you want MediaPackage to
+            /// pass through in the manifest to the playback device.&lt;/p&gt;
+            props, "ProgramInformation", program_information, set_program_information, get_program_information, Val<DashProgramInformation>
         }
 
-        /// `SegmentTemplateFormat`.
-        pub fn segment_template_format(mut self, value: impl Into<Val<DashSegmentTemplateFormat>>) -> Self {
-            self.props.set("SegmentTemplateFormat", value.into());
-            self
+        prop! {
+            /// `ScteDash`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+            props, "ScteDash", scte_dash, set_scte_dash, get_scte_dash, Val<ScteDash>
         }
 
-        /// `SubtitleConfiguration`: &lt;p&gt;The configuration for DASH subtitles.&lt;/p&gt;
-        pub fn subtitle_configuration(mut self, value: impl Into<Val<DashSubtitleConfiguration>>) -> Self {
-            self.props.set("SubtitleConfiguration", value.into());
-            self
+        prop! {
+            /// `SegmentTemplateFormat`.
+            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashSegmentTemplateFormat>
         }
 
-        /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;The amount of time (in seconds) that the
-        /// player should be from the end of the manifest.&lt;/p&gt;
-        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SuggestedPresentationDelaySeconds", value.into());
-            self
+        prop! {
+            /// `SubtitleConfiguration`: &lt;p&gt;The configuration for DASH subtitles.&lt;/p&gt;
+            props, "SubtitleConfiguration", subtitle_configuration, set_subtitle_configuration, get_subtitle_configuration, Val<DashSubtitleConfiguration>
         }
 
-        /// `UriPathType`.
-        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
-            self.props.set("UriPathType", value.into());
-            self
+        prop! {
+            /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;The amount of time (in seconds) that the
+            /// player should be from the end of the manifest.&lt;/p&gt;
+            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<i64>
         }
 
-        /// `UtcTiming`: &lt;p&gt;Determines the type of UTC timing included in the DASH Media
-        /// Presentation Description (MPD).&lt;/p&gt;
-        pub fn utc_timing(mut self, value: impl Into<Val<DashUtcTiming>>) -> Self {
-            self.props.set("UtcTiming", value.into());
-            self
+        prop! {
+            /// `UriPathType`.
+            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
+        }
+
+        prop! {
+            /// `UtcTiming`: &lt;p&gt;Determines the type of UTC timing included in the DASH Media
+            /// Presentation Description (MPD).&lt;/p&gt;
+            props, "UtcTiming", utc_timing, set_utc_timing, get_utc_timing, Val<DashUtcTiming>
         }
     }
 
@@ -764,13 +796,13 @@ pub mod origin_endpoint {
             DashAvailabilityStartTimeConfiguration { props }
         }
 
-        /// `FixedAvailabilityStartTime`: &lt;p&gt;The fixed availability start time for the DASH
-        /// manifest, in ISO 8601 date-time format. The value must have hourly granularity, meaning that
-        /// the minutes, seconds, and fractional seconds must be zero. The value must be on or after &lt;code&gt;2024-01-01T00:00:00Z&lt;/code&gt;
-        /// and must be at least 14 days before the current time.&lt;/p&gt;
-        pub fn fixed_availability_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FixedAvailabilityStartTime", value.into());
-            self
+        prop! {
+            /// `FixedAvailabilityStartTime`: &lt;p&gt;The fixed availability start time for the DASH
+            /// manifest, in ISO 8601 date-time format. The value must have hourly granularity, meaning
+            /// that the minutes, seconds, and fractional seconds must be zero. The value must be on or
+            /// after &lt;code&gt;2024-01-01T00:00:00Z&lt;/code&gt; and must be at least 14 days before
+            /// the current time.&lt;/p&gt;
+            props, "FixedAvailabilityStartTime", fixed_availability_start_time, set_fixed_availability_start_time, get_fixed_availability_start_time, Val<String>
         }
     }
 
@@ -793,24 +825,26 @@ pub mod origin_endpoint {
             DashBaseUrl { props }
         }
 
-        /// `DvbPriority`: &lt;p&gt;For use with DVB-DASH profiles only. The priority of this location
-        /// for servings segments. The lower the number, the higher the priority.&lt;/p&gt;
-        pub fn dvb_priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DvbPriority", value.into());
-            self
+        prop! {
+            /// `Url`: &lt;p&gt;A source location for segments.&lt;/p&gt;
+            props, "Url", _, set_url, get_url, Val<String>
         }
 
-        /// `DvbWeight`: &lt;p&gt;For use with DVB-DASH profiles only. The weighting for source
-        /// locations that have the same priority. &lt;/p&gt;
-        pub fn dvb_weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DvbWeight", value.into());
-            self
+        prop! {
+            /// `DvbPriority`: &lt;p&gt;For use with DVB-DASH profiles only. The priority of this
+            /// location for servings segments. The lower the number, the higher the priority.&lt;/p&gt;
+            props, "DvbPriority", dvb_priority, set_dvb_priority, get_dvb_priority, Val<i64>
         }
 
-        /// `ServiceLocation`: &lt;p&gt;The name of the source location.&lt;/p&gt;
-        pub fn service_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceLocation", value.into());
-            self
+        prop! {
+            /// `DvbWeight`: &lt;p&gt;For use with DVB-DASH profiles only. The weighting for source
+            /// locations that have the same priority. &lt;/p&gt;
+            props, "DvbWeight", dvb_weight, set_dvb_weight, get_dvb_weight, Val<i64>
+        }
+
+        prop! {
+            /// `ServiceLocation`: &lt;p&gt;The name of the source location.&lt;/p&gt;
+            props, "ServiceLocation", service_location, set_service_location, get_service_location, Val<String>
         }
     }
 
@@ -857,17 +891,16 @@ pub mod origin_endpoint {
             DashDvbSettings { props }
         }
 
-        /// `ErrorMetrics`: &lt;p&gt;Playback device error reporting settings.&lt;/p&gt;
-        pub fn error_metrics(mut self, value: impl Into<Val<List<DashDvbMetricsReporting>>>) -> Self {
-            self.props.set("ErrorMetrics", value.into());
-            self
+        prop! {
+            /// `ErrorMetrics`: &lt;p&gt;Playback device error reporting settings.&lt;/p&gt;
+            props, "ErrorMetrics", error_metrics, set_error_metrics, get_error_metrics, Val<List<DashDvbMetricsReporting>>
         }
 
-        /// `FontDownload`: &lt;p&gt;For use with DVB-DASH profiles only. The settings for font
-        /// downloads that you want Elemental MediaPackage to pass through to the manifest.&lt;/p&gt;
-        pub fn font_download(mut self, value: impl Into<Val<DashDvbFontDownload>>) -> Self {
-            self.props.set("FontDownload", value.into());
-            self
+        prop! {
+            /// `FontDownload`: &lt;p&gt;For use with DVB-DASH profiles only. The settings for font
+            /// downloads that you want Elemental MediaPackage to pass through to the
+            /// manifest.&lt;/p&gt;
+            props, "FontDownload", font_download, set_font_download, get_font_download, Val<DashDvbFontDownload>
         }
     }
 
@@ -891,12 +924,16 @@ pub mod origin_endpoint {
             DashDvbMetricsReporting { props }
         }
 
-        /// `Probability`: &lt;p&gt;The number of playback devices per 1000 that will send error reports
-        /// to the reporting URL. This represents the probability that a playback device will be a
-        /// reporting player for this session.&lt;/p&gt;
-        pub fn probability(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Probability", value.into());
-            self
+        prop! {
+            /// `ReportingUrl`: &lt;p&gt;The URL where playback devices send error reports.&lt;/p&gt;
+            props, "ReportingUrl", _, set_reporting_url, get_reporting_url, Val<String>
+        }
+
+        prop! {
+            /// `Probability`: &lt;p&gt;The number of playback devices per 1000 that will send error
+            /// reports to the reporting URL. This represents the probability that a playback device
+            /// will be a reporting player for this session.&lt;/p&gt;
+            props, "Probability", probability, set_probability, get_probability, Val<i64>
         }
     }
 
@@ -917,28 +954,25 @@ pub mod origin_endpoint {
             DashDvbFontDownload { props }
         }
 
-        /// `FontFamily`: &lt;p&gt;The &lt;code&gt;fontFamily&lt;/code&gt; name for subtitles, as
-        /// described in &lt;a href="<https://tech.ebu.ch/publications/tech3380>"&gt;EBU-TT-D Subtitling
-        /// Distribution Format&lt;/a&gt;. &lt;/p&gt;
-        pub fn font_family(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontFamily", value.into());
-            self
+        prop! {
+            /// `FontFamily`: &lt;p&gt;The &lt;code&gt;fontFamily&lt;/code&gt; name for subtitles, as
+            /// described in &lt;a href="<https://tech.ebu.ch/publications/tech3380>"&gt;EBU-TT-D
+            /// Subtitling Distribution Format&lt;/a&gt;. &lt;/p&gt;
+            props, "FontFamily", font_family, set_font_family, get_font_family, Val<String>
         }
 
-        /// `MimeType`: &lt;p&gt;The &lt;code&gt;mimeType&lt;/code&gt; of the resource that's at the
-        /// font download URL.&lt;/p&gt; &lt;p&gt;For information about font MIME types, see the &lt;a
-        /// href="<https://dvb.org/wp-content/uploads/2021/06/A168r4_MPEG-DASH-Profile-for-Transport-of-ISO-BMFF-Based-DVB-Services_Draft-ts_103-285-v140_November_2021.pdf>"&gt;MPEG-DASH
-        /// Profile for Transport of ISO BMFF Based DVB Services over IP Based Networks&lt;/a&gt;
-        /// document. &lt;/p&gt;
-        pub fn mime_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MimeType", value.into());
-            self
+        prop! {
+            /// `MimeType`: &lt;p&gt;The &lt;code&gt;mimeType&lt;/code&gt; of the resource that's at the
+            /// font download URL.&lt;/p&gt; &lt;p&gt;For information about font MIME types, see the &lt;a
+            /// href="<https://dvb.org/wp-content/uploads/2021/06/A168r4_MPEG-DASH-Profile-for-Transport-of-ISO-BMFF-Based-DVB-Services_Draft-ts_103-285-v140_November_2021.pdf>"&gt;MPEG-DASH
+            /// Profile for Transport of ISO BMFF Based DVB Services over IP Based Networks&lt;/a&gt;
+            /// document. &lt;/p&gt;
+            props, "MimeType", mime_type, set_mime_type, get_mime_type, Val<String>
         }
 
-        /// `Url`: &lt;p&gt;The URL for downloading fonts for subtitles.&lt;/p&gt;
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`: &lt;p&gt;The URL for downloading fonts for subtitles.&lt;/p&gt;
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -959,63 +993,57 @@ pub mod origin_endpoint {
             FilterConfiguration { props }
         }
 
-        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
-        /// egress requests. When you include clip start time, note that you cannot use clip start time
-        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClipStartTime", value.into());
-            self
+        prop! {
+            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
+            /// manifest egress requests. When you include clip start time, note that you cannot use
+            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
         }
 
-        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
-        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
-        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrmSettings", value.into());
-            self
+        prop! {
+            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
+            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
+            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
         }
 
-        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
-        /// When you include end time, note that you cannot use end time query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
+            /// requests. When you include end time, note that you cannot use end time query parameters
+            /// for this manifest's endpoint URL.&lt;/p&gt;
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
-        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
-        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestFilter", value.into());
-            self
+        prop! {
+            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
+            /// your manifest egress requests. When you include a manifest filter, note that you cannot
+            /// use an identical manifest filter query parameter for this manifest's endpoint
+            /// URL.&lt;/p&gt;
+            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
         }
 
-        /// `Multiview`: &lt;p&gt;The multiview combination for a pinned manifest. MediaPackage serves
-        /// the manifest with this layout and these sources, so players request it without an &lt;code&gt;aws.multiview&lt;/code&gt;
-        /// query parameter.&lt;/p&gt; &lt;p&gt;If a request for a pinned manifest also includes an &lt;code&gt;aws.multiview&lt;/code&gt;
-        /// query parameter, MediaPackage rejects the request, even when that parameter requests the
-        /// same combination.&lt;/p&gt;
-        pub fn multiview(mut self, value: impl Into<Val<MultiviewFilterConfiguration>>) -> Self {
-            self.props.set("Multiview", value.into());
-            self
+        prop! {
+            /// `Multiview`: &lt;p&gt;The multiview combination for a pinned manifest. MediaPackage
+            /// serves the manifest with this layout and these sources, so players request it without an &lt;code&gt;aws.multiview&lt;/code&gt;
+            /// query parameter.&lt;/p&gt; &lt;p&gt;If a request for a pinned manifest also includes an &lt;code&gt;aws.multiview&lt;/code&gt;
+            /// query parameter, MediaPackage rejects the request, even when that parameter requests the
+            /// same combination.&lt;/p&gt;
+            props, "Multiview", multiview, set_multiview, get_multiview, Val<MultiviewFilterConfiguration>
         }
 
-        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-        /// requests. When you include start time, note that you cannot use start time query parameters
-        /// for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+            /// requests. When you include start time, note that you cannot use start time query
+            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "Start", start, set_start, get_start, Val<String>
         }
 
-        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
-        /// you include time delay, note that you cannot use time delay query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeDelaySeconds", value.into());
-            self
+        prop! {
+            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
+            /// When you include time delay, note that you cannot use time delay query parameters for
+            /// this manifest's endpoint URL.&lt;/p&gt;
+            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
         }
     }
 
@@ -1053,6 +1081,25 @@ pub mod origin_endpoint {
             props.set("Layout", layout.into());
             props.set("Sources", sources.into());
             MultiviewFilterConfiguration { props }
+        }
+
+        prop! {
+            /// `Layout`: &lt;p&gt;A tile layout for a multiview channel. Each layout determines how
+            /// many source tiles are composited into the output and how those tiles are
+            /// arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; –
+            /// Two tiles of equal size, arranged horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; –
+            /// Two tiles, with one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; –
+            /// Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; –
+            /// Three tiles, with one larger primary tile on the left and two stacked on the
+            /// right.&lt;/p&gt; &lt;/li&gt; …
+            props, "Layout", _, set_layout, get_layout, Val<MultiviewLayoutType>
+        }
+
+        prop! {
+            /// `Sources`: &lt;p&gt;The source channels to composite, in tile order. Each channel must
+            /// be one of the &lt;code&gt;AvailableSources&lt;/code&gt; of the channel that this origin
+            /// endpoint is on, and the number of channels must equal the number of tiles in &lt;code&gt;Layout&lt;/code&gt;.&lt;/p&gt;
+            props, "Sources", _, set_sources, get_sources, Val<List<String>>
         }
     }
 
@@ -1137,35 +1184,30 @@ pub mod origin_endpoint {
             DashProgramInformation { props }
         }
 
-        /// `Copyright`: &lt;p&gt;A copyright statement about the content.&lt;/p&gt;
-        pub fn copyright(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Copyright", value.into());
-            self
+        prop! {
+            /// `Copyright`: &lt;p&gt;A copyright statement about the content.&lt;/p&gt;
+            props, "Copyright", copyright, set_copyright, get_copyright, Val<String>
         }
 
-        /// `LanguageCode`: &lt;p&gt;The language code for this manifest.&lt;/p&gt;
-        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LanguageCode", value.into());
-            self
+        prop! {
+            /// `LanguageCode`: &lt;p&gt;The language code for this manifest.&lt;/p&gt;
+            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
         }
 
-        /// `MoreInformationUrl`: &lt;p&gt;An absolute URL that contains more information about this
-        /// content.&lt;/p&gt;
-        pub fn more_information_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MoreInformationUrl", value.into());
-            self
+        prop! {
+            /// `MoreInformationUrl`: &lt;p&gt;An absolute URL that contains more information about this
+            /// content.&lt;/p&gt;
+            props, "MoreInformationUrl", more_information_url, set_more_information_url, get_more_information_url, Val<String>
         }
 
-        /// `Source`: &lt;p&gt;Information about the content provider.&lt;/p&gt;
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`: &lt;p&gt;Information about the content provider.&lt;/p&gt;
+            props, "Source", source, set_source, get_source, Val<String>
         }
 
-        /// `Title`: &lt;p&gt;The title for the manifest.&lt;/p&gt;
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`: &lt;p&gt;The title for the manifest.&lt;/p&gt;
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -1184,16 +1226,14 @@ pub mod origin_endpoint {
             ScteDash { props }
         }
 
-        /// `AdMarkerDash`.
-        pub fn ad_marker_dash(mut self, value: impl Into<Val<AdMarkerDash>>) -> Self {
-            self.props.set("AdMarkerDash", value.into());
-            self
+        prop! {
+            /// `AdMarkerDash`.
+            props, "AdMarkerDash", ad_marker_dash, set_ad_marker_dash, get_ad_marker_dash, Val<AdMarkerDash>
         }
 
-        /// `ScteInManifests`.
-        pub fn scte_in_manifests(mut self, value: impl Into<Val<ScteInManifests>>) -> Self {
-            self.props.set("ScteInManifests", value.into());
-            self
+        prop! {
+            /// `ScteInManifests`.
+            props, "ScteInManifests", scte_in_manifests, set_scte_in_manifests, get_scte_in_manifests, Val<ScteInManifests>
         }
     }
 
@@ -1249,10 +1289,9 @@ pub mod origin_endpoint {
             DashSubtitleConfiguration { props }
         }
 
-        /// `TtmlConfiguration`: &lt;p&gt;The settings for TTML subtitles.&lt;/p&gt;
-        pub fn ttml_configuration(mut self, value: impl Into<Val<DashTtmlConfiguration>>) -> Self {
-            self.props.set("TtmlConfiguration", value.into());
-            self
+        prop! {
+            /// `TtmlConfiguration`: &lt;p&gt;The settings for TTML subtitles.&lt;/p&gt;
+            props, "TtmlConfiguration", ttml_configuration, set_ttml_configuration, get_ttml_configuration, Val<DashTtmlConfiguration>
         }
     }
 
@@ -1272,6 +1311,11 @@ pub mod origin_endpoint {
             let mut props = Props::new();
             props.set("TtmlProfile", ttml_profile.into());
             DashTtmlConfiguration { props }
+        }
+
+        prop! {
+            /// `TtmlProfile`.
+            props, "TtmlProfile", _, set_ttml_profile, get_ttml_profile, Val<DashTtmlProfile>
         }
     }
 
@@ -1317,17 +1361,15 @@ pub mod origin_endpoint {
             DashUtcTiming { props }
         }
 
-        /// `TimingMode`.
-        pub fn timing_mode(mut self, value: impl Into<Val<DashUtcTimingMode>>) -> Self {
-            self.props.set("TimingMode", value.into());
-            self
+        prop! {
+            /// `TimingMode`.
+            props, "TimingMode", timing_mode, set_timing_mode, get_timing_mode, Val<DashUtcTimingMode>
         }
 
-        /// `TimingSource`: &lt;p&gt;The the method that the player uses to synchronize to coordinated
-        /// universal time (UTC) wall clock time.&lt;/p&gt;
-        pub fn timing_source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimingSource", value.into());
-            self
+        prop! {
+            /// `TimingSource`: &lt;p&gt;The the method that the player uses to synchronize to
+            /// coordinated universal time (UTC) wall clock time.&lt;/p&gt;
+            props, "TimingSource", timing_source, set_timing_source, get_timing_source, Val<String>
         }
     }
 
@@ -1366,16 +1408,15 @@ pub mod origin_endpoint {
             ForceEndpointErrorConfiguration { props }
         }
 
-        /// `EndpointErrorConditions`: &lt;p&gt;The failover conditions for the endpoint. The options
-        /// are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;STALE_MANIFEST&lt;/code&gt; - The
-        /// manifest stalled and there are no new segments or parts.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;INCOMPLETE_MANIFEST&lt;/code&gt; -
-        /// There is a gap in the manifest.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;MISSING_DRM_KEY&lt;/code&gt; -
-        /// Key rotation is enabled but we're unable to fetch the key for the current key
-        /// period.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;SLATE_INPUT&lt;/code&gt; -
-        /// The segments which contain slate content are considered to be missing content.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-        pub fn endpoint_error_conditions(mut self, value: impl Into<Val<List<EndpointErrorCondition>>>) -> Self {
-            self.props.set("EndpointErrorConditions", value.into());
-            self
+        prop! {
+            /// `EndpointErrorConditions`: &lt;p&gt;The failover conditions for the endpoint. The
+            /// options are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;STALE_MANIFEST&lt;/code&gt; -
+            /// The manifest stalled and there are no new segments or parts.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;INCOMPLETE_MANIFEST&lt;/code&gt; -
+            /// There is a gap in the manifest.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;MISSING_DRM_KEY&lt;/code&gt; -
+            /// Key rotation is enabled but we're unable to fetch the key for the current key
+            /// period.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;SLATE_INPUT&lt;/code&gt; -
+            /// The segments which contain slate content are considered to be missing content.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
+            props, "EndpointErrorConditions", endpoint_error_conditions, set_endpoint_error_conditions, get_endpoint_error_conditions, Val<List<EndpointErrorCondition>>
         }
     }
 
@@ -1421,77 +1462,78 @@ pub mod origin_endpoint {
             HlsManifestConfiguration { props }
         }
 
-        /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The child
-        /// manifest name creates a unique path to this endpoint. If you don't enter a value,
-        /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
-        /// HLSManifest object overrides the manifestName you provided on the originEndpoint
-        /// object.&lt;/p&gt;
-        pub fn child_manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChildManifestName", value.into());
-            self
+        prop! {
+            /// `ManifestName`: &lt;p&gt;A short short string that's appended to the endpoint URL. The
+            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
+            /// MediaPackage uses the default manifest name, index. MediaPackage automatically inserts
+            /// the format extension, such as .m3u8. You can't use the same manifest name if you use HLS
+            /// manifest and low-latency HLS manifest. The manifestName on the HLSManifest object
+            /// overrides the manifestName you provided on the originEndpoint object.&lt;/p&gt;
+            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-        /// filtering, start and end times, and time delay that apply to all of your egress requests for
-        /// this manifest. &lt;/p&gt;
-        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
+            /// child manifest name creates a unique path to this endpoint. If you don't enter a value,
+            /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
+            /// HLSManifest object overrides the manifestName you provided on the originEndpoint
+            /// object.&lt;/p&gt;
+            props, "ChildManifestName", child_manifest_name, set_child_manifest_name, get_child_manifest_name, Val<String>
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-        /// content.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+            /// filtering, start and end times, and time delay that apply to all of your egress requests
+            /// for this manifest. &lt;/p&gt;
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
         }
 
-        /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
-        /// output manifest at the interval that you specify. If you don't enter an interval,
-        /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream to
-        /// the wall clock so that viewers can seek to a specific time in the playback timeline on the
-        /// player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed metadata is in
-        /// the HLS input, it is passed through to the HLS output.&lt;/p&gt;
-        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+            /// content.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
 
-        /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-        pub fn scte_hls(mut self, value: impl Into<Val<ScteHls>>) -> Self {
-            self.props.set("ScteHls", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
+            /// output manifest at the interval that you specify. If you don't enter an interval,
+            /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream
+            /// to the wall clock so that viewers can seek to a specific time in the playback timeline
+            /// on the player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed
+            /// metadata is in the HLS input, it is passed through to the HLS output.&lt;/p&gt;
+            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
         }
 
-        /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a StartTag
-        /// configuration object with a valid TimeOffset. When you do, you can also optionally specify
-        /// whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
-        pub fn start_tag(mut self, value: impl Into<Val<StartTag>>) -> Self {
-            self.props.set("StartTag", value.into());
-            self
+        prop! {
+            /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+            props, "ScteHls", scte_hls, set_scte_hls, get_scte_hls, Val<ScteHls>
         }
 
-        /// `UriPathType`.
-        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
-            self.props.set("UriPathType", value.into());
-            self
+        prop! {
+            /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a
+            /// StartTag configuration object with a valid TimeOffset. When you do, you can also
+            /// optionally specify whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
+            props, "StartTag", start_tag, set_start_tag, get_start_tag, Val<StartTag>
         }
 
-        /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `UriPathType`.
+            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
         }
 
-        /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query string
-        /// for API requests for HLS child manifests to comply with Amazon Web Services Signature
-        /// Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
-        /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon Web
-        /// Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and Access
-        /// Management User Guide&lt;/i&gt;.&lt;/p&gt;
-        pub fn url_encode_child_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UrlEncodeChildManifest", value.into());
-            self
+        prop! {
+            /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
+            props, "Url", url, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query
+            /// string for API requests for HLS child manifests to comply with Amazon Web Services
+            /// Signature Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
+            /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon
+            /// Web Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and
+            /// Access Management User Guide&lt;/i&gt;.&lt;/p&gt;
+            props, "UrlEncodeChildManifest", url_encode_child_manifest, set_url_encode_child_manifest, get_url_encode_child_manifest, Val<bool>
         }
     }
 
@@ -1510,16 +1552,14 @@ pub mod origin_endpoint {
             ScteHls { props }
         }
 
-        /// `AdMarkerHls`.
-        pub fn ad_marker_hls(mut self, value: impl Into<Val<AdMarkerHls>>) -> Self {
-            self.props.set("AdMarkerHls", value.into());
-            self
+        prop! {
+            /// `AdMarkerHls`.
+            props, "AdMarkerHls", ad_marker_hls, set_ad_marker_hls, get_ad_marker_hls, Val<AdMarkerHls>
         }
 
-        /// `ScteInManifests`.
-        pub fn scte_in_manifests(mut self, value: impl Into<Val<ScteInManifests>>) -> Self {
-            self.props.set("ScteInManifests", value.into());
-            self
+        prop! {
+            /// `ScteInManifests`.
+            props, "ScteInManifests", scte_in_manifests, set_scte_in_manifests, get_scte_in_manifests, Val<ScteInManifests>
         }
     }
 
@@ -1561,11 +1601,21 @@ pub mod origin_endpoint {
             StartTag { props }
         }
 
-        /// `Precise`: &lt;p&gt;Specify the value for PRECISE within your EXT-X-START tag. Leave blank,
-        /// or choose false, to use the default value NO. Choose yes to use the value YES.&lt;/p&gt;
-        pub fn precise(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Precise", value.into());
-            self
+        prop! {
+            /// `TimeOffset`: &lt;p&gt;Specify the value for TIME-OFFSET within your EXT-X-START tag.
+            /// Enter a signed floating point value which, if positive, must be less than the configured
+            /// manifest duration minus three times the configured segment target duration. If negative,
+            /// the absolute value must be larger than three times the configured segment target
+            /// duration, and the absolute value must be smaller than the configured manifest
+            /// duration.&lt;/p&gt;
+            props, "TimeOffset", _, set_time_offset, get_time_offset, Val<f64>
+        }
+
+        prop! {
+            /// `Precise`: &lt;p&gt;Specify the value for PRECISE within your EXT-X-START tag. Leave
+            /// blank, or choose false, to use the default value NO. Choose yes to use the value
+            /// YES.&lt;/p&gt;
+            props, "Precise", precise, set_precise, get_precise, Val<bool>
         }
     }
 
@@ -1592,77 +1642,78 @@ pub mod origin_endpoint {
             LowLatencyHlsManifestConfiguration { props }
         }
 
-        /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The child
-        /// manifest name creates a unique path to this endpoint. If you don't enter a value,
-        /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
-        /// HLSManifest object overrides the manifestName you provided on the originEndpoint
-        /// object.&lt;/p&gt;
-        pub fn child_manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChildManifestName", value.into());
-            self
+        prop! {
+            /// `ManifestName`: &lt;p&gt;A short short string that's appended to the endpoint URL. The
+            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
+            /// MediaPackage uses the default manifest name, index. MediaPackage automatically inserts
+            /// the format extension, such as .m3u8. You can't use the same manifest name if you use HLS
+            /// manifest and low-latency HLS manifest. The manifestName on the HLSManifest object
+            /// overrides the manifestName you provided on the originEndpoint object.&lt;/p&gt;
+            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-        /// filtering, start and end times, and time delay that apply to all of your egress requests for
-        /// this manifest. &lt;/p&gt;
-        pub fn filter_configuration(mut self, value: impl Into<Val<LowLatencyHlsFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
+            /// child manifest name creates a unique path to this endpoint. If you don't enter a value,
+            /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
+            /// HLSManifest object overrides the manifestName you provided on the originEndpoint
+            /// object.&lt;/p&gt;
+            props, "ChildManifestName", child_manifest_name, set_child_manifest_name, get_child_manifest_name, Val<String>
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-        /// content.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+            /// filtering, start and end times, and time delay that apply to all of your egress requests
+            /// for this manifest. &lt;/p&gt;
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<LowLatencyHlsFilterConfiguration>
         }
 
-        /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
-        /// output manifest at the interval that you specify. If you don't enter an interval,
-        /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream to
-        /// the wall clock so that viewers can seek to a specific time in the playback timeline on the
-        /// player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed metadata is in
-        /// the HLS input, it is passed through to the HLS output.&lt;/p&gt;
-        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+            /// content.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
 
-        /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-        pub fn scte_hls(mut self, value: impl Into<Val<ScteHls>>) -> Self {
-            self.props.set("ScteHls", value.into());
-            self
+        prop! {
+            /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
+            /// output manifest at the interval that you specify. If you don't enter an interval,
+            /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream
+            /// to the wall clock so that viewers can seek to a specific time in the playback timeline
+            /// on the player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed
+            /// metadata is in the HLS input, it is passed through to the HLS output.&lt;/p&gt;
+            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
         }
 
-        /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a StartTag
-        /// configuration object with a valid TimeOffset. When you do, you can also optionally specify
-        /// whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
-        pub fn start_tag(mut self, value: impl Into<Val<StartTag>>) -> Self {
-            self.props.set("StartTag", value.into());
-            self
+        prop! {
+            /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+            props, "ScteHls", scte_hls, set_scte_hls, get_scte_hls, Val<ScteHls>
         }
 
-        /// `UriPathType`.
-        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
-            self.props.set("UriPathType", value.into());
-            self
+        prop! {
+            /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a
+            /// StartTag configuration object with a valid TimeOffset. When you do, you can also
+            /// optionally specify whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
+            props, "StartTag", start_tag, set_start_tag, get_start_tag, Val<StartTag>
         }
 
-        /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `UriPathType`.
+            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
         }
 
-        /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query string
-        /// for API requests for LL-HLS child manifests to comply with Amazon Web Services Signature
-        /// Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
-        /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon Web
-        /// Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and Access
-        /// Management User Guide&lt;/i&gt;.&lt;/p&gt;
-        pub fn url_encode_child_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UrlEncodeChildManifest", value.into());
-            self
+        prop! {
+            /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
+            props, "Url", url, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query
+            /// string for API requests for LL-HLS child manifests to comply with Amazon Web Services
+            /// Signature Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
+            /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon
+            /// Web Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and
+            /// Access Management User Guide&lt;/i&gt;.&lt;/p&gt;
+            props, "UrlEncodeChildManifest", url_encode_child_manifest, set_url_encode_child_manifest, get_url_encode_child_manifest, Val<bool>
         }
     }
 
@@ -1683,53 +1734,48 @@ pub mod origin_endpoint {
             LowLatencyHlsFilterConfiguration { props }
         }
 
-        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
-        /// egress requests. When you include clip start time, note that you cannot use clip start time
-        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClipStartTime", value.into());
-            self
+        prop! {
+            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
+            /// manifest egress requests. When you include clip start time, note that you cannot use
+            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
         }
 
-        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
-        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
-        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrmSettings", value.into());
-            self
+        prop! {
+            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
+            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
+            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
         }
 
-        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
-        /// When you include end time, note that you cannot use end time query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
+            /// requests. When you include end time, note that you cannot use end time query parameters
+            /// for this manifest's endpoint URL.&lt;/p&gt;
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
-        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
-        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestFilter", value.into());
-            self
+        prop! {
+            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
+            /// your manifest egress requests. When you include a manifest filter, note that you cannot
+            /// use an identical manifest filter query parameter for this manifest's endpoint
+            /// URL.&lt;/p&gt;
+            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
         }
 
-        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-        /// requests. When you include start time, note that you cannot use start time query parameters
-        /// for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+            /// requests. When you include start time, note that you cannot use start time query
+            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "Start", start, set_start, get_start, Val<String>
         }
 
-        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
-        /// you include time delay, note that you cannot use time delay query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeDelaySeconds", value.into());
-            self
+        prop! {
+            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
+            /// When you include time delay, note that you cannot use time delay query parameters for
+            /// this manifest's endpoint URL.&lt;/p&gt;
+            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
         }
     }
 
@@ -1755,26 +1801,30 @@ pub mod origin_endpoint {
             MssManifestConfiguration { props }
         }
 
-        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-        /// filtering, start and end times, and time delay that apply to all of your egress requests for
-        /// this manifest. &lt;/p&gt;
-        pub fn filter_configuration(mut self, value: impl Into<Val<MssFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `ManifestName`: &lt;p&gt;The name of the MSS manifest. This name is appended to the
+            /// origin endpoint URL to create the unique path for accessing this specific MSS
+            /// manifest.&lt;/p&gt;
+            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `ManifestLayout`.
-        pub fn manifest_layout(mut self, value: impl Into<Val<MssManifestLayout>>) -> Self {
-            self.props.set("ManifestLayout", value.into());
-            self
+        prop! {
+            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+            /// filtering, start and end times, and time delay that apply to all of your egress requests
+            /// for this manifest. &lt;/p&gt;
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<MssFilterConfiguration>
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The duration (in seconds) of the manifest window. This
-        /// represents the total amount of content available in the manifest at any given
-        /// time.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestLayout`.
+            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<MssManifestLayout>
+        }
+
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The duration (in seconds) of the manifest window. This
+            /// represents the total amount of content available in the manifest at any given
+            /// time.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
         }
     }
 
@@ -1795,53 +1845,48 @@ pub mod origin_endpoint {
             MssFilterConfiguration { props }
         }
 
-        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
-        /// egress requests. When you include clip start time, note that you cannot use clip start time
-        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClipStartTime", value.into());
-            self
+        prop! {
+            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
+            /// manifest egress requests. When you include clip start time, note that you cannot use
+            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
         }
 
-        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
-        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
-        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DrmSettings", value.into());
-            self
+        prop! {
+            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
+            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
+            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
         }
 
-        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
-        /// When you include end time, note that you cannot use end time query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
+            /// requests. When you include end time, note that you cannot use end time query parameters
+            /// for this manifest's endpoint URL.&lt;/p&gt;
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
-        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
-        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestFilter", value.into());
-            self
+        prop! {
+            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
+            /// your manifest egress requests. When you include a manifest filter, note that you cannot
+            /// use an identical manifest filter query parameter for this manifest's endpoint
+            /// URL.&lt;/p&gt;
+            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
         }
 
-        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-        /// requests. When you include start time, note that you cannot use start time query parameters
-        /// for this manifest's endpoint URL.&lt;/p&gt;
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+            /// requests. When you include start time, note that you cannot use start time query
+            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
+            props, "Start", start, set_start, get_start, Val<String>
         }
 
-        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
-        /// you include time delay, note that you cannot use time delay query parameters for this
-        /// manifest's endpoint URL.&lt;/p&gt;
-        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeDelaySeconds", value.into());
-            self
+        prop! {
+            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
+            /// When you include time delay, note that you cannot use time delay query parameters for
+            /// this manifest's endpoint URL.&lt;/p&gt;
+            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
         }
     }
 
@@ -1874,66 +1919,58 @@ pub mod origin_endpoint {
             Segment { props }
         }
 
-        /// `Encryption`: &lt;p&gt;The parameters for encrypting content.&lt;/p&gt;
-        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `Encryption`: &lt;p&gt;The parameters for encrypting content.&lt;/p&gt;
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
         }
 
-        /// `IncludeIframeOnlyStreams`: &lt;p&gt;When selected, the stream set includes an additional
-        /// I-frame only stream, along with the other tracks. If false, this extra stream is not
-        /// included. MediaPackage generates an I-frame only stream from the first rendition in the
-        /// manifest. The service inserts EXT-I-FRAMES-ONLY tags in the output manifest, and then
-        /// generates and includes an I-frames only playlist in the stream. This playlist permits player
-        /// functionality like fast forward and rewind.&lt;/p&gt;
-        pub fn include_iframe_only_streams(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeIframeOnlyStreams", value.into());
-            self
+        prop! {
+            /// `IncludeIframeOnlyStreams`: &lt;p&gt;When selected, the stream set includes an
+            /// additional I-frame only stream, along with the other tracks. If false, this extra stream
+            /// is not included. MediaPackage generates an I-frame only stream from the first rendition
+            /// in the manifest. The service inserts EXT-I-FRAMES-ONLY tags in the output manifest, and
+            /// then generates and includes an I-frames only playlist in the stream. This playlist
+            /// permits player functionality like fast forward and rewind.&lt;/p&gt;
+            props, "IncludeIframeOnlyStreams", include_iframe_only_streams, set_include_iframe_only_streams, get_include_iframe_only_streams, Val<bool>
         }
 
-        /// `OutputTimestampMode`.
-        pub fn output_timestamp_mode(mut self, value: impl Into<Val<OutputTimestampMode>>) -> Self {
-            self.props.set("OutputTimestampMode", value.into());
-            self
+        prop! {
+            /// `OutputTimestampMode`.
+            props, "OutputTimestampMode", output_timestamp_mode, set_output_timestamp_mode, get_output_timestamp_mode, Val<OutputTimestampMode>
         }
 
-        /// `Scte`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-        pub fn scte(mut self, value: impl Into<Val<Scte>>) -> Self {
-            self.props.set("Scte", value.into());
-            self
+        prop! {
+            /// `Scte`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+            props, "Scte", scte, set_scte, get_scte, Val<Scte>
         }
 
-        /// `SegmentDurationSeconds`: &lt;p&gt;The duration (in seconds) of each segment. Enter a value
-        /// equal to, or a multiple of, the input segment duration. If the value that you enter is
-        /// different from the input segment duration, MediaPackage rounds segments to the nearest
-        /// multiple of the input segment duration.&lt;/p&gt;
-        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentDurationSeconds", value.into());
-            self
+        prop! {
+            /// `SegmentDurationSeconds`: &lt;p&gt;The duration (in seconds) of each segment. Enter a
+            /// value equal to, or a multiple of, the input segment duration. If the value that you
+            /// enter is different from the input segment duration, MediaPackage rounds segments to the
+            /// nearest multiple of the input segment duration.&lt;/p&gt;
+            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
         }
 
-        /// `SegmentName`: &lt;p&gt;The name that describes the segment. The name is the base name of
-        /// the segment used in all content manifests inside of the endpoint. You can't use spaces in
-        /// the name.&lt;/p&gt;
-        pub fn segment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentName", value.into());
-            self
+        prop! {
+            /// `SegmentName`: &lt;p&gt;The name that describes the segment. The name is the base name
+            /// of the segment used in all content manifests inside of the endpoint. You can't use
+            /// spaces in the name.&lt;/p&gt;
+            props, "SegmentName", segment_name, set_segment_name, get_segment_name, Val<String>
         }
 
-        /// `TsIncludeDvbSubtitles`: &lt;p&gt;By default, MediaPackage excludes all digital video
-        /// broadcasting (DVB) subtitles from the output. When selected, MediaPackage passes through DVB
-        /// subtitles into the output.&lt;/p&gt;
-        pub fn ts_include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TsIncludeDvbSubtitles", value.into());
-            self
+        prop! {
+            /// `TsIncludeDvbSubtitles`: &lt;p&gt;By default, MediaPackage excludes all digital video
+            /// broadcasting (DVB) subtitles from the output. When selected, MediaPackage passes through
+            /// DVB subtitles into the output.&lt;/p&gt;
+            props, "TsIncludeDvbSubtitles", ts_include_dvb_subtitles, set_ts_include_dvb_subtitles, get_ts_include_dvb_subtitles, Val<bool>
         }
 
-        /// `TsUseAudioRenditionGroup`: &lt;p&gt;When selected, MediaPackage bundles all audio tracks in
-        /// a rendition group. All other tracks in the stream can be used with any audio rendition from
-        /// the group.&lt;/p&gt;
-        pub fn ts_use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("TsUseAudioRenditionGroup", value.into());
-            self
+        prop! {
+            /// `TsUseAudioRenditionGroup`: &lt;p&gt;When selected, MediaPackage bundles all audio
+            /// tracks in a rendition group. All other tracks in the stream can be used with any audio
+            /// rendition from the group.&lt;/p&gt;
+            props, "TsUseAudioRenditionGroup", ts_use_audio_rendition_group, set_ts_use_audio_rendition_group, get_ts_use_audio_rendition_group, Val<bool>
         }
     }
 
@@ -1961,38 +1998,45 @@ pub mod origin_endpoint {
             Encryption { props }
         }
 
-        /// `CmafExcludeSegmentDrmMetadata`: &lt;p&gt;Excludes SEIG and SGPD boxes from segment metadata
-        /// in CMAF containers.&lt;/p&gt; &lt;p&gt;When set to &lt;code&gt;true&lt;/code&gt;,
-        /// MediaPackage omits these DRM metadata boxes from CMAF segments, which can improve
-        /// compatibility with certain devices and players that don't support these boxes.&lt;/p&gt; &lt;p&gt;Important
-        /// considerations:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt;This setting only affects CMAF
-        /// container formats&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Key rotation can still be
-        /// handled through media playlist signaling&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;PSSH and
-        /// TENC boxes remain unaffected&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Default behavior is
-        /// preserved when this setting is disabled&lt;/p&gt; …
-        pub fn cmaf_exclude_segment_drm_metadata(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CmafExcludeSegmentDrmMetadata", value.into());
-            self
+        prop! {
+            /// `EncryptionMethod`: &lt;p&gt;The encryption type.&lt;/p&gt;
+            props, "EncryptionMethod", _, set_encryption_method, get_encryption_method, Val<EncryptionMethod>
         }
 
-        /// `ConstantInitializationVector`: &lt;p&gt;A 128-bit, 16-byte hex value represented by a 32-character
-        /// string, used in conjunction with the key for encrypting content. If you don't specify a
-        /// value, then MediaPackage creates the constant initialization vector (IV).&lt;/p&gt;
-        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConstantInitializationVector", value.into());
-            self
+        prop! {
+            /// `SpekeKeyProvider`: &lt;p&gt;The parameters for the SPEKE key provider.&lt;/p&gt;
+            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
         }
 
-        /// `KeyRotationIntervalSeconds`: &lt;p&gt;The frequency (in seconds) of key changes for live
-        /// workflows, in which content is streamed real time. The service retrieves content keys before
-        /// the live content begins streaming, and then retrieves them as needed over the lifetime of
-        /// the workflow. By default, key rotation is set to 300 seconds (5 minutes), the minimum
-        /// rotation interval, which is equivalent to setting it to 300. If you don't enter an interval,
-        /// content keys aren't rotated.&lt;/p&gt; &lt;p&gt;The following example setting causes the
-        /// service to rotate keys every thirty minutes: &lt;code&gt;1800&lt;/code&gt; &lt;/p&gt;
-        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KeyRotationIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `CmafExcludeSegmentDrmMetadata`: &lt;p&gt;Excludes SEIG and SGPD boxes from segment
+            /// metadata in CMAF containers.&lt;/p&gt; &lt;p&gt;When set to &lt;code&gt;true&lt;/code&gt;,
+            /// MediaPackage omits these DRM metadata boxes from CMAF segments, which can improve
+            /// compatibility with certain devices and players that don't support these boxes.&lt;/p&gt; &lt;p&gt;Important
+            /// considerations:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt;This setting only affects CMAF
+            /// container formats&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Key rotation can still be
+            /// handled through media playlist signaling&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;PSSH
+            /// and TENC boxes remain unaffected&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Default
+            /// behavior is preserved when this setting is disabled&lt;/p&gt; …
+            props, "CmafExcludeSegmentDrmMetadata", cmaf_exclude_segment_drm_metadata, set_cmaf_exclude_segment_drm_metadata, get_cmaf_exclude_segment_drm_metadata, Val<bool>
+        }
+
+        prop! {
+            /// `ConstantInitializationVector`: &lt;p&gt;A 128-bit, 16-byte hex value represented by a 32-character
+            /// string, used in conjunction with the key for encrypting content. If you don't specify a
+            /// value, then MediaPackage creates the constant initialization vector (IV).&lt;/p&gt;
+            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        }
+
+        prop! {
+            /// `KeyRotationIntervalSeconds`: &lt;p&gt;The frequency (in seconds) of key changes for
+            /// live workflows, in which content is streamed real time. The service retrieves content
+            /// keys before the live content begins streaming, and then retrieves them as needed over
+            /// the lifetime of the workflow. By default, key rotation is set to 300 seconds (5
+            /// minutes), the minimum rotation interval, which is equivalent to setting it to 300. If
+            /// you don't enter an interval, content keys aren't rotated.&lt;/p&gt; &lt;p&gt;The
+            /// following example setting causes the service to rotate keys every thirty minutes: &lt;code&gt;1800&lt;/code&gt; &lt;/p&gt;
+            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
         }
     }
 
@@ -2012,22 +2056,19 @@ pub mod origin_endpoint {
             EncryptionMethod { props }
         }
 
-        /// `CmafEncryptionMethod`.
-        pub fn cmaf_encryption_method(mut self, value: impl Into<Val<CmafEncryptionMethod>>) -> Self {
-            self.props.set("CmafEncryptionMethod", value.into());
-            self
+        prop! {
+            /// `CmafEncryptionMethod`.
+            props, "CmafEncryptionMethod", cmaf_encryption_method, set_cmaf_encryption_method, get_cmaf_encryption_method, Val<CmafEncryptionMethod>
         }
 
-        /// `IsmEncryptionMethod`.
-        pub fn ism_encryption_method(mut self, value: impl Into<Val<IsmEncryptionMethod>>) -> Self {
-            self.props.set("IsmEncryptionMethod", value.into());
-            self
+        prop! {
+            /// `IsmEncryptionMethod`.
+            props, "IsmEncryptionMethod", ism_encryption_method, set_ism_encryption_method, get_ism_encryption_method, Val<IsmEncryptionMethod>
         }
 
-        /// `TsEncryptionMethod`.
-        pub fn ts_encryption_method(mut self, value: impl Into<Val<TsEncryptionMethod>>) -> Self {
-            self.props.set("TsEncryptionMethod", value.into());
-            self
+        prop! {
+            /// `TsEncryptionMethod`.
+            props, "TsEncryptionMethod", ts_encryption_method, set_ts_encryption_method, get_ts_encryption_method, Val<TsEncryptionMethod>
         }
     }
 
@@ -2115,25 +2156,64 @@ pub mod origin_endpoint {
             SpekeKeyProvider { props }
         }
 
-        /// `CertificateArn`: &lt;p&gt;The ARN for the certificate that you imported to Amazon Web
-        /// Services Certificate Manager to add content key encryption to this endpoint. For this
-        /// feature to work, your DRM key provider must support content key encryption.&lt;/p&gt;
-        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateArn", value.into());
-            self
+        prop! {
+            /// `DrmSystems`: &lt;p&gt;The DRM solution provider you're using to protect your content
+            /// during distribution.&lt;/p&gt;
+            props, "DrmSystems", _, set_drm_systems, get_drm_systems, Val<List<DrmSystem>>
         }
 
-        /// `ContentKeyPeriodConfiguration`: &lt;p&gt;The configuration that controls the content key
-        /// period timing information that MediaPackage signals to your DRM key provider.&lt;/p&gt;
-        pub fn content_key_period_configuration(mut self, value: impl Into<Val<ContentKeyPeriodConfiguration>>) -> Self {
-            self.props.set("ContentKeyPeriodConfiguration", value.into());
-            self
+        prop! {
+            /// `EncryptionContractConfiguration`: &lt;p&gt;Configure one or more content encryption
+            /// keys for your endpoints that use SPEKE Version 2.0. The encryption contract defines
+            /// which content keys are used to encrypt the audio and video tracks in your stream. To
+            /// configure the encryption contract, specify which audio and video encryption presets to
+            /// use.&lt;/p&gt;
+            props, "EncryptionContractConfiguration", _, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
         }
 
-        /// `SpekeVersion`.
-        pub fn speke_version(mut self, value: impl Into<Val<SpekeVersion>>) -> Self {
-            self.props.set("SpekeVersion", value.into());
-            self
+        prop! {
+            /// `ResourceId`: &lt;p&gt;The unique identifier for the content. The service sends this to
+            /// the key server to identify the current endpoint. How unique you make this depends on how
+            /// fine-grained you want access controls to be. The service does not permit you to use the
+            /// same ID for two simultaneous encryption processes. The resource ID is also known as the
+            /// content ID.&lt;/p&gt; &lt;p&gt;The following example shows a resource ID: &lt;code&gt;MovieNight20171126093045&lt;/code&gt; &lt;/p&gt;
+            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`: &lt;p&gt;The ARN for the IAM role granted by the key provider that provides
+            /// access to the key provider API. This role must have a trust policy that allows
+            /// MediaPackage to assume the role, and it must have a sufficient permissions policy to
+            /// allow access to the specific key retrieval URL. Get this from your DRM solution
+            /// provider.&lt;/p&gt; &lt;p&gt;Valid format: &lt;code&gt;arn:aws:iam::{accountID}:role/{name}&lt;/code&gt;.
+            /// The following example shows a role ARN: &lt;code&gt;arn:aws:iam::444455556666:role/SpekeAccess&lt;/code&gt; &lt;/p&gt;
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Url`: &lt;p&gt;The URL of the API Gateway proxy that you set up to talk to your key
+            /// server. The API Gateway proxy must reside in the same AWS Region as MediaPackage and
+            /// must start with <https://>.&lt;/p&gt; &lt;p&gt;The following example shows a URL: &lt;code&gt;<https://1wm2dx1f33.execute-api.us-west-2.amazonaws.com/SpekeSample/copyProtection>&lt;/code&gt; &lt;/p&gt;
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `CertificateArn`: &lt;p&gt;The ARN for the certificate that you imported to Amazon Web
+            /// Services Certificate Manager to add content key encryption to this endpoint. For this
+            /// feature to work, your DRM key provider must support content key encryption.&lt;/p&gt;
+            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        }
+
+        prop! {
+            /// `ContentKeyPeriodConfiguration`: &lt;p&gt;The configuration that controls the content
+            /// key period timing information that MediaPackage signals to your DRM key
+            /// provider.&lt;/p&gt;
+            props, "ContentKeyPeriodConfiguration", content_key_period_configuration, set_content_key_period_configuration, get_content_key_period_configuration, Val<ContentKeyPeriodConfiguration>
+        }
+
+        prop! {
+            /// `SpekeVersion`.
+            props, "SpekeVersion", speke_version, set_speke_version, get_speke_version, Val<SpekeVersion>
         }
     }
 
@@ -2154,10 +2234,9 @@ pub mod origin_endpoint {
             ContentKeyPeriodConfiguration { props }
         }
 
-        /// `ContentKeyPeriodTiming`.
-        pub fn content_key_period_timing(mut self, value: impl Into<Val<ContentKeyPeriodTiming>>) -> Self {
-            self.props.set("ContentKeyPeriodTiming", value.into());
-            self
+        prop! {
+            /// `ContentKeyPeriodTiming`.
+            props, "ContentKeyPeriodTiming", content_key_period_timing, set_content_key_period_timing, get_content_key_period_timing, Val<ContentKeyPeriodTiming>
         }
     }
 
@@ -2223,6 +2302,16 @@ pub mod origin_endpoint {
             props.set("PresetSpeke20Audio", preset_speke20_audio.into());
             props.set("PresetSpeke20Video", preset_speke20_video.into());
             EncryptionContractConfiguration { props }
+        }
+
+        prop! {
+            /// `PresetSpeke20Audio`.
+            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<PresetSpeke20Audio>
+        }
+
+        prop! {
+            /// `PresetSpeke20Video`.
+            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<PresetSpeke20Video>
         }
     }
 
@@ -2326,28 +2415,25 @@ pub mod origin_endpoint {
             Scte { props }
         }
 
-        /// `CustomAdTypes`: &lt;p&gt;A list of additional non-Ad SCTE-35 event types to treat as
-        /// advertisements. When configured, events matching these types produce ad markers (such as &lt;code&gt;SCTE35-OUT&lt;/code&gt;
-        /// and &lt;code&gt;SCTE35-IN&lt;/code&gt; in HLS DATERANGE tags) in manifests.&lt;/p&gt; &lt;p&gt;Valid
-        /// values: &lt;code&gt;PROGRAM&lt;/code&gt; | &lt;code&gt;CHAPTER&lt;/code&gt; | &lt;code&gt;UNSCHEDULED_EVENT&lt;/code&gt; | &lt;code&gt;ALTERNATE_CONTENT_OPPORTUNITY&lt;/code&gt; | &lt;code&gt;NETWORK&lt;/code&gt; &lt;/p&gt; &lt;p&gt;If
-        /// you don't specify any values, the default is empty (only default ad types are
-        /// used).&lt;/p&gt;
-        pub fn custom_ad_types(mut self, value: impl Into<Val<List<CustomAdType>>>) -> Self {
-            self.props.set("CustomAdTypes", value.into());
-            self
+        prop! {
+            /// `CustomAdTypes`: &lt;p&gt;A list of additional non-Ad SCTE-35 event types to treat as
+            /// advertisements. When configured, events matching these types produce ad markers (such as &lt;code&gt;SCTE35-OUT&lt;/code&gt;
+            /// and &lt;code&gt;SCTE35-IN&lt;/code&gt; in HLS DATERANGE tags) in manifests.&lt;/p&gt; &lt;p&gt;Valid
+            /// values: &lt;code&gt;PROGRAM&lt;/code&gt; | &lt;code&gt;CHAPTER&lt;/code&gt; | &lt;code&gt;UNSCHEDULED_EVENT&lt;/code&gt; | &lt;code&gt;ALTERNATE_CONTENT_OPPORTUNITY&lt;/code&gt; | &lt;code&gt;NETWORK&lt;/code&gt; &lt;/p&gt; &lt;p&gt;If
+            /// you don't specify any values, the default is empty (only default ad types are
+            /// used).&lt;/p&gt;
+            props, "CustomAdTypes", custom_ad_types, set_custom_ad_types, get_custom_ad_types, Val<List<CustomAdType>>
         }
 
-        /// `ScteFilter`: &lt;p&gt;The SCTE-35 message types that you want to be treated as ad markers
-        /// in the output.&lt;/p&gt;
-        pub fn scte_filter(mut self, value: impl Into<Val<List<ScteFilter>>>) -> Self {
-            self.props.set("ScteFilter", value.into());
-            self
+        prop! {
+            /// `ScteFilter`: &lt;p&gt;The SCTE-35 message types that you want to be treated as ad
+            /// markers in the output.&lt;/p&gt;
+            props, "ScteFilter", scte_filter, set_scte_filter, get_scte_filter, Val<List<ScteFilter>>
         }
 
-        /// `ScteInSegments`.
-        pub fn scte_in_segments(mut self, value: impl Into<Val<ScteInSegments>>) -> Self {
-            self.props.set("ScteInSegments", value.into());
-            self
+        prop! {
+            /// `ScteInSegments`.
+            props, "ScteInSegments", scte_in_segments, set_scte_in_segments, get_scte_in_segments, Val<ScteInSegments>
         }
     }
 
@@ -2512,11 +2598,30 @@ impl OriginEndpointPolicy {
         OriginEndpointPolicy { core }
     }
 
-    /// `CdnAuthConfiguration`: &lt;p&gt;The settings to enable CDN authorization headers in
-    /// MediaPackage.&lt;/p&gt;
-    pub fn cdn_auth_configuration(mut self, value: impl Into<Val<origin_endpoint_policy::CdnAuthConfiguration>>) -> Self {
-        self.core.set("CdnAuthConfiguration", value.into());
-        self
+    prop! {
+        /// `CdnAuthConfiguration`: &lt;p&gt;The settings to enable CDN authorization headers in
+        /// MediaPackage.&lt;/p&gt;
+        core.props, "CdnAuthConfiguration", cdn_auth_configuration, set_cdn_auth_configuration, get_cdn_auth_configuration, Val<origin_endpoint_policy::CdnAuthConfiguration>
+    }
+
+    prop! {
+        /// `ChannelGroupName`.
+        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    }
+
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    }
+
+    prop! {
+        /// `OriginEndpointName`.
+        core.props, "OriginEndpointName", _, set_origin_endpoint_name, get_origin_endpoint_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2554,6 +2659,18 @@ pub mod origin_endpoint_policy {
             props.set("CdnIdentifierSecretArns", cdn_identifier_secret_arns.into());
             props.set("SecretsRoleArn", secrets_role_arn.into());
             CdnAuthConfiguration { props }
+        }
+
+        prop! {
+            /// `CdnIdentifierSecretArns`: &lt;p&gt;The ARN for the secret in Secrets Manager that your
+            /// CDN uses for authorization to access the endpoint.&lt;/p&gt;
+            props, "CdnIdentifierSecretArns", _, set_cdn_identifier_secret_arns, get_cdn_identifier_secret_arns, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecretsRoleArn`: &lt;p&gt;The ARN for the IAM role that gives MediaPackage read access
+            /// to Secrets Manager and KMS for CDN authorization.&lt;/p&gt;
+            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
         }
     }
 }

@@ -41,40 +41,39 @@ impl Container {
         Container { core }
     }
 
-    /// `AccessLoggingEnabled`.
-    pub fn access_logging_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AccessLoggingEnabled", value.into());
-        self
+    prop! {
+        /// `AccessLoggingEnabled`.
+        core.props, "AccessLoggingEnabled", access_logging_enabled, set_access_logging_enabled, get_access_logging_enabled, Val<bool>
     }
 
-    /// `CorsPolicy`.
-    pub fn cors_policy(mut self, value: impl Into<Val<List<container::CorsRule>>>) -> Self {
-        self.core.set("CorsPolicy", value.into());
-        self
+    prop! {
+        /// `ContainerName`.
+        core.props, "ContainerName", _, set_container_name, get_container_name, Val<String>
     }
 
-    /// `LifecyclePolicy`.
-    pub fn lifecycle_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LifecyclePolicy", value.into());
-        self
+    prop! {
+        /// `CorsPolicy`.
+        core.props, "CorsPolicy", cors_policy, set_cors_policy, get_cors_policy, Val<List<container::CorsRule>>
     }
 
-    /// `MetricPolicy`.
-    pub fn metric_policy(mut self, value: impl Into<Val<container::MetricPolicy>>) -> Self {
-        self.core.set("MetricPolicy", value.into());
-        self
+    prop! {
+        /// `LifecyclePolicy`.
+        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<String>
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `MetricPolicy`.
+        core.props, "MetricPolicy", metric_policy, set_metric_policy, get_metric_policy, Val<container::MetricPolicy>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,34 +115,29 @@ pub mod container {
             CorsRule { props }
         }
 
-        /// `AllowedHeaders`.
-        pub fn allowed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedHeaders", value.into());
-            self
+        prop! {
+            /// `AllowedHeaders`.
+            props, "AllowedHeaders", allowed_headers, set_allowed_headers, get_allowed_headers, Val<List<String>>
         }
 
-        /// `AllowedMethods`.
-        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedMethods", value.into());
-            self
+        prop! {
+            /// `AllowedMethods`.
+            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
         }
 
-        /// `AllowedOrigins`.
-        pub fn allowed_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedOrigins", value.into());
-            self
+        prop! {
+            /// `AllowedOrigins`.
+            props, "AllowedOrigins", allowed_origins, set_allowed_origins, get_allowed_origins, Val<List<String>>
         }
 
-        /// `ExposeHeaders`.
-        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExposeHeaders", value.into());
-            self
+        prop! {
+            /// `ExposeHeaders`.
+            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
         }
 
-        /// `MaxAgeSeconds`.
-        pub fn max_age_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAgeSeconds", value.into());
-            self
+        prop! {
+            /// `MaxAgeSeconds`.
+            props, "MaxAgeSeconds", max_age_seconds, set_max_age_seconds, get_max_age_seconds, Val<i64>
         }
     }
 
@@ -164,10 +158,14 @@ pub mod container {
             MetricPolicy { props }
         }
 
-        /// `MetricPolicyRules`.
-        pub fn metric_policy_rules(mut self, value: impl Into<Val<List<MetricPolicyRule>>>) -> Self {
-            self.props.set("MetricPolicyRules", value.into());
-            self
+        prop! {
+            /// `ContainerLevelMetrics`.
+            props, "ContainerLevelMetrics", _, set_container_level_metrics, get_container_level_metrics, Val<String>
+        }
+
+        prop! {
+            /// `MetricPolicyRules`.
+            props, "MetricPolicyRules", metric_policy_rules, set_metric_policy_rules, get_metric_policy_rules, Val<List<MetricPolicyRule>>
         }
     }
 
@@ -191,6 +189,16 @@ pub mod container {
             props.set("ObjectGroup", object_group.into());
             props.set("ObjectGroupName", object_group_name.into());
             MetricPolicyRule { props }
+        }
+
+        prop! {
+            /// `ObjectGroup`.
+            props, "ObjectGroup", _, set_object_group, get_object_group, Val<String>
+        }
+
+        prop! {
+            /// `ObjectGroupName`.
+            props, "ObjectGroupName", _, set_object_group_name, get_object_group_name, Val<String>
         }
     }
 }

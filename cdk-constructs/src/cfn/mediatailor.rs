@@ -49,40 +49,49 @@ impl Channel {
         Channel { core }
     }
 
-    /// `Audiences`: &lt;p&gt;The list of audiences defined in channel.&lt;/p&gt;
-    pub fn audiences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Audiences", value.into());
-        self
+    prop! {
+        /// `Audiences`: &lt;p&gt;The list of audiences defined in channel.&lt;/p&gt;
+        core.props, "Audiences", audiences, set_audiences, get_audiences, Val<List<String>>
     }
 
-    /// `FillerSlate`: &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
-    pub fn filler_slate(mut self, value: impl Into<Val<channel::SlateSource>>) -> Self {
-        self.core.set("FillerSlate", value.into());
-        self
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `LogConfiguration`: &lt;p&gt;The log configuration for the channel.&lt;/p&gt;
-    pub fn log_configuration(mut self, value: impl Into<Val<channel::LogConfigurationForChannel>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `FillerSlate`: &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
+        core.props, "FillerSlate", filler_slate, set_filler_slate, get_filler_slate, Val<channel::SlateSource>
     }
 
-    /// `Tags`: The tags to assign to the channel.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`: &lt;p&gt;The log configuration for the channel.&lt;/p&gt;
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<channel::LogConfigurationForChannel>
     }
 
-    /// `Tier`.
-    pub fn tier(mut self, value: impl Into<Val<channel::Tier>>) -> Self {
-        self.core.set("Tier", value.into());
-        self
+    prop! {
+        /// `Outputs`: &lt;p&gt;The channel's output properties.&lt;/p&gt;
+        core.props, "Outputs", _, set_outputs, get_outputs, Val<List<channel::RequestOutputItem>>
     }
 
-    /// `TimeShiftConfiguration`: &lt;p&gt;The configuration for time-shifted viewing.&lt;/p&gt;
-    pub fn time_shift_configuration(mut self, value: impl Into<Val<channel::TimeShiftConfiguration>>) -> Self {
-        self.core.set("TimeShiftConfiguration", value.into());
-        self
+    prop! {
+        /// `PlaybackMode`.
+        core.props, "PlaybackMode", _, set_playback_mode, get_playback_mode, Val<channel::PlaybackMode>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the channel.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tier`.
+        core.props, "Tier", tier, set_tier, get_tier, Val<channel::Tier>
+    }
+
+    prop! {
+        /// `TimeShiftConfiguration`: &lt;p&gt;The configuration for time-shifted viewing.&lt;/p&gt;
+        core.props, "TimeShiftConfiguration", time_shift_configuration, set_time_shift_configuration, get_time_shift_configuration, Val<channel::TimeShiftConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -118,18 +127,16 @@ pub mod channel {
             SlateSource { props }
         }
 
-        /// `SourceLocationName`: &lt;p&gt;The name of the source location where the slate VOD source is
-        /// stored.&lt;/p&gt;
-        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceLocationName", value.into());
-            self
+        prop! {
+            /// `SourceLocationName`: &lt;p&gt;The name of the source location where the slate VOD
+            /// source is stored.&lt;/p&gt;
+            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
         }
 
-        /// `VodSourceName`: &lt;p&gt;The slate VOD source name. The VOD source must already exist in a
-        /// source location before it can be used for slate.&lt;/p&gt;
-        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VodSourceName", value.into());
-            self
+        prop! {
+            /// `VodSourceName`: &lt;p&gt;The slate VOD source name. The VOD source must already exist
+            /// in a source location before it can be used for slate.&lt;/p&gt;
+            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
         }
     }
 
@@ -149,10 +156,9 @@ pub mod channel {
             LogConfigurationForChannel { props }
         }
 
-        /// `LogTypes`: &lt;p&gt;The log types.&lt;/p&gt;
-        pub fn log_types(mut self, value: impl Into<Val<List<LogType>>>) -> Self {
-            self.props.set("LogTypes", value.into());
-            self
+        prop! {
+            /// `LogTypes`: &lt;p&gt;The log types.&lt;/p&gt;
+            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<LogType>>
         }
     }
 
@@ -191,16 +197,26 @@ pub mod channel {
             RequestOutputItem { props }
         }
 
-        /// `DashPlaylistSettings`: &lt;p&gt;Dash manifest configuration parameters.&lt;/p&gt;
-        pub fn dash_playlist_settings(mut self, value: impl Into<Val<DashPlaylistSettings>>) -> Self {
-            self.props.set("DashPlaylistSettings", value.into());
-            self
+        prop! {
+            /// `ManifestName`: &lt;p&gt;The name of the manifest for the channel. The name appears in
+            /// the &lt;code&gt;PlaybackUrl&lt;/code&gt;.&lt;/p&gt;
+            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
         }
 
-        /// `HlsPlaylistSettings`: &lt;p&gt;HLS playlist configuration parameters.&lt;/p&gt;
-        pub fn hls_playlist_settings(mut self, value: impl Into<Val<HlsPlaylistSettings>>) -> Self {
-            self.props.set("HlsPlaylistSettings", value.into());
-            self
+        prop! {
+            /// `SourceGroup`: &lt;p&gt;A string used to match which &lt;code&gt;HttpPackageConfiguration&lt;/code&gt;
+            /// is used for each &lt;code&gt;VodSource&lt;/code&gt;.&lt;/p&gt;
+            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        }
+
+        prop! {
+            /// `DashPlaylistSettings`: &lt;p&gt;Dash manifest configuration parameters.&lt;/p&gt;
+            props, "DashPlaylistSettings", dash_playlist_settings, set_dash_playlist_settings, get_dash_playlist_settings, Val<DashPlaylistSettings>
+        }
+
+        prop! {
+            /// `HlsPlaylistSettings`: &lt;p&gt;HLS playlist configuration parameters.&lt;/p&gt;
+            props, "HlsPlaylistSettings", hls_playlist_settings, set_hls_playlist_settings, get_hls_playlist_settings, Val<HlsPlaylistSettings>
         }
     }
 
@@ -220,36 +236,32 @@ pub mod channel {
             DashPlaylistSettings { props }
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest. Minimum
-        /// value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
-        /// seconds.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest.
+            /// Minimum value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
+            /// seconds.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<f64>
         }
 
-        /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (measured in seconds) that a
-        /// player must keep available in the buffer. Minimum value: &lt;code&gt;2&lt;/code&gt; seconds.
-        /// Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinBufferTimeSeconds", value.into());
-            self
+        prop! {
+            /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (measured in seconds) that a
+            /// player must keep available in the buffer. Minimum value: &lt;code&gt;2&lt;/code&gt;
+            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<f64>
         }
 
-        /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
-        /// should wait before requesting updates to the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
-        /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-        pub fn min_update_period_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinUpdatePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
+            /// should wait before requesting updates to the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
+            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<f64>
         }
 
-        /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;Amount of time (in seconds) that the player
-        /// should be from the live point at the end of the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
-        /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SuggestedPresentationDelaySeconds", value.into());
-            self
+        prop! {
+            /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;Amount of time (in seconds) that the
+            /// player should be from the live point at the end of the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
+            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<f64>
         }
     }
 
@@ -269,21 +281,19 @@ pub mod channel {
             HlsPlaylistSettings { props }
         }
 
-        /// `AdMarkupType`: &lt;p&gt;Determines the type of SCTE 35 tags to use in ad markup. Specify &lt;code&gt;DATERANGE&lt;/code&gt;
-        /// to use &lt;code&gt;DATERANGE&lt;/code&gt; tags (for live or VOD content). Specify &lt;code&gt;SCTE35_ENHANCED&lt;/code&gt;
-        /// to use &lt;code&gt;EXT-X-CUE-OUT&lt;/code&gt; and &lt;code&gt;EXT-X-CUE-IN&lt;/code&gt; tags (for
-        /// VOD content only).&lt;/p&gt;
-        pub fn ad_markup_type(mut self, value: impl Into<Val<List<AdMarkupType>>>) -> Self {
-            self.props.set("AdMarkupType", value.into());
-            self
+        prop! {
+            /// `AdMarkupType`: &lt;p&gt;Determines the type of SCTE 35 tags to use in ad markup.
+            /// Specify &lt;code&gt;DATERANGE&lt;/code&gt; to use &lt;code&gt;DATERANGE&lt;/code&gt;
+            /// tags (for live or VOD content). Specify &lt;code&gt;SCTE35_ENHANCED&lt;/code&gt; to use &lt;code&gt;EXT-X-CUE-OUT&lt;/code&gt;
+            /// and &lt;code&gt;EXT-X-CUE-IN&lt;/code&gt; tags (for VOD content only).&lt;/p&gt;
+            props, "AdMarkupType", ad_markup_type, set_ad_markup_type, get_ad_markup_type, Val<List<AdMarkupType>>
         }
 
-        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest. Minimum
-        /// value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
-        /// seconds.&lt;/p&gt;
-        pub fn manifest_window_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ManifestWindowSeconds", value.into());
-            self
+        prop! {
+            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest.
+            /// Minimum value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
+            /// seconds.&lt;/p&gt;
+            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<f64>
         }
     }
 
@@ -345,6 +355,13 @@ pub mod channel {
             props.set("MaxTimeDelaySeconds", max_time_delay_seconds.into());
             TimeShiftConfiguration { props }
         }
+
+        prop! {
+            /// `MaxTimeDelaySeconds`: &lt;p&gt;The maximum time delay for time-shifted viewing. The
+            /// minimum allowed maximum time delay is 0 seconds, and the maximum allowed maximum time
+            /// delay is 21600 seconds (6 hours).&lt;/p&gt;
+            props, "MaxTimeDelaySeconds", _, set_max_time_delay_seconds, get_max_time_delay_seconds, Val<f64>
+        }
     }
 }
 
@@ -369,6 +386,17 @@ impl ChannelPolicy {
         core.set("ChannelName", channel_name.into());
         core.set("Policy", policy.into());
         ChannelPolicy { core }
+    }
+
+    prop! {
+        /// `ChannelName`.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`: &lt;p&gt;The IAM policy for the channel. IAM policies are used to control
+        /// access to your channel.&lt;/p&gt;
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -404,64 +432,66 @@ impl Function {
         Function { core }
     }
 
-    /// `AwsServiceRequestConfiguration`: The configuration for an AWS_SERVICE_REQUEST function.
-    /// Contains the target service, target Region, and request parameters that the function uses to
-    /// call an AWS service API. For more information, see AWS_SERVICE_REQUEST (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types-aws-service-request.html>)
-    /// in the MediaTailor User Guide.
-    pub fn aws_service_request_configuration(mut self, value: impl Into<Val<function::AwsServiceRequestConfiguration>>) -> Self {
-        self.core.set("AwsServiceRequestConfiguration", value.into());
-        self
+    prop! {
+        /// `AwsServiceRequestConfiguration`: The configuration for an AWS_SERVICE_REQUEST function.
+        /// Contains the target service, target Region, and request parameters that the function
+        /// uses to call an AWS service API. For more information, see AWS_SERVICE_REQUEST (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types-aws-service-request.html>)
+        /// in the MediaTailor User Guide.
+        core.props, "AwsServiceRequestConfiguration", aws_service_request_configuration, set_aws_service_request_configuration, get_aws_service_request_configuration, Val<function::AwsServiceRequestConfiguration>
     }
 
-    /// `ConcurrentExecutorConfiguration`: The configuration for a CONCURRENT_EXECUTOR function.
-    /// Required when FunctionType is CONCURRENT_EXECUTOR.
-    pub fn concurrent_executor_configuration(mut self, value: impl Into<Val<function::ConcurrentExecutorConfiguration>>) -> Self {
-        self.core.set("ConcurrentExecutorConfiguration", value.into());
-        self
+    prop! {
+        /// `ConcurrentExecutorConfiguration`: The configuration for a CONCURRENT_EXECUTOR function.
+        /// Required when FunctionType is CONCURRENT_EXECUTOR.
+        core.props, "ConcurrentExecutorConfiguration", concurrent_executor_configuration, set_concurrent_executor_configuration, get_concurrent_executor_configuration, Val<function::ConcurrentExecutorConfiguration>
     }
 
-    /// `CustomOutputConfiguration`: Configuration for custom output functions.
-    pub fn custom_output_configuration(mut self, value: impl Into<Val<function::CustomOutputConfiguration>>) -> Self {
-        self.core.set("CustomOutputConfiguration", value.into());
-        self
+    prop! {
+        /// `CustomOutputConfiguration`: Configuration for custom output functions.
+        core.props, "CustomOutputConfiguration", custom_output_configuration, set_custom_output_configuration, get_custom_output_configuration, Val<function::CustomOutputConfiguration>
     }
 
-    /// `Description`: A description of the function.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the function.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `HttpRequestConfiguration`: Configuration for HTTP request functions.
-    pub fn http_request_configuration(mut self, value: impl Into<Val<function::HttpRequestConfiguration>>) -> Self {
-        self.core.set("HttpRequestConfiguration", value.into());
-        self
+    prop! {
+        /// `FunctionId`: The unique identifier for the function.
+        core.props, "FunctionId", _, set_function_id, get_function_id, Val<String>
     }
 
-    /// `SequentialExecutorConfiguration`: The configuration for a SEQUENTIAL_EXECUTOR function. A
-    /// SEQUENTIAL_EXECUTOR runs an ordered list of child functions one at a time, passing data
-    /// between them. For more information about functions, see Working with functions (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions.html>)
-    /// in the MediaTailor User Guide.
-    pub fn sequential_executor_configuration(mut self, value: impl Into<Val<function::SequentialExecutorConfiguration>>) -> Self {
-        self.core.set("SequentialExecutorConfiguration", value.into());
-        self
+    prop! {
+        /// `FunctionType`: The type of the function. Determines which configuration object is used.
+        core.props, "FunctionType", _, set_function_type, get_function_type, Val<function::FunctionType>
     }
 
-    /// `Tags`: The tags to assign to the function resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `HttpRequestConfiguration`: Configuration for HTTP request functions.
+        core.props, "HttpRequestConfiguration", http_request_configuration, set_http_request_configuration, get_http_request_configuration, Val<function::HttpRequestConfiguration>
     }
 
-    /// `VastRequestConfiguration`: The configuration for a VAST_REQUEST function. Specifies the
-    /// HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST
-    /// endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then makes
-    /// the parsed ads available to the function's output expressions. For more information, see
-    /// Function types and composition (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types.html>)
-    /// in the MediaTailor User Guide.
-    pub fn vast_request_configuration(mut self, value: impl Into<Val<function::VastRequestConfiguration>>) -> Self {
-        self.core.set("VastRequestConfiguration", value.into());
-        self
+    prop! {
+        /// `SequentialExecutorConfiguration`: The configuration for a SEQUENTIAL_EXECUTOR function.
+        /// A SEQUENTIAL_EXECUTOR runs an ordered list of child functions one at a time, passing
+        /// data between them. For more information about functions, see Working with functions (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions.html>)
+        /// in the MediaTailor User Guide.
+        core.props, "SequentialExecutorConfiguration", sequential_executor_configuration, set_sequential_executor_configuration, get_sequential_executor_configuration, Val<function::SequentialExecutorConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the function resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VastRequestConfiguration`: The configuration for a VAST_REQUEST function. Specifies the
+        /// HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST
+        /// endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then
+        /// makes the parsed ads available to the function's output expressions. For more
+        /// information, see Function types and composition (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types.html>)
+        /// in the MediaTailor User Guide.
+        core.props, "VastRequestConfiguration", vast_request_configuration, set_vast_request_configuration, get_vast_request_configuration, Val<function::VastRequestConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -530,32 +560,69 @@ pub mod function {
             AwsServiceRequestConfiguration { props }
         }
 
-        /// `Body`: An expression that evaluates to the request body for the AWS service API call. The
-        /// body must conform to the input format that the target service operation expects. Applies
-        /// only when the target operation accepts a request body. The maximum size after evaluation is 64
-        /// KB.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Runtime`: The expression language used to evaluate expressions in the function
+            /// configuration. Set this to JSONATA.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
         }
 
-        /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
-        /// header value expression at runtime and includes the result in the outbound request to the
-        /// AWS service. Use this to pass any headers required by the target service operation. You can
-        /// include a maximum of 50 headers.
-        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `MethodType`.
+            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
         }
 
-        /// `Output`: A map of output bindings. Each key is a namespaced output path, such as
-        /// player_params.device_type. Each value is an expression that MediaTailor evaluates at runtime
-        /// and can reference the response object from the target service. For more information, see
-        /// JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
-        /// in the MediaTailor User Guide.
-        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `RequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
+            /// for a response from the AWS service. If the call exceeds this timeout, MediaTailor sets
+            /// the response status code to null and proceeds with output expression evaluation. Valid
+            /// values are 100 to 2000.
+            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Url`: An expression that evaluates to the endpoint URL for the target AWS service API
+            /// operation. Use {%...%} delimiters for dynamic expressions. The URL must correspond to a
+            /// valid endpoint for the service specified in TargetService. The maximum length after
+            /// evaluation is 2,048 characters.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `TargetService`: The AWS service to call. Valid value: elemental-inference (AWS
+            /// Elemental Inference).
+            props, "TargetService", _, set_target_service, get_target_service, Val<String>
+        }
+
+        prop! {
+            /// `TargetRegion`: The AWS Region for the target service. Specify a static Region code (for
+            /// example, us-east-1) or a JSONata expression that resolves to a Region code at runtime (for
+            /// example, {%inference.region%}).
+            props, "TargetRegion", _, set_target_region, get_target_region, Val<String>
+        }
+
+        prop! {
+            /// `Body`: An expression that evaluates to the request body for the AWS service API call.
+            /// The body must conform to the input format that the target service operation expects.
+            /// Applies only when the target operation accepts a request body. The maximum size after
+            /// evaluation is 64 KB.
+            props, "Body", body, set_body, get_body, Val<String>
+        }
+
+        prop! {
+            /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
+            /// header value expression at runtime and includes the result in the outbound request to
+            /// the AWS service. Use this to pass any headers required by the target service operation.
+            /// You can include a maximum of 50 headers.
+            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        }
+
+        prop! {
+            /// `Output`: A map of output bindings. Each key is a namespaced output path, such as
+            /// player_params.device_type. Each value is an expression that MediaTailor evaluates at
+            /// runtime and can reference the response object from the target service. For more
+            /// information, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
+            /// in the MediaTailor User Guide.
+            props, "Output", output, set_output, get_output, Val<Map<String>>
         }
     }
 
@@ -632,6 +699,44 @@ pub mod function {
             props.set("MaxConcurrency", max_concurrency.into());
             ConcurrentExecutorConfiguration { props }
         }
+
+        prop! {
+            /// `Runtime`: The expression language used to evaluate expressions in the function
+            /// configuration. Set this to JSONATA.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        }
+
+        prop! {
+            /// `Output`: A map of output bindings that controls which bindings the executor commits to
+            /// the session state after all child functions complete. Each key is a namespaced output
+            /// path, and each value is an expression that MediaTailor evaluates against the combined
+            /// results of the child functions.
+            props, "Output", _, set_output, get_output, Val<Map<String>>
+        }
+
+        prop! {
+            /// `FunctionList`: The list of 1 to 10 child functions that MediaTailor runs in parallel.
+            /// Each entry specifies a child function to execute and an optional run condition
+            /// expression that controls whether the function runs. Child functions cannot themselves be
+            /// executors, and each child function's resolved namespace must be unique across the list.
+            props, "FunctionList", _, set_function_list, get_function_list, Val<List<FunctionRef>>
+        }
+
+        prop! {
+            /// `TimeoutMilliseconds`: The maximum time, in milliseconds, for all child functions to
+            /// complete. This timeout covers every function in the list, including any HTTP calls the
+            /// child functions make. If the executor exceeds this timeout, MediaTailor discards all
+            /// output from the executor and proceeds with default behavior. Valid values are 100 to 2000.
+            props, "TimeoutMilliseconds", _, set_timeout_milliseconds, get_timeout_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `MaxConcurrency`: The maximum number of child functions that MediaTailor runs
+            /// simultaneously. When the list contains more functions than MaxConcurrency, MediaTailor
+            /// starts additional functions as running ones complete, so that no more than
+            /// MaxConcurrency functions run at the same time. Valid values are 1 to 2.
+            props, "MaxConcurrency", _, set_max_concurrency, get_max_concurrency, Val<i64>
+        }
     }
 
     /// `AWS::MediaTailor::Function.FunctionRef`: A reference to a child function within an executor
@@ -650,28 +755,25 @@ pub mod function {
             FunctionRef { props }
         }
 
-        /// `Alias`: An optional alternate name for the child function within the executor. MediaTailor
-        /// uses this value as the namespace for the child function's output. If omitted, MediaTailor
-        /// uses the function identifier. The resolved namespace must be unique across all child
-        /// functions in the list.
-        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alias", value.into());
-            self
+        prop! {
+            /// `Alias`: An optional alternate name for the child function within the executor.
+            /// MediaTailor uses this value as the namespace for the child function's output. If
+            /// omitted, MediaTailor uses the function identifier. The resolved namespace must be unique
+            /// across all child functions in the list.
+            props, "Alias", alias, set_alias, get_alias, Val<String>
         }
 
-        /// `FunctionId`: The identifier of the child function to execute.
-        pub fn function_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionId", value.into());
-            self
+        prop! {
+            /// `FunctionId`: The identifier of the child function to execute.
+            props, "FunctionId", function_id, set_function_id, get_function_id, Val<String>
         }
 
-        /// `RunCondition`: An optional expression that evaluates to a boolean. MediaTailor evaluates
-        /// this expression immediately before running the child function, using the accumulated state
-        /// at that point. If the expression evaluates to false, MediaTailor skips the child function.
-        /// If omitted, the child function always runs.
-        pub fn run_condition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RunCondition", value.into());
-            self
+        prop! {
+            /// `RunCondition`: An optional expression that evaluates to a boolean. MediaTailor
+            /// evaluates this expression immediately before running the child function, using the
+            /// accumulated state at that point. If the expression evaluates to false, MediaTailor skips
+            /// the child function. If omitted, the child function always runs.
+            props, "RunCondition", run_condition, set_run_condition, get_run_condition, Val<String>
         }
     }
 
@@ -693,10 +795,14 @@ pub mod function {
             CustomOutputConfiguration { props }
         }
 
-        /// `Output`: A map of output key-value pairs that define the custom output.
-        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `Runtime`: The runtime environment for the function expression language.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        }
+
+        prop! {
+            /// `Output`: A map of output key-value pairs that define the custom output.
+            props, "Output", output, set_output, get_output, Val<Map<String>>
         }
     }
 
@@ -755,23 +861,41 @@ pub mod function {
             HttpRequestConfiguration { props }
         }
 
-        /// `Body`: The body of the HTTP request.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Runtime`: The runtime environment for the function expression language.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
         }
 
-        /// `Headers`: A map of HTTP headers to include in the request.
-        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `MethodType`: The HTTP method type for the request.
+            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
         }
 
-        /// `Output`: A map of output key-value pairs. Keys must start with session., temp., avail.,
-        /// scte., or be a valid adsRequest directive.
-        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `RequestTimeoutMilliseconds`: The timeout in milliseconds for the HTTP request. Maximum
+            /// value is 2000.
+            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Url`: The URL endpoint for the HTTP request.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `Body`: The body of the HTTP request.
+            props, "Body", body, set_body, get_body, Val<String>
+        }
+
+        prop! {
+            /// `Headers`: A map of HTTP headers to include in the request.
+            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        }
+
+        prop! {
+            /// `Output`: A map of output key-value pairs. Keys must start with session., temp., avail.,
+            /// scte., or be a valid adsRequest directive.
+            props, "Output", output, set_output, get_output, Val<Map<String>>
         }
     }
 
@@ -811,12 +935,34 @@ pub mod function {
             SequentialExecutorConfiguration { props }
         }
 
-        /// `Output`: A map of output bindings that controls which bindings the sequence commits to the
-        /// session state after all steps complete. Each key is a namespaced output path, and each value
-        /// is an expression that MediaTailor evaluates against the accumulated results of the steps.
-        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `Runtime`: The expression language used to evaluate expressions in the function
+            /// configuration. Set this to JSONATA.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        }
+
+        prop! {
+            /// `FunctionList`: An ordered list of 1 to 10 steps. Each step specifies a child function
+            /// to execute and an optional run condition expression that controls whether the step runs.
+            /// MediaTailor executes the steps in order, passing data between steps through temporary
+            /// data. Each step's resolved namespace must be unique across the list.
+            props, "FunctionList", _, set_function_list, get_function_list, Val<List<FunctionRef>>
+        }
+
+        prop! {
+            /// `TimeoutMilliseconds`: The maximum time, in milliseconds, for the entire sequence to
+            /// complete. This timeout covers all steps, including any HTTP calls made by child
+            /// functions. If the sequence exceeds this timeout, MediaTailor discards all output from
+            /// the sequence and proceeds with default behavior. Valid values are 100 to 2000.
+            props, "TimeoutMilliseconds", _, set_timeout_milliseconds, get_timeout_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Output`: A map of output bindings that controls which bindings the sequence commits to
+            /// the session state after all steps complete. Each key is a namespaced output path, and
+            /// each value is an expression that MediaTailor evaluates against the accumulated results
+            /// of the steps.
+            props, "Output", output, set_output, get_output, Val<Map<String>>
         }
     }
 
@@ -861,33 +1007,57 @@ pub mod function {
             VastRequestConfiguration { props }
         }
 
-        /// `Body`: An expression that evaluates to the request body, for example to send an OpenRTB bid
-        /// request. The expression can be up to 100,000 characters, and the body after evaluation can
-        /// be up to 64 KB.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Runtime`: The expression language used to evaluate expressions in the function
+            /// configuration. Set this to JSONATA.
+            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
         }
 
-        /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
-        /// header value expression at runtime and includes the result in the outbound request. Headers
-        /// beginning with X-Amz- are reserved by the service, and method override headers are not
-        /// allowed.
-        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `MethodType`.
+            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
         }
 
-        /// `Output`: A map of output bindings. Each key is a namespaced output path (such as
-        /// temp.wrappedAds), and each value is an expression that MediaTailor evaluates at runtime.
-        /// Output expressions in a VAST_REQUEST function can reference the response object, which
-        /// exposes response.parsedAds, the ads parsed from the VAST response after schema validation
-        /// and wrapper resolution, and response.statusCode. For more information about expression
-        /// syntax, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
-        /// in the MediaTailor User Guide.
-        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Output", value.into());
-            self
+        prop! {
+            /// `RequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
+            /// for a response from the VAST endpoint. The timeout covers the entire response, including
+            /// any wrapper redirects that MediaTailor follows. If the call exceeds this timeout,
+            /// MediaTailor proceeds with an empty ad list and continues output expression evaluation.
+            /// Valid values are 100 to 2000.
+            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        }
+
+        prop! {
+            /// `Url`: An expression that evaluates to the VAST endpoint URL. Use {%...%} delimiters for
+            /// dynamic expressions. A literal value must be an <https://> URL. The expression can be up
+            /// to 25,000 characters, and the URL after evaluation can be up to 2,048 characters.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `Body`: An expression that evaluates to the request body, for example to send an OpenRTB
+            /// bid request. The expression can be up to 100,000 characters, and the body after
+            /// evaluation can be up to 64 KB.
+            props, "Body", body, set_body, get_body, Val<String>
+        }
+
+        prop! {
+            /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
+            /// header value expression at runtime and includes the result in the outbound request.
+            /// Headers beginning with X-Amz- are reserved by the service, and method override headers
+            /// are not allowed.
+            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        }
+
+        prop! {
+            /// `Output`: A map of output bindings. Each key is a namespaced output path (such as
+            /// temp.wrappedAds), and each value is an expression that MediaTailor evaluates at runtime.
+            /// Output expressions in a VAST_REQUEST function can reference the response object, which
+            /// exposes response.parsedAds, the ads parsed from the VAST response after schema
+            /// validation and wrapper resolution, and response.statusCode. For more information about
+            /// expression syntax, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
+            /// in the MediaTailor User Guide.
+            props, "Output", output, set_output, get_output, Val<Map<String>>
         }
     }
 }
@@ -921,10 +1091,25 @@ impl LiveSource {
         LiveSource { core }
     }
 
-    /// `Tags`: The tags to assign to the live source.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `HttpPackageConfigurations`: &lt;p&gt;A list of HTTP package configuration parameters
+        /// for this live source.&lt;/p&gt;
+        core.props, "HttpPackageConfigurations", _, set_http_package_configurations, get_http_package_configurations, Val<List<live_source::HttpPackageConfiguration>>
+    }
+
+    prop! {
+        /// `LiveSourceName`.
+        core.props, "LiveSourceName", _, set_live_source_name, get_live_source_name, Val<String>
+    }
+
+    prop! {
+        /// `SourceLocationName`.
+        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the live source.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -971,6 +1156,22 @@ pub mod live_source {
             props.set("SourceGroup", source_group.into());
             props.set("Type", type_.into());
             HttpPackageConfiguration { props }
+        }
+
+        prop! {
+            /// `Path`: &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt;
+            /// to form a valid URL.&lt;/p&gt;
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `SourceGroup`: &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
+            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<Type>
         }
     }
 
@@ -1022,154 +1223,157 @@ impl PlaybackConfiguration {
         PlaybackConfiguration { core }
     }
 
-    /// `AdConditioningConfiguration`: &lt;p&gt;The setting that indicates what conditioning
-    /// MediaTailor will perform on ads that the ad decision server (ADS) returns.&lt;/p&gt;
-    pub fn ad_conditioning_configuration(mut self, value: impl Into<Val<playback_configuration::AdConditioningConfiguration>>) -> Self {
-        self.core.set("AdConditioningConfiguration", value.into());
-        self
+    prop! {
+        /// `AdConditioningConfiguration`: &lt;p&gt;The setting that indicates what conditioning
+        /// MediaTailor will perform on ads that the ad decision server (ADS) returns.&lt;/p&gt;
+        core.props, "AdConditioningConfiguration", ad_conditioning_configuration, set_ad_conditioning_configuration, get_ad_conditioning_configuration, Val<playback_configuration::AdConditioningConfiguration>
     }
 
-    /// `AdDecisionServerConfiguration`: The configuration for the request to the specified Ad
-    /// Decision Server URL.
-    pub fn ad_decision_server_configuration(mut self, value: impl Into<Val<playback_configuration::AdDecisionServerConfiguration>>) -> Self {
-        self.core.set("AdDecisionServerConfiguration", value.into());
-        self
+    prop! {
+        /// `AdDecisionServerConfiguration`: The configuration for the request to the specified Ad
+        /// Decision Server URL.
+        core.props, "AdDecisionServerConfiguration", ad_decision_server_configuration, set_ad_decision_server_configuration, get_ad_decision_server_configuration, Val<playback_configuration::AdDecisionServerConfiguration>
     }
 
-    /// `AdsPersonalizationConcurrency`: The settings that control how many concurrent requests
-    /// MediaTailor makes to the ad decision server (ADS).
-    pub fn ads_personalization_concurrency(mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationConcurrency>>) -> Self {
-        self.core.set("AdsPersonalizationConcurrency", value.into());
-        self
+    prop! {
+        /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS). This includes the
+        /// specification of static parameters and placeholders for dynamic parameters. AWS
+        /// Elemental MediaTailor substitutes player-specific and session-specific parameters as
+        /// needed when calling the ADS. Alternately, for testing you can provide a static VAST URL.
+        /// The maximum length is 25,000 characters.
+        core.props, "AdDecisionServerUrl", _, set_ad_decision_server_url, get_ad_decision_server_url, Val<String>
     }
 
-    /// `AdsPersonalizationTimeouts`: The ad decision server (ADS) request timeouts and
-    /// personalization time budgets for live, VOD, and prefetch workflows.
-    pub fn ads_personalization_timeouts(mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationTimeouts>>) -> Self {
-        self.core.set("AdsPersonalizationTimeouts", value.into());
-        self
+    prop! {
+        /// `AdsPersonalizationConcurrency`: The settings that control how many concurrent requests
+        /// MediaTailor makes to the ad decision server (ADS).
+        core.props, "AdsPersonalizationConcurrency", ads_personalization_concurrency, set_ads_personalization_concurrency, get_ads_personalization_concurrency, Val<playback_configuration::AdsPersonalizationConcurrency>
     }
 
-    /// `AvailSuppression`: The configuration for avail suppression, also known as ad suppression.
-    /// For more information about ad suppression, see Ad Suppression (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
-    pub fn avail_suppression(mut self, value: impl Into<Val<playback_configuration::AvailSuppression>>) -> Self {
-        self.core.set("AvailSuppression", value.into());
-        self
+    prop! {
+        /// `AdsPersonalizationTimeouts`: The ad decision server (ADS) request timeouts and
+        /// personalization time budgets for live, VOD, and prefetch workflows.
+        core.props, "AdsPersonalizationTimeouts", ads_personalization_timeouts, set_ads_personalization_timeouts, get_ads_personalization_timeouts, Val<playback_configuration::AdsPersonalizationTimeouts>
     }
 
-    /// `BeaconingConfiguration`: The beaconing configuration for this playback configuration, which
-    /// controls whether AWS Elemental MediaTailor includes beacons of its own in the ad tracking
-    /// response. If you omit this setting, MediaTailor uses INSIGHTS.
-    pub fn beaconing_configuration(mut self, value: impl Into<Val<playback_configuration::BeaconingConfiguration>>) -> Self {
-        self.core.set("BeaconingConfiguration", value.into());
-        self
+    prop! {
+        /// `AvailSuppression`: The configuration for avail suppression, also known as ad
+        /// suppression. For more information about ad suppression, see Ad Suppression (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
+        core.props, "AvailSuppression", avail_suppression, set_avail_suppression, get_avail_suppression, Val<playback_configuration::AvailSuppression>
     }
 
-    /// `Bumper`: The configuration for bumpers. Bumpers are short audio or video clips that play at
-    /// the start or before the end of an ad break. To learn more about bumpers, see Bumpers (<https://docs.aws.amazon.com/mediatailor/latest/ug/bumpers.html>).
-    pub fn bumper(mut self, value: impl Into<Val<playback_configuration::Bumper>>) -> Self {
-        self.core.set("Bumper", value.into());
-        self
+    prop! {
+        /// `BeaconingConfiguration`: The beaconing configuration for this playback configuration,
+        /// which controls whether AWS Elemental MediaTailor includes beacons of its own in the ad
+        /// tracking response. If you omit this setting, MediaTailor uses INSIGHTS.
+        core.props, "BeaconingConfiguration", beaconing_configuration, set_beaconing_configuration, get_beaconing_configuration, Val<playback_configuration::BeaconingConfiguration>
     }
 
-    /// `CdnConfiguration`: The configuration for using a content delivery network (CDN), like
-    /// Amazon CloudFront, for content and ad segment management.
-    pub fn cdn_configuration(mut self, value: impl Into<Val<playback_configuration::CdnConfiguration>>) -> Self {
-        self.core.set("CdnConfiguration", value.into());
-        self
+    prop! {
+        /// `Bumper`: The configuration for bumpers. Bumpers are short audio or video clips that
+        /// play at the start or before the end of an ad break. To learn more about bumpers, see
+        /// Bumpers (<https://docs.aws.amazon.com/mediatailor/latest/ug/bumpers.html>).
+        core.props, "Bumper", bumper, set_bumper, get_bumper, Val<playback_configuration::Bumper>
     }
 
-    /// `ConfigurationAliases`: The player parameters and aliases used as dynamic variables during
-    /// session initialization. For more information, see Domain Variables.
-    pub fn configuration_aliases(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-        self.core.set("ConfigurationAliases", value.into());
-        self
+    prop! {
+        /// `CdnConfiguration`: The configuration for using a content delivery network (CDN), like
+        /// Amazon CloudFront, for content and ad segment management.
+        core.props, "CdnConfiguration", cdn_configuration, set_cdn_configuration, get_cdn_configuration, Val<playback_configuration::CdnConfiguration>
     }
 
-    /// `DashConfiguration`: The configuration for DASH content.
-    pub fn dash_configuration(mut self, value: impl Into<Val<playback_configuration::DashConfiguration>>) -> Self {
-        self.core.set("DashConfiguration", value.into());
-        self
+    prop! {
+        /// `ConfigurationAliases`: The player parameters and aliases used as dynamic variables
+        /// during session initialization. For more information, see Domain Variables.
+        core.props, "ConfigurationAliases", configuration_aliases, set_configuration_aliases, get_configuration_aliases, Val<Map<Json>>
     }
 
-    /// `FunctionMapping`: A map of event names to function identifiers for custom processing during
-    /// session lifecycle events.
-    pub fn function_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("FunctionMapping", value.into());
-        self
+    prop! {
+        /// `DashConfiguration`: The configuration for DASH content.
+        core.props, "DashConfiguration", dash_configuration, set_dash_configuration, get_dash_configuration, Val<playback_configuration::DashConfiguration>
     }
 
-    /// `HlsConfiguration`: The configuration for HLS content.
-    pub fn hls_configuration(mut self, value: impl Into<Val<playback_configuration::HlsConfiguration>>) -> Self {
-        self.core.set("HlsConfiguration", value.into());
-        self
+    prop! {
+        /// `FunctionMapping`: A map of event names to function identifiers for custom processing
+        /// during session lifecycle events.
+        core.props, "FunctionMapping", function_mapping, set_function_mapping, get_function_mapping, Val<Map<String>>
     }
 
-    /// `InsertionMode`: The setting that controls whether players can use stitched or guided ad
-    /// insertion. The default, STITCHED_ONLY, forces all player sessions to use stitched (server-side)
-    /// ad insertion. Choosing PLAYER_SELECT allows players to select either stitched or guided ad
-    /// insertion at session-initialization time. The default for players that do not specify an
-    /// insertion mode is stitched.
-    pub fn insertion_mode(mut self, value: impl Into<Val<playback_configuration::InsertionMode>>) -> Self {
-        self.core.set("InsertionMode", value.into());
-        self
+    prop! {
+        /// `HlsConfiguration`: The configuration for HLS content.
+        core.props, "HlsConfiguration", hls_configuration, set_hls_configuration, get_hls_configuration, Val<playback_configuration::HlsConfiguration>
     }
 
-    /// `LivePreRollConfiguration`: The configuration for pre-roll ad insertion.
-    pub fn live_pre_roll_configuration(mut self, value: impl Into<Val<playback_configuration::LivePreRollConfiguration>>) -> Self {
-        self.core.set("LivePreRollConfiguration", value.into());
-        self
+    prop! {
+        /// `InsertionMode`: The setting that controls whether players can use stitched or guided ad
+        /// insertion. The default, STITCHED_ONLY, forces all player sessions to use stitched (server-side)
+        /// ad insertion. Choosing PLAYER_SELECT allows players to select either stitched or guided
+        /// ad insertion at session-initialization time. The default for players that do not specify
+        /// an insertion mode is stitched.
+        core.props, "InsertionMode", insertion_mode, set_insertion_mode, get_insertion_mode, Val<playback_configuration::InsertionMode>
     }
 
-    /// `LogConfiguration`: The configuration that defines where AWS Elemental MediaTailor sends
-    /// logs for the playback configuration.
-    pub fn log_configuration(mut self, value: impl Into<Val<playback_configuration::LogConfiguration>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `LivePreRollConfiguration`: The configuration for pre-roll ad insertion.
+        core.props, "LivePreRollConfiguration", live_pre_roll_configuration, set_live_pre_roll_configuration, get_live_pre_roll_configuration, Val<playback_configuration::LivePreRollConfiguration>
     }
 
-    /// `ManifestProcessingRules`: The configuration for manifest processing rules. Manifest
-    /// processing rules enable customization of the personalized manifests created by MediaTailor.
-    pub fn manifest_processing_rules(mut self, value: impl Into<Val<playback_configuration::ManifestProcessingRules>>) -> Self {
-        self.core.set("ManifestProcessingRules", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`: The configuration that defines where AWS Elemental MediaTailor sends
+        /// logs for the playback configuration.
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<playback_configuration::LogConfiguration>
     }
 
-    /// `PersonalizationThresholdSeconds`: Defines the maximum duration of underfilled ad time (in
-    /// seconds) allowed in an ad break. If the duration of underfilled ad time exceeds the
-    /// personalization threshold, then the personalization of the ad break is abandoned and the
-    /// underlying content is shown. This feature applies to ad replacement in live and VOD streams,
-    /// rather than ad insertion, because it relies on an underlying content stream. For more
-    /// information about ad break behavior, including ad replacement and insertion, see Ad Behavior
-    /// in AWS Elemental MediaTailor (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
-    pub fn personalization_threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("PersonalizationThresholdSeconds", value.into());
-        self
+    prop! {
+        /// `ManifestProcessingRules`: The configuration for manifest processing rules. Manifest
+        /// processing rules enable customization of the personalized manifests created by
+        /// MediaTailor.
+        core.props, "ManifestProcessingRules", manifest_processing_rules, set_manifest_processing_rules, get_manifest_processing_rules, Val<playback_configuration::ManifestProcessingRules>
     }
 
-    /// `SlateAdUrl`: The URL for a high-quality video asset to transcode and use to fill in time
-    /// that's not used by ads. AWS Elemental MediaTailor shows the slate to fill in gaps in media
-    /// content. Configuring the slate is optional for non-VPAID configurations. For VPAID, the
-    /// slate is required because MediaTailor provides it in the slots that are designated for
-    /// dynamic ad content. The slate must be a high-quality asset that contains both audio and
-    /// video.
-    pub fn slate_ad_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SlateAdUrl", value.into());
-        self
+    prop! {
+        /// `Name`: The identifier for the playback configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags to assign to the playback configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PersonalizationThresholdSeconds`: Defines the maximum duration of underfilled ad time (in
+        /// seconds) allowed in an ad break. If the duration of underfilled ad time exceeds the
+        /// personalization threshold, then the personalization of the ad break is abandoned and the
+        /// underlying content is shown. This feature applies to ad replacement in live and VOD
+        /// streams, rather than ad insertion, because it relies on an underlying content stream.
+        /// For more information about ad break behavior, including ad replacement and insertion,
+        /// see Ad Behavior in AWS Elemental MediaTailor (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
+        core.props, "PersonalizationThresholdSeconds", personalization_threshold_seconds, set_personalization_threshold_seconds, get_personalization_threshold_seconds, Val<i64>
     }
 
-    /// `TranscodeProfileName`: The name that is used to associate this playback configuration with
-    /// a custom transcode profile. This overrides the dynamic transcoding defaults of MediaTailor.
-    /// Use this only if you have already set up custom profiles with the help of AWS Support.
-    pub fn transcode_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TranscodeProfileName", value.into());
-        self
+    prop! {
+        /// `SlateAdUrl`: The URL for a high-quality video asset to transcode and use to fill in
+        /// time that's not used by ads. AWS Elemental MediaTailor shows the slate to fill in gaps
+        /// in media content. Configuring the slate is optional for non-VPAID configurations. For
+        /// VPAID, the slate is required because MediaTailor provides it in the slots that are
+        /// designated for dynamic ad content. The slate must be a high-quality asset that contains
+        /// both audio and video.
+        core.props, "SlateAdUrl", slate_ad_url, set_slate_ad_url, get_slate_ad_url, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the playback configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TranscodeProfileName`: The name that is used to associate this playback configuration
+        /// with a custom transcode profile. This overrides the dynamic transcoding defaults of
+        /// MediaTailor. Use this only if you have already set up custom profiles with the help of
+        /// AWS Support.
+        core.props, "TranscodeProfileName", transcode_profile_name, set_transcode_profile_name, get_transcode_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `VideoContentSourceUrl`: The URL prefix for the parent manifest for the stream, minus
+        /// the asset ID. The maximum length is 512 characters.
+        core.props, "VideoContentSourceUrl", _, set_video_content_source_url, get_video_content_source_url, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1234,6 +1438,11 @@ pub mod playback_configuration {
             props.set("StreamingMediaFileConditioning", streaming_media_file_conditioning.into());
             AdConditioningConfiguration { props }
         }
+
+        prop! {
+            /// `StreamingMediaFileConditioning`.
+            props, "StreamingMediaFileConditioning", _, set_streaming_media_file_conditioning, get_streaming_media_file_conditioning, Val<StreamingMediaFileConditioning>
+        }
     }
 
     /// Allowed values.
@@ -1265,17 +1474,15 @@ pub mod playback_configuration {
             AdDecisionServerConfiguration { props }
         }
 
-        /// `HttpRequest`: The configuration for the request to the Ad Decision Server URL.
-        pub fn http_request(mut self, value: impl Into<Val<HttpRequest>>) -> Self {
-            self.props.set("HttpRequest", value.into());
-            self
+        prop! {
+            /// `HttpRequest`: The configuration for the request to the Ad Decision Server URL.
+            props, "HttpRequest", http_request, set_http_request, get_http_request, Val<HttpRequest>
         }
 
-        /// `VastResponse`: The configuration for how MediaTailor processes the VAST response returned
-        /// by the Ad Decision Server.
-        pub fn vast_response(mut self, value: impl Into<Val<VastResponse>>) -> Self {
-            self.props.set("VastResponse", value.into());
-            self
+        prop! {
+            /// `VastResponse`: The configuration for how MediaTailor processes the VAST response
+            /// returned by the Ad Decision Server.
+            props, "VastResponse", vast_response, set_vast_response, get_vast_response, Val<VastResponse>
         }
     }
 
@@ -1295,31 +1502,27 @@ pub mod playback_configuration {
             HttpRequest { props }
         }
 
-        /// `Body`: The body of the request to the Ad Decision Server URL. The maximum length is 100,000
-        /// characters.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`: The body of the request to the Ad Decision Server URL. The maximum length is 100,000
+            /// characters.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `CompressRequest`: The compression type of the request sent to the Ad Decision Server URL.
-        /// Only the POST HTTP Method permits compression other than NONE.
-        pub fn compress_request(mut self, value: impl Into<Val<HttpRequestCompressRequest>>) -> Self {
-            self.props.set("CompressRequest", value.into());
-            self
+        prop! {
+            /// `CompressRequest`: The compression type of the request sent to the Ad Decision Server
+            /// URL. Only the POST HTTP Method permits compression other than NONE.
+            props, "CompressRequest", compress_request, set_compress_request, get_compress_request, Val<HttpRequestCompressRequest>
         }
 
-        /// `Headers`: The headers in the request sent to the Ad Decision Server URL. The max length is 10,000
-        /// characters.
-        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Headers`: The headers in the request sent to the Ad Decision Server URL. The max length
+            /// is 10,000 characters.
+            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
         }
 
-        /// `HttpMethod`: Supported HTTP Methods for the request to the Ad Decision Server URL.
-        pub fn http_method(mut self, value: impl Into<Val<HttpRequestHttpMethod>>) -> Self {
-            self.props.set("HttpMethod", value.into());
-            self
+        prop! {
+            /// `HttpMethod`: Supported HTTP Methods for the request to the Ad Decision Server URL.
+            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<HttpRequestHttpMethod>
         }
     }
 
@@ -1366,11 +1569,10 @@ pub mod playback_configuration {
             VastResponse { props }
         }
 
-        /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the VAST response
-        /// from the Ad Decision Server.
-        pub fn ad_sequencing_mode(mut self, value: impl Into<Val<VastResponseAdSequencingMode>>) -> Self {
-            self.props.set("AdSequencingMode", value.into());
-            self
+        prop! {
+            /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the VAST
+            /// response from the Ad Decision Server.
+            props, "AdSequencingMode", ad_sequencing_mode, set_ad_sequencing_mode, get_ad_sequencing_mode, Val<VastResponseAdSequencingMode>
         }
     }
 
@@ -1410,18 +1612,16 @@ pub mod playback_configuration {
             AdsPersonalizationConcurrency { props }
         }
 
-        /// `EnableVodVastParallelization`: Enables parallel processing of ADS requests in VOD workflows
-        /// when the ADS returns VAST responses. The default is false.
-        pub fn enable_vod_vast_parallelization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableVodVastParallelization", value.into());
-            self
+        prop! {
+            /// `EnableVodVastParallelization`: Enables parallel processing of ADS requests in VOD
+            /// workflows when the ADS returns VAST responses. The default is false.
+            props, "EnableVodVastParallelization", enable_vod_vast_parallelization, set_enable_vod_vast_parallelization, get_enable_vod_vast_parallelization, Val<bool>
         }
 
-        /// `MaxConcurrentAdsRequests`: The maximum number of simultaneous requests that MediaTailor
-        /// makes to the ADS for each manifest request. The default is 1.
-        pub fn max_concurrent_ads_requests(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentAdsRequests", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentAdsRequests`: The maximum number of simultaneous requests that MediaTailor
+            /// makes to the ADS for each manifest request. The default is 1.
+            props, "MaxConcurrentAdsRequests", max_concurrent_ads_requests, set_max_concurrent_ads_requests, get_max_concurrent_ads_requests, Val<i64>
         }
     }
 
@@ -1441,40 +1641,35 @@ pub mod playback_configuration {
             AdsPersonalizationTimeouts { props }
         }
 
-        /// `AdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
-        /// for a single ADS response during live or VOD playback. The default is 3000.
-        pub fn ads_request_timeout_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AdsRequestTimeoutMilliseconds", value.into());
-            self
+        prop! {
+            /// `AdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor
+            /// waits for a single ADS response during live or VOD playback. The default is 3000.
+            props, "AdsRequestTimeoutMilliseconds", ads_request_timeout_milliseconds, set_ads_request_timeout_milliseconds, get_ads_request_timeout_milliseconds, Val<i64>
         }
 
-        /// `LiveMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
-        /// that MediaTailor spends on ADS activity for live manifests. The default is 10000.
-        pub fn live_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LiveMaximumAdsPersonalizationTimeMilliseconds", value.into());
-            self
+        prop! {
+            /// `LiveMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
+            /// milliseconds, that MediaTailor spends on ADS activity for live manifests. The default is 10000.
+            props, "LiveMaximumAdsPersonalizationTimeMilliseconds", live_maximum_ads_personalization_time_milliseconds, set_live_maximum_ads_personalization_time_milliseconds, get_live_maximum_ads_personalization_time_milliseconds, Val<i64>
         }
 
-        /// `PrefetchAdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor
-        /// waits for a single ADS response during prefetch retrieval. If not set, MediaTailor uses the
-        /// AdsRequestTimeoutMilliseconds value.
-        pub fn prefetch_ads_request_timeout_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PrefetchAdsRequestTimeoutMilliseconds", value.into());
-            self
+        prop! {
+            /// `PrefetchAdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that
+            /// MediaTailor waits for a single ADS response during prefetch retrieval. If not set,
+            /// MediaTailor uses the AdsRequestTimeoutMilliseconds value.
+            props, "PrefetchAdsRequestTimeoutMilliseconds", prefetch_ads_request_timeout_milliseconds, set_prefetch_ads_request_timeout_milliseconds, get_prefetch_ads_request_timeout_milliseconds, Val<i64>
         }
 
-        /// `PrefetchMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
-        /// milliseconds, that MediaTailor spends on ADS activity during prefetch retrieval.
-        pub fn prefetch_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PrefetchMaximumAdsPersonalizationTimeMilliseconds", value.into());
-            self
+        prop! {
+            /// `PrefetchMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
+            /// milliseconds, that MediaTailor spends on ADS activity during prefetch retrieval.
+            props, "PrefetchMaximumAdsPersonalizationTimeMilliseconds", prefetch_maximum_ads_personalization_time_milliseconds, set_prefetch_maximum_ads_personalization_time_milliseconds, get_prefetch_maximum_ads_personalization_time_milliseconds, Val<i64>
         }
 
-        /// `VodMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
-        /// that MediaTailor spends on ADS activity for VOD manifests. The default is 10000.
-        pub fn vod_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VodMaximumAdsPersonalizationTimeMilliseconds", value.into());
-            self
+        prop! {
+            /// `VodMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
+            /// that MediaTailor spends on ADS activity for VOD manifests. The default is 10000.
+            props, "VodMaximumAdsPersonalizationTimeMilliseconds", vod_maximum_ads_personalization_time_milliseconds, set_vod_maximum_ads_personalization_time_milliseconds, get_vod_maximum_ads_personalization_time_milliseconds, Val<i64>
         }
     }
 
@@ -1495,36 +1690,33 @@ pub mod playback_configuration {
             AvailSuppression { props }
         }
 
-        /// `FillPolicy`: Defines the policy to apply to the avail suppression mode. BEHIND_LIVE_EDGE
-        /// will always use the full avail suppression policy. AFTER_LIVE_EDGE mode can be used to
-        /// invoke partial ad break fills when a session starts mid-break. Valid values are
-        /// FULL_AVAIL_ONLY and PARTIAL_AVAIL
-        pub fn fill_policy(mut self, value: impl Into<Val<AvailSuppressionFillPolicy>>) -> Self {
-            self.props.set("FillPolicy", value.into());
-            self
+        prop! {
+            /// `FillPolicy`: Defines the policy to apply to the avail suppression mode.
+            /// BEHIND_LIVE_EDGE will always use the full avail suppression policy. AFTER_LIVE_EDGE mode
+            /// can be used to invoke partial ad break fills when a session starts mid-break. Valid
+            /// values are FULL_AVAIL_ONLY and PARTIAL_AVAIL
+            props, "FillPolicy", fill_policy, set_fill_policy, get_fill_policy, Val<AvailSuppressionFillPolicy>
         }
 
-        /// `Mode`: Sets the ad suppression mode. By default, ad suppression is off and all ad breaks
-        /// are filled with ads or slate. When Mode is set to BEHIND_LIVE_EDGE, ad suppression is active
-        /// and MediaTailor won't fill ad breaks on or behind the ad suppression Value time in the
-        /// manifest lookback window. When Mode is set to AFTER_LIVE_EDGE, ad suppression is active and
-        /// MediaTailor won't fill ad breaks that are within the live edge plus the avail suppression
-        /// value.
-        pub fn mode(mut self, value: impl Into<Val<AvailSuppressionMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: Sets the ad suppression mode. By default, ad suppression is off and all ad
+            /// breaks are filled with ads or slate. When Mode is set to BEHIND_LIVE_EDGE, ad
+            /// suppression is active and MediaTailor won't fill ad breaks on or behind the ad
+            /// suppression Value time in the manifest lookback window. When Mode is set to
+            /// AFTER_LIVE_EDGE, ad suppression is active and MediaTailor won't fill ad breaks that are
+            /// within the live edge plus the avail suppression value.
+            props, "Mode", mode, set_mode, get_mode, Val<AvailSuppressionMode>
         }
 
-        /// `Value`: A live edge offset time in HH:MM:SS. MediaTailor won't fill ad breaks on or behind
-        /// this time in the manifest lookback window. If Value is set to 00:00:00, it is in sync with
-        /// the live edge, and MediaTailor won't fill any ad breaks on or behind the live edge. If you
-        /// set a Value time, MediaTailor won't fill any ad breaks on or behind this time in the
-        /// manifest lookback window. For example, if you set 00:45:00, then MediaTailor will fill ad
-        /// breaks that occur within 45 minutes behind the live edge, but won't fill ad breaks on or
-        /// behind 45 minutes behind the live edge.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: A live edge offset time in HH:MM:SS. MediaTailor won't fill ad breaks on or
+            /// behind this time in the manifest lookback window. If Value is set to 00:00:00, it is in
+            /// sync with the live edge, and MediaTailor won't fill any ad breaks on or behind the live
+            /// edge. If you set a Value time, MediaTailor won't fill any ad breaks on or behind this
+            /// time in the manifest lookback window. For example, if you set 00:45:00, then MediaTailor
+            /// will fill ad breaks that occur within 45 minutes behind the live edge, but won't fill ad
+            /// breaks on or behind 45 minutes behind the live edge.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1583,11 +1775,10 @@ pub mod playback_configuration {
             BeaconingConfiguration { props }
         }
 
-        /// `ClientSide`: The beaconing settings for client-side reporting sessions. If you omit this
-        /// object, MediaTailor uses INSIGHTS reporting mode.
-        pub fn client_side(mut self, value: impl Into<Val<ClientSideBeaconingConfiguration>>) -> Self {
-            self.props.set("ClientSide", value.into());
-            self
+        prop! {
+            /// `ClientSide`: The beaconing settings for client-side reporting sessions. If you omit
+            /// this object, MediaTailor uses INSIGHTS reporting mode.
+            props, "ClientSide", client_side, set_client_side, get_client_side, Val<ClientSideBeaconingConfiguration>
         }
     }
 
@@ -1617,14 +1808,22 @@ pub mod playback_configuration {
             ClientSideBeaconingConfiguration { props }
         }
 
-        /// `AdditionalEventTypes`: The player operation events to report on, in addition to the ad
-        /// progress events that MediaTailor always reports on. Valid values are MUTE, UNMUTE, PAUSE,
-        /// and SKIP. The default is an empty list. This parameter is valid only when ReportingMode is
-        /// INSIGHTS. MediaTailor rejects the request if you specify a value while ReportingMode is
-        /// DISABLED, or if you specify duplicate values.
-        pub fn additional_event_types(mut self, value: impl Into<Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>>) -> Self {
-            self.props.set("AdditionalEventTypes", value.into());
-            self
+        prop! {
+            /// `ReportingMode`: Specifies whether MediaTailor includes its beacons in the ad tracking
+            /// response. INSIGHTS includes MediaTailor beacons; DISABLED does not. Values are
+            /// case-sensitive. This setting is required when ClientSide is present. If
+            /// BeaconingConfiguration or ClientSide is omitted, MediaTailor uses INSIGHTS. To keep
+            /// beaconing off, retain DISABLED in subsequent updates.
+            props, "ReportingMode", _, set_reporting_mode, get_reporting_mode, Val<ClientSideBeaconingConfigurationReportingMode>
+        }
+
+        prop! {
+            /// `AdditionalEventTypes`: The player operation events to report on, in addition to the ad
+            /// progress events that MediaTailor always reports on. Valid values are MUTE, UNMUTE,
+            /// PAUSE, and SKIP. The default is an empty list. This parameter is valid only when
+            /// ReportingMode is INSIGHTS. MediaTailor rejects the request if you specify a value while
+            /// ReportingMode is DISABLED, or if you specify duplicate values.
+            props, "AdditionalEventTypes", additional_event_types, set_additional_event_types, get_additional_event_types, Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>
         }
     }
 
@@ -1680,16 +1879,14 @@ pub mod playback_configuration {
             Bumper { props }
         }
 
-        /// `EndUrl`: The URL for the end bumper asset.
-        pub fn end_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndUrl", value.into());
-            self
+        prop! {
+            /// `EndUrl`: The URL for the end bumper asset.
+            props, "EndUrl", end_url, set_end_url, get_end_url, Val<String>
         }
 
-        /// `StartUrl`: The URL for the start bumper asset.
-        pub fn start_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartUrl", value.into());
-            self
+        prop! {
+            /// `StartUrl`: The URL for the start bumper asset.
+            props, "StartUrl", start_url, set_start_url, get_start_url, Val<String>
         }
     }
 
@@ -1710,25 +1907,23 @@ pub mod playback_configuration {
             CdnConfiguration { props }
         }
 
-        /// `AdSegmentUrlPrefix`: A non-default content delivery network (CDN) to serve ad segments. By
-        /// default, AWS Elemental MediaTailor uses Amazon CloudFront with default cache settings as its
-        /// CDN for ad segments. To set up an alternate CDN, create a rule in your CDN for the origin
-        /// ads.mediatailor.&lt;region&gt;.amazonaws.com. Then specify the rule's name in this
-        /// AdSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports your CDN as
-        /// the source for ad segments.
-        pub fn ad_segment_url_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdSegmentUrlPrefix", value.into());
-            self
+        prop! {
+            /// `AdSegmentUrlPrefix`: A non-default content delivery network (CDN) to serve ad segments.
+            /// By default, AWS Elemental MediaTailor uses Amazon CloudFront with default cache settings
+            /// as its CDN for ad segments. To set up an alternate CDN, create a rule in your CDN for
+            /// the origin ads.mediatailor.&lt;region&gt;.amazonaws.com. Then specify the rule's name in
+            /// this AdSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports
+            /// your CDN as the source for ad segments.
+            props, "AdSegmentUrlPrefix", ad_segment_url_prefix, set_ad_segment_url_prefix, get_ad_segment_url_prefix, Val<String>
         }
 
-        /// `ContentSegmentUrlPrefix`: A content delivery network (CDN) to cache content segments, so
-        /// that content requests don't always have to go to the origin server. First, create a rule in
-        /// your CDN for the content segment origin server. Then specify the rule's name in this
-        /// ContentSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports your
-        /// CDN as the source for content segments.
-        pub fn content_segment_url_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentSegmentUrlPrefix", value.into());
-            self
+        prop! {
+            /// `ContentSegmentUrlPrefix`: A content delivery network (CDN) to cache content segments,
+            /// so that content requests don't always have to go to the origin server. First, create a
+            /// rule in your CDN for the content segment origin server. Then specify the rule's name in
+            /// this ContentSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it
+            /// reports your CDN as the source for content segments.
+            props, "ContentSegmentUrlPrefix", content_segment_url_prefix, set_content_segment_url_prefix, get_content_segment_url_prefix, Val<String>
         }
     }
 
@@ -1748,32 +1943,30 @@ pub mod playback_configuration {
             DashConfiguration { props }
         }
 
-        /// `ManifestEndpointPrefix`: The URL generated by MediaTailor to initiate a DASH playback
-        /// session. The session uses server-side reporting.
-        pub fn manifest_endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestEndpointPrefix", value.into());
-            self
+        prop! {
+            /// `ManifestEndpointPrefix`: The URL generated by MediaTailor to initiate a DASH playback
+            /// session. The session uses server-side reporting.
+            props, "ManifestEndpointPrefix", manifest_endpoint_prefix, set_manifest_endpoint_prefix, get_manifest_endpoint_prefix, Val<String>
         }
 
-        /// `MpdLocation`: The setting that controls whether MediaTailor includes the Location tag in
-        /// DASH manifests. MediaTailor populates the Location tag with the URL for manifest update
-        /// requests, to be used by players that don't support sticky redirects. Disable this if you
-        /// have CDN routing rules set up for accessing MediaTailor manifests, and you are either using
-        /// client-side reporting or your players support sticky HTTP redirects. Valid values are
-        /// DISABLED and EMT_DEFAULT. The EMT_DEFAULT setting enables the inclusion of the tag and is
-        /// the default value.
-        pub fn mpd_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MpdLocation", value.into());
-            self
+        prop! {
+            /// `MpdLocation`: The setting that controls whether MediaTailor includes the Location tag
+            /// in DASH manifests. MediaTailor populates the Location tag with the URL for manifest
+            /// update requests, to be used by players that don't support sticky redirects. Disable this
+            /// if you have CDN routing rules set up for accessing MediaTailor manifests, and you are
+            /// either using client-side reporting or your players support sticky HTTP redirects. Valid
+            /// values are DISABLED and EMT_DEFAULT. The EMT_DEFAULT setting enables the inclusion of
+            /// the tag and is the default value.
+            props, "MpdLocation", mpd_location, set_mpd_location, get_mpd_location, Val<String>
         }
 
-        /// `OriginManifestType`: The setting that controls whether MediaTailor handles manifests from
-        /// the origin server as multi-period manifests or single-period manifests. If your origin
-        /// server produces single-period manifests, set this to SINGLE_PERIOD. The default setting is
-        /// MULTI_PERIOD. For multi-period manifests, omit this setting or set it to MULTI_PERIOD.
-        pub fn origin_manifest_type(mut self, value: impl Into<Val<DashConfigurationOriginManifestType>>) -> Self {
-            self.props.set("OriginManifestType", value.into());
-            self
+        prop! {
+            /// `OriginManifestType`: The setting that controls whether MediaTailor handles manifests
+            /// from the origin server as multi-period manifests or single-period manifests. If your
+            /// origin server produces single-period manifests, set this to SINGLE_PERIOD. The default
+            /// setting is MULTI_PERIOD. For multi-period manifests, omit this setting or set it to
+            /// MULTI_PERIOD.
+            props, "OriginManifestType", origin_manifest_type, set_origin_manifest_type, get_origin_manifest_type, Val<DashConfigurationOriginManifestType>
         }
     }
 
@@ -1808,11 +2001,10 @@ pub mod playback_configuration {
             HlsConfiguration { props }
         }
 
-        /// `ManifestEndpointPrefix`: The URL that is used to initiate a playback session for devices
-        /// that support Apple HLS. The session uses server-side reporting.
-        pub fn manifest_endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestEndpointPrefix", value.into());
-            self
+        prop! {
+            /// `ManifestEndpointPrefix`: The URL that is used to initiate a playback session for
+            /// devices that support Apple HLS. The session uses server-side reporting.
+            props, "ManifestEndpointPrefix", manifest_endpoint_prefix, set_manifest_endpoint_prefix, get_manifest_endpoint_prefix, Val<String>
         }
     }
 
@@ -1845,29 +2037,26 @@ pub mod playback_configuration {
             LivePreRollConfiguration { props }
         }
 
-        /// `AdDecisionServerConfiguration`: The configuration for the request to the pre-roll Ad
-        /// Decision Server.
-        pub fn ad_decision_server_configuration(mut self, value: impl Into<Val<PreRollAdDecisionServerConfiguration>>) -> Self {
-            self.props.set("AdDecisionServerConfiguration", value.into());
-            self
+        prop! {
+            /// `AdDecisionServerConfiguration`: The configuration for the request to the pre-roll Ad
+            /// Decision Server.
+            props, "AdDecisionServerConfiguration", ad_decision_server_configuration, set_ad_decision_server_configuration, get_ad_decision_server_configuration, Val<PreRollAdDecisionServerConfiguration>
         }
 
-        /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS) for pre-roll ads. This
-        /// includes the specification of static parameters and placeholders for dynamic parameters. AWS
-        /// Elemental MediaTailor substitutes player-specific and session-specific parameters as needed
-        /// when calling the ADS. Alternately, for testing, you can provide a static VAST URL. The
-        /// maximum length is 25,000 characters.
-        pub fn ad_decision_server_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdDecisionServerUrl", value.into());
-            self
+        prop! {
+            /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS) for pre-roll ads. This
+            /// includes the specification of static parameters and placeholders for dynamic parameters.
+            /// AWS Elemental MediaTailor substitutes player-specific and session-specific parameters as
+            /// needed when calling the ADS. Alternately, for testing, you can provide a static VAST
+            /// URL. The maximum length is 25,000 characters.
+            props, "AdDecisionServerUrl", ad_decision_server_url, set_ad_decision_server_url, get_ad_decision_server_url, Val<String>
         }
 
-        /// `MaxDurationSeconds`: The maximum allowed duration for the pre-roll ad avail. AWS Elemental
-        /// MediaTailor won't play pre-roll ads to exceed this duration, regardless of the total
-        /// duration of ads that the ADS returns.
-        pub fn max_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxDurationSeconds", value.into());
-            self
+        prop! {
+            /// `MaxDurationSeconds`: The maximum allowed duration for the pre-roll ad avail. AWS
+            /// Elemental MediaTailor won't play pre-roll ads to exceed this duration, regardless of the
+            /// total duration of ads that the ADS returns.
+            props, "MaxDurationSeconds", max_duration_seconds, set_max_duration_seconds, get_max_duration_seconds, Val<i64>
         }
     }
 
@@ -1887,11 +2076,10 @@ pub mod playback_configuration {
             PreRollAdDecisionServerConfiguration { props }
         }
 
-        /// `VastResponse`: The configuration for how MediaTailor processes the VAST response returned
-        /// by the pre-roll Ad Decision Server.
-        pub fn vast_response(mut self, value: impl Into<Val<PreRollVastResponse>>) -> Self {
-            self.props.set("VastResponse", value.into());
-            self
+        prop! {
+            /// `VastResponse`: The configuration for how MediaTailor processes the VAST response
+            /// returned by the pre-roll Ad Decision Server.
+            props, "VastResponse", vast_response, set_vast_response, get_vast_response, Val<PreRollVastResponse>
         }
     }
 
@@ -1911,11 +2099,10 @@ pub mod playback_configuration {
             PreRollVastResponse { props }
         }
 
-        /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the pre-roll VAST
-        /// response.
-        pub fn ad_sequencing_mode(mut self, value: impl Into<Val<PreRollVastResponseAdSequencingMode>>) -> Self {
-            self.props.set("AdSequencingMode", value.into());
-            self
+        prop! {
+            /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the pre-roll
+            /// VAST response.
+            props, "AdSequencingMode", ad_sequencing_mode, set_ad_sequencing_mode, get_ad_sequencing_mode, Val<PreRollVastResponseAdSequencingMode>
         }
     }
 
@@ -1954,29 +2141,37 @@ pub mod playback_configuration {
             LogConfiguration { props }
         }
 
-        /// `AdsInteractionLog`: The event types that MediaTailor emits in logs for interactions with
-        /// the ADS.
-        pub fn ads_interaction_log(mut self, value: impl Into<Val<AdsInteractionLog>>) -> Self {
-            self.props.set("AdsInteractionLog", value.into());
-            self
+        prop! {
+            /// `PercentEnabled`: The percentage of session logs that MediaTailor sends to your
+            /// CloudWatch Logs account. For example, if your playback configuration has 1000 sessions
+            /// and percentEnabled is set to 60, MediaTailor sends logs for 600 of the sessions to
+            /// CloudWatch Logs. MediaTailor decides at random which of the playback configuration
+            /// sessions to send logs for. If you want to view logs for a specific session, you can use
+            /// the debug log mode.
+            props, "PercentEnabled", _, set_percent_enabled, get_percent_enabled, Val<i64>
         }
 
-        /// `EnabledLoggingStrategies`: The method used for collecting logs from AWS Elemental
-        /// MediaTailor. To configure MediaTailor to send logs directly to Amazon CloudWatch Logs,
-        /// choose LEGACY_CLOUDWATCH. To configure MediaTailor to send logs to CloudWatch, which then
-        /// vends the logs to your destination of choice, choose VENDED_LOGS. Supported destinations are
-        /// CloudWatch Logs log group, Amazon S3 bucket, and Amazon Data Firehose stream. To use vended
-        /// logs, you must configure the delivery destination in Amazon CloudWatch
-        pub fn enabled_logging_strategies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnabledLoggingStrategies", value.into());
-            self
+        prop! {
+            /// `AdsInteractionLog`: The event types that MediaTailor emits in logs for interactions
+            /// with the ADS.
+            props, "AdsInteractionLog", ads_interaction_log, set_ads_interaction_log, get_ads_interaction_log, Val<AdsInteractionLog>
         }
 
-        /// `ManifestServiceInteractionLog`: The event types that MediaTailor emits in logs for
-        /// interactions with the origin server.
-        pub fn manifest_service_interaction_log(mut self, value: impl Into<Val<ManifestServiceInteractionLog>>) -> Self {
-            self.props.set("ManifestServiceInteractionLog", value.into());
-            self
+        prop! {
+            /// `EnabledLoggingStrategies`: The method used for collecting logs from AWS Elemental
+            /// MediaTailor. To configure MediaTailor to send logs directly to Amazon CloudWatch Logs,
+            /// choose LEGACY_CLOUDWATCH. To configure MediaTailor to send logs to CloudWatch, which
+            /// then vends the logs to your destination of choice, choose VENDED_LOGS. Supported
+            /// destinations are CloudWatch Logs log group, Amazon S3 bucket, and Amazon Data Firehose
+            /// stream. To use vended logs, you must configure the delivery destination in Amazon
+            /// CloudWatch
+            props, "EnabledLoggingStrategies", enabled_logging_strategies, set_enabled_logging_strategies, get_enabled_logging_strategies, Val<List<String>>
+        }
+
+        prop! {
+            /// `ManifestServiceInteractionLog`: The event types that MediaTailor emits in logs for
+            /// interactions with the origin server.
+            props, "ManifestServiceInteractionLog", manifest_service_interaction_log, set_manifest_service_interaction_log, get_manifest_service_interaction_log, Val<ManifestServiceInteractionLog>
         }
     }
 
@@ -1995,18 +2190,16 @@ pub mod playback_configuration {
             AdsInteractionLog { props }
         }
 
-        /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the logs
-        /// for playback sessions that are initialized with this configuration.
-        pub fn exclude_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeEventTypes", value.into());
-            self
+        prop! {
+            /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the
+            /// logs for playback sessions that are initialized with this configuration.
+            props, "ExcludeEventTypes", exclude_event_types, set_exclude_event_types, get_exclude_event_types, Val<List<String>>
         }
 
-        /// `PublishOptInEventTypes`: Indicates that MediaTailor emits RAW_ADS_RESPONSE logs for
-        /// playback sessions that are initialized with this configuration.
-        pub fn publish_opt_in_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PublishOptInEventTypes", value.into());
-            self
+        prop! {
+            /// `PublishOptInEventTypes`: Indicates that MediaTailor emits RAW_ADS_RESPONSE logs for
+            /// playback sessions that are initialized with this configuration.
+            props, "PublishOptInEventTypes", publish_opt_in_event_types, set_publish_opt_in_event_types, get_publish_opt_in_event_types, Val<List<String>>
         }
     }
 
@@ -2025,11 +2218,10 @@ pub mod playback_configuration {
             ManifestServiceInteractionLog { props }
         }
 
-        /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the logs
-        /// for playback sessions that are initialized with this configuration.
-        pub fn exclude_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludeEventTypes", value.into());
-            self
+        prop! {
+            /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the
+            /// logs for playback sessions that are initialized with this configuration.
+            props, "ExcludeEventTypes", exclude_event_types, set_exclude_event_types, get_exclude_event_types, Val<List<String>>
         }
     }
 
@@ -2050,14 +2242,13 @@ pub mod playback_configuration {
             ManifestProcessingRules { props }
         }
 
-        /// `AdMarkerPassthrough`: For HLS, when set to true, MediaTailor passes through EXT-X-CUE-IN,
-        /// EXT-X-CUE-OUT, and EXT-X-SPLICEPOINT-SCTE35 ad markers from the origin manifest to the
-        /// MediaTailor personalized manifest. No logic is applied to these ad markers. For example, if
-        /// EXT-X-CUE-OUT has a value of 60, but no ads are filled for that ad break, MediaTailor will
-        /// not set the value to 0.
-        pub fn ad_marker_passthrough(mut self, value: impl Into<Val<AdMarkerPassthrough>>) -> Self {
-            self.props.set("AdMarkerPassthrough", value.into());
-            self
+        prop! {
+            /// `AdMarkerPassthrough`: For HLS, when set to true, MediaTailor passes through
+            /// EXT-X-CUE-IN, EXT-X-CUE-OUT, and EXT-X-SPLICEPOINT-SCTE35 ad markers from the origin
+            /// manifest to the MediaTailor personalized manifest. No logic is applied to these ad
+            /// markers. For example, if EXT-X-CUE-OUT has a value of 60, but no ads are filled for that
+            /// ad break, MediaTailor will not set the value to 0.
+            props, "AdMarkerPassthrough", ad_marker_passthrough, set_ad_marker_passthrough, get_ad_marker_passthrough, Val<AdMarkerPassthrough>
         }
     }
 
@@ -2080,10 +2271,9 @@ pub mod playback_configuration {
             AdMarkerPassthrough { props }
         }
 
-        /// `Enabled`: Enables ad marker passthrough for your configuration.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Enables ad marker passthrough for your configuration.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -2115,41 +2305,45 @@ impl PrefetchSchedule {
         PrefetchSchedule { core }
     }
 
-    /// `Consumption`.
-    pub fn consumption(mut self, value: impl Into<Val<prefetch_schedule::PrefetchConsumption>>) -> Self {
-        self.core.set("Consumption", value.into());
-        self
+    prop! {
+        /// `Consumption`.
+        core.props, "Consumption", consumption, set_consumption, get_consumption, Val<prefetch_schedule::PrefetchConsumption>
     }
 
-    /// `RecurringPrefetchConfiguration`.
-    pub fn recurring_prefetch_configuration(mut self, value: impl Into<Val<prefetch_schedule::RecurringPrefetchConfiguration>>) -> Self {
-        self.core.set("RecurringPrefetchConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name to assign to the prefetch schedule.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Retrieval`.
-    pub fn retrieval(mut self, value: impl Into<Val<prefetch_schedule::PrefetchRetrieval>>) -> Self {
-        self.core.set("Retrieval", value.into());
-        self
+    prop! {
+        /// `PlaybackConfigurationName`: The name of the playback configuration.
+        core.props, "PlaybackConfigurationName", _, set_playback_configuration_name, get_playback_configuration_name, Val<String>
     }
 
-    /// `ScheduleType`: The frequency that MediaTailor creates prefetch schedules.
-    pub fn schedule_type(mut self, value: impl Into<Val<prefetch_schedule::ScheduleType>>) -> Self {
-        self.core.set("ScheduleType", value.into());
-        self
+    prop! {
+        /// `RecurringPrefetchConfiguration`.
+        core.props, "RecurringPrefetchConfiguration", recurring_prefetch_configuration, set_recurring_prefetch_configuration, get_recurring_prefetch_configuration, Val<prefetch_schedule::RecurringPrefetchConfiguration>
     }
 
-    /// `StreamId`: An optional stream identifier that MediaTailor uses to prefetch ads for multiple
-    /// streams that use the same playback configuration.
-    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StreamId", value.into());
-        self
+    prop! {
+        /// `Retrieval`.
+        core.props, "Retrieval", retrieval, set_retrieval, get_retrieval, Val<prefetch_schedule::PrefetchRetrieval>
     }
 
-    /// `Tags`: The tags assigned to the prefetch schedule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScheduleType`: The frequency that MediaTailor creates prefetch schedules.
+        core.props, "ScheduleType", schedule_type, set_schedule_type, get_schedule_type, Val<prefetch_schedule::ScheduleType>
+    }
+
+    prop! {
+        /// `StreamId`: An optional stream identifier that MediaTailor uses to prefetch ads for
+        /// multiple streams that use the same playback configuration.
+        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the prefetch schedule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2188,18 +2382,22 @@ pub mod prefetch_schedule {
             PrefetchConsumption { props }
         }
 
-        /// `AvailMatchingCriteria`: If you only want MediaTailor to insert prefetched ads into avails
-        /// that match specific dynamic variables, set the avail matching criteria.
-        pub fn avail_matching_criteria(mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> Self {
-            self.props.set("AvailMatchingCriteria", value.into());
-            self
+        prop! {
+            /// `EndTime`: The time when MediaTailor no longer considers the prefetched ads for use in
+            /// an ad break, as an ISO 8601 date-time.
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
         }
 
-        /// `StartTime`: The time when prefetched ads are considered for use in an ad break, as an ISO 8601
-        /// date-time.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `AvailMatchingCriteria`: If you only want MediaTailor to insert prefetched ads into
+            /// avails that match specific dynamic variables, set the avail matching criteria.
+            props, "AvailMatchingCriteria", avail_matching_criteria, set_avail_matching_criteria, get_avail_matching_criteria, Val<List<AvailMatchingCriteria>>
+        }
+
+        prop! {
+            /// `StartTime`: The time when prefetched ads are considered for use in an ad break, as an
+            /// ISO 8601 date-time.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -2225,6 +2423,18 @@ pub mod prefetch_schedule {
             props.set("DynamicVariable", dynamic_variable.into());
             props.set("Operator", operator.into());
             AvailMatchingCriteria { props }
+        }
+
+        prop! {
+            /// `DynamicVariable`: The dynamic variable(s) that MediaTailor should use as avail matching
+            /// criteria.
+            props, "DynamicVariable", _, set_dynamic_variable, get_dynamic_variable, Val<String>
+        }
+
+        prop! {
+            /// `Operator`: For the DynamicVariable specified in AvailMatchingCriteria, the Operator
+            /// that is used for the comparison.
+            props, "Operator", _, set_operator, get_operator, Val<AvailMatchingCriteriaOperator>
         }
     }
 
@@ -2265,11 +2475,26 @@ pub mod prefetch_schedule {
             RecurringPrefetchConfiguration { props }
         }
 
-        /// `StartTime`: The start time for the window that MediaTailor prefetches and inserts ads in a
-        /// live event, as an ISO 8601 date-time.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `EndTime`: The end time for the window that MediaTailor prefetches and inserts ads in a
+            /// live event, as an ISO 8601 date-time.
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        }
+
+        prop! {
+            /// `RecurringConsumption`.
+            props, "RecurringConsumption", _, set_recurring_consumption, get_recurring_consumption, Val<RecurringConsumption>
+        }
+
+        prop! {
+            /// `RecurringRetrieval`.
+            props, "RecurringRetrieval", _, set_recurring_retrieval, get_recurring_retrieval, Val<RecurringRetrieval>
+        }
+
+        prop! {
+            /// `StartTime`: The start time for the window that MediaTailor prefetches and inserts ads
+            /// in a live event, as an ISO 8601 date-time.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -2288,18 +2513,16 @@ pub mod prefetch_schedule {
             RecurringConsumption { props }
         }
 
-        /// `AvailMatchingCriteria`: The configuration for the dynamic variables that determine which ad
-        /// breaks that MediaTailor inserts prefetched ads in.
-        pub fn avail_matching_criteria(mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> Self {
-            self.props.set("AvailMatchingCriteria", value.into());
-            self
+        prop! {
+            /// `AvailMatchingCriteria`: The configuration for the dynamic variables that determine
+            /// which ad breaks that MediaTailor inserts prefetched ads in.
+            props, "AvailMatchingCriteria", avail_matching_criteria, set_avail_matching_criteria, get_avail_matching_criteria, Val<List<AvailMatchingCriteria>>
         }
 
-        /// `RetrievedAdExpirationSeconds`: The number of seconds that an ad is available for insertion
-        /// after it was prefetched.
-        pub fn retrieved_ad_expiration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetrievedAdExpirationSeconds", value.into());
-            self
+        prop! {
+            /// `RetrievedAdExpirationSeconds`: The number of seconds that an ad is available for
+            /// insertion after it was prefetched.
+            props, "RetrievedAdExpirationSeconds", retrieved_ad_expiration_seconds, set_retrieved_ad_expiration_seconds, get_retrieved_ad_expiration_seconds, Val<i64>
         }
     }
 
@@ -2318,37 +2541,32 @@ pub mod prefetch_schedule {
             RecurringRetrieval { props }
         }
 
-        /// `DelayAfterAvailEndSeconds`: The number of seconds that MediaTailor waits after an ad avail
-        /// before prefetching ads for the next avail.
-        pub fn delay_after_avail_end_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DelayAfterAvailEndSeconds", value.into());
-            self
+        prop! {
+            /// `DelayAfterAvailEndSeconds`: The number of seconds that MediaTailor waits after an ad
+            /// avail before prefetching ads for the next avail.
+            props, "DelayAfterAvailEndSeconds", delay_after_avail_end_seconds, set_delay_after_avail_end_seconds, get_delay_after_avail_end_seconds, Val<i64>
         }
 
-        /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch requests
-        /// to the ADS.
-        pub fn dynamic_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("DynamicVariables", value.into());
-            self
+        prop! {
+            /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch
+            /// requests to the ADS.
+            props, "DynamicVariables", dynamic_variables, set_dynamic_variables, get_dynamic_variables, Val<Map<String>>
         }
 
-        /// `TrafficShapingRetrievalWindow`.
-        pub fn traffic_shaping_retrieval_window(mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> Self {
-            self.props.set("TrafficShapingRetrievalWindow", value.into());
-            self
+        prop! {
+            /// `TrafficShapingRetrievalWindow`.
+            props, "TrafficShapingRetrievalWindow", traffic_shaping_retrieval_window, set_traffic_shaping_retrieval_window, get_traffic_shaping_retrieval_window, Val<TrafficShapingRetrievalWindow>
         }
 
-        /// `TrafficShapingTpsConfiguration`.
-        pub fn traffic_shaping_tps_configuration(mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> Self {
-            self.props.set("TrafficShapingTpsConfiguration", value.into());
-            self
+        prop! {
+            /// `TrafficShapingTpsConfiguration`.
+            props, "TrafficShapingTpsConfiguration", traffic_shaping_tps_configuration, set_traffic_shaping_tps_configuration, get_traffic_shaping_tps_configuration, Val<TrafficShapingTpsConfiguration>
         }
 
-        /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
-        /// requests to the ADS at one time.
-        pub fn traffic_shaping_type(mut self, value: impl Into<Val<RecurringRetrievalTrafficShapingType>>) -> Self {
-            self.props.set("TrafficShapingType", value.into());
-            self
+        prop! {
+            /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
+            /// requests to the ADS at one time.
+            props, "TrafficShapingType", traffic_shaping_type, set_traffic_shaping_type, get_traffic_shaping_type, Val<RecurringRetrievalTrafficShapingType>
         }
     }
 
@@ -2367,11 +2585,10 @@ pub mod prefetch_schedule {
             TrafficShapingRetrievalWindow { props }
         }
 
-        /// `RetrievalWindowDurationSeconds`: The amount of time, in seconds, that MediaTailor spreads
-        /// prefetch requests to the ADS.
-        pub fn retrieval_window_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetrievalWindowDurationSeconds", value.into());
-            self
+        prop! {
+            /// `RetrievalWindowDurationSeconds`: The amount of time, in seconds, that MediaTailor
+            /// spreads prefetch requests to the ADS.
+            props, "RetrievalWindowDurationSeconds", retrieval_window_duration_seconds, set_retrieval_window_duration_seconds, get_retrieval_window_duration_seconds, Val<i64>
         }
     }
 
@@ -2390,17 +2607,15 @@ pub mod prefetch_schedule {
             TrafficShapingTpsConfiguration { props }
         }
 
-        /// `PeakConcurrentUsers`: The expected peak number of concurrent viewers for your content.
-        pub fn peak_concurrent_users(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PeakConcurrentUsers", value.into());
-            self
+        prop! {
+            /// `PeakConcurrentUsers`: The expected peak number of concurrent viewers for your content.
+            props, "PeakConcurrentUsers", peak_concurrent_users, set_peak_concurrent_users, get_peak_concurrent_users, Val<i64>
         }
 
-        /// `PeakTps`: The maximum number of transactions per second (TPS) that your ad decision server (ADS)
-        /// can handle.
-        pub fn peak_tps(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PeakTps", value.into());
-            self
+        prop! {
+            /// `PeakTps`: The maximum number of transactions per second (TPS) that your ad decision
+            /// server (ADS) can handle.
+            props, "PeakTps", peak_tps, set_peak_tps, get_peak_tps, Val<i64>
         }
     }
 
@@ -2436,37 +2651,38 @@ pub mod prefetch_schedule {
             PrefetchRetrieval { props }
         }
 
-        /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch requests
-        /// to the ad decision server (ADS).
-        pub fn dynamic_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("DynamicVariables", value.into());
-            self
+        prop! {
+            /// `EndTime`: The time when prefetch retrieval ends for the ad break, as an ISO 8601
+            /// date-time.
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
         }
 
-        /// `StartTime`: The time when prefetch retrievals can start for this break, as an ISO 8601
-        /// date-time.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch
+            /// requests to the ad decision server (ADS).
+            props, "DynamicVariables", dynamic_variables, set_dynamic_variables, get_dynamic_variables, Val<Map<String>>
         }
 
-        /// `TrafficShapingRetrievalWindow`.
-        pub fn traffic_shaping_retrieval_window(mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> Self {
-            self.props.set("TrafficShapingRetrievalWindow", value.into());
-            self
+        prop! {
+            /// `StartTime`: The time when prefetch retrievals can start for this break, as an ISO 8601
+            /// date-time.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
 
-        /// `TrafficShapingTpsConfiguration`.
-        pub fn traffic_shaping_tps_configuration(mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> Self {
-            self.props.set("TrafficShapingTpsConfiguration", value.into());
-            self
+        prop! {
+            /// `TrafficShapingRetrievalWindow`.
+            props, "TrafficShapingRetrievalWindow", traffic_shaping_retrieval_window, set_traffic_shaping_retrieval_window, get_traffic_shaping_retrieval_window, Val<TrafficShapingRetrievalWindow>
         }
 
-        /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
-        /// requests to the ADS at one time.
-        pub fn traffic_shaping_type(mut self, value: impl Into<Val<PrefetchRetrievalTrafficShapingType>>) -> Self {
-            self.props.set("TrafficShapingType", value.into());
-            self
+        prop! {
+            /// `TrafficShapingTpsConfiguration`.
+            props, "TrafficShapingTpsConfiguration", traffic_shaping_tps_configuration, set_traffic_shaping_tps_configuration, get_traffic_shaping_tps_configuration, Val<TrafficShapingTpsConfiguration>
+        }
+
+        prop! {
+            /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
+            /// requests to the ADS at one time.
+            props, "TrafficShapingType", traffic_shaping_type, set_traffic_shaping_type, get_traffic_shaping_type, Val<PrefetchRetrievalTrafficShapingType>
         }
     }
 
@@ -2526,34 +2742,44 @@ impl Program {
         Program { core }
     }
 
-    /// `AdBreaks`: The ad break configuration settings.
-    pub fn ad_breaks(mut self, value: impl Into<Val<List<program::AdBreak>>>) -> Self {
-        self.core.set("AdBreaks", value.into());
-        self
+    prop! {
+        /// `AdBreaks`: The ad break configuration settings.
+        core.props, "AdBreaks", ad_breaks, set_ad_breaks, get_ad_breaks, Val<List<program::AdBreak>>
     }
 
-    /// `AudienceMedia`: The list of AudienceMedia defined in program.
-    pub fn audience_media(mut self, value: impl Into<Val<List<program::AudienceMedia>>>) -> Self {
-        self.core.set("AudienceMedia", value.into());
-        self
+    prop! {
+        /// `AudienceMedia`: The list of AudienceMedia defined in program.
+        core.props, "AudienceMedia", audience_media, set_audience_media, get_audience_media, Val<List<program::AudienceMedia>>
     }
 
-    /// `LiveSourceName`: The name of the LiveSource for this Program.
-    pub fn live_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LiveSourceName", value.into());
-        self
+    prop! {
+        /// `ChannelName`: The name of the channel for this Program.
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `ScheduleConfiguration`: The schedule configuration settings.
-    pub fn schedule_configuration(mut self, value: impl Into<Val<program::ScheduleConfiguration>>) -> Self {
-        self.core.set("ScheduleConfiguration", value.into());
-        self
+    prop! {
+        /// `LiveSourceName`: The name of the LiveSource for this Program.
+        core.props, "LiveSourceName", live_source_name, set_live_source_name, get_live_source_name, Val<String>
     }
 
-    /// `VodSourceName`: The name that's used to refer to a VOD source.
-    pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VodSourceName", value.into());
-        self
+    prop! {
+        /// `ProgramName`: The name of the Program.
+        core.props, "ProgramName", _, set_program_name, get_program_name, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleConfiguration`: The schedule configuration settings.
+        core.props, "ScheduleConfiguration", schedule_configuration, set_schedule_configuration, get_schedule_configuration, Val<program::ScheduleConfiguration>
+    }
+
+    prop! {
+        /// `SourceLocationName`: The name of the source location.
+        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    }
+
+    prop! {
+        /// `VodSourceName`: The name that's used to refer to a VOD source.
+        core.props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2616,35 +2842,36 @@ pub mod program {
             AdBreak { props }
         }
 
-        /// `AdBreakMetadata`: Defines a list of key/value pairs that MediaTailor generates within the
-        /// EXT-X-ASSET tag for SCTE35_ENHANCED output.
-        pub fn ad_break_metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("AdBreakMetadata", value.into());
-            self
+        prop! {
+            /// `OffsetMillis`: How long (in milliseconds) after the beginning of the program that an ad
+            /// starts.
+            props, "OffsetMillis", _, set_offset_millis, get_offset_millis, Val<i64>
         }
 
-        /// `MessageType`: The SCTE-35 ad insertion type.
-        pub fn message_type(mut self, value: impl Into<Val<AdBreakMessageType>>) -> Self {
-            self.props.set("MessageType", value.into());
-            self
+        prop! {
+            /// `AdBreakMetadata`: Defines a list of key/value pairs that MediaTailor generates within
+            /// the EXT-X-ASSET tag for SCTE35_ENHANCED output.
+            props, "AdBreakMetadata", ad_break_metadata, set_ad_break_metadata, get_ad_break_metadata, Val<List<Tag>>
         }
 
-        /// `Slate`: Slate VOD source configuration.
-        pub fn slate(mut self, value: impl Into<Val<SlateSource>>) -> Self {
-            self.props.set("Slate", value.into());
-            self
+        prop! {
+            /// `MessageType`: The SCTE-35 ad insertion type.
+            props, "MessageType", message_type, set_message_type, get_message_type, Val<AdBreakMessageType>
         }
 
-        /// `SpliceInsertMessage`: Splice insert message configuration.
-        pub fn splice_insert_message(mut self, value: impl Into<Val<SpliceInsertMessage>>) -> Self {
-            self.props.set("SpliceInsertMessage", value.into());
-            self
+        prop! {
+            /// `Slate`: Slate VOD source configuration.
+            props, "Slate", slate, set_slate, get_slate, Val<SlateSource>
         }
 
-        /// `TimeSignalMessage`: The SCTE-35 time_signal message configuration.
-        pub fn time_signal_message(mut self, value: impl Into<Val<TimeSignalMessage>>) -> Self {
-            self.props.set("TimeSignalMessage", value.into());
-            self
+        prop! {
+            /// `SpliceInsertMessage`: Splice insert message configuration.
+            props, "SpliceInsertMessage", splice_insert_message, set_splice_insert_message, get_splice_insert_message, Val<SpliceInsertMessage>
+        }
+
+        prop! {
+            /// `TimeSignalMessage`: The SCTE-35 time_signal message configuration.
+            props, "TimeSignalMessage", time_signal_message, set_time_signal_message, get_time_signal_message, Val<TimeSignalMessage>
         }
     }
 
@@ -2676,16 +2903,15 @@ pub mod program {
             SlateSource { props }
         }
 
-        /// `SourceLocationName`: The name of the source location where the slate VOD source is stored.
-        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceLocationName", value.into());
-            self
+        prop! {
+            /// `SourceLocationName`: The name of the source location where the slate VOD source is
+            /// stored.
+            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
         }
 
-        /// `VodSourceName`: The slate VOD source name.
-        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VodSourceName", value.into());
-            self
+        prop! {
+            /// `VodSourceName`: The slate VOD source name.
+            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
         }
     }
 
@@ -2704,28 +2930,24 @@ pub mod program {
             SpliceInsertMessage { props }
         }
 
-        /// `AvailNum`: This is written to splice_insert.avail_num.
-        pub fn avail_num(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AvailNum", value.into());
-            self
+        prop! {
+            /// `AvailNum`: This is written to splice_insert.avail_num.
+            props, "AvailNum", avail_num, set_avail_num, get_avail_num, Val<i64>
         }
 
-        /// `AvailsExpected`: This is written to splice_insert.avails_expected.
-        pub fn avails_expected(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AvailsExpected", value.into());
-            self
+        prop! {
+            /// `AvailsExpected`: This is written to splice_insert.avails_expected.
+            props, "AvailsExpected", avails_expected, set_avails_expected, get_avails_expected, Val<i64>
         }
 
-        /// `SpliceEventId`: This is written to splice_insert.splice_event_id.
-        pub fn splice_event_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpliceEventId", value.into());
-            self
+        prop! {
+            /// `SpliceEventId`: This is written to splice_insert.splice_event_id.
+            props, "SpliceEventId", splice_event_id, set_splice_event_id, get_splice_event_id, Val<i64>
         }
 
-        /// `UniqueProgramId`: This is written to splice_insert.unique_program_id.
-        pub fn unique_program_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UniqueProgramId", value.into());
-            self
+        prop! {
+            /// `UniqueProgramId`: This is written to splice_insert.unique_program_id.
+            props, "UniqueProgramId", unique_program_id, set_unique_program_id, get_unique_program_id, Val<i64>
         }
     }
 
@@ -2745,11 +2967,10 @@ pub mod program {
             TimeSignalMessage { props }
         }
 
-        /// `SegmentationDescriptors`: The configurations for the SCTE-35 segmentation_descriptor
-        /// message(s).
-        pub fn segmentation_descriptors(mut self, value: impl Into<Val<List<SegmentationDescriptor>>>) -> Self {
-            self.props.set("SegmentationDescriptors", value.into());
-            self
+        prop! {
+            /// `SegmentationDescriptors`: The configurations for the SCTE-35 segmentation_descriptor
+            /// message(s).
+            props, "SegmentationDescriptors", segmentation_descriptors, set_segmentation_descriptors, get_segmentation_descriptors, Val<List<SegmentationDescriptor>>
         }
     }
 
@@ -2769,52 +2990,44 @@ pub mod program {
             SegmentationDescriptor { props }
         }
 
-        /// `SegmentNum`: The segment number to assign.
-        pub fn segment_num(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentNum", value.into());
-            self
+        prop! {
+            /// `SegmentNum`: The segment number to assign.
+            props, "SegmentNum", segment_num, set_segment_num, get_segment_num, Val<i64>
         }
 
-        /// `SegmentationEventId`: The Event Identifier to assign.
-        pub fn segmentation_event_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentationEventId", value.into());
-            self
+        prop! {
+            /// `SegmentationEventId`: The Event Identifier to assign.
+            props, "SegmentationEventId", segmentation_event_id, set_segmentation_event_id, get_segmentation_event_id, Val<i64>
         }
 
-        /// `SegmentationTypeId`: The Type Identifier to assign.
-        pub fn segmentation_type_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentationTypeId", value.into());
-            self
+        prop! {
+            /// `SegmentationTypeId`: The Type Identifier to assign.
+            props, "SegmentationTypeId", segmentation_type_id, set_segmentation_type_id, get_segmentation_type_id, Val<i64>
         }
 
-        /// `SegmentationUpid`: The Upid to assign.
-        pub fn segmentation_upid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SegmentationUpid", value.into());
-            self
+        prop! {
+            /// `SegmentationUpid`: The Upid to assign.
+            props, "SegmentationUpid", segmentation_upid, set_segmentation_upid, get_segmentation_upid, Val<String>
         }
 
-        /// `SegmentationUpidType`: The Upid Type to assign.
-        pub fn segmentation_upid_type(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentationUpidType", value.into());
-            self
+        prop! {
+            /// `SegmentationUpidType`: The Upid Type to assign.
+            props, "SegmentationUpidType", segmentation_upid_type, set_segmentation_upid_type, get_segmentation_upid_type, Val<i64>
         }
 
-        /// `SegmentsExpected`: The number of segments expected.
-        pub fn segments_expected(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SegmentsExpected", value.into());
-            self
+        prop! {
+            /// `SegmentsExpected`: The number of segments expected.
+            props, "SegmentsExpected", segments_expected, set_segments_expected, get_segments_expected, Val<i64>
         }
 
-        /// `SubSegmentNum`: The sub-segment number to assign.
-        pub fn sub_segment_num(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SubSegmentNum", value.into());
-            self
+        prop! {
+            /// `SubSegmentNum`: The sub-segment number to assign.
+            props, "SubSegmentNum", sub_segment_num, set_sub_segment_num, get_sub_segment_num, Val<i64>
         }
 
-        /// `SubSegmentsExpected`: The number of sub-segments expected.
-        pub fn sub_segments_expected(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SubSegmentsExpected", value.into());
-            self
+        prop! {
+            /// `SubSegmentsExpected`: The number of sub-segments expected.
+            props, "SubSegmentsExpected", sub_segments_expected, set_sub_segments_expected, get_sub_segments_expected, Val<i64>
         }
     }
 
@@ -2834,16 +3047,14 @@ pub mod program {
             AudienceMedia { props }
         }
 
-        /// `AlternateMedia`: The list of AlternateMedia defined in AudienceMedia.
-        pub fn alternate_media(mut self, value: impl Into<Val<List<AlternateMedia>>>) -> Self {
-            self.props.set("AlternateMedia", value.into());
-            self
+        prop! {
+            /// `AlternateMedia`: The list of AlternateMedia defined in AudienceMedia.
+            props, "AlternateMedia", alternate_media, set_alternate_media, get_alternate_media, Val<List<AlternateMedia>>
         }
 
-        /// `Audience`: The Audience defined in AudienceMedia.
-        pub fn audience(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Audience", value.into());
-            self
+        prop! {
+            /// `Audience`: The Audience defined in AudienceMedia.
+            props, "Audience", audience, set_audience, get_audience, Val<String>
         }
     }
 
@@ -2863,47 +3074,40 @@ pub mod program {
             AlternateMedia { props }
         }
 
-        /// `AdBreaks`: Ad break configuration parameters defined in AlternateMedia.
-        pub fn ad_breaks(mut self, value: impl Into<Val<List<AdBreak>>>) -> Self {
-            self.props.set("AdBreaks", value.into());
-            self
+        prop! {
+            /// `AdBreaks`: Ad break configuration parameters defined in AlternateMedia.
+            props, "AdBreaks", ad_breaks, set_ad_breaks, get_ad_breaks, Val<List<AdBreak>>
         }
 
-        /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
-        pub fn clip_range(mut self, value: impl Into<Val<ClipRange>>) -> Self {
-            self.props.set("ClipRange", value.into());
-            self
+        prop! {
+            /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
+            props, "ClipRange", clip_range, set_clip_range, get_clip_range, Val<ClipRange>
         }
 
-        /// `DurationMillis`: The duration of the alternateMedia in milliseconds.
-        pub fn duration_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationMillis", value.into());
-            self
+        prop! {
+            /// `DurationMillis`: The duration of the alternateMedia in milliseconds.
+            props, "DurationMillis", duration_millis, set_duration_millis, get_duration_millis, Val<i64>
         }
 
-        /// `LiveSourceName`: The name of the live source for alternateMedia.
-        pub fn live_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LiveSourceName", value.into());
-            self
+        prop! {
+            /// `LiveSourceName`: The name of the live source for alternateMedia.
+            props, "LiveSourceName", live_source_name, set_live_source_name, get_live_source_name, Val<String>
         }
 
-        /// `ScheduledStartTimeMillis`: The date and time that the alternateMedia is scheduled to start,
-        /// in epoch milliseconds.
-        pub fn scheduled_start_time_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScheduledStartTimeMillis", value.into());
-            self
+        prop! {
+            /// `ScheduledStartTimeMillis`: The date and time that the alternateMedia is scheduled to
+            /// start, in epoch milliseconds.
+            props, "ScheduledStartTimeMillis", scheduled_start_time_millis, set_scheduled_start_time_millis, get_scheduled_start_time_millis, Val<i64>
         }
 
-        /// `SourceLocationName`: The name of the source location for alternateMedia.
-        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceLocationName", value.into());
-            self
+        prop! {
+            /// `SourceLocationName`: The name of the source location for alternateMedia.
+            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
         }
 
-        /// `VodSourceName`: The name of the VOD source for alternateMedia.
-        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VodSourceName", value.into());
-            self
+        prop! {
+            /// `VodSourceName`: The name of the VOD source for alternateMedia.
+            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
         }
     }
 
@@ -2923,16 +3127,14 @@ pub mod program {
             ClipRange { props }
         }
 
-        /// `EndOffsetMillis`: The end offset of the clip range, in milliseconds.
-        pub fn end_offset_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndOffsetMillis", value.into());
-            self
+        prop! {
+            /// `EndOffsetMillis`: The end offset of the clip range, in milliseconds.
+            props, "EndOffsetMillis", end_offset_millis, set_end_offset_millis, get_end_offset_millis, Val<i64>
         }
 
-        /// `StartOffsetMillis`: The start offset of the clip range, in milliseconds.
-        pub fn start_offset_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartOffsetMillis", value.into());
-            self
+        prop! {
+            /// `StartOffsetMillis`: The start offset of the clip range, in milliseconds.
+            props, "StartOffsetMillis", start_offset_millis, set_start_offset_millis, get_start_offset_millis, Val<i64>
         }
     }
 
@@ -2953,10 +3155,14 @@ pub mod program {
             ScheduleConfiguration { props }
         }
 
-        /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
-        pub fn clip_range(mut self, value: impl Into<Val<ClipRange>>) -> Self {
-            self.props.set("ClipRange", value.into());
-            self
+        prop! {
+            /// `Transition`: Program transition configuration.
+            props, "Transition", _, set_transition, get_transition, Val<Transition>
+        }
+
+        prop! {
+            /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
+            props, "ClipRange", clip_range, set_clip_range, get_clip_range, Val<ClipRange>
         }
     }
 
@@ -2984,23 +3190,32 @@ pub mod program {
             Transition { props }
         }
 
-        /// `DurationMillis`: The duration of the live program in seconds.
-        pub fn duration_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationMillis", value.into());
-            self
+        prop! {
+            /// `RelativePosition`: The position where this program will be inserted relative to the
+            /// RelativePosition.
+            props, "RelativePosition", _, set_relative_position, get_relative_position, Val<TransitionRelativePosition>
         }
 
-        /// `RelativeProgram`: The name of the program that this program will be inserted next to.
-        pub fn relative_program(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RelativeProgram", value.into());
-            self
+        prop! {
+            /// `Type`: Defines when the program plays in the schedule. You can set the value to
+            /// ABSOLUTE or RELATIVE.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `ScheduledStartTimeMillis`: The date and time that the program is scheduled to start, in
-        /// epoch milliseconds.
-        pub fn scheduled_start_time_millis(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScheduledStartTimeMillis", value.into());
-            self
+        prop! {
+            /// `DurationMillis`: The duration of the live program in seconds.
+            props, "DurationMillis", duration_millis, set_duration_millis, get_duration_millis, Val<i64>
+        }
+
+        prop! {
+            /// `RelativeProgram`: The name of the program that this program will be inserted next to.
+            props, "RelativeProgram", relative_program, set_relative_program, get_relative_program, Val<String>
+        }
+
+        prop! {
+            /// `ScheduledStartTimeMillis`: The date and time that the program is scheduled to start, in
+            /// epoch milliseconds.
+            props, "ScheduledStartTimeMillis", scheduled_start_time_millis, set_scheduled_start_time_millis, get_scheduled_start_time_millis, Val<i64>
         }
     }
 
@@ -3044,34 +3259,40 @@ impl SourceLocation {
         SourceLocation { core }
     }
 
-    /// `AccessConfiguration`: &lt;p&gt;Access configuration parameters.&lt;/p&gt;
-    pub fn access_configuration(mut self, value: impl Into<Val<source_location::AccessConfiguration>>) -> Self {
-        self.core.set("AccessConfiguration", value.into());
-        self
+    prop! {
+        /// `AccessConfiguration`: &lt;p&gt;Access configuration parameters.&lt;/p&gt;
+        core.props, "AccessConfiguration", access_configuration, set_access_configuration, get_access_configuration, Val<source_location::AccessConfiguration>
     }
 
-    /// `DefaultSegmentDeliveryConfiguration`: &lt;p&gt;The optional configuration for a server that
-    /// serves segments. Use this if you want the segment delivery server to be different from the
-    /// source location server. For example, you can configure your source location server to be an
-    /// origination server, such as MediaPackage, and the segment delivery server to be a content
-    /// delivery network (CDN), such as CloudFront. If you don't specify a segment delivery server,
-    /// then the source location server is used.&lt;/p&gt;
-    pub fn default_segment_delivery_configuration(mut self, value: impl Into<Val<source_location::DefaultSegmentDeliveryConfiguration>>) -> Self {
-        self.core.set("DefaultSegmentDeliveryConfiguration", value.into());
-        self
+    prop! {
+        /// `DefaultSegmentDeliveryConfiguration`: &lt;p&gt;The optional configuration for a server
+        /// that serves segments. Use this if you want the segment delivery server to be different
+        /// from the source location server. For example, you can configure your source location
+        /// server to be an origination server, such as MediaPackage, and the segment delivery
+        /// server to be a content delivery network (CDN), such as CloudFront. If you don't specify
+        /// a segment delivery server, then the source location server is used.&lt;/p&gt;
+        core.props, "DefaultSegmentDeliveryConfiguration", default_segment_delivery_configuration, set_default_segment_delivery_configuration, get_default_segment_delivery_configuration, Val<source_location::DefaultSegmentDeliveryConfiguration>
     }
 
-    /// `SegmentDeliveryConfigurations`: &lt;p&gt;A list of the segment delivery configurations
-    /// associated with this resource.&lt;/p&gt;
-    pub fn segment_delivery_configurations(mut self, value: impl Into<Val<List<source_location::SegmentDeliveryConfiguration>>>) -> Self {
-        self.core.set("SegmentDeliveryConfigurations", value.into());
-        self
+    prop! {
+        /// `HttpConfiguration`: &lt;p&gt;The HTTP configuration for the source location.&lt;/p&gt;
+        core.props, "HttpConfiguration", _, set_http_configuration, get_http_configuration, Val<source_location::HttpConfiguration>
     }
 
-    /// `Tags`: The tags to assign to the source location.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SegmentDeliveryConfigurations`: &lt;p&gt;A list of the segment delivery configurations
+        /// associated with this resource.&lt;/p&gt;
+        core.props, "SegmentDeliveryConfigurations", segment_delivery_configurations, set_segment_delivery_configurations, get_segment_delivery_configurations, Val<List<source_location::SegmentDeliveryConfiguration>>
+    }
+
+    prop! {
+        /// `SourceLocationName`.
+        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the source location.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3107,20 +3328,18 @@ pub mod source_location {
             AccessConfiguration { props }
         }
 
-        /// `AccessType`.
-        pub fn access_type(mut self, value: impl Into<Val<AccessType>>) -> Self {
-            self.props.set("AccessType", value.into());
-            self
+        prop! {
+            /// `AccessType`.
+            props, "AccessType", access_type, set_access_type, get_access_type, Val<AccessType>
         }
 
-        /// `SecretsManagerAccessTokenConfiguration`: &lt;p&gt;AWS Secrets Manager access token
-        /// configuration parameters. For information about Secrets Manager access token authentication,
-        /// see &lt;a
-        /// href="<https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-access-configuration-access-token.html>"&gt;Working
-        /// with AWS Secrets Manager access token authentication&lt;/a&gt;.&lt;/p&gt;
-        pub fn secrets_manager_access_token_configuration(mut self, value: impl Into<Val<SecretsManagerAccessTokenConfiguration>>) -> Self {
-            self.props.set("SecretsManagerAccessTokenConfiguration", value.into());
-            self
+        prop! {
+            /// `SecretsManagerAccessTokenConfiguration`: &lt;p&gt;AWS Secrets Manager access token
+            /// configuration parameters. For information about Secrets Manager access token
+            /// authentication, see &lt;a
+            /// href="<https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-access-configuration-access-token.html>"&gt;Working
+            /// with AWS Secrets Manager access token authentication&lt;/a&gt;.&lt;/p&gt;
+            props, "SecretsManagerAccessTokenConfiguration", secrets_manager_access_token_configuration, set_secrets_manager_access_token_configuration, get_secrets_manager_access_token_configuration, Val<SecretsManagerAccessTokenConfiguration>
         }
     }
 
@@ -3159,27 +3378,24 @@ pub mod source_location {
             SecretsManagerAccessTokenConfiguration { props }
         }
 
-        /// `HeaderName`: &lt;p&gt;The name of the HTTP header used to supply the access token in
-        /// requests to the source location.&lt;/p&gt;
-        pub fn header_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HeaderName", value.into());
-            self
+        prop! {
+            /// `HeaderName`: &lt;p&gt;The name of the HTTP header used to supply the access token in
+            /// requests to the source location.&lt;/p&gt;
+            props, "HeaderName", header_name, set_header_name, get_header_name, Val<String>
         }
 
-        /// `SecretArn`: &lt;p&gt;The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that
-        /// contains the access token.&lt;/p&gt;
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`: &lt;p&gt;The Amazon Resource Name (ARN) of the AWS Secrets Manager secret
+            /// that contains the access token.&lt;/p&gt;
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `SecretStringKey`: &lt;p&gt;The AWS Secrets Manager &lt;a
-        /// href="<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-SecretString.html>"&gt;SecretString&lt;/a&gt;
-        /// key associated with the access token. MediaTailor uses the key to look up SecretString key
-        /// and value pair containing the access token.&lt;/p&gt;
-        pub fn secret_string_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretStringKey", value.into());
-            self
+        prop! {
+            /// `SecretStringKey`: &lt;p&gt;The AWS Secrets Manager &lt;a
+            /// href="<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-SecretString.html>"&gt;SecretString&lt;/a&gt;
+            /// key associated with the access token. MediaTailor uses the key to look up SecretString
+            /// key and value pair containing the access token.&lt;/p&gt;
+            props, "SecretStringKey", secret_string_key, set_secret_string_key, get_secret_string_key, Val<String>
         }
     }
 
@@ -3204,11 +3420,10 @@ pub mod source_location {
             DefaultSegmentDeliveryConfiguration { props }
         }
 
-        /// `BaseUrl`: &lt;p&gt;The hostname of the server that will be used to serve segments. This
-        /// string must include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
-        pub fn base_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrl", value.into());
-            self
+        prop! {
+            /// `BaseUrl`: &lt;p&gt;The hostname of the server that will be used to serve segments. This
+            /// string must include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
+            props, "BaseUrl", base_url, set_base_url, get_base_url, Val<String>
         }
     }
 
@@ -3230,6 +3445,12 @@ pub mod source_location {
             props.set("BaseUrl", base_url.into());
             HttpConfiguration { props }
         }
+
+        prop! {
+            /// `BaseUrl`: &lt;p&gt;The base URL for the source location host server. This string must
+            /// include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
+            props, "BaseUrl", _, set_base_url, get_base_url, Val<String>
+        }
     }
 
     /// `AWS::MediaTailor::SourceLocation.SegmentDeliveryConfiguration`: &lt;p&gt;The segment
@@ -3248,20 +3469,18 @@ pub mod source_location {
             SegmentDeliveryConfiguration { props }
         }
 
-        /// `BaseUrl`: &lt;p&gt;The base URL of the host or path of the segment delivery server that
-        /// you're using to serve segments. This is typically a content delivery network (CDN). The URL
-        /// can be absolute or relative. To use an absolute URL include the protocol, such as &lt;code&gt;<https://example.com/some/path>&lt;/code&gt;.
-        /// To use a relative URL specify the relative path, such as &lt;code&gt;/some/path*&lt;/code&gt;.&lt;/p&gt;
-        pub fn base_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseUrl", value.into());
-            self
+        prop! {
+            /// `BaseUrl`: &lt;p&gt;The base URL of the host or path of the segment delivery server that
+            /// you're using to serve segments. This is typically a content delivery network (CDN). The
+            /// URL can be absolute or relative. To use an absolute URL include the protocol, such as &lt;code&gt;<https://example.com/some/path>&lt;/code&gt;.
+            /// To use a relative URL specify the relative path, such as &lt;code&gt;/some/path*&lt;/code&gt;.&lt;/p&gt;
+            props, "BaseUrl", base_url, set_base_url, get_base_url, Val<String>
         }
 
-        /// `Name`: &lt;p&gt;A unique identifier used to distinguish between multiple segment delivery
-        /// configurations in a source location.&lt;/p&gt;
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: &lt;p&gt;A unique identifier used to distinguish between multiple segment
+            /// delivery configurations in a source location.&lt;/p&gt;
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 }
@@ -3295,10 +3514,25 @@ impl VodSource {
         VodSource { core }
     }
 
-    /// `Tags`: The tags to assign to the VOD source.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `HttpPackageConfigurations`: &lt;p&gt;A list of HTTP package configuration parameters
+        /// for this VOD source.&lt;/p&gt;
+        core.props, "HttpPackageConfigurations", _, set_http_package_configurations, get_http_package_configurations, Val<List<vod_source::HttpPackageConfiguration>>
+    }
+
+    prop! {
+        /// `SourceLocationName`.
+        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to assign to the VOD source.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VodSourceName`.
+        core.props, "VodSourceName", _, set_vod_source_name, get_vod_source_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3345,6 +3579,22 @@ pub mod vod_source {
             props.set("SourceGroup", source_group.into());
             props.set("Type", type_.into());
             HttpPackageConfiguration { props }
+        }
+
+        prop! {
+            /// `Path`: &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt;
+            /// to form a valid URL.&lt;/p&gt;
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `SourceGroup`: &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
+            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<Type>
         }
     }
 

@@ -41,16 +41,19 @@ impl Acl {
         Acl { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ACLName`: The name of the acl.
+        core.props, "ACLName", _, set_acl_name, get_acl_name, Val<String>
     }
 
-    /// `UserNames`: List of users associated to this acl.
-    pub fn user_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("UserNames", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserNames`: List of users associated to this acl.
+        core.props, "UserNames", user_names, set_user_names, get_user_names, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,182 +105,172 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AutoMinorVersionUpgrade`: A flag that enables automatic minor version upgrade when set to
-    /// true. You cannot modify the value of AutoMinorVersionUpgrade after the cluster is created.
-    /// To enable AutoMinorVersionUpgrade on a cluster you must set AutoMinorVersionUpgrade to true
-    /// when you create a cluster.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `ACLName`: The name of the Access Control List to associate with the cluster.
+        core.props, "ACLName", _, set_acl_name, get_acl_name, Val<String>
     }
 
-    /// `ClusterEndpoint`: The cluster endpoint.
-    pub fn cluster_endpoint(mut self, value: impl Into<Val<cluster::Endpoint>>) -> Self {
-        self.core.set("ClusterEndpoint", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`: A flag that enables automatic minor version upgrade when set
+        /// to true. You cannot modify the value of AutoMinorVersionUpgrade after the cluster is
+        /// created. To enable AutoMinorVersionUpgrade on a cluster you must set
+        /// AutoMinorVersionUpgrade to true when you create a cluster.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `DataTiering`: Enables data tiering. Data tiering is only supported for clusters using the
-    /// r6gd node type. This parameter must be set when using r6gd nodes.
-    pub fn data_tiering(mut self, value: impl Into<Val<cluster::DataTieringStatus>>) -> Self {
-        self.core.set("DataTiering", value.into());
-        self
+    prop! {
+        /// `ClusterEndpoint`: The cluster endpoint.
+        core.props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<cluster::Endpoint>
     }
 
-    /// `Description`: An optional description of the cluster.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the cluster. This value must be unique as it also serves as
+        /// the cluster identifier.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Engine`: The engine type used by the cluster.
-    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `DataTiering`: Enables data tiering. Data tiering is only supported for clusters using
+        /// the r6gd node type. This parameter must be set when using r6gd nodes.
+        core.props, "DataTiering", data_tiering, set_data_tiering, get_data_tiering, Val<cluster::DataTieringStatus>
     }
 
-    /// `EngineVersion`: The Redis engine version used by the cluster.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the cluster.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FinalSnapshotName`: The user-supplied name of a final cluster snapshot. This is the unique
-    /// name that identifies the snapshot. MemoryDB creates the snapshot, and then deletes the
-    /// cluster immediately afterward.
-    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FinalSnapshotName", value.into());
-        self
+    prop! {
+        /// `Engine`: The engine type used by the cluster.
+        core.props, "Engine", engine, set_engine, get_engine, Val<String>
     }
 
-    /// `IpDiscovery`: For clusters wth dual stack NetworkType, IpDiscovery controls the Ip protocol (ipv4
-    /// or ipv6) returned by the engine commands such as `cluster info` and `cluster nodes` which
-    /// are used by clients to connect to the nodes in the cluster.
-    pub fn ip_discovery(mut self, value: impl Into<Val<cluster::SupportedIpDiscoveryTypes>>) -> Self {
-        self.core.set("IpDiscovery", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The Redis engine version used by the cluster.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `FinalSnapshotName`: The user-supplied name of a final cluster snapshot. This is the
+        /// unique name that identifies the snapshot. MemoryDB creates the snapshot, and then
+        /// deletes the cluster immediately afterward.
+        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
     }
 
-    /// `MaintenanceWindow`: Specifies the weekly time range during which maintenance on the cluster
-    /// is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock
-    /// UTC). The minimum maintenance window is a 60 minute period.
-    pub fn maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `IpDiscovery`: For clusters wth dual stack NetworkType, IpDiscovery controls the Ip
+        /// protocol (ipv4 or ipv6) returned by the engine commands such as `cluster info` and `cluster
+        /// nodes` which are used by clients to connect to the nodes in the cluster.
+        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<cluster::SupportedIpDiscoveryTypes>
     }
 
-    /// `MultiRegionClusterName`: The name of the Global Datastore, it is generated by MemoryDB
-    /// adding a prefix to MultiRegionClusterNameSuffix.
-    pub fn multi_region_cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MultiRegionClusterName", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack.
-    pub fn network_type(mut self, value: impl Into<Val<cluster::SupportedNetworkTypes>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindow`: Specifies the weekly time range during which maintenance on the
+        /// cluster is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H
+        /// Clock UTC). The minimum maintenance window is a 60 minute period.
+        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<String>
     }
 
-    /// `NumReplicasPerShard`: The number of replicas to apply to each shard. The limit is 5.
-    pub fn num_replicas_per_shard(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumReplicasPerShard", value.into());
-        self
+    prop! {
+        /// `MultiRegionClusterName`: The name of the Global Datastore, it is generated by MemoryDB
+        /// adding a prefix to MultiRegionClusterNameSuffix.
+        core.props, "MultiRegionClusterName", multi_region_cluster_name, set_multi_region_cluster_name, get_multi_region_cluster_name, Val<String>
     }
 
-    /// `NumShards`: The number of shards the cluster will contain.
-    pub fn num_shards(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumShards", value.into());
-        self
+    prop! {
+        /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::SupportedNetworkTypes>
     }
 
-    /// `ParameterGroupName`: The name of the parameter group associated with the cluster.
-    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterGroupName", value.into());
-        self
+    prop! {
+        /// `NodeType`: The compute and memory capacity of the nodes in the cluster.
+        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
     }
 
-    /// `Port`: The port number on which each member of the cluster accepts connections.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `NumReplicasPerShard`: The number of replicas to apply to each shard. The limit is 5.
+        core.props, "NumReplicasPerShard", num_replicas_per_shard, set_num_replicas_per_shard, get_num_replicas_per_shard, Val<i64>
     }
 
-    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this cluster.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `NumShards`: The number of shards the cluster will contain.
+        core.props, "NumShards", num_shards, set_num_shards, get_num_shards, Val<i64>
     }
 
-    /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the RDB
-    /// snapshot files stored in Amazon S3. The snapshot files are used to populate the new cluster.
-    /// The Amazon S3 object name in the ARN cannot contain any commas.
-    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SnapshotArns", value.into());
-        self
+    prop! {
+        /// `ParameterGroupName`: The name of the parameter group associated with the cluster.
+        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
     }
 
-    /// `SnapshotName`: The name of a snapshot from which to restore data into the new cluster. The
-    /// snapshot status changes to restoring while the new cluster is being created.
-    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotName", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which each member of the cluster accepts connections.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `SnapshotRetentionLimit`: The number of days for which MemoryDB retains automatic snapshots
-    /// before deleting them. For example, if you set SnapshotRetentionLimit to 5, a snapshot that
-    /// was taken today is retained for 5 days before being deleted.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SnapshotRetentionLimit", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this cluster.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `SnapshotWindow`: The daily time range (in UTC) during which MemoryDB begins taking a daily
-    /// snapshot of your cluster.
-    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotWindow", value.into());
-        self
+    prop! {
+        /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the RDB
+        /// snapshot files stored in Amazon S3. The snapshot files are used to populate the new
+        /// cluster. The Amazon S3 object name in the ARN cannot contain any commas.
+        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
     }
 
-    /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS)
-    /// topic to which notifications are sent.
-    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicArn", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of a snapshot from which to restore data into the new cluster.
+        /// The snapshot status changes to restoring while the new cluster is being created.
+        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
     }
 
-    /// `SnsTopicStatus`: The status of the Amazon SNS notification topic. Notifications are sent
-    /// only if the status is enabled.
-    pub fn sns_topic_status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicStatus", value.into());
-        self
+    prop! {
+        /// `SnapshotRetentionLimit`: The number of days for which MemoryDB retains automatic
+        /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
+        /// snapshot that was taken today is retained for 5 days before being deleted.
+        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
     }
 
-    /// `SubnetGroupName`: The name of the subnet group to be used for the cluster.
-    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubnetGroupName", value.into());
-        self
+    prop! {
+        /// `SnapshotWindow`: The daily time range (in UTC) during which MemoryDB begins taking a
+        /// daily snapshot of your cluster.
+        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
     }
 
-    /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot modify
-    /// the value of TransitEncryptionEnabled after the cluster is created. To enable in-transit
-    /// encryption on a cluster you must set TransitEncryptionEnabled to true when you create a
-    /// cluster.
-    pub fn tls_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TLSEnabled", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS)
+        /// topic to which notifications are sent.
+        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnsTopicStatus`: The status of the Amazon SNS notification topic. Notifications are
+        /// sent only if the status is enabled.
+        core.props, "SnsTopicStatus", sns_topic_status, set_sns_topic_status, get_sns_topic_status, Val<String>
+    }
+
+    prop! {
+        /// `SubnetGroupName`: The name of the subnet group to be used for the cluster.
+        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot
+        /// modify the value of TransitEncryptionEnabled after the cluster is created. To enable
+        /// in-transit encryption on a cluster you must set TransitEncryptionEnabled to true when
+        /// you create a cluster.
+        core.props, "TLSEnabled", tls_enabled, set_tls_enabled, get_tls_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -336,16 +329,14 @@ pub mod cluster {
             Endpoint { props }
         }
 
-        /// `Address`: The DNS address of the primary read-write node.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: The DNS address of the primary read-write node.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Port`: The port number that the engine is listening on.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port number that the engine is listening on.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -414,64 +405,60 @@ impl MultiRegionCluster {
         MultiRegionCluster { core }
     }
 
-    /// `Description`: Description of the multi region cluster.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the multi region cluster.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Engine`: The engine type used by the multi region cluster.
-    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`: The engine type used by the multi region cluster.
+        core.props, "Engine", engine, set_engine, get_engine, Val<String>
     }
 
-    /// `EngineVersion`: The Redis engine version used by the multi region cluster.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The Redis engine version used by the multi region cluster.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `MultiRegionClusterNameSuffix`: The name of the Multi Region cluster. This value must be
-    /// unique as it also serves as the multi region cluster identifier.
-    pub fn multi_region_cluster_name_suffix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MultiRegionClusterNameSuffix", value.into());
-        self
+    prop! {
+        /// `MultiRegionClusterNameSuffix`: The name of the Multi Region cluster. This value must be
+        /// unique as it also serves as the multi region cluster identifier.
+        core.props, "MultiRegionClusterNameSuffix", multi_region_cluster_name_suffix, set_multi_region_cluster_name_suffix, get_multi_region_cluster_name_suffix, Val<String>
     }
 
-    /// `MultiRegionParameterGroupName`: The name of the parameter group associated with the multi
-    /// region cluster.
-    pub fn multi_region_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MultiRegionParameterGroupName", value.into());
-        self
+    prop! {
+        /// `MultiRegionParameterGroupName`: The name of the parameter group associated with the
+        /// multi region cluster.
+        core.props, "MultiRegionParameterGroupName", multi_region_parameter_group_name, set_multi_region_parameter_group_name, get_multi_region_parameter_group_name, Val<String>
     }
 
-    /// `NumShards`: The number of shards the multi region cluster will contain.
-    pub fn num_shards(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumShards", value.into());
-        self
+    prop! {
+        /// `NodeType`: The compute and memory capacity of the nodes in the multi region cluster.
+        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
     }
 
-    /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot modify
-    /// the value of TransitEncryptionEnabled after the cluster is created. To enable in-transit
-    /// encryption on a cluster you must set TransitEncryptionEnabled to true when you create a
-    /// cluster.
-    pub fn tls_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TLSEnabled", value.into());
-        self
+    prop! {
+        /// `NumShards`: The number of shards the multi region cluster will contain.
+        core.props, "NumShards", num_shards, set_num_shards, get_num_shards, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this multi region cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot
+        /// modify the value of TransitEncryptionEnabled after the cluster is created. To enable
+        /// in-transit encryption on a cluster you must set TransitEncryptionEnabled to true when
+        /// you create a cluster.
+        core.props, "TLSEnabled", tls_enabled, set_tls_enabled, get_tls_enabled, Val<bool>
     }
 
-    /// `UpdateStrategy`: An enum string value that determines the update strategy for scaling.
-    /// Possible values are 'COORDINATED' and 'UNCOORDINATED'. Default is 'COORDINATED'.
-    pub fn update_strategy(mut self, value: impl Into<Val<multi_region_cluster::UpdateStrategy>>) -> Self {
-        self.core.set("UpdateStrategy", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this multi region cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UpdateStrategy`: An enum string value that determines the update strategy for scaling.
+        /// Possible values are 'COORDINATED' and 'UNCOORDINATED'. Default is 'COORDINATED'.
+        core.props, "UpdateStrategy", update_strategy, set_update_strategy, get_update_strategy, Val<multi_region_cluster::UpdateStrategy>
     }
 
     /// `Ref`: the resource's identifier.
@@ -544,22 +531,30 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    /// `Description`: A description of the parameter group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the parameter group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Family`: The name of the parameter group family that this parameter group is compatible
+        /// with.
+        core.props, "Family", _, set_family, get_family, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this parameter group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ParameterGroupName`: The name of the parameter group.
+        core.props, "ParameterGroupName", _, set_parameter_group_name, get_parameter_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this parameter group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -601,16 +596,24 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the cluster from which the snapshot was taken.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `Tags`: A list of tags to be added to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `SnapshotName`: The name of the snapshot.
+        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to be added to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -677,16 +680,25 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    /// `Description`: An optional description of the subnet group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the subnet group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this subnet group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetGroupName`: The name of the subnet group. This value must be unique as it also
+        /// serves as the subnet group identifier.
+        core.props, "SubnetGroupName", _, set_subnet_group_name, get_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: A list of VPC subnet IDs for the subnet group.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this subnet group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -728,22 +740,24 @@ impl User {
         User { core }
     }
 
-    /// `AccessString`: Access permissions string used for this user account.
-    pub fn access_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessString", value.into());
-        self
+    prop! {
+        /// `AccessString`: Access permissions string used for this user account.
+        core.props, "AccessString", access_string, set_access_string, get_access_string, Val<String>
     }
 
-    /// `AuthenticationMode`.
-    pub fn authentication_mode(mut self, value: impl Into<Val<user::AuthenticationMode>>) -> Self {
-        self.core.set("AuthenticationMode", value.into());
-        self
+    prop! {
+        /// `AuthenticationMode`.
+        core.props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<user::AuthenticationMode>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this user.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this user.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserName`: The name of the user.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -785,17 +799,15 @@ pub mod user {
             AuthenticationMode { props }
         }
 
-        /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
-        /// each user.
-        pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Passwords", value.into());
-            self
+        prop! {
+            /// `Passwords`: Passwords used for this user account. You can create up to two passwords
+            /// for each user.
+            props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
         }
 
-        /// `Type`: Type of authentication strategy for this user.
-        pub fn type_(mut self, value: impl Into<Val<AuthenticationModeType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: Type of authentication strategy for this user.
+            props, "Type", type_, set_type, get_type, Val<AuthenticationModeType>
         }
     }
 

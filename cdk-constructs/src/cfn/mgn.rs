@@ -45,16 +45,24 @@ impl Connector {
         Connector { core }
     }
 
-    /// `SsmCommandConfig`: SSM command configuration for the connector.
-    pub fn ssm_command_config(mut self, value: impl Into<Val<connector::ConnectorSsmCommandConfig>>) -> Self {
-        self.core.set("SsmCommandConfig", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the connector.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the connector.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SsmCommandConfig`: SSM command configuration for the connector.
+        core.props, "SsmCommandConfig", ssm_command_config, set_ssm_command_config, get_ssm_command_config, Val<connector::ConnectorSsmCommandConfig>
+    }
+
+    prop! {
+        /// `SsmInstanceID`: The SSM instance ID associated with this connector.
+        core.props, "SsmInstanceID", _, set_ssm_instance_id, get_ssm_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the connector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,16 +112,24 @@ pub mod connector {
             ConnectorSsmCommandConfig { props }
         }
 
-        /// `CloudWatchLogGroupName`: The CloudWatch Logs group name for SSM command output.
-        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogGroupName", value.into());
-            self
+        prop! {
+            /// `S3OutputEnabled`: Whether SSM command output is stored in S3.
+            props, "S3OutputEnabled", _, set_s3_output_enabled, get_s3_output_enabled, Val<bool>
         }
 
-        /// `OutputS3BucketName`: The S3 bucket name for SSM command output.
-        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3BucketName", value.into());
-            self
+        prop! {
+            /// `CloudWatchOutputEnabled`: Whether SSM command output is sent to CloudWatch Logs.
+            props, "CloudWatchOutputEnabled", _, set_cloud_watch_output_enabled, get_cloud_watch_output_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `CloudWatchLogGroupName`: The CloudWatch Logs group name for SSM command output.
+            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
+        }
+
+        prop! {
+            /// `OutputS3BucketName`: The S3 bucket name for SSM command output.
+            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
         }
     }
 }
@@ -137,103 +153,87 @@ impl LaunchConfigurationTemplate {
         LaunchConfigurationTemplate { core }
     }
 
-    /// `AssociatePublicIpAddress`: Whether to associate a public IP address with the launched
-    /// instance.
-    pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AssociatePublicIpAddress", value.into());
-        self
+    prop! {
+        /// `AssociatePublicIpAddress`: Whether to associate a public IP address with the launched
+        /// instance.
+        core.props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
     }
 
-    /// `BootMode`: Launch configuration template boot mode.
-    pub fn boot_mode(mut self, value: impl Into<Val<launch_configuration_template::BootMode>>) -> Self {
-        self.core.set("BootMode", value.into());
-        self
+    prop! {
+        /// `BootMode`: Launch configuration template boot mode.
+        core.props, "BootMode", boot_mode, set_boot_mode, get_boot_mode, Val<launch_configuration_template::BootMode>
     }
 
-    /// `CopyPrivateIp`: Whether to copy the private IP of the source server.
-    pub fn copy_private_ip(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyPrivateIp", value.into());
-        self
+    prop! {
+        /// `CopyPrivateIp`: Whether to copy the private IP of the source server.
+        core.props, "CopyPrivateIp", copy_private_ip, set_copy_private_ip, get_copy_private_ip, Val<bool>
     }
 
-    /// `CopyTags`: Whether to copy the tags of the source server.
-    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTags", value.into());
-        self
+    prop! {
+        /// `CopyTags`: Whether to copy the tags of the source server.
+        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
     }
 
-    /// `EnableMapAutoTagging`: Whether to enable map auto tagging.
-    pub fn enable_map_auto_tagging(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableMapAutoTagging", value.into());
-        self
+    prop! {
+        /// `EnableMapAutoTagging`: Whether to enable map auto tagging.
+        core.props, "EnableMapAutoTagging", enable_map_auto_tagging, set_enable_map_auto_tagging, get_enable_map_auto_tagging, Val<bool>
     }
 
-    /// `EnableParametersEncryption`: Whether to enable encryption of the AWS Systems Manager
-    /// parameters used by post launch actions.
-    pub fn enable_parameters_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableParametersEncryption", value.into());
-        self
+    prop! {
+        /// `EnableParametersEncryption`: Whether to enable encryption of the AWS Systems Manager
+        /// parameters used by post launch actions.
+        core.props, "EnableParametersEncryption", enable_parameters_encryption, set_enable_parameters_encryption, get_enable_parameters_encryption, Val<bool>
     }
 
-    /// `LargeVolumeConf`: Launch template disk configuration.
-    pub fn large_volume_conf(mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> Self {
-        self.core.set("LargeVolumeConf", value.into());
-        self
+    prop! {
+        /// `LargeVolumeConf`: Launch template disk configuration.
+        core.props, "LargeVolumeConf", large_volume_conf, set_large_volume_conf, get_large_volume_conf, Val<launch_configuration_template::LaunchTemplateDiskConf>
     }
 
-    /// `LaunchDisposition`: Launch disposition.
-    pub fn launch_disposition(mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> Self {
-        self.core.set("LaunchDisposition", value.into());
-        self
+    prop! {
+        /// `LaunchDisposition`: Launch disposition.
+        core.props, "LaunchDisposition", launch_disposition, set_launch_disposition, get_launch_disposition, Val<launch_configuration_template::LaunchDisposition>
     }
 
-    /// `Licensing`: Configuration of a machine's license.
-    pub fn licensing(mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> Self {
-        self.core.set("Licensing", value.into());
-        self
+    prop! {
+        /// `Licensing`: Configuration of a machine's license.
+        core.props, "Licensing", licensing, set_licensing, get_licensing, Val<launch_configuration_template::Licensing>
     }
 
-    /// `MapAutoTaggingMpeID`: Launch configuration template map auto tagging MPE ID.
-    pub fn map_auto_tagging_mpe_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MapAutoTaggingMpeID", value.into());
-        self
+    prop! {
+        /// `MapAutoTaggingMpeID`: Launch configuration template map auto tagging MPE ID.
+        core.props, "MapAutoTaggingMpeID", map_auto_tagging_mpe_id, set_map_auto_tagging_mpe_id, get_map_auto_tagging_mpe_id, Val<String>
     }
 
-    /// `ParametersEncryptionKey`: ARN of the KMS key used to encrypt the AWS Systems Manager
-    /// parameters used by post launch actions.
-    pub fn parameters_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParametersEncryptionKey", value.into());
-        self
+    prop! {
+        /// `ParametersEncryptionKey`: ARN of the KMS key used to encrypt the AWS Systems Manager
+        /// parameters used by post launch actions.
+        core.props, "ParametersEncryptionKey", parameters_encryption_key, set_parameters_encryption_key, get_parameters_encryption_key, Val<String>
     }
 
-    /// `PostLaunchActions`: Post launch actions to execute on the Test or Cutover instance.
-    pub fn post_launch_actions(mut self, value: impl Into<Val<launch_configuration_template::PostLaunchActions>>) -> Self {
-        self.core.set("PostLaunchActions", value.into());
-        self
+    prop! {
+        /// `PostLaunchActions`: Post launch actions to execute on the Test or Cutover instance.
+        core.props, "PostLaunchActions", post_launch_actions, set_post_launch_actions, get_post_launch_actions, Val<launch_configuration_template::PostLaunchActions>
     }
 
-    /// `SmallVolumeConf`: Launch template disk configuration.
-    pub fn small_volume_conf(mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> Self {
-        self.core.set("SmallVolumeConf", value.into());
-        self
+    prop! {
+        /// `SmallVolumeConf`: Launch template disk configuration.
+        core.props, "SmallVolumeConf", small_volume_conf, set_small_volume_conf, get_small_volume_conf, Val<launch_configuration_template::LaunchTemplateDiskConf>
     }
 
-    /// `SmallVolumeMaxSize`: Small volume maximum size, in GiB.
-    pub fn small_volume_max_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SmallVolumeMaxSize", value.into());
-        self
+    prop! {
+        /// `SmallVolumeMaxSize`: Small volume maximum size, in GiB.
+        core.props, "SmallVolumeMaxSize", small_volume_max_size, set_small_volume_max_size, get_small_volume_max_size, Val<i64>
     }
 
-    /// `Tags`: A set of tags to be associated with the Launch Configuration Template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A set of tags to be associated with the Launch Configuration Template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
-    pub fn target_instance_type_right_sizing_method(mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> Self {
-        self.core.set("TargetInstanceTypeRightSizingMethod", value.into());
-        self
+    prop! {
+        /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
+        core.props, "TargetInstanceTypeRightSizingMethod", target_instance_type_right_sizing_method, set_target_instance_type_right_sizing_method, get_target_instance_type_right_sizing_method, Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>
     }
 
     /// `Ref`: the resource's identifier.
@@ -298,22 +298,19 @@ pub mod launch_configuration_template {
             LaunchTemplateDiskConf { props }
         }
 
-        /// `Iops`: Launch template disk IOPS configuration.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`: Launch template disk IOPS configuration.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `Throughput`: Launch template disk throughput configuration, in MiB/s.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`: Launch template disk throughput configuration, in MiB/s.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeType`: Launch template disk volume type configuration.
-        pub fn volume_type(mut self, value: impl Into<Val<LaunchTemplateDiskConfVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`: Launch template disk volume type configuration.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<LaunchTemplateDiskConfVolumeType>
         }
     }
 
@@ -373,10 +370,9 @@ pub mod launch_configuration_template {
             Licensing { props }
         }
 
-        /// `OsByol`: Whether to configure BYOL OS licensing.
-        pub fn os_byol(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("OsByol", value.into());
-            self
+        prop! {
+            /// `OsByol`: Whether to configure BYOL OS licensing.
+            props, "OsByol", os_byol, set_os_byol, get_os_byol, Val<bool>
         }
     }
 
@@ -396,34 +392,29 @@ pub mod launch_configuration_template {
             PostLaunchActions { props }
         }
 
-        /// `CloudWatchLogGroupName`: AWS Systems Manager Command's CloudWatch log group name.
-        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogGroupName", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogGroupName`: AWS Systems Manager Command's CloudWatch log group name.
+            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
         }
 
-        /// `Deployment`: Deployment type in which AWS Systems Manager Documents will be executed.
-        pub fn deployment(mut self, value: impl Into<Val<PostLaunchActionsDeployment>>) -> Self {
-            self.props.set("Deployment", value.into());
-            self
+        prop! {
+            /// `Deployment`: Deployment type in which AWS Systems Manager Documents will be executed.
+            props, "Deployment", deployment, set_deployment, get_deployment, Val<PostLaunchActionsDeployment>
         }
 
-        /// `S3LogBucket`: AWS Systems Manager Command's logs S3 log bucket.
-        pub fn s3_log_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3LogBucket", value.into());
-            self
+        prop! {
+            /// `S3LogBucket`: AWS Systems Manager Command's logs S3 log bucket.
+            props, "S3LogBucket", s3_log_bucket, set_s3_log_bucket, get_s3_log_bucket, Val<String>
         }
 
-        /// `S3OutputKeyPrefix`: AWS Systems Manager Command's logs S3 output key prefix.
-        pub fn s3_output_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3OutputKeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3OutputKeyPrefix`: AWS Systems Manager Command's logs S3 output key prefix.
+            props, "S3OutputKeyPrefix", s3_output_key_prefix, set_s3_output_key_prefix, get_s3_output_key_prefix, Val<String>
         }
 
-        /// `SsmDocuments`: AWS Systems Manager Documents to execute, in order.
-        pub fn ssm_documents(mut self, value: impl Into<Val<List<SsmDocument>>>) -> Self {
-            self.props.set("SsmDocuments", value.into());
-            self
+        prop! {
+            /// `SsmDocuments`: AWS Systems Manager Documents to execute, in order.
+            props, "SsmDocuments", ssm_documents, set_ssm_documents, get_ssm_documents, Val<List<SsmDocument>>
         }
     }
 
@@ -466,29 +457,35 @@ pub mod launch_configuration_template {
             SsmDocument { props }
         }
 
-        /// `ExternalParameters`: AWS Systems Manager Document external parameters.
-        pub fn external_parameters(mut self, value: impl Into<Val<Map<SsmExternalParameter>>>) -> Self {
-            self.props.set("ExternalParameters", value.into());
-            self
+        prop! {
+            /// `ActionName`: User-friendly name for the AWS Systems Manager Document.
+            props, "ActionName", _, set_action_name, get_action_name, Val<String>
         }
 
-        /// `MustSucceedForCutover`: Whether Cutover is blocked when the document has failed.
-        pub fn must_succeed_for_cutover(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MustSucceedForCutover", value.into());
-            self
+        prop! {
+            /// `SsmDocumentName`: AWS Systems Manager Document name or full ARN.
+            props, "SsmDocumentName", _, set_ssm_document_name, get_ssm_document_name, Val<String>
         }
 
-        /// `Parameters`: AWS Systems Manager Document parameters, each resolved from AWS Systems
-        /// Manager Parameter Store.
-        pub fn parameters(mut self, value: impl Into<Val<Map<List<SsmParameterStoreParameter>>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `ExternalParameters`: AWS Systems Manager Document external parameters.
+            props, "ExternalParameters", external_parameters, set_external_parameters, get_external_parameters, Val<Map<SsmExternalParameter>>
         }
 
-        /// `TimeoutSeconds`: AWS Systems Manager Document timeout, in seconds.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `MustSucceedForCutover`: Whether Cutover is blocked when the document has failed.
+            props, "MustSucceedForCutover", must_succeed_for_cutover, set_must_succeed_for_cutover, get_must_succeed_for_cutover, Val<bool>
+        }
+
+        prop! {
+            /// `Parameters`: AWS Systems Manager Document parameters, each resolved from AWS Systems
+            /// Manager Parameter Store.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<SsmParameterStoreParameter>>>
+        }
+
+        prop! {
+            /// `TimeoutSeconds`: AWS Systems Manager Document timeout, in seconds.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -509,6 +506,11 @@ pub mod launch_configuration_template {
             let mut props = Props::new();
             props.set("DynamicPath", dynamic_path.into());
             SsmExternalParameter { props }
+        }
+
+        prop! {
+            /// `DynamicPath`: AWS Systems Manager Document external parameter dynamic path.
+            props, "DynamicPath", _, set_dynamic_path, get_dynamic_path, Val<String>
         }
     }
 
@@ -533,6 +535,16 @@ pub mod launch_configuration_template {
             props.set("ParameterType", parameter_type.into());
             props.set("ParameterName", parameter_name.into());
             SsmParameterStoreParameter { props }
+        }
+
+        prop! {
+            /// `ParameterType`: AWS Systems Manager Parameter Store parameter type.
+            props, "ParameterType", _, set_parameter_type, get_parameter_type, Val<SsmParameterStoreParameterParameterType>
+        }
+
+        prop! {
+            /// `ParameterName`: AWS Systems Manager Parameter Store parameter name.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
         }
     }
 
@@ -597,28 +609,44 @@ impl NetworkMigrationDefinition {
         NetworkMigrationDefinition { core }
     }
 
-    /// `Description`: A description of the network migration definition.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the network migration definition.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ScopeTags`: Scope tags for the network migration definition.
-    pub fn scope_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ScopeTags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the network migration definition.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the network migration definition.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScopeTags`: Scope tags for the network migration definition.
+        core.props, "ScopeTags", scope_tags, set_scope_tags, get_scope_tags, Val<Map<String>>
     }
 
-    /// `TargetDeployment`: The target deployment configuration for the migrated network.
-    pub fn target_deployment(mut self, value: impl Into<Val<network_migration_definition::TargetDeployment>>) -> Self {
-        self.core.set("TargetDeployment", value.into());
-        self
+    prop! {
+        /// `SourceConfigurations`: A list of source configurations for the network migration.
+        core.props, "SourceConfigurations", _, set_source_configurations, get_source_configurations, Val<List<network_migration_definition::SourceConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the network migration definition.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetDeployment`: The target deployment configuration for the migrated network.
+        core.props, "TargetDeployment", target_deployment, set_target_deployment, get_target_deployment, Val<network_migration_definition::TargetDeployment>
+    }
+
+    prop! {
+        /// `TargetNetwork`: The target network configuration including topology and CIDR ranges.
+        core.props, "TargetNetwork", _, set_target_network, get_target_network, Val<network_migration_definition::TargetNetwork>
+    }
+
+    prop! {
+        /// `TargetS3Configuration`: The S3 configuration for storing the target network artifacts.
+        core.props, "TargetS3Configuration", _, set_target_s3_configuration, get_target_s3_configuration, Val<network_migration_definition::TargetS3Configuration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -679,6 +707,16 @@ pub mod network_migration_definition {
             props.set("SourceS3Configuration", source_s3_configuration.into());
             SourceConfiguration { props }
         }
+
+        prop! {
+            /// `SourceEnvironment`: The source environment type.
+            props, "SourceEnvironment", _, set_source_environment, get_source_environment, Val<SourceConfigurationSourceEnvironment>
+        }
+
+        prop! {
+            /// `SourceS3Configuration`: S3 configuration for source network data.
+            props, "SourceS3Configuration", _, set_source_s3_configuration, get_source_s3_configuration, Val<SourceS3Configuration>
+        }
     }
 
     /// The source environment type.
@@ -734,6 +772,21 @@ pub mod network_migration_definition {
             props.set("S3Key", s3_key.into());
             SourceS3Configuration { props }
         }
+
+        prop! {
+            /// `S3Bucket`: The name of the S3 bucket containing source data.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketOwner`: The AWS account ID of the S3 bucket owner.
+            props, "S3BucketOwner", _, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`: The S3 key (path) for the source data.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        }
     }
 
     /// The target deployment configuration for the migrated network.
@@ -767,22 +820,24 @@ pub mod network_migration_definition {
             TargetNetwork { props }
         }
 
-        /// `InboundCidr`: The CIDR block for inbound traffic in the target network.
-        pub fn inbound_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InboundCidr", value.into());
-            self
+        prop! {
+            /// `Topology`: The network topology type for the target environment.
+            props, "Topology", _, set_topology, get_topology, Val<TargetNetworkTopology>
         }
 
-        /// `InspectionCidr`: The CIDR block for inspection traffic in the target network.
-        pub fn inspection_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InspectionCidr", value.into());
-            self
+        prop! {
+            /// `InboundCidr`: The CIDR block for inbound traffic in the target network.
+            props, "InboundCidr", inbound_cidr, set_inbound_cidr, get_inbound_cidr, Val<String>
         }
 
-        /// `OutboundCidr`: The CIDR block for outbound traffic in the target network.
-        pub fn outbound_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutboundCidr", value.into());
-            self
+        prop! {
+            /// `InspectionCidr`: The CIDR block for inspection traffic in the target network.
+            props, "InspectionCidr", inspection_cidr, set_inspection_cidr, get_inspection_cidr, Val<String>
+        }
+
+        prop! {
+            /// `OutboundCidr`: The CIDR block for outbound traffic in the target network.
+            props, "OutboundCidr", outbound_cidr, set_outbound_cidr, get_outbound_cidr, Val<String>
         }
     }
 
@@ -817,6 +872,16 @@ pub mod network_migration_definition {
             props.set("S3Bucket", s3_bucket.into());
             props.set("S3BucketOwner", s3_bucket_owner.into());
             TargetS3Configuration { props }
+        }
+
+        prop! {
+            /// `S3Bucket`: The name of the S3 bucket for target artifacts.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3BucketOwner`: The AWS account ID of the S3 bucket owner.
+            props, "S3BucketOwner", _, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
         }
     }
 }

@@ -55,10 +55,34 @@ impl ApprovalTeam {
         ApprovalTeam { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ApprovalStrategy`.
+        core.props, "ApprovalStrategy", _, set_approval_strategy, get_approval_strategy, Val<approval_team::ApprovalStrategy>
+    }
+
+    prop! {
+        /// `Approvers`.
+        core.props, "Approvers", _, set_approvers, get_approvers, Val<List<approval_team::Approver>>
+    }
+
+    prop! {
+        /// `Description`.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Policies`.
+        core.props, "Policies", _, set_policies, get_policies, Val<List<approval_team::Policy>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,6 +166,11 @@ pub mod approval_team {
             props.set("MofN", mof_n.into());
             ApprovalStrategy { props }
         }
+
+        prop! {
+            /// `MofN`.
+            props, "MofN", _, set_mof_n, get_mof_n, Val<MofNApprovalStrategy>
+        }
     }
 
     /// `AWS::MPA::ApprovalTeam.MofNApprovalStrategy`.
@@ -159,6 +188,11 @@ pub mod approval_team {
             let mut props = Props::new();
             props.set("MinApprovalsRequired", min_approvals_required.into());
             MofNApprovalStrategy { props }
+        }
+
+        prop! {
+            /// `MinApprovalsRequired`.
+            props, "MinApprovalsRequired", _, set_min_approvals_required, get_min_approvals_required, Val<i64>
         }
     }
 
@@ -184,22 +218,29 @@ pub mod approval_team {
             Approver { props }
         }
 
-        /// `ApproverId`.
-        pub fn approver_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApproverId", value.into());
-            self
+        prop! {
+            /// `PrimaryIdentityId`.
+            props, "PrimaryIdentityId", _, set_primary_identity_id, get_primary_identity_id, Val<String>
         }
 
-        /// `PrimaryIdentityStatus`.
-        pub fn primary_identity_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimaryIdentityStatus", value.into());
-            self
+        prop! {
+            /// `PrimaryIdentitySourceArn`.
+            props, "PrimaryIdentitySourceArn", _, set_primary_identity_source_arn, get_primary_identity_source_arn, Val<String>
         }
 
-        /// `ResponseTime`.
-        pub fn response_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResponseTime", value.into());
-            self
+        prop! {
+            /// `ApproverId`.
+            props, "ApproverId", approver_id, set_approver_id, get_approver_id, Val<String>
+        }
+
+        prop! {
+            /// `PrimaryIdentityStatus`.
+            props, "PrimaryIdentityStatus", primary_identity_status, set_primary_identity_status, get_primary_identity_status, Val<String>
+        }
+
+        prop! {
+            /// `ResponseTime`.
+            props, "ResponseTime", response_time, set_response_time, get_response_time, Val<String>
         }
     }
 
@@ -218,6 +259,11 @@ pub mod approval_team {
             let mut props = Props::new();
             props.set("PolicyArn", policy_arn.into());
             Policy { props }
+        }
+
+        prop! {
+            /// `PolicyArn`.
+            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
         }
     }
 }
@@ -244,10 +290,14 @@ impl IdentitySource {
         IdentitySource { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentitySourceParameters`.
+        core.props, "IdentitySourceParameters", _, set_identity_source_parameters, get_identity_source_parameters, Val<identity_source::IdentitySourceParameters>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -319,6 +369,11 @@ pub mod identity_source {
             props.set("IamIdentityCenter", iam_identity_center.into());
             IdentitySourceParameters { props }
         }
+
+        prop! {
+            /// `IamIdentityCenter`.
+            props, "IamIdentityCenter", _, set_iam_identity_center, get_iam_identity_center, Val<IamIdentityCenter>
+        }
     }
 
     /// `AWS::MPA::IdentitySource.IamIdentityCenter`.
@@ -340,10 +395,19 @@ pub mod identity_source {
             IamIdentityCenter { props }
         }
 
-        /// `ApprovalPortalUrl`.
-        pub fn approval_portal_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApprovalPortalUrl", value.into());
-            self
+        prop! {
+            /// `InstanceArn`.
+            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `ApprovalPortalUrl`.
+            props, "ApprovalPortalUrl", approval_portal_url, set_approval_portal_url, get_approval_portal_url, Val<String>
         }
     }
 }

@@ -41,10 +41,14 @@ impl BatchScramSecret {
         BatchScramSecret { core }
     }
 
-    /// `SecretArnList`.
-    pub fn secret_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecretArnList", value.into());
-        self
+    prop! {
+        /// `ClusterArn`.
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    }
+
+    prop! {
+        /// `SecretArnList`.
+        core.props, "SecretArnList", secret_arn_list, set_secret_arn_list, get_secret_arn_list, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -79,40 +83,44 @@ impl Channel {
         Channel { core }
     }
 
-    /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster
-    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterArn", value.into());
-        self
+    prop! {
+        /// `ChannelName`: Name of the channel
+        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `EncryptionConfiguration`: Encryption configuration
-    pub fn encryption_configuration(mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster
+        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `IcebergDestinationConfiguration`: Iceberg destination configuration
-    pub fn iceberg_destination_configuration(mut self, value: impl Into<Val<channel::IcebergDestinationConfiguration>>) -> Self {
-        self.core.set("IcebergDestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: Encryption configuration
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<channel::EncryptionConfiguration>
     }
 
-    /// `LoggingInfo`: Log configuration details for Channel
-    pub fn logging_info(mut self, value: impl Into<Val<channel::ChannelLoggingInfo>>) -> Self {
-        self.core.set("LoggingInfo", value.into());
-        self
+    prop! {
+        /// `IcebergDestinationConfiguration`: Iceberg destination configuration
+        core.props, "IcebergDestinationConfiguration", iceberg_destination_configuration, set_iceberg_destination_configuration, get_iceberg_destination_configuration, Val<channel::IcebergDestinationConfiguration>
     }
 
-    /// `S3DestinationConfiguration`: S3 destination configuration
-    pub fn s3_destination_configuration(mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> Self {
-        self.core.set("S3DestinationConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingInfo`: Log configuration details for Channel
+        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<channel::ChannelLoggingInfo>
     }
 
-    /// `Tags`: Tags attached to the channel
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `S3DestinationConfiguration`: S3 destination configuration
+        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<channel::S3DestinationConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags attached to the channel
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TopicConfigurationList`: Topic configuration
+        core.props, "TopicConfigurationList", _, set_topic_configuration_list, get_topic_configuration_list, Val<List<channel::TopicConfiguration>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -161,6 +169,11 @@ pub mod channel {
             props.set("KmsKeyArn", kms_key_arn.into());
             EncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `KmsKeyArn`: The ARN of the KMS key for encryption
+            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
     }
 
     /// `AWS::MSK::Channel.IcebergDestinationConfiguration`: Iceberg destination configuration
@@ -199,22 +212,50 @@ pub mod channel {
             IcebergDestinationConfiguration { props }
         }
 
-        /// `Catalog`: Catalog configuration of the destination
-        pub fn catalog(mut self, value: impl Into<Val<Catalog>>) -> Self {
-            self.props.set("Catalog", value.into());
-            self
+        prop! {
+            /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role used by MSK to
+            /// access the table
+            props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
         }
 
-        /// `CompressionType`: Compression codec for Iceberg table data files. Defaults to ZSTD.
-        pub fn compression_type(mut self, value: impl Into<Val<IcebergCompressionType>>) -> Self {
-            self.props.set("CompressionType", value.into());
-            self
+        prop! {
+            /// `DeadLetterQueueS3`: Dead letter queue S3 configuration of the destination
+            props, "DeadLetterQueueS3", _, set_dead_letter_queue_s3, get_dead_letter_queue_s3, Val<DeadLetterQueueS3>
         }
 
-        /// `DataFreshnessInSeconds`: Data freshness in seconds
-        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataFreshnessInSeconds", value.into());
-            self
+        prop! {
+            /// `AppendOnly`: Append only mode
+            props, "AppendOnly", _, set_append_only, get_append_only, Val<bool>
+        }
+
+        prop! {
+            /// `SchemaEvolution`: Schema evolution configuration of the destination
+            props, "SchemaEvolution", _, set_schema_evolution, get_schema_evolution, Val<SchemaEvolution>
+        }
+
+        prop! {
+            /// `TableCreation`: Table creation configuration of the destination
+            props, "TableCreation", _, set_table_creation, get_table_creation, Val<TableCreation>
+        }
+
+        prop! {
+            /// `DestinationTableList`: List of destination tables
+            props, "DestinationTableList", _, set_destination_table_list, get_destination_table_list, Val<List<DestinationTable>>
+        }
+
+        prop! {
+            /// `Catalog`: Catalog configuration of the destination
+            props, "Catalog", catalog, set_catalog, get_catalog, Val<Catalog>
+        }
+
+        prop! {
+            /// `CompressionType`: Compression codec for Iceberg table data files. Defaults to ZSTD.
+            props, "CompressionType", compression_type, set_compression_type, get_compression_type, Val<IcebergCompressionType>
+        }
+
+        prop! {
+            /// `DataFreshnessInSeconds`: Data freshness in seconds
+            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
         }
     }
 
@@ -233,16 +274,14 @@ pub mod channel {
             Catalog { props }
         }
 
-        /// `CatalogArn`: The ARN of the catalog
-        pub fn catalog_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CatalogArn", value.into());
-            self
+        prop! {
+            /// `CatalogArn`: The ARN of the catalog
+            props, "CatalogArn", catalog_arn, set_catalog_arn, get_catalog_arn, Val<String>
         }
 
-        /// `WarehouseLocation`: The warehouse location
-        pub fn warehouse_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WarehouseLocation", value.into());
-            self
+        prop! {
+            /// `WarehouseLocation`: The warehouse location
+            props, "WarehouseLocation", warehouse_location, set_warehouse_location, get_warehouse_location, Val<String>
         }
     }
 
@@ -281,11 +320,20 @@ pub mod channel {
             DeadLetterQueueS3 { props }
         }
 
-        /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the dead-letter S3
-        /// bucket
-        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `BucketArn`: The ARN of the S3 bucket
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `ErrorOutputPrefix`: The error output prefix
+            props, "ErrorOutputPrefix", _, set_error_output_prefix, get_error_output_prefix, Val<String>
+        }
+
+        prop! {
+            /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the dead-letter
+            /// S3 bucket
+            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
         }
     }
 
@@ -311,10 +359,19 @@ pub mod channel {
             DestinationTable { props }
         }
 
-        /// `PartitionSpec`: Partition specification
-        pub fn partition_spec(mut self, value: impl Into<Val<PartitionSpec>>) -> Self {
-            self.props.set("PartitionSpec", value.into());
-            self
+        prop! {
+            /// `DestinationDatabaseName`: The destination database name
+            props, "DestinationDatabaseName", _, set_destination_database_name, get_destination_database_name, Val<String>
+        }
+
+        prop! {
+            /// `DestinationTableName`: The destination table name
+            props, "DestinationTableName", _, set_destination_table_name, get_destination_table_name, Val<String>
+        }
+
+        prop! {
+            /// `PartitionSpec`: Partition specification
+            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<PartitionSpec>
         }
     }
 
@@ -335,10 +392,14 @@ pub mod channel {
             PartitionSpec { props }
         }
 
-        /// `SourceList`: Source list
-        pub fn source_list(mut self, value: impl Into<Val<List<PartitionSource>>>) -> Self {
-            self.props.set("SourceList", value.into());
-            self
+        prop! {
+            /// `PartitionStrategy`: Partition strategy for MSK channel
+            props, "PartitionStrategy", _, set_partition_strategy, get_partition_strategy, Val<PartitionStrategy>
+        }
+
+        prop! {
+            /// `SourceList`: Source list
+            props, "SourceList", source_list, set_source_list, get_source_list, Val<List<PartitionSource>>
         }
     }
 
@@ -367,10 +428,9 @@ pub mod channel {
             PartitionSource { props }
         }
 
-        /// `SourceName`: Source name
-        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceName", value.into());
-            self
+        prop! {
+            /// `SourceName`: Source name
+            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
         }
     }
 
@@ -390,6 +450,11 @@ pub mod channel {
             props.set("EnableSchemaEvolution", enable_schema_evolution.into());
             SchemaEvolution { props }
         }
+
+        prop! {
+            /// `EnableSchemaEvolution`: Whether schema evolution is enabled
+            props, "EnableSchemaEvolution", _, set_enable_schema_evolution, get_enable_schema_evolution, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Channel.TableCreation`: Table creation configuration of the destination
@@ -408,6 +473,11 @@ pub mod channel {
             props.set("EnableTableCreation", enable_table_creation.into());
             TableCreation { props }
         }
+
+        prop! {
+            /// `EnableTableCreation`: Whether table creation is enabled
+            props, "EnableTableCreation", _, set_enable_table_creation, get_enable_table_creation, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Channel.ChannelLoggingInfo`: Log configuration details for Channel
@@ -425,22 +495,19 @@ pub mod channel {
             ChannelLoggingInfo { props }
         }
 
-        /// `CloudWatchLogs`: CloudWatch Logs log destination details
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsLogDestination>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: CloudWatch Logs log destination details
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsLogDestination>
         }
 
-        /// `Firehose`: Firehose log destination details
-        pub fn firehose(mut self, value: impl Into<Val<FirehoseLogDestination>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`: Firehose log destination details
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseLogDestination>
         }
 
-        /// `S3`: S3 log destination details
-        pub fn s3(mut self, value: impl Into<Val<S3LogDestination>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: S3 log destination details
+            props, "S3", s3, set_s3, get_s3, Val<S3LogDestination>
         }
     }
 
@@ -461,10 +528,14 @@ pub mod channel {
             CloudWatchLogsLogDestination { props }
         }
 
-        /// `LogGroup`: The CloudWatch log group for log delivery
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether CloudWatch Logs logging is enabled
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `LogGroup`: The CloudWatch log group for log delivery
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -485,10 +556,14 @@ pub mod channel {
             FirehoseLogDestination { props }
         }
 
-        /// `DeliveryStream`: The Firehose delivery stream for log delivery
-        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStream", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether Firehose logging is enabled
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `DeliveryStream`: The Firehose delivery stream for log delivery
+            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
         }
     }
 
@@ -509,16 +584,19 @@ pub mod channel {
             S3LogDestination { props }
         }
 
-        /// `Bucket`: The name of the S3 bucket for log delivery
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether S3 logging is enabled
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Prefix`: The S3 prefix for log delivery
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the S3 bucket for log delivery
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The S3 prefix for log delivery
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -549,10 +627,25 @@ pub mod channel {
             S3DestinationConfiguration { props }
         }
 
-        /// `DataFreshnessInSeconds`: Data freshness in seconds
-        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DataFreshnessInSeconds", value.into());
-            self
+        prop! {
+            /// `DeadLetterQueueS3`: Dead letter queue S3 configuration of the destination
+            props, "DeadLetterQueueS3", _, set_dead_letter_queue_s3, get_dead_letter_queue_s3, Val<DeadLetterQueueS3>
+        }
+
+        prop! {
+            /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role used by MSK to
+            /// access S3
+            props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `Storage`: S3 storage configuration
+            props, "Storage", _, set_storage, get_storage, Val<S3Storage>
+        }
+
+        prop! {
+            /// `DataFreshnessInSeconds`: Data freshness in seconds
+            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
         }
     }
 
@@ -581,22 +674,34 @@ pub mod channel {
             S3Storage { props }
         }
 
-        /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the S3 bucket
-        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpectedBucketOwner", value.into());
-            self
+        prop! {
+            /// `BucketArn`: ARN of the S3 bucket
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `OutputKeyTemplate`: Template for S3 key for output objects, used for partitioning
-        pub fn output_key_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputKeyTemplate", value.into());
-            self
+        prop! {
+            /// `StorageClass`: S3 storage class
+            props, "StorageClass", _, set_storage_class, get_storage_class, Val<S3StorageClass>
         }
 
-        /// `OutputPrefix`: Optional prefix for output objects
-        pub fn output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputPrefix", value.into());
-            self
+        prop! {
+            /// `CompressionType`: S3 compression type
+            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3CompressionType>
+        }
+
+        prop! {
+            /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the S3 bucket
+            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `OutputKeyTemplate`: Template for S3 key for output objects, used for partitioning
+            props, "OutputKeyTemplate", output_key_template, set_output_key_template, get_output_key_template, Val<String>
+        }
+
+        prop! {
+            /// `OutputPrefix`: Optional prefix for output objects
+            props, "OutputPrefix", output_prefix, set_output_prefix, get_output_prefix, Val<String>
         }
     }
 
@@ -654,10 +759,19 @@ pub mod channel {
             TopicConfiguration { props }
         }
 
-        /// `RecordSchema`: Record schema configuration for a topic
-        pub fn record_schema(mut self, value: impl Into<Val<RecordSchema>>) -> Self {
-            self.props.set("RecordSchema", value.into());
-            self
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) that uniquely identifies the topic
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        }
+
+        prop! {
+            /// `RecordConverter`: Record converter configuration for a topic
+            props, "RecordConverter", _, set_record_converter, get_record_converter, Val<RecordConverter>
+        }
+
+        prop! {
+            /// `RecordSchema`: Record schema configuration for a topic
+            props, "RecordSchema", record_schema, set_record_schema, get_record_schema, Val<RecordSchema>
         }
     }
 
@@ -676,6 +790,11 @@ pub mod channel {
             let mut props = Props::new();
             props.set("ValueConverter", value_converter.into());
             RecordConverter { props }
+        }
+
+        prop! {
+            /// `ValueConverter`: Value converter for topic data
+            props, "ValueConverter", _, set_value_converter, get_value_converter, Val<ValueConverter>
         }
     }
 
@@ -714,6 +833,11 @@ pub mod channel {
             props.set("GsrArn", gsr_arn.into());
             RecordSchema { props }
         }
+
+        prop! {
+            /// `GsrArn`: ARN of Glue Schema Registry resource used for table schema
+            props, "GsrArn", _, set_gsr_arn, get_gsr_arn, Val<String>
+        }
     }
 }
 
@@ -748,64 +872,74 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `ClientAuthentication`.
-    pub fn client_authentication(mut self, value: impl Into<Val<cluster::ClientAuthentication>>) -> Self {
-        self.core.set("ClientAuthentication", value.into());
-        self
+    prop! {
+        /// `BrokerNodeGroupInfo`.
+        core.props, "BrokerNodeGroupInfo", _, set_broker_node_group_info, get_broker_node_group_info, Val<cluster::BrokerNodeGroupInfo>
     }
 
-    /// `ConfigurationInfo`.
-    pub fn configuration_info(mut self, value: impl Into<Val<cluster::ConfigurationInfo>>) -> Self {
-        self.core.set("ConfigurationInfo", value.into());
-        self
+    prop! {
+        /// `ClientAuthentication`.
+        core.props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<cluster::ClientAuthentication>
     }
 
-    /// `EncryptionInfo`.
-    pub fn encryption_info(mut self, value: impl Into<Val<cluster::EncryptionInfo>>) -> Self {
-        self.core.set("EncryptionInfo", value.into());
-        self
+    prop! {
+        /// `ClusterName`.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `EnhancedMonitoring`.
-    pub fn enhanced_monitoring(mut self, value: impl Into<Val<cluster::EnhancedMonitoring>>) -> Self {
-        self.core.set("EnhancedMonitoring", value.into());
-        self
+    prop! {
+        /// `ConfigurationInfo`.
+        core.props, "ConfigurationInfo", configuration_info, set_configuration_info, get_configuration_info, Val<cluster::ConfigurationInfo>
     }
 
-    /// `LoggingInfo`.
-    pub fn logging_info(mut self, value: impl Into<Val<cluster::LoggingInfo>>) -> Self {
-        self.core.set("LoggingInfo", value.into());
-        self
+    prop! {
+        /// `EncryptionInfo`.
+        core.props, "EncryptionInfo", encryption_info, set_encryption_info, get_encryption_info, Val<cluster::EncryptionInfo>
     }
 
-    /// `OpenMonitoring`.
-    pub fn open_monitoring(mut self, value: impl Into<Val<cluster::OpenMonitoring>>) -> Self {
-        self.core.set("OpenMonitoring", value.into());
-        self
+    prop! {
+        /// `EnhancedMonitoring`.
+        core.props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<cluster::EnhancedMonitoring>
     }
 
-    /// `Rebalancing`.
-    pub fn rebalancing(mut self, value: impl Into<Val<cluster::Rebalancing>>) -> Self {
-        self.core.set("Rebalancing", value.into());
-        self
+    prop! {
+        /// `KafkaVersion`.
+        core.props, "KafkaVersion", _, set_kafka_version, get_kafka_version, Val<String>
     }
 
-    /// `StorageMode`.
-    pub fn storage_mode(mut self, value: impl Into<Val<cluster::StorageMode>>) -> Self {
-        self.core.set("StorageMode", value.into());
-        self
+    prop! {
+        /// `LoggingInfo`.
+        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<cluster::LoggingInfo>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NumberOfBrokerNodes`.
+        core.props, "NumberOfBrokerNodes", _, set_number_of_broker_nodes, get_number_of_broker_nodes, Val<i64>
     }
 
-    /// `ZookeeperAccess`.
-    pub fn zookeeper_access(mut self, value: impl Into<Val<cluster::ZookeeperAccess>>) -> Self {
-        self.core.set("ZookeeperAccess", value.into());
-        self
+    prop! {
+        /// `OpenMonitoring`.
+        core.props, "OpenMonitoring", open_monitoring, set_open_monitoring, get_open_monitoring, Val<cluster::OpenMonitoring>
+    }
+
+    prop! {
+        /// `Rebalancing`.
+        core.props, "Rebalancing", rebalancing, set_rebalancing, get_rebalancing, Val<cluster::Rebalancing>
+    }
+
+    prop! {
+        /// `StorageMode`.
+        core.props, "StorageMode", storage_mode, set_storage_mode, get_storage_mode, Val<cluster::StorageMode>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `ZookeeperAccess`.
+        core.props, "ZookeeperAccess", zookeeper_access, set_zookeeper_access, get_zookeeper_access, Val<cluster::ZookeeperAccess>
     }
 
     /// `Ref`: the resource's identifier.
@@ -854,28 +988,34 @@ pub mod cluster {
             BrokerNodeGroupInfo { props }
         }
 
-        /// `BrokerAZDistribution`.
-        pub fn broker_az_distribution(mut self, value: impl Into<Val<BrokerNodeGroupInfoBrokerAzDistribution>>) -> Self {
-            self.props.set("BrokerAZDistribution", value.into());
-            self
+        prop! {
+            /// `ClientSubnets`.
+            props, "ClientSubnets", _, set_client_subnets, get_client_subnets, Val<List<String>>
         }
 
-        /// `ConnectivityInfo`.
-        pub fn connectivity_info(mut self, value: impl Into<Val<ConnectivityInfo>>) -> Self {
-            self.props.set("ConnectivityInfo", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `BrokerAZDistribution`.
+            props, "BrokerAZDistribution", broker_az_distribution, set_broker_az_distribution, get_broker_az_distribution, Val<BrokerNodeGroupInfoBrokerAzDistribution>
         }
 
-        /// `StorageInfo`.
-        pub fn storage_info(mut self, value: impl Into<Val<StorageInfo>>) -> Self {
-            self.props.set("StorageInfo", value.into());
-            self
+        prop! {
+            /// `ConnectivityInfo`.
+            props, "ConnectivityInfo", connectivity_info, set_connectivity_info, get_connectivity_info, Val<ConnectivityInfo>
+        }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `StorageInfo`.
+            props, "StorageInfo", storage_info, set_storage_info, get_storage_info, Val<StorageInfo>
         }
     }
 
@@ -904,22 +1044,19 @@ pub mod cluster {
             ConnectivityInfo { props }
         }
 
-        /// `NetworkType`.
-        pub fn network_type(mut self, value: impl Into<Val<NetworkType>>) -> Self {
-            self.props.set("NetworkType", value.into());
-            self
+        prop! {
+            /// `NetworkType`.
+            props, "NetworkType", network_type, set_network_type, get_network_type, Val<NetworkType>
         }
 
-        /// `PublicAccess`.
-        pub fn public_access(mut self, value: impl Into<Val<PublicAccess>>) -> Self {
-            self.props.set("PublicAccess", value.into());
-            self
+        prop! {
+            /// `PublicAccess`.
+            props, "PublicAccess", public_access, set_public_access, get_public_access, Val<PublicAccess>
         }
 
-        /// `VpcConnectivity`.
-        pub fn vpc_connectivity(mut self, value: impl Into<Val<VpcConnectivity>>) -> Self {
-            self.props.set("VpcConnectivity", value.into());
-            self
+        prop! {
+            /// `VpcConnectivity`.
+            props, "VpcConnectivity", vpc_connectivity, set_vpc_connectivity, get_vpc_connectivity, Val<VpcConnectivity>
         }
     }
 
@@ -951,10 +1088,9 @@ pub mod cluster {
             PublicAccess { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -973,10 +1109,9 @@ pub mod cluster {
             VpcConnectivity { props }
         }
 
-        /// `ClientAuthentication`.
-        pub fn client_authentication(mut self, value: impl Into<Val<VpcConnectivityClientAuthentication>>) -> Self {
-            self.props.set("ClientAuthentication", value.into());
-            self
+        prop! {
+            /// `ClientAuthentication`.
+            props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<VpcConnectivityClientAuthentication>
         }
     }
 
@@ -995,16 +1130,14 @@ pub mod cluster {
             VpcConnectivityClientAuthentication { props }
         }
 
-        /// `Sasl`.
-        pub fn sasl(mut self, value: impl Into<Val<VpcConnectivitySasl>>) -> Self {
-            self.props.set("Sasl", value.into());
-            self
+        prop! {
+            /// `Sasl`.
+            props, "Sasl", sasl, set_sasl, get_sasl, Val<VpcConnectivitySasl>
         }
 
-        /// `Tls`.
-        pub fn tls(mut self, value: impl Into<Val<VpcConnectivityTls>>) -> Self {
-            self.props.set("Tls", value.into());
-            self
+        prop! {
+            /// `Tls`.
+            props, "Tls", tls, set_tls, get_tls, Val<VpcConnectivityTls>
         }
     }
 
@@ -1023,16 +1156,14 @@ pub mod cluster {
             VpcConnectivitySasl { props }
         }
 
-        /// `Iam`.
-        pub fn iam(mut self, value: impl Into<Val<VpcConnectivityIam>>) -> Self {
-            self.props.set("Iam", value.into());
-            self
+        prop! {
+            /// `Iam`.
+            props, "Iam", iam, set_iam, get_iam, Val<VpcConnectivityIam>
         }
 
-        /// `Scram`.
-        pub fn scram(mut self, value: impl Into<Val<VpcConnectivityScram>>) -> Self {
-            self.props.set("Scram", value.into());
-            self
+        prop! {
+            /// `Scram`.
+            props, "Scram", scram, set_scram, get_scram, Val<VpcConnectivityScram>
         }
     }
 
@@ -1052,6 +1183,11 @@ pub mod cluster {
             props.set("Enabled", enabled.into());
             VpcConnectivityIam { props }
         }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.VpcConnectivityScram`.
@@ -1069,6 +1205,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("Enabled", enabled.into());
             VpcConnectivityScram { props }
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1088,6 +1229,11 @@ pub mod cluster {
             props.set("Enabled", enabled.into());
             VpcConnectivityTls { props }
         }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.StorageInfo`.
@@ -1105,10 +1251,9 @@ pub mod cluster {
             StorageInfo { props }
         }
 
-        /// `EBSStorageInfo`.
-        pub fn ebs_storage_info(mut self, value: impl Into<Val<EbsStorageInfo>>) -> Self {
-            self.props.set("EBSStorageInfo", value.into());
-            self
+        prop! {
+            /// `EBSStorageInfo`.
+            props, "EBSStorageInfo", ebs_storage_info, set_ebs_storage_info, get_ebs_storage_info, Val<EbsStorageInfo>
         }
     }
 
@@ -1127,16 +1272,14 @@ pub mod cluster {
             EbsStorageInfo { props }
         }
 
-        /// `ProvisionedThroughput`.
-        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
-            self.props.set("ProvisionedThroughput", value.into());
-            self
+        prop! {
+            /// `ProvisionedThroughput`.
+            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
     }
 
@@ -1155,16 +1298,14 @@ pub mod cluster {
             ProvisionedThroughput { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `VolumeThroughput`.
-        pub fn volume_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeThroughput", value.into());
-            self
+        prop! {
+            /// `VolumeThroughput`.
+            props, "VolumeThroughput", volume_throughput, set_volume_throughput, get_volume_throughput, Val<i64>
         }
     }
 
@@ -1183,22 +1324,19 @@ pub mod cluster {
             ClientAuthentication { props }
         }
 
-        /// `Sasl`.
-        pub fn sasl(mut self, value: impl Into<Val<Sasl>>) -> Self {
-            self.props.set("Sasl", value.into());
-            self
+        prop! {
+            /// `Sasl`.
+            props, "Sasl", sasl, set_sasl, get_sasl, Val<Sasl>
         }
 
-        /// `Tls`.
-        pub fn tls(mut self, value: impl Into<Val<Tls>>) -> Self {
-            self.props.set("Tls", value.into());
-            self
+        prop! {
+            /// `Tls`.
+            props, "Tls", tls, set_tls, get_tls, Val<Tls>
         }
 
-        /// `Unauthenticated`.
-        pub fn unauthenticated(mut self, value: impl Into<Val<Unauthenticated>>) -> Self {
-            self.props.set("Unauthenticated", value.into());
-            self
+        prop! {
+            /// `Unauthenticated`.
+            props, "Unauthenticated", unauthenticated, set_unauthenticated, get_unauthenticated, Val<Unauthenticated>
         }
     }
 
@@ -1217,16 +1355,14 @@ pub mod cluster {
             Sasl { props }
         }
 
-        /// `Iam`.
-        pub fn iam(mut self, value: impl Into<Val<Iam>>) -> Self {
-            self.props.set("Iam", value.into());
-            self
+        prop! {
+            /// `Iam`.
+            props, "Iam", iam, set_iam, get_iam, Val<Iam>
         }
 
-        /// `Scram`.
-        pub fn scram(mut self, value: impl Into<Val<Scram>>) -> Self {
-            self.props.set("Scram", value.into());
-            self
+        prop! {
+            /// `Scram`.
+            props, "Scram", scram, set_scram, get_scram, Val<Scram>
         }
     }
 
@@ -1246,6 +1382,11 @@ pub mod cluster {
             props.set("Enabled", enabled.into());
             Iam { props }
         }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.Scram`.
@@ -1264,6 +1405,11 @@ pub mod cluster {
             props.set("Enabled", enabled.into());
             Scram { props }
         }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.Tls`.
@@ -1281,16 +1427,14 @@ pub mod cluster {
             Tls { props }
         }
 
-        /// `CertificateAuthorityArnList`.
-        pub fn certificate_authority_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CertificateAuthorityArnList", value.into());
-            self
+        prop! {
+            /// `CertificateAuthorityArnList`.
+            props, "CertificateAuthorityArnList", certificate_authority_arn_list, set_certificate_authority_arn_list, get_certificate_authority_arn_list, Val<List<String>>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1309,6 +1453,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("Enabled", enabled.into());
             Unauthenticated { props }
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1330,6 +1479,16 @@ pub mod cluster {
             props.set("Arn", arn.into());
             ConfigurationInfo { props }
         }
+
+        prop! {
+            /// `Revision`.
+            props, "Revision", _, set_revision, get_revision, Val<i64>
+        }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::MSK::Cluster.EncryptionInfo`.
@@ -1347,16 +1506,14 @@ pub mod cluster {
             EncryptionInfo { props }
         }
 
-        /// `EncryptionAtRest`.
-        pub fn encryption_at_rest(mut self, value: impl Into<Val<EncryptionAtRest>>) -> Self {
-            self.props.set("EncryptionAtRest", value.into());
-            self
+        prop! {
+            /// `EncryptionAtRest`.
+            props, "EncryptionAtRest", encryption_at_rest, set_encryption_at_rest, get_encryption_at_rest, Val<EncryptionAtRest>
         }
 
-        /// `EncryptionInTransit`.
-        pub fn encryption_in_transit(mut self, value: impl Into<Val<EncryptionInTransit>>) -> Self {
-            self.props.set("EncryptionInTransit", value.into());
-            self
+        prop! {
+            /// `EncryptionInTransit`.
+            props, "EncryptionInTransit", encryption_in_transit, set_encryption_in_transit, get_encryption_in_transit, Val<EncryptionInTransit>
         }
     }
 
@@ -1376,6 +1533,11 @@ pub mod cluster {
             props.set("DataVolumeKMSKeyId", data_volume_kms_key_id.into());
             EncryptionAtRest { props }
         }
+
+        prop! {
+            /// `DataVolumeKMSKeyId`.
+            props, "DataVolumeKMSKeyId", _, set_data_volume_kms_key_id, get_data_volume_kms_key_id, Val<String>
+        }
     }
 
     /// `AWS::MSK::Cluster.EncryptionInTransit`.
@@ -1393,16 +1555,14 @@ pub mod cluster {
             EncryptionInTransit { props }
         }
 
-        /// `ClientBroker`.
-        pub fn client_broker(mut self, value: impl Into<Val<EncryptionInTransitClientBroker>>) -> Self {
-            self.props.set("ClientBroker", value.into());
-            self
+        prop! {
+            /// `ClientBroker`.
+            props, "ClientBroker", client_broker, set_client_broker, get_client_broker, Val<EncryptionInTransitClientBroker>
         }
 
-        /// `InCluster`.
-        pub fn in_cluster(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InCluster", value.into());
-            self
+        prop! {
+            /// `InCluster`.
+            props, "InCluster", in_cluster, set_in_cluster, get_in_cluster, Val<bool>
         }
     }
 
@@ -1456,16 +1616,14 @@ pub mod cluster {
             LoggingInfo { props }
         }
 
-        /// `AuthorizerLogs`.
-        pub fn authorizer_logs(mut self, value: impl Into<Val<AuthorizerLogs>>) -> Self {
-            self.props.set("AuthorizerLogs", value.into());
-            self
+        prop! {
+            /// `AuthorizerLogs`.
+            props, "AuthorizerLogs", authorizer_logs, set_authorizer_logs, get_authorizer_logs, Val<AuthorizerLogs>
         }
 
-        /// `BrokerLogs`.
-        pub fn broker_logs(mut self, value: impl Into<Val<BrokerLogs>>) -> Self {
-            self.props.set("BrokerLogs", value.into());
-            self
+        prop! {
+            /// `BrokerLogs`.
+            props, "BrokerLogs", broker_logs, set_broker_logs, get_broker_logs, Val<BrokerLogs>
         }
     }
 
@@ -1484,22 +1642,19 @@ pub mod cluster {
             AuthorizerLogs { props }
         }
 
-        /// `CloudWatchLogs`.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
         }
 
-        /// `Firehose`.
-        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3>
         }
     }
 
@@ -1520,10 +1675,14 @@ pub mod cluster {
             CloudWatchLogs { props }
         }
 
-        /// `LogGroup`.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `LogGroup`.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -1544,10 +1703,14 @@ pub mod cluster {
             Firehose { props }
         }
 
-        /// `DeliveryStream`.
-        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStream", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `DeliveryStream`.
+            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
         }
     }
 
@@ -1568,16 +1731,19 @@ pub mod cluster {
             S3 { props }
         }
 
-        /// `Bucket`.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -1596,22 +1762,19 @@ pub mod cluster {
             BrokerLogs { props }
         }
 
-        /// `CloudWatchLogs`.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
         }
 
-        /// `Firehose`.
-        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3>
         }
     }
 
@@ -1631,6 +1794,11 @@ pub mod cluster {
             props.set("Prometheus", prometheus.into());
             OpenMonitoring { props }
         }
+
+        prop! {
+            /// `Prometheus`.
+            props, "Prometheus", _, set_prometheus, get_prometheus, Val<Prometheus>
+        }
     }
 
     /// `AWS::MSK::Cluster.Prometheus`.
@@ -1648,16 +1816,14 @@ pub mod cluster {
             Prometheus { props }
         }
 
-        /// `JmxExporter`.
-        pub fn jmx_exporter(mut self, value: impl Into<Val<JmxExporter>>) -> Self {
-            self.props.set("JmxExporter", value.into());
-            self
+        prop! {
+            /// `JmxExporter`.
+            props, "JmxExporter", jmx_exporter, set_jmx_exporter, get_jmx_exporter, Val<JmxExporter>
         }
 
-        /// `NodeExporter`.
-        pub fn node_exporter(mut self, value: impl Into<Val<NodeExporter>>) -> Self {
-            self.props.set("NodeExporter", value.into());
-            self
+        prop! {
+            /// `NodeExporter`.
+            props, "NodeExporter", node_exporter, set_node_exporter, get_node_exporter, Val<NodeExporter>
         }
     }
 
@@ -1677,6 +1843,11 @@ pub mod cluster {
             props.set("EnabledInBroker", enabled_in_broker.into());
             JmxExporter { props }
         }
+
+        prop! {
+            /// `EnabledInBroker`.
+            props, "EnabledInBroker", _, set_enabled_in_broker, get_enabled_in_broker, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.NodeExporter`.
@@ -1695,6 +1866,11 @@ pub mod cluster {
             props.set("EnabledInBroker", enabled_in_broker.into());
             NodeExporter { props }
         }
+
+        prop! {
+            /// `EnabledInBroker`.
+            props, "EnabledInBroker", _, set_enabled_in_broker, get_enabled_in_broker, Val<bool>
+        }
     }
 
     /// `AWS::MSK::Cluster.Rebalancing`.
@@ -1712,6 +1888,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("Status", status.into());
             Rebalancing { props }
+        }
+
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<RebalancingStatus>
         }
     }
 
@@ -1756,10 +1937,9 @@ pub mod cluster {
             ZookeeperAccess { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -1784,6 +1964,16 @@ impl ClusterPolicy {
         core.set("Policy", policy.into());
         core.set("ClusterArn", cluster_arn.into());
         ClusterPolicy { core }
+    }
+
+    prop! {
+        /// `ClusterArn`: The arn of the cluster for the resource policy.
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1821,22 +2011,29 @@ impl Configuration {
         Configuration { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KafkaVersionsList`.
-    pub fn kafka_versions_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("KafkaVersionsList", value.into());
-        self
+    prop! {
+        /// `KafkaVersionsList`.
+        core.props, "KafkaVersionsList", kafka_versions_list, set_kafka_versions_list, get_kafka_versions_list, Val<List<String>>
     }
 
-    /// `LatestRevision`.
-    pub fn latest_revision(mut self, value: impl Into<Val<configuration::LatestRevision>>) -> Self {
-        self.core.set("LatestRevision", value.into());
-        self
+    prop! {
+        /// `LatestRevision`.
+        core.props, "LatestRevision", latest_revision, set_latest_revision, get_latest_revision, Val<configuration::LatestRevision>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerProperties`.
+        core.props, "ServerProperties", _, set_server_properties, get_server_properties, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1889,22 +2086,19 @@ pub mod configuration {
             LatestRevision { props }
         }
 
-        /// `CreationTime`.
-        pub fn creation_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreationTime", value.into());
-            self
+        prop! {
+            /// `CreationTime`.
+            props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Revision`.
-        pub fn revision(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Revision", value.into());
-            self
+        prop! {
+            /// `Revision`.
+            props, "Revision", revision, set_revision, get_revision, Val<i64>
         }
     }
 }
@@ -1944,22 +2138,41 @@ impl Replicator {
         Replicator { core }
     }
 
-    /// `Description`: A summary description of the replicator.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A summary description of the replicator.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LogDelivery`: Configuration for log delivery for the replicator.
-    pub fn log_delivery(mut self, value: impl Into<Val<replicator::LogDelivery>>) -> Self {
-        self.core.set("LogDelivery", value.into());
-        self
+    prop! {
+        /// `KafkaClusters`: Specifies a list of Kafka clusters which are targets of the replicator.
+        core.props, "KafkaClusters", _, set_kafka_clusters, get_kafka_clusters, Val<List<replicator::KafkaCluster>>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LogDelivery`: Configuration for log delivery for the replicator.
+        core.props, "LogDelivery", log_delivery, set_log_delivery, get_log_delivery, Val<replicator::LogDelivery>
+    }
+
+    prop! {
+        /// `ReplicationInfoList`: A list of replication configurations, where each configuration
+        /// targets a given source cluster to target cluster replication flow.
+        core.props, "ReplicationInfoList", _, set_replication_info_list, get_replication_info_list, Val<List<replicator::ReplicationInfo>>
+    }
+
+    prop! {
+        /// `ReplicatorName`: The name of the replicator.
+        core.props, "ReplicatorName", _, set_replicator_name, get_replicator_name, Val<String>
+    }
+
+    prop! {
+        /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used by the
+        /// replicator to access external resources.
+        core.props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2001,36 +2214,31 @@ pub mod replicator {
             KafkaCluster { props }
         }
 
-        /// `AmazonMskCluster`: Details of an Amazon MSK cluster.
-        pub fn amazon_msk_cluster(mut self, value: impl Into<Val<AmazonMskCluster>>) -> Self {
-            self.props.set("AmazonMskCluster", value.into());
-            self
+        prop! {
+            /// `AmazonMskCluster`: Details of an Amazon MSK cluster.
+            props, "AmazonMskCluster", amazon_msk_cluster, set_amazon_msk_cluster, get_amazon_msk_cluster, Val<AmazonMskCluster>
         }
 
-        /// `ApacheKafkaCluster`: Details of an Apache Kafka cluster.
-        pub fn apache_kafka_cluster(mut self, value: impl Into<Val<ApacheKafkaCluster>>) -> Self {
-            self.props.set("ApacheKafkaCluster", value.into());
-            self
+        prop! {
+            /// `ApacheKafkaCluster`: Details of an Apache Kafka cluster.
+            props, "ApacheKafkaCluster", apache_kafka_cluster, set_apache_kafka_cluster, get_apache_kafka_cluster, Val<ApacheKafkaCluster>
         }
 
-        /// `ClientAuthentication`: Details of the client authentication used by the Apache Kafka
-        /// cluster.
-        pub fn client_authentication(mut self, value: impl Into<Val<KafkaClusterClientAuthentication>>) -> Self {
-            self.props.set("ClientAuthentication", value.into());
-            self
+        prop! {
+            /// `ClientAuthentication`: Details of the client authentication used by the Apache Kafka
+            /// cluster.
+            props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<KafkaClusterClientAuthentication>
         }
 
-        /// `EncryptionInTransit`: Details of encryption in transit to the Apache Kafka cluster.
-        pub fn encryption_in_transit(mut self, value: impl Into<Val<KafkaClusterEncryptionInTransit>>) -> Self {
-            self.props.set("EncryptionInTransit", value.into());
-            self
+        prop! {
+            /// `EncryptionInTransit`: Details of encryption in transit to the Apache Kafka cluster.
+            props, "EncryptionInTransit", encryption_in_transit, set_encryption_in_transit, get_encryption_in_transit, Val<KafkaClusterEncryptionInTransit>
         }
 
-        /// `VpcConfig`: Details of an Amazon VPC which has network connectivity to the Apache Kafka
-        /// cluster.
-        pub fn vpc_config(mut self, value: impl Into<Val<KafkaClusterClientVpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Details of an Amazon VPC which has network connectivity to the Apache Kafka
+            /// cluster.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<KafkaClusterClientVpcConfig>
         }
     }
 
@@ -2049,6 +2257,11 @@ pub mod replicator {
             let mut props = Props::new();
             props.set("MskClusterArn", msk_cluster_arn.into());
             AmazonMskCluster { props }
+        }
+
+        prop! {
+            /// `MskClusterArn`: The ARN of an Amazon MSK cluster.
+            props, "MskClusterArn", _, set_msk_cluster_arn, get_msk_cluster_arn, Val<String>
         }
     }
 
@@ -2074,6 +2287,16 @@ pub mod replicator {
             props.set("BootstrapBrokerString", bootstrap_broker_string.into());
             ApacheKafkaCluster { props }
         }
+
+        prop! {
+            /// `ApacheKafkaClusterId`: The ID of the Apache Kafka cluster.
+            props, "ApacheKafkaClusterId", _, set_apache_kafka_cluster_id, get_apache_kafka_cluster_id, Val<String>
+        }
+
+        prop! {
+            /// `BootstrapBrokerString`: The bootstrap broker string of the Apache Kafka cluster.
+            props, "BootstrapBrokerString", _, set_bootstrap_broker_string, get_bootstrap_broker_string, Val<String>
+        }
     }
 
     /// `AWS::MSK::Replicator.KafkaClusterClientAuthentication`: Details of the client
@@ -2092,22 +2315,19 @@ pub mod replicator {
             KafkaClusterClientAuthentication { props }
         }
 
-        /// `MTLS`: Details for mTLS client authentication.
-        pub fn mtls(mut self, value: impl Into<Val<KafkaClusterMtlsAuthentication>>) -> Self {
-            self.props.set("MTLS", value.into());
-            self
+        prop! {
+            /// `MTLS`: Details for mTLS client authentication.
+            props, "MTLS", mtls, set_mtls, get_mtls, Val<KafkaClusterMtlsAuthentication>
         }
 
-        /// `SaslOAuthBearer`: Details for client authentication using SASL/OAUTHBEARER.
-        pub fn sasl_o_auth_bearer(mut self, value: impl Into<Val<KafkaClusterSaslOAuthBearerAuthentication>>) -> Self {
-            self.props.set("SaslOAuthBearer", value.into());
-            self
+        prop! {
+            /// `SaslOAuthBearer`: Details for client authentication using SASL/OAUTHBEARER.
+            props, "SaslOAuthBearer", sasl_o_auth_bearer, set_sasl_o_auth_bearer, get_sasl_o_auth_bearer, Val<KafkaClusterSaslOAuthBearerAuthentication>
         }
 
-        /// `SaslScram`: Details for SASL/SCRAM client authentication.
-        pub fn sasl_scram(mut self, value: impl Into<Val<KafkaClusterSaslScramAuthentication>>) -> Self {
-            self.props.set("SaslScram", value.into());
-            self
+        prop! {
+            /// `SaslScram`: Details for SASL/SCRAM client authentication.
+            props, "SaslScram", sasl_scram, set_sasl_scram, get_sasl_scram, Val<KafkaClusterSaslScramAuthentication>
         }
     }
 
@@ -2127,6 +2347,11 @@ pub mod replicator {
             let mut props = Props::new();
             props.set("SecretArn", secret_arn.into());
             KafkaClusterMtlsAuthentication { props }
+        }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -2155,39 +2380,46 @@ pub mod replicator {
             KafkaClusterSaslOAuthBearerAuthentication { props }
         }
 
-        /// `ClientCredentials`: Details for SASL/OAUTHBEARER using standard client_credentials grant.
-        /// Mutually exclusive with iamJwtBearer and clientCredentialsAssertion.
-        pub fn client_credentials(mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentials>>) -> Self {
-            self.props.set("ClientCredentials", value.into());
-            self
+        prop! {
+            /// `TokenEndpointUrl`: The HTTPS URL of the OAuth token endpoint that vends OAuth Bearer
+            /// tokens per RFC 6749.
+            props, "TokenEndpointUrl", _, set_token_endpoint_url, get_token_endpoint_url, Val<String>
         }
 
-        /// `ClientCredentialsAssertion`: Details for SASL/OAUTHBEARER using client credentials grant
-        /// with JWT client assertion (RFC 7521/7523). Mutually exclusive with clientCredentials and
-        /// iamJwtBearer.
-        pub fn client_credentials_assertion(mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentialsAssertion>>) -> Self {
-            self.props.set("ClientCredentialsAssertion", value.into());
-            self
+        prop! {
+            /// `TokenEndpointAuthenticationMethod`: How client credentials are sent to the identity
+            /// provider (POST, BASIC, or NONE).
+            props, "TokenEndpointAuthenticationMethod", _, set_token_endpoint_authentication_method, get_token_endpoint_authentication_method, Val<TokenEndpointAuthenticationMethod>
         }
 
-        /// `IamJwtBearer`: Details for SASL/OAUTHBEARER using JWT Bearer assertion grant (RFC 7523).
-        /// Mutually exclusive with clientCredentials and clientCredentialsAssertion.
-        pub fn iam_jwt_bearer(mut self, value: impl Into<Val<KafkaClusterOAuthIamJwtBearer>>) -> Self {
-            self.props.set("IamJwtBearer", value.into());
-            self
+        prop! {
+            /// `ClientCredentials`: Details for SASL/OAUTHBEARER using standard client_credentials
+            /// grant. Mutually exclusive with iamJwtBearer and clientCredentialsAssertion.
+            props, "ClientCredentials", client_credentials, set_client_credentials, get_client_credentials, Val<KafkaClusterOAuthClientCredentials>
         }
 
-        /// `Scope`: OAuth scope to request. Included in the token request if provided.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `ClientCredentialsAssertion`: Details for SASL/OAUTHBEARER using client credentials
+            /// grant with JWT client assertion (RFC 7521/7523). Mutually exclusive with
+            /// clientCredentials and iamJwtBearer.
+            props, "ClientCredentialsAssertion", client_credentials_assertion, set_client_credentials_assertion, get_client_credentials_assertion, Val<KafkaClusterOAuthClientCredentialsAssertion>
         }
 
-        /// `TokenEndpointTlsCertificateArn`: Secrets Manager ARN containing a custom CA certificate for
-        /// the identity provider. Required only if the identity provider uses a private CA.
-        pub fn token_endpoint_tls_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenEndpointTlsCertificateArn", value.into());
-            self
+        prop! {
+            /// `IamJwtBearer`: Details for SASL/OAUTHBEARER using JWT Bearer assertion grant (RFC 7523).
+            /// Mutually exclusive with clientCredentials and clientCredentialsAssertion.
+            props, "IamJwtBearer", iam_jwt_bearer, set_iam_jwt_bearer, get_iam_jwt_bearer, Val<KafkaClusterOAuthIamJwtBearer>
+        }
+
+        prop! {
+            /// `Scope`: OAuth scope to request. Included in the token request if provided.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `TokenEndpointTlsCertificateArn`: Secrets Manager ARN containing a custom CA certificate
+            /// for the identity provider. Required only if the identity provider uses a private CA.
+            props, "TokenEndpointTlsCertificateArn", token_endpoint_tls_certificate_arn, set_token_endpoint_tls_certificate_arn, get_token_endpoint_tls_certificate_arn, Val<String>
         }
     }
 
@@ -2210,6 +2442,12 @@ pub mod replicator {
             let mut props = Props::new();
             props.set("TokenRequestSecretArn", token_request_secret_arn.into());
             KafkaClusterOAuthClientCredentials { props }
+        }
+
+        prop! {
+            /// `TokenRequestSecretArn`: Secrets Manager ARN of the secret containing the client_id and
+            /// client_secret used to obtain an OAuth Bearer token via the client_credentials grant.
+            props, "TokenRequestSecretArn", _, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
         }
     }
 
@@ -2238,11 +2476,20 @@ pub mod replicator {
             KafkaClusterOAuthClientCredentialsAssertion { props }
         }
 
-        /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that require
-        /// client_id as a form parameter alongside the JWT client assertion.
-        pub fn token_request_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenRequestSecretArn", value.into());
-            self
+        prop! {
+            /// `Audience`: The audience (aud claim) set in the STS JWT client assertion.
+            props, "Audience", _, set_audience, get_audience, Val<String>
+        }
+
+        prop! {
+            /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion.
+            props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<JwtSigningAlgorithm>
+        }
+
+        prop! {
+            /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that
+            /// require client_id as a form parameter alongside the JWT client assertion.
+            props, "TokenRequestSecretArn", token_request_secret_arn, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
         }
     }
 
@@ -2282,11 +2529,20 @@ pub mod replicator {
             KafkaClusterOAuthIamJwtBearer { props }
         }
 
-        /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that require
-        /// client authentication alongside the JWT Bearer assertion.
-        pub fn token_request_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenRequestSecretArn", value.into());
-            self
+        prop! {
+            /// `Audience`: The audience (aud claim) set in the STS JWT assertion.
+            props, "Audience", _, set_audience, get_audience, Val<String>
+        }
+
+        prop! {
+            /// `SigningAlgorithm`: The algorithm used to sign the JWT assertion.
+            props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<JwtSigningAlgorithm>
+        }
+
+        prop! {
+            /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that
+            /// require client authentication alongside the JWT Bearer assertion.
+            props, "TokenRequestSecretArn", token_request_secret_arn, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
         }
     }
 
@@ -2328,6 +2584,16 @@ pub mod replicator {
             props.set("SecretArn", secret_arn.into());
             KafkaClusterSaslScramAuthentication { props }
         }
+
+        prop! {
+            /// `Mechanism`: The SASL/SCRAM authentication mechanism.
+            props, "Mechanism", _, set_mechanism, get_mechanism, Val<KafkaClusterSaslScramMechanism>
+        }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
     }
 
     /// The SASL/SCRAM authentication mechanism.
@@ -2362,10 +2628,14 @@ pub mod replicator {
             KafkaClusterEncryptionInTransit { props }
         }
 
-        /// `RootCaCertificate`: The root CA certificate.
-        pub fn root_ca_certificate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RootCaCertificate", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: The type of encryption in transit to the Apache Kafka cluster.
+            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<KafkaClusterEncryptionInTransitType>
+        }
+
+        prop! {
+            /// `RootCaCertificate`: The root CA certificate.
+            props, "RootCaCertificate", root_ca_certificate, set_root_ca_certificate, get_root_ca_certificate, Val<String>
         }
     }
 
@@ -2398,12 +2668,17 @@ pub mod replicator {
             KafkaClusterClientVpcConfig { props }
         }
 
-        /// `SecurityGroupIds`: The AWS security groups to associate with the elastic network interfaces
-        /// in order to specify what the replicator has access to. If a security group is not specified,
-        /// the default security group associated with the VPC is used.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The list of subnets to connect to in the virtual private cloud (VPC). AWS
+            /// creates elastic network interfaces inside these subnets.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The AWS security groups to associate with the elastic network
+            /// interfaces in order to specify what the replicator has access to. If a security group is
+            /// not specified, the default security group associated with the VPC is used.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
     }
 
@@ -2422,10 +2697,9 @@ pub mod replicator {
             LogDelivery { props }
         }
 
-        /// `ReplicatorLogDelivery`: The replicator logs configuration.
-        pub fn replicator_log_delivery(mut self, value: impl Into<Val<ReplicatorLogDelivery>>) -> Self {
-            self.props.set("ReplicatorLogDelivery", value.into());
-            self
+        prop! {
+            /// `ReplicatorLogDelivery`: The replicator logs configuration.
+            props, "ReplicatorLogDelivery", replicator_log_delivery, set_replicator_log_delivery, get_replicator_log_delivery, Val<ReplicatorLogDelivery>
         }
     }
 
@@ -2445,23 +2719,20 @@ pub mod replicator {
             ReplicatorLogDelivery { props }
         }
 
-        /// `CloudWatchLogs`: Details of the CloudWatch Logs destination for replicator logs.
-        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
-            self.props.set("CloudWatchLogs", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogs`: Details of the CloudWatch Logs destination for replicator logs.
+            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
         }
 
-        /// `Firehose`: Details of the Kinesis Data Firehose delivery stream that is the destination for
-        /// replicator logs.
-        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
-            self.props.set("Firehose", value.into());
-            self
+        prop! {
+            /// `Firehose`: Details of the Kinesis Data Firehose delivery stream that is the destination
+            /// for replicator logs.
+            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
         }
 
-        /// `S3`: Details of the Amazon S3 destination for replicator logs.
-        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: Details of the Amazon S3 destination for replicator logs.
+            props, "S3", s3, set_s3, get_s3, Val<S3>
         }
     }
 
@@ -2482,10 +2753,14 @@ pub mod replicator {
             CloudWatchLogs { props }
         }
 
-        /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether log delivery to CloudWatch Logs is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
     }
 
@@ -2506,10 +2781,14 @@ pub mod replicator {
             Firehose { props }
         }
 
-        /// `DeliveryStream`: The Firehose delivery stream that is the destination for log delivery.
-        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStream", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether log delivery to Firehose is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `DeliveryStream`: The Firehose delivery stream that is the destination for log delivery.
+            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
         }
     }
 
@@ -2530,16 +2809,19 @@ pub mod replicator {
             S3 { props }
         }
 
-        /// `Bucket`: The S3 bucket that is the destination for log delivery.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether log delivery to S3 is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Prefix`: The S3 prefix that is the destination for log delivery.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Bucket`: The S3 bucket that is the destination for log delivery.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The S3 prefix that is the destination for log delivery.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -2571,28 +2853,40 @@ pub mod replicator {
             ReplicationInfo { props }
         }
 
-        /// `SourceKafkaClusterArn`: Amazon Resource Name of the source Kafka cluster.
-        pub fn source_kafka_cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceKafkaClusterArn", value.into());
-            self
+        prop! {
+            /// `TopicReplication`: Configuration relating to topic replication.
+            props, "TopicReplication", _, set_topic_replication, get_topic_replication, Val<TopicReplication>
         }
 
-        /// `SourceKafkaClusterId`: The ID of the source Kafka cluster.
-        pub fn source_kafka_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceKafkaClusterId", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupReplication`: Configuration relating to consumer group replication.
+            props, "ConsumerGroupReplication", _, set_consumer_group_replication, get_consumer_group_replication, Val<ConsumerGroupReplication>
         }
 
-        /// `TargetKafkaClusterArn`: Amazon Resource Name of the target Kafka cluster.
-        pub fn target_kafka_cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetKafkaClusterArn", value.into());
-            self
+        prop! {
+            /// `TargetCompressionType`: The type of compression to use writing records to target Kafka
+            /// cluster.
+            props, "TargetCompressionType", _, set_target_compression_type, get_target_compression_type, Val<ReplicationInfoTargetCompressionType>
         }
 
-        /// `TargetKafkaClusterId`: The ID of the target Kafka cluster.
-        pub fn target_kafka_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetKafkaClusterId", value.into());
-            self
+        prop! {
+            /// `SourceKafkaClusterArn`: Amazon Resource Name of the source Kafka cluster.
+            props, "SourceKafkaClusterArn", source_kafka_cluster_arn, set_source_kafka_cluster_arn, get_source_kafka_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `SourceKafkaClusterId`: The ID of the source Kafka cluster.
+            props, "SourceKafkaClusterId", source_kafka_cluster_id, set_source_kafka_cluster_id, get_source_kafka_cluster_id, Val<String>
+        }
+
+        prop! {
+            /// `TargetKafkaClusterArn`: Amazon Resource Name of the target Kafka cluster.
+            props, "TargetKafkaClusterArn", target_kafka_cluster_arn, set_target_kafka_cluster_arn, get_target_kafka_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `TargetKafkaClusterId`: The ID of the target Kafka cluster.
+            props, "TargetKafkaClusterId", target_kafka_cluster_id, set_target_kafka_cluster_id, get_target_kafka_cluster_id, Val<String>
         }
     }
 
@@ -2615,30 +2909,32 @@ pub mod replicator {
             ConsumerGroupReplication { props }
         }
 
-        /// `ConsumerGroupOffsetSyncMode`: The consumer group offset synchronization mode.
-        pub fn consumer_group_offset_sync_mode(mut self, value: impl Into<Val<ConsumerGroupOffsetSyncMode>>) -> Self {
-            self.props.set("ConsumerGroupOffsetSyncMode", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupsToReplicate`: List of regular expression patterns indicating the consumer
+            /// groups to copy.
+            props, "ConsumerGroupsToReplicate", _, set_consumer_groups_to_replicate, get_consumer_groups_to_replicate, Val<List<String>>
         }
 
-        /// `ConsumerGroupsToExclude`: List of regular expression patterns indicating the consumer
-        /// groups that should not be replicated.
-        pub fn consumer_groups_to_exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ConsumerGroupsToExclude", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupOffsetSyncMode`: The consumer group offset synchronization mode.
+            props, "ConsumerGroupOffsetSyncMode", consumer_group_offset_sync_mode, set_consumer_group_offset_sync_mode, get_consumer_group_offset_sync_mode, Val<ConsumerGroupOffsetSyncMode>
         }
 
-        /// `DetectAndCopyNewConsumerGroups`: Whether to periodically check for new consumer groups.
-        pub fn detect_and_copy_new_consumer_groups(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DetectAndCopyNewConsumerGroups", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupsToExclude`: List of regular expression patterns indicating the consumer
+            /// groups that should not be replicated.
+            props, "ConsumerGroupsToExclude", consumer_groups_to_exclude, set_consumer_groups_to_exclude, get_consumer_groups_to_exclude, Val<List<String>>
         }
 
-        /// `SynchroniseConsumerGroupOffsets`: Whether to periodically write the translated offsets to __consumer_offsets
-        /// topic in target cluster.
-        pub fn synchronise_consumer_group_offsets(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SynchroniseConsumerGroupOffsets", value.into());
-            self
+        prop! {
+            /// `DetectAndCopyNewConsumerGroups`: Whether to periodically check for new consumer groups.
+            props, "DetectAndCopyNewConsumerGroups", detect_and_copy_new_consumer_groups, set_detect_and_copy_new_consumer_groups, get_detect_and_copy_new_consumer_groups, Val<bool>
+        }
+
+        prop! {
+            /// `SynchroniseConsumerGroupOffsets`: Whether to periodically write the translated offsets
+            /// to __consumer_offsets topic in target cluster.
+            props, "SynchroniseConsumerGroupOffsets", synchronise_consumer_group_offsets, set_synchronise_consumer_group_offsets, get_synchronise_consumer_group_offsets, Val<bool>
         }
     }
 
@@ -2695,45 +2991,44 @@ pub mod replicator {
             TopicReplication { props }
         }
 
-        /// `CopyAccessControlListsForTopics`: Whether to periodically configure remote topic ACLs to
-        /// match their corresponding upstream topics.
-        pub fn copy_access_control_lists_for_topics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyAccessControlListsForTopics", value.into());
-            self
+        prop! {
+            /// `TopicsToReplicate`: List of regular expression patterns indicating the topics to copy.
+            props, "TopicsToReplicate", _, set_topics_to_replicate, get_topics_to_replicate, Val<List<String>>
         }
 
-        /// `CopyTopicConfigurations`: Whether to periodically configure remote topics to match their
-        /// corresponding upstream topics.
-        pub fn copy_topic_configurations(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CopyTopicConfigurations", value.into());
-            self
+        prop! {
+            /// `CopyAccessControlListsForTopics`: Whether to periodically configure remote topic ACLs
+            /// to match their corresponding upstream topics.
+            props, "CopyAccessControlListsForTopics", copy_access_control_lists_for_topics, set_copy_access_control_lists_for_topics, get_copy_access_control_lists_for_topics, Val<bool>
         }
 
-        /// `DetectAndCopyNewTopics`: Whether to periodically check for new topics and partitions.
-        pub fn detect_and_copy_new_topics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DetectAndCopyNewTopics", value.into());
-            self
+        prop! {
+            /// `CopyTopicConfigurations`: Whether to periodically configure remote topics to match
+            /// their corresponding upstream topics.
+            props, "CopyTopicConfigurations", copy_topic_configurations, set_copy_topic_configurations, get_copy_topic_configurations, Val<bool>
         }
 
-        /// `StartingPosition`: Configuration for specifying the position in the topics to start
-        /// replicating from.
-        pub fn starting_position(mut self, value: impl Into<Val<ReplicationStartingPosition>>) -> Self {
-            self.props.set("StartingPosition", value.into());
-            self
+        prop! {
+            /// `DetectAndCopyNewTopics`: Whether to periodically check for new topics and partitions.
+            props, "DetectAndCopyNewTopics", detect_and_copy_new_topics, set_detect_and_copy_new_topics, get_detect_and_copy_new_topics, Val<bool>
         }
 
-        /// `TopicNameConfiguration`: Configuration for specifying replicated topic names should be the
-        /// same as their corresponding upstream topics or prefixed with source cluster alias.
-        pub fn topic_name_configuration(mut self, value: impl Into<Val<ReplicationTopicNameConfiguration>>) -> Self {
-            self.props.set("TopicNameConfiguration", value.into());
-            self
+        prop! {
+            /// `StartingPosition`: Configuration for specifying the position in the topics to start
+            /// replicating from.
+            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<ReplicationStartingPosition>
         }
 
-        /// `TopicsToExclude`: List of regular expression patterns indicating the topics that should not
-        /// be replicated.
-        pub fn topics_to_exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TopicsToExclude", value.into());
-            self
+        prop! {
+            /// `TopicNameConfiguration`: Configuration for specifying replicated topic names should be
+            /// the same as their corresponding upstream topics or prefixed with source cluster alias.
+            props, "TopicNameConfiguration", topic_name_configuration, set_topic_name_configuration, get_topic_name_configuration, Val<ReplicationTopicNameConfiguration>
+        }
+
+        prop! {
+            /// `TopicsToExclude`: List of regular expression patterns indicating the topics that should
+            /// not be replicated.
+            props, "TopicsToExclude", topics_to_exclude, set_topics_to_exclude, get_topics_to_exclude, Val<List<String>>
         }
     }
 
@@ -2753,10 +3048,9 @@ pub mod replicator {
             ReplicationStartingPosition { props }
         }
 
-        /// `Type`: The type of replication starting position.
-        pub fn type_(mut self, value: impl Into<Val<ReplicationStartingPositionType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of replication starting position.
+            props, "Type", type_, set_type, get_type, Val<ReplicationStartingPositionType>
         }
     }
 
@@ -2790,10 +3084,9 @@ pub mod replicator {
             ReplicationTopicNameConfiguration { props }
         }
 
-        /// `Type`: The type of replicated topic name.
-        pub fn type_(mut self, value: impl Into<Val<ReplicationTopicNameConfigurationType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of replicated topic name.
+            props, "Type", type_, set_type, get_type, Val<ReplicationTopicNameConfigurationType>
         }
     }
 
@@ -2839,10 +3132,24 @@ impl ServerlessCluster {
         ServerlessCluster { core }
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ClientAuthentication`.
+        core.props, "ClientAuthentication", _, set_client_authentication, get_client_authentication, Val<serverless_cluster::ClientAuthentication>
+    }
+
+    prop! {
+        /// `ClusterName`.
+        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `VpcConfigs`.
+        core.props, "VpcConfigs", _, set_vpc_configs, get_vpc_configs, Val<List<serverless_cluster::VpcConfig>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2879,6 +3186,11 @@ pub mod serverless_cluster {
             props.set("Sasl", sasl.into());
             ClientAuthentication { props }
         }
+
+        prop! {
+            /// `Sasl`.
+            props, "Sasl", _, set_sasl, get_sasl, Val<Sasl>
+        }
     }
 
     /// `AWS::MSK::ServerlessCluster.Sasl`.
@@ -2897,6 +3209,11 @@ pub mod serverless_cluster {
             props.set("Iam", iam.into());
             Sasl { props }
         }
+
+        prop! {
+            /// `Iam`.
+            props, "Iam", _, set_iam, get_iam, Val<Iam>
+        }
     }
 
     /// `AWS::MSK::ServerlessCluster.Iam`.
@@ -2914,6 +3231,11 @@ pub mod serverless_cluster {
             let mut props = Props::new();
             props.set("Enabled", enabled.into());
             Iam { props }
+        }
+
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -2934,10 +3256,14 @@ pub mod serverless_cluster {
             VpcConfig { props }
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
     }
 }
@@ -2973,10 +3299,29 @@ impl Topic {
         Topic { core }
     }
 
-    /// `Configs`: Base64 encoded configuration properties of the topic
-    pub fn configs(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Configs", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: The Amazon Resource Name (ARN) of the MSK cluster
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    }
+
+    prop! {
+        /// `Configs`: Base64 encoded configuration properties of the topic
+        core.props, "Configs", configs, set_configs, get_configs, Val<String>
+    }
+
+    prop! {
+        /// `PartitionCount`: The number of partitions for the topic
+        core.props, "PartitionCount", _, set_partition_count, get_partition_count, Val<i64>
+    }
+
+    prop! {
+        /// `ReplicationFactor`: The replication factor for the topic
+        core.props, "ReplicationFactor", _, set_replication_factor, get_replication_factor, Val<i64>
+    }
+
+    prop! {
+        /// `TopicName`: The name of the topic
+        core.props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3027,10 +3372,34 @@ impl VpcConnection {
         VpcConnection { core }
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Authentication`: The type of private link authentication
+        core.props, "Authentication", _, set_authentication, get_authentication, Val<vpc_connection::Authentication>
+    }
+
+    prop! {
+        /// `ClientSubnets`.
+        core.props, "ClientSubnets", _, set_client_subnets, get_client_subnets, Val<List<String>>
+    }
+
+    prop! {
+        /// `SecurityGroups`.
+        core.props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TargetClusterArn`: The Amazon Resource Name (ARN) of the target cluster
+        core.props, "TargetClusterArn", _, set_target_cluster_arn, get_target_cluster_arn, Val<String>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.

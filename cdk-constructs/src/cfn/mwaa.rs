@@ -42,169 +42,149 @@ impl Environment {
         Environment { core }
     }
 
-    /// `AirflowConfigurationOptions`.
-    pub fn airflow_configuration_options(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AirflowConfigurationOptions", value.into());
-        self
+    prop! {
+        /// `AirflowConfigurationOptions`.
+        core.props, "AirflowConfigurationOptions", airflow_configuration_options, set_airflow_configuration_options, get_airflow_configuration_options, Val<Json>
     }
 
-    /// `AirflowVersion`: Version of airflow to deploy to the environment.
-    pub fn airflow_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AirflowVersion", value.into());
-        self
+    prop! {
+        /// `AirflowVersion`: Version of airflow to deploy to the environment.
+        core.props, "AirflowVersion", airflow_version, set_airflow_version, get_airflow_version, Val<String>
     }
 
-    /// `DagS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-    pub fn dag_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DagS3Path", value.into());
-        self
+    prop! {
+        /// `DagS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+        core.props, "DagS3Path", dag_s3_path, set_dag_s3_path, get_dag_s3_path, Val<String>
     }
 
-    /// `EndpointManagement`: Defines whether the VPC endpoints configured for the environment are
-    /// created, and managed, by the customer or by Amazon MWAA.
-    pub fn endpoint_management(mut self, value: impl Into<Val<environment::EndpointManagement>>) -> Self {
-        self.core.set("EndpointManagement", value.into());
-        self
+    prop! {
+        /// `EndpointManagement`: Defines whether the VPC endpoints configured for the environment
+        /// are created, and managed, by the customer or by Amazon MWAA.
+        core.props, "EndpointManagement", endpoint_management, set_endpoint_management, get_endpoint_management, Val<environment::EndpointManagement>
     }
 
-    /// `EnvironmentClass`: Templated configuration for airflow processes and backing
-    /// infrastructure.
-    pub fn environment_class(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentClass", value.into());
-        self
+    prop! {
+        /// `EnvironmentClass`: Templated configuration for airflow processes and backing
+        /// infrastructure.
+        core.props, "EnvironmentClass", environment_class, set_environment_class, get_environment_class, Val<String>
     }
 
-    /// `ExecutionRoleArn`: IAM role to be used by tasks.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: IAM role to be used by tasks.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `KmsKey`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
-    /// to use for MWAA data encryption. You can specify the CMK using any of the following: Key ID.
-    /// For example, key/1234abcd-12ab-34cd-56ef-1234567890ab. Key alias. For example,
-    /// alias/ExampleAlias. Key ARN. For example,
-    /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. Alias ARN. For
-    /// example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. AWS authenticates the CMK
-    /// asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action
-    /// can appear to complete, …
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKey", value.into());
-        self
+    prop! {
+        /// `KmsKey`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
+        /// to use for MWAA data encryption. You can specify the CMK using any of the following: Key
+        /// ID. For example, key/1234abcd-12ab-34cd-56ef-1234567890ab. Key alias. For example,
+        /// alias/ExampleAlias. Key ARN. For example,
+        /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. Alias ARN.
+        /// For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. AWS authenticates
+        /// the CMK asynchronously. Therefore, if you specify an ID, alias, or ARN that is not
+        /// valid, the action can appear to complete, …
+        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `LoggingConfiguration`: Logging configuration for the environment.
-    pub fn logging_configuration(mut self, value: impl Into<Val<environment::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: Logging configuration for the environment.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<environment::LoggingConfiguration>
     }
 
-    /// `MaxWebservers`: Maximum webserver compute units.
-    pub fn max_webservers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxWebservers", value.into());
-        self
+    prop! {
+        /// `MaxWebservers`: Maximum webserver compute units.
+        core.props, "MaxWebservers", max_webservers, set_max_webservers, get_max_webservers, Val<i64>
     }
 
-    /// `MaxWorkers`: Maximum worker compute units.
-    pub fn max_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxWorkers", value.into());
-        self
+    prop! {
+        /// `MaxWorkers`: Maximum worker compute units.
+        core.props, "MaxWorkers", max_workers, set_max_workers, get_max_workers, Val<i64>
     }
 
-    /// `MinWebservers`: Minimum webserver compute units.
-    pub fn min_webservers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinWebservers", value.into());
-        self
+    prop! {
+        /// `MinWebservers`: Minimum webserver compute units.
+        core.props, "MinWebservers", min_webservers, set_min_webservers, get_min_webservers, Val<i64>
     }
 
-    /// `MinWorkers`: Minimum worker compute units.
-    pub fn min_workers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinWorkers", value.into());
-        self
+    prop! {
+        /// `MinWorkers`: Minimum worker compute units.
+        core.props, "MinWorkers", min_workers, set_min_workers, get_min_workers, Val<i64>
     }
 
-    /// `NetworkConfiguration`: Configures the network resources of the environment.
-    pub fn network_configuration(mut self, value: impl Into<Val<environment::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: Customer-defined identifier for the environment, unique per customer region.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PluginsS3ObjectVersion`: Represents an version ID for an S3 object.
-    pub fn plugins_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PluginsS3ObjectVersion", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`: Configures the network resources of the environment.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<environment::NetworkConfiguration>
     }
 
-    /// `PluginsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-    pub fn plugins_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PluginsS3Path", value.into());
-        self
+    prop! {
+        /// `PluginsS3ObjectVersion`: Represents an version ID for an S3 object.
+        core.props, "PluginsS3ObjectVersion", plugins_s3_object_version, set_plugins_s3_object_version, get_plugins_s3_object_version, Val<String>
     }
 
-    /// `RequirementsS3ObjectVersion`: Represents an version ID for an S3 object.
-    pub fn requirements_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequirementsS3ObjectVersion", value.into());
-        self
+    prop! {
+        /// `PluginsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+        core.props, "PluginsS3Path", plugins_s3_path, set_plugins_s3_path, get_plugins_s3_path, Val<String>
     }
 
-    /// `RequirementsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-    pub fn requirements_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RequirementsS3Path", value.into());
-        self
+    prop! {
+        /// `RequirementsS3ObjectVersion`: Represents an version ID for an S3 object.
+        core.props, "RequirementsS3ObjectVersion", requirements_s3_object_version, set_requirements_s3_object_version, get_requirements_s3_object_version, Val<String>
     }
 
-    /// `Schedulers`: Scheduler compute units.
-    pub fn schedulers(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Schedulers", value.into());
-        self
+    prop! {
+        /// `RequirementsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+        core.props, "RequirementsS3Path", requirements_s3_path, set_requirements_s3_path, get_requirements_s3_path, Val<String>
     }
 
-    /// `SourceBucketArn`: ARN for the AWS S3 bucket to use as the source of DAGs and plugins for
-    /// the environment.
-    pub fn source_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceBucketArn", value.into());
-        self
+    prop! {
+        /// `Schedulers`: Scheduler compute units.
+        core.props, "Schedulers", schedulers, set_schedulers, get_schedulers, Val<i64>
     }
 
-    /// `StartupScriptS3ObjectVersion`: Represents an version ID for an S3 object.
-    pub fn startup_script_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartupScriptS3ObjectVersion", value.into());
-        self
+    prop! {
+        /// `SourceBucketArn`: ARN for the AWS S3 bucket to use as the source of DAGs and plugins
+        /// for the environment.
+        core.props, "SourceBucketArn", source_bucket_arn, set_source_bucket_arn, get_source_bucket_arn, Val<String>
     }
 
-    /// `StartupScriptS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-    pub fn startup_script_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartupScriptS3Path", value.into());
-        self
+    prop! {
+        /// `StartupScriptS3ObjectVersion`: Represents an version ID for an S3 object.
+        core.props, "StartupScriptS3ObjectVersion", startup_script_s3_object_version, set_startup_script_s3_object_version, get_startup_script_s3_object_version, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StartupScriptS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+        core.props, "StartupScriptS3Path", startup_script_s3_path, set_startup_script_s3_path, get_startup_script_s3_path, Val<String>
     }
 
-    /// `WebserverAccessMode`: Choice for mode of webserver access including over public internet or
-    /// via private VPC endpoint.
-    pub fn webserver_access_mode(mut self, value: impl Into<Val<environment::WebserverAccessMode>>) -> Self {
-        self.core.set("WebserverAccessMode", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `WeeklyMaintenanceWindowStart`: Start time for the weekly maintenance window.
-    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WeeklyMaintenanceWindowStart", value.into());
-        self
+    prop! {
+        /// `WebserverAccessMode`: Choice for mode of webserver access including over public
+        /// internet or via private VPC endpoint.
+        core.props, "WebserverAccessMode", webserver_access_mode, set_webserver_access_mode, get_webserver_access_mode, Val<environment::WebserverAccessMode>
     }
 
-    /// `WorkerReplacementStrategy`: The worker replacement strategy to use when updating the
-    /// environment. Valid values: `FORCED`, `GRACEFUL`. FORCED means Apache Airflow workers will be
-    /// stopped and replaced without waiting for tasks to complete before an update. GRACEFUL means
-    /// Apache Airflow workers will be able to complete running tasks for up to 12 hours during an
-    /// update before being stopped and replaced.
-    pub fn worker_replacement_strategy(mut self, value: impl Into<Val<environment::WorkerReplacementStrategy>>) -> Self {
-        self.core.set("WorkerReplacementStrategy", value.into());
-        self
+    prop! {
+        /// `WeeklyMaintenanceWindowStart`: Start time for the weekly maintenance window.
+        core.props, "WeeklyMaintenanceWindowStart", weekly_maintenance_window_start, set_weekly_maintenance_window_start, get_weekly_maintenance_window_start, Val<String>
+    }
+
+    prop! {
+        /// `WorkerReplacementStrategy`: The worker replacement strategy to use when updating the
+        /// environment. Valid values: `FORCED`, `GRACEFUL`. FORCED means Apache Airflow workers
+        /// will be stopped and replaced without waiting for tasks to complete before an update.
+        /// GRACEFUL means Apache Airflow workers will be able to complete running tasks for up to 12
+        /// hours during an update before being stopped and replaced.
+        core.props, "WorkerReplacementStrategy", worker_replacement_strategy, set_worker_replacement_strategy, get_worker_replacement_strategy, Val<environment::WorkerReplacementStrategy>
     }
 
     /// `Ref`: the resource's identifier.
@@ -308,34 +288,29 @@ pub mod environment {
             LoggingConfiguration { props }
         }
 
-        /// `DagProcessingLogs`: Logging configuration for a specific airflow component.
-        pub fn dag_processing_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
-            self.props.set("DagProcessingLogs", value.into());
-            self
+        prop! {
+            /// `DagProcessingLogs`: Logging configuration for a specific airflow component.
+            props, "DagProcessingLogs", dag_processing_logs, set_dag_processing_logs, get_dag_processing_logs, Val<ModuleLoggingConfiguration>
         }
 
-        /// `SchedulerLogs`: Logging configuration for a specific airflow component.
-        pub fn scheduler_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
-            self.props.set("SchedulerLogs", value.into());
-            self
+        prop! {
+            /// `SchedulerLogs`: Logging configuration for a specific airflow component.
+            props, "SchedulerLogs", scheduler_logs, set_scheduler_logs, get_scheduler_logs, Val<ModuleLoggingConfiguration>
         }
 
-        /// `TaskLogs`: Logging configuration for a specific airflow component.
-        pub fn task_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
-            self.props.set("TaskLogs", value.into());
-            self
+        prop! {
+            /// `TaskLogs`: Logging configuration for a specific airflow component.
+            props, "TaskLogs", task_logs, set_task_logs, get_task_logs, Val<ModuleLoggingConfiguration>
         }
 
-        /// `WebserverLogs`: Logging configuration for a specific airflow component.
-        pub fn webserver_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
-            self.props.set("WebserverLogs", value.into());
-            self
+        prop! {
+            /// `WebserverLogs`: Logging configuration for a specific airflow component.
+            props, "WebserverLogs", webserver_logs, set_webserver_logs, get_webserver_logs, Val<ModuleLoggingConfiguration>
         }
 
-        /// `WorkerLogs`: Logging configuration for a specific airflow component.
-        pub fn worker_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
-            self.props.set("WorkerLogs", value.into());
-            self
+        prop! {
+            /// `WorkerLogs`: Logging configuration for a specific airflow component.
+            props, "WorkerLogs", worker_logs, set_worker_logs, get_worker_logs, Val<ModuleLoggingConfiguration>
         }
     }
 
@@ -355,22 +330,19 @@ pub mod environment {
             ModuleLoggingConfiguration { props }
         }
 
-        /// `CloudWatchLogGroupArn`.
-        pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogGroupArn", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogGroupArn`.
+            props, "CloudWatchLogGroupArn", cloud_watch_log_group_arn, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `LogLevel`.
-        pub fn log_level(mut self, value: impl Into<Val<LoggingLevel>>) -> Self {
-            self.props.set("LogLevel", value.into());
-            self
+        prop! {
+            /// `LogLevel`.
+            props, "LogLevel", log_level, set_log_level, get_log_level, Val<LoggingLevel>
         }
     }
 
@@ -412,17 +384,15 @@ pub mod environment {
             NetworkConfiguration { props }
         }
 
-        /// `SecurityGroupIds`: A list of security groups to use for the environment.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: A list of security groups to use for the environment.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`: A list of subnets to use for the environment. These must be private subnets, in
-        /// the same VPC, in two different availability zones.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: A list of subnets to use for the environment. These must be private
+            /// subnets, in the same VPC, in two different availability zones.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 

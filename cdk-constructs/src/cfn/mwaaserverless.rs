@@ -47,53 +47,56 @@ impl Workflow {
         Workflow { core }
     }
 
-    /// `Code`: The location of code artifacts in Amazon S3 for the workflow. Modeled as a
-    /// single-member container so it stays extensible to future artifact types (e.g. OCI images).
-    pub fn code(mut self, value: impl Into<Val<workflow::Code>>) -> Self {
-        self.core.set("Code", value.into());
-        self
+    prop! {
+        /// `Code`: The location of code artifacts in Amazon S3 for the workflow. Modeled as a
+        /// single-member container so it stays extensible to future artifact types (e.g. OCI
+        /// images).
+        core.props, "Code", code, set_code, get_code, Val<workflow::Code>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DefinitionS3Location`.
+        core.props, "DefinitionS3Location", _, set_definition_s3_location, get_definition_s3_location, Val<workflow::S3Location>
     }
 
-    /// `EncryptionConfiguration`.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<workflow::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Val<workflow::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<workflow::EncryptionConfiguration>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<workflow::LoggingConfiguration>
     }
 
-    /// `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Val<workflow::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A map of key-value pairs to be applied as tags
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<workflow::NetworkConfiguration>
     }
 
-    /// `TriggerMode`.
-    pub fn trigger_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TriggerMode", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A map of key-value pairs to be applied as tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TriggerMode`.
+        core.props, "TriggerMode", trigger_mode, set_trigger_mode, get_trigger_mode, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,10 +170,9 @@ pub mod workflow {
             Code { props }
         }
 
-        /// `S3Location`.
-        pub fn s3_location(mut self, value: impl Into<Val<CodeS3Location>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<CodeS3Location>
         }
     }
 
@@ -193,10 +195,19 @@ pub mod workflow {
             CodeS3Location { props }
         }
 
-        /// `VersionId`.
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKey`.
+            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        }
+
+        prop! {
+            /// `VersionId`.
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -219,10 +230,19 @@ pub mod workflow {
             S3Location { props }
         }
 
-        /// `VersionId`.
-        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VersionId", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKey`.
+            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        }
+
+        prop! {
+            /// `VersionId`.
+            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
         }
     }
 
@@ -243,10 +263,14 @@ pub mod workflow {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
+        }
+
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -279,6 +303,11 @@ pub mod workflow {
             props.set("LogGroupName", log_group_name.into());
             LoggingConfiguration { props }
         }
+
+        prop! {
+            /// `LogGroupName`.
+            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        }
     }
 
     /// `AWS::MWAAServerless::Workflow.NetworkConfiguration`.
@@ -296,16 +325,14 @@ pub mod workflow {
             NetworkConfiguration { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }

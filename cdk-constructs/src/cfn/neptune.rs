@@ -40,222 +40,199 @@ impl DbCluster {
         DbCluster { core }
     }
 
-    /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
-    /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
-    /// grant permission for the DB cluster to access other AWS services on your behalf.
-    pub fn associated_roles(mut self, value: impl Into<Val<List<db_cluster::DbClusterRole>>>) -> Self {
-        self.core.set("AssociatedRoles", value.into());
-        self
+    prop! {
+        /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
+        /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
+        /// grant permission for the DB cluster to access other AWS services on your behalf.
+        core.props, "AssociatedRoles", associated_roles, set_associated_roles, get_associated_roles, Val<List<db_cluster::DbClusterRole>>
     }
 
-    /// `AvailabilityZones`: Provides the list of EC2 Availability Zones that instances in the DB
-    /// cluster can be created in.
-    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AvailabilityZones", value.into());
-        self
+    prop! {
+        /// `AvailabilityZones`: Provides the list of EC2 Availability Zones that instances in the
+        /// DB cluster can be created in.
+        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
     }
 
-    /// `BackupRetentionPeriod`: Specifies the number of days for which automatic DB snapshots are
-    /// retained.
-    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BackupRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `BackupRetentionPeriod`: Specifies the number of days for which automatic DB snapshots
+        /// are retained.
+        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
     }
 
-    /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB cluster to
-    /// snapshots of the DB cluster. The default behaviour is not to copy them.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CopyTagsToSnapshot", value.into());
-        self
+    prop! {
+        /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB
+        /// cluster to snapshots of the DB cluster. The default behaviour is not to copy them.
+        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
     }
 
-    /// `DBClusterIdentifier`: The DB cluster identifier. Contains a user-supplied DB cluster
-    /// identifier. This identifier is the unique key that identifies a DB cluster stored as a
-    /// lowercase string.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `DBClusterIdentifier`: The DB cluster identifier. Contains a user-supplied DB cluster
+        /// identifier. This identifier is the unique key that identifies a DB cluster stored as a
+        /// lowercase string.
+        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
     }
 
-    /// `DBClusterParameterGroupName`: Provides the name of the DB cluster parameter group.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBClusterParameterGroupName", value.into());
-        self
+    prop! {
+        /// `DBClusterParameterGroupName`: Provides the name of the DB cluster parameter group.
+        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
     }
 
-    /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all instances
-    /// of the DB cluster. Used only in case of a major EngineVersion upgrade request.
-    pub fn db_instance_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBInstanceParameterGroupName", value.into());
-        self
+    prop! {
+        /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all
+        /// instances of the DB cluster. Used only in case of a major EngineVersion upgrade request.
+        core.props, "DBInstanceParameterGroupName", db_instance_parameter_group_name, set_db_instance_parameter_group_name, get_db_instance_parameter_group_name, Val<String>
     }
 
-    /// `DBPort`: The port number on which the DB instances in the DB cluster accept connections. If
-    /// not specified, the default port used is `8182`. Note: `Port` property will soon be
-    /// deprecated from this resource. Please update existing templates to rename it with new
-    /// property `DBPort` having same functionalities.
-    pub fn db_port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DBPort", value.into());
-        self
+    prop! {
+        /// `DBPort`: The port number on which the DB instances in the DB cluster accept
+        /// connections. If not specified, the default port used is `8182`. Note: `Port` property
+        /// will soon be deprecated from this resource. Please update existing templates to rename
+        /// it with new property `DBPort` having same functionalities.
+        core.props, "DBPort", db_port, set_db_port, get_db_port, Val<i64>
     }
 
-    /// `DBSubnetGroupName`: Specifies information on the subnet group associated with the DB
-    /// cluster, including the name, description, and subnets in the subnet group.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupName`: Specifies information on the subnet group associated with the DB
+        /// cluster, including the name, description, and subnets in the subnet group.
+        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
     }
 
-    /// `DeletionProtection`: Indicates whether or not the DB cluster has deletion protection
-    /// enabled. The database can't be deleted when deletion protection is enabled.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Indicates whether or not the DB cluster has deletion protection
+        /// enabled. The database can't be deleted when deletion protection is enabled.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `EnableCloudwatchLogsExports`: Specifies a list of log types that are enabled for export to
-    /// CloudWatch Logs.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EnableCloudwatchLogsExports", value.into());
-        self
+    prop! {
+        /// `EnableCloudwatchLogsExports`: Specifies a list of log types that are enabled for export
+        /// to CloudWatch Logs.
+        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
     }
 
-    /// `EngineVersion`: Indicates the database engine version.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: Indicates the database engine version.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `GlobalClusterIdentifier`: The ID of the Neptune global database to which this new DB
-    /// cluster should be added.
-    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `GlobalClusterIdentifier`: The ID of the Neptune global database to which this new DB
+        /// cluster should be added.
+        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
     }
 
-    /// `IamAuthEnabled`: True if mapping of Amazon Identity and Access Management (IAM) accounts to
-    /// database accounts is enabled, and otherwise false.
-    pub fn iam_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IamAuthEnabled", value.into());
-        self
+    prop! {
+        /// `IamAuthEnabled`: True if mapping of Amazon Identity and Access Management (IAM)
+        /// accounts to database accounts is enabled, and otherwise false.
+        core.props, "IamAuthEnabled", iam_auth_enabled, set_iam_auth_enabled, get_iam_auth_enabled, Val<bool>
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the
-    /// database instances in the DB cluster, such as
-    /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you enable
-    /// the StorageEncrypted property but don't specify this property, the default KMS key is used.
-    /// If you specify this property, you must set the StorageEncrypted property to true.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt
+        /// the database instances in the DB cluster, such as
+        /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you
+        /// enable the StorageEncrypted property but don't specify this property, the default KMS
+        /// key is used. If you specify this property, you must set the StorageEncrypted property to
+        /// true.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NetworkType`: The network type of the DB cluster.
-    pub fn network_type(mut self, value: impl Into<Val<db_cluster::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`: The network type of the DB cluster.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<db_cluster::NetworkType>
     }
 
-    /// `PreferredBackupWindow`: Specifies the daily time range during which automated backups are
-    /// created if automated backups are enabled, as determined by the BackupRetentionPeriod.
-    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredBackupWindow", value.into());
-        self
+    prop! {
+        /// `PreferredBackupWindow`: Specifies the daily time range during which automated backups
+        /// are created if automated backups are enabled, as determined by the
+        /// BackupRetentionPeriod.
+        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
-    /// maintenance can occur, in Universal Coordinated Time (UTC).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
+        /// maintenance can occur, in Universal Coordinated Time (UTC).
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `RestoreToTime`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a DB
-    /// snapshot is specified, the target DB cluster is created from the source DB snapshot with a
-    /// default configuration and default security group. If a DB cluster snapshot is specified, the
-    /// target DB cluster is created from the source DB cluster restore point with the same
-    /// configuration as the original source DB cluster, except that the new DB cluster is created
-    /// with the default security group.
-    pub fn restore_to_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RestoreToTime", value.into());
-        self
+    prop! {
+        /// `RestoreToTime`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If
+        /// a DB snapshot is specified, the target DB cluster is created from the source DB snapshot
+        /// with a default configuration and default security group. If a DB cluster snapshot is
+        /// specified, the target DB cluster is created from the source DB cluster restore point
+        /// with the same configuration as the original source DB cluster, except that the new DB
+        /// cluster is created with the default security group.
+        core.props, "RestoreToTime", restore_to_time, set_restore_to_time, get_restore_to_time, Val<String>
     }
 
-    /// `RestoreType`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a DB
-    /// snapshot is specified, the target DB cluster is created from the source DB snapshot with a
-    /// default configuration and default security group. If a DB cluster snapshot is specified, the
-    /// target DB cluster is created from the source DB cluster restore point with the same
-    /// configuration as the original source DB cluster, except that the new DB cluster is created
-    /// with the default security group.
-    pub fn restore_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RestoreType", value.into());
-        self
+    prop! {
+        /// `RestoreType`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a
+        /// DB snapshot is specified, the target DB cluster is created from the source DB snapshot
+        /// with a default configuration and default security group. If a DB cluster snapshot is
+        /// specified, the target DB cluster is created from the source DB cluster restore point
+        /// with the same configuration as the original source DB cluster, except that the new DB
+        /// cluster is created with the default security group.
+        core.props, "RestoreType", restore_type, set_restore_type, get_restore_type, Val<String>
     }
 
-    /// `ServerlessScalingConfiguration`: Contains the scaling configuration used by the Neptune
-    /// Serverless Instances within this DB cluster.
-    pub fn serverless_scaling_configuration(mut self, value: impl Into<Val<db_cluster::ServerlessScalingConfiguration>>) -> Self {
-        self.core.set("ServerlessScalingConfiguration", value.into());
-        self
+    prop! {
+        /// `ServerlessScalingConfiguration`: Contains the scaling configuration used by the Neptune
+        /// Serverless Instances within this DB cluster.
+        core.props, "ServerlessScalingConfiguration", serverless_scaling_configuration, set_serverless_scaling_configuration, get_serverless_scaling_configuration, Val<db_cluster::ServerlessScalingConfiguration>
     }
 
-    /// `SnapshotIdentifier`: Specifies the identifier for a DB cluster snapshot. Must match the
-    /// identifier of an existing snapshot. After you restore a DB cluster using a
-    /// SnapshotIdentifier, you must specify the same SnapshotIdentifier for any future updates to
-    /// the DB cluster. When you specify this property for an update, the DB cluster is not restored
-    /// from the snapshot again, and the data in the database is not changed. However, if you don't
-    /// specify the SnapshotIdentifier, an empty DB cluster is created, and the original DB cluster
-    /// is deleted. If you specify a property that is different from the previous snapshot …
-    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotIdentifier", value.into());
-        self
+    prop! {
+        /// `SnapshotIdentifier`: Specifies the identifier for a DB cluster snapshot. Must match the
+        /// identifier of an existing snapshot. After you restore a DB cluster using a
+        /// SnapshotIdentifier, you must specify the same SnapshotIdentifier for any future updates
+        /// to the DB cluster. When you specify this property for an update, the DB cluster is not
+        /// restored from the snapshot again, and the data in the database is not changed. However,
+        /// if you don't specify the SnapshotIdentifier, an empty DB cluster is created, and the
+        /// original DB cluster is deleted. If you specify a property that is different from the
+        /// previous snapshot …
+        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
     }
 
-    /// `SourceDBClusterIdentifier`: Creates a new DB cluster from a DB snapshot or DB cluster
-    /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the source DB
-    /// snapshot with a default configuration and default security group. If a DB cluster snapshot
-    /// is specified, the target DB cluster is created from the source DB cluster restore point with
-    /// the same configuration as the original source DB cluster, except that the new DB cluster is
-    /// created with the default security group.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceDBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `SourceDBClusterIdentifier`: Creates a new DB cluster from a DB snapshot or DB cluster
+        /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the
+        /// source DB snapshot with a default configuration and default security group. If a DB
+        /// cluster snapshot is specified, the target DB cluster is created from the source DB
+        /// cluster restore point with the same configuration as the original source DB cluster,
+        /// except that the new DB cluster is created with the default security group.
+        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
     }
 
-    /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the
-    /// KmsKeyId property, then you must enable encryption and set this property to true. If you
-    /// enable the StorageEncrypted property but don't specify KmsKeyId property, then the default
-    /// KMS key is used. If you specify KmsKeyId property, then that KMS Key is used to encrypt the
-    /// database instances in the DB cluster. If you specify the SourceDBClusterIdentifier property
-    /// and don't specify this property or disable it. The value is inherited from the source DB
-    /// cluster, and if the DB cluster is encrypted, the KmsKeyId property from the …
-    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StorageEncrypted", value.into());
-        self
+    prop! {
+        /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the
+        /// KmsKeyId property, then you must enable encryption and set this property to true. If you
+        /// enable the StorageEncrypted property but don't specify KmsKeyId property, then the
+        /// default KMS key is used. If you specify KmsKeyId property, then that KMS Key is used to
+        /// encrypt the database instances in the DB cluster. If you specify the
+        /// SourceDBClusterIdentifier property and don't specify this property or disable it. The
+        /// value is inherited from the source DB cluster, and if the DB cluster is encrypted, the
+        /// KmsKeyId property from the …
+        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
     }
 
-    /// `Tags`: The tags assigned to this cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags assigned to this cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UseLatestRestorableTime`: Creates a new DB cluster from a DB snapshot or DB cluster
-    /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the source DB
-    /// snapshot with a default configuration and default security group. If a DB cluster snapshot
-    /// is specified, the target DB cluster is created from the source DB cluster restore point with
-    /// the same configuration as the original source DB cluster, except that the new DB cluster is
-    /// created with the default security group.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UseLatestRestorableTime", value.into());
-        self
+    prop! {
+        /// `UseLatestRestorableTime`: Creates a new DB cluster from a DB snapshot or DB cluster
+        /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the
+        /// source DB snapshot with a default configuration and default security group. If a DB
+        /// cluster snapshot is specified, the target DB cluster is created from the source DB
+        /// cluster restore point with the same configuration as the original source DB cluster,
+        /// except that the new DB cluster is created with the default security group.
+        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
     }
 
-    /// `VpcSecurityGroupIds`: Provides a list of VPC security groups that the DB cluster belongs
-    /// to.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `VpcSecurityGroupIds`: Provides a list of VPC security groups that the DB cluster
+        /// belongs to.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -480,12 +457,17 @@ pub mod db_cluster {
             DbClusterRole { props }
         }
 
-        /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
-        /// Management (IAM) role. For the list of supported feature names, see DBEngineVersion in the
-        /// Amazon Neptune API Reference.
-        pub fn feature_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeatureName", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that is associated with the DB
+            /// cluster.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
+            /// Management (IAM) role. For the list of supported feature names, see DBEngineVersion in
+            /// the Amazon Neptune API Reference.
+            props, "FeatureName", feature_name, set_feature_name, get_feature_name, Val<String>
         }
     }
 
@@ -527,6 +509,21 @@ pub mod db_cluster {
             props.set("MaxCapacity", max_capacity.into());
             ServerlessScalingConfiguration { props }
         }
+
+        prop! {
+            /// `MinCapacity`: The minimum number of Neptune capacity units (NCUs) for a DB instance in
+            /// an Neptune Serverless cluster. You can specify NCU values in half-step increments, such
+            /// as 8, 8.5, 9, and so on. The smallest value you can use is 1, whereas the largest is 128.
+            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<f64>
+        }
+
+        prop! {
+            /// `MaxCapacity`: The maximum number of Neptune capacity units (NCUs) for a DB instance in
+            /// an Neptune Serverless cluster. You can specify NCU values in half-step increments, such
+            /// as 40, 40.5, 41, and so on. The smallest value you can use is 2.5, whereas the largest
+            /// is 128.
+            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<f64>
+        }
     }
 }
 
@@ -561,16 +558,31 @@ impl DbClusterParameterGroup {
         DbClusterParameterGroup { core }
     }
 
-    /// `Name`: Provides the name of the DB cluster parameter group.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: Provides the customer-specified description for this DB cluster parameter
+        /// group.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The list of tags for the cluster parameter group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Family`: Must be neptune1 for engine versions prior to 1.2.0.0, or neptune1.2 for
+        /// engine version 1.2.0.0 and higher.
+        core.props, "Family", _, set_family, get_family, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Provides the name of the DB cluster parameter group.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: The list of tags for the cluster parameter group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -603,86 +615,83 @@ impl DbInstance {
         DbInstance { core }
     }
 
-    /// `AllowMajorVersionUpgrade`: Indicates that major version upgrades are allowed. Changing this
-    /// parameter doesn't result in an outage and the change is asynchronously applied as soon as
-    /// possible. This parameter must be set to true when specifying a value for the EngineVersion
-    /// parameter that is a different major version than the DB instance's current version.
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowMajorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AllowMajorVersionUpgrade`: Indicates that major version upgrades are allowed. Changing
+        /// this parameter doesn't result in an outage and the change is asynchronously applied as
+        /// soon as possible. This parameter must be set to true when specifying a value for the
+        /// EngineVersion parameter that is a different major version than the DB instance's current
+        /// version.
+        core.props, "AllowMajorVersionUpgrade", allow_major_version_upgrade, set_allow_major_version_upgrade, get_allow_major_version_upgrade, Val<bool>
     }
 
-    /// `AutoMinorVersionUpgrade`: Indicates that minor version patches are applied automatically.
-    /// When updating this property, some interruptions may occur.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AutoMinorVersionUpgrade`: Indicates that minor version patches are applied
+        /// automatically. When updating this property, some interruptions may occur.
+        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `AvailabilityZone`: Specifies the name of the Availability Zone the DB instance is located
-    /// in.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: Specifies the name of the Availability Zone the DB instance is
+        /// located in.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `DBClusterIdentifier`: If the DB instance is a member of a DB cluster, contains the name of
-    /// the DB cluster that the DB instance is a member of.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `DBClusterIdentifier`: If the DB instance is a member of a DB cluster, contains the name
+        /// of the DB cluster that the DB instance is a member of.
+        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
     }
 
-    /// `DBInstanceIdentifier`: Contains a user-supplied database identifier. This identifier is the
-    /// unique key that identifies a DB instance.
-    pub fn db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBInstanceIdentifier", value.into());
-        self
+    prop! {
+        /// `DBInstanceClass`: Contains the name of the compute and memory capacity class of the DB
+        /// instance. If you update this property, some interruptions may occur.
+        core.props, "DBInstanceClass", _, set_db_instance_class, get_db_instance_class, Val<String>
     }
 
-    /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
-    /// AWS::Neptune::DBParameterGroup resource created in the template. If any of the data members
-    /// of the referenced parameter group are changed during an update, the DB instance might need
-    /// to be restarted, which causes some interruption. If the parameter group contains static
-    /// parameters, whether they were changed or not, an update triggers a reboot.
-    pub fn db_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBParameterGroupName", value.into());
-        self
+    prop! {
+        /// `DBInstanceIdentifier`: Contains a user-supplied database identifier. This identifier is
+        /// the unique key that identifies a DB instance.
+        core.props, "DBInstanceIdentifier", db_instance_identifier, set_db_instance_identifier, get_db_instance_identifier, Val<String>
     }
 
-    /// `DBSnapshotIdentifier`: This parameter is not supported. `AWS::Neptune::DBInstance` does not
-    /// support restoring from snapshots. `AWS::Neptune::DBCluster` does support restoring from
-    /// snapshots.
-    pub fn db_snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSnapshotIdentifier", value.into());
-        self
+    prop! {
+        /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
+        /// AWS::Neptune::DBParameterGroup resource created in the template. If any of the data
+        /// members of the referenced parameter group are changed during an update, the DB instance
+        /// might need to be restarted, which causes some interruption. If the parameter group
+        /// contains static parameters, whether they were changed or not, an update triggers a
+        /// reboot.
+        core.props, "DBParameterGroupName", db_parameter_group_name, set_db_parameter_group_name, get_db_parameter_group_name, Val<String>
     }
 
-    /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update this
-    /// value, the new subnet group must be a subnet group in a new virtual private cloud (VPC).
-    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `DBSnapshotIdentifier`: This parameter is not supported. `AWS::Neptune::DBInstance` does
+        /// not support restoring from snapshots. `AWS::Neptune::DBCluster` does support restoring
+        /// from snapshots.
+        core.props, "DBSnapshotIdentifier", db_snapshot_identifier, set_db_snapshot_identifier, get_db_snapshot_identifier, Val<String>
     }
 
-    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
-    /// maintenance can occur, in Universal Coordinated Time (UTC).
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update
+        /// this value, the new subnet group must be a subnet group in a new virtual private cloud (VPC).
+        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
     }
 
-    /// `PubliclyAccessible`: Indicates that public accessibility is enabled. This should be enabled
-    /// in combination with IAM Auth enabled on the DBCluster
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
+        /// maintenance can occur, in Universal Coordinated Time (UTC).
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: Indicates that public accessibility is enabled. This should be
+        /// enabled in combination with IAM Auth enabled on the DBCluster
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -736,16 +745,30 @@ impl DbParameterGroup {
         DbParameterGroup { core }
     }
 
-    /// `Name`: Provides the name of the DB parameter group.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: Provides the customer-specified description for this DB parameter group.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An optional array of key-value pairs to apply to this DB parameter group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Family`: Must be `neptune1` for engine versions prior to 1.2.0.0, or `neptune1.2` for
+        /// engine version `1.2.0.0` and higher.
+        core.props, "Family", _, set_family, get_family, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Provides the name of the DB parameter group.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`.
+        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: An optional array of key-value pairs to apply to this DB parameter group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -783,18 +806,26 @@ impl DbSubnetGroup {
         DbSubnetGroup { core }
     }
 
-    /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a lowercase
-    /// string. Constraints: Must contain no more than 255 lowercase alphanumeric characters or
-    /// hyphens. Must not be "Default". Example: mysubnetgroup
-    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DBSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupDescription`: The description for the DB subnet group.
+        core.props, "DBSubnetGroupDescription", _, set_db_subnet_group_description, get_db_subnet_group_description, Val<String>
     }
 
-    /// `Tags`: An optional array of key-value pairs to apply to this DB subnet group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a
+        /// lowercase string. Constraints: Must contain no more than 255 lowercase alphanumeric
+        /// characters or hyphens. Must not be "Default". Example: mysubnetgroup
+        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: The Amazon EC2 subnet IDs for the DB subnet group.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: An optional array of key-value pairs to apply to this DB subnet group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -826,48 +857,49 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to create
-    /// the subscription but not active it.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to
+        /// create the subscription but not active it.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `EventCategories`: A list of event categories for a SourceType that you want to subscribe
-    /// to. You can see a list of the categories for a given SourceType in the Events topic in the
-    /// Amazon Neptune User Guide or by using the DescribeEventCategories action.
-    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EventCategories", value.into());
-        self
+    prop! {
+        /// `EventCategories`: A list of event categories for a SourceType that you want to
+        /// subscribe to. You can see a list of the categories for a given SourceType in the Events
+        /// topic in the Amazon Neptune User Guide or by using the DescribeEventCategories action.
+        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
     }
 
-    /// `SourceIds`: The list of identifiers of the event sources for which events will be returned.
-    /// If not specified, then all sources are included in the response. An identifier must begin
-    /// with a letter and must contain only ASCII letters, digits, and hyphens; it cannot end with a
-    /// hyphen or contain two consecutive hyphens.
-    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SourceIds", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the SNS topic created for event
+        /// notification. The ARN is created by Amazon SNS when you create a topic and subscribe to
+        /// it.
+        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `SourceType`: The type of source that will be generating the events. For example, if you
-    /// want to be notified of events generated by a DB instance, you would set this parameter to
-    /// db-instance. if this value is not specified, all events are returned.
-    pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceType", value.into());
-        self
+    prop! {
+        /// `SourceIds`: The list of identifiers of the event sources for which events will be
+        /// returned. If not specified, then all sources are included in the response. An identifier
+        /// must begin with a letter and must contain only ASCII letters, digits, and hyphens; it
+        /// cannot end with a hyphen or contain two consecutive hyphens.
+        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
     }
 
-    /// `SubscriptionName`: The name of the subscription.
-    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubscriptionName", value.into());
-        self
+    prop! {
+        /// `SourceType`: The type of source that will be generating the events. For example, if you
+        /// want to be notified of events generated by a DB instance, you would set this parameter
+        /// to db-instance. if this value is not specified, all events are returned.
+        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubscriptionName`: The name of the subscription.
+        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -895,47 +927,40 @@ impl GlobalCluster {
         GlobalCluster { core }
     }
 
-    /// `DeletionProtection`: Whether deletion protection is enabled.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Whether deletion protection is enabled.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `Engine`: The name of the database engine.
-    pub fn engine(mut self, value: impl Into<Val<global_cluster::Engine>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`: The name of the database engine.
+        core.props, "Engine", engine, set_engine, get_engine, Val<global_cluster::Engine>
     }
 
-    /// `EngineVersion`: The version number of the database engine.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`: The version number of the database engine.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `GlobalClusterIdentifier`: The cluster identifier of the global database cluster.
-    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GlobalClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `GlobalClusterIdentifier`: The cluster identifier of the global database cluster.
+        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
     }
 
-    /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) of an existing Neptune DB
-    /// cluster to use as the primary cluster of the new global database.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceDBClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) of an existing Neptune DB
+        /// cluster to use as the primary cluster of the new global database.
+        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
     }
 
-    /// `StorageEncrypted`: Whether the global database cluster is storage encrypted.
-    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StorageEncrypted", value.into());
-        self
+    prop! {
+        /// `StorageEncrypted`: Whether the global database cluster is storage encrypted.
+        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -58,16 +58,33 @@ impl ContainerAssociation {
         ContainerAssociation { core }
     }
 
-    /// `Description`: A description of the container association.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContainerAssociationName`: The descriptive name of the container association. You can't
+        /// change the name of a container association after you create it.
+        core.props, "ContainerAssociationName", _, set_container_association_name, get_container_association_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ContainerMonitoringConfigurations`: The monitoring configurations for the container
+        /// association. Each configuration specifies an Amazon ECS or Amazon EKS cluster to monitor
+        /// and optional attribute filters to narrow which containers are tracked.
+        core.props, "ContainerMonitoringConfigurations", _, set_container_monitoring_configurations, get_container_monitoring_configurations, Val<List<container_association::ContainerMonitoringConfiguration>>
+    }
+
+    prop! {
+        /// `Description`: A description of the container association.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of containers to monitor. You can't change the container type after
+        /// creation.
+        core.props, "Type", _, set_type, get_type, Val<container_association::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,12 +137,17 @@ pub mod container_association {
             ContainerMonitoringConfiguration { props }
         }
 
-        /// `AttributeFilters`: Key-value pairs that filter which containers are tracked. For Amazon
-        /// EKS, you can filter by namespace and Kubernetes labels. For Amazon ECS, you can filter by
-        /// container instance attributes (EC2 launch type only).
-        pub fn attribute_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("AttributeFilters", value.into());
-            self
+        prop! {
+            /// `ClusterArn`: The ARN of the Amazon ECS or Amazon EKS cluster to monitor. The cluster
+            /// must be in the same Region and account as the container association.
+            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `AttributeFilters`: Key-value pairs that filter which containers are tracked. For Amazon
+            /// EKS, you can filter by namespace and Kubernetes labels. For Amazon ECS, you can filter
+            /// by container instance attributes (EC2 launch type only).
+            props, "AttributeFilters", attribute_filters, set_attribute_filters, get_attribute_filters, Val<List<Tag>>
         }
     }
 
@@ -168,101 +190,96 @@ impl Firewall {
         Firewall { core }
     }
 
-    /// `AvailabilityZoneChangeProtection`.
-    pub fn availability_zone_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AvailabilityZoneChangeProtection", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneChangeProtection`.
+        core.props, "AvailabilityZoneChangeProtection", availability_zone_change_protection, set_availability_zone_change_protection, get_availability_zone_change_protection, Val<bool>
     }
 
-    /// `AvailabilityZoneMappings`.
-    pub fn availability_zone_mappings(mut self, value: impl Into<Val<List<firewall::AvailabilityZoneMapping>>>) -> Self {
-        self.core.set("AvailabilityZoneMappings", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneMappings`.
+        core.props, "AvailabilityZoneMappings", availability_zone_mappings, set_availability_zone_mappings, get_availability_zone_mappings, Val<List<firewall::AvailabilityZoneMapping>>
     }
 
-    /// `DeleteProtection`.
-    pub fn delete_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteProtection", value.into());
-        self
+    prop! {
+        /// `DeleteProtection`.
+        core.props, "DeleteProtection", delete_protection, set_delete_protection, get_delete_protection, Val<bool>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EnabledAnalysisTypes`: The types of analysis to enable for the firewall. Can be TLS_SNI,
-    /// HTTP_HOST, or both.
-    pub fn enabled_analysis_types(mut self, value: impl Into<Val<List<firewall::EnabledAnalysisType>>>) -> Self {
-        self.core.set("EnabledAnalysisTypes", value.into());
-        self
+    prop! {
+        /// `EnabledAnalysisTypes`: The types of analysis to enable for the firewall. Can be
+        /// TLS_SNI, HTTP_HOST, or both.
+        core.props, "EnabledAnalysisTypes", enabled_analysis_types, set_enabled_analysis_types, get_enabled_analysis_types, Val<List<firewall::EnabledAnalysisType>>
     }
 
-    /// `FirewallPolicyChangeProtection`.
-    pub fn firewall_policy_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FirewallPolicyChangeProtection", value.into());
-        self
+    prop! {
+        /// `FirewallName`.
+        core.props, "FirewallName", _, set_firewall_name, get_firewall_name, Val<String>
     }
 
-    /// `NatGatewayMappings`: The NAT gateways that the firewall proxies egress traffic through when
-    /// NoSourcePreservation is true.
-    pub fn nat_gateway_mappings(mut self, value: impl Into<Val<List<firewall::NatGatewayMapping>>>) -> Self {
-        self.core.set("NatGatewayMappings", value.into());
-        self
+    prop! {
+        /// `FirewallPolicyArn`: A resource ARN.
+        core.props, "FirewallPolicyArn", _, set_firewall_policy_arn, get_firewall_policy_arn, Val<String>
     }
 
-    /// `NoSourcePreservation`: Indicates whether the firewall operates in proxy mode, where the
-    /// source IP address of traffic is not preserved. When true, specify NatGatewayMappings and
-    /// VpcEndpoint instead of the top-level VpcId and SubnetMappings. You can't change this setting
-    /// after you create the firewall.
-    pub fn no_source_preservation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NoSourcePreservation", value.into());
-        self
+    prop! {
+        /// `FirewallPolicyChangeProtection`.
+        core.props, "FirewallPolicyChangeProtection", firewall_policy_change_protection, set_firewall_policy_change_protection, get_firewall_policy_change_protection, Val<bool>
     }
 
-    /// `ProxySettings`: The proxy listener configuration for a proxy-mode (no source preservation)
-    /// firewall.
-    pub fn proxy_settings(mut self, value: impl Into<Val<firewall::ProxySettings>>) -> Self {
-        self.core.set("ProxySettings", value.into());
-        self
+    prop! {
+        /// `NatGatewayMappings`: The NAT gateways that the firewall proxies egress traffic through
+        /// when NoSourcePreservation is true.
+        core.props, "NatGatewayMappings", nat_gateway_mappings, set_nat_gateway_mappings, get_nat_gateway_mappings, Val<List<firewall::NatGatewayMapping>>
     }
 
-    /// `SubnetChangeProtection`.
-    pub fn subnet_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SubnetChangeProtection", value.into());
-        self
+    prop! {
+        /// `NoSourcePreservation`: Indicates whether the firewall operates in proxy mode, where the
+        /// source IP address of traffic is not preserved. When true, specify NatGatewayMappings and
+        /// VpcEndpoint instead of the top-level VpcId and SubnetMappings. You can't change this
+        /// setting after you create the firewall.
+        core.props, "NoSourcePreservation", no_source_preservation, set_no_source_preservation, get_no_source_preservation, Val<bool>
     }
 
-    /// `SubnetMappings`.
-    pub fn subnet_mappings(mut self, value: impl Into<Val<List<firewall::SubnetMapping>>>) -> Self {
-        self.core.set("SubnetMappings", value.into());
-        self
+    prop! {
+        /// `ProxySettings`: The proxy listener configuration for a proxy-mode (no source
+        /// preservation) firewall.
+        core.props, "ProxySettings", proxy_settings, set_proxy_settings, get_proxy_settings, Val<firewall::ProxySettings>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubnetChangeProtection`.
+        core.props, "SubnetChangeProtection", subnet_change_protection, set_subnet_change_protection, get_subnet_change_protection, Val<bool>
     }
 
-    /// `TransitGatewayId`.
-    pub fn transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TransitGatewayId", value.into());
-        self
+    prop! {
+        /// `SubnetMappings`.
+        core.props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<firewall::SubnetMapping>>
     }
 
-    /// `VpcEndpoint`: The VPC and subnets for a proxy-mode firewall's endpoint. Provide this
-    /// instead of the top-level VpcId and SubnetMappings when NoSourcePreservation is true.
-    pub fn vpc_endpoint(mut self, value: impl Into<Val<firewall::VpcEndpoint>>) -> Self {
-        self.core.set("VpcEndpoint", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `TransitGatewayId`.
+        core.props, "TransitGatewayId", transit_gateway_id, set_transit_gateway_id, get_transit_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `VpcEndpoint`: The VPC and subnets for a proxy-mode firewall's endpoint. Provide this
+        /// instead of the top-level VpcId and SubnetMappings when NoSourcePreservation is true.
+        core.props, "VpcEndpoint", vpc_endpoint, set_vpc_endpoint, get_vpc_endpoint, Val<firewall::VpcEndpoint>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -323,6 +340,11 @@ pub mod firewall {
             props.set("AvailabilityZone", availability_zone.into());
             AvailabilityZoneMapping { props }
         }
+
+        prop! {
+            /// `AvailabilityZone`: A AvailabilityZone
+            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+        }
     }
 
     /// An analysis type.
@@ -355,6 +377,11 @@ pub mod firewall {
             props.set("NatGatewayId", nat_gateway_id.into());
             NatGatewayMapping { props }
         }
+
+        prop! {
+            /// `NatGatewayId`: The unique identifier of a NAT gateway.
+            props, "NatGatewayId", _, set_nat_gateway_id, get_nat_gateway_id, Val<String>
+        }
     }
 
     /// `AWS::NetworkFirewall::Firewall.ProxySettings`: The proxy listener configuration for a
@@ -373,10 +400,9 @@ pub mod firewall {
             ProxySettings { props }
         }
 
-        /// `ListenerProperties`.
-        pub fn listener_properties(mut self, value: impl Into<Val<List<ListenerProperty>>>) -> Self {
-            self.props.set("ListenerProperties", value.into());
-            self
+        prop! {
+            /// `ListenerProperties`.
+            props, "ListenerProperties", listener_properties, set_listener_properties, get_listener_properties, Val<List<ListenerProperty>>
         }
     }
 
@@ -396,16 +422,14 @@ pub mod firewall {
             ListenerProperty { props }
         }
 
-        /// `Port`: The port the proxy listener accepts traffic on.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port the proxy listener accepts traffic on.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Type`: The protocol the proxy listener uses.
-        pub fn type_(mut self, value: impl Into<Val<ListenerPropertyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The protocol the proxy listener uses.
+            props, "Type", type_, set_type, get_type, Val<ListenerPropertyType>
         }
     }
 
@@ -439,10 +463,14 @@ pub mod firewall {
             SubnetMapping { props }
         }
 
-        /// `IPAddressType`: A IPAddressType
-        pub fn ip_address_type(mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> Self {
-            self.props.set("IPAddressType", value.into());
-            self
+        prop! {
+            /// `SubnetId`: A SubnetId.
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        }
+
+        prop! {
+            /// `IPAddressType`: A IPAddressType
+            props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SubnetMappingIpAddressType>
         }
     }
 
@@ -479,16 +507,14 @@ pub mod firewall {
             VpcEndpoint { props }
         }
 
-        /// `SubnetMappings`.
-        pub fn subnet_mappings(mut self, value: impl Into<Val<List<SubnetMapping>>>) -> Self {
-            self.props.set("SubnetMappings", value.into());
-            self
+        prop! {
+            /// `SubnetMappings`.
+            props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<SubnetMapping>>
         }
 
-        /// `VpcId`: The unique identifier of the VPC for the firewall endpoint.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: The unique identifier of the VPC for the firewall endpoint.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -519,16 +545,24 @@ impl FirewallPolicy {
         FirewallPolicy { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FirewallPolicy`.
+        core.props, "FirewallPolicy", _, set_firewall_policy, get_firewall_policy, Val<firewall_policy::FirewallPolicy>
+    }
+
+    prop! {
+        /// `FirewallPolicyName`.
+        core.props, "FirewallPolicyName", _, set_firewall_policy_name, get_firewall_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -577,52 +611,54 @@ pub mod firewall_policy {
             FirewallPolicy { props }
         }
 
-        /// `EnableTLSSessionHolding`.
-        pub fn enable_tls_session_holding(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableTLSSessionHolding", value.into());
-            self
+        prop! {
+            /// `StatelessDefaultActions`.
+            props, "StatelessDefaultActions", _, set_stateless_default_actions, get_stateless_default_actions, Val<List<String>>
         }
 
-        /// `PolicyVariables`.
-        pub fn policy_variables(mut self, value: impl Into<Val<FirewallPolicyPolicyVariables>>) -> Self {
-            self.props.set("PolicyVariables", value.into());
-            self
+        prop! {
+            /// `StatelessFragmentDefaultActions`.
+            props, "StatelessFragmentDefaultActions", _, set_stateless_fragment_default_actions, get_stateless_fragment_default_actions, Val<List<String>>
         }
 
-        /// `StatefulDefaultActions`.
-        pub fn stateful_default_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StatefulDefaultActions", value.into());
-            self
+        prop! {
+            /// `EnableTLSSessionHolding`.
+            props, "EnableTLSSessionHolding", enable_tls_session_holding, set_enable_tls_session_holding, get_enable_tls_session_holding, Val<bool>
         }
 
-        /// `StatefulEngineOptions`.
-        pub fn stateful_engine_options(mut self, value: impl Into<Val<StatefulEngineOptions>>) -> Self {
-            self.props.set("StatefulEngineOptions", value.into());
-            self
+        prop! {
+            /// `PolicyVariables`.
+            props, "PolicyVariables", policy_variables, set_policy_variables, get_policy_variables, Val<FirewallPolicyPolicyVariables>
         }
 
-        /// `StatefulRuleGroupReferences`.
-        pub fn stateful_rule_group_references(mut self, value: impl Into<Val<List<StatefulRuleGroupReference>>>) -> Self {
-            self.props.set("StatefulRuleGroupReferences", value.into());
-            self
+        prop! {
+            /// `StatefulDefaultActions`.
+            props, "StatefulDefaultActions", stateful_default_actions, set_stateful_default_actions, get_stateful_default_actions, Val<List<String>>
         }
 
-        /// `StatelessCustomActions`.
-        pub fn stateless_custom_actions(mut self, value: impl Into<Val<List<CustomAction>>>) -> Self {
-            self.props.set("StatelessCustomActions", value.into());
-            self
+        prop! {
+            /// `StatefulEngineOptions`.
+            props, "StatefulEngineOptions", stateful_engine_options, set_stateful_engine_options, get_stateful_engine_options, Val<StatefulEngineOptions>
         }
 
-        /// `StatelessRuleGroupReferences`.
-        pub fn stateless_rule_group_references(mut self, value: impl Into<Val<List<StatelessRuleGroupReference>>>) -> Self {
-            self.props.set("StatelessRuleGroupReferences", value.into());
-            self
+        prop! {
+            /// `StatefulRuleGroupReferences`.
+            props, "StatefulRuleGroupReferences", stateful_rule_group_references, set_stateful_rule_group_references, get_stateful_rule_group_references, Val<List<StatefulRuleGroupReference>>
         }
 
-        /// `TLSInspectionConfigurationArn`: A resource ARN.
-        pub fn tls_inspection_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TLSInspectionConfigurationArn", value.into());
-            self
+        prop! {
+            /// `StatelessCustomActions`.
+            props, "StatelessCustomActions", stateless_custom_actions, set_stateless_custom_actions, get_stateless_custom_actions, Val<List<CustomAction>>
+        }
+
+        prop! {
+            /// `StatelessRuleGroupReferences`.
+            props, "StatelessRuleGroupReferences", stateless_rule_group_references, set_stateless_rule_group_references, get_stateless_rule_group_references, Val<List<StatelessRuleGroupReference>>
+        }
+
+        prop! {
+            /// `TLSInspectionConfigurationArn`: A resource ARN.
+            props, "TLSInspectionConfigurationArn", tls_inspection_configuration_arn, set_tls_inspection_configuration_arn, get_tls_inspection_configuration_arn, Val<String>
         }
     }
 
@@ -641,10 +677,9 @@ pub mod firewall_policy {
             FirewallPolicyPolicyVariables { props }
         }
 
-        /// `RuleVariables`.
-        pub fn rule_variables(mut self, value: impl Into<Val<Map<IpSet>>>) -> Self {
-            self.props.set("RuleVariables", value.into());
-            self
+        prop! {
+            /// `RuleVariables`.
+            props, "RuleVariables", rule_variables, set_rule_variables, get_rule_variables, Val<Map<IpSet>>
         }
     }
 
@@ -663,10 +698,9 @@ pub mod firewall_policy {
             IpSet { props }
         }
 
-        /// `Definition`.
-        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Definition", value.into());
-            self
+        prop! {
+            /// `Definition`.
+            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
         }
     }
 
@@ -685,22 +719,19 @@ pub mod firewall_policy {
             StatefulEngineOptions { props }
         }
 
-        /// `FlowTimeouts`.
-        pub fn flow_timeouts(mut self, value: impl Into<Val<StatefulEngineOptionsFlowTimeouts>>) -> Self {
-            self.props.set("FlowTimeouts", value.into());
-            self
+        prop! {
+            /// `FlowTimeouts`.
+            props, "FlowTimeouts", flow_timeouts, set_flow_timeouts, get_flow_timeouts, Val<StatefulEngineOptionsFlowTimeouts>
         }
 
-        /// `RuleOrder`.
-        pub fn rule_order(mut self, value: impl Into<Val<RuleOrder>>) -> Self {
-            self.props.set("RuleOrder", value.into());
-            self
+        prop! {
+            /// `RuleOrder`.
+            props, "RuleOrder", rule_order, set_rule_order, get_rule_order, Val<RuleOrder>
         }
 
-        /// `StreamExceptionPolicy`.
-        pub fn stream_exception_policy(mut self, value: impl Into<Val<StreamExceptionPolicy>>) -> Self {
-            self.props.set("StreamExceptionPolicy", value.into());
-            self
+        prop! {
+            /// `StreamExceptionPolicy`.
+            props, "StreamExceptionPolicy", stream_exception_policy, set_stream_exception_policy, get_stream_exception_policy, Val<StreamExceptionPolicy>
         }
     }
 
@@ -719,10 +750,9 @@ pub mod firewall_policy {
             StatefulEngineOptionsFlowTimeouts { props }
         }
 
-        /// `TcpIdleTimeoutSeconds`.
-        pub fn tcp_idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TcpIdleTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `TcpIdleTimeoutSeconds`.
+            props, "TcpIdleTimeoutSeconds", tcp_idle_timeout_seconds, set_tcp_idle_timeout_seconds, get_tcp_idle_timeout_seconds, Val<i64>
         }
     }
 
@@ -772,22 +802,24 @@ pub mod firewall_policy {
             StatefulRuleGroupReference { props }
         }
 
-        /// `DeepThreatInspection`.
-        pub fn deep_threat_inspection(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeepThreatInspection", value.into());
-            self
+        prop! {
+            /// `ResourceArn`: A resource ARN.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `Override`.
-        pub fn override_(mut self, value: impl Into<Val<StatefulRuleGroupOverride>>) -> Self {
-            self.props.set("Override", value.into());
-            self
+        prop! {
+            /// `DeepThreatInspection`.
+            props, "DeepThreatInspection", deep_threat_inspection, set_deep_threat_inspection, get_deep_threat_inspection, Val<bool>
         }
 
-        /// `Priority`.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Override`.
+            props, "Override", override_, set_override, get_override, Val<StatefulRuleGroupOverride>
+        }
+
+        prop! {
+            /// `Priority`.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
     }
 
@@ -806,10 +838,9 @@ pub mod firewall_policy {
             StatefulRuleGroupOverride { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<OverrideAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<OverrideAction>
         }
     }
 
@@ -844,6 +875,16 @@ pub mod firewall_policy {
             props.set("ActionDefinition", action_definition.into());
             CustomAction { props }
         }
+
+        prop! {
+            /// `ActionName`.
+            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        }
+
+        prop! {
+            /// `ActionDefinition`.
+            props, "ActionDefinition", _, set_action_definition, get_action_definition, Val<ActionDefinition>
+        }
     }
 
     /// `AWS::NetworkFirewall::FirewallPolicy.ActionDefinition`.
@@ -861,10 +902,9 @@ pub mod firewall_policy {
             ActionDefinition { props }
         }
 
-        /// `PublishMetricAction`.
-        pub fn publish_metric_action(mut self, value: impl Into<Val<PublishMetricAction>>) -> Self {
-            self.props.set("PublishMetricAction", value.into());
-            self
+        prop! {
+            /// `PublishMetricAction`.
+            props, "PublishMetricAction", publish_metric_action, set_publish_metric_action, get_publish_metric_action, Val<PublishMetricAction>
         }
     }
 
@@ -884,6 +924,11 @@ pub mod firewall_policy {
             props.set("Dimensions", dimensions.into());
             PublishMetricAction { props }
         }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<Dimension>>
+        }
     }
 
     /// `AWS::NetworkFirewall::FirewallPolicy.Dimension`.
@@ -901,6 +946,11 @@ pub mod firewall_policy {
             let mut props = Props::new();
             props.set("Value", value.into());
             Dimension { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -921,6 +971,16 @@ pub mod firewall_policy {
             props.set("ResourceArn", resource_arn.into());
             props.set("Priority", priority.into());
             StatelessRuleGroupReference { props }
+        }
+
+        prop! {
+            /// `ResourceArn`: A resource ARN.
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `Priority`.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
     }
 }
@@ -951,16 +1011,24 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    /// `EnableMonitoringDashboard`.
-    pub fn enable_monitoring_dashboard(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableMonitoringDashboard", value.into());
-        self
+    prop! {
+        /// `EnableMonitoringDashboard`.
+        core.props, "EnableMonitoringDashboard", enable_monitoring_dashboard, set_enable_monitoring_dashboard, get_enable_monitoring_dashboard, Val<bool>
     }
 
-    /// `FirewallName`.
-    pub fn firewall_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FirewallName", value.into());
-        self
+    prop! {
+        /// `FirewallArn`: A resource ARN.
+        core.props, "FirewallArn", _, set_firewall_arn, get_firewall_arn, Val<String>
+    }
+
+    prop! {
+        /// `FirewallName`.
+        core.props, "FirewallName", firewall_name, set_firewall_name, get_firewall_name, Val<String>
+    }
+
+    prop! {
+        /// `LoggingConfiguration`.
+        core.props, "LoggingConfiguration", _, set_logging_configuration, get_logging_configuration, Val<logging_configuration::LoggingConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -991,6 +1059,11 @@ pub mod logging_configuration {
             props.set("LogDestinationConfigs", log_destination_configs.into());
             LoggingConfiguration { props }
         }
+
+        prop! {
+            /// `LogDestinationConfigs`.
+            props, "LogDestinationConfigs", _, set_log_destination_configs, get_log_destination_configs, Val<List<LogDestinationConfig>>
+        }
     }
 
     /// `AWS::NetworkFirewall::LoggingConfiguration.LogDestinationConfig`.
@@ -1016,6 +1089,21 @@ pub mod logging_configuration {
             props.set("LogDestinationType", log_destination_type.into());
             props.set("LogDestination", log_destination.into());
             LogDestinationConfig { props }
+        }
+
+        prop! {
+            /// `LogType`.
+            props, "LogType", _, set_log_type, get_log_type, Val<LogDestinationConfigLogType>
+        }
+
+        prop! {
+            /// `LogDestinationType`.
+            props, "LogDestinationType", _, set_log_destination_type, get_log_destination_type, Val<LogDestinationConfigLogDestinationType>
+        }
+
+        prop! {
+            /// `LogDestination`: A key-value pair to configure the logDestinations.
+            props, "LogDestination", _, set_log_destination, get_log_destination, Val<Map<String>>
         }
     }
 
@@ -1080,28 +1168,39 @@ impl RuleGroup {
         RuleGroup { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Capacity`.
+        core.props, "Capacity", _, set_capacity, get_capacity, Val<i64>
     }
 
-    /// `RuleGroup`.
-    pub fn rule_group(mut self, value: impl Into<Val<rule_group::RuleGroup>>) -> Self {
-        self.core.set("RuleGroup", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SummaryConfiguration`.
-    pub fn summary_configuration(mut self, value: impl Into<Val<rule_group::SummaryConfiguration>>) -> Self {
-        self.core.set("SummaryConfiguration", value.into());
-        self
+    prop! {
+        /// `RuleGroup`.
+        core.props, "RuleGroup", rule_group, set_rule_group, get_rule_group, Val<rule_group::RuleGroup>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleGroupName`.
+        core.props, "RuleGroupName", _, set_rule_group_name, get_rule_group_name, Val<String>
+    }
+
+    prop! {
+        /// `SummaryConfiguration`.
+        core.props, "SummaryConfiguration", summary_configuration, set_summary_configuration, get_summary_configuration, Val<rule_group::SummaryConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<rule_group::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1145,22 +1244,24 @@ pub mod rule_group {
             RuleGroup { props }
         }
 
-        /// `ReferenceSets`.
-        pub fn reference_sets(mut self, value: impl Into<Val<ReferenceSets>>) -> Self {
-            self.props.set("ReferenceSets", value.into());
-            self
+        prop! {
+            /// `RulesSource`.
+            props, "RulesSource", _, set_rules_source, get_rules_source, Val<RulesSource>
         }
 
-        /// `RuleVariables`.
-        pub fn rule_variables(mut self, value: impl Into<Val<RuleVariables>>) -> Self {
-            self.props.set("RuleVariables", value.into());
-            self
+        prop! {
+            /// `ReferenceSets`.
+            props, "ReferenceSets", reference_sets, set_reference_sets, get_reference_sets, Val<ReferenceSets>
         }
 
-        /// `StatefulRuleOptions`.
-        pub fn stateful_rule_options(mut self, value: impl Into<Val<StatefulRuleOptions>>) -> Self {
-            self.props.set("StatefulRuleOptions", value.into());
-            self
+        prop! {
+            /// `RuleVariables`.
+            props, "RuleVariables", rule_variables, set_rule_variables, get_rule_variables, Val<RuleVariables>
+        }
+
+        prop! {
+            /// `StatefulRuleOptions`.
+            props, "StatefulRuleOptions", stateful_rule_options, set_stateful_rule_options, get_stateful_rule_options, Val<StatefulRuleOptions>
         }
     }
 
@@ -1179,10 +1280,9 @@ pub mod rule_group {
             ReferenceSets { props }
         }
 
-        /// `IPSetReferences`.
-        pub fn ip_set_references(mut self, value: impl Into<Val<Map<IpSetReference>>>) -> Self {
-            self.props.set("IPSetReferences", value.into());
-            self
+        prop! {
+            /// `IPSetReferences`.
+            props, "IPSetReferences", ip_set_references, set_ip_set_references, get_ip_set_references, Val<Map<IpSetReference>>
         }
     }
 
@@ -1201,10 +1301,9 @@ pub mod rule_group {
             IpSetReference { props }
         }
 
-        /// `ReferenceArn`: A resource ARN.
-        pub fn reference_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReferenceArn", value.into());
-            self
+        prop! {
+            /// `ReferenceArn`: A resource ARN.
+            props, "ReferenceArn", reference_arn, set_reference_arn, get_reference_arn, Val<String>
         }
     }
 
@@ -1223,16 +1322,14 @@ pub mod rule_group {
             RuleVariables { props }
         }
 
-        /// `IPSets`.
-        pub fn ip_sets(mut self, value: impl Into<Val<Map<IpSet>>>) -> Self {
-            self.props.set("IPSets", value.into());
-            self
+        prop! {
+            /// `IPSets`.
+            props, "IPSets", ip_sets, set_ip_sets, get_ip_sets, Val<Map<IpSet>>
         }
 
-        /// `PortSets`.
-        pub fn port_sets(mut self, value: impl Into<Val<Map<PortSet>>>) -> Self {
-            self.props.set("PortSets", value.into());
-            self
+        prop! {
+            /// `PortSets`.
+            props, "PortSets", port_sets, set_port_sets, get_port_sets, Val<Map<PortSet>>
         }
     }
 
@@ -1251,10 +1348,9 @@ pub mod rule_group {
             IpSet { props }
         }
 
-        /// `Definition`.
-        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Definition", value.into());
-            self
+        prop! {
+            /// `Definition`.
+            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
         }
     }
 
@@ -1273,10 +1369,9 @@ pub mod rule_group {
             PortSet { props }
         }
 
-        /// `Definition`.
-        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Definition", value.into());
-            self
+        prop! {
+            /// `Definition`.
+            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
         }
     }
 
@@ -1295,28 +1390,24 @@ pub mod rule_group {
             RulesSource { props }
         }
 
-        /// `RulesSourceList`.
-        pub fn rules_source_list(mut self, value: impl Into<Val<RulesSourceList>>) -> Self {
-            self.props.set("RulesSourceList", value.into());
-            self
+        prop! {
+            /// `RulesSourceList`.
+            props, "RulesSourceList", rules_source_list, set_rules_source_list, get_rules_source_list, Val<RulesSourceList>
         }
 
-        /// `RulesString`.
-        pub fn rules_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RulesString", value.into());
-            self
+        prop! {
+            /// `RulesString`.
+            props, "RulesString", rules_string, set_rules_string, get_rules_string, Val<String>
         }
 
-        /// `StatefulRules`.
-        pub fn stateful_rules(mut self, value: impl Into<Val<List<StatefulRule>>>) -> Self {
-            self.props.set("StatefulRules", value.into());
-            self
+        prop! {
+            /// `StatefulRules`.
+            props, "StatefulRules", stateful_rules, set_stateful_rules, get_stateful_rules, Val<List<StatefulRule>>
         }
 
-        /// `StatelessRulesAndCustomActions`.
-        pub fn stateless_rules_and_custom_actions(mut self, value: impl Into<Val<StatelessRulesAndCustomActions>>) -> Self {
-            self.props.set("StatelessRulesAndCustomActions", value.into());
-            self
+        prop! {
+            /// `StatelessRulesAndCustomActions`.
+            props, "StatelessRulesAndCustomActions", stateless_rules_and_custom_actions, set_stateless_rules_and_custom_actions, get_stateless_rules_and_custom_actions, Val<StatelessRulesAndCustomActions>
         }
     }
 
@@ -1343,6 +1434,21 @@ pub mod rule_group {
             props.set("TargetTypes", target_types.into());
             props.set("GeneratedRulesType", generated_rules_type.into());
             RulesSourceList { props }
+        }
+
+        prop! {
+            /// `Targets`.
+            props, "Targets", _, set_targets, get_targets, Val<List<String>>
+        }
+
+        prop! {
+            /// `TargetTypes`.
+            props, "TargetTypes", _, set_target_types, get_target_types, Val<List<TargetType>>
+        }
+
+        prop! {
+            /// `GeneratedRulesType`.
+            props, "GeneratedRulesType", _, set_generated_rules_type, get_generated_rules_type, Val<GeneratedRulesType>
         }
     }
 
@@ -1402,6 +1508,21 @@ pub mod rule_group {
             props.set("RuleOptions", rule_options.into());
             StatefulRule { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<StatefulRuleAction>
+        }
+
+        prop! {
+            /// `Header`.
+            props, "Header", _, set_header, get_header, Val<Header>
+        }
+
+        prop! {
+            /// `RuleOptions`.
+            props, "RuleOptions", _, set_rule_options, get_rule_options, Val<List<RuleOption>>
+        }
     }
 
     /// Allowed values.
@@ -1455,6 +1576,36 @@ pub mod rule_group {
             props.set("Destination", destination.into());
             props.set("DestinationPort", destination_port.into());
             Header { props }
+        }
+
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", _, set_protocol, get_protocol, Val<HeaderProtocol>
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<String>
+        }
+
+        prop! {
+            /// `SourcePort`.
+            props, "SourcePort", _, set_source_port, get_source_port, Val<String>
+        }
+
+        prop! {
+            /// `Direction`.
+            props, "Direction", _, set_direction, get_direction, Val<HeaderDirection>
+        }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", _, set_destination, get_destination, Val<String>
+        }
+
+        prop! {
+            /// `DestinationPort`.
+            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<String>
         }
     }
 
@@ -1552,10 +1703,14 @@ pub mod rule_group {
             RuleOption { props }
         }
 
-        /// `Settings`.
-        pub fn settings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Settings", value.into());
-            self
+        prop! {
+            /// `Keyword`.
+            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        }
+
+        prop! {
+            /// `Settings`.
+            props, "Settings", settings, set_settings, get_settings, Val<List<String>>
         }
     }
 
@@ -1576,10 +1731,14 @@ pub mod rule_group {
             StatelessRulesAndCustomActions { props }
         }
 
-        /// `CustomActions`.
-        pub fn custom_actions(mut self, value: impl Into<Val<List<CustomAction>>>) -> Self {
-            self.props.set("CustomActions", value.into());
-            self
+        prop! {
+            /// `StatelessRules`.
+            props, "StatelessRules", _, set_stateless_rules, get_stateless_rules, Val<List<StatelessRule>>
+        }
+
+        prop! {
+            /// `CustomActions`.
+            props, "CustomActions", custom_actions, set_custom_actions, get_custom_actions, Val<List<CustomAction>>
         }
     }
 
@@ -1604,6 +1763,16 @@ pub mod rule_group {
             props.set("ActionDefinition", action_definition.into());
             CustomAction { props }
         }
+
+        prop! {
+            /// `ActionName`.
+            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        }
+
+        prop! {
+            /// `ActionDefinition`.
+            props, "ActionDefinition", _, set_action_definition, get_action_definition, Val<ActionDefinition>
+        }
     }
 
     /// `AWS::NetworkFirewall::RuleGroup.ActionDefinition`.
@@ -1621,10 +1790,9 @@ pub mod rule_group {
             ActionDefinition { props }
         }
 
-        /// `PublishMetricAction`.
-        pub fn publish_metric_action(mut self, value: impl Into<Val<PublishMetricAction>>) -> Self {
-            self.props.set("PublishMetricAction", value.into());
-            self
+        prop! {
+            /// `PublishMetricAction`.
+            props, "PublishMetricAction", publish_metric_action, set_publish_metric_action, get_publish_metric_action, Val<PublishMetricAction>
         }
     }
 
@@ -1644,6 +1812,11 @@ pub mod rule_group {
             props.set("Dimensions", dimensions.into());
             PublishMetricAction { props }
         }
+
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<Dimension>>
+        }
     }
 
     /// `AWS::NetworkFirewall::RuleGroup.Dimension`.
@@ -1661,6 +1834,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("Value", value.into());
             Dimension { props }
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1685,6 +1863,16 @@ pub mod rule_group {
             props.set("Priority", priority.into());
             StatelessRule { props }
         }
+
+        prop! {
+            /// `RuleDefinition`.
+            props, "RuleDefinition", _, set_rule_definition, get_rule_definition, Val<RuleDefinition>
+        }
+
+        prop! {
+            /// `Priority`.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
     }
 
     /// `AWS::NetworkFirewall::RuleGroup.RuleDefinition`.
@@ -1708,6 +1896,16 @@ pub mod rule_group {
             props.set("Actions", actions.into());
             RuleDefinition { props }
         }
+
+        prop! {
+            /// `MatchAttributes`.
+            props, "MatchAttributes", _, set_match_attributes, get_match_attributes, Val<MatchAttributes>
+        }
+
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        }
     }
 
     /// `AWS::NetworkFirewall::RuleGroup.MatchAttributes`.
@@ -1725,40 +1923,34 @@ pub mod rule_group {
             MatchAttributes { props }
         }
 
-        /// `DestinationPorts`.
-        pub fn destination_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("DestinationPorts", value.into());
-            self
+        prop! {
+            /// `DestinationPorts`.
+            props, "DestinationPorts", destination_ports, set_destination_ports, get_destination_ports, Val<List<PortRange>>
         }
 
-        /// `Destinations`.
-        pub fn destinations(mut self, value: impl Into<Val<List<Address>>>) -> Self {
-            self.props.set("Destinations", value.into());
-            self
+        prop! {
+            /// `Destinations`.
+            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<Address>>
         }
 
-        /// `Protocols`.
-        pub fn protocols(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Protocols", value.into());
-            self
+        prop! {
+            /// `Protocols`.
+            props, "Protocols", protocols, set_protocols, get_protocols, Val<List<i64>>
         }
 
-        /// `SourcePorts`.
-        pub fn source_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("SourcePorts", value.into());
-            self
+        prop! {
+            /// `SourcePorts`.
+            props, "SourcePorts", source_ports, set_source_ports, get_source_ports, Val<List<PortRange>>
         }
 
-        /// `Sources`.
-        pub fn sources(mut self, value: impl Into<Val<List<Address>>>) -> Self {
-            self.props.set("Sources", value.into());
-            self
+        prop! {
+            /// `Sources`.
+            props, "Sources", sources, set_sources, get_sources, Val<List<Address>>
         }
 
-        /// `TCPFlags`.
-        pub fn tcp_flags(mut self, value: impl Into<Val<List<TcpFlagField>>>) -> Self {
-            self.props.set("TCPFlags", value.into());
-            self
+        prop! {
+            /// `TCPFlags`.
+            props, "TCPFlags", tcp_flags, set_tcp_flags, get_tcp_flags, Val<List<TcpFlagField>>
         }
     }
 
@@ -1780,6 +1972,16 @@ pub mod rule_group {
             props.set("ToPort", to_port.into());
             PortRange { props }
         }
+
+        prop! {
+            /// `FromPort`.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        }
     }
 
     /// `AWS::NetworkFirewall::RuleGroup.Address`.
@@ -1797,6 +1999,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("AddressDefinition", address_definition.into());
             Address { props }
+        }
+
+        prop! {
+            /// `AddressDefinition`.
+            props, "AddressDefinition", _, set_address_definition, get_address_definition, Val<String>
         }
     }
 
@@ -1817,10 +2024,14 @@ pub mod rule_group {
             TcpFlagField { props }
         }
 
-        /// `Masks`.
-        pub fn masks(mut self, value: impl Into<Val<List<TcpFlag>>>) -> Self {
-            self.props.set("Masks", value.into());
-            self
+        prop! {
+            /// `Flags`.
+            props, "Flags", _, set_flags, get_flags, Val<List<TcpFlag>>
+        }
+
+        prop! {
+            /// `Masks`.
+            props, "Masks", masks, set_masks, get_masks, Val<List<TcpFlag>>
         }
     }
 
@@ -1870,10 +2081,9 @@ pub mod rule_group {
             StatefulRuleOptions { props }
         }
 
-        /// `RuleOrder`.
-        pub fn rule_order(mut self, value: impl Into<Val<RuleOrder>>) -> Self {
-            self.props.set("RuleOrder", value.into());
-            self
+        prop! {
+            /// `RuleOrder`.
+            props, "RuleOrder", rule_order, set_rule_order, get_rule_order, Val<RuleOrder>
         }
     }
 
@@ -1905,10 +2115,9 @@ pub mod rule_group {
             SummaryConfiguration { props }
         }
 
-        /// `RuleOptions`.
-        pub fn rule_options(mut self, value: impl Into<Val<List<SummaryRuleOption>>>) -> Self {
-            self.props.set("RuleOptions", value.into());
-            self
+        prop! {
+            /// `RuleOptions`.
+            props, "RuleOptions", rule_options, set_rule_options, get_rule_options, Val<List<SummaryRuleOption>>
         }
     }
 
@@ -1968,16 +2177,24 @@ impl TlsInspectionConfiguration {
         TlsInspectionConfiguration { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TLSInspectionConfiguration`.
+        core.props, "TLSInspectionConfiguration", _, set_tls_inspection_configuration, get_tls_inspection_configuration, Val<tls_inspection_configuration::TlsInspectionConfiguration>
+    }
+
+    prop! {
+        /// `TLSInspectionConfigurationName`.
+        core.props, "TLSInspectionConfigurationName", _, set_tls_inspection_configuration_name, get_tls_inspection_configuration_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2019,10 +2236,9 @@ pub mod tls_inspection_configuration {
             TlsInspectionConfiguration { props }
         }
 
-        /// `ServerCertificateConfigurations`.
-        pub fn server_certificate_configurations(mut self, value: impl Into<Val<List<ServerCertificateConfiguration>>>) -> Self {
-            self.props.set("ServerCertificateConfigurations", value.into());
-            self
+        prop! {
+            /// `ServerCertificateConfigurations`.
+            props, "ServerCertificateConfigurations", server_certificate_configurations, set_server_certificate_configurations, get_server_certificate_configurations, Val<List<ServerCertificateConfiguration>>
         }
     }
 
@@ -2041,28 +2257,24 @@ pub mod tls_inspection_configuration {
             ServerCertificateConfiguration { props }
         }
 
-        /// `CertificateAuthorityArn`: A resource ARN.
-        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateAuthorityArn", value.into());
-            self
+        prop! {
+            /// `CertificateAuthorityArn`: A resource ARN.
+            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
         }
 
-        /// `CheckCertificateRevocationStatus`.
-        pub fn check_certificate_revocation_status(mut self, value: impl Into<Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>>) -> Self {
-            self.props.set("CheckCertificateRevocationStatus", value.into());
-            self
+        prop! {
+            /// `CheckCertificateRevocationStatus`.
+            props, "CheckCertificateRevocationStatus", check_certificate_revocation_status, set_check_certificate_revocation_status, get_check_certificate_revocation_status, Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>
         }
 
-        /// `Scopes`.
-        pub fn scopes(mut self, value: impl Into<Val<List<ServerCertificateScope>>>) -> Self {
-            self.props.set("Scopes", value.into());
-            self
+        prop! {
+            /// `Scopes`.
+            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<ServerCertificateScope>>
         }
 
-        /// `ServerCertificates`.
-        pub fn server_certificates(mut self, value: impl Into<Val<List<ServerCertificate>>>) -> Self {
-            self.props.set("ServerCertificates", value.into());
-            self
+        prop! {
+            /// `ServerCertificates`.
+            props, "ServerCertificates", server_certificates, set_server_certificates, get_server_certificates, Val<List<ServerCertificate>>
         }
     }
 
@@ -2081,16 +2293,14 @@ pub mod tls_inspection_configuration {
             ServerCertificateConfigurationCheckCertificateRevocationStatus { props }
         }
 
-        /// `RevokedStatusAction`.
-        pub fn revoked_status_action(mut self, value: impl Into<Val<RevokedStatusAction>>) -> Self {
-            self.props.set("RevokedStatusAction", value.into());
-            self
+        prop! {
+            /// `RevokedStatusAction`.
+            props, "RevokedStatusAction", revoked_status_action, set_revoked_status_action, get_revoked_status_action, Val<RevokedStatusAction>
         }
 
-        /// `UnknownStatusAction`.
-        pub fn unknown_status_action(mut self, value: impl Into<Val<UnknownStatusAction>>) -> Self {
-            self.props.set("UnknownStatusAction", value.into());
-            self
+        prop! {
+            /// `UnknownStatusAction`.
+            props, "UnknownStatusAction", unknown_status_action, set_unknown_status_action, get_unknown_status_action, Val<UnknownStatusAction>
         }
     }
 
@@ -2141,34 +2351,29 @@ pub mod tls_inspection_configuration {
             ServerCertificateScope { props }
         }
 
-        /// `DestinationPorts`.
-        pub fn destination_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("DestinationPorts", value.into());
-            self
+        prop! {
+            /// `DestinationPorts`.
+            props, "DestinationPorts", destination_ports, set_destination_ports, get_destination_ports, Val<List<PortRange>>
         }
 
-        /// `Destinations`.
-        pub fn destinations(mut self, value: impl Into<Val<List<Address>>>) -> Self {
-            self.props.set("Destinations", value.into());
-            self
+        prop! {
+            /// `Destinations`.
+            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<Address>>
         }
 
-        /// `Protocols`.
-        pub fn protocols(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("Protocols", value.into());
-            self
+        prop! {
+            /// `Protocols`.
+            props, "Protocols", protocols, set_protocols, get_protocols, Val<List<i64>>
         }
 
-        /// `SourcePorts`.
-        pub fn source_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
-            self.props.set("SourcePorts", value.into());
-            self
+        prop! {
+            /// `SourcePorts`.
+            props, "SourcePorts", source_ports, set_source_ports, get_source_ports, Val<List<PortRange>>
         }
 
-        /// `Sources`.
-        pub fn sources(mut self, value: impl Into<Val<List<Address>>>) -> Self {
-            self.props.set("Sources", value.into());
-            self
+        prop! {
+            /// `Sources`.
+            props, "Sources", sources, set_sources, get_sources, Val<List<Address>>
         }
     }
 
@@ -2190,6 +2395,16 @@ pub mod tls_inspection_configuration {
             props.set("ToPort", to_port.into());
             PortRange { props }
         }
+
+        prop! {
+            /// `FromPort`.
+            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        }
+
+        prop! {
+            /// `ToPort`.
+            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        }
     }
 
     /// `AWS::NetworkFirewall::TLSInspectionConfiguration.Address`.
@@ -2208,6 +2423,11 @@ pub mod tls_inspection_configuration {
             props.set("AddressDefinition", address_definition.into());
             Address { props }
         }
+
+        prop! {
+            /// `AddressDefinition`.
+            props, "AddressDefinition", _, set_address_definition, get_address_definition, Val<String>
+        }
     }
 
     /// `AWS::NetworkFirewall::TLSInspectionConfiguration.ServerCertificate`.
@@ -2225,10 +2445,9 @@ pub mod tls_inspection_configuration {
             ServerCertificate { props }
         }
 
-        /// `ResourceArn`: A resource ARN.
-        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceArn", value.into());
-            self
+        prop! {
+            /// `ResourceArn`: A resource ARN.
+            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 }
@@ -2262,16 +2481,29 @@ impl VpcEndpointAssociation {
         VpcEndpointAssociation { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FirewallArn`: A resource ARN.
+        core.props, "FirewallArn", _, set_firewall_arn, get_firewall_arn, Val<String>
+    }
+
+    prop! {
+        /// `SubnetMapping`.
+        core.props, "SubnetMapping", _, set_subnet_mapping, get_subnet_mapping, Val<vpc_endpoint_association::SubnetMapping>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2321,10 +2553,14 @@ pub mod vpc_endpoint_association {
             SubnetMapping { props }
         }
 
-        /// `IPAddressType`: A IPAddressType
-        pub fn ip_address_type(mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> Self {
-            self.props.set("IPAddressType", value.into());
-            self
+        prop! {
+            /// `SubnetId`: A SubnetId.
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        }
+
+        prop! {
+            /// `IPAddressType`: A IPAddressType
+            props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SubnetMappingIpAddressType>
         }
     }
 

@@ -47,22 +47,29 @@ impl Monitor {
         Monitor { core }
     }
 
-    /// `RemoteResources`: The remote resources to monitor.
-    pub fn remote_resources(mut self, value: impl Into<Val<List<monitor::MonitorRemoteResource>>>) -> Self {
-        self.core.set("RemoteResources", value.into());
-        self
+    prop! {
+        /// `LocalResources`: The local resources to monitor.
+        core.props, "LocalResources", _, set_local_resources, get_local_resources, Val<List<monitor::MonitorLocalResource>>
     }
 
-    /// `ScopeArn`: The Amazon Resource Name (ARN) of the scope for the monitor.
-    pub fn scope_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScopeArn", value.into());
-        self
+    prop! {
+        /// `MonitorName`: The name of the monitor.
+        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
     }
 
-    /// `Tags`: The tags for the monitor.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RemoteResources`: The remote resources to monitor.
+        core.props, "RemoteResources", remote_resources, set_remote_resources, get_remote_resources, Val<List<monitor::MonitorRemoteResource>>
+    }
+
+    prop! {
+        /// `ScopeArn`: The Amazon Resource Name (ARN) of the scope for the monitor.
+        core.props, "ScopeArn", scope_arn, set_scope_arn, get_scope_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the monitor.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,6 +129,16 @@ pub mod monitor {
             props.set("Identifier", identifier.into());
             MonitorLocalResource { props }
         }
+
+        prop! {
+            /// `Type`: The type of the local resource.
+            props, "Type", _, set_type, get_type, Val<MonitorLocalResourceType>
+        }
+
+        prop! {
+            /// `Identifier`: The identifier of the local resource.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
     }
 
     /// The type of the local resource.
@@ -167,6 +184,16 @@ pub mod monitor {
             props.set("Type", type_.into());
             props.set("Identifier", identifier.into());
             MonitorRemoteResource { props }
+        }
+
+        prop! {
+            /// `Type`: The type of the remote resource.
+            props, "Type", _, set_type, get_type, Val<MonitorRemoteResourceType>
+        }
+
+        prop! {
+            /// `Identifier`: The identifier of the remote resource.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
         }
     }
 
@@ -215,10 +242,14 @@ impl Scope {
         Scope { core }
     }
 
-    /// `Tags`: The tags for the scope.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the scope.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Targets`: The targets for the scope.
+        core.props, "Targets", _, set_targets, get_targets, Val<List<scope::TargetResource>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -273,6 +304,17 @@ pub mod scope {
             props.set("Region", region.into());
             TargetResource { props }
         }
+
+        prop! {
+            /// `TargetIdentifier`: A target identifier is a pair of identifying information for a scope
+            /// target.
+            props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<TargetIdentifier>
+        }
+
+        prop! {
+            /// `Region`: The AWS Region for the target resource.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
     }
 
     /// `AWS::NetworkFlowMonitor::Scope.TargetIdentifier`: A target identifier is a pair of
@@ -297,6 +339,16 @@ pub mod scope {
             props.set("TargetType", target_type.into());
             TargetIdentifier { props }
         }
+
+        prop! {
+            /// `TargetId`: A target ID is an internally-generated identifier for a target.
+            props, "TargetId", _, set_target_id, get_target_id, Val<TargetId>
+        }
+
+        prop! {
+            /// `TargetType`: The type of the target. Currently always ACCOUNT.
+            props, "TargetType", _, set_target_type, get_target_type, Val<TargetIdentifierTargetType>
+        }
     }
 
     /// `AWS::NetworkFlowMonitor::Scope.TargetId`: A target ID is an internally-generated identifier
@@ -315,6 +367,11 @@ pub mod scope {
             let mut props = Props::new();
             props.set("AccountId", account_id.into());
             TargetId { props }
+        }
+
+        prop! {
+            /// `AccountId`: The account ID for the target.
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
         }
     }
 

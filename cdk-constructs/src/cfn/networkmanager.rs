@@ -54,22 +54,39 @@ impl ConnectAttachment {
         ConnectAttachment { core }
     }
 
-    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkFunctionGroupName", value.into());
-        self
+    prop! {
+        /// `CoreNetworkId`: ID of the CoreNetwork that the attachment will be attached to.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
     }
 
-    /// `RoutingPolicyLabel`: Routing policy label
-    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoutingPolicyLabel", value.into());
-        self
+    prop! {
+        /// `EdgeLocation`: Edge location of the attachment.
+        core.props, "EdgeLocation", _, set_edge_location, get_edge_location, Val<String>
     }
 
-    /// `Tags`: Tags for the attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Options`: Protocol options for connect attachment
+        core.props, "Options", _, set_options, get_options, Val<connect_attachment::ConnectAttachmentOptions>
+    }
+
+    prop! {
+        /// `RoutingPolicyLabel`: Routing policy label
+        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransportAttachmentId`: Id of transport attachment
+        core.props, "TransportAttachmentId", _, set_transport_attachment_id, get_transport_attachment_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -177,10 +194,9 @@ pub mod connect_attachment {
             ConnectAttachmentOptions { props }
         }
 
-        /// `Protocol`: Tunnel protocol for connect attachment
-        pub fn protocol(mut self, value: impl Into<Val<ConnectAttachmentOptionsProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: Tunnel protocol for connect attachment
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<ConnectAttachmentOptionsProtocol>
         }
     }
 
@@ -223,34 +239,39 @@ impl ConnectPeer {
         ConnectPeer { core }
     }
 
-    /// `BgpOptions`: Bgp options for connect peer.
-    pub fn bgp_options(mut self, value: impl Into<Val<connect_peer::BgpOptions>>) -> Self {
-        self.core.set("BgpOptions", value.into());
-        self
+    prop! {
+        /// `BgpOptions`: Bgp options for connect peer.
+        core.props, "BgpOptions", bgp_options, set_bgp_options, get_bgp_options, Val<connect_peer::BgpOptions>
     }
 
-    /// `CoreNetworkAddress`: The IP address of a core network.
-    pub fn core_network_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CoreNetworkAddress", value.into());
-        self
+    prop! {
+        /// `ConnectAttachmentId`: The ID of the attachment to connect.
+        core.props, "ConnectAttachmentId", _, set_connect_attachment_id, get_connect_attachment_id, Val<String>
     }
 
-    /// `InsideCidrBlocks`: The inside IP addresses used for a Connect peer configuration.
-    pub fn inside_cidr_blocks(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InsideCidrBlocks", value.into());
-        self
+    prop! {
+        /// `CoreNetworkAddress`: The IP address of a core network.
+        core.props, "CoreNetworkAddress", core_network_address, set_core_network_address, get_core_network_address, Val<String>
     }
 
-    /// `SubnetArn`: The subnet ARN for the connect peer.
-    pub fn subnet_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubnetArn", value.into());
-        self
+    prop! {
+        /// `InsideCidrBlocks`: The inside IP addresses used for a Connect peer configuration.
+        core.props, "InsideCidrBlocks", inside_cidr_blocks, set_inside_cidr_blocks, get_inside_cidr_blocks, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PeerAddress`: The IP address of the Connect peer.
+        core.props, "PeerAddress", _, set_peer_address, get_peer_address, Val<String>
+    }
+
+    prop! {
+        /// `SubnetArn`: The subnet ARN for the connect peer.
+        core.props, "SubnetArn", subnet_arn, set_subnet_arn, get_subnet_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -321,10 +342,9 @@ pub mod connect_peer {
             BgpOptions { props }
         }
 
-        /// `PeerAsn`.
-        pub fn peer_asn(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PeerAsn", value.into());
-            self
+        prop! {
+            /// `PeerAsn`.
+            props, "PeerAsn", peer_asn, set_peer_asn, get_peer_asn, Val<f64>
         }
     }
 }
@@ -350,22 +370,24 @@ impl CoreNetwork {
         CoreNetwork { core }
     }
 
-    /// `Description`: The description of core network
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of core network
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PolicyDocument`.
-    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("PolicyDocument", value.into());
-        self
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network that your core network is a part of.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
     }
 
-    /// `Tags`: The tags for the global network.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyDocument`.
+        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the global network.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -453,6 +475,21 @@ impl CoreNetworkPrefixListAssociation {
         CoreNetworkPrefixListAssociation { core }
     }
 
+    prop! {
+        /// `CoreNetworkId`: The ID of the core network.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    }
+
+    prop! {
+        /// `PrefixListAlias`: The alias of the prefix list
+        core.props, "PrefixListAlias", _, set_prefix_list_alias, get_prefix_list_alias, Val<String>
+    }
+
+    prop! {
+        /// `PrefixListArn`: The Amazon Resource Name (ARN) of the prefix list.
+        core.props, "PrefixListArn", _, set_prefix_list_arn, get_prefix_list_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -491,10 +528,24 @@ impl CustomerGatewayAssociation {
         CustomerGatewayAssociation { core }
     }
 
-    /// `LinkId`: The ID of the link
-    pub fn link_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LinkId", value.into());
-        self
+    prop! {
+        /// `CustomerGatewayArn`: The Amazon Resource Name (ARN) of the customer gateway.
+        core.props, "CustomerGatewayArn", _, set_customer_gateway_arn, get_customer_gateway_arn, Val<String>
+    }
+
+    prop! {
+        /// `DeviceId`: The ID of the device
+        core.props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+    }
+
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    }
+
+    prop! {
+        /// `LinkId`: The ID of the link
+        core.props, "LinkId", link_id, set_link_id, get_link_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -524,58 +575,54 @@ impl Device {
         Device { core }
     }
 
-    /// `AWSLocation`: The Amazon Web Services location of the device, if applicable.
-    pub fn aws_location(mut self, value: impl Into<Val<device::AwsLocation>>) -> Self {
-        self.core.set("AWSLocation", value.into());
-        self
+    prop! {
+        /// `AWSLocation`: The Amazon Web Services location of the device, if applicable.
+        core.props, "AWSLocation", aws_location, set_aws_location, get_aws_location, Val<device::AwsLocation>
     }
 
-    /// `Description`: The description of the device.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the device.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Location`: The site location.
-    pub fn location(mut self, value: impl Into<Val<device::Location>>) -> Self {
-        self.core.set("Location", value.into());
-        self
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
     }
 
-    /// `Model`: The device model
-    pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Model", value.into());
-        self
+    prop! {
+        /// `Location`: The site location.
+        core.props, "Location", location, set_location, get_location, Val<device::Location>
     }
 
-    /// `SerialNumber`: The device serial number.
-    pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SerialNumber", value.into());
-        self
+    prop! {
+        /// `Model`: The device model
+        core.props, "Model", model, set_model, get_model, Val<String>
     }
 
-    /// `SiteId`: The site ID.
-    pub fn site_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SiteId", value.into());
-        self
+    prop! {
+        /// `SerialNumber`: The device serial number.
+        core.props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
     }
 
-    /// `Tags`: The tags for the device.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SiteId`: The site ID.
+        core.props, "SiteId", site_id, set_site_id, get_site_id, Val<String>
     }
 
-    /// `Type`: The device type.
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the device.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Vendor`: The device vendor.
-    pub fn vendor(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Vendor", value.into());
-        self
+    prop! {
+        /// `Type`: The device type.
+        core.props, "Type", type_, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `Vendor`: The device vendor.
+        core.props, "Vendor", vendor, set_vendor, get_vendor, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -629,17 +676,15 @@ pub mod device {
             AwsLocation { props }
         }
 
-        /// `SubnetArn`: The Amazon Resource Name (ARN) of the subnet that the device is located in.
-        pub fn subnet_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubnetArn", value.into());
-            self
+        prop! {
+            /// `SubnetArn`: The Amazon Resource Name (ARN) of the subnet that the device is located in.
+            props, "SubnetArn", subnet_arn, set_subnet_arn, get_subnet_arn, Val<String>
         }
 
-        /// `Zone`: The Zone that the device is located in. Specify the ID of an Availability Zone,
-        /// Local Zone, Wavelength Zone, or an Outpost.
-        pub fn zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Zone", value.into());
-            self
+        prop! {
+            /// `Zone`: The Zone that the device is located in. Specify the ID of an Availability Zone,
+            /// Local Zone, Wavelength Zone, or an Outpost.
+            props, "Zone", zone, set_zone, get_zone, Val<String>
         }
     }
 
@@ -658,22 +703,19 @@ pub mod device {
             Location { props }
         }
 
-        /// `Address`: The physical address.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: The physical address.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Latitude`: The latitude.
-        pub fn latitude(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Latitude", value.into());
-            self
+        prop! {
+            /// `Latitude`: The latitude.
+            props, "Latitude", latitude, set_latitude, get_latitude, Val<String>
         }
 
-        /// `Longitude`: The longitude.
-        pub fn longitude(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Longitude", value.into());
-            self
+        prop! {
+            /// `Longitude`: The longitude.
+            props, "Longitude", longitude, set_longitude, get_longitude, Val<String>
         }
     }
 }
@@ -709,16 +751,29 @@ impl DirectConnectGatewayAttachment {
         DirectConnectGatewayAttachment { core }
     }
 
-    /// `RoutingPolicyLabel`: Routing policy label
-    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoutingPolicyLabel", value.into());
-        self
+    prop! {
+        /// `CoreNetworkId`: The ID of a core network for the Direct Connect Gateway attachment.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
     }
 
-    /// `Tags`: Tags for the attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DirectConnectGatewayArn`: The ARN of the Direct Connect Gateway.
+        core.props, "DirectConnectGatewayArn", _, set_direct_connect_gateway_arn, get_direct_connect_gateway_arn, Val<String>
+    }
+
+    prop! {
+        /// `EdgeLocations`: The Regions where the edges are located.
+        core.props, "EdgeLocations", _, set_edge_locations, get_edge_locations, Val<List<String>>
+    }
+
+    prop! {
+        /// `RoutingPolicyLabel`: Routing policy label
+        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -831,28 +886,24 @@ impl GlobalNetwork {
         GlobalNetwork { core }
     }
 
-    /// `CreatedAt`: The date and time that the global network was created.
-    pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CreatedAt", value.into());
-        self
+    prop! {
+        /// `CreatedAt`: The date and time that the global network was created.
+        core.props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
     }
 
-    /// `Description`: The description of the global network.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the global network.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `State`: The state of the global network.
-    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `State`: The state of the global network.
+        core.props, "State", state, set_state, get_state, Val<String>
     }
 
-    /// `Tags`: The tags for the global network.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the global network.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -902,28 +953,39 @@ impl Link {
         Link { core }
     }
 
-    /// `Description`: The description of the link.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Bandwidth`: The Bandwidth for the link.
+        core.props, "Bandwidth", _, set_bandwidth, get_bandwidth, Val<link::Bandwidth>
     }
 
-    /// `Provider`: The provider of the link.
-    pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Provider", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the link.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags for the link.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
     }
 
-    /// `Type`: The type of the link.
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Provider`: The provider of the link.
+        core.props, "Provider", provider, set_provider, get_provider, Val<String>
+    }
+
+    prop! {
+        /// `SiteId`: The ID of the site
+        core.props, "SiteId", _, set_site_id, get_site_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the link.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the link.
+        core.props, "Type", type_, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -976,16 +1038,14 @@ pub mod link {
             Bandwidth { props }
         }
 
-        /// `DownloadSpeed`: Download speed in Mbps.
-        pub fn download_speed(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DownloadSpeed", value.into());
-            self
+        prop! {
+            /// `DownloadSpeed`: Download speed in Mbps.
+            props, "DownloadSpeed", download_speed, set_download_speed, get_download_speed, Val<i64>
         }
 
-        /// `UploadSpeed`: Upload speed in Mbps.
-        pub fn upload_speed(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UploadSpeed", value.into());
-            self
+        prop! {
+            /// `UploadSpeed`: Upload speed in Mbps.
+            props, "UploadSpeed", upload_speed, set_upload_speed, get_upload_speed, Val<i64>
         }
     }
 }
@@ -1019,6 +1079,21 @@ impl LinkAssociation {
         LinkAssociation { core }
     }
 
+    prop! {
+        /// `DeviceId`: The ID of the device
+        core.props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+    }
+
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    }
+
+    prop! {
+        /// `LinkId`: The ID of the link
+        core.props, "LinkId", _, set_link_id, get_link_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1046,22 +1121,24 @@ impl Site {
         Site { core }
     }
 
-    /// `Description`: The description of the site.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the site.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Location`: The location of the site.
-    pub fn location(mut self, value: impl Into<Val<site::Location>>) -> Self {
-        self.core.set("Location", value.into());
-        self
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
     }
 
-    /// `Tags`: The tags for the site.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Location`: The location of the site.
+        core.props, "Location", location, set_location, get_location, Val<site::Location>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the site.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1114,22 +1191,19 @@ pub mod site {
             Location { props }
         }
 
-        /// `Address`: The physical address.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: The physical address.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Latitude`: The latitude.
-        pub fn latitude(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Latitude", value.into());
-            self
+        prop! {
+            /// `Latitude`: The latitude.
+            props, "Latitude", latitude, set_latitude, get_latitude, Val<String>
         }
 
-        /// `Longitude`: The longitude.
-        pub fn longitude(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Longitude", value.into());
-            self
+        prop! {
+            /// `Longitude`: The longitude.
+            props, "Longitude", longitude, set_longitude, get_longitude, Val<String>
         }
     }
 }
@@ -1161,22 +1235,30 @@ impl SiteToSiteVpnAttachment {
         SiteToSiteVpnAttachment { core }
     }
 
-    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkFunctionGroupName", value.into());
-        self
+    prop! {
+        /// `CoreNetworkId`: The ID of a core network where you're creating a site-to-site VPN
+        /// attachment.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
     }
 
-    /// `RoutingPolicyLabel`: Routing policy label
-    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoutingPolicyLabel", value.into());
-        self
+    prop! {
+        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
     }
 
-    /// `Tags`: Tags for the attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoutingPolicyLabel`: Routing policy label
+        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpnConnectionArn`: The ARN of the site-to-site VPN attachment.
+        core.props, "VpnConnectionArn", _, set_vpn_connection_arn, get_vpn_connection_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1298,10 +1380,20 @@ impl TransitGatewayPeering {
         TransitGatewayPeering { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CoreNetworkId`: The Id of the core network that you want to peer a transit gateway to.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayArn`: The ARN (Amazon Resource Name) of the transit gateway that you will
+        /// peer to a core network
+        core.props, "TransitGatewayArn", _, set_transit_gateway_arn, get_transit_gateway_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1401,6 +1493,16 @@ impl TransitGatewayRegistration {
         TransitGatewayRegistration { core }
     }
 
+    prop! {
+        /// `GlobalNetworkId`: The ID of the global network.
+        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    }
+
+    prop! {
+        /// `TransitGatewayArn`: The Amazon Resource Name (ARN) of the transit gateway.
+        core.props, "TransitGatewayArn", _, set_transit_gateway_arn, get_transit_gateway_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1435,22 +1537,29 @@ impl TransitGatewayRouteTableAttachment {
         TransitGatewayRouteTableAttachment { core }
     }
 
-    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkFunctionGroupName", value.into());
-        self
+    prop! {
+        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
     }
 
-    /// `RoutingPolicyLabel`: Routing policy label
-    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoutingPolicyLabel", value.into());
-        self
+    prop! {
+        /// `PeeringId`: The Id of peering between transit gateway and core network.
+        core.props, "PeeringId", _, set_peering_id, get_peering_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoutingPolicyLabel`: Routing policy label
+        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TransitGatewayRouteTableArn`: The Arn of transit gateway route table.
+        core.props, "TransitGatewayRouteTableArn", _, set_transit_gateway_route_table_arn, get_transit_gateway_route_table_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1578,22 +1687,34 @@ impl VpcAttachment {
         VpcAttachment { core }
     }
 
-    /// `Options`: Vpc options of the attachment.
-    pub fn options(mut self, value: impl Into<Val<vpc_attachment::VpcOptions>>) -> Self {
-        self.core.set("Options", value.into());
-        self
+    prop! {
+        /// `CoreNetworkId`: The ID of a core network for the VPC attachment.
+        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
     }
 
-    /// `RoutingPolicyLabel`: Routing policy label
-    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoutingPolicyLabel", value.into());
-        self
+    prop! {
+        /// `Options`: Vpc options of the attachment.
+        core.props, "Options", options, set_options, get_options, Val<vpc_attachment::VpcOptions>
     }
 
-    /// `Tags`: Tags for the attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoutingPolicyLabel`: Routing policy label
+        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    }
+
+    prop! {
+        /// `SubnetArns`: Subnet Arn list
+        core.props, "SubnetArns", _, set_subnet_arns, get_subnet_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcArn`: The ARN of the VPC.
+        core.props, "VpcArn", _, set_vpc_arn, get_vpc_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1712,32 +1833,28 @@ pub mod vpc_attachment {
             VpcOptions { props }
         }
 
-        /// `ApplianceModeSupport`: Indicates whether to enable ApplianceModeSupport Support for Vpc
-        /// Attachment. Valid Values: true | false
-        pub fn appliance_mode_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ApplianceModeSupport", value.into());
-            self
+        prop! {
+            /// `ApplianceModeSupport`: Indicates whether to enable ApplianceModeSupport Support for Vpc
+            /// Attachment. Valid Values: true | false
+            props, "ApplianceModeSupport", appliance_mode_support, set_appliance_mode_support, get_appliance_mode_support, Val<bool>
         }
 
-        /// `DnsSupport`: Indicates whether to enable private DNS Support for Vpc Attachment. Valid
-        /// Values: true | false
-        pub fn dns_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DnsSupport", value.into());
-            self
+        prop! {
+            /// `DnsSupport`: Indicates whether to enable private DNS Support for Vpc Attachment. Valid
+            /// Values: true | false
+            props, "DnsSupport", dns_support, set_dns_support, get_dns_support, Val<bool>
         }
 
-        /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values:
-        /// enable | disable
-        pub fn ipv6_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Ipv6Support", value.into());
-            self
+        prop! {
+            /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
+            /// Values: enable | disable
+            props, "Ipv6Support", ipv6_support, set_ipv6_support, get_ipv6_support, Val<bool>
         }
 
-        /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group Referencing
-        /// Support for Vpc Attachment. Valid Values: true | false
-        pub fn security_group_referencing_support(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SecurityGroupReferencingSupport", value.into());
-            self
+        prop! {
+            /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group
+            /// Referencing Support for Vpc Attachment. Valid Values: true | false
+            props, "SecurityGroupReferencingSupport", security_group_referencing_support, set_security_group_referencing_support, get_security_group_referencing_support, Val<bool>
         }
     }
 }

@@ -43,17 +43,21 @@ impl Monitor {
         Monitor { core }
     }
 
-    /// `AggregationPeriod`: The time, in seconds, that metrics are aggregated and sent to Amazon
-    /// CloudWatch. Valid values are either 30 or 60.
-    pub fn aggregation_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AggregationPeriod", value.into());
-        self
+    prop! {
+        /// `AggregationPeriod`: The time, in seconds, that metrics are aggregated and sent to
+        /// Amazon CloudWatch. Valid values are either 30 or 60.
+        core.props, "AggregationPeriod", aggregation_period, set_aggregation_period, get_aggregation_period, Val<i64>
     }
 
-    /// `Tags`: The tags for the monitor.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MonitorName`: The name identifying the monitor. It can contain only letters,
+        /// underscores (_), or dashes (-), and can be up to 200 characters.
+        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the monitor.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,34 +43,34 @@ impl Deployment {
         Deployment { core }
     }
 
-    /// `AssociatedPolicyList`: List of policies associated with this deployment.
-    pub fn associated_policy_list(mut self, value: impl Into<Val<List<deployment::AssociatedPolicy>>>) -> Self {
-        self.core.set("AssociatedPolicyList", value.into());
-        self
+    prop! {
+        /// `AssociatedPolicyList`: List of policies associated with this deployment.
+        core.props, "AssociatedPolicyList", associated_policy_list, set_associated_policy_list, get_associated_policy_list, Val<List<deployment::AssociatedPolicy>>
     }
 
-    /// `AssociatedScopeList`: List of scopes associated with this deployment.
-    pub fn associated_scope_list(mut self, value: impl Into<Val<List<deployment::AssociatedScope>>>) -> Self {
-        self.core.set("AssociatedScopeList", value.into());
-        self
+    prop! {
+        /// `AssociatedScopeList`: List of scopes associated with this deployment.
+        core.props, "AssociatedScopeList", associated_scope_list, set_associated_scope_list, get_associated_scope_list, Val<List<deployment::AssociatedScope>>
     }
 
-    /// `DeploymentConfiguration`: Configuration settings for the deployment.
-    pub fn deployment_configuration(mut self, value: impl Into<Val<deployment::DeploymentConfiguration>>) -> Self {
-        self.core.set("DeploymentConfiguration", value.into());
-        self
+    prop! {
+        /// `DeploymentConfiguration`: Configuration settings for the deployment.
+        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<deployment::DeploymentConfiguration>
     }
 
-    /// `DeploymentDescription`: A description of the deployment.
-    pub fn deployment_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeploymentDescription", value.into());
-        self
+    prop! {
+        /// `DeploymentDescription`: A description of the deployment.
+        core.props, "DeploymentDescription", deployment_description, set_deployment_description, get_deployment_description, Val<String>
     }
 
-    /// `Tags`: The tags associated with the deployment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeploymentName`: The name of the deployment.
+        core.props, "DeploymentName", _, set_deployment_name, get_deployment_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the deployment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,6 +130,11 @@ pub mod deployment {
             props.set("PolicyArn", policy_arn.into());
             AssociatedPolicy { props }
         }
+
+        prop! {
+            /// `PolicyArn`: ARN of the associated policy.
+            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        }
     }
 
     /// `AWS::NetworkSecurityManager::Deployment.AssociatedScope`.
@@ -147,6 +152,11 @@ pub mod deployment {
             let mut props = Props::new();
             props.set("ScopeArn", scope_arn.into());
             AssociatedScope { props }
+        }
+
+        prop! {
+            /// `ScopeArn`: ARN of the associated scope.
+            props, "ScopeArn", _, set_scope_arn, get_scope_arn, Val<String>
         }
     }
 
@@ -167,6 +177,12 @@ pub mod deployment {
             let mut props = Props::new();
             props.set("EnableCrossAccountVisibility", enable_cross_account_visibility.into());
             DeploymentConfiguration { props }
+        }
+
+        prop! {
+            /// `EnableCrossAccountVisibility`: Whether cross-account visibility is enabled for the
+            /// deployment.
+            props, "EnableCrossAccountVisibility", _, set_enable_cross_account_visibility, get_enable_cross_account_visibility, Val<bool>
         }
     }
 }
@@ -203,22 +219,40 @@ impl Policy {
         Policy { core }
     }
 
-    /// `AssociatedTemplateAndRuleList`: List of templates and rules associated with this policy.
-    pub fn associated_template_and_rule_list(mut self, value: impl Into<Val<List<policy::AssociatedTemplateAndRule>>>) -> Self {
-        self.core.set("AssociatedTemplateAndRuleList", value.into());
-        self
+    prop! {
+        /// `AssociatedTemplateAndRuleList`: List of templates and rules associated with this
+        /// policy.
+        core.props, "AssociatedTemplateAndRuleList", associated_template_and_rule_list, set_associated_template_and_rule_list, get_associated_template_and_rule_list, Val<List<policy::AssociatedTemplateAndRule>>
     }
 
-    /// `PolicyDescription`: A description of the policy.
-    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDescription", value.into());
-        self
+    prop! {
+        /// `FirewallType`: The type of firewall.
+        core.props, "FirewallType", _, set_firewall_type, get_firewall_type, Val<policy::FirewallType>
     }
 
-    /// `Tags`: The tags associated with the policy.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyConfiguration`: Configuration settings for policy behavior.
+        core.props, "PolicyConfiguration", _, set_policy_configuration, get_policy_configuration, Val<policy::PolicyConfiguration>
+    }
+
+    prop! {
+        /// `PolicyDescription`: A description of the policy.
+        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
+    }
+
+    prop! {
+        /// `PolicyName`: The name of the policy.
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `Priority`: The priority of the policy.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the policy.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -278,16 +312,14 @@ pub mod policy {
             AssociatedTemplateAndRule { props }
         }
 
-        /// `RuleArn`: ARN of the associated rule.
-        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleArn", value.into());
-            self
+        prop! {
+            /// `RuleArn`: ARN of the associated rule.
+            props, "RuleArn", rule_arn, set_rule_arn, get_rule_arn, Val<String>
         }
 
-        /// `TemplateArn`: ARN of the associated template.
-        pub fn template_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateArn", value.into());
-            self
+        prop! {
+            /// `TemplateArn`: ARN of the associated template.
+            props, "TemplateArn", template_arn, set_template_arn, get_template_arn, Val<String>
         }
     }
 
@@ -320,22 +352,20 @@ pub mod policy {
             PolicyConfiguration { props }
         }
 
-        /// `RemediationEnabled`: Controls automatic remediation of non-compliant resources.
-        pub fn remediation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemediationEnabled", value.into());
-            self
+        prop! {
+            /// `RemediationEnabled`: Controls automatic remediation of non-compliant resources.
+            props, "RemediationEnabled", remediation_enabled, set_remediation_enabled, get_remediation_enabled, Val<bool>
         }
 
-        /// `ResourcesCleanUp`: Controls automatic cleanup of unused resources.
-        pub fn resources_clean_up(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ResourcesCleanUp", value.into());
-            self
+        prop! {
+            /// `ResourcesCleanUp`: Controls automatic cleanup of unused resources.
+            props, "ResourcesCleanUp", resources_clean_up, set_resources_clean_up, get_resources_clean_up, Val<bool>
         }
 
-        /// `WafConfig`: WAF-specific policy settings. Populated only for WAF firewall type policies.
-        pub fn waf_config(mut self, value: impl Into<Val<WafConfig>>) -> Self {
-            self.props.set("WafConfig", value.into());
-            self
+        prop! {
+            /// `WafConfig`: WAF-specific policy settings. Populated only for WAF firewall type
+            /// policies.
+            props, "WafConfig", waf_config, set_waf_config, get_waf_config, Val<WafConfig>
         }
     }
 
@@ -363,6 +393,17 @@ pub mod policy {
             props.set("ExistingCustomerWebACLResolution", existing_customer_web_acl_resolution.into());
             props.set("ConflictResolution", conflict_resolution.into());
             WafConfig { props }
+        }
+
+        prop! {
+            /// `ExistingCustomerWebACLResolution`: Controls how Network Security Manager handles
+            /// remediation when a resource already has a customer-created WebACL.
+            props, "ExistingCustomerWebACLResolution", _, set_existing_customer_web_acl_resolution, get_existing_customer_web_acl_resolution, Val<WafConfigExistingCustomerWebAclResolution>
+        }
+
+        prop! {
+            /// `ConflictResolution`: Conflict-resolution strategy applied to AWS WAF policies.
+            props, "ConflictResolution", _, set_conflict_resolution, get_conflict_resolution, Val<WafConfigConflictResolution>
         }
     }
 
@@ -415,34 +456,34 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Configuration`: The rule configuration as a JSON string.
-    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`: The rule configuration as a JSON string.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
     }
 
-    /// `FirewallType`: The type of firewall for this rule.
-    pub fn firewall_type(mut self, value: impl Into<Val<rule::FirewallType>>) -> Self {
-        self.core.set("FirewallType", value.into());
-        self
+    prop! {
+        /// `FirewallType`: The type of firewall for this rule.
+        core.props, "FirewallType", firewall_type, set_firewall_type, get_firewall_type, Val<rule::FirewallType>
     }
 
-    /// `RuleDescription`: A description of the rule.
-    pub fn rule_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleDescription", value.into());
-        self
+    prop! {
+        /// `RuleDescription`: A description of the rule.
+        core.props, "RuleDescription", rule_description, set_rule_description, get_rule_description, Val<String>
     }
 
-    /// `RuleType`: The type of rule.
-    pub fn rule_type(mut self, value: impl Into<Val<rule::RuleType>>) -> Self {
-        self.core.set("RuleType", value.into());
-        self
+    prop! {
+        /// `RuleName`: The name of the rule.
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
     }
 
-    /// `Tags`: The tags associated with the rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleType`: The type of rule.
+        core.props, "RuleType", rule_type, set_rule_type, get_rule_type, Val<rule::RuleType>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -530,22 +571,24 @@ impl Scope {
         Scope { core }
     }
 
-    /// `ScopeConfiguration`: The scope configuration as a JSON string.
-    pub fn scope_configuration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScopeConfiguration", value.into());
-        self
+    prop! {
+        /// `ScopeConfiguration`: The scope configuration as a JSON string.
+        core.props, "ScopeConfiguration", scope_configuration, set_scope_configuration, get_scope_configuration, Val<String>
     }
 
-    /// `ScopeDescription`: A description of the scope.
-    pub fn scope_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScopeDescription", value.into());
-        self
+    prop! {
+        /// `ScopeDescription`: A description of the scope.
+        core.props, "ScopeDescription", scope_description, set_scope_description, get_scope_description, Val<String>
     }
 
-    /// `Tags`: The tags associated with the scope.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScopeName`: The name of the scope.
+        core.props, "ScopeName", _, set_scope_name, get_scope_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the scope.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -606,28 +649,29 @@ impl Template {
         Template { core }
     }
 
-    /// `AssociatedRuleList`: List of rules associated with this template.
-    pub fn associated_rule_list(mut self, value: impl Into<Val<List<template::AssociatedRule>>>) -> Self {
-        self.core.set("AssociatedRuleList", value.into());
-        self
+    prop! {
+        /// `AssociatedRuleList`: List of rules associated with this template.
+        core.props, "AssociatedRuleList", associated_rule_list, set_associated_rule_list, get_associated_rule_list, Val<List<template::AssociatedRule>>
     }
 
-    /// `FirewallType`: The type of firewall.
-    pub fn firewall_type(mut self, value: impl Into<Val<template::FirewallType>>) -> Self {
-        self.core.set("FirewallType", value.into());
-        self
+    prop! {
+        /// `FirewallType`: The type of firewall.
+        core.props, "FirewallType", firewall_type, set_firewall_type, get_firewall_type, Val<template::FirewallType>
     }
 
-    /// `Tags`: The tags associated with the template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TemplateDescription`: A description of the template.
-    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateDescription", value.into());
-        self
+    prop! {
+        /// `TemplateDescription`: A description of the template.
+        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`: The name of the template.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -687,6 +731,11 @@ pub mod template {
             let mut props = Props::new();
             props.set("RuleArn", rule_arn.into());
             AssociatedRule { props }
+        }
+
+        prop! {
+            /// `RuleArn`: ARN of the associated rule.
+            props, "RuleArn", _, set_rule_arn, get_rule_arn, Val<String>
         }
     }
 

@@ -50,6 +50,18 @@ impl ChannelAssociation {
         ChannelAssociation { core }
     }
 
+    prop! {
+        /// `Arn`: ARN identifier of the channel. Example:
+        /// arn:aws:chatbot::123456789012:chat-configuration/slack-channel/security-ops
+        core.props, "Arn", _, set_arn, get_arn, Val<String>
+    }
+
+    prop! {
+        /// `NotificationConfigurationArn`: ARN identifier of the NotificationConfiguration.
+        /// Example: arn:aws:notifications::123456789012:configuration/a01jes88qxwkbj05xv9c967pgm1
+        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -88,10 +100,29 @@ impl EventRule {
         EventRule { core }
     }
 
-    /// `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventPattern", value.into());
-        self
+    prop! {
+        /// `EventPattern`.
+        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+    }
+
+    prop! {
+        /// `EventType`.
+        core.props, "EventType", _, set_event_type, get_event_type, Val<String>
+    }
+
+    prop! {
+        /// `NotificationConfigurationArn`.
+        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    }
+
+    prop! {
+        /// `Regions`.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -153,12 +184,22 @@ impl ManagedNotificationAccountContactAssociation {
         ManagedNotificationAccountContactAssociation { core }
     }
 
-    /// `IsSensitiveEventsSubscribed`: Whether the account contact association is subscribed to
-    /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
-    /// virtual IAM action.
-    pub fn is_sensitive_events_subscribed(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsSensitiveEventsSubscribed", value.into());
-        self
+    prop! {
+        /// `ContactIdentifier`: This unique identifier for Contact
+        core.props, "ContactIdentifier", _, set_contact_identifier, get_contact_identifier, Val<managed_notification_account_contact_association::ContactIdentifier>
+    }
+
+    prop! {
+        /// `IsSensitiveEventsSubscribed`: Whether the account contact association is subscribed to
+        /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
+        /// virtual IAM action.
+        core.props, "IsSensitiveEventsSubscribed", is_sensitive_events_subscribed, set_is_sensitive_events_subscribed, get_is_sensitive_events_subscribed, Val<bool>
+    }
+
+    prop! {
+        /// `ManagedNotificationConfigurationArn`: The managed notification configuration ARN,
+        /// against which the account contact association will be created
+        core.props, "ManagedNotificationConfigurationArn", _, set_managed_notification_configuration_arn, get_managed_notification_configuration_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -220,12 +261,24 @@ impl ManagedNotificationAdditionalChannelAssociation {
         ManagedNotificationAdditionalChannelAssociation { core }
     }
 
-    /// `IsSensitiveEventsSubscribed`: Whether the channel association is subscribed to sensitive
-    /// events. Access to sensitive events is gated by the SubscribeSensitiveEvents virtual IAM
-    /// action.
-    pub fn is_sensitive_events_subscribed(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsSensitiveEventsSubscribed", value.into());
-        self
+    prop! {
+        /// `ChannelArn`: ARN identifier of the channel. Example:
+        /// arn:aws:chatbot::123456789012:chat-configuration/slack-channel/security-ops
+        core.props, "ChannelArn", _, set_channel_arn, get_channel_arn, Val<String>
+    }
+
+    prop! {
+        /// `IsSensitiveEventsSubscribed`: Whether the channel association is subscribed to
+        /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
+        /// virtual IAM action.
+        core.props, "IsSensitiveEventsSubscribed", is_sensitive_events_subscribed, set_is_sensitive_events_subscribed, get_is_sensitive_events_subscribed, Val<bool>
+    }
+
+    prop! {
+        /// `ManagedNotificationConfigurationArn`: ARN identifier of the Managed Notification.
+        /// Example:
+        /// arn:aws:notifications::381491923782:managed-notification-configuration/category/AWS-Health/sub-category/Billing
+        core.props, "ManagedNotificationConfigurationArn", _, set_managed_notification_configuration_arn, get_managed_notification_configuration_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -258,16 +311,24 @@ impl NotificationConfiguration {
         NotificationConfiguration { core }
     }
 
-    /// `AggregationDuration`.
-    pub fn aggregation_duration(mut self, value: impl Into<Val<notification_configuration::AggregationDuration>>) -> Self {
-        self.core.set("AggregationDuration", value.into());
-        self
+    prop! {
+        /// `AggregationDuration`.
+        core.props, "AggregationDuration", aggregation_duration, set_aggregation_duration, get_aggregation_duration, Val<notification_configuration::AggregationDuration>
     }
 
-    /// `Tags`: A list of tags that are attached to the role.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that are attached to the role.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -336,6 +397,11 @@ impl NotificationHub {
         NotificationHub { core }
     }
 
+    prop! {
+        /// `Region`: Region that NotificationHub is present in.
+        core.props, "Region", _, set_region, get_region, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -381,6 +447,17 @@ impl OrganizationalUnitAssociation {
         core.set("NotificationConfigurationArn", notification_configuration_arn.into());
         core.set("OrganizationalUnitId", organizational_unit_id.into());
         OrganizationalUnitAssociation { core }
+    }
+
+    prop! {
+        /// `NotificationConfigurationArn`: ARN identifier of the NotificationConfiguration.
+        /// Example: arn:aws:notifications::123456789012:configuration/a01jes88qxwkbj05xv9c967pgm1
+        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    }
+
+    prop! {
+        /// `OrganizationalUnitId`: The ID of the organizational unit.
+        core.props, "OrganizationalUnitId", _, set_organizational_unit_id, get_organizational_unit_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -44,10 +44,19 @@ impl EmailContact {
         EmailContact { core }
     }
 
-    /// `Tags`: A list of tags that are attached to the role.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EmailAddress`.
+        core.props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that are attached to the role.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

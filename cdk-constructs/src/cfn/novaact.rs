@@ -42,18 +42,22 @@ impl WorkflowDefinition {
         WorkflowDefinition { core }
     }
 
-    /// `Description`: An optional description of the workflow definition's purpose and
-    /// functionality.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the workflow definition's purpose and
+        /// functionality.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExportConfig`: Configuration settings for exporting workflow execution data and logs to
-    /// Amazon S3.
-    pub fn export_config(mut self, value: impl Into<Val<workflow_definition::WorkflowExportConfig>>) -> Self {
-        self.core.set("ExportConfig", value.into());
-        self
+    prop! {
+        /// `ExportConfig`: Configuration settings for exporting workflow execution data and logs to
+        /// Amazon S3.
+        core.props, "ExportConfig", export_config, set_export_config, get_export_config, Val<workflow_definition::WorkflowExportConfig>
+    }
+
+    prop! {
+        /// `Name`: The name of the workflow definition. Must be unique within your account and
+        /// region.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,10 +108,14 @@ pub mod workflow_definition {
             WorkflowExportConfig { props }
         }
 
-        /// `S3KeyPrefix`: An optional prefix for Amazon S3 object keys to organize exported data.
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3BucketName`: The name of the Amazon S3 bucket for exporting workflow data.
+            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `S3KeyPrefix`: An optional prefix for Amazon S3 object keys to organize exported data.
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 }

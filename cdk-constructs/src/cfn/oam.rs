@@ -46,22 +46,29 @@ impl Link {
         Link { core }
     }
 
-    /// `LabelTemplate`.
-    pub fn label_template(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LabelTemplate", value.into());
-        self
+    prop! {
+        /// `LabelTemplate`.
+        core.props, "LabelTemplate", label_template, set_label_template, get_label_template, Val<String>
     }
 
-    /// `LinkConfiguration`.
-    pub fn link_configuration(mut self, value: impl Into<Val<link::LinkConfiguration>>) -> Self {
-        self.core.set("LinkConfiguration", value.into());
-        self
+    prop! {
+        /// `LinkConfiguration`.
+        core.props, "LinkConfiguration", link_configuration, set_link_configuration, get_link_configuration, Val<link::LinkConfiguration>
     }
 
-    /// `Tags`: Tags to apply to the link
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceTypes`.
+        core.props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<link::ResourceType>>
+    }
+
+    prop! {
+        /// `SinkIdentifier`.
+        core.props, "SinkIdentifier", _, set_sink_identifier, get_sink_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the link
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,16 +109,14 @@ pub mod link {
             LinkConfiguration { props }
         }
 
-        /// `LogGroupConfiguration`.
-        pub fn log_group_configuration(mut self, value: impl Into<Val<LinkFilter>>) -> Self {
-            self.props.set("LogGroupConfiguration", value.into());
-            self
+        prop! {
+            /// `LogGroupConfiguration`.
+            props, "LogGroupConfiguration", log_group_configuration, set_log_group_configuration, get_log_group_configuration, Val<LinkFilter>
         }
 
-        /// `MetricConfiguration`.
-        pub fn metric_configuration(mut self, value: impl Into<Val<LinkFilter>>) -> Self {
-            self.props.set("MetricConfiguration", value.into());
-            self
+        prop! {
+            /// `MetricConfiguration`.
+            props, "MetricConfiguration", metric_configuration, set_metric_configuration, get_metric_configuration, Val<LinkFilter>
         }
     }
 
@@ -130,6 +135,11 @@ pub mod link {
             let mut props = Props::new();
             props.set("Filter", filter.into());
             LinkFilter { props }
+        }
+
+        prop! {
+            /// `Filter`.
+            props, "Filter", _, set_filter, get_filter, Val<String>
         }
     }
 
@@ -182,16 +192,19 @@ impl Sink {
         Sink { core }
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the ObservabilityAccessManager Sink.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags to apply to the sink
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the sink
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,10 +46,15 @@ impl DatasetIntegration {
         DatasetIntegration { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The ARN of the IAM role that the service assumes to forward telemetry to the
+        /// customer's CloudWatch dataset. The role must live in the caller's account.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,10 +108,19 @@ impl OrganizationCentralizationRule {
         OrganizationCentralizationRule { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rule`.
+        core.props, "Rule", _, set_rule, get_rule, Val<organization_centralization_rule::CentralizationRule>
+    }
+
+    prop! {
+        /// `RuleName`.
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,6 +162,16 @@ pub mod organization_centralization_rule {
             props.set("Destination", destination.into());
             CentralizationRule { props }
         }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<CentralizationRuleSource>
+        }
+
+        prop! {
+            /// `Destination`.
+            props, "Destination", _, set_destination, get_destination, Val<CentralizationRuleDestination>
+        }
     }
 
     /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule.CentralizationRuleDestination`.
@@ -167,22 +191,24 @@ pub mod organization_centralization_rule {
             CentralizationRuleDestination { props }
         }
 
-        /// `Account`.
-        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Account", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
         }
 
-        /// `DestinationLogsConfiguration`.
-        pub fn destination_logs_configuration(mut self, value: impl Into<Val<DestinationLogsConfiguration>>) -> Self {
-            self.props.set("DestinationLogsConfiguration", value.into());
-            self
+        prop! {
+            /// `Account`.
+            props, "Account", account, set_account, get_account, Val<String>
         }
 
-        /// `DestinationMetricsConfiguration`.
-        pub fn destination_metrics_configuration(mut self, value: impl Into<Val<DestinationMetricsConfiguration>>) -> Self {
-            self.props.set("DestinationMetricsConfiguration", value.into());
-            self
+        prop! {
+            /// `DestinationLogsConfiguration`.
+            props, "DestinationLogsConfiguration", destination_logs_configuration, set_destination_logs_configuration, get_destination_logs_configuration, Val<DestinationLogsConfiguration>
+        }
+
+        prop! {
+            /// `DestinationMetricsConfiguration`.
+            props, "DestinationMetricsConfiguration", destination_metrics_configuration, set_destination_metrics_configuration, get_destination_metrics_configuration, Val<DestinationMetricsConfiguration>
         }
     }
 
@@ -201,28 +227,24 @@ pub mod organization_centralization_rule {
             DestinationLogsConfiguration { props }
         }
 
-        /// `BackupConfiguration`.
-        pub fn backup_configuration(mut self, value: impl Into<Val<LogsBackupConfiguration>>) -> Self {
-            self.props.set("BackupConfiguration", value.into());
-            self
+        prop! {
+            /// `BackupConfiguration`.
+            props, "BackupConfiguration", backup_configuration, set_backup_configuration, get_backup_configuration, Val<LogsBackupConfiguration>
         }
 
-        /// `LogGroupNameConfiguration`.
-        pub fn log_group_name_configuration(mut self, value: impl Into<Val<LogGroupNameConfiguration>>) -> Self {
-            self.props.set("LogGroupNameConfiguration", value.into());
-            self
+        prop! {
+            /// `LogGroupNameConfiguration`.
+            props, "LogGroupNameConfiguration", log_group_name_configuration, set_log_group_name_configuration, get_log_group_name_configuration, Val<LogGroupNameConfiguration>
         }
 
-        /// `LogsEncryptionConfiguration`.
-        pub fn logs_encryption_configuration(mut self, value: impl Into<Val<LogsEncryptionConfiguration>>) -> Self {
-            self.props.set("LogsEncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `LogsEncryptionConfiguration`.
+            props, "LogsEncryptionConfiguration", logs_encryption_configuration, set_logs_encryption_configuration, get_logs_encryption_configuration, Val<LogsEncryptionConfiguration>
         }
 
-        /// `TagPropagationConfiguration`.
-        pub fn tag_propagation_configuration(mut self, value: impl Into<Val<TagPropagationConfiguration>>) -> Self {
-            self.props.set("TagPropagationConfiguration", value.into());
-            self
+        prop! {
+            /// `TagPropagationConfiguration`.
+            props, "TagPropagationConfiguration", tag_propagation_configuration, set_tag_propagation_configuration, get_tag_propagation_configuration, Val<TagPropagationConfiguration>
         }
     }
 
@@ -243,10 +265,14 @@ pub mod organization_centralization_rule {
             LogsBackupConfiguration { props }
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -265,6 +291,11 @@ pub mod organization_centralization_rule {
             let mut props = Props::new();
             props.set("LogGroupNamePattern", log_group_name_pattern.into());
             LogGroupNameConfiguration { props }
+        }
+
+        prop! {
+            /// `LogGroupNamePattern`.
+            props, "LogGroupNamePattern", _, set_log_group_name_pattern, get_log_group_name_pattern, Val<String>
         }
     }
 
@@ -287,22 +318,24 @@ pub mod organization_centralization_rule {
             LogsEncryptionConfiguration { props }
         }
 
-        /// `EncryptionConflictResolutionStrategy`.
-        pub fn encryption_conflict_resolution_strategy(mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>>) -> Self {
-            self.props.set("EncryptionConflictResolutionStrategy", value.into());
-            self
+        prop! {
+            /// `EncryptionStrategy`.
+            props, "EncryptionStrategy", _, set_encryption_strategy, get_encryption_strategy, Val<LogsEncryptionConfigurationEncryptionStrategy>
         }
 
-        /// `EncryptionScope`.
-        pub fn encryption_scope(mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionScope>>) -> Self {
-            self.props.set("EncryptionScope", value.into());
-            self
+        prop! {
+            /// `EncryptionConflictResolutionStrategy`.
+            props, "EncryptionConflictResolutionStrategy", encryption_conflict_resolution_strategy, set_encryption_conflict_resolution_strategy, get_encryption_conflict_resolution_strategy, Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `EncryptionScope`.
+            props, "EncryptionScope", encryption_scope, set_encryption_scope, get_encryption_scope, Val<LogsEncryptionConfigurationEncryptionScope>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -363,10 +396,16 @@ pub mod organization_centralization_rule {
             TagPropagationConfiguration { props }
         }
 
-        /// `TagConflictResolutionStrategy`: The strategy to resolve tag conflicts during propagation.
-        pub fn tag_conflict_resolution_strategy(mut self, value: impl Into<Val<TagPropagationConfigurationTagConflictResolutionStrategy>>) -> Self {
-            self.props.set("TagConflictResolutionStrategy", value.into());
-            self
+        prop! {
+            /// `DestinationRoleArn`: The ARN of the destination account IAM role used for tag
+            /// propagation.
+            props, "DestinationRoleArn", _, set_destination_role_arn, get_destination_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `TagConflictResolutionStrategy`: The strategy to resolve tag conflicts during
+            /// propagation.
+            props, "TagConflictResolutionStrategy", tag_conflict_resolution_strategy, set_tag_conflict_resolution_strategy, get_tag_conflict_resolution_strategy, Val<TagPropagationConfigurationTagConflictResolutionStrategy>
         }
     }
 
@@ -401,10 +440,9 @@ pub mod organization_centralization_rule {
             DestinationMetricsConfiguration { props }
         }
 
-        /// `BackupConfiguration`.
-        pub fn backup_configuration(mut self, value: impl Into<Val<MetricsBackupConfiguration>>) -> Self {
-            self.props.set("BackupConfiguration", value.into());
-            self
+        prop! {
+            /// `BackupConfiguration`.
+            props, "BackupConfiguration", backup_configuration, set_backup_configuration, get_backup_configuration, Val<MetricsBackupConfiguration>
         }
     }
 
@@ -423,6 +461,11 @@ pub mod organization_centralization_rule {
             let mut props = Props::new();
             props.set("Region", region.into());
             MetricsBackupConfiguration { props }
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
         }
     }
 
@@ -443,22 +486,24 @@ pub mod organization_centralization_rule {
             CentralizationRuleSource { props }
         }
 
-        /// `Scope`.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Regions`.
+            props, "Regions", _, set_regions, get_regions, Val<List<String>>
         }
 
-        /// `SourceLogsConfiguration`.
-        pub fn source_logs_configuration(mut self, value: impl Into<Val<SourceLogsConfiguration>>) -> Self {
-            self.props.set("SourceLogsConfiguration", value.into());
-            self
+        prop! {
+            /// `Scope`.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
         }
 
-        /// `SourceMetricsConfiguration`.
-        pub fn source_metrics_configuration(mut self, value: impl Into<Val<SourceMetricsConfiguration>>) -> Self {
-            self.props.set("SourceMetricsConfiguration", value.into());
-            self
+        prop! {
+            /// `SourceLogsConfiguration`.
+            props, "SourceLogsConfiguration", source_logs_configuration, set_source_logs_configuration, get_source_logs_configuration, Val<SourceLogsConfiguration>
+        }
+
+        prop! {
+            /// `SourceMetricsConfiguration`.
+            props, "SourceMetricsConfiguration", source_metrics_configuration, set_source_metrics_configuration, get_source_metrics_configuration, Val<SourceMetricsConfiguration>
         }
     }
 
@@ -481,16 +526,19 @@ pub mod organization_centralization_rule {
             SourceLogsConfiguration { props }
         }
 
-        /// `DataSourceSelectionCriteria`.
-        pub fn data_source_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSourceSelectionCriteria", value.into());
-            self
+        prop! {
+            /// `EncryptedLogGroupStrategy`.
+            props, "EncryptedLogGroupStrategy", _, set_encrypted_log_group_strategy, get_encrypted_log_group_strategy, Val<SourceLogsConfigurationEncryptedLogGroupStrategy>
         }
 
-        /// `LogGroupSelectionCriteria`.
-        pub fn log_group_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupSelectionCriteria", value.into());
-            self
+        prop! {
+            /// `DataSourceSelectionCriteria`.
+            props, "DataSourceSelectionCriteria", data_source_selection_criteria, set_data_source_selection_criteria, get_data_source_selection_criteria, Val<String>
+        }
+
+        prop! {
+            /// `LogGroupSelectionCriteria`.
+            props, "LogGroupSelectionCriteria", log_group_selection_criteria, set_log_group_selection_criteria, get_log_group_selection_criteria, Val<String>
         }
     }
 
@@ -522,10 +570,9 @@ pub mod organization_centralization_rule {
             SourceMetricsConfiguration { props }
         }
 
-        /// `MetricsSelectionCriteria`.
-        pub fn metrics_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricsSelectionCriteria", value.into());
-            self
+        prop! {
+            /// `MetricsSelectionCriteria`.
+            props, "MetricsSelectionCriteria", metrics_selection_criteria, set_metrics_selection_criteria, get_metrics_selection_criteria, Val<String>
         }
     }
 }
@@ -557,10 +604,19 @@ impl OrganizationTelemetryRule {
         OrganizationTelemetryRule { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rule`: The telemetry rule
+        core.props, "Rule", _, set_rule, get_rule, Val<organization_telemetry_rule::TelemetryRule>
+    }
+
+    prop! {
+        /// `RuleName`: The name of the organization telemetry rule
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -611,47 +667,50 @@ pub mod organization_telemetry_rule {
             TelemetryRule { props }
         }
 
-        /// `AllRegions`: When true, the rule is replicated to all supported regions
-        pub fn all_regions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllRegions", value.into());
-            self
+        prop! {
+            /// `ResourceType`: Resource Type associated with the Organization Telemetry Rule
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
         }
 
-        /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will be
-        /// detected and remediated for resource-level fields.
-        pub fn allow_field_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowFieldUpdates", value.into());
-            self
+        prop! {
+            /// `TelemetryType`: Telemetry Type associated with the Organization Telemetry Rule
+            props, "TelemetryType", _, set_telemetry_type, get_telemetry_type, Val<TelemetryType>
         }
 
-        /// `DestinationConfiguration`: The destination configuration for telemetry data
-        pub fn destination_configuration(mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> Self {
-            self.props.set("DestinationConfiguration", value.into());
-            self
+        prop! {
+            /// `AllRegions`: When true, the rule is replicated to all supported regions
+            props, "AllRegions", all_regions, set_all_regions, get_all_regions, Val<bool>
         }
 
-        /// `Regions`: List of AWS region codes where the rule should be replicated
-        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will
+            /// be detected and remediated for resource-level fields.
+            props, "AllowFieldUpdates", allow_field_updates, set_allow_field_updates, get_allow_field_updates, Val<bool>
         }
 
-        /// `Scope`: Selection Criteria on scope level for rule application
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `DestinationConfiguration`: The destination configuration for telemetry data
+            props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<TelemetryDestinationConfiguration>
         }
 
-        /// `SelectionCriteria`: Selection Criteria on resource level for rule application
-        pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelectionCriteria", value.into());
-            self
+        prop! {
+            /// `Regions`: List of AWS region codes where the rule should be replicated
+            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
         }
 
-        /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
-        pub fn telemetry_source_types(mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> Self {
-            self.props.set("TelemetrySourceTypes", value.into());
-            self
+        prop! {
+            /// `Scope`: Selection Criteria on scope level for rule application
+            props, "Scope", scope, set_scope, get_scope, Val<String>
+        }
+
+        prop! {
+            /// `SelectionCriteria`: Selection Criteria on resource level for rule application
+            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
+        }
+
+        prop! {
+            /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
+            props, "TelemetrySourceTypes", telemetry_source_types, set_telemetry_source_types, get_telemetry_source_types, Val<List<TelemetrySourceType>>
         }
     }
 
@@ -671,65 +730,56 @@ pub mod organization_telemetry_rule {
             TelemetryDestinationConfiguration { props }
         }
 
-        /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
-        pub fn cloudtrail_parameters(mut self, value: impl Into<Val<CloudtrailParameters>>) -> Self {
-            self.props.set("CloudtrailParameters", value.into());
-            self
+        prop! {
+            /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
+            props, "CloudtrailParameters", cloudtrail_parameters, set_cloudtrail_parameters, get_cloudtrail_parameters, Val<CloudtrailParameters>
         }
 
-        /// `DestinationPattern`: Pattern for telemetry data destination
-        pub fn destination_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPattern", value.into());
-            self
+        prop! {
+            /// `DestinationPattern`: Pattern for telemetry data destination
+            props, "DestinationPattern", destination_pattern, set_destination_pattern, get_destination_pattern, Val<String>
         }
 
-        /// `DestinationType`: Type of telemetry destination
-        pub fn destination_type(mut self, value: impl Into<Val<DestinationType>>) -> Self {
-            self.props.set("DestinationType", value.into());
-            self
+        prop! {
+            /// `DestinationType`: Type of telemetry destination
+            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<DestinationType>
         }
 
-        /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
-        pub fn elb_load_balancer_logging_parameters(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> Self {
-            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
-            self
+        prop! {
+            /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
+            props, "ELBLoadBalancerLoggingParameters", elb_load_balancer_logging_parameters, set_elb_load_balancer_logging_parameters, get_elb_load_balancer_logging_parameters, Val<ElbLoadBalancerLoggingParameters>
         }
 
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
-        /// encrypt the destination log groups specified in the Telemetry Rule.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
+            /// encrypt the destination log groups specified in the Telemetry Rule.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `LogDeliveryParameters`: Parameters for log delivery configuration
-        pub fn log_delivery_parameters(mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> Self {
-            self.props.set("LogDeliveryParameters", value.into());
-            self
+        prop! {
+            /// `LogDeliveryParameters`: Parameters for log delivery configuration
+            props, "LogDeliveryParameters", log_delivery_parameters, set_log_delivery_parameters, get_log_delivery_parameters, Val<TelemetryDestinationConfigurationLogDeliveryParameters>
         }
 
-        /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
-        pub fn msk_monitoring_parameters(mut self, value: impl Into<Val<MskMonitoringParameters>>) -> Self {
-            self.props.set("MskMonitoringParameters", value.into());
-            self
+        prop! {
+            /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
+            props, "MskMonitoringParameters", msk_monitoring_parameters, set_msk_monitoring_parameters, get_msk_monitoring_parameters, Val<MskMonitoringParameters>
         }
 
-        /// `RetentionInDays`: Number of days to retain the telemetry data in the specified destination
-        pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionInDays", value.into());
-            self
+        prop! {
+            /// `RetentionInDays`: Number of days to retain the telemetry data in the specified
+            /// destination
+            props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
         }
 
-        /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
-        pub fn vpc_flow_log_parameters(mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> Self {
-            self.props.set("VPCFlowLogParameters", value.into());
-            self
+        prop! {
+            /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
+            props, "VPCFlowLogParameters", vpc_flow_log_parameters, set_vpc_flow_log_parameters, get_vpc_flow_log_parameters, Val<VpcFlowLogParameters>
         }
 
-        /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
-        pub fn waf_logging_parameters(mut self, value: impl Into<Val<WafLoggingParameters>>) -> Self {
-            self.props.set("WAFLoggingParameters", value.into());
-            self
+        prop! {
+            /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
+            props, "WAFLoggingParameters", waf_logging_parameters, set_waf_logging_parameters, get_waf_logging_parameters, Val<WafLoggingParameters>
         }
     }
 
@@ -750,6 +800,12 @@ pub mod organization_telemetry_rule {
             let mut props = Props::new();
             props.set("AdvancedEventSelectors", advanced_event_selectors.into());
             CloudtrailParameters { props }
+        }
+
+        prop! {
+            /// `AdvancedEventSelectors`: Create fine-grained selectors for AWS CloudTrail management
+            /// and data.
+            props, "AdvancedEventSelectors", _, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<AdvancedEventSelector>>
         }
     }
 
@@ -772,10 +828,14 @@ pub mod organization_telemetry_rule {
             AdvancedEventSelector { props }
         }
 
-        /// `Name`: An optional descriptive name for the advanced event selector
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
+            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        }
+
+        prop! {
+            /// `Name`: An optional descriptive name for the advanced event selector
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -795,52 +855,45 @@ pub mod organization_telemetry_rule {
             AdvancedFieldSelector { props }
         }
 
-        /// `EndsWith`: An operator that includes events that match the last few characters of the event
-        /// record field specified as the value of Field.
-        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EndsWith", value.into());
-            self
+        prop! {
+            /// `EndsWith`: An operator that includes events that match the last few characters of the
+            /// event record field specified as the value of Field.
+            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
         }
 
-        /// `Equals`: An operator that includes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Equals", value.into());
-            self
+        prop! {
+            /// `Equals`: An operator that includes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
         }
 
-        /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEndsWith", value.into());
-            self
+        prop! {
+            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
         }
 
-        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEquals", value.into());
-            self
+        prop! {
+            /// `NotEquals`: An operator that excludes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
         }
 
-        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotStartsWith", value.into());
-            self
+        prop! {
+            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
         }
 
-        /// `StartsWith`: An operator that includes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StartsWith", value.into());
-            self
+        prop! {
+            /// `StartsWith`: An operator that includes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
         }
     }
 
@@ -870,16 +923,14 @@ pub mod organization_telemetry_rule {
             ElbLoadBalancerLoggingParameters { props }
         }
 
-        /// `FieldDelimiter`: A delimiter to delineate log fields
-        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldDelimiter", value.into());
-            self
+        prop! {
+            /// `FieldDelimiter`: A delimiter to delineate log fields
+            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
         }
 
-        /// `OutputFormat`.
-        pub fn output_format(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<ElbLoadBalancerLoggingParametersOutputFormat>
         }
     }
 
@@ -912,10 +963,9 @@ pub mod organization_telemetry_rule {
             TelemetryDestinationConfigurationLogDeliveryParameters { props }
         }
 
-        /// `LogTypes`: Types of logs to deliver
-        pub fn log_types(mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> Self {
-            self.props.set("LogTypes", value.into());
-            self
+        prop! {
+            /// `LogTypes`: Types of logs to deliver
+            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>
         }
     }
 
@@ -963,10 +1013,9 @@ pub mod organization_telemetry_rule {
             MskMonitoringParameters { props }
         }
 
-        /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
-        pub fn enhanced_monitoring(mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> Self {
-            self.props.set("EnhancedMonitoring", value.into());
-            self
+        prop! {
+            /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
+            props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<MskMonitoringParametersEnhancedMonitoring>
         }
     }
 
@@ -1005,24 +1054,21 @@ pub mod organization_telemetry_rule {
             VpcFlowLogParameters { props }
         }
 
-        /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter, the
-        /// flow log is created using the default format.
-        pub fn log_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogFormat", value.into());
-            self
+        prop! {
+            /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter,
+            /// the flow log is created using the default format.
+            props, "LogFormat", log_format, set_log_format, get_log_format, Val<String>
         }
 
-        /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow of
-        /// packets is captured and aggregated into a flow log record. Default is 600s.
-        pub fn max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAggregationInterval", value.into());
-            self
+        prop! {
+            /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow
+            /// of packets is captured and aggregated into a flow log record. Default is 600s.
+            props, "MaxAggregationInterval", max_aggregation_interval, set_max_aggregation_interval, get_max_aggregation_interval, Val<i64>
         }
 
-        /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
-        pub fn traffic_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrafficType", value.into());
-            self
+        prop! {
+            /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
+            props, "TrafficType", traffic_type, set_traffic_type, get_traffic_type, Val<String>
         }
     }
 
@@ -1042,23 +1088,20 @@ pub mod organization_telemetry_rule {
             WafLoggingParameters { props }
         }
 
-        /// `LogType`: The type of logs to generate for WAF.
-        pub fn log_type(mut self, value: impl Into<Val<WafLogType>>) -> Self {
-            self.props.set("LogType", value.into());
-            self
+        prop! {
+            /// `LogType`: The type of logs to generate for WAF.
+            props, "LogType", log_type, set_log_type, get_log_type, Val<WafLogType>
         }
 
-        /// `LoggingFilter`: Default handling for logs that don't match any of the specified filtering
-        /// conditions.
-        pub fn logging_filter(mut self, value: impl Into<Val<LoggingFilter>>) -> Self {
-            self.props.set("LoggingFilter", value.into());
-            self
+        prop! {
+            /// `LoggingFilter`: Default handling for logs that don't match any of the specified
+            /// filtering conditions.
+            props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<LoggingFilter>
         }
 
-        /// `RedactedFields`: Fields not to be included in the logs.
-        pub fn redacted_fields(mut self, value: impl Into<Val<List<FieldToMatch>>>) -> Self {
-            self.props.set("RedactedFields", value.into());
-            self
+        prop! {
+            /// `RedactedFields`: Fields not to be included in the logs.
+            props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<FieldToMatch>>
         }
     }
 
@@ -1088,16 +1131,14 @@ pub mod organization_telemetry_rule {
             LoggingFilter { props }
         }
 
-        /// `DefaultBehavior`: The behavior required of the filter.
-        pub fn default_behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
-            self.props.set("DefaultBehavior", value.into());
-            self
+        prop! {
+            /// `DefaultBehavior`: The behavior required of the filter.
+            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<FilterBehavior>
         }
 
-        /// `Filters`: A list of filters to be applied.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Filters`: A list of filters to be applied.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
         }
     }
 
@@ -1129,22 +1170,19 @@ pub mod organization_telemetry_rule {
             Filter { props }
         }
 
-        /// `Behavior`: The behavior required of the filter.
-        pub fn behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`: The behavior required of the filter.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<FilterBehavior>
         }
 
-        /// `Conditions`: A list of conditions for a filter.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`: A list of conditions for a filter.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
 
-        /// `Requirement`: The requirement portion of the filter.
-        pub fn requirement(mut self, value: impl Into<Val<FilterRequirement>>) -> Self {
-            self.props.set("Requirement", value.into());
-            self
+        prop! {
+            /// `Requirement`: The requirement portion of the filter.
+            props, "Requirement", requirement, set_requirement, get_requirement, Val<FilterRequirement>
         }
     }
 
@@ -1163,16 +1201,14 @@ pub mod organization_telemetry_rule {
             Condition { props }
         }
 
-        /// `ActionCondition`: The condition of the action desired in the filter.
-        pub fn action_condition(mut self, value: impl Into<Val<ActionCondition>>) -> Self {
-            self.props.set("ActionCondition", value.into());
-            self
+        prop! {
+            /// `ActionCondition`: The condition of the action desired in the filter.
+            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ActionCondition>
         }
 
-        /// `LabelNameCondition`: The label name of the condition.
-        pub fn label_name_condition(mut self, value: impl Into<Val<LabelNameCondition>>) -> Self {
-            self.props.set("LabelNameCondition", value.into());
-            self
+        prop! {
+            /// `LabelNameCondition`: The label name of the condition.
+            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<LabelNameCondition>
         }
     }
 
@@ -1192,10 +1228,9 @@ pub mod organization_telemetry_rule {
             ActionCondition { props }
         }
 
-        /// `Action`: The enumerated action to take.
-        pub fn action(mut self, value: impl Into<Val<Action>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`: The enumerated action to take.
+            props, "Action", action, set_action, get_action, Val<Action>
         }
     }
 
@@ -1240,10 +1275,9 @@ pub mod organization_telemetry_rule {
             LabelNameCondition { props }
         }
 
-        /// `LabelName`: The label name of the condition.
-        pub fn label_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LabelName", value.into());
-            self
+        prop! {
+            /// `LabelName`: The label name of the condition.
+            props, "LabelName", label_name, set_label_name, get_label_name, Val<String>
         }
     }
 
@@ -1276,28 +1310,24 @@ pub mod organization_telemetry_rule {
             FieldToMatch { props }
         }
 
-        /// `Method`: The method with which to match this rule.
-        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`: The method with which to match this rule.
+            props, "Method", method, set_method, get_method, Val<String>
         }
 
-        /// `QueryString`: The query string to find the resource to match this field to.
-        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`: The query string to find the resource to match this field to.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
         }
 
-        /// `SingleHeader`: Header for the field to match.
-        pub fn single_header(mut self, value: impl Into<Val<SingleHeader>>) -> Self {
-            self.props.set("SingleHeader", value.into());
-            self
+        prop! {
+            /// `SingleHeader`: Header for the field to match.
+            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<SingleHeader>
         }
 
-        /// `UriPath`: This is the URI path to match this rule to.
-        pub fn uri_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`: This is the URI path to match this rule to.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<String>
         }
     }
 
@@ -1317,6 +1347,11 @@ pub mod organization_telemetry_rule {
             let mut props = Props::new();
             props.set("Name", name.into());
             SingleHeader { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the header
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 
@@ -1431,16 +1466,25 @@ impl S3TableIntegration {
         S3TableIntegration { core }
     }
 
-    /// `LogSources`: The CloudWatch Logs data sources to associate with the S3 Table Integration
-    pub fn log_sources(mut self, value: impl Into<Val<List<s3_table_integration::LogSource>>>) -> Self {
-        self.core.set("LogSources", value.into());
-        self
+    prop! {
+        /// `Encryption`: Encryption configuration for the S3 Table Integration
+        core.props, "Encryption", _, set_encryption, get_encryption, Val<s3_table_integration::EncryptionConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LogSources`: The CloudWatch Logs data sources to associate with the S3 Table
+        /// Integration
+        core.props, "LogSources", log_sources, set_log_sources, get_log_sources, Val<List<s3_table_integration::LogSource>>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the role used to access the S3 Table Integration
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1479,10 +1523,15 @@ pub mod s3_table_integration {
             EncryptionConfig { props }
         }
 
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the S3 Table Integration
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `SseAlgorithm`: The server-side encryption algorithm used to encrypt the S3 Table(s)
+            /// data
+            props, "SseAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<EncryptionConfigSseAlgorithm>
+        }
+
+        prop! {
+            /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the S3 Table Integration
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -1519,10 +1568,19 @@ pub mod s3_table_integration {
             LogSource { props }
         }
 
-        /// `Identifier`: The ID of the CloudWatch Logs data source association
-        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Identifier", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the CloudWatch Logs data source
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The type of the CloudWatch Logs data source
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Identifier`: The ID of the CloudWatch Logs data source association
+            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
         }
     }
 }
@@ -1547,6 +1605,11 @@ impl TelemetryEnrichment {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("Scope", scope.into());
         TelemetryEnrichment { core }
+    }
+
+    prop! {
+        /// `Scope`: Scope of the Telemetry Enrichment
+        core.props, "Scope", _, set_scope, get_scope, Val<telemetry_enrichment::Scope>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1599,16 +1662,19 @@ impl TelemetryPipelines {
         TelemetryPipelines { core }
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<telemetry_pipelines::TelemetryPipelineConfiguration>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1668,6 +1734,11 @@ pub mod telemetry_pipelines {
             props.set("Body", body.into());
             TelemetryPipelineConfiguration { props }
         }
+
+        prop! {
+            /// `Body`.
+            props, "Body", _, set_body, get_body, Val<String>
+        }
     }
 }
 
@@ -1697,10 +1768,19 @@ impl TelemetryRule {
         TelemetryRule { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rule`: The telemetry rule
+        core.props, "Rule", _, set_rule, get_rule, Val<telemetry_rule::TelemetryRule>
+    }
+
+    prop! {
+        /// `RuleName`: The name of the telemetry rule
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1749,41 +1829,45 @@ pub mod telemetry_rule {
             TelemetryRule { props }
         }
 
-        /// `AllRegions`: When true, the rule is replicated to all supported regions
-        pub fn all_regions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllRegions", value.into());
-            self
+        prop! {
+            /// `ResourceType`: Resource Type associated with the Telemetry Rule
+            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
         }
 
-        /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will be
-        /// detected and remediated for resource-level fields.
-        pub fn allow_field_updates(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowFieldUpdates", value.into());
-            self
+        prop! {
+            /// `TelemetryType`: Telemetry Type associated with the Telemetry Rule
+            props, "TelemetryType", _, set_telemetry_type, get_telemetry_type, Val<TelemetryType>
         }
 
-        /// `DestinationConfiguration`: The destination configuration for telemetry data
-        pub fn destination_configuration(mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> Self {
-            self.props.set("DestinationConfiguration", value.into());
-            self
+        prop! {
+            /// `AllRegions`: When true, the rule is replicated to all supported regions
+            props, "AllRegions", all_regions, set_all_regions, get_all_regions, Val<bool>
         }
 
-        /// `Regions`: List of AWS region codes where the rule should be replicated
-        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will
+            /// be detected and remediated for resource-level fields.
+            props, "AllowFieldUpdates", allow_field_updates, set_allow_field_updates, get_allow_field_updates, Val<bool>
         }
 
-        /// `SelectionCriteria`: Selection Criteria on resource level for rule application
-        pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelectionCriteria", value.into());
-            self
+        prop! {
+            /// `DestinationConfiguration`: The destination configuration for telemetry data
+            props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<TelemetryDestinationConfiguration>
         }
 
-        /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
-        pub fn telemetry_source_types(mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> Self {
-            self.props.set("TelemetrySourceTypes", value.into());
-            self
+        prop! {
+            /// `Regions`: List of AWS region codes where the rule should be replicated
+            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        }
+
+        prop! {
+            /// `SelectionCriteria`: Selection Criteria on resource level for rule application
+            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
+        }
+
+        prop! {
+            /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
+            props, "TelemetrySourceTypes", telemetry_source_types, set_telemetry_source_types, get_telemetry_source_types, Val<List<TelemetrySourceType>>
         }
     }
 
@@ -1803,65 +1887,56 @@ pub mod telemetry_rule {
             TelemetryDestinationConfiguration { props }
         }
 
-        /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
-        pub fn cloudtrail_parameters(mut self, value: impl Into<Val<CloudtrailParameters>>) -> Self {
-            self.props.set("CloudtrailParameters", value.into());
-            self
+        prop! {
+            /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
+            props, "CloudtrailParameters", cloudtrail_parameters, set_cloudtrail_parameters, get_cloudtrail_parameters, Val<CloudtrailParameters>
         }
 
-        /// `DestinationPattern`: Pattern for telemetry data destination
-        pub fn destination_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationPattern", value.into());
-            self
+        prop! {
+            /// `DestinationPattern`: Pattern for telemetry data destination
+            props, "DestinationPattern", destination_pattern, set_destination_pattern, get_destination_pattern, Val<String>
         }
 
-        /// `DestinationType`: Type of telemetry destination
-        pub fn destination_type(mut self, value: impl Into<Val<DestinationType>>) -> Self {
-            self.props.set("DestinationType", value.into());
-            self
+        prop! {
+            /// `DestinationType`: Type of telemetry destination
+            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<DestinationType>
         }
 
-        /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
-        pub fn elb_load_balancer_logging_parameters(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> Self {
-            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
-            self
+        prop! {
+            /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
+            props, "ELBLoadBalancerLoggingParameters", elb_load_balancer_logging_parameters, set_elb_load_balancer_logging_parameters, get_elb_load_balancer_logging_parameters, Val<ElbLoadBalancerLoggingParameters>
         }
 
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
-        /// encrypt the destination log groups specified in the Telemetry Rule.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
+            /// encrypt the destination log groups specified in the Telemetry Rule.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `LogDeliveryParameters`: Parameters for log delivery configuration
-        pub fn log_delivery_parameters(mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> Self {
-            self.props.set("LogDeliveryParameters", value.into());
-            self
+        prop! {
+            /// `LogDeliveryParameters`: Parameters for log delivery configuration
+            props, "LogDeliveryParameters", log_delivery_parameters, set_log_delivery_parameters, get_log_delivery_parameters, Val<TelemetryDestinationConfigurationLogDeliveryParameters>
         }
 
-        /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
-        pub fn msk_monitoring_parameters(mut self, value: impl Into<Val<MskMonitoringParameters>>) -> Self {
-            self.props.set("MskMonitoringParameters", value.into());
-            self
+        prop! {
+            /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
+            props, "MskMonitoringParameters", msk_monitoring_parameters, set_msk_monitoring_parameters, get_msk_monitoring_parameters, Val<MskMonitoringParameters>
         }
 
-        /// `RetentionInDays`: Number of days to retain the telemetry data in the specified destination
-        pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetentionInDays", value.into());
-            self
+        prop! {
+            /// `RetentionInDays`: Number of days to retain the telemetry data in the specified
+            /// destination
+            props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
         }
 
-        /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
-        pub fn vpc_flow_log_parameters(mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> Self {
-            self.props.set("VPCFlowLogParameters", value.into());
-            self
+        prop! {
+            /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
+            props, "VPCFlowLogParameters", vpc_flow_log_parameters, set_vpc_flow_log_parameters, get_vpc_flow_log_parameters, Val<VpcFlowLogParameters>
         }
 
-        /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
-        pub fn waf_logging_parameters(mut self, value: impl Into<Val<WafLoggingParameters>>) -> Self {
-            self.props.set("WAFLoggingParameters", value.into());
-            self
+        prop! {
+            /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
+            props, "WAFLoggingParameters", waf_logging_parameters, set_waf_logging_parameters, get_waf_logging_parameters, Val<WafLoggingParameters>
         }
     }
 
@@ -1882,6 +1957,12 @@ pub mod telemetry_rule {
             let mut props = Props::new();
             props.set("AdvancedEventSelectors", advanced_event_selectors.into());
             CloudtrailParameters { props }
+        }
+
+        prop! {
+            /// `AdvancedEventSelectors`: Create fine-grained selectors for AWS CloudTrail management
+            /// and data.
+            props, "AdvancedEventSelectors", _, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<AdvancedEventSelector>>
         }
     }
 
@@ -1904,10 +1985,14 @@ pub mod telemetry_rule {
             AdvancedEventSelector { props }
         }
 
-        /// `Name`: An optional descriptive name for the advanced event selector
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
+            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        }
+
+        prop! {
+            /// `Name`: An optional descriptive name for the advanced event selector
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1927,52 +2012,45 @@ pub mod telemetry_rule {
             AdvancedFieldSelector { props }
         }
 
-        /// `EndsWith`: An operator that includes events that match the last few characters of the event
-        /// record field specified as the value of Field.
-        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EndsWith", value.into());
-            self
+        prop! {
+            /// `EndsWith`: An operator that includes events that match the last few characters of the
+            /// event record field specified as the value of Field.
+            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
         }
 
-        /// `Equals`: An operator that includes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Equals", value.into());
-            self
+        prop! {
+            /// `Equals`: An operator that includes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
         }
 
-        /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEndsWith", value.into());
-            self
+        prop! {
+            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
         }
 
-        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
-        /// field specified as the value of Field.
-        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotEquals", value.into());
-            self
+        prop! {
+            /// `NotEquals`: An operator that excludes events that match the exact value of the event
+            /// record field specified as the value of Field.
+            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
         }
 
-        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotStartsWith", value.into());
-            self
+        prop! {
+            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
         }
 
-        /// `StartsWith`: An operator that includes events that match the first few characters of the
-        /// event record field specified as the value of Field.
-        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StartsWith", value.into());
-            self
+        prop! {
+            /// `StartsWith`: An operator that includes events that match the first few characters of
+            /// the event record field specified as the value of Field.
+            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
         }
     }
 
@@ -2002,16 +2080,14 @@ pub mod telemetry_rule {
             ElbLoadBalancerLoggingParameters { props }
         }
 
-        /// `FieldDelimiter`: A delimiter to delineate log fields
-        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FieldDelimiter", value.into());
-            self
+        prop! {
+            /// `FieldDelimiter`: A delimiter to delineate log fields
+            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
         }
 
-        /// `OutputFormat`.
-        pub fn output_format(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<ElbLoadBalancerLoggingParametersOutputFormat>
         }
     }
 
@@ -2044,10 +2120,9 @@ pub mod telemetry_rule {
             TelemetryDestinationConfigurationLogDeliveryParameters { props }
         }
 
-        /// `LogTypes`: Types of logs to deliver
-        pub fn log_types(mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> Self {
-            self.props.set("LogTypes", value.into());
-            self
+        prop! {
+            /// `LogTypes`: Types of logs to deliver
+            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>
         }
     }
 
@@ -2101,10 +2176,9 @@ pub mod telemetry_rule {
             MskMonitoringParameters { props }
         }
 
-        /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
-        pub fn enhanced_monitoring(mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> Self {
-            self.props.set("EnhancedMonitoring", value.into());
-            self
+        prop! {
+            /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
+            props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<MskMonitoringParametersEnhancedMonitoring>
         }
     }
 
@@ -2143,24 +2217,21 @@ pub mod telemetry_rule {
             VpcFlowLogParameters { props }
         }
 
-        /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter, the
-        /// flow log is created using the default format.
-        pub fn log_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogFormat", value.into());
-            self
+        prop! {
+            /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter,
+            /// the flow log is created using the default format.
+            props, "LogFormat", log_format, set_log_format, get_log_format, Val<String>
         }
 
-        /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow of
-        /// packets is captured and aggregated into a flow log record. Default is 600s.
-        pub fn max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAggregationInterval", value.into());
-            self
+        prop! {
+            /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow
+            /// of packets is captured and aggregated into a flow log record. Default is 600s.
+            props, "MaxAggregationInterval", max_aggregation_interval, set_max_aggregation_interval, get_max_aggregation_interval, Val<i64>
         }
 
-        /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
-        pub fn traffic_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrafficType", value.into());
-            self
+        prop! {
+            /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
+            props, "TrafficType", traffic_type, set_traffic_type, get_traffic_type, Val<String>
         }
     }
 
@@ -2180,23 +2251,20 @@ pub mod telemetry_rule {
             WafLoggingParameters { props }
         }
 
-        /// `LogType`: The type of logs to generate for WAF.
-        pub fn log_type(mut self, value: impl Into<Val<WafLogType>>) -> Self {
-            self.props.set("LogType", value.into());
-            self
+        prop! {
+            /// `LogType`: The type of logs to generate for WAF.
+            props, "LogType", log_type, set_log_type, get_log_type, Val<WafLogType>
         }
 
-        /// `LoggingFilter`: Default handling for logs that don't match any of the specified filtering
-        /// conditions.
-        pub fn logging_filter(mut self, value: impl Into<Val<LoggingFilter>>) -> Self {
-            self.props.set("LoggingFilter", value.into());
-            self
+        prop! {
+            /// `LoggingFilter`: Default handling for logs that don't match any of the specified
+            /// filtering conditions.
+            props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<LoggingFilter>
         }
 
-        /// `RedactedFields`: Fields not to be included in the logs.
-        pub fn redacted_fields(mut self, value: impl Into<Val<List<FieldToMatch>>>) -> Self {
-            self.props.set("RedactedFields", value.into());
-            self
+        prop! {
+            /// `RedactedFields`: Fields not to be included in the logs.
+            props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<FieldToMatch>>
         }
     }
 
@@ -2226,16 +2294,14 @@ pub mod telemetry_rule {
             LoggingFilter { props }
         }
 
-        /// `DefaultBehavior`: The behavior required of the filter.
-        pub fn default_behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
-            self.props.set("DefaultBehavior", value.into());
-            self
+        prop! {
+            /// `DefaultBehavior`: The behavior required of the filter.
+            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<FilterBehavior>
         }
 
-        /// `Filters`: A list of filters to be applied.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Filters`: A list of filters to be applied.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
         }
     }
 
@@ -2267,22 +2333,19 @@ pub mod telemetry_rule {
             Filter { props }
         }
 
-        /// `Behavior`: The behavior required of the filter.
-        pub fn behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`: The behavior required of the filter.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<FilterBehavior>
         }
 
-        /// `Conditions`: A list of conditions for a filter.
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Conditions`: A list of conditions for a filter.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
 
-        /// `Requirement`: The requirement portion of the filter.
-        pub fn requirement(mut self, value: impl Into<Val<FilterRequirement>>) -> Self {
-            self.props.set("Requirement", value.into());
-            self
+        prop! {
+            /// `Requirement`: The requirement portion of the filter.
+            props, "Requirement", requirement, set_requirement, get_requirement, Val<FilterRequirement>
         }
     }
 
@@ -2301,16 +2364,14 @@ pub mod telemetry_rule {
             Condition { props }
         }
 
-        /// `ActionCondition`: The condition of the action desired in the filter.
-        pub fn action_condition(mut self, value: impl Into<Val<ActionCondition>>) -> Self {
-            self.props.set("ActionCondition", value.into());
-            self
+        prop! {
+            /// `ActionCondition`: The condition of the action desired in the filter.
+            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ActionCondition>
         }
 
-        /// `LabelNameCondition`: The label name of the condition.
-        pub fn label_name_condition(mut self, value: impl Into<Val<LabelNameCondition>>) -> Self {
-            self.props.set("LabelNameCondition", value.into());
-            self
+        prop! {
+            /// `LabelNameCondition`: The label name of the condition.
+            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<LabelNameCondition>
         }
     }
 
@@ -2330,10 +2391,9 @@ pub mod telemetry_rule {
             ActionCondition { props }
         }
 
-        /// `Action`: The enumerated action to take.
-        pub fn action(mut self, value: impl Into<Val<Action>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`: The enumerated action to take.
+            props, "Action", action, set_action, get_action, Val<Action>
         }
     }
 
@@ -2378,10 +2438,9 @@ pub mod telemetry_rule {
             LabelNameCondition { props }
         }
 
-        /// `LabelName`: The label name of the condition.
-        pub fn label_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LabelName", value.into());
-            self
+        prop! {
+            /// `LabelName`: The label name of the condition.
+            props, "LabelName", label_name, set_label_name, get_label_name, Val<String>
         }
     }
 
@@ -2414,28 +2473,24 @@ pub mod telemetry_rule {
             FieldToMatch { props }
         }
 
-        /// `Method`: The method with which to match this rule.
-        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`: The method with which to match this rule.
+            props, "Method", method, set_method, get_method, Val<String>
         }
 
-        /// `QueryString`: The query string to find the resource to match this field to.
-        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`: The query string to find the resource to match this field to.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
         }
 
-        /// `SingleHeader`: Header for the field to match.
-        pub fn single_header(mut self, value: impl Into<Val<SingleHeader>>) -> Self {
-            self.props.set("SingleHeader", value.into());
-            self
+        prop! {
+            /// `SingleHeader`: Header for the field to match.
+            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<SingleHeader>
         }
 
-        /// `UriPath`: This is the URI path to match this rule to.
-        pub fn uri_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`: This is the URI path to match this rule to.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<String>
         }
     }
 
@@ -2454,6 +2509,11 @@ pub mod telemetry_rule {
             let mut props = Props::new();
             props.set("Name", name.into());
             SingleHeader { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the header
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 

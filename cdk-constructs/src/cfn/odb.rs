@@ -40,116 +40,100 @@ impl CloudAutonomousVmCluster {
         CloudAutonomousVmCluster { core }
     }
 
-    /// `AutonomousDataStorageSizeInTBs`: The data storage size allocated for Autonomous Databases
-    /// in the Autonomous VM cluster, in TB.
-    pub fn autonomous_data_storage_size_in_t_bs(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("AutonomousDataStorageSizeInTBs", value.into());
-        self
+    prop! {
+        /// `AutonomousDataStorageSizeInTBs`: The data storage size allocated for Autonomous
+        /// Databases in the Autonomous VM cluster, in TB.
+        core.props, "AutonomousDataStorageSizeInTBs", autonomous_data_storage_size_in_t_bs, set_autonomous_data_storage_size_in_t_bs, get_autonomous_data_storage_size_in_t_bs, Val<f64>
     }
 
-    /// `CloudExadataInfrastructureId`: The unique identifier of the Cloud Exadata Infrastructure
-    /// containing this Autonomous VM cluster.
-    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudExadataInfrastructureId", value.into());
-        self
+    prop! {
+        /// `CloudExadataInfrastructureId`: The unique identifier of the Cloud Exadata
+        /// Infrastructure containing this Autonomous VM cluster.
+        core.props, "CloudExadataInfrastructureId", cloud_exadata_infrastructure_id, set_cloud_exadata_infrastructure_id, get_cloud_exadata_infrastructure_id, Val<String>
     }
 
-    /// `CpuCoreCountPerNode`: The number of CPU cores enabled per node in the Autonomous VM
-    /// cluster.
-    pub fn cpu_core_count_per_node(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("CpuCoreCountPerNode", value.into());
-        self
+    prop! {
+        /// `CpuCoreCountPerNode`: The number of CPU cores enabled per node in the Autonomous VM
+        /// cluster.
+        core.props, "CpuCoreCountPerNode", cpu_core_count_per_node, set_cpu_core_count_per_node, get_cpu_core_count_per_node, Val<i64>
     }
 
-    /// `DbServers`: The list of database servers associated with the Autonomous VM cluster.
-    pub fn db_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DbServers", value.into());
-        self
+    prop! {
+        /// `DbServers`: The list of database servers associated with the Autonomous VM cluster.
+        core.props, "DbServers", db_servers, set_db_servers, get_db_servers, Val<List<String>>
     }
 
-    /// `Description`: The user-provided description of the Autonomous VM cluster.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The user-provided description of the Autonomous VM cluster.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: The display name of the Autonomous VM cluster.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name of the Autonomous VM cluster.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with the
-    /// Autonomous VM cluster.
-    pub fn iam_roles(mut self, value: impl Into<Val<List<cloud_autonomous_vm_cluster::IamRole>>>) -> Self {
-        self.core.set("IamRoles", value.into());
-        self
+    prop! {
+        /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with
+        /// the Autonomous VM cluster.
+        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<cloud_autonomous_vm_cluster::IamRole>>
     }
 
-    /// `IsMtlsEnabledVmCluster`: Indicates whether mutual TLS (mTLS) authentication is enabled for
-    /// the Autonomous VM cluster.
-    pub fn is_mtls_enabled_vm_cluster(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsMtlsEnabledVmCluster", value.into());
-        self
+    prop! {
+        /// `IsMtlsEnabledVmCluster`: Indicates whether mutual TLS (mTLS) authentication is enabled
+        /// for the Autonomous VM cluster.
+        core.props, "IsMtlsEnabledVmCluster", is_mtls_enabled_vm_cluster, set_is_mtls_enabled_vm_cluster, get_is_mtls_enabled_vm_cluster, Val<bool>
     }
 
-    /// `LicenseModel`: The Oracle license model that applies to the Autonomous VM cluster. Valid
-    /// values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
-    pub fn license_model(mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::LicenseModel>>) -> Self {
-        self.core.set("LicenseModel", value.into());
-        self
+    prop! {
+        /// `LicenseModel`: The Oracle license model that applies to the Autonomous VM cluster.
+        /// Valid values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
+        core.props, "LicenseModel", license_model, set_license_model, get_license_model, Val<cloud_autonomous_vm_cluster::LicenseModel>
     }
 
-    /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and system
-    /// updates take place during the maintenance window.
-    pub fn maintenance_window(mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::MaintenanceWindow>>) -> Self {
-        self.core.set("MaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and
+        /// system updates take place during the maintenance window.
+        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<cloud_autonomous_vm_cluster::MaintenanceWindow>
     }
 
-    /// `MemoryPerOracleComputeUnitInGBs`: The amount of memory allocated per Oracle Compute Unit,
-    /// in GB.
-    pub fn memory_per_oracle_compute_unit_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MemoryPerOracleComputeUnitInGBs", value.into());
-        self
+    prop! {
+        /// `MemoryPerOracleComputeUnitInGBs`: The amount of memory allocated per Oracle Compute
+        /// Unit, in GB.
+        core.props, "MemoryPerOracleComputeUnitInGBs", memory_per_oracle_compute_unit_in_g_bs, set_memory_per_oracle_compute_unit_in_g_bs, get_memory_per_oracle_compute_unit_in_g_bs, Val<i64>
     }
 
-    /// `OdbNetworkId`: The unique identifier of the ODB network associated with this Autonomous VM
-    /// cluster.
-    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OdbNetworkId", value.into());
-        self
+    prop! {
+        /// `OdbNetworkId`: The unique identifier of the ODB network associated with this Autonomous
+        /// VM cluster.
+        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
     }
 
-    /// `ScanListenerPortNonTls`: The SCAN listener port for non-TLS (TCP) protocol. The default is 1521.
-    pub fn scan_listener_port_non_tls(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScanListenerPortNonTls", value.into());
-        self
+    prop! {
+        /// `ScanListenerPortNonTls`: The SCAN listener port for non-TLS (TCP) protocol. The default
+        /// is 1521.
+        core.props, "ScanListenerPortNonTls", scan_listener_port_non_tls, set_scan_listener_port_non_tls, get_scan_listener_port_non_tls, Val<i64>
     }
 
-    /// `ScanListenerPortTls`: The SCAN listener port for TLS (TCP) protocol. The default is 2484.
-    pub fn scan_listener_port_tls(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScanListenerPortTls", value.into());
-        self
+    prop! {
+        /// `ScanListenerPortTls`: The SCAN listener port for TLS (TCP) protocol. The default is 2484.
+        core.props, "ScanListenerPortTls", scan_listener_port_tls, set_scan_listener_port_tls, get_scan_listener_port_tls, Val<i64>
     }
 
-    /// `Tags`: The tags associated with the Autonomous VM cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the Autonomous VM cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeZone`: The time zone of the Autonomous VM cluster.
-    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TimeZone", value.into());
-        self
+    prop! {
+        /// `TimeZone`: The time zone of the Autonomous VM cluster.
+        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
     }
 
-    /// `TotalContainerDatabases`: The total number of Autonomous Container Databases that can be
-    /// created with the allocated local storage.
-    pub fn total_container_databases(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("TotalContainerDatabases", value.into());
-        self
+    prop! {
+        /// `TotalContainerDatabases`: The total number of Autonomous Container Databases that can
+        /// be created with the allocated local storage.
+        core.props, "TotalContainerDatabases", total_container_databases, set_total_container_databases, get_total_container_databases, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -348,24 +332,22 @@ pub mod cloud_autonomous_vm_cluster {
             IamRole { props }
         }
 
-        /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and Access
-        /// Management (IAM) service role.
-        pub fn aws_integration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsIntegration", value.into());
-            self
+        prop! {
+            /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and
+            /// Access Management (IAM) service role.
+            props, "AwsIntegration", aws_integration, set_aws_integration, get_aws_integration, Val<String>
         }
 
-        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
-        /// service role.
-        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamRoleArn", value.into());
-            self
+        prop! {
+            /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
+            /// service role.
+            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
         }
 
-        /// `Status`: The current status of the AWS Identity and Access Management (IAM) service role.
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The current status of the AWS Identity and Access Management (IAM) service
+            /// role.
+            props, "Status", status, set_status, get_status, Val<String>
         }
     }
 
@@ -399,40 +381,34 @@ pub mod cloud_autonomous_vm_cluster {
             MaintenanceWindow { props }
         }
 
-        /// `DaysOfWeek`: The days of the week when maintenance can be performed.
-        pub fn days_of_week(mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> Self {
-            self.props.set("DaysOfWeek", value.into());
-            self
+        prop! {
+            /// `DaysOfWeek`: The days of the week when maintenance can be performed.
+            props, "DaysOfWeek", days_of_week, set_days_of_week, get_days_of_week, Val<List<MaintenanceWindowDaysOfWeek>>
         }
 
-        /// `HoursOfDay`: The hours of the day when maintenance can be performed.
-        pub fn hours_of_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("HoursOfDay", value.into());
-            self
+        prop! {
+            /// `HoursOfDay`: The hours of the day when maintenance can be performed.
+            props, "HoursOfDay", hours_of_day, set_hours_of_day, get_hours_of_day, Val<List<i64>>
         }
 
-        /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
-        pub fn lead_time_in_weeks(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LeadTimeInWeeks", value.into());
-            self
+        prop! {
+            /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
+            props, "LeadTimeInWeeks", lead_time_in_weeks, set_lead_time_in_weeks, get_lead_time_in_weeks, Val<i64>
         }
 
-        /// `Months`: The months when maintenance can be performed.
-        pub fn months(mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> Self {
-            self.props.set("Months", value.into());
-            self
+        prop! {
+            /// `Months`: The months when maintenance can be performed.
+            props, "Months", months, set_months, get_months, Val<List<MaintenanceWindowMonths>>
         }
 
-        /// `Preference`: The preference for the maintenance window scheduling.
-        pub fn preference(mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> Self {
-            self.props.set("Preference", value.into());
-            self
+        prop! {
+            /// `Preference`: The preference for the maintenance window scheduling.
+            props, "Preference", preference, set_preference, get_preference, Val<MaintenanceWindowPreference>
         }
 
-        /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
-        pub fn weeks_of_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("WeeksOfMonth", value.into());
-            self
+        prop! {
+            /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
+            props, "WeeksOfMonth", weeks_of_month, set_weeks_of_month, get_weeks_of_month, Val<List<i64>>
         }
     }
 
@@ -540,76 +516,65 @@ impl CloudExadataInfrastructure {
         CloudExadataInfrastructure { core }
     }
 
-    /// `AvailabilityZone`: The name of the Availability Zone (AZ) where the Exadata infrastructure
-    /// is located.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The name of the Availability Zone (AZ) where the Exadata
+        /// infrastructure is located.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`: The AZ ID of the AZ where the Exadata infrastructure is located.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`: The AZ ID of the AZ where the Exadata infrastructure is located.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `ComputeCount`: The number of database servers for the Exadata infrastructure.
-    pub fn compute_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ComputeCount", value.into());
-        self
+    prop! {
+        /// `ComputeCount`: The number of database servers for the Exadata infrastructure.
+        core.props, "ComputeCount", compute_count, set_compute_count, get_compute_count, Val<i64>
     }
 
-    /// `CustomerContactsToSendToOCI`: The email addresses of contacts to receive notification from
-    /// Oracle about maintenance updates for the Exadata infrastructure.
-    pub fn customer_contacts_to_send_to_oci(mut self, value: impl Into<Val<List<cloud_exadata_infrastructure::CustomerContact>>>) -> Self {
-        self.core.set("CustomerContactsToSendToOCI", value.into());
-        self
+    prop! {
+        /// `CustomerContactsToSendToOCI`: The email addresses of contacts to receive notification
+        /// from Oracle about maintenance updates for the Exadata infrastructure.
+        core.props, "CustomerContactsToSendToOCI", customer_contacts_to_send_to_oci, set_customer_contacts_to_send_to_oci, get_customer_contacts_to_send_to_oci, Val<List<cloud_exadata_infrastructure::CustomerContact>>
     }
 
-    /// `DatabaseServerType`: The database server model type of the Exadata infrastructure. For the
-    /// list of valid model names, use the ListDbSystemShapes operation.
-    pub fn database_server_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseServerType", value.into());
-        self
+    prop! {
+        /// `DatabaseServerType`: The database server model type of the Exadata infrastructure. For
+        /// the list of valid model names, use the ListDbSystemShapes operation.
+        core.props, "DatabaseServerType", database_server_type, set_database_server_type, get_database_server_type, Val<String>
     }
 
-    /// `DisplayName`: The user-friendly name for the Exadata infrastructure.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The user-friendly name for the Exadata infrastructure.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and system
-    /// updates take place during the maintenance window.
-    pub fn maintenance_window(mut self, value: impl Into<Val<cloud_exadata_infrastructure::MaintenanceWindow>>) -> Self {
-        self.core.set("MaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and
+        /// system updates take place during the maintenance window.
+        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<cloud_exadata_infrastructure::MaintenanceWindow>
     }
 
-    /// `Shape`: The model name of the Exadata infrastructure.
-    pub fn shape(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Shape", value.into());
-        self
+    prop! {
+        /// `Shape`: The model name of the Exadata infrastructure.
+        core.props, "Shape", shape, set_shape, get_shape, Val<String>
     }
 
-    /// `StorageCount`: The number of storage servers that are activated for the Exadata
-    /// infrastructure.
-    pub fn storage_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("StorageCount", value.into());
-        self
+    prop! {
+        /// `StorageCount`: The number of storage servers that are activated for the Exadata
+        /// infrastructure.
+        core.props, "StorageCount", storage_count, set_storage_count, get_storage_count, Val<i64>
     }
 
-    /// `StorageServerType`: The storage server model type of the Exadata infrastructure. For the
-    /// list of valid model names, use the ListDbSystemShapes operation.
-    pub fn storage_server_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StorageServerType", value.into());
-        self
+    prop! {
+        /// `StorageServerType`: The storage server model type of the Exadata infrastructure. For
+        /// the list of valid model names, use the ListDbSystemShapes operation.
+        core.props, "StorageServerType", storage_server_type, set_storage_server_type, get_storage_server_type, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Exadata Infrastructure.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags to assign to the Exadata Infrastructure.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -766,10 +731,9 @@ pub mod cloud_exadata_infrastructure {
             CustomerContact { props }
         }
 
-        /// `Email`: The email address of the contact.
-        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Email", value.into());
-            self
+        prop! {
+            /// `Email`: The email address of the contact.
+            props, "Email", email, set_email, get_email, Val<String>
         }
     }
 
@@ -789,58 +753,49 @@ pub mod cloud_exadata_infrastructure {
             MaintenanceWindow { props }
         }
 
-        /// `CustomActionTimeoutInMins`: The timeout duration for custom actions in minutes.
-        pub fn custom_action_timeout_in_mins(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CustomActionTimeoutInMins", value.into());
-            self
+        prop! {
+            /// `CustomActionTimeoutInMins`: The timeout duration for custom actions in minutes.
+            props, "CustomActionTimeoutInMins", custom_action_timeout_in_mins, set_custom_action_timeout_in_mins, get_custom_action_timeout_in_mins, Val<i64>
         }
 
-        /// `DaysOfWeek`: The days of the week when maintenance can be performed.
-        pub fn days_of_week(mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> Self {
-            self.props.set("DaysOfWeek", value.into());
-            self
+        prop! {
+            /// `DaysOfWeek`: The days of the week when maintenance can be performed.
+            props, "DaysOfWeek", days_of_week, set_days_of_week, get_days_of_week, Val<List<MaintenanceWindowDaysOfWeek>>
         }
 
-        /// `HoursOfDay`: The hours of the day when maintenance can be performed.
-        pub fn hours_of_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("HoursOfDay", value.into());
-            self
+        prop! {
+            /// `HoursOfDay`: The hours of the day when maintenance can be performed.
+            props, "HoursOfDay", hours_of_day, set_hours_of_day, get_hours_of_day, Val<List<i64>>
         }
 
-        /// `IsCustomActionTimeoutEnabled`: Indicates whether custom action timeout is enabled.
-        pub fn is_custom_action_timeout_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsCustomActionTimeoutEnabled", value.into());
-            self
+        prop! {
+            /// `IsCustomActionTimeoutEnabled`: Indicates whether custom action timeout is enabled.
+            props, "IsCustomActionTimeoutEnabled", is_custom_action_timeout_enabled, set_is_custom_action_timeout_enabled, get_is_custom_action_timeout_enabled, Val<bool>
         }
 
-        /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
-        pub fn lead_time_in_weeks(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LeadTimeInWeeks", value.into());
-            self
+        prop! {
+            /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
+            props, "LeadTimeInWeeks", lead_time_in_weeks, set_lead_time_in_weeks, get_lead_time_in_weeks, Val<i64>
         }
 
-        /// `Months`: The months when maintenance can be performed.
-        pub fn months(mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> Self {
-            self.props.set("Months", value.into());
-            self
+        prop! {
+            /// `Months`: The months when maintenance can be performed.
+            props, "Months", months, set_months, get_months, Val<List<MaintenanceWindowMonths>>
         }
 
-        /// `PatchingMode`: The patching mode for the maintenance window.
-        pub fn patching_mode(mut self, value: impl Into<Val<MaintenanceWindowPatchingMode>>) -> Self {
-            self.props.set("PatchingMode", value.into());
-            self
+        prop! {
+            /// `PatchingMode`: The patching mode for the maintenance window.
+            props, "PatchingMode", patching_mode, set_patching_mode, get_patching_mode, Val<MaintenanceWindowPatchingMode>
         }
 
-        /// `Preference`: The preference for the maintenance window scheduling.
-        pub fn preference(mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> Self {
-            self.props.set("Preference", value.into());
-            self
+        prop! {
+            /// `Preference`: The preference for the maintenance window scheduling.
+            props, "Preference", preference, set_preference, get_preference, Val<MaintenanceWindowPreference>
         }
 
-        /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
-        pub fn weeks_of_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("WeeksOfMonth", value.into());
-            self
+        prop! {
+            /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
+            props, "WeeksOfMonth", weeks_of_month, set_weeks_of_month, get_weeks_of_month, Val<List<i64>>
         }
     }
 
@@ -960,145 +915,125 @@ impl CloudVmCluster {
         CloudVmCluster { core }
     }
 
-    /// `CloudExadataInfrastructureId`: The unique identifier of the Exadata infrastructure that
-    /// this VM cluster belongs to.
-    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CloudExadataInfrastructureId", value.into());
-        self
+    prop! {
+        /// `CloudExadataInfrastructureId`: The unique identifier of the Exadata infrastructure that
+        /// this VM cluster belongs to.
+        core.props, "CloudExadataInfrastructureId", cloud_exadata_infrastructure_id, set_cloud_exadata_infrastructure_id, get_cloud_exadata_infrastructure_id, Val<String>
     }
 
-    /// `ClusterName`: The name of the Grid Infrastructure (GI) cluster.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the Grid Infrastructure (GI) cluster.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `CpuCoreCount`: The number of CPU cores enabled on the VM cluster.
-    pub fn cpu_core_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("CpuCoreCount", value.into());
-        self
+    prop! {
+        /// `CpuCoreCount`: The number of CPU cores enabled on the VM cluster.
+        core.props, "CpuCoreCount", cpu_core_count, set_cpu_core_count, get_cpu_core_count, Val<i64>
     }
 
-    /// `DataCollectionOptions`: The set of diagnostic collection options enabled for the VM
-    /// cluster.
-    pub fn data_collection_options(mut self, value: impl Into<Val<cloud_vm_cluster::DataCollectionOptions>>) -> Self {
-        self.core.set("DataCollectionOptions", value.into());
-        self
+    prop! {
+        /// `DataCollectionOptions`: The set of diagnostic collection options enabled for the VM
+        /// cluster.
+        core.props, "DataCollectionOptions", data_collection_options, set_data_collection_options, get_data_collection_options, Val<cloud_vm_cluster::DataCollectionOptions>
     }
 
-    /// `DataStorageSizeInTBs`: The size of the data disk group, in terabytes (TB), that's allocated
-    /// for the VM cluster.
-    pub fn data_storage_size_in_t_bs(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("DataStorageSizeInTBs", value.into());
-        self
+    prop! {
+        /// `DataStorageSizeInTBs`: The size of the data disk group, in terabytes (TB), that's
+        /// allocated for the VM cluster.
+        core.props, "DataStorageSizeInTBs", data_storage_size_in_t_bs, set_data_storage_size_in_t_bs, get_data_storage_size_in_t_bs, Val<f64>
     }
 
-    /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
-    /// allocated for the VM cluster.
-    pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DbNodeStorageSizeInGBs", value.into());
-        self
+    prop! {
+        /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
+        /// allocated for the VM cluster.
+        core.props, "DbNodeStorageSizeInGBs", db_node_storage_size_in_g_bs, set_db_node_storage_size_in_g_bs, get_db_node_storage_size_in_g_bs, Val<i64>
     }
 
-    /// `DbNodes`: The DB nodes that are implicitly created and managed as part of this VM Cluster.
-    pub fn db_nodes(mut self, value: impl Into<Val<List<cloud_vm_cluster::DbNode>>>) -> Self {
-        self.core.set("DbNodes", value.into());
-        self
+    prop! {
+        /// `DbNodes`: The DB nodes that are implicitly created and managed as part of this VM
+        /// Cluster.
+        core.props, "DbNodes", db_nodes, set_db_nodes, get_db_nodes, Val<List<cloud_vm_cluster::DbNode>>
     }
 
-    /// `DbServers`: The list of database servers for the VM cluster.
-    pub fn db_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DbServers", value.into());
-        self
+    prop! {
+        /// `DbServers`: The list of database servers for the VM cluster.
+        core.props, "DbServers", db_servers, set_db_servers, get_db_servers, Val<List<String>>
     }
 
-    /// `DisplayName`: The user-friendly name for the VM cluster.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The user-friendly name for the VM cluster.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `GiVersion`: The software version of the Oracle Grid Infrastructure (GI) for the VM cluster.
-    pub fn gi_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GiVersion", value.into());
-        self
+    prop! {
+        /// `GiVersion`: The software version of the Oracle Grid Infrastructure (GI) for the VM
+        /// cluster.
+        core.props, "GiVersion", gi_version, set_gi_version, get_gi_version, Val<String>
     }
 
-    /// `Hostname`: The host name for the VM cluster.
-    pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Hostname", value.into());
-        self
+    prop! {
+        /// `Hostname`: The host name for the VM cluster.
+        core.props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
     }
 
-    /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with the
-    /// VM cluster.
-    pub fn iam_roles(mut self, value: impl Into<Val<List<cloud_vm_cluster::IamRole>>>) -> Self {
-        self.core.set("IamRoles", value.into());
-        self
+    prop! {
+        /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with
+        /// the VM cluster.
+        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<cloud_vm_cluster::IamRole>>
     }
 
-    /// `IsLocalBackupEnabled`: Indicates whether database backups to local Exadata storage is
-    /// enabled for the VM cluster.
-    pub fn is_local_backup_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsLocalBackupEnabled", value.into());
-        self
+    prop! {
+        /// `IsLocalBackupEnabled`: Indicates whether database backups to local Exadata storage is
+        /// enabled for the VM cluster.
+        core.props, "IsLocalBackupEnabled", is_local_backup_enabled, set_is_local_backup_enabled, get_is_local_backup_enabled, Val<bool>
     }
 
-    /// `IsSparseDiskgroupEnabled`: Indicates whether the VM cluster is configured with a sparse
-    /// disk group.
-    pub fn is_sparse_diskgroup_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsSparseDiskgroupEnabled", value.into());
-        self
+    prop! {
+        /// `IsSparseDiskgroupEnabled`: Indicates whether the VM cluster is configured with a sparse
+        /// disk group.
+        core.props, "IsSparseDiskgroupEnabled", is_sparse_diskgroup_enabled, set_is_sparse_diskgroup_enabled, get_is_sparse_diskgroup_enabled, Val<bool>
     }
 
-    /// `LicenseModel`: The Oracle license model applied to the VM cluster.
-    pub fn license_model(mut self, value: impl Into<Val<cloud_vm_cluster::LicenseModel>>) -> Self {
-        self.core.set("LicenseModel", value.into());
-        self
+    prop! {
+        /// `LicenseModel`: The Oracle license model applied to the VM cluster.
+        core.props, "LicenseModel", license_model, set_license_model, get_license_model, Val<cloud_vm_cluster::LicenseModel>
     }
 
-    /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that's allocated for the VM
-    /// cluster.
-    pub fn memory_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MemorySizeInGBs", value.into());
-        self
+    prop! {
+        /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that's allocated for the VM
+        /// cluster.
+        core.props, "MemorySizeInGBs", memory_size_in_g_bs, set_memory_size_in_g_bs, get_memory_size_in_g_bs, Val<i64>
     }
 
-    /// `OdbNetworkId`: The unique identifier of the ODB network for the VM cluster.
-    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OdbNetworkId", value.into());
-        self
+    prop! {
+        /// `OdbNetworkId`: The unique identifier of the ODB network for the VM cluster.
+        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
     }
 
-    /// `ScanListenerPortTcp`: Property description not available.
-    pub fn scan_listener_port_tcp(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScanListenerPortTcp", value.into());
-        self
+    prop! {
+        /// `ScanListenerPortTcp`: Property description not available.
+        core.props, "ScanListenerPortTcp", scan_listener_port_tcp, set_scan_listener_port_tcp, get_scan_listener_port_tcp, Val<i64>
     }
 
-    /// `SshPublicKeys`: The public key portion of one or more key pairs used for SSH access to the
-    /// VM cluster.
-    pub fn ssh_public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SshPublicKeys", value.into());
-        self
+    prop! {
+        /// `SshPublicKeys`: The public key portion of one or more key pairs used for SSH access to
+        /// the VM cluster.
+        core.props, "SshPublicKeys", ssh_public_keys, set_ssh_public_keys, get_ssh_public_keys, Val<List<String>>
     }
 
-    /// `SystemVersion`: The operating system version of the image chosen for the VM cluster.
-    pub fn system_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SystemVersion", value.into());
-        self
+    prop! {
+        /// `SystemVersion`: The operating system version of the image chosen for the VM cluster.
+        core.props, "SystemVersion", system_version, set_system_version, get_system_version, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Vm Cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags to assign to the Vm Cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TimeZone`: The time zone of the VM cluster.
-    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TimeZone", value.into());
-        self
+    prop! {
+        /// `TimeZone`: The time zone of the VM cluster.
+        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1219,25 +1154,22 @@ pub mod cloud_vm_cluster {
             DataCollectionOptions { props }
         }
 
-        /// `IsDiagnosticsEventsEnabled`: Indicates whether diagnostic collection is enabled for the VM
-        /// cluster.
-        pub fn is_diagnostics_events_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsDiagnosticsEventsEnabled", value.into());
-            self
+        prop! {
+            /// `IsDiagnosticsEventsEnabled`: Indicates whether diagnostic collection is enabled for the
+            /// VM cluster.
+            props, "IsDiagnosticsEventsEnabled", is_diagnostics_events_enabled, set_is_diagnostics_events_enabled, get_is_diagnostics_events_enabled, Val<bool>
         }
 
-        /// `IsHealthMonitoringEnabled`: Indicates whether health monitoring is enabled for the VM
-        /// cluster.
-        pub fn is_health_monitoring_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsHealthMonitoringEnabled", value.into());
-            self
+        prop! {
+            /// `IsHealthMonitoringEnabled`: Indicates whether health monitoring is enabled for the VM
+            /// cluster.
+            props, "IsHealthMonitoringEnabled", is_health_monitoring_enabled, set_is_health_monitoring_enabled, get_is_health_monitoring_enabled, Val<bool>
         }
 
-        /// `IsIncidentLogsEnabled`: Indicates whether incident logs are enabled for the cloud VM
-        /// cluster.
-        pub fn is_incident_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsIncidentLogsEnabled", value.into());
-            self
+        prop! {
+            /// `IsIncidentLogsEnabled`: Indicates whether incident logs are enabled for the cloud VM
+            /// cluster.
+            props, "IsIncidentLogsEnabled", is_incident_logs_enabled, set_is_incident_logs_enabled, get_is_incident_logs_enabled, Val<bool>
         }
     }
 
@@ -1260,97 +1192,89 @@ pub mod cloud_vm_cluster {
             DbNode { props }
         }
 
-        /// `BackupIpId`: The Oracle Cloud ID (OCID) of the backup IP address that's associated with the
-        /// DB node.
-        pub fn backup_ip_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackupIpId", value.into());
-            self
+        prop! {
+            /// `DbServerId`: The unique identifier of the database server that's associated with the DB
+            /// node.
+            props, "DbServerId", _, set_db_server_id, get_db_server_id, Val<String>
         }
 
-        /// `BackupVnic2Id`: The OCID of the second backup virtual network interface card (VNIC) for the
-        /// DB node.
-        pub fn backup_vnic2_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackupVnic2Id", value.into());
-            self
+        prop! {
+            /// `BackupIpId`: The Oracle Cloud ID (OCID) of the backup IP address that's associated with
+            /// the DB node.
+            props, "BackupIpId", backup_ip_id, set_backup_ip_id, get_backup_ip_id, Val<String>
         }
 
-        /// `CpuCoreCount`: The number of CPU cores enabled on the DB node.
-        pub fn cpu_core_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CpuCoreCount", value.into());
-            self
+        prop! {
+            /// `BackupVnic2Id`: The OCID of the second backup virtual network interface card (VNIC) for
+            /// the DB node.
+            props, "BackupVnic2Id", backup_vnic2_id, set_backup_vnic2_id, get_backup_vnic2_id, Val<String>
         }
 
-        /// `DbNodeArn`: The Amazon Resource Name (ARN) of the DB node.
-        pub fn db_node_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DbNodeArn", value.into());
-            self
+        prop! {
+            /// `CpuCoreCount`: The number of CPU cores enabled on the DB node.
+            props, "CpuCoreCount", cpu_core_count, set_cpu_core_count, get_cpu_core_count, Val<i64>
         }
 
-        /// `DbNodeId`: The unique identifier of the DB node.
-        pub fn db_node_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DbNodeId", value.into());
-            self
+        prop! {
+            /// `DbNodeArn`: The Amazon Resource Name (ARN) of the DB node.
+            props, "DbNodeArn", db_node_arn, set_db_node_arn, get_db_node_arn, Val<String>
         }
 
-        /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
-        /// allocated on the DB node.
-        pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DbNodeStorageSizeInGBs", value.into());
-            self
+        prop! {
+            /// `DbNodeId`: The unique identifier of the DB node.
+            props, "DbNodeId", db_node_id, set_db_node_id, get_db_node_id, Val<String>
         }
 
-        /// `DbSystemId`: The OCID of the DB system.
-        pub fn db_system_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DbSystemId", value.into());
-            self
+        prop! {
+            /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
+            /// allocated on the DB node.
+            props, "DbNodeStorageSizeInGBs", db_node_storage_size_in_g_bs, set_db_node_storage_size_in_g_bs, get_db_node_storage_size_in_g_bs, Val<i64>
         }
 
-        /// `HostIpId`: The OCID of the host IP address that's associated with the DB node.
-        pub fn host_ip_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostIpId", value.into());
-            self
+        prop! {
+            /// `DbSystemId`: The OCID of the DB system.
+            props, "DbSystemId", db_system_id, set_db_system_id, get_db_system_id, Val<String>
         }
 
-        /// `Hostname`: The host name for the DB node.
-        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Hostname", value.into());
-            self
+        prop! {
+            /// `HostIpId`: The OCID of the host IP address that's associated with the DB node.
+            props, "HostIpId", host_ip_id, set_host_ip_id, get_host_ip_id, Val<String>
         }
 
-        /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that allocated on the DB node.
-        pub fn memory_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemorySizeInGBs", value.into());
-            self
+        prop! {
+            /// `Hostname`: The host name for the DB node.
+            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
         }
 
-        /// `Ocid`: The OCID of the DB node.
-        pub fn ocid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ocid", value.into());
-            self
+        prop! {
+            /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that allocated on the DB
+            /// node.
+            props, "MemorySizeInGBs", memory_size_in_g_bs, set_memory_size_in_g_bs, get_memory_size_in_g_bs, Val<i64>
         }
 
-        /// `Status`: The current status of the DB node.
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Ocid`: The OCID of the DB node.
+            props, "Ocid", ocid, set_ocid, get_ocid, Val<String>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Status`: The current status of the DB node.
+            props, "Status", status, set_status, get_status, Val<String>
         }
 
-        /// `Vnic2Id`: The OCID of the second VNIC.
-        pub fn vnic2_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Vnic2Id", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
 
-        /// `VnicId`: The OCID of the VNIC.
-        pub fn vnic_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VnicId", value.into());
-            self
+        prop! {
+            /// `Vnic2Id`: The OCID of the second VNIC.
+            props, "Vnic2Id", vnic2_id, set_vnic2_id, get_vnic2_id, Val<String>
+        }
+
+        prop! {
+            /// `VnicId`: The OCID of the VNIC.
+            props, "VnicId", vnic_id, set_vnic_id, get_vnic_id, Val<String>
         }
     }
 
@@ -1370,24 +1294,22 @@ pub mod cloud_vm_cluster {
             IamRole { props }
         }
 
-        /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and Access
-        /// Management (IAM) service role.
-        pub fn aws_integration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsIntegration", value.into());
-            self
+        prop! {
+            /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and
+            /// Access Management (IAM) service role.
+            props, "AwsIntegration", aws_integration, set_aws_integration, get_aws_integration, Val<String>
         }
 
-        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
-        /// service role.
-        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamRoleArn", value.into());
-            self
+        prop! {
+            /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
+            /// service role.
+            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
         }
 
-        /// `Status`: The current status of the AWS Identity and Access Management (IAM) service role.
-        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The current status of the AWS Identity and Access Management (IAM) service
+            /// role.
+            props, "Status", status, set_status, get_status, Val<String>
         }
     }
 
@@ -1423,111 +1345,97 @@ impl OdbNetwork {
         OdbNetwork { core }
     }
 
-    /// `AvailabilityZone`: The AWS Availability Zone (AZ) where the ODB network is located.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The AWS Availability Zone (AZ) where the ODB network is located.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`: The AZ ID of the AZ where the ODB network is located.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`: The AZ ID of the AZ where the ODB network is located.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `BackupSubnetCidr`: The CIDR range of the backup subnet in the ODB network.
-    pub fn backup_subnet_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BackupSubnetCidr", value.into());
-        self
+    prop! {
+        /// `BackupSubnetCidr`: The CIDR range of the backup subnet in the ODB network.
+        core.props, "BackupSubnetCidr", backup_subnet_cidr, set_backup_subnet_cidr, get_backup_subnet_cidr, Val<String>
     }
 
-    /// `ClientSubnetCidr`: The CIDR range of the client subnet in the ODB network.
-    pub fn client_subnet_cidr(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientSubnetCidr", value.into());
-        self
+    prop! {
+        /// `ClientSubnetCidr`: The CIDR range of the client subnet in the ODB network.
+        core.props, "ClientSubnetCidr", client_subnet_cidr, set_client_subnet_cidr, get_client_subnet_cidr, Val<String>
     }
 
-    /// `CrossRegionS3RestoreSources`: The cross-Region Amazon S3 restore sources for the ODB
-    /// network.
-    pub fn cross_region_s3_restore_sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CrossRegionS3RestoreSources", value.into());
-        self
+    prop! {
+        /// `CrossRegionS3RestoreSources`: The cross-Region Amazon S3 restore sources for the ODB
+        /// network.
+        core.props, "CrossRegionS3RestoreSources", cross_region_s3_restore_sources, set_cross_region_s3_restore_sources, get_cross_region_s3_restore_sources, Val<List<String>>
     }
 
-    /// `CustomDomainName`: The domain name to use for the resources in the ODB network.
-    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomDomainName", value.into());
-        self
+    prop! {
+        /// `CustomDomainName`: The domain name to use for the resources in the ODB network.
+        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
     }
 
-    /// `DefaultDnsPrefix`: The DNS prefix to the default DNS domain name. The default DNS domain
-    /// name is oraclevcn.com.
-    pub fn default_dns_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultDnsPrefix", value.into());
-        self
+    prop! {
+        /// `DefaultDnsPrefix`: The DNS prefix to the default DNS domain name. The default DNS
+        /// domain name is oraclevcn.com.
+        core.props, "DefaultDnsPrefix", default_dns_prefix, set_default_dns_prefix, get_default_dns_prefix, Val<String>
     }
 
-    /// `DeleteAssociatedResources`: Specifies whether to delete associated OCI networking resources
-    /// along with the ODB network.
-    pub fn delete_associated_resources(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteAssociatedResources", value.into());
-        self
+    prop! {
+        /// `DeleteAssociatedResources`: Specifies whether to delete associated OCI networking
+        /// resources along with the ODB network.
+        core.props, "DeleteAssociatedResources", delete_associated_resources, set_delete_associated_resources, get_delete_associated_resources, Val<bool>
     }
 
-    /// `DisplayName`: The user-friendly name of the ODB network.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The user-friendly name of the ODB network.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `KmsAccess`: The AWS Key Management Service (KMS) access configuration for the ODB network.
-    pub fn kms_access(mut self, value: impl Into<Val<odb_network::KmsAccess>>) -> Self {
-        self.core.set("KmsAccess", value.into());
-        self
+    prop! {
+        /// `KmsAccess`: The AWS Key Management Service (KMS) access configuration for the ODB
+        /// network.
+        core.props, "KmsAccess", kms_access, set_kms_access, get_kms_access, Val<odb_network::KmsAccess>
     }
 
-    /// `KmsPolicyDocument`: The AWS Key Management Service (KMS) policy document that defines
-    /// permissions for key usage within the ODB network.
-    pub fn kms_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsPolicyDocument", value.into());
-        self
+    prop! {
+        /// `KmsPolicyDocument`: The AWS Key Management Service (KMS) policy document that defines
+        /// permissions for key usage within the ODB network.
+        core.props, "KmsPolicyDocument", kms_policy_document, set_kms_policy_document, get_kms_policy_document, Val<String>
     }
 
-    /// `S3Access`: Specifies the configuration for Amazon S3 access from the ODB network.
-    pub fn s3_access(mut self, value: impl Into<Val<odb_network::S3Access>>) -> Self {
-        self.core.set("S3Access", value.into());
-        self
+    prop! {
+        /// `S3Access`: Specifies the configuration for Amazon S3 access from the ODB network.
+        core.props, "S3Access", s3_access, set_s3_access, get_s3_access, Val<odb_network::S3Access>
     }
 
-    /// `S3PolicyDocument`: Specifies the endpoint policy for Amazon S3 access from the ODB network.
-    pub fn s3_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("S3PolicyDocument", value.into());
-        self
+    prop! {
+        /// `S3PolicyDocument`: Specifies the endpoint policy for Amazon S3 access from the ODB
+        /// network.
+        core.props, "S3PolicyDocument", s3_policy_document, set_s3_policy_document, get_s3_policy_document, Val<String>
     }
 
-    /// `StsAccess`: The AWS Security Token Service (STS) access configuration for the ODB network.
-    pub fn sts_access(mut self, value: impl Into<Val<odb_network::StsAccess>>) -> Self {
-        self.core.set("StsAccess", value.into());
-        self
+    prop! {
+        /// `StsAccess`: The AWS Security Token Service (STS) access configuration for the ODB
+        /// network.
+        core.props, "StsAccess", sts_access, set_sts_access, get_sts_access, Val<odb_network::StsAccess>
     }
 
-    /// `StsPolicyDocument`: The AWS Security Token Service (STS) policy document that defines
-    /// permissions for token service usage within the ODB network.
-    pub fn sts_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StsPolicyDocument", value.into());
-        self
+    prop! {
+        /// `StsPolicyDocument`: The AWS Security Token Service (STS) policy document that defines
+        /// permissions for token service usage within the ODB network.
+        core.props, "StsPolicyDocument", sts_policy_document, set_sts_policy_document, get_sts_policy_document, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Odb Network.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags to assign to the Odb Network.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `ZeroEtlAccess`: Specifies the configuration for Zero-ETL access from the ODB network.
-    pub fn zero_etl_access(mut self, value: impl Into<Val<odb_network::ZeroEtlAccess>>) -> Self {
-        self.core.set("ZeroEtlAccess", value.into());
-        self
+    prop! {
+        /// `ZeroEtlAccess`: Specifies the configuration for Zero-ETL access from the ODB network.
+        core.props, "ZeroEtlAccess", zero_etl_access, set_zero_etl_access, get_zero_etl_access, Val<odb_network::ZeroEtlAccess>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1653,41 +1561,36 @@ impl OdbPeeringConnection {
         OdbPeeringConnection { core }
     }
 
-    /// `AdditionalPeerNetworkCidrs`: The additional CIDR blocks for the ODB peering connection.
-    pub fn additional_peer_network_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AdditionalPeerNetworkCidrs", value.into());
-        self
+    prop! {
+        /// `AdditionalPeerNetworkCidrs`: The additional CIDR blocks for the ODB peering connection.
+        core.props, "AdditionalPeerNetworkCidrs", additional_peer_network_cidrs, set_additional_peer_network_cidrs, get_additional_peer_network_cidrs, Val<List<String>>
     }
 
-    /// `DisplayName`: The name of the ODB peering connection.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The name of the ODB peering connection.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `OdbNetworkId`: The unique identifier of the ODB network.
-    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OdbNetworkId", value.into());
-        self
+    prop! {
+        /// `OdbNetworkId`: The unique identifier of the ODB network.
+        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
     }
 
-    /// `PeerNetworkId`: The unique identifier of the peer network.
-    pub fn peer_network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PeerNetworkId", value.into());
-        self
+    prop! {
+        /// `PeerNetworkId`: The unique identifier of the peer network.
+        core.props, "PeerNetworkId", peer_network_id, set_peer_network_id, get_peer_network_id, Val<String>
     }
 
-    /// `PeerNetworkRouteTableIds`: The unique identifier of the VPC route table for which a route
-    /// to the ODB network is automatically created during peering connection establishment.
-    pub fn peer_network_route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PeerNetworkRouteTableIds", value.into());
-        self
+    prop! {
+        /// `PeerNetworkRouteTableIds`: The unique identifier of the VPC route table for which a
+        /// route to the ODB network is automatically created during peering connection
+        /// establishment.
+        core.props, "PeerNetworkRouteTableIds", peer_network_route_table_ids, set_peer_network_route_table_ids, get_peer_network_route_table_ids, Val<List<String>>
     }
 
-    /// `Tags`: Tags to assign to the Odb peering connection.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags to assign to the Odb peering connection.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,34 +46,39 @@ impl AnnotationStore {
         AnnotationStore { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Reference`.
-    pub fn reference(mut self, value: impl Into<Val<annotation_store::ReferenceItem>>) -> Self {
-        self.core.set("Reference", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SseConfig`.
-    pub fn sse_config(mut self, value: impl Into<Val<annotation_store::SseConfig>>) -> Self {
-        self.core.set("SseConfig", value.into());
-        self
+    prop! {
+        /// `Reference`.
+        core.props, "Reference", reference, set_reference, get_reference, Val<annotation_store::ReferenceItem>
     }
 
-    /// `StoreOptions`.
-    pub fn store_options(mut self, value: impl Into<Val<annotation_store::StoreOptions>>) -> Self {
-        self.core.set("StoreOptions", value.into());
-        self
+    prop! {
+        /// `SseConfig`.
+        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<annotation_store::SseConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StoreFormat`.
+        core.props, "StoreFormat", _, set_store_format, get_store_format, Val<annotation_store::StoreFormat>
+    }
+
+    prop! {
+        /// `StoreOptions`.
+        core.props, "StoreOptions", store_options, set_store_options, get_store_options, Val<annotation_store::StoreOptions>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -146,6 +151,11 @@ pub mod annotation_store {
             props.set("ReferenceArn", reference_arn.into());
             ReferenceItem { props }
         }
+
+        prop! {
+            /// `ReferenceArn`.
+            props, "ReferenceArn", _, set_reference_arn, get_reference_arn, Val<String>
+        }
     }
 
     /// `AWS::Omics::AnnotationStore.SseConfig`.
@@ -165,10 +175,14 @@ pub mod annotation_store {
             SseConfig { props }
         }
 
-        /// `KeyArn`.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyArn", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KeyArn`.
+            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -215,10 +229,9 @@ pub mod annotation_store {
             StoreOptions { props }
         }
 
-        /// `TsvStoreOptions`.
-        pub fn tsv_store_options(mut self, value: impl Into<Val<TsvStoreOptions>>) -> Self {
-            self.props.set("TsvStoreOptions", value.into());
-            self
+        prop! {
+            /// `TsvStoreOptions`.
+            props, "TsvStoreOptions", tsv_store_options, set_tsv_store_options, get_tsv_store_options, Val<TsvStoreOptions>
         }
     }
 
@@ -237,22 +250,19 @@ pub mod annotation_store {
             TsvStoreOptions { props }
         }
 
-        /// `AnnotationType`.
-        pub fn annotation_type(mut self, value: impl Into<Val<AnnotationType>>) -> Self {
-            self.props.set("AnnotationType", value.into());
-            self
+        prop! {
+            /// `AnnotationType`.
+            props, "AnnotationType", annotation_type, set_annotation_type, get_annotation_type, Val<AnnotationType>
         }
 
-        /// `FormatToHeader`.
-        pub fn format_to_header(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("FormatToHeader", value.into());
-            self
+        prop! {
+            /// `FormatToHeader`.
+            props, "FormatToHeader", format_to_header, set_format_to_header, get_format_to_header, Val<Map<String>>
         }
 
-        /// `Schema`.
-        pub fn schema(mut self, value: impl Into<Val<List<Map<SchemaValueType>>>>) -> Self {
-            self.props.set("Schema", value.into());
-            self
+        prop! {
+            /// `Schema`.
+            props, "Schema", schema, set_schema, get_schema, Val<List<Map<SchemaValueType>>>
         }
     }
 
@@ -335,16 +345,24 @@ impl Configuration {
         Configuration { core }
     }
 
-    /// `Description`: Optional description for the configuration.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Optional description for the configuration.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags for the configuration.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: User-friendly name for the configuration.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RunConfigurations`: Required run-specific configurations.
+        core.props, "RunConfigurations", _, set_run_configurations, get_run_configurations, Val<configuration::RunConfigurations>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -398,10 +416,9 @@ pub mod configuration {
             RunConfigurations { props }
         }
 
-        /// `VpcConfig`.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -420,16 +437,14 @@ pub mod configuration {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }
@@ -454,22 +469,24 @@ impl ReferenceStore {
         ReferenceStore { core }
     }
 
-    /// `Description`: A description for the store.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the store.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SseConfig`: Server-side encryption (SSE) settings for a store.
-    pub fn sse_config(mut self, value: impl Into<Val<reference_store::SseConfig>>) -> Self {
-        self.core.set("SseConfig", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the store.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SseConfig`: Server-side encryption (SSE) settings for a store.
+        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<reference_store::SseConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -518,10 +535,14 @@ pub mod reference_store {
             SseConfig { props }
         }
 
-        /// `KeyArn`: An encryption key ARN.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyArn", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KeyArn`: An encryption key ARN.
+            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -554,41 +575,35 @@ impl RunCache {
         RunCache { core }
     }
 
-    /// `CacheBehavior`: The default cache behavior for runs using this cache.
-    pub fn cache_behavior(mut self, value: impl Into<Val<run_cache::CacheBehavior>>) -> Self {
-        self.core.set("CacheBehavior", value.into());
-        self
+    prop! {
+        /// `CacheBehavior`: The default cache behavior for runs using this cache.
+        core.props, "CacheBehavior", cache_behavior, set_cache_behavior, get_cache_behavior, Val<run_cache::CacheBehavior>
     }
 
-    /// `CacheBucketOwnerId`: The AWS account ID of the expected owner of the S3 bucket for the run
-    /// cache.
-    pub fn cache_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheBucketOwnerId", value.into());
-        self
+    prop! {
+        /// `CacheBucketOwnerId`: The AWS account ID of the expected owner of the S3 bucket for the
+        /// run cache.
+        core.props, "CacheBucketOwnerId", cache_bucket_owner_id, set_cache_bucket_owner_id, get_cache_bucket_owner_id, Val<String>
     }
 
-    /// `CacheS3Location`: The S3 location for storing the cached task outputs.
-    pub fn cache_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CacheS3Location", value.into());
-        self
+    prop! {
+        /// `CacheS3Location`: The S3 location for storing the cached task outputs.
+        core.props, "CacheS3Location", cache_s3_location, set_cache_s3_location, get_cache_s3_location, Val<String>
     }
 
-    /// `Description`: A description of the run cache.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the run cache.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: A name for the run cache.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the run cache.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags for the run cache.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags for the run cache.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -657,40 +672,34 @@ impl RunGroup {
         RunGroup { core }
     }
 
-    /// `MaxCpus`.
-    pub fn max_cpus(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxCpus", value.into());
-        self
+    prop! {
+        /// `MaxCpus`.
+        core.props, "MaxCpus", max_cpus, set_max_cpus, get_max_cpus, Val<f64>
     }
 
-    /// `MaxDuration`.
-    pub fn max_duration(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxDuration", value.into());
-        self
+    prop! {
+        /// `MaxDuration`.
+        core.props, "MaxDuration", max_duration, set_max_duration, get_max_duration, Val<f64>
     }
 
-    /// `MaxGpus`.
-    pub fn max_gpus(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxGpus", value.into());
-        self
+    prop! {
+        /// `MaxGpus`.
+        core.props, "MaxGpus", max_gpus, set_max_gpus, get_max_gpus, Val<f64>
     }
 
-    /// `MaxRuns`.
-    pub fn max_runs(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxRuns", value.into());
-        self
+    prop! {
+        /// `MaxRuns`.
+        core.props, "MaxRuns", max_runs, set_max_runs, get_max_runs, Val<f64>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A map of resource tags
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A map of resource tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -738,54 +747,51 @@ impl SequenceStore {
         SequenceStore { core }
     }
 
-    /// `AccessLogLocation`: Location of the access logs.
-    pub fn access_log_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessLogLocation", value.into());
-        self
+    prop! {
+        /// `AccessLogLocation`: Location of the access logs.
+        core.props, "AccessLogLocation", access_log_location, set_access_log_location, get_access_log_location, Val<String>
     }
 
-    /// `Description`: A description for the store.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the store.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ETagAlgorithmFamily`.
-    pub fn e_tag_algorithm_family(mut self, value: impl Into<Val<sequence_store::ETagAlgorithmFamily>>) -> Self {
-        self.core.set("ETagAlgorithmFamily", value.into());
-        self
+    prop! {
+        /// `ETagAlgorithmFamily`.
+        core.props, "ETagAlgorithmFamily", e_tag_algorithm_family, set_e_tag_algorithm_family, get_e_tag_algorithm_family, Val<sequence_store::ETagAlgorithmFamily>
     }
 
-    /// `FallbackLocation`: An S3 location that is used to store files that have failed a direct
-    /// upload.
-    pub fn fallback_location(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FallbackLocation", value.into());
-        self
+    prop! {
+        /// `FallbackLocation`: An S3 location that is used to store files that have failed a direct
+        /// upload.
+        core.props, "FallbackLocation", fallback_location, set_fallback_location, get_fallback_location, Val<String>
     }
 
-    /// `PropagatedSetLevelTags`: The tags keys to propagate to the S3 objects associated with read
-    /// sets in the sequence store.
-    pub fn propagated_set_level_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PropagatedSetLevelTags", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the store.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `S3AccessPolicy`: The resource policy that controls S3 access on the store
-    pub fn s3_access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("S3AccessPolicy", value.into());
-        self
+    prop! {
+        /// `PropagatedSetLevelTags`: The tags keys to propagate to the S3 objects associated with
+        /// read sets in the sequence store.
+        core.props, "PropagatedSetLevelTags", propagated_set_level_tags, set_propagated_set_level_tags, get_propagated_set_level_tags, Val<List<String>>
     }
 
-    /// `SseConfig`: Server-side encryption (SSE) settings for a store.
-    pub fn sse_config(mut self, value: impl Into<Val<sequence_store::SseConfig>>) -> Self {
-        self.core.set("SseConfig", value.into());
-        self
+    prop! {
+        /// `S3AccessPolicy`: The resource policy that controls S3 access on the store
+        core.props, "S3AccessPolicy", s3_access_policy, set_s3_access_policy, get_s3_access_policy, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SseConfig`: Server-side encryption (SSE) settings for a store.
+        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<sequence_store::SseConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -880,10 +886,14 @@ pub mod sequence_store {
             SseConfig { props }
         }
 
-        /// `KeyArn`: An encryption key ARN.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyArn", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KeyArn`: An encryption key ARN.
+            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -923,22 +933,29 @@ impl VariantStore {
         VariantStore { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SseConfig`.
-    pub fn sse_config(mut self, value: impl Into<Val<variant_store::SseConfig>>) -> Self {
-        self.core.set("SseConfig", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Reference`.
+        core.props, "Reference", _, set_reference, get_reference, Val<variant_store::ReferenceItem>
+    }
+
+    prop! {
+        /// `SseConfig`.
+        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<variant_store::SseConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1010,6 +1027,11 @@ pub mod variant_store {
             props.set("ReferenceArn", reference_arn.into());
             ReferenceItem { props }
         }
+
+        prop! {
+            /// `ReferenceArn`.
+            props, "ReferenceArn", _, set_reference_arn, get_reference_arn, Val<String>
+        }
     }
 
     /// `AWS::Omics::VariantStore.SseConfig`.
@@ -1029,10 +1051,14 @@ pub mod variant_store {
             SseConfig { props }
         }
 
-        /// `KeyArn`.
-        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyArn", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        }
+
+        prop! {
+            /// `KeyArn`.
+            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
         }
     }
 
@@ -1065,119 +1091,101 @@ impl Workflow {
         Workflow { core }
     }
 
-    /// `Accelerators`.
-    pub fn accelerators(mut self, value: impl Into<Val<workflow::Accelerators>>) -> Self {
-        self.core.set("Accelerators", value.into());
-        self
+    prop! {
+        /// `Accelerators`.
+        core.props, "Accelerators", accelerators, set_accelerators, get_accelerators, Val<workflow::Accelerators>
     }
 
-    /// `ContainerRegistryMap`.
-    pub fn container_registry_map(mut self, value: impl Into<Val<workflow::ContainerRegistryMap>>) -> Self {
-        self.core.set("ContainerRegistryMap", value.into());
-        self
+    prop! {
+        /// `ContainerRegistryMap`.
+        core.props, "ContainerRegistryMap", container_registry_map, set_container_registry_map, get_container_registry_map, Val<workflow::ContainerRegistryMap>
     }
 
-    /// `ContainerRegistryMapUri`.
-    pub fn container_registry_map_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContainerRegistryMapUri", value.into());
-        self
+    prop! {
+        /// `ContainerRegistryMapUri`.
+        core.props, "ContainerRegistryMapUri", container_registry_map_uri, set_container_registry_map_uri, get_container_registry_map_uri, Val<String>
     }
 
-    /// `DefinitionRepository`.
-    pub fn definition_repository(mut self, value: impl Into<Val<workflow::DefinitionRepository>>) -> Self {
-        self.core.set("DefinitionRepository", value.into());
-        self
+    prop! {
+        /// `DefinitionRepository`.
+        core.props, "DefinitionRepository", definition_repository, set_definition_repository, get_definition_repository, Val<workflow::DefinitionRepository>
     }
 
-    /// `DefinitionUri`.
-    pub fn definition_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefinitionUri", value.into());
-        self
+    prop! {
+        /// `DefinitionUri`.
+        core.props, "DefinitionUri", definition_uri, set_definition_uri, get_definition_uri, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Engine`.
-    pub fn engine(mut self, value: impl Into<Val<workflow::WorkflowEngine>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`.
+        core.props, "Engine", engine, set_engine, get_engine, Val<workflow::WorkflowEngine>
     }
 
-    /// `Main`.
-    pub fn main(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Main", value.into());
-        self
+    prop! {
+        /// `Main`.
+        core.props, "Main", main, set_main, get_main, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ParameterTemplate`.
-    pub fn parameter_template(mut self, value: impl Into<Val<Map<workflow::WorkflowParameter>>>) -> Self {
-        self.core.set("ParameterTemplate", value.into());
-        self
+    prop! {
+        /// `ParameterTemplate`.
+        core.props, "ParameterTemplate", parameter_template, set_parameter_template, get_parameter_template, Val<Map<workflow::WorkflowParameter>>
     }
 
-    /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file inside
-    /// the repository
-    pub fn parameter_template_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterTemplatePath", value.into());
-        self
+    prop! {
+        /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file
+        /// inside the repository
+        core.props, "ParameterTemplatePath", parameter_template_path, set_parameter_template_path, get_parameter_template_path, Val<String>
     }
 
-    /// `StorageCapacity`.
-    pub fn storage_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("StorageCapacity", value.into());
-        self
+    prop! {
+        /// `StorageCapacity`.
+        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<f64>
     }
 
-    /// `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Val<workflow::StorageType>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `StorageType`.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<workflow::StorageType>
     }
 
-    /// `Tags`: A map of resource tags
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A map of resource tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `WorkflowBucketOwnerId`: Optional workflow bucket owner ID to verify the workflow bucket
-    pub fn workflow_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkflowBucketOwnerId", value.into());
-        self
+    prop! {
+        /// `WorkflowBucketOwnerId`: Optional workflow bucket owner ID to verify the workflow bucket
+        core.props, "WorkflowBucketOwnerId", workflow_bucket_owner_id, set_workflow_bucket_owner_id, get_workflow_bucket_owner_id, Val<String>
     }
 
-    /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
-    /// documentation and usage information for users of the workflow.
-    pub fn readme_markdown(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmeMarkdown", value.into());
-        self
+    prop! {
+        /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
+        /// documentation and usage information for users of the workflow.
+        core.props, "readmeMarkdown", readme_markdown, set_readme_markdown, get_readme_markdown, Val<String>
     }
 
-    /// `readmePath`: The path to the workflow README markdown file within the repository. This file
-    /// provides documentation and usage information for the workflow. If not specified, the
-    /// README.md file from the root directory of the repository will be used.
-    pub fn readme_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmePath", value.into());
-        self
+    prop! {
+        /// `readmePath`: The path to the workflow README markdown file within the repository. This
+        /// file provides documentation and usage information for the workflow. If not specified,
+        /// the README.md file from the root directory of the repository will be used.
+        core.props, "readmePath", readme_path, set_readme_path, get_readme_path, Val<String>
     }
 
-    /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
-    /// documentation and usage information for the workflow. The S3 URI must begin with
-    /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The max
-    /// README content length is 500 KiB.
-    pub fn readme_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmeUri", value.into());
-        self
+    prop! {
+        /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
+        /// documentation and usage information for the workflow. The S3 URI must begin with
+        /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The
+        /// max README content length is 500 KiB.
+        core.props, "readmeUri", readme_uri, set_readme_uri, get_readme_uri, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1253,16 +1261,14 @@ pub mod workflow {
             ContainerRegistryMap { props }
         }
 
-        /// `ImageMappings`.
-        pub fn image_mappings(mut self, value: impl Into<Val<List<ImageMapping>>>) -> Self {
-            self.props.set("ImageMappings", value.into());
-            self
+        prop! {
+            /// `ImageMappings`.
+            props, "ImageMappings", image_mappings, set_image_mappings, get_image_mappings, Val<List<ImageMapping>>
         }
 
-        /// `RegistryMappings`.
-        pub fn registry_mappings(mut self, value: impl Into<Val<List<RegistryMapping>>>) -> Self {
-            self.props.set("RegistryMappings", value.into());
-            self
+        prop! {
+            /// `RegistryMappings`.
+            props, "RegistryMappings", registry_mappings, set_registry_mappings, get_registry_mappings, Val<List<RegistryMapping>>
         }
     }
 
@@ -1281,16 +1287,14 @@ pub mod workflow {
             ImageMapping { props }
         }
 
-        /// `DestinationImage`.
-        pub fn destination_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationImage", value.into());
-            self
+        prop! {
+            /// `DestinationImage`.
+            props, "DestinationImage", destination_image, set_destination_image, get_destination_image, Val<String>
         }
 
-        /// `SourceImage`.
-        pub fn source_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceImage", value.into());
-            self
+        prop! {
+            /// `SourceImage`.
+            props, "SourceImage", source_image, set_source_image, get_source_image, Val<String>
         }
     }
 
@@ -1309,28 +1313,24 @@ pub mod workflow {
             RegistryMapping { props }
         }
 
-        /// `EcrAccountId`.
-        pub fn ecr_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcrAccountId", value.into());
-            self
+        prop! {
+            /// `EcrAccountId`.
+            props, "EcrAccountId", ecr_account_id, set_ecr_account_id, get_ecr_account_id, Val<String>
         }
 
-        /// `EcrRepositoryPrefix`.
-        pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcrRepositoryPrefix", value.into());
-            self
+        prop! {
+            /// `EcrRepositoryPrefix`.
+            props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
         }
 
-        /// `UpstreamRegistryUrl`.
-        pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpstreamRegistryUrl", value.into());
-            self
+        prop! {
+            /// `UpstreamRegistryUrl`.
+            props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
         }
 
-        /// `UpstreamRepositoryPrefix`.
-        pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpstreamRepositoryPrefix", value.into());
-            self
+        prop! {
+            /// `UpstreamRepositoryPrefix`.
+            props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
         }
     }
 
@@ -1349,28 +1349,24 @@ pub mod workflow {
             DefinitionRepository { props }
         }
 
-        /// `connectionArn`.
-        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("connectionArn", value.into());
-            self
+        prop! {
+            /// `connectionArn`.
+            props, "connectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
         }
 
-        /// `excludeFilePatterns`.
-        pub fn exclude_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("excludeFilePatterns", value.into());
-            self
+        prop! {
+            /// `excludeFilePatterns`.
+            props, "excludeFilePatterns", exclude_file_patterns, set_exclude_file_patterns, get_exclude_file_patterns, Val<List<String>>
         }
 
-        /// `fullRepositoryId`.
-        pub fn full_repository_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("fullRepositoryId", value.into());
-            self
+        prop! {
+            /// `fullRepositoryId`.
+            props, "fullRepositoryId", full_repository_id, set_full_repository_id, get_full_repository_id, Val<String>
         }
 
-        /// `sourceReference`.
-        pub fn source_reference(mut self, value: impl Into<Val<SourceReference>>) -> Self {
-            self.props.set("sourceReference", value.into());
-            self
+        prop! {
+            /// `sourceReference`.
+            props, "sourceReference", source_reference, set_source_reference, get_source_reference, Val<SourceReference>
         }
     }
 
@@ -1389,16 +1385,14 @@ pub mod workflow {
             SourceReference { props }
         }
 
-        /// `type`.
-        pub fn type_(mut self, value: impl Into<Val<SourceReferenceType>>) -> Self {
-            self.props.set("type", value.into());
-            self
+        prop! {
+            /// `type`.
+            props, "type", type_, set_type, get_type, Val<SourceReferenceType>
         }
 
-        /// `value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("value", value.into());
-            self
+        prop! {
+            /// `value`.
+            props, "value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1449,16 +1443,14 @@ pub mod workflow {
             WorkflowParameter { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Optional`.
-        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Optional", value.into());
-            self
+        prop! {
+            /// `Optional`.
+            props, "Optional", optional, set_optional, get_optional, Val<bool>
         }
     }
 
@@ -1498,113 +1490,106 @@ impl WorkflowVersion {
         WorkflowVersion { core }
     }
 
-    /// `Accelerators`.
-    pub fn accelerators(mut self, value: impl Into<Val<workflow_version::Accelerators>>) -> Self {
-        self.core.set("Accelerators", value.into());
-        self
+    prop! {
+        /// `Accelerators`.
+        core.props, "Accelerators", accelerators, set_accelerators, get_accelerators, Val<workflow_version::Accelerators>
     }
 
-    /// `ContainerRegistryMap`.
-    pub fn container_registry_map(mut self, value: impl Into<Val<workflow_version::ContainerRegistryMap>>) -> Self {
-        self.core.set("ContainerRegistryMap", value.into());
-        self
+    prop! {
+        /// `ContainerRegistryMap`.
+        core.props, "ContainerRegistryMap", container_registry_map, set_container_registry_map, get_container_registry_map, Val<workflow_version::ContainerRegistryMap>
     }
 
-    /// `ContainerRegistryMapUri`.
-    pub fn container_registry_map_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContainerRegistryMapUri", value.into());
-        self
+    prop! {
+        /// `ContainerRegistryMapUri`.
+        core.props, "ContainerRegistryMapUri", container_registry_map_uri, set_container_registry_map_uri, get_container_registry_map_uri, Val<String>
     }
 
-    /// `DefinitionRepository`.
-    pub fn definition_repository(mut self, value: impl Into<Val<workflow_version::DefinitionRepository>>) -> Self {
-        self.core.set("DefinitionRepository", value.into());
-        self
+    prop! {
+        /// `DefinitionRepository`.
+        core.props, "DefinitionRepository", definition_repository, set_definition_repository, get_definition_repository, Val<workflow_version::DefinitionRepository>
     }
 
-    /// `DefinitionUri`.
-    pub fn definition_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefinitionUri", value.into());
-        self
+    prop! {
+        /// `DefinitionUri`.
+        core.props, "DefinitionUri", definition_uri, set_definition_uri, get_definition_uri, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Engine`.
-    pub fn engine(mut self, value: impl Into<Val<workflow_version::WorkflowEngine>>) -> Self {
-        self.core.set("Engine", value.into());
-        self
+    prop! {
+        /// `Engine`.
+        core.props, "Engine", engine, set_engine, get_engine, Val<workflow_version::WorkflowEngine>
     }
 
-    /// `Main`.
-    pub fn main(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Main", value.into());
-        self
+    prop! {
+        /// `Main`.
+        core.props, "Main", main, set_main, get_main, Val<String>
     }
 
-    /// `ParameterTemplate`.
-    pub fn parameter_template(mut self, value: impl Into<Val<Map<workflow_version::WorkflowParameter>>>) -> Self {
-        self.core.set("ParameterTemplate", value.into());
-        self
+    prop! {
+        /// `ParameterTemplate`.
+        core.props, "ParameterTemplate", parameter_template, set_parameter_template, get_parameter_template, Val<Map<workflow_version::WorkflowParameter>>
     }
 
-    /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file inside
-    /// the repository
-    pub fn parameter_template_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterTemplatePath", value.into());
-        self
+    prop! {
+        /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file
+        /// inside the repository
+        core.props, "ParameterTemplatePath", parameter_template_path, set_parameter_template_path, get_parameter_template_path, Val<String>
     }
 
-    /// `StorageCapacity`.
-    pub fn storage_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("StorageCapacity", value.into());
-        self
+    prop! {
+        /// `StorageCapacity`.
+        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<f64>
     }
 
-    /// `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Val<workflow_version::StorageType>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `StorageType`.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<workflow_version::StorageType>
     }
 
-    /// `Tags`: A map of resource tags
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A map of resource tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `WorkflowBucketOwnerId`.
-    pub fn workflow_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkflowBucketOwnerId", value.into());
-        self
+    prop! {
+        /// `VersionName`.
+        core.props, "VersionName", _, set_version_name, get_version_name, Val<String>
     }
 
-    /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
-    /// documentation and usage information for users of the workflow.
-    pub fn readme_markdown(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmeMarkdown", value.into());
-        self
+    prop! {
+        /// `WorkflowBucketOwnerId`.
+        core.props, "WorkflowBucketOwnerId", workflow_bucket_owner_id, set_workflow_bucket_owner_id, get_workflow_bucket_owner_id, Val<String>
     }
 
-    /// `readmePath`: The path to the workflow README markdown file within the repository. This file
-    /// provides documentation and usage information for the workflow. If not specified, the
-    /// README.md file from the root directory of the repository will be used.
-    pub fn readme_path(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmePath", value.into());
-        self
+    prop! {
+        /// `WorkflowId`.
+        core.props, "WorkflowId", _, set_workflow_id, get_workflow_id, Val<String>
     }
 
-    /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
-    /// documentation and usage information for the workflow. The S3 URI must begin with
-    /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The max
-    /// README content length is 500 KiB.
-    pub fn readme_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("readmeUri", value.into());
-        self
+    prop! {
+        /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
+        /// documentation and usage information for users of the workflow.
+        core.props, "readmeMarkdown", readme_markdown, set_readme_markdown, get_readme_markdown, Val<String>
+    }
+
+    prop! {
+        /// `readmePath`: The path to the workflow README markdown file within the repository. This
+        /// file provides documentation and usage information for the workflow. If not specified,
+        /// the README.md file from the root directory of the repository will be used.
+        core.props, "readmePath", readme_path, set_readme_path, get_readme_path, Val<String>
+    }
+
+    prop! {
+        /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
+        /// documentation and usage information for the workflow. The S3 URI must begin with
+        /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The
+        /// max README content length is 500 KiB.
+        core.props, "readmeUri", readme_uri, set_readme_uri, get_readme_uri, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1674,16 +1659,14 @@ pub mod workflow_version {
             ContainerRegistryMap { props }
         }
 
-        /// `ImageMappings`.
-        pub fn image_mappings(mut self, value: impl Into<Val<List<ImageMapping>>>) -> Self {
-            self.props.set("ImageMappings", value.into());
-            self
+        prop! {
+            /// `ImageMappings`.
+            props, "ImageMappings", image_mappings, set_image_mappings, get_image_mappings, Val<List<ImageMapping>>
         }
 
-        /// `RegistryMappings`.
-        pub fn registry_mappings(mut self, value: impl Into<Val<List<RegistryMapping>>>) -> Self {
-            self.props.set("RegistryMappings", value.into());
-            self
+        prop! {
+            /// `RegistryMappings`.
+            props, "RegistryMappings", registry_mappings, set_registry_mappings, get_registry_mappings, Val<List<RegistryMapping>>
         }
     }
 
@@ -1702,16 +1685,14 @@ pub mod workflow_version {
             ImageMapping { props }
         }
 
-        /// `DestinationImage`.
-        pub fn destination_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationImage", value.into());
-            self
+        prop! {
+            /// `DestinationImage`.
+            props, "DestinationImage", destination_image, set_destination_image, get_destination_image, Val<String>
         }
 
-        /// `SourceImage`.
-        pub fn source_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceImage", value.into());
-            self
+        prop! {
+            /// `SourceImage`.
+            props, "SourceImage", source_image, set_source_image, get_source_image, Val<String>
         }
     }
 
@@ -1730,28 +1711,24 @@ pub mod workflow_version {
             RegistryMapping { props }
         }
 
-        /// `EcrAccountId`.
-        pub fn ecr_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcrAccountId", value.into());
-            self
+        prop! {
+            /// `EcrAccountId`.
+            props, "EcrAccountId", ecr_account_id, set_ecr_account_id, get_ecr_account_id, Val<String>
         }
 
-        /// `EcrRepositoryPrefix`.
-        pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EcrRepositoryPrefix", value.into());
-            self
+        prop! {
+            /// `EcrRepositoryPrefix`.
+            props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
         }
 
-        /// `UpstreamRegistryUrl`.
-        pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpstreamRegistryUrl", value.into());
-            self
+        prop! {
+            /// `UpstreamRegistryUrl`.
+            props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
         }
 
-        /// `UpstreamRepositoryPrefix`.
-        pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UpstreamRepositoryPrefix", value.into());
-            self
+        prop! {
+            /// `UpstreamRepositoryPrefix`.
+            props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
         }
     }
 
@@ -1770,28 +1747,24 @@ pub mod workflow_version {
             DefinitionRepository { props }
         }
 
-        /// `connectionArn`.
-        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("connectionArn", value.into());
-            self
+        prop! {
+            /// `connectionArn`.
+            props, "connectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
         }
 
-        /// `excludeFilePatterns`.
-        pub fn exclude_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("excludeFilePatterns", value.into());
-            self
+        prop! {
+            /// `excludeFilePatterns`.
+            props, "excludeFilePatterns", exclude_file_patterns, set_exclude_file_patterns, get_exclude_file_patterns, Val<List<String>>
         }
 
-        /// `fullRepositoryId`.
-        pub fn full_repository_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("fullRepositoryId", value.into());
-            self
+        prop! {
+            /// `fullRepositoryId`.
+            props, "fullRepositoryId", full_repository_id, set_full_repository_id, get_full_repository_id, Val<String>
         }
 
-        /// `sourceReference`.
-        pub fn source_reference(mut self, value: impl Into<Val<SourceReference>>) -> Self {
-            self.props.set("sourceReference", value.into());
-            self
+        prop! {
+            /// `sourceReference`.
+            props, "sourceReference", source_reference, set_source_reference, get_source_reference, Val<SourceReference>
         }
     }
 
@@ -1810,16 +1783,14 @@ pub mod workflow_version {
             SourceReference { props }
         }
 
-        /// `type`.
-        pub fn type_(mut self, value: impl Into<Val<SourceReferenceType>>) -> Self {
-            self.props.set("type", value.into());
-            self
+        prop! {
+            /// `type`.
+            props, "type", type_, set_type, get_type, Val<SourceReferenceType>
         }
 
-        /// `value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("value", value.into());
-            self
+        prop! {
+            /// `value`.
+            props, "value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1870,16 +1841,14 @@ pub mod workflow_version {
             WorkflowParameter { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Optional`.
-        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Optional", value.into());
-            self
+        prop! {
+            /// `Optional`.
+            props, "Optional", optional, set_optional, get_optional, Val<bool>
         }
     }
 

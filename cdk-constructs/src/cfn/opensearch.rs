@@ -49,10 +49,24 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `Description`: A description of the data source.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DataSourceType`: The type of data source.
+        core.props, "DataSourceType", _, set_data_source_type, get_data_source_type, Val<data_source::DataSourceType>
+    }
+
+    prop! {
+        /// `Description`: A description of the data source.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DomainName`: The name of the OpenSearch Service domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the data source.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,10 +107,9 @@ pub mod data_source {
             DataSourceType { props }
         }
 
-        /// `S3GlueDataCatalog`: Configuration for an S3 Glue Data Catalog data source.
-        pub fn s3_glue_data_catalog(mut self, value: impl Into<Val<S3GlueDataCatalog>>) -> Self {
-            self.props.set("S3GlueDataCatalog", value.into());
-            self
+        prop! {
+            /// `S3GlueDataCatalog`: Configuration for an S3 Glue Data Catalog data source.
+            props, "S3GlueDataCatalog", s3_glue_data_catalog, set_s3_glue_data_catalog, get_s3_glue_data_catalog, Val<S3GlueDataCatalog>
         }
     }
 
@@ -117,6 +130,12 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("RoleArn", role_arn.into());
             S3GlueDataCatalog { props }
+        }
+
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role that grants OpenSearch Service permission to access
+            /// the Glue Data Catalog.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
     }
 }

@@ -50,10 +50,24 @@ impl AccessPolicy {
         AccessPolicy { core }
     }
 
-    /// `Description`: The description of the policy
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the policy
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the policy
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`: The JSON policy document that is the content for the policy
+        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The possible types for the access policy
+        core.props, "Type", _, set_type, get_type, Val<access_policy::AccessPolicyType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,52 +114,52 @@ impl Collection {
         Collection { core }
     }
 
-    /// `CollectionGroupName`: The name of the collection group to associate with the collection.
-    pub fn collection_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CollectionGroupName", value.into());
-        self
+    prop! {
+        /// `CollectionGroupName`: The name of the collection group to associate with the
+        /// collection.
+        core.props, "CollectionGroupName", collection_group_name, set_collection_group_name, get_collection_group_name, Val<String>
     }
 
-    /// `DeletionProtection`: The deletion protection state of the collection
-    pub fn deletion_protection(mut self, value: impl Into<Val<collection::DeletionProtection>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: The deletion protection state of the collection
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<collection::DeletionProtection>
     }
 
-    /// `Description`: The description of the collection
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the collection
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionConfig`: Encryption settings for the collection
-    pub fn encryption_config(mut self, value: impl Into<Val<collection::EncryptionConfig>>) -> Self {
-        self.core.set("EncryptionConfig", value.into());
-        self
+    prop! {
+        /// `EncryptionConfig`: Encryption settings for the collection
+        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<collection::EncryptionConfig>
     }
 
-    /// `StandbyReplicas`: The possible standby replicas for the collection
-    pub fn standby_replicas(mut self, value: impl Into<Val<collection::StandbyReplicas>>) -> Self {
-        self.core.set("StandbyReplicas", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the collection. The name must meet the following criteria: Unique to
+        /// your account and AWS Region Starts with a lowercase letter Contains only lowercase
+        /// letters a-z, the numbers 0-9 and the hyphen (-) Contains between 3 and 64 characters
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: List of tags to be added to the resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StandbyReplicas`: The possible standby replicas for the collection
+        core.props, "StandbyReplicas", standby_replicas, set_standby_replicas, get_standby_replicas, Val<collection::StandbyReplicas>
     }
 
-    /// `Type`: The possible types for the collection
-    pub fn type_(mut self, value: impl Into<Val<collection::CollectionType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Tags`: List of tags to be added to the resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VectorOptions`: Vector search configuration options for the collection
-    pub fn vector_options(mut self, value: impl Into<Val<collection::VectorOptions>>) -> Self {
-        self.core.set("VectorOptions", value.into());
-        self
+    prop! {
+        /// `Type`: The possible types for the collection
+        core.props, "Type", type_, set_type, get_type, Val<collection::CollectionType>
+    }
+
+    prop! {
+        /// `VectorOptions`: Vector search configuration options for the collection
+        core.props, "VectorOptions", vector_options, set_vector_options, get_vector_options, Val<collection::VectorOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -224,16 +238,14 @@ pub mod collection {
             EncryptionConfig { props }
         }
 
-        /// `AWSOwnedKey`: Indicates whether to use an AWS owned key for encryption.
-        pub fn aws_owned_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AWSOwnedKey", value.into());
-            self
+        prop! {
+            /// `AWSOwnedKey`: Indicates whether to use an AWS owned key for encryption.
+            props, "AWSOwnedKey", aws_owned_key, set_aws_owned_key, get_aws_owned_key, Val<bool>
         }
 
-        /// `KmsKeyArn`: Key Management Service key used to encrypt the collection.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: Key Management Service key used to encrypt the collection.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -282,11 +294,10 @@ pub mod collection {
             VectorOptions { props }
         }
 
-        /// `ServerlessVectorAcceleration`: Indicates whether GPU acceleration is enabled for vector
-        /// indexing
-        pub fn serverless_vector_acceleration(mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> Self {
-            self.props.set("ServerlessVectorAcceleration", value.into());
-            self
+        prop! {
+            /// `ServerlessVectorAcceleration`: Indicates whether GPU acceleration is enabled for vector
+            /// indexing
+            props, "ServerlessVectorAcceleration", serverless_vector_acceleration, set_serverless_vector_acceleration, get_serverless_vector_acceleration, Val<ServerlessVectorAcceleration>
         }
     }
 
@@ -334,29 +345,35 @@ impl CollectionGroup {
         CollectionGroup { core }
     }
 
-    /// `CapacityLimits`.
-    pub fn capacity_limits(mut self, value: impl Into<Val<collection_group::CapacityLimits>>) -> Self {
-        self.core.set("CapacityLimits", value.into());
-        self
+    prop! {
+        /// `CapacityLimits`.
+        core.props, "CapacityLimits", capacity_limits, set_capacity_limits, get_capacity_limits, Val<collection_group::CapacityLimits>
     }
 
-    /// `Description`: The description of the collection group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the collection group.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Generation`: The generation of Amazon OpenSearch Serverless for the collection group. Valid
-    /// values are CLASSIC and NEXTGEN.
-    pub fn generation(mut self, value: impl Into<Val<collection_group::Generation>>) -> Self {
-        self.core.set("Generation", value.into());
-        self
+    prop! {
+        /// `Generation`: The generation of Amazon OpenSearch Serverless for the collection group.
+        /// Valid values are CLASSIC and NEXTGEN.
+        core.props, "Generation", generation, set_generation, get_generation, Val<collection_group::Generation>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the collection group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `StandbyReplicas`: Indicates whether standby replicas are used for the collection group.
+        core.props, "StandbyReplicas", _, set_standby_replicas, get_standby_replicas, Val<collection_group::StandbyReplicas>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -397,28 +414,24 @@ pub mod collection_group {
             CapacityLimits { props }
         }
 
-        /// `MaxIndexingCapacityInOcu`: The maximum indexing capacity for collections in the group.
-        pub fn max_indexing_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxIndexingCapacityInOcu", value.into());
-            self
+        prop! {
+            /// `MaxIndexingCapacityInOcu`: The maximum indexing capacity for collections in the group.
+            props, "MaxIndexingCapacityInOcu", max_indexing_capacity_in_ocu, set_max_indexing_capacity_in_ocu, get_max_indexing_capacity_in_ocu, Val<f64>
         }
 
-        /// `MaxSearchCapacityInOcu`: The maximum search capacity for collections in the group.
-        pub fn max_search_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxSearchCapacityInOcu", value.into());
-            self
+        prop! {
+            /// `MaxSearchCapacityInOcu`: The maximum search capacity for collections in the group.
+            props, "MaxSearchCapacityInOcu", max_search_capacity_in_ocu, set_max_search_capacity_in_ocu, get_max_search_capacity_in_ocu, Val<f64>
         }
 
-        /// `MinIndexingCapacityInOcu`: The minimum indexing capacity for collections in the group.
-        pub fn min_indexing_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinIndexingCapacityInOcu", value.into());
-            self
+        prop! {
+            /// `MinIndexingCapacityInOcu`: The minimum indexing capacity for collections in the group.
+            props, "MinIndexingCapacityInOcu", min_indexing_capacity_in_ocu, set_min_indexing_capacity_in_ocu, get_min_indexing_capacity_in_ocu, Val<f64>
         }
 
-        /// `MinSearchCapacityInOcu`: The minimum search capacity for collections in the group.
-        pub fn min_search_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinSearchCapacityInOcu", value.into());
-            self
+        prop! {
+            /// `MinSearchCapacityInOcu`: The minimum search capacity for collections in the group.
+            props, "MinSearchCapacityInOcu", min_search_capacity_in_ocu, set_min_search_capacity_in_ocu, get_min_search_capacity_in_ocu, Val<f64>
         }
     }
 
@@ -473,10 +486,19 @@ impl CollectionIndex {
         CollectionIndex { core }
     }
 
-    /// `IndexSchema`: The Mappings for the collection index
-    pub fn index_schema(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IndexSchema", value.into());
-        self
+    prop! {
+        /// `Id`: The identifier of the collection
+        core.props, "Id", _, set_id, get_id, Val<String>
+    }
+
+    prop! {
+        /// `IndexName`: The name of the collection index
+        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    }
+
+    prop! {
+        /// `IndexSchema`: The Mappings for the collection index
+        core.props, "IndexSchema", index_schema, set_index_schema, get_index_schema, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -512,16 +534,24 @@ impl Index {
         Index { core }
     }
 
-    /// `Mappings`: Index Mappings
-    pub fn mappings(mut self, value: impl Into<Val<index::Mappings>>) -> Self {
-        self.core.set("Mappings", value.into());
-        self
+    prop! {
+        /// `CollectionEndpoint`: The endpoint for the collection.
+        core.props, "CollectionEndpoint", _, set_collection_endpoint, get_collection_endpoint, Val<String>
     }
 
-    /// `Settings`: Index settings
-    pub fn settings(mut self, value: impl Into<Val<index::IndexSettings>>) -> Self {
-        self.core.set("Settings", value.into());
-        self
+    prop! {
+        /// `IndexName`: The name of the OpenSearch Serverless index.
+        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    }
+
+    prop! {
+        /// `Mappings`: Index Mappings
+        core.props, "Mappings", mappings, set_mappings, get_mappings, Val<index::Mappings>
+    }
+
+    prop! {
+        /// `Settings`: Index settings
+        core.props, "Settings", settings, set_settings, get_settings, Val<index::IndexSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -557,11 +587,10 @@ pub mod index {
             Mappings { props }
         }
 
-        /// `Properties`: Defines the fields within the mapping, including their types and
-        /// configurations
-        pub fn properties(mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Properties`: Defines the fields within the mapping, including their types and
+            /// configurations
+            props, "Properties", properties, set_properties, get_properties, Val<Map<PropertyMapping>>
         }
     }
 
@@ -582,60 +611,56 @@ pub mod index {
             PropertyMapping { props }
         }
 
-        /// `Analyzer`: The analyzer to use for this field (for text and keyword fields)
-        pub fn analyzer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Analyzer", value.into());
-            self
+        prop! {
+            /// `Type`: The field data type. Must be a valid OpenSearch field type.
+            props, "Type", _, set_type, get_type, Val<PropertyMappingType>
         }
 
-        /// `CompressionLevel`: The compression level for knn_vector fields
-        pub fn compression_level(mut self, value: impl Into<Val<PropertyMappingCompressionLevel>>) -> Self {
-            self.props.set("CompressionLevel", value.into());
-            self
+        prop! {
+            /// `Analyzer`: The analyzer to use for this field (for text and keyword fields)
+            props, "Analyzer", analyzer, set_analyzer, get_analyzer, Val<String>
         }
 
-        /// `DataType`: The data type for knn_vector fields (e.g. float, byte). Controls how vector
-        /// values are stored.
-        pub fn data_type(mut self, value: impl Into<Val<PropertyMappingDataType>>) -> Self {
-            self.props.set("DataType", value.into());
-            self
+        prop! {
+            /// `CompressionLevel`: The compression level for knn_vector fields
+            props, "CompressionLevel", compression_level, set_compression_level, get_compression_level, Val<PropertyMappingCompressionLevel>
         }
 
-        /// `Dimension`: Dimension size for vector fields, defines the number of dimensions in the
-        /// vector
-        pub fn dimension(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Dimension", value.into());
-            self
+        prop! {
+            /// `DataType`: The data type for knn_vector fields (e.g. float, byte). Controls how vector
+            /// values are stored.
+            props, "DataType", data_type, set_data_type, get_data_type, Val<PropertyMappingDataType>
         }
 
-        /// `Index`: Whether a field should be indexed
-        pub fn index(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Index", value.into());
-            self
+        prop! {
+            /// `Dimension`: Dimension size for vector fields, defines the number of dimensions in the
+            /// vector
+            props, "Dimension", dimension, set_dimension, get_dimension, Val<i64>
         }
 
-        /// `Method`: Configuration for k-NN search method
-        pub fn method(mut self, value: impl Into<Val<PropertyMappingMethod>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Index`: Whether a field should be indexed
+            props, "Index", index, set_index, get_index, Val<bool>
         }
 
-        /// `Properties`: Nested fields within an object or nested field type
-        pub fn properties(mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> Self {
-            self.props.set("Properties", value.into());
-            self
+        prop! {
+            /// `Method`: Configuration for k-NN search method
+            props, "Method", method, set_method, get_method, Val<PropertyMappingMethod>
         }
 
-        /// `SpaceType`: The distance function used for k-NN search (field-level, outside Method)
-        pub fn space_type(mut self, value: impl Into<Val<PropertyMappingSpaceType>>) -> Self {
-            self.props.set("SpaceType", value.into());
-            self
+        prop! {
+            /// `Properties`: Nested fields within an object or nested field type
+            props, "Properties", properties, set_properties, get_properties, Val<Map<PropertyMapping>>
         }
 
-        /// `Value`: Default value for the field when not specified in a document
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `SpaceType`: The distance function used for k-NN search (field-level, outside Method)
+            props, "SpaceType", space_type, set_space_type, get_space_type, Val<PropertyMappingSpaceType>
+        }
+
+        prop! {
+            /// `Value`: Default value for the field when not specified in a document
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -696,22 +721,24 @@ pub mod index {
             PropertyMappingMethod { props }
         }
 
-        /// `Engine`: The k-NN search engine to use
-        pub fn engine(mut self, value: impl Into<Val<PropertyMappingMethodEngine>>) -> Self {
-            self.props.set("Engine", value.into());
-            self
+        prop! {
+            /// `Name`: The algorithm name for k-NN search
+            props, "Name", _, set_name, get_name, Val<PropertyMappingMethodName>
         }
 
-        /// `Parameters`: Additional parameters for the k-NN algorithm
-        pub fn parameters(mut self, value: impl Into<Val<PropertyMappingMethodParameters>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Engine`: The k-NN search engine to use
+            props, "Engine", engine, set_engine, get_engine, Val<PropertyMappingMethodEngine>
         }
 
-        /// `SpaceType`: The distance function used for k-NN search
-        pub fn space_type(mut self, value: impl Into<Val<PropertyMappingMethodSpaceType>>) -> Self {
-            self.props.set("SpaceType", value.into());
-            self
+        prop! {
+            /// `Parameters`: Additional parameters for the k-NN algorithm
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<PropertyMappingMethodParameters>
+        }
+
+        prop! {
+            /// `SpaceType`: The distance function used for k-NN search
+            props, "SpaceType", space_type, set_space_type, get_space_type, Val<PropertyMappingMethodSpaceType>
         }
     }
 
@@ -760,16 +787,14 @@ pub mod index {
             PropertyMappingMethodParameters { props }
         }
 
-        /// `EfConstruction`: The size of the dynamic list used during k-NN graph creation
-        pub fn ef_construction(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EfConstruction", value.into());
-            self
+        prop! {
+            /// `EfConstruction`: The size of the dynamic list used during k-NN graph creation
+            props, "EfConstruction", ef_construction, set_ef_construction, get_ef_construction, Val<i64>
         }
 
-        /// `M`: Number of neighbors to consider during k-NN search
-        pub fn m(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("M", value.into());
-            self
+        prop! {
+            /// `M`: Number of neighbors to consider during k-NN search
+            props, "M", m, set_m, get_m, Val<i64>
         }
     }
 
@@ -857,16 +882,14 @@ pub mod index {
             IndexSettings { props }
         }
 
-        /// `Analysis`: Custom analysis configuration including analyzers, tokenizers, and filters
-        pub fn analysis(mut self, value: impl Into<Val<IndexSettingsAnalysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`: Custom analysis configuration including analyzers, tokenizers, and filters
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<IndexSettingsAnalysis>
         }
 
-        /// `Index`.
-        pub fn index(mut self, value: impl Into<Val<IndexSettingsIndex>>) -> Self {
-            self.props.set("Index", value.into());
-            self
+        prop! {
+            /// `Index`.
+            props, "Index", index, set_index, get_index, Val<IndexSettingsIndex>
         }
     }
 
@@ -886,10 +909,9 @@ pub mod index {
             IndexSettingsAnalysis { props }
         }
 
-        /// `Analyzer`: Custom analyzer definitions
-        pub fn analyzer(mut self, value: impl Into<Val<Map<IndexSettingsAnalysisAnalyzer>>>) -> Self {
-            self.props.set("Analyzer", value.into());
-            self
+        prop! {
+            /// `Analyzer`: Custom analyzer definitions
+            props, "Analyzer", analyzer, set_analyzer, get_analyzer, Val<Map<IndexSettingsAnalysisAnalyzer>>
         }
     }
 
@@ -908,28 +930,24 @@ pub mod index {
             IndexSettingsAnalysisAnalyzer { props }
         }
 
-        /// `CharFilter`: Character filters to apply
-        pub fn char_filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CharFilter", value.into());
-            self
+        prop! {
+            /// `CharFilter`: Character filters to apply
+            props, "CharFilter", char_filter, set_char_filter, get_char_filter, Val<List<String>>
         }
 
-        /// `Filter`: Token filters to apply
-        pub fn filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Filter`: Token filters to apply
+            props, "Filter", filter, set_filter, get_filter, Val<List<String>>
         }
 
-        /// `Tokenizer`: The tokenizer to use
-        pub fn tokenizer(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Tokenizer", value.into());
-            self
+        prop! {
+            /// `Tokenizer`: The tokenizer to use
+            props, "Tokenizer", tokenizer, set_tokenizer, get_tokenizer, Val<String>
         }
 
-        /// `Type`: The analyzer type (e.g. custom, standard, simple)
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The analyzer type (e.g. custom, standard, simple)
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -948,22 +966,19 @@ pub mod index {
             IndexSettingsIndex { props }
         }
 
-        /// `Knn`: Enable/disable k-nearest neighbor search capability
-        pub fn knn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Knn", value.into());
-            self
+        prop! {
+            /// `Knn`: Enable/disable k-nearest neighbor search capability
+            props, "Knn", knn, set_knn, get_knn, Val<bool>
         }
 
-        /// `KnnAlgoParamEfSearch`: Size of the dynamic list for the nearest neighbors
-        pub fn knn_algo_param_ef_search(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KnnAlgoParamEfSearch", value.into());
-            self
+        prop! {
+            /// `KnnAlgoParamEfSearch`: Size of the dynamic list for the nearest neighbors
+            props, "KnnAlgoParamEfSearch", knn_algo_param_ef_search, set_knn_algo_param_ef_search, get_knn_algo_param_ef_search, Val<i64>
         }
 
-        /// `RefreshInterval`: How often to perform refresh operation (e.g. '1s', '5s')
-        pub fn refresh_interval(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RefreshInterval", value.into());
-            self
+        prop! {
+            /// `RefreshInterval`: How often to perform refresh operation (e.g. '1s', '5s')
+            props, "RefreshInterval", refresh_interval, set_refresh_interval, get_refresh_interval, Val<String>
         }
     }
 }
@@ -997,10 +1012,24 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    /// `Description`: The description of the policy
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the policy
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the policy
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`: The JSON policy document that is the content for the policy
+        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The type of lifecycle policy
+        core.props, "Type", _, set_type, get_type, Val<lifecycle_policy::LifecyclePolicyType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1043,41 +1072,35 @@ impl SecurityConfig {
         SecurityConfig { core }
     }
 
-    /// `Description`: Security config description
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Security config description
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IamFederationOptions`: Describe IAM federation options in form of key value map
-    pub fn iam_federation_options(mut self, value: impl Into<Val<security_config::IamFederationConfigOptions>>) -> Self {
-        self.core.set("IamFederationOptions", value.into());
-        self
+    prop! {
+        /// `IamFederationOptions`: Describe IAM federation options in form of key value map
+        core.props, "IamFederationOptions", iam_federation_options, set_iam_federation_options, get_iam_federation_options, Val<security_config::IamFederationConfigOptions>
     }
 
-    /// `IamIdentityCenterOptions`: Describes IAM Identity Center options for an OpenSearch
-    /// Serverless security configuration in the form of a key-value map
-    pub fn iam_identity_center_options(mut self, value: impl Into<Val<security_config::IamIdentityCenterConfigOptions>>) -> Self {
-        self.core.set("IamIdentityCenterOptions", value.into());
-        self
+    prop! {
+        /// `IamIdentityCenterOptions`: Describes IAM Identity Center options for an OpenSearch
+        /// Serverless security configuration in the form of a key-value map
+        core.props, "IamIdentityCenterOptions", iam_identity_center_options, set_iam_identity_center_options, get_iam_identity_center_options, Val<security_config::IamIdentityCenterConfigOptions>
     }
 
-    /// `Name`: The friendly name of the security config
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The friendly name of the security config
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SamlOptions`: Describes saml options in form of key value map
-    pub fn saml_options(mut self, value: impl Into<Val<security_config::SamlConfigOptions>>) -> Self {
-        self.core.set("SamlOptions", value.into());
-        self
+    prop! {
+        /// `SamlOptions`: Describes saml options in form of key value map
+        core.props, "SamlOptions", saml_options, set_saml_options, get_saml_options, Val<security_config::SamlConfigOptions>
     }
 
-    /// `Type`: Config type for security config
-    pub fn type_(mut self, value: impl Into<Val<security_config::SecurityConfigType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: Config type for security config
+        core.props, "Type", type_, set_type, get_type, Val<security_config::SecurityConfigType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1131,16 +1154,14 @@ pub mod security_config {
             IamFederationConfigOptions { props }
         }
 
-        /// `GroupAttribute`: Group attribute for this IAM federation integration
-        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupAttribute", value.into());
-            self
+        prop! {
+            /// `GroupAttribute`: Group attribute for this IAM federation integration
+            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
         }
 
-        /// `UserAttribute`: User attribute for this IAM federation integration
-        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAttribute", value.into());
-            self
+        prop! {
+            /// `UserAttribute`: User attribute for this IAM federation integration
+            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
         }
     }
 
@@ -1164,37 +1185,38 @@ pub mod security_config {
             IamIdentityCenterConfigOptions { props }
         }
 
-        /// `ApplicationArn`: The ARN of the IAM Identity Center application used to integrate with
-        /// OpenSearch Serverless
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationArn", value.into());
-            self
+        prop! {
+            /// `InstanceArn`: The ARN of the IAM Identity Center instance used to integrate with
+            /// OpenSearch Serverless
+            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
         }
 
-        /// `ApplicationDescription`: The description of the IAM Identity Center application used to
-        /// integrate with OpenSearch Serverless
-        pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationDescription", value.into());
-            self
+        prop! {
+            /// `ApplicationArn`: The ARN of the IAM Identity Center application used to integrate with
+            /// OpenSearch Serverless
+            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
         }
 
-        /// `ApplicationName`: The name of the IAM Identity Center application used to integrate with
-        /// OpenSearch Serverless
-        pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationName", value.into());
-            self
+        prop! {
+            /// `ApplicationDescription`: The description of the IAM Identity Center application used to
+            /// integrate with OpenSearch Serverless
+            props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
         }
 
-        /// `GroupAttribute`: Group attribute for this IAM Identity Center integration
-        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupAttribute", value.into());
-            self
+        prop! {
+            /// `ApplicationName`: The name of the IAM Identity Center application used to integrate
+            /// with OpenSearch Serverless
+            props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
         }
 
-        /// `UserAttribute`: User attribute for this IAM Identity Center integration
-        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAttribute", value.into());
-            self
+        prop! {
+            /// `GroupAttribute`: Group attribute for this IAM Identity Center integration
+            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
+        }
+
+        prop! {
+            /// `UserAttribute`: User attribute for this IAM Identity Center integration
+            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
         }
     }
 
@@ -1216,29 +1238,30 @@ pub mod security_config {
             SamlConfigOptions { props }
         }
 
-        /// `GroupAttribute`: Group attribute for this saml integration
-        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupAttribute", value.into());
-            self
+        prop! {
+            /// `Metadata`: The XML saml provider metadata document that you want to use
+            props, "Metadata", _, set_metadata, get_metadata, Val<String>
         }
 
-        /// `OpenSearchServerlessEntityId`: Custom entity id attribute to override default entity id for
-        /// this saml integration
-        pub fn open_search_serverless_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OpenSearchServerlessEntityId", value.into());
-            self
+        prop! {
+            /// `GroupAttribute`: Group attribute for this saml integration
+            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
         }
 
-        /// `SessionTimeout`: Defines the session timeout in minutes
-        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SessionTimeout", value.into());
-            self
+        prop! {
+            /// `OpenSearchServerlessEntityId`: Custom entity id attribute to override default entity id
+            /// for this saml integration
+            props, "OpenSearchServerlessEntityId", open_search_serverless_entity_id, set_open_search_serverless_entity_id, get_open_search_serverless_entity_id, Val<String>
         }
 
-        /// `UserAttribute`: Custom attribute for this saml integration
-        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAttribute", value.into());
-            self
+        prop! {
+            /// `SessionTimeout`: Defines the session timeout in minutes
+            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
+        }
+
+        prop! {
+            /// `UserAttribute`: Custom attribute for this saml integration
+            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
         }
     }
 
@@ -1288,10 +1311,24 @@ impl SecurityPolicy {
         SecurityPolicy { core }
     }
 
-    /// `Description`: The description of the policy
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the policy
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the policy
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`: The JSON policy document that is the content for the policy
+        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The possible types for the network policy
+        core.props, "Type", _, set_type, get_type, Val<security_policy::SecurityPolicyType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1348,11 +1385,26 @@ impl VpcEndpoint {
         VpcEndpoint { core }
     }
 
-    /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
-    /// network interface
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the VPC Endpoint
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
+        /// network interface
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`: The ID of one or more subnets in which to create an endpoint network
+        /// interface
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the VPC in which the endpoint will be used.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.

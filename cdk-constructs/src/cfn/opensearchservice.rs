@@ -41,40 +41,39 @@ impl Application {
         Application { core }
     }
 
-    /// `AppConfigs`: List of application configurations.
-    pub fn app_configs(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("AppConfigs", value.into());
-        self
+    prop! {
+        /// `AppConfigs`: List of application configurations.
+        core.props, "AppConfigs", app_configs, set_app_configs, get_app_configs, Val<List<Tag>>
     }
 
-    /// `DataSources`: List of data sources.
-    pub fn data_sources(mut self, value: impl Into<Val<List<application::DataSource>>>) -> Self {
-        self.core.set("DataSources", value.into());
-        self
+    prop! {
+        /// `DataSources`: List of data sources.
+        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<List<application::DataSource>>
     }
 
-    /// `Endpoint`: The endpoint for the application.
-    pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Endpoint", value.into());
-        self
+    prop! {
+        /// `Endpoint`: The endpoint for the application.
+        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
     }
 
-    /// `IamIdentityCenterOptions`: Options for configuring IAM Identity Center
-    pub fn iam_identity_center_options(mut self, value: impl Into<Val<application::IamIdentityCenterOptions>>) -> Self {
-        self.core.set("IamIdentityCenterOptions", value.into());
-        self
+    prop! {
+        /// `IamIdentityCenterOptions`: Options for configuring IAM Identity Center
+        core.props, "IamIdentityCenterOptions", iam_identity_center_options, set_iam_identity_center_options, get_iam_identity_center_options, Val<application::IamIdentityCenterOptions>
     }
 
-    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the application.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the application.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -117,10 +116,14 @@ pub mod application {
             DataSource { props }
         }
 
-        /// `DataSourceDescription`: Description of the data source.
-        pub fn data_source_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataSourceDescription", value.into());
-            self
+        prop! {
+            /// `DataSourceArn`: The ARN of the data source.
+            props, "DataSourceArn", _, set_data_source_arn, get_data_source_arn, Val<String>
+        }
+
+        prop! {
+            /// `DataSourceDescription`: Description of the data source.
+            props, "DataSourceDescription", data_source_description, set_data_source_description, get_data_source_description, Val<String>
         }
     }
 
@@ -140,23 +143,20 @@ pub mod application {
             IamIdentityCenterOptions { props }
         }
 
-        /// `Enabled`: Whether IAM Identity Center is enabled.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether IAM Identity Center is enabled.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IamIdentityCenterInstanceArn`: The ARN of the IAM Identity Center instance.
-        pub fn iam_identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamIdentityCenterInstanceArn", value.into());
-            self
+        prop! {
+            /// `IamIdentityCenterInstanceArn`: The ARN of the IAM Identity Center instance.
+            props, "IamIdentityCenterInstanceArn", iam_identity_center_instance_arn, set_iam_identity_center_instance_arn, get_iam_identity_center_instance_arn, Val<String>
         }
 
-        /// `IamRoleForIdentityCenterApplicationArn`: The ARN of the IAM role for Identity Center
-        /// application.
-        pub fn iam_role_for_identity_center_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamRoleForIdentityCenterApplicationArn", value.into());
-            self
+        prop! {
+            /// `IamRoleForIdentityCenterApplicationArn`: The ARN of the IAM role for Identity Center
+            /// application.
+            props, "IamRoleForIdentityCenterApplicationArn", iam_role_for_identity_center_application_arn, set_iam_role_for_identity_center_application_arn, get_iam_role_for_identity_center_application_arn, Val<String>
         }
     }
 }
@@ -180,158 +180,134 @@ impl Domain {
         Domain { core }
     }
 
-    /// `AIMLOptions`.
-    pub fn aiml_options(mut self, value: impl Into<Val<domain::AimlOptions>>) -> Self {
-        self.core.set("AIMLOptions", value.into());
-        self
+    prop! {
+        /// `AIMLOptions`.
+        core.props, "AIMLOptions", aiml_options, set_aiml_options, get_aiml_options, Val<domain::AimlOptions>
     }
 
-    /// `AccessPolicies`.
-    pub fn access_policies(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("AccessPolicies", value.into());
-        self
+    prop! {
+        /// `AccessPolicies`.
+        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<Json>
     }
 
-    /// `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdvancedOptions", value.into());
-        self
+    prop! {
+        /// `AdvancedOptions`.
+        core.props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<Map<String>>
     }
 
-    /// `AdvancedSecurityOptions`.
-    pub fn advanced_security_options(mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> Self {
-        self.core.set("AdvancedSecurityOptions", value.into());
-        self
+    prop! {
+        /// `AdvancedSecurityOptions`.
+        core.props, "AdvancedSecurityOptions", advanced_security_options, set_advanced_security_options, get_advanced_security_options, Val<domain::AdvancedSecurityOptionsInput>
     }
 
-    /// `AutomatedSnapshotPauseOptions`.
-    pub fn automated_snapshot_pause_options(mut self, value: impl Into<Val<domain::AutomatedSnapshotPauseOptions>>) -> Self {
-        self.core.set("AutomatedSnapshotPauseOptions", value.into());
-        self
+    prop! {
+        /// `AutomatedSnapshotPauseOptions`.
+        core.props, "AutomatedSnapshotPauseOptions", automated_snapshot_pause_options, set_automated_snapshot_pause_options, get_automated_snapshot_pause_options, Val<domain::AutomatedSnapshotPauseOptions>
     }
 
-    /// `ClusterConfig`.
-    pub fn cluster_config(mut self, value: impl Into<Val<domain::ClusterConfig>>) -> Self {
-        self.core.set("ClusterConfig", value.into());
-        self
+    prop! {
+        /// `ClusterConfig`.
+        core.props, "ClusterConfig", cluster_config, set_cluster_config, get_cluster_config, Val<domain::ClusterConfig>
     }
 
-    /// `CognitoOptions`.
-    pub fn cognito_options(mut self, value: impl Into<Val<domain::CognitoOptions>>) -> Self {
-        self.core.set("CognitoOptions", value.into());
-        self
+    prop! {
+        /// `CognitoOptions`.
+        core.props, "CognitoOptions", cognito_options, set_cognito_options, get_cognito_options, Val<domain::CognitoOptions>
     }
 
-    /// `DeploymentStrategyOptions`.
-    pub fn deployment_strategy_options(mut self, value: impl Into<Val<domain::DeploymentStrategyOptions>>) -> Self {
-        self.core.set("DeploymentStrategyOptions", value.into());
-        self
+    prop! {
+        /// `DeploymentStrategyOptions`.
+        core.props, "DeploymentStrategyOptions", deployment_strategy_options, set_deployment_strategy_options, get_deployment_strategy_options, Val<domain::DeploymentStrategyOptions>
     }
 
-    /// `DomainEndpointOptions`.
-    pub fn domain_endpoint_options(mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> Self {
-        self.core.set("DomainEndpointOptions", value.into());
-        self
+    prop! {
+        /// `DomainEndpointOptions`.
+        core.props, "DomainEndpointOptions", domain_endpoint_options, set_domain_endpoint_options, get_domain_endpoint_options, Val<domain::DomainEndpointOptions>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `EBSOptions`.
-    pub fn ebs_options(mut self, value: impl Into<Val<domain::EbsOptions>>) -> Self {
-        self.core.set("EBSOptions", value.into());
-        self
+    prop! {
+        /// `EBSOptions`.
+        core.props, "EBSOptions", ebs_options, set_ebs_options, get_ebs_options, Val<domain::EbsOptions>
     }
 
-    /// `EncryptionAtRestOptions`.
-    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> Self {
-        self.core.set("EncryptionAtRestOptions", value.into());
-        self
+    prop! {
+        /// `EncryptionAtRestOptions`.
+        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<domain::EncryptionAtRestOptions>
     }
 
-    /// `EngineMode`: The engine mode of the domain. Determines whether the domain runs the standard (GENERAL)
-    /// engine or the optimized multi-engine (OPTIMIZED) engine. This value cannot be changed after
-    /// the domain is created.
-    pub fn engine_mode(mut self, value: impl Into<Val<domain::EngineMode>>) -> Self {
-        self.core.set("EngineMode", value.into());
-        self
+    prop! {
+        /// `EngineMode`: The engine mode of the domain. Determines whether the domain runs the
+        /// standard (GENERAL) engine or the optimized multi-engine (OPTIMIZED) engine. This value
+        /// cannot be changed after the domain is created.
+        core.props, "EngineMode", engine_mode, set_engine_mode, get_engine_mode, Val<domain::EngineMode>
     }
 
-    /// `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EngineVersion", value.into());
-        self
+    prop! {
+        /// `EngineVersion`.
+        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
     }
 
-    /// `IPAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IPAddressType", value.into());
-        self
+    prop! {
+        /// `IPAddressType`.
+        core.props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
     }
 
-    /// `IdentityCenterOptions`: Options for configuring Identity Center
-    pub fn identity_center_options(mut self, value: impl Into<Val<domain::IdentityCenterOptions>>) -> Self {
-        self.core.set("IdentityCenterOptions", value.into());
-        self
+    prop! {
+        /// `IdentityCenterOptions`: Options for configuring Identity Center
+        core.props, "IdentityCenterOptions", identity_center_options, set_identity_center_options, get_identity_center_options, Val<domain::IdentityCenterOptions>
     }
 
-    /// `LogPublishingOptions`.
-    pub fn log_publishing_options(mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> Self {
-        self.core.set("LogPublishingOptions", value.into());
-        self
+    prop! {
+        /// `LogPublishingOptions`.
+        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<Map<domain::LogPublishingOption>>
     }
 
-    /// `NodeToNodeEncryptionOptions`.
-    pub fn node_to_node_encryption_options(mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> Self {
-        self.core.set("NodeToNodeEncryptionOptions", value.into());
-        self
+    prop! {
+        /// `NodeToNodeEncryptionOptions`.
+        core.props, "NodeToNodeEncryptionOptions", node_to_node_encryption_options, set_node_to_node_encryption_options, get_node_to_node_encryption_options, Val<domain::NodeToNodeEncryptionOptions>
     }
 
-    /// `OffPeakWindowOptions`.
-    pub fn off_peak_window_options(mut self, value: impl Into<Val<domain::OffPeakWindowOptions>>) -> Self {
-        self.core.set("OffPeakWindowOptions", value.into());
-        self
+    prop! {
+        /// `OffPeakWindowOptions`.
+        core.props, "OffPeakWindowOptions", off_peak_window_options, set_off_peak_window_options, get_off_peak_window_options, Val<domain::OffPeakWindowOptions>
     }
 
-    /// `SkipShardMigrationWait`.
-    pub fn skip_shard_migration_wait(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SkipShardMigrationWait", value.into());
-        self
+    prop! {
+        /// `SkipShardMigrationWait`.
+        core.props, "SkipShardMigrationWait", skip_shard_migration_wait, set_skip_shard_migration_wait, get_skip_shard_migration_wait, Val<bool>
     }
 
-    /// `SnapshotOptions`.
-    pub fn snapshot_options(mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> Self {
-        self.core.set("SnapshotOptions", value.into());
-        self
+    prop! {
+        /// `SnapshotOptions`.
+        core.props, "SnapshotOptions", snapshot_options, set_snapshot_options, get_snapshot_options, Val<domain::SnapshotOptions>
     }
 
-    /// `SoftwareUpdateOptions`.
-    pub fn software_update_options(mut self, value: impl Into<Val<domain::SoftwareUpdateOptions>>) -> Self {
-        self.core.set("SoftwareUpdateOptions", value.into());
-        self
+    prop! {
+        /// `SoftwareUpdateOptions`.
+        core.props, "SoftwareUpdateOptions", software_update_options, set_software_update_options, get_software_update_options, Val<domain::SoftwareUpdateOptions>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UseCase`: The primary use case of the domain. Determines the default configuration tuned
-    /// for the workload. For GENERAL engine-mode domains, this value can be changed after creation.
-    /// For OPTIMIZED engine-mode domains, this value cannot be changed after creation.
-    pub fn use_case(mut self, value: impl Into<Val<domain::UseCase>>) -> Self {
-        self.core.set("UseCase", value.into());
-        self
+    prop! {
+        /// `UseCase`: The primary use case of the domain. Determines the default configuration
+        /// tuned for the workload. For GENERAL engine-mode domains, this value can be changed after
+        /// creation. For OPTIMIZED engine-mode domains, this value cannot be changed after
+        /// creation.
+        core.props, "UseCase", use_case, set_use_case, get_use_case, Val<domain::UseCase>
     }
 
-    /// `VPCOptions`.
-    pub fn vpc_options(mut self, value: impl Into<Val<domain::VpcOptions>>) -> Self {
-        self.core.set("VPCOptions", value.into());
-        self
+    prop! {
+        /// `VPCOptions`.
+        core.props, "VPCOptions", vpc_options, set_vpc_options, get_vpc_options, Val<domain::VpcOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -421,16 +397,14 @@ pub mod domain {
             AimlOptions { props }
         }
 
-        /// `S3VectorsEngine`.
-        pub fn s3_vectors_engine(mut self, value: impl Into<Val<S3VectorsEngine>>) -> Self {
-            self.props.set("S3VectorsEngine", value.into());
-            self
+        prop! {
+            /// `S3VectorsEngine`.
+            props, "S3VectorsEngine", s3_vectors_engine, set_s3_vectors_engine, get_s3_vectors_engine, Val<S3VectorsEngine>
         }
 
-        /// `ServerlessVectorAcceleration`.
-        pub fn serverless_vector_acceleration(mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> Self {
-            self.props.set("ServerlessVectorAcceleration", value.into());
-            self
+        prop! {
+            /// `ServerlessVectorAcceleration`.
+            props, "ServerlessVectorAcceleration", serverless_vector_acceleration, set_serverless_vector_acceleration, get_serverless_vector_acceleration, Val<ServerlessVectorAcceleration>
         }
     }
 
@@ -450,6 +424,11 @@ pub mod domain {
             props.set("Enabled", enabled.into());
             S3VectorsEngine { props }
         }
+
+        prop! {
+            /// `Enabled`: Whether to enable S3 vectors engine.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 
     /// `AWS::OpenSearchService::Domain.ServerlessVectorAcceleration`.
@@ -467,10 +446,9 @@ pub mod domain {
             ServerlessVectorAcceleration { props }
         }
 
-        /// `Enabled`: Whether to enable serverless vector acceleration.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: Whether to enable serverless vector acceleration.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -489,52 +467,44 @@ pub mod domain {
             AdvancedSecurityOptionsInput { props }
         }
 
-        /// `AnonymousAuthDisableDate`.
-        pub fn anonymous_auth_disable_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnonymousAuthDisableDate", value.into());
-            self
+        prop! {
+            /// `AnonymousAuthDisableDate`.
+            props, "AnonymousAuthDisableDate", anonymous_auth_disable_date, set_anonymous_auth_disable_date, get_anonymous_auth_disable_date, Val<String>
         }
 
-        /// `AnonymousAuthEnabled`.
-        pub fn anonymous_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AnonymousAuthEnabled", value.into());
-            self
+        prop! {
+            /// `AnonymousAuthEnabled`.
+            props, "AnonymousAuthEnabled", anonymous_auth_enabled, set_anonymous_auth_enabled, get_anonymous_auth_enabled, Val<bool>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IAMFederationOptions`.
-        pub fn iam_federation_options(mut self, value: impl Into<Val<IamFederationOptions>>) -> Self {
-            self.props.set("IAMFederationOptions", value.into());
-            self
+        prop! {
+            /// `IAMFederationOptions`.
+            props, "IAMFederationOptions", iam_federation_options, set_iam_federation_options, get_iam_federation_options, Val<IamFederationOptions>
         }
 
-        /// `InternalUserDatabaseEnabled`.
-        pub fn internal_user_database_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InternalUserDatabaseEnabled", value.into());
-            self
+        prop! {
+            /// `InternalUserDatabaseEnabled`.
+            props, "InternalUserDatabaseEnabled", internal_user_database_enabled, set_internal_user_database_enabled, get_internal_user_database_enabled, Val<bool>
         }
 
-        /// `JWTOptions`.
-        pub fn jwt_options(mut self, value: impl Into<Val<JwtOptions>>) -> Self {
-            self.props.set("JWTOptions", value.into());
-            self
+        prop! {
+            /// `JWTOptions`.
+            props, "JWTOptions", jwt_options, set_jwt_options, get_jwt_options, Val<JwtOptions>
         }
 
-        /// `MasterUserOptions`.
-        pub fn master_user_options(mut self, value: impl Into<Val<MasterUserOptions>>) -> Self {
-            self.props.set("MasterUserOptions", value.into());
-            self
+        prop! {
+            /// `MasterUserOptions`.
+            props, "MasterUserOptions", master_user_options, set_master_user_options, get_master_user_options, Val<MasterUserOptions>
         }
 
-        /// `SAMLOptions`.
-        pub fn saml_options(mut self, value: impl Into<Val<SamlOptions>>) -> Self {
-            self.props.set("SAMLOptions", value.into());
-            self
+        prop! {
+            /// `SAMLOptions`.
+            props, "SAMLOptions", saml_options, set_saml_options, get_saml_options, Val<SamlOptions>
         }
     }
 
@@ -553,22 +523,19 @@ pub mod domain {
             IamFederationOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `RolesKey`.
-        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RolesKey", value.into());
-            self
+        prop! {
+            /// `RolesKey`.
+            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
         }
 
-        /// `SubjectKey`.
-        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubjectKey", value.into());
-            self
+        prop! {
+            /// `SubjectKey`.
+            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
         }
     }
 
@@ -587,28 +554,24 @@ pub mod domain {
             JwtOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `PublicKey`.
-        pub fn public_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PublicKey", value.into());
-            self
+        prop! {
+            /// `PublicKey`.
+            props, "PublicKey", public_key, set_public_key, get_public_key, Val<String>
         }
 
-        /// `RolesKey`.
-        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RolesKey", value.into());
-            self
+        prop! {
+            /// `RolesKey`.
+            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
         }
 
-        /// `SubjectKey`.
-        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubjectKey", value.into());
-            self
+        prop! {
+            /// `SubjectKey`.
+            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
         }
     }
 
@@ -627,22 +590,19 @@ pub mod domain {
             MasterUserOptions { props }
         }
 
-        /// `MasterUserARN`.
-        pub fn master_user_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserARN", value.into());
-            self
+        prop! {
+            /// `MasterUserARN`.
+            props, "MasterUserARN", master_user_arn, set_master_user_arn, get_master_user_arn, Val<String>
         }
 
-        /// `MasterUserName`.
-        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserName", value.into());
-            self
+        prop! {
+            /// `MasterUserName`.
+            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
         }
 
-        /// `MasterUserPassword`.
-        pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserPassword", value.into());
-            self
+        prop! {
+            /// `MasterUserPassword`.
+            props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
         }
     }
 
@@ -661,46 +621,39 @@ pub mod domain {
             SamlOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Idp`.
-        pub fn idp(mut self, value: impl Into<Val<Idp>>) -> Self {
-            self.props.set("Idp", value.into());
-            self
+        prop! {
+            /// `Idp`.
+            props, "Idp", idp, set_idp, get_idp, Val<Idp>
         }
 
-        /// `MasterBackendRole`.
-        pub fn master_backend_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterBackendRole", value.into());
-            self
+        prop! {
+            /// `MasterBackendRole`.
+            props, "MasterBackendRole", master_backend_role, set_master_backend_role, get_master_backend_role, Val<String>
         }
 
-        /// `MasterUserName`.
-        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterUserName", value.into());
-            self
+        prop! {
+            /// `MasterUserName`.
+            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
         }
 
-        /// `RolesKey`.
-        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RolesKey", value.into());
-            self
+        prop! {
+            /// `RolesKey`.
+            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
         }
 
-        /// `SessionTimeoutMinutes`.
-        pub fn session_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SessionTimeoutMinutes", value.into());
-            self
+        prop! {
+            /// `SessionTimeoutMinutes`.
+            props, "SessionTimeoutMinutes", session_timeout_minutes, set_session_timeout_minutes, get_session_timeout_minutes, Val<i64>
         }
 
-        /// `SubjectKey`.
-        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubjectKey", value.into());
-            self
+        prop! {
+            /// `SubjectKey`.
+            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
         }
     }
 
@@ -725,6 +678,16 @@ pub mod domain {
             props.set("EntityId", entity_id.into());
             Idp { props }
         }
+
+        prop! {
+            /// `MetadataContent`.
+            props, "MetadataContent", _, set_metadata_content, get_metadata_content, Val<String>
+        }
+
+        prop! {
+            /// `EntityId`.
+            props, "EntityId", _, set_entity_id, get_entity_id, Val<String>
+        }
     }
 
     /// `AWS::OpenSearchService::Domain.AutomatedSnapshotPauseOptions`.
@@ -744,16 +707,19 @@ pub mod domain {
             AutomatedSnapshotPauseOptions { props }
         }
 
-        /// `EndTime`.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `StartTime`.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `EndTime`.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        }
+
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -772,82 +738,69 @@ pub mod domain {
             ClusterConfig { props }
         }
 
-        /// `ColdStorageOptions`.
-        pub fn cold_storage_options(mut self, value: impl Into<Val<ColdStorageOptions>>) -> Self {
-            self.props.set("ColdStorageOptions", value.into());
-            self
+        prop! {
+            /// `ColdStorageOptions`.
+            props, "ColdStorageOptions", cold_storage_options, set_cold_storage_options, get_cold_storage_options, Val<ColdStorageOptions>
         }
 
-        /// `DedicatedMasterCount`.
-        pub fn dedicated_master_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DedicatedMasterCount", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterCount`.
+            props, "DedicatedMasterCount", dedicated_master_count, set_dedicated_master_count, get_dedicated_master_count, Val<i64>
         }
 
-        /// `DedicatedMasterEnabled`.
-        pub fn dedicated_master_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DedicatedMasterEnabled", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterEnabled`.
+            props, "DedicatedMasterEnabled", dedicated_master_enabled, set_dedicated_master_enabled, get_dedicated_master_enabled, Val<bool>
         }
 
-        /// `DedicatedMasterType`.
-        pub fn dedicated_master_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DedicatedMasterType", value.into());
-            self
+        prop! {
+            /// `DedicatedMasterType`.
+            props, "DedicatedMasterType", dedicated_master_type, set_dedicated_master_type, get_dedicated_master_type, Val<String>
         }
 
-        /// `InstanceCount`.
-        pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstanceCount", value.into());
-            self
+        prop! {
+            /// `InstanceCount`.
+            props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `MultiAZWithStandbyEnabled`.
-        pub fn multi_az_with_standby_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiAZWithStandbyEnabled", value.into());
-            self
+        prop! {
+            /// `MultiAZWithStandbyEnabled`.
+            props, "MultiAZWithStandbyEnabled", multi_az_with_standby_enabled, set_multi_az_with_standby_enabled, get_multi_az_with_standby_enabled, Val<bool>
         }
 
-        /// `NodeOptions`.
-        pub fn node_options(mut self, value: impl Into<Val<List<NodeOption>>>) -> Self {
-            self.props.set("NodeOptions", value.into());
-            self
+        prop! {
+            /// `NodeOptions`.
+            props, "NodeOptions", node_options, set_node_options, get_node_options, Val<List<NodeOption>>
         }
 
-        /// `WarmCount`.
-        pub fn warm_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WarmCount", value.into());
-            self
+        prop! {
+            /// `WarmCount`.
+            props, "WarmCount", warm_count, set_warm_count, get_warm_count, Val<i64>
         }
 
-        /// `WarmEnabled`.
-        pub fn warm_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("WarmEnabled", value.into());
-            self
+        prop! {
+            /// `WarmEnabled`.
+            props, "WarmEnabled", warm_enabled, set_warm_enabled, get_warm_enabled, Val<bool>
         }
 
-        /// `WarmType`.
-        pub fn warm_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WarmType", value.into());
-            self
+        prop! {
+            /// `WarmType`.
+            props, "WarmType", warm_type, set_warm_type, get_warm_type, Val<String>
         }
 
-        /// `ZoneAwarenessConfig`.
-        pub fn zone_awareness_config(mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> Self {
-            self.props.set("ZoneAwarenessConfig", value.into());
-            self
+        prop! {
+            /// `ZoneAwarenessConfig`.
+            props, "ZoneAwarenessConfig", zone_awareness_config, set_zone_awareness_config, get_zone_awareness_config, Val<ZoneAwarenessConfig>
         }
 
-        /// `ZoneAwarenessEnabled`.
-        pub fn zone_awareness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ZoneAwarenessEnabled", value.into());
-            self
+        prop! {
+            /// `ZoneAwarenessEnabled`.
+            props, "ZoneAwarenessEnabled", zone_awareness_enabled, set_zone_awareness_enabled, get_zone_awareness_enabled, Val<bool>
         }
     }
 
@@ -866,10 +819,9 @@ pub mod domain {
             ColdStorageOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -888,16 +840,14 @@ pub mod domain {
             NodeOption { props }
         }
 
-        /// `NodeConfig`.
-        pub fn node_config(mut self, value: impl Into<Val<NodeConfig>>) -> Self {
-            self.props.set("NodeConfig", value.into());
-            self
+        prop! {
+            /// `NodeConfig`.
+            props, "NodeConfig", node_config, set_node_config, get_node_config, Val<NodeConfig>
         }
 
-        /// `NodeType`.
-        pub fn node_type(mut self, value: impl Into<Val<NodeOptionNodeType>>) -> Self {
-            self.props.set("NodeType", value.into());
-            self
+        prop! {
+            /// `NodeType`.
+            props, "NodeType", node_type, set_node_type, get_node_type, Val<NodeOptionNodeType>
         }
     }
 
@@ -916,22 +866,19 @@ pub mod domain {
             NodeConfig { props }
         }
 
-        /// `Count`.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -960,10 +907,9 @@ pub mod domain {
             ZoneAwarenessConfig { props }
         }
 
-        /// `AvailabilityZoneCount`.
-        pub fn availability_zone_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AvailabilityZoneCount", value.into());
-            self
+        prop! {
+            /// `AvailabilityZoneCount`.
+            props, "AvailabilityZoneCount", availability_zone_count, set_availability_zone_count, get_availability_zone_count, Val<i64>
         }
     }
 
@@ -982,28 +928,24 @@ pub mod domain {
             CognitoOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `IdentityPoolId`.
-        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityPoolId", value.into());
-            self
+        prop! {
+            /// `IdentityPoolId`.
+            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `UserPoolId`.
-        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserPoolId", value.into());
-            self
+        prop! {
+            /// `UserPoolId`.
+            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
         }
     }
 
@@ -1022,10 +964,9 @@ pub mod domain {
             DeploymentStrategyOptions { props }
         }
 
-        /// `DeploymentStrategy`.
-        pub fn deployment_strategy(mut self, value: impl Into<Val<DeploymentStrategyOptionsDeploymentStrategy>>) -> Self {
-            self.props.set("DeploymentStrategy", value.into());
-            self
+        prop! {
+            /// `DeploymentStrategy`.
+            props, "DeploymentStrategy", deployment_strategy, set_deployment_strategy, get_deployment_strategy, Val<DeploymentStrategyOptionsDeploymentStrategy>
         }
     }
 
@@ -1057,34 +998,29 @@ pub mod domain {
             DomainEndpointOptions { props }
         }
 
-        /// `CustomEndpoint`.
-        pub fn custom_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomEndpoint`.
+            props, "CustomEndpoint", custom_endpoint, set_custom_endpoint, get_custom_endpoint, Val<String>
         }
 
-        /// `CustomEndpointCertificateArn`.
-        pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomEndpointCertificateArn", value.into());
-            self
+        prop! {
+            /// `CustomEndpointCertificateArn`.
+            props, "CustomEndpointCertificateArn", custom_endpoint_certificate_arn, set_custom_endpoint_certificate_arn, get_custom_endpoint_certificate_arn, Val<String>
         }
 
-        /// `CustomEndpointEnabled`.
-        pub fn custom_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CustomEndpointEnabled", value.into());
-            self
+        prop! {
+            /// `CustomEndpointEnabled`.
+            props, "CustomEndpointEnabled", custom_endpoint_enabled, set_custom_endpoint_enabled, get_custom_endpoint_enabled, Val<bool>
         }
 
-        /// `EnforceHTTPS`.
-        pub fn enforce_https(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnforceHTTPS", value.into());
-            self
+        prop! {
+            /// `EnforceHTTPS`.
+            props, "EnforceHTTPS", enforce_https, set_enforce_https, get_enforce_https, Val<bool>
         }
 
-        /// `TLSSecurityPolicy`.
-        pub fn tls_security_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TLSSecurityPolicy", value.into());
-            self
+        prop! {
+            /// `TLSSecurityPolicy`.
+            props, "TLSSecurityPolicy", tls_security_policy, set_tls_security_policy, get_tls_security_policy, Val<String>
         }
     }
 
@@ -1103,34 +1039,29 @@ pub mod domain {
             EbsOptions { props }
         }
 
-        /// `EBSEnabled`.
-        pub fn ebs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EBSEnabled", value.into());
-            self
+        prop! {
+            /// `EBSEnabled`.
+            props, "EBSEnabled", ebs_enabled, set_ebs_enabled, get_ebs_enabled, Val<bool>
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `Throughput`.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`.
-        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
         }
     }
 
@@ -1149,16 +1080,14 @@ pub mod domain {
             EncryptionAtRestOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -1193,40 +1122,34 @@ pub mod domain {
             IdentityCenterOptions { props }
         }
 
-        /// `EnabledAPIAccess`: Whether Identity Center is enabled.
-        pub fn enabled_api_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnabledAPIAccess", value.into());
-            self
+        prop! {
+            /// `EnabledAPIAccess`: Whether Identity Center is enabled.
+            props, "EnabledAPIAccess", enabled_api_access, set_enabled_api_access, get_enabled_api_access, Val<bool>
         }
 
-        /// `IdentityCenterApplicationARN`: The ARN of the Identity Center application.
-        pub fn identity_center_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityCenterApplicationARN", value.into());
-            self
+        prop! {
+            /// `IdentityCenterApplicationARN`: The ARN of the Identity Center application.
+            props, "IdentityCenterApplicationARN", identity_center_application_arn, set_identity_center_application_arn, get_identity_center_application_arn, Val<String>
         }
 
-        /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
-        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityCenterInstanceARN", value.into());
-            self
+        prop! {
+            /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
+            props, "IdentityCenterInstanceARN", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
         }
 
-        /// `IdentityStoreId`: The IdentityStoreId for Identity Center options.
-        pub fn identity_store_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityStoreId", value.into());
-            self
+        prop! {
+            /// `IdentityStoreId`: The IdentityStoreId for Identity Center options.
+            props, "IdentityStoreId", identity_store_id, set_identity_store_id, get_identity_store_id, Val<String>
         }
 
-        /// `RolesKey`: The roles key for Identity Center options.
-        pub fn roles_key(mut self, value: impl Into<Val<RolesKeyIdcType>>) -> Self {
-            self.props.set("RolesKey", value.into());
-            self
+        prop! {
+            /// `RolesKey`: The roles key for Identity Center options.
+            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<RolesKeyIdcType>
         }
 
-        /// `SubjectKey`: The subject key for Identity Center options.
-        pub fn subject_key(mut self, value: impl Into<Val<SubjectKeyIdcType>>) -> Self {
-            self.props.set("SubjectKey", value.into());
-            self
+        prop! {
+            /// `SubjectKey`: The subject key for Identity Center options.
+            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<SubjectKeyIdcType>
         }
     }
 
@@ -1274,16 +1197,14 @@ pub mod domain {
             LogPublishingOption { props }
         }
 
-        /// `CloudWatchLogsLogGroupArn`.
-        pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogsLogGroupArn", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsLogGroupArn`.
+            props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1302,10 +1223,9 @@ pub mod domain {
             NodeToNodeEncryptionOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -1324,16 +1244,14 @@ pub mod domain {
             OffPeakWindowOptions { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `OffPeakWindow`.
-        pub fn off_peak_window(mut self, value: impl Into<Val<OffPeakWindow>>) -> Self {
-            self.props.set("OffPeakWindow", value.into());
-            self
+        prop! {
+            /// `OffPeakWindow`.
+            props, "OffPeakWindow", off_peak_window, set_off_peak_window, get_off_peak_window, Val<OffPeakWindow>
         }
     }
 
@@ -1352,10 +1270,9 @@ pub mod domain {
             OffPeakWindow { props }
         }
 
-        /// `WindowStartTime`.
-        pub fn window_start_time(mut self, value: impl Into<Val<WindowStartTime>>) -> Self {
-            self.props.set("WindowStartTime", value.into());
-            self
+        prop! {
+            /// `WindowStartTime`.
+            props, "WindowStartTime", window_start_time, set_window_start_time, get_window_start_time, Val<WindowStartTime>
         }
     }
 
@@ -1377,6 +1294,16 @@ pub mod domain {
             props.set("Minutes", minutes.into());
             WindowStartTime { props }
         }
+
+        prop! {
+            /// `Hours`.
+            props, "Hours", _, set_hours, get_hours, Val<i64>
+        }
+
+        prop! {
+            /// `Minutes`.
+            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        }
     }
 
     /// `AWS::OpenSearchService::Domain.SnapshotOptions`.
@@ -1394,10 +1321,9 @@ pub mod domain {
             SnapshotOptions { props }
         }
 
-        /// `AutomatedSnapshotStartHour`.
-        pub fn automated_snapshot_start_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomatedSnapshotStartHour", value.into());
-            self
+        prop! {
+            /// `AutomatedSnapshotStartHour`.
+            props, "AutomatedSnapshotStartHour", automated_snapshot_start_hour, set_automated_snapshot_start_hour, get_automated_snapshot_start_hour, Val<i64>
         }
     }
 
@@ -1416,16 +1342,14 @@ pub mod domain {
             SoftwareUpdateOptions { props }
         }
 
-        /// `AutoSoftwareUpdateEnabled`.
-        pub fn auto_software_update_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoSoftwareUpdateEnabled", value.into());
-            self
+        prop! {
+            /// `AutoSoftwareUpdateEnabled`.
+            props, "AutoSoftwareUpdateEnabled", auto_software_update_enabled, set_auto_software_update_enabled, get_auto_software_update_enabled, Val<bool>
         }
 
-        /// `UseLatestServiceSoftwareForBlueGreen`.
-        pub fn use_latest_service_software_for_blue_green(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLatestServiceSoftwareForBlueGreen", value.into());
-            self
+        prop! {
+            /// `UseLatestServiceSoftwareForBlueGreen`.
+            props, "UseLatestServiceSoftwareForBlueGreen", use_latest_service_software_for_blue_green, set_use_latest_service_software_for_blue_green, get_use_latest_service_software_for_blue_green, Val<bool>
         }
     }
 
@@ -1465,23 +1389,20 @@ pub mod domain {
             VpcOptions { props }
         }
 
-        /// `EgressEnabled`: Controls whether egress traffic from the domain is routed through the
-        /// customer VPC.
-        pub fn egress_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EgressEnabled", value.into());
-            self
+        prop! {
+            /// `EgressEnabled`: Controls whether egress traffic from the domain is routed through the
+            /// customer VPC.
+            props, "EgressEnabled", egress_enabled, set_egress_enabled, get_egress_enabled, Val<bool>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 }

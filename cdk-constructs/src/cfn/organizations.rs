@@ -44,25 +44,33 @@ impl Account {
         Account { core }
     }
 
-    /// `ParentIds`: List of parent nodes for the member account. Currently only one parent at a
-    /// time is supported. Default is root.
-    pub fn parent_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ParentIds", value.into());
-        self
+    prop! {
+        /// `AccountName`: The friendly name of the member account.
+        core.props, "AccountName", _, set_account_name, get_account_name, Val<String>
     }
 
-    /// `RoleName`: The name of an IAM role that AWS Organizations automatically preconfigures in
-    /// the new member account. Default name is OrganizationAccountAccessRole if not specified.
-    pub fn role_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleName", value.into());
-        self
+    prop! {
+        /// `Email`: The email address of the owner to assign to the new member account.
+        core.props, "Email", _, set_email, get_email, Val<String>
     }
 
-    /// `Tags`: A list of tags that you want to attach to the newly created account. For each tag in
-    /// the list, you must specify both a tag key and a value.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ParentIds`: List of parent nodes for the member account. Currently only one parent at a
+        /// time is supported. Default is root.
+        core.props, "ParentIds", parent_ids, set_parent_ids, get_parent_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `RoleName`: The name of an IAM role that AWS Organizations automatically preconfigures
+        /// in the new member account. Default name is OrganizationAccountAccessRole if not
+        /// specified.
+        core.props, "RoleName", role_name, set_role_name, get_role_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that you want to attach to the newly created account. For each
+        /// tag in the list, you must specify both a tag key and a value.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,11 +140,10 @@ impl Organization {
         Organization { core }
     }
 
-    /// `FeatureSet`: Specifies the feature set supported by the new organization. Each feature set
-    /// supports different levels of functionality.
-    pub fn feature_set(mut self, value: impl Into<Val<organization::FeatureSet>>) -> Self {
-        self.core.set("FeatureSet", value.into());
-        self
+    prop! {
+        /// `FeatureSet`: Specifies the feature set supported by the new organization. Each feature
+        /// set supports different levels of functionality.
+        core.props, "FeatureSet", feature_set, set_feature_set, get_feature_set, Val<organization::FeatureSet>
     }
 
     /// `Ref`: the resource's identifier.
@@ -229,10 +236,20 @@ impl OrganizationalUnit {
         OrganizationalUnit { core }
     }
 
-    /// `Tags`: A list of tags that you want to attach to the newly created OU.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The friendly name of this OU.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ParentId`: The unique identifier (ID) of the parent root or OU that you want to create
+        /// the new OU in.
+        core.props, "ParentId", _, set_parent_id, get_parent_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that you want to attach to the newly created OU.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -296,25 +313,43 @@ impl Policy {
         Policy { core }
     }
 
-    /// `Description`: Human readable description of the policy
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The Policy text content. For AWS CloudFormation templates formatted in YAML,
+        /// you can provide the policy in JSON or YAML format. AWS CloudFormation always converts a
+        /// YAML policy to JSON format before submitting it.
+        core.props, "Content", _, set_content, get_content, Val<Json>
     }
 
-    /// `Tags`: A list of tags that you want to attach to the newly created policy. For each tag in
-    /// the list, you must specify both a tag key and a value. You can set the value to an empty
-    /// string, but you can't set it to null.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Human readable description of the policy
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `TargetIds`: List of unique identifiers (IDs) of the root, OU, or account that you want to
-    /// attach the policy to
-    pub fn target_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TargetIds", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the Policy
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that you want to attach to the newly created policy. For each tag
+        /// in the list, you must specify both a tag key and a value. You can set the value to an
+        /// empty string, but you can't set it to null.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetIds`: List of unique identifiers (IDs) of the root, OU, or account that you want
+        /// to attach the policy to
+        core.props, "TargetIds", target_ids, set_target_ids, get_target_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `Type`: The type of policy to create. You can specify one of the following values:
+        /// AISERVICES_OPT_OUT_POLICY, BACKUP_POLICY, BEDROCK_POLICY, CHATBOT_POLICY,
+        /// DECLARATIVE_POLICY_EC2, GUARDDUTY_POLICY, INSPECTOR_POLICY,
+        /// NETWORK_SECURITY_DIRECTOR_POLICY, RESOURCE_CONTROL_POLICY, S3_POLICY,
+        /// SECURITYHUB_POLICY, SERVICE_CONTROL_POLICY, TAG_POLICY, UPGRADE_ROLLOUT_POLICY
+        core.props, "Type", _, set_type, get_type, Val<policy::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -423,10 +458,16 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    /// `Tags`: A list of tags that you want to attach to the resource policy
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Content`: The policy document. For AWS CloudFormation templates formatted in YAML, you
+        /// can provide the policy in JSON or YAML format. AWS CloudFormation always converts a YAML
+        /// policy to JSON format before submitting it.
+        core.props, "Content", _, set_content, get_content, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags that you want to attach to the resource policy
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -58,48 +58,62 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `BufferOptions`: Key-value pairs to configure buffering.
-    pub fn buffer_options(mut self, value: impl Into<Val<pipeline::BufferOptions>>) -> Self {
-        self.core.set("BufferOptions", value.into());
-        self
+    prop! {
+        /// `BufferOptions`: Key-value pairs to configure buffering.
+        core.props, "BufferOptions", buffer_options, set_buffer_options, get_buffer_options, Val<pipeline::BufferOptions>
     }
 
-    /// `EncryptionAtRestOptions`: Key-value pairs to configure encryption at rest.
-    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<pipeline::EncryptionAtRestOptions>>) -> Self {
-        self.core.set("EncryptionAtRestOptions", value.into());
-        self
+    prop! {
+        /// `EncryptionAtRestOptions`: Key-value pairs to configure encryption at rest.
+        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<pipeline::EncryptionAtRestOptions>
     }
 
-    /// `LogPublishingOptions`: Key-value pairs to configure log publishing.
-    pub fn log_publishing_options(mut self, value: impl Into<Val<pipeline::LogPublishingOptions>>) -> Self {
-        self.core.set("LogPublishingOptions", value.into());
-        self
+    prop! {
+        /// `LogPublishingOptions`: Key-value pairs to configure log publishing.
+        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<pipeline::LogPublishingOptions>
     }
 
-    /// `PipelineRoleArn`: The Pipeline Role (ARN) for the pipeline.
-    pub fn pipeline_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PipelineRoleArn", value.into());
-        self
+    prop! {
+        /// `MaxUnits`: The maximum pipeline capacity, in Ingestion OpenSearch Compute Units (OCUs).
+        core.props, "MaxUnits", _, set_max_units, get_max_units, Val<i64>
     }
 
-    /// `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Val<pipeline::ResourcePolicy>>) -> Self {
-        self.core.set("ResourcePolicy", value.into());
-        self
+    prop! {
+        /// `MinUnits`: The minimum pipeline capacity, in Ingestion OpenSearch Compute Units (OCUs).
+        core.props, "MinUnits", _, set_min_units, get_min_units, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PipelineConfigurationBody`: The Data Prepper pipeline configuration.
+        core.props, "PipelineConfigurationBody", _, set_pipeline_configuration_body, get_pipeline_configuration_body, Val<String>
     }
 
-    /// `VpcOptions`: Container for the values required to configure VPC access for the pipeline. If
-    /// you don't specify these values, OpenSearch Ingestion Service creates the pipeline with a
-    /// public endpoint.
-    pub fn vpc_options(mut self, value: impl Into<Val<pipeline::VpcOptions>>) -> Self {
-        self.core.set("VpcOptions", value.into());
-        self
+    prop! {
+        /// `PipelineName`: Name of the OpenSearch Ingestion Service pipeline to create. Pipeline
+        /// names are unique across the pipelines owned by an account within an AWS Region.
+        core.props, "PipelineName", _, set_pipeline_name, get_pipeline_name, Val<String>
+    }
+
+    prop! {
+        /// `PipelineRoleArn`: The Pipeline Role (ARN) for the pipeline.
+        core.props, "PipelineRoleArn", pipeline_role_arn, set_pipeline_role_arn, get_pipeline_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourcePolicy`.
+        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<pipeline::ResourcePolicy>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcOptions`: Container for the values required to configure VPC access for the
+        /// pipeline. If you don't specify these values, OpenSearch Ingestion Service creates the
+        /// pipeline with a public endpoint.
+        core.props, "VpcOptions", vpc_options, set_vpc_options, get_vpc_options, Val<pipeline::VpcOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -155,6 +169,11 @@ pub mod pipeline {
             props.set("PersistentBufferEnabled", persistent_buffer_enabled.into());
             BufferOptions { props }
         }
+
+        prop! {
+            /// `PersistentBufferEnabled`: Whether persistent buffering should be enabled.
+            props, "PersistentBufferEnabled", _, set_persistent_buffer_enabled, get_persistent_buffer_enabled, Val<bool>
+        }
     }
 
     /// `AWS::OSIS::Pipeline.EncryptionAtRestOptions`: Key-value pairs to configure encryption at
@@ -175,6 +194,11 @@ pub mod pipeline {
             props.set("KmsKeyArn", kms_key_arn.into());
             EncryptionAtRestOptions { props }
         }
+
+        prop! {
+            /// `KmsKeyArn`: The KMS key to use for encrypting data. By default an AWS owned key is used
+            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
     }
 
     /// `AWS::OSIS::Pipeline.LogPublishingOptions`: Key-value pairs to configure log publishing.
@@ -192,17 +216,15 @@ pub mod pipeline {
             LogPublishingOptions { props }
         }
 
-        /// `CloudWatchLogDestination`: The destination for OpenSearch Ingestion Service logs sent to
-        /// Amazon CloudWatch.
-        pub fn cloud_watch_log_destination(mut self, value: impl Into<Val<LogPublishingOptionsCloudWatchLogDestination>>) -> Self {
-            self.props.set("CloudWatchLogDestination", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogDestination`: The destination for OpenSearch Ingestion Service logs sent
+            /// to Amazon CloudWatch.
+            props, "CloudWatchLogDestination", cloud_watch_log_destination, set_cloud_watch_log_destination, get_cloud_watch_log_destination, Val<LogPublishingOptionsCloudWatchLogDestination>
         }
 
-        /// `IsLoggingEnabled`: Whether logs should be published.
-        pub fn is_logging_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsLoggingEnabled", value.into());
-            self
+        prop! {
+            /// `IsLoggingEnabled`: Whether logs should be published.
+            props, "IsLoggingEnabled", is_logging_enabled, set_is_logging_enabled, get_is_logging_enabled, Val<bool>
         }
     }
 
@@ -223,6 +245,11 @@ pub mod pipeline {
             props.set("LogGroup", log_group.into());
             LogPublishingOptionsCloudWatchLogDestination { props }
         }
+
+        prop! {
+            /// `LogGroup`.
+            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        }
     }
 
     /// `AWS::OSIS::Pipeline.ResourcePolicy`.
@@ -240,6 +267,11 @@ pub mod pipeline {
             let mut props = Props::new();
             props.set("Policy", policy.into());
             ResourcePolicy { props }
+        }
+
+        prop! {
+            /// `Policy`.
+            props, "Policy", _, set_policy, get_policy, Val<Json>
         }
     }
 
@@ -262,23 +294,25 @@ pub mod pipeline {
             VpcOptions { props }
         }
 
-        /// `SecurityGroupIds`: A list of security groups associated with the VPC endpoint.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: A list of subnet IDs associated with the VPC endpoint.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `VpcAttachmentOptions`: Options for attaching a VPC to the pipeline.
-        pub fn vpc_attachment_options(mut self, value: impl Into<Val<VpcOptionsVpcAttachmentOptions>>) -> Self {
-            self.props.set("VpcAttachmentOptions", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: A list of security groups associated with the VPC endpoint.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `VpcEndpointManagement`: Defines whether you or Amazon OpenSearch Ingestion service create
-        /// and manage the VPC endpoint configured for the pipeline.
-        pub fn vpc_endpoint_management(mut self, value: impl Into<Val<VpcOptionsVpcEndpointManagement>>) -> Self {
-            self.props.set("VpcEndpointManagement", value.into());
-            self
+        prop! {
+            /// `VpcAttachmentOptions`: Options for attaching a VPC to the pipeline.
+            props, "VpcAttachmentOptions", vpc_attachment_options, set_vpc_attachment_options, get_vpc_attachment_options, Val<VpcOptionsVpcAttachmentOptions>
+        }
+
+        prop! {
+            /// `VpcEndpointManagement`: Defines whether you or Amazon OpenSearch Ingestion service
+            /// create and manage the VPC endpoint configured for the pipeline.
+            props, "VpcEndpointManagement", vpc_endpoint_management, set_vpc_endpoint_management, get_vpc_endpoint_management, Val<VpcOptionsVpcEndpointManagement>
         }
     }
 
@@ -302,6 +336,17 @@ pub mod pipeline {
             props.set("AttachToVpc", attach_to_vpc.into());
             props.set("CidrBlock", cidr_block.into());
             VpcOptionsVpcAttachmentOptions { props }
+        }
+
+        prop! {
+            /// `AttachToVpc`: Whether the pipeline should be attached to the provided VPC
+            props, "AttachToVpc", _, set_attach_to_vpc, get_attach_to_vpc, Val<bool>
+        }
+
+        prop! {
+            /// `CidrBlock`: The CIDR block to be reserved for OpenSearch Ingestion to create elastic
+            /// network interfaces (ENIs).
+            props, "CidrBlock", _, set_cidr_block, get_cidr_block, Val<String>
         }
     }
 

@@ -50,34 +50,39 @@ impl Outpost {
         Outpost { core }
     }
 
-    /// `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`.
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneId", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneId`.
+        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SupportedHardwareType`.
-    pub fn supported_hardware_type(mut self, value: impl Into<Val<outpost::SupportedHardwareType>>) -> Self {
-        self.core.set("SupportedHardwareType", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SiteId`.
+        core.props, "SiteId", _, set_site_id, get_site_id, Val<String>
+    }
+
+    prop! {
+        /// `SupportedHardwareType`.
+        core.props, "SupportedHardwareType", supported_hardware_type, set_supported_hardware_type, get_supported_hardware_type, Val<outpost::SupportedHardwareType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -154,40 +159,39 @@ impl Site {
         Site { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Notes`.
-    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Notes", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `OperatingAddress`.
-    pub fn operating_address(mut self, value: impl Into<Val<site::Address>>) -> Self {
-        self.core.set("OperatingAddress", value.into());
-        self
+    prop! {
+        /// `Notes`.
+        core.props, "Notes", notes, set_notes, get_notes, Val<String>
     }
 
-    /// `RackPhysicalProperties`.
-    pub fn rack_physical_properties(mut self, value: impl Into<Val<site::RackPhysicalProperties>>) -> Self {
-        self.core.set("RackPhysicalProperties", value.into());
-        self
+    prop! {
+        /// `OperatingAddress`.
+        core.props, "OperatingAddress", operating_address, set_operating_address, get_operating_address, Val<site::Address>
     }
 
-    /// `ShippingAddress`.
-    pub fn shipping_address(mut self, value: impl Into<Val<site::Address>>) -> Self {
-        self.core.set("ShippingAddress", value.into());
-        self
+    prop! {
+        /// `RackPhysicalProperties`.
+        core.props, "RackPhysicalProperties", rack_physical_properties, set_rack_physical_properties, get_rack_physical_properties, Val<site::RackPhysicalProperties>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ShippingAddress`.
+        core.props, "ShippingAddress", shipping_address, set_shipping_address, get_shipping_address, Val<site::Address>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -250,28 +254,59 @@ pub mod site {
             Address { props }
         }
 
-        /// `AddressLine2`.
-        pub fn address_line2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AddressLine2", value.into());
-            self
+        prop! {
+            /// `ContactName`.
+            props, "ContactName", _, set_contact_name, get_contact_name, Val<String>
         }
 
-        /// `AddressLine3`.
-        pub fn address_line3(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AddressLine3", value.into());
-            self
+        prop! {
+            /// `ContactPhoneNumber`.
+            props, "ContactPhoneNumber", _, set_contact_phone_number, get_contact_phone_number, Val<String>
         }
 
-        /// `DistrictOrCounty`.
-        pub fn district_or_county(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DistrictOrCounty", value.into());
-            self
+        prop! {
+            /// `AddressLine1`.
+            props, "AddressLine1", _, set_address_line1, get_address_line1, Val<String>
         }
 
-        /// `Municipality`.
-        pub fn municipality(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Municipality", value.into());
-            self
+        prop! {
+            /// `City`.
+            props, "City", _, set_city, get_city, Val<String>
+        }
+
+        prop! {
+            /// `StateOrRegion`.
+            props, "StateOrRegion", _, set_state_or_region, get_state_or_region, Val<String>
+        }
+
+        prop! {
+            /// `PostalCode`.
+            props, "PostalCode", _, set_postal_code, get_postal_code, Val<String>
+        }
+
+        prop! {
+            /// `CountryCode`.
+            props, "CountryCode", _, set_country_code, get_country_code, Val<String>
+        }
+
+        prop! {
+            /// `AddressLine2`.
+            props, "AddressLine2", address_line2, set_address_line2, get_address_line2, Val<String>
+        }
+
+        prop! {
+            /// `AddressLine3`.
+            props, "AddressLine3", address_line3, set_address_line3, get_address_line3, Val<String>
+        }
+
+        prop! {
+            /// `DistrictOrCounty`.
+            props, "DistrictOrCounty", district_or_county, set_district_or_county, get_district_or_county, Val<String>
+        }
+
+        prop! {
+            /// `Municipality`.
+            props, "Municipality", municipality, set_municipality, get_municipality, Val<String>
         }
     }
 
@@ -290,58 +325,49 @@ pub mod site {
             RackPhysicalProperties { props }
         }
 
-        /// `FiberOpticCableType`.
-        pub fn fiber_optic_cable_type(mut self, value: impl Into<Val<RackPhysicalPropertiesFiberOpticCableType>>) -> Self {
-            self.props.set("FiberOpticCableType", value.into());
-            self
+        prop! {
+            /// `FiberOpticCableType`.
+            props, "FiberOpticCableType", fiber_optic_cable_type, set_fiber_optic_cable_type, get_fiber_optic_cable_type, Val<RackPhysicalPropertiesFiberOpticCableType>
         }
 
-        /// `MaximumSupportedWeightLbs`.
-        pub fn maximum_supported_weight_lbs(mut self, value: impl Into<Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>>) -> Self {
-            self.props.set("MaximumSupportedWeightLbs", value.into());
-            self
+        prop! {
+            /// `MaximumSupportedWeightLbs`.
+            props, "MaximumSupportedWeightLbs", maximum_supported_weight_lbs, set_maximum_supported_weight_lbs, get_maximum_supported_weight_lbs, Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>
         }
 
-        /// `OpticalStandard`.
-        pub fn optical_standard(mut self, value: impl Into<Val<RackPhysicalPropertiesOpticalStandard>>) -> Self {
-            self.props.set("OpticalStandard", value.into());
-            self
+        prop! {
+            /// `OpticalStandard`.
+            props, "OpticalStandard", optical_standard, set_optical_standard, get_optical_standard, Val<RackPhysicalPropertiesOpticalStandard>
         }
 
-        /// `PowerConnector`.
-        pub fn power_connector(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerConnector>>) -> Self {
-            self.props.set("PowerConnector", value.into());
-            self
+        prop! {
+            /// `PowerConnector`.
+            props, "PowerConnector", power_connector, set_power_connector, get_power_connector, Val<RackPhysicalPropertiesPowerConnector>
         }
 
-        /// `PowerDrawKva`.
-        pub fn power_draw_kva(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerDrawKva>>) -> Self {
-            self.props.set("PowerDrawKva", value.into());
-            self
+        prop! {
+            /// `PowerDrawKva`.
+            props, "PowerDrawKva", power_draw_kva, set_power_draw_kva, get_power_draw_kva, Val<RackPhysicalPropertiesPowerDrawKva>
         }
 
-        /// `PowerFeedDrop`.
-        pub fn power_feed_drop(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerFeedDrop>>) -> Self {
-            self.props.set("PowerFeedDrop", value.into());
-            self
+        prop! {
+            /// `PowerFeedDrop`.
+            props, "PowerFeedDrop", power_feed_drop, set_power_feed_drop, get_power_feed_drop, Val<RackPhysicalPropertiesPowerFeedDrop>
         }
 
-        /// `PowerPhase`.
-        pub fn power_phase(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerPhase>>) -> Self {
-            self.props.set("PowerPhase", value.into());
-            self
+        prop! {
+            /// `PowerPhase`.
+            props, "PowerPhase", power_phase, set_power_phase, get_power_phase, Val<RackPhysicalPropertiesPowerPhase>
         }
 
-        /// `UplinkCount`.
-        pub fn uplink_count(mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkCount>>) -> Self {
-            self.props.set("UplinkCount", value.into());
-            self
+        prop! {
+            /// `UplinkCount`.
+            props, "UplinkCount", uplink_count, set_uplink_count, get_uplink_count, Val<RackPhysicalPropertiesUplinkCount>
         }
 
-        /// `UplinkGbps`.
-        pub fn uplink_gbps(mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkGbps>>) -> Self {
-            self.props.set("UplinkGbps", value.into());
-            self
+        prop! {
+            /// `UplinkGbps`.
+            props, "UplinkGbps", uplink_gbps, set_uplink_gbps, get_uplink_gbps, Val<RackPhysicalPropertiesUplinkGbps>
         }
     }
 

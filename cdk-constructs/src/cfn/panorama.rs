@@ -47,41 +47,45 @@ impl ApplicationInstance {
         ApplicationInstance { core }
     }
 
-    /// `ApplicationInstanceIdToReplace`: The ID of an application instance to replace with the new
-    /// instance.
-    pub fn application_instance_id_to_replace(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationInstanceIdToReplace", value.into());
-        self
+    prop! {
+        /// `ApplicationInstanceIdToReplace`: The ID of an application instance to replace with the
+        /// new instance.
+        core.props, "ApplicationInstanceIdToReplace", application_instance_id_to_replace, set_application_instance_id_to_replace, get_application_instance_id_to_replace, Val<String>
     }
 
-    /// `Description`: A description for the application instance.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DefaultRuntimeContextDevice`: The device's ID.
+        core.props, "DefaultRuntimeContextDevice", _, set_default_runtime_context_device, get_default_runtime_context_device, Val<String>
     }
 
-    /// `ManifestOverridesPayload`: Setting overrides for the application manifest.
-    pub fn manifest_overrides_payload(mut self, value: impl Into<Val<application_instance::ManifestOverridesPayload>>) -> Self {
-        self.core.set("ManifestOverridesPayload", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the application instance.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: A name for the application instance.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ManifestOverridesPayload`: Setting overrides for the application manifest.
+        core.props, "ManifestOverridesPayload", manifest_overrides_payload, set_manifest_overrides_payload, get_manifest_overrides_payload, Val<application_instance::ManifestOverridesPayload>
     }
 
-    /// `RuntimeRoleArn`: The ARN of a runtime role for the application instance.
-    pub fn runtime_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuntimeRoleArn", value.into());
-        self
+    prop! {
+        /// `ManifestPayload`: The application's manifest document.
+        core.props, "ManifestPayload", _, set_manifest_payload, get_manifest_payload, Val<application_instance::ManifestPayload>
     }
 
-    /// `Tags`: Tags for the application instance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the application instance.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RuntimeRoleArn`: The ARN of a runtime role for the application instance.
+        core.props, "RuntimeRoleArn", runtime_role_arn, set_runtime_role_arn, get_runtime_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the application instance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -160,10 +164,9 @@ pub mod application_instance {
             ManifestOverridesPayload { props }
         }
 
-        /// `PayloadData`: The overrides document.
-        pub fn payload_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadData", value.into());
-            self
+        prop! {
+            /// `PayloadData`: The overrides document.
+            props, "PayloadData", payload_data, set_payload_data, get_payload_data, Val<String>
         }
     }
 
@@ -185,10 +188,9 @@ pub mod application_instance {
             ManifestPayload { props }
         }
 
-        /// `PayloadData`: The application manifest.
-        pub fn payload_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PayloadData", value.into());
-            self
+        prop! {
+            /// `PayloadData`: The application manifest.
+            props, "PayloadData", payload_data, set_payload_data, get_payload_data, Val<String>
         }
     }
 }
@@ -213,16 +215,19 @@ impl Package {
         Package { core }
     }
 
-    /// `StorageLocation`: A storage location.
-    pub fn storage_location(mut self, value: impl Into<Val<package::StorageLocation>>) -> Self {
-        self.core.set("StorageLocation", value.into());
-        self
+    prop! {
+        /// `PackageName`: A name for the package.
+        core.props, "PackageName", _, set_package_name, get_package_name, Val<String>
     }
 
-    /// `Tags`: Tags for the package.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageLocation`: A storage location.
+        core.props, "StorageLocation", storage_location, set_storage_location, get_storage_location, Val<package::StorageLocation>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the package.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -299,34 +304,29 @@ pub mod package {
             StorageLocation { props }
         }
 
-        /// `BinaryPrefixLocation`: The location's binary prefix.
-        pub fn binary_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BinaryPrefixLocation", value.into());
-            self
+        prop! {
+            /// `BinaryPrefixLocation`: The location's binary prefix.
+            props, "BinaryPrefixLocation", binary_prefix_location, set_binary_prefix_location, get_binary_prefix_location, Val<String>
         }
 
-        /// `Bucket`: The location's bucket.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: The location's bucket.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `GeneratedPrefixLocation`: The location's generated prefix.
-        pub fn generated_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedPrefixLocation", value.into());
-            self
+        prop! {
+            /// `GeneratedPrefixLocation`: The location's generated prefix.
+            props, "GeneratedPrefixLocation", generated_prefix_location, set_generated_prefix_location, get_generated_prefix_location, Val<String>
         }
 
-        /// `ManifestPrefixLocation`: The location's manifest prefix.
-        pub fn manifest_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManifestPrefixLocation", value.into());
-            self
+        prop! {
+            /// `ManifestPrefixLocation`: The location's manifest prefix.
+            props, "ManifestPrefixLocation", manifest_prefix_location, set_manifest_prefix_location, get_manifest_prefix_location, Val<String>
         }
 
-        /// `RepoPrefixLocation`: The location's repo prefix.
-        pub fn repo_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RepoPrefixLocation", value.into());
-            self
+        prop! {
+            /// `RepoPrefixLocation`: The location's repo prefix.
+            props, "RepoPrefixLocation", repo_prefix_location, set_repo_prefix_location, get_repo_prefix_location, Val<String>
         }
     }
 }
@@ -359,23 +359,35 @@ impl PackageVersion {
         PackageVersion { core }
     }
 
-    /// `MarkLatest`: Whether to mark the new version as the latest version.
-    pub fn mark_latest(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MarkLatest", value.into());
-        self
+    prop! {
+        /// `MarkLatest`: Whether to mark the new version as the latest version.
+        core.props, "MarkLatest", mark_latest, set_mark_latest, get_mark_latest, Val<bool>
     }
 
-    /// `OwnerAccount`: An owner account.
-    pub fn owner_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerAccount", value.into());
-        self
+    prop! {
+        /// `OwnerAccount`: An owner account.
+        core.props, "OwnerAccount", owner_account, set_owner_account, get_owner_account, Val<String>
     }
 
-    /// `UpdatedLatestPatchVersion`: If the version was marked latest, the new version to maker as
-    /// latest.
-    pub fn updated_latest_patch_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UpdatedLatestPatchVersion", value.into());
-        self
+    prop! {
+        /// `PackageId`: A package ID.
+        core.props, "PackageId", _, set_package_id, get_package_id, Val<String>
+    }
+
+    prop! {
+        /// `PackageVersion`: A package version.
+        core.props, "PackageVersion", _, set_package_version, get_package_version, Val<String>
+    }
+
+    prop! {
+        /// `PatchVersion`: A patch version.
+        core.props, "PatchVersion", _, set_patch_version, get_patch_version, Val<String>
+    }
+
+    prop! {
+        /// `UpdatedLatestPatchVersion`: If the version was marked latest, the new version to maker
+        /// as latest.
+        core.props, "UpdatedLatestPatchVersion", updated_latest_patch_version, set_updated_latest_patch_version, get_updated_latest_patch_version, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,10 +41,14 @@ impl Alias {
         Alias { core }
     }
 
-    /// `KeyArn`.
-    pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KeyArn", value.into());
-        self
+    prop! {
+        /// `AliasName`.
+        core.props, "AliasName", _, set_alias_name, get_alias_name, Val<String>
+    }
+
+    prop! {
+        /// `KeyArn`.
+        core.props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -79,40 +83,44 @@ impl Key {
         Key { core }
     }
 
-    /// `DeriveKeyUsage`.
-    pub fn derive_key_usage(mut self, value: impl Into<Val<key::DeriveKeyUsage>>) -> Self {
-        self.core.set("DeriveKeyUsage", value.into());
-        self
+    prop! {
+        /// `DeriveKeyUsage`.
+        core.props, "DeriveKeyUsage", derive_key_usage, set_derive_key_usage, get_derive_key_usage, Val<key::DeriveKeyUsage>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `KeyCheckValueAlgorithm`.
-    pub fn key_check_value_algorithm(mut self, value: impl Into<Val<key::KeyCheckValueAlgorithm>>) -> Self {
-        self.core.set("KeyCheckValueAlgorithm", value.into());
-        self
+    prop! {
+        /// `Exportable`.
+        core.props, "Exportable", _, set_exportable, get_exportable, Val<bool>
     }
 
-    /// `Policy`: The resource-based policy attached to the key, in JSON format.
-    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `KeyAttributes`.
+        core.props, "KeyAttributes", _, set_key_attributes, get_key_attributes, Val<key::KeyAttributes>
     }
 
-    /// `ReplicationRegions`.
-    pub fn replication_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ReplicationRegions", value.into());
-        self
+    prop! {
+        /// `KeyCheckValueAlgorithm`.
+        core.props, "KeyCheckValueAlgorithm", key_check_value_algorithm, set_key_check_value_algorithm, get_key_check_value_algorithm, Val<key::KeyCheckValueAlgorithm>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Policy`: The resource-based policy attached to the key, in JSON format.
+        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    }
+
+    prop! {
+        /// `ReplicationRegions`.
+        core.props, "ReplicationRegions", replication_regions, set_replication_regions, get_replication_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -241,6 +249,26 @@ pub mod key {
             props.set("KeyUsage", key_usage.into());
             KeyAttributes { props }
         }
+
+        prop! {
+            /// `KeyAlgorithm`.
+            props, "KeyAlgorithm", _, set_key_algorithm, get_key_algorithm, Val<KeyAlgorithm>
+        }
+
+        prop! {
+            /// `KeyClass`.
+            props, "KeyClass", _, set_key_class, get_key_class, Val<KeyClass>
+        }
+
+        prop! {
+            /// `KeyModesOfUse`.
+            props, "KeyModesOfUse", _, set_key_modes_of_use, get_key_modes_of_use, Val<KeyModesOfUse>
+        }
+
+        prop! {
+            /// `KeyUsage`.
+            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        }
     }
 
     /// Allowed values.
@@ -329,58 +357,49 @@ pub mod key {
             KeyModesOfUse { props }
         }
 
-        /// `Decrypt`.
-        pub fn decrypt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Decrypt", value.into());
-            self
+        prop! {
+            /// `Decrypt`.
+            props, "Decrypt", decrypt, set_decrypt, get_decrypt, Val<bool>
         }
 
-        /// `DeriveKey`.
-        pub fn derive_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DeriveKey", value.into());
-            self
+        prop! {
+            /// `DeriveKey`.
+            props, "DeriveKey", derive_key, set_derive_key, get_derive_key, Val<bool>
         }
 
-        /// `Encrypt`.
-        pub fn encrypt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypt", value.into());
-            self
+        prop! {
+            /// `Encrypt`.
+            props, "Encrypt", encrypt, set_encrypt, get_encrypt, Val<bool>
         }
 
-        /// `Generate`.
-        pub fn generate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Generate", value.into());
-            self
+        prop! {
+            /// `Generate`.
+            props, "Generate", generate, set_generate, get_generate, Val<bool>
         }
 
-        /// `NoRestrictions`.
-        pub fn no_restrictions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoRestrictions", value.into());
-            self
+        prop! {
+            /// `NoRestrictions`.
+            props, "NoRestrictions", no_restrictions, set_no_restrictions, get_no_restrictions, Val<bool>
         }
 
-        /// `Sign`.
-        pub fn sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Sign", value.into());
-            self
+        prop! {
+            /// `Sign`.
+            props, "Sign", sign, set_sign, get_sign, Val<bool>
         }
 
-        /// `Unwrap`.
-        pub fn unwrap(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Unwrap", value.into());
-            self
+        prop! {
+            /// `Unwrap`.
+            props, "Unwrap", unwrap, set_unwrap, get_unwrap, Val<bool>
         }
 
-        /// `Verify`.
-        pub fn verify(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Verify", value.into());
-            self
+        prop! {
+            /// `Verify`.
+            props, "Verify", verify, set_verify, get_verify, Val<bool>
         }
 
-        /// `Wrap`.
-        pub fn wrap(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Wrap", value.into());
-            self
+        prop! {
+            /// `Wrap`.
+            props, "Wrap", wrap, set_wrap, get_wrap, Val<bool>
         }
     }
 

@@ -50,10 +50,24 @@ impl Connector {
         Connector { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CertificateAuthorityArn`.
+        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    }
+
+    prop! {
+        /// `DirectoryId`.
+        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `VpcInformation`.
+        core.props, "VpcInformation", _, set_vpc_information, get_vpc_information, Val<connector::VpcInformation>
     }
 
     /// `Ref`: the resource's identifier.
@@ -91,10 +105,14 @@ pub mod connector {
             VpcInformation { props }
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<VpcInformationIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcInformationIpAddressType>
         }
     }
 
@@ -133,10 +151,14 @@ impl DirectoryRegistration {
         DirectoryRegistration { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DirectoryId`.
+        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -178,6 +200,16 @@ impl ServicePrincipalName {
         ServicePrincipalName { core }
     }
 
+    prop! {
+        /// `ConnectorArn`.
+        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+    }
+
+    prop! {
+        /// `DirectoryRegistrationArn`.
+        core.props, "DirectoryRegistrationArn", _, set_directory_registration_arn, get_directory_registration_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -214,16 +246,29 @@ impl Template {
         Template { core }
     }
 
-    /// `ReenrollAllCertificateHolders`.
-    pub fn reenroll_all_certificate_holders(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReenrollAllCertificateHolders", value.into());
-        self
+    prop! {
+        /// `ConnectorArn`.
+        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<template::TemplateDefinition>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ReenrollAllCertificateHolders`.
+        core.props, "ReenrollAllCertificateHolders", reenroll_all_certificate_holders, set_reenroll_all_certificate_holders, get_reenroll_all_certificate_holders, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -261,22 +306,19 @@ pub mod template {
             TemplateDefinition { props }
         }
 
-        /// `TemplateV2`.
-        pub fn template_v2(mut self, value: impl Into<Val<TemplateV2>>) -> Self {
-            self.props.set("TemplateV2", value.into());
-            self
+        prop! {
+            /// `TemplateV2`.
+            props, "TemplateV2", template_v2, set_template_v2, get_template_v2, Val<TemplateV2>
         }
 
-        /// `TemplateV3`.
-        pub fn template_v3(mut self, value: impl Into<Val<TemplateV3>>) -> Self {
-            self.props.set("TemplateV3", value.into());
-            self
+        prop! {
+            /// `TemplateV3`.
+            props, "TemplateV3", template_v3, set_template_v3, get_template_v3, Val<TemplateV3>
         }
 
-        /// `TemplateV4`.
-        pub fn template_v4(mut self, value: impl Into<Val<TemplateV4>>) -> Self {
-            self.props.set("TemplateV4", value.into());
-            self
+        prop! {
+            /// `TemplateV4`.
+            props, "TemplateV4", template_v4, set_template_v4, get_template_v4, Val<TemplateV4>
         }
     }
 
@@ -317,10 +359,44 @@ pub mod template {
             TemplateV2 { props }
         }
 
-        /// `SupersededTemplates`.
-        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupersededTemplates", value.into());
-            self
+        prop! {
+            /// `CertificateValidity`.
+            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
+        }
+
+        prop! {
+            /// `EnrollmentFlags`.
+            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV2>
+        }
+
+        prop! {
+            /// `Extensions`.
+            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV2>
+        }
+
+        prop! {
+            /// `GeneralFlags`.
+            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV2>
+        }
+
+        prop! {
+            /// `PrivateKeyAttributes`.
+            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV2>
+        }
+
+        prop! {
+            /// `PrivateKeyFlags`.
+            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV2>
+        }
+
+        prop! {
+            /// `SubjectNameFlags`.
+            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV2>
+        }
+
+        prop! {
+            /// `SupersededTemplates`.
+            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
         }
     }
 
@@ -345,6 +421,16 @@ pub mod template {
             props.set("ValidityPeriod", validity_period.into());
             CertificateValidity { props }
         }
+
+        prop! {
+            /// `RenewalPeriod`.
+            props, "RenewalPeriod", _, set_renewal_period, get_renewal_period, Val<ValidityPeriod>
+        }
+
+        prop! {
+            /// `ValidityPeriod`.
+            props, "ValidityPeriod", _, set_validity_period, get_validity_period, Val<ValidityPeriod>
+        }
     }
 
     /// `AWS::PCAConnectorAD::Template.ValidityPeriod`.
@@ -367,6 +453,16 @@ pub mod template {
             props.set("Period", period.into());
             props.set("PeriodType", period_type.into());
             ValidityPeriod { props }
+        }
+
+        prop! {
+            /// `Period`.
+            props, "Period", _, set_period, get_period, Val<f64>
+        }
+
+        prop! {
+            /// `PeriodType`.
+            props, "PeriodType", _, set_period_type, get_period_type, Val<ValidityPeriodType>
         }
     }
 
@@ -407,34 +503,29 @@ pub mod template {
             EnrollmentFlagsV2 { props }
         }
 
-        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
-            self
+        prop! {
+            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
         }
 
-        /// `IncludeSymmetricAlgorithms`.
-        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSymmetricAlgorithms", value.into());
-            self
+        prop! {
+            /// `IncludeSymmetricAlgorithms`.
+            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
         }
 
-        /// `NoSecurityExtension`.
-        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoSecurityExtension", value.into());
-            self
+        prop! {
+            /// `NoSecurityExtension`.
+            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
         }
 
-        /// `RemoveInvalidCertificateFromPersonalStore`.
-        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
-            self
+        prop! {
+            /// `RemoveInvalidCertificateFromPersonalStore`.
+            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
         }
 
-        /// `UserInteractionRequired`.
-        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserInteractionRequired", value.into());
-            self
+        prop! {
+            /// `UserInteractionRequired`.
+            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
         }
     }
 
@@ -455,10 +546,14 @@ pub mod template {
             ExtensionsV2 { props }
         }
 
-        /// `ApplicationPolicies`.
-        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
-            self.props.set("ApplicationPolicies", value.into());
-            self
+        prop! {
+            /// `KeyUsage`.
+            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        }
+
+        prop! {
+            /// `ApplicationPolicies`.
+            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
         }
     }
 
@@ -479,10 +574,14 @@ pub mod template {
             ApplicationPolicies { props }
         }
 
-        /// `Critical`.
-        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Critical", value.into());
-            self
+        prop! {
+            /// `Policies`.
+            props, "Policies", _, set_policies, get_policies, Val<List<ApplicationPolicy>>
+        }
+
+        prop! {
+            /// `Critical`.
+            props, "Critical", critical, set_critical, get_critical, Val<bool>
         }
     }
 
@@ -503,16 +602,14 @@ pub mod template {
             ApplicationPolicy { props }
         }
 
-        /// `PolicyType`.
-        pub fn policy_type(mut self, value: impl Into<Val<ApplicationPolicyType>>) -> Self {
-            self.props.set("PolicyType", value.into());
-            self
+        prop! {
+            /// `PolicyType`.
+            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ApplicationPolicyType>
         }
 
-        /// `PolicyObjectIdentifier`.
-        pub fn policy_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PolicyObjectIdentifier", value.into());
-            self
+        prop! {
+            /// `PolicyObjectIdentifier`.
+            props, "PolicyObjectIdentifier", policy_object_identifier, set_policy_object_identifier, get_policy_object_identifier, Val<String>
         }
     }
 
@@ -741,10 +838,14 @@ pub mod template {
             KeyUsage { props }
         }
 
-        /// `Critical`.
-        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Critical", value.into());
-            self
+        prop! {
+            /// `UsageFlags`.
+            props, "UsageFlags", _, set_usage_flags, get_usage_flags, Val<KeyUsageFlags>
+        }
+
+        prop! {
+            /// `Critical`.
+            props, "Critical", critical, set_critical, get_critical, Val<bool>
         }
     }
 
@@ -763,34 +864,29 @@ pub mod template {
             KeyUsageFlags { props }
         }
 
-        /// `DataEncipherment`.
-        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DataEncipherment", value.into());
-            self
+        prop! {
+            /// `DataEncipherment`.
+            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
         }
 
-        /// `DigitalSignature`.
-        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DigitalSignature", value.into());
-            self
+        prop! {
+            /// `DigitalSignature`.
+            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
         }
 
-        /// `KeyAgreement`.
-        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyAgreement", value.into());
-            self
+        prop! {
+            /// `KeyAgreement`.
+            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
         }
 
-        /// `KeyEncipherment`.
-        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyEncipherment", value.into());
-            self
+        prop! {
+            /// `KeyEncipherment`.
+            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
         }
 
-        /// `NonRepudiation`.
-        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NonRepudiation", value.into());
-            self
+        prop! {
+            /// `NonRepudiation`.
+            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
         }
     }
 
@@ -809,16 +905,14 @@ pub mod template {
             GeneralFlagsV2 { props }
         }
 
-        /// `AutoEnrollment`.
-        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoEnrollment", value.into());
-            self
+        prop! {
+            /// `AutoEnrollment`.
+            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
         }
 
-        /// `MachineType`.
-        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MachineType", value.into());
-            self
+        prop! {
+            /// `MachineType`.
+            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
         }
     }
 
@@ -841,10 +935,19 @@ pub mod template {
             PrivateKeyAttributesV2 { props }
         }
 
-        /// `CryptoProviders`.
-        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CryptoProviders", value.into());
-            self
+        prop! {
+            /// `KeySpec`.
+            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
+        }
+
+        prop! {
+            /// `MinimalKeyLength`.
+            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
+        }
+
+        prop! {
+            /// `CryptoProviders`.
+            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
         }
     }
 
@@ -878,16 +981,19 @@ pub mod template {
             PrivateKeyFlagsV2 { props }
         }
 
-        /// `ExportableKey`.
-        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExportableKey", value.into());
-            self
+        prop! {
+            /// `ClientVersion`.
+            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV2>
         }
 
-        /// `StrongKeyProtectionRequired`.
-        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StrongKeyProtectionRequired", value.into());
-            self
+        prop! {
+            /// `ExportableKey`.
+            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
+        }
+
+        prop! {
+            /// `StrongKeyProtectionRequired`.
+            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
         }
     }
 
@@ -931,64 +1037,54 @@ pub mod template {
             SubjectNameFlagsV2 { props }
         }
 
-        /// `RequireCommonName`.
-        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireCommonName", value.into());
-            self
+        prop! {
+            /// `RequireCommonName`.
+            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
         }
 
-        /// `RequireDirectoryPath`.
-        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDirectoryPath", value.into());
-            self
+        prop! {
+            /// `RequireDirectoryPath`.
+            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
         }
 
-        /// `RequireDnsAsCn`.
-        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDnsAsCn", value.into());
-            self
+        prop! {
+            /// `RequireDnsAsCn`.
+            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
         }
 
-        /// `RequireEmail`.
-        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEmail", value.into());
-            self
+        prop! {
+            /// `RequireEmail`.
+            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
         }
 
-        /// `SanRequireDirectoryGuid`.
-        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDirectoryGuid", value.into());
-            self
+        prop! {
+            /// `SanRequireDirectoryGuid`.
+            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
         }
 
-        /// `SanRequireDns`.
-        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDns`.
+            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
         }
 
-        /// `SanRequireDomainDns`.
-        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDomainDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDomainDns`.
+            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
         }
 
-        /// `SanRequireEmail`.
-        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireEmail", value.into());
-            self
+        prop! {
+            /// `SanRequireEmail`.
+            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
         }
 
-        /// `SanRequireSpn`.
-        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireSpn", value.into());
-            self
+        prop! {
+            /// `SanRequireSpn`.
+            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
         }
 
-        /// `SanRequireUpn`.
-        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireUpn", value.into());
-            self
+        prop! {
+            /// `SanRequireUpn`.
+            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
         }
     }
 
@@ -1032,10 +1128,49 @@ pub mod template {
             TemplateV3 { props }
         }
 
-        /// `SupersededTemplates`.
-        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupersededTemplates", value.into());
-            self
+        prop! {
+            /// `CertificateValidity`.
+            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
+        }
+
+        prop! {
+            /// `EnrollmentFlags`.
+            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV3>
+        }
+
+        prop! {
+            /// `Extensions`.
+            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV3>
+        }
+
+        prop! {
+            /// `GeneralFlags`.
+            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV3>
+        }
+
+        prop! {
+            /// `HashAlgorithm`.
+            props, "HashAlgorithm", _, set_hash_algorithm, get_hash_algorithm, Val<HashAlgorithm>
+        }
+
+        prop! {
+            /// `PrivateKeyAttributes`.
+            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV3>
+        }
+
+        prop! {
+            /// `PrivateKeyFlags`.
+            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV3>
+        }
+
+        prop! {
+            /// `SubjectNameFlags`.
+            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV3>
+        }
+
+        prop! {
+            /// `SupersededTemplates`.
+            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
         }
     }
 
@@ -1054,34 +1189,29 @@ pub mod template {
             EnrollmentFlagsV3 { props }
         }
 
-        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
-            self
+        prop! {
+            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
         }
 
-        /// `IncludeSymmetricAlgorithms`.
-        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSymmetricAlgorithms", value.into());
-            self
+        prop! {
+            /// `IncludeSymmetricAlgorithms`.
+            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
         }
 
-        /// `NoSecurityExtension`.
-        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoSecurityExtension", value.into());
-            self
+        prop! {
+            /// `NoSecurityExtension`.
+            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
         }
 
-        /// `RemoveInvalidCertificateFromPersonalStore`.
-        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
-            self
+        prop! {
+            /// `RemoveInvalidCertificateFromPersonalStore`.
+            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
         }
 
-        /// `UserInteractionRequired`.
-        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserInteractionRequired", value.into());
-            self
+        prop! {
+            /// `UserInteractionRequired`.
+            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
         }
     }
 
@@ -1102,10 +1232,14 @@ pub mod template {
             ExtensionsV3 { props }
         }
 
-        /// `ApplicationPolicies`.
-        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
-            self.props.set("ApplicationPolicies", value.into());
-            self
+        prop! {
+            /// `KeyUsage`.
+            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        }
+
+        prop! {
+            /// `ApplicationPolicies`.
+            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
         }
     }
 
@@ -1124,16 +1258,14 @@ pub mod template {
             GeneralFlagsV3 { props }
         }
 
-        /// `AutoEnrollment`.
-        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoEnrollment", value.into());
-            self
+        prop! {
+            /// `AutoEnrollment`.
+            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
         }
 
-        /// `MachineType`.
-        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MachineType", value.into());
-            self
+        prop! {
+            /// `MachineType`.
+            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
         }
     }
 
@@ -1181,10 +1313,29 @@ pub mod template {
             PrivateKeyAttributesV3 { props }
         }
 
-        /// `CryptoProviders`.
-        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CryptoProviders", value.into());
-            self
+        prop! {
+            /// `Algorithm`.
+            props, "Algorithm", _, set_algorithm, get_algorithm, Val<PrivateKeyAlgorithm>
+        }
+
+        prop! {
+            /// `KeySpec`.
+            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
+        }
+
+        prop! {
+            /// `KeyUsageProperty`.
+            props, "KeyUsageProperty", _, set_key_usage_property, get_key_usage_property, Val<KeyUsageProperty>
+        }
+
+        prop! {
+            /// `MinimalKeyLength`.
+            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
+        }
+
+        prop! {
+            /// `CryptoProviders`.
+            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
         }
     }
 
@@ -1224,16 +1375,14 @@ pub mod template {
             KeyUsageProperty { props }
         }
 
-        /// `PropertyType`.
-        pub fn property_type(mut self, value: impl Into<Val<KeyUsagePropertyType>>) -> Self {
-            self.props.set("PropertyType", value.into());
-            self
+        prop! {
+            /// `PropertyType`.
+            props, "PropertyType", property_type, set_property_type, get_property_type, Val<KeyUsagePropertyType>
         }
 
-        /// `PropertyFlags`.
-        pub fn property_flags(mut self, value: impl Into<Val<KeyUsagePropertyFlags>>) -> Self {
-            self.props.set("PropertyFlags", value.into());
-            self
+        prop! {
+            /// `PropertyFlags`.
+            props, "PropertyFlags", property_flags, set_property_flags, get_property_flags, Val<KeyUsagePropertyFlags>
         }
     }
 
@@ -1262,22 +1411,19 @@ pub mod template {
             KeyUsagePropertyFlags { props }
         }
 
-        /// `Decrypt`.
-        pub fn decrypt(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Decrypt", value.into());
-            self
+        prop! {
+            /// `Decrypt`.
+            props, "Decrypt", decrypt, set_decrypt, get_decrypt, Val<bool>
         }
 
-        /// `KeyAgreement`.
-        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("KeyAgreement", value.into());
-            self
+        prop! {
+            /// `KeyAgreement`.
+            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
         }
 
-        /// `Sign`.
-        pub fn sign(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Sign", value.into());
-            self
+        prop! {
+            /// `Sign`.
+            props, "Sign", sign, set_sign, get_sign, Val<bool>
         }
     }
 
@@ -1298,22 +1444,24 @@ pub mod template {
             PrivateKeyFlagsV3 { props }
         }
 
-        /// `ExportableKey`.
-        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExportableKey", value.into());
-            self
+        prop! {
+            /// `ClientVersion`.
+            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV3>
         }
 
-        /// `RequireAlternateSignatureAlgorithm`.
-        pub fn require_alternate_signature_algorithm(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
-            self
+        prop! {
+            /// `ExportableKey`.
+            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
         }
 
-        /// `StrongKeyProtectionRequired`.
-        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StrongKeyProtectionRequired", value.into());
-            self
+        prop! {
+            /// `RequireAlternateSignatureAlgorithm`.
+            props, "RequireAlternateSignatureAlgorithm", require_alternate_signature_algorithm, set_require_alternate_signature_algorithm, get_require_alternate_signature_algorithm, Val<bool>
+        }
+
+        prop! {
+            /// `StrongKeyProtectionRequired`.
+            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
         }
     }
 
@@ -1354,64 +1502,54 @@ pub mod template {
             SubjectNameFlagsV3 { props }
         }
 
-        /// `RequireCommonName`.
-        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireCommonName", value.into());
-            self
+        prop! {
+            /// `RequireCommonName`.
+            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
         }
 
-        /// `RequireDirectoryPath`.
-        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDirectoryPath", value.into());
-            self
+        prop! {
+            /// `RequireDirectoryPath`.
+            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
         }
 
-        /// `RequireDnsAsCn`.
-        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDnsAsCn", value.into());
-            self
+        prop! {
+            /// `RequireDnsAsCn`.
+            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
         }
 
-        /// `RequireEmail`.
-        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEmail", value.into());
-            self
+        prop! {
+            /// `RequireEmail`.
+            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
         }
 
-        /// `SanRequireDirectoryGuid`.
-        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDirectoryGuid", value.into());
-            self
+        prop! {
+            /// `SanRequireDirectoryGuid`.
+            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
         }
 
-        /// `SanRequireDns`.
-        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDns`.
+            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
         }
 
-        /// `SanRequireDomainDns`.
-        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDomainDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDomainDns`.
+            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
         }
 
-        /// `SanRequireEmail`.
-        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireEmail", value.into());
-            self
+        prop! {
+            /// `SanRequireEmail`.
+            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
         }
 
-        /// `SanRequireSpn`.
-        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireSpn", value.into());
-            self
+        prop! {
+            /// `SanRequireSpn`.
+            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
         }
 
-        /// `SanRequireUpn`.
-        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireUpn", value.into());
-            self
+        prop! {
+            /// `SanRequireUpn`.
+            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
         }
     }
 
@@ -1452,16 +1590,49 @@ pub mod template {
             TemplateV4 { props }
         }
 
-        /// `HashAlgorithm`.
-        pub fn hash_algorithm(mut self, value: impl Into<Val<HashAlgorithm>>) -> Self {
-            self.props.set("HashAlgorithm", value.into());
-            self
+        prop! {
+            /// `CertificateValidity`.
+            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
         }
 
-        /// `SupersededTemplates`.
-        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupersededTemplates", value.into());
-            self
+        prop! {
+            /// `EnrollmentFlags`.
+            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV4>
+        }
+
+        prop! {
+            /// `Extensions`.
+            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV4>
+        }
+
+        prop! {
+            /// `GeneralFlags`.
+            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV4>
+        }
+
+        prop! {
+            /// `PrivateKeyAttributes`.
+            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV4>
+        }
+
+        prop! {
+            /// `PrivateKeyFlags`.
+            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV4>
+        }
+
+        prop! {
+            /// `SubjectNameFlags`.
+            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV4>
+        }
+
+        prop! {
+            /// `HashAlgorithm`.
+            props, "HashAlgorithm", hash_algorithm, set_hash_algorithm, get_hash_algorithm, Val<HashAlgorithm>
+        }
+
+        prop! {
+            /// `SupersededTemplates`.
+            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
         }
     }
 
@@ -1480,34 +1651,29 @@ pub mod template {
             EnrollmentFlagsV4 { props }
         }
 
-        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
-            self
+        prop! {
+            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
         }
 
-        /// `IncludeSymmetricAlgorithms`.
-        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSymmetricAlgorithms", value.into());
-            self
+        prop! {
+            /// `IncludeSymmetricAlgorithms`.
+            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
         }
 
-        /// `NoSecurityExtension`.
-        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NoSecurityExtension", value.into());
-            self
+        prop! {
+            /// `NoSecurityExtension`.
+            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
         }
 
-        /// `RemoveInvalidCertificateFromPersonalStore`.
-        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
-            self
+        prop! {
+            /// `RemoveInvalidCertificateFromPersonalStore`.
+            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
         }
 
-        /// `UserInteractionRequired`.
-        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserInteractionRequired", value.into());
-            self
+        prop! {
+            /// `UserInteractionRequired`.
+            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
         }
     }
 
@@ -1528,10 +1694,14 @@ pub mod template {
             ExtensionsV4 { props }
         }
 
-        /// `ApplicationPolicies`.
-        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
-            self.props.set("ApplicationPolicies", value.into());
-            self
+        prop! {
+            /// `KeyUsage`.
+            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        }
+
+        prop! {
+            /// `ApplicationPolicies`.
+            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
         }
     }
 
@@ -1550,16 +1720,14 @@ pub mod template {
             GeneralFlagsV4 { props }
         }
 
-        /// `AutoEnrollment`.
-        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AutoEnrollment", value.into());
-            self
+        prop! {
+            /// `AutoEnrollment`.
+            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
         }
 
-        /// `MachineType`.
-        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MachineType", value.into());
-            self
+        prop! {
+            /// `MachineType`.
+            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
         }
     }
 
@@ -1582,22 +1750,29 @@ pub mod template {
             PrivateKeyAttributesV4 { props }
         }
 
-        /// `Algorithm`.
-        pub fn algorithm(mut self, value: impl Into<Val<PrivateKeyAlgorithm>>) -> Self {
-            self.props.set("Algorithm", value.into());
-            self
+        prop! {
+            /// `KeySpec`.
+            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
         }
 
-        /// `CryptoProviders`.
-        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CryptoProviders", value.into());
-            self
+        prop! {
+            /// `MinimalKeyLength`.
+            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
         }
 
-        /// `KeyUsageProperty`.
-        pub fn key_usage_property(mut self, value: impl Into<Val<KeyUsageProperty>>) -> Self {
-            self.props.set("KeyUsageProperty", value.into());
-            self
+        prop! {
+            /// `Algorithm`.
+            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<PrivateKeyAlgorithm>
+        }
+
+        prop! {
+            /// `CryptoProviders`.
+            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
+        }
+
+        prop! {
+            /// `KeyUsageProperty`.
+            props, "KeyUsageProperty", key_usage_property, set_key_usage_property, get_key_usage_property, Val<KeyUsageProperty>
         }
     }
 
@@ -1618,34 +1793,34 @@ pub mod template {
             PrivateKeyFlagsV4 { props }
         }
 
-        /// `ExportableKey`.
-        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExportableKey", value.into());
-            self
+        prop! {
+            /// `ClientVersion`.
+            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV4>
         }
 
-        /// `RequireAlternateSignatureAlgorithm`.
-        pub fn require_alternate_signature_algorithm(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
-            self
+        prop! {
+            /// `ExportableKey`.
+            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
         }
 
-        /// `RequireSameKeyRenewal`.
-        pub fn require_same_key_renewal(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireSameKeyRenewal", value.into());
-            self
+        prop! {
+            /// `RequireAlternateSignatureAlgorithm`.
+            props, "RequireAlternateSignatureAlgorithm", require_alternate_signature_algorithm, set_require_alternate_signature_algorithm, get_require_alternate_signature_algorithm, Val<bool>
         }
 
-        /// `StrongKeyProtectionRequired`.
-        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("StrongKeyProtectionRequired", value.into());
-            self
+        prop! {
+            /// `RequireSameKeyRenewal`.
+            props, "RequireSameKeyRenewal", require_same_key_renewal, set_require_same_key_renewal, get_require_same_key_renewal, Val<bool>
         }
 
-        /// `UseLegacyProvider`.
-        pub fn use_legacy_provider(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLegacyProvider", value.into());
-            self
+        prop! {
+            /// `StrongKeyProtectionRequired`.
+            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
+        }
+
+        prop! {
+            /// `UseLegacyProvider`.
+            props, "UseLegacyProvider", use_legacy_provider, set_use_legacy_provider, get_use_legacy_provider, Val<bool>
         }
     }
 
@@ -1680,64 +1855,54 @@ pub mod template {
             SubjectNameFlagsV4 { props }
         }
 
-        /// `RequireCommonName`.
-        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireCommonName", value.into());
-            self
+        prop! {
+            /// `RequireCommonName`.
+            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
         }
 
-        /// `RequireDirectoryPath`.
-        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDirectoryPath", value.into());
-            self
+        prop! {
+            /// `RequireDirectoryPath`.
+            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
         }
 
-        /// `RequireDnsAsCn`.
-        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireDnsAsCn", value.into());
-            self
+        prop! {
+            /// `RequireDnsAsCn`.
+            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
         }
 
-        /// `RequireEmail`.
-        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEmail", value.into());
-            self
+        prop! {
+            /// `RequireEmail`.
+            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
         }
 
-        /// `SanRequireDirectoryGuid`.
-        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDirectoryGuid", value.into());
-            self
+        prop! {
+            /// `SanRequireDirectoryGuid`.
+            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
         }
 
-        /// `SanRequireDns`.
-        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDns`.
+            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
         }
 
-        /// `SanRequireDomainDns`.
-        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireDomainDns", value.into());
-            self
+        prop! {
+            /// `SanRequireDomainDns`.
+            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
         }
 
-        /// `SanRequireEmail`.
-        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireEmail", value.into());
-            self
+        prop! {
+            /// `SanRequireEmail`.
+            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
         }
 
-        /// `SanRequireSpn`.
-        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireSpn", value.into());
-            self
+        prop! {
+            /// `SanRequireSpn`.
+            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
         }
 
-        /// `SanRequireUpn`.
-        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SanRequireUpn", value.into());
-            self
+        prop! {
+            /// `SanRequireUpn`.
+            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
         }
     }
 }
@@ -1774,6 +1939,26 @@ impl TemplateGroupAccessControlEntry {
         TemplateGroupAccessControlEntry { core }
     }
 
+    prop! {
+        /// `AccessRights`.
+        core.props, "AccessRights", _, set_access_rights, get_access_rights, Val<template_group_access_control_entry::AccessRights>
+    }
+
+    prop! {
+        /// `GroupDisplayName`.
+        core.props, "GroupDisplayName", _, set_group_display_name, get_group_display_name, Val<String>
+    }
+
+    prop! {
+        /// `GroupSecurityIdentifier`.
+        core.props, "GroupSecurityIdentifier", _, set_group_security_identifier, get_group_security_identifier, Val<String>
+    }
+
+    prop! {
+        /// `TemplateArn`.
+        core.props, "TemplateArn", _, set_template_arn, get_template_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1800,16 +1985,14 @@ pub mod template_group_access_control_entry {
             AccessRights { props }
         }
 
-        /// `AutoEnroll`.
-        pub fn auto_enroll(mut self, value: impl Into<Val<AccessRight>>) -> Self {
-            self.props.set("AutoEnroll", value.into());
-            self
+        prop! {
+            /// `AutoEnroll`.
+            props, "AutoEnroll", auto_enroll, set_auto_enroll, get_auto_enroll, Val<AccessRight>
         }
 
-        /// `Enroll`.
-        pub fn enroll(mut self, value: impl Into<Val<AccessRight>>) -> Self {
-            self.props.set("Enroll", value.into());
-            self
+        prop! {
+            /// `Enroll`.
+            props, "Enroll", enroll, set_enroll, get_enroll, Val<AccessRight>
         }
     }
 

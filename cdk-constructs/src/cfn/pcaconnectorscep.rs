@@ -42,10 +42,14 @@ impl Challenge {
         Challenge { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectorArn`.
+        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -82,22 +86,24 @@ impl Connector {
         Connector { core }
     }
 
-    /// `MobileDeviceManagement`.
-    pub fn mobile_device_management(mut self, value: impl Into<Val<connector::MobileDeviceManagement>>) -> Self {
-        self.core.set("MobileDeviceManagement", value.into());
-        self
+    prop! {
+        /// `CertificateAuthorityArn`.
+        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MobileDeviceManagement`.
+        core.props, "MobileDeviceManagement", mobile_device_management, set_mobile_device_management, get_mobile_device_management, Val<connector::MobileDeviceManagement>
     }
 
-    /// `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcEndpointId", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `VpcEndpointId`.
+        core.props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,10 +158,9 @@ pub mod connector {
             MobileDeviceManagement { props }
         }
 
-        /// `Intune`.
-        pub fn intune(mut self, value: impl Into<Val<IntuneConfiguration>>) -> Self {
-            self.props.set("Intune", value.into());
-            self
+        prop! {
+            /// `Intune`.
+            props, "Intune", intune, set_intune, get_intune, Val<IntuneConfiguration>
         }
     }
 
@@ -179,6 +184,16 @@ pub mod connector {
             props.set("AzureApplicationId", azure_application_id.into());
             props.set("Domain", domain.into());
             IntuneConfiguration { props }
+        }
+
+        prop! {
+            /// `AzureApplicationId`.
+            props, "AzureApplicationId", _, set_azure_application_id, get_azure_application_id, Val<String>
+        }
+
+        prop! {
+            /// `Domain`.
+            props, "Domain", _, set_domain, get_domain, Val<String>
         }
     }
 }

@@ -50,23 +50,36 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `Name`: The name that identifies the cluster.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name that identifies the cluster.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
-    pub fn slurm_configuration(mut self, value: impl Into<Val<cluster::SlurmConfiguration>>) -> Self {
-        self.core.set("SlurmConfiguration", value.into());
-        self
+    prop! {
+        /// `Networking`: The networking configuration for the cluster's control plane.
+        core.props, "Networking", _, set_networking, get_networking, Val<cluster::Networking>
     }
 
-    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
-    /// The tag value is optional and can be an empty string.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Scheduler`: The cluster management and job scheduling software associated with the
+        /// cluster.
+        core.props, "Scheduler", _, set_scheduler, get_scheduler, Val<cluster::Scheduler>
+    }
+
+    prop! {
+        /// `Size`: The size of the cluster.
+        core.props, "Size", _, set_size, get_size, Val<cluster::Size>
+    }
+
+    prop! {
+        /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
+        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<cluster::SlurmConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
+        /// value. The tag value is optional and can be an empty string.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,26 +140,23 @@ pub mod cluster {
             Networking { props }
         }
 
-        /// `NetworkType`: The IP of the cluster (IPV4 or IPV6)
-        pub fn network_type(mut self, value: impl Into<Val<NetworkingNetworkType>>) -> Self {
-            self.props.set("NetworkType", value.into());
-            self
+        prop! {
+            /// `NetworkType`: The IP of the cluster (IPV4 or IPV6)
+            props, "NetworkType", network_type, set_network_type, get_network_type, Val<NetworkingNetworkType>
         }
 
-        /// `SecurityGroupIds`: The list of security group IDs associated with the Elastic Network
-        /// Interface (ENI) created in subnets.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: The list of security group IDs associated with the Elastic Network
+            /// Interface (ENI) created in subnets.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`: The list of subnet IDs where AWS PCS creates an Elastic Network Interface (ENI)
-        /// to enable communication between managed controllers and AWS PCS resources. The subnet must
-        /// have an available IP address, cannot reside in AWS Outposts, AWS Wavelength, or an AWS Local
-        /// Zone. AWS PCS currently supports only 1 subnet in this list.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`: The list of subnet IDs where AWS PCS creates an Elastic Network Interface (ENI)
+            /// to enable communication between managed controllers and AWS PCS resources. The subnet
+            /// must have an available IP address, cannot reside in AWS Outposts, AWS Wavelength, or an
+            /// AWS Local Zone. AWS PCS currently supports only 1 subnet in this list.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
     }
 
@@ -182,6 +192,17 @@ pub mod cluster {
             props.set("Type", type_.into());
             props.set("Version", version.into());
             Scheduler { props }
+        }
+
+        prop! {
+            /// `Type`: The software AWS PCS uses to manage cluster scaling and job scheduling.
+            props, "Type", _, set_type, get_type, Val<SchedulerType>
+        }
+
+        prop! {
+            /// `Version`: The version of the specified scheduling software that AWS PCS uses to manage
+            /// cluster scaling and job scheduling.
+            props, "Version", _, set_version, get_version, Val<String>
         }
     }
 
@@ -226,56 +247,48 @@ pub mod cluster {
             SlurmConfiguration { props }
         }
 
-        /// `Accounting`: The accounting configuration includes configurable settings for Slurm
-        /// accounting.
-        pub fn accounting(mut self, value: impl Into<Val<Accounting>>) -> Self {
-            self.props.set("Accounting", value.into());
-            self
+        prop! {
+            /// `Accounting`: The accounting configuration includes configurable settings for Slurm
+            /// accounting.
+            props, "Accounting", accounting, set_accounting, get_accounting, Val<Accounting>
         }
 
-        /// `AuthKey`: The shared Slurm key for authentication, also known as the cluster secret.
-        pub fn auth_key(mut self, value: impl Into<Val<AuthKey>>) -> Self {
-            self.props.set("AuthKey", value.into());
-            self
+        prop! {
+            /// `AuthKey`: The shared Slurm key for authentication, also known as the cluster secret.
+            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<AuthKey>
         }
 
-        /// `CgroupCustomSettings`: Additional cgroup-specific configuration that directly maps to
-        /// cgroup.conf settings.
-        pub fn cgroup_custom_settings(mut self, value: impl Into<Val<List<CgroupCustomSetting>>>) -> Self {
-            self.props.set("CgroupCustomSettings", value.into());
-            self
+        prop! {
+            /// `CgroupCustomSettings`: Additional cgroup-specific configuration that directly maps to
+            /// cgroup.conf settings.
+            props, "CgroupCustomSettings", cgroup_custom_settings, set_cgroup_custom_settings, get_cgroup_custom_settings, Val<List<CgroupCustomSetting>>
         }
 
-        /// `JwtAuth`: JWT authentication configuration for Slurm.
-        pub fn jwt_auth(mut self, value: impl Into<Val<JwtAuth>>) -> Self {
-            self.props.set("JwtAuth", value.into());
-            self
+        prop! {
+            /// `JwtAuth`: JWT authentication configuration for Slurm.
+            props, "JwtAuth", jwt_auth, set_jwt_auth, get_jwt_auth, Val<JwtAuth>
         }
 
-        /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
-        pub fn scale_down_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
-            self
+        prop! {
+            /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
+            props, "ScaleDownIdleTimeInSeconds", scale_down_idle_time_in_seconds, set_scale_down_idle_time_in_seconds, get_scale_down_idle_time_in_seconds, Val<i64>
         }
 
-        /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to Slurm
-        /// settings.
-        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
-            self.props.set("SlurmCustomSettings", value.into());
-            self
+        prop! {
+            /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to
+            /// Slurm settings.
+            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
         }
 
-        /// `SlurmRest`: The SlurmRest configuration includes configurable settings for Slurm Rest.
-        pub fn slurm_rest(mut self, value: impl Into<Val<SlurmRest>>) -> Self {
-            self.props.set("SlurmRest", value.into());
-            self
+        prop! {
+            /// `SlurmRest`: The SlurmRest configuration includes configurable settings for Slurm Rest.
+            props, "SlurmRest", slurm_rest, set_slurm_rest, get_slurm_rest, Val<SlurmRest>
         }
 
-        /// `SlurmdbdCustomSettings`: Additional slurmdbd-specific configuration that directly maps to
-        /// slurmdbd.conf settings.
-        pub fn slurmdbd_custom_settings(mut self, value: impl Into<Val<List<SlurmdbdCustomSetting>>>) -> Self {
-            self.props.set("SlurmdbdCustomSettings", value.into());
-            self
+        prop! {
+            /// `SlurmdbdCustomSettings`: Additional slurmdbd-specific configuration that directly maps
+            /// to slurmdbd.conf settings.
+            props, "SlurmdbdCustomSettings", slurmdbd_custom_settings, set_slurmdbd_custom_settings, get_slurmdbd_custom_settings, Val<List<SlurmdbdCustomSetting>>
         }
     }
 
@@ -298,13 +311,18 @@ pub mod cluster {
             Accounting { props }
         }
 
-        /// `DefaultPurgeTimeInDays`: The default value for all purge settings for `slurmdbd.conf`. For
-        /// more information, see the slurmdbd.conf documentation at SchedMD (<https://slurm.schedmd.com/slurmdbd.conf.html>).
-        /// The default value is `-1`. A value of `-1` means there is no purge time and records persist
-        /// as long as the cluster exists.
-        pub fn default_purge_time_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultPurgeTimeInDays", value.into());
-            self
+        prop! {
+            /// `Mode`: The default value is `NONE`. A value of `STANDARD` means that Slurm accounting
+            /// is enabled.
+            props, "Mode", _, set_mode, get_mode, Val<AccountingMode>
+        }
+
+        prop! {
+            /// `DefaultPurgeTimeInDays`: The default value for all purge settings for `slurmdbd.conf`.
+            /// For more information, see the slurmdbd.conf documentation at SchedMD (<https://slurm.schedmd.com/slurmdbd.conf.html>).
+            /// The default value is `-1`. A value of `-1` means there is no purge time and records
+            /// persist as long as the cluster exists.
+            props, "DefaultPurgeTimeInDays", default_purge_time_in_days, set_default_purge_time_in_days, get_default_purge_time_in_days, Val<i64>
         }
     }
 
@@ -340,6 +358,16 @@ pub mod cluster {
             props.set("SecretVersion", secret_version.into());
             AuthKey { props }
         }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the the shared Slurm key.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretVersion`: The version of the shared Slurm key.
+            props, "SecretVersion", _, set_secret_version, get_secret_version, Val<String>
+        }
     }
 
     /// `AWS::PCS::Cluster.CgroupCustomSetting`: Additional cgroup configuration settings.
@@ -363,6 +391,16 @@ pub mod cluster {
             props.set("ParameterValue", parameter_value.into());
             CgroupCustomSetting { props }
         }
+
+        prop! {
+            /// `ParameterName`: The cgroup.conf parameter name.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The value for the cgroup.conf parameter.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// `AWS::PCS::Cluster.JwtAuth`: JWT authentication configuration for Slurm.
@@ -380,10 +418,9 @@ pub mod cluster {
             JwtAuth { props }
         }
 
-        /// `JwtKey`: JWT key configuration.
-        pub fn jwt_key(mut self, value: impl Into<Val<JwtKey>>) -> Self {
-            self.props.set("JwtKey", value.into());
-            self
+        prop! {
+            /// `JwtKey`: JWT key configuration.
+            props, "JwtKey", jwt_key, set_jwt_key, get_jwt_key, Val<JwtKey>
         }
     }
 
@@ -404,6 +441,16 @@ pub mod cluster {
             props.set("SecretArn", secret_arn.into());
             props.set("SecretVersion", secret_version.into());
             JwtKey { props }
+        }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the JWT key secret.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretVersion`: The version of the JWT key secret.
+            props, "SecretVersion", _, set_secret_version, get_secret_version, Val<String>
         }
     }
 
@@ -430,6 +477,17 @@ pub mod cluster {
             props.set("ParameterValue", parameter_value.into());
             SlurmCustomSetting { props }
         }
+
+        prop! {
+            /// `ParameterName`: AWS PCS supports configuration of the following Slurm parameters for
+            /// clusters: Prolog, Epilog, and SelectTypeParameters.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The value for the configured Slurm setting.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// `AWS::PCS::Cluster.SlurmRest`: The SlurmRest configuration includes configurable settings
@@ -449,6 +507,12 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("Mode", mode.into());
             SlurmRest { props }
+        }
+
+        prop! {
+            /// `Mode`: The default value is `NONE`. A value of `STANDARD` means that Slurm Rest is
+            /// enabled.
+            props, "Mode", _, set_mode, get_mode, Val<SlurmRestMode>
         }
     }
 
@@ -485,6 +549,16 @@ pub mod cluster {
             props.set("ParameterName", parameter_name.into());
             props.set("ParameterValue", parameter_value.into());
             SlurmdbdCustomSetting { props }
+        }
+
+        prop! {
+            /// `ParameterName`: The slurmdbd.conf parameter name.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The value for the slurmdbd.conf parameter.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
         }
     }
 }
@@ -530,58 +604,81 @@ impl ComputeNodeGroup {
         ComputeNodeGroup { core }
     }
 
-    /// `AmiId`: The ID of the Amazon Machine Image (AMI) that AWS PCS uses to launch instances. If
-    /// not provided, AWS PCS uses the AMI ID specified in the custom launch template.
-    pub fn ami_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AmiId", value.into());
-        self
+    prop! {
+        /// `AmiId`: The ID of the Amazon Machine Image (AMI) that AWS PCS uses to launch instances.
+        /// If not provided, AWS PCS uses the AMI ID specified in the custom launch template.
+        core.props, "AmiId", ami_id, set_ami_id, get_ami_id, Val<String>
     }
 
-    /// `CustomLaunchTemplate`: An Amazon EC2 launch template AWS PCS uses to launch compute nodes.
-    pub fn custom_launch_template(mut self, value: impl Into<Val<compute_node_group::CustomLaunchTemplate>>) -> Self {
-        self.core.set("CustomLaunchTemplate", value.into());
-        self
+    prop! {
+        /// `ClusterId`: The ID of the cluster of the compute node group.
+        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
     }
 
-    /// `Name`: The name that identifies the compute node group.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `CustomLaunchTemplate`: An Amazon EC2 launch template AWS PCS uses to launch compute
+        /// nodes.
+        core.props, "CustomLaunchTemplate", custom_launch_template, set_custom_launch_template, get_custom_launch_template, Val<compute_node_group::CustomLaunchTemplate>
     }
 
-    /// `NodeLifecycleActions`: Custom scripts that run at defined points in a compute node's
-    /// lifecycle.
-    pub fn node_lifecycle_actions(mut self, value: impl Into<Val<compute_node_group::NodeLifecycleActions>>) -> Self {
-        self.core.set("NodeLifecycleActions", value.into());
-        self
+    prop! {
+        /// `IamInstanceProfileArn`: The Amazon Resource Name (ARN) of the IAM instance profile used
+        /// to pass an IAM role when launching EC2 instances. The role contained in your instance
+        /// profile must have pcs:RegisterComputeNodeGroupInstance permissions attached to provision
+        /// instances correctly.
+        core.props, "IamInstanceProfileArn", _, set_iam_instance_profile_arn, get_iam_instance_profile_arn, Val<String>
     }
 
-    /// `PurchaseOption`: Specifies how EC2 instances are purchased on your behalf. AWS PCS supports
-    /// On-Demand, Spot, Capacity Block, and Interruptible Capacity Reservation instances. For more
-    /// information, see Instance purchasing options in the Amazon Elastic Compute Cloud User Guide.
-    /// If you don't provide this option, it defaults to On-Demand.
-    pub fn purchase_option(mut self, value: impl Into<Val<compute_node_group::PurchaseOption>>) -> Self {
-        self.core.set("PurchaseOption", value.into());
-        self
+    prop! {
+        /// `InstanceConfigs`: A list of EC2 instance configurations that AWS PCS can provision in
+        /// the compute node group.
+        core.props, "InstanceConfigs", _, set_instance_configs, get_instance_configs, Val<List<compute_node_group::InstanceConfig>>
     }
 
-    /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
-    pub fn slurm_configuration(mut self, value: impl Into<Val<compute_node_group::SlurmConfiguration>>) -> Self {
-        self.core.set("SlurmConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name that identifies the compute node group.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SpotOptions`: Additional configuration when you specify SPOT as the purchase option.
-    pub fn spot_options(mut self, value: impl Into<Val<compute_node_group::SpotOptions>>) -> Self {
-        self.core.set("SpotOptions", value.into());
-        self
+    prop! {
+        /// `NodeLifecycleActions`: Custom scripts that run at defined points in a compute node's
+        /// lifecycle.
+        core.props, "NodeLifecycleActions", node_lifecycle_actions, set_node_lifecycle_actions, get_node_lifecycle_actions, Val<compute_node_group::NodeLifecycleActions>
     }
 
-    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
-    /// The tag value is optional and can be an empty string.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PurchaseOption`: Specifies how EC2 instances are purchased on your behalf. AWS PCS
+        /// supports On-Demand, Spot, Capacity Block, and Interruptible Capacity Reservation
+        /// instances. For more information, see Instance purchasing options in the Amazon Elastic
+        /// Compute Cloud User Guide. If you don't provide this option, it defaults to On-Demand.
+        core.props, "PurchaseOption", purchase_option, set_purchase_option, get_purchase_option, Val<compute_node_group::PurchaseOption>
+    }
+
+    prop! {
+        /// `ScalingConfiguration`: Specifies the boundaries of the compute node group auto scaling.
+        core.props, "ScalingConfiguration", _, set_scaling_configuration, get_scaling_configuration, Val<compute_node_group::ScalingConfiguration>
+    }
+
+    prop! {
+        /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
+        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<compute_node_group::SlurmConfiguration>
+    }
+
+    prop! {
+        /// `SpotOptions`: Additional configuration when you specify SPOT as the purchase option.
+        core.props, "SpotOptions", spot_options, set_spot_options, get_spot_options, Val<compute_node_group::SpotOptions>
+    }
+
+    prop! {
+        /// `SubnetIds`: The list of subnet IDs where instances are provisioned by the compute node
+        /// group. The subnets must be in the same VPC as the cluster.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
+        /// value. The tag value is optional and can be an empty string.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -636,16 +733,14 @@ pub mod compute_node_group {
             CustomLaunchTemplate { props }
         }
 
-        /// `TemplateId`: The ID of the EC2 launch template to use to provision instances.
-        pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateId", value.into());
-            self
+        prop! {
+            /// `TemplateId`: The ID of the EC2 launch template to use to provision instances.
+            props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
         }
 
-        /// `Version`: The version of the EC2 launch template to use to provision instances.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The version of the EC2 launch template to use to provision instances.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -665,10 +760,10 @@ pub mod compute_node_group {
             InstanceConfig { props }
         }
 
-        /// `InstanceType`: The EC2 instance type that AWS PCS can provision in the compute node group.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The EC2 instance type that AWS PCS can provision in the compute node
+            /// group.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
     }
 
@@ -690,11 +785,16 @@ pub mod compute_node_group {
             NodeLifecycleActions { props }
         }
 
-        /// `ScriptCachingPolicy`: Controls whether lifecycle scripts are downloaded once at first boot (CACHE_ONCE)
-        /// or re-downloaded on every reboot (REFRESH_ON_REBOOT). Defaults to CACHE_ONCE.
-        pub fn script_caching_policy(mut self, value: impl Into<Val<NodeLifecycleActionsScriptCachingPolicy>>) -> Self {
-            self.props.set("ScriptCachingPolicy", value.into());
-            self
+        prop! {
+            /// `Stages`: The ordered scripts to run at each compute node lifecycle stage.
+            props, "Stages", _, set_stages, get_stages, Val<NodeLifecycleStages>
+        }
+
+        prop! {
+            /// `ScriptCachingPolicy`: Controls whether lifecycle scripts are downloaded once at first
+            /// boot (CACHE_ONCE) or re-downloaded on every reboot (REFRESH_ON_REBOOT). Defaults to
+            /// CACHE_ONCE.
+            props, "ScriptCachingPolicy", script_caching_policy, set_script_caching_policy, get_script_caching_policy, Val<NodeLifecycleActionsScriptCachingPolicy>
         }
     }
 
@@ -728,17 +828,15 @@ pub mod compute_node_group {
             NodeLifecycleStages { props }
         }
 
-        /// `NodeBootstrapped`: Scripts to run after the node is bootstrapped, once the PCS
-        /// configuration phase completes and before slurmd starts.
-        pub fn node_bootstrapped(mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> Self {
-            self.props.set("NodeBootstrapped", value.into());
-            self
+        prop! {
+            /// `NodeBootstrapped`: Scripts to run after the node is bootstrapped, once the PCS
+            /// configuration phase completes and before slurmd starts.
+            props, "NodeBootstrapped", node_bootstrapped, set_node_bootstrapped, get_node_bootstrapped, Val<List<NodeLifecycleScript>>
         }
 
-        /// `NodeReady`: Scripts to execute when the node becomes ready (every boot).
-        pub fn node_ready(mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> Self {
-            self.props.set("NodeReady", value.into());
-            self
+        prop! {
+            /// `NodeReady`: Scripts to execute when the node becomes ready (every boot).
+            props, "NodeReady", node_ready, set_node_ready, get_node_ready, Val<List<NodeLifecycleScript>>
         }
     }
 
@@ -762,23 +860,30 @@ pub mod compute_node_group {
             NodeLifecycleScript { props }
         }
 
-        /// `Arguments`: An ordered list of arguments passed to the script.
-        pub fn arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Arguments", value.into());
-            self
+        prop! {
+            /// `Name`: A human-readable name that identifies the script.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ExecutionPolicy`: Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY)
-        /// or on every boot including reboots (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
-        pub fn execution_policy(mut self, value: impl Into<Val<NodeLifecycleScriptExecutionPolicy>>) -> Self {
-            self.props.set("ExecutionPolicy", value.into());
-            self
+        prop! {
+            /// `ScriptSource`: The external location of a lifecycle script.
+            props, "ScriptSource", _, set_script_source, get_script_source, Val<ScriptSource>
         }
 
-        /// `OnError`: The behavior when the script exits with an error. Defaults to TERMINATE.
-        pub fn on_error(mut self, value: impl Into<Val<NodeLifecycleScriptOnError>>) -> Self {
-            self.props.set("OnError", value.into());
-            self
+        prop! {
+            /// `Arguments`: An ordered list of arguments passed to the script.
+            props, "Arguments", arguments, set_arguments, get_arguments, Val<List<String>>
+        }
+
+        prop! {
+            /// `ExecutionPolicy`: Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY)
+            /// or on every boot including reboots (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
+            props, "ExecutionPolicy", execution_policy, set_execution_policy, get_execution_policy, Val<NodeLifecycleScriptExecutionPolicy>
+        }
+
+        prop! {
+            /// `OnError`: The behavior when the script exits with an error. Defaults to TERMINATE.
+            props, "OnError", on_error, set_on_error, get_on_error, Val<NodeLifecycleScriptOnError>
         }
     }
 
@@ -829,16 +934,20 @@ pub mod compute_node_group {
             ScriptSource { props }
         }
 
-        /// `Checksum`: A 64-character hexadecimal SHA-256 digest used to verify script integrity.
-        pub fn checksum(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Checksum", value.into());
-            self
+        prop! {
+            /// `ScriptLocation`: The S3 URI or HTTPS URL where the script is stored.
+            props, "ScriptLocation", _, set_script_location, get_script_location, Val<String>
         }
 
-        /// `S3VersionId`: The S3 object version ID of the script, when stored in a versioned bucket.
-        pub fn s3_version_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3VersionId", value.into());
-            self
+        prop! {
+            /// `Checksum`: A 64-character hexadecimal SHA-256 digest used to verify script integrity.
+            props, "Checksum", checksum, set_checksum, get_checksum, Val<String>
+        }
+
+        prop! {
+            /// `S3VersionId`: The S3 object version ID of the script, when stored in a versioned
+            /// bucket.
+            props, "S3VersionId", s3_version_id, set_s3_version_id, get_s3_version_id, Val<String>
         }
     }
 
@@ -888,6 +997,18 @@ pub mod compute_node_group {
             props.set("MinInstanceCount", min_instance_count.into());
             ScalingConfiguration { props }
         }
+
+        prop! {
+            /// `MaxInstanceCount`: The upper bound of the number of instances allowed in the compute
+            /// fleet.
+            props, "MaxInstanceCount", _, set_max_instance_count, get_max_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `MinInstanceCount`: The lower bound of the number of instances allowed in the compute
+            /// fleet.
+            props, "MinInstanceCount", _, set_min_instance_count, get_min_instance_count, Val<i64>
+        }
     }
 
     /// `AWS::PCS::ComputeNodeGroup.SlurmConfiguration`: Additional options related to the Slurm
@@ -906,26 +1027,24 @@ pub mod compute_node_group {
             SlurmConfiguration { props }
         }
 
-        /// `GresCustomSettings`: Additional Slurm gres.conf records for the compute node group. Each
-        /// item is a map of gres.conf attribute names to values describing one gres.conf record (for
-        /// example a GPU topology, MIG, MPS, or custom GRES entry). AWS PCS adds the NodeName= prefix
-        /// and merges these records with the GPU record it derives from the instance type.
-        pub fn gres_custom_settings(mut self, value: impl Into<Val<List<Map<String>>>>) -> Self {
-            self.props.set("GresCustomSettings", value.into());
-            self
+        prop! {
+            /// `GresCustomSettings`: Additional Slurm gres.conf records for the compute node group.
+            /// Each item is a map of gres.conf attribute names to values describing one gres.conf
+            /// record (for example a GPU topology, MIG, MPS, or custom GRES entry). AWS PCS adds the
+            /// NodeName= prefix and merges these records with the GPU record it derives from the
+            /// instance type.
+            props, "GresCustomSettings", gres_custom_settings, set_gres_custom_settings, get_gres_custom_settings, Val<List<Map<String>>>
         }
 
-        /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
-        pub fn scale_down_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
-            self
+        prop! {
+            /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
+            props, "ScaleDownIdleTimeInSeconds", scale_down_idle_time_in_seconds, set_scale_down_idle_time_in_seconds, get_scale_down_idle_time_in_seconds, Val<i64>
         }
 
-        /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to Slurm
-        /// settings.
-        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
-            self.props.set("SlurmCustomSettings", value.into());
-            self
+        prop! {
+            /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to
+            /// Slurm settings.
+            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
         }
     }
 
@@ -952,6 +1071,17 @@ pub mod compute_node_group {
             props.set("ParameterValue", parameter_value.into());
             SlurmCustomSetting { props }
         }
+
+        prop! {
+            /// `ParameterName`: AWS PCS supports configuration of the following Slurm parameters for
+            /// compute node groups: Weight and RealMemory.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The value for the configured Slurm setting.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
     }
 
     /// `AWS::PCS::ComputeNodeGroup.SpotOptions`: Additional configuration when you specify SPOT as
@@ -970,12 +1100,11 @@ pub mod compute_node_group {
             SpotOptions { props }
         }
 
-        /// `AllocationStrategy`: The Amazon EC2 allocation strategy AWS PCS uses to provision EC2
-        /// instances. AWS PCS supports lowest price, capacity optimized, and price capacity optimized.
-        /// If you don't provide this option, it defaults to price capacity optimized.
-        pub fn allocation_strategy(mut self, value: impl Into<Val<SpotOptionsAllocationStrategy>>) -> Self {
-            self.props.set("AllocationStrategy", value.into());
-            self
+        prop! {
+            /// `AllocationStrategy`: The Amazon EC2 allocation strategy AWS PCS uses to provision EC2
+            /// instances. AWS PCS supports lowest price, capacity optimized, and price capacity
+            /// optimized. If you don't provide this option, it defaults to price capacity optimized.
+            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<SpotOptionsAllocationStrategy>
         }
     }
 
@@ -1018,30 +1147,31 @@ impl Queue {
         Queue { core }
     }
 
-    /// `ComputeNodeGroupConfigurations`: The list of compute node group configurations associated
-    /// with the queue. Queues assign jobs to associated compute node groups.
-    pub fn compute_node_group_configurations(mut self, value: impl Into<Val<List<queue::ComputeNodeGroupConfiguration>>>) -> Self {
-        self.core.set("ComputeNodeGroupConfigurations", value.into());
-        self
+    prop! {
+        /// `ClusterId`: The ID of the cluster of the queue.
+        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
     }
 
-    /// `Name`: The name that identifies the queue.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ComputeNodeGroupConfigurations`: The list of compute node group configurations
+        /// associated with the queue. Queues assign jobs to associated compute node groups.
+        core.props, "ComputeNodeGroupConfigurations", compute_node_group_configurations, set_compute_node_group_configurations, get_compute_node_group_configurations, Val<List<queue::ComputeNodeGroupConfiguration>>
     }
 
-    /// `SlurmConfiguration`: The Slurm configuration for the queue.
-    pub fn slurm_configuration(mut self, value: impl Into<Val<queue::SlurmConfiguration>>) -> Self {
-        self.core.set("SlurmConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`: The name that identifies the queue.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
-    /// The tag value is optional and can be an empty string.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SlurmConfiguration`: The Slurm configuration for the queue.
+        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<queue::SlurmConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
+        /// value. The tag value is optional and can be an empty string.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1096,10 +1226,10 @@ pub mod queue {
             ComputeNodeGroupConfiguration { props }
         }
 
-        /// `ComputeNodeGroupId`: The compute node group ID for the compute node group configuration.
-        pub fn compute_node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComputeNodeGroupId", value.into());
-            self
+        prop! {
+            /// `ComputeNodeGroupId`: The compute node group ID for the compute node group
+            /// configuration.
+            props, "ComputeNodeGroupId", compute_node_group_id, set_compute_node_group_id, get_compute_node_group_id, Val<String>
         }
     }
 
@@ -1118,11 +1248,10 @@ pub mod queue {
             SlurmConfiguration { props }
         }
 
-        /// `SlurmCustomSettings`: Custom Slurm parameters that directly map to Slurm configuration
-        /// settings.
-        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
-            self.props.set("SlurmCustomSettings", value.into());
-            self
+        prop! {
+            /// `SlurmCustomSettings`: Custom Slurm parameters that directly map to Slurm configuration
+            /// settings.
+            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
         }
     }
 
@@ -1148,6 +1277,16 @@ pub mod queue {
             props.set("ParameterName", parameter_name.into());
             props.set("ParameterValue", parameter_value.into());
             SlurmCustomSetting { props }
+        }
+
+        prop! {
+            /// `ParameterName`: AWS PCS supports configuration of the Slurm parameters for queues:.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
+
+        prop! {
+            /// `ParameterValue`: The value for the configured Slurm setting.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
         }
     }
 }

@@ -44,22 +44,30 @@ impl Campaign {
         Campaign { core }
     }
 
-    /// `CampaignConfig`: The configuration details of a campaign.
-    pub fn campaign_config(mut self, value: impl Into<Val<campaign::CampaignConfig>>) -> Self {
-        self.core.set("CampaignConfig", value.into());
-        self
+    prop! {
+        /// `CampaignConfig`: The configuration details of a campaign.
+        core.props, "CampaignConfig", campaign_config, set_campaign_config, get_campaign_config, Val<campaign::CampaignConfig>
     }
 
-    /// `MinProvisionedTPS`: Specifies the requested minimum provisioned transactions per second.
-    pub fn min_provisioned_tps(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MinProvisionedTPS", value.into());
-        self
+    prop! {
+        /// `MinProvisionedTPS`: Specifies the requested minimum provisioned transactions per
+        /// second.
+        core.props, "MinProvisionedTPS", min_provisioned_tps, set_min_provisioned_tps, get_min_provisioned_tps, Val<i64>
     }
 
-    /// `Tags`: Tags to associate with the campaign.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the campaign.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SolutionVersionArn`: The ARN of the solution version to deploy.
+        core.props, "SolutionVersionArn", _, set_solution_version_arn, get_solution_version_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the campaign.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,30 +121,26 @@ pub mod campaign {
             CampaignConfig { props }
         }
 
-        /// `EnableMetadataWithRecommendations`: Whether metadata with recommendations is enabled for
-        /// the campaign.
-        pub fn enable_metadata_with_recommendations(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableMetadataWithRecommendations", value.into());
-            self
+        prop! {
+            /// `EnableMetadataWithRecommendations`: Whether metadata with recommendations is enabled
+            /// for the campaign.
+            props, "EnableMetadataWithRecommendations", enable_metadata_with_recommendations, set_enable_metadata_with_recommendations, get_enable_metadata_with_recommendations, Val<bool>
         }
 
-        /// `ItemExplorationConfig`: Specifies the exploration configuration hyperparameters.
-        pub fn item_exploration_config(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("ItemExplorationConfig", value.into());
-            self
+        prop! {
+            /// `ItemExplorationConfig`: Specifies the exploration configuration hyperparameters.
+            props, "ItemExplorationConfig", item_exploration_config, set_item_exploration_config, get_item_exploration_config, Val<Map<String>>
         }
 
-        /// `RankingInfluence`: A map of ranking influence values for POPULARITY and FRESHNESS.
-        pub fn ranking_influence(mut self, value: impl Into<Val<Map<f64>>>) -> Self {
-            self.props.set("RankingInfluence", value.into());
-            self
+        prop! {
+            /// `RankingInfluence`: A map of ranking influence values for POPULARITY and FRESHNESS.
+            props, "RankingInfluence", ranking_influence, set_ranking_influence, get_ranking_influence, Val<Map<f64>>
         }
 
-        /// `SyncWithLatestSolutionVersion`: Whether the campaign automatically updates to use the
-        /// latest solution version.
-        pub fn sync_with_latest_solution_version(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SyncWithLatestSolutionVersion", value.into());
-            self
+        prop! {
+            /// `SyncWithLatestSolutionVersion`: Whether the campaign automatically updates to use the
+            /// latest solution version.
+            props, "SyncWithLatestSolutionVersion", sync_with_latest_solution_version, set_sync_with_latest_solution_version, get_sync_with_latest_solution_version, Val<bool>
         }
     }
 }
@@ -174,16 +178,36 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `DatasetImportJob`: Initial DatasetImportJob for the created dataset
-    pub fn dataset_import_job(mut self, value: impl Into<Val<dataset::DatasetImportJob>>) -> Self {
-        self.core.set("DatasetImportJob", value.into());
-        self
+    prop! {
+        /// `DatasetGroupArn`: The Amazon Resource Name (ARN) of the dataset group to add the
+        /// dataset to
+        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetImportJob`: Initial DatasetImportJob for the created dataset
+        core.props, "DatasetImportJob", dataset_import_job, set_dataset_import_job, get_dataset_import_job, Val<dataset::DatasetImportJob>
+    }
+
+    prop! {
+        /// `DatasetType`: The type of dataset
+        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    }
+
+    prop! {
+        /// `Name`: The name for the dataset
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SchemaArn`: The ARN of the schema to associate with the dataset. The schema defines the
+        /// dataset fields.
+        core.props, "SchemaArn", _, set_schema_arn, get_schema_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -219,35 +243,30 @@ pub mod dataset {
             DatasetImportJob { props }
         }
 
-        /// `DataSource`: The Amazon S3 bucket that contains the training data to import.
-        pub fn data_source(mut self, value: impl Into<Val<DatasetImportJobDataSource>>) -> Self {
-            self.props.set("DataSource", value.into());
-            self
+        prop! {
+            /// `DataSource`: The Amazon S3 bucket that contains the training data to import.
+            props, "DataSource", data_source, set_data_source, get_data_source, Val<DatasetImportJobDataSource>
         }
 
-        /// `DatasetArn`: The ARN of the dataset that receives the imported data
-        pub fn dataset_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatasetArn", value.into());
-            self
+        prop! {
+            /// `DatasetArn`: The ARN of the dataset that receives the imported data
+            props, "DatasetArn", dataset_arn, set_dataset_arn, get_dataset_arn, Val<String>
         }
 
-        /// `DatasetImportJobArn`: The ARN of the dataset import job
-        pub fn dataset_import_job_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatasetImportJobArn", value.into());
-            self
+        prop! {
+            /// `DatasetImportJobArn`: The ARN of the dataset import job
+            props, "DatasetImportJobArn", dataset_import_job_arn, set_dataset_import_job_arn, get_dataset_import_job_arn, Val<String>
         }
 
-        /// `JobName`: The name for the dataset import job.
-        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobName", value.into());
-            self
+        prop! {
+            /// `JobName`: The name for the dataset import job.
+            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
         }
 
-        /// `RoleArn`: The ARN of the IAM role that has permissions to read from the Amazon S3 data
-        /// source.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role that has permissions to read from the Amazon S3 data
+            /// source.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 
@@ -267,11 +286,10 @@ pub mod dataset {
             DatasetImportJobDataSource { props }
         }
 
-        /// `DataLocation`: The path to the Amazon S3 bucket where the data that you want to upload to
-        /// your dataset is stored.
-        pub fn data_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataLocation", value.into());
-            self
+        prop! {
+            /// `DataLocation`: The path to the Amazon S3 bucket where the data that you want to upload
+            /// to your dataset is stored.
+            props, "DataLocation", data_location, set_data_location, get_data_location, Val<String>
         }
     }
 
@@ -312,31 +330,32 @@ impl DatasetGroup {
         DatasetGroup { core }
     }
 
-    /// `Domain`: The domain of a Domain dataset group.
-    pub fn domain(mut self, value: impl Into<Val<dataset_group::Domain>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The domain of a Domain dataset group.
+        core.props, "Domain", domain, set_domain, get_domain, Val<dataset_group::Domain>
     }
 
-    /// `KmsKeyArn`: The Amazon Resource Name(ARN) of a AWS Key Management Service (KMS) key used to
-    /// encrypt the datasets.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The Amazon Resource Name(ARN) of a AWS Key Management Service (KMS) key
+        /// used to encrypt the datasets.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `RoleArn`: The ARN of the AWS Identity and Access Management (IAM) role that has permissions
-    /// to access the AWS Key Management Service (KMS) key. Supplying an IAM role is only valid when
-    /// also specifying a KMS key.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the new dataset group.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The ARN of the AWS Identity and Access Management (IAM) role that has
+        /// permissions to access the AWS Key Management Service (KMS) key. Supplying an IAM role is
+        /// only valid when also specifying a KMS key.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -392,10 +411,20 @@ impl EventTracker {
         EventTracker { core }
     }
 
-    /// `Tags`: A list of tags to apply to the event tracker.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetGroupArn`: The Amazon Resource Name (ARN) of the dataset group that receives the
+        /// event data.
+        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name for the event tracker.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the event tracker.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -448,10 +477,25 @@ impl Filter {
         Filter { core }
     }
 
-    /// `Tags`: Tags to associate with the filter.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetGroupArn`: The ARN of the dataset group that the filter belongs to.
+        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `FilterExpression`: The filter expression that defines which items are included or
+        /// excluded from recommendations.
+        core.props, "FilterExpression", _, set_filter_expression, get_filter_expression, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the filter.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the filter.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -518,6 +562,26 @@ impl MetricAttribution {
         MetricAttribution { core }
     }
 
+    prop! {
+        /// `DatasetGroupArn`: The ARN of the destination dataset group.
+        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `Metrics`: A list of metric attributes for the metric attribution.
+        core.props, "Metrics", _, set_metrics, get_metrics, Val<List<metric_attribution::MetricAttribute>>
+    }
+
+    prop! {
+        /// `MetricsOutputConfig`: The output configuration details for the metric attribution.
+        core.props, "MetricsOutputConfig", _, set_metrics_output_config, get_metrics_output_config, Val<metric_attribution::MetricsOutputConfig>
+    }
+
+    prop! {
+        /// `Name`: The name of the metric attribution.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -566,6 +630,21 @@ pub mod metric_attribution {
             props.set("Expression", expression.into());
             MetricAttribute { props }
         }
+
+        prop! {
+            /// `EventType`: The metric's event type.
+            props, "EventType", _, set_event_type, get_event_type, Val<String>
+        }
+
+        prop! {
+            /// `MetricName`: The metric's name.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
+
+        prop! {
+            /// `Expression`: The attribute's expression.
+            props, "Expression", _, set_expression, get_expression, Val<String>
+        }
     }
 
     /// `AWS::Personalize::MetricAttribution.MetricsOutputConfig`: The output configuration details
@@ -586,10 +665,14 @@ pub mod metric_attribution {
             MetricsOutputConfig { props }
         }
 
-        /// `S3DataDestination`: The configuration details of an Amazon S3 output bucket.
-        pub fn s3_data_destination(mut self, value: impl Into<Val<S3DataDestination>>) -> Self {
-            self.props.set("S3DataDestination", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The ARN of the IAM role for the metric attribution.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDestination`: The configuration details of an Amazon S3 output bucket.
+            props, "S3DataDestination", s3_data_destination, set_s3_data_destination, get_s3_data_destination, Val<S3DataDestination>
         }
     }
 
@@ -611,10 +694,14 @@ pub mod metric_attribution {
             S3DataDestination { props }
         }
 
-        /// `KmsKeyArn`: The ARN of the KMS key.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `Path`: The file path of the Amazon S3 bucket.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`: The ARN of the KMS key.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 }
@@ -641,16 +728,24 @@ impl Schema {
         Schema { core }
     }
 
-    /// `Domain`: The domain of a Domain dataset group.
-    pub fn domain(mut self, value: impl Into<Val<schema::Domain>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The domain of a Domain dataset group.
+        core.props, "Domain", domain, set_domain, get_domain, Val<schema::Domain>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name for the schema.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Schema`: A schema in Avro JSON format.
+        core.props, "Schema", _, set_schema, get_schema, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -706,49 +801,53 @@ impl Solution {
         Solution { core }
     }
 
-    /// `EventType`: When your have multiple event types (using an EVENT_TYPE schema field), this
-    /// parameter specifies which event type (for example, 'click' or 'like') is used for training
-    /// the model. If you do not provide an eventType, Amazon Personalize will use all interactions
-    /// for training with equal weight regardless of type.
-    pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EventType", value.into());
-        self
+    prop! {
+        /// `DatasetGroupArn`: The ARN of the dataset group that provides the training data.
+        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
     }
 
-    /// `PerformAutoML`: Whether to perform automated machine learning (AutoML). The default is
-    /// false. For this case, you must specify recipeArn.
-    pub fn perform_auto_ml(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PerformAutoML", value.into());
-        self
+    prop! {
+        /// `EventType`: When your have multiple event types (using an EVENT_TYPE schema field),
+        /// this parameter specifies which event type (for example, 'click' or 'like') is used for
+        /// training the model. If you do not provide an eventType, Amazon Personalize will use all
+        /// interactions for training with equal weight regardless of type.
+        core.props, "EventType", event_type, set_event_type, get_event_type, Val<String>
     }
 
-    /// `PerformHPO`: Whether to perform hyperparameter optimization (HPO) on the specified or
-    /// selected recipe. The default is false. When performing AutoML, this parameter is always true
-    /// and you should not set it to false.
-    pub fn perform_hpo(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PerformHPO", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the solution
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `RecipeArn`: The ARN of the recipe to use for model training. Only specified when
-    /// performAutoML is false.
-    pub fn recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecipeArn", value.into());
-        self
+    prop! {
+        /// `PerformAutoML`: Whether to perform automated machine learning (AutoML). The default is
+        /// false. For this case, you must specify recipeArn.
+        core.props, "PerformAutoML", perform_auto_ml, set_perform_auto_ml, get_perform_auto_ml, Val<bool>
     }
 
-    /// `SolutionConfig`: The configuration to use with the solution. When performAutoML is set to
-    /// true, Amazon Personalize only evaluates the autoMLConfig section of the solution
-    /// configuration.
-    pub fn solution_config(mut self, value: impl Into<Val<solution::SolutionConfig>>) -> Self {
-        self.core.set("SolutionConfig", value.into());
-        self
+    prop! {
+        /// `PerformHPO`: Whether to perform hyperparameter optimization (HPO) on the specified or
+        /// selected recipe. The default is false. When performing AutoML, this parameter is always
+        /// true and you should not set it to false.
+        core.props, "PerformHPO", perform_hpo, set_perform_hpo, get_perform_hpo, Val<bool>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RecipeArn`: The ARN of the recipe to use for model training. Only specified when
+        /// performAutoML is false.
+        core.props, "RecipeArn", recipe_arn, set_recipe_arn, get_recipe_arn, Val<String>
+    }
+
+    prop! {
+        /// `SolutionConfig`: The configuration to use with the solution. When performAutoML is set
+        /// to true, Amazon Personalize only evaluates the autoMLConfig section of the solution
+        /// configuration.
+        core.props, "SolutionConfig", solution_config, set_solution_config, get_solution_config, Val<solution::SolutionConfig>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -786,36 +885,31 @@ pub mod solution {
             SolutionConfig { props }
         }
 
-        /// `AlgorithmHyperParameters`: Lists the hyperparameter names and ranges.
-        pub fn algorithm_hyper_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AlgorithmHyperParameters", value.into());
-            self
+        prop! {
+            /// `AlgorithmHyperParameters`: Lists the hyperparameter names and ranges.
+            props, "AlgorithmHyperParameters", algorithm_hyper_parameters, set_algorithm_hyper_parameters, get_algorithm_hyper_parameters, Val<Map<String>>
         }
 
-        /// `AutoMLConfig`: The AutoMLConfig object containing a list of recipes to search when AutoML
-        /// is performed.
-        pub fn auto_ml_config(mut self, value: impl Into<Val<SolutionConfigAutoMlConfig>>) -> Self {
-            self.props.set("AutoMLConfig", value.into());
-            self
+        prop! {
+            /// `AutoMLConfig`: The AutoMLConfig object containing a list of recipes to search when
+            /// AutoML is performed.
+            props, "AutoMLConfig", auto_ml_config, set_auto_ml_config, get_auto_ml_config, Val<SolutionConfigAutoMlConfig>
         }
 
-        /// `EventValueThreshold`: Only events with a value greater than or equal to this threshold are
-        /// used for training a model.
-        pub fn event_value_threshold(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventValueThreshold", value.into());
-            self
+        prop! {
+            /// `EventValueThreshold`: Only events with a value greater than or equal to this threshold
+            /// are used for training a model.
+            props, "EventValueThreshold", event_value_threshold, set_event_value_threshold, get_event_value_threshold, Val<String>
         }
 
-        /// `FeatureTransformationParameters`: Lists the feature transformation parameters.
-        pub fn feature_transformation_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("FeatureTransformationParameters", value.into());
-            self
+        prop! {
+            /// `FeatureTransformationParameters`: Lists the feature transformation parameters.
+            props, "FeatureTransformationParameters", feature_transformation_parameters, set_feature_transformation_parameters, get_feature_transformation_parameters, Val<Map<String>>
         }
 
-        /// `HpoConfig`: Describes the properties for hyperparameter optimization (HPO)
-        pub fn hpo_config(mut self, value: impl Into<Val<SolutionConfigHpoConfig>>) -> Self {
-            self.props.set("HpoConfig", value.into());
-            self
+        prop! {
+            /// `HpoConfig`: Describes the properties for hyperparameter optimization (HPO)
+            props, "HpoConfig", hpo_config, set_hpo_config, get_hpo_config, Val<SolutionConfigHpoConfig>
         }
     }
 
@@ -835,16 +929,14 @@ pub mod solution {
             SolutionConfigAutoMlConfig { props }
         }
 
-        /// `MetricName`: The metric to optimize.
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The metric to optimize.
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `RecipeList`: The list of candidate recipes.
-        pub fn recipe_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RecipeList", value.into());
-            self
+        prop! {
+            /// `RecipeList`: The list of candidate recipes.
+            props, "RecipeList", recipe_list, set_recipe_list, get_recipe_list, Val<List<String>>
         }
     }
 
@@ -864,22 +956,20 @@ pub mod solution {
             SolutionConfigHpoConfig { props }
         }
 
-        /// `AlgorithmHyperParameterRanges`: The hyperparameters and their allowable ranges
-        pub fn algorithm_hyper_parameter_ranges(mut self, value: impl Into<Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>>) -> Self {
-            self.props.set("AlgorithmHyperParameterRanges", value.into());
-            self
+        prop! {
+            /// `AlgorithmHyperParameterRanges`: The hyperparameters and their allowable ranges
+            props, "AlgorithmHyperParameterRanges", algorithm_hyper_parameter_ranges, set_algorithm_hyper_parameter_ranges, get_algorithm_hyper_parameter_ranges, Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>
         }
 
-        /// `HpoObjective`: The metric to optimize during HPO.
-        pub fn hpo_objective(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjective>>) -> Self {
-            self.props.set("HpoObjective", value.into());
-            self
+        prop! {
+            /// `HpoObjective`: The metric to optimize during HPO.
+            props, "HpoObjective", hpo_objective, set_hpo_objective, get_hpo_objective, Val<SolutionConfigHpoConfigHpoObjective>
         }
 
-        /// `HpoResourceConfig`: Describes the resource configuration for hyperparameter optimization (HPO).
-        pub fn hpo_resource_config(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoResourceConfig>>) -> Self {
-            self.props.set("HpoResourceConfig", value.into());
-            self
+        prop! {
+            /// `HpoResourceConfig`: Describes the resource configuration for hyperparameter
+            /// optimization (HPO).
+            props, "HpoResourceConfig", hpo_resource_config, set_hpo_resource_config, get_hpo_resource_config, Val<SolutionConfigHpoConfigHpoResourceConfig>
         }
     }
 
@@ -899,22 +989,19 @@ pub mod solution {
             SolutionConfigHpoConfigAlgorithmHyperParameterRanges { props }
         }
 
-        /// `CategoricalHyperParameterRanges`: The categorical hyperparameters and their ranges.
-        pub fn categorical_hyper_parameter_ranges(mut self, value: impl Into<Val<List<CategoricalHyperParameterRange>>>) -> Self {
-            self.props.set("CategoricalHyperParameterRanges", value.into());
-            self
+        prop! {
+            /// `CategoricalHyperParameterRanges`: The categorical hyperparameters and their ranges.
+            props, "CategoricalHyperParameterRanges", categorical_hyper_parameter_ranges, set_categorical_hyper_parameter_ranges, get_categorical_hyper_parameter_ranges, Val<List<CategoricalHyperParameterRange>>
         }
 
-        /// `ContinuousHyperParameterRanges`: The continuous hyperparameters and their ranges.
-        pub fn continuous_hyper_parameter_ranges(mut self, value: impl Into<Val<List<ContinuousHyperParameterRange>>>) -> Self {
-            self.props.set("ContinuousHyperParameterRanges", value.into());
-            self
+        prop! {
+            /// `ContinuousHyperParameterRanges`: The continuous hyperparameters and their ranges.
+            props, "ContinuousHyperParameterRanges", continuous_hyper_parameter_ranges, set_continuous_hyper_parameter_ranges, get_continuous_hyper_parameter_ranges, Val<List<ContinuousHyperParameterRange>>
         }
 
-        /// `IntegerHyperParameterRanges`: The integer hyperparameters and their ranges.
-        pub fn integer_hyper_parameter_ranges(mut self, value: impl Into<Val<List<IntegerHyperParameterRange>>>) -> Self {
-            self.props.set("IntegerHyperParameterRanges", value.into());
-            self
+        prop! {
+            /// `IntegerHyperParameterRanges`: The integer hyperparameters and their ranges.
+            props, "IntegerHyperParameterRanges", integer_hyper_parameter_ranges, set_integer_hyper_parameter_ranges, get_integer_hyper_parameter_ranges, Val<List<IntegerHyperParameterRange>>
         }
     }
 
@@ -934,16 +1021,14 @@ pub mod solution {
             CategoricalHyperParameterRange { props }
         }
 
-        /// `Name`: The name of the hyperparameter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hyperparameter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Values`: A list of the categories for the hyperparameter.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: A list of the categories for the hyperparameter.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -963,22 +1048,19 @@ pub mod solution {
             ContinuousHyperParameterRange { props }
         }
 
-        /// `MaxValue`: The maximum allowable value for the hyperparameter.
-        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`: The maximum allowable value for the hyperparameter.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
         }
 
-        /// `MinValue`: The minimum allowable value for the hyperparameter.
-        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MinValue`: The minimum allowable value for the hyperparameter.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
         }
 
-        /// `Name`: The name of the hyperparameter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hyperparameter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -998,22 +1080,19 @@ pub mod solution {
             IntegerHyperParameterRange { props }
         }
 
-        /// `MaxValue`: The maximum allowable value for the hyperparameter.
-        pub fn max_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxValue", value.into());
-            self
+        prop! {
+            /// `MaxValue`: The maximum allowable value for the hyperparameter.
+            props, "MaxValue", max_value, set_max_value, get_max_value, Val<i64>
         }
 
-        /// `MinValue`: The minimum allowable value for the hyperparameter.
-        pub fn min_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinValue", value.into());
-            self
+        prop! {
+            /// `MinValue`: The minimum allowable value for the hyperparameter.
+            props, "MinValue", min_value, set_min_value, get_min_value, Val<i64>
         }
 
-        /// `Name`: The name of the hyperparameter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the hyperparameter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1033,22 +1112,19 @@ pub mod solution {
             SolutionConfigHpoConfigHpoObjective { props }
         }
 
-        /// `MetricName`: The name of the metric
-        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricName", value.into());
-            self
+        prop! {
+            /// `MetricName`: The name of the metric
+            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
         }
 
-        /// `MetricRegex`: A regular expression for finding the metric in the training job logs.
-        pub fn metric_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MetricRegex", value.into());
-            self
+        prop! {
+            /// `MetricRegex`: A regular expression for finding the metric in the training job logs.
+            props, "MetricRegex", metric_regex, set_metric_regex, get_metric_regex, Val<String>
         }
 
-        /// `Type`: The type of the metric. Valid values are Maximize and Minimize.
-        pub fn type_(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjectiveType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the metric. Valid values are Maximize and Minimize.
+            props, "Type", type_, set_type, get_type, Val<SolutionConfigHpoConfigHpoObjectiveType>
         }
     }
 
@@ -1081,18 +1157,16 @@ pub mod solution {
             SolutionConfigHpoConfigHpoResourceConfig { props }
         }
 
-        /// `MaxNumberOfTrainingJobs`: The maximum number of training jobs when you create a solution
-        /// version. The maximum value for maxNumberOfTrainingJobs is 40.
-        pub fn max_number_of_training_jobs(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxNumberOfTrainingJobs", value.into());
-            self
+        prop! {
+            /// `MaxNumberOfTrainingJobs`: The maximum number of training jobs when you create a
+            /// solution version. The maximum value for maxNumberOfTrainingJobs is 40.
+            props, "MaxNumberOfTrainingJobs", max_number_of_training_jobs, set_max_number_of_training_jobs, get_max_number_of_training_jobs, Val<String>
         }
 
-        /// `MaxParallelTrainingJobs`: The maximum number of parallel training jobs when you create a
-        /// solution version. The maximum value for maxParallelTrainingJobs is 10.
-        pub fn max_parallel_training_jobs(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MaxParallelTrainingJobs", value.into());
-            self
+        prop! {
+            /// `MaxParallelTrainingJobs`: The maximum number of parallel training jobs when you create
+            /// a solution version. The maximum value for maxParallelTrainingJobs is 10.
+            props, "MaxParallelTrainingJobs", max_parallel_training_jobs, set_max_parallel_training_jobs, get_max_parallel_training_jobs, Val<String>
         }
     }
 }

@@ -57,10 +57,32 @@ impl PerfReports {
         PerfReports { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EndTime`: The end time defined for the analysis report in ISO 8601 format.
+        core.props, "EndTime", _, set_end_time, get_end_time, Val<String>
+    }
+
+    prop! {
+        /// `Identifier`: An immutable, AWS Region-unique identifier for a data source. Performance
+        /// Insights gathers metrics from this data source. To use an Amazon RDS instance as a data
+        /// source, specify its DbiResourceId value.
+        core.props, "Identifier", _, set_identifier, get_identifier, Val<String>
+    }
+
+    prop! {
+        /// `ServiceType`: The AWS service for which Performance Insights returns metrics. Valid
+        /// values are RDS and DOCDB.
+        core.props, "ServiceType", _, set_service_type, get_service_type, Val<perf_reports::ServiceType>
+    }
+
+    prop! {
+        /// `StartTime`: The start time defined for the analysis report in ISO 8601 format.
+        core.props, "StartTime", _, set_start_time, get_start_time, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,10 +49,24 @@ impl AdmChannel {
         AdmChannel { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `ClientId`.
+        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
+    }
+
+    prop! {
+        /// `ClientSecret`.
+        core.props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+    }
+
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -88,52 +102,49 @@ impl ApnsChannel {
         ApnsChannel { core }
     }
 
-    /// `BundleId`.
-    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BundleId", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultAuthenticationMethod", value.into());
-        self
+    prop! {
+        /// `Certificate`.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DefaultAuthenticationMethod`.
+        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
     }
 
-    /// `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateKey", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `TeamId`.
-    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TeamId", value.into());
-        self
+    prop! {
+        /// `PrivateKey`.
+        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
     }
 
-    /// `TokenKey`.
-    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKey", value.into());
-        self
+    prop! {
+        /// `TeamId`.
+        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
     }
 
-    /// `TokenKeyId`.
-    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKeyId", value.into());
-        self
+    prop! {
+        /// `TokenKey`.
+        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    }
+
+    prop! {
+        /// `TokenKeyId`.
+        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,52 +181,49 @@ impl ApnsSandboxChannel {
         ApnsSandboxChannel { core }
     }
 
-    /// `BundleId`.
-    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BundleId", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultAuthenticationMethod", value.into());
-        self
+    prop! {
+        /// `Certificate`.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DefaultAuthenticationMethod`.
+        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
     }
 
-    /// `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateKey", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `TeamId`.
-    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TeamId", value.into());
-        self
+    prop! {
+        /// `PrivateKey`.
+        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
     }
 
-    /// `TokenKey`.
-    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKey", value.into());
-        self
+    prop! {
+        /// `TeamId`.
+        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
     }
 
-    /// `TokenKeyId`.
-    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKeyId", value.into());
-        self
+    prop! {
+        /// `TokenKey`.
+        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    }
+
+    prop! {
+        /// `TokenKeyId`.
+        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -251,52 +259,49 @@ impl ApnsVoipChannel {
         ApnsVoipChannel { core }
     }
 
-    /// `BundleId`.
-    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BundleId", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultAuthenticationMethod", value.into());
-        self
+    prop! {
+        /// `Certificate`.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DefaultAuthenticationMethod`.
+        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
     }
 
-    /// `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateKey", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `TeamId`.
-    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TeamId", value.into());
-        self
+    prop! {
+        /// `PrivateKey`.
+        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
     }
 
-    /// `TokenKey`.
-    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKey", value.into());
-        self
+    prop! {
+        /// `TeamId`.
+        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
     }
 
-    /// `TokenKeyId`.
-    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKeyId", value.into());
-        self
+    prop! {
+        /// `TokenKey`.
+        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    }
+
+    prop! {
+        /// `TokenKeyId`.
+        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -333,52 +338,49 @@ impl ApnsVoipSandboxChannel {
         ApnsVoipSandboxChannel { core }
     }
 
-    /// `BundleId`.
-    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BundleId", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultAuthenticationMethod", value.into());
-        self
+    prop! {
+        /// `Certificate`.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DefaultAuthenticationMethod`.
+        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
     }
 
-    /// `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateKey", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `TeamId`.
-    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TeamId", value.into());
-        self
+    prop! {
+        /// `PrivateKey`.
+        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
     }
 
-    /// `TokenKey`.
-    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKey", value.into());
-        self
+    prop! {
+        /// `TeamId`.
+        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
     }
 
-    /// `TokenKeyId`.
-    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TokenKeyId", value.into());
-        self
+    prop! {
+        /// `TokenKey`.
+        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    }
+
+    prop! {
+        /// `TokenKeyId`.
+        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -414,10 +416,14 @@ impl App {
         App { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -460,28 +466,29 @@ impl ApplicationSettings {
         ApplicationSettings { core }
     }
 
-    /// `CampaignHook`.
-    pub fn campaign_hook(mut self, value: impl Into<Val<application_settings::CampaignHook>>) -> Self {
-        self.core.set("CampaignHook", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `CloudWatchMetricsEnabled`.
-    pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CloudWatchMetricsEnabled", value.into());
-        self
+    prop! {
+        /// `CampaignHook`.
+        core.props, "CampaignHook", campaign_hook, set_campaign_hook, get_campaign_hook, Val<application_settings::CampaignHook>
     }
 
-    /// `Limits`.
-    pub fn limits(mut self, value: impl Into<Val<application_settings::Limits>>) -> Self {
-        self.core.set("Limits", value.into());
-        self
+    prop! {
+        /// `CloudWatchMetricsEnabled`.
+        core.props, "CloudWatchMetricsEnabled", cloud_watch_metrics_enabled, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
     }
 
-    /// `QuietTime`.
-    pub fn quiet_time(mut self, value: impl Into<Val<application_settings::QuietTime>>) -> Self {
-        self.core.set("QuietTime", value.into());
-        self
+    prop! {
+        /// `Limits`.
+        core.props, "Limits", limits, set_limits, get_limits, Val<application_settings::Limits>
+    }
+
+    prop! {
+        /// `QuietTime`.
+        core.props, "QuietTime", quiet_time, set_quiet_time, get_quiet_time, Val<application_settings::QuietTime>
     }
 
     /// `Ref`: the resource's identifier.
@@ -516,22 +523,19 @@ pub mod application_settings {
             CampaignHook { props }
         }
 
-        /// `LambdaFunctionName`.
-        pub fn lambda_function_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaFunctionName", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionName`.
+            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<String>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
 
-        /// `WebUrl`.
-        pub fn web_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WebUrl", value.into());
-            self
+        prop! {
+            /// `WebUrl`.
+            props, "WebUrl", web_url, set_web_url, get_web_url, Val<String>
         }
     }
 
@@ -550,28 +554,24 @@ pub mod application_settings {
             Limits { props }
         }
 
-        /// `Daily`.
-        pub fn daily(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Daily", value.into());
-            self
+        prop! {
+            /// `Daily`.
+            props, "Daily", daily, set_daily, get_daily, Val<i64>
         }
 
-        /// `MaximumDuration`.
-        pub fn maximum_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumDuration", value.into());
-            self
+        prop! {
+            /// `MaximumDuration`.
+            props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<i64>
         }
 
-        /// `MessagesPerSecond`.
-        pub fn messages_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessagesPerSecond", value.into());
-            self
+        prop! {
+            /// `MessagesPerSecond`.
+            props, "MessagesPerSecond", messages_per_second, set_messages_per_second, get_messages_per_second, Val<i64>
         }
 
-        /// `Total`.
-        pub fn total(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Total", value.into());
-            self
+        prop! {
+            /// `Total`.
+            props, "Total", total, set_total, get_total, Val<i64>
         }
     }
 
@@ -592,6 +592,16 @@ pub mod application_settings {
             props.set("Start", start.into());
             props.set("End", end.into());
             QuietTime { props }
+        }
+
+        prop! {
+            /// `Start`.
+            props, "Start", _, set_start, get_start, Val<String>
+        }
+
+        prop! {
+            /// `End`.
+            props, "End", _, set_end, get_end, Val<String>
         }
     }
 }
@@ -624,10 +634,24 @@ impl BaiduChannel {
         BaiduChannel { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `ApiKey`.
+        core.props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+    }
+
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `SecretKey`.
+        core.props, "SecretKey", _, set_secret_key, get_secret_key, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -674,88 +698,94 @@ impl Campaign {
         Campaign { core }
     }
 
-    /// `AdditionalTreatments`.
-    pub fn additional_treatments(mut self, value: impl Into<Val<List<campaign::WriteTreatmentResource>>>) -> Self {
-        self.core.set("AdditionalTreatments", value.into());
-        self
+    prop! {
+        /// `AdditionalTreatments`.
+        core.props, "AdditionalTreatments", additional_treatments, set_additional_treatments, get_additional_treatments, Val<List<campaign::WriteTreatmentResource>>
     }
 
-    /// `CampaignHook`.
-    pub fn campaign_hook(mut self, value: impl Into<Val<campaign::CampaignHook>>) -> Self {
-        self.core.set("CampaignHook", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `CustomDeliveryConfiguration`.
-    pub fn custom_delivery_configuration(mut self, value: impl Into<Val<campaign::CustomDeliveryConfiguration>>) -> Self {
-        self.core.set("CustomDeliveryConfiguration", value.into());
-        self
+    prop! {
+        /// `CampaignHook`.
+        core.props, "CampaignHook", campaign_hook, set_campaign_hook, get_campaign_hook, Val<campaign::CampaignHook>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomDeliveryConfiguration`.
+        core.props, "CustomDeliveryConfiguration", custom_delivery_configuration, set_custom_delivery_configuration, get_custom_delivery_configuration, Val<campaign::CustomDeliveryConfiguration>
     }
 
-    /// `HoldoutPercent`.
-    pub fn holdout_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("HoldoutPercent", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IsPaused`.
-    pub fn is_paused(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsPaused", value.into());
-        self
+    prop! {
+        /// `HoldoutPercent`.
+        core.props, "HoldoutPercent", holdout_percent, set_holdout_percent, get_holdout_percent, Val<i64>
     }
 
-    /// `Limits`.
-    pub fn limits(mut self, value: impl Into<Val<campaign::Limits>>) -> Self {
-        self.core.set("Limits", value.into());
-        self
+    prop! {
+        /// `IsPaused`.
+        core.props, "IsPaused", is_paused, set_is_paused, get_is_paused, Val<bool>
     }
 
-    /// `MessageConfiguration`.
-    pub fn message_configuration(mut self, value: impl Into<Val<campaign::MessageConfiguration>>) -> Self {
-        self.core.set("MessageConfiguration", value.into());
-        self
+    prop! {
+        /// `Limits`.
+        core.props, "Limits", limits, set_limits, get_limits, Val<campaign::Limits>
     }
 
-    /// `Priority`.
-    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `MessageConfiguration`.
+        core.props, "MessageConfiguration", message_configuration, set_message_configuration, get_message_configuration, Val<campaign::MessageConfiguration>
     }
 
-    /// `SegmentVersion`.
-    pub fn segment_version(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SegmentVersion", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
     }
 
-    /// `TemplateConfiguration`.
-    pub fn template_configuration(mut self, value: impl Into<Val<campaign::TemplateConfiguration>>) -> Self {
-        self.core.set("TemplateConfiguration", value.into());
-        self
+    prop! {
+        /// `Schedule`.
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<campaign::Schedule>
     }
 
-    /// `TreatmentDescription`.
-    pub fn treatment_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TreatmentDescription", value.into());
-        self
+    prop! {
+        /// `SegmentId`.
+        core.props, "SegmentId", _, set_segment_id, get_segment_id, Val<String>
     }
 
-    /// `TreatmentName`.
-    pub fn treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TreatmentName", value.into());
-        self
+    prop! {
+        /// `SegmentVersion`.
+        core.props, "SegmentVersion", segment_version, set_segment_version, get_segment_version, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `TemplateConfiguration`.
+        core.props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<campaign::TemplateConfiguration>
+    }
+
+    prop! {
+        /// `TreatmentDescription`.
+        core.props, "TreatmentDescription", treatment_description, set_treatment_description, get_treatment_description, Val<String>
+    }
+
+    prop! {
+        /// `TreatmentName`.
+        core.props, "TreatmentName", treatment_name, set_treatment_name, get_treatment_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -797,46 +827,39 @@ pub mod campaign {
             WriteTreatmentResource { props }
         }
 
-        /// `CustomDeliveryConfiguration`.
-        pub fn custom_delivery_configuration(mut self, value: impl Into<Val<CustomDeliveryConfiguration>>) -> Self {
-            self.props.set("CustomDeliveryConfiguration", value.into());
-            self
+        prop! {
+            /// `CustomDeliveryConfiguration`.
+            props, "CustomDeliveryConfiguration", custom_delivery_configuration, set_custom_delivery_configuration, get_custom_delivery_configuration, Val<CustomDeliveryConfiguration>
         }
 
-        /// `MessageConfiguration`.
-        pub fn message_configuration(mut self, value: impl Into<Val<MessageConfiguration>>) -> Self {
-            self.props.set("MessageConfiguration", value.into());
-            self
+        prop! {
+            /// `MessageConfiguration`.
+            props, "MessageConfiguration", message_configuration, set_message_configuration, get_message_configuration, Val<MessageConfiguration>
         }
 
-        /// `Schedule`.
-        pub fn schedule(mut self, value: impl Into<Val<Schedule>>) -> Self {
-            self.props.set("Schedule", value.into());
-            self
+        prop! {
+            /// `Schedule`.
+            props, "Schedule", schedule, set_schedule, get_schedule, Val<Schedule>
         }
 
-        /// `SizePercent`.
-        pub fn size_percent(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SizePercent", value.into());
-            self
+        prop! {
+            /// `SizePercent`.
+            props, "SizePercent", size_percent, set_size_percent, get_size_percent, Val<i64>
         }
 
-        /// `TemplateConfiguration`.
-        pub fn template_configuration(mut self, value: impl Into<Val<TemplateConfiguration>>) -> Self {
-            self.props.set("TemplateConfiguration", value.into());
-            self
+        prop! {
+            /// `TemplateConfiguration`.
+            props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<TemplateConfiguration>
         }
 
-        /// `TreatmentDescription`.
-        pub fn treatment_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TreatmentDescription", value.into());
-            self
+        prop! {
+            /// `TreatmentDescription`.
+            props, "TreatmentDescription", treatment_description, set_treatment_description, get_treatment_description, Val<String>
         }
 
-        /// `TreatmentName`.
-        pub fn treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TreatmentName", value.into());
-            self
+        prop! {
+            /// `TreatmentName`.
+            props, "TreatmentName", treatment_name, set_treatment_name, get_treatment_name, Val<String>
         }
     }
 
@@ -855,16 +878,14 @@ pub mod campaign {
             CustomDeliveryConfiguration { props }
         }
 
-        /// `DeliveryUri`.
-        pub fn delivery_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryUri", value.into());
-            self
+        prop! {
+            /// `DeliveryUri`.
+            props, "DeliveryUri", delivery_uri, set_delivery_uri, get_delivery_uri, Val<String>
         }
 
-        /// `EndpointTypes`.
-        pub fn endpoint_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EndpointTypes", value.into());
-            self
+        prop! {
+            /// `EndpointTypes`.
+            props, "EndpointTypes", endpoint_types, set_endpoint_types, get_endpoint_types, Val<List<String>>
         }
     }
 
@@ -883,58 +904,49 @@ pub mod campaign {
             MessageConfiguration { props }
         }
 
-        /// `ADMMessage`.
-        pub fn adm_message(mut self, value: impl Into<Val<Message>>) -> Self {
-            self.props.set("ADMMessage", value.into());
-            self
+        prop! {
+            /// `ADMMessage`.
+            props, "ADMMessage", adm_message, set_adm_message, get_adm_message, Val<Message>
         }
 
-        /// `APNSMessage`.
-        pub fn apns_message(mut self, value: impl Into<Val<Message>>) -> Self {
-            self.props.set("APNSMessage", value.into());
-            self
+        prop! {
+            /// `APNSMessage`.
+            props, "APNSMessage", apns_message, set_apns_message, get_apns_message, Val<Message>
         }
 
-        /// `BaiduMessage`.
-        pub fn baidu_message(mut self, value: impl Into<Val<Message>>) -> Self {
-            self.props.set("BaiduMessage", value.into());
-            self
+        prop! {
+            /// `BaiduMessage`.
+            props, "BaiduMessage", baidu_message, set_baidu_message, get_baidu_message, Val<Message>
         }
 
-        /// `CustomMessage`.
-        pub fn custom_message(mut self, value: impl Into<Val<CampaignCustomMessage>>) -> Self {
-            self.props.set("CustomMessage", value.into());
-            self
+        prop! {
+            /// `CustomMessage`.
+            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<CampaignCustomMessage>
         }
 
-        /// `DefaultMessage`.
-        pub fn default_message(mut self, value: impl Into<Val<Message>>) -> Self {
-            self.props.set("DefaultMessage", value.into());
-            self
+        prop! {
+            /// `DefaultMessage`.
+            props, "DefaultMessage", default_message, set_default_message, get_default_message, Val<Message>
         }
 
-        /// `EmailMessage`.
-        pub fn email_message(mut self, value: impl Into<Val<CampaignEmailMessage>>) -> Self {
-            self.props.set("EmailMessage", value.into());
-            self
+        prop! {
+            /// `EmailMessage`.
+            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<CampaignEmailMessage>
         }
 
-        /// `GCMMessage`.
-        pub fn gcm_message(mut self, value: impl Into<Val<Message>>) -> Self {
-            self.props.set("GCMMessage", value.into());
-            self
+        prop! {
+            /// `GCMMessage`.
+            props, "GCMMessage", gcm_message, set_gcm_message, get_gcm_message, Val<Message>
         }
 
-        /// `InAppMessage`.
-        pub fn in_app_message(mut self, value: impl Into<Val<CampaignInAppMessage>>) -> Self {
-            self.props.set("InAppMessage", value.into());
-            self
+        prop! {
+            /// `InAppMessage`.
+            props, "InAppMessage", in_app_message, set_in_app_message, get_in_app_message, Val<CampaignInAppMessage>
         }
 
-        /// `SMSMessage`.
-        pub fn sms_message(mut self, value: impl Into<Val<CampaignSmsMessage>>) -> Self {
-            self.props.set("SMSMessage", value.into());
-            self
+        prop! {
+            /// `SMSMessage`.
+            props, "SMSMessage", sms_message, set_sms_message, get_sms_message, Val<CampaignSmsMessage>
         }
     }
 
@@ -953,76 +965,64 @@ pub mod campaign {
             Message { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<String>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `ImageIconUrl`.
-        pub fn image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageIconUrl", value.into());
-            self
+        prop! {
+            /// `ImageIconUrl`.
+            props, "ImageIconUrl", image_icon_url, set_image_icon_url, get_image_icon_url, Val<String>
         }
 
-        /// `ImageSmallIconUrl`.
-        pub fn image_small_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageSmallIconUrl", value.into());
-            self
+        prop! {
+            /// `ImageSmallIconUrl`.
+            props, "ImageSmallIconUrl", image_small_icon_url, set_image_small_icon_url, get_image_small_icon_url, Val<String>
         }
 
-        /// `ImageUrl`.
-        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUrl", value.into());
-            self
+        prop! {
+            /// `ImageUrl`.
+            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
         }
 
-        /// `JsonBody`.
-        pub fn json_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JsonBody", value.into());
-            self
+        prop! {
+            /// `JsonBody`.
+            props, "JsonBody", json_body, set_json_body, get_json_body, Val<String>
         }
 
-        /// `MediaUrl`.
-        pub fn media_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaUrl", value.into());
-            self
+        prop! {
+            /// `MediaUrl`.
+            props, "MediaUrl", media_url, set_media_url, get_media_url, Val<String>
         }
 
-        /// `RawContent`.
-        pub fn raw_content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RawContent", value.into());
-            self
+        prop! {
+            /// `RawContent`.
+            props, "RawContent", raw_content, set_raw_content, get_raw_content, Val<String>
         }
 
-        /// `SilentPush`.
-        pub fn silent_push(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SilentPush", value.into());
-            self
+        prop! {
+            /// `SilentPush`.
+            props, "SilentPush", silent_push, set_silent_push, get_silent_push, Val<bool>
         }
 
-        /// `TimeToLive`.
-        pub fn time_to_live(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeToLive", value.into());
-            self
+        prop! {
+            /// `TimeToLive`.
+            props, "TimeToLive", time_to_live, set_time_to_live, get_time_to_live, Val<i64>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -1041,10 +1041,9 @@ pub mod campaign {
             CampaignCustomMessage { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 
@@ -1063,28 +1062,24 @@ pub mod campaign {
             CampaignEmailMessage { props }
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `FromAddress`.
-        pub fn from_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FromAddress", value.into());
-            self
+        prop! {
+            /// `FromAddress`.
+            props, "FromAddress", from_address, set_from_address, get_from_address, Val<String>
         }
 
-        /// `HtmlBody`.
-        pub fn html_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HtmlBody", value.into());
-            self
+        prop! {
+            /// `HtmlBody`.
+            props, "HtmlBody", html_body, set_html_body, get_html_body, Val<String>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -1103,22 +1098,19 @@ pub mod campaign {
             CampaignInAppMessage { props }
         }
 
-        /// `Content`.
-        pub fn content(mut self, value: impl Into<Val<List<InAppMessageContent>>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", content, set_content, get_content, Val<List<InAppMessageContent>>
         }
 
-        /// `CustomConfig`.
-        pub fn custom_config(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("CustomConfig", value.into());
-            self
+        prop! {
+            /// `CustomConfig`.
+            props, "CustomConfig", custom_config, set_custom_config, get_custom_config, Val<Json>
         }
 
-        /// `Layout`.
-        pub fn layout(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Layout", value.into());
-            self
+        prop! {
+            /// `Layout`.
+            props, "Layout", layout, set_layout, get_layout, Val<String>
         }
     }
 
@@ -1137,40 +1129,34 @@ pub mod campaign {
             InAppMessageContent { props }
         }
 
-        /// `BackgroundColor`.
-        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackgroundColor", value.into());
-            self
+        prop! {
+            /// `BackgroundColor`.
+            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
         }
 
-        /// `BodyConfig`.
-        pub fn body_config(mut self, value: impl Into<Val<InAppMessageBodyConfig>>) -> Self {
-            self.props.set("BodyConfig", value.into());
-            self
+        prop! {
+            /// `BodyConfig`.
+            props, "BodyConfig", body_config, set_body_config, get_body_config, Val<InAppMessageBodyConfig>
         }
 
-        /// `HeaderConfig`.
-        pub fn header_config(mut self, value: impl Into<Val<InAppMessageHeaderConfig>>) -> Self {
-            self.props.set("HeaderConfig", value.into());
-            self
+        prop! {
+            /// `HeaderConfig`.
+            props, "HeaderConfig", header_config, set_header_config, get_header_config, Val<InAppMessageHeaderConfig>
         }
 
-        /// `ImageUrl`.
-        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUrl", value.into());
-            self
+        prop! {
+            /// `ImageUrl`.
+            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
         }
 
-        /// `PrimaryBtn`.
-        pub fn primary_btn(mut self, value: impl Into<Val<InAppMessageButton>>) -> Self {
-            self.props.set("PrimaryBtn", value.into());
-            self
+        prop! {
+            /// `PrimaryBtn`.
+            props, "PrimaryBtn", primary_btn, set_primary_btn, get_primary_btn, Val<InAppMessageButton>
         }
 
-        /// `SecondaryBtn`.
-        pub fn secondary_btn(mut self, value: impl Into<Val<InAppMessageButton>>) -> Self {
-            self.props.set("SecondaryBtn", value.into());
-            self
+        prop! {
+            /// `SecondaryBtn`.
+            props, "SecondaryBtn", secondary_btn, set_secondary_btn, get_secondary_btn, Val<InAppMessageButton>
         }
     }
 
@@ -1189,22 +1175,19 @@ pub mod campaign {
             InAppMessageBodyConfig { props }
         }
 
-        /// `Alignment`.
-        pub fn alignment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alignment", value.into());
-            self
+        prop! {
+            /// `Alignment`.
+            props, "Alignment", alignment, set_alignment, get_alignment, Val<String>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -1223,22 +1206,19 @@ pub mod campaign {
             InAppMessageHeaderConfig { props }
         }
 
-        /// `Alignment`.
-        pub fn alignment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Alignment", value.into());
-            self
+        prop! {
+            /// `Alignment`.
+            props, "Alignment", alignment, set_alignment, get_alignment, Val<String>
         }
 
-        /// `Header`.
-        pub fn header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`.
+            props, "Header", header, set_header, get_header, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -1257,28 +1237,24 @@ pub mod campaign {
             InAppMessageButton { props }
         }
 
-        /// `Android`.
-        pub fn android(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("Android", value.into());
-            self
+        prop! {
+            /// `Android`.
+            props, "Android", android, set_android, get_android, Val<OverrideButtonConfiguration>
         }
 
-        /// `DefaultConfig`.
-        pub fn default_config(mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> Self {
-            self.props.set("DefaultConfig", value.into());
-            self
+        prop! {
+            /// `DefaultConfig`.
+            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultButtonConfiguration>
         }
 
-        /// `IOS`.
-        pub fn ios(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("IOS", value.into());
-            self
+        prop! {
+            /// `IOS`.
+            props, "IOS", ios, set_ios, get_ios, Val<OverrideButtonConfiguration>
         }
 
-        /// `Web`.
-        pub fn web(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("Web", value.into());
-            self
+        prop! {
+            /// `Web`.
+            props, "Web", web, set_web, get_web, Val<OverrideButtonConfiguration>
         }
     }
 
@@ -1297,16 +1273,14 @@ pub mod campaign {
             OverrideButtonConfiguration { props }
         }
 
-        /// `ButtonAction`.
-        pub fn button_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ButtonAction", value.into());
-            self
+        prop! {
+            /// `ButtonAction`.
+            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<String>
         }
 
-        /// `Link`.
-        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Link", value.into());
-            self
+        prop! {
+            /// `Link`.
+            props, "Link", link, set_link, get_link, Val<String>
         }
     }
 
@@ -1325,40 +1299,34 @@ pub mod campaign {
             DefaultButtonConfiguration { props }
         }
 
-        /// `BackgroundColor`.
-        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackgroundColor", value.into());
-            self
+        prop! {
+            /// `BackgroundColor`.
+            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
         }
 
-        /// `BorderRadius`.
-        pub fn border_radius(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BorderRadius", value.into());
-            self
+        prop! {
+            /// `BorderRadius`.
+            props, "BorderRadius", border_radius, set_border_radius, get_border_radius, Val<i64>
         }
 
-        /// `ButtonAction`.
-        pub fn button_action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ButtonAction", value.into());
-            self
+        prop! {
+            /// `ButtonAction`.
+            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<String>
         }
 
-        /// `Link`.
-        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Link", value.into());
-            self
+        prop! {
+            /// `Link`.
+            props, "Link", link, set_link, get_link, Val<String>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -1377,40 +1345,34 @@ pub mod campaign {
             CampaignSmsMessage { props }
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `EntityId`.
-        pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntityId", value.into());
-            self
+        prop! {
+            /// `EntityId`.
+            props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
         }
 
-        /// `MessageType`.
-        pub fn message_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageType", value.into());
-            self
+        prop! {
+            /// `MessageType`.
+            props, "MessageType", message_type, set_message_type, get_message_type, Val<String>
         }
 
-        /// `OriginationNumber`.
-        pub fn origination_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OriginationNumber", value.into());
-            self
+        prop! {
+            /// `OriginationNumber`.
+            props, "OriginationNumber", origination_number, set_origination_number, get_origination_number, Val<String>
         }
 
-        /// `SenderId`.
-        pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SenderId", value.into());
-            self
+        prop! {
+            /// `SenderId`.
+            props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
         }
 
-        /// `TemplateId`.
-        pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateId", value.into());
-            self
+        prop! {
+            /// `TemplateId`.
+            props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
         }
     }
 
@@ -1429,46 +1391,39 @@ pub mod campaign {
             Schedule { props }
         }
 
-        /// `EndTime`.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `EndTime`.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
         }
 
-        /// `EventFilter`.
-        pub fn event_filter(mut self, value: impl Into<Val<CampaignEventFilter>>) -> Self {
-            self.props.set("EventFilter", value.into());
-            self
+        prop! {
+            /// `EventFilter`.
+            props, "EventFilter", event_filter, set_event_filter, get_event_filter, Val<CampaignEventFilter>
         }
 
-        /// `Frequency`.
-        pub fn frequency(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Frequency", value.into());
-            self
+        prop! {
+            /// `Frequency`.
+            props, "Frequency", frequency, set_frequency, get_frequency, Val<String>
         }
 
-        /// `IsLocalTime`.
-        pub fn is_local_time(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsLocalTime", value.into());
-            self
+        prop! {
+            /// `IsLocalTime`.
+            props, "IsLocalTime", is_local_time, set_is_local_time, get_is_local_time, Val<bool>
         }
 
-        /// `QuietTime`.
-        pub fn quiet_time(mut self, value: impl Into<Val<QuietTime>>) -> Self {
-            self.props.set("QuietTime", value.into());
-            self
+        prop! {
+            /// `QuietTime`.
+            props, "QuietTime", quiet_time, set_quiet_time, get_quiet_time, Val<QuietTime>
         }
 
-        /// `StartTime`.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
 
-        /// `TimeZone`.
-        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimeZone", value.into());
-            self
+        prop! {
+            /// `TimeZone`.
+            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
         }
     }
 
@@ -1487,16 +1442,14 @@ pub mod campaign {
             CampaignEventFilter { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<EventDimensions>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<EventDimensions>
         }
 
-        /// `FilterType`.
-        pub fn filter_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FilterType", value.into());
-            self
+        prop! {
+            /// `FilterType`.
+            props, "FilterType", filter_type, set_filter_type, get_filter_type, Val<String>
         }
     }
 
@@ -1515,22 +1468,19 @@ pub mod campaign {
             EventDimensions { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Json>
         }
 
-        /// `EventType`.
-        pub fn event_type(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("EventType", value.into());
-            self
+        prop! {
+            /// `EventType`.
+            props, "EventType", event_type, set_event_type, get_event_type, Val<SetDimension>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<Json>
         }
     }
 
@@ -1549,16 +1499,14 @@ pub mod campaign {
             SetDimension { props }
         }
 
-        /// `DimensionType`.
-        pub fn dimension_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DimensionType", value.into());
-            self
+        prop! {
+            /// `DimensionType`.
+            props, "DimensionType", dimension_type, set_dimension_type, get_dimension_type, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1580,6 +1528,16 @@ pub mod campaign {
             props.set("End", end.into());
             QuietTime { props }
         }
+
+        prop! {
+            /// `Start`.
+            props, "Start", _, set_start, get_start, Val<String>
+        }
+
+        prop! {
+            /// `End`.
+            props, "End", _, set_end, get_end, Val<String>
+        }
     }
 
     /// `AWS::Pinpoint::Campaign.TemplateConfiguration`.
@@ -1597,28 +1555,24 @@ pub mod campaign {
             TemplateConfiguration { props }
         }
 
-        /// `EmailTemplate`.
-        pub fn email_template(mut self, value: impl Into<Val<Template>>) -> Self {
-            self.props.set("EmailTemplate", value.into());
-            self
+        prop! {
+            /// `EmailTemplate`.
+            props, "EmailTemplate", email_template, set_email_template, get_email_template, Val<Template>
         }
 
-        /// `PushTemplate`.
-        pub fn push_template(mut self, value: impl Into<Val<Template>>) -> Self {
-            self.props.set("PushTemplate", value.into());
-            self
+        prop! {
+            /// `PushTemplate`.
+            props, "PushTemplate", push_template, set_push_template, get_push_template, Val<Template>
         }
 
-        /// `SMSTemplate`.
-        pub fn sms_template(mut self, value: impl Into<Val<Template>>) -> Self {
-            self.props.set("SMSTemplate", value.into());
-            self
+        prop! {
+            /// `SMSTemplate`.
+            props, "SMSTemplate", sms_template, set_sms_template, get_sms_template, Val<Template>
         }
 
-        /// `VoiceTemplate`.
-        pub fn voice_template(mut self, value: impl Into<Val<Template>>) -> Self {
-            self.props.set("VoiceTemplate", value.into());
-            self
+        prop! {
+            /// `VoiceTemplate`.
+            props, "VoiceTemplate", voice_template, set_voice_template, get_voice_template, Val<Template>
         }
     }
 
@@ -1637,16 +1591,14 @@ pub mod campaign {
             Template { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -1665,22 +1617,19 @@ pub mod campaign {
             CampaignHook { props }
         }
 
-        /// `LambdaFunctionName`.
-        pub fn lambda_function_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaFunctionName", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionName`.
+            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<String>
         }
 
-        /// `Mode`.
-        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`.
+            props, "Mode", mode, set_mode, get_mode, Val<String>
         }
 
-        /// `WebUrl`.
-        pub fn web_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WebUrl", value.into());
-            self
+        prop! {
+            /// `WebUrl`.
+            props, "WebUrl", web_url, set_web_url, get_web_url, Val<String>
         }
     }
 
@@ -1699,34 +1648,29 @@ pub mod campaign {
             Limits { props }
         }
 
-        /// `Daily`.
-        pub fn daily(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Daily", value.into());
-            self
+        prop! {
+            /// `Daily`.
+            props, "Daily", daily, set_daily, get_daily, Val<i64>
         }
 
-        /// `MaximumDuration`.
-        pub fn maximum_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumDuration", value.into());
-            self
+        prop! {
+            /// `MaximumDuration`.
+            props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<i64>
         }
 
-        /// `MessagesPerSecond`.
-        pub fn messages_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MessagesPerSecond", value.into());
-            self
+        prop! {
+            /// `MessagesPerSecond`.
+            props, "MessagesPerSecond", messages_per_second, set_messages_per_second, get_messages_per_second, Val<i64>
         }
 
-        /// `Session`.
-        pub fn session(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Session", value.into());
-            self
+        prop! {
+            /// `Session`.
+            props, "Session", session, set_session, get_session, Val<i64>
         }
 
-        /// `Total`.
-        pub fn total(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Total", value.into());
-            self
+        prop! {
+            /// `Total`.
+            props, "Total", total, set_total, get_total, Val<i64>
         }
     }
 }
@@ -1759,28 +1703,39 @@ impl EmailChannel {
         EmailChannel { core }
     }
 
-    /// `ConfigurationSet`.
-    pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConfigurationSet", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `ConfigurationSet`.
+        core.props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
     }
 
-    /// `OrchestrationSendingRoleArn`.
-    pub fn orchestration_sending_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OrchestrationSendingRoleArn", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `FromAddress`.
+        core.props, "FromAddress", _, set_from_address, get_from_address, Val<String>
+    }
+
+    prop! {
+        /// `Identity`.
+        core.props, "Identity", _, set_identity, get_identity, Val<String>
+    }
+
+    prop! {
+        /// `OrchestrationSendingRoleArn`.
+        core.props, "OrchestrationSendingRoleArn", orchestration_sending_role_arn, set_orchestration_sending_role_arn, get_orchestration_sending_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1818,34 +1773,39 @@ impl EmailTemplate {
         EmailTemplate { core }
     }
 
-    /// `DefaultSubstitutions`.
-    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultSubstitutions", value.into());
-        self
+    prop! {
+        /// `DefaultSubstitutions`.
+        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
     }
 
-    /// `HtmlPart`.
-    pub fn html_part(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HtmlPart", value.into());
-        self
+    prop! {
+        /// `HtmlPart`.
+        core.props, "HtmlPart", html_part, set_html_part, get_html_part, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subject`.
+        core.props, "Subject", _, set_subject, get_subject, Val<String>
     }
 
-    /// `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateDescription", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `TextPart`.
-    pub fn text_part(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TextPart", value.into());
-        self
+    prop! {
+        /// `TemplateDescription`.
+        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    }
+
+    prop! {
+        /// `TextPart`.
+        core.props, "TextPart", text_part, set_text_part, get_text_part, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1895,6 +1855,21 @@ impl EventStream {
         EventStream { core }
     }
 
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `DestinationStreamArn`.
+        core.props, "DestinationStreamArn", _, set_destination_stream_arn, get_destination_stream_arn, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1928,28 +1903,29 @@ impl GcmChannel {
         GcmChannel { core }
     }
 
-    /// `ApiKey`.
-    pub fn api_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApiKey", value.into());
-        self
+    prop! {
+        /// `ApiKey`.
+        core.props, "ApiKey", api_key, set_api_key, get_api_key, Val<String>
     }
 
-    /// `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultAuthenticationMethod", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `DefaultAuthenticationMethod`.
+        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
     }
 
-    /// `ServiceJson`.
-    pub fn service_json(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceJson", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `ServiceJson`.
+        core.props, "ServiceJson", service_json, set_service_json, get_service_json, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1985,34 +1961,34 @@ impl InAppTemplate {
         InAppTemplate { core }
     }
 
-    /// `Content`.
-    pub fn content(mut self, value: impl Into<Val<List<in_app_template::InAppMessageContent>>>) -> Self {
-        self.core.set("Content", value.into());
-        self
+    prop! {
+        /// `Content`.
+        core.props, "Content", content, set_content, get_content, Val<List<in_app_template::InAppMessageContent>>
     }
 
-    /// `CustomConfig`.
-    pub fn custom_config(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("CustomConfig", value.into());
-        self
+    prop! {
+        /// `CustomConfig`.
+        core.props, "CustomConfig", custom_config, set_custom_config, get_custom_config, Val<Json>
     }
 
-    /// `Layout`.
-    pub fn layout(mut self, value: impl Into<Val<in_app_template::Layout>>) -> Self {
-        self.core.set("Layout", value.into());
-        self
+    prop! {
+        /// `Layout`.
+        core.props, "Layout", layout, set_layout, get_layout, Val<in_app_template::Layout>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateDescription", value.into());
-        self
+    prop! {
+        /// `TemplateDescription`.
+        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2047,40 +2023,34 @@ pub mod in_app_template {
             InAppMessageContent { props }
         }
 
-        /// `BackgroundColor`.
-        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackgroundColor", value.into());
-            self
+        prop! {
+            /// `BackgroundColor`.
+            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
         }
 
-        /// `BodyConfig`.
-        pub fn body_config(mut self, value: impl Into<Val<BodyConfig>>) -> Self {
-            self.props.set("BodyConfig", value.into());
-            self
+        prop! {
+            /// `BodyConfig`.
+            props, "BodyConfig", body_config, set_body_config, get_body_config, Val<BodyConfig>
         }
 
-        /// `HeaderConfig`.
-        pub fn header_config(mut self, value: impl Into<Val<HeaderConfig>>) -> Self {
-            self.props.set("HeaderConfig", value.into());
-            self
+        prop! {
+            /// `HeaderConfig`.
+            props, "HeaderConfig", header_config, set_header_config, get_header_config, Val<HeaderConfig>
         }
 
-        /// `ImageUrl`.
-        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUrl", value.into());
-            self
+        prop! {
+            /// `ImageUrl`.
+            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
         }
 
-        /// `PrimaryBtn`.
-        pub fn primary_btn(mut self, value: impl Into<Val<ButtonConfig>>) -> Self {
-            self.props.set("PrimaryBtn", value.into());
-            self
+        prop! {
+            /// `PrimaryBtn`.
+            props, "PrimaryBtn", primary_btn, set_primary_btn, get_primary_btn, Val<ButtonConfig>
         }
 
-        /// `SecondaryBtn`.
-        pub fn secondary_btn(mut self, value: impl Into<Val<ButtonConfig>>) -> Self {
-            self.props.set("SecondaryBtn", value.into());
-            self
+        prop! {
+            /// `SecondaryBtn`.
+            props, "SecondaryBtn", secondary_btn, set_secondary_btn, get_secondary_btn, Val<ButtonConfig>
         }
     }
 
@@ -2099,22 +2069,19 @@ pub mod in_app_template {
             BodyConfig { props }
         }
 
-        /// `Alignment`.
-        pub fn alignment(mut self, value: impl Into<Val<Alignment>>) -> Self {
-            self.props.set("Alignment", value.into());
-            self
+        prop! {
+            /// `Alignment`.
+            props, "Alignment", alignment, set_alignment, get_alignment, Val<Alignment>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -2149,22 +2116,19 @@ pub mod in_app_template {
             HeaderConfig { props }
         }
 
-        /// `Alignment`.
-        pub fn alignment(mut self, value: impl Into<Val<Alignment>>) -> Self {
-            self.props.set("Alignment", value.into());
-            self
+        prop! {
+            /// `Alignment`.
+            props, "Alignment", alignment, set_alignment, get_alignment, Val<Alignment>
         }
 
-        /// `Header`.
-        pub fn header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`.
+            props, "Header", header, set_header, get_header, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -2183,28 +2147,24 @@ pub mod in_app_template {
             ButtonConfig { props }
         }
 
-        /// `Android`.
-        pub fn android(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("Android", value.into());
-            self
+        prop! {
+            /// `Android`.
+            props, "Android", android, set_android, get_android, Val<OverrideButtonConfiguration>
         }
 
-        /// `DefaultConfig`.
-        pub fn default_config(mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> Self {
-            self.props.set("DefaultConfig", value.into());
-            self
+        prop! {
+            /// `DefaultConfig`.
+            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultButtonConfiguration>
         }
 
-        /// `IOS`.
-        pub fn ios(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("IOS", value.into());
-            self
+        prop! {
+            /// `IOS`.
+            props, "IOS", ios, set_ios, get_ios, Val<OverrideButtonConfiguration>
         }
 
-        /// `Web`.
-        pub fn web(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
-            self.props.set("Web", value.into());
-            self
+        prop! {
+            /// `Web`.
+            props, "Web", web, set_web, get_web, Val<OverrideButtonConfiguration>
         }
     }
 
@@ -2223,16 +2183,14 @@ pub mod in_app_template {
             OverrideButtonConfiguration { props }
         }
 
-        /// `ButtonAction`.
-        pub fn button_action(mut self, value: impl Into<Val<ButtonAction>>) -> Self {
-            self.props.set("ButtonAction", value.into());
-            self
+        prop! {
+            /// `ButtonAction`.
+            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<ButtonAction>
         }
 
-        /// `Link`.
-        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Link", value.into());
-            self
+        prop! {
+            /// `Link`.
+            props, "Link", link, set_link, get_link, Val<String>
         }
     }
 
@@ -2267,40 +2225,34 @@ pub mod in_app_template {
             DefaultButtonConfiguration { props }
         }
 
-        /// `BackgroundColor`.
-        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BackgroundColor", value.into());
-            self
+        prop! {
+            /// `BackgroundColor`.
+            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
         }
 
-        /// `BorderRadius`.
-        pub fn border_radius(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BorderRadius", value.into());
-            self
+        prop! {
+            /// `BorderRadius`.
+            props, "BorderRadius", border_radius, set_border_radius, get_border_radius, Val<i64>
         }
 
-        /// `ButtonAction`.
-        pub fn button_action(mut self, value: impl Into<Val<ButtonAction>>) -> Self {
-            self.props.set("ButtonAction", value.into());
-            self
+        prop! {
+            /// `ButtonAction`.
+            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<ButtonAction>
         }
 
-        /// `Link`.
-        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Link", value.into());
-            self
+        prop! {
+            /// `Link`.
+            props, "Link", link, set_link, get_link, Val<String>
         }
 
-        /// `Text`.
-        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Text", value.into());
-            self
+        prop! {
+            /// `Text`.
+            props, "Text", text, set_text, get_text, Val<String>
         }
 
-        /// `TextColor`.
-        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextColor", value.into());
-            self
+        prop! {
+            /// `TextColor`.
+            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
         }
     }
 
@@ -2350,52 +2302,49 @@ impl PushTemplate {
         PushTemplate { core }
     }
 
-    /// `ADM`.
-    pub fn adm(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
-        self.core.set("ADM", value.into());
-        self
+    prop! {
+        /// `ADM`.
+        core.props, "ADM", adm, set_adm, get_adm, Val<push_template::AndroidPushNotificationTemplate>
     }
 
-    /// `APNS`.
-    pub fn apns(mut self, value: impl Into<Val<push_template::ApnsPushNotificationTemplate>>) -> Self {
-        self.core.set("APNS", value.into());
-        self
+    prop! {
+        /// `APNS`.
+        core.props, "APNS", apns, set_apns, get_apns, Val<push_template::ApnsPushNotificationTemplate>
     }
 
-    /// `Baidu`.
-    pub fn baidu(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
-        self.core.set("Baidu", value.into());
-        self
+    prop! {
+        /// `Baidu`.
+        core.props, "Baidu", baidu, set_baidu, get_baidu, Val<push_template::AndroidPushNotificationTemplate>
     }
 
-    /// `Default`.
-    pub fn default(mut self, value: impl Into<Val<push_template::DefaultPushNotificationTemplate>>) -> Self {
-        self.core.set("Default", value.into());
-        self
+    prop! {
+        /// `Default`.
+        core.props, "Default", default, set_default, get_default, Val<push_template::DefaultPushNotificationTemplate>
     }
 
-    /// `DefaultSubstitutions`.
-    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultSubstitutions", value.into());
-        self
+    prop! {
+        /// `DefaultSubstitutions`.
+        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
     }
 
-    /// `GCM`.
-    pub fn gcm(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
-        self.core.set("GCM", value.into());
-        self
+    prop! {
+        /// `GCM`.
+        core.props, "GCM", gcm, set_gcm, get_gcm, Val<push_template::AndroidPushNotificationTemplate>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
-    /// `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateDescription", value.into());
-        self
+    prop! {
+        /// `TemplateDescription`.
+        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2436,52 +2385,44 @@ pub mod push_template {
             AndroidPushNotificationTemplate { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<String>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `ImageIconUrl`.
-        pub fn image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageIconUrl", value.into());
-            self
+        prop! {
+            /// `ImageIconUrl`.
+            props, "ImageIconUrl", image_icon_url, set_image_icon_url, get_image_icon_url, Val<String>
         }
 
-        /// `ImageUrl`.
-        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageUrl", value.into());
-            self
+        prop! {
+            /// `ImageUrl`.
+            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
         }
 
-        /// `SmallImageIconUrl`.
-        pub fn small_image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SmallImageIconUrl", value.into());
-            self
+        prop! {
+            /// `SmallImageIconUrl`.
+            props, "SmallImageIconUrl", small_image_icon_url, set_small_image_icon_url, get_small_image_icon_url, Val<String>
         }
 
-        /// `Sound`.
-        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sound", value.into());
-            self
+        prop! {
+            /// `Sound`.
+            props, "Sound", sound, set_sound, get_sound, Val<String>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -2500,40 +2441,34 @@ pub mod push_template {
             ApnsPushNotificationTemplate { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<String>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `MediaUrl`.
-        pub fn media_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaUrl", value.into());
-            self
+        prop! {
+            /// `MediaUrl`.
+            props, "MediaUrl", media_url, set_media_url, get_media_url, Val<String>
         }
 
-        /// `Sound`.
-        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sound", value.into());
-            self
+        prop! {
+            /// `Sound`.
+            props, "Sound", sound, set_sound, get_sound, Val<String>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -2552,34 +2487,29 @@ pub mod push_template {
             DefaultPushNotificationTemplate { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<String>
         }
 
-        /// `Body`.
-        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`.
+            props, "Body", body, set_body, get_body, Val<String>
         }
 
-        /// `Sound`.
-        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sound", value.into());
-            self
+        prop! {
+            /// `Sound`.
+            props, "Sound", sound, set_sound, get_sound, Val<String>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 }
@@ -2604,22 +2534,24 @@ impl SmsChannel {
         SmsChannel { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `SenderId`.
-    pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SenderId", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `ShortCode`.
-    pub fn short_code(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ShortCode", value.into());
-        self
+    prop! {
+        /// `SenderId`.
+        core.props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
+    }
+
+    prop! {
+        /// `ShortCode`.
+        core.props, "ShortCode", short_code, set_short_code, get_short_code, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2657,22 +2589,29 @@ impl Segment {
         Segment { core }
     }
 
-    /// `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Val<segment::SegmentDimensions>>) -> Self {
-        self.core.set("Dimensions", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `SegmentGroups`.
-    pub fn segment_groups(mut self, value: impl Into<Val<segment::SegmentGroups>>) -> Self {
-        self.core.set("SegmentGroups", value.into());
-        self
+    prop! {
+        /// `Dimensions`.
+        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<segment::SegmentDimensions>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SegmentGroups`.
+        core.props, "SegmentGroups", segment_groups, set_segment_groups, get_segment_groups, Val<segment::SegmentGroups>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2714,40 +2653,34 @@ pub mod segment {
             SegmentDimensions { props }
         }
 
-        /// `Attributes`.
-        pub fn attributes(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Json>
         }
 
-        /// `Behavior`.
-        pub fn behavior(mut self, value: impl Into<Val<Behavior>>) -> Self {
-            self.props.set("Behavior", value.into());
-            self
+        prop! {
+            /// `Behavior`.
+            props, "Behavior", behavior, set_behavior, get_behavior, Val<Behavior>
         }
 
-        /// `Demographic`.
-        pub fn demographic(mut self, value: impl Into<Val<Demographic>>) -> Self {
-            self.props.set("Demographic", value.into());
-            self
+        prop! {
+            /// `Demographic`.
+            props, "Demographic", demographic, set_demographic, get_demographic, Val<Demographic>
         }
 
-        /// `Location`.
-        pub fn location(mut self, value: impl Into<Val<Location>>) -> Self {
-            self.props.set("Location", value.into());
-            self
+        prop! {
+            /// `Location`.
+            props, "Location", location, set_location, get_location, Val<Location>
         }
 
-        /// `Metrics`.
-        pub fn metrics(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `Metrics`.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<Json>
         }
 
-        /// `UserAttributes`.
-        pub fn user_attributes(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("UserAttributes", value.into());
-            self
+        prop! {
+            /// `UserAttributes`.
+            props, "UserAttributes", user_attributes, set_user_attributes, get_user_attributes, Val<Json>
         }
     }
 
@@ -2766,10 +2699,9 @@ pub mod segment {
             Behavior { props }
         }
 
-        /// `Recency`.
-        pub fn recency(mut self, value: impl Into<Val<Recency>>) -> Self {
-            self.props.set("Recency", value.into());
-            self
+        prop! {
+            /// `Recency`.
+            props, "Recency", recency, set_recency, get_recency, Val<Recency>
         }
     }
 
@@ -2791,6 +2723,16 @@ pub mod segment {
             props.set("RecencyType", recency_type.into());
             Recency { props }
         }
+
+        prop! {
+            /// `Duration`.
+            props, "Duration", _, set_duration, get_duration, Val<String>
+        }
+
+        prop! {
+            /// `RecencyType`.
+            props, "RecencyType", _, set_recency_type, get_recency_type, Val<String>
+        }
     }
 
     /// `AWS::Pinpoint::Segment.Demographic`.
@@ -2808,40 +2750,34 @@ pub mod segment {
             Demographic { props }
         }
 
-        /// `AppVersion`.
-        pub fn app_version(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("AppVersion", value.into());
-            self
+        prop! {
+            /// `AppVersion`.
+            props, "AppVersion", app_version, set_app_version, get_app_version, Val<SetDimension>
         }
 
-        /// `Channel`.
-        pub fn channel(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("Channel", value.into());
-            self
+        prop! {
+            /// `Channel`.
+            props, "Channel", channel, set_channel, get_channel, Val<SetDimension>
         }
 
-        /// `DeviceType`.
-        pub fn device_type(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("DeviceType", value.into());
-            self
+        prop! {
+            /// `DeviceType`.
+            props, "DeviceType", device_type, set_device_type, get_device_type, Val<SetDimension>
         }
 
-        /// `Make`.
-        pub fn make(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("Make", value.into());
-            self
+        prop! {
+            /// `Make`.
+            props, "Make", make, set_make, get_make, Val<SetDimension>
         }
 
-        /// `Model`.
-        pub fn model(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("Model", value.into());
-            self
+        prop! {
+            /// `Model`.
+            props, "Model", model, set_model, get_model, Val<SetDimension>
         }
 
-        /// `Platform`.
-        pub fn platform(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("Platform", value.into());
-            self
+        prop! {
+            /// `Platform`.
+            props, "Platform", platform, set_platform, get_platform, Val<SetDimension>
         }
     }
 
@@ -2860,16 +2796,14 @@ pub mod segment {
             SetDimension { props }
         }
 
-        /// `DimensionType`.
-        pub fn dimension_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DimensionType", value.into());
-            self
+        prop! {
+            /// `DimensionType`.
+            props, "DimensionType", dimension_type, set_dimension_type, get_dimension_type, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -2888,16 +2822,14 @@ pub mod segment {
             Location { props }
         }
 
-        /// `Country`.
-        pub fn country(mut self, value: impl Into<Val<SetDimension>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`.
+            props, "Country", country, set_country, get_country, Val<SetDimension>
         }
 
-        /// `GPSPoint`.
-        pub fn gps_point(mut self, value: impl Into<Val<GpsPoint>>) -> Self {
-            self.props.set("GPSPoint", value.into());
-            self
+        prop! {
+            /// `GPSPoint`.
+            props, "GPSPoint", gps_point, set_gps_point, get_gps_point, Val<GpsPoint>
         }
     }
 
@@ -2922,6 +2854,16 @@ pub mod segment {
             props.set("Coordinates", coordinates.into());
             GpsPoint { props }
         }
+
+        prop! {
+            /// `RangeInKilometers`.
+            props, "RangeInKilometers", _, set_range_in_kilometers, get_range_in_kilometers, Val<f64>
+        }
+
+        prop! {
+            /// `Coordinates`.
+            props, "Coordinates", _, set_coordinates, get_coordinates, Val<Coordinates>
+        }
     }
 
     /// `AWS::Pinpoint::Segment.Coordinates`.
@@ -2942,6 +2884,16 @@ pub mod segment {
             props.set("Latitude", latitude.into());
             Coordinates { props }
         }
+
+        prop! {
+            /// `Longitude`.
+            props, "Longitude", _, set_longitude, get_longitude, Val<f64>
+        }
+
+        prop! {
+            /// `Latitude`.
+            props, "Latitude", _, set_latitude, get_latitude, Val<f64>
+        }
     }
 
     /// `AWS::Pinpoint::Segment.SegmentGroups`.
@@ -2959,16 +2911,14 @@ pub mod segment {
             SegmentGroups { props }
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<Groups>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<Groups>>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<String>
         }
     }
 
@@ -2987,28 +2937,24 @@ pub mod segment {
             Groups { props }
         }
 
-        /// `Dimensions`.
-        pub fn dimensions(mut self, value: impl Into<Val<List<SegmentDimensions>>>) -> Self {
-            self.props.set("Dimensions", value.into());
-            self
+        prop! {
+            /// `Dimensions`.
+            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<SegmentDimensions>>
         }
 
-        /// `SourceSegments`.
-        pub fn source_segments(mut self, value: impl Into<Val<List<SourceSegments>>>) -> Self {
-            self.props.set("SourceSegments", value.into());
-            self
+        prop! {
+            /// `SourceSegments`.
+            props, "SourceSegments", source_segments, set_source_segments, get_source_segments, Val<List<SourceSegments>>
         }
 
-        /// `SourceType`.
-        pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceType", value.into());
-            self
+        prop! {
+            /// `SourceType`.
+            props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -3029,10 +2975,14 @@ pub mod segment {
             SourceSegments { props }
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<i64>
         }
     }
 }
@@ -3059,22 +3009,29 @@ impl SmsTemplate {
         SmsTemplate { core }
     }
 
-    /// `DefaultSubstitutions`.
-    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultSubstitutions", value.into());
-        self
+    prop! {
+        /// `Body`.
+        core.props, "Body", _, set_body, get_body, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DefaultSubstitutions`.
+        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
     }
 
-    /// `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateDescription", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    }
+
+    prop! {
+        /// `TemplateDescription`.
+        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3116,10 +3073,14 @@ impl VoiceChannel {
         VoiceChannel { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.

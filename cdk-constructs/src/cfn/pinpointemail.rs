@@ -42,34 +42,34 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    /// `DeliveryOptions`.
-    pub fn delivery_options(mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> Self {
-        self.core.set("DeliveryOptions", value.into());
-        self
+    prop! {
+        /// `DeliveryOptions`.
+        core.props, "DeliveryOptions", delivery_options, set_delivery_options, get_delivery_options, Val<configuration_set::DeliveryOptions>
     }
 
-    /// `ReputationOptions`.
-    pub fn reputation_options(mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> Self {
-        self.core.set("ReputationOptions", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SendingOptions`.
-    pub fn sending_options(mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> Self {
-        self.core.set("SendingOptions", value.into());
-        self
+    prop! {
+        /// `ReputationOptions`.
+        core.props, "ReputationOptions", reputation_options, set_reputation_options, get_reputation_options, Val<configuration_set::ReputationOptions>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SendingOptions`.
+        core.props, "SendingOptions", sending_options, set_sending_options, get_sending_options, Val<configuration_set::SendingOptions>
     }
 
-    /// `TrackingOptions`.
-    pub fn tracking_options(mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> Self {
-        self.core.set("TrackingOptions", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrackingOptions`.
+        core.props, "TrackingOptions", tracking_options, set_tracking_options, get_tracking_options, Val<configuration_set::TrackingOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,10 +104,9 @@ pub mod configuration_set {
             DeliveryOptions { props }
         }
 
-        /// `SendingPoolName`.
-        pub fn sending_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SendingPoolName", value.into());
-            self
+        prop! {
+            /// `SendingPoolName`.
+            props, "SendingPoolName", sending_pool_name, set_sending_pool_name, get_sending_pool_name, Val<String>
         }
     }
 
@@ -126,10 +125,9 @@ pub mod configuration_set {
             ReputationOptions { props }
         }
 
-        /// `ReputationMetricsEnabled`.
-        pub fn reputation_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReputationMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `ReputationMetricsEnabled`.
+            props, "ReputationMetricsEnabled", reputation_metrics_enabled, set_reputation_metrics_enabled, get_reputation_metrics_enabled, Val<bool>
         }
     }
 
@@ -148,10 +146,9 @@ pub mod configuration_set {
             SendingOptions { props }
         }
 
-        /// `SendingEnabled`.
-        pub fn sending_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SendingEnabled", value.into());
-            self
+        prop! {
+            /// `SendingEnabled`.
+            props, "SendingEnabled", sending_enabled, set_sending_enabled, get_sending_enabled, Val<bool>
         }
     }
 
@@ -170,10 +167,9 @@ pub mod configuration_set {
             TrackingOptions { props }
         }
 
-        /// `CustomRedirectDomain`.
-        pub fn custom_redirect_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomRedirectDomain", value.into());
-            self
+        prop! {
+            /// `CustomRedirectDomain`.
+            props, "CustomRedirectDomain", custom_redirect_domain, set_custom_redirect_domain, get_custom_redirect_domain, Val<String>
         }
     }
 }
@@ -204,10 +200,19 @@ impl ConfigurationSetEventDestination {
         ConfigurationSetEventDestination { core }
     }
 
-    /// `EventDestination`.
-    pub fn event_destination(mut self, value: impl Into<Val<configuration_set_event_destination::EventDestination>>) -> Self {
-        self.core.set("EventDestination", value.into());
-        self
+    prop! {
+        /// `ConfigurationSetName`.
+        core.props, "ConfigurationSetName", _, set_configuration_set_name, get_configuration_set_name, Val<String>
+    }
+
+    prop! {
+        /// `EventDestination`.
+        core.props, "EventDestination", event_destination, set_event_destination, get_event_destination, Val<configuration_set_event_destination::EventDestination>
+    }
+
+    prop! {
+        /// `EventDestinationName`.
+        core.props, "EventDestinationName", _, set_event_destination_name, get_event_destination_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -245,34 +250,34 @@ pub mod configuration_set_event_destination {
             EventDestination { props }
         }
 
-        /// `CloudWatchDestination`.
-        pub fn cloud_watch_destination(mut self, value: impl Into<Val<CloudWatchDestination>>) -> Self {
-            self.props.set("CloudWatchDestination", value.into());
-            self
+        prop! {
+            /// `MatchingEventTypes`.
+            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `CloudWatchDestination`.
+            props, "CloudWatchDestination", cloud_watch_destination, set_cloud_watch_destination, get_cloud_watch_destination, Val<CloudWatchDestination>
         }
 
-        /// `KinesisFirehoseDestination`.
-        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
-            self.props.set("KinesisFirehoseDestination", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `PinpointDestination`.
-        pub fn pinpoint_destination(mut self, value: impl Into<Val<PinpointDestination>>) -> Self {
-            self.props.set("PinpointDestination", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseDestination`.
+            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
         }
 
-        /// `SnsDestination`.
-        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
-            self.props.set("SnsDestination", value.into());
-            self
+        prop! {
+            /// `PinpointDestination`.
+            props, "PinpointDestination", pinpoint_destination, set_pinpoint_destination, get_pinpoint_destination, Val<PinpointDestination>
+        }
+
+        prop! {
+            /// `SnsDestination`.
+            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
         }
     }
 
@@ -291,10 +296,9 @@ pub mod configuration_set_event_destination {
             CloudWatchDestination { props }
         }
 
-        /// `DimensionConfigurations`.
-        pub fn dimension_configurations(mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> Self {
-            self.props.set("DimensionConfigurations", value.into());
-            self
+        prop! {
+            /// `DimensionConfigurations`.
+            props, "DimensionConfigurations", dimension_configurations, set_dimension_configurations, get_dimension_configurations, Val<List<DimensionConfiguration>>
         }
     }
 
@@ -322,6 +326,21 @@ pub mod configuration_set_event_destination {
             props.set("DimensionName", dimension_name.into());
             DimensionConfiguration { props }
         }
+
+        prop! {
+            /// `DimensionValueSource`.
+            props, "DimensionValueSource", _, set_dimension_value_source, get_dimension_value_source, Val<String>
+        }
+
+        prop! {
+            /// `DefaultDimensionValue`.
+            props, "DefaultDimensionValue", _, set_default_dimension_value, get_default_dimension_value, Val<String>
+        }
+
+        prop! {
+            /// `DimensionName`.
+            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        }
     }
 
     /// `AWS::PinpointEmail::ConfigurationSetEventDestination.KinesisFirehoseDestination`.
@@ -345,6 +364,16 @@ pub mod configuration_set_event_destination {
             props.set("IamRoleArn", iam_role_arn.into());
             KinesisFirehoseDestination { props }
         }
+
+        prop! {
+            /// `DeliveryStreamArn`.
+            props, "DeliveryStreamArn", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        }
+
+        prop! {
+            /// `IamRoleArn`.
+            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
     }
 
     /// `AWS::PinpointEmail::ConfigurationSetEventDestination.PinpointDestination`.
@@ -362,10 +391,9 @@ pub mod configuration_set_event_destination {
             PinpointDestination { props }
         }
 
-        /// `ApplicationArn`.
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationArn", value.into());
-            self
+        prop! {
+            /// `ApplicationArn`.
+            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
         }
     }
 
@@ -384,6 +412,11 @@ pub mod configuration_set_event_destination {
             let mut props = Props::new();
             props.set("TopicArn", topic_arn.into());
             SnsDestination { props }
+        }
+
+        prop! {
+            /// `TopicArn`.
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 }
@@ -407,16 +440,14 @@ impl DedicatedIpPool {
         DedicatedIpPool { core }
     }
 
-    /// `PoolName`.
-    pub fn pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PoolName", value.into());
-        self
+    prop! {
+        /// `PoolName`.
+        core.props, "PoolName", pool_name, set_pool_name, get_pool_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -452,28 +483,29 @@ impl Identity {
         Identity { core }
     }
 
-    /// `DkimSigningEnabled`.
-    pub fn dkim_signing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DkimSigningEnabled", value.into());
-        self
+    prop! {
+        /// `DkimSigningEnabled`.
+        core.props, "DkimSigningEnabled", dkim_signing_enabled, set_dkim_signing_enabled, get_dkim_signing_enabled, Val<bool>
     }
 
-    /// `FeedbackForwardingEnabled`.
-    pub fn feedback_forwarding_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FeedbackForwardingEnabled", value.into());
-        self
+    prop! {
+        /// `FeedbackForwardingEnabled`.
+        core.props, "FeedbackForwardingEnabled", feedback_forwarding_enabled, set_feedback_forwarding_enabled, get_feedback_forwarding_enabled, Val<bool>
     }
 
-    /// `MailFromAttributes`.
-    pub fn mail_from_attributes(mut self, value: impl Into<Val<identity::MailFromAttributes>>) -> Self {
-        self.core.set("MailFromAttributes", value.into());
-        self
+    prop! {
+        /// `MailFromAttributes`.
+        core.props, "MailFromAttributes", mail_from_attributes, set_mail_from_attributes, get_mail_from_attributes, Val<identity::MailFromAttributes>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -544,16 +576,14 @@ pub mod identity {
             MailFromAttributes { props }
         }
 
-        /// `BehaviorOnMxFailure`.
-        pub fn behavior_on_mx_failure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BehaviorOnMxFailure", value.into());
-            self
+        prop! {
+            /// `BehaviorOnMxFailure`.
+            props, "BehaviorOnMxFailure", behavior_on_mx_failure, set_behavior_on_mx_failure, get_behavior_on_mx_failure, Val<String>
         }
 
-        /// `MailFromDomain`.
-        pub fn mail_from_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailFromDomain", value.into());
-            self
+        prop! {
+            /// `MailFromDomain`.
+            props, "MailFromDomain", mail_from_domain, set_mail_from_domain, get_mail_from_domain, Val<String>
         }
     }
 }

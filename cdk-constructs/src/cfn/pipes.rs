@@ -49,64 +49,69 @@ impl Pipe {
         Pipe { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DesiredState`.
-    pub fn desired_state(mut self, value: impl Into<Val<pipe::RequestedPipeState>>) -> Self {
-        self.core.set("DesiredState", value.into());
-        self
+    prop! {
+        /// `DesiredState`.
+        core.props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<pipe::RequestedPipeState>
     }
 
-    /// `Enrichment`.
-    pub fn enrichment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Enrichment", value.into());
-        self
+    prop! {
+        /// `Enrichment`.
+        core.props, "Enrichment", enrichment, set_enrichment, get_enrichment, Val<String>
     }
 
-    /// `EnrichmentParameters`.
-    pub fn enrichment_parameters(mut self, value: impl Into<Val<pipe::PipeEnrichmentParameters>>) -> Self {
-        self.core.set("EnrichmentParameters", value.into());
-        self
+    prop! {
+        /// `EnrichmentParameters`.
+        core.props, "EnrichmentParameters", enrichment_parameters, set_enrichment_parameters, get_enrichment_parameters, Val<pipe::PipeEnrichmentParameters>
     }
 
-    /// `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyIdentifier", value.into());
-        self
+    prop! {
+        /// `KmsKeyIdentifier`.
+        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
     }
 
-    /// `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Val<pipe::PipeLogConfiguration>>) -> Self {
-        self.core.set("LogConfiguration", value.into());
-        self
+    prop! {
+        /// `LogConfiguration`.
+        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<pipe::PipeLogConfiguration>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SourceParameters`.
-    pub fn source_parameters(mut self, value: impl Into<Val<pipe::PipeSourceParameters>>) -> Self {
-        self.core.set("SourceParameters", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<String>
     }
 
-    /// `TargetParameters`.
-    pub fn target_parameters(mut self, value: impl Into<Val<pipe::PipeTargetParameters>>) -> Self {
-        self.core.set("TargetParameters", value.into());
-        self
+    prop! {
+        /// `SourceParameters`.
+        core.props, "SourceParameters", source_parameters, set_source_parameters, get_source_parameters, Val<pipe::PipeSourceParameters>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Target`.
+        core.props, "Target", _, set_target, get_target, Val<String>
+    }
+
+    prop! {
+        /// `TargetParameters`.
+        core.props, "TargetParameters", target_parameters, set_target_parameters, get_target_parameters, Val<pipe::PipeTargetParameters>
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,16 +184,14 @@ pub mod pipe {
             PipeEnrichmentParameters { props }
         }
 
-        /// `HttpParameters`.
-        pub fn http_parameters(mut self, value: impl Into<Val<PipeEnrichmentHttpParameters>>) -> Self {
-            self.props.set("HttpParameters", value.into());
-            self
+        prop! {
+            /// `HttpParameters`.
+            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<PipeEnrichmentHttpParameters>
         }
 
-        /// `InputTemplate`.
-        pub fn input_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputTemplate", value.into());
-            self
+        prop! {
+            /// `InputTemplate`.
+            props, "InputTemplate", input_template, set_input_template, get_input_template, Val<String>
         }
     }
 
@@ -207,22 +210,19 @@ pub mod pipe {
             PipeEnrichmentHttpParameters { props }
         }
 
-        /// `HeaderParameters`.
-        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("HeaderParameters", value.into());
-            self
+        prop! {
+            /// `HeaderParameters`.
+            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
         }
 
-        /// `PathParameterValues`.
-        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PathParameterValues", value.into());
-            self
+        prop! {
+            /// `PathParameterValues`.
+            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
         }
 
-        /// `QueryStringParameters`.
-        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("QueryStringParameters", value.into());
-            self
+        prop! {
+            /// `QueryStringParameters`.
+            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
         }
     }
 
@@ -241,34 +241,29 @@ pub mod pipe {
             PipeLogConfiguration { props }
         }
 
-        /// `CloudwatchLogsLogDestination`.
-        pub fn cloudwatch_logs_log_destination(mut self, value: impl Into<Val<CloudwatchLogsLogDestination>>) -> Self {
-            self.props.set("CloudwatchLogsLogDestination", value.into());
-            self
+        prop! {
+            /// `CloudwatchLogsLogDestination`.
+            props, "CloudwatchLogsLogDestination", cloudwatch_logs_log_destination, set_cloudwatch_logs_log_destination, get_cloudwatch_logs_log_destination, Val<CloudwatchLogsLogDestination>
         }
 
-        /// `FirehoseLogDestination`.
-        pub fn firehose_log_destination(mut self, value: impl Into<Val<FirehoseLogDestination>>) -> Self {
-            self.props.set("FirehoseLogDestination", value.into());
-            self
+        prop! {
+            /// `FirehoseLogDestination`.
+            props, "FirehoseLogDestination", firehose_log_destination, set_firehose_log_destination, get_firehose_log_destination, Val<FirehoseLogDestination>
         }
 
-        /// `IncludeExecutionData`.
-        pub fn include_execution_data(mut self, value: impl Into<Val<List<IncludeExecutionDataOption>>>) -> Self {
-            self.props.set("IncludeExecutionData", value.into());
-            self
+        prop! {
+            /// `IncludeExecutionData`.
+            props, "IncludeExecutionData", include_execution_data, set_include_execution_data, get_include_execution_data, Val<List<IncludeExecutionDataOption>>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<LogLevel>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<LogLevel>
         }
 
-        /// `S3LogDestination`.
-        pub fn s3_log_destination(mut self, value: impl Into<Val<S3LogDestination>>) -> Self {
-            self.props.set("S3LogDestination", value.into());
-            self
+        prop! {
+            /// `S3LogDestination`.
+            props, "S3LogDestination", s3_log_destination, set_s3_log_destination, get_s3_log_destination, Val<S3LogDestination>
         }
     }
 
@@ -287,10 +282,9 @@ pub mod pipe {
             CloudwatchLogsLogDestination { props }
         }
 
-        /// `LogGroupArn`.
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`.
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -309,10 +303,9 @@ pub mod pipe {
             FirehoseLogDestination { props }
         }
 
-        /// `DeliveryStreamArn`.
-        pub fn delivery_stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeliveryStreamArn", value.into());
-            self
+        prop! {
+            /// `DeliveryStreamArn`.
+            props, "DeliveryStreamArn", delivery_stream_arn, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
         }
     }
 
@@ -360,28 +353,24 @@ pub mod pipe {
             S3LogDestination { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
         }
 
-        /// `OutputFormat`.
-        pub fn output_format(mut self, value: impl Into<Val<S3OutputFormat>>) -> Self {
-            self.props.set("OutputFormat", value.into());
-            self
+        prop! {
+            /// `OutputFormat`.
+            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<S3OutputFormat>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -416,52 +405,44 @@ pub mod pipe {
             PipeSourceParameters { props }
         }
 
-        /// `ActiveMQBrokerParameters`.
-        pub fn active_mq_broker_parameters(mut self, value: impl Into<Val<PipeSourceActiveMqBrokerParameters>>) -> Self {
-            self.props.set("ActiveMQBrokerParameters", value.into());
-            self
+        prop! {
+            /// `ActiveMQBrokerParameters`.
+            props, "ActiveMQBrokerParameters", active_mq_broker_parameters, set_active_mq_broker_parameters, get_active_mq_broker_parameters, Val<PipeSourceActiveMqBrokerParameters>
         }
 
-        /// `DynamoDBStreamParameters`.
-        pub fn dynamo_db_stream_parameters(mut self, value: impl Into<Val<PipeSourceDynamoDbStreamParameters>>) -> Self {
-            self.props.set("DynamoDBStreamParameters", value.into());
-            self
+        prop! {
+            /// `DynamoDBStreamParameters`.
+            props, "DynamoDBStreamParameters", dynamo_db_stream_parameters, set_dynamo_db_stream_parameters, get_dynamo_db_stream_parameters, Val<PipeSourceDynamoDbStreamParameters>
         }
 
-        /// `FilterCriteria`.
-        pub fn filter_criteria(mut self, value: impl Into<Val<FilterCriteria>>) -> Self {
-            self.props.set("FilterCriteria", value.into());
-            self
+        prop! {
+            /// `FilterCriteria`.
+            props, "FilterCriteria", filter_criteria, set_filter_criteria, get_filter_criteria, Val<FilterCriteria>
         }
 
-        /// `KinesisStreamParameters`.
-        pub fn kinesis_stream_parameters(mut self, value: impl Into<Val<PipeSourceKinesisStreamParameters>>) -> Self {
-            self.props.set("KinesisStreamParameters", value.into());
-            self
+        prop! {
+            /// `KinesisStreamParameters`.
+            props, "KinesisStreamParameters", kinesis_stream_parameters, set_kinesis_stream_parameters, get_kinesis_stream_parameters, Val<PipeSourceKinesisStreamParameters>
         }
 
-        /// `ManagedStreamingKafkaParameters`.
-        pub fn managed_streaming_kafka_parameters(mut self, value: impl Into<Val<PipeSourceManagedStreamingKafkaParameters>>) -> Self {
-            self.props.set("ManagedStreamingKafkaParameters", value.into());
-            self
+        prop! {
+            /// `ManagedStreamingKafkaParameters`.
+            props, "ManagedStreamingKafkaParameters", managed_streaming_kafka_parameters, set_managed_streaming_kafka_parameters, get_managed_streaming_kafka_parameters, Val<PipeSourceManagedStreamingKafkaParameters>
         }
 
-        /// `RabbitMQBrokerParameters`.
-        pub fn rabbit_mq_broker_parameters(mut self, value: impl Into<Val<PipeSourceRabbitMqBrokerParameters>>) -> Self {
-            self.props.set("RabbitMQBrokerParameters", value.into());
-            self
+        prop! {
+            /// `RabbitMQBrokerParameters`.
+            props, "RabbitMQBrokerParameters", rabbit_mq_broker_parameters, set_rabbit_mq_broker_parameters, get_rabbit_mq_broker_parameters, Val<PipeSourceRabbitMqBrokerParameters>
         }
 
-        /// `SelfManagedKafkaParameters`.
-        pub fn self_managed_kafka_parameters(mut self, value: impl Into<Val<PipeSourceSelfManagedKafkaParameters>>) -> Self {
-            self.props.set("SelfManagedKafkaParameters", value.into());
-            self
+        prop! {
+            /// `SelfManagedKafkaParameters`.
+            props, "SelfManagedKafkaParameters", self_managed_kafka_parameters, set_self_managed_kafka_parameters, get_self_managed_kafka_parameters, Val<PipeSourceSelfManagedKafkaParameters>
         }
 
-        /// `SqsQueueParameters`.
-        pub fn sqs_queue_parameters(mut self, value: impl Into<Val<PipeSourceSqsQueueParameters>>) -> Self {
-            self.props.set("SqsQueueParameters", value.into());
-            self
+        prop! {
+            /// `SqsQueueParameters`.
+            props, "SqsQueueParameters", sqs_queue_parameters, set_sqs_queue_parameters, get_sqs_queue_parameters, Val<PipeSourceSqsQueueParameters>
         }
     }
 
@@ -487,16 +468,24 @@ pub mod pipe {
             PipeSourceActiveMqBrokerParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", _, set_credentials, get_credentials, Val<MqBrokerAccessCredentials>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `QueueName`.
+            props, "QueueName", _, set_queue_name, get_queue_name, Val<String>
+        }
+
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
         }
     }
 
@@ -517,10 +506,9 @@ pub mod pipe {
             MqBrokerAccessCredentials { props }
         }
 
-        /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
-        pub fn basic_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BasicAuth", value.into());
-            self
+        prop! {
+            /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
+            props, "BasicAuth", basic_auth, set_basic_auth, get_basic_auth, Val<String>
         }
     }
 
@@ -541,46 +529,44 @@ pub mod pipe {
             PipeSourceDynamoDbStreamParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `StartingPosition`.
+            props, "StartingPosition", _, set_starting_position, get_starting_position, Val<DynamoDbStreamStartPosition>
         }
 
-        /// `DeadLetterConfig`.
-        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
-            self.props.set("DeadLetterConfig", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `DeadLetterConfig`.
+            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
         }
 
-        /// `MaximumRecordAgeInSeconds`.
-        pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRecordAgeInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
         }
 
-        /// `MaximumRetryAttempts`.
-        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRetryAttempts", value.into());
-            self
+        prop! {
+            /// `MaximumRecordAgeInSeconds`.
+            props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
         }
 
-        /// `OnPartialBatchItemFailure`.
-        pub fn on_partial_batch_item_failure(mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> Self {
-            self.props.set("OnPartialBatchItemFailure", value.into());
-            self
+        prop! {
+            /// `MaximumRetryAttempts`.
+            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
         }
 
-        /// `ParallelizationFactor`.
-        pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelizationFactor", value.into());
-            self
+        prop! {
+            /// `OnPartialBatchItemFailure`.
+            props, "OnPartialBatchItemFailure", on_partial_batch_item_failure, set_on_partial_batch_item_failure, get_on_partial_batch_item_failure, Val<OnPartialBatchItemFailureStreams>
+        }
+
+        prop! {
+            /// `ParallelizationFactor`.
+            props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
         }
     }
 
@@ -599,10 +585,9 @@ pub mod pipe {
             DeadLetterConfig { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -644,10 +629,9 @@ pub mod pipe {
             FilterCriteria { props }
         }
 
-        /// `Filters`.
-        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
-            self.props.set("Filters", value.into());
-            self
+        prop! {
+            /// `Filters`.
+            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
         }
     }
 
@@ -666,10 +650,9 @@ pub mod pipe {
             Filter { props }
         }
 
-        /// `Pattern`.
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `Pattern`.
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -690,52 +673,49 @@ pub mod pipe {
             PipeSourceKinesisStreamParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `StartingPosition`.
+            props, "StartingPosition", _, set_starting_position, get_starting_position, Val<KinesisStreamStartPosition>
         }
 
-        /// `DeadLetterConfig`.
-        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
-            self.props.set("DeadLetterConfig", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `DeadLetterConfig`.
+            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
         }
 
-        /// `MaximumRecordAgeInSeconds`.
-        pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRecordAgeInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
         }
 
-        /// `MaximumRetryAttempts`.
-        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumRetryAttempts", value.into());
-            self
+        prop! {
+            /// `MaximumRecordAgeInSeconds`.
+            props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
         }
 
-        /// `OnPartialBatchItemFailure`.
-        pub fn on_partial_batch_item_failure(mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> Self {
-            self.props.set("OnPartialBatchItemFailure", value.into());
-            self
+        prop! {
+            /// `MaximumRetryAttempts`.
+            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
         }
 
-        /// `ParallelizationFactor`.
-        pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ParallelizationFactor", value.into());
-            self
+        prop! {
+            /// `OnPartialBatchItemFailure`.
+            props, "OnPartialBatchItemFailure", on_partial_batch_item_failure, set_on_partial_batch_item_failure, get_on_partial_batch_item_failure, Val<OnPartialBatchItemFailureStreams>
         }
 
-        /// `StartingPositionTimestamp`.
-        pub fn starting_position_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartingPositionTimestamp", value.into());
-            self
+        prop! {
+            /// `ParallelizationFactor`.
+            props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
+        }
+
+        prop! {
+            /// `StartingPositionTimestamp`.
+            props, "StartingPositionTimestamp", starting_position_timestamp, set_starting_position_timestamp, get_starting_position_timestamp, Val<String>
         }
     }
 
@@ -772,34 +752,34 @@ pub mod pipe {
             PipeSourceManagedStreamingKafkaParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `TopicName`.
+            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
         }
 
-        /// `ConsumerGroupID`.
-        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConsumerGroupID", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
         }
 
-        /// `Credentials`.
-        pub fn credentials(mut self, value: impl Into<Val<MskAccessCredentials>>) -> Self {
-            self.props.set("Credentials", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupID`.
+            props, "ConsumerGroupID", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", credentials, set_credentials, get_credentials, Val<MskAccessCredentials>
         }
 
-        /// `StartingPosition`.
-        pub fn starting_position(mut self, value: impl Into<Val<MskStartPosition>>) -> Self {
-            self.props.set("StartingPosition", value.into());
-            self
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `StartingPosition`.
+            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<MskStartPosition>
         }
     }
 
@@ -820,16 +800,15 @@ pub mod pipe {
             MskAccessCredentials { props }
         }
 
-        /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
-        pub fn sasl_scram512_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SaslScram512Auth", value.into());
-            self
+        prop! {
+            /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
+            props, "SaslScram512Auth", sasl_scram512_auth, set_sasl_scram512_auth, get_sasl_scram512_auth, Val<String>
         }
 
-        /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database credentials
-        pub fn client_certificate_tls_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCertificateTlsAuth", value.into());
-            self
+        prop! {
+            /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database
+            /// credentials
+            props, "ClientCertificateTlsAuth", client_certificate_tls_auth, set_client_certificate_tls_auth, get_client_certificate_tls_auth, Val<String>
         }
     }
 
@@ -868,22 +847,29 @@ pub mod pipe {
             PipeSourceRabbitMqBrokerParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", _, set_credentials, get_credentials, Val<MqBrokerAccessCredentials>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `QueueName`.
+            props, "QueueName", _, set_queue_name, get_queue_name, Val<String>
         }
 
-        /// `VirtualHost`.
-        pub fn virtual_host(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualHost", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `VirtualHost`.
+            props, "VirtualHost", virtual_host, set_virtual_host, get_virtual_host, Val<String>
         }
     }
 
@@ -904,52 +890,50 @@ pub mod pipe {
             PipeSourceSelfManagedKafkaParameters { props }
         }
 
-        /// `AdditionalBootstrapServers`.
-        pub fn additional_bootstrap_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdditionalBootstrapServers", value.into());
-            self
+        prop! {
+            /// `TopicName`.
+            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `AdditionalBootstrapServers`.
+            props, "AdditionalBootstrapServers", additional_bootstrap_servers, set_additional_bootstrap_servers, get_additional_bootstrap_servers, Val<List<String>>
         }
 
-        /// `ConsumerGroupID`.
-        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConsumerGroupID", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
         }
 
-        /// `Credentials`.
-        pub fn credentials(mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationCredentials>>) -> Self {
-            self.props.set("Credentials", value.into());
-            self
+        prop! {
+            /// `ConsumerGroupID`.
+            props, "ConsumerGroupID", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `Credentials`.
+            props, "Credentials", credentials, set_credentials, get_credentials, Val<SelfManagedKafkaAccessConfigurationCredentials>
         }
 
-        /// `ServerRootCaCertificate`: Optional SecretManager ARN which stores the database credentials
-        pub fn server_root_ca_certificate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerRootCaCertificate", value.into());
-            self
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
         }
 
-        /// `StartingPosition`.
-        pub fn starting_position(mut self, value: impl Into<Val<SelfManagedKafkaStartPosition>>) -> Self {
-            self.props.set("StartingPosition", value.into());
-            self
+        prop! {
+            /// `ServerRootCaCertificate`: Optional SecretManager ARN which stores the database
+            /// credentials
+            props, "ServerRootCaCertificate", server_root_ca_certificate, set_server_root_ca_certificate, get_server_root_ca_certificate, Val<String>
         }
 
-        /// `Vpc`.
-        pub fn vpc(mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationVpc>>) -> Self {
-            self.props.set("Vpc", value.into());
-            self
+        prop! {
+            /// `StartingPosition`.
+            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<SelfManagedKafkaStartPosition>
+        }
+
+        prop! {
+            /// `Vpc`.
+            props, "Vpc", vpc, set_vpc, get_vpc, Val<SelfManagedKafkaAccessConfigurationVpc>
         }
     }
 
@@ -970,28 +954,25 @@ pub mod pipe {
             SelfManagedKafkaAccessConfigurationCredentials { props }
         }
 
-        /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
-        pub fn basic_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BasicAuth", value.into());
-            self
+        prop! {
+            /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
+            props, "BasicAuth", basic_auth, set_basic_auth, get_basic_auth, Val<String>
         }
 
-        /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
-        pub fn sasl_scram512_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SaslScram512Auth", value.into());
-            self
+        prop! {
+            /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
+            props, "SaslScram512Auth", sasl_scram512_auth, set_sasl_scram512_auth, get_sasl_scram512_auth, Val<String>
         }
 
-        /// `SaslScram256Auth`: Optional SecretManager ARN which stores the database credentials
-        pub fn sasl_scram256_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SaslScram256Auth", value.into());
-            self
+        prop! {
+            /// `SaslScram256Auth`: Optional SecretManager ARN which stores the database credentials
+            props, "SaslScram256Auth", sasl_scram256_auth, set_sasl_scram256_auth, get_sasl_scram256_auth, Val<String>
         }
 
-        /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database credentials
-        pub fn client_certificate_tls_auth(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientCertificateTlsAuth", value.into());
-            self
+        prop! {
+            /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database
+            /// credentials
+            props, "ClientCertificateTlsAuth", client_certificate_tls_auth, set_client_certificate_tls_auth, get_client_certificate_tls_auth, Val<String>
         }
     }
 
@@ -1023,16 +1004,14 @@ pub mod pipe {
             SelfManagedKafkaAccessConfigurationVpc { props }
         }
 
-        /// `SecurityGroup`: List of SecurityGroupId.
-        pub fn security_group(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroup", value.into());
-            self
+        prop! {
+            /// `SecurityGroup`: List of SecurityGroupId.
+            props, "SecurityGroup", security_group, set_security_group, get_security_group, Val<List<String>>
         }
 
-        /// `Subnets`: List of SubnetId.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`: List of SubnetId.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
     }
 
@@ -1051,16 +1030,14 @@ pub mod pipe {
             PipeSourceSqsQueueParameters { props }
         }
 
-        /// `BatchSize`.
-        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BatchSize", value.into());
-            self
+        prop! {
+            /// `BatchSize`.
+            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
         }
 
-        /// `MaximumBatchingWindowInSeconds`.
-        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumBatchingWindowInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumBatchingWindowInSeconds`.
+            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
         }
     }
 
@@ -1079,82 +1056,69 @@ pub mod pipe {
             PipeTargetParameters { props }
         }
 
-        /// `BatchJobParameters`.
-        pub fn batch_job_parameters(mut self, value: impl Into<Val<PipeTargetBatchJobParameters>>) -> Self {
-            self.props.set("BatchJobParameters", value.into());
-            self
+        prop! {
+            /// `BatchJobParameters`.
+            props, "BatchJobParameters", batch_job_parameters, set_batch_job_parameters, get_batch_job_parameters, Val<PipeTargetBatchJobParameters>
         }
 
-        /// `CloudWatchLogsParameters`.
-        pub fn cloud_watch_logs_parameters(mut self, value: impl Into<Val<PipeTargetCloudWatchLogsParameters>>) -> Self {
-            self.props.set("CloudWatchLogsParameters", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsParameters`.
+            props, "CloudWatchLogsParameters", cloud_watch_logs_parameters, set_cloud_watch_logs_parameters, get_cloud_watch_logs_parameters, Val<PipeTargetCloudWatchLogsParameters>
         }
 
-        /// `EcsTaskParameters`.
-        pub fn ecs_task_parameters(mut self, value: impl Into<Val<PipeTargetEcsTaskParameters>>) -> Self {
-            self.props.set("EcsTaskParameters", value.into());
-            self
+        prop! {
+            /// `EcsTaskParameters`.
+            props, "EcsTaskParameters", ecs_task_parameters, set_ecs_task_parameters, get_ecs_task_parameters, Val<PipeTargetEcsTaskParameters>
         }
 
-        /// `EventBridgeEventBusParameters`.
-        pub fn event_bridge_event_bus_parameters(mut self, value: impl Into<Val<PipeTargetEventBridgeEventBusParameters>>) -> Self {
-            self.props.set("EventBridgeEventBusParameters", value.into());
-            self
+        prop! {
+            /// `EventBridgeEventBusParameters`.
+            props, "EventBridgeEventBusParameters", event_bridge_event_bus_parameters, set_event_bridge_event_bus_parameters, get_event_bridge_event_bus_parameters, Val<PipeTargetEventBridgeEventBusParameters>
         }
 
-        /// `HttpParameters`.
-        pub fn http_parameters(mut self, value: impl Into<Val<PipeTargetHttpParameters>>) -> Self {
-            self.props.set("HttpParameters", value.into());
-            self
+        prop! {
+            /// `HttpParameters`.
+            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<PipeTargetHttpParameters>
         }
 
-        /// `InputTemplate`.
-        pub fn input_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InputTemplate", value.into());
-            self
+        prop! {
+            /// `InputTemplate`.
+            props, "InputTemplate", input_template, set_input_template, get_input_template, Val<String>
         }
 
-        /// `KinesisStreamParameters`.
-        pub fn kinesis_stream_parameters(mut self, value: impl Into<Val<PipeTargetKinesisStreamParameters>>) -> Self {
-            self.props.set("KinesisStreamParameters", value.into());
-            self
+        prop! {
+            /// `KinesisStreamParameters`.
+            props, "KinesisStreamParameters", kinesis_stream_parameters, set_kinesis_stream_parameters, get_kinesis_stream_parameters, Val<PipeTargetKinesisStreamParameters>
         }
 
-        /// `LambdaFunctionParameters`.
-        pub fn lambda_function_parameters(mut self, value: impl Into<Val<PipeTargetLambdaFunctionParameters>>) -> Self {
-            self.props.set("LambdaFunctionParameters", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionParameters`.
+            props, "LambdaFunctionParameters", lambda_function_parameters, set_lambda_function_parameters, get_lambda_function_parameters, Val<PipeTargetLambdaFunctionParameters>
         }
 
-        /// `RedshiftDataParameters`.
-        pub fn redshift_data_parameters(mut self, value: impl Into<Val<PipeTargetRedshiftDataParameters>>) -> Self {
-            self.props.set("RedshiftDataParameters", value.into());
-            self
+        prop! {
+            /// `RedshiftDataParameters`.
+            props, "RedshiftDataParameters", redshift_data_parameters, set_redshift_data_parameters, get_redshift_data_parameters, Val<PipeTargetRedshiftDataParameters>
         }
 
-        /// `SageMakerPipelineParameters`.
-        pub fn sage_maker_pipeline_parameters(mut self, value: impl Into<Val<PipeTargetSageMakerPipelineParameters>>) -> Self {
-            self.props.set("SageMakerPipelineParameters", value.into());
-            self
+        prop! {
+            /// `SageMakerPipelineParameters`.
+            props, "SageMakerPipelineParameters", sage_maker_pipeline_parameters, set_sage_maker_pipeline_parameters, get_sage_maker_pipeline_parameters, Val<PipeTargetSageMakerPipelineParameters>
         }
 
-        /// `SqsQueueParameters`.
-        pub fn sqs_queue_parameters(mut self, value: impl Into<Val<PipeTargetSqsQueueParameters>>) -> Self {
-            self.props.set("SqsQueueParameters", value.into());
-            self
+        prop! {
+            /// `SqsQueueParameters`.
+            props, "SqsQueueParameters", sqs_queue_parameters, set_sqs_queue_parameters, get_sqs_queue_parameters, Val<PipeTargetSqsQueueParameters>
         }
 
-        /// `StepFunctionStateMachineParameters`.
-        pub fn step_function_state_machine_parameters(mut self, value: impl Into<Val<PipeTargetStateMachineParameters>>) -> Self {
-            self.props.set("StepFunctionStateMachineParameters", value.into());
-            self
+        prop! {
+            /// `StepFunctionStateMachineParameters`.
+            props, "StepFunctionStateMachineParameters", step_function_state_machine_parameters, set_step_function_state_machine_parameters, get_step_function_state_machine_parameters, Val<PipeTargetStateMachineParameters>
         }
 
-        /// `TimestreamParameters`.
-        pub fn timestream_parameters(mut self, value: impl Into<Val<PipeTargetTimestreamParameters>>) -> Self {
-            self.props.set("TimestreamParameters", value.into());
-            self
+        prop! {
+            /// `TimestreamParameters`.
+            props, "TimestreamParameters", timestream_parameters, set_timestream_parameters, get_timestream_parameters, Val<PipeTargetTimestreamParameters>
         }
     }
 
@@ -1177,34 +1141,39 @@ pub mod pipe {
             PipeTargetBatchJobParameters { props }
         }
 
-        /// `ArrayProperties`.
-        pub fn array_properties(mut self, value: impl Into<Val<BatchArrayProperties>>) -> Self {
-            self.props.set("ArrayProperties", value.into());
-            self
+        prop! {
+            /// `JobDefinition`.
+            props, "JobDefinition", _, set_job_definition, get_job_definition, Val<String>
         }
 
-        /// `ContainerOverrides`.
-        pub fn container_overrides(mut self, value: impl Into<Val<BatchContainerOverrides>>) -> Self {
-            self.props.set("ContainerOverrides", value.into());
-            self
+        prop! {
+            /// `JobName`.
+            props, "JobName", _, set_job_name, get_job_name, Val<String>
         }
 
-        /// `DependsOn`.
-        pub fn depends_on(mut self, value: impl Into<Val<List<BatchJobDependency>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `ArrayProperties`.
+            props, "ArrayProperties", array_properties, set_array_properties, get_array_properties, Val<BatchArrayProperties>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `ContainerOverrides`.
+            props, "ContainerOverrides", container_overrides, set_container_overrides, get_container_overrides, Val<BatchContainerOverrides>
         }
 
-        /// `RetryStrategy`.
-        pub fn retry_strategy(mut self, value: impl Into<Val<BatchRetryStrategy>>) -> Self {
-            self.props.set("RetryStrategy", value.into());
-            self
+        prop! {
+            /// `DependsOn`.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<BatchJobDependency>>
+        }
+
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        }
+
+        prop! {
+            /// `RetryStrategy`.
+            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<BatchRetryStrategy>
         }
     }
 
@@ -1223,10 +1192,9 @@ pub mod pipe {
             BatchArrayProperties { props }
         }
 
-        /// `Size`.
-        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Size", value.into());
-            self
+        prop! {
+            /// `Size`.
+            props, "Size", size, set_size, get_size, Val<i64>
         }
     }
 
@@ -1245,28 +1213,24 @@ pub mod pipe {
             BatchContainerOverrides { props }
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<BatchEnvironmentVariable>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<BatchEnvironmentVariable>>
         }
 
-        /// `InstanceType`.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `ResourceRequirements`.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<BatchResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<BatchResourceRequirement>>
         }
     }
 
@@ -1285,16 +1249,14 @@ pub mod pipe {
             BatchEnvironmentVariable { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1318,6 +1280,16 @@ pub mod pipe {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             BatchResourceRequirement { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<BatchResourceRequirementType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1352,16 +1324,14 @@ pub mod pipe {
             BatchJobDependency { props }
         }
 
-        /// `JobId`.
-        pub fn job_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("JobId", value.into());
-            self
+        prop! {
+            /// `JobId`.
+            props, "JobId", job_id, set_job_id, get_job_id, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<BatchJobDependencyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<BatchJobDependencyType>
         }
     }
 
@@ -1393,10 +1363,9 @@ pub mod pipe {
             BatchRetryStrategy { props }
         }
 
-        /// `Attempts`.
-        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Attempts", value.into());
-            self
+        prop! {
+            /// `Attempts`.
+            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
         }
     }
 
@@ -1415,16 +1384,14 @@ pub mod pipe {
             PipeTargetCloudWatchLogsParameters { props }
         }
 
-        /// `LogStreamName`.
-        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStreamName", value.into());
-            self
+        prop! {
+            /// `LogStreamName`.
+            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
         }
 
-        /// `Timestamp`.
-        pub fn timestamp(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Timestamp", value.into());
-            self
+        prop! {
+            /// `Timestamp`.
+            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<String>
         }
     }
 
@@ -1445,88 +1412,79 @@ pub mod pipe {
             PipeTargetEcsTaskParameters { props }
         }
 
-        /// `CapacityProviderStrategy`.
-        pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> Self {
-            self.props.set("CapacityProviderStrategy", value.into());
-            self
+        prop! {
+            /// `TaskDefinitionArn`.
+            props, "TaskDefinitionArn", _, set_task_definition_arn, get_task_definition_arn, Val<String>
         }
 
-        /// `EnableECSManagedTags`.
-        pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableECSManagedTags", value.into());
-            self
+        prop! {
+            /// `CapacityProviderStrategy`.
+            props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<CapacityProviderStrategyItem>>
         }
 
-        /// `EnableExecuteCommand`.
-        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableExecuteCommand", value.into());
-            self
+        prop! {
+            /// `EnableECSManagedTags`.
+            props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
         }
 
-        /// `Group`.
-        pub fn group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Group", value.into());
-            self
+        prop! {
+            /// `EnableExecuteCommand`.
+            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
         }
 
-        /// `LaunchType`.
-        pub fn launch_type(mut self, value: impl Into<Val<LaunchType>>) -> Self {
-            self.props.set("LaunchType", value.into());
-            self
+        prop! {
+            /// `Group`.
+            props, "Group", group, set_group, get_group, Val<String>
         }
 
-        /// `NetworkConfiguration`.
-        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
-            self.props.set("NetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `LaunchType`.
+            props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<LaunchType>
         }
 
-        /// `Overrides`.
-        pub fn overrides(mut self, value: impl Into<Val<EcsTaskOverride>>) -> Self {
-            self.props.set("Overrides", value.into());
-            self
+        prop! {
+            /// `NetworkConfiguration`.
+            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
         }
 
-        /// `PlacementConstraints`.
-        pub fn placement_constraints(mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> Self {
-            self.props.set("PlacementConstraints", value.into());
-            self
+        prop! {
+            /// `Overrides`.
+            props, "Overrides", overrides, set_overrides, get_overrides, Val<EcsTaskOverride>
         }
 
-        /// `PlacementStrategy`.
-        pub fn placement_strategy(mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> Self {
-            self.props.set("PlacementStrategy", value.into());
-            self
+        prop! {
+            /// `PlacementConstraints`.
+            props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<PlacementConstraint>>
         }
 
-        /// `PlatformVersion`.
-        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PlatformVersion", value.into());
-            self
+        prop! {
+            /// `PlacementStrategy`.
+            props, "PlacementStrategy", placement_strategy, set_placement_strategy, get_placement_strategy, Val<List<PlacementStrategy>>
         }
 
-        /// `PropagateTags`.
-        pub fn propagate_tags(mut self, value: impl Into<Val<PropagateTags>>) -> Self {
-            self.props.set("PropagateTags", value.into());
-            self
+        prop! {
+            /// `PlatformVersion`.
+            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
         }
 
-        /// `ReferenceId`.
-        pub fn reference_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReferenceId", value.into());
-            self
+        prop! {
+            /// `PropagateTags`.
+            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<PropagateTags>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `ReferenceId`.
+            props, "ReferenceId", reference_id, set_reference_id, get_reference_id, Val<String>
         }
 
-        /// `TaskCount`.
-        pub fn task_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TaskCount", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `TaskCount`.
+            props, "TaskCount", task_count, set_task_count, get_task_count, Val<i64>
         }
     }
 
@@ -1547,16 +1505,19 @@ pub mod pipe {
             CapacityProviderStrategyItem { props }
         }
 
-        /// `Base`.
-        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Base", value.into());
-            self
+        prop! {
+            /// `CapacityProvider`.
+            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `Base`.
+            props, "Base", base, set_base, get_base, Val<i64>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1591,10 +1552,9 @@ pub mod pipe {
             NetworkConfiguration { props }
         }
 
-        /// `AwsvpcConfiguration`.
-        pub fn awsvpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
-            self.props.set("AwsvpcConfiguration", value.into());
-            self
+        prop! {
+            /// `AwsvpcConfiguration`.
+            props, "AwsvpcConfiguration", awsvpc_configuration, set_awsvpc_configuration, get_awsvpc_configuration, Val<AwsVpcConfiguration>
         }
     }
 
@@ -1615,16 +1575,19 @@ pub mod pipe {
             AwsVpcConfiguration { props }
         }
 
-        /// `AssignPublicIp`.
-        pub fn assign_public_ip(mut self, value: impl Into<Val<AssignPublicIp>>) -> Self {
-            self.props.set("AssignPublicIp", value.into());
-            self
+        prop! {
+            /// `Subnets`.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
         }
 
-        /// `SecurityGroups`.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `AssignPublicIp`.
+            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AssignPublicIp>
+        }
+
+        prop! {
+            /// `SecurityGroups`.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
     }
 
@@ -1656,46 +1619,39 @@ pub mod pipe {
             EcsTaskOverride { props }
         }
 
-        /// `ContainerOverrides`.
-        pub fn container_overrides(mut self, value: impl Into<Val<List<EcsContainerOverride>>>) -> Self {
-            self.props.set("ContainerOverrides", value.into());
-            self
+        prop! {
+            /// `ContainerOverrides`.
+            props, "ContainerOverrides", container_overrides, set_container_overrides, get_container_overrides, Val<List<EcsContainerOverride>>
         }
 
-        /// `Cpu`.
-        pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
         }
 
-        /// `EphemeralStorage`.
-        pub fn ephemeral_storage(mut self, value: impl Into<Val<EcsEphemeralStorage>>) -> Self {
-            self.props.set("EphemeralStorage", value.into());
-            self
+        prop! {
+            /// `EphemeralStorage`.
+            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EcsEphemeralStorage>
         }
 
-        /// `ExecutionRoleArn`.
-        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRoleArn", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArn`.
+            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
         }
 
-        /// `InferenceAcceleratorOverrides`.
-        pub fn inference_accelerator_overrides(mut self, value: impl Into<Val<List<EcsInferenceAcceleratorOverride>>>) -> Self {
-            self.props.set("InferenceAcceleratorOverrides", value.into());
-            self
+        prop! {
+            /// `InferenceAcceleratorOverrides`.
+            props, "InferenceAcceleratorOverrides", inference_accelerator_overrides, set_inference_accelerator_overrides, get_inference_accelerator_overrides, Val<List<EcsInferenceAcceleratorOverride>>
         }
 
-        /// `Memory`.
-        pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `Memory`.
+            props, "Memory", memory, set_memory, get_memory, Val<String>
         }
 
-        /// `TaskRoleArn`.
-        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TaskRoleArn", value.into());
-            self
+        prop! {
+            /// `TaskRoleArn`.
+            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
         }
     }
 
@@ -1714,52 +1670,44 @@ pub mod pipe {
             EcsContainerOverride { props }
         }
 
-        /// `Command`.
-        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Command", value.into());
-            self
+        prop! {
+            /// `Command`.
+            props, "Command", command, set_command, get_command, Val<List<String>>
         }
 
-        /// `Cpu`.
-        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Cpu", value.into());
-            self
+        prop! {
+            /// `Cpu`.
+            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<List<EcsEnvironmentVariable>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<List<EcsEnvironmentVariable>>
         }
 
-        /// `EnvironmentFiles`.
-        pub fn environment_files(mut self, value: impl Into<Val<List<EcsEnvironmentFile>>>) -> Self {
-            self.props.set("EnvironmentFiles", value.into());
-            self
+        prop! {
+            /// `EnvironmentFiles`.
+            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EcsEnvironmentFile>>
         }
 
-        /// `Memory`.
-        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Memory", value.into());
-            self
+        prop! {
+            /// `Memory`.
+            props, "Memory", memory, set_memory, get_memory, Val<i64>
         }
 
-        /// `MemoryReservation`.
-        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemoryReservation", value.into());
-            self
+        prop! {
+            /// `MemoryReservation`.
+            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `ResourceRequirements`.
-        pub fn resource_requirements(mut self, value: impl Into<Val<List<EcsResourceRequirement>>>) -> Self {
-            self.props.set("ResourceRequirements", value.into());
-            self
+        prop! {
+            /// `ResourceRequirements`.
+            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<EcsResourceRequirement>>
         }
     }
 
@@ -1778,16 +1726,14 @@ pub mod pipe {
             EcsEnvironmentVariable { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1811,6 +1757,16 @@ pub mod pipe {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             EcsEnvironmentFile { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EcsEnvironmentFileType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1845,6 +1801,16 @@ pub mod pipe {
             props.set("Value", value.into());
             EcsResourceRequirement { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EcsResourceRequirementType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -1876,6 +1842,11 @@ pub mod pipe {
             props.set("SizeInGiB", size_in_gi_b.into());
             EcsEphemeralStorage { props }
         }
+
+        prop! {
+            /// `SizeInGiB`.
+            props, "SizeInGiB", _, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        }
     }
 
     /// `AWS::Pipes::Pipe.EcsInferenceAcceleratorOverride`.
@@ -1893,16 +1864,14 @@ pub mod pipe {
             EcsInferenceAcceleratorOverride { props }
         }
 
-        /// `DeviceName`.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `DeviceType`.
-        pub fn device_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceType", value.into());
-            self
+        prop! {
+            /// `DeviceType`.
+            props, "DeviceType", device_type, set_device_type, get_device_type, Val<String>
         }
     }
 
@@ -1921,16 +1890,14 @@ pub mod pipe {
             PlacementConstraint { props }
         }
 
-        /// `Expression`.
-        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Expression", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", expression, set_expression, get_expression, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<PlacementConstraintType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<PlacementConstraintType>
         }
     }
 
@@ -1962,16 +1929,14 @@ pub mod pipe {
             PlacementStrategy { props }
         }
 
-        /// `Field`.
-        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Field", value.into());
-            self
+        prop! {
+            /// `Field`.
+            props, "Field", field, set_field, get_field, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<PlacementStrategyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<PlacementStrategyType>
         }
     }
 
@@ -2016,34 +1981,29 @@ pub mod pipe {
             PipeTargetEventBridgeEventBusParameters { props }
         }
 
-        /// `DetailType`.
-        pub fn detail_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DetailType", value.into());
-            self
+        prop! {
+            /// `DetailType`.
+            props, "DetailType", detail_type, set_detail_type, get_detail_type, Val<String>
         }
 
-        /// `EndpointId`.
-        pub fn endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointId", value.into());
-            self
+        prop! {
+            /// `EndpointId`.
+            props, "EndpointId", endpoint_id, set_endpoint_id, get_endpoint_id, Val<String>
         }
 
-        /// `Resources`.
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Resources`.
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
 
-        /// `Source`.
-        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Source", value.into());
-            self
+        prop! {
+            /// `Source`.
+            props, "Source", source, set_source, get_source, Val<String>
         }
 
-        /// `Time`.
-        pub fn time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Time", value.into());
-            self
+        prop! {
+            /// `Time`.
+            props, "Time", time, set_time, get_time, Val<String>
         }
     }
 
@@ -2062,22 +2022,19 @@ pub mod pipe {
             PipeTargetHttpParameters { props }
         }
 
-        /// `HeaderParameters`.
-        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("HeaderParameters", value.into());
-            self
+        prop! {
+            /// `HeaderParameters`.
+            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
         }
 
-        /// `PathParameterValues`.
-        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PathParameterValues", value.into());
-            self
+        prop! {
+            /// `PathParameterValues`.
+            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
         }
 
-        /// `QueryStringParameters`.
-        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("QueryStringParameters", value.into());
-            self
+        prop! {
+            /// `QueryStringParameters`.
+            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
         }
     }
 
@@ -2097,6 +2054,11 @@ pub mod pipe {
             props.set("PartitionKey", partition_key.into());
             PipeTargetKinesisStreamParameters { props }
         }
+
+        prop! {
+            /// `PartitionKey`.
+            props, "PartitionKey", _, set_partition_key, get_partition_key, Val<String>
+        }
     }
 
     /// `AWS::Pipes::Pipe.PipeTargetLambdaFunctionParameters`.
@@ -2114,10 +2076,9 @@ pub mod pipe {
             PipeTargetLambdaFunctionParameters { props }
         }
 
-        /// `InvocationType`.
-        pub fn invocation_type(mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> Self {
-            self.props.set("InvocationType", value.into());
-            self
+        prop! {
+            /// `InvocationType`.
+            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<PipeTargetInvocationType>
         }
     }
 
@@ -2153,29 +2114,35 @@ pub mod pipe {
             PipeTargetRedshiftDataParameters { props }
         }
 
-        /// `DbUser`: Database user name
-        pub fn db_user(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DbUser", value.into());
-            self
+        prop! {
+            /// `Database`: Redshift Database
+            props, "Database", _, set_database, get_database, Val<String>
         }
 
-        /// `SecretManagerArn`: Optional SecretManager ARN which stores the database credentials
-        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretManagerArn", value.into());
-            self
+        prop! {
+            /// `Sqls`: A list of SQLs.
+            props, "Sqls", _, set_sqls, get_sqls, Val<List<String>>
         }
 
-        /// `StatementName`: A name for Redshift DataAPI statement which can be used as filter of
-        /// ListStatement.
-        pub fn statement_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StatementName", value.into());
-            self
+        prop! {
+            /// `DbUser`: Database user name
+            props, "DbUser", db_user, set_db_user, get_db_user, Val<String>
         }
 
-        /// `WithEvent`.
-        pub fn with_event(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("WithEvent", value.into());
-            self
+        prop! {
+            /// `SecretManagerArn`: Optional SecretManager ARN which stores the database credentials
+            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        }
+
+        prop! {
+            /// `StatementName`: A name for Redshift DataAPI statement which can be used as filter of
+            /// ListStatement.
+            props, "StatementName", statement_name, set_statement_name, get_statement_name, Val<String>
+        }
+
+        prop! {
+            /// `WithEvent`.
+            props, "WithEvent", with_event, set_with_event, get_with_event, Val<bool>
         }
     }
 
@@ -2194,10 +2161,9 @@ pub mod pipe {
             PipeTargetSageMakerPipelineParameters { props }
         }
 
-        /// `PipelineParameterList`.
-        pub fn pipeline_parameter_list(mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> Self {
-            self.props.set("PipelineParameterList", value.into());
-            self
+        prop! {
+            /// `PipelineParameterList`.
+            props, "PipelineParameterList", pipeline_parameter_list, set_pipeline_parameter_list, get_pipeline_parameter_list, Val<List<SageMakerPipelineParameter>>
         }
     }
 
@@ -2219,6 +2185,16 @@ pub mod pipe {
             props.set("Value", value.into());
             SageMakerPipelineParameter { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::Pipes::Pipe.PipeTargetSqsQueueParameters`.
@@ -2236,16 +2212,14 @@ pub mod pipe {
             PipeTargetSqsQueueParameters { props }
         }
 
-        /// `MessageDeduplicationId`.
-        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageDeduplicationId", value.into());
-            self
+        prop! {
+            /// `MessageDeduplicationId`.
+            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
         }
 
-        /// `MessageGroupId`.
-        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageGroupId", value.into());
-            self
+        prop! {
+            /// `MessageGroupId`.
+            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
         }
     }
 
@@ -2264,10 +2238,9 @@ pub mod pipe {
             PipeTargetStateMachineParameters { props }
         }
 
-        /// `InvocationType`.
-        pub fn invocation_type(mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> Self {
-            self.props.set("InvocationType", value.into());
-            self
+        prop! {
+            /// `InvocationType`.
+            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<PipeTargetInvocationType>
         }
     }
 
@@ -2296,34 +2269,44 @@ pub mod pipe {
             PipeTargetTimestreamParameters { props }
         }
 
-        /// `EpochTimeUnit`.
-        pub fn epoch_time_unit(mut self, value: impl Into<Val<EpochTimeUnit>>) -> Self {
-            self.props.set("EpochTimeUnit", value.into());
-            self
+        prop! {
+            /// `DimensionMappings`.
+            props, "DimensionMappings", _, set_dimension_mappings, get_dimension_mappings, Val<List<DimensionMapping>>
         }
 
-        /// `MultiMeasureMappings`.
-        pub fn multi_measure_mappings(mut self, value: impl Into<Val<List<MultiMeasureMapping>>>) -> Self {
-            self.props.set("MultiMeasureMappings", value.into());
-            self
+        prop! {
+            /// `TimeValue`.
+            props, "TimeValue", _, set_time_value, get_time_value, Val<String>
         }
 
-        /// `SingleMeasureMappings`.
-        pub fn single_measure_mappings(mut self, value: impl Into<Val<List<SingleMeasureMapping>>>) -> Self {
-            self.props.set("SingleMeasureMappings", value.into());
-            self
+        prop! {
+            /// `VersionValue`.
+            props, "VersionValue", _, set_version_value, get_version_value, Val<String>
         }
 
-        /// `TimeFieldType`.
-        pub fn time_field_type(mut self, value: impl Into<Val<TimeFieldType>>) -> Self {
-            self.props.set("TimeFieldType", value.into());
-            self
+        prop! {
+            /// `EpochTimeUnit`.
+            props, "EpochTimeUnit", epoch_time_unit, set_epoch_time_unit, get_epoch_time_unit, Val<EpochTimeUnit>
         }
 
-        /// `TimestampFormat`.
-        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TimestampFormat", value.into());
-            self
+        prop! {
+            /// `MultiMeasureMappings`.
+            props, "MultiMeasureMappings", multi_measure_mappings, set_multi_measure_mappings, get_multi_measure_mappings, Val<List<MultiMeasureMapping>>
+        }
+
+        prop! {
+            /// `SingleMeasureMappings`.
+            props, "SingleMeasureMappings", single_measure_mappings, set_single_measure_mappings, get_single_measure_mappings, Val<List<SingleMeasureMapping>>
+        }
+
+        prop! {
+            /// `TimeFieldType`.
+            props, "TimeFieldType", time_field_type, set_time_field_type, get_time_field_type, Val<TimeFieldType>
+        }
+
+        prop! {
+            /// `TimestampFormat`.
+            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
         }
     }
 
@@ -2350,6 +2333,21 @@ pub mod pipe {
             props.set("DimensionValue", dimension_value.into());
             props.set("DimensionValueType", dimension_value_type.into());
             DimensionMapping { props }
+        }
+
+        prop! {
+            /// `DimensionName`.
+            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        }
+
+        prop! {
+            /// `DimensionValue`.
+            props, "DimensionValue", _, set_dimension_value, get_dimension_value, Val<String>
+        }
+
+        prop! {
+            /// `DimensionValueType`.
+            props, "DimensionValueType", _, set_dimension_value_type, get_dimension_value_type, Val<DimensionValueType>
         }
     }
 
@@ -2403,6 +2401,16 @@ pub mod pipe {
             props.set("MultiMeasureName", multi_measure_name.into());
             MultiMeasureMapping { props }
         }
+
+        prop! {
+            /// `MultiMeasureAttributeMappings`.
+            props, "MultiMeasureAttributeMappings", _, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
+        }
+
+        prop! {
+            /// `MultiMeasureName`.
+            props, "MultiMeasureName", _, set_multi_measure_name, get_multi_measure_name, Val<String>
+        }
     }
 
     /// `AWS::Pipes::Pipe.MultiMeasureAttributeMapping`.
@@ -2428,6 +2436,21 @@ pub mod pipe {
             props.set("MeasureValueType", measure_value_type.into());
             props.set("MultiMeasureAttributeName", multi_measure_attribute_name.into());
             MultiMeasureAttributeMapping { props }
+        }
+
+        prop! {
+            /// `MeasureValue`.
+            props, "MeasureValue", _, set_measure_value, get_measure_value, Val<String>
+        }
+
+        prop! {
+            /// `MeasureValueType`.
+            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MeasureValueType>
+        }
+
+        prop! {
+            /// `MultiMeasureAttributeName`.
+            props, "MultiMeasureAttributeName", _, set_multi_measure_attribute_name, get_multi_measure_attribute_name, Val<String>
         }
     }
 
@@ -2476,6 +2499,21 @@ pub mod pipe {
             props.set("MeasureValue", measure_value.into());
             props.set("MeasureValueType", measure_value_type.into());
             SingleMeasureMapping { props }
+        }
+
+        prop! {
+            /// `MeasureName`.
+            props, "MeasureName", _, set_measure_name, get_measure_name, Val<String>
+        }
+
+        prop! {
+            /// `MeasureValue`.
+            props, "MeasureValue", _, set_measure_value, get_measure_value, Val<String>
+        }
+
+        prop! {
+            /// `MeasureValueType`.
+            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MeasureValueType>
         }
     }
 

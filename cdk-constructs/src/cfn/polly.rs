@@ -45,6 +45,17 @@ impl Lexicon {
         Lexicon { core }
     }
 
+    prop! {
+        /// `Content`: The content of the PLS lexicon in string format.
+        core.props, "Content", _, set_content, get_content, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the lexicon. Must be an alphanumeric string up to 20 characters
+        /// long.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {

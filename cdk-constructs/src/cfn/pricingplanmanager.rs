@@ -56,10 +56,26 @@ impl Subscription {
         Subscription { core }
     }
 
-    /// `UsageLevel`.
-    pub fn usage_level(mut self, value: impl Into<Val<subscription::UsageLevel>>) -> Self {
-        self.core.set("UsageLevel", value.into());
-        self
+    prop! {
+        /// `PlanFamily`: The name of the pricing plan family.
+        core.props, "PlanFamily", _, set_plan_family, get_plan_family, Val<subscription::PlanFamily>
+    }
+
+    prop! {
+        /// `PlanTier`: The tier of the pricing plan. CloudFormation does not change the tier of an
+        /// existing subscription; a stack update that changes the tier, upgrading or downgrading
+        /// it, is rejected.
+        core.props, "PlanTier", _, set_plan_tier, get_plan_tier, Val<String>
+    }
+
+    prop! {
+        /// `ResourceArns`: The ARNs of resources associated with the subscription.
+        core.props, "ResourceArns", _, set_resource_arns, get_resource_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `UsageLevel`.
+        core.props, "UsageLevel", usage_level, set_usage_level, get_usage_level, Val<subscription::UsageLevel>
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,62 +40,56 @@ impl EnvironmentAccountConnection {
         EnvironmentAccountConnection { core }
     }
 
-    /// `CodebuildRoleArn`: The Amazon Resource Name (ARN) of an IAM service role in the environment
-    /// account. AWS Proton uses this role to provision infrastructure resources using
-    /// CodeBuild-based provisioning in the associated environment account.
-    pub fn codebuild_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodebuildRoleArn", value.into());
-        self
+    prop! {
+        /// `CodebuildRoleArn`: The Amazon Resource Name (ARN) of an IAM service role in the
+        /// environment account. AWS Proton uses this role to provision infrastructure resources
+        /// using CodeBuild-based provisioning in the associated environment account.
+        core.props, "CodebuildRoleArn", codebuild_role_arn, set_codebuild_role_arn, get_codebuild_role_arn, Val<String>
     }
 
-    /// `ComponentRoleArn`: The Amazon Resource Name (ARN) of the IAM service role that AWS Proton
-    /// uses when provisioning directly defined components in the associated environment account. It
-    /// determines the scope of infrastructure that a component can provision in the account.
-    pub fn component_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ComponentRoleArn", value.into());
-        self
+    prop! {
+        /// `ComponentRoleArn`: The Amazon Resource Name (ARN) of the IAM service role that AWS
+        /// Proton uses when provisioning directly defined components in the associated environment
+        /// account. It determines the scope of infrastructure that a component can provision in the
+        /// account.
+        core.props, "ComponentRoleArn", component_role_arn, set_component_role_arn, get_component_role_arn, Val<String>
     }
 
-    /// `EnvironmentAccountId`: The environment account that's connected to the environment account
-    /// connection.
-    pub fn environment_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentAccountId", value.into());
-        self
+    prop! {
+        /// `EnvironmentAccountId`: The environment account that's connected to the environment
+        /// account connection.
+        core.props, "EnvironmentAccountId", environment_account_id, set_environment_account_id, get_environment_account_id, Val<String>
     }
 
-    /// `EnvironmentName`: The name of the AWS Proton environment that's created in the associated
-    /// management account.
-    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EnvironmentName", value.into());
-        self
+    prop! {
+        /// `EnvironmentName`: The name of the AWS Proton environment that's created in the
+        /// associated management account.
+        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
     }
 
-    /// `ManagementAccountId`: The ID of the management account that accepts or rejects the
-    /// environment account connection. You create an manage the AWS Proton environment in this
-    /// account. If the management account accepts the environment account connection, AWS Proton
-    /// can use the associated IAM role to provision environment infrastructure resources in the
-    /// associated environment account.
-    pub fn management_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ManagementAccountId", value.into());
-        self
+    prop! {
+        /// `ManagementAccountId`: The ID of the management account that accepts or rejects the
+        /// environment account connection. You create an manage the AWS Proton environment in this
+        /// account. If the management account accepts the environment account connection, AWS
+        /// Proton can use the associated IAM role to provision environment infrastructure resources
+        /// in the associated environment account.
+        core.props, "ManagementAccountId", management_account_id, set_management_account_id, get_management_account_id, Val<String>
     }
 
-    /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM service role that's created in the
-    /// environment account. AWS Proton uses this role to provision infrastructure resources in the
-    /// associated environment account.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM service role that's created in the
+        /// environment account. AWS Proton uses this role to provision infrastructure resources in
+        /// the associated environment account.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
-    /// environment account connection. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
-    /// information, see &lt;a
-    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
+        /// Proton environment account connection. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For
+        /// more information, see &lt;a
+        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -141,46 +135,40 @@ impl EnvironmentTemplate {
         EnvironmentTemplate { core }
     }
 
-    /// `Description`: &lt;p&gt;A description of the environment template.&lt;/p&gt;
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: &lt;p&gt;A description of the environment template.&lt;/p&gt;
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: &lt;p&gt;The environment template name as displayed in the developer
-    /// interface.&lt;/p&gt;
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: &lt;p&gt;The environment template name as displayed in the developer
+        /// interface.&lt;/p&gt;
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that Proton uses to encrypt
-    /// data.&lt;/p&gt;
-    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that Proton uses to encrypt
+        /// data.&lt;/p&gt;
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Provisioning`.
-    pub fn provisioning(mut self, value: impl Into<Val<environment_template::Provisioning>>) -> Self {
-        self.core.set("Provisioning", value.into());
-        self
+    prop! {
+        /// `Provisioning`.
+        core.props, "Provisioning", provisioning, set_provisioning, get_provisioning, Val<environment_template::Provisioning>
     }
 
-    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
-    /// environment template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more information,
-    /// see &lt;a
-    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
+        /// Proton environment template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
+        /// information, see &lt;a
+        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -228,45 +216,40 @@ impl ServiceTemplate {
         ServiceTemplate { core }
     }
 
-    /// `Description`: &lt;p&gt;A description of the service template.&lt;/p&gt;
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: &lt;p&gt;A description of the service template.&lt;/p&gt;
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: &lt;p&gt;The name of the service template as displayed in the developer
-    /// interface.&lt;/p&gt;
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: &lt;p&gt;The name of the service template as displayed in the developer
+        /// interface.&lt;/p&gt;
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that's used to encrypt
-    /// data.&lt;/p&gt;
-    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that's used to encrypt
+        /// data.&lt;/p&gt;
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PipelineProvisioning`.
-    pub fn pipeline_provisioning(mut self, value: impl Into<Val<service_template::Provisioning>>) -> Self {
-        self.core.set("PipelineProvisioning", value.into());
-        self
+    prop! {
+        /// `PipelineProvisioning`.
+        core.props, "PipelineProvisioning", pipeline_provisioning, set_pipeline_provisioning, get_pipeline_provisioning, Val<service_template::Provisioning>
     }
 
-    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
-    /// service template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more information, see &lt;a
-    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
+        /// Proton service template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
+        /// information, see &lt;a
+        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

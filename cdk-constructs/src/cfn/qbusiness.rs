@@ -41,82 +41,74 @@ impl Application {
         Application { core }
     }
 
-    /// `AttachmentsConfiguration`.
-    pub fn attachments_configuration(mut self, value: impl Into<Val<application::AttachmentsConfiguration>>) -> Self {
-        self.core.set("AttachmentsConfiguration", value.into());
-        self
+    prop! {
+        /// `AttachmentsConfiguration`.
+        core.props, "AttachmentsConfiguration", attachments_configuration, set_attachments_configuration, get_attachments_configuration, Val<application::AttachmentsConfiguration>
     }
 
-    /// `AutoSubscriptionConfiguration`.
-    pub fn auto_subscription_configuration(mut self, value: impl Into<Val<application::AutoSubscriptionConfiguration>>) -> Self {
-        self.core.set("AutoSubscriptionConfiguration", value.into());
-        self
+    prop! {
+        /// `AutoSubscriptionConfiguration`.
+        core.props, "AutoSubscriptionConfiguration", auto_subscription_configuration, set_auto_subscription_configuration, get_auto_subscription_configuration, Val<application::AutoSubscriptionConfiguration>
     }
 
-    /// `ClientIdsForOIDC`.
-    pub fn client_ids_for_oidc(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ClientIdsForOIDC", value.into());
-        self
+    prop! {
+        /// `ClientIdsForOIDC`.
+        core.props, "ClientIdsForOIDC", client_ids_for_oidc, set_client_ids_for_oidc, get_client_ids_for_oidc, Val<List<String>>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionConfiguration`.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<application::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `IamIdentityProviderArn`.
-    pub fn iam_identity_provider_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamIdentityProviderArn", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<application::EncryptionConfiguration>
     }
 
-    /// `IdentityCenterInstanceArn`.
-    pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityCenterInstanceArn", value.into());
-        self
+    prop! {
+        /// `IamIdentityProviderArn`.
+        core.props, "IamIdentityProviderArn", iam_identity_provider_arn, set_iam_identity_provider_arn, get_iam_identity_provider_arn, Val<String>
     }
 
-    /// `IdentityType`.
-    pub fn identity_type(mut self, value: impl Into<Val<application::IdentityType>>) -> Self {
-        self.core.set("IdentityType", value.into());
-        self
+    prop! {
+        /// `IdentityCenterInstanceArn`.
+        core.props, "IdentityCenterInstanceArn", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
     }
 
-    /// `PersonalizationConfiguration`.
-    pub fn personalization_configuration(mut self, value: impl Into<Val<application::PersonalizationConfiguration>>) -> Self {
-        self.core.set("PersonalizationConfiguration", value.into());
-        self
+    prop! {
+        /// `IdentityType`.
+        core.props, "IdentityType", identity_type, set_identity_type, get_identity_type, Val<application::IdentityType>
     }
 
-    /// `QAppsConfiguration`.
-    pub fn q_apps_configuration(mut self, value: impl Into<Val<application::QAppsConfiguration>>) -> Self {
-        self.core.set("QAppsConfiguration", value.into());
-        self
+    prop! {
+        /// `PersonalizationConfiguration`.
+        core.props, "PersonalizationConfiguration", personalization_configuration, set_personalization_configuration, get_personalization_configuration, Val<application::PersonalizationConfiguration>
     }
 
-    /// `QuickSightConfiguration`.
-    pub fn quick_sight_configuration(mut self, value: impl Into<Val<application::QuickSightConfiguration>>) -> Self {
-        self.core.set("QuickSightConfiguration", value.into());
-        self
+    prop! {
+        /// `QAppsConfiguration`.
+        core.props, "QAppsConfiguration", q_apps_configuration, set_q_apps_configuration, get_q_apps_configuration, Val<application::QAppsConfiguration>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `QuickSightConfiguration`.
+        core.props, "QuickSightConfiguration", quick_sight_configuration, set_quick_sight_configuration, get_quick_sight_configuration, Val<application::QuickSightConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,6 +174,11 @@ pub mod application {
             props.set("AttachmentsControlMode", attachments_control_mode.into());
             AttachmentsConfiguration { props }
         }
+
+        prop! {
+            /// `AttachmentsControlMode`.
+            props, "AttachmentsControlMode", _, set_attachments_control_mode, get_attachments_control_mode, Val<AttachmentsControlMode>
+        }
     }
 
     /// Allowed values.
@@ -214,10 +211,14 @@ pub mod application {
             AutoSubscriptionConfiguration { props }
         }
 
-        /// `DefaultSubscriptionType`.
-        pub fn default_subscription_type(mut self, value: impl Into<Val<SubscriptionType>>) -> Self {
-            self.props.set("DefaultSubscriptionType", value.into());
-            self
+        prop! {
+            /// `AutoSubscribe`.
+            props, "AutoSubscribe", _, set_auto_subscribe, get_auto_subscribe, Val<AutoSubscriptionStatus>
+        }
+
+        prop! {
+            /// `DefaultSubscriptionType`.
+            props, "DefaultSubscriptionType", default_subscription_type, set_default_subscription_type, get_default_subscription_type, Val<SubscriptionType>
         }
     }
 
@@ -262,10 +263,9 @@ pub mod application {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -307,6 +307,11 @@ pub mod application {
             props.set("PersonalizationControlMode", personalization_control_mode.into());
             PersonalizationConfiguration { props }
         }
+
+        prop! {
+            /// `PersonalizationControlMode`.
+            props, "PersonalizationControlMode", _, set_personalization_control_mode, get_personalization_control_mode, Val<PersonalizationControlMode>
+        }
     }
 
     /// Allowed values.
@@ -338,6 +343,11 @@ pub mod application {
             props.set("QAppsControlMode", q_apps_control_mode.into());
             QAppsConfiguration { props }
         }
+
+        prop! {
+            /// `QAppsControlMode`.
+            props, "QAppsControlMode", _, set_q_apps_control_mode, get_q_apps_control_mode, Val<QAppsControlMode>
+        }
     }
 
     /// Allowed values.
@@ -368,6 +378,11 @@ pub mod application {
             let mut props = Props::new();
             props.set("ClientNamespace", client_namespace.into());
             QuickSightConfiguration { props }
+        }
+
+        prop! {
+            /// `ClientNamespace`.
+            props, "ClientNamespace", _, set_client_namespace, get_client_namespace, Val<String>
         }
     }
 }
@@ -403,16 +418,34 @@ impl DataAccessor {
         DataAccessor { core }
     }
 
-    /// `AuthenticationDetail`.
-    pub fn authentication_detail(mut self, value: impl Into<Val<data_accessor::DataAccessorAuthenticationDetail>>) -> Self {
-        self.core.set("AuthenticationDetail", value.into());
-        self
+    prop! {
+        /// `ActionConfigurations`.
+        core.props, "ActionConfigurations", _, set_action_configurations, get_action_configurations, Val<List<data_accessor::ActionConfiguration>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `AuthenticationDetail`.
+        core.props, "AuthenticationDetail", authentication_detail, set_authentication_detail, get_authentication_detail, Val<data_accessor::DataAccessorAuthenticationDetail>
+    }
+
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `Principal`.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -474,10 +507,14 @@ pub mod data_accessor {
             ActionConfiguration { props }
         }
 
-        /// `FilterConfiguration`.
-        pub fn filter_configuration(mut self, value: impl Into<Val<ActionFilterConfiguration>>) -> Self {
-            self.props.set("FilterConfiguration", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<String>
+        }
+
+        prop! {
+            /// `FilterConfiguration`.
+            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<ActionFilterConfiguration>
         }
     }
 
@@ -497,6 +534,11 @@ pub mod data_accessor {
             props.set("DocumentAttributeFilter", document_attribute_filter.into());
             ActionFilterConfiguration { props }
         }
+
+        prop! {
+            /// `DocumentAttributeFilter`.
+            props, "DocumentAttributeFilter", _, set_document_attribute_filter, get_document_attribute_filter, Val<AttributeFilter>
+        }
     }
 
     /// `AWS::QBusiness::DataAccessor.AttributeFilter`.
@@ -514,64 +556,54 @@ pub mod data_accessor {
             AttributeFilter { props }
         }
 
-        /// `AndAllFilters`.
-        pub fn and_all_filters(mut self, value: impl Into<Val<List<AttributeFilter>>>) -> Self {
-            self.props.set("AndAllFilters", value.into());
-            self
+        prop! {
+            /// `AndAllFilters`.
+            props, "AndAllFilters", and_all_filters, set_and_all_filters, get_and_all_filters, Val<List<AttributeFilter>>
         }
 
-        /// `ContainsAll`.
-        pub fn contains_all(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("ContainsAll", value.into());
-            self
+        prop! {
+            /// `ContainsAll`.
+            props, "ContainsAll", contains_all, set_contains_all, get_contains_all, Val<DocumentAttribute>
         }
 
-        /// `ContainsAny`.
-        pub fn contains_any(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("ContainsAny", value.into());
-            self
+        prop! {
+            /// `ContainsAny`.
+            props, "ContainsAny", contains_any, set_contains_any, get_contains_any, Val<DocumentAttribute>
         }
 
-        /// `EqualsTo`.
-        pub fn equals_to(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("EqualsTo", value.into());
-            self
+        prop! {
+            /// `EqualsTo`.
+            props, "EqualsTo", equals_to, set_equals_to, get_equals_to, Val<DocumentAttribute>
         }
 
-        /// `GreaterThan`.
-        pub fn greater_than(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("GreaterThan", value.into());
-            self
+        prop! {
+            /// `GreaterThan`.
+            props, "GreaterThan", greater_than, set_greater_than, get_greater_than, Val<DocumentAttribute>
         }
 
-        /// `GreaterThanOrEquals`.
-        pub fn greater_than_or_equals(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("GreaterThanOrEquals", value.into());
-            self
+        prop! {
+            /// `GreaterThanOrEquals`.
+            props, "GreaterThanOrEquals", greater_than_or_equals, set_greater_than_or_equals, get_greater_than_or_equals, Val<DocumentAttribute>
         }
 
-        /// `LessThan`.
-        pub fn less_than(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("LessThan", value.into());
-            self
+        prop! {
+            /// `LessThan`.
+            props, "LessThan", less_than, set_less_than, get_less_than, Val<DocumentAttribute>
         }
 
-        /// `LessThanOrEquals`.
-        pub fn less_than_or_equals(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
-            self.props.set("LessThanOrEquals", value.into());
-            self
+        prop! {
+            /// `LessThanOrEquals`.
+            props, "LessThanOrEquals", less_than_or_equals, set_less_than_or_equals, get_less_than_or_equals, Val<DocumentAttribute>
         }
 
-        /// `NotFilter`.
-        pub fn not_filter(mut self, value: impl Into<Val<AttributeFilter>>) -> Self {
-            self.props.set("NotFilter", value.into());
-            self
+        prop! {
+            /// `NotFilter`.
+            props, "NotFilter", not_filter, set_not_filter, get_not_filter, Val<AttributeFilter>
         }
 
-        /// `OrAllFilters`.
-        pub fn or_all_filters(mut self, value: impl Into<Val<List<AttributeFilter>>>) -> Self {
-            self.props.set("OrAllFilters", value.into());
-            self
+        prop! {
+            /// `OrAllFilters`.
+            props, "OrAllFilters", or_all_filters, set_or_all_filters, get_or_all_filters, Val<List<AttributeFilter>>
         }
     }
 
@@ -596,6 +628,16 @@ pub mod data_accessor {
             props.set("Value", value.into());
             DocumentAttribute { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<DocumentAttributeValue>
+        }
     }
 
     /// `AWS::QBusiness::DataAccessor.DocumentAttributeValue`.
@@ -615,28 +657,24 @@ pub mod data_accessor {
             DocumentAttributeValue { props }
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
 
-        /// `StringListValue`.
-        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringListValue", value.into());
-            self
+        prop! {
+            /// `StringListValue`.
+            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
         }
 
-        /// `LongValue`.
-        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
         }
 
-        /// `DateValue`.
-        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateValue", value.into());
-            self
+        prop! {
+            /// `DateValue`.
+            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
         }
     }
 
@@ -657,16 +695,19 @@ pub mod data_accessor {
             DataAccessorAuthenticationDetail { props }
         }
 
-        /// `AuthenticationConfiguration`.
-        pub fn authentication_configuration(mut self, value: impl Into<Val<DataAccessorAuthenticationConfiguration>>) -> Self {
-            self.props.set("AuthenticationConfiguration", value.into());
-            self
+        prop! {
+            /// `AuthenticationType`.
+            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<DataAccessorAuthenticationType>
         }
 
-        /// `ExternalIds`.
-        pub fn external_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExternalIds", value.into());
-            self
+        prop! {
+            /// `AuthenticationConfiguration`.
+            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<DataAccessorAuthenticationConfiguration>
+        }
+
+        prop! {
+            /// `ExternalIds`.
+            props, "ExternalIds", external_ids, set_external_ids, get_external_ids, Val<List<String>>
         }
     }
 
@@ -687,10 +728,9 @@ pub mod data_accessor {
             DataAccessorAuthenticationConfiguration { props }
         }
 
-        /// `IdcTrustedTokenIssuerConfiguration`.
-        pub fn idc_trusted_token_issuer_configuration(mut self, value: impl Into<Val<DataAccessorIdcTrustedTokenIssuerConfiguration>>) -> Self {
-            self.props.set("IdcTrustedTokenIssuerConfiguration", value.into());
-            self
+        prop! {
+            /// `IdcTrustedTokenIssuerConfiguration`.
+            props, "IdcTrustedTokenIssuerConfiguration", idc_trusted_token_issuer_configuration, set_idc_trusted_token_issuer_configuration, get_idc_trusted_token_issuer_configuration, Val<DataAccessorIdcTrustedTokenIssuerConfiguration>
         }
     }
 
@@ -709,6 +749,11 @@ pub mod data_accessor {
             let mut props = Props::new();
             props.set("IdcTrustedTokenIssuerArn", idc_trusted_token_issuer_arn.into());
             DataAccessorIdcTrustedTokenIssuerConfiguration { props }
+        }
+
+        prop! {
+            /// `IdcTrustedTokenIssuerArn`.
+            props, "IdcTrustedTokenIssuerArn", _, set_idc_trusted_token_issuer_arn, get_idc_trusted_token_issuer_arn, Val<String>
         }
     }
 
@@ -757,46 +802,59 @@ impl DataSource {
         DataSource { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `DocumentEnrichmentConfiguration`.
-    pub fn document_enrichment_configuration(mut self, value: impl Into<Val<data_source::DocumentEnrichmentConfiguration>>) -> Self {
-        self.core.set("DocumentEnrichmentConfiguration", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<Json>
     }
 
-    /// `MediaExtractionConfiguration`.
-    pub fn media_extraction_configuration(mut self, value: impl Into<Val<data_source::MediaExtractionConfiguration>>) -> Self {
-        self.core.set("MediaExtractionConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `SyncSchedule`.
-    pub fn sync_schedule(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SyncSchedule", value.into());
-        self
+    prop! {
+        /// `DocumentEnrichmentConfiguration`.
+        core.props, "DocumentEnrichmentConfiguration", document_enrichment_configuration, set_document_enrichment_configuration, get_document_enrichment_configuration, Val<data_source::DocumentEnrichmentConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IndexId`.
+        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
     }
 
-    /// `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Val<data_source::DataSourceVpcConfiguration>>) -> Self {
-        self.core.set("VpcConfiguration", value.into());
-        self
+    prop! {
+        /// `MediaExtractionConfiguration`.
+        core.props, "MediaExtractionConfiguration", media_extraction_configuration, set_media_extraction_configuration, get_media_extraction_configuration, Val<data_source::MediaExtractionConfiguration>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SyncSchedule`.
+        core.props, "SyncSchedule", sync_schedule, set_sync_schedule, get_sync_schedule, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfiguration`.
+        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<data_source::DataSourceVpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -862,22 +920,19 @@ pub mod data_source {
             DocumentEnrichmentConfiguration { props }
         }
 
-        /// `InlineConfigurations`.
-        pub fn inline_configurations(mut self, value: impl Into<Val<List<InlineDocumentEnrichmentConfiguration>>>) -> Self {
-            self.props.set("InlineConfigurations", value.into());
-            self
+        prop! {
+            /// `InlineConfigurations`.
+            props, "InlineConfigurations", inline_configurations, set_inline_configurations, get_inline_configurations, Val<List<InlineDocumentEnrichmentConfiguration>>
         }
 
-        /// `PostExtractionHookConfiguration`.
-        pub fn post_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
-            self.props.set("PostExtractionHookConfiguration", value.into());
-            self
+        prop! {
+            /// `PostExtractionHookConfiguration`.
+            props, "PostExtractionHookConfiguration", post_extraction_hook_configuration, set_post_extraction_hook_configuration, get_post_extraction_hook_configuration, Val<HookConfiguration>
         }
 
-        /// `PreExtractionHookConfiguration`.
-        pub fn pre_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
-            self.props.set("PreExtractionHookConfiguration", value.into());
-            self
+        prop! {
+            /// `PreExtractionHookConfiguration`.
+            props, "PreExtractionHookConfiguration", pre_extraction_hook_configuration, set_pre_extraction_hook_configuration, get_pre_extraction_hook_configuration, Val<HookConfiguration>
         }
     }
 
@@ -896,22 +951,19 @@ pub mod data_source {
             InlineDocumentEnrichmentConfiguration { props }
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<DocumentAttributeCondition>
         }
 
-        /// `DocumentContentOperator`.
-        pub fn document_content_operator(mut self, value: impl Into<Val<DocumentContentOperator>>) -> Self {
-            self.props.set("DocumentContentOperator", value.into());
-            self
+        prop! {
+            /// `DocumentContentOperator`.
+            props, "DocumentContentOperator", document_content_operator, set_document_content_operator, get_document_content_operator, Val<DocumentContentOperator>
         }
 
-        /// `Target`.
-        pub fn target(mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`.
+            props, "Target", target, set_target, get_target, Val<DocumentAttributeTarget>
         }
     }
 
@@ -937,10 +989,19 @@ pub mod data_source {
             DocumentAttributeCondition { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<DocumentEnrichmentConditionOperator>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<DocumentAttributeValue>
         }
     }
 
@@ -1001,28 +1062,24 @@ pub mod data_source {
             DocumentAttributeValue { props }
         }
 
-        /// `StringValue`.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
 
-        /// `StringListValue`.
-        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringListValue", value.into());
-            self
+        prop! {
+            /// `StringListValue`.
+            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
         }
 
-        /// `LongValue`.
-        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LongValue", value.into());
-            self
+        prop! {
+            /// `LongValue`.
+            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
         }
 
-        /// `DateValue`.
-        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DateValue", value.into());
-            self
+        prop! {
+            /// `DateValue`.
+            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
         }
     }
 
@@ -1053,16 +1110,19 @@ pub mod data_source {
             DocumentAttributeTarget { props }
         }
 
-        /// `AttributeValueOperator`.
-        pub fn attribute_value_operator(mut self, value: impl Into<Val<AttributeValueOperator>>) -> Self {
-            self.props.set("AttributeValueOperator", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `AttributeValueOperator`.
+            props, "AttributeValueOperator", attribute_value_operator, set_attribute_value_operator, get_attribute_value_operator, Val<AttributeValueOperator>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<DocumentAttributeValue>
         }
     }
 
@@ -1091,28 +1151,24 @@ pub mod data_source {
             HookConfiguration { props }
         }
 
-        /// `InvocationCondition`.
-        pub fn invocation_condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
-            self.props.set("InvocationCondition", value.into());
-            self
+        prop! {
+            /// `InvocationCondition`.
+            props, "InvocationCondition", invocation_condition, set_invocation_condition, get_invocation_condition, Val<DocumentAttributeCondition>
         }
 
-        /// `LambdaArn`.
-        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LambdaArn", value.into());
-            self
+        prop! {
+            /// `LambdaArn`.
+            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
         }
 
-        /// `RoleArn`.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleArn", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `S3BucketName`.
-        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3BucketName", value.into());
-            self
+        prop! {
+            /// `S3BucketName`.
+            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
         }
     }
 
@@ -1131,22 +1187,19 @@ pub mod data_source {
             MediaExtractionConfiguration { props }
         }
 
-        /// `AudioExtractionConfiguration`.
-        pub fn audio_extraction_configuration(mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> Self {
-            self.props.set("AudioExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `AudioExtractionConfiguration`.
+            props, "AudioExtractionConfiguration", audio_extraction_configuration, set_audio_extraction_configuration, get_audio_extraction_configuration, Val<AudioExtractionConfiguration>
         }
 
-        /// `ImageExtractionConfiguration`.
-        pub fn image_extraction_configuration(mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> Self {
-            self.props.set("ImageExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `ImageExtractionConfiguration`.
+            props, "ImageExtractionConfiguration", image_extraction_configuration, set_image_extraction_configuration, get_image_extraction_configuration, Val<ImageExtractionConfiguration>
         }
 
-        /// `VideoExtractionConfiguration`.
-        pub fn video_extraction_configuration(mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> Self {
-            self.props.set("VideoExtractionConfiguration", value.into());
-            self
+        prop! {
+            /// `VideoExtractionConfiguration`.
+            props, "VideoExtractionConfiguration", video_extraction_configuration, set_video_extraction_configuration, get_video_extraction_configuration, Val<VideoExtractionConfiguration>
         }
     }
 
@@ -1165,6 +1218,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("AudioExtractionStatus", audio_extraction_status.into());
             AudioExtractionConfiguration { props }
+        }
+
+        prop! {
+            /// `AudioExtractionStatus`.
+            props, "AudioExtractionStatus", _, set_audio_extraction_status, get_audio_extraction_status, Val<AudioExtractionStatus>
         }
     }
 
@@ -1197,6 +1255,11 @@ pub mod data_source {
             props.set("ImageExtractionStatus", image_extraction_status.into());
             ImageExtractionConfiguration { props }
         }
+
+        prop! {
+            /// `ImageExtractionStatus`.
+            props, "ImageExtractionStatus", _, set_image_extraction_status, get_image_extraction_status, Val<ImageExtractionStatus>
+        }
     }
 
     /// Allowed values.
@@ -1227,6 +1290,11 @@ pub mod data_source {
             let mut props = Props::new();
             props.set("VideoExtractionStatus", video_extraction_status.into());
             VideoExtractionConfiguration { props }
+        }
+
+        prop! {
+            /// `VideoExtractionStatus`.
+            props, "VideoExtractionStatus", _, set_video_extraction_status, get_video_extraction_status, Val<VideoExtractionStatus>
         }
     }
 
@@ -1264,6 +1332,16 @@ pub mod data_source {
             props.set("SubnetIds", subnet_ids.into());
             DataSourceVpcConfiguration { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        }
     }
 }
 
@@ -1292,34 +1370,39 @@ impl Index {
         Index { core }
     }
 
-    /// `CapacityConfiguration`.
-    pub fn capacity_configuration(mut self, value: impl Into<Val<index::IndexCapacityConfiguration>>) -> Self {
-        self.core.set("CapacityConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CapacityConfiguration`.
+        core.props, "CapacityConfiguration", capacity_configuration, set_capacity_configuration, get_capacity_configuration, Val<index::IndexCapacityConfiguration>
     }
 
-    /// `DocumentAttributeConfigurations`.
-    pub fn document_attribute_configurations(mut self, value: impl Into<Val<List<index::DocumentAttributeConfiguration>>>) -> Self {
-        self.core.set("DocumentAttributeConfigurations", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Type`.
-    pub fn type_(mut self, value: impl Into<Val<index::IndexType>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `DocumentAttributeConfigurations`.
+        core.props, "DocumentAttributeConfigurations", document_attribute_configurations, set_document_attribute_configurations, get_document_attribute_configurations, Val<List<index::DocumentAttributeConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", type_, set_type, get_type, Val<index::IndexType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1384,10 +1467,9 @@ pub mod index {
             IndexCapacityConfiguration { props }
         }
 
-        /// `Units`.
-        pub fn units(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Units", value.into());
-            self
+        prop! {
+            /// `Units`.
+            props, "Units", units, set_units, get_units, Val<f64>
         }
     }
 
@@ -1406,22 +1488,19 @@ pub mod index {
             DocumentAttributeConfiguration { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Search`.
-        pub fn search(mut self, value: impl Into<Val<Status>>) -> Self {
-            self.props.set("Search", value.into());
-            self
+        prop! {
+            /// `Search`.
+            props, "Search", search, set_search, get_search, Val<Status>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<AttributeType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<AttributeType>
         }
     }
 
@@ -1502,10 +1581,29 @@ impl Permission {
         Permission { core }
     }
 
-    /// `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Val<List<permission::Condition>>>) -> Self {
-        self.core.set("Conditions", value.into());
-        self
+    prop! {
+        /// `Actions`.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<String>>
+    }
+
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    }
+
+    prop! {
+        /// `Conditions`.
+        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<List<permission::Condition>>
+    }
+
+    prop! {
+        /// `Principal`.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `StatementId`.
+        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1543,6 +1641,21 @@ pub mod permission {
             props.set("ConditionKey", condition_key.into());
             props.set("ConditionValues", condition_values.into());
             Condition { props }
+        }
+
+        prop! {
+            /// `ConditionOperator`.
+            props, "ConditionOperator", _, set_condition_operator, get_condition_operator, Val<ConditionConditionOperator>
+        }
+
+        prop! {
+            /// `ConditionKey`.
+            props, "ConditionKey", _, set_condition_key, get_condition_key, Val<String>
+        }
+
+        prop! {
+            /// `ConditionValues`.
+            props, "ConditionValues", _, set_condition_values, get_condition_values, Val<List<String>>
         }
     }
 
@@ -1585,34 +1698,44 @@ impl Plugin {
         Plugin { core }
     }
 
-    /// `ApplicationId`.
-    pub fn application_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationId", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", application_id, set_application_id, get_application_id, Val<String>
     }
 
-    /// `CustomPluginConfiguration`.
-    pub fn custom_plugin_configuration(mut self, value: impl Into<Val<plugin::CustomPluginConfiguration>>) -> Self {
-        self.core.set("CustomPluginConfiguration", value.into());
-        self
+    prop! {
+        /// `AuthConfiguration`.
+        core.props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<plugin::PluginAuthConfiguration>
     }
 
-    /// `ServerUrl`.
-    pub fn server_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServerUrl", value.into());
-        self
+    prop! {
+        /// `CustomPluginConfiguration`.
+        core.props, "CustomPluginConfiguration", custom_plugin_configuration, set_custom_plugin_configuration, get_custom_plugin_configuration, Val<plugin::CustomPluginConfiguration>
     }
 
-    /// `State`.
-    pub fn state(mut self, value: impl Into<Val<plugin::PluginState>>) -> Self {
-        self.core.set("State", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerUrl`.
+        core.props, "ServerUrl", server_url, set_server_url, get_server_url, Val<String>
+    }
+
+    prop! {
+        /// `State`.
+        core.props, "State", state, set_state, get_state, Val<plugin::PluginState>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<plugin::PluginType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1674,22 +1797,19 @@ pub mod plugin {
             PluginAuthConfiguration { props }
         }
 
-        /// `BasicAuthConfiguration`.
-        pub fn basic_auth_configuration(mut self, value: impl Into<Val<BasicAuthConfiguration>>) -> Self {
-            self.props.set("BasicAuthConfiguration", value.into());
-            self
+        prop! {
+            /// `BasicAuthConfiguration`.
+            props, "BasicAuthConfiguration", basic_auth_configuration, set_basic_auth_configuration, get_basic_auth_configuration, Val<BasicAuthConfiguration>
         }
 
-        /// `OAuth2ClientCredentialConfiguration`.
-        pub fn o_auth2_client_credential_configuration(mut self, value: impl Into<Val<OAuth2ClientCredentialConfiguration>>) -> Self {
-            self.props.set("OAuth2ClientCredentialConfiguration", value.into());
-            self
+        prop! {
+            /// `OAuth2ClientCredentialConfiguration`.
+            props, "OAuth2ClientCredentialConfiguration", o_auth2_client_credential_configuration, set_o_auth2_client_credential_configuration, get_o_auth2_client_credential_configuration, Val<OAuth2ClientCredentialConfiguration>
         }
 
-        /// `NoAuthConfiguration`.
-        pub fn no_auth_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("NoAuthConfiguration", value.into());
-            self
+        prop! {
+            /// `NoAuthConfiguration`.
+            props, "NoAuthConfiguration", no_auth_configuration, set_no_auth_configuration, get_no_auth_configuration, Val<Json>
         }
     }
 
@@ -1710,6 +1830,16 @@ pub mod plugin {
             props.set("RoleArn", role_arn.into());
             props.set("SecretArn", secret_arn.into());
             BasicAuthConfiguration { props }
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -1732,16 +1862,24 @@ pub mod plugin {
             OAuth2ClientCredentialConfiguration { props }
         }
 
-        /// `AuthorizationUrl`.
-        pub fn authorization_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AuthorizationUrl", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `TokenUrl`.
-        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TokenUrl", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `AuthorizationUrl`.
+            props, "AuthorizationUrl", authorization_url, set_authorization_url, get_authorization_url, Val<String>
+        }
+
+        prop! {
+            /// `TokenUrl`.
+            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
         }
     }
 
@@ -1769,6 +1907,21 @@ pub mod plugin {
             props.set("Description", description.into());
             CustomPluginConfiguration { props }
         }
+
+        prop! {
+            /// `ApiSchema`.
+            props, "ApiSchema", _, set_api_schema, get_api_schema, Val<ApiSchema>
+        }
+
+        prop! {
+            /// `ApiSchemaType`.
+            props, "ApiSchemaType", _, set_api_schema_type, get_api_schema_type, Val<ApiSchemaType>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", _, set_description, get_description, Val<String>
+        }
     }
 
     /// `AWS::QBusiness::Plugin.APISchema`.
@@ -1788,16 +1941,14 @@ pub mod plugin {
             ApiSchema { props }
         }
 
-        /// `Payload`.
-        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Payload", value.into());
-            self
+        prop! {
+            /// `Payload`.
+            props, "Payload", payload, set_payload, get_payload, Val<String>
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3>
         }
     }
 
@@ -1818,6 +1969,16 @@ pub mod plugin {
             props.set("Bucket", bucket.into());
             props.set("Key", key.into());
             S3 { props }
+        }
+
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
         }
     }
 
@@ -1934,16 +2095,34 @@ impl Retriever {
         Retriever { core }
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<retriever::RetrieverConfiguration>
+    }
+
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<retriever::RetrieverType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2004,16 +2183,14 @@ pub mod retriever {
             RetrieverConfiguration { props }
         }
 
-        /// `NativeIndexConfiguration`.
-        pub fn native_index_configuration(mut self, value: impl Into<Val<NativeIndexConfiguration>>) -> Self {
-            self.props.set("NativeIndexConfiguration", value.into());
-            self
+        prop! {
+            /// `NativeIndexConfiguration`.
+            props, "NativeIndexConfiguration", native_index_configuration, set_native_index_configuration, get_native_index_configuration, Val<NativeIndexConfiguration>
         }
 
-        /// `KendraIndexConfiguration`.
-        pub fn kendra_index_configuration(mut self, value: impl Into<Val<KendraIndexConfiguration>>) -> Self {
-            self.props.set("KendraIndexConfiguration", value.into());
-            self
+        prop! {
+            /// `KendraIndexConfiguration`.
+            props, "KendraIndexConfiguration", kendra_index_configuration, set_kendra_index_configuration, get_kendra_index_configuration, Val<KendraIndexConfiguration>
         }
     }
 
@@ -2033,6 +2210,11 @@ pub mod retriever {
             props.set("IndexId", index_id.into());
             NativeIndexConfiguration { props }
         }
+
+        prop! {
+            /// `IndexId`.
+            props, "IndexId", _, set_index_id, get_index_id, Val<String>
+        }
     }
 
     /// `AWS::QBusiness::Retriever.KendraIndexConfiguration`.
@@ -2050,6 +2232,11 @@ pub mod retriever {
             let mut props = Props::new();
             props.set("IndexId", index_id.into());
             KendraIndexConfiguration { props }
+        }
+
+        prop! {
+            /// `IndexId`.
+            props, "IndexId", _, set_index_id, get_index_id, Val<String>
         }
     }
 
@@ -2087,64 +2274,59 @@ impl WebExperience {
         WebExperience { core }
     }
 
-    /// `BrowserExtensionConfiguration`.
-    pub fn browser_extension_configuration(mut self, value: impl Into<Val<web_experience::BrowserExtensionConfiguration>>) -> Self {
-        self.core.set("BrowserExtensionConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `CustomizationConfiguration`.
-    pub fn customization_configuration(mut self, value: impl Into<Val<web_experience::CustomizationConfiguration>>) -> Self {
-        self.core.set("CustomizationConfiguration", value.into());
-        self
+    prop! {
+        /// `BrowserExtensionConfiguration`.
+        core.props, "BrowserExtensionConfiguration", browser_extension_configuration, set_browser_extension_configuration, get_browser_extension_configuration, Val<web_experience::BrowserExtensionConfiguration>
     }
 
-    /// `IdentityProviderConfiguration`.
-    pub fn identity_provider_configuration(mut self, value: impl Into<Val<web_experience::IdentityProviderConfiguration>>) -> Self {
-        self.core.set("IdentityProviderConfiguration", value.into());
-        self
+    prop! {
+        /// `CustomizationConfiguration`.
+        core.props, "CustomizationConfiguration", customization_configuration, set_customization_configuration, get_customization_configuration, Val<web_experience::CustomizationConfiguration>
     }
 
-    /// `Origins`.
-    pub fn origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Origins", value.into());
-        self
+    prop! {
+        /// `IdentityProviderConfiguration`.
+        core.props, "IdentityProviderConfiguration", identity_provider_configuration, set_identity_provider_configuration, get_identity_provider_configuration, Val<web_experience::IdentityProviderConfiguration>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `Origins`.
+        core.props, "Origins", origins, set_origins, get_origins, Val<List<String>>
     }
 
-    /// `SamplePromptsControlMode`.
-    pub fn sample_prompts_control_mode(mut self, value: impl Into<Val<web_experience::WebExperienceSamplePromptsControlMode>>) -> Self {
-        self.core.set("SamplePromptsControlMode", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Subtitle`.
-    pub fn subtitle(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Subtitle", value.into());
-        self
+    prop! {
+        /// `SamplePromptsControlMode`.
+        core.props, "SamplePromptsControlMode", sample_prompts_control_mode, set_sample_prompts_control_mode, get_sample_prompts_control_mode, Val<web_experience::WebExperienceSamplePromptsControlMode>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Subtitle`.
+        core.props, "Subtitle", subtitle, set_subtitle, get_subtitle, Val<String>
     }
 
-    /// `Title`.
-    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Title", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WelcomeMessage`.
-    pub fn welcome_message(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WelcomeMessage", value.into());
-        self
+    prop! {
+        /// `Title`.
+        core.props, "Title", title, set_title, get_title, Val<String>
+    }
+
+    prop! {
+        /// `WelcomeMessage`.
+        core.props, "WelcomeMessage", welcome_message, set_welcome_message, get_welcome_message, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2211,6 +2393,11 @@ pub mod web_experience {
             props.set("EnabledBrowserExtensions", enabled_browser_extensions.into());
             BrowserExtensionConfiguration { props }
         }
+
+        prop! {
+            /// `EnabledBrowserExtensions`.
+            props, "EnabledBrowserExtensions", _, set_enabled_browser_extensions, get_enabled_browser_extensions, Val<List<BrowserExtension>>
+        }
     }
 
     /// Allowed values.
@@ -2241,28 +2428,24 @@ pub mod web_experience {
             CustomizationConfiguration { props }
         }
 
-        /// `CustomCSSUrl`.
-        pub fn custom_css_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomCSSUrl", value.into());
-            self
+        prop! {
+            /// `CustomCSSUrl`.
+            props, "CustomCSSUrl", custom_css_url, set_custom_css_url, get_custom_css_url, Val<String>
         }
 
-        /// `FaviconUrl`.
-        pub fn favicon_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FaviconUrl", value.into());
-            self
+        prop! {
+            /// `FaviconUrl`.
+            props, "FaviconUrl", favicon_url, set_favicon_url, get_favicon_url, Val<String>
         }
 
-        /// `FontUrl`.
-        pub fn font_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FontUrl", value.into());
-            self
+        prop! {
+            /// `FontUrl`.
+            props, "FontUrl", font_url, set_font_url, get_font_url, Val<String>
         }
 
-        /// `LogoUrl`.
-        pub fn logo_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogoUrl", value.into());
-            self
+        prop! {
+            /// `LogoUrl`.
+            props, "LogoUrl", logo_url, set_logo_url, get_logo_url, Val<String>
         }
     }
 
@@ -2283,16 +2466,14 @@ pub mod web_experience {
             IdentityProviderConfiguration { props }
         }
 
-        /// `SamlConfiguration`.
-        pub fn saml_configuration(mut self, value: impl Into<Val<SamlProviderConfiguration>>) -> Self {
-            self.props.set("SamlConfiguration", value.into());
-            self
+        prop! {
+            /// `SamlConfiguration`.
+            props, "SamlConfiguration", saml_configuration, set_saml_configuration, get_saml_configuration, Val<SamlProviderConfiguration>
         }
 
-        /// `OpenIDConnectConfiguration`.
-        pub fn open_id_connect_configuration(mut self, value: impl Into<Val<OpenIdConnectProviderConfiguration>>) -> Self {
-            self.props.set("OpenIDConnectConfiguration", value.into());
-            self
+        prop! {
+            /// `OpenIDConnectConfiguration`.
+            props, "OpenIDConnectConfiguration", open_id_connect_configuration, set_open_id_connect_configuration, get_open_id_connect_configuration, Val<OpenIdConnectProviderConfiguration>
         }
     }
 
@@ -2311,6 +2492,11 @@ pub mod web_experience {
             let mut props = Props::new();
             props.set("AuthenticationUrl", authentication_url.into());
             SamlProviderConfiguration { props }
+        }
+
+        prop! {
+            /// `AuthenticationUrl`.
+            props, "AuthenticationUrl", _, set_authentication_url, get_authentication_url, Val<String>
         }
     }
 
@@ -2331,6 +2517,16 @@ pub mod web_experience {
             props.set("SecretsArn", secrets_arn.into());
             props.set("SecretsRole", secrets_role.into());
             OpenIdConnectProviderConfiguration { props }
+        }
+
+        prop! {
+            /// `SecretsArn`.
+            props, "SecretsArn", _, set_secrets_arn, get_secrets_arn, Val<String>
+        }
+
+        prop! {
+            /// `SecretsRole`.
+            props, "SecretsRole", _, set_secrets_role, get_secrets_role, Val<String>
         }
     }
 

@@ -41,28 +41,29 @@ impl Ledger {
         Ledger { core }
     }
 
-    /// `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKey", value.into());
-        self
+    prop! {
+        /// `KmsKey`.
+        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PermissionsMode`.
+        core.props, "PermissionsMode", _, set_permissions_mode, get_permissions_mode, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,16 +113,39 @@ impl Stream {
         Stream { core }
     }
 
-    /// `ExclusiveEndTime`.
-    pub fn exclusive_end_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExclusiveEndTime", value.into());
-        self
+    prop! {
+        /// `ExclusiveEndTime`.
+        core.props, "ExclusiveEndTime", exclusive_end_time, set_exclusive_end_time, get_exclusive_end_time, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InclusiveStartTime`.
+        core.props, "InclusiveStartTime", _, set_inclusive_start_time, get_inclusive_start_time, Val<String>
+    }
+
+    prop! {
+        /// `KinesisConfiguration`.
+        core.props, "KinesisConfiguration", _, set_kinesis_configuration, get_kinesis_configuration, Val<stream::KinesisConfiguration>
+    }
+
+    prop! {
+        /// `LedgerName`.
+        core.props, "LedgerName", _, set_ledger_name, get_ledger_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StreamName`.
+        core.props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,16 +186,14 @@ pub mod stream {
             KinesisConfiguration { props }
         }
 
-        /// `AggregationEnabled`.
-        pub fn aggregation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AggregationEnabled", value.into());
-            self
+        prop! {
+            /// `AggregationEnabled`.
+            props, "AggregationEnabled", aggregation_enabled, set_aggregation_enabled, get_aggregation_enabled, Val<bool>
         }
 
-        /// `StreamArn`.
-        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StreamArn", value.into());
-            self
+        prop! {
+            /// `StreamArn`.
+            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
         }
     }
 }

@@ -49,10 +49,24 @@ impl Permission {
         Permission { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the permission.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyTemplate`.
+        core.props, "PolicyTemplate", _, set_policy_template, get_policy_template, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceType`: The resource type this permission can be used with.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,13 +128,25 @@ impl PermissionAssociation {
         PermissionAssociation { core }
     }
 
-    /// `Replace`: Specifies whether to replace the existing permission on the resource share. Use `true`
-    /// to replace the current permission. Use `false` to add the permission when no permission is
-    /// currently associated. The default value is `false`. Updating an existing association also
-    /// requires `true`, because AWS RAM applies the change by re-associating the permission.
-    pub fn replace(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Replace", value.into());
-        self
+    prop! {
+        /// `PermissionArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the AWS RAM permission to associate with the resource share.
+        core.props, "PermissionArn", _, set_permission_arn, get_permission_arn, Val<String>
+    }
+
+    prop! {
+        /// `Replace`: Specifies whether to replace the existing permission on the resource share.
+        /// Use `true` to replace the current permission. Use `false` to add the permission when no
+        /// permission is currently associated. The default value is `false`. Updating an existing
+        /// association also requires `true`, because AWS RAM applies the change by re-associating
+        /// the permission.
+        core.props, "Replace", replace, set_replace, get_replace, Val<bool>
+    }
+
+    prop! {
+        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the resource share.
+        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -195,6 +221,20 @@ impl PrincipalAssociation {
         PrincipalAssociation { core }
     }
 
+    prop! {
+        /// `Principal`: Specifies the principal to associate with the resource share. The possible
+        /// values are: - An AWS account ID - An Amazon Resource Name (ARN) of an organization in
+        /// AWS Organizations - An ARN of an organizational unit (OU) in AWS Organizations - An ARN
+        /// of an IAM role - An ARN of an IAM user
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the resource share.
+        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -259,6 +299,18 @@ impl ResourceAssociation {
         ResourceAssociation { core }
     }
 
+    prop! {
+        /// `ResourceArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the resource to associate with the resource share.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the resource share.
+        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -316,59 +368,57 @@ impl ResourceShare {
         ResourceShare { core }
     }
 
-    /// `AllowExternalPrincipals`: Specifies whether principals outside your organization in AWS
-    /// Organizations can be associated with a resource share. A value of `true` lets you share with
-    /// individual AWS accounts that are not in your organization. A value of `false` only has
-    /// meaning if your account is a member of an AWS Organization. The default value is `true`.
-    pub fn allow_external_principals(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowExternalPrincipals", value.into());
-        self
+    prop! {
+        /// `AllowExternalPrincipals`: Specifies whether principals outside your organization in AWS
+        /// Organizations can be associated with a resource share. A value of `true` lets you share
+        /// with individual AWS accounts that are not in your organization. A value of `false` only
+        /// has meaning if your account is a member of an AWS Organization. The default value is `true`.
+        core.props, "AllowExternalPrincipals", allow_external_principals, set_allow_external_principals, get_allow_external_principals, Val<bool>
     }
 
-    /// `PermissionArns`: Specifies the Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-    /// of the AWS RAM permission to associate with the resource share. If you do not specify an ARN
-    /// for the permission, AWS RAM automatically attaches the default version of the permission for
-    /// each resource type. You can associate only one permission with each resource type included
-    /// in the resource share.
-    pub fn permission_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PermissionArns", value.into());
-        self
+    prop! {
+        /// `Name`: Specifies the name of the resource share.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Principals`: Specifies the principals to associate with the resource share. The possible
-    /// values are: - An AWS account ID - An Amazon Resource Name (ARN) of an organization in AWS
-    /// Organizations - An ARN of an organizational unit (OU) in AWS Organizations - An ARN of an
-    /// IAM role - An ARN of an IAM user
-    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Principals", value.into());
-        self
+    prop! {
+        /// `PermissionArns`: Specifies the Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the AWS RAM permission to associate with the resource share. If you do not specify an
+        /// ARN for the permission, AWS RAM automatically attaches the default version of the
+        /// permission for each resource type. You can associate only one permission with each
+        /// resource type included in the resource share.
+        core.props, "PermissionArns", permission_arns, set_permission_arns, get_permission_arns, Val<List<String>>
     }
 
-    /// `ResourceArns`: Specifies a list of one or more ARNs of the resources to associate with the
-    /// resource share.
-    pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceArns", value.into());
-        self
+    prop! {
+        /// `Principals`: Specifies the principals to associate with the resource share. The
+        /// possible values are: - An AWS account ID - An Amazon Resource Name (ARN) of an
+        /// organization in AWS Organizations - An ARN of an organizational unit (OU) in AWS
+        /// Organizations - An ARN of an IAM role - An ARN of an IAM user
+        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
     }
 
-    /// `ResourceShareConfiguration`: Specifies the configuration for the resource share
-    pub fn resource_share_configuration(mut self, value: impl Into<Val<resource_share::ResourceShareConfiguration>>) -> Self {
-        self.core.set("ResourceShareConfiguration", value.into());
-        self
+    prop! {
+        /// `ResourceArns`: Specifies a list of one or more ARNs of the resources to associate with
+        /// the resource share.
+        core.props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
     }
 
-    /// `Sources`: Specifies from which source accounts the service principal has access to the
-    /// resources in this resource share.
-    pub fn sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Sources", value.into());
-        self
+    prop! {
+        /// `ResourceShareConfiguration`: Specifies the configuration for the resource share
+        core.props, "ResourceShareConfiguration", resource_share_configuration, set_resource_share_configuration, get_resource_share_configuration, Val<resource_share::ResourceShareConfiguration>
     }
 
-    /// `Tags`: Specifies one or more tags to attach to the resource share itself. It doesn't attach
-    /// the tags to the resources associated with the resource share.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Sources`: Specifies from which source accounts the service principal has access to the
+        /// resources in this resource share.
+        core.props, "Sources", sources, set_sources, get_sources, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: Specifies one or more tags to attach to the resource share itself. It doesn't
+        /// attach the tags to the resources associated with the resource share.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -434,17 +484,15 @@ pub mod resource_share {
             ResourceShareConfiguration { props }
         }
 
-        /// `ExclusiveAccountAccess`: The resource share restricts access to an account
-        pub fn exclusive_account_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExclusiveAccountAccess", value.into());
-            self
+        prop! {
+            /// `ExclusiveAccountAccess`: The resource share restricts access to an account
+            props, "ExclusiveAccountAccess", exclusive_account_access, set_exclusive_account_access, get_exclusive_account_access, Val<bool>
         }
 
-        /// `RetainSharingOnAccountLeaveOrganization`: Specifies whether the consumer account retains
-        /// access to the resource share after leaving the organization.
-        pub fn retain_sharing_on_account_leave_organization(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RetainSharingOnAccountLeaveOrganization", value.into());
-            self
+        prop! {
+            /// `RetainSharingOnAccountLeaveOrganization`: Specifies whether the consumer account
+            /// retains access to the resource share after leaving the organization.
+            props, "RetainSharingOnAccountLeaveOrganization", retain_sharing_on_account_leave_organization, set_retain_sharing_on_account_leave_organization, get_retain_sharing_on_account_leave_organization, Val<bool>
         }
     }
 }
@@ -474,6 +522,17 @@ impl SourceAssociation {
         core.set("ResourceShareArn", resource_share_arn.into());
         core.set("SourceId", source_id.into());
         SourceAssociation { core }
+    }
+
+    prop! {
+        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+        /// of the resource share.
+        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    }
+
+    prop! {
+        /// `SourceId`: Specifies the ID of the source account to associate with the resource share.
+        core.props, "SourceId", _, set_source_id, get_source_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,43 +47,48 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Description`: The description of the retention rule.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the retention rule.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ExcludeResourceTags`: Information about the exclude resource tags used to identify
-    /// resources that are excluded by the retention rule.
-    pub fn exclude_resource_tags(mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> Self {
-        self.core.set("ExcludeResourceTags", value.into());
-        self
+    prop! {
+        /// `ExcludeResourceTags`: Information about the exclude resource tags used to identify
+        /// resources that are excluded by the retention rule.
+        core.props, "ExcludeResourceTags", exclude_resource_tags, set_exclude_resource_tags, get_exclude_resource_tags, Val<List<rule::ResourceTag>>
     }
 
-    /// `LockConfiguration`: Information about the retention rule lock configuration.
-    pub fn lock_configuration(mut self, value: impl Into<Val<rule::UnlockDelay>>) -> Self {
-        self.core.set("LockConfiguration", value.into());
-        self
+    prop! {
+        /// `LockConfiguration`: Information about the retention rule lock configuration.
+        core.props, "LockConfiguration", lock_configuration, set_lock_configuration, get_lock_configuration, Val<rule::UnlockDelay>
     }
 
-    /// `ResourceTags`: Information about the resource tags used to identify resources that are
-    /// retained by the retention rule.
-    pub fn resource_tags(mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> Self {
-        self.core.set("ResourceTags", value.into());
-        self
+    prop! {
+        /// `ResourceTags`: Information about the resource tags used to identify resources that are
+        /// retained by the retention rule.
+        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<rule::ResourceTag>>
     }
 
-    /// `Status`: The state of the retention rule. Only retention rules that are in the available
-    /// state retain resources.
-    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `ResourceType`: The resource type retained by the retention rule.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<rule::ResourceType>
     }
 
-    /// `Tags`: Information about the tags assigned to the retention rule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`: Information about the retention period for which the retention rule
+        /// is to retain resources.
+        core.props, "RetentionPeriod", _, set_retention_period, get_retention_period, Val<rule::RetentionPeriod>
+    }
+
+    prop! {
+        /// `Status`: The state of the retention rule. Only retention rules that are in the
+        /// available state retain resources.
+        core.props, "Status", status, set_status, get_status, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Information about the tags assigned to the retention rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -136,6 +141,16 @@ pub mod rule {
             props.set("ResourceTagValue", resource_tag_value.into());
             ResourceTag { props }
         }
+
+        prop! {
+            /// `ResourceTagKey`: The tag key of the resource.
+            props, "ResourceTagKey", _, set_resource_tag_key, get_resource_tag_key, Val<String>
+        }
+
+        prop! {
+            /// `ResourceTagValue`: The tag value of the resource
+            props, "ResourceTagValue", _, set_resource_tag_value, get_resource_tag_value, Val<String>
+        }
     }
 
     /// `AWS::Rbin::Rule.UnlockDelay`.
@@ -153,18 +168,16 @@ pub mod rule {
             UnlockDelay { props }
         }
 
-        /// `UnlockDelayUnit`: The unit of time in which to measure the unlock delay. Currently, the
-        /// unlock delay can be measure only in days.
-        pub fn unlock_delay_unit(mut self, value: impl Into<Val<UnlockDelayUnlockDelayUnit>>) -> Self {
-            self.props.set("UnlockDelayUnit", value.into());
-            self
+        prop! {
+            /// `UnlockDelayUnit`: The unit of time in which to measure the unlock delay. Currently, the
+            /// unlock delay can be measure only in days.
+            props, "UnlockDelayUnit", unlock_delay_unit, set_unlock_delay_unit, get_unlock_delay_unit, Val<UnlockDelayUnlockDelayUnit>
         }
 
-        /// `UnlockDelayValue`: The unlock delay period, measured in the unit specified for
-        /// UnlockDelayUnit.
-        pub fn unlock_delay_value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnlockDelayValue", value.into());
-            self
+        prop! {
+            /// `UnlockDelayValue`: The unlock delay period, measured in the unit specified for
+            /// UnlockDelayUnit.
+            props, "UnlockDelayValue", unlock_delay_value, set_unlock_delay_value, get_unlock_delay_value, Val<i64>
         }
     }
 
@@ -215,6 +228,16 @@ pub mod rule {
             props.set("RetentionPeriodValue", retention_period_value.into());
             props.set("RetentionPeriodUnit", retention_period_unit.into());
             RetentionPeriod { props }
+        }
+
+        prop! {
+            /// `RetentionPeriodValue`: The retention period value of the rule.
+            props, "RetentionPeriodValue", _, set_retention_period_value, get_retention_period_value, Val<i64>
+        }
+
+        prop! {
+            /// `RetentionPeriodUnit`: The retention period unit of the rule
+            props, "RetentionPeriodUnit", _, set_retention_period_unit, get_retention_period_unit, Val<RetentionPeriodRetentionPeriodUnit>
         }
     }
 

@@ -61,352 +61,341 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AllowVersionUpgrade`: Major version upgrades can be applied during the maintenance window
-    /// to the Amazon Redshift engine that is running on the cluster. Default value is True
-    pub fn allow_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `AllowVersionUpgrade`: Major version upgrades can be applied during the maintenance
+        /// window to the Amazon Redshift engine that is running on the cluster. Default value is
+        /// True
+        core.props, "AllowVersionUpgrade", allow_version_upgrade, set_allow_version_upgrade, get_allow_version_upgrade, Val<bool>
     }
 
-    /// `AquaConfigurationStatus`: The value represents how the cluster is configured to use AQUA (Advanced
-    /// Query Accelerator) after the cluster is restored. Possible values include the following.
-    /// enabled - Use AQUA if it is available for the current Region and Amazon Redshift node type.
-    /// disabled - Don't use AQUA. auto - Amazon Redshift determines whether to use AQUA.
-    pub fn aqua_configuration_status(mut self, value: impl Into<Val<cluster::AquaConfigurationStatus>>) -> Self {
-        self.core.set("AquaConfigurationStatus", value.into());
-        self
+    prop! {
+        /// `AquaConfigurationStatus`: The value represents how the cluster is configured to use
+        /// AQUA (Advanced Query Accelerator) after the cluster is restored. Possible values include
+        /// the following. enabled - Use AQUA if it is available for the current Region and Amazon
+        /// Redshift node type. disabled - Don't use AQUA. auto - Amazon Redshift determines whether
+        /// to use AQUA.
+        core.props, "AquaConfigurationStatus", aqua_configuration_status, set_aqua_configuration_status, get_aqua_configuration_status, Val<cluster::AquaConfigurationStatus>
     }
 
-    /// `AutomatedSnapshotRetentionPeriod`: The number of days that automated snapshots are
-    /// retained. If the value is 0, automated snapshots are disabled. Default value is 1
-    pub fn automated_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AutomatedSnapshotRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `AutomatedSnapshotRetentionPeriod`: The number of days that automated snapshots are
+        /// retained. If the value is 0, automated snapshots are disabled. Default value is 1
+        core.props, "AutomatedSnapshotRetentionPeriod", automated_snapshot_retention_period, set_automated_snapshot_retention_period, get_automated_snapshot_retention_period, Val<i64>
     }
 
-    /// `AvailabilityZone`: The EC2 Availability Zone (AZ) in which you want Amazon Redshift to
-    /// provision the cluster. Default: A random, system-chosen Availability Zone in the region that
-    /// is specified by the endpoint
-    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZone", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The EC2 Availability Zone (AZ) in which you want Amazon Redshift to
+        /// provision the cluster. Default: A random, system-chosen Availability Zone in the region
+        /// that is specified by the endpoint
+        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `AvailabilityZoneRelocation`: The option to enable relocation for an Amazon Redshift cluster
-    /// between Availability Zones after the cluster modification is complete.
-    pub fn availability_zone_relocation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AvailabilityZoneRelocation", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneRelocation`: The option to enable relocation for an Amazon Redshift
+        /// cluster between Availability Zones after the cluster modification is complete.
+        core.props, "AvailabilityZoneRelocation", availability_zone_relocation, set_availability_zone_relocation, get_availability_zone_relocation, Val<bool>
     }
 
-    /// `AvailabilityZoneRelocationStatus`: The availability zone relocation status of the cluster
-    pub fn availability_zone_relocation_status(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AvailabilityZoneRelocationStatus", value.into());
-        self
+    prop! {
+        /// `AvailabilityZoneRelocationStatus`: The availability zone relocation status of the
+        /// cluster
+        core.props, "AvailabilityZoneRelocationStatus", availability_zone_relocation_status, set_availability_zone_relocation_status, get_availability_zone_relocation_status, Val<String>
     }
 
-    /// `Classic`: A boolean value indicating whether the resize operation is using the classic
-    /// resize process. If you don't provide this parameter or set the value to false , the resize
-    /// type is elastic.
-    pub fn classic(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Classic", value.into());
-        self
+    prop! {
+        /// `Classic`: A boolean value indicating whether the resize operation is using the classic
+        /// resize process. If you don't provide this parameter or set the value to false , the
+        /// resize type is elastic.
+        core.props, "Classic", classic, set_classic, get_classic, Val<bool>
     }
 
-    /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to refer
-    /// to the cluster for any subsequent cluster operations such as deleting or modifying. All
-    /// alphabetical characters must be lower case, no hypens at the end, no two consecutive
-    /// hyphens. Cluster name should be unique for all clusters within an AWS account
-    pub fn cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to
+        /// refer to the cluster for any subsequent cluster operations such as deleting or
+        /// modifying. All alphabetical characters must be lower case, no hypens at the end, no two
+        /// consecutive hyphens. Cluster name should be unique for all clusters within an AWS
+        /// account
+        core.props, "ClusterIdentifier", cluster_identifier, set_cluster_identifier, get_cluster_identifier, Val<String>
     }
 
-    /// `ClusterParameterGroupName`: The name of the parameter group to be associated with this
-    /// cluster.
-    pub fn cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterParameterGroupName", value.into());
-        self
+    prop! {
+        /// `ClusterParameterGroupName`: The name of the parameter group to be associated with this
+        /// cluster.
+        core.props, "ClusterParameterGroupName", cluster_parameter_group_name, set_cluster_parameter_group_name, get_cluster_parameter_group_name, Val<String>
     }
 
-    /// `ClusterSecurityGroups`: A list of security groups to be associated with this cluster.
-    pub fn cluster_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ClusterSecurityGroups", value.into());
-        self
+    prop! {
+        /// `ClusterSecurityGroups`: A list of security groups to be associated with this cluster.
+        core.props, "ClusterSecurityGroups", cluster_security_groups, set_cluster_security_groups, get_cluster_security_groups, Val<List<String>>
     }
 
-    /// `ClusterSubnetGroupName`: The name of a cluster subnet group to be associated with this
-    /// cluster.
-    pub fn cluster_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterSubnetGroupName", value.into());
-        self
+    prop! {
+        /// `ClusterSubnetGroupName`: The name of a cluster subnet group to be associated with this
+        /// cluster.
+        core.props, "ClusterSubnetGroupName", cluster_subnet_group_name, set_cluster_subnet_group_name, get_cluster_subnet_group_name, Val<String>
     }
 
-    /// `ClusterVersion`: The version of the Amazon Redshift engine software that you want to deploy
-    /// on the cluster.The version selected runs on all the nodes in the cluster.
-    pub fn cluster_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterVersion", value.into());
-        self
+    prop! {
+        /// `ClusterType`: The type of the cluster. When cluster type is specified as single-node,
+        /// the NumberOfNodes parameter is not required and if multi-node, the NumberOfNodes
+        /// parameter is required
+        core.props, "ClusterType", _, set_cluster_type, get_cluster_type, Val<String>
     }
 
-    /// `DeferMaintenance`: A boolean indicating whether to enable the deferred maintenance window.
-    pub fn defer_maintenance(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeferMaintenance", value.into());
-        self
+    prop! {
+        /// `ClusterVersion`: The version of the Amazon Redshift engine software that you want to
+        /// deploy on the cluster.The version selected runs on all the nodes in the cluster.
+        core.props, "ClusterVersion", cluster_version, set_cluster_version, get_cluster_version, Val<String>
     }
 
-    /// `DeferMaintenanceDuration`: An integer indicating the duration of the maintenance window in
-    /// days. If you specify a duration, you can't specify an end time. The duration must be 60 days
-    /// or less.
-    pub fn defer_maintenance_duration(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("DeferMaintenanceDuration", value.into());
-        self
+    prop! {
+        /// `DBName`: The name of the first database to be created when the cluster is created. To
+        /// create additional databases after the cluster is created, connect to the cluster with a
+        /// SQL client and use SQL commands to create a database.
+        core.props, "DBName", _, set_db_name, get_db_name, Val<String>
     }
 
-    /// `DeferMaintenanceEndTime`: A timestamp indicating end time for the deferred maintenance
-    /// window. If you specify an end time, you can't specify a duration.
-    pub fn defer_maintenance_end_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeferMaintenanceEndTime", value.into());
-        self
+    prop! {
+        /// `DeferMaintenance`: A boolean indicating whether to enable the deferred maintenance
+        /// window.
+        core.props, "DeferMaintenance", defer_maintenance, set_defer_maintenance, get_defer_maintenance, Val<bool>
     }
 
-    /// `DeferMaintenanceStartTime`: A timestamp indicating the start time for the deferred
-    /// maintenance window.
-    pub fn defer_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DeferMaintenanceStartTime", value.into());
-        self
+    prop! {
+        /// `DeferMaintenanceDuration`: An integer indicating the duration of the maintenance window
+        /// in days. If you specify a duration, you can't specify an end time. The duration must be 60
+        /// days or less.
+        core.props, "DeferMaintenanceDuration", defer_maintenance_duration, set_defer_maintenance_duration, get_defer_maintenance_duration, Val<i64>
     }
 
-    /// `DestinationRegion`: The destination AWS Region that you want to copy snapshots to.
-    /// Constraints: Must be the name of a valid AWS Region. For more information, see Regions and
-    /// Endpoints in the Amazon Web Services \[<https://docs.aws.amazon.com/general/latest/gr/rande.html#redshift_region>\]
-    /// General Reference
-    pub fn destination_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationRegion", value.into());
-        self
+    prop! {
+        /// `DeferMaintenanceEndTime`: A timestamp indicating end time for the deferred maintenance
+        /// window. If you specify an end time, you can't specify a duration.
+        core.props, "DeferMaintenanceEndTime", defer_maintenance_end_time, set_defer_maintenance_end_time, get_defer_maintenance_end_time, Val<String>
     }
 
-    /// `ElasticIp`: The Elastic IP (EIP) address for the cluster.
-    pub fn elastic_ip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ElasticIp", value.into());
-        self
+    prop! {
+        /// `DeferMaintenanceStartTime`: A timestamp indicating the start time for the deferred
+        /// maintenance window.
+        core.props, "DeferMaintenanceStartTime", defer_maintenance_start_time, set_defer_maintenance_start_time, get_defer_maintenance_start_time, Val<String>
     }
 
-    /// `Encrypted`: If true, the data in the cluster is encrypted at rest.
-    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Encrypted", value.into());
-        self
+    prop! {
+        /// `DestinationRegion`: The destination AWS Region that you want to copy snapshots to.
+        /// Constraints: Must be the name of a valid AWS Region. For more information, see Regions
+        /// and Endpoints in the Amazon Web Services \[<https://docs.aws.amazon.com/general/latest/gr/rande.html#redshift_region>\]
+        /// General Reference
+        core.props, "DestinationRegion", destination_region, set_destination_region, get_destination_region, Val<String>
     }
 
-    /// `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Val<cluster::Endpoint>>) -> Self {
-        self.core.set("Endpoint", value.into());
-        self
+    prop! {
+        /// `ElasticIp`: The Elastic IP (EIP) address for the cluster.
+        core.props, "ElasticIp", elastic_ip, set_elastic_ip, get_elastic_ip, Val<String>
     }
 
-    /// `EnhancedVpcRouting`: An option that specifies whether to create the cluster with enhanced
-    /// VPC routing enabled. To create a cluster that uses enhanced VPC routing, the cluster must be
-    /// in a VPC. For more information, see Enhanced VPC Routing in the Amazon Redshift Cluster
-    /// Management Guide. If this option is true , enhanced VPC routing is enabled. Default: false
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnhancedVpcRouting", value.into());
-        self
+    prop! {
+        /// `Encrypted`: If true, the data in the cluster is encrypted at rest.
+        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
     }
 
-    /// `HsmClientCertificateIdentifier`: Specifies the name of the HSM client certificate the
-    /// Amazon Redshift cluster uses to retrieve the data encryption keys stored in an HSM
-    pub fn hsm_client_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HsmClientCertificateIdentifier", value.into());
-        self
+    prop! {
+        /// `Endpoint`.
+        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<cluster::Endpoint>
     }
 
-    /// `HsmConfigurationIdentifier`: Specifies the name of the HSM configuration that contains the
-    /// information the Amazon Redshift cluster can use to retrieve and store keys in an HSM.
-    pub fn hsm_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HsmConfigurationIdentifier", value.into());
-        self
+    prop! {
+        /// `EnhancedVpcRouting`: An option that specifies whether to create the cluster with
+        /// enhanced VPC routing enabled. To create a cluster that uses enhanced VPC routing, the
+        /// cluster must be in a VPC. For more information, see Enhanced VPC Routing in the Amazon
+        /// Redshift Cluster Management Guide. If this option is true , enhanced VPC routing is
+        /// enabled. Default: false
+        core.props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
     }
 
-    /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by the
-    /// cluster to access other AWS services. You must supply the IAM roles in their Amazon Resource
-    /// Name (ARN) format. You can supply up to 50 IAM roles in a single request
-    pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IamRoles", value.into());
-        self
+    prop! {
+        /// `HsmClientCertificateIdentifier`: Specifies the name of the HSM client certificate the
+        /// Amazon Redshift cluster uses to retrieve the data encryption keys stored in an HSM
+        core.props, "HsmClientCertificateIdentifier", hsm_client_certificate_identifier, set_hsm_client_certificate_identifier, get_hsm_client_certificate_identifier, Val<String>
     }
 
-    /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you want
-    /// to use to encrypt data in the cluster.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `HsmConfigurationIdentifier`: Specifies the name of the HSM configuration that contains
+        /// the information the Amazon Redshift cluster can use to retrieve and store keys in an
+        /// HSM.
+        core.props, "HsmConfigurationIdentifier", hsm_configuration_identifier, set_hsm_configuration_identifier, get_hsm_configuration_identifier, Val<String>
     }
 
-    /// `LoggingProperties`.
-    pub fn logging_properties(mut self, value: impl Into<Val<cluster::LoggingProperties>>) -> Self {
-        self.core.set("LoggingProperties", value.into());
-        self
+    prop! {
+        /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by
+        /// the cluster to access other AWS services. You must supply the IAM roles in their Amazon
+        /// Resource Name (ARN) format. You can supply up to 50 IAM roles in a single request
+        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
     }
 
-    /// `MaintenanceTrackName`: The name for the maintenance track that you want to assign for the
-    /// cluster. This name change is asynchronous. The new track name stays in the
-    /// PendingModifiedValues for the cluster until the next maintenance window. When the
-    /// maintenance track changes, the cluster is switched to the latest cluster release available
-    /// for the maintenance track. At this point, the maintenance track name is applied.
-    pub fn maintenance_track_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaintenanceTrackName", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you
+        /// want to use to encrypt data in the cluster.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `ManageMasterPassword`: A boolean indicating if the redshift cluster's admin user
-    /// credentials is managed by Redshift or not. You can't use MasterUserPassword if
-    /// ManageMasterPassword is true. If ManageMasterPassword is false or not set, Amazon Redshift
-    /// uses MasterUserPassword for the admin user account's password.
-    pub fn manage_master_password(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ManageMasterPassword", value.into());
-        self
+    prop! {
+        /// `LoggingProperties`.
+        core.props, "LoggingProperties", logging_properties, set_logging_properties, get_logging_properties, Val<cluster::LoggingProperties>
     }
 
-    /// `ManualSnapshotRetentionPeriod`: The number of days to retain newly copied snapshots in the
-    /// destination AWS Region after they are copied from the source AWS Region. If the value is -1,
-    /// the manual snapshot is retained indefinitely. The value must be either -1 or an integer
-    /// between 1 and 3,653.
-    pub fn manual_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ManualSnapshotRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `MaintenanceTrackName`: The name for the maintenance track that you want to assign for
+        /// the cluster. This name change is asynchronous. The new track name stays in the
+        /// PendingModifiedValues for the cluster until the next maintenance window. When the
+        /// maintenance track changes, the cluster is switched to the latest cluster release
+        /// available for the maintenance track. At this point, the maintenance track name is
+        /// applied.
+        core.props, "MaintenanceTrackName", maintenance_track_name, set_maintenance_track_name, get_maintenance_track_name, Val<String>
     }
 
-    /// `MasterPasswordSecretKmsKeyId`: The ID of the Key Management Service (KMS) key used to
-    /// encrypt and store the cluster's admin user credentials secret.
-    pub fn master_password_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterPasswordSecretKmsKeyId", value.into());
-        self
+    prop! {
+        /// `ManageMasterPassword`: A boolean indicating if the redshift cluster's admin user
+        /// credentials is managed by Redshift or not. You can't use MasterUserPassword if
+        /// ManageMasterPassword is true. If ManageMasterPassword is false or not set, Amazon
+        /// Redshift uses MasterUserPassword for the admin user account's password.
+        core.props, "ManageMasterPassword", manage_master_password, set_manage_master_password, get_manage_master_password, Val<bool>
     }
 
-    /// `MasterUserPassword`: The password associated with the master user account for the cluster
-    /// that is being created. You can't use MasterUserPassword if ManageMasterPassword is true.
-    /// Password must be between 8 and 64 characters in length, should have at least one uppercase
-    /// letter.Must contain at least one lowercase letter.Must contain one number.Can be any
-    /// printable ASCII character.
-    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MasterUserPassword", value.into());
-        self
+    prop! {
+        /// `ManualSnapshotRetentionPeriod`: The number of days to retain newly copied snapshots in
+        /// the destination AWS Region after they are copied from the source AWS Region. If the
+        /// value is -1, the manual snapshot is retained indefinitely. The value must be either -1
+        /// or an integer between 1 and 3,653.
+        core.props, "ManualSnapshotRetentionPeriod", manual_snapshot_retention_period, set_manual_snapshot_retention_period, get_manual_snapshot_retention_period, Val<i64>
     }
 
-    /// `MultiAZ`: A boolean indicating if the redshift cluster is multi-az or not. If you don't
-    /// provide this parameter or set the value to false, the redshift cluster will be single-az.
-    pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiAZ", value.into());
-        self
+    prop! {
+        /// `MasterPasswordSecretKmsKeyId`: The ID of the Key Management Service (KMS) key used to
+        /// encrypt and store the cluster's admin user credentials secret.
+        core.props, "MasterPasswordSecretKmsKeyId", master_password_secret_kms_key_id, set_master_password_secret_kms_key_id, get_master_password_secret_kms_key_id, Val<String>
     }
 
-    /// `NamespaceResourcePolicy`.
-    pub fn namespace_resource_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("NamespaceResourcePolicy", value.into());
-        self
+    prop! {
+        /// `MasterUserPassword`: The password associated with the master user account for the
+        /// cluster that is being created. You can't use MasterUserPassword if ManageMasterPassword
+        /// is true. Password must be between 8 and 64 characters in length, should have at least
+        /// one uppercase letter.Must contain at least one lowercase letter.Must contain one
+        /// number.Can be any printable ASCII character.
+        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
     }
 
-    /// `NumberOfNodes`: The number of compute nodes in the cluster. This parameter is required when
-    /// the ClusterType parameter is specified as multi-node.
-    pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("NumberOfNodes", value.into());
-        self
+    prop! {
+        /// `MasterUsername`: The user name associated with the master user account for the cluster
+        /// that is being created. The user name can't be PUBLIC and first character must be a
+        /// letter.
+        core.props, "MasterUsername", _, set_master_username, get_master_username, Val<String>
     }
 
-    /// `OwnerAccount`.
-    pub fn owner_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerAccount", value.into());
-        self
+    prop! {
+        /// `MultiAZ`: A boolean indicating if the redshift cluster is multi-az or not. If you don't
+        /// provide this parameter or set the value to false, the redshift cluster will be
+        /// single-az.
+        core.props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
     }
 
-    /// `Port`: The port number on which the cluster accepts incoming connections. The cluster is
-    /// accessible only via the JDBC and ODBC connection strings
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `NamespaceResourcePolicy`.
+        core.props, "NamespaceResourcePolicy", namespace_resource_policy, set_namespace_resource_policy, get_namespace_resource_policy, Val<Json>
     }
 
-    /// `PreferredMaintenanceWindow`: The weekly time range (in UTC) during which automated cluster
-    /// maintenance can occur.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredMaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `NodeType`: The node type to be provisioned for the cluster.Valid Values: ds2.xlarge |
+        /// ds2.8xlarge | dc1.large | dc1.8xlarge | dc2.large | dc2.8xlarge | ra3.large |
+        /// ra3.4xlarge | ra3.16xlarge | rg.large | rg.xlarge | rg.4xlarge | rg.12xlarge
+        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
     }
 
-    /// `PubliclyAccessible`: If true, the cluster can be accessed from a public network.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `NumberOfNodes`: The number of compute nodes in the cluster. This parameter is required
+        /// when the ClusterType parameter is specified as multi-node.
+        core.props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
     }
 
-    /// `ResourceAction`: The Redshift operation to be performed. Resource Action supports
-    /// pause-cluster, resume-cluster, failover-primary-compute APIs
-    pub fn resource_action(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceAction", value.into());
-        self
+    prop! {
+        /// `OwnerAccount`.
+        core.props, "OwnerAccount", owner_account, set_owner_account, get_owner_account, Val<String>
     }
 
-    /// `RevisionTarget`: The identifier of the database revision. You can retrieve this value from
-    /// the response to the DescribeClusterDbRevisions request.
-    pub fn revision_target(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RevisionTarget", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which the cluster accepts incoming connections. The cluster
+        /// is accessible only via the JDBC and ODBC connection strings
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `RotateEncryptionKey`: A boolean indicating if we want to rotate Encryption Keys.
-    pub fn rotate_encryption_key(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RotateEncryptionKey", value.into());
-        self
+    prop! {
+        /// `PreferredMaintenanceWindow`: The weekly time range (in UTC) during which automated
+        /// cluster maintenance can occur.
+        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
     }
 
-    /// `SnapshotClusterIdentifier`: The name of the cluster the source snapshot was created from.
-    /// This parameter is required if your IAM user has a policy containing a snapshot resource
-    /// element that specifies anything other than * for the cluster name.
-    pub fn snapshot_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotClusterIdentifier", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: If true, the cluster can be accessed from a public network.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `SnapshotCopyGrantName`: The name of the snapshot copy grant to use when snapshots of an AWS
-    /// KMS-encrypted cluster are copied to the destination region.
-    pub fn snapshot_copy_grant_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotCopyGrantName", value.into());
-        self
+    prop! {
+        /// `ResourceAction`: The Redshift operation to be performed. Resource Action supports
+        /// pause-cluster, resume-cluster, failover-primary-compute APIs
+        core.props, "ResourceAction", resource_action, set_resource_action, get_resource_action, Val<String>
     }
 
-    /// `SnapshotCopyManual`: Indicates whether to apply the snapshot retention period to newly
-    /// copied manual snapshots instead of automated snapshots.
-    pub fn snapshot_copy_manual(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SnapshotCopyManual", value.into());
-        self
+    prop! {
+        /// `RevisionTarget`: The identifier of the database revision. You can retrieve this value
+        /// from the response to the DescribeClusterDbRevisions request.
+        core.props, "RevisionTarget", revision_target, set_revision_target, get_revision_target, Val<String>
     }
 
-    /// `SnapshotCopyRetentionPeriod`: The number of days to retain automated snapshots in the
-    /// destination region after they are copied from the source region. Default is 7. Constraints:
-    /// Must be at least 1 and no more than 35.
-    pub fn snapshot_copy_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SnapshotCopyRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `RotateEncryptionKey`: A boolean indicating if we want to rotate Encryption Keys.
+        core.props, "RotateEncryptionKey", rotate_encryption_key, set_rotate_encryption_key, get_rotate_encryption_key, Val<bool>
     }
 
-    /// `SnapshotIdentifier`: The name of the snapshot from which to create the new cluster. This
-    /// parameter isn't case sensitive.
-    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotIdentifier", value.into());
-        self
+    prop! {
+        /// `SnapshotClusterIdentifier`: The name of the cluster the source snapshot was created
+        /// from. This parameter is required if your IAM user has a policy containing a snapshot
+        /// resource element that specifies anything other than * for the cluster name.
+        core.props, "SnapshotClusterIdentifier", snapshot_cluster_identifier, set_snapshot_cluster_identifier, get_snapshot_cluster_identifier, Val<String>
     }
 
-    /// `Tags`: The list of tags for the cluster parameter group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotCopyGrantName`: The name of the snapshot copy grant to use when snapshots of an
+        /// AWS KMS-encrypted cluster are copied to the destination region.
+        core.props, "SnapshotCopyGrantName", snapshot_copy_grant_name, set_snapshot_copy_grant_name, get_snapshot_copy_grant_name, Val<String>
     }
 
-    /// `VpcSecurityGroupIds`: A list of Virtual Private Cloud (VPC) security groups to be
-    /// associated with the cluster.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SnapshotCopyManual`: Indicates whether to apply the snapshot retention period to newly
+        /// copied manual snapshots instead of automated snapshots.
+        core.props, "SnapshotCopyManual", snapshot_copy_manual, set_snapshot_copy_manual, get_snapshot_copy_manual, Val<bool>
+    }
+
+    prop! {
+        /// `SnapshotCopyRetentionPeriod`: The number of days to retain automated snapshots in the
+        /// destination region after they are copied from the source region. Default is 7.
+        /// Constraints: Must be at least 1 and no more than 35.
+        core.props, "SnapshotCopyRetentionPeriod", snapshot_copy_retention_period, set_snapshot_copy_retention_period, get_snapshot_copy_retention_period, Val<i64>
+    }
+
+    prop! {
+        /// `SnapshotIdentifier`: The name of the snapshot from which to create the new cluster.
+        /// This parameter isn't case sensitive.
+        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The list of tags for the cluster parameter group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcSecurityGroupIds`: A list of Virtual Private Cloud (VPC) security groups to be
+        /// associated with the cluster.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -485,16 +474,14 @@ pub mod cluster {
             Endpoint { props }
         }
 
-        /// `Address`.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<String>
         }
     }
 
@@ -513,28 +500,24 @@ pub mod cluster {
             LoggingProperties { props }
         }
 
-        /// `BucketName`.
-        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketName", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `LogDestinationType`.
-        pub fn log_destination_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogDestinationType", value.into());
-            self
+        prop! {
+            /// `LogDestinationType`.
+            props, "LogDestinationType", log_destination_type, set_log_destination_type, get_log_destination_type, Val<String>
         }
 
-        /// `LogExports`.
-        pub fn log_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogExports", value.into());
-            self
+        prop! {
+            /// `LogExports`.
+            props, "LogExports", log_exports, set_log_exports, get_log_exports, Val<List<String>>
         }
 
-        /// `S3KeyPrefix`.
-        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `S3KeyPrefix`.
+            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
         }
     }
 }
@@ -567,23 +550,31 @@ impl ClusterParameterGroup {
         ClusterParameterGroup { core }
     }
 
-    /// `ParameterGroupName`: The name of the cluster parameter group.
-    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ParameterGroupName", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the parameter group.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Parameters`: An array of parameters to be modified. A maximum of 20 parameters can be
-    /// modified in a single request.
-    pub fn parameters(mut self, value: impl Into<Val<List<cluster_parameter_group::Parameter>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `ParameterGroupFamily`: The Amazon Redshift engine version to which the cluster
+        /// parameter group applies. The cluster engine version determines the set of parameters.
+        core.props, "ParameterGroupFamily", _, set_parameter_group_family, get_parameter_group_family, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ParameterGroupName`: The name of the cluster parameter group.
+        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
+    }
+
+    prop! {
+        /// `Parameters`: An array of parameters to be modified. A maximum of 20 parameters can be
+        /// modified in a single request.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<cluster_parameter_group::Parameter>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -619,6 +610,17 @@ pub mod cluster_parameter_group {
             props.set("ParameterName", parameter_name.into());
             Parameter { props }
         }
+
+        prop! {
+            /// `ParameterValue`: The value of the parameter. If `ParameterName` is `wlm_json_configuration`,
+            /// then the maximum size of `ParameterValue` is 8000 characters.
+            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        }
+
+        prop! {
+            /// `ParameterName`: The name of the parameter.
+            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        }
     }
 }
 
@@ -643,10 +645,14 @@ impl ClusterSecurityGroup {
         ClusterSecurityGroup { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -683,22 +689,24 @@ impl ClusterSecurityGroupIngress {
         ClusterSecurityGroupIngress { core }
     }
 
-    /// `CIDRIP`.
-    pub fn cidrip(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CIDRIP", value.into());
-        self
+    prop! {
+        /// `CIDRIP`.
+        core.props, "CIDRIP", cidrip, set_cidrip, get_cidrip, Val<String>
     }
 
-    /// `EC2SecurityGroupName`.
-    pub fn ec2_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EC2SecurityGroupName", value.into());
-        self
+    prop! {
+        /// `ClusterSecurityGroupName`.
+        core.props, "ClusterSecurityGroupName", _, set_cluster_security_group_name, get_cluster_security_group_name, Val<String>
     }
 
-    /// `EC2SecurityGroupOwnerId`.
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EC2SecurityGroupOwnerId", value.into());
-        self
+    prop! {
+        /// `EC2SecurityGroupName`.
+        core.props, "EC2SecurityGroupName", ec2_security_group_name, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+    }
+
+    prop! {
+        /// `EC2SecurityGroupOwnerId`.
+        core.props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -740,10 +748,19 @@ impl ClusterSubnetGroup {
         ClusterSubnetGroup { core }
     }
 
-    /// `Tags`: The list of tags for the cluster parameter group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the parameter group.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `SubnetIds`: The list of VPC subnet IDs
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: The list of tags for the cluster parameter group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -796,10 +813,35 @@ impl EndpointAccess {
         EndpointAccess { core }
     }
 
-    /// `ResourceOwner`: The AWS account ID of the owner of the cluster.
-    pub fn resource_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceOwner", value.into());
-        self
+    prop! {
+        /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to
+        /// refer to the cluster for any subsequent cluster operations such as deleting or
+        /// modifying. All alphabetical characters must be lower case, no hypens at the end, no two
+        /// consecutive hyphens. Cluster name should be unique for all clusters within an AWS
+        /// account
+        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    }
+
+    prop! {
+        /// `EndpointName`: The name of the endpoint.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceOwner`: The AWS account ID of the owner of the cluster.
+        core.props, "ResourceOwner", resource_owner, set_resource_owner, get_resource_owner, Val<String>
+    }
+
+    prop! {
+        /// `SubnetGroupName`: The subnet group name where Amazon Redshift chooses to deploy the
+        /// endpoint.
+        core.props, "SubnetGroupName", _, set_subnet_group_name, get_subnet_group_name, Val<String>
+    }
+
+    prop! {
+        /// `VpcSecurityGroupIds`: A list of vpc security group ids to apply to the created endpoint
+        /// access.
+        core.props, "VpcSecurityGroupIds", _, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -883,17 +925,25 @@ impl EndpointAuthorization {
         EndpointAuthorization { core }
     }
 
-    /// `Force`: Indicates whether to force the revoke action. If true, the Redshift-managed VPC
-    /// endpoints associated with the endpoint authorization are also deleted.
-    pub fn force(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Force", value.into());
-        self
+    prop! {
+        /// `Account`: The target AWS account ID to grant or revoke access for.
+        core.props, "Account", _, set_account, get_account, Val<String>
     }
 
-    /// `VpcIds`: The virtual private cloud (VPC) identifiers to grant or revoke access to.
-    pub fn vpc_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcIds", value.into());
-        self
+    prop! {
+        /// `ClusterIdentifier`: The cluster identifier.
+        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Force`: Indicates whether to force the revoke action. If true, the Redshift-managed VPC
+        /// endpoints associated with the endpoint authorization are also deleted.
+        core.props, "Force", force, set_force, get_force, Val<bool>
+    }
+
+    prop! {
+        /// `VpcIds`: The virtual private cloud (VPC) identifiers to grant or revoke access to.
+        core.props, "VpcIds", vpc_ids, set_vpc_ids, get_vpc_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -973,50 +1023,48 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    /// `Enabled`: A boolean value; set to true to activate the subscription, and set to false to
-    /// create the subscription but not activate it.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`: A boolean value; set to true to activate the subscription, and set to false
+        /// to create the subscription but not activate it.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `EventCategories`: Specifies the Amazon Redshift event categories to be published by the
-    /// event notification subscription.
-    pub fn event_categories(mut self, value: impl Into<Val<List<event_subscription::EventCategories>>>) -> Self {
-        self.core.set("EventCategories", value.into());
-        self
+    prop! {
+        /// `EventCategories`: Specifies the Amazon Redshift event categories to be published by the
+        /// event notification subscription.
+        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<event_subscription::EventCategories>>
     }
 
-    /// `Severity`: Specifies the Amazon Redshift event severity to be published by the event
-    /// notification subscription.
-    pub fn severity(mut self, value: impl Into<Val<event_subscription::Severity>>) -> Self {
-        self.core.set("Severity", value.into());
-        self
+    prop! {
+        /// `Severity`: Specifies the Amazon Redshift event severity to be published by the event
+        /// notification subscription.
+        core.props, "Severity", severity, set_severity, get_severity, Val<event_subscription::Severity>
     }
 
-    /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic used to transmit the
-    /// event notifications.
-    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnsTopicArn", value.into());
-        self
+    prop! {
+        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic used to transmit
+        /// the event notifications.
+        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
     }
 
-    /// `SourceIds`: A list of one or more identifiers of Amazon Redshift source objects.
-    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SourceIds", value.into());
-        self
+    prop! {
+        /// `SourceIds`: A list of one or more identifiers of Amazon Redshift source objects.
+        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
     }
 
-    /// `SourceType`: The type of source that will be generating the events.
-    pub fn source_type(mut self, value: impl Into<Val<event_subscription::SourceType>>) -> Self {
-        self.core.set("SourceType", value.into());
-        self
+    prop! {
+        /// `SourceType`: The type of source that will be generating the events.
+        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<event_subscription::SourceType>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SubscriptionName`: The name of the Amazon Redshift event notification subscription
+        core.props, "SubscriptionName", _, set_subscription_name, get_subscription_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1148,30 +1196,38 @@ impl Integration {
         Integration { core }
     }
 
-    /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that contains
-    /// additional contextual information about the data.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that
+        /// contains additional contextual information about the data.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `IntegrationName`: The name of the integration.
-    pub fn integration_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IntegrationName", value.into());
-        self
+    prop! {
+        /// `IntegrationName`: The name of the integration.
+        core.props, "IntegrationName", integration_name, set_integration_name, get_integration_name, Val<String>
     }
 
-    /// `KMSKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
-    /// don't specify an encryption key, the default AWS owned KMS key is used.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKeyId", value.into());
-        self
+    prop! {
+        /// `KMSKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
+        /// don't specify an encryption key, the default AWS owned KMS key is used.
+        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SourceArn`: The Amazon Resource Name (ARN) of the database to use as the source for
+        /// replication
+        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetArn`: The Amazon Resource Name (ARN) of the Redshift data warehouse to use as the
+        /// target for replication
+        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1226,11 +1282,28 @@ impl Qev2IdcApplication {
         Qev2IdcApplication { core }
     }
 
-    /// `Tags`: A list of tags associated with the application. Tags are key-value pairs that you
-    /// can use to organize and identify your resources.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdcDisplayName`: The display name for the Amazon Redshift Query Editor (QEV2) IAM
+        /// Identity Center application. It appears in the console.
+        core.props, "IdcDisplayName", _, set_idc_display_name, get_idc_display_name, Val<String>
+    }
+
+    prop! {
+        /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the IAM Identity Center instance
+        /// used to create the Amazon Redshift Query Editor (QEV2) managed application.
+        core.props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `Qev2IdcApplicationName`: The name of the Amazon Redshift Query Editor (QEV2)
+        /// application in IAM Identity Center.
+        core.props, "Qev2IdcApplicationName", _, set_qev2_idc_application_name, get_qev2_idc_application_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags associated with the application. Tags are key-value pairs that
+        /// you can use to organize and identify your resources.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1296,44 +1369,64 @@ impl RedshiftIdcApplication {
         RedshiftIdcApplication { core }
     }
 
-    /// `ApplicationType`: The type of application being created.
-    pub fn application_type(mut self, value: impl Into<Val<redshift_idc_application::ApplicationType>>) -> Self {
-        self.core.set("ApplicationType", value.into());
-        self
+    prop! {
+        /// `ApplicationType`: The type of application being created.
+        core.props, "ApplicationType", application_type, set_application_type, get_application_type, Val<redshift_idc_application::ApplicationType>
     }
 
-    /// `AuthorizedTokenIssuerList`: The token issuer list for the Amazon Redshift IAM Identity
-    /// Center application instance.
-    pub fn authorized_token_issuer_list(mut self, value: impl Into<Val<List<redshift_idc_application::AuthorizedTokenIssuer>>>) -> Self {
-        self.core.set("AuthorizedTokenIssuerList", value.into());
-        self
+    prop! {
+        /// `AuthorizedTokenIssuerList`: The token issuer list for the Amazon Redshift IAM Identity
+        /// Center application instance.
+        core.props, "AuthorizedTokenIssuerList", authorized_token_issuer_list, set_authorized_token_issuer_list, get_authorized_token_issuer_list, Val<List<redshift_idc_application::AuthorizedTokenIssuer>>
     }
 
-    /// `IdentityNamespace`: The namespace for the Amazon Redshift IAM Identity Center application
-    /// instance. It determines which managed application verifies the connection token.
-    pub fn identity_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityNamespace", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`: The IAM role ARN for the Amazon Redshift IAM Identity Center application
+        /// instance. It has the required permissions to be assumed and invoke the IDC Identity
+        /// Center API.
+        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
     }
 
-    /// `ServiceIntegrations`: A collection of service integrations for the Redshift IAM Identity
-    /// Center application.
-    pub fn service_integrations(mut self, value: impl Into<Val<List<redshift_idc_application::ServiceIntegrationsUnion>>>) -> Self {
-        self.core.set("ServiceIntegrations", value.into());
-        self
+    prop! {
+        /// `IdcDisplayName`: The display name for the Amazon Redshift IAM Identity Center
+        /// application instance. It appears in the console.
+        core.props, "IdcDisplayName", _, set_idc_display_name, get_idc_display_name, Val<String>
     }
 
-    /// `SsoTagKeys`: A list of tag keys that Redshift Identity Center applications copy to IAM
-    /// Identity Center.
-    pub fn sso_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SsoTagKeys", value.into());
-        self
+    prop! {
+        /// `IdcInstanceArn`: The Amazon resource name (ARN) of the IAM Identity Center instance
+        /// where Amazon Redshift creates a new managed application.
+        core.props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentityNamespace`: The namespace for the Amazon Redshift IAM Identity Center
+        /// application instance. It determines which managed application verifies the connection
+        /// token.
+        core.props, "IdentityNamespace", identity_namespace, set_identity_namespace, get_identity_namespace, Val<String>
+    }
+
+    prop! {
+        /// `RedshiftIdcApplicationName`: The name of the Redshift application in IAM Identity
+        /// Center.
+        core.props, "RedshiftIdcApplicationName", _, set_redshift_idc_application_name, get_redshift_idc_application_name, Val<String>
+    }
+
+    prop! {
+        /// `ServiceIntegrations`: A collection of service integrations for the Redshift IAM
+        /// Identity Center application.
+        core.props, "ServiceIntegrations", service_integrations, set_service_integrations, get_service_integrations, Val<List<redshift_idc_application::ServiceIntegrationsUnion>>
+    }
+
+    prop! {
+        /// `SsoTagKeys`: A list of tag keys that Redshift Identity Center applications copy to IAM
+        /// Identity Center.
+        core.props, "SsoTagKeys", sso_tag_keys, set_sso_tag_keys, get_sso_tag_keys, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1395,17 +1488,15 @@ pub mod redshift_idc_application {
             AuthorizedTokenIssuer { props }
         }
 
-        /// `AuthorizedAudiencesList`: The list of audiences for the authorized token issuer.
-        pub fn authorized_audiences_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AuthorizedAudiencesList", value.into());
-            self
+        prop! {
+            /// `AuthorizedAudiencesList`: The list of audiences for the authorized token issuer.
+            props, "AuthorizedAudiencesList", authorized_audiences_list, set_authorized_audiences_list, get_authorized_audiences_list, Val<List<String>>
         }
 
-        /// `TrustedTokenIssuerArn`: The ARN for the authorized token issuer for integrating Amazon
-        /// Redshift with IDC Identity Center.
-        pub fn trusted_token_issuer_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrustedTokenIssuerArn", value.into());
-            self
+        prop! {
+            /// `TrustedTokenIssuerArn`: The ARN for the authorized token issuer for integrating Amazon
+            /// Redshift with IDC Identity Center.
+            props, "TrustedTokenIssuerArn", trusted_token_issuer_arn, set_trusted_token_issuer_arn, get_trusted_token_issuer_arn, Val<String>
         }
     }
 
@@ -1425,22 +1516,19 @@ pub mod redshift_idc_application {
             ServiceIntegrationsUnion { props }
         }
 
-        /// `LakeFormation`: A list of scopes set up for Lake Formation integration.
-        pub fn lake_formation(mut self, value: impl Into<Val<List<LakeFormationScopeUnion>>>) -> Self {
-            self.props.set("LakeFormation", value.into());
-            self
+        prop! {
+            /// `LakeFormation`: A list of scopes set up for Lake Formation integration.
+            props, "LakeFormation", lake_formation, set_lake_formation, get_lake_formation, Val<List<LakeFormationScopeUnion>>
         }
 
-        /// `Redshift`: A list of scopes set up for Amazon Redshift integration.
-        pub fn redshift(mut self, value: impl Into<Val<List<RedshiftScopeUnion>>>) -> Self {
-            self.props.set("Redshift", value.into());
-            self
+        prop! {
+            /// `Redshift`: A list of scopes set up for Amazon Redshift integration.
+            props, "Redshift", redshift, set_redshift, get_redshift, Val<List<RedshiftScopeUnion>>
         }
 
-        /// `S3AccessGrants`: A list of scopes set up for S3 Access Grants integration.
-        pub fn s3_access_grants(mut self, value: impl Into<Val<List<S3AccessGrantsScopeUnion>>>) -> Self {
-            self.props.set("S3AccessGrants", value.into());
-            self
+        prop! {
+            /// `S3AccessGrants`: A list of scopes set up for S3 Access Grants integration.
+            props, "S3AccessGrants", s3_access_grants, set_s3_access_grants, get_s3_access_grants, Val<List<S3AccessGrantsScopeUnion>>
         }
     }
 
@@ -1460,10 +1548,9 @@ pub mod redshift_idc_application {
             LakeFormationScopeUnion { props }
         }
 
-        /// `LakeFormationQuery`: The Lake Formation scope.
-        pub fn lake_formation_query(mut self, value: impl Into<Val<LakeFormationQuery>>) -> Self {
-            self.props.set("LakeFormationQuery", value.into());
-            self
+        prop! {
+            /// `LakeFormationQuery`: The Lake Formation scope.
+            props, "LakeFormationQuery", lake_formation_query, set_lake_formation_query, get_lake_formation_query, Val<LakeFormationQuery>
         }
     }
 
@@ -1483,6 +1570,11 @@ pub mod redshift_idc_application {
             let mut props = Props::new();
             props.set("Authorization", authorization.into());
             LakeFormationQuery { props }
+        }
+
+        prop! {
+            /// `Authorization`: Determines whether the query scope is enabled or disabled.
+            props, "Authorization", _, set_authorization, get_authorization, Val<LakeFormationQueryAuthorization>
         }
     }
 
@@ -1515,10 +1607,9 @@ pub mod redshift_idc_application {
             RedshiftScopeUnion { props }
         }
 
-        /// `Connect`: The Amazon Redshift connect integration scope.
-        pub fn connect(mut self, value: impl Into<Val<Connect>>) -> Self {
-            self.props.set("Connect", value.into());
-            self
+        prop! {
+            /// `Connect`: The Amazon Redshift connect integration scope.
+            props, "Connect", connect, set_connect, get_connect, Val<Connect>
         }
     }
 
@@ -1539,6 +1630,12 @@ pub mod redshift_idc_application {
             let mut props = Props::new();
             props.set("Authorization", authorization.into());
             Connect { props }
+        }
+
+        prop! {
+            /// `Authorization`: Determines whether the Amazon Redshift connect integration is enabled
+            /// or disabled.
+            props, "Authorization", _, set_authorization, get_authorization, Val<ConnectAuthorization>
         }
     }
 
@@ -1571,10 +1668,9 @@ pub mod redshift_idc_application {
             S3AccessGrantsScopeUnion { props }
         }
 
-        /// `ReadWriteAccess`: The S3 Access Grants scope.
-        pub fn read_write_access(mut self, value: impl Into<Val<ReadWriteAccess>>) -> Self {
-            self.props.set("ReadWriteAccess", value.into());
-            self
+        prop! {
+            /// `ReadWriteAccess`: The S3 Access Grants scope.
+            props, "ReadWriteAccess", read_write_access, set_read_write_access, get_read_write_access, Val<ReadWriteAccess>
         }
     }
 
@@ -1594,6 +1690,11 @@ pub mod redshift_idc_application {
             let mut props = Props::new();
             props.set("Authorization", authorization.into());
             ReadWriteAccess { props }
+        }
+
+        prop! {
+            /// `Authorization`: Determines whether the read/write scope is enabled or disabled.
+            props, "Authorization", _, set_authorization, get_authorization, Val<ReadWriteAccessAuthorization>
         }
     }
 
@@ -1633,49 +1734,49 @@ impl ScheduledAction {
         ScheduledAction { core }
     }
 
-    /// `Enable`: If true, the schedule is enabled. If false, the scheduled action does not trigger.
-    pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enable", value.into());
-        self
+    prop! {
+        /// `Enable`: If true, the schedule is enabled. If false, the scheduled action does not
+        /// trigger.
+        core.props, "Enable", enable, set_enable, get_enable, Val<bool>
     }
 
-    /// `EndTime`: The end time in UTC of the scheduled action. After this time, the scheduled
-    /// action does not trigger.
-    pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndTime", value.into());
-        self
+    prop! {
+        /// `EndTime`: The end time in UTC of the scheduled action. After this time, the scheduled
+        /// action does not trigger.
+        core.props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
     }
 
-    /// `IamRole`: The IAM role to assume to run the target action.
-    pub fn iam_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IamRole", value.into());
-        self
+    prop! {
+        /// `IamRole`: The IAM role to assume to run the target action.
+        core.props, "IamRole", iam_role, set_iam_role, get_iam_role, Val<String>
     }
 
-    /// `Schedule`: The schedule in `at( )` or `cron( )` format.
-    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `Schedule`: The schedule in `at( )` or `cron( )` format.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
     }
 
-    /// `ScheduledActionDescription`: The description of the scheduled action.
-    pub fn scheduled_action_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduledActionDescription", value.into());
-        self
+    prop! {
+        /// `ScheduledActionDescription`: The description of the scheduled action.
+        core.props, "ScheduledActionDescription", scheduled_action_description, set_scheduled_action_description, get_scheduled_action_description, Val<String>
     }
 
-    /// `StartTime`: The start time in UTC of the scheduled action. Before this time, the scheduled
-    /// action does not trigger.
-    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartTime", value.into());
-        self
+    prop! {
+        /// `ScheduledActionName`: The name of the scheduled action. The name must be unique within
+        /// an account.
+        core.props, "ScheduledActionName", _, set_scheduled_action_name, get_scheduled_action_name, Val<String>
     }
 
-    /// `TargetAction`: A JSON format string of the Amazon Redshift API operation with input
-    /// parameters.
-    pub fn target_action(mut self, value: impl Into<Val<scheduled_action::ScheduledActionType>>) -> Self {
-        self.core.set("TargetAction", value.into());
-        self
+    prop! {
+        /// `StartTime`: The start time in UTC of the scheduled action. Before this time, the
+        /// scheduled action does not trigger.
+        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    }
+
+    prop! {
+        /// `TargetAction`: A JSON format string of the Amazon Redshift API operation with input
+        /// parameters.
+        core.props, "TargetAction", target_action, set_target_action, get_target_action, Val<scheduled_action::ScheduledActionType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1716,25 +1817,22 @@ pub mod scheduled_action {
             ScheduledActionType { props }
         }
 
-        /// `ResizeCluster`: Describes a resize cluster operation. For example, a scheduled action to
-        /// run the `ResizeCluster` API operation.
-        pub fn resize_cluster(mut self, value: impl Into<Val<ResizeClusterMessage>>) -> Self {
-            self.props.set("ResizeCluster", value.into());
-            self
+        prop! {
+            /// `ResizeCluster`: Describes a resize cluster operation. For example, a scheduled action
+            /// to run the `ResizeCluster` API operation.
+            props, "ResizeCluster", resize_cluster, set_resize_cluster, get_resize_cluster, Val<ResizeClusterMessage>
         }
 
-        /// `PauseCluster`: Describes a pause cluster operation. For example, a scheduled action to run
-        /// the `PauseCluster` API operation.
-        pub fn pause_cluster(mut self, value: impl Into<Val<PauseClusterMessage>>) -> Self {
-            self.props.set("PauseCluster", value.into());
-            self
+        prop! {
+            /// `PauseCluster`: Describes a pause cluster operation. For example, a scheduled action to
+            /// run the `PauseCluster` API operation.
+            props, "PauseCluster", pause_cluster, set_pause_cluster, get_pause_cluster, Val<PauseClusterMessage>
         }
 
-        /// `ResumeCluster`: Describes a resume cluster operation. For example, a scheduled action to
-        /// run the `ResumeCluster` API operation.
-        pub fn resume_cluster(mut self, value: impl Into<Val<ResumeClusterMessage>>) -> Self {
-            self.props.set("ResumeCluster", value.into());
-            self
+        prop! {
+            /// `ResumeCluster`: Describes a resume cluster operation. For example, a scheduled action
+            /// to run the `ResumeCluster` API operation.
+            props, "ResumeCluster", resume_cluster, set_resume_cluster, get_resume_cluster, Val<ResumeClusterMessage>
         }
     }
 
@@ -1756,28 +1854,29 @@ pub mod scheduled_action {
             ResizeClusterMessage { props }
         }
 
-        /// `Classic`.
-        pub fn classic(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Classic", value.into());
-            self
+        prop! {
+            /// `ClusterIdentifier`.
+            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
         }
 
-        /// `ClusterType`.
-        pub fn cluster_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClusterType", value.into());
-            self
+        prop! {
+            /// `Classic`.
+            props, "Classic", classic, set_classic, get_classic, Val<bool>
         }
 
-        /// `NodeType`.
-        pub fn node_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NodeType", value.into());
-            self
+        prop! {
+            /// `ClusterType`.
+            props, "ClusterType", cluster_type, set_cluster_type, get_cluster_type, Val<String>
         }
 
-        /// `NumberOfNodes`.
-        pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfNodes", value.into());
-            self
+        prop! {
+            /// `NodeType`.
+            props, "NodeType", node_type, set_node_type, get_node_type, Val<String>
+        }
+
+        prop! {
+            /// `NumberOfNodes`.
+            props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
         }
     }
 
@@ -1798,6 +1897,11 @@ pub mod scheduled_action {
             props.set("ClusterIdentifier", cluster_identifier.into());
             PauseClusterMessage { props }
         }
+
+        prop! {
+            /// `ClusterIdentifier`.
+            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        }
     }
 
     /// `AWS::Redshift::ScheduledAction.ResumeClusterMessage`: Describes a resume cluster operation.
@@ -1816,6 +1920,11 @@ pub mod scheduled_action {
             let mut props = Props::new();
             props.set("ClusterIdentifier", cluster_identifier.into());
             ResumeClusterMessage { props }
+        }
+
+        prop! {
+            /// `ClusterIdentifier`.
+            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
         }
     }
 }
@@ -1849,18 +1958,27 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    /// `ManualSnapshotRetentionPeriod`: The number of days that a manual snapshot is retained. If
-    /// the value is -1, the manual snapshot is retained indefinitely. The value must be either -1
-    /// or an integer between 1 and 3653.
-    pub fn manual_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ManualSnapshotRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `ClusterIdentifier`: The cluster identifier for which you want a snapshot.
+        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
     }
 
-    /// `Tags`: A list of tag instances.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ManualSnapshotRetentionPeriod`: The number of days that a manual snapshot is retained.
+        /// If the value is -1, the manual snapshot is retained indefinitely. The value must be
+        /// either -1 or an integer between 1 and 3653.
+        core.props, "ManualSnapshotRetentionPeriod", manual_snapshot_retention_period, set_manual_snapshot_retention_period, get_manual_snapshot_retention_period, Val<i64>
+    }
+
+    prop! {
+        /// `SnapshotIdentifier`: A unique identifier for the snapshot that you are requesting. This
+        /// identifier must be unique for all snapshots within the Amazon Web Services account.
+        core.props, "SnapshotIdentifier", _, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tag instances.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2013,19 +2131,23 @@ impl SnapshotCopyGrant {
         SnapshotCopyGrant { core }
     }
 
-    /// `KmsKeyId`: The unique identifier of the encrypted symmetric key to which to grant Amazon
-    /// Redshift permission. If no key is specified, the default key is used. Marked writeOnly
-    /// because Create accepts aliases/key-ids but Describe returns the resolved key ARN, which
-    /// would fail drift detection.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The unique identifier of the encrypted symmetric key to which to grant
+        /// Amazon Redshift permission. If no key is specified, the default key is used. Marked
+        /// writeOnly because Create accepts aliases/key-ids but Describe returns the resolved key
+        /// ARN, which would fail drift detection.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: A list of tag instances.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotCopyGrantName`: The name of the snapshot copy grant. This name must be unique
+        /// in the region for the AWS account.
+        core.props, "SnapshotCopyGrantName", _, set_snapshot_copy_grant_name, get_snapshot_copy_grant_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tag instances.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2070,16 +2192,26 @@ impl SnapshotSchedule {
         SnapshotSchedule { core }
     }
 
-    /// `ScheduleDescription`: The description of the snapshot schedule.
-    pub fn schedule_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduleDescription", value.into());
-        self
+    prop! {
+        /// `ScheduleDefinitions`: The definition of the snapshot schedule. The definition is made
+        /// up of schedule expressions, for example "cron(30 12 *)" or "rate(12 hours)".
+        core.props, "ScheduleDefinitions", _, set_schedule_definitions, get_schedule_definitions, Val<List<String>>
     }
 
-    /// `Tags`: An optional set of tags for the snapshot schedule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ScheduleDescription`: The description of the snapshot schedule.
+        core.props, "ScheduleDescription", schedule_description, set_schedule_description, get_schedule_description, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleIdentifier`: A unique identifier for the snapshot schedule. Only alphanumeric
+        /// characters are allowed.
+        core.props, "ScheduleIdentifier", _, set_schedule_identifier, get_schedule_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An optional set of tags for the snapshot schedule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2139,24 +2271,45 @@ impl UsageLimit {
         UsageLimit { core }
     }
 
-    /// `BreachAction`: The action that Amazon Redshift takes when the limit is reached. The default
-    /// is log.
-    pub fn breach_action(mut self, value: impl Into<Val<usage_limit::BreachAction>>) -> Self {
-        self.core.set("BreachAction", value.into());
-        self
+    prop! {
+        /// `Amount`: The limit amount. If time-based, this amount is in minutes. If data-based,
+        /// this amount is in terabytes (TB). The value must be a positive number.
+        core.props, "Amount", _, set_amount, get_amount, Val<f64>
     }
 
-    /// `Period`: The time period that the amount applies to. A weekly period begins on Sunday. The
-    /// default is monthly.
-    pub fn period(mut self, value: impl Into<Val<usage_limit::Period>>) -> Self {
-        self.core.set("Period", value.into());
-        self
+    prop! {
+        /// `BreachAction`: The action that Amazon Redshift takes when the limit is reached. The
+        /// default is log.
+        core.props, "BreachAction", breach_action, set_breach_action, get_breach_action, Val<usage_limit::BreachAction>
     }
 
-    /// `Tags`: A list of tag instances.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ClusterIdentifier`: The identifier of the cluster that you want to limit usage.
+        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    }
+
+    prop! {
+        /// `FeatureType`: The Amazon Redshift feature that you want to limit.
+        core.props, "FeatureType", _, set_feature_type, get_feature_type, Val<usage_limit::FeatureType>
+    }
+
+    prop! {
+        /// `LimitType`: The type of limit. Depending on the feature type, this can be based on a
+        /// time duration or data size. If FeatureType is spectrum, then LimitType must be
+        /// data-scanned. If FeatureType is concurrency-scaling, then LimitType must be time. If
+        /// FeatureType is cross-region-datasharing, then LimitType must be data-scanned.
+        core.props, "LimitType", _, set_limit_type, get_limit_type, Val<usage_limit::LimitType>
+    }
+
+    prop! {
+        /// `Period`: The time period that the amount applies to. A weekly period begins on Sunday.
+        /// The default is monthly.
+        core.props, "Period", period, set_period, get_period, Val<usage_limit::Period>
+    }
+
+    prop! {
+        /// `Tags`: A list of tag instances.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

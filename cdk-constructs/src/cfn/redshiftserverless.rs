@@ -45,114 +45,109 @@ impl Namespace {
         Namespace { core }
     }
 
-    /// `AdminPasswordSecretKmsKeyId`: The ID of the AWS Key Management Service (KMS) key used to
-    /// encrypt and store the namespace's admin credentials secret. You can only use this parameter
-    /// if manageAdminPassword is true.
-    pub fn admin_password_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdminPasswordSecretKmsKeyId", value.into());
-        self
+    prop! {
+        /// `AdminPasswordSecretKmsKeyId`: The ID of the AWS Key Management Service (KMS) key used
+        /// to encrypt and store the namespace's admin credentials secret. You can only use this
+        /// parameter if manageAdminPassword is true.
+        core.props, "AdminPasswordSecretKmsKeyId", admin_password_secret_kms_key_id, set_admin_password_secret_kms_key_id, get_admin_password_secret_kms_key_id, Val<String>
     }
 
-    /// `AdminUserPassword`: The password associated with the admin user for the namespace that is
-    /// being created. Password must be at least 8 characters in length, should be any printable
-    /// ASCII character. Must contain at least one lowercase letter, one uppercase letter and one
-    /// decimal digit. You can't use adminUserPassword if manageAdminPassword is true.
-    pub fn admin_user_password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdminUserPassword", value.into());
-        self
+    prop! {
+        /// `AdminUserPassword`: The password associated with the admin user for the namespace that
+        /// is being created. Password must be at least 8 characters in length, should be any
+        /// printable ASCII character. Must contain at least one lowercase letter, one uppercase
+        /// letter and one decimal digit. You can't use adminUserPassword if manageAdminPassword is
+        /// true.
+        core.props, "AdminUserPassword", admin_user_password, set_admin_user_password, get_admin_user_password, Val<String>
     }
 
-    /// `AdminUsername`: The user name associated with the admin user for the namespace that is
-    /// being created. Only alphanumeric characters and underscores are allowed. It should start
-    /// with an alphabet.
-    pub fn admin_username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AdminUsername", value.into());
-        self
+    prop! {
+        /// `AdminUsername`: The user name associated with the admin user for the namespace that is
+        /// being created. Only alphanumeric characters and underscores are allowed. It should start
+        /// with an alphabet.
+        core.props, "AdminUsername", admin_username, set_admin_username, get_admin_username, Val<String>
     }
 
-    /// `DbName`: The database name associated for the namespace that is being created. Only
-    /// alphanumeric characters and underscores are allowed. It should start with an alphabet.
-    pub fn db_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DbName", value.into());
-        self
+    prop! {
+        /// `DbName`: The database name associated for the namespace that is being created. Only
+        /// alphanumeric characters and underscores are allowed. It should start with an alphabet.
+        core.props, "DbName", db_name, set_db_name, get_db_name, Val<String>
     }
 
-    /// `DefaultIamRoleArn`: The default IAM role ARN for the namespace that is being created.
-    pub fn default_iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultIamRoleArn", value.into());
-        self
+    prop! {
+        /// `DefaultIamRoleArn`: The default IAM role ARN for the namespace that is being created.
+        core.props, "DefaultIamRoleArn", default_iam_role_arn, set_default_iam_role_arn, get_default_iam_role_arn, Val<String>
     }
 
-    /// `FinalSnapshotName`: The name of the namespace the source snapshot was created from. Please
-    /// specify the name if needed before deleting namespace
-    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FinalSnapshotName", value.into());
-        self
+    prop! {
+        /// `FinalSnapshotName`: The name of the namespace the source snapshot was created from.
+        /// Please specify the name if needed before deleting namespace
+        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
     }
 
-    /// `FinalSnapshotRetentionPeriod`: The number of days to retain automated snapshot in the
-    /// destination region after they are copied from the source region. If the value is -1, the
-    /// manual snapshot is retained indefinitely. The value must be either -1 or an integer between 1
-    /// and 3,653.
-    pub fn final_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("FinalSnapshotRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `FinalSnapshotRetentionPeriod`: The number of days to retain automated snapshot in the
+        /// destination region after they are copied from the source region. If the value is -1, the
+        /// manual snapshot is retained indefinitely. The value must be either -1 or an integer
+        /// between 1 and 3,653.
+        core.props, "FinalSnapshotRetentionPeriod", final_snapshot_retention_period, set_final_snapshot_retention_period, get_final_snapshot_retention_period, Val<i64>
     }
 
-    /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by the
-    /// namespace to access other AWS services. You must supply the IAM roles in their Amazon
-    /// Resource Name (ARN) format. The Default role limit for each request is 10.
-    pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IamRoles", value.into());
-        self
+    prop! {
+        /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by
+        /// the namespace to access other AWS services. You must supply the IAM roles in their
+        /// Amazon Resource Name (ARN) format. The Default role limit for each request is 10.
+        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
     }
 
-    /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you want
-    /// to use to encrypt data in the namespace.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you
+        /// want to use to encrypt data in the namespace.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `LogExports`: The collection of log types to be exported provided by the customer. Should
-    /// only be one of the three supported log types: userlog, useractivitylog and connectionlog
-    pub fn log_exports(mut self, value: impl Into<Val<List<namespace::LogExport>>>) -> Self {
-        self.core.set("LogExports", value.into());
-        self
+    prop! {
+        /// `LogExports`: The collection of log types to be exported provided by the customer.
+        /// Should only be one of the three supported log types: userlog, useractivitylog and
+        /// connectionlog
+        core.props, "LogExports", log_exports, set_log_exports, get_log_exports, Val<List<namespace::LogExport>>
     }
 
-    /// `ManageAdminPassword`: If true, Amazon Redshift uses AWS Secrets Manager to manage the
-    /// namespace's admin credentials. You can't use adminUserPassword if manageAdminPassword is
-    /// true. If manageAdminPassword is false or not set, Amazon Redshift uses adminUserPassword for
-    /// the admin user account's password.
-    pub fn manage_admin_password(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ManageAdminPassword", value.into());
-        self
+    prop! {
+        /// `ManageAdminPassword`: If true, Amazon Redshift uses AWS Secrets Manager to manage the
+        /// namespace's admin credentials. You can't use adminUserPassword if manageAdminPassword is
+        /// true. If manageAdminPassword is false or not set, Amazon Redshift uses adminUserPassword
+        /// for the admin user account's password.
+        core.props, "ManageAdminPassword", manage_admin_password, set_manage_admin_password, get_manage_admin_password, Val<bool>
     }
 
-    /// `NamespaceResourcePolicy`.
-    pub fn namespace_resource_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("NamespaceResourcePolicy", value.into());
-        self
+    prop! {
+        /// `NamespaceName`: A unique identifier for the namespace. You use this identifier to refer
+        /// to the namespace for any subsequent namespace operations such as deleting or modifying.
+        /// All alphabetical characters must be lower case. Namespace name should be unique for all
+        /// namespaces within an AWS account.
+        core.props, "NamespaceName", _, set_namespace_name, get_namespace_name, Val<String>
     }
 
-    /// `RedshiftIdcApplicationArn`: The ARN for the Redshift application that integrates with IAM
-    /// Identity Center.
-    pub fn redshift_idc_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RedshiftIdcApplicationArn", value.into());
-        self
+    prop! {
+        /// `NamespaceResourcePolicy`.
+        core.props, "NamespaceResourcePolicy", namespace_resource_policy, set_namespace_resource_policy, get_namespace_resource_policy, Val<Json>
     }
 
-    /// `SnapshotCopyConfigurations`: The snapshot copy configurations for the namespace.
-    pub fn snapshot_copy_configurations(mut self, value: impl Into<Val<List<namespace::SnapshotCopyConfiguration>>>) -> Self {
-        self.core.set("SnapshotCopyConfigurations", value.into());
-        self
+    prop! {
+        /// `RedshiftIdcApplicationArn`: The ARN for the Redshift application that integrates with
+        /// IAM Identity Center.
+        core.props, "RedshiftIdcApplicationArn", redshift_idc_application_arn, set_redshift_idc_application_arn, get_redshift_idc_application_arn, Val<String>
     }
 
-    /// `Tags`: The list of tags for the namespace.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotCopyConfigurations`: The snapshot copy configurations for the namespace.
+        core.props, "SnapshotCopyConfigurations", snapshot_copy_configurations, set_snapshot_copy_configurations, get_snapshot_copy_configurations, Val<List<namespace::SnapshotCopyConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`: The list of tags for the namespace.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -271,16 +266,19 @@ pub mod namespace {
             SnapshotCopyConfiguration { props }
         }
 
-        /// `DestinationKmsKeyId`.
-        pub fn destination_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationKmsKeyId", value.into());
-            self
+        prop! {
+            /// `DestinationRegion`.
+            props, "DestinationRegion", _, set_destination_region, get_destination_region, Val<String>
         }
 
-        /// `SnapshotRetentionPeriod`.
-        pub fn snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SnapshotRetentionPeriod", value.into());
-            self
+        prop! {
+            /// `DestinationKmsKeyId`.
+            props, "DestinationKmsKeyId", destination_kms_key_id, set_destination_kms_key_id, get_destination_kms_key_id, Val<String>
+        }
+
+        prop! {
+            /// `SnapshotRetentionPeriod`.
+            props, "SnapshotRetentionPeriod", snapshot_retention_period, set_snapshot_retention_period, get_snapshot_retention_period, Val<i64>
         }
     }
 }
@@ -306,22 +304,24 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    /// `NamespaceName`: The namespace the snapshot is associated with.
-    pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NamespaceName", value.into());
-        self
+    prop! {
+        /// `NamespaceName`: The namespace the snapshot is associated with.
+        core.props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
     }
 
-    /// `RetentionPeriod`: The retention period of the snapshot.
-    pub fn retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionPeriod", value.into());
-        self
+    prop! {
+        /// `RetentionPeriod`: The retention period of the snapshot.
+        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of the snapshot.
+        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -424,131 +424,120 @@ impl Workgroup {
         Workgroup { core }
     }
 
-    /// `BaseCapacity`: The base compute capacity of the workgroup in Redshift Processing Units (RPUs).
-    pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BaseCapacity", value.into());
-        self
+    prop! {
+        /// `BaseCapacity`: The base compute capacity of the workgroup in Redshift Processing Units (RPUs).
+        core.props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
     }
 
-    /// `ConfigParameters`: A list of parameters to set for finer control over a database. Available
-    /// options are datestyle, enable_user_activity_logging, query_group, search_path,
-    /// max_query_execution_time, and require_ssl.
-    pub fn config_parameters(mut self, value: impl Into<Val<List<workgroup::ConfigParameter>>>) -> Self {
-        self.core.set("ConfigParameters", value.into());
-        self
+    prop! {
+        /// `ConfigParameters`: A list of parameters to set for finer control over a database.
+        /// Available options are datestyle, enable_user_activity_logging, query_group, search_path,
+        /// max_query_execution_time, and require_ssl.
+        core.props, "ConfigParameters", config_parameters, set_config_parameters, get_config_parameters, Val<List<workgroup::ConfigParameter>>
     }
 
-    /// `EnhancedVpcRouting`: The value that specifies whether to enable enhanced virtual private
-    /// cloud (VPC) routing, which forces Amazon Redshift Serverless to route traffic through your
-    /// VPC.
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnhancedVpcRouting", value.into());
-        self
+    prop! {
+        /// `EnhancedVpcRouting`: The value that specifies whether to enable enhanced virtual
+        /// private cloud (VPC) routing, which forces Amazon Redshift Serverless to route traffic
+        /// through your VPC.
+        core.props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
     }
 
-    /// `MaxCapacity`: The max compute capacity of the workgroup in Redshift Processing Units (RPUs).
-    pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaxCapacity", value.into());
-        self
+    prop! {
+        /// `MaxCapacity`: The max compute capacity of the workgroup in Redshift Processing Units (RPUs).
+        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
     }
 
-    /// `NamespaceName`: The namespace the workgroup is associated with.
-    pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NamespaceName", value.into());
-        self
+    prop! {
+        /// `NamespaceName`: The namespace the workgroup is associated with.
+        core.props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
     }
 
-    /// `Port`: The custom port to use when connecting to a workgroup. Valid port ranges are 5431-5455
-    /// and 8191-8215. The default is 5439.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`: The custom port to use when connecting to a workgroup. Valid port ranges are 5431-5455
+        /// and 8191-8215. The default is 5439.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `PricePerformanceTarget`: A property that represents the price performance target settings
-    /// for the workgroup.
-    pub fn price_performance_target(mut self, value: impl Into<Val<workgroup::PerformanceTarget>>) -> Self {
-        self.core.set("PricePerformanceTarget", value.into());
-        self
+    prop! {
+        /// `PricePerformanceTarget`: A property that represents the price performance target
+        /// settings for the workgroup.
+        core.props, "PricePerformanceTarget", price_performance_target, set_price_performance_target, get_price_performance_target, Val<workgroup::PerformanceTarget>
     }
 
-    /// `PubliclyAccessible`: A value that specifies whether the workgroup can be accessible from a
-    /// public network.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: A value that specifies whether the workgroup can be accessible
+        /// from a public network.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `RecoveryPointId`: The identifier of the recovery point to restore the namespace from. When
-    /// this resource is first created, the namespace is restored from this recovery point. On
-    /// subsequent updates, a restore occurs only when RecoveryPointId changes from its previous
-    /// value. If the value is unchanged or removed, no restore takes place and existing data is
-    /// preserved.
-    pub fn recovery_point_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecoveryPointId", value.into());
-        self
+    prop! {
+        /// `RecoveryPointId`: The identifier of the recovery point to restore the namespace from.
+        /// When this resource is first created, the namespace is restored from this recovery point.
+        /// On subsequent updates, a restore occurs only when RecoveryPointId changes from its
+        /// previous value. If the value is unchanged or removed, no restore takes place and
+        /// existing data is preserved.
+        core.props, "RecoveryPointId", recovery_point_id, set_recovery_point_id, get_recovery_point_id, Val<String>
     }
 
-    /// `SecurityGroupIds`: A list of security group IDs to associate with the workgroup.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: A list of security group IDs to associate with the workgroup.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `SnapshotArn`: The Amazon Resource Name (ARN) of the snapshot to restore the namespace from.
-    /// Specify either SnapshotArn or SnapshotName, but not both. When this resource is first
-    /// created, the namespace is restored from this snapshot. On subsequent updates, a restore
-    /// occurs only when SnapshotArn changes from its previous value. If the value is unchanged or
-    /// removed, no restore takes place and existing data is preserved.
-    pub fn snapshot_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotArn", value.into());
-        self
+    prop! {
+        /// `SnapshotArn`: The Amazon Resource Name (ARN) of the snapshot to restore the namespace
+        /// from. Specify either SnapshotArn or SnapshotName, but not both. When this resource is
+        /// first created, the namespace is restored from this snapshot. On subsequent updates, a
+        /// restore occurs only when SnapshotArn changes from its previous value. If the value is
+        /// unchanged or removed, no restore takes place and existing data is preserved.
+        core.props, "SnapshotArn", snapshot_arn, set_snapshot_arn, get_snapshot_arn, Val<String>
     }
 
-    /// `SnapshotName`: The name of the snapshot to restore the namespace from. Because snapshot
-    /// names are unique only within an account, also specify SnapshotOwnerAccount when restoring
-    /// from a snapshot owned by a different account. Specify either SnapshotName or SnapshotArn,
-    /// but not both. When this resource is first created, the namespace is restored from this
-    /// snapshot. On subsequent updates, a restore occurs only when SnapshotName or
-    /// SnapshotOwnerAccount changes from its previous value. If both values are unchanged or
-    /// SnapshotName is removed, no restore takes place and existing data is preserved.
-    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotName", value.into());
-        self
+    prop! {
+        /// `SnapshotName`: The name of the snapshot to restore the namespace from. Because snapshot
+        /// names are unique only within an account, also specify SnapshotOwnerAccount when
+        /// restoring from a snapshot owned by a different account. Specify either SnapshotName or
+        /// SnapshotArn, but not both. When this resource is first created, the namespace is
+        /// restored from this snapshot. On subsequent updates, a restore occurs only when
+        /// SnapshotName or SnapshotOwnerAccount changes from its previous value. If both values are
+        /// unchanged or SnapshotName is removed, no restore takes place and existing data is
+        /// preserved.
+        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
     }
 
-    /// `SnapshotOwnerAccount`: The AWS account ID that owns the snapshot. Required when restoring
-    /// from a snapshot shared by another account. Used in combination with SnapshotName. On
-    /// updates, changing this value while SnapshotName is set triggers a restore from the newly
-    /// referenced snapshot. If the value is unchanged, no restore takes place and existing data is
-    /// preserved.
-    pub fn snapshot_owner_account(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotOwnerAccount", value.into());
-        self
+    prop! {
+        /// `SnapshotOwnerAccount`: The AWS account ID that owns the snapshot. Required when
+        /// restoring from a snapshot shared by another account. Used in combination with
+        /// SnapshotName. On updates, changing this value while SnapshotName is set triggers a
+        /// restore from the newly referenced snapshot. If the value is unchanged, no restore takes
+        /// place and existing data is preserved.
+        core.props, "SnapshotOwnerAccount", snapshot_owner_account, set_snapshot_owner_account, get_snapshot_owner_account, Val<String>
     }
 
-    /// `SubnetIds`: A list of subnet IDs the workgroup is associated with.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: A list of subnet IDs the workgroup is associated with.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
     }
 
-    /// `Tags`: The map of the key-value pairs used to tag the workgroup.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The map of the key-value pairs used to tag the workgroup.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TrackName`.
-    pub fn track_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrackName", value.into());
-        self
+    prop! {
+        /// `TrackName`.
+        core.props, "TrackName", track_name, set_track_name, get_track_name, Val<String>
     }
 
-    /// `Workgroup`: Definition for workgroup resource
-    pub fn workgroup(mut self, value: impl Into<Val<workgroup::Workgroup>>) -> Self {
-        self.core.set("Workgroup", value.into());
-        self
+    prop! {
+        /// `Workgroup`: Definition for workgroup resource
+        core.props, "Workgroup", workgroup, set_workgroup, get_workgroup, Val<workgroup::Workgroup>
+    }
+
+    prop! {
+        /// `WorkgroupName`: The name of the workgroup.
+        core.props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -788,16 +777,14 @@ pub mod workgroup {
             ConfigParameter { props }
         }
 
-        /// `ParameterKey`.
-        pub fn parameter_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterKey", value.into());
-            self
+        prop! {
+            /// `ParameterKey`.
+            props, "ParameterKey", parameter_key, set_parameter_key, get_parameter_key, Val<String>
         }
 
-        /// `ParameterValue`.
-        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ParameterValue", value.into());
-            self
+        prop! {
+            /// `ParameterValue`.
+            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
         }
     }
 
@@ -816,16 +803,14 @@ pub mod workgroup {
             PerformanceTarget { props }
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<i64>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<PerformanceTargetStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<PerformanceTargetStatus>
         }
     }
 
@@ -857,100 +842,84 @@ pub mod workgroup {
             Workgroup { props }
         }
 
-        /// `BaseCapacity`.
-        pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BaseCapacity", value.into());
-            self
+        prop! {
+            /// `BaseCapacity`.
+            props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
         }
 
-        /// `ConfigParameters`.
-        pub fn config_parameters(mut self, value: impl Into<Val<List<ConfigParameter>>>) -> Self {
-            self.props.set("ConfigParameters", value.into());
-            self
+        prop! {
+            /// `ConfigParameters`.
+            props, "ConfigParameters", config_parameters, set_config_parameters, get_config_parameters, Val<List<ConfigParameter>>
         }
 
-        /// `CreationDate`.
-        pub fn creation_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreationDate", value.into());
-            self
+        prop! {
+            /// `CreationDate`.
+            props, "CreationDate", creation_date, set_creation_date, get_creation_date, Val<String>
         }
 
-        /// `Endpoint`.
-        pub fn endpoint(mut self, value: impl Into<Val<Endpoint>>) -> Self {
-            self.props.set("Endpoint", value.into());
-            self
+        prop! {
+            /// `Endpoint`.
+            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<Endpoint>
         }
 
-        /// `EnhancedVpcRouting`.
-        pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnhancedVpcRouting", value.into());
-            self
+        prop! {
+            /// `EnhancedVpcRouting`.
+            props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
         }
 
-        /// `MaxCapacity`.
-        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxCapacity", value.into());
-            self
+        prop! {
+            /// `MaxCapacity`.
+            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
         }
 
-        /// `NamespaceName`.
-        pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NamespaceName", value.into());
-            self
+        prop! {
+            /// `NamespaceName`.
+            props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
         }
 
-        /// `PricePerformanceTarget`.
-        pub fn price_performance_target(mut self, value: impl Into<Val<PerformanceTarget>>) -> Self {
-            self.props.set("PricePerformanceTarget", value.into());
-            self
+        prop! {
+            /// `PricePerformanceTarget`.
+            props, "PricePerformanceTarget", price_performance_target, set_price_performance_target, get_price_performance_target, Val<PerformanceTarget>
         }
 
-        /// `PubliclyAccessible`.
-        pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("PubliclyAccessible", value.into());
-            self
+        prop! {
+            /// `PubliclyAccessible`.
+            props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<WorkgroupStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<WorkgroupStatus>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `TrackName`.
-        pub fn track_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrackName", value.into());
-            self
+        prop! {
+            /// `TrackName`.
+            props, "TrackName", track_name, set_track_name, get_track_name, Val<String>
         }
 
-        /// `WorkgroupArn`.
-        pub fn workgroup_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkgroupArn", value.into());
-            self
+        prop! {
+            /// `WorkgroupArn`.
+            props, "WorkgroupArn", workgroup_arn, set_workgroup_arn, get_workgroup_arn, Val<String>
         }
 
-        /// `WorkgroupId`.
-        pub fn workgroup_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkgroupId", value.into());
-            self
+        prop! {
+            /// `WorkgroupId`.
+            props, "WorkgroupId", workgroup_id, set_workgroup_id, get_workgroup_id, Val<String>
         }
 
-        /// `WorkgroupName`.
-        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkgroupName", value.into());
-            self
+        prop! {
+            /// `WorkgroupName`.
+            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
         }
     }
 
@@ -969,22 +938,19 @@ pub mod workgroup {
             Endpoint { props }
         }
 
-        /// `Address`.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`.
+            props, "Address", address, set_address, get_address, Val<String>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `VpcEndpoints`.
-        pub fn vpc_endpoints(mut self, value: impl Into<Val<List<VpcEndpoint>>>) -> Self {
-            self.props.set("VpcEndpoints", value.into());
-            self
+        prop! {
+            /// `VpcEndpoints`.
+            props, "VpcEndpoints", vpc_endpoints, set_vpc_endpoints, get_vpc_endpoints, Val<List<VpcEndpoint>>
         }
     }
 
@@ -1003,22 +969,19 @@ pub mod workgroup {
             VpcEndpoint { props }
         }
 
-        /// `NetworkInterfaces`.
-        pub fn network_interfaces(mut self, value: impl Into<Val<List<NetworkInterface>>>) -> Self {
-            self.props.set("NetworkInterfaces", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaces`.
+            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<NetworkInterface>>
         }
 
-        /// `VpcEndpointId`.
-        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcEndpointId", value.into());
-            self
+        prop! {
+            /// `VpcEndpointId`.
+            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -1037,28 +1000,24 @@ pub mod workgroup {
             NetworkInterface { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `NetworkInterfaceId`.
-        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NetworkInterfaceId", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaceId`.
+            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
         }
 
-        /// `PrivateIpAddress`.
-        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrivateIpAddress", value.into());
-            self
+        prop! {
+            /// `PrivateIpAddress`.
+            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 

@@ -52,17 +52,35 @@ impl Application {
         Application { core }
     }
 
-    /// `ApiGatewayProxy`.
-    pub fn api_gateway_proxy(mut self, value: impl Into<Val<application::ApiGatewayProxyInput>>) -> Self {
-        self.core.set("ApiGatewayProxy", value.into());
-        self
+    prop! {
+        /// `ApiGatewayProxy`.
+        core.props, "ApiGatewayProxy", api_gateway_proxy, set_api_gateway_proxy, get_api_gateway_proxy, Val<application::ApiGatewayProxyInput>
     }
 
-    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
-    /// tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`.
+        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProxyType`.
+        core.props, "ProxyType", _, set_proxy_type, get_proxy_type, Val<application::ProxyType>
+    }
+
+    prop! {
+        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
+        /// Each tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -139,16 +157,14 @@ pub mod application {
             ApiGatewayProxyInput { props }
         }
 
-        /// `EndpointType`.
-        pub fn endpoint_type(mut self, value: impl Into<Val<ApiGatewayEndpointType>>) -> Self {
-            self.props.set("EndpointType", value.into());
-            self
+        prop! {
+            /// `EndpointType`.
+            props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<ApiGatewayEndpointType>
         }
 
-        /// `StageName`.
-        pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StageName", value.into());
-            self
+        prop! {
+            /// `StageName`.
+            props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
         }
     }
 
@@ -194,29 +210,25 @@ impl Environment {
         Environment { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NetworkFabricType`.
-    pub fn network_fabric_type(mut self, value: impl Into<Val<environment::NetworkFabricType>>) -> Self {
-        self.core.set("NetworkFabricType", value.into());
-        self
+    prop! {
+        /// `NetworkFabricType`.
+        core.props, "NetworkFabricType", network_fabric_type, set_network_fabric_type, get_network_fabric_type, Val<environment::NetworkFabricType>
     }
 
-    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
-    /// tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
+        /// Each tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -292,23 +304,40 @@ impl Route {
         Route { core }
     }
 
-    /// `DefaultRoute`.
-    pub fn default_route(mut self, value: impl Into<Val<route::DefaultRouteInput>>) -> Self {
-        self.core.set("DefaultRoute", value.into());
-        self
+    prop! {
+        /// `ApplicationIdentifier`.
+        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
     }
 
-    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
-    /// tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DefaultRoute`.
+        core.props, "DefaultRoute", default_route, set_default_route, get_default_route, Val<route::DefaultRouteInput>
     }
 
-    /// `UriPathRoute`.
-    pub fn uri_path_route(mut self, value: impl Into<Val<route::UriPathRouteInput>>) -> Self {
-        self.core.set("UriPathRoute", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`.
+        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    }
+
+    prop! {
+        /// `RouteType`.
+        core.props, "RouteType", _, set_route_type, get_route_type, Val<route::RouteType>
+    }
+
+    prop! {
+        /// `ServiceIdentifier`.
+        core.props, "ServiceIdentifier", _, set_service_identifier, get_service_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
+        /// Each tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UriPathRoute`.
+        core.props, "UriPathRoute", uri_path_route, set_uri_path_route, get_uri_path_route, Val<route::UriPathRouteInput>
     }
 
     /// `Ref`: the resource's identifier.
@@ -357,6 +386,11 @@ pub mod route {
             props.set("ActivationState", activation_state.into());
             DefaultRouteInput { props }
         }
+
+        prop! {
+            /// `ActivationState`.
+            props, "ActivationState", _, set_activation_state, get_activation_state, Val<RouteActivationState>
+        }
     }
 
     /// Allowed values.
@@ -402,28 +436,29 @@ pub mod route {
             UriPathRouteInput { props }
         }
 
-        /// `AppendSourcePath`.
-        pub fn append_source_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AppendSourcePath", value.into());
-            self
+        prop! {
+            /// `ActivationState`.
+            props, "ActivationState", _, set_activation_state, get_activation_state, Val<RouteActivationState>
         }
 
-        /// `IncludeChildPaths`.
-        pub fn include_child_paths(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeChildPaths", value.into());
-            self
+        prop! {
+            /// `AppendSourcePath`.
+            props, "AppendSourcePath", append_source_path, set_append_source_path, get_append_source_path, Val<bool>
         }
 
-        /// `Methods`.
-        pub fn methods(mut self, value: impl Into<Val<List<Method>>>) -> Self {
-            self.props.set("Methods", value.into());
-            self
+        prop! {
+            /// `IncludeChildPaths`.
+            props, "IncludeChildPaths", include_child_paths, set_include_child_paths, get_include_child_paths, Val<bool>
         }
 
-        /// `SourcePath`.
-        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourcePath", value.into());
-            self
+        prop! {
+            /// `Methods`.
+            props, "Methods", methods, set_methods, get_methods, Val<List<Method>>
+        }
+
+        prop! {
+            /// `SourcePath`.
+            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
         }
     }
 
@@ -487,35 +522,50 @@ impl Service {
         Service { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationIdentifier`.
+        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
     }
 
-    /// `LambdaEndpoint`.
-    pub fn lambda_endpoint(mut self, value: impl Into<Val<service::LambdaEndpointInput>>) -> Self {
-        self.core.set("LambdaEndpoint", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
-    /// tag is a key-value pair.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EndpointType`.
+        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<service::ServiceEndpointType>
     }
 
-    /// `UrlEndpoint`.
-    pub fn url_endpoint(mut self, value: impl Into<Val<service::UrlEndpointInput>>) -> Self {
-        self.core.set("UrlEndpoint", value.into());
-        self
+    prop! {
+        /// `EnvironmentIdentifier`.
+        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
     }
 
-    /// `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `LambdaEndpoint`.
+        core.props, "LambdaEndpoint", lambda_endpoint, set_lambda_endpoint, get_lambda_endpoint, Val<service::LambdaEndpointInput>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
+        /// Each tag is a key-value pair.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UrlEndpoint`.
+        core.props, "UrlEndpoint", url_endpoint, set_url_endpoint, get_url_endpoint, Val<service::UrlEndpointInput>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -570,6 +620,11 @@ pub mod service {
             props.set("Arn", arn.into());
             LambdaEndpointInput { props }
         }
+
+        prop! {
+            /// `Arn`.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::RefactorSpaces::Service.UrlEndpointInput`.
@@ -589,10 +644,14 @@ pub mod service {
             UrlEndpointInput { props }
         }
 
-        /// `HealthUrl`.
-        pub fn health_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HealthUrl", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `HealthUrl`.
+            props, "HealthUrl", health_url, set_health_url, get_health_url, Val<String>
         }
     }
 }

@@ -43,10 +43,14 @@ impl Collection {
         Collection { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CollectionId`: The name of the collection
+        core.props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -84,16 +88,20 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `ProjectArn`: The ARN of the project to which the dataset belongs.
-    pub fn project_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectArn", value.into());
-        self
+    prop! {
+        /// `DatasetType`: The type of the dataset. Specify TRAIN to create a training dataset.
+        /// Specify TEST to create a test dataset.
+        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProjectArn`: The ARN of the project to which the dataset belongs.
+        core.props, "ProjectArn", project_arn, set_project_arn, get_project_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,10 +157,14 @@ impl Project {
         Project { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProjectName`: The name of the project
+        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -204,83 +216,85 @@ impl StreamProcessor {
         StreamProcessor { core }
     }
 
-    /// `BoundingBoxRegionsOfInterest`: The BoundingBoxRegionsOfInterest specifies an array of
-    /// bounding boxes of interest in the video frames to analyze, as part of connected home
-    /// feature. If an object is partially in a region of interest, Rekognition will tag it as
-    /// detected if the overlap of the object with the region-of-interest is greater than 20%.
-    pub fn bounding_box_regions_of_interest(mut self, value: impl Into<Val<List<stream_processor::BoundingBox>>>) -> Self {
-        self.core.set("BoundingBoxRegionsOfInterest", value.into());
-        self
+    prop! {
+        /// `BoundingBoxRegionsOfInterest`: The BoundingBoxRegionsOfInterest specifies an array of
+        /// bounding boxes of interest in the video frames to analyze, as part of connected home
+        /// feature. If an object is partially in a region of interest, Rekognition will tag it as
+        /// detected if the overlap of the object with the region-of-interest is greater than 20%.
+        core.props, "BoundingBoxRegionsOfInterest", bounding_box_regions_of_interest, set_bounding_box_regions_of_interest, get_bounding_box_regions_of_interest, Val<List<stream_processor::BoundingBox>>
     }
 
-    /// `ConnectedHomeSettings`: Connected home settings to use on a streaming video. Note that
-    /// either ConnectedHomeSettings or FaceSearchSettings should be set. Not both
-    pub fn connected_home_settings(mut self, value: impl Into<Val<stream_processor::ConnectedHomeSettings>>) -> Self {
-        self.core.set("ConnectedHomeSettings", value.into());
-        self
+    prop! {
+        /// `ConnectedHomeSettings`: Connected home settings to use on a streaming video. Note that
+        /// either ConnectedHomeSettings or FaceSearchSettings should be set. Not both
+        core.props, "ConnectedHomeSettings", connected_home_settings, set_connected_home_settings, get_connected_home_settings, Val<stream_processor::ConnectedHomeSettings>
     }
 
-    /// `DataSharingPreference`: Indicates whether Rekognition is allowed to store the video stream
-    /// data for model-training.
-    pub fn data_sharing_preference(mut self, value: impl Into<Val<stream_processor::DataSharingPreference>>) -> Self {
-        self.core.set("DataSharingPreference", value.into());
-        self
+    prop! {
+        /// `DataSharingPreference`: Indicates whether Rekognition is allowed to store the video
+        /// stream data for model-training.
+        core.props, "DataSharingPreference", data_sharing_preference, set_data_sharing_preference, get_data_sharing_preference, Val<stream_processor::DataSharingPreference>
     }
 
-    /// `FaceSearchSettings`: Face search settings to use on a streaming video. Note that either
-    /// FaceSearchSettings or ConnectedHomeSettings should be set. Not both
-    pub fn face_search_settings(mut self, value: impl Into<Val<stream_processor::FaceSearchSettings>>) -> Self {
-        self.core.set("FaceSearchSettings", value.into());
-        self
+    prop! {
+        /// `FaceSearchSettings`: Face search settings to use on a streaming video. Note that either
+        /// FaceSearchSettings or ConnectedHomeSettings should be set. Not both
+        core.props, "FaceSearchSettings", face_search_settings, set_face_search_settings, get_face_search_settings, Val<stream_processor::FaceSearchSettings>
     }
 
-    /// `KinesisDataStream`: The Amazon Kinesis Data Stream stream to which the Amazon Rekognition
-    /// stream processor streams the analysis results, as part of face search feature.
-    pub fn kinesis_data_stream(mut self, value: impl Into<Val<stream_processor::KinesisDataStream>>) -> Self {
-        self.core.set("KinesisDataStream", value.into());
-        self
+    prop! {
+        /// `KinesisDataStream`: The Amazon Kinesis Data Stream stream to which the Amazon
+        /// Rekognition stream processor streams the analysis results, as part of face search
+        /// feature.
+        core.props, "KinesisDataStream", kinesis_data_stream, set_kinesis_data_stream, get_kinesis_data_stream, Val<stream_processor::KinesisDataStream>
     }
 
-    /// `KmsKeyId`: The KMS key that is used by Rekognition to encrypt any intermediate customer
-    /// metadata and store in the customer's S3 bucket.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KinesisVideoStream`: The Kinesis Video Stream that streams the source video.
+        core.props, "KinesisVideoStream", _, set_kinesis_video_stream, get_kinesis_video_stream, Val<stream_processor::KinesisVideoStream>
     }
 
-    /// `Name`: Name of the stream processor. It's an identifier you assign to the stream processor.
-    /// You can use it to manage the stream processor.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key that is used by Rekognition to encrypt any intermediate customer
+        /// metadata and store in the customer's S3 bucket.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NotificationChannel`: The ARN of the SNS notification channel where events of interests are
-    /// published, as part of connected home feature.
-    pub fn notification_channel(mut self, value: impl Into<Val<stream_processor::NotificationChannel>>) -> Self {
-        self.core.set("NotificationChannel", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the stream processor. It's an identifier you assign to the stream
+        /// processor. You can use it to manage the stream processor.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PolygonRegionsOfInterest`: The PolygonRegionsOfInterest specifies a set of polygon areas of
-    /// interest in the video frames to analyze, as part of connected home feature. Each polygon is
-    /// in turn, an ordered list of Point
-    pub fn polygon_regions_of_interest(mut self, value: impl Into<Val<List<List<stream_processor::Point>>>>) -> Self {
-        self.core.set("PolygonRegionsOfInterest", value.into());
-        self
+    prop! {
+        /// `NotificationChannel`: The ARN of the SNS notification channel where events of interests
+        /// are published, as part of connected home feature.
+        core.props, "NotificationChannel", notification_channel, set_notification_channel, get_notification_channel, Val<stream_processor::NotificationChannel>
     }
 
-    /// `S3Destination`: The S3 location in customer's account where inference output & artifacts
-    /// are stored, as part of connected home feature.
-    pub fn s3_destination(mut self, value: impl Into<Val<stream_processor::S3Destination>>) -> Self {
-        self.core.set("S3Destination", value.into());
-        self
+    prop! {
+        /// `PolygonRegionsOfInterest`: The PolygonRegionsOfInterest specifies a set of polygon
+        /// areas of interest in the video frames to analyze, as part of connected home feature.
+        /// Each polygon is in turn, an ordered list of Point
+        core.props, "PolygonRegionsOfInterest", polygon_regions_of_interest, set_polygon_regions_of_interest, get_polygon_regions_of_interest, Val<List<List<stream_processor::Point>>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: ARN of the IAM role that allows access to the stream processor, and provides
+        /// Rekognition read permissions for KVS stream and write permissions to S3 bucket and SNS
+        /// topic.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `S3Destination`: The S3 location in customer's account where inference output &
+        /// artifacts are stored, as part of connected home feature.
+        core.props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<stream_processor::S3Destination>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -341,6 +355,26 @@ pub mod stream_processor {
             props.set("Top", top.into());
             BoundingBox { props }
         }
+
+        prop! {
+            /// `Height`.
+            props, "Height", _, set_height, get_height, Val<f64>
+        }
+
+        prop! {
+            /// `Width`.
+            props, "Width", _, set_width, get_width, Val<f64>
+        }
+
+        prop! {
+            /// `Left`.
+            props, "Left", _, set_left, get_left, Val<f64>
+        }
+
+        prop! {
+            /// `Top`.
+            props, "Top", _, set_top, get_top, Val<f64>
+        }
     }
 
     /// `AWS::Rekognition::StreamProcessor.ConnectedHomeSettings`: Connected home settings to use on
@@ -363,11 +397,16 @@ pub mod stream_processor {
             ConnectedHomeSettings { props }
         }
 
-        /// `MinConfidence`: Minimum object class match confidence score that must be met to return a
-        /// result for a recognized object.
-        pub fn min_confidence(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinConfidence", value.into());
-            self
+        prop! {
+            /// `Labels`: List of labels that need to be detected in the video stream. Current supported
+            /// values are PERSON, PET, PACKAGE, ALL.
+            props, "Labels", _, set_labels, get_labels, Val<List<String>>
+        }
+
+        prop! {
+            /// `MinConfidence`: Minimum object class match confidence score that must be met to return
+            /// a result for a recognized object.
+            props, "MinConfidence", min_confidence, set_min_confidence, get_min_confidence, Val<f64>
         }
     }
 
@@ -387,6 +426,11 @@ pub mod stream_processor {
             let mut props = Props::new();
             props.set("OptIn", opt_in.into());
             DataSharingPreference { props }
+        }
+
+        prop! {
+            /// `OptIn`: Flag to enable data-sharing
+            props, "OptIn", _, set_opt_in, get_opt_in, Val<bool>
         }
     }
 
@@ -410,12 +454,16 @@ pub mod stream_processor {
             FaceSearchSettings { props }
         }
 
-        /// `FaceMatchThreshold`: Minimum face match confidence score percentage that must be met to
-        /// return a result for a recognized face. The default is 80. 0 is the lowest confidence. 100 is
-        /// the highest confidence. Values between 0 and 100 are accepted.
-        pub fn face_match_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FaceMatchThreshold", value.into());
-            self
+        prop! {
+            /// `CollectionId`: The ID of a collection that contains faces that you want to search for.
+            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        }
+
+        prop! {
+            /// `FaceMatchThreshold`: Minimum face match confidence score percentage that must be met to
+            /// return a result for a recognized face. The default is 80. 0 is the lowest confidence. 100
+            /// is the highest confidence. Values between 0 and 100 are accepted.
+            props, "FaceMatchThreshold", face_match_threshold, set_face_match_threshold, get_face_match_threshold, Val<f64>
         }
     }
 
@@ -437,6 +485,11 @@ pub mod stream_processor {
             props.set("Arn", arn.into());
             KinesisDataStream { props }
         }
+
+        prop! {
+            /// `Arn`: ARN of the Kinesis Data Stream stream.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::Rekognition::StreamProcessor.KinesisVideoStream`: The Kinesis Video Stream that
@@ -456,6 +509,11 @@ pub mod stream_processor {
             props.set("Arn", arn.into());
             KinesisVideoStream { props }
         }
+
+        prop! {
+            /// `Arn`: ARN of the Kinesis Video Stream that streams the source video.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::Rekognition::StreamProcessor.NotificationChannel`: The ARN of the SNS notification
@@ -474,6 +532,11 @@ pub mod stream_processor {
             let mut props = Props::new();
             props.set("Arn", arn.into());
             NotificationChannel { props }
+        }
+
+        prop! {
+            /// `Arn`: ARN of the SNS topic.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
     }
 
@@ -496,6 +559,16 @@ pub mod stream_processor {
             props.set("Y", y.into());
             Point { props }
         }
+
+        prop! {
+            /// `X`: The X coordinate of the point.
+            props, "X", _, set_x, get_x, Val<f64>
+        }
+
+        prop! {
+            /// `Y`: The Y coordinate of the point.
+            props, "Y", _, set_y, get_y, Val<f64>
+        }
     }
 
     /// `AWS::Rekognition::StreamProcessor.S3Destination`: The S3 location in customer's account
@@ -516,11 +589,15 @@ pub mod stream_processor {
             S3Destination { props }
         }
 
-        /// `ObjectKeyPrefix`: The object key prefix path where the results will be stored. Default is
-        /// no prefix path
-        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectKeyPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`: Name of the S3 bucket.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKeyPrefix`: The object key prefix path where the results will be stored. Default
+            /// is no prefix path
+            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
         }
     }
 }

@@ -50,42 +50,51 @@ impl App {
         App { core }
     }
 
-    /// `AppAssessmentSchedule`: Assessment execution schedule.
-    pub fn app_assessment_schedule(mut self, value: impl Into<Val<app::AppAssessmentSchedule>>) -> Self {
-        self.core.set("AppAssessmentSchedule", value.into());
-        self
+    prop! {
+        /// `AppAssessmentSchedule`: Assessment execution schedule.
+        core.props, "AppAssessmentSchedule", app_assessment_schedule, set_app_assessment_schedule, get_app_assessment_schedule, Val<app::AppAssessmentSchedule>
     }
 
-    /// `Description`: App description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AppTemplateBody`: A string containing full ResilienceHub app template body.
+        core.props, "AppTemplateBody", _, set_app_template_body, get_app_template_body, Val<String>
     }
 
-    /// `EventSubscriptions`: The list of events you would like to subscribe and get notification
-    /// for.
-    pub fn event_subscriptions(mut self, value: impl Into<Val<List<app::EventSubscription>>>) -> Self {
-        self.core.set("EventSubscriptions", value.into());
-        self
+    prop! {
+        /// `Description`: App description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PermissionModel`: Defines the roles and credentials that AWS Resilience Hub would use while
-    /// creating the application, importing its resources, and running an assessment.
-    pub fn permission_model(mut self, value: impl Into<Val<app::PermissionModel>>) -> Self {
-        self.core.set("PermissionModel", value.into());
-        self
+    prop! {
+        /// `EventSubscriptions`: The list of events you would like to subscribe and get
+        /// notification for.
+        core.props, "EventSubscriptions", event_subscriptions, set_event_subscriptions, get_event_subscriptions, Val<List<app::EventSubscription>>
     }
 
-    /// `ResiliencyPolicyArn`: Amazon Resource Name (ARN) of the Resiliency Policy.
-    pub fn resiliency_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResiliencyPolicyArn", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the app.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PermissionModel`: Defines the roles and credentials that AWS Resilience Hub would use
+        /// while creating the application, importing its resources, and running an assessment.
+        core.props, "PermissionModel", permission_model, set_permission_model, get_permission_model, Val<app::PermissionModel>
+    }
+
+    prop! {
+        /// `ResiliencyPolicyArn`: Amazon Resource Name (ARN) of the Resiliency Policy.
+        core.props, "ResiliencyPolicyArn", resiliency_policy_arn, set_resiliency_policy_arn, get_resiliency_policy_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourceMappings`: An array of ResourceMapping objects.
+        core.props, "ResourceMappings", _, set_resource_mappings, get_resource_mappings, Val<List<app::ResourceMapping>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,10 +158,20 @@ pub mod app {
             EventSubscription { props }
         }
 
-        /// `SnsTopicArn`: Amazon Resource Name (ARN) of the Amazon Simple Notification Service topic.
-        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsTopicArn", value.into());
-            self
+        prop! {
+            /// `Name`: Unique name to identify an event subscription.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `EventType`: The type of event you would like to subscribe and get notification for.
+            props, "EventType", _, set_event_type, get_event_type, Val<EventSubscriptionEventType>
+        }
+
+        prop! {
+            /// `SnsTopicArn`: Amazon Resource Name (ARN) of the Amazon Simple Notification Service
+            /// topic.
+            props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
         }
     }
 
@@ -190,20 +209,25 @@ pub mod app {
             PermissionModel { props }
         }
 
-        /// `CrossAccountRoleArns`: Defines a list of role Amazon Resource Names (ARNs) to be used in
-        /// other accounts. These ARNs are used for querying purposes while importing resources and
-        /// assessing your application.
-        pub fn cross_account_role_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CrossAccountRoleArns", value.into());
-            self
+        prop! {
+            /// `Type`: Defines how AWS Resilience Hub scans your resources. It can scan for the
+            /// resources by using a pre-existing role in your AWS account, or by using the credentials
+            /// of the current IAM user.
+            props, "Type", _, set_type, get_type, Val<PermissionModelType>
         }
 
-        /// `InvokerRoleName`: Existing AWS IAM role name in the primary AWS account that will be
-        /// assumed by AWS Resilience Hub Service Principle to obtain a read-only access to your
-        /// application resources while running an assessment.
-        pub fn invoker_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvokerRoleName", value.into());
-            self
+        prop! {
+            /// `CrossAccountRoleArns`: Defines a list of role Amazon Resource Names (ARNs) to be used
+            /// in other accounts. These ARNs are used for querying purposes while importing resources
+            /// and assessing your application.
+            props, "CrossAccountRoleArns", cross_account_role_arns, set_cross_account_role_arns, get_cross_account_role_arns, Val<List<String>>
+        }
+
+        prop! {
+            /// `InvokerRoleName`: Existing AWS IAM role name in the primary AWS account that will be
+            /// assumed by AWS Resilience Hub Service Principle to obtain a read-only access to your
+            /// application resources while running an assessment.
+            props, "InvokerRoleName", invoker_role_name, set_invoker_role_name, get_invoker_role_name, Val<String>
         }
     }
 
@@ -245,28 +269,34 @@ pub mod app {
             ResourceMapping { props }
         }
 
-        /// `EksSourceName`.
-        pub fn eks_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EksSourceName", value.into());
-            self
+        prop! {
+            /// `MappingType`.
+            props, "MappingType", _, set_mapping_type, get_mapping_type, Val<String>
         }
 
-        /// `LogicalStackName`.
-        pub fn logical_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogicalStackName", value.into());
-            self
+        prop! {
+            /// `PhysicalResourceId`.
+            props, "PhysicalResourceId", _, set_physical_resource_id, get_physical_resource_id, Val<PhysicalResourceId>
         }
 
-        /// `ResourceName`.
-        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceName", value.into());
-            self
+        prop! {
+            /// `EksSourceName`.
+            props, "EksSourceName", eks_source_name, set_eks_source_name, get_eks_source_name, Val<String>
         }
 
-        /// `TerraformSourceName`.
-        pub fn terraform_source_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TerraformSourceName", value.into());
-            self
+        prop! {
+            /// `LogicalStackName`.
+            props, "LogicalStackName", logical_stack_name, set_logical_stack_name, get_logical_stack_name, Val<String>
+        }
+
+        prop! {
+            /// `ResourceName`.
+            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        }
+
+        prop! {
+            /// `TerraformSourceName`.
+            props, "TerraformSourceName", terraform_source_name, set_terraform_source_name, get_terraform_source_name, Val<String>
         }
     }
 
@@ -289,16 +319,24 @@ pub mod app {
             PhysicalResourceId { props }
         }
 
-        /// `AwsAccountId`.
-        pub fn aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsAccountId", value.into());
-            self
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
         }
 
-        /// `AwsRegion`.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AwsRegion", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `AwsAccountId`.
+            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<String>
+        }
+
+        prop! {
+            /// `AwsRegion`.
+            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
     }
 }
@@ -331,22 +369,34 @@ impl ResiliencyPolicy {
         ResiliencyPolicy { core }
     }
 
-    /// `DataLocationConstraint`: Data Location Constraint of the Policy.
-    pub fn data_location_constraint(mut self, value: impl Into<Val<resiliency_policy::DataLocationConstraint>>) -> Self {
-        self.core.set("DataLocationConstraint", value.into());
-        self
+    prop! {
+        /// `DataLocationConstraint`: Data Location Constraint of the Policy.
+        core.props, "DataLocationConstraint", data_location_constraint, set_data_location_constraint, get_data_location_constraint, Val<resiliency_policy::DataLocationConstraint>
     }
 
-    /// `PolicyDescription`: Description of Resiliency Policy.
-    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyDescription", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<resiliency_policy::PolicyMap>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PolicyDescription`: Description of Resiliency Policy.
+        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
+    }
+
+    prop! {
+        /// `PolicyName`: Name of Resiliency Policy.
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Tier`: Resiliency Policy Tier.
+        core.props, "Tier", _, set_tier, get_tier, Val<resiliency_policy::Tier>
     }
 
     /// `Ref`: the resource's identifier.
@@ -407,10 +457,24 @@ pub mod resiliency_policy {
             PolicyMap { props }
         }
 
-        /// `Region`: Failure Policy.
-        pub fn region(mut self, value: impl Into<Val<FailurePolicy>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `AZ`: Failure Policy.
+            props, "AZ", _, set_az, get_az, Val<FailurePolicy>
+        }
+
+        prop! {
+            /// `Hardware`: Failure Policy.
+            props, "Hardware", _, set_hardware, get_hardware, Val<FailurePolicy>
+        }
+
+        prop! {
+            /// `Software`: Failure Policy.
+            props, "Software", _, set_software, get_software, Val<FailurePolicy>
+        }
+
+        prop! {
+            /// `Region`: Failure Policy.
+            props, "Region", region, set_region, get_region, Val<FailurePolicy>
         }
     }
 
@@ -431,6 +495,16 @@ pub mod resiliency_policy {
             props.set("RtoInSecs", rto_in_secs.into());
             props.set("RpoInSecs", rpo_in_secs.into());
             FailurePolicy { props }
+        }
+
+        prop! {
+            /// `RtoInSecs`: RTO in seconds.
+            props, "RtoInSecs", _, set_rto_in_secs, get_rto_in_secs, Val<i64>
+        }
+
+        prop! {
+            /// `RpoInSecs`: RPO in seconds.
+            props, "RpoInSecs", _, set_rpo_in_secs, get_rpo_in_secs, Val<i64>
         }
     }
 

@@ -42,54 +42,51 @@ impl Policy {
         Policy { core }
     }
 
-    /// `AvailabilitySlo`.
-    pub fn availability_slo(mut self, value: impl Into<Val<policy::AvailabilitySlo>>) -> Self {
-        self.core.set("AvailabilitySlo", value.into());
-        self
+    prop! {
+        /// `AvailabilitySlo`.
+        core.props, "AvailabilitySlo", availability_slo, set_availability_slo, get_availability_slo, Val<policy::AvailabilitySlo>
     }
 
-    /// `DataRecovery`.
-    pub fn data_recovery(mut self, value: impl Into<Val<policy::DataRecoveryTargets>>) -> Self {
-        self.core.set("DataRecovery", value.into());
-        self
+    prop! {
+        /// `DataRecovery`.
+        core.props, "DataRecovery", data_recovery, set_data_recovery, get_data_recovery, Val<policy::DataRecoveryTargets>
     }
 
-    /// `Description`: The description of the policy.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the policy.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: The KMS key ID for encrypting policy data.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key ID for encrypting policy data.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MultiAz`.
-    pub fn multi_az(mut self, value: impl Into<Val<policy::MultiAzTargets>>) -> Self {
-        self.core.set("MultiAz", value.into());
-        self
+    prop! {
+        /// `MultiAz`.
+        core.props, "MultiAz", multi_az, set_multi_az, get_multi_az, Val<policy::MultiAzTargets>
     }
 
-    /// `MultiRegion`.
-    pub fn multi_region(mut self, value: impl Into<Val<policy::MultiRegionTargets>>) -> Self {
-        self.core.set("MultiRegion", value.into());
-        self
+    prop! {
+        /// `MultiRegion`.
+        core.props, "MultiRegion", multi_region, set_multi_region, get_multi_region, Val<policy::MultiRegionTargets>
     }
 
-    /// `SharingEnabled`: Whether the policy is enabled to be shared with other members of the
-    /// Organization. Only applicable if the policy owner is a management account or delegated
-    /// admin.
-    pub fn sharing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SharingEnabled", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the policy.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags assigned to the policy.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SharingEnabled`: Whether the policy is enabled to be shared with other members of the
+        /// Organization. Only applicable if the policy owner is a management account or delegated
+        /// admin.
+        core.props, "SharingEnabled", sharing_enabled, set_sharing_enabled, get_sharing_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the policy.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,10 +139,9 @@ pub mod policy {
             AvailabilitySlo { props }
         }
 
-        /// `Target`: Availability target percentage.
-        pub fn target(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`: Availability target percentage.
+            props, "Target", target, set_target, get_target, Val<f64>
         }
     }
 
@@ -164,10 +160,9 @@ pub mod policy {
             DataRecoveryTargets { props }
         }
 
-        /// `TimeBetweenBackupsInMinutes`: Time between backups in minutes.
-        pub fn time_between_backups_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeBetweenBackupsInMinutes", value.into());
-            self
+        prop! {
+            /// `TimeBetweenBackupsInMinutes`: Time between backups in minutes.
+            props, "TimeBetweenBackupsInMinutes", time_between_backups_in_minutes, set_time_between_backups_in_minutes, get_time_between_backups_in_minutes, Val<i64>
         }
     }
 
@@ -186,22 +181,19 @@ pub mod policy {
             MultiAzTargets { props }
         }
 
-        /// `DisasterRecoveryApproach`: Multi-AZ disaster recovery approach.
-        pub fn disaster_recovery_approach(mut self, value: impl Into<Val<MultiAzTargetsDisasterRecoveryApproach>>) -> Self {
-            self.props.set("DisasterRecoveryApproach", value.into());
-            self
+        prop! {
+            /// `DisasterRecoveryApproach`: Multi-AZ disaster recovery approach.
+            props, "DisasterRecoveryApproach", disaster_recovery_approach, set_disaster_recovery_approach, get_disaster_recovery_approach, Val<MultiAzTargetsDisasterRecoveryApproach>
         }
 
-        /// `RpoInMinutes`: Recovery Point Objective in minutes.
-        pub fn rpo_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RpoInMinutes", value.into());
-            self
+        prop! {
+            /// `RpoInMinutes`: Recovery Point Objective in minutes.
+            props, "RpoInMinutes", rpo_in_minutes, set_rpo_in_minutes, get_rpo_in_minutes, Val<i64>
         }
 
-        /// `RtoInMinutes`: Recovery Time Objective in minutes.
-        pub fn rto_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RtoInMinutes", value.into());
-            self
+        prop! {
+            /// `RtoInMinutes`: Recovery Time Objective in minutes.
+            props, "RtoInMinutes", rto_in_minutes, set_rto_in_minutes, get_rto_in_minutes, Val<i64>
         }
     }
 
@@ -242,22 +234,19 @@ pub mod policy {
             MultiRegionTargets { props }
         }
 
-        /// `DisasterRecoveryApproach`: Multi-Region disaster recovery approach.
-        pub fn disaster_recovery_approach(mut self, value: impl Into<Val<MultiRegionTargetsDisasterRecoveryApproach>>) -> Self {
-            self.props.set("DisasterRecoveryApproach", value.into());
-            self
+        prop! {
+            /// `DisasterRecoveryApproach`: Multi-Region disaster recovery approach.
+            props, "DisasterRecoveryApproach", disaster_recovery_approach, set_disaster_recovery_approach, get_disaster_recovery_approach, Val<MultiRegionTargetsDisasterRecoveryApproach>
         }
 
-        /// `RpoInMinutes`: Recovery Point Objective in minutes.
-        pub fn rpo_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RpoInMinutes", value.into());
-            self
+        prop! {
+            /// `RpoInMinutes`: Recovery Point Objective in minutes.
+            props, "RpoInMinutes", rpo_in_minutes, set_rpo_in_minutes, get_rpo_in_minutes, Val<i64>
         }
 
-        /// `RtoInMinutes`: Recovery Time Objective in minutes.
-        pub fn rto_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RtoInMinutes", value.into());
-            self
+        prop! {
+            /// `RtoInMinutes`: Recovery Time Objective in minutes.
+            props, "RtoInMinutes", rto_in_minutes, set_rto_in_minutes, get_rto_in_minutes, Val<i64>
         }
     }
 
@@ -307,73 +296,72 @@ impl Service {
         Service { core }
     }
 
-    /// `Assertions`: Assertions associated with this service.
-    pub fn assertions(mut self, value: impl Into<Val<List<service::AssertionDefinition>>>) -> Self {
-        self.core.set("Assertions", value.into());
-        self
+    prop! {
+        /// `Assertions`: Assertions associated with this service.
+        core.props, "Assertions", assertions, set_assertions, get_assertions, Val<List<service::AssertionDefinition>>
     }
 
-    /// `AssociatedSystems`: Systems associated with this service.
-    pub fn associated_systems(mut self, value: impl Into<Val<List<service::AssociatedSystem>>>) -> Self {
-        self.core.set("AssociatedSystems", value.into());
-        self
+    prop! {
+        /// `AssociatedSystems`: Systems associated with this service.
+        core.props, "AssociatedSystems", associated_systems, set_associated_systems, get_associated_systems, Val<List<service::AssociatedSystem>>
     }
 
-    /// `DependencyDiscovery`: Dependency discovery state.
-    pub fn dependency_discovery(mut self, value: impl Into<Val<service::DependencyDiscovery>>) -> Self {
-        self.core.set("DependencyDiscovery", value.into());
-        self
+    prop! {
+        /// `DependencyDiscovery`: Dependency discovery state.
+        core.props, "DependencyDiscovery", dependency_discovery, set_dependency_discovery, get_dependency_discovery, Val<service::DependencyDiscovery>
     }
 
-    /// `Description`: The description of the service.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the service.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DevOpsAgentConfiguration`: Links the service to an AWS DevOps Agent Agent Space. Provide
-    /// AgentSpaceArn to connect the service; omit this property to leave an existing link
-    /// unchanged. The DevOps Agent integration is governed by the service's resilience policy and
-    /// operates in analysis-only mode.
-    pub fn dev_ops_agent_configuration(mut self, value: impl Into<Val<service::DevOpsAgentConfiguration>>) -> Self {
-        self.core.set("DevOpsAgentConfiguration", value.into());
-        self
+    prop! {
+        /// `DevOpsAgentConfiguration`: Links the service to an AWS DevOps Agent Agent Space.
+        /// Provide AgentSpaceArn to connect the service; omit this property to leave an existing
+        /// link unchanged. The DevOps Agent integration is governed by the service's resilience
+        /// policy and operates in analysis-only mode.
+        core.props, "DevOpsAgentConfiguration", dev_ops_agent_configuration, set_dev_ops_agent_configuration, get_dev_ops_agent_configuration, Val<service::DevOpsAgentConfiguration>
     }
 
-    /// `InputSources`: Input sources for this service.
-    pub fn input_sources(mut self, value: impl Into<Val<List<service::InputSourceDefinition>>>) -> Self {
-        self.core.set("InputSources", value.into());
-        self
+    prop! {
+        /// `InputSources`: Input sources for this service.
+        core.props, "InputSources", input_sources, set_input_sources, get_input_sources, Val<List<service::InputSourceDefinition>>
     }
 
-    /// `KmsKeyId`: The KMS key ID for encrypting service data.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key ID for encrypting service data.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `PermissionModel`.
-    pub fn permission_model(mut self, value: impl Into<Val<service::PermissionModel>>) -> Self {
-        self.core.set("PermissionModel", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the service.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PolicyArn`: The ARN of the resilience policy to associate.
-    pub fn policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyArn", value.into());
-        self
+    prop! {
+        /// `PermissionModel`.
+        core.props, "PermissionModel", permission_model, set_permission_model, get_permission_model, Val<service::PermissionModel>
     }
 
-    /// `ReportConfiguration`: Configuration for automatic report generation on a Service.
-    pub fn report_configuration(mut self, value: impl Into<Val<service::ServiceReportConfiguration>>) -> Self {
-        self.core.set("ReportConfiguration", value.into());
-        self
+    prop! {
+        /// `PolicyArn`: The ARN of the resilience policy to associate.
+        core.props, "PolicyArn", policy_arn, set_policy_arn, get_policy_arn, Val<String>
     }
 
-    /// `Tags`: Tags assigned to the service.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Regions`: AWS regions for the service.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `ReportConfiguration`: Configuration for automatic report generation on a Service.
+        core.props, "ReportConfiguration", report_configuration, set_report_configuration, get_report_configuration, Val<service::ServiceReportConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the service.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -429,6 +417,11 @@ pub mod service {
             props.set("Text", text.into());
             AssertionDefinition { props }
         }
+
+        prop! {
+            /// `Text`: The text of the assertion.
+            props, "Text", _, set_text, get_text, Val<String>
+        }
     }
 
     /// `AWS::ResilienceHubV2::Service.AssociatedSystem`.
@@ -448,10 +441,14 @@ pub mod service {
             AssociatedSystem { props }
         }
 
-        /// `UserJourneyIds`: User journey IDs associated with this system.
-        pub fn user_journey_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("UserJourneyIds", value.into());
-            self
+        prop! {
+            /// `SystemArn`: The system ARN.
+            props, "SystemArn", _, set_system_arn, get_system_arn, Val<String>
+        }
+
+        prop! {
+            /// `UserJourneyIds`: User journey IDs associated with this system.
+            props, "UserJourneyIds", user_journey_ids, set_user_journey_ids, get_user_journey_ids, Val<List<String>>
         }
     }
 
@@ -491,6 +488,11 @@ pub mod service {
             props.set("AgentSpaceArn", agent_space_arn.into());
             DevOpsAgentConfiguration { props }
         }
+
+        prop! {
+            /// `AgentSpaceArn`: The ARN of the DevOps Agent Agent Space to link to this service.
+            props, "AgentSpaceArn", _, set_agent_space_arn, get_agent_space_arn, Val<String>
+        }
     }
 
     /// `AWS::ResilienceHubV2::Service.InputSourceDefinition`: An input source for the service.
@@ -509,6 +511,12 @@ pub mod service {
             let mut props = Props::new();
             props.set("ResourceConfiguration", resource_configuration.into());
             InputSourceDefinition { props }
+        }
+
+        prop! {
+            /// `ResourceConfiguration`: Resource configuration for an input source. Provide exactly one
+            /// field.
+            props, "ResourceConfiguration", _, set_resource_configuration, get_resource_configuration, Val<ResourceConfiguration>
         }
     }
 
@@ -530,34 +538,29 @@ pub mod service {
             ResourceConfiguration { props }
         }
 
-        /// `CfnStackArn`: ARN of a CloudFormation stack.
-        pub fn cfn_stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CfnStackArn", value.into());
-            self
+        prop! {
+            /// `CfnStackArn`: ARN of a CloudFormation stack.
+            props, "CfnStackArn", cfn_stack_arn, set_cfn_stack_arn, get_cfn_stack_arn, Val<String>
         }
 
-        /// `DesignFileS3Url`: S3 URL of a design file.
-        pub fn design_file_s3_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DesignFileS3Url", value.into());
-            self
+        prop! {
+            /// `DesignFileS3Url`: S3 URL of a design file.
+            props, "DesignFileS3Url", design_file_s3_url, set_design_file_s3_url, get_design_file_s3_url, Val<String>
         }
 
-        /// `Eks`.
-        pub fn eks(mut self, value: impl Into<Val<EksSource>>) -> Self {
-            self.props.set("Eks", value.into());
-            self
+        prop! {
+            /// `Eks`.
+            props, "Eks", eks, set_eks, get_eks, Val<EksSource>
         }
 
-        /// `ResourceTags`: Resource tags to discover resources.
-        pub fn resource_tags(mut self, value: impl Into<Val<List<ResourceTag>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `ResourceTags`: Resource tags to discover resources.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<ResourceTag>>
         }
 
-        /// `TfStateFileUrl`: URL of a Terraform state file.
-        pub fn tf_state_file_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TfStateFileUrl", value.into());
-            self
+        prop! {
+            /// `TfStateFileUrl`: URL of a Terraform state file.
+            props, "TfStateFileUrl", tf_state_file_url, set_tf_state_file_url, get_tf_state_file_url, Val<String>
         }
     }
 
@@ -583,13 +586,23 @@ pub mod service {
             EksSource { props }
         }
 
-        /// `LabelSelector`: Kubernetes label selector that scopes discovery to matching objects in the
-        /// specified namespaces. An object must satisfy both MatchLabels and MatchExpressions. Specify
-        /// at least one of them; a selector carrying neither is treated as though no selector were
-        /// supplied, and all supported objects in the specified namespaces are discovered.
-        pub fn label_selector(mut self, value: impl Into<Val<EksLabelSelector>>) -> Self {
-            self.props.set("LabelSelector", value.into());
-            self
+        prop! {
+            /// `ClusterArn`: ARN of the EKS cluster.
+            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        }
+
+        prop! {
+            /// `Namespaces`: EKS namespaces.
+            props, "Namespaces", _, set_namespaces, get_namespaces, Val<List<String>>
+        }
+
+        prop! {
+            /// `LabelSelector`: Kubernetes label selector that scopes discovery to matching objects in
+            /// the specified namespaces. An object must satisfy both MatchLabels and MatchExpressions.
+            /// Specify at least one of them; a selector carrying neither is treated as though no
+            /// selector were supplied, and all supported objects in the specified namespaces are
+            /// discovered.
+            props, "LabelSelector", label_selector, set_label_selector, get_label_selector, Val<EksLabelSelector>
         }
     }
 
@@ -612,17 +625,16 @@ pub mod service {
             EksLabelSelector { props }
         }
 
-        /// `MatchExpressions`: Label selector requirements an object must satisfy to be discovered. Up
-        /// to 20 requirements, all of which must match.
-        pub fn match_expressions(mut self, value: impl Into<Val<List<EksLabelSelectorRequirement>>>) -> Self {
-            self.props.set("MatchExpressions", value.into());
-            self
+        prop! {
+            /// `MatchExpressions`: Label selector requirements an object must satisfy to be discovered.
+            /// Up to 20 requirements, all of which must match.
+            props, "MatchExpressions", match_expressions, set_match_expressions, get_match_expressions, Val<List<EksLabelSelectorRequirement>>
         }
 
-        /// `MatchLabels`: Label key/value pairs an object must carry to be discovered. Up to 20 pairs.
-        pub fn match_labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("MatchLabels", value.into());
-            self
+        prop! {
+            /// `MatchLabels`: Label key/value pairs an object must carry to be discovered. Up to 20
+            /// pairs.
+            props, "MatchLabels", match_labels, set_match_labels, get_match_labels, Val<Map<String>>
         }
     }
 
@@ -650,11 +662,20 @@ pub mod service {
             EksLabelSelectorRequirement { props }
         }
 
-        /// `Values`: Label values the requirement compares against. Up to 20 values. Required for IN
-        /// and NOT_IN; omit for EXISTS and DOES_NOT_EXIST.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Key`: Label key the requirement applies to.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Operator`: Operator applied to the label key.
+            props, "Operator", _, set_operator, get_operator, Val<EksLabelSelectorRequirementOperator>
+        }
+
+        prop! {
+            /// `Values`: Label values the requirement compares against. Up to 20 values. Required for
+            /// IN and NOT_IN; omit for EXISTS and DOES_NOT_EXIST.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -695,6 +716,16 @@ pub mod service {
             props.set("Values", values.into());
             ResourceTag { props }
         }
+
+        prop! {
+            /// `Key`: Tag key.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`: Tag values.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::ResilienceHubV2::Service.PermissionModel`.
@@ -714,10 +745,14 @@ pub mod service {
             PermissionModel { props }
         }
 
-        /// `CrossAccountRoleArns`: Cross-account role ARNs.
-        pub fn cross_account_role_arns(mut self, value: impl Into<Val<List<CrossAccountRoleConfiguration>>>) -> Self {
-            self.props.set("CrossAccountRoleArns", value.into());
-            self
+        prop! {
+            /// `InvokerRoleName`: Name of the invoker IAM role.
+            props, "InvokerRoleName", _, set_invoker_role_name, get_invoker_role_name, Val<String>
+        }
+
+        prop! {
+            /// `CrossAccountRoleArns`: Cross-account role ARNs.
+            props, "CrossAccountRoleArns", cross_account_role_arns, set_cross_account_role_arns, get_cross_account_role_arns, Val<List<CrossAccountRoleConfiguration>>
         }
     }
 
@@ -738,10 +773,14 @@ pub mod service {
             CrossAccountRoleConfiguration { props }
         }
 
-        /// `ExternalId`: External ID for cross-account access.
-        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExternalId", value.into());
-            self
+        prop! {
+            /// `CrossAccountRoleArn`: ARN of the cross-account IAM role.
+            props, "CrossAccountRoleArn", _, set_cross_account_role_arn, get_cross_account_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ExternalId`: External ID for cross-account access.
+            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
         }
     }
 
@@ -761,6 +800,11 @@ pub mod service {
             let mut props = Props::new();
             props.set("ReportOutput", report_output.into());
             ServiceReportConfiguration { props }
+        }
+
+        prop! {
+            /// `ReportOutput`: Output destinations for generated reports.
+            props, "ReportOutput", _, set_report_output, get_report_output, Val<List<ReportOutputConfiguration>>
         }
     }
 
@@ -782,10 +826,9 @@ pub mod service {
             ReportOutputConfiguration { props }
         }
 
-        /// `S3`: S3 configuration for report output.
-        pub fn s3(mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`: S3 configuration for report output.
+            props, "S3", s3, set_s3, get_s3, Val<S3ReportOutputConfiguration>
         }
     }
 
@@ -807,6 +850,16 @@ pub mod service {
             props.set("BucketPath", bucket_path.into());
             props.set("BucketOwner", bucket_owner.into());
             S3ReportOutputConfiguration { props }
+        }
+
+        prop! {
+            /// `BucketPath`: S3 bucket path where reports will be written.
+            props, "BucketPath", _, set_bucket_path, get_bucket_path, Val<String>
+        }
+
+        prop! {
+            /// `BucketOwner`: Account ID of the bucket owner.
+            props, "BucketOwner", _, set_bucket_owner, get_bucket_owner, Val<String>
         }
     }
 }
@@ -840,10 +893,24 @@ impl ServiceFunction {
         ServiceFunction { core }
     }
 
-    /// `Description`: The description of the service function.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Criticality`: The criticality of the service function.
+        core.props, "Criticality", _, set_criticality, get_criticality, Val<service_function::Criticality>
+    }
+
+    prop! {
+        /// `Description`: The description of the service function.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the service function.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ServiceArn`: The ARN of the parent service.
+        core.props, "ServiceArn", _, set_service_arn, get_service_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -920,30 +987,31 @@ impl System {
         System { core }
     }
 
-    /// `Description`: The description of the system.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the system.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: The KMS key ID for encrypting system data.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key ID for encrypting system data.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SharingEnabled`: Whether the system is enabled to be shared with other members of the
-    /// Organization. Only applicable if the system owner is a management account or delegated
-    /// admin.
-    pub fn sharing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SharingEnabled", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the system.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags assigned to the system.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SharingEnabled`: Whether the system is enabled to be shared with other members of the
+        /// Organization. Only applicable if the system owner is a management account or delegated
+        /// admin.
+        core.props, "SharingEnabled", sharing_enabled, set_sharing_enabled, get_sharing_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the system.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1000,16 +1068,24 @@ impl UserJourney {
         UserJourney { core }
     }
 
-    /// `Description`: The description of the user journey.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the user journey.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PolicyArn`: The ARN of the resilience policy to associate with this user journey.
-    pub fn policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PolicyArn", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the user journey.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyArn`: The ARN of the resilience policy to associate with this user journey.
+        core.props, "PolicyArn", policy_arn, set_policy_arn, get_policy_arn, Val<String>
+    }
+
+    prop! {
+        /// `SystemIdentifier`: The system ARN or system ID that owns this user journey.
+        core.props, "SystemIdentifier", _, set_system_identifier, get_system_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,6 +42,11 @@ impl DefaultViewAssociation {
         DefaultViewAssociation { core }
     }
 
+    prop! {
+        /// `ViewArn`.
+        core.props, "ViewArn", _, set_view_arn, get_view_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -75,10 +80,14 @@ impl Index {
         Index { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<index::IndexType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -137,28 +146,29 @@ impl View {
         View { core }
     }
 
-    /// `Filters`.
-    pub fn filters(mut self, value: impl Into<Val<view::SearchFilter>>) -> Self {
-        self.core.set("Filters", value.into());
-        self
+    prop! {
+        /// `Filters`.
+        core.props, "Filters", filters, set_filters, get_filters, Val<view::SearchFilter>
     }
 
-    /// `IncludedProperties`.
-    pub fn included_properties(mut self, value: impl Into<Val<List<view::IncludedProperty>>>) -> Self {
-        self.core.set("IncludedProperties", value.into());
-        self
+    prop! {
+        /// `IncludedProperties`.
+        core.props, "IncludedProperties", included_properties, set_included_properties, get_included_properties, Val<List<view::IncludedProperty>>
     }
 
-    /// `Scope`.
-    pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `Scope`.
+        core.props, "Scope", scope, set_scope, get_scope, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `ViewName`.
+        core.props, "ViewName", _, set_view_name, get_view_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -194,6 +204,11 @@ pub mod view {
             props.set("FilterString", filter_string.into());
             SearchFilter { props }
         }
+
+        prop! {
+            /// `FilterString`.
+            props, "FilterString", _, set_filter_string, get_filter_string, Val<String>
+        }
     }
 
     /// `AWS::ResourceExplorer2::View.IncludedProperty`.
@@ -211,6 +226,11 @@ pub mod view {
             let mut props = Props::new();
             props.set("Name", name.into());
             IncludedProperty { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 }

@@ -41,34 +41,34 @@ impl Group {
         Group { core }
     }
 
-    /// `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Val<List<group::ConfigurationItem>>>) -> Self {
-        self.core.set("Configuration", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<List<group::ConfigurationItem>>
     }
 
-    /// `Description`: The description of the resource group
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the resource group
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ResourceQuery`.
-    pub fn resource_query(mut self, value: impl Into<Val<group::ResourceQuery>>) -> Self {
-        self.core.set("ResourceQuery", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the resource group
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Resources`.
-    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Resources", value.into());
-        self
+    prop! {
+        /// `ResourceQuery`.
+        core.props, "ResourceQuery", resource_query, set_resource_query, get_resource_query, Val<group::ResourceQuery>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Resources`.
+        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,16 +104,14 @@ pub mod group {
             ConfigurationItem { props }
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<List<ConfigurationParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ConfigurationParameter>>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<String>
         }
     }
 
@@ -132,16 +130,14 @@ pub mod group {
             ConfigurationParameter { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -160,16 +156,14 @@ pub mod group {
             ResourceQuery { props }
         }
 
-        /// `Query`.
-        pub fn query(mut self, value: impl Into<Val<Query>>) -> Self {
-            self.props.set("Query", value.into());
-            self
+        prop! {
+            /// `Query`.
+            props, "Query", query, set_query, get_query, Val<Query>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<ResourceQueryType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<ResourceQueryType>
         }
     }
 
@@ -188,22 +182,19 @@ pub mod group {
             Query { props }
         }
 
-        /// `ResourceTypeFilters`.
-        pub fn resource_type_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceTypeFilters", value.into());
-            self
+        prop! {
+            /// `ResourceTypeFilters`.
+            props, "ResourceTypeFilters", resource_type_filters, set_resource_type_filters, get_resource_type_filters, Val<List<String>>
         }
 
-        /// `StackIdentifier`.
-        pub fn stack_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StackIdentifier", value.into());
-            self
+        prop! {
+            /// `StackIdentifier`.
+            props, "StackIdentifier", stack_identifier, set_stack_identifier, get_stack_identifier, Val<String>
         }
 
-        /// `TagFilters`.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `TagFilters`.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<TagFilter>>
         }
     }
 
@@ -222,16 +213,14 @@ pub mod group {
             TagFilter { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<String>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -284,6 +273,32 @@ impl TagSyncTask {
         core.set("TagValue", tag_value.into());
         core.set("RoleArn", role_arn.into());
         TagSyncTask { core }
+    }
+
+    prop! {
+        /// `Group`: The Amazon resource name (ARN) or name of the application group for which you
+        /// want to create a tag-sync task
+        core.props, "Group", _, set_group, get_group, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon resource name (ARN) of the role assumed by the service to tag and
+        /// untag resources on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `TagKey`: The tag key. Resources tagged with this tag key-value pair will be added to
+        /// the application. If a resource with this tag is later untagged, the tag-sync task
+        /// removes the resource from the application.
+        core.props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+    }
+
+    prop! {
+        /// `TagValue`: The tag value. Resources tagged with this tag key-value pair will be added
+        /// to the application. If a resource with this tag is later untagged, the tag-sync task
+        /// removes the resource from the application.
+        core.props, "TagValue", _, set_tag_value, get_tag_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,16 +40,14 @@ impl Fleet {
         Fleet { core }
     }
 
-    /// `Name`: The name of the fleet.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the fleet.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,22 +88,29 @@ impl Robot {
         Robot { core }
     }
 
-    /// `Fleet`: The Amazon Resource Name (ARN) of the fleet.
-    pub fn fleet(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Fleet", value.into());
-        self
+    prop! {
+        /// `Architecture`: The target architecture of the robot.
+        core.props, "Architecture", _, set_architecture, get_architecture, Val<robot::Architecture>
     }
 
-    /// `Name`: The name for the robot.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Fleet`: The Amazon Resource Name (ARN) of the fleet.
+        core.props, "Fleet", fleet, set_fleet, get_fleet, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GreengrassGroupId`: The Greengrass group id.
+        core.props, "GreengrassGroupId", _, set_greengrass_group_id, get_greengrass_group_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name for the robot.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -164,34 +169,34 @@ impl RobotApplication {
         RobotApplication { core }
     }
 
-    /// `CurrentRevisionId`: The revision ID of robot application.
-    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CurrentRevisionId", value.into());
-        self
+    prop! {
+        /// `CurrentRevisionId`: The revision ID of robot application.
+        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
     }
 
-    /// `Environment`: The URI of the Docker image for the robot application.
-    pub fn environment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Environment", value.into());
-        self
+    prop! {
+        /// `Environment`: The URI of the Docker image for the robot application.
+        core.props, "Environment", environment, set_environment, get_environment, Val<String>
     }
 
-    /// `Name`: The name of the robot application.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the robot application.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Sources`: The sources of the robot application.
-    pub fn sources(mut self, value: impl Into<Val<List<robot_application::SourceConfig>>>) -> Self {
-        self.core.set("Sources", value.into());
-        self
+    prop! {
+        /// `RobotSoftwareSuite`: The robot software suite used by the robot application.
+        core.props, "RobotSoftwareSuite", _, set_robot_software_suite, get_robot_software_suite, Val<robot_application::RobotSoftwareSuite>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Sources`: The sources of the robot application.
+        core.props, "Sources", sources, set_sources, get_sources, Val<List<robot_application::SourceConfig>>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -265,10 +270,14 @@ pub mod robot_application {
             RobotSoftwareSuite { props }
         }
 
-        /// `Version`: The version of robot software suite.
-        pub fn version(mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Name`: The name of robot software suite.
+            props, "Name", _, set_name, get_name, Val<RobotSoftwareSuiteName>
+        }
+
+        prop! {
+            /// `Version`: The version of robot software suite.
+            props, "Version", version, set_version, get_version, Val<RobotSoftwareSuiteVersion>
         }
     }
 
@@ -328,6 +337,21 @@ pub mod robot_application {
             props.set("Architecture", architecture.into());
             SourceConfig { props }
         }
+
+        prop! {
+            /// `S3Bucket`: The Arn of the S3Bucket that stores the robot application source.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`: The s3 key of robot application source.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        }
+
+        prop! {
+            /// `Architecture`: The architecture of robot application.
+            props, "Architecture", _, set_architecture, get_architecture, Val<SourceConfigArchitecture>
+        }
     }
 
     /// The architecture of robot application.
@@ -369,10 +393,14 @@ impl RobotApplicationVersion {
         RobotApplicationVersion { core }
     }
 
-    /// `CurrentRevisionId`: The revision ID of robot application.
-    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CurrentRevisionId", value.into());
-        self
+    prop! {
+        /// `Application`.
+        core.props, "Application", _, set_application, get_application, Val<String>
+    }
+
+    prop! {
+        /// `CurrentRevisionId`: The revision ID of robot application.
+        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -421,40 +449,45 @@ impl SimulationApplication {
         SimulationApplication { core }
     }
 
-    /// `CurrentRevisionId`: The current revision id.
-    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CurrentRevisionId", value.into());
-        self
+    prop! {
+        /// `CurrentRevisionId`: The current revision id.
+        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
     }
 
-    /// `Environment`: The URI of the Docker image for the robot application.
-    pub fn environment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Environment", value.into());
-        self
+    prop! {
+        /// `Environment`: The URI of the Docker image for the robot application.
+        core.props, "Environment", environment, set_environment, get_environment, Val<String>
     }
 
-    /// `Name`: The name of the simulation application.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the simulation application.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RenderingEngine`: The rendering engine for the simulation application.
-    pub fn rendering_engine(mut self, value: impl Into<Val<simulation_application::RenderingEngine>>) -> Self {
-        self.core.set("RenderingEngine", value.into());
-        self
+    prop! {
+        /// `RenderingEngine`: The rendering engine for the simulation application.
+        core.props, "RenderingEngine", rendering_engine, set_rendering_engine, get_rendering_engine, Val<simulation_application::RenderingEngine>
     }
 
-    /// `Sources`: The sources of the simulation application.
-    pub fn sources(mut self, value: impl Into<Val<List<simulation_application::SourceConfig>>>) -> Self {
-        self.core.set("Sources", value.into());
-        self
+    prop! {
+        /// `RobotSoftwareSuite`: The robot software suite used by the simulation application.
+        core.props, "RobotSoftwareSuite", _, set_robot_software_suite, get_robot_software_suite, Val<simulation_application::RobotSoftwareSuite>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SimulationSoftwareSuite`: The simulation software suite used by the simulation
+        /// application.
+        core.props, "SimulationSoftwareSuite", _, set_simulation_software_suite, get_simulation_software_suite, Val<simulation_application::SimulationSoftwareSuite>
+    }
+
+    prop! {
+        /// `Sources`: The sources of the simulation application.
+        core.props, "Sources", sources, set_sources, get_sources, Val<List<simulation_application::SourceConfig>>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -553,6 +586,16 @@ pub mod simulation_application {
             props.set("Version", version.into());
             RenderingEngine { props }
         }
+
+        prop! {
+            /// `Name`: The name of the rendering engine.
+            props, "Name", _, set_name, get_name, Val<RenderingEngineName>
+        }
+
+        prop! {
+            /// `Version`: The version of the rendering engine.
+            props, "Version", _, set_version, get_version, Val<String>
+        }
     }
 
     /// The name of the rendering engine.
@@ -583,10 +626,14 @@ pub mod simulation_application {
             RobotSoftwareSuite { props }
         }
 
-        /// `Version`: The version of the robot software suite.
-        pub fn version(mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the robot software suite.
+            props, "Name", _, set_name, get_name, Val<RobotSoftwareSuiteName>
+        }
+
+        prop! {
+            /// `Version`: The version of the robot software suite.
+            props, "Version", version, set_version, get_version, Val<RobotSoftwareSuiteVersion>
         }
     }
 
@@ -643,10 +690,14 @@ pub mod simulation_application {
             SimulationSoftwareSuite { props }
         }
 
-        /// `Version`: The version of the simulation software suite.
-        pub fn version(mut self, value: impl Into<Val<SimulationSoftwareSuiteVersion>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the simulation software suite.
+            props, "Name", _, set_name, get_name, Val<SimulationSoftwareSuiteName>
+        }
+
+        prop! {
+            /// `Version`: The version of the simulation software suite.
+            props, "Version", version, set_version, get_version, Val<SimulationSoftwareSuiteVersion>
         }
     }
 
@@ -719,6 +770,21 @@ pub mod simulation_application {
             props.set("Architecture", architecture.into());
             SourceConfig { props }
         }
+
+        prop! {
+            /// `S3Bucket`: The Amazon S3 bucket name.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `S3Key`: The s3 object key.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        }
+
+        prop! {
+            /// `Architecture`: The target processor architecture for the application.
+            props, "Architecture", _, set_architecture, get_architecture, Val<SourceConfigArchitecture>
+        }
     }
 
     /// The target processor architecture for the application.
@@ -760,10 +826,14 @@ impl SimulationApplicationVersion {
         SimulationApplicationVersion { core }
     }
 
-    /// `CurrentRevisionId`: The revision ID of robot application.
-    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CurrentRevisionId", value.into());
-        self
+    prop! {
+        /// `Application`.
+        core.props, "Application", _, set_application, get_application, Val<String>
+    }
+
+    prop! {
+        /// `CurrentRevisionId`: The revision ID of robot application.
+        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,22 +43,29 @@ impl Crl {
         Crl { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `CrlData`.
+        core.props, "CrlData", _, set_crl_data, get_crl_data, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `TrustAnchorArn`.
-    pub fn trust_anchor_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrustAnchorArn", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrustAnchorArn`.
+        core.props, "TrustAnchorArn", trust_anchor_arn, set_trust_anchor_arn, get_trust_anchor_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,52 +103,54 @@ impl Profile {
         Profile { core }
     }
 
-    /// `AcceptRoleSessionName`.
-    pub fn accept_role_session_name(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AcceptRoleSessionName", value.into());
-        self
+    prop! {
+        /// `AcceptRoleSessionName`.
+        core.props, "AcceptRoleSessionName", accept_role_session_name, set_accept_role_session_name, get_accept_role_session_name, Val<bool>
     }
 
-    /// `AttributeMappings`.
-    pub fn attribute_mappings(mut self, value: impl Into<Val<List<profile::AttributeMapping>>>) -> Self {
-        self.core.set("AttributeMappings", value.into());
-        self
+    prop! {
+        /// `AttributeMappings`.
+        core.props, "AttributeMappings", attribute_mappings, set_attribute_mappings, get_attribute_mappings, Val<List<profile::AttributeMapping>>
     }
 
-    /// `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("DurationSeconds", value.into());
-        self
+    prop! {
+        /// `DurationSeconds`.
+        core.props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<f64>
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ManagedPolicyArns", value.into());
-        self
+    prop! {
+        /// `ManagedPolicyArns`.
+        core.props, "ManagedPolicyArns", managed_policy_arns, set_managed_policy_arns, get_managed_policy_arns, Val<List<String>>
     }
 
-    /// `RequireInstanceProperties`.
-    pub fn require_instance_properties(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RequireInstanceProperties", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SessionPolicy`.
-    pub fn session_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SessionPolicy", value.into());
-        self
+    prop! {
+        /// `RequireInstanceProperties`.
+        core.props, "RequireInstanceProperties", require_instance_properties, set_require_instance_properties, get_require_instance_properties, Val<bool>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArns`.
+        core.props, "RoleArns", _, set_role_arns, get_role_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `SessionPolicy`.
+        core.props, "SessionPolicy", session_policy, set_session_policy, get_session_policy, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -189,6 +198,16 @@ pub mod profile {
             props.set("MappingRules", mapping_rules.into());
             AttributeMapping { props }
         }
+
+        prop! {
+            /// `CertificateField`.
+            props, "CertificateField", _, set_certificate_field, get_certificate_field, Val<CertificateField>
+        }
+
+        prop! {
+            /// `MappingRules`.
+            props, "MappingRules", _, set_mapping_rules, get_mapping_rules, Val<List<MappingRule>>
+        }
     }
 
     /// Allowed values.
@@ -223,6 +242,11 @@ pub mod profile {
             props.set("Specifier", specifier.into());
             MappingRule { props }
         }
+
+        prop! {
+            /// `Specifier`.
+            props, "Specifier", _, set_specifier, get_specifier, Val<String>
+        }
     }
 }
 
@@ -248,22 +272,29 @@ impl TrustAnchor {
         TrustAnchor { core }
     }
 
-    /// `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Enabled", value.into());
-        self
+    prop! {
+        /// `Enabled`.
+        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
     }
 
-    /// `NotificationSettings`.
-    pub fn notification_settings(mut self, value: impl Into<Val<List<trust_anchor::NotificationSetting>>>) -> Self {
-        self.core.set("NotificationSettings", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NotificationSettings`.
+        core.props, "NotificationSettings", notification_settings, set_notification_settings, get_notification_settings, Val<List<trust_anchor::NotificationSetting>>
+    }
+
+    prop! {
+        /// `Source`.
+        core.props, "Source", _, set_source, get_source, Val<trust_anchor::Source>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -308,16 +339,24 @@ pub mod trust_anchor {
             NotificationSetting { props }
         }
 
-        /// `Channel`.
-        pub fn channel(mut self, value: impl Into<Val<NotificationChannel>>) -> Self {
-            self.props.set("Channel", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Threshold`.
-        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `Event`.
+            props, "Event", _, set_event, get_event, Val<NotificationEvent>
+        }
+
+        prop! {
+            /// `Channel`.
+            props, "Channel", channel, set_channel, get_channel, Val<NotificationChannel>
+        }
+
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
         }
     }
 
@@ -365,6 +404,16 @@ pub mod trust_anchor {
             props.set("SourceData", source_data.into());
             Source { props }
         }
+
+        prop! {
+            /// `SourceType`.
+            props, "SourceType", _, set_source_type, get_source_type, Val<TrustAnchorType>
+        }
+
+        prop! {
+            /// `SourceData`.
+            props, "SourceData", _, set_source_data, get_source_data, Val<SourceData>
+        }
     }
 
     /// `AWS::RolesAnywhere::TrustAnchor.SourceData`.
@@ -384,16 +433,14 @@ pub mod trust_anchor {
             SourceData { props }
         }
 
-        /// `X509CertificateData`.
-        pub fn x509_certificate_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("X509CertificateData", value.into());
-            self
+        prop! {
+            /// `X509CertificateData`.
+            props, "X509CertificateData", x509_certificate_data, set_x509_certificate_data, get_x509_certificate_data, Val<String>
         }
 
-        /// `AcmPcaArn`.
-        pub fn acm_pca_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AcmPcaArn", value.into());
-            self
+        prop! {
+            /// `AcmPcaArn`.
+            props, "AcmPcaArn", acm_pca_arn, set_acm_pca_arn, get_acm_pca_arn, Val<String>
         }
     }
 

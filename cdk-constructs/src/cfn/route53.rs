@@ -41,10 +41,14 @@ impl CidrCollection {
         CidrCollection { core }
     }
 
-    /// `Locations`: A complex type that contains information about the list of CIDR locations.
-    pub fn locations(mut self, value: impl Into<Val<List<cidr_collection::Location>>>) -> Self {
-        self.core.set("Locations", value.into());
-        self
+    prop! {
+        /// `Locations`: A complex type that contains information about the list of CIDR locations.
+        core.props, "Locations", locations, set_locations, get_locations, Val<List<cidr_collection::Location>>
+    }
+
+    prop! {
+        /// `Name`: A unique name for the CIDR collection.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,6 +97,16 @@ pub mod cidr_collection {
             props.set("CidrList", cidr_list.into());
             Location { props }
         }
+
+        prop! {
+            /// `LocationName`: The name of the location that is associated with the CIDR collection.
+            props, "LocationName", _, set_location_name, get_location_name, Val<String>
+        }
+
+        prop! {
+            /// `CidrList`: A list of CIDR blocks.
+            props, "CidrList", _, set_cidr_list, get_cidr_list, Val<List<String>>
+        }
     }
 }
 
@@ -115,6 +129,11 @@ impl Dnssec {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("HostedZoneId", hosted_zone_id.into());
         Dnssec { core }
+    }
+
+    prop! {
+        /// `HostedZoneId`: The unique string (ID) used to identify a hosted zone.
+        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -196,10 +215,14 @@ impl HealthCheck {
         HealthCheck { core }
     }
 
-    /// `HealthCheckTags`: An array of key-value pairs to apply to this resource.
-    pub fn health_check_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("HealthCheckTags", value.into());
-        self
+    prop! {
+        /// `HealthCheckConfig`: A complex type that contains information about the health check.
+        core.props, "HealthCheckConfig", _, set_health_check_config, get_health_check_config, Val<health_check::HealthCheckConfig>
+    }
+
+    prop! {
+        /// `HealthCheckTags`: An array of key-value pairs to apply to this resource.
+        core.props, "HealthCheckTags", health_check_tags, set_health_check_tags, get_health_check_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -238,101 +261,91 @@ pub mod health_check {
             HealthCheckConfig { props }
         }
 
-        /// `AlarmIdentifier`: A complex type that identifies the CloudWatch alarm that you want Amazon
-        /// Route 53 health checkers to use to determine whether the specified health check is healthy.
-        pub fn alarm_identifier(mut self, value: impl Into<Val<AlarmIdentifier>>) -> Self {
-            self.props.set("AlarmIdentifier", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<HealthCheckConfigType>
         }
 
-        /// `ChildHealthChecks`.
-        pub fn child_health_checks(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ChildHealthChecks", value.into());
-            self
+        prop! {
+            /// `AlarmIdentifier`: A complex type that identifies the CloudWatch alarm that you want
+            /// Amazon Route 53 health checkers to use to determine whether the specified health check
+            /// is healthy.
+            props, "AlarmIdentifier", alarm_identifier, set_alarm_identifier, get_alarm_identifier, Val<AlarmIdentifier>
         }
 
-        /// `EnableSNI`.
-        pub fn enable_sni(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableSNI", value.into());
-            self
+        prop! {
+            /// `ChildHealthChecks`.
+            props, "ChildHealthChecks", child_health_checks, set_child_health_checks, get_child_health_checks, Val<List<String>>
         }
 
-        /// `FailureThreshold`.
-        pub fn failure_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FailureThreshold", value.into());
-            self
+        prop! {
+            /// `EnableSNI`.
+            props, "EnableSNI", enable_sni, set_enable_sni, get_enable_sni, Val<bool>
         }
 
-        /// `FullyQualifiedDomainName`.
-        pub fn fully_qualified_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FullyQualifiedDomainName", value.into());
-            self
+        prop! {
+            /// `FailureThreshold`.
+            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<i64>
         }
 
-        /// `HealthThreshold`.
-        pub fn health_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthThreshold", value.into());
-            self
+        prop! {
+            /// `FullyQualifiedDomainName`.
+            props, "FullyQualifiedDomainName", fully_qualified_domain_name, set_fully_qualified_domain_name, get_fully_qualified_domain_name, Val<String>
         }
 
-        /// `IPAddress`.
-        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IPAddress", value.into());
-            self
+        prop! {
+            /// `HealthThreshold`.
+            props, "HealthThreshold", health_threshold, set_health_threshold, get_health_threshold, Val<i64>
         }
 
-        /// `InsufficientDataHealthStatus`.
-        pub fn insufficient_data_health_status(mut self, value: impl Into<Val<HealthCheckConfigInsufficientDataHealthStatus>>) -> Self {
-            self.props.set("InsufficientDataHealthStatus", value.into());
-            self
+        prop! {
+            /// `IPAddress`.
+            props, "IPAddress", ip_address, set_ip_address, get_ip_address, Val<String>
         }
 
-        /// `Inverted`.
-        pub fn inverted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Inverted", value.into());
-            self
+        prop! {
+            /// `InsufficientDataHealthStatus`.
+            props, "InsufficientDataHealthStatus", insufficient_data_health_status, set_insufficient_data_health_status, get_insufficient_data_health_status, Val<HealthCheckConfigInsufficientDataHealthStatus>
         }
 
-        /// `MeasureLatency`.
-        pub fn measure_latency(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MeasureLatency", value.into());
-            self
+        prop! {
+            /// `Inverted`.
+            props, "Inverted", inverted, set_inverted, get_inverted, Val<bool>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `MeasureLatency`.
+            props, "MeasureLatency", measure_latency, set_measure_latency, get_measure_latency, Val<bool>
         }
 
-        /// `Regions`.
-        pub fn regions(mut self, value: impl Into<Val<List<HealthCheckConfigRegions>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `RequestInterval`.
-        pub fn request_interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RequestInterval", value.into());
-            self
+        prop! {
+            /// `Regions`.
+            props, "Regions", regions, set_regions, get_regions, Val<List<HealthCheckConfigRegions>>
         }
 
-        /// `ResourcePath`.
-        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourcePath", value.into());
-            self
+        prop! {
+            /// `RequestInterval`.
+            props, "RequestInterval", request_interval, set_request_interval, get_request_interval, Val<i64>
         }
 
-        /// `RoutingControlArn`.
-        pub fn routing_control_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoutingControlArn", value.into());
-            self
+        prop! {
+            /// `ResourcePath`.
+            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
         }
 
-        /// `SearchString`.
-        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SearchString", value.into());
-            self
+        prop! {
+            /// `RoutingControlArn`.
+            props, "RoutingControlArn", routing_control_arn, set_routing_control_arn, get_routing_control_arn, Val<String>
+        }
+
+        prop! {
+            /// `SearchString`.
+            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
         }
     }
 
@@ -361,6 +374,19 @@ pub mod health_check {
             props.set("Name", name.into());
             props.set("Region", region.into());
             AlarmIdentifier { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the CloudWatch alarm that you want Amazon Route 53 health checkers
+            /// to use to determine whether this health check is healthy.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Region`: For the CloudWatch alarm that you want Route 53 health checkers to use to
+            /// determine whether this health check is healthy, the region that the alarm was created
+            /// in.
+            props, "Region", _, set_region, get_region, Val<AlarmIdentifierRegion>
         }
     }
 
@@ -613,64 +639,58 @@ impl HostedZone {
         HostedZone { core }
     }
 
-    /// `DelegationSetId`.
-    pub fn delegation_set_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DelegationSetId", value.into());
-        self
+    prop! {
+        /// `DelegationSetId`.
+        core.props, "DelegationSetId", delegation_set_id, set_delegation_set_id, get_delegation_set_id, Val<String>
     }
 
-    /// `HostedZoneConfig`: A complex type that contains an optional comment. If you don't want to
-    /// specify a comment, omit the ``HostedZoneConfig`` and ``Comment`` elements.
-    pub fn hosted_zone_config(mut self, value: impl Into<Val<hosted_zone::HostedZoneConfig>>) -> Self {
-        self.core.set("HostedZoneConfig", value.into());
-        self
+    prop! {
+        /// `HostedZoneConfig`: A complex type that contains an optional comment. If you don't want
+        /// to specify a comment, omit the ``HostedZoneConfig`` and ``Comment`` elements.
+        core.props, "HostedZoneConfig", hosted_zone_config, set_hosted_zone_config, get_hosted_zone_config, Val<hosted_zone::HostedZoneConfig>
     }
 
-    /// `HostedZoneFeatures`: The features configuration for the hosted zone, including accelerated
-    /// recovery settings and status information.
-    pub fn hosted_zone_features(mut self, value: impl Into<Val<hosted_zone::HostedZoneFeatures>>) -> Self {
-        self.core.set("HostedZoneFeatures", value.into());
-        self
+    prop! {
+        /// `HostedZoneFeatures`: The features configuration for the hosted zone, including
+        /// accelerated recovery settings and status information.
+        core.props, "HostedZoneFeatures", hosted_zone_features, set_hosted_zone_features, get_hosted_zone_features, Val<hosted_zone::HostedZoneFeatures>
     }
 
-    /// `HostedZoneTags`: Adds, edits, or deletes tags for a health check or a hosted zone. For
-    /// information about using tags for cost allocation, see Using Cost Allocation Tags (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html>)
-    /// in the *User Guide*.
-    pub fn hosted_zone_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("HostedZoneTags", value.into());
-        self
+    prop! {
+        /// `HostedZoneTags`: Adds, edits, or deletes tags for a health check or a hosted zone. For
+        /// information about using tags for cost allocation, see Using Cost Allocation Tags (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html>)
+        /// in the *User Guide*.
+        core.props, "HostedZoneTags", hosted_zone_tags, set_hosted_zone_tags, get_hosted_zone_tags, Val<List<Tag>>
     }
 
-    /// `Name`: The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*.
-    /// The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully
-    /// qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with
-    /// a trailing dot) as identical. If you're creating a public hosted zone, this is the name you
-    /// have registered with your DNS registrar. If your domain name is registered with a registrar
-    /// other than Route 53, change the name servers for your domain to the set of ``NameServers``
-    /// that are returned by the …
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*.
+        /// The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully
+        /// qualified. This means that Route 53 treats *www.example.com* (without a trailing dot)
+        /// and *www.example.com.* (with a trailing dot) as identical. If you're creating a public
+        /// hosted zone, this is the name you have registered with your DNS registrar. If your
+        /// domain name is registered with a registrar other than Route 53, change the name servers
+        /// for your domain to the set of ``NameServers`` that are returned by the …
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `QueryLoggingConfig`: Creates a configuration for DNS query logging. After you create a
-    /// query logging configuration, Amazon Route 53 begins to publish log data to an Amazon
-    /// CloudWatch Logs log group. DNS query logs contain information about the queries that Route 53
-    /// receives for a specified public hosted zone, such as the following: + Route 53 edge location
-    /// that responded to the DNS query + Domain or subdomain that was requested + DNS record type,
-    /// such as A or AAAA + DNS response code, such as ``NoError`` or ``ServFail`` + Log Group and
-    /// Resource Policy Before you create a query logging configuration, perform the …
-    pub fn query_logging_config(mut self, value: impl Into<Val<hosted_zone::QueryLoggingConfig>>) -> Self {
-        self.core.set("QueryLoggingConfig", value.into());
-        self
+    prop! {
+        /// `QueryLoggingConfig`: Creates a configuration for DNS query logging. After you create a
+        /// query logging configuration, Amazon Route 53 begins to publish log data to an Amazon
+        /// CloudWatch Logs log group. DNS query logs contain information about the queries that
+        /// Route 53 receives for a specified public hosted zone, such as the following: + Route 53
+        /// edge location that responded to the DNS query + Domain or subdomain that was requested +
+        /// DNS record type, such as A or AAAA + DNS response code, such as ``NoError`` or ``ServFail`` +
+        /// Log Group and Resource Policy Before you create a query logging configuration, perform
+        /// the …
+        core.props, "QueryLoggingConfig", query_logging_config, set_query_logging_config, get_query_logging_config, Val<hosted_zone::QueryLoggingConfig>
     }
 
-    /// `VPCs`: *Private hosted zones:* A complex type that contains information about the VPCs that
-    /// are associated with the specified hosted zone. For public hosted zones, omit ``VPCs``, ``VPCId``,
-    /// and ``VPCRegion``.
-    pub fn vp_cs(mut self, value: impl Into<Val<List<hosted_zone::Vpc>>>) -> Self {
-        self.core.set("VPCs", value.into());
-        self
+    prop! {
+        /// `VPCs`: *Private hosted zones:* A complex type that contains information about the VPCs
+        /// that are associated with the specified hosted zone. For public hosted zones, omit ``VPCs``, ``VPCId``,
+        /// and ``VPCRegion``.
+        core.props, "VPCs", vp_cs, set_vp_cs, get_vp_cs, Val<List<hosted_zone::Vpc>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -714,10 +734,9 @@ pub mod hosted_zone {
             HostedZoneConfig { props }
         }
 
-        /// `Comment`: Any comments that you want to include about the hosted zone.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Comment`: Any comments that you want to include about the hosted zone.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
     }
 
@@ -737,10 +756,9 @@ pub mod hosted_zone {
             HostedZoneFeatures { props }
         }
 
-        /// `EnableAcceleratedRecovery`.
-        pub fn enable_accelerated_recovery(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableAcceleratedRecovery", value.into());
-            self
+        prop! {
+            /// `EnableAcceleratedRecovery`.
+            props, "EnableAcceleratedRecovery", enable_accelerated_recovery, set_enable_accelerated_recovery, get_enable_accelerated_recovery, Val<bool>
         }
     }
 
@@ -761,6 +779,12 @@ pub mod hosted_zone {
             let mut props = Props::new();
             props.set("CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn.into());
             QueryLoggingConfig { props }
+        }
+
+        prop! {
+            /// `CloudWatchLogsLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log
+            /// group that Amazon Route 53 is publishing logs to.
+            props, "CloudWatchLogsLogGroupArn", _, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
         }
     }
 
@@ -785,6 +809,18 @@ pub mod hosted_zone {
             props.set("VPCId", vpc_id.into());
             props.set("VPCRegion", vpc_region.into());
             Vpc { props }
+        }
+
+        prop! {
+            /// `VPCId`: *Private hosted zones only:* The ID of an Amazon VPC. For public hosted zones,
+            /// omit ``VPCs``, ``VPCId``, and ``VPCRegion``.
+            props, "VPCId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        }
+
+        prop! {
+            /// `VPCRegion`: *Private hosted zones only:* The region that an Amazon VPC was created in.
+            /// For public hosted zones, omit ``VPCs``, ``VPCId``, and ``VPCRegion``.
+            props, "VPCRegion", _, set_vpc_region, get_vpc_region, Val<String>
         }
     }
 }
@@ -824,6 +860,30 @@ impl KeySigningKey {
         core.set("Name", name.into());
         core.set("KeyManagementServiceArn", key_management_service_arn.into());
         KeySigningKey { core }
+    }
+
+    prop! {
+        /// `HostedZoneId`: The unique string (ID) used to identify a hosted zone.
+        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    }
+
+    prop! {
+        /// `KeyManagementServiceArn`: The Amazon resource name (ARN) for a customer managed key (CMK)
+        /// in AWS Key Management Service (KMS). The KeyManagementServiceArn must be unique for each
+        /// key signing key (KSK) in a single hosted zone.
+        core.props, "KeyManagementServiceArn", _, set_key_management_service_arn, get_key_management_service_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: An alphanumeric string used to identify a key signing key (KSK). Name must be
+        /// unique for each key signing key in the same hosted zone.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Status`: A string specifying the initial status of the key signing key (KSK). You can
+        /// set the value to ACTIVE or INACTIVE.
+        core.props, "Status", _, set_status, get_status, Val<key_signing_key::Status>
     }
 
     /// `Ref`: the resource's identifier.
@@ -881,6 +941,17 @@ impl QueryLoggingConfig {
         QueryLoggingConfig { core }
     }
 
+    prop! {
+        /// `CloudWatchLogsLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log
+        /// group in us-east-1 that Amazon Route 53 publishes query logs to.
+        core.props, "CloudWatchLogsLogGroupArn", _, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+    }
+
+    prop! {
+        /// `HostedZoneId`: The ID of the public hosted zone that Amazon Route 53 logs queries for.
+        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -933,115 +1004,112 @@ impl RecordSet {
         RecordSet { core }
     }
 
-    /// `AliasTarget`: Alias resource record sets only: Information about the AWS resource, such as
-    /// a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
-    pub fn alias_target(mut self, value: impl Into<Val<record_set::AliasTarget>>) -> Self {
-        self.core.set("AliasTarget", value.into());
-        self
+    prop! {
+        /// `AliasTarget`: Alias resource record sets only: Information about the AWS resource, such
+        /// as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
+        core.props, "AliasTarget", alias_target, set_alias_target, get_alias_target, Val<record_set::AliasTarget>
     }
 
-    /// `CidrRoutingConfig`: The object that is specified in resource record set object when you are
-    /// linking a resource record set to a CIDR location.
-    pub fn cidr_routing_config(mut self, value: impl Into<Val<record_set::CidrRoutingConfig>>) -> Self {
-        self.core.set("CidrRoutingConfig", value.into());
-        self
+    prop! {
+        /// `CidrRoutingConfig`: The object that is specified in resource record set object when you
+        /// are linking a resource record set to a CIDR location.
+        core.props, "CidrRoutingConfig", cidr_routing_config, set_cidr_routing_config, get_cidr_routing_config, Val<record_set::CidrRoutingConfig>
     }
 
-    /// `Comment`: Optional: Any comments you want to include about a change batch request.
-    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Comment", value.into());
-        self
+    prop! {
+        /// `Comment`: Optional: Any comments you want to include about a change batch request.
+        core.props, "Comment", comment, set_comment, get_comment, Val<String>
     }
 
-    /// `Failover`: To configure failover, you add the Failover element to two resource record sets.
-    /// For one resource record set, you specify PRIMARY as the value for Failover; for the other
-    /// resource record set, you specify SECONDARY. In addition, you include the HealthCheckId
-    /// element and specify the health check that you want Amazon Route 53 to perform for each
-    /// resource record set.
-    pub fn failover(mut self, value: impl Into<Val<record_set::Failover>>) -> Self {
-        self.core.set("Failover", value.into());
-        self
+    prop! {
+        /// `Failover`: To configure failover, you add the Failover element to two resource record
+        /// sets. For one resource record set, you specify PRIMARY as the value for Failover; for
+        /// the other resource record set, you specify SECONDARY. In addition, you include the
+        /// HealthCheckId element and specify the health check that you want Amazon Route 53 to
+        /// perform for each resource record set.
+        core.props, "Failover", failover, set_failover, get_failover, Val<record_set::Failover>
     }
 
-    /// `GeoLocation`: A complex type that lets you control how Amazon Route 53 responds to DNS
-    /// queries based on the geographic origin of the query.
-    pub fn geo_location(mut self, value: impl Into<Val<record_set::GeoLocation>>) -> Self {
-        self.core.set("GeoLocation", value.into());
-        self
+    prop! {
+        /// `GeoLocation`: A complex type that lets you control how Amazon Route 53 responds to DNS
+        /// queries based on the geographic origin of the query.
+        core.props, "GeoLocation", geo_location, set_geo_location, get_geo_location, Val<record_set::GeoLocation>
     }
 
-    /// `GeoProximityLocation`: Geoproximity resource record sets only: A complex type that lets you
-    /// specify where your resources are located. Only one of LocalZoneGroup, Coordinates, or
-    /// AWSRegion is allowed per request at a time.
-    pub fn geo_proximity_location(mut self, value: impl Into<Val<record_set::GeoProximityLocation>>) -> Self {
-        self.core.set("GeoProximityLocation", value.into());
-        self
+    prop! {
+        /// `GeoProximityLocation`: Geoproximity resource record sets only: A complex type that lets
+        /// you specify where your resources are located. Only one of LocalZoneGroup, Coordinates,
+        /// or AWSRegion is allowed per request at a time.
+        core.props, "GeoProximityLocation", geo_proximity_location, set_geo_proximity_location, get_geo_proximity_location, Val<record_set::GeoProximityLocation>
     }
 
-    /// `HealthCheckId`: If you want Amazon Route 53 to return this resource record set in response
-    /// to a DNS query only when the status of a health check is healthy, include the HealthCheckId
-    /// element and specify the ID of the applicable health check.
-    pub fn health_check_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HealthCheckId", value.into());
-        self
+    prop! {
+        /// `HealthCheckId`: If you want Amazon Route 53 to return this resource record set in
+        /// response to a DNS query only when the status of a health check is healthy, include the
+        /// HealthCheckId element and specify the ID of the applicable health check.
+        core.props, "HealthCheckId", health_check_id, set_health_check_id, get_health_check_id, Val<String>
     }
 
-    /// `HostedZoneId`: The ID of the hosted zone that you want to create records in.
-    pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
-        self.core.set("HostedZoneId", value.into());
-        self
+    prop! {
+        /// `HostedZoneId`: The ID of the hosted zone that you want to create records in.
+        core.props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
     }
 
-    /// `HostedZoneName`: The name of the hosted zone that you want to create records in. You must
-    /// include a trailing dot (for example, www.example.com.) as part of the HostedZoneName.
-    pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostedZoneName", value.into());
-        self
+    prop! {
+        /// `HostedZoneName`: The name of the hosted zone that you want to create records in. You
+        /// must include a trailing dot (for example, www.example.com.) as part of the
+        /// HostedZoneName.
+        core.props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
     }
 
-    /// `MultiValueAnswer`: To route traffic approximately randomly to multiple resources, such as
-    /// web servers, create one multivalue answer record for each resource and specify true for
-    /// MultiValueAnswer.
-    pub fn multi_value_answer(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MultiValueAnswer", value.into());
-        self
+    prop! {
+        /// `MultiValueAnswer`: To route traffic approximately randomly to multiple resources, such
+        /// as web servers, create one multivalue answer record for each resource and specify true
+        /// for MultiValueAnswer.
+        core.props, "MultiValueAnswer", multi_value_answer, set_multi_value_answer, get_multi_value_answer, Val<bool>
     }
 
-    /// `Region`: The Amazon EC2 Region where you created the resource that this resource record set
-    /// refers to.
-    pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Region", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the record that you want to create, update, or delete.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ResourceRecords`: One or more values that correspond with the value that you specified for
-    /// the Type property.
-    pub fn resource_records(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceRecords", value.into());
-        self
+    prop! {
+        /// `Region`: The Amazon EC2 Region where you created the resource that this resource record
+        /// set refers to.
+        core.props, "Region", region, set_region, get_region, Val<String>
     }
 
-    /// `SetIdentifier`: An identifier that differentiates among multiple resource record sets that
-    /// have the same combination of name and type.
-    pub fn set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SetIdentifier", value.into());
-        self
+    prop! {
+        /// `ResourceRecords`: One or more values that correspond with the value that you specified
+        /// for the Type property.
+        core.props, "ResourceRecords", resource_records, set_resource_records, get_resource_records, Val<List<String>>
     }
 
-    /// `TTL`: The resource record cache time to live (TTL), in seconds.
-    pub fn ttl(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TTL", value.into());
-        self
+    prop! {
+        /// `SetIdentifier`: An identifier that differentiates among multiple resource record sets
+        /// that have the same combination of name and type.
+        core.props, "SetIdentifier", set_identifier, set_set_identifier, get_set_identifier, Val<String>
     }
 
-    /// `Weight`: Among resource record sets that have the same combination of DNS name and type, a
-    /// value that determines the proportion of DNS queries that Amazon Route 53 responds to using
-    /// the current resource record set. Route 53 calculates the sum of the weights for the resource
-    /// record sets that have the same combination of DNS name and type. Route 53 then responds to
-    /// queries based on the ratio of a resource's weight to the total.
-    pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Weight", value.into());
-        self
+    prop! {
+        /// `TTL`: The resource record cache time to live (TTL), in seconds.
+        core.props, "TTL", ttl, set_ttl, get_ttl, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The DNS record type.
+        core.props, "Type", _, set_type, get_type, Val<String>
+    }
+
+    prop! {
+        /// `Weight`: Among resource record sets that have the same combination of DNS name and
+        /// type, a value that determines the proportion of DNS queries that Amazon Route 53
+        /// responds to using the current resource record set. Route 53 calculates the sum of the
+        /// weights for the resource record sets that have the same combination of DNS name and
+        /// type. Route 53 then responds to queries based on the ratio of a resource's weight to the
+        /// total.
+        core.props, "Weight", weight, set_weight, get_weight, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1080,12 +1148,21 @@ pub mod record_set {
             AliasTarget { props }
         }
 
-        /// `EvaluateTargetHealth`: When EvaluateTargetHealth is true, an alias resource record set
-        /// inherits the health of the referenced AWS resource, such as an ELB load balancer or another
-        /// resource record set in the hosted zone.
-        pub fn evaluate_target_health(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EvaluateTargetHealth", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`: The value used depends on where you want to route traffic.
+            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+        }
+
+        prop! {
+            /// `DNSName`: The value that you specify depends on where you want to route queries.
+            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `EvaluateTargetHealth`: When EvaluateTargetHealth is true, an alias resource record set
+            /// inherits the health of the referenced AWS resource, such as an ELB load balancer or
+            /// another resource record set in the hosted zone.
+            props, "EvaluateTargetHealth", evaluate_target_health, set_evaluate_target_health, get_evaluate_target_health, Val<bool>
         }
     }
 
@@ -1109,6 +1186,16 @@ pub mod record_set {
             props.set("CollectionId", collection_id.into());
             props.set("LocationName", location_name.into());
             CidrRoutingConfig { props }
+        }
+
+        prop! {
+            /// `CollectionId`: The CIDR collection ID.
+            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        }
+
+        prop! {
+            /// `LocationName`: The CIDR collection location name.
+            props, "LocationName", _, set_location_name, get_location_name, Val<String>
         }
     }
 
@@ -1142,24 +1229,21 @@ pub mod record_set {
             GeoLocation { props }
         }
 
-        /// `ContinentCode`: For geolocation resource record sets, a two-letter abbreviation that
-        /// identifies a continent.
-        pub fn continent_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContinentCode", value.into());
-            self
+        prop! {
+            /// `ContinentCode`: For geolocation resource record sets, a two-letter abbreviation that
+            /// identifies a continent.
+            props, "ContinentCode", continent_code, set_continent_code, get_continent_code, Val<String>
         }
 
-        /// `CountryCode`: For geolocation resource record sets, the two-letter code for a country.
-        pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CountryCode", value.into());
-            self
+        prop! {
+            /// `CountryCode`: For geolocation resource record sets, the two-letter code for a country.
+            props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
         }
 
-        /// `SubdivisionCode`: For geolocation resource record sets, the two-letter code for a state of
-        /// the United States.
-        pub fn subdivision_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubdivisionCode", value.into());
-            self
+        prop! {
+            /// `SubdivisionCode`: For geolocation resource record sets, the two-letter code for a state
+            /// of the United States.
+            props, "SubdivisionCode", subdivision_code, set_subdivision_code, get_subdivision_code, Val<String>
         }
     }
 
@@ -1180,29 +1264,25 @@ pub mod record_set {
             GeoProximityLocation { props }
         }
 
-        /// `AWSRegion`: The AWS Region the resource you are directing DNS traffic to, is in.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AWSRegion", value.into());
-            self
+        prop! {
+            /// `AWSRegion`: The AWS Region the resource you are directing DNS traffic to, is in.
+            props, "AWSRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `Bias`: The bias increases or decreases the size of the geographic region from which Route 53
-        /// routes traffic to a resource.
-        pub fn bias(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bias", value.into());
-            self
+        prop! {
+            /// `Bias`: The bias increases or decreases the size of the geographic region from which
+            /// Route 53 routes traffic to a resource.
+            props, "Bias", bias, set_bias, get_bias, Val<i64>
         }
 
-        /// `Coordinates`: Contains the longitude and latitude for a geographic region.
-        pub fn coordinates(mut self, value: impl Into<Val<Coordinates>>) -> Self {
-            self.props.set("Coordinates", value.into());
-            self
+        prop! {
+            /// `Coordinates`: Contains the longitude and latitude for a geographic region.
+            props, "Coordinates", coordinates, set_coordinates, get_coordinates, Val<Coordinates>
         }
 
-        /// `LocalZoneGroup`: Specifies an AWS Local Zone.
-        pub fn local_zone_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalZoneGroup", value.into());
-            self
+        prop! {
+            /// `LocalZoneGroup`: Specifies an AWS Local Zone.
+            props, "LocalZoneGroup", local_zone_group, set_local_zone_group, get_local_zone_group, Val<String>
         }
     }
 
@@ -1225,6 +1305,18 @@ pub mod record_set {
             props.set("Longitude", longitude.into());
             props.set("Latitude", latitude.into());
             Coordinates { props }
+        }
+
+        prop! {
+            /// `Longitude`: Specifies a coordinate of the east–west position of a geographic point on
+            /// the surface of the Earth.
+            props, "Longitude", _, set_longitude, get_longitude, Val<String>
+        }
+
+        prop! {
+            /// `Latitude`: Specifies a coordinate of the north–south position of a geographic point
+            /// on the surface of the Earth.
+            props, "Latitude", _, set_latitude, get_latitude, Val<String>
         }
     }
 }
@@ -1254,28 +1346,24 @@ impl RecordSetGroup {
         RecordSetGroup { core }
     }
 
-    /// `Comment`.
-    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Comment", value.into());
-        self
+    prop! {
+        /// `Comment`.
+        core.props, "Comment", comment, set_comment, get_comment, Val<String>
     }
 
-    /// `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
-        self.core.set("HostedZoneId", value.into());
-        self
+    prop! {
+        /// `HostedZoneId`.
+        core.props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
     }
 
-    /// `HostedZoneName`.
-    pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostedZoneName", value.into());
-        self
+    prop! {
+        /// `HostedZoneName`.
+        core.props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
     }
 
-    /// `RecordSets`.
-    pub fn record_sets(mut self, value: impl Into<Val<List<record_set_group::RecordSet>>>) -> Self {
-        self.core.set("RecordSets", value.into());
-        self
+    prop! {
+        /// `RecordSets`.
+        core.props, "RecordSets", record_sets, set_record_sets, get_record_sets, Val<List<record_set_group::RecordSet>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1315,88 +1403,84 @@ pub mod record_set_group {
             RecordSet { props }
         }
 
-        /// `AliasTarget`.
-        pub fn alias_target(mut self, value: impl Into<Val<AliasTarget>>) -> Self {
-            self.props.set("AliasTarget", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `CidrRoutingConfig`.
-        pub fn cidr_routing_config(mut self, value: impl Into<Val<CidrRoutingConfig>>) -> Self {
-            self.props.set("CidrRoutingConfig", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Failover`.
-        pub fn failover(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Failover", value.into());
-            self
+        prop! {
+            /// `AliasTarget`.
+            props, "AliasTarget", alias_target, set_alias_target, get_alias_target, Val<AliasTarget>
         }
 
-        /// `GeoLocation`.
-        pub fn geo_location(mut self, value: impl Into<Val<GeoLocation>>) -> Self {
-            self.props.set("GeoLocation", value.into());
-            self
+        prop! {
+            /// `CidrRoutingConfig`.
+            props, "CidrRoutingConfig", cidr_routing_config, set_cidr_routing_config, get_cidr_routing_config, Val<CidrRoutingConfig>
         }
 
-        /// `GeoProximityLocation`.
-        pub fn geo_proximity_location(mut self, value: impl Into<Val<GeoProximityLocation>>) -> Self {
-            self.props.set("GeoProximityLocation", value.into());
-            self
+        prop! {
+            /// `Failover`.
+            props, "Failover", failover, set_failover, get_failover, Val<String>
         }
 
-        /// `HealthCheckId`.
-        pub fn health_check_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HealthCheckId", value.into());
-            self
+        prop! {
+            /// `GeoLocation`.
+            props, "GeoLocation", geo_location, set_geo_location, get_geo_location, Val<GeoLocation>
         }
 
-        /// `HostedZoneId`.
-        pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
-            self.props.set("HostedZoneId", value.into());
-            self
+        prop! {
+            /// `GeoProximityLocation`.
+            props, "GeoProximityLocation", geo_proximity_location, set_geo_proximity_location, get_geo_proximity_location, Val<GeoProximityLocation>
         }
 
-        /// `HostedZoneName`.
-        pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneName", value.into());
-            self
+        prop! {
+            /// `HealthCheckId`.
+            props, "HealthCheckId", health_check_id, set_health_check_id, get_health_check_id, Val<String>
         }
 
-        /// `MultiValueAnswer`.
-        pub fn multi_value_answer(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("MultiValueAnswer", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
         }
 
-        /// `Region`.
-        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `HostedZoneName`.
+            props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
         }
 
-        /// `ResourceRecords`.
-        pub fn resource_records(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ResourceRecords", value.into());
-            self
+        prop! {
+            /// `MultiValueAnswer`.
+            props, "MultiValueAnswer", multi_value_answer, set_multi_value_answer, get_multi_value_answer, Val<bool>
         }
 
-        /// `SetIdentifier`.
-        pub fn set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SetIdentifier", value.into());
-            self
+        prop! {
+            /// `Region`.
+            props, "Region", region, set_region, get_region, Val<String>
         }
 
-        /// `TTL`.
-        pub fn ttl(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TTL", value.into());
-            self
+        prop! {
+            /// `ResourceRecords`.
+            props, "ResourceRecords", resource_records, set_resource_records, get_resource_records, Val<List<String>>
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `SetIdentifier`.
+            props, "SetIdentifier", set_identifier, set_set_identifier, get_set_identifier, Val<String>
+        }
+
+        prop! {
+            /// `TTL`.
+            props, "TTL", ttl, set_ttl, get_ttl, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -1422,10 +1506,19 @@ pub mod record_set_group {
             AliasTarget { props }
         }
 
-        /// `EvaluateTargetHealth`.
-        pub fn evaluate_target_health(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EvaluateTargetHealth", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+        }
+
+        prop! {
+            /// `DNSName`.
+            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `EvaluateTargetHealth`.
+            props, "EvaluateTargetHealth", evaluate_target_health, set_evaluate_target_health, get_evaluate_target_health, Val<bool>
         }
     }
 
@@ -1450,6 +1543,16 @@ pub mod record_set_group {
             props.set("LocationName", location_name.into());
             CidrRoutingConfig { props }
         }
+
+        prop! {
+            /// `CollectionId`.
+            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        }
+
+        prop! {
+            /// `LocationName`.
+            props, "LocationName", _, set_location_name, get_location_name, Val<String>
+        }
     }
 
     /// `AWS::Route53::RecordSetGroup.GeoLocation`.
@@ -1467,22 +1570,19 @@ pub mod record_set_group {
             GeoLocation { props }
         }
 
-        /// `ContinentCode`.
-        pub fn continent_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContinentCode", value.into());
-            self
+        prop! {
+            /// `ContinentCode`.
+            props, "ContinentCode", continent_code, set_continent_code, get_continent_code, Val<String>
         }
 
-        /// `CountryCode`.
-        pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CountryCode", value.into());
-            self
+        prop! {
+            /// `CountryCode`.
+            props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
         }
 
-        /// `SubdivisionCode`.
-        pub fn subdivision_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SubdivisionCode", value.into());
-            self
+        prop! {
+            /// `SubdivisionCode`.
+            props, "SubdivisionCode", subdivision_code, set_subdivision_code, get_subdivision_code, Val<String>
         }
     }
 
@@ -1501,28 +1601,24 @@ pub mod record_set_group {
             GeoProximityLocation { props }
         }
 
-        /// `AWSRegion`.
-        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AWSRegion", value.into());
-            self
+        prop! {
+            /// `AWSRegion`.
+            props, "AWSRegion", aws_region, set_aws_region, get_aws_region, Val<String>
         }
 
-        /// `Bias`.
-        pub fn bias(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Bias", value.into());
-            self
+        prop! {
+            /// `Bias`.
+            props, "Bias", bias, set_bias, get_bias, Val<i64>
         }
 
-        /// `Coordinates`.
-        pub fn coordinates(mut self, value: impl Into<Val<Coordinates>>) -> Self {
-            self.props.set("Coordinates", value.into());
-            self
+        prop! {
+            /// `Coordinates`.
+            props, "Coordinates", coordinates, set_coordinates, get_coordinates, Val<Coordinates>
         }
 
-        /// `LocalZoneGroup`.
-        pub fn local_zone_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalZoneGroup", value.into());
-            self
+        prop! {
+            /// `LocalZoneGroup`.
+            props, "LocalZoneGroup", local_zone_group, set_local_zone_group, get_local_zone_group, Val<String>
         }
     }
 
@@ -1543,6 +1639,16 @@ pub mod record_set_group {
             props.set("Latitude", latitude.into());
             props.set("Longitude", longitude.into());
             Coordinates { props }
+        }
+
+        prop! {
+            /// `Latitude`.
+            props, "Latitude", _, set_latitude, get_latitude, Val<String>
+        }
+
+        prop! {
+            /// `Longitude`.
+            props, "Longitude", _, set_longitude, get_longitude, Val<String>
         }
     }
 }
@@ -1571,10 +1677,19 @@ impl TrafficPolicy {
         TrafficPolicy { core }
     }
 
-    /// `Comment`: Any comments to include about the traffic policy.
-    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Comment", value.into());
-        self
+    prop! {
+        /// `Comment`: Any comments to include about the traffic policy.
+        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    }
+
+    prop! {
+        /// `Document`: The definition of the traffic policy in JSON format.
+        core.props, "Document", _, set_document, get_document, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the traffic policy.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1653,6 +1768,40 @@ impl TrafficPolicyInstance {
         core.set("TrafficPolicyId", traffic_policy_id.into());
         core.set("TrafficPolicyVersion", traffic_policy_version.into());
         TrafficPolicyInstance { core }
+    }
+
+    prop! {
+        /// `HostedZoneId`: The ID of the hosted zone that Amazon Route 53 creates the resource
+        /// record sets in. The bare ID as Route 53 returns it, without a /hostedzone/ prefix.
+        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    }
+
+    prop! {
+        /// `Name`: The domain name, or subdomain name, for which Amazon Route 53 answers DNS
+        /// queries by using the resource record sets it creates for this traffic policy instance.
+        /// Must be lower-case and end with a trailing dot, which is the form Route 53 returns:
+        /// Route 53 normalizes DNS names, so admitting another form would neither round-trip
+        /// through Read nor guarantee that a change to this property changes the resource's
+        /// identity.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `TTL`: The TTL that Amazon Route 53 assigns to all of the resource record sets that it
+        /// creates in the specified hosted zone.
+        core.props, "TTL", _, set_ttl, get_ttl, Val<i64>
+    }
+
+    prop! {
+        /// `TrafficPolicyId`: The ID of the traffic policy that Amazon Route 53 uses to create
+        /// resource record sets in the specified hosted zone. Lower-case, as Route 53 returns it.
+        core.props, "TrafficPolicyId", _, set_traffic_policy_id, get_traffic_policy_id, Val<String>
+    }
+
+    prop! {
+        /// `TrafficPolicyVersion`: The version of the traffic policy that Amazon Route 53 uses to
+        /// create resource record sets in the specified hosted zone.
+        core.props, "TrafficPolicyVersion", _, set_traffic_policy_version, get_traffic_policy_version, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.

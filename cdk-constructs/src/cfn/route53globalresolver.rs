@@ -50,28 +50,39 @@ impl AccessSource {
         AccessSource { core }
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `Cidr`.
+        core.props, "Cidr", _, set_cidr, get_cidr, Val<String>
     }
 
-    /// `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<access_source::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `DnsViewId`.
+        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpAddressType`.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<access_source::IpAddressType>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Protocol`.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<access_source::DnsProtocol>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,28 +176,29 @@ impl AccessToken {
         AccessToken { core }
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `ExpiresAt`.
-    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExpiresAt", value.into());
-        self
+    prop! {
+        /// `DnsViewId`.
+        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ExpiresAt`.
+        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -260,40 +272,44 @@ impl DnsView {
         DnsView { core }
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DnssecValidation`.
-    pub fn dnssec_validation(mut self, value: impl Into<Val<dns_view::DnsSecValidationType>>) -> Self {
-        self.core.set("DnssecValidation", value.into());
-        self
+    prop! {
+        /// `DnssecValidation`.
+        core.props, "DnssecValidation", dnssec_validation, set_dnssec_validation, get_dnssec_validation, Val<dns_view::DnsSecValidationType>
     }
 
-    /// `EdnsClientSubnet`.
-    pub fn edns_client_subnet(mut self, value: impl Into<Val<dns_view::EdnsClientSubnetType>>) -> Self {
-        self.core.set("EdnsClientSubnet", value.into());
-        self
+    prop! {
+        /// `EdnsClientSubnet`.
+        core.props, "EdnsClientSubnet", edns_client_subnet, set_edns_client_subnet, get_edns_client_subnet, Val<dns_view::EdnsClientSubnetType>
     }
 
-    /// `FirewallRulesFailOpen`.
-    pub fn firewall_rules_fail_open(mut self, value: impl Into<Val<dns_view::FirewallRulesFailOpenType>>) -> Self {
-        self.core.set("FirewallRulesFailOpen", value.into());
-        self
+    prop! {
+        /// `FirewallRulesFailOpen`.
+        core.props, "FirewallRulesFailOpen", firewall_rules_fail_open, set_firewall_rules_fail_open, get_firewall_rules_fail_open, Val<dns_view::FirewallRulesFailOpenType>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GlobalResolverId`.
+        core.props, "GlobalResolverId", _, set_global_resolver_id, get_global_resolver_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -399,34 +415,39 @@ impl FirewallDomainList {
         FirewallDomainList { core }
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainFileUrl`: S3 URL to import domains from.
-    pub fn domain_file_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainFileUrl", value.into());
-        self
+    prop! {
+        /// `DomainFileUrl`: S3 URL to import domains from.
+        core.props, "DomainFileUrl", domain_file_url, set_domain_file_url, get_domain_file_url, Val<String>
     }
 
-    /// `Domains`: An inline list of domains to use for this domain list.
-    pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Domains", value.into());
-        self
+    prop! {
+        /// `Domains`: An inline list of domains to use for this domain list.
+        core.props, "Domains", domains, set_domains, get_domains, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GlobalResolverId`.
+        core.props, "GlobalResolverId", _, set_global_resolver_id, get_global_resolver_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -507,70 +528,74 @@ impl FirewallRule {
         FirewallRule { core }
     }
 
-    /// `BlockOverrideDnsType`.
-    pub fn block_override_dns_type(mut self, value: impl Into<Val<firewall_rule::BlockOverrideDnsQueryType>>) -> Self {
-        self.core.set("BlockOverrideDnsType", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", _, set_action, get_action, Val<firewall_rule::FirewallRuleAction>
     }
 
-    /// `BlockOverrideDomain`.
-    pub fn block_override_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BlockOverrideDomain", value.into());
-        self
+    prop! {
+        /// `BlockOverrideDnsType`.
+        core.props, "BlockOverrideDnsType", block_override_dns_type, set_block_override_dns_type, get_block_override_dns_type, Val<firewall_rule::BlockOverrideDnsQueryType>
     }
 
-    /// `BlockOverrideTtl`.
-    pub fn block_override_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("BlockOverrideTtl", value.into());
-        self
+    prop! {
+        /// `BlockOverrideDomain`.
+        core.props, "BlockOverrideDomain", block_override_domain, set_block_override_domain, get_block_override_domain, Val<String>
     }
 
-    /// `BlockResponse`.
-    pub fn block_response(mut self, value: impl Into<Val<firewall_rule::FirewallBlockResponse>>) -> Self {
-        self.core.set("BlockResponse", value.into());
-        self
+    prop! {
+        /// `BlockOverrideTtl`.
+        core.props, "BlockOverrideTtl", block_override_ttl, set_block_override_ttl, get_block_override_ttl, Val<i64>
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `BlockResponse`.
+        core.props, "BlockResponse", block_response, set_block_response, get_block_response, Val<firewall_rule::FirewallBlockResponse>
     }
 
-    /// `ConfidenceThreshold`.
-    pub fn confidence_threshold(mut self, value: impl Into<Val<firewall_rule::ConfidenceThreshold>>) -> Self {
-        self.core.set("ConfidenceThreshold", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfidenceThreshold`.
+        core.props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<firewall_rule::ConfidenceThreshold>
     }
 
-    /// `DnsAdvancedProtection`.
-    pub fn dns_advanced_protection(mut self, value: impl Into<Val<firewall_rule::DnsAdvancedProtection>>) -> Self {
-        self.core.set("DnsAdvancedProtection", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `FirewallDomainListId`.
-    pub fn firewall_domain_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FirewallDomainListId", value.into());
-        self
+    prop! {
+        /// `DnsAdvancedProtection`.
+        core.props, "DnsAdvancedProtection", dns_advanced_protection, set_dns_advanced_protection, get_dns_advanced_protection, Val<firewall_rule::DnsAdvancedProtection>
     }
 
-    /// `Priority`.
-    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `DnsViewId`.
+        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
     }
 
-    /// `QType`.
-    pub fn q_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("QType", value.into());
-        self
+    prop! {
+        /// `FirewallDomainListId`.
+        core.props, "FirewallDomainListId", firewall_domain_list_id, set_firewall_domain_list_id, get_firewall_domain_list_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `QType`.
+        core.props, "QType", q_type, set_q_type, get_q_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -712,34 +737,40 @@ impl GlobalResolver {
         GlobalResolver { core }
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<global_resolver::GlobalResolverIpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<global_resolver::GlobalResolverIpAddressType>
     }
 
-    /// `ObservabilityRegion`.
-    pub fn observability_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ObservabilityRegion", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ObservabilityRegion`.
+        core.props, "ObservabilityRegion", observability_region, set_observability_region, get_observability_region, Val<String>
+    }
+
+    prop! {
+        /// `Regions`: The list of regions the Global Resolver exists in. Regions can be added or
+        /// removed on update; the order of this list is not significant.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -841,6 +872,21 @@ impl HostedZoneAssociation {
         core.set("ResourceArn", resource_arn.into());
         core.set("Name", name.into());
         HostedZoneAssociation { core }
+    }
+
+    prop! {
+        /// `HostedZoneId`.
+        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,10 +41,14 @@ impl Profile {
         Profile { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the profile.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,16 +112,30 @@ impl ProfileAssociation {
         ProfileAssociation { core }
     }
 
-    /// `Arn`: The Amazon Resource Name (ARN) of the profile association.
-    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Arn", value.into());
-        self
+    prop! {
+        /// `Arn`: The Amazon Resource Name (ARN) of the profile association.
+        core.props, "Arn", arn, set_arn, get_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of an association between a Profile and a VPC.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProfileId`: The ID of the profile that you associated with the resource that is
+        /// specified by ResourceId.
+        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceId`: The resource that you associated the profile with.
+        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -163,11 +181,26 @@ impl ProfileResourceAssociation {
         ProfileResourceAssociation { core }
     }
 
-    /// `ResourceProperties`: A JSON-formatted string with key-value pairs specifying the properties
-    /// of the associated resource.
-    pub fn resource_properties(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceProperties", value.into());
-        self
+    prop! {
+        /// `Name`: The name of an association between the Profile and resource.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ProfileId`: The ID of the profile that you associated the resource to that is specified
+        /// by ResourceArn.
+        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceArn`: The arn of the resource that you associated to the Profile.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `ResourceProperties`: A JSON-formatted string with key-value pairs specifying the
+        /// properties of the associated resource.
+        core.props, "ResourceProperties", resource_properties, set_resource_properties, get_resource_properties, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,17 +41,20 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `NetworkType`: Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints.
-    /// NetworkType can be IPV4 or DUALSTACK.
-    pub fn network_type(mut self, value: impl Into<Val<cluster::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `Name`: Name of a Cluster. You can use any non-white space character in the name
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NetworkType`: Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints.
+        /// NetworkType can be IPV4 or DUALSTACK.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::NetworkType>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,16 +122,20 @@ impl ControlPanel {
         ControlPanel { core }
     }
 
-    /// `ClusterArn`: Cluster to associate with the Control Panel
-    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterArn", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: Cluster to associate with the Control Panel
+        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the control panel. You can use any non-white space character in the
+        /// name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -184,16 +191,20 @@ impl RoutingControl {
         RoutingControl { core }
     }
 
-    /// `ClusterArn`: Arn associated with Control Panel
-    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterArn", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: Arn associated with Control Panel
+        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
-    pub fn control_panel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ControlPanelArn", value.into());
-        self
+    prop! {
+        /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
+        core.props, "ControlPanelArn", control_panel_arn, set_control_panel_arn, get_control_panel_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the routing control. You can use any non-white space character in
+        /// the name.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -241,48 +252,42 @@ impl SafetyRule {
         SafetyRule { core }
     }
 
-    /// `AssertionRule`: An assertion rule enforces that, when a routing control state is changed,
-    /// that the criteria set by the rule configuration is met. Otherwise, the change to the routing
-    /// control is not accepted.
-    pub fn assertion_rule(mut self, value: impl Into<Val<safety_rule::AssertionRule>>) -> Self {
-        self.core.set("AssertionRule", value.into());
-        self
+    prop! {
+        /// `AssertionRule`: An assertion rule enforces that, when a routing control state is
+        /// changed, that the criteria set by the rule configuration is met. Otherwise, the change
+        /// to the routing control is not accepted.
+        core.props, "AssertionRule", assertion_rule, set_assertion_rule, get_assertion_rule, Val<safety_rule::AssertionRule>
     }
 
-    /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
-    pub fn control_panel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ControlPanelArn", value.into());
-        self
+    prop! {
+        /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
+        core.props, "ControlPanelArn", control_panel_arn, set_control_panel_arn, get_control_panel_arn, Val<String>
     }
 
-    /// `GatingRule`: A gating rule verifies that a set of gating controls evaluates as true, based
-    /// on a rule configuration that you specify. If the gating rule evaluates to true, Amazon Route 53
-    /// Application Recovery Controller allows a set of routing control state changes to run and
-    /// complete against the set of target controls.
-    pub fn gating_rule(mut self, value: impl Into<Val<safety_rule::GatingRule>>) -> Self {
-        self.core.set("GatingRule", value.into());
-        self
+    prop! {
+        /// `GatingRule`: A gating rule verifies that a set of gating controls evaluates as true,
+        /// based on a rule configuration that you specify. If the gating rule evaluates to true,
+        /// Amazon Route 53 Application Recovery Controller allows a set of routing control state
+        /// changes to run and complete against the set of target controls.
+        core.props, "GatingRule", gating_rule, set_gating_rule, get_gating_rule, Val<safety_rule::GatingRule>
     }
 
-    /// `Name`: The name for the safety rule.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the safety rule.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RuleConfig`: The rule configuration for an assertion rule or gating rule. This is the
-    /// criteria that you set for specific assertion controls (routing controls) or gating controls.
-    /// This configuration specifies how many controls must be enabled after a transaction
-    /// completes.
-    pub fn rule_config(mut self, value: impl Into<Val<safety_rule::RuleConfig>>) -> Self {
-        self.core.set("RuleConfig", value.into());
-        self
+    prop! {
+        /// `RuleConfig`: The rule configuration for an assertion rule or gating rule. This is the
+        /// criteria that you set for specific assertion controls (routing controls) or gating
+        /// controls. This configuration specifies how many controls must be enabled after a
+        /// transaction completes.
+        core.props, "RuleConfig", rule_config, set_rule_config, get_rule_config, Val<safety_rule::RuleConfig>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -337,6 +342,20 @@ pub mod safety_rule {
             props.set("WaitPeriodMs", wait_period_ms.into());
             AssertionRule { props }
         }
+
+        prop! {
+            /// `AssertedControls`: The routing controls that are part of transactions that are
+            /// evaluated to determine if a request to change a routing control state is allowed. For
+            /// example, you might include three routing controls, one for each of three AWS Regions.
+            props, "AssertedControls", _, set_asserted_controls, get_asserted_controls, Val<List<String>>
+        }
+
+        prop! {
+            /// `WaitPeriodMs`: An evaluation period, in milliseconds (ms), during which any request
+            /// against the target routing controls will fail. This helps prevent "flapping" of state.
+            /// The wait period is 5000 ms by default, but you can choose a custom value.
+            props, "WaitPeriodMs", _, set_wait_period_ms, get_wait_period_ms, Val<i64>
+        }
     }
 
     /// `AWS::Route53RecoveryControl::SafetyRule.GatingRule`: A gating rule verifies that a set of
@@ -376,6 +395,31 @@ pub mod safety_rule {
             props.set("GatingControls", gating_controls.into());
             GatingRule { props }
         }
+
+        prop! {
+            /// `WaitPeriodMs`: An evaluation period, in milliseconds (ms), during which any request
+            /// against the target routing controls will fail. This helps prevent "flapping" of state.
+            /// The wait period is 5000 ms by default, but you can choose a custom value.
+            props, "WaitPeriodMs", _, set_wait_period_ms, get_wait_period_ms, Val<i64>
+        }
+
+        prop! {
+            /// `TargetControls`: Routing controls that can only be set or unset if the specified
+            /// RuleConfig evaluates to true for the specified GatingControls. For example, say you have
+            /// three gating controls, one for each of three AWS Regions. Now you specify AtLeast 2 as
+            /// your RuleConfig. With these settings, you can only change (set or unset) the routing
+            /// controls that you have specified as TargetControls if that rule evaluates to true. In
+            /// other words, your ability to change the routing controls that you have specified as
+            /// TargetControls is gated by the rule that you set for the routing controls in
+            /// GatingControls.
+            props, "TargetControls", _, set_target_controls, get_target_controls, Val<List<String>>
+        }
+
+        prop! {
+            /// `GatingControls`: The gating controls for the gating rule. That is, routing controls
+            /// that are evaluated by the rule configuration that you specify.
+            props, "GatingControls", _, set_gating_controls, get_gating_controls, Val<List<String>>
+        }
     }
 
     /// `AWS::Route53RecoveryControl::SafetyRule.RuleConfig`: The rule configuration for an
@@ -406,6 +450,23 @@ pub mod safety_rule {
             props.set("Threshold", threshold.into());
             props.set("Inverted", inverted.into());
             RuleConfig { props }
+        }
+
+        prop! {
+            /// `Type`: A rule can be one of the following: ATLEAST, AND, or OR.
+            props, "Type", _, set_type, get_type, Val<RuleType>
+        }
+
+        prop! {
+            /// `Threshold`: The value of N, when you specify an ATLEAST rule type. That is, Threshold
+            /// is the number of controls that must be set when you specify an ATLEAST type.
+            props, "Threshold", _, set_threshold, get_threshold, Val<i64>
+        }
+
+        prop! {
+            /// `Inverted`: Logical negation of the rule. If the rule would usually evaluate true, it's
+            /// evaluated as false, and vice versa.
+            props, "Inverted", _, set_inverted, get_inverted, Val<bool>
         }
     }
 

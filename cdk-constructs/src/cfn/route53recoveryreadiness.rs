@@ -39,23 +39,20 @@ impl Cell {
         Cell { core }
     }
 
-    /// `CellName`: The name of the cell to create.
-    pub fn cell_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CellName", value.into());
-        self
+    prop! {
+        /// `CellName`: The name of the cell to create.
+        core.props, "CellName", cell_name, set_cell_name, get_cell_name, Val<String>
     }
 
-    /// `Cells`: A list of cell Amazon Resource Names (ARNs) contained within this cell, for use in
-    /// nested cells. For example, Availability Zones within specific Regions.
-    pub fn cells(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Cells", value.into());
-        self
+    prop! {
+        /// `Cells`: A list of cell Amazon Resource Names (ARNs) contained within this cell, for use
+        /// in nested cells. For example, Availability Zones within specific Regions.
+        core.props, "Cells", cells, set_cells, get_cells, Val<List<String>>
     }
 
-    /// `Tags`: A collection of tags associated with a resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,22 +93,19 @@ impl ReadinessCheck {
         ReadinessCheck { core }
     }
 
-    /// `ReadinessCheckName`: Name of the ReadinessCheck to create.
-    pub fn readiness_check_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReadinessCheckName", value.into());
-        self
+    prop! {
+        /// `ReadinessCheckName`: Name of the ReadinessCheck to create.
+        core.props, "ReadinessCheckName", readiness_check_name, set_readiness_check_name, get_readiness_check_name, Val<String>
     }
 
-    /// `ResourceSetName`: The name of the resource set to check.
-    pub fn resource_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceSetName", value.into());
-        self
+    prop! {
+        /// `ResourceSetName`: The name of the resource set to check.
+        core.props, "ResourceSetName", resource_set_name, set_resource_set_name, get_resource_set_name, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -146,22 +140,19 @@ impl RecoveryGroup {
         RecoveryGroup { core }
     }
 
-    /// `Cells`: A list of the cell Amazon Resource Names (ARNs) in the recovery group.
-    pub fn cells(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Cells", value.into());
-        self
+    prop! {
+        /// `Cells`: A list of the cell Amazon Resource Names (ARNs) in the recovery group.
+        core.props, "Cells", cells, set_cells, get_cells, Val<List<String>>
     }
 
-    /// `RecoveryGroupName`: The name of the recovery group to create.
-    pub fn recovery_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RecoveryGroupName", value.into());
-        self
+    prop! {
+        /// `RecoveryGroupName`: The name of the recovery group to create.
+        core.props, "RecoveryGroupName", recovery_group_name, set_recovery_group_name, get_recovery_group_name, Val<String>
     }
 
-    /// `Tags`: A collection of tags associated with a resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A collection of tags associated with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -209,16 +200,30 @@ impl ResourceSet {
         ResourceSet { core }
     }
 
-    /// `ResourceSetName`: The name of the resource set to create.
-    pub fn resource_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceSetName", value.into());
-        self
+    prop! {
+        /// `ResourceSetName`: The name of the resource set to create.
+        core.props, "ResourceSetName", resource_set_name, set_resource_set_name, get_resource_set_name, Val<String>
     }
 
-    /// `Tags`: A tag to associate with the parameters for a resource set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceSetType`: The resource type of the resources in the resource set. Enter one of
+        /// the following values for resource type: AWS: :AutoScaling: :AutoScalingGroup, AWS: :CloudWatch: :Alarm,
+        /// AWS: :EC2: :CustomerGateway, AWS: :DynamoDB: :Table, AWS: :EC2: :Volume, AWS: :ElasticLoadBalancing: :LoadBalancer,
+        /// AWS: :ElasticLoadBalancingV2: :LoadBalancer, AWS: :MSK: :Cluster, AWS: :RDS: :DBCluster,
+        /// AWS: :Route53: :HealthCheck, AWS: :SQS: :Queue, AWS: :SNS: :Topic, AWS: :SNS: :Subscription,
+        /// AWS: :EC2: :VPC, AWS: :EC2: :VPNConnection, AWS: :EC2: :VPNGateway,
+        /// AWS::Route53RecoveryReadiness::DNSTargetResource
+        core.props, "ResourceSetType", _, set_resource_set_type, get_resource_set_type, Val<String>
+    }
+
+    prop! {
+        /// `Resources`: A list of resource objects in the resource set.
+        core.props, "Resources", _, set_resources, get_resources, Val<List<resource_set::Resource>>
+    }
+
+    prop! {
+        /// `Tags`: A tag to associate with the parameters for a resource set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -254,30 +259,26 @@ pub mod resource_set {
             Resource { props }
         }
 
-        /// `ComponentId`: The component identifier of the resource, generated when DNS target resource
-        /// is used.
-        pub fn component_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComponentId", value.into());
-            self
+        prop! {
+            /// `ComponentId`: The component identifier of the resource, generated when DNS target
+            /// resource is used.
+            props, "ComponentId", component_id, set_component_id, get_component_id, Val<String>
         }
 
-        /// `DnsTargetResource`: A component for DNS/routing control readiness checks.
-        pub fn dns_target_resource(mut self, value: impl Into<Val<DnsTargetResource>>) -> Self {
-            self.props.set("DnsTargetResource", value.into());
-            self
+        prop! {
+            /// `DnsTargetResource`: A component for DNS/routing control readiness checks.
+            props, "DnsTargetResource", dns_target_resource, set_dns_target_resource, get_dns_target_resource, Val<DnsTargetResource>
         }
 
-        /// `ReadinessScopes`: A list of recovery group Amazon Resource Names (ARNs) and cell ARNs that
-        /// this resource is contained within.
-        pub fn readiness_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ReadinessScopes", value.into());
-            self
+        prop! {
+            /// `ReadinessScopes`: A list of recovery group Amazon Resource Names (ARNs) and cell ARNs
+            /// that this resource is contained within.
+            props, "ReadinessScopes", readiness_scopes, set_readiness_scopes, get_readiness_scopes, Val<List<String>>
         }
 
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS resource.
-        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceArn", value.into());
-            self
+        prop! {
+            /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS resource.
+            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 
@@ -297,37 +298,32 @@ pub mod resource_set {
             DnsTargetResource { props }
         }
 
-        /// `DomainName`: The domain name that acts as an ingress point to a portion of the customer
-        /// application.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`: The domain name that acts as an ingress point to a portion of the customer
+            /// application.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `HostedZoneArn`: The hosted zone Amazon Resource Name (ARN) that contains the DNS record
-        /// with the provided name of the target resource.
-        pub fn hosted_zone_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneArn", value.into());
-            self
+        prop! {
+            /// `HostedZoneArn`: The hosted zone Amazon Resource Name (ARN) that contains the DNS record
+            /// with the provided name of the target resource.
+            props, "HostedZoneArn", hosted_zone_arn, set_hosted_zone_arn, get_hosted_zone_arn, Val<String>
         }
 
-        /// `RecordSetId`: The Route 53 record set ID that will uniquely identify a DNS record, given a
-        /// name and a type.
-        pub fn record_set_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordSetId", value.into());
-            self
+        prop! {
+            /// `RecordSetId`: The Route 53 record set ID that will uniquely identify a DNS record,
+            /// given a name and a type.
+            props, "RecordSetId", record_set_id, set_record_set_id, get_record_set_id, Val<String>
         }
 
-        /// `RecordType`: The type of DNS record of the target resource.
-        pub fn record_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordType", value.into());
-            self
+        prop! {
+            /// `RecordType`: The type of DNS record of the target resource.
+            props, "RecordType", record_type, set_record_type, get_record_type, Val<String>
         }
 
-        /// `TargetResource`: The target resource that the Route 53 record points to.
-        pub fn target_resource(mut self, value: impl Into<Val<TargetResource>>) -> Self {
-            self.props.set("TargetResource", value.into());
-            self
+        prop! {
+            /// `TargetResource`: The target resource that the Route 53 record points to.
+            props, "TargetResource", target_resource, set_target_resource, get_target_resource, Val<TargetResource>
         }
     }
 
@@ -349,16 +345,14 @@ pub mod resource_set {
             TargetResource { props }
         }
 
-        /// `NLBResource`: The Network Load Balancer resource that a DNS target resource points to.
-        pub fn nlb_resource(mut self, value: impl Into<Val<NlbResource>>) -> Self {
-            self.props.set("NLBResource", value.into());
-            self
+        prop! {
+            /// `NLBResource`: The Network Load Balancer resource that a DNS target resource points to.
+            props, "NLBResource", nlb_resource, set_nlb_resource, get_nlb_resource, Val<NlbResource>
         }
 
-        /// `R53Resource`: The Route 53 resource that a DNS target resource record points to.
-        pub fn r53_resource(mut self, value: impl Into<Val<R53ResourceRecord>>) -> Self {
-            self.props.set("R53Resource", value.into());
-            self
+        prop! {
+            /// `R53Resource`: The Route 53 resource that a DNS target resource record points to.
+            props, "R53Resource", r53_resource, set_r53_resource, get_r53_resource, Val<R53ResourceRecord>
         }
     }
 
@@ -378,10 +372,9 @@ pub mod resource_set {
             NlbResource { props }
         }
 
-        /// `Arn`: A Network Load Balancer resource Amazon Resource Name (ARN).
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`: A Network Load Balancer resource Amazon Resource Name (ARN).
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
     }
 
@@ -401,16 +394,14 @@ pub mod resource_set {
             R53ResourceRecord { props }
         }
 
-        /// `DomainName`: The DNS target domain name.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`: The DNS target domain name.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `RecordSetId`: The Resource Record set id.
-        pub fn record_set_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordSetId", value.into());
-            self
+        prop! {
+            /// `RecordSetId`: The Resource Record set id.
+            props, "RecordSetId", record_set_id, set_record_set_id, get_record_set_id, Val<String>
         }
     }
 }

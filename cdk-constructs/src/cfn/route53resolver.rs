@@ -40,28 +40,24 @@ impl FirewallDomainList {
         FirewallDomainList { core }
     }
 
-    /// `DomainFileUrl`: S3 URL to import domains from.
-    pub fn domain_file_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainFileUrl", value.into());
-        self
+    prop! {
+        /// `DomainFileUrl`: S3 URL to import domains from.
+        core.props, "DomainFileUrl", domain_file_url, set_domain_file_url, get_domain_file_url, Val<String>
     }
 
-    /// `Domains`: An inline list of domains to use for this domain list.
-    pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Domains", value.into());
-        self
+    prop! {
+        /// `Domains`: An inline list of domains to use for this domain list.
+        core.props, "Domains", domains, set_domains, get_domains, Val<List<String>>
     }
 
-    /// `Name`: FirewallDomainListName
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: FirewallDomainListName
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,22 +140,19 @@ impl FirewallRuleGroup {
         FirewallRuleGroup { core }
     }
 
-    /// `FirewallRules`: FirewallRules
-    pub fn firewall_rules(mut self, value: impl Into<Val<List<firewall_rule_group::FirewallRule>>>) -> Self {
-        self.core.set("FirewallRules", value.into());
-        self
+    prop! {
+        /// `FirewallRules`: FirewallRules
+        core.props, "FirewallRules", firewall_rules, set_firewall_rules, get_firewall_rules, Val<List<firewall_rule_group::FirewallRule>>
     }
 
-    /// `Name`: FirewallRuleGroupName
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: FirewallRuleGroupName
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -253,77 +246,75 @@ pub mod firewall_rule_group {
             FirewallRule { props }
         }
 
-        /// `BlockOverrideDnsType`: BlockOverrideDnsType
-        pub fn block_override_dns_type(mut self, value: impl Into<Val<FirewallRuleBlockOverrideDnsType>>) -> Self {
-            self.props.set("BlockOverrideDnsType", value.into());
-            self
+        prop! {
+            /// `Priority`: Rule Priority
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
 
-        /// `BlockOverrideDomain`: BlockOverrideDomain
-        pub fn block_override_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BlockOverrideDomain", value.into());
-            self
+        prop! {
+            /// `Action`: Rule Action
+            props, "Action", _, set_action, get_action, Val<FirewallRuleAction>
         }
 
-        /// `BlockOverrideTtl`: BlockOverrideTtl
-        pub fn block_override_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BlockOverrideTtl", value.into());
-            self
+        prop! {
+            /// `BlockOverrideDnsType`: BlockOverrideDnsType
+            props, "BlockOverrideDnsType", block_override_dns_type, set_block_override_dns_type, get_block_override_dns_type, Val<FirewallRuleBlockOverrideDnsType>
         }
 
-        /// `BlockResponse`: BlockResponse
-        pub fn block_response(mut self, value: impl Into<Val<FirewallRuleBlockResponse>>) -> Self {
-            self.props.set("BlockResponse", value.into());
-            self
+        prop! {
+            /// `BlockOverrideDomain`: BlockOverrideDomain
+            props, "BlockOverrideDomain", block_override_domain, set_block_override_domain, get_block_override_domain, Val<String>
         }
 
-        /// `ConfidenceThreshold`: ConfidenceThreshold
-        pub fn confidence_threshold(mut self, value: impl Into<Val<FirewallRuleConfidenceThreshold>>) -> Self {
-            self.props.set("ConfidenceThreshold", value.into());
-            self
+        prop! {
+            /// `BlockOverrideTtl`: BlockOverrideTtl
+            props, "BlockOverrideTtl", block_override_ttl, set_block_override_ttl, get_block_override_ttl, Val<i64>
         }
 
-        /// `DnsThreatProtection`: DnsThreatProtection
-        pub fn dns_threat_protection(mut self, value: impl Into<Val<FirewallRuleDnsThreatProtection>>) -> Self {
-            self.props.set("DnsThreatProtection", value.into());
-            self
+        prop! {
+            /// `BlockResponse`: BlockResponse
+            props, "BlockResponse", block_response, set_block_response, get_block_response, Val<FirewallRuleBlockResponse>
         }
 
-        /// `FirewallDomainListId`: ResourceId
-        pub fn firewall_domain_list_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirewallDomainListId", value.into());
-            self
+        prop! {
+            /// `ConfidenceThreshold`: ConfidenceThreshold
+            props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<FirewallRuleConfidenceThreshold>
         }
 
-        /// `FirewallDomainRedirectionAction`: FirewallDomainRedirectionAction
-        pub fn firewall_domain_redirection_action(mut self, value: impl Into<Val<FirewallRuleFirewallDomainRedirectionAction>>) -> Self {
-            self.props.set("FirewallDomainRedirectionAction", value.into());
-            self
+        prop! {
+            /// `DnsThreatProtection`: DnsThreatProtection
+            props, "DnsThreatProtection", dns_threat_protection, set_dns_threat_protection, get_dns_threat_protection, Val<FirewallRuleDnsThreatProtection>
         }
 
-        /// `FirewallRuleType`: Advanced firewall rule type. Mutually exclusive with
-        /// FirewallDomainListId and DnsThreatProtection/ConfidenceThreshold.
-        pub fn firewall_rule_type(mut self, value: impl Into<Val<FirewallRuleType>>) -> Self {
-            self.props.set("FirewallRuleType", value.into());
-            self
+        prop! {
+            /// `FirewallDomainListId`: ResourceId
+            props, "FirewallDomainListId", firewall_domain_list_id, set_firewall_domain_list_id, get_firewall_domain_list_id, Val<String>
         }
 
-        /// `FirewallThreatProtectionId`: ResourceId
-        pub fn firewall_threat_protection_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirewallThreatProtectionId", value.into());
-            self
+        prop! {
+            /// `FirewallDomainRedirectionAction`: FirewallDomainRedirectionAction
+            props, "FirewallDomainRedirectionAction", firewall_domain_redirection_action, set_firewall_domain_redirection_action, get_firewall_domain_redirection_action, Val<FirewallRuleFirewallDomainRedirectionAction>
         }
 
-        /// `Qtype`: Qtype
-        pub fn qtype(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Qtype", value.into());
-            self
+        prop! {
+            /// `FirewallRuleType`: Advanced firewall rule type. Mutually exclusive with
+            /// FirewallDomainListId and DnsThreatProtection/ConfidenceThreshold.
+            props, "FirewallRuleType", firewall_rule_type, set_firewall_rule_type, get_firewall_rule_type, Val<FirewallRuleType>
         }
 
-        /// `Status`: The status of the firewall rule.
-        pub fn status(mut self, value: impl Into<Val<FirewallRuleStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `FirewallThreatProtectionId`: ResourceId
+            props, "FirewallThreatProtectionId", firewall_threat_protection_id, set_firewall_threat_protection_id, get_firewall_threat_protection_id, Val<String>
+        }
+
+        prop! {
+            /// `Qtype`: Qtype
+            props, "Qtype", qtype, set_qtype, get_qtype, Val<String>
+        }
+
+        prop! {
+            /// `Status`: The status of the firewall rule.
+            props, "Status", status, set_status, get_status, Val<FirewallRuleStatus>
         }
     }
 
@@ -433,22 +424,21 @@ pub mod firewall_rule_group {
             FirewallRuleType { props }
         }
 
-        /// `FirewallAdvancedContentCategory`: Configuration for an advanced content category rule type.
-        pub fn firewall_advanced_content_category(mut self, value: impl Into<Val<FirewallAdvancedContentCategoryConfig>>) -> Self {
-            self.props.set("FirewallAdvancedContentCategory", value.into());
-            self
+        prop! {
+            /// `FirewallAdvancedContentCategory`: Configuration for an advanced content category rule
+            /// type.
+            props, "FirewallAdvancedContentCategory", firewall_advanced_content_category, set_firewall_advanced_content_category, get_firewall_advanced_content_category, Val<FirewallAdvancedContentCategoryConfig>
         }
 
-        /// `FirewallAdvancedThreatCategory`: Configuration for an advanced threat category rule type.
-        pub fn firewall_advanced_threat_category(mut self, value: impl Into<Val<FirewallAdvancedThreatCategoryConfig>>) -> Self {
-            self.props.set("FirewallAdvancedThreatCategory", value.into());
-            self
+        prop! {
+            /// `FirewallAdvancedThreatCategory`: Configuration for an advanced threat category rule
+            /// type.
+            props, "FirewallAdvancedThreatCategory", firewall_advanced_threat_category, set_firewall_advanced_threat_category, get_firewall_advanced_threat_category, Val<FirewallAdvancedThreatCategoryConfig>
         }
 
-        /// `PartnerThreatProtection`: Configuration for a partner threat protection rule type.
-        pub fn partner_threat_protection(mut self, value: impl Into<Val<PartnerThreatProtectionConfig>>) -> Self {
-            self.props.set("PartnerThreatProtection", value.into());
-            self
+        prop! {
+            /// `PartnerThreatProtection`: Configuration for a partner threat protection rule type.
+            props, "PartnerThreatProtection", partner_threat_protection, set_partner_threat_protection, get_partner_threat_protection, Val<PartnerThreatProtectionConfig>
         }
     }
 
@@ -469,6 +459,11 @@ pub mod firewall_rule_group {
             props.set("Category", category.into());
             FirewallAdvancedContentCategoryConfig { props }
         }
+
+        prop! {
+            /// `Category`: The content category value.
+            props, "Category", _, set_category, get_category, Val<String>
+        }
     }
 
     /// `AWS::Route53Resolver::FirewallRuleGroup.FirewallAdvancedThreatCategoryConfig`:
@@ -488,6 +483,11 @@ pub mod firewall_rule_group {
             props.set("Category", category.into());
             FirewallAdvancedThreatCategoryConfig { props }
         }
+
+        prop! {
+            /// `Category`: The threat category value.
+            props, "Category", _, set_category, get_category, Val<String>
+        }
     }
 
     /// `AWS::Route53Resolver::FirewallRuleGroup.PartnerThreatProtectionConfig`: Configuration for a
@@ -506,6 +506,11 @@ pub mod firewall_rule_group {
             let mut props = Props::new();
             props.set("Partner", partner.into());
             PartnerThreatProtectionConfig { props }
+        }
+
+        prop! {
+            /// `Partner`: The partner identifier value.
+            props, "Partner", _, set_partner, get_partner, Val<String>
         }
     }
 
@@ -555,22 +560,34 @@ impl FirewallRuleGroupAssociation {
         FirewallRuleGroupAssociation { core }
     }
 
-    /// `MutationProtection`: MutationProtectionStatus
-    pub fn mutation_protection(mut self, value: impl Into<Val<firewall_rule_group_association::MutationProtection>>) -> Self {
-        self.core.set("MutationProtection", value.into());
-        self
+    prop! {
+        /// `FirewallRuleGroupId`: FirewallRuleGroupId
+        core.props, "FirewallRuleGroupId", _, set_firewall_rule_group_id, get_firewall_rule_group_id, Val<String>
     }
 
-    /// `Name`: FirewallRuleGroupAssociationName
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MutationProtection`: MutationProtectionStatus
+        core.props, "MutationProtection", mutation_protection, set_mutation_protection, get_mutation_protection, Val<firewall_rule_group_association::MutationProtection>
     }
 
-    /// `Tags`: Tags
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: FirewallRuleGroupAssociationName
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Priority`: Priority
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: Tags
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: VpcId
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -674,16 +691,29 @@ impl OutpostResolver {
         OutpostResolver { core }
     }
 
-    /// `InstanceCount`: The number of OutpostResolvers.
-    pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("InstanceCount", value.into());
-        self
+    prop! {
+        /// `InstanceCount`: The number of OutpostResolvers.
+        core.props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The OutpostResolver name.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `OutpostArn`: The Outpost ARN.
+        core.props, "OutpostArn", _, set_outpost_arn, get_outpost_arn, Val<String>
+    }
+
+    prop! {
+        /// `PreferredInstanceType`: The OutpostResolver instance type.
+        core.props, "PreferredInstanceType", _, set_preferred_instance_type, get_preferred_instance_type, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -763,6 +793,18 @@ impl ResolverConfig {
         ResolverConfig { core }
     }
 
+    prop! {
+        /// `AutodefinedReverseFlag`: Represents the desired status of AutodefinedReverse. The only
+        /// supported value on creation is DISABLE. Deletion of this resource will return
+        /// AutodefinedReverse to its default value (ENABLED).
+        core.props, "AutodefinedReverseFlag", _, set_autodefined_reverse_flag, get_autodefined_reverse_flag, Val<resolver_config::AutodefinedReverseFlag>
+    }
+
+    prop! {
+        /// `ResourceId`: ResourceId
+        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -822,10 +864,9 @@ impl ResolverDnssecConfig {
         ResolverDnssecConfig { core }
     }
 
-    /// `ResourceId`: ResourceId
-    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceId", value.into());
-        self
+    prop! {
+        /// `ResourceId`: ResourceId
+        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -892,77 +933,94 @@ impl ResolverEndpoint {
         ResolverEndpoint { core }
     }
 
-    /// `Dns64Enabled`: Specifies whether DNS64 is enabled for the Inbound Resolver Endpoint. When
-    /// set to true, if a DNS AAAA query is made for a domain that has only an A (IPv4) record, the
-    /// resolver automatically synthesizes an AAAA (IPv6) response by embedding the IPv4 address
-    /// into the well-known prefix 64:ff9b::/96. Default is false.
-    pub fn dns64_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Dns64Enabled", value.into());
-        self
+    prop! {
+        /// `Direction`: Indicates whether the Resolver endpoint allows inbound or outbound DNS
+        /// queries: - INBOUND: allows DNS queries to your VPC from your network - OUTBOUND: allows
+        /// DNS queries from your VPC to your network - INBOUND_DELEGATION: allows DNS queries to
+        /// your VPC from your network with authoritative answers from private hosted zones Allowed
+        /// values (any case): `inbound`, `inbound_delegation`, `outbound`.
+        core.props, "Direction", _, set_direction, get_direction, Val<String>
     }
 
-    /// `Ipv6InternetAccessEnabled`: Specifies whether IPv6 Internet Gateway access is enabled
-    /// through the Outbound Resolver Endpoint. When set to true, this property allows your Endpoint
-    /// ENIs to reach public IPv6 target nameservers through an internet gateway. Default is false.
-    pub fn ipv6_internet_access_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Ipv6InternetAccessEnabled", value.into());
-        self
+    prop! {
+        /// `Dns64Enabled`: Specifies whether DNS64 is enabled for the Inbound Resolver Endpoint.
+        /// When set to true, if a DNS AAAA query is made for a domain that has only an A (IPv4)
+        /// record, the resolver automatically synthesizes an AAAA (IPv6) response by embedding the
+        /// IPv4 address into the well-known prefix 64:ff9b::/96. Default is false.
+        core.props, "Dns64Enabled", dns64_enabled, set_dns64_enabled, get_dns64_enabled, Val<bool>
     }
 
-    /// `Name`: A friendly name that lets you easily find a configuration in the Resolver dashboard
-    /// in the Route 53 console.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `IpAddresses`: The subnets and IP addresses in your VPC that DNS queries originate from (for
+        /// outbound endpoints) or that you forward DNS queries to (for inbound endpoints). The
+        /// subnet ID uniquely identifies a VPC.
+        core.props, "IpAddresses", _, set_ip_addresses, get_ip_addresses, Val<List<resolver_endpoint::IpAddressRequest>>
     }
 
-    /// `OutpostArn`: The ARN (Amazon Resource Name) for the Outpost.
-    pub fn outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OutpostArn", value.into());
-        self
+    prop! {
+        /// `Ipv6InternetAccessEnabled`: Specifies whether IPv6 Internet Gateway access is enabled
+        /// through the Outbound Resolver Endpoint. When set to true, this property allows your
+        /// Endpoint ENIs to reach public IPv6 target nameservers through an internet gateway.
+        /// Default is false.
+        core.props, "Ipv6InternetAccessEnabled", ipv6_internet_access_enabled, set_ipv6_internet_access_enabled, get_ipv6_internet_access_enabled, Val<bool>
     }
 
-    /// `PreferredInstanceType`: The Amazon EC2 instance type.
-    pub fn preferred_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreferredInstanceType", value.into());
-        self
+    prop! {
+        /// `Name`: A friendly name that lets you easily find a configuration in the Resolver
+        /// dashboard in the Route 53 console.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Protocols`: Protocols used for the endpoint. DoH-FIPS is applicable for inbound endpoints
-    /// only.
-    pub fn protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Protocols", value.into());
-        self
+    prop! {
+        /// `OutpostArn`: The ARN (Amazon Resource Name) for the Outpost.
+        core.props, "OutpostArn", outpost_arn, set_outpost_arn, get_outpost_arn, Val<String>
     }
 
-    /// `ResolverEndpointType`: The Resolver endpoint IP address type. Allowed values (any case): `dualstack`, `ipv4`, `ipv6`.
-    pub fn resolver_endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResolverEndpointType", value.into());
-        self
+    prop! {
+        /// `PreferredInstanceType`: The Amazon EC2 instance type.
+        core.props, "PreferredInstanceType", preferred_instance_type, set_preferred_instance_type, get_preferred_instance_type, Val<String>
     }
 
-    /// `RniEnhancedMetricsEnabled`: Specifies whether RNI enhanced metrics are enabled for the
-    /// Resolver Endpoints. When set to true, one-minute granular metrics are published in
-    /// CloudWatch for each RNI associated with this endpoint. When set to false, metrics are not
-    /// published. Default is false.
-    pub fn rni_enhanced_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RniEnhancedMetricsEnabled", value.into());
-        self
+    prop! {
+        /// `Protocols`: Protocols used for the endpoint. DoH-FIPS is applicable for inbound
+        /// endpoints only.
+        core.props, "Protocols", protocols, set_protocols, get_protocols, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResolverEndpointType`: The Resolver endpoint IP address type. Allowed values (any
+        /// case): `dualstack`, `ipv4`, `ipv6`.
+        core.props, "ResolverEndpointType", resolver_endpoint_type, set_resolver_endpoint_type, get_resolver_endpoint_type, Val<String>
     }
 
-    /// `TargetNameServerMetricsEnabled`: Specifies whether target name server metrics are enabled
-    /// for the Outbound Resolver Endpoint. When set to true, one-minute granular metrics are
-    /// published in CloudWatch for each target name server associated with this endpoint. When set
-    /// to false, metrics are not published. Default is false.
-    pub fn target_name_server_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TargetNameServerMetricsEnabled", value.into());
-        self
+    prop! {
+        /// `RniEnhancedMetricsEnabled`: Specifies whether RNI enhanced metrics are enabled for the
+        /// Resolver Endpoints. When set to true, one-minute granular metrics are published in
+        /// CloudWatch for each RNI associated with this endpoint. When set to false, metrics are
+        /// not published. Default is false.
+        core.props, "RniEnhancedMetricsEnabled", rni_enhanced_metrics_enabled, set_rni_enhanced_metrics_enabled, get_rni_enhanced_metrics_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`: The ID of one or more security groups that control access to this
+        /// VPC. The security group must include one or more inbound rules (for inbound endpoints)
+        /// or outbound rules (for outbound endpoints). Inbound and outbound rules must allow TCP
+        /// and UDP access. For inbound access, open port 53. For outbound access, open the port
+        /// that you're using for DNS queries on your network.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetNameServerMetricsEnabled`: Specifies whether target name server metrics are
+        /// enabled for the Outbound Resolver Endpoint. When set to true, one-minute granular
+        /// metrics are published in CloudWatch for each target name server associated with this
+        /// endpoint. When set to false, metrics are not published. Default is false.
+        core.props, "TargetNameServerMetricsEnabled", target_name_server_metrics_enabled, set_target_name_server_metrics_enabled, get_target_name_server_metrics_enabled, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1030,16 +1088,19 @@ pub mod resolver_endpoint {
             IpAddressRequest { props }
         }
 
-        /// `Ip`: The IPv4 address that you want to use for DNS queries.
-        pub fn ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ip", value.into());
-            self
+        prop! {
+            /// `SubnetId`: The ID of the subnet that contains the IP address.
+            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
 
-        /// `Ipv6`: The IPv6 address that you want to use for DNS queries.
-        pub fn ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6", value.into());
-            self
+        prop! {
+            /// `Ip`: The IPv4 address that you want to use for DNS queries.
+            props, "Ip", ip, set_ip, get_ip, Val<String>
+        }
+
+        prop! {
+            /// `Ipv6`: The IPv6 address that you want to use for DNS queries.
+            props, "Ipv6", ipv6, set_ipv6, get_ipv6, Val<String>
         }
     }
 }
@@ -1063,22 +1124,19 @@ impl ResolverQueryLoggingConfig {
         ResolverQueryLoggingConfig { core }
     }
 
-    /// `DestinationArn`: destination arn
-    pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DestinationArn", value.into());
-        self
+    prop! {
+        /// `DestinationArn`: destination arn
+        core.props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
     }
 
-    /// `Name`: ResolverQueryLogConfigName
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: ResolverQueryLogConfigName
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1155,16 +1213,14 @@ impl ResolverQueryLoggingConfigAssociation {
         ResolverQueryLoggingConfigAssociation { core }
     }
 
-    /// `ResolverQueryLogConfigId`: ResolverQueryLogConfigId
-    pub fn resolver_query_log_config_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResolverQueryLogConfigId", value.into());
-        self
+    prop! {
+        /// `ResolverQueryLogConfigId`: ResolverQueryLogConfigId
+        core.props, "ResolverQueryLogConfigId", resolver_query_log_config_id, set_resolver_query_log_config_id, get_resolver_query_log_config_id, Val<String>
     }
 
-    /// `ResourceId`: ResourceId
-    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceId", value.into());
-        self
+    prop! {
+        /// `ResourceId`: ResourceId
+        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1228,44 +1284,46 @@ impl ResolverRule {
         ResolverRule { core }
     }
 
-    /// `DelegationRecord`: The name server domain for queries to be delegated to if a query matches
-    /// the delegation record.
-    pub fn delegation_record(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DelegationRecord", value.into());
-        self
+    prop! {
+        /// `DelegationRecord`: The name server domain for queries to be delegated to if a query
+        /// matches the delegation record.
+        core.props, "DelegationRecord", delegation_record, set_delegation_record, get_delegation_record, Val<String>
     }
 
-    /// `DomainName`: DNS queries for this domain name are forwarded to the IP addresses that are
-    /// specified in TargetIps
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`: DNS queries for this domain name are forwarded to the IP addresses that
+        /// are specified in TargetIps
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `Name`: The name for the Resolver rule
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the Resolver rule
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ResolverEndpointId`: The ID of the endpoint that the rule is associated with.
-    pub fn resolver_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResolverEndpointId", value.into());
-        self
+    prop! {
+        /// `ResolverEndpointId`: The ID of the endpoint that the rule is associated with.
+        core.props, "ResolverEndpointId", resolver_endpoint_id, set_resolver_endpoint_id, get_resolver_endpoint_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RuleType`: When you want to forward DNS queries for specified domain name to resolvers
+        /// on your network, specify FORWARD. When you have a forwarding rule to forward DNS queries
+        /// for a domain to your network and you want Resolver to process queries for a subdomain of
+        /// that domain, specify SYSTEM. Allowed values (any case): `delegate`, `forward`, `recursive`, `system`.
+        core.props, "RuleType", _, set_rule_type, get_rule_type, Val<String>
     }
 
-    /// `TargetIps`: An array that contains the IP addresses and ports that an outbound endpoint
-    /// forwards DNS queries to. Typically, these are the IP addresses of DNS resolvers on your
-    /// network. Specify IPv4 addresses. IPv6 is not supported.
-    pub fn target_ips(mut self, value: impl Into<Val<List<resolver_rule::TargetAddress>>>) -> Self {
-        self.core.set("TargetIps", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetIps`: An array that contains the IP addresses and ports that an outbound endpoint
+        /// forwards DNS queries to. Typically, these are the IP addresses of DNS resolvers on your
+        /// network. Specify IPv4 addresses. IPv6 is not supported.
+        core.props, "TargetIps", target_ips, set_target_ips, get_target_ips, Val<List<resolver_rule::TargetAddress>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1348,38 +1406,33 @@ pub mod resolver_rule {
             TargetAddress { props }
         }
 
-        /// `Ip`: One IP address that you want to forward DNS queries to. You can specify only IPv4
-        /// addresses.
-        pub fn ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ip", value.into());
-            self
+        prop! {
+            /// `Ip`: One IP address that you want to forward DNS queries to. You can specify only IPv4
+            /// addresses.
+            props, "Ip", ip, set_ip, get_ip, Val<String>
         }
 
-        /// `Ipv6`: One IPv6 address that you want to forward DNS queries to. You can specify only IPv6
-        /// addresses.
-        pub fn ipv6(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ipv6", value.into());
-            self
+        prop! {
+            /// `Ipv6`: One IPv6 address that you want to forward DNS queries to. You can specify only
+            /// IPv6 addresses.
+            props, "Ipv6", ipv6, set_ipv6, get_ipv6, Val<String>
         }
 
-        /// `Port`: The port at Ip that you want to forward DNS queries to.
-        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`: The port at Ip that you want to forward DNS queries to.
+            props, "Port", port, set_port, get_port, Val<String>
         }
 
-        /// `Protocol`: The protocol that you want to use to forward DNS queries. Allowed values (any
-        /// case): `do53`, `doh`.
-        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: The protocol that you want to use to forward DNS queries. Allowed values (any
+            /// case): `do53`, `doh`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
         }
 
-        /// `ServerNameIndication`: The SNI of the target name servers for DoH/DoH-FIPS outbound
-        /// endpoints
-        pub fn server_name_indication(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServerNameIndication", value.into());
-            self
+        prop! {
+            /// `ServerNameIndication`: The SNI of the target name servers for DoH/DoH-FIPS outbound
+            /// endpoints
+            props, "ServerNameIndication", server_name_indication, set_server_name_indication, get_server_name_indication, Val<String>
         }
     }
 }
@@ -1411,12 +1464,22 @@ impl ResolverRuleAssociation {
         ResolverRuleAssociation { core }
     }
 
-    /// `Name`: The name of an association between a Resolver rule and a VPC. The name can be up to 64
-    /// characters long and can contain letters (a-z, A-Z), numbers (0-9), hyphens (-), underscores (_),
-    /// and spaces. The name cannot consist of only numbers.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of an association between a Resolver rule and a VPC. The name can be up
+        /// to 64 characters long and can contain letters (a-z, A-Z), numbers (0-9), hyphens (-),
+        /// underscores (_), and spaces. The name cannot consist of only numbers.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ResolverRuleId`: The ID of the Resolver rule that you associated with the VPC that is
+        /// specified by ``VPCId``.
+        core.props, "ResolverRuleId", _, set_resolver_rule_id, get_resolver_rule_id, Val<String>
+    }
+
+    prop! {
+        /// `VPCId`: The ID of the VPC that you associated the Resolver rule with.
+        core.props, "VPCId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,16 +47,24 @@ impl InboundExternalLink {
         InboundExternalLink { core }
     }
 
-    /// `LinkAttributes`.
-    pub fn link_attributes(mut self, value: impl Into<Val<inbound_external_link::LinkAttributes>>) -> Self {
-        self.core.set("LinkAttributes", value.into());
-        self
+    prop! {
+        /// `GatewayId`.
+        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Link.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LinkAttributes`.
+        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<inbound_external_link::LinkAttributes>
+    }
+
+    prop! {
+        /// `LinkLogSettings`.
+        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<inbound_external_link::LinkLogSettings>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the Link.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,16 +130,14 @@ pub mod inbound_external_link {
             LinkAttributes { props }
         }
 
-        /// `CustomerProvidedId`.
-        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerProvidedId", value.into());
-            self
+        prop! {
+            /// `CustomerProvidedId`.
+            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
         }
 
-        /// `ResponderErrorMasking`.
-        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
-            self.props.set("ResponderErrorMasking", value.into());
-            self
+        prop! {
+            /// `ResponderErrorMasking`.
+            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
         }
     }
 
@@ -160,10 +166,24 @@ pub mod inbound_external_link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        /// `ResponseLoggingPercentage`.
-        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ResponseLoggingPercentage", value.into());
-            self
+        prop! {
+            /// `HttpCode`.
+            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        }
+
+        prop! {
+            /// `LoggingTypes`.
+            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        }
+
+        prop! {
+            /// `ResponseLoggingPercentage`.
+            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
         }
     }
 
@@ -212,6 +232,11 @@ pub mod inbound_external_link {
             props.set("ApplicationLogs", application_logs.into());
             LinkLogSettings { props }
         }
+
+        prop! {
+            /// `ApplicationLogs`.
+            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        }
     }
 
     /// `AWS::RTBFabric::InboundExternalLink.LinkLogSettingsApplicationLogs`.
@@ -232,6 +257,11 @@ pub mod inbound_external_link {
             props.set("LinkApplicationLogSampling", link_application_log_sampling.into());
             LinkLogSettingsApplicationLogs { props }
         }
+
+        prop! {
+            /// `LinkApplicationLogSampling`.
+            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
+        }
     }
 
     /// `AWS::RTBFabric::InboundExternalLink.LinkLogSettingsApplicationLogsLinkApplicationLogSampling`.
@@ -251,6 +281,16 @@ pub mod inbound_external_link {
             props.set("ErrorLog", error_log.into());
             props.set("FilterLog", filter_log.into());
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
+        }
+
+        prop! {
+            /// `ErrorLog`.
+            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        }
+
+        prop! {
+            /// `FilterLog`.
+            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
         }
     }
 }
@@ -283,28 +323,39 @@ impl Link {
         Link { core }
     }
 
-    /// `HttpResponderAllowed`.
-    pub fn http_responder_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("HttpResponderAllowed", value.into());
-        self
+    prop! {
+        /// `GatewayId`.
+        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
     }
 
-    /// `LinkAttributes`.
-    pub fn link_attributes(mut self, value: impl Into<Val<link::LinkAttributes>>) -> Self {
-        self.core.set("LinkAttributes", value.into());
-        self
+    prop! {
+        /// `HttpResponderAllowed`.
+        core.props, "HttpResponderAllowed", http_responder_allowed, set_http_responder_allowed, get_http_responder_allowed, Val<bool>
     }
 
-    /// `ModuleConfigurationList`.
-    pub fn module_configuration_list(mut self, value: impl Into<Val<List<link::ModuleConfiguration>>>) -> Self {
-        self.core.set("ModuleConfigurationList", value.into());
-        self
+    prop! {
+        /// `LinkAttributes`.
+        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<link::LinkAttributes>
     }
 
-    /// `Tags`: Tags to assign to the Link.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LinkLogSettings`.
+        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<link::LinkLogSettings>
+    }
+
+    prop! {
+        /// `ModuleConfigurationList`.
+        core.props, "ModuleConfigurationList", module_configuration_list, set_module_configuration_list, get_module_configuration_list, Val<List<link::ModuleConfiguration>>
+    }
+
+    prop! {
+        /// `PeerGatewayId`.
+        core.props, "PeerGatewayId", _, set_peer_gateway_id, get_peer_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the Link.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -370,16 +421,14 @@ pub mod link {
             LinkAttributes { props }
         }
 
-        /// `CustomerProvidedId`.
-        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerProvidedId", value.into());
-            self
+        prop! {
+            /// `CustomerProvidedId`.
+            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
         }
 
-        /// `ResponderErrorMasking`.
-        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
-            self.props.set("ResponderErrorMasking", value.into());
-            self
+        prop! {
+            /// `ResponderErrorMasking`.
+            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
         }
     }
 
@@ -408,10 +457,24 @@ pub mod link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        /// `ResponseLoggingPercentage`.
-        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ResponseLoggingPercentage", value.into());
-            self
+        prop! {
+            /// `HttpCode`.
+            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        }
+
+        prop! {
+            /// `LoggingTypes`.
+            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        }
+
+        prop! {
+            /// `ResponseLoggingPercentage`.
+            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
         }
     }
 
@@ -460,6 +523,11 @@ pub mod link {
             props.set("ApplicationLogs", application_logs.into());
             LinkLogSettings { props }
         }
+
+        prop! {
+            /// `ApplicationLogs`.
+            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        }
     }
 
     /// `AWS::RTBFabric::Link.LinkLogSettingsApplicationLogs`.
@@ -479,6 +547,11 @@ pub mod link {
             let mut props = Props::new();
             props.set("LinkApplicationLogSampling", link_application_log_sampling.into());
             LinkLogSettingsApplicationLogs { props }
+        }
+
+        prop! {
+            /// `LinkApplicationLogSampling`.
+            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
         }
     }
 
@@ -500,6 +573,16 @@ pub mod link {
             props.set("FilterLog", filter_log.into());
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
         }
+
+        prop! {
+            /// `ErrorLog`.
+            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        }
+
+        prop! {
+            /// `FilterLog`.
+            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
+        }
     }
 
     /// `AWS::RTBFabric::Link.ModuleConfiguration`.
@@ -519,22 +602,24 @@ pub mod link {
             ModuleConfiguration { props }
         }
 
-        /// `DependsOn`.
-        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DependsOn", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `ModuleParameters`.
-        pub fn module_parameters(mut self, value: impl Into<Val<ModuleParameters>>) -> Self {
-            self.props.set("ModuleParameters", value.into());
-            self
+        prop! {
+            /// `DependsOn`.
+            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `ModuleParameters`.
+            props, "ModuleParameters", module_parameters, set_module_parameters, get_module_parameters, Val<ModuleParameters>
+        }
+
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -555,16 +640,14 @@ pub mod link {
             ModuleParameters { props }
         }
 
-        /// `NoBid`.
-        pub fn no_bid(mut self, value: impl Into<Val<NoBidModuleParameters>>) -> Self {
-            self.props.set("NoBid", value.into());
-            self
+        prop! {
+            /// `NoBid`.
+            props, "NoBid", no_bid, set_no_bid, get_no_bid, Val<NoBidModuleParameters>
         }
 
-        /// `OpenRtbAttribute`.
-        pub fn open_rtb_attribute(mut self, value: impl Into<Val<OpenRtbAttributeModuleParameters>>) -> Self {
-            self.props.set("OpenRtbAttribute", value.into());
-            self
+        prop! {
+            /// `OpenRtbAttribute`.
+            props, "OpenRtbAttribute", open_rtb_attribute, set_open_rtb_attribute, get_open_rtb_attribute, Val<OpenRtbAttributeModuleParameters>
         }
     }
 
@@ -583,22 +666,19 @@ pub mod link {
             NoBidModuleParameters { props }
         }
 
-        /// `PassThroughPercentage`.
-        pub fn pass_through_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("PassThroughPercentage", value.into());
-            self
+        prop! {
+            /// `PassThroughPercentage`.
+            props, "PassThroughPercentage", pass_through_percentage, set_pass_through_percentage, get_pass_through_percentage, Val<f64>
         }
 
-        /// `Reason`.
-        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Reason", value.into());
-            self
+        prop! {
+            /// `Reason`.
+            props, "Reason", reason, set_reason, get_reason, Val<String>
         }
 
-        /// `ReasonCode`.
-        pub fn reason_code(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReasonCode", value.into());
-            self
+        prop! {
+            /// `ReasonCode`.
+            props, "ReasonCode", reason_code, set_reason_code, get_reason_code, Val<i64>
         }
     }
 
@@ -629,6 +709,26 @@ pub mod link {
             props.set("HoldbackPercentage", holdback_percentage.into());
             OpenRtbAttributeModuleParameters { props }
         }
+
+        prop! {
+            /// `FilterType`.
+            props, "FilterType", _, set_filter_type, get_filter_type, Val<OpenRtbAttributeModuleParametersFilterType>
+        }
+
+        prop! {
+            /// `FilterConfiguration`.
+            props, "FilterConfiguration", _, set_filter_configuration, get_filter_configuration, Val<List<Filter>>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<OpenRtbAttributeModuleParametersAction>
+        }
+
+        prop! {
+            /// `HoldbackPercentage`.
+            props, "HoldbackPercentage", _, set_holdback_percentage, get_holdback_percentage, Val<f64>
+        }
     }
 
     /// `AWS::RTBFabric::Link.OpenRtbAttributeModuleParametersAction`.
@@ -648,16 +748,14 @@ pub mod link {
             OpenRtbAttributeModuleParametersAction { props }
         }
 
-        /// `NoBid`.
-        pub fn no_bid(mut self, value: impl Into<Val<NoBidAction>>) -> Self {
-            self.props.set("NoBid", value.into());
-            self
+        prop! {
+            /// `NoBid`.
+            props, "NoBid", no_bid, set_no_bid, get_no_bid, Val<NoBidAction>
         }
 
-        /// `HeaderTag`.
-        pub fn header_tag(mut self, value: impl Into<Val<HeaderTagAction>>) -> Self {
-            self.props.set("HeaderTag", value.into());
-            self
+        prop! {
+            /// `HeaderTag`.
+            props, "HeaderTag", header_tag, set_header_tag, get_header_tag, Val<HeaderTagAction>
         }
     }
 
@@ -676,10 +774,9 @@ pub mod link {
             NoBidAction { props }
         }
 
-        /// `NoBidReasonCode`.
-        pub fn no_bid_reason_code(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NoBidReasonCode", value.into());
-            self
+        prop! {
+            /// `NoBidReasonCode`.
+            props, "NoBidReasonCode", no_bid_reason_code, set_no_bid_reason_code, get_no_bid_reason_code, Val<i64>
         }
     }
 
@@ -701,6 +798,16 @@ pub mod link {
             props.set("Value", value.into());
             HeaderTagAction { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::RTBFabric::Link.Filter`.
@@ -718,6 +825,11 @@ pub mod link {
             let mut props = Props::new();
             props.set("Criteria", criteria.into());
             Filter { props }
+        }
+
+        prop! {
+            /// `Criteria`.
+            props, "Criteria", _, set_criteria, get_criteria, Val<List<FilterCriterion>>
         }
     }
 
@@ -738,6 +850,16 @@ pub mod link {
             props.set("Path", path.into());
             props.set("Values", values.into());
             FilterCriterion { props }
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -790,10 +912,31 @@ impl LinkRoutingRule {
         LinkRoutingRule { core }
     }
 
-    /// `Tags`: Tags to assign to the LinkRoutingRule.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Conditions`: Conditions for a routing rule. All non-null fields must match (AND logic).
+        /// At least one field must be set. HostHeader and HostHeaderWildcard are mutually
+        /// exclusive. PathPrefix and PathExact are mutually exclusive.
+        core.props, "Conditions", _, set_conditions, get_conditions, Val<link_routing_rule::RuleCondition>
+    }
+
+    prop! {
+        /// `GatewayId`.
+        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `LinkId`.
+        core.props, "LinkId", _, set_link_id, get_link_id, Val<String>
+    }
+
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the LinkRoutingRule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -854,43 +997,37 @@ pub mod link_routing_rule {
             RuleCondition { props }
         }
 
-        /// `HostHeader`: Exact host match — RFC 3986 unreserved characters. Mutually exclusive with
-        /// HostHeaderWildcard.
-        pub fn host_header(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostHeader", value.into());
-            self
+        prop! {
+            /// `HostHeader`: Exact host match — RFC 3986 unreserved characters. Mutually exclusive
+            /// with HostHeaderWildcard.
+            props, "HostHeader", host_header, set_host_header, get_host_header, Val<String>
         }
 
-        /// `HostHeaderWildcard`: Wildcard host pattern (e.g., *.example.com) — RFC 3986 unreserved
-        /// characters plus *. Mutually exclusive with HostHeader.
-        pub fn host_header_wildcard(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostHeaderWildcard", value.into());
-            self
+        prop! {
+            /// `HostHeaderWildcard`: Wildcard host pattern (e.g., *.example.com) — RFC 3986
+            /// unreserved characters plus *. Mutually exclusive with HostHeader.
+            props, "HostHeaderWildcard", host_header_wildcard, set_host_header_wildcard, get_host_header_wildcard, Val<String>
         }
 
-        /// `PathExact`: Exact path match — must start with /. Mutually exclusive with PathPrefix.
-        pub fn path_exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PathExact", value.into());
-            self
+        prop! {
+            /// `PathExact`: Exact path match — must start with /. Mutually exclusive with PathPrefix.
+            props, "PathExact", path_exact, set_path_exact, get_path_exact, Val<String>
         }
 
-        /// `PathPrefix`: Path prefix matching — strict starts-with, must start with /. Mutually
-        /// exclusive with PathExact.
-        pub fn path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PathPrefix", value.into());
-            self
+        prop! {
+            /// `PathPrefix`: Path prefix matching — strict starts-with, must start with /. Mutually
+            /// exclusive with PathExact.
+            props, "PathPrefix", path_prefix, set_path_prefix, get_path_prefix, Val<String>
         }
 
-        /// `QueryStringEquals`: Query string key=value pair match (single pair).
-        pub fn query_string_equals(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("QueryStringEquals", value.into());
-            self
+        prop! {
+            /// `QueryStringEquals`: Query string key=value pair match (single pair).
+            props, "QueryStringEquals", query_string_equals, set_query_string_equals, get_query_string_equals, Val<Tag>
         }
 
-        /// `QueryStringExists`: Query string key presence check (any value accepted).
-        pub fn query_string_exists(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryStringExists", value.into());
-            self
+        prop! {
+            /// `QueryStringExists`: Query string key presence check (any value accepted).
+            props, "QueryStringExists", query_string_exists, set_query_string_exists, get_query_string_exists, Val<String>
         }
     }
 }
@@ -924,16 +1061,29 @@ impl OutboundExternalLink {
         OutboundExternalLink { core }
     }
 
-    /// `LinkAttributes`.
-    pub fn link_attributes(mut self, value: impl Into<Val<outbound_external_link::LinkAttributes>>) -> Self {
-        self.core.set("LinkAttributes", value.into());
-        self
+    prop! {
+        /// `GatewayId`.
+        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Link.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LinkAttributes`.
+        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<outbound_external_link::LinkAttributes>
+    }
+
+    prop! {
+        /// `LinkLogSettings`.
+        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<outbound_external_link::LinkLogSettings>
+    }
+
+    prop! {
+        /// `PublicEndpoint`.
+        core.props, "PublicEndpoint", _, set_public_endpoint, get_public_endpoint, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the Link.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -993,16 +1143,14 @@ pub mod outbound_external_link {
             LinkAttributes { props }
         }
 
-        /// `CustomerProvidedId`.
-        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomerProvidedId", value.into());
-            self
+        prop! {
+            /// `CustomerProvidedId`.
+            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
         }
 
-        /// `ResponderErrorMasking`.
-        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
-            self.props.set("ResponderErrorMasking", value.into());
-            self
+        prop! {
+            /// `ResponderErrorMasking`.
+            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
         }
     }
 
@@ -1031,10 +1179,24 @@ pub mod outbound_external_link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        /// `ResponseLoggingPercentage`.
-        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ResponseLoggingPercentage", value.into());
-            self
+        prop! {
+            /// `HttpCode`.
+            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        }
+
+        prop! {
+            /// `LoggingTypes`.
+            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        }
+
+        prop! {
+            /// `ResponseLoggingPercentage`.
+            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
         }
     }
 
@@ -1083,6 +1245,11 @@ pub mod outbound_external_link {
             props.set("ApplicationLogs", application_logs.into());
             LinkLogSettings { props }
         }
+
+        prop! {
+            /// `ApplicationLogs`.
+            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        }
     }
 
     /// `AWS::RTBFabric::OutboundExternalLink.LinkLogSettingsApplicationLogs`.
@@ -1103,6 +1270,11 @@ pub mod outbound_external_link {
             props.set("LinkApplicationLogSampling", link_application_log_sampling.into());
             LinkLogSettingsApplicationLogs { props }
         }
+
+        prop! {
+            /// `LinkApplicationLogSampling`.
+            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
+        }
     }
 
     /// `AWS::RTBFabric::OutboundExternalLink.LinkLogSettingsApplicationLogsLinkApplicationLogSampling`.
@@ -1122,6 +1294,16 @@ pub mod outbound_external_link {
             props.set("ErrorLog", error_log.into());
             props.set("FilterLog", filter_log.into());
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
+        }
+
+        prop! {
+            /// `ErrorLog`.
+            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        }
+
+        prop! {
+            /// `FilterLog`.
+            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
         }
     }
 }
@@ -1157,16 +1339,30 @@ impl RequesterGateway {
         RequesterGateway { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Tags to assign to the Requester Gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The ID of one or more security groups in order to create a requester
+        /// gateway.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`: The ID of one or more subnets in order to create a requester gateway.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the Requester Gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1260,52 +1456,69 @@ impl ResponderGateway {
         ResponderGateway { core }
     }
 
-    /// `AcmCertificateArn`.
-    pub fn acm_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcmCertificateArn", value.into());
-        self
+    prop! {
+        /// `AcmCertificateArn`.
+        core.props, "AcmCertificateArn", acm_certificate_arn, set_acm_certificate_arn, get_acm_certificate_arn, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainName", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `GatewayType`.
-    pub fn gateway_type(mut self, value: impl Into<Val<responder_gateway::GatewayType>>) -> Self {
-        self.core.set("GatewayType", value.into());
-        self
+    prop! {
+        /// `GatewayType`.
+        core.props, "GatewayType", gateway_type, set_gateway_type, get_gateway_type, Val<responder_gateway::GatewayType>
     }
 
-    /// `ListenerConfig`.
-    pub fn listener_config(mut self, value: impl Into<Val<responder_gateway::ListenerConfig>>) -> Self {
-        self.core.set("ListenerConfig", value.into());
-        self
+    prop! {
+        /// `ListenerConfig`.
+        core.props, "ListenerConfig", listener_config, set_listener_config, get_listener_config, Val<responder_gateway::ListenerConfig>
     }
 
-    /// `ManagedEndpointConfiguration`.
-    pub fn managed_endpoint_configuration(mut self, value: impl Into<Val<responder_gateway::ManagedEndpointConfiguration>>) -> Self {
-        self.core.set("ManagedEndpointConfiguration", value.into());
-        self
+    prop! {
+        /// `ManagedEndpointConfiguration`.
+        core.props, "ManagedEndpointConfiguration", managed_endpoint_configuration, set_managed_endpoint_configuration, get_managed_endpoint_configuration, Val<responder_gateway::ManagedEndpointConfiguration>
     }
 
-    /// `Tags`: Tags to assign to the Responder Gateway.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Port`.
+        core.props, "Port", _, set_port, get_port, Val<i64>
     }
 
-    /// `TrustStoreConfiguration`.
-    pub fn trust_store_configuration(mut self, value: impl Into<Val<responder_gateway::TrustStoreConfiguration>>) -> Self {
-        self.core.set("TrustStoreConfiguration", value.into());
-        self
+    prop! {
+        /// `Protocol`.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<responder_gateway::Protocol>
+    }
+
+    prop! {
+        /// `SecurityGroupIds`: The ID of one or more security groups in order to create a gateway.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`: The ID of one or more subnets in order to create a gateway.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`: Tags to assign to the Responder Gateway.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrustStoreConfiguration`.
+        core.props, "TrustStoreConfiguration", trust_store_configuration, set_trust_store_configuration, get_trust_store_configuration, Val<responder_gateway::TrustStoreConfiguration>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1391,6 +1604,11 @@ pub mod responder_gateway {
             props.set("Protocols", protocols.into());
             ListenerConfig { props }
         }
+
+        prop! {
+            /// `Protocols`.
+            props, "Protocols", _, set_protocols, get_protocols, Val<List<Protocol>>
+        }
     }
 
     /// Allowed values.
@@ -1423,16 +1641,14 @@ pub mod responder_gateway {
             ManagedEndpointConfiguration { props }
         }
 
-        /// `AutoScalingGroupsConfiguration`.
-        pub fn auto_scaling_groups_configuration(mut self, value: impl Into<Val<AutoScalingGroupsConfiguration>>) -> Self {
-            self.props.set("AutoScalingGroupsConfiguration", value.into());
-            self
+        prop! {
+            /// `AutoScalingGroupsConfiguration`.
+            props, "AutoScalingGroupsConfiguration", auto_scaling_groups_configuration, set_auto_scaling_groups_configuration, get_auto_scaling_groups_configuration, Val<AutoScalingGroupsConfiguration>
         }
 
-        /// `EksEndpointsConfiguration`.
-        pub fn eks_endpoints_configuration(mut self, value: impl Into<Val<EksEndpointsConfiguration>>) -> Self {
-            self.props.set("EksEndpointsConfiguration", value.into());
-            self
+        prop! {
+            /// `EksEndpointsConfiguration`.
+            props, "EksEndpointsConfiguration", eks_endpoints_configuration, set_eks_endpoints_configuration, get_eks_endpoints_configuration, Val<EksEndpointsConfiguration>
         }
     }
 
@@ -1458,10 +1674,19 @@ pub mod responder_gateway {
             AutoScalingGroupsConfiguration { props }
         }
 
-        /// `HealthCheckConfig`.
-        pub fn health_check_config(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
-            self.props.set("HealthCheckConfig", value.into());
-            self
+        prop! {
+            /// `AutoScalingGroupNameList`.
+            props, "AutoScalingGroupNameList", _, set_auto_scaling_group_name_list, get_auto_scaling_group_name_list, Val<List<String>>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `HealthCheckConfig`.
+            props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<HealthCheckConfig>
         }
     }
 
@@ -1484,40 +1709,44 @@ pub mod responder_gateway {
             HealthCheckConfig { props }
         }
 
-        /// `HealthyThresholdCount`.
-        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", _, set_port, get_port, Val<i64>
         }
 
-        /// `IntervalSeconds`.
-        pub fn interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IntervalSeconds", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", _, set_path, get_path, Val<String>
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<Protocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `HealthyThresholdCount`.
+            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
         }
 
-        /// `StatusCodeMatcher`.
-        pub fn status_code_matcher(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StatusCodeMatcher", value.into());
-            self
+        prop! {
+            /// `IntervalSeconds`.
+            props, "IntervalSeconds", interval_seconds, set_interval_seconds, get_interval_seconds, Val<i64>
         }
 
-        /// `TimeoutMs`.
-        pub fn timeout_ms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutMs", value.into());
-            self
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<Protocol>
         }
 
-        /// `UnhealthyThresholdCount`.
-        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnhealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `StatusCodeMatcher`.
+            props, "StatusCodeMatcher", status_code_matcher, set_status_code_matcher, get_status_code_matcher, Val<String>
+        }
+
+        prop! {
+            /// `TimeoutMs`.
+            props, "TimeoutMs", timeout_ms, set_timeout_ms, get_timeout_ms, Val<i64>
+        }
+
+        prop! {
+            /// `UnhealthyThresholdCount`.
+            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
         }
     }
 
@@ -1554,6 +1783,36 @@ pub mod responder_gateway {
             props.set("RoleArn", role_arn.into());
             EksEndpointsConfiguration { props }
         }
+
+        prop! {
+            /// `EndpointsResourceName`.
+            props, "EndpointsResourceName", _, set_endpoints_resource_name, get_endpoints_resource_name, Val<String>
+        }
+
+        prop! {
+            /// `EndpointsResourceNamespace`.
+            props, "EndpointsResourceNamespace", _, set_endpoints_resource_namespace, get_endpoints_resource_namespace, Val<String>
+        }
+
+        prop! {
+            /// `ClusterApiServerEndpointUri`.
+            props, "ClusterApiServerEndpointUri", _, set_cluster_api_server_endpoint_uri, get_cluster_api_server_endpoint_uri, Val<String>
+        }
+
+        prop! {
+            /// `ClusterApiServerCaCertificateChain`.
+            props, "ClusterApiServerCaCertificateChain", _, set_cluster_api_server_ca_certificate_chain, get_cluster_api_server_ca_certificate_chain, Val<String>
+        }
+
+        prop! {
+            /// `ClusterName`.
+            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
     }
 
     /// `AWS::RTBFabric::ResponderGateway.TrustStoreConfiguration`.
@@ -1571,6 +1830,11 @@ pub mod responder_gateway {
             let mut props = Props::new();
             props.set("CertificateAuthorityCertificates", certificate_authority_certificates.into());
             TrustStoreConfiguration { props }
+        }
+
+        prop! {
+            /// `CertificateAuthorityCertificates`.
+            props, "CertificateAuthorityCertificates", _, set_certificate_authority_certificates, get_certificate_authority_certificates, Val<List<String>>
         }
     }
 }

@@ -41,69 +41,66 @@ impl AppMonitor {
         AppMonitor { core }
     }
 
-    /// `AppMonitorConfiguration`: AppMonitor configuration
-    pub fn app_monitor_configuration(mut self, value: impl Into<Val<app_monitor::AppMonitorConfiguration>>) -> Self {
-        self.core.set("AppMonitorConfiguration", value.into());
-        self
+    prop! {
+        /// `AppMonitorConfiguration`: AppMonitor configuration
+        core.props, "AppMonitorConfiguration", app_monitor_configuration, set_app_monitor_configuration, get_app_monitor_configuration, Val<app_monitor::AppMonitorConfiguration>
     }
 
-    /// `CustomEvents`: AppMonitor custom events configuration
-    pub fn custom_events(mut self, value: impl Into<Val<app_monitor::CustomEvents>>) -> Self {
-        self.core.set("CustomEvents", value.into());
-        self
+    prop! {
+        /// `CustomEvents`: AppMonitor custom events configuration
+        core.props, "CustomEvents", custom_events, set_custom_events, get_custom_events, Val<app_monitor::CustomEvents>
     }
 
-    /// `CwLogEnabled`: Data collected by RUM is kept by RUM for 30 days and then deleted. This
-    /// parameter specifies whether RUM sends a copy of this telemetry data to CWLlong in your
-    /// account. This enables you to keep the telemetry data for more than 30 days, but it does
-    /// incur CWLlong charges. If you omit this parameter, the default is false
-    pub fn cw_log_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CwLogEnabled", value.into());
-        self
+    prop! {
+        /// `CwLogEnabled`: Data collected by RUM is kept by RUM for 30 days and then deleted. This
+        /// parameter specifies whether RUM sends a copy of this telemetry data to CWLlong in your
+        /// account. This enables you to keep the telemetry data for more than 30 days, but it does
+        /// incur CWLlong charges. If you omit this parameter, the default is false
+        core.props, "CwLogEnabled", cw_log_enabled, set_cw_log_enabled, get_cw_log_enabled, Val<bool>
     }
 
-    /// `DeobfuscationConfiguration`: A structure that contains the configuration for how an app
-    /// monitor can deobfuscate stack traces.
-    pub fn deobfuscation_configuration(mut self, value: impl Into<Val<app_monitor::DeobfuscationConfiguration>>) -> Self {
-        self.core.set("DeobfuscationConfiguration", value.into());
-        self
+    prop! {
+        /// `DeobfuscationConfiguration`: A structure that contains the configuration for how an app
+        /// monitor can deobfuscate stack traces.
+        core.props, "DeobfuscationConfiguration", deobfuscation_configuration, set_deobfuscation_configuration, get_deobfuscation_configuration, Val<app_monitor::DeobfuscationConfiguration>
     }
 
-    /// `Domain`: The top-level internet domain name for which your application has administrative
-    /// authority. The CreateAppMonitor requires either the domain or the domain list.
-    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The top-level internet domain name for which your application has
+        /// administrative authority. The CreateAppMonitor requires either the domain or the domain
+        /// list.
+        core.props, "Domain", domain, set_domain, get_domain, Val<String>
     }
 
-    /// `DomainList`: The top-level internet domain names for which your application has
-    /// administrative authority. The CreateAppMonitor requires either the domain or the domain
-    /// list.
-    pub fn domain_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("DomainList", value.into());
-        self
+    prop! {
+        /// `DomainList`: The top-level internet domain names for which your application has
+        /// administrative authority. The CreateAppMonitor requires either the domain or the domain
+        /// list.
+        core.props, "DomainList", domain_list, set_domain_list, get_domain_list, Val<List<String>>
     }
 
-    /// `Platform`.
-    pub fn platform(mut self, value: impl Into<Val<app_monitor::Platform>>) -> Self {
-        self.core.set("Platform", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the app monitor
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ResourcePolicy`: A structure that defines resource policy attached to your app monitor.
-    pub fn resource_policy(mut self, value: impl Into<Val<app_monitor::ResourcePolicy>>) -> Self {
-        self.core.set("ResourcePolicy", value.into());
-        self
+    prop! {
+        /// `Platform`.
+        core.props, "Platform", platform, set_platform, get_platform, Val<app_monitor::Platform>
     }
 
-    /// `Tags`: Assigns one or more tags (key-value pairs) to the app monitor. Tags can help you
-    /// organize and categorize your resources. You can also use them to scope user permissions by
-    /// granting a user permission to access or change only resources with certain tag values. Tags
-    /// don't have any semantic meaning to AWS and are interpreted strictly as strings of
-    /// characters.You can associate as many as 50 tags with an app monitor.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourcePolicy`: A structure that defines resource policy attached to your app monitor.
+        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<app_monitor::ResourcePolicy>
+    }
+
+    prop! {
+        /// `Tags`: Assigns one or more tags (key-value pairs) to the app monitor. Tags can help you
+        /// organize and categorize your resources. You can also use them to scope user permissions
+        /// by granting a user permission to access or change only resources with certain tag
+        /// values. Tags don't have any semantic meaning to AWS and are interpreted strictly as
+        /// strings of characters.You can associate as many as 50 tags with an app monitor.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -139,81 +136,72 @@ pub mod app_monitor {
             AppMonitorConfiguration { props }
         }
 
-        /// `AllowCookies`: If you set this to true, the RUM web client sets two cookies, a session
-        /// cookie and a user cookie. The cookies allow the RUM web client to collect data relating to
-        /// the number of users an application has and the behavior of the application across a sequence
-        /// of events. Cookies are stored in the top-level domain of the current page.
-        pub fn allow_cookies(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AllowCookies", value.into());
-            self
+        prop! {
+            /// `AllowCookies`: If you set this to true, the RUM web client sets two cookies, a session
+            /// cookie and a user cookie. The cookies allow the RUM web client to collect data relating
+            /// to the number of users an application has and the behavior of the application across a
+            /// sequence of events. Cookies are stored in the top-level domain of the current page.
+            props, "AllowCookies", allow_cookies, set_allow_cookies, get_allow_cookies, Val<bool>
         }
 
-        /// `EnableXRay`: If you set this to true, RUM enables xray tracing for the user sessions that
-        /// RUM samples. RUM adds an xray trace header to allowed HTTP requests. It also records an xray
-        /// segment for allowed HTTP requests. You can see traces and segments from these user sessions
-        /// in the xray console and the CW ServiceLens console.
-        pub fn enable_x_ray(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableXRay", value.into());
-            self
+        prop! {
+            /// `EnableXRay`: If you set this to true, RUM enables xray tracing for the user sessions
+            /// that RUM samples. RUM adds an xray trace header to allowed HTTP requests. It also
+            /// records an xray segment for allowed HTTP requests. You can see traces and segments from
+            /// these user sessions in the xray console and the CW ServiceLens console.
+            props, "EnableXRay", enable_x_ray, set_enable_x_ray, get_enable_x_ray, Val<bool>
         }
 
-        /// `ExcludedPages`: A list of URLs in your website or application to exclude from RUM data
-        /// collection. You can't include both ExcludedPages and IncludedPages in the same operation.
-        pub fn excluded_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedPages", value.into());
-            self
+        prop! {
+            /// `ExcludedPages`: A list of URLs in your website or application to exclude from RUM data
+            /// collection. You can't include both ExcludedPages and IncludedPages in the same
+            /// operation.
+            props, "ExcludedPages", excluded_pages, set_excluded_pages, get_excluded_pages, Val<List<String>>
         }
 
-        /// `FavoritePages`: A list of pages in the RUM console that are to be displayed with a favorite
-        /// icon.
-        pub fn favorite_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FavoritePages", value.into());
-            self
+        prop! {
+            /// `FavoritePages`: A list of pages in the RUM console that are to be displayed with a
+            /// favorite icon.
+            props, "FavoritePages", favorite_pages, set_favorite_pages, get_favorite_pages, Val<List<String>>
         }
 
-        /// `GuestRoleArn`: The ARN of the guest IAM role that is attached to the identity pool that is
-        /// used to authorize the sending of data to RUM.
-        pub fn guest_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GuestRoleArn", value.into());
-            self
+        prop! {
+            /// `GuestRoleArn`: The ARN of the guest IAM role that is attached to the identity pool that
+            /// is used to authorize the sending of data to RUM.
+            props, "GuestRoleArn", guest_role_arn, set_guest_role_arn, get_guest_role_arn, Val<String>
         }
 
-        /// `IdentityPoolId`: The ID of the identity pool that is used to authorize the sending of data
-        /// to RUM.
-        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdentityPoolId", value.into());
-            self
+        prop! {
+            /// `IdentityPoolId`: The ID of the identity pool that is used to authorize the sending of
+            /// data to RUM.
+            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
         }
 
-        /// `IncludedPages`: If this app monitor is to collect data from only certain pages in your
-        /// application, this structure lists those pages. You can't include both ExcludedPages and
-        /// IncludedPages in the same operation.
-        pub fn included_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedPages", value.into());
-            self
+        prop! {
+            /// `IncludedPages`: If this app monitor is to collect data from only certain pages in your
+            /// application, this structure lists those pages. You can't include both ExcludedPages and
+            /// IncludedPages in the same operation.
+            props, "IncludedPages", included_pages, set_included_pages, get_included_pages, Val<List<String>>
         }
 
-        /// `MetricDestinations`: An array of structures which define the destinations and the metrics
-        /// that you want to send.
-        pub fn metric_destinations(mut self, value: impl Into<Val<List<MetricDestination>>>) -> Self {
-            self.props.set("MetricDestinations", value.into());
-            self
+        prop! {
+            /// `MetricDestinations`: An array of structures which define the destinations and the
+            /// metrics that you want to send.
+            props, "MetricDestinations", metric_destinations, set_metric_destinations, get_metric_destinations, Val<List<MetricDestination>>
         }
 
-        /// `SessionSampleRate`: Specifies the percentage of user sessions to use for RUM data
-        /// collection. Choosing a higher percentage gives you more data but also incurs more costs. The
-        /// number you specify is the percentage of user sessions that will be used. If you omit this
-        /// parameter, the default of 10 is used.
-        pub fn session_sample_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("SessionSampleRate", value.into());
-            self
+        prop! {
+            /// `SessionSampleRate`: Specifies the percentage of user sessions to use for RUM data
+            /// collection. Choosing a higher percentage gives you more data but also incurs more costs.
+            /// The number you specify is the percentage of user sessions that will be used. If you omit
+            /// this parameter, the default of 10 is used.
+            props, "SessionSampleRate", session_sample_rate, set_session_sample_rate, get_session_sample_rate, Val<f64>
         }
 
-        /// `Telemetries`: An array that lists the types of telemetry data that this app monitor is to
-        /// collect.
-        pub fn telemetries(mut self, value: impl Into<Val<List<Telemetry>>>) -> Self {
-            self.props.set("Telemetries", value.into());
-            self
+        prop! {
+            /// `Telemetries`: An array that lists the types of telemetry data that this app monitor is
+            /// to collect.
+            props, "Telemetries", telemetries, set_telemetries, get_telemetries, Val<List<Telemetry>>
         }
     }
 
@@ -237,27 +225,34 @@ pub mod app_monitor {
             MetricDestination { props }
         }
 
-        /// `DestinationArn`: Evidently has been discontinued and therefore this is no longer an
-        /// acceptable field. If Destination is CloudWatch, do not use this parameter. This parameter
-        /// specifies the ARN of the Evidently experiment that will receive the extended metrics.
-        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationArn", value.into());
-            self
+        prop! {
+            /// `Destination`: Defines the destination to send the metrics to. Valid values are
+            /// CloudWatch and Evidently. Note: Evidently has been discontinued and is no longer
+            /// supported - requests with Evidently will be rejected.
+            props, "Destination", _, set_destination, get_destination, Val<MetricDestinationDestination>
         }
 
-        /// `IamRoleArn`: Evidently has been discontinued and therefore this is no longer an acceptable
-        /// field. If Destination is CloudWatch, do not use this parameter. This parameter specifies the
-        /// ARN of an IAM role that RUM will assume to write to the Evidently experiment that you are
-        /// sending metrics to. This role must have permission to write to that experiment.
-        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamRoleArn", value.into());
-            self
+        prop! {
+            /// `DestinationArn`: Evidently has been discontinued and therefore this is no longer an
+            /// acceptable field. If Destination is CloudWatch, do not use this parameter. This
+            /// parameter specifies the ARN of the Evidently experiment that will receive the extended
+            /// metrics.
+            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
         }
 
-        /// `MetricDefinitions`: An array of structures which define the metrics that you want to send.
-        pub fn metric_definitions(mut self, value: impl Into<Val<List<MetricDefinition>>>) -> Self {
-            self.props.set("MetricDefinitions", value.into());
-            self
+        prop! {
+            /// `IamRoleArn`: Evidently has been discontinued and therefore this is no longer an
+            /// acceptable field. If Destination is CloudWatch, do not use this parameter. This
+            /// parameter specifies the ARN of an IAM role that RUM will assume to write to the
+            /// Evidently experiment that you are sending metrics to. This role must have permission to
+            /// write to that experiment.
+            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `MetricDefinitions`: An array of structures which define the metrics that you want to
+            /// send.
+            props, "MetricDefinitions", metric_definitions, set_metric_definitions, get_metric_definitions, Val<List<MetricDefinition>>
         }
     }
 
@@ -300,47 +295,54 @@ pub mod app_monitor {
             MetricDefinition { props }
         }
 
-        /// `DimensionKeys`: Use this field only if you are sending the metric to CloudWatch. This field
-        /// is a map of field paths to dimension names. It defines the dimensions to associate with this
-        /// metric in CloudWatch. For extended metrics, valid values for the entries in this field are
-        /// the following: "metadata.pageId": "PageId" "metadata.browserName": "BrowserName" "metadata.deviceType": "DeviceType" "metadata.osName": "OSName" "metadata.countryCode": "CountryCode" "event_details.fileType": "FileType"
-        /// All dimensions listed in this field must also be included in EventPattern.
-        pub fn dimension_keys(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("DimensionKeys", value.into());
-            self
+        prop! {
+            /// `Name`: The name for the metric that is defined in this structure. For extended metrics,
+            /// valid values are the following: PerformanceNavigationDuration
+            /// PerformanceResourceDuration NavigationSatisfiedTransaction
+            /// NavigationToleratedTransaction NavigationFrustratedTransaction
+            /// WebVitalsCumulativeLayoutShift WebVitalsFirstInputDelay WebVitalsLargestContentfulPaint
+            /// WebVitalsInteractionToNextPaint JsErrorCount HttpErrorCount SessionCount PageViewCount
+            /// Http4xxCount Http5xxCount SessionDuration PageViewCountPerSession JsErrorCountPerSession
+            /// Http4xxCountPerSession Http5xxCountPerSession JsErrorCountPerPageView …
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `EventPattern`: The pattern that defines the metric, specified as a JSON object. RUM checks
-        /// events that happen in a user's session against the pattern, and events that match the
-        /// pattern are sent to the metric destination. When you define extended metrics, the metric
-        /// definition is not valid if EventPattern is omitted. Example event patterns: '{ "event_type": \["com.amazon.rum.js_error_event"\], "metadata": { "browserName": \[ "Chrome", "Safari" \], } }' '{ "event_type": \["com.amazon.rum.performance_navigation_event"\], "metadata": { "browserName": \[ "Chrome", "Firefox" \] }, "event_details": { "duration": \[{ …
-        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EventPattern", value.into());
-            self
+        prop! {
+            /// `DimensionKeys`: Use this field only if you are sending the metric to CloudWatch. This
+            /// field is a map of field paths to dimension names. It defines the dimensions to associate
+            /// with this metric in CloudWatch. For extended metrics, valid values for the entries in
+            /// this field are the following: "metadata.pageId": "PageId" "metadata.browserName": "BrowserName" "metadata.deviceType": "DeviceType" "metadata.osName": "OSName" "metadata.countryCode": "CountryCode" "event_details.fileType": "FileType"
+            /// All dimensions listed in this field must also be included in EventPattern.
+            props, "DimensionKeys", dimension_keys, set_dimension_keys, get_dimension_keys, Val<Map<String>>
         }
 
-        /// `Namespace`: The namespace used by CloudWatch Metrics for the metric that is defined in this
-        /// structure
-        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Namespace", value.into());
-            self
+        prop! {
+            /// `EventPattern`: The pattern that defines the metric, specified as a JSON object. RUM
+            /// checks events that happen in a user's session against the pattern, and events that match
+            /// the pattern are sent to the metric destination. When you define extended metrics, the
+            /// metric definition is not valid if EventPattern is omitted. Example event patterns: '{ "event_type": \["com.amazon.rum.js_error_event"\], "metadata": { "browserName": \[ "Chrome", "Safari" \], } }' '{ "event_type": \["com.amazon.rum.performance_navigation_event"\], "metadata": { "browserName": \[ "Chrome", "Firefox" \] }, "event_details": { "duration": \[{ …
+            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
         }
 
-        /// `UnitLabel`: The CloudWatch metric unit to use for this metric. If you omit this field, the
-        /// metric is recorded with no unit.
-        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UnitLabel", value.into());
-            self
+        prop! {
+            /// `Namespace`: The namespace used by CloudWatch Metrics for the metric that is defined in
+            /// this structure
+            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
         }
 
-        /// `ValueKey`: The field within the event object that the metric value is sourced from. If you
-        /// omit this field, a hardcoded value of 1 is pushed as the metric value. This is useful if you
-        /// just want to count the number of events that the filter catches. If this metric is sent to
-        /// Evidently, this field will be passed to Evidently raw and Evidently will handle data
-        /// extraction from the event. Note: Evidently has been discontinued.
-        pub fn value_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ValueKey", value.into());
-            self
+        prop! {
+            /// `UnitLabel`: The CloudWatch metric unit to use for this metric. If you omit this field,
+            /// the metric is recorded with no unit.
+            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
+        }
+
+        prop! {
+            /// `ValueKey`: The field within the event object that the metric value is sourced from. If
+            /// you omit this field, a hardcoded value of 1 is pushed as the metric value. This is
+            /// useful if you just want to count the number of events that the filter catches. If this
+            /// metric is sent to Evidently, this field will be passed to Evidently raw and Evidently
+            /// will handle data extraction from the event. Note: Evidently has been discontinued.
+            props, "ValueKey", value_key, set_value_key, get_value_key, Val<String>
         }
     }
 
@@ -375,10 +377,9 @@ pub mod app_monitor {
             CustomEvents { props }
         }
 
-        /// `Status`: Indicates whether AppMonitor accepts custom events.
-        pub fn status(mut self, value: impl Into<Val<CustomEventsStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether AppMonitor accepts custom events.
+            props, "Status", status, set_status, get_status, Val<CustomEventsStatus>
         }
     }
 
@@ -411,11 +412,10 @@ pub mod app_monitor {
             DeobfuscationConfiguration { props }
         }
 
-        /// `JavaScriptSourceMaps`: A structure that contains the configuration for how an app monitor
-        /// can unminify JavaScript error stack traces using source maps.
-        pub fn java_script_source_maps(mut self, value: impl Into<Val<DeobfuscationConfigurationJavaScriptSourceMaps>>) -> Self {
-            self.props.set("JavaScriptSourceMaps", value.into());
-            self
+        prop! {
+            /// `JavaScriptSourceMaps`: A structure that contains the configuration for how an app
+            /// monitor can unminify JavaScript error stack traces using source maps.
+            props, "JavaScriptSourceMaps", java_script_source_maps, set_java_script_source_maps, get_java_script_source_maps, Val<DeobfuscationConfigurationJavaScriptSourceMaps>
         }
     }
 
@@ -442,11 +442,17 @@ pub mod app_monitor {
             DeobfuscationConfigurationJavaScriptSourceMaps { props }
         }
 
-        /// `S3Uri`: The S3Uri of the bucket or folder that stores the source map files. It is required
-        /// if status is ENABLED.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `Status`: Specifies whether JavaScript error stack traces should be unminified for this
+            /// app monitor. The default is for JavaScript error stack trace unminification to be
+            /// DISABLED
+            props, "Status", _, set_status, get_status, Val<DeobfuscationConfigurationJavaScriptSourceMapsStatus>
+        }
+
+        prop! {
+            /// `S3Uri`: The S3Uri of the bucket or folder that stores the source map files. It is
+            /// required if status is ENABLED.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -499,14 +505,19 @@ pub mod app_monitor {
             ResourcePolicy { props }
         }
 
-        /// `PolicyRevisionId`: A string value that you can use to conditionally update your policy. You
-        /// can provide the revision ID of your existing policy to make mutating requests against that
-        /// policy. When you assign a policy revision ID, then later requests about that policy will be
-        /// rejected with an InvalidPolicyRevisionIdException error if they don't provide the correct
-        /// current revision ID.
-        pub fn policy_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PolicyRevisionId", value.into());
-            self
+        prop! {
+            /// `PolicyDocument`: The JSON to use as the resource policy. The document can be up to 4 KB
+            /// in size.
+            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+        }
+
+        prop! {
+            /// `PolicyRevisionId`: A string value that you can use to conditionally update your policy.
+            /// You can provide the revision ID of your existing policy to make mutating requests
+            /// against that policy. When you assign a policy revision ID, then later requests about
+            /// that policy will be rejected with an InvalidPolicyRevisionIdException error if they
+            /// don't provide the correct current revision ID.
+            props, "PolicyRevisionId", policy_revision_id, set_policy_revision_id, get_policy_revision_id, Val<String>
         }
     }
 }

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, BucketName, Json, List};
+use cdk_core::kind::{Arn, BucketArn, BucketName, Json, List};
 
 /// `AWS::S3::AccessGrant`: The AWS::S3::AccessGrant resource is an Amazon S3 resource type
 /// representing permissions to a specific S3 bucket or prefix hosted in an S3 Access Grants
@@ -52,29 +52,40 @@ impl AccessGrant {
         AccessGrant { core }
     }
 
-    /// `AccessGrantsLocationConfiguration`: The configuration options of the grant location, which
-    /// is the S3 path to the data to which you are granting access.
-    pub fn access_grants_location_configuration(mut self, value: impl Into<Val<access_grant::AccessGrantsLocationConfiguration>>) -> Self {
-        self.core.set("AccessGrantsLocationConfiguration", value.into());
-        self
+    prop! {
+        /// `AccessGrantsLocationConfiguration`: The configuration options of the grant location,
+        /// which is the S3 path to the data to which you are granting access.
+        core.props, "AccessGrantsLocationConfiguration", access_grants_location_configuration, set_access_grants_location_configuration, get_access_grants_location_configuration, Val<access_grant::AccessGrantsLocationConfiguration>
     }
 
-    /// `ApplicationArn`: The ARN of the application grantees will use to access the location
-    pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApplicationArn", value.into());
-        self
+    prop! {
+        /// `AccessGrantsLocationId`: The custom S3 location to be accessed by the grantee
+        core.props, "AccessGrantsLocationId", _, set_access_grants_location_id, get_access_grants_location_id, Val<String>
     }
 
-    /// `S3PrefixType`: The type of S3SubPrefix.
-    pub fn s3_prefix_type(mut self, value: impl Into<Val<access_grant::S3PrefixType>>) -> Self {
-        self.core.set("S3PrefixType", value.into());
-        self
+    prop! {
+        /// `ApplicationArn`: The ARN of the application grantees will use to access the location
+        core.props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Grantee`: The principal who will be granted permission to access S3.
+        core.props, "Grantee", _, set_grantee, get_grantee, Val<access_grant::Grantee>
+    }
+
+    prop! {
+        /// `Permission`: The level of access to be afforded to the grantee
+        core.props, "Permission", _, set_permission, get_permission, Val<access_grant::Permission>
+    }
+
+    prop! {
+        /// `S3PrefixType`: The type of S3SubPrefix.
+        core.props, "S3PrefixType", s3_prefix_type, set_s3_prefix_type, get_s3_prefix_type, Val<access_grant::S3PrefixType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,6 +134,12 @@ pub mod access_grant {
             props.set("S3SubPrefix", s3_sub_prefix.into());
             AccessGrantsLocationConfiguration { props }
         }
+
+        prop! {
+            /// `S3SubPrefix`: The S3 sub prefix of a registered location in your S3 Access Grants
+            /// instance
+            props, "S3SubPrefix", _, set_s3_sub_prefix, get_s3_sub_prefix, Val<String>
+        }
     }
 
     /// `AWS::S3::AccessGrant.Grantee`.
@@ -146,6 +163,16 @@ pub mod access_grant {
             props.set("GranteeType", grantee_type.into());
             props.set("GranteeIdentifier", grantee_identifier.into());
             Grantee { props }
+        }
+
+        prop! {
+            /// `GranteeType`: Configures the transfer acceleration state for an Amazon S3 bucket.
+            props, "GranteeType", _, set_grantee_type, get_grantee_type, Val<GranteeGranteeType>
+        }
+
+        prop! {
+            /// `GranteeIdentifier`: The unique identifier of the Grantee
+            props, "GranteeIdentifier", _, set_grantee_identifier, get_grantee_identifier, Val<String>
         }
     }
 
@@ -211,16 +238,15 @@ impl AccessGrantsInstance {
         AccessGrantsInstance { core }
     }
 
-    /// `IdentityCenterArn`: The Amazon Resource Name (ARN) of the specified AWS Identity Center.
-    pub fn identity_center_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdentityCenterArn", value.into());
-        self
+    prop! {
+        /// `IdentityCenterArn`: The Amazon Resource Name (ARN) of the specified AWS Identity
+        /// Center.
+        core.props, "IdentityCenterArn", identity_center_arn, set_identity_center_arn, get_identity_center_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -269,10 +295,20 @@ impl AccessGrantsLocation {
         AccessGrantsLocation { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the access grant location's associated
+        /// IAM role.
+        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `LocationScope`: Descriptor for where the location actually points
+        core.props, "LocationScope", _, set_location_scope, get_location_scope, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -316,46 +352,45 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
-    /// access point.
-    pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketAccountId", value.into());
-        self
+    prop! {
+        /// `Bucket`: The name of the bucket that you want to associate this Access Point with.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
     }
 
-    /// `Name`: The name you want to assign to this Access Point. If you don't specify a name, AWS
-    /// CloudFormation generates a unique ID and uses that ID for the access point name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
+        /// access point.
+        core.props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Access Point. If you don't specify a name,
+        /// AWS CloudFormation generates a unique ID and uses that ID for the access point name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
-    /// to this Access Point. You can enable the configuration options in any combination. For more
-    /// information about when Amazon S3 considers a bucket or object public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
-    /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
-    pub fn public_access_block_configuration(mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> Self {
-        self.core.set("PublicAccessBlockConfiguration", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 Access Point.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
+        /// apply to this Access Point. You can enable the configuration options in any combination.
+        /// For more information about when Amazon S3 considers a bucket or object public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
+        /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
+        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<access_point::PublicAccessBlockConfiguration>
     }
 
-    /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
-    /// Point to requests from the specified Virtual Private Cloud (VPC).
-    pub fn vpc_configuration(mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> Self {
-        self.core.set("VpcConfiguration", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 Access Point.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
+        /// Point to requests from the specified Virtual Private Cloud (VPC).
+        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -457,44 +492,41 @@ pub mod access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
-        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
-        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
-        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicAcls", value.into());
-            self
+        prop! {
+            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
+            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
+            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
+            /// ACLs.
+            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
         }
 
-        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
-        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
-        /// doesn't affect existing bucket policies.
-        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicPolicy", value.into());
-            self
+        prop! {
+            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
+            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
+            /// setting doesn't affect existing bucket policies.
+            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
         }
 
-        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
-        /// set.
-        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnorePublicAcls", value.into());
-            self
+        prop! {
+            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
+            /// being set.
+            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
         }
 
-        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
-        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
-        /// services and authorized users within this account if the bucket has a public policy.
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
-        /// and cross-account access within any public bucket policy, including non-public delegation to
-        /// specific accounts, is blocked.
-        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RestrictPublicBuckets", value.into());
-            self
+        prop! {
+            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
+            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
+            /// to only AWS services and authorized users within this account if the bucket has a public
+            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
+            /// that public and cross-account access within any public bucket policy, including
+            /// non-public delegation to specific accounts, is blocked.
+            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
         }
     }
 
@@ -514,11 +546,10 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        /// `VpcId`: If this field is specified, this access point will only allow connections from the
-        /// specified VPC ID.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: If this field is specified, this access point will only allow connections from
+            /// the specified VPC ID.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -546,207 +577,186 @@ impl Bucket {
         Bucket { core }
     }
 
-    /// `AbacStatus`: The ABAC status of the general purpose bucket. When ABAC is enabled for the
-    /// general purpose bucket, you can use tags to manage access to the general purpose buckets as
-    /// well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets,
-    /// you can only use tags for cost tracking purposes. For more information, see Using tags with
-    /// S3 general purpose buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html>).
-    pub fn abac_status(mut self, value: impl Into<Val<bucket::AbacStatus>>) -> Self {
-        self.core.set("AbacStatus", value.into());
-        self
+    prop! {
+        /// `AbacStatus`: The ABAC status of the general purpose bucket. When ABAC is enabled for
+        /// the general purpose bucket, you can use tags to manage access to the general purpose
+        /// buckets as well as for cost tracking purposes. When ABAC is disabled for the general
+        /// purpose buckets, you can only use tags for cost tracking purposes. For more information,
+        /// see Using tags with S3 general purpose buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html>).
+        core.props, "AbacStatus", abac_status, set_abac_status, get_abac_status, Val<bucket::AbacStatus>
     }
 
-    /// `AccelerateConfiguration`: Configures the transfer acceleration state for an Amazon S3
-    /// bucket. For more information, see Amazon S3 Transfer Acceleration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>)
-    /// in the *Amazon S3 User Guide*.
-    pub fn accelerate_configuration(mut self, value: impl Into<Val<bucket::AccelerateConfiguration>>) -> Self {
-        self.core.set("AccelerateConfiguration", value.into());
-        self
+    prop! {
+        /// `AccelerateConfiguration`: Configures the transfer acceleration state for an Amazon S3
+        /// bucket. For more information, see Amazon S3 Transfer Acceleration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>)
+        /// in the *Amazon S3 User Guide*.
+        core.props, "AccelerateConfiguration", accelerate_configuration, set_accelerate_configuration, get_accelerate_configuration, Val<bucket::AccelerateConfiguration>
     }
 
-    /// `AccessControl`: This is a legacy property, and it is not recommended for most use cases. A
-    /// majority of modern use cases in Amazon S3 no longer require the use of ACLs, and we
-    /// recommend that you keep ACLs disabled. For more information, see Controlling object
-    /// ownership (<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>)
-    /// in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined
-    /// permissions to the bucket. For more information about canned ACLs, see Canned ACL (<https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl>)
-    /// in the …
-    pub fn access_control(mut self, value: impl Into<Val<bucket::AccessControl>>) -> Self {
-        self.core.set("AccessControl", value.into());
-        self
+    prop! {
+        /// `AccessControl`: This is a legacy property, and it is not recommended for most use
+        /// cases. A majority of modern use cases in Amazon S3 no longer require the use of ACLs,
+        /// and we recommend that you keep ACLs disabled. For more information, see Controlling
+        /// object ownership (<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>)
+        /// in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined
+        /// permissions to the bucket. For more information about canned ACLs, see Canned ACL (<https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl>)
+        /// in the …
+        core.props, "AccessControl", access_control, set_access_control, get_access_control, Val<bucket::AccessControl>
     }
 
-    /// `AnalyticsConfigurations`: Specifies the configuration and any analyses for the analytics
-    /// filter of an Amazon S3 bucket.
-    pub fn analytics_configurations(mut self, value: impl Into<Val<List<bucket::AnalyticsConfiguration>>>) -> Self {
-        self.core.set("AnalyticsConfigurations", value.into());
-        self
+    prop! {
+        /// `AnalyticsConfigurations`: Specifies the configuration and any analyses for the
+        /// analytics filter of an Amazon S3 bucket.
+        core.props, "AnalyticsConfigurations", analytics_configurations, set_analytics_configurations, get_analytics_configurations, Val<List<bucket::AnalyticsConfiguration>>
     }
 
-    /// `BucketEncryption`: Specifies default encryption for a bucket using server-side encryption
-    /// with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer
-    /// server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3
-    /// default encryption feature, see Amazon S3 Default Encryption for S3 Buckets (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>)
-    /// in the *Amazon S3 User Guide*.
-    pub fn bucket_encryption(mut self, value: impl Into<Val<bucket::BucketEncryption>>) -> Self {
-        self.core.set("BucketEncryption", value.into());
-        self
+    prop! {
+        /// `BucketEncryption`: Specifies default encryption for a bucket using server-side
+        /// encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or
+        /// dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information
+        /// about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3
+        /// Buckets (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in
+        /// the *Amazon S3 User Guide*.
+        core.props, "BucketEncryption", bucket_encryption, set_bucket_encryption, get_bucket_encryption, Val<bucket::BucketEncryption>
     }
 
-    /// `BucketName`: A name for the bucket. If you don't specify a name, AWS CloudFormation
-    /// generates a unique ID and uses that ID for the bucket name. The bucket name must contain
-    /// only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3
-    /// bucket restrictions and limitations (<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>).
-    /// For more information, see Rules for naming Amazon S3 buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>)
-    /// in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that require …
-    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketName", value.into());
-        self
+    prop! {
+        /// `BucketName`: A name for the bucket. If you don't specify a name, AWS CloudFormation
+        /// generates a unique ID and uses that ID for the bucket name. The bucket name must contain
+        /// only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3
+        /// bucket restrictions and limitations (<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>).
+        /// For more information, see Rules for naming Amazon S3 buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>)
+        /// in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that
+        /// require …
+        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `BucketNamePrefix`.
-    pub fn bucket_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketNamePrefix", value.into());
-        self
+    prop! {
+        /// `BucketNamePrefix`.
+        core.props, "BucketNamePrefix", bucket_name_prefix, set_bucket_name_prefix, get_bucket_name_prefix, Val<String>
     }
 
-    /// `BucketNamespace`.
-    pub fn bucket_namespace(mut self, value: impl Into<Val<bucket::BucketNamespace>>) -> Self {
-        self.core.set("BucketNamespace", value.into());
-        self
+    prop! {
+        /// `BucketNamespace`.
+        core.props, "BucketNamespace", bucket_namespace, set_bucket_namespace, get_bucket_namespace, Val<bucket::BucketNamespace>
     }
 
-    /// `CorsConfiguration`: Describes the cross-origin access configuration for objects in an
-    /// Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
-    /// in the *Amazon S3 User Guide*.
-    pub fn cors_configuration(mut self, value: impl Into<Val<bucket::CorsConfiguration>>) -> Self {
-        self.core.set("CorsConfiguration", value.into());
-        self
+    prop! {
+        /// `CorsConfiguration`: Describes the cross-origin access configuration for objects in an
+        /// Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
+        /// in the *Amazon S3 User Guide*.
+        core.props, "CorsConfiguration", cors_configuration, set_cors_configuration, get_cors_configuration, Val<bucket::CorsConfiguration>
     }
 
-    /// `IntelligentTieringConfigurations`: Defines how Amazon S3 handles Intelligent-Tiering
-    /// storage.
-    pub fn intelligent_tiering_configurations(mut self, value: impl Into<Val<List<bucket::IntelligentTieringConfiguration>>>) -> Self {
-        self.core.set("IntelligentTieringConfigurations", value.into());
-        self
+    prop! {
+        /// `IntelligentTieringConfigurations`: Defines how Amazon S3 handles Intelligent-Tiering
+        /// storage.
+        core.props, "IntelligentTieringConfigurations", intelligent_tiering_configurations, set_intelligent_tiering_configurations, get_intelligent_tiering_configurations, Val<List<bucket::IntelligentTieringConfiguration>>
     }
 
-    /// `InventoryConfigurations`: Specifies the S3 Inventory configuration for an Amazon S3 bucket.
-    /// For more information, see GET Bucket inventory (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>)
-    /// in the *Amazon S3 API Reference*.
-    pub fn inventory_configurations(mut self, value: impl Into<Val<List<bucket::InventoryConfiguration>>>) -> Self {
-        self.core.set("InventoryConfigurations", value.into());
-        self
+    prop! {
+        /// `InventoryConfigurations`: Specifies the S3 Inventory configuration for an Amazon S3
+        /// bucket. For more information, see GET Bucket inventory (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>)
+        /// in the *Amazon S3 API Reference*.
+        core.props, "InventoryConfigurations", inventory_configurations, set_inventory_configurations, get_inventory_configurations, Val<List<bucket::InventoryConfiguration>>
     }
 
-    /// `LifecycleConfiguration`: Specifies the lifecycle configuration for objects in an Amazon S3
-    /// bucket. For more information, see Object Lifecycle Management (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>)
-    /// in the *Amazon S3 User Guide*.
-    pub fn lifecycle_configuration(mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> Self {
-        self.core.set("LifecycleConfiguration", value.into());
-        self
+    prop! {
+        /// `LifecycleConfiguration`: Specifies the lifecycle configuration for objects in an Amazon
+        /// S3 bucket. For more information, see Object Lifecycle Management (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>)
+        /// in the *Amazon S3 User Guide*.
+        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<bucket::LifecycleConfiguration>
     }
 
-    /// `LoggingConfiguration`: Settings that define where logs are stored.
-    pub fn logging_configuration(mut self, value: impl Into<Val<bucket::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`: Settings that define where logs are stored.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<bucket::LoggingConfiguration>
     }
 
-    /// `MetadataConfiguration`: The S3 Metadata configuration for a general purpose bucket.
-    pub fn metadata_configuration(mut self, value: impl Into<Val<bucket::MetadataConfiguration>>) -> Self {
-        self.core.set("MetadataConfiguration", value.into());
-        self
+    prop! {
+        /// `MetadataConfiguration`: The S3 Metadata configuration for a general purpose bucket.
+        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<bucket::MetadataConfiguration>
     }
 
-    /// `MetadataTableConfiguration`: The metadata table configuration of an S3 general purpose
-    /// bucket.
-    pub fn metadata_table_configuration(mut self, value: impl Into<Val<bucket::MetadataTableConfiguration>>) -> Self {
-        self.core.set("MetadataTableConfiguration", value.into());
-        self
+    prop! {
+        /// `MetadataTableConfiguration`: The metadata table configuration of an S3 general purpose
+        /// bucket.
+        core.props, "MetadataTableConfiguration", metadata_table_configuration, set_metadata_table_configuration, get_metadata_table_configuration, Val<bucket::MetadataTableConfiguration>
     }
 
-    /// `MetricsConfigurations`: Specifies a metrics configuration for the CloudWatch request
-    /// metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're
-    /// updating an existing metrics configuration, note that this is a full replacement of the
-    /// existing metrics configuration. If you don't include the elements you want to keep, they are
-    /// erased. For more information, see PutBucketMetricsConfiguration (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>).
-    pub fn metrics_configurations(mut self, value: impl Into<Val<List<bucket::MetricsConfiguration>>>) -> Self {
-        self.core.set("MetricsConfigurations", value.into());
-        self
+    prop! {
+        /// `MetricsConfigurations`: Specifies a metrics configuration for the CloudWatch request
+        /// metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're
+        /// updating an existing metrics configuration, note that this is a full replacement of the
+        /// existing metrics configuration. If you don't include the elements you want to keep, they
+        /// are erased. For more information, see PutBucketMetricsConfiguration (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>).
+        core.props, "MetricsConfigurations", metrics_configurations, set_metrics_configurations, get_metrics_configurations, Val<List<bucket::MetricsConfiguration>>
     }
 
-    /// `NotificationConfiguration`: Configuration that defines how Amazon S3 handles bucket
-    /// notifications.
-    pub fn notification_configuration(mut self, value: impl Into<Val<bucket::NotificationConfiguration>>) -> Self {
-        self.core.set("NotificationConfiguration", value.into());
-        self
+    prop! {
+        /// `NotificationConfiguration`: Configuration that defines how Amazon S3 handles bucket
+        /// notifications.
+        core.props, "NotificationConfiguration", notification_configuration, set_notification_configuration, get_notification_configuration, Val<bucket::NotificationConfiguration>
     }
 
-    /// `ObjectLockConfiguration`: This operation is not supported for directory buckets. Places an
-    /// Object Lock configuration on the specified bucket. The rule specified in the Object Lock
-    /// configuration will be applied by default to every new object placed in the specified bucket.
-    /// For more information, see Locking Objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). +
-    /// The ``DefaultRetention`` settings require both a mode and a period. + The ``DefaultRetention``
-    /// period can be either ``Days`` or ``Years`` but you must select one. You cannot specify ``Days``
-    /// and ``Years`` at the same time. + You can enable …
-    pub fn object_lock_configuration(mut self, value: impl Into<Val<bucket::ObjectLockConfiguration>>) -> Self {
-        self.core.set("ObjectLockConfiguration", value.into());
-        self
+    prop! {
+        /// `ObjectLockConfiguration`: This operation is not supported for directory buckets. Places
+        /// an Object Lock configuration on the specified bucket. The rule specified in the Object
+        /// Lock configuration will be applied by default to every new object placed in the
+        /// specified bucket. For more information, see Locking Objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). +
+        /// The ``DefaultRetention`` settings require both a mode and a period. + The ``DefaultRetention``
+        /// period can be either ``Days`` or ``Years`` but you must select one. You cannot specify ``Days``
+        /// and ``Years`` at the same time. + You can enable …
+        core.props, "ObjectLockConfiguration", object_lock_configuration, set_object_lock_configuration, get_object_lock_configuration, Val<bucket::ObjectLockConfiguration>
     }
 
-    /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration enabled.
-    /// Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
-    pub fn object_lock_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ObjectLockEnabled", value.into());
-        self
+    prop! {
+        /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration
+        /// enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a
+        /// bucket.
+        core.props, "ObjectLockEnabled", object_lock_enabled, set_object_lock_enabled, get_object_lock_enabled, Val<bool>
     }
 
-    /// `OwnershipControls`: Configuration that defines how Amazon S3 handles Object Ownership
-    /// rules.
-    pub fn ownership_controls(mut self, value: impl Into<Val<bucket::OwnershipControls>>) -> Self {
-        self.core.set("OwnershipControls", value.into());
-        self
+    prop! {
+        /// `OwnershipControls`: Configuration that defines how Amazon S3 handles Object Ownership
+        /// rules.
+        core.props, "OwnershipControls", ownership_controls, set_ownership_controls, get_ownership_controls, Val<bucket::OwnershipControls>
     }
 
-    /// `PublicAccessBlockConfiguration`: Configuration that defines how Amazon S3 handles public
-    /// access.
-    pub fn public_access_block_configuration(mut self, value: impl Into<Val<bucket::PublicAccessBlockConfiguration>>) -> Self {
-        self.core.set("PublicAccessBlockConfiguration", value.into());
-        self
+    prop! {
+        /// `PublicAccessBlockConfiguration`: Configuration that defines how Amazon S3 handles
+        /// public access.
+        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<bucket::PublicAccessBlockConfiguration>
     }
 
-    /// `ReplicationConfiguration`: Configuration for replicating objects in an S3 bucket. To enable
-    /// replication, you must also enable versioning by using the ``VersioningConfiguration``
-    /// property. Amazon S3 can store replicated objects in a single destination bucket or multiple
-    /// destination buckets. The destination bucket or buckets must already exist.
-    pub fn replication_configuration(mut self, value: impl Into<Val<bucket::ReplicationConfiguration>>) -> Self {
-        self.core.set("ReplicationConfiguration", value.into());
-        self
+    prop! {
+        /// `ReplicationConfiguration`: Configuration for replicating objects in an S3 bucket. To
+        /// enable replication, you must also enable versioning by using the ``VersioningConfiguration``
+        /// property. Amazon S3 can store replicated objects in a single destination bucket or
+        /// multiple destination buckets. The destination bucket or buckets must already exist.
+        core.props, "ReplicationConfiguration", replication_configuration, set_replication_configuration, get_replication_configuration, Val<bucket::ReplicationConfiguration>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 bucket.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 bucket.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VersioningConfiguration`: Enables multiple versions of all objects in this bucket. You
-    /// might enable versioning to prevent objects from being deleted or overwritten by mistake or
-    /// to archive objects so that you can retrieve previous versions of them. When you enable
-    /// versioning on a bucket for the first time, it might take a short amount of time for the
-    /// change to be fully propagated. We recommend that you wait for 15 minutes after enabling
-    /// versioning before issuing write operations (``PUT`` or ``DELETE``) on objects in the bucket.
-    pub fn versioning_configuration(mut self, value: impl Into<Val<bucket::VersioningConfiguration>>) -> Self {
-        self.core.set("VersioningConfiguration", value.into());
-        self
+    prop! {
+        /// `VersioningConfiguration`: Enables multiple versions of all objects in this bucket. You
+        /// might enable versioning to prevent objects from being deleted or overwritten by mistake
+        /// or to archive objects so that you can retrieve previous versions of them. When you
+        /// enable versioning on a bucket for the first time, it might take a short amount of time
+        /// for the change to be fully propagated. We recommend that you wait for 15 minutes after
+        /// enabling versioning before issuing write operations (``PUT`` or ``DELETE``) on objects
+        /// in the bucket.
+        core.props, "VersioningConfiguration", versioning_configuration, set_versioning_configuration, get_versioning_configuration, Val<bucket::VersioningConfiguration>
     }
 
-    /// `WebsiteConfiguration`: Information used to configure the bucket as a static website. For
-    /// more information, see Hosting Websites on Amazon S3 (<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
-    pub fn website_configuration(mut self, value: impl Into<Val<bucket::WebsiteConfiguration>>) -> Self {
-        self.core.set("WebsiteConfiguration", value.into());
-        self
+    prop! {
+        /// `WebsiteConfiguration`: Information used to configure the bucket as a static website.
+        /// For more information, see Hosting Websites on Amazon S3 (<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
+        core.props, "WebsiteConfiguration", website_configuration, set_website_configuration, get_website_configuration, Val<bucket::WebsiteConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -757,7 +767,7 @@ impl Bucket {
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
+    pub fn attr_arn(&self) -> Val<BucketArn> {
         self.core.get_att("Arn")
     }
 
@@ -883,6 +893,11 @@ pub mod bucket {
             props.set("AccelerationStatus", acceleration_status.into());
             AccelerateConfiguration { props }
         }
+
+        prop! {
+            /// `AccelerationStatus`: Specifies the transfer acceleration status of the bucket.
+            props, "AccelerationStatus", _, set_acceleration_status, get_acceleration_status, Val<AccelerateConfigurationAccelerationStatus>
+        }
     }
 
     /// Specifies the transfer acceleration status of the bucket.
@@ -959,18 +974,27 @@ pub mod bucket {
             AnalyticsConfiguration { props }
         }
 
-        /// `Prefix`: The prefix that an object must have to be included in the analytics results.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `StorageClassAnalysis`: Contains data related to access patterns to be collected and
+            /// made available to analyze the tradeoffs between different storage classes.
+            props, "StorageClassAnalysis", _, set_storage_class_analysis, get_storage_class_analysis, Val<StorageClassAnalysis>
         }
 
-        /// `TagFilters`: The tags to use when evaluating an analytics filter. The analytics only
-        /// includes objects that meet the filter's criteria. If no filter is specified, all of the
-        /// contents of the bucket are included in the analysis.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `Id`: The ID that identifies the analytics configuration.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix that an object must have to be included in the analytics results.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `TagFilters`: The tags to use when evaluating an analytics filter. The analytics only
+            /// includes objects that meet the filter's criteria. If no filter is specified, all of the
+            /// contents of the bucket are included in the analysis.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
         }
     }
 
@@ -991,11 +1015,10 @@ pub mod bucket {
             StorageClassAnalysis { props }
         }
 
-        /// `DataExport`: Specifies how data related to the storage class analysis for an Amazon S3
-        /// bucket should be exported.
-        pub fn data_export(mut self, value: impl Into<Val<DataExport>>) -> Self {
-            self.props.set("DataExport", value.into());
-            self
+        prop! {
+            /// `DataExport`: Specifies how data related to the storage class analysis for an Amazon S3
+            /// bucket should be exported.
+            props, "DataExport", data_export, set_data_export, get_data_export, Val<DataExport>
         }
     }
 
@@ -1021,6 +1044,17 @@ pub mod bucket {
             props.set("Destination", destination.into());
             props.set("OutputSchemaVersion", output_schema_version.into());
             DataExport { props }
+        }
+
+        prop! {
+            /// `Destination`: The place to store the data for an analysis.
+            props, "Destination", _, set_destination, get_destination, Val<Destination>
+        }
+
+        prop! {
+            /// `OutputSchemaVersion`: The version of the output schema to use when exporting data. Must
+            /// be ``V_1``.
+            props, "OutputSchemaVersion", _, set_output_schema_version, get_output_schema_version, Val<String>
         }
     }
 
@@ -1049,19 +1083,28 @@ pub mod bucket {
             Destination { props }
         }
 
-        /// `BucketAccountId`: The account ID that owns the destination S3 bucket. If no account ID is
-        /// provided, the owner is not validated before exporting data. Although this value is optional,
-        /// we strongly recommend that you set it to help prevent problems if the destination bucket
-        /// ownership changes.
-        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketAccountId", value.into());
-            self
+        prop! {
+            /// `BucketArn`: The Amazon Resource Name (ARN) of the bucket to which data is exported.
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Format`: Specifies the file format used when exporting data to Amazon S3. *Allowed
+            /// values*: ``CSV`` | ``ORC`` | ``Parquet``
+            props, "Format", _, set_format, get_format, Val<DestinationFormat>
+        }
+
+        prop! {
+            /// `BucketAccountId`: The account ID that owns the destination S3 bucket. If no account ID
+            /// is provided, the owner is not validated before exporting data. Although this value is
+            /// optional, we strongly recommend that you set it to help prevent problems if the
+            /// destination bucket ownership changes.
+            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -1104,6 +1147,12 @@ pub mod bucket {
             props.set("ServerSideEncryptionConfiguration", server_side_encryption_configuration.into());
             BucketEncryption { props }
         }
+
+        prop! {
+            /// `ServerSideEncryptionConfiguration`: Specifies the default server-side-encryption
+            /// configuration.
+            props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<List<ServerSideEncryptionRule>>
+        }
     }
 
     /// `AWS::S3::Bucket.ServerSideEncryptionRule`: Specifies the default server-side encryption
@@ -1127,35 +1176,32 @@ pub mod bucket {
             ServerSideEncryptionRule { props }
         }
 
-        /// `BlockedEncryptionTypes`: A bucket-level setting for Amazon S3 general purpose buckets used
-        /// to prevent the upload of new objects encrypted with the specified server-side encryption
-        /// type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``,
-        /// multipart upload, and replication requests to the bucket for objects with the specified
-        /// encryption type. However, you can continue to read and list any pre-existing objects already
-        /// encrypted with the specified encryption type. For more information, see \[Blocking or
-        /// unblocking SSE-C for a general purpose …
-        pub fn blocked_encryption_types(mut self, value: impl Into<Val<BlockedEncryptionTypes>>) -> Self {
-            self.props.set("BlockedEncryptionTypes", value.into());
-            self
+        prop! {
+            /// `BlockedEncryptionTypes`: A bucket-level setting for Amazon S3 general purpose buckets
+            /// used to prevent the upload of new objects encrypted with the specified server-side
+            /// encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``,
+            /// multipart upload, and replication requests to the bucket for objects with the specified
+            /// encryption type. However, you can continue to read and list any pre-existing objects
+            /// already encrypted with the specified encryption type. For more information, see \[Blocking
+            /// or unblocking SSE-C for a general purpose …
+            props, "BlockedEncryptionTypes", blocked_encryption_types, set_blocked_encryption_types, get_blocked_encryption_types, Val<BlockedEncryptionTypes>
         }
 
-        /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with server-side
-        /// encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not
-        /// affected. Setting the ``BucketKeyEnabled`` element to ``true`` causes Amazon S3 to use an S3
-        /// Bucket Key. By default, S3 Bucket Key is not enabled. For more information, see Amazon S3
-        /// Bucket Keys (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html>) in the *Amazon
-        /// S3 User Guide*.
-        pub fn bucket_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BucketKeyEnabled", value.into());
-            self
+        prop! {
+            /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with
+            /// server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing
+            /// objects are not affected. Setting the ``BucketKeyEnabled`` element to ``true`` causes
+            /// Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled. For more
+            /// information, see Amazon S3 Bucket Keys (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "BucketKeyEnabled", bucket_key_enabled, set_bucket_key_enabled, get_bucket_key_enabled, Val<bool>
         }
 
-        /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply to
-        /// new objects in the bucket. If a PUT Object request doesn't specify any server-side
-        /// encryption, this default encryption will be applied.
-        pub fn server_side_encryption_by_default(mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> Self {
-            self.props.set("ServerSideEncryptionByDefault", value.into());
-            self
+        prop! {
+            /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply
+            /// to new objects in the bucket. If a PUT Object request doesn't specify any server-side
+            /// encryption, this default encryption will be applied.
+            props, "ServerSideEncryptionByDefault", server_side_encryption_by_default, set_server_side_encryption_by_default, get_server_side_encryption_by_default, Val<ServerSideEncryptionByDefault>
         }
     }
 
@@ -1180,13 +1226,12 @@ pub mod bucket {
             BlockedEncryptionTypes { props }
         }
 
-        /// `EncryptionType`: The object encryption type that you want to block or unblock for an Amazon
-        /// S3 general purpose bucket. Currently, this parameter only supports blocking or unblocking
-        /// server side encryption with customer-provided keys (SSE-C). For more information about
-        /// SSE-C, see Using server-side encryption with customer-provided keys (SSE-C) (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
-        pub fn encryption_type(mut self, value: impl Into<Val<List<BlockedEncryptionTypeList>>>) -> Self {
-            self.props.set("EncryptionType", value.into());
-            self
+        prop! {
+            /// `EncryptionType`: The object encryption type that you want to block or unblock for an
+            /// Amazon S3 general purpose bucket. Currently, this parameter only supports blocking or
+            /// unblocking server side encryption with customer-provided keys (SSE-C). For more
+            /// information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C) (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
+            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<List<BlockedEncryptionTypeList>>
         }
     }
 
@@ -1228,16 +1273,22 @@ pub mod bucket {
             ServerSideEncryptionByDefault { props }
         }
 
-        /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for the
-        /// default encryption. + *General purpose buckets* - This parameter is allowed if and only if ``SSEAlgorithm``
-        /// is set to ``aws:kms`` or ``aws:kms:dsse``. + *Directory buckets* - This parameter is allowed
-        /// if and only if ``SSEAlgorithm`` is set to ``aws:kms``. You can specify the key ID, key
-        /// alias, or the Amazon Resource Name (ARN) of the KMS key. + Key ID: ``1234abcd-12ab-34cd-56ef-1234567890ab`` +
-        /// Key ARN: ``arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`` +
-        /// Key Alias: ``alias/alias-name`` If you …
-        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSMasterKeyID", value.into());
-            self
+        prop! {
+            /// `SSEAlgorithm`: Server-side encryption algorithm to use for the default encryption. For
+            /// directory buckets, there are only two supported values for server-side encryption: ``AES256``
+            /// and ``aws:kms``.
+            props, "SSEAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<ServerSideEncryptionByDefaultSseAlgorithm>
+        }
+
+        prop! {
+            /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for
+            /// the default encryption. + *General purpose buckets* - This parameter is allowed if and
+            /// only if ``SSEAlgorithm`` is set to ``aws:kms`` or ``aws:kms:dsse``. + *Directory
+            /// buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
+            /// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key. +
+            /// Key ID: ``1234abcd-12ab-34cd-56ef-1234567890ab`` + Key ARN: ``arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`` +
+            /// Key Alias: ``alias/alias-name`` If you …
+            props, "KMSMasterKeyID", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
         }
     }
 
@@ -1291,6 +1342,12 @@ pub mod bucket {
             props.set("CorsRules", cors_rules.into());
             CorsConfiguration { props }
         }
+
+        prop! {
+            /// `CorsRules`: A set of origins and methods (cross-origin access that you want to allow).
+            /// You can add up to 100 rules to the configuration.
+            props, "CorsRules", _, set_cors_rules, get_cors_rules, Val<List<CorsRule>>
+        }
     }
 
     /// `AWS::S3::Bucket.CorsRule`: Specifies a cross-origin access rule for an Amazon S3 bucket.
@@ -1317,32 +1374,40 @@ pub mod bucket {
             CorsRule { props }
         }
 
-        /// `AllowedHeaders`: Headers that are specified in the ``Access-Control-Request-Headers``
-        /// header. These headers are allowed in a preflight OPTIONS request. In response to any
-        /// preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
-        pub fn allowed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedHeaders", value.into());
-            self
+        prop! {
+            /// `AllowedMethods`: An HTTP method that you allow the origin to run. *Allowed values*: ``GET`` | ``PUT`` | ``HEAD`` | ``POST`` | ``DELETE``
+            props, "AllowedMethods", _, set_allowed_methods, get_allowed_methods, Val<List<CorsRuleAllowedMethods>>
         }
 
-        /// `ExposedHeaders`: One or more headers in the response that you want customers to be able to
-        /// access from their applications (for example, from a JavaScript ``XMLHttpRequest`` object).
-        pub fn exposed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExposedHeaders", value.into());
-            self
+        prop! {
+            /// `AllowedOrigins`: One or more origins you want customers to be able to access the bucket
+            /// from.
+            props, "AllowedOrigins", _, set_allowed_origins, get_allowed_origins, Val<List<String>>
         }
 
-        /// `Id`: A unique identifier for this rule. The value must be no more than 255 characters.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `AllowedHeaders`: Headers that are specified in the ``Access-Control-Request-Headers``
+            /// header. These headers are allowed in a preflight OPTIONS request. In response to any
+            /// preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
+            props, "AllowedHeaders", allowed_headers, set_allowed_headers, get_allowed_headers, Val<List<String>>
         }
 
-        /// `MaxAge`: The time in seconds that your browser is to cache the preflight response for the
-        /// specified resource.
-        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxAge", value.into());
-            self
+        prop! {
+            /// `ExposedHeaders`: One or more headers in the response that you want customers to be able
+            /// to access from their applications (for example, from a JavaScript ``XMLHttpRequest``
+            /// object).
+            props, "ExposedHeaders", exposed_headers, set_exposed_headers, get_exposed_headers, Val<List<String>>
+        }
+
+        prop! {
+            /// `Id`: A unique identifier for this rule. The value must be no more than 255 characters.
+            props, "Id", id, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `MaxAge`: The time in seconds that your browser is to cache the preflight response for
+            /// the specified resource.
+            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
         }
     }
 
@@ -1401,17 +1466,35 @@ pub mod bucket {
             IntelligentTieringConfiguration { props }
         }
 
-        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
-        /// applies.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Id`: The ID used to identify the S3 Intelligent-Tiering configuration.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `TagFilters`: A container for a key-value pair.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `Status`: Specifies the status of the configuration.
+            props, "Status", _, set_status, get_status, Val<IntelligentTieringConfigurationStatus>
+        }
+
+        prop! {
+            /// `Tierings`: Specifies a list of S3 Intelligent-Tiering storage class tiers in the
+            /// configuration. At least one tier must be defined in the list. At most, you can specify
+            /// two tiers in the list, one for each available AccessTier: ``ARCHIVE_ACCESS`` and ``DEEP_ARCHIVE_ACCESS``.
+            /// You only need Intelligent Tiering Configuration enabled on a bucket if you want to
+            /// automatically move objects stored in the Intelligent-Tiering storage class to Archive
+            /// Access or Deep Archive Access tiers.
+            props, "Tierings", _, set_tierings, get_tierings, Val<List<Tiering>>
+        }
+
+        prop! {
+            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
+            /// rule applies.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `TagFilters`: A container for a key-value pair.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
         }
     }
 
@@ -1452,6 +1535,21 @@ pub mod bucket {
             props.set("AccessTier", access_tier.into());
             props.set("Days", days.into());
             Tiering { props }
+        }
+
+        prop! {
+            /// `AccessTier`: S3 Intelligent-Tiering access tier. See Storage class for automatically
+            /// optimizing frequently and infrequently accessed objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>)
+            /// for a list of access tiers in the S3 Intelligent-Tiering storage class.
+            props, "AccessTier", _, set_access_tier, get_access_tier, Val<TieringAccessTier>
+        }
+
+        prop! {
+            /// `Days`: The number of consecutive days of no access after which an object will be
+            /// eligible to be transitioned to the corresponding tier. The minimum number of days
+            /// specified for Archive Access tier must be at least 90 days and Deep Archive Access tier
+            /// must be at least 180 days. The maximum can be up to 2 years (730 days).
+            props, "Days", _, set_days, get_days, Val<i64>
         }
     }
 
@@ -1509,16 +1607,44 @@ pub mod bucket {
             InventoryConfiguration { props }
         }
 
-        /// `OptionalFields`: Contains the optional fields that are included in the inventory results.
-        pub fn optional_fields(mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> Self {
-            self.props.set("OptionalFields", value.into());
-            self
+        prop! {
+            /// `Destination`: Contains information about where to publish the inventory results.
+            props, "Destination", _, set_destination, get_destination, Val<Destination>
         }
 
-        /// `Prefix`: Specifies the inventory filter prefix.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the inventory is enabled or disabled. If set to ``True``,
+            /// an inventory list is generated. If set to ``False``, no inventory list is generated.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Id`: The ID used to identify the inventory configuration.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `IncludedObjectVersions`: Object versions to include in the inventory list. If set to ``All``,
+            /// the list includes all the object versions, which adds the version-related fields ``VersionId``, ``IsLatest``,
+            /// and ``DeleteMarker`` to the list. If set to ``Current``, the list does not contain these
+            /// version-related fields.
+            props, "IncludedObjectVersions", _, set_included_object_versions, get_included_object_versions, Val<InventoryConfigurationIncludedObjectVersions>
+        }
+
+        prop! {
+            /// `ScheduleFrequency`: Specifies the schedule for generating inventory results.
+            props, "ScheduleFrequency", _, set_schedule_frequency, get_schedule_frequency, Val<InventoryConfigurationScheduleFrequency>
+        }
+
+        prop! {
+            /// `OptionalFields`: Contains the optional fields that are included in the inventory
+            /// results.
+            props, "OptionalFields", optional_fields, set_optional_fields, get_optional_fields, Val<List<InventoryConfigurationOptionalFields>>
+        }
+
+        prop! {
+            /// `Prefix`: Specifies the inventory filter prefix.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -1633,16 +1759,20 @@ pub mod bucket {
             LifecycleConfiguration { props }
         }
 
-        /// `TransitionDefaultMinimumObjectSize`: Indicates which default minimum object size behavior
-        /// is applied to the lifecycle configuration. This parameter applies to general purpose buckets
-        /// only. It isn't supported for directory bucket lifecycle configurations. + ``all_storage_classes_128K`` -
-        /// Objects smaller than 128 KB will not transition to any storage class by default. + ``varies_by_storage_class`` -
-        /// Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep
-        /// Archive storage classes. By default, all other storage classes will prevent transitions
-        /// smaller than 128 KB. To customize the minimum object size …
-        pub fn transition_default_minimum_object_size(mut self, value: impl Into<Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>>) -> Self {
-            self.props.set("TransitionDefaultMinimumObjectSize", value.into());
-            self
+        prop! {
+            /// `Rules`: A lifecycle rule for individual objects in an Amazon S3 bucket.
+            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        }
+
+        prop! {
+            /// `TransitionDefaultMinimumObjectSize`: Indicates which default minimum object size
+            /// behavior is applied to the lifecycle configuration. This parameter applies to general
+            /// purpose buckets only. It isn't supported for directory bucket lifecycle configurations. + ``all_storage_classes_128K`` -
+            /// Objects smaller than 128 KB will not transition to any storage class by default. + ``varies_by_storage_class`` -
+            /// Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier
+            /// Deep Archive storage classes. By default, all other storage classes will prevent
+            /// transitions smaller than 128 KB. To customize the minimum object size …
+            props, "TransitionDefaultMinimumObjectSize", transition_default_minimum_object_size, set_transition_default_minimum_object_size, get_transition_default_minimum_object_size, Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>
         }
     }
 
@@ -1667,136 +1797,130 @@ pub mod bucket {
             Rule { props }
         }
 
-        /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete multipart
-        /// uploads to an Amazon S3 bucket.
-        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
-            self.props.set("AbortIncompleteMultipartUpload", value.into());
-            self
+        prop! {
+            /// `Status`: If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule
+            /// is not currently being applied.
+            props, "Status", _, set_status, get_status, Val<RuleStatus>
         }
 
-        /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3 and Amazon S3 Glacier.
-        /// The date value must be in ISO 8601 format. The time is always midnight UTC. If you specify
-        /// an expiration and transition time, you must use the same time unit for both properties (either
-        /// in days or by date). The expiration time must also be later than the transition time.
-        pub fn expiration_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpirationDate", value.into());
-            self
+        prop! {
+            /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete
+            /// multipart uploads to an Amazon S3 bucket.
+            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
         }
 
-        /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
-        /// from Amazon S3 and Amazon S3 Glacier. If you specify an expiration and transition time, you
-        /// must use the same time unit for both properties (either in days or by date). The expiration
-        /// time must also be later than the transition time.
-        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpirationInDays", value.into());
-            self
+        prop! {
+            /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3 and Amazon S3
+            /// Glacier. The date value must be in ISO 8601 format. The time is always midnight UTC. If
+            /// you specify an expiration and transition time, you must use the same time unit for both
+            /// properties (either in days or by date). The expiration time must also be later than the
+            /// transition time.
+            props, "ExpirationDate", expiration_date, set_expiration_date, get_expiration_date, Val<String>
         }
 
-        /// `ExpiredObjectDeleteMarker`: Indicates whether Amazon S3 will remove a delete marker without
-        /// any noncurrent versions. If set to true, the delete marker will be removed if there are no
-        /// noncurrent versions. This cannot be specified with ``ExpirationInDays``, ``ExpirationDate``,
-        /// or ``TagFilters``.
-        pub fn expired_object_delete_marker(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExpiredObjectDeleteMarker", value.into());
-            self
+        prop! {
+            /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
+            /// from Amazon S3 and Amazon S3 Glacier. If you specify an expiration and transition time,
+            /// you must use the same time unit for both properties (either in days or by date). The
+            /// expiration time must also be later than the transition time.
+            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
         }
 
-        /// `Id`: Unique identifier for the rule. The value can't be longer than 255 characters.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `ExpiredObjectDeleteMarker`: Indicates whether Amazon S3 will remove a delete marker
+            /// without any noncurrent versions. If set to true, the delete marker will be removed if
+            /// there are no noncurrent versions. This cannot be specified with ``ExpirationInDays``, ``ExpirationDate``,
+            /// or ``TagFilters``.
+            props, "ExpiredObjectDeleteMarker", expired_object_delete_marker, set_expired_object_delete_marker, get_expired_object_delete_marker, Val<bool>
         }
 
-        /// `NoncurrentVersionExpiration`: Specifies when noncurrent object versions expire. Upon
-        /// expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle
-        /// configuration action on a bucket that has versioning enabled (or suspended) to request that
-        /// S3 delete noncurrent object versions at a specific period in the object's lifetime.
-        pub fn noncurrent_version_expiration(mut self, value: impl Into<Val<NoncurrentVersionExpiration>>) -> Self {
-            self.props.set("NoncurrentVersionExpiration", value.into());
-            self
+        prop! {
+            /// `Id`: Unique identifier for the rule. The value can't be longer than 255 characters.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `NoncurrentVersionExpirationInDays`: (Deprecated.) For buckets with versioning enabled (or
-        /// suspended), specifies the time, in days, between when a new version of the object is
-        /// uploaded to the bucket and when old versions of the object expire. When object versions
-        /// expire, Amazon S3 permanently deletes them. If you specify a transition and expiration time,
-        /// the expiration time must be later than the transition time.
-        pub fn noncurrent_version_expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NoncurrentVersionExpirationInDays", value.into());
-            self
+        prop! {
+            /// `NoncurrentVersionExpiration`: Specifies when noncurrent object versions expire. Upon
+            /// expiration, S3 permanently deletes the noncurrent object versions. You set this
+            /// lifecycle configuration action on a bucket that has versioning enabled (or suspended) to
+            /// request that S3 delete noncurrent object versions at a specific period in the object's
+            /// lifetime.
+            props, "NoncurrentVersionExpiration", noncurrent_version_expiration, set_noncurrent_version_expiration, get_noncurrent_version_expiration, Val<NoncurrentVersionExpiration>
         }
 
-        /// `NoncurrentVersionTransition`: (Deprecated.) For buckets with versioning enabled (or
-        /// suspended), specifies when non-current objects transition to a specified storage class. If
-        /// you specify a transition and expiration time, the expiration time must be later than the
-        /// transition time. If you specify this property, don't specify the ``NoncurrentVersionTransitions``
-        /// property.
-        pub fn noncurrent_version_transition(mut self, value: impl Into<Val<NoncurrentVersionTransition>>) -> Self {
-            self.props.set("NoncurrentVersionTransition", value.into());
-            self
+        prop! {
+            /// `NoncurrentVersionExpirationInDays`: (Deprecated.) For buckets with versioning enabled (or
+            /// suspended), specifies the time, in days, between when a new version of the object is
+            /// uploaded to the bucket and when old versions of the object expire. When object versions
+            /// expire, Amazon S3 permanently deletes them. If you specify a transition and expiration
+            /// time, the expiration time must be later than the transition time.
+            props, "NoncurrentVersionExpirationInDays", noncurrent_version_expiration_in_days, set_noncurrent_version_expiration_in_days, get_noncurrent_version_expiration_in_days, Val<i64>
         }
 
-        /// `NoncurrentVersionTransitions`: For buckets with versioning enabled (or suspended), one or
-        /// more transition rules that specify when non-current objects transition to a specified
-        /// storage class. If you specify a transition and expiration time, the expiration time must be
-        /// later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransition``
-        /// property.
-        pub fn noncurrent_version_transitions(mut self, value: impl Into<Val<List<NoncurrentVersionTransition>>>) -> Self {
-            self.props.set("NoncurrentVersionTransitions", value.into());
-            self
+        prop! {
+            /// `NoncurrentVersionTransition`: (Deprecated.) For buckets with versioning enabled (or
+            /// suspended), specifies when non-current objects transition to a specified storage class.
+            /// If you specify a transition and expiration time, the expiration time must be later than
+            /// the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransitions``
+            /// property.
+            props, "NoncurrentVersionTransition", noncurrent_version_transition, set_noncurrent_version_transition, get_noncurrent_version_transition, Val<NoncurrentVersionTransition>
         }
 
-        /// `ObjectSizeGreaterThan`: Specifies the minimum object size in bytes for this rule to apply
-        /// to. Objects must be larger than this value in bytes. For more information about size based
-        /// rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn object_size_greater_than(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectSizeGreaterThan", value.into());
-            self
+        prop! {
+            /// `NoncurrentVersionTransitions`: For buckets with versioning enabled (or suspended), one
+            /// or more transition rules that specify when non-current objects transition to a specified
+            /// storage class. If you specify a transition and expiration time, the expiration time must
+            /// be later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransition``
+            /// property.
+            props, "NoncurrentVersionTransitions", noncurrent_version_transitions, set_noncurrent_version_transitions, get_noncurrent_version_transitions, Val<List<NoncurrentVersionTransition>>
         }
 
-        /// `ObjectSizeLessThan`: Specifies the maximum object size in bytes for this rule to apply to.
-        /// Objects must be smaller than this value in bytes. For more information about sized based
-        /// rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn object_size_less_than(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectSizeLessThan", value.into());
-            self
+        prop! {
+            /// `ObjectSizeGreaterThan`: Specifies the minimum object size in bytes for this rule to
+            /// apply to. Objects must be larger than this value in bytes. For more information about
+            /// size based rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
+            /// in the *Amazon S3 User Guide*.
+            props, "ObjectSizeGreaterThan", object_size_greater_than, set_object_size_greater_than, get_object_size_greater_than, Val<String>
         }
 
-        /// `Prefix`: Object key prefix that identifies one or more objects to which this rule applies.
-        /// Replacement must be made for object keys containing special characters (such as carriage
-        /// returns) when using XML requests. For more information, see XML related object key
-        /// constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `ObjectSizeLessThan`: Specifies the maximum object size in bytes for this rule to apply
+            /// to. Objects must be smaller than this value in bytes. For more information about sized
+            /// based rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
+            /// in the *Amazon S3 User Guide*.
+            props, "ObjectSizeLessThan", object_size_less_than, set_object_size_less_than, get_object_size_less_than, Val<String>
         }
 
-        /// `TagFilters`: Tags to use to identify a subset of objects to which the lifecycle rule
-        /// applies.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `Prefix`: Object key prefix that identifies one or more objects to which this rule
+            /// applies. Replacement must be made for object keys containing special characters (such as
+            /// carriage returns) when using XML requests. For more information, see XML related object
+            /// key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Transition`: (Deprecated.) Specifies when an object transitions to a specified storage
-        /// class. If you specify an expiration and transition time, you must use the same time unit for
-        /// both properties (either in days or by date). The expiration time must also be later than the
-        /// transition time. If you specify this property, don't specify the ``Transitions`` property.
-        pub fn transition(mut self, value: impl Into<Val<Transition>>) -> Self {
-            self.props.set("Transition", value.into());
-            self
+        prop! {
+            /// `TagFilters`: Tags to use to identify a subset of objects to which the lifecycle rule
+            /// applies.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
         }
 
-        /// `Transitions`: One or more transition rules that specify when an object transitions to a
-        /// specified storage class. If you specify an expiration and transition time, you must use the
-        /// same time unit for both properties (either in days or by date). The expiration time must
-        /// also be later than the transition time. If you specify this property, don't specify the ``Transition``
-        /// property.
-        pub fn transitions(mut self, value: impl Into<Val<List<Transition>>>) -> Self {
-            self.props.set("Transitions", value.into());
-            self
+        prop! {
+            /// `Transition`: (Deprecated.) Specifies when an object transitions to a specified storage
+            /// class. If you specify an expiration and transition time, you must use the same time unit
+            /// for both properties (either in days or by date). The expiration time must also be later
+            /// than the transition time. If you specify this property, don't specify the ``Transitions``
+            /// property.
+            props, "Transition", transition, set_transition, get_transition, Val<Transition>
+        }
+
+        prop! {
+            /// `Transitions`: One or more transition rules that specify when an object transitions to a
+            /// specified storage class. If you specify an expiration and transition time, you must use
+            /// the same time unit for both properties (either in days or by date). The expiration time
+            /// must also be later than the transition time. If you specify this property, don't specify
+            /// the ``Transition`` property.
+            props, "Transitions", transitions, set_transitions, get_transitions, Val<List<Transition>>
         }
     }
 
@@ -1820,6 +1944,12 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("DaysAfterInitiation", days_after_initiation.into());
             AbortIncompleteMultipartUpload { props }
+        }
+
+        prop! {
+            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3 stops an
+            /// incomplete multipart upload.
+            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
         }
     }
 
@@ -1848,13 +1978,20 @@ pub mod bucket {
             NoncurrentVersionExpiration { props }
         }
 
-        /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If there
-        /// are this many more recent noncurrent versions, S3 will take the associated action. For more
-        /// information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn newer_noncurrent_versions(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NewerNoncurrentVersions", value.into());
-            self
+        prop! {
+            /// `NoncurrentDays`: Specifies the number of days an object is noncurrent before S3 can
+            /// perform the associated action. For information about the noncurrent days calculations,
+            /// see How Amazon S3 Calculates When an Object Became Noncurrent (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
+            /// in the *Amazon S3 User Guide*.
+            props, "NoncurrentDays", _, set_noncurrent_days, get_noncurrent_days, Val<i64>
+        }
+
+        prop! {
+            /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If
+            /// there are this many more recent noncurrent versions, S3 will take the associated action.
+            /// For more information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "NewerNoncurrentVersions", newer_noncurrent_versions, set_newer_noncurrent_versions, get_newer_noncurrent_versions, Val<i64>
         }
     }
 
@@ -1890,13 +2027,25 @@ pub mod bucket {
             NoncurrentVersionTransition { props }
         }
 
-        /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If there
-        /// are this many more recent noncurrent versions, S3 will take the associated action. For more
-        /// information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn newer_noncurrent_versions(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NewerNoncurrentVersions", value.into());
-            self
+        prop! {
+            /// `StorageClass`: The class of storage used to store the object.
+            props, "StorageClass", _, set_storage_class, get_storage_class, Val<NoncurrentVersionTransitionStorageClass>
+        }
+
+        prop! {
+            /// `TransitionInDays`: Specifies the number of days an object is noncurrent before Amazon
+            /// S3 can perform the associated action. For information about the noncurrent days
+            /// calculations, see How Amazon S3 Calculates How Long an Object Has Been Noncurrent (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
+            /// in the *Amazon S3 User Guide*.
+            props, "TransitionInDays", _, set_transition_in_days, get_transition_in_days, Val<i64>
+        }
+
+        prop! {
+            /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If
+            /// there are this many more recent noncurrent versions, S3 will take the associated action.
+            /// For more information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "NewerNoncurrentVersions", newer_noncurrent_versions, set_newer_noncurrent_versions, get_newer_noncurrent_versions, Val<i64>
         }
     }
 
@@ -1963,22 +2112,25 @@ pub mod bucket {
             Transition { props }
         }
 
-        /// `TransitionDate`: Indicates when objects are transitioned to the specified storage class.
-        /// The date value must be in ISO 8601 format. The time is always midnight UTC.
-        pub fn transition_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TransitionDate", value.into());
-            self
+        prop! {
+            /// `StorageClass`: The storage class to which you want the object to transition.
+            props, "StorageClass", _, set_storage_class, get_storage_class, Val<TransitionStorageClass>
         }
 
-        /// `TransitionInDays`: Indicates the number of days after creation when objects are
-        /// transitioned to the specified storage class. The value can be ``0`` or any positive integer.
-        /// Be aware that some storage classes have a minimum storage duration and that you're charged
-        /// for transitioning objects before their minimum storage duration. For more information, see
-        /// Constraints and considerations for transitions (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn transition_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TransitionInDays", value.into());
-            self
+        prop! {
+            /// `TransitionDate`: Indicates when objects are transitioned to the specified storage
+            /// class. The date value must be in ISO 8601 format. The time is always midnight UTC.
+            props, "TransitionDate", transition_date, set_transition_date, get_transition_date, Val<String>
+        }
+
+        prop! {
+            /// `TransitionInDays`: Indicates the number of days after creation when objects are
+            /// transitioned to the specified storage class. The value can be ``0`` or any positive
+            /// integer. Be aware that some storage classes have a minimum storage duration and that
+            /// you're charged for transitioning objects before their minimum storage duration. For more
+            /// information, see Constraints and considerations for transitions (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints>)
+            /// in the *Amazon S3 User Guide*.
+            props, "TransitionInDays", transition_in_days, set_transition_in_days, get_transition_in_days, Val<i64>
         }
     }
 
@@ -2049,27 +2201,24 @@ pub mod bucket {
             LoggingConfiguration { props }
         }
 
-        /// `DestinationBucketName`: The name of the bucket where Amazon S3 should store server access
-        /// log files. You can store log files in any bucket that you own. By default, logs are stored
-        /// in the bucket where the ``LoggingConfiguration`` property is defined.
-        pub fn destination_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DestinationBucketName", value.into());
-            self
+        prop! {
+            /// `DestinationBucketName`: The name of the bucket where Amazon S3 should store server
+            /// access log files. You can store log files in any bucket that you own. By default, logs
+            /// are stored in the bucket where the ``LoggingConfiguration`` property is defined.
+            props, "DestinationBucketName", destination_bucket_name, set_destination_bucket_name, get_destination_bucket_name, Val<String>
         }
 
-        /// `LogFilePrefix`: A prefix for all log object keys. If you store log files from multiple
-        /// Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log files
-        /// came from which bucket.
-        pub fn log_file_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogFilePrefix", value.into());
-            self
+        prop! {
+            /// `LogFilePrefix`: A prefix for all log object keys. If you store log files from multiple
+            /// Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log
+            /// files came from which bucket.
+            props, "LogFilePrefix", log_file_prefix, set_log_file_prefix, get_log_file_prefix, Val<String>
         }
 
-        /// `TargetObjectKeyFormat`: Amazon S3 key format for log objects. Only one format, either
-        /// PartitionedPrefix or SimplePrefix, is allowed.
-        pub fn target_object_key_format(mut self, value: impl Into<Val<TargetObjectKeyFormat>>) -> Self {
-            self.props.set("TargetObjectKeyFormat", value.into());
-            self
+        prop! {
+            /// `TargetObjectKeyFormat`: Amazon S3 key format for log objects. Only one format, either
+            /// PartitionedPrefix or SimplePrefix, is allowed.
+            props, "TargetObjectKeyFormat", target_object_key_format, set_target_object_key_format, get_target_object_key_format, Val<TargetObjectKeyFormat>
         }
     }
 
@@ -2091,18 +2240,17 @@ pub mod bucket {
             TargetObjectKeyFormat { props }
         }
 
-        /// `SimplePrefix`: This format defaults the prefix to the given log file prefix for delivering
-        /// server access log file.
-        pub fn simple_prefix(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SimplePrefix", value.into());
-            self
+        prop! {
+            /// `SimplePrefix`: This format defaults the prefix to the given log file prefix for
+            /// delivering server access log file.
+            props, "SimplePrefix", simple_prefix, set_simple_prefix, get_simple_prefix, Val<Json>
         }
 
-        /// `PartitionedPrefix`: Amazon S3 keys for log objects are partitioned in the following format: ``\[DestinationPrefix\]\[SourceAccountId\]/\[SourceRegion\]/\[SourceBucket\]/\[YYYY\]/\[MM\]/\[DD\]/\[YYYY\]-\[MM\]-\[DD\]-\[hh\]-\[mm\]-\[ss\]-\[UniqueString\]``
-        /// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
-        pub fn partitioned_prefix(mut self, value: impl Into<Val<PartitionedPrefix>>) -> Self {
-            self.props.set("PartitionedPrefix", value.into());
-            self
+        prop! {
+            /// `PartitionedPrefix`: Amazon S3 keys for log objects are partitioned in the following
+            /// format: ``\[DestinationPrefix\]\[SourceAccountId\]/\[SourceRegion\]/\[SourceBucket\]/\[YYYY\]/\[MM\]/\[DD\]/\[YYYY\]-\[MM\]-\[DD\]-\[hh\]-\[mm\]-\[ss\]-\[UniqueString\]``
+            /// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
+            props, "PartitionedPrefix", partitioned_prefix, set_partitioned_prefix, get_partitioned_prefix, Val<PartitionedPrefix>
         }
     }
 
@@ -2123,14 +2271,13 @@ pub mod bucket {
             PartitionedPrefix { props }
         }
 
-        /// `PartitionDateSource`: Specifies the partition date source for the partitioned prefix. ``PartitionDateSource``
-        /// can be ``EventTime`` or ``DeliveryTime``. For ``DeliveryTime``, the time in the log file
-        /// names corresponds to the delivery time for the log files. For ``EventTime``, The logs
-        /// delivered are for a specific day only. The year, month, and day correspond to the day on
-        /// which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
-        pub fn partition_date_source(mut self, value: impl Into<Val<PartitionedPrefixPartitionDateSource>>) -> Self {
-            self.props.set("PartitionDateSource", value.into());
-            self
+        prop! {
+            /// `PartitionDateSource`: Specifies the partition date source for the partitioned prefix. ``PartitionDateSource``
+            /// can be ``EventTime`` or ``DeliveryTime``. For ``DeliveryTime``, the time in the log file
+            /// names corresponds to the delivery time for the log files. For ``EventTime``, The logs
+            /// delivered are for a specific day only. The year, month, and day correspond to the day on
+            /// which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
+            props, "PartitionDateSource", partition_date_source, set_partition_date_source, get_partition_date_source, Val<PartitionedPrefixPartitionDateSource>
         }
     }
 
@@ -2171,24 +2318,27 @@ pub mod bucket {
             MetadataConfiguration { props }
         }
 
-        /// `AnnotationTableConfiguration`: The annotation table configuration for a metadata
-        /// configuration.
-        pub fn annotation_table_configuration(mut self, value: impl Into<Val<AnnotationTableConfiguration>>) -> Self {
-            self.props.set("AnnotationTableConfiguration", value.into());
-            self
+        prop! {
+            /// `JournalTableConfiguration`: The journal table configuration for a metadata
+            /// configuration.
+            props, "JournalTableConfiguration", _, set_journal_table_configuration, get_journal_table_configuration, Val<JournalTableConfiguration>
         }
 
-        /// `Destination`: The destination information for the S3 Metadata configuration.
-        pub fn destination(mut self, value: impl Into<Val<MetadataDestination>>) -> Self {
-            self.props.set("Destination", value.into());
-            self
+        prop! {
+            /// `AnnotationTableConfiguration`: The annotation table configuration for a metadata
+            /// configuration.
+            props, "AnnotationTableConfiguration", annotation_table_configuration, set_annotation_table_configuration, get_annotation_table_configuration, Val<AnnotationTableConfiguration>
         }
 
-        /// `InventoryTableConfiguration`: The inventory table configuration for a metadata
-        /// configuration.
-        pub fn inventory_table_configuration(mut self, value: impl Into<Val<InventoryTableConfiguration>>) -> Self {
-            self.props.set("InventoryTableConfiguration", value.into());
-            self
+        prop! {
+            /// `Destination`: The destination information for the S3 Metadata configuration.
+            props, "Destination", destination, set_destination, get_destination, Val<MetadataDestination>
+        }
+
+        prop! {
+            /// `InventoryTableConfiguration`: The inventory table configuration for a metadata
+            /// configuration.
+            props, "InventoryTableConfiguration", inventory_table_configuration, set_inventory_table_configuration, get_inventory_table_configuration, Val<InventoryTableConfiguration>
         }
     }
 
@@ -2218,33 +2368,35 @@ pub mod bucket {
             AnnotationTableConfiguration { props }
         }
 
-        /// `EncryptionConfiguration`: The encryption configuration for the annotation table. To encrypt
-        /// your annotation table with server-side encryption using AWS Key Management Service (AWS KMS)
-        /// keys (SSE-KMS), set ``SseAlgorithm`` to ``aws:kms``. You must also set ``KmsKeyArn`` to the
-        /// ARN of a customer managed KMS key in the same Region where your general purpose bucket is
-        /// located.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `ConfigurationState`: Specifies whether the annotation table configuration is enabled or
+            /// disabled.
+            props, "ConfigurationState", _, set_configuration_state, get_configuration_state, Val<AnnotationTableConfigurationConfigurationState>
         }
 
-        /// `Role`: The ARN of the IAM role that grants Amazon S3 Metadata permission to read
-        /// annotations from your bucket.
-        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Role", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: The encryption configuration for the annotation table. To
+            /// encrypt your annotation table with server-side encryption using AWS Key Management
+            /// Service (AWS KMS) keys (SSE-KMS), set ``SseAlgorithm`` to ``aws:kms``. You must also set ``KmsKeyArn``
+            /// to the ARN of a customer managed KMS key in the same Region where your general purpose
+            /// bucket is located.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
         }
 
-        /// `TableArn`: The Amazon Resource Name (ARN) for the annotation table.
-        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableArn", value.into());
-            self
+        prop! {
+            /// `Role`: The ARN of the IAM role that grants Amazon S3 Metadata permission to read
+            /// annotations from your bucket.
+            props, "Role", role, set_role, get_role, Val<String>
         }
 
-        /// `TableName`: The name of the annotation table.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableArn`: The Amazon Resource Name (ARN) for the annotation table.
+            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the annotation table.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -2284,13 +2436,20 @@ pub mod bucket {
             MetadataTableEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyArn`: If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified, you
-        /// must also specify the KMS key Amazon Resource Name (ARN). You must specify a
-        /// customer-managed KMS key that's located in the same Region as the general purpose bucket
-        /// that corresponds to the metadata table configuration.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `SseAlgorithm`: The encryption type specified for a metadata table. To specify
+            /// server-side encryption with KMSlong (KMS) keys (SSE-KMS), use the ``aws:kms`` value. To
+            /// specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the ``AES256``
+            /// value.
+            props, "SseAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<MetadataTableEncryptionConfigurationSseAlgorithm>
+        }
+
+        prop! {
+            /// `KmsKeyArn`: If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified,
+            /// you must also specify the KMS key Amazon Resource Name (ARN). You must specify a
+            /// customer-managed KMS key that's located in the same Region as the general purpose bucket
+            /// that corresponds to the metadata table configuration.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -2331,18 +2490,25 @@ pub mod bucket {
             MetadataDestination { props }
         }
 
-        /// `TableBucketArn`: The Amazon Resource Name (ARN) of the table bucket where the metadata
-        /// configuration is stored.
-        pub fn table_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableBucketArn", value.into());
-            self
+        prop! {
+            /// `TableBucketType`: The type of the table bucket where the metadata configuration is
+            /// stored. The ``aws`` value indicates an AWS managed table bucket, and the ``customer``
+            /// value indicates a customer-managed table bucket. V2 metadata configurations are stored
+            /// in AWS managed table buckets, and V1 metadata configurations are stored in
+            /// customer-managed table buckets.
+            props, "TableBucketType", _, set_table_bucket_type, get_table_bucket_type, Val<MetadataDestinationTableBucketType>
         }
 
-        /// `TableNamespace`: The namespace in the table bucket where the metadata tables for a metadata
-        /// configuration are stored.
-        pub fn table_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableNamespace", value.into());
-            self
+        prop! {
+            /// `TableBucketArn`: The Amazon Resource Name (ARN) of the table bucket where the metadata
+            /// configuration is stored.
+            props, "TableBucketArn", table_bucket_arn, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableNamespace`: The namespace in the table bucket where the metadata tables for a
+            /// metadata configuration are stored.
+            props, "TableNamespace", table_namespace, set_table_namespace, get_table_namespace, Val<String>
         }
     }
 
@@ -2386,22 +2552,25 @@ pub mod bucket {
             InventoryTableConfiguration { props }
         }
 
-        /// `EncryptionConfiguration`: The encryption configuration for the inventory table.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `ConfigurationState`: The configuration state of the inventory table, indicating whether
+            /// the inventory table is enabled or disabled.
+            props, "ConfigurationState", _, set_configuration_state, get_configuration_state, Val<InventoryTableConfigurationConfigurationState>
         }
 
-        /// `TableArn`: The Amazon Resource Name (ARN) for the inventory table.
-        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableArn", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: The encryption configuration for the inventory table.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
         }
 
-        /// `TableName`: The name of the inventory table.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableArn`: The Amazon Resource Name (ARN) for the inventory table.
+            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the inventory table.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -2441,22 +2610,24 @@ pub mod bucket {
             JournalTableConfiguration { props }
         }
 
-        /// `EncryptionConfiguration`: The encryption configuration for the journal table.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `RecordExpiration`: The journal table record expiration settings for the journal table.
+            props, "RecordExpiration", _, set_record_expiration, get_record_expiration, Val<RecordExpiration>
         }
 
-        /// `TableArn`: The Amazon Resource Name (ARN) for the journal table.
-        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableArn", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: The encryption configuration for the journal table.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
         }
 
-        /// `TableName`: The name of the journal table.
-        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableName", value.into());
-            self
+        prop! {
+            /// `TableArn`: The Amazon Resource Name (ARN) for the journal table.
+            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableName`: The name of the journal table.
+            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
         }
     }
 
@@ -2479,13 +2650,17 @@ pub mod bucket {
             RecordExpiration { props }
         }
 
-        /// `Days`: If you enable journal table record expiration, you can set the number of days to
-        /// retain your journal table records. Journal table records must be retained for a minimum of 7
-        /// days. To set this value, specify any whole number from ``7`` to ``2147483647``. For example,
-        /// to retain your journal table records for one year, set this value to ``365``.
-        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Days", value.into());
-            self
+        prop! {
+            /// `Expiration`: Specifies whether journal table record expiration is enabled or disabled.
+            props, "Expiration", _, set_expiration, get_expiration, Val<RecordExpirationExpiration>
+        }
+
+        prop! {
+            /// `Days`: If you enable journal table record expiration, you can set the number of days to
+            /// retain your journal table records. Journal table records must be retained for a minimum
+            /// of 7 days. To set this value, specify any whole number from ``7`` to ``2147483647``. For
+            /// example, to retain your journal table records for one year, set this value to ``365``.
+            props, "Days", days, set_days, get_days, Val<i64>
         }
     }
 
@@ -2525,6 +2700,14 @@ pub mod bucket {
             props.set("S3TablesDestination", s3_tables_destination.into());
             MetadataTableConfiguration { props }
         }
+
+        prop! {
+            /// `S3TablesDestination`: The destination information for the metadata table configuration.
+            /// The destination table bucket must be in the same Region and AWS-account as the general
+            /// purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata``
+            /// namespace in the destination table bucket.
+            props, "S3TablesDestination", _, set_s3_tables_destination, get_s3_tables_destination, Val<S3TablesDestination>
+        }
     }
 
     /// `AWS::S3::Bucket.S3TablesDestination`: The destination information for a V1 S3 Metadata
@@ -2556,19 +2739,31 @@ pub mod bucket {
             S3TablesDestination { props }
         }
 
-        /// `TableArn`: The Amazon Resource Name (ARN) for the metadata table in the metadata table
-        /// configuration. The specified metadata table name must be unique within the ``aws_s3_metadata``
-        /// namespace in the destination table bucket.
-        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableArn", value.into());
-            self
+        prop! {
+            /// `TableBucketArn`: The Amazon Resource Name (ARN) for the table bucket that's specified
+            /// as the destination in the metadata table configuration. The destination table bucket
+            /// must be in the same Region and AWS-account as the general purpose bucket.
+            props, "TableBucketArn", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
         }
 
-        /// `TableNamespace`: The table bucket namespace for the metadata table in your metadata table
-        /// configuration. This value is always ``aws_s3_metadata``.
-        pub fn table_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TableNamespace", value.into());
-            self
+        prop! {
+            /// `TableName`: The name for the metadata table in your metadata table configuration. The
+            /// specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in
+            /// the destination table bucket.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `TableArn`: The Amazon Resource Name (ARN) for the metadata table in the metadata table
+            /// configuration. The specified metadata table name must be unique within the ``aws_s3_metadata``
+            /// namespace in the destination table bucket.
+            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        }
+
+        prop! {
+            /// `TableNamespace`: The table bucket namespace for the metadata table in your metadata
+            /// table configuration. This value is always ``aws_s3_metadata``.
+            props, "TableNamespace", table_namespace, set_table_namespace, get_table_namespace, Val<String>
         }
     }
 
@@ -2595,24 +2790,27 @@ pub mod bucket {
             MetricsConfiguration { props }
         }
 
-        /// `AccessPointArn`: The access point that was used while performing operations on the object.
-        /// The metrics configuration only includes objects that meet the filter's criteria.
-        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointArn", value.into());
-            self
+        prop! {
+            /// `Id`: The ID used to identify the metrics configuration. This can be any value you
+            /// choose that helps you identify your metrics configuration.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Prefix`: The prefix that an object must have to be included in the metrics results.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `AccessPointArn`: The access point that was used while performing operations on the
+            /// object. The metrics configuration only includes objects that meet the filter's criteria.
+            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
         }
 
-        /// `TagFilters`: Specifies a list of tag filters to use as a metrics configuration filter. The
-        /// metrics configuration includes only objects that meet the filter's criteria.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `Prefix`: The prefix that an object must have to be included in the metrics results.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `TagFilters`: Specifies a list of tag filters to use as a metrics configuration filter.
+            /// The metrics configuration includes only objects that meet the filter's criteria.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
         }
     }
 
@@ -2637,31 +2835,27 @@ pub mod bucket {
             NotificationConfiguration { props }
         }
 
-        /// `EventBridgeConfiguration`: Enables delivery of events to Amazon EventBridge.
-        pub fn event_bridge_configuration(mut self, value: impl Into<Val<EventBridgeConfiguration>>) -> Self {
-            self.props.set("EventBridgeConfiguration", value.into());
-            self
+        prop! {
+            /// `EventBridgeConfiguration`: Enables delivery of events to Amazon EventBridge.
+            props, "EventBridgeConfiguration", event_bridge_configuration, set_event_bridge_configuration, get_event_bridge_configuration, Val<EventBridgeConfiguration>
         }
 
-        /// `LambdaConfigurations`: Describes the LAMlong functions to invoke and the events for which
-        /// to invoke them.
-        pub fn lambda_configurations(mut self, value: impl Into<Val<List<LambdaConfiguration>>>) -> Self {
-            self.props.set("LambdaConfigurations", value.into());
-            self
+        prop! {
+            /// `LambdaConfigurations`: Describes the LAMlong functions to invoke and the events for
+            /// which to invoke them.
+            props, "LambdaConfigurations", lambda_configurations, set_lambda_configurations, get_lambda_configurations, Val<List<LambdaConfiguration>>
         }
 
-        /// `QueueConfigurations`: The Amazon Simple Queue Service queues to publish messages to and the
-        /// events for which to publish messages.
-        pub fn queue_configurations(mut self, value: impl Into<Val<List<QueueConfiguration>>>) -> Self {
-            self.props.set("QueueConfigurations", value.into());
-            self
+        prop! {
+            /// `QueueConfigurations`: The Amazon Simple Queue Service queues to publish messages to and
+            /// the events for which to publish messages.
+            props, "QueueConfigurations", queue_configurations, set_queue_configurations, get_queue_configurations, Val<List<QueueConfiguration>>
         }
 
-        /// `TopicConfigurations`: The topic to which notifications are sent and the events for which
-        /// notifications are generated.
-        pub fn topic_configurations(mut self, value: impl Into<Val<List<TopicConfiguration>>>) -> Self {
-            self.props.set("TopicConfigurations", value.into());
-            self
+        prop! {
+            /// `TopicConfigurations`: The topic to which notifications are sent and the events for
+            /// which notifications are generated.
+            props, "TopicConfigurations", topic_configurations, set_topic_configurations, get_topic_configurations, Val<List<TopicConfiguration>>
         }
     }
 
@@ -2688,6 +2882,11 @@ pub mod bucket {
             props.set("EventBridgeEnabled", event_bridge_enabled.into());
             EventBridgeConfiguration { props }
         }
+
+        prop! {
+            /// `EventBridgeEnabled`: Enables delivery of events to Amazon EventBridge.
+            props, "EventBridgeEnabled", _, set_event_bridge_enabled, get_event_bridge_enabled, Val<bool>
+        }
     }
 
     /// `AWS::S3::Bucket.LambdaConfiguration`: Describes the LAMlong functions to invoke and the
@@ -2713,12 +2912,24 @@ pub mod bucket {
             LambdaConfiguration { props }
         }
 
-        /// `Filter`: The filtering rules that determine which objects invoke the AWS Lambda function.
-        /// For example, you can create a filter so that only image files with a ``.jpg`` extension
-        /// invoke the function when they are added to the Amazon S3 bucket.
-        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Function`: The Amazon Resource Name (ARN) of the LAMlong function that Amazon S3
+            /// invokes when the specified event type occurs.
+            props, "Function", _, set_function, get_function, Val<String>
+        }
+
+        prop! {
+            /// `Event`: The Amazon S3 bucket event for which to invoke the LAMlong function. For more
+            /// information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Event", _, set_event, get_event, Val<String>
+        }
+
+        prop! {
+            /// `Filter`: The filtering rules that determine which objects invoke the AWS Lambda
+            /// function. For example, you can create a filter so that only image files with a ``.jpg``
+            /// extension invoke the function when they are added to the Amazon S3 bucket.
+            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
         }
     }
 
@@ -2740,6 +2951,11 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("S3Key", s3_key.into());
             NotificationFilter { props }
+        }
+
+        prop! {
+            /// `S3Key`: A container for object key name prefix and suffix filtering rules.
+            props, "S3Key", _, set_s3_key, get_s3_key, Val<S3KeyFilter>
         }
     }
 
@@ -2763,6 +2979,12 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("Rules", rules.into());
             S3KeyFilter { props }
+        }
+
+        prop! {
+            /// `Rules`: A list of containers for the key-value pair that defines the criteria for the
+            /// filter rule.
+            props, "Rules", _, set_rules, get_rules, Val<List<FilterRule>>
         }
     }
 
@@ -2794,6 +3016,20 @@ pub mod bucket {
             props.set("Name", name.into());
             FilterRule { props }
         }
+
+        prop! {
+            /// `Value`: The value that the filter searches for in object key names.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The object key name prefix or suffix identifying one or more objects to which
+            /// the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes
+            /// and suffixes are not supported. For more information, see Configuring Event
+            /// Notifications (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::S3::Bucket.QueueConfiguration`: Specifies the configuration for publishing messages to
@@ -2820,14 +3056,27 @@ pub mod bucket {
             QueueConfiguration { props }
         }
 
-        /// `Filter`: The filtering rules that determine which objects trigger notifications. For
-        /// example, you can create a filter so that Amazon S3 sends notifications only when image files
-        /// with a ``.jpg`` extension are added to the bucket. For more information, see Configuring
-        /// event notifications using object key name filtering (<https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Event`: The Amazon S3 bucket event about which you want to publish messages to Amazon
+            /// SQS. For more information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Event", _, set_event, get_event, Val<String>
+        }
+
+        prop! {
+            /// `Queue`: The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3
+            /// publishes a message when it detects events of the specified type. FIFO queues are not
+            /// allowed when enabling an SQS queue as the event notification destination.
+            props, "Queue", _, set_queue, get_queue, Val<String>
+        }
+
+        prop! {
+            /// `Filter`: The filtering rules that determine which objects trigger notifications. For
+            /// example, you can create a filter so that Amazon S3 sends notifications only when image
+            /// files with a ``.jpg`` extension are added to the bucket. For more information, see
+            /// Configuring event notifications using object key name filtering (<https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
         }
     }
 
@@ -2855,12 +3104,24 @@ pub mod bucket {
             TopicConfiguration { props }
         }
 
-        /// `Filter`: The filtering rules that determine for which objects to send notifications. For
-        /// example, you can create a filter so that Amazon S3 sends notifications only when image files
-        /// with a ``.jpg`` extension are added to the bucket.
-        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Event`: The Amazon S3 bucket event about which to send notifications. For more
+            /// information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Event", _, set_event, get_event, Val<String>
+        }
+
+        prop! {
+            /// `Topic`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3
+            /// publishes a message when it detects events of the specified type.
+            props, "Topic", _, set_topic, get_topic, Val<String>
+        }
+
+        prop! {
+            /// `Filter`: The filtering rules that determine for which objects to send notifications.
+            /// For example, you can create a filter so that Amazon S3 sends notifications only when
+            /// image files with a ``.jpg`` extension are added to the bucket.
+            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
         }
     }
 
@@ -2882,21 +3143,21 @@ pub mod bucket {
             ObjectLockConfiguration { props }
         }
 
-        /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration enabled.
-        /// Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
-        pub fn object_lock_enabled(mut self, value: impl Into<Val<ObjectLockConfigurationObjectLockEnabled>>) -> Self {
-            self.props.set("ObjectLockEnabled", value.into());
-            self
+        prop! {
+            /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration
+            /// enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a
+            /// bucket.
+            props, "ObjectLockEnabled", object_lock_enabled, set_object_lock_enabled, get_object_lock_enabled, Val<ObjectLockConfigurationObjectLockEnabled>
         }
 
-        /// `Rule`: Specifies the Object Lock rule for the specified object. Enable this rule when you
-        /// apply ``ObjectLockConfiguration`` to a bucket. If Object Lock is turned on, bucket settings
-        /// require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days``
-        /// and ``Years`` at the same time. For more information, see ObjectLockRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html>)
-        /// and DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
-        pub fn rule(mut self, value: impl Into<Val<ObjectLockRule>>) -> Self {
-            self.props.set("Rule", value.into());
-            self
+        prop! {
+            /// `Rule`: Specifies the Object Lock rule for the specified object. Enable this rule when
+            /// you apply ``ObjectLockConfiguration`` to a bucket. If Object Lock is turned on, bucket
+            /// settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot
+            /// specify ``Days`` and ``Years`` at the same time. For more information, see
+            /// ObjectLockRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html>)
+            /// and DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
+            props, "Rule", rule, set_rule, get_rule, Val<ObjectLockRule>
         }
     }
 
@@ -2927,14 +3188,13 @@ pub mod bucket {
             ObjectLockRule { props }
         }
 
-        /// `DefaultRetention`: The default Object Lock retention mode and period that you want to apply
-        /// to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings
-        /// require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days``
-        /// and ``Years`` at the same time. For more information about allowable values for mode and
-        /// period, see DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
-        pub fn default_retention(mut self, value: impl Into<Val<DefaultRetention>>) -> Self {
-            self.props.set("DefaultRetention", value.into());
-            self
+        prop! {
+            /// `DefaultRetention`: The default Object Lock retention mode and period that you want to
+            /// apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket
+            /// settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot
+            /// specify ``Days`` and ``Years`` at the same time. For more information about allowable
+            /// values for mode and period, see DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
+            props, "DefaultRetention", default_retention, set_default_retention, get_default_retention, Val<DefaultRetention>
         }
     }
 
@@ -2957,36 +3217,32 @@ pub mod bucket {
             DefaultRetention { props }
         }
 
-        /// `Days`: The number of days that you want to specify for the default retention period. If
-        /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
-        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Days", value.into());
-            self
+        prop! {
+            /// `Days`: The number of days that you want to specify for the default retention period. If
+            /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
+            props, "Days", days, set_days, get_days, Val<i64>
         }
 
-        /// `DefaultEventHold`: The default Object Lock event hold duration that you want to apply to
-        /// new objects placed in the specified bucket. When the event hold is released, Amazon S3
-        /// retains the object version for this duration. If you specify both a default retention period (``Days``
-        /// or ``Years``) and a ``DefaultEventHold``, the event hold duration can't exceed the default
-        /// retention period.
-        pub fn default_event_hold(mut self, value: impl Into<Val<DefaultEventHold>>) -> Self {
-            self.props.set("DefaultEventHold", value.into());
-            self
+        prop! {
+            /// `DefaultEventHold`: The default Object Lock event hold duration that you want to apply
+            /// to new objects placed in the specified bucket. When the event hold is released, Amazon
+            /// S3 retains the object version for this duration. If you specify both a default retention
+            /// period (``Days`` or ``Years``) and a ``DefaultEventHold``, the event hold duration can't
+            /// exceed the default retention period.
+            props, "DefaultEventHold", default_event_hold, set_default_event_hold, get_default_event_hold, Val<DefaultEventHold>
         }
 
-        /// `Mode`: The default Object Lock retention mode you want to apply to new objects placed in
-        /// the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify
-        /// either ``Days`` or ``Years``.
-        pub fn mode(mut self, value: impl Into<Val<DefaultRetentionMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: The default Object Lock retention mode you want to apply to new objects placed
+            /// in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and
+            /// specify either ``Days`` or ``Years``.
+            props, "Mode", mode, set_mode, get_mode, Val<DefaultRetentionMode>
         }
 
-        /// `Years`: The number of years that you want to specify for the default retention period. If
-        /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
-        pub fn years(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Years", value.into());
-            self
+        prop! {
+            /// `Years`: The number of years that you want to specify for the default retention period.
+            /// If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
+            props, "Years", years, set_years, get_years, Val<i64>
         }
     }
 
@@ -3011,20 +3267,18 @@ pub mod bucket {
             DefaultEventHold { props }
         }
 
-        /// `Days`: The number of days that you want to specify for the default event hold duration.
-        /// Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``, but
-        /// not both.
-        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Days", value.into());
-            self
+        prop! {
+            /// `Days`: The number of days that you want to specify for the default event hold duration.
+            /// Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``,
+            /// but not both.
+            props, "Days", days, set_days, get_days, Val<i64>
         }
 
-        /// `Years`: The number of years that you want to specify for the default event hold duration.
-        /// Valid values are ``1`` to ``100`` years. You must specify either ``Days`` or ``Years``, but
-        /// not both.
-        pub fn years(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Years", value.into());
-            self
+        prop! {
+            /// `Years`: The number of years that you want to specify for the default event hold
+            /// duration. Valid values are ``1`` to ``100`` years. You must specify either ``Days`` or ``Years``,
+            /// but not both.
+            props, "Years", years, set_years, get_years, Val<i64>
         }
     }
 
@@ -3064,6 +3318,11 @@ pub mod bucket {
             props.set("Rules", rules.into());
             OwnershipControls { props }
         }
+
+        prop! {
+            /// `Rules`: Specifies the container element for Object Ownership rules.
+            props, "Rules", _, set_rules, get_rules, Val<List<OwnershipControlsRule>>
+        }
     }
 
     /// `AWS::S3::Bucket.OwnershipControlsRule`: Specifies an Object Ownership rule. S3 Object
@@ -3086,10 +3345,9 @@ pub mod bucket {
             OwnershipControlsRule { props }
         }
 
-        /// `ObjectOwnership`: Specifies an object ownership rule.
-        pub fn object_ownership(mut self, value: impl Into<Val<OwnershipControlsRuleObjectOwnership>>) -> Self {
-            self.props.set("ObjectOwnership", value.into());
-            self
+        prop! {
+            /// `ObjectOwnership`: Specifies an object ownership rule.
+            props, "ObjectOwnership", object_ownership, set_object_ownership, get_object_ownership, Val<OwnershipControlsRuleObjectOwnership>
         }
     }
 
@@ -3129,44 +3387,41 @@ pub mod bucket {
             PublicAccessBlockConfiguration { props }
         }
 
-        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-        /// for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes the
-        /// following behavior: + PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is
-        /// public. + PUT Object calls fail if the request includes a public ACL. + PUT Bucket calls
-        /// fail if the request includes a public ACL. Enabling this setting doesn't affect existing
-        /// policies or ACLs.
-        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicAcls", value.into());
-            self
+        prop! {
+            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+            /// for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes the
+            /// following behavior: + PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL
+            /// is public. + PUT Object calls fail if the request includes a public ACL. + PUT Bucket
+            /// calls fail if the request includes a public ACL. Enabling this setting doesn't affect
+            /// existing policies or ACLs.
+            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
         }
 
-        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-        /// this bucket. Setting this element to ``TRUE`` causes Amazon S3 to reject calls to PUT Bucket
-        /// policy if the specified bucket policy allows public access. Enabling this setting doesn't
-        /// affect existing bucket policies.
-        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicPolicy", value.into());
-            self
+        prop! {
+            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+            /// this bucket. Setting this element to ``TRUE`` causes Amazon S3 to reject calls to PUT
+            /// Bucket policy if the specified bucket policy allows public access. Enabling this setting
+            /// doesn't affect existing bucket policies.
+            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
         }
 
-        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for this bucket
-        /// and objects in this bucket. Setting this element to ``TRUE`` causes Amazon S3 to ignore all
-        /// public ACLs on this bucket and objects in this bucket. Enabling this setting doesn't affect
-        /// the persistence of any existing ACLs and doesn't prevent new public ACLs from being set.
-        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnorePublicAcls", value.into());
-            self
+        prop! {
+            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for this
+            /// bucket and objects in this bucket. Setting this element to ``TRUE`` causes Amazon S3 to
+            /// ignore all public ACLs on this bucket and objects in this bucket. Enabling this setting
+            /// doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
+            /// from being set.
+            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
         }
 
-        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
-        /// for this bucket. Setting this element to ``TRUE`` restricts access to this bucket to only
-        /// AWS-service principals and authorized users within this account if the bucket has a public
-        /// policy. Enabling this setting doesn't affect previously stored bucket policies, except that
-        /// public and cross-account access within any public bucket policy, including non-public
-        /// delegation to specific accounts, is blocked.
-        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RestrictPublicBuckets", value.into());
-            self
+        prop! {
+            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
+            /// policies for this bucket. Setting this element to ``TRUE`` restricts access to this
+            /// bucket to only AWS-service principals and authorized users within this account if the
+            /// bucket has a public policy. Enabling this setting doesn't affect previously stored
+            /// bucket policies, except that public and cross-account access within any public bucket
+            /// policy, including non-public delegation to specific accounts, is blocked.
+            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
         }
     }
 
@@ -3195,6 +3450,19 @@ pub mod bucket {
             props.set("Rules", rules.into());
             ReplicationConfiguration { props }
         }
+
+        prop! {
+            /// `Role`: The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes
+            /// when replicating objects. For more information, see How to Set Up Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Role", _, set_role, get_role, Val<String>
+        }
+
+        prop! {
+            /// `Rules`: A container for one or more replication rules. A replication configuration must
+            /// have at least one rule and can contain a maximum of 1,000 rules.
+            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        }
     }
 
     /// `AWS::S3::Bucket.ReplicationRule`: Specifies which Amazon S3 objects to replicate and where
@@ -3222,64 +3490,70 @@ pub mod bucket {
             ReplicationRule { props }
         }
 
-        /// `DeleteMarkerReplication`: Specifies whether Amazon S3 replicates delete markers. If you
-        /// specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication``
-        /// element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication```Status``
-        /// must be set to Disabled, because Amazon S3 does not support replicating delete markers for
-        /// tag-based rules. For an example configuration, see Basic Rule Configuration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>).
-        /// For more information about delete marker …
-        pub fn delete_marker_replication(mut self, value: impl Into<Val<DeleteMarkerReplication>>) -> Self {
-            self.props.set("DeleteMarkerReplication", value.into());
-            self
+        prop! {
+            /// `Destination`: A container for information about the replication destination and its
+            /// configurations including enabling the S3 Replication Time Control (S3 RTC).
+            props, "Destination", _, set_destination, get_destination, Val<ReplicationDestination>
         }
 
-        /// `Filter`: A filter that identifies the subset of objects to which the replication rule
-        /// applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And``
-        /// child element. The use of the filter field indicates that this is a V2 replication
-        /// configuration. This field isn't supported in a V1 replication configuration. V1 replication
-        /// configuration only supports filtering by key prefix. To filter using a V1 replication
-        /// configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
-        pub fn filter(mut self, value: impl Into<Val<ReplicationRuleFilter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Status`: Specifies whether the rule is enabled.
+            props, "Status", _, set_status, get_status, Val<ReplicationRuleStatus>
         }
 
-        /// `Id`: A unique identifier for the rule. The maximum value is 255 characters. If you don't
-        /// specify a value, AWS CloudFormation generates a random ID. When using a V2 replication
-        /// configuration this property is capitalized as "ID".
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `DeleteMarkerReplication`: Specifies whether Amazon S3 replicates delete markers. If you
+            /// specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication``
+            /// element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication```Status``
+            /// must be set to Disabled, because Amazon S3 does not support replicating delete markers
+            /// for tag-based rules. For an example configuration, see Basic Rule Configuration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>).
+            /// For more information about delete marker …
+            props, "DeleteMarkerReplication", delete_marker_replication, set_delete_marker_replication, get_delete_marker_replication, Val<DeleteMarkerReplication>
         }
 
-        /// `Prefix`: An object key name prefix that identifies the object or objects to which the rule
-        /// applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket,
-        /// specify an empty string. To filter using a V1 replication configuration, add the ``Prefix``
-        /// directly as a child element of the ``Rule`` element. Replacement must be made for object
-        /// keys containing special characters (such as carriage returns) when using XML requests. For
-        /// more information, see \[XML related object key …
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Filter`: A filter that identifies the subset of objects to which the replication rule
+            /// applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And``
+            /// child element. The use of the filter field indicates that this is a V2 replication
+            /// configuration. This field isn't supported in a V1 replication configuration. V1
+            /// replication configuration only supports filtering by key prefix. To filter using a V1
+            /// replication configuration, add the ``Prefix`` directly as a child element of the ``Rule``
+            /// element.
+            props, "Filter", filter, set_filter, get_filter, Val<ReplicationRuleFilter>
         }
 
-        /// `Priority`: The priority indicates which rule has precedence whenever two or more
-        /// replication rules conflict. Amazon S3 will attempt to replicate objects according to all
-        /// replication rules. However, if there are two or more rules with the same destination bucket,
-        /// then objects will be replicated according to the rule with the highest priority. The higher
-        /// the number, the higher the priority. For more information, see Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html>)
-        /// in the *Amazon S3 User Guide*.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Id`: A unique identifier for the rule. The maximum value is 255 characters. If you
+            /// don't specify a value, AWS CloudFormation generates a random ID. When using a V2
+            /// replication configuration this property is capitalized as "ID".
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `SourceSelectionCriteria`: A container that describes additional filters for identifying the
-        /// source objects that you want to replicate. You can choose to enable or disable the
-        /// replication of these objects.
-        pub fn source_selection_criteria(mut self, value: impl Into<Val<SourceSelectionCriteria>>) -> Self {
-            self.props.set("SourceSelectionCriteria", value.into());
-            self
+        prop! {
+            /// `Prefix`: An object key name prefix that identifies the object or objects to which the
+            /// rule applies. The maximum prefix length is 1,024 characters. To include all objects in a
+            /// bucket, specify an empty string. To filter using a V1 replication configuration, add the ``Prefix``
+            /// directly as a child element of the ``Rule`` element. Replacement must be made for object
+            /// keys containing special characters (such as carriage returns) when using XML requests.
+            /// For more information, see \[XML related object key …
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `Priority`: The priority indicates which rule has precedence whenever two or more
+            /// replication rules conflict. Amazon S3 will attempt to replicate objects according to all
+            /// replication rules. However, if there are two or more rules with the same destination
+            /// bucket, then objects will be replicated according to the rule with the highest priority.
+            /// The higher the number, the higher the priority. For more information, see Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html>)
+            /// in the *Amazon S3 User Guide*.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `SourceSelectionCriteria`: A container that describes additional filters for identifying
+            /// the source objects that you want to replicate. You can choose to enable or disable the
+            /// replication of these objects.
+            props, "SourceSelectionCriteria", source_selection_criteria, set_source_selection_criteria, get_source_selection_criteria, Val<SourceSelectionCriteria>
         }
     }
 
@@ -3304,10 +3578,9 @@ pub mod bucket {
             DeleteMarkerReplication { props }
         }
 
-        /// `Status`: Indicates whether to replicate delete markers.
-        pub fn status(mut self, value: impl Into<Val<DeleteMarkerReplicationStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether to replicate delete markers.
+            props, "Status", status, set_status, get_status, Val<DeleteMarkerReplicationStatus>
         }
     }
 
@@ -3344,57 +3617,58 @@ pub mod bucket {
             ReplicationDestination { props }
         }
 
-        /// `AccessControlTranslation`: Specify this only in a cross-account scenario (where source and
-        /// destination bucket owners are not the same), and you want to change replica ownership to the
-        /// AWS-account that owns the destination bucket. If this is not specified in the replication
-        /// configuration, the replicas are owned by same AWS-account that owns the source object.
-        pub fn access_control_translation(mut self, value: impl Into<Val<AccessControlTranslation>>) -> Self {
-            self.props.set("AccessControlTranslation", value.into());
-            self
+        prop! {
+            /// `Bucket`: The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store
+            /// the results.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Account`: Destination bucket owner account ID. In a cross-account scenario, if you direct
-        /// Amazon S3 to change replica ownership to the AWS-account that owns the destination bucket by
-        /// specifying the ``AccessControlTranslation`` property, this is the account ID of the
-        /// destination bucket owner. For more information, see Cross-Region Replication Additional
-        /// Configuration: Change Replica Owner (<https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html>)
-        /// in the *Amazon S3 User Guide*. If you specify the ``AccessControlTranslation`` property, the ``Account``
-        /// property is required.
-        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Account", value.into());
-            self
+        prop! {
+            /// `AccessControlTranslation`: Specify this only in a cross-account scenario (where source
+            /// and destination bucket owners are not the same), and you want to change replica
+            /// ownership to the AWS-account that owns the destination bucket. If this is not specified
+            /// in the replication configuration, the replicas are owned by same AWS-account that owns
+            /// the source object.
+            props, "AccessControlTranslation", access_control_translation, set_access_control_translation, get_access_control_translation, Val<AccessControlTranslation>
         }
 
-        /// `EncryptionConfiguration`: Specifies encryption-related information.
-        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
-            self.props.set("EncryptionConfiguration", value.into());
-            self
+        prop! {
+            /// `Account`: Destination bucket owner account ID. In a cross-account scenario, if you
+            /// direct Amazon S3 to change replica ownership to the AWS-account that owns the
+            /// destination bucket by specifying the ``AccessControlTranslation`` property, this is the
+            /// account ID of the destination bucket owner. For more information, see Cross-Region
+            /// Replication Additional Configuration: Change Replica Owner (<https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html>)
+            /// in the *Amazon S3 User Guide*. If you specify the ``AccessControlTranslation`` property,
+            /// the ``Account`` property is required.
+            props, "Account", account, set_account, get_account, Val<String>
         }
 
-        /// `Metrics`: A container specifying replication metrics-related settings enabling replication
-        /// metrics and events.
-        pub fn metrics(mut self, value: impl Into<Val<Metrics>>) -> Self {
-            self.props.set("Metrics", value.into());
-            self
+        prop! {
+            /// `EncryptionConfiguration`: Specifies encryption-related information.
+            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
         }
 
-        /// `ReplicationTime`: A container specifying S3 Replication Time Control (S3 RTC), including
-        /// whether S3 RTC is enabled and the time when all objects and operations on objects must be
-        /// replicated. Must be specified together with a ``Metrics`` block.
-        pub fn replication_time(mut self, value: impl Into<Val<ReplicationTime>>) -> Self {
-            self.props.set("ReplicationTime", value.into());
-            self
+        prop! {
+            /// `Metrics`: A container specifying replication metrics-related settings enabling
+            /// replication metrics and events.
+            props, "Metrics", metrics, set_metrics, get_metrics, Val<Metrics>
         }
 
-        /// `StorageClass`: The storage class to use when replicating objects, such as S3 Standard or
-        /// reduced redundancy. By default, Amazon S3 uses the storage class of the source object to
-        /// create the object replica. For valid values, see the ``StorageClass`` element of the PUT
-        /// Bucket replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
-        /// action in the *Amazon S3 API Reference*. ``FSX_OPENZFS`` is not an accepted value when
-        /// replicating objects.
-        pub fn storage_class(mut self, value: impl Into<Val<ReplicationDestinationStorageClass>>) -> Self {
-            self.props.set("StorageClass", value.into());
-            self
+        prop! {
+            /// `ReplicationTime`: A container specifying S3 Replication Time Control (S3 RTC),
+            /// including whether S3 RTC is enabled and the time when all objects and operations on
+            /// objects must be replicated. Must be specified together with a ``Metrics`` block.
+            props, "ReplicationTime", replication_time, set_replication_time, get_replication_time, Val<ReplicationTime>
+        }
+
+        prop! {
+            /// `StorageClass`: The storage class to use when replicating objects, such as S3 Standard
+            /// or reduced redundancy. By default, Amazon S3 uses the storage class of the source object
+            /// to create the object replica. For valid values, see the ``StorageClass`` element of the
+            /// PUT Bucket replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
+            /// action in the *Amazon S3 API Reference*. ``FSX_OPENZFS`` is not an accepted value when
+            /// replicating objects.
+            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<ReplicationDestinationStorageClass>
         }
     }
 
@@ -3419,6 +3693,13 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("Owner", owner.into());
             AccessControlTranslation { props }
+        }
+
+        prop! {
+            /// `Owner`: Specifies the replica ownership. For default and valid values, see PUT bucket
+            /// replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
+            /// in the *Amazon S3 API Reference*.
+            props, "Owner", _, set_owner, get_owner, Val<AccessControlTranslationOwner>
         }
     }
 
@@ -3458,6 +3739,15 @@ pub mod bucket {
             props.set("ReplicaKmsKeyID", replica_kms_key_id.into());
             EncryptionConfiguration { props }
         }
+
+        prop! {
+            /// `ReplicaKmsKeyID`: Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS
+            /// KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3
+            /// uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption
+            /// KMS keys. For more information, see Asymmetric keys in KMS (<https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html>)
+            /// in the *Key Management Service Developer Guide*.
+            props, "ReplicaKmsKeyID", _, set_replica_kms_key_id, get_replica_kms_key_id, Val<String>
+        }
     }
 
     /// `AWS::S3::Bucket.Metrics`: A container specifying replication metrics-related settings
@@ -3478,11 +3768,15 @@ pub mod bucket {
             Metrics { props }
         }
 
-        /// `EventThreshold`: A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold``
-        /// event.
-        pub fn event_threshold(mut self, value: impl Into<Val<ReplicationTimeValue>>) -> Self {
-            self.props.set("EventThreshold", value.into());
-            self
+        prop! {
+            /// `Status`: Specifies whether the replication metrics are enabled.
+            props, "Status", _, set_status, get_status, Val<MetricsStatus>
+        }
+
+        prop! {
+            /// `EventThreshold`: A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold``
+            /// event.
+            props, "EventThreshold", event_threshold, set_event_threshold, get_event_threshold, Val<ReplicationTimeValue>
         }
     }
 
@@ -3502,6 +3796,11 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("Minutes", minutes.into());
             ReplicationTimeValue { props }
+        }
+
+        prop! {
+            /// `Minutes`: Contains an integer specifying time in minutes. Valid value: 15
+            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
         }
     }
 
@@ -3542,6 +3841,17 @@ pub mod bucket {
             props.set("Status", status.into());
             props.set("Time", time.into());
             ReplicationTime { props }
+        }
+
+        prop! {
+            /// `Status`: Specifies whether the replication time is enabled.
+            props, "Status", _, set_status, get_status, Val<ReplicationTimeStatus>
+        }
+
+        prop! {
+            /// `Time`: A container specifying the time by which replication should be complete for all
+            /// objects and operations on objects.
+            props, "Time", _, set_time, get_time, Val<ReplicationTimeValue>
         }
     }
 
@@ -3611,30 +3921,27 @@ pub mod bucket {
             ReplicationRuleFilter { props }
         }
 
-        /// `And`: A container for specifying rule filters. The filters determine the subset of objects
-        /// to which the rule applies. This element is required only if you specify more than one
-        /// filter. For example: + If you specify both a ``Prefix`` and a ``TagFilter``, wrap these
-        /// filters in an ``And`` tag. + If you specify a filter based on multiple tags, wrap the ``TagFilter``
-        /// elements in an ``And`` tag.
-        pub fn and(mut self, value: impl Into<Val<ReplicationRuleAndOperator>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`: A container for specifying rule filters. The filters determine the subset of
+            /// objects to which the rule applies. This element is required only if you specify more
+            /// than one filter. For example: + If you specify both a ``Prefix`` and a ``TagFilter``,
+            /// wrap these filters in an ``And`` tag. + If you specify a filter based on multiple tags,
+            /// wrap the ``TagFilter`` elements in an ``And`` tag.
+            props, "And", and, set_and, get_and, Val<ReplicationRuleAndOperator>
         }
 
-        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
-        /// applies. Replacement must be made for object keys containing special characters (such as
-        /// carriage returns) when using XML requests. For more information, see XML related object key
-        /// constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
+            /// rule applies. Replacement must be made for object keys containing special characters (such
+            /// as carriage returns) when using XML requests. For more information, see XML related
+            /// object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `TagFilter`: A container for specifying a tag key and value. The rule applies only to
-        /// objects that have the tag in their tag set.
-        pub fn tag_filter(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("TagFilter", value.into());
-            self
+        prop! {
+            /// `TagFilter`: A container for specifying a tag key and value. The rule applies only to
+            /// objects that have the tag in their tag set.
+            props, "TagFilter", tag_filter, set_tag_filter, get_tag_filter, Val<Tag>
         }
     }
 
@@ -3657,17 +3964,15 @@ pub mod bucket {
             ReplicationRuleAndOperator { props }
         }
 
-        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
-        /// applies.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
+            /// rule applies.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `TagFilters`: An array of tags containing key and value pairs.
-        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("TagFilters", value.into());
-            self
+        prop! {
+            /// `TagFilters`: An array of tags containing key and value pairs.
+            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
         }
     }
 
@@ -3688,18 +3993,16 @@ pub mod bucket {
             SourceSelectionCriteria { props }
         }
 
-        /// `ReplicaModifications`: A filter that you can specify for selection for modifications on
-        /// replicas.
-        pub fn replica_modifications(mut self, value: impl Into<Val<ReplicaModifications>>) -> Self {
-            self.props.set("ReplicaModifications", value.into());
-            self
+        prop! {
+            /// `ReplicaModifications`: A filter that you can specify for selection for modifications on
+            /// replicas.
+            props, "ReplicaModifications", replica_modifications, set_replica_modifications, get_replica_modifications, Val<ReplicaModifications>
         }
 
-        /// `SseKmsEncryptedObjects`: A container for filter information for the selection of Amazon S3
-        /// objects encrypted with AWS KMS.
-        pub fn sse_kms_encrypted_objects(mut self, value: impl Into<Val<SseKmsEncryptedObjects>>) -> Self {
-            self.props.set("SseKmsEncryptedObjects", value.into());
-            self
+        prop! {
+            /// `SseKmsEncryptedObjects`: A container for filter information for the selection of Amazon
+            /// S3 objects encrypted with AWS KMS.
+            props, "SseKmsEncryptedObjects", sse_kms_encrypted_objects, set_sse_kms_encrypted_objects, get_sse_kms_encrypted_objects, Val<SseKmsEncryptedObjects>
         }
     }
 
@@ -3720,6 +4023,12 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("Status", status.into());
             ReplicaModifications { props }
+        }
+
+        prop! {
+            /// `Status`: Specifies whether Amazon S3 replicates modifications on replicas. *Allowed
+            /// values*: ``Enabled`` | ``Disabled``
+            props, "Status", _, set_status, get_status, Val<ReplicaModificationsStatus>
         }
     }
 
@@ -3753,6 +4062,12 @@ pub mod bucket {
             let mut props = Props::new();
             props.set("Status", status.into());
             SseKmsEncryptedObjects { props }
+        }
+
+        prop! {
+            /// `Status`: Specifies whether Amazon S3 replicates objects created with server-side
+            /// encryption using an AWS KMS key stored in AWS Key Management Service.
+            props, "Status", _, set_status, get_status, Val<SseKmsEncryptedObjectsStatus>
         }
     }
 
@@ -3805,6 +4120,11 @@ pub mod bucket {
             props.set("Status", status.into());
             VersioningConfiguration { props }
         }
+
+        prop! {
+            /// `Status`: The versioning state of the bucket.
+            props, "Status", _, set_status, get_status, Val<VersioningConfigurationStatus>
+        }
     }
 
     /// The versioning state of the bucket.
@@ -3836,29 +4156,25 @@ pub mod bucket {
             WebsiteConfiguration { props }
         }
 
-        /// `ErrorDocument`: The name of the error document for the website.
-        pub fn error_document(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorDocument", value.into());
-            self
+        prop! {
+            /// `ErrorDocument`: The name of the error document for the website.
+            props, "ErrorDocument", error_document, set_error_document, get_error_document, Val<String>
         }
 
-        /// `IndexDocument`: The name of the index document for the website.
-        pub fn index_document(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IndexDocument", value.into());
-            self
+        prop! {
+            /// `IndexDocument`: The name of the index document for the website.
+            props, "IndexDocument", index_document, set_index_document, get_index_document, Val<String>
         }
 
-        /// `RedirectAllRequestsTo`: The redirect behavior for every request to this bucket's website
-        /// endpoint. If you specify this property, you can't specify any other property.
-        pub fn redirect_all_requests_to(mut self, value: impl Into<Val<RedirectAllRequestsTo>>) -> Self {
-            self.props.set("RedirectAllRequestsTo", value.into());
-            self
+        prop! {
+            /// `RedirectAllRequestsTo`: The redirect behavior for every request to this bucket's
+            /// website endpoint. If you specify this property, you can't specify any other property.
+            props, "RedirectAllRequestsTo", redirect_all_requests_to, set_redirect_all_requests_to, get_redirect_all_requests_to, Val<RedirectAllRequestsTo>
         }
 
-        /// `RoutingRules`: Rules that define when a redirect is applied and the redirect behavior.
-        pub fn routing_rules(mut self, value: impl Into<Val<List<RoutingRule>>>) -> Self {
-            self.props.set("RoutingRules", value.into());
-            self
+        prop! {
+            /// `RoutingRules`: Rules that define when a redirect is applied and the redirect behavior.
+            props, "RoutingRules", routing_rules, set_routing_rules, get_routing_rules, Val<List<RoutingRule>>
         }
     }
 
@@ -3880,11 +4196,15 @@ pub mod bucket {
             RedirectAllRequestsTo { props }
         }
 
-        /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that is
-        /// used in the original request.
-        pub fn protocol(mut self, value: impl Into<Val<RedirectAllRequestsToProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `HostName`: Name of the host where requests are redirected.
+            props, "HostName", _, set_host_name, get_host_name, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that
+            /// is used in the original request.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<RedirectAllRequestsToProtocol>
         }
     }
 
@@ -3924,13 +4244,19 @@ pub mod bucket {
             RoutingRule { props }
         }
 
-        /// `RoutingRuleCondition`: A container for describing a condition that must be met for the
-        /// specified redirect to apply. For example, 1. If request is for pages in the ``/docs``
-        /// folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx,
-        /// redirect request to another host where you might process the error.
-        pub fn routing_rule_condition(mut self, value: impl Into<Val<RoutingRuleCondition>>) -> Self {
-            self.props.set("RoutingRuleCondition", value.into());
-            self
+        prop! {
+            /// `RedirectRule`: Container for redirect information. You can redirect requests to another
+            /// host, to another page, or with another protocol. In the event of an error, you can
+            /// specify a different error code to return.
+            props, "RedirectRule", _, set_redirect_rule, get_redirect_rule, Val<RedirectRule>
+        }
+
+        prop! {
+            /// `RoutingRuleCondition`: A container for describing a condition that must be met for the
+            /// specified redirect to apply. For example, 1. If request is for pages in the ``/docs``
+            /// folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx,
+            /// redirect request to another host where you might process the error.
+            props, "RoutingRuleCondition", routing_rule_condition, set_routing_rule_condition, get_routing_rule_condition, Val<RoutingRuleCondition>
         }
     }
 
@@ -3950,46 +4276,41 @@ pub mod bucket {
             RedirectRule { props }
         }
 
-        /// `HostName`: The host name to use in the redirect request.
-        pub fn host_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostName", value.into());
-            self
+        prop! {
+            /// `HostName`: The host name to use in the redirect request.
+            props, "HostName", host_name, set_host_name, get_host_name, Val<String>
         }
 
-        /// `HttpRedirectCode`: The HTTP redirect code to use on the response. Not required if one of
-        /// the siblings is present.
-        pub fn http_redirect_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpRedirectCode", value.into());
-            self
+        prop! {
+            /// `HttpRedirectCode`: The HTTP redirect code to use on the response. Not required if one
+            /// of the siblings is present.
+            props, "HttpRedirectCode", http_redirect_code, set_http_redirect_code, get_http_redirect_code, Val<String>
         }
 
-        /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that is
-        /// used in the original request.
-        pub fn protocol(mut self, value: impl Into<Val<RedirectRuleProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that
+            /// is used in the original request.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<RedirectRuleProtocol>
         }
 
-        /// `ReplaceKeyPrefixWith`: The object key prefix to use in the redirect request. For example,
-        /// to redirect requests for all pages with prefix ``docs/`` (objects in the ``docs/`` folder)
-        /// to ``documents/``, you can set a condition block with ``KeyPrefixEquals`` set to ``docs/``
-        /// and in the Redirect set ``ReplaceKeyPrefixWith`` to ``/documents``. Not required if one of
-        /// the siblings is present. Can be present only if ``ReplaceKeyWith`` is not provided.
-        /// Replacement must be made for object keys containing special characters (such as carriage
-        /// returns) when using XML requests. For more information, see \[XML related object key …
-        pub fn replace_key_prefix_with(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplaceKeyPrefixWith", value.into());
-            self
+        prop! {
+            /// `ReplaceKeyPrefixWith`: The object key prefix to use in the redirect request. For
+            /// example, to redirect requests for all pages with prefix ``docs/`` (objects in the ``docs/``
+            /// folder) to ``documents/``, you can set a condition block with ``KeyPrefixEquals`` set to ``docs/``
+            /// and in the Redirect set ``ReplaceKeyPrefixWith`` to ``/documents``. Not required if one
+            /// of the siblings is present. Can be present only if ``ReplaceKeyWith`` is not provided.
+            /// Replacement must be made for object keys containing special characters (such as carriage
+            /// returns) when using XML requests. For more information, see \[XML related object key …
+            props, "ReplaceKeyPrefixWith", replace_key_prefix_with, set_replace_key_prefix_with, get_replace_key_prefix_with, Val<String>
         }
 
-        /// `ReplaceKeyWith`: The specific object key to use in the redirect request. For example,
-        /// redirect request to ``error.html``. Not required if one of the siblings is present. Can be
-        /// present only if ``ReplaceKeyPrefixWith`` is not provided. Replacement must be made for
-        /// object keys containing special characters (such as carriage returns) when using XML
-        /// requests. For more information, see XML related object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-        pub fn replace_key_with(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ReplaceKeyWith", value.into());
-            self
+        prop! {
+            /// `ReplaceKeyWith`: The specific object key to use in the redirect request. For example,
+            /// redirect request to ``error.html``. Not required if one of the siblings is present. Can
+            /// be present only if ``ReplaceKeyPrefixWith`` is not provided. Replacement must be made
+            /// for object keys containing special characters (such as carriage returns) when using XML
+            /// requests. For more information, see XML related object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+            props, "ReplaceKeyWith", replace_key_with, set_replace_key_with, get_replace_key_with, Val<String>
         }
     }
 
@@ -4027,25 +4348,23 @@ pub mod bucket {
             RoutingRuleCondition { props }
         }
 
-        /// `HttpErrorCodeReturnedEquals`: The HTTP error code when the redirect is applied. In the
-        /// event of an error, if the error code equals this value, then the specified redirect is
-        /// applied. Required when parent element ``Condition`` is specified and sibling ``KeyPrefixEquals``
-        /// is not specified. If both are specified, then both must be true for the redirect to be
-        /// applied.
-        pub fn http_error_code_returned_equals(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpErrorCodeReturnedEquals", value.into());
-            self
+        prop! {
+            /// `HttpErrorCodeReturnedEquals`: The HTTP error code when the redirect is applied. In the
+            /// event of an error, if the error code equals this value, then the specified redirect is
+            /// applied. Required when parent element ``Condition`` is specified and sibling ``KeyPrefixEquals``
+            /// is not specified. If both are specified, then both must be true for the redirect to be
+            /// applied.
+            props, "HttpErrorCodeReturnedEquals", http_error_code_returned_equals, set_http_error_code_returned_equals, get_http_error_code_returned_equals, Val<String>
         }
 
-        /// `KeyPrefixEquals`: The object key name prefix when the redirect is applied. For example, to
-        /// redirect requests for ``ExamplePage.html``, the key prefix will be ``ExamplePage.html``. To
-        /// redirect request for all pages with the prefix ``docs/``, the key prefix will be ``docs/``,
-        /// which identifies all objects in the docs/ folder. Required when the parent element ``Condition``
-        /// is specified and sibling ``HttpErrorCodeReturnedEquals`` is not specified. If both
-        /// conditions are specified, both must be true for the redirect to be applied.
-        pub fn key_prefix_equals(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefixEquals", value.into());
-            self
+        prop! {
+            /// `KeyPrefixEquals`: The object key name prefix when the redirect is applied. For example,
+            /// to redirect requests for ``ExamplePage.html``, the key prefix will be ``ExamplePage.html``.
+            /// To redirect request for all pages with the prefix ``docs/``, the key prefix will be ``docs/``,
+            /// which identifies all objects in the docs/ folder. Required when the parent element ``Condition``
+            /// is specified and sibling ``HttpErrorCodeReturnedEquals`` is not specified. If both
+            /// conditions are specified, both must be true for the redirect to be applied.
+            props, "KeyPrefixEquals", key_prefix_equals, set_key_prefix_equals, get_key_prefix_equals, Val<String>
         }
     }
 }
@@ -4083,6 +4402,21 @@ impl BucketPolicy {
         BucketPolicy { core }
     }
 
+    prop! {
+        /// `Bucket`: The name of the Amazon S3 bucket to which the policy applies.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<BucketName>
+    }
+
+    prop! {
+        /// `PolicyDocument`: A policy document containing permissions to add to the specified
+        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM. For more information, see the
+        /// AWS::IAM::Policy PolicyDocument (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument>)
+        /// resource description in this guide and \[Access Policy Language …
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -4113,20 +4447,24 @@ impl MultiRegionAccessPoint {
         MultiRegionAccessPoint { core }
     }
 
-    /// `Name`: The name you want to assign to this Multi Region Access Point.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Multi Region Access Point.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
-    /// to this Multi Region Access Point. You can enable the configuration options in any
-    /// combination. For more information about when Amazon S3 considers a bucket or object public,
-    /// see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
-    /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
-    pub fn public_access_block_configuration(mut self, value: impl Into<Val<multi_region_access_point::PublicAccessBlockConfiguration>>) -> Self {
-        self.core.set("PublicAccessBlockConfiguration", value.into());
-        self
+    prop! {
+        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
+        /// apply to this Multi Region Access Point. You can enable the configuration options in any
+        /// combination. For more information about when Amazon S3 considers a bucket or object
+        /// public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
+        /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
+        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<multi_region_access_point::PublicAccessBlockConfiguration>
+    }
+
+    prop! {
+        /// `Regions`: The list of buckets that you want to associate this Multi Region Access Point
+        /// with.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<multi_region_access_point::Region>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4167,44 +4505,41 @@ pub mod multi_region_access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
-        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
-        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
-        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicAcls", value.into());
-            self
+        prop! {
+            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
+            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
+            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
+            /// ACLs.
+            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
         }
 
-        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
-        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
-        /// doesn't affect existing bucket policies.
-        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicPolicy", value.into());
-            self
+        prop! {
+            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
+            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
+            /// setting doesn't affect existing bucket policies.
+            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
         }
 
-        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
-        /// set.
-        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnorePublicAcls", value.into());
-            self
+        prop! {
+            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
+            /// being set.
+            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
         }
 
-        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
-        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
-        /// services and authorized users within this account if the bucket has a public policy.
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
-        /// and cross-account access within any public bucket policy, including non-public delegation to
-        /// specific accounts, is blocked.
-        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RestrictPublicBuckets", value.into());
-            self
+        prop! {
+            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
+            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
+            /// to only AWS services and authorized users within this account if the bucket has a public
+            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
+            /// that public and cross-account access within any public bucket policy, including
+            /// non-public delegation to specific accounts, is blocked.
+            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
         }
     }
 
@@ -4225,10 +4560,14 @@ pub mod multi_region_access_point {
             Region { props }
         }
 
-        /// `BucketAccountId`.
-        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketAccountId", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `BucketAccountId`.
+            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
         }
     }
 }
@@ -4254,6 +4593,16 @@ impl MultiRegionAccessPointPolicy {
         core.set("Policy", policy.into());
         core.set("MrapName", mrap_name.into());
         MultiRegionAccessPointPolicy { core }
+    }
+
+    prop! {
+        /// `MrapName`: The name of the Multi Region Access Point to apply policy
+        core.props, "MrapName", _, set_mrap_name, get_mrap_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4299,10 +4648,15 @@ impl StorageLens {
         StorageLens { core }
     }
 
-    /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageLensConfiguration`: Specifies the details of Amazon S3 Storage Lens
+        /// configuration.
+        core.props, "StorageLensConfiguration", _, set_storage_lens_configuration, get_storage_lens_configuration, Val<storage_lens::StorageLensConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4350,48 +4704,57 @@ pub mod storage_lens {
             StorageLensConfiguration { props }
         }
 
-        /// `AwsOrg`: The AWS Organizations ARN to use in the Amazon S3 Storage Lens configuration.
-        pub fn aws_org(mut self, value: impl Into<Val<AwsOrg>>) -> Self {
-            self.props.set("AwsOrg", value.into());
-            self
+        prop! {
+            /// `Id`: The ID that identifies the Amazon S3 Storage Lens configuration.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `DataExport`: Specifies how Amazon S3 Storage Lens metrics should be exported.
-        pub fn data_export(mut self, value: impl Into<Val<DataExport>>) -> Self {
-            self.props.set("DataExport", value.into());
-            self
+        prop! {
+            /// `AccountLevel`: Account-level metrics configurations.
+            props, "AccountLevel", _, set_account_level, get_account_level, Val<AccountLevel>
         }
 
-        /// `Exclude`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
-        /// configuration.
-        pub fn exclude(mut self, value: impl Into<Val<BucketsAndRegions>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether the Amazon S3 Storage Lens configuration is enabled or
+            /// disabled.
+            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
         }
 
-        /// `ExpandedPrefixesDataExport`: Expanded Prefixes Data Export.
-        pub fn expanded_prefixes_data_export(mut self, value: impl Into<Val<StorageLensExpandedPrefixesDataExport>>) -> Self {
-            self.props.set("ExpandedPrefixesDataExport", value.into());
-            self
+        prop! {
+            /// `AwsOrg`: The AWS Organizations ARN to use in the Amazon S3 Storage Lens configuration.
+            props, "AwsOrg", aws_org, set_aws_org, get_aws_org, Val<AwsOrg>
         }
 
-        /// `Include`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
-        /// configuration.
-        pub fn include(mut self, value: impl Into<Val<BucketsAndRegions>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `DataExport`: Specifies how Amazon S3 Storage Lens metrics should be exported.
+            props, "DataExport", data_export, set_data_export, get_data_export, Val<DataExport>
         }
 
-        /// `PrefixDelimiter`: The delimiter to divide S3 key into hierarchy of prefixes.
-        pub fn prefix_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrefixDelimiter", value.into());
-            self
+        prop! {
+            /// `Exclude`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
+            /// configuration.
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<BucketsAndRegions>
         }
 
-        /// `StorageLensArn`: The ARN for the Amazon S3 Storage Lens configuration.
-        pub fn storage_lens_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StorageLensArn", value.into());
-            self
+        prop! {
+            /// `ExpandedPrefixesDataExport`: Expanded Prefixes Data Export.
+            props, "ExpandedPrefixesDataExport", expanded_prefixes_data_export, set_expanded_prefixes_data_export, get_expanded_prefixes_data_export, Val<StorageLensExpandedPrefixesDataExport>
+        }
+
+        prop! {
+            /// `Include`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
+            /// configuration.
+            props, "Include", include, set_include, get_include, Val<BucketsAndRegions>
+        }
+
+        prop! {
+            /// `PrefixDelimiter`: The delimiter to divide S3 key into hierarchy of prefixes.
+            props, "PrefixDelimiter", prefix_delimiter, set_prefix_delimiter, get_prefix_delimiter, Val<String>
+        }
+
+        prop! {
+            /// `StorageLensArn`: The ARN for the Amazon S3 Storage Lens configuration.
+            props, "StorageLensArn", storage_lens_arn, set_storage_lens_arn, get_storage_lens_arn, Val<String>
         }
     }
 
@@ -4412,41 +4775,40 @@ pub mod storage_lens {
             AccountLevel { props }
         }
 
-        /// `ActivityMetrics`: Enables activity metrics.
-        pub fn activity_metrics(mut self, value: impl Into<Val<ActivityMetrics>>) -> Self {
-            self.props.set("ActivityMetrics", value.into());
-            self
+        prop! {
+            /// `BucketLevel`: Bucket-level metrics configurations.
+            props, "BucketLevel", _, set_bucket_level, get_bucket_level, Val<BucketLevel>
         }
 
-        /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
-        pub fn advanced_cost_optimization_metrics(mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> Self {
-            self.props.set("AdvancedCostOptimizationMetrics", value.into());
-            self
+        prop! {
+            /// `ActivityMetrics`: Enables activity metrics.
+            props, "ActivityMetrics", activity_metrics, set_activity_metrics, get_activity_metrics, Val<ActivityMetrics>
         }
 
-        /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
-        pub fn advanced_data_protection_metrics(mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> Self {
-            self.props.set("AdvancedDataProtectionMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
+            props, "AdvancedCostOptimizationMetrics", advanced_cost_optimization_metrics, set_advanced_cost_optimization_metrics, get_advanced_cost_optimization_metrics, Val<AdvancedCostOptimizationMetrics>
         }
 
-        /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
-        pub fn advanced_performance_metrics(mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> Self {
-            self.props.set("AdvancedPerformanceMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
+            props, "AdvancedDataProtectionMetrics", advanced_data_protection_metrics, set_advanced_data_protection_metrics, get_advanced_data_protection_metrics, Val<AdvancedDataProtectionMetrics>
         }
 
-        /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
-        pub fn detailed_status_codes_metrics(mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> Self {
-            self.props.set("DetailedStatusCodesMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
+            props, "AdvancedPerformanceMetrics", advanced_performance_metrics, set_advanced_performance_metrics, get_advanced_performance_metrics, Val<AdvancedPerformanceMetrics>
         }
 
-        /// `StorageLensGroupLevel`: Specifies the details of Amazon S3 Storage Lens Group
-        /// configuration.
-        pub fn storage_lens_group_level(mut self, value: impl Into<Val<StorageLensGroupLevel>>) -> Self {
-            self.props.set("StorageLensGroupLevel", value.into());
-            self
+        prop! {
+            /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
+            props, "DetailedStatusCodesMetrics", detailed_status_codes_metrics, set_detailed_status_codes_metrics, get_detailed_status_codes_metrics, Val<DetailedStatusCodesMetrics>
+        }
+
+        prop! {
+            /// `StorageLensGroupLevel`: Specifies the details of Amazon S3 Storage Lens Group
+            /// configuration.
+            props, "StorageLensGroupLevel", storage_lens_group_level, set_storage_lens_group_level, get_storage_lens_group_level, Val<StorageLensGroupLevel>
         }
     }
 
@@ -4465,10 +4827,9 @@ pub mod storage_lens {
             ActivityMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether activity metrics are enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether activity metrics are enabled or disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4488,10 +4849,10 @@ pub mod storage_lens {
             AdvancedCostOptimizationMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether advanced cost optimization metrics are enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether advanced cost optimization metrics are enabled or
+            /// disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4511,10 +4872,9 @@ pub mod storage_lens {
             AdvancedDataProtectionMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether advanced data protection metrics are enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether advanced data protection metrics are enabled or disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4533,10 +4893,9 @@ pub mod storage_lens {
             AdvancedPerformanceMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether the Advanced Performance Metrics is enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether the Advanced Performance Metrics is enabled or disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4555,40 +4914,34 @@ pub mod storage_lens {
             BucketLevel { props }
         }
 
-        /// `ActivityMetrics`: Enables activity metrics.
-        pub fn activity_metrics(mut self, value: impl Into<Val<ActivityMetrics>>) -> Self {
-            self.props.set("ActivityMetrics", value.into());
-            self
+        prop! {
+            /// `ActivityMetrics`: Enables activity metrics.
+            props, "ActivityMetrics", activity_metrics, set_activity_metrics, get_activity_metrics, Val<ActivityMetrics>
         }
 
-        /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
-        pub fn advanced_cost_optimization_metrics(mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> Self {
-            self.props.set("AdvancedCostOptimizationMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
+            props, "AdvancedCostOptimizationMetrics", advanced_cost_optimization_metrics, set_advanced_cost_optimization_metrics, get_advanced_cost_optimization_metrics, Val<AdvancedCostOptimizationMetrics>
         }
 
-        /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
-        pub fn advanced_data_protection_metrics(mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> Self {
-            self.props.set("AdvancedDataProtectionMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
+            props, "AdvancedDataProtectionMetrics", advanced_data_protection_metrics, set_advanced_data_protection_metrics, get_advanced_data_protection_metrics, Val<AdvancedDataProtectionMetrics>
         }
 
-        /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
-        pub fn advanced_performance_metrics(mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> Self {
-            self.props.set("AdvancedPerformanceMetrics", value.into());
-            self
+        prop! {
+            /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
+            props, "AdvancedPerformanceMetrics", advanced_performance_metrics, set_advanced_performance_metrics, get_advanced_performance_metrics, Val<AdvancedPerformanceMetrics>
         }
 
-        /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
-        pub fn detailed_status_codes_metrics(mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> Self {
-            self.props.set("DetailedStatusCodesMetrics", value.into());
-            self
+        prop! {
+            /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
+            props, "DetailedStatusCodesMetrics", detailed_status_codes_metrics, set_detailed_status_codes_metrics, get_detailed_status_codes_metrics, Val<DetailedStatusCodesMetrics>
         }
 
-        /// `PrefixLevel`: Prefix-level metrics configurations.
-        pub fn prefix_level(mut self, value: impl Into<Val<PrefixLevel>>) -> Self {
-            self.props.set("PrefixLevel", value.into());
-            self
+        prop! {
+            /// `PrefixLevel`: Prefix-level metrics configurations.
+            props, "PrefixLevel", prefix_level, set_prefix_level, get_prefix_level, Val<PrefixLevel>
         }
     }
 
@@ -4607,10 +4960,9 @@ pub mod storage_lens {
             DetailedStatusCodesMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether detailed status codes metrics are enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether detailed status codes metrics are enabled or disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4630,6 +4982,11 @@ pub mod storage_lens {
             props.set("StorageMetrics", storage_metrics.into());
             PrefixLevel { props }
         }
+
+        prop! {
+            /// `StorageMetrics`.
+            props, "StorageMetrics", _, set_storage_metrics, get_storage_metrics, Val<PrefixLevelStorageMetrics>
+        }
     }
 
     /// `AWS::S3::StorageLens.PrefixLevelStorageMetrics`.
@@ -4647,16 +5004,14 @@ pub mod storage_lens {
             PrefixLevelStorageMetrics { props }
         }
 
-        /// `IsEnabled`: Specifies whether prefix-level storage metrics are enabled or disabled.
-        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsEnabled", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether prefix-level storage metrics are enabled or disabled.
+            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
         }
 
-        /// `SelectionCriteria`: Selection criteria for prefix-level metrics.
-        pub fn selection_criteria(mut self, value: impl Into<Val<SelectionCriteria>>) -> Self {
-            self.props.set("SelectionCriteria", value.into());
-            self
+        prop! {
+            /// `SelectionCriteria`: Selection criteria for prefix-level metrics.
+            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<SelectionCriteria>
         }
     }
 
@@ -4675,23 +5030,20 @@ pub mod storage_lens {
             SelectionCriteria { props }
         }
 
-        /// `Delimiter`: Delimiter to divide S3 key into hierarchy of prefixes.
-        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Delimiter", value.into());
-            self
+        prop! {
+            /// `Delimiter`: Delimiter to divide S3 key into hierarchy of prefixes.
+            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
         }
 
-        /// `MaxDepth`: Max depth of prefixes of S3 key that Amazon S3 Storage Lens will analyze.
-        pub fn max_depth(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxDepth", value.into());
-            self
+        prop! {
+            /// `MaxDepth`: Max depth of prefixes of S3 key that Amazon S3 Storage Lens will analyze.
+            props, "MaxDepth", max_depth, set_max_depth, get_max_depth, Val<i64>
         }
 
-        /// `MinStorageBytesPercentage`: The minimum storage bytes threshold for the prefixes to be
-        /// included in the analysis.
-        pub fn min_storage_bytes_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MinStorageBytesPercentage", value.into());
-            self
+        prop! {
+            /// `MinStorageBytesPercentage`: The minimum storage bytes threshold for the prefixes to be
+            /// included in the analysis.
+            props, "MinStorageBytesPercentage", min_storage_bytes_percentage, set_min_storage_bytes_percentage, get_min_storage_bytes_percentage, Val<f64>
         }
     }
 
@@ -4711,10 +5063,10 @@ pub mod storage_lens {
             StorageLensGroupLevel { props }
         }
 
-        /// `StorageLensGroupSelectionCriteria`: Selection criteria for Storage Lens Group level metrics
-        pub fn storage_lens_group_selection_criteria(mut self, value: impl Into<Val<StorageLensGroupSelectionCriteria>>) -> Self {
-            self.props.set("StorageLensGroupSelectionCriteria", value.into());
-            self
+        prop! {
+            /// `StorageLensGroupSelectionCriteria`: Selection criteria for Storage Lens Group level
+            /// metrics
+            props, "StorageLensGroupSelectionCriteria", storage_lens_group_selection_criteria, set_storage_lens_group_selection_criteria, get_storage_lens_group_selection_criteria, Val<StorageLensGroupSelectionCriteria>
         }
     }
 
@@ -4734,16 +5086,14 @@ pub mod storage_lens {
             StorageLensGroupSelectionCriteria { props }
         }
 
-        /// `Exclude`.
-        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Exclude", value.into());
-            self
+        prop! {
+            /// `Exclude`.
+            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<List<String>>
         }
     }
 
@@ -4764,6 +5114,11 @@ pub mod storage_lens {
             props.set("Arn", arn.into());
             AwsOrg { props }
         }
+
+        prop! {
+            /// `Arn`: The Amazon Resource Name (ARN) of the specified resource.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
     }
 
     /// `AWS::S3::StorageLens.DataExport`: Specifies how Amazon S3 Storage Lens metrics should be
@@ -4782,25 +5137,22 @@ pub mod storage_lens {
             DataExport { props }
         }
 
-        /// `CloudWatchMetrics`: CloudWatch metrics settings for the Amazon S3 Storage Lens metrics
-        /// export.
-        pub fn cloud_watch_metrics(mut self, value: impl Into<Val<CloudWatchMetrics>>) -> Self {
-            self.props.set("CloudWatchMetrics", value.into());
-            self
+        prop! {
+            /// `CloudWatchMetrics`: CloudWatch metrics settings for the Amazon S3 Storage Lens metrics
+            /// export.
+            props, "CloudWatchMetrics", cloud_watch_metrics, set_cloud_watch_metrics, get_cloud_watch_metrics, Val<CloudWatchMetrics>
         }
 
-        /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens metrics
-        /// export.
-        pub fn s3_bucket_destination(mut self, value: impl Into<Val<S3BucketDestination>>) -> Self {
-            self.props.set("S3BucketDestination", value.into());
-            self
+        prop! {
+            /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens
+            /// metrics export.
+            props, "S3BucketDestination", s3_bucket_destination, set_s3_bucket_destination, get_s3_bucket_destination, Val<S3BucketDestination>
         }
 
-        /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage Lens
-        /// metrics export.
-        pub fn storage_lens_table_destination(mut self, value: impl Into<Val<StorageLensTableDestination>>) -> Self {
-            self.props.set("StorageLensTableDestination", value.into());
-            self
+        prop! {
+            /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage
+            /// Lens metrics export.
+            props, "StorageLensTableDestination", storage_lens_table_destination, set_storage_lens_table_destination, get_storage_lens_table_destination, Val<StorageLensTableDestination>
         }
     }
 
@@ -4820,6 +5172,11 @@ pub mod storage_lens {
             let mut props = Props::new();
             props.set("IsEnabled", is_enabled.into());
             CloudWatchMetrics { props }
+        }
+
+        prop! {
+            /// `IsEnabled`: Specifies whether CloudWatch metrics are enabled or disabled.
+            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
         }
     }
 
@@ -4855,17 +5212,37 @@ pub mod storage_lens {
             S3BucketDestination { props }
         }
 
-        /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report files
-        /// with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
-        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `OutputSchemaVersion`: The version of the output schema to use when exporting Amazon S3
+            /// Storage Lens metrics.
+            props, "OutputSchemaVersion", _, set_output_schema_version, get_output_schema_version, Val<S3BucketDestinationOutputSchemaVersion>
         }
 
-        /// `Prefix`: The prefix to use for Amazon S3 Storage Lens export.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Format`: Specifies the file format to use when exporting Amazon S3 Storage Lens metrics
+            /// export.
+            props, "Format", _, set_format, get_format, Val<S3BucketDestinationFormat>
+        }
+
+        prop! {
+            /// `AccountId`: The AWS account ID that owns the destination S3 bucket.
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        }
+
+        prop! {
+            /// `Arn`: The ARN of the bucket to which Amazon S3 Storage Lens exports will be placed.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report
+            /// files with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix to use for Amazon S3 Storage Lens export.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -4887,16 +5264,14 @@ pub mod storage_lens {
             Encryption { props }
         }
 
-        /// `SSES3`: S3 default server-side encryption.
-        pub fn sses3(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("SSES3", value.into());
-            self
+        prop! {
+            /// `SSES3`: S3 default server-side encryption.
+            props, "SSES3", sses3, set_sses3, get_sses3, Val<Json>
         }
 
-        /// `SSEKMS`: AWS KMS server-side encryption.
-        pub fn ssekms(mut self, value: impl Into<Val<Ssekms>>) -> Self {
-            self.props.set("SSEKMS", value.into());
-            self
+        prop! {
+            /// `SSEKMS`: AWS KMS server-side encryption.
+            props, "SSEKMS", ssekms, set_ssekms, get_ssekms, Val<Ssekms>
         }
     }
 
@@ -4915,6 +5290,11 @@ pub mod storage_lens {
             let mut props = Props::new();
             props.set("KeyId", key_id.into());
             Ssekms { props }
+        }
+
+        prop! {
+            /// `KeyId`: The ARN of the KMS key to use for encryption.
+            props, "KeyId", _, set_key_id, get_key_id, Val<String>
         }
     }
 
@@ -4960,11 +5340,15 @@ pub mod storage_lens {
             StorageLensTableDestination { props }
         }
 
-        /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report files
-        /// with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
-        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
-            self.props.set("Encryption", value.into());
-            self
+        prop! {
+            /// `IsEnabled`: Specifies whether the export to S3 Tables is enabled or disabled.
+            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report
+            /// files with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
+            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
         }
     }
 
@@ -4984,16 +5368,14 @@ pub mod storage_lens {
             BucketsAndRegions { props }
         }
 
-        /// `Buckets`.
-        pub fn buckets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Buckets", value.into());
-            self
+        prop! {
+            /// `Buckets`.
+            props, "Buckets", buckets, set_buckets, get_buckets, Val<List<String>>
         }
 
-        /// `Regions`.
-        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Regions", value.into());
-            self
+        prop! {
+            /// `Regions`.
+            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
         }
     }
 
@@ -5012,18 +5394,16 @@ pub mod storage_lens {
             StorageLensExpandedPrefixesDataExport { props }
         }
 
-        /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens metrics
-        /// export.
-        pub fn s3_bucket_destination(mut self, value: impl Into<Val<S3BucketDestination>>) -> Self {
-            self.props.set("S3BucketDestination", value.into());
-            self
+        prop! {
+            /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens
+            /// metrics export.
+            props, "S3BucketDestination", s3_bucket_destination, set_s3_bucket_destination, get_s3_bucket_destination, Val<S3BucketDestination>
         }
 
-        /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage Lens
-        /// metrics export.
-        pub fn storage_lens_table_destination(mut self, value: impl Into<Val<StorageLensTableDestination>>) -> Self {
-            self.props.set("StorageLensTableDestination", value.into());
-            self
+        prop! {
+            /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage
+            /// Lens metrics export.
+            props, "StorageLensTableDestination", storage_lens_table_destination, set_storage_lens_table_destination, get_storage_lens_table_destination, Val<StorageLensTableDestination>
         }
     }
 }
@@ -5054,10 +5434,19 @@ impl StorageLensGroup {
         StorageLensGroup { core }
     }
 
-    /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Filter`: Sets the Storage Lens Group filter.
+        core.props, "Filter", _, set_filter, get_filter, Val<storage_lens_group::Filter>
+    }
+
+    prop! {
+        /// `Name`: The name that identifies the Amazon S3 Storage Lens Group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5093,50 +5482,43 @@ pub mod storage_lens_group {
             Filter { props }
         }
 
-        /// `And`: The Storage Lens group will include objects that match all of the specified filter
-        /// values.
-        pub fn and(mut self, value: impl Into<Val<And>>) -> Self {
-            self.props.set("And", value.into());
-            self
+        prop! {
+            /// `And`: The Storage Lens group will include objects that match all of the specified
+            /// filter values.
+            props, "And", and, set_and, get_and, Val<And>
         }
 
-        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnyPrefix", value.into());
-            self
+        prop! {
+            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
         }
 
-        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnySuffix", value.into());
-            self
+        prop! {
+            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
         }
 
-        /// `MatchAnyTag`: Filter to match any of the specified object tags.
-        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("MatchAnyTag", value.into());
-            self
+        prop! {
+            /// `MatchAnyTag`: Filter to match any of the specified object tags.
+            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
         }
 
-        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
-        /// object age.
-        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
-            self.props.set("MatchObjectAge", value.into());
-            self
+        prop! {
+            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
+            /// maximum object age.
+            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
         }
 
-        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
-        /// object size.
-        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
-            self.props.set("MatchObjectSize", value.into());
-            self
+        prop! {
+            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
+            /// maximum object size.
+            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
         }
 
-        /// `Or`: The Storage Lens group will include objects that match any of the specified filter
-        /// values.
-        pub fn or(mut self, value: impl Into<Val<Or>>) -> Self {
-            self.props.set("Or", value.into());
-            self
+        prop! {
+            /// `Or`: The Storage Lens group will include objects that match any of the specified filter
+            /// values.
+            props, "Or", or, set_or, get_or, Val<Or>
         }
     }
 
@@ -5156,36 +5538,31 @@ pub mod storage_lens_group {
             And { props }
         }
 
-        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnyPrefix", value.into());
-            self
+        prop! {
+            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
         }
 
-        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnySuffix", value.into());
-            self
+        prop! {
+            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
         }
 
-        /// `MatchAnyTag`: Filter to match any of the specified object tags.
-        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("MatchAnyTag", value.into());
-            self
+        prop! {
+            /// `MatchAnyTag`: Filter to match any of the specified object tags.
+            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
         }
 
-        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
-        /// object age.
-        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
-            self.props.set("MatchObjectAge", value.into());
-            self
+        prop! {
+            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
+            /// maximum object age.
+            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
         }
 
-        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
-        /// object size.
-        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
-            self.props.set("MatchObjectSize", value.into());
-            self
+        prop! {
+            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
+            /// maximum object size.
+            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
         }
     }
 
@@ -5205,16 +5582,14 @@ pub mod storage_lens_group {
             MatchObjectAge { props }
         }
 
-        /// `DaysGreaterThan`: Minimum object age to which the rule applies.
-        pub fn days_greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DaysGreaterThan", value.into());
-            self
+        prop! {
+            /// `DaysGreaterThan`: Minimum object age to which the rule applies.
+            props, "DaysGreaterThan", days_greater_than, set_days_greater_than, get_days_greater_than, Val<i64>
         }
 
-        /// `DaysLessThan`: Maximum object age to which the rule applies.
-        pub fn days_less_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DaysLessThan", value.into());
-            self
+        prop! {
+            /// `DaysLessThan`: Maximum object age to which the rule applies.
+            props, "DaysLessThan", days_less_than, set_days_less_than, get_days_less_than, Val<i64>
         }
     }
 
@@ -5234,16 +5609,14 @@ pub mod storage_lens_group {
             MatchObjectSize { props }
         }
 
-        /// `BytesGreaterThan`: Minimum object size to which the rule applies.
-        pub fn bytes_greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BytesGreaterThan", value.into());
-            self
+        prop! {
+            /// `BytesGreaterThan`: Minimum object size to which the rule applies.
+            props, "BytesGreaterThan", bytes_greater_than, set_bytes_greater_than, get_bytes_greater_than, Val<i64>
         }
 
-        /// `BytesLessThan`: Maximum object size to which the rule applies.
-        pub fn bytes_less_than(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BytesLessThan", value.into());
-            self
+        prop! {
+            /// `BytesLessThan`: Maximum object size to which the rule applies.
+            props, "BytesLessThan", bytes_less_than, set_bytes_less_than, get_bytes_less_than, Val<i64>
         }
     }
 
@@ -5263,36 +5636,31 @@ pub mod storage_lens_group {
             Or { props }
         }
 
-        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnyPrefix", value.into());
-            self
+        prop! {
+            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
         }
 
-        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("MatchAnySuffix", value.into());
-            self
+        prop! {
+            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
         }
 
-        /// `MatchAnyTag`: Filter to match any of the specified object tags.
-        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("MatchAnyTag", value.into());
-            self
+        prop! {
+            /// `MatchAnyTag`: Filter to match any of the specified object tags.
+            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
         }
 
-        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
-        /// object age.
-        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
-            self.props.set("MatchObjectAge", value.into());
-            self
+        prop! {
+            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
+            /// maximum object age.
+            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
         }
 
-        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
-        /// object size.
-        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
-            self.props.set("MatchObjectSize", value.into());
-            self
+        prop! {
+            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
+            /// maximum object size.
+            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
         }
     }
 }

@@ -43,54 +43,52 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
-    /// access point.
-    pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketAccountId", value.into());
-        self
+    prop! {
+        /// `Bucket`: The name of the bucket that you want to associate this Access Point with.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
     }
 
-    /// `Name`: The name you want to assign to this Access Point. If you don't specify a name, AWS
-    /// CloudFormation generates a unique ID and uses that ID for the access point name. For
-    /// directory buckets, the access point name must consist of a base name that you provide and
-    /// suﬃx that includes the ZoneID (AWS Availability Zone or Local Zone) of your bucket
-    /// location, followed by --xa-s3.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
+        /// access point.
+        core.props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
     }
 
-    /// `Policy`: The Access Point Policy you want to apply to this access point.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Access Point. If you don't specify a name,
+        /// AWS CloudFormation generates a unique ID and uses that ID for the access point name. For
+        /// directory buckets, the access point name must consist of a base name that you provide
+        /// and suﬃx that includes the ZoneID (AWS Availability Zone or Local Zone) of your bucket
+        /// location, followed by --xa-s3.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
-    /// to this Access Point.
-    pub fn public_access_block_configuration(mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> Self {
-        self.core.set("PublicAccessBlockConfiguration", value.into());
-        self
+    prop! {
+        /// `Policy`: The Access Point Policy you want to apply to this access point.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
     }
 
-    /// `Scope`: For directory buckets, you can ﬁlter access control to speciﬁc preﬁxes, API
-    /// operations, or a combination of both.
-    pub fn scope(mut self, value: impl Into<Val<access_point::Scope>>) -> Self {
-        self.core.set("Scope", value.into());
-        self
+    prop! {
+        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
+        /// apply to this Access Point.
+        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<access_point::PublicAccessBlockConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Scope`: For directory buckets, you can ﬁlter access control to speciﬁc preﬁxes,
+        /// API operations, or a combination of both.
+        core.props, "Scope", scope, set_scope, get_scope, Val<access_point::Scope>
     }
 
-    /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
-    /// Point to requests from the specified Virtual Private Cloud (VPC).
-    pub fn vpc_configuration(mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> Self {
-        self.core.set("VpcConfiguration", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
+        /// Point to requests from the specified Virtual Private Cloud (VPC).
+        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,44 +130,41 @@ pub mod access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
-        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
-        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
-        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicAcls", value.into());
-            self
+        prop! {
+            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
+            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
+            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
+            /// ACLs.
+            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
         }
 
-        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
-        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
-        /// doesn't affect existing bucket policies.
-        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BlockPublicPolicy", value.into());
-            self
+        prop! {
+            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
+            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
+            /// setting doesn't affect existing bucket policies.
+            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
         }
 
-        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
-        /// set.
-        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IgnorePublicAcls", value.into());
-            self
+        prop! {
+            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
+            /// being set.
+            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
         }
 
-        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
-        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
-        /// services and authorized users within this account if the bucket has a public policy.
-        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
-        /// and cross-account access within any public bucket policy, including non-public delegation to
-        /// specific accounts, is blocked.
-        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RestrictPublicBuckets", value.into());
-            self
+        prop! {
+            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
+            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
+            /// to only AWS services and authorized users within this account if the bucket has a public
+            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
+            /// that public and cross-account access within any public bucket policy, including
+            /// non-public delegation to specific accounts, is blocked.
+            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
         }
     }
 
@@ -188,17 +183,15 @@ pub mod access_point {
             Scope { props }
         }
 
-        /// `Permissions`: You can include one or more API operations as permissions
-        pub fn permissions(mut self, value: impl Into<Val<List<ScopePermissions>>>) -> Self {
-            self.props.set("Permissions", value.into());
-            self
+        prop! {
+            /// `Permissions`: You can include one or more API operations as permissions
+            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<ScopePermissions>>
         }
 
-        /// `Prefixes`: You can specify any amount of preﬁxes, but the total length of characters of
-        /// all preﬁxes must be less than 256 bytes in size.
-        pub fn prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Prefixes", value.into());
-            self
+        prop! {
+            /// `Prefixes`: You can specify any amount of preﬁxes, but the total length of characters
+            /// of all preﬁxes must be less than 256 bytes in size.
+            props, "Prefixes", prefixes, set_prefixes, get_prefixes, Val<List<String>>
         }
     }
 
@@ -249,11 +242,10 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        /// `VpcId`: If this field is specified, this access point will only allow connections from the
-        /// specified VPC ID.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: If this field is specified, this access point will only allow connections from
+            /// the specified VPC ID.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -281,6 +273,19 @@ impl BucketPolicy {
         core.set("Bucket", bucket.into());
         core.set("PolicyDocument", policy_document.into());
         BucketPolicy { core }
+    }
+
+    prop! {
+        /// `Bucket`: The name of the S3 directory bucket to which the policy applies.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDocument`: A policy document containing permissions to add to the specified
+        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.
@@ -317,48 +322,54 @@ impl DirectoryBucket {
         DirectoryBucket { core }
     }
 
-    /// `BucketEncryption`: Specifies default encryption for a bucket using server-side encryption
-    /// with Amazon S3 managed keys (SSE-S3) or AWS KMS keys (SSE-KMS).
-    pub fn bucket_encryption(mut self, value: impl Into<Val<directory_bucket::BucketEncryption>>) -> Self {
-        self.core.set("BucketEncryption", value.into());
-        self
+    prop! {
+        /// `BucketEncryption`: Specifies default encryption for a bucket using server-side
+        /// encryption with Amazon S3 managed keys (SSE-S3) or AWS KMS keys (SSE-KMS).
+        core.props, "BucketEncryption", bucket_encryption, set_bucket_encryption, get_bucket_encryption, Val<directory_bucket::BucketEncryption>
     }
 
-    /// `BucketName`: Specifies a name for the bucket. The bucket name must contain only lowercase
-    /// letters, numbers, and hyphens (-). A directory bucket name must be unique in the chosen
-    /// Availability Zone or Local Zone. The bucket name must also follow the format 'bucket_base_name--zone_id--x-s3'.
-    /// The zone_id can be the ID of an Availability Zone or a Local Zone. If you don't specify a
-    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the bucket
-    /// name.
-    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketName", value.into());
-        self
+    prop! {
+        /// `BucketName`: Specifies a name for the bucket. The bucket name must contain only
+        /// lowercase letters, numbers, and hyphens (-). A directory bucket name must be unique in
+        /// the chosen Availability Zone or Local Zone. The bucket name must also follow the format 'bucket_base_name--zone_id--x-s3'.
+        /// The zone_id can be the ID of an Availability Zone or a Local Zone. If you don't specify
+        /// a name, AWS CloudFormation generates a unique physical ID and uses that ID for the
+        /// bucket name.
+        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `InventoryConfigurations`: The inventory configuration for an Amazon S3 Express bucket.
-    pub fn inventory_configurations(mut self, value: impl Into<Val<List<directory_bucket::InventoryConfiguration>>>) -> Self {
-        self.core.set("InventoryConfigurations", value.into());
-        self
+    prop! {
+        /// `DataRedundancy`: Specifies the number of Availability Zone or Local Zone that's used
+        /// for redundancy for the bucket.
+        core.props, "DataRedundancy", _, set_data_redundancy, get_data_redundancy, Val<directory_bucket::DataRedundancy>
     }
 
-    /// `LifecycleConfiguration`: Lifecycle rules that define how Amazon S3 Express manages objects
-    /// during their lifetime.
-    pub fn lifecycle_configuration(mut self, value: impl Into<Val<directory_bucket::LifecycleConfiguration>>) -> Self {
-        self.core.set("LifecycleConfiguration", value.into());
-        self
+    prop! {
+        /// `InventoryConfigurations`: The inventory configuration for an Amazon S3 Express bucket.
+        core.props, "InventoryConfigurations", inventory_configurations, set_inventory_configurations, get_inventory_configurations, Val<List<directory_bucket::InventoryConfiguration>>
     }
 
-    /// `MetricsConfigurations`: Specifies the metrics configurations for the Amazon S3 Express
-    /// bucket.
-    pub fn metrics_configurations(mut self, value: impl Into<Val<List<directory_bucket::MetricsConfiguration>>>) -> Self {
-        self.core.set("MetricsConfigurations", value.into());
-        self
+    prop! {
+        /// `LifecycleConfiguration`: Lifecycle rules that define how Amazon S3 Express manages
+        /// objects during their lifetime.
+        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<directory_bucket::LifecycleConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LocationName`: Specifies the Zone ID of the Availability Zone or Local Zone where the
+        /// directory bucket will be created. An example Availability Zone ID value is 'use1-az5'.
+        core.props, "LocationName", _, set_location_name, get_location_name, Val<String>
+    }
+
+    prop! {
+        /// `MetricsConfigurations`: Specifies the metrics configurations for the Amazon S3 Express
+        /// bucket.
+        core.props, "MetricsConfigurations", metrics_configurations, set_metrics_configurations, get_metrics_configurations, Val<List<directory_bucket::MetricsConfiguration>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -405,6 +416,12 @@ pub mod directory_bucket {
             props.set("ServerSideEncryptionConfiguration", server_side_encryption_configuration.into());
             BucketEncryption { props }
         }
+
+        prop! {
+            /// `ServerSideEncryptionConfiguration`: Specifies the default server-side-encryption
+            /// configuration.
+            props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<List<ServerSideEncryptionRule>>
+        }
     }
 
     /// `AWS::S3Express::DirectoryBucket.ServerSideEncryptionRule`: Specifies the default
@@ -423,21 +440,20 @@ pub mod directory_bucket {
             ServerSideEncryptionRule { props }
         }
 
-        /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with server-side
-        /// encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not
-        /// affected. Amazon S3 Express One Zone uses an S3 Bucket Key with SSE-KMS and S3 Bucket Key
-        /// cannot be disabled. It's only allowed to set the BucketKeyEnabled element to true.
-        pub fn bucket_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("BucketKeyEnabled", value.into());
-            self
+        prop! {
+            /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with
+            /// server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing
+            /// objects are not affected. Amazon S3 Express One Zone uses an S3 Bucket Key with SSE-KMS
+            /// and S3 Bucket Key cannot be disabled. It's only allowed to set the BucketKeyEnabled
+            /// element to true.
+            props, "BucketKeyEnabled", bucket_key_enabled, set_bucket_key_enabled, get_bucket_key_enabled, Val<bool>
         }
 
-        /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply to
-        /// new objects in the bucket. If a PUT Object request doesn't specify any server-side
-        /// encryption, this default encryption will be applied.
-        pub fn server_side_encryption_by_default(mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> Self {
-            self.props.set("ServerSideEncryptionByDefault", value.into());
-            self
+        prop! {
+            /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply
+            /// to new objects in the bucket. If a PUT Object request doesn't specify any server-side
+            /// encryption, this default encryption will be applied.
+            props, "ServerSideEncryptionByDefault", server_side_encryption_by_default, set_server_side_encryption_by_default, get_server_side_encryption_by_default, Val<ServerSideEncryptionByDefault>
         }
     }
 
@@ -460,12 +476,17 @@ pub mod directory_bucket {
             ServerSideEncryptionByDefault { props }
         }
 
-        /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for the
-        /// default encryption. This parameter is allowed only if SSEAlgorithm is set to aws:kms. You
-        /// can specify this parameter with the key ID or the Amazon Resource Name (ARN) of the KMS key
-        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSMasterKeyID", value.into());
-            self
+        prop! {
+            /// `SSEAlgorithm`.
+            props, "SSEAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<ServerSideEncryptionByDefaultSseAlgorithm>
+        }
+
+        prop! {
+            /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for
+            /// the default encryption. This parameter is allowed only if SSEAlgorithm is set to
+            /// aws:kms. You can specify this parameter with the key ID or the Amazon Resource Name (ARN)
+            /// of the KMS key
+            props, "KMSMasterKeyID", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
         }
     }
 
@@ -531,16 +552,41 @@ pub mod directory_bucket {
             InventoryConfiguration { props }
         }
 
-        /// `OptionalFields`: Contains the optional fields that are included in the inventory results.
-        pub fn optional_fields(mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> Self {
-            self.props.set("OptionalFields", value.into());
-            self
+        prop! {
+            /// `Destination`: Specifies information about where to publish inventory reports for an
+            /// Amazon S3 Express bucket.
+            props, "Destination", _, set_destination, get_destination, Val<Destination>
         }
 
-        /// `Prefix`: The prefix that is prepended to all inventory results.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Enabled`: Specifies whether the inventory is enabled or disabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `Id`: The ID used to identify the inventory configuration.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `IncludedObjectVersions`: Object versions to include in the inventory list.
+            props, "IncludedObjectVersions", _, set_included_object_versions, get_included_object_versions, Val<InventoryConfigurationIncludedObjectVersions>
+        }
+
+        prop! {
+            /// `ScheduleFrequency`: Specifies the schedule for generating inventory results.
+            props, "ScheduleFrequency", _, set_schedule_frequency, get_schedule_frequency, Val<InventoryConfigurationScheduleFrequency>
+        }
+
+        prop! {
+            /// `OptionalFields`: Contains the optional fields that are included in the inventory
+            /// results.
+            props, "OptionalFields", optional_fields, set_optional_fields, get_optional_fields, Val<List<InventoryConfigurationOptionalFields>>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix that is prepended to all inventory results.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -568,16 +614,25 @@ pub mod directory_bucket {
             Destination { props }
         }
 
-        /// `BucketAccountId`: The account ID that owns the destination S3 bucket.
-        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketAccountId", value.into());
-            self
+        prop! {
+            /// `BucketArn`: The Amazon Resource Name (ARN) of the destination Amazon S3 bucket to which
+            /// data is exported.
+            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
         }
 
-        /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Format`: Specifies the file format used when exporting data to Amazon S3.
+            props, "Format", _, set_format, get_format, Val<DestinationFormat>
+        }
+
+        prop! {
+            /// `BucketAccountId`: The account ID that owns the destination S3 bucket.
+            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -673,6 +728,11 @@ pub mod directory_bucket {
             props.set("Rules", rules.into());
             LifecycleConfiguration { props }
         }
+
+        prop! {
+            /// `Rules`: A lifecycle rule for individual objects in an Amazon S3 Express bucket.
+            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        }
     }
 
     /// `AWS::S3Express::DirectoryBucket.Rule`: You must specify at least one of the following
@@ -693,42 +753,41 @@ pub mod directory_bucket {
             Rule { props }
         }
 
-        /// `AbortIncompleteMultipartUpload`: Specifies the days since the initiation of an incomplete
-        /// multipart upload that Amazon S3 will wait before permanently removing all parts of the
-        /// upload.
-        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
-            self.props.set("AbortIncompleteMultipartUpload", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<RuleStatus>
         }
 
-        /// `ExpirationInDays`.
-        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpirationInDays", value.into());
-            self
+        prop! {
+            /// `AbortIncompleteMultipartUpload`: Specifies the days since the initiation of an
+            /// incomplete multipart upload that Amazon S3 will wait before permanently removing all
+            /// parts of the upload.
+            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
         }
 
-        /// `Id`.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `ExpirationInDays`.
+            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
         }
 
-        /// `ObjectSizeGreaterThan`.
-        pub fn object_size_greater_than(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectSizeGreaterThan", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `ObjectSizeLessThan`.
-        pub fn object_size_less_than(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectSizeLessThan", value.into());
-            self
+        prop! {
+            /// `ObjectSizeGreaterThan`.
+            props, "ObjectSizeGreaterThan", object_size_greater_than, set_object_size_greater_than, get_object_size_greater_than, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `ObjectSizeLessThan`.
+            props, "ObjectSizeLessThan", object_size_less_than, set_object_size_less_than, get_object_size_less_than, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -750,6 +809,12 @@ pub mod directory_bucket {
             let mut props = Props::new();
             props.set("DaysAfterInitiation", days_after_initiation.into());
             AbortIncompleteMultipartUpload { props }
+        }
+
+        prop! {
+            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3 aborts an
+            /// incomplete multipart upload.
+            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
         }
     }
 
@@ -784,16 +849,19 @@ pub mod directory_bucket {
             MetricsConfiguration { props }
         }
 
-        /// `AccessPointArn`: The access point ARN used when evaluating a metrics filter.
-        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccessPointArn", value.into());
-            self
+        prop! {
+            /// `Id`: The ID used to identify the metrics configuration.
+            props, "Id", _, set_id, get_id, Val<String>
         }
 
-        /// `Prefix`: The prefix used when evaluating a metrics filter.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `AccessPointArn`: The access point ARN used when evaluating a metrics filter.
+            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The prefix used when evaluating a metrics filter.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 }

@@ -42,35 +42,37 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    /// `ClientToken`: (optional) A string of up to 64 ASCII characters that Amazon EFS uses to
-    /// ensure idempotent creation.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: (optional) A string of up to 64 ASCII characters that Amazon EFS uses to
+        /// ensure idempotent creation.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `PosixUser`: The operating system user and group applied to all compute drive requests made
-    /// using the access point.
-    pub fn posix_user(mut self, value: impl Into<Val<access_point::PosixUser>>) -> Self {
-        self.core.set("PosixUser", value.into());
-        self
+    prop! {
+        /// `FileSystemId`: The ID of the S3 Files file system that the access point provides access
+        /// to.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
     }
 
-    /// `RootDirectory`: Specifies the directory on the Amazon EFS file system that the access point
-    /// exposes as the root directory of your file system to NFS clients using the access point. The
-    /// clients using the access point can only access the root directory and below. If the
-    /// RootDirectory&gt;Path specified does not exist, EFS creates it and applies the
-    /// CreationPermissions settings when a client connects to an access point. When specifying a
-    /// RootDirectory, you need to provide the Path, and the CreationPermissions is optional.
-    pub fn root_directory(mut self, value: impl Into<Val<access_point::RootDirectory>>) -> Self {
-        self.core.set("RootDirectory", value.into());
-        self
+    prop! {
+        /// `PosixUser`: The operating system user and group applied to all compute drive requests
+        /// made using the access point.
+        core.props, "PosixUser", posix_user, set_posix_user, get_posix_user, Val<access_point::PosixUser>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RootDirectory`: Specifies the directory on the Amazon EFS file system that the access
+        /// point exposes as the root directory of your file system to NFS clients using the access
+        /// point. The clients using the access point can only access the root directory and below.
+        /// If the RootDirectory&gt;Path specified does not exist, EFS creates it and applies the
+        /// CreationPermissions settings when a client connects to an access point. When specifying
+        /// a RootDirectory, you need to provide the Path, and the CreationPermissions is optional.
+        core.props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<access_point::RootDirectory>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,11 +132,20 @@ pub mod access_point {
             PosixUser { props }
         }
 
-        /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using this
-        /// access point.
-        pub fn secondary_gids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecondaryGids", value.into());
-            self
+        prop! {
+            /// `Uid`: The POSIX user ID used for all file system operations using this access point.
+            props, "Uid", _, set_uid, get_uid, Val<String>
+        }
+
+        prop! {
+            /// `Gid`: The POSIX group ID used for all file system operations using this access point.
+            props, "Gid", _, set_gid, get_gid, Val<String>
+        }
+
+        prop! {
+            /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using
+            /// this access point.
+            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<String>>
         }
     }
 
@@ -153,25 +164,23 @@ pub mod access_point {
             RootDirectory { props }
         }
 
-        /// `CreationPermissions`: (Optional) Specifies the POSIX IDs and permissions to apply to the
-        /// access point's RootDirectory. If the RootDirectory&gt;Path specified does not exist, EFS
-        /// creates the root directory using the CreationPermissions settings when a client connects to
-        /// an access point. When specifying the CreationPermissions, you must provide values for all
-        /// properties. If you do not provide CreationPermissions and the specified
-        /// RootDirectory&gt;Path does not exist, attempts to mount the file system using the access
-        /// point will fail.
-        pub fn creation_permissions(mut self, value: impl Into<Val<CreationPermissions>>) -> Self {
-            self.props.set("CreationPermissions", value.into());
-            self
+        prop! {
+            /// `CreationPermissions`: (Optional) Specifies the POSIX IDs and permissions to apply to
+            /// the access point's RootDirectory. If the RootDirectory&gt;Path specified does not exist,
+            /// EFS creates the root directory using the CreationPermissions settings when a client
+            /// connects to an access point. When specifying the CreationPermissions, you must provide
+            /// values for all properties. If you do not provide CreationPermissions and the specified
+            /// RootDirectory&gt;Path does not exist, attempts to mount the file system using the access
+            /// point will fail.
+            props, "CreationPermissions", creation_permissions, set_creation_permissions, get_creation_permissions, Val<CreationPermissions>
         }
 
-        /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
-        /// clients using the access point to access the EFS file system. A path can have up to four
-        /// subdirectories. If the specified path does not exist, you are required to provide the
-        /// CreationPermissions.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
+            /// clients using the access point to access the EFS file system. A path can have up to four
+            /// subdirectories. If the specified path does not exist, you are required to provide the
+            /// CreationPermissions.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -202,6 +211,24 @@ pub mod access_point {
             props.set("Permissions", permissions.into());
             CreationPermissions { props }
         }
+
+        prop! {
+            /// `OwnerUid`: Specifies the POSIX user ID to apply to the RootDirectory. Accepts values
+            /// from 0 to 2^32 (4294967295).
+            props, "OwnerUid", _, set_owner_uid, get_owner_uid, Val<String>
+        }
+
+        prop! {
+            /// `OwnerGid`: Specifies the POSIX group ID to apply to the RootDirectory. Accepts values
+            /// from 0 to 2^32 (4294967295).
+            props, "OwnerGid", _, set_owner_gid, get_owner_gid, Val<String>
+        }
+
+        prop! {
+            /// `Permissions`: Specifies the POSIX permissions to apply to the RootDirectory, in the
+            /// format of an octal number representing the file's mode bits.
+            props, "Permissions", _, set_permissions, get_permissions, Val<String>
+        }
     }
 }
 
@@ -227,40 +254,44 @@ impl FileSystem {
         FileSystem { core }
     }
 
-    /// `AcceptBucketWarning`.
-    pub fn accept_bucket_warning(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AcceptBucketWarning", value.into());
-        self
+    prop! {
+        /// `AcceptBucketWarning`.
+        core.props, "AcceptBucketWarning", accept_bucket_warning, set_accept_bucket_warning, get_accept_bucket_warning, Val<bool>
     }
 
-    /// `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `Bucket`.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
     }
 
-    /// `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `ClientToken`.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Prefix", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SynchronizationConfiguration`.
-    pub fn synchronization_configuration(mut self, value: impl Into<Val<file_system::SynchronizationConfiguration>>) -> Self {
-        self.core.set("SynchronizationConfiguration", value.into());
-        self
+    prop! {
+        /// `Prefix`.
+        core.props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SynchronizationConfiguration`.
+        core.props, "SynchronizationConfiguration", synchronization_configuration, set_synchronization_configuration, get_synchronization_configuration, Val<file_system::SynchronizationConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -339,10 +370,19 @@ pub mod file_system {
             SynchronizationConfiguration { props }
         }
 
-        /// `LatestVersionNumber`.
-        pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LatestVersionNumber", value.into());
-            self
+        prop! {
+            /// `ImportDataRules`.
+            props, "ImportDataRules", _, set_import_data_rules, get_import_data_rules, Val<List<ImportDataRule>>
+        }
+
+        prop! {
+            /// `ExpirationDataRules`.
+            props, "ExpirationDataRules", _, set_expiration_data_rules, get_expiration_data_rules, Val<List<ExpirationDataRule>>
+        }
+
+        prop! {
+            /// `LatestVersionNumber`.
+            props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
         }
     }
 
@@ -361,6 +401,11 @@ pub mod file_system {
             let mut props = Props::new();
             props.set("DaysAfterLastAccess", days_after_last_access.into());
             ExpirationDataRule { props }
+        }
+
+        prop! {
+            /// `DaysAfterLastAccess`.
+            props, "DaysAfterLastAccess", _, set_days_after_last_access, get_days_after_last_access, Val<i64>
         }
     }
 
@@ -387,6 +432,21 @@ pub mod file_system {
             props.set("Trigger", trigger.into());
             props.set("SizeLessThan", size_less_than.into());
             ImportDataRule { props }
+        }
+
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `Trigger`.
+            props, "Trigger", _, set_trigger, get_trigger, Val<ImportDataRuleTrigger>
+        }
+
+        prop! {
+            /// `SizeLessThan`.
+            props, "SizeLessThan", _, set_size_less_than, get_size_less_than, Val<i64>
         }
     }
 
@@ -426,6 +486,16 @@ impl FileSystemPolicy {
         FileSystemPolicy { core }
     }
 
+    prop! {
+        /// `FileSystemId`.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -458,28 +528,34 @@ impl MountTarget {
         MountTarget { core }
     }
 
-    /// `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<mount_target::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `FileSystemId`.
+        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
     }
 
-    /// `Ipv4Address`.
-    pub fn ipv4_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv4Address", value.into());
-        self
+    prop! {
+        /// `IpAddressType`.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<mount_target::IpAddressType>
     }
 
-    /// `Ipv6Address`.
-    pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Ipv6Address", value.into());
-        self
+    prop! {
+        /// `Ipv4Address`.
+        core.props, "Ipv4Address", ipv4_address, set_ipv4_address, get_ipv4_address, Val<String>
     }
 
-    /// `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroups", value.into());
-        self
+    prop! {
+        /// `Ipv6Address`.
+        core.props, "Ipv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
+    }
+
+    prop! {
+        /// `SecurityGroups`.
+        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetId`.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,10 +46,15 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    /// `Name`: The name you want to assign to this Object lambda Access Point.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Object lambda Access Point.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ObjectLambdaConfiguration`: The Object lambda Access Point Configuration that
+        /// configures transformations to be applied on the objects on specified S3 Actions
+        core.props, "ObjectLambdaConfiguration", _, set_object_lambda_configuration, get_object_lambda_configuration, Val<access_point::ObjectLambdaConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,16 +143,24 @@ pub mod access_point {
             ObjectLambdaConfiguration { props }
         }
 
-        /// `AllowedFeatures`.
-        pub fn allowed_features(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedFeatures", value.into());
-            self
+        prop! {
+            /// `SupportingAccessPoint`.
+            props, "SupportingAccessPoint", _, set_supporting_access_point, get_supporting_access_point, Val<String>
         }
 
-        /// `CloudWatchMetricsEnabled`.
-        pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CloudWatchMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `TransformationConfigurations`.
+            props, "TransformationConfigurations", _, set_transformation_configurations, get_transformation_configurations, Val<List<TransformationConfiguration>>
+        }
+
+        prop! {
+            /// `AllowedFeatures`.
+            props, "AllowedFeatures", allowed_features, set_allowed_features, get_allowed_features, Val<List<String>>
+        }
+
+        prop! {
+            /// `CloudWatchMetricsEnabled`.
+            props, "CloudWatchMetricsEnabled", cloud_watch_metrics_enabled, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
         }
     }
 
@@ -173,6 +186,16 @@ pub mod access_point {
             props.set("ContentTransformation", content_transformation.into());
             TransformationConfiguration { props }
         }
+
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        }
+
+        prop! {
+            /// `ContentTransformation`.
+            props, "ContentTransformation", _, set_content_transformation, get_content_transformation, Val<TransformationConfigurationContentTransformation>
+        }
     }
 
     /// `AWS::S3ObjectLambda::AccessPoint.TransformationConfigurationContentTransformation`.
@@ -192,10 +215,9 @@ pub mod access_point {
             TransformationConfigurationContentTransformation { props }
         }
 
-        /// `AwsLambda`.
-        pub fn aws_lambda(mut self, value: impl Into<Val<AwsLambda>>) -> Self {
-            self.props.set("AwsLambda", value.into());
-            self
+        prop! {
+            /// `AwsLambda`.
+            props, "AwsLambda", aws_lambda, set_aws_lambda, get_aws_lambda, Val<AwsLambda>
         }
     }
 
@@ -216,10 +238,14 @@ pub mod access_point {
             AwsLambda { props }
         }
 
-        /// `FunctionPayload`.
-        pub fn function_payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FunctionPayload", value.into());
-            self
+        prop! {
+            /// `FunctionArn`.
+            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        }
+
+        prop! {
+            /// `FunctionPayload`.
+            props, "FunctionPayload", function_payload, set_function_payload, get_function_payload, Val<String>
         }
     }
 }
@@ -250,6 +276,17 @@ impl AccessPointPolicy {
         core.set("ObjectLambdaAccessPoint", object_lambda_access_point.into());
         core.set("PolicyDocument", policy_document.into());
         AccessPointPolicy { core }
+    }
+
+    prop! {
+        /// `ObjectLambdaAccessPoint`: The name of the Amazon S3 ObjectLambdaAccessPoint to which
+        /// the policy applies.
+        core.props, "ObjectLambdaAccessPoint", _, set_object_lambda_access_point, get_object_lambda_access_point, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDocument`.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
     }
 
     /// `Ref`: the resource's identifier.

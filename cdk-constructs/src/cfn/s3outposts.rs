@@ -51,10 +51,26 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Bucket`: The Amazon Resource Name (ARN) of the bucket you want to associate this
+        /// AccessPoint with.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    }
+
+    prop! {
+        /// `Name`: A name for the AccessPoint.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `VpcConfiguration`: Virtual Private Cloud (VPC) from which requests can be made to the
+        /// AccessPoint.
+        core.props, "VpcConfiguration", _, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,10 +106,9 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        /// `VpcId`: Virtual Private Cloud (VPC) Id from which AccessPoint will allow requests.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: Virtual Private Cloud (VPC) Id from which AccessPoint will allow requests.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -120,17 +135,25 @@ impl Bucket {
         Bucket { core }
     }
 
-    /// `LifecycleConfiguration`: Rules that define how Amazon S3Outposts manages objects during
-    /// their lifetime.
-    pub fn lifecycle_configuration(mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> Self {
-        self.core.set("LifecycleConfiguration", value.into());
-        self
+    prop! {
+        /// `BucketName`: A name for the bucket.
+        core.props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3Outposts bucket.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LifecycleConfiguration`: Rules that define how Amazon S3Outposts manages objects during
+        /// their lifetime.
+        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<bucket::LifecycleConfiguration>
+    }
+
+    prop! {
+        /// `OutpostId`: The id of the customer outpost on which the bucket resides.
+        core.props, "OutpostId", _, set_outpost_id, get_outpost_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3Outposts bucket.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -168,6 +191,12 @@ pub mod bucket {
             props.set("Rules", rules.into());
             LifecycleConfiguration { props }
         }
+
+        prop! {
+            /// `Rules`: A list of lifecycle rules for individual objects in an Amazon S3Outposts
+            /// bucket.
+            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        }
     }
 
     /// `AWS::S3Outposts::Bucket.Rule`: Specifies lifecycle rules for an Amazon S3Outposts bucket.
@@ -189,44 +218,38 @@ pub mod bucket {
             Rule { props }
         }
 
-        /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete multipart
-        /// uploads to an Amazon S3Outposts bucket.
-        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
-            self.props.set("AbortIncompleteMultipartUpload", value.into());
-            self
+        prop! {
+            /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete
+            /// multipart uploads to an Amazon S3Outposts bucket.
+            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
         }
 
-        /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3Outposts. The date value
-        /// must be in ISO 8601 format. The time is always midnight UTC.
-        pub fn expiration_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExpirationDate", value.into());
-            self
+        prop! {
+            /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3Outposts. The date
+            /// value must be in ISO 8601 format. The time is always midnight UTC.
+            props, "ExpirationDate", expiration_date, set_expiration_date, get_expiration_date, Val<String>
         }
 
-        /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
-        /// from Amazon S3Outposts.
-        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ExpirationInDays", value.into());
-            self
+        prop! {
+            /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
+            /// from Amazon S3Outposts.
+            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
         }
 
-        /// `Filter`: The container for the filter of the lifecycle rule.
-        pub fn filter(mut self, value: impl Into<Val<RuleFilter>>) -> Self {
-            self.props.set("Filter", value.into());
-            self
+        prop! {
+            /// `Filter`: The container for the filter of the lifecycle rule.
+            props, "Filter", filter, set_filter, get_filter, Val<RuleFilter>
         }
 
-        /// `Id`: Unique identifier for the lifecycle rule. The value can't be longer than 255
-        /// characters.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: Unique identifier for the lifecycle rule. The value can't be longer than 255
+            /// characters.
+            props, "Id", id, set_id, get_id, Val<String>
         }
 
-        /// `Status`.
-        pub fn status(mut self, value: impl Into<Val<RuleStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", status, set_status, get_status, Val<RuleStatus>
         }
     }
 
@@ -249,6 +272,12 @@ pub mod bucket {
             props.set("DaysAfterInitiation", days_after_initiation.into());
             AbortIncompleteMultipartUpload { props }
         }
+
+        prop! {
+            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3Outposts aborts
+            /// an incomplete multipart upload.
+            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
+        }
     }
 
     /// `AWS::S3Outposts::Bucket.RuleFilter`: The container for the filter of the lifecycle rule.
@@ -268,23 +297,22 @@ pub mod bucket {
             RuleFilter { props }
         }
 
-        /// `AndOperator`: The container for the AND condition for the lifecycle rule. A combination of
-        /// Prefix and 1 or more Tags OR a minimum of 2 or more tags.
-        pub fn and_operator(mut self, value: impl Into<Val<FilterAndOperator>>) -> Self {
-            self.props.set("AndOperator", value.into());
-            self
+        prop! {
+            /// `AndOperator`: The container for the AND condition for the lifecycle rule. A combination
+            /// of Prefix and 1 or more Tags OR a minimum of 2 or more tags.
+            props, "AndOperator", and_operator, set_and_operator, get_and_operator, Val<FilterAndOperator>
         }
 
-        /// `Prefix`: Object key prefix that identifies one or more objects to which this rule applies.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: Object key prefix that identifies one or more objects to which this rule
+            /// applies.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Tag`: Specifies a tag used to identify a subset of objects for an Amazon S3Outposts bucket.
-        pub fn tag(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("Tag", value.into());
-            self
+        prop! {
+            /// `Tag`: Specifies a tag used to identify a subset of objects for an Amazon S3Outposts
+            /// bucket.
+            props, "Tag", tag, set_tag, get_tag, Val<Tag>
         }
     }
 
@@ -305,16 +333,15 @@ pub mod bucket {
             FilterAndOperator { props }
         }
 
-        /// `Prefix`: Prefix identifies one or more objects to which the rule applies.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`: Prefix identifies one or more objects to which the rule applies.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
 
-        /// `Tags`: All of these tags must exist in the object's tag set in order for the rule to apply.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: All of these tags must exist in the object's tag set in order for the rule to
+            /// apply.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -354,6 +381,16 @@ impl BucketPolicy {
         BucketPolicy { core }
     }
 
+    prop! {
+        /// `Bucket`: The Amazon Resource Name (ARN) of the specified bucket.
+        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    }
+
+    prop! {
+        /// `PolicyDocument`.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -391,25 +428,38 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    /// `AccessType`: The type of access for the on-premise network connectivity for the Outpost
-    /// endpoint. To access endpoint from an on-premises network, you must specify the access type
-    /// and provide the customer owned Ipv4 pool.
-    pub fn access_type(mut self, value: impl Into<Val<endpoint::AccessType>>) -> Self {
-        self.core.set("AccessType", value.into());
-        self
+    prop! {
+        /// `AccessType`: The type of access for the on-premise network connectivity for the Outpost
+        /// endpoint. To access endpoint from an on-premises network, you must specify the access
+        /// type and provide the customer owned Ipv4 pool.
+        core.props, "AccessType", access_type, set_access_type, get_access_type, Val<endpoint::AccessType>
     }
 
-    /// `CustomerOwnedIpv4Pool`: The ID of the customer-owned IPv4 pool for the Endpoint. IP
-    /// addresses will be allocated from this pool for the endpoint.
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerOwnedIpv4Pool", value.into());
-        self
+    prop! {
+        /// `CustomerOwnedIpv4Pool`: The ID of the customer-owned IPv4 pool for the Endpoint. IP
+        /// addresses will be allocated from this pool for the endpoint.
+        core.props, "CustomerOwnedIpv4Pool", customer_owned_ipv4_pool, set_customer_owned_ipv4_pool, get_customer_owned_ipv4_pool, Val<String>
     }
 
-    /// `FailedReason`: The failure reason, if any, for a create or delete endpoint operation.
-    pub fn failed_reason(mut self, value: impl Into<Val<endpoint::FailedReason>>) -> Self {
-        self.core.set("FailedReason", value.into());
-        self
+    prop! {
+        /// `FailedReason`: The failure reason, if any, for a create or delete endpoint operation.
+        core.props, "FailedReason", failed_reason, set_failed_reason, get_failed_reason, Val<endpoint::FailedReason>
+    }
+
+    prop! {
+        /// `OutpostId`: The id of the customer outpost on which the bucket resides.
+        core.props, "OutpostId", _, set_outpost_id, get_outpost_id, Val<String>
+    }
+
+    prop! {
+        /// `SecurityGroupId`: The ID of the security group to use with the endpoint.
+        core.props, "SecurityGroupId", _, set_security_group_id, get_security_group_id, Val<String>
+    }
+
+    prop! {
+        /// `SubnetId`: The ID of the subnet in the selected VPC. The subnet must belong to the
+        /// Outpost.
+        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -489,16 +539,15 @@ pub mod endpoint {
             FailedReason { props }
         }
 
-        /// `ErrorCode`: The failure code, if any, for a create or delete endpoint operation.
-        pub fn error_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorCode", value.into());
-            self
+        prop! {
+            /// `ErrorCode`: The failure code, if any, for a create or delete endpoint operation.
+            props, "ErrorCode", error_code, set_error_code, get_error_code, Val<String>
         }
 
-        /// `Message`: Additional error details describing the endpoint failure and recommended action.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Message`: Additional error details describing the endpoint failure and recommended
+            /// action.
+            props, "Message", message, set_message, get_message, Val<String>
         }
     }
 }

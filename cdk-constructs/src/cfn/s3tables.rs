@@ -47,6 +47,16 @@ impl Namespace {
         Namespace { core }
     }
 
+    prop! {
+        /// `Namespace`: A name for the namespace.
+        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    }
+
+    prop! {
+        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the specified table bucket.
+        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -86,45 +96,60 @@ impl Table {
         Table { core }
     }
 
-    /// `Compaction`: Settings governing the Compaction maintenance action. Contains details about
-    /// the compaction settings for an Iceberg table.
-    pub fn compaction(mut self, value: impl Into<Val<table::Compaction>>) -> Self {
-        self.core.set("Compaction", value.into());
-        self
+    prop! {
+        /// `Compaction`: Settings governing the Compaction maintenance action. Contains details
+        /// about the compaction settings for an Iceberg table.
+        core.props, "Compaction", compaction, set_compaction, get_compaction, Val<table::Compaction>
     }
 
-    /// `IcebergMetadata`: Contains details about the metadata for an Iceberg table. Specify either
-    /// IcebergSchema (for simple flat schemas with primitive types only) or IcebergSchemaV2 (for
-    /// schemas with nested types like struct, list, map), but not both.
-    pub fn iceberg_metadata(mut self, value: impl Into<Val<table::IcebergMetadata>>) -> Self {
-        self.core.set("IcebergMetadata", value.into());
-        self
+    prop! {
+        /// `IcebergMetadata`: Contains details about the metadata for an Iceberg table. Specify
+        /// either IcebergSchema (for simple flat schemas with primitive types only) or
+        /// IcebergSchemaV2 (for schemas with nested types like struct, list, map), but not both.
+        core.props, "IcebergMetadata", iceberg_metadata, set_iceberg_metadata, get_iceberg_metadata, Val<table::IcebergMetadata>
     }
 
-    /// `SnapshotManagement`: Contains details about the snapshot management settings for an Iceberg
-    /// table. A snapshot is expired when it exceeds MinSnapshotsToKeep and MaxSnapshotAgeHours.
-    pub fn snapshot_management(mut self, value: impl Into<Val<table::SnapshotManagement>>) -> Self {
-        self.core.set("SnapshotManagement", value.into());
-        self
+    prop! {
+        /// `Namespace`: The namespace that the table belongs to.
+        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
     }
 
-    /// `StorageClassConfiguration`: Specifies storage class settings for the table
-    pub fn storage_class_configuration(mut self, value: impl Into<Val<table::StorageClassConfiguration>>) -> Self {
-        self.core.set("StorageClassConfiguration", value.into());
-        self
+    prop! {
+        /// `OpenTableFormat`: Format of the table.
+        core.props, "OpenTableFormat", _, set_open_table_format, get_open_table_format, Val<table::OpenTableFormat>
     }
 
-    /// `Tags`: User tags (key-value pairs) to associate with the table.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotManagement`: Contains details about the snapshot management settings for an
+        /// Iceberg table. A snapshot is expired when it exceeds MinSnapshotsToKeep and
+        /// MaxSnapshotAgeHours.
+        core.props, "SnapshotManagement", snapshot_management, set_snapshot_management, get_snapshot_management, Val<table::SnapshotManagement>
     }
 
-    /// `WithoutMetadata`: Indicates that you don't want to specify a schema for the table. This
-    /// property is mutually exclusive to 'IcebergMetadata', and its only possible value is 'Yes'.
-    pub fn without_metadata(mut self, value: impl Into<Val<table::WithoutMetadata>>) -> Self {
-        self.core.set("WithoutMetadata", value.into());
-        self
+    prop! {
+        /// `StorageClassConfiguration`: Specifies storage class settings for the table
+        core.props, "StorageClassConfiguration", storage_class_configuration, set_storage_class_configuration, get_storage_class_configuration, Val<table::StorageClassConfiguration>
+    }
+
+    prop! {
+        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the specified table bucket.
+        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    }
+
+    prop! {
+        /// `TableName`: The name for the table.
+        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: User tags (key-value pairs) to associate with the table.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WithoutMetadata`: Indicates that you don't want to specify a schema for the table. This
+        /// property is mutually exclusive to 'IcebergMetadata', and its only possible value is 'Yes'.
+        core.props, "WithoutMetadata", without_metadata, set_without_metadata, get_without_metadata, Val<table::WithoutMetadata>
     }
 
     /// `Ref`: the resource's identifier.
@@ -173,16 +198,14 @@ pub mod table {
             Compaction { props }
         }
 
-        /// `Status`: Indicates whether the Compaction maintenance action is enabled.
-        pub fn status(mut self, value: impl Into<Val<CompactionStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether the Compaction maintenance action is enabled.
+            props, "Status", status, set_status, get_status, Val<CompactionStatus>
         }
 
-        /// `TargetFileSizeMB`: The target file size for the table in MB.
-        pub fn target_file_size_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TargetFileSizeMB", value.into());
-            self
+        prop! {
+            /// `TargetFileSizeMB`: The target file size for the table in MB.
+            props, "TargetFileSizeMB", target_file_size_mb, set_target_file_size_mb, get_target_file_size_mb, Val<i64>
         }
     }
 
@@ -216,37 +239,32 @@ pub mod table {
             IcebergMetadata { props }
         }
 
-        /// `IcebergPartitionSpec`: Partition specification for an Iceberg table
-        pub fn iceberg_partition_spec(mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> Self {
-            self.props.set("IcebergPartitionSpec", value.into());
-            self
+        prop! {
+            /// `IcebergPartitionSpec`: Partition specification for an Iceberg table
+            props, "IcebergPartitionSpec", iceberg_partition_spec, set_iceberg_partition_spec, get_iceberg_partition_spec, Val<IcebergPartitionSpec>
         }
 
-        /// `IcebergSchema`: Schema definition for flat tables with primitive types only. Mutually
-        /// exclusive with IcebergSchemaV2.
-        pub fn iceberg_schema(mut self, value: impl Into<Val<IcebergSchema>>) -> Self {
-            self.props.set("IcebergSchema", value.into());
-            self
+        prop! {
+            /// `IcebergSchema`: Schema definition for flat tables with primitive types only. Mutually
+            /// exclusive with IcebergSchemaV2.
+            props, "IcebergSchema", iceberg_schema, set_iceberg_schema, get_iceberg_schema, Val<IcebergSchema>
         }
 
-        /// `IcebergSchemaV2`: Schema definition that supports Apache Iceberg nested types (struct,
-        /// list, map) and primitive types. Mutually exclusive with IcebergSchema.
-        pub fn iceberg_schema_v2(mut self, value: impl Into<Val<IcebergSchemaV2>>) -> Self {
-            self.props.set("IcebergSchemaV2", value.into());
-            self
+        prop! {
+            /// `IcebergSchemaV2`: Schema definition that supports Apache Iceberg nested types (struct,
+            /// list, map) and primitive types. Mutually exclusive with IcebergSchema.
+            props, "IcebergSchemaV2", iceberg_schema_v2, set_iceberg_schema_v2, get_iceberg_schema_v2, Val<IcebergSchemaV2>
         }
 
-        /// `IcebergSortOrder`: Sort order specification for an Iceberg table
-        pub fn iceberg_sort_order(mut self, value: impl Into<Val<IcebergSortOrder>>) -> Self {
-            self.props.set("IcebergSortOrder", value.into());
-            self
+        prop! {
+            /// `IcebergSortOrder`: Sort order specification for an Iceberg table
+            props, "IcebergSortOrder", iceberg_sort_order, set_iceberg_sort_order, get_iceberg_sort_order, Val<IcebergSortOrder>
         }
 
-        /// `TableProperties`: Iceberg table properties (e.g., format-version,
-        /// write.parquet.compression-codec)
-        pub fn table_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("TableProperties", value.into());
-            self
+        prop! {
+            /// `TableProperties`: Iceberg table properties (e.g., format-version,
+            /// write.parquet.compression-codec)
+            props, "TableProperties", table_properties, set_table_properties, get_table_properties, Val<Map<String>>
         }
     }
 
@@ -267,10 +285,14 @@ pub mod table {
             IcebergPartitionSpec { props }
         }
 
-        /// `SpecId`: The partition spec ID (defaults to 0 if not specified)
-        pub fn spec_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SpecId", value.into());
-            self
+        prop! {
+            /// `Fields`: List of partition fields
+            props, "Fields", _, set_fields, get_fields, Val<List<IcebergPartitionField>>
+        }
+
+        prop! {
+            /// `SpecId`: The partition spec ID (defaults to 0 if not specified)
+            props, "SpecId", spec_id, set_spec_id, get_spec_id, Val<i64>
         }
     }
 
@@ -301,10 +323,25 @@ pub mod table {
             IcebergPartitionField { props }
         }
 
-        /// `FieldId`: The partition field ID (auto-assigned starting from 1000 if not specified)
-        pub fn field_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FieldId", value.into());
-            self
+        prop! {
+            /// `SourceId`: The source column ID to partition on
+            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        }
+
+        prop! {
+            /// `Transform`: The partition transform function (identity, bucket\[N\], truncate\[N\],
+            /// year, month, day, hour)
+            props, "Transform", _, set_transform, get_transform, Val<String>
+        }
+
+        prop! {
+            /// `Name`: The name of the partition field
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `FieldId`: The partition field ID (auto-assigned starting from 1000 if not specified)
+            props, "FieldId", field_id, set_field_id, get_field_id, Val<i64>
         }
     }
 
@@ -324,6 +361,11 @@ pub mod table {
             let mut props = Props::new();
             props.set("SchemaFieldList", schema_field_list.into());
             IcebergSchema { props }
+        }
+
+        prop! {
+            /// `SchemaFieldList`: Contains details about the schema for an Iceberg table
+            props, "SchemaFieldList", _, set_schema_field_list, get_schema_field_list, Val<List<SchemaField>>
         }
     }
 
@@ -346,17 +388,25 @@ pub mod table {
             SchemaField { props }
         }
 
-        /// `Id`: The unique identifier for the field
-        pub fn id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the field
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Required`: A Boolean value that specifies whether values are required for each row in this
-        /// field
-        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Required", value.into());
-            self
+        prop! {
+            /// `Type`: The field type
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Id`: The unique identifier for the field
+            props, "Id", id, set_id, get_id, Val<i64>
+        }
+
+        prop! {
+            /// `Required`: A Boolean value that specifies whether values are required for each row in
+            /// this field
+            props, "Required", required, set_required, get_required, Val<bool>
         }
     }
 
@@ -385,17 +435,25 @@ pub mod table {
             IcebergSchemaV2 { props }
         }
 
-        /// `IdentifierFieldIds`: A list of field IDs that are used as the identifier fields for the
-        /// table. Identifier fields uniquely identify a row in the table.
-        pub fn identifier_field_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IdentifierFieldIds", value.into());
-            self
+        prop! {
+            /// `SchemaV2FieldList`: The schema fields for the table
+            props, "SchemaV2FieldList", _, set_schema_v2_field_list, get_schema_v2_field_list, Val<List<SchemaV2Field>>
         }
 
-        /// `SchemaId`: An optional unique identifier for the schema
-        pub fn schema_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SchemaId", value.into());
-            self
+        prop! {
+            /// `SchemaV2FieldType`: The type of the top-level schema, which is always 'struct'
+            props, "SchemaV2FieldType", _, set_schema_v2_field_type, get_schema_v2_field_type, Val<IcebergSchemaV2SchemaV2FieldType>
+        }
+
+        prop! {
+            /// `IdentifierFieldIds`: A list of field IDs that are used as the identifier fields for the
+            /// table. Identifier fields uniquely identify a row in the table.
+            props, "IdentifierFieldIds", identifier_field_ids, set_identifier_field_ids, get_identifier_field_ids, Val<List<i64>>
+        }
+
+        prop! {
+            /// `SchemaId`: An optional unique identifier for the schema
+            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<i64>
         }
     }
 
@@ -432,10 +490,33 @@ pub mod table {
             SchemaV2Field { props }
         }
 
-        /// `Doc`: Optional documentation for the field
-        pub fn doc(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Doc", value.into());
-            self
+        prop! {
+            /// `Id`: The unique identifier for the field
+            props, "Id", _, set_id, get_id, Val<i64>
+        }
+
+        prop! {
+            /// `Name`: The name of the field
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The field type. For primitive types, use a string (e.g., 'int', 'string', 'long').
+            /// For nested types, use an object (e.g., {'type': 'struct', 'fields': \[...\]} for struct, {'type': 'list', 'element-id':
+            /// N, 'element': 'type'} for list, {'type': 'map', 'key-id': N, 'key': 'type', 'value-id':
+            /// N, 'value': 'type'} for map).
+            props, "Type", _, set_type, get_type, Val<Json>
+        }
+
+        prop! {
+            /// `Required`: A Boolean value that specifies whether values are required for each row in
+            /// this field
+            props, "Required", _, set_required, get_required, Val<bool>
+        }
+
+        prop! {
+            /// `Doc`: Optional documentation for the field
+            props, "Doc", doc, set_doc, get_doc, Val<String>
         }
     }
 
@@ -466,10 +547,15 @@ pub mod table {
             IcebergSortOrder { props }
         }
 
-        /// `OrderId`: The sort order ID (defaults to 1 if not specified, 0 is reserved for unsorted)
-        pub fn order_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OrderId", value.into());
-            self
+        prop! {
+            /// `Fields`: List of sort fields
+            props, "Fields", _, set_fields, get_fields, Val<List<IcebergSortField>>
+        }
+
+        prop! {
+            /// `OrderId`: The sort order ID (defaults to 1 if not specified, 0 is reserved for
+            /// unsorted)
+            props, "OrderId", order_id, set_order_id, get_order_id, Val<i64>
         }
     }
 
@@ -499,6 +585,26 @@ pub mod table {
             props.set("Direction", direction.into());
             props.set("NullOrder", null_order.into());
             IcebergSortField { props }
+        }
+
+        prop! {
+            /// `SourceId`: The source column ID to sort on
+            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        }
+
+        prop! {
+            /// `Transform`: The sort transform function
+            props, "Transform", _, set_transform, get_transform, Val<String>
+        }
+
+        prop! {
+            /// `Direction`: Sort direction (asc or desc)
+            props, "Direction", _, set_direction, get_direction, Val<IcebergSortFieldDirection>
+        }
+
+        prop! {
+            /// `NullOrder`: Null value ordering (nulls-first or nulls-last)
+            props, "NullOrder", _, set_null_order, get_null_order, Val<IcebergSortFieldNullOrder>
         }
     }
 
@@ -555,22 +661,19 @@ pub mod table {
             SnapshotManagement { props }
         }
 
-        /// `MaxSnapshotAgeHours`: The maximum age of a snapshot before it can be expired.
-        pub fn max_snapshot_age_hours(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxSnapshotAgeHours", value.into());
-            self
+        prop! {
+            /// `MaxSnapshotAgeHours`: The maximum age of a snapshot before it can be expired.
+            props, "MaxSnapshotAgeHours", max_snapshot_age_hours, set_max_snapshot_age_hours, get_max_snapshot_age_hours, Val<i64>
         }
 
-        /// `MinSnapshotsToKeep`: The minimum number of snapshots to keep.
-        pub fn min_snapshots_to_keep(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinSnapshotsToKeep", value.into());
-            self
+        prop! {
+            /// `MinSnapshotsToKeep`: The minimum number of snapshots to keep.
+            props, "MinSnapshotsToKeep", min_snapshots_to_keep, set_min_snapshots_to_keep, get_min_snapshots_to_keep, Val<i64>
         }
 
-        /// `Status`: Indicates whether the SnapshotManagement maintenance action is enabled.
-        pub fn status(mut self, value: impl Into<Val<SnapshotManagementStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether the SnapshotManagement maintenance action is enabled.
+            props, "Status", status, set_status, get_status, Val<SnapshotManagementStatus>
         }
     }
 
@@ -603,10 +706,9 @@ pub mod table {
             StorageClassConfiguration { props }
         }
 
-        /// `StorageClass`: The storage class for the table
-        pub fn storage_class(mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> Self {
-            self.props.set("StorageClass", value.into());
-            self
+        prop! {
+            /// `StorageClass`: The storage class for the table
+            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<StorageClassConfigurationStorageClass>
         }
     }
 
@@ -656,42 +758,42 @@ impl TableBucket {
         TableBucket { core }
     }
 
-    /// `EncryptionConfiguration`: Specifies encryption settings for the table bucket
-    pub fn encryption_configuration(mut self, value: impl Into<Val<table_bucket::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: Specifies encryption settings for the table bucket
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<table_bucket::EncryptionConfiguration>
     }
 
-    /// `MetricsConfiguration`: Settings governing the Metric configuration for the table bucket.
-    pub fn metrics_configuration(mut self, value: impl Into<Val<table_bucket::MetricsConfiguration>>) -> Self {
-        self.core.set("MetricsConfiguration", value.into());
-        self
+    prop! {
+        /// `MetricsConfiguration`: Settings governing the Metric configuration for the table
+        /// bucket.
+        core.props, "MetricsConfiguration", metrics_configuration, set_metrics_configuration, get_metrics_configuration, Val<table_bucket::MetricsConfiguration>
     }
 
-    /// `ReplicationConfiguration`: Specifies replication configuration for the table bucket
-    pub fn replication_configuration(mut self, value: impl Into<Val<table_bucket::ReplicationConfiguration>>) -> Self {
-        self.core.set("ReplicationConfiguration", value.into());
-        self
+    prop! {
+        /// `ReplicationConfiguration`: Specifies replication configuration for the table bucket
+        core.props, "ReplicationConfiguration", replication_configuration, set_replication_configuration, get_replication_configuration, Val<table_bucket::ReplicationConfiguration>
     }
 
-    /// `StorageClassConfiguration`: Specifies storage class settings for the table bucket
-    pub fn storage_class_configuration(mut self, value: impl Into<Val<table_bucket::StorageClassConfiguration>>) -> Self {
-        self.core.set("StorageClassConfiguration", value.into());
-        self
+    prop! {
+        /// `StorageClassConfiguration`: Specifies storage class settings for the table bucket
+        core.props, "StorageClassConfiguration", storage_class_configuration, set_storage_class_configuration, get_storage_class_configuration, Val<table_bucket::StorageClassConfiguration>
     }
 
-    /// `Tags`: User tags (key-value pairs) to associate with the table bucket.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TableBucketName`: A name for the table bucket.
+        core.props, "TableBucketName", _, set_table_bucket_name, get_table_bucket_name, Val<String>
     }
 
-    /// `UnreferencedFileRemoval`: Settings governing the Unreferenced File Removal maintenance
-    /// action. Unreferenced file removal identifies and deletes all objects that are not referenced
-    /// by any table snapshots.
-    pub fn unreferenced_file_removal(mut self, value: impl Into<Val<table_bucket::UnreferencedFileRemoval>>) -> Self {
-        self.core.set("UnreferencedFileRemoval", value.into());
-        self
+    prop! {
+        /// `Tags`: User tags (key-value pairs) to associate with the table bucket.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UnreferencedFileRemoval`: Settings governing the Unreferenced File Removal maintenance
+        /// action. Unreferenced file removal identifies and deletes all objects that are not
+        /// referenced by any table snapshots.
+        core.props, "UnreferencedFileRemoval", unreferenced_file_removal, set_unreferenced_file_removal, get_unreferenced_file_removal, Val<table_bucket::UnreferencedFileRemoval>
     }
 
     /// `Ref`: the resource's identifier.
@@ -728,16 +830,14 @@ pub mod table_bucket {
             EncryptionConfiguration { props }
         }
 
-        /// `KMSKeyArn`: ARN of the KMS key to use for encryption
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyArn", value.into());
-            self
+        prop! {
+            /// `KMSKeyArn`: ARN of the KMS key to use for encryption
+            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SSEAlgorithm`: Server-side encryption algorithm
-        pub fn sse_algorithm(mut self, value: impl Into<Val<EncryptionConfigurationSseAlgorithm>>) -> Self {
-            self.props.set("SSEAlgorithm", value.into());
-            self
+        prop! {
+            /// `SSEAlgorithm`: Server-side encryption algorithm
+            props, "SSEAlgorithm", sse_algorithm, set_sse_algorithm, get_sse_algorithm, Val<EncryptionConfigurationSseAlgorithm>
         }
     }
 
@@ -770,10 +870,9 @@ pub mod table_bucket {
             MetricsConfiguration { props }
         }
 
-        /// `Status`: Indicates whether Metrics are enabled.
-        pub fn status(mut self, value: impl Into<Val<MetricsConfigurationStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether Metrics are enabled.
+            props, "Status", status, set_status, get_status, Val<MetricsConfigurationStatus>
         }
     }
 
@@ -809,6 +908,16 @@ pub mod table_bucket {
             props.set("Rules", rules.into());
             ReplicationConfiguration { props }
         }
+
+        prop! {
+            /// `Role`: The ARN of the IAM role to use for replication
+            props, "Role", _, set_role, get_role, Val<String>
+        }
+
+        prop! {
+            /// `Rules`: List of replication rules
+            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        }
     }
 
     /// `AWS::S3Tables::TableBucket.ReplicationRule`: A replication rule for the table bucket
@@ -826,6 +935,11 @@ pub mod table_bucket {
             let mut props = Props::new();
             props.set("Destinations", destinations.into());
             ReplicationRule { props }
+        }
+
+        prop! {
+            /// `Destinations`: List of replication destinations
+            props, "Destinations", _, set_destinations, get_destinations, Val<List<ReplicationDestination>>
         }
     }
 
@@ -846,6 +960,11 @@ pub mod table_bucket {
             props.set("DestinationTableBucketARN", destination_table_bucket_arn.into());
             ReplicationDestination { props }
         }
+
+        prop! {
+            /// `DestinationTableBucketARN`: The ARN of the destination table bucket
+            props, "DestinationTableBucketARN", _, set_destination_table_bucket_arn, get_destination_table_bucket_arn, Val<String>
+        }
     }
 
     /// `AWS::S3Tables::TableBucket.StorageClassConfiguration`: Specifies storage class settings for
@@ -864,10 +983,9 @@ pub mod table_bucket {
             StorageClassConfiguration { props }
         }
 
-        /// `StorageClass`: The storage class for the table bucket
-        pub fn storage_class(mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> Self {
-            self.props.set("StorageClass", value.into());
-            self
+        prop! {
+            /// `StorageClass`: The storage class for the table bucket
+            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<StorageClassConfigurationStorageClass>
         }
     }
 
@@ -901,25 +1019,22 @@ pub mod table_bucket {
             UnreferencedFileRemoval { props }
         }
 
-        /// `NoncurrentDays`: S3 permanently deletes noncurrent objects after the number of days
-        /// specified by the NoncurrentDays property.
-        pub fn noncurrent_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NoncurrentDays", value.into());
-            self
+        prop! {
+            /// `NoncurrentDays`: S3 permanently deletes noncurrent objects after the number of days
+            /// specified by the NoncurrentDays property.
+            props, "NoncurrentDays", noncurrent_days, set_noncurrent_days, get_noncurrent_days, Val<i64>
         }
 
-        /// `Status`: Indicates whether the Unreferenced File Removal maintenance action is enabled.
-        pub fn status(mut self, value: impl Into<Val<UnreferencedFileRemovalStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether the Unreferenced File Removal maintenance action is enabled.
+            props, "Status", status, set_status, get_status, Val<UnreferencedFileRemovalStatus>
         }
 
-        /// `UnreferencedDays`: For any object not referenced by your table and older than the
-        /// UnreferencedDays property, S3 creates a delete marker and marks the object version as
-        /// noncurrent.
-        pub fn unreferenced_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnreferencedDays", value.into());
-            self
+        prop! {
+            /// `UnreferencedDays`: For any object not referenced by your table and older than the
+            /// UnreferencedDays property, S3 creates a delete marker and marks the object version as
+            /// noncurrent.
+            props, "UnreferencedDays", unreferenced_days, set_unreferenced_days, get_unreferenced_days, Val<i64>
         }
     }
 
@@ -966,6 +1081,20 @@ impl TableBucketPolicy {
         TableBucketPolicy { core }
     }
 
+    prop! {
+        /// `ResourcePolicy`: A policy document containing permissions to add to the specified table
+        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    }
+
+    prop! {
+        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the table bucket to which the policy
+        /// applies.
+        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -996,6 +1125,19 @@ impl TablePolicy {
         core.set("TableARN", table_arn.into());
         core.set("ResourcePolicy", resource_policy.into());
         TablePolicy { core }
+    }
+
+    prop! {
+        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
+        /// table. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    }
+
+    prop! {
+        /// `TableARN`: The Amazon Resource Name (ARN) of the specified table.
+        core.props, "TableARN", _, set_table_arn, get_table_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

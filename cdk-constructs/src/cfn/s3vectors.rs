@@ -51,40 +51,49 @@ impl Index {
         Index { core }
     }
 
-    /// `EncryptionConfiguration`: The encryption configuration for the index.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<index::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `DataType`: The data type of the vectors to be inserted into the vector index.
+        core.props, "DataType", _, set_data_type, get_data_type, Val<index::DataType>
     }
 
-    /// `IndexName`: The name of the vector index to create.
-    pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IndexName", value.into());
-        self
+    prop! {
+        /// `Dimension`: The dimensions of the vectors to be inserted into the vector index.
+        core.props, "Dimension", _, set_dimension, get_dimension, Val<i64>
     }
 
-    /// `MetadataConfiguration`: The metadata configuration for the vector index.
-    pub fn metadata_configuration(mut self, value: impl Into<Val<index::MetadataConfiguration>>) -> Self {
-        self.core.set("MetadataConfiguration", value.into());
-        self
+    prop! {
+        /// `DistanceMetric`: The distance metric to be used for similarity search.
+        core.props, "DistanceMetric", _, set_distance_metric, get_distance_metric, Val<index::DistanceMetric>
     }
 
-    /// `Tags`: User tags (key-value pairs) to associate with the index.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration for the index.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<index::EncryptionConfiguration>
     }
 
-    /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
-    pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VectorBucketArn", value.into());
-        self
+    prop! {
+        /// `IndexName`: The name of the vector index to create.
+        core.props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
     }
 
-    /// `VectorBucketName`: The name of the vector bucket that contains the vector index.
-    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VectorBucketName", value.into());
-        self
+    prop! {
+        /// `MetadataConfiguration`: The metadata configuration for the vector index.
+        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<index::MetadataConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: User tags (key-value pairs) to associate with the index.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
+        core.props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
+    }
+
+    prop! {
+        /// `VectorBucketName`: The name of the vector bucket that contains the vector index.
+        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,18 +158,17 @@ pub mod index {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
-        /// encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
+            /// encryption configuration. This parameter is allowed if and only if sseType is set to
+            /// aws:kms
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SseType`: Defines the server-side encryption type for index encryption configuration.
-        /// Defaults to the parent vector bucket's encryption settings when unspecified.
-        pub fn sse_type(mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> Self {
-            self.props.set("SseType", value.into());
-            self
+        prop! {
+            /// `SseType`: Defines the server-side encryption type for index encryption configuration.
+            /// Defaults to the parent vector bucket's encryption settings when unspecified.
+            props, "SseType", sse_type, set_sse_type, get_sse_type, Val<EncryptionConfigurationSseType>
         }
     }
 
@@ -194,14 +202,13 @@ pub mod index {
             MetadataConfiguration { props }
         }
 
-        /// `NonFilterableMetadataKeys`: Non-filterable metadata keys allow you to enrich vectors with
-        /// additional context during storage and retrieval. Unlike default metadata keys, these keys
-        /// cannot be used as query filters. Non-filterable metadata keys can be retrieved but cannot be
-        /// searched, queried, or filtered. You can access non-filterable metadata keys of your vectors
-        /// after finding the vectors.
-        pub fn non_filterable_metadata_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NonFilterableMetadataKeys", value.into());
-            self
+        prop! {
+            /// `NonFilterableMetadataKeys`: Non-filterable metadata keys allow you to enrich vectors
+            /// with additional context during storage and retrieval. Unlike default metadata keys,
+            /// these keys cannot be used as query filters. Non-filterable metadata keys can be
+            /// retrieved but cannot be searched, queried, or filtered. You can access non-filterable
+            /// metadata keys of your vectors after finding the vectors.
+            props, "NonFilterableMetadataKeys", non_filterable_metadata_keys, set_non_filterable_metadata_keys, get_non_filterable_metadata_keys, Val<List<String>>
         }
     }
 }
@@ -224,22 +231,19 @@ impl VectorBucket {
         VectorBucket { core }
     }
 
-    /// `EncryptionConfiguration`: The encryption configuration for the vector bucket.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<vector_bucket::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`: The encryption configuration for the vector bucket.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<vector_bucket::EncryptionConfiguration>
     }
 
-    /// `Tags`: User tags (key-value pairs) to associate with the vector bucket.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: User tags (key-value pairs) to associate with the vector bucket.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VectorBucketName`: The name of the vector bucket.
-    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VectorBucketName", value.into());
-        self
+    prop! {
+        /// `VectorBucketName`: The name of the vector bucket.
+        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -281,19 +285,19 @@ pub mod vector_bucket {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
-        /// encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
+            /// encryption configuration. This parameter is allowed if and only if sseType is set to
+            /// aws:kms
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `SseType`: The server-side encryption type to use for the encryption configuration of the
-        /// vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector buckets
-        /// use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically AES256.
-        pub fn sse_type(mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> Self {
-            self.props.set("SseType", value.into());
-            self
+        prop! {
+            /// `SseType`: The server-side encryption type to use for the encryption configuration of
+            /// the vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector
+            /// buckets use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically
+            /// AES256.
+            props, "SseType", sse_type, set_sse_type, get_sse_type, Val<EncryptionConfigurationSseType>
         }
     }
 
@@ -344,16 +348,22 @@ impl VectorBucketPolicy {
         VectorBucketPolicy { core }
     }
 
-    /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
-    pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VectorBucketArn", value.into());
-        self
+    prop! {
+        /// `Policy`: A policy document containing permissions to add to the specified vector
+        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
+        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
+        /// converts YAML to JSON before submitting it to IAM.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
     }
 
-    /// `VectorBucketName`: The name of the vector bucket
-    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VectorBucketName", value.into());
-        self
+    prop! {
+        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
+        core.props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
+    }
+
+    prop! {
+        /// `VectorBucketName`: The name of the vector bucket
+        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -48,24 +48,30 @@ impl AiWorkloadConfig {
         AiWorkloadConfig { core }
     }
 
-    /// `AIWorkloadConfigs`: The benchmark tool configuration and workload specification.
-    pub fn ai_workload_configs(mut self, value: impl Into<Val<ai_workload_config::AiWorkloadConfigs>>) -> Self {
-        self.core.set("AIWorkloadConfigs", value.into());
-        self
+    prop! {
+        /// `AIWorkloadConfigName`: The name of the AI workload configuration. The name must be
+        /// unique within your AWS account in the current AWS Region. Only lowercase letters and
+        /// digits are accepted: DeleteAIWorkloadConfig lowercases the name before looking it up, so
+        /// a name containing an uppercase letter produces a configuration that can be created and
+        /// read but never deleted.
+        core.props, "AIWorkloadConfigName", _, set_ai_workload_config_name, get_ai_workload_config_name, Val<String>
     }
 
-    /// `DatasetConfig`: The dataset configuration for the workload. Specify input data channels
-    /// with their data sources for benchmark workloads.
-    pub fn dataset_config(mut self, value: impl Into<Val<ai_workload_config::AiDatasetConfig>>) -> Self {
-        self.core.set("DatasetConfig", value.into());
-        self
+    prop! {
+        /// `AIWorkloadConfigs`: The benchmark tool configuration and workload specification.
+        core.props, "AIWorkloadConfigs", ai_workload_configs, set_ai_workload_configs, get_ai_workload_configs, Val<ai_workload_config::AiWorkloadConfigs>
     }
 
-    /// `Tags`: The metadata that you apply to the AI workload configuration to help you categorize
-    /// and organize it.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DatasetConfig`: The dataset configuration for the workload. Specify input data channels
+        /// with their data sources for benchmark workloads.
+        core.props, "DatasetConfig", dataset_config, set_dataset_config, get_dataset_config, Val<ai_workload_config::AiDatasetConfig>
+    }
+
+    prop! {
+        /// `Tags`: The metadata that you apply to the AI workload configuration to help you
+        /// categorize and organize it.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -110,6 +116,11 @@ pub mod ai_workload_config {
             props.set("WorkloadSpec", workload_spec.into());
             AiWorkloadConfigs { props }
         }
+
+        prop! {
+            /// `WorkloadSpec`: The workload specification that defines benchmark parameters.
+            props, "WorkloadSpec", _, set_workload_spec, get_workload_spec, Val<WorkloadSpec>
+        }
     }
 
     /// `AWS::SageMaker::AIWorkloadConfig.WorkloadSpec`: The workload specification for benchmark
@@ -131,6 +142,13 @@ pub mod ai_workload_config {
             props.set("Inline", inline.into());
             WorkloadSpec { props }
         }
+
+        prop! {
+            /// `Inline`: An inline YAML or JSON string that defines benchmark parameters. The service
+            /// validates the document against its own benchmark schema: it must declare a benchmark
+            /// object whose type member matches the pattern ^(aiperf)$.
+            props, "Inline", _, set_inline, get_inline, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::AIWorkloadConfig.AIDatasetConfig`: The dataset configuration for an AI
@@ -150,6 +168,11 @@ pub mod ai_workload_config {
             let mut props = Props::new();
             props.set("InputDataConfig", input_data_config.into());
             AiDatasetConfig { props }
+        }
+
+        prop! {
+            /// `InputDataConfig`: An array of input data channel configurations for the workload.
+            props, "InputDataConfig", _, set_input_data_config, get_input_data_config, Val<List<AiWorkloadInputDataConfig>>
         }
     }
 
@@ -175,6 +198,16 @@ pub mod ai_workload_config {
             props.set("DataSource", data_source.into());
             AiWorkloadInputDataConfig { props }
         }
+
+        prop! {
+            /// `ChannelName`: The logical name for the data channel.
+            props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+        }
+
+        prop! {
+            /// `DataSource`: The data source for this channel.
+            props, "DataSource", _, set_data_source, get_data_source, Val<AiWorkloadDataSource>
+        }
     }
 
     /// `AWS::SageMaker::AIWorkloadConfig.AIWorkloadDataSource`: The data source for an AI workload
@@ -193,10 +226,9 @@ pub mod ai_workload_config {
             AiWorkloadDataSource { props }
         }
 
-        /// `S3DataSource`: The Amazon S3 data source configuration.
-        pub fn s3_data_source(mut self, value: impl Into<Val<AiWorkloadS3DataSource>>) -> Self {
-            self.props.set("S3DataSource", value.into());
-            self
+        prop! {
+            /// `S3DataSource`: The Amazon S3 data source configuration.
+            props, "S3DataSource", s3_data_source, set_s3_data_source, get_s3_data_source, Val<AiWorkloadS3DataSource>
         }
     }
 
@@ -216,6 +248,11 @@ pub mod ai_workload_config {
             let mut props = Props::new();
             props.set("S3Uri", s3_uri.into());
             AiWorkloadS3DataSource { props }
+        }
+
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI of the data.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 }
@@ -251,34 +288,45 @@ impl Action {
         Action { core }
     }
 
-    /// `Description`: The description of the action.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ActionName`: The name of the action. Must be unique to your account in an AWS Region.
+        core.props, "ActionName", _, set_action_name, get_action_name, Val<String>
     }
 
-    /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial component.
-    pub fn metadata_properties(mut self, value: impl Into<Val<action::MetadataProperties>>) -> Self {
-        self.core.set("MetadataProperties", value.into());
-        self
+    prop! {
+        /// `ActionType`: The action type.
+        core.props, "ActionType", _, set_action_type, get_action_type, Val<String>
     }
 
-    /// `Properties`: A list of properties to add to the action.
-    pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the action.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Status`: The status of the action.
-    pub fn status(mut self, value: impl Into<Val<action::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial
+        /// component.
+        core.props, "MetadataProperties", metadata_properties, set_metadata_properties, get_metadata_properties, Val<action::MetadataProperties>
     }
 
-    /// `Tags`: A list of tags to apply to the action.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Properties`: A list of properties to add to the action.
+        core.props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Source`: The source type, ID, and URI.
+        core.props, "Source", _, set_source, get_source, Val<action::ActionSource>
+    }
+
+    prop! {
+        /// `Status`: The status of the action.
+        core.props, "Status", status, set_status, get_status, Val<action::Status>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the action.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -325,28 +373,24 @@ pub mod action {
             MetadataProperties { props }
         }
 
-        /// `CommitId`: The commit ID.
-        pub fn commit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommitId", value.into());
-            self
+        prop! {
+            /// `CommitId`: The commit ID.
+            props, "CommitId", commit_id, set_commit_id, get_commit_id, Val<String>
         }
 
-        /// `GeneratedBy`: The entity this entity was generated by.
-        pub fn generated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedBy", value.into());
-            self
+        prop! {
+            /// `GeneratedBy`: The entity this entity was generated by.
+            props, "GeneratedBy", generated_by, set_generated_by, get_generated_by, Val<String>
         }
 
-        /// `ProjectId`: The project ID.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`: The project ID.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `Repository`: The repository.
-        pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Repository", value.into());
-            self
+        prop! {
+            /// `Repository`: The repository.
+            props, "Repository", repository, set_repository, get_repository, Val<String>
         }
     }
 
@@ -367,16 +411,19 @@ pub mod action {
             ActionSource { props }
         }
 
-        /// `SourceId`: The ID of the source.
-        pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceId", value.into());
-            self
+        prop! {
+            /// `SourceUri`: The URI of the source.
+            props, "SourceUri", _, set_source_uri, get_source_uri, Val<String>
         }
 
-        /// `SourceType`: The type of the source.
-        pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceType", value.into());
-            self
+        prop! {
+            /// `SourceId`: The ID of the source.
+            props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
+        }
+
+        prop! {
+            /// `SourceType`: The type of the source.
+            props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
         }
     }
 
@@ -431,29 +478,35 @@ impl Algorithm {
         Algorithm { core }
     }
 
-    /// `AlgorithmDescription`: A description of the algorithm.
-    pub fn algorithm_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AlgorithmDescription", value.into());
-        self
+    prop! {
+        /// `AlgorithmDescription`: A description of the algorithm.
+        core.props, "AlgorithmDescription", algorithm_description, set_algorithm_description, get_algorithm_description, Val<String>
     }
 
-    /// `CertifyForMarketplace`: Whether to certify the algorithm so that it can be listed in AWS
-    /// Marketplace.
-    pub fn certify_for_marketplace(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CertifyForMarketplace", value.into());
-        self
+    prop! {
+        /// `AlgorithmName`: The name of the algorithm.
+        core.props, "AlgorithmName", _, set_algorithm_name, get_algorithm_name, Val<String>
     }
 
-    /// `InferenceSpecification`.
-    pub fn inference_specification(mut self, value: impl Into<Val<algorithm::InferenceSpecification>>) -> Self {
-        self.core.set("InferenceSpecification", value.into());
-        self
+    prop! {
+        /// `CertifyForMarketplace`: Whether to certify the algorithm so that it can be listed in
+        /// AWS Marketplace.
+        core.props, "CertifyForMarketplace", certify_for_marketplace, set_certify_for_marketplace, get_certify_for_marketplace, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InferenceSpecification`.
+        core.props, "InferenceSpecification", inference_specification, set_inference_specification, get_inference_specification, Val<algorithm::InferenceSpecification>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrainingSpecification`.
+        core.props, "TrainingSpecification", _, set_training_specification, get_training_specification, Val<algorithm::TrainingSpecification>
     }
 
     /// `Ref`: the resource's identifier.
@@ -497,28 +550,29 @@ pub mod algorithm {
             InferenceSpecification { props }
         }
 
-        /// `SupportedContentTypes`.
-        pub fn supported_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedContentTypes", value.into());
-            self
+        prop! {
+            /// `Containers`.
+            props, "Containers", _, set_containers, get_containers, Val<List<ModelPackageContainerDefinition>>
         }
 
-        /// `SupportedRealtimeInferenceInstanceTypes`.
-        pub fn supported_realtime_inference_instance_types(mut self, value: impl Into<Val<List<InferenceSpecificationSupportedRealtimeInferenceInstanceTypes>>>) -> Self {
-            self.props.set("SupportedRealtimeInferenceInstanceTypes", value.into());
-            self
+        prop! {
+            /// `SupportedContentTypes`.
+            props, "SupportedContentTypes", supported_content_types, set_supported_content_types, get_supported_content_types, Val<List<String>>
         }
 
-        /// `SupportedResponseMIMETypes`.
-        pub fn supported_response_mime_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedResponseMIMETypes", value.into());
-            self
+        prop! {
+            /// `SupportedRealtimeInferenceInstanceTypes`.
+            props, "SupportedRealtimeInferenceInstanceTypes", supported_realtime_inference_instance_types, set_supported_realtime_inference_instance_types, get_supported_realtime_inference_instance_types, Val<List<InferenceSpecificationSupportedRealtimeInferenceInstanceTypes>>
         }
 
-        /// `SupportedTransformInstanceTypes`.
-        pub fn supported_transform_instance_types(mut self, value: impl Into<Val<List<InferenceSpecificationSupportedTransformInstanceTypes>>>) -> Self {
-            self.props.set("SupportedTransformInstanceTypes", value.into());
-            self
+        prop! {
+            /// `SupportedResponseMIMETypes`.
+            props, "SupportedResponseMIMETypes", supported_response_mime_types, set_supported_response_mime_types, get_supported_response_mime_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedTransformInstanceTypes`.
+            props, "SupportedTransformInstanceTypes", supported_transform_instance_types, set_supported_transform_instance_types, get_supported_transform_instance_types, Val<List<InferenceSpecificationSupportedTransformInstanceTypes>>
         }
     }
 
@@ -539,52 +593,49 @@ pub mod algorithm {
             ModelPackageContainerDefinition { props }
         }
 
-        /// `ContainerHostname`.
-        pub fn container_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerHostname", value.into());
-            self
+        prop! {
+            /// `Image`.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ContainerHostname`.
+            props, "ContainerHostname", container_hostname, set_container_hostname, get_container_hostname, Val<String>
         }
 
-        /// `Framework`.
-        pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Framework", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
 
-        /// `FrameworkVersion`.
-        pub fn framework_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FrameworkVersion", value.into());
-            self
+        prop! {
+            /// `Framework`.
+            props, "Framework", framework, set_framework, get_framework, Val<String>
         }
 
-        /// `ImageDigest`.
-        pub fn image_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageDigest", value.into());
-            self
+        prop! {
+            /// `FrameworkVersion`.
+            props, "FrameworkVersion", framework_version, set_framework_version, get_framework_version, Val<String>
         }
 
-        /// `IsCheckpoint`.
-        pub fn is_checkpoint(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsCheckpoint", value.into());
-            self
+        prop! {
+            /// `ImageDigest`.
+            props, "ImageDigest", image_digest, set_image_digest, get_image_digest, Val<String>
         }
 
-        /// `ModelInput`.
-        pub fn model_input(mut self, value: impl Into<Val<ModelInput>>) -> Self {
-            self.props.set("ModelInput", value.into());
-            self
+        prop! {
+            /// `IsCheckpoint`.
+            props, "IsCheckpoint", is_checkpoint, set_is_checkpoint, get_is_checkpoint, Val<bool>
         }
 
-        /// `NearestModelName`.
-        pub fn nearest_model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NearestModelName", value.into());
-            self
+        prop! {
+            /// `ModelInput`.
+            props, "ModelInput", model_input, set_model_input, get_model_input, Val<ModelInput>
+        }
+
+        prop! {
+            /// `NearestModelName`.
+            props, "NearestModelName", nearest_model_name, set_nearest_model_name, get_nearest_model_name, Val<String>
         }
     }
 
@@ -603,6 +654,11 @@ pub mod algorithm {
             let mut props = Props::new();
             props.set("DataInputConfig", data_input_config.into());
             ModelInput { props }
+        }
+
+        prop! {
+            /// `DataInputConfig`.
+            props, "DataInputConfig", _, set_data_input_config, get_data_input_config, Val<String>
         }
     }
 
@@ -1824,34 +1880,44 @@ pub mod algorithm {
             TrainingSpecification { props }
         }
 
-        /// `MetricDefinitions`.
-        pub fn metric_definitions(mut self, value: impl Into<Val<List<MetricDefinition>>>) -> Self {
-            self.props.set("MetricDefinitions", value.into());
-            self
+        prop! {
+            /// `TrainingImage`.
+            props, "TrainingImage", _, set_training_image, get_training_image, Val<String>
         }
 
-        /// `SupportedHyperParameters`.
-        pub fn supported_hyper_parameters(mut self, value: impl Into<Val<List<HyperParameterSpecification>>>) -> Self {
-            self.props.set("SupportedHyperParameters", value.into());
-            self
+        prop! {
+            /// `SupportedTrainingInstanceTypes`.
+            props, "SupportedTrainingInstanceTypes", _, set_supported_training_instance_types, get_supported_training_instance_types, Val<List<TrainingSpecificationSupportedTrainingInstanceTypes>>
         }
 
-        /// `SupportedTuningJobObjectiveMetrics`.
-        pub fn supported_tuning_job_objective_metrics(mut self, value: impl Into<Val<List<HyperParameterTuningJobObjective>>>) -> Self {
-            self.props.set("SupportedTuningJobObjectiveMetrics", value.into());
-            self
+        prop! {
+            /// `TrainingChannels`.
+            props, "TrainingChannels", _, set_training_channels, get_training_channels, Val<List<ChannelSpecification>>
         }
 
-        /// `SupportsDistributedTraining`.
-        pub fn supports_distributed_training(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SupportsDistributedTraining", value.into());
-            self
+        prop! {
+            /// `MetricDefinitions`.
+            props, "MetricDefinitions", metric_definitions, set_metric_definitions, get_metric_definitions, Val<List<MetricDefinition>>
         }
 
-        /// `TrainingImageDigest`.
-        pub fn training_image_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingImageDigest", value.into());
-            self
+        prop! {
+            /// `SupportedHyperParameters`.
+            props, "SupportedHyperParameters", supported_hyper_parameters, set_supported_hyper_parameters, get_supported_hyper_parameters, Val<List<HyperParameterSpecification>>
+        }
+
+        prop! {
+            /// `SupportedTuningJobObjectiveMetrics`.
+            props, "SupportedTuningJobObjectiveMetrics", supported_tuning_job_objective_metrics, set_supported_tuning_job_objective_metrics, get_supported_tuning_job_objective_metrics, Val<List<HyperParameterTuningJobObjective>>
+        }
+
+        prop! {
+            /// `SupportsDistributedTraining`.
+            props, "SupportsDistributedTraining", supports_distributed_training, set_supports_distributed_training, get_supports_distributed_training, Val<bool>
+        }
+
+        prop! {
+            /// `TrainingImageDigest`.
+            props, "TrainingImageDigest", training_image_digest, set_training_image_digest, get_training_image_digest, Val<String>
         }
     }
 
@@ -1872,6 +1938,16 @@ pub mod algorithm {
             props.set("Name", name.into());
             props.set("Regex", regex.into());
             MetricDefinition { props }
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Regex`.
+            props, "Regex", _, set_regex, get_regex, Val<String>
         }
     }
 
@@ -1897,34 +1973,39 @@ pub mod algorithm {
             HyperParameterSpecification { props }
         }
 
-        /// `DefaultValue`.
-        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultValue", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<HyperParameterSpecificationType>
         }
 
-        /// `IsRequired`.
-        pub fn is_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsRequired", value.into());
-            self
+        prop! {
+            /// `DefaultValue`.
+            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
         }
 
-        /// `IsTunable`.
-        pub fn is_tunable(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsTunable", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Range`.
-        pub fn range(mut self, value: impl Into<Val<ParameterRange>>) -> Self {
-            self.props.set("Range", value.into());
-            self
+        prop! {
+            /// `IsRequired`.
+            props, "IsRequired", is_required, set_is_required, get_is_required, Val<bool>
+        }
+
+        prop! {
+            /// `IsTunable`.
+            props, "IsTunable", is_tunable, set_is_tunable, get_is_tunable, Val<bool>
+        }
+
+        prop! {
+            /// `Range`.
+            props, "Range", range, set_range, get_range, Val<ParameterRange>
         }
     }
 
@@ -1943,22 +2024,19 @@ pub mod algorithm {
             ParameterRange { props }
         }
 
-        /// `CategoricalParameterRangeSpecification`.
-        pub fn categorical_parameter_range_specification(mut self, value: impl Into<Val<CategoricalParameterRangeSpecification>>) -> Self {
-            self.props.set("CategoricalParameterRangeSpecification", value.into());
-            self
+        prop! {
+            /// `CategoricalParameterRangeSpecification`.
+            props, "CategoricalParameterRangeSpecification", categorical_parameter_range_specification, set_categorical_parameter_range_specification, get_categorical_parameter_range_specification, Val<CategoricalParameterRangeSpecification>
         }
 
-        /// `ContinuousParameterRangeSpecification`.
-        pub fn continuous_parameter_range_specification(mut self, value: impl Into<Val<ContinuousParameterRangeSpecification>>) -> Self {
-            self.props.set("ContinuousParameterRangeSpecification", value.into());
-            self
+        prop! {
+            /// `ContinuousParameterRangeSpecification`.
+            props, "ContinuousParameterRangeSpecification", continuous_parameter_range_specification, set_continuous_parameter_range_specification, get_continuous_parameter_range_specification, Val<ContinuousParameterRangeSpecification>
         }
 
-        /// `IntegerParameterRangeSpecification`.
-        pub fn integer_parameter_range_specification(mut self, value: impl Into<Val<IntegerParameterRangeSpecification>>) -> Self {
-            self.props.set("IntegerParameterRangeSpecification", value.into());
-            self
+        prop! {
+            /// `IntegerParameterRangeSpecification`.
+            props, "IntegerParameterRangeSpecification", integer_parameter_range_specification, set_integer_parameter_range_specification, get_integer_parameter_range_specification, Val<IntegerParameterRangeSpecification>
         }
     }
 
@@ -1977,6 +2055,11 @@ pub mod algorithm {
             let mut props = Props::new();
             props.set("Values", values.into());
             CategoricalParameterRangeSpecification { props }
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -1998,6 +2081,16 @@ pub mod algorithm {
             props.set("MaxValue", max_value.into());
             ContinuousParameterRangeSpecification { props }
         }
+
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", _, set_min_value, get_min_value, Val<String>
+        }
+
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", _, set_max_value, get_max_value, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Algorithm.IntegerParameterRangeSpecification`.
@@ -2017,6 +2110,16 @@ pub mod algorithm {
             props.set("MinValue", min_value.into());
             props.set("MaxValue", max_value.into());
             IntegerParameterRangeSpecification { props }
+        }
+
+        prop! {
+            /// `MinValue`.
+            props, "MinValue", _, set_min_value, get_min_value, Val<String>
+        }
+
+        prop! {
+            /// `MaxValue`.
+            props, "MaxValue", _, set_max_value, get_max_value, Val<String>
         }
     }
 
@@ -2742,6 +2845,16 @@ pub mod algorithm {
             props.set("MetricName", metric_name.into());
             HyperParameterTuningJobObjective { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<HyperParameterTuningJobObjectiveType>
+        }
+
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -2782,22 +2895,34 @@ pub mod algorithm {
             ChannelSpecification { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `IsRequired`.
-        pub fn is_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsRequired", value.into());
-            self
+        prop! {
+            /// `SupportedContentTypes`.
+            props, "SupportedContentTypes", _, set_supported_content_types, get_supported_content_types, Val<List<String>>
         }
 
-        /// `SupportedCompressionTypes`.
-        pub fn supported_compression_types(mut self, value: impl Into<Val<List<ChannelSpecificationSupportedCompressionTypes>>>) -> Self {
-            self.props.set("SupportedCompressionTypes", value.into());
-            self
+        prop! {
+            /// `SupportedInputModes`.
+            props, "SupportedInputModes", _, set_supported_input_modes, get_supported_input_modes, Val<List<ChannelSpecificationSupportedInputModes>>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `IsRequired`.
+            props, "IsRequired", is_required, set_is_required, get_is_required, Val<bool>
+        }
+
+        prop! {
+            /// `SupportedCompressionTypes`.
+            props, "SupportedCompressionTypes", supported_compression_types, set_supported_compression_types, get_supported_compression_types, Val<List<ChannelSpecificationSupportedCompressionTypes>>
         }
     }
 
@@ -2862,23 +2987,40 @@ impl App {
         App { core }
     }
 
-    /// `RecoveryMode`: Indicates whether the application is launched in recovery mode.
-    pub fn recovery_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RecoveryMode", value.into());
-        self
+    prop! {
+        /// `AppName`: The name of the app.
+        core.props, "AppName", _, set_app_name, get_app_name, Val<String>
     }
 
-    /// `ResourceSpec`: The instance type and the Amazon Resource Name (ARN) of the SageMaker image
-    /// created on the instance.
-    pub fn resource_spec(mut self, value: impl Into<Val<app::ResourceSpec>>) -> Self {
-        self.core.set("ResourceSpec", value.into());
-        self
+    prop! {
+        /// `AppType`: The type of app.
+        core.props, "AppType", _, set_app_type, get_app_type, Val<app::AppType>
     }
 
-    /// `Tags`: A list of tags to apply to the app.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainId`: The domain ID.
+        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
+    }
+
+    prop! {
+        /// `RecoveryMode`: Indicates whether the application is launched in recovery mode.
+        core.props, "RecoveryMode", recovery_mode, set_recovery_mode, get_recovery_mode, Val<bool>
+    }
+
+    prop! {
+        /// `ResourceSpec`: The instance type and the Amazon Resource Name (ARN) of the SageMaker
+        /// image created on the instance.
+        core.props, "ResourceSpec", resource_spec, set_resource_spec, get_resource_spec, Val<app::ResourceSpec>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the app.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserProfileName`: The user profile name.
+        core.props, "UserProfileName", _, set_user_profile_name, get_user_profile_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2941,29 +3083,25 @@ pub mod app {
             ResourceSpec { props }
         }
 
-        /// `InstanceType`: The instance type that the image version runs on.
-        pub fn instance_type(mut self, value: impl Into<Val<ResourceSpecInstanceType>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type that the image version runs on.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<ResourceSpecInstanceType>
         }
 
-        /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
-        /// attach to the Resource.
-        pub fn lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
+            /// attach to the Resource.
+            props, "LifecycleConfigArn", lifecycle_config_arn, set_lifecycle_config_arn, get_lifecycle_config_arn, Val<String>
         }
 
-        /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
-        pub fn sage_maker_image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
+            props, "SageMakerImageArn", sage_maker_image_arn, set_sage_maker_image_arn, get_sage_maker_image_arn, Val<String>
         }
 
-        /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
-        pub fn sage_maker_image_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageVersionArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
+            props, "SageMakerImageVersionArn", sage_maker_image_version_arn, set_sage_maker_image_version_arn, get_sage_maker_image_version_arn, Val<String>
         }
     }
 
@@ -3484,28 +3622,29 @@ impl AppImageConfig {
         AppImageConfig { core }
     }
 
-    /// `CodeEditorAppImageConfig`: The CodeEditorAppImageConfig.
-    pub fn code_editor_app_image_config(mut self, value: impl Into<Val<app_image_config::CodeEditorAppImageConfig>>) -> Self {
-        self.core.set("CodeEditorAppImageConfig", value.into());
-        self
+    prop! {
+        /// `AppImageConfigName`: The Name of the AppImageConfig.
+        core.props, "AppImageConfigName", _, set_app_image_config_name, get_app_image_config_name, Val<String>
     }
 
-    /// `JupyterLabAppImageConfig`: The JupyterLabAppImageConfig.
-    pub fn jupyter_lab_app_image_config(mut self, value: impl Into<Val<app_image_config::JupyterLabAppImageConfig>>) -> Self {
-        self.core.set("JupyterLabAppImageConfig", value.into());
-        self
+    prop! {
+        /// `CodeEditorAppImageConfig`: The CodeEditorAppImageConfig.
+        core.props, "CodeEditorAppImageConfig", code_editor_app_image_config, set_code_editor_app_image_config, get_code_editor_app_image_config, Val<app_image_config::CodeEditorAppImageConfig>
     }
 
-    /// `KernelGatewayImageConfig`: The KernelGatewayImageConfig.
-    pub fn kernel_gateway_image_config(mut self, value: impl Into<Val<app_image_config::KernelGatewayImageConfig>>) -> Self {
-        self.core.set("KernelGatewayImageConfig", value.into());
-        self
+    prop! {
+        /// `JupyterLabAppImageConfig`: The JupyterLabAppImageConfig.
+        core.props, "JupyterLabAppImageConfig", jupyter_lab_app_image_config, set_jupyter_lab_app_image_config, get_jupyter_lab_app_image_config, Val<app_image_config::JupyterLabAppImageConfig>
     }
 
-    /// `Tags`: A list of tags to apply to the AppImageConfig.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KernelGatewayImageConfig`: The KernelGatewayImageConfig.
+        core.props, "KernelGatewayImageConfig", kernel_gateway_image_config, set_kernel_gateway_image_config, get_kernel_gateway_image_config, Val<app_image_config::KernelGatewayImageConfig>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the AppImageConfig.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3542,10 +3681,9 @@ pub mod app_image_config {
             CodeEditorAppImageConfig { props }
         }
 
-        /// `ContainerConfig`: The container configuration for a SageMaker image.
-        pub fn container_config(mut self, value: impl Into<Val<ContainerConfig>>) -> Self {
-            self.props.set("ContainerConfig", value.into());
-            self
+        prop! {
+            /// `ContainerConfig`: The container configuration for a SageMaker image.
+            props, "ContainerConfig", container_config, set_container_config, get_container_config, Val<ContainerConfig>
         }
     }
 
@@ -3565,22 +3703,19 @@ pub mod app_image_config {
             ContainerConfig { props }
         }
 
-        /// `ContainerArguments`: A list of arguments to apply to the container.
-        pub fn container_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerArguments", value.into());
-            self
+        prop! {
+            /// `ContainerArguments`: A list of arguments to apply to the container.
+            props, "ContainerArguments", container_arguments, set_container_arguments, get_container_arguments, Val<List<String>>
         }
 
-        /// `ContainerEntrypoint`: The custom entry point to use on container.
-        pub fn container_entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerEntrypoint", value.into());
-            self
+        prop! {
+            /// `ContainerEntrypoint`: The custom entry point to use on container.
+            props, "ContainerEntrypoint", container_entrypoint, set_container_entrypoint, get_container_entrypoint, Val<List<String>>
         }
 
-        /// `ContainerEnvironmentVariables`: A list of variables to apply to the custom container.
-        pub fn container_environment_variables(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("ContainerEnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `ContainerEnvironmentVariables`: A list of variables to apply to the custom container.
+            props, "ContainerEnvironmentVariables", container_environment_variables, set_container_environment_variables, get_container_environment_variables, Val<List<Tag>>
         }
     }
 
@@ -3600,10 +3735,9 @@ pub mod app_image_config {
             JupyterLabAppImageConfig { props }
         }
 
-        /// `ContainerConfig`: The container configuration for a SageMaker image.
-        pub fn container_config(mut self, value: impl Into<Val<ContainerConfig>>) -> Self {
-            self.props.set("ContainerConfig", value.into());
-            self
+        prop! {
+            /// `ContainerConfig`: The container configuration for a SageMaker image.
+            props, "ContainerConfig", container_config, set_container_config, get_container_config, Val<ContainerConfig>
         }
     }
 
@@ -3625,11 +3759,15 @@ pub mod app_image_config {
             KernelGatewayImageConfig { props }
         }
 
-        /// `FileSystemConfig`: The Amazon Elastic File System (EFS) storage configuration for a
-        /// SageMaker image.
-        pub fn file_system_config(mut self, value: impl Into<Val<FileSystemConfig>>) -> Self {
-            self.props.set("FileSystemConfig", value.into());
-            self
+        prop! {
+            /// `KernelSpecs`: The specification of the Jupyter kernels in the image.
+            props, "KernelSpecs", _, set_kernel_specs, get_kernel_specs, Val<List<KernelSpec>>
+        }
+
+        prop! {
+            /// `FileSystemConfig`: The Amazon Elastic File System (EFS) storage configuration for a
+            /// SageMaker image.
+            props, "FileSystemConfig", file_system_config, set_file_system_config, get_file_system_config, Val<FileSystemConfig>
         }
     }
 
@@ -3649,23 +3787,20 @@ pub mod app_image_config {
             FileSystemConfig { props }
         }
 
-        /// `DefaultGid`: The default POSIX group ID (GID). If not specified, defaults to 100.
-        pub fn default_gid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultGid", value.into());
-            self
+        prop! {
+            /// `DefaultGid`: The default POSIX group ID (GID). If not specified, defaults to 100.
+            props, "DefaultGid", default_gid, set_default_gid, get_default_gid, Val<i64>
         }
 
-        /// `DefaultUid`: The default POSIX user ID (UID). If not specified, defaults to 1000.
-        pub fn default_uid(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DefaultUid", value.into());
-            self
+        prop! {
+            /// `DefaultUid`: The default POSIX user ID (UID). If not specified, defaults to 1000.
+            props, "DefaultUid", default_uid, set_default_uid, get_default_uid, Val<i64>
         }
 
-        /// `MountPath`: The path within the image to mount the user's EFS home directory. The directory
-        /// should be empty. If not specified, defaults to /home/sagemaker-user.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `MountPath`: The path within the image to mount the user's EFS home directory. The
+            /// directory should be empty. If not specified, defaults to /home/sagemaker-user.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
     }
 
@@ -3686,10 +3821,14 @@ pub mod app_image_config {
             KernelSpec { props }
         }
 
-        /// `DisplayName`: The display name of the kernel.
-        pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DisplayName", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the kernel.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `DisplayName`: The display name of the kernel.
+            props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
         }
     }
 }
@@ -3721,28 +3860,36 @@ impl Artifact {
         Artifact { core }
     }
 
-    /// `ArtifactName`: The name of the artifact. Must be unique to your account in an AWS Region.
-    pub fn artifact_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ArtifactName", value.into());
-        self
+    prop! {
+        /// `ArtifactName`: The name of the artifact. Must be unique to your account in an AWS
+        /// Region.
+        core.props, "ArtifactName", artifact_name, set_artifact_name, get_artifact_name, Val<String>
     }
 
-    /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial component.
-    pub fn metadata_properties(mut self, value: impl Into<Val<artifact::MetadataProperties>>) -> Self {
-        self.core.set("MetadataProperties", value.into());
-        self
+    prop! {
+        /// `ArtifactType`: The artifact type.
+        core.props, "ArtifactType", _, set_artifact_type, get_artifact_type, Val<String>
     }
 
-    /// `Properties`: A list of properties to add to the artifact.
-    pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial
+        /// component.
+        core.props, "MetadataProperties", metadata_properties, set_metadata_properties, get_metadata_properties, Val<artifact::MetadataProperties>
     }
 
-    /// `Tags`: A list of tags to apply to the artifact.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Properties`: A list of properties to add to the artifact.
+        core.props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Source`: The source of the artifact.
+        core.props, "Source", _, set_source, get_source, Val<artifact::ArtifactSource>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the artifact.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3790,28 +3937,24 @@ pub mod artifact {
             MetadataProperties { props }
         }
 
-        /// `CommitId`: The commit ID.
-        pub fn commit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommitId", value.into());
-            self
+        prop! {
+            /// `CommitId`: The commit ID.
+            props, "CommitId", commit_id, set_commit_id, get_commit_id, Val<String>
         }
 
-        /// `GeneratedBy`: The entity this entity was generated by.
-        pub fn generated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedBy", value.into());
-            self
+        prop! {
+            /// `GeneratedBy`: The entity this entity was generated by.
+            props, "GeneratedBy", generated_by, set_generated_by, get_generated_by, Val<String>
         }
 
-        /// `ProjectId`: The project ID.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`: The project ID.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `Repository`: The repository.
-        pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Repository", value.into());
-            self
+        prop! {
+            /// `Repository`: The repository.
+            props, "Repository", repository, set_repository, get_repository, Val<String>
         }
     }
 
@@ -3832,10 +3975,14 @@ pub mod artifact {
             ArtifactSource { props }
         }
 
-        /// `SourceTypes`: A list of source types.
-        pub fn source_types(mut self, value: impl Into<Val<List<ArtifactSourceType>>>) -> Self {
-            self.props.set("SourceTypes", value.into());
-            self
+        prop! {
+            /// `SourceUri`: The URI of the source.
+            props, "SourceUri", _, set_source_uri, get_source_uri, Val<String>
+        }
+
+        prop! {
+            /// `SourceTypes`: A list of source types.
+            props, "SourceTypes", source_types, set_source_types, get_source_types, Val<List<ArtifactSourceType>>
         }
     }
 
@@ -3859,6 +4006,16 @@ pub mod artifact {
             props.set("SourceIdType", source_id_type.into());
             props.set("Value", value.into());
             ArtifactSourceType { props }
+        }
+
+        prop! {
+            /// `SourceIdType`: The type of ID.
+            props, "SourceIdType", _, set_source_id_type, get_source_id_type, Val<ArtifactSourceTypeSourceIdType>
+        }
+
+        prop! {
+            /// `Value`: The ID.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -3900,89 +4057,78 @@ impl Cluster {
         Cluster { core }
     }
 
-    /// `AutoScaling`: Configuration for cluster auto-scaling
-    pub fn auto_scaling(mut self, value: impl Into<Val<cluster::ClusterAutoScalingConfig>>) -> Self {
-        self.core.set("AutoScaling", value.into());
-        self
+    prop! {
+        /// `AutoScaling`: Configuration for cluster auto-scaling
+        core.props, "AutoScaling", auto_scaling, set_auto_scaling, get_auto_scaling, Val<cluster::ClusterAutoScalingConfig>
     }
 
-    /// `ClusterName`: The name of the HyperPod Cluster.
-    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterName", value.into());
-        self
+    prop! {
+        /// `ClusterName`: The name of the HyperPod Cluster.
+        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
     }
 
-    /// `ClusterRole`: The cluster role for the autoscaler to assume.
-    pub fn cluster_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClusterRole", value.into());
-        self
+    prop! {
+        /// `ClusterRole`: The cluster role for the autoscaler to assume.
+        core.props, "ClusterRole", cluster_role, set_cluster_role, get_cluster_role, Val<String>
     }
 
-    /// `InstanceGroups`: The instance groups of the SageMaker HyperPod cluster.
-    pub fn instance_groups(mut self, value: impl Into<Val<List<cluster::ClusterInstanceGroup>>>) -> Self {
-        self.core.set("InstanceGroups", value.into());
-        self
+    prop! {
+        /// `InstanceGroups`: The instance groups of the SageMaker HyperPod cluster.
+        core.props, "InstanceGroups", instance_groups, set_instance_groups, get_instance_groups, Val<List<cluster::ClusterInstanceGroup>>
     }
 
-    /// `NodeProvisioningMode`: Determines the scaling strategy for the SageMaker HyperPod cluster.
-    /// When set to 'Continuous', enables continuous scaling which dynamically manages node
-    /// provisioning. If the parameter is omitted, uses the standard scaling approach in previous
-    /// release.
-    pub fn node_provisioning_mode(mut self, value: impl Into<Val<cluster::NodeProvisioningMode>>) -> Self {
-        self.core.set("NodeProvisioningMode", value.into());
-        self
+    prop! {
+        /// `NodeProvisioningMode`: Determines the scaling strategy for the SageMaker HyperPod
+        /// cluster. When set to 'Continuous', enables continuous scaling which dynamically manages
+        /// node provisioning. If the parameter is omitted, uses the standard scaling approach in
+        /// previous release.
+        core.props, "NodeProvisioningMode", node_provisioning_mode, set_node_provisioning_mode, get_node_provisioning_mode, Val<cluster::NodeProvisioningMode>
     }
 
-    /// `NodeRecovery`: If node auto-recovery is set to true, faulty nodes will be replaced or
-    /// rebooted when a failure is detected. If set to false, nodes will be labelled when a fault is
-    /// detected.
-    pub fn node_recovery(mut self, value: impl Into<Val<cluster::NodeRecovery>>) -> Self {
-        self.core.set("NodeRecovery", value.into());
-        self
+    prop! {
+        /// `NodeRecovery`: If node auto-recovery is set to true, faulty nodes will be replaced or
+        /// rebooted when a failure is detected. If set to false, nodes will be labelled when a
+        /// fault is detected.
+        core.props, "NodeRecovery", node_recovery, set_node_recovery, get_node_recovery, Val<cluster::NodeRecovery>
     }
 
-    /// `Orchestrator`: Specifies parameter(s) specific to the orchestrator, e.g. specify the EKS
-    /// cluster or Slurm configuration.
-    pub fn orchestrator(mut self, value: impl Into<Val<cluster::Orchestrator>>) -> Self {
-        self.core.set("Orchestrator", value.into());
-        self
+    prop! {
+        /// `Orchestrator`: Specifies parameter(s) specific to the orchestrator, e.g. specify the
+        /// EKS cluster or Slurm configuration.
+        core.props, "Orchestrator", orchestrator, set_orchestrator, get_orchestrator, Val<cluster::Orchestrator>
     }
 
-    /// `RestrictedInstanceGroups`: The restricted instance groups of the SageMaker HyperPod
-    /// cluster.
-    pub fn restricted_instance_groups(mut self, value: impl Into<Val<List<cluster::ClusterRestrictedInstanceGroup>>>) -> Self {
-        self.core.set("RestrictedInstanceGroups", value.into());
-        self
+    prop! {
+        /// `RestrictedInstanceGroups`: The restricted instance groups of the SageMaker HyperPod
+        /// cluster.
+        core.props, "RestrictedInstanceGroups", restricted_instance_groups, set_restricted_instance_groups, get_restricted_instance_groups, Val<List<cluster::ClusterRestrictedInstanceGroup>>
     }
 
-    /// `RestrictedInstanceGroupsConfig`: The cluster-level configuration for restricted instance
-    /// groups, including shared environment settings for inter-RIG communication and FSx Lustre
-    /// sharing.
-    pub fn restricted_instance_groups_config(mut self, value: impl Into<Val<cluster::RestrictedInstanceGroupsConfig>>) -> Self {
-        self.core.set("RestrictedInstanceGroupsConfig", value.into());
-        self
+    prop! {
+        /// `RestrictedInstanceGroupsConfig`: The cluster-level configuration for restricted
+        /// instance groups, including shared environment settings for inter-RIG communication and
+        /// FSx Lustre sharing.
+        core.props, "RestrictedInstanceGroupsConfig", restricted_instance_groups_config, set_restricted_instance_groups_config, get_restricted_instance_groups_config, Val<cluster::RestrictedInstanceGroupsConfig>
     }
 
-    /// `Tags`: Custom tags for managing the SageMaker HyperPod cluster as an AWS resource. You can
-    /// add tags to your cluster in the same way you add them in other AWS services that support
-    /// tagging.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Custom tags for managing the SageMaker HyperPod cluster as an AWS resource. You
+        /// can add tags to your cluster in the same way you add them in other AWS services that
+        /// support tagging.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TieredStorageConfig`: Configuration for tiered storage in the SageMaker HyperPod cluster.
-    pub fn tiered_storage_config(mut self, value: impl Into<Val<cluster::TieredStorageConfig>>) -> Self {
-        self.core.set("TieredStorageConfig", value.into());
-        self
+    prop! {
+        /// `TieredStorageConfig`: Configuration for tiered storage in the SageMaker HyperPod
+        /// cluster.
+        core.props, "TieredStorageConfig", tiered_storage_config, set_tiered_storage_config, get_tiered_storage_config, Val<cluster::TieredStorageConfig>
     }
 
-    /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
-    /// hosted models, and compute resources have access to. You can control access to and from your
-    /// resources by configuring a VPC.
-    pub fn vpc_config(mut self, value: impl Into<Val<cluster::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
+        /// hosted models, and compute resources have access to. You can control access to and from
+        /// your resources by configuring a VPC.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<cluster::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4038,10 +4184,14 @@ pub mod cluster {
             ClusterAutoScalingConfig { props }
         }
 
-        /// `AutoScalerType`: The type of auto-scaler to use
-        pub fn auto_scaler_type(mut self, value: impl Into<Val<ClusterAutoScalingConfigAutoScalerType>>) -> Self {
-            self.props.set("AutoScalerType", value.into());
-            self
+        prop! {
+            /// `Mode`: The auto-scaling mode for the cluster
+            props, "Mode", _, set_mode, get_mode, Val<ClusterAutoScalingConfigMode>
+        }
+
+        prop! {
+            /// `AutoScalerType`: The type of auto-scaler to use
+            props, "AutoScalerType", auto_scaler_type, set_auto_scaler_type, get_auto_scaler_type, Val<ClusterAutoScalingConfigAutoScalerType>
         }
     }
 
@@ -4096,136 +4246,137 @@ pub mod cluster {
             ClusterInstanceGroup { props }
         }
 
-        /// `AutoPatchConfig`: The configuration for automatic patching of the instance group. Enables
-        /// workload-aware, patch-level AMI updates.
-        pub fn auto_patch_config(mut self, value: impl Into<Val<AutoPatchConfig>>) -> Self {
-            self.props.set("AutoPatchConfig", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The execution role for the instance group to assume.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `CapacityRequirements`: Specifies the capacity requirements configuration for an instance
-        /// group
-        pub fn capacity_requirements(mut self, value: impl Into<Val<ClusterCapacityRequirements>>) -> Self {
-            self.props.set("CapacityRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of instances you specified to add to the instance group of a
+            /// SageMaker HyperPod cluster.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
         }
 
-        /// `CurrentCount`: The number of instances that are currently in the instance group of a
-        /// SageMaker HyperPod cluster.
-        pub fn current_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CurrentCount", value.into());
-            self
+        prop! {
+            /// `InstanceGroupName`: The name of the instance group of a SageMaker HyperPod cluster.
+            props, "InstanceGroupName", _, set_instance_group_name, get_instance_group_name, Val<String>
         }
 
-        /// `ImageId`: AMI Id to be used for launching EC2 instances - HyperPodPublicAmiId or
-        /// CustomAmiId
-        pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageId", value.into());
-            self
+        prop! {
+            /// `AutoPatchConfig`: The configuration for automatic patching of the instance group.
+            /// Enables workload-aware, patch-level AMI updates.
+            props, "AutoPatchConfig", auto_patch_config, set_auto_patch_config, get_auto_patch_config, Val<AutoPatchConfig>
         }
 
-        /// `ImageReleaseVersion`: The version of the HyperPod-managed AMI for the instance group, in
-        /// semantic version format MAJOR.MINOR.PATCH (for example, 1.2.3). Supported only for
-        /// EKS-orchestrated clusters. If omitted at creation, the latest available version is used (or
-        /// the version of an existing same-architecture instance group when adding a group). Changing
-        /// this value on an existing instance group triggers a software update via
-        /// UpdateClusterSoftware. Automatic patching (AutoPatchConfig) and out-of-band software updates
-        /// can advance the running version past this value; CloudFormation does not revert such changes
-        /// and may …
-        pub fn image_release_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageReleaseVersion", value.into());
-            self
+        prop! {
+            /// `CapacityRequirements`: Specifies the capacity requirements configuration for an
+            /// instance group
+            props, "CapacityRequirements", capacity_requirements, set_capacity_requirements, get_capacity_requirements, Val<ClusterCapacityRequirements>
         }
 
-        /// `InstanceRequirements`: The instance requirements for the instance group. Specifies a list
-        /// of instance types that can be used.
-        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
-            self.props.set("InstanceRequirements", value.into());
-            self
+        prop! {
+            /// `CurrentCount`: The number of instances that are currently in the instance group of a
+            /// SageMaker HyperPod cluster.
+            props, "CurrentCount", current_count, set_current_count, get_current_count, Val<i64>
         }
 
-        /// `InstanceStorageConfigs`: The instance storage configuration for the instance group.
-        pub fn instance_storage_configs(mut self, value: impl Into<Val<List<ClusterInstanceStorageConfig>>>) -> Self {
-            self.props.set("InstanceStorageConfigs", value.into());
-            self
+        prop! {
+            /// `ImageId`: AMI Id to be used for launching EC2 instances - HyperPodPublicAmiId or
+            /// CustomAmiId
+            props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
         }
 
-        /// `InstanceType`: The instance type of the instance group of a SageMaker HyperPod cluster.
-        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `ImageReleaseVersion`: The version of the HyperPod-managed AMI for the instance group,
+            /// in semantic version format MAJOR.MINOR.PATCH (for example, 1.2.3). Supported only for
+            /// EKS-orchestrated clusters. If omitted at creation, the latest available version is used (or
+            /// the version of an existing same-architecture instance group when adding a group).
+            /// Changing this value on an existing instance group triggers a software update via
+            /// UpdateClusterSoftware. Automatic patching (AutoPatchConfig) and out-of-band software
+            /// updates can advance the running version past this value; CloudFormation does not revert
+            /// such changes and may …
+            props, "ImageReleaseVersion", image_release_version, set_image_release_version, get_image_release_version, Val<String>
         }
 
-        /// `KubernetesConfig`: Kubernetes configuration for cluster nodes including labels and taints.
-        pub fn kubernetes_config(mut self, value: impl Into<Val<ClusterKubernetesConfig>>) -> Self {
-            self.props.set("KubernetesConfig", value.into());
-            self
+        prop! {
+            /// `InstanceRequirements`: The instance requirements for the instance group. Specifies a
+            /// list of instance types that can be used.
+            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
         }
 
-        /// `LifeCycleConfig`: The lifecycle configuration for a SageMaker HyperPod cluster. When
-        /// omitted, the instance group uses Bootstrap mode. When provided with SourceS3Uri and
-        /// OnCreate, uses Customer Managed mode. When provided with SourceS3Uri and OnInitComplete,
-        /// uses Extended mode.
-        pub fn life_cycle_config(mut self, value: impl Into<Val<ClusterLifeCycleConfig>>) -> Self {
-            self.props.set("LifeCycleConfig", value.into());
-            self
+        prop! {
+            /// `InstanceStorageConfigs`: The instance storage configuration for the instance group.
+            props, "InstanceStorageConfigs", instance_storage_configs, set_instance_storage_configs, get_instance_storage_configs, Val<List<ClusterInstanceStorageConfig>>
         }
 
-        /// `MinInstanceCount`: The minimum number of instances required for the instance group to be
-        /// InService. MinInstanceCount must be less than or equal to InstanceCount.
-        pub fn min_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinInstanceCount", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type of the instance group of a SageMaker HyperPod cluster.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `NetworkInterface`: Specifies the network interface configuration for the instance group.
-        pub fn network_interface(mut self, value: impl Into<Val<ClusterNetworkInterface>>) -> Self {
-            self.props.set("NetworkInterface", value.into());
-            self
+        prop! {
+            /// `KubernetesConfig`: Kubernetes configuration for cluster nodes including labels and
+            /// taints.
+            props, "KubernetesConfig", kubernetes_config, set_kubernetes_config, get_kubernetes_config, Val<ClusterKubernetesConfig>
         }
 
-        /// `OnStartDeepHealthChecks`: Nodes will undergo advanced stress test to detect and replace
-        /// faulty instances, based on the type of deep health check(s) passed in.
-        pub fn on_start_deep_health_checks(mut self, value: impl Into<Val<List<DeepHealthCheckType>>>) -> Self {
-            self.props.set("OnStartDeepHealthChecks", value.into());
-            self
+        prop! {
+            /// `LifeCycleConfig`: The lifecycle configuration for a SageMaker HyperPod cluster. When
+            /// omitted, the instance group uses Bootstrap mode. When provided with SourceS3Uri and
+            /// OnCreate, uses Customer Managed mode. When provided with SourceS3Uri and OnInitComplete,
+            /// uses Extended mode.
+            props, "LifeCycleConfig", life_cycle_config, set_life_cycle_config, get_life_cycle_config, Val<ClusterLifeCycleConfig>
         }
 
-        /// `OverrideVpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker
-        /// jobs, hosted models, and compute resources have access to. You can control access to and
-        /// from your resources by configuring a VPC.
-        pub fn override_vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("OverrideVpcConfig", value.into());
-            self
+        prop! {
+            /// `MinInstanceCount`: The minimum number of instances required for the instance group to
+            /// be InService. MinInstanceCount must be less than or equal to InstanceCount.
+            props, "MinInstanceCount", min_instance_count, set_min_instance_count, get_min_instance_count, Val<i64>
         }
 
-        /// `ScheduledUpdateConfig`: The configuration object of the schedule that SageMaker follows
-        /// when updating the AMI.
-        pub fn scheduled_update_config(mut self, value: impl Into<Val<ScheduledUpdateConfig>>) -> Self {
-            self.props.set("ScheduledUpdateConfig", value.into());
-            self
+        prop! {
+            /// `NetworkInterface`: Specifies the network interface configuration for the instance
+            /// group.
+            props, "NetworkInterface", network_interface, set_network_interface, get_network_interface, Val<ClusterNetworkInterface>
         }
 
-        /// `SlurmConfig`: Slurm configuration for the instance group.
-        pub fn slurm_config(mut self, value: impl Into<Val<ClusterSlurmConfig>>) -> Self {
-            self.props.set("SlurmConfig", value.into());
-            self
+        prop! {
+            /// `OnStartDeepHealthChecks`: Nodes will undergo advanced stress test to detect and replace
+            /// faulty instances, based on the type of deep health check(s) passed in.
+            props, "OnStartDeepHealthChecks", on_start_deep_health_checks, set_on_start_deep_health_checks, get_on_start_deep_health_checks, Val<List<DeepHealthCheckType>>
         }
 
-        /// `ThreadsPerCore`: The number you specified to TreadsPerCore in CreateCluster for enabling or
-        /// disabling multithreading. For instance types that support multithreading, you can specify 1
-        /// for disabling multithreading and 2 for enabling multithreading.
-        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThreadsPerCore", value.into());
-            self
+        prop! {
+            /// `OverrideVpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker
+            /// jobs, hosted models, and compute resources have access to. You can control access to and
+            /// from your resources by configuring a VPC.
+            props, "OverrideVpcConfig", override_vpc_config, set_override_vpc_config, get_override_vpc_config, Val<VpcConfig>
         }
 
-        /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for this
-        /// cluster instance group. For more information about how to reserve GPU capacity for your
-        /// SageMaker HyperPod clusters using Amazon SageMaker Training Plan, see CreateTrainingPlan.
-        pub fn training_plan_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingPlanArn", value.into());
-            self
+        prop! {
+            /// `ScheduledUpdateConfig`: The configuration object of the schedule that SageMaker follows
+            /// when updating the AMI.
+            props, "ScheduledUpdateConfig", scheduled_update_config, set_scheduled_update_config, get_scheduled_update_config, Val<ScheduledUpdateConfig>
+        }
+
+        prop! {
+            /// `SlurmConfig`: Slurm configuration for the instance group.
+            props, "SlurmConfig", slurm_config, set_slurm_config, get_slurm_config, Val<ClusterSlurmConfig>
+        }
+
+        prop! {
+            /// `ThreadsPerCore`: The number you specified to TreadsPerCore in CreateCluster for
+            /// enabling or disabling multithreading. For instance types that support multithreading,
+            /// you can specify 1 for disabling multithreading and 2 for enabling multithreading.
+            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
+        }
+
+        prop! {
+            /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for this
+            /// cluster instance group. For more information about how to reserve GPU capacity for your
+            /// SageMaker HyperPod clusters using Amazon SageMaker Training Plan, see
+            /// CreateTrainingPlan.
+            props, "TrainingPlanArn", training_plan_arn, set_training_plan_arn, get_training_plan_arn, Val<String>
         }
     }
 
@@ -4249,16 +4400,21 @@ pub mod cluster {
             AutoPatchConfig { props }
         }
 
-        /// `DeploymentConfig`: The configuration to use when updating the AMI versions.
-        pub fn deployment_config(mut self, value: impl Into<Val<DeploymentConfig>>) -> Self {
-            self.props.set("DeploymentConfig", value.into());
-            self
+        prop! {
+            /// `PatchingStrategy`: The patching strategy that determines when and how instances are
+            /// patched. WhenIdle patches instances as they become idle. WhenAllIdle patches all
+            /// instances when they are all idle.
+            props, "PatchingStrategy", _, set_patching_strategy, get_patching_strategy, Val<AutoPatchConfigPatchingStrategy>
         }
 
-        /// `PatchSchedule`: The schedule configuration for automatic patching.
-        pub fn patch_schedule(mut self, value: impl Into<Val<PatchSchedule>>) -> Self {
-            self.props.set("PatchSchedule", value.into());
-            self
+        prop! {
+            /// `DeploymentConfig`: The configuration to use when updating the AMI versions.
+            props, "DeploymentConfig", deployment_config, set_deployment_config, get_deployment_config, Val<DeploymentConfig>
+        }
+
+        prop! {
+            /// `PatchSchedule`: The schedule configuration for automatic patching.
+            props, "PatchSchedule", patch_schedule, set_patch_schedule, get_patch_schedule, Val<PatchSchedule>
         }
     }
 
@@ -4278,25 +4434,22 @@ pub mod cluster {
             DeploymentConfig { props }
         }
 
-        /// `AutoRollbackConfiguration`: An array that contains the alarms that SageMaker monitors to
-        /// know whether to roll back the AMI update.
-        pub fn auto_rollback_configuration(mut self, value: impl Into<Val<List<AlarmDetails>>>) -> Self {
-            self.props.set("AutoRollbackConfiguration", value.into());
-            self
+        prop! {
+            /// `AutoRollbackConfiguration`: An array that contains the alarms that SageMaker monitors
+            /// to know whether to roll back the AMI update.
+            props, "AutoRollbackConfiguration", auto_rollback_configuration, set_auto_rollback_configuration, get_auto_rollback_configuration, Val<List<AlarmDetails>>
         }
 
-        /// `RollingUpdatePolicy`: The policy that SageMaker uses when updating the AMI versions of the
-        /// cluster.
-        pub fn rolling_update_policy(mut self, value: impl Into<Val<RollingUpdatePolicy>>) -> Self {
-            self.props.set("RollingUpdatePolicy", value.into());
-            self
+        prop! {
+            /// `RollingUpdatePolicy`: The policy that SageMaker uses when updating the AMI versions of
+            /// the cluster.
+            props, "RollingUpdatePolicy", rolling_update_policy, set_rolling_update_policy, get_rolling_update_policy, Val<RollingUpdatePolicy>
         }
 
-        /// `WaitIntervalInSeconds`: The duration in seconds that SageMaker waits before updating more
-        /// instances in the cluster.
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WaitIntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `WaitIntervalInSeconds`: The duration in seconds that SageMaker waits before updating
+            /// more instances in the cluster.
+            props, "WaitIntervalInSeconds", wait_interval_in_seconds, set_wait_interval_in_seconds, get_wait_interval_in_seconds, Val<i64>
         }
     }
 
@@ -4316,6 +4469,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("AlarmName", alarm_name.into());
             AlarmDetails { props }
+        }
+
+        prop! {
+            /// `AlarmName`: The name of the alarm.
+            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
         }
     }
 
@@ -4339,12 +4497,18 @@ pub mod cluster {
             RollingUpdatePolicy { props }
         }
 
-        /// `RollbackMaximumBatchSize`: The configuration of the size measurements of the AMI update.
-        /// Using this configuration, you can specify whether SageMaker should update your instance
-        /// group by an amount or percentage of instances.
-        pub fn rollback_maximum_batch_size(mut self, value: impl Into<Val<CapacitySizeConfig>>) -> Self {
-            self.props.set("RollbackMaximumBatchSize", value.into());
-            self
+        prop! {
+            /// `MaximumBatchSize`: The configuration of the size measurements of the AMI update. Using
+            /// this configuration, you can specify whether SageMaker should update your instance group
+            /// by an amount or percentage of instances.
+            props, "MaximumBatchSize", _, set_maximum_batch_size, get_maximum_batch_size, Val<CapacitySizeConfig>
+        }
+
+        prop! {
+            /// `RollbackMaximumBatchSize`: The configuration of the size measurements of the AMI
+            /// update. Using this configuration, you can specify whether SageMaker should update your
+            /// instance group by an amount or percentage of instances.
+            props, "RollbackMaximumBatchSize", rollback_maximum_batch_size, set_rollback_maximum_batch_size, get_rollback_maximum_batch_size, Val<CapacitySizeConfig>
         }
     }
 
@@ -4370,6 +4534,17 @@ pub mod cluster {
             props.set("Value", value.into());
             CapacitySizeConfig { props }
         }
+
+        prop! {
+            /// `Type`: Specifies whether SageMaker should process the update by amount or percentage of
+            /// instances.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Specifies the amount or percentage of instances SageMaker updates at a time.
+            props, "Value", _, set_value, get_value, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Cluster.PatchSchedule`: The schedule configuration for automatic patching.
@@ -4387,11 +4562,10 @@ pub mod cluster {
             PatchSchedule { props }
         }
 
-        /// `NextPatchDate`: The date and time of the next scheduled patch, set by the system when a
-        /// patch AMI is detected.
-        pub fn next_patch_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NextPatchDate", value.into());
-            self
+        prop! {
+            /// `NextPatchDate`: The date and time of the next scheduled patch, set by the system when a
+            /// patch AMI is detected.
+            props, "NextPatchDate", next_patch_date, set_next_patch_date, get_next_patch_date, Val<String>
         }
     }
 
@@ -4425,16 +4599,14 @@ pub mod cluster {
             ClusterCapacityRequirements { props }
         }
 
-        /// `OnDemand`: Options for OnDemand capacity
-        pub fn on_demand(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("OnDemand", value.into());
-            self
+        prop! {
+            /// `OnDemand`: Options for OnDemand capacity
+            props, "OnDemand", on_demand, set_on_demand, get_on_demand, Val<Json>
         }
 
-        /// `Spot`: Options for Spot capacity
-        pub fn spot(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Spot", value.into());
-            self
+        prop! {
+            /// `Spot`: Options for Spot capacity
+            props, "Spot", spot, set_spot, get_spot, Val<Json>
         }
     }
 
@@ -4456,6 +4628,11 @@ pub mod cluster {
             props.set("InstanceTypes", instance_types.into());
             InstanceRequirements { props }
         }
+
+        prop! {
+            /// `InstanceTypes`: A list of instance types that can be used for this instance group.
+            props, "InstanceTypes", _, set_instance_types, get_instance_types, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::Cluster.ClusterInstanceStorageConfig`: Defines the configuration for
@@ -4475,27 +4652,24 @@ pub mod cluster {
             ClusterInstanceStorageConfig { props }
         }
 
-        /// `EbsVolumeConfig`: Defines the configuration for attaching additional Amazon Elastic Block
-        /// Store (EBS) volumes to the instances in the SageMaker HyperPod cluster instance group. The
-        /// additional EBS volume is attached to each instance within the SageMaker HyperPod cluster
-        /// instance group and mounted to /opt/sagemaker.
-        pub fn ebs_volume_config(mut self, value: impl Into<Val<ClusterEbsVolumeConfig>>) -> Self {
-            self.props.set("EbsVolumeConfig", value.into());
-            self
+        prop! {
+            /// `EbsVolumeConfig`: Defines the configuration for attaching additional Amazon Elastic
+            /// Block Store (EBS) volumes to the instances in the SageMaker HyperPod cluster instance
+            /// group. The additional EBS volume is attached to each instance within the SageMaker
+            /// HyperPod cluster instance group and mounted to /opt/sagemaker.
+            props, "EbsVolumeConfig", ebs_volume_config, set_ebs_volume_config, get_ebs_volume_config, Val<ClusterEbsVolumeConfig>
         }
 
-        /// `FsxLustreConfig`: Configuration for mounting an Amazon FSx Lustre file system to the
-        /// instances in the SageMaker HyperPod cluster instance group.
-        pub fn fsx_lustre_config(mut self, value: impl Into<Val<ClusterFsxLustreConfig>>) -> Self {
-            self.props.set("FsxLustreConfig", value.into());
-            self
+        prop! {
+            /// `FsxLustreConfig`: Configuration for mounting an Amazon FSx Lustre file system to the
+            /// instances in the SageMaker HyperPod cluster instance group.
+            props, "FsxLustreConfig", fsx_lustre_config, set_fsx_lustre_config, get_fsx_lustre_config, Val<ClusterFsxLustreConfig>
         }
 
-        /// `FsxOpenZfsConfig`: Configuration for mounting an Amazon FSx OpenZFS file system to the
-        /// instances in the SageMaker HyperPod cluster instance group.
-        pub fn fsx_open_zfs_config(mut self, value: impl Into<Val<ClusterFsxOpenZfsConfig>>) -> Self {
-            self.props.set("FsxOpenZfsConfig", value.into());
-            self
+        prop! {
+            /// `FsxOpenZfsConfig`: Configuration for mounting an Amazon FSx OpenZFS file system to the
+            /// instances in the SageMaker HyperPod cluster instance group.
+            props, "FsxOpenZfsConfig", fsx_open_zfs_config, set_fsx_open_zfs_config, get_fsx_open_zfs_config, Val<ClusterFsxOpenZfsConfig>
         }
     }
 
@@ -4517,25 +4691,22 @@ pub mod cluster {
             ClusterEbsVolumeConfig { props }
         }
 
-        /// `RootVolume`.
-        pub fn root_volume(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RootVolume", value.into());
-            self
+        prop! {
+            /// `RootVolume`.
+            props, "RootVolume", root_volume, set_root_volume, get_root_volume, Val<bool>
         }
 
-        /// `VolumeKmsKeyId`.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `VolumeKmsKeyId`.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
 
-        /// `VolumeSizeInGB`: The size in gigabytes (GB) of the additional EBS volume to be attached to
-        /// the instances in the SageMaker HyperPod cluster instance group. The additional EBS volume is
-        /// attached to each instance within the SageMaker HyperPod cluster instance group and mounted
-        /// to /opt/sagemaker.
-        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSizeInGB", value.into());
-            self
+        prop! {
+            /// `VolumeSizeInGB`: The size in gigabytes (GB) of the additional EBS volume to be attached
+            /// to the instances in the SageMaker HyperPod cluster instance group. The additional EBS
+            /// volume is attached to each instance within the SageMaker HyperPod cluster instance group
+            /// and mounted to /opt/sagemaker.
+            props, "VolumeSizeInGB", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
         }
     }
 
@@ -4559,10 +4730,19 @@ pub mod cluster {
             ClusterFsxLustreConfig { props }
         }
 
-        /// `MountPath`: The mount path for the FSx for Lustre file system.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `DnsName`: The DNS name of the FSx for Lustre file system.
+            props, "DnsName", _, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `MountName`: The mount name of the FSx for Lustre file system.
+            props, "MountName", _, set_mount_name, get_mount_name, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`: The mount path for the FSx for Lustre file system.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
     }
 
@@ -4584,10 +4764,14 @@ pub mod cluster {
             ClusterFsxOpenZfsConfig { props }
         }
 
-        /// `MountPath`: The mount path for the FSx for OpenZFS file system.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `DnsName`: The DNS name of the FSx for OpenZFS file system.
+            props, "DnsName", _, set_dns_name, get_dns_name, Val<String>
+        }
+
+        prop! {
+            /// `MountPath`: The mount path for the FSx for OpenZFS file system.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
     }
 
@@ -4607,16 +4791,14 @@ pub mod cluster {
             ClusterKubernetesConfig { props }
         }
 
-        /// `Labels`: A map of Kubernetes labels to apply to cluster nodes.
-        pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Labels", value.into());
-            self
+        prop! {
+            /// `Labels`: A map of Kubernetes labels to apply to cluster nodes.
+            props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
         }
 
-        /// `Taints`: A list of Kubernetes taints to apply to cluster nodes. Maximum of 50 taints.
-        pub fn taints(mut self, value: impl Into<Val<List<ClusterKubernetesTaint>>>) -> Self {
-            self.props.set("Taints", value.into());
-            self
+        prop! {
+            /// `Taints`: A list of Kubernetes taints to apply to cluster nodes. Maximum of 50 taints.
+            props, "Taints", taints, set_taints, get_taints, Val<List<ClusterKubernetesTaint>>
         }
     }
 
@@ -4643,10 +4825,19 @@ pub mod cluster {
             ClusterKubernetesTaint { props }
         }
 
-        /// `Value`: The value of the taint.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Key`: The key of the taint.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Effect`: The effect of the taint.
+            props, "Effect", _, set_effect, get_effect, Val<ClusterKubernetesTaintEffect>
+        }
+
+        prop! {
+            /// `Value`: The value of the taint.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -4684,25 +4875,23 @@ pub mod cluster {
             ClusterLifeCycleConfig { props }
         }
 
-        /// `OnCreate`: The file name of the entrypoint script of lifecycle scripts under SourceS3Uri.
-        /// This entrypoint script runs during cluster creation. Mutually exclusive with OnInitComplete.
-        pub fn on_create(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnCreate", value.into());
-            self
+        prop! {
+            /// `OnCreate`: The file name of the entrypoint script of lifecycle scripts under
+            /// SourceS3Uri. This entrypoint script runs during cluster creation. Mutually exclusive
+            /// with OnInitComplete.
+            props, "OnCreate", on_create, set_on_create, get_on_create, Val<String>
         }
 
-        /// `OnInitComplete`: The file name of the extension script under SourceS3Uri. This script runs
-        /// after HyperPod configures the default software on the instance. Mutually exclusive with
-        /// OnCreate.
-        pub fn on_init_complete(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OnInitComplete", value.into());
-            self
+        prop! {
+            /// `OnInitComplete`: The file name of the extension script under SourceS3Uri. This script
+            /// runs after HyperPod configures the default software on the instance. Mutually exclusive
+            /// with OnCreate.
+            props, "OnInitComplete", on_init_complete, set_on_init_complete, get_on_init_complete, Val<String>
         }
 
-        /// `SourceS3Uri`: An Amazon S3 bucket path where your lifecycle scripts are stored.
-        pub fn source_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceS3Uri", value.into());
-            self
+        prop! {
+            /// `SourceS3Uri`: An Amazon S3 bucket path where your lifecycle scripts are stored.
+            props, "SourceS3Uri", source_s3_uri, set_source_s3_uri, get_source_s3_uri, Val<String>
         }
     }
 
@@ -4722,6 +4911,11 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("InterfaceType", interface_type.into());
             ClusterNetworkInterface { props }
+        }
+
+        prop! {
+            /// `InterfaceType`: The type of network interface.
+            props, "InterfaceType", _, set_interface_type, get_interface_type, Val<ClusterNetworkInterfaceInterfaceType>
         }
     }
 
@@ -4778,6 +4972,18 @@ pub mod cluster {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect your training
+            /// job or model.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::Cluster.ScheduledUpdateConfig`: The configuration object of the schedule
@@ -4799,10 +5005,15 @@ pub mod cluster {
             ScheduledUpdateConfig { props }
         }
 
-        /// `DeploymentConfig`: The configuration to use when updating the AMI versions.
-        pub fn deployment_config(mut self, value: impl Into<Val<DeploymentConfig>>) -> Self {
-            self.props.set("DeploymentConfig", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: A cron expression that specifies the schedule that SageMaker
+            /// follows when updating the AMI.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        }
+
+        prop! {
+            /// `DeploymentConfig`: The configuration to use when updating the AMI versions.
+            props, "DeploymentConfig", deployment_config, set_deployment_config, get_deployment_config, Val<DeploymentConfig>
         }
     }
 
@@ -4823,11 +5034,15 @@ pub mod cluster {
             ClusterSlurmConfig { props }
         }
 
-        /// `PartitionNames`: The Slurm partitions that this instance group belongs to. Maximum of 1
-        /// partition.
-        pub fn partition_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PartitionNames", value.into());
-            self
+        prop! {
+            /// `NodeType`: The type of Slurm node for this instance group.
+            props, "NodeType", _, set_node_type, get_node_type, Val<ClusterSlurmConfigNodeType>
+        }
+
+        prop! {
+            /// `PartitionNames`: The Slurm partitions that this instance group belongs to. Maximum of 1
+            /// partition.
+            props, "PartitionNames", partition_names, set_partition_names, get_partition_names, Val<List<String>>
         }
     }
 
@@ -4889,17 +5104,15 @@ pub mod cluster {
             Orchestrator { props }
         }
 
-        /// `Eks`: Specifies parameter(s) related to EKS as orchestrator, e.g. the EKS cluster nodes
-        /// will attach to,
-        pub fn eks(mut self, value: impl Into<Val<ClusterOrchestratorEksConfig>>) -> Self {
-            self.props.set("Eks", value.into());
-            self
+        prop! {
+            /// `Eks`: Specifies parameter(s) related to EKS as orchestrator, e.g. the EKS cluster nodes
+            /// will attach to,
+            props, "Eks", eks, set_eks, get_eks, Val<ClusterOrchestratorEksConfig>
         }
 
-        /// `Slurm`: Specifies parameter(s) related to Slurm as orchestrator.
-        pub fn slurm(mut self, value: impl Into<Val<ClusterOrchestratorSlurmConfig>>) -> Self {
-            self.props.set("Slurm", value.into());
-            self
+        prop! {
+            /// `Slurm`: Specifies parameter(s) related to Slurm as orchestrator.
+            props, "Slurm", slurm, set_slurm, get_slurm, Val<ClusterOrchestratorSlurmConfig>
         }
     }
 
@@ -4921,6 +5134,12 @@ pub mod cluster {
             props.set("ClusterArn", cluster_arn.into());
             ClusterOrchestratorEksConfig { props }
         }
+
+        prop! {
+            /// `ClusterArn`: The ARN of the EKS cluster, such as
+            /// arn:aws:eks:us-west-2:123456789012:cluster/my-eks-cluster
+            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Cluster.ClusterOrchestratorSlurmConfig`: Specifies parameter(s) related to
@@ -4939,18 +5158,16 @@ pub mod cluster {
             ClusterOrchestratorSlurmConfig { props }
         }
 
-        /// `AccountingDatabase`: External MySQL-compatible accounting database that a Slurm cluster's
-        /// slurmdbd connects to. Database credentials are supplied out-of-band through the referenced
-        /// Secrets Manager secret. Supported only with Continuous node provisioning.
-        pub fn accounting_database(mut self, value: impl Into<Val<ClusterAccountingDatabase>>) -> Self {
-            self.props.set("AccountingDatabase", value.into());
-            self
+        prop! {
+            /// `AccountingDatabase`: External MySQL-compatible accounting database that a Slurm
+            /// cluster's slurmdbd connects to. Database credentials are supplied out-of-band through
+            /// the referenced Secrets Manager secret. Supported only with Continuous node provisioning.
+            props, "AccountingDatabase", accounting_database, set_accounting_database, get_accounting_database, Val<ClusterAccountingDatabase>
         }
 
-        /// `SlurmConfigStrategy`: The strategy for managing Slurm configuration on the cluster.
-        pub fn slurm_config_strategy(mut self, value: impl Into<Val<ClusterOrchestratorSlurmConfigSlurmConfigStrategy>>) -> Self {
-            self.props.set("SlurmConfigStrategy", value.into());
-            self
+        prop! {
+            /// `SlurmConfigStrategy`: The strategy for managing Slurm configuration on the cluster.
+            props, "SlurmConfigStrategy", slurm_config_strategy, set_slurm_config_strategy, get_slurm_config_strategy, Val<ClusterOrchestratorSlurmConfigSlurmConfigStrategy>
         }
     }
 
@@ -4978,16 +5195,24 @@ pub mod cluster {
             ClusterAccountingDatabase { props }
         }
 
-        /// `Name`: Name of the accounting database schema. Defaults to slurm_acct_db when omitted.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Endpoint`: Hostname or endpoint of the accounting database, such as an RDS endpoint.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
         }
 
-        /// `Port`: TCP port of the accounting database. Defaults to 3306 when omitted.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `SecretArn`: ARN of the Secrets Manager secret holding the database credentials.
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        }
+
+        prop! {
+            /// `Name`: Name of the accounting database schema. Defaults to slurm_acct_db when omitted.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Port`: TCP port of the accounting database. Defaults to 3306 when omitted.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 
@@ -5039,55 +5264,70 @@ pub mod cluster {
             ClusterRestrictedInstanceGroup { props }
         }
 
-        /// `CurrentCount`: The number of instances that are currently in the restricted instance group
-        /// of a SageMaker HyperPod cluster.
-        pub fn current_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CurrentCount", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The execution role for the instance group to assume.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `EnvironmentConfig`: The configuration for the restricted instance groups (RIG) environment.
-        pub fn environment_config(mut self, value: impl Into<Val<EnvironmentConfig>>) -> Self {
-            self.props.set("EnvironmentConfig", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of instances you specified to add to the restricted instance
+            /// group of a SageMaker HyperPod cluster.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
         }
 
-        /// `InstanceStorageConfigs`: The instance storage configuration for the instance group.
-        pub fn instance_storage_configs(mut self, value: impl Into<Val<List<ClusterInstanceStorageConfig>>>) -> Self {
-            self.props.set("InstanceStorageConfigs", value.into());
-            self
+        prop! {
+            /// `InstanceGroupName`: The name of the instance group of a SageMaker HyperPod cluster.
+            props, "InstanceGroupName", _, set_instance_group_name, get_instance_group_name, Val<String>
         }
 
-        /// `OnStartDeepHealthChecks`: Nodes will undergo advanced stress test to detect and replace
-        /// faulty instances, based on the type of deep health check(s) passed in.
-        pub fn on_start_deep_health_checks(mut self, value: impl Into<Val<List<DeepHealthCheckType>>>) -> Self {
-            self.props.set("OnStartDeepHealthChecks", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type of the instance group of a SageMaker HyperPod cluster.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `OverrideVpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker
-        /// jobs, hosted models, and compute resources have access to. You can control access to and
-        /// from your resources by configuring a VPC.
-        pub fn override_vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("OverrideVpcConfig", value.into());
-            self
+        prop! {
+            /// `CurrentCount`: The number of instances that are currently in the restricted instance
+            /// group of a SageMaker HyperPod cluster.
+            props, "CurrentCount", current_count, set_current_count, get_current_count, Val<i64>
         }
 
-        /// `ThreadsPerCore`: The number you specified to TreadsPerCore in CreateCluster for enabling or
-        /// disabling multithreading. For instance types that support multithreading, you can specify 1
-        /// for disabling multithreading and 2 for enabling multithreading.
-        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThreadsPerCore", value.into());
-            self
+        prop! {
+            /// `EnvironmentConfig`: The configuration for the restricted instance groups (RIG)
+            /// environment.
+            props, "EnvironmentConfig", environment_config, set_environment_config, get_environment_config, Val<EnvironmentConfig>
         }
 
-        /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for this
-        /// cluster restricted instance group. For more information about how to reserve GPU capacity
-        /// for your SageMaker HyperPod clusters using Amazon SageMaker Training Plan, see
-        /// CreateTrainingPlan.
-        pub fn training_plan_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingPlanArn", value.into());
-            self
+        prop! {
+            /// `InstanceStorageConfigs`: The instance storage configuration for the instance group.
+            props, "InstanceStorageConfigs", instance_storage_configs, set_instance_storage_configs, get_instance_storage_configs, Val<List<ClusterInstanceStorageConfig>>
+        }
+
+        prop! {
+            /// `OnStartDeepHealthChecks`: Nodes will undergo advanced stress test to detect and replace
+            /// faulty instances, based on the type of deep health check(s) passed in.
+            props, "OnStartDeepHealthChecks", on_start_deep_health_checks, set_on_start_deep_health_checks, get_on_start_deep_health_checks, Val<List<DeepHealthCheckType>>
+        }
+
+        prop! {
+            /// `OverrideVpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker
+            /// jobs, hosted models, and compute resources have access to. You can control access to and
+            /// from your resources by configuring a VPC.
+            props, "OverrideVpcConfig", override_vpc_config, set_override_vpc_config, get_override_vpc_config, Val<VpcConfig>
+        }
+
+        prop! {
+            /// `ThreadsPerCore`: The number you specified to TreadsPerCore in CreateCluster for
+            /// enabling or disabling multithreading. For instance types that support multithreading,
+            /// you can specify 1 for disabling multithreading and 2 for enabling multithreading.
+            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
+        }
+
+        prop! {
+            /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for this
+            /// cluster restricted instance group. For more information about how to reserve GPU
+            /// capacity for your SageMaker HyperPod clusters using Amazon SageMaker Training Plan, see
+            /// CreateTrainingPlan.
+            props, "TrainingPlanArn", training_plan_arn, set_training_plan_arn, get_training_plan_arn, Val<String>
         }
     }
 
@@ -5107,11 +5347,10 @@ pub mod cluster {
             EnvironmentConfig { props }
         }
 
-        /// `FSxLustreConfig`: Configuration settings for an Amazon FSx for Lustre file system to be
-        /// used with the cluster.
-        pub fn f_sx_lustre_config(mut self, value: impl Into<Val<FSxLustreConfig>>) -> Self {
-            self.props.set("FSxLustreConfig", value.into());
-            self
+        prop! {
+            /// `FSxLustreConfig`: Configuration settings for an Amazon FSx for Lustre file system to be
+            /// used with the cluster.
+            props, "FSxLustreConfig", f_sx_lustre_config, set_f_sx_lustre_config, get_f_sx_lustre_config, Val<FSxLustreConfig>
         }
     }
 
@@ -5139,6 +5378,18 @@ pub mod cluster {
             props.set("PerUnitStorageThroughput", per_unit_storage_throughput.into());
             FSxLustreConfig { props }
         }
+
+        prop! {
+            /// `SizeInGiB`: The storage capacity of the FSx for Lustre file system, specified in
+            /// gibibytes (GiB).
+            props, "SizeInGiB", _, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        }
+
+        prop! {
+            /// `PerUnitStorageThroughput`: The throughput capacity of the FSx for Lustre file system,
+            /// measured in MB/s per TiB of storage.
+            props, "PerUnitStorageThroughput", _, set_per_unit_storage_throughput, get_per_unit_storage_throughput, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Cluster.RestrictedInstanceGroupsConfig`: The cluster-level configuration
@@ -5160,6 +5411,12 @@ pub mod cluster {
             let mut props = Props::new();
             props.set("SharedEnvironmentConfig", shared_environment_config.into());
             RestrictedInstanceGroupsConfig { props }
+        }
+
+        prop! {
+            /// `SharedEnvironmentConfig`: The shared environment configuration for restricted instance
+            /// groups that use cluster-level shared FSx Lustre storage.
+            props, "SharedEnvironmentConfig", _, set_shared_environment_config, get_shared_environment_config, Val<SharedEnvironmentConfig>
         }
     }
 
@@ -5185,11 +5442,17 @@ pub mod cluster {
             SharedEnvironmentConfig { props }
         }
 
-        /// `FSxLustreConfig`: Configuration settings for an Amazon FSx for Lustre file system to be
-        /// used with the cluster.
-        pub fn f_sx_lustre_config(mut self, value: impl Into<Val<FSxLustreConfig>>) -> Self {
-            self.props.set("FSxLustreConfig", value.into());
-            self
+        prop! {
+            /// `FSxLustreDeletionPolicy`: The deletion policy for the shared FSx Lustre file system.
+            /// Keep retains the FSx when RIGs are deleted. DeleteIfNotUsed deletes the FSx when no RIGs
+            /// reference it.
+            props, "FSxLustreDeletionPolicy", _, set_f_sx_lustre_deletion_policy, get_f_sx_lustre_deletion_policy, Val<SharedEnvironmentConfigFSxLustreDeletionPolicy>
+        }
+
+        prop! {
+            /// `FSxLustreConfig`: Configuration settings for an Amazon FSx for Lustre file system to be
+            /// used with the cluster.
+            props, "FSxLustreConfig", f_sx_lustre_config, set_f_sx_lustre_config, get_f_sx_lustre_config, Val<FSxLustreConfig>
         }
     }
 
@@ -5225,11 +5488,15 @@ pub mod cluster {
             TieredStorageConfig { props }
         }
 
-        /// `InstanceMemoryAllocationPercentage`: The percentage of instance memory to allocate for
-        /// tiered storage.
-        pub fn instance_memory_allocation_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InstanceMemoryAllocationPercentage", value.into());
-            self
+        prop! {
+            /// `Mode`: The mode of tiered storage.
+            props, "Mode", _, set_mode, get_mode, Val<TieredStorageConfigMode>
+        }
+
+        prop! {
+            /// `InstanceMemoryAllocationPercentage`: The percentage of instance memory to allocate for
+            /// tiered storage.
+            props, "InstanceMemoryAllocationPercentage", instance_memory_allocation_percentage, set_instance_memory_allocation_percentage, get_instance_memory_allocation_percentage, Val<i64>
         }
     }
 
@@ -5277,16 +5544,29 @@ impl ClusterSchedulerConfig {
         ClusterSchedulerConfig { core }
     }
 
-    /// `Description`: Description of the cluster policy.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: ARN of the cluster.
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `Tags`: Tags of the cluster policy.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the cluster policy.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: Name for the cluster policy.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SchedulerConfig`: Cluster policy configuration.
+        core.props, "SchedulerConfig", _, set_scheduler_config, get_scheduler_config, Val<cluster_scheduler_config::SchedulerConfig>
+    }
+
+    prop! {
+        /// `Tags`: Tags of the cluster policy.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5346,22 +5626,20 @@ pub mod cluster_scheduler_config {
             SchedulerConfig { props }
         }
 
-        /// `FairShare`: When enabled, entities borrow idle compute based on assigned FairShareWeight.
-        pub fn fair_share(mut self, value: impl Into<Val<SchedulerConfigFairShare>>) -> Self {
-            self.props.set("FairShare", value.into());
-            self
+        prop! {
+            /// `FairShare`: When enabled, entities borrow idle compute based on assigned
+            /// FairShareWeight.
+            props, "FairShare", fair_share, set_fair_share, get_fair_share, Val<SchedulerConfigFairShare>
         }
 
-        /// `IdleResourceSharing`: Configuration for sharing idle compute resources across entities.
-        pub fn idle_resource_sharing(mut self, value: impl Into<Val<SchedulerConfigIdleResourceSharing>>) -> Self {
-            self.props.set("IdleResourceSharing", value.into());
-            self
+        prop! {
+            /// `IdleResourceSharing`: Configuration for sharing idle compute resources across entities.
+            props, "IdleResourceSharing", idle_resource_sharing, set_idle_resource_sharing, get_idle_resource_sharing, Val<SchedulerConfigIdleResourceSharing>
         }
 
-        /// `PriorityClasses`: List of priority class configurations.
-        pub fn priority_classes(mut self, value: impl Into<Val<List<PriorityClass>>>) -> Self {
-            self.props.set("PriorityClasses", value.into());
-            self
+        prop! {
+            /// `PriorityClasses`: List of priority class configurations.
+            props, "PriorityClasses", priority_classes, set_priority_classes, get_priority_classes, Val<List<PriorityClass>>
         }
     }
 
@@ -5409,6 +5687,16 @@ pub mod cluster_scheduler_config {
             props.set("Weight", weight.into());
             PriorityClass { props }
         }
+
+        prop! {
+            /// `Name`: Name of the priority class.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Weight`: Weight of the priority class. Range 0-100, default 0.
+            props, "Weight", _, set_weight, get_weight, Val<i64>
+        }
     }
 }
 
@@ -5434,16 +5722,21 @@ impl CodeRepository {
         CodeRepository { core }
     }
 
-    /// `CodeRepositoryName`: The name of the Git repository.
-    pub fn code_repository_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CodeRepositoryName", value.into());
-        self
+    prop! {
+        /// `CodeRepositoryName`: The name of the Git repository.
+        core.props, "CodeRepositoryName", code_repository_name, set_code_repository_name, get_code_repository_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GitConfig`: Configuration details for the Git repository, including the URL where it is
+        /// located and the ARN of the AWS Secrets Manager secret that contains the credentials used
+        /// to access the repository.
+        core.props, "GitConfig", _, set_git_config, get_git_config, Val<code_repository::GitConfig>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5486,17 +5779,20 @@ pub mod code_repository {
             GitConfig { props }
         }
 
-        /// `Branch`: The default branch for the Git repository.
-        pub fn branch(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Branch", value.into());
-            self
+        prop! {
+            /// `RepositoryUrl`: The URL where the Git repository is located.
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
         }
 
-        /// `SecretArn`: The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that contains
-        /// the credentials used to access the git repository.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `Branch`: The default branch for the Git repository.
+            props, "Branch", branch, set_branch, get_branch, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that
+            /// contains the credentials used to access the git repository.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 }
@@ -5540,23 +5836,43 @@ impl ComputeQuota {
         ComputeQuota { core }
     }
 
-    /// `ActivationState`: Whether the compute allocation rule is active. Defaults service-side to 'Enabled'
-    /// when omitted on Create.
-    pub fn activation_state(mut self, value: impl Into<Val<compute_quota::ActivationState>>) -> Self {
-        self.core.set("ActivationState", value.into());
-        self
+    prop! {
+        /// `ActivationState`: Whether the compute allocation rule is active. Defaults service-side
+        /// to 'Enabled' when omitted on Create.
+        core.props, "ActivationState", activation_state, set_activation_state, get_activation_state, Val<compute_quota::ActivationState>
     }
 
-    /// `Description`: A free-form description of the compute allocation definition.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ClusterArn`: The ARN of the EKS-orchestrated SageMaker HyperPod cluster the compute
+        /// allocation definition is bound to. Slurm-orchestrated clusters are rejected by the
+        /// service.
+        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the compute allocation definition.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ComputeQuotaConfig`: Compute allocation rules: per-resource quotas, idle-borrowing
+        /// strategy, and team-task preemption policy.
+        core.props, "ComputeQuotaConfig", _, set_compute_quota_config, get_compute_quota_config, Val<compute_quota::ComputeQuotaConfig>
+    }
+
+    prop! {
+        /// `ComputeQuotaTarget`: The team this compute allocation rule applies to.
+        core.props, "ComputeQuotaTarget", _, set_compute_quota_target, get_compute_quota_target, Val<compute_quota::ComputeQuotaTarget>
+    }
+
+    prop! {
+        /// `Description`: A free-form description of the compute allocation definition.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the compute allocation definition.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the compute allocation definition.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -5637,27 +5953,24 @@ pub mod compute_quota {
             ComputeQuotaConfig { props }
         }
 
-        /// `ComputeQuotaResources`: Per-instance-type compute quotas for the team. When VCpu /
-        /// MemoryInGiB / Accelerators are partially specified, SageMaker auto-fills the remaining
-        /// fields ratio-proportionally to the underlying instance — Read may return values the
-        /// customer did not supply (drift may flag this).
-        pub fn compute_quota_resources(mut self, value: impl Into<Val<List<ComputeQuotaResourceConfig>>>) -> Self {
-            self.props.set("ComputeQuotaResources", value.into());
-            self
+        prop! {
+            /// `ComputeQuotaResources`: Per-instance-type compute quotas for the team. When VCpu /
+            /// MemoryInGiB / Accelerators are partially specified, SageMaker auto-fills the remaining
+            /// fields ratio-proportionally to the underlying instance — Read may return values the
+            /// customer did not supply (drift may flag this).
+            props, "ComputeQuotaResources", compute_quota_resources, set_compute_quota_resources, get_compute_quota_resources, Val<List<ComputeQuotaResourceConfig>>
         }
 
-        /// `PreemptTeamTasks`: Team-task preemption policy. Defaults service-side to 'LowerPriority'
-        /// when omitted on Create.
-        pub fn preempt_team_tasks(mut self, value: impl Into<Val<ComputeQuotaConfigPreemptTeamTasks>>) -> Self {
-            self.props.set("PreemptTeamTasks", value.into());
-            self
+        prop! {
+            /// `PreemptTeamTasks`: Team-task preemption policy. Defaults service-side to 'LowerPriority'
+            /// when omitted on Create.
+            props, "PreemptTeamTasks", preempt_team_tasks, set_preempt_team_tasks, get_preempt_team_tasks, Val<ComputeQuotaConfigPreemptTeamTasks>
         }
 
-        /// `ResourceSharingConfig`: Idle-resource-sharing strategy for this team's quota. When omitted,
-        /// the service applies defaults (Strategy=LendAndBorrow, BorrowLimit=50).
-        pub fn resource_sharing_config(mut self, value: impl Into<Val<ResourceSharingConfig>>) -> Self {
-            self.props.set("ResourceSharingConfig", value.into());
-            self
+        prop! {
+            /// `ResourceSharingConfig`: Idle-resource-sharing strategy for this team's quota. When
+            /// omitted, the service applies defaults (Strategy=LendAndBorrow, BorrowLimit=50).
+            props, "ResourceSharingConfig", resource_sharing_config, set_resource_sharing_config, get_resource_sharing_config, Val<ResourceSharingConfig>
         }
     }
 
@@ -5681,39 +5994,40 @@ pub mod compute_quota {
             ComputeQuotaResourceConfig { props }
         }
 
-        /// `AcceleratorPartition`: Multi-instance GPU (MIG) partition profile and count, for fractional
-        /// accelerator allocation. Service rejects MIG profiles that the chosen InstanceType does not
-        /// support.
-        pub fn accelerator_partition(mut self, value: impl Into<Val<AcceleratorPartitionConfig>>) -> Self {
-            self.props.set("AcceleratorPartition", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The cluster instance type the quota applies to (e.g., 'ml.m5.xlarge', 'ml.p5.48xlarge').
+            /// Validated by the service against the supported HyperPod instance types.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<ComputeQuotaResourceConfigInstanceType>
         }
 
-        /// `Accelerators`: The number of accelerators (e.g., GPUs) of this type allocated to the team.
-        /// SageMaker auto-fills VCpu / MemoryInGiB ratio-proportionally if only this is set.
-        pub fn accelerators(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Accelerators", value.into());
-            self
+        prop! {
+            /// `AcceleratorPartition`: Multi-instance GPU (MIG) partition profile and count, for
+            /// fractional accelerator allocation. Service rejects MIG profiles that the chosen
+            /// InstanceType does not support.
+            props, "AcceleratorPartition", accelerator_partition, set_accelerator_partition, get_accelerator_partition, Val<AcceleratorPartitionConfig>
         }
 
-        /// `Count`: The number of instances of this type allocated to the team.
-        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Accelerators`: The number of accelerators (e.g., GPUs) of this type allocated to the
+            /// team. SageMaker auto-fills VCpu / MemoryInGiB ratio-proportionally if only this is set.
+            props, "Accelerators", accelerators, set_accelerators, get_accelerators, Val<i64>
         }
 
-        /// `MemoryInGiB`: The memory in GiB allocated to the team. Floating-point. SageMaker auto-fills
-        /// Accelerators / VCpu ratio-proportionally if only this is set.
-        pub fn memory_in_gi_b(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MemoryInGiB", value.into());
-            self
+        prop! {
+            /// `Count`: The number of instances of this type allocated to the team.
+            props, "Count", count, set_count, get_count, Val<i64>
         }
 
-        /// `VCpu`: The number of vCPUs allocated to the team. Floating-point. SageMaker auto-fills
-        /// Accelerators / MemoryInGiB ratio-proportionally if only this is set.
-        pub fn v_cpu(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("VCpu", value.into());
-            self
+        prop! {
+            /// `MemoryInGiB`: The memory in GiB allocated to the team. Floating-point. SageMaker
+            /// auto-fills Accelerators / VCpu ratio-proportionally if only this is set.
+            props, "MemoryInGiB", memory_in_gi_b, set_memory_in_gi_b, get_memory_in_gi_b, Val<f64>
+        }
+
+        prop! {
+            /// `VCpu`: The number of vCPUs allocated to the team. Floating-point. SageMaker auto-fills
+            /// Accelerators / MemoryInGiB ratio-proportionally if only this is set.
+            props, "VCpu", v_cpu, set_v_cpu, get_v_cpu, Val<f64>
         }
     }
 
@@ -5740,6 +6054,17 @@ pub mod compute_quota {
             props.set("Type", type_.into());
             props.set("Count", count.into());
             AcceleratorPartitionConfig { props }
+        }
+
+        prop! {
+            /// `Type`: MIG profile type. Service rejects MIG profiles that the chosen InstanceType does
+            /// not support.
+            props, "Type", _, set_type, get_type, Val<AcceleratorPartitionConfigType>
+        }
+
+        prop! {
+            /// `Count`: The number of MIG partitions of the specified Type allocated to the team.
+            props, "Count", _, set_count, get_count, Val<i64>
         }
     }
 
@@ -6502,18 +6827,22 @@ pub mod compute_quota {
             ResourceSharingConfig { props }
         }
 
-        /// `AbsoluteBorrowLimits`: Per-instance-type absolute caps on resources this team can borrow.
-        pub fn absolute_borrow_limits(mut self, value: impl Into<Val<List<ComputeQuotaResourceConfig>>>) -> Self {
-            self.props.set("AbsoluteBorrowLimits", value.into());
-            self
+        prop! {
+            /// `Strategy`: How this team participates in idle-resource sharing.
+            props, "Strategy", _, set_strategy, get_strategy, Val<ResourceSharingConfigStrategy>
         }
 
-        /// `BorrowLimit`: Maximum percentage of the team's idle quota that can be borrowed by other
-        /// teams. Smithy admits 0..10000; in practice the service-documented operational range is 1..500.
-        /// Defaults service-side to 50 when omitted on Create.
-        pub fn borrow_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("BorrowLimit", value.into());
-            self
+        prop! {
+            /// `AbsoluteBorrowLimits`: Per-instance-type absolute caps on resources this team can
+            /// borrow.
+            props, "AbsoluteBorrowLimits", absolute_borrow_limits, set_absolute_borrow_limits, get_absolute_borrow_limits, Val<List<ComputeQuotaResourceConfig>>
+        }
+
+        prop! {
+            /// `BorrowLimit`: Maximum percentage of the team's idle quota that can be borrowed by other
+            /// teams. Smithy admits 0..10000; in practice the service-documented operational range is 1..500.
+            /// Defaults service-side to 50 when omitted on Create.
+            props, "BorrowLimit", borrow_limit, set_borrow_limit, get_borrow_limit, Val<i64>
         }
     }
 
@@ -6553,11 +6882,17 @@ pub mod compute_quota {
             ComputeQuotaTarget { props }
         }
 
-        /// `FairShareWeight`: Relative fair-share weight when fair-share scheduling is enabled on the
-        /// parent ClusterSchedulerConfig. Defaults service-side to 0 when omitted.
-        pub fn fair_share_weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("FairShareWeight", value.into());
-            self
+        prop! {
+            /// `TeamName`: The name of the team. Materialized as Kubernetes namespace 'hyperpod-ns-&lt;TeamName&gt;'
+            /// on the EKS cluster, so the value must satisfy RFC 1123 namespace constraints.
+            /// Reassignment is not supported (createOnly).
+            props, "TeamName", _, set_team_name, get_team_name, Val<String>
+        }
+
+        prop! {
+            /// `FairShareWeight`: Relative fair-share weight when fair-share scheduling is enabled on
+            /// the parent ClusterSchedulerConfig. Defaults service-side to 0 when omitted.
+            props, "FairShareWeight", fair_share_weight, set_fair_share_weight, get_fair_share_weight, Val<i64>
         }
     }
 }
@@ -6593,22 +6928,34 @@ impl Context {
         Context { core }
     }
 
-    /// `Description`: The description of the context.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContextName`: The name of the context. Must be unique to your account in an AWS Region.
+        core.props, "ContextName", _, set_context_name, get_context_name, Val<String>
     }
 
-    /// `Properties`: A list of properties to add to the context.
-    pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `ContextType`: The context type.
+        core.props, "ContextType", _, set_context_type, get_context_type, Val<String>
     }
 
-    /// `Tags`: A list of tags to apply to the context.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the context.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Properties`: A list of properties to add to the context.
+        core.props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Source`: The source type, ID, and URI.
+        core.props, "Source", _, set_source, get_source, Val<context::Source>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the context.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -6657,16 +7004,19 @@ pub mod context {
             Source { props }
         }
 
-        /// `SourceId`: The ID of the source.
-        pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceId", value.into());
-            self
+        prop! {
+            /// `SourceUri`: The URI of the source.
+            props, "SourceUri", _, set_source_uri, get_source_uri, Val<String>
         }
 
-        /// `SourceType`: The type of the source.
-        pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceType", value.into());
-            self
+        prop! {
+            /// `SourceId`: The ID of the source.
+            props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
+        }
+
+        prop! {
+            /// `SourceType`: The type of the source.
+            props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
         }
     }
 }
@@ -6709,44 +7059,65 @@ impl DataQualityJobDefinition {
         DataQualityJobDefinition { core }
     }
 
-    /// `DataQualityBaselineConfig`: Baseline configuration used to validate that the data conforms
-    /// to the specified constraints and statistics.
-    pub fn data_quality_baseline_config(mut self, value: impl Into<Val<data_quality_job_definition::DataQualityBaselineConfig>>) -> Self {
-        self.core.set("DataQualityBaselineConfig", value.into());
-        self
+    prop! {
+        /// `DataQualityAppSpecification`: Container image configuration object for the monitoring
+        /// job.
+        core.props, "DataQualityAppSpecification", _, set_data_quality_app_specification, get_data_quality_app_specification, Val<data_quality_job_definition::DataQualityAppSpecification>
     }
 
-    /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `DataQualityBaselineConfig`: Baseline configuration used to validate that the data
+        /// conforms to the specified constraints and statistics.
+        core.props, "DataQualityBaselineConfig", data_quality_baseline_config, set_data_quality_baseline_config, get_data_quality_baseline_config, Val<data_quality_job_definition::DataQualityBaselineConfig>
     }
 
-    /// `JobDefinitionName`: The name of the job definition.
-    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobDefinitionName", value.into());
-        self
+    prop! {
+        /// `DataQualityJobInput`: The inputs for a monitoring job.
+        core.props, "DataQualityJobInput", _, set_data_quality_job_input, get_data_quality_job_input, Val<data_quality_job_definition::DataQualityJobInput>
     }
 
-    /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-    /// containers, whether to allow inbound and outbound network calls to and from containers, and
-    /// the VPC subnets and security groups to use for VPC-enabled jobs.
-    pub fn network_config(mut self, value: impl Into<Val<data_quality_job_definition::NetworkConfig>>) -> Self {
-        self.core.set("NetworkConfig", value.into());
-        self
+    prop! {
+        /// `DataQualityJobOutputConfig`: The output configuration for monitoring jobs.
+        core.props, "DataQualityJobOutputConfig", _, set_data_quality_job_output_config, get_data_quality_job_output_config, Val<data_quality_job_definition::MonitoringOutputConfig>
     }
 
-    /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed to
-    /// run.
-    pub fn stopping_condition(mut self, value: impl Into<Val<data_quality_job_definition::StoppingCondition>>) -> Self {
-        self.core.set("StoppingCondition", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `JobDefinitionName`: The name of the job definition.
+        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
+    }
+
+    prop! {
+        /// `JobResources`: Identifies the resources to deploy for a monitoring job.
+        core.props, "JobResources", _, set_job_resources, get_job_resources, Val<data_quality_job_definition::MonitoringResources>
+    }
+
+    prop! {
+        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+        /// between containers, whether to allow inbound and outbound network calls to and from
+        /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+        core.props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<data_quality_job_definition::NetworkConfig>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to perform tasks on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed
+        /// to run.
+        core.props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<data_quality_job_definition::StoppingCondition>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7007,40 +7378,40 @@ pub mod data_quality_job_definition {
             DataQualityAppSpecification { props }
         }
 
-        /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
-        /// job.
-        pub fn container_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerArguments", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the monitoring job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the monitoring
-        /// job.
-        pub fn container_entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerEntrypoint", value.into());
-            self
+        prop! {
+            /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
+            /// job.
+            props, "ContainerArguments", container_arguments, set_container_arguments, get_container_arguments, Val<List<String>>
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the
+            /// monitoring job.
+            props, "ContainerEntrypoint", container_entrypoint, set_container_entrypoint, get_container_entrypoint, Val<List<String>>
         }
 
-        /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
-        /// analysis has been performed. Applicable only for the built-in (first party) containers.
-        pub fn post_analytics_processor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostAnalyticsProcessorSourceUri", value.into());
-            self
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
 
-        /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior to
-        /// running analysis. It can base64 decode the payload and convert it into a flatted json so
-        /// that the built-in container can use the converted data. Applicable only for the built-in (first
-        /// party) containers
-        pub fn record_preprocessor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordPreprocessorSourceUri", value.into());
-            self
+        prop! {
+            /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
+            /// analysis has been performed. Applicable only for the built-in (first party) containers.
+            props, "PostAnalyticsProcessorSourceUri", post_analytics_processor_source_uri, set_post_analytics_processor_source_uri, get_post_analytics_processor_source_uri, Val<String>
+        }
+
+        prop! {
+            /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior
+            /// to running analysis. It can base64 decode the payload and convert it into a flatted json
+            /// so that the built-in container can use the converted data. Applicable only for the
+            /// built-in (first party) containers
+            props, "RecordPreprocessorSourceUri", record_preprocessor_source_uri, set_record_preprocessor_source_uri, get_record_preprocessor_source_uri, Val<String>
         }
     }
 
@@ -7060,22 +7431,19 @@ pub mod data_quality_job_definition {
             DataQualityBaselineConfig { props }
         }
 
-        /// `BaseliningJobName`: The name of a processing job
-        pub fn baselining_job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseliningJobName", value.into());
-            self
+        prop! {
+            /// `BaseliningJobName`: The name of a processing job
+            props, "BaseliningJobName", baselining_job_name, set_baselining_job_name, get_baselining_job_name, Val<String>
         }
 
-        /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
-        pub fn constraints_resource(mut self, value: impl Into<Val<ConstraintsResource>>) -> Self {
-            self.props.set("ConstraintsResource", value.into());
-            self
+        prop! {
+            /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
+            props, "ConstraintsResource", constraints_resource, set_constraints_resource, get_constraints_resource, Val<ConstraintsResource>
         }
 
-        /// `StatisticsResource`: The baseline statistics resource for a monitoring job.
-        pub fn statistics_resource(mut self, value: impl Into<Val<StatisticsResource>>) -> Self {
-            self.props.set("StatisticsResource", value.into());
-            self
+        prop! {
+            /// `StatisticsResource`: The baseline statistics resource for a monitoring job.
+            props, "StatisticsResource", statistics_resource, set_statistics_resource, get_statistics_resource, Val<StatisticsResource>
         }
     }
 
@@ -7095,11 +7463,10 @@ pub mod data_quality_job_definition {
             ConstraintsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
-        /// monitoring job should validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
+            /// monitoring job should validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -7119,11 +7486,10 @@ pub mod data_quality_job_definition {
             StatisticsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for the baseline statistics file in Amazon S3 that the current
-        /// monitoring job should be validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for the baseline statistics file in Amazon S3 that the
+            /// current monitoring job should be validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -7143,16 +7509,14 @@ pub mod data_quality_job_definition {
             DataQualityJobInput { props }
         }
 
-        /// `BatchTransformInput`: The batch transform input for a monitoring job.
-        pub fn batch_transform_input(mut self, value: impl Into<Val<BatchTransformInput>>) -> Self {
-            self.props.set("BatchTransformInput", value.into());
-            self
+        prop! {
+            /// `BatchTransformInput`: The batch transform input for a monitoring job.
+            props, "BatchTransformInput", batch_transform_input, set_batch_transform_input, get_batch_transform_input, Val<BatchTransformInput>
         }
 
-        /// `EndpointInput`: The endpoint for a monitoring job.
-        pub fn endpoint_input(mut self, value: impl Into<Val<EndpointInput>>) -> Self {
-            self.props.set("EndpointInput", value.into());
-            self
+        prop! {
+            /// `EndpointInput`: The endpoint for a monitoring job.
+            props, "EndpointInput", endpoint_input, set_endpoint_input, get_endpoint_input, Val<EndpointInput>
         }
     }
 
@@ -7184,25 +7548,40 @@ pub mod data_quality_job_definition {
             BatchTransformInput { props }
         }
 
-        /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from analysis
-        pub fn exclude_features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeFeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `DataCapturedDestinationS3Uri`: A URI that identifies the Amazon S3 storage location
+            /// where Batch Transform Job captures data.
+            props, "DataCapturedDestinationS3Uri", _, set_data_captured_destination_s3_uri, get_data_captured_destination_s3_uri, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<BatchTransformInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `DatasetFormat`: The dataset format of the data to monitor
+            props, "DatasetFormat", _, set_dataset_format, get_dataset_format, Val<DatasetFormat>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<BatchTransformInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from
+            /// analysis
+            props, "ExcludeFeaturesAttribute", exclude_features_attribute, set_exclude_features_attribute, get_exclude_features_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<BatchTransformInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<BatchTransformInputS3InputMode>
         }
     }
 
@@ -7222,22 +7601,19 @@ pub mod data_quality_job_definition {
             DatasetFormat { props }
         }
 
-        /// `Csv`: The CSV format
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The CSV format
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
 
-        /// `Json`: The Json format
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: The Json format
+            props, "Json", json, set_json, get_json, Val<Json>
         }
 
-        /// `Parquet`: A flag indicate if the dataset format is Parquet
-        pub fn parquet(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Parquet", value.into());
-            self
+        prop! {
+            /// `Parquet`: A flag indicate if the dataset format is Parquet
+            props, "Parquet", parquet, set_parquet, get_parquet, Val<bool>
         }
     }
 
@@ -7256,10 +7632,9 @@ pub mod data_quality_job_definition {
             Csv { props }
         }
 
-        /// `Header`: A boolean flag indicating if given CSV has header
-        pub fn header(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A boolean flag indicating if given CSV has header
+            props, "Header", header, set_header, get_header, Val<bool>
         }
     }
 
@@ -7278,10 +7653,9 @@ pub mod data_quality_job_definition {
             Json { props }
         }
 
-        /// `Line`: A boolean flag indicating if it is JSON line format
-        pub fn line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Line", value.into());
-            self
+        prop! {
+            /// `Line`: A boolean flag indicating if it is JSON line format
+            props, "Line", line, set_line, get_line, Val<bool>
         }
     }
 
@@ -7334,25 +7708,34 @@ pub mod data_quality_job_definition {
             EndpointInput { props }
         }
 
-        /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from analysis
-        pub fn exclude_features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeFeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<EndpointInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<EndpointInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from
+            /// analysis
+            props, "ExcludeFeaturesAttribute", exclude_features_attribute, set_exclude_features_attribute, get_exclude_features_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<EndpointInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<EndpointInputS3InputMode>
         }
     }
 
@@ -7404,11 +7787,16 @@ pub mod data_quality_job_definition {
             MonitoringOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputs`: Monitoring outputs for monitoring jobs. This is where the output of
+            /// the periodic monitoring jobs is uploaded.
+            props, "MonitoringOutputs", _, set_monitoring_outputs, get_monitoring_outputs, Val<List<MonitoringOutput>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -7429,6 +7817,11 @@ pub mod data_quality_job_definition {
             let mut props = Props::new();
             props.set("S3Output", s3_output.into());
             MonitoringOutput { props }
+        }
+
+        prop! {
+            /// `S3Output`: Information about where and how to store the results of a monitoring job.
+            props, "S3Output", _, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -7455,11 +7848,23 @@ pub mod data_quality_job_definition {
             S3Output { props }
         }
 
-        /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or after
-        /// the job completes.
-        pub fn s3_upload_mode(mut self, value: impl Into<Val<S3OutputS3UploadMode>>) -> Self {
-            self.props.set("S3UploadMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path to the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job. LocalPath is an absolute path for the output
+            /// data.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", s3_upload_mode, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
         }
     }
 
@@ -7494,6 +7899,11 @@ pub mod data_quality_job_definition {
             props.set("ClusterConfig", cluster_config.into());
             MonitoringResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run model monitoring jobs.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::DataQualityJobDefinition.ClusterConfig`: Configuration for the cluster used
@@ -7525,12 +7935,28 @@ pub mod data_quality_job_definition {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the model
-        /// monitoring job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the model monitoring job.
+            /// For distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume, in gigabytes, that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the model monitoring job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -7552,26 +7978,23 @@ pub mod data_quality_job_definition {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
-        /// Control access to and from your training and model containers by configuring the VPC.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
+            /// Control access to and from your training and model containers by configuring the VPC.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -7601,6 +8024,18 @@ pub mod data_quality_job_definition {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect to your
+            /// monitoring jobs.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::DataQualityJobDefinition.StoppingCondition`: Specifies a time limit for how
@@ -7619,6 +8054,11 @@ pub mod data_quality_job_definition {
             let mut props = Props::new();
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
+        }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: The maximum runtime allowed in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
         }
     }
 }
@@ -7643,16 +8083,19 @@ impl Device {
         Device { core }
     }
 
-    /// `Device`: The Edge Device you want to register against a device fleet
-    pub fn device(mut self, value: impl Into<Val<device::Device>>) -> Self {
-        self.core.set("Device", value.into());
-        self
+    prop! {
+        /// `Device`: The Edge Device you want to register against a device fleet
+        core.props, "Device", device, set_device, get_device, Val<device::Device>
     }
 
-    /// `Tags`: Associate tags with the resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeviceFleetName`: The name of the edge device fleet
+        core.props, "DeviceFleetName", _, set_device_fleet_name, get_device_fleet_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Associate tags with the resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7683,16 +8126,19 @@ pub mod device {
             Device { props }
         }
 
-        /// `Description`: Description of the device
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `DeviceName`: The name of the device
+            props, "DeviceName", _, set_device_name, get_device_name, Val<String>
         }
 
-        /// `IotThingName`: AWS Internet of Things (IoT) object name.
-        pub fn iot_thing_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IotThingName", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the device
+            props, "Description", description, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `IotThingName`: AWS Internet of Things (IoT) object name.
+            props, "IotThingName", iot_thing_name, set_iot_thing_name, get_iot_thing_name, Val<String>
         }
     }
 }
@@ -7726,16 +8172,30 @@ impl DeviceFleet {
         DeviceFleet { core }
     }
 
-    /// `Description`: Description for the edge device fleet
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description for the edge device fleet
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Associate tags with the resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DeviceFleetName`: The name of the edge device fleet
+        core.props, "DeviceFleetName", _, set_device_fleet_name, get_device_fleet_name, Val<String>
+    }
+
+    prop! {
+        /// `OutputConfig`: S3 bucket and an ecryption key id (if available) to store outputs for
+        /// the fleet
+        core.props, "OutputConfig", _, set_output_config, get_output_config, Val<device_fleet::EdgeOutputConfig>
+    }
+
+    prop! {
+        /// `RoleArn`: Role associated with the device fleet
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Associate tags with the resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7766,10 +8226,14 @@ pub mod device_fleet {
             EdgeOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The KMS key id used for encryption on the S3 bucket
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `S3OutputLocation`: The Amazon Simple Storage (S3) bucket URI
+            props, "S3OutputLocation", _, set_s3_output_location, get_s3_output_location, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The KMS key id used for encryption on the S3 bucket
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 }
@@ -7802,72 +8266,77 @@ impl Domain {
         Domain { core }
     }
 
-    /// `AppNetworkAccessType`: Specifies the VPC used for non-EFS traffic. The default value is
-    /// PublicInternetOnly.
-    pub fn app_network_access_type(mut self, value: impl Into<Val<domain::AppNetworkAccessType>>) -> Self {
-        self.core.set("AppNetworkAccessType", value.into());
-        self
+    prop! {
+        /// `AppNetworkAccessType`: Specifies the VPC used for non-EFS traffic. The default value is
+        /// PublicInternetOnly.
+        core.props, "AppNetworkAccessType", app_network_access_type, set_app_network_access_type, get_app_network_access_type, Val<domain::AppNetworkAccessType>
     }
 
-    /// `AppSecurityGroupManagement`: The entity that creates and manages the required security
-    /// groups for inter-app communication in VPCOnly mode. Required when
-    /// CreateDomain.AppNetworkAccessType is VPCOnly and
-    /// DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn is provided.
-    pub fn app_security_group_management(mut self, value: impl Into<Val<domain::AppSecurityGroupManagement>>) -> Self {
-        self.core.set("AppSecurityGroupManagement", value.into());
-        self
+    prop! {
+        /// `AppSecurityGroupManagement`: The entity that creates and manages the required security
+        /// groups for inter-app communication in VPCOnly mode. Required when
+        /// CreateDomain.AppNetworkAccessType is VPCOnly and
+        /// DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn is provided.
+        core.props, "AppSecurityGroupManagement", app_security_group_management, set_app_security_group_management, get_app_security_group_management, Val<domain::AppSecurityGroupManagement>
     }
 
-    /// `DefaultSpaceSettings`: The default space settings.
-    pub fn default_space_settings(mut self, value: impl Into<Val<domain::DefaultSpaceSettings>>) -> Self {
-        self.core.set("DefaultSpaceSettings", value.into());
-        self
+    prop! {
+        /// `AuthMode`: The mode of authentication that members use to access the domain.
+        core.props, "AuthMode", _, set_auth_mode, get_auth_mode, Val<domain::AuthMode>
     }
 
-    /// `DomainSettings`: A collection of Domain settings.
-    pub fn domain_settings(mut self, value: impl Into<Val<domain::DomainSettings>>) -> Self {
-        self.core.set("DomainSettings", value.into());
-        self
+    prop! {
+        /// `DefaultSpaceSettings`: The default space settings.
+        core.props, "DefaultSpaceSettings", default_space_settings, set_default_space_settings, get_default_space_settings, Val<domain::DefaultSpaceSettings>
     }
 
-    /// `HomeEfsFileSystemCreation`: Indicates whether a home EFS file system is created for the
-    /// domain. Set to Disabled to skip EFS creation and reduce domain creation time.
-    pub fn home_efs_file_system_creation(mut self, value: impl Into<Val<domain::HomeEfsFileSystemCreation>>) -> Self {
-        self.core.set("HomeEfsFileSystemCreation", value.into());
-        self
+    prop! {
+        /// `DefaultUserSettings`: The default user settings.
+        core.props, "DefaultUserSettings", _, set_default_user_settings, get_default_user_settings, Val<domain::UserSettings>
     }
 
-    /// `KmsKeyId`: SageMaker uses AWS KMS to encrypt the EFS volume attached to the domain with an
-    /// AWS managed customer master key (CMK) by default.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `DomainName`: A name for the domain.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
     }
 
-    /// `SubnetIds`: The VPC subnets that Studio uses for communication.
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `DomainSettings`: A collection of Domain settings.
+        core.props, "DomainSettings", domain_settings, set_domain_settings, get_domain_settings, Val<domain::DomainSettings>
     }
 
-    /// `TagPropagation`: Indicates whether the tags added to Domain, User Profile and Space entity
-    /// is propagated to all SageMaker resources.
-    pub fn tag_propagation(mut self, value: impl Into<Val<domain::TagPropagation>>) -> Self {
-        self.core.set("TagPropagation", value.into());
-        self
+    prop! {
+        /// `HomeEfsFileSystemCreation`: Indicates whether a home EFS file system is created for the
+        /// domain. Set to Disabled to skip EFS creation and reduce domain creation time.
+        core.props, "HomeEfsFileSystemCreation", home_efs_file_system_creation, set_home_efs_file_system_creation, get_home_efs_file_system_creation, Val<domain::HomeEfsFileSystemCreation>
     }
 
-    /// `Tags`: A list of tags to apply to the user profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: SageMaker uses AWS KMS to encrypt the EFS volume attached to the domain with
+        /// an AWS managed customer master key (CMK) by default.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `VpcId`: The ID of the Amazon Virtual Private Cloud (VPC) that Studio uses for
-    /// communication.
-    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-        self.core.set("VpcId", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: The VPC subnets that Studio uses for communication.
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `TagPropagation`: Indicates whether the tags added to Domain, User Profile and Space
+        /// entity is propagated to all SageMaker resources.
+        core.props, "TagPropagation", tag_propagation, set_tag_propagation, get_tag_propagation, Val<domain::TagPropagation>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the user profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`: The ID of the Amazon Virtual Private Cloud (VPC) that Studio uses for
+        /// communication.
+        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -7984,47 +8453,45 @@ pub mod domain {
             DefaultSpaceSettings { props }
         }
 
-        /// `CustomFileSystemConfigs`.
-        pub fn custom_file_system_configs(mut self, value: impl Into<Val<List<CustomFileSystemConfig>>>) -> Self {
-            self.props.set("CustomFileSystemConfigs", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The execution role for the space.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `CustomPosixUserConfig`: The Jupyter lab's custom posix user configurations.
-        pub fn custom_posix_user_config(mut self, value: impl Into<Val<CustomPosixUserConfig>>) -> Self {
-            self.props.set("CustomPosixUserConfig", value.into());
-            self
+        prop! {
+            /// `CustomFileSystemConfigs`.
+            props, "CustomFileSystemConfigs", custom_file_system_configs, set_custom_file_system_configs, get_custom_file_system_configs, Val<List<CustomFileSystemConfig>>
         }
 
-        /// `JupyterLabAppSettings`: The Jupyter lab's app settings.
-        pub fn jupyter_lab_app_settings(mut self, value: impl Into<Val<JupyterLabAppSettings>>) -> Self {
-            self.props.set("JupyterLabAppSettings", value.into());
-            self
+        prop! {
+            /// `CustomPosixUserConfig`: The Jupyter lab's custom posix user configurations.
+            props, "CustomPosixUserConfig", custom_posix_user_config, set_custom_posix_user_config, get_custom_posix_user_config, Val<CustomPosixUserConfig>
         }
 
-        /// `JupyterServerAppSettings`: The Jupyter server's app settings.
-        pub fn jupyter_server_app_settings(mut self, value: impl Into<Val<JupyterServerAppSettings>>) -> Self {
-            self.props.set("JupyterServerAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterLabAppSettings`: The Jupyter lab's app settings.
+            props, "JupyterLabAppSettings", jupyter_lab_app_settings, set_jupyter_lab_app_settings, get_jupyter_lab_app_settings, Val<JupyterLabAppSettings>
         }
 
-        /// `KernelGatewayAppSettings`: The kernel gateway app settings.
-        pub fn kernel_gateway_app_settings(mut self, value: impl Into<Val<KernelGatewayAppSettings>>) -> Self {
-            self.props.set("KernelGatewayAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterServerAppSettings`: The Jupyter server's app settings.
+            props, "JupyterServerAppSettings", jupyter_server_app_settings, set_jupyter_server_app_settings, get_jupyter_server_app_settings, Val<JupyterServerAppSettings>
         }
 
-        /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that Studio
-        /// uses for communication.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `KernelGatewayAppSettings`: The kernel gateway app settings.
+            props, "KernelGatewayAppSettings", kernel_gateway_app_settings, set_kernel_gateway_app_settings, get_kernel_gateway_app_settings, Val<KernelGatewayAppSettings>
         }
 
-        /// `SpaceStorageSettings`: The Jupyter lab's space storage settings.
-        pub fn space_storage_settings(mut self, value: impl Into<Val<DefaultSpaceStorageSettings>>) -> Self {
-            self.props.set("SpaceStorageSettings", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that
+            /// Studio uses for communication.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        }
+
+        prop! {
+            /// `SpaceStorageSettings`: The Jupyter lab's space storage settings.
+            props, "SpaceStorageSettings", space_storage_settings, set_space_storage_settings, get_space_storage_settings, Val<DefaultSpaceStorageSettings>
         }
     }
 
@@ -8043,22 +8510,19 @@ pub mod domain {
             CustomFileSystemConfig { props }
         }
 
-        /// `EFSFileSystemConfig`.
-        pub fn efs_file_system_config(mut self, value: impl Into<Val<EfsFileSystemConfig>>) -> Self {
-            self.props.set("EFSFileSystemConfig", value.into());
-            self
+        prop! {
+            /// `EFSFileSystemConfig`.
+            props, "EFSFileSystemConfig", efs_file_system_config, set_efs_file_system_config, get_efs_file_system_config, Val<EfsFileSystemConfig>
         }
 
-        /// `FSxLustreFileSystemConfig`.
-        pub fn f_sx_lustre_file_system_config(mut self, value: impl Into<Val<FSxLustreFileSystemConfig>>) -> Self {
-            self.props.set("FSxLustreFileSystemConfig", value.into());
-            self
+        prop! {
+            /// `FSxLustreFileSystemConfig`.
+            props, "FSxLustreFileSystemConfig", f_sx_lustre_file_system_config, set_f_sx_lustre_file_system_config, get_f_sx_lustre_file_system_config, Val<FSxLustreFileSystemConfig>
         }
 
-        /// `S3FileSystemConfig`.
-        pub fn s3_file_system_config(mut self, value: impl Into<Val<S3FileSystemConfig>>) -> Self {
-            self.props.set("S3FileSystemConfig", value.into());
-            self
+        prop! {
+            /// `S3FileSystemConfig`.
+            props, "S3FileSystemConfig", s3_file_system_config, set_s3_file_system_config, get_s3_file_system_config, Val<S3FileSystemConfig>
         }
     }
 
@@ -8079,10 +8543,14 @@ pub mod domain {
             EfsFileSystemConfig { props }
         }
 
-        /// `FileSystemPath`.
-        pub fn file_system_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemPath", value.into());
-            self
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemPath`.
+            props, "FileSystemPath", file_system_path, set_file_system_path, get_file_system_path, Val<String>
         }
     }
 
@@ -8103,10 +8571,14 @@ pub mod domain {
             FSxLustreFileSystemConfig { props }
         }
 
-        /// `FileSystemPath`.
-        pub fn file_system_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemPath", value.into());
-            self
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemPath`.
+            props, "FileSystemPath", file_system_path, set_file_system_path, get_file_system_path, Val<String>
         }
     }
 
@@ -8125,16 +8597,14 @@ pub mod domain {
             S3FileSystemConfig { props }
         }
 
-        /// `MountPath`.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
 
-        /// `S3Uri`.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -8156,6 +8626,16 @@ pub mod domain {
             props.set("Gid", gid.into());
             CustomPosixUserConfig { props }
         }
+
+        prop! {
+            /// `Uid`.
+            props, "Uid", _, set_uid, get_uid, Val<i64>
+        }
+
+        prop! {
+            /// `Gid`.
+            props, "Gid", _, set_gid, get_gid, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Domain.JupyterLabAppSettings`: The JupyterLab app settings.
@@ -8173,42 +8653,37 @@ pub mod domain {
             JupyterLabAppSettings { props }
         }
 
-        /// `AppLifecycleManagement`.
-        pub fn app_lifecycle_management(mut self, value: impl Into<Val<AppLifecycleManagement>>) -> Self {
-            self.props.set("AppLifecycleManagement", value.into());
-            self
+        prop! {
+            /// `AppLifecycleManagement`.
+            props, "AppLifecycleManagement", app_lifecycle_management, set_app_lifecycle_management, get_app_lifecycle_management, Val<AppLifecycleManagement>
         }
 
-        /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
-        /// lifecycle configuration.
-        pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuiltInLifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
+            /// lifecycle configuration.
+            props, "BuiltInLifecycleConfigArn", built_in_lifecycle_config_arn, set_built_in_lifecycle_config_arn, get_built_in_lifecycle_config_arn, Val<String>
         }
 
-        /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
-        pub fn code_repositories(mut self, value: impl Into<Val<List<CodeRepository>>>) -> Self {
-            self.props.set("CodeRepositories", value.into());
-            self
+        prop! {
+            /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
+            props, "CodeRepositories", code_repositories, set_code_repositories, get_code_repositories, Val<List<CodeRepository>>
         }
 
-        /// `CustomImages`: A list of custom images for use for JupyterLab apps.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom images for use for JupyterLab apps.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the JupyterLab app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the JupyterLab app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterLab apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterLab
+            /// apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -8227,10 +8702,9 @@ pub mod domain {
             AppLifecycleManagement { props }
         }
 
-        /// `IdleSettings`.
-        pub fn idle_settings(mut self, value: impl Into<Val<IdleSettings>>) -> Self {
-            self.props.set("IdleSettings", value.into());
-            self
+        prop! {
+            /// `IdleSettings`.
+            props, "IdleSettings", idle_settings, set_idle_settings, get_idle_settings, Val<IdleSettings>
         }
     }
 
@@ -8249,28 +8723,24 @@ pub mod domain {
             IdleSettings { props }
         }
 
-        /// `IdleTimeoutInMinutes`: The idle timeout value set in minutes
-        pub fn idle_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `IdleTimeoutInMinutes`: The idle timeout value set in minutes
+            props, "IdleTimeoutInMinutes", idle_timeout_in_minutes, set_idle_timeout_in_minutes, get_idle_timeout_in_minutes, Val<i64>
         }
 
-        /// `LifecycleManagement`: A flag to enable/disable AppLifecycleManagement settings
-        pub fn lifecycle_management(mut self, value: impl Into<Val<LifecycleManagement>>) -> Self {
-            self.props.set("LifecycleManagement", value.into());
-            self
+        prop! {
+            /// `LifecycleManagement`: A flag to enable/disable AppLifecycleManagement settings
+            props, "LifecycleManagement", lifecycle_management, set_lifecycle_management, get_lifecycle_management, Val<LifecycleManagement>
         }
 
-        /// `MaxIdleTimeoutInMinutes`: The maximum idle timeout value set in minutes
-        pub fn max_idle_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxIdleTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `MaxIdleTimeoutInMinutes`: The maximum idle timeout value set in minutes
+            props, "MaxIdleTimeoutInMinutes", max_idle_timeout_in_minutes, set_max_idle_timeout_in_minutes, get_max_idle_timeout_in_minutes, Val<i64>
         }
 
-        /// `MinIdleTimeoutInMinutes`: The minimum idle timeout value set in minutes
-        pub fn min_idle_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinIdleTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `MinIdleTimeoutInMinutes`: The minimum idle timeout value set in minutes
+            props, "MinIdleTimeoutInMinutes", min_idle_timeout_in_minutes, set_min_idle_timeout_in_minutes, get_min_idle_timeout_in_minutes, Val<i64>
         }
     }
 
@@ -8304,6 +8774,11 @@ pub mod domain {
             props.set("RepositoryUrl", repository_url.into());
             CodeRepository { props }
         }
+
+        prop! {
+            /// `RepositoryUrl`: A CodeRepository (valid URL) to be used within Jupyter's Git extension.
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Domain.CustomImage`: A custom SageMaker image.
@@ -8328,10 +8803,19 @@ pub mod domain {
             CustomImage { props }
         }
 
-        /// `ImageVersionNumber`: The version number of the CustomImage.
-        pub fn image_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ImageVersionNumber", value.into());
-            self
+        prop! {
+            /// `AppImageConfigName`: The Name of the AppImageConfig.
+            props, "AppImageConfigName", _, set_app_image_config_name, get_app_image_config_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageName`: The name of the CustomImage. Must be unique to your account.
+            props, "ImageName", _, set_image_name, get_image_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageVersionNumber`: The version number of the CustomImage.
+            props, "ImageVersionNumber", image_version_number, set_image_version_number, get_image_version_number, Val<i64>
         }
     }
 
@@ -8350,38 +8834,33 @@ pub mod domain {
             ResourceSpec { props }
         }
 
-        /// `InstanceType`: The instance type that the image version runs on.
-        pub fn instance_type(mut self, value: impl Into<Val<AppInstanceType>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type that the image version runs on.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<AppInstanceType>
         }
 
-        /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
-        /// attach to the Resource.
-        pub fn lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
+            /// attach to the Resource.
+            props, "LifecycleConfigArn", lifecycle_config_arn, set_lifecycle_config_arn, get_lifecycle_config_arn, Val<String>
         }
 
-        /// `SageMakerImageArn`: The Amazon Resource Name (ARN) of the SageMaker image that the image
-        /// version belongs to.
-        pub fn sage_maker_image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageArn`: The Amazon Resource Name (ARN) of the SageMaker image that the
+            /// image version belongs to.
+            props, "SageMakerImageArn", sage_maker_image_arn, set_sage_maker_image_arn, get_sage_maker_image_arn, Val<String>
         }
 
-        /// `SageMakerImageVersionArn`: The Amazon Resource Name (ARN) of the image version created on
-        /// the instance.
-        pub fn sage_maker_image_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageVersionArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageVersionArn`: The Amazon Resource Name (ARN) of the image version created
+            /// on the instance.
+            props, "SageMakerImageVersionArn", sage_maker_image_version_arn, set_sage_maker_image_version_arn, get_sage_maker_image_version_arn, Val<String>
         }
 
-        /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for the
-        /// ResourceSpec.
-        pub fn training_plan_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingPlanArn", value.into());
-            self
+        prop! {
+            /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for the
+            /// ResourceSpec.
+            props, "TrainingPlanArn", training_plan_arn, set_training_plan_arn, get_training_plan_arn, Val<String>
         }
     }
 
@@ -8920,17 +9399,15 @@ pub mod domain {
             JupyterServerAppSettings { props }
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterServer
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// JupyterServer apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -8949,25 +9426,22 @@ pub mod domain {
             KernelGatewayAppSettings { props }
         }
 
-        /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
-        /// KernelGateway app.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
+            /// KernelGateway app.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the KernelGateway app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the KernelGateway app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with KernelGateway
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// KernelGateway apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -8986,12 +9460,11 @@ pub mod domain {
             DefaultSpaceStorageSettings { props }
         }
 
-        /// `DefaultEbsStorageSettings`: Properties related to the Amazon Elastic Block Store volume.
-        /// Must be provided if storage type is Amazon EBS and must not be provided if storage type is
-        /// not Amazon EBS
-        pub fn default_ebs_storage_settings(mut self, value: impl Into<Val<DefaultEbsStorageSettings>>) -> Self {
-            self.props.set("DefaultEbsStorageSettings", value.into());
-            self
+        prop! {
+            /// `DefaultEbsStorageSettings`: Properties related to the Amazon Elastic Block Store
+            /// volume. Must be provided if storage type is Amazon EBS and must not be provided if
+            /// storage type is not Amazon EBS
+            props, "DefaultEbsStorageSettings", default_ebs_storage_settings, set_default_ebs_storage_settings, get_default_ebs_storage_settings, Val<DefaultEbsStorageSettings>
         }
     }
 
@@ -9020,6 +9493,17 @@ pub mod domain {
             props.set("MaximumEbsVolumeSizeInGb", maximum_ebs_volume_size_in_gb.into());
             DefaultEbsStorageSettings { props }
         }
+
+        prop! {
+            /// `DefaultEbsVolumeSizeInGb`: Default size of the Amazon EBS volume in Gb
+            props, "DefaultEbsVolumeSizeInGb", _, set_default_ebs_volume_size_in_gb, get_default_ebs_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumEbsVolumeSizeInGb`: Maximum size of the Amazon EBS volume in Gb. Must be greater
+            /// than or equal to the DefaultEbsVolumeSizeInGb.
+            props, "MaximumEbsVolumeSizeInGb", _, set_maximum_ebs_volume_size_in_gb, get_maximum_ebs_volume_size_in_gb, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Domain.UserSettings`: A collection of settings that apply to users of
@@ -9041,100 +9525,90 @@ pub mod domain {
             UserSettings { props }
         }
 
-        /// `AutoMountHomeEFS`: Indicates whether auto-mounting of an EFS volume is supported for the
-        /// user profile.
-        pub fn auto_mount_home_efs(mut self, value: impl Into<Val<UserSettingsAutoMountHomeEfs>>) -> Self {
-            self.props.set("AutoMountHomeEFS", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The execution role for the user.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `CodeEditorAppSettings`: The CodeEditor app settings.
-        pub fn code_editor_app_settings(mut self, value: impl Into<Val<CodeEditorAppSettings>>) -> Self {
-            self.props.set("CodeEditorAppSettings", value.into());
-            self
+        prop! {
+            /// `AutoMountHomeEFS`: Indicates whether auto-mounting of an EFS volume is supported for
+            /// the user profile.
+            props, "AutoMountHomeEFS", auto_mount_home_efs, set_auto_mount_home_efs, get_auto_mount_home_efs, Val<UserSettingsAutoMountHomeEfs>
         }
 
-        /// `CustomFileSystemConfigs`.
-        pub fn custom_file_system_configs(mut self, value: impl Into<Val<List<CustomFileSystemConfig>>>) -> Self {
-            self.props.set("CustomFileSystemConfigs", value.into());
-            self
+        prop! {
+            /// `CodeEditorAppSettings`: The CodeEditor app settings.
+            props, "CodeEditorAppSettings", code_editor_app_settings, set_code_editor_app_settings, get_code_editor_app_settings, Val<CodeEditorAppSettings>
         }
 
-        /// `CustomPosixUserConfig`.
-        pub fn custom_posix_user_config(mut self, value: impl Into<Val<CustomPosixUserConfig>>) -> Self {
-            self.props.set("CustomPosixUserConfig", value.into());
-            self
+        prop! {
+            /// `CustomFileSystemConfigs`.
+            props, "CustomFileSystemConfigs", custom_file_system_configs, set_custom_file_system_configs, get_custom_file_system_configs, Val<List<CustomFileSystemConfig>>
         }
 
-        /// `DefaultLandingUri`: Defines which Amazon SageMaker application users are directed to by
-        /// default.
-        pub fn default_landing_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultLandingUri", value.into());
-            self
+        prop! {
+            /// `CustomPosixUserConfig`.
+            props, "CustomPosixUserConfig", custom_posix_user_config, set_custom_posix_user_config, get_custom_posix_user_config, Val<CustomPosixUserConfig>
         }
 
-        /// `JupyterLabAppSettings`: The JupyterLab app settings.
-        pub fn jupyter_lab_app_settings(mut self, value: impl Into<Val<JupyterLabAppSettings>>) -> Self {
-            self.props.set("JupyterLabAppSettings", value.into());
-            self
+        prop! {
+            /// `DefaultLandingUri`: Defines which Amazon SageMaker application users are directed to by
+            /// default.
+            props, "DefaultLandingUri", default_landing_uri, set_default_landing_uri, get_default_landing_uri, Val<String>
         }
 
-        /// `JupyterServerAppSettings`: The Jupyter server's app settings.
-        pub fn jupyter_server_app_settings(mut self, value: impl Into<Val<JupyterServerAppSettings>>) -> Self {
-            self.props.set("JupyterServerAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterLabAppSettings`: The JupyterLab app settings.
+            props, "JupyterLabAppSettings", jupyter_lab_app_settings, set_jupyter_lab_app_settings, get_jupyter_lab_app_settings, Val<JupyterLabAppSettings>
         }
 
-        /// `KernelGatewayAppSettings`: The kernel gateway app settings.
-        pub fn kernel_gateway_app_settings(mut self, value: impl Into<Val<KernelGatewayAppSettings>>) -> Self {
-            self.props.set("KernelGatewayAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterServerAppSettings`: The Jupyter server's app settings.
+            props, "JupyterServerAppSettings", jupyter_server_app_settings, set_jupyter_server_app_settings, get_jupyter_server_app_settings, Val<JupyterServerAppSettings>
         }
 
-        /// `RSessionAppSettings`: A collection of settings that apply to an RSessionGateway app.
-        pub fn r_session_app_settings(mut self, value: impl Into<Val<RSessionAppSettings>>) -> Self {
-            self.props.set("RSessionAppSettings", value.into());
-            self
+        prop! {
+            /// `KernelGatewayAppSettings`: The kernel gateway app settings.
+            props, "KernelGatewayAppSettings", kernel_gateway_app_settings, set_kernel_gateway_app_settings, get_kernel_gateway_app_settings, Val<KernelGatewayAppSettings>
         }
 
-        /// `RStudioServerProAppSettings`: A collection of settings that configure user interaction with
-        /// the RStudioServerPro app.
-        pub fn r_studio_server_pro_app_settings(mut self, value: impl Into<Val<RStudioServerProAppSettings>>) -> Self {
-            self.props.set("RStudioServerProAppSettings", value.into());
-            self
+        prop! {
+            /// `RSessionAppSettings`: A collection of settings that apply to an RSessionGateway app.
+            props, "RSessionAppSettings", r_session_app_settings, set_r_session_app_settings, get_r_session_app_settings, Val<RSessionAppSettings>
         }
 
-        /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that Studio
-        /// uses for communication.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `RStudioServerProAppSettings`: A collection of settings that configure user interaction
+            /// with the RStudioServerPro app.
+            props, "RStudioServerProAppSettings", r_studio_server_pro_app_settings, set_r_studio_server_pro_app_settings, get_r_studio_server_pro_app_settings, Val<RStudioServerProAppSettings>
         }
 
-        /// `SharingSettings`: The sharing settings.
-        pub fn sharing_settings(mut self, value: impl Into<Val<SharingSettings>>) -> Self {
-            self.props.set("SharingSettings", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that
+            /// Studio uses for communication.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
 
-        /// `SpaceStorageSettings`: Default storage settings for a space.
-        pub fn space_storage_settings(mut self, value: impl Into<Val<DefaultSpaceStorageSettings>>) -> Self {
-            self.props.set("SpaceStorageSettings", value.into());
-            self
+        prop! {
+            /// `SharingSettings`: The sharing settings.
+            props, "SharingSettings", sharing_settings, set_sharing_settings, get_sharing_settings, Val<SharingSettings>
         }
 
-        /// `StudioWebPortal`: Indicates whether the Studio experience is available to users. If not,
-        /// users cannot access Studio.
-        pub fn studio_web_portal(mut self, value: impl Into<Val<UserSettingsStudioWebPortal>>) -> Self {
-            self.props.set("StudioWebPortal", value.into());
-            self
+        prop! {
+            /// `SpaceStorageSettings`: Default storage settings for a space.
+            props, "SpaceStorageSettings", space_storage_settings, set_space_storage_settings, get_space_storage_settings, Val<DefaultSpaceStorageSettings>
         }
 
-        /// `StudioWebPortalSettings`: Studio settings. If these settings are applied on a user level,
-        /// they take priority over the settings applied on a domain level.
-        pub fn studio_web_portal_settings(mut self, value: impl Into<Val<StudioWebPortalSettings>>) -> Self {
-            self.props.set("StudioWebPortalSettings", value.into());
-            self
+        prop! {
+            /// `StudioWebPortal`: Indicates whether the Studio experience is available to users. If
+            /// not, users cannot access Studio.
+            props, "StudioWebPortal", studio_web_portal, set_studio_web_portal, get_studio_web_portal, Val<UserSettingsStudioWebPortal>
+        }
+
+        prop! {
+            /// `StudioWebPortalSettings`: Studio settings. If these settings are applied on a user
+            /// level, they take priority over the settings applied on a domain level.
+            props, "StudioWebPortalSettings", studio_web_portal_settings, set_studio_web_portal_settings, get_studio_web_portal_settings, Val<StudioWebPortalSettings>
         }
     }
 
@@ -9169,36 +9643,32 @@ pub mod domain {
             CodeEditorAppSettings { props }
         }
 
-        /// `AppLifecycleManagement`.
-        pub fn app_lifecycle_management(mut self, value: impl Into<Val<AppLifecycleManagement>>) -> Self {
-            self.props.set("AppLifecycleManagement", value.into());
-            self
+        prop! {
+            /// `AppLifecycleManagement`.
+            props, "AppLifecycleManagement", app_lifecycle_management, set_app_lifecycle_management, get_app_lifecycle_management, Val<AppLifecycleManagement>
         }
 
-        /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
-        /// lifecycle configuration.
-        pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuiltInLifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
+            /// lifecycle configuration.
+            props, "BuiltInLifecycleConfigArn", built_in_lifecycle_config_arn, set_built_in_lifecycle_config_arn, get_built_in_lifecycle_config_arn, Val<String>
         }
 
-        /// `CustomImages`: A list of custom images for use for CodeEditor apps.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom images for use for CodeEditor apps.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the CodeEditor app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the CodeEditor app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with CodeEditor apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with CodeEditor
+            /// apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -9218,17 +9688,15 @@ pub mod domain {
             RSessionAppSettings { props }
         }
 
-        /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
-        /// KernelGateway app.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
+            /// KernelGateway app.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
     }
 
@@ -9248,18 +9716,17 @@ pub mod domain {
             RStudioServerProAppSettings { props }
         }
 
-        /// `AccessStatus`: Indicates whether the current user has access to the RStudioServerPro app.
-        pub fn access_status(mut self, value: impl Into<Val<RStudioServerProAppSettingsAccessStatus>>) -> Self {
-            self.props.set("AccessStatus", value.into());
-            self
+        prop! {
+            /// `AccessStatus`: Indicates whether the current user has access to the RStudioServerPro
+            /// app.
+            props, "AccessStatus", access_status, set_access_status, get_access_status, Val<RStudioServerProAppSettingsAccessStatus>
         }
 
-        /// `UserGroup`: The level of permissions that the user has within the RStudioServerPro app.
-        /// This value defaults to User. The Admin value allows the user access to the RStudio
-        /// Administrative Dashboard.
-        pub fn user_group(mut self, value: impl Into<Val<RStudioServerProAppSettingsUserGroup>>) -> Self {
-            self.props.set("UserGroup", value.into());
-            self
+        prop! {
+            /// `UserGroup`: The level of permissions that the user has within the RStudioServerPro app.
+            /// This value defaults to User. The Admin value allows the user access to the RStudio
+            /// Administrative Dashboard.
+            props, "UserGroup", user_group, set_user_group, get_user_group, Val<RStudioServerProAppSettingsUserGroup>
         }
     }
 
@@ -9309,25 +9776,22 @@ pub mod domain {
             SharingSettings { props }
         }
 
-        /// `NotebookOutputOption`: Whether to include the notebook cell output when sharing the
-        /// notebook. The default is Disabled.
-        pub fn notebook_output_option(mut self, value: impl Into<Val<SharingSettingsNotebookOutputOption>>) -> Self {
-            self.props.set("NotebookOutputOption", value.into());
-            self
+        prop! {
+            /// `NotebookOutputOption`: Whether to include the notebook cell output when sharing the
+            /// notebook. The default is Disabled.
+            props, "NotebookOutputOption", notebook_output_option, set_notebook_output_option, get_notebook_output_option, Val<SharingSettingsNotebookOutputOption>
         }
 
-        /// `S3KmsKeyId`: When NotebookOutputOption is Allowed, the AWS Key Management Service (KMS)
-        /// encryption key ID used to encrypt the notebook cell output in the Amazon S3 bucket.
-        pub fn s3_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KmsKeyId", value.into());
-            self
+        prop! {
+            /// `S3KmsKeyId`: When NotebookOutputOption is Allowed, the AWS Key Management Service (KMS)
+            /// encryption key ID used to encrypt the notebook cell output in the Amazon S3 bucket.
+            props, "S3KmsKeyId", s3_kms_key_id, set_s3_kms_key_id, get_s3_kms_key_id, Val<String>
         }
 
-        /// `S3OutputPath`: When NotebookOutputOption is Allowed, the Amazon S3 bucket used to store the
-        /// shared notebook snapshots.
-        pub fn s3_output_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3OutputPath", value.into());
-            self
+        prop! {
+            /// `S3OutputPath`: When NotebookOutputOption is Allowed, the Amazon S3 bucket used to store
+            /// the shared notebook snapshots.
+            props, "S3OutputPath", s3_output_path, set_s3_output_path, get_s3_output_path, Val<String>
         }
     }
 
@@ -9375,31 +9839,27 @@ pub mod domain {
             StudioWebPortalSettings { props }
         }
 
-        /// `HiddenAppTypes`: Applications supported in Studio that are hidden from the Studio left
-        /// navigation pane.
-        pub fn hidden_app_types(mut self, value: impl Into<Val<List<AppType>>>) -> Self {
-            self.props.set("HiddenAppTypes", value.into());
-            self
+        prop! {
+            /// `HiddenAppTypes`: Applications supported in Studio that are hidden from the Studio left
+            /// navigation pane.
+            props, "HiddenAppTypes", hidden_app_types, set_hidden_app_types, get_hidden_app_types, Val<List<AppType>>
         }
 
-        /// `HiddenInstanceTypes`: The instance types you are hiding from the Studio user interface.
-        pub fn hidden_instance_types(mut self, value: impl Into<Val<List<AppInstanceType>>>) -> Self {
-            self.props.set("HiddenInstanceTypes", value.into());
-            self
+        prop! {
+            /// `HiddenInstanceTypes`: The instance types you are hiding from the Studio user interface.
+            props, "HiddenInstanceTypes", hidden_instance_types, set_hidden_instance_types, get_hidden_instance_types, Val<List<AppInstanceType>>
         }
 
-        /// `HiddenMlTools`: The machine learning tools that are hidden from the Studio left navigation
-        /// pane.
-        pub fn hidden_ml_tools(mut self, value: impl Into<Val<List<MlTools>>>) -> Self {
-            self.props.set("HiddenMlTools", value.into());
-            self
+        prop! {
+            /// `HiddenMlTools`: The machine learning tools that are hidden from the Studio left
+            /// navigation pane.
+            props, "HiddenMlTools", hidden_ml_tools, set_hidden_ml_tools, get_hidden_ml_tools, Val<List<MlTools>>
         }
 
-        /// `HiddenSageMakerImageVersionAliases`: The version aliases you are hiding from the Studio
-        /// user interface.
-        pub fn hidden_sage_maker_image_version_aliases(mut self, value: impl Into<Val<List<HiddenSageMakerImage>>>) -> Self {
-            self.props.set("HiddenSageMakerImageVersionAliases", value.into());
-            self
+        prop! {
+            /// `HiddenSageMakerImageVersionAliases`: The version aliases you are hiding from the Studio
+            /// user interface.
+            props, "HiddenSageMakerImageVersionAliases", hidden_sage_maker_image_version_aliases, set_hidden_sage_maker_image_version_aliases, get_hidden_sage_maker_image_version_aliases, Val<List<HiddenSageMakerImage>>
         }
     }
 
@@ -9513,17 +9973,15 @@ pub mod domain {
             HiddenSageMakerImage { props }
         }
 
-        /// `SageMakerImageName`: The SageMaker image name that you are hiding from the Studio user
-        /// interface.
-        pub fn sage_maker_image_name(mut self, value: impl Into<Val<HiddenSageMakerImageSageMakerImageName>>) -> Self {
-            self.props.set("SageMakerImageName", value.into());
-            self
+        prop! {
+            /// `SageMakerImageName`: The SageMaker image name that you are hiding from the Studio user
+            /// interface.
+            props, "SageMakerImageName", sage_maker_image_name, set_sage_maker_image_name, get_sage_maker_image_name, Val<HiddenSageMakerImageSageMakerImageName>
         }
 
-        /// `VersionAliases`.
-        pub fn version_aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VersionAliases", value.into());
-            self
+        prop! {
+            /// `VersionAliases`.
+            props, "VersionAliases", version_aliases, set_version_aliases, get_version_aliases, Val<List<String>>
         }
     }
 
@@ -9552,45 +10010,40 @@ pub mod domain {
             DomainSettings { props }
         }
 
-        /// `DockerSettings`: A collection of settings that are required to start docker-proxy server.
-        pub fn docker_settings(mut self, value: impl Into<Val<DockerSettings>>) -> Self {
-            self.props.set("DockerSettings", value.into());
-            self
+        prop! {
+            /// `DockerSettings`: A collection of settings that are required to start docker-proxy
+            /// server.
+            props, "DockerSettings", docker_settings, set_docker_settings, get_docker_settings, Val<DockerSettings>
         }
 
-        /// `ExecutionRoleIdentityConfig`: The configuration for attaching a SageMaker user profile name
-        /// to the execution role as a sts:SourceIdentity key.
-        pub fn execution_role_identity_config(mut self, value: impl Into<Val<DomainSettingsExecutionRoleIdentityConfig>>) -> Self {
-            self.props.set("ExecutionRoleIdentityConfig", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleIdentityConfig`: The configuration for attaching a SageMaker user profile
+            /// name to the execution role as a sts:SourceIdentity key.
+            props, "ExecutionRoleIdentityConfig", execution_role_identity_config, set_execution_role_identity_config, get_execution_role_identity_config, Val<DomainSettingsExecutionRoleIdentityConfig>
         }
 
-        /// `IpAddressType`: A setting to indicate if IPv6 routing should be enabled along with IPv4 or
-        /// not
-        pub fn ip_address_type(mut self, value: impl Into<Val<IpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: A setting to indicate if IPv6 routing should be enabled along with IPv4
+            /// or not
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<IpAddressType>
         }
 
-        /// `RStudioServerProDomainSettings`: A collection of settings that update the current
-        /// configuration for the RStudioServerPro Domain-level app.
-        pub fn r_studio_server_pro_domain_settings(mut self, value: impl Into<Val<RStudioServerProDomainSettings>>) -> Self {
-            self.props.set("RStudioServerProDomainSettings", value.into());
-            self
+        prop! {
+            /// `RStudioServerProDomainSettings`: A collection of settings that update the current
+            /// configuration for the RStudioServerPro Domain-level app.
+            props, "RStudioServerProDomainSettings", r_studio_server_pro_domain_settings, set_r_studio_server_pro_domain_settings, get_r_studio_server_pro_domain_settings, Val<RStudioServerProDomainSettings>
         }
 
-        /// `SecurityGroupIds`: The security groups for the Amazon Virtual Private Cloud that the Domain
-        /// uses for communication between Domain-level apps and user apps.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: The security groups for the Amazon Virtual Private Cloud that the
+            /// Domain uses for communication between Domain-level apps and user apps.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `UnifiedStudioSettings`: A collection of settings that apply to an Amazon SageMaker AI
-        /// domain when you use it in Amazon SageMaker Unified Studio.
-        pub fn unified_studio_settings(mut self, value: impl Into<Val<UnifiedStudioSettings>>) -> Self {
-            self.props.set("UnifiedStudioSettings", value.into());
-            self
+        prop! {
+            /// `UnifiedStudioSettings`: A collection of settings that apply to an Amazon SageMaker AI
+            /// domain when you use it in Amazon SageMaker Unified Studio.
+            props, "UnifiedStudioSettings", unified_studio_settings, set_unified_studio_settings, get_unified_studio_settings, Val<UnifiedStudioSettings>
         }
     }
 
@@ -9610,17 +10063,15 @@ pub mod domain {
             DockerSettings { props }
         }
 
-        /// `EnableDockerAccess`: The flag to enable/disable docker-proxy server
-        pub fn enable_docker_access(mut self, value: impl Into<Val<DockerSettingsEnableDockerAccess>>) -> Self {
-            self.props.set("EnableDockerAccess", value.into());
-            self
+        prop! {
+            /// `EnableDockerAccess`: The flag to enable/disable docker-proxy server
+            props, "EnableDockerAccess", enable_docker_access, set_enable_docker_access, get_enable_docker_access, Val<DockerSettingsEnableDockerAccess>
         }
 
-        /// `VpcOnlyTrustedAccounts`: A list of account id's that would be used to pull images from in
-        /// VpcOnly mode
-        pub fn vpc_only_trusted_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VpcOnlyTrustedAccounts", value.into());
-            self
+        prop! {
+            /// `VpcOnlyTrustedAccounts`: A list of account id's that would be used to pull images from
+            /// in VpcOnly mode
+            props, "VpcOnlyTrustedAccounts", vpc_only_trusted_accounts, set_vpc_only_trusted_accounts, get_vpc_only_trusted_accounts, Val<List<String>>
         }
     }
 
@@ -9683,22 +10134,25 @@ pub mod domain {
             RStudioServerProDomainSettings { props }
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DomainExecutionRoleArn`: The ARN of the execution role for the RStudioServerPro
+            /// Domain-level app.
+            props, "DomainExecutionRoleArn", _, set_domain_execution_role_arn, get_domain_execution_role_arn, Val<String>
         }
 
-        /// `RStudioConnectUrl`: A URL pointing to an RStudio Connect server.
-        pub fn r_studio_connect_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RStudioConnectUrl", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `RStudioPackageManagerUrl`: A URL pointing to an RStudio Package Manager server.
-        pub fn r_studio_package_manager_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RStudioPackageManagerUrl", value.into());
-            self
+        prop! {
+            /// `RStudioConnectUrl`: A URL pointing to an RStudio Connect server.
+            props, "RStudioConnectUrl", r_studio_connect_url, set_r_studio_connect_url, get_r_studio_connect_url, Val<String>
+        }
+
+        prop! {
+            /// `RStudioPackageManagerUrl`: A URL pointing to an RStudio Package Manager server.
+            props, "RStudioPackageManagerUrl", r_studio_package_manager_url, set_r_studio_package_manager_url, get_r_studio_package_manager_url, Val<String>
         }
     }
 
@@ -9718,58 +10172,52 @@ pub mod domain {
             UnifiedStudioSettings { props }
         }
 
-        /// `DomainAccountId`: The ID of the AWS account that has the Amazon SageMaker Unified Studio
-        /// domain. The default value, if you don't specify an ID, is the ID of the account that has the
-        /// Amazon SageMaker AI domain.
-        pub fn domain_account_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainAccountId", value.into());
-            self
+        prop! {
+            /// `DomainAccountId`: The ID of the AWS account that has the Amazon SageMaker Unified
+            /// Studio domain. The default value, if you don't specify an ID, is the ID of the account
+            /// that has the Amazon SageMaker AI domain.
+            props, "DomainAccountId", domain_account_id, set_domain_account_id, get_domain_account_id, Val<String>
         }
 
-        /// `DomainId`: The ID of the Amazon SageMaker Unified Studio domain associated with this
-        /// domain.
-        pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainId", value.into());
-            self
+        prop! {
+            /// `DomainId`: The ID of the Amazon SageMaker Unified Studio domain associated with this
+            /// domain.
+            props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
         }
 
-        /// `DomainRegion`: The AWS Region where the domain is located in Amazon SageMaker Unified
-        /// Studio. The default value, if you don't specify a Region, is the Region where the Amazon
-        /// SageMaker AI domain is located.
-        pub fn domain_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainRegion", value.into());
-            self
+        prop! {
+            /// `DomainRegion`: The AWS Region where the domain is located in Amazon SageMaker Unified
+            /// Studio. The default value, if you don't specify a Region, is the Region where the Amazon
+            /// SageMaker AI domain is located.
+            props, "DomainRegion", domain_region, set_domain_region, get_domain_region, Val<String>
         }
 
-        /// `EnvironmentId`: The ID of the environment that Amazon SageMaker Unified Studio associates
-        /// with the domain.
-        pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnvironmentId", value.into());
-            self
+        prop! {
+            /// `EnvironmentId`: The ID of the environment that Amazon SageMaker Unified Studio
+            /// associates with the domain.
+            props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
         }
 
-        /// `ProjectId`: The ID of the Amazon SageMaker Unified Studio project that corresponds to the
-        /// domain.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`: The ID of the Amazon SageMaker Unified Studio project that corresponds to
+            /// the domain.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `ProjectS3Path`: The location where Amazon S3 stores temporary execution data and other
-        /// artifacts for the project that corresponds to the domain.
-        pub fn project_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectS3Path", value.into());
-            self
+        prop! {
+            /// `ProjectS3Path`: The location where Amazon S3 stores temporary execution data and other
+            /// artifacts for the project that corresponds to the domain.
+            props, "ProjectS3Path", project_s3_path, set_project_s3_path, get_project_s3_path, Val<String>
         }
 
-        /// `StudioWebPortalAccess`: Sets whether you can access the domain in Amazon SageMaker Studio:
-        /// ENABLED You can access the domain in Amazon SageMaker Studio. If you migrate the domain to
-        /// Amazon SageMaker Unified Studio, you can access it in both studio interfaces. DISABLED You
-        /// can't access the domain in Amazon SageMaker Studio. If you migrate the domain to Amazon
-        /// SageMaker Unified Studio, you can access it only in that studio interface.
-        pub fn studio_web_portal_access(mut self, value: impl Into<Val<UnifiedStudioSettingsStudioWebPortalAccess>>) -> Self {
-            self.props.set("StudioWebPortalAccess", value.into());
-            self
+        prop! {
+            /// `StudioWebPortalAccess`: Sets whether you can access the domain in Amazon SageMaker
+            /// Studio: ENABLED You can access the domain in Amazon SageMaker Studio. If you migrate the
+            /// domain to Amazon SageMaker Unified Studio, you can access it in both studio interfaces.
+            /// DISABLED You can't access the domain in Amazon SageMaker Studio. If you migrate the
+            /// domain to Amazon SageMaker Unified Studio, you can access it only in that studio
+            /// interface.
+            props, "StudioWebPortalAccess", studio_web_portal_access, set_studio_web_portal_access, get_studio_web_portal_access, Val<UnifiedStudioSettingsStudioWebPortalAccess>
         }
     }
 
@@ -9840,45 +10288,45 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    /// `DeploymentConfig`: Specifies deployment configuration for updating the SageMaker endpoint.
-    /// Includes rollback and update policies.
-    pub fn deployment_config(mut self, value: impl Into<Val<endpoint::DeploymentConfig>>) -> Self {
-        self.core.set("DeploymentConfig", value.into());
-        self
+    prop! {
+        /// `DeploymentConfig`: Specifies deployment configuration for updating the SageMaker
+        /// endpoint. Includes rollback and update policies.
+        core.props, "DeploymentConfig", deployment_config, set_deployment_config, get_deployment_config, Val<endpoint::DeploymentConfig>
     }
 
-    /// `EndpointName`: The name of the SageMaker endpoint. This name must be unique within an AWS
-    /// Region.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointConfigName`: The name of the endpoint configuration for the SageMaker endpoint.
+        /// This is a required property.
+        core.props, "EndpointConfigName", _, set_endpoint_config_name, get_endpoint_config_name, Val<String>
     }
 
-    /// `ExcludeRetainedVariantProperties`: Specifies a list of variant properties that you want to
-    /// exclude when updating an endpoint.
-    pub fn exclude_retained_variant_properties(mut self, value: impl Into<Val<List<endpoint::VariantProperty>>>) -> Self {
-        self.core.set("ExcludeRetainedVariantProperties", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the SageMaker endpoint. This name must be unique within an
+        /// AWS Region.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `RetainAllVariantProperties`: When set to true, retains all variant properties for an
-    /// endpoint when it is updated.
-    pub fn retain_all_variant_properties(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RetainAllVariantProperties", value.into());
-        self
+    prop! {
+        /// `ExcludeRetainedVariantProperties`: Specifies a list of variant properties that you want
+        /// to exclude when updating an endpoint.
+        core.props, "ExcludeRetainedVariantProperties", exclude_retained_variant_properties, set_exclude_retained_variant_properties, get_exclude_retained_variant_properties, Val<List<endpoint::VariantProperty>>
     }
 
-    /// `RetainDeploymentConfig`: When set to true, retains the deployment configuration during
-    /// endpoint updates.
-    pub fn retain_deployment_config(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RetainDeploymentConfig", value.into());
-        self
+    prop! {
+        /// `RetainAllVariantProperties`: When set to true, retains all variant properties for an
+        /// endpoint when it is updated.
+        core.props, "RetainAllVariantProperties", retain_all_variant_properties, set_retain_all_variant_properties, get_retain_all_variant_properties, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RetainDeploymentConfig`: When set to true, retains the deployment configuration during
+        /// endpoint updates.
+        core.props, "RetainDeploymentConfig", retain_deployment_config, set_retain_deployment_config, get_retain_deployment_config, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -9920,23 +10368,20 @@ pub mod endpoint {
             DeploymentConfig { props }
         }
 
-        /// `AutoRollbackConfiguration`: Configuration for automatic rollback if an error occurs during
-        /// deployment.
-        pub fn auto_rollback_configuration(mut self, value: impl Into<Val<AutoRollbackConfig>>) -> Self {
-            self.props.set("AutoRollbackConfiguration", value.into());
-            self
+        prop! {
+            /// `AutoRollbackConfiguration`: Configuration for automatic rollback if an error occurs
+            /// during deployment.
+            props, "AutoRollbackConfiguration", auto_rollback_configuration, set_auto_rollback_configuration, get_auto_rollback_configuration, Val<AutoRollbackConfig>
         }
 
-        /// `BlueGreenUpdatePolicy`: Configuration for blue-green update deployment policies.
-        pub fn blue_green_update_policy(mut self, value: impl Into<Val<BlueGreenUpdatePolicy>>) -> Self {
-            self.props.set("BlueGreenUpdatePolicy", value.into());
-            self
+        prop! {
+            /// `BlueGreenUpdatePolicy`: Configuration for blue-green update deployment policies.
+            props, "BlueGreenUpdatePolicy", blue_green_update_policy, set_blue_green_update_policy, get_blue_green_update_policy, Val<BlueGreenUpdatePolicy>
         }
 
-        /// `RollingUpdatePolicy`: Configuration for rolling update deployment policies.
-        pub fn rolling_update_policy(mut self, value: impl Into<Val<RollingUpdatePolicy>>) -> Self {
-            self.props.set("RollingUpdatePolicy", value.into());
-            self
+        prop! {
+            /// `RollingUpdatePolicy`: Configuration for rolling update deployment policies.
+            props, "RollingUpdatePolicy", rolling_update_policy, set_rolling_update_policy, get_rolling_update_policy, Val<RollingUpdatePolicy>
         }
     }
 
@@ -9957,6 +10402,12 @@ pub mod endpoint {
             props.set("Alarms", alarms.into());
             AutoRollbackConfig { props }
         }
+
+        prop! {
+            /// `Alarms`: List of CloudWatch alarms to monitor during the deployment. If any alarm goes
+            /// off, the deployment is rolled back.
+            props, "Alarms", _, set_alarms, get_alarms, Val<List<Alarm>>
+        }
     }
 
     /// `AWS::SageMaker::Endpoint.Alarm`.
@@ -9974,6 +10425,11 @@ pub mod endpoint {
             let mut props = Props::new();
             props.set("AlarmName", alarm_name.into());
             Alarm { props }
+        }
+
+        prop! {
+            /// `AlarmName`: The name of the CloudWatch alarm.
+            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
         }
     }
 
@@ -9995,18 +10451,22 @@ pub mod endpoint {
             BlueGreenUpdatePolicy { props }
         }
 
-        /// `MaximumExecutionTimeoutInSeconds`: The maximum time allowed for the blue/green update, in
-        /// seconds.
-        pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumExecutionTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TrafficRoutingConfiguration`: The traffic routing configuration for the blue/green
+            /// deployment.
+            props, "TrafficRoutingConfiguration", _, set_traffic_routing_configuration, get_traffic_routing_configuration, Val<TrafficRoutingConfig>
         }
 
-        /// `TerminationWaitInSeconds`: The wait time before terminating the old endpoint during a
-        /// blue/green deployment.
-        pub fn termination_wait_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TerminationWaitInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumExecutionTimeoutInSeconds`: The maximum time allowed for the blue/green update,
+            /// in seconds.
+            props, "MaximumExecutionTimeoutInSeconds", maximum_execution_timeout_in_seconds, set_maximum_execution_timeout_in_seconds, get_maximum_execution_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `TerminationWaitInSeconds`: The wait time before terminating the old endpoint during a
+            /// blue/green deployment.
+            props, "TerminationWaitInSeconds", termination_wait_in_seconds, set_termination_wait_in_seconds, get_termination_wait_in_seconds, Val<i64>
         }
     }
 
@@ -10027,22 +10487,24 @@ pub mod endpoint {
             TrafficRoutingConfig { props }
         }
 
-        /// `CanarySize`: Specifies the size of the canary traffic in a canary deployment.
-        pub fn canary_size(mut self, value: impl Into<Val<CapacitySize>>) -> Self {
-            self.props.set("CanarySize", value.into());
-            self
+        prop! {
+            /// `Type`: Specifies the type of traffic routing (e.g., 'AllAtOnce', 'Canary', 'Linear').
+            props, "Type", _, set_type, get_type, Val<TrafficRoutingConfigType>
         }
 
-        /// `LinearStepSize`: Specifies the step size for linear traffic routing.
-        pub fn linear_step_size(mut self, value: impl Into<Val<CapacitySize>>) -> Self {
-            self.props.set("LinearStepSize", value.into());
-            self
+        prop! {
+            /// `CanarySize`: Specifies the size of the canary traffic in a canary deployment.
+            props, "CanarySize", canary_size, set_canary_size, get_canary_size, Val<CapacitySize>
         }
 
-        /// `WaitIntervalInSeconds`: Specifies the wait interval between traffic shifts, in seconds.
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WaitIntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `LinearStepSize`: Specifies the step size for linear traffic routing.
+            props, "LinearStepSize", linear_step_size, set_linear_step_size, get_linear_step_size, Val<CapacitySize>
+        }
+
+        prop! {
+            /// `WaitIntervalInSeconds`: Specifies the wait interval between traffic shifts, in seconds.
+            props, "WaitIntervalInSeconds", wait_interval_in_seconds, set_wait_interval_in_seconds, get_wait_interval_in_seconds, Val<i64>
         }
     }
 
@@ -10064,6 +10526,17 @@ pub mod endpoint {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             CapacitySize { props }
+        }
+
+        prop! {
+            /// `Type`: Specifies whether the `Value` is an instance count or a capacity unit.
+            props, "Type", _, set_type, get_type, Val<CapacitySizeType>
+        }
+
+        prop! {
+            /// `Value`: The value representing either the number of instances or the number of capacity
+            /// units.
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -10120,17 +10593,27 @@ pub mod endpoint {
             RollingUpdatePolicy { props }
         }
 
-        /// `MaximumExecutionTimeoutInSeconds`: The maximum time allowed for the rolling update, in
-        /// seconds.
-        pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumExecutionTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumBatchSize`: Specifies the maximum batch size for each rolling update.
+            props, "MaximumBatchSize", _, set_maximum_batch_size, get_maximum_batch_size, Val<CapacitySize>
         }
 
-        /// `RollbackMaximumBatchSize`: The maximum batch size for rollback during an update failure.
-        pub fn rollback_maximum_batch_size(mut self, value: impl Into<Val<CapacitySize>>) -> Self {
-            self.props.set("RollbackMaximumBatchSize", value.into());
-            self
+        prop! {
+            /// `WaitIntervalInSeconds`: The time to wait between steps during the rolling update, in
+            /// seconds.
+            props, "WaitIntervalInSeconds", _, set_wait_interval_in_seconds, get_wait_interval_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumExecutionTimeoutInSeconds`: The maximum time allowed for the rolling update, in
+            /// seconds.
+            props, "MaximumExecutionTimeoutInSeconds", maximum_execution_timeout_in_seconds, set_maximum_execution_timeout_in_seconds, get_maximum_execution_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `RollbackMaximumBatchSize`: The maximum batch size for rollback during an update
+            /// failure.
+            props, "RollbackMaximumBatchSize", rollback_maximum_batch_size, set_rollback_maximum_batch_size, get_rollback_maximum_batch_size, Val<CapacitySize>
         }
     }
 
@@ -10149,10 +10632,9 @@ pub mod endpoint {
             VariantProperty { props }
         }
 
-        /// `VariantPropertyType`: The type of variant property (e.g., 'DesiredInstanceCount', 'DesiredWeight', 'DataCaptureConfig').
-        pub fn variant_property_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VariantPropertyType", value.into());
-            self
+        prop! {
+            /// `VariantPropertyType`: The type of variant property (e.g., 'DesiredInstanceCount', 'DesiredWeight', 'DataCaptureConfig').
+            props, "VariantPropertyType", variant_property_type, set_variant_property_type, get_variant_property_type, Val<String>
         }
     }
 }
@@ -10180,83 +10662,80 @@ impl EndpointConfig {
         EndpointConfig { core }
     }
 
-    /// `AsyncInferenceConfig`: Specifies configuration for how an endpoint performs asynchronous
-    /// inference.
-    pub fn async_inference_config(mut self, value: impl Into<Val<endpoint_config::AsyncInferenceConfig>>) -> Self {
-        self.core.set("AsyncInferenceConfig", value.into());
-        self
+    prop! {
+        /// `AsyncInferenceConfig`: Specifies configuration for how an endpoint performs
+        /// asynchronous inference.
+        core.props, "AsyncInferenceConfig", async_inference_config, set_async_inference_config, get_async_inference_config, Val<endpoint_config::AsyncInferenceConfig>
     }
 
-    /// `DataCaptureConfig`: Specifies how to capture endpoint data for model monitor. The data
-    /// capture configuration applies to all production variants hosted at the endpoint.
-    pub fn data_capture_config(mut self, value: impl Into<Val<endpoint_config::DataCaptureConfig>>) -> Self {
-        self.core.set("DataCaptureConfig", value.into());
-        self
+    prop! {
+        /// `DataCaptureConfig`: Specifies how to capture endpoint data for model monitor. The data
+        /// capture configuration applies to all production variants hosted at the endpoint.
+        core.props, "DataCaptureConfig", data_capture_config, set_data_capture_config, get_data_capture_config, Val<endpoint_config::DataCaptureConfig>
     }
 
-    /// `EnableNetworkIsolation`: Sets whether all model containers deployed to the endpoint are
-    /// isolated. If they are, no inbound or outbound network calls can be made to or from the model
-    /// containers.
-    pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableNetworkIsolation", value.into());
-        self
+    prop! {
+        /// `EnableNetworkIsolation`: Sets whether all model containers deployed to the endpoint are
+        /// isolated. If they are, no inbound or outbound network calls can be made to or from the
+        /// model containers.
+        core.props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
     }
 
-    /// `EndpointConfigName`: The name of the endpoint configuration.
-    pub fn endpoint_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointConfigName", value.into());
-        self
+    prop! {
+        /// `EndpointConfigName`: The name of the endpoint configuration.
+        core.props, "EndpointConfigName", endpoint_config_name, set_endpoint_config_name, get_endpoint_config_name, Val<String>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI
-    /// can assume to perform actions on your behalf.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker
+        /// AI can assume to perform actions on your behalf.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `ExplainerConfig`: A parameter to activate explainers.
-    pub fn explainer_config(mut self, value: impl Into<Val<endpoint_config::ExplainerConfig>>) -> Self {
-        self.core.set("ExplainerConfig", value.into());
-        self
+    prop! {
+        /// `ExplainerConfig`: A parameter to activate explainers.
+        core.props, "ExplainerConfig", explainer_config, set_explainer_config, get_explainer_config, Val<endpoint_config::ExplainerConfig>
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of an AWS Key Management Service key that Amazon
-    /// SageMaker uses to encrypt data on the storage volume attached to the ML compute instance
-    /// that hosts the endpoint.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of an AWS Key Management Service key that
+        /// Amazon SageMaker uses to encrypt data on the storage volume attached to the ML compute
+        /// instance that hosts the endpoint.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `MetricsConfig`: Specifies the metrics that the endpoint publishes to Amazon CloudWatch, the
-    /// frequency of publication, and whether to enable enhanced or detailed observability metrics.
-    pub fn metrics_config(mut self, value: impl Into<Val<endpoint_config::MetricsConfig>>) -> Self {
-        self.core.set("MetricsConfig", value.into());
-        self
+    prop! {
+        /// `MetricsConfig`: Specifies the metrics that the endpoint publishes to Amazon CloudWatch,
+        /// the frequency of publication, and whether to enable enhanced or detailed observability
+        /// metrics.
+        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<endpoint_config::MetricsConfig>
     }
 
-    /// `ShadowProductionVariants`: Array of ProductionVariant objects. There is one for each model
-    /// that you want to host at this endpoint in shadow mode with production traffic replicated
-    /// from the model specified on ProductionVariants. If you use this field, you can only specify
-    /// one variant for ProductionVariants and one variant for ShadowProductionVariants.
-    pub fn shadow_production_variants(mut self, value: impl Into<Val<List<endpoint_config::ProductionVariant>>>) -> Self {
-        self.core.set("ShadowProductionVariants", value.into());
-        self
+    prop! {
+        /// `ProductionVariants`: A list of ProductionVariant objects, one for each model that you
+        /// want to host at this endpoint.
+        core.props, "ProductionVariants", _, set_production_variants, get_production_variants, Val<List<endpoint_config::ProductionVariant>>
     }
 
-    /// `Tags`: A list of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ShadowProductionVariants`: Array of ProductionVariant objects. There is one for each
+        /// model that you want to host at this endpoint in shadow mode with production traffic
+        /// replicated from the model specified on ProductionVariants. If you use this field, you
+        /// can only specify one variant for ProductionVariants and one variant for
+        /// ShadowProductionVariants.
+        core.props, "ShadowProductionVariants", shadow_production_variants, set_shadow_production_variants, get_shadow_production_variants, Val<List<endpoint_config::ProductionVariant>>
     }
 
-    /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
-    /// hosted models, and compute resources have access to. You can control access to and from your
-    /// resources by configuring a VPC.
-    pub fn vpc_config(mut self, value: impl Into<Val<endpoint_config::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
+        /// hosted models, and compute resources have access to. You can control access to and from
+        /// your resources by configuring a VPC.
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<endpoint_config::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -10302,11 +10781,16 @@ pub mod endpoint_config {
             AsyncInferenceConfig { props }
         }
 
-        /// `ClientConfig`: Configures the behavior of the client used by SageMaker to interact with the
-        /// model container during asynchronous inference.
-        pub fn client_config(mut self, value: impl Into<Val<AsyncInferenceClientConfig>>) -> Self {
-            self.props.set("ClientConfig", value.into());
-            self
+        prop! {
+            /// `OutputConfig`: Specifies the configuration for asynchronous inference invocation
+            /// outputs.
+            props, "OutputConfig", _, set_output_config, get_output_config, Val<AsyncInferenceOutputConfig>
+        }
+
+        prop! {
+            /// `ClientConfig`: Configures the behavior of the client used by SageMaker to interact with
+            /// the model container during asynchronous inference.
+            props, "ClientConfig", client_config, set_client_config, get_client_config, Val<AsyncInferenceClientConfig>
         }
     }
 
@@ -10326,12 +10810,11 @@ pub mod endpoint_config {
             AsyncInferenceClientConfig { props }
         }
 
-        /// `MaxConcurrentInvocationsPerInstance`: The maximum number of concurrent requests sent by the
-        /// SageMaker client to the model container. If no value is provided, SageMaker will choose an
-        /// optimal value for you.
-        pub fn max_concurrent_invocations_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentInvocationsPerInstance", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentInvocationsPerInstance`: The maximum number of concurrent requests sent by
+            /// the SageMaker client to the model container. If no value is provided, SageMaker will
+            /// choose an optimal value for you.
+            props, "MaxConcurrentInvocationsPerInstance", max_concurrent_invocations_per_instance, set_max_concurrent_invocations_per_instance, get_max_concurrent_invocations_per_instance, Val<i64>
         }
     }
 
@@ -10351,30 +10834,26 @@ pub mod endpoint_config {
             AsyncInferenceOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the asynchronous inference output in Amazon S3.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the asynchronous inference output in Amazon S3.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `NotificationConfig`: Specifies the configuration for notifications of inference results for
-        /// asynchronous inference.
-        pub fn notification_config(mut self, value: impl Into<Val<AsyncInferenceNotificationConfig>>) -> Self {
-            self.props.set("NotificationConfig", value.into());
-            self
+        prop! {
+            /// `NotificationConfig`: Specifies the configuration for notifications of inference results
+            /// for asynchronous inference.
+            props, "NotificationConfig", notification_config, set_notification_config, get_notification_config, Val<AsyncInferenceNotificationConfig>
         }
 
-        /// `S3FailurePath`: The Amazon S3 location to upload failure inference responses to.
-        pub fn s3_failure_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3FailurePath", value.into());
-            self
+        prop! {
+            /// `S3FailurePath`: The Amazon S3 location to upload failure inference responses to.
+            props, "S3FailurePath", s3_failure_path, set_s3_failure_path, get_s3_failure_path, Val<String>
         }
 
-        /// `S3OutputPath`: The Amazon S3 location to upload inference responses to.
-        pub fn s3_output_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3OutputPath", value.into());
-            self
+        prop! {
+            /// `S3OutputPath`: The Amazon S3 location to upload inference responses to.
+            props, "S3OutputPath", s3_output_path, set_s3_output_path, get_s3_output_path, Val<String>
         }
     }
 
@@ -10394,25 +10873,22 @@ pub mod endpoint_config {
             AsyncInferenceNotificationConfig { props }
         }
 
-        /// `ErrorTopic`: Amazon SNS topic to post a notification to when an inference fails. If no
-        /// topic is provided, no notification is sent on failure.
-        pub fn error_topic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ErrorTopic", value.into());
-            self
+        prop! {
+            /// `ErrorTopic`: Amazon SNS topic to post a notification to when an inference fails. If no
+            /// topic is provided, no notification is sent on failure.
+            props, "ErrorTopic", error_topic, set_error_topic, get_error_topic, Val<String>
         }
 
-        /// `IncludeInferenceResponseIn`: The Amazon SNS topics where you want the inference response to
-        /// be included.
-        pub fn include_inference_response_in(mut self, value: impl Into<Val<List<AsyncInferenceNotificationConfigIncludeInferenceResponseIn>>>) -> Self {
-            self.props.set("IncludeInferenceResponseIn", value.into());
-            self
+        prop! {
+            /// `IncludeInferenceResponseIn`: The Amazon SNS topics where you want the inference
+            /// response to be included.
+            props, "IncludeInferenceResponseIn", include_inference_response_in, set_include_inference_response_in, get_include_inference_response_in, Val<List<AsyncInferenceNotificationConfigIncludeInferenceResponseIn>>
         }
 
-        /// `SuccessTopic`: Amazon SNS topic to post a notification to when an inference completes
-        /// successfully. If no topic is provided, no notification is sent on success.
-        pub fn success_topic(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuccessTopic", value.into());
-            self
+        prop! {
+            /// `SuccessTopic`: Amazon SNS topic to post a notification to when an inference completes
+            /// successfully. If no topic is provided, no notification is sent on success.
+            props, "SuccessTopic", success_topic, set_success_topic, get_success_topic, Val<String>
         }
     }
 
@@ -10459,24 +10935,37 @@ pub mod endpoint_config {
             DataCaptureConfig { props }
         }
 
-        /// `CaptureContentTypeHeader`: A list of the JSON and CSV content type that the endpoint
-        /// captures.
-        pub fn capture_content_type_header(mut self, value: impl Into<Val<CaptureContentTypeHeader>>) -> Self {
-            self.props.set("CaptureContentTypeHeader", value.into());
-            self
+        prop! {
+            /// `CaptureOptions`: Specifies whether the endpoint captures input data to your model,
+            /// output data from your model, or both.
+            props, "CaptureOptions", _, set_capture_options, get_capture_options, Val<List<CaptureOption>>
         }
 
-        /// `EnableCapture`: Set to True to enable data capture.
-        pub fn enable_capture(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableCapture", value.into());
-            self
+        prop! {
+            /// `DestinationS3Uri`: The S3 bucket where model monitor stores captured data.
+            props, "DestinationS3Uri", _, set_destination_s3_uri, get_destination_s3_uri, Val<String>
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the captured data at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `InitialSamplingPercentage`: The percentage of data to capture.
+            props, "InitialSamplingPercentage", _, set_initial_sampling_percentage, get_initial_sampling_percentage, Val<i64>
+        }
+
+        prop! {
+            /// `CaptureContentTypeHeader`: A list of the JSON and CSV content type that the endpoint
+            /// captures.
+            props, "CaptureContentTypeHeader", capture_content_type_header, set_capture_content_type_header, get_capture_content_type_header, Val<CaptureContentTypeHeader>
+        }
+
+        prop! {
+            /// `EnableCapture`: Set to True to enable data capture.
+            props, "EnableCapture", enable_capture, set_enable_capture, get_enable_capture, Val<bool>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the captured data at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -10496,20 +10985,18 @@ pub mod endpoint_config {
             CaptureContentTypeHeader { props }
         }
 
-        /// `CsvContentTypes`: A list of the CSV content types of the data that the endpoint captures.
-        /// For the endpoint to capture the data, you must also specify the content type when you invoke
-        /// the endpoint.
-        pub fn csv_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CsvContentTypes", value.into());
-            self
+        prop! {
+            /// `CsvContentTypes`: A list of the CSV content types of the data that the endpoint
+            /// captures. For the endpoint to capture the data, you must also specify the content type
+            /// when you invoke the endpoint.
+            props, "CsvContentTypes", csv_content_types, set_csv_content_types, get_csv_content_types, Val<List<String>>
         }
 
-        /// `JsonContentTypes`: A list of the JSON content types of the data that the endpoint captures.
-        /// For the endpoint to capture the data, you must also specify the content type when you invoke
-        /// the endpoint.
-        pub fn json_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("JsonContentTypes", value.into());
-            self
+        prop! {
+            /// `JsonContentTypes`: A list of the JSON content types of the data that the endpoint
+            /// captures. For the endpoint to capture the data, you must also specify the content type
+            /// when you invoke the endpoint.
+            props, "JsonContentTypes", json_content_types, set_json_content_types, get_json_content_types, Val<List<String>>
         }
     }
 
@@ -10530,6 +11017,11 @@ pub mod endpoint_config {
             let mut props = Props::new();
             props.set("CaptureMode", capture_mode.into());
             CaptureOption { props }
+        }
+
+        prop! {
+            /// `CaptureMode`: Specifies whether the endpoint captures input data or output data.
+            props, "CaptureMode", _, set_capture_mode, get_capture_mode, Val<CaptureOptionCaptureMode>
         }
     }
 
@@ -10564,11 +11056,10 @@ pub mod endpoint_config {
             ExplainerConfig { props }
         }
 
-        /// `ClarifyExplainerConfig`: A member of ExplainerConfig that contains configuration parameters
-        /// for the SageMaker Clarify explainer.
-        pub fn clarify_explainer_config(mut self, value: impl Into<Val<ClarifyExplainerConfig>>) -> Self {
-            self.props.set("ClarifyExplainerConfig", value.into());
-            self
+        prop! {
+            /// `ClarifyExplainerConfig`: A member of ExplainerConfig that contains configuration
+            /// parameters for the SageMaker Clarify explainer.
+            props, "ClarifyExplainerConfig", clarify_explainer_config, set_clarify_explainer_config, get_clarify_explainer_config, Val<ClarifyExplainerConfig>
         }
     }
 
@@ -10590,17 +11081,20 @@ pub mod endpoint_config {
             ClarifyExplainerConfig { props }
         }
 
-        /// `EnableExplanations`: A JMESPath boolean expression used to filter which records to explain.
-        /// Explanations are activated by default.
-        pub fn enable_explanations(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EnableExplanations", value.into());
-            self
+        prop! {
+            /// `ShapConfig`: The configuration for SHAP analysis.
+            props, "ShapConfig", _, set_shap_config, get_shap_config, Val<ClarifyShapConfig>
         }
 
-        /// `InferenceConfig`: The inference configuration parameter for the model container.
-        pub fn inference_config(mut self, value: impl Into<Val<ClarifyInferenceConfig>>) -> Self {
-            self.props.set("InferenceConfig", value.into());
-            self
+        prop! {
+            /// `EnableExplanations`: A JMESPath boolean expression used to filter which records to
+            /// explain. Explanations are activated by default.
+            props, "EnableExplanations", enable_explanations, set_enable_explanations, get_enable_explanations, Val<String>
+        }
+
+        prop! {
+            /// `InferenceConfig`: The inference configuration parameter for the model container.
+            props, "InferenceConfig", inference_config, set_inference_config, get_inference_config, Val<ClarifyInferenceConfig>
         }
     }
 
@@ -10620,86 +11114,75 @@ pub mod endpoint_config {
             ClarifyInferenceConfig { props }
         }
 
-        /// `ContentTemplate`: A template string used to format a JSON record into an acceptable model
-        /// container input.
-        pub fn content_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentTemplate", value.into());
-            self
+        prop! {
+            /// `ContentTemplate`: A template string used to format a JSON record into an acceptable
+            /// model container input.
+            props, "ContentTemplate", content_template, set_content_template, get_content_template, Val<String>
         }
 
-        /// `FeatureHeaders`: The names of the features. If provided, these are included in the endpoint
-        /// response payload to help readability of the InvokeEndpoint output.
-        pub fn feature_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FeatureHeaders", value.into());
-            self
+        prop! {
+            /// `FeatureHeaders`: The names of the features. If provided, these are included in the
+            /// endpoint response payload to help readability of the InvokeEndpoint output.
+            props, "FeatureHeaders", feature_headers, set_feature_headers, get_feature_headers, Val<List<String>>
         }
 
-        /// `FeatureTypes`: A list of data types of the features (optional). Applicable only to NLP
-        /// explainability. If provided, FeatureTypes must have at least one 'text' string (for example, \['text'\]).
-        /// If FeatureTypes is not provided, the explainer infers the feature types based on the
-        /// baseline data.
-        pub fn feature_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FeatureTypes", value.into());
-            self
+        prop! {
+            /// `FeatureTypes`: A list of data types of the features (optional). Applicable only to NLP
+            /// explainability. If provided, FeatureTypes must have at least one 'text' string (for
+            /// example, \['text'\]). If FeatureTypes is not provided, the explainer infers the feature
+            /// types based on the baseline data.
+            props, "FeatureTypes", feature_types, set_feature_types, get_feature_types, Val<List<String>>
         }
 
-        /// `FeaturesAttribute`: Provides the JMESPath expression to extract the features from a model
-        /// container input in JSON Lines format.
-        pub fn features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `FeaturesAttribute`: Provides the JMESPath expression to extract the features from a
+            /// model container input in JSON Lines format.
+            props, "FeaturesAttribute", features_attribute, set_features_attribute, get_features_attribute, Val<String>
         }
 
-        /// `LabelAttribute`: A JMESPath expression used to locate the list of label headers in the
-        /// model container output.
-        pub fn label_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LabelAttribute", value.into());
-            self
+        prop! {
+            /// `LabelAttribute`: A JMESPath expression used to locate the list of label headers in the
+            /// model container output.
+            props, "LabelAttribute", label_attribute, set_label_attribute, get_label_attribute, Val<String>
         }
 
-        /// `LabelHeaders`: For multiclass classification problems, the label headers are the names of
-        /// the classes. Otherwise, the label header is the name of the predicted label.
-        pub fn label_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LabelHeaders", value.into());
-            self
+        prop! {
+            /// `LabelHeaders`: For multiclass classification problems, the label headers are the names
+            /// of the classes. Otherwise, the label header is the name of the predicted label.
+            props, "LabelHeaders", label_headers, set_label_headers, get_label_headers, Val<List<String>>
         }
 
-        /// `LabelIndex`: A zero-based index used to extract a label header or list of label headers
-        /// from model container output in CSV format.
-        pub fn label_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("LabelIndex", value.into());
-            self
+        prop! {
+            /// `LabelIndex`: A zero-based index used to extract a label header or list of label headers
+            /// from model container output in CSV format.
+            props, "LabelIndex", label_index, set_label_index, get_label_index, Val<i64>
         }
 
-        /// `MaxPayloadInMB`: The maximum payload size (MB) allowed of a request from the explainer to
-        /// the model container. Defaults to 6 MB.
-        pub fn max_payload_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPayloadInMB", value.into());
-            self
+        prop! {
+            /// `MaxPayloadInMB`: The maximum payload size (MB) allowed of a request from the explainer
+            /// to the model container. Defaults to 6 MB.
+            props, "MaxPayloadInMB", max_payload_in_mb, set_max_payload_in_mb, get_max_payload_in_mb, Val<i64>
         }
 
-        /// `MaxRecordCount`: The maximum number of records in a request that the model container can
-        /// process when querying the model container for the predictions of a synthetic dataset. A
-        /// record is a unit of input data that inference can be made on, for example, a single line in
-        /// CSV data.
-        pub fn max_record_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxRecordCount", value.into());
-            self
+        prop! {
+            /// `MaxRecordCount`: The maximum number of records in a request that the model container
+            /// can process when querying the model container for the predictions of a synthetic
+            /// dataset. A record is a unit of input data that inference can be made on, for example, a
+            /// single line in CSV data.
+            props, "MaxRecordCount", max_record_count, set_max_record_count, get_max_record_count, Val<i64>
         }
 
-        /// `ProbabilityAttribute`: A JMESPath expression used to extract the probability (or score)
-        /// from the model container output if the model container is in JSON Lines format.
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: A JMESPath expression used to extract the probability (or score)
+            /// from the model container output if the model container is in JSON Lines format.
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
         }
 
-        /// `ProbabilityIndex`: A zero-based index used to extract a probability value (score) or list
-        /// from model container output in CSV format. If this value is not provided, the entire model
-        /// container output will be treated as a probability value (score) or list.
-        pub fn probability_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProbabilityIndex", value.into());
-            self
+        prop! {
+            /// `ProbabilityIndex`: A zero-based index used to extract a probability value (score) or
+            /// list from model container output in CSV format. If this value is not provided, the
+            /// entire model container output will be treated as a probability value (score) or list.
+            props, "ProbabilityIndex", probability_index, set_probability_index, get_probability_index, Val<i64>
         }
     }
 
@@ -10722,33 +11205,35 @@ pub mod endpoint_config {
             ClarifyShapConfig { props }
         }
 
-        /// `NumberOfSamples`: The number of samples to be used for analysis by the Kernal SHAP
-        /// algorithm.
-        pub fn number_of_samples(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfSamples", value.into());
-            self
+        prop! {
+            /// `ShapBaselineConfig`: The configuration for the SHAP baseline of the Kernal SHAP
+            /// algorithm.
+            props, "ShapBaselineConfig", _, set_shap_baseline_config, get_shap_baseline_config, Val<ClarifyShapBaselineConfig>
         }
 
-        /// `Seed`: The starting value used to initialize the random number generator in the explainer.
-        /// Provide a value for this parameter to obtain a deterministic SHAP result.
-        pub fn seed(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Seed", value.into());
-            self
+        prop! {
+            /// `NumberOfSamples`: The number of samples to be used for analysis by the Kernal SHAP
+            /// algorithm.
+            props, "NumberOfSamples", number_of_samples, set_number_of_samples, get_number_of_samples, Val<i64>
         }
 
-        /// `TextConfig`: A parameter that indicates if text features are treated as text and
-        /// explanations are provided for individual units of text. Required for natural language
-        /// processing (NLP) explainability only.
-        pub fn text_config(mut self, value: impl Into<Val<ClarifyTextConfig>>) -> Self {
-            self.props.set("TextConfig", value.into());
-            self
+        prop! {
+            /// `Seed`: The starting value used to initialize the random number generator in the
+            /// explainer. Provide a value for this parameter to obtain a deterministic SHAP result.
+            props, "Seed", seed, set_seed, get_seed, Val<i64>
         }
 
-        /// `UseLogit`: A Boolean toggle to indicate if you want to use the logit function (true) or
-        /// log-odds units (false) for model predictions. Defaults to false.
-        pub fn use_logit(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UseLogit", value.into());
-            self
+        prop! {
+            /// `TextConfig`: A parameter that indicates if text features are treated as text and
+            /// explanations are provided for individual units of text. Required for natural language
+            /// processing (NLP) explainability only.
+            props, "TextConfig", text_config, set_text_config, get_text_config, Val<ClarifyTextConfig>
+        }
+
+        prop! {
+            /// `UseLogit`: A Boolean toggle to indicate if you want to use the logit function (true) or
+            /// log-odds units (false) for model predictions. Defaults to false.
+            props, "UseLogit", use_logit, set_use_logit, get_use_logit, Val<bool>
         }
     }
 
@@ -10768,27 +11253,24 @@ pub mod endpoint_config {
             ClarifyShapBaselineConfig { props }
         }
 
-        /// `MimeType`: The MIME type of the baseline data. Choose from 'text/csv' or 'application/jsonlines'.
-        /// Defaults to 'text/csv'.
-        pub fn mime_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MimeType", value.into());
-            self
+        prop! {
+            /// `MimeType`: The MIME type of the baseline data. Choose from 'text/csv' or 'application/jsonlines'.
+            /// Defaults to 'text/csv'.
+            props, "MimeType", mime_type, set_mime_type, get_mime_type, Val<String>
         }
 
-        /// `ShapBaseline`: The inline SHAP baseline data in string format. ShapBaseline can have one or
-        /// multiple records to be used as the baseline dataset. The format of the SHAP baseline file
-        /// should be the same format as the training dataset.
-        pub fn shap_baseline(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShapBaseline", value.into());
-            self
+        prop! {
+            /// `ShapBaseline`: The inline SHAP baseline data in string format. ShapBaseline can have
+            /// one or multiple records to be used as the baseline dataset. The format of the SHAP
+            /// baseline file should be the same format as the training dataset.
+            props, "ShapBaseline", shap_baseline, set_shap_baseline, get_shap_baseline, Val<String>
         }
 
-        /// `ShapBaselineUri`: The uniform resource identifier (URI) of the S3 bucket where the SHAP
-        /// baseline file is stored. The format of the SHAP baseline file should be the same format as
-        /// the format of the training dataset.
-        pub fn shap_baseline_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShapBaselineUri", value.into());
-            self
+        prop! {
+            /// `ShapBaselineUri`: The uniform resource identifier (URI) of the S3 bucket where the SHAP
+            /// baseline file is stored. The format of the SHAP baseline file should be the same format
+            /// as the format of the training dataset.
+            props, "ShapBaselineUri", shap_baseline_uri, set_shap_baseline_uri, get_shap_baseline_uri, Val<String>
         }
     }
 
@@ -10816,6 +11298,19 @@ pub mod endpoint_config {
             props.set("Granularity", granularity.into());
             ClarifyTextConfig { props }
         }
+
+        prop! {
+            /// `Language`: Specifies the language of the text features in ISO 639-1 or ISO 639-3 code
+            /// of a supported language.
+            props, "Language", _, set_language, get_language, Val<String>
+        }
+
+        prop! {
+            /// `Granularity`: The unit of granularity for the analysis of text features. For example,
+            /// if the unit is 'token', then each token (like a word in English) of the text is treated
+            /// as a feature. SHAP values are computed for each unit/feature.
+            props, "Granularity", _, set_granularity, get_granularity, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::EndpointConfig.MetricsConfig`: Specifies the metrics that the endpoint
@@ -10835,28 +11330,26 @@ pub mod endpoint_config {
             MetricsConfig { props }
         }
 
-        /// `EnableDetailedObservability`: Specifies whether to enable detailed observability for the
-        /// endpoint. When set to true, the endpoint publishes container-level inference metrics,
-        /// per-GPU metrics, per-instance host metrics, and inference component placement metrics.
-        pub fn enable_detailed_observability(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableDetailedObservability", value.into());
-            self
+        prop! {
+            /// `EnableDetailedObservability`: Specifies whether to enable detailed observability for
+            /// the endpoint. When set to true, the endpoint publishes container-level inference
+            /// metrics, per-GPU metrics, per-instance host metrics, and inference component placement
+            /// metrics.
+            props, "EnableDetailedObservability", enable_detailed_observability, set_enable_detailed_observability, get_enable_detailed_observability, Val<bool>
         }
 
-        /// `EnableEnhancedMetrics`: Specifies whether to enable enhanced metrics for the endpoint.
-        /// Enhanced metrics provide utilization and invocation data at instance and container
-        /// granularity.
-        pub fn enable_enhanced_metrics(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableEnhancedMetrics", value.into());
-            self
+        prop! {
+            /// `EnableEnhancedMetrics`: Specifies whether to enable enhanced metrics for the endpoint.
+            /// Enhanced metrics provide utilization and invocation data at instance and container
+            /// granularity.
+            props, "EnableEnhancedMetrics", enable_enhanced_metrics, set_enable_enhanced_metrics, get_enable_enhanced_metrics, Val<bool>
         }
 
-        /// `MetricPublishFrequencyInSeconds`: The interval, in seconds, at which the endpoint publishes
-        /// metrics to Amazon CloudWatch. Valid values are 10, 30, 60, 120, 180, 240, and 300. The
-        /// default is 60.
-        pub fn metric_publish_frequency_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MetricPublishFrequencyInSeconds", value.into());
-            self
+        prop! {
+            /// `MetricPublishFrequencyInSeconds`: The interval, in seconds, at which the endpoint
+            /// publishes metrics to Amazon CloudWatch. Valid values are 10, 30, 60, 120, 180, 240, and 300.
+            /// The default is 60.
+            props, "MetricPublishFrequencyInSeconds", metric_publish_frequency_in_seconds, set_metric_publish_frequency_in_seconds, get_metric_publish_frequency_in_seconds, Val<i64>
         }
     }
 
@@ -10878,125 +11371,115 @@ pub mod endpoint_config {
             ProductionVariant { props }
         }
 
-        /// `CapacityReservationConfig`: Settings for the capacity reservation for the compute instances
-        /// that SageMaker AI reserves for an endpoint.
-        pub fn capacity_reservation_config(mut self, value: impl Into<Val<CapacityReservationConfig>>) -> Self {
-            self.props.set("CapacityReservationConfig", value.into());
-            self
+        prop! {
+            /// `VariantName`: The name of the production variant.
+            props, "VariantName", _, set_variant_name, get_variant_name, Val<String>
         }
 
-        /// `ContainerStartupHealthCheckTimeoutInSeconds`: The timeout value, in seconds, for your
-        /// inference container to pass health check by SageMaker Hosting.
-        pub fn container_startup_health_check_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerStartupHealthCheckTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `CapacityReservationConfig`: Settings for the capacity reservation for the compute
+            /// instances that SageMaker AI reserves for an endpoint.
+            props, "CapacityReservationConfig", capacity_reservation_config, set_capacity_reservation_config, get_capacity_reservation_config, Val<CapacityReservationConfig>
         }
 
-        /// `CoreDumpConfig`: Specifies configuration for a core dump from the model container when the
-        /// process crashes.
-        pub fn core_dump_config(mut self, value: impl Into<Val<CoreDumpConfig>>) -> Self {
-            self.props.set("CoreDumpConfig", value.into());
-            self
+        prop! {
+            /// `ContainerStartupHealthCheckTimeoutInSeconds`: The timeout value, in seconds, for your
+            /// inference container to pass health check by SageMaker Hosting.
+            props, "ContainerStartupHealthCheckTimeoutInSeconds", container_startup_health_check_timeout_in_seconds, set_container_startup_health_check_timeout_in_seconds, get_container_startup_health_check_timeout_in_seconds, Val<i64>
         }
 
-        /// `EnableSSMAccess`: You can use this parameter to turn on native AWS Systems Manager (SSM)
-        /// access for a production variant behind an endpoint. By default, SSM access is disabled for
-        /// all production variants behind an endpoint.
-        pub fn enable_ssm_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableSSMAccess", value.into());
-            self
+        prop! {
+            /// `CoreDumpConfig`: Specifies configuration for a core dump from the model container when
+            /// the process crashes.
+            props, "CoreDumpConfig", core_dump_config, set_core_dump_config, get_core_dump_config, Val<CoreDumpConfig>
         }
 
-        /// `InferenceAmiVersion`: Specifies an option from a collection of preconfigured Amazon Machine
-        /// Image (AMI) images. Each image is configured by AWS with a set of software and driver
-        /// versions. AWS optimizes these configurations for different machine learning workloads. By
-        /// selecting an AMI version, you can ensure that your inference environment is compatible with
-        /// specific software requirements, such as CUDA driver versions, Linux kernel versions, or AWS
-        /// Neuron driver versions
-        pub fn inference_ami_version(mut self, value: impl Into<Val<ProductionVariantInferenceAmiVersion>>) -> Self {
-            self.props.set("InferenceAmiVersion", value.into());
-            self
+        prop! {
+            /// `EnableSSMAccess`: You can use this parameter to turn on native AWS Systems Manager (SSM)
+            /// access for a production variant behind an endpoint. By default, SSM access is disabled
+            /// for all production variants behind an endpoint.
+            props, "EnableSSMAccess", enable_ssm_access, set_enable_ssm_access, get_enable_ssm_access, Val<bool>
         }
 
-        /// `InitialInstanceCount`: Number of instances to launch initially.
-        pub fn initial_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("InitialInstanceCount", value.into());
-            self
+        prop! {
+            /// `InferenceAmiVersion`: Specifies an option from a collection of preconfigured Amazon
+            /// Machine Image (AMI) images. Each image is configured by AWS with a set of software and
+            /// driver versions. AWS optimizes these configurations for different machine learning
+            /// workloads. By selecting an AMI version, you can ensure that your inference environment
+            /// is compatible with specific software requirements, such as CUDA driver versions, Linux
+            /// kernel versions, or AWS Neuron driver versions
+            props, "InferenceAmiVersion", inference_ami_version, set_inference_ami_version, get_inference_ami_version, Val<ProductionVariantInferenceAmiVersion>
         }
 
-        /// `InitialVariantWeight`: Determines initial traffic distribution among all of the models that
-        /// you specify in the endpoint configuration.
-        pub fn initial_variant_weight(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("InitialVariantWeight", value.into());
-            self
+        prop! {
+            /// `InitialInstanceCount`: Number of instances to launch initially.
+            props, "InitialInstanceCount", initial_instance_count, set_initial_instance_count, get_initial_instance_count, Val<i64>
         }
 
-        /// `InstancePools`: A list of instance pools for the production variant. Each instance pool
-        /// specifies an instance type and its priority for provisioning. Use instance pools to
-        /// configure heterogeneous endpoints that deploy models across multiple instance types.
-        pub fn instance_pools(mut self, value: impl Into<Val<List<InstancePool>>>) -> Self {
-            self.props.set("InstancePools", value.into());
-            self
+        prop! {
+            /// `InitialVariantWeight`: Determines initial traffic distribution among all of the models
+            /// that you specify in the endpoint configuration.
+            props, "InitialVariantWeight", initial_variant_weight, set_initial_variant_weight, get_initial_variant_weight, Val<f64>
         }
 
-        /// `InstanceType`: The ML compute instance type.
-        pub fn instance_type(mut self, value: impl Into<Val<ProductionVariantInstanceType>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstancePools`: A list of instance pools for the production variant. Each instance pool
+            /// specifies an instance type and its priority for provisioning. Use instance pools to
+            /// configure heterogeneous endpoints that deploy models across multiple instance types.
+            props, "InstancePools", instance_pools, set_instance_pools, get_instance_pools, Val<List<InstancePool>>
         }
 
-        /// `ManagedInstanceScaling`: Settings that control the range in the number of instances that
-        /// the endpoint provisions as it scales up or down to accommodate traffic.
-        pub fn managed_instance_scaling(mut self, value: impl Into<Val<ManagedInstanceScaling>>) -> Self {
-            self.props.set("ManagedInstanceScaling", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The ML compute instance type.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<ProductionVariantInstanceType>
         }
 
-        /// `ModelDataDownloadTimeoutInSeconds`: The timeout value, in seconds, to download and extract
-        /// the model that you want to host from Amazon S3 to the individual inference instance
-        /// associated with this production variant.
-        pub fn model_data_download_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ModelDataDownloadTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ManagedInstanceScaling`: Settings that control the range in the number of instances
+            /// that the endpoint provisions as it scales up or down to accommodate traffic.
+            props, "ManagedInstanceScaling", managed_instance_scaling, set_managed_instance_scaling, get_managed_instance_scaling, Val<ManagedInstanceScaling>
         }
 
-        /// `ModelName`: The name of the model that you want to host. This is the name that you
-        /// specified when creating the model.
-        pub fn model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelName", value.into());
-            self
+        prop! {
+            /// `ModelDataDownloadTimeoutInSeconds`: The timeout value, in seconds, to download and
+            /// extract the model that you want to host from Amazon S3 to the individual inference
+            /// instance associated with this production variant.
+            props, "ModelDataDownloadTimeoutInSeconds", model_data_download_timeout_in_seconds, set_model_data_download_timeout_in_seconds, get_model_data_download_timeout_in_seconds, Val<i64>
         }
 
-        /// `RoutingConfig`: Settings that control how the endpoint routes incoming traffic to the
-        /// instances that the endpoint hosts.
-        pub fn routing_config(mut self, value: impl Into<Val<RoutingConfig>>) -> Self {
-            self.props.set("RoutingConfig", value.into());
-            self
+        prop! {
+            /// `ModelName`: The name of the model that you want to host. This is the name that you
+            /// specified when creating the model.
+            props, "ModelName", model_name, set_model_name, get_model_name, Val<String>
         }
 
-        /// `ServerlessConfig`: The serverless configuration for an endpoint. Specifies a serverless
-        /// endpoint configuration instead of an instance-based endpoint configuration.
-        pub fn serverless_config(mut self, value: impl Into<Val<ServerlessConfig>>) -> Self {
-            self.props.set("ServerlessConfig", value.into());
-            self
+        prop! {
+            /// `RoutingConfig`: Settings that control how the endpoint routes incoming traffic to the
+            /// instances that the endpoint hosts.
+            props, "RoutingConfig", routing_config, set_routing_config, get_routing_config, Val<RoutingConfig>
         }
 
-        /// `VariantInstanceProvisionTimeoutInSeconds`: The timeout value, in seconds, for provisioning
-        /// instances for the production variant. When SageMaker encounters an insufficient capacity
-        /// error while provisioning instances, it retries with the next instance pool (if configured)
-        /// or waits until the timeout expires. This timeout applies only to capacity provisioning and
-        /// does not include the time for model download or container startup.
-        pub fn variant_instance_provision_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VariantInstanceProvisionTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ServerlessConfig`: The serverless configuration for an endpoint. Specifies a serverless
+            /// endpoint configuration instead of an instance-based endpoint configuration.
+            props, "ServerlessConfig", serverless_config, set_serverless_config, get_serverless_config, Val<ServerlessConfig>
         }
 
-        /// `VolumeSizeInGB`: The size, in GB, of the ML storage volume attached to individual inference
-        /// instance associated with the production variant. Currently only Amazon EBS gp2 storage
-        /// volumes are supported.
-        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSizeInGB", value.into());
-            self
+        prop! {
+            /// `VariantInstanceProvisionTimeoutInSeconds`: The timeout value, in seconds, for
+            /// provisioning instances for the production variant. When SageMaker encounters an
+            /// insufficient capacity error while provisioning instances, it retries with the next
+            /// instance pool (if configured) or waits until the timeout expires. This timeout applies
+            /// only to capacity provisioning and does not include the time for model download or
+            /// container startup.
+            props, "VariantInstanceProvisionTimeoutInSeconds", variant_instance_provision_timeout_in_seconds, set_variant_instance_provision_timeout_in_seconds, get_variant_instance_provision_timeout_in_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size, in GB, of the ML storage volume attached to individual
+            /// inference instance associated with the production variant. Currently only Amazon EBS gp2
+            /// storage volumes are supported.
+            props, "VolumeSizeInGB", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
         }
     }
 
@@ -11016,17 +11499,16 @@ pub mod endpoint_config {
             CapacityReservationConfig { props }
         }
 
-        /// `CapacityReservationPreference`: Options that you can choose for the capacity reservation.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`: Options that you can choose for the capacity
+            /// reservation.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<String>
         }
 
-        /// `MlReservationArn`: The Amazon Resource Name (ARN) that uniquely identifies the ML capacity
-        /// reservation that SageMaker AI applies when it deploys the endpoint.
-        pub fn ml_reservation_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MlReservationArn", value.into());
-            self
+        prop! {
+            /// `MlReservationArn`: The Amazon Resource Name (ARN) that uniquely identifies the ML
+            /// capacity reservation that SageMaker AI applies when it deploys the endpoint.
+            props, "MlReservationArn", ml_reservation_arn, set_ml_reservation_arn, get_ml_reservation_arn, Val<String>
         }
     }
 
@@ -11048,13 +11530,17 @@ pub mod endpoint_config {
             CoreDumpConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that SageMaker uses to encrypt the
-        /// core dump data at rest using Amazon S3 server-side encryption. If you use a KMS key ID or an
-        /// alias of your KMS key, the SageMaker execution role must include permissions to call
-        /// kms:Encrypt.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `DestinationS3Uri`: The Amazon S3 bucket to send the core dump to.
+            props, "DestinationS3Uri", _, set_destination_s3_uri, get_destination_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that SageMaker uses to encrypt
+            /// the core dump data at rest using Amazon S3 server-side encryption. If you use a KMS key
+            /// ID or an alias of your KMS key, the SageMaker execution role must include permissions to
+            /// call kms:Encrypt.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -11113,12 +11599,24 @@ pub mod endpoint_config {
             InstancePool { props }
         }
 
-        /// `ModelNameOverride`: The name of a SageMaker model to use for this instance pool instead of
-        /// the model specified for the production variant. Use this to deploy a different model
-        /// optimized for the instance type in this pool.
-        pub fn model_name_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelNameOverride", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the instance pool.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<InstancePoolInstanceType>
+        }
+
+        prop! {
+            /// `Priority`: The priority for the instance pool. SageMaker attempts to provision
+            /// instances in order of priority, starting with the lowest value. If instances for a
+            /// higher-priority pool are unavailable, SageMaker attempts to provision from the next
+            /// pool. Valid values: 1 to 5, where 1 is the highest priority.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `ModelNameOverride`: The name of a SageMaker model to use for this instance pool instead
+            /// of the model specified for the production variant. Use this to deploy a different model
+            /// optimized for the instance type in this pool.
+            props, "ModelNameOverride", model_name_override, set_model_name_override, get_model_name_override, Val<String>
         }
     }
 
@@ -12815,30 +13313,26 @@ pub mod endpoint_config {
             ManagedInstanceScaling { props }
         }
 
-        /// `MaxInstanceCount`: The maximum number of instances that the endpoint can provision when it
-        /// scales up to accommodate an increase in traffic.
-        pub fn max_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxInstanceCount", value.into());
-            self
+        prop! {
+            /// `MaxInstanceCount`: The maximum number of instances that the endpoint can provision when
+            /// it scales up to accommodate an increase in traffic.
+            props, "MaxInstanceCount", max_instance_count, set_max_instance_count, get_max_instance_count, Val<i64>
         }
 
-        /// `MinInstanceCount`: The minimum number of instances that the endpoint must retain when it
-        /// scales down to accommodate a decrease in traffic.
-        pub fn min_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinInstanceCount", value.into());
-            self
+        prop! {
+            /// `MinInstanceCount`: The minimum number of instances that the endpoint must retain when
+            /// it scales down to accommodate a decrease in traffic.
+            props, "MinInstanceCount", min_instance_count, set_min_instance_count, get_min_instance_count, Val<i64>
         }
 
-        /// `ScaleInPolicy`: Configures the scale-in behavior for managed instance scaling.
-        pub fn scale_in_policy(mut self, value: impl Into<Val<ScaleInPolicy>>) -> Self {
-            self.props.set("ScaleInPolicy", value.into());
-            self
+        prop! {
+            /// `ScaleInPolicy`: Configures the scale-in behavior for managed instance scaling.
+            props, "ScaleInPolicy", scale_in_policy, set_scale_in_policy, get_scale_in_policy, Val<ScaleInPolicy>
         }
 
-        /// `Status`: Indicates whether managed instance scaling is enabled.
-        pub fn status(mut self, value: impl Into<Val<ManagedInstanceScalingStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates whether managed instance scaling is enabled.
+            props, "Status", status, set_status, get_status, Val<ManagedInstanceScalingStatus>
         }
     }
 
@@ -12862,19 +13356,25 @@ pub mod endpoint_config {
             ScaleInPolicy { props }
         }
 
-        /// `CooldownInMinutes`: The cooldown period, in minutes, after the last endpoint operation
-        /// before the endpoint evaluates consolidation scale-in opportunities. Valid values are 5 to 1440.
-        /// The default is 20.
-        pub fn cooldown_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CooldownInMinutes", value.into());
-            self
+        prop! {
+            /// `Strategy`: The strategy for scaling in instances. IDLE_RELEASE releases instances that
+            /// have no hosted inference component copies. CONSOLIDATION consolidates inference
+            /// component copies onto fewer instances to release more instances.
+            props, "Strategy", _, set_strategy, get_strategy, Val<ScaleInPolicyStrategy>
         }
 
-        /// `MaximumStepSize`: The maximum number of instances that the endpoint can terminate at a time
-        /// during a consolidation scale-in operation. Valid values are 1 to 100. The default is 1.
-        pub fn maximum_step_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumStepSize", value.into());
-            self
+        prop! {
+            /// `CooldownInMinutes`: The cooldown period, in minutes, after the last endpoint operation
+            /// before the endpoint evaluates consolidation scale-in opportunities. Valid values are 5
+            /// to 1440. The default is 20.
+            props, "CooldownInMinutes", cooldown_in_minutes, set_cooldown_in_minutes, get_cooldown_in_minutes, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumStepSize`: The maximum number of instances that the endpoint can terminate at a
+            /// time during a consolidation scale-in operation. Valid values are 1 to 100. The default
+            /// is 1.
+            props, "MaximumStepSize", maximum_step_size, set_maximum_step_size, get_maximum_step_size, Val<i64>
         }
     }
 
@@ -12922,17 +13422,15 @@ pub mod endpoint_config {
             RoutingConfig { props }
         }
 
-        /// `PrefixAwareRoutingConfig`: The configuration for prefix-aware routing. Specify this
-        /// property only when you set RoutingStrategy to PREFIX_AWARE.
-        pub fn prefix_aware_routing_config(mut self, value: impl Into<Val<PrefixAwareRoutingConfig>>) -> Self {
-            self.props.set("PrefixAwareRoutingConfig", value.into());
-            self
+        prop! {
+            /// `PrefixAwareRoutingConfig`: The configuration for prefix-aware routing. Specify this
+            /// property only when you set RoutingStrategy to PREFIX_AWARE.
+            props, "PrefixAwareRoutingConfig", prefix_aware_routing_config, set_prefix_aware_routing_config, get_prefix_aware_routing_config, Val<PrefixAwareRoutingConfig>
         }
 
-        /// `RoutingStrategy`: Sets how the endpoint routes incoming traffic.
-        pub fn routing_strategy(mut self, value: impl Into<Val<RoutingConfigRoutingStrategy>>) -> Self {
-            self.props.set("RoutingStrategy", value.into());
-            self
+        prop! {
+            /// `RoutingStrategy`: Sets how the endpoint routes incoming traffic.
+            props, "RoutingStrategy", routing_strategy, set_routing_strategy, get_routing_strategy, Val<RoutingConfigRoutingStrategy>
         }
     }
 
@@ -12953,19 +13451,17 @@ pub mod endpoint_config {
             PrefixAwareRoutingConfig { props }
         }
 
-        /// `ConcurrencyThreshold`: The maximum number of in-flight requests on the target instance
-        /// before the endpoint routes to another instance. Required when RoutingStrategy is
-        /// PREFIX_AWARE. Valid values are 1 to 1024.
-        pub fn concurrency_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ConcurrencyThreshold", value.into());
-            self
+        prop! {
+            /// `ConcurrencyThreshold`: The maximum number of in-flight requests on the target instance
+            /// before the endpoint routes to another instance. Required when RoutingStrategy is
+            /// PREFIX_AWARE. Valid values are 1 to 1024.
+            props, "ConcurrencyThreshold", concurrency_threshold, set_concurrency_threshold, get_concurrency_threshold, Val<i64>
         }
 
-        /// `PrefixLength`: The maximum length of the prefix used for routing decisions. Required when
-        /// RoutingStrategy is PREFIX_AWARE. Valid values are 1024 to 65536.
-        pub fn prefix_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PrefixLength", value.into());
-            self
+        prop! {
+            /// `PrefixLength`: The maximum length of the prefix used for routing decisions. Required
+            /// when RoutingStrategy is PREFIX_AWARE. Valid values are 1024 to 65536.
+            props, "PrefixLength", prefix_length, set_prefix_length, get_prefix_length, Val<i64>
         }
     }
 
@@ -13010,11 +13506,22 @@ pub mod endpoint_config {
             ServerlessConfig { props }
         }
 
-        /// `ProvisionedConcurrency`: The amount of provisioned concurrency to allocate for the
-        /// serverless endpoint. Should be less than or equal to MaxConcurrency.
-        pub fn provisioned_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProvisionedConcurrency", value.into());
-            self
+        prop! {
+            /// `MaxConcurrency`: The maximum number of concurrent invocations your serverless endpoint
+            /// can process.
+            props, "MaxConcurrency", _, set_max_concurrency, get_max_concurrency, Val<i64>
+        }
+
+        prop! {
+            /// `MemorySizeInMB`: The memory size of your serverless endpoint. Valid values are in 1 GB
+            /// increments: 1024 MB, 2048 MB, 3072 MB, 4096 MB, 5120 MB, or 6144 MB.
+            props, "MemorySizeInMB", _, set_memory_size_in_mb, get_memory_size_in_mb, Val<i64>
+        }
+
+        prop! {
+            /// `ProvisionedConcurrency`: The amount of provisioned concurrency to allocate for the
+            /// serverless endpoint. Should be less than or equal to MaxConcurrency.
+            props, "ProvisionedConcurrency", provisioned_concurrency, set_provisioned_concurrency, get_provisioned_concurrency, Val<i64>
         }
     }
 
@@ -13044,6 +13551,18 @@ pub mod endpoint_config {
             props.set("SecurityGroupIds", security_group_ids.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect your training
+            /// job or model.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
     }
 }
 
@@ -13070,22 +13589,26 @@ impl Experiment {
         Experiment { core }
     }
 
-    /// `Description`: The description of the experiment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the experiment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`: The name of the experiment as displayed. The name does not need to be unique.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The name of the experiment as displayed. The name does not need to be
+        /// unique.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`: A list of tags to associate with the experiment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ExperimentName`: The name of the experiment. Must be unique in your AWS account and is
+        /// not case-sensitive.
+        core.props, "ExperimentName", _, set_experiment_name, get_experiment_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to associate with the experiment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13134,40 +13657,39 @@ impl ExperimentTrialComponent {
         ExperimentTrialComponent { core }
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndTime", value.into());
-        self
+    prop! {
+        /// `EndTime`.
+        core.props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
     }
 
-    /// `MetadataProperties`.
-    pub fn metadata_properties(mut self, value: impl Into<Val<experiment_trial_component::MetadataProperties>>) -> Self {
-        self.core.set("MetadataProperties", value.into());
-        self
+    prop! {
+        /// `MetadataProperties`.
+        core.props, "MetadataProperties", metadata_properties, set_metadata_properties, get_metadata_properties, Val<experiment_trial_component::MetadataProperties>
     }
 
-    /// `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartTime", value.into());
-        self
+    prop! {
+        /// `StartTime`.
+        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
     }
 
-    /// `Status`.
-    pub fn status(mut self, value: impl Into<Val<experiment_trial_component::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`.
+        core.props, "Status", status, set_status, get_status, Val<experiment_trial_component::Status>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrialComponentName`.
+        core.props, "TrialComponentName", _, set_trial_component_name, get_trial_component_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13226,28 +13748,24 @@ pub mod experiment_trial_component {
             MetadataProperties { props }
         }
 
-        /// `CommitId`.
-        pub fn commit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommitId", value.into());
-            self
+        prop! {
+            /// `CommitId`.
+            props, "CommitId", commit_id, set_commit_id, get_commit_id, Val<String>
         }
 
-        /// `GeneratedBy`.
-        pub fn generated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedBy", value.into());
-            self
+        prop! {
+            /// `GeneratedBy`.
+            props, "GeneratedBy", generated_by, set_generated_by, get_generated_by, Val<String>
         }
 
-        /// `ProjectId`.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `Repository`.
-        pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Repository", value.into());
-            self
+        prop! {
+            /// `Repository`.
+            props, "Repository", repository, set_repository, get_repository, Val<String>
         }
     }
 
@@ -13266,16 +13784,14 @@ pub mod experiment_trial_component {
             Status { props }
         }
 
-        /// `Message`.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Message`.
+            props, "Message", message, set_message, get_message, Val<String>
         }
 
-        /// `PrimaryStatus`.
-        pub fn primary_status(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrimaryStatus", value.into());
-            self
+        prop! {
+            /// `PrimaryStatus`.
+            props, "PrimaryStatus", primary_status, set_primary_status, get_primary_status, Val<String>
         }
     }
 }
@@ -13312,40 +13828,54 @@ impl FeatureGroup {
         FeatureGroup { core }
     }
 
-    /// `Description`: Description about the FeatureGroup.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description about the FeatureGroup.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OfflineStoreConfig`.
-    pub fn offline_store_config(mut self, value: impl Into<Val<feature_group::OfflineStoreConfig>>) -> Self {
-        self.core.set("OfflineStoreConfig", value.into());
-        self
+    prop! {
+        /// `EventTimeFeatureName`: The Event Time Feature Name.
+        core.props, "EventTimeFeatureName", _, set_event_time_feature_name, get_event_time_feature_name, Val<String>
     }
 
-    /// `OnlineStoreConfig`.
-    pub fn online_store_config(mut self, value: impl Into<Val<feature_group::OnlineStoreConfig>>) -> Self {
-        self.core.set("OnlineStoreConfig", value.into());
-        self
+    prop! {
+        /// `FeatureDefinitions`: An Array of Feature Definition
+        core.props, "FeatureDefinitions", _, set_feature_definitions, get_feature_definitions, Val<List<feature_group::FeatureDefinition>>
     }
 
-    /// `RoleArn`: Role Arn
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `FeatureGroupName`: The Name of the FeatureGroup.
+        core.props, "FeatureGroupName", _, set_feature_group_name, get_feature_group_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pair to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `OfflineStoreConfig`.
+        core.props, "OfflineStoreConfig", offline_store_config, set_offline_store_config, get_offline_store_config, Val<feature_group::OfflineStoreConfig>
     }
 
-    /// `ThroughputConfig`.
-    pub fn throughput_config(mut self, value: impl Into<Val<feature_group::ThroughputConfig>>) -> Self {
-        self.core.set("ThroughputConfig", value.into());
-        self
+    prop! {
+        /// `OnlineStoreConfig`.
+        core.props, "OnlineStoreConfig", online_store_config, set_online_store_config, get_online_store_config, Val<feature_group::OnlineStoreConfig>
+    }
+
+    prop! {
+        /// `RecordIdentifierFeatureName`: The Record Identifier Feature Name.
+        core.props, "RecordIdentifierFeatureName", _, set_record_identifier_feature_name, get_record_identifier_feature_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: Role Arn
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pair to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ThroughputConfig`.
+        core.props, "ThroughputConfig", throughput_config, set_throughput_config, get_throughput_config, Val<feature_group::ThroughputConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13392,6 +13922,16 @@ pub mod feature_group {
             props.set("FeatureType", feature_type.into());
             FeatureDefinition { props }
         }
+
+        prop! {
+            /// `FeatureName`.
+            props, "FeatureName", _, set_feature_name, get_feature_name, Val<String>
+        }
+
+        prop! {
+            /// `FeatureType`.
+            props, "FeatureType", _, set_feature_type, get_feature_type, Val<FeatureDefinitionFeatureType>
+        }
     }
 
     /// Allowed values.
@@ -13427,23 +13967,25 @@ pub mod feature_group {
             OfflineStoreConfig { props }
         }
 
-        /// `DataCatalogConfig`.
-        pub fn data_catalog_config(mut self, value: impl Into<Val<DataCatalogConfig>>) -> Self {
-            self.props.set("DataCatalogConfig", value.into());
-            self
+        prop! {
+            /// `S3StorageConfig`.
+            props, "S3StorageConfig", _, set_s3_storage_config, get_s3_storage_config, Val<S3StorageConfig>
         }
 
-        /// `DisableGlueTableCreation`.
-        pub fn disable_glue_table_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableGlueTableCreation", value.into());
-            self
+        prop! {
+            /// `DataCatalogConfig`.
+            props, "DataCatalogConfig", data_catalog_config, set_data_catalog_config, get_data_catalog_config, Val<DataCatalogConfig>
         }
 
-        /// `TableFormat`: Format for the offline store feature group. Iceberg is the optimal format for
-        /// feature groups shared between offline and online stores.
-        pub fn table_format(mut self, value: impl Into<Val<TableFormat>>) -> Self {
-            self.props.set("TableFormat", value.into());
-            self
+        prop! {
+            /// `DisableGlueTableCreation`.
+            props, "DisableGlueTableCreation", disable_glue_table_creation, set_disable_glue_table_creation, get_disable_glue_table_creation, Val<bool>
+        }
+
+        prop! {
+            /// `TableFormat`: Format for the offline store feature group. Iceberg is the optimal format
+            /// for feature groups shared between offline and online stores.
+            props, "TableFormat", table_format, set_table_format, get_table_format, Val<TableFormat>
         }
     }
 
@@ -13471,6 +14013,21 @@ pub mod feature_group {
             props.set("Database", database.into());
             DataCatalogConfig { props }
         }
+
+        prop! {
+            /// `TableName`.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        }
+
+        prop! {
+            /// `Catalog`.
+            props, "Catalog", _, set_catalog, get_catalog, Val<String>
+        }
+
+        prop! {
+            /// `Database`.
+            props, "Database", _, set_database, get_database, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::FeatureGroup.S3StorageConfig`.
@@ -13490,10 +14047,14 @@ pub mod feature_group {
             S3StorageConfig { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -13526,28 +14087,24 @@ pub mod feature_group {
             OnlineStoreConfig { props }
         }
 
-        /// `EnableOnlineStore`.
-        pub fn enable_online_store(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableOnlineStore", value.into());
-            self
+        prop! {
+            /// `EnableOnlineStore`.
+            props, "EnableOnlineStore", enable_online_store, set_enable_online_store, get_enable_online_store, Val<bool>
         }
 
-        /// `SecurityConfig`.
-        pub fn security_config(mut self, value: impl Into<Val<OnlineStoreSecurityConfig>>) -> Self {
-            self.props.set("SecurityConfig", value.into());
-            self
+        prop! {
+            /// `SecurityConfig`.
+            props, "SecurityConfig", security_config, set_security_config, get_security_config, Val<OnlineStoreSecurityConfig>
         }
 
-        /// `StorageType`.
-        pub fn storage_type(mut self, value: impl Into<Val<StorageType>>) -> Self {
-            self.props.set("StorageType", value.into());
-            self
+        prop! {
+            /// `StorageType`.
+            props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<StorageType>
         }
 
-        /// `TtlDuration`: TTL configuration of the feature group
-        pub fn ttl_duration(mut self, value: impl Into<Val<TtlDuration>>) -> Self {
-            self.props.set("TtlDuration", value.into());
-            self
+        prop! {
+            /// `TtlDuration`: TTL configuration of the feature group
+            props, "TtlDuration", ttl_duration, set_ttl_duration, get_ttl_duration, Val<TtlDuration>
         }
     }
 
@@ -13566,10 +14123,9 @@ pub mod feature_group {
             OnlineStoreSecurityConfig { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -13601,16 +14157,14 @@ pub mod feature_group {
             TtlDuration { props }
         }
 
-        /// `Unit`: Unit of ttl configuration
-        pub fn unit(mut self, value: impl Into<Val<Unit>>) -> Self {
-            self.props.set("Unit", value.into());
-            self
+        prop! {
+            /// `Unit`: Unit of ttl configuration
+            props, "Unit", unit, set_unit, get_unit, Val<Unit>
         }
 
-        /// `Value`: Value of ttl configuration
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Value of ttl configuration
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 
@@ -13653,18 +14207,22 @@ pub mod feature_group {
             ThroughputConfig { props }
         }
 
-        /// `ProvisionedReadCapacityUnits`: For provisioned feature groups with online store enabled,
-        /// this indicates the read throughput you are billed for and can consume without throttling.
-        pub fn provisioned_read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProvisionedReadCapacityUnits", value.into());
-            self
+        prop! {
+            /// `ThroughputMode`: Throughput mode configuration of the feature group
+            props, "ThroughputMode", _, set_throughput_mode, get_throughput_mode, Val<ThroughputMode>
         }
 
-        /// `ProvisionedWriteCapacityUnits`: For provisioned feature groups, this indicates the write
-        /// throughput you are billed for and can consume without throttling.
-        pub fn provisioned_write_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ProvisionedWriteCapacityUnits", value.into());
-            self
+        prop! {
+            /// `ProvisionedReadCapacityUnits`: For provisioned feature groups with online store
+            /// enabled, this indicates the read throughput you are billed for and can consume without
+            /// throttling.
+            props, "ProvisionedReadCapacityUnits", provisioned_read_capacity_units, set_provisioned_read_capacity_units, get_provisioned_read_capacity_units, Val<i64>
+        }
+
+        prop! {
+            /// `ProvisionedWriteCapacityUnits`: For provisioned feature groups, this indicates the
+            /// write throughput you are billed for and can consume without throttling.
+            props, "ProvisionedWriteCapacityUnits", provisioned_write_capacity_units, set_provisioned_write_capacity_units, get_provisioned_write_capacity_units, Val<i64>
         }
     }
 
@@ -13704,28 +14262,34 @@ impl Hub {
         Hub { core }
     }
 
-    /// `HubDisplayName`: The display name of the hub.
-    pub fn hub_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HubDisplayName", value.into());
-        self
+    prop! {
+        /// `HubDescription`: A description of the hub.
+        core.props, "HubDescription", _, set_hub_description, get_hub_description, Val<String>
     }
 
-    /// `HubSearchKeywords`: The searchable keywords for the hub.
-    pub fn hub_search_keywords(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("HubSearchKeywords", value.into());
-        self
+    prop! {
+        /// `HubDisplayName`: The display name of the hub.
+        core.props, "HubDisplayName", hub_display_name, set_hub_display_name, get_hub_display_name, Val<String>
     }
 
-    /// `S3StorageConfig`: The Amazon S3 storage configuration for the hub.
-    pub fn s3_storage_config(mut self, value: impl Into<Val<hub::S3StorageConfig>>) -> Self {
-        self.core.set("S3StorageConfig", value.into());
-        self
+    prop! {
+        /// `HubName`: The name of the hub.
+        core.props, "HubName", _, set_hub_name, get_hub_name, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the hub.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `HubSearchKeywords`: The searchable keywords for the hub.
+        core.props, "HubSearchKeywords", hub_search_keywords, set_hub_search_keywords, get_hub_search_keywords, Val<List<String>>
+    }
+
+    prop! {
+        /// `S3StorageConfig`: The Amazon S3 storage configuration for the hub.
+        core.props, "S3StorageConfig", s3_storage_config, set_s3_storage_config, get_s3_storage_config, Val<hub::S3StorageConfig>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the hub.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13778,10 +14342,9 @@ pub mod hub {
             S3StorageConfig { props }
         }
 
-        /// `S3OutputPath`: The Amazon S3 bucket prefix for hosting hub content.
-        pub fn s3_output_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3OutputPath", value.into());
-            self
+        prop! {
+            /// `S3OutputPath`: The Amazon S3 bucket prefix for hosting hub content.
+            props, "S3OutputPath", s3_output_path, set_s3_output_path, get_s3_output_path, Val<String>
         }
     }
 }
@@ -13806,17 +14369,20 @@ impl HumanTaskUi {
         HumanTaskUi { core }
     }
 
-    /// `Tags`: An array of key-value pairs that contain metadata to help you categorize and
-    /// organize a human review workflow user interface.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `HumanTaskUiName`: The name of the human task user interface.
+        core.props, "HumanTaskUiName", _, set_human_task_ui_name, get_human_task_ui_name, Val<String>
     }
 
-    /// `UiTemplate`: The Liquid template for the worker user interface.
-    pub fn ui_template(mut self, value: impl Into<Val<human_task_ui::UiTemplate>>) -> Self {
-        self.core.set("UiTemplate", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs that contain metadata to help you categorize and
+        /// organize a human review workflow user interface.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UiTemplate`: The Liquid template for the worker user interface.
+        core.props, "UiTemplate", ui_template, set_ui_template, get_ui_template, Val<human_task_ui::UiTemplate>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13858,6 +14424,11 @@ pub mod human_task_ui {
             props.set("Content", content.into());
             UiTemplate { props }
         }
+
+        prop! {
+            /// `Content`: The content of the Liquid template for the worker user interface.
+            props, "Content", _, set_content, get_content, Val<String>
+        }
     }
 }
 
@@ -13884,22 +14455,30 @@ impl Image {
         Image { core }
     }
 
-    /// `ImageDescription`: A description of the image.
-    pub fn image_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageDescription", value.into());
-        self
+    prop! {
+        /// `ImageDescription`: A description of the image.
+        core.props, "ImageDescription", image_description, set_image_description, get_image_description, Val<String>
     }
 
-    /// `ImageDisplayName`: The display name of the image.
-    pub fn image_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ImageDisplayName", value.into());
-        self
+    prop! {
+        /// `ImageDisplayName`: The display name of the image.
+        core.props, "ImageDisplayName", image_display_name, set_image_display_name, get_image_display_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ImageName`: The name of the image.
+        core.props, "ImageName", _, set_image_name, get_image_name, Val<String>
+    }
+
+    prop! {
+        /// `ImageRoleArn`: The Amazon Resource Name (ARN) of an IAM role that enables Amazon
+        /// SageMaker to perform tasks on behalf of the customer.
+        core.props, "ImageRoleArn", _, set_image_role_arn, get_image_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -13938,58 +14517,60 @@ impl ImageVersion {
         ImageVersion { core }
     }
 
-    /// `Alias`: The alias of the image version.
-    pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Alias", value.into());
-        self
+    prop! {
+        /// `Alias`: The alias of the image version.
+        core.props, "Alias", alias, set_alias, get_alias, Val<String>
     }
 
-    /// `Aliases`: List of aliases for the image version.
-    pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Aliases", value.into());
-        self
+    prop! {
+        /// `Aliases`: List of aliases for the image version.
+        core.props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
     }
 
-    /// `Horovod`: Indicates Horovod compatibility.
-    pub fn horovod(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Horovod", value.into());
-        self
+    prop! {
+        /// `BaseImage`: The registry path of the container image on which this image version is
+        /// based.
+        core.props, "BaseImage", _, set_base_image, get_base_image, Val<String>
     }
 
-    /// `JobType`: Indicates SageMaker job type compatibility.
-    pub fn job_type(mut self, value: impl Into<Val<image_version::JobType>>) -> Self {
-        self.core.set("JobType", value.into());
-        self
+    prop! {
+        /// `Horovod`: Indicates Horovod compatibility.
+        core.props, "Horovod", horovod, set_horovod, get_horovod, Val<bool>
     }
 
-    /// `MLFramework`: The machine learning framework vended in the image version.
-    pub fn ml_framework(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MLFramework", value.into());
-        self
+    prop! {
+        /// `ImageName`: The name of the image this version belongs to.
+        core.props, "ImageName", _, set_image_name, get_image_name, Val<String>
     }
 
-    /// `Processor`: Indicates CPU or GPU compatibility.
-    pub fn processor(mut self, value: impl Into<Val<image_version::Processor>>) -> Self {
-        self.core.set("Processor", value.into());
-        self
+    prop! {
+        /// `JobType`: Indicates SageMaker job type compatibility.
+        core.props, "JobType", job_type, set_job_type, get_job_type, Val<image_version::JobType>
     }
 
-    /// `ProgrammingLang`: The supported programming language and its version.
-    pub fn programming_lang(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProgrammingLang", value.into());
-        self
+    prop! {
+        /// `MLFramework`: The machine learning framework vended in the image version.
+        core.props, "MLFramework", ml_framework, set_ml_framework, get_ml_framework, Val<String>
     }
 
-    /// `ReleaseNotes`: The maintainer description of the image version.
-    pub fn release_notes(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReleaseNotes", value.into());
-        self
+    prop! {
+        /// `Processor`: Indicates CPU or GPU compatibility.
+        core.props, "Processor", processor, set_processor, get_processor, Val<image_version::Processor>
     }
 
-    /// `VendorGuidance`: The availability of the image version specified by the maintainer.
-    pub fn vendor_guidance(mut self, value: impl Into<Val<image_version::VendorGuidance>>) -> Self {
-        self.core.set("VendorGuidance", value.into());
-        self
+    prop! {
+        /// `ProgrammingLang`: The supported programming language and its version.
+        core.props, "ProgrammingLang", programming_lang, set_programming_lang, get_programming_lang, Val<String>
+    }
+
+    prop! {
+        /// `ReleaseNotes`: The maintainer description of the image version.
+        core.props, "ReleaseNotes", release_notes, set_release_notes, get_release_notes, Val<String>
+    }
+
+    prop! {
+        /// `VendorGuidance`: The availability of the image version specified by the maintainer.
+        core.props, "VendorGuidance", vendor_guidance, set_vendor_guidance, get_vendor_guidance, Val<image_version::VendorGuidance>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14104,57 +14685,56 @@ impl InferenceComponent {
         InferenceComponent { core }
     }
 
-    /// `DeploymentConfig`: The deployment config for the inference component
-    pub fn deployment_config(mut self, value: impl Into<Val<inference_component::InferenceComponentDeploymentConfig>>) -> Self {
-        self.core.set("DeploymentConfig", value.into());
-        self
+    prop! {
+        /// `DeploymentConfig`: The deployment config for the inference component
+        core.props, "DeploymentConfig", deployment_config, set_deployment_config, get_deployment_config, Val<inference_component::InferenceComponentDeploymentConfig>
     }
 
-    /// `EndpointArn`: The Amazon Resource Name (ARN) of the endpoint the inference component is
-    /// associated with
-    pub fn endpoint_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointArn", value.into());
-        self
+    prop! {
+        /// `EndpointArn`: The Amazon Resource Name (ARN) of the endpoint the inference component is
+        /// associated with
+        core.props, "EndpointArn", endpoint_arn, set_endpoint_arn, get_endpoint_arn, Val<String>
     }
 
-    /// `InferenceComponentName`: The name of the inference component
-    pub fn inference_component_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InferenceComponentName", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint the inference component is associated with
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `RuntimeConfig`: The runtime config for the inference component
-    pub fn runtime_config(mut self, value: impl Into<Val<inference_component::InferenceComponentRuntimeConfig>>) -> Self {
-        self.core.set("RuntimeConfig", value.into());
-        self
+    prop! {
+        /// `InferenceComponentName`: The name of the inference component
+        core.props, "InferenceComponentName", inference_component_name, set_inference_component_name, get_inference_component_name, Val<String>
     }
 
-    /// `Specification`: The specification for the inference component, for an endpoint with a
-    /// single instance type. Specify exactly one of Specification or Specifications. InstanceType
-    /// is not accepted here; use Specifications for per instance type configuration.
-    pub fn specification(mut self, value: impl Into<Val<inference_component::InferenceComponentSpecification>>) -> Self {
-        self.core.set("Specification", value.into());
-        self
+    prop! {
+        /// `RuntimeConfig`: The runtime config for the inference component
+        core.props, "RuntimeConfig", runtime_config, set_runtime_config, get_runtime_config, Val<inference_component::InferenceComponentRuntimeConfig>
     }
 
-    /// `Specifications`: A list of specification objects for the inference component, one per
-    /// instance type. The service requires at least two entries; use the singular Specification for
-    /// a single instance type.
-    pub fn specifications(mut self, value: impl Into<Val<List<inference_component::InferenceComponentSpecificationForInstanceType>>>) -> Self {
-        self.core.set("Specifications", value.into());
-        self
+    prop! {
+        /// `Specification`: The specification for the inference component, for an endpoint with a
+        /// single instance type. Specify exactly one of Specification or Specifications.
+        /// InstanceType is not accepted here; use Specifications for per instance type
+        /// configuration.
+        core.props, "Specification", specification, set_specification, get_specification, Val<inference_component::InferenceComponentSpecification>
     }
 
-    /// `Tags`: An array of tags to apply to the resource
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Specifications`: A list of specification objects for the inference component, one per
+        /// instance type. The service requires at least two entries; use the singular Specification
+        /// for a single instance type.
+        core.props, "Specifications", specifications, set_specifications, get_specifications, Val<List<inference_component::InferenceComponentSpecificationForInstanceType>>
     }
 
-    /// `VariantName`: The name of the endpoint variant the inference component is associated with
-    pub fn variant_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VariantName", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of tags to apply to the resource
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VariantName`: The name of the endpoint variant the inference component is associated
+        /// with
+        core.props, "VariantName", variant_name, set_variant_name, get_variant_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -14245,16 +14825,14 @@ pub mod inference_component {
             InferenceComponentDeploymentConfig { props }
         }
 
-        /// `AutoRollbackConfiguration`.
-        pub fn auto_rollback_configuration(mut self, value: impl Into<Val<AutoRollbackConfiguration>>) -> Self {
-            self.props.set("AutoRollbackConfiguration", value.into());
-            self
+        prop! {
+            /// `AutoRollbackConfiguration`.
+            props, "AutoRollbackConfiguration", auto_rollback_configuration, set_auto_rollback_configuration, get_auto_rollback_configuration, Val<AutoRollbackConfiguration>
         }
 
-        /// `RollingUpdatePolicy`: The rolling update policy for the inference component
-        pub fn rolling_update_policy(mut self, value: impl Into<Val<InferenceComponentRollingUpdatePolicy>>) -> Self {
-            self.props.set("RollingUpdatePolicy", value.into());
-            self
+        prop! {
+            /// `RollingUpdatePolicy`: The rolling update policy for the inference component
+            props, "RollingUpdatePolicy", rolling_update_policy, set_rolling_update_policy, get_rolling_update_policy, Val<InferenceComponentRollingUpdatePolicy>
         }
     }
 
@@ -14274,6 +14852,11 @@ pub mod inference_component {
             props.set("Alarms", alarms.into());
             AutoRollbackConfiguration { props }
         }
+
+        prop! {
+            /// `Alarms`.
+            props, "Alarms", _, set_alarms, get_alarms, Val<List<Alarm>>
+        }
     }
 
     /// `AWS::SageMaker::InferenceComponent.Alarm`.
@@ -14291,6 +14874,11 @@ pub mod inference_component {
             let mut props = Props::new();
             props.set("AlarmName", alarm_name.into());
             Alarm { props }
+        }
+
+        prop! {
+            /// `AlarmName`.
+            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
         }
     }
 
@@ -14310,28 +14898,24 @@ pub mod inference_component {
             InferenceComponentRollingUpdatePolicy { props }
         }
 
-        /// `MaximumBatchSize`: Capacity size configuration for the inference component
-        pub fn maximum_batch_size(mut self, value: impl Into<Val<InferenceComponentCapacitySize>>) -> Self {
-            self.props.set("MaximumBatchSize", value.into());
-            self
+        prop! {
+            /// `MaximumBatchSize`: Capacity size configuration for the inference component
+            props, "MaximumBatchSize", maximum_batch_size, set_maximum_batch_size, get_maximum_batch_size, Val<InferenceComponentCapacitySize>
         }
 
-        /// `MaximumExecutionTimeoutInSeconds`.
-        pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumExecutionTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `MaximumExecutionTimeoutInSeconds`.
+            props, "MaximumExecutionTimeoutInSeconds", maximum_execution_timeout_in_seconds, set_maximum_execution_timeout_in_seconds, get_maximum_execution_timeout_in_seconds, Val<i64>
         }
 
-        /// `RollbackMaximumBatchSize`: Capacity size configuration for the inference component
-        pub fn rollback_maximum_batch_size(mut self, value: impl Into<Val<InferenceComponentCapacitySize>>) -> Self {
-            self.props.set("RollbackMaximumBatchSize", value.into());
-            self
+        prop! {
+            /// `RollbackMaximumBatchSize`: Capacity size configuration for the inference component
+            props, "RollbackMaximumBatchSize", rollback_maximum_batch_size, set_rollback_maximum_batch_size, get_rollback_maximum_batch_size, Val<InferenceComponentCapacitySize>
         }
 
-        /// `WaitIntervalInSeconds`.
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("WaitIntervalInSeconds", value.into());
-            self
+        prop! {
+            /// `WaitIntervalInSeconds`.
+            props, "WaitIntervalInSeconds", wait_interval_in_seconds, set_wait_interval_in_seconds, get_wait_interval_in_seconds, Val<i64>
         }
     }
 
@@ -14356,6 +14940,16 @@ pub mod inference_component {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             InferenceComponentCapacitySize { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<InferenceComponentCapacitySizeType>
+        }
+
+        prop! {
+            /// `Value`: The number of copies for the inference component
+            props, "Value", _, set_value, get_value, Val<i64>
         }
     }
 
@@ -14388,28 +14982,24 @@ pub mod inference_component {
             InferenceComponentRuntimeConfig { props }
         }
 
-        /// `CopyCount`: The number of copies for the inference component
-        pub fn copy_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CopyCount", value.into());
-            self
+        prop! {
+            /// `CopyCount`: The number of copies for the inference component
+            props, "CopyCount", copy_count, set_copy_count, get_copy_count, Val<i64>
         }
 
-        /// `CurrentCopyCount`: The number of copies for the inference component
-        pub fn current_copy_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CurrentCopyCount", value.into());
-            self
+        prop! {
+            /// `CurrentCopyCount`: The number of copies for the inference component
+            props, "CurrentCopyCount", current_copy_count, set_current_copy_count, get_current_copy_count, Val<i64>
         }
 
-        /// `DesiredCopyCount`: The number of copies for the inference component
-        pub fn desired_copy_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DesiredCopyCount", value.into());
-            self
+        prop! {
+            /// `DesiredCopyCount`: The number of copies for the inference component
+            props, "DesiredCopyCount", desired_copy_count, set_desired_copy_count, get_desired_copy_count, Val<i64>
         }
 
-        /// `PlacementStatus`: The placement status of the inference component across instance types
-        pub fn placement_status(mut self, value: impl Into<Val<List<InferenceComponentPlacementStatus>>>) -> Self {
-            self.props.set("PlacementStatus", value.into());
-            self
+        prop! {
+            /// `PlacementStatus`: The placement status of the inference component across instance types
+            props, "PlacementStatus", placement_status, set_placement_status, get_placement_status, Val<List<InferenceComponentPlacementStatus>>
         }
     }
 
@@ -14435,6 +15025,16 @@ pub mod inference_component {
             props.set("CurrentCopyCount", current_copy_count.into());
             InferenceComponentPlacementStatus { props }
         }
+
+        prop! {
+            /// `InstanceType`: An ML compute instance type
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `CurrentCopyCount`: The number of copies for the inference component
+            props, "CurrentCopyCount", _, set_current_copy_count, get_current_copy_count, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::InferenceComponent.InferenceComponentSpecification`: The specification for
@@ -14455,56 +15055,49 @@ pub mod inference_component {
             InferenceComponentSpecification { props }
         }
 
-        /// `BaseInferenceComponentName`: The name of the base inference component
-        pub fn base_inference_component_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseInferenceComponentName", value.into());
-            self
+        prop! {
+            /// `BaseInferenceComponentName`: The name of the base inference component
+            props, "BaseInferenceComponentName", base_inference_component_name, set_base_inference_component_name, get_base_inference_component_name, Val<String>
         }
 
-        /// `ComputeResourceRequirements`.
-        pub fn compute_resource_requirements(mut self, value: impl Into<Val<InferenceComponentComputeResourceRequirements>>) -> Self {
-            self.props.set("ComputeResourceRequirements", value.into());
-            self
+        prop! {
+            /// `ComputeResourceRequirements`.
+            props, "ComputeResourceRequirements", compute_resource_requirements, set_compute_resource_requirements, get_compute_resource_requirements, Val<InferenceComponentComputeResourceRequirements>
         }
 
-        /// `Container`.
-        pub fn container(mut self, value: impl Into<Val<InferenceComponentContainerSpecification>>) -> Self {
-            self.props.set("Container", value.into());
-            self
+        prop! {
+            /// `Container`.
+            props, "Container", container, set_container, get_container, Val<InferenceComponentContainerSpecification>
         }
 
-        /// `CurrentDataCacheConfig`: The data caching configuration actually in effect, including a
-        /// value the service chose rather than the template: SageMaker enables caching automatically on
-        /// instance types with more than 232 GiB of local NVMe storage, whether or not DataCacheConfig
-        /// was set. Returned by Describe and not settable; set DataCacheConfig instead.
-        pub fn current_data_cache_config(mut self, value: impl Into<Val<InferenceComponentDataCacheConfig>>) -> Self {
-            self.props.set("CurrentDataCacheConfig", value.into());
-            self
+        prop! {
+            /// `CurrentDataCacheConfig`: The data caching configuration actually in effect, including a
+            /// value the service chose rather than the template: SageMaker enables caching
+            /// automatically on instance types with more than 232 GiB of local NVMe storage, whether or
+            /// not DataCacheConfig was set. Returned by Describe and not settable; set DataCacheConfig
+            /// instead.
+            props, "CurrentDataCacheConfig", current_data_cache_config, set_current_data_cache_config, get_current_data_cache_config, Val<InferenceComponentDataCacheConfig>
         }
 
-        /// `DataCacheConfig`: Settings that affect how the inference component caches data
-        pub fn data_cache_config(mut self, value: impl Into<Val<InferenceComponentDataCacheConfig>>) -> Self {
-            self.props.set("DataCacheConfig", value.into());
-            self
+        prop! {
+            /// `DataCacheConfig`: Settings that affect how the inference component caches data
+            props, "DataCacheConfig", data_cache_config, set_data_cache_config, get_data_cache_config, Val<InferenceComponentDataCacheConfig>
         }
 
-        /// `ModelName`: The name of the model to use with the inference component
-        pub fn model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelName", value.into());
-            self
+        prop! {
+            /// `ModelName`: The name of the model to use with the inference component
+            props, "ModelName", model_name, set_model_name, get_model_name, Val<String>
         }
 
-        /// `SchedulingConfig`: The scheduling configuration that determines how inference component
-        /// copies are placed across available instances
-        pub fn scheduling_config(mut self, value: impl Into<Val<InferenceComponentSchedulingConfig>>) -> Self {
-            self.props.set("SchedulingConfig", value.into());
-            self
+        prop! {
+            /// `SchedulingConfig`: The scheduling configuration that determines how inference component
+            /// copies are placed across available instances
+            props, "SchedulingConfig", scheduling_config, set_scheduling_config, get_scheduling_config, Val<InferenceComponentSchedulingConfig>
         }
 
-        /// `StartupParameters`.
-        pub fn startup_parameters(mut self, value: impl Into<Val<InferenceComponentStartupParameters>>) -> Self {
-            self.props.set("StartupParameters", value.into());
-            self
+        prop! {
+            /// `StartupParameters`.
+            props, "StartupParameters", startup_parameters, set_startup_parameters, get_startup_parameters, Val<InferenceComponentStartupParameters>
         }
     }
 
@@ -14523,28 +15116,24 @@ pub mod inference_component {
             InferenceComponentComputeResourceRequirements { props }
         }
 
-        /// `MaxMemoryRequiredInMb`.
-        pub fn max_memory_required_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxMemoryRequiredInMb", value.into());
-            self
+        prop! {
+            /// `MaxMemoryRequiredInMb`.
+            props, "MaxMemoryRequiredInMb", max_memory_required_in_mb, set_max_memory_required_in_mb, get_max_memory_required_in_mb, Val<i64>
         }
 
-        /// `MinMemoryRequiredInMb`.
-        pub fn min_memory_required_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MinMemoryRequiredInMb", value.into());
-            self
+        prop! {
+            /// `MinMemoryRequiredInMb`.
+            props, "MinMemoryRequiredInMb", min_memory_required_in_mb, set_min_memory_required_in_mb, get_min_memory_required_in_mb, Val<i64>
         }
 
-        /// `NumberOfAcceleratorDevicesRequired`.
-        pub fn number_of_accelerator_devices_required(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberOfAcceleratorDevicesRequired", value.into());
-            self
+        prop! {
+            /// `NumberOfAcceleratorDevicesRequired`.
+            props, "NumberOfAcceleratorDevicesRequired", number_of_accelerator_devices_required, set_number_of_accelerator_devices_required, get_number_of_accelerator_devices_required, Val<f64>
         }
 
-        /// `NumberOfCpuCoresRequired`.
-        pub fn number_of_cpu_cores_required(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberOfCpuCoresRequired", value.into());
-            self
+        prop! {
+            /// `NumberOfCpuCoresRequired`.
+            props, "NumberOfCpuCoresRequired", number_of_cpu_cores_required, set_number_of_cpu_cores_required, get_number_of_cpu_cores_required, Val<f64>
         }
     }
 
@@ -14563,35 +15152,30 @@ pub mod inference_component {
             InferenceComponentContainerSpecification { props }
         }
 
-        /// `ArtifactUrl`.
-        pub fn artifact_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactUrl", value.into());
-            self
+        prop! {
+            /// `ArtifactUrl`.
+            props, "ArtifactUrl", artifact_url, set_artifact_url, get_artifact_url, Val<String>
         }
 
-        /// `ContainerMetricsConfig`: The configuration for container metrics scraping
-        pub fn container_metrics_config(mut self, value: impl Into<Val<ContainerMetricsConfig>>) -> Self {
-            self.props.set("ContainerMetricsConfig", value.into());
-            self
+        prop! {
+            /// `ContainerMetricsConfig`: The configuration for container metrics scraping
+            props, "ContainerMetricsConfig", container_metrics_config, set_container_metrics_config, get_container_metrics_config, Val<ContainerMetricsConfig>
         }
 
-        /// `DeployedImage`.
-        pub fn deployed_image(mut self, value: impl Into<Val<DeployedImage>>) -> Self {
-            self.props.set("DeployedImage", value.into());
-            self
+        prop! {
+            /// `DeployedImage`.
+            props, "DeployedImage", deployed_image, set_deployed_image, get_deployed_image, Val<DeployedImage>
         }
 
-        /// `Environment`: Environment variables to specify on the container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`: Environment variables to specify on the container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
 
-        /// `Image`: The image to use for the container that will be materialized for the inference
-        /// component
-        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`: The image to use for the container that will be materialized for the inference
+            /// component
+            props, "Image", image, set_image, get_image, Val<String>
         }
     }
 
@@ -14611,6 +15195,11 @@ pub mod inference_component {
             let mut props = Props::new();
             props.set("MetricsEndpoints", metrics_endpoints.into());
             ContainerMetricsConfig { props }
+        }
+
+        prop! {
+            /// `MetricsEndpoints`.
+            props, "MetricsEndpoints", _, set_metrics_endpoints, get_metrics_endpoints, Val<List<MetricsEndpoint>>
         }
     }
 
@@ -14633,12 +15222,18 @@ pub mod inference_component {
             MetricsEndpoint { props }
         }
 
-        /// `MetricPublishFrequencyInSeconds`: The interval, in seconds, at which container metrics
-        /// scraped from the endpoint are published to Amazon CloudWatch. Valid values per the SageMaker
-        /// API Reference are 10, 30, 60, 120, 180, 240 and 300; the service validates the value.
-        pub fn metric_publish_frequency_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MetricPublishFrequencyInSeconds", value.into());
-            self
+        prop! {
+            /// `MetricsEndpointPath`: The path to the Prometheus formatted metrics endpoint exposed by
+            /// the container
+            props, "MetricsEndpointPath", _, set_metrics_endpoint_path, get_metrics_endpoint_path, Val<String>
+        }
+
+        prop! {
+            /// `MetricPublishFrequencyInSeconds`: The interval, in seconds, at which container metrics
+            /// scraped from the endpoint are published to Amazon CloudWatch. Valid values per the
+            /// SageMaker API Reference are 10, 30, 60, 120, 180, 240 and 300; the service validates the
+            /// value.
+            props, "MetricPublishFrequencyInSeconds", metric_publish_frequency_in_seconds, set_metric_publish_frequency_in_seconds, get_metric_publish_frequency_in_seconds, Val<i64>
         }
     }
 
@@ -14657,24 +15252,21 @@ pub mod inference_component {
             DeployedImage { props }
         }
 
-        /// `ResolutionTime`.
-        pub fn resolution_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResolutionTime", value.into());
-            self
+        prop! {
+            /// `ResolutionTime`.
+            props, "ResolutionTime", resolution_time, set_resolution_time, get_resolution_time, Val<String>
         }
 
-        /// `ResolvedImage`: The image to use for the container that will be materialized for the
-        /// inference component
-        pub fn resolved_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResolvedImage", value.into());
-            self
+        prop! {
+            /// `ResolvedImage`: The image to use for the container that will be materialized for the
+            /// inference component
+            props, "ResolvedImage", resolved_image, set_resolved_image, get_resolved_image, Val<String>
         }
 
-        /// `SpecifiedImage`: The image to use for the container that will be materialized for the
-        /// inference component
-        pub fn specified_image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpecifiedImage", value.into());
-            self
+        prop! {
+            /// `SpecifiedImage`: The image to use for the container that will be materialized for the
+            /// inference component
+            props, "SpecifiedImage", specified_image, set_specified_image, get_specified_image, Val<String>
         }
     }
 
@@ -14695,6 +15287,12 @@ pub mod inference_component {
             let mut props = Props::new();
             props.set("EnableCaching", enable_caching.into());
             InferenceComponentDataCacheConfig { props }
+        }
+
+        prop! {
+            /// `EnableCaching`: Whether the endpoint caches the model artifacts and container image on
+            /// each instance it provisions for the inference component
+            props, "EnableCaching", _, set_enable_caching, get_enable_caching, Val<bool>
         }
     }
 
@@ -14722,6 +15320,17 @@ pub mod inference_component {
             props.set("AvailabilityZoneBalance", availability_zone_balance.into());
             InferenceComponentSchedulingConfig { props }
         }
+
+        prop! {
+            /// `PlacementStrategy`.
+            props, "PlacementStrategy", _, set_placement_strategy, get_placement_strategy, Val<InferenceComponentPlacementStrategy>
+        }
+
+        prop! {
+            /// `AvailabilityZoneBalance`: Configuration for balancing inference component copies across
+            /// Availability Zones
+            props, "AvailabilityZoneBalance", _, set_availability_zone_balance, get_availability_zone_balance, Val<InferenceComponentAvailabilityZoneBalance>
+        }
     }
 
     /// `AWS::SageMaker::InferenceComponent.InferenceComponentAvailabilityZoneBalance`:
@@ -14742,11 +15351,15 @@ pub mod inference_component {
             InferenceComponentAvailabilityZoneBalance { props }
         }
 
-        /// `MaxImbalance`: The maximum allowed difference in the number of inference component copies
-        /// between any two Availability Zones
-        pub fn max_imbalance(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxImbalance", value.into());
-            self
+        prop! {
+            /// `EnforcementMode`.
+            props, "EnforcementMode", _, set_enforcement_mode, get_enforcement_mode, Val<AvailabilityZoneBalanceEnforcementMode>
+        }
+
+        prop! {
+            /// `MaxImbalance`: The maximum allowed difference in the number of inference component
+            /// copies between any two Availability Zones
+            props, "MaxImbalance", max_imbalance, set_max_imbalance, get_max_imbalance, Val<i64>
         }
     }
 
@@ -14788,16 +15401,14 @@ pub mod inference_component {
             InferenceComponentStartupParameters { props }
         }
 
-        /// `ContainerStartupHealthCheckTimeoutInSeconds`.
-        pub fn container_startup_health_check_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ContainerStartupHealthCheckTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ContainerStartupHealthCheckTimeoutInSeconds`.
+            props, "ContainerStartupHealthCheckTimeoutInSeconds", container_startup_health_check_timeout_in_seconds, set_container_startup_health_check_timeout_in_seconds, get_container_startup_health_check_timeout_in_seconds, Val<i64>
         }
 
-        /// `ModelDataDownloadTimeoutInSeconds`.
-        pub fn model_data_download_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ModelDataDownloadTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `ModelDataDownloadTimeoutInSeconds`.
+            props, "ModelDataDownloadTimeoutInSeconds", model_data_download_timeout_in_seconds, set_model_data_download_timeout_in_seconds, get_model_data_download_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -14822,56 +15433,54 @@ pub mod inference_component {
             InferenceComponentSpecificationForInstanceType { props }
         }
 
-        /// `ComputeResourceRequirements`.
-        pub fn compute_resource_requirements(mut self, value: impl Into<Val<InferenceComponentComputeResourceRequirements>>) -> Self {
-            self.props.set("ComputeResourceRequirements", value.into());
-            self
+        prop! {
+            /// `InstanceType`: An ML compute instance type
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `Container`: Container specification for one Specifications entry. Distinct from
-        /// InferenceComponentContainerSpecification: DescribeInferenceComponent returns no per-entry
-        /// DeployedImage (VERIFIED in us-west-2), so DeployedImage is intentionally omitted here and
-        /// this definition can never be aggregated into a plural READ response. The singular
-        /// InferenceComponentContainerSpecification keeps DeployedImage - the service DOES return it
-        /// there.
-        pub fn container(mut self, value: impl Into<Val<InferenceComponentContainerSpecificationForInstanceType>>) -> Self {
-            self.props.set("Container", value.into());
-            self
+        prop! {
+            /// `ComputeResourceRequirements`.
+            props, "ComputeResourceRequirements", compute_resource_requirements, set_compute_resource_requirements, get_compute_resource_requirements, Val<InferenceComponentComputeResourceRequirements>
         }
 
-        /// `CurrentDataCacheConfig`: The data caching configuration actually in effect for this
-        /// instance type, including a value the service chose rather than the template: SageMaker
-        /// enables caching automatically on instance types with more than 232 GiB of local NVMe
-        /// storage, whether or not DataCacheConfig was set. Returned by Describe and not settable; set
-        /// DataCacheConfig instead.
-        pub fn current_data_cache_config(mut self, value: impl Into<Val<InferenceComponentDataCacheConfig>>) -> Self {
-            self.props.set("CurrentDataCacheConfig", value.into());
-            self
+        prop! {
+            /// `Container`: Container specification for one Specifications entry. Distinct from
+            /// InferenceComponentContainerSpecification: DescribeInferenceComponent returns no
+            /// per-entry DeployedImage (VERIFIED in us-west-2), so DeployedImage is intentionally
+            /// omitted here and this definition can never be aggregated into a plural READ response.
+            /// The singular InferenceComponentContainerSpecification keeps DeployedImage - the service
+            /// DOES return it there.
+            props, "Container", container, set_container, get_container, Val<InferenceComponentContainerSpecificationForInstanceType>
         }
 
-        /// `DataCacheConfig`: Settings that affect how the inference component caches data
-        pub fn data_cache_config(mut self, value: impl Into<Val<InferenceComponentDataCacheConfig>>) -> Self {
-            self.props.set("DataCacheConfig", value.into());
-            self
+        prop! {
+            /// `CurrentDataCacheConfig`: The data caching configuration actually in effect for this
+            /// instance type, including a value the service chose rather than the template: SageMaker
+            /// enables caching automatically on instance types with more than 232 GiB of local NVMe
+            /// storage, whether or not DataCacheConfig was set. Returned by Describe and not settable;
+            /// set DataCacheConfig instead.
+            props, "CurrentDataCacheConfig", current_data_cache_config, set_current_data_cache_config, get_current_data_cache_config, Val<InferenceComponentDataCacheConfig>
         }
 
-        /// `ModelName`: The name of the model to use with the inference component
-        pub fn model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelName", value.into());
-            self
+        prop! {
+            /// `DataCacheConfig`: Settings that affect how the inference component caches data
+            props, "DataCacheConfig", data_cache_config, set_data_cache_config, get_data_cache_config, Val<InferenceComponentDataCacheConfig>
         }
 
-        /// `SchedulingConfig`: The scheduling configuration that determines how inference component
-        /// copies are placed across available instances
-        pub fn scheduling_config(mut self, value: impl Into<Val<InferenceComponentSchedulingConfig>>) -> Self {
-            self.props.set("SchedulingConfig", value.into());
-            self
+        prop! {
+            /// `ModelName`: The name of the model to use with the inference component
+            props, "ModelName", model_name, set_model_name, get_model_name, Val<String>
         }
 
-        /// `StartupParameters`.
-        pub fn startup_parameters(mut self, value: impl Into<Val<InferenceComponentStartupParameters>>) -> Self {
-            self.props.set("StartupParameters", value.into());
-            self
+        prop! {
+            /// `SchedulingConfig`: The scheduling configuration that determines how inference component
+            /// copies are placed across available instances
+            props, "SchedulingConfig", scheduling_config, set_scheduling_config, get_scheduling_config, Val<InferenceComponentSchedulingConfig>
+        }
+
+        prop! {
+            /// `StartupParameters`.
+            props, "StartupParameters", startup_parameters, set_startup_parameters, get_startup_parameters, Val<InferenceComponentStartupParameters>
         }
     }
 
@@ -14896,29 +15505,25 @@ pub mod inference_component {
             InferenceComponentContainerSpecificationForInstanceType { props }
         }
 
-        /// `ArtifactUrl`.
-        pub fn artifact_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactUrl", value.into());
-            self
+        prop! {
+            /// `ArtifactUrl`.
+            props, "ArtifactUrl", artifact_url, set_artifact_url, get_artifact_url, Val<String>
         }
 
-        /// `ContainerMetricsConfig`: The configuration for container metrics scraping
-        pub fn container_metrics_config(mut self, value: impl Into<Val<ContainerMetricsConfig>>) -> Self {
-            self.props.set("ContainerMetricsConfig", value.into());
-            self
+        prop! {
+            /// `ContainerMetricsConfig`: The configuration for container metrics scraping
+            props, "ContainerMetricsConfig", container_metrics_config, set_container_metrics_config, get_container_metrics_config, Val<ContainerMetricsConfig>
         }
 
-        /// `Environment`: Environment variables to specify on the container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`: Environment variables to specify on the container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
 
-        /// `Image`: The image to use for the container that will be materialized for the inference
-        /// component
-        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`: The image to use for the container that will be materialized for the inference
+            /// component
+            props, "Image", image, set_image, get_image, Val<String>
         }
     }
 }
@@ -14963,58 +15568,81 @@ impl InferenceExperiment {
         InferenceExperiment { core }
     }
 
-    /// `DataStorageConfig`: The Amazon S3 location and configuration for storing inference request
-    /// and response data.
-    pub fn data_storage_config(mut self, value: impl Into<Val<inference_experiment::DataStorageConfig>>) -> Self {
-        self.core.set("DataStorageConfig", value.into());
-        self
+    prop! {
+        /// `DataStorageConfig`: The Amazon S3 location and configuration for storing inference
+        /// request and response data.
+        core.props, "DataStorageConfig", data_storage_config, set_data_storage_config, get_data_storage_config, Val<inference_experiment::DataStorageConfig>
     }
 
-    /// `Description`: The description of the inference experiment.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the inference experiment.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DesiredState`: The desired state of the experiment after starting or stopping operation.
-    pub fn desired_state(mut self, value: impl Into<Val<inference_experiment::DesiredState>>) -> Self {
-        self.core.set("DesiredState", value.into());
-        self
+    prop! {
+        /// `DesiredState`: The desired state of the experiment after starting or stopping
+        /// operation.
+        core.props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<inference_experiment::DesiredState>
     }
 
-    /// `KmsKey`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to encrypt
-    /// data on the storage volume attached to the ML compute instance that hosts the endpoint.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKey", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the inference experiment.
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `Schedule`: The duration for which you want the inference experiment to run.
-    pub fn schedule(mut self, value: impl Into<Val<inference_experiment::InferenceExperimentSchedule>>) -> Self {
-        self.core.set("Schedule", value.into());
-        self
+    prop! {
+        /// `KmsKey`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+        /// encrypt data on the storage volume attached to the ML compute instance that hosts the
+        /// endpoint.
+        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `ShadowModeConfig`: The configuration of ShadowMode inference experiment type. Use this
-    /// field to specify a production variant which takes all the inference requests, and a shadow
-    /// variant to which Amazon SageMaker replicates a percentage of the inference requests. For the
-    /// shadow variant also specify the percentage of requests that Amazon SageMaker replicates.
-    pub fn shadow_mode_config(mut self, value: impl Into<Val<inference_experiment::ShadowModeConfig>>) -> Self {
-        self.core.set("ShadowModeConfig", value.into());
-        self
+    prop! {
+        /// `ModelVariants`: An array of ModelVariantConfig objects. Each ModelVariantConfig object
+        /// in the array describes the infrastructure configuration for the corresponding variant.
+        core.props, "ModelVariants", _, set_model_variants, get_model_variants, Val<List<inference_experiment::ModelVariantConfig>>
     }
 
-    /// `StatusReason`: The error message or client-specified reason from the
-    /// StopInferenceExperiment API, that explains the status of the inference experiment.
-    pub fn status_reason(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StatusReason", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the inference experiment.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to access model artifacts and container images, and manage Amazon SageMaker
+        /// Inference endpoints for model deployment.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: The duration for which you want the inference experiment to run.
+        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<inference_experiment::InferenceExperimentSchedule>
+    }
+
+    prop! {
+        /// `ShadowModeConfig`: The configuration of ShadowMode inference experiment type. Use this
+        /// field to specify a production variant which takes all the inference requests, and a
+        /// shadow variant to which Amazon SageMaker replicates a percentage of the inference
+        /// requests. For the shadow variant also specify the percentage of requests that Amazon
+        /// SageMaker replicates.
+        core.props, "ShadowModeConfig", shadow_mode_config, set_shadow_mode_config, get_shadow_mode_config, Val<inference_experiment::ShadowModeConfig>
+    }
+
+    prop! {
+        /// `StatusReason`: The error message or client-specified reason from the
+        /// StopInferenceExperiment API, that explains the status of the inference experiment.
+        core.props, "StatusReason", status_reason, set_status_reason, get_status_reason, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: The type of the inference experiment that you want to run.
+        core.props, "Type", _, set_type, get_type, Val<inference_experiment::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15078,18 +15706,22 @@ pub mod inference_experiment {
             DataStorageConfig { props }
         }
 
-        /// `ContentType`: Configuration specifying how to treat different headers. If no headers are
-        /// specified SageMaker will by default base64 encode when capturing the data.
-        pub fn content_type(mut self, value: impl Into<Val<CaptureContentTypeHeader>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `Destination`: The Amazon S3 bucket where the inference request and response data is
+            /// stored.
+            props, "Destination", _, set_destination, get_destination, Val<String>
         }
 
-        /// `KmsKey`: The AWS Key Management Service key that Amazon SageMaker uses to encrypt captured
-        /// data at rest using Amazon S3 server-side encryption.
-        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKey", value.into());
-            self
+        prop! {
+            /// `ContentType`: Configuration specifying how to treat different headers. If no headers
+            /// are specified SageMaker will by default base64 encode when capturing the data.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<CaptureContentTypeHeader>
+        }
+
+        prop! {
+            /// `KmsKey`: The AWS Key Management Service key that Amazon SageMaker uses to encrypt
+            /// captured data at rest using Amazon S3 server-side encryption.
+            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
         }
     }
 
@@ -15110,18 +15742,16 @@ pub mod inference_experiment {
             CaptureContentTypeHeader { props }
         }
 
-        /// `CsvContentTypes`: The list of all content type headers that SageMaker will treat as CSV and
-        /// capture accordingly.
-        pub fn csv_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("CsvContentTypes", value.into());
-            self
+        prop! {
+            /// `CsvContentTypes`: The list of all content type headers that SageMaker will treat as CSV
+            /// and capture accordingly.
+            props, "CsvContentTypes", csv_content_types, set_csv_content_types, get_csv_content_types, Val<List<String>>
         }
 
-        /// `JsonContentTypes`: The list of all content type headers that SageMaker will treat as JSON
-        /// and capture accordingly.
-        pub fn json_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("JsonContentTypes", value.into());
-            self
+        prop! {
+            /// `JsonContentTypes`: The list of all content type headers that SageMaker will treat as
+            /// JSON and capture accordingly.
+            props, "JsonContentTypes", json_content_types, set_json_content_types, get_json_content_types, Val<List<String>>
         }
     }
 
@@ -15167,6 +15797,22 @@ pub mod inference_experiment {
             props.set("InfrastructureConfig", infrastructure_config.into());
             ModelVariantConfig { props }
         }
+
+        prop! {
+            /// `ModelName`: The name of the Amazon SageMaker Model entity.
+            props, "ModelName", _, set_model_name, get_model_name, Val<String>
+        }
+
+        prop! {
+            /// `VariantName`: The name of the variant.
+            props, "VariantName", _, set_variant_name, get_variant_name, Val<String>
+        }
+
+        prop! {
+            /// `InfrastructureConfig`: The configuration for the infrastructure that the model will be
+            /// deployed to.
+            props, "InfrastructureConfig", _, set_infrastructure_config, get_infrastructure_config, Val<ModelInfrastructureConfig>
+        }
     }
 
     /// `AWS::SageMaker::InferenceExperiment.ModelInfrastructureConfig`: The configuration for the
@@ -15192,6 +15838,17 @@ pub mod inference_experiment {
             props.set("InfrastructureType", infrastructure_type.into());
             props.set("RealTimeInferenceConfig", real_time_inference_config.into());
             ModelInfrastructureConfig { props }
+        }
+
+        prop! {
+            /// `InfrastructureType`: The type of the inference experiment that you want to run.
+            props, "InfrastructureType", _, set_infrastructure_type, get_infrastructure_type, Val<ModelInfrastructureConfigInfrastructureType>
+        }
+
+        prop! {
+            /// `RealTimeInferenceConfig`: The infrastructure configuration for deploying the model to a
+            /// real-time inference endpoint.
+            props, "RealTimeInferenceConfig", _, set_real_time_inference_config, get_real_time_inference_config, Val<RealTimeInferenceConfig>
         }
     }
 
@@ -15225,6 +15882,16 @@ pub mod inference_experiment {
             props.set("InstanceCount", instance_count.into());
             RealTimeInferenceConfig { props }
         }
+
+        prop! {
+            /// `InstanceType`: The instance type the model is deployed to.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `InstanceCount`: The number of instances of the type specified by InstanceType.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::InferenceExperiment.InferenceExperimentSchedule`: The duration for which
@@ -15243,16 +15910,14 @@ pub mod inference_experiment {
             InferenceExperimentSchedule { props }
         }
 
-        /// `EndTime`: The timestamp at which the inference experiment ended or will end.
-        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `EndTime`: The timestamp at which the inference experiment ended or will end.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
         }
 
-        /// `StartTime`: The timestamp at which the inference experiment started or will start.
-        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`: The timestamp at which the inference experiment started or will start.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
         }
     }
 
@@ -15282,6 +15947,17 @@ pub mod inference_experiment {
             props.set("ShadowModelVariants", shadow_model_variants.into());
             ShadowModeConfig { props }
         }
+
+        prop! {
+            /// `SourceModelVariantName`: The name of the production variant, which takes all the
+            /// inference requests.
+            props, "SourceModelVariantName", _, set_source_model_variant_name, get_source_model_variant_name, Val<String>
+        }
+
+        prop! {
+            /// `ShadowModelVariants`: List of shadow variant configurations.
+            props, "ShadowModelVariants", _, set_shadow_model_variants, get_shadow_model_variants, Val<List<ShadowModelVariantConfig>>
+        }
     }
 
     /// `AWS::SageMaker::InferenceExperiment.ShadowModelVariantConfig`: The name and sampling
@@ -15306,6 +15982,17 @@ pub mod inference_experiment {
             props.set("ShadowModelVariantName", shadow_model_variant_name.into());
             props.set("SamplingPercentage", sampling_percentage.into());
             ShadowModelVariantConfig { props }
+        }
+
+        prop! {
+            /// `ShadowModelVariantName`: The name of the shadow variant.
+            props, "ShadowModelVariantName", _, set_shadow_model_variant_name, get_shadow_model_variant_name, Val<String>
+        }
+
+        prop! {
+            /// `SamplingPercentage`: The percentage of inference requests that Amazon SageMaker
+            /// replicates from the production variant to the shadow variant.
+            props, "SamplingPercentage", _, set_sampling_percentage, get_sampling_percentage, Val<i64>
         }
     }
 
@@ -15350,24 +16037,39 @@ impl MlflowApp {
         MlflowApp { core }
     }
 
-    /// `ModelRegistrationMode`: Whether to enable or disable automatic registration of new MLflow
-    /// models to the SageMaker Model Registry.
-    pub fn model_registration_mode(mut self, value: impl Into<Val<mlflow_app::ModelRegistrationMode>>) -> Self {
-        self.core.set("ModelRegistrationMode", value.into());
-        self
+    prop! {
+        /// `ArtifactStoreUri`: The S3 URI for a general purpose bucket to use as the MLflow App
+        /// artifact store.
+        core.props, "ArtifactStoreUri", _, set_artifact_store_uri, get_artifact_store_uri, Val<String>
     }
 
-    /// `Tags`: Tags to associate with the MLflow App.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelRegistrationMode`: Whether to enable or disable automatic registration of new
+        /// MLflow models to the SageMaker Model Registry.
+        core.props, "ModelRegistrationMode", model_registration_mode, set_model_registration_mode, get_model_registration_mode, Val<mlflow_app::ModelRegistrationMode>
     }
 
-    /// `WeeklyMaintenanceWindowStart`: The day and time of the week in Coordinated Universal Time (UTC) 24-hour
-    /// standard time that weekly maintenance updates are scheduled. For example: Tue:03:30.
-    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WeeklyMaintenanceWindowStart", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the MLflow App.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role in your account that the
+        /// MLflow App uses to access the artifact store in Amazon S3.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to associate with the MLflow App.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WeeklyMaintenanceWindowStart`: The day and time of the week in Coordinated Universal
+        /// Time (UTC) 24-hour standard time that weekly maintenance updates are scheduled. For
+        /// example: Tue:03:30.
+        core.props, "WeeklyMaintenanceWindowStart", weekly_maintenance_window_start, set_weekly_maintenance_window_start, get_weekly_maintenance_window_start, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15462,35 +16164,46 @@ impl MlflowTrackingServer {
         MlflowTrackingServer { core }
     }
 
-    /// `AutomaticModelRegistration`: A flag to enable Automatic SageMaker Model Registration.
-    pub fn automatic_model_registration(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutomaticModelRegistration", value.into());
-        self
+    prop! {
+        /// `ArtifactStoreUri`: The Amazon S3 URI for MLFlow Tracking Server artifacts.
+        core.props, "ArtifactStoreUri", _, set_artifact_store_uri, get_artifact_store_uri, Val<String>
     }
 
-    /// `MlflowVersion`: The MLFlow Version used on the MLFlow Tracking Server.
-    pub fn mlflow_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MlflowVersion", value.into());
-        self
+    prop! {
+        /// `AutomaticModelRegistration`: A flag to enable Automatic SageMaker Model Registration.
+        core.props, "AutomaticModelRegistration", automatic_model_registration, set_automatic_model_registration, get_automatic_model_registration, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MlflowVersion`: The MLFlow Version used on the MLFlow Tracking Server.
+        core.props, "MlflowVersion", mlflow_version, set_mlflow_version, get_mlflow_version, Val<String>
     }
 
-    /// `TrackingServerSize`: The size of the MLFlow Tracking Server.
-    pub fn tracking_server_size(mut self, value: impl Into<Val<mlflow_tracking_server::TrackingServerSize>>) -> Self {
-        self.core.set("TrackingServerSize", value.into());
-        self
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that enables Amazon SageMaker
+        /// to perform tasks on behalf of the customer.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `WeeklyMaintenanceWindowStart`: The start of the time window for maintenance of the MLFlow
-    /// Tracking Server in UTC time.
-    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WeeklyMaintenanceWindowStart", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrackingServerName`: The name of the MLFlow Tracking Server.
+        core.props, "TrackingServerName", _, set_tracking_server_name, get_tracking_server_name, Val<String>
+    }
+
+    prop! {
+        /// `TrackingServerSize`: The size of the MLFlow Tracking Server.
+        core.props, "TrackingServerSize", tracking_server_size, set_tracking_server_size, get_tracking_server_size, Val<mlflow_tracking_server::TrackingServerSize>
+    }
+
+    prop! {
+        /// `WeeklyMaintenanceWindowStart`: The start of the time window for maintenance of the
+        /// MLFlow Tracking Server in UTC time.
+        core.props, "WeeklyMaintenanceWindowStart", weekly_maintenance_window_start, set_weekly_maintenance_window_start, get_weekly_maintenance_window_start, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15544,60 +16257,52 @@ impl Model {
         Model { core }
     }
 
-    /// `Containers`: Specifies the containers in the inference pipeline.
-    pub fn containers(mut self, value: impl Into<Val<List<model::ContainerDefinition>>>) -> Self {
-        self.core.set("Containers", value.into());
-        self
+    prop! {
+        /// `Containers`: Specifies the containers in the inference pipeline.
+        core.props, "Containers", containers, set_containers, get_containers, Val<List<model::ContainerDefinition>>
     }
 
-    /// `EnableNetworkIsolation`: Isolates the model container. No inbound or outbound network calls
-    /// can be made to or from the model container.
-    pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableNetworkIsolation", value.into());
-        self
+    prop! {
+        /// `EnableNetworkIsolation`: Isolates the model container. No inbound or outbound network
+        /// calls can be made to or from the model container.
+        core.props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
     }
 
-    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that you specified for
-    /// the model.
-    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExecutionRoleArn", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that you specified
+        /// for the model.
+        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `InferenceExecutionConfig`: Specifies details about how containers in a multi-container
-    /// endpoint are run.
-    pub fn inference_execution_config(mut self, value: impl Into<Val<model::InferenceExecutionConfig>>) -> Self {
-        self.core.set("InferenceExecutionConfig", value.into());
-        self
+    prop! {
+        /// `InferenceExecutionConfig`: Specifies details about how containers in a multi-container
+        /// endpoint are run.
+        core.props, "InferenceExecutionConfig", inference_execution_config, set_inference_execution_config, get_inference_execution_config, Val<model::InferenceExecutionConfig>
     }
 
-    /// `ModelName`: The name of the new model.
-    pub fn model_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelName", value.into());
-        self
+    prop! {
+        /// `ModelName`: The name of the new model.
+        core.props, "ModelName", model_name, set_model_name, get_model_name, Val<String>
     }
 
-    /// `PrimaryContainer`: Describes the container, as part of model definition.
-    pub fn primary_container(mut self, value: impl Into<Val<model::ContainerDefinition>>) -> Self {
-        self.core.set("PrimaryContainer", value.into());
-        self
+    prop! {
+        /// `PrimaryContainer`: Describes the container, as part of model definition.
+        core.props, "PrimaryContainer", primary_container, set_primary_container, get_primary_container, Val<model::ContainerDefinition>
     }
 
-    /// `Tags`: An array of key-value pairs. You can use tags to categorize your AWS resources in
-    /// different ways, for example, by purpose, owner, or environment. For more information, see
-    /// Tagging AWS Resources (<https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html>).
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs. You can use tags to categorize your AWS resources
+        /// in different ways, for example, by purpose, owner, or environment. For more information,
+        /// see Tagging AWS Resources (<https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html>).
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
-    /// hosted models, and compute resources have access to. You can control access to and from your
-    /// resources by configuring a VPC. For more information, see Give SageMaker Access to Resources
-    /// in your Amazon VPC (<https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html>).
-    pub fn vpc_config(mut self, value: impl Into<Val<model::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
+        /// hosted models, and compute resources have access to. You can control access to and from
+        /// your resources by configuring a VPC. For more information, see Give SageMaker Access to
+        /// Resources in your Amazon VPC (<https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html>).
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<model::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -15640,82 +16345,75 @@ pub mod model {
             ContainerDefinition { props }
         }
 
-        /// `ContainerHostname`: This parameter is ignored for models that contain only a
-        /// PrimaryContainer. When a ContainerDefinition is part of an inference pipeline, the value of
-        /// the parameter uniquely identifies the container for the purposes of logging and metrics. For
-        /// information, see Use Logs and Metrics to Monitor an Inference Pipeline (<https://docs.aws.amazon.com/sagemaker/latest/dg/inference-pipeline-logs-metrics.html>).
-        /// If you don't specify a value for this parameter for a ContainerDefinition that is part of an
-        /// inference pipeline, a unique name is automatically assigned based on the position of the …
-        pub fn container_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerHostname", value.into());
-            self
+        prop! {
+            /// `ContainerHostname`: This parameter is ignored for models that contain only a
+            /// PrimaryContainer. When a ContainerDefinition is part of an inference pipeline, the value
+            /// of the parameter uniquely identifies the container for the purposes of logging and
+            /// metrics. For information, see Use Logs and Metrics to Monitor an Inference Pipeline (<https://docs.aws.amazon.com/sagemaker/latest/dg/inference-pipeline-logs-metrics.html>).
+            /// If you don't specify a value for this parameter for a ContainerDefinition that is part
+            /// of an inference pipeline, a unique name is automatically assigned based on the position
+            /// of the …
+            props, "ContainerHostname", container_hostname, set_container_hostname, get_container_hostname, Val<String>
         }
 
-        /// `Environment`.
-        pub fn environment(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `Environment`.
+            props, "Environment", environment, set_environment, get_environment, Val<Json>
         }
 
-        /// `Image`: The path where inference code is stored. This can be either in Amazon EC2 Container
-        /// Registry or in a Docker registry that is accessible from the same VPC that you configure for
-        /// your endpoint. If you are using your own custom algorithm instead of an algorithm provided
-        /// by SageMaker, the inference code must meet SageMaker requirements. SageMaker supports both
-        /// registry/repository\[:tag\] and registry/repository\[@digest\] image path formats. For more
-        /// information, see Using Your Own Algorithms with Amazon SageMaker (<https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html>).
-        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Image", value.into());
-            self
+        prop! {
+            /// `Image`: The path where inference code is stored. This can be either in Amazon EC2
+            /// Container Registry or in a Docker registry that is accessible from the same VPC that you
+            /// configure for your endpoint. If you are using your own custom algorithm instead of an
+            /// algorithm provided by SageMaker, the inference code must meet SageMaker requirements.
+            /// SageMaker supports both registry/repository\[:tag\] and registry/repository\[@digest\]
+            /// image path formats. For more information, see Using Your Own Algorithms with Amazon
+            /// SageMaker (<https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html>).
+            props, "Image", image, set_image, get_image, Val<String>
         }
 
-        /// `ImageConfig`: Specifies whether the model container is in Amazon ECR or a private Docker
-        /// registry accessible from your Amazon Virtual Private Cloud (VPC).
-        pub fn image_config(mut self, value: impl Into<Val<ImageConfig>>) -> Self {
-            self.props.set("ImageConfig", value.into());
-            self
+        prop! {
+            /// `ImageConfig`: Specifies whether the model container is in Amazon ECR or a private
+            /// Docker registry accessible from your Amazon Virtual Private Cloud (VPC).
+            props, "ImageConfig", image_config, set_image_config, get_image_config, Val<ImageConfig>
         }
 
-        /// `InferenceSpecificationName`: The inference specification name in the model package version.
-        pub fn inference_specification_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceSpecificationName", value.into());
-            self
+        prop! {
+            /// `InferenceSpecificationName`: The inference specification name in the model package
+            /// version.
+            props, "InferenceSpecificationName", inference_specification_name, set_inference_specification_name, get_inference_specification_name, Val<String>
         }
 
-        /// `Mode`: Whether the container hosts a single model or multiple models.
-        pub fn mode(mut self, value: impl Into<Val<ContainerDefinitionMode>>) -> Self {
-            self.props.set("Mode", value.into());
-            self
+        prop! {
+            /// `Mode`: Whether the container hosts a single model or multiple models.
+            props, "Mode", mode, set_mode, get_mode, Val<ContainerDefinitionMode>
         }
 
-        /// `ModelDataSource`: Specifies the location of ML model data to deploy. If specified, you must
-        /// specify one and only one of the available data sources.
-        pub fn model_data_source(mut self, value: impl Into<Val<ModelDataSource>>) -> Self {
-            self.props.set("ModelDataSource", value.into());
-            self
+        prop! {
+            /// `ModelDataSource`: Specifies the location of ML model data to deploy. If specified, you
+            /// must specify one and only one of the available data sources.
+            props, "ModelDataSource", model_data_source, set_model_data_source, get_model_data_source, Val<ModelDataSource>
         }
 
-        /// `ModelDataUrl`: The S3 path where the model artifacts, which result from model training, are
-        /// stored. This path must point to a single gzip compressed tar archive (.tar.gz suffix). The
-        /// S3 path is required for SageMaker built-in algorithms, but not if you use your own
-        /// algorithms. For more information on built-in algorithms, see Common Parameters (<https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html>).
-        /// If you provide a value for this parameter, SageMaker uses AWS Security Token Service to
-        /// download model artifacts from the S3 path you provide. AWS STS is activated in your AWS …
-        pub fn model_data_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDataUrl", value.into());
-            self
+        prop! {
+            /// `ModelDataUrl`: The S3 path where the model artifacts, which result from model training,
+            /// are stored. This path must point to a single gzip compressed tar archive (.tar.gz
+            /// suffix). The S3 path is required for SageMaker built-in algorithms, but not if you use
+            /// your own algorithms. For more information on built-in algorithms, see Common Parameters (<https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html>).
+            /// If you provide a value for this parameter, SageMaker uses AWS Security Token Service to
+            /// download model artifacts from the S3 path you provide. AWS STS is activated in your AWS …
+            props, "ModelDataUrl", model_data_url, set_model_data_url, get_model_data_url, Val<String>
         }
 
-        /// `ModelPackageName`: The name or Amazon Resource Name (ARN) of the model package to use to
-        /// create the model.
-        pub fn model_package_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelPackageName", value.into());
-            self
+        prop! {
+            /// `ModelPackageName`: The name or Amazon Resource Name (ARN) of the model package to use
+            /// to create the model.
+            props, "ModelPackageName", model_package_name, set_model_package_name, get_model_package_name, Val<String>
         }
 
-        /// `MultiModelConfig`: Specifies additional configuration for multi-model endpoints.
-        pub fn multi_model_config(mut self, value: impl Into<Val<MultiModelConfig>>) -> Self {
-            self.props.set("MultiModelConfig", value.into());
-            self
+        prop! {
+            /// `MultiModelConfig`: Specifies additional configuration for multi-model endpoints.
+            props, "MultiModelConfig", multi_model_config, set_multi_model_config, get_multi_model_config, Val<MultiModelConfig>
         }
     }
 
@@ -15739,14 +16437,20 @@ pub mod model {
             ImageConfig { props }
         }
 
-        /// `RepositoryAuthConfig`: Specifies an authentication configuration for the private docker
-        /// registry where your model image is hosted. Specify a value for this property only if you
-        /// specified `Vpc` as the value for the `RepositoryAccessMode` field of the `ImageConfig`
-        /// object that you passed to a call to `CreateModel` and the private Docker registry where the
-        /// model image is hosted requires authentication.
-        pub fn repository_auth_config(mut self, value: impl Into<Val<RepositoryAuthConfig>>) -> Self {
-            self.props.set("RepositoryAuthConfig", value.into());
-            self
+        prop! {
+            /// `RepositoryAccessMode`: Set this to one of the following values: Platform - The model
+            /// image is hosted in Amazon ECR. Vpc - The model image is hosted in a private Docker
+            /// registry in your VPC.
+            props, "RepositoryAccessMode", _, set_repository_access_mode, get_repository_access_mode, Val<ImageConfigRepositoryAccessMode>
+        }
+
+        prop! {
+            /// `RepositoryAuthConfig`: Specifies an authentication configuration for the private docker
+            /// registry where your model image is hosted. Specify a value for this property only if you
+            /// specified `Vpc` as the value for the `RepositoryAccessMode` field of the `ImageConfig`
+            /// object that you passed to a call to `CreateModel` and the private Docker registry where
+            /// the model image is hosted requires authentication.
+            props, "RepositoryAuthConfig", repository_auth_config, set_repository_auth_config, get_repository_auth_config, Val<RepositoryAuthConfig>
         }
     }
 
@@ -15788,6 +16492,15 @@ pub mod model {
             props.set("RepositoryCredentialsProviderArn", repository_credentials_provider_arn.into());
             RepositoryAuthConfig { props }
         }
+
+        prop! {
+            /// `RepositoryCredentialsProviderArn`: The Amazon Resource Name (ARN) of an AWS Lambda
+            /// function that provides credentials to authenticate to the private Docker registry where
+            /// your model image is hosted. For information about how to create an AWS Lambda function,
+            /// see Create a Lambda function with the console (<https://docs.aws.amazon.com/lambda/latest/dg/getting-started-create-function.html>)
+            /// in the AWS Lambda Developer Guide
+            props, "RepositoryCredentialsProviderArn", _, set_repository_credentials_provider_arn, get_repository_credentials_provider_arn, Val<String>
+        }
     }
 
     /// Whether the container hosts a single model or multiple models.
@@ -15820,6 +16533,11 @@ pub mod model {
             props.set("S3DataSource", s3_data_source.into());
             ModelDataSource { props }
         }
+
+        prop! {
+            /// `S3DataSource`: Specifies the S3 location of ML model data to deploy.
+            props, "S3DataSource", _, set_s3_data_source, get_s3_data_source, Val<S3DataSource>
+        }
     }
 
     /// `AWS::SageMaker::Model.S3DataSource`: Specifies the S3 location of ML model data to deploy.
@@ -15847,18 +16565,31 @@ pub mod model {
             S3DataSource { props }
         }
 
-        /// `HubAccessConfig`: Configuration information specifying which hub contents have accessible
-        /// deployment options.
-        pub fn hub_access_config(mut self, value: impl Into<Val<HubAccessConfig>>) -> Self {
-            self.props.set("HubAccessConfig", value.into());
-            self
+        prop! {
+            /// `CompressionType`: Specifies how the ML model data is prepared.
+            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3DataSourceCompressionType>
         }
 
-        /// `ModelAccessConfig`: The access configuration file to control access to the ML model. You
-        /// can explicitly accept the model end-user license agreement (EULA) within the `ModelAccessConfig`.
-        pub fn model_access_config(mut self, value: impl Into<Val<ModelAccessConfig>>) -> Self {
-            self.props.set("ModelAccessConfig", value.into());
-            self
+        prop! {
+            /// `S3DataType`: Specifies the type of ML model data to deploy.
+            props, "S3DataType", _, set_s3_data_type, get_s3_data_type, Val<S3DataSourceS3DataType>
+        }
+
+        prop! {
+            /// `S3Uri`: Specifies the S3 path of ML model data to deploy.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `HubAccessConfig`: Configuration information specifying which hub contents have
+            /// accessible deployment options.
+            props, "HubAccessConfig", hub_access_config, set_hub_access_config, get_hub_access_config, Val<HubAccessConfig>
+        }
+
+        prop! {
+            /// `ModelAccessConfig`: The access configuration file to control access to the ML model.
+            /// You can explicitly accept the model end-user license agreement (EULA) within the `ModelAccessConfig`.
+            props, "ModelAccessConfig", model_access_config, set_model_access_config, get_model_access_config, Val<ModelAccessConfig>
         }
     }
 
@@ -15893,6 +16624,11 @@ pub mod model {
             props.set("HubContentArn", hub_content_arn.into());
             HubAccessConfig { props }
         }
+
+        prop! {
+            /// `HubContentArn`: The ARN of the hub content for which deployment access is allowed.
+            props, "HubContentArn", _, set_hub_content_arn, get_hub_content_arn, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Model.ModelAccessConfig`: The access configuration file to control access
@@ -15916,6 +16652,15 @@ pub mod model {
             let mut props = Props::new();
             props.set("AcceptEula", accept_eula.into());
             ModelAccessConfig { props }
+        }
+
+        prop! {
+            /// `AcceptEula`: Specifies agreement to the model end-user license agreement (EULA). The `AcceptEula`
+            /// value must be explicitly defined as `True` in order to accept the EULA that this model
+            /// requires. You are responsible for reviewing and complying with any applicable license
+            /// terms and making sure they are acceptable for your use case before downloading or using
+            /// a model.
+            props, "AcceptEula", _, set_accept_eula, get_accept_eula, Val<bool>
         }
     }
 
@@ -15948,15 +16693,14 @@ pub mod model {
             MultiModelConfig { props }
         }
 
-        /// `ModelCacheSetting`: Whether to cache models for a multi-model endpoint. By default,
-        /// multi-model endpoints cache models so that a model does not have to be loaded into memory
-        /// each time it is invoked. Some use cases do not benefit from model caching. For example, if
-        /// an endpoint hosts a large number of models that are each invoked infrequently, the endpoint
-        /// might perform better if you disable model caching. To disable model caching, set the value
-        /// of this parameter to `Disabled`.
-        pub fn model_cache_setting(mut self, value: impl Into<Val<MultiModelConfigModelCacheSetting>>) -> Self {
-            self.props.set("ModelCacheSetting", value.into());
-            self
+        prop! {
+            /// `ModelCacheSetting`: Whether to cache models for a multi-model endpoint. By default,
+            /// multi-model endpoints cache models so that a model does not have to be loaded into
+            /// memory each time it is invoked. Some use cases do not benefit from model caching. For
+            /// example, if an endpoint hosts a large number of models that are each invoked
+            /// infrequently, the endpoint might perform better if you disable model caching. To disable
+            /// model caching, set the value of this parameter to `Disabled`.
+            props, "ModelCacheSetting", model_cache_setting, set_model_cache_setting, get_model_cache_setting, Val<MultiModelConfigModelCacheSetting>
         }
     }
 
@@ -15993,6 +16737,11 @@ pub mod model {
             let mut props = Props::new();
             props.set("Mode", mode.into());
             InferenceExecutionConfig { props }
+        }
+
+        prop! {
+            /// `Mode`: How containers in a multi-container are run.
+            props, "Mode", _, set_mode, get_mode, Val<InferenceExecutionConfigMode>
         }
     }
 
@@ -16036,6 +16785,19 @@ pub mod model {
             props.set("SecurityGroupIds", security_group_ids.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect your training
+            /// job or model. For information about the availability of specific instance types, see
+            /// Supported Instance Types and Availability Zones (<https://docs.aws.amazon.com/sagemaker/latest/dg/instance-types-az.html>).
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form `sg-xxxxxxxx`. Specify the
+            /// security groups for the VPC that is specified in the `Subnets` field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
     }
 }
 
@@ -16077,44 +16839,65 @@ impl ModelBiasJobDefinition {
         ModelBiasJobDefinition { core }
     }
 
-    /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `JobDefinitionName`: The name of the job definition.
-    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobDefinitionName", value.into());
-        self
+    prop! {
+        /// `JobDefinitionName`: The name of the job definition.
+        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
     }
 
-    /// `ModelBiasBaselineConfig`: Baseline configuration used to validate that the data conforms to
-    /// the specified constraints and statistics.
-    pub fn model_bias_baseline_config(mut self, value: impl Into<Val<model_bias_job_definition::ModelBiasBaselineConfig>>) -> Self {
-        self.core.set("ModelBiasBaselineConfig", value.into());
-        self
+    prop! {
+        /// `JobResources`: Identifies the resources to deploy for a monitoring job.
+        core.props, "JobResources", _, set_job_resources, get_job_resources, Val<model_bias_job_definition::MonitoringResources>
     }
 
-    /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-    /// containers, whether to allow inbound and outbound network calls to and from containers, and
-    /// the VPC subnets and security groups to use for VPC-enabled jobs.
-    pub fn network_config(mut self, value: impl Into<Val<model_bias_job_definition::NetworkConfig>>) -> Self {
-        self.core.set("NetworkConfig", value.into());
-        self
+    prop! {
+        /// `ModelBiasAppSpecification`: Container image configuration object for the monitoring
+        /// job.
+        core.props, "ModelBiasAppSpecification", _, set_model_bias_app_specification, get_model_bias_app_specification, Val<model_bias_job_definition::ModelBiasAppSpecification>
     }
 
-    /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed to
-    /// run.
-    pub fn stopping_condition(mut self, value: impl Into<Val<model_bias_job_definition::StoppingCondition>>) -> Self {
-        self.core.set("StoppingCondition", value.into());
-        self
+    prop! {
+        /// `ModelBiasBaselineConfig`: Baseline configuration used to validate that the data
+        /// conforms to the specified constraints and statistics.
+        core.props, "ModelBiasBaselineConfig", model_bias_baseline_config, set_model_bias_baseline_config, get_model_bias_baseline_config, Val<model_bias_job_definition::ModelBiasBaselineConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelBiasJobInput`: The inputs for a monitoring job.
+        core.props, "ModelBiasJobInput", _, set_model_bias_job_input, get_model_bias_job_input, Val<model_bias_job_definition::ModelBiasJobInput>
+    }
+
+    prop! {
+        /// `ModelBiasJobOutputConfig`: The output configuration for monitoring jobs.
+        core.props, "ModelBiasJobOutputConfig", _, set_model_bias_job_output_config, get_model_bias_job_output_config, Val<model_bias_job_definition::MonitoringOutputConfig>
+    }
+
+    prop! {
+        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+        /// between containers, whether to allow inbound and outbound network calls to and from
+        /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+        core.props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<model_bias_job_definition::NetworkConfig>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to perform tasks on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed
+        /// to run.
+        core.props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<model_bias_job_definition::StoppingCondition>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -16417,6 +17200,11 @@ pub mod model_bias_job_definition {
             props.set("ClusterConfig", cluster_config.into());
             MonitoringResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run model monitoring jobs.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::ModelBiasJobDefinition.ClusterConfig`: Configuration for the cluster used
@@ -16448,12 +17236,28 @@ pub mod model_bias_job_definition {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the model
-        /// monitoring job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the model monitoring job.
+            /// For distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume, in gigabytes, that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the model monitoring job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -16477,10 +17281,19 @@ pub mod model_bias_job_definition {
             ModelBiasAppSpecification { props }
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the monitoring job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        }
+
+        prop! {
+            /// `ConfigUri`: The S3 URI to an analysis configuration file
+            props, "ConfigUri", _, set_config_uri, get_config_uri, Val<String>
+        }
+
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
     }
 
@@ -16500,16 +17313,14 @@ pub mod model_bias_job_definition {
             ModelBiasBaselineConfig { props }
         }
 
-        /// `BaseliningJobName`: The name of a processing job
-        pub fn baselining_job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseliningJobName", value.into());
-            self
+        prop! {
+            /// `BaseliningJobName`: The name of a processing job
+            props, "BaseliningJobName", baselining_job_name, set_baselining_job_name, get_baselining_job_name, Val<String>
         }
 
-        /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
-        pub fn constraints_resource(mut self, value: impl Into<Val<ConstraintsResource>>) -> Self {
-            self.props.set("ConstraintsResource", value.into());
-            self
+        prop! {
+            /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
+            props, "ConstraintsResource", constraints_resource, set_constraints_resource, get_constraints_resource, Val<ConstraintsResource>
         }
     }
 
@@ -16529,11 +17340,10 @@ pub mod model_bias_job_definition {
             ConstraintsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
-        /// monitoring job should validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
+            /// monitoring job should validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -16554,16 +17364,19 @@ pub mod model_bias_job_definition {
             ModelBiasJobInput { props }
         }
 
-        /// `BatchTransformInput`: The batch transform input for a monitoring job.
-        pub fn batch_transform_input(mut self, value: impl Into<Val<BatchTransformInput>>) -> Self {
-            self.props.set("BatchTransformInput", value.into());
-            self
+        prop! {
+            /// `GroundTruthS3Input`: Ground truth input provided in S3
+            props, "GroundTruthS3Input", _, set_ground_truth_s3_input, get_ground_truth_s3_input, Val<MonitoringGroundTruthS3Input>
         }
 
-        /// `EndpointInput`: The endpoint for a monitoring job.
-        pub fn endpoint_input(mut self, value: impl Into<Val<EndpointInput>>) -> Self {
-            self.props.set("EndpointInput", value.into());
-            self
+        prop! {
+            /// `BatchTransformInput`: The batch transform input for a monitoring job.
+            props, "BatchTransformInput", batch_transform_input, set_batch_transform_input, get_batch_transform_input, Val<BatchTransformInput>
+        }
+
+        prop! {
+            /// `EndpointInput`: The endpoint for a monitoring job.
+            props, "EndpointInput", endpoint_input, set_endpoint_input, get_endpoint_input, Val<EndpointInput>
         }
     }
 
@@ -16595,55 +17408,64 @@ pub mod model_bias_job_definition {
             BatchTransformInput { props }
         }
 
-        /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
-        pub fn end_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTimeOffset", value.into());
-            self
+        prop! {
+            /// `DataCapturedDestinationS3Uri`: A URI that identifies the Amazon S3 storage location
+            /// where Batch Transform Job captures data.
+            props, "DataCapturedDestinationS3Uri", _, set_data_captured_destination_s3_uri, get_data_captured_destination_s3_uri, Val<String>
         }
 
-        /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
-        pub fn features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `DatasetFormat`: The dataset format of the data to monitor
+            props, "DatasetFormat", _, set_dataset_format, get_dataset_format, Val<DatasetFormat>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
+            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<String>
         }
 
-        /// `ProbabilityThresholdAttribute`.
-        pub fn probability_threshold_attribute(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ProbabilityThresholdAttribute", value.into());
-            self
+        prop! {
+            /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
+            props, "FeaturesAttribute", features_attribute, set_features_attribute, get_features_attribute, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<BatchTransformInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<BatchTransformInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
         }
 
-        /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
-        pub fn start_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTimeOffset", value.into());
-            self
+        prop! {
+            /// `ProbabilityThresholdAttribute`.
+            props, "ProbabilityThresholdAttribute", probability_threshold_attribute, set_probability_threshold_attribute, get_probability_threshold_attribute, Val<f64>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<BatchTransformInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<BatchTransformInputS3InputMode>
+        }
+
+        prop! {
+            /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
+            props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<String>
         }
     }
 
@@ -16663,22 +17485,19 @@ pub mod model_bias_job_definition {
             DatasetFormat { props }
         }
 
-        /// `Csv`: The CSV format
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The CSV format
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
 
-        /// `Json`: The Json format
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: The Json format
+            props, "Json", json, set_json, get_json, Val<Json>
         }
 
-        /// `Parquet`: A flag indicate if the dataset format is Parquet
-        pub fn parquet(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Parquet", value.into());
-            self
+        prop! {
+            /// `Parquet`: A flag indicate if the dataset format is Parquet
+            props, "Parquet", parquet, set_parquet, get_parquet, Val<bool>
         }
     }
 
@@ -16697,10 +17516,9 @@ pub mod model_bias_job_definition {
             Csv { props }
         }
 
-        /// `Header`: A boolean flag indicating if given CSV has header
-        pub fn header(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A boolean flag indicating if given CSV has header
+            props, "Header", header, set_header, get_header, Val<bool>
         }
     }
 
@@ -16719,10 +17537,9 @@ pub mod model_bias_job_definition {
             Json { props }
         }
 
-        /// `Line`: A boolean flag indicating if it is JSON line format
-        pub fn line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Line", value.into());
-            self
+        prop! {
+            /// `Line`: A boolean flag indicating if it is JSON line format
+            props, "Line", line, set_line, get_line, Val<bool>
         }
     }
 
@@ -16775,55 +17592,58 @@ pub mod model_bias_job_definition {
             EndpointInput { props }
         }
 
-        /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
-        pub fn end_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTimeOffset", value.into());
-            self
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
         }
 
-        /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
-        pub fn features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
+            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<String>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
+            props, "FeaturesAttribute", features_attribute, set_features_attribute, get_features_attribute, Val<String>
         }
 
-        /// `ProbabilityThresholdAttribute`.
-        pub fn probability_threshold_attribute(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ProbabilityThresholdAttribute", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<EndpointInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<EndpointInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ProbabilityThresholdAttribute`.
+            props, "ProbabilityThresholdAttribute", probability_threshold_attribute, set_probability_threshold_attribute, get_probability_threshold_attribute, Val<f64>
         }
 
-        /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
-        pub fn start_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTimeOffset", value.into());
-            self
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<EndpointInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<EndpointInputS3InputMode>
+        }
+
+        prop! {
+            /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
+            props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<String>
         }
     }
 
@@ -16874,6 +17694,12 @@ pub mod model_bias_job_definition {
             props.set("S3Uri", s3_uri.into());
             MonitoringGroundTruthS3Input { props }
         }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::ModelBiasJobDefinition.MonitoringOutputConfig`: The output configuration
@@ -16895,11 +17721,16 @@ pub mod model_bias_job_definition {
             MonitoringOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputs`: Monitoring outputs for monitoring jobs. This is where the output of
+            /// the periodic monitoring jobs is uploaded.
+            props, "MonitoringOutputs", _, set_monitoring_outputs, get_monitoring_outputs, Val<List<MonitoringOutput>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -16920,6 +17751,11 @@ pub mod model_bias_job_definition {
             let mut props = Props::new();
             props.set("S3Output", s3_output.into());
             MonitoringOutput { props }
+        }
+
+        prop! {
+            /// `S3Output`: Information about where and how to store the results of a monitoring job.
+            props, "S3Output", _, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -16946,11 +17782,23 @@ pub mod model_bias_job_definition {
             S3Output { props }
         }
 
-        /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or after
-        /// the job completes.
-        pub fn s3_upload_mode(mut self, value: impl Into<Val<S3OutputS3UploadMode>>) -> Self {
-            self.props.set("S3UploadMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path to the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job. LocalPath is an absolute path for the output
+            /// data.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", s3_upload_mode, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
         }
     }
 
@@ -16985,26 +17833,23 @@ pub mod model_bias_job_definition {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
-        /// Control access to and from your training and model containers by configuring the VPC.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
+            /// Control access to and from your training and model containers by configuring the VPC.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -17034,6 +17879,18 @@ pub mod model_bias_job_definition {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect to your
+            /// monitoring jobs.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::ModelBiasJobDefinition.StoppingCondition`: Specifies a time limit for how
@@ -17052,6 +17909,11 @@ pub mod model_bias_job_definition {
             let mut props = Props::new();
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
+        }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: The maximum runtime allowed in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
         }
     }
 }
@@ -17086,31 +17948,44 @@ impl ModelCard {
         ModelCard { core }
     }
 
-    /// `CreatedBy`: Information about the user who created or modified an experiment, trial, trial
-    /// component, lineage group, project, or model card.
-    pub fn created_by(mut self, value: impl Into<Val<model_card::UserContext>>) -> Self {
-        self.core.set("CreatedBy", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the model card.
+        core.props, "Content", _, set_content, get_content, Val<model_card::Content>
     }
 
-    /// `LastModifiedBy`: Information about the user who created or modified an experiment, trial,
-    /// trial component, lineage group, project, or model card.
-    pub fn last_modified_by(mut self, value: impl Into<Val<model_card::UserContext>>) -> Self {
-        self.core.set("LastModifiedBy", value.into());
-        self
+    prop! {
+        /// `CreatedBy`: Information about the user who created or modified an experiment, trial,
+        /// trial component, lineage group, project, or model card.
+        core.props, "CreatedBy", created_by, set_created_by, get_created_by, Val<model_card::UserContext>
     }
 
-    /// `SecurityConfig`: An optional Key Management Service key to encrypt, decrypt, and re-encrypt
-    /// model card content for regulated workloads with highly sensitive data.
-    pub fn security_config(mut self, value: impl Into<Val<model_card::SecurityConfig>>) -> Self {
-        self.core.set("SecurityConfig", value.into());
-        self
+    prop! {
+        /// `LastModifiedBy`: Information about the user who created or modified an experiment,
+        /// trial, trial component, lineage group, project, or model card.
+        core.props, "LastModifiedBy", last_modified_by, set_last_modified_by, get_last_modified_by, Val<model_card::UserContext>
     }
 
-    /// `Tags`: Key-value pairs used to manage metadata for model cards.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelCardName`: The unique name of the model card.
+        core.props, "ModelCardName", _, set_model_card_name, get_model_card_name, Val<String>
+    }
+
+    prop! {
+        /// `ModelCardStatus`: The approval status of the model card within your organization.
+        /// Different organizations might have different criteria for model card review and
+        /// approval.
+        core.props, "ModelCardStatus", _, set_model_card_status, get_model_card_status, Val<model_card::ModelCardStatus>
+    }
+
+    prop! {
+        /// `SecurityConfig`: An optional Key Management Service key to encrypt, decrypt, and
+        /// re-encrypt model card content for regulated workloads with highly sensitive data.
+        core.props, "SecurityConfig", security_config, set_security_config, get_security_config, Val<model_card::SecurityConfig>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs used to manage metadata for model cards.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -17206,46 +18081,39 @@ pub mod model_card {
             Content { props }
         }
 
-        /// `AdditionalInformation`.
-        pub fn additional_information(mut self, value: impl Into<Val<AdditionalInformation>>) -> Self {
-            self.props.set("AdditionalInformation", value.into());
-            self
+        prop! {
+            /// `AdditionalInformation`.
+            props, "AdditionalInformation", additional_information, set_additional_information, get_additional_information, Val<AdditionalInformation>
         }
 
-        /// `BusinessDetails`: Business details.
-        pub fn business_details(mut self, value: impl Into<Val<BusinessDetails>>) -> Self {
-            self.props.set("BusinessDetails", value.into());
-            self
+        prop! {
+            /// `BusinessDetails`: Business details.
+            props, "BusinessDetails", business_details, set_business_details, get_business_details, Val<BusinessDetails>
         }
 
-        /// `EvaluationDetails`.
-        pub fn evaluation_details(mut self, value: impl Into<Val<List<EvaluationDetail>>>) -> Self {
-            self.props.set("EvaluationDetails", value.into());
-            self
+        prop! {
+            /// `EvaluationDetails`.
+            props, "EvaluationDetails", evaluation_details, set_evaluation_details, get_evaluation_details, Val<List<EvaluationDetail>>
         }
 
-        /// `IntendedUses`: Intended usage of model.
-        pub fn intended_uses(mut self, value: impl Into<Val<IntendedUses>>) -> Self {
-            self.props.set("IntendedUses", value.into());
-            self
+        prop! {
+            /// `IntendedUses`: Intended usage of model.
+            props, "IntendedUses", intended_uses, set_intended_uses, get_intended_uses, Val<IntendedUses>
         }
 
-        /// `ModelOverview`: Overview about the model.
-        pub fn model_overview(mut self, value: impl Into<Val<ModelOverview>>) -> Self {
-            self.props.set("ModelOverview", value.into());
-            self
+        prop! {
+            /// `ModelOverview`: Overview about the model.
+            props, "ModelOverview", model_overview, set_model_overview, get_model_overview, Val<ModelOverview>
         }
 
-        /// `ModelPackageDetails`: Metadata information related to model package version
-        pub fn model_package_details(mut self, value: impl Into<Val<ModelPackageDetails>>) -> Self {
-            self.props.set("ModelPackageDetails", value.into());
-            self
+        prop! {
+            /// `ModelPackageDetails`: Metadata information related to model package version
+            props, "ModelPackageDetails", model_package_details, set_model_package_details, get_model_package_details, Val<ModelPackageDetails>
         }
 
-        /// `TrainingDetails`: Overview about the training.
-        pub fn training_details(mut self, value: impl Into<Val<TrainingDetails>>) -> Self {
-            self.props.set("TrainingDetails", value.into());
-            self
+        prop! {
+            /// `TrainingDetails`: Overview about the training.
+            props, "TrainingDetails", training_details, set_training_details, get_training_details, Val<TrainingDetails>
         }
     }
 
@@ -17264,23 +18132,20 @@ pub mod model_card {
             AdditionalInformation { props }
         }
 
-        /// `CaveatsAndRecommendations`: Caveats and recommendations for people who might use this model
-        /// in their applications.
-        pub fn caveats_and_recommendations(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaveatsAndRecommendations", value.into());
-            self
+        prop! {
+            /// `CaveatsAndRecommendations`: Caveats and recommendations for people who might use this
+            /// model in their applications.
+            props, "CaveatsAndRecommendations", caveats_and_recommendations, set_caveats_and_recommendations, get_caveats_and_recommendations, Val<String>
         }
 
-        /// `CustomDetails`: customer details.
-        pub fn custom_details(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomDetails", value.into());
-            self
+        prop! {
+            /// `CustomDetails`: customer details.
+            props, "CustomDetails", custom_details, set_custom_details, get_custom_details, Val<Map<String>>
         }
 
-        /// `EthicalConsiderations`: Any ethical considerations that the author wants to provide.
-        pub fn ethical_considerations(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EthicalConsiderations", value.into());
-            self
+        prop! {
+            /// `EthicalConsiderations`: Any ethical considerations that the author wants to provide.
+            props, "EthicalConsiderations", ethical_considerations, set_ethical_considerations, get_ethical_considerations, Val<String>
         }
     }
 
@@ -17299,22 +18164,19 @@ pub mod model_card {
             BusinessDetails { props }
         }
 
-        /// `BusinessProblem`: What business problem does the model solve?
-        pub fn business_problem(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BusinessProblem", value.into());
-            self
+        prop! {
+            /// `BusinessProblem`: What business problem does the model solve?
+            props, "BusinessProblem", business_problem, set_business_problem, get_business_problem, Val<String>
         }
 
-        /// `BusinessStakeholders`: Business stakeholders.
-        pub fn business_stakeholders(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BusinessStakeholders", value.into());
-            self
+        prop! {
+            /// `BusinessStakeholders`: Business stakeholders.
+            props, "BusinessStakeholders", business_stakeholders, set_business_stakeholders, get_business_stakeholders, Val<String>
         }
 
-        /// `LineOfBusiness`: Line of business.
-        pub fn line_of_business(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LineOfBusiness", value.into());
-            self
+        prop! {
+            /// `LineOfBusiness`: Line of business.
+            props, "LineOfBusiness", line_of_business, set_line_of_business, get_line_of_business, Val<String>
         }
     }
 
@@ -17335,34 +18197,34 @@ pub mod model_card {
             EvaluationDetail { props }
         }
 
-        /// `Datasets`.
-        pub fn datasets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Datasets", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `EvaluationJobArn`.
-        pub fn evaluation_job_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EvaluationJobArn", value.into());
-            self
+        prop! {
+            /// `Datasets`.
+            props, "Datasets", datasets, set_datasets, get_datasets, Val<List<String>>
         }
 
-        /// `EvaluationObservation`.
-        pub fn evaluation_observation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EvaluationObservation", value.into());
-            self
+        prop! {
+            /// `EvaluationJobArn`.
+            props, "EvaluationJobArn", evaluation_job_arn, set_evaluation_job_arn, get_evaluation_job_arn, Val<String>
         }
 
-        /// `Metadata`: additional attributes associated with the evaluation results.
-        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Metadata", value.into());
-            self
+        prop! {
+            /// `EvaluationObservation`.
+            props, "EvaluationObservation", evaluation_observation, set_evaluation_observation, get_evaluation_observation, Val<String>
         }
 
-        /// `MetricGroups`.
-        pub fn metric_groups(mut self, value: impl Into<Val<List<MetricGroup>>>) -> Self {
-            self.props.set("MetricGroups", value.into());
-            self
+        prop! {
+            /// `Metadata`: additional attributes associated with the evaluation results.
+            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
+        }
+
+        prop! {
+            /// `MetricGroups`.
+            props, "MetricGroups", metric_groups, set_metric_groups, get_metric_groups, Val<List<MetricGroup>>
         }
     }
 
@@ -17387,6 +18249,16 @@ pub mod model_card {
             props.set("MetricData", metric_data.into());
             MetricGroup { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `MetricData`.
+            props, "MetricData", _, set_metric_data, get_metric_data, Val<List<MetricGroupMetricData>>
+        }
     }
 
     /// `AWS::SageMaker::ModelCard.MetricGroupMetricData`.
@@ -17406,40 +18278,34 @@ pub mod model_card {
             MetricGroupMetricData { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Notes`.
-        pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Notes", value.into());
-            self
+        prop! {
+            /// `Notes`.
+            props, "Notes", notes, set_notes, get_notes, Val<String>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<MetricGroupMetricDataType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<MetricGroupMetricDataType>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<Json>
         }
 
-        /// `XAxisName`.
-        pub fn x_axis_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("XAxisName", value.into());
-            self
+        prop! {
+            /// `XAxisName`.
+            props, "XAxisName", x_axis_name, set_x_axis_name, get_x_axis_name, Val<String>
         }
 
-        /// `YAxisName`.
-        pub fn y_axis_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("YAxisName", value.into());
-            self
+        prop! {
+            /// `YAxisName`.
+            props, "YAxisName", y_axis_name, set_y_axis_name, get_y_axis_name, Val<String>
         }
     }
 
@@ -17474,34 +18340,29 @@ pub mod model_card {
             IntendedUses { props }
         }
 
-        /// `ExplanationsForRiskRating`.
-        pub fn explanations_for_risk_rating(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExplanationsForRiskRating", value.into());
-            self
+        prop! {
+            /// `ExplanationsForRiskRating`.
+            props, "ExplanationsForRiskRating", explanations_for_risk_rating, set_explanations_for_risk_rating, get_explanations_for_risk_rating, Val<String>
         }
 
-        /// `FactorsAffectingModelEfficiency`.
-        pub fn factors_affecting_model_efficiency(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FactorsAffectingModelEfficiency", value.into());
-            self
+        prop! {
+            /// `FactorsAffectingModelEfficiency`.
+            props, "FactorsAffectingModelEfficiency", factors_affecting_model_efficiency, set_factors_affecting_model_efficiency, get_factors_affecting_model_efficiency, Val<String>
         }
 
-        /// `IntendedUses`: intended use cases.
-        pub fn intended_uses(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntendedUses", value.into());
-            self
+        prop! {
+            /// `IntendedUses`: intended use cases.
+            props, "IntendedUses", intended_uses, set_intended_uses, get_intended_uses, Val<String>
         }
 
-        /// `PurposeOfModel`: Why the model was developed?
-        pub fn purpose_of_model(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PurposeOfModel", value.into());
-            self
+        prop! {
+            /// `PurposeOfModel`: Why the model was developed?
+            props, "PurposeOfModel", purpose_of_model, set_purpose_of_model, get_purpose_of_model, Val<String>
         }
 
-        /// `RiskRating`: Risk rating of model.
-        pub fn risk_rating(mut self, value: impl Into<Val<RiskRating>>) -> Self {
-            self.props.set("RiskRating", value.into());
-            self
+        prop! {
+            /// `RiskRating`: Risk rating of model.
+            props, "RiskRating", risk_rating, set_risk_rating, get_risk_rating, Val<RiskRating>
         }
     }
 
@@ -17539,64 +18400,54 @@ pub mod model_card {
             ModelOverview { props }
         }
 
-        /// `AlgorithmType`: Algorithm used to solve the problem.
-        pub fn algorithm_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AlgorithmType", value.into());
-            self
+        prop! {
+            /// `AlgorithmType`: Algorithm used to solve the problem.
+            props, "AlgorithmType", algorithm_type, set_algorithm_type, get_algorithm_type, Val<String>
         }
 
-        /// `InferenceEnvironment`: Overview about the inference.
-        pub fn inference_environment(mut self, value: impl Into<Val<ModelOverviewInferenceEnvironment>>) -> Self {
-            self.props.set("InferenceEnvironment", value.into());
-            self
+        prop! {
+            /// `InferenceEnvironment`: Overview about the inference.
+            props, "InferenceEnvironment", inference_environment, set_inference_environment, get_inference_environment, Val<ModelOverviewInferenceEnvironment>
         }
 
-        /// `ModelArtifact`: Location of the model artifact.
-        pub fn model_artifact(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ModelArtifact", value.into());
-            self
+        prop! {
+            /// `ModelArtifact`: Location of the model artifact.
+            props, "ModelArtifact", model_artifact, set_model_artifact, get_model_artifact, Val<List<String>>
         }
 
-        /// `ModelCreator`: Creator of model.
-        pub fn model_creator(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelCreator", value.into());
-            self
+        prop! {
+            /// `ModelCreator`: Creator of model.
+            props, "ModelCreator", model_creator, set_model_creator, get_model_creator, Val<String>
         }
 
-        /// `ModelDescription`: description of model.
-        pub fn model_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDescription", value.into());
-            self
+        prop! {
+            /// `ModelDescription`: description of model.
+            props, "ModelDescription", model_description, set_model_description, get_model_description, Val<String>
         }
 
-        /// `ModelId`: SageMaker Model Arn or Non SageMaker Model id.
-        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelId", value.into());
-            self
+        prop! {
+            /// `ModelId`: SageMaker Model Arn or Non SageMaker Model id.
+            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
         }
 
-        /// `ModelName`: Name of the model.
-        pub fn model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelName", value.into());
-            self
+        prop! {
+            /// `ModelName`: Name of the model.
+            props, "ModelName", model_name, set_model_name, get_model_name, Val<String>
         }
 
-        /// `ModelOwner`: Owner of model.
-        pub fn model_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelOwner", value.into());
-            self
+        prop! {
+            /// `ModelOwner`: Owner of model.
+            props, "ModelOwner", model_owner, set_model_owner, get_model_owner, Val<String>
         }
 
-        /// `ModelVersion`: Version of the model.
-        pub fn model_version(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ModelVersion", value.into());
-            self
+        prop! {
+            /// `ModelVersion`: Version of the model.
+            props, "ModelVersion", model_version, set_model_version, get_model_version, Val<f64>
         }
 
-        /// `ProblemType`: Problem being solved with the model.
-        pub fn problem_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProblemType", value.into());
-            self
+        prop! {
+            /// `ProblemType`: Problem being solved with the model.
+            props, "ProblemType", problem_type, set_problem_type, get_problem_type, Val<String>
         }
     }
 
@@ -17615,10 +18466,9 @@ pub mod model_card {
             ModelOverviewInferenceEnvironment { props }
         }
 
-        /// `ContainerImage`: SageMaker inference image uri.
-        pub fn container_image(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerImage", value.into());
-            self
+        prop! {
+            /// `ContainerImage`: SageMaker inference image uri.
+            props, "ContainerImage", container_image, set_container_image, get_container_image, Val<List<String>>
         }
     }
 
@@ -17638,86 +18488,73 @@ pub mod model_card {
             ModelPackageDetails { props }
         }
 
-        /// `ApprovalDescription`: A description provided for the model approval
-        pub fn approval_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApprovalDescription", value.into());
-            self
+        prop! {
+            /// `ApprovalDescription`: A description provided for the model approval
+            props, "ApprovalDescription", approval_description, set_approval_description, get_approval_description, Val<String>
         }
 
-        /// `CreatedBy`: Information about the user who created model package.
-        pub fn created_by(mut self, value: impl Into<Val<ModelPackageCreator>>) -> Self {
-            self.props.set("CreatedBy", value.into());
-            self
+        prop! {
+            /// `CreatedBy`: Information about the user who created model package.
+            props, "CreatedBy", created_by, set_created_by, get_created_by, Val<ModelPackageCreator>
         }
 
-        /// `Domain`: The machine learning domain of the model package you specified. Common machine
-        /// learning domains include computer vision and natural language processing.
-        pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Domain", value.into());
-            self
+        prop! {
+            /// `Domain`: The machine learning domain of the model package you specified. Common machine
+            /// learning domains include computer vision and natural language processing.
+            props, "Domain", domain, set_domain, get_domain, Val<String>
         }
 
-        /// `InferenceSpecification`: Details about inference jobs that can be run with models based on
-        /// this model package.
-        pub fn inference_specification(mut self, value: impl Into<Val<InferenceSpecification>>) -> Self {
-            self.props.set("InferenceSpecification", value.into());
-            self
+        prop! {
+            /// `InferenceSpecification`: Details about inference jobs that can be run with models based
+            /// on this model package.
+            props, "InferenceSpecification", inference_specification, set_inference_specification, get_inference_specification, Val<InferenceSpecification>
         }
 
-        /// `ModelApprovalStatus`: Current approval status of model package
-        pub fn model_approval_status(mut self, value: impl Into<Val<ModelPackageDetailsModelApprovalStatus>>) -> Self {
-            self.props.set("ModelApprovalStatus", value.into());
-            self
+        prop! {
+            /// `ModelApprovalStatus`: Current approval status of model package
+            props, "ModelApprovalStatus", model_approval_status, set_model_approval_status, get_model_approval_status, Val<ModelPackageDetailsModelApprovalStatus>
         }
 
-        /// `ModelPackageArn`: The Amazon Resource Name (ARN) of the model package
-        pub fn model_package_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelPackageArn", value.into());
-            self
+        prop! {
+            /// `ModelPackageArn`: The Amazon Resource Name (ARN) of the model package
+            props, "ModelPackageArn", model_package_arn, set_model_package_arn, get_model_package_arn, Val<String>
         }
 
-        /// `ModelPackageDescription`: A brief summary of the model package
-        pub fn model_package_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelPackageDescription", value.into());
-            self
+        prop! {
+            /// `ModelPackageDescription`: A brief summary of the model package
+            props, "ModelPackageDescription", model_package_description, set_model_package_description, get_model_package_description, Val<String>
         }
 
-        /// `ModelPackageGroupName`: If the model is a versioned model, the name of the model group that
-        /// the versioned model belongs to.
-        pub fn model_package_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelPackageGroupName", value.into());
-            self
+        prop! {
+            /// `ModelPackageGroupName`: If the model is a versioned model, the name of the model group
+            /// that the versioned model belongs to.
+            props, "ModelPackageGroupName", model_package_group_name, set_model_package_group_name, get_model_package_group_name, Val<String>
         }
 
-        /// `ModelPackageName`: Name of the model package
-        pub fn model_package_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelPackageName", value.into());
-            self
+        prop! {
+            /// `ModelPackageName`: Name of the model package
+            props, "ModelPackageName", model_package_name, set_model_package_name, get_model_package_name, Val<String>
         }
 
-        /// `ModelPackageStatus`: Current status of model package
-        pub fn model_package_status(mut self, value: impl Into<Val<ModelPackageDetailsModelPackageStatus>>) -> Self {
-            self.props.set("ModelPackageStatus", value.into());
-            self
+        prop! {
+            /// `ModelPackageStatus`: Current status of model package
+            props, "ModelPackageStatus", model_package_status, set_model_package_status, get_model_package_status, Val<ModelPackageDetailsModelPackageStatus>
         }
 
-        /// `ModelPackageVersion`: Version of the model package
-        pub fn model_package_version(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ModelPackageVersion", value.into());
-            self
+        prop! {
+            /// `ModelPackageVersion`: Version of the model package
+            props, "ModelPackageVersion", model_package_version, set_model_package_version, get_model_package_version, Val<f64>
         }
 
-        /// `SourceAlgorithms`: A list of algorithms that were used to create a model package.
-        pub fn source_algorithms(mut self, value: impl Into<Val<List<SourceAlgorithm>>>) -> Self {
-            self.props.set("SourceAlgorithms", value.into());
-            self
+        prop! {
+            /// `SourceAlgorithms`: A list of algorithms that were used to create a model package.
+            props, "SourceAlgorithms", source_algorithms, set_source_algorithms, get_source_algorithms, Val<List<SourceAlgorithm>>
         }
 
-        /// `Task`: The machine learning task you specified that your model package accomplishes. Common
-        /// machine learning tasks include object detection and image classification.
-        pub fn task(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Task", value.into());
-            self
+        prop! {
+            /// `Task`: The machine learning task you specified that your model package accomplishes.
+            /// Common machine learning tasks include object detection and image classification.
+            props, "Task", task, set_task, get_task, Val<String>
         }
     }
 
@@ -17736,10 +18573,9 @@ pub mod model_card {
             ModelPackageCreator { props }
         }
 
-        /// `UserProfileName`: The name of the user's profile in Studio
-        pub fn user_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserProfileName", value.into());
-            self
+        prop! {
+            /// `UserProfileName`: The name of the user's profile in Studio
+            props, "UserProfileName", user_profile_name, set_user_profile_name, get_user_profile_name, Val<String>
         }
     }
 
@@ -17759,6 +18595,12 @@ pub mod model_card {
             let mut props = Props::new();
             props.set("Containers", containers.into());
             InferenceSpecification { props }
+        }
+
+        prop! {
+            /// `Containers`: Contains inference related information which were used to create model
+            /// package.
+            props, "Containers", _, set_containers, get_containers, Val<List<Container>>
         }
     }
 
@@ -17780,18 +18622,22 @@ pub mod model_card {
             Container { props }
         }
 
-        /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
-        /// training, are stored.
-        pub fn model_data_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDataUrl", value.into());
-            self
+        prop! {
+            /// `Image`: Inference environment path. The Amazon EC2 Container Registry (Amazon ECR) path
+            /// where inference code is stored.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `NearestModelName`: The name of a pre-trained machine learning benchmarked by Amazon
-        /// SageMaker Inference Recommender model that matches your model.
-        pub fn nearest_model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NearestModelName", value.into());
-            self
+        prop! {
+            /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
+            /// training, are stored.
+            props, "ModelDataUrl", model_data_url, set_model_data_url, get_model_data_url, Val<String>
+        }
+
+        prop! {
+            /// `NearestModelName`: The name of a pre-trained machine learning benchmarked by Amazon
+            /// SageMaker Inference Recommender model that matches your model.
+            props, "NearestModelName", nearest_model_name, set_nearest_model_name, get_nearest_model_name, Val<String>
         }
     }
 
@@ -17852,11 +18698,17 @@ pub mod model_card {
             SourceAlgorithm { props }
         }
 
-        /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
-        /// training, are stored.
-        pub fn model_data_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDataUrl", value.into());
-            self
+        prop! {
+            /// `AlgorithmName`: The name of an algorithm that was used to create the model package. The
+            /// algorithm must be either an algorithm resource in your SageMaker account or an algorithm
+            /// in AWS Marketplace that you are subscribed to.
+            props, "AlgorithmName", _, set_algorithm_name, get_algorithm_name, Val<String>
+        }
+
+        prop! {
+            /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
+            /// training, are stored.
+            props, "ModelDataUrl", model_data_url, set_model_data_url, get_model_data_url, Val<String>
         }
     }
 
@@ -17875,22 +18727,19 @@ pub mod model_card {
             TrainingDetails { props }
         }
 
-        /// `ObjectiveFunction`: the objective function the model will optimize for.
-        pub fn objective_function(mut self, value: impl Into<Val<ObjectiveFunction>>) -> Self {
-            self.props.set("ObjectiveFunction", value.into());
-            self
+        prop! {
+            /// `ObjectiveFunction`: the objective function the model will optimize for.
+            props, "ObjectiveFunction", objective_function, set_objective_function, get_objective_function, Val<ObjectiveFunction>
         }
 
-        /// `TrainingJobDetails`.
-        pub fn training_job_details(mut self, value: impl Into<Val<TrainingDetailsTrainingJobDetails>>) -> Self {
-            self.props.set("TrainingJobDetails", value.into());
-            self
+        prop! {
+            /// `TrainingJobDetails`.
+            props, "TrainingJobDetails", training_job_details, set_training_job_details, get_training_job_details, Val<TrainingDetailsTrainingJobDetails>
         }
 
-        /// `TrainingObservations`.
-        pub fn training_observations(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingObservations", value.into());
-            self
+        prop! {
+            /// `TrainingObservations`.
+            props, "TrainingObservations", training_observations, set_training_observations, get_training_observations, Val<String>
         }
     }
 
@@ -17910,16 +18759,14 @@ pub mod model_card {
             ObjectiveFunction { props }
         }
 
-        /// `Function`: objective function that training job is optimized for.
-        pub fn function(mut self, value: impl Into<Val<ObjectiveFunctionFunction>>) -> Self {
-            self.props.set("Function", value.into());
-            self
+        prop! {
+            /// `Function`: objective function that training job is optimized for.
+            props, "Function", function, set_function, get_function, Val<ObjectiveFunctionFunction>
         }
 
-        /// `Notes`.
-        pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Notes", value.into());
-            self
+        prop! {
+            /// `Notes`.
+            props, "Notes", notes, set_notes, get_notes, Val<String>
         }
     }
 
@@ -17939,22 +18786,19 @@ pub mod model_card {
             ObjectiveFunctionFunction { props }
         }
 
-        /// `Condition`.
-        pub fn condition(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Condition", value.into());
-            self
+        prop! {
+            /// `Condition`.
+            props, "Condition", condition, set_condition, get_condition, Val<String>
         }
 
-        /// `Facet`.
-        pub fn facet(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Facet", value.into());
-            self
+        prop! {
+            /// `Facet`.
+            props, "Facet", facet, set_facet, get_facet, Val<String>
         }
 
-        /// `Function`.
-        pub fn function(mut self, value: impl Into<Val<ObjectiveFunctionFunctionFunction>>) -> Self {
-            self.props.set("Function", value.into());
-            self
+        prop! {
+            /// `Function`.
+            props, "Function", function, set_function, get_function, Val<ObjectiveFunctionFunctionFunction>
         }
     }
 
@@ -17986,46 +18830,39 @@ pub mod model_card {
             TrainingDetailsTrainingJobDetails { props }
         }
 
-        /// `HyperParameters`.
-        pub fn hyper_parameters(mut self, value: impl Into<Val<List<TrainingHyperParameter>>>) -> Self {
-            self.props.set("HyperParameters", value.into());
-            self
+        prop! {
+            /// `HyperParameters`.
+            props, "HyperParameters", hyper_parameters, set_hyper_parameters, get_hyper_parameters, Val<List<TrainingHyperParameter>>
         }
 
-        /// `TrainingArn`: SageMaker Training job arn.
-        pub fn training_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingArn", value.into());
-            self
+        prop! {
+            /// `TrainingArn`: SageMaker Training job arn.
+            props, "TrainingArn", training_arn, set_training_arn, get_training_arn, Val<String>
         }
 
-        /// `TrainingDatasets`: Location of the model datasets.
-        pub fn training_datasets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrainingDatasets", value.into());
-            self
+        prop! {
+            /// `TrainingDatasets`: Location of the model datasets.
+            props, "TrainingDatasets", training_datasets, set_training_datasets, get_training_datasets, Val<List<String>>
         }
 
-        /// `TrainingEnvironment`.
-        pub fn training_environment(mut self, value: impl Into<Val<TrainingDetailsTrainingJobDetailsTrainingEnvironment>>) -> Self {
-            self.props.set("TrainingEnvironment", value.into());
-            self
+        prop! {
+            /// `TrainingEnvironment`.
+            props, "TrainingEnvironment", training_environment, set_training_environment, get_training_environment, Val<TrainingDetailsTrainingJobDetailsTrainingEnvironment>
         }
 
-        /// `TrainingMetrics`.
-        pub fn training_metrics(mut self, value: impl Into<Val<List<TrainingMetric>>>) -> Self {
-            self.props.set("TrainingMetrics", value.into());
-            self
+        prop! {
+            /// `TrainingMetrics`.
+            props, "TrainingMetrics", training_metrics, set_training_metrics, get_training_metrics, Val<List<TrainingMetric>>
         }
 
-        /// `UserProvidedHyperParameters`.
-        pub fn user_provided_hyper_parameters(mut self, value: impl Into<Val<List<TrainingHyperParameter>>>) -> Self {
-            self.props.set("UserProvidedHyperParameters", value.into());
-            self
+        prop! {
+            /// `UserProvidedHyperParameters`.
+            props, "UserProvidedHyperParameters", user_provided_hyper_parameters, set_user_provided_hyper_parameters, get_user_provided_hyper_parameters, Val<List<TrainingHyperParameter>>
         }
 
-        /// `UserProvidedTrainingMetrics`.
-        pub fn user_provided_training_metrics(mut self, value: impl Into<Val<List<TrainingMetric>>>) -> Self {
-            self.props.set("UserProvidedTrainingMetrics", value.into());
-            self
+        prop! {
+            /// `UserProvidedTrainingMetrics`.
+            props, "UserProvidedTrainingMetrics", user_provided_training_metrics, set_user_provided_training_metrics, get_user_provided_training_metrics, Val<List<TrainingMetric>>
         }
     }
 
@@ -18047,6 +18884,16 @@ pub mod model_card {
             props.set("Value", value.into());
             TrainingHyperParameter { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::ModelCard.TrainingDetailsTrainingJobDetailsTrainingEnvironment`.
@@ -18064,10 +18911,9 @@ pub mod model_card {
             TrainingDetailsTrainingJobDetailsTrainingEnvironment { props }
         }
 
-        /// `ContainerImage`: SageMaker training image uri.
-        pub fn container_image(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerImage", value.into());
-            self
+        prop! {
+            /// `ContainerImage`: SageMaker training image uri.
+            props, "ContainerImage", container_image, set_container_image, get_container_image, Val<List<String>>
         }
     }
 
@@ -18090,10 +18936,19 @@ pub mod model_card {
             TrainingMetric { props }
         }
 
-        /// `Notes`.
-        pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Notes", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
+
+        prop! {
+            /// `Notes`.
+            props, "Notes", notes, set_notes, get_notes, Val<String>
         }
     }
 
@@ -18113,22 +18968,19 @@ pub mod model_card {
             UserContext { props }
         }
 
-        /// `DomainId`: The domain associated with the user.
-        pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainId", value.into());
-            self
+        prop! {
+            /// `DomainId`: The domain associated with the user.
+            props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
         }
 
-        /// `UserProfileArn`: The Amazon Resource Name (ARN) of the user's profile.
-        pub fn user_profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserProfileArn", value.into());
-            self
+        prop! {
+            /// `UserProfileArn`: The Amazon Resource Name (ARN) of the user's profile.
+            props, "UserProfileArn", user_profile_arn, set_user_profile_arn, get_user_profile_arn, Val<String>
         }
 
-        /// `UserProfileName`: The name of the user's profile.
-        pub fn user_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserProfileName", value.into());
-            self
+        prop! {
+            /// `UserProfileName`: The name of the user's profile.
+            props, "UserProfileName", user_profile_name, set_user_profile_name, get_user_profile_name, Val<String>
         }
     }
 
@@ -18169,10 +19021,9 @@ pub mod model_card {
             SecurityConfig { props }
         }
 
-        /// `KmsKeyId`: A Key Management Service key ID to use for encrypting a model card.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`: A Key Management Service key ID to use for encrypting a model card.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 }
@@ -18216,44 +19067,65 @@ impl ModelExplainabilityJobDefinition {
         ModelExplainabilityJobDefinition { core }
     }
 
-    /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `JobDefinitionName`: The name of the job definition.
-    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobDefinitionName", value.into());
-        self
+    prop! {
+        /// `JobDefinitionName`: The name of the job definition.
+        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
     }
 
-    /// `ModelExplainabilityBaselineConfig`: Baseline configuration used to validate that the data
-    /// conforms to the specified constraints and statistics.
-    pub fn model_explainability_baseline_config(mut self, value: impl Into<Val<model_explainability_job_definition::ModelExplainabilityBaselineConfig>>) -> Self {
-        self.core.set("ModelExplainabilityBaselineConfig", value.into());
-        self
+    prop! {
+        /// `JobResources`: Identifies the resources to deploy for a monitoring job.
+        core.props, "JobResources", _, set_job_resources, get_job_resources, Val<model_explainability_job_definition::MonitoringResources>
     }
 
-    /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-    /// containers, whether to allow inbound and outbound network calls to and from containers, and
-    /// the VPC subnets and security groups to use for VPC-enabled jobs.
-    pub fn network_config(mut self, value: impl Into<Val<model_explainability_job_definition::NetworkConfig>>) -> Self {
-        self.core.set("NetworkConfig", value.into());
-        self
+    prop! {
+        /// `ModelExplainabilityAppSpecification`: Container image configuration object for the
+        /// monitoring job.
+        core.props, "ModelExplainabilityAppSpecification", _, set_model_explainability_app_specification, get_model_explainability_app_specification, Val<model_explainability_job_definition::ModelExplainabilityAppSpecification>
     }
 
-    /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed to
-    /// run.
-    pub fn stopping_condition(mut self, value: impl Into<Val<model_explainability_job_definition::StoppingCondition>>) -> Self {
-        self.core.set("StoppingCondition", value.into());
-        self
+    prop! {
+        /// `ModelExplainabilityBaselineConfig`: Baseline configuration used to validate that the
+        /// data conforms to the specified constraints and statistics.
+        core.props, "ModelExplainabilityBaselineConfig", model_explainability_baseline_config, set_model_explainability_baseline_config, get_model_explainability_baseline_config, Val<model_explainability_job_definition::ModelExplainabilityBaselineConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelExplainabilityJobInput`: The inputs for a monitoring job.
+        core.props, "ModelExplainabilityJobInput", _, set_model_explainability_job_input, get_model_explainability_job_input, Val<model_explainability_job_definition::ModelExplainabilityJobInput>
+    }
+
+    prop! {
+        /// `ModelExplainabilityJobOutputConfig`: The output configuration for monitoring jobs.
+        core.props, "ModelExplainabilityJobOutputConfig", _, set_model_explainability_job_output_config, get_model_explainability_job_output_config, Val<model_explainability_job_definition::MonitoringOutputConfig>
+    }
+
+    prop! {
+        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+        /// between containers, whether to allow inbound and outbound network calls to and from
+        /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+        core.props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<model_explainability_job_definition::NetworkConfig>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to perform tasks on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed
+        /// to run.
+        core.props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<model_explainability_job_definition::StoppingCondition>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -18514,6 +19386,11 @@ pub mod model_explainability_job_definition {
             props.set("ClusterConfig", cluster_config.into());
             MonitoringResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run model monitoring jobs.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::ModelExplainabilityJobDefinition.ClusterConfig`: Configuration for the
@@ -18545,12 +19422,28 @@ pub mod model_explainability_job_definition {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the model
-        /// monitoring job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the model monitoring job.
+            /// For distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume, in gigabytes, that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the model monitoring job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -18574,10 +19467,19 @@ pub mod model_explainability_job_definition {
             ModelExplainabilityAppSpecification { props }
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the monitoring job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        }
+
+        prop! {
+            /// `ConfigUri`: The S3 URI to an analysis configuration file
+            props, "ConfigUri", _, set_config_uri, get_config_uri, Val<String>
+        }
+
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
     }
 
@@ -18598,16 +19500,14 @@ pub mod model_explainability_job_definition {
             ModelExplainabilityBaselineConfig { props }
         }
 
-        /// `BaseliningJobName`: The name of a processing job
-        pub fn baselining_job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseliningJobName", value.into());
-            self
+        prop! {
+            /// `BaseliningJobName`: The name of a processing job
+            props, "BaseliningJobName", baselining_job_name, set_baselining_job_name, get_baselining_job_name, Val<String>
         }
 
-        /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
-        pub fn constraints_resource(mut self, value: impl Into<Val<ConstraintsResource>>) -> Self {
-            self.props.set("ConstraintsResource", value.into());
-            self
+        prop! {
+            /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
+            props, "ConstraintsResource", constraints_resource, set_constraints_resource, get_constraints_resource, Val<ConstraintsResource>
         }
     }
 
@@ -18627,11 +19527,10 @@ pub mod model_explainability_job_definition {
             ConstraintsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
-        /// monitoring job should validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
+            /// monitoring job should validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -18651,16 +19550,14 @@ pub mod model_explainability_job_definition {
             ModelExplainabilityJobInput { props }
         }
 
-        /// `BatchTransformInput`: The batch transform input for a monitoring job.
-        pub fn batch_transform_input(mut self, value: impl Into<Val<BatchTransformInput>>) -> Self {
-            self.props.set("BatchTransformInput", value.into());
-            self
+        prop! {
+            /// `BatchTransformInput`: The batch transform input for a monitoring job.
+            props, "BatchTransformInput", batch_transform_input, set_batch_transform_input, get_batch_transform_input, Val<BatchTransformInput>
         }
 
-        /// `EndpointInput`: The endpoint for a monitoring job.
-        pub fn endpoint_input(mut self, value: impl Into<Val<EndpointInput>>) -> Self {
-            self.props.set("EndpointInput", value.into());
-            self
+        prop! {
+            /// `EndpointInput`: The endpoint for a monitoring job.
+            props, "EndpointInput", endpoint_input, set_endpoint_input, get_endpoint_input, Val<EndpointInput>
         }
     }
 
@@ -18692,37 +19589,49 @@ pub mod model_explainability_job_definition {
             BatchTransformInput { props }
         }
 
-        /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
-        pub fn features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `DataCapturedDestinationS3Uri`: A URI that identifies the Amazon S3 storage location
+            /// where Batch Transform Job captures data.
+            props, "DataCapturedDestinationS3Uri", _, set_data_captured_destination_s3_uri, get_data_captured_destination_s3_uri, Val<String>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `DatasetFormat`: The dataset format of the data to monitor
+            props, "DatasetFormat", _, set_dataset_format, get_dataset_format, Val<DatasetFormat>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<BatchTransformInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
+            props, "FeaturesAttribute", features_attribute, set_features_attribute, get_features_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<BatchTransformInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
+        }
+
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<BatchTransformInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<BatchTransformInputS3InputMode>
         }
     }
 
@@ -18742,22 +19651,19 @@ pub mod model_explainability_job_definition {
             DatasetFormat { props }
         }
 
-        /// `Csv`: The CSV format
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The CSV format
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
 
-        /// `Json`: The Json format
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: The Json format
+            props, "Json", json, set_json, get_json, Val<Json>
         }
 
-        /// `Parquet`: A flag indicating if the dataset format is Parquet
-        pub fn parquet(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Parquet", value.into());
-            self
+        prop! {
+            /// `Parquet`: A flag indicating if the dataset format is Parquet
+            props, "Parquet", parquet, set_parquet, get_parquet, Val<bool>
         }
     }
 
@@ -18776,10 +19682,9 @@ pub mod model_explainability_job_definition {
             Csv { props }
         }
 
-        /// `Header`: A boolean flag indicating if given CSV has header
-        pub fn header(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A boolean flag indicating if given CSV has header
+            props, "Header", header, set_header, get_header, Val<bool>
         }
     }
 
@@ -18798,10 +19703,9 @@ pub mod model_explainability_job_definition {
             Json { props }
         }
 
-        /// `Line`: A boolean flag indicating if it is JSON line format
-        pub fn line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Line", value.into());
-            self
+        prop! {
+            /// `Line`: A boolean flag indicating if it is JSON line format
+            props, "Line", line, set_line, get_line, Val<bool>
         }
     }
 
@@ -18855,37 +19759,43 @@ pub mod model_explainability_job_definition {
             EndpointInput { props }
         }
 
-        /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
-        pub fn features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `FeaturesAttribute`: JSONpath to locate features in JSONlines dataset
+            props, "FeaturesAttribute", features_attribute, set_features_attribute, get_features_attribute, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<EndpointInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<EndpointInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<EndpointInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<EndpointInputS3InputMode>
         }
     }
 
@@ -18937,11 +19847,16 @@ pub mod model_explainability_job_definition {
             MonitoringOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputs`: Monitoring outputs for monitoring jobs. This is where the output of
+            /// the periodic monitoring jobs is uploaded.
+            props, "MonitoringOutputs", _, set_monitoring_outputs, get_monitoring_outputs, Val<List<MonitoringOutput>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -18962,6 +19877,11 @@ pub mod model_explainability_job_definition {
             let mut props = Props::new();
             props.set("S3Output", s3_output.into());
             MonitoringOutput { props }
+        }
+
+        prop! {
+            /// `S3Output`: Information about where and how to store the results of a monitoring job.
+            props, "S3Output", _, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -18988,11 +19908,23 @@ pub mod model_explainability_job_definition {
             S3Output { props }
         }
 
-        /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or after
-        /// the job completes.
-        pub fn s3_upload_mode(mut self, value: impl Into<Val<S3OutputS3UploadMode>>) -> Self {
-            self.props.set("S3UploadMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path to the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job. LocalPath is an absolute path for the output
+            /// data.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", s3_upload_mode, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
         }
     }
 
@@ -19027,26 +19959,23 @@ pub mod model_explainability_job_definition {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
-        /// Control access to and from your training and model containers by configuring the VPC.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
+            /// Control access to and from your training and model containers by configuring the VPC.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -19076,6 +20005,18 @@ pub mod model_explainability_job_definition {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect to your
+            /// monitoring jobs.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::ModelExplainabilityJobDefinition.StoppingCondition`: Specifies a time limit
@@ -19094,6 +20035,11 @@ pub mod model_explainability_job_definition {
             let mut props = Props::new();
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
+        }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: The maximum runtime allowed in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
         }
     }
 }
@@ -19116,169 +20062,145 @@ impl ModelPackage {
         ModelPackage { core }
     }
 
-    /// `AdditionalInferenceSpecifications`: An array of additional Inference Specification objects.
-    pub fn additional_inference_specifications(mut self, value: impl Into<Val<List<model_package::AdditionalInferenceSpecificationDefinition>>>) -> Self {
-        self.core.set("AdditionalInferenceSpecifications", value.into());
-        self
+    prop! {
+        /// `AdditionalInferenceSpecifications`: An array of additional Inference Specification
+        /// objects.
+        core.props, "AdditionalInferenceSpecifications", additional_inference_specifications, set_additional_inference_specifications, get_additional_inference_specifications, Val<List<model_package::AdditionalInferenceSpecificationDefinition>>
     }
 
-    /// `AdditionalInferenceSpecificationsToAdd`: An array of additional Inference Specification
-    /// objects.
-    pub fn additional_inference_specifications_to_add(mut self, value: impl Into<Val<List<model_package::AdditionalInferenceSpecificationDefinition>>>) -> Self {
-        self.core.set("AdditionalInferenceSpecificationsToAdd", value.into());
-        self
+    prop! {
+        /// `AdditionalInferenceSpecificationsToAdd`: An array of additional Inference Specification
+        /// objects.
+        core.props, "AdditionalInferenceSpecificationsToAdd", additional_inference_specifications_to_add, set_additional_inference_specifications_to_add, get_additional_inference_specifications_to_add, Val<List<model_package::AdditionalInferenceSpecificationDefinition>>
     }
 
-    /// `ApprovalDescription`: A description provided for the model approval.
-    pub fn approval_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ApprovalDescription", value.into());
-        self
+    prop! {
+        /// `ApprovalDescription`: A description provided for the model approval.
+        core.props, "ApprovalDescription", approval_description, set_approval_description, get_approval_description, Val<String>
     }
 
-    /// `CertifyForMarketplace`: Whether to certify the model package for listing on AWS
-    /// Marketplace.
-    pub fn certify_for_marketplace(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CertifyForMarketplace", value.into());
-        self
+    prop! {
+        /// `CertifyForMarketplace`: Whether to certify the model package for listing on AWS
+        /// Marketplace.
+        core.props, "CertifyForMarketplace", certify_for_marketplace, set_certify_for_marketplace, get_certify_for_marketplace, Val<bool>
     }
 
-    /// `ClientToken`: A unique token that guarantees that the call to this API is idempotent.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: A unique token that guarantees that the call to this API is idempotent.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `CustomerMetadataProperties`: The metadata properties associated with the model package
-    /// versions.
-    pub fn customer_metadata_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("CustomerMetadataProperties", value.into());
-        self
+    prop! {
+        /// `CustomerMetadataProperties`: The metadata properties associated with the model package
+        /// versions.
+        core.props, "CustomerMetadataProperties", customer_metadata_properties, set_customer_metadata_properties, get_customer_metadata_properties, Val<Map<String>>
     }
 
-    /// `Domain`: The machine learning domain of the model package you specified.
-    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`: The machine learning domain of the model package you specified.
+        core.props, "Domain", domain, set_domain, get_domain, Val<String>
     }
 
-    /// `DriftCheckBaselines`: Represents the drift check baselines that can be used when the model
-    /// monitor is set using the model package.
-    pub fn drift_check_baselines(mut self, value: impl Into<Val<model_package::DriftCheckBaselines>>) -> Self {
-        self.core.set("DriftCheckBaselines", value.into());
-        self
+    prop! {
+        /// `DriftCheckBaselines`: Represents the drift check baselines that can be used when the
+        /// model monitor is set using the model package.
+        core.props, "DriftCheckBaselines", drift_check_baselines, set_drift_check_baselines, get_drift_check_baselines, Val<model_package::DriftCheckBaselines>
     }
 
-    /// `InferenceSpecification`: Details about inference jobs that can be run with models based on
-    /// this model package.
-    pub fn inference_specification(mut self, value: impl Into<Val<model_package::InferenceSpecification>>) -> Self {
-        self.core.set("InferenceSpecification", value.into());
-        self
+    prop! {
+        /// `InferenceSpecification`: Details about inference jobs that can be run with models based
+        /// on this model package.
+        core.props, "InferenceSpecification", inference_specification, set_inference_specification, get_inference_specification, Val<model_package::InferenceSpecification>
     }
 
-    /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial component.
-    pub fn metadata_properties(mut self, value: impl Into<Val<model_package::MetadataProperties>>) -> Self {
-        self.core.set("MetadataProperties", value.into());
-        self
+    prop! {
+        /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial
+        /// component.
+        core.props, "MetadataProperties", metadata_properties, set_metadata_properties, get_metadata_properties, Val<model_package::MetadataProperties>
     }
 
-    /// `ModelApprovalStatus`: The approval status of the model package.
-    pub fn model_approval_status(mut self, value: impl Into<Val<model_package::ModelApprovalStatus>>) -> Self {
-        self.core.set("ModelApprovalStatus", value.into());
-        self
+    prop! {
+        /// `ModelApprovalStatus`: The approval status of the model package.
+        core.props, "ModelApprovalStatus", model_approval_status, set_model_approval_status, get_model_approval_status, Val<model_package::ModelApprovalStatus>
     }
 
-    /// `ModelCard`: The model card associated with the model package.
-    pub fn model_card(mut self, value: impl Into<Val<model_package::ModelCard>>) -> Self {
-        self.core.set("ModelCard", value.into());
-        self
+    prop! {
+        /// `ModelCard`: The model card associated with the model package.
+        core.props, "ModelCard", model_card, set_model_card, get_model_card, Val<model_package::ModelCard>
     }
 
-    /// `ModelMetrics`: A structure that contains model metrics reports.
-    pub fn model_metrics(mut self, value: impl Into<Val<model_package::ModelMetrics>>) -> Self {
-        self.core.set("ModelMetrics", value.into());
-        self
+    prop! {
+        /// `ModelMetrics`: A structure that contains model metrics reports.
+        core.props, "ModelMetrics", model_metrics, set_model_metrics, get_model_metrics, Val<model_package::ModelMetrics>
     }
 
-    /// `ModelPackageDescription`: The description of the model package.
-    pub fn model_package_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPackageDescription", value.into());
-        self
+    prop! {
+        /// `ModelPackageDescription`: The description of the model package.
+        core.props, "ModelPackageDescription", model_package_description, set_model_package_description, get_model_package_description, Val<String>
     }
 
-    /// `ModelPackageGroupName`: The name of the model package group.
-    pub fn model_package_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPackageGroupName", value.into());
-        self
+    prop! {
+        /// `ModelPackageGroupName`: The name of the model package group.
+        core.props, "ModelPackageGroupName", model_package_group_name, set_model_package_group_name, get_model_package_group_name, Val<String>
     }
 
-    /// `ModelPackageName`: The name or arn of the model package.
-    pub fn model_package_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPackageName", value.into());
-        self
+    prop! {
+        /// `ModelPackageName`: The name or arn of the model package.
+        core.props, "ModelPackageName", model_package_name, set_model_package_name, get_model_package_name, Val<String>
     }
 
-    /// `ModelPackageStatusDetails`: Details about the current status of the model package.
-    pub fn model_package_status_details(mut self, value: impl Into<Val<model_package::ModelPackageStatusDetails>>) -> Self {
-        self.core.set("ModelPackageStatusDetails", value.into());
-        self
+    prop! {
+        /// `ModelPackageStatusDetails`: Details about the current status of the model package.
+        core.props, "ModelPackageStatusDetails", model_package_status_details, set_model_package_status_details, get_model_package_status_details, Val<model_package::ModelPackageStatusDetails>
     }
 
-    /// `ModelPackageVersion`: The version of the model package.
-    pub fn model_package_version(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ModelPackageVersion", value.into());
-        self
+    prop! {
+        /// `ModelPackageVersion`: The version of the model package.
+        core.props, "ModelPackageVersion", model_package_version, set_model_package_version, get_model_package_version, Val<i64>
     }
 
-    /// `SamplePayloadUrl`: The Amazon Simple Storage Service (Amazon S3) path where the sample
-    /// payload are stored pointing to single gzip compressed tar archive.
-    pub fn sample_payload_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SamplePayloadUrl", value.into());
-        self
+    prop! {
+        /// `SamplePayloadUrl`: The Amazon Simple Storage Service (Amazon S3) path where the sample
+        /// payload are stored pointing to single gzip compressed tar archive.
+        core.props, "SamplePayloadUrl", sample_payload_url, set_sample_payload_url, get_sample_payload_url, Val<String>
     }
 
-    /// `SecurityConfig`: An optional AWS Key Management Service key to encrypt, decrypt, and
-    /// re-encrypt model package information for regulated workloads with highly sensitive data.
-    pub fn security_config(mut self, value: impl Into<Val<model_package::SecurityConfig>>) -> Self {
-        self.core.set("SecurityConfig", value.into());
-        self
+    prop! {
+        /// `SecurityConfig`: An optional AWS Key Management Service key to encrypt, decrypt, and
+        /// re-encrypt model package information for regulated workloads with highly sensitive data.
+        core.props, "SecurityConfig", security_config, set_security_config, get_security_config, Val<model_package::SecurityConfig>
     }
 
-    /// `SkipModelValidation`: Indicates if you want to skip model validation.
-    pub fn skip_model_validation(mut self, value: impl Into<Val<model_package::SkipModelValidation>>) -> Self {
-        self.core.set("SkipModelValidation", value.into());
-        self
+    prop! {
+        /// `SkipModelValidation`: Indicates if you want to skip model validation.
+        core.props, "SkipModelValidation", skip_model_validation, set_skip_model_validation, get_skip_model_validation, Val<model_package::SkipModelValidation>
     }
 
-    /// `SourceAlgorithmSpecification`: Details about the algorithm that was used to create the
-    /// model package.
-    pub fn source_algorithm_specification(mut self, value: impl Into<Val<model_package::SourceAlgorithmSpecification>>) -> Self {
-        self.core.set("SourceAlgorithmSpecification", value.into());
-        self
+    prop! {
+        /// `SourceAlgorithmSpecification`: Details about the algorithm that was used to create the
+        /// model package.
+        core.props, "SourceAlgorithmSpecification", source_algorithm_specification, set_source_algorithm_specification, get_source_algorithm_specification, Val<model_package::SourceAlgorithmSpecification>
     }
 
-    /// `SourceUri`: The URI of the source for the model package.
-    pub fn source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceUri", value.into());
-        self
+    prop! {
+        /// `SourceUri`: The URI of the source for the model package.
+        core.props, "SourceUri", source_uri, set_source_uri, get_source_uri, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Task`: The machine learning task your model package accomplishes.
-    pub fn task(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Task", value.into());
-        self
+    prop! {
+        /// `Task`: The machine learning task your model package accomplishes.
+        core.props, "Task", task, set_task, get_task, Val<String>
     }
 
-    /// `ValidationSpecification`: Specifies configurations for one or more transform jobs that
-    /// Amazon SageMaker runs to test the model package.
-    pub fn validation_specification(mut self, value: impl Into<Val<model_package::ValidationSpecification>>) -> Self {
-        self.core.set("ValidationSpecification", value.into());
-        self
+    prop! {
+        /// `ValidationSpecification`: Specifies configurations for one or more transform jobs that
+        /// Amazon SageMaker runs to test the model package.
+        core.props, "ValidationSpecification", validation_specification, set_validation_specification, get_validation_specification, Val<model_package::ValidationSpecification>
     }
 
     /// `Ref`: the resource's identifier.
@@ -19345,36 +20267,44 @@ pub mod model_package {
             AdditionalInferenceSpecificationDefinition { props }
         }
 
-        /// `Description`: A description of the additional Inference specification.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Containers`: The Amazon ECR registry path of the Docker image that contains the
+            /// inference code.
+            props, "Containers", _, set_containers, get_containers, Val<List<ModelPackageContainerDefinition>>
         }
 
-        /// `SupportedContentTypes`: The supported MIME types for the input data.
-        pub fn supported_content_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedContentTypes", value.into());
-            self
+        prop! {
+            /// `Name`: A unique name to identify the additional inference specification. The name must
+            /// be unique within the list of your additional inference specifications for a particular
+            /// model package.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `SupportedRealtimeInferenceInstanceTypes`: A list of the instance types that are used to
-        /// generate inferences in real-time
-        pub fn supported_realtime_inference_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedRealtimeInferenceInstanceTypes", value.into());
-            self
+        prop! {
+            /// `Description`: A description of the additional Inference specification.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `SupportedResponseMIMETypes`: The supported MIME types for the output data.
-        pub fn supported_response_mime_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedResponseMIMETypes", value.into());
-            self
+        prop! {
+            /// `SupportedContentTypes`: The supported MIME types for the input data.
+            props, "SupportedContentTypes", supported_content_types, set_supported_content_types, get_supported_content_types, Val<List<String>>
         }
 
-        /// `SupportedTransformInstanceTypes`: A list of the instance types on which a transformation
-        /// job can be run or on which an endpoint can be deployed.
-        pub fn supported_transform_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedTransformInstanceTypes", value.into());
-            self
+        prop! {
+            /// `SupportedRealtimeInferenceInstanceTypes`: A list of the instance types that are used to
+            /// generate inferences in real-time
+            props, "SupportedRealtimeInferenceInstanceTypes", supported_realtime_inference_instance_types, set_supported_realtime_inference_instance_types, get_supported_realtime_inference_instance_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedResponseMIMETypes`: The supported MIME types for the output data.
+            props, "SupportedResponseMIMETypes", supported_response_mime_types, set_supported_response_mime_types, get_supported_response_mime_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedTransformInstanceTypes`: A list of the instance types on which a
+            /// transformation job can be run or on which an endpoint can be deployed.
+            props, "SupportedTransformInstanceTypes", supported_transform_instance_types, set_supported_transform_instance_types, get_supported_transform_instance_types, Val<List<String>>
         }
     }
 
@@ -19397,61 +20327,58 @@ pub mod model_package {
             ModelPackageContainerDefinition { props }
         }
 
-        /// `ContainerHostname`: The DNS host name for the Docker container.
-        pub fn container_hostname(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContainerHostname", value.into());
-            self
+        prop! {
+            /// `Image`: The Amazon EC2 Container Registry (Amazon ECR) path where inference code is
+            /// stored.
+            props, "Image", _, set_image, get_image, Val<String>
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ContainerHostname`: The DNS host name for the Docker container.
+            props, "ContainerHostname", container_hostname, set_container_hostname, get_container_hostname, Val<String>
         }
 
-        /// `Framework`: The machine learning framework of the model package container image.
-        pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Framework", value.into());
-            self
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
         }
 
-        /// `FrameworkVersion`: The framework version of the Model Package Container Image.
-        pub fn framework_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FrameworkVersion", value.into());
-            self
+        prop! {
+            /// `Framework`: The machine learning framework of the model package container image.
+            props, "Framework", framework, set_framework, get_framework, Val<String>
         }
 
-        /// `ImageDigest`: An MD5 hash of the training algorithm that identifies the Docker image used
-        /// for training.
-        pub fn image_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ImageDigest", value.into());
-            self
+        prop! {
+            /// `FrameworkVersion`: The framework version of the Model Package Container Image.
+            props, "FrameworkVersion", framework_version, set_framework_version, get_framework_version, Val<String>
         }
 
-        /// `ModelDataSource`: Specifies the location of ML model data to deploy during endpoint
-        /// creation.
-        pub fn model_data_source(mut self, value: impl Into<Val<ModelDataSource>>) -> Self {
-            self.props.set("ModelDataSource", value.into());
-            self
+        prop! {
+            /// `ImageDigest`: An MD5 hash of the training algorithm that identifies the Docker image
+            /// used for training.
+            props, "ImageDigest", image_digest, set_image_digest, get_image_digest, Val<String>
         }
 
-        /// `ModelDataUrl`: A structure with Model Input details.
-        pub fn model_data_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDataUrl", value.into());
-            self
+        prop! {
+            /// `ModelDataSource`: Specifies the location of ML model data to deploy during endpoint
+            /// creation.
+            props, "ModelDataSource", model_data_source, set_model_data_source, get_model_data_source, Val<ModelDataSource>
         }
 
-        /// `ModelInput`.
-        pub fn model_input(mut self, value: impl Into<Val<ModelPackageContainerDefinitionModelInput>>) -> Self {
-            self.props.set("ModelInput", value.into());
-            self
+        prop! {
+            /// `ModelDataUrl`: A structure with Model Input details.
+            props, "ModelDataUrl", model_data_url, set_model_data_url, get_model_data_url, Val<String>
         }
 
-        /// `NearestModelName`: The name of a pre-trained machine learning benchmarked by Amazon
-        /// SageMaker Inference Recommender model that matches your model.
-        pub fn nearest_model_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NearestModelName", value.into());
-            self
+        prop! {
+            /// `ModelInput`.
+            props, "ModelInput", model_input, set_model_input, get_model_input, Val<ModelPackageContainerDefinitionModelInput>
+        }
+
+        prop! {
+            /// `NearestModelName`: The name of a pre-trained machine learning benchmarked by Amazon
+            /// SageMaker Inference Recommender model that matches your model.
+            props, "NearestModelName", nearest_model_name, set_nearest_model_name, get_nearest_model_name, Val<String>
         }
     }
 
@@ -19471,10 +20398,9 @@ pub mod model_package {
             ModelDataSource { props }
         }
 
-        /// `S3DataSource`: Specifies the S3 location of ML model data to deploy.
-        pub fn s3_data_source(mut self, value: impl Into<Val<S3ModelDataSource>>) -> Self {
-            self.props.set("S3DataSource", value.into());
-            self
+        prop! {
+            /// `S3DataSource`: Specifies the S3 location of ML model data to deploy.
+            props, "S3DataSource", s3_data_source, set_s3_data_source, get_s3_data_source, Val<S3ModelDataSource>
         }
     }
 
@@ -19504,10 +20430,24 @@ pub mod model_package {
             S3ModelDataSource { props }
         }
 
-        /// `ModelAccessConfig`: Specifies the access configuration file for the ML model.
-        pub fn model_access_config(mut self, value: impl Into<Val<ModelAccessConfig>>) -> Self {
-            self.props.set("ModelAccessConfig", value.into());
-            self
+        prop! {
+            /// `S3DataType`: Specifies the type of ML model data to deploy.
+            props, "S3DataType", _, set_s3_data_type, get_s3_data_type, Val<S3ModelDataSourceS3DataType>
+        }
+
+        prop! {
+            /// `S3Uri`: Specifies the S3 path of ML model data to deploy.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `CompressionType`: Specifies how the ML model data is prepared.
+            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3ModelDataSourceCompressionType>
+        }
+
+        prop! {
+            /// `ModelAccessConfig`: Specifies the access configuration file for the ML model.
+            props, "ModelAccessConfig", model_access_config, set_model_access_config, get_model_access_config, Val<ModelAccessConfig>
         }
     }
 
@@ -19541,6 +20481,11 @@ pub mod model_package {
             props.set("AcceptEula", accept_eula.into());
             ModelAccessConfig { props }
         }
+
+        prop! {
+            /// `AcceptEula`: Specifies agreement to the model end-user license agreement (EULA).
+            props, "AcceptEula", _, set_accept_eula, get_accept_eula, Val<bool>
+        }
     }
 
     /// Specifies the type of ML model data to deploy.
@@ -19572,6 +20517,11 @@ pub mod model_package {
             props.set("DataInputConfig", data_input_config.into());
             ModelPackageContainerDefinitionModelInput { props }
         }
+
+        prop! {
+            /// `DataInputConfig`: The input configuration object for the model.
+            props, "DataInputConfig", _, set_data_input_config, get_data_input_config, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::ModelPackage.DriftCheckBaselines`: Represents the drift check baselines
@@ -19590,31 +20540,27 @@ pub mod model_package {
             DriftCheckBaselines { props }
         }
 
-        /// `Bias`: Represents the drift check bias baselines that can be used when the model monitor is
-        /// set using the model package.
-        pub fn bias(mut self, value: impl Into<Val<DriftCheckBias>>) -> Self {
-            self.props.set("Bias", value.into());
-            self
+        prop! {
+            /// `Bias`: Represents the drift check bias baselines that can be used when the model
+            /// monitor is set using the model package.
+            props, "Bias", bias, set_bias, get_bias, Val<DriftCheckBias>
         }
 
-        /// `Explainability`: Contains explainability metrics for a model.
-        pub fn explainability(mut self, value: impl Into<Val<DriftCheckExplainability>>) -> Self {
-            self.props.set("Explainability", value.into());
-            self
+        prop! {
+            /// `Explainability`: Contains explainability metrics for a model.
+            props, "Explainability", explainability, set_explainability, get_explainability, Val<DriftCheckExplainability>
         }
 
-        /// `ModelDataQuality`: Represents the drift check data quality baselines that can be used when
-        /// the model monitor is set using the model package.
-        pub fn model_data_quality(mut self, value: impl Into<Val<DriftCheckModelDataQuality>>) -> Self {
-            self.props.set("ModelDataQuality", value.into());
-            self
+        prop! {
+            /// `ModelDataQuality`: Represents the drift check data quality baselines that can be used
+            /// when the model monitor is set using the model package.
+            props, "ModelDataQuality", model_data_quality, set_model_data_quality, get_model_data_quality, Val<DriftCheckModelDataQuality>
         }
 
-        /// `ModelQuality`: Represents the drift check model quality baselines that can be used when the
-        /// model monitor is set using the model package.
-        pub fn model_quality(mut self, value: impl Into<Val<DriftCheckModelQuality>>) -> Self {
-            self.props.set("ModelQuality", value.into());
-            self
+        prop! {
+            /// `ModelQuality`: Represents the drift check model quality baselines that can be used when
+            /// the model monitor is set using the model package.
+            props, "ModelQuality", model_quality, set_model_quality, get_model_quality, Val<DriftCheckModelQuality>
         }
     }
 
@@ -19634,22 +20580,19 @@ pub mod model_package {
             DriftCheckBias { props }
         }
 
-        /// `ConfigFile`: Represents a File Source Object.
-        pub fn config_file(mut self, value: impl Into<Val<FileSource>>) -> Self {
-            self.props.set("ConfigFile", value.into());
-            self
+        prop! {
+            /// `ConfigFile`: Represents a File Source Object.
+            props, "ConfigFile", config_file, set_config_file, get_config_file, Val<FileSource>
         }
 
-        /// `PostTrainingConstraints`: Represents a Metric Source Object.
-        pub fn post_training_constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("PostTrainingConstraints", value.into());
-            self
+        prop! {
+            /// `PostTrainingConstraints`: Represents a Metric Source Object.
+            props, "PostTrainingConstraints", post_training_constraints, set_post_training_constraints, get_post_training_constraints, Val<MetricsSource>
         }
 
-        /// `PreTrainingConstraints`: Represents a Metric Source Object.
-        pub fn pre_training_constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("PreTrainingConstraints", value.into());
-            self
+        prop! {
+            /// `PreTrainingConstraints`: Represents a Metric Source Object.
+            props, "PreTrainingConstraints", pre_training_constraints, set_pre_training_constraints, get_pre_training_constraints, Val<MetricsSource>
         }
     }
 
@@ -19670,16 +20613,19 @@ pub mod model_package {
             FileSource { props }
         }
 
-        /// `ContentDigest`: The digest of the file source.
-        pub fn content_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentDigest", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for the file source.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `ContentType`: The type of content stored in the file source.
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `ContentDigest`: The digest of the file source.
+            props, "ContentDigest", content_digest, set_content_digest, get_content_digest, Val<String>
+        }
+
+        prop! {
+            /// `ContentType`: The type of content stored in the file source.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
         }
     }
 
@@ -19702,10 +20648,19 @@ pub mod model_package {
             MetricsSource { props }
         }
 
-        /// `ContentDigest`: The digest of the metric source.
-        pub fn content_digest(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentDigest", value.into());
-            self
+        prop! {
+            /// `ContentType`: The type of content stored in the metric source.
+            props, "ContentType", _, set_content_type, get_content_type, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for the metric source.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `ContentDigest`: The digest of the metric source.
+            props, "ContentDigest", content_digest, set_content_digest, get_content_digest, Val<String>
         }
     }
 
@@ -19725,16 +20680,14 @@ pub mod model_package {
             DriftCheckExplainability { props }
         }
 
-        /// `ConfigFile`: Represents a File Source Object.
-        pub fn config_file(mut self, value: impl Into<Val<FileSource>>) -> Self {
-            self.props.set("ConfigFile", value.into());
-            self
+        prop! {
+            /// `ConfigFile`: Represents a File Source Object.
+            props, "ConfigFile", config_file, set_config_file, get_config_file, Val<FileSource>
         }
 
-        /// `Constraints`: Represents a Metric Source Object.
-        pub fn constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Constraints", value.into());
-            self
+        prop! {
+            /// `Constraints`: Represents a Metric Source Object.
+            props, "Constraints", constraints, set_constraints, get_constraints, Val<MetricsSource>
         }
     }
 
@@ -19754,16 +20707,14 @@ pub mod model_package {
             DriftCheckModelDataQuality { props }
         }
 
-        /// `Constraints`: Represents a Metric Source Object.
-        pub fn constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Constraints", value.into());
-            self
+        prop! {
+            /// `Constraints`: Represents a Metric Source Object.
+            props, "Constraints", constraints, set_constraints, get_constraints, Val<MetricsSource>
         }
 
-        /// `Statistics`: Represents a Metric Source Object.
-        pub fn statistics(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Statistics", value.into());
-            self
+        prop! {
+            /// `Statistics`: Represents a Metric Source Object.
+            props, "Statistics", statistics, set_statistics, get_statistics, Val<MetricsSource>
         }
     }
 
@@ -19783,16 +20734,14 @@ pub mod model_package {
             DriftCheckModelQuality { props }
         }
 
-        /// `Constraints`: Represents a Metric Source Object.
-        pub fn constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Constraints", value.into());
-            self
+        prop! {
+            /// `Constraints`: Represents a Metric Source Object.
+            props, "Constraints", constraints, set_constraints, get_constraints, Val<MetricsSource>
         }
 
-        /// `Statistics`: Represents a Metric Source Object.
-        pub fn statistics(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Statistics", value.into());
-            self
+        prop! {
+            /// `Statistics`: Represents a Metric Source Object.
+            props, "Statistics", statistics, set_statistics, get_statistics, Val<MetricsSource>
         }
     }
 
@@ -19825,18 +20774,32 @@ pub mod model_package {
             InferenceSpecification { props }
         }
 
-        /// `SupportedRealtimeInferenceInstanceTypes`: A list of the instance types that are used to
-        /// generate inferences in real-time
-        pub fn supported_realtime_inference_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedRealtimeInferenceInstanceTypes", value.into());
-            self
+        prop! {
+            /// `Containers`: The Amazon ECR registry path of the Docker image that contains the
+            /// inference code.
+            props, "Containers", _, set_containers, get_containers, Val<List<ModelPackageContainerDefinition>>
         }
 
-        /// `SupportedTransformInstanceTypes`: A list of the instance types on which a transformation
-        /// job can be run or on which an endpoint can be deployed.
-        pub fn supported_transform_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SupportedTransformInstanceTypes", value.into());
-            self
+        prop! {
+            /// `SupportedContentTypes`: The supported MIME types for the input data.
+            props, "SupportedContentTypes", _, set_supported_content_types, get_supported_content_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedResponseMIMETypes`: The supported MIME types for the output data.
+            props, "SupportedResponseMIMETypes", _, set_supported_response_mime_types, get_supported_response_mime_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedRealtimeInferenceInstanceTypes`: A list of the instance types that are used to
+            /// generate inferences in real-time
+            props, "SupportedRealtimeInferenceInstanceTypes", supported_realtime_inference_instance_types, set_supported_realtime_inference_instance_types, get_supported_realtime_inference_instance_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `SupportedTransformInstanceTypes`: A list of the instance types on which a
+            /// transformation job can be run or on which an endpoint can be deployed.
+            props, "SupportedTransformInstanceTypes", supported_transform_instance_types, set_supported_transform_instance_types, get_supported_transform_instance_types, Val<List<String>>
         }
     }
 
@@ -19856,28 +20819,24 @@ pub mod model_package {
             MetadataProperties { props }
         }
 
-        /// `CommitId`: The commit ID.
-        pub fn commit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommitId", value.into());
-            self
+        prop! {
+            /// `CommitId`: The commit ID.
+            props, "CommitId", commit_id, set_commit_id, get_commit_id, Val<String>
         }
 
-        /// `GeneratedBy`: The entity this entity was generated by.
-        pub fn generated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedBy", value.into());
-            self
+        prop! {
+            /// `GeneratedBy`: The entity this entity was generated by.
+            props, "GeneratedBy", generated_by, set_generated_by, get_generated_by, Val<String>
         }
 
-        /// `ProjectId`: The project ID metadata.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`: The project ID metadata.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `Repository`: The repository metadata.
-        pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Repository", value.into());
-            self
+        prop! {
+            /// `Repository`: The repository metadata.
+            props, "Repository", repository, set_repository, get_repository, Val<String>
         }
     }
 
@@ -19919,6 +20878,16 @@ pub mod model_package {
             props.set("ModelCardStatus", model_card_status.into());
             ModelCard { props }
         }
+
+        prop! {
+            /// `ModelCardContent`: The content of the model card.
+            props, "ModelCardContent", _, set_model_card_content, get_model_card_content, Val<String>
+        }
+
+        prop! {
+            /// `ModelCardStatus`: The approval status of the model card within your organization.
+            props, "ModelCardStatus", _, set_model_card_status, get_model_card_status, Val<ModelCardModelCardStatus>
+        }
     }
 
     /// The approval status of the model card within your organization.
@@ -19956,28 +20925,24 @@ pub mod model_package {
             ModelMetrics { props }
         }
 
-        /// `Bias`: Contains bias metrics for a model.
-        pub fn bias(mut self, value: impl Into<Val<Bias>>) -> Self {
-            self.props.set("Bias", value.into());
-            self
+        prop! {
+            /// `Bias`: Contains bias metrics for a model.
+            props, "Bias", bias, set_bias, get_bias, Val<Bias>
         }
 
-        /// `Explainability`: Contains explainability metrics for a model.
-        pub fn explainability(mut self, value: impl Into<Val<Explainability>>) -> Self {
-            self.props.set("Explainability", value.into());
-            self
+        prop! {
+            /// `Explainability`: Contains explainability metrics for a model.
+            props, "Explainability", explainability, set_explainability, get_explainability, Val<Explainability>
         }
 
-        /// `ModelDataQuality`: Metrics that measure the quality of the input data for a model.
-        pub fn model_data_quality(mut self, value: impl Into<Val<ModelDataQuality>>) -> Self {
-            self.props.set("ModelDataQuality", value.into());
-            self
+        prop! {
+            /// `ModelDataQuality`: Metrics that measure the quality of the input data for a model.
+            props, "ModelDataQuality", model_data_quality, set_model_data_quality, get_model_data_quality, Val<ModelDataQuality>
         }
 
-        /// `ModelQuality`: Metrics that measure the quality of a model.
-        pub fn model_quality(mut self, value: impl Into<Val<ModelQuality>>) -> Self {
-            self.props.set("ModelQuality", value.into());
-            self
+        prop! {
+            /// `ModelQuality`: Metrics that measure the quality of a model.
+            props, "ModelQuality", model_quality, set_model_quality, get_model_quality, Val<ModelQuality>
         }
     }
 
@@ -19996,22 +20961,19 @@ pub mod model_package {
             Bias { props }
         }
 
-        /// `PostTrainingReport`: Represents a Metric Source Object.
-        pub fn post_training_report(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("PostTrainingReport", value.into());
-            self
+        prop! {
+            /// `PostTrainingReport`: Represents a Metric Source Object.
+            props, "PostTrainingReport", post_training_report, set_post_training_report, get_post_training_report, Val<MetricsSource>
         }
 
-        /// `PreTrainingReport`: Represents a Metric Source Object.
-        pub fn pre_training_report(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("PreTrainingReport", value.into());
-            self
+        prop! {
+            /// `PreTrainingReport`: Represents a Metric Source Object.
+            props, "PreTrainingReport", pre_training_report, set_pre_training_report, get_pre_training_report, Val<MetricsSource>
         }
 
-        /// `Report`: Represents a Metric Source Object.
-        pub fn report(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Report", value.into());
-            self
+        prop! {
+            /// `Report`: Represents a Metric Source Object.
+            props, "Report", report, set_report, get_report, Val<MetricsSource>
         }
     }
 
@@ -20030,10 +20992,9 @@ pub mod model_package {
             Explainability { props }
         }
 
-        /// `Report`: Represents a Metric Source Object.
-        pub fn report(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Report", value.into());
-            self
+        prop! {
+            /// `Report`: Represents a Metric Source Object.
+            props, "Report", report, set_report, get_report, Val<MetricsSource>
         }
     }
 
@@ -20053,16 +21014,14 @@ pub mod model_package {
             ModelDataQuality { props }
         }
 
-        /// `Constraints`: Represents a Metric Source Object.
-        pub fn constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Constraints", value.into());
-            self
+        prop! {
+            /// `Constraints`: Represents a Metric Source Object.
+            props, "Constraints", constraints, set_constraints, get_constraints, Val<MetricsSource>
         }
 
-        /// `Statistics`: Represents a Metric Source Object.
-        pub fn statistics(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Statistics", value.into());
-            self
+        prop! {
+            /// `Statistics`: Represents a Metric Source Object.
+            props, "Statistics", statistics, set_statistics, get_statistics, Val<MetricsSource>
         }
     }
 
@@ -20081,16 +21040,14 @@ pub mod model_package {
             ModelQuality { props }
         }
 
-        /// `Constraints`: Represents a Metric Source Object.
-        pub fn constraints(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Constraints", value.into());
-            self
+        prop! {
+            /// `Constraints`: Represents a Metric Source Object.
+            props, "Constraints", constraints, set_constraints, get_constraints, Val<MetricsSource>
         }
 
-        /// `Statistics`: Represents a Metric Source Object.
-        pub fn statistics(mut self, value: impl Into<Val<MetricsSource>>) -> Self {
-            self.props.set("Statistics", value.into());
-            self
+        prop! {
+            /// `Statistics`: Represents a Metric Source Object.
+            props, "Statistics", statistics, set_statistics, get_statistics, Val<MetricsSource>
         }
     }
 
@@ -20110,10 +21067,9 @@ pub mod model_package {
             ModelPackageStatusDetails { props }
         }
 
-        /// `ValidationStatuses`.
-        pub fn validation_statuses(mut self, value: impl Into<Val<List<ModelPackageStatusItem>>>) -> Self {
-            self.props.set("ValidationStatuses", value.into());
-            self
+        prop! {
+            /// `ValidationStatuses`.
+            props, "ValidationStatuses", validation_statuses, set_validation_statuses, get_validation_statuses, Val<List<ModelPackageStatusItem>>
         }
     }
 
@@ -20141,10 +21097,19 @@ pub mod model_package {
             ModelPackageStatusItem { props }
         }
 
-        /// `FailureReason`: If the overall status is Failed, the reason for the failure.
-        pub fn failure_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FailureReason", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the model package for which the overall status is being reported.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Status`: The current status.
+            props, "Status", _, set_status, get_status, Val<ModelPackageStatusItemStatus>
+        }
+
+        prop! {
+            /// `FailureReason`: If the overall status is Failed, the reason for the failure.
+            props, "FailureReason", failure_reason, set_failure_reason, get_failure_reason, Val<String>
         }
     }
 
@@ -20186,6 +21151,12 @@ pub mod model_package {
             props.set("KmsKeyId", kms_key_id.into());
             SecurityConfig { props }
         }
+
+        prop! {
+            /// `KmsKeyId`: The AWS KMS Key ID (KMSKeyId) used for encryption of model package
+            /// information.
+            props, "KmsKeyId", _, set_kms_key_id, get_kms_key_id, Val<String>
+        }
     }
 
     /// Indicates if you want to skip model validation.
@@ -20219,6 +21190,11 @@ pub mod model_package {
             props.set("SourceAlgorithms", source_algorithms.into());
             SourceAlgorithmSpecification { props }
         }
+
+        prop! {
+            /// `SourceAlgorithms`: A list of algorithms that were used to create a model package.
+            props, "SourceAlgorithms", _, set_source_algorithms, get_source_algorithms, Val<List<SourceAlgorithm>>
+        }
     }
 
     /// `AWS::SageMaker::ModelPackage.SourceAlgorithm`: Specifies an algorithm that was used to
@@ -20242,12 +21218,18 @@ pub mod model_package {
             SourceAlgorithm { props }
         }
 
-        /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
-        /// training, are stored. This path must point to a single gzip compressed tar archive (.tar.gz
-        /// suffix).
-        pub fn model_data_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModelDataUrl", value.into());
-            self
+        prop! {
+            /// `AlgorithmName`: The name of an algorithm that was used to create the model package. The
+            /// algorithm must be either an algorithm resource in your Amazon SageMaker account or an
+            /// algorithm in AWS Marketplace that you are subscribed to.
+            props, "AlgorithmName", _, set_algorithm_name, get_algorithm_name, Val<String>
+        }
+
+        prop! {
+            /// `ModelDataUrl`: The Amazon S3 path where the model artifacts, which result from model
+            /// training, are stored. This path must point to a single gzip compressed tar archive (.tar.gz
+            /// suffix).
+            props, "ModelDataUrl", model_data_url, set_model_data_url, get_model_data_url, Val<String>
         }
     }
 
@@ -20274,6 +21256,16 @@ pub mod model_package {
             props.set("ValidationRole", validation_role.into());
             ValidationSpecification { props }
         }
+
+        prop! {
+            /// `ValidationProfiles`.
+            props, "ValidationProfiles", _, set_validation_profiles, get_validation_profiles, Val<List<ValidationProfile>>
+        }
+
+        prop! {
+            /// `ValidationRole`: The IAM roles to be used for the validation of the model package.
+            props, "ValidationRole", _, set_validation_role, get_validation_role, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::ModelPackage.ValidationProfile`: Contains data, such as the inputs and
@@ -20298,6 +21290,17 @@ pub mod model_package {
             props.set("TransformJobDefinition", transform_job_definition.into());
             props.set("ProfileName", profile_name.into());
             ValidationProfile { props }
+        }
+
+        prop! {
+            /// `TransformJobDefinition`: Defines the input needed to run a transform job using the
+            /// inference specification specified in the algorithm.
+            props, "TransformJobDefinition", _, set_transform_job_definition, get_transform_job_definition, Val<TransformJobDefinition>
+        }
+
+        prop! {
+            /// `ProfileName`: The name of the profile for the model package.
+            props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
         }
     }
 
@@ -20329,31 +21332,44 @@ pub mod model_package {
             TransformJobDefinition { props }
         }
 
-        /// `BatchStrategy`: A string that determines the number of records included in a single
-        /// mini-batch.
-        pub fn batch_strategy(mut self, value: impl Into<Val<TransformJobDefinitionBatchStrategy>>) -> Self {
-            self.props.set("BatchStrategy", value.into());
-            self
+        prop! {
+            /// `TransformResources`: Describes the resources, including ML instance types and ML
+            /// instance count, to use for transform job.
+            props, "TransformResources", _, set_transform_resources, get_transform_resources, Val<TransformResources>
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `TransformOutput`: Describes the results of a transform job.
+            props, "TransformOutput", _, set_transform_output, get_transform_output, Val<TransformOutput>
         }
 
-        /// `MaxConcurrentTransforms`: The maximum number of parallel requests that can be sent to each
-        /// instance in a transform job. The default value is 1.
-        pub fn max_concurrent_transforms(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentTransforms", value.into());
-            self
+        prop! {
+            /// `TransformInput`: Describes the input source of a transform job and the way the
+            /// transform job consumes it.
+            props, "TransformInput", _, set_transform_input, get_transform_input, Val<TransformInput>
         }
 
-        /// `MaxPayloadInMB`: The maximum payload size allowed, in MB. A payload is the data portion of
-        /// a record (without metadata).
-        pub fn max_payload_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxPayloadInMB", value.into());
-            self
+        prop! {
+            /// `BatchStrategy`: A string that determines the number of records included in a single
+            /// mini-batch.
+            props, "BatchStrategy", batch_strategy, set_batch_strategy, get_batch_strategy, Val<TransformJobDefinitionBatchStrategy>
+        }
+
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
+        }
+
+        prop! {
+            /// `MaxConcurrentTransforms`: The maximum number of parallel requests that can be sent to
+            /// each instance in a transform job. The default value is 1.
+            props, "MaxConcurrentTransforms", max_concurrent_transforms, set_max_concurrent_transforms, get_max_concurrent_transforms, Val<i64>
+        }
+
+        prop! {
+            /// `MaxPayloadInMB`: The maximum payload size allowed, in MB. A payload is the data portion
+            /// of a record (without metadata).
+            props, "MaxPayloadInMB", max_payload_in_mb, set_max_payload_in_mb, get_max_payload_in_mb, Val<i64>
         }
     }
 
@@ -20389,25 +21405,29 @@ pub mod model_package {
             TransformInput { props }
         }
 
-        /// `CompressionType`: If your transform data is compressed, specify the compression type.
-        /// Amazon SageMaker automatically decompresses the data for the transform job accordingly. The
-        /// default value is None.
-        pub fn compression_type(mut self, value: impl Into<Val<TransformInputCompressionType>>) -> Self {
-            self.props.set("CompressionType", value.into());
-            self
+        prop! {
+            /// `DataSource`: Describes the input source of a transform job and the way the transform
+            /// job consumes it.
+            props, "DataSource", _, set_data_source, get_data_source, Val<DataSource>
         }
 
-        /// `ContentType`: The multipurpose internet mail extension (MIME) type of the data. Amazon
-        /// SageMaker uses the MIME type with each http call to transfer data to the transform job.
-        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContentType", value.into());
-            self
+        prop! {
+            /// `CompressionType`: If your transform data is compressed, specify the compression type.
+            /// Amazon SageMaker automatically decompresses the data for the transform job accordingly.
+            /// The default value is None.
+            props, "CompressionType", compression_type, set_compression_type, get_compression_type, Val<TransformInputCompressionType>
         }
 
-        /// `SplitType`: The method to use to split the transform job's data files into smaller batches.
-        pub fn split_type(mut self, value: impl Into<Val<TransformInputSplitType>>) -> Self {
-            self.props.set("SplitType", value.into());
-            self
+        prop! {
+            /// `ContentType`: The multipurpose internet mail extension (MIME) type of the data. Amazon
+            /// SageMaker uses the MIME type with each http call to transfer data to the transform job.
+            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        }
+
+        prop! {
+            /// `SplitType`: The method to use to split the transform job's data files into smaller
+            /// batches.
+            props, "SplitType", split_type, set_split_type, get_split_type, Val<TransformInputSplitType>
         }
     }
 
@@ -20443,6 +21463,11 @@ pub mod model_package {
             props.set("S3DataSource", s3_data_source.into());
             DataSource { props }
         }
+
+        prop! {
+            /// `S3DataSource`: Describes the S3 data source.
+            props, "S3DataSource", _, set_s3_data_source, get_s3_data_source, Val<S3DataSource>
+        }
     }
 
     /// `AWS::SageMaker::ModelPackage.S3DataSource`: Describes the S3 data source.
@@ -20466,6 +21491,17 @@ pub mod model_package {
             props.set("S3DataType", s3_data_type.into());
             props.set("S3Uri", s3_uri.into());
             S3DataSource { props }
+        }
+
+        prop! {
+            /// `S3DataType`: The S3 Data Source Type
+            props, "S3DataType", _, set_s3_data_type, get_s3_data_type, Val<S3DataSourceS3DataType>
+        }
+
+        prop! {
+            /// `S3Uri`: Depending on the value specified for the S3DataType, identifies either a key
+            /// name prefix or a manifest.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -20522,25 +21558,28 @@ pub mod model_package {
             TransformOutput { props }
         }
 
-        /// `Accept`: The MIME type used to specify the output data. Amazon SageMaker uses the MIME type
-        /// with each http call to transfer data from the transform job.
-        pub fn accept(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Accept", value.into());
-            self
+        prop! {
+            /// `S3OutputPath`: The Amazon S3 path where you want Amazon SageMaker to store the results
+            /// of the transform job.
+            props, "S3OutputPath", _, set_s3_output_path, get_s3_output_path, Val<String>
         }
 
-        /// `AssembleWith`: Defines how to assemble the results of the transform job as a single S3
-        /// object.
-        pub fn assemble_with(mut self, value: impl Into<Val<TransformOutputAssembleWith>>) -> Self {
-            self.props.set("AssembleWith", value.into());
-            self
+        prop! {
+            /// `Accept`: The MIME type used to specify the output data. Amazon SageMaker uses the MIME
+            /// type with each http call to transfer data from the transform job.
+            props, "Accept", accept, set_accept, get_accept, Val<String>
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `AssembleWith`: Defines how to assemble the results of the transform job as a single S3
+            /// object.
+            props, "AssembleWith", assemble_with, set_assemble_with, get_assemble_with, Val<TransformOutputAssembleWith>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -20579,12 +21618,22 @@ pub mod model_package {
             TransformResources { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt model data on the storage volume attached to the ML compute instance(s) that run the
-        /// batch transform job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the transform job. For
+            /// distributed transform jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the transform job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt model data on the storage volume attached to the ML compute instance(s)
+            /// that run the batch transform job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 }
@@ -20610,22 +21659,24 @@ impl ModelPackageGroup {
         ModelPackageGroup { core }
     }
 
-    /// `ModelPackageGroupDescription`: The description of the model package group.
-    pub fn model_package_group_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ModelPackageGroupDescription", value.into());
-        self
+    prop! {
+        /// `ModelPackageGroupDescription`: The description of the model package group.
+        core.props, "ModelPackageGroupDescription", model_package_group_description, set_model_package_group_description, get_model_package_group_description, Val<String>
     }
 
-    /// `ModelPackageGroupPolicy`.
-    pub fn model_package_group_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ModelPackageGroupPolicy", value.into());
-        self
+    prop! {
+        /// `ModelPackageGroupName`: The name of the model package group.
+        core.props, "ModelPackageGroupName", _, set_model_package_group_name, get_model_package_group_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelPackageGroupPolicy`.
+        core.props, "ModelPackageGroupPolicy", model_package_group_policy, set_model_package_group_policy, get_model_package_group_policy, Val<Json>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -20691,44 +21742,65 @@ impl ModelQualityJobDefinition {
         ModelQualityJobDefinition { core }
     }
 
-    /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `JobDefinitionName`: The name of the job definition.
-    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JobDefinitionName", value.into());
-        self
+    prop! {
+        /// `JobDefinitionName`: The name of the job definition.
+        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
     }
 
-    /// `ModelQualityBaselineConfig`: Baseline configuration used to validate that the data conforms
-    /// to the specified constraints and statistics.
-    pub fn model_quality_baseline_config(mut self, value: impl Into<Val<model_quality_job_definition::ModelQualityBaselineConfig>>) -> Self {
-        self.core.set("ModelQualityBaselineConfig", value.into());
-        self
+    prop! {
+        /// `JobResources`: Identifies the resources to deploy for a monitoring job.
+        core.props, "JobResources", _, set_job_resources, get_job_resources, Val<model_quality_job_definition::MonitoringResources>
     }
 
-    /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-    /// containers, whether to allow inbound and outbound network calls to and from containers, and
-    /// the VPC subnets and security groups to use for VPC-enabled jobs.
-    pub fn network_config(mut self, value: impl Into<Val<model_quality_job_definition::NetworkConfig>>) -> Self {
-        self.core.set("NetworkConfig", value.into());
-        self
+    prop! {
+        /// `ModelQualityAppSpecification`: Container image configuration object for the monitoring
+        /// job.
+        core.props, "ModelQualityAppSpecification", _, set_model_quality_app_specification, get_model_quality_app_specification, Val<model_quality_job_definition::ModelQualityAppSpecification>
     }
 
-    /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed to
-    /// run.
-    pub fn stopping_condition(mut self, value: impl Into<Val<model_quality_job_definition::StoppingCondition>>) -> Self {
-        self.core.set("StoppingCondition", value.into());
-        self
+    prop! {
+        /// `ModelQualityBaselineConfig`: Baseline configuration used to validate that the data
+        /// conforms to the specified constraints and statistics.
+        core.props, "ModelQualityBaselineConfig", model_quality_baseline_config, set_model_quality_baseline_config, get_model_quality_baseline_config, Val<model_quality_job_definition::ModelQualityBaselineConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelQualityJobInput`: The inputs for a monitoring job.
+        core.props, "ModelQualityJobInput", _, set_model_quality_job_input, get_model_quality_job_input, Val<model_quality_job_definition::ModelQualityJobInput>
+    }
+
+    prop! {
+        /// `ModelQualityJobOutputConfig`: The output configuration for monitoring jobs.
+        core.props, "ModelQualityJobOutputConfig", _, set_model_quality_job_output_config, get_model_quality_job_output_config, Val<model_quality_job_definition::MonitoringOutputConfig>
+    }
+
+    prop! {
+        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+        /// between containers, whether to allow inbound and outbound network calls to and from
+        /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+        core.props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<model_quality_job_definition::NetworkConfig>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to perform tasks on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed
+        /// to run.
+        core.props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<model_quality_job_definition::StoppingCondition>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -21043,6 +22115,11 @@ pub mod model_quality_job_definition {
             props.set("ClusterConfig", cluster_config.into());
             MonitoringResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run model monitoring jobs.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::ModelQualityJobDefinition.ClusterConfig`: Configuration for the cluster
@@ -21074,12 +22151,28 @@ pub mod model_quality_job_definition {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the model
-        /// monitoring job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the model monitoring job.
+            /// For distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume, in gigabytes, that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the model monitoring job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -21106,40 +22199,45 @@ pub mod model_quality_job_definition {
             ModelQualityAppSpecification { props }
         }
 
-        /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
-        /// job.
-        pub fn container_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerArguments", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the monitoring job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the monitoring
-        /// job.
-        pub fn container_entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerEntrypoint", value.into());
-            self
+        prop! {
+            /// `ProblemType`: The status of the monitoring job.
+            props, "ProblemType", _, set_problem_type, get_problem_type, Val<ProblemType>
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
+            /// job.
+            props, "ContainerArguments", container_arguments, set_container_arguments, get_container_arguments, Val<List<String>>
         }
 
-        /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
-        /// analysis has been performed. Applicable only for the built-in (first party) containers.
-        pub fn post_analytics_processor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostAnalyticsProcessorSourceUri", value.into());
-            self
+        prop! {
+            /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the
+            /// monitoring job.
+            props, "ContainerEntrypoint", container_entrypoint, set_container_entrypoint, get_container_entrypoint, Val<List<String>>
         }
 
-        /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior to
-        /// running analysis. It can base64 decode the payload and convert it into a flatted json so
-        /// that the built-in container can use the converted data. Applicable only for the built-in (first
-        /// party) containers
-        pub fn record_preprocessor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordPreprocessorSourceUri", value.into());
-            self
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
+        }
+
+        prop! {
+            /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
+            /// analysis has been performed. Applicable only for the built-in (first party) containers.
+            props, "PostAnalyticsProcessorSourceUri", post_analytics_processor_source_uri, set_post_analytics_processor_source_uri, get_post_analytics_processor_source_uri, Val<String>
+        }
+
+        prop! {
+            /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior
+            /// to running analysis. It can base64 decode the payload and convert it into a flatted json
+            /// so that the built-in container can use the converted data. Applicable only for the
+            /// built-in (first party) containers
+            props, "RecordPreprocessorSourceUri", record_preprocessor_source_uri, set_record_preprocessor_source_uri, get_record_preprocessor_source_uri, Val<String>
         }
     }
 
@@ -21176,16 +22274,14 @@ pub mod model_quality_job_definition {
             ModelQualityBaselineConfig { props }
         }
 
-        /// `BaseliningJobName`: The name of a processing job
-        pub fn baselining_job_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BaseliningJobName", value.into());
-            self
+        prop! {
+            /// `BaseliningJobName`: The name of a processing job
+            props, "BaseliningJobName", baselining_job_name, set_baselining_job_name, get_baselining_job_name, Val<String>
         }
 
-        /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
-        pub fn constraints_resource(mut self, value: impl Into<Val<ConstraintsResource>>) -> Self {
-            self.props.set("ConstraintsResource", value.into());
-            self
+        prop! {
+            /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
+            props, "ConstraintsResource", constraints_resource, set_constraints_resource, get_constraints_resource, Val<ConstraintsResource>
         }
     }
 
@@ -21205,11 +22301,10 @@ pub mod model_quality_job_definition {
             ConstraintsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
-        /// monitoring job should validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
+            /// monitoring job should validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -21231,16 +22326,19 @@ pub mod model_quality_job_definition {
             ModelQualityJobInput { props }
         }
 
-        /// `BatchTransformInput`: The batch transform input for a monitoring job.
-        pub fn batch_transform_input(mut self, value: impl Into<Val<BatchTransformInput>>) -> Self {
-            self.props.set("BatchTransformInput", value.into());
-            self
+        prop! {
+            /// `GroundTruthS3Input`: Ground truth input provided in S3
+            props, "GroundTruthS3Input", _, set_ground_truth_s3_input, get_ground_truth_s3_input, Val<MonitoringGroundTruthS3Input>
         }
 
-        /// `EndpointInput`: The endpoint for a monitoring job.
-        pub fn endpoint_input(mut self, value: impl Into<Val<EndpointInput>>) -> Self {
-            self.props.set("EndpointInput", value.into());
-            self
+        prop! {
+            /// `BatchTransformInput`: The batch transform input for a monitoring job.
+            props, "BatchTransformInput", batch_transform_input, set_batch_transform_input, get_batch_transform_input, Val<BatchTransformInput>
+        }
+
+        prop! {
+            /// `EndpointInput`: The endpoint for a monitoring job.
+            props, "EndpointInput", endpoint_input, set_endpoint_input, get_endpoint_input, Val<EndpointInput>
         }
     }
 
@@ -21272,49 +22370,59 @@ pub mod model_quality_job_definition {
             BatchTransformInput { props }
         }
 
-        /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
-        pub fn end_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTimeOffset", value.into());
-            self
+        prop! {
+            /// `DataCapturedDestinationS3Uri`: A URI that identifies the Amazon S3 storage location
+            /// where Batch Transform Job captures data.
+            props, "DataCapturedDestinationS3Uri", _, set_data_captured_destination_s3_uri, get_data_captured_destination_s3_uri, Val<String>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `DatasetFormat`: The dataset format of the data to monitor
+            props, "DatasetFormat", _, set_dataset_format, get_dataset_format, Val<DatasetFormat>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `ProbabilityThresholdAttribute`.
-        pub fn probability_threshold_attribute(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ProbabilityThresholdAttribute", value.into());
-            self
+        prop! {
+            /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
+            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<BatchTransformInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<BatchTransformInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
         }
 
-        /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
-        pub fn start_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTimeOffset", value.into());
-            self
+        prop! {
+            /// `ProbabilityThresholdAttribute`.
+            props, "ProbabilityThresholdAttribute", probability_threshold_attribute, set_probability_threshold_attribute, get_probability_threshold_attribute, Val<f64>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<BatchTransformInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<BatchTransformInputS3InputMode>
+        }
+
+        prop! {
+            /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
+            props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<String>
         }
     }
 
@@ -21334,22 +22442,19 @@ pub mod model_quality_job_definition {
             DatasetFormat { props }
         }
 
-        /// `Csv`: The CSV format
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The CSV format
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
 
-        /// `Json`: The Json format
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: The Json format
+            props, "Json", json, set_json, get_json, Val<Json>
         }
 
-        /// `Parquet`: A flag indicating if the dataset format is Parquet
-        pub fn parquet(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Parquet", value.into());
-            self
+        prop! {
+            /// `Parquet`: A flag indicating if the dataset format is Parquet
+            props, "Parquet", parquet, set_parquet, get_parquet, Val<bool>
         }
     }
 
@@ -21368,10 +22473,9 @@ pub mod model_quality_job_definition {
             Csv { props }
         }
 
-        /// `Header`: A boolean flag indicating if given CSV has header
-        pub fn header(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A boolean flag indicating if given CSV has header
+            props, "Header", header, set_header, get_header, Val<bool>
         }
     }
 
@@ -21390,10 +22494,9 @@ pub mod model_quality_job_definition {
             Json { props }
         }
 
-        /// `Line`: A boolean flag indicating if it is JSON line format
-        pub fn line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Line", value.into());
-            self
+        prop! {
+            /// `Line`: A boolean flag indicating if it is JSON line format
+            props, "Line", line, set_line, get_line, Val<bool>
         }
     }
 
@@ -21447,49 +22550,53 @@ pub mod model_quality_job_definition {
             EndpointInput { props }
         }
 
-        /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
-        pub fn end_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndTimeOffset", value.into());
-            self
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
         }
 
-        /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
-        pub fn inference_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InferenceAttribute", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
-        pub fn probability_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProbabilityAttribute", value.into());
-            self
+        prop! {
+            /// `EndTimeOffset`: Monitoring end time offset, e.g. PT0H
+            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<String>
         }
 
-        /// `ProbabilityThresholdAttribute`.
-        pub fn probability_threshold_attribute(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ProbabilityThresholdAttribute", value.into());
-            self
+        prop! {
+            /// `InferenceAttribute`: Index or JSONpath to locate predicted label(s)
+            props, "InferenceAttribute", inference_attribute, set_inference_attribute, get_inference_attribute, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<EndpointInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `ProbabilityAttribute`: Index or JSONpath to locate probabilities
+            props, "ProbabilityAttribute", probability_attribute, set_probability_attribute, get_probability_attribute, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<EndpointInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ProbabilityThresholdAttribute`.
+            props, "ProbabilityThresholdAttribute", probability_threshold_attribute, set_probability_threshold_attribute, get_probability_threshold_attribute, Val<f64>
         }
 
-        /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
-        pub fn start_time_offset(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StartTimeOffset", value.into());
-            self
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<EndpointInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<EndpointInputS3InputMode>
+        }
+
+        prop! {
+            /// `StartTimeOffset`: Monitoring start time offset, e.g. -PT1H
+            props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<String>
         }
     }
 
@@ -21540,6 +22647,12 @@ pub mod model_quality_job_definition {
             props.set("S3Uri", s3_uri.into());
             MonitoringGroundTruthS3Input { props }
         }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::ModelQualityJobDefinition.MonitoringOutputConfig`: The output configuration
@@ -21561,11 +22674,16 @@ pub mod model_quality_job_definition {
             MonitoringOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputs`: Monitoring outputs for monitoring jobs. This is where the output of
+            /// the periodic monitoring jobs is uploaded.
+            props, "MonitoringOutputs", _, set_monitoring_outputs, get_monitoring_outputs, Val<List<MonitoringOutput>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -21586,6 +22704,11 @@ pub mod model_quality_job_definition {
             let mut props = Props::new();
             props.set("S3Output", s3_output.into());
             MonitoringOutput { props }
+        }
+
+        prop! {
+            /// `S3Output`: Information about where and how to store the results of a monitoring job.
+            props, "S3Output", _, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -21612,11 +22735,23 @@ pub mod model_quality_job_definition {
             S3Output { props }
         }
 
-        /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or after
-        /// the job completes.
-        pub fn s3_upload_mode(mut self, value: impl Into<Val<S3OutputS3UploadMode>>) -> Self {
-            self.props.set("S3UploadMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path to the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job. LocalPath is an absolute path for the output
+            /// data.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", s3_upload_mode, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
         }
     }
 
@@ -21651,26 +22786,23 @@ pub mod model_quality_job_definition {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
-        /// Control access to and from your training and model containers by configuring the VPC.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
+            /// Control access to and from your training and model containers by configuring the VPC.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -21700,6 +22832,18 @@ pub mod model_quality_job_definition {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect to your
+            /// monitoring jobs.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::ModelQualityJobDefinition.StoppingCondition`: Specifies a time limit for
@@ -21718,6 +22862,11 @@ pub mod model_quality_job_definition {
             let mut props = Props::new();
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
+        }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: The maximum runtime allowed in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
         }
     }
 }
@@ -21749,35 +22898,41 @@ impl MonitoringSchedule {
         MonitoringSchedule { core }
     }
 
-    /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndpointName", value.into());
-        self
+    prop! {
+        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
     }
 
-    /// `FailureReason`: Contains the reason a monitoring job failed, if it failed.
-    pub fn failure_reason(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FailureReason", value.into());
-        self
+    prop! {
+        /// `FailureReason`: Contains the reason a monitoring job failed, if it failed.
+        core.props, "FailureReason", failure_reason, set_failure_reason, get_failure_reason, Val<String>
     }
 
-    /// `LastMonitoringExecutionSummary`: Describes metadata on the last execution to run, if there
-    /// was one.
-    pub fn last_monitoring_execution_summary(mut self, value: impl Into<Val<monitoring_schedule::MonitoringExecutionSummary>>) -> Self {
-        self.core.set("LastMonitoringExecutionSummary", value.into());
-        self
+    prop! {
+        /// `LastMonitoringExecutionSummary`: Describes metadata on the last execution to run, if
+        /// there was one.
+        core.props, "LastMonitoringExecutionSummary", last_monitoring_execution_summary, set_last_monitoring_execution_summary, get_last_monitoring_execution_summary, Val<monitoring_schedule::MonitoringExecutionSummary>
     }
 
-    /// `MonitoringScheduleStatus`: The status of a schedule job.
-    pub fn monitoring_schedule_status(mut self, value: impl Into<Val<monitoring_schedule::MonitoringScheduleStatus>>) -> Self {
-        self.core.set("MonitoringScheduleStatus", value.into());
-        self
+    prop! {
+        /// `MonitoringScheduleConfig`: The configuration object that specifies the monitoring
+        /// schedule and defines the monitoring job.
+        core.props, "MonitoringScheduleConfig", _, set_monitoring_schedule_config, get_monitoring_schedule_config, Val<monitoring_schedule::MonitoringScheduleConfig>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MonitoringScheduleName`: The name of the monitoring schedule.
+        core.props, "MonitoringScheduleName", _, set_monitoring_schedule_name, get_monitoring_schedule_name, Val<String>
+    }
+
+    prop! {
+        /// `MonitoringScheduleStatus`: The status of a schedule job.
+        core.props, "MonitoringScheduleStatus", monitoring_schedule_status, set_monitoring_schedule_status, get_monitoring_schedule_status, Val<monitoring_schedule::MonitoringScheduleStatus>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -22072,22 +23227,45 @@ pub mod monitoring_schedule {
             MonitoringExecutionSummary { props }
         }
 
-        /// `EndpointName`: The name of the endpoint used to run the monitoring job.
-        pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EndpointName", value.into());
-            self
+        prop! {
+            /// `CreationTime`: The time at which the monitoring job was created.
+            props, "CreationTime", _, set_creation_time, get_creation_time, Val<String>
         }
 
-        /// `FailureReason`: Contains the reason a monitoring job failed, if it failed.
-        pub fn failure_reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FailureReason", value.into());
-            self
+        prop! {
+            /// `LastModifiedTime`: A timestamp that indicates the last time the monitoring job was
+            /// modified.
+            props, "LastModifiedTime", _, set_last_modified_time, get_last_modified_time, Val<String>
         }
 
-        /// `ProcessingJobArn`: The Amazon Resource Name (ARN) of the monitoring job.
-        pub fn processing_job_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProcessingJobArn", value.into());
-            self
+        prop! {
+            /// `MonitoringExecutionStatus`: The status of the monitoring job.
+            props, "MonitoringExecutionStatus", _, set_monitoring_execution_status, get_monitoring_execution_status, Val<MonitoringExecutionSummaryMonitoringExecutionStatus>
+        }
+
+        prop! {
+            /// `MonitoringScheduleName`: The name of the monitoring schedule.
+            props, "MonitoringScheduleName", _, set_monitoring_schedule_name, get_monitoring_schedule_name, Val<String>
+        }
+
+        prop! {
+            /// `ScheduledTime`: The time the monitoring job was scheduled.
+            props, "ScheduledTime", _, set_scheduled_time, get_scheduled_time, Val<String>
+        }
+
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
+        }
+
+        prop! {
+            /// `FailureReason`: Contains the reason a monitoring job failed, if it failed.
+            props, "FailureReason", failure_reason, set_failure_reason, get_failure_reason, Val<String>
+        }
+
+        prop! {
+            /// `ProcessingJobArn`: The Amazon Resource Name (ARN) of the monitoring job.
+            props, "ProcessingJobArn", processing_job_arn, set_processing_job_arn, get_processing_job_arn, Val<String>
         }
     }
 
@@ -22135,28 +23313,24 @@ pub mod monitoring_schedule {
             MonitoringScheduleConfig { props }
         }
 
-        /// `MonitoringJobDefinition`: Defines the monitoring job.
-        pub fn monitoring_job_definition(mut self, value: impl Into<Val<MonitoringJobDefinition>>) -> Self {
-            self.props.set("MonitoringJobDefinition", value.into());
-            self
+        prop! {
+            /// `MonitoringJobDefinition`: Defines the monitoring job.
+            props, "MonitoringJobDefinition", monitoring_job_definition, set_monitoring_job_definition, get_monitoring_job_definition, Val<MonitoringJobDefinition>
         }
 
-        /// `MonitoringJobDefinitionName`: Name of the job definition
-        pub fn monitoring_job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MonitoringJobDefinitionName", value.into());
-            self
+        prop! {
+            /// `MonitoringJobDefinitionName`: Name of the job definition
+            props, "MonitoringJobDefinitionName", monitoring_job_definition_name, set_monitoring_job_definition_name, get_monitoring_job_definition_name, Val<String>
         }
 
-        /// `MonitoringType`: The type of monitoring job.
-        pub fn monitoring_type(mut self, value: impl Into<Val<MonitoringType>>) -> Self {
-            self.props.set("MonitoringType", value.into());
-            self
+        prop! {
+            /// `MonitoringType`: The type of monitoring job.
+            props, "MonitoringType", monitoring_type, set_monitoring_type, get_monitoring_type, Val<MonitoringType>
         }
 
-        /// `ScheduleConfig`: Configuration details about the monitoring schedule.
-        pub fn schedule_config(mut self, value: impl Into<Val<ScheduleConfig>>) -> Self {
-            self.props.set("ScheduleConfig", value.into());
-            self
+        prop! {
+            /// `ScheduleConfig`: Configuration details about the monitoring schedule.
+            props, "ScheduleConfig", schedule_config, set_schedule_config, get_schedule_config, Val<ScheduleConfig>
         }
     }
 
@@ -22195,32 +23369,55 @@ pub mod monitoring_schedule {
             MonitoringJobDefinition { props }
         }
 
-        /// `BaselineConfig`: Baseline configuration used to validate that the data conforms to the
-        /// specified constraints and statistics.
-        pub fn baseline_config(mut self, value: impl Into<Val<BaselineConfig>>) -> Self {
-            self.props.set("BaselineConfig", value.into());
-            self
+        prop! {
+            /// `MonitoringAppSpecification`: Container image configuration object for the monitoring
+            /// job.
+            props, "MonitoringAppSpecification", _, set_monitoring_app_specification, get_monitoring_app_specification, Val<MonitoringAppSpecification>
         }
 
-        /// `Environment`: Sets the environment variables in the Docker container
-        pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Environment", value.into());
-            self
+        prop! {
+            /// `MonitoringInputs`: The array of inputs for the monitoring job.
+            props, "MonitoringInputs", _, set_monitoring_inputs, get_monitoring_inputs, Val<List<MonitoringInput>>
         }
 
-        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-        /// containers, whether to allow inbound and outbound network calls to and from containers, and
-        /// the VPC subnets and security groups to use for VPC-enabled jobs.
-        pub fn network_config(mut self, value: impl Into<Val<NetworkConfig>>) -> Self {
-            self.props.set("NetworkConfig", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputConfig`: The output configuration for monitoring jobs.
+            props, "MonitoringOutputConfig", _, set_monitoring_output_config, get_monitoring_output_config, Val<MonitoringOutputConfig>
         }
 
-        /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed to
-        /// run.
-        pub fn stopping_condition(mut self, value: impl Into<Val<StoppingCondition>>) -> Self {
-            self.props.set("StoppingCondition", value.into());
-            self
+        prop! {
+            /// `MonitoringResources`: Identifies the resources to deploy for a monitoring job.
+            props, "MonitoringResources", _, set_monitoring_resources, get_monitoring_resources, Val<MonitoringResources>
+        }
+
+        prop! {
+            /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+            /// assume to perform tasks on your behalf.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `BaselineConfig`: Baseline configuration used to validate that the data conforms to the
+            /// specified constraints and statistics.
+            props, "BaselineConfig", baseline_config, set_baseline_config, get_baseline_config, Val<BaselineConfig>
+        }
+
+        prop! {
+            /// `Environment`: Sets the environment variables in the Docker container
+            props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
+        }
+
+        prop! {
+            /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+            /// between containers, whether to allow inbound and outbound network calls to and from
+            /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+            props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<NetworkConfig>
+        }
+
+        prop! {
+            /// `StoppingCondition`: Specifies a time limit for how long the monitoring job is allowed
+            /// to run.
+            props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<StoppingCondition>
         }
     }
 
@@ -22240,16 +23437,14 @@ pub mod monitoring_schedule {
             BaselineConfig { props }
         }
 
-        /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
-        pub fn constraints_resource(mut self, value: impl Into<Val<ConstraintsResource>>) -> Self {
-            self.props.set("ConstraintsResource", value.into());
-            self
+        prop! {
+            /// `ConstraintsResource`: The baseline constraints resource for a monitoring job.
+            props, "ConstraintsResource", constraints_resource, set_constraints_resource, get_constraints_resource, Val<ConstraintsResource>
         }
 
-        /// `StatisticsResource`: The baseline statistics resource for a monitoring job.
-        pub fn statistics_resource(mut self, value: impl Into<Val<StatisticsResource>>) -> Self {
-            self.props.set("StatisticsResource", value.into());
-            self
+        prop! {
+            /// `StatisticsResource`: The baseline statistics resource for a monitoring job.
+            props, "StatisticsResource", statistics_resource, set_statistics_resource, get_statistics_resource, Val<StatisticsResource>
         }
     }
 
@@ -22269,11 +23464,10 @@ pub mod monitoring_schedule {
             ConstraintsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
-        /// monitoring job should validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for baseline constraint file in Amazon S3 that the current
+            /// monitoring job should validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -22293,11 +23487,10 @@ pub mod monitoring_schedule {
             StatisticsResource { props }
         }
 
-        /// `S3Uri`: The Amazon S3 URI for the baseline statistics file in Amazon S3 that the current
-        /// monitoring job should be validated against.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The Amazon S3 URI for the baseline statistics file in Amazon S3 that the
+            /// current monitoring job should be validated against.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -22319,34 +23512,35 @@ pub mod monitoring_schedule {
             MonitoringAppSpecification { props }
         }
 
-        /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
-        /// job.
-        pub fn container_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerArguments", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the monitoring job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the monitoring
-        /// job.
-        pub fn container_entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerEntrypoint", value.into());
-            self
+        prop! {
+            /// `ContainerArguments`: An array of arguments for the container used to run the monitoring
+            /// job.
+            props, "ContainerArguments", container_arguments, set_container_arguments, get_container_arguments, Val<List<String>>
         }
 
-        /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
-        /// analysis has been performed. Applicable only for the built-in (first party) containers.
-        pub fn post_analytics_processor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostAnalyticsProcessorSourceUri", value.into());
-            self
+        prop! {
+            /// `ContainerEntrypoint`: Specifies the entrypoint for a container used to run the
+            /// monitoring job.
+            props, "ContainerEntrypoint", container_entrypoint, set_container_entrypoint, get_container_entrypoint, Val<List<String>>
         }
 
-        /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior to
-        /// running analysis. It can base64 decode the payload and convert it into a flatted json so
-        /// that the built-in container can use the converted data. Applicable only for the built-in (first
-        /// party) containers
-        pub fn record_preprocessor_source_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RecordPreprocessorSourceUri", value.into());
-            self
+        prop! {
+            /// `PostAnalyticsProcessorSourceUri`: An Amazon S3 URI to a script that is called after
+            /// analysis has been performed. Applicable only for the built-in (first party) containers.
+            props, "PostAnalyticsProcessorSourceUri", post_analytics_processor_source_uri, set_post_analytics_processor_source_uri, get_post_analytics_processor_source_uri, Val<String>
+        }
+
+        prop! {
+            /// `RecordPreprocessorSourceUri`: An Amazon S3 URI to a script that is called per row prior
+            /// to running analysis. It can base64 decode the payload and convert it into a flatted json
+            /// so that the built-in container can use the converted data. Applicable only for the
+            /// built-in (first party) containers
+            props, "RecordPreprocessorSourceUri", record_preprocessor_source_uri, set_record_preprocessor_source_uri, get_record_preprocessor_source_uri, Val<String>
         }
     }
 
@@ -22365,16 +23559,14 @@ pub mod monitoring_schedule {
             MonitoringInput { props }
         }
 
-        /// `BatchTransformInput`: The batch transform input for a monitoring job.
-        pub fn batch_transform_input(mut self, value: impl Into<Val<BatchTransformInput>>) -> Self {
-            self.props.set("BatchTransformInput", value.into());
-            self
+        prop! {
+            /// `BatchTransformInput`: The batch transform input for a monitoring job.
+            props, "BatchTransformInput", batch_transform_input, set_batch_transform_input, get_batch_transform_input, Val<BatchTransformInput>
         }
 
-        /// `EndpointInput`: The endpoint for a monitoring job.
-        pub fn endpoint_input(mut self, value: impl Into<Val<EndpointInput>>) -> Self {
-            self.props.set("EndpointInput", value.into());
-            self
+        prop! {
+            /// `EndpointInput`: The endpoint for a monitoring job.
+            props, "EndpointInput", endpoint_input, set_endpoint_input, get_endpoint_input, Val<EndpointInput>
         }
     }
 
@@ -22406,25 +23598,40 @@ pub mod monitoring_schedule {
             BatchTransformInput { props }
         }
 
-        /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from analysis
-        pub fn exclude_features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeFeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `DataCapturedDestinationS3Uri`: A URI that identifies the Amazon S3 storage location
+            /// where Batch Transform Job captures data.
+            props, "DataCapturedDestinationS3Uri", _, set_data_captured_destination_s3_uri, get_data_captured_destination_s3_uri, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<BatchTransformInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `DatasetFormat`: The dataset format of the data to monitor
+            props, "DatasetFormat", _, set_dataset_format, get_dataset_format, Val<DatasetFormat>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<BatchTransformInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from
+            /// analysis
+            props, "ExcludeFeaturesAttribute", exclude_features_attribute, set_exclude_features_attribute, get_exclude_features_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<BatchTransformInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<BatchTransformInputS3InputMode>
         }
     }
 
@@ -22444,22 +23651,19 @@ pub mod monitoring_schedule {
             DatasetFormat { props }
         }
 
-        /// `Csv`: The CSV format
-        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
-            self.props.set("Csv", value.into());
-            self
+        prop! {
+            /// `Csv`: The CSV format
+            props, "Csv", csv, set_csv, get_csv, Val<Csv>
         }
 
-        /// `Json`: The Json format
-        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: The Json format
+            props, "Json", json, set_json, get_json, Val<Json>
         }
 
-        /// `Parquet`: A flag indicating if the dataset format is Parquet
-        pub fn parquet(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Parquet", value.into());
-            self
+        prop! {
+            /// `Parquet`: A flag indicating if the dataset format is Parquet
+            props, "Parquet", parquet, set_parquet, get_parquet, Val<bool>
         }
     }
 
@@ -22478,10 +23682,9 @@ pub mod monitoring_schedule {
             Csv { props }
         }
 
-        /// `Header`: A boolean flag indicating if given CSV has header
-        pub fn header(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: A boolean flag indicating if given CSV has header
+            props, "Header", header, set_header, get_header, Val<bool>
         }
     }
 
@@ -22500,10 +23703,9 @@ pub mod monitoring_schedule {
             Json { props }
         }
 
-        /// `Line`: A boolean flag indicating if it is JSON line format
-        pub fn line(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Line", value.into());
-            self
+        prop! {
+            /// `Line`: A boolean flag indicating if it is JSON line format
+            props, "Line", line, set_line, get_line, Val<bool>
         }
     }
 
@@ -22556,25 +23758,34 @@ pub mod monitoring_schedule {
             EndpointInput { props }
         }
 
-        /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from analysis
-        pub fn exclude_features_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeFeaturesAttribute", value.into());
-            self
+        prop! {
+            /// `EndpointName`: The name of the endpoint used to run the monitoring job.
+            props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
         }
 
-        /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully replicated or
-        /// sharded by an S3 key. Defauts to FullyReplicated
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<EndpointInputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `LocalPath`: Path to the filesystem where the endpoint data is available to the
+            /// container.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
         }
 
-        /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data for
-        /// the monitoring job. Pipe mode is recommended for large datasets. File mode is useful for
-        /// small files that fit in memory. Defaults to File.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<EndpointInputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `ExcludeFeaturesAttribute`: Indexes or names of the features to be excluded from
+            /// analysis
+            props, "ExcludeFeaturesAttribute", exclude_features_attribute, set_exclude_features_attribute, get_exclude_features_attribute, Val<String>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether input data distributed in Amazon S3 is fully
+            /// replicated or sharded by an S3 key. Defauts to FullyReplicated
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<EndpointInputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether the Pipe or File is used as the input mode for transfering data
+            /// for the monitoring job. Pipe mode is recommended for large datasets. File mode is useful
+            /// for small files that fit in memory. Defaults to File.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<EndpointInputS3InputMode>
         }
     }
 
@@ -22626,11 +23837,16 @@ pub mod monitoring_schedule {
             MonitoringOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `MonitoringOutputs`: Monitoring outputs for monitoring jobs. This is where the output of
+            /// the periodic monitoring jobs is uploaded.
+            props, "MonitoringOutputs", _, set_monitoring_outputs, get_monitoring_outputs, Val<List<MonitoringOutput>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the model artifacts at rest using Amazon S3 server-side encryption.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -22651,6 +23867,11 @@ pub mod monitoring_schedule {
             let mut props = Props::new();
             props.set("S3Output", s3_output.into());
             MonitoringOutput { props }
+        }
+
+        prop! {
+            /// `S3Output`: Information about where and how to store the results of a monitoring job.
+            props, "S3Output", _, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -22677,11 +23898,23 @@ pub mod monitoring_schedule {
             S3Output { props }
         }
 
-        /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or after
-        /// the job completes.
-        pub fn s3_upload_mode(mut self, value: impl Into<Val<S3OutputS3UploadMode>>) -> Self {
-            self.props.set("S3UploadMode", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path to the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job. LocalPath is an absolute path for the output
+            /// data.
+            props, "LocalPath", _, set_local_path, get_local_path, Val<String>
+        }
+
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 storage location where Amazon SageMaker
+            /// saves the results of a monitoring job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the monitoring job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", s3_upload_mode, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
         }
     }
 
@@ -22716,6 +23949,11 @@ pub mod monitoring_schedule {
             props.set("ClusterConfig", cluster_config.into());
             MonitoringResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run model monitoring jobs.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::MonitoringSchedule.ClusterConfig`: Configuration for the cluster used to
@@ -22747,12 +23985,28 @@ pub mod monitoring_schedule {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the model
-        /// monitoring job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the model monitoring job.
+            /// For distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume, in gigabytes, that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the model monitoring job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -22774,26 +24028,23 @@ pub mod monitoring_schedule {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
-        /// Control access to and from your training and model containers by configuring the VPC.
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies a VPC that your training jobs and hosted models have access to.
+            /// Control access to and from your training and model containers by configuring the VPC.
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -22823,6 +24074,18 @@ pub mod monitoring_schedule {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. Specify the
+            /// security groups for the VPC that is specified in the Subnets field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect to your
+            /// monitoring jobs.
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::MonitoringSchedule.StoppingCondition`: Specifies a time limit for how long
@@ -22841,6 +24104,11 @@ pub mod monitoring_schedule {
             let mut props = Props::new();
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
+        }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: The maximum runtime allowed in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
         }
     }
 
@@ -22882,16 +24150,20 @@ pub mod monitoring_schedule {
             ScheduleConfig { props }
         }
 
-        /// `DataAnalysisEndTime`: Data Analysis end time, e.g. PT0H
-        pub fn data_analysis_end_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataAnalysisEndTime", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: A cron expression or 'NOW' that describes details about the
+            /// monitoring schedule.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
         }
 
-        /// `DataAnalysisStartTime`: Data Analysis start time, e.g. -PT1H
-        pub fn data_analysis_start_time(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DataAnalysisStartTime", value.into());
-            self
+        prop! {
+            /// `DataAnalysisEndTime`: Data Analysis end time, e.g. PT0H
+            props, "DataAnalysisEndTime", data_analysis_end_time, set_data_analysis_end_time, get_data_analysis_end_time, Val<String>
+        }
+
+        prop! {
+            /// `DataAnalysisStartTime`: Data Analysis start time, e.g. -PT1H
+            props, "DataAnalysisStartTime", data_analysis_start_time, set_data_analysis_start_time, get_data_analysis_start_time, Val<String>
         }
     }
 
@@ -22948,114 +24220,119 @@ impl NotebookInstance {
         NotebookInstance { core }
     }
 
-    /// `AcceleratorTypes`: A list of Amazon Elastic Inference (EI) instance types to associate with
-    /// the notebook instance. Currently, only one instance type can be associated with a notebook
-    /// instance.
-    pub fn accelerator_types(mut self, value: impl Into<Val<List<notebook_instance::AcceleratorTypes>>>) -> Self {
-        self.core.set("AcceleratorTypes", value.into());
-        self
+    prop! {
+        /// `AcceleratorTypes`: A list of Amazon Elastic Inference (EI) instance types to associate
+        /// with the notebook instance. Currently, only one instance type can be associated with a
+        /// notebook instance.
+        core.props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<notebook_instance::AcceleratorTypes>>
     }
 
-    /// `AdditionalCodeRepositories`: An array of up to three Git repositories associated with the
-    /// notebook instance. These can be either the names of Git repositories stored as resources in
-    /// your account, or the URL of Git repositories in AWS CodeCommit or in any other Git
-    /// repository. These repositories are cloned at the same level as the default repository of
-    /// your notebook instance.
-    pub fn additional_code_repositories(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AdditionalCodeRepositories", value.into());
-        self
+    prop! {
+        /// `AdditionalCodeRepositories`: An array of up to three Git repositories associated with
+        /// the notebook instance. These can be either the names of Git repositories stored as
+        /// resources in your account, or the URL of Git repositories in AWS CodeCommit or in any
+        /// other Git repository. These repositories are cloned at the same level as the default
+        /// repository of your notebook instance.
+        core.props, "AdditionalCodeRepositories", additional_code_repositories, set_additional_code_repositories, get_additional_code_repositories, Val<List<String>>
     }
 
-    /// `DefaultCodeRepository`: The Git repository associated with the notebook instance as its
-    /// default code repository. This can be either the name of a Git repository stored as a
-    /// resource in your account, or the URL of a Git repository in AWS CodeCommit or in any other
-    /// Git repository. When you open a notebook instance, it opens in the directory that contains
-    /// this repository.
-    pub fn default_code_repository(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultCodeRepository", value.into());
-        self
+    prop! {
+        /// `DefaultCodeRepository`: The Git repository associated with the notebook instance as its
+        /// default code repository. This can be either the name of a Git repository stored as a
+        /// resource in your account, or the URL of a Git repository in AWS CodeCommit or in any
+        /// other Git repository. When you open a notebook instance, it opens in the directory that
+        /// contains this repository.
+        core.props, "DefaultCodeRepository", default_code_repository, set_default_code_repository, get_default_code_repository, Val<String>
     }
 
-    /// `DirectInternetAccess`: Sets whether SageMaker AI provides internet access to the notebook
-    /// instance. If you set this to Disabled this notebook instance is able to access resources
-    /// only in your VPC, and is not be able to connect to SageMaker AI training and endpoint
-    /// services unless you configure a NAT Gateway in your VPC. You can set the value of this
-    /// parameter to Disabled only if you set a value for the SubnetId parameter.
-    pub fn direct_internet_access(mut self, value: impl Into<Val<notebook_instance::DirectInternetAccess>>) -> Self {
-        self.core.set("DirectInternetAccess", value.into());
-        self
+    prop! {
+        /// `DirectInternetAccess`: Sets whether SageMaker AI provides internet access to the
+        /// notebook instance. If you set this to Disabled this notebook instance is able to access
+        /// resources only in your VPC, and is not be able to connect to SageMaker AI training and
+        /// endpoint services unless you configure a NAT Gateway in your VPC. You can set the value
+        /// of this parameter to Disabled only if you set a value for the SubnetId parameter.
+        core.props, "DirectInternetAccess", direct_internet_access, set_direct_internet_access, get_direct_internet_access, Val<notebook_instance::DirectInternetAccess>
     }
 
-    /// `InstanceMetadataServiceConfiguration`: Information on the IMDS configuration of the
-    /// notebook instance.
-    pub fn instance_metadata_service_configuration(mut self, value: impl Into<Val<notebook_instance::InstanceMetadataServiceConfiguration>>) -> Self {
-        self.core.set("InstanceMetadataServiceConfiguration", value.into());
-        self
+    prop! {
+        /// `InstanceMetadataServiceConfiguration`: Information on the IMDS configuration of the
+        /// notebook instance.
+        core.props, "InstanceMetadataServiceConfiguration", instance_metadata_service_configuration, set_instance_metadata_service_configuration, get_instance_metadata_service_configuration, Val<notebook_instance::InstanceMetadataServiceConfiguration>
     }
 
-    /// `KmsKeyId`: The Amazon Resource Name (ARN) of a AWS Key Management Service key that
-    /// SageMaker AI uses to encrypt data on the storage volume attached to your notebook instance.
-    /// The KMS key you provide must be enabled.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `InstanceType`: The type of ML compute instance to launch for the notebook instance.
+        /// Expect some interruption of service if this parameter is changed as CloudFormation stops
+        /// a notebook instance and starts it up again to update it.
+        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<notebook_instance::InstanceType>
     }
 
-    /// `LifecycleConfigName`: The name of a lifecycle configuration to associate with the notebook
-    /// instance.
-    pub fn lifecycle_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LifecycleConfigName", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) of a AWS Key Management Service key that
+        /// SageMaker AI uses to encrypt data on the storage volume attached to your notebook
+        /// instance. The KMS key you provide must be enabled.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `NotebookInstanceName`: The name of the new notebook instance.
-    pub fn notebook_instance_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotebookInstanceName", value.into());
-        self
+    prop! {
+        /// `LifecycleConfigName`: The name of a lifecycle configuration to associate with the
+        /// notebook instance.
+        core.props, "LifecycleConfigName", lifecycle_config_name, set_lifecycle_config_name, get_lifecycle_config_name, Val<String>
     }
 
-    /// `PlatformIdentifier`: The platform identifier of the notebook instance runtime environment.
-    /// The default value is notebook-al2023-v1.
-    pub fn platform_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PlatformIdentifier", value.into());
-        self
+    prop! {
+        /// `NotebookInstanceName`: The name of the new notebook instance.
+        core.props, "NotebookInstanceName", notebook_instance_name, set_notebook_instance_name, get_notebook_instance_name, Val<String>
     }
 
-    /// `RootAccess`: Whether root access is enabled or disabled for users of the notebook instance.
-    /// The default value is Enabled. Lifecycle configurations need root access to be able to set up
-    /// a notebook instance. Because of this, lifecycle configurations associated with a notebook
-    /// instance always run with root access even if you disable root access for users.
-    pub fn root_access(mut self, value: impl Into<Val<notebook_instance::RootAccess>>) -> Self {
-        self.core.set("RootAccess", value.into());
-        self
+    prop! {
+        /// `PlatformIdentifier`: The platform identifier of the notebook instance runtime
+        /// environment. The default value is notebook-al2023-v1.
+        core.props, "PlatformIdentifier", platform_identifier, set_platform_identifier, get_platform_identifier, Val<String>
     }
 
-    /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. The security groups
-    /// must be for the same VPC as specified in the subnet.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `RoleArn`: When you send any requests to AWS resources from the notebook instance,
+        /// SageMaker AI assumes this role to perform tasks on your behalf. You must grant this role
+        /// necessary permissions so SageMaker AI can perform these tasks. The policy must allow the
+        /// SageMaker AI service principal (sagemaker.amazonaws.com) permissions to assume this
+        /// role. To be able to pass this role to SageMaker AI, the caller of this API must have the
+        /// iam:PassRole permission.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `SubnetId`: The ID of the subnet in a VPC to which you would like to have a connectivity
-    /// from your ML compute instance.
-    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-        self.core.set("SubnetId", value.into());
-        self
+    prop! {
+        /// `RootAccess`: Whether root access is enabled or disabled for users of the notebook
+        /// instance. The default value is Enabled. Lifecycle configurations need root access to be
+        /// able to set up a notebook instance. Because of this, lifecycle configurations associated
+        /// with a notebook instance always run with root access even if you disable root access for
+        /// users.
+        core.props, "RootAccess", root_access, set_root_access, get_root_access, Val<notebook_instance::RootAccess>
     }
 
-    /// `Tags`: A list of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The VPC security group IDs, in the form sg-xxxxxxxx. The security
+        /// groups must be for the same VPC as specified in the subnet.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `VolumeSizeInGB`: The size, in GB, of the ML storage volume to attach to the notebook
-    /// instance. The default value is 5 GB. Expect some interruption of service if this parameter
-    /// is changed as CloudFormation stops a notebook instance and starts it up again to update it.
-    pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("VolumeSizeInGB", value.into());
-        self
+    prop! {
+        /// `SubnetId`: The ID of the subnet in a VPC to which you would like to have a connectivity
+        /// from your ML compute instance.
+        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VolumeSizeInGB`: The size, in GB, of the ML storage volume to attach to the notebook
+        /// instance. The default value is 5 GB. Expect some interruption of service if this
+        /// parameter is changed as CloudFormation stops a notebook instance and starts it up again
+        /// to update it.
+        core.props, "VolumeSizeInGB", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23143,6 +24420,14 @@ pub mod notebook_instance {
             let mut props = Props::new();
             props.set("MinimumInstanceMetadataServiceVersion", minimum_instance_metadata_service_version.into());
             InstanceMetadataServiceConfiguration { props }
+        }
+
+        prop! {
+            /// `MinimumInstanceMetadataServiceVersion`: Indicates the minimum IMDS version that the
+            /// notebook instance supports. When passed as part of CreateNotebookInstance, if no value
+            /// is selected, then it defaults to IMDSv1. This means that both IMDSv1 and IMDSv2 are
+            /// supported. If passed as part of UpdateNotebookInstance, there is no default.
+            props, "MinimumInstanceMetadataServiceVersion", _, set_minimum_instance_metadata_service_version, get_minimum_instance_metadata_service_version, Val<String>
         }
     }
 
@@ -23758,30 +25043,26 @@ impl NotebookInstanceLifecycleConfig {
         NotebookInstanceLifecycleConfig { core }
     }
 
-    /// `NotebookInstanceLifecycleConfigName`: The name of the lifecycle configuration.
-    pub fn notebook_instance_lifecycle_config_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotebookInstanceLifecycleConfigName", value.into());
-        self
+    prop! {
+        /// `NotebookInstanceLifecycleConfigName`: The name of the lifecycle configuration.
+        core.props, "NotebookInstanceLifecycleConfigName", notebook_instance_lifecycle_config_name, set_notebook_instance_lifecycle_config_name, get_notebook_instance_lifecycle_config_name, Val<String>
     }
 
-    /// `OnCreate`: A shell script that runs only once, when you create a notebook instance. The
-    /// shell script must be a base64-encoded string.
-    pub fn on_create(mut self, value: impl Into<Val<List<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>>) -> Self {
-        self.core.set("OnCreate", value.into());
-        self
+    prop! {
+        /// `OnCreate`: A shell script that runs only once, when you create a notebook instance. The
+        /// shell script must be a base64-encoded string.
+        core.props, "OnCreate", on_create, set_on_create, get_on_create, Val<List<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>
     }
 
-    /// `OnStart`: A shell script that runs every time you start a notebook instance, including when
-    /// you create the notebook instance. The shell script must be a base64-encoded string.
-    pub fn on_start(mut self, value: impl Into<Val<List<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>>) -> Self {
-        self.core.set("OnStart", value.into());
-        self
+    prop! {
+        /// `OnStart`: A shell script that runs every time you start a notebook instance, including
+        /// when you create the notebook instance. The shell script must be a base64-encoded string.
+        core.props, "OnStart", on_start, set_on_start, get_on_start, Val<List<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23824,10 +25105,9 @@ pub mod notebook_instance_lifecycle_config {
             NotebookInstanceLifecycleHook { props }
         }
 
-        /// `Content`.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", content, set_content, get_content, Val<String>
         }
     }
 }
@@ -23866,56 +25146,73 @@ impl PartnerApp {
         PartnerApp { core }
     }
 
-    /// `AppVersion`: The version of the PartnerApp.
-    pub fn app_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AppVersion", value.into());
-        self
+    prop! {
+        /// `AppVersion`: The version of the PartnerApp.
+        core.props, "AppVersion", app_version, set_app_version, get_app_version, Val<String>
     }
 
-    /// `ApplicationConfig`: A collection of settings that specify the maintenance schedule for the
-    /// PartnerApp.
-    pub fn application_config(mut self, value: impl Into<Val<partner_app::PartnerAppConfig>>) -> Self {
-        self.core.set("ApplicationConfig", value.into());
-        self
+    prop! {
+        /// `ApplicationConfig`: A collection of settings that specify the maintenance schedule for
+        /// the PartnerApp.
+        core.props, "ApplicationConfig", application_config, set_application_config, get_application_config, Val<partner_app::PartnerAppConfig>
     }
 
-    /// `ClientToken`: The client token for the PartnerApp.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `AuthType`: The Auth type of PartnerApp.
+        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<partner_app::AuthType>
     }
 
-    /// `EnableAutoMinorVersionUpgrade`: Enables automatic minor version upgrades for the
-    /// PartnerApp.
-    pub fn enable_auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableAutoMinorVersionUpgrade", value.into());
-        self
+    prop! {
+        /// `ClientToken`: The client token for the PartnerApp.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `EnableIamSessionBasedIdentity`: Enables IAM Session based Identity for PartnerApp.
-    pub fn enable_iam_session_based_identity(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableIamSessionBasedIdentity", value.into());
-        self
+    prop! {
+        /// `EnableAutoMinorVersionUpgrade`: Enables automatic minor version upgrades for the
+        /// PartnerApp.
+        core.props, "EnableAutoMinorVersionUpgrade", enable_auto_minor_version_upgrade, set_enable_auto_minor_version_upgrade, get_enable_auto_minor_version_upgrade, Val<bool>
     }
 
-    /// `KmsKeyId`: The AWS KMS customer managed key used to encrypt the data associated with the
-    /// PartnerApp.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `EnableIamSessionBasedIdentity`: Enables IAM Session based Identity for PartnerApp.
+        core.props, "EnableIamSessionBasedIdentity", enable_iam_session_based_identity, set_enable_iam_session_based_identity, get_enable_iam_session_based_identity, Val<bool>
     }
 
-    /// `MaintenanceConfig`: A collection of settings that specify the maintenance schedule for the
-    /// PartnerApp.
-    pub fn maintenance_config(mut self, value: impl Into<Val<partner_app::PartnerAppMaintenanceConfig>>) -> Self {
-        self.core.set("MaintenanceConfig", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: The execution role for the user.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `Tags`: A list of tags to apply to the PartnerApp.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The AWS KMS customer managed key used to encrypt the data associated with
+        /// the PartnerApp.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    }
+
+    prop! {
+        /// `MaintenanceConfig`: A collection of settings that specify the maintenance schedule for
+        /// the PartnerApp.
+        core.props, "MaintenanceConfig", maintenance_config, set_maintenance_config, get_maintenance_config, Val<partner_app::PartnerAppMaintenanceConfig>
+    }
+
+    prop! {
+        /// `Name`: A name for the PartnerApp.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the PartnerApp.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Tier`: The tier of the PartnerApp.
+        core.props, "Tier", _, set_tier, get_tier, Val<String>
+    }
+
+    prop! {
+        /// `Type`: The type of PartnerApp.
+        core.props, "Type", _, set_type, get_type, Val<partner_app::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -23964,16 +25261,14 @@ pub mod partner_app {
             PartnerAppConfig { props }
         }
 
-        /// `AdminUsers`: A list of users with administrator privileges for the PartnerApp.
-        pub fn admin_users(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AdminUsers", value.into());
-            self
+        prop! {
+            /// `AdminUsers`: A list of users with administrator privileges for the PartnerApp.
+            props, "AdminUsers", admin_users, set_admin_users, get_admin_users, Val<List<String>>
         }
 
-        /// `Arguments`: A list of arguments to pass to the PartnerApp.
-        pub fn arguments(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Arguments", value.into());
-            self
+        prop! {
+            /// `Arguments`: A list of arguments to pass to the PartnerApp.
+            props, "Arguments", arguments, set_arguments, get_arguments, Val<Map<String>>
         }
     }
 
@@ -24004,6 +25299,11 @@ pub mod partner_app {
             let mut props = Props::new();
             props.set("MaintenanceWindowStart", maintenance_window_start.into());
             PartnerAppMaintenanceConfig { props }
+        }
+
+        prop! {
+            /// `MaintenanceWindowStart`: The maintenance window start day and time for the PartnerApp.
+            props, "MaintenanceWindowStart", _, set_maintenance_window_start, get_maintenance_window_start, Val<String>
         }
     }
 
@@ -24055,28 +25355,39 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    /// `ParallelismConfiguration`.
-    pub fn parallelism_configuration(mut self, value: impl Into<Val<pipeline::ParallelismConfiguration>>) -> Self {
-        self.core.set("ParallelismConfiguration", value.into());
-        self
+    prop! {
+        /// `ParallelismConfiguration`.
+        core.props, "ParallelismConfiguration", parallelism_configuration, set_parallelism_configuration, get_parallelism_configuration, Val<pipeline::ParallelismConfiguration>
     }
 
-    /// `PipelineDescription`: The description of the Pipeline.
-    pub fn pipeline_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PipelineDescription", value.into());
-        self
+    prop! {
+        /// `PipelineDefinition`.
+        core.props, "PipelineDefinition", _, set_pipeline_definition, get_pipeline_definition, Val<pipeline::PipelineDefinition>
     }
 
-    /// `PipelineDisplayName`: The display name of the Pipeline.
-    pub fn pipeline_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PipelineDisplayName", value.into());
-        self
+    prop! {
+        /// `PipelineDescription`: The description of the Pipeline.
+        core.props, "PipelineDescription", pipeline_description, set_pipeline_description, get_pipeline_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PipelineDisplayName`: The display name of the Pipeline.
+        core.props, "PipelineDisplayName", pipeline_display_name, set_pipeline_display_name, get_pipeline_display_name, Val<String>
+    }
+
+    prop! {
+        /// `PipelineName`: The name of the Pipeline.
+        core.props, "PipelineName", _, set_pipeline_name, get_pipeline_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: Role Arn
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -24107,6 +25418,11 @@ pub mod pipeline {
             props.set("MaxParallelExecutionSteps", max_parallel_execution_steps.into());
             ParallelismConfiguration { props }
         }
+
+        prop! {
+            /// `MaxParallelExecutionSteps`: Maximum parallel execution steps
+            props, "MaxParallelExecutionSteps", _, set_max_parallel_execution_steps, get_max_parallel_execution_steps, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Pipeline.PipelineDefinition`.
@@ -24126,16 +25442,14 @@ pub mod pipeline {
             PipelineDefinition { props }
         }
 
-        /// `PipelineDefinitionBody`: A specification that defines the pipeline in JSON format.
-        pub fn pipeline_definition_body(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PipelineDefinitionBody", value.into());
-            self
+        prop! {
+            /// `PipelineDefinitionBody`: A specification that defines the pipeline in JSON format.
+            props, "PipelineDefinitionBody", pipeline_definition_body, set_pipeline_definition_body, get_pipeline_definition_body, Val<String>
         }
 
-        /// `PipelineDefinitionS3Location`.
-        pub fn pipeline_definition_s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
-            self.props.set("PipelineDefinitionS3Location", value.into());
-            self
+        prop! {
+            /// `PipelineDefinitionS3Location`.
+            props, "PipelineDefinitionS3Location", pipeline_definition_s3_location, set_pipeline_definition_s3_location, get_pipeline_definition_s3_location, Val<S3Location>
         }
     }
 
@@ -24158,18 +25472,26 @@ pub mod pipeline {
             S3Location { props }
         }
 
-        /// `ETag`: The Amazon S3 ETag (a file checksum) of the PipelineDefinition file. If you don't
-        /// specify a value, SageMaker skips ETag validation of your PipelineDefinition file.
-        pub fn e_tag(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ETag", value.into());
-            self
+        prop! {
+            /// `Bucket`: The name of the S3 bucket where the PipelineDefinition file is stored.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Version`: For versioning-enabled buckets, a specific version of the PipelineDefinition
-        /// file.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Key`: The file name of the PipelineDefinition file (Amazon S3 object name).
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `ETag`: The Amazon S3 ETag (a file checksum) of the PipelineDefinition file. If you
+            /// don't specify a value, SageMaker skips ETag validation of your PipelineDefinition file.
+            props, "ETag", e_tag, set_e_tag, get_e_tag, Val<String>
+        }
+
+        prop! {
+            /// `Version`: For versioning-enabled buckets, a specific version of the PipelineDefinition
+            /// file.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 }
@@ -24206,62 +25528,74 @@ impl ProcessingJob {
         ProcessingJob { core }
     }
 
-    /// `Environment`: Sets the environment variables in the Docker container
-    pub fn environment(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Environment", value.into());
-        self
+    prop! {
+        /// `AppSpecification`: Configures the processing job to run a specified Docker container
+        /// image.
+        core.props, "AppSpecification", _, set_app_specification, get_app_specification, Val<processing_job::AppSpecification>
     }
 
-    /// `ExperimentConfig`: Associates a SageMaker job as a trial component with an experiment and
-    /// trial.
-    pub fn experiment_config(mut self, value: impl Into<Val<processing_job::ExperimentConfig>>) -> Self {
-        self.core.set("ExperimentConfig", value.into());
-        self
+    prop! {
+        /// `Environment`: Sets the environment variables in the Docker container
+        core.props, "Environment", environment, set_environment, get_environment, Val<Map<String>>
     }
 
-    /// `NetworkConfig`: Networking options for a job, such as network traffic encryption between
-    /// containers, whether to allow inbound and outbound network calls to and from containers, and
-    /// the VPC subnets and security groups to use for VPC-enabled jobs.
-    pub fn network_config(mut self, value: impl Into<Val<processing_job::NetworkConfig>>) -> Self {
-        self.core.set("NetworkConfig", value.into());
-        self
+    prop! {
+        /// `ExperimentConfig`: Associates a SageMaker job as a trial component with an experiment
+        /// and trial.
+        core.props, "ExperimentConfig", experiment_config, set_experiment_config, get_experiment_config, Val<processing_job::ExperimentConfig>
     }
 
-    /// `ProcessingInputs`: An array of inputs configuring the data to download into the processing
-    /// container.
-    pub fn processing_inputs(mut self, value: impl Into<Val<List<processing_job::ProcessingInputsObject>>>) -> Self {
-        self.core.set("ProcessingInputs", value.into());
-        self
+    prop! {
+        /// `NetworkConfig`: Networking options for a job, such as network traffic encryption
+        /// between containers, whether to allow inbound and outbound network calls to and from
+        /// containers, and the VPC subnets and security groups to use for VPC-enabled jobs.
+        core.props, "NetworkConfig", network_config, set_network_config, get_network_config, Val<processing_job::NetworkConfig>
     }
 
-    /// `ProcessingJobName`: The name of the processing job. The name must be unique within an AWS
-    /// Region in the AWS account.
-    pub fn processing_job_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProcessingJobName", value.into());
-        self
+    prop! {
+        /// `ProcessingInputs`: An array of inputs configuring the data to download into the
+        /// processing container.
+        core.props, "ProcessingInputs", processing_inputs, set_processing_inputs, get_processing_inputs, Val<List<processing_job::ProcessingInputsObject>>
     }
 
-    /// `ProcessingOutputConfig`: Configuration for uploading output from the processing container.
-    pub fn processing_output_config(mut self, value: impl Into<Val<processing_job::ProcessingOutputConfig>>) -> Self {
-        self.core.set("ProcessingOutputConfig", value.into());
-        self
+    prop! {
+        /// `ProcessingJobName`: The name of the processing job. The name must be unique within an
+        /// AWS Region in the AWS account.
+        core.props, "ProcessingJobName", processing_job_name, set_processing_job_name, get_processing_job_name, Val<String>
     }
 
-    /// `StoppingCondition`: Configures conditions under which the processing job should be stopped,
-    /// such as how long the processing job has been running. After the condition is met, the
-    /// processing job is stopped.
-    pub fn stopping_condition(mut self, value: impl Into<Val<processing_job::StoppingCondition>>) -> Self {
-        self.core.set("StoppingCondition", value.into());
-        self
+    prop! {
+        /// `ProcessingOutputConfig`: Configuration for uploading output from the processing
+        /// container.
+        core.props, "ProcessingOutputConfig", processing_output_config, set_processing_output_config, get_processing_output_config, Val<processing_job::ProcessingOutputConfig>
     }
 
-    /// `Tags`: (Optional) An array of key-value pairs. For more information, see Using Cost
-    /// Allocation
-    /// Tags(<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL>)
-    /// in the AWS Billing and Cost Management User Guide.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProcessingResources`: Identifies the resources, ML compute instances, and ML storage
+        /// volumes to deploy for a processing job. In distributed training, you specify more than
+        /// one instance.
+        core.props, "ProcessingResources", _, set_processing_resources, get_processing_resources, Val<processing_job::ProcessingResources>
+    }
+
+    prop! {
+        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker can
+        /// assume to perform tasks on your behalf.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `StoppingCondition`: Configures conditions under which the processing job should be
+        /// stopped, such as how long the processing job has been running. After the condition is
+        /// met, the processing job is stopped.
+        core.props, "StoppingCondition", stopping_condition, set_stopping_condition, get_stopping_condition, Val<processing_job::StoppingCondition>
+    }
+
+    prop! {
+        /// `Tags`: (Optional) An array of key-value pairs. For more information, see Using Cost
+        /// Allocation
+        /// Tags(<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL>)
+        /// in the AWS Billing and Cost Management User Guide.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -24360,16 +25694,19 @@ pub mod processing_job {
             AppSpecification { props }
         }
 
-        /// `ContainerArguments`: The arguments for a container used to run a processing job.
-        pub fn container_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerArguments", value.into());
-            self
+        prop! {
+            /// `ImageUri`: The container image to be run by the processing job.
+            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
         }
 
-        /// `ContainerEntrypoint`: The entrypoint for a container used to run a processing job.
-        pub fn container_entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ContainerEntrypoint", value.into());
-            self
+        prop! {
+            /// `ContainerArguments`: The arguments for a container used to run a processing job.
+            props, "ContainerArguments", container_arguments, set_container_arguments, get_container_arguments, Val<List<String>>
+        }
+
+        prop! {
+            /// `ContainerEntrypoint`: The entrypoint for a container used to run a processing job.
+            props, "ContainerEntrypoint", container_entrypoint, set_container_entrypoint, get_container_entrypoint, Val<List<String>>
         }
     }
 
@@ -24389,30 +25726,27 @@ pub mod processing_job {
             ExperimentConfig { props }
         }
 
-        /// `ExperimentName`: The name of an existing experiment to associate with the trial component.
-        pub fn experiment_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExperimentName", value.into());
-            self
+        prop! {
+            /// `ExperimentName`: The name of an existing experiment to associate with the trial
+            /// component.
+            props, "ExperimentName", experiment_name, set_experiment_name, get_experiment_name, Val<String>
         }
 
-        /// `RunName`: The name of the experiment run to associate with the trial component.
-        pub fn run_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RunName", value.into());
-            self
+        prop! {
+            /// `RunName`: The name of the experiment run to associate with the trial component.
+            props, "RunName", run_name, set_run_name, get_run_name, Val<String>
         }
 
-        /// `TrialComponentDisplayName`: The display name for the trial component. If this key isn't
-        /// specified, the display name is the trial component name.
-        pub fn trial_component_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrialComponentDisplayName", value.into());
-            self
+        prop! {
+            /// `TrialComponentDisplayName`: The display name for the trial component. If this key isn't
+            /// specified, the display name is the trial component name.
+            props, "TrialComponentDisplayName", trial_component_display_name, set_trial_component_display_name, get_trial_component_display_name, Val<String>
         }
 
-        /// `TrialName`: The name of an existing trial to associate the trial component with. If not
-        /// specified, a new trial is created.
-        pub fn trial_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrialName", value.into());
-            self
+        prop! {
+            /// `TrialName`: The name of an existing trial to associate the trial component with. If not
+            /// specified, a new trial is created.
+            props, "TrialName", trial_name, set_trial_name, get_trial_name, Val<String>
         }
     }
 
@@ -24433,27 +25767,24 @@ pub mod processing_job {
             NetworkConfig { props }
         }
 
-        /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
-        /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
-        /// greater security for distributed processing jobs, but the processing might take longer.
-        pub fn enable_inter_container_traffic_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInterContainerTrafficEncryption", value.into());
-            self
+        prop! {
+            /// `EnableInterContainerTrafficEncryption`: Whether to encrypt all communications between
+            /// distributed processing jobs. Choose True to encrypt communications. Encryption provides
+            /// greater security for distributed processing jobs, but the processing might take longer.
+            props, "EnableInterContainerTrafficEncryption", enable_inter_container_traffic_encryption, set_enable_inter_container_traffic_encryption, get_enable_inter_container_traffic_encryption, Val<bool>
         }
 
-        /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and from
-        /// the containers used for the processing job.
-        pub fn enable_network_isolation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNetworkIsolation", value.into());
-            self
+        prop! {
+            /// `EnableNetworkIsolation`: Whether to allow inbound and outbound network calls to and
+            /// from the containers used for the processing job.
+            props, "EnableNetworkIsolation", enable_network_isolation, set_enable_network_isolation, get_enable_network_isolation, Val<bool>
         }
 
-        /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
-        /// hosted models, and compute resources have access to. You can control access to and from your
-        /// resources by configuring a VPC. For more information, see <https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html>
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `VpcConfig`: Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs,
+            /// hosted models, and compute resources have access to. You can control access to and from
+            /// your resources by configuring a VPC. For more information, see <https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html>
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -24483,6 +25814,18 @@ pub mod processing_job {
             props.set("Subnets", subnets.into());
             VpcConfig { props }
         }
+
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs, in the form 'sg-xxxxxxxx'. Specify the
+            /// security groups for the VPC that is specified in the 'Subnets' field.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Subnets`: The ID of the subnets in the VPC to which you want to connect your training
+            /// job or model. For information about the availability of specific instance types, see <https://docs.aws.amazon.com/sagemaker/latest/dg/regions-quotas.html>
+            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::ProcessingJob.ProcessingInputsObject`: The inputs for a processing job. The
@@ -24503,27 +25846,29 @@ pub mod processing_job {
             ProcessingInputsObject { props }
         }
 
-        /// `AppManaged`: When True, input operations such as data download are managed natively by the
-        /// processing job application. When False (default), input operations are managed by Amazon
-        /// SageMaker.
-        pub fn app_managed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AppManaged", value.into());
-            self
+        prop! {
+            /// `InputName`: The name for the processing job input.
+            props, "InputName", _, set_input_name, get_input_name, Val<String>
         }
 
-        /// `DatasetDefinition`: Configuration for Dataset Definition inputs. The Dataset Definition
-        /// input must specify exactly one of either `AthenaDatasetDefinition` or `RedshiftDatasetDefinition`
-        /// types.
-        pub fn dataset_definition(mut self, value: impl Into<Val<DatasetDefinition>>) -> Self {
-            self.props.set("DatasetDefinition", value.into());
-            self
+        prop! {
+            /// `AppManaged`: When True, input operations such as data download are managed natively by
+            /// the processing job application. When False (default), input operations are managed by
+            /// Amazon SageMaker.
+            props, "AppManaged", app_managed, set_app_managed, get_app_managed, Val<bool>
         }
 
-        /// `S3Input`: Configuration for downloading input data from Amazon S3 into the processing
-        /// container.
-        pub fn s3_input(mut self, value: impl Into<Val<S3Input>>) -> Self {
-            self.props.set("S3Input", value.into());
-            self
+        prop! {
+            /// `DatasetDefinition`: Configuration for Dataset Definition inputs. The Dataset Definition
+            /// input must specify exactly one of either `AthenaDatasetDefinition` or `RedshiftDatasetDefinition`
+            /// types.
+            props, "DatasetDefinition", dataset_definition, set_dataset_definition, get_dataset_definition, Val<DatasetDefinition>
+        }
+
+        prop! {
+            /// `S3Input`: Configuration for downloading input data from Amazon S3 into the processing
+            /// container.
+            props, "S3Input", s3_input, set_s3_input, get_s3_input, Val<S3Input>
         }
     }
 
@@ -24544,40 +25889,36 @@ pub mod processing_job {
             DatasetDefinition { props }
         }
 
-        /// `AthenaDatasetDefinition`: Configuration for Athena Dataset Definition input.
-        pub fn athena_dataset_definition(mut self, value: impl Into<Val<AthenaDatasetDefinition>>) -> Self {
-            self.props.set("AthenaDatasetDefinition", value.into());
-            self
+        prop! {
+            /// `AthenaDatasetDefinition`: Configuration for Athena Dataset Definition input.
+            props, "AthenaDatasetDefinition", athena_dataset_definition, set_athena_dataset_definition, get_athena_dataset_definition, Val<AthenaDatasetDefinition>
         }
 
-        /// `DataDistributionType`: Whether the generated dataset is FullyReplicated or ShardedByS3Key (default).
-        pub fn data_distribution_type(mut self, value: impl Into<Val<DatasetDefinitionDataDistributionType>>) -> Self {
-            self.props.set("DataDistributionType", value.into());
-            self
+        prop! {
+            /// `DataDistributionType`: Whether the generated dataset is FullyReplicated or
+            /// ShardedByS3Key (default).
+            props, "DataDistributionType", data_distribution_type, set_data_distribution_type, get_data_distribution_type, Val<DatasetDefinitionDataDistributionType>
         }
 
-        /// `InputMode`: Whether to use File or Pipe input mode. In File (default) mode, Amazon
-        /// SageMaker copies the data from the input source onto the local Amazon Elastic Block Store (Amazon
-        /// EBS) volumes before starting your training algorithm. This is the most commonly used input
-        /// mode. In Pipe mode, Amazon SageMaker streams input data from the source directly to your
-        /// algorithm without using the EBS volume.
-        pub fn input_mode(mut self, value: impl Into<Val<DatasetDefinitionInputMode>>) -> Self {
-            self.props.set("InputMode", value.into());
-            self
+        prop! {
+            /// `InputMode`: Whether to use File or Pipe input mode. In File (default) mode, Amazon
+            /// SageMaker copies the data from the input source onto the local Amazon Elastic Block
+            /// Store (Amazon EBS) volumes before starting your training algorithm. This is the most
+            /// commonly used input mode. In Pipe mode, Amazon SageMaker streams input data from the
+            /// source directly to your algorithm without using the EBS volume.
+            props, "InputMode", input_mode, set_input_mode, get_input_mode, Val<DatasetDefinitionInputMode>
         }
 
-        /// `LocalPath`: The local path where you want Amazon SageMaker to download the Dataset
-        /// Definition inputs to run a processing job. LocalPath is an absolute path to the input data.
-        /// This is a required parameter when AppManaged is False (default).
-        pub fn local_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalPath", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path where you want Amazon SageMaker to download the Dataset
+            /// Definition inputs to run a processing job. LocalPath is an absolute path to the input
+            /// data. This is a required parameter when AppManaged is False (default).
+            props, "LocalPath", local_path, set_local_path, get_local_path, Val<String>
         }
 
-        /// `RedshiftDatasetDefinition`: Configuration for Redshift Dataset Definition input.
-        pub fn redshift_dataset_definition(mut self, value: impl Into<Val<RedshiftDatasetDefinition>>) -> Self {
-            self.props.set("RedshiftDatasetDefinition", value.into());
-            self
+        prop! {
+            /// `RedshiftDatasetDefinition`: Configuration for Redshift Dataset Definition input.
+            props, "RedshiftDatasetDefinition", redshift_dataset_definition, set_redshift_dataset_definition, get_redshift_dataset_definition, Val<RedshiftDatasetDefinition>
         }
     }
 
@@ -24614,23 +25955,45 @@ pub mod processing_job {
             AthenaDatasetDefinition { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data generated from an Athena query execution.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `QueryString`: The SQL query statements, to be executed.
+            props, "QueryString", _, set_query_string, get_query_string, Val<String>
         }
 
-        /// `OutputCompression`: The compression used for Athena query results.
-        pub fn output_compression(mut self, value: impl Into<Val<AthenaDatasetDefinitionOutputCompression>>) -> Self {
-            self.props.set("OutputCompression", value.into());
-            self
+        prop! {
+            /// `OutputS3Uri`: The location in Amazon S3 where Athena query results are stored.
+            props, "OutputS3Uri", _, set_output_s3_uri, get_output_s3_uri, Val<String>
         }
 
-        /// `WorkGroup`: The name of the workgroup in which the Athena query is being started.
-        pub fn work_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("WorkGroup", value.into());
-            self
+        prop! {
+            /// `Catalog`: The name of the data catalog used in Athena query execution.
+            props, "Catalog", _, set_catalog, get_catalog, Val<String>
+        }
+
+        prop! {
+            /// `Database`: The name of the database used in the Athena query execution.
+            props, "Database", _, set_database, get_database, Val<String>
+        }
+
+        prop! {
+            /// `OutputFormat`: The data storage format for Athena query results.
+            props, "OutputFormat", _, set_output_format, get_output_format, Val<AthenaDatasetDefinitionOutputFormat>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt data generated from an Athena query execution.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        }
+
+        prop! {
+            /// `OutputCompression`: The compression used for Athena query results.
+            props, "OutputCompression", output_compression, set_output_compression, get_output_compression, Val<AthenaDatasetDefinitionOutputCompression>
+        }
+
+        prop! {
+            /// `WorkGroup`: The name of the workgroup in which the Athena query is being started.
+            props, "WorkGroup", work_group, set_work_group, get_work_group, Val<String>
         }
     }
 
@@ -24743,17 +26106,51 @@ pub mod processing_job {
             RedshiftDatasetDefinition { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data from a Redshift execution.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `ClusterId`: The Redshift cluster Identifier.
+            props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
         }
 
-        /// `OutputCompression`: The compression used for Redshift query results.
-        pub fn output_compression(mut self, value: impl Into<Val<RedshiftDatasetDefinitionOutputCompression>>) -> Self {
-            self.props.set("OutputCompression", value.into());
-            self
+        prop! {
+            /// `ClusterRoleArn`: The IAM role attached to your Redshift cluster that Amazon SageMaker
+            /// uses to generate datasets.
+            props, "ClusterRoleArn", _, set_cluster_role_arn, get_cluster_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `QueryString`: The SQL query statements to be executed.
+            props, "QueryString", _, set_query_string, get_query_string, Val<String>
+        }
+
+        prop! {
+            /// `Database`: The name of the Redshift database used in Redshift query execution.
+            props, "Database", _, set_database, get_database, Val<String>
+        }
+
+        prop! {
+            /// `DbUser`: The database user name used in Redshift query execution.
+            props, "DbUser", _, set_db_user, get_db_user, Val<String>
+        }
+
+        prop! {
+            /// `OutputS3Uri`: The location in Amazon S3 where the Redshift query results are stored.
+            props, "OutputS3Uri", _, set_output_s3_uri, get_output_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `OutputFormat`: The data storage format for Redshift query results.
+            props, "OutputFormat", _, set_output_format, get_output_format, Val<RedshiftDatasetDefinitionOutputFormat>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt data from a Redshift execution.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        }
+
+        prop! {
+            /// `OutputCompression`: The compression used for Redshift query results.
+            props, "OutputCompression", output_compression, set_output_compression, get_output_compression, Val<RedshiftDatasetDefinitionOutputCompression>
         }
     }
 
@@ -24820,39 +26217,50 @@ pub mod processing_job {
             S3Input { props }
         }
 
-        /// `LocalPath`: The local path in your container where you want Amazon SageMaker to write input
-        /// data to. `LocalPath` is an absolute path to the input data and must begin with `/opt/ml/processing/`.
-        /// LocalPath is a required parameter when `AppManaged` is `False` (default).
-        pub fn local_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalPath", value.into());
-            self
+        prop! {
+            /// `S3Uri`: The URI of the Amazon S3 prefix Amazon SageMaker downloads data required to run
+            /// a processing job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
         }
 
-        /// `S3CompressionType`: Whether to GZIP-decompress the data in Amazon S3 as it is streamed into
-        /// the processing container. `Gzip` can only be used when `Pipe` mode is specified as the `S3InputMode`.
-        /// In `Pipe` mode, Amazon SageMaker streams input data from the source directly to your
-        /// container without using the EBS volume.
-        pub fn s3_compression_type(mut self, value: impl Into<Val<S3InputS3CompressionType>>) -> Self {
-            self.props.set("S3CompressionType", value.into());
-            self
+        prop! {
+            /// `S3DataType`: Whether you use an S3Prefix or a ManifestFile for the data type. If you
+            /// choose S3Prefix, S3Uri identifies a key name prefix. Amazon SageMaker uses all objects
+            /// with the specified key name prefix for the processing job. If you choose ManifestFile,
+            /// S3Uri identifies an object that is a manifest file containing a list of object keys that
+            /// you want Amazon SageMaker to use for the processing job.
+            props, "S3DataType", _, set_s3_data_type, get_s3_data_type, Val<S3InputS3DataType>
         }
 
-        /// `S3DataDistributionType`: Whether to distribute the data from Amazon S3 to all processing
-        /// instances with `FullyReplicated`, or whether the data from Amazon S3 is shared by Amazon S3
-        /// key, downloading one shard of data to each processing instance.
-        pub fn s3_data_distribution_type(mut self, value: impl Into<Val<S3InputS3DataDistributionType>>) -> Self {
-            self.props.set("S3DataDistributionType", value.into());
-            self
+        prop! {
+            /// `LocalPath`: The local path in your container where you want Amazon SageMaker to write
+            /// input data to. `LocalPath` is an absolute path to the input data and must begin with `/opt/ml/processing/`.
+            /// LocalPath is a required parameter when `AppManaged` is `False` (default).
+            props, "LocalPath", local_path, set_local_path, get_local_path, Val<String>
         }
 
-        /// `S3InputMode`: Whether to use File or Pipe input mode. In File mode, Amazon SageMaker copies
-        /// the data from the input source onto the local ML storage volume before starting your
-        /// processing container. This is the most commonly used input mode. In Pipe mode, Amazon
-        /// SageMaker streams input data from the source directly to your processing container into
-        /// named pipes without using the ML storage volume.
-        pub fn s3_input_mode(mut self, value: impl Into<Val<S3InputS3InputMode>>) -> Self {
-            self.props.set("S3InputMode", value.into());
-            self
+        prop! {
+            /// `S3CompressionType`: Whether to GZIP-decompress the data in Amazon S3 as it is streamed
+            /// into the processing container. `Gzip` can only be used when `Pipe` mode is specified as
+            /// the `S3InputMode`. In `Pipe` mode, Amazon SageMaker streams input data from the source
+            /// directly to your container without using the EBS volume.
+            props, "S3CompressionType", s3_compression_type, set_s3_compression_type, get_s3_compression_type, Val<S3InputS3CompressionType>
+        }
+
+        prop! {
+            /// `S3DataDistributionType`: Whether to distribute the data from Amazon S3 to all
+            /// processing instances with `FullyReplicated`, or whether the data from Amazon S3 is
+            /// shared by Amazon S3 key, downloading one shard of data to each processing instance.
+            props, "S3DataDistributionType", s3_data_distribution_type, set_s3_data_distribution_type, get_s3_data_distribution_type, Val<S3InputS3DataDistributionType>
+        }
+
+        prop! {
+            /// `S3InputMode`: Whether to use File or Pipe input mode. In File mode, Amazon SageMaker
+            /// copies the data from the input source onto the local ML storage volume before starting
+            /// your processing container. This is the most commonly used input mode. In Pipe mode,
+            /// Amazon SageMaker streams input data from the source directly to your processing
+            /// container into named pipes without using the ML storage volume.
+            props, "S3InputMode", s3_input_mode, set_s3_input_mode, get_s3_input_mode, Val<S3InputS3InputMode>
         }
     }
 
@@ -24940,12 +26348,17 @@ pub mod processing_job {
             ProcessingOutputConfig { props }
         }
 
-        /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt the processing job output. KmsKeyId can be an ID of a KMS key, ARN of a KMS key, or
-        /// alias of a KMS key. The KmsKeyId is applied to all outputs.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `Outputs`: An array of outputs configuring the data to upload from the processing
+            /// container.
+            props, "Outputs", _, set_outputs, get_outputs, Val<List<ProcessingOutputsObject>>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
+            /// encrypt the processing job output. KmsKeyId can be an ID of a KMS key, ARN of a KMS key,
+            /// or alias of a KMS key. The KmsKeyId is applied to all outputs.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -24968,26 +26381,28 @@ pub mod processing_job {
             ProcessingOutputsObject { props }
         }
 
-        /// `AppManaged`: When True, output operations such as data upload are managed natively by the
-        /// processing job application. When False (default), output operations are managed by Amazon
-        /// SageMaker.
-        pub fn app_managed(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("AppManaged", value.into());
-            self
+        prop! {
+            /// `OutputName`: The name for the processing job output.
+            props, "OutputName", _, set_output_name, get_output_name, Val<String>
         }
 
-        /// `FeatureStoreOutput`: Configuration for processing job outputs in Amazon SageMaker Feature
-        /// Store.
-        pub fn feature_store_output(mut self, value: impl Into<Val<FeatureStoreOutput>>) -> Self {
-            self.props.set("FeatureStoreOutput", value.into());
-            self
+        prop! {
+            /// `AppManaged`: When True, output operations such as data upload are managed natively by
+            /// the processing job application. When False (default), output operations are managed by
+            /// Amazon SageMaker.
+            props, "AppManaged", app_managed, set_app_managed, get_app_managed, Val<bool>
         }
 
-        /// `S3Output`: Configuration for uploading output data to Amazon S3 from the processing
-        /// container.
-        pub fn s3_output(mut self, value: impl Into<Val<S3Output>>) -> Self {
-            self.props.set("S3Output", value.into());
-            self
+        prop! {
+            /// `FeatureStoreOutput`: Configuration for processing job outputs in Amazon SageMaker
+            /// Feature Store.
+            props, "FeatureStoreOutput", feature_store_output, set_feature_store_output, get_feature_store_output, Val<FeatureStoreOutput>
+        }
+
+        prop! {
+            /// `S3Output`: Configuration for uploading output data to Amazon S3 from the processing
+            /// container.
+            props, "S3Output", s3_output, set_s3_output, get_s3_output, Val<S3Output>
         }
     }
 
@@ -25009,6 +26424,13 @@ pub mod processing_job {
             let mut props = Props::new();
             props.set("FeatureGroupName", feature_group_name.into());
             FeatureStoreOutput { props }
+        }
+
+        prop! {
+            /// `FeatureGroupName`: The name of the Amazon SageMaker FeatureGroup to use as the
+            /// destination for processing job output. Note that your processing script is responsible
+            /// for putting records into your Feature Store.
+            props, "FeatureGroupName", _, set_feature_group_name, get_feature_group_name, Val<String>
         }
     }
 
@@ -25037,13 +26459,24 @@ pub mod processing_job {
             S3Output { props }
         }
 
-        /// `LocalPath`: The local path of a directory where you want Amazon SageMaker to upload its
-        /// contents to Amazon S3. LocalPath is an absolute path to a directory containing output files.
-        /// This directory will be created by the platform and exist when your container's entrypoint is
-        /// invoked.
-        pub fn local_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalPath", value.into());
-            self
+        prop! {
+            /// `S3Uri`: A URI that identifies the Amazon S3 bucket where you want Amazon SageMaker to
+            /// save the results of a processing job.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `S3UploadMode`: Whether to upload the results of the processing job continuously or
+            /// after the job completes.
+            props, "S3UploadMode", _, set_s3_upload_mode, get_s3_upload_mode, Val<S3OutputS3UploadMode>
+        }
+
+        prop! {
+            /// `LocalPath`: The local path of a directory where you want Amazon SageMaker to upload its
+            /// contents to Amazon S3. LocalPath is an absolute path to a directory containing output
+            /// files. This directory will be created by the platform and exist when your container's
+            /// entrypoint is invoked.
+            props, "LocalPath", local_path, set_local_path, get_local_path, Val<String>
         }
     }
 
@@ -25079,6 +26512,11 @@ pub mod processing_job {
             props.set("ClusterConfig", cluster_config.into());
             ProcessingResources { props }
         }
+
+        prop! {
+            /// `ClusterConfig`: Configuration for the cluster used to run a processing job.
+            props, "ClusterConfig", _, set_cluster_config, get_cluster_config, Val<ClusterConfig>
+        }
     }
 
     /// `AWS::SageMaker::ProcessingJob.ClusterConfig`: Configuration for the cluster used to run a
@@ -25110,12 +26548,28 @@ pub mod processing_job {
             ClusterConfig { props }
         }
 
-        /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker uses to
-        /// encrypt data on the storage volume attached to the ML compute instance(s) that run the
-        /// processing job.
-        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VolumeKmsKeyId", value.into());
-            self
+        prop! {
+            /// `InstanceCount`: The number of ML compute instances to use in the processing job. For
+            /// distributed processing jobs, specify a value greater than 1. The default value is 1.
+            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        }
+
+        prop! {
+            /// `InstanceType`: The ML compute instance type for the processing job.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<ClusterConfigInstanceType>
+        }
+
+        prop! {
+            /// `VolumeSizeInGB`: The size of the ML storage volume in gigabytes that you want to
+            /// provision. You must specify sufficient ML storage for your scenario.
+            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `VolumeKmsKeyId`: The AWS Key Management Service (AWS KMS) key that Amazon SageMaker
+            /// uses to encrypt data on the storage volume attached to the ML compute instance(s) that
+            /// run the processing job.
+            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
         }
     }
 
@@ -25486,6 +26940,11 @@ pub mod processing_job {
             props.set("MaxRuntimeInSeconds", max_runtime_in_seconds.into());
             StoppingCondition { props }
         }
+
+        prop! {
+            /// `MaxRuntimeInSeconds`: Specifies the maximum runtime in seconds.
+            props, "MaxRuntimeInSeconds", _, set_max_runtime_in_seconds, get_max_runtime_in_seconds, Val<i64>
+        }
     }
 }
 
@@ -25516,34 +26975,34 @@ impl Project {
         Project { core }
     }
 
-    /// `ProjectDescription`: The description of the project.
-    pub fn project_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProjectDescription", value.into());
-        self
+    prop! {
+        /// `ProjectDescription`: The description of the project.
+        core.props, "ProjectDescription", project_description, set_project_description, get_project_description, Val<String>
     }
 
-    /// `ServiceCatalogProvisionedProductDetails`: Provisioned ServiceCatalog Details
-    pub fn service_catalog_provisioned_product_details(mut self, value: impl Into<Val<project::ServiceCatalogProvisionedProductDetails>>) -> Self {
-        self.core.set("ServiceCatalogProvisionedProductDetails", value.into());
-        self
+    prop! {
+        /// `ProjectName`: The name of the project.
+        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
     }
 
-    /// `ServiceCatalogProvisioningDetails`: Input ServiceCatalog Provisioning Details
-    pub fn service_catalog_provisioning_details(mut self, value: impl Into<Val<project::ServiceCatalogProvisioningDetails>>) -> Self {
-        self.core.set("ServiceCatalogProvisioningDetails", value.into());
-        self
+    prop! {
+        /// `ServiceCatalogProvisionedProductDetails`: Provisioned ServiceCatalog Details
+        core.props, "ServiceCatalogProvisionedProductDetails", service_catalog_provisioned_product_details, set_service_catalog_provisioned_product_details, get_service_catalog_provisioned_product_details, Val<project::ServiceCatalogProvisionedProductDetails>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceCatalogProvisioningDetails`: Input ServiceCatalog Provisioning Details
+        core.props, "ServiceCatalogProvisioningDetails", service_catalog_provisioning_details, set_service_catalog_provisioning_details, get_service_catalog_provisioning_details, Val<project::ServiceCatalogProvisioningDetails>
     }
 
-    /// `TemplateProviderDetails`: An array of template providers associated with the project.
-    pub fn template_provider_details(mut self, value: impl Into<Val<List<project::TemplateProviderDetail>>>) -> Self {
-        self.core.set("TemplateProviderDetails", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateProviderDetails`: An array of template providers associated with the project.
+        core.props, "TemplateProviderDetails", template_provider_details, set_template_provider_details, get_template_provider_details, Val<List<project::TemplateProviderDetail>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -25598,17 +27057,15 @@ pub mod project {
             ServiceCatalogProvisionedProductDetails { props }
         }
 
-        /// `ProvisionedProductId`: The identifier of the provisioning artifact (also known as a
-        /// version).
-        pub fn provisioned_product_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProvisionedProductId", value.into());
-            self
+        prop! {
+            /// `ProvisionedProductId`: The identifier of the provisioning artifact (also known as a
+            /// version).
+            props, "ProvisionedProductId", provisioned_product_id, set_provisioned_product_id, get_provisioned_product_id, Val<String>
         }
 
-        /// `ProvisionedProductStatusMessage`: Provisioned Product Status Message
-        pub fn provisioned_product_status_message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProvisionedProductStatusMessage", value.into());
-            self
+        prop! {
+            /// `ProvisionedProductStatusMessage`: Provisioned Product Status Message
+            props, "ProvisionedProductStatusMessage", provisioned_product_status_message, set_provisioned_product_status_message, get_provisioned_product_status_message, Val<String>
         }
     }
 
@@ -25630,24 +27087,26 @@ pub mod project {
             ServiceCatalogProvisioningDetails { props }
         }
 
-        /// `PathId`: The path identifier of the product.
-        pub fn path_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PathId", value.into());
-            self
+        prop! {
+            /// `ProductId`: Service Catalog product identifier.
+            props, "ProductId", _, set_product_id, get_product_id, Val<String>
         }
 
-        /// `ProvisioningArtifactId`: The identifier of the provisioning artifact (also known as a
-        /// version).
-        pub fn provisioning_artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProvisioningArtifactId", value.into());
-            self
+        prop! {
+            /// `PathId`: The path identifier of the product.
+            props, "PathId", path_id, set_path_id, get_path_id, Val<String>
         }
 
-        /// `ProvisioningParameters`: Parameters specified by the administrator that are required for
-        /// provisioning the product.
-        pub fn provisioning_parameters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("ProvisioningParameters", value.into());
-            self
+        prop! {
+            /// `ProvisioningArtifactId`: The identifier of the provisioning artifact (also known as a
+            /// version).
+            props, "ProvisioningArtifactId", provisioning_artifact_id, set_provisioning_artifact_id, get_provisioning_artifact_id, Val<String>
+        }
+
+        prop! {
+            /// `ProvisioningParameters`: Parameters specified by the administrator that are required
+            /// for provisioning the product.
+            props, "ProvisioningParameters", provisioning_parameters, set_provisioning_parameters, get_provisioning_parameters, Val<List<Tag>>
         }
     }
 
@@ -25669,11 +27128,10 @@ pub mod project {
             TemplateProviderDetail { props }
         }
 
-        /// `CfnTemplateProviderDetail`: CloudFormation template provider details for a SageMaker
-        /// project.
-        pub fn cfn_template_provider_detail(mut self, value: impl Into<Val<CfnTemplateProviderDetail>>) -> Self {
-            self.props.set("CfnTemplateProviderDetail", value.into());
-            self
+        prop! {
+            /// `CfnTemplateProviderDetail`: CloudFormation template provider details for a SageMaker
+            /// project.
+            props, "CfnTemplateProviderDetail", cfn_template_provider_detail, set_cfn_template_provider_detail, get_cfn_template_provider_detail, Val<CfnTemplateProviderDetail>
         }
     }
 
@@ -25700,16 +27158,24 @@ pub mod project {
             CfnTemplateProviderDetail { props }
         }
 
-        /// `Parameters`: A list of parameters used in the CloudFormation template.
-        pub fn parameters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `TemplateName`: The name of the template used for the project.
+            props, "TemplateName", _, set_template_name, get_template_name, Val<String>
         }
 
-        /// `RoleARN`: The Amazon Resource Name (ARN) of the IAM role used by the template provider.
-        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RoleARN", value.into());
-            self
+        prop! {
+            /// `TemplateURL`: The URL of the CloudFormation template.
+            props, "TemplateURL", _, set_template_url, get_template_url, Val<String>
+        }
+
+        prop! {
+            /// `Parameters`: A list of parameters used in the CloudFormation template.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `RoleARN`: The Amazon Resource Name (ARN) of the IAM role used by the template provider.
+            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
         }
     }
 }
@@ -25736,34 +27202,39 @@ impl Space {
         Space { core }
     }
 
-    /// `OwnershipSettings`.
-    pub fn ownership_settings(mut self, value: impl Into<Val<space::OwnershipSettings>>) -> Self {
-        self.core.set("OwnershipSettings", value.into());
-        self
+    prop! {
+        /// `DomainId`: The ID of the associated Domain.
+        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
     }
 
-    /// `SpaceDisplayName`.
-    pub fn space_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SpaceDisplayName", value.into());
-        self
+    prop! {
+        /// `OwnershipSettings`.
+        core.props, "OwnershipSettings", ownership_settings, set_ownership_settings, get_ownership_settings, Val<space::OwnershipSettings>
     }
 
-    /// `SpaceSettings`: A collection of settings.
-    pub fn space_settings(mut self, value: impl Into<Val<space::SpaceSettings>>) -> Self {
-        self.core.set("SpaceSettings", value.into());
-        self
+    prop! {
+        /// `SpaceDisplayName`.
+        core.props, "SpaceDisplayName", space_display_name, set_space_display_name, get_space_display_name, Val<String>
     }
 
-    /// `SpaceSharingSettings`.
-    pub fn space_sharing_settings(mut self, value: impl Into<Val<space::SpaceSharingSettings>>) -> Self {
-        self.core.set("SpaceSharingSettings", value.into());
-        self
+    prop! {
+        /// `SpaceName`: A name for the Space.
+        core.props, "SpaceName", _, set_space_name, get_space_name, Val<String>
     }
 
-    /// `Tags`: A list of tags to apply to the space.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SpaceSettings`: A collection of settings.
+        core.props, "SpaceSettings", space_settings, set_space_settings, get_space_settings, Val<space::SpaceSettings>
+    }
+
+    prop! {
+        /// `SpaceSharingSettings`.
+        core.props, "SpaceSharingSettings", space_sharing_settings, set_space_sharing_settings, get_space_sharing_settings, Val<space::SpaceSharingSettings>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to apply to the space.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -25806,6 +27277,11 @@ pub mod space {
             props.set("OwnerUserProfileName", owner_user_profile_name.into());
             OwnershipSettings { props }
         }
+
+        prop! {
+            /// `OwnerUserProfileName`.
+            props, "OwnerUserProfileName", _, set_owner_user_profile_name, get_owner_user_profile_name, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Space.SpaceSettings`: A collection of settings that apply to spaces of
@@ -25824,59 +27300,50 @@ pub mod space {
             SpaceSettings { props }
         }
 
-        /// `AppType`.
-        pub fn app_type(mut self, value: impl Into<Val<AppType>>) -> Self {
-            self.props.set("AppType", value.into());
-            self
+        prop! {
+            /// `AppType`.
+            props, "AppType", app_type, set_app_type, get_app_type, Val<AppType>
         }
 
-        /// `CodeEditorAppSettings`: The CodeEditor app settings.
-        pub fn code_editor_app_settings(mut self, value: impl Into<Val<SpaceCodeEditorAppSettings>>) -> Self {
-            self.props.set("CodeEditorAppSettings", value.into());
-            self
+        prop! {
+            /// `CodeEditorAppSettings`: The CodeEditor app settings.
+            props, "CodeEditorAppSettings", code_editor_app_settings, set_code_editor_app_settings, get_code_editor_app_settings, Val<SpaceCodeEditorAppSettings>
         }
 
-        /// `CustomFileSystems`.
-        pub fn custom_file_systems(mut self, value: impl Into<Val<List<CustomFileSystem>>>) -> Self {
-            self.props.set("CustomFileSystems", value.into());
-            self
+        prop! {
+            /// `CustomFileSystems`.
+            props, "CustomFileSystems", custom_file_systems, set_custom_file_systems, get_custom_file_systems, Val<List<CustomFileSystem>>
         }
 
-        /// `JupyterLabAppSettings`: The JupyterLab app settings.
-        pub fn jupyter_lab_app_settings(mut self, value: impl Into<Val<SpaceJupyterLabAppSettings>>) -> Self {
-            self.props.set("JupyterLabAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterLabAppSettings`: The JupyterLab app settings.
+            props, "JupyterLabAppSettings", jupyter_lab_app_settings, set_jupyter_lab_app_settings, get_jupyter_lab_app_settings, Val<SpaceJupyterLabAppSettings>
         }
 
-        /// `JupyterServerAppSettings`: The Jupyter server's app settings.
-        pub fn jupyter_server_app_settings(mut self, value: impl Into<Val<JupyterServerAppSettings>>) -> Self {
-            self.props.set("JupyterServerAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterServerAppSettings`: The Jupyter server's app settings.
+            props, "JupyterServerAppSettings", jupyter_server_app_settings, set_jupyter_server_app_settings, get_jupyter_server_app_settings, Val<JupyterServerAppSettings>
         }
 
-        /// `KernelGatewayAppSettings`: The kernel gateway app settings.
-        pub fn kernel_gateway_app_settings(mut self, value: impl Into<Val<KernelGatewayAppSettings>>) -> Self {
-            self.props.set("KernelGatewayAppSettings", value.into());
-            self
+        prop! {
+            /// `KernelGatewayAppSettings`: The kernel gateway app settings.
+            props, "KernelGatewayAppSettings", kernel_gateway_app_settings, set_kernel_gateway_app_settings, get_kernel_gateway_app_settings, Val<KernelGatewayAppSettings>
         }
 
-        /// `RemoteAccess`: This is a flag used to indicate if remote access is enabled.
-        pub fn remote_access(mut self, value: impl Into<Val<RemoteAccess>>) -> Self {
-            self.props.set("RemoteAccess", value.into());
-            self
+        prop! {
+            /// `RemoteAccess`: This is a flag used to indicate if remote access is enabled.
+            props, "RemoteAccess", remote_access, set_remote_access, get_remote_access, Val<RemoteAccess>
         }
 
-        /// `SpaceManagedResources`: This is a flag used to indicate if space managed resources needs to
-        /// be created.
-        pub fn space_managed_resources(mut self, value: impl Into<Val<SpaceManagedResources>>) -> Self {
-            self.props.set("SpaceManagedResources", value.into());
-            self
+        prop! {
+            /// `SpaceManagedResources`: This is a flag used to indicate if space managed resources
+            /// needs to be created.
+            props, "SpaceManagedResources", space_managed_resources, set_space_managed_resources, get_space_managed_resources, Val<SpaceManagedResources>
         }
 
-        /// `SpaceStorageSettings`: Default storage settings for a space.
-        pub fn space_storage_settings(mut self, value: impl Into<Val<SpaceStorageSettings>>) -> Self {
-            self.props.set("SpaceStorageSettings", value.into());
-            self
+        prop! {
+            /// `SpaceStorageSettings`: Default storage settings for a space.
+            props, "SpaceStorageSettings", space_storage_settings, set_space_storage_settings, get_space_storage_settings, Val<SpaceStorageSettings>
         }
     }
 
@@ -25923,10 +27390,9 @@ pub mod space {
             SpaceCodeEditorAppSettings { props }
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
     }
 
@@ -25945,29 +27411,25 @@ pub mod space {
             ResourceSpec { props }
         }
 
-        /// `InstanceType`: The instance type that the image version runs on.
-        pub fn instance_type(mut self, value: impl Into<Val<ResourceSpecInstanceType>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type that the image version runs on.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<ResourceSpecInstanceType>
         }
 
-        /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
-        /// attach to the Resource.
-        pub fn lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
+            /// attach to the Resource.
+            props, "LifecycleConfigArn", lifecycle_config_arn, set_lifecycle_config_arn, get_lifecycle_config_arn, Val<String>
         }
 
-        /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
-        pub fn sage_maker_image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
+            props, "SageMakerImageArn", sage_maker_image_arn, set_sage_maker_image_arn, get_sage_maker_image_arn, Val<String>
         }
 
-        /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
-        pub fn sage_maker_image_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageVersionArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
+            props, "SageMakerImageVersionArn", sage_maker_image_version_arn, set_sage_maker_image_version_arn, get_sage_maker_image_version_arn, Val<String>
         }
     }
 
@@ -26182,22 +27644,19 @@ pub mod space {
             CustomFileSystem { props }
         }
 
-        /// `EFSFileSystem`.
-        pub fn efs_file_system(mut self, value: impl Into<Val<EfsFileSystem>>) -> Self {
-            self.props.set("EFSFileSystem", value.into());
-            self
+        prop! {
+            /// `EFSFileSystem`.
+            props, "EFSFileSystem", efs_file_system, set_efs_file_system, get_efs_file_system, Val<EfsFileSystem>
         }
 
-        /// `FSxLustreFileSystem`.
-        pub fn f_sx_lustre_file_system(mut self, value: impl Into<Val<FSxLustreFileSystem>>) -> Self {
-            self.props.set("FSxLustreFileSystem", value.into());
-            self
+        prop! {
+            /// `FSxLustreFileSystem`.
+            props, "FSxLustreFileSystem", f_sx_lustre_file_system, set_f_sx_lustre_file_system, get_f_sx_lustre_file_system, Val<FSxLustreFileSystem>
         }
 
-        /// `S3FileSystem`.
-        pub fn s3_file_system(mut self, value: impl Into<Val<S3FileSystem>>) -> Self {
-            self.props.set("S3FileSystem", value.into());
-            self
+        prop! {
+            /// `S3FileSystem`.
+            props, "S3FileSystem", s3_file_system, set_s3_file_system, get_s3_file_system, Val<S3FileSystem>
         }
     }
 
@@ -26217,6 +27676,11 @@ pub mod space {
             props.set("FileSystemId", file_system_id.into());
             EfsFileSystem { props }
         }
+
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Space.FSxLustreFileSystem`.
@@ -26235,6 +27699,11 @@ pub mod space {
             props.set("FileSystemId", file_system_id.into());
             FSxLustreFileSystem { props }
         }
+
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Space.S3FileSystem`.
@@ -26252,10 +27721,9 @@ pub mod space {
             S3FileSystem { props }
         }
 
-        /// `S3Uri`.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -26274,16 +27742,14 @@ pub mod space {
             SpaceJupyterLabAppSettings { props }
         }
 
-        /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
-        pub fn code_repositories(mut self, value: impl Into<Val<List<CodeRepository>>>) -> Self {
-            self.props.set("CodeRepositories", value.into());
-            self
+        prop! {
+            /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
+            props, "CodeRepositories", code_repositories, set_code_repositories, get_code_repositories, Val<List<CodeRepository>>
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
     }
 
@@ -26304,6 +27770,11 @@ pub mod space {
             props.set("RepositoryUrl", repository_url.into());
             CodeRepository { props }
         }
+
+        prop! {
+            /// `RepositoryUrl`: A CodeRepository (valid URL) to be used within Jupyter's Git extension.
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Space.JupyterServerAppSettings`: The JupyterServer app settings.
@@ -26321,17 +27792,15 @@ pub mod space {
             JupyterServerAppSettings { props }
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterServer
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// JupyterServer apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -26350,25 +27819,22 @@ pub mod space {
             KernelGatewayAppSettings { props }
         }
 
-        /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
-        /// KernelGateway app.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
+            /// KernelGateway app.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the KernelGateway app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the KernelGateway app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with KernelGateway
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// KernelGateway apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -26394,10 +27860,19 @@ pub mod space {
             CustomImage { props }
         }
 
-        /// `ImageVersionNumber`: The version number of the CustomImage.
-        pub fn image_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ImageVersionNumber", value.into());
-            self
+        prop! {
+            /// `AppImageConfigName`: The Name of the AppImageConfig.
+            props, "AppImageConfigName", _, set_app_image_config_name, get_app_image_config_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageName`: The name of the CustomImage. Must be unique to your account.
+            props, "ImageName", _, set_image_name, get_image_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageVersionNumber`: The version number of the CustomImage.
+            props, "ImageVersionNumber", image_version_number, set_image_version_number, get_image_version_number, Val<i64>
         }
     }
 
@@ -26442,10 +27917,10 @@ pub mod space {
             SpaceStorageSettings { props }
         }
 
-        /// `EbsStorageSettings`: Properties related to the space's Amazon Elastic Block Store volume.
-        pub fn ebs_storage_settings(mut self, value: impl Into<Val<EbsStorageSettings>>) -> Self {
-            self.props.set("EbsStorageSettings", value.into());
-            self
+        prop! {
+            /// `EbsStorageSettings`: Properties related to the space's Amazon Elastic Block Store
+            /// volume.
+            props, "EbsStorageSettings", ebs_storage_settings, set_ebs_storage_settings, get_ebs_storage_settings, Val<EbsStorageSettings>
         }
     }
 
@@ -26466,6 +27941,11 @@ pub mod space {
             props.set("EbsVolumeSizeInGb", ebs_volume_size_in_gb.into());
             EbsStorageSettings { props }
         }
+
+        prop! {
+            /// `EbsVolumeSizeInGb`: Size of the Amazon EBS volume in Gb
+            props, "EbsVolumeSizeInGb", _, set_ebs_volume_size_in_gb, get_ebs_volume_size_in_gb, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::Space.SpaceSharingSettings`.
@@ -26483,6 +27963,11 @@ pub mod space {
             let mut props = Props::new();
             props.set("SharingType", sharing_type.into());
             SpaceSharingSettings { props }
+        }
+
+        prop! {
+            /// `SharingType`.
+            props, "SharingType", _, set_sharing_type, get_sharing_type, Val<SpaceSharingSettingsSharingType>
         }
     }
 
@@ -26533,12 +28018,29 @@ impl StudioLifecycleConfig {
         StudioLifecycleConfig { core }
     }
 
-    /// `Tags`: Tags to be associated with the Lifecycle Configuration. Each tag consists of a key
-    /// and an optional value. Tag keys must be unique per resource. Tags are searchable using the
-    /// Search API.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StudioLifecycleConfigAppType`: The App type that the Lifecycle Configuration is
+        /// attached to.
+        core.props, "StudioLifecycleConfigAppType", _, set_studio_lifecycle_config_app_type, get_studio_lifecycle_config_app_type, Val<studio_lifecycle_config::StudioLifecycleConfigAppType>
+    }
+
+    prop! {
+        /// `StudioLifecycleConfigContent`: The content of your Amazon SageMaker Studio Lifecycle
+        /// Configuration script. This content must be base64 encoded.
+        core.props, "StudioLifecycleConfigContent", _, set_studio_lifecycle_config_content, get_studio_lifecycle_config_content, Val<String>
+    }
+
+    prop! {
+        /// `StudioLifecycleConfigName`: The name of the Amazon SageMaker Studio Lifecycle
+        /// Configuration.
+        core.props, "StudioLifecycleConfigName", _, set_studio_lifecycle_config_name, get_studio_lifecycle_config_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to be associated with the Lifecycle Configuration. Each tag consists of a
+        /// key and an optional value. Tag keys must be unique per resource. Tags are searchable
+        /// using the Search API.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -26600,47 +28102,47 @@ impl TrialComponent {
         TrialComponent { core }
     }
 
-    /// `DisplayName`: The name of the component as displayed. If DisplayName isn't specified,
-    /// TrialComponentName is displayed.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The name of the component as displayed. If DisplayName isn't specified,
+        /// TrialComponentName is displayed.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `InputArtifacts`: The input artifacts for the component.
-    pub fn input_artifacts(mut self, value: impl Into<Val<Map<trial_component::TrialComponentArtifact>>>) -> Self {
-        self.core.set("InputArtifacts", value.into());
-        self
+    prop! {
+        /// `InputArtifacts`: The input artifacts for the component.
+        core.props, "InputArtifacts", input_artifacts, set_input_artifacts, get_input_artifacts, Val<Map<trial_component::TrialComponentArtifact>>
     }
 
-    /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial component.
-    pub fn metadata_properties(mut self, value: impl Into<Val<trial_component::MetadataProperties>>) -> Self {
-        self.core.set("MetadataProperties", value.into());
-        self
+    prop! {
+        /// `MetadataProperties`: Metadata properties of the tracking entity, trial, or trial
+        /// component.
+        core.props, "MetadataProperties", metadata_properties, set_metadata_properties, get_metadata_properties, Val<trial_component::MetadataProperties>
     }
 
-    /// `OutputArtifacts`: The output artifacts for the component.
-    pub fn output_artifacts(mut self, value: impl Into<Val<Map<trial_component::TrialComponentArtifact>>>) -> Self {
-        self.core.set("OutputArtifacts", value.into());
-        self
+    prop! {
+        /// `OutputArtifacts`: The output artifacts for the component.
+        core.props, "OutputArtifacts", output_artifacts, set_output_artifacts, get_output_artifacts, Val<Map<trial_component::TrialComponentArtifact>>
     }
 
-    /// `Parameters`: The hyperparameters for the component.
-    pub fn parameters(mut self, value: impl Into<Val<Map<trial_component::TrialComponentParameterValue>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `Parameters`: The hyperparameters for the component.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<trial_component::TrialComponentParameterValue>>
     }
 
-    /// `Status`: The status of the trial component.
-    pub fn status(mut self, value: impl Into<Val<trial_component::TrialComponentStatus>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `Status`: The status of the trial component.
+        core.props, "Status", status, set_status, get_status, Val<trial_component::TrialComponentStatus>
     }
 
-    /// `Tags`: A list of tags to associate with the trial component.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags to associate with the trial component.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrialComponentName`: The name of the trial component. Must be unique in your AWS
+        /// account and is not case-sensitive.
+        core.props, "TrialComponentName", _, set_trial_component_name, get_trial_component_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -26696,10 +28198,14 @@ pub mod trial_component {
             TrialComponentArtifact { props }
         }
 
-        /// `MediaType`: The media type of the artifact.
-        pub fn media_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MediaType", value.into());
-            self
+        prop! {
+            /// `Value`: The location of the artifact.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `MediaType`: The media type of the artifact.
+            props, "MediaType", media_type, set_media_type, get_media_type, Val<String>
         }
     }
 
@@ -26719,28 +28225,24 @@ pub mod trial_component {
             MetadataProperties { props }
         }
 
-        /// `CommitId`: The commit ID.
-        pub fn commit_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CommitId", value.into());
-            self
+        prop! {
+            /// `CommitId`: The commit ID.
+            props, "CommitId", commit_id, set_commit_id, get_commit_id, Val<String>
         }
 
-        /// `GeneratedBy`: The entity this entity was generated by.
-        pub fn generated_by(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GeneratedBy", value.into());
-            self
+        prop! {
+            /// `GeneratedBy`: The entity this entity was generated by.
+            props, "GeneratedBy", generated_by, set_generated_by, get_generated_by, Val<String>
         }
 
-        /// `ProjectId`: The project ID.
-        pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProjectId", value.into());
-            self
+        prop! {
+            /// `ProjectId`: The project ID.
+            props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
         }
 
-        /// `Repository`: The repository.
-        pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Repository", value.into());
-            self
+        prop! {
+            /// `Repository`: The repository.
+            props, "Repository", repository, set_repository, get_repository, Val<String>
         }
     }
 
@@ -26760,16 +28262,14 @@ pub mod trial_component {
             TrialComponentParameterValue { props }
         }
 
-        /// `NumberValue`: The numeric value of a numeric hyperparameter.
-        pub fn number_value(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("NumberValue", value.into());
-            self
+        prop! {
+            /// `NumberValue`: The numeric value of a numeric hyperparameter.
+            props, "NumberValue", number_value, set_number_value, get_number_value, Val<f64>
         }
 
-        /// `StringValue`: The string value of a categorical hyperparameter.
-        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StringValue", value.into());
-            self
+        prop! {
+            /// `StringValue`: The string value of a categorical hyperparameter.
+            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
         }
     }
 
@@ -26788,16 +28288,14 @@ pub mod trial_component {
             TrialComponentStatus { props }
         }
 
-        /// `Message`: If the component failed, a message describing why.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Message`: If the component failed, a message describing why.
+            props, "Message", message, set_message, get_message, Val<String>
         }
 
-        /// `PrimaryStatus`: The status of the trial component.
-        pub fn primary_status(mut self, value: impl Into<Val<TrialComponentStatusPrimaryStatus>>) -> Self {
-            self.props.set("PrimaryStatus", value.into());
-            self
+        prop! {
+            /// `PrimaryStatus`: The status of the trial component.
+            props, "PrimaryStatus", primary_status, set_primary_status, get_primary_status, Val<TrialComponentStatusPrimaryStatus>
         }
     }
 
@@ -26849,34 +28347,40 @@ impl UserProfile {
         UserProfile { core }
     }
 
-    /// `SingleSignOnUserIdentifier`: A specifier for the type of value specified in
-    /// SingleSignOnUserValue. Currently, the only supported value is "UserName". If the Domain's
-    /// AuthMode is SSO, this field is required. If the Domain's AuthMode is not SSO, this field
-    /// cannot be specified.
-    pub fn single_sign_on_user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SingleSignOnUserIdentifier", value.into());
-        self
+    prop! {
+        /// `DomainId`: The ID of the associated Domain.
+        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
     }
 
-    /// `SingleSignOnUserValue`: The username of the associated AWS Single Sign-On User for this
-    /// UserProfile. If the Domain's AuthMode is SSO, this field is required, and must match a valid
-    /// username of a user in your directory. If the Domain's AuthMode is not SSO, this field cannot
-    /// be specified.
-    pub fn single_sign_on_user_value(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SingleSignOnUserValue", value.into());
-        self
+    prop! {
+        /// `SingleSignOnUserIdentifier`: A specifier for the type of value specified in
+        /// SingleSignOnUserValue. Currently, the only supported value is "UserName". If the
+        /// Domain's AuthMode is SSO, this field is required. If the Domain's AuthMode is not SSO,
+        /// this field cannot be specified.
+        core.props, "SingleSignOnUserIdentifier", single_sign_on_user_identifier, set_single_sign_on_user_identifier, get_single_sign_on_user_identifier, Val<String>
     }
 
-    /// `Tags`: A list of tags to apply to the user profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SingleSignOnUserValue`: The username of the associated AWS Single Sign-On User for this
+        /// UserProfile. If the Domain's AuthMode is SSO, this field is required, and must match a
+        /// valid username of a user in your directory. If the Domain's AuthMode is not SSO, this
+        /// field cannot be specified.
+        core.props, "SingleSignOnUserValue", single_sign_on_user_value, set_single_sign_on_user_value, get_single_sign_on_user_value, Val<String>
     }
 
-    /// `UserSettings`: A collection of settings.
-    pub fn user_settings(mut self, value: impl Into<Val<user_profile::UserSettings>>) -> Self {
-        self.core.set("UserSettings", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags to apply to the user profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserProfileName`: A name for the UserProfile.
+        core.props, "UserProfileName", _, set_user_profile_name, get_user_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `UserSettings`: A collection of settings.
+        core.props, "UserSettings", user_settings, set_user_settings, get_user_settings, Val<user_profile::UserSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -26914,100 +28418,85 @@ pub mod user_profile {
             UserSettings { props }
         }
 
-        /// `AutoMountHomeEFS`: Indicates whether auto-mounting of an EFS volume is supported for the
-        /// user profile.
-        pub fn auto_mount_home_efs(mut self, value: impl Into<Val<UserSettingsAutoMountHomeEfs>>) -> Self {
-            self.props.set("AutoMountHomeEFS", value.into());
-            self
+        prop! {
+            /// `AutoMountHomeEFS`: Indicates whether auto-mounting of an EFS volume is supported for
+            /// the user profile.
+            props, "AutoMountHomeEFS", auto_mount_home_efs, set_auto_mount_home_efs, get_auto_mount_home_efs, Val<UserSettingsAutoMountHomeEfs>
         }
 
-        /// `CodeEditorAppSettings`: The CodeEditor app settings.
-        pub fn code_editor_app_settings(mut self, value: impl Into<Val<CodeEditorAppSettings>>) -> Self {
-            self.props.set("CodeEditorAppSettings", value.into());
-            self
+        prop! {
+            /// `CodeEditorAppSettings`: The CodeEditor app settings.
+            props, "CodeEditorAppSettings", code_editor_app_settings, set_code_editor_app_settings, get_code_editor_app_settings, Val<CodeEditorAppSettings>
         }
 
-        /// `CustomFileSystemConfigs`.
-        pub fn custom_file_system_configs(mut self, value: impl Into<Val<List<CustomFileSystemConfig>>>) -> Self {
-            self.props.set("CustomFileSystemConfigs", value.into());
-            self
+        prop! {
+            /// `CustomFileSystemConfigs`.
+            props, "CustomFileSystemConfigs", custom_file_system_configs, set_custom_file_system_configs, get_custom_file_system_configs, Val<List<CustomFileSystemConfig>>
         }
 
-        /// `CustomPosixUserConfig`.
-        pub fn custom_posix_user_config(mut self, value: impl Into<Val<CustomPosixUserConfig>>) -> Self {
-            self.props.set("CustomPosixUserConfig", value.into());
-            self
+        prop! {
+            /// `CustomPosixUserConfig`.
+            props, "CustomPosixUserConfig", custom_posix_user_config, set_custom_posix_user_config, get_custom_posix_user_config, Val<CustomPosixUserConfig>
         }
 
-        /// `DefaultLandingUri`: Defines which Amazon SageMaker application users are directed to by
-        /// default.
-        pub fn default_landing_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultLandingUri", value.into());
-            self
+        prop! {
+            /// `DefaultLandingUri`: Defines which Amazon SageMaker application users are directed to by
+            /// default.
+            props, "DefaultLandingUri", default_landing_uri, set_default_landing_uri, get_default_landing_uri, Val<String>
         }
 
-        /// `ExecutionRole`: The user profile Amazon Resource Name (ARN).
-        pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExecutionRole", value.into());
-            self
+        prop! {
+            /// `ExecutionRole`: The user profile Amazon Resource Name (ARN).
+            props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
         }
 
-        /// `JupyterLabAppSettings`: The JupyterLab app settings.
-        pub fn jupyter_lab_app_settings(mut self, value: impl Into<Val<JupyterLabAppSettings>>) -> Self {
-            self.props.set("JupyterLabAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterLabAppSettings`: The JupyterLab app settings.
+            props, "JupyterLabAppSettings", jupyter_lab_app_settings, set_jupyter_lab_app_settings, get_jupyter_lab_app_settings, Val<JupyterLabAppSettings>
         }
 
-        /// `JupyterServerAppSettings`: The Jupyter server's app settings.
-        pub fn jupyter_server_app_settings(mut self, value: impl Into<Val<JupyterServerAppSettings>>) -> Self {
-            self.props.set("JupyterServerAppSettings", value.into());
-            self
+        prop! {
+            /// `JupyterServerAppSettings`: The Jupyter server's app settings.
+            props, "JupyterServerAppSettings", jupyter_server_app_settings, set_jupyter_server_app_settings, get_jupyter_server_app_settings, Val<JupyterServerAppSettings>
         }
 
-        /// `KernelGatewayAppSettings`: The kernel gateway app settings.
-        pub fn kernel_gateway_app_settings(mut self, value: impl Into<Val<KernelGatewayAppSettings>>) -> Self {
-            self.props.set("KernelGatewayAppSettings", value.into());
-            self
+        prop! {
+            /// `KernelGatewayAppSettings`: The kernel gateway app settings.
+            props, "KernelGatewayAppSettings", kernel_gateway_app_settings, set_kernel_gateway_app_settings, get_kernel_gateway_app_settings, Val<KernelGatewayAppSettings>
         }
 
-        /// `RStudioServerProAppSettings`: A collection of settings that configure user interaction with
-        /// the RStudioServerPro app.
-        pub fn r_studio_server_pro_app_settings(mut self, value: impl Into<Val<RStudioServerProAppSettings>>) -> Self {
-            self.props.set("RStudioServerProAppSettings", value.into());
-            self
+        prop! {
+            /// `RStudioServerProAppSettings`: A collection of settings that configure user interaction
+            /// with the RStudioServerPro app.
+            props, "RStudioServerProAppSettings", r_studio_server_pro_app_settings, set_r_studio_server_pro_app_settings, get_r_studio_server_pro_app_settings, Val<RStudioServerProAppSettings>
         }
 
-        /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that Studio
-        /// uses for communication.
-        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroups", value.into());
-            self
+        prop! {
+            /// `SecurityGroups`: The security groups for the Amazon Virtual Private Cloud (VPC) that
+            /// Studio uses for communication.
+            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
         }
 
-        /// `SharingSettings`: The sharing settings.
-        pub fn sharing_settings(mut self, value: impl Into<Val<SharingSettings>>) -> Self {
-            self.props.set("SharingSettings", value.into());
-            self
+        prop! {
+            /// `SharingSettings`: The sharing settings.
+            props, "SharingSettings", sharing_settings, set_sharing_settings, get_sharing_settings, Val<SharingSettings>
         }
 
-        /// `SpaceStorageSettings`: Default storage settings for a space.
-        pub fn space_storage_settings(mut self, value: impl Into<Val<DefaultSpaceStorageSettings>>) -> Self {
-            self.props.set("SpaceStorageSettings", value.into());
-            self
+        prop! {
+            /// `SpaceStorageSettings`: Default storage settings for a space.
+            props, "SpaceStorageSettings", space_storage_settings, set_space_storage_settings, get_space_storage_settings, Val<DefaultSpaceStorageSettings>
         }
 
-        /// `StudioWebPortal`: Indicates whether the Studio experience is available to users. If not,
-        /// users cannot access Studio.
-        pub fn studio_web_portal(mut self, value: impl Into<Val<UserSettingsStudioWebPortal>>) -> Self {
-            self.props.set("StudioWebPortal", value.into());
-            self
+        prop! {
+            /// `StudioWebPortal`: Indicates whether the Studio experience is available to users. If
+            /// not, users cannot access Studio.
+            props, "StudioWebPortal", studio_web_portal, set_studio_web_portal, get_studio_web_portal, Val<UserSettingsStudioWebPortal>
         }
 
-        /// `StudioWebPortalSettings`: Studio settings. If these settings are applied on a user level,
-        /// they take priority over the settings applied on a domain level.
-        pub fn studio_web_portal_settings(mut self, value: impl Into<Val<StudioWebPortalSettings>>) -> Self {
-            self.props.set("StudioWebPortalSettings", value.into());
-            self
+        prop! {
+            /// `StudioWebPortalSettings`: Studio settings. If these settings are applied on a user
+            /// level, they take priority over the settings applied on a domain level.
+            props, "StudioWebPortalSettings", studio_web_portal_settings, set_studio_web_portal_settings, get_studio_web_portal_settings, Val<StudioWebPortalSettings>
         }
     }
 
@@ -27042,30 +28531,27 @@ pub mod user_profile {
             CodeEditorAppSettings { props }
         }
 
-        /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
-        /// lifecycle configuration.
-        pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuiltInLifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
+            /// lifecycle configuration.
+            props, "BuiltInLifecycleConfigArn", built_in_lifecycle_config_arn, set_built_in_lifecycle_config_arn, get_built_in_lifecycle_config_arn, Val<String>
         }
 
-        /// `CustomImages`: A list of custom images for use for CodeEditor apps.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom images for use for CodeEditor apps.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the CodeEditor app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the CodeEditor app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with CodeEditor apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with CodeEditor
+            /// apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -27091,10 +28577,19 @@ pub mod user_profile {
             CustomImage { props }
         }
 
-        /// `ImageVersionNumber`: The version number of the CustomImage.
-        pub fn image_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ImageVersionNumber", value.into());
-            self
+        prop! {
+            /// `AppImageConfigName`: The Name of the AppImageConfig.
+            props, "AppImageConfigName", _, set_app_image_config_name, get_app_image_config_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageName`: The name of the CustomImage. Must be unique to your account.
+            props, "ImageName", _, set_image_name, get_image_name, Val<String>
+        }
+
+        prop! {
+            /// `ImageVersionNumber`: The version number of the CustomImage.
+            props, "ImageVersionNumber", image_version_number, set_image_version_number, get_image_version_number, Val<i64>
         }
     }
 
@@ -27113,36 +28608,31 @@ pub mod user_profile {
             ResourceSpec { props }
         }
 
-        /// `InstanceType`: The instance type that the image version runs on.
-        pub fn instance_type(mut self, value: impl Into<Val<AppInstanceType>>) -> Self {
-            self.props.set("InstanceType", value.into());
-            self
+        prop! {
+            /// `InstanceType`: The instance type that the image version runs on.
+            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<AppInstanceType>
         }
 
-        /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
-        /// attach to the Resource.
-        pub fn lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArn`: The Amazon Resource Name (ARN) of the Lifecycle Configuration to
+            /// attach to the Resource.
+            props, "LifecycleConfigArn", lifecycle_config_arn, set_lifecycle_config_arn, get_lifecycle_config_arn, Val<String>
         }
 
-        /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
-        pub fn sage_maker_image_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageArn`: The ARN of the SageMaker image that the image version belongs to.
+            props, "SageMakerImageArn", sage_maker_image_arn, set_sage_maker_image_arn, get_sage_maker_image_arn, Val<String>
         }
 
-        /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
-        pub fn sage_maker_image_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SageMakerImageVersionArn", value.into());
-            self
+        prop! {
+            /// `SageMakerImageVersionArn`: The ARN of the image version created on the instance.
+            props, "SageMakerImageVersionArn", sage_maker_image_version_arn, set_sage_maker_image_version_arn, get_sage_maker_image_version_arn, Val<String>
         }
 
-        /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for the
-        /// ResourceSpec.
-        pub fn training_plan_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TrainingPlanArn", value.into());
-            self
+        prop! {
+            /// `TrainingPlanArn`: The Amazon Resource Name (ARN) of the training plan to use for the
+            /// ResourceSpec.
+            props, "TrainingPlanArn", training_plan_arn, set_training_plan_arn, get_training_plan_arn, Val<String>
         }
     }
 
@@ -27699,22 +29189,19 @@ pub mod user_profile {
             CustomFileSystemConfig { props }
         }
 
-        /// `EFSFileSystemConfig`.
-        pub fn efs_file_system_config(mut self, value: impl Into<Val<EfsFileSystemConfig>>) -> Self {
-            self.props.set("EFSFileSystemConfig", value.into());
-            self
+        prop! {
+            /// `EFSFileSystemConfig`.
+            props, "EFSFileSystemConfig", efs_file_system_config, set_efs_file_system_config, get_efs_file_system_config, Val<EfsFileSystemConfig>
         }
 
-        /// `FSxLustreFileSystemConfig`.
-        pub fn f_sx_lustre_file_system_config(mut self, value: impl Into<Val<FSxLustreFileSystemConfig>>) -> Self {
-            self.props.set("FSxLustreFileSystemConfig", value.into());
-            self
+        prop! {
+            /// `FSxLustreFileSystemConfig`.
+            props, "FSxLustreFileSystemConfig", f_sx_lustre_file_system_config, set_f_sx_lustre_file_system_config, get_f_sx_lustre_file_system_config, Val<FSxLustreFileSystemConfig>
         }
 
-        /// `S3FileSystemConfig`.
-        pub fn s3_file_system_config(mut self, value: impl Into<Val<S3FileSystemConfig>>) -> Self {
-            self.props.set("S3FileSystemConfig", value.into());
-            self
+        prop! {
+            /// `S3FileSystemConfig`.
+            props, "S3FileSystemConfig", s3_file_system_config, set_s3_file_system_config, get_s3_file_system_config, Val<S3FileSystemConfig>
         }
     }
 
@@ -27735,10 +29222,14 @@ pub mod user_profile {
             EfsFileSystemConfig { props }
         }
 
-        /// `FileSystemPath`.
-        pub fn file_system_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemPath", value.into());
-            self
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemPath`.
+            props, "FileSystemPath", file_system_path, set_file_system_path, get_file_system_path, Val<String>
         }
     }
 
@@ -27759,10 +29250,14 @@ pub mod user_profile {
             FSxLustreFileSystemConfig { props }
         }
 
-        /// `FileSystemPath`.
-        pub fn file_system_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemPath", value.into());
-            self
+        prop! {
+            /// `FileSystemId`.
+            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        }
+
+        prop! {
+            /// `FileSystemPath`.
+            props, "FileSystemPath", file_system_path, set_file_system_path, get_file_system_path, Val<String>
         }
     }
 
@@ -27781,16 +29276,14 @@ pub mod user_profile {
             S3FileSystemConfig { props }
         }
 
-        /// `MountPath`.
-        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MountPath", value.into());
-            self
+        prop! {
+            /// `MountPath`.
+            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
         }
 
-        /// `S3Uri`.
-        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Uri", value.into());
-            self
+        prop! {
+            /// `S3Uri`.
+            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
         }
     }
 
@@ -27812,6 +29305,16 @@ pub mod user_profile {
             props.set("Gid", gid.into());
             CustomPosixUserConfig { props }
         }
+
+        prop! {
+            /// `Uid`.
+            props, "Uid", _, set_uid, get_uid, Val<i64>
+        }
+
+        prop! {
+            /// `Gid`.
+            props, "Gid", _, set_gid, get_gid, Val<i64>
+        }
     }
 
     /// `AWS::SageMaker::UserProfile.JupyterLabAppSettings`: The JupyterLab app settings.
@@ -27829,42 +29332,37 @@ pub mod user_profile {
             JupyterLabAppSettings { props }
         }
 
-        /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
-        /// lifecycle configuration.
-        pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuiltInLifecycleConfigArn", value.into());
-            self
+        prop! {
+            /// `BuiltInLifecycleConfigArn`: The lifecycle configuration that runs before the default
+            /// lifecycle configuration.
+            props, "BuiltInLifecycleConfigArn", built_in_lifecycle_config_arn, set_built_in_lifecycle_config_arn, get_built_in_lifecycle_config_arn, Val<String>
         }
 
-        /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
-        pub fn code_repositories(mut self, value: impl Into<Val<List<CodeRepository>>>) -> Self {
-            self.props.set("CodeRepositories", value.into());
-            self
+        prop! {
+            /// `CodeRepositories`: A list of CodeRepositories available for use with JupyterLab apps.
+            props, "CodeRepositories", code_repositories, set_code_repositories, get_code_repositories, Val<List<CodeRepository>>
         }
 
-        /// `CustomImages`: A list of custom images available for use for JupyterLab apps
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom images available for use for JupyterLab apps
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the JupyterLab app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the JupyterLab app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `EmrSettings`: The configuration parameters for EMR settings.
-        pub fn emr_settings(mut self, value: impl Into<Val<EmrSettings>>) -> Self {
-            self.props.set("EmrSettings", value.into());
-            self
+        prop! {
+            /// `EmrSettings`: The configuration parameters for EMR settings.
+            props, "EmrSettings", emr_settings, set_emr_settings, get_emr_settings, Val<EmrSettings>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterLab apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterLab
+            /// apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -27885,6 +29383,11 @@ pub mod user_profile {
             props.set("RepositoryUrl", repository_url.into());
             CodeRepository { props }
         }
+
+        prop! {
+            /// `RepositoryUrl`: A CodeRepository (valid URL) to be used within Jupyter's Git extension.
+            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::UserProfile.EmrSettings`: Configuration parameters specifying IAM roles
@@ -27903,18 +29406,16 @@ pub mod user_profile {
             EmrSettings { props }
         }
 
-        /// `AssumableRoleArns`: An array of Amazon Resource Names (ARNs) of the IAM roles that the
-        /// execution role of SageMaker can assume.
-        pub fn assumable_role_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AssumableRoleArns", value.into());
-            self
+        prop! {
+            /// `AssumableRoleArns`: An array of Amazon Resource Names (ARNs) of the IAM roles that the
+            /// execution role of SageMaker can assume.
+            props, "AssumableRoleArns", assumable_role_arns, set_assumable_role_arns, get_assumable_role_arns, Val<List<String>>
         }
 
-        /// `ExecutionRoleArns`: An array of ARNs of IAM roles used by EMR cluster instances or job
-        /// execution environments.
-        pub fn execution_role_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExecutionRoleArns", value.into());
-            self
+        prop! {
+            /// `ExecutionRoleArns`: An array of ARNs of IAM roles used by EMR cluster instances or job
+            /// execution environments.
+            props, "ExecutionRoleArns", execution_role_arns, set_execution_role_arns, get_execution_role_arns, Val<List<String>>
         }
     }
 
@@ -27933,17 +29434,15 @@ pub mod user_profile {
             JupyterServerAppSettings { props }
         }
 
-        /// `DefaultResourceSpec`.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with JupyterServer
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// JupyterServer apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -27962,25 +29461,22 @@ pub mod user_profile {
             KernelGatewayAppSettings { props }
         }
 
-        /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
-        /// KernelGateway app.
-        pub fn custom_images(mut self, value: impl Into<Val<List<CustomImage>>>) -> Self {
-            self.props.set("CustomImages", value.into());
-            self
+        prop! {
+            /// `CustomImages`: A list of custom SageMaker images that are configured to run as a
+            /// KernelGateway app.
+            props, "CustomImages", custom_images, set_custom_images, get_custom_images, Val<List<CustomImage>>
         }
 
-        /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of the
-        /// default SageMaker image used by the KernelGateway app.
-        pub fn default_resource_spec(mut self, value: impl Into<Val<ResourceSpec>>) -> Self {
-            self.props.set("DefaultResourceSpec", value.into());
-            self
+        prop! {
+            /// `DefaultResourceSpec`: The default instance type and the Amazon Resource Name (ARN) of
+            /// the default SageMaker image used by the KernelGateway app.
+            props, "DefaultResourceSpec", default_resource_spec, set_default_resource_spec, get_default_resource_spec, Val<ResourceSpec>
         }
 
-        /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with KernelGateway
-        /// apps.
-        pub fn lifecycle_config_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LifecycleConfigArns", value.into());
-            self
+        prop! {
+            /// `LifecycleConfigArns`: A list of LifecycleConfigArns available for use with
+            /// KernelGateway apps.
+            props, "LifecycleConfigArns", lifecycle_config_arns, set_lifecycle_config_arns, get_lifecycle_config_arns, Val<List<String>>
         }
     }
 
@@ -28000,18 +29496,17 @@ pub mod user_profile {
             RStudioServerProAppSettings { props }
         }
 
-        /// `AccessStatus`: Indicates whether the current user has access to the RStudioServerPro app.
-        pub fn access_status(mut self, value: impl Into<Val<RStudioServerProAppSettingsAccessStatus>>) -> Self {
-            self.props.set("AccessStatus", value.into());
-            self
+        prop! {
+            /// `AccessStatus`: Indicates whether the current user has access to the RStudioServerPro
+            /// app.
+            props, "AccessStatus", access_status, set_access_status, get_access_status, Val<RStudioServerProAppSettingsAccessStatus>
         }
 
-        /// `UserGroup`: The level of permissions that the user has within the RStudioServerPro app.
-        /// This value defaults to User. The Admin value allows the user access to the RStudio
-        /// Administrative Dashboard.
-        pub fn user_group(mut self, value: impl Into<Val<RStudioServerProAppSettingsUserGroup>>) -> Self {
-            self.props.set("UserGroup", value.into());
-            self
+        prop! {
+            /// `UserGroup`: The level of permissions that the user has within the RStudioServerPro app.
+            /// This value defaults to User. The Admin value allows the user access to the RStudio
+            /// Administrative Dashboard.
+            props, "UserGroup", user_group, set_user_group, get_user_group, Val<RStudioServerProAppSettingsUserGroup>
         }
     }
 
@@ -28061,25 +29556,22 @@ pub mod user_profile {
             SharingSettings { props }
         }
 
-        /// `NotebookOutputOption`: Whether to include the notebook cell output when sharing the
-        /// notebook. The default is Disabled.
-        pub fn notebook_output_option(mut self, value: impl Into<Val<SharingSettingsNotebookOutputOption>>) -> Self {
-            self.props.set("NotebookOutputOption", value.into());
-            self
+        prop! {
+            /// `NotebookOutputOption`: Whether to include the notebook cell output when sharing the
+            /// notebook. The default is Disabled.
+            props, "NotebookOutputOption", notebook_output_option, set_notebook_output_option, get_notebook_output_option, Val<SharingSettingsNotebookOutputOption>
         }
 
-        /// `S3KmsKeyId`: When NotebookOutputOption is Allowed, the AWS Key Management Service (KMS)
-        /// encryption key ID used to encrypt the notebook cell output in the Amazon S3 bucket.
-        pub fn s3_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3KmsKeyId", value.into());
-            self
+        prop! {
+            /// `S3KmsKeyId`: When NotebookOutputOption is Allowed, the AWS Key Management Service (KMS)
+            /// encryption key ID used to encrypt the notebook cell output in the Amazon S3 bucket.
+            props, "S3KmsKeyId", s3_kms_key_id, set_s3_kms_key_id, get_s3_kms_key_id, Val<String>
         }
 
-        /// `S3OutputPath`: When NotebookOutputOption is Allowed, the Amazon S3 bucket used to store the
-        /// shared notebook snapshots.
-        pub fn s3_output_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3OutputPath", value.into());
-            self
+        prop! {
+            /// `S3OutputPath`: When NotebookOutputOption is Allowed, the Amazon S3 bucket used to store
+            /// the shared notebook snapshots.
+            props, "S3OutputPath", s3_output_path, set_s3_output_path, get_s3_output_path, Val<String>
         }
     }
 
@@ -28113,10 +29605,10 @@ pub mod user_profile {
             DefaultSpaceStorageSettings { props }
         }
 
-        /// `DefaultEbsStorageSettings`: Properties related to the Amazon Elastic Block Store volume.
-        pub fn default_ebs_storage_settings(mut self, value: impl Into<Val<DefaultEbsStorageSettings>>) -> Self {
-            self.props.set("DefaultEbsStorageSettings", value.into());
-            self
+        prop! {
+            /// `DefaultEbsStorageSettings`: Properties related to the Amazon Elastic Block Store
+            /// volume.
+            props, "DefaultEbsStorageSettings", default_ebs_storage_settings, set_default_ebs_storage_settings, get_default_ebs_storage_settings, Val<DefaultEbsStorageSettings>
         }
     }
 
@@ -28143,6 +29635,17 @@ pub mod user_profile {
             props.set("DefaultEbsVolumeSizeInGb", default_ebs_volume_size_in_gb.into());
             props.set("MaximumEbsVolumeSizeInGb", maximum_ebs_volume_size_in_gb.into());
             DefaultEbsStorageSettings { props }
+        }
+
+        prop! {
+            /// `DefaultEbsVolumeSizeInGb`: Default size of the Amazon EBS volume in Gb
+            props, "DefaultEbsVolumeSizeInGb", _, set_default_ebs_volume_size_in_gb, get_default_ebs_volume_size_in_gb, Val<i64>
+        }
+
+        prop! {
+            /// `MaximumEbsVolumeSizeInGb`: Maximum size of the Amazon EBS volume in Gb. Must be greater
+            /// than or equal to the DefaultEbsVolumeSizeInGb.
+            props, "MaximumEbsVolumeSizeInGb", _, set_maximum_ebs_volume_size_in_gb, get_maximum_ebs_volume_size_in_gb, Val<i64>
         }
     }
 
@@ -28176,31 +29679,27 @@ pub mod user_profile {
             StudioWebPortalSettings { props }
         }
 
-        /// `HiddenAppTypes`: Applications supported in Studio that are hidden from the Studio left
-        /// navigation pane.
-        pub fn hidden_app_types(mut self, value: impl Into<Val<List<AppType>>>) -> Self {
-            self.props.set("HiddenAppTypes", value.into());
-            self
+        prop! {
+            /// `HiddenAppTypes`: Applications supported in Studio that are hidden from the Studio left
+            /// navigation pane.
+            props, "HiddenAppTypes", hidden_app_types, set_hidden_app_types, get_hidden_app_types, Val<List<AppType>>
         }
 
-        /// `HiddenInstanceTypes`: The instance types you are hiding from the Studio user interface.
-        pub fn hidden_instance_types(mut self, value: impl Into<Val<List<AppInstanceType>>>) -> Self {
-            self.props.set("HiddenInstanceTypes", value.into());
-            self
+        prop! {
+            /// `HiddenInstanceTypes`: The instance types you are hiding from the Studio user interface.
+            props, "HiddenInstanceTypes", hidden_instance_types, set_hidden_instance_types, get_hidden_instance_types, Val<List<AppInstanceType>>
         }
 
-        /// `HiddenMlTools`: The machine learning tools that are hidden from the Studio left navigation
-        /// pane.
-        pub fn hidden_ml_tools(mut self, value: impl Into<Val<List<MlTools>>>) -> Self {
-            self.props.set("HiddenMlTools", value.into());
-            self
+        prop! {
+            /// `HiddenMlTools`: The machine learning tools that are hidden from the Studio left
+            /// navigation pane.
+            props, "HiddenMlTools", hidden_ml_tools, set_hidden_ml_tools, get_hidden_ml_tools, Val<List<MlTools>>
         }
 
-        /// `HiddenSageMakerImageVersionAliases`: The version aliases you are hiding from the Studio
-        /// user interface.
-        pub fn hidden_sage_maker_image_version_aliases(mut self, value: impl Into<Val<List<HiddenSageMakerImage>>>) -> Self {
-            self.props.set("HiddenSageMakerImageVersionAliases", value.into());
-            self
+        prop! {
+            /// `HiddenSageMakerImageVersionAliases`: The version aliases you are hiding from the Studio
+            /// user interface.
+            props, "HiddenSageMakerImageVersionAliases", hidden_sage_maker_image_version_aliases, set_hidden_sage_maker_image_version_aliases, get_hidden_sage_maker_image_version_aliases, Val<List<HiddenSageMakerImage>>
         }
     }
 
@@ -28314,17 +29813,15 @@ pub mod user_profile {
             HiddenSageMakerImage { props }
         }
 
-        /// `SageMakerImageName`: The SageMaker image name that you are hiding from the Studio user
-        /// interface.
-        pub fn sage_maker_image_name(mut self, value: impl Into<Val<HiddenSageMakerImageSageMakerImageName>>) -> Self {
-            self.props.set("SageMakerImageName", value.into());
-            self
+        prop! {
+            /// `SageMakerImageName`: The SageMaker image name that you are hiding from the Studio user
+            /// interface.
+            props, "SageMakerImageName", sage_maker_image_name, set_sage_maker_image_name, get_sage_maker_image_name, Val<HiddenSageMakerImageSageMakerImageName>
         }
 
-        /// `VersionAliases`.
-        pub fn version_aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("VersionAliases", value.into());
-            self
+        prop! {
+            /// `VersionAliases`.
+            props, "VersionAliases", version_aliases, set_version_aliases, get_version_aliases, Val<List<String>>
         }
     }
 
@@ -28361,42 +29858,41 @@ impl Workforce {
         Workforce { core }
     }
 
-    /// `CognitoConfig`: The configuration of an Amazon Cognito workforce. A single Cognito
-    /// workforce is created using and corresponds to a single Amazon Cognito user pool.
-    pub fn cognito_config(mut self, value: impl Into<Val<workforce::CognitoConfig>>) -> Self {
-        self.core.set("CognitoConfig", value.into());
-        self
+    prop! {
+        /// `CognitoConfig`: The configuration of an Amazon Cognito workforce. A single Cognito
+        /// workforce is created using and corresponds to a single Amazon Cognito user pool.
+        core.props, "CognitoConfig", cognito_config, set_cognito_config, get_cognito_config, Val<workforce::CognitoConfig>
     }
 
-    /// `IpAddressType`: The IP address type for the workforce. IPv4 only or dualstack (IPv4 and
-    /// IPv6).
-    pub fn ip_address_type(mut self, value: impl Into<Val<workforce::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: The IP address type for the workforce. IPv4 only or dualstack (IPv4 and
+        /// IPv6).
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<workforce::IpAddressType>
     }
 
-    /// `OidcConfig`: The configuration of an OIDC Identity Provider (IdP) private workforce.
-    pub fn oidc_config(mut self, value: impl Into<Val<workforce::OidcConfig>>) -> Self {
-        self.core.set("OidcConfig", value.into());
-        self
+    prop! {
+        /// `OidcConfig`: The configuration of an OIDC Identity Provider (IdP) private workforce.
+        core.props, "OidcConfig", oidc_config, set_oidc_config, get_oidc_config, Val<workforce::OidcConfig>
     }
 
-    /// `SourceIpConfig`: A list of IP address ranges used to access your training data.
-    pub fn source_ip_config(mut self, value: impl Into<Val<workforce::SourceIpConfig>>) -> Self {
-        self.core.set("SourceIpConfig", value.into());
-        self
+    prop! {
+        /// `SourceIpConfig`: A list of IP address ranges used to access your training data.
+        core.props, "SourceIpConfig", source_ip_config, set_source_ip_config, get_source_ip_config, Val<workforce::SourceIpConfig>
     }
 
-    /// `Tags`: An array of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WorkforceVpcConfig`: The VPC configuration for the workforce.
-    pub fn workforce_vpc_config(mut self, value: impl Into<Val<workforce::WorkforceVpcConfigRequest>>) -> Self {
-        self.core.set("WorkforceVpcConfig", value.into());
-        self
+    prop! {
+        /// `WorkforceName`: The name of the private workforce.
+        core.props, "WorkforceName", _, set_workforce_name, get_workforce_name, Val<String>
+    }
+
+    prop! {
+        /// `WorkforceVpcConfig`: The VPC configuration for the workforce.
+        core.props, "WorkforceVpcConfig", workforce_vpc_config, set_workforce_vpc_config, get_workforce_vpc_config, Val<workforce::WorkforceVpcConfigRequest>
     }
 
     /// `Ref`: the resource's identifier.
@@ -28442,6 +29938,16 @@ pub mod workforce {
             props.set("ClientId", client_id.into());
             props.set("UserPool", user_pool.into());
             CognitoConfig { props }
+        }
+
+        prop! {
+            /// `ClientId`: The client ID for your Amazon Cognito user pool.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        }
+
+        prop! {
+            /// `UserPool`: The ID for your Amazon Cognito user pool.
+            props, "UserPool", _, set_user_pool, get_user_pool, Val<String>
         }
     }
 
@@ -28501,24 +30007,59 @@ pub mod workforce {
             OidcConfig { props }
         }
 
-        /// `AuthenticationRequestExtraParams`: A string to string map of identifiers specific to the
-        /// custom identity provider (IdP) being used.
-        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("AuthenticationRequestExtraParams", value.into());
-            self
+        prop! {
+            /// `AuthorizationEndpoint`: The OIDC IdP authorization endpoint used to configure your
+            /// private workforce.
+            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
         }
 
-        /// `ClientSecret`: The OIDC IdP client secret used to configure your private workforce.
-        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientSecret", value.into());
-            self
+        prop! {
+            /// `ClientId`: The OIDC IdP client ID used to configure your private workforce.
+            props, "ClientId", _, set_client_id, get_client_id, Val<String>
         }
 
-        /// `Scope`: An array of string identifiers used to refer to the specific pieces of user data or
-        /// claims that the client application wants to access.
-        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `Issuer`: The OIDC IdP issuer used to configure your private workforce.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        }
+
+        prop! {
+            /// `JwksUri`: The OIDC IdP JSON Web Key Set (Jwks) URI used to configure your private
+            /// workforce.
+            props, "JwksUri", _, set_jwks_uri, get_jwks_uri, Val<String>
+        }
+
+        prop! {
+            /// `LogoutEndpoint`: The OIDC IdP logout endpoint used to configure your private workforce.
+            props, "LogoutEndpoint", _, set_logout_endpoint, get_logout_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `TokenEndpoint`: The OIDC IdP token endpoint used to configure your private workforce.
+            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `UserInfoEndpoint`: The OIDC IdP user info endpoint used to configure your private
+            /// workforce.
+            props, "UserInfoEndpoint", _, set_user_info_endpoint, get_user_info_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `AuthenticationRequestExtraParams`: A string to string map of identifiers specific to
+            /// the custom identity provider (IdP) being used.
+            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
+        }
+
+        prop! {
+            /// `ClientSecret`: The OIDC IdP client secret used to configure your private workforce.
+            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        }
+
+        prop! {
+            /// `Scope`: An array of string identifiers used to refer to the specific pieces of user
+            /// data or claims that the client application wants to access.
+            props, "Scope", scope, set_scope, get_scope, Val<String>
         }
     }
 
@@ -28539,6 +30080,11 @@ pub mod workforce {
             props.set("Cidrs", cidrs.into());
             SourceIpConfig { props }
         }
+
+        prop! {
+            /// `Cidrs`: A list of one to ten Classless Inter-Domain Routing (CIDR) values.
+            props, "Cidrs", _, set_cidrs, get_cidrs, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::Workforce.WorkforceVpcConfigRequest`: The VPC configuration for the
@@ -28557,22 +30103,19 @@ pub mod workforce {
             WorkforceVpcConfigRequest { props }
         }
 
-        /// `SecurityGroupIds`: The VPC security group IDs.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`: The VPC security group IDs.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `Subnets`: The VPC subnets.
-        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Subnets", value.into());
-            self
+        prop! {
+            /// `Subnets`: The VPC subnets.
+            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
         }
 
-        /// `VpcId`: The ID of the VPC.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`: The ID of the VPC.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 }
@@ -28603,29 +30146,36 @@ impl Workteam {
         Workteam { core }
     }
 
-    /// `NotificationConfiguration`: Configures SNS notifications of available or expiring work
-    /// items for work teams.
-    pub fn notification_configuration(mut self, value: impl Into<Val<workteam::NotificationConfiguration>>) -> Self {
-        self.core.set("NotificationConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the work team.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MemberDefinitions`: A list of MemberDefinition objects that contains objects that
+        /// identify the workers that make up the work team.
+        core.props, "MemberDefinitions", _, set_member_definitions, get_member_definitions, Val<List<workteam::MemberDefinition>>
     }
 
-    /// `WorkforceName`: The name of the Workforce
-    pub fn workforce_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkforceName", value.into());
-        self
+    prop! {
+        /// `NotificationConfiguration`: Configures SNS notifications of available or expiring work
+        /// items for work teams.
+        core.props, "NotificationConfiguration", notification_configuration, set_notification_configuration, get_notification_configuration, Val<workteam::NotificationConfiguration>
     }
 
-    /// `WorkteamName`: The name of the work team.
-    pub fn workteam_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkteamName", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkforceName`: The name of the Workforce
+        core.props, "WorkforceName", workforce_name, set_workforce_name, get_workforce_name, Val<String>
+    }
+
+    prop! {
+        /// `WorkteamName`: The name of the work team.
+        core.props, "WorkteamName", workteam_name, set_workteam_name, get_workteam_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -28668,16 +30218,14 @@ pub mod workteam {
             MemberDefinition { props }
         }
 
-        /// `CognitoMemberDefinition`: The Amazon Cognito user group that is part of the work team
-        pub fn cognito_member_definition(mut self, value: impl Into<Val<CognitoMemberDefinition>>) -> Self {
-            self.props.set("CognitoMemberDefinition", value.into());
-            self
+        prop! {
+            /// `CognitoMemberDefinition`: The Amazon Cognito user group that is part of the work team
+            props, "CognitoMemberDefinition", cognito_member_definition, set_cognito_member_definition, get_cognito_member_definition, Val<CognitoMemberDefinition>
         }
 
-        /// `OidcMemberDefinition`: A list user groups that exist in your OIDC Identity Provider (IdP).
-        pub fn oidc_member_definition(mut self, value: impl Into<Val<OidcMemberDefinition>>) -> Self {
-            self.props.set("OidcMemberDefinition", value.into());
-            self
+        prop! {
+            /// `OidcMemberDefinition`: A list user groups that exist in your OIDC Identity Provider (IdP).
+            props, "OidcMemberDefinition", oidc_member_definition, set_oidc_member_definition, get_oidc_member_definition, Val<OidcMemberDefinition>
         }
     }
 
@@ -28708,6 +30256,23 @@ pub mod workteam {
             props.set("CognitoUserGroup", cognito_user_group.into());
             CognitoMemberDefinition { props }
         }
+
+        prop! {
+            /// `CognitoUserPool`: An identifier for a user pool. The user pool must be in the same
+            /// region as the service that you are calling.
+            props, "CognitoUserPool", _, set_cognito_user_pool, get_cognito_user_pool, Val<String>
+        }
+
+        prop! {
+            /// `CognitoClientId`: An identifier for an application client. You must create the app
+            /// client ID using Amazon Cognito.
+            props, "CognitoClientId", _, set_cognito_client_id, get_cognito_client_id, Val<String>
+        }
+
+        prop! {
+            /// `CognitoUserGroup`: An identifier for a user group.
+            props, "CognitoUserGroup", _, set_cognito_user_group, get_cognito_user_group, Val<String>
+        }
     }
 
     /// `AWS::SageMaker::Workteam.OidcMemberDefinition`: A list of user groups that exist in your
@@ -28728,6 +30293,11 @@ pub mod workteam {
             props.set("OidcGroups", oidc_groups.into());
             OidcMemberDefinition { props }
         }
+
+        prop! {
+            /// `OidcGroups`: A list of OIDC group names whose members will be part of this workteam
+            props, "OidcGroups", _, set_oidc_groups, get_oidc_groups, Val<List<String>>
+        }
     }
 
     /// `AWS::SageMaker::Workteam.NotificationConfiguration`: Configures SNS notifications of
@@ -28747,6 +30317,12 @@ pub mod workteam {
             let mut props = Props::new();
             props.set("NotificationTopicArn", notification_topic_arn.into());
             NotificationConfiguration { props }
+        }
+
+        prop! {
+            /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which
+            /// notifications should be published.
+            props, "NotificationTopicArn", _, set_notification_topic_arn, get_notification_topic_arn, Val<String>
         }
     }
 }

@@ -55,10 +55,34 @@ impl DataIntegrationFlow {
         DataIntegrationFlow { core }
     }
 
-    /// `Tags`: The tags for the DataIntegrationFlow.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the DataIntegrationFlow.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Sources`: The source configurations for the DataIntegrationFlow.
+        core.props, "Sources", _, set_sources, get_sources, Val<List<data_integration_flow::DataIntegrationFlowSource>>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the DataIntegrationFlow.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Target`: The DataIntegrationFlow target parameters.
+        core.props, "Target", _, set_target, get_target, Val<data_integration_flow::DataIntegrationFlowTarget>
+    }
+
+    prop! {
+        /// `Transformation`: The DataIntegrationFlow transformation parameters.
+        core.props, "Transformation", _, set_transformation, get_transformation, Val<data_integration_flow::DataIntegrationFlowTransformation>
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,16 +139,25 @@ pub mod data_integration_flow {
             DataIntegrationFlowSource { props }
         }
 
-        /// `DatasetSource`: The dataset source configuration parameters.
-        pub fn dataset_source(mut self, value: impl Into<Val<DatasetSourceConfiguration>>) -> Self {
-            self.props.set("DatasetSource", value.into());
-            self
+        prop! {
+            /// `SourceType`: The source type.
+            props, "SourceType", _, set_source_type, get_source_type, Val<DataIntegrationFlowSourceSourceType>
         }
 
-        /// `S3Source`: The S3 source configuration parameters.
-        pub fn s3_source(mut self, value: impl Into<Val<S3SourceConfiguration>>) -> Self {
-            self.props.set("S3Source", value.into());
-            self
+        prop! {
+            /// `SourceName`: The source name that can be used as table alias in SQL transformation
+            /// query.
+            props, "SourceName", _, set_source_name, get_source_name, Val<String>
+        }
+
+        prop! {
+            /// `DatasetSource`: The dataset source configuration parameters.
+            props, "DatasetSource", dataset_source, set_dataset_source, get_dataset_source, Val<DatasetSourceConfiguration>
+        }
+
+        prop! {
+            /// `S3Source`: The S3 source configuration parameters.
+            props, "S3Source", s3_source, set_s3_source, get_s3_source, Val<S3SourceConfiguration>
         }
     }
 
@@ -146,10 +179,14 @@ pub mod data_integration_flow {
             DatasetSourceConfiguration { props }
         }
 
-        /// `Options`: The dataset options.
-        pub fn options(mut self, value: impl Into<Val<DatasetOptions>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `DatasetIdentifier`: The ARN of the dataset.
+            props, "DatasetIdentifier", _, set_dataset_identifier, get_dataset_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Options`: The dataset options.
+            props, "Options", options, set_options, get_options, Val<DatasetOptions>
         }
     }
 
@@ -168,23 +205,20 @@ pub mod data_integration_flow {
             DatasetOptions { props }
         }
 
-        /// `DedupeRecords`: The option to perform deduplication on data records sharing same primary
-        /// key values.
-        pub fn dedupe_records(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DedupeRecords", value.into());
-            self
+        prop! {
+            /// `DedupeRecords`: The option to perform deduplication on data records sharing same
+            /// primary key values.
+            props, "DedupeRecords", dedupe_records, set_dedupe_records, get_dedupe_records, Val<bool>
         }
 
-        /// `DedupeStrategy`: The deduplication strategy.
-        pub fn dedupe_strategy(mut self, value: impl Into<Val<DedupeStrategy>>) -> Self {
-            self.props.set("DedupeStrategy", value.into());
-            self
+        prop! {
+            /// `DedupeStrategy`: The deduplication strategy.
+            props, "DedupeStrategy", dedupe_strategy, set_dedupe_strategy, get_dedupe_strategy, Val<DedupeStrategy>
         }
 
-        /// `LoadType`: The load type.
-        pub fn load_type(mut self, value: impl Into<Val<DatasetOptionsLoadType>>) -> Self {
-            self.props.set("LoadType", value.into());
-            self
+        prop! {
+            /// `LoadType`: The load type.
+            props, "LoadType", load_type, set_load_type, get_load_type, Val<DatasetOptionsLoadType>
         }
     }
 
@@ -205,10 +239,14 @@ pub mod data_integration_flow {
             DedupeStrategy { props }
         }
 
-        /// `FieldPriority`: The field priority deduplication strategy configuration.
-        pub fn field_priority(mut self, value: impl Into<Val<FieldPriorityDedupeStrategyConfiguration>>) -> Self {
-            self.props.set("FieldPriority", value.into());
-            self
+        prop! {
+            /// `Type`: The deduplication strategy type.
+            props, "Type", _, set_type, get_type, Val<DedupeStrategyType>
+        }
+
+        prop! {
+            /// `FieldPriority`: The field priority deduplication strategy configuration.
+            props, "FieldPriority", field_priority, set_field_priority, get_field_priority, Val<FieldPriorityDedupeStrategyConfiguration>
         }
     }
 
@@ -228,6 +266,11 @@ pub mod data_integration_flow {
             let mut props = Props::new();
             props.set("Fields", fields.into());
             FieldPriorityDedupeStrategyConfiguration { props }
+        }
+
+        prop! {
+            /// `Fields`: The list of field names and their sort order for deduplication.
+            props, "Fields", _, set_fields, get_fields, Val<List<FieldPriorityDedupeField>>
         }
     }
 
@@ -251,6 +294,16 @@ pub mod data_integration_flow {
             props.set("Name", name.into());
             props.set("SortOrder", sort_order.into());
             FieldPriorityDedupeField { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the deduplication field.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SortOrder`: The sort order.
+            props, "SortOrder", _, set_sort_order, get_sort_order, Val<FieldPriorityDedupeFieldSortOrder>
         }
     }
 
@@ -310,10 +363,19 @@ pub mod data_integration_flow {
             S3SourceConfiguration { props }
         }
 
-        /// `Options`: The Amazon S3 options.
-        pub fn options(mut self, value: impl Into<Val<S3Options>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `BucketName`: The S3 bucket name.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `Prefix`: The S3 prefix.
+            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        }
+
+        prop! {
+            /// `Options`: The Amazon S3 options.
+            props, "Options", options, set_options, get_options, Val<S3Options>
         }
     }
 
@@ -332,10 +394,9 @@ pub mod data_integration_flow {
             S3Options { props }
         }
 
-        /// `FileType`: The file type.
-        pub fn file_type(mut self, value: impl Into<Val<S3OptionsFileType>>) -> Self {
-            self.props.set("FileType", value.into());
-            self
+        prop! {
+            /// `FileType`: The file type.
+            props, "FileType", file_type, set_file_type, get_file_type, Val<S3OptionsFileType>
         }
     }
 
@@ -386,10 +447,14 @@ pub mod data_integration_flow {
             DataIntegrationFlowTarget { props }
         }
 
-        /// `DatasetTarget`: The dataset target configuration parameters.
-        pub fn dataset_target(mut self, value: impl Into<Val<DatasetTargetConfiguration>>) -> Self {
-            self.props.set("DatasetTarget", value.into());
-            self
+        prop! {
+            /// `TargetType`: The target type.
+            props, "TargetType", _, set_target_type, get_target_type, Val<DataIntegrationFlowTargetTargetType>
+        }
+
+        prop! {
+            /// `DatasetTarget`: The dataset target configuration parameters.
+            props, "DatasetTarget", dataset_target, set_dataset_target, get_dataset_target, Val<DatasetTargetConfiguration>
         }
     }
 
@@ -411,10 +476,14 @@ pub mod data_integration_flow {
             DatasetTargetConfiguration { props }
         }
 
-        /// `Options`: The dataset options.
-        pub fn options(mut self, value: impl Into<Val<DatasetOptions>>) -> Self {
-            self.props.set("Options", value.into());
-            self
+        prop! {
+            /// `DatasetIdentifier`: The dataset ARN.
+            props, "DatasetIdentifier", _, set_dataset_identifier, get_dataset_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Options`: The dataset options.
+            props, "Options", options, set_options, get_options, Val<DatasetOptions>
         }
     }
 
@@ -448,10 +517,14 @@ pub mod data_integration_flow {
             DataIntegrationFlowTransformation { props }
         }
 
-        /// `SqlTransformation`: The SQL transformation configuration parameters.
-        pub fn sql_transformation(mut self, value: impl Into<Val<SqlTransformationConfiguration>>) -> Self {
-            self.props.set("SqlTransformation", value.into());
-            self
+        prop! {
+            /// `TransformationType`: The transformation type.
+            props, "TransformationType", _, set_transformation_type, get_transformation_type, Val<DataIntegrationFlowTransformationTransformationType>
+        }
+
+        prop! {
+            /// `SqlTransformation`: The SQL transformation configuration parameters.
+            props, "SqlTransformation", sql_transformation, set_sql_transformation, get_sql_transformation, Val<SqlTransformationConfiguration>
         }
     }
 
@@ -471,6 +544,11 @@ pub mod data_integration_flow {
             let mut props = Props::new();
             props.set("Query", query.into());
             SqlTransformationConfiguration { props }
+        }
+
+        prop! {
+            /// `Query`: The transformation SQL query body based on SparkSQL.
+            props, "Query", _, set_query, get_query, Val<String>
         }
     }
 
@@ -516,28 +594,39 @@ impl Dataset {
         Dataset { core }
     }
 
-    /// `Description`: The description of the dataset.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the dataset.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PartitionSpec`: The partition specification of the dataset.
-    pub fn partition_spec(mut self, value: impl Into<Val<dataset::PartitionSpec>>) -> Self {
-        self.core.set("PartitionSpec", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `Schema`: The schema of the dataset.
-    pub fn schema(mut self, value: impl Into<Val<dataset::Schema>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the dataset.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags for the dataset.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Namespace`: The namespace of the dataset.
+        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    }
+
+    prop! {
+        /// `PartitionSpec`: The partition specification of the dataset.
+        core.props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<dataset::PartitionSpec>
+    }
+
+    prop! {
+        /// `Schema`: The schema of the dataset.
+        core.props, "Schema", schema, set_schema, get_schema, Val<dataset::Schema>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the dataset.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -586,6 +675,11 @@ pub mod dataset {
             props.set("Fields", fields.into());
             PartitionSpec { props }
         }
+
+        prop! {
+            /// `Fields`: The partition fields.
+            props, "Fields", _, set_fields, get_fields, Val<List<DataLakeDatasetPartitionField>>
+        }
     }
 
     /// `AWS::SCN::Dataset.DataLakeDatasetPartitionField`: The partition field details.
@@ -609,6 +703,16 @@ pub mod dataset {
             props.set("Transform", transform.into());
             DataLakeDatasetPartitionField { props }
         }
+
+        prop! {
+            /// `Name`: The name of the partition field.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Transform`: The transformation of the partition field.
+            props, "Transform", _, set_transform, get_transform, Val<DataLakeDatasetPartitionFieldTransform>
+        }
     }
 
     /// `AWS::SCN::Dataset.DataLakeDatasetPartitionFieldTransform`: The transformation of the
@@ -627,6 +731,11 @@ pub mod dataset {
             let mut props = Props::new();
             props.set("Type", type_.into());
             DataLakeDatasetPartitionFieldTransform { props }
+        }
+
+        prop! {
+            /// `Type`: The type of partitioning transformation.
+            props, "Type", _, set_type, get_type, Val<DataLakeDatasetPartitionFieldTransformType>
         }
     }
 
@@ -674,10 +783,19 @@ pub mod dataset {
             Schema { props }
         }
 
-        /// `PrimaryKeys`: The list of primary key fields for the dataset.
-        pub fn primary_keys(mut self, value: impl Into<Val<List<DataLakeDatasetPrimaryKeyField>>>) -> Self {
-            self.props.set("PrimaryKeys", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the dataset schema.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Fields`: The list of field details of the dataset schema.
+            props, "Fields", _, set_fields, get_fields, Val<List<DataLakeDatasetSchemaField>>
+        }
+
+        prop! {
+            /// `PrimaryKeys`: The list of primary key fields for the dataset.
+            props, "PrimaryKeys", primary_keys, set_primary_keys, get_primary_keys, Val<List<DataLakeDatasetPrimaryKeyField>>
         }
     }
 
@@ -704,6 +822,21 @@ pub mod dataset {
             props.set("Type", type_.into());
             props.set("IsRequired", is_required.into());
             DataLakeDatasetSchemaField { props }
+        }
+
+        prop! {
+            /// `Name`: The dataset field name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The dataset field type.
+            props, "Type", _, set_type, get_type, Val<DataLakeDatasetSchemaFieldType>
+        }
+
+        prop! {
+            /// `IsRequired`: Indicate if the field is required or not.
+            props, "IsRequired", _, set_is_required, get_is_required, Val<bool>
         }
     }
 
@@ -745,6 +878,11 @@ pub mod dataset {
             props.set("Name", name.into());
             DataLakeDatasetPrimaryKeyField { props }
         }
+
+        prop! {
+            /// `Name`: The name of the primary key field.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 }
 
@@ -766,28 +904,24 @@ impl Instance {
         Instance { core }
     }
 
-    /// `InstanceDescription`: The instance description.
-    pub fn instance_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceDescription", value.into());
-        self
+    prop! {
+        /// `InstanceDescription`: The instance description.
+        core.props, "InstanceDescription", instance_description, set_instance_description, get_instance_description, Val<String>
     }
 
-    /// `InstanceName`: The instance name.
-    pub fn instance_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceName", value.into());
-        self
+    prop! {
+        /// `InstanceName`: The instance name.
+        core.props, "InstanceName", instance_name, set_instance_name, get_instance_name, Val<String>
     }
 
-    /// `Tags`: Tags for the instance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags for the instance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WebAppDnsDomain`: The WebApp DNS domain name of the instance.
-    pub fn web_app_dns_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WebAppDnsDomain", value.into());
-        self
+    prop! {
+        /// `WebAppDnsDomain`: The WebApp DNS domain name of the instance.
+        core.props, "WebAppDnsDomain", web_app_dns_domain, set_web_app_dns_domain, get_web_app_dns_domain, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -861,16 +995,24 @@ impl Namespace {
         Namespace { core }
     }
 
-    /// `Description`: The description of the namespace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the namespace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags for the namespace.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
+        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the namespace.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the namespace.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

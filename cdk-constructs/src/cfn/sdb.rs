@@ -38,10 +38,9 @@ impl Domain {
         Domain { core }
     }
 
-    /// `Description`: Information about the SimpleDB domain.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Information about the SimpleDB domain.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -45,11 +45,20 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    /// `BlockPublicPolicy`: Specifies whether to block resource-based policies that allow broad
-    /// access to the secret.
-    pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BlockPublicPolicy", value.into());
-        self
+    prop! {
+        /// `BlockPublicPolicy`: Specifies whether to block resource-based policies that allow broad
+        /// access to the secret.
+        core.props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+    }
+
+    prop! {
+        /// `ResourcePolicy`.
+        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    }
+
+    prop! {
+        /// `SecretId`: The ARN or name of the secret to attach the resource-based policy.
+        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -86,46 +95,45 @@ impl RotationSchedule {
         RotationSchedule { core }
     }
 
-    /// `ExternalSecretRotationMetadata`: The list of metadata needed to successfully rotate a
-    /// managed external secret.
-    pub fn external_secret_rotation_metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ExternalSecretRotationMetadata", value.into());
-        self
+    prop! {
+        /// `ExternalSecretRotationMetadata`: The list of metadata needed to successfully rotate a
+        /// managed external secret.
+        core.props, "ExternalSecretRotationMetadata", external_secret_rotation_metadata, set_external_secret_rotation_metadata, get_external_secret_rotation_metadata, Val<List<Tag>>
     }
 
-    /// `ExternalSecretRotationRoleArn`: The ARN of the IAM role that is used by Secrets Manager to
-    /// rotate a managed external secret.
-    pub fn external_secret_rotation_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ExternalSecretRotationRoleArn", value.into());
-        self
+    prop! {
+        /// `ExternalSecretRotationRoleArn`: The ARN of the IAM role that is used by Secrets Manager
+        /// to rotate a managed external secret.
+        core.props, "ExternalSecretRotationRoleArn", external_secret_rotation_role_arn, set_external_secret_rotation_role_arn, get_external_secret_rotation_role_arn, Val<String>
     }
 
-    /// `HostedRotationLambda`: Creates a new Lambda rotation function based on one of the Secrets
-    /// Manager rotation function templates. To use a rotation function that already exists, specify
-    /// RotationLambdaARN instead.
-    pub fn hosted_rotation_lambda(mut self, value: impl Into<Val<rotation_schedule::HostedRotationLambda>>) -> Self {
-        self.core.set("HostedRotationLambda", value.into());
-        self
+    prop! {
+        /// `HostedRotationLambda`: Creates a new Lambda rotation function based on one of the
+        /// Secrets Manager rotation function templates. To use a rotation function that already
+        /// exists, specify RotationLambdaARN instead.
+        core.props, "HostedRotationLambda", hosted_rotation_lambda, set_hosted_rotation_lambda, get_hosted_rotation_lambda, Val<rotation_schedule::HostedRotationLambda>
     }
 
-    /// `RotateImmediatelyOnUpdate`: Specifies whether to rotate the secret immediately or wait
-    /// until the next scheduled rotation window.
-    pub fn rotate_immediately_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RotateImmediatelyOnUpdate", value.into());
-        self
+    prop! {
+        /// `RotateImmediatelyOnUpdate`: Specifies whether to rotate the secret immediately or wait
+        /// until the next scheduled rotation window.
+        core.props, "RotateImmediatelyOnUpdate", rotate_immediately_on_update, set_rotate_immediately_on_update, get_rotate_immediately_on_update, Val<bool>
     }
 
-    /// `RotationLambdaARN`: The ARN of an existing Lambda rotation function. To specify a rotation
-    /// function that is also defined in this template, use the Ref function.
-    pub fn rotation_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RotationLambdaARN", value.into());
-        self
+    prop! {
+        /// `RotationLambdaARN`: The ARN of an existing Lambda rotation function. To specify a
+        /// rotation function that is also defined in this template, use the Ref function.
+        core.props, "RotationLambdaARN", rotation_lambda_arn, set_rotation_lambda_arn, get_rotation_lambda_arn, Val<String>
     }
 
-    /// `RotationRules`: A structure that defines the rotation configuration for this secret.
-    pub fn rotation_rules(mut self, value: impl Into<Val<rotation_schedule::RotationRules>>) -> Self {
-        self.core.set("RotationRules", value.into());
-        self
+    prop! {
+        /// `RotationRules`: A structure that defines the rotation configuration for this secret.
+        core.props, "RotationRules", rotation_rules, set_rotation_rules, get_rotation_rules, Val<rotation_schedule::RotationRules>
+    }
+
+    prop! {
+        /// `SecretId`: The ARN or name of the secret to rotate.
+        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,83 +170,79 @@ pub mod rotation_schedule {
             HostedRotationLambda { props }
         }
 
-        /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
-        pub fn exclude_characters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeCharacters", value.into());
-            self
+        prop! {
+            /// `RotationType`: The type of rotation template to use
+            props, "RotationType", _, set_rotation_type, get_rotation_type, Val<String>
         }
 
-        /// `KmsKeyArn`: The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If you
-        /// don't specify this value, then Secrets Manager uses the key aws/secretsmanager. If
-        /// aws/secretsmanager doesn't yet exist, then Secrets Manager creates it for you automatically
-        /// the first time it encrypts the secret value.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
+            props, "ExcludeCharacters", exclude_characters, set_exclude_characters, get_exclude_characters, Val<String>
         }
 
-        /// `MasterSecretArn`: The ARN of the secret that contains superuser credentials, if you use the
-        /// alternating users rotation strategy. CloudFormation grants the execution role for the Lambda
-        /// rotation function GetSecretValue permission to the secret in this property.
-        pub fn master_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterSecretArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If
+            /// you don't specify this value, then Secrets Manager uses the key aws/secretsmanager. If
+            /// aws/secretsmanager doesn't yet exist, then Secrets Manager creates it for you
+            /// automatically the first time it encrypts the secret value.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `MasterSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
-        /// superuser secret, if you use the alternating users strategy and the superuser secret is
-        /// encrypted with a customer managed key. You don't need to specify this property if the
-        /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
-        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey
-        /// permission to the key in this property.
-        pub fn master_secret_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MasterSecretKmsKeyArn", value.into());
-            self
+        prop! {
+            /// `MasterSecretArn`: The ARN of the secret that contains superuser credentials, if you use
+            /// the alternating users rotation strategy. CloudFormation grants the execution role for
+            /// the Lambda rotation function GetSecretValue permission to the secret in this property.
+            props, "MasterSecretArn", master_secret_arn, set_master_secret_arn, get_master_secret_arn, Val<String>
         }
 
-        /// `RotationLambdaName`: The name of the Lambda rotation function.
-        pub fn rotation_lambda_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RotationLambdaName", value.into());
-            self
+        prop! {
+            /// `MasterSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
+            /// superuser secret, if you use the alternating users strategy and the superuser secret is
+            /// encrypted with a customer managed key. You don't need to specify this property if the
+            /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants
+            /// the execution role for the Lambda rotation function Decrypt, DescribeKey, and
+            /// GenerateDataKey permission to the key in this property.
+            props, "MasterSecretKmsKeyArn", master_secret_kms_key_arn, set_master_secret_kms_key_arn, get_master_secret_kms_key_arn, Val<String>
         }
 
-        /// `Runtime`: The python runtime associated with the Lambda function
-        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Runtime", value.into());
-            self
+        prop! {
+            /// `RotationLambdaName`: The name of the Lambda rotation function.
+            props, "RotationLambdaName", rotation_lambda_name, set_rotation_lambda_name, get_rotation_lambda_name, Val<String>
         }
 
-        /// `SuperuserSecretArn`: The ARN of the secret that contains superuser credentials, if you use
-        /// the alternating users rotation strategy. CloudFormation grants the execution role for the
-        /// Lambda rotation function GetSecretValue permission to the secret in this property.
-        pub fn superuser_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuperuserSecretArn", value.into());
-            self
+        prop! {
+            /// `Runtime`: The python runtime associated with the Lambda function
+            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
         }
 
-        /// `SuperuserSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
-        /// superuser secret, if you use the alternating users strategy and the superuser secret is
-        /// encrypted with a customer managed key. You don't need to specify this property if the
-        /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
-        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey
-        /// permission to the key in this property.
-        pub fn superuser_secret_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuperuserSecretKmsKeyArn", value.into());
-            self
+        prop! {
+            /// `SuperuserSecretArn`: The ARN of the secret that contains superuser credentials, if you
+            /// use the alternating users rotation strategy. CloudFormation grants the execution role
+            /// for the Lambda rotation function GetSecretValue permission to the secret in this
+            /// property.
+            props, "SuperuserSecretArn", superuser_secret_arn, set_superuser_secret_arn, get_superuser_secret_arn, Val<String>
         }
 
-        /// `VpcSecurityGroupIds`: A comma-separated list of security group IDs applied to the target
-        /// database.
-        pub fn vpc_security_group_ids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcSecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SuperuserSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt
+            /// the superuser secret, if you use the alternating users strategy and the superuser secret
+            /// is encrypted with a customer managed key. You don't need to specify this property if the
+            /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants
+            /// the execution role for the Lambda rotation function Decrypt, DescribeKey, and
+            /// GenerateDataKey permission to the key in this property.
+            props, "SuperuserSecretKmsKeyArn", superuser_secret_kms_key_arn, set_superuser_secret_kms_key_arn, get_superuser_secret_kms_key_arn, Val<String>
         }
 
-        /// `VpcSubnetIds`: A comma separated list of VPC subnet IDs of the target database network. The
-        /// Lambda rotation function is in the same subnet group.
-        pub fn vpc_subnet_ids(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcSubnetIds", value.into());
-            self
+        prop! {
+            /// `VpcSecurityGroupIds`: A comma-separated list of security group IDs applied to the
+            /// target database.
+            props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<String>
+        }
+
+        prop! {
+            /// `VpcSubnetIds`: A comma separated list of VPC subnet IDs of the target database network.
+            /// The Lambda rotation function is in the same subnet group.
+            props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<String>
         }
     }
 
@@ -257,30 +261,27 @@ pub mod rotation_schedule {
             RotationRules { props }
         }
 
-        /// `AutomaticallyAfterDays`: The number of days between automatic scheduled rotations of the
-        /// secret. You can use this value to check that your secret meets your compliance guidelines
-        /// for how often secrets must be rotated.
-        pub fn automatically_after_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("AutomaticallyAfterDays", value.into());
-            self
+        prop! {
+            /// `AutomaticallyAfterDays`: The number of days between automatic scheduled rotations of
+            /// the secret. You can use this value to check that your secret meets your compliance
+            /// guidelines for how often secrets must be rotated.
+            props, "AutomaticallyAfterDays", automatically_after_days, set_automatically_after_days, get_automatically_after_days, Val<i64>
         }
 
-        /// `Duration`: The length of the rotation window in hours, for example 3h for a three hour
-        /// window. Secrets Manager rotates your secret at any time during this window. The window must
-        /// not extend into the next rotation window or the next UTC day. The window starts according to
-        /// the ScheduleExpression. If you don't specify a Duration, for a ScheduleExpression in hours,
-        /// the window automatically closes after one hour. For a ScheduleExpression in days, the window
-        /// automatically closes at the end of the UTC day.
-        pub fn duration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Duration", value.into());
-            self
+        prop! {
+            /// `Duration`: The length of the rotation window in hours, for example 3h for a three hour
+            /// window. Secrets Manager rotates your secret at any time during this window. The window
+            /// must not extend into the next rotation window or the next UTC day. The window starts
+            /// according to the ScheduleExpression. If you don't specify a Duration, for a
+            /// ScheduleExpression in hours, the window automatically closes after one hour. For a
+            /// ScheduleExpression in days, the window automatically closes at the end of the UTC day.
+            props, "Duration", duration, set_duration, get_duration, Val<String>
         }
 
-        /// `ScheduleExpression`: A cron() or rate() expression that defines the schedule for rotating
-        /// your secret. Secrets Manager rotation schedules use UTC time zone.
-        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ScheduleExpression", value.into());
-            self
+        prop! {
+            /// `ScheduleExpression`: A cron() or rate() expression that defines the schedule for
+            /// rotating your secret. Secrets Manager rotation schedules use UTC time zone.
+            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
         }
     }
 }
@@ -308,78 +309,70 @@ impl Secret {
         Secret { core }
     }
 
-    /// `Description`: The description of the secret.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the secret.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GenerateSecretString`: A structure that specifies how to generate a password to encrypt and
-    /// store in the secret. To include a specific string in the secret, use ``SecretString``
-    /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty
-    /// secret. When you make a change to this property, a new secret version is created. We
-    /// recommend that you specify the maximum length and include every character type that the
-    /// system you are generating a password for can support.
-    pub fn generate_secret_string(mut self, value: impl Into<Val<secret::GenerateSecretString>>) -> Self {
-        self.core.set("GenerateSecretString", value.into());
-        self
+    prop! {
+        /// `GenerateSecretString`: A structure that specifies how to generate a password to encrypt
+        /// and store in the secret. To include a specific string in the secret, use ``SecretString``
+        /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an
+        /// empty secret. When you make a change to this property, a new secret version is created.
+        /// We recommend that you specify the maximum length and include every character type that
+        /// the system you are generating a password for can support.
+        core.props, "GenerateSecretString", generate_secret_string, set_generate_secret_string, get_generate_secret_string, Val<secret::GenerateSecretString>
     }
 
-    /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt
-    /// the secret value in the secret. An alias is always prefixed by ``alias/``, for example ``alias/aws/secretsmanager``.
-    /// For more information, see About aliases (<https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html>).
-    /// To use a KMS key in a different account, use the key ARN or the alias ARN. If you don't
-    /// specify this value, then Secrets Manager uses the key ``aws/secretsmanager``. If that key
-    /// doesn't yet exist, then Secrets Manager creates it for you automatically the first time it
-    /// encrypts the secret …
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key that Secrets Manager uses to
+        /// encrypt the secret value in the secret. An alias is always prefixed by ``alias/``, for
+        /// example ``alias/aws/secretsmanager``. For more information, see About aliases (<https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html>).
+        /// To use a KMS key in a different account, use the key ARN or the alias ARN. If you don't
+        /// specify this value, then Secrets Manager uses the key ``aws/secretsmanager``. If that
+        /// key doesn't yet exist, then Secrets Manager creates it for you automatically the first
+        /// time it encrypts the secret …
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Name`: The name of the new secret. The secret name can contain ASCII letters, numbers, and
-    /// the following characters: /_+=.@- Do not end your secret name with a hyphen followed by six
-    /// characters. If you do so, you risk confusion and unexpected results when searching for a
-    /// secret by partial ARN. Secrets Manager automatically adds a hyphen and six random characters
-    /// after the secret name at the end of the ARN.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the new secret. The secret name can contain ASCII letters, numbers,
+        /// and the following characters: /_+=.@- Do not end your secret name with a hyphen followed
+        /// by six characters. If you do so, you risk confusion and unexpected results when
+        /// searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and
+        /// six random characters after the secret name at the end of the ARN.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ReplicaRegions`: A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a
-    /// replica secret.
-    pub fn replica_regions(mut self, value: impl Into<Val<List<secret::ReplicaRegion>>>) -> Self {
-        self.core.set("ReplicaRegions", value.into());
-        self
+    prop! {
+        /// `ReplicaRegions`: A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a
+        /// replica secret.
+        core.props, "ReplicaRegions", replica_regions, set_replica_regions, get_replica_regions, Val<List<secret::ReplicaRegion>>
     }
 
-    /// `SecretString`: The text to encrypt and store in the secret. We recommend you use a JSON
-    /// structure of key/value pairs for your secret value. To generate a random password, use ``GenerateSecretString``
-    /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty
-    /// secret. When you make a change to this property, a new secret version is created.
-    pub fn secret_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecretString", value.into());
-        self
+    prop! {
+        /// `SecretString`: The text to encrypt and store in the secret. We recommend you use a JSON
+        /// structure of key/value pairs for your secret value. To generate a random password, use ``GenerateSecretString``
+        /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an
+        /// empty secret. When you make a change to this property, a new secret version is created.
+        core.props, "SecretString", secret_string, set_secret_string, get_secret_string, Val<String>
     }
 
-    /// `Tags`: A list of tags to attach to the secret. Each tag is a key and value pair of strings
-    /// in a JSON text string, for example: ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
-    /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different
-    /// tag from one with key "abc". Stack-level tags, tags you apply to the CloudFormation stack,
-    /// are also attached to the secret. If you check tags in permissions policies as part of your
-    /// security strategy, then adding or removing a tag can change permissions. If the completion
-    /// of this operation would result …
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of tags to attach to the secret. Each tag is a key and value pair of
+        /// strings in a JSON text string, for example: ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
+        /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a
+        /// different tag from one with key "abc". Stack-level tags, tags you apply to the
+        /// CloudFormation stack, are also attached to the secret. If you check tags in permissions
+        /// policies as part of your security strategy, then adding or removing a tag can change
+        /// permissions. If the completion of this operation would result …
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: The exact string that identifies the third-party partner that holds the external
-    /// secret. For more information, see Managed external secret partners (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html>).
-    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The exact string that identifies the third-party partner that holds the external
+        /// secret. For more information, see Managed external secret partners (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html>).
+        core.props, "Type", type_, set_type, get_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -419,76 +412,66 @@ pub mod secret {
             GenerateSecretString { props }
         }
 
-        /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
-        pub fn exclude_characters(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ExcludeCharacters", value.into());
-            self
+        prop! {
+            /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
+            props, "ExcludeCharacters", exclude_characters, set_exclude_characters, get_exclude_characters, Val<String>
         }
 
-        /// `ExcludeLowercase`: Specifies whether to exclude lowercase letters from the password. If you
-        /// don't include this switch, the password can contain lowercase letters.
-        pub fn exclude_lowercase(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeLowercase", value.into());
-            self
+        prop! {
+            /// `ExcludeLowercase`: Specifies whether to exclude lowercase letters from the password. If
+            /// you don't include this switch, the password can contain lowercase letters.
+            props, "ExcludeLowercase", exclude_lowercase, set_exclude_lowercase, get_exclude_lowercase, Val<bool>
         }
 
-        /// `ExcludeNumbers`: Specifies whether to exclude numbers from the password. If you don't
-        /// include this switch, the password can contain numbers.
-        pub fn exclude_numbers(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeNumbers", value.into());
-            self
+        prop! {
+            /// `ExcludeNumbers`: Specifies whether to exclude numbers from the password. If you don't
+            /// include this switch, the password can contain numbers.
+            props, "ExcludeNumbers", exclude_numbers, set_exclude_numbers, get_exclude_numbers, Val<bool>
         }
 
-        /// `ExcludePunctuation`: Specifies whether to exclude the following punctuation characters from
-        /// the password: ``! " # $ % & ' ( ) * + , - . / : ; &lt; = &gt; ? @ \[ \\ \] ^ _ ` { | } ~``.
-        /// If you don't include this switch, the password can contain punctuation.
-        pub fn exclude_punctuation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludePunctuation", value.into());
-            self
+        prop! {
+            /// `ExcludePunctuation`: Specifies whether to exclude the following punctuation characters
+            /// from the password: ``! " # $ % & ' ( ) * + , - . / : ; &lt; = &gt; ? @ \[ \\ \] ^ _ ` { | } ~``.
+            /// If you don't include this switch, the password can contain punctuation.
+            props, "ExcludePunctuation", exclude_punctuation, set_exclude_punctuation, get_exclude_punctuation, Val<bool>
         }
 
-        /// `ExcludeUppercase`: Specifies whether to exclude uppercase letters from the password. If you
-        /// don't include this switch, the password can contain uppercase letters.
-        pub fn exclude_uppercase(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeUppercase", value.into());
-            self
+        prop! {
+            /// `ExcludeUppercase`: Specifies whether to exclude uppercase letters from the password. If
+            /// you don't include this switch, the password can contain uppercase letters.
+            props, "ExcludeUppercase", exclude_uppercase, set_exclude_uppercase, get_exclude_uppercase, Val<bool>
         }
 
-        /// `GenerateStringKey`: The JSON key name for the key/value pair, where the value is the
-        /// generated password. This pair is added to the JSON structure specified by the ``SecretStringTemplate``
-        /// parameter. If you specify this parameter, then you must also specify ``SecretStringTemplate``.
-        pub fn generate_string_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GenerateStringKey", value.into());
-            self
+        prop! {
+            /// `GenerateStringKey`: The JSON key name for the key/value pair, where the value is the
+            /// generated password. This pair is added to the JSON structure specified by the ``SecretStringTemplate``
+            /// parameter. If you specify this parameter, then you must also specify ``SecretStringTemplate``.
+            props, "GenerateStringKey", generate_string_key, set_generate_string_key, get_generate_string_key, Val<String>
         }
 
-        /// `IncludeSpace`: Specifies whether to include the space character. If you include this
-        /// switch, the password can contain space characters.
-        pub fn include_space(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeSpace", value.into());
-            self
+        prop! {
+            /// `IncludeSpace`: Specifies whether to include the space character. If you include this
+            /// switch, the password can contain space characters.
+            props, "IncludeSpace", include_space, set_include_space, get_include_space, Val<bool>
         }
 
-        /// `PasswordLength`: The length of the password. If you don't include this parameter, the
-        /// default length is 32 characters.
-        pub fn password_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PasswordLength", value.into());
-            self
+        prop! {
+            /// `PasswordLength`: The length of the password. If you don't include this parameter, the
+            /// default length is 32 characters.
+            props, "PasswordLength", password_length, set_password_length, get_password_length, Val<i64>
         }
 
-        /// `RequireEachIncludedType`: Specifies whether to include at least one upper and lowercase
-        /// letter, one number, and one punctuation. If you don't include this switch, the password
-        /// contains at least one of every character type.
-        pub fn require_each_included_type(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RequireEachIncludedType", value.into());
-            self
+        prop! {
+            /// `RequireEachIncludedType`: Specifies whether to include at least one upper and lowercase
+            /// letter, one number, and one punctuation. If you don't include this switch, the password
+            /// contains at least one of every character type.
+            props, "RequireEachIncludedType", require_each_included_type, set_require_each_included_type, get_require_each_included_type, Val<bool>
         }
 
-        /// `SecretStringTemplate`: A template that the generated string must match. When you make a
-        /// change to this property, a new secret version is created.
-        pub fn secret_string_template(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretStringTemplate", value.into());
-            self
+        prop! {
+            /// `SecretStringTemplate`: A template that the generated string must match. When you make a
+            /// change to this property, a new secret version is created.
+            props, "SecretStringTemplate", secret_string_template, set_secret_string_template, get_secret_string_template, Val<String>
         }
     }
 
@@ -510,11 +493,15 @@ pub mod secret {
             ReplicaRegion { props }
         }
 
-        /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't
-        /// include this field, Secrets Manager uses ``aws/secretsmanager``.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `Region`: A string that represents a ``Region``, for example "us-east-1".
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't
+            /// include this field, Secrets Manager uses ``aws/secretsmanager``.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 }
@@ -546,6 +533,21 @@ impl SecretTargetAttachment {
         core.set("TargetId", target_id.into());
         core.set("SecretId", secret_id.into());
         SecretTargetAttachment { core }
+    }
+
+    prop! {
+        /// `SecretId`.
+        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetId`.
+        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetType`.
+        core.props, "TargetType", _, set_target_type, get_target_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,47 +41,45 @@ impl AgentSpace {
         AgentSpace { core }
     }
 
-    /// `AwsResources`: AWS resource configuration
-    pub fn aws_resources(mut self, value: impl Into<Val<agent_space::AwsResources>>) -> Self {
-        self.core.set("AwsResources", value.into());
-        self
+    prop! {
+        /// `AwsResources`: AWS resource configuration
+        core.props, "AwsResources", aws_resources, set_aws_resources, get_aws_resources, Val<agent_space::AwsResources>
     }
 
-    /// `CodeReviewSettings`: Details of code review settings
-    pub fn code_review_settings(mut self, value: impl Into<Val<agent_space::CodeReviewSettings>>) -> Self {
-        self.core.set("CodeReviewSettings", value.into());
-        self
+    prop! {
+        /// `CodeReviewSettings`: Details of code review settings
+        core.props, "CodeReviewSettings", code_review_settings, set_code_review_settings, get_code_review_settings, Val<agent_space::CodeReviewSettings>
     }
 
-    /// `Description`: Description of the agent space
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the agent space
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IntegratedResources`: Integrated Resources configuration
-    pub fn integrated_resources(mut self, value: impl Into<Val<List<agent_space::IntegratedResource>>>) -> Self {
-        self.core.set("IntegratedResources", value.into());
-        self
+    prop! {
+        /// `IntegratedResources`: Integrated Resources configuration
+        core.props, "IntegratedResources", integrated_resources, set_integrated_resources, get_integrated_resources, Val<List<agent_space::IntegratedResource>>
     }
 
-    /// `KmsKeyId`: Identifier of the KMS key used to encrypt data. Can be a key ID, key ARN, alias
-    /// name, or alias ARN. If not specified, an AWS managed key is used.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: Identifier of the KMS key used to encrypt data. Can be a key ID, key ARN,
+        /// alias name, or alias ARN. If not specified, an AWS managed key is used.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: Tags for the agent space
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the agent space
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `TargetDomainIds`: List of target domain identifiers registered with the agent space
-    pub fn target_domain_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TargetDomainIds", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags for the agent space
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetDomainIds`: List of target domain identifiers registered with the agent space
+        core.props, "TargetDomainIds", target_domain_ids, set_target_domain_ids, get_target_domain_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -129,40 +127,35 @@ pub mod agent_space {
             AwsResources { props }
         }
 
-        /// `IamRoles`: IAM role ARNs
-        pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IamRoles", value.into());
-            self
+        prop! {
+            /// `IamRoles`: IAM role ARNs
+            props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
         }
 
-        /// `LambdaFunctionArns`: Lambda function ARNs used to retrieve tester credentials for pentests
-        pub fn lambda_function_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LambdaFunctionArns", value.into());
-            self
+        prop! {
+            /// `LambdaFunctionArns`: Lambda function ARNs used to retrieve tester credentials for
+            /// pentests
+            props, "LambdaFunctionArns", lambda_function_arns, set_lambda_function_arns, get_lambda_function_arns, Val<List<String>>
         }
 
-        /// `LogGroups`: CloudWatch log group ARNs
-        pub fn log_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("LogGroups", value.into());
-            self
+        prop! {
+            /// `LogGroups`: CloudWatch log group ARNs
+            props, "LogGroups", log_groups, set_log_groups, get_log_groups, Val<List<String>>
         }
 
-        /// `S3Buckets`: S3 bucket ARNs
-        pub fn s3_buckets(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("S3Buckets", value.into());
-            self
+        prop! {
+            /// `S3Buckets`: S3 bucket ARNs
+            props, "S3Buckets", s3_buckets, set_s3_buckets, get_s3_buckets, Val<List<String>>
         }
 
-        /// `SecretArns`: SecretsManager secret ARNs used to store tester credentials for pentests
-        pub fn secret_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecretArns", value.into());
-            self
+        prop! {
+            /// `SecretArns`: SecretsManager secret ARNs used to store tester credentials for pentests
+            props, "SecretArns", secret_arns, set_secret_arns, get_secret_arns, Val<List<String>>
         }
 
-        /// `Vpcs`: VPC configurations
-        pub fn vpcs(mut self, value: impl Into<Val<List<VpcConfig>>>) -> Self {
-            self.props.set("Vpcs", value.into());
-            self
+        prop! {
+            /// `Vpcs`: VPC configurations
+            props, "Vpcs", vpcs, set_vpcs, get_vpcs, Val<List<VpcConfig>>
         }
     }
 
@@ -182,22 +175,19 @@ pub mod agent_space {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupArns`: List of security group ARNs in the customer VPC
-        pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupArns", value.into());
-            self
+        prop! {
+            /// `SecurityGroupArns`: List of security group ARNs in the customer VPC
+            props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
         }
 
-        /// `SubnetArns`: List of subnet ARNs in the customer VPC
-        pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SubnetArns", value.into());
-            self
+        prop! {
+            /// `SubnetArns`: List of subnet ARNs in the customer VPC
+            props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
         }
 
-        /// `VpcArn`: ARN of the customer VPC
-        pub fn vpc_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcArn", value.into());
-            self
+        prop! {
+            /// `VpcArn`: ARN of the customer VPC
+            props, "VpcArn", vpc_arn, set_vpc_arn, get_vpc_arn, Val<String>
         }
     }
 
@@ -224,6 +214,16 @@ pub mod agent_space {
             props.set("GeneralPurposeScanning", general_purpose_scanning.into());
             CodeReviewSettings { props }
         }
+
+        prop! {
+            /// `ControlsScanning`: Whether Controls are utilized for code review analysis
+            props, "ControlsScanning", _, set_controls_scanning, get_controls_scanning, Val<bool>
+        }
+
+        prop! {
+            /// `GeneralPurposeScanning`: Whether general purpose analysis is performed for code review
+            props, "GeneralPurposeScanning", _, set_general_purpose_scanning, get_general_purpose_scanning, Val<bool>
+        }
     }
 
     /// `AWS::SecurityAgent::AgentSpace.IntegratedResource`: Integrated Resource details
@@ -247,6 +247,16 @@ pub mod agent_space {
             props.set("ProviderResources", provider_resources.into());
             IntegratedResource { props }
         }
+
+        prop! {
+            /// `Integration`: Unique identifier of the Provider Integration
+            props, "Integration", _, set_integration, get_integration, Val<String>
+        }
+
+        prop! {
+            /// `ProviderResources`: List of selected Resources from the Integration
+            props, "ProviderResources", _, set_provider_resources, get_provider_resources, Val<List<ProviderResource>>
+        }
     }
 
     /// `AWS::SecurityAgent::AgentSpace.ProviderResource`: Selected Resource (eg: Code Repository,
@@ -265,52 +275,44 @@ pub mod agent_space {
             ProviderResource { props }
         }
 
-        /// `BitbucketCapabilities`: Bitbucket repository capabilities
-        pub fn bitbucket_capabilities(mut self, value: impl Into<Val<BitbucketCapabilitiesResource>>) -> Self {
-            self.props.set("BitbucketCapabilities", value.into());
-            self
+        prop! {
+            /// `BitbucketCapabilities`: Bitbucket repository capabilities
+            props, "BitbucketCapabilities", bitbucket_capabilities, set_bitbucket_capabilities, get_bitbucket_capabilities, Val<BitbucketCapabilitiesResource>
         }
 
-        /// `BitbucketRepository`: Bitbucket repository details
-        pub fn bitbucket_repository(mut self, value: impl Into<Val<BitbucketRepositoryResource>>) -> Self {
-            self.props.set("BitbucketRepository", value.into());
-            self
+        prop! {
+            /// `BitbucketRepository`: Bitbucket repository details
+            props, "BitbucketRepository", bitbucket_repository, set_bitbucket_repository, get_bitbucket_repository, Val<BitbucketRepositoryResource>
         }
 
-        /// `ConfluenceCapabilities`: Confluence document capabilities
-        pub fn confluence_capabilities(mut self, value: impl Into<Val<ConfluenceCapabilitiesResource>>) -> Self {
-            self.props.set("ConfluenceCapabilities", value.into());
-            self
+        prop! {
+            /// `ConfluenceCapabilities`: Confluence document capabilities
+            props, "ConfluenceCapabilities", confluence_capabilities, set_confluence_capabilities, get_confluence_capabilities, Val<ConfluenceCapabilitiesResource>
         }
 
-        /// `ConfluenceDocument`: Confluence document details
-        pub fn confluence_document(mut self, value: impl Into<Val<ConfluenceDocumentResource>>) -> Self {
-            self.props.set("ConfluenceDocument", value.into());
-            self
+        prop! {
+            /// `ConfluenceDocument`: Confluence document details
+            props, "ConfluenceDocument", confluence_document, set_confluence_document, get_confluence_document, Val<ConfluenceDocumentResource>
         }
 
-        /// `GitHubCapabilities`: GitHub repository capabilities
-        pub fn git_hub_capabilities(mut self, value: impl Into<Val<GitHubCapabilitiesResource>>) -> Self {
-            self.props.set("GitHubCapabilities", value.into());
-            self
+        prop! {
+            /// `GitHubCapabilities`: GitHub repository capabilities
+            props, "GitHubCapabilities", git_hub_capabilities, set_git_hub_capabilities, get_git_hub_capabilities, Val<GitHubCapabilitiesResource>
         }
 
-        /// `GitHubRepository`: GitHub repository details
-        pub fn git_hub_repository(mut self, value: impl Into<Val<GitHubRepositoryResource>>) -> Self {
-            self.props.set("GitHubRepository", value.into());
-            self
+        prop! {
+            /// `GitHubRepository`: GitHub repository details
+            props, "GitHubRepository", git_hub_repository, set_git_hub_repository, get_git_hub_repository, Val<GitHubRepositoryResource>
         }
 
-        /// `GitLabCapabilities`: GitLab repository capabilities
-        pub fn git_lab_capabilities(mut self, value: impl Into<Val<GitLabCapabilitiesResource>>) -> Self {
-            self.props.set("GitLabCapabilities", value.into());
-            self
+        prop! {
+            /// `GitLabCapabilities`: GitLab repository capabilities
+            props, "GitLabCapabilities", git_lab_capabilities, set_git_lab_capabilities, get_git_lab_capabilities, Val<GitLabCapabilitiesResource>
         }
 
-        /// `GitLabRepository`: GitLab repository details
-        pub fn git_lab_repository(mut self, value: impl Into<Val<GitLabRepositoryResource>>) -> Self {
-            self.props.set("GitLabRepository", value.into());
-            self
+        prop! {
+            /// `GitLabRepository`: GitLab repository details
+            props, "GitLabRepository", git_lab_repository, set_git_lab_repository, get_git_lab_repository, Val<GitLabRepositoryResource>
         }
     }
 
@@ -330,16 +332,14 @@ pub mod agent_space {
             BitbucketCapabilitiesResource { props }
         }
 
-        /// `LeaveComments`: Enables Code Review in the repository
-        pub fn leave_comments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("LeaveComments", value.into());
-            self
+        prop! {
+            /// `LeaveComments`: Enables Code Review in the repository
+            props, "LeaveComments", leave_comments, set_leave_comments, get_leave_comments, Val<bool>
         }
 
-        /// `RemediateCode`: Enables creation of pull requests with automated fixes
-        pub fn remediate_code(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemediateCode", value.into());
-            self
+        prop! {
+            /// `RemediateCode`: Enables creation of pull requests with automated fixes
+            props, "RemediateCode", remediate_code, set_remediate_code, get_remediate_code, Val<bool>
         }
     }
 
@@ -361,6 +361,16 @@ pub mod agent_space {
             props.set("Workspace", workspace.into());
             BitbucketRepositoryResource { props }
         }
+
+        prop! {
+            /// `Name`: Bitbucket repository name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Workspace`: Bitbucket workspace slug owning the repository
+            props, "Workspace", _, set_workspace, get_workspace, Val<String>
+        }
     }
 
     /// `AWS::SecurityAgent::AgentSpace.ConfluenceCapabilitiesResource`: Confluence document
@@ -379,22 +389,19 @@ pub mod agent_space {
             ConfluenceCapabilitiesResource { props }
         }
 
-        /// `CreateDocument`: Enables creation of new Confluence documents in the same space
-        pub fn create_document(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CreateDocument", value.into());
-            self
+        prop! {
+            /// `CreateDocument`: Enables creation of new Confluence documents in the same space
+            props, "CreateDocument", create_document, set_create_document, get_create_document, Val<bool>
         }
 
-        /// `FetchDocument`: Enables read access to the document content
-        pub fn fetch_document(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("FetchDocument", value.into());
-            self
+        prop! {
+            /// `FetchDocument`: Enables read access to the document content
+            props, "FetchDocument", fetch_document, set_fetch_document, get_fetch_document, Val<bool>
         }
 
-        /// `UpdateDocument`: Enables updates to the document
-        pub fn update_document(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UpdateDocument", value.into());
-            self
+        prop! {
+            /// `UpdateDocument`: Enables updates to the document
+            props, "UpdateDocument", update_document, set_update_document, get_update_document, Val<bool>
         }
     }
 
@@ -423,17 +430,31 @@ pub mod agent_space {
             ConfluenceDocumentResource { props }
         }
 
-        /// `SpaceTitle`: Read-only human-readable title of the containing space, populated from
-        /// service-side metadata
-        pub fn space_title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SpaceTitle", value.into());
-            self
+        prop! {
+            /// `Name`: Customer-supplied logical name for the Confluence document
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `Title`: Read-only human-readable title of the page, populated from service-side metadata
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `SpaceKey`: Confluence space key containing the document
+            props, "SpaceKey", _, set_space_key, get_space_key, Val<String>
+        }
+
+        prop! {
+            /// `PageId`: Confluence page identifier
+            props, "PageId", _, set_page_id, get_page_id, Val<String>
+        }
+
+        prop! {
+            /// `SpaceTitle`: Read-only human-readable title of the containing space, populated from
+            /// service-side metadata
+            props, "SpaceTitle", space_title, set_space_title, get_space_title, Val<String>
+        }
+
+        prop! {
+            /// `Title`: Read-only human-readable title of the page, populated from service-side
+            /// metadata
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -455,6 +476,16 @@ pub mod agent_space {
             props.set("RemediateCode", remediate_code.into());
             GitHubCapabilitiesResource { props }
         }
+
+        prop! {
+            /// `LeaveComments`: Enables Code Review in the repository
+            props, "LeaveComments", _, set_leave_comments, get_leave_comments, Val<bool>
+        }
+
+        prop! {
+            /// `RemediateCode`: Enables creation of pull requests with automated fixes
+            props, "RemediateCode", _, set_remediate_code, get_remediate_code, Val<bool>
+        }
     }
 
     /// `AWS::SecurityAgent::AgentSpace.GitHubRepositoryResource`: GitHub repository details
@@ -475,6 +506,16 @@ pub mod agent_space {
             props.set("Owner", owner.into());
             GitHubRepositoryResource { props }
         }
+
+        prop! {
+            /// `Name`: GitHub repository name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Owner`: GitHub repository owner (user or organization)
+            props, "Owner", _, set_owner, get_owner, Val<String>
+        }
     }
 
     /// `AWS::SecurityAgent::AgentSpace.GitLabCapabilitiesResource`: GitLab repository capabilities
@@ -492,16 +533,14 @@ pub mod agent_space {
             GitLabCapabilitiesResource { props }
         }
 
-        /// `LeaveComments`: Enables Code Review in the repository
-        pub fn leave_comments(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("LeaveComments", value.into());
-            self
+        prop! {
+            /// `LeaveComments`: Enables Code Review in the repository
+            props, "LeaveComments", leave_comments, set_leave_comments, get_leave_comments, Val<bool>
         }
 
-        /// `RemediateCode`: Enables creation of merge requests with automated fixes
-        pub fn remediate_code(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("RemediateCode", value.into());
-            self
+        prop! {
+            /// `RemediateCode`: Enables creation of merge requests with automated fixes
+            props, "RemediateCode", remediate_code, set_remediate_code, get_remediate_code, Val<bool>
         }
     }
 
@@ -522,6 +561,16 @@ pub mod agent_space {
             props.set("Name", name.into());
             props.set("Namespace", namespace.into());
             GitLabRepositoryResource { props }
+        }
+
+        prop! {
+            /// `Name`: GitLab project name
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Namespace`: GitLab project namespace (user, group, or subgroup path)
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
         }
     }
 }
@@ -544,29 +593,25 @@ impl Application {
         Application { core }
     }
 
-    /// `DefaultKmsKeyId`: Identifier of a KMS key. Can be a key ID, key ARN, alias name, or alias
-    /// ARN.
-    pub fn default_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultKmsKeyId", value.into());
-        self
+    prop! {
+        /// `DefaultKmsKeyId`: Identifier of a KMS key. Can be a key ID, key ARN, alias name, or
+        /// alias ARN.
+        core.props, "DefaultKmsKeyId", default_kms_key_id, set_default_kms_key_id, get_default_kms_key_id, Val<String>
     }
 
-    /// `IdCConfiguration`.
-    pub fn id_c_configuration(mut self, value: impl Into<Val<application::IdCConfiguration>>) -> Self {
-        self.core.set("IdCConfiguration", value.into());
-        self
+    prop! {
+        /// `IdCConfiguration`.
+        core.props, "IdCConfiguration", id_c_configuration, set_id_c_configuration, get_id_c_configuration, Val<application::IdCConfiguration>
     }
 
-    /// `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `Tags`: Tags for the application
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags for the application
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -619,16 +664,14 @@ pub mod application {
             IdCConfiguration { props }
         }
 
-        /// `IdCApplicationArn`.
-        pub fn id_c_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdCApplicationArn", value.into());
-            self
+        prop! {
+            /// `IdCApplicationArn`.
+            props, "IdCApplicationArn", id_c_application_arn, set_id_c_application_arn, get_id_c_application_arn, Val<String>
         }
 
-        /// `IdCInstanceArn`.
-        pub fn id_c_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IdCInstanceArn", value.into());
-            self
+        prop! {
+            /// `IdCInstanceArn`.
+            props, "IdCInstanceArn", id_c_instance_arn, set_id_c_instance_arn, get_id_c_instance_arn, Val<String>
         }
     }
 }
@@ -664,10 +707,25 @@ impl Artifact {
         Artifact { core }
     }
 
-    /// `ArtifactContent`: The binary content of the artifact to upload, encoded as a Base64 string.
-    pub fn artifact_content(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ArtifactContent", value.into());
-        self
+    prop! {
+        /// `AgentSpaceId`: The unique identifier of the agent space to add the artifact to.
+        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    }
+
+    prop! {
+        /// `ArtifactContent`: The binary content of the artifact to upload, encoded as a Base64
+        /// string.
+        core.props, "ArtifactContent", artifact_content, set_artifact_content, get_artifact_content, Val<String>
+    }
+
+    prop! {
+        /// `ArtifactType`: The file type of the artifact.
+        core.props, "ArtifactType", _, set_artifact_type, get_artifact_type, Val<artifact::ArtifactType>
+    }
+
+    prop! {
+        /// `FileName`: The file name of the artifact.
+        core.props, "FileName", _, set_file_name, get_file_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -760,31 +818,37 @@ impl Integration {
         Integration { core }
     }
 
-    /// `KmsKeyId`: The identifier of the AWS KMS key to use for encrypting data associated with the
-    /// integration. Can be a key ID, key ARN, alias name, or alias ARN.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name for the integration.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `PrivateConnectionName`: The name of an active private connection used to reach a
-    /// self-hosted provider instance over private networking.
-    pub fn private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateConnectionName", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The identifier of the AWS KMS key to use for encrypting data associated with
+        /// the integration. Can be a key ID, key ARN, alias name, or alias ARN.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `ProviderInput`: The provider-specific input required to create the integration. Exactly one
-    /// of the provider input objects must be specified.
-    pub fn provider_input(mut self, value: impl Into<Val<integration::ProviderInput>>) -> Self {
-        self.core.set("ProviderInput", value.into());
-        self
+    prop! {
+        /// `PrivateConnectionName`: The name of an active private connection used to reach a
+        /// self-hosted provider instance over private networking.
+        core.props, "PrivateConnectionName", private_connection_name, set_private_connection_name, get_private_connection_name, Val<String>
     }
 
-    /// `Tags`: The tags to associate with the integration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Provider`: The integration provider.
+        core.props, "Provider", _, set_provider, get_provider, Val<integration::Provider>
+    }
+
+    prop! {
+        /// `ProviderInput`: The provider-specific input required to create the integration. Exactly
+        /// one of the provider input objects must be specified.
+        core.props, "ProviderInput", provider_input, set_provider_input, get_provider_input, Val<integration::ProviderInput>
+    }
+
+    prop! {
+        /// `Tags`: The tags to associate with the integration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -863,28 +927,24 @@ pub mod integration {
             ProviderInput { props }
         }
 
-        /// `Bitbucket`: The input required to create a Bitbucket integration.
-        pub fn bitbucket(mut self, value: impl Into<Val<BitbucketInput>>) -> Self {
-            self.props.set("Bitbucket", value.into());
-            self
+        prop! {
+            /// `Bitbucket`: The input required to create a Bitbucket integration.
+            props, "Bitbucket", bitbucket, set_bitbucket, get_bitbucket, Val<BitbucketInput>
         }
 
-        /// `Confluence`: The input required to create a Confluence integration.
-        pub fn confluence(mut self, value: impl Into<Val<ConfluenceInput>>) -> Self {
-            self.props.set("Confluence", value.into());
-            self
+        prop! {
+            /// `Confluence`: The input required to create a Confluence integration.
+            props, "Confluence", confluence, set_confluence, get_confluence, Val<ConfluenceInput>
         }
 
-        /// `Github`: The input required to create a GitHub integration.
-        pub fn github(mut self, value: impl Into<Val<GitHubInput>>) -> Self {
-            self.props.set("Github", value.into());
-            self
+        prop! {
+            /// `Github`: The input required to create a GitHub integration.
+            props, "Github", github, set_github, get_github, Val<GitHubInput>
         }
 
-        /// `Gitlab`: The input required to create a GitLab integration.
-        pub fn gitlab(mut self, value: impl Into<Val<GitLabInput>>) -> Self {
-            self.props.set("Gitlab", value.into());
-            self
+        prop! {
+            /// `Gitlab`: The input required to create a GitLab integration.
+            props, "Gitlab", gitlab, set_gitlab, get_gitlab, Val<GitLabInput>
         }
     }
 
@@ -918,6 +978,27 @@ pub mod integration {
             props.set("State", state.into());
             BitbucketInput { props }
         }
+
+        prop! {
+            /// `InstallationId`: The Atlassian installation identifier, available from the Atlassian
+            /// administration console.
+            props, "InstallationId", _, set_installation_id, get_installation_id, Val<String>
+        }
+
+        prop! {
+            /// `Workspace`: The Bitbucket workspace slug that identifies the workspace to integrate.
+            props, "Workspace", _, set_workspace, get_workspace, Val<String>
+        }
+
+        prop! {
+            /// `Code`: The OAuth 2.0 authorization code returned from the consent redirect.
+            props, "Code", _, set_code, get_code, Val<String>
+        }
+
+        prop! {
+            /// `State`: The CSRF state token echoed back from the OAuth redirect.
+            props, "State", _, set_state, get_state, Val<String>
+        }
     }
 
     /// `AWS::SecurityAgent::Integration.ConfluenceInput`: The input required to create a Confluence
@@ -949,6 +1030,27 @@ pub mod integration {
             props.set("SiteUrl", site_url.into());
             ConfluenceInput { props }
         }
+
+        prop! {
+            /// `InstallationId`: The Atlassian installation identifier, available from the Atlassian
+            /// administration console.
+            props, "InstallationId", _, set_installation_id, get_installation_id, Val<String>
+        }
+
+        prop! {
+            /// `Code`: The OAuth 2.0 authorization code returned from the consent redirect.
+            props, "Code", _, set_code, get_code, Val<String>
+        }
+
+        prop! {
+            /// `State`: The CSRF state token echoed back from the OAuth redirect.
+            props, "State", _, set_state, get_state, Val<String>
+        }
+
+        prop! {
+            /// `SiteUrl`: The Confluence Cloud site URL, for example <https://mysite.atlassian.net>.
+            props, "SiteUrl", _, set_site_url, get_site_url, Val<String>
+        }
     }
 
     /// `AWS::SecurityAgent::Integration.GitHubInput`: The input required to create a GitHub
@@ -971,25 +1073,32 @@ pub mod integration {
             GitHubInput { props }
         }
 
-        /// `InstallationId`: The installation identifier provided by GitHub Enterprise Server on the
-        /// install callback. Required for GitHub Enterprise Server integrations and ignored for
-        /// GitHub.com.
-        pub fn installation_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstallationId", value.into());
-            self
+        prop! {
+            /// `Code`: The OAuth authorization code received from GitHub.
+            props, "Code", _, set_code, get_code, Val<String>
         }
 
-        /// `OrganizationName`: The name of the GitHub organization to integrate with.
-        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrganizationName", value.into());
-            self
+        prop! {
+            /// `State`: The CSRF state token for validating the OAuth flow.
+            props, "State", _, set_state, get_state, Val<String>
         }
 
-        /// `TargetUrl`: The HTTPS URL of a self-hosted GitHub Enterprise Server instance. Omit this
-        /// value for GitHub.com.
-        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetUrl", value.into());
-            self
+        prop! {
+            /// `InstallationId`: The installation identifier provided by GitHub Enterprise Server on
+            /// the install callback. Required for GitHub Enterprise Server integrations and ignored for
+            /// GitHub.com.
+            props, "InstallationId", installation_id, set_installation_id, get_installation_id, Val<String>
+        }
+
+        prop! {
+            /// `OrganizationName`: The name of the GitHub organization to integrate with.
+            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        }
+
+        prop! {
+            /// `TargetUrl`: The HTTPS URL of a self-hosted GitHub Enterprise Server instance. Omit this
+            /// value for GitHub.com.
+            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
         }
     }
 
@@ -1017,18 +1126,27 @@ pub mod integration {
             GitLabInput { props }
         }
 
-        /// `GroupId`: The identifier of the GitLab group. Required when TokenType is GROUP and ignored
-        /// for personal tokens.
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `AccessToken`: The GitLab access token used to authenticate. This can be a personal
+            /// access token or a group access token.
+            props, "AccessToken", _, set_access_token, get_access_token, Val<String>
         }
 
-        /// `TargetUrl`: The HTTPS URL of a self-managed GitLab instance. Omit this value for GitLab
-        /// SaaS (gitlab.com).
-        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetUrl", value.into());
-            self
+        prop! {
+            /// `TokenType`: The type of GitLab access token.
+            props, "TokenType", _, set_token_type, get_token_type, Val<GitLabInputTokenType>
+        }
+
+        prop! {
+            /// `GroupId`: The identifier of the GitLab group. Required when TokenType is GROUP and
+            /// ignored for personal tokens.
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
+        }
+
+        prop! {
+            /// `TargetUrl`: The HTTPS URL of a self-managed GitLab instance. Omit this value for GitLab
+            /// SaaS (gitlab.com).
+            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
         }
     }
 
@@ -1075,52 +1193,59 @@ impl Pentest {
         Pentest { core }
     }
 
-    /// `CleanUpStrategy`: Strategy for cleaning up resources after pentest job completion
-    pub fn clean_up_strategy(mut self, value: impl Into<Val<pentest::CleanUpStrategy>>) -> Self {
-        self.core.set("CleanUpStrategy", value.into());
-        self
+    prop! {
+        /// `AgentSpaceId`: Identifier of agent space where the pentest should be created
+        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
     }
 
-    /// `CodeRemediationStrategy`: Strategy for code remediation on findings
-    pub fn code_remediation_strategy(mut self, value: impl Into<Val<pentest::CodeRemediationStrategy>>) -> Self {
-        self.core.set("CodeRemediationStrategy", value.into());
-        self
+    prop! {
+        /// `Assets`: Collection of assets to be tested or used during the penetration test
+        core.props, "Assets", _, set_assets, get_assets, Val<pentest::Assets>
     }
 
-    /// `DisableManagedSkills`: A list of managed skills to disable for this pentest
-    pub fn disable_managed_skills(mut self, value: impl Into<Val<List<pentest::SkillType>>>) -> Self {
-        self.core.set("DisableManagedSkills", value.into());
-        self
+    prop! {
+        /// `CleanUpStrategy`: Strategy for cleaning up resources after pentest job completion
+        core.props, "CleanUpStrategy", clean_up_strategy, set_clean_up_strategy, get_clean_up_strategy, Val<pentest::CleanUpStrategy>
     }
 
-    /// `ExcludeRiskTypes`: A list of risk types excluded from the pentest execution
-    pub fn exclude_risk_types(mut self, value: impl Into<Val<List<pentest::RiskType>>>) -> Self {
-        self.core.set("ExcludeRiskTypes", value.into());
-        self
+    prop! {
+        /// `CodeRemediationStrategy`: Strategy for code remediation on findings
+        core.props, "CodeRemediationStrategy", code_remediation_strategy, set_code_remediation_strategy, get_code_remediation_strategy, Val<pentest::CodeRemediationStrategy>
     }
 
-    /// `LogConfig`: CloudWatch logs config
-    pub fn log_config(mut self, value: impl Into<Val<pentest::CloudWatchLog>>) -> Self {
-        self.core.set("LogConfig", value.into());
-        self
+    prop! {
+        /// `DisableManagedSkills`: A list of managed skills to disable for this pentest
+        core.props, "DisableManagedSkills", disable_managed_skills, set_disable_managed_skills, get_disable_managed_skills, Val<List<pentest::SkillType>>
     }
 
-    /// `NetworkTrafficConfig`: Configuration for network traffic filtering
-    pub fn network_traffic_config(mut self, value: impl Into<Val<pentest::NetworkTrafficConfig>>) -> Self {
-        self.core.set("NetworkTrafficConfig", value.into());
-        self
+    prop! {
+        /// `ExcludeRiskTypes`: A list of risk types excluded from the pentest execution
+        core.props, "ExcludeRiskTypes", exclude_risk_types, set_exclude_risk_types, get_exclude_risk_types, Val<List<pentest::RiskType>>
     }
 
-    /// `Title`: Title of the penetration test
-    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Title", value.into());
-        self
+    prop! {
+        /// `LogConfig`: CloudWatch logs config
+        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<pentest::CloudWatchLog>
     }
 
-    /// `VpcConfig`: VPC configuration that the security testing environment accesses
-    pub fn vpc_config(mut self, value: impl Into<Val<pentest::VpcConfig>>) -> Self {
-        self.core.set("VpcConfig", value.into());
-        self
+    prop! {
+        /// `NetworkTrafficConfig`: Configuration for network traffic filtering
+        core.props, "NetworkTrafficConfig", network_traffic_config, set_network_traffic_config, get_network_traffic_config, Val<pentest::NetworkTrafficConfig>
+    }
+
+    prop! {
+        /// `ServiceRole`: Service role for accessing resources
+        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    }
+
+    prop! {
+        /// `Title`: Title of the penetration test
+        core.props, "Title", title, set_title, get_title, Val<String>
+    }
+
+    prop! {
+        /// `VpcConfig`: VPC configuration that the security testing environment accesses
+        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<pentest::VpcConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1168,42 +1293,36 @@ pub mod pentest {
             Assets { props }
         }
 
-        /// `Actors`: List of actors used during testing
-        pub fn actors(mut self, value: impl Into<Val<List<Actor>>>) -> Self {
-            self.props.set("Actors", value.into());
-            self
+        prop! {
+            /// `Actors`: List of actors used during testing
+            props, "Actors", actors, set_actors, get_actors, Val<List<Actor>>
         }
 
-        /// `Documents`: List of documents providing additional context for the pentest
-        pub fn documents(mut self, value: impl Into<Val<List<DocumentInfo>>>) -> Self {
-            self.props.set("Documents", value.into());
-            self
+        prop! {
+            /// `Documents`: List of documents providing additional context for the pentest
+            props, "Documents", documents, set_documents, get_documents, Val<List<DocumentInfo>>
         }
 
-        /// `Endpoints`: List of endpoints to test
-        pub fn endpoints(mut self, value: impl Into<Val<List<Endpoint>>>) -> Self {
-            self.props.set("Endpoints", value.into());
-            self
+        prop! {
+            /// `Endpoints`: List of endpoints to test
+            props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<List<Endpoint>>
         }
 
-        /// `IntegratedRepositories`: List of repositories connected via provider integrations
-        pub fn integrated_repositories(mut self, value: impl Into<Val<List<IntegratedRepository>>>) -> Self {
-            self.props.set("IntegratedRepositories", value.into());
-            self
+        prop! {
+            /// `IntegratedRepositories`: List of repositories connected via provider integrations
+            props, "IntegratedRepositories", integrated_repositories, set_integrated_repositories, get_integrated_repositories, Val<List<IntegratedRepository>>
         }
 
-        /// `SourceCode`: List of source code repositories to analyze
-        pub fn source_code(mut self, value: impl Into<Val<List<SourceCodeRepository>>>) -> Self {
-            self.props.set("SourceCode", value.into());
-            self
+        prop! {
+            /// `SourceCode`: List of source code repositories to analyze
+            props, "SourceCode", source_code, set_source_code, get_source_code, Val<List<SourceCodeRepository>>
         }
 
-        /// `TrustedCaCertificates`: Trust anchors for validating target endpoint TLS certificates, for
-        /// endpoints served by a private or internal CA, an intermediate CA, or a self-signed
-        /// certificate
-        pub fn trusted_ca_certificates(mut self, value: impl Into<Val<List<TrustedCaCertificate>>>) -> Self {
-            self.props.set("TrustedCaCertificates", value.into());
-            self
+        prop! {
+            /// `TrustedCaCertificates`: Trust anchors for validating target endpoint TLS certificates,
+            /// for endpoints served by a private or internal CA, an intermediate CA, or a self-signed
+            /// certificate
+            props, "TrustedCaCertificates", trusted_ca_certificates, set_trusted_ca_certificates, get_trusted_ca_certificates, Val<List<TrustedCaCertificate>>
         }
     }
 
@@ -1223,40 +1342,35 @@ pub mod pentest {
             Actor { props }
         }
 
-        /// `Authentication`: Authentication credentials for this actor
-        pub fn authentication(mut self, value: impl Into<Val<Authentication>>) -> Self {
-            self.props.set("Authentication", value.into());
-            self
+        prop! {
+            /// `Authentication`: Authentication credentials for this actor
+            props, "Authentication", authentication, set_authentication, get_authentication, Val<Authentication>
         }
 
-        /// `Description`: Description of the actor
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: Description of the actor
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `EnableEmailMfa`: Whether email-based MFA is enabled for this actor
-        pub fn enable_email_mfa(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableEmailMfa", value.into());
-            self
+        prop! {
+            /// `EnableEmailMfa`: Whether email-based MFA is enabled for this actor
+            props, "EnableEmailMfa", enable_email_mfa, set_enable_email_mfa, get_enable_email_mfa, Val<bool>
         }
 
-        /// `Identifier`: Identifier for the actor
-        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Identifier", value.into());
-            self
+        prop! {
+            /// `Identifier`: Identifier for the actor
+            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
         }
 
-        /// `MfaForwardingAddress`: Server-generated email forwarding address for receiving MFA codes
-        pub fn mfa_forwarding_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MfaForwardingAddress", value.into());
-            self
+        prop! {
+            /// `MfaForwardingAddress`: Server-generated email forwarding address for receiving MFA
+            /// codes
+            props, "MfaForwardingAddress", mfa_forwarding_address, set_mfa_forwarding_address, get_mfa_forwarding_address, Val<String>
         }
 
-        /// `Uris`: List of URIs this actor is authorized to access
-        pub fn uris(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Uris", value.into());
-            self
+        prop! {
+            /// `Uris`: List of URIs this actor is authorized to access
+            props, "Uris", uris, set_uris, get_uris, Val<List<String>>
         }
     }
 
@@ -1276,16 +1390,15 @@ pub mod pentest {
             Authentication { props }
         }
 
-        /// `ProviderType`: Type of authentication provider
-        pub fn provider_type(mut self, value: impl Into<Val<AuthenticationProviderType>>) -> Self {
-            self.props.set("ProviderType", value.into());
-            self
+        prop! {
+            /// `ProviderType`: Type of authentication provider
+            props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<AuthenticationProviderType>
         }
 
-        /// `Value`: Reference value for the authentication provider, such as a secret ARN or Lambda ARN
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Reference value for the authentication provider, such as a secret ARN or Lambda
+            /// ARN
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1324,16 +1437,14 @@ pub mod pentest {
             DocumentInfo { props }
         }
 
-        /// `ArtifactId`: Artifact identifier
-        pub fn artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactId", value.into());
-            self
+        prop! {
+            /// `ArtifactId`: Artifact identifier
+            props, "ArtifactId", artifact_id, set_artifact_id, get_artifact_id, Val<String>
         }
 
-        /// `S3Location`: S3 document location
-        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: S3 document location
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
         }
     }
 
@@ -1352,10 +1463,9 @@ pub mod pentest {
             Endpoint { props }
         }
 
-        /// `Uri`: URI of the endpoint to test
-        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Uri", value.into());
-            self
+        prop! {
+            /// `Uri`: URI of the endpoint to test
+            props, "Uri", uri, set_uri, get_uri, Val<String>
         }
     }
 
@@ -1383,10 +1493,19 @@ pub mod pentest {
             IntegratedRepository { props }
         }
 
-        /// `Branch`: An optional override for the repository branch
-        pub fn branch(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Branch", value.into());
-            self
+        prop! {
+            /// `IntegrationId`: Unique identifier of the provider integration
+            props, "IntegrationId", _, set_integration_id, get_integration_id, Val<String>
+        }
+
+        prop! {
+            /// `ProviderResourceId`: Identifier of the resource within the provider integration
+            props, "ProviderResourceId", _, set_provider_resource_id, get_provider_resource_id, Val<String>
+        }
+
+        prop! {
+            /// `Branch`: An optional override for the repository branch
+            props, "Branch", branch, set_branch, get_branch, Val<String>
         }
     }
 
@@ -1406,10 +1525,9 @@ pub mod pentest {
             SourceCodeRepository { props }
         }
 
-        /// `S3Location`: S3 source code location
-        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: S3 source code location
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
         }
     }
 
@@ -1429,6 +1547,11 @@ pub mod pentest {
             let mut props = Props::new();
             props.set("Source", source.into());
             TrustedCaCertificate { props }
+        }
+
+        prop! {
+            /// `Source`: Where to read the certificate from
+            props, "Source", _, set_source, get_source, Val<CaCertificateSource>
         }
     }
 
@@ -1450,22 +1573,19 @@ pub mod pentest {
             CaCertificateSource { props }
         }
 
-        /// `ArtifactId`: Artifact ID of an uploaded certificate file
-        pub fn artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArtifactId", value.into());
-            self
+        prop! {
+            /// `ArtifactId`: Artifact ID of an uploaded certificate file
+            props, "ArtifactId", artifact_id, set_artifact_id, get_artifact_id, Val<String>
         }
 
-        /// `InlinePem`: PEM-encoded X.509 certificate supplied inline
-        pub fn inline_pem(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InlinePem", value.into());
-            self
+        prop! {
+            /// `InlinePem`: PEM-encoded X.509 certificate supplied inline
+            props, "InlinePem", inline_pem, set_inline_pem, get_inline_pem, Val<String>
         }
 
-        /// `S3Location`: Amazon S3 location URI of a customer-staged certificate
-        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`: Amazon S3 location URI of a customer-staged certificate
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
         }
     }
 
@@ -1615,16 +1735,14 @@ pub mod pentest {
             CloudWatchLog { props }
         }
 
-        /// `LogGroup`: CloudWatch log group
-        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroup", value.into());
-            self
+        prop! {
+            /// `LogGroup`: CloudWatch log group
+            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
         }
 
-        /// `LogStream`: CloudWatch log stream
-        pub fn log_stream(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogStream", value.into());
-            self
+        prop! {
+            /// `LogStream`: CloudWatch log stream
+            props, "LogStream", log_stream, set_log_stream, get_log_stream, Val<String>
         }
     }
 
@@ -1644,16 +1762,14 @@ pub mod pentest {
             NetworkTrafficConfig { props }
         }
 
-        /// `CustomHeaders`: Custom headers to include in outbound requests
-        pub fn custom_headers(mut self, value: impl Into<Val<List<CustomHeader>>>) -> Self {
-            self.props.set("CustomHeaders", value.into());
-            self
+        prop! {
+            /// `CustomHeaders`: Custom headers to include in outbound requests
+            props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<List<CustomHeader>>
         }
 
-        /// `Rules`: Ordered list of network traffic rules
-        pub fn rules(mut self, value: impl Into<Val<List<NetworkTrafficRule>>>) -> Self {
-            self.props.set("Rules", value.into());
-            self
+        prop! {
+            /// `Rules`: Ordered list of network traffic rules
+            props, "Rules", rules, set_rules, get_rules, Val<List<NetworkTrafficRule>>
         }
     }
 
@@ -1672,16 +1788,14 @@ pub mod pentest {
             CustomHeader { props }
         }
 
-        /// `Name`: Name of the header
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the header
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: Value of the header
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: Value of the header
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -1700,22 +1814,19 @@ pub mod pentest {
             NetworkTrafficRule { props }
         }
 
-        /// `Effect`: Whether to allow or deny traffic matching this rule
-        pub fn effect(mut self, value: impl Into<Val<NetworkTrafficRuleEffect>>) -> Self {
-            self.props.set("Effect", value.into());
-            self
+        prop! {
+            /// `Effect`: Whether to allow or deny traffic matching this rule
+            props, "Effect", effect, set_effect, get_effect, Val<NetworkTrafficRuleEffect>
         }
 
-        /// `NetworkTrafficRuleType`: Type of pattern matching for this rule
-        pub fn network_traffic_rule_type(mut self, value: impl Into<Val<NetworkTrafficRuleNetworkTrafficRuleType>>) -> Self {
-            self.props.set("NetworkTrafficRuleType", value.into());
-            self
+        prop! {
+            /// `NetworkTrafficRuleType`: Type of pattern matching for this rule
+            props, "NetworkTrafficRuleType", network_traffic_rule_type, set_network_traffic_rule_type, get_network_traffic_rule_type, Val<NetworkTrafficRuleNetworkTrafficRuleType>
         }
 
-        /// `Pattern`: URL pattern this rule applies to
-        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Pattern", value.into());
-            self
+        prop! {
+            /// `Pattern`: URL pattern this rule applies to
+            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
         }
     }
 
@@ -1757,22 +1868,19 @@ pub mod pentest {
             VpcConfig { props }
         }
 
-        /// `SecurityGroupArns`: List of security groups in the VPC
-        pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupArns", value.into());
-            self
+        prop! {
+            /// `SecurityGroupArns`: List of security groups in the VPC
+            props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
         }
 
-        /// `SubnetArns`: List of subnets in the VPC
-        pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SubnetArns", value.into());
-            self
+        prop! {
+            /// `SubnetArns`: List of subnets in the VPC
+            props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
         }
 
-        /// `VpcArn`.
-        pub fn vpc_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcArn", value.into());
-            self
+        prop! {
+            /// `VpcArn`.
+            props, "VpcArn", vpc_arn, set_vpc_arn, get_vpc_arn, Val<String>
         }
     }
 }
@@ -1798,34 +1906,34 @@ impl SecurityRequirementPack {
         SecurityRequirementPack { core }
     }
 
-    /// `Description`: Description of the pack
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the pack
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyId`: KMS key for client-side encryption of pack contents
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: KMS key for client-side encryption of pack contents
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SecurityRequirements`: Security requirements within this pack
-    pub fn security_requirements(mut self, value: impl Into<Val<List<security_requirement_pack::SecurityRequirement>>>) -> Self {
-        self.core.set("SecurityRequirements", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the security requirement pack
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Status`: Whether the pack is enabled or disabled
-    pub fn status(mut self, value: impl Into<Val<security_requirement_pack::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `SecurityRequirements`: Security requirements within this pack
+        core.props, "SecurityRequirements", security_requirements, set_security_requirements, get_security_requirements, Val<List<security_requirement_pack::SecurityRequirement>>
     }
 
-    /// `Tags`: Tags for the security requirement pack
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Status`: Whether the pack is enabled or disabled
+        core.props, "Status", status, set_status, get_status, Val<security_requirement_pack::Status>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the security requirement pack
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1873,10 +1981,29 @@ pub mod security_requirement_pack {
             SecurityRequirement { props }
         }
 
-        /// `Remediation`: How to remediate non-compliance
-        pub fn remediation(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Remediation", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the security requirement
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Description`: Description of the security requirement
+            props, "Description", _, set_description, get_description, Val<String>
+        }
+
+        prop! {
+            /// `Domain`: Security domain this requirement belongs to
+            props, "Domain", _, set_domain, get_domain, Val<String>
+        }
+
+        prop! {
+            /// `Evaluation`: How to evaluate compliance with this requirement
+            props, "Evaluation", _, set_evaluation, get_evaluation, Val<String>
+        }
+
+        prop! {
+            /// `Remediation`: How to remediate non-compliance
+            props, "Remediation", remediation, set_remediation, get_remediation, Val<String>
         }
     }
 
@@ -1920,10 +2047,19 @@ impl TargetDomain {
         TargetDomain { core }
     }
 
-    /// `Tags`: Tags for the target domain
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags for the target domain
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetDomainName`: Domain name of the target domain
+        core.props, "TargetDomainName", _, set_target_domain_name, get_target_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `VerificationMethod`: Verification method for the target domain
+        core.props, "VerificationMethod", _, set_verification_method, get_verification_method, Val<target_domain::VerificationMethod>
     }
 
     /// `Ref`: the resource's identifier.

@@ -50,6 +50,21 @@ impl ActionTarget {
         ActionTarget { core }
     }
 
+    prop! {
+        /// `Description`: The description for the custom action target.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Id`: The ID for the custom action target. Can contain up to 20 alphanumeric characters.
+        core.props, "Id", _, set_id, get_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the custom action target. Can contain up to 20 characters.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -90,10 +105,19 @@ impl AggregatorV2 {
         AggregatorV2 { core }
     }
 
-    /// `Tags`: A key-value pair to associate with the Security Hub V2 resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LinkedRegions`: The list of included Regions
+        core.props, "LinkedRegions", _, set_linked_regions, get_linked_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `RegionLinkingMode`: Indicates to link a list of included Regions
+        core.props, "RegionLinkingMode", _, set_region_linking_mode, get_region_linking_mode, Val<aggregator_v2::RegionLinkingMode>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with the Security Hub V2 resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,27 +195,56 @@ impl AutomationRule {
         AutomationRule { core }
     }
 
-    /// `IsTerminal`: Specifies whether a rule is the last to be applied with respect to a finding
-    /// that matches the rule criteria. This is useful when a finding matches the criteria for
-    /// multiple rules, and each rule has different actions. If a rule is terminal, Security Hub
-    /// CSPM applies the rule action to a finding that matches the rule criteria and doesn't
-    /// evaluate other rules for the finding. By default, a rule isn't terminal.
-    pub fn is_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsTerminal", value.into());
-        self
+    prop! {
+        /// `Actions`: One or more actions to update finding fields if a finding matches the
+        /// conditions specified in ``Criteria``.
+        core.props, "Actions", _, set_actions, get_actions, Val<List<automation_rule::AutomationRulesAction>>
     }
 
-    /// `RuleStatus`: Whether the rule is active after it is created. If this parameter is equal to ``ENABLED``,
-    /// ASH applies the rule to findings and finding updates after the rule is created.
-    pub fn rule_status(mut self, value: impl Into<Val<automation_rule::RuleStatus>>) -> Self {
-        self.core.set("RuleStatus", value.into());
-        self
+    prop! {
+        /// `Criteria`: A set of Security Finding Format (ASFF) (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format.html>)
+        /// finding field attributes and corresponding expected values that ASH uses to filter
+        /// findings. If a rule is enabled and a finding matches the criteria specified in this
+        /// parameter, ASH applies the rule action to the finding.
+        core.props, "Criteria", _, set_criteria, get_criteria, Val<automation_rule::AutomationRulesFindingFilters>
     }
 
-    /// `Tags`: User-defined tags associated with an automation rule.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the rule.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `IsTerminal`: Specifies whether a rule is the last to be applied with respect to a
+        /// finding that matches the rule criteria. This is useful when a finding matches the
+        /// criteria for multiple rules, and each rule has different actions. If a rule is terminal,
+        /// Security Hub CSPM applies the rule action to a finding that matches the rule criteria
+        /// and doesn't evaluate other rules for the finding. By default, a rule isn't terminal.
+        core.props, "IsTerminal", is_terminal, set_is_terminal, get_is_terminal, Val<bool>
+    }
+
+    prop! {
+        /// `RuleName`: The name of the rule.
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `RuleOrder`: An integer ranging from 1 to 1000 that represents the order in which the
+        /// rule action is applied to findings. Security Hub CSPM applies rules with lower values
+        /// for this parameter first.
+        core.props, "RuleOrder", _, set_rule_order, get_rule_order, Val<i64>
+    }
+
+    prop! {
+        /// `RuleStatus`: Whether the rule is active after it is created. If this parameter is equal
+        /// to ``ENABLED``, ASH applies the rule to findings and finding updates after the rule is
+        /// created.
+        core.props, "RuleStatus", rule_status, set_rule_status, get_rule_status, Val<automation_rule::RuleStatus>
+    }
+
+    prop! {
+        /// `Tags`: User-defined tags associated with an automation rule.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -254,6 +307,18 @@ pub mod automation_rule {
             props.set("FindingFieldsUpdate", finding_fields_update.into());
             AutomationRulesAction { props }
         }
+
+        prop! {
+            /// `Type`: Specifies the type of action that Security Hub CSPM takes when a finding matches
+            /// the defined criteria of a rule.
+            props, "Type", _, set_type, get_type, Val<AutomationRulesActionType>
+        }
+
+        prop! {
+            /// `FindingFieldsUpdate`: Specifies that the automation rule action is an update to a
+            /// finding field.
+            props, "FindingFieldsUpdate", _, set_finding_fields_update, get_finding_fields_update, Val<AutomationRulesFindingFieldsUpdate>
+        }
     }
 
     /// `AWS::SecurityHub::AutomationRule.AutomationRulesFindingFieldsUpdate`: Identifies the
@@ -273,58 +338,52 @@ pub mod automation_rule {
             AutomationRulesFindingFieldsUpdate { props }
         }
 
-        /// `Confidence`: The rule action updates the ``Confidence`` field of a finding.
-        pub fn confidence(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Confidence", value.into());
-            self
+        prop! {
+            /// `Confidence`: The rule action updates the ``Confidence`` field of a finding.
+            props, "Confidence", confidence, set_confidence, get_confidence, Val<i64>
         }
 
-        /// `Criticality`: The rule action updates the ``Criticality`` field of a finding.
-        pub fn criticality(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Criticality", value.into());
-            self
+        prop! {
+            /// `Criticality`: The rule action updates the ``Criticality`` field of a finding.
+            props, "Criticality", criticality, set_criticality, get_criticality, Val<i64>
         }
 
-        /// `Note`: The rule action will update the ``Note`` field of a finding.
-        pub fn note(mut self, value: impl Into<Val<NoteUpdate>>) -> Self {
-            self.props.set("Note", value.into());
-            self
+        prop! {
+            /// `Note`: The rule action will update the ``Note`` field of a finding.
+            props, "Note", note, set_note, get_note, Val<NoteUpdate>
         }
 
-        /// `RelatedFindings`: The rule action will update the ``RelatedFindings`` field of a finding.
-        pub fn related_findings(mut self, value: impl Into<Val<List<RelatedFinding>>>) -> Self {
-            self.props.set("RelatedFindings", value.into());
-            self
+        prop! {
+            /// `RelatedFindings`: The rule action will update the ``RelatedFindings`` field of a
+            /// finding.
+            props, "RelatedFindings", related_findings, set_related_findings, get_related_findings, Val<List<RelatedFinding>>
         }
 
-        /// `Severity`: The rule action will update the ``Severity`` field of a finding.
-        pub fn severity(mut self, value: impl Into<Val<SeverityUpdate>>) -> Self {
-            self.props.set("Severity", value.into());
-            self
+        prop! {
+            /// `Severity`: The rule action will update the ``Severity`` field of a finding.
+            props, "Severity", severity, set_severity, get_severity, Val<SeverityUpdate>
         }
 
-        /// `Types`: The rule action updates the ``Types`` field of a finding.
-        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Types", value.into());
-            self
+        prop! {
+            /// `Types`: The rule action updates the ``Types`` field of a finding.
+            props, "Types", types, set_types, get_types, Val<List<String>>
         }
 
-        /// `UserDefinedFields`: The rule action updates the ``UserDefinedFields`` field of a finding.
-        pub fn user_defined_fields(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("UserDefinedFields", value.into());
-            self
+        prop! {
+            /// `UserDefinedFields`: The rule action updates the ``UserDefinedFields`` field of a
+            /// finding.
+            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<Map<String>>
         }
 
-        /// `VerificationState`: The rule action updates the ``VerificationState`` field of a finding.
-        pub fn verification_state(mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateVerificationState>>) -> Self {
-            self.props.set("VerificationState", value.into());
-            self
+        prop! {
+            /// `VerificationState`: The rule action updates the ``VerificationState`` field of a
+            /// finding.
+            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<AutomationRulesFindingFieldsUpdateVerificationState>
         }
 
-        /// `Workflow`: The rule action will update the ``Workflow`` field of a finding.
-        pub fn workflow(mut self, value: impl Into<Val<WorkflowUpdate>>) -> Self {
-            self.props.set("Workflow", value.into());
-            self
+        prop! {
+            /// `Workflow`: The rule action will update the ``Workflow`` field of a finding.
+            props, "Workflow", workflow, set_workflow, get_workflow, Val<WorkflowUpdate>
         }
     }
 
@@ -345,6 +404,16 @@ pub mod automation_rule {
             props.set("Text", text.into());
             props.set("UpdatedBy", updated_by.into());
             NoteUpdate { props }
+        }
+
+        prop! {
+            /// `Text`: The updated note text.
+            props, "Text", _, set_text, get_text, Val<String>
+        }
+
+        prop! {
+            /// `UpdatedBy`: The principal that updated the note.
+            props, "UpdatedBy", _, set_updated_by, get_updated_by, Val<String>
         }
     }
 
@@ -369,6 +438,18 @@ pub mod automation_rule {
             props.set("Id", id.into());
             RelatedFinding { props }
         }
+
+        prop! {
+            /// `ProductArn`: The Amazon Resource Name (ARN) for the product that generated a related
+            /// finding.
+            props, "ProductArn", _, set_product_arn, get_product_arn, Val<String>
+        }
+
+        prop! {
+            /// `Id`: The product-generated identifier for a related finding. Array Members: Minimum
+            /// number of 1 item. Maximum number of 20 items.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// `AWS::SecurityHub::AutomationRule.SeverityUpdate`: Updates to the severity information for a
@@ -387,28 +468,26 @@ pub mod automation_rule {
             SeverityUpdate { props }
         }
 
-        /// `Label`: The severity value of the finding. The allowed values are the following. + ``INFORMATIONAL`` -
-        /// No issue was found. + ``LOW`` - The issue does not require action on its own. + ``MEDIUM`` -
-        /// The issue must be addressed but not urgently. + ``HIGH`` - The issue must be addressed as a
-        /// priority. + ``CRITICAL`` - The issue must be remediated immediately to avoid it escalating.
-        pub fn label(mut self, value: impl Into<Val<SeverityUpdateLabel>>) -> Self {
-            self.props.set("Label", value.into());
-            self
+        prop! {
+            /// `Label`: The severity value of the finding. The allowed values are the following. + ``INFORMATIONAL`` -
+            /// No issue was found. + ``LOW`` - The issue does not require action on its own. + ``MEDIUM`` -
+            /// The issue must be addressed but not urgently. + ``HIGH`` - The issue must be addressed
+            /// as a priority. + ``CRITICAL`` - The issue must be remediated immediately to avoid it
+            /// escalating.
+            props, "Label", label, set_label, get_label, Val<SeverityUpdateLabel>
         }
 
-        /// `Normalized`: The normalized severity for the finding. This attribute is to be deprecated in
-        /// favor of ``Label``. If you provide ``Normalized`` and don't provide ``Label``, ``Label`` is
-        /// set automatically as follows. + 0 - ``INFORMATIONAL`` + 1–39 - ``LOW`` + 40–69 - ``MEDIUM`` + 70–89 - ``HIGH`` + 90–100 - ``CRITICAL``
-        pub fn normalized(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Normalized", value.into());
-            self
+        prop! {
+            /// `Normalized`: The normalized severity for the finding. This attribute is to be
+            /// deprecated in favor of ``Label``. If you provide ``Normalized`` and don't provide ``Label``, ``Label``
+            /// is set automatically as follows. + 0 - ``INFORMATIONAL`` + 1–39 - ``LOW`` + 40–69 - ``MEDIUM`` + 70–89 - ``HIGH`` + 90–100 - ``CRITICAL``
+            props, "Normalized", normalized, set_normalized, get_normalized, Val<i64>
         }
 
-        /// `Product`: The native severity as defined by the AWS service or integrated partner product
-        /// that generated the finding.
-        pub fn product(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Product", value.into());
-            self
+        prop! {
+            /// `Product`: The native severity as defined by the AWS service or integrated partner
+            /// product that generated the finding.
+            props, "Product", product, set_product, get_product, Val<f64>
         }
     }
 
@@ -479,6 +558,17 @@ pub mod automation_rule {
             props.set("Status", status.into());
             WorkflowUpdate { props }
         }
+
+        prop! {
+            /// `Status`: The status of the investigation into the finding. The workflow status is
+            /// specific to an individual finding. It does not affect the generation of new findings.
+            /// For example, setting the workflow status to ``SUPPRESSED`` or ``RESOLVED`` does not
+            /// prevent a new finding for the same issue. The allowed values are the following. + ``NEW`` -
+            /// The initial state of a finding, before it is reviewed. Security Hub CSPM also resets ``WorkFlowStatus``
+            /// from ``NOTIFIED`` or ``RESOLVED`` to ``NEW`` in the following cases: + The record state
+            /// changes from ``ARCHIVED`` to ``ACTIVE``. + The compliance status changes …
+            props, "Status", _, set_status, get_status, Val<WorkflowUpdateStatus>
+        }
     }
 
     /// The status of the investigation into the finding. The workflow status is specific to an
@@ -533,281 +623,248 @@ pub mod automation_rule {
             AutomationRulesFindingFilters { props }
         }
 
-        /// `AwsAccountId`: The AWS-account ID in which a finding was generated. Array Members: Minimum
-        /// number of 1 item. Maximum number of 100 items.
-        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("AwsAccountId", value.into());
-            self
+        prop! {
+            /// `AwsAccountId`: The AWS-account ID in which a finding was generated. Array Members:
+            /// Minimum number of 1 item. Maximum number of 100 items.
+            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
         }
 
-        /// `CompanyName`: The name of the company for the product that generated the finding. For
-        /// control-based findings, the company is AWS. Array Members: Minimum number of 1 item. Maximum
-        /// number of 20 items.
-        pub fn company_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("CompanyName", value.into());
-            self
+        prop! {
+            /// `CompanyName`: The name of the company for the product that generated the finding. For
+            /// control-based findings, the company is AWS. Array Members: Minimum number of 1 item.
+            /// Maximum number of 20 items.
+            props, "CompanyName", company_name, set_company_name, get_company_name, Val<List<StringFilter>>
         }
 
-        /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a control is
-        /// enabled. This field consists of the resource portion of the Amazon Resource Name (ARN)
-        /// returned for a standard in the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
-        /// API response. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn compliance_associated_standards_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceAssociatedStandardsId", value.into());
-            self
+        prop! {
+            /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a
+            /// control is enabled. This field consists of the resource portion of the Amazon Resource
+            /// Name (ARN) returned for a standard in the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
+            /// API response. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "ComplianceAssociatedStandardsId", compliance_associated_standards_id, set_compliance_associated_standards_id, get_compliance_associated_standards_id, Val<List<StringFilter>>
         }
 
-        /// `ComplianceSecurityControlId`: The security control ID for which a finding was generated.
-        /// Security control IDs are the same across standards. Array Members: Minimum number of 1 item.
-        /// Maximum number of 20 items.
-        pub fn compliance_security_control_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceSecurityControlId", value.into());
-            self
+        prop! {
+            /// `ComplianceSecurityControlId`: The security control ID for which a finding was
+            /// generated. Security control IDs are the same across standards. Array Members: Minimum
+            /// number of 1 item. Maximum number of 20 items.
+            props, "ComplianceSecurityControlId", compliance_security_control_id, set_compliance_security_control_id, get_compliance_security_control_id, Val<List<StringFilter>>
         }
 
-        /// `ComplianceStatus`: The result of a security check. This field is only used for findings
-        /// generated from controls. Array Members: Minimum number of 1 item. Maximum number of 20
-        /// items.
-        pub fn compliance_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceStatus", value.into());
-            self
+        prop! {
+            /// `ComplianceStatus`: The result of a security check. This field is only used for findings
+            /// generated from controls. Array Members: Minimum number of 1 item. Maximum number of 20
+            /// items.
+            props, "ComplianceStatus", compliance_status, set_compliance_status, get_compliance_status, Val<List<StringFilter>>
         }
 
-        /// `Confidence`: The likelihood that a finding accurately identifies the behavior or issue that
-        /// it was intended to identify. ``Confidence`` is scored on a 0–100 basis using a ratio
-        /// scale. A value of ``0`` means 0 percent confidence, and a value of ``100`` means 100 percent
-        /// confidence. For example, a data exfiltration detection based on a statistical deviation of
-        /// network traffic has low confidence because an actual exfiltration hasn't been verified. For
-        /// more information, see Confidence (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-confidence>)
-        /// in the *User …
-        pub fn confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("Confidence", value.into());
-            self
+        prop! {
+            /// `Confidence`: The likelihood that a finding accurately identifies the behavior or issue
+            /// that it was intended to identify. ``Confidence`` is scored on a 0–100 basis using a
+            /// ratio scale. A value of ``0`` means 0 percent confidence, and a value of ``100`` means 100
+            /// percent confidence. For example, a data exfiltration detection based on a statistical
+            /// deviation of network traffic has low confidence because an actual exfiltration hasn't
+            /// been verified. For more information, see Confidence (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-confidence>)
+            /// in the *User …
+            props, "Confidence", confidence, set_confidence, get_confidence, Val<List<NumberFilter>>
         }
 
-        /// `CreatedAt`: A timestamp that indicates when this finding record was created. For more
-        /// information about the validation and formatting of timestamp fields in ASHlong, see
-        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: A timestamp that indicates when this finding record was created. For more
+            /// information about the validation and formatting of timestamp fields in ASHlong, see
+            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<List<DateFilter>>
         }
 
-        /// `Criticality`: The level of importance that is assigned to the resources that are associated
-        /// with a finding. ``Criticality`` is scored on a 0–100 basis, using a ratio scale that
-        /// supports only full integers. A score of ``0`` means that the underlying resources have no
-        /// criticality, and a score of ``100`` is reserved for the most critical resources. For more
-        /// information, see Criticality (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-criticality>)
-        /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("Criticality", value.into());
-            self
+        prop! {
+            /// `Criticality`: The level of importance that is assigned to the resources that are
+            /// associated with a finding. ``Criticality`` is scored on a 0–100 basis, using a ratio
+            /// scale that supports only full integers. A score of ``0`` means that the underlying
+            /// resources have no criticality, and a score of ``100`` is reserved for the most critical
+            /// resources. For more information, see Criticality (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-criticality>)
+            /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20
+            /// items.
+            props, "Criticality", criticality, set_criticality, get_criticality, Val<List<NumberFilter>>
         }
 
-        /// `Description`: A finding's description. Array Members: Minimum number of 1 item. Maximum
-        /// number of 20 items.
-        pub fn description(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A finding's description. Array Members: Minimum number of 1 item. Maximum
+            /// number of 20 items.
+            props, "Description", description, set_description, get_description, Val<List<StringFilter>>
         }
 
-        /// `FirstObservedAt`: A timestamp that indicates when the potential security issue captured by
-        /// a finding was first observed by the security findings product. For more information about
-        /// the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("FirstObservedAt", value.into());
-            self
+        prop! {
+            /// `FirstObservedAt`: A timestamp that indicates when the potential security issue captured
+            /// by a finding was first observed by the security findings product. For more information
+            /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
         }
 
-        /// `GeneratorId`: The identifier for the solution-specific component that generated a finding.
-        /// Array Members: Minimum number of 1 item. Maximum number of 100 items.
-        pub fn generator_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("GeneratorId", value.into());
-            self
+        prop! {
+            /// `GeneratorId`: The identifier for the solution-specific component that generated a
+            /// finding. Array Members: Minimum number of 1 item. Maximum number of 100 items.
+            props, "GeneratorId", generator_id, set_generator_id, get_generator_id, Val<List<StringFilter>>
         }
 
-        /// `Id`: The product-specific identifier for a finding. Array Members: Minimum number of 1
-        /// item. Maximum number of 20 items.
-        pub fn id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The product-specific identifier for a finding. Array Members: Minimum number of 1
+            /// item. Maximum number of 20 items.
+            props, "Id", id, set_id, get_id, Val<List<StringFilter>>
         }
 
-        /// `LastObservedAt`: A timestamp that indicates when the security findings provider most
-        /// recently observed a change in the resource that is involved in the finding. For more
-        /// information about the validation and formatting of timestamp fields in ASHlong, see
-        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("LastObservedAt", value.into());
-            self
+        prop! {
+            /// `LastObservedAt`: A timestamp that indicates when the security findings provider most
+            /// recently observed a change in the resource that is involved in the finding. For more
+            /// information about the validation and formatting of timestamp fields in ASHlong, see
+            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
         }
 
-        /// `NoteText`: The text of a user-defined note that's added to a finding. Array Members:
-        /// Minimum number of 1 item. Maximum number of 20 items.
-        pub fn note_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NoteText", value.into());
-            self
+        prop! {
+            /// `NoteText`: The text of a user-defined note that's added to a finding. Array Members:
+            /// Minimum number of 1 item. Maximum number of 20 items.
+            props, "NoteText", note_text, set_note_text, get_note_text, Val<List<StringFilter>>
         }
 
-        /// `NoteUpdatedAt`: The timestamp of when the note was updated. For more information about the
-        /// validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn note_updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("NoteUpdatedAt", value.into());
-            self
+        prop! {
+            /// `NoteUpdatedAt`: The timestamp of when the note was updated. For more information about
+            /// the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "NoteUpdatedAt", note_updated_at, set_note_updated_at, get_note_updated_at, Val<List<DateFilter>>
         }
 
-        /// `NoteUpdatedBy`: The principal that created a note. Array Members: Minimum number of 1 item.
-        /// Maximum number of 20 items.
-        pub fn note_updated_by(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NoteUpdatedBy", value.into());
-            self
+        prop! {
+            /// `NoteUpdatedBy`: The principal that created a note. Array Members: Minimum number of 1
+            /// item. Maximum number of 20 items.
+            props, "NoteUpdatedBy", note_updated_by, set_note_updated_by, get_note_updated_by, Val<List<StringFilter>>
         }
 
-        /// `ProductArn`: The Amazon Resource Name (ARN) for a third-party product that generated a
-        /// finding in Security Hub CSPM. Array Members: Minimum number of 1 item. Maximum number of 20
-        /// items.
-        pub fn product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProductArn", value.into());
-            self
+        prop! {
+            /// `ProductArn`: The Amazon Resource Name (ARN) for a third-party product that generated a
+            /// finding in Security Hub CSPM. Array Members: Minimum number of 1 item. Maximum number of 20
+            /// items.
+            props, "ProductArn", product_arn, set_product_arn, get_product_arn, Val<List<StringFilter>>
         }
 
-        /// `ProductName`: Provides the name of the product that generated the finding. For
-        /// control-based findings, the product name is Security Hub CSPM. Array Members: Minimum number
-        /// of 1 item. Maximum number of 20 items.
-        pub fn product_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProductName", value.into());
-            self
+        prop! {
+            /// `ProductName`: Provides the name of the product that generated the finding. For
+            /// control-based findings, the product name is Security Hub CSPM. Array Members: Minimum
+            /// number of 1 item. Maximum number of 20 items.
+            props, "ProductName", product_name, set_product_name, get_product_name, Val<List<StringFilter>>
         }
 
-        /// `RecordState`: Provides the current state of a finding. Array Members: Minimum number of 1
-        /// item. Maximum number of 20 items.
-        pub fn record_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RecordState", value.into());
-            self
+        prop! {
+            /// `RecordState`: Provides the current state of a finding. Array Members: Minimum number of 1
+            /// item. Maximum number of 20 items.
+            props, "RecordState", record_state, set_record_state, get_record_state, Val<List<StringFilter>>
         }
 
-        /// `RelatedFindingsId`: The product-generated identifier for a related finding. Array Members:
-        /// Minimum number of 1 item. Maximum number of 20 items.
-        pub fn related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RelatedFindingsId", value.into());
-            self
+        prop! {
+            /// `RelatedFindingsId`: The product-generated identifier for a related finding. Array
+            /// Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "RelatedFindingsId", related_findings_id, set_related_findings_id, get_related_findings_id, Val<List<StringFilter>>
         }
 
-        /// `RelatedFindingsProductArn`: The ARN for the product that generated a related finding. Array
-        /// Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RelatedFindingsProductArn", value.into());
-            self
+        prop! {
+            /// `RelatedFindingsProductArn`: The ARN for the product that generated a related finding.
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "RelatedFindingsProductArn", related_findings_product_arn, set_related_findings_product_arn, get_related_findings_product_arn, Val<List<StringFilter>>
         }
 
-        /// `ResourceDetailsOther`: Custom fields and values about the resource that a finding pertains
-        /// to. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn resource_details_other(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ResourceDetailsOther", value.into());
-            self
+        prop! {
+            /// `ResourceDetailsOther`: Custom fields and values about the resource that a finding
+            /// pertains to. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "ResourceDetailsOther", resource_details_other, set_resource_details_other, get_resource_details_other, Val<List<MapFilter>>
         }
 
-        /// `ResourceId`: The identifier for the given resource type. For AWS resources that are
-        /// identified by Amazon Resource Names (ARNs), this is the ARN. For AWS resources that lack
-        /// ARNs, this is the identifier as defined by the AWS-service that created the resource. For
-        /// non-AWS resources, this is a unique identifier that is associated with the resource. Array
-        /// Members: Minimum number of 1 item. Maximum number of 100 items.
-        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `ResourceId`: The identifier for the given resource type. For AWS resources that are
+            /// identified by Amazon Resource Names (ARNs), this is the ARN. For AWS resources that lack
+            /// ARNs, this is the identifier as defined by the AWS-service that created the resource.
+            /// For non-AWS resources, this is a unique identifier that is associated with the resource.
+            /// Array Members: Minimum number of 1 item. Maximum number of 100 items.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
         }
 
-        /// `ResourcePartition`: The partition in which the resource that the finding pertains to is
-        /// located. A partition is a group of AWS-Regions. Each AWS-account is scoped to one partition.
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn resource_partition(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourcePartition", value.into());
-            self
+        prop! {
+            /// `ResourcePartition`: The partition in which the resource that the finding pertains to is
+            /// located. A partition is a group of AWS-Regions. Each AWS-account is scoped to one
+            /// partition. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "ResourcePartition", resource_partition, set_resource_partition, get_resource_partition, Val<List<StringFilter>>
         }
 
-        /// `ResourceRegion`: The AWS-Region where the resource that a finding pertains to is located.
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn resource_region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceRegion", value.into());
-            self
+        prop! {
+            /// `ResourceRegion`: The AWS-Region where the resource that a finding pertains to is
+            /// located. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "ResourceRegion", resource_region, set_resource_region, get_resource_region, Val<List<StringFilter>>
         }
 
-        /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding was
-        /// processed. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding
+            /// was processed. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
         }
 
-        /// `ResourceType`: A finding's title. Array Members: Minimum number of 1 item. Maximum number
-        /// of 100 items.
-        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: A finding's title. Array Members: Minimum number of 1 item. Maximum
+            /// number of 100 items.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
         }
 
-        /// `SeverityLabel`: The severity value of the finding. Array Members: Minimum number of 1 item.
-        /// Maximum number of 20 items.
-        pub fn severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("SeverityLabel", value.into());
-            self
+        prop! {
+            /// `SeverityLabel`: The severity value of the finding. Array Members: Minimum number of 1
+            /// item. Maximum number of 20 items.
+            props, "SeverityLabel", severity_label, set_severity_label, get_severity_label, Val<List<StringFilter>>
         }
 
-        /// `SourceUrl`: Provides a URL that links to a page about the current finding in the finding
-        /// product. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("SourceUrl", value.into());
-            self
+        prop! {
+            /// `SourceUrl`: Provides a URL that links to a page about the current finding in the
+            /// finding product. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "SourceUrl", source_url, set_source_url, get_source_url, Val<List<StringFilter>>
         }
 
-        /// `Title`: A finding's title. Array Members: Minimum number of 1 item. Maximum number of 100
-        /// items.
-        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`: A finding's title. Array Members: Minimum number of 1 item. Maximum number of 100
+            /// items.
+            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
         }
 
-        /// `Type`: One or more finding types in the format of namespace/category/classifier that
-        /// classify a finding. For a list of namespaces, classifiers, and categories, see Types
-        /// taxonomy for ASFF (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-type-taxonomy.html>)
-        /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn type_(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: One or more finding types in the format of namespace/category/classifier that
+            /// classify a finding. For a list of namespaces, classifiers, and categories, see Types
+            /// taxonomy for ASFF (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-type-taxonomy.html>)
+            /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20
+            /// items.
+            props, "Type", type_, set_type, get_type, Val<List<StringFilter>>
         }
 
-        /// `UpdatedAt`: A timestamp that indicates when the finding record was most recently updated.
-        /// For more information about the validation and formatting of timestamp fields in ASHlong, see
-        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `UpdatedAt`: A timestamp that indicates when the finding record was most recently
+            /// updated. For more information about the validation and formatting of timestamp fields in
+            /// ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
         }
 
-        /// `UserDefinedFields`: A list of user-defined name and value string pairs added to a finding.
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn user_defined_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("UserDefinedFields", value.into());
-            self
+        prop! {
+            /// `UserDefinedFields`: A list of user-defined name and value string pairs added to a
+            /// finding. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<List<MapFilter>>
         }
 
-        /// `VerificationState`: Provides the veracity of a finding. Array Members: Minimum number of 1
-        /// item. Maximum number of 20 items.
-        pub fn verification_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VerificationState", value.into());
-            self
+        prop! {
+            /// `VerificationState`: Provides the veracity of a finding. Array Members: Minimum number
+            /// of 1 item. Maximum number of 20 items.
+            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<List<StringFilter>>
         }
 
-        /// `WorkflowStatus`: Provides information about the status of the investigation into a finding.
-        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-        pub fn workflow_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("WorkflowStatus", value.into());
-            self
+        prop! {
+            /// `WorkflowStatus`: Provides information about the status of the investigation into a
+            /// finding. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+            props, "WorkflowStatus", workflow_status, set_workflow_status, get_workflow_status, Val<List<StringFilter>>
         }
     }
 
@@ -841,6 +898,24 @@ pub mod automation_rule {
             props.set("Comparison", comparison.into());
             props.set("Value", value.into());
             StringFilter { props }
+        }
+
+        prop! {
+            /// `Comparison`: The condition to apply to a string value when filtering Security Hub CSPM
+            /// findings. To search for values that have the filter value, use one of the following
+            /// comparison operators: + To search for values that include the filter value, use ``CONTAINS``.
+            /// For example, the filter ``Title CONTAINS CloudFront`` matches findings that have a ``Title``
+            /// that includes the string CloudFront. + To search for values that exactly match the
+            /// filter value, use ``EQUALS``. For example, the filter ``AwsAccountId EQUALS 123456789012``
+            /// only matches findings that have an account ID of ``123456789012``. + To search …
+            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        }
+
+        prop! {
+            /// `Value`: The string filter value. Filter values are case sensitive. For example, the
+            /// product name for control-based findings is ``Security Hub CSPM``. If you provide ``security
+            /// hub`` as the filter value, there's no match.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -886,24 +961,21 @@ pub mod automation_rule {
             NumberFilter { props }
         }
 
-        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
-        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
+            props, "Eq", eq, set_eq, get_eq, Val<f64>
         }
 
-        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
-        /// findings.
-        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Gte", value.into());
-            self
+        prop! {
+            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
+            /// for findings.
+            props, "Gte", gte, set_gte, get_gte, Val<f64>
         }
 
-        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-        /// findings.
-        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Lte", value.into());
-            self
+        prop! {
+            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+            /// findings.
+            props, "Lte", lte, set_lte, get_lte, Val<f64>
         }
     }
 
@@ -924,24 +996,22 @@ pub mod automation_rule {
             DateFilter { props }
         }
 
-        /// `DateRange`: A date range for the date filter.
-        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
-            self.props.set("DateRange", value.into());
-            self
+        prop! {
+            /// `DateRange`: A date range for the date filter.
+            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
         }
 
-        /// `End`: A timestamp that provides the end date for the date filter. For more information
-        /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: A timestamp that provides the end date for the date filter. For more information
+            /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `Start`: A timestamp that provides the start date for the date filter. For more information
-        /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: A timestamp that provides the start date for the date filter. For more
+            /// information about the validation and formatting of timestamp fields in ASHlong, see
+            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+            props, "Start", start, set_start, get_start, Val<String>
         }
     }
 
@@ -962,6 +1032,16 @@ pub mod automation_rule {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             DateRange { props }
+        }
+
+        prop! {
+            /// `Unit`: A date range unit for the date filter.
+            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        }
+
+        prop! {
+            /// `Value`: A date range value for the date filter.
+            props, "Value", _, set_value, get_value, Val<f64>
         }
     }
 
@@ -1011,6 +1091,30 @@ pub mod automation_rule {
             props.set("Key", key.into());
             props.set("Value", value.into());
             MapFilter { props }
+        }
+
+        prop! {
+            /// `Comparison`: The condition to apply to the key value when filtering Security Hub CSPM
+            /// findings with a map filter. To search for values that have the filter value, use one of
+            /// the following comparison operators: + To search for values that include the filter
+            /// value, use ``CONTAINS``. For example, for the ``ResourceTags`` field, the filter ``Department
+            /// CONTAINS Security`` matches findings that include the value ``Security`` for the ``Department``
+            /// tag. In the same example, a finding with a value of ``Security team`` for the ``Department``
+            /// tag is a match. + To search for values that exactly match the filter …
+            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        }
+
+        prop! {
+            /// `Key`: The key of the map filter. For example, for ``ResourceTags``, ``Key`` identifies
+            /// the name of the tag. For ``UserDefinedFields``, ``Key`` is the name of the field.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The value for the key in the map filter. Filter values are case sensitive. For
+            /// example, one of the values for a tag called ``Department`` might be ``Security``. If you
+            /// provide ``security`` as the filter value, then there's no match.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -1089,16 +1193,40 @@ impl AutomationRuleV2 {
         AutomationRuleV2 { core }
     }
 
-    /// `RuleStatus`: The status of the automation rule
-    pub fn rule_status(mut self, value: impl Into<Val<automation_rule_v2::RuleStatus>>) -> Self {
-        self.core.set("RuleStatus", value.into());
-        self
+    prop! {
+        /// `Actions`: A list of actions to be performed when the rule criteria is met
+        core.props, "Actions", _, set_actions, get_actions, Val<List<automation_rule_v2::AutomationRulesActionV2>>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Criteria`: Defines the parameters and conditions used to evaluate and filter security
+        /// findings
+        core.props, "Criteria", _, set_criteria, get_criteria, Val<automation_rule_v2::Criteria>
+    }
+
+    prop! {
+        /// `Description`: A description of the automation rule
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `RuleName`: The name of the automation rule
+        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    }
+
+    prop! {
+        /// `RuleOrder`: The value for the rule priority
+        core.props, "RuleOrder", _, set_rule_order, get_rule_order, Val<f64>
+    }
+
+    prop! {
+        /// `RuleStatus`: The status of the automation rule
+        core.props, "RuleStatus", rule_status, set_rule_status, get_rule_status, Val<automation_rule_v2::RuleStatus>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1155,18 +1283,21 @@ pub mod automation_rule_v2 {
             AutomationRulesActionV2 { props }
         }
 
-        /// `ExternalIntegrationConfiguration`: The settings for integrating automation rule actions
-        /// with external systems or service
-        pub fn external_integration_configuration(mut self, value: impl Into<Val<ExternalIntegrationConfiguration>>) -> Self {
-            self.props.set("ExternalIntegrationConfiguration", value.into());
-            self
+        prop! {
+            /// `Type`: The category of action to be executed by the automation rule
+            props, "Type", _, set_type, get_type, Val<AutomationRulesActionV2Type>
         }
 
-        /// `FindingFieldsUpdate`: The changes to be applied to fields in a security finding when an
-        /// automation rule is triggered
-        pub fn finding_fields_update(mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateV2>>) -> Self {
-            self.props.set("FindingFieldsUpdate", value.into());
-            self
+        prop! {
+            /// `ExternalIntegrationConfiguration`: The settings for integrating automation rule actions
+            /// with external systems or service
+            props, "ExternalIntegrationConfiguration", external_integration_configuration, set_external_integration_configuration, get_external_integration_configuration, Val<ExternalIntegrationConfiguration>
+        }
+
+        prop! {
+            /// `FindingFieldsUpdate`: The changes to be applied to fields in a security finding when an
+            /// automation rule is triggered
+            props, "FindingFieldsUpdate", finding_fields_update, set_finding_fields_update, get_finding_fields_update, Val<AutomationRulesFindingFieldsUpdateV2>
         }
     }
 
@@ -1186,10 +1317,9 @@ pub mod automation_rule_v2 {
             ExternalIntegrationConfiguration { props }
         }
 
-        /// `ConnectorArn`: The ARN of the connector that establishes the integration
-        pub fn connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectorArn", value.into());
-            self
+        prop! {
+            /// `ConnectorArn`: The ARN of the connector that establishes the integration
+            props, "ConnectorArn", connector_arn, set_connector_arn, get_connector_arn, Val<String>
         }
     }
 
@@ -1209,24 +1339,21 @@ pub mod automation_rule_v2 {
             AutomationRulesFindingFieldsUpdateV2 { props }
         }
 
-        /// `Comment`: Notes or contextual information for findings that are modified by the automation
-        /// rule
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Comment`: Notes or contextual information for findings that are modified by the
+            /// automation rule
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
 
-        /// `SeverityId`: The severity level to be assigned to findings that match the automation rule
-        /// criteria
-        pub fn severity_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("SeverityId", value.into());
-            self
+        prop! {
+            /// `SeverityId`: The severity level to be assigned to findings that match the automation
+            /// rule criteria
+            props, "SeverityId", severity_id, set_severity_id, get_severity_id, Val<i64>
         }
 
-        /// `StatusId`: The status to be applied to findings that match automation rule criteria
-        pub fn status_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StatusId", value.into());
-            self
+        prop! {
+            /// `StatusId`: The status to be applied to findings that match automation rule criteria
+            props, "StatusId", status_id, set_status_id, get_status_id, Val<i64>
         }
     }
 
@@ -1259,10 +1386,9 @@ pub mod automation_rule_v2 {
             Criteria { props }
         }
 
-        /// `OcsfFindingCriteria`: The filtering conditions that align with OCSF standards
-        pub fn ocsf_finding_criteria(mut self, value: impl Into<Val<OcsfFindingFilters>>) -> Self {
-            self.props.set("OcsfFindingCriteria", value.into());
-            self
+        prop! {
+            /// `OcsfFindingCriteria`: The filtering conditions that align with OCSF standards
+            props, "OcsfFindingCriteria", ocsf_finding_criteria, set_ocsf_finding_criteria, get_ocsf_finding_criteria, Val<OcsfFindingFilters>
         }
     }
 
@@ -1282,16 +1408,15 @@ pub mod automation_rule_v2 {
             OcsfFindingFilters { props }
         }
 
-        /// `CompositeFilters`: Enables the creation of complex filtering conditions by combining filter
-        pub fn composite_filters(mut self, value: impl Into<Val<List<CompositeFilter>>>) -> Self {
-            self.props.set("CompositeFilters", value.into());
-            self
+        prop! {
+            /// `CompositeFilters`: Enables the creation of complex filtering conditions by combining
+            /// filter
+            props, "CompositeFilters", composite_filters, set_composite_filters, get_composite_filters, Val<List<CompositeFilter>>
         }
 
-        /// `CompositeOperator`: The logical operator used to combine multiple conditions
-        pub fn composite_operator(mut self, value: impl Into<Val<AllowedOperators>>) -> Self {
-            self.props.set("CompositeOperator", value.into());
-            self
+        prop! {
+            /// `CompositeOperator`: The logical operator used to combine multiple conditions
+            props, "CompositeOperator", composite_operator, set_composite_operator, get_composite_operator, Val<AllowedOperators>
         }
     }
 
@@ -1311,40 +1436,34 @@ pub mod automation_rule_v2 {
             CompositeFilter { props }
         }
 
-        /// `BooleanFilters`: Enables filtering based on boolean field values
-        pub fn boolean_filters(mut self, value: impl Into<Val<List<OcsfBooleanFilter>>>) -> Self {
-            self.props.set("BooleanFilters", value.into());
-            self
+        prop! {
+            /// `BooleanFilters`: Enables filtering based on boolean field values
+            props, "BooleanFilters", boolean_filters, set_boolean_filters, get_boolean_filters, Val<List<OcsfBooleanFilter>>
         }
 
-        /// `DateFilters`: Enables filtering based on date and timestamp fields
-        pub fn date_filters(mut self, value: impl Into<Val<List<OcsfDateFilter>>>) -> Self {
-            self.props.set("DateFilters", value.into());
-            self
+        prop! {
+            /// `DateFilters`: Enables filtering based on date and timestamp fields
+            props, "DateFilters", date_filters, set_date_filters, get_date_filters, Val<List<OcsfDateFilter>>
         }
 
-        /// `MapFilters`: Enables filtering based on map field value
-        pub fn map_filters(mut self, value: impl Into<Val<List<OcsfMapFilter>>>) -> Self {
-            self.props.set("MapFilters", value.into());
-            self
+        prop! {
+            /// `MapFilters`: Enables filtering based on map field value
+            props, "MapFilters", map_filters, set_map_filters, get_map_filters, Val<List<OcsfMapFilter>>
         }
 
-        /// `NumberFilters`: Enables filtering based on numerical field values
-        pub fn number_filters(mut self, value: impl Into<Val<List<OcsfNumberFilter>>>) -> Self {
-            self.props.set("NumberFilters", value.into());
-            self
+        prop! {
+            /// `NumberFilters`: Enables filtering based on numerical field values
+            props, "NumberFilters", number_filters, set_number_filters, get_number_filters, Val<List<OcsfNumberFilter>>
         }
 
-        /// `Operator`: The logical operator used to combine multiple conditions
-        pub fn operator(mut self, value: impl Into<Val<AllowedOperators>>) -> Self {
-            self.props.set("Operator", value.into());
-            self
+        prop! {
+            /// `Operator`: The logical operator used to combine multiple conditions
+            props, "Operator", operator, set_operator, get_operator, Val<AllowedOperators>
         }
 
-        /// `StringFilters`: Enables filtering based on string field values
-        pub fn string_filters(mut self, value: impl Into<Val<List<OcsfStringFilter>>>) -> Self {
-            self.props.set("StringFilters", value.into());
-            self
+        prop! {
+            /// `StringFilters`: Enables filtering based on string field values
+            props, "StringFilters", string_filters, set_string_filters, get_string_filters, Val<List<OcsfStringFilter>>
         }
     }
 
@@ -1369,6 +1488,16 @@ pub mod automation_rule_v2 {
             props.set("FieldName", field_name.into());
             props.set("Filter", filter.into());
             OcsfBooleanFilter { props }
+        }
+
+        prop! {
+            /// `FieldName`: The name of the field
+            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfBooleanFilterFieldName>
+        }
+
+        prop! {
+            /// `Filter`: Boolean filter for querying findings
+            props, "Filter", _, set_filter, get_filter, Val<BooleanFilter>
         }
     }
 
@@ -1404,6 +1533,11 @@ pub mod automation_rule_v2 {
             props.set("Value", value.into());
             BooleanFilter { props }
         }
+
+        prop! {
+            /// `Value`: The value of the boolean
+            props, "Value", _, set_value, get_value, Val<bool>
+        }
     }
 
     /// `AWS::SecurityHub::AutomationRuleV2.OcsfDateFilter`: Enables filtering of security findings
@@ -1427,6 +1561,16 @@ pub mod automation_rule_v2 {
             props.set("FieldName", field_name.into());
             props.set("Filter", filter.into());
             OcsfDateFilter { props }
+        }
+
+        prop! {
+            /// `FieldName`: The name of the field
+            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfDateFilterFieldName>
+        }
+
+        prop! {
+            /// `Filter`: A date filter for querying findings
+            props, "Filter", _, set_filter, get_filter, Val<DateFilter>
         }
     }
 
@@ -1464,22 +1608,19 @@ pub mod automation_rule_v2 {
             DateFilter { props }
         }
 
-        /// `DateRange`: A date range for the date filter
-        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
-            self.props.set("DateRange", value.into());
-            self
+        prop! {
+            /// `DateRange`: A date range for the date filter
+            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
         }
 
-        /// `End`: The timestamp formatted in ISO8601
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: The timestamp formatted in ISO8601
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `Start`: The timestamp formatted in ISO8601
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: The timestamp formatted in ISO8601
+            props, "Start", start, set_start, get_start, Val<String>
         }
     }
 
@@ -1500,6 +1641,16 @@ pub mod automation_rule_v2 {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             DateRange { props }
+        }
+
+        prop! {
+            /// `Unit`: A date range unit for the date filter
+            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        }
+
+        prop! {
+            /// `Value`: A date range value for the date filter
+            props, "Value", _, set_value, get_value, Val<f64>
         }
     }
 
@@ -1534,6 +1685,16 @@ pub mod automation_rule_v2 {
             props.set("FieldName", field_name.into());
             props.set("Filter", filter.into());
             OcsfMapFilter { props }
+        }
+
+        prop! {
+            /// `FieldName`: The name of the field
+            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfMapFilterFieldName>
+        }
+
+        prop! {
+            /// `Filter`: A map filter for filtering findings
+            props, "Filter", _, set_filter, get_filter, Val<MapFilter>
         }
     }
 
@@ -1572,6 +1733,22 @@ pub mod automation_rule_v2 {
             props.set("Value", value.into());
             MapFilter { props }
         }
+
+        prop! {
+            /// `Comparison`: The condition to apply to the key value when filtering findings with a map
+            /// filter
+            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        }
+
+        prop! {
+            /// `Key`: The key of the map filter
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`: The value for the key in the map filter
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// The condition to apply to the key value when filtering findings with a map filter
@@ -1608,6 +1785,16 @@ pub mod automation_rule_v2 {
             props.set("FieldName", field_name.into());
             props.set("Filter", filter.into());
             OcsfNumberFilter { props }
+        }
+
+        prop! {
+            /// `FieldName`: The name of the field
+            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfNumberFilterFieldName>
+        }
+
+        prop! {
+            /// `Filter`: A number filter for querying findings
+            props, "Filter", _, set_filter, get_filter, Val<NumberFilter>
         }
     }
 
@@ -1648,24 +1835,21 @@ pub mod automation_rule_v2 {
             NumberFilter { props }
         }
 
-        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings
-        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings
+            props, "Eq", eq, set_eq, get_eq, Val<f64>
         }
 
-        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
-        /// findings
-        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Gte", value.into());
-            self
+        prop! {
+            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
+            /// for findings
+            props, "Gte", gte, set_gte, get_gte, Val<f64>
         }
 
-        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-        /// findings
-        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Lte", value.into());
-            self
+        prop! {
+            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+            /// findings
+            props, "Lte", lte, set_lte, get_lte, Val<f64>
         }
     }
 
@@ -1703,6 +1887,16 @@ pub mod automation_rule_v2 {
             props.set("FieldName", field_name.into());
             props.set("Filter", filter.into());
             OcsfStringFilter { props }
+        }
+
+        prop! {
+            /// `FieldName`: The name of the field
+            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfStringField>
+        }
+
+        prop! {
+            /// `Filter`: A string filter for filtering findings
+            props, "Filter", _, set_filter, get_filter, Val<StringFilter>
         }
     }
 
@@ -1831,6 +2025,16 @@ pub mod automation_rule_v2 {
             props.set("Comparison", comparison.into());
             StringFilter { props }
         }
+
+        prop! {
+            /// `Value`: The string filter value
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Comparison`: The condition to apply to a string value when filtering findings
+            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        }
     }
 
     /// The condition to apply to a string value when filtering findings
@@ -1896,16 +2100,24 @@ impl ConfigurationPolicy {
         ConfigurationPolicy { core }
     }
 
-    /// `Description`: The description of the configuration policy.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfigurationPolicy`: An object that defines how Security Hub is configured.
+        core.props, "ConfigurationPolicy", _, set_configuration_policy, get_configuration_policy, Val<configuration_policy::Policy>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the configuration policy.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the configuration policy.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1966,10 +2178,9 @@ pub mod configuration_policy {
             Policy { props }
         }
 
-        /// `SecurityHub`: An object that defines how AWS Security Hub is configured.
-        pub fn security_hub(mut self, value: impl Into<Val<SecurityHubPolicy>>) -> Self {
-            self.props.set("SecurityHub", value.into());
-            self
+        prop! {
+            /// `SecurityHub`: An object that defines how AWS Security Hub is configured.
+            props, "SecurityHub", security_hub, set_security_hub, get_security_hub, Val<SecurityHubPolicy>
         }
     }
 
@@ -1989,24 +2200,21 @@ pub mod configuration_policy {
             SecurityHubPolicy { props }
         }
 
-        /// `EnabledStandardIdentifiers`: A list that defines which security standards are enabled in
-        /// the configuration policy.
-        pub fn enabled_standard_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnabledStandardIdentifiers", value.into());
-            self
+        prop! {
+            /// `EnabledStandardIdentifiers`: A list that defines which security standards are enabled
+            /// in the configuration policy.
+            props, "EnabledStandardIdentifiers", enabled_standard_identifiers, set_enabled_standard_identifiers, get_enabled_standard_identifiers, Val<List<String>>
         }
 
-        /// `SecurityControlsConfiguration`: An object that defines which security controls are enabled
-        /// in an AWS Security Hub configuration policy.
-        pub fn security_controls_configuration(mut self, value: impl Into<Val<SecurityControlsConfiguration>>) -> Self {
-            self.props.set("SecurityControlsConfiguration", value.into());
-            self
+        prop! {
+            /// `SecurityControlsConfiguration`: An object that defines which security controls are
+            /// enabled in an AWS Security Hub configuration policy.
+            props, "SecurityControlsConfiguration", security_controls_configuration, set_security_controls_configuration, get_security_controls_configuration, Val<SecurityControlsConfiguration>
         }
 
-        /// `ServiceEnabled`: Indicates whether Security Hub is enabled in the policy.
-        pub fn service_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ServiceEnabled", value.into());
-            self
+        prop! {
+            /// `ServiceEnabled`: Indicates whether Security Hub is enabled in the policy.
+            props, "ServiceEnabled", service_enabled, set_service_enabled, get_service_enabled, Val<bool>
         }
     }
 
@@ -2026,25 +2234,22 @@ pub mod configuration_policy {
             SecurityControlsConfiguration { props }
         }
 
-        /// `DisabledSecurityControlIdentifiers`: A list of security controls that are disabled in the
-        /// configuration policy
-        pub fn disabled_security_control_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DisabledSecurityControlIdentifiers", value.into());
-            self
+        prop! {
+            /// `DisabledSecurityControlIdentifiers`: A list of security controls that are disabled in
+            /// the configuration policy
+            props, "DisabledSecurityControlIdentifiers", disabled_security_control_identifiers, set_disabled_security_control_identifiers, get_disabled_security_control_identifiers, Val<List<String>>
         }
 
-        /// `EnabledSecurityControlIdentifiers`: A list of security controls that are enabled in the
-        /// configuration policy.
-        pub fn enabled_security_control_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnabledSecurityControlIdentifiers", value.into());
-            self
+        prop! {
+            /// `EnabledSecurityControlIdentifiers`: A list of security controls that are enabled in the
+            /// configuration policy.
+            props, "EnabledSecurityControlIdentifiers", enabled_security_control_identifiers, set_enabled_security_control_identifiers, get_enabled_security_control_identifiers, Val<List<String>>
         }
 
-        /// `SecurityControlCustomParameters`: A list of security controls and control parameter values
-        /// that are included in a configuration policy.
-        pub fn security_control_custom_parameters(mut self, value: impl Into<Val<List<SecurityControlCustomParameter>>>) -> Self {
-            self.props.set("SecurityControlCustomParameters", value.into());
-            self
+        prop! {
+            /// `SecurityControlCustomParameters`: A list of security controls and control parameter
+            /// values that are included in a configuration policy.
+            props, "SecurityControlCustomParameters", security_control_custom_parameters, set_security_control_custom_parameters, get_security_control_custom_parameters, Val<List<SecurityControlCustomParameter>>
         }
     }
 
@@ -2064,17 +2269,15 @@ pub mod configuration_policy {
             SecurityControlCustomParameter { props }
         }
 
-        /// `Parameters`: An object that specifies parameter values for a control in a configuration
-        /// policy.
-        pub fn parameters(mut self, value: impl Into<Val<Map<ParameterConfiguration>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`: An object that specifies parameter values for a control in a configuration
+            /// policy.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<ParameterConfiguration>>
         }
 
-        /// `SecurityControlId`: The ID of the security control.
-        pub fn security_control_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecurityControlId", value.into());
-            self
+        prop! {
+            /// `SecurityControlId`: The ID of the security control.
+            props, "SecurityControlId", security_control_id, set_security_control_id, get_security_control_id, Val<String>
         }
     }
 
@@ -2097,11 +2300,16 @@ pub mod configuration_policy {
             ParameterConfiguration { props }
         }
 
-        /// `Value`: An object that includes the data type of a security control parameter and its
-        /// current value.
-        pub fn value(mut self, value: impl Into<Val<ParameterValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `ValueType`: Identifies whether a control parameter uses a custom user-defined value or
+            /// subscribes to the default AWS Security Hub behavior.
+            props, "ValueType", _, set_value_type, get_value_type, Val<ParameterConfigurationValueType>
+        }
+
+        prop! {
+            /// `Value`: An object that includes the data type of a security control parameter and its
+            /// current value.
+            props, "Value", value, set_value, get_value, Val<ParameterValue>
         }
     }
 
@@ -2121,52 +2329,44 @@ pub mod configuration_policy {
             ParameterValue { props }
         }
 
-        /// `Boolean`: A control parameter that is a boolean.
-        pub fn boolean(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Boolean", value.into());
-            self
+        prop! {
+            /// `Boolean`: A control parameter that is a boolean.
+            props, "Boolean", boolean, set_boolean, get_boolean, Val<bool>
         }
 
-        /// `Double`: A control parameter that is a double.
-        pub fn double(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Double", value.into());
-            self
+        prop! {
+            /// `Double`: A control parameter that is a double.
+            props, "Double", double, set_double, get_double, Val<f64>
         }
 
-        /// `Enum`: A control parameter that is an enum.
-        pub fn enum_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Enum", value.into());
-            self
+        prop! {
+            /// `Enum`: A control parameter that is an enum.
+            props, "Enum", enum_, set_enum, get_enum, Val<String>
         }
 
-        /// `EnumList`: A control parameter that is a list of enums.
-        pub fn enum_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnumList", value.into());
-            self
+        prop! {
+            /// `EnumList`: A control parameter that is a list of enums.
+            props, "EnumList", enum_list, set_enum_list, get_enum_list, Val<List<String>>
         }
 
-        /// `Integer`: A control parameter that is an integer.
-        pub fn integer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Integer", value.into());
-            self
+        prop! {
+            /// `Integer`: A control parameter that is an integer.
+            props, "Integer", integer, set_integer, get_integer, Val<i64>
         }
 
-        /// `IntegerList`: A control parameter that is a list of integers.
-        pub fn integer_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IntegerList", value.into());
-            self
+        prop! {
+            /// `IntegerList`: A control parameter that is a list of integers.
+            props, "IntegerList", integer_list, set_integer_list, get_integer_list, Val<List<i64>>
         }
 
-        /// `String`: A control parameter that is a string.
-        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("String", value.into());
-            self
+        prop! {
+            /// `String`: A control parameter that is a string.
+            props, "String", string, set_string, get_string, Val<String>
         }
 
-        /// `StringList`: A control parameter that is a list of strings.
-        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringList", value.into());
-            self
+        prop! {
+            /// `StringList`: A control parameter that is a list of strings.
+            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
         }
     }
 
@@ -2213,16 +2413,24 @@ impl Connector {
         Connector { core }
     }
 
-    /// `Description`: The description of the connector.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the connector.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the connector.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Provider`.
+        core.props, "Provider", _, set_provider, get_provider, Val<connector::Provider>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2313,6 +2521,11 @@ pub mod connector {
             props.set("Azure", azure.into());
             Provider { props }
         }
+
+        prop! {
+            /// `Azure`.
+            props, "Azure", _, set_azure, get_azure, Val<AzureProviderConfiguration>
+        }
     }
 
     /// `AWS::SecurityHub::Connector.AzureProviderConfiguration`: The configuration for connecting
@@ -2342,6 +2555,23 @@ pub mod connector {
             props.set("AzureRegions", azure_regions.into());
             AzureProviderConfiguration { props }
         }
+
+        prop! {
+            /// `AWSConfigConnectorArn`: The ARN of the multi-cloud configuration connector used to
+            /// establish the connection to Azure.
+            props, "AWSConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        }
+
+        prop! {
+            /// `ScopeConfiguration`: The scope configuration that defines which Azure resources are
+            /// monitored.
+            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfiguration>
+        }
+
+        prop! {
+            /// `AzureRegions`: The list of Azure regions to monitor.
+            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        }
     }
 
     /// `AWS::SecurityHub::Connector.AzureScopeConfiguration`: The scope configuration for an Azure
@@ -2362,10 +2592,15 @@ pub mod connector {
             AzureScopeConfiguration { props }
         }
 
-        /// `ScopeValues`: The list of scope values, such as subscription IDs, when the scope type is ``subscription``.
-        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ScopeValues", value.into());
-            self
+        prop! {
+            /// `ScopeType`: The type of scope. Valid values are ``tenant`` and ``subscription``.
+            props, "ScopeType", _, set_scope_type, get_scope_type, Val<AzureScopeConfigurationScopeType>
+        }
+
+        prop! {
+            /// `ScopeValues`: The list of scope values, such as subscription IDs, when the scope type
+            /// is ``subscription``.
+            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
         }
     }
 
@@ -2408,22 +2643,29 @@ impl ConnectorV2 {
         ConnectorV2 { core }
     }
 
-    /// `Description`: A description of the connector
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the connector
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `KmsKeyArn`: The ARN of KMS key used for the connector
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The ARN of KMS key used for the connector
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the connector
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Provider`: The third-party provider configuration for the connector
+        core.props, "Provider", _, set_provider, get_provider, Val<connector_v2::Provider>
+    }
+
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2516,25 +2758,22 @@ pub mod connector_v2 {
             Provider { props }
         }
 
-        /// `JiraCloud`: The initial configuration settings required to establish an integration between
-        /// Security Hub and Jira Cloud
-        pub fn jira_cloud(mut self, value: impl Into<Val<JiraCloudProviderConfiguration>>) -> Self {
-            self.props.set("JiraCloud", value.into());
-            self
+        prop! {
+            /// `JiraCloud`: The initial configuration settings required to establish an integration
+            /// between Security Hub and Jira Cloud
+            props, "JiraCloud", jira_cloud, set_jira_cloud, get_jira_cloud, Val<JiraCloudProviderConfiguration>
         }
 
-        /// `ServiceNow`: The initial configuration settings required to establish an integration
-        /// between Security Hub and ServiceNow ITSM
-        pub fn service_now(mut self, value: impl Into<Val<ServiceNowProviderConfiguration>>) -> Self {
-            self.props.set("ServiceNow", value.into());
-            self
+        prop! {
+            /// `ServiceNow`: The initial configuration settings required to establish an integration
+            /// between Security Hub and ServiceNow ITSM
+            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowProviderConfiguration>
         }
 
-        /// `Azure`: The configuration settings required to establish an integration between AWS
-        /// Security Hub and Azure
-        pub fn azure(mut self, value: impl Into<Val<AzureProviderConfiguration>>) -> Self {
-            self.props.set("Azure", value.into());
-            self
+        prop! {
+            /// `Azure`: The configuration settings required to establish an integration between AWS
+            /// Security Hub and Azure
+            props, "Azure", azure, set_azure, get_azure, Val<AzureProviderConfiguration>
         }
     }
 
@@ -2554,6 +2793,11 @@ pub mod connector_v2 {
             let mut props = Props::new();
             props.set("ProjectKey", project_key.into());
             JiraCloudProviderConfiguration { props }
+        }
+
+        prop! {
+            /// `ProjectKey`: The project key for a Jira Cloud instance
+            props, "ProjectKey", _, set_project_key, get_project_key, Val<String>
         }
     }
 
@@ -2576,6 +2820,17 @@ pub mod connector_v2 {
             props.set("InstanceName", instance_name.into());
             props.set("SecretArn", secret_arn.into());
             ServiceNowProviderConfiguration { props }
+        }
+
+        prop! {
+            /// `InstanceName`: The instance name of ServiceNow ITSM
+            props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
+        }
+
+        prop! {
+            /// `SecretArn`: The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that
+            /// contains the ServiceNow credentials
+            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
         }
     }
 
@@ -2607,6 +2862,22 @@ pub mod connector_v2 {
             props.set("AzureRegions", azure_regions.into());
             AzureProviderConfiguration { props }
         }
+
+        prop! {
+            /// `AWSConfigConnectorArn`: The ARN of the AWS Config connector used for the Azure
+            /// integration
+            props, "AWSConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        }
+
+        prop! {
+            /// `ScopeConfiguration`: The scope configuration for an Azure connector
+            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfiguration>
+        }
+
+        prop! {
+            /// `AzureRegions`: The list of Azure regions to include in the connector scope
+            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        }
     }
 
     /// `AWS::SecurityHub::ConnectorV2.AzureScopeConfiguration`: The scope configuration for an
@@ -2627,10 +2898,14 @@ pub mod connector_v2 {
             AzureScopeConfiguration { props }
         }
 
-        /// `ScopeValues`: The list of scope values for the Azure connector
-        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ScopeValues", value.into());
-            self
+        prop! {
+            /// `ScopeType`: The scope type for the Azure connector
+            props, "ScopeType", _, set_scope_type, get_scope_type, Val<AzureScopeConfigurationScopeType>
+        }
+
+        prop! {
+            /// `ScopeValues`: The list of scope values for the Azure connector
+            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
         }
     }
 
@@ -2672,6 +2947,12 @@ impl DelegatedAdmin {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("AdminAccountId", admin_account_id.into());
         DelegatedAdmin { core }
+    }
+
+    prop! {
+        /// `AdminAccountId`: The AWS-account identifier of the account to designate as the Security
+        /// Hub CSPM administrator account.
+        core.props, "AdminAccountId", _, set_admin_account_id, get_admin_account_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2726,13 +3007,24 @@ impl FindingAggregator {
         FindingAggregator { core }
     }
 
-    /// `Regions`: If ``RegionLinkingMode`` is ``ALL_REGIONS_EXCEPT_SPECIFIED``, then this is a
-    /// space-separated list of Regions that do not aggregate findings to the aggregation Region. If ``RegionLinkingMode``
-    /// is ``SPECIFIED_REGIONS``, then this is a space-separated list of Regions that do aggregate
-    /// findings to the aggregation Region.
-    pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Regions", value.into());
-        self
+    prop! {
+        /// `RegionLinkingMode`: Indicates whether to aggregate findings from all of the available
+        /// Regions in the current partition. Also determines whether to automatically aggregate
+        /// findings from new Regions as Security Hub supports them and you opt into them. The
+        /// selected option also determines how to use the Regions provided in the Regions list. In
+        /// CFN, the options for this property are as follows: + ``ALL_REGIONS`` - Indicates to
+        /// aggregate findings from all of the Regions where Security Hub is enabled. When you
+        /// choose this option, Security Hub also automatically aggregates findings from new Regions
+        /// as Security Hub …
+        core.props, "RegionLinkingMode", _, set_region_linking_mode, get_region_linking_mode, Val<finding_aggregator::RegionLinkingMode>
+    }
+
+    prop! {
+        /// `Regions`: If ``RegionLinkingMode`` is ``ALL_REGIONS_EXCEPT_SPECIFIED``, then this is a
+        /// space-separated list of Regions that do not aggregate findings to the aggregation
+        /// Region. If ``RegionLinkingMode`` is ``SPECIFIED_REGIONS``, then this is a
+        /// space-separated list of Regions that do aggregate findings to the aggregation Region.
+        core.props, "Regions", regions, set_regions, get_regions, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2800,35 +3092,31 @@ impl Hub {
         Hub { core }
     }
 
-    /// `AutoEnableControls`: Whether to automatically enable new controls when they are added to
-    /// standards that are enabled
-    pub fn auto_enable_controls(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AutoEnableControls", value.into());
-        self
+    prop! {
+        /// `AutoEnableControls`: Whether to automatically enable new controls when they are added
+        /// to standards that are enabled
+        core.props, "AutoEnableControls", auto_enable_controls, set_auto_enable_controls, get_auto_enable_controls, Val<bool>
     }
 
-    /// `ControlFindingGenerator`: This field, used when enabling Security Hub, specifies whether
-    /// the calling account has consolidated control findings turned on. If the value for this field
-    /// is set to SECURITY_CONTROL, Security Hub generates a single finding for a control check even
-    /// when the check applies to multiple enabled standards. If the value for this field is set to
-    /// STANDARD_CONTROL, Security Hub generates separate findings for a control check when the
-    /// check applies to multiple enabled standards.
-    pub fn control_finding_generator(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ControlFindingGenerator", value.into());
-        self
+    prop! {
+        /// `ControlFindingGenerator`: This field, used when enabling Security Hub, specifies
+        /// whether the calling account has consolidated control findings turned on. If the value
+        /// for this field is set to SECURITY_CONTROL, Security Hub generates a single finding for a
+        /// control check even when the check applies to multiple enabled standards. If the value
+        /// for this field is set to STANDARD_CONTROL, Security Hub generates separate findings for
+        /// a control check when the check applies to multiple enabled standards.
+        core.props, "ControlFindingGenerator", control_finding_generator, set_control_finding_generator, get_control_finding_generator, Val<String>
     }
 
-    /// `EnableDefaultStandards`: Whether to enable the security standards that Security Hub has
-    /// designated as automatically enabled.
-    pub fn enable_default_standards(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableDefaultStandards", value.into());
-        self
+    prop! {
+        /// `EnableDefaultStandards`: Whether to enable the security standards that Security Hub has
+        /// designated as automatically enabled.
+        core.props, "EnableDefaultStandards", enable_default_standards, set_enable_default_standards, get_enable_default_standards, Val<bool>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2870,25 +3158,23 @@ impl HubV2 {
         HubV2 { core }
     }
 
-    /// `NetworkScanning`: Configuration for the Network Scanning opt-in feature of Security Hub V2.
-    /// Network Scanning is available in the AWS commercial partition only; specifying this property
-    /// in another partition, such as AWS GovCloud (US) or China, fails. This property is desired
-    /// state: if you remove it from a stack that previously set it, the feature is disabled. If a
-    /// stack has never set it, the feature is left as-is, so a stack that does not manage Network
-    /// Scanning will not disable it. Network Scanning requires Security Hub V2 to be enabled in the
-    /// same account and Region.
-    pub fn network_scanning(mut self, value: impl Into<Val<hub_v2::NetworkScanning>>) -> Self {
-        self.core.set("NetworkScanning", value.into());
-        self
+    prop! {
+        /// `NetworkScanning`: Configuration for the Network Scanning opt-in feature of Security Hub
+        /// V2. Network Scanning is available in the AWS commercial partition only; specifying this
+        /// property in another partition, such as AWS GovCloud (US) or China, fails. This property
+        /// is desired state: if you remove it from a stack that previously set it, the feature is
+        /// disabled. If a stack has never set it, the feature is left as-is, so a stack that does
+        /// not manage Network Scanning will not disable it. Network Scanning requires Security Hub
+        /// V2 to be enabled in the same account and Region.
+        core.props, "NetworkScanning", network_scanning, set_network_scanning, get_network_scanning, Val<hub_v2::NetworkScanning>
     }
 
-    /// `Tags`: A key-value pair to associate with the Security Hub V2 resource. You can specify a
-    /// key that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can
-    /// use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +,
-    /// and -.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with the Security Hub V2 resource. You can specify
+        /// a key that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:.
+        /// You can use any of the following characters: the set of Unicode letters, digits,
+        /// whitespace, _, ., /, =, +, and -.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2937,6 +3223,11 @@ pub mod hub_v2 {
             props.set("Status", status.into());
             NetworkScanning { props }
         }
+
+        prop! {
+            /// `Status`: Whether the Network Scanning feature is enabled for this account and Region.
+            props, "Status", _, set_status, get_status, Val<NetworkScanningStatus>
+        }
     }
 
     /// Whether the Network Scanning feature is enabled for this account and Region.
@@ -2984,6 +3275,21 @@ impl Insight {
         Insight { core }
     }
 
+    prop! {
+        /// `Filters`: One or more attributes used to filter the findings included in the insight
+        core.props, "Filters", _, set_filters, get_filters, Val<insight::AwsSecurityFindingFilters>
+    }
+
+    prop! {
+        /// `GroupByAttribute`: The grouping attribute for the insight's findings
+        core.props, "GroupByAttribute", _, set_group_by_attribute, get_group_by_attribute, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of a Security Hub insight
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -3018,665 +3324,568 @@ pub mod insight {
             AwsSecurityFindingFilters { props }
         }
 
-        /// `AwsAccountId`: The AWS account ID in which a finding is generated.
-        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("AwsAccountId", value.into());
-            self
+        prop! {
+            /// `AwsAccountId`: The AWS account ID in which a finding is generated.
+            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
         }
 
-        /// `AwsAccountName`: The name of the AWS account in which a finding is generated.
-        pub fn aws_account_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("AwsAccountName", value.into());
-            self
+        prop! {
+            /// `AwsAccountName`: The name of the AWS account in which a finding is generated.
+            props, "AwsAccountName", aws_account_name, set_aws_account_name, get_aws_account_name, Val<List<StringFilter>>
         }
 
-        /// `CompanyName`: The name of the findings provider (company) that owns the solution (product)
-        /// that generates findings.
-        pub fn company_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("CompanyName", value.into());
-            self
+        prop! {
+            /// `CompanyName`: The name of the findings provider (company) that owns the solution (product)
+            /// that generates findings.
+            props, "CompanyName", company_name, set_company_name, get_company_name, Val<List<StringFilter>>
         }
 
-        /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a control is
-        /// enabled.
-        pub fn compliance_associated_standards_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceAssociatedStandardsId", value.into());
-            self
+        prop! {
+            /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a
+            /// control is enabled.
+            props, "ComplianceAssociatedStandardsId", compliance_associated_standards_id, set_compliance_associated_standards_id, get_compliance_associated_standards_id, Val<List<StringFilter>>
         }
 
-        /// `ComplianceSecurityControlId`: The unique identifier of a control across standards.
-        pub fn compliance_security_control_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceSecurityControlId", value.into());
-            self
+        prop! {
+            /// `ComplianceSecurityControlId`: The unique identifier of a control across standards.
+            props, "ComplianceSecurityControlId", compliance_security_control_id, set_compliance_security_control_id, get_compliance_security_control_id, Val<List<StringFilter>>
         }
 
-        /// `ComplianceSecurityControlParametersName`: The name of a security control parameter.
-        pub fn compliance_security_control_parameters_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceSecurityControlParametersName", value.into());
-            self
+        prop! {
+            /// `ComplianceSecurityControlParametersName`: The name of a security control parameter.
+            props, "ComplianceSecurityControlParametersName", compliance_security_control_parameters_name, set_compliance_security_control_parameters_name, get_compliance_security_control_parameters_name, Val<List<StringFilter>>
         }
 
-        /// `ComplianceSecurityControlParametersValue`: The current value of a security control
-        /// parameter.
-        pub fn compliance_security_control_parameters_value(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceSecurityControlParametersValue", value.into());
-            self
+        prop! {
+            /// `ComplianceSecurityControlParametersValue`: The current value of a security control
+            /// parameter.
+            props, "ComplianceSecurityControlParametersValue", compliance_security_control_parameters_value, set_compliance_security_control_parameters_value, get_compliance_security_control_parameters_value, Val<List<StringFilter>>
         }
 
-        /// `ComplianceStatus`: Exclusive to findings that are generated as the result of a check run
-        /// against a specific rule in a supported standard.
-        pub fn compliance_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ComplianceStatus", value.into());
-            self
+        prop! {
+            /// `ComplianceStatus`: Exclusive to findings that are generated as the result of a check
+            /// run against a specific rule in a supported standard.
+            props, "ComplianceStatus", compliance_status, set_compliance_status, get_compliance_status, Val<List<StringFilter>>
         }
 
-        /// `Confidence`: A finding's confidence.
-        pub fn confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("Confidence", value.into());
-            self
+        prop! {
+            /// `Confidence`: A finding's confidence.
+            props, "Confidence", confidence, set_confidence, get_confidence, Val<List<NumberFilter>>
         }
 
-        /// `CreatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-        /// provider captured the potential security issue that a finding captured.
-        pub fn created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+            /// provider captured the potential security issue that a finding captured.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<List<DateFilter>>
         }
 
-        /// `Criticality`: The level of importance assigned to the resources associated with the
-        /// finding.
-        pub fn criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("Criticality", value.into());
-            self
+        prop! {
+            /// `Criticality`: The level of importance assigned to the resources associated with the
+            /// finding.
+            props, "Criticality", criticality, set_criticality, get_criticality, Val<List<NumberFilter>>
         }
 
-        /// `Description`: A finding's description.
-        pub fn description(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`: A finding's description.
+            props, "Description", description, set_description, get_description, Val<List<StringFilter>>
         }
 
-        /// `FindingProviderFieldsConfidence`: The finding provider value for the finding confidence.
-        pub fn finding_provider_fields_confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsConfidence", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsConfidence`: The finding provider value for the finding
+            /// confidence.
+            props, "FindingProviderFieldsConfidence", finding_provider_fields_confidence, set_finding_provider_fields_confidence, get_finding_provider_fields_confidence, Val<List<NumberFilter>>
         }
 
-        /// `FindingProviderFieldsCriticality`: The finding provider value for the level of importance
-        /// assigned to the resources associated with the findings.
-        pub fn finding_provider_fields_criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsCriticality", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsCriticality`: The finding provider value for the level of
+            /// importance assigned to the resources associated with the findings.
+            props, "FindingProviderFieldsCriticality", finding_provider_fields_criticality, set_finding_provider_fields_criticality, get_finding_provider_fields_criticality, Val<List<NumberFilter>>
         }
 
-        /// `FindingProviderFieldsRelatedFindingsId`: The finding identifier of a related finding that
-        /// is identified by the finding provider.
-        pub fn finding_provider_fields_related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsRelatedFindingsId", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsRelatedFindingsId`: The finding identifier of a related finding
+            /// that is identified by the finding provider.
+            props, "FindingProviderFieldsRelatedFindingsId", finding_provider_fields_related_findings_id, set_finding_provider_fields_related_findings_id, get_finding_provider_fields_related_findings_id, Val<List<StringFilter>>
         }
 
-        /// `FindingProviderFieldsRelatedFindingsProductArn`: The ARN of the solution that generated a
-        /// related finding that is identified by the finding provider.
-        pub fn finding_provider_fields_related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsRelatedFindingsProductArn", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsRelatedFindingsProductArn`: The ARN of the solution that generated
+            /// a related finding that is identified by the finding provider.
+            props, "FindingProviderFieldsRelatedFindingsProductArn", finding_provider_fields_related_findings_product_arn, set_finding_provider_fields_related_findings_product_arn, get_finding_provider_fields_related_findings_product_arn, Val<List<StringFilter>>
         }
 
-        /// `FindingProviderFieldsSeverityLabel`: The finding provider value for the severity label.
-        pub fn finding_provider_fields_severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsSeverityLabel", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsSeverityLabel`: The finding provider value for the severity label.
+            props, "FindingProviderFieldsSeverityLabel", finding_provider_fields_severity_label, set_finding_provider_fields_severity_label, get_finding_provider_fields_severity_label, Val<List<StringFilter>>
         }
 
-        /// `FindingProviderFieldsSeverityOriginal`: The finding provider's original value for the
-        /// severity.
-        pub fn finding_provider_fields_severity_original(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsSeverityOriginal", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsSeverityOriginal`: The finding provider's original value for the
+            /// severity.
+            props, "FindingProviderFieldsSeverityOriginal", finding_provider_fields_severity_original, set_finding_provider_fields_severity_original, get_finding_provider_fields_severity_original, Val<List<StringFilter>>
         }
 
-        /// `FindingProviderFieldsTypes`: One or more finding types that the finding provider assigned
-        /// to the finding.
-        pub fn finding_provider_fields_types(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("FindingProviderFieldsTypes", value.into());
-            self
+        prop! {
+            /// `FindingProviderFieldsTypes`: One or more finding types that the finding provider
+            /// assigned to the finding.
+            props, "FindingProviderFieldsTypes", finding_provider_fields_types, set_finding_provider_fields_types, get_finding_provider_fields_types, Val<List<StringFilter>>
         }
 
-        /// `FirstObservedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-        /// provider first observed the potential security issue that a finding captured.
-        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("FirstObservedAt", value.into());
-            self
+        prop! {
+            /// `FirstObservedAt`: An ISO8601-formatted timestamp that indicates when the security
+            /// findings provider first observed the potential security issue that a finding captured.
+            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
         }
 
-        /// `GeneratorId`: The identifier for the solution-specific component (a discrete unit of logic)
-        /// that generated a finding.
-        pub fn generator_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("GeneratorId", value.into());
-            self
+        prop! {
+            /// `GeneratorId`: The identifier for the solution-specific component (a discrete unit of
+            /// logic) that generated a finding.
+            props, "GeneratorId", generator_id, set_generator_id, get_generator_id, Val<List<StringFilter>>
         }
 
-        /// `Id`: The security findings provider-specific identifier for a finding.
-        pub fn id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Id", value.into());
-            self
+        prop! {
+            /// `Id`: The security findings provider-specific identifier for a finding.
+            props, "Id", id, set_id, get_id, Val<List<StringFilter>>
         }
 
-        /// `Keyword`: A keyword for a finding.
-        pub fn keyword(mut self, value: impl Into<Val<List<KeywordFilter>>>) -> Self {
-            self.props.set("Keyword", value.into());
-            self
+        prop! {
+            /// `Keyword`: A keyword for a finding.
+            props, "Keyword", keyword, set_keyword, get_keyword, Val<List<KeywordFilter>>
         }
 
-        /// `LastObservedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-        /// provider most recently observed the potential security issue that a finding captured.
-        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("LastObservedAt", value.into());
-            self
+        prop! {
+            /// `LastObservedAt`: An ISO8601-formatted timestamp that indicates when the security
+            /// findings provider most recently observed the potential security issue that a finding
+            /// captured.
+            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
         }
 
-        /// `MalwareName`: The name of the malware that was observed.
-        pub fn malware_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("MalwareName", value.into());
-            self
+        prop! {
+            /// `MalwareName`: The name of the malware that was observed.
+            props, "MalwareName", malware_name, set_malware_name, get_malware_name, Val<List<StringFilter>>
         }
 
-        /// `MalwarePath`: The filesystem path of the malware that was observed.
-        pub fn malware_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("MalwarePath", value.into());
-            self
+        prop! {
+            /// `MalwarePath`: The filesystem path of the malware that was observed.
+            props, "MalwarePath", malware_path, set_malware_path, get_malware_path, Val<List<StringFilter>>
         }
 
-        /// `MalwareState`: The state of the malware that was observed.
-        pub fn malware_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("MalwareState", value.into());
-            self
+        prop! {
+            /// `MalwareState`: The state of the malware that was observed.
+            props, "MalwareState", malware_state, set_malware_state, get_malware_state, Val<List<StringFilter>>
         }
 
-        /// `MalwareType`: The type of the malware that was observed.
-        pub fn malware_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("MalwareType", value.into());
-            self
+        prop! {
+            /// `MalwareType`: The type of the malware that was observed.
+            props, "MalwareType", malware_type, set_malware_type, get_malware_type, Val<List<StringFilter>>
         }
 
-        /// `NetworkDestinationDomain`: The destination domain of network-related information about a
-        /// finding.
-        pub fn network_destination_domain(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkDestinationDomain", value.into());
-            self
+        prop! {
+            /// `NetworkDestinationDomain`: The destination domain of network-related information about
+            /// a finding.
+            props, "NetworkDestinationDomain", network_destination_domain, set_network_destination_domain, get_network_destination_domain, Val<List<StringFilter>>
         }
 
-        /// `NetworkDestinationIpV4`: The destination IPv4 address of network-related information about
-        /// a finding.
-        pub fn network_destination_ip_v4(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("NetworkDestinationIpV4", value.into());
-            self
+        prop! {
+            /// `NetworkDestinationIpV4`: The destination IPv4 address of network-related information
+            /// about a finding.
+            props, "NetworkDestinationIpV4", network_destination_ip_v4, set_network_destination_ip_v4, get_network_destination_ip_v4, Val<List<IpFilter>>
         }
 
-        /// `NetworkDestinationIpV6`: The destination IPv6 address of network-related information about
-        /// a finding.
-        pub fn network_destination_ip_v6(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("NetworkDestinationIpV6", value.into());
-            self
+        prop! {
+            /// `NetworkDestinationIpV6`: The destination IPv6 address of network-related information
+            /// about a finding.
+            props, "NetworkDestinationIpV6", network_destination_ip_v6, set_network_destination_ip_v6, get_network_destination_ip_v6, Val<List<IpFilter>>
         }
 
-        /// `NetworkDestinationPort`: The destination port of network-related information about a
-        /// finding.
-        pub fn network_destination_port(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("NetworkDestinationPort", value.into());
-            self
+        prop! {
+            /// `NetworkDestinationPort`: The destination port of network-related information about a
+            /// finding.
+            props, "NetworkDestinationPort", network_destination_port, set_network_destination_port, get_network_destination_port, Val<List<NumberFilter>>
         }
 
-        /// `NetworkDirection`: Indicates the direction of network traffic associated with a finding.
-        pub fn network_direction(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkDirection", value.into());
-            self
+        prop! {
+            /// `NetworkDirection`: Indicates the direction of network traffic associated with a
+            /// finding.
+            props, "NetworkDirection", network_direction, set_network_direction, get_network_direction, Val<List<StringFilter>>
         }
 
-        /// `NetworkProtocol`: The protocol of network-related information about a finding.
-        pub fn network_protocol(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkProtocol", value.into());
-            self
+        prop! {
+            /// `NetworkProtocol`: The protocol of network-related information about a finding.
+            props, "NetworkProtocol", network_protocol, set_network_protocol, get_network_protocol, Val<List<StringFilter>>
         }
 
-        /// `NetworkSourceDomain`: The source domain of network-related information about a finding.
-        pub fn network_source_domain(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkSourceDomain", value.into());
-            self
+        prop! {
+            /// `NetworkSourceDomain`: The source domain of network-related information about a finding.
+            props, "NetworkSourceDomain", network_source_domain, set_network_source_domain, get_network_source_domain, Val<List<StringFilter>>
         }
 
-        /// `NetworkSourceIpV4`: The source IPv4 address of network-related information about a finding.
-        pub fn network_source_ip_v4(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("NetworkSourceIpV4", value.into());
-            self
+        prop! {
+            /// `NetworkSourceIpV4`: The source IPv4 address of network-related information about a
+            /// finding.
+            props, "NetworkSourceIpV4", network_source_ip_v4, set_network_source_ip_v4, get_network_source_ip_v4, Val<List<IpFilter>>
         }
 
-        /// `NetworkSourceIpV6`: The source IPv6 address of network-related information about a finding.
-        pub fn network_source_ip_v6(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("NetworkSourceIpV6", value.into());
-            self
+        prop! {
+            /// `NetworkSourceIpV6`: The source IPv6 address of network-related information about a
+            /// finding.
+            props, "NetworkSourceIpV6", network_source_ip_v6, set_network_source_ip_v6, get_network_source_ip_v6, Val<List<IpFilter>>
         }
 
-        /// `NetworkSourceMac`: The source media access control (MAC) address of network-related
-        /// information about a finding.
-        pub fn network_source_mac(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NetworkSourceMac", value.into());
-            self
+        prop! {
+            /// `NetworkSourceMac`: The source media access control (MAC) address of network-related
+            /// information about a finding.
+            props, "NetworkSourceMac", network_source_mac, set_network_source_mac, get_network_source_mac, Val<List<StringFilter>>
         }
 
-        /// `NetworkSourcePort`: The source port of network-related information about a finding.
-        pub fn network_source_port(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("NetworkSourcePort", value.into());
-            self
+        prop! {
+            /// `NetworkSourcePort`: The source port of network-related information about a finding.
+            props, "NetworkSourcePort", network_source_port, set_network_source_port, get_network_source_port, Val<List<NumberFilter>>
         }
 
-        /// `NoteText`: The text of a note.
-        pub fn note_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NoteText", value.into());
-            self
+        prop! {
+            /// `NoteText`: The text of a note.
+            props, "NoteText", note_text, set_note_text, get_note_text, Val<List<StringFilter>>
         }
 
-        /// `NoteUpdatedAt`: The timestamp of when the note was updated.
-        pub fn note_updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("NoteUpdatedAt", value.into());
-            self
+        prop! {
+            /// `NoteUpdatedAt`: The timestamp of when the note was updated.
+            props, "NoteUpdatedAt", note_updated_at, set_note_updated_at, get_note_updated_at, Val<List<DateFilter>>
         }
 
-        /// `NoteUpdatedBy`: The principal that created a note.
-        pub fn note_updated_by(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("NoteUpdatedBy", value.into());
-            self
+        prop! {
+            /// `NoteUpdatedBy`: The principal that created a note.
+            props, "NoteUpdatedBy", note_updated_by, set_note_updated_by, get_note_updated_by, Val<List<StringFilter>>
         }
 
-        /// `ProcessLaunchedAt`: A timestamp that identifies when the process was launched.
-        pub fn process_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ProcessLaunchedAt", value.into());
-            self
+        prop! {
+            /// `ProcessLaunchedAt`: A timestamp that identifies when the process was launched.
+            props, "ProcessLaunchedAt", process_launched_at, set_process_launched_at, get_process_launched_at, Val<List<DateFilter>>
         }
 
-        /// `ProcessName`: The name of the process.
-        pub fn process_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProcessName", value.into());
-            self
+        prop! {
+            /// `ProcessName`: The name of the process.
+            props, "ProcessName", process_name, set_process_name, get_process_name, Val<List<StringFilter>>
         }
 
-        /// `ProcessParentPid`: The parent process ID.
-        pub fn process_parent_pid(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("ProcessParentPid", value.into());
-            self
+        prop! {
+            /// `ProcessParentPid`: The parent process ID.
+            props, "ProcessParentPid", process_parent_pid, set_process_parent_pid, get_process_parent_pid, Val<List<NumberFilter>>
         }
 
-        /// `ProcessPath`: The path to the process executable.
-        pub fn process_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProcessPath", value.into());
-            self
+        prop! {
+            /// `ProcessPath`: The path to the process executable.
+            props, "ProcessPath", process_path, set_process_path, get_process_path, Val<List<StringFilter>>
         }
 
-        /// `ProcessPid`: The process ID.
-        pub fn process_pid(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("ProcessPid", value.into());
-            self
+        prop! {
+            /// `ProcessPid`: The process ID.
+            props, "ProcessPid", process_pid, set_process_pid, get_process_pid, Val<List<NumberFilter>>
         }
 
-        /// `ProcessTerminatedAt`: A timestamp that identifies when the process was terminated.
-        pub fn process_terminated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ProcessTerminatedAt", value.into());
-            self
+        prop! {
+            /// `ProcessTerminatedAt`: A timestamp that identifies when the process was terminated.
+            props, "ProcessTerminatedAt", process_terminated_at, set_process_terminated_at, get_process_terminated_at, Val<List<DateFilter>>
         }
 
-        /// `ProductArn`: The ARN generated by Security Hub that uniquely identifies a third-party
-        /// company (security findings provider) after this provider's product (solution that generates
-        /// findings) is registered with Security Hub.
-        pub fn product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProductArn", value.into());
-            self
+        prop! {
+            /// `ProductArn`: The ARN generated by Security Hub that uniquely identifies a third-party
+            /// company (security findings provider) after this provider's product (solution that
+            /// generates findings) is registered with Security Hub.
+            props, "ProductArn", product_arn, set_product_arn, get_product_arn, Val<List<StringFilter>>
         }
 
-        /// `ProductFields`: A data type where security findings providers can include additional
-        /// solution-specific details that aren't part of the defined AwsSecurityFinding format.
-        pub fn product_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ProductFields", value.into());
-            self
+        prop! {
+            /// `ProductFields`: A data type where security findings providers can include additional
+            /// solution-specific details that aren't part of the defined AwsSecurityFinding format.
+            props, "ProductFields", product_fields, set_product_fields, get_product_fields, Val<List<MapFilter>>
         }
 
-        /// `ProductName`: The name of the solution (product) that generates findings.
-        pub fn product_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ProductName", value.into());
-            self
+        prop! {
+            /// `ProductName`: The name of the solution (product) that generates findings.
+            props, "ProductName", product_name, set_product_name, get_product_name, Val<List<StringFilter>>
         }
 
-        /// `RecommendationText`: The recommendation of what to do about the issue described in a
-        /// finding.
-        pub fn recommendation_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RecommendationText", value.into());
-            self
+        prop! {
+            /// `RecommendationText`: The recommendation of what to do about the issue described in a
+            /// finding.
+            props, "RecommendationText", recommendation_text, set_recommendation_text, get_recommendation_text, Val<List<StringFilter>>
         }
 
-        /// `RecordState`: The updated record state for the finding.
-        pub fn record_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RecordState", value.into());
-            self
+        prop! {
+            /// `RecordState`: The updated record state for the finding.
+            props, "RecordState", record_state, set_record_state, get_record_state, Val<List<StringFilter>>
         }
 
-        /// `Region`: The Region from which the finding was generated.
-        pub fn region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Region", value.into());
-            self
+        prop! {
+            /// `Region`: The Region from which the finding was generated.
+            props, "Region", region, set_region, get_region, Val<List<StringFilter>>
         }
 
-        /// `RelatedFindingsId`: The solution-generated identifier for a related finding.
-        pub fn related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RelatedFindingsId", value.into());
-            self
+        prop! {
+            /// `RelatedFindingsId`: The solution-generated identifier for a related finding.
+            props, "RelatedFindingsId", related_findings_id, set_related_findings_id, get_related_findings_id, Val<List<StringFilter>>
         }
 
-        /// `RelatedFindingsProductArn`: The ARN of the solution that generated a related finding.
-        pub fn related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("RelatedFindingsProductArn", value.into());
-            self
+        prop! {
+            /// `RelatedFindingsProductArn`: The ARN of the solution that generated a related finding.
+            props, "RelatedFindingsProductArn", related_findings_product_arn, set_related_findings_product_arn, get_related_findings_product_arn, Val<List<StringFilter>>
         }
 
-        /// `ResourceApplicationArn`: The ARN of the application that is related to a finding.
-        pub fn resource_application_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceApplicationArn", value.into());
-            self
+        prop! {
+            /// `ResourceApplicationArn`: The ARN of the application that is related to a finding.
+            props, "ResourceApplicationArn", resource_application_arn, set_resource_application_arn, get_resource_application_arn, Val<List<StringFilter>>
         }
 
-        /// `ResourceApplicationName`: The name of the application that is related to a finding.
-        pub fn resource_application_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceApplicationName", value.into());
-            self
+        prop! {
+            /// `ResourceApplicationName`: The name of the application that is related to a finding.
+            props, "ResourceApplicationName", resource_application_name, set_resource_application_name, get_resource_application_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceIamInstanceProfileArn`: The IAM profile ARN of the instance.
-        pub fn resource_aws_ec2_instance_iam_instance_profile_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceIamInstanceProfileArn", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceIamInstanceProfileArn`: The IAM profile ARN of the instance.
+            props, "ResourceAwsEc2InstanceIamInstanceProfileArn", resource_aws_ec2_instance_iam_instance_profile_arn, set_resource_aws_ec2_instance_iam_instance_profile_arn, get_resource_aws_ec2_instance_iam_instance_profile_arn, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceImageId`: The Amazon Machine Image (AMI) ID of the instance.
-        pub fn resource_aws_ec2_instance_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceImageId", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceImageId`: The Amazon Machine Image (AMI) ID of the instance.
+            props, "ResourceAwsEc2InstanceImageId", resource_aws_ec2_instance_image_id, set_resource_aws_ec2_instance_image_id, get_resource_aws_ec2_instance_image_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceIpV4Addresses`: The IPv4 addresses associated with the instance.
-        pub fn resource_aws_ec2_instance_ip_v4_addresses(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceIpV4Addresses", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceIpV4Addresses`: The IPv4 addresses associated with the instance.
+            props, "ResourceAwsEc2InstanceIpV4Addresses", resource_aws_ec2_instance_ip_v4_addresses, set_resource_aws_ec2_instance_ip_v4_addresses, get_resource_aws_ec2_instance_ip_v4_addresses, Val<List<IpFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceIpV6Addresses`: The IPv6 addresses associated with the instance.
-        pub fn resource_aws_ec2_instance_ip_v6_addresses(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceIpV6Addresses", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceIpV6Addresses`: The IPv6 addresses associated with the instance.
+            props, "ResourceAwsEc2InstanceIpV6Addresses", resource_aws_ec2_instance_ip_v6_addresses, set_resource_aws_ec2_instance_ip_v6_addresses, get_resource_aws_ec2_instance_ip_v6_addresses, Val<List<IpFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceKeyName`: The key name associated with the instance.
-        pub fn resource_aws_ec2_instance_key_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceKeyName", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceKeyName`: The key name associated with the instance.
+            props, "ResourceAwsEc2InstanceKeyName", resource_aws_ec2_instance_key_name, set_resource_aws_ec2_instance_key_name, get_resource_aws_ec2_instance_key_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceLaunchedAt`: The date and time the instance was launched.
-        pub fn resource_aws_ec2_instance_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceLaunchedAt", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceLaunchedAt`: The date and time the instance was launched.
+            props, "ResourceAwsEc2InstanceLaunchedAt", resource_aws_ec2_instance_launched_at, set_resource_aws_ec2_instance_launched_at, get_resource_aws_ec2_instance_launched_at, Val<List<DateFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceSubnetId`: The identifier of the subnet that the instance was
-        /// launched in.
-        pub fn resource_aws_ec2_instance_subnet_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceSubnetId", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceSubnetId`: The identifier of the subnet that the instance was
+            /// launched in.
+            props, "ResourceAwsEc2InstanceSubnetId", resource_aws_ec2_instance_subnet_id, set_resource_aws_ec2_instance_subnet_id, get_resource_aws_ec2_instance_subnet_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceType`: The instance type of the instance.
-        pub fn resource_aws_ec2_instance_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceType", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceType`: The instance type of the instance.
+            props, "ResourceAwsEc2InstanceType", resource_aws_ec2_instance_type, set_resource_aws_ec2_instance_type, get_resource_aws_ec2_instance_type, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsEc2InstanceVpcId`: The identifier of the VPC that the instance was launched in.
-        pub fn resource_aws_ec2_instance_vpc_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsEc2InstanceVpcId", value.into());
-            self
+        prop! {
+            /// `ResourceAwsEc2InstanceVpcId`: The identifier of the VPC that the instance was launched
+            /// in.
+            props, "ResourceAwsEc2InstanceVpcId", resource_aws_ec2_instance_vpc_id, set_resource_aws_ec2_instance_vpc_id, get_resource_aws_ec2_instance_vpc_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsIamAccessKeyCreatedAt`: The creation date/time of the IAM access key related to
-        /// a finding.
-        pub fn resource_aws_iam_access_key_created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ResourceAwsIamAccessKeyCreatedAt", value.into());
-            self
+        prop! {
+            /// `ResourceAwsIamAccessKeyCreatedAt`: The creation date/time of the IAM access key related
+            /// to a finding.
+            props, "ResourceAwsIamAccessKeyCreatedAt", resource_aws_iam_access_key_created_at, set_resource_aws_iam_access_key_created_at, get_resource_aws_iam_access_key_created_at, Val<List<DateFilter>>
         }
 
-        /// `ResourceAwsIamAccessKeyPrincipalName`: The name of the principal that is associated with an
-        /// IAM access key.
-        pub fn resource_aws_iam_access_key_principal_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsIamAccessKeyPrincipalName", value.into());
-            self
+        prop! {
+            /// `ResourceAwsIamAccessKeyPrincipalName`: The name of the principal that is associated
+            /// with an IAM access key.
+            props, "ResourceAwsIamAccessKeyPrincipalName", resource_aws_iam_access_key_principal_name, set_resource_aws_iam_access_key_principal_name, get_resource_aws_iam_access_key_principal_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsIamAccessKeyStatus`: The status of the IAM access key related to a finding.
-        pub fn resource_aws_iam_access_key_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsIamAccessKeyStatus", value.into());
-            self
+        prop! {
+            /// `ResourceAwsIamAccessKeyStatus`: The status of the IAM access key related to a finding.
+            props, "ResourceAwsIamAccessKeyStatus", resource_aws_iam_access_key_status, set_resource_aws_iam_access_key_status, get_resource_aws_iam_access_key_status, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsIamAccessKeyUserName`: The user associated with the IAM access key related to a
-        /// finding.
-        pub fn resource_aws_iam_access_key_user_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsIamAccessKeyUserName", value.into());
-            self
+        prop! {
+            /// `ResourceAwsIamAccessKeyUserName`: The user associated with the IAM access key related
+            /// to a finding.
+            props, "ResourceAwsIamAccessKeyUserName", resource_aws_iam_access_key_user_name, set_resource_aws_iam_access_key_user_name, get_resource_aws_iam_access_key_user_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsIamUserUserName`: The name of an IAM user.
-        pub fn resource_aws_iam_user_user_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsIamUserUserName", value.into());
-            self
+        prop! {
+            /// `ResourceAwsIamUserUserName`: The name of an IAM user.
+            props, "ResourceAwsIamUserUserName", resource_aws_iam_user_user_name, set_resource_aws_iam_user_user_name, get_resource_aws_iam_user_user_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsS3BucketOwnerId`: The canonical user ID of the owner of the S3 bucket.
-        pub fn resource_aws_s3_bucket_owner_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsS3BucketOwnerId", value.into());
-            self
+        prop! {
+            /// `ResourceAwsS3BucketOwnerId`: The canonical user ID of the owner of the S3 bucket.
+            props, "ResourceAwsS3BucketOwnerId", resource_aws_s3_bucket_owner_id, set_resource_aws_s3_bucket_owner_id, get_resource_aws_s3_bucket_owner_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceAwsS3BucketOwnerName`: The display name of the owner of the S3 bucket.
-        pub fn resource_aws_s3_bucket_owner_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceAwsS3BucketOwnerName", value.into());
-            self
+        prop! {
+            /// `ResourceAwsS3BucketOwnerName`: The display name of the owner of the S3 bucket.
+            props, "ResourceAwsS3BucketOwnerName", resource_aws_s3_bucket_owner_name, set_resource_aws_s3_bucket_owner_name, get_resource_aws_s3_bucket_owner_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceContainerImageId`: The identifier of the image related to a finding.
-        pub fn resource_container_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceContainerImageId", value.into());
-            self
+        prop! {
+            /// `ResourceContainerImageId`: The identifier of the image related to a finding.
+            props, "ResourceContainerImageId", resource_container_image_id, set_resource_container_image_id, get_resource_container_image_id, Val<List<StringFilter>>
         }
 
-        /// `ResourceContainerImageName`: The name of the image related to a finding.
-        pub fn resource_container_image_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceContainerImageName", value.into());
-            self
+        prop! {
+            /// `ResourceContainerImageName`: The name of the image related to a finding.
+            props, "ResourceContainerImageName", resource_container_image_name, set_resource_container_image_name, get_resource_container_image_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceContainerLaunchedAt`: A timestamp that identifies when the container was started.
-        pub fn resource_container_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ResourceContainerLaunchedAt", value.into());
-            self
+        prop! {
+            /// `ResourceContainerLaunchedAt`: A timestamp that identifies when the container was
+            /// started.
+            props, "ResourceContainerLaunchedAt", resource_container_launched_at, set_resource_container_launched_at, get_resource_container_launched_at, Val<List<DateFilter>>
         }
 
-        /// `ResourceContainerName`: The name of the container related to a finding.
-        pub fn resource_container_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceContainerName", value.into());
-            self
+        prop! {
+            /// `ResourceContainerName`: The name of the container related to a finding.
+            props, "ResourceContainerName", resource_container_name, set_resource_container_name, get_resource_container_name, Val<List<StringFilter>>
         }
 
-        /// `ResourceDetailsOther`: The details of a resource that doesn't have a specific subfield for
-        /// the resource type defined.
-        pub fn resource_details_other(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ResourceDetailsOther", value.into());
-            self
+        prop! {
+            /// `ResourceDetailsOther`: The details of a resource that doesn't have a specific subfield
+            /// for the resource type defined.
+            props, "ResourceDetailsOther", resource_details_other, set_resource_details_other, get_resource_details_other, Val<List<MapFilter>>
         }
 
-        /// `ResourceId`: The canonical identifier for the given resource type.
-        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceId", value.into());
-            self
+        prop! {
+            /// `ResourceId`: The canonical identifier for the given resource type.
+            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
         }
 
-        /// `ResourcePartition`: The canonical AWS partition name that the Region is assigned to.
-        pub fn resource_partition(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourcePartition", value.into());
-            self
+        prop! {
+            /// `ResourcePartition`: The canonical AWS partition name that the Region is assigned to.
+            props, "ResourcePartition", resource_partition, set_resource_partition, get_resource_partition, Val<List<StringFilter>>
         }
 
-        /// `ResourceRegion`: The canonical AWS external Region name where this resource is located.
-        pub fn resource_region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceRegion", value.into());
-            self
+        prop! {
+            /// `ResourceRegion`: The canonical AWS external Region name where this resource is located.
+            props, "ResourceRegion", resource_region, set_resource_region, get_resource_region, Val<List<StringFilter>>
         }
 
-        /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding was
-        /// processed.
-        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("ResourceTags", value.into());
-            self
+        prop! {
+            /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding
+            /// was processed.
+            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
         }
 
-        /// `ResourceType`: Specifies the type of the resource that details are provided for.
-        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`: Specifies the type of the resource that details are provided for.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
         }
 
-        /// `Sample`: Indicates whether or not sample findings are included in the filter results.
-        pub fn sample(mut self, value: impl Into<Val<List<BooleanFilter>>>) -> Self {
-            self.props.set("Sample", value.into());
-            self
+        prop! {
+            /// `Sample`: Indicates whether or not sample findings are included in the filter results.
+            props, "Sample", sample, set_sample, get_sample, Val<List<BooleanFilter>>
         }
 
-        /// `SeverityLabel`: The label of a finding's severity.
-        pub fn severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("SeverityLabel", value.into());
-            self
+        prop! {
+            /// `SeverityLabel`: The label of a finding's severity.
+            props, "SeverityLabel", severity_label, set_severity_label, get_severity_label, Val<List<StringFilter>>
         }
 
-        /// `SeverityNormalized`: The normalized severity of a finding.
-        pub fn severity_normalized(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("SeverityNormalized", value.into());
-            self
+        prop! {
+            /// `SeverityNormalized`: The normalized severity of a finding.
+            props, "SeverityNormalized", severity_normalized, set_severity_normalized, get_severity_normalized, Val<List<NumberFilter>>
         }
 
-        /// `SeverityProduct`: The native severity as defined by the security findings provider's
-        /// solution that generated the finding.
-        pub fn severity_product(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
-            self.props.set("SeverityProduct", value.into());
-            self
+        prop! {
+            /// `SeverityProduct`: The native severity as defined by the security findings provider's
+            /// solution that generated the finding.
+            props, "SeverityProduct", severity_product, set_severity_product, get_severity_product, Val<List<NumberFilter>>
         }
 
-        /// `SourceUrl`: A URL that links to a page about the current finding in the security findings
-        /// provider's solution.
-        pub fn source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("SourceUrl", value.into());
-            self
+        prop! {
+            /// `SourceUrl`: A URL that links to a page about the current finding in the security
+            /// findings provider's solution.
+            props, "SourceUrl", source_url, set_source_url, get_source_url, Val<List<StringFilter>>
         }
 
-        /// `ThreatIntelIndicatorCategory`: The category of a threat intelligence indicator.
-        pub fn threat_intel_indicator_category(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorCategory", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorCategory`: The category of a threat intelligence indicator.
+            props, "ThreatIntelIndicatorCategory", threat_intel_indicator_category, set_threat_intel_indicator_category, get_threat_intel_indicator_category, Val<List<StringFilter>>
         }
 
-        /// `ThreatIntelIndicatorLastObservedAt`: A timestamp that identifies the last observation of a
-        /// threat intelligence indicator.
-        pub fn threat_intel_indicator_last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorLastObservedAt", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorLastObservedAt`: A timestamp that identifies the last observation
+            /// of a threat intelligence indicator.
+            props, "ThreatIntelIndicatorLastObservedAt", threat_intel_indicator_last_observed_at, set_threat_intel_indicator_last_observed_at, get_threat_intel_indicator_last_observed_at, Val<List<DateFilter>>
         }
 
-        /// `ThreatIntelIndicatorSource`: The source of the threat intelligence.
-        pub fn threat_intel_indicator_source(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorSource", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorSource`: The source of the threat intelligence.
+            props, "ThreatIntelIndicatorSource", threat_intel_indicator_source, set_threat_intel_indicator_source, get_threat_intel_indicator_source, Val<List<StringFilter>>
         }
 
-        /// `ThreatIntelIndicatorSourceUrl`: The URL for more details from the source of the threat
-        /// intelligence.
-        pub fn threat_intel_indicator_source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorSourceUrl", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorSourceUrl`: The URL for more details from the source of the threat
+            /// intelligence.
+            props, "ThreatIntelIndicatorSourceUrl", threat_intel_indicator_source_url, set_threat_intel_indicator_source_url, get_threat_intel_indicator_source_url, Val<List<StringFilter>>
         }
 
-        /// `ThreatIntelIndicatorType`: The type of a threat intelligence indicator.
-        pub fn threat_intel_indicator_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorType", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorType`: The type of a threat intelligence indicator.
+            props, "ThreatIntelIndicatorType", threat_intel_indicator_type, set_threat_intel_indicator_type, get_threat_intel_indicator_type, Val<List<StringFilter>>
         }
 
-        /// `ThreatIntelIndicatorValue`: The value of a threat intelligence indicator.
-        pub fn threat_intel_indicator_value(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("ThreatIntelIndicatorValue", value.into());
-            self
+        prop! {
+            /// `ThreatIntelIndicatorValue`: The value of a threat intelligence indicator.
+            props, "ThreatIntelIndicatorValue", threat_intel_indicator_value, set_threat_intel_indicator_value, get_threat_intel_indicator_value, Val<List<StringFilter>>
         }
 
-        /// `Title`: A finding's title.
-        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`: A finding's title.
+            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
         }
 
-        /// `Type`: A finding type in the format of namespace/category/classifier that classifies a
-        /// finding.
-        pub fn type_(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`: A finding type in the format of namespace/category/classifier that classifies a
+            /// finding.
+            props, "Type", type_, set_type, get_type, Val<List<StringFilter>>
         }
 
-        /// `UpdatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-        /// provider last updated the finding record.
-        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
-            self.props.set("UpdatedAt", value.into());
-            self
+        prop! {
+            /// `UpdatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+            /// provider last updated the finding record.
+            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
         }
 
-        /// `UserDefinedFields`: A list of name/value string pairs associated with the finding.
-        pub fn user_defined_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
-            self.props.set("UserDefinedFields", value.into());
-            self
+        prop! {
+            /// `UserDefinedFields`: A list of name/value string pairs associated with the finding.
+            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<List<MapFilter>>
         }
 
-        /// `VerificationState`: The veracity of a finding.
-        pub fn verification_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VerificationState", value.into());
-            self
+        prop! {
+            /// `VerificationState`: The veracity of a finding.
+            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<List<StringFilter>>
         }
 
-        /// `VulnerabilitiesExploitAvailable`: Indicates whether a software vulnerability in your
-        /// environment has a known exploit.
-        pub fn vulnerabilities_exploit_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VulnerabilitiesExploitAvailable", value.into());
-            self
+        prop! {
+            /// `VulnerabilitiesExploitAvailable`: Indicates whether a software vulnerability in your
+            /// environment has a known exploit.
+            props, "VulnerabilitiesExploitAvailable", vulnerabilities_exploit_available, set_vulnerabilities_exploit_available, get_vulnerabilities_exploit_available, Val<List<StringFilter>>
         }
 
-        /// `VulnerabilitiesFixAvailable`: Indicates whether a vulnerability is fixed in a newer version
-        /// of the affected software packages.
-        pub fn vulnerabilities_fix_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("VulnerabilitiesFixAvailable", value.into());
-            self
+        prop! {
+            /// `VulnerabilitiesFixAvailable`: Indicates whether a vulnerability is fixed in a newer
+            /// version of the affected software packages.
+            props, "VulnerabilitiesFixAvailable", vulnerabilities_fix_available, set_vulnerabilities_fix_available, get_vulnerabilities_fix_available, Val<List<StringFilter>>
         }
 
-        /// `WorkflowState`: The workflow state of a finding.
-        pub fn workflow_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("WorkflowState", value.into());
-            self
+        prop! {
+            /// `WorkflowState`: The workflow state of a finding.
+            props, "WorkflowState", workflow_state, set_workflow_state, get_workflow_state, Val<List<StringFilter>>
         }
 
-        /// `WorkflowStatus`: The status of the investigation into a finding.
-        pub fn workflow_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
-            self.props.set("WorkflowStatus", value.into());
-            self
+        prop! {
+            /// `WorkflowStatus`: The status of the investigation into a finding.
+            props, "WorkflowStatus", workflow_status, set_workflow_status, get_workflow_status, Val<List<StringFilter>>
         }
     }
 
@@ -3702,6 +3911,17 @@ pub mod insight {
             props.set("Comparison", comparison.into());
             props.set("Value", value.into());
             StringFilter { props }
+        }
+
+        prop! {
+            /// `Comparison`: The condition to apply to a string value when filtering Security Hub
+            /// findings.
+            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        }
+
+        prop! {
+            /// `Value`: Non-empty string definition.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -3739,24 +3959,21 @@ pub mod insight {
             NumberFilter { props }
         }
 
-        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
-        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Eq", value.into());
-            self
+        prop! {
+            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
+            props, "Eq", eq, set_eq, get_eq, Val<f64>
         }
 
-        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
-        /// findings.
-        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Gte", value.into());
-            self
+        prop! {
+            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
+            /// for findings.
+            props, "Gte", gte, set_gte, get_gte, Val<f64>
         }
 
-        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-        /// findings.
-        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Lte", value.into());
-            self
+        prop! {
+            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+            /// findings.
+            props, "Lte", lte, set_lte, get_lte, Val<f64>
         }
     }
 
@@ -3775,22 +3992,19 @@ pub mod insight {
             DateFilter { props }
         }
 
-        /// `DateRange`: A date range for the date filter.
-        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
-            self.props.set("DateRange", value.into());
-            self
+        prop! {
+            /// `DateRange`: A date range for the date filter.
+            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
         }
 
-        /// `End`: The date and time, in UTC and ISO 8601 format.
-        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("End", value.into());
-            self
+        prop! {
+            /// `End`: The date and time, in UTC and ISO 8601 format.
+            props, "End", end, set_end, get_end, Val<String>
         }
 
-        /// `Start`: The date and time, in UTC and ISO 8601 format.
-        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Start", value.into());
-            self
+        prop! {
+            /// `Start`: The date and time, in UTC and ISO 8601 format.
+            props, "Start", start, set_start, get_start, Val<String>
         }
     }
 
@@ -3811,6 +4025,16 @@ pub mod insight {
             props.set("Unit", unit.into());
             props.set("Value", value.into());
             DateRange { props }
+        }
+
+        prop! {
+            /// `Unit`: A date range unit for the date filter.
+            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        }
+
+        prop! {
+            /// `Value`: A date range value for the date filter.
+            props, "Value", _, set_value, get_value, Val<f64>
         }
     }
 
@@ -3840,6 +4064,11 @@ pub mod insight {
             props.set("Value", value.into());
             KeywordFilter { props }
         }
+
+        prop! {
+            /// `Value`: A value for the keyword.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::SecurityHub::Insight.IpFilter`: The IP filter for querying findings.
@@ -3857,6 +4086,11 @@ pub mod insight {
             let mut props = Props::new();
             props.set("Cidr", cidr.into());
             IpFilter { props }
+        }
+
+        prop! {
+            /// `Cidr`: A finding's CIDR value.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
         }
     }
 
@@ -3884,6 +4118,22 @@ pub mod insight {
             props.set("Key", key.into());
             props.set("Value", value.into());
             MapFilter { props }
+        }
+
+        prop! {
+            /// `Comparison`: The condition to apply to the key value when filtering Security Hub
+            /// findings with a map filter.
+            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        }
+
+        prop! {
+            /// `Key`: Non-empty string definition.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`: Non-empty string definition.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -3917,6 +4167,11 @@ pub mod insight {
             props.set("Value", value.into());
             BooleanFilter { props }
         }
+
+        prop! {
+            /// `Value`: The value of the boolean.
+            props, "Value", _, set_value, get_value, Val<bool>
+        }
     }
 }
 
@@ -3944,17 +4199,22 @@ impl OrganizationConfiguration {
         OrganizationConfiguration { core }
     }
 
-    /// `AutoEnableStandards`: Whether to automatically enable Security Hub default standards in new
-    /// member accounts when they join the organization.
-    pub fn auto_enable_standards(mut self, value: impl Into<Val<organization_configuration::AutoEnableStandards>>) -> Self {
-        self.core.set("AutoEnableStandards", value.into());
-        self
+    prop! {
+        /// `AutoEnable`: Whether to automatically enable Security Hub in new member accounts when
+        /// they join the organization.
+        core.props, "AutoEnable", _, set_auto_enable, get_auto_enable, Val<bool>
     }
 
-    /// `ConfigurationType`: Indicates whether the organization uses local or central configuration.
-    pub fn configuration_type(mut self, value: impl Into<Val<organization_configuration::ConfigurationType>>) -> Self {
-        self.core.set("ConfigurationType", value.into());
-        self
+    prop! {
+        /// `AutoEnableStandards`: Whether to automatically enable Security Hub default standards in
+        /// new member accounts when they join the organization.
+        core.props, "AutoEnableStandards", auto_enable_standards, set_auto_enable_standards, get_auto_enable_standards, Val<organization_configuration::AutoEnableStandards>
+    }
+
+    prop! {
+        /// `ConfigurationType`: Indicates whether the organization uses local or central
+        /// configuration.
+        core.props, "ConfigurationType", configuration_type, set_configuration_type, get_configuration_type, Val<organization_configuration::ConfigurationType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4053,6 +4313,23 @@ impl PolicyAssociation {
         PolicyAssociation { core }
     }
 
+    prop! {
+        /// `ConfigurationPolicyId`: The universally unique identifier (UUID) of the configuration
+        /// policy or a value of SELF_MANAGED_SECURITY_HUB for a self-managed configuration
+        core.props, "ConfigurationPolicyId", _, set_configuration_policy_id, get_configuration_policy_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetId`: The identifier of the target account, organizational unit, or the root
+        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetType`: Indicates whether the target is an AWS account, organizational unit, or
+        /// the organization root
+        core.props, "TargetType", _, set_target_type, get_target_type, Val<policy_association::TargetType>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -4133,6 +4410,11 @@ impl ProductSubscription {
         ProductSubscription { core }
     }
 
+    prop! {
+        /// `ProductArn`: The generic ARN of the product being subscribed to
+        core.props, "ProductArn", _, set_product_arn, get_product_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -4175,29 +4457,33 @@ impl SecurityControl {
         SecurityControl { core }
     }
 
-    /// `LastUpdateReason`: The most recent reason for updating the customizable properties of a
-    /// security control. This differs from the UpdateReason field of the
-    /// BatchUpdateStandardsControlAssociations API, which tracks the reason for updating the
-    /// enablement status of a control. This field accepts alphanumeric characters in addition to
-    /// white spaces, dashes, and underscores.
-    pub fn last_update_reason(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LastUpdateReason", value.into());
-        self
+    prop! {
+        /// `LastUpdateReason`: The most recent reason for updating the customizable properties of a
+        /// security control. This differs from the UpdateReason field of the
+        /// BatchUpdateStandardsControlAssociations API, which tracks the reason for updating the
+        /// enablement status of a control. This field accepts alphanumeric characters in addition
+        /// to white spaces, dashes, and underscores.
+        core.props, "LastUpdateReason", last_update_reason, set_last_update_reason, get_last_update_reason, Val<String>
     }
 
-    /// `SecurityControlArn`: The Amazon Resource Name (ARN) for a security control across
-    /// standards, such as `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1`.
-    /// This parameter doesn't mention a specific standard.
-    pub fn security_control_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityControlArn", value.into());
-        self
+    prop! {
+        /// `Parameters`: An object that identifies the name of a control parameter, its current
+        /// value, and whether it has been customized.
+        core.props, "Parameters", _, set_parameters, get_parameters, Val<Map<security_control::ParameterConfiguration>>
     }
 
-    /// `SecurityControlId`: The unique identifier of a security control across standards. Values
-    /// for this field typically consist of an AWS service name and a number, such as APIGateway.3.
-    pub fn security_control_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityControlId", value.into());
-        self
+    prop! {
+        /// `SecurityControlArn`: The Amazon Resource Name (ARN) for a security control across
+        /// standards, such as `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1`.
+        /// This parameter doesn't mention a specific standard.
+        core.props, "SecurityControlArn", security_control_arn, set_security_control_arn, get_security_control_arn, Val<String>
+    }
+
+    prop! {
+        /// `SecurityControlId`: The unique identifier of a security control across standards.
+        /// Values for this field typically consist of an AWS service name and a number, such as
+        /// APIGateway.3.
+        core.props, "SecurityControlId", security_control_id, set_security_control_id, get_security_control_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4229,10 +4515,14 @@ pub mod security_control {
             ParameterConfiguration { props }
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<ParameterValue>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `ValueType`.
+            props, "ValueType", _, set_value_type, get_value_type, Val<ParameterConfigurationValueType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<ParameterValue>
         }
     }
 
@@ -4253,52 +4543,44 @@ pub mod security_control {
             ParameterValue { props }
         }
 
-        /// `Boolean`: A control parameter that is a boolean.
-        pub fn boolean(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Boolean", value.into());
-            self
+        prop! {
+            /// `Boolean`: A control parameter that is a boolean.
+            props, "Boolean", boolean, set_boolean, get_boolean, Val<bool>
         }
 
-        /// `Double`: A control parameter that is a double.
-        pub fn double(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("Double", value.into());
-            self
+        prop! {
+            /// `Double`: A control parameter that is a double.
+            props, "Double", double, set_double, get_double, Val<f64>
         }
 
-        /// `Enum`: A control parameter that is a enum.
-        pub fn enum_(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Enum", value.into());
-            self
+        prop! {
+            /// `Enum`: A control parameter that is a enum.
+            props, "Enum", enum_, set_enum, get_enum, Val<String>
         }
 
-        /// `EnumList`: A control parameter that is a list of enums.
-        pub fn enum_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnumList", value.into());
-            self
+        prop! {
+            /// `EnumList`: A control parameter that is a list of enums.
+            props, "EnumList", enum_list, set_enum_list, get_enum_list, Val<List<String>>
         }
 
-        /// `Integer`: A control parameter that is a integer.
-        pub fn integer(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Integer", value.into());
-            self
+        prop! {
+            /// `Integer`: A control parameter that is a integer.
+            props, "Integer", integer, set_integer, get_integer, Val<i64>
         }
 
-        /// `IntegerList`: A control parameter that is a list of integers.
-        pub fn integer_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("IntegerList", value.into());
-            self
+        prop! {
+            /// `IntegerList`: A control parameter that is a list of integers.
+            props, "IntegerList", integer_list, set_integer_list, get_integer_list, Val<List<i64>>
         }
 
-        /// `String`: A control parameter that is a string.
-        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("String", value.into());
-            self
+        prop! {
+            /// `String`: A control parameter that is a string.
+            props, "String", string, set_string, get_string, Val<String>
         }
 
-        /// `StringList`: A control parameter that is a list of strings.
-        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StringList", value.into());
-            self
+        prop! {
+            /// `StringList`: A control parameter that is a list of strings.
+            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
         }
     }
 
@@ -4343,10 +4625,16 @@ impl Standard {
         Standard { core }
     }
 
-    /// `DisabledStandardsControls`: Specifies which controls are to be disabled in a standard. *Maximum*: ``100``
-    pub fn disabled_standards_controls(mut self, value: impl Into<Val<List<standard::StandardsControl>>>) -> Self {
-        self.core.set("DisabledStandardsControls", value.into());
-        self
+    prop! {
+        /// `DisabledStandardsControls`: Specifies which controls are to be disabled in a standard. *Maximum*: ``100``
+        core.props, "DisabledStandardsControls", disabled_standards_controls, set_disabled_standards_controls, get_disabled_standards_controls, Val<List<standard::StandardsControl>>
+    }
+
+    prop! {
+        /// `StandardsArn`: The ARN of the standard that you want to enable. To view a list of
+        /// available ASH standards and their ARNs, use the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
+        /// API operation.
+        core.props, "StandardsArn", _, set_standards_arn, get_standards_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4386,11 +4674,15 @@ pub mod standard {
             StandardsControl { props }
         }
 
-        /// `Reason`: A user-defined reason for changing a control's enablement status in a specified
-        /// standard. If you are disabling a control, then this property is required.
-        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Reason", value.into());
-            self
+        prop! {
+            /// `StandardsControlArn`: The Amazon Resource Name (ARN) of the control.
+            props, "StandardsControlArn", _, set_standards_control_arn, get_standards_control_arn, Val<String>
+        }
+
+        prop! {
+            /// `Reason`: A user-defined reason for changing a control's enablement status in a
+            /// specified standard. If you are disabling a control, then this property is required.
+            props, "Reason", reason, set_reason, get_reason, Val<String>
         }
     }
 }

@@ -50,53 +50,60 @@ impl Application {
         Application { core }
     }
 
-    /// `HomePageUrl`: A URL with more information about the application.
-    pub fn home_page_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HomePageUrl", value.into());
-        self
+    prop! {
+        /// `Author`: The name of the author publishing the app.
+        core.props, "Author", _, set_author, get_author, Val<String>
     }
 
-    /// `Labels`: Labels to improve discovery of apps in search results.
-    pub fn labels(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Labels", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the application.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `LicenseBody`: A local text file that contains the license of the app.
-    pub fn license_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LicenseBody", value.into());
-        self
+    prop! {
+        /// `HomePageUrl`: A URL with more information about the application.
+        core.props, "HomePageUrl", home_page_url, set_home_page_url, get_home_page_url, Val<String>
     }
 
-    /// `ReadmeBody`: A text readme file in Markdown language that contains a more detailed
-    /// description of the application.
-    pub fn readme_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReadmeBody", value.into());
-        self
+    prop! {
+        /// `Labels`: Labels to improve discovery of apps in search results.
+        core.props, "Labels", labels, set_labels, get_labels, Val<List<String>>
     }
 
-    /// `SemanticVersion`: The semantic version of the application.
-    pub fn semantic_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SemanticVersion", value.into());
-        self
+    prop! {
+        /// `LicenseBody`: A local text file that contains the license of the app.
+        core.props, "LicenseBody", license_body, set_license_body, get_license_body, Val<String>
     }
 
-    /// `SourceCodeUrl`: A link to a public repository for the source code of your application.
-    pub fn source_code_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceCodeUrl", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SpdxLicenseId`: A valid identifier from <https://spdx.org/licenses/>.
-    pub fn spdx_license_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SpdxLicenseId", value.into());
-        self
+    prop! {
+        /// `ReadmeBody`: A text readme file in Markdown language that contains a more detailed
+        /// description of the application.
+        core.props, "ReadmeBody", readme_body, set_readme_body, get_readme_body, Val<String>
     }
 
-    /// `TemplateBody`: The local raw packaged AWS SAM template file of your application.
-    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TemplateBody", value.into());
-        self
+    prop! {
+        /// `SemanticVersion`: The semantic version of the application.
+        core.props, "SemanticVersion", semantic_version, set_semantic_version, get_semantic_version, Val<String>
+    }
+
+    prop! {
+        /// `SourceCodeUrl`: A link to a public repository for the source code of your application.
+        core.props, "SourceCodeUrl", source_code_url, set_source_code_url, get_source_code_url, Val<String>
+    }
+
+    prop! {
+        /// `SpdxLicenseId`: A valid identifier from <https://spdx.org/licenses/>.
+        core.props, "SpdxLicenseId", spdx_license_id, set_spdx_license_id, get_spdx_license_id, Val<String>
+    }
+
+    prop! {
+        /// `TemplateBody`: The local raw packaged AWS SAM template file of your application.
+        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

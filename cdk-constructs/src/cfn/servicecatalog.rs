@@ -42,10 +42,14 @@ impl AcceptedPortfolioShare {
         AcceptedPortfolioShare { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    }
+
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -78,80 +82,80 @@ impl CloudFormationProduct {
         CloudFormationProduct { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`: The description of the product.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the product.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Distributor`: The distributor of the product.
-    pub fn distributor(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Distributor", value.into());
-        self
+    prop! {
+        /// `Distributor`: The distributor of the product.
+        core.props, "Distributor", distributor, set_distributor, get_distributor, Val<String>
     }
 
-    /// `ProductType`: The type of product.
-    pub fn product_type(mut self, value: impl Into<Val<cloud_formation_product::ProductType>>) -> Self {
-        self.core.set("ProductType", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the product.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ProvisioningArtifactParameters`: The configuration of the provisioning artifact (also known
-    /// as a version).
-    pub fn provisioning_artifact_parameters(mut self, value: impl Into<Val<List<cloud_formation_product::ProvisioningArtifactProperties>>>) -> Self {
-        self.core.set("ProvisioningArtifactParameters", value.into());
-        self
+    prop! {
+        /// `Owner`: The owner of the product.
+        core.props, "Owner", _, set_owner, get_owner, Val<String>
     }
 
-    /// `ReplaceProvisioningArtifacts`: This property is turned off by default. If turned off, you
-    /// can update provisioning artifacts or product attributes (such as description, distributor,
-    /// name, owner, and more) and the associated provisioning artifacts will retain the same unique
-    /// identifier. Provisioning artifacts are matched within the CloudFormationProduct resource,
-    /// and only those that have been updated will be changed. Provisioning artifacts are matched by
-    /// a combinaton of provisioning artifact template URL and name.
-    pub fn replace_provisioning_artifacts(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReplaceProvisioningArtifacts", value.into());
-        self
+    prop! {
+        /// `ProductType`: The type of product.
+        core.props, "ProductType", product_type, set_product_type, get_product_type, Val<cloud_formation_product::ProductType>
     }
 
-    /// `SourceConnection`: A top level ProductViewDetail response containing details about the
-    /// product's connection. AWS Service Catalog returns this field for the CreateProduct,
-    /// UpdateProduct, DescribeProductAsAdmin, and SearchProductAsAdmin APIs. This response contains
-    /// the same fields as the ConnectionParameters request, with the addition of the LastSync
-    /// response.
-    pub fn source_connection(mut self, value: impl Into<Val<cloud_formation_product::SourceConnection>>) -> Self {
-        self.core.set("SourceConnection", value.into());
-        self
+    prop! {
+        /// `ProvisioningArtifactParameters`: The configuration of the provisioning artifact (also
+        /// known as a version).
+        core.props, "ProvisioningArtifactParameters", provisioning_artifact_parameters, set_provisioning_artifact_parameters, get_provisioning_artifact_parameters, Val<List<cloud_formation_product::ProvisioningArtifactProperties>>
     }
 
-    /// `SupportDescription`: The support information about the product.
-    pub fn support_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SupportDescription", value.into());
-        self
+    prop! {
+        /// `ReplaceProvisioningArtifacts`: This property is turned off by default. If turned off,
+        /// you can update provisioning artifacts or product attributes (such as description,
+        /// distributor, name, owner, and more) and the associated provisioning artifacts will
+        /// retain the same unique identifier. Provisioning artifacts are matched within the
+        /// CloudFormationProduct resource, and only those that have been updated will be changed.
+        /// Provisioning artifacts are matched by a combinaton of provisioning artifact template URL
+        /// and name.
+        core.props, "ReplaceProvisioningArtifacts", replace_provisioning_artifacts, set_replace_provisioning_artifacts, get_replace_provisioning_artifacts, Val<bool>
     }
 
-    /// `SupportEmail`: The contact email for product support.
-    pub fn support_email(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SupportEmail", value.into());
-        self
+    prop! {
+        /// `SourceConnection`: A top level ProductViewDetail response containing details about the
+        /// product's connection. AWS Service Catalog returns this field for the CreateProduct,
+        /// UpdateProduct, DescribeProductAsAdmin, and SearchProductAsAdmin APIs. This response
+        /// contains the same fields as the ConnectionParameters request, with the addition of the
+        /// LastSync response.
+        core.props, "SourceConnection", source_connection, set_source_connection, get_source_connection, Val<cloud_formation_product::SourceConnection>
     }
 
-    /// `SupportUrl`: The contact URL for product support.
-    pub fn support_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SupportUrl", value.into());
-        self
+    prop! {
+        /// `SupportDescription`: The support information about the product.
+        core.props, "SupportDescription", support_description, set_support_description, get_support_description, Val<String>
     }
 
-    /// `Tags`: One or more tags.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SupportEmail`: The contact email for product support.
+        core.props, "SupportEmail", support_email, set_support_email, get_support_email, Val<String>
+    }
+
+    prop! {
+        /// `SupportUrl`: The contact URL for product support.
+        core.props, "SupportUrl", support_url, set_support_url, get_support_url, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tags.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -232,32 +236,33 @@ pub mod cloud_formation_product {
             ProvisioningArtifactProperties { props }
         }
 
-        /// `Description`: The description of the provisioning artifact, including how it differs from
-        /// the previous provisioning artifact.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Info`.
+            props, "Info", _, set_info, get_info, Val<Json>
         }
 
-        /// `DisableTemplateValidation`: If set to true, AWS Service Catalog stops validating the
-        /// specified provisioning artifact even if it is invalid.
-        pub fn disable_template_validation(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableTemplateValidation", value.into());
-            self
+        prop! {
+            /// `Description`: The description of the provisioning artifact, including how it differs
+            /// from the previous provisioning artifact.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `Name`: The name of the provisioning artifact (for example, v1 v2beta). No spaces are
-        /// allowed.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `DisableTemplateValidation`: If set to true, AWS Service Catalog stops validating the
+            /// specified provisioning artifact even if it is invalid.
+            props, "DisableTemplateValidation", disable_template_validation, set_disable_template_validation, get_disable_template_validation, Val<bool>
         }
 
-        /// `Type`: The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE,
-        /// TERRAFORM_OPEN_SOURCE, TERRAFORM_CLOUD, EXTERNAL
-        pub fn type_(mut self, value: impl Into<Val<ProvisioningArtifactPropertiesType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the provisioning artifact (for example, v1 v2beta). No spaces are
+            /// allowed.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE,
+            /// TERRAFORM_OPEN_SOURCE, TERRAFORM_CLOUD, EXTERNAL
+            props, "Type", type_, set_type, get_type, Val<ProvisioningArtifactPropertiesType>
         }
     }
 
@@ -309,6 +314,16 @@ pub mod cloud_formation_product {
             props.set("Type", type_.into());
             SourceConnection { props }
         }
+
+        prop! {
+            /// `ConnectionParameters`: The connection details based on the connection Type.
+            props, "ConnectionParameters", _, set_connection_parameters, get_connection_parameters, Val<SourceConnectionConnectionParameters>
+        }
+
+        prop! {
+            /// `Type`: The only supported SourceConnection type is Codestar.
+            props, "Type", _, set_type, get_type, Val<SourceConnectionType>
+        }
     }
 
     /// `AWS::ServiceCatalog::CloudFormationProduct.SourceConnectionConnectionParameters`: The
@@ -327,10 +342,9 @@ pub mod cloud_formation_product {
             SourceConnectionConnectionParameters { props }
         }
 
-        /// `CodeStar`.
-        pub fn code_star(mut self, value: impl Into<Val<CodeStarParameters>>) -> Self {
-            self.props.set("CodeStar", value.into());
-            self
+        prop! {
+            /// `CodeStar`.
+            props, "CodeStar", code_star, set_code_star, get_code_star, Val<CodeStarParameters>
         }
     }
 
@@ -364,6 +378,29 @@ pub mod cloud_formation_product {
             props.set("ConnectionArn", connection_arn.into());
             CodeStarParameters { props }
         }
+
+        prop! {
+            /// `ArtifactPath`: The absolute path where the artifact resides within the repo and branch,
+            /// formatted as "folder/file.json".
+            props, "ArtifactPath", _, set_artifact_path, get_artifact_path, Val<String>
+        }
+
+        prop! {
+            /// `Repository`: The specific repository where the product's artifact-to-be-synced resides,
+            /// formatted as "Account/Repo."
+            props, "Repository", _, set_repository, get_repository, Val<String>
+        }
+
+        prop! {
+            /// `Branch`: The specific branch where the artifact resides.
+            props, "Branch", _, set_branch, get_branch, Val<String>
+        }
+
+        prop! {
+            /// `ConnectionArn`: The CodeStar ARN, which is the connection between AWS Service Catalog
+            /// and the external repository.
+            props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
+        }
     }
 
     /// The only supported SourceConnection type is Codestar.
@@ -396,76 +433,64 @@ impl CloudFormationProvisionedProduct {
         CloudFormationProvisionedProduct { core }
     }
 
-    /// `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Val<cloud_formation_provisioned_product::AcceptLanguage>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<cloud_formation_provisioned_product::AcceptLanguage>
     }
 
-    /// `NotificationArns`.
-    pub fn notification_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NotificationArns", value.into());
-        self
+    prop! {
+        /// `NotificationArns`.
+        core.props, "NotificationArns", notification_arns, set_notification_arns, get_notification_arns, Val<List<String>>
     }
 
-    /// `PathId`.
-    pub fn path_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PathId", value.into());
-        self
+    prop! {
+        /// `PathId`.
+        core.props, "PathId", path_id, set_path_id, get_path_id, Val<String>
     }
 
-    /// `PathName`.
-    pub fn path_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PathName", value.into());
-        self
+    prop! {
+        /// `PathName`.
+        core.props, "PathName", path_name, set_path_name, get_path_name, Val<String>
     }
 
-    /// `ProductId`.
-    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProductId", value.into());
-        self
+    prop! {
+        /// `ProductId`.
+        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
     }
 
-    /// `ProductName`.
-    pub fn product_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProductName", value.into());
-        self
+    prop! {
+        /// `ProductName`.
+        core.props, "ProductName", product_name, set_product_name, get_product_name, Val<String>
     }
 
-    /// `ProvisionedProductName`.
-    pub fn provisioned_product_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProvisionedProductName", value.into());
-        self
+    prop! {
+        /// `ProvisionedProductName`.
+        core.props, "ProvisionedProductName", provisioned_product_name, set_provisioned_product_name, get_provisioned_product_name, Val<String>
     }
 
-    /// `ProvisioningArtifactId`.
-    pub fn provisioning_artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProvisioningArtifactId", value.into());
-        self
+    prop! {
+        /// `ProvisioningArtifactId`.
+        core.props, "ProvisioningArtifactId", provisioning_artifact_id, set_provisioning_artifact_id, get_provisioning_artifact_id, Val<String>
     }
 
-    /// `ProvisioningArtifactName`.
-    pub fn provisioning_artifact_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProvisioningArtifactName", value.into());
-        self
+    prop! {
+        /// `ProvisioningArtifactName`.
+        core.props, "ProvisioningArtifactName", provisioning_artifact_name, set_provisioning_artifact_name, get_provisioning_artifact_name, Val<String>
     }
 
-    /// `ProvisioningParameters`.
-    pub fn provisioning_parameters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("ProvisioningParameters", value.into());
-        self
+    prop! {
+        /// `ProvisioningParameters`.
+        core.props, "ProvisioningParameters", provisioning_parameters, set_provisioning_parameters, get_provisioning_parameters, Val<List<Tag>>
     }
 
-    /// `ProvisioningPreferences`.
-    pub fn provisioning_preferences(mut self, value: impl Into<Val<cloud_formation_provisioned_product::ProvisioningPreferences>>) -> Self {
-        self.core.set("ProvisioningPreferences", value.into());
-        self
+    prop! {
+        /// `ProvisioningPreferences`.
+        core.props, "ProvisioningPreferences", provisioning_preferences, set_provisioning_preferences, get_provisioning_preferences, Val<cloud_formation_provisioned_product::ProvisioningPreferences>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -535,46 +560,39 @@ pub mod cloud_formation_provisioned_product {
             ProvisioningPreferences { props }
         }
 
-        /// `StackSetAccounts`.
-        pub fn stack_set_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StackSetAccounts", value.into());
-            self
+        prop! {
+            /// `StackSetAccounts`.
+            props, "StackSetAccounts", stack_set_accounts, set_stack_set_accounts, get_stack_set_accounts, Val<List<String>>
         }
 
-        /// `StackSetFailureToleranceCount`.
-        pub fn stack_set_failure_tolerance_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StackSetFailureToleranceCount", value.into());
-            self
+        prop! {
+            /// `StackSetFailureToleranceCount`.
+            props, "StackSetFailureToleranceCount", stack_set_failure_tolerance_count, set_stack_set_failure_tolerance_count, get_stack_set_failure_tolerance_count, Val<i64>
         }
 
-        /// `StackSetFailureTolerancePercentage`.
-        pub fn stack_set_failure_tolerance_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StackSetFailureTolerancePercentage", value.into());
-            self
+        prop! {
+            /// `StackSetFailureTolerancePercentage`.
+            props, "StackSetFailureTolerancePercentage", stack_set_failure_tolerance_percentage, set_stack_set_failure_tolerance_percentage, get_stack_set_failure_tolerance_percentage, Val<i64>
         }
 
-        /// `StackSetMaxConcurrencyCount`.
-        pub fn stack_set_max_concurrency_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StackSetMaxConcurrencyCount", value.into());
-            self
+        prop! {
+            /// `StackSetMaxConcurrencyCount`.
+            props, "StackSetMaxConcurrencyCount", stack_set_max_concurrency_count, set_stack_set_max_concurrency_count, get_stack_set_max_concurrency_count, Val<i64>
         }
 
-        /// `StackSetMaxConcurrencyPercentage`.
-        pub fn stack_set_max_concurrency_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StackSetMaxConcurrencyPercentage", value.into());
-            self
+        prop! {
+            /// `StackSetMaxConcurrencyPercentage`.
+            props, "StackSetMaxConcurrencyPercentage", stack_set_max_concurrency_percentage, set_stack_set_max_concurrency_percentage, get_stack_set_max_concurrency_percentage, Val<i64>
         }
 
-        /// `StackSetOperationType`.
-        pub fn stack_set_operation_type(mut self, value: impl Into<Val<ProvisioningPreferencesStackSetOperationType>>) -> Self {
-            self.props.set("StackSetOperationType", value.into());
-            self
+        prop! {
+            /// `StackSetOperationType`.
+            props, "StackSetOperationType", stack_set_operation_type, set_stack_set_operation_type, get_stack_set_operation_type, Val<ProvisioningPreferencesStackSetOperationType>
         }
 
-        /// `StackSetRegions`.
-        pub fn stack_set_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("StackSetRegions", value.into());
-            self
+        prop! {
+            /// `StackSetRegions`.
+            props, "StackSetRegions", stack_set_regions, set_stack_set_regions, get_stack_set_regions, Val<List<String>>
         }
     }
 
@@ -624,16 +642,29 @@ impl LaunchNotificationConstraint {
         LaunchNotificationConstraint { core }
     }
 
-    /// `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `NotificationArns`.
+        core.props, "NotificationArns", _, set_notification_arns, get_notification_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `PortfolioId`.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ProductId`.
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -681,28 +712,34 @@ impl LaunchRoleConstraint {
         LaunchRoleConstraint { core }
     }
 
-    /// `AcceptLanguage`: The language code for the constraint.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code for the constraint.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`: The description of the launch role constraint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the launch role constraint.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LocalRoleName`: The local IAM role name to use in the launch constraint.
-    pub fn local_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LocalRoleName", value.into());
-        self
+    prop! {
+        /// `LocalRoleName`: The local IAM role name to use in the launch constraint.
+        core.props, "LocalRoleName", local_role_name, set_local_role_name, get_local_role_name, Val<String>
     }
 
-    /// `RoleArn`: The ARN of the IAM role used for the launch constraint.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
-        self
+    prop! {
+        /// `PortfolioId`: The ID of the portfolio to which this launch role constraint applies.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ProductId`: The ID of the product to which this launch role constraint applies.
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The ARN of the IAM role used for the launch constraint.
+        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -747,16 +784,29 @@ impl LaunchTemplateConstraint {
         LaunchTemplateConstraint { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`: The description of the constraint.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the constraint.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ProductId`: The product identifier.
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    }
+
+    prop! {
+        /// `Rules`: A json encoded string of the template constraint rules
+        core.props, "Rules", _, set_rules, get_rules, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -797,22 +847,29 @@ impl Portfolio {
         Portfolio { core }
     }
 
-    /// `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `ProviderName`.
+        core.props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -857,22 +914,26 @@ impl PortfolioPrincipalAssociation {
         PortfolioPrincipalAssociation { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `PortfolioId`: The portfolio identifier.
-    pub fn portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PortfolioId", value.into());
-        self
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", portfolio_id, set_portfolio_id, get_portfolio_id, Val<String>
     }
 
-    /// `PrincipalARN`: The ARN of the principal (user, role, or group).
-    pub fn principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrincipalARN", value.into());
-        self
+    prop! {
+        /// `PrincipalARN`: The ARN of the principal (user, role, or group).
+        core.props, "PrincipalARN", principal_arn, set_principal_arn, get_principal_arn, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalType`: The principal type. The supported value is IAM if you use a fully
+        /// defined Amazon Resource Name (ARN), or IAM_PATTERN if you use an ARN with no accountID,
+        /// with or without wildcard characters.
+        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -901,31 +962,27 @@ impl PortfolioProductAssociation {
         PortfolioProductAssociation { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `PortfolioId`: The portfolio identifier.
-    pub fn portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PortfolioId", value.into());
-        self
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", portfolio_id, set_portfolio_id, get_portfolio_id, Val<String>
     }
 
-    /// `ProductId`: The product identifier.
-    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProductId", value.into());
-        self
+    prop! {
+        /// `ProductId`: The product identifier.
+        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
     }
 
-    /// `SourcePortfolioId`: The identifier of the source portfolio. The source portfolio must be a
-    /// portfolio imported from a different account than the one creating the association. This
-    /// account must have previously shared this portfolio with the account creating the
-    /// association.
-    pub fn source_portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourcePortfolioId", value.into());
-        self
+    prop! {
+        /// `SourcePortfolioId`: The identifier of the source portfolio. The source portfolio must
+        /// be a portfolio imported from a different account than the one creating the association.
+        /// This account must have previously shared this portfolio with the account creating the
+        /// association.
+        core.props, "SourcePortfolioId", source_portfolio_id, set_source_portfolio_id, get_source_portfolio_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -958,16 +1015,25 @@ impl PortfolioShare {
         PortfolioShare { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `ShareTagOptions`: Enables or disables TagOptions sharing when creating the portfolio share.
-    pub fn share_tag_options(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ShareTagOptions", value.into());
-        self
+    prop! {
+        /// `AccountId`: The AWS account ID.
+        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    }
+
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ShareTagOptions`: Enables or disables TagOptions sharing when creating the portfolio
+        /// share.
+        core.props, "ShareTagOptions", share_tag_options, set_share_tag_options, get_share_tag_options, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1008,16 +1074,30 @@ impl ResourceUpdateConstraint {
         ResourceUpdateConstraint { core }
     }
 
-    /// `AcceptLanguage`: The language code
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
     }
 
-    /// `Description`: The description of the constraint
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the constraint
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `PortfolioId`: The portfolio identifier
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ProductId`: The product identifier
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    }
+
+    prop! {
+        /// `TagUpdateOnProvisionedProduct`: ALLOWED or NOT_ALLOWED, to permit or prevent changes to
+        /// the tags on provisioned instances of the specified portfolio / product combination
+        core.props, "TagUpdateOnProvisionedProduct", _, set_tag_update_on_provisioned_product, get_tag_update_on_provisioned_product, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1061,16 +1141,29 @@ impl ServiceAction {
         ServiceAction { core }
     }
 
-    /// `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Val<service_action::AcceptLanguage>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<service_action::AcceptLanguage>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `DefinitionType`.
+        core.props, "DefinitionType", _, set_definition_type, get_definition_type, Val<service_action::DefinitionType>
+    }
+
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1145,6 +1238,21 @@ impl ServiceActionAssociation {
         ServiceActionAssociation { core }
     }
 
+    prop! {
+        /// `ProductId`.
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    }
+
+    prop! {
+        /// `ProvisioningArtifactId`.
+        core.props, "ProvisioningArtifactId", _, set_provisioning_artifact_id, get_provisioning_artifact_id, Val<String>
+    }
+
+    prop! {
+        /// `ServiceActionId`.
+        core.props, "ServiceActionId", _, set_service_action_id, get_service_action_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1199,10 +1307,51 @@ impl StackSetConstraint {
         StackSetConstraint { core }
     }
 
-    /// `AcceptLanguage`: The language code.
-    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AcceptLanguage", value.into());
-        self
+    prop! {
+        /// `AcceptLanguage`: The language code.
+        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    }
+
+    prop! {
+        /// `AccountList`: One or more AWS accounts that will have access to the provisioned
+        /// product.
+        core.props, "AccountList", _, set_account_list, get_account_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `AdminRole`: AdminRole ARN.
+        core.props, "AdminRole", _, set_admin_role, get_admin_role, Val<String>
+    }
+
+    prop! {
+        /// `Description`: The description of the constraint.
+        core.props, "Description", _, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `ExecutionRole`: ExecutionRole name.
+        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    }
+
+    prop! {
+        /// `PortfolioId`: The portfolio identifier.
+        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    }
+
+    prop! {
+        /// `ProductId`: The product identifier.
+        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    }
+
+    prop! {
+        /// `RegionList`: One or more AWS Regions where the provisioned product will be available.
+        core.props, "RegionList", _, set_region_list, get_region_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `StackInstanceControl`: Permission to create, update, and delete stack instances. Choose
+        /// from ALLOWED and NOT_ALLOWED.
+        core.props, "StackInstanceControl", _, set_stack_instance_control, get_stack_instance_control, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1240,10 +1389,19 @@ impl TagOption {
         TagOption { core }
     }
 
-    /// `Active`: The TagOption active state.
-    pub fn active(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Active", value.into());
-        self
+    prop! {
+        /// `Active`: The TagOption active state.
+        core.props, "Active", active, set_active, get_active, Val<bool>
+    }
+
+    prop! {
+        /// `Key`: The TagOption key.
+        core.props, "Key", _, set_key, get_key, Val<String>
+    }
+
+    prop! {
+        /// `Value`: The TagOption value.
+        core.props, "Value", _, set_value, get_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1278,16 +1436,14 @@ impl TagOptionAssociation {
         TagOptionAssociation { core }
     }
 
-    /// `ResourceId`: The CloudformationProduct or Portfolio identifier.
-    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceId", value.into());
-        self
+    prop! {
+        /// `ResourceId`: The CloudformationProduct or Portfolio identifier.
+        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
     }
 
-    /// `TagOptionId`: The TagOption identifier.
-    pub fn tag_option_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TagOptionId", value.into());
-        self
+    prop! {
+        /// `TagOptionId`: The TagOption identifier.
+        core.props, "TagOptionId", tag_option_id, set_tag_option_id, get_tag_option_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

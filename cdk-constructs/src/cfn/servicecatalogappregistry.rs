@@ -42,16 +42,19 @@ impl Application {
         Application { core }
     }
 
-    /// `Description`: The description of the application.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the application.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the application.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,16 +117,24 @@ impl AttributeGroup {
         AttributeGroup { core }
     }
 
-    /// `Description`: The description of the attribute group.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Attributes`.
+        core.props, "Attributes", _, set_attributes, get_attributes, Val<Json>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the attribute group.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the attribute group.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -169,6 +180,16 @@ impl AttributeGroupAssociation {
         core.set("Application", application.into());
         core.set("AttributeGroup", attribute_group.into());
         AttributeGroupAssociation { core }
+    }
+
+    prop! {
+        /// `Application`: The name or the Id of the Application.
+        core.props, "Application", _, set_application, get_application, Val<String>
+    }
+
+    prop! {
+        /// `AttributeGroup`: The name or the Id of the AttributeGroup.
+        core.props, "AttributeGroup", _, set_attribute_group, get_attribute_group, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -217,6 +238,21 @@ impl ResourceAssociation {
         core.set("Resource", resource.into());
         core.set("ResourceType", resource_type.into());
         ResourceAssociation { core }
+    }
+
+    prop! {
+        /// `Application`: The name or the Id of the Application.
+        core.props, "Application", _, set_application, get_application, Val<String>
+    }
+
+    prop! {
+        /// `Resource`: The name or the Id of the Resource.
+        core.props, "Resource", _, set_resource, get_resource, Val<String>
+    }
+
+    prop! {
+        /// `ResourceType`: The type of the CFN Resource for now it's enum CFN_STACK.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<resource_association::ResourceType>
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,18 +42,21 @@ impl HttpNamespace {
         HttpNamespace { core }
     }
 
-    /// `Description`: A description for the namespace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the namespace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
-    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
-    /// values can have a maximum length of 256 characters.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name that you want to assign to this namespace.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
+        /// both of which you define. Tag keys can have a maximum character length of 128
+        /// characters, and tag values can have a maximum length of 256 characters.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,10 +104,20 @@ impl Instance {
         Instance { core }
     }
 
-    /// `InstanceId`: An identifier that you want to associate with the instance.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceAttributes`.
+        core.props, "InstanceAttributes", _, set_instance_attributes, get_instance_attributes, Val<Json>
+    }
+
+    prop! {
+        /// `InstanceId`: An identifier that you want to associate with the instance.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+    }
+
+    prop! {
+        /// `ServiceId`: The ID or Amazon Resource Name (ARN) of the service that you want to use
+        /// for settings for the instance.
+        core.props, "ServiceId", _, set_service_id, get_service_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -137,30 +150,33 @@ impl PrivateDnsNamespace {
         PrivateDnsNamespace { core }
     }
 
-    /// `Description`: A description of the namespace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the namespace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Properties`: Properties of the private DNS namespace.
-    pub fn properties(mut self, value: impl Into<Val<private_dns_namespace::Properties>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `Name`: The name that you want to assign to this namespace. When you create a private
+        /// DNS namespace, AWS Cloud Map automatically creates an Amazon Route 53 private hosted
+        /// zone that has the same name as the namespace.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
-    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
-    /// values can have a maximum length of 256 characters.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Properties`: Properties of the private DNS namespace.
+        core.props, "Properties", properties, set_properties, get_properties, Val<private_dns_namespace::Properties>
     }
 
-    /// `Vpc`: The ID of the Amazon VPC that you want to associate the namespace with.
-    pub fn vpc(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Vpc", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
+        /// both of which you define. Tag keys can have a maximum character length of 128
+        /// characters, and tag values can have a maximum length of 256 characters.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Vpc`: The ID of the Amazon VPC that you want to associate the namespace with.
+        core.props, "Vpc", vpc, set_vpc, get_vpc, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -207,10 +223,9 @@ pub mod private_dns_namespace {
             Properties { props }
         }
 
-        /// `DnsProperties`.
-        pub fn dns_properties(mut self, value: impl Into<Val<PrivateDnsPropertiesMutable>>) -> Self {
-            self.props.set("DnsProperties", value.into());
-            self
+        prop! {
+            /// `DnsProperties`.
+            props, "DnsProperties", dns_properties, set_dns_properties, get_dns_properties, Val<PrivateDnsPropertiesMutable>
         }
     }
 
@@ -229,10 +244,9 @@ pub mod private_dns_namespace {
             PrivateDnsPropertiesMutable { props }
         }
 
-        /// `SOA`.
-        pub fn soa(mut self, value: impl Into<Val<Soa>>) -> Self {
-            self.props.set("SOA", value.into());
-            self
+        prop! {
+            /// `SOA`.
+            props, "SOA", soa, set_soa, get_soa, Val<Soa>
         }
     }
 
@@ -251,10 +265,9 @@ pub mod private_dns_namespace {
             Soa { props }
         }
 
-        /// `TTL`.
-        pub fn ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TTL", value.into());
-            self
+        prop! {
+            /// `TTL`.
+            props, "TTL", ttl, set_ttl, get_ttl, Val<f64>
         }
     }
 }
@@ -280,24 +293,26 @@ impl PublicDnsNamespace {
         PublicDnsNamespace { core }
     }
 
-    /// `Description`: A description for the namespace.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the namespace.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Properties`: Properties for the public DNS namespace.
-    pub fn properties(mut self, value: impl Into<Val<public_dns_namespace::Properties>>) -> Self {
-        self.core.set("Properties", value.into());
-        self
+    prop! {
+        /// `Name`: The name that you want to assign to this namespace.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
-    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
-    /// values can have a maximum length of 256 characters.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Properties`: Properties for the public DNS namespace.
+        core.props, "Properties", properties, set_properties, get_properties, Val<public_dns_namespace::Properties>
+    }
+
+    prop! {
+        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
+        /// both of which you define. Tag keys can have a maximum character length of 128
+        /// characters, and tag values can have a maximum length of 256 characters.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -344,10 +359,9 @@ pub mod public_dns_namespace {
             Properties { props }
         }
 
-        /// `DnsProperties`.
-        pub fn dns_properties(mut self, value: impl Into<Val<PublicDnsPropertiesMutable>>) -> Self {
-            self.props.set("DnsProperties", value.into());
-            self
+        prop! {
+            /// `DnsProperties`.
+            props, "DnsProperties", dns_properties, set_dns_properties, get_dns_properties, Val<PublicDnsPropertiesMutable>
         }
     }
 
@@ -366,10 +380,9 @@ pub mod public_dns_namespace {
             PublicDnsPropertiesMutable { props }
         }
 
-        /// `SOA`.
-        pub fn soa(mut self, value: impl Into<Val<Soa>>) -> Self {
-            self.props.set("SOA", value.into());
-            self
+        prop! {
+            /// `SOA`.
+            props, "SOA", soa, set_soa, get_soa, Val<Soa>
         }
     }
 
@@ -388,10 +401,9 @@ pub mod public_dns_namespace {
             Soa { props }
         }
 
-        /// `TTL`.
-        pub fn ttl(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("TTL", value.into());
-            self
+        prop! {
+            /// `TTL`.
+            props, "TTL", ttl, set_ttl, get_ttl, Val<f64>
         }
     }
 }
@@ -414,59 +426,50 @@ impl Service {
         Service { core }
     }
 
-    /// `Description`: A description for the service.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the service.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DnsConfig`: DNS-related configurations for the service.
-    pub fn dns_config(mut self, value: impl Into<Val<service::DnsConfig>>) -> Self {
-        self.core.set("DnsConfig", value.into());
-        self
+    prop! {
+        /// `DnsConfig`: DNS-related configurations for the service.
+        core.props, "DnsConfig", dns_config, set_dns_config, get_dns_config, Val<service::DnsConfig>
     }
 
-    /// `HealthCheckConfig`: Settings for health checks. Used when routing is DNS-based.
-    pub fn health_check_config(mut self, value: impl Into<Val<service::HealthCheckConfig>>) -> Self {
-        self.core.set("HealthCheckConfig", value.into());
-        self
+    prop! {
+        /// `HealthCheckConfig`: Settings for health checks. Used when routing is DNS-based.
+        core.props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<service::HealthCheckConfig>
     }
 
-    /// `HealthCheckCustomConfig`: Settings for custom health checks.
-    pub fn health_check_custom_config(mut self, value: impl Into<Val<service::HealthCheckCustomConfig>>) -> Self {
-        self.core.set("HealthCheckCustomConfig", value.into());
-        self
+    prop! {
+        /// `HealthCheckCustomConfig`: Settings for custom health checks.
+        core.props, "HealthCheckCustomConfig", health_check_custom_config, set_health_check_custom_config, get_health_check_custom_config, Val<service::HealthCheckCustomConfig>
     }
 
-    /// `Name`: The name of the service.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the service.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NamespaceId`: The ID of the namespace in which the service is created.
-    pub fn namespace_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NamespaceId", value.into());
-        self
+    prop! {
+        /// `NamespaceId`: The ID of the namespace in which the service is created.
+        core.props, "NamespaceId", namespace_id, set_namespace_id, get_namespace_id, Val<String>
     }
 
-    /// `ServiceAttributes`: A string map that contains attributes and values for the service. You
-    /// can specify a maximum of 30 key-value pairs.
-    pub fn service_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("ServiceAttributes", value.into());
-        self
+    prop! {
+        /// `ServiceAttributes`: A string map that contains attributes and values for the service.
+        /// You can specify a maximum of 30 key-value pairs.
+        core.props, "ServiceAttributes", service_attributes, set_service_attributes, get_service_attributes, Val<Map<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to associate with the service.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to associate with the service.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Type`: The type of service. Supported values are HTTP or DNS.
-    pub fn type_(mut self, value: impl Into<Val<service::Type>>) -> Self {
-        self.core.set("Type", value.into());
-        self
+    prop! {
+        /// `Type`: The type of service. Supported values are HTTP or DNS.
+        core.props, "Type", type_, set_type, get_type, Val<service::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -516,16 +519,19 @@ pub mod service {
             DnsConfig { props }
         }
 
-        /// `NamespaceId`: The ID of the namespace for the DNS configuration.
-        pub fn namespace_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NamespaceId", value.into());
-            self
+        prop! {
+            /// `DnsRecords`: A list of DNS records associated with the service.
+            props, "DnsRecords", _, set_dns_records, get_dns_records, Val<List<DnsRecord>>
         }
 
-        /// `RoutingPolicy`: The routing policy to use for DNS queries.
-        pub fn routing_policy(mut self, value: impl Into<Val<DnsConfigRoutingPolicy>>) -> Self {
-            self.props.set("RoutingPolicy", value.into());
-            self
+        prop! {
+            /// `NamespaceId`: The ID of the namespace for the DNS configuration.
+            props, "NamespaceId", namespace_id, set_namespace_id, get_namespace_id, Val<String>
+        }
+
+        prop! {
+            /// `RoutingPolicy`: The routing policy to use for DNS queries.
+            props, "RoutingPolicy", routing_policy, set_routing_policy, get_routing_policy, Val<DnsConfigRoutingPolicy>
         }
     }
 
@@ -546,6 +552,16 @@ pub mod service {
             props.set("Type", type_.into());
             props.set("TTL", ttl.into());
             DnsRecord { props }
+        }
+
+        prop! {
+            /// `Type`: The DNS record type (e.g., A, AAAA, SRV).
+            props, "Type", _, set_type, get_type, Val<DnsRecordType>
+        }
+
+        prop! {
+            /// `TTL`: The time-to-live (TTL) for the DNS record.
+            props, "TTL", _, set_ttl, get_ttl, Val<f64>
         }
     }
 
@@ -599,17 +615,20 @@ pub mod service {
             HealthCheckConfig { props }
         }
 
-        /// `FailureThreshold`: The number of consecutive health check failures that must occur before
-        /// declaring the service unhealthy.
-        pub fn failure_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FailureThreshold", value.into());
-            self
+        prop! {
+            /// `Type`: The type of health check (e.g., HTTP, HTTPS, TCP).
+            props, "Type", _, set_type, get_type, Val<HealthCheckConfigType>
         }
 
-        /// `ResourcePath`: The path to ping on the service for health checks.
-        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourcePath", value.into());
-            self
+        prop! {
+            /// `FailureThreshold`: The number of consecutive health check failures that must occur
+            /// before declaring the service unhealthy.
+            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<f64>
+        }
+
+        prop! {
+            /// `ResourcePath`: The path to ping on the service for health checks.
+            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
         }
     }
 
@@ -645,11 +664,10 @@ pub mod service {
             HealthCheckCustomConfig { props }
         }
 
-        /// `FailureThreshold`: The number of consecutive health check failures required before the
-        /// service is considered unhealthy.
-        pub fn failure_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FailureThreshold", value.into());
-            self
+        prop! {
+            /// `FailureThreshold`: The number of consecutive health check failures required before the
+            /// service is considered unhealthy.
+            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<f64>
         }
     }
 

@@ -39,65 +39,56 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    /// `ArchivingOptions`: An object that defines a MailManager archive that is used to preserve
-    /// emails that you send using the configuration set.
-    pub fn archiving_options(mut self, value: impl Into<Val<configuration_set::ArchivingOptions>>) -> Self {
-        self.core.set("ArchivingOptions", value.into());
-        self
+    prop! {
+        /// `ArchivingOptions`: An object that defines a MailManager archive that is used to
+        /// preserve emails that you send using the configuration set.
+        core.props, "ArchivingOptions", archiving_options, set_archiving_options, get_archiving_options, Val<configuration_set::ArchivingOptions>
     }
 
-    /// `DeliveryOptions`: An object that defines the dedicated IP pool that is used to send emails
-    /// that you send using the configuration set.
-    pub fn delivery_options(mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> Self {
-        self.core.set("DeliveryOptions", value.into());
-        self
+    prop! {
+        /// `DeliveryOptions`: An object that defines the dedicated IP pool that is used to send
+        /// emails that you send using the configuration set.
+        core.props, "DeliveryOptions", delivery_options, set_delivery_options, get_delivery_options, Val<configuration_set::DeliveryOptions>
     }
 
-    /// `Name`: The name of the configuration set.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the configuration set.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ReputationOptions`: An object that defines whether or not Amazon SES collects reputation
-    /// metrics for the emails that you send that use the configuration set.
-    pub fn reputation_options(mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> Self {
-        self.core.set("ReputationOptions", value.into());
-        self
+    prop! {
+        /// `ReputationOptions`: An object that defines whether or not Amazon SES collects
+        /// reputation metrics for the emails that you send that use the configuration set.
+        core.props, "ReputationOptions", reputation_options, set_reputation_options, get_reputation_options, Val<configuration_set::ReputationOptions>
     }
 
-    /// `SendingOptions`: An object that defines whether or not Amazon SES can send email that you
-    /// send using the configuration set.
-    pub fn sending_options(mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> Self {
-        self.core.set("SendingOptions", value.into());
-        self
+    prop! {
+        /// `SendingOptions`: An object that defines whether or not Amazon SES can send email that
+        /// you send using the configuration set.
+        core.props, "SendingOptions", sending_options, set_sending_options, get_sending_options, Val<configuration_set::SendingOptions>
     }
 
-    /// `SuppressionOptions`: An object that contains information about the suppression list
-    /// preferences for your account.
-    pub fn suppression_options(mut self, value: impl Into<Val<configuration_set::SuppressionOptions>>) -> Self {
-        self.core.set("SuppressionOptions", value.into());
-        self
+    prop! {
+        /// `SuppressionOptions`: An object that contains information about the suppression list
+        /// preferences for your account.
+        core.props, "SuppressionOptions", suppression_options, set_suppression_options, get_suppression_options, Val<configuration_set::SuppressionOptions>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the contact list.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the contact list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TrackingOptions`: An object that defines the open and click tracking options for emails
-    /// that you send using the configuration set.
-    pub fn tracking_options(mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> Self {
-        self.core.set("TrackingOptions", value.into());
-        self
+    prop! {
+        /// `TrackingOptions`: An object that defines the open and click tracking options for emails
+        /// that you send using the configuration set.
+        core.props, "TrackingOptions", tracking_options, set_tracking_options, get_tracking_options, Val<configuration_set::TrackingOptions>
     }
 
-    /// `VdmOptions`: An object that contains Virtual Deliverability Manager (VDM) settings for this
-    /// configuration set.
-    pub fn vdm_options(mut self, value: impl Into<Val<configuration_set::VdmOptions>>) -> Self {
-        self.core.set("VdmOptions", value.into());
-        self
+    prop! {
+        /// `VdmOptions`: An object that contains Virtual Deliverability Manager (VDM) settings for
+        /// this configuration set.
+        core.props, "VdmOptions", vdm_options, set_vdm_options, get_vdm_options, Val<configuration_set::VdmOptions>
     }
 
     /// `Ref`: the resource's identifier.
@@ -128,10 +119,10 @@ pub mod configuration_set {
             ArchivingOptions { props }
         }
 
-        /// `ArchiveArn`: The ARN of the MailManager archive to associate with the configuration set.
-        pub fn archive_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArchiveArn", value.into());
-            self
+        prop! {
+            /// `ArchiveArn`: The ARN of the MailManager archive to associate with the configuration
+            /// set.
+            props, "ArchiveArn", archive_arn, set_archive_arn, get_archive_arn, Val<String>
         }
     }
 
@@ -151,26 +142,24 @@ pub mod configuration_set {
             DeliveryOptions { props }
         }
 
-        /// `MaxDeliverySeconds`: Specifies the maximum time until which SES will retry sending emails
-        pub fn max_delivery_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxDeliverySeconds", value.into());
-            self
+        prop! {
+            /// `MaxDeliverySeconds`: Specifies the maximum time until which SES will retry sending
+            /// emails
+            props, "MaxDeliverySeconds", max_delivery_seconds, set_max_delivery_seconds, get_max_delivery_seconds, Val<f64>
         }
 
-        /// `SendingPoolName`: The name of the dedicated IP pool to associate with the configuration
-        /// set.
-        pub fn sending_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SendingPoolName", value.into());
-            self
+        prop! {
+            /// `SendingPoolName`: The name of the dedicated IP pool to associate with the configuration
+            /// set.
+            props, "SendingPoolName", sending_pool_name, set_sending_pool_name, get_sending_pool_name, Val<String>
         }
 
-        /// `TlsPolicy`: Specifies whether messages that use the configuration set are required to use
-        /// Transport Layer Security (TLS). If the value is Require , messages are only delivered if a
-        /// TLS connection can be established. If the value is Optional , messages can be delivered in
-        /// plain text if a TLS connection can't be established.
-        pub fn tls_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TlsPolicy", value.into());
-            self
+        prop! {
+            /// `TlsPolicy`: Specifies whether messages that use the configuration set are required to
+            /// use Transport Layer Security (TLS). If the value is Require , messages are only
+            /// delivered if a TLS connection can be established. If the value is Optional , messages
+            /// can be delivered in plain text if a TLS connection can't be established.
+            props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<String>
         }
     }
 
@@ -190,12 +179,11 @@ pub mod configuration_set {
             ReputationOptions { props }
         }
 
-        /// `ReputationMetricsEnabled`: If true , tracking of reputation metrics is enabled for the
-        /// configuration set. If false , tracking of reputation metrics is disabled for the
-        /// configuration set.
-        pub fn reputation_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ReputationMetricsEnabled", value.into());
-            self
+        prop! {
+            /// `ReputationMetricsEnabled`: If true , tracking of reputation metrics is enabled for the
+            /// configuration set. If false , tracking of reputation metrics is disabled for the
+            /// configuration set.
+            props, "ReputationMetricsEnabled", reputation_metrics_enabled, set_reputation_metrics_enabled, get_reputation_metrics_enabled, Val<bool>
         }
     }
 
@@ -215,10 +203,9 @@ pub mod configuration_set {
             SendingOptions { props }
         }
 
-        /// `SendingEnabled`.
-        pub fn sending_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SendingEnabled", value.into());
-            self
+        prop! {
+            /// `SendingEnabled`.
+            props, "SendingEnabled", sending_enabled, set_sending_enabled, get_sending_enabled, Val<bool>
         }
     }
 
@@ -238,18 +225,16 @@ pub mod configuration_set {
             SuppressionOptions { props }
         }
 
-        /// `SuppressedReasons`: A list that contains the reasons that email addresses are automatically
-        /// added to the suppression list for your account.
-        pub fn suppressed_reasons(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SuppressedReasons", value.into());
-            self
+        prop! {
+            /// `SuppressedReasons`: A list that contains the reasons that email addresses are
+            /// automatically added to the suppression list for your account.
+            props, "SuppressedReasons", suppressed_reasons, set_suppressed_reasons, get_suppressed_reasons, Val<List<String>>
         }
 
-        /// `ValidationOptions`: An object that contains information about the validation options for
-        /// your account.
-        pub fn validation_options(mut self, value: impl Into<Val<SuppressionOptionsValidationOptions>>) -> Self {
-            self.props.set("ValidationOptions", value.into());
-            self
+        prop! {
+            /// `ValidationOptions`: An object that contains information about the validation options
+            /// for your account.
+            props, "ValidationOptions", validation_options, set_validation_options, get_validation_options, Val<SuppressionOptionsValidationOptions>
         }
     }
 
@@ -273,6 +258,11 @@ pub mod configuration_set {
             props.set("ConditionThreshold", condition_threshold.into());
             SuppressionOptionsValidationOptions { props }
         }
+
+        prop! {
+            /// `ConditionThreshold`: The condition threshold settings for suppression validation.
+            props, "ConditionThreshold", _, set_condition_threshold, get_condition_threshold, Val<SuppressionOptionsValidationOptionsConditionThreshold>
+        }
     }
 
     /// `AWS::SES::ConfigurationSet.SuppressionOptionsValidationOptionsConditionThreshold`: The
@@ -294,10 +284,14 @@ pub mod configuration_set {
             SuppressionOptionsValidationOptionsConditionThreshold { props }
         }
 
-        /// `OverallConfidenceThreshold`: The overall confidence threshold settings.
-        pub fn overall_confidence_threshold(mut self, value: impl Into<Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>>) -> Self {
-            self.props.set("OverallConfidenceThreshold", value.into());
-            self
+        prop! {
+            /// `ConditionThresholdEnabled`: Whether the condition threshold is enabled or disabled.
+            props, "ConditionThresholdEnabled", _, set_condition_threshold_enabled, get_condition_threshold_enabled, Val<String>
+        }
+
+        prop! {
+            /// `OverallConfidenceThreshold`: The overall confidence threshold settings.
+            props, "OverallConfidenceThreshold", overall_confidence_threshold, set_overall_confidence_threshold, get_overall_confidence_threshold, Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>
         }
     }
 
@@ -319,6 +313,11 @@ pub mod configuration_set {
             props.set("ConfidenceVerdictThreshold", confidence_verdict_threshold.into());
             SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold { props }
         }
+
+        prop! {
+            /// `ConfidenceVerdictThreshold`: The confidence verdict threshold level.
+            props, "ConfidenceVerdictThreshold", _, set_confidence_verdict_threshold, get_confidence_verdict_threshold, Val<String>
+        }
     }
 
     /// `AWS::SES::ConfigurationSet.TrackingOptions`: An object that defines the open and click
@@ -337,16 +336,14 @@ pub mod configuration_set {
             TrackingOptions { props }
         }
 
-        /// `CustomRedirectDomain`: The domain to use for tracking open and click events.
-        pub fn custom_redirect_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomRedirectDomain", value.into());
-            self
+        prop! {
+            /// `CustomRedirectDomain`: The domain to use for tracking open and click events.
+            props, "CustomRedirectDomain", custom_redirect_domain, set_custom_redirect_domain, get_custom_redirect_domain, Val<String>
         }
 
-        /// `HttpsPolicy`: The https policy to use for tracking open and click events.
-        pub fn https_policy(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HttpsPolicy", value.into());
-            self
+        prop! {
+            /// `HttpsPolicy`: The https policy to use for tracking open and click events.
+            props, "HttpsPolicy", https_policy, set_https_policy, get_https_policy, Val<String>
         }
     }
 
@@ -366,16 +363,14 @@ pub mod configuration_set {
             VdmOptions { props }
         }
 
-        /// `DashboardOptions`: Preferences regarding the Dashboard feature.
-        pub fn dashboard_options(mut self, value: impl Into<Val<DashboardOptions>>) -> Self {
-            self.props.set("DashboardOptions", value.into());
-            self
+        prop! {
+            /// `DashboardOptions`: Preferences regarding the Dashboard feature.
+            props, "DashboardOptions", dashboard_options, set_dashboard_options, get_dashboard_options, Val<DashboardOptions>
         }
 
-        /// `GuardianOptions`: Preferences regarding the Guardian feature.
-        pub fn guardian_options(mut self, value: impl Into<Val<GuardianOptions>>) -> Self {
-            self.props.set("GuardianOptions", value.into());
-            self
+        prop! {
+            /// `GuardianOptions`: Preferences regarding the Guardian feature.
+            props, "GuardianOptions", guardian_options, set_guardian_options, get_guardian_options, Val<GuardianOptions>
         }
     }
 
@@ -396,6 +391,12 @@ pub mod configuration_set {
             props.set("EngagementMetrics", engagement_metrics.into());
             DashboardOptions { props }
         }
+
+        prop! {
+            /// `EngagementMetrics`: Whether emails sent with this configuration set have engagement
+            /// tracking enabled.
+            props, "EngagementMetrics", _, set_engagement_metrics, get_engagement_metrics, Val<String>
+        }
     }
 
     /// `AWS::SES::ConfigurationSet.GuardianOptions`: Preferences regarding the Guardian feature.
@@ -414,6 +415,12 @@ pub mod configuration_set {
             let mut props = Props::new();
             props.set("OptimizedSharedDelivery", optimized_shared_delivery.into());
             GuardianOptions { props }
+        }
+
+        prop! {
+            /// `OptimizedSharedDelivery`: Whether emails sent with this configuration set have
+            /// optimized delivery algorithm enabled.
+            props, "OptimizedSharedDelivery", _, set_optimized_shared_delivery, get_optimized_shared_delivery, Val<String>
         }
     }
 }
@@ -443,6 +450,17 @@ impl ConfigurationSetEventDestination {
         core.set("ConfigurationSetName", configuration_set_name.into());
         core.set("EventDestination", event_destination.into());
         ConfigurationSetEventDestination { core }
+    }
+
+    prop! {
+        /// `ConfigurationSetName`: The name of the configuration set that contains the event
+        /// destination.
+        core.props, "ConfigurationSetName", _, set_configuration_set_name, get_configuration_set_name, Val<String>
+    }
+
+    prop! {
+        /// `EventDestination`: The event destination object.
+        core.props, "EventDestination", _, set_event_destination, get_event_destination, Val<configuration_set_event_destination::EventDestination>
     }
 
     /// `Ref`: the resource's identifier.
@@ -482,47 +500,47 @@ pub mod configuration_set_event_destination {
             EventDestination { props }
         }
 
-        /// `CloudWatchDestination`: An object that contains the names, default values, and sources of
-        /// the dimensions associated with an Amazon CloudWatch event destination.
-        pub fn cloud_watch_destination(mut self, value: impl Into<Val<CloudWatchDestination>>) -> Self {
-            self.props.set("CloudWatchDestination", value.into());
-            self
+        prop! {
+            /// `MatchingEventTypes`: The type of email sending events, send, reject, bounce, complaint,
+            /// delivery, open, click, renderingFailure, deliveryDelay, and subscription.
+            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
         }
 
-        /// `Enabled`: Sets whether Amazon SES publishes events to this destination when you send an
-        /// email with the associated configuration set. Set to true to enable publishing to this
-        /// destination; set to false to prevent publishing to this destination. The default value is
-        /// false.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `CloudWatchDestination`: An object that contains the names, default values, and sources
+            /// of the dimensions associated with an Amazon CloudWatch event destination.
+            props, "CloudWatchDestination", cloud_watch_destination, set_cloud_watch_destination, get_cloud_watch_destination, Val<CloudWatchDestination>
         }
 
-        /// `EventBridgeDestination`: An object that contains Event bus ARN associated with the event
-        /// bridge destination.
-        pub fn event_bridge_destination(mut self, value: impl Into<Val<EventBridgeDestination>>) -> Self {
-            self.props.set("EventBridgeDestination", value.into());
-            self
+        prop! {
+            /// `Enabled`: Sets whether Amazon SES publishes events to this destination when you send an
+            /// email with the associated configuration set. Set to true to enable publishing to this
+            /// destination; set to false to prevent publishing to this destination. The default value
+            /// is false.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `KinesisFirehoseDestination`: An object that contains the delivery stream ARN and the IAM
-        /// role ARN associated with an Amazon Kinesis Firehose event destination.
-        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
-            self.props.set("KinesisFirehoseDestination", value.into());
-            self
+        prop! {
+            /// `EventBridgeDestination`: An object that contains Event bus ARN associated with the
+            /// event bridge destination.
+            props, "EventBridgeDestination", event_bridge_destination, set_event_bridge_destination, get_event_bridge_destination, Val<EventBridgeDestination>
         }
 
-        /// `Name`: The name of the event destination set. SES cannot rename an event destination, so
-        /// changing the name replaces it.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `KinesisFirehoseDestination`: An object that contains the delivery stream ARN and the
+            /// IAM role ARN associated with an Amazon Kinesis Firehose event destination.
+            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
         }
 
-        /// `SnsDestination`: An object that contains SNS topic ARN associated event destination.
-        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
-            self.props.set("SnsDestination", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the event destination set. SES cannot rename an event destination,
+            /// so changing the name replaces it.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SnsDestination`: An object that contains SNS topic ARN associated event destination.
+            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
         }
     }
 
@@ -543,11 +561,10 @@ pub mod configuration_set_event_destination {
             CloudWatchDestination { props }
         }
 
-        /// `DimensionConfigurations`: A list of dimensions upon which to categorize your emails when
-        /// you publish email sending events to Amazon CloudWatch.
-        pub fn dimension_configurations(mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> Self {
-            self.props.set("DimensionConfigurations", value.into());
-            self
+        prop! {
+            /// `DimensionConfigurations`: A list of dimensions upon which to categorize your emails
+            /// when you publish email sending events to Amazon CloudWatch.
+            props, "DimensionConfigurations", dimension_configurations, set_dimension_configurations, get_dimension_configurations, Val<List<DimensionConfiguration>>
         }
     }
 
@@ -583,6 +600,27 @@ pub mod configuration_set_event_destination {
             props.set("DefaultDimensionValue", default_dimension_value.into());
             props.set("DimensionName", dimension_name.into());
             DimensionConfiguration { props }
+        }
+
+        prop! {
+            /// `DimensionValueSource`: The place where Amazon SES finds the value of a dimension to
+            /// publish to Amazon CloudWatch. To use the message tags that you specify using an
+            /// X-SES-MESSAGE-TAGS header or a parameter to the SendEmail/SendRawEmail API, specify
+            /// messageTag. To use your own email headers, specify emailHeader. To put a custom tag on
+            /// any link included in your email, specify linkTag.
+            props, "DimensionValueSource", _, set_dimension_value_source, get_dimension_value_source, Val<DimensionConfigurationDimensionValueSource>
+        }
+
+        prop! {
+            /// `DefaultDimensionValue`: The default value of the dimension that is published to Amazon
+            /// CloudWatch if you do not provide the value of the dimension when you send an email.
+            props, "DefaultDimensionValue", _, set_default_dimension_value, get_default_dimension_value, Val<String>
+        }
+
+        prop! {
+            /// `DimensionName`: The name of an Amazon CloudWatch dimension associated with an email
+            /// sending metric.
+            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
         }
     }
 
@@ -632,6 +670,11 @@ pub mod configuration_set_event_destination {
             props.set("EventBusArn", event_bus_arn.into());
             EventBridgeDestination { props }
         }
+
+        prop! {
+            /// `EventBusArn`.
+            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+        }
     }
 
     /// `AWS::SES::ConfigurationSetEventDestination.KinesisFirehoseDestination`: An object that
@@ -659,6 +702,18 @@ pub mod configuration_set_event_destination {
             props.set("DeliveryStreamARN", delivery_stream_arn.into());
             KinesisFirehoseDestination { props }
         }
+
+        prop! {
+            /// `IAMRoleARN`: The ARN of the IAM role under which Amazon SES publishes email sending
+            /// events to the Amazon Kinesis Firehose stream.
+            props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `DeliveryStreamARN`: The ARN of the Amazon Kinesis Firehose stream that email sending
+            /// events should be published to.
+            props, "DeliveryStreamARN", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        }
     }
 
     /// `AWS::SES::ConfigurationSetEventDestination.SnsDestination`: An object that contains SNS
@@ -677,6 +732,11 @@ pub mod configuration_set_event_destination {
             let mut props = Props::new();
             props.set("TopicARN", topic_arn.into());
             SnsDestination { props }
+        }
+
+        prop! {
+            /// `TopicARN`.
+            props, "TopicARN", _, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 }
@@ -699,28 +759,24 @@ impl ContactList {
         ContactList { core }
     }
 
-    /// `ContactListName`: The name of the contact list.
-    pub fn contact_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContactListName", value.into());
-        self
+    prop! {
+        /// `ContactListName`: The name of the contact list.
+        core.props, "ContactListName", contact_list_name, set_contact_list_name, get_contact_list_name, Val<String>
     }
 
-    /// `Description`: The description of the contact list.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the contact list.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the contact list.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the contact list.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Topics`: The topics associated with the contact list.
-    pub fn topics(mut self, value: impl Into<Val<List<contact_list::Topic>>>) -> Self {
-        self.core.set("Topics", value.into());
-        self
+    prop! {
+        /// `Topics`: The topics associated with the contact list.
+        core.props, "Topics", topics, set_topics, get_topics, Val<List<contact_list::Topic>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -759,10 +815,24 @@ pub mod contact_list {
             Topic { props }
         }
 
-        /// `Description`: The description of the topic.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `TopicName`: The name of the topic.
+            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        }
+
+        prop! {
+            /// `DisplayName`: The display name of the topic.
+            props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+        }
+
+        prop! {
+            /// `DefaultSubscriptionStatus`.
+            props, "DefaultSubscriptionStatus", _, set_default_subscription_status, get_default_subscription_status, Val<String>
+        }
+
+        prop! {
+            /// `Description`: The description of the topic.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -810,10 +880,42 @@ impl CustomVerificationEmailTemplate {
         CustomVerificationEmailTemplate { core }
     }
 
-    /// `Tags`: The tags (keys and values) associated with the tenant.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `FailureRedirectionURL`: The URL that the recipient of the verification email is sent to
+        /// if his or her address is not successfully verified.
+        core.props, "FailureRedirectionURL", _, set_failure_redirection_url, get_failure_redirection_url, Val<String>
+    }
+
+    prop! {
+        /// `FromEmailAddress`: The email address that the custom verification email is sent from.
+        core.props, "FromEmailAddress", _, set_from_email_address, get_from_email_address, Val<String>
+    }
+
+    prop! {
+        /// `SuccessRedirectionURL`: The URL that the recipient of the verification email is sent to
+        /// if his or her address is successfully verified.
+        core.props, "SuccessRedirectionURL", _, set_success_redirection_url, get_success_redirection_url, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the tenant.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateContent`: The content of the custom verification email. The total size of the
+        /// email must be less than 10 MB. The message body may contain HTML, with some limitations.
+        core.props, "TemplateContent", _, set_template_content, get_template_content, Val<String>
+    }
+
+    prop! {
+        /// `TemplateName`: The name of the custom verification email template.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    }
+
+    prop! {
+        /// `TemplateSubject`: The subject line of the custom verification email.
+        core.props, "TemplateSubject", _, set_template_subject, get_template_subject, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -841,23 +943,20 @@ impl DedicatedIpPool {
         DedicatedIpPool { core }
     }
 
-    /// `PoolName`: The name of the dedicated IP pool.
-    pub fn pool_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PoolName", value.into());
-        self
+    prop! {
+        /// `PoolName`: The name of the dedicated IP pool.
+        core.props, "PoolName", pool_name, set_pool_name, get_pool_name, Val<String>
     }
 
-    /// `ScalingMode`: Specifies whether the dedicated IP pool is managed or not. The default value
-    /// is STANDARD.
-    pub fn scaling_mode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScalingMode", value.into());
-        self
+    prop! {
+        /// `ScalingMode`: Specifies whether the dedicated IP pool is managed or not. The default
+        /// value is STANDARD.
+        core.props, "ScalingMode", scaling_mode, set_scaling_mode, get_scaling_mode, Val<String>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the dedicated IP pool.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the dedicated IP pool.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -887,43 +986,43 @@ impl EmailIdentity {
         EmailIdentity { core }
     }
 
-    /// `ConfigurationSetAttributes`: Used to associate a configuration set with an email identity.
-    pub fn configuration_set_attributes(mut self, value: impl Into<Val<email_identity::ConfigurationSetAttributes>>) -> Self {
-        self.core.set("ConfigurationSetAttributes", value.into());
-        self
+    prop! {
+        /// `ConfigurationSetAttributes`: Used to associate a configuration set with an email
+        /// identity.
+        core.props, "ConfigurationSetAttributes", configuration_set_attributes, set_configuration_set_attributes, get_configuration_set_attributes, Val<email_identity::ConfigurationSetAttributes>
     }
 
-    /// `DkimAttributes`: Used to enable or disable DKIM authentication for an email identity.
-    pub fn dkim_attributes(mut self, value: impl Into<Val<email_identity::DkimAttributes>>) -> Self {
-        self.core.set("DkimAttributes", value.into());
-        self
+    prop! {
+        /// `DkimAttributes`: Used to enable or disable DKIM authentication for an email identity.
+        core.props, "DkimAttributes", dkim_attributes, set_dkim_attributes, get_dkim_attributes, Val<email_identity::DkimAttributes>
     }
 
-    /// `DkimSigningAttributes`: If your request includes this object, Amazon SES configures the
-    /// identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or,
-    /// configures the key length to be used for Easy DKIM.
-    pub fn dkim_signing_attributes(mut self, value: impl Into<Val<email_identity::DkimSigningAttributes>>) -> Self {
-        self.core.set("DkimSigningAttributes", value.into());
-        self
+    prop! {
+        /// `DkimSigningAttributes`: If your request includes this object, Amazon SES configures the
+        /// identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or,
+        /// configures the key length to be used for Easy DKIM.
+        core.props, "DkimSigningAttributes", dkim_signing_attributes, set_dkim_signing_attributes, get_dkim_signing_attributes, Val<email_identity::DkimSigningAttributes>
     }
 
-    /// `FeedbackAttributes`: Used to enable or disable feedback forwarding for an identity.
-    pub fn feedback_attributes(mut self, value: impl Into<Val<email_identity::FeedbackAttributes>>) -> Self {
-        self.core.set("FeedbackAttributes", value.into());
-        self
+    prop! {
+        /// `EmailIdentity`: The email address or domain to verify.
+        core.props, "EmailIdentity", _, set_email_identity, get_email_identity, Val<String>
     }
 
-    /// `MailFromAttributes`: Used to enable or disable the custom Mail-From domain configuration
-    /// for an email identity.
-    pub fn mail_from_attributes(mut self, value: impl Into<Val<email_identity::MailFromAttributes>>) -> Self {
-        self.core.set("MailFromAttributes", value.into());
-        self
+    prop! {
+        /// `FeedbackAttributes`: Used to enable or disable feedback forwarding for an identity.
+        core.props, "FeedbackAttributes", feedback_attributes, set_feedback_attributes, get_feedback_attributes, Val<email_identity::FeedbackAttributes>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the email identity.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MailFromAttributes`: Used to enable or disable the custom Mail-From domain
+        /// configuration for an email identity.
+        core.props, "MailFromAttributes", mail_from_attributes, set_mail_from_attributes, get_mail_from_attributes, Val<email_identity::MailFromAttributes>
+    }
+
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the email identity.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -989,12 +1088,11 @@ pub mod email_identity {
             ConfigurationSetAttributes { props }
         }
 
-        /// `ConfigurationSetName`: The configuration set to use by default when sending from this
-        /// identity. Note that any configuration set defined in the email sending request takes
-        /// precedence.
-        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConfigurationSetName", value.into());
-            self
+        prop! {
+            /// `ConfigurationSetName`: The configuration set to use by default when sending from this
+            /// identity. Note that any configuration set defined in the email sending request takes
+            /// precedence.
+            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
         }
     }
 
@@ -1014,12 +1112,11 @@ pub mod email_identity {
             DkimAttributes { props }
         }
 
-        /// `SigningEnabled`: Sets the DKIM signing configuration for the identity. When you set this
-        /// value true, then the messages that are sent from the identity are signed using DKIM. If you
-        /// set this value to false, your messages are sent without DKIM signing.
-        pub fn signing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("SigningEnabled", value.into());
-            self
+        prop! {
+            /// `SigningEnabled`: Sets the DKIM signing configuration for the identity. When you set
+            /// this value true, then the messages that are sent from the identity are signed using
+            /// DKIM. If you set this value to false, your messages are sent without DKIM signing.
+            props, "SigningEnabled", signing_enabled, set_signing_enabled, get_signing_enabled, Val<bool>
         }
     }
 
@@ -1040,26 +1137,23 @@ pub mod email_identity {
             DkimSigningAttributes { props }
         }
 
-        /// `DomainSigningPrivateKey`: \[Bring Your Own DKIM\] A private key that's used to generate a
-        /// DKIM signature. The private key must use 1024 or 2048-bit RSA encryption, and must be
-        /// encoded using base64 encoding.
-        pub fn domain_signing_private_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainSigningPrivateKey", value.into());
-            self
+        prop! {
+            /// `DomainSigningPrivateKey`: \[Bring Your Own DKIM\] A private key that's used to generate
+            /// a DKIM signature. The private key must use 1024 or 2048-bit RSA encryption, and must be
+            /// encoded using base64 encoding.
+            props, "DomainSigningPrivateKey", domain_signing_private_key, set_domain_signing_private_key, get_domain_signing_private_key, Val<String>
         }
 
-        /// `DomainSigningSelector`: \[Bring Your Own DKIM\] A string that's used to identify a public
-        /// key in the DNS configuration for a domain.
-        pub fn domain_signing_selector(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainSigningSelector", value.into());
-            self
+        prop! {
+            /// `DomainSigningSelector`: \[Bring Your Own DKIM\] A string that's used to identify a
+            /// public key in the DNS configuration for a domain.
+            props, "DomainSigningSelector", domain_signing_selector, set_domain_signing_selector, get_domain_signing_selector, Val<String>
         }
 
-        /// `NextSigningKeyLength`: \[Easy DKIM\] The key length of the future DKIM key pair to be
-        /// generated. This can be changed at most once per day.
-        pub fn next_signing_key_length(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NextSigningKeyLength", value.into());
-            self
+        prop! {
+            /// `NextSigningKeyLength`: \[Easy DKIM\] The key length of the future DKIM key pair to be
+            /// generated. This can be changed at most once per day.
+            props, "NextSigningKeyLength", next_signing_key_length, set_next_signing_key_length, get_next_signing_key_length, Val<String>
         }
     }
 
@@ -1079,11 +1173,10 @@ pub mod email_identity {
             FeedbackAttributes { props }
         }
 
-        /// `EmailForwardingEnabled`: If the value is true, you receive email notifications when bounce
-        /// or complaint events occur
-        pub fn email_forwarding_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EmailForwardingEnabled", value.into());
-            self
+        prop! {
+            /// `EmailForwardingEnabled`: If the value is true, you receive email notifications when
+            /// bounce or complaint events occur
+            props, "EmailForwardingEnabled", email_forwarding_enabled, set_email_forwarding_enabled, get_email_forwarding_enabled, Val<bool>
         }
     }
 
@@ -1103,20 +1196,18 @@ pub mod email_identity {
             MailFromAttributes { props }
         }
 
-        /// `BehaviorOnMxFailure`: The action to take if the required MX record isn't found when you
-        /// send an email. When you set this value to UseDefaultValue , the mail is sent using
-        /// amazonses.com as the MAIL FROM domain. When you set this value to RejectMessage , the Amazon
-        /// SES API v2 returns a MailFromDomainNotVerified error, and doesn't attempt to deliver the
-        /// email.
-        pub fn behavior_on_mx_failure(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BehaviorOnMxFailure", value.into());
-            self
+        prop! {
+            /// `BehaviorOnMxFailure`: The action to take if the required MX record isn't found when you
+            /// send an email. When you set this value to UseDefaultValue , the mail is sent using
+            /// amazonses.com as the MAIL FROM domain. When you set this value to RejectMessage , the
+            /// Amazon SES API v2 returns a MailFromDomainNotVerified error, and doesn't attempt to
+            /// deliver the email.
+            props, "BehaviorOnMxFailure", behavior_on_mx_failure, set_behavior_on_mx_failure, get_behavior_on_mx_failure, Val<String>
         }
 
-        /// `MailFromDomain`: The custom MAIL FROM domain that you want the verified identity to use
-        pub fn mail_from_domain(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailFromDomain", value.into());
-            self
+        prop! {
+            /// `MailFromDomain`: The custom MAIL FROM domain that you want the verified identity to use
+            props, "MailFromDomain", mail_from_domain, set_mail_from_domain, get_mail_from_domain, Val<String>
         }
     }
 }
@@ -1156,6 +1247,24 @@ impl EmailIdentityCertificate {
         EmailIdentityCertificate { core }
     }
 
+    prop! {
+        /// `CertificateArn`: The ARN of the AWS Certificate Manager certificate to associate with
+        /// the sender.
+        core.props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+    }
+
+    prop! {
+        /// `EmailIdentity`: The email identity that owns the sender the certificate is associated
+        /// with.
+        core.props, "EmailIdentity", _, set_email_identity, get_email_identity, Val<String>
+    }
+
+    prop! {
+        /// `FromAddress`: The sender the certificate signs for. For an email address identity this
+        /// is the identity itself.
+        core.props, "FromAddress", _, set_from_address, get_from_address, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1184,10 +1293,14 @@ impl MailManagerAddonInstance {
         MailManagerAddonInstance { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AddonSubscriptionId`.
+        core.props, "AddonSubscriptionId", _, set_addon_subscription_id, get_addon_subscription_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1236,10 +1349,14 @@ impl MailManagerAddonSubscription {
         MailManagerAddonSubscription { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AddonName`.
+        core.props, "AddonName", _, set_addon_name, get_addon_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1279,16 +1396,14 @@ impl MailManagerAddressList {
         MailManagerAddressList { core }
     }
 
-    /// `AddressListName`.
-    pub fn address_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AddressListName", value.into());
-        self
+    prop! {
+        /// `AddressListName`.
+        core.props, "AddressListName", address_list_name, set_address_list_name, get_address_list_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1328,28 +1443,24 @@ impl MailManagerArchive {
         MailManagerArchive { core }
     }
 
-    /// `ArchiveName`.
-    pub fn archive_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ArchiveName", value.into());
-        self
+    prop! {
+        /// `ArchiveName`.
+        core.props, "ArchiveName", archive_name, set_archive_name, get_archive_name, Val<String>
     }
 
-    /// `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Retention`.
-    pub fn retention(mut self, value: impl Into<Val<mail_manager_archive::ArchiveRetention>>) -> Self {
-        self.core.set("Retention", value.into());
-        self
+    prop! {
+        /// `Retention`.
+        core.props, "Retention", retention, set_retention, get_retention, Val<mail_manager_archive::ArchiveRetention>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1398,10 +1509,9 @@ pub mod mail_manager_archive {
             ArchiveRetention { props }
         }
 
-        /// `RetentionPeriod`.
-        pub fn retention_period(mut self, value: impl Into<Val<RetentionPeriod>>) -> Self {
-            self.props.set("RetentionPeriod", value.into());
-            self
+        prop! {
+            /// `RetentionPeriod`.
+            props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<RetentionPeriod>
         }
     }
 
@@ -1490,40 +1600,49 @@ impl MailManagerIngressPoint {
         MailManagerIngressPoint { core }
     }
 
-    /// `IngressPointConfiguration`.
-    pub fn ingress_point_configuration(mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointConfiguration>>) -> Self {
-        self.core.set("IngressPointConfiguration", value.into());
-        self
+    prop! {
+        /// `IngressPointConfiguration`.
+        core.props, "IngressPointConfiguration", ingress_point_configuration, set_ingress_point_configuration, get_ingress_point_configuration, Val<mail_manager_ingress_point::IngressPointConfiguration>
     }
 
-    /// `IngressPointName`.
-    pub fn ingress_point_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IngressPointName", value.into());
-        self
+    prop! {
+        /// `IngressPointName`.
+        core.props, "IngressPointName", ingress_point_name, set_ingress_point_name, get_ingress_point_name, Val<String>
     }
 
-    /// `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Val<mail_manager_ingress_point::NetworkConfiguration>>) -> Self {
-        self.core.set("NetworkConfiguration", value.into());
-        self
+    prop! {
+        /// `NetworkConfiguration`.
+        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<mail_manager_ingress_point::NetworkConfiguration>
     }
 
-    /// `StatusToUpdate`.
-    pub fn status_to_update(mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointStatusToUpdate>>) -> Self {
-        self.core.set("StatusToUpdate", value.into());
-        self
+    prop! {
+        /// `RuleSetId`.
+        core.props, "RuleSetId", _, set_rule_set_id, get_rule_set_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StatusToUpdate`.
+        core.props, "StatusToUpdate", status_to_update, set_status_to_update, get_status_to_update, Val<mail_manager_ingress_point::IngressPointStatusToUpdate>
     }
 
-    /// `TlsPolicy`.
-    pub fn tls_policy(mut self, value: impl Into<Val<mail_manager_ingress_point::TlsPolicy>>) -> Self {
-        self.core.set("TlsPolicy", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TlsPolicy`.
+        core.props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<mail_manager_ingress_point::TlsPolicy>
+    }
+
+    prop! {
+        /// `TrafficPolicyId`.
+        core.props, "TrafficPolicyId", _, set_traffic_policy_id, get_traffic_policy_id, Val<String>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<mail_manager_ingress_point::IngressPointType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1579,22 +1698,19 @@ pub mod mail_manager_ingress_point {
             IngressPointConfiguration { props }
         }
 
-        /// `SmtpPassword`.
-        pub fn smtp_password(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SmtpPassword", value.into());
-            self
+        prop! {
+            /// `SmtpPassword`.
+            props, "SmtpPassword", smtp_password, set_smtp_password, get_smtp_password, Val<String>
         }
 
-        /// `SecretArn`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `TlsAuthConfiguration`.
-        pub fn tls_auth_configuration(mut self, value: impl Into<Val<TlsAuthConfiguration>>) -> Self {
-            self.props.set("TlsAuthConfiguration", value.into());
-            self
+        prop! {
+            /// `TlsAuthConfiguration`.
+            props, "TlsAuthConfiguration", tls_auth_configuration, set_tls_auth_configuration, get_tls_auth_configuration, Val<TlsAuthConfiguration>
         }
     }
 
@@ -1613,6 +1729,11 @@ pub mod mail_manager_ingress_point {
             let mut props = Props::new();
             props.set("TrustStore", trust_store.into());
             TlsAuthConfiguration { props }
+        }
+
+        prop! {
+            /// `TrustStore`.
+            props, "TrustStore", _, set_trust_store, get_trust_store, Val<TrustStore>
         }
     }
 
@@ -1633,16 +1754,19 @@ pub mod mail_manager_ingress_point {
             TrustStore { props }
         }
 
-        /// `CrlContent`.
-        pub fn crl_content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CrlContent", value.into());
-            self
+        prop! {
+            /// `CAContent`.
+            props, "CAContent", _, set_ca_content, get_ca_content, Val<String>
         }
 
-        /// `KmsKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `CrlContent`.
+            props, "CrlContent", crl_content, set_crl_content, get_crl_content, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyArn`.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -1663,16 +1787,14 @@ pub mod mail_manager_ingress_point {
             NetworkConfiguration { props }
         }
 
-        /// `PublicNetworkConfiguration`.
-        pub fn public_network_configuration(mut self, value: impl Into<Val<PublicNetworkConfiguration>>) -> Self {
-            self.props.set("PublicNetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `PublicNetworkConfiguration`.
+            props, "PublicNetworkConfiguration", public_network_configuration, set_public_network_configuration, get_public_network_configuration, Val<PublicNetworkConfiguration>
         }
 
-        /// `PrivateNetworkConfiguration`.
-        pub fn private_network_configuration(mut self, value: impl Into<Val<PrivateNetworkConfiguration>>) -> Self {
-            self.props.set("PrivateNetworkConfiguration", value.into());
-            self
+        prop! {
+            /// `PrivateNetworkConfiguration`.
+            props, "PrivateNetworkConfiguration", private_network_configuration, set_private_network_configuration, get_private_network_configuration, Val<PrivateNetworkConfiguration>
         }
     }
 
@@ -1692,6 +1814,11 @@ pub mod mail_manager_ingress_point {
             props.set("IpType", ip_type.into());
             PublicNetworkConfiguration { props }
         }
+
+        prop! {
+            /// `IpType`.
+            props, "IpType", _, set_ip_type, get_ip_type, Val<Json>
+        }
     }
 
     /// `AWS::SES::MailManagerIngressPoint.PrivateNetworkConfiguration`.
@@ -1709,6 +1836,11 @@ pub mod mail_manager_ingress_point {
             let mut props = Props::new();
             props.set("VpcEndpointId", vpc_endpoint_id.into());
             PrivateNetworkConfiguration { props }
+        }
+
+        prop! {
+            /// `VpcEndpointId`.
+            props, "VpcEndpointId", _, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
         }
     }
 
@@ -1786,16 +1918,29 @@ impl MailManagerRelay {
         MailManagerRelay { core }
     }
 
-    /// `RelayName`.
-    pub fn relay_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RelayName", value.into());
-        self
+    prop! {
+        /// `Authentication`.
+        core.props, "Authentication", _, set_authentication, get_authentication, Val<mail_manager_relay::RelayAuthentication>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RelayName`.
+        core.props, "RelayName", relay_name, set_relay_name, get_relay_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerName`.
+        core.props, "ServerName", _, set_server_name, get_server_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerPort`.
+        core.props, "ServerPort", _, set_server_port, get_server_port, Val<f64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1839,16 +1984,14 @@ pub mod mail_manager_relay {
             RelayAuthentication { props }
         }
 
-        /// `SecretArn`.
-        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretArn", value.into());
-            self
+        prop! {
+            /// `SecretArn`.
+            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
         }
 
-        /// `NoAuthentication`.
-        pub fn no_authentication(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("NoAuthentication", value.into());
-            self
+        prop! {
+            /// `NoAuthentication`.
+            props, "NoAuthentication", no_authentication, set_no_authentication, get_no_authentication, Val<Json>
         }
     }
 }
@@ -1873,16 +2016,19 @@ impl MailManagerRuleSet {
         MailManagerRuleSet { core }
     }
 
-    /// `RuleSetName`.
-    pub fn rule_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleSetName", value.into());
-        self
+    prop! {
+        /// `RuleSetName`.
+        core.props, "RuleSetName", rule_set_name, set_rule_set_name, get_rule_set_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rules`.
+        core.props, "Rules", _, set_rules, get_rules, Val<List<mail_manager_rule_set::Rule>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1926,22 +2072,24 @@ pub mod mail_manager_rule_set {
             Rule { props }
         }
 
-        /// `Conditions`.
-        pub fn conditions(mut self, value: impl Into<Val<List<RuleCondition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Actions`.
+            props, "Actions", _, set_actions, get_actions, Val<List<RuleAction>>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<RuleCondition>>
         }
 
-        /// `Unless`.
-        pub fn unless(mut self, value: impl Into<Val<List<RuleCondition>>>) -> Self {
-            self.props.set("Unless", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Unless`.
+            props, "Unless", unless, set_unless, get_unless, Val<List<RuleCondition>>
         }
     }
 
@@ -1962,76 +2110,64 @@ pub mod mail_manager_rule_set {
             RuleAction { props }
         }
 
-        /// `Drop`.
-        pub fn drop(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Drop", value.into());
-            self
+        prop! {
+            /// `Drop`.
+            props, "Drop", drop, set_drop, get_drop, Val<Json>
         }
 
-        /// `Relay`.
-        pub fn relay(mut self, value: impl Into<Val<RelayAction>>) -> Self {
-            self.props.set("Relay", value.into());
-            self
+        prop! {
+            /// `Relay`.
+            props, "Relay", relay, set_relay, get_relay, Val<RelayAction>
         }
 
-        /// `Archive`.
-        pub fn archive(mut self, value: impl Into<Val<ArchiveAction>>) -> Self {
-            self.props.set("Archive", value.into());
-            self
+        prop! {
+            /// `Archive`.
+            props, "Archive", archive, set_archive, get_archive, Val<ArchiveAction>
         }
 
-        /// `WriteToS3`.
-        pub fn write_to_s3(mut self, value: impl Into<Val<S3Action>>) -> Self {
-            self.props.set("WriteToS3", value.into());
-            self
+        prop! {
+            /// `WriteToS3`.
+            props, "WriteToS3", write_to_s3, set_write_to_s3, get_write_to_s3, Val<S3Action>
         }
 
-        /// `Send`.
-        pub fn send(mut self, value: impl Into<Val<SendAction>>) -> Self {
-            self.props.set("Send", value.into());
-            self
+        prop! {
+            /// `Send`.
+            props, "Send", send, set_send, get_send, Val<SendAction>
         }
 
-        /// `AddHeader`.
-        pub fn add_header(mut self, value: impl Into<Val<AddHeaderAction>>) -> Self {
-            self.props.set("AddHeader", value.into());
-            self
+        prop! {
+            /// `AddHeader`.
+            props, "AddHeader", add_header, set_add_header, get_add_header, Val<AddHeaderAction>
         }
 
-        /// `ReplaceRecipient`.
-        pub fn replace_recipient(mut self, value: impl Into<Val<ReplaceRecipientAction>>) -> Self {
-            self.props.set("ReplaceRecipient", value.into());
-            self
+        prop! {
+            /// `ReplaceRecipient`.
+            props, "ReplaceRecipient", replace_recipient, set_replace_recipient, get_replace_recipient, Val<ReplaceRecipientAction>
         }
 
-        /// `DeliverToMailbox`.
-        pub fn deliver_to_mailbox(mut self, value: impl Into<Val<DeliverToMailboxAction>>) -> Self {
-            self.props.set("DeliverToMailbox", value.into());
-            self
+        prop! {
+            /// `DeliverToMailbox`.
+            props, "DeliverToMailbox", deliver_to_mailbox, set_deliver_to_mailbox, get_deliver_to_mailbox, Val<DeliverToMailboxAction>
         }
 
-        /// `DeliverToQBusiness`.
-        pub fn deliver_to_q_business(mut self, value: impl Into<Val<DeliverToQBusinessAction>>) -> Self {
-            self.props.set("DeliverToQBusiness", value.into());
-            self
+        prop! {
+            /// `DeliverToQBusiness`.
+            props, "DeliverToQBusiness", deliver_to_q_business, set_deliver_to_q_business, get_deliver_to_q_business, Val<DeliverToQBusinessAction>
         }
 
-        /// `PublishToSns`.
-        pub fn publish_to_sns(mut self, value: impl Into<Val<SnsAction>>) -> Self {
-            self.props.set("PublishToSns", value.into());
-            self
+        prop! {
+            /// `PublishToSns`.
+            props, "PublishToSns", publish_to_sns, set_publish_to_sns, get_publish_to_sns, Val<SnsAction>
         }
 
-        /// `Bounce`.
-        pub fn bounce(mut self, value: impl Into<Val<BounceAction>>) -> Self {
-            self.props.set("Bounce", value.into());
-            self
+        prop! {
+            /// `Bounce`.
+            props, "Bounce", bounce, set_bounce, get_bounce, Val<BounceAction>
         }
 
-        /// `InvokeLambda`.
-        pub fn invoke_lambda(mut self, value: impl Into<Val<InvokeLambdaAction>>) -> Self {
-            self.props.set("InvokeLambda", value.into());
-            self
+        prop! {
+            /// `InvokeLambda`.
+            props, "InvokeLambda", invoke_lambda, set_invoke_lambda, get_invoke_lambda, Val<InvokeLambdaAction>
         }
     }
 
@@ -2052,16 +2188,19 @@ pub mod mail_manager_rule_set {
             RelayAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `Relay`.
+            props, "Relay", _, set_relay, get_relay, Val<String>
         }
 
-        /// `MailFrom`.
-        pub fn mail_from(mut self, value: impl Into<Val<MailFrom>>) -> Self {
-            self.props.set("MailFrom", value.into());
-            self
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        }
+
+        prop! {
+            /// `MailFrom`.
+            props, "MailFrom", mail_from, set_mail_from, get_mail_from, Val<MailFrom>
         }
     }
 
@@ -2108,10 +2247,14 @@ pub mod mail_manager_rule_set {
             ArchiveAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `TargetArchive`.
+            props, "TargetArchive", _, set_target_archive, get_target_archive, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
         }
     }
 
@@ -2134,22 +2277,29 @@ pub mod mail_manager_rule_set {
             S3Action { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `S3Prefix`.
-        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Prefix", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3SseKmsKeyId`.
-        pub fn s3_sse_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3SseKmsKeyId", value.into());
-            self
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        }
+
+        prop! {
+            /// `S3Prefix`.
+            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
+        }
+
+        prop! {
+            /// `S3SseKmsKeyId`.
+            props, "S3SseKmsKeyId", s3_sse_kms_key_id, set_s3_sse_kms_key_id, get_s3_sse_kms_key_id, Val<String>
         }
     }
 
@@ -2170,10 +2320,14 @@ pub mod mail_manager_rule_set {
             SendAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
         }
     }
 
@@ -2195,6 +2349,16 @@ pub mod mail_manager_rule_set {
             props.set("HeaderValue", header_value.into());
             AddHeaderAction { props }
         }
+
+        prop! {
+            /// `HeaderName`.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `HeaderValue`.
+            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.ReplaceRecipientAction`.
@@ -2212,10 +2376,9 @@ pub mod mail_manager_rule_set {
             ReplaceRecipientAction { props }
         }
 
-        /// `ReplaceWith`.
-        pub fn replace_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ReplaceWith", value.into());
-            self
+        prop! {
+            /// `ReplaceWith`.
+            props, "ReplaceWith", replace_with, set_replace_with, get_replace_with, Val<List<String>>
         }
     }
 
@@ -2238,10 +2401,19 @@ pub mod mail_manager_rule_set {
             DeliverToMailboxAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `MailboxArn`.
+            props, "MailboxArn", _, set_mailbox_arn, get_mailbox_arn, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
         }
     }
 
@@ -2270,10 +2442,24 @@ pub mod mail_manager_rule_set {
             DeliverToQBusinessAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `ApplicationId`.
+            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+        }
+
+        prop! {
+            /// `IndexId`.
+            props, "IndexId", _, set_index_id, get_index_id, Val<String>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
         }
     }
 
@@ -2296,22 +2482,29 @@ pub mod mail_manager_rule_set {
             SnsAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `TopicArn`.
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
         }
 
-        /// `Encoding`.
-        pub fn encoding(mut self, value: impl Into<Val<SnsNotificationEncoding>>) -> Self {
-            self.props.set("Encoding", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `PayloadType`.
-        pub fn payload_type(mut self, value: impl Into<Val<SnsNotificationPayloadType>>) -> Self {
-            self.props.set("PayloadType", value.into());
-            self
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        }
+
+        prop! {
+            /// `Encoding`.
+            props, "Encoding", encoding, set_encoding, get_encoding, Val<SnsNotificationEncoding>
+        }
+
+        prop! {
+            /// `PayloadType`.
+            props, "PayloadType", payload_type, set_payload_type, get_payload_type, Val<SnsNotificationPayloadType>
         }
     }
 
@@ -2372,16 +2565,39 @@ pub mod mail_manager_rule_set {
             BounceAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `Message`.
-        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Message", value.into());
-            self
+        prop! {
+            /// `Sender`.
+            props, "Sender", _, set_sender, get_sender, Val<String>
+        }
+
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        }
+
+        prop! {
+            /// `SmtpReplyCode`.
+            props, "SmtpReplyCode", _, set_smtp_reply_code, get_smtp_reply_code, Val<String>
+        }
+
+        prop! {
+            /// `DiagnosticMessage`.
+            props, "DiagnosticMessage", _, set_diagnostic_message, get_diagnostic_message, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        }
+
+        prop! {
+            /// `Message`.
+            props, "Message", message, set_message, get_message, Val<String>
         }
     }
 
@@ -2410,16 +2626,29 @@ pub mod mail_manager_rule_set {
             InvokeLambdaAction { props }
         }
 
-        /// `ActionFailurePolicy`.
-        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
-            self.props.set("ActionFailurePolicy", value.into());
-            self
+        prop! {
+            /// `FunctionArn`.
+            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
         }
 
-        /// `RetryTimeMinutes`.
-        pub fn retry_time_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RetryTimeMinutes", value.into());
-            self
+        prop! {
+            /// `InvocationType`.
+            props, "InvocationType", _, set_invocation_type, get_invocation_type, Val<LambdaInvocationType>
+        }
+
+        prop! {
+            /// `RoleArn`.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `ActionFailurePolicy`.
+            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        }
+
+        prop! {
+            /// `RetryTimeMinutes`.
+            props, "RetryTimeMinutes", retry_time_minutes, set_retry_time_minutes, get_retry_time_minutes, Val<i64>
         }
     }
 
@@ -2453,40 +2682,34 @@ pub mod mail_manager_rule_set {
             RuleCondition { props }
         }
 
-        /// `BooleanExpression`.
-        pub fn boolean_expression(mut self, value: impl Into<Val<RuleBooleanExpression>>) -> Self {
-            self.props.set("BooleanExpression", value.into());
-            self
+        prop! {
+            /// `BooleanExpression`.
+            props, "BooleanExpression", boolean_expression, set_boolean_expression, get_boolean_expression, Val<RuleBooleanExpression>
         }
 
-        /// `StringExpression`.
-        pub fn string_expression(mut self, value: impl Into<Val<RuleStringExpression>>) -> Self {
-            self.props.set("StringExpression", value.into());
-            self
+        prop! {
+            /// `StringExpression`.
+            props, "StringExpression", string_expression, set_string_expression, get_string_expression, Val<RuleStringExpression>
         }
 
-        /// `NumberExpression`.
-        pub fn number_expression(mut self, value: impl Into<Val<RuleNumberExpression>>) -> Self {
-            self.props.set("NumberExpression", value.into());
-            self
+        prop! {
+            /// `NumberExpression`.
+            props, "NumberExpression", number_expression, set_number_expression, get_number_expression, Val<RuleNumberExpression>
         }
 
-        /// `IpExpression`.
-        pub fn ip_expression(mut self, value: impl Into<Val<RuleIpExpression>>) -> Self {
-            self.props.set("IpExpression", value.into());
-            self
+        prop! {
+            /// `IpExpression`.
+            props, "IpExpression", ip_expression, set_ip_expression, get_ip_expression, Val<RuleIpExpression>
         }
 
-        /// `VerdictExpression`.
-        pub fn verdict_expression(mut self, value: impl Into<Val<RuleVerdictExpression>>) -> Self {
-            self.props.set("VerdictExpression", value.into());
-            self
+        prop! {
+            /// `VerdictExpression`.
+            props, "VerdictExpression", verdict_expression, set_verdict_expression, get_verdict_expression, Val<RuleVerdictExpression>
         }
 
-        /// `DmarcExpression`.
-        pub fn dmarc_expression(mut self, value: impl Into<Val<RuleDmarcExpression>>) -> Self {
-            self.props.set("DmarcExpression", value.into());
-            self
+        prop! {
+            /// `DmarcExpression`.
+            props, "DmarcExpression", dmarc_expression, set_dmarc_expression, get_dmarc_expression, Val<RuleDmarcExpression>
         }
     }
 
@@ -2511,6 +2734,16 @@ pub mod mail_manager_rule_set {
             props.set("Operator", operator.into());
             RuleBooleanExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleBooleanToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleBooleanOperator>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleBooleanToEvaluate`.
@@ -2530,22 +2763,19 @@ pub mod mail_manager_rule_set {
             RuleBooleanToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<RuleBooleanEmailAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleBooleanEmailAttribute>
         }
 
-        /// `Analysis`.
-        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`.
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
         }
 
-        /// `IsInAddressList`.
-        pub fn is_in_address_list(mut self, value: impl Into<Val<RuleIsInAddressList>>) -> Self {
-            self.props.set("IsInAddressList", value.into());
-            self
+        prop! {
+            /// `IsInAddressList`.
+            props, "IsInAddressList", is_in_address_list, set_is_in_address_list, get_is_in_address_list, Val<RuleIsInAddressList>
         }
     }
 
@@ -2583,6 +2813,16 @@ pub mod mail_manager_rule_set {
             props.set("ResultField", result_field.into());
             Analysis { props }
         }
+
+        prop! {
+            /// `Analyzer`.
+            props, "Analyzer", _, set_analyzer, get_analyzer, Val<String>
+        }
+
+        prop! {
+            /// `ResultField`.
+            props, "ResultField", _, set_result_field, get_result_field, Val<String>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleIsInAddressList`.
@@ -2605,6 +2845,16 @@ pub mod mail_manager_rule_set {
             props.set("Attribute", attribute.into());
             props.set("AddressLists", address_lists.into());
             RuleIsInAddressList { props }
+        }
+
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<RuleAddressListEmailAttribute>
+        }
+
+        prop! {
+            /// `AddressLists`.
+            props, "AddressLists", _, set_address_lists, get_address_lists, Val<List<String>>
         }
     }
 
@@ -2670,6 +2920,21 @@ pub mod mail_manager_rule_set {
             props.set("Values", values.into());
             RuleStringExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleStringToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleStringOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleStringToEvaluate`.
@@ -2689,28 +2954,24 @@ pub mod mail_manager_rule_set {
             RuleStringToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<RuleStringEmailAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleStringEmailAttribute>
         }
 
-        /// `MimeHeaderAttribute`.
-        pub fn mime_header_attribute(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MimeHeaderAttribute", value.into());
-            self
+        prop! {
+            /// `MimeHeaderAttribute`.
+            props, "MimeHeaderAttribute", mime_header_attribute, set_mime_header_attribute, get_mime_header_attribute, Val<String>
         }
 
-        /// `Analysis`.
-        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`.
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
         }
 
-        /// `ClientCertificateAttribute`.
-        pub fn client_certificate_attribute(mut self, value: impl Into<Val<RuleClientCertificateAttribute>>) -> Self {
-            self.props.set("ClientCertificateAttribute", value.into());
-            self
+        prop! {
+            /// `ClientCertificateAttribute`.
+            props, "ClientCertificateAttribute", client_certificate_attribute, set_client_certificate_attribute, get_client_certificate_attribute, Val<RuleClientCertificateAttribute>
         }
     }
 
@@ -2822,6 +3083,21 @@ pub mod mail_manager_rule_set {
             props.set("Value", value.into());
             RuleNumberExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleNumberToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleNumberOperator>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<f64>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleNumberToEvaluate`.
@@ -2841,10 +3117,9 @@ pub mod mail_manager_rule_set {
             RuleNumberToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<RuleNumberEmailAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleNumberEmailAttribute>
         }
     }
 
@@ -2907,6 +3182,21 @@ pub mod mail_manager_rule_set {
             props.set("Values", values.into());
             RuleIpExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleIpToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleIpOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleIpToEvaluate`.
@@ -2926,10 +3216,9 @@ pub mod mail_manager_rule_set {
             RuleIpToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<RuleIpEmailAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleIpEmailAttribute>
         }
     }
 
@@ -2980,6 +3269,21 @@ pub mod mail_manager_rule_set {
             props.set("Values", values.into());
             RuleVerdictExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleVerdictToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleVerdictOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<RuleVerdict>>
+        }
     }
 
     /// `AWS::SES::MailManagerRuleSet.RuleVerdictToEvaluate`.
@@ -2999,16 +3303,14 @@ pub mod mail_manager_rule_set {
             RuleVerdictToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<RuleVerdictAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleVerdictAttribute>
         }
 
-        /// `Analysis`.
-        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`.
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
         }
     }
 
@@ -3078,6 +3380,16 @@ pub mod mail_manager_rule_set {
             props.set("Values", values.into());
             RuleDmarcExpression { props }
         }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<RuleDmarcOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<RuleDmarcPolicy>>
+        }
     }
 
     /// Allowed values.
@@ -3136,22 +3448,29 @@ impl MailManagerTrafficPolicy {
         MailManagerTrafficPolicy { core }
     }
 
-    /// `MaxMessageSizeBytes`.
-    pub fn max_message_size_bytes(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxMessageSizeBytes", value.into());
-        self
+    prop! {
+        /// `DefaultAction`.
+        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<mail_manager_traffic_policy::AcceptAction>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `MaxMessageSizeBytes`.
+        core.props, "MaxMessageSizeBytes", max_message_size_bytes, set_max_message_size_bytes, get_max_message_size_bytes, Val<f64>
     }
 
-    /// `TrafficPolicyName`.
-    pub fn traffic_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrafficPolicyName", value.into());
-        self
+    prop! {
+        /// `PolicyStatements`.
+        core.props, "PolicyStatements", _, set_policy_statements, get_policy_statements, Val<List<mail_manager_traffic_policy::PolicyStatement>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TrafficPolicyName`.
+        core.props, "TrafficPolicyName", traffic_policy_name, set_traffic_policy_name, get_traffic_policy_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3212,6 +3531,16 @@ pub mod mail_manager_traffic_policy {
             props.set("Conditions", conditions.into());
             PolicyStatement { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<AcceptAction>
+        }
+
+        prop! {
+            /// `Conditions`.
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<PolicyCondition>>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.PolicyCondition`.
@@ -3231,34 +3560,29 @@ pub mod mail_manager_traffic_policy {
             PolicyCondition { props }
         }
 
-        /// `StringExpression`.
-        pub fn string_expression(mut self, value: impl Into<Val<IngressStringExpression>>) -> Self {
-            self.props.set("StringExpression", value.into());
-            self
+        prop! {
+            /// `StringExpression`.
+            props, "StringExpression", string_expression, set_string_expression, get_string_expression, Val<IngressStringExpression>
         }
 
-        /// `IpExpression`.
-        pub fn ip_expression(mut self, value: impl Into<Val<IngressIpv4Expression>>) -> Self {
-            self.props.set("IpExpression", value.into());
-            self
+        prop! {
+            /// `IpExpression`.
+            props, "IpExpression", ip_expression, set_ip_expression, get_ip_expression, Val<IngressIpv4Expression>
         }
 
-        /// `Ipv6Expression`.
-        pub fn ipv6_expression(mut self, value: impl Into<Val<IngressIpv6Expression>>) -> Self {
-            self.props.set("Ipv6Expression", value.into());
-            self
+        prop! {
+            /// `Ipv6Expression`.
+            props, "Ipv6Expression", ipv6_expression, set_ipv6_expression, get_ipv6_expression, Val<IngressIpv6Expression>
         }
 
-        /// `TlsExpression`.
-        pub fn tls_expression(mut self, value: impl Into<Val<IngressTlsProtocolExpression>>) -> Self {
-            self.props.set("TlsExpression", value.into());
-            self
+        prop! {
+            /// `TlsExpression`.
+            props, "TlsExpression", tls_expression, set_tls_expression, get_tls_expression, Val<IngressTlsProtocolExpression>
         }
 
-        /// `BooleanExpression`.
-        pub fn boolean_expression(mut self, value: impl Into<Val<IngressBooleanExpression>>) -> Self {
-            self.props.set("BooleanExpression", value.into());
-            self
+        prop! {
+            /// `BooleanExpression`.
+            props, "BooleanExpression", boolean_expression, set_boolean_expression, get_boolean_expression, Val<IngressBooleanExpression>
         }
     }
 
@@ -3286,6 +3610,21 @@ pub mod mail_manager_traffic_policy {
             props.set("Values", values.into());
             IngressStringExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressStringToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<IngressStringOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.IngressStringToEvaluate`.
@@ -3305,16 +3644,14 @@ pub mod mail_manager_traffic_policy {
             IngressStringToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<IngressStringEmailAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressStringEmailAttribute>
         }
 
-        /// `Analysis`.
-        pub fn analysis(mut self, value: impl Into<Val<IngressAnalysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`.
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<IngressAnalysis>
         }
     }
 
@@ -3345,6 +3682,16 @@ pub mod mail_manager_traffic_policy {
             props.set("Analyzer", analyzer.into());
             props.set("ResultField", result_field.into());
             IngressAnalysis { props }
+        }
+
+        prop! {
+            /// `Analyzer`.
+            props, "Analyzer", _, set_analyzer, get_analyzer, Val<String>
+        }
+
+        prop! {
+            /// `ResultField`.
+            props, "ResultField", _, set_result_field, get_result_field, Val<String>
         }
     }
 
@@ -3394,6 +3741,21 @@ pub mod mail_manager_traffic_policy {
             props.set("Values", values.into());
             IngressIpv4Expression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressIpToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<IngressIpOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.IngressIpToEvaluate`.
@@ -3413,10 +3775,9 @@ pub mod mail_manager_traffic_policy {
             IngressIpToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<IngressIpv4Attribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressIpv4Attribute>
         }
     }
 
@@ -3467,6 +3828,21 @@ pub mod mail_manager_traffic_policy {
             props.set("Values", values.into());
             IngressIpv6Expression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressIpv6ToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<IngressIpOperator>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.IngressIpv6ToEvaluate`.
@@ -3486,10 +3862,9 @@ pub mod mail_manager_traffic_policy {
             IngressIpv6ToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<IngressIpv6Attribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressIpv6Attribute>
         }
     }
 
@@ -3527,6 +3902,21 @@ pub mod mail_manager_traffic_policy {
             props.set("Value", value.into());
             IngressTlsProtocolExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressTlsProtocolToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<IngressTlsProtocolOperator>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<IngressTlsProtocolAttribute>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.IngressTlsProtocolToEvaluate`.
@@ -3546,10 +3936,9 @@ pub mod mail_manager_traffic_policy {
             IngressTlsProtocolToEvaluate { props }
         }
 
-        /// `Attribute`.
-        pub fn attribute(mut self, value: impl Into<Val<IngressTlsAttribute>>) -> Self {
-            self.props.set("Attribute", value.into());
-            self
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressTlsAttribute>
         }
     }
 
@@ -3610,6 +3999,16 @@ pub mod mail_manager_traffic_policy {
             props.set("Operator", operator.into());
             IngressBooleanExpression { props }
         }
+
+        prop! {
+            /// `Evaluate`.
+            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressBooleanToEvaluate>
+        }
+
+        prop! {
+            /// `Operator`.
+            props, "Operator", _, set_operator, get_operator, Val<IngressBooleanOperator>
+        }
     }
 
     /// `AWS::SES::MailManagerTrafficPolicy.IngressBooleanToEvaluate`.
@@ -3629,16 +4028,14 @@ pub mod mail_manager_traffic_policy {
             IngressBooleanToEvaluate { props }
         }
 
-        /// `Analysis`.
-        pub fn analysis(mut self, value: impl Into<Val<IngressAnalysis>>) -> Self {
-            self.props.set("Analysis", value.into());
-            self
+        prop! {
+            /// `Analysis`.
+            props, "Analysis", analysis, set_analysis, get_analysis, Val<IngressAnalysis>
         }
 
-        /// `IsInAddressList`.
-        pub fn is_in_address_list(mut self, value: impl Into<Val<IngressIsInAddressList>>) -> Self {
-            self.props.set("IsInAddressList", value.into());
-            self
+        prop! {
+            /// `IsInAddressList`.
+            props, "IsInAddressList", is_in_address_list, set_is_in_address_list, get_is_in_address_list, Val<IngressIsInAddressList>
         }
     }
 
@@ -3662,6 +4059,16 @@ pub mod mail_manager_traffic_policy {
             props.set("AddressLists", address_lists.into());
             props.set("Attribute", attribute.into());
             IngressIsInAddressList { props }
+        }
+
+        prop! {
+            /// `AddressLists`.
+            props, "AddressLists", _, set_address_lists, get_address_lists, Val<List<String>>
+        }
+
+        prop! {
+            /// `Attribute`.
+            props, "Attribute", _, set_attribute, get_attribute, Val<IngressAddressListEmailAttribute>
         }
     }
 
@@ -3715,11 +4122,20 @@ impl MultiRegionEndpoint {
         MultiRegionEndpoint { core }
     }
 
-    /// `Tags`: An Array of objects that define the tags (keys and values) to associate with the
-    /// multi-region endpoint (global-endpoint).
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Details`: Contains details of a multi-region endpoint (global-endpoint) being created.
+        core.props, "Details", _, set_details, get_details, Val<multi_region_endpoint::Details>
+    }
+
+    prop! {
+        /// `EndpointName`: The name of the multi-region endpoint (global-endpoint).
+        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An Array of objects that define the tags (keys and values) to associate with the
+        /// multi-region endpoint (global-endpoint).
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3752,6 +4168,12 @@ pub mod multi_region_endpoint {
             props.set("RouteDetails", route_details.into());
             Details { props }
         }
+
+        prop! {
+            /// `RouteDetails`: A list of route configuration details. Must contain exactly one route
+            /// configuration
+            props, "RouteDetails", _, set_route_details, get_route_details, Val<List<RouteDetails>>
+        }
     }
 
     /// `AWS::SES::MultiRegionEndpoint.RouteDetails`.
@@ -3770,6 +4192,12 @@ pub mod multi_region_endpoint {
             let mut props = Props::new();
             props.set("Region", region.into());
             RouteDetails { props }
+        }
+
+        prop! {
+            /// `Region`: The name of an AWS-Region to be a secondary region for the multi-region
+            /// endpoint (global-endpoint)
+            props, "Region", _, set_region, get_region, Val<String>
         }
     }
 }
@@ -3793,6 +4221,12 @@ impl ReceiptFilter {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("Filter", filter.into());
         ReceiptFilter { core }
+    }
+
+    prop! {
+        /// `Filter`: A structure that describes the IP address filter to create, which consists of
+        /// a name, an IP address range, and whether to allow or block mail from it.
+        core.props, "Filter", _, set_filter, get_filter, Val<receipt_filter::Filter>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3832,10 +4266,15 @@ pub mod receipt_filter {
             Filter { props }
         }
 
-        /// `Name`: The name of the IP address filter.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `IpFilter`: A structure that provides the IP addresses to block or allow, and whether to
+            /// block or allow incoming mail from them.
+            props, "IpFilter", _, set_ip_filter, get_ip_filter, Val<IpFilter>
+        }
+
+        prop! {
+            /// `Name`: The name of the IP address filter.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -3859,6 +4298,18 @@ pub mod receipt_filter {
             props.set("Policy", policy.into());
             props.set("Cidr", cidr.into());
             IpFilter { props }
+        }
+
+        prop! {
+            /// `Policy`: Indicates whether to block or allow incoming mail from the specified IP
+            /// addresses.
+            props, "Policy", _, set_policy, get_policy, Val<IpFilterPolicy>
+        }
+
+        prop! {
+            /// `Cidr`: A single IP address or a range of IP addresses to block or allow, specified in
+            /// CIDR notation.
+            props, "Cidr", _, set_cidr, get_cidr, Val<String>
         }
     }
 
@@ -3902,11 +4353,21 @@ impl ReceiptRule {
         ReceiptRule { core }
     }
 
-    /// `After`: The name of an existing rule after which the new rule is placed. If this parameter
-    /// is null, the new rule is inserted at the beginning of the rule list.
-    pub fn after(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("After", value.into());
-        self
+    prop! {
+        /// `After`: The name of an existing rule after which the new rule is placed. If this
+        /// parameter is null, the new rule is inserted at the beginning of the rule list.
+        core.props, "After", after, set_after, get_after, Val<String>
+    }
+
+    prop! {
+        /// `Rule`: A data structure that contains the specified rule's name, actions, recipients,
+        /// domains, enabled status, scan status, and TLS policy.
+        core.props, "Rule", _, set_rule, get_rule, Val<receipt_rule::Rule>
+    }
+
+    prop! {
+        /// `RuleSetName`: The name of the rule set where the receipt rule is added.
+        core.props, "RuleSetName", _, set_rule_set_name, get_rule_set_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3943,47 +4404,43 @@ pub mod receipt_rule {
             Rule { props }
         }
 
-        /// `Actions`: An ordered list of actions to perform on messages that match at least one of the
-        /// recipient email addresses or domains specified in the receipt rule.
-        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
-            self.props.set("Actions", value.into());
-            self
+        prop! {
+            /// `Actions`: An ordered list of actions to perform on messages that match at least one of
+            /// the recipient email addresses or domains specified in the receipt rule.
+            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
         }
 
-        /// `Enabled`: If true, the receipt rule is active. The default value is false.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`: If true, the receipt rule is active. The default value is false.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `Name`: The name of the receipt rule. The name must meet the following requirements: Contain
-        /// only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), dashes (-), or periods (.).
-        /// Start and end with a letter or number. Contain 64 characters or fewer.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the receipt rule. The name must meet the following requirements:
+            /// Contain only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), dashes (-), or
+            /// periods (.). Start and end with a letter or number. Contain 64 characters or fewer.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Recipients`: The recipient domains and email addresses that the receipt rule applies to. If
-        /// this field is not specified, this rule matches all recipients on all verified domains.
-        pub fn recipients(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Recipients", value.into());
-            self
+        prop! {
+            /// `Recipients`: The recipient domains and email addresses that the receipt rule applies
+            /// to. If this field is not specified, this rule matches all recipients on all verified
+            /// domains.
+            props, "Recipients", recipients, set_recipients, get_recipients, Val<List<String>>
         }
 
-        /// `ScanEnabled`: If true, then messages that this receipt rule applies to are scanned for spam
-        /// and viruses. The default value is false.
-        pub fn scan_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ScanEnabled", value.into());
-            self
+        prop! {
+            /// `ScanEnabled`: If true, then messages that this receipt rule applies to are scanned for
+            /// spam and viruses. The default value is false.
+            props, "ScanEnabled", scan_enabled, set_scan_enabled, get_scan_enabled, Val<bool>
         }
 
-        /// `TlsPolicy`: Specifies whether Amazon SES should require that incoming email is delivered
-        /// over a connection encrypted with Transport Layer Security (TLS). If this parameter is set to
-        /// Require, Amazon SES bounces emails that are not received over TLS. The default is Optional.
-        pub fn tls_policy(mut self, value: impl Into<Val<RuleTlsPolicy>>) -> Self {
-            self.props.set("TlsPolicy", value.into());
-            self
+        prop! {
+            /// `TlsPolicy`: Specifies whether Amazon SES should require that incoming email is
+            /// delivered over a connection encrypted with Transport Layer Security (TLS). If this
+            /// parameter is set to Require, Amazon SES bounces emails that are not received over TLS.
+            /// The default is Optional.
+            props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<RuleTlsPolicy>
         }
     }
 
@@ -4004,66 +4461,58 @@ pub mod receipt_rule {
             Action { props }
         }
 
-        /// `AddHeaderAction`: When included in a receipt rule, this action adds a header to the
-        /// received email.
-        pub fn add_header_action(mut self, value: impl Into<Val<AddHeaderAction>>) -> Self {
-            self.props.set("AddHeaderAction", value.into());
-            self
+        prop! {
+            /// `AddHeaderAction`: When included in a receipt rule, this action adds a header to the
+            /// received email.
+            props, "AddHeaderAction", add_header_action, set_add_header_action, get_add_header_action, Val<AddHeaderAction>
         }
 
-        /// `BounceAction`: When included in a receipt rule, this action rejects the received email by
-        /// returning a bounce response to the sender and, optionally, publishes a notification to
-        /// Amazon Simple Notification Service (Amazon SNS).
-        pub fn bounce_action(mut self, value: impl Into<Val<BounceAction>>) -> Self {
-            self.props.set("BounceAction", value.into());
-            self
+        prop! {
+            /// `BounceAction`: When included in a receipt rule, this action rejects the received email
+            /// by returning a bounce response to the sender and, optionally, publishes a notification
+            /// to Amazon Simple Notification Service (Amazon SNS).
+            props, "BounceAction", bounce_action, set_bounce_action, get_bounce_action, Val<BounceAction>
         }
 
-        /// `ConnectAction`: When included in a receipt rule, this action parses the received message
-        /// and starts an email contact in Amazon Connect on your behalf.
-        pub fn connect_action(mut self, value: impl Into<Val<ConnectAction>>) -> Self {
-            self.props.set("ConnectAction", value.into());
-            self
+        prop! {
+            /// `ConnectAction`: When included in a receipt rule, this action parses the received
+            /// message and starts an email contact in Amazon Connect on your behalf.
+            props, "ConnectAction", connect_action, set_connect_action, get_connect_action, Val<ConnectAction>
         }
 
-        /// `LambdaAction`: When included in a receipt rule, this action calls an AWS Lambda function
-        /// and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
-        /// SNS).
-        pub fn lambda_action(mut self, value: impl Into<Val<LambdaAction>>) -> Self {
-            self.props.set("LambdaAction", value.into());
-            self
+        prop! {
+            /// `LambdaAction`: When included in a receipt rule, this action calls an AWS Lambda
+            /// function and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
+            /// SNS).
+            props, "LambdaAction", lambda_action, set_lambda_action, get_lambda_action, Val<LambdaAction>
         }
 
-        /// `S3Action`: When included in a receipt rule, this action saves the received message to an
-        /// Amazon Simple Storage Service (Amazon S3) bucket and, optionally, publishes a notification
-        /// to Amazon Simple Notification Service (Amazon SNS).
-        pub fn s3_action(mut self, value: impl Into<Val<S3Action>>) -> Self {
-            self.props.set("S3Action", value.into());
-            self
+        prop! {
+            /// `S3Action`: When included in a receipt rule, this action saves the received message to
+            /// an Amazon Simple Storage Service (Amazon S3) bucket and, optionally, publishes a
+            /// notification to Amazon Simple Notification Service (Amazon SNS).
+            props, "S3Action", s3_action, set_s3_action, get_s3_action, Val<S3Action>
         }
 
-        /// `SNSAction`: The action to publish the email content to an Amazon SNS topic. When executed,
-        /// this action will send the email as a notification to the specified SNS topic.
-        pub fn sns_action(mut self, value: impl Into<Val<SnsAction>>) -> Self {
-            self.props.set("SNSAction", value.into());
-            self
+        prop! {
+            /// `SNSAction`: The action to publish the email content to an Amazon SNS topic. When
+            /// executed, this action will send the email as a notification to the specified SNS topic.
+            props, "SNSAction", sns_action, set_sns_action, get_sns_action, Val<SnsAction>
         }
 
-        /// `StopAction`: When included in a receipt rule, this action terminates the evaluation of the
-        /// receipt rule set and, optionally, publishes a notification to Amazon Simple Notification
-        /// Service (Amazon SNS).
-        pub fn stop_action(mut self, value: impl Into<Val<StopAction>>) -> Self {
-            self.props.set("StopAction", value.into());
-            self
+        prop! {
+            /// `StopAction`: When included in a receipt rule, this action terminates the evaluation of
+            /// the receipt rule set and, optionally, publishes a notification to Amazon Simple
+            /// Notification Service (Amazon SNS).
+            props, "StopAction", stop_action, set_stop_action, get_stop_action, Val<StopAction>
         }
 
-        /// `WorkmailAction`: When included in a receipt rule, this action calls Amazon WorkMail and,
-        /// optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS). It
-        /// usually isn't necessary to set this up manually, because Amazon WorkMail adds the rule
-        /// automatically during its setup procedure.
-        pub fn workmail_action(mut self, value: impl Into<Val<WorkmailAction>>) -> Self {
-            self.props.set("WorkmailAction", value.into());
-            self
+        prop! {
+            /// `WorkmailAction`: When included in a receipt rule, this action calls Amazon WorkMail
+            /// and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
+            /// SNS). It usually isn't necessary to set this up manually, because Amazon WorkMail adds
+            /// the rule automatically during its setup procedure.
+            props, "WorkmailAction", workmail_action, set_workmail_action, get_workmail_action, Val<WorkmailAction>
         }
     }
 
@@ -4089,6 +4538,19 @@ pub mod receipt_rule {
             props.set("HeaderName", header_name.into());
             props.set("HeaderValue", header_value.into());
             AddHeaderAction { props }
+        }
+
+        prop! {
+            /// `HeaderName`: The name of the header to add to the incoming message. The name must
+            /// contain at least one character, and can contain up to 50 characters. It consists of
+            /// alphanumeric (a-z, A-Z, 0-9) characters and dashes.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `HeaderValue`: The content to include in the header. This value can contain up to 2048
+            /// characters. It can't contain newline (\\n) or carriage return (\\r) characters.
+            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
         }
     }
 
@@ -4120,18 +4582,32 @@ pub mod receipt_rule {
             BounceAction { props }
         }
 
-        /// `StatusCode`: The SMTP enhanced status code, as defined by RFC 3463.
-        pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("StatusCode", value.into());
-            self
+        prop! {
+            /// `Sender`: The email address of the sender of the bounced email. This is the address from
+            /// which the bounce message is sent.
+            props, "Sender", _, set_sender, get_sender, Val<String>
         }
 
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the bounce
-        /// action is taken. You can find the ARN of a topic by using the ListTopics operation in Amazon
-        /// SNS.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `SmtpReplyCode`: The SMTP reply code, as defined by RFC 5321.
+            props, "SmtpReplyCode", _, set_smtp_reply_code, get_smtp_reply_code, Val<String>
+        }
+
+        prop! {
+            /// `Message`: Human-readable text to include in the bounce message.
+            props, "Message", _, set_message, get_message, Val<String>
+        }
+
+        prop! {
+            /// `StatusCode`: The SMTP enhanced status code, as defined by RFC 3463.
+            props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
+        }
+
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
+            /// bounce action is taken. You can find the ARN of a topic by using the ListTopics
+            /// operation in Amazon SNS.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4158,6 +4634,20 @@ pub mod receipt_rule {
             props.set("IAMRoleARN", iam_role_arn.into());
             ConnectAction { props }
         }
+
+        prop! {
+            /// `InstanceARN`: The Amazon Resource Name (ARN) for the Amazon Connect instance that
+            /// Amazon SES integrates with for starting email contacts.
+            props, "InstanceARN", _, set_instance_arn, get_instance_arn, Val<String>
+        }
+
+        prop! {
+            /// `IAMRoleARN`: The Amazon Resource Name (ARN) of the IAM role to be used by Amazon Simple
+            /// Email Service while starting email contacts to the Amazon Connect instance. This role
+            /// should have permission to invoke connect:StartEmailContact for the given Amazon Connect
+            /// instance.
+            props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
     }
 
     /// `AWS::SES::ReceiptRule.LambdaAction`: When included in a receipt rule, this action calls an
@@ -4182,24 +4672,29 @@ pub mod receipt_rule {
             LambdaAction { props }
         }
 
-        /// `InvocationType`: The invocation type of the AWS Lambda function. An invocation type of
-        /// RequestResponse means that the execution of the function immediately results in a response,
-        /// and a value of Event means that the function is invoked asynchronously. The default value is
-        /// Event. For information about AWS Lambda invocation types, see the AWS Lambda Developer
-        /// Guide. There is a 30-second timeout on RequestResponse invocations. You should use Event
-        /// invocation in most cases. Use RequestResponse only to make a mail flow decision, such as
-        /// whether to stop the receipt rule or the receipt rule set.
-        pub fn invocation_type(mut self, value: impl Into<Val<LambdaActionInvocationType>>) -> Self {
-            self.props.set("InvocationType", value.into());
-            self
+        prop! {
+            /// `FunctionArn`: The Amazon Resource Name (ARN) of the AWS Lambda function. An example of
+            /// an AWS Lambda function ARN is arn:aws:lambda:us-west-2:account-id:function:MyFunction.
+            /// For more information about AWS Lambda, see the AWS Lambda Developer Guide.
+            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
         }
 
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the Lambda
-        /// action is executed. You can find the ARN of a topic by using the ListTopics operation in
-        /// Amazon SNS.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `InvocationType`: The invocation type of the AWS Lambda function. An invocation type of
+            /// RequestResponse means that the execution of the function immediately results in a
+            /// response, and a value of Event means that the function is invoked asynchronously. The
+            /// default value is Event. For information about AWS Lambda invocation types, see the AWS
+            /// Lambda Developer Guide. There is a 30-second timeout on RequestResponse invocations. You
+            /// should use Event invocation in most cases. Use RequestResponse only to make a mail flow
+            /// decision, such as whether to stop the receipt rule or the receipt rule set.
+            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<LambdaActionInvocationType>
+        }
+
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
+            /// Lambda action is executed. You can find the ARN of a topic by using the ListTopics
+            /// operation in Amazon SNS.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4241,39 +4736,42 @@ pub mod receipt_rule {
             S3Action { props }
         }
 
-        /// `IamRoleArn`: The ARN of the IAM role to be used by Amazon SES while writing to the Amazon
-        /// S3 bucket.
-        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IamRoleArn", value.into());
-            self
+        prop! {
+            /// `BucketName`: The name of the Amazon S3 bucket for incoming email.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `KmsKeyArn`: The customer managed key that Amazon SES should use to encrypt your emails
-        /// before saving them to the Amazon S3 bucket. You can use the AWS managed key or a customer
-        /// managed key that you created in AWS KMS as follows: To use the AWS managed key, provide an
-        /// ARN in the form of arn:aws:kms:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:alias/aws/ses. For example,
-        /// if your AWS account ID is 123456789012 and you want to use the AWS managed key in the US
-        /// West (Oregon) Region, the ARN of the AWS managed key would be
-        /// arn:aws:kms:us-west-2:123456789012:alias/aws/ses. If you use the AWS managed key, you don't
-        /// need to …
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `IamRoleArn`: The ARN of the IAM role to be used by Amazon SES while writing to the
+            /// Amazon S3 bucket.
+            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
         }
 
-        /// `ObjectKeyPrefix`: The key prefix of the Amazon S3 bucket. The key prefix is similar to a
-        /// directory name that enables you to store similar data under the same directory in a bucket.
-        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectKeyPrefix", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: The customer managed key that Amazon SES should use to encrypt your emails
+            /// before saving them to the Amazon S3 bucket. You can use the AWS managed key or a
+            /// customer managed key that you created in AWS KMS as follows: To use the AWS managed key,
+            /// provide an ARN in the form of
+            /// arn:aws:kms:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:alias/aws/ses. For example, if your AWS
+            /// account ID is 123456789012 and you want to use the AWS managed key in the US West (Oregon)
+            /// Region, the ARN of the AWS managed key would be
+            /// arn:aws:kms:us-west-2:123456789012:alias/aws/ses. If you use the AWS managed key, you
+            /// don't need to …
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `TopicArn`: The ARN of the Amazon SNS topic to notify when the message is saved to the
-        /// Amazon S3 bucket. You can find the ARN of a topic by using the ListTopics operation in
-        /// Amazon SNS.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `ObjectKeyPrefix`: The key prefix of the Amazon S3 bucket. The key prefix is similar to
+            /// a directory name that enables you to store similar data under the same directory in a
+            /// bucket.
+            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
+        }
+
+        prop! {
+            /// `TopicArn`: The ARN of the Amazon SNS topic to notify when the message is saved to the
+            /// Amazon S3 bucket. You can find the ARN of a topic by using the ListTopics operation in
+            /// Amazon SNS.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4294,19 +4792,17 @@ pub mod receipt_rule {
             SnsAction { props }
         }
 
-        /// `Encoding`: The encoding to use for the email within the Amazon SNS notification. The
-        /// default value is UTF-8. Use BASE64 if you need to preserve all special characters,
-        /// especially when the original message uses a different encoding format.
-        pub fn encoding(mut self, value: impl Into<Val<SnsActionEncoding>>) -> Self {
-            self.props.set("Encoding", value.into());
-            self
+        prop! {
+            /// `Encoding`: The encoding to use for the email within the Amazon SNS notification. The
+            /// default value is UTF-8. Use BASE64 if you need to preserve all special characters,
+            /// especially when the original message uses a different encoding format.
+            props, "Encoding", encoding, set_encoding, get_encoding, Val<SnsActionEncoding>
         }
 
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS Topic to which notification for
-        /// the email received will be published.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS Topic to which notification
+            /// for the email received will be published.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4344,12 +4840,16 @@ pub mod receipt_rule {
             StopAction { props }
         }
 
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the stop
-        /// action is taken. You can find the ARN of a topic by using the ListTopics Amazon SNS
-        /// operation.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `Scope`: The scope of the StopAction. The only acceptable value is RuleSet.
+            props, "Scope", _, set_scope, get_scope, Val<StopActionScope>
+        }
+
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
+            /// stop action is taken. You can find the ARN of a topic by using the ListTopics Amazon SNS
+            /// operation.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4388,12 +4888,21 @@ pub mod receipt_rule {
             WorkmailAction { props }
         }
 
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
-        /// WorkMail action is called. You can find the ARN of a topic by using the ListTopics operation
-        /// in Amazon SNS.
-        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TopicArn", value.into());
-            self
+        prop! {
+            /// `OrganizationArn`: The Amazon Resource Name (ARN) of the Amazon WorkMail organization.
+            /// Amazon WorkMail ARNs use the following format:
+            /// arn:aws:workmail:&lt;region&gt;:&lt;awsAccountId&gt;:organization/&lt;workmailOrganizationId&gt;.
+            /// You can find the ID of your organization by using the ListOrganizations operation in
+            /// Amazon WorkMail. Amazon WorkMail organization IDs begin with "m-", followed by a string
+            /// of alphanumeric characters.
+            props, "OrganizationArn", _, set_organization_arn, get_organization_arn, Val<String>
+        }
+
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
+            /// WorkMail action is called. You can find the ARN of a topic by using the ListTopics
+            /// operation in Amazon SNS.
+            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -4431,10 +4940,9 @@ impl ReceiptRuleSet {
         ReceiptRuleSet { core }
     }
 
-    /// `RuleSetName`: The name of the rule set.
-    pub fn rule_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleSetName", value.into());
-        self
+    prop! {
+        /// `RuleSetName`: The name of the rule set.
+        core.props, "RuleSetName", rule_set_name, set_rule_set_name, get_rule_set_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4462,17 +4970,15 @@ impl Template {
         Template { core }
     }
 
-    /// `Tags`: The tags (keys and values) associated with the email template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the email template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Template`: The content of the email, composed of a subject line, an HTML part, and a
-    /// text-only part
-    pub fn template(mut self, value: impl Into<Val<template::Template>>) -> Self {
-        self.core.set("Template", value.into());
-        self
+    prop! {
+        /// `Template`: The content of the email, composed of a subject line, an HTML part, and a
+        /// text-only part
+        core.props, "Template", template, set_template, get_template, Val<template::Template>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4510,23 +5016,25 @@ pub mod template {
             Template { props }
         }
 
-        /// `HtmlPart`: The HTML body of the email.
-        pub fn html_part(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HtmlPart", value.into());
-            self
+        prop! {
+            /// `SubjectPart`: The subject line of the email.
+            props, "SubjectPart", _, set_subject_part, get_subject_part, Val<String>
         }
 
-        /// `TemplateName`: The name of the template.
-        pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateName", value.into());
-            self
+        prop! {
+            /// `HtmlPart`: The HTML body of the email.
+            props, "HtmlPart", html_part, set_html_part, get_html_part, Val<String>
         }
 
-        /// `TextPart`: The email body that is visible to recipients whose email clients do not display
-        /// HTML content.
-        pub fn text_part(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TextPart", value.into());
-            self
+        prop! {
+            /// `TemplateName`: The name of the template.
+            props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+        }
+
+        prop! {
+            /// `TextPart`: The email body that is visible to recipients whose email clients do not
+            /// display HTML content.
+            props, "TextPart", text_part, set_text_part, get_text_part, Val<String>
         }
     }
 }
@@ -4551,29 +5059,30 @@ impl Tenant {
         Tenant { core }
     }
 
-    /// `ReputationEntity`: The reputation configuration for the tenant. Sending status remains
-    /// managed by SES.
-    pub fn reputation_entity(mut self, value: impl Into<Val<tenant::ReputationEntity>>) -> Self {
-        self.core.set("ReputationEntity", value.into());
-        self
+    prop! {
+        /// `ReputationEntity`: The reputation configuration for the tenant. Sending status remains
+        /// managed by SES.
+        core.props, "ReputationEntity", reputation_entity, set_reputation_entity, get_reputation_entity, Val<tenant::ReputationEntity>
     }
 
-    /// `ResourceAssociations`: The list of resources to associate with the tenant.
-    pub fn resource_associations(mut self, value: impl Into<Val<List<tenant::ResourceAssociation>>>) -> Self {
-        self.core.set("ResourceAssociations", value.into());
-        self
+    prop! {
+        /// `ResourceAssociations`: The list of resources to associate with the tenant.
+        core.props, "ResourceAssociations", resource_associations, set_resource_associations, get_resource_associations, Val<List<tenant::ResourceAssociation>>
     }
 
-    /// `SuppressionAttributes`: The suppression attributes for the tenant.
-    pub fn suppression_attributes(mut self, value: impl Into<Val<tenant::TenantSuppressionAttributes>>) -> Self {
-        self.core.set("SuppressionAttributes", value.into());
-        self
+    prop! {
+        /// `SuppressionAttributes`: The suppression attributes for the tenant.
+        core.props, "SuppressionAttributes", suppression_attributes, set_suppression_attributes, get_suppression_attributes, Val<tenant::TenantSuppressionAttributes>
     }
 
-    /// `Tags`: The tags (keys and values) associated with the tenant.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags (keys and values) associated with the tenant.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TenantName`: The name of the tenant.
+        core.props, "TenantName", _, set_tenant_name, get_tenant_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4610,6 +5119,11 @@ pub mod tenant {
             props.set("Policy", policy.into());
             ReputationEntity { props }
         }
+
+        prop! {
+            /// `Policy`: The reputation policy for the tenant.
+            props, "Policy", _, set_policy, get_policy, Val<ReputationPolicy>
+        }
     }
 
     /// `AWS::SES::Tenant.ReputationPolicy`: The reputation policy for the tenant.
@@ -4629,6 +5143,11 @@ pub mod tenant {
             props.set("ReputationEntityPolicy", reputation_entity_policy.into());
             ReputationPolicy { props }
         }
+
+        prop! {
+            /// `ReputationEntityPolicy`: The ARN of an SES-managed reputation policy.
+            props, "ReputationEntityPolicy", _, set_reputation_entity_policy, get_reputation_entity_policy, Val<String>
+        }
     }
 
     /// `AWS::SES::Tenant.ResourceAssociation`: The resource to associate with the tenant
@@ -4646,6 +5165,11 @@ pub mod tenant {
             let mut props = Props::new();
             props.set("ResourceArn", resource_arn.into());
             ResourceAssociation { props }
+        }
+
+        prop! {
+            /// `ResourceArn`: The ARN of the resource to associate with the tenant
+            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
         }
     }
 
@@ -4670,6 +5194,17 @@ pub mod tenant {
             props.set("SuppressionScope", suppression_scope.into());
             props.set("SuppressedReasons", suppressed_reasons.into());
             TenantSuppressionAttributes { props }
+        }
+
+        prop! {
+            /// `SuppressionScope`: The scope of the suppression list for the tenant.
+            props, "SuppressionScope", _, set_suppression_scope, get_suppression_scope, Val<TenantSuppressionAttributesSuppressionScope>
+        }
+
+        prop! {
+            /// `SuppressedReasons`: The reasons that cause messages to be added to the suppression
+            /// list.
+            props, "SuppressedReasons", _, set_suppressed_reasons, get_suppressed_reasons, Val<List<TenantSuppressionAttributesSuppressedReasons>>
         }
     }
 
@@ -4718,16 +5253,14 @@ impl VdmAttributes {
         VdmAttributes { core }
     }
 
-    /// `DashboardAttributes`: Preferences regarding the Dashboard feature.
-    pub fn dashboard_attributes(mut self, value: impl Into<Val<vdm_attributes::DashboardAttributes>>) -> Self {
-        self.core.set("DashboardAttributes", value.into());
-        self
+    prop! {
+        /// `DashboardAttributes`: Preferences regarding the Dashboard feature.
+        core.props, "DashboardAttributes", dashboard_attributes, set_dashboard_attributes, get_dashboard_attributes, Val<vdm_attributes::DashboardAttributes>
     }
 
-    /// `GuardianAttributes`: Preferences regarding the Guardian feature.
-    pub fn guardian_attributes(mut self, value: impl Into<Val<vdm_attributes::GuardianAttributes>>) -> Self {
-        self.core.set("GuardianAttributes", value.into());
-        self
+    prop! {
+        /// `GuardianAttributes`: Preferences regarding the Guardian feature.
+        core.props, "GuardianAttributes", guardian_attributes, set_guardian_attributes, get_guardian_attributes, Val<vdm_attributes::GuardianAttributes>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4762,10 +5295,10 @@ pub mod vdm_attributes {
             DashboardAttributes { props }
         }
 
-        /// `EngagementMetrics`: Whether emails sent from this account have engagement tracking enabled.
-        pub fn engagement_metrics(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EngagementMetrics", value.into());
-            self
+        prop! {
+            /// `EngagementMetrics`: Whether emails sent from this account have engagement tracking
+            /// enabled.
+            props, "EngagementMetrics", engagement_metrics, set_engagement_metrics, get_engagement_metrics, Val<String>
         }
     }
 
@@ -4784,11 +5317,10 @@ pub mod vdm_attributes {
             GuardianAttributes { props }
         }
 
-        /// `OptimizedSharedDelivery`: Whether emails sent from this account have optimized delivery
-        /// algorithm enabled.
-        pub fn optimized_shared_delivery(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OptimizedSharedDelivery", value.into());
-            self
+        prop! {
+            /// `OptimizedSharedDelivery`: Whether emails sent from this account have optimized delivery
+            /// algorithm enabled.
+            props, "OptimizedSharedDelivery", optimized_shared_delivery, set_optimized_shared_delivery, get_optimized_shared_delivery, Val<String>
         }
     }
 }

@@ -45,13 +45,20 @@ impl DrtAccess {
         DrtAccess { core }
     }
 
-    /// `LogBucketList`: Authorizes the Shield Response Team (SRT) to access the specified Amazon S3
-    /// bucket containing log data such as Application Load Balancer access logs, CloudFront logs,
-    /// or logs from third party sources. You can associate up to 10 Amazon S3 buckets with your
-    /// subscription.
-    pub fn log_bucket_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("LogBucketList", value.into());
-        self
+    prop! {
+        /// `LogBucketList`: Authorizes the Shield Response Team (SRT) to access the specified
+        /// Amazon S3 bucket containing log data such as Application Load Balancer access logs,
+        /// CloudFront logs, or logs from third party sources. You can associate up to 10 Amazon S3
+        /// buckets with your subscription.
+        core.props, "LogBucketList", log_bucket_list, set_log_bucket_list, get_log_bucket_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `RoleArn`: Authorizes the Shield Response Team (SRT) using the specified role, to access
+        /// your AWS account to assist with DDoS attack mitigation during potential attacks. This
+        /// enables the SRT to inspect your AWS WAF configuration and create or update AWS WAF rules
+        /// and web ACLs.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,6 +107,22 @@ impl ProactiveEngagement {
         ProactiveEngagement { core }
     }
 
+    prop! {
+        /// `EmergencyContactList`: A list of email addresses and phone numbers that the Shield
+        /// Response Team (SRT) can use to contact you for escalations to the SRT and to initiate
+        /// proactive customer support. To enable proactive engagement, the contact list must
+        /// include at least one phone number.
+        core.props, "EmergencyContactList", _, set_emergency_contact_list, get_emergency_contact_list, Val<List<proactive_engagement::EmergencyContact>>
+    }
+
+    prop! {
+        /// `ProactiveEngagementStatus`: If `ENABLED`, the Shield Response Team (SRT) will use email
+        /// and phone to notify contacts about escalations to the SRT and to initiate proactive
+        /// customer support. If `DISABLED`, the SRT will not proactively notify contacts about
+        /// escalations or to initiate proactive customer support.
+        core.props, "ProactiveEngagementStatus", _, set_proactive_engagement_status, get_proactive_engagement_status, Val<proactive_engagement::ProactiveEngagementStatus>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -136,16 +159,19 @@ pub mod proactive_engagement {
             EmergencyContact { props }
         }
 
-        /// `ContactNotes`: Additional notes regarding the contact.
-        pub fn contact_notes(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContactNotes", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: The email address for the contact.
+            props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
         }
 
-        /// `PhoneNumber`: The phone number for the contact
-        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PhoneNumber", value.into());
-            self
+        prop! {
+            /// `ContactNotes`: Additional notes regarding the contact.
+            props, "ContactNotes", contact_notes, set_contact_notes, get_contact_notes, Val<String>
+        }
+
+        prop! {
+            /// `PhoneNumber`: The phone number for the contact
+            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
         }
     }
 
@@ -193,26 +219,33 @@ impl Protection {
         Protection { core }
     }
 
-    /// `ApplicationLayerAutomaticResponseConfiguration`: The automatic application layer DDoS
-    /// mitigation settings for a Protection. This configuration determines whether Shield Advanced
-    /// automatically manages rules in the web ACL in order to respond to application layer events
-    /// that Shield Advanced determines to be DDoS attacks.
-    pub fn application_layer_automatic_response_configuration(mut self, value: impl Into<Val<protection::ApplicationLayerAutomaticResponseConfiguration>>) -> Self {
-        self.core.set("ApplicationLayerAutomaticResponseConfiguration", value.into());
-        self
+    prop! {
+        /// `ApplicationLayerAutomaticResponseConfiguration`: The automatic application layer DDoS
+        /// mitigation settings for a Protection. This configuration determines whether Shield
+        /// Advanced automatically manages rules in the web ACL in order to respond to application
+        /// layer events that Shield Advanced determines to be DDoS attacks.
+        core.props, "ApplicationLayerAutomaticResponseConfiguration", application_layer_automatic_response_configuration, set_application_layer_automatic_response_configuration, get_application_layer_automatic_response_configuration, Val<protection::ApplicationLayerAutomaticResponseConfiguration>
     }
 
-    /// `HealthCheckArns`: The Amazon Resource Names (ARNs) of the health check to associate with
-    /// the protection.
-    pub fn health_check_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("HealthCheckArns", value.into());
-        self
+    prop! {
+        /// `HealthCheckArns`: The Amazon Resource Names (ARNs) of the health check to associate
+        /// with the protection.
+        core.props, "HealthCheckArns", health_check_arns, set_health_check_arns, get_health_check_arns, Val<List<String>>
     }
 
-    /// `Tags`: One or more tag key-value pairs for the Protection object.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: Friendly name for the Protection.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ResourceArn`: The ARN (Amazon Resource Name) of the resource to be protected.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: One or more tag key-value pairs for the Protection object.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -269,6 +302,22 @@ pub mod protection {
             props.set("Status", status.into());
             ApplicationLayerAutomaticResponseConfiguration { props }
         }
+
+        prop! {
+            /// `Action`: Specifies the action setting that Shield Advanced should use in the AWS WAF
+            /// rules that it creates on behalf of the protected resource in response to DDoS attacks.
+            /// You specify this as part of the configuration for the automatic application layer DDoS
+            /// mitigation feature, when you enable or update automatic mitigation. Shield Advanced
+            /// creates the AWS WAF rules in a Shield Advanced-managed rule group, inside the web ACL
+            /// that you have associated with the resource.
+            props, "Action", _, set_action, get_action, Val<ApplicationLayerAutomaticResponseConfigurationAction>
+        }
+
+        prop! {
+            /// `Status`: Indicates whether automatic application layer DDoS mitigation is enabled for
+            /// the protection.
+            props, "Status", _, set_status, get_status, Val<ApplicationLayerAutomaticResponseConfigurationStatus>
+        }
     }
 
     /// `AWS::Shield::Protection.ApplicationLayerAutomaticResponseConfigurationAction`: Specifies
@@ -291,18 +340,16 @@ pub mod protection {
             ApplicationLayerAutomaticResponseConfigurationAction { props }
         }
 
-        /// `Count`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS WAF `Count`
-        /// action. You must specify exactly one action, either `Block` or `Count`.
-        pub fn count(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS
+            /// WAF `Count` action. You must specify exactly one action, either `Block` or `Count`.
+            props, "Count", count, set_count, get_count, Val<Json>
         }
 
-        /// `Block`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS WAF `Block`
-        /// action. You must specify exactly one action, either `Block` or `Count`.
-        pub fn block(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Block", value.into());
-            self
+        prop! {
+            /// `Block`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS
+            /// WAF `Block` action. You must specify exactly one action, either `Block` or `Count`.
+            props, "Block", block, set_block, get_block, Val<Json>
         }
     }
 
@@ -362,27 +409,50 @@ impl ProtectionGroup {
         ProtectionGroup { core }
     }
 
-    /// `Members`: The Amazon Resource Names (ARNs) of the resources to include in the protection
-    /// group. You must set this when you set `Pattern` to `ARBITRARY` and you must not set it for
-    /// any other `Pattern` setting.
-    pub fn members(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Members", value.into());
-        self
+    prop! {
+        /// `Aggregation`: Defines how AWS Shield combines resource data for the group in order to
+        /// detect, mitigate, and report events. * Sum - Use the total traffic across the group.
+        /// This is a good choice for most cases. Examples include Elastic IP addresses for EC2
+        /// instances that scale manually or automatically. * Mean - Use the average of the traffic
+        /// across the group. This is a good choice for resources that share traffic uniformly.
+        /// Examples include accelerators and load balancers. * Max - Use the highest traffic from
+        /// each resource. This is useful for resources that don't share traffic and for resources
+        /// that share …
+        core.props, "Aggregation", _, set_aggregation, get_aggregation, Val<protection_group::Aggregation>
     }
 
-    /// `ResourceType`: The resource type to include in the protection group. All protected
-    /// resources of this type are included in the protection group. Newly protected resources of
-    /// this type are automatically added to the group. You must set this when you set `Pattern` to `BY_RESOURCE_TYPE`
-    /// and you must not set it for any other `Pattern` setting.
-    pub fn resource_type(mut self, value: impl Into<Val<protection_group::ResourceType>>) -> Self {
-        self.core.set("ResourceType", value.into());
-        self
+    prop! {
+        /// `Members`: The Amazon Resource Names (ARNs) of the resources to include in the
+        /// protection group. You must set this when you set `Pattern` to `ARBITRARY` and you must
+        /// not set it for any other `Pattern` setting.
+        core.props, "Members", members, set_members, get_members, Val<List<String>>
     }
 
-    /// `Tags`: One or more tag key-value pairs for the Protection object.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Pattern`: The criteria to use to choose the protected resources for inclusion in the
+        /// group. You can include all resources that have protections, provide a list of resource
+        /// Amazon Resource Names (ARNs), or include all resources of a specified resource type.
+        core.props, "Pattern", _, set_pattern, get_pattern, Val<protection_group::Pattern>
+    }
+
+    prop! {
+        /// `ProtectionGroupId`: The name of the protection group. You use this to identify the
+        /// protection group in lists and to manage the protection group, for example to update,
+        /// delete, or describe it.
+        core.props, "ProtectionGroupId", _, set_protection_group_id, get_protection_group_id, Val<String>
+    }
+
+    prop! {
+        /// `ResourceType`: The resource type to include in the protection group. All protected
+        /// resources of this type are included in the protection group. Newly protected resources
+        /// of this type are automatically added to the group. You must set this when you set `Pattern`
+        /// to `BY_RESOURCE_TYPE` and you must not set it for any other `Pattern` setting.
+        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<protection_group::ResourceType>
+    }
+
+    prop! {
+        /// `Tags`: One or more tag key-value pairs for the Protection object.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

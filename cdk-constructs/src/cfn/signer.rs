@@ -52,10 +52,29 @@ impl ProfilePermission {
         ProfilePermission { core }
     }
 
-    /// `ProfileVersion`.
-    pub fn profile_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProfileVersion", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", _, set_action, get_action, Val<String>
+    }
+
+    prop! {
+        /// `Principal`.
+        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    }
+
+    prop! {
+        /// `ProfileName`.
+        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `ProfileVersion`.
+        core.props, "ProfileVersion", profile_version, set_profile_version, get_profile_version, Val<String>
+    }
+
+    prop! {
+        /// `StatementId`.
+        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -86,16 +105,19 @@ impl SigningProfile {
         SigningProfile { core }
     }
 
-    /// `SignatureValidityPeriod`: Signature validity period of the profile.
-    pub fn signature_validity_period(mut self, value: impl Into<Val<signing_profile::SignatureValidityPeriod>>) -> Self {
-        self.core.set("SignatureValidityPeriod", value.into());
-        self
+    prop! {
+        /// `PlatformId`: The ID of the target signing platform.
+        core.props, "PlatformId", _, set_platform_id, get_platform_id, Val<signing_profile::PlatformId>
     }
 
-    /// `Tags`: A list of tags associated with the signing profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SignatureValidityPeriod`: Signature validity period of the profile.
+        core.props, "SignatureValidityPeriod", signature_validity_period, set_signature_validity_period, get_signature_validity_period, Val<signing_profile::SignatureValidityPeriod>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags associated with the signing profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -161,16 +183,14 @@ pub mod signing_profile {
             SignatureValidityPeriod { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<SignatureValidityPeriodType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<SignatureValidityPeriodType>
         }
 
-        /// `Value`.
-        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`.
+            props, "Value", value, set_value, get_value, Val<i64>
         }
     }
 

@@ -50,22 +50,29 @@ impl Simulation {
         Simulation { core }
     }
 
-    /// `MaximumDuration`: The maximum running time of the simulation.
-    pub fn maximum_duration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaximumDuration", value.into());
-        self
+    prop! {
+        /// `MaximumDuration`: The maximum running time of the simulation.
+        core.props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<String>
     }
 
-    /// `SchemaS3Location`.
-    pub fn schema_s3_location(mut self, value: impl Into<Val<simulation::S3Location>>) -> Self {
-        self.core.set("SchemaS3Location", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the simulation.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SnapshotS3Location`.
-    pub fn snapshot_s3_location(mut self, value: impl Into<Val<simulation::S3Location>>) -> Self {
-        self.core.set("SnapshotS3Location", value.into());
-        self
+    prop! {
+        /// `RoleArn`: Role ARN.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `SchemaS3Location`.
+        core.props, "SchemaS3Location", schema_s3_location, set_schema_s3_location, get_schema_s3_location, Val<simulation::S3Location>
+    }
+
+    prop! {
+        /// `SnapshotS3Location`.
+        core.props, "SnapshotS3Location", snapshot_s3_location, set_snapshot_s3_location, get_snapshot_s3_location, Val<simulation::S3Location>
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,6 +110,17 @@ pub mod simulation {
             props.set("BucketName", bucket_name.into());
             props.set("ObjectKey", object_key.into());
             S3Location { props }
+        }
+
+        prop! {
+            /// `BucketName`: The Schema S3 bucket name.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKey`: This is the schema S3 object key, which includes the full path of "folders"
+            /// from the bucket root to the schema.
+            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
         }
     }
 }

@@ -39,41 +39,35 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    /// `ConfigurationSetName`: The name to use for the configuration set.
-    pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ConfigurationSetName", value.into());
-        self
+    prop! {
+        /// `ConfigurationSetName`: The name to use for the configuration set.
+        core.props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
     }
 
-    /// `DefaultSenderId`: The default sender ID to set for the ConfigurationSet.
-    pub fn default_sender_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultSenderId", value.into());
-        self
+    prop! {
+        /// `DefaultSenderId`: The default sender ID to set for the ConfigurationSet.
+        core.props, "DefaultSenderId", default_sender_id, set_default_sender_id, get_default_sender_id, Val<String>
     }
 
-    /// `EventDestinations`: An event destination is a location where you send message events.
-    pub fn event_destinations(mut self, value: impl Into<Val<List<configuration_set::EventDestination>>>) -> Self {
-        self.core.set("EventDestinations", value.into());
-        self
+    prop! {
+        /// `EventDestinations`: An event destination is a location where you send message events.
+        core.props, "EventDestinations", event_destinations, set_event_destinations, get_event_destinations, Val<List<configuration_set::EventDestination>>
     }
 
-    /// `MessageFeedbackEnabled`: Set to true to enable message feedback.
-    pub fn message_feedback_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("MessageFeedbackEnabled", value.into());
-        self
+    prop! {
+        /// `MessageFeedbackEnabled`: Set to true to enable message feedback.
+        core.props, "MessageFeedbackEnabled", message_feedback_enabled, set_message_feedback_enabled, get_message_feedback_enabled, Val<bool>
     }
 
-    /// `ProtectConfigurationId`: The unique identifier for the protect configuration to be
-    /// associated to the configuration set.
-    pub fn protect_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ProtectConfigurationId", value.into());
-        self
+    prop! {
+        /// `ProtectConfigurationId`: The unique identifier for the protect configuration to be
+        /// associated to the configuration set.
+        core.props, "ProtectConfigurationId", protect_configuration_id, set_protect_configuration_id, get_protect_configuration_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -129,24 +123,37 @@ pub mod configuration_set {
             EventDestination { props }
         }
 
-        /// `CloudWatchLogsDestination`: An object that contains IamRoleArn and LogGroupArn associated
-        /// with an Amazon CloudWatch event destination.
-        pub fn cloud_watch_logs_destination(mut self, value: impl Into<Val<CloudWatchLogsDestination>>) -> Self {
-            self.props.set("CloudWatchLogsDestination", value.into());
-            self
+        prop! {
+            /// `EventDestinationName`: The name that identifies the event destination.
+            props, "EventDestinationName", _, set_event_destination_name, get_event_destination_name, Val<String>
         }
 
-        /// `KinesisFirehoseDestination`: An object that contains IamRoleArn and DeliveryStreamArn
-        /// associated with an Amazon Kinesis Firehose event destination.
-        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
-            self.props.set("KinesisFirehoseDestination", value.into());
-            self
+        prop! {
+            /// `Enabled`: When set to true events will be logged. By default this is set to true
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `SnsDestination`: An object that contains SNS TopicArn event destination.
-        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
-            self.props.set("SnsDestination", value.into());
-            self
+        prop! {
+            /// `MatchingEventTypes`: An array of event types that determine which events to log. If 'ALL'
+            /// is used, then AWS End User Messaging SMS and Voice logs every event type.
+            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
+        }
+
+        prop! {
+            /// `CloudWatchLogsDestination`: An object that contains IamRoleArn and LogGroupArn
+            /// associated with an Amazon CloudWatch event destination.
+            props, "CloudWatchLogsDestination", cloud_watch_logs_destination, set_cloud_watch_logs_destination, get_cloud_watch_logs_destination, Val<CloudWatchLogsDestination>
+        }
+
+        prop! {
+            /// `KinesisFirehoseDestination`: An object that contains IamRoleArn and DeliveryStreamArn
+            /// associated with an Amazon Kinesis Firehose event destination.
+            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
+        }
+
+        prop! {
+            /// `SnsDestination`: An object that contains SNS TopicArn event destination.
+            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
         }
     }
 
@@ -173,6 +180,18 @@ pub mod configuration_set {
             props.set("LogGroupArn", log_group_arn.into());
             CloudWatchLogsDestination { props }
         }
+
+        prop! {
+            /// `IamRoleArn`: The Amazon Resource Name (ARN) of an AWS Identity and Access Management
+            /// role that is able to write event data to an Amazon CloudWatch destination.
+            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `LogGroupArn`: The name of the Amazon CloudWatch log group that you want to record
+            /// events in.
+            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
+        }
     }
 
     /// `AWS::SMSVOICE::ConfigurationSet.KinesisFirehoseDestination`.
@@ -198,6 +217,17 @@ pub mod configuration_set {
             props.set("DeliveryStreamArn", delivery_stream_arn.into());
             KinesisFirehoseDestination { props }
         }
+
+        prop! {
+            /// `IamRoleArn`: The Amazon Resource Name (ARN) of an AWS Identity and Access Management
+            /// role that is able to write event data to an Amazon CloudWatch destination.
+            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `DeliveryStreamArn`: The Amazon Resource Name (ARN) of the delivery stream.
+            props, "DeliveryStreamArn", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        }
     }
 
     /// `AWS::SMSVOICE::ConfigurationSet.SnsDestination`.
@@ -216,6 +246,12 @@ pub mod configuration_set {
             let mut props = Props::new();
             props.set("TopicArn", topic_arn.into());
             SnsDestination { props }
+        }
+
+        prop! {
+            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic that you want to
+            /// publish events to.
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 }
@@ -252,38 +288,49 @@ impl NotifyConfiguration {
         NotifyConfiguration { core }
     }
 
-    /// `DefaultTemplateId`: The default template identifier to associate with the notify
-    /// configuration. If specified, this template is used when sending messages without an explicit
-    /// template identifier.
-    pub fn default_template_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultTemplateId", value.into());
-        self
+    prop! {
+        /// `DefaultTemplateId`: The default template identifier to associate with the notify
+        /// configuration. If specified, this template is used when sending messages without an
+        /// explicit template identifier.
+        core.props, "DefaultTemplateId", default_template_id, set_default_template_id, get_default_template_id, Val<String>
     }
 
-    /// `DeletionProtectionEnabled`: By default this is set to false. When set to true the notify
-    /// configuration can't be deleted.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: By default this is set to false. When set to true the
+        /// notify configuration can't be deleted.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `EnabledCountries`: An array of two-character ISO country codes, in ISO 3166-1 alpha-2
-    /// format, that are enabled for the notify configuration.
-    pub fn enabled_countries(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("EnabledCountries", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name to associate with the notify configuration.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
     }
 
-    /// `PoolId`: The identifier of the pool to associate with the notify configuration.
-    pub fn pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PoolId", value.into());
-        self
+    prop! {
+        /// `EnabledChannels`: An array of channels to enable for the notify configuration.
+        /// Supported values include SMS and VOICE.
+        core.props, "EnabledChannels", _, set_enabled_channels, get_enabled_channels, Val<List<notify_configuration::EnabledChannels>>
     }
 
-    /// `Tags`: An array of tags (key and value pairs) associated with the notify configuration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EnabledCountries`: An array of two-character ISO country codes, in ISO 3166-1 alpha-2
+        /// format, that are enabled for the notify configuration.
+        core.props, "EnabledCountries", enabled_countries, set_enabled_countries, get_enabled_countries, Val<List<String>>
+    }
+
+    prop! {
+        /// `PoolId`: The identifier of the pool to associate with the notify configuration.
+        core.props, "PoolId", pool_id, set_pool_id, get_pool_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of tags (key and value pairs) associated with the notify configuration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UseCase`: The use case for the notify configuration.
+        core.props, "UseCase", _, set_use_case, get_use_case, Val<notify_configuration::UseCase>
     }
 
     /// `Ref`: the resource's identifier.
@@ -380,16 +427,14 @@ impl OptOutList {
         OptOutList { core }
     }
 
-    /// `OptOutListName`: The name of the new OptOutList.
-    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OptOutListName", value.into());
-        self
+    prop! {
+        /// `OptOutListName`: The name of the new OptOutList.
+        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -443,52 +488,74 @@ impl PhoneNumber {
         PhoneNumber { core }
     }
 
-    /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
-    /// this is set to false.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
+        /// this is set to false.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `OptOutListName`: The name of the OptOutList to associate with the phone number. You can use
-    /// the OptOutListName or OptOutListArn.
-    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OptOutListName", value.into());
-        self
+    prop! {
+        /// `IsoCountryCode`: The two-character code, in ISO 3166-1 alpha-2 format, for the country
+        /// or region.
+        core.props, "IsoCountryCode", _, set_iso_country_code, get_iso_country_code, Val<String>
     }
 
-    /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone number
-    /// or pool. It is also a specific word or phrase that an end user can send to your number to
-    /// elicit a response, such as an informational message or a special offer. When your number
-    /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice responds
-    /// with a customizable message.
-    pub fn optional_keywords(mut self, value: impl Into<Val<List<phone_number::OptionalKeyword>>>) -> Self {
-        self.core.set("OptionalKeywords", value.into());
-        self
+    prop! {
+        /// `MandatoryKeywords`: A keyword is a word that you can search for on a particular phone
+        /// number or pool. It is also a specific word or phrase that an end user can send to your
+        /// number to elicit a response, such as an informational message or a special offer. When
+        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
+        /// and Voice responds with a customizable message. Keywords "HELP" and "STOP" are mandatory
+        /// keywords
+        core.props, "MandatoryKeywords", _, set_mandatory_keywords, get_mandatory_keywords, Val<phone_number::MandatoryKeywords>
     }
 
-    /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient sends a
-    /// message that begins with HELP or STOP to one of your dedicated numbers, AWS End User
-    /// Messaging SMS and Voice automatically replies with a customizable message and adds the end
-    /// recipient to the OptOutList. When set to true you're responsible for responding to HELP and
-    /// STOP requests. You're also responsible for tracking and honoring opt-out requests.
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SelfManagedOptOutsEnabled", value.into());
-        self
+    prop! {
+        /// `NumberCapabilities`: Indicates if the phone number will be used for text messages,
+        /// voice messages, or both.
+        core.props, "NumberCapabilities", _, set_number_capabilities, get_number_capabilities, Val<List<phone_number::NumberCapabilities>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NumberType`: The type of phone number to request.
+        core.props, "NumberType", _, set_number_type, get_number_type, Val<phone_number::NumberType>
     }
 
-    /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
-    /// customers. When one of your customers sends a message to your phone number, the message body
-    /// is sent to an Amazon SNS topic or Amazon Connect for processing.
-    pub fn two_way(mut self, value: impl Into<Val<phone_number::TwoWay>>) -> Self {
-        self.core.set("TwoWay", value.into());
-        self
+    prop! {
+        /// `OptOutListName`: The name of the OptOutList to associate with the phone number. You can
+        /// use the OptOutListName or OptOutListArn.
+        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
+    }
+
+    prop! {
+        /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone
+        /// number or pool. It is also a specific word or phrase that an end user can send to your
+        /// number to elicit a response, such as an informational message or a special offer. When
+        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
+        /// and Voice responds with a customizable message.
+        core.props, "OptionalKeywords", optional_keywords, set_optional_keywords, get_optional_keywords, Val<List<phone_number::OptionalKeyword>>
+    }
+
+    prop! {
+        /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient
+        /// sends a message that begins with HELP or STOP to one of your dedicated numbers, AWS End
+        /// User Messaging SMS and Voice automatically replies with a customizable message and adds
+        /// the end recipient to the OptOutList. When set to true you're responsible for responding
+        /// to HELP and STOP requests. You're also responsible for tracking and honoring opt-out
+        /// requests.
+        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
+        /// customers. When one of your customers sends a message to your phone number, the message
+        /// body is sent to an Amazon SNS topic or Amazon Connect for processing.
+        core.props, "TwoWay", two_way, set_two_way, get_two_way, Val<phone_number::TwoWay>
     }
 
     /// `Ref`: the resource's identifier.
@@ -554,6 +621,24 @@ pub mod phone_number {
             props.set("HELP", help.into());
             MandatoryKeywords { props }
         }
+
+        prop! {
+            /// `STOP`: A keyword is a word that you can search for on a particular phone number or
+            /// pool. It is also a specific word or phrase that an end user can send to your number to
+            /// elicit a response, such as an informational message or a special offer. When your number
+            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
+            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
+            props, "STOP", _, set_stop, get_stop, Val<MandatoryKeyword>
+        }
+
+        prop! {
+            /// `HELP`: A keyword is a word that you can search for on a particular phone number or
+            /// pool. It is also a specific word or phrase that an end user can send to your number to
+            /// elicit a response, such as an informational message or a special offer. When your number
+            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
+            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
+            props, "HELP", _, set_help, get_help, Val<MandatoryKeyword>
+        }
     }
 
     /// `AWS::SMSVOICE::PhoneNumber.MandatoryKeyword`: A keyword is a word that you can search for
@@ -576,6 +661,11 @@ pub mod phone_number {
             let mut props = Props::new();
             props.set("Message", message.into());
             MandatoryKeyword { props }
+        }
+
+        prop! {
+            /// `Message`.
+            props, "Message", _, set_message, get_message, Val<String>
         }
     }
 
@@ -642,6 +732,21 @@ pub mod phone_number {
             props.set("Action", action.into());
             OptionalKeyword { props }
         }
+
+        prop! {
+            /// `Keyword`.
+            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        }
+
+        prop! {
+            /// `Message`.
+            props, "Message", _, set_message, get_message, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<OptionalKeywordAction>
+        }
     }
 
     /// Allowed values.
@@ -680,17 +785,21 @@ pub mod phone_number {
             TwoWay { props }
         }
 
-        /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
-        pub fn channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelArn", value.into());
-            self
+        prop! {
+            /// `Enabled`: By default this is set to false. When set to true you can receive incoming
+            /// text messages from your end recipients.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post inbound
-        /// SMS messages.
-        pub fn channel_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelRole", value.into());
-            self
+        prop! {
+            /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
+            props, "ChannelArn", channel_arn, set_channel_arn, get_channel_arn, Val<String>
+        }
+
+        prop! {
+            /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post
+            /// inbound SMS messages.
+            props, "ChannelRole", channel_role, set_channel_role, get_channel_role, Val<String>
         }
     }
 }
@@ -726,58 +835,68 @@ impl Pool {
         Pool { core }
     }
 
-    /// `DeletionProtectionEnabled`: When set to true the pool can't be deleted. By default this is
-    /// set to false.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: When set to true the pool can't be deleted. By default this
+        /// is set to false.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `OptOutListName`: The name of the OptOutList to associate with the pool. You can use the
-    /// OptOutListName or OptOutListArn.
-    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OptOutListName", value.into());
-        self
+    prop! {
+        /// `MandatoryKeywords`: A keyword is a word that you can search for on a particular phone
+        /// number or pool. It is also a specific word or phrase that an end user can send to your
+        /// number to elicit a response, such as an informational message or a special offer. When
+        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
+        /// and Voice responds with a customizable message. Keywords "HELP" and "STOP" are mandatory
+        /// keywords
+        core.props, "MandatoryKeywords", _, set_mandatory_keywords, get_mandatory_keywords, Val<pool::MandatoryKeywords>
     }
 
-    /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone number
-    /// or pool. It is also a specific word or phrase that an end user can send to your number to
-    /// elicit a response, such as an informational message or a special offer. When your number
-    /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice responds
-    /// with a customizable message.
-    pub fn optional_keywords(mut self, value: impl Into<Val<List<pool::OptionalKeyword>>>) -> Self {
-        self.core.set("OptionalKeywords", value.into());
-        self
+    prop! {
+        /// `OptOutListName`: The name of the OptOutList to associate with the pool. You can use the
+        /// OptOutListName or OptOutListArn.
+        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
     }
 
-    /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient sends a
-    /// message that begins with HELP or STOP to one of your dedicated numbers, AWS End User
-    /// Messaging SMS and Voice automatically replies with a customizable message and adds the end
-    /// recipient to the OptOutList. When set to true you're responsible for responding to HELP and
-    /// STOP requests. You're also responsible for tracking and honoring opt-out requests.
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SelfManagedOptOutsEnabled", value.into());
-        self
+    prop! {
+        /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone
+        /// number or pool. It is also a specific word or phrase that an end user can send to your
+        /// number to elicit a response, such as an informational message or a special offer. When
+        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
+        /// and Voice responds with a customizable message.
+        core.props, "OptionalKeywords", optional_keywords, set_optional_keywords, get_optional_keywords, Val<List<pool::OptionalKeyword>>
     }
 
-    /// `SharedRoutesEnabled`: Indicates whether shared routes are enabled for the pool.
-    pub fn shared_routes_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SharedRoutesEnabled", value.into());
-        self
+    prop! {
+        /// `OriginationIdentities`: The origination identity to use such as a PhoneNumberId,
+        /// PhoneNumberArn, SenderId or SenderIdArn and it's IsoCountryCode.
+        core.props, "OriginationIdentities", _, set_origination_identities, get_origination_identities, Val<List<String>>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient
+        /// sends a message that begins with HELP or STOP to one of your dedicated numbers, AWS End
+        /// User Messaging SMS and Voice automatically replies with a customizable message and adds
+        /// the end recipient to the OptOutList. When set to true you're responsible for responding
+        /// to HELP and STOP requests. You're also responsible for tracking and honoring opt-out
+        /// requests.
+        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
     }
 
-    /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
-    /// customers. When one of your customers sends a message to your phone number, the message body
-    /// is sent to an Amazon SNS topic or Amazon Connect for processing.
-    pub fn two_way(mut self, value: impl Into<Val<pool::TwoWay>>) -> Self {
-        self.core.set("TwoWay", value.into());
-        self
+    prop! {
+        /// `SharedRoutesEnabled`: Indicates whether shared routes are enabled for the pool.
+        core.props, "SharedRoutesEnabled", shared_routes_enabled, set_shared_routes_enabled, get_shared_routes_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
+        /// customers. When one of your customers sends a message to your phone number, the message
+        /// body is sent to an Amazon SNS topic or Amazon Connect for processing.
+        core.props, "TwoWay", two_way, set_two_way, get_two_way, Val<pool::TwoWay>
     }
 
     /// `Ref`: the resource's identifier.
@@ -837,6 +956,24 @@ pub mod pool {
             props.set("HELP", help.into());
             MandatoryKeywords { props }
         }
+
+        prop! {
+            /// `STOP`: A keyword is a word that you can search for on a particular phone number or
+            /// pool. It is also a specific word or phrase that an end user can send to your number to
+            /// elicit a response, such as an informational message or a special offer. When your number
+            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
+            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
+            props, "STOP", _, set_stop, get_stop, Val<MandatoryKeyword>
+        }
+
+        prop! {
+            /// `HELP`: A keyword is a word that you can search for on a particular phone number or
+            /// pool. It is also a specific word or phrase that an end user can send to your number to
+            /// elicit a response, such as an informational message or a special offer. When your number
+            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
+            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
+            props, "HELP", _, set_help, get_help, Val<MandatoryKeyword>
+        }
     }
 
     /// `AWS::SMSVOICE::Pool.MandatoryKeyword`: A keyword is a word that you can search for on a
@@ -859,6 +996,11 @@ pub mod pool {
             let mut props = Props::new();
             props.set("Message", message.into());
             MandatoryKeyword { props }
+        }
+
+        prop! {
+            /// `Message`.
+            props, "Message", _, set_message, get_message, Val<String>
         }
     }
 
@@ -889,6 +1031,21 @@ pub mod pool {
             props.set("Message", message.into());
             props.set("Action", action.into());
             OptionalKeyword { props }
+        }
+
+        prop! {
+            /// `Keyword`.
+            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        }
+
+        prop! {
+            /// `Message`.
+            props, "Message", _, set_message, get_message, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<OptionalKeywordAction>
         }
     }
 
@@ -928,17 +1085,21 @@ pub mod pool {
             TwoWay { props }
         }
 
-        /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
-        pub fn channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelArn", value.into());
-            self
+        prop! {
+            /// `Enabled`: By default this is set to false. When set to true you can receive incoming
+            /// text messages from your end recipients.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post inbound
-        /// SMS messages.
-        pub fn channel_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ChannelRole", value.into());
-            self
+        prop! {
+            /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
+            props, "ChannelArn", channel_arn, set_channel_arn, get_channel_arn, Val<String>
+        }
+
+        prop! {
+            /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post
+            /// inbound SMS messages.
+            props, "ChannelRole", channel_role, set_channel_role, get_channel_role, Val<String>
         }
     }
 }
@@ -962,23 +1123,20 @@ impl ProtectConfiguration {
         ProtectConfiguration { core }
     }
 
-    /// `CountryRuleSet`: An array of CountryRule containing the rules for the NumberCapability.
-    pub fn country_rule_set(mut self, value: impl Into<Val<protect_configuration::CountryRuleSet>>) -> Self {
-        self.core.set("CountryRuleSet", value.into());
-        self
+    prop! {
+        /// `CountryRuleSet`: An array of CountryRule containing the rules for the NumberCapability.
+        core.props, "CountryRuleSet", country_rule_set, set_country_rule_set, get_country_rule_set, Val<protect_configuration::CountryRuleSet>
     }
 
-    /// `DeletionProtectionEnabled`: When set to true deletion protection is enabled and protect
-    /// configuration cannot be deleted. By default this is set to false.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: When set to true deletion protection is enabled and protect
+        /// configuration cannot be deleted. By default this is set to false.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1022,22 +1180,19 @@ pub mod protect_configuration {
             CountryRuleSet { props }
         }
 
-        /// `MMS`.
-        pub fn mms(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
-            self.props.set("MMS", value.into());
-            self
+        prop! {
+            /// `MMS`.
+            props, "MMS", mms, set_mms, get_mms, Val<List<CountryRule>>
         }
 
-        /// `SMS`.
-        pub fn sms(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
-            self.props.set("SMS", value.into());
-            self
+        prop! {
+            /// `SMS`.
+            props, "SMS", sms, set_sms, get_sms, Val<List<CountryRule>>
         }
 
-        /// `VOICE`.
-        pub fn voice(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
-            self.props.set("VOICE", value.into());
-            self
+        prop! {
+            /// `VOICE`.
+            props, "VOICE", voice, set_voice, get_voice, Val<List<CountryRule>>
         }
     }
 
@@ -1061,6 +1216,16 @@ pub mod protect_configuration {
             props.set("CountryCode", country_code.into());
             props.set("ProtectStatus", protect_status.into());
             CountryRule { props }
+        }
+
+        prop! {
+            /// `CountryCode`: The two-letter ISO country code
+            props, "CountryCode", _, set_country_code, get_country_code, Val<String>
+        }
+
+        prop! {
+            /// `ProtectStatus`: The types of protection that can be used.
+            props, "ProtectStatus", _, set_protect_status, get_protect_status, Val<CountryRuleProtectStatus>
         }
     }
 
@@ -1106,80 +1271,72 @@ impl RcsAgent {
         RcsAgent { core }
     }
 
-    /// `DeletionProtectionEnabled`: When set to true the RCS agent can't be deleted. By default
-    /// this is false.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: When set to true the RCS agent can't be deleted. By default
+        /// this is false.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `OptOutListName`: The name of the opt-out list associated with the RCS agent.
-    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OptOutListName", value.into());
-        self
+    prop! {
+        /// `OptOutListName`: The name of the opt-out list associated with the RCS agent.
+        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
     }
 
-    /// `SelfManagedOptOutsEnabled`: When set to true you're responsible for responding to HELP and
-    /// STOP requests, and for tracking and honoring opt-out requests. By default this is false.
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SelfManagedOptOutsEnabled", value.into());
-        self
+    prop! {
+        /// `SelfManagedOptOutsEnabled`: When set to true you're responsible for responding to HELP
+        /// and STOP requests, and for tracking and honoring opt-out requests. By default this is
+        /// false.
+        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to the RCS agent.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to the RCS agent.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TwoWayChannelArn`: The Amazon Resource Name (ARN) of the two way channel where inbound
-    /// messages are delivered.
-    pub fn two_way_channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TwoWayChannelArn", value.into());
-        self
+    prop! {
+        /// `TwoWayChannelArn`: The Amazon Resource Name (ARN) of the two way channel where inbound
+        /// messages are delivered.
+        core.props, "TwoWayChannelArn", two_way_channel_arn, set_two_way_channel_arn, get_two_way_channel_arn, Val<String>
     }
 
-    /// `TwoWayChannelRole`: The Amazon Resource Name (ARN) of an IAM role for the service to assume
-    /// in order to post inbound messages to the two way channel.
-    pub fn two_way_channel_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TwoWayChannelRole", value.into());
-        self
+    prop! {
+        /// `TwoWayChannelRole`: The Amazon Resource Name (ARN) of an IAM role for the service to
+        /// assume in order to post inbound messages to the two way channel.
+        core.props, "TwoWayChannelRole", two_way_channel_role, set_two_way_channel_role, get_two_way_channel_role, Val<String>
     }
 
-    /// `TwoWayEnabled`: When set to true two-way messaging is enabled for the RCS agent.
-    pub fn two_way_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("TwoWayEnabled", value.into());
-        self
+    prop! {
+        /// `TwoWayEnabled`: When set to true two-way messaging is enabled for the RCS agent.
+        core.props, "TwoWayEnabled", two_way_enabled, set_two_way_enabled, get_two_way_enabled, Val<bool>
     }
 
-    /// `TwoWayMediaS3BucketName`: The name of the Amazon S3 bucket where inbound RCS media objects
-    /// are written.
-    pub fn two_way_media_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TwoWayMediaS3BucketName", value.into());
-        self
+    prop! {
+        /// `TwoWayMediaS3BucketName`: The name of the Amazon S3 bucket where inbound RCS media
+        /// objects are written.
+        core.props, "TwoWayMediaS3BucketName", two_way_media_s3_bucket_name, set_two_way_media_s3_bucket_name, get_two_way_media_s3_bucket_name, Val<String>
     }
 
-    /// `TwoWayMediaS3KeyPrefix`: The key prefix used for inbound RCS media objects in the Amazon S3
-    /// bucket.
-    pub fn two_way_media_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TwoWayMediaS3KeyPrefix", value.into());
-        self
+    prop! {
+        /// `TwoWayMediaS3KeyPrefix`: The key prefix used for inbound RCS media objects in the
+        /// Amazon S3 bucket.
+        core.props, "TwoWayMediaS3KeyPrefix", two_way_media_s3_key_prefix, set_two_way_media_s3_key_prefix, get_two_way_media_s3_key_prefix, Val<String>
     }
 
-    /// `TwoWayMediaS3Role`: The Amazon Resource Name (ARN) of the IAM role used to write inbound
-    /// RCS media files to the Amazon S3 bucket. The role must have s3:PutObject permission on the
-    /// bucket and a trust policy allowing sms-voice.amazonaws.com to assume it.
-    pub fn two_way_media_s3_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TwoWayMediaS3Role", value.into());
-        self
+    prop! {
+        /// `TwoWayMediaS3Role`: The Amazon Resource Name (ARN) of the IAM role used to write
+        /// inbound RCS media files to the Amazon S3 bucket. The role must have s3:PutObject
+        /// permission on the bucket and a trust policy allowing sms-voice.amazonaws.com to assume
+        /// it.
+        core.props, "TwoWayMediaS3Role", two_way_media_s3_role, set_two_way_media_s3_role, get_two_way_media_s3_role, Val<String>
     }
 
-    /// `TwoWayRcsEventsEnabled`: The list of RCS event types enabled for two-way messaging. An
-    /// empty list disables all event types. The special value ALL enables all current and future
-    /// event types and must be the only element if used. Requires TwoWayEnabled to be true.
-    pub fn two_way_rcs_events_enabled(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TwoWayRcsEventsEnabled", value.into());
-        self
+    prop! {
+        /// `TwoWayRcsEventsEnabled`: The list of RCS event types enabled for two-way messaging. An
+        /// empty list disables all event types. The special value ALL enables all current and
+        /// future event types and must be the only element if used. Requires TwoWayEnabled to be
+        /// true.
+        core.props, "TwoWayRcsEventsEnabled", two_way_rcs_events_enabled, set_two_way_rcs_events_enabled, get_two_way_rcs_events_enabled, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1245,10 +1402,14 @@ impl Registration {
         Registration { core }
     }
 
-    /// `Tags`: An array of tags (key and value pairs) to associate with the registration.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RegistrationType`: The type of registration form to create.
+        core.props, "RegistrationType", _, set_registration_type, get_registration_type, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of tags (key and value pairs) to associate with the registration.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1307,25 +1468,22 @@ impl RegistrationAttachment {
         RegistrationAttachment { core }
     }
 
-    /// `AttachmentBody`: The registration file to upload. The maximum file size is 1500KB and valid
-    /// file extensions are PDF, JPEG and PNG.
-    pub fn attachment_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AttachmentBody", value.into());
-        self
+    prop! {
+        /// `AttachmentBody`: The registration file to upload. The maximum file size is 1500KB and
+        /// valid file extensions are PDF, JPEG and PNG.
+        core.props, "AttachmentBody", attachment_body, set_attachment_body, get_attachment_body, Val<String>
     }
 
-    /// `AttachmentUrl`: A URL to the required registration file. For example, the URL to an
-    /// MMS/shortcode form.
-    pub fn attachment_url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AttachmentUrl", value.into());
-        self
+    prop! {
+        /// `AttachmentUrl`: A URL to the required registration file. For example, the URL to an
+        /// MMS/shortcode form.
+        core.props, "AttachmentUrl", attachment_url, set_attachment_url, get_attachment_url, Val<String>
     }
 
-    /// `Tags`: An array of tags (key and value pairs) to associate with the registration
-    /// attachment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of tags (key and value pairs) to associate with the registration
+        /// attachment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1391,6 +1549,17 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `PolicyDocument`: The JSON formatted resource-based policy to attach.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS End User Messaging SMS and
+        /// Voice resource to attach the resource-based policy to.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -1424,17 +1593,26 @@ impl SenderId {
         SenderId { core }
     }
 
-    /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
-    /// this is set to false.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtectionEnabled", value.into());
-        self
+    prop! {
+        /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
+        /// this is set to false.
+        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IsoCountryCode`: The two-character code, in ISO 3166-1 alpha-2 format, for the country
+        /// or region.
+        core.props, "IsoCountryCode", _, set_iso_country_code, get_iso_country_code, Val<String>
+    }
+
+    prop! {
+        /// `SenderId`: The sender ID string to request.
+        core.props, "SenderId", _, set_sender_id, get_sender_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1473,10 +1651,14 @@ impl VerifiedDestinationNumber {
         VerifiedDestinationNumber { core }
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DestinationPhoneNumber`: The verified destination phone number, in E.164 format.
+        core.props, "DestinationPhoneNumber", _, set_destination_phone_number, get_destination_phone_number, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, Json, List};
+use cdk_core::kind::{Arn, Json, List, TopicArn};
 
 /// `AWS::SNS::Subscription`: Resource Type definition for AWS::SNS::Subscription
 pub struct Subscription {
@@ -43,69 +43,70 @@ impl Subscription {
         Subscription { core }
     }
 
-    /// `DeliveryPolicy`: The delivery policy JSON assigned to the subscription. Enables the
-    /// subscriber to define the message delivery retry strategy in the case of an HTTP/S endpoint
-    /// subscribed to the topic.
-    pub fn delivery_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("DeliveryPolicy", value.into());
-        self
+    prop! {
+        /// `DeliveryPolicy`: The delivery policy JSON assigned to the subscription. Enables the
+        /// subscriber to define the message delivery retry strategy in the case of an HTTP/S
+        /// endpoint subscribed to the topic.
+        core.props, "DeliveryPolicy", delivery_policy, set_delivery_policy, get_delivery_policy, Val<Json>
     }
 
-    /// `Endpoint`: The subscription's endpoint. The endpoint value depends on the protocol that you
-    /// specify.
-    pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Endpoint", value.into());
-        self
+    prop! {
+        /// `Endpoint`: The subscription's endpoint. The endpoint value depends on the protocol that
+        /// you specify.
+        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
     }
 
-    /// `FilterPolicy`: The filter policy JSON assigned to the subscription. Enables the subscriber
-    /// to filter out unwanted messages.
-    pub fn filter_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("FilterPolicy", value.into());
-        self
+    prop! {
+        /// `FilterPolicy`: The filter policy JSON assigned to the subscription. Enables the
+        /// subscriber to filter out unwanted messages.
+        core.props, "FilterPolicy", filter_policy, set_filter_policy, get_filter_policy, Val<Json>
     }
 
-    /// `FilterPolicyScope`: This attribute lets you choose the filtering scope by using one of the
-    /// following string value types: MessageAttributes (default) and MessageBody.
-    pub fn filter_policy_scope(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FilterPolicyScope", value.into());
-        self
+    prop! {
+        /// `FilterPolicyScope`: This attribute lets you choose the filtering scope by using one of
+        /// the following string value types: MessageAttributes (default) and MessageBody.
+        core.props, "FilterPolicyScope", filter_policy_scope, set_filter_policy_scope, get_filter_policy_scope, Val<String>
     }
 
-    /// `RawMessageDelivery`: When set to true, enables raw message delivery. Raw messages don't
-    /// contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
-    pub fn raw_message_delivery(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RawMessageDelivery", value.into());
-        self
+    prop! {
+        /// `Protocol`: The subscription's protocol.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<String>
     }
 
-    /// `RedrivePolicy`: When specified, sends undeliverable messages to the specified Amazon SQS
-    /// dead-letter queue. Messages that can't be delivered due to client errors are held in the
-    /// dead-letter queue for further analysis or reprocessing.
-    pub fn redrive_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("RedrivePolicy", value.into());
-        self
+    prop! {
+        /// `RawMessageDelivery`: When set to true, enables raw message delivery. Raw messages don't
+        /// contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
+        core.props, "RawMessageDelivery", raw_message_delivery, set_raw_message_delivery, get_raw_message_delivery, Val<bool>
     }
 
-    /// `Region`: For cross-region subscriptions, the region in which the topic resides.If no region
-    /// is specified, AWS CloudFormation uses the region of the caller as the default.
-    pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Region", value.into());
-        self
+    prop! {
+        /// `RedrivePolicy`: When specified, sends undeliverable messages to the specified Amazon
+        /// SQS dead-letter queue. Messages that can't be delivered due to client errors are held in
+        /// the dead-letter queue for further analysis or reprocessing.
+        core.props, "RedrivePolicy", redrive_policy, set_redrive_policy, get_redrive_policy, Val<Json>
     }
 
-    /// `ReplayPolicy`: Specifies whether Amazon SNS resends the notification to the subscription
-    /// when a message's attribute changes.
-    pub fn replay_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ReplayPolicy", value.into());
-        self
+    prop! {
+        /// `Region`: For cross-region subscriptions, the region in which the topic resides.If no
+        /// region is specified, AWS CloudFormation uses the region of the caller as the default.
+        core.props, "Region", region, set_region, get_region, Val<String>
     }
 
-    /// `SubscriptionRoleArn`: This property applies only to Amazon Data Firehose delivery stream
-    /// subscriptions.
-    pub fn subscription_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SubscriptionRoleArn", value.into());
-        self
+    prop! {
+        /// `ReplayPolicy`: Specifies whether Amazon SNS resends the notification to the
+        /// subscription when a message's attribute changes.
+        core.props, "ReplayPolicy", replay_policy, set_replay_policy, get_replay_policy, Val<Json>
+    }
+
+    prop! {
+        /// `SubscriptionRoleArn`: This property applies only to Amazon Data Firehose delivery
+        /// stream subscriptions.
+        core.props, "SubscriptionRoleArn", subscription_role_arn, set_subscription_role_arn, get_subscription_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `TopicArn`: The ARN of the topic to subscribe to.
+        core.props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,124 +145,112 @@ impl Topic {
         Topic { core }
     }
 
-    /// `ArchivePolicy`.
-    pub fn archive_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("ArchivePolicy", value.into());
-        self
+    prop! {
+        /// `ArchivePolicy`.
+        core.props, "ArchivePolicy", archive_policy, set_archive_policy, get_archive_policy, Val<Json>
     }
 
-    /// `ContentBasedDeduplication`: ``ContentBasedDeduplication`` enables deduplication of messages
-    /// based on their content for FIFO topics. By default, this property is set to false. If you
-    /// create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId``
-    /// for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId``
-    /// using a SHA-256 hash of the message body (excluding message attributes). You can optionally
-    /// override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish``
-    /// action. Note that this property only …
-    pub fn content_based_deduplication(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ContentBasedDeduplication", value.into());
-        self
+    prop! {
+        /// `ContentBasedDeduplication`: ``ContentBasedDeduplication`` enables deduplication of
+        /// messages based on their content for FIFO topics. By default, this property is set to
+        /// false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you
+        /// must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true,
+        /// SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the
+        /// message body (excluding message attributes). You can optionally override this generated
+        /// value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action. Note that
+        /// this property only …
+        core.props, "ContentBasedDeduplication", content_based_deduplication, set_content_based_deduplication, get_content_based_deduplication, Val<bool>
     }
 
-    /// `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("DataProtectionPolicy", value.into());
-        self
+    prop! {
+        /// `DataProtectionPolicy`.
+        core.props, "DataProtectionPolicy", data_protection_policy, set_data_protection_policy, get_data_protection_policy, Val<Json>
     }
 
-    /// `DeliveryStatusLogging`: The ``DeliveryStatusLogging`` configuration enables you to log the
-    /// delivery status of messages sent from your Amazon SNS topic to subscribed endpoints with the
-    /// following supported delivery protocols: + HTTP + Amazon Kinesis Data Firehose + AWS Lambda +
-    /// Platform application endpoint + Amazon Simple Queue Service Once configured, log entries are
-    /// sent to Amazon CloudWatch Logs.
-    pub fn delivery_status_logging(mut self, value: impl Into<Val<List<topic::LoggingConfig>>>) -> Self {
-        self.core.set("DeliveryStatusLogging", value.into());
-        self
+    prop! {
+        /// `DeliveryStatusLogging`: The ``DeliveryStatusLogging`` configuration enables you to log
+        /// the delivery status of messages sent from your Amazon SNS topic to subscribed endpoints
+        /// with the following supported delivery protocols: + HTTP + Amazon Kinesis Data Firehose +
+        /// AWS Lambda + Platform application endpoint + Amazon Simple Queue Service Once
+        /// configured, log entries are sent to Amazon CloudWatch Logs.
+        core.props, "DeliveryStatusLogging", delivery_status_logging, set_delivery_status_logging, get_delivery_status_logging, Val<List<topic::LoggingConfig>>
     }
 
-    /// `DisplayName`: The display name to use for an SNS topic with SMS subscriptions. The display
-    /// name must be maximum 100 characters long, including hyphens (-), underscores (_), spaces,
-    /// and tabs.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name to use for an SNS topic with SMS subscriptions. The
+        /// display name must be maximum 100 characters long, including hyphens (-), underscores (_),
+        /// spaces, and tabs.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `FifoThroughputScope`: Specifies the throughput quota and deduplication behavior to apply
-    /// for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
-    pub fn fifo_throughput_scope(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FifoThroughputScope", value.into());
-        self
+    prop! {
+        /// `FifoThroughputScope`: Specifies the throughput quota and deduplication behavior to
+        /// apply for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
+        core.props, "FifoThroughputScope", fifo_throughput_scope, set_fifo_throughput_scope, get_fifo_throughput_scope, Val<String>
     }
 
-    /// `FifoTopic`: Set to true to create a FIFO topic.
-    pub fn fifo_topic(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("FifoTopic", value.into());
-        self
+    prop! {
+        /// `FifoTopic`: Set to true to create a FIFO topic.
+        core.props, "FifoTopic", fifo_topic, set_fifo_topic, get_fifo_topic, Val<bool>
     }
 
-    /// `KmsMasterKeyId`: The ID of an AWS managed customer master key (CMK) for SNS or a custom
-    /// CMK. For more information, see Key terms (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>).
-    /// For more examples, see ``KeyId`` in the *API Reference*. This property applies only to
-    /// server-side-encryption (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
-    pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsMasterKeyId", value.into());
-        self
+    prop! {
+        /// `KmsMasterKeyId`: The ID of an AWS managed customer master key (CMK) for SNS or a custom
+        /// CMK. For more information, see Key terms (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>).
+        /// For more examples, see ``KeyId`` in the *API Reference*. This property applies only to
+        /// server-side-encryption (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
+        core.props, "KmsMasterKeyId", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
     }
 
-    /// `MaximumMessageSize`.
-    pub fn maximum_message_size(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("MaximumMessageSize", value.into());
-        self
+    prop! {
+        /// `MaximumMessageSize`.
+        core.props, "MaximumMessageSize", maximum_message_size, set_maximum_message_size, get_maximum_message_size, Val<i64>
     }
 
-    /// `SignatureVersion`: The signature version corresponds to the hashing algorithm used while
-    /// creating the signature of the notifications, subscription confirmations, or unsubscribe
-    /// confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
-    pub fn signature_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SignatureVersion", value.into());
-        self
+    prop! {
+        /// `SignatureVersion`: The signature version corresponds to the hashing algorithm used
+        /// while creating the signature of the notifications, subscription confirmations, or
+        /// unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion``
+        /// is set to ``1``.
+        core.props, "SignatureVersion", signature_version, set_signature_version, get_signature_version, Val<String>
     }
 
-    /// `Subscription`: The SNS subscriptions (endpoints) for this topic. If you specify the ``Subscription``
-    /// property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription
-    /// resource, the associated subscription is not deleted when the ``AWS::SNS::Topic`` resource
-    /// is deleted.
-    pub fn subscription(mut self, value: impl Into<Val<List<topic::Subscription>>>) -> Self {
-        self.core.set("Subscription", value.into());
-        self
+    prop! {
+        /// `Subscription`: The SNS subscriptions (endpoints) for this topic. If you specify the ``Subscription``
+        /// property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription
+        /// resource, the associated subscription is not deleted when the ``AWS::SNS::Topic``
+        /// resource is deleted.
+        core.props, "Subscription", subscription, set_subscription, get_subscription, Val<List<topic::Subscription>>
     }
 
-    /// `Tags`: The list of tags to add to a new topic. To be able to tag a topic on creation, you
-    /// must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The list of tags to add to a new topic. To be able to tag a topic on creation,
+        /// you must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TopicName`: The name of the topic you want to create. Topic names must include only
-    /// uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
-    /// between 1 and 256 characters long. FIFO topic names must end with ``.fifo``. If you don't
-    /// specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For
-    /// more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-    /// If you specify a name, you can't perform updates that require replacement of this resource.
-    /// You can perform updates that require no or …
-    pub fn topic_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TopicName", value.into());
-        self
+    prop! {
+        /// `TopicName`: The name of the topic you want to create. Topic names must include only
+        /// uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
+        /// between 1 and 256 characters long. FIFO topic names must end with ``.fifo``. If you
+        /// don't specify a name, CFN generates a unique physical ID and uses that ID for the topic
+        /// name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+        /// If you specify a name, you can't perform updates that require replacement of this
+        /// resource. You can perform updates that require no or …
+        core.props, "TopicName", topic_name, set_topic_name, get_topic_name, Val<String>
     }
 
-    /// `TracingConfig`: Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``,
-    /// and the topic passes through the tracing header it receives from an SNS publisher to its
-    /// subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner account
-    /// if the sampled flag in the tracing header is true.
-    pub fn tracing_config(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TracingConfig", value.into());
-        self
+    prop! {
+        /// `TracingConfig`: Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``,
+        /// and the topic passes through the tracing header it receives from an SNS publisher to its
+        /// subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner
+        /// account if the sampled flag in the tracing header is true.
+        core.props, "TracingConfig", tracing_config, set_tracing_config, get_tracing_config, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
     #[inline]
-    pub fn ref_(&self) -> Val<String> {
+    pub fn ref_(&self) -> Val<TopicArn> {
         self.core.ref_()
     }
 
@@ -327,7 +316,7 @@ impl Topic {
 
     /// `Fn::GetAtt` `TopicArn`.
     #[inline]
-    pub fn attr_topic_arn(&self) -> Val<Arn> {
+    pub fn attr_topic_arn(&self) -> Val<TopicArn> {
         self.core.get_att("TopicArn")
     }
 
@@ -367,25 +356,28 @@ pub mod topic {
             LoggingConfig { props }
         }
 
-        /// `FailureFeedbackRoleArn`: The IAM role ARN to be used when logging failed message deliveries
-        /// in Amazon CloudWatch.
-        pub fn failure_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FailureFeedbackRoleArn", value.into());
-            self
+        prop! {
+            /// `Protocol`: Indicates one of the supported protocols for the Amazon SNS topic. At least
+            /// one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
+            props, "Protocol", _, set_protocol, get_protocol, Val<LoggingConfigProtocol>
         }
 
-        /// `SuccessFeedbackRoleArn`: The IAM role ARN to be used when logging successful message
-        /// deliveries in Amazon CloudWatch.
-        pub fn success_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuccessFeedbackRoleArn", value.into());
-            self
+        prop! {
+            /// `FailureFeedbackRoleArn`: The IAM role ARN to be used when logging failed message
+            /// deliveries in Amazon CloudWatch.
+            props, "FailureFeedbackRoleArn", failure_feedback_role_arn, set_failure_feedback_role_arn, get_failure_feedback_role_arn, Val<String>
         }
 
-        /// `SuccessFeedbackSampleRate`: The percentage of successful message deliveries to be logged in
-        /// Amazon CloudWatch. Valid percentage values range from 0 to 100.
-        pub fn success_feedback_sample_rate(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SuccessFeedbackSampleRate", value.into());
-            self
+        prop! {
+            /// `SuccessFeedbackRoleArn`: The IAM role ARN to be used when logging successful message
+            /// deliveries in Amazon CloudWatch.
+            props, "SuccessFeedbackRoleArn", success_feedback_role_arn, set_success_feedback_role_arn, get_success_feedback_role_arn, Val<String>
+        }
+
+        prop! {
+            /// `SuccessFeedbackSampleRate`: The percentage of successful message deliveries to be
+            /// logged in Amazon CloudWatch. Valid percentage values range from 0 to 100.
+            props, "SuccessFeedbackSampleRate", success_feedback_sample_rate, set_success_feedback_sample_rate, get_success_feedback_sample_rate, Val<String>
         }
     }
 
@@ -437,6 +429,19 @@ pub mod topic {
             props.set("Protocol", protocol.into());
             Subscription { props }
         }
+
+        prop! {
+            /// `Endpoint`: The endpoint that receives notifications from the SNS topic. The endpoint
+            /// value depends on the protocol that you specify. For more information, see the ``Endpoint``
+            /// parameter of the ``Subscribe`` action in the *API Reference*.
+            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        }
+
+        prop! {
+            /// `Protocol`: The subscription's protocol. For more information, see the ``Protocol``
+            /// parameter of the ``Subscribe`` action in the *API Reference*.
+            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        }
     }
 }
 
@@ -461,6 +466,17 @@ impl TopicInlinePolicy {
         core.set("PolicyDocument", policy_document.into());
         core.set("TopicArn", topic_arn.into());
         TopicInlinePolicy { core }
+    }
+
+    prop! {
+        /// `PolicyDocument`.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the topic to which you want to add the
+        /// policy.
+        core.props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -497,6 +513,18 @@ impl TopicPolicy {
         core.set("PolicyDocument", policy_document.into());
         core.set("Topics", topics.into());
         TopicPolicy { core }
+    }
+
+    prop! {
+        /// `PolicyDocument`: A policy document that contains permissions to add to the specified
+        /// SNS topics.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    }
+
+    prop! {
+        /// `Topics`: The Amazon Resource Names (ARN) of the topics to which you want to add the
+        /// policy. You can use the ``Ref`` function to specify an ``AWS::SNS::Topic`` resource.
+        core.props, "Topics", _, set_topics, get_topics, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

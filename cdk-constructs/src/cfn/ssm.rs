@@ -42,113 +42,101 @@ impl Association {
         Association { core }
     }
 
-    /// `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApplyOnlyAtCronInterval", value.into());
-        self
+    prop! {
+        /// `ApplyOnlyAtCronInterval`.
+        core.props, "ApplyOnlyAtCronInterval", apply_only_at_cron_interval, set_apply_only_at_cron_interval, get_apply_only_at_cron_interval, Val<bool>
     }
 
-    /// `AssociationDispatchAssumeRole`: A role used by association to take actions on your behalf.
-    pub fn association_dispatch_assume_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociationDispatchAssumeRole", value.into());
-        self
+    prop! {
+        /// `AssociationDispatchAssumeRole`: A role used by association to take actions on your
+        /// behalf.
+        core.props, "AssociationDispatchAssumeRole", association_dispatch_assume_role, set_association_dispatch_assume_role, get_association_dispatch_assume_role, Val<String>
     }
 
-    /// `AssociationName`: The name of the association.
-    pub fn association_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssociationName", value.into());
-        self
+    prop! {
+        /// `AssociationName`: The name of the association.
+        core.props, "AssociationName", association_name, set_association_name, get_association_name, Val<String>
     }
 
-    /// `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AutomationTargetParameterName", value.into());
-        self
+    prop! {
+        /// `AutomationTargetParameterName`.
+        core.props, "AutomationTargetParameterName", automation_target_parameter_name, set_automation_target_parameter_name, get_automation_target_parameter_name, Val<String>
     }
 
-    /// `CalendarNames`.
-    pub fn calendar_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CalendarNames", value.into());
-        self
+    prop! {
+        /// `CalendarNames`.
+        core.props, "CalendarNames", calendar_names, set_calendar_names, get_calendar_names, Val<List<String>>
     }
 
-    /// `ComplianceSeverity`.
-    pub fn compliance_severity(mut self, value: impl Into<Val<association::ComplianceSeverity>>) -> Self {
-        self.core.set("ComplianceSeverity", value.into());
-        self
+    prop! {
+        /// `ComplianceSeverity`.
+        core.props, "ComplianceSeverity", compliance_severity, set_compliance_severity, get_compliance_severity, Val<association::ComplianceSeverity>
     }
 
-    /// `DocumentVersion`: The version of the SSM document to associate with the target.
-    pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DocumentVersion", value.into());
-        self
+    prop! {
+        /// `DocumentVersion`: The version of the SSM document to associate with the target.
+        core.props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
     }
 
-    /// `InstanceId`: The ID of the instance that the SSM document is associated with.
-    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InstanceId", value.into());
-        self
+    prop! {
+        /// `InstanceId`: The ID of the instance that the SSM document is associated with.
+        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
     }
 
-    /// `MaxConcurrency`.
-    pub fn max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaxConcurrency", value.into());
-        self
+    prop! {
+        /// `MaxConcurrency`.
+        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<String>
     }
 
-    /// `MaxErrors`.
-    pub fn max_errors(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaxErrors", value.into());
-        self
+    prop! {
+        /// `MaxErrors`.
+        core.props, "MaxErrors", max_errors, set_max_errors, get_max_errors, Val<String>
     }
 
-    /// `OutputLocation`.
-    pub fn output_location(mut self, value: impl Into<Val<association::InstanceAssociationOutputLocation>>) -> Self {
-        self.core.set("OutputLocation", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the SSM document.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Parameters`: Parameter values that the SSM document uses at runtime.
-    pub fn parameters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
-        self.core.set("Parameters", value.into());
-        self
+    prop! {
+        /// `OutputLocation`.
+        core.props, "OutputLocation", output_location, set_output_location, get_output_location, Val<association::InstanceAssociationOutputLocation>
     }
 
-    /// `ScheduleExpression`: A Cron or Rate expression that specifies when the association is
-    /// applied to the target.
-    pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduleExpression", value.into());
-        self
+    prop! {
+        /// `Parameters`: Parameter values that the SSM document uses at runtime.
+        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<String>>>
     }
 
-    /// `ScheduleOffset`.
-    pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScheduleOffset", value.into());
-        self
+    prop! {
+        /// `ScheduleExpression`: A Cron or Rate expression that specifies when the association is
+        /// applied to the target.
+        core.props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
     }
 
-    /// `SyncCompliance`.
-    pub fn sync_compliance(mut self, value: impl Into<Val<association::SyncCompliance>>) -> Self {
-        self.core.set("SyncCompliance", value.into());
-        self
+    prop! {
+        /// `ScheduleOffset`.
+        core.props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
     }
 
-    /// `Tags`: A key-value pair to associate with a resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SyncCompliance`.
+        core.props, "SyncCompliance", sync_compliance, set_sync_compliance, get_sync_compliance, Val<association::SyncCompliance>
     }
 
-    /// `Targets`: The targets that the SSM document sends commands to.
-    pub fn targets(mut self, value: impl Into<Val<List<association::Target>>>) -> Self {
-        self.core.set("Targets", value.into());
-        self
+    prop! {
+        /// `Tags`: A key-value pair to associate with a resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WaitForSuccessTimeoutSeconds`.
-    pub fn wait_for_success_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("WaitForSuccessTimeoutSeconds", value.into());
-        self
+    prop! {
+        /// `Targets`: The targets that the SSM document sends commands to.
+        core.props, "Targets", targets, set_targets, get_targets, Val<List<association::Target>>
+    }
+
+    prop! {
+        /// `WaitForSuccessTimeoutSeconds`.
+        core.props, "WaitForSuccessTimeoutSeconds", wait_for_success_timeout_seconds, set_wait_for_success_timeout_seconds, get_wait_for_success_timeout_seconds, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -206,10 +194,9 @@ pub mod association {
             InstanceAssociationOutputLocation { props }
         }
 
-        /// `S3Location`.
-        pub fn s3_location(mut self, value: impl Into<Val<S3OutputLocation>>) -> Self {
-            self.props.set("S3Location", value.into());
-            self
+        prop! {
+            /// `S3Location`.
+            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3OutputLocation>
         }
     }
 
@@ -228,22 +215,19 @@ pub mod association {
             S3OutputLocation { props }
         }
 
-        /// `OutputS3BucketName`.
-        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3BucketName", value.into());
-            self
+        prop! {
+            /// `OutputS3BucketName`.
+            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
         }
 
-        /// `OutputS3KeyPrefix`.
-        pub fn output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `OutputS3KeyPrefix`.
+            props, "OutputS3KeyPrefix", output_s3_key_prefix, set_output_s3_key_prefix, get_output_s3_key_prefix, Val<String>
         }
 
-        /// `OutputS3Region`.
-        pub fn output_s3_region(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3Region", value.into());
-            self
+        prop! {
+            /// `OutputS3Region`.
+            props, "OutputS3Region", output_s3_region, set_output_s3_region, get_output_s3_region, Val<String>
         }
     }
 
@@ -277,6 +261,16 @@ pub mod association {
             props.set("Key", key.into());
             props.set("Values", values.into());
             Target { props }
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 }
@@ -313,16 +307,34 @@ impl CloudConnector {
         CloudConnector { core }
     }
 
-    /// `Description`: The description of the cloud connector.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfigConnectorArn`: The ARN of the AWS Config connector.
+        core.props, "ConfigConnectorArn", _, set_config_connector_arn, get_config_connector_arn, Val<String>
     }
 
-    /// `Tags`: Tags to apply to the cloud connector.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Configuration`: The configuration for the cloud connector.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<cloud_connector::CloudConnectorConfiguration>
+    }
+
+    prop! {
+        /// `Description`: The description of the cloud connector.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `DisplayName`: The display name of the cloud connector.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `RoleArn`: The IAM role ARN used by the cloud connector.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags to apply to the cloud connector.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -378,6 +390,11 @@ pub mod cloud_connector {
             props.set("AzureConfiguration", azure_configuration.into());
             CloudConnectorConfiguration { props }
         }
+
+        prop! {
+            /// `AzureConfiguration`: Configuration for connecting to Azure.
+            props, "AzureConfiguration", _, set_azure_configuration, get_azure_configuration, Val<AzureConfiguration>
+        }
     }
 
     /// `AWS::SSM::CloudConnector.AzureConfiguration`: Configuration for connecting to Azure.
@@ -399,22 +416,30 @@ pub mod cloud_connector {
             AzureConfiguration { props }
         }
 
-        /// `ApplicationDisplayName`: The display name of the Azure AD application.
-        pub fn application_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationDisplayName", value.into());
-            self
+        prop! {
+            /// `TenantId`: The Azure AD tenant ID. Cannot be changed after creation.
+            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
         }
 
-        /// `Targets`: The targets for the cloud connector. If omitted, the entire tenant is targeted.
-        pub fn targets(mut self, value: impl Into<Val<ConfigurationTargets>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `ApplicationId`: The Azure AD application ID.
+            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
         }
 
-        /// `TenantDisplayName`: The display name of the Azure AD tenant.
-        pub fn tenant_display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantDisplayName", value.into());
-            self
+        prop! {
+            /// `ApplicationDisplayName`: The display name of the Azure AD application.
+            props, "ApplicationDisplayName", application_display_name, set_application_display_name, get_application_display_name, Val<String>
+        }
+
+        prop! {
+            /// `Targets`: The targets for the cloud connector. If omitted, the entire tenant is
+            /// targeted.
+            props, "Targets", targets, set_targets, get_targets, Val<ConfigurationTargets>
+        }
+
+        prop! {
+            /// `TenantDisplayName`: The display name of the Azure AD tenant.
+            props, "TenantDisplayName", tenant_display_name, set_tenant_display_name, get_tenant_display_name, Val<String>
         }
     }
 
@@ -434,6 +459,11 @@ pub mod cloud_connector {
             let mut props = Props::new();
             props.set("Subscriptions", subscriptions.into());
             ConfigurationTargets { props }
+        }
+
+        prop! {
+            /// `Subscriptions`: List of Azure subscriptions.
+            props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<AzureSubscription>>
         }
     }
 
@@ -455,10 +485,14 @@ pub mod cloud_connector {
             AzureSubscription { props }
         }
 
-        /// `DisplayName`: The display name of the Azure subscription.
-        pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DisplayName", value.into());
-            self
+        prop! {
+            /// `Id`: The Azure subscription ID.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `DisplayName`: The display name of the Azure subscription.
+            props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
         }
     }
 }
@@ -486,66 +520,62 @@ impl Document {
         Document { core }
     }
 
-    /// `Attachments`: A list of key and value pairs that describe attachments to a version of a
-    /// document.
-    pub fn attachments(mut self, value: impl Into<Val<List<document::AttachmentsSource>>>) -> Self {
-        self.core.set("Attachments", value.into());
-        self
+    prop! {
+        /// `Attachments`: A list of key and value pairs that describe attachments to a version of a
+        /// document.
+        core.props, "Attachments", attachments, set_attachments, get_attachments, Val<List<document::AttachmentsSource>>
     }
 
-    /// `DocumentFormat`: Specify the document format for the request. The document format can be
-    /// either JSON or YAML. JSON is the default format.
-    pub fn document_format(mut self, value: impl Into<Val<document::DocumentFormat>>) -> Self {
-        self.core.set("DocumentFormat", value.into());
-        self
+    prop! {
+        /// `Content`: The content for the Systems Manager document in JSON, YAML or String format.
+        core.props, "Content", _, set_content, get_content, Val<Json>
     }
 
-    /// `DocumentType`: The type of document to create.
-    pub fn document_type(mut self, value: impl Into<Val<document::DocumentType>>) -> Self {
-        self.core.set("DocumentType", value.into());
-        self
+    prop! {
+        /// `DocumentFormat`: Specify the document format for the request. The document format can
+        /// be either JSON or YAML. JSON is the default format.
+        core.props, "DocumentFormat", document_format, set_document_format, get_document_format, Val<document::DocumentFormat>
     }
 
-    /// `Name`: A name for the Systems Manager document.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `DocumentType`: The type of document to create.
+        core.props, "DocumentType", document_type, set_document_type, get_document_type, Val<document::DocumentType>
     }
 
-    /// `Requires`: A list of SSM documents required by a document. For example, an
-    /// ApplicationConfiguration document requires an ApplicationConfigurationSchema document.
-    pub fn requires(mut self, value: impl Into<Val<List<document::DocumentRequires>>>) -> Self {
-        self.core.set("Requires", value.into());
-        self
+    prop! {
+        /// `Name`: A name for the Systems Manager document.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
-    /// resource in different ways, such as by purpose, owner, or environment.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Requires`: A list of SSM documents required by a document. For example, an
+        /// ApplicationConfiguration document requires an ApplicationConfigurationSchema document.
+        core.props, "Requires", requires, set_requires, get_requires, Val<List<document::DocumentRequires>>
     }
 
-    /// `TargetType`: Specify a target type to define the kinds of resources the document can run
-    /// on.
-    pub fn target_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TargetType", value.into());
-        self
+    prop! {
+        /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
+        /// resource in different ways, such as by purpose, owner, or environment.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `UpdateMethod`: Update method - when set to 'Replace', the update will replace the existing
-    /// document; when set to 'NewVersion', the update will create a new version.
-    pub fn update_method(mut self, value: impl Into<Val<document::UpdateMethod>>) -> Self {
-        self.core.set("UpdateMethod", value.into());
-        self
+    prop! {
+        /// `TargetType`: Specify a target type to define the kinds of resources the document can
+        /// run on.
+        core.props, "TargetType", target_type, set_target_type, get_target_type, Val<String>
     }
 
-    /// `VersionName`: An optional field specifying the version of the artifact you are creating
-    /// with the document. This value is unique across all versions of a document, and cannot be
-    /// changed.
-    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionName", value.into());
-        self
+    prop! {
+        /// `UpdateMethod`: Update method - when set to 'Replace', the update will replace the
+        /// existing document; when set to 'NewVersion', the update will create a new version.
+        core.props, "UpdateMethod", update_method, set_update_method, get_update_method, Val<document::UpdateMethod>
+    }
+
+    prop! {
+        /// `VersionName`: An optional field specifying the version of the artifact you are creating
+        /// with the document. This value is unique across all versions of a document, and cannot be
+        /// changed.
+        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -575,24 +605,21 @@ pub mod document {
             AttachmentsSource { props }
         }
 
-        /// `Key`: The key of a key-value pair that identifies the location of an attachment to a
-        /// document.
-        pub fn key(mut self, value: impl Into<Val<AttachmentsSourceKey>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The key of a key-value pair that identifies the location of an attachment to a
+            /// document.
+            props, "Key", key, set_key, get_key, Val<AttachmentsSourceKey>
         }
 
-        /// `Name`: The name of the document attachment file.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the document attachment file.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Values`: The value of a key-value pair that identifies the location of an attachment to a
-        /// document. The format for Value depends on the type of key you specify.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`: The value of a key-value pair that identifies the location of an attachment to
+            /// a document. The format for Value depends on the type of key you specify.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -696,16 +723,14 @@ pub mod document {
             DocumentRequires { props }
         }
 
-        /// `Name`: The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Version`: The document version required by the current document.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Version`: The document version required by the current document.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -763,49 +788,73 @@ impl MaintenanceWindow {
         MaintenanceWindow { core }
     }
 
-    /// `Description`: A description of the maintenance window.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AllowUnassociatedTargets`: Enables a maintenance window task to run on managed
+        /// instances, even if you have not registered those instances as targets. If enabled, then
+        /// you must specify the unregistered instances (by instance ID) when you register a task
+        /// with the maintenance window.
+        core.props, "AllowUnassociatedTargets", _, set_allow_unassociated_targets, get_allow_unassociated_targets, Val<bool>
     }
 
-    /// `EndDate`: The date and time, in ISO-8601 Extended format, for when the maintenance window
-    /// is scheduled to become inactive.
-    pub fn end_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("EndDate", value.into());
-        self
+    prop! {
+        /// `Cutoff`: The number of hours before the end of the maintenance window that AWS Systems
+        /// Manager stops scheduling new tasks for execution.
+        core.props, "Cutoff", _, set_cutoff, get_cutoff, Val<i64>
     }
 
-    /// `ScheduleOffset`: The number of days to wait to run a maintenance window after the scheduled
-    /// cron expression date and time.
-    pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("ScheduleOffset", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the maintenance window.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ScheduleTimezone`: The time zone that the scheduled maintenance window executions are based
-    /// on, in Internet Assigned Numbers Authority (IANA) format.
-    pub fn schedule_timezone(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduleTimezone", value.into());
-        self
+    prop! {
+        /// `Duration`: The duration of the maintenance window in hours.
+        core.props, "Duration", _, set_duration, get_duration, Val<i64>
     }
 
-    /// `StartDate`: The date and time, in ISO-8601 Extended format, for when the maintenance window
-    /// is scheduled to become active. StartDate allows you to delay activation of the maintenance
-    /// window until the specified future date.
-    pub fn start_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StartDate", value.into());
-        self
+    prop! {
+        /// `EndDate`: The date and time, in ISO-8601 Extended format, for when the maintenance
+        /// window is scheduled to become inactive.
+        core.props, "EndDate", end_date, set_end_date, get_end_date, Val<String>
     }
 
-    /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set of
-    /// tags (key-value pairs). Tags enable you to categorize a resource in different ways, such as
-    /// by purpose, owner, or environment. For example, you might want to tag a maintenance window
-    /// to identify the type of tasks it will run, the types of targets, and the environment it will
-    /// run in.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the maintenance window.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Schedule`: The schedule of the maintenance window in the form of a cron or rate
+        /// expression.
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleOffset`: The number of days to wait to run a maintenance window after the
+        /// scheduled cron expression date and time.
+        core.props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
+    }
+
+    prop! {
+        /// `ScheduleTimezone`: The time zone that the scheduled maintenance window executions are
+        /// based on, in Internet Assigned Numbers Authority (IANA) format.
+        core.props, "ScheduleTimezone", schedule_timezone, set_schedule_timezone, get_schedule_timezone, Val<String>
+    }
+
+    prop! {
+        /// `StartDate`: The date and time, in ISO-8601 Extended format, for when the maintenance
+        /// window is scheduled to become active. StartDate allows you to delay activation of the
+        /// maintenance window until the specified future date.
+        core.props, "StartDate", start_date, set_start_date, get_start_date, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set
+        /// of tags (key-value pairs). Tags enable you to categorize a resource in different ways,
+        /// such as by purpose, owner, or environment. For example, you might want to tag a
+        /// maintenance window to identify the type of tasks it will run, the types of targets, and
+        /// the environment it will run in.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -851,24 +900,36 @@ impl MaintenanceWindowTarget {
         MaintenanceWindowTarget { core }
     }
 
-    /// `Description`: A description for the target.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description for the target.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: The name for the maintenance window target.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name for the maintenance window target.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `OwnerInformation`: A user-provided value that will be included in any Amazon CloudWatch
-    /// Events events that are raised while running tasks for these targets in this maintenance
-    /// window.
-    pub fn owner_information(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OwnerInformation", value.into());
-        self
+    prop! {
+        /// `OwnerInformation`: A user-provided value that will be included in any Amazon CloudWatch
+        /// Events events that are raised while running tasks for these targets in this maintenance
+        /// window.
+        core.props, "OwnerInformation", owner_information, set_owner_information, get_owner_information, Val<String>
+    }
+
+    prop! {
+        /// `ResourceType`: The type of target that is being registered with the maintenance window.
+        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<maintenance_window_target::ResourceType>
+    }
+
+    prop! {
+        /// `Targets`: The targets to register with the maintenance window.
+        core.props, "Targets", _, set_targets, get_targets, Val<List<maintenance_window_target::Targets>>
+    }
+
+    prop! {
+        /// `WindowId`: The ID of the maintenance window to register the target with.
+        core.props, "WindowId", _, set_window_id, get_window_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -921,6 +982,17 @@ pub mod maintenance_window_target {
             props.set("Key", key.into());
             Targets { props }
         }
+
+        prop! {
+            /// `Values`: User-defined criteria that maps to Key.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `Key`: User-defined criteria for sending commands that target managed nodes that meet
+            /// the criteria.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 }
 
@@ -957,68 +1029,80 @@ impl MaintenanceWindowTask {
         MaintenanceWindowTask { core }
     }
 
-    /// `CutoffBehavior`: The specification for whether tasks should continue to run after the
-    /// cutoff time specified in the maintenance windows is reached.
-    pub fn cutoff_behavior(mut self, value: impl Into<Val<maintenance_window_task::CutoffBehavior>>) -> Self {
-        self.core.set("CutoffBehavior", value.into());
-        self
+    prop! {
+        /// `CutoffBehavior`: The specification for whether tasks should continue to run after the
+        /// cutoff time specified in the maintenance windows is reached.
+        core.props, "CutoffBehavior", cutoff_behavior, set_cutoff_behavior, get_cutoff_behavior, Val<maintenance_window_task::CutoffBehavior>
     }
 
-    /// `Description`: A description of the task.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the task.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `LoggingInfo`: Information about an Amazon S3 bucket to write Run Command task-level logs
-    /// to.
-    pub fn logging_info(mut self, value: impl Into<Val<maintenance_window_task::LoggingInfo>>) -> Self {
-        self.core.set("LoggingInfo", value.into());
-        self
+    prop! {
+        /// `LoggingInfo`: Information about an Amazon S3 bucket to write Run Command task-level
+        /// logs to.
+        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<maintenance_window_task::LoggingInfo>
     }
 
-    /// `MaxConcurrency`: The maximum number of targets this task can be run for, in parallel.
-    pub fn max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaxConcurrency", value.into());
-        self
+    prop! {
+        /// `MaxConcurrency`: The maximum number of targets this task can be run for, in parallel.
+        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<String>
     }
 
-    /// `MaxErrors`: The maximum number of errors allowed before this task stops being scheduled.
-    pub fn max_errors(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MaxErrors", value.into());
-        self
+    prop! {
+        /// `MaxErrors`: The maximum number of errors allowed before this task stops being
+        /// scheduled.
+        core.props, "MaxErrors", max_errors, set_max_errors, get_max_errors, Val<String>
     }
 
-    /// `Name`: The task name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The task name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ServiceRoleArn`: The Amazon Resource Name (ARN) of the IAM service role for AWS Systems
-    /// Manager to assume when running a maintenance window task.
-    pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceRoleArn", value.into());
-        self
+    prop! {
+        /// `Priority`: The priority of the task in the maintenance window. The lower the number,
+        /// the higher the priority. Tasks that have the same priority are scheduled in parallel.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
     }
 
-    /// `Targets`: The targets (either instances or window target ids).
-    pub fn targets(mut self, value: impl Into<Val<List<maintenance_window_task::Target>>>) -> Self {
-        self.core.set("Targets", value.into());
-        self
+    prop! {
+        /// `ServiceRoleArn`: The Amazon Resource Name (ARN) of the IAM service role for AWS Systems
+        /// Manager to assume when running a maintenance window task.
+        core.props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
     }
 
-    /// `TaskInvocationParameters`: The parameters to pass to the task when it runs. Populate only
-    /// the fields that match the task type. All other fields should be empty.
-    pub fn task_invocation_parameters(mut self, value: impl Into<Val<maintenance_window_task::TaskInvocationParameters>>) -> Self {
-        self.core.set("TaskInvocationParameters", value.into());
-        self
+    prop! {
+        /// `Targets`: The targets (either instances or window target ids).
+        core.props, "Targets", targets, set_targets, get_targets, Val<List<maintenance_window_task::Target>>
     }
 
-    /// `TaskParameters`.
-    pub fn task_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("TaskParameters", value.into());
-        self
+    prop! {
+        /// `TaskArn`: The resource that the task uses during execution.
+        core.props, "TaskArn", _, set_task_arn, get_task_arn, Val<String>
+    }
+
+    prop! {
+        /// `TaskInvocationParameters`: The parameters to pass to the task when it runs. Populate
+        /// only the fields that match the task type. All other fields should be empty.
+        core.props, "TaskInvocationParameters", task_invocation_parameters, set_task_invocation_parameters, get_task_invocation_parameters, Val<maintenance_window_task::TaskInvocationParameters>
+    }
+
+    prop! {
+        /// `TaskParameters`.
+        core.props, "TaskParameters", task_parameters, set_task_parameters, get_task_parameters, Val<Json>
+    }
+
+    prop! {
+        /// `TaskType`: The type of task.
+        core.props, "TaskType", _, set_task_type, get_task_type, Val<maintenance_window_task::TaskType>
+    }
+
+    prop! {
+        /// `WindowId`: The ID of the maintenance window where the task is registered.
+        core.props, "WindowId", _, set_window_id, get_window_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1072,10 +1156,19 @@ pub mod maintenance_window_task {
             LoggingInfo { props }
         }
 
-        /// `S3Prefix`.
-        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Prefix", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Region`.
+            props, "Region", _, set_region, get_region, Val<String>
+        }
+
+        prop! {
+            /// `S3Prefix`.
+            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
         }
     }
 
@@ -1097,6 +1190,16 @@ pub mod maintenance_window_task {
             props.set("Key", key.into());
             Target { props }
         }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::SSM::MaintenanceWindowTask.TaskInvocationParameters`.
@@ -1114,28 +1217,24 @@ pub mod maintenance_window_task {
             TaskInvocationParameters { props }
         }
 
-        /// `MaintenanceWindowAutomationParameters`.
-        pub fn maintenance_window_automation_parameters(mut self, value: impl Into<Val<MaintenanceWindowAutomationParameters>>) -> Self {
-            self.props.set("MaintenanceWindowAutomationParameters", value.into());
-            self
+        prop! {
+            /// `MaintenanceWindowAutomationParameters`.
+            props, "MaintenanceWindowAutomationParameters", maintenance_window_automation_parameters, set_maintenance_window_automation_parameters, get_maintenance_window_automation_parameters, Val<MaintenanceWindowAutomationParameters>
         }
 
-        /// `MaintenanceWindowLambdaParameters`.
-        pub fn maintenance_window_lambda_parameters(mut self, value: impl Into<Val<MaintenanceWindowLambdaParameters>>) -> Self {
-            self.props.set("MaintenanceWindowLambdaParameters", value.into());
-            self
+        prop! {
+            /// `MaintenanceWindowLambdaParameters`.
+            props, "MaintenanceWindowLambdaParameters", maintenance_window_lambda_parameters, set_maintenance_window_lambda_parameters, get_maintenance_window_lambda_parameters, Val<MaintenanceWindowLambdaParameters>
         }
 
-        /// `MaintenanceWindowRunCommandParameters`.
-        pub fn maintenance_window_run_command_parameters(mut self, value: impl Into<Val<MaintenanceWindowRunCommandParameters>>) -> Self {
-            self.props.set("MaintenanceWindowRunCommandParameters", value.into());
-            self
+        prop! {
+            /// `MaintenanceWindowRunCommandParameters`.
+            props, "MaintenanceWindowRunCommandParameters", maintenance_window_run_command_parameters, set_maintenance_window_run_command_parameters, get_maintenance_window_run_command_parameters, Val<MaintenanceWindowRunCommandParameters>
         }
 
-        /// `MaintenanceWindowStepFunctionsParameters`.
-        pub fn maintenance_window_step_functions_parameters(mut self, value: impl Into<Val<MaintenanceWindowStepFunctionsParameters>>) -> Self {
-            self.props.set("MaintenanceWindowStepFunctionsParameters", value.into());
-            self
+        prop! {
+            /// `MaintenanceWindowStepFunctionsParameters`.
+            props, "MaintenanceWindowStepFunctionsParameters", maintenance_window_step_functions_parameters, set_maintenance_window_step_functions_parameters, get_maintenance_window_step_functions_parameters, Val<MaintenanceWindowStepFunctionsParameters>
         }
     }
 
@@ -1154,16 +1253,14 @@ pub mod maintenance_window_task {
             MaintenanceWindowAutomationParameters { props }
         }
 
-        /// `DocumentVersion`.
-        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentVersion", value.into());
-            self
+        prop! {
+            /// `DocumentVersion`.
+            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
     }
 
@@ -1182,22 +1279,19 @@ pub mod maintenance_window_task {
             MaintenanceWindowLambdaParameters { props }
         }
 
-        /// `ClientContext`.
-        pub fn client_context(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ClientContext", value.into());
-            self
+        prop! {
+            /// `ClientContext`.
+            props, "ClientContext", client_context, set_client_context, get_client_context, Val<String>
         }
 
-        /// `Payload`.
-        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Payload", value.into());
-            self
+        prop! {
+            /// `Payload`.
+            props, "Payload", payload, set_payload, get_payload, Val<String>
         }
 
-        /// `Qualifier`.
-        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Qualifier", value.into());
-            self
+        prop! {
+            /// `Qualifier`.
+            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
         }
     }
 
@@ -1216,70 +1310,59 @@ pub mod maintenance_window_task {
             MaintenanceWindowRunCommandParameters { props }
         }
 
-        /// `CloudWatchOutputConfig`.
-        pub fn cloud_watch_output_config(mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> Self {
-            self.props.set("CloudWatchOutputConfig", value.into());
-            self
+        prop! {
+            /// `CloudWatchOutputConfig`.
+            props, "CloudWatchOutputConfig", cloud_watch_output_config, set_cloud_watch_output_config, get_cloud_watch_output_config, Val<CloudWatchOutputConfig>
         }
 
-        /// `Comment`.
-        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Comment", value.into());
-            self
+        prop! {
+            /// `Comment`.
+            props, "Comment", comment, set_comment, get_comment, Val<String>
         }
 
-        /// `DocumentHash`.
-        pub fn document_hash(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentHash", value.into());
-            self
+        prop! {
+            /// `DocumentHash`.
+            props, "DocumentHash", document_hash, set_document_hash, get_document_hash, Val<String>
         }
 
-        /// `DocumentHashType`.
-        pub fn document_hash_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentHashType", value.into());
-            self
+        prop! {
+            /// `DocumentHashType`.
+            props, "DocumentHashType", document_hash_type, set_document_hash_type, get_document_hash_type, Val<String>
         }
 
-        /// `DocumentVersion`.
-        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentVersion", value.into());
-            self
+        prop! {
+            /// `DocumentVersion`.
+            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
         }
 
-        /// `NotificationConfig`.
-        pub fn notification_config(mut self, value: impl Into<Val<NotificationConfig>>) -> Self {
-            self.props.set("NotificationConfig", value.into());
-            self
+        prop! {
+            /// `NotificationConfig`.
+            props, "NotificationConfig", notification_config, set_notification_config, get_notification_config, Val<NotificationConfig>
         }
 
-        /// `OutputS3BucketName`.
-        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3BucketName", value.into());
-            self
+        prop! {
+            /// `OutputS3BucketName`.
+            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
         }
 
-        /// `OutputS3KeyPrefix`.
-        pub fn output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputS3KeyPrefix", value.into());
-            self
+        prop! {
+            /// `OutputS3KeyPrefix`.
+            props, "OutputS3KeyPrefix", output_s3_key_prefix, set_output_s3_key_prefix, get_output_s3_key_prefix, Val<String>
         }
 
-        /// `Parameters`.
-        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
         }
 
-        /// `ServiceRoleArn`.
-        pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceRoleArn", value.into());
-            self
+        prop! {
+            /// `ServiceRoleArn`.
+            props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
         }
 
-        /// `TimeoutSeconds`.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutSeconds`.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -1298,18 +1381,16 @@ pub mod maintenance_window_task {
             CloudWatchOutputConfig { props }
         }
 
-        /// `CloudWatchLogGroupName`: The name of the CloudWatch log group where you want to send
-        /// command output.
-        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CloudWatchLogGroupName", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogGroupName`: The name of the CloudWatch log group where you want to send
+            /// command output.
+            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
         }
 
-        /// `CloudWatchOutputEnabled`: Enables Systems Manager to send command output to CloudWatch
-        /// Logs.
-        pub fn cloud_watch_output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CloudWatchOutputEnabled", value.into());
-            self
+        prop! {
+            /// `CloudWatchOutputEnabled`: Enables Systems Manager to send command output to CloudWatch
+            /// Logs.
+            props, "CloudWatchOutputEnabled", cloud_watch_output_enabled, set_cloud_watch_output_enabled, get_cloud_watch_output_enabled, Val<bool>
         }
     }
 
@@ -1330,16 +1411,19 @@ pub mod maintenance_window_task {
             NotificationConfig { props }
         }
 
-        /// `NotificationEvents`.
-        pub fn notification_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("NotificationEvents", value.into());
-            self
+        prop! {
+            /// `NotificationArn`.
+            props, "NotificationArn", _, set_notification_arn, get_notification_arn, Val<String>
         }
 
-        /// `NotificationType`.
-        pub fn notification_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NotificationType", value.into());
-            self
+        prop! {
+            /// `NotificationEvents`.
+            props, "NotificationEvents", notification_events, set_notification_events, get_notification_events, Val<List<String>>
+        }
+
+        prop! {
+            /// `NotificationType`.
+            props, "NotificationType", notification_type, set_notification_type, get_notification_type, Val<String>
         }
     }
 
@@ -1358,16 +1442,14 @@ pub mod maintenance_window_task {
             MaintenanceWindowStepFunctionsParameters { props }
         }
 
-        /// `Input`.
-        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Input", value.into());
-            self
+        prop! {
+            /// `Input`.
+            props, "Input", input, set_input, get_input, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -1419,28 +1501,39 @@ impl OpsItem {
         OpsItem { core }
     }
 
-    /// `Category`: The category of the OpsItem.
-    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Category", value.into());
-        self
+    prop! {
+        /// `Category`: The category of the OpsItem.
+        core.props, "Category", category, set_category, get_category, Val<String>
     }
 
-    /// `Priority`: The priority of the OpsItem.
-    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Priority", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the OpsItem.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Severity`: The severity of the OpsItem.
-    pub fn severity(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Severity", value.into());
-        self
+    prop! {
+        /// `Priority`: The priority of the OpsItem.
+        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
     }
 
-    /// `Tags`: Tags for the OpsItem.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Severity`: The severity of the OpsItem.
+        core.props, "Severity", severity, set_severity, get_severity, Val<String>
+    }
+
+    prop! {
+        /// `Source`: The origin of the OpsItem.
+        core.props, "Source", _, set_source, get_source, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags for the OpsItem.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Title`: The title of the OpsItem.
+        core.props, "Title", _, set_title, get_title, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1534,60 +1627,66 @@ impl Parameter {
         Parameter { core }
     }
 
-    /// `AllowedPattern`: A regular expression used to validate the parameter value. For example,
-    /// for ``String`` types with values restricted to numbers, you can specify the following: ``AllowedPattern=^\\d+$``
-    pub fn allowed_pattern(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AllowedPattern", value.into());
-        self
+    prop! {
+        /// `AllowedPattern`: A regular expression used to validate the parameter value. For
+        /// example, for ``String`` types with values restricted to numbers, you can specify the
+        /// following: ``AllowedPattern=^\\d+$``
+        core.props, "AllowedPattern", allowed_pattern, set_allowed_pattern, get_allowed_pattern, Val<String>
     }
 
-    /// `DataType`: The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The
-    /// default is ``text``.
-    pub fn data_type(mut self, value: impl Into<Val<parameter::DataType>>) -> Self {
-        self.core.set("DataType", value.into());
-        self
+    prop! {
+        /// `DataType`: The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The
+        /// default is ``text``.
+        core.props, "DataType", data_type, set_data_type, get_data_type, Val<parameter::DataType>
     }
 
-    /// `Description`: Information about the parameter.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Information about the parameter.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: The name of the parameter. The reported maximum length of 2048 characters for a
-    /// parameter name includes 1037 characters that are reserved for internal use by SYS. The
-    /// maximum length for a parameter name that you specify is 1011 characters. This count of 1011
-    /// characters includes the characters in the ARN that precede the name you specify. This ARN
-    /// length will vary depending on your partition and Region. For example, the following 45
-    /// characters count toward the 1011 character maximum for a parameter created in the US East (Ohio)
-    /// Region: ``arn:aws:ssm:us-east-2:111122223333:parameter/``.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the parameter. The reported maximum length of 2048 characters for a
+        /// parameter name includes 1037 characters that are reserved for internal use by SYS. The
+        /// maximum length for a parameter name that you specify is 1011 characters. This count of 1011
+        /// characters includes the characters in the ARN that precede the name you specify. This
+        /// ARN length will vary depending on your partition and Region. For example, the following 45
+        /// characters count toward the 1011 character maximum for a parameter created in the US
+        /// East (Ohio) Region: ``arn:aws:ssm:us-east-2:111122223333:parameter/``.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Policies`: Information about the policies assigned to a parameter. Assigning parameter
-    /// policies (<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>)
-    /// in the *User Guide*.
-    pub fn policies(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Policies", value.into());
-        self
+    prop! {
+        /// `Policies`: Information about the policies assigned to a parameter. Assigning parameter
+        /// policies (<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>)
+        /// in the *User Guide*.
+        core.props, "Policies", policies, set_policies, get_policies, Val<String>
     }
 
-    /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set of
-    /// tags (key-value pairs). Tags enable you to categorize a resource in different ways, such as
-    /// by purpose, owner, or environment. For example, you might want to tag a SYS parameter to
-    /// identify the type of resource to which it applies, the environment, or the type of
-    /// configuration data referenced by the parameter.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set
+        /// of tags (key-value pairs). Tags enable you to categorize a resource in different ways,
+        /// such as by purpose, owner, or environment. For example, you might want to tag a SYS
+        /// parameter to identify the type of resource to which it applies, the environment, or the
+        /// type of configuration data referenced by the parameter.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
-    /// `Tier`: The parameter tier.
-    pub fn tier(mut self, value: impl Into<Val<parameter::Tier>>) -> Self {
-        self.core.set("Tier", value.into());
-        self
+    prop! {
+        /// `Tier`: The parameter tier.
+        core.props, "Tier", tier, set_tier, get_tier, Val<parameter::Tier>
+    }
+
+    prop! {
+        /// `Type`: The type of parameter. Parameters of type ``SecureString`` are not supported by
+        /// CFNlong.
+        core.props, "Type", _, set_type, get_type, Val<parameter::Type>
+    }
+
+    prop! {
+        /// `Value`: The parameter value. If type is ``StringList``, the system returns a
+        /// comma-separated string with no spaces between commas in the ``Value`` field.
+        core.props, "Value", _, set_value, get_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1717,98 +1816,89 @@ impl PatchBaseline {
         PatchBaseline { core }
     }
 
-    /// `ApprovalRules`: A set of rules defining the approval rules for a patch baseline.
-    pub fn approval_rules(mut self, value: impl Into<Val<patch_baseline::RuleGroup>>) -> Self {
-        self.core.set("ApprovalRules", value.into());
-        self
+    prop! {
+        /// `ApprovalRules`: A set of rules defining the approval rules for a patch baseline.
+        core.props, "ApprovalRules", approval_rules, set_approval_rules, get_approval_rules, Val<patch_baseline::RuleGroup>
     }
 
-    /// `ApprovedPatches`: A list of explicitly approved patches for the baseline.
-    pub fn approved_patches(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ApprovedPatches", value.into());
-        self
+    prop! {
+        /// `ApprovedPatches`: A list of explicitly approved patches for the baseline.
+        core.props, "ApprovedPatches", approved_patches, set_approved_patches, get_approved_patches, Val<List<String>>
     }
 
-    /// `ApprovedPatchesComplianceLevel`: Defines the compliance level for approved patches. This
-    /// means that if an approved patch is reported as missing, this is the severity of the
-    /// compliance violation. The default value is UNSPECIFIED.
-    pub fn approved_patches_compliance_level(mut self, value: impl Into<Val<patch_baseline::ApprovedPatchesComplianceLevel>>) -> Self {
-        self.core.set("ApprovedPatchesComplianceLevel", value.into());
-        self
+    prop! {
+        /// `ApprovedPatchesComplianceLevel`: Defines the compliance level for approved patches.
+        /// This means that if an approved patch is reported as missing, this is the severity of the
+        /// compliance violation. The default value is UNSPECIFIED.
+        core.props, "ApprovedPatchesComplianceLevel", approved_patches_compliance_level, set_approved_patches_compliance_level, get_approved_patches_compliance_level, Val<patch_baseline::ApprovedPatchesComplianceLevel>
     }
 
-    /// `ApprovedPatchesEnableNonSecurity`: Indicates whether the list of approved patches includes
-    /// non-security updates that should be applied to the instances. The default value is 'false'.
-    /// Applies to Linux instances only.
-    pub fn approved_patches_enable_non_security(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ApprovedPatchesEnableNonSecurity", value.into());
-        self
+    prop! {
+        /// `ApprovedPatchesEnableNonSecurity`: Indicates whether the list of approved patches
+        /// includes non-security updates that should be applied to the instances. The default value
+        /// is 'false'. Applies to Linux instances only.
+        core.props, "ApprovedPatchesEnableNonSecurity", approved_patches_enable_non_security, set_approved_patches_enable_non_security, get_approved_patches_enable_non_security, Val<bool>
     }
 
-    /// `AvailableSecurityUpdatesComplianceStatus`: The compliance status for vendor recommended
-    /// security updates that are not approved by this patch baseline.
-    pub fn available_security_updates_compliance_status(mut self, value: impl Into<Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>>) -> Self {
-        self.core.set("AvailableSecurityUpdatesComplianceStatus", value.into());
-        self
+    prop! {
+        /// `AvailableSecurityUpdatesComplianceStatus`: The compliance status for vendor recommended
+        /// security updates that are not approved by this patch baseline.
+        core.props, "AvailableSecurityUpdatesComplianceStatus", available_security_updates_compliance_status, set_available_security_updates_compliance_status, get_available_security_updates_compliance_status, Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>
     }
 
-    /// `DefaultBaseline`: Set the baseline as default baseline. Only registering to default patch
-    /// baseline is allowed.
-    pub fn default_baseline(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DefaultBaseline", value.into());
-        self
+    prop! {
+        /// `DefaultBaseline`: Set the baseline as default baseline. Only registering to default
+        /// patch baseline is allowed.
+        core.props, "DefaultBaseline", default_baseline, set_default_baseline, get_default_baseline, Val<bool>
     }
 
-    /// `Description`: The description of the patch baseline.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the patch baseline.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `GlobalFilters`: A set of global filters used to include patches in the baseline.
-    pub fn global_filters(mut self, value: impl Into<Val<patch_baseline::PatchFilterGroup>>) -> Self {
-        self.core.set("GlobalFilters", value.into());
-        self
+    prop! {
+        /// `GlobalFilters`: A set of global filters used to include patches in the baseline.
+        core.props, "GlobalFilters", global_filters, set_global_filters, get_global_filters, Val<patch_baseline::PatchFilterGroup>
     }
 
-    /// `OperatingSystem`: Defines the operating system the patch baseline applies to. The Default
-    /// value is WINDOWS.
-    pub fn operating_system(mut self, value: impl Into<Val<patch_baseline::OperatingSystem>>) -> Self {
-        self.core.set("OperatingSystem", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the patch baseline.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `PatchGroups`: PatchGroups is used to associate instances with a specific patch baseline
-    pub fn patch_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PatchGroups", value.into());
-        self
+    prop! {
+        /// `OperatingSystem`: Defines the operating system the patch baseline applies to. The
+        /// Default value is WINDOWS.
+        core.props, "OperatingSystem", operating_system, set_operating_system, get_operating_system, Val<patch_baseline::OperatingSystem>
     }
 
-    /// `RejectedPatches`: A list of explicitly rejected patches for the baseline.
-    pub fn rejected_patches(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RejectedPatches", value.into());
-        self
+    prop! {
+        /// `PatchGroups`: PatchGroups is used to associate instances with a specific patch baseline
+        core.props, "PatchGroups", patch_groups, set_patch_groups, get_patch_groups, Val<List<String>>
     }
 
-    /// `RejectedPatchesAction`: The action for Patch Manager to take on patches included in the
-    /// RejectedPackages list.
-    pub fn rejected_patches_action(mut self, value: impl Into<Val<patch_baseline::RejectedPatchesAction>>) -> Self {
-        self.core.set("RejectedPatchesAction", value.into());
-        self
+    prop! {
+        /// `RejectedPatches`: A list of explicitly rejected patches for the baseline.
+        core.props, "RejectedPatches", rejected_patches, set_rejected_patches, get_rejected_patches, Val<List<String>>
     }
 
-    /// `Sources`: Information about the patches to use to update the instances, including target
-    /// operating systems and source repository. Applies to Linux instances only.
-    pub fn sources(mut self, value: impl Into<Val<List<patch_baseline::PatchSource>>>) -> Self {
-        self.core.set("Sources", value.into());
-        self
+    prop! {
+        /// `RejectedPatchesAction`: The action for Patch Manager to take on patches included in the
+        /// RejectedPackages list.
+        core.props, "RejectedPatchesAction", rejected_patches_action, set_rejected_patches_action, get_rejected_patches_action, Val<patch_baseline::RejectedPatchesAction>
     }
 
-    /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
-    /// resource in different ways.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Sources`: Information about the patches to use to update the instances, including
+        /// target operating systems and source repository. Applies to Linux instances only.
+        core.props, "Sources", sources, set_sources, get_sources, Val<List<patch_baseline::PatchSource>>
+    }
+
+    prop! {
+        /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
+        /// resource in different ways.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1845,10 +1935,9 @@ pub mod patch_baseline {
             RuleGroup { props }
         }
 
-        /// `PatchRules`.
-        pub fn patch_rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
-            self.props.set("PatchRules", value.into());
-            self
+        prop! {
+            /// `PatchRules`.
+            props, "PatchRules", patch_rules, set_patch_rules, get_patch_rules, Val<List<Rule>>
         }
     }
 
@@ -1867,34 +1956,29 @@ pub mod patch_baseline {
             Rule { props }
         }
 
-        /// `ApproveAfterDays`.
-        pub fn approve_after_days(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ApproveAfterDays", value.into());
-            self
+        prop! {
+            /// `ApproveAfterDays`.
+            props, "ApproveAfterDays", approve_after_days, set_approve_after_days, get_approve_after_days, Val<i64>
         }
 
-        /// `ApproveUntilDate`.
-        pub fn approve_until_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApproveUntilDate", value.into());
-            self
+        prop! {
+            /// `ApproveUntilDate`.
+            props, "ApproveUntilDate", approve_until_date, set_approve_until_date, get_approve_until_date, Val<String>
         }
 
-        /// `ComplianceLevel`.
-        pub fn compliance_level(mut self, value: impl Into<Val<RuleComplianceLevel>>) -> Self {
-            self.props.set("ComplianceLevel", value.into());
-            self
+        prop! {
+            /// `ComplianceLevel`.
+            props, "ComplianceLevel", compliance_level, set_compliance_level, get_compliance_level, Val<RuleComplianceLevel>
         }
 
-        /// `EnableNonSecurity`.
-        pub fn enable_non_security(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableNonSecurity", value.into());
-            self
+        prop! {
+            /// `EnableNonSecurity`.
+            props, "EnableNonSecurity", enable_non_security, set_enable_non_security, get_enable_non_security, Val<bool>
         }
 
-        /// `PatchFilterGroup`: The patch filter group that defines the criteria for the rule.
-        pub fn patch_filter_group(mut self, value: impl Into<Val<PatchFilterGroup>>) -> Self {
-            self.props.set("PatchFilterGroup", value.into());
-            self
+        prop! {
+            /// `PatchFilterGroup`: The patch filter group that defines the criteria for the rule.
+            props, "PatchFilterGroup", patch_filter_group, set_patch_filter_group, get_patch_filter_group, Val<PatchFilterGroup>
         }
     }
 
@@ -1939,10 +2023,9 @@ pub mod patch_baseline {
             PatchFilterGroup { props }
         }
 
-        /// `PatchFilters`.
-        pub fn patch_filters(mut self, value: impl Into<Val<List<PatchFilter>>>) -> Self {
-            self.props.set("PatchFilters", value.into());
-            self
+        prop! {
+            /// `PatchFilters`.
+            props, "PatchFilters", patch_filters, set_patch_filters, get_patch_filters, Val<List<PatchFilter>>
         }
     }
 
@@ -1962,16 +2045,14 @@ pub mod patch_baseline {
             PatchFilter { props }
         }
 
-        /// `Key`.
-        pub fn key(mut self, value: impl Into<Val<PatchFilterKey>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", key, set_key, get_key, Val<PatchFilterKey>
         }
 
-        /// `Values`.
-        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Values", value.into());
-            self
+        prop! {
+            /// `Values`.
+            props, "Values", values, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -2162,22 +2243,19 @@ pub mod patch_baseline {
             PatchSource { props }
         }
 
-        /// `Configuration`.
-        pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Configuration", value.into());
-            self
+        prop! {
+            /// `Configuration`.
+            props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Products`.
-        pub fn products(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Products", value.into());
-            self
+        prop! {
+            /// `Products`.
+            props, "Products", products, set_products, get_products, Val<List<String>>
         }
     }
 }
@@ -2202,52 +2280,49 @@ impl ResourceDataSync {
         ResourceDataSync { core }
     }
 
-    /// `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketName", value.into());
-        self
+    prop! {
+        /// `BucketName`.
+        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
     }
 
-    /// `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketPrefix", value.into());
-        self
+    prop! {
+        /// `BucketPrefix`.
+        core.props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
     }
 
-    /// `BucketRegion`.
-    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketRegion", value.into());
-        self
+    prop! {
+        /// `BucketRegion`.
+        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
     }
 
-    /// `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKeyArn", value.into());
-        self
+    prop! {
+        /// `KMSKeyArn`.
+        core.props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `S3Destination`.
-    pub fn s3_destination(mut self, value: impl Into<Val<resource_data_sync::S3Destination>>) -> Self {
-        self.core.set("S3Destination", value.into());
-        self
+    prop! {
+        /// `S3Destination`.
+        core.props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<resource_data_sync::S3Destination>
     }
 
-    /// `SyncFormat`.
-    pub fn sync_format(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SyncFormat", value.into());
-        self
+    prop! {
+        /// `SyncFormat`.
+        core.props, "SyncFormat", sync_format, set_sync_format, get_sync_format, Val<String>
     }
 
-    /// `SyncSource`.
-    pub fn sync_source(mut self, value: impl Into<Val<resource_data_sync::SyncSource>>) -> Self {
-        self.core.set("SyncSource", value.into());
-        self
+    prop! {
+        /// `SyncName`.
+        core.props, "SyncName", _, set_sync_name, get_sync_name, Val<String>
     }
 
-    /// `SyncType`.
-    pub fn sync_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SyncType", value.into());
-        self
+    prop! {
+        /// `SyncSource`.
+        core.props, "SyncSource", sync_source, set_sync_source, get_sync_source, Val<resource_data_sync::SyncSource>
+    }
+
+    prop! {
+        /// `SyncType`.
+        core.props, "SyncType", sync_type, set_sync_type, get_sync_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2287,16 +2362,29 @@ pub mod resource_data_sync {
             S3Destination { props }
         }
 
-        /// `BucketPrefix`.
-        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `KMSKeyArn`.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KMSKeyArn", value.into());
-            self
+        prop! {
+            /// `BucketRegion`.
+            props, "BucketRegion", _, set_bucket_region, get_bucket_region, Val<String>
+        }
+
+        prop! {
+            /// `SyncFormat`.
+            props, "SyncFormat", _, set_sync_format, get_sync_format, Val<S3DestinationSyncFormat>
+        }
+
+        prop! {
+            /// `BucketPrefix`.
+            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        }
+
+        prop! {
+            /// `KMSKeyArn`.
+            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -2332,16 +2420,24 @@ pub mod resource_data_sync {
             SyncSource { props }
         }
 
-        /// `AwsOrganizationsSource`.
-        pub fn aws_organizations_source(mut self, value: impl Into<Val<AwsOrganizationsSource>>) -> Self {
-            self.props.set("AwsOrganizationsSource", value.into());
-            self
+        prop! {
+            /// `SourceType`.
+            props, "SourceType", _, set_source_type, get_source_type, Val<String>
         }
 
-        /// `IncludeFutureRegions`.
-        pub fn include_future_regions(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeFutureRegions", value.into());
-            self
+        prop! {
+            /// `SourceRegions`.
+            props, "SourceRegions", _, set_source_regions, get_source_regions, Val<List<String>>
+        }
+
+        prop! {
+            /// `AwsOrganizationsSource`.
+            props, "AwsOrganizationsSource", aws_organizations_source, set_aws_organizations_source, get_aws_organizations_source, Val<AwsOrganizationsSource>
+        }
+
+        prop! {
+            /// `IncludeFutureRegions`.
+            props, "IncludeFutureRegions", include_future_regions, set_include_future_regions, get_include_future_regions, Val<bool>
         }
     }
 
@@ -2362,10 +2458,14 @@ pub mod resource_data_sync {
             AwsOrganizationsSource { props }
         }
 
-        /// `OrganizationalUnits`.
-        pub fn organizational_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrganizationalUnits", value.into());
-            self
+        prop! {
+            /// `OrganizationSourceType`.
+            props, "OrganizationSourceType", _, set_organization_source_type, get_organization_source_type, Val<String>
+        }
+
+        prop! {
+            /// `OrganizationalUnits`.
+            props, "OrganizationalUnits", organizational_units, set_organizational_units, get_organizational_units, Val<List<String>>
         }
     }
 }
@@ -2390,6 +2490,16 @@ impl ResourcePolicy {
         core.set("ResourceArn", resource_arn.into());
         core.set("Policy", policy.into());
         ResourcePolicy { core }
+    }
+
+    prop! {
+        /// `Policy`: Actual policy statement.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`: Arn of OpsItemGroup etc.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2433,6 +2543,16 @@ impl ServiceSetting {
         core.set("SettingId", setting_id.into());
         core.set("SettingValue", setting_value.into());
         ServiceSetting { core }
+    }
+
+    prop! {
+        /// `SettingId`: The ID of the service setting, such as /ssm/parameter-store/high-throughput-enabled.
+        core.props, "SettingId", _, set_setting_id, get_setting_id, Val<String>
+    }
+
+    prop! {
+        /// `SettingValue`: The value of the service setting.
+        core.props, "SettingValue", _, set_setting_value, get_setting_value, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -51,17 +51,32 @@ impl Contact {
         Contact { core }
     }
 
-    /// `Plan`: The stages that an escalation plan or engagement plan engages contacts and contact
-    /// methods in.
-    pub fn plan(mut self, value: impl Into<Val<List<contact::Stage>>>) -> Self {
-        self.core.set("Plan", value.into());
-        self
+    prop! {
+        /// `Alias`: Alias of the contact. String value with 20 to 256 characters. Only
+        /// alphabetical, numeric characters, dash, or underscore allowed.
+        core.props, "Alias", _, set_alias, get_alias, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DisplayName`: Name of the contact. String value with 3 to 256 characters. Only
+        /// alphabetical, space, numeric characters, dash, or underscore allowed.
+        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `Plan`: The stages that an escalation plan or engagement plan engages contacts and
+        /// contact methods in.
+        core.props, "Plan", plan, set_plan, get_plan, Val<List<contact::Stage>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`: Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
+        core.props, "Type", _, set_type, get_type, Val<contact::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,23 +115,20 @@ pub mod contact {
             Stage { props }
         }
 
-        /// `DurationInMinutes`: The time to wait until beginning the next stage.
-        pub fn duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DurationInMinutes", value.into());
-            self
+        prop! {
+            /// `DurationInMinutes`: The time to wait until beginning the next stage.
+            props, "DurationInMinutes", duration_in_minutes, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
         }
 
-        /// `RotationIds`: List of Rotation Ids to associate with Contact
-        pub fn rotation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("RotationIds", value.into());
-            self
+        prop! {
+            /// `RotationIds`: List of Rotation Ids to associate with Contact
+            props, "RotationIds", rotation_ids, set_rotation_ids, get_rotation_ids, Val<List<String>>
         }
 
-        /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan is
-        /// engaging.
-        pub fn targets(mut self, value: impl Into<Val<List<Targets>>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan
+            /// is engaging.
+            props, "Targets", targets, set_targets, get_targets, Val<List<Targets>>
         }
     }
 
@@ -138,17 +150,16 @@ pub mod contact {
             Targets { props }
         }
 
-        /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager uses to
-        /// engage the contact.
-        pub fn channel_target_info(mut self, value: impl Into<Val<ChannelTargetInfo>>) -> Self {
-            self.props.set("ChannelTargetInfo", value.into());
-            self
+        prop! {
+            /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager
+            /// uses to engage the contact.
+            props, "ChannelTargetInfo", channel_target_info, set_channel_target_info, get_channel_target_info, Val<ChannelTargetInfo>
         }
 
-        /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an incident.
-        pub fn contact_target_info(mut self, value: impl Into<Val<ContactTargetInfo>>) -> Self {
-            self.props.set("ContactTargetInfo", value.into());
-            self
+        prop! {
+            /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an
+            /// incident.
+            props, "ContactTargetInfo", contact_target_info, set_contact_target_info, get_contact_target_info, Val<ContactTargetInfo>
         }
     }
 
@@ -175,6 +186,17 @@ pub mod contact {
             props.set("RetryIntervalInMinutes", retry_interval_in_minutes.into());
             ChannelTargetInfo { props }
         }
+
+        prop! {
+            /// `ChannelId`: The Amazon Resource Name (ARN) of the contact channel.
+            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        }
+
+        prop! {
+            /// `RetryIntervalInMinutes`: The number of minutes to wait to retry sending engagement in
+            /// the case the engagement initially fails.
+            props, "RetryIntervalInMinutes", _, set_retry_interval_in_minutes, get_retry_interval_in_minutes, Val<i64>
+        }
     }
 
     /// `AWS::SSMContacts::Contact.ContactTargetInfo`: The contact that SSM Incident Manager is
@@ -196,6 +218,17 @@ pub mod contact {
             props.set("ContactId", contact_id.into());
             props.set("IsEssential", is_essential.into());
             ContactTargetInfo { props }
+        }
+
+        prop! {
+            /// `ContactId`: The Amazon Resource Name (ARN) of the contact.
+            props, "ContactId", _, set_contact_id, get_contact_id, Val<String>
+        }
+
+        prop! {
+            /// `IsEssential`: A Boolean value determining if the contact's acknowledgement stops the
+            /// progress of stages in the plan.
+            props, "IsEssential", _, set_is_essential, get_is_essential, Val<bool>
         }
     }
 
@@ -242,38 +275,34 @@ impl ContactChannel {
         ContactChannel { core }
     }
 
-    /// `ChannelAddress`: The details that SSM Incident Manager uses when trying to engage the
-    /// contact channel.
-    pub fn channel_address(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelAddress", value.into());
-        self
+    prop! {
+        /// `ChannelAddress`: The details that SSM Incident Manager uses when trying to engage the
+        /// contact channel.
+        core.props, "ChannelAddress", channel_address, set_channel_address, get_channel_address, Val<String>
     }
 
-    /// `ChannelName`: The device name. String of 6 to 50 alphabetical, numeric, dash, and
-    /// underscore characters.
-    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelName", value.into());
-        self
+    prop! {
+        /// `ChannelName`: The device name. String of 6 to 50 alphabetical, numeric, dash, and
+        /// underscore characters.
+        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `ChannelType`: Device type, which specify notification channel. Currently supported values: “SMS”, “VOICE”, “EMAIL”, “CHATBOT.
-    pub fn channel_type(mut self, value: impl Into<Val<contact_channel::ChannelType>>) -> Self {
-        self.core.set("ChannelType", value.into());
-        self
+    prop! {
+        /// `ChannelType`: Device type, which specify notification channel. Currently supported
+        /// values: “SMS”, “VOICE”, “EMAIL”, “CHATBOT.
+        core.props, "ChannelType", channel_type, set_channel_type, get_channel_type, Val<contact_channel::ChannelType>
     }
 
-    /// `ContactId`: ARN of the contact resource
-    pub fn contact_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContactId", value.into());
-        self
+    prop! {
+        /// `ContactId`: ARN of the contact resource
+        core.props, "ContactId", contact_id, set_contact_id, get_contact_id, Val<String>
     }
 
-    /// `DeferActivation`: If you want to activate the channel at a later time, you can choose to
-    /// defer activation. SSM Incident Manager can't engage your contact channel until it has been
-    /// activated.
-    pub fn defer_activation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeferActivation", value.into());
-        self
+    prop! {
+        /// `DeferActivation`: If you want to activate the channel at a later time, you can choose
+        /// to defer activation. SSM Incident Manager can't engage your contact channel until it has
+        /// been activated.
+        core.props, "DeferActivation", defer_activation, set_defer_activation, get_defer_activation, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -334,23 +363,20 @@ impl Plan {
         Plan { core }
     }
 
-    /// `ContactId`: Contact ID for the AWS SSM Incident Manager Contact to associate the plan.
-    pub fn contact_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContactId", value.into());
-        self
+    prop! {
+        /// `ContactId`: Contact ID for the AWS SSM Incident Manager Contact to associate the plan.
+        core.props, "ContactId", contact_id, set_contact_id, get_contact_id, Val<String>
     }
 
-    /// `RotationIds`: Rotation Ids to associate with Oncall Contact for engagement.
-    pub fn rotation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("RotationIds", value.into());
-        self
+    prop! {
+        /// `RotationIds`: Rotation Ids to associate with Oncall Contact for engagement.
+        core.props, "RotationIds", rotation_ids, set_rotation_ids, get_rotation_ids, Val<List<String>>
     }
 
-    /// `Stages`: The stages that an escalation plan or engagement plan engages contacts and contact
-    /// methods in.
-    pub fn stages(mut self, value: impl Into<Val<List<plan::Stage>>>) -> Self {
-        self.core.set("Stages", value.into());
-        self
+    prop! {
+        /// `Stages`: The stages that an escalation plan or engagement plan engages contacts and
+        /// contact methods in.
+        core.props, "Stages", stages, set_stages, get_stages, Val<List<plan::Stage>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -390,11 +416,15 @@ pub mod plan {
             Stage { props }
         }
 
-        /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan is
-        /// engaging.
-        pub fn targets(mut self, value: impl Into<Val<List<Targets>>>) -> Self {
-            self.props.set("Targets", value.into());
-            self
+        prop! {
+            /// `DurationInMinutes`: The time to wait until beginning the next stage.
+            props, "DurationInMinutes", _, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        }
+
+        prop! {
+            /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan
+            /// is engaging.
+            props, "Targets", targets, set_targets, get_targets, Val<List<Targets>>
         }
     }
 
@@ -416,17 +446,16 @@ pub mod plan {
             Targets { props }
         }
 
-        /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager uses to
-        /// engage the contact.
-        pub fn channel_target_info(mut self, value: impl Into<Val<ChannelTargetInfo>>) -> Self {
-            self.props.set("ChannelTargetInfo", value.into());
-            self
+        prop! {
+            /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager
+            /// uses to engage the contact.
+            props, "ChannelTargetInfo", channel_target_info, set_channel_target_info, get_channel_target_info, Val<ChannelTargetInfo>
         }
 
-        /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an incident.
-        pub fn contact_target_info(mut self, value: impl Into<Val<ContactTargetInfo>>) -> Self {
-            self.props.set("ContactTargetInfo", value.into());
-            self
+        prop! {
+            /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an
+            /// incident.
+            props, "ContactTargetInfo", contact_target_info, set_contact_target_info, get_contact_target_info, Val<ContactTargetInfo>
         }
     }
 
@@ -453,6 +482,17 @@ pub mod plan {
             props.set("RetryIntervalInMinutes", retry_interval_in_minutes.into());
             ChannelTargetInfo { props }
         }
+
+        prop! {
+            /// `ChannelId`: The Amazon Resource Name (ARN) of the contact channel.
+            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        }
+
+        prop! {
+            /// `RetryIntervalInMinutes`: The number of minutes to wait to retry sending engagement in
+            /// the case the engagement initially fails.
+            props, "RetryIntervalInMinutes", _, set_retry_interval_in_minutes, get_retry_interval_in_minutes, Val<i64>
+        }
     }
 
     /// `AWS::SSMContacts::Plan.ContactTargetInfo`: The contact that SSM Incident Manager is
@@ -474,6 +514,17 @@ pub mod plan {
             props.set("ContactId", contact_id.into());
             props.set("IsEssential", is_essential.into());
             ContactTargetInfo { props }
+        }
+
+        prop! {
+            /// `ContactId`: The Amazon Resource Name (ARN) of the contact.
+            props, "ContactId", _, set_contact_id, get_contact_id, Val<String>
+        }
+
+        prop! {
+            /// `IsEssential`: A Boolean value determining if the contact's acknowledgement stops the
+            /// progress of stages in the plan.
+            props, "IsEssential", _, set_is_essential, get_is_essential, Val<bool>
         }
     }
 }
@@ -513,10 +564,35 @@ impl Rotation {
         Rotation { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ContactIds`: Members of the rotation
+        core.props, "ContactIds", _, set_contact_ids, get_contact_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `Name`: Name of the Rotation
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Recurrence`: Information about when an on-call rotation is in effect and how long the
+        /// rotation period lasts.
+        core.props, "Recurrence", _, set_recurrence, get_recurrence, Val<rotation::RecurrenceSettings>
+    }
+
+    prop! {
+        /// `StartTime`: Start time of the first shift of Oncall Schedule
+        core.props, "StartTime", _, set_start_time, get_start_time, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeZoneId`: TimeZone Identifier for the Oncall Schedule
+        core.props, "TimeZoneId", _, set_time_zone_id, get_time_zone_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -555,41 +631,35 @@ pub mod rotation {
             RecurrenceSettings { props }
         }
 
-        /// `DailySettings`: Information about on-call rotations that recur daily.
-        pub fn daily_settings(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("DailySettings", value.into());
-            self
+        prop! {
+            /// `DailySettings`: Information about on-call rotations that recur daily.
+            props, "DailySettings", daily_settings, set_daily_settings, get_daily_settings, Val<List<String>>
         }
 
-        /// `MonthlySettings`: Information about on-call rotations that recur monthly.
-        pub fn monthly_settings(mut self, value: impl Into<Val<List<MonthlySetting>>>) -> Self {
-            self.props.set("MonthlySettings", value.into());
-            self
+        prop! {
+            /// `MonthlySettings`: Information about on-call rotations that recur monthly.
+            props, "MonthlySettings", monthly_settings, set_monthly_settings, get_monthly_settings, Val<List<MonthlySetting>>
         }
 
-        /// `NumberOfOnCalls`: Number of Oncalls per shift.
-        pub fn number_of_on_calls(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("NumberOfOnCalls", value.into());
-            self
+        prop! {
+            /// `NumberOfOnCalls`: Number of Oncalls per shift.
+            props, "NumberOfOnCalls", number_of_on_calls, set_number_of_on_calls, get_number_of_on_calls, Val<i64>
         }
 
-        /// `RecurrenceMultiplier`: The number of days, weeks, or months a single rotation lasts.
-        pub fn recurrence_multiplier(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RecurrenceMultiplier", value.into());
-            self
+        prop! {
+            /// `RecurrenceMultiplier`: The number of days, weeks, or months a single rotation lasts.
+            props, "RecurrenceMultiplier", recurrence_multiplier, set_recurrence_multiplier, get_recurrence_multiplier, Val<i64>
         }
 
-        /// `ShiftCoverages`: Information about the days of the week included in on-call rotation
-        /// coverage.
-        pub fn shift_coverages(mut self, value: impl Into<Val<List<ShiftCoverage>>>) -> Self {
-            self.props.set("ShiftCoverages", value.into());
-            self
+        prop! {
+            /// `ShiftCoverages`: Information about the days of the week included in on-call rotation
+            /// coverage.
+            props, "ShiftCoverages", shift_coverages, set_shift_coverages, get_shift_coverages, Val<List<ShiftCoverage>>
         }
 
-        /// `WeeklySettings`: Information about on-call rotations that recur weekly.
-        pub fn weekly_settings(mut self, value: impl Into<Val<List<WeeklySetting>>>) -> Self {
-            self.props.set("WeeklySettings", value.into());
-            self
+        prop! {
+            /// `WeeklySettings`: Information about on-call rotations that recur weekly.
+            props, "WeeklySettings", weekly_settings, set_weekly_settings, get_weekly_settings, Val<List<WeeklySetting>>
         }
     }
 
@@ -613,6 +683,17 @@ pub mod rotation {
             props.set("DayOfMonth", day_of_month.into());
             props.set("HandOffTime", hand_off_time.into());
             MonthlySetting { props }
+        }
+
+        prop! {
+            /// `DayOfMonth`: The day of the month when monthly recurring on-call rotations begin.
+            props, "DayOfMonth", _, set_day_of_month, get_day_of_month, Val<i64>
+        }
+
+        prop! {
+            /// `HandOffTime`: Details about when an on-call rotation shift begins or ends. Time of the
+            /// day in format HH:MM
+            props, "HandOffTime", _, set_hand_off_time, get_hand_off_time, Val<String>
         }
     }
 
@@ -640,6 +721,16 @@ pub mod rotation {
             props.set("CoverageTimes", coverage_times.into());
             ShiftCoverage { props }
         }
+
+        prop! {
+            /// `DayOfWeek`: The day of the week when weekly recurring on-call shift rotations begin.
+            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
+        }
+
+        prop! {
+            /// `CoverageTimes`: Information about when an on-call shift begins and ends.
+            props, "CoverageTimes", _, set_coverage_times, get_coverage_times, Val<List<CoverageTime>>
+        }
     }
 
     /// `AWS::SSMContacts::Rotation.CoverageTime`: StartTime and EndTime for the Shift
@@ -661,6 +752,18 @@ pub mod rotation {
             props.set("StartTime", start_time.into());
             props.set("EndTime", end_time.into());
             CoverageTime { props }
+        }
+
+        prop! {
+            /// `StartTime`: Details about when an on-call rotation shift begins or ends. Time of the
+            /// day in format HH:MM
+            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        }
+
+        prop! {
+            /// `EndTime`: Details about when an on-call rotation shift begins or ends. Time of the day
+            /// in format HH:MM
+            props, "EndTime", _, set_end_time, get_end_time, Val<String>
         }
     }
 
@@ -715,6 +818,17 @@ pub mod rotation {
             props.set("DayOfWeek", day_of_week.into());
             props.set("HandOffTime", hand_off_time.into());
             WeeklySetting { props }
+        }
+
+        prop! {
+            /// `DayOfWeek`: The day of the week when weekly recurring on-call shift rotations begin.
+            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
+        }
+
+        prop! {
+            /// `HandOffTime`: Details about when an on-call rotation shift begins or ends. Time of the
+            /// day in format HH:MM
+            props, "HandOffTime", _, set_hand_off_time, get_hand_off_time, Val<String>
         }
     }
 }

@@ -38,12 +38,11 @@ impl Preferences {
         Preferences { core }
     }
 
-    /// `ConnectionRecordingPreferences`: The set of preferences used for recording RDP connections
-    /// in the requesting AWS account and AWS Region. This includes details such as which S3 bucket
-    /// recordings are stored in.
-    pub fn connection_recording_preferences(mut self, value: impl Into<Val<preferences::ConnectionRecordingPreferences>>) -> Self {
-        self.core.set("ConnectionRecordingPreferences", value.into());
-        self
+    prop! {
+        /// `ConnectionRecordingPreferences`: The set of preferences used for recording RDP
+        /// connections in the requesting AWS account and AWS Region. This includes details such as
+        /// which S3 bucket recordings are stored in.
+        core.props, "ConnectionRecordingPreferences", connection_recording_preferences, set_connection_recording_preferences, get_connection_recording_preferences, Val<preferences::ConnectionRecordingPreferences>
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,6 +89,18 @@ pub mod preferences {
             props.set("KMSKeyArn", kms_key_arn.into());
             ConnectionRecordingPreferences { props }
         }
+
+        prop! {
+            /// `RecordingDestinations`: Determines where recordings of RDP connections are stored.
+            props, "RecordingDestinations", _, set_recording_destinations, get_recording_destinations, Val<RecordingDestinations>
+        }
+
+        prop! {
+            /// `KMSKeyArn`: The ARN of a AWS KMS key that is used to encrypt data while it is being
+            /// processed by the service. This key must exist in the same AWS Region as the node you
+            /// start an RDP connection to.
+            props, "KMSKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        }
     }
 
     /// `AWS::SSMGuiConnect::Preferences.RecordingDestinations`: Determines where recordings of RDP
@@ -108,6 +119,11 @@ pub mod preferences {
             let mut props = Props::new();
             props.set("S3Buckets", s3_buckets.into());
             RecordingDestinations { props }
+        }
+
+        prop! {
+            /// `S3Buckets`: The S3 bucket where RDP connection recordings are stored.
+            props, "S3Buckets", _, set_s3_buckets, get_s3_buckets, Val<List<S3Bucket>>
         }
     }
 
@@ -130,6 +146,16 @@ pub mod preferences {
             props.set("BucketOwner", bucket_owner.into());
             props.set("BucketName", bucket_name.into());
             S3Bucket { props }
+        }
+
+        prop! {
+            /// `BucketOwner`: The AWS account number that owns the S3 bucket.
+            props, "BucketOwner", _, set_bucket_owner, get_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `BucketName`: The name of the S3 bucket where RDP connection recordings are stored.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
     }
 }

@@ -42,16 +42,19 @@ impl ReplicationSet {
         ReplicationSet { core }
     }
 
-    /// `DeletionProtected`: Configures the ReplicationSet deletion protection.
-    pub fn deletion_protected(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtected", value.into());
-        self
+    prop! {
+        /// `DeletionProtected`: Configures the ReplicationSet deletion protection.
+        core.props, "DeletionProtected", deletion_protected, set_deletion_protected, get_deletion_protected, Val<bool>
     }
 
-    /// `Tags`: The tags to apply to the replication set.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Regions`: The ReplicationSet configuration.
+        core.props, "Regions", _, set_regions, get_regions, Val<List<replication_set::ReplicationRegion>>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the replication set.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -87,16 +90,14 @@ pub mod replication_set {
             ReplicationRegion { props }
         }
 
-        /// `RegionConfiguration`: The ReplicationSet regional configuration.
-        pub fn region_configuration(mut self, value: impl Into<Val<RegionConfiguration>>) -> Self {
-            self.props.set("RegionConfiguration", value.into());
-            self
+        prop! {
+            /// `RegionConfiguration`: The ReplicationSet regional configuration.
+            props, "RegionConfiguration", region_configuration, set_region_configuration, get_region_configuration, Val<RegionConfiguration>
         }
 
-        /// `RegionName`: The AWS region name.
-        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegionName", value.into());
-            self
+        prop! {
+            /// `RegionName`: The AWS region name.
+            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
         }
     }
 
@@ -117,6 +118,12 @@ pub mod replication_set {
             let mut props = Props::new();
             props.set("SseKmsKeyId", sse_kms_key_id.into());
             RegionConfiguration { props }
+        }
+
+        prop! {
+            /// `SseKmsKeyId`: The AWS Key Management Service key ID or Key Alias to use to encrypt your
+            /// replication set.
+            props, "SseKmsKeyId", _, set_sse_kms_key_id, get_sse_kms_key_id, Val<String>
         }
     }
 }
@@ -146,40 +153,44 @@ impl ResponsePlan {
         ResponsePlan { core }
     }
 
-    /// `Actions`: The list of actions.
-    pub fn actions(mut self, value: impl Into<Val<List<response_plan::Action>>>) -> Self {
-        self.core.set("Actions", value.into());
-        self
+    prop! {
+        /// `Actions`: The list of actions.
+        core.props, "Actions", actions, set_actions, get_actions, Val<List<response_plan::Action>>
     }
 
-    /// `ChatChannel`: The chat channel configuration.
-    pub fn chat_channel(mut self, value: impl Into<Val<response_plan::ChatChannel>>) -> Self {
-        self.core.set("ChatChannel", value.into());
-        self
+    prop! {
+        /// `ChatChannel`: The chat channel configuration.
+        core.props, "ChatChannel", chat_channel, set_chat_channel, get_chat_channel, Val<response_plan::ChatChannel>
     }
 
-    /// `DisplayName`: The display name of the response plan.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The display name of the response plan.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Engagements`: The list of engagements to use.
-    pub fn engagements(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Engagements", value.into());
-        self
+    prop! {
+        /// `Engagements`: The list of engagements to use.
+        core.props, "Engagements", engagements, set_engagements, get_engagements, Val<List<String>>
     }
 
-    /// `Integrations`: The list of integrations.
-    pub fn integrations(mut self, value: impl Into<Val<List<response_plan::Integration>>>) -> Self {
-        self.core.set("Integrations", value.into());
-        self
+    prop! {
+        /// `IncidentTemplate`: The incident template configuration.
+        core.props, "IncidentTemplate", _, set_incident_template, get_incident_template, Val<response_plan::IncidentTemplate>
     }
 
-    /// `Tags`: The tags to apply to the response plan.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Integrations`: The list of integrations.
+        core.props, "Integrations", integrations, set_integrations, get_integrations, Val<List<response_plan::Integration>>
+    }
+
+    prop! {
+        /// `Name`: The name of the response plan.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags to apply to the response plan.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -215,10 +226,9 @@ pub mod response_plan {
             Action { props }
         }
 
-        /// `SsmAutomation`: The configuration to use when starting the SSM automation document.
-        pub fn ssm_automation(mut self, value: impl Into<Val<SsmAutomation>>) -> Self {
-            self.props.set("SsmAutomation", value.into());
-            self
+        prop! {
+            /// `SsmAutomation`: The configuration to use when starting the SSM automation document.
+            props, "SsmAutomation", ssm_automation, set_ssm_automation, get_ssm_automation, Val<SsmAutomation>
         }
     }
 
@@ -243,30 +253,36 @@ pub mod response_plan {
             SsmAutomation { props }
         }
 
-        /// `DocumentVersion`: The version of the document to use when starting the SSM automation
-        /// document.
-        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DocumentVersion", value.into());
-            self
+        prop! {
+            /// `RoleArn`: The role ARN to use when starting the SSM automation document.
+            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
         }
 
-        /// `DynamicParameters`: The parameters with dynamic values to set when starting the SSM
-        /// automation document.
-        pub fn dynamic_parameters(mut self, value: impl Into<Val<List<DynamicSsmParameter>>>) -> Self {
-            self.props.set("DynamicParameters", value.into());
-            self
+        prop! {
+            /// `DocumentName`: The document name to use when starting the SSM automation document.
+            props, "DocumentName", _, set_document_name, get_document_name, Val<String>
         }
 
-        /// `Parameters`: The parameters to set when starting the SSM automation document.
-        pub fn parameters(mut self, value: impl Into<Val<List<SsmParameter>>>) -> Self {
-            self.props.set("Parameters", value.into());
-            self
+        prop! {
+            /// `DocumentVersion`: The version of the document to use when starting the SSM automation
+            /// document.
+            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
         }
 
-        /// `TargetAccount`: The account type to use when starting the SSM automation document.
-        pub fn target_account(mut self, value: impl Into<Val<SsmAutomationTargetAccount>>) -> Self {
-            self.props.set("TargetAccount", value.into());
-            self
+        prop! {
+            /// `DynamicParameters`: The parameters with dynamic values to set when starting the SSM
+            /// automation document.
+            props, "DynamicParameters", dynamic_parameters, set_dynamic_parameters, get_dynamic_parameters, Val<List<DynamicSsmParameter>>
+        }
+
+        prop! {
+            /// `Parameters`: The parameters to set when starting the SSM automation document.
+            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<SsmParameter>>
+        }
+
+        prop! {
+            /// `TargetAccount`: The account type to use when starting the SSM automation document.
+            props, "TargetAccount", target_account, set_target_account, get_target_account, Val<SsmAutomationTargetAccount>
         }
     }
 
@@ -293,6 +309,17 @@ pub mod response_plan {
             props.set("Key", key.into());
             DynamicSsmParameter { props }
         }
+
+        prop! {
+            /// `Value`: Value of the dynamic parameter to set when starting the SSM automation
+            /// document.
+            props, "Value", _, set_value, get_value, Val<DynamicSsmParameterValue>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// `AWS::SSMIncidents::ResponsePlan.DynamicSsmParameterValue`: Value of the dynamic parameter
@@ -311,11 +338,10 @@ pub mod response_plan {
             DynamicSsmParameterValue { props }
         }
 
-        /// `Variable`: The variable types used as dynamic parameter value when starting the SSM
-        /// automation document.
-        pub fn variable(mut self, value: impl Into<Val<VariableType>>) -> Self {
-            self.props.set("Variable", value.into());
-            self
+        prop! {
+            /// `Variable`: The variable types used as dynamic parameter value when starting the SSM
+            /// automation document.
+            props, "Variable", variable, set_variable, get_variable, Val<VariableType>
         }
     }
 
@@ -352,6 +378,16 @@ pub mod response_plan {
             props.set("Key", key.into());
             SsmParameter { props }
         }
+
+        prop! {
+            /// `Values`.
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// The account type to use when starting the SSM automation document.
@@ -382,10 +418,9 @@ pub mod response_plan {
             ChatChannel { props }
         }
 
-        /// `ChatbotSns`.
-        pub fn chatbot_sns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ChatbotSns", value.into());
-            self
+        prop! {
+            /// `ChatbotSns`.
+            props, "ChatbotSns", chatbot_sns, set_chatbot_sns, get_chatbot_sns, Val<List<String>>
         }
     }
 
@@ -408,28 +443,35 @@ pub mod response_plan {
             IncidentTemplate { props }
         }
 
-        /// `DedupeString`: The deduplication string.
-        pub fn dedupe_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DedupeString", value.into());
-            self
+        prop! {
+            /// `Title`: The title string.
+            props, "Title", _, set_title, get_title, Val<String>
         }
 
-        /// `IncidentTags`: Tags that get applied to incidents created by the StartIncident API action.
-        pub fn incident_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("IncidentTags", value.into());
-            self
+        prop! {
+            /// `Impact`: The impact value.
+            props, "Impact", _, set_impact, get_impact, Val<i64>
         }
 
-        /// `NotificationTargets`: The list of notification targets.
-        pub fn notification_targets(mut self, value: impl Into<Val<List<NotificationTargetItem>>>) -> Self {
-            self.props.set("NotificationTargets", value.into());
-            self
+        prop! {
+            /// `DedupeString`: The deduplication string.
+            props, "DedupeString", dedupe_string, set_dedupe_string, get_dedupe_string, Val<String>
         }
 
-        /// `Summary`: The summary string.
-        pub fn summary(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Summary", value.into());
-            self
+        prop! {
+            /// `IncidentTags`: Tags that get applied to incidents created by the StartIncident API
+            /// action.
+            props, "IncidentTags", incident_tags, set_incident_tags, get_incident_tags, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `NotificationTargets`: The list of notification targets.
+            props, "NotificationTargets", notification_targets, set_notification_targets, get_notification_targets, Val<List<NotificationTargetItem>>
+        }
+
+        prop! {
+            /// `Summary`: The summary string.
+            props, "Summary", summary, set_summary, get_summary, Val<String>
         }
     }
 
@@ -448,10 +490,9 @@ pub mod response_plan {
             NotificationTargetItem { props }
         }
 
-        /// `SnsTopicArn`: The ARN of the Chatbot SNS topic.
-        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SnsTopicArn", value.into());
-            self
+        prop! {
+            /// `SnsTopicArn`: The ARN of the Chatbot SNS topic.
+            props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
         }
     }
 
@@ -472,10 +513,9 @@ pub mod response_plan {
             Integration { props }
         }
 
-        /// `PagerDutyConfiguration`: The pagerDuty configuration to use when starting the incident.
-        pub fn pager_duty_configuration(mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> Self {
-            self.props.set("PagerDutyConfiguration", value.into());
-            self
+        prop! {
+            /// `PagerDutyConfiguration`: The pagerDuty configuration to use when starting the incident.
+            props, "PagerDutyConfiguration", pager_duty_configuration, set_pager_duty_configuration, get_pager_duty_configuration, Val<PagerDutyConfiguration>
         }
     }
 
@@ -505,6 +545,21 @@ pub mod response_plan {
             props.set("PagerDutyIncidentConfiguration", pager_duty_incident_configuration.into());
             PagerDutyConfiguration { props }
         }
+
+        prop! {
+            /// `Name`: The name of the pagerDuty configuration.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SecretId`: The AWS secrets manager secretId storing the pagerDuty token.
+            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        }
+
+        prop! {
+            /// `PagerDutyIncidentConfiguration`: The pagerDuty incident configuration.
+            props, "PagerDutyIncidentConfiguration", _, set_pager_duty_incident_configuration, get_pager_duty_incident_configuration, Val<PagerDutyIncidentConfiguration>
+        }
     }
 
     /// `AWS::SSMIncidents::ResponsePlan.PagerDutyIncidentConfiguration`: The pagerDuty incident
@@ -523,6 +578,11 @@ pub mod response_plan {
             let mut props = Props::new();
             props.set("ServiceId", service_id.into());
             PagerDutyIncidentConfiguration { props }
+        }
+
+        prop! {
+            /// `ServiceId`: The pagerDuty serviceId.
+            props, "ServiceId", _, set_service_id, get_service_id, Val<String>
         }
     }
 }

@@ -44,22 +44,24 @@ impl ConfigurationManager {
         ConfigurationManager { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ConfigurationDefinitions`.
+        core.props, "ConfigurationDefinitions", _, set_configuration_definitions, get_configuration_definitions, Val<List<configuration_manager::ConfigurationDefinition>>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -117,28 +119,34 @@ pub mod configuration_manager {
             ConfigurationDefinition { props }
         }
 
-        /// `LocalDeploymentAdministrationRoleArn`.
-        pub fn local_deployment_administration_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalDeploymentAdministrationRoleArn", value.into());
-            self
+        prop! {
+            /// `Parameters`.
+            props, "Parameters", _, set_parameters, get_parameters, Val<Map<String>>
         }
 
-        /// `LocalDeploymentExecutionRoleName`.
-        pub fn local_deployment_execution_role_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalDeploymentExecutionRoleName", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
         }
 
-        /// `TypeVersion`.
-        pub fn type_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TypeVersion", value.into());
-            self
+        prop! {
+            /// `LocalDeploymentAdministrationRoleArn`.
+            props, "LocalDeploymentAdministrationRoleArn", local_deployment_administration_role_arn, set_local_deployment_administration_role_arn, get_local_deployment_administration_role_arn, Val<String>
         }
 
-        /// `id`.
-        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("id", value.into());
-            self
+        prop! {
+            /// `LocalDeploymentExecutionRoleName`.
+            props, "LocalDeploymentExecutionRoleName", local_deployment_execution_role_name, set_local_deployment_execution_role_name, get_local_deployment_execution_role_name, Val<String>
+        }
+
+        prop! {
+            /// `TypeVersion`.
+            props, "TypeVersion", type_version, set_type_version, get_type_version, Val<String>
+        }
+
+        prop! {
+            /// `id`.
+            props, "id", id, set_id, get_id, Val<String>
         }
     }
 }
@@ -176,10 +184,25 @@ impl LifecycleAutomation {
         LifecycleAutomation { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AutomationDocument`: The name of the Automation document to execute
+        core.props, "AutomationDocument", _, set_automation_document, get_automation_document, Val<String>
+    }
+
+    prop! {
+        /// `AutomationParameters`: Parameters to be passed to the Automation Document
+        core.props, "AutomationParameters", _, set_automation_parameters, get_automation_parameters, Val<Map<List<String>>>
+    }
+
+    prop! {
+        /// `ResourceKey`: A unique identifier used for generating a unique logical ID for the
+        /// custom resource
+        core.props, "ResourceKey", _, set_resource_key, get_resource_key, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -51,29 +51,42 @@ impl Application {
         Application { core }
     }
 
-    /// `Description`: The description information for the Identity Center (SSO) Application
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ApplicationProviderArn`: The ARN of the application provider under which the operation
+        /// will run
+        core.props, "ApplicationProviderArn", _, set_application_provider_arn, get_application_provider_arn, Val<String>
     }
 
-    /// `PortalOptions`: A structure that describes the options for the portal associated with an
-    /// application
-    pub fn portal_options(mut self, value: impl Into<Val<application::PortalOptionsConfiguration>>) -> Self {
-        self.core.set("PortalOptions", value.into());
-        self
+    prop! {
+        /// `Description`: The description information for the Identity Center (SSO) Application
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Status`: Specifies whether the application is enabled or disabled
-    pub fn status(mut self, value: impl Into<Val<application::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The ARN of the instance of IAM Identity Center under which the operation
+        /// will run
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Identity Center (SSO) Application
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PortalOptions`: A structure that describes the options for the portal associated with
+        /// an application
+        core.props, "PortalOptions", portal_options, set_portal_options, get_portal_options, Val<application::PortalOptionsConfiguration>
+    }
+
+    prop! {
+        /// `Status`: Specifies whether the application is enabled or disabled
+        core.props, "Status", status, set_status, get_status, Val<application::Status>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,16 +128,14 @@ pub mod application {
             PortalOptionsConfiguration { props }
         }
 
-        /// `SignInOptions`: A structure that describes the sign-in options for the access portal
-        pub fn sign_in_options(mut self, value: impl Into<Val<SignInOptions>>) -> Self {
-            self.props.set("SignInOptions", value.into());
-            self
+        prop! {
+            /// `SignInOptions`: A structure that describes the sign-in options for the access portal
+            props, "SignInOptions", sign_in_options, set_sign_in_options, get_sign_in_options, Val<SignInOptions>
         }
 
-        /// `Visibility`: Indicates whether this application is visible in the access portal
-        pub fn visibility(mut self, value: impl Into<Val<PortalOptionsConfigurationVisibility>>) -> Self {
-            self.props.set("Visibility", value.into());
-            self
+        prop! {
+            /// `Visibility`: Indicates whether this application is visible in the access portal
+            props, "Visibility", visibility, set_visibility, get_visibility, Val<PortalOptionsConfigurationVisibility>
         }
     }
 
@@ -147,11 +158,16 @@ pub mod application {
             SignInOptions { props }
         }
 
-        /// `ApplicationUrl`: The URL that accepts authentication requests for an application, this is a
-        /// required parameter if the Origin parameter is APPLICATION
-        pub fn application_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationUrl", value.into());
-            self
+        prop! {
+            /// `Origin`: This determines how IAM Identity Center navigates the user to the target
+            /// application
+            props, "Origin", _, set_origin, get_origin, Val<SignInOptionsOrigin>
+        }
+
+        prop! {
+            /// `ApplicationUrl`: The URL that accepts authentication requests for an application, this
+            /// is a required parameter if the Origin parameter is APPLICATION
+            props, "ApplicationUrl", application_url, set_application_url, get_application_url, Val<String>
         }
     }
 
@@ -226,6 +242,22 @@ impl ApplicationAssignment {
         ApplicationAssignment { core }
     }
 
+    prop! {
+        /// `ApplicationArn`: The ARN of the application.
+        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalId`: An identifier for an object in IAM Identity Center, such as a user or
+        /// group
+        core.props, "PrincipalId", _, set_principal_id, get_principal_id, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalType`: The entity type for which the assignment will be created.
+        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<application_assignment::PrincipalType>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -289,6 +321,36 @@ impl Assignment {
         Assignment { core }
     }
 
+    prop! {
+        /// `InstanceArn`: The sso instance that the permission set is owned.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    }
+
+    prop! {
+        /// `PermissionSetArn`: The permission set that the assignment will be assigned
+        core.props, "PermissionSetArn", _, set_permission_set_arn, get_permission_set_arn, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalId`: The assignee's identifier, user id/group id
+        core.props, "PrincipalId", _, set_principal_id, get_principal_id, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalType`: The assignee's type, user/group
+        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<assignment::PrincipalType>
+    }
+
+    prop! {
+        /// `TargetId`: The account id to be provisioned.
+        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    }
+
+    prop! {
+        /// `TargetType`: The type of resource to be provisioned to, only aws account now
+        core.props, "TargetType", _, set_target_type, get_target_type, Val<assignment::TargetType>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -341,16 +403,14 @@ impl Instance {
         Instance { core }
     }
 
-    /// `Name`: The name you want to assign to this Identity Center (SSO) Instance
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this Identity Center (SSO) Instance
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -406,19 +466,23 @@ impl InstanceAccessControlAttributeConfiguration {
         InstanceAccessControlAttributeConfiguration { core }
     }
 
-    /// `AccessControlAttributes`.
-    pub fn access_control_attributes(mut self, value: impl Into<Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>>) -> Self {
-        self.core.set("AccessControlAttributes", value.into());
-        self
+    prop! {
+        /// `AccessControlAttributes`.
+        core.props, "AccessControlAttributes", access_control_attributes, set_access_control_attributes, get_access_control_attributes, Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>
     }
 
-    /// `InstanceAccessControlAttributeConfiguration`: The
-    /// InstanceAccessControlAttributeConfiguration property has been deprecated but is still
-    /// supported for backwards compatibility purposes. We recomend that you use
-    /// AccessControlAttributes property instead.
-    pub fn instance_access_control_attribute_configuration(mut self, value: impl Into<Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>>) -> Self {
-        self.core.set("InstanceAccessControlAttributeConfiguration", value.into());
-        self
+    prop! {
+        /// `InstanceAccessControlAttributeConfiguration`: The
+        /// InstanceAccessControlAttributeConfiguration property has been deprecated but is still
+        /// supported for backwards compatibility purposes. We recomend that you use
+        /// AccessControlAttributes property instead.
+        core.props, "InstanceAccessControlAttributeConfiguration", instance_access_control_attribute_configuration, set_instance_access_control_attribute_configuration, get_instance_access_control_attribute_configuration, Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>
+    }
+
+    prop! {
+        /// `InstanceArn`: The ARN of the AWS SSO instance under which the operation will be
+        /// executed.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -454,6 +518,16 @@ pub mod instance_access_control_attribute_configuration {
             props.set("Value", value.into());
             AccessControlAttribute { props }
         }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<AccessControlAttributeValue>
+        }
     }
 
     /// `AWS::SSO::InstanceAccessControlAttributeConfiguration.AccessControlAttributeValue`.
@@ -471,6 +545,11 @@ pub mod instance_access_control_attribute_configuration {
             let mut props = Props::new();
             props.set("Source", source.into());
             AccessControlAttributeValue { props }
+        }
+
+        prop! {
+            /// `Source`.
+            props, "Source", _, set_source, get_source, Val<List<String>>
         }
     }
 
@@ -492,6 +571,11 @@ pub mod instance_access_control_attribute_configuration {
             let mut props = Props::new();
             props.set("AccessControlAttributes", access_control_attributes.into());
             InstanceAccessControlAttributeConfiguration { props }
+        }
+
+        prop! {
+            /// `AccessControlAttributes`.
+            props, "AccessControlAttributes", _, set_access_control_attributes, get_access_control_attributes, Val<List<AccessControlAttribute>>
         }
     }
 }
@@ -518,53 +602,55 @@ impl PermissionSet {
         PermissionSet { core }
     }
 
-    /// `CustomerManagedPolicyReferences`.
-    pub fn customer_managed_policy_references(mut self, value: impl Into<Val<List<permission_set::CustomerManagedPolicyReference>>>) -> Self {
-        self.core.set("CustomerManagedPolicyReferences", value.into());
-        self
+    prop! {
+        /// `CustomerManagedPolicyReferences`.
+        core.props, "CustomerManagedPolicyReferences", customer_managed_policy_references, set_customer_managed_policy_references, get_customer_managed_policy_references, Val<List<permission_set::CustomerManagedPolicyReference>>
     }
 
-    /// `Description`: The permission set description.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The permission set description.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `InlinePolicy`: The inline policy to put in permission set.
-    pub fn inline_policy(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("InlinePolicy", value.into());
-        self
+    prop! {
+        /// `InlinePolicy`: The inline policy to put in permission set.
+        core.props, "InlinePolicy", inline_policy, set_inline_policy, get_inline_policy, Val<Json>
     }
 
-    /// `ManagedPolicies`.
-    pub fn managed_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ManagedPolicies", value.into());
-        self
+    prop! {
+        /// `InstanceArn`: The sso instance arn that the permission set is owned.
+        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
     }
 
-    /// `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, value: impl Into<Val<permission_set::PermissionsBoundary>>) -> Self {
-        self.core.set("PermissionsBoundary", value.into());
-        self
+    prop! {
+        /// `ManagedPolicies`.
+        core.props, "ManagedPolicies", managed_policies, set_managed_policies, get_managed_policies, Val<List<String>>
     }
 
-    /// `RelayStateType`: The relay state URL that redirect links to any service in the AWS
-    /// Management Console.
-    pub fn relay_state_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RelayStateType", value.into());
-        self
+    prop! {
+        /// `Name`: The name you want to assign to this permission set.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SessionDuration`: The length of time that a user can be signed in to an AWS account.
-    pub fn session_duration(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SessionDuration", value.into());
-        self
+    prop! {
+        /// `PermissionsBoundary`.
+        core.props, "PermissionsBoundary", permissions_boundary, set_permissions_boundary, get_permissions_boundary, Val<permission_set::PermissionsBoundary>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RelayStateType`: The relay state URL that redirect links to any service in the AWS
+        /// Management Console.
+        core.props, "RelayStateType", relay_state_type, set_relay_state_type, get_relay_state_type, Val<String>
+    }
+
+    prop! {
+        /// `SessionDuration`: The length of time that a user can be signed in to an AWS account.
+        core.props, "SessionDuration", session_duration, set_session_duration, get_session_duration, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -601,10 +687,14 @@ pub mod permission_set {
             CustomerManagedPolicyReference { props }
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -623,16 +713,14 @@ pub mod permission_set {
             PermissionsBoundary { props }
         }
 
-        /// `CustomerManagedPolicyReference`.
-        pub fn customer_managed_policy_reference(mut self, value: impl Into<Val<CustomerManagedPolicyReference>>) -> Self {
-            self.props.set("CustomerManagedPolicyReference", value.into());
-            self
+        prop! {
+            /// `CustomerManagedPolicyReference`.
+            props, "CustomerManagedPolicyReference", customer_managed_policy_reference, set_customer_managed_policy_reference, get_customer_managed_policy_reference, Val<CustomerManagedPolicyReference>
         }
 
-        /// `ManagedPolicyArn`: The managed policy to attach.
-        pub fn managed_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ManagedPolicyArn", value.into());
-            self
+        prop! {
+            /// `ManagedPolicyArn`: The managed policy to attach.
+            props, "ManagedPolicyArn", managed_policy_arn, set_managed_policy_arn, get_managed_policy_arn, Val<String>
         }
     }
 }

@@ -41,16 +41,19 @@ impl Activity {
         Activity { core }
     }
 
-    /// `EncryptionConfiguration`.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<activity::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<activity::EncryptionConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -117,16 +120,19 @@ pub mod activity {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsDataKeyReusePeriodSeconds`.
-        pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsDataKeyReusePeriodSeconds`.
+            props, "KmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds, set_kms_data_key_reuse_period_seconds, get_kms_data_key_reuse_period_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -164,64 +170,59 @@ impl StateMachine {
         StateMachine { core }
     }
 
-    /// `Definition`.
-    pub fn definition(mut self, value: impl Into<Val<Json>>) -> Self {
-        self.core.set("Definition", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", definition, set_definition, get_definition, Val<Json>
     }
 
-    /// `DefinitionS3Location`.
-    pub fn definition_s3_location(mut self, value: impl Into<Val<state_machine::S3Location>>) -> Self {
-        self.core.set("DefinitionS3Location", value.into());
-        self
+    prop! {
+        /// `DefinitionS3Location`.
+        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<state_machine::S3Location>
     }
 
-    /// `DefinitionString`.
-    pub fn definition_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefinitionString", value.into());
-        self
+    prop! {
+        /// `DefinitionString`.
+        core.props, "DefinitionString", definition_string, set_definition_string, get_definition_string, Val<String>
     }
 
-    /// `DefinitionSubstitutions`.
-    pub fn definition_substitutions(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
-        self.core.set("DefinitionSubstitutions", value.into());
-        self
+    prop! {
+        /// `DefinitionSubstitutions`.
+        core.props, "DefinitionSubstitutions", definition_substitutions, set_definition_substitutions, get_definition_substitutions, Val<Map<Json>>
     }
 
-    /// `EncryptionConfiguration`.
-    pub fn encryption_configuration(mut self, value: impl Into<Val<state_machine::EncryptionConfiguration>>) -> Self {
-        self.core.set("EncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `EncryptionConfiguration`.
+        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<state_machine::EncryptionConfiguration>
     }
 
-    /// `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Val<state_machine::LoggingConfiguration>>) -> Self {
-        self.core.set("LoggingConfiguration", value.into());
-        self
+    prop! {
+        /// `LoggingConfiguration`.
+        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<state_machine::LoggingConfiguration>
     }
 
-    /// `StateMachineName`.
-    pub fn state_machine_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StateMachineName", value.into());
-        self
+    prop! {
+        /// `RoleArn`.
+        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
     }
 
-    /// `StateMachineType`.
-    pub fn state_machine_type(mut self, value: impl Into<Val<state_machine::StateMachineType>>) -> Self {
-        self.core.set("StateMachineType", value.into());
-        self
+    prop! {
+        /// `StateMachineName`.
+        core.props, "StateMachineName", state_machine_name, set_state_machine_name, get_state_machine_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StateMachineType`.
+        core.props, "StateMachineType", state_machine_type, set_state_machine_type, get_state_machine_type, Val<state_machine::StateMachineType>
     }
 
-    /// `TracingConfiguration`.
-    pub fn tracing_configuration(mut self, value: impl Into<Val<state_machine::TracingConfiguration>>) -> Self {
-        self.core.set("TracingConfiguration", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TracingConfiguration`.
+        core.props, "TracingConfiguration", tracing_configuration, set_tracing_configuration, get_tracing_configuration, Val<state_machine::TracingConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -273,10 +274,19 @@ pub mod state_machine {
             S3Location { props }
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -297,16 +307,19 @@ pub mod state_machine {
             EncryptionConfiguration { props }
         }
 
-        /// `KmsDataKeyReusePeriodSeconds`.
-        pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsDataKeyReusePeriodSeconds`.
+            props, "KmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds, set_kms_data_key_reuse_period_seconds, get_kms_data_key_reuse_period_seconds, Val<i64>
+        }
+
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -338,22 +351,19 @@ pub mod state_machine {
             LoggingConfiguration { props }
         }
 
-        /// `Destinations`.
-        pub fn destinations(mut self, value: impl Into<Val<List<LogDestination>>>) -> Self {
-            self.props.set("Destinations", value.into());
-            self
+        prop! {
+            /// `Destinations`.
+            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<LogDestination>>
         }
 
-        /// `IncludeExecutionData`.
-        pub fn include_execution_data(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IncludeExecutionData", value.into());
-            self
+        prop! {
+            /// `IncludeExecutionData`.
+            props, "IncludeExecutionData", include_execution_data, set_include_execution_data, get_include_execution_data, Val<bool>
         }
 
-        /// `Level`.
-        pub fn level(mut self, value: impl Into<Val<LoggingConfigurationLevel>>) -> Self {
-            self.props.set("Level", value.into());
-            self
+        prop! {
+            /// `Level`.
+            props, "Level", level, set_level, get_level, Val<LoggingConfigurationLevel>
         }
     }
 
@@ -372,10 +382,9 @@ pub mod state_machine {
             LogDestination { props }
         }
 
-        /// `CloudWatchLogsLogGroup`.
-        pub fn cloud_watch_logs_log_group(mut self, value: impl Into<Val<CloudWatchLogsLogGroup>>) -> Self {
-            self.props.set("CloudWatchLogsLogGroup", value.into());
-            self
+        prop! {
+            /// `CloudWatchLogsLogGroup`.
+            props, "CloudWatchLogsLogGroup", cloud_watch_logs_log_group, set_cloud_watch_logs_log_group, get_cloud_watch_logs_log_group, Val<CloudWatchLogsLogGroup>
         }
     }
 
@@ -394,10 +403,9 @@ pub mod state_machine {
             CloudWatchLogsLogGroup { props }
         }
 
-        /// `LogGroupArn`.
-        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogGroupArn", value.into());
-            self
+        prop! {
+            /// `LogGroupArn`.
+            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
         }
     }
 
@@ -448,10 +456,9 @@ pub mod state_machine {
             TracingConfiguration { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 }
@@ -481,35 +488,30 @@ impl StateMachineAlias {
         StateMachineAlias { core }
     }
 
-    /// `DeploymentPreference`: The settings to enable gradual state machine deployments.
-    pub fn deployment_preference(mut self, value: impl Into<Val<state_machine_alias::DeploymentPreference>>) -> Self {
-        self.core.set("DeploymentPreference", value.into());
-        self
+    prop! {
+        /// `DeploymentPreference`: The settings to enable gradual state machine deployments.
+        core.props, "DeploymentPreference", deployment_preference, set_deployment_preference, get_deployment_preference, Val<state_machine_alias::DeploymentPreference>
     }
 
-    /// `Description`: An optional description of the alias.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the alias.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: The alias name.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The alias name.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `RoutingConfiguration`: The routing configuration of the alias. One or two versions can be
-    /// mapped to an alias to split StartExecution requests of the same state machine.
-    pub fn routing_configuration(mut self, value: impl Into<Val<List<state_machine_alias::RoutingConfigurationVersion>>>) -> Self {
-        self.core.set("RoutingConfiguration", value.into());
-        self
+    prop! {
+        /// `RoutingConfiguration`: The routing configuration of the alias. One or two versions can
+        /// be mapped to an alias to split StartExecution requests of the same state machine.
+        core.props, "RoutingConfiguration", routing_configuration, set_routing_configuration, get_routing_configuration, Val<List<state_machine_alias::RoutingConfigurationVersion>>
     }
 
-    /// `StateMachineArn`.
-    pub fn state_machine_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StateMachineArn", value.into());
-        self
+    prop! {
+        /// `StateMachineArn`.
+        core.props, "StateMachineArn", state_machine_arn, set_state_machine_arn, get_state_machine_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -553,23 +555,30 @@ pub mod state_machine_alias {
             DeploymentPreference { props }
         }
 
-        /// `Alarms`: A list of CloudWatch alarm names that will be monitored during the deployment. The
-        /// deployment will fail and rollback if any alarms go into ALARM state.
-        pub fn alarms(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Alarms", value.into());
-            self
+        prop! {
+            /// `StateMachineVersionArn`.
+            props, "StateMachineVersionArn", _, set_state_machine_version_arn, get_state_machine_version_arn, Val<String>
         }
 
-        /// `Interval`: The time in minutes between each traffic shifting increment.
-        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Interval", value.into());
-            self
+        prop! {
+            /// `Type`: The type of deployment to perform.
+            props, "Type", _, set_type, get_type, Val<DeploymentPreferenceType>
         }
 
-        /// `Percentage`: The percentage of traffic to shift to the new version in each increment.
-        pub fn percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Percentage", value.into());
-            self
+        prop! {
+            /// `Alarms`: A list of CloudWatch alarm names that will be monitored during the deployment.
+            /// The deployment will fail and rollback if any alarms go into ALARM state.
+            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<String>>
+        }
+
+        prop! {
+            /// `Interval`: The time in minutes between each traffic shifting increment.
+            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        }
+
+        prop! {
+            /// `Percentage`: The percentage of traffic to shift to the new version in each increment.
+            props, "Percentage", percentage, set_percentage, get_percentage, Val<i64>
         }
     }
 
@@ -612,6 +621,18 @@ pub mod state_machine_alias {
             props.set("Weight", weight.into());
             RoutingConfigurationVersion { props }
         }
+
+        prop! {
+            /// `StateMachineVersionArn`: The Amazon Resource Name (ARN) that identifies one or two
+            /// state machine versions defined in the routing configuration.
+            props, "StateMachineVersionArn", _, set_state_machine_version_arn, get_state_machine_version_arn, Val<String>
+        }
+
+        prop! {
+            /// `Weight`: The percentage of traffic you want to route to the state machine version. The
+            /// sum of the weights in the routing configuration must be equal to 100.
+            props, "Weight", _, set_weight, get_weight, Val<i64>
+        }
     }
 }
 
@@ -635,16 +656,19 @@ impl StateMachineVersion {
         StateMachineVersion { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `StateMachineRevisionId`.
-    pub fn state_machine_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("StateMachineRevisionId", value.into());
-        self
+    prop! {
+        /// `StateMachineArn`.
+        core.props, "StateMachineArn", _, set_state_machine_arn, get_state_machine_arn, Val<String>
+    }
+
+    prop! {
+        /// `StateMachineRevisionId`.
+        core.props, "StateMachineRevisionId", state_machine_revision_id, set_state_machine_revision_id, get_state_machine_revision_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

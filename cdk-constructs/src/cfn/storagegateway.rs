@@ -56,133 +56,132 @@ impl NfsFileShare {
         NfsFileShare { core }
     }
 
-    /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's audit
-    /// logs. Removing this property from a template detaches audit logging: the update sends the
-    /// empty string, which the service treats as the reset.
-    pub fn audit_destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuditDestinationARN", value.into());
-        self
+    prop! {
+        /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's
+        /// audit logs. Removing this property from a template detaches audit logging: the update
+        /// sends the empty string, which the service treats as the reset.
+        core.props, "AuditDestinationARN", audit_destination_arn, set_audit_destination_arn, get_audit_destination_arn, Val<String>
     }
 
-    /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through a
-    /// VPC endpoint.
-    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketRegion", value.into());
-        self
+    prop! {
+        /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through
+        /// a VPC endpoint.
+        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
     }
 
-    /// `CacheAttributes`: Refresh cache information for the file share. Removing this property from
-    /// a template leaves the share's current value: the service documents no value that resets it.
-    pub fn cache_attributes(mut self, value: impl Into<Val<nfs_file_share::CacheAttributes>>) -> Self {
-        self.core.set("CacheAttributes", value.into());
-        self
+    prop! {
+        /// `CacheAttributes`: Refresh cache information for the file share. Removing this property
+        /// from a template leaves the share's current value: the service documents no value that
+        /// resets it.
+        core.props, "CacheAttributes", cache_attributes, set_cache_attributes, get_cache_attributes, Val<nfs_file_share::CacheAttributes>
     }
 
-    /// `ClientList`: The IPv4 or IPv6 addresses and CIDR blocks permitted to mount the NFS share.
-    /// Removing this property from a template leaves the share's current value: the service
-    /// documents no value that resets it.
-    pub fn client_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ClientList", value.into());
-        self
+    prop! {
+        /// `ClientList`: The IPv4 or IPv6 addresses and CIDR blocks permitted to mount the NFS
+        /// share. Removing this property from a template leaves the share's current value: the
+        /// service documents no value that resets it.
+        core.props, "ClientList", client_list, set_client_list, get_client_list, Val<List<String>>
     }
 
-    /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
-    /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
-    /// length-bounded string in the API model rather than an enumeration.
-    pub fn default_storage_class(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultStorageClass", value.into());
-        self
+    prop! {
+        /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
+        /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
+        /// length-bounded string in the API model rather than an enumeration.
+        core.props, "DefaultStorageClass", default_storage_class, set_default_storage_class, get_default_storage_class, Val<String>
     }
 
-    /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
-    pub fn encryption_type(mut self, value: impl Into<Val<nfs_file_share::EncryptionType>>) -> Self {
-        self.core.set("EncryptionType", value.into());
-        self
+    prop! {
+        /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
+        core.props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<nfs_file_share::EncryptionType>
     }
 
-    /// `FileShareName`: The name of the file share, which defaults to the bucket name when omitted.
-    /// Removing this property from a template leaves the share's current value: the service
-    /// documents no value that resets it.
-    pub fn file_share_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FileShareName", value.into());
-        self
+    prop! {
+        /// `FileShareName`: The name of the file share, which defaults to the bucket name when
+        /// omitted. Removing this property from a template leaves the share's current value: the
+        /// service documents no value that resets it.
+        core.props, "FileShareName", file_share_name, set_file_share_name, get_file_share_name, Val<String>
     }
 
-    /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects from
-    /// their extension.
-    pub fn guess_mime_type_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("GuessMIMETypeEnabled", value.into());
-        self
+    prop! {
+        /// `GatewayARN`: The ARN of the S3 File Gateway that hosts the share.
+        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
     }
 
-    /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
-    /// encryption. Retained because it remains readable and settable.
-    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("KMSEncrypted", value.into());
-        self
+    prop! {
+        /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects
+        /// from their extension.
+        core.props, "GuessMIMETypeEnabled", guess_mime_type_enabled, set_guess_mime_type_enabled, get_guess_mime_type_enabled, Val<bool>
     }
 
-    /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing this
-    /// property from a template leaves the share's current value: the service documents no value
-    /// that resets it.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKey", value.into());
-        self
+    prop! {
+        /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
+        /// encryption. Retained because it remains readable and settable.
+        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
     }
 
-    /// `NFSFileShareDefaults`: Default values for the file and directory permissions of an NFS
-    /// share. Removing this property from a template leaves the live values unchanged rather than
-    /// clearing them, because the service has no reset for it: a create that omits the object
-    /// leaves it absent, but the update path merges member by member keyed on the same internal
-    /// sentinel that reports absence, so no request can restore that state. Set the members you
-    /// want rather than relying on removal.
-    pub fn nfs_file_share_defaults(mut self, value: impl Into<Val<nfs_file_share::NfsFileShareDefaults>>) -> Self {
-        self.core.set("NFSFileShareDefaults", value.into());
-        self
+    prop! {
+        /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing
+        /// this property from a template leaves the share's current value: the service documents no
+        /// value that resets it.
+        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
-    pub fn notification_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationPolicy", value.into());
-        self
+    prop! {
+        /// `LocationARN`: The ARN of the S3 bucket, or bucket prefix, the share exposes.
+        core.props, "LocationARN", _, set_location_arn, get_location_arn, Val<String>
     }
 
-    /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
-    pub fn object_acl(mut self, value: impl Into<Val<nfs_file_share::ObjectAcl>>) -> Self {
-        self.core.set("ObjectACL", value.into());
-        self
+    prop! {
+        /// `NFSFileShareDefaults`: Default values for the file and directory permissions of an NFS
+        /// share. Removing this property from a template leaves the live values unchanged rather
+        /// than clearing them, because the service has no reset for it: a create that omits the
+        /// object leaves it absent, but the update path merges member by member keyed on the same
+        /// internal sentinel that reports absence, so no request can restore that state. Set the
+        /// members you want rather than relying on removal.
+        core.props, "NFSFileShareDefaults", nfs_file_share_defaults, set_nfs_file_share_defaults, get_nfs_file_share_defaults, Val<nfs_file_share::NfsFileShareDefaults>
     }
 
-    /// `ReadOnly`: Whether clients may write to the share.
-    pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReadOnly", value.into());
-        self
+    prop! {
+        /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
+        core.props, "NotificationPolicy", notification_policy, set_notification_policy, get_notification_policy, Val<String>
     }
 
-    /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
-    pub fn requester_pays(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RequesterPays", value.into());
-        self
+    prop! {
+        /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
+        core.props, "ObjectACL", object_acl, set_object_acl, get_object_acl, Val<nfs_file_share::ObjectAcl>
     }
 
-    /// `Squash`: How the NFS share maps client user IDs. The service accepts RootSquash, NoSquash
-    /// and AllSquash; it is a length-bounded string in the API model rather than an enumeration.
-    pub fn squash(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Squash", value.into());
-        self
+    prop! {
+        /// `ReadOnly`: Whether clients may write to the share.
+        core.props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
     }
 
-    /// `Tags`: Tags assigned to the file share.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
+        core.props, "RequesterPays", requester_pays, set_requester_pays, get_requester_pays, Val<bool>
     }
 
-    /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
-    /// bucket.
-    pub fn vpc_endpoint_dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VPCEndpointDNSName", value.into());
-        self
+    prop! {
+        /// `Role`: The ARN of the IAM role the gateway assumes when it accesses the S3 location.
+        core.props, "Role", _, set_role, get_role, Val<String>
+    }
+
+    prop! {
+        /// `Squash`: How the NFS share maps client user IDs. The service accepts RootSquash,
+        /// NoSquash and AllSquash; it is a length-bounded string in the API model rather than an
+        /// enumeration.
+        core.props, "Squash", squash, set_squash, get_squash, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the file share.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
+        /// bucket.
+        core.props, "VPCEndpointDNSName", vpc_endpoint_dns_name, set_vpc_endpoint_dns_name, get_vpc_endpoint_dns_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -237,11 +236,10 @@ pub mod nfs_file_share {
             CacheAttributes { props }
         }
 
-        /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
-        /// considered valid.
-        pub fn cache_stale_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheStaleTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
+            /// considered valid.
+            props, "CacheStaleTimeoutInSeconds", cache_stale_timeout_in_seconds, set_cache_stale_timeout_in_seconds, get_cache_stale_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -281,28 +279,24 @@ pub mod nfs_file_share {
             NfsFileShareDefaults { props }
         }
 
-        /// `DirectoryMode`: The Unix directory mode in the form nnnn.
-        pub fn directory_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectoryMode", value.into());
-            self
+        prop! {
+            /// `DirectoryMode`: The Unix directory mode in the form nnnn.
+            props, "DirectoryMode", directory_mode, set_directory_mode, get_directory_mode, Val<String>
         }
 
-        /// `FileMode`: The Unix file mode in the form nnnn.
-        pub fn file_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileMode", value.into());
-            self
+        prop! {
+            /// `FileMode`: The Unix file mode in the form nnnn.
+            props, "FileMode", file_mode, set_file_mode, get_file_mode, Val<String>
         }
 
-        /// `GroupId`: The default group ID for files in the file share.
-        pub fn group_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `GroupId`: The default group ID for files in the file share.
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<i64>
         }
 
-        /// `OwnerId`: The default owner ID for files in the file share.
-        pub fn owner_id(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("OwnerId", value.into());
-            self
+        prop! {
+            /// `OwnerId`: The default owner ID for files in the file share.
+            props, "OwnerId", owner_id, set_owner_id, get_owner_id, Val<i64>
         }
     }
 
@@ -370,160 +364,156 @@ impl SmbFileShare {
         SmbFileShare { core }
     }
 
-    /// `AccessBasedEnumeration`: Whether clients see only the files and folders they may access.
-    pub fn access_based_enumeration(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AccessBasedEnumeration", value.into());
-        self
+    prop! {
+        /// `AccessBasedEnumeration`: Whether clients see only the files and folders they may
+        /// access.
+        core.props, "AccessBasedEnumeration", access_based_enumeration, set_access_based_enumeration, get_access_based_enumeration, Val<bool>
     }
 
-    /// `AdminUserList`: Users and groups granted administrative privileges on the SMB share.
-    pub fn admin_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AdminUserList", value.into());
-        self
+    prop! {
+        /// `AdminUserList`: Users and groups granted administrative privileges on the SMB share.
+        core.props, "AdminUserList", admin_user_list, set_admin_user_list, get_admin_user_list, Val<List<String>>
     }
 
-    /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's audit
-    /// logs. Removing this property from a template detaches audit logging: the update sends the
-    /// empty string, which the service treats as the reset.
-    pub fn audit_destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AuditDestinationARN", value.into());
-        self
+    prop! {
+        /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's
+        /// audit logs. Removing this property from a template detaches audit logging: the update
+        /// sends the empty string, which the service treats as the reset.
+        core.props, "AuditDestinationARN", audit_destination_arn, set_audit_destination_arn, get_audit_destination_arn, Val<String>
     }
 
-    /// `Authentication`: The authentication the SMB share uses. The service accepts ActiveDirectory
-    /// and GuestAccess; it is a length-bounded string in the API model rather than an enumeration.
-    pub fn authentication(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Authentication", value.into());
-        self
+    prop! {
+        /// `Authentication`: The authentication the SMB share uses. The service accepts
+        /// ActiveDirectory and GuestAccess; it is a length-bounded string in the API model rather
+        /// than an enumeration.
+        core.props, "Authentication", authentication, set_authentication, get_authentication, Val<String>
     }
 
-    /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through a
-    /// VPC endpoint.
-    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BucketRegion", value.into());
-        self
+    prop! {
+        /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through
+        /// a VPC endpoint.
+        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
     }
 
-    /// `CacheAttributes`: Refresh cache information for the file share. Removing this property from
-    /// a template leaves the share's current value: the service documents no value that resets it.
-    pub fn cache_attributes(mut self, value: impl Into<Val<smb_file_share::CacheAttributes>>) -> Self {
-        self.core.set("CacheAttributes", value.into());
-        self
+    prop! {
+        /// `CacheAttributes`: Refresh cache information for the file share. Removing this property
+        /// from a template leaves the share's current value: the service documents no value that
+        /// resets it.
+        core.props, "CacheAttributes", cache_attributes, set_cache_attributes, get_cache_attributes, Val<smb_file_share::CacheAttributes>
     }
 
-    /// `CaseSensitivity`: Whether the SMB share is case sensitive or defers to the client.
-    pub fn case_sensitivity(mut self, value: impl Into<Val<smb_file_share::CaseSensitivity>>) -> Self {
-        self.core.set("CaseSensitivity", value.into());
-        self
+    prop! {
+        /// `CaseSensitivity`: Whether the SMB share is case sensitive or defers to the client.
+        core.props, "CaseSensitivity", case_sensitivity, set_case_sensitivity, get_case_sensitivity, Val<smb_file_share::CaseSensitivity>
     }
 
-    /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
-    /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
-    /// length-bounded string in the API model rather than an enumeration.
-    pub fn default_storage_class(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DefaultStorageClass", value.into());
-        self
+    prop! {
+        /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
+        /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
+        /// length-bounded string in the API model rather than an enumeration.
+        core.props, "DefaultStorageClass", default_storage_class, set_default_storage_class, get_default_storage_class, Val<String>
     }
 
-    /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
-    pub fn encryption_type(mut self, value: impl Into<Val<smb_file_share::EncryptionType>>) -> Self {
-        self.core.set("EncryptionType", value.into());
-        self
+    prop! {
+        /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
+        core.props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<smb_file_share::EncryptionType>
     }
 
-    /// `FileShareName`: The name of the file share, which defaults to the bucket name when omitted.
-    /// Removing this property from a template leaves the share's current value: the service
-    /// documents no value that resets it.
-    pub fn file_share_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FileShareName", value.into());
-        self
+    prop! {
+        /// `FileShareName`: The name of the file share, which defaults to the bucket name when
+        /// omitted. Removing this property from a template leaves the share's current value: the
+        /// service documents no value that resets it.
+        core.props, "FileShareName", file_share_name, set_file_share_name, get_file_share_name, Val<String>
     }
 
-    /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects from
-    /// their extension.
-    pub fn guess_mime_type_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("GuessMIMETypeEnabled", value.into());
-        self
+    prop! {
+        /// `GatewayARN`: The ARN of the S3 File Gateway that hosts the share.
+        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
     }
 
-    /// `InvalidUserList`: Users and groups denied access to the SMB share.
-    pub fn invalid_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("InvalidUserList", value.into());
-        self
+    prop! {
+        /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects
+        /// from their extension.
+        core.props, "GuessMIMETypeEnabled", guess_mime_type_enabled, set_guess_mime_type_enabled, get_guess_mime_type_enabled, Val<bool>
     }
 
-    /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
-    /// encryption. Retained because it remains readable and settable.
-    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("KMSEncrypted", value.into());
-        self
+    prop! {
+        /// `InvalidUserList`: Users and groups denied access to the SMB share.
+        core.props, "InvalidUserList", invalid_user_list, set_invalid_user_list, get_invalid_user_list, Val<List<String>>
     }
 
-    /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing this
-    /// property from a template leaves the share's current value: the service documents no value
-    /// that resets it.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKey", value.into());
-        self
+    prop! {
+        /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
+        /// encryption. Retained because it remains readable and settable.
+        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
     }
 
-    /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
-    pub fn notification_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NotificationPolicy", value.into());
-        self
+    prop! {
+        /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing
+        /// this property from a template leaves the share's current value: the service documents no
+        /// value that resets it.
+        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
-    pub fn object_acl(mut self, value: impl Into<Val<smb_file_share::ObjectAcl>>) -> Self {
-        self.core.set("ObjectACL", value.into());
-        self
+    prop! {
+        /// `LocationARN`: The ARN of the S3 bucket, or bucket prefix, the share exposes.
+        core.props, "LocationARN", _, set_location_arn, get_location_arn, Val<String>
     }
 
-    /// `OplocksEnabled`: Whether the SMB share grants opportunistic locks. Removing this property
-    /// from a template leaves the live value unchanged rather than restoring the created default,
-    /// because that default depends on the gateway's software version -- opportunistic locking is
-    /// enabled by default only on appliances at 1.19.0.0 or above -- and the version is not part of
-    /// this resource. Set the value explicitly rather than relying on removal.
-    pub fn oplocks_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("OplocksEnabled", value.into());
-        self
+    prop! {
+        /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
+        core.props, "NotificationPolicy", notification_policy, set_notification_policy, get_notification_policy, Val<String>
     }
 
-    /// `ReadOnly`: Whether clients may write to the share.
-    pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("ReadOnly", value.into());
-        self
+    prop! {
+        /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
+        core.props, "ObjectACL", object_acl, set_object_acl, get_object_acl, Val<smb_file_share::ObjectAcl>
     }
 
-    /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
-    pub fn requester_pays(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RequesterPays", value.into());
-        self
+    prop! {
+        /// `OplocksEnabled`: Whether the SMB share grants opportunistic locks. Removing this
+        /// property from a template leaves the live value unchanged rather than restoring the
+        /// created default, because that default depends on the gateway's software version --
+        /// opportunistic locking is enabled by default only on appliances at 1.19.0.0 or above --
+        /// and the version is not part of this resource. Set the value explicitly rather than
+        /// relying on removal.
+        core.props, "OplocksEnabled", oplocks_enabled, set_oplocks_enabled, get_oplocks_enabled, Val<bool>
     }
 
-    /// `SMBACLEnabled`: Whether the SMB share uses Windows ACLs rather than POSIX permissions.
-    pub fn smbacl_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("SMBACLEnabled", value.into());
-        self
+    prop! {
+        /// `ReadOnly`: Whether clients may write to the share.
+        core.props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
     }
 
-    /// `Tags`: Tags assigned to the file share.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
+        core.props, "RequesterPays", requester_pays, set_requester_pays, get_requester_pays, Val<bool>
     }
 
-    /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
-    /// bucket.
-    pub fn vpc_endpoint_dns_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VPCEndpointDNSName", value.into());
-        self
+    prop! {
+        /// `Role`: The ARN of the IAM role the gateway assumes when it accesses the S3 location.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `ValidUserList`: Users and groups permitted to access the SMB share.
-    pub fn valid_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ValidUserList", value.into());
-        self
+    prop! {
+        /// `SMBACLEnabled`: Whether the SMB share uses Windows ACLs rather than POSIX permissions.
+        core.props, "SMBACLEnabled", smbacl_enabled, set_smbacl_enabled, get_smbacl_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `Tags`: Tags assigned to the file share.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
+        /// bucket.
+        core.props, "VPCEndpointDNSName", vpc_endpoint_dns_name, set_vpc_endpoint_dns_name, get_vpc_endpoint_dns_name, Val<String>
+    }
+
+    prop! {
+        /// `ValidUserList`: Users and groups permitted to access the SMB share.
+        core.props, "ValidUserList", valid_user_list, set_valid_user_list, get_valid_user_list, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -578,11 +568,10 @@ pub mod smb_file_share {
             CacheAttributes { props }
         }
 
-        /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
-        /// considered valid.
-        pub fn cache_stale_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CacheStaleTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
+            /// considered valid.
+            props, "CacheStaleTimeoutInSeconds", cache_stale_timeout_in_seconds, set_cache_stale_timeout_in_seconds, get_cache_stale_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -673,44 +662,49 @@ impl Tape {
         Tape { core }
     }
 
-    /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS key,
-    /// or false to use a key managed by Amazon S3. Optional.
-    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("KMSEncrypted", value.into());
-        self
+    prop! {
+        /// `GatewayARN`: The Amazon Resource Name (ARN) of the Tape Gateway that hosts the virtual
+        /// tape.
+        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
     }
 
-    /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used for
-    /// Amazon S3 server-side encryption. This value must be set if KMSEncrypted is true.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKey", value.into());
-        self
+    prop! {
+        /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS
+        /// key, or false to use a key managed by Amazon S3. Optional.
+        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
     }
 
-    /// `PoolId`: The ID of the pool that you want to add your tape to for archiving. Tapes in this
-    /// pool are archived in the S3 storage class that is associated with the pool.
-    pub fn pool_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PoolId", value.into());
-        self
+    prop! {
+        /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used
+        /// for Amazon S3 server-side encryption. This value must be set if KMSEncrypted is true.
+        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `Tags`: A list of up to 50 tags to assign to the virtual tape.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PoolId`: The ID of the pool that you want to add your tape to for archiving. Tapes in
+        /// this pool are archived in the S3 storage class that is associated with the pool.
+        core.props, "PoolId", pool_id, set_pool_id, get_pool_id, Val<String>
     }
 
-    /// `TapeBarcode`: The barcode that you want to assign to the virtual tape. Barcodes cannot be
-    /// reused, even after a tape is deleted.
-    pub fn tape_barcode(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TapeBarcode", value.into());
-        self
+    prop! {
+        /// `Tags`: A list of up to 50 tags to assign to the virtual tape.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Worm`: Set to true to create a write-once-read-many (WORM) virtual tape.
-    pub fn worm(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Worm", value.into());
-        self
+    prop! {
+        /// `TapeBarcode`: The barcode that you want to assign to the virtual tape. Barcodes cannot
+        /// be reused, even after a tape is deleted.
+        core.props, "TapeBarcode", tape_barcode, set_tape_barcode, get_tape_barcode, Val<String>
+    }
+
+    prop! {
+        /// `TapeSizeInBytes`: The size, in bytes, of the virtual tape that you want to create.
+        core.props, "TapeSizeInBytes", _, set_tape_size_in_bytes, get_tape_size_in_bytes, Val<f64>
+    }
+
+    prop! {
+        /// `Worm`: Set to true to create a write-once-read-many (WORM) virtual tape.
+        core.props, "Worm", worm, set_worm, get_worm, Val<bool>
     }
 
     /// `Ref`: the resource's identifier.
@@ -771,23 +765,32 @@ impl TapePool {
         TapePool { core }
     }
 
-    /// `RetentionLockTimeInDays`: Tape retention lock time in days (up to 36,500 days / 100 years).
-    pub fn retention_lock_time_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionLockTimeInDays", value.into());
-        self
+    prop! {
+        /// `PoolName`: The name of the custom tape pool.
+        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
     }
 
-    /// `RetentionLockType`: Tape retention lock type. Governance mode allows authorized removal;
-    /// compliance mode prevents all removal.
-    pub fn retention_lock_type(mut self, value: impl Into<Val<tape_pool::RetentionLockType>>) -> Self {
-        self.core.set("RetentionLockType", value.into());
-        self
+    prop! {
+        /// `RetentionLockTimeInDays`: Tape retention lock time in days (up to 36,500 days / 100
+        /// years).
+        core.props, "RetentionLockTimeInDays", retention_lock_time_in_days, set_retention_lock_time_in_days, get_retention_lock_time_in_days, Val<i64>
     }
 
-    /// `Tags`: A list of up to 50 tags for the tape pool.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RetentionLockType`: Tape retention lock type. Governance mode allows authorized
+        /// removal; compliance mode prevents all removal.
+        core.props, "RetentionLockType", retention_lock_type, set_retention_lock_type, get_retention_lock_type, Val<tape_pool::RetentionLockType>
+    }
+
+    prop! {
+        /// `StorageClass`: The storage class associated with the custom pool (S3 Glacier or S3
+        /// Glacier Deep Archive).
+        core.props, "StorageClass", _, set_storage_class, get_storage_class, Val<tape_pool::StorageClass>
+    }
+
+    prop! {
+        /// `Tags`: A list of up to 50 tags for the tape pool.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -878,37 +881,55 @@ impl Volume {
         Volume { core }
     }
 
-    /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS key,
-    /// or false to use a key managed by Amazon S3.
-    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("KMSEncrypted", value.into());
-        self
+    prop! {
+        /// `GatewayARN`: The Amazon Resource Name (ARN) of the gateway on which to create the
+        /// volume.
+        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
     }
 
-    /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used for
-    /// Amazon S3 server-side encryption.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KMSKey", value.into());
-        self
+    prop! {
+        /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS
+        /// key, or false to use a key managed by Amazon S3.
+        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
     }
 
-    /// `SnapshotId`: The snapshot ID of the snapshot to restore as the new cached volume (e.g.,
-    /// snap-1122aabb).
-    pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotId", value.into());
-        self
+    prop! {
+        /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used
+        /// for Amazon S3 server-side encryption.
+        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `SourceVolumeARN`: The ARN of an existing volume from which to create the new volume.
-    pub fn source_volume_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SourceVolumeARN", value.into());
-        self
+    prop! {
+        /// `NetworkInterfaceId`: The network interface of the gateway on which to expose the iSCSI
+        /// target. Only IPv4 addresses are accepted.
+        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
     }
 
-    /// `Tags`: A list of up to 50 tags to assign to the volume.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SnapshotId`: The snapshot ID of the snapshot to restore as the new cached volume (e.g.,
+        /// snap-1122aabb).
+        core.props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+    }
+
+    prop! {
+        /// `SourceVolumeARN`: The ARN of an existing volume from which to create the new volume.
+        core.props, "SourceVolumeARN", source_volume_arn, set_source_volume_arn, get_source_volume_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of up to 50 tags to assign to the volume.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetName`: The name of the iSCSI target used by an initiator to connect to a volume
+        /// and used as a suffix for the target ARN.
+        core.props, "TargetName", _, set_target_name, get_target_name, Val<String>
+    }
+
+    prop! {
+        /// `VolumeSizeInBytes`: The size of the volume in bytes.
+        core.props, "VolumeSizeInBytes", _, set_volume_size_in_bytes, get_volume_size_in_bytes, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,6 +41,11 @@ impl AccountAlias {
         AccountAlias { core }
     }
 
+    prop! {
+        /// `AccountAlias`: An account alias associated with a customer's account.
+        core.props, "AccountAlias", _, set_account_alias, get_account_alias, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -89,29 +94,47 @@ impl SlackChannelConfiguration {
         SlackChannelConfiguration { core }
     }
 
-    /// `ChannelName`: The channel name in Slack.
-    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ChannelName", value.into());
-        self
+    prop! {
+        /// `ChannelId`: The channel ID in Slack, which identifies a channel within a workspace.
+        core.props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
     }
 
-    /// `NotifyOnAddCorrespondenceToCase`: Whether to notify when a correspondence is added to a
-    /// case.
-    pub fn notify_on_add_correspondence_to_case(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NotifyOnAddCorrespondenceToCase", value.into());
-        self
+    prop! {
+        /// `ChannelName`: The channel name in Slack.
+        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
     }
 
-    /// `NotifyOnCreateOrReopenCase`: Whether to notify when a case is created or reopened.
-    pub fn notify_on_create_or_reopen_case(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NotifyOnCreateOrReopenCase", value.into());
-        self
+    prop! {
+        /// `ChannelRoleArn`: The Amazon Resource Name (ARN) of an IAM role that grants the AWS
+        /// Support App access to perform operations for AWS services.
+        core.props, "ChannelRoleArn", _, set_channel_role_arn, get_channel_role_arn, Val<String>
     }
 
-    /// `NotifyOnResolveCase`: Whether to notify when a case is resolved.
-    pub fn notify_on_resolve_case(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("NotifyOnResolveCase", value.into());
-        self
+    prop! {
+        /// `NotifyOnAddCorrespondenceToCase`: Whether to notify when a correspondence is added to a
+        /// case.
+        core.props, "NotifyOnAddCorrespondenceToCase", notify_on_add_correspondence_to_case, set_notify_on_add_correspondence_to_case, get_notify_on_add_correspondence_to_case, Val<bool>
+    }
+
+    prop! {
+        /// `NotifyOnCaseSeverity`: The severity level of a support case that a customer wants to
+        /// get notified for.
+        core.props, "NotifyOnCaseSeverity", _, set_notify_on_case_severity, get_notify_on_case_severity, Val<slack_channel_configuration::NotifyOnCaseSeverity>
+    }
+
+    prop! {
+        /// `NotifyOnCreateOrReopenCase`: Whether to notify when a case is created or reopened.
+        core.props, "NotifyOnCreateOrReopenCase", notify_on_create_or_reopen_case, set_notify_on_create_or_reopen_case, get_notify_on_create_or_reopen_case, Val<bool>
+    }
+
+    prop! {
+        /// `NotifyOnResolveCase`: Whether to notify when a case is resolved.
+        core.props, "NotifyOnResolveCase", notify_on_resolve_case, set_notify_on_resolve_case, get_notify_on_resolve_case, Val<bool>
+    }
+
+    prop! {
+        /// `TeamId`: The team ID in Slack, which uniquely identifies a workspace.
+        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,11 +185,15 @@ impl SlackWorkspaceConfiguration {
         SlackWorkspaceConfiguration { core }
     }
 
-    /// `VersionId`: An identifier used to update an existing Slack workspace configuration in AWS
-    /// CloudFormation.
-    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VersionId", value.into());
-        self
+    prop! {
+        /// `TeamId`: The team ID in Slack, which uniquely identifies a workspace.
+        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
+    }
+
+    prop! {
+        /// `VersionId`: An identifier used to update an existing Slack workspace configuration in
+        /// AWS CloudFormation.
+        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -53,23 +53,37 @@ impl SupportPermit {
         SupportPermit { core }
     }
 
-    /// `Description`: An optional description of the support permit.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: An optional description of the support permit.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `SupportCaseDisplayId`: The support case display identifier associated with the permit. When
-    /// provided, the permit is linked to the specified AWS Support case.
-    pub fn support_case_display_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SupportCaseDisplayId", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the support permit.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Permit`: The grant definition: which actions on which resources, optionally constrained
+        /// by time conditions.
+        core.props, "Permit", _, set_permit, get_permit, Val<support_permit::Permit>
+    }
+
+    prop! {
+        /// `SigningKeyInfo`: The signing key used by the permit. Exactly one key type must be
+        /// provided.
+        core.props, "SigningKeyInfo", _, set_signing_key_info, get_signing_key_info, Val<support_permit::SigningKeyInfo>
+    }
+
+    prop! {
+        /// `SupportCaseDisplayId`: The support case display identifier associated with the permit.
+        /// When provided, the permit is linked to the specified AWS Support case.
+        core.props, "SupportCaseDisplayId", support_case_display_id, set_support_case_display_id, get_support_case_display_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,10 +144,21 @@ pub mod support_permit {
             Permit { props }
         }
 
-        /// `Conditions`: Optional time-bound conditions (at most two).
-        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
-            self.props.set("Conditions", value.into());
-            self
+        prop! {
+            /// `Actions`: The set of actions a support permit grants. Exactly one of AllActions or
+            /// Actions must be provided.
+            props, "Actions", _, set_actions, get_actions, Val<ActionSet>
+        }
+
+        prop! {
+            /// `Resources`: The set of resources a support permit applies to. Exactly one of
+            /// AllResourcesInRegion or Resources must be provided.
+            props, "Resources", _, set_resources, get_resources, Val<ResourceSet>
+        }
+
+        prop! {
+            /// `Conditions`: Optional time-bound conditions (at most two).
+            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
         }
     }
 
@@ -153,16 +178,14 @@ pub mod support_permit {
             ActionSet { props }
         }
 
-        /// `Actions`: An explicit list of actions to grant.
-        pub fn actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Actions", value.into());
-            self
+        prop! {
+            /// `Actions`: An explicit list of actions to grant.
+            props, "Actions", actions, set_actions, get_actions, Val<List<String>>
         }
 
-        /// `AllActions`: Grants all actions.
-        pub fn all_actions(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllActions", value.into());
-            self
+        prop! {
+            /// `AllActions`: Grants all actions.
+            props, "AllActions", all_actions, set_all_actions, get_all_actions, Val<Json>
         }
     }
 
@@ -182,16 +205,14 @@ pub mod support_permit {
             Condition { props }
         }
 
-        /// `AllowAfter`: The permit is active only after this time.
-        pub fn allow_after(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllowAfter", value.into());
-            self
+        prop! {
+            /// `AllowAfter`: The permit is active only after this time.
+            props, "AllowAfter", allow_after, set_allow_after, get_allow_after, Val<String>
         }
 
-        /// `AllowBefore`: The permit is active only before this time.
-        pub fn allow_before(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AllowBefore", value.into());
-            self
+        prop! {
+            /// `AllowBefore`: The permit is active only before this time.
+            props, "AllowBefore", allow_before, set_allow_before, get_allow_before, Val<String>
         }
     }
 
@@ -211,16 +232,14 @@ pub mod support_permit {
             ResourceSet { props }
         }
 
-        /// `AllResourcesInRegion`: Applies to all resources in the region.
-        pub fn all_resources_in_region(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllResourcesInRegion", value.into());
-            self
+        prop! {
+            /// `AllResourcesInRegion`: Applies to all resources in the region.
+            props, "AllResourcesInRegion", all_resources_in_region, set_all_resources_in_region, get_all_resources_in_region, Val<Json>
         }
 
-        /// `Resources`: An explicit list of resource ARNs.
-        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Resources", value.into());
-            self
+        prop! {
+            /// `Resources`: An explicit list of resource ARNs.
+            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
         }
     }
 
@@ -240,6 +259,11 @@ pub mod support_permit {
             let mut props = Props::new();
             props.set("KmsKey", kms_key.into());
             SigningKeyInfo { props }
+        }
+
+        prop! {
+            /// `KmsKey`: The ARN of the KMS key used to sign permit grants.
+            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
         }
     }
 }

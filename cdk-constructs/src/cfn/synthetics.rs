@@ -59,106 +59,120 @@ impl Canary {
         Canary { core }
     }
 
-    /// `ArtifactConfig`: Provide artifact configuration
-    pub fn artifact_config(mut self, value: impl Into<Val<canary::ArtifactConfig>>) -> Self {
-        self.core.set("ArtifactConfig", value.into());
-        self
+    prop! {
+        /// `ArtifactConfig`: Provide artifact configuration
+        core.props, "ArtifactConfig", artifact_config, set_artifact_config, get_artifact_config, Val<canary::ArtifactConfig>
     }
 
-    /// `BrowserConfigs`: List of browser configurations for the canary
-    pub fn browser_configs(mut self, value: impl Into<Val<List<canary::BrowserConfig>>>) -> Self {
-        self.core.set("BrowserConfigs", value.into());
-        self
+    prop! {
+        /// `ArtifactS3Location`: Provide the s3 bucket output location for test results
+        core.props, "ArtifactS3Location", _, set_artifact_s3_location, get_artifact_s3_location, Val<String>
     }
 
-    /// `DeleteLambdaResourcesOnCanaryDeletion`: Deletes associated lambda resources created by
-    /// Synthetics if set to True. Default is False
-    pub fn delete_lambda_resources_on_canary_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeleteLambdaResourcesOnCanaryDeletion", value.into());
-        self
+    prop! {
+        /// `BrowserConfigs`: List of browser configurations for the canary
+        core.props, "BrowserConfigs", browser_configs, set_browser_configs, get_browser_configs, Val<List<canary::BrowserConfig>>
     }
 
-    /// `DryRunAndUpdate`: Setting to control if UpdateCanary will perform a DryRun and validate it
-    /// is PASSING before performing the Update. Default is FALSE.
-    pub fn dry_run_and_update(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DryRunAndUpdate", value.into());
-        self
+    prop! {
+        /// `Code`: Provide the canary script source
+        core.props, "Code", _, set_code, get_code, Val<canary::Code>
     }
 
-    /// `FailureRetentionPeriod`: Retention period of failed canary runs represented in number of
-    /// days
-    pub fn failure_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("FailureRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `DeleteLambdaResourcesOnCanaryDeletion`: Deletes associated lambda resources created by
+        /// Synthetics if set to True. Default is False
+        core.props, "DeleteLambdaResourcesOnCanaryDeletion", delete_lambda_resources_on_canary_deletion, set_delete_lambda_resources_on_canary_deletion, get_delete_lambda_resources_on_canary_deletion, Val<bool>
     }
 
-    /// `KmsKeyArn`: KMS key ARN for encrypting the canary's Lambda function environment variables
-    /// at rest. If omitted, Lambda uses an AWS-managed key.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `DryRunAndUpdate`: Setting to control if UpdateCanary will perform a DryRun and validate
+        /// it is PASSING before performing the Update. Default is FALSE.
+        core.props, "DryRunAndUpdate", dry_run_and_update, set_dry_run_and_update, get_dry_run_and_update, Val<bool>
     }
 
-    /// `ProvisionedResourceCleanup`: Setting to control if provisioned resources created by
-    /// Synthetics are deleted alongside the canary. Default is AUTOMATIC.
-    pub fn provisioned_resource_cleanup(mut self, value: impl Into<Val<canary::ProvisionedResourceCleanup>>) -> Self {
-        self.core.set("ProvisionedResourceCleanup", value.into());
-        self
+    prop! {
+        /// `ExecutionRoleArn`: Lambda Execution role used to run your canaries
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
     }
 
-    /// `Replicas`: List of replica locations for multi-location canary execution
-    pub fn replicas(mut self, value: impl Into<Val<List<canary::Replica>>>) -> Self {
-        self.core.set("Replicas", value.into());
-        self
+    prop! {
+        /// `FailureRetentionPeriod`: Retention period of failed canary runs represented in number
+        /// of days
+        core.props, "FailureRetentionPeriod", failure_retention_period, set_failure_retention_period, get_failure_retention_period, Val<i64>
     }
 
-    /// `ResourcesToReplicateTags`: List of resources which canary tags should be replicated to.
-    pub fn resources_to_replicate_tags(mut self, value: impl Into<Val<List<canary::ResourceToTag>>>) -> Self {
-        self.core.set("ResourcesToReplicateTags", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: KMS key ARN for encrypting the canary's Lambda function environment
+        /// variables at rest. If omitted, Lambda uses an AWS-managed key.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `RunConfig`: Provide canary run configuration
-    pub fn run_config(mut self, value: impl Into<Val<canary::RunConfig>>) -> Self {
-        self.core.set("RunConfig", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the canary.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `StartCanaryAfterCreation`: Runs canary if set to True. Default is False
-    pub fn start_canary_after_creation(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("StartCanaryAfterCreation", value.into());
-        self
+    prop! {
+        /// `ProvisionedResourceCleanup`: Setting to control if provisioned resources created by
+        /// Synthetics are deleted alongside the canary. Default is AUTOMATIC.
+        core.props, "ProvisionedResourceCleanup", provisioned_resource_cleanup, set_provisioned_resource_cleanup, get_provisioned_resource_cleanup, Val<canary::ProvisionedResourceCleanup>
     }
 
-    /// `SuccessRetentionPeriod`: Retention period of successful canary runs represented in number
-    /// of days
-    pub fn success_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SuccessRetentionPeriod", value.into());
-        self
+    prop! {
+        /// `Replicas`: List of replica locations for multi-location canary execution
+        core.props, "Replicas", replicas, set_replicas, get_replicas, Val<List<canary::Replica>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourcesToReplicateTags`: List of resources which canary tags should be replicated to.
+        core.props, "ResourcesToReplicateTags", resources_to_replicate_tags, set_resources_to_replicate_tags, get_resources_to_replicate_tags, Val<List<canary::ResourceToTag>>
     }
 
-    /// `VPCConfig`: Provide VPC Configuration if enabled.
-    pub fn vpc_config(mut self, value: impl Into<Val<canary::VpcConfig>>) -> Self {
-        self.core.set("VPCConfig", value.into());
-        self
+    prop! {
+        /// `RunConfig`: Provide canary run configuration
+        core.props, "RunConfig", run_config, set_run_config, get_run_config, Val<canary::RunConfig>
     }
 
-    /// `VisualReference`: Visual reference configuration for visual testing
-    pub fn visual_reference(mut self, value: impl Into<Val<canary::VisualReference>>) -> Self {
-        self.core.set("VisualReference", value.into());
-        self
+    prop! {
+        /// `RuntimeVersion`: Runtime version of Synthetics Library
+        core.props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
     }
 
-    /// `VisualReferences`: List of visual references for the canary
-    pub fn visual_references(mut self, value: impl Into<Val<List<canary::VisualReference>>>) -> Self {
-        self.core.set("VisualReferences", value.into());
-        self
+    prop! {
+        /// `Schedule`: Frequency to run your canaries
+        core.props, "Schedule", _, set_schedule, get_schedule, Val<canary::Schedule>
+    }
+
+    prop! {
+        /// `StartCanaryAfterCreation`: Runs canary if set to True. Default is False
+        core.props, "StartCanaryAfterCreation", start_canary_after_creation, set_start_canary_after_creation, get_start_canary_after_creation, Val<bool>
+    }
+
+    prop! {
+        /// `SuccessRetentionPeriod`: Retention period of successful canary runs represented in
+        /// number of days
+        core.props, "SuccessRetentionPeriod", success_retention_period, set_success_retention_period, get_success_retention_period, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VPCConfig`: Provide VPC Configuration if enabled.
+        core.props, "VPCConfig", vpc_config, set_vpc_config, get_vpc_config, Val<canary::VpcConfig>
+    }
+
+    prop! {
+        /// `VisualReference`: Visual reference configuration for visual testing
+        core.props, "VisualReference", visual_reference, set_visual_reference, get_visual_reference, Val<canary::VisualReference>
+    }
+
+    prop! {
+        /// `VisualReferences`: List of visual references for the canary
+        core.props, "VisualReferences", visual_references, set_visual_references, get_visual_references, Val<List<canary::VisualReference>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -206,10 +220,9 @@ pub mod canary {
             ArtifactConfig { props }
         }
 
-        /// `S3Encryption`: Encryption configuration for uploading artifacts to S3
-        pub fn s3_encryption(mut self, value: impl Into<Val<S3Encryption>>) -> Self {
-            self.props.set("S3Encryption", value.into());
-            self
+        prop! {
+            /// `S3Encryption`: Encryption configuration for uploading artifacts to S3
+            props, "S3Encryption", s3_encryption, set_s3_encryption, get_s3_encryption, Val<S3Encryption>
         }
     }
 
@@ -228,18 +241,16 @@ pub mod canary {
             S3Encryption { props }
         }
 
-        /// `EncryptionMode`: Encryption mode for encrypting artifacts when uploading to S3. Valid
-        /// values: SSE_S3 and SSE_KMS.
-        pub fn encryption_mode(mut self, value: impl Into<Val<S3EncryptionEncryptionMode>>) -> Self {
-            self.props.set("EncryptionMode", value.into());
-            self
+        prop! {
+            /// `EncryptionMode`: Encryption mode for encrypting artifacts when uploading to S3. Valid
+            /// values: SSE_S3 and SSE_KMS.
+            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<S3EncryptionEncryptionMode>
         }
 
-        /// `KmsKeyArn`: KMS key Arn for encrypting artifacts when uploading to S3. You must specify KMS
-        /// key Arn for SSE_KMS encryption mode only.
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: KMS key Arn for encrypting artifacts when uploading to S3. You must specify
+            /// KMS key Arn for SSE_KMS encryption mode only.
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
     }
 
@@ -273,6 +284,11 @@ pub mod canary {
             props.set("BrowserType", browser_type.into());
             BrowserConfig { props }
         }
+
+        prop! {
+            /// `BrowserType`.
+            props, "BrowserType", _, set_browser_type, get_browser_type, Val<BrowserType>
+        }
     }
 
     /// Allowed values.
@@ -305,52 +321,44 @@ pub mod canary {
             Code { props }
         }
 
-        /// `BlueprintTypes`.
-        pub fn blueprint_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BlueprintTypes", value.into());
-            self
+        prop! {
+            /// `BlueprintTypes`.
+            props, "BlueprintTypes", blueprint_types, set_blueprint_types, get_blueprint_types, Val<List<String>>
         }
 
-        /// `Dependencies`: List of Lambda layers to attach to the canary
-        pub fn dependencies(mut self, value: impl Into<Val<List<Dependency>>>) -> Self {
-            self.props.set("Dependencies", value.into());
-            self
+        prop! {
+            /// `Dependencies`: List of Lambda layers to attach to the canary
+            props, "Dependencies", dependencies, set_dependencies, get_dependencies, Val<List<Dependency>>
         }
 
-        /// `Handler`.
-        pub fn handler(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Handler", value.into());
-            self
+        prop! {
+            /// `Handler`.
+            props, "Handler", handler, set_handler, get_handler, Val<String>
         }
 
-        /// `S3Bucket`.
-        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Bucket", value.into());
-            self
+        prop! {
+            /// `S3Bucket`.
+            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
         }
 
-        /// `S3Key`.
-        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3Key", value.into());
-            self
+        prop! {
+            /// `S3Key`.
+            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
         }
 
-        /// `S3ObjectVersion`.
-        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("S3ObjectVersion", value.into());
-            self
+        prop! {
+            /// `S3ObjectVersion`.
+            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
         }
 
-        /// `Script`.
-        pub fn script(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Script", value.into());
-            self
+        prop! {
+            /// `Script`.
+            props, "Script", script, set_script, get_script, Val<String>
         }
 
-        /// `SourceLocationArn`.
-        pub fn source_location_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceLocationArn", value.into());
-            self
+        prop! {
+            /// `SourceLocationArn`.
+            props, "SourceLocationArn", source_location_arn, set_source_location_arn, get_source_location_arn, Val<String>
         }
     }
 
@@ -371,10 +379,14 @@ pub mod canary {
             Dependency { props }
         }
 
-        /// `Type`: Type of dependency
-        pub fn type_(mut self, value: impl Into<Val<DependencyType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Reference`: ARN of the Lambda layer
+            props, "Reference", _, set_reference, get_reference, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Type of dependency
+            props, "Type", type_, set_type, get_type, Val<DependencyType>
         }
     }
 
@@ -420,48 +432,46 @@ pub mod canary {
             Replica { props }
         }
 
-        /// `CanaryState`: State of the replica canary (CREATING, READY, RUNNING, etc.)
-        pub fn canary_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CanaryState", value.into());
-            self
+        prop! {
+            /// `Location`: AWS region for the replica (e.g., us-east-1)
+            props, "Location", _, set_location, get_location, Val<String>
         }
 
-        /// `KmsKeyArn`: ARN of the KMS key used to encrypt the replica canary's Lambda function
-        /// environment variables
-        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyArn", value.into());
-            self
+        prop! {
+            /// `CanaryState`: State of the replica canary (CREATING, READY, RUNNING, etc.)
+            props, "CanaryState", canary_state, set_canary_state, get_canary_state, Val<String>
         }
 
-        /// `LastModified`: Last modified timestamp of the replica
-        pub fn last_modified(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("LastModified", value.into());
-            self
+        prop! {
+            /// `KmsKeyArn`: ARN of the KMS key used to encrypt the replica canary's Lambda function
+            /// environment variables
+            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
         }
 
-        /// `ReplicationStatus`: Replication status for this replica
-        pub fn replication_status(mut self, value: impl Into<Val<ReplicaReplicationStatus>>) -> Self {
-            self.props.set("ReplicationStatus", value.into());
-            self
+        prop! {
+            /// `LastModified`: Last modified timestamp of the replica
+            props, "LastModified", last_modified, set_last_modified, get_last_modified, Val<f64>
         }
 
-        /// `ResourcesToReplicateTags`: Resources to replicate tags to for this replica (e.g.,
-        /// lambda-function)
-        pub fn resources_to_replicate_tags(mut self, value: impl Into<Val<List<ResourceToTag>>>) -> Self {
-            self.props.set("ResourcesToReplicateTags", value.into());
-            self
+        prop! {
+            /// `ReplicationStatus`: Replication status for this replica
+            props, "ReplicationStatus", replication_status, set_replication_status, get_replication_status, Val<ReplicaReplicationStatus>
         }
 
-        /// `Tags`: Tags to apply to this replica canary and optionally its Lambda function
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `ResourcesToReplicateTags`: Resources to replicate tags to for this replica (e.g.,
+            /// lambda-function)
+            props, "ResourcesToReplicateTags", resources_to_replicate_tags, set_resources_to_replicate_tags, get_resources_to_replicate_tags, Val<List<ResourceToTag>>
         }
 
-        /// `VpcConfig`: VPC configuration for this replica location
-        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
-            self.props.set("VpcConfig", value.into());
-            self
+        prop! {
+            /// `Tags`: Tags to apply to this replica canary and optionally its Lambda function
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        }
+
+        prop! {
+            /// `VpcConfig`: VPC configuration for this replica location
+            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
         }
     }
 
@@ -480,10 +490,9 @@ pub mod canary {
             ReplicaReplicationStatus { props }
         }
 
-        /// `State`: Replication state: InProgress, InSync, or Inconsistent
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: Replication state: InProgress, InSync, or Inconsistent
+            props, "State", state, set_state, get_state, Val<String>
         }
     }
 
@@ -519,17 +528,25 @@ pub mod canary {
             VpcConfig { props }
         }
 
-        /// `Ipv6AllowedForDualStack`: Allow outbound IPv6 traffic on VPC canaries that are connected to
-        /// dual-stack subnets if set to true
-        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Ipv6AllowedForDualStack", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `Ipv6AllowedForDualStack`: Allow outbound IPv6 traffic on VPC canaries that are
+            /// connected to dual-stack subnets if set to true
+            props, "Ipv6AllowedForDualStack", ipv6_allowed_for_dual_stack, set_ipv6_allowed_for_dual_stack, get_ipv6_allowed_for_dual_stack, Val<bool>
+        }
+
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -548,34 +565,29 @@ pub mod canary {
             RunConfig { props }
         }
 
-        /// `ActiveTracing`: Enable active tracing if set to true
-        pub fn active_tracing(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ActiveTracing", value.into());
-            self
+        prop! {
+            /// `ActiveTracing`: Enable active tracing if set to true
+            props, "ActiveTracing", active_tracing, set_active_tracing, get_active_tracing, Val<bool>
         }
 
-        /// `EnvironmentVariables`: Environment variable key-value pairs.
-        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EnvironmentVariables", value.into());
-            self
+        prop! {
+            /// `EnvironmentVariables`: Environment variable key-value pairs.
+            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
         }
 
-        /// `EphemeralStorage`: Provide ephemeralStorage available for canary in MB
-        pub fn ephemeral_storage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EphemeralStorage", value.into());
-            self
+        prop! {
+            /// `EphemeralStorage`: Provide ephemeralStorage available for canary in MB
+            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<i64>
         }
 
-        /// `MemoryInMB`: Provide maximum memory available for canary in MB
-        pub fn memory_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MemoryInMB", value.into());
-            self
+        prop! {
+            /// `MemoryInMB`: Provide maximum memory available for canary in MB
+            props, "MemoryInMB", memory_in_mb, set_memory_in_mb, get_memory_in_mb, Val<i64>
         }
 
-        /// `TimeoutInSeconds`: Provide maximum canary timeout per run in seconds
-        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutInSeconds`: Provide maximum canary timeout per run in seconds
+            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
         }
     }
 
@@ -596,16 +608,19 @@ pub mod canary {
             Schedule { props }
         }
 
-        /// `DurationInSeconds`.
-        pub fn duration_in_seconds(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DurationInSeconds", value.into());
-            self
+        prop! {
+            /// `Expression`.
+            props, "Expression", _, set_expression, get_expression, Val<String>
         }
 
-        /// `RetryConfig`: Provide canary auto retry configuration
-        pub fn retry_config(mut self, value: impl Into<Val<RetryConfig>>) -> Self {
-            self.props.set("RetryConfig", value.into());
-            self
+        prop! {
+            /// `DurationInSeconds`.
+            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<String>
+        }
+
+        prop! {
+            /// `RetryConfig`: Provide canary auto retry configuration
+            props, "RetryConfig", retry_config, set_retry_config, get_retry_config, Val<RetryConfig>
         }
     }
 
@@ -625,6 +640,11 @@ pub mod canary {
             let mut props = Props::new();
             props.set("MaxRetries", max_retries.into());
             RetryConfig { props }
+        }
+
+        prop! {
+            /// `MaxRetries`: maximum times the canary will be retried upon the scheduled run failure
+            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
         }
     }
 
@@ -646,16 +666,19 @@ pub mod canary {
             VisualReference { props }
         }
 
-        /// `BaseScreenshots`: List of screenshots used as base reference for visual testing
-        pub fn base_screenshots(mut self, value: impl Into<Val<List<BaseScreenshot>>>) -> Self {
-            self.props.set("BaseScreenshots", value.into());
-            self
+        prop! {
+            /// `BaseCanaryRunId`: Canary run id to be used as base reference for visual testing
+            props, "BaseCanaryRunId", _, set_base_canary_run_id, get_base_canary_run_id, Val<String>
         }
 
-        /// `BrowserType`.
-        pub fn browser_type(mut self, value: impl Into<Val<BrowserType>>) -> Self {
-            self.props.set("BrowserType", value.into());
-            self
+        prop! {
+            /// `BaseScreenshots`: List of screenshots used as base reference for visual testing
+            props, "BaseScreenshots", base_screenshots, set_base_screenshots, get_base_screenshots, Val<List<BaseScreenshot>>
+        }
+
+        prop! {
+            /// `BrowserType`.
+            props, "BrowserType", browser_type, set_browser_type, get_browser_type, Val<BrowserType>
         }
     }
 
@@ -677,10 +700,15 @@ pub mod canary {
             BaseScreenshot { props }
         }
 
-        /// `IgnoreCoordinates`: List of coordinates of rectangles to be ignored during visual testing
-        pub fn ignore_coordinates(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IgnoreCoordinates", value.into());
-            self
+        prop! {
+            /// `ScreenshotName`: Name of the screenshot to be used as base reference for visual testing
+            props, "ScreenshotName", _, set_screenshot_name, get_screenshot_name, Val<String>
+        }
+
+        prop! {
+            /// `IgnoreCoordinates`: List of coordinates of rectangles to be ignored during visual
+            /// testing
+            props, "IgnoreCoordinates", ignore_coordinates, set_ignore_coordinates, get_ignore_coordinates, Val<List<String>>
         }
     }
 }
@@ -705,16 +733,19 @@ impl Group {
         Group { core }
     }
 
-    /// `ResourceArns`.
-    pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("ResourceArns", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the group.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceArns`.
+        core.props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,47 +46,50 @@ impl Application {
         Application { core }
     }
 
-    /// `ComponentsInfo`: This is an optional parameter for component details to which the SAP ABAP
-    /// application is attached, such as Web Dispatcher.
-    pub fn components_info(mut self, value: impl Into<Val<List<application::ComponentInfo>>>) -> Self {
-        self.core.set("ComponentsInfo", value.into());
-        self
+    prop! {
+        /// `ApplicationId`.
+        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
     }
 
-    /// `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Val<List<application::Credential>>>) -> Self {
-        self.core.set("Credentials", value.into());
-        self
+    prop! {
+        /// `ApplicationType`.
+        core.props, "ApplicationType", _, set_application_type, get_application_type, Val<application::ApplicationType>
     }
 
-    /// `DatabaseArn`: The ARN of the SAP HANA database
-    pub fn database_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseArn", value.into());
-        self
+    prop! {
+        /// `ComponentsInfo`: This is an optional parameter for component details to which the SAP
+        /// ABAP application is attached, such as Web Dispatcher.
+        core.props, "ComponentsInfo", components_info, set_components_info, get_components_info, Val<List<application::ComponentInfo>>
     }
 
-    /// `Instances`.
-    pub fn instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Instances", value.into());
-        self
+    prop! {
+        /// `Credentials`.
+        core.props, "Credentials", credentials, set_credentials, get_credentials, Val<List<application::Credential>>
     }
 
-    /// `SapInstanceNumber`.
-    pub fn sap_instance_number(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SapInstanceNumber", value.into());
-        self
+    prop! {
+        /// `DatabaseArn`: The ARN of the SAP HANA database
+        core.props, "DatabaseArn", database_arn, set_database_arn, get_database_arn, Val<String>
     }
 
-    /// `Sid`.
-    pub fn sid(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Sid", value.into());
-        self
+    prop! {
+        /// `Instances`.
+        core.props, "Instances", instances, set_instances, get_instances, Val<List<String>>
     }
 
-    /// `Tags`: The tags of a SystemsManagerSAP application.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SapInstanceNumber`.
+        core.props, "SapInstanceNumber", sap_instance_number, set_sap_instance_number, get_sap_instance_number, Val<String>
+    }
+
+    prop! {
+        /// `Sid`.
+        core.props, "Sid", sid, set_sid, get_sid, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags of a SystemsManagerSAP application.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,22 +137,19 @@ pub mod application {
             ComponentInfo { props }
         }
 
-        /// `ComponentType`.
-        pub fn component_type(mut self, value: impl Into<Val<ComponentInfoComponentType>>) -> Self {
-            self.props.set("ComponentType", value.into());
-            self
+        prop! {
+            /// `ComponentType`.
+            props, "ComponentType", component_type, set_component_type, get_component_type, Val<ComponentInfoComponentType>
         }
 
-        /// `Ec2InstanceId`.
-        pub fn ec2_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Ec2InstanceId", value.into());
-            self
+        prop! {
+            /// `Ec2InstanceId`.
+            props, "Ec2InstanceId", ec2_instance_id, set_ec2_instance_id, get_ec2_instance_id, Val<String>
         }
 
-        /// `Sid`.
-        pub fn sid(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Sid", value.into());
-            self
+        prop! {
+            /// `Sid`.
+            props, "Sid", sid, set_sid, get_sid, Val<String>
         }
     }
 
@@ -199,22 +199,19 @@ pub mod application {
             Credential { props }
         }
 
-        /// `CredentialType`.
-        pub fn credential_type(mut self, value: impl Into<Val<CredentialCredentialType>>) -> Self {
-            self.props.set("CredentialType", value.into());
-            self
+        prop! {
+            /// `CredentialType`.
+            props, "CredentialType", credential_type, set_credential_type, get_credential_type, Val<CredentialCredentialType>
         }
 
-        /// `DatabaseName`.
-        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DatabaseName", value.into());
-            self
+        prop! {
+            /// `DatabaseName`.
+            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
         }
 
-        /// `SecretId`.
-        pub fn secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SecretId", value.into());
-            self
+        prop! {
+            /// `SecretId`.
+            props, "SecretId", secret_id, set_secret_id, get_secret_id, Val<String>
         }
     }
 

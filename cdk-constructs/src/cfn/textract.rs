@@ -48,22 +48,30 @@ impl Adapter {
         Adapter { core }
     }
 
-    /// `AutoUpdate`: Controls whether or not the adapter should automatically update.
-    pub fn auto_update(mut self, value: impl Into<Val<adapter::AutoUpdate>>) -> Self {
-        self.core.set("AutoUpdate", value.into());
-        self
+    prop! {
+        /// `AdapterName`: The name to be assigned to the adapter being created.
+        core.props, "AdapterName", _, set_adapter_name, get_adapter_name, Val<String>
     }
 
-    /// `Description`: The description to be assigned to the adapter being created.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AutoUpdate`: Controls whether or not the adapter should automatically update.
+        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<adapter::AutoUpdate>
     }
 
-    /// `Tags`: A list of tags to be added to the adapter.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: The description to be assigned to the adapter being created.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `FeatureTypes`: The type of feature that the adapter is being trained on. Currently,
+        /// supported feature types are: QUERIES
+        core.props, "FeatureTypes", _, set_feature_types, get_feature_types, Val<List<adapter::FeatureType>>
+    }
+
+    prop! {
+        /// `Tags`: A list of tags to be added to the adapter.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,24 +40,21 @@ impl Database {
         Database { core }
     }
 
-    /// `DatabaseName`: The name for the database. If you don't specify a name, AWS CloudFormation
-    /// generates a unique physical ID and uses that ID for the database name.
-    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DatabaseName", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name for the database. If you don't specify a name, AWS
+        /// CloudFormation generates a unique physical ID and uses that ID for the database name.
+        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
     }
 
-    /// `KmsKeyId`: The KMS key for the database. If the KMS key is not specified, the database will
-    /// be encrypted with a Timestream managed KMS key located in your account.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The KMS key for the database. If the KMS key is not specified, the database
+        /// will be encrypted with a Timestream managed KMS key located in your account.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,16 +93,24 @@ impl InfluxDbBackup {
         InfluxDbBackup { core }
     }
 
-    /// `RetentionDays`: The number of days to retain the backup. Valid values are 1 to 3650.
-    pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("RetentionDays", value.into());
-        self
+    prop! {
+        /// `DbResourceId`: The id of the DB instance or DB cluster to back up.
+        core.props, "DbResourceId", _, set_db_resource_id, get_db_resource_id, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs to associate with the backup.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the backup. Must be unique within the account and region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RetentionDays`: The number of days to retain the backup. Valid values are 1 to 3650.
+        core.props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to associate with the backup.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -272,120 +277,101 @@ impl InfluxDbCluster {
         InfluxDbCluster { core }
     }
 
-    /// `AllocatedStorage`: The allocated storage for the InfluxDB cluster.
-    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocatedStorage", value.into());
-        self
+    prop! {
+        /// `AllocatedStorage`: The allocated storage for the InfluxDB cluster.
+        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
     }
 
-    /// `Bucket`: The bucket for the InfluxDB cluster.
-    pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Bucket", value.into());
-        self
+    prop! {
+        /// `Bucket`: The bucket for the InfluxDB cluster.
+        core.props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
     }
 
-    /// `DbInstanceType`: The compute instance of the InfluxDB cluster.
-    pub fn db_instance_type(mut self, value: impl Into<Val<influx_db_cluster::DbInstanceType>>) -> Self {
-        self.core.set("DbInstanceType", value.into());
-        self
+    prop! {
+        /// `DbInstanceType`: The compute instance of the InfluxDB cluster.
+        core.props, "DbInstanceType", db_instance_type, set_db_instance_type, get_db_instance_type, Val<influx_db_cluster::DbInstanceType>
     }
 
-    /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
-    pub fn db_parameter_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DbParameterGroupIdentifier", value.into());
-        self
+    prop! {
+        /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
+        core.props, "DbParameterGroupIdentifier", db_parameter_group_identifier, set_db_parameter_group_identifier, get_db_parameter_group_identifier, Val<String>
     }
 
-    /// `DbStorageType`: The storage type of the InfluxDB cluster.
-    pub fn db_storage_type(mut self, value: impl Into<Val<influx_db_cluster::DbStorageType>>) -> Self {
-        self.core.set("DbStorageType", value.into());
-        self
+    prop! {
+        /// `DbStorageType`: The storage type of the InfluxDB cluster.
+        core.props, "DbStorageType", db_storage_type, set_db_storage_type, get_db_storage_type, Val<influx_db_cluster::DbStorageType>
     }
 
-    /// `DeploymentType`: Deployment type of the InfluxDB cluster.
-    pub fn deployment_type(mut self, value: impl Into<Val<influx_db_cluster::DeploymentType>>) -> Self {
-        self.core.set("DeploymentType", value.into());
-        self
+    prop! {
+        /// `DeploymentType`: Deployment type of the InfluxDB cluster.
+        core.props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<influx_db_cluster::DeploymentType>
     }
 
-    /// `FailoverMode`: Failover mode of the InfluxDB cluster.
-    pub fn failover_mode(mut self, value: impl Into<Val<influx_db_cluster::FailoverMode>>) -> Self {
-        self.core.set("FailoverMode", value.into());
-        self
+    prop! {
+        /// `FailoverMode`: Failover mode of the InfluxDB cluster.
+        core.props, "FailoverMode", failover_mode, set_failover_mode, get_failover_mode, Val<influx_db_cluster::FailoverMode>
     }
 
-    /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
-    /// InfluxDB cluster.
-    pub fn log_delivery_configuration(mut self, value: impl Into<Val<influx_db_cluster::LogDeliveryConfiguration>>) -> Self {
-        self.core.set("LogDeliveryConfiguration", value.into());
-        self
+    prop! {
+        /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
+        /// InfluxDB cluster.
+        core.props, "LogDeliveryConfiguration", log_delivery_configuration, set_log_delivery_configuration, get_log_delivery_configuration, Val<influx_db_cluster::LogDeliveryConfiguration>
     }
 
-    /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB cluster.
-    pub fn maintenance_schedule(mut self, value: impl Into<Val<influx_db_cluster::MaintenanceSchedule>>) -> Self {
-        self.core.set("MaintenanceSchedule", value.into());
-        self
+    prop! {
+        /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB cluster.
+        core.props, "MaintenanceSchedule", maintenance_schedule, set_maintenance_schedule, get_maintenance_schedule, Val<influx_db_cluster::MaintenanceSchedule>
     }
 
-    /// `Name`: The unique name that is associated with the InfluxDB cluster.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The unique name that is associated with the InfluxDB cluster.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NetworkType`: Network type of the InfluxDB cluster.
-    pub fn network_type(mut self, value: impl Into<Val<influx_db_cluster::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`: Network type of the InfluxDB cluster.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<influx_db_cluster::NetworkType>
     }
 
-    /// `Organization`: The organization for the InfluxDB cluster.
-    pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Organization", value.into());
-        self
+    prop! {
+        /// `Organization`: The organization for the InfluxDB cluster.
+        core.props, "Organization", organization, set_organization, get_organization, Val<String>
     }
 
-    /// `Password`: The password for the InfluxDB cluster.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Password`: The password for the InfluxDB cluster.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Port`: The port number on which InfluxDB accepts connections.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which InfluxDB accepts connections.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB cluster.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB cluster.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Username`: The username for the InfluxDB cluster.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `Username`: The username for the InfluxDB cluster.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
-    /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
-    /// InfluxDB cluster.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
+        /// InfluxDB cluster.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
-    /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB cluster.
-    pub fn vpc_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSubnetIds", value.into());
-        self
+    prop! {
+        /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB cluster.
+        core.props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -538,6 +524,12 @@ pub mod influx_db_cluster {
             props.set("S3Configuration", s3_configuration.into());
             LogDeliveryConfiguration { props }
         }
+
+        prop! {
+            /// `S3Configuration`: S3 configuration for sending logs to customer account from the
+            /// InfluxDB cluster.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<LogDeliveryConfigurationS3Configuration>
+        }
     }
 
     /// `AWS::Timestream::InfluxDBCluster.LogDeliveryConfigurationS3Configuration`: S3 configuration
@@ -558,6 +550,16 @@ pub mod influx_db_cluster {
             props.set("Enabled", enabled.into());
             props.set("BucketName", bucket_name.into());
             LogDeliveryConfigurationS3Configuration { props }
+        }
+
+        prop! {
+            /// `Enabled`: Specifies whether logging to customer specified bucket is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BucketName`: The bucket name for logs to be sent from the InfluxDB cluster
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
     }
 
@@ -583,6 +585,17 @@ pub mod influx_db_cluster {
             props.set("Timezone", timezone.into());
             props.set("PreferredMaintenanceWindow", preferred_maintenance_window.into());
             MaintenanceSchedule { props }
+        }
+
+        prop! {
+            /// `Timezone`: The IANA timezone identifier for the maintenance schedule.
+            props, "Timezone", _, set_timezone, get_timezone, Val<String>
+        }
+
+        prop! {
+            /// `PreferredMaintenanceWindow`: The preferred maintenance window in format
+            /// ddd:HH:MM-ddd:HH:MM.
+            props, "PreferredMaintenanceWindow", _, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
         }
     }
 
@@ -619,114 +632,96 @@ impl InfluxDbInstance {
         InfluxDbInstance { core }
     }
 
-    /// `AllocatedStorage`: The allocated storage for the InfluxDB instance.
-    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("AllocatedStorage", value.into());
-        self
+    prop! {
+        /// `AllocatedStorage`: The allocated storage for the InfluxDB instance.
+        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
     }
 
-    /// `Bucket`: The bucket for the InfluxDB instance.
-    pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Bucket", value.into());
-        self
+    prop! {
+        /// `Bucket`: The bucket for the InfluxDB instance.
+        core.props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
     }
 
-    /// `DbInstanceType`: The compute instance of the InfluxDB instance.
-    pub fn db_instance_type(mut self, value: impl Into<Val<influx_db_instance::DbInstanceType>>) -> Self {
-        self.core.set("DbInstanceType", value.into());
-        self
+    prop! {
+        /// `DbInstanceType`: The compute instance of the InfluxDB instance.
+        core.props, "DbInstanceType", db_instance_type, set_db_instance_type, get_db_instance_type, Val<influx_db_instance::DbInstanceType>
     }
 
-    /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
-    pub fn db_parameter_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DbParameterGroupIdentifier", value.into());
-        self
+    prop! {
+        /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
+        core.props, "DbParameterGroupIdentifier", db_parameter_group_identifier, set_db_parameter_group_identifier, get_db_parameter_group_identifier, Val<String>
     }
 
-    /// `DbStorageType`: The storage type of the InfluxDB instance.
-    pub fn db_storage_type(mut self, value: impl Into<Val<influx_db_instance::DbStorageType>>) -> Self {
-        self.core.set("DbStorageType", value.into());
-        self
+    prop! {
+        /// `DbStorageType`: The storage type of the InfluxDB instance.
+        core.props, "DbStorageType", db_storage_type, set_db_storage_type, get_db_storage_type, Val<influx_db_instance::DbStorageType>
     }
 
-    /// `DeploymentType`: Deployment type of the InfluxDB Instance.
-    pub fn deployment_type(mut self, value: impl Into<Val<influx_db_instance::DeploymentType>>) -> Self {
-        self.core.set("DeploymentType", value.into());
-        self
+    prop! {
+        /// `DeploymentType`: Deployment type of the InfluxDB Instance.
+        core.props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<influx_db_instance::DeploymentType>
     }
 
-    /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
-    /// InfluxDB instance.
-    pub fn log_delivery_configuration(mut self, value: impl Into<Val<influx_db_instance::LogDeliveryConfiguration>>) -> Self {
-        self.core.set("LogDeliveryConfiguration", value.into());
-        self
+    prop! {
+        /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
+        /// InfluxDB instance.
+        core.props, "LogDeliveryConfiguration", log_delivery_configuration, set_log_delivery_configuration, get_log_delivery_configuration, Val<influx_db_instance::LogDeliveryConfiguration>
     }
 
-    /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB instance.
-    pub fn maintenance_schedule(mut self, value: impl Into<Val<influx_db_instance::MaintenanceSchedule>>) -> Self {
-        self.core.set("MaintenanceSchedule", value.into());
-        self
+    prop! {
+        /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB instance.
+        core.props, "MaintenanceSchedule", maintenance_schedule, set_maintenance_schedule, get_maintenance_schedule, Val<influx_db_instance::MaintenanceSchedule>
     }
 
-    /// `Name`: The unique name that is associated with the InfluxDB instance.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: The unique name that is associated with the InfluxDB instance.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `NetworkType`: Network type of the InfluxDB Instance.
-    pub fn network_type(mut self, value: impl Into<Val<influx_db_instance::NetworkType>>) -> Self {
-        self.core.set("NetworkType", value.into());
-        self
+    prop! {
+        /// `NetworkType`: Network type of the InfluxDB Instance.
+        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<influx_db_instance::NetworkType>
     }
 
-    /// `Organization`: The organization for the InfluxDB instance.
-    pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Organization", value.into());
-        self
+    prop! {
+        /// `Organization`: The organization for the InfluxDB instance.
+        core.props, "Organization", organization, set_organization, get_organization, Val<String>
     }
 
-    /// `Password`: The password for the InfluxDB instance.
-    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Password", value.into());
-        self
+    prop! {
+        /// `Password`: The password for the InfluxDB instance.
+        core.props, "Password", password, set_password, get_password, Val<String>
     }
 
-    /// `Port`: The port number on which InfluxDB accepts connections.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Port`: The port number on which InfluxDB accepts connections.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
-    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PubliclyAccessible", value.into());
-        self
+    prop! {
+        /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
+        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
     }
 
-    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Username`: The username for the InfluxDB instance.
-    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Username", value.into());
-        self
+    prop! {
+        /// `Username`: The username for the InfluxDB instance.
+        core.props, "Username", username, set_username, get_username, Val<String>
     }
 
-    /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
-    /// InfluxDB instance.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
+        /// InfluxDB instance.
+        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
     }
 
-    /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB instance.
-    pub fn vpc_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VpcSubnetIds", value.into());
-        self
+    prop! {
+        /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB instance.
+        core.props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -869,6 +864,12 @@ pub mod influx_db_instance {
             props.set("S3Configuration", s3_configuration.into());
             LogDeliveryConfiguration { props }
         }
+
+        prop! {
+            /// `S3Configuration`: S3 configuration for sending logs to customer account from the
+            /// InfluxDB instance.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<LogDeliveryConfigurationS3Configuration>
+        }
     }
 
     /// `AWS::Timestream::InfluxDBInstance.LogDeliveryConfigurationS3Configuration`: S3
@@ -890,6 +891,16 @@ pub mod influx_db_instance {
             props.set("Enabled", enabled.into());
             props.set("BucketName", bucket_name.into());
             LogDeliveryConfigurationS3Configuration { props }
+        }
+
+        prop! {
+            /// `Enabled`: Specifies whether logging to customer specified bucket is enabled.
+            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `BucketName`: The bucket name for logs to be sent from the InfluxDB instance
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
     }
 
@@ -915,6 +926,17 @@ pub mod influx_db_instance {
             props.set("Timezone", timezone.into());
             props.set("PreferredMaintenanceWindow", preferred_maintenance_window.into());
             MaintenanceSchedule { props }
+        }
+
+        prop! {
+            /// `Timezone`: The IANA timezone identifier for the maintenance schedule.
+            props, "Timezone", _, set_timezone, get_timezone, Val<String>
+        }
+
+        prop! {
+            /// `PreferredMaintenanceWindow`: The preferred maintenance window in format
+            /// ddd:HH:MM-ddd:HH:MM.
+            props, "PreferredMaintenanceWindow", _, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
         }
     }
 
@@ -979,46 +1001,76 @@ impl ScheduledQuery {
         ScheduledQuery { core }
     }
 
-    /// `ClientToken`: Using a ClientToken makes the call to CreateScheduledQuery idempotent, in
-    /// other words, making the same request repeatedly will produce the same result. Making
-    /// multiple identical CreateScheduledQuery requests has the same effect as making a single
-    /// request. If CreateScheduledQuery is called without a ClientToken, the Query SDK generates a
-    /// ClientToken on your behalf. After 8 hours, any request with the same ClientToken is treated
-    /// as a new request.
-    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ClientToken", value.into());
-        self
+    prop! {
+        /// `ClientToken`: Using a ClientToken makes the call to CreateScheduledQuery idempotent, in
+        /// other words, making the same request repeatedly will produce the same result. Making
+        /// multiple identical CreateScheduledQuery requests has the same effect as making a single
+        /// request. If CreateScheduledQuery is called without a ClientToken, the Query SDK
+        /// generates a ClientToken on your behalf. After 8 hours, any request with the same
+        /// ClientToken is treated as a new request.
+        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
     }
 
-    /// `KmsKeyId`: The Amazon KMS key used to encrypt the scheduled query resource, at-rest. If the
-    /// Amazon KMS key is not specified, the scheduled query resource will be encrypted with a
-    /// Timestream owned Amazon KMS key. To specify a KMS key, use the key ID, key ARN, alias name,
-    /// or alias ARN. When using an alias name, prefix the name with alias/. If
-    /// ErrorReportConfiguration uses SSE_KMS as encryption type, the same KmsKeyId is used to
-    /// encrypt the error report at rest.
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `ErrorReportConfiguration`: Configuration for error reporting. Error reports will be
+        /// generated when a problem is encountered when writing the query results.
+        core.props, "ErrorReportConfiguration", _, set_error_report_configuration, get_error_report_configuration, Val<scheduled_query::ErrorReportConfiguration>
     }
 
-    /// `ScheduledQueryName`: The name of the scheduled query. Scheduled query names must be unique
-    /// within each Region.
-    pub fn scheduled_query_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ScheduledQueryName", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The Amazon KMS key used to encrypt the scheduled query resource, at-rest. If
+        /// the Amazon KMS key is not specified, the scheduled query resource will be encrypted with
+        /// a Timestream owned Amazon KMS key. To specify a KMS key, use the key ID, key ARN, alias
+        /// name, or alias ARN. When using an alias name, prefix the name with alias/. If
+        /// ErrorReportConfiguration uses SSE_KMS as encryption type, the same KmsKeyId is used to
+        /// encrypt the error report at rest.
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `Tags`: A list of key-value pairs to label the scheduled query.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NotificationConfiguration`: Notification configuration for the scheduled query. A
+        /// notification is sent by Timestream when a query run finishes, when the state is updated
+        /// or when you delete it.
+        core.props, "NotificationConfiguration", _, set_notification_configuration, get_notification_configuration, Val<scheduled_query::NotificationConfiguration>
     }
 
-    /// `TargetConfiguration`: Configuration of target store where scheduled query results are
-    /// written to.
-    pub fn target_configuration(mut self, value: impl Into<Val<scheduled_query::TargetConfiguration>>) -> Self {
-        self.core.set("TargetConfiguration", value.into());
-        self
+    prop! {
+        /// `QueryString`: The query string to run. Parameter names can be specified in the query
+        /// string @ character followed by an identifier. The named Parameter @scheduled_runtime is
+        /// reserved and can be used in the query to get the time at which the query is scheduled to
+        /// run. The timestamp calculated according to the ScheduleConfiguration parameter, will be
+        /// the value of @scheduled_runtime paramater for each query run. For example, consider an
+        /// instance of a scheduled query executing on 2021-12-01 00:00:00. For this instance, the @scheduled_runtime
+        /// parameter is initialized to the timestamp 2021-12-01 00:00:00 when …
+        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    }
+
+    prop! {
+        /// `ScheduleConfiguration`: Configuration for when the scheduled query is executed.
+        core.props, "ScheduleConfiguration", _, set_schedule_configuration, get_schedule_configuration, Val<scheduled_query::ScheduleConfiguration>
+    }
+
+    prop! {
+        /// `ScheduledQueryExecutionRoleArn`: The ARN for the IAM role that Timestream will assume
+        /// when running the scheduled query.
+        core.props, "ScheduledQueryExecutionRoleArn", _, set_scheduled_query_execution_role_arn, get_scheduled_query_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `ScheduledQueryName`: The name of the scheduled query. Scheduled query names must be
+        /// unique within each Region.
+        core.props, "ScheduledQueryName", scheduled_query_name, set_scheduled_query_name, get_scheduled_query_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: A list of key-value pairs to label the scheduled query.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TargetConfiguration`: Configuration of target store where scheduled query results are
+        /// written to.
+        core.props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<scheduled_query::TargetConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1106,6 +1158,12 @@ pub mod scheduled_query {
             props.set("S3Configuration", s3_configuration.into());
             ErrorReportConfiguration { props }
         }
+
+        prop! {
+            /// `S3Configuration`: Details on S3 location for error reports that result from running a
+            /// query.
+            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
+        }
     }
 
     /// `AWS::Timestream::ScheduledQuery.S3Configuration`: Details on S3 location for error reports
@@ -1127,17 +1185,20 @@ pub mod scheduled_query {
             S3Configuration { props }
         }
 
-        /// `EncryptionOption`: Encryption at rest options for the error reports. If no encryption
-        /// option is specified, Timestream will choose SSE_S3 as default.
-        pub fn encryption_option(mut self, value: impl Into<Val<EncryptionOption>>) -> Self {
-            self.props.set("EncryptionOption", value.into());
-            self
+        prop! {
+            /// `BucketName`: Name of the S3 bucket under which error reports will be created.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
         }
 
-        /// `ObjectKeyPrefix`: Prefix for error report keys.
-        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectKeyPrefix", value.into());
-            self
+        prop! {
+            /// `EncryptionOption`: Encryption at rest options for the error reports. If no encryption
+            /// option is specified, Timestream will choose SSE_S3 as default.
+            props, "EncryptionOption", encryption_option, set_encryption_option, get_encryption_option, Val<EncryptionOption>
+        }
+
+        prop! {
+            /// `ObjectKeyPrefix`: Prefix for error report keys.
+            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
         }
     }
 
@@ -1174,6 +1235,11 @@ pub mod scheduled_query {
             props.set("SnsConfiguration", sns_configuration.into());
             NotificationConfiguration { props }
         }
+
+        prop! {
+            /// `SnsConfiguration`: SNS configuration for notification upon scheduled query execution.
+            props, "SnsConfiguration", _, set_sns_configuration, get_sns_configuration, Val<SnsConfiguration>
+        }
     }
 
     /// `AWS::Timestream::ScheduledQuery.SnsConfiguration`: SNS configuration for notification upon
@@ -1193,6 +1259,11 @@ pub mod scheduled_query {
             let mut props = Props::new();
             props.set("TopicArn", topic_arn.into());
             SnsConfiguration { props }
+        }
+
+        prop! {
+            /// `TopicArn`: SNS topic ARN that the scheduled query status notifications will be sent to.
+            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
         }
     }
 
@@ -1214,6 +1285,12 @@ pub mod scheduled_query {
             props.set("ScheduleExpression", schedule_expression.into());
             ScheduleConfiguration { props }
         }
+
+        prop! {
+            /// `ScheduleExpression`: An expression that denotes when to trigger the scheduled query
+            /// run. This can be a cron expression or a rate expression.
+            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        }
     }
 
     /// `AWS::Timestream::ScheduledQuery.TargetConfiguration`: Configuration of target store where
@@ -1233,6 +1310,12 @@ pub mod scheduled_query {
             let mut props = Props::new();
             props.set("TimestreamConfiguration", timestream_configuration.into());
             TargetConfiguration { props }
+        }
+
+        prop! {
+            /// `TimestreamConfiguration`: Configuration needed to write data into the Timestream
+            /// database and table.
+            props, "TimestreamConfiguration", _, set_timestream_configuration, get_timestream_configuration, Val<TimestreamConfiguration>
         }
     }
 
@@ -1270,24 +1353,44 @@ pub mod scheduled_query {
             TimestreamConfiguration { props }
         }
 
-        /// `MeasureNameColumn`: Name of the measure name column from the query result.
-        pub fn measure_name_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MeasureNameColumn", value.into());
-            self
+        prop! {
+            /// `DatabaseName`: Name of Timestream database to which the query result will be written.
+            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
         }
 
-        /// `MixedMeasureMappings`: Specifies how to map measures to multi-measure records.
-        pub fn mixed_measure_mappings(mut self, value: impl Into<Val<List<MixedMeasureMapping>>>) -> Self {
-            self.props.set("MixedMeasureMappings", value.into());
-            self
+        prop! {
+            /// `TableName`: Name of Timestream table that the query result will be written to. The
+            /// table should be within the same database that is provided in Timestream configuration.
+            props, "TableName", _, set_table_name, get_table_name, Val<String>
         }
 
-        /// `MultiMeasureMappings`: Only one of MixedMeasureMappings or MultiMeasureMappings is to be
-        /// provided. MultiMeasureMappings can be used to ingest data as multi measures in the derived
-        /// table.
-        pub fn multi_measure_mappings(mut self, value: impl Into<Val<MultiMeasureMappings>>) -> Self {
-            self.props.set("MultiMeasureMappings", value.into());
-            self
+        prop! {
+            /// `TimeColumn`: Column from query result that should be used as the time column in
+            /// destination table. Column type for this should be TIMESTAMP.
+            props, "TimeColumn", _, set_time_column, get_time_column, Val<String>
+        }
+
+        prop! {
+            /// `DimensionMappings`: This is to allow mapping column(s) from the query result to the
+            /// dimension in the destination table.
+            props, "DimensionMappings", _, set_dimension_mappings, get_dimension_mappings, Val<List<DimensionMapping>>
+        }
+
+        prop! {
+            /// `MeasureNameColumn`: Name of the measure name column from the query result.
+            props, "MeasureNameColumn", measure_name_column, set_measure_name_column, get_measure_name_column, Val<String>
+        }
+
+        prop! {
+            /// `MixedMeasureMappings`: Specifies how to map measures to multi-measure records.
+            props, "MixedMeasureMappings", mixed_measure_mappings, set_mixed_measure_mappings, get_mixed_measure_mappings, Val<List<MixedMeasureMapping>>
+        }
+
+        prop! {
+            /// `MultiMeasureMappings`: Only one of MixedMeasureMappings or MultiMeasureMappings is to
+            /// be provided. MultiMeasureMappings can be used to ingest data as multi measures in the
+            /// derived table.
+            props, "MultiMeasureMappings", multi_measure_mappings, set_multi_measure_mappings, get_multi_measure_mappings, Val<MultiMeasureMappings>
         }
     }
 
@@ -1312,6 +1415,16 @@ pub mod scheduled_query {
             props.set("Name", name.into());
             props.set("DimensionValueType", dimension_value_type.into());
             DimensionMapping { props }
+        }
+
+        prop! {
+            /// `Name`: Column name from query result.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `DimensionValueType`: Type for the dimension.
+            props, "DimensionValueType", _, set_dimension_value_type, get_dimension_value_type, Val<DimensionValueType>
         }
     }
 
@@ -1345,32 +1458,34 @@ pub mod scheduled_query {
             MixedMeasureMapping { props }
         }
 
-        /// `MeasureName`: Refers to the value of the measure name in a result row. This field is
-        /// required if MeasureNameColumn is provided.
-        pub fn measure_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MeasureName", value.into());
-            self
+        prop! {
+            /// `MeasureValueType`: Type of the value that is to be read from SourceColumn. If the
+            /// mapping is for MULTI, use MeasureValueType.MULTI.
+            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MixedMeasureMappingMeasureValueType>
         }
 
-        /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping query
-        /// results to ingest data for multi-measure attributes.
-        pub fn multi_measure_attribute_mappings(mut self, value: impl Into<Val<List<MultiMeasureAttributeMapping>>>) -> Self {
-            self.props.set("MultiMeasureAttributeMappings", value.into());
-            self
+        prop! {
+            /// `MeasureName`: Refers to the value of the measure name in a result row. This field is
+            /// required if MeasureNameColumn is provided.
+            props, "MeasureName", measure_name, set_measure_name, get_measure_name, Val<String>
         }
 
-        /// `SourceColumn`: This field refers to the source column from which the measure value is to be
-        /// read for result materialization.
-        pub fn source_column(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceColumn", value.into());
-            self
+        prop! {
+            /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping
+            /// query results to ingest data for multi-measure attributes.
+            props, "MultiMeasureAttributeMappings", multi_measure_attribute_mappings, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
         }
 
-        /// `TargetMeasureName`: Target measure name to be used. If not provided, the target measure
-        /// name by default would be MeasureName if provided, or SourceColumn otherwise.
-        pub fn target_measure_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetMeasureName", value.into());
-            self
+        prop! {
+            /// `SourceColumn`: This field refers to the source column from which the measure value is
+            /// to be read for result materialization.
+            props, "SourceColumn", source_column, set_source_column, get_source_column, Val<String>
+        }
+
+        prop! {
+            /// `TargetMeasureName`: Target measure name to be used. If not provided, the target measure
+            /// name by default would be MeasureName if provided, or SourceColumn otherwise.
+            props, "TargetMeasureName", target_measure_name, set_target_measure_name, get_target_measure_name, Val<String>
         }
     }
 
@@ -1422,11 +1537,22 @@ pub mod scheduled_query {
             MultiMeasureAttributeMapping { props }
         }
 
-        /// `TargetMultiMeasureAttributeName`: Custom name to be used for attribute name in derived
-        /// table. If not provided, source column name would be used.
-        pub fn target_multi_measure_attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetMultiMeasureAttributeName", value.into());
-            self
+        prop! {
+            /// `SourceColumn`: Source measure value column in the query result where the attribute
+            /// value is to be read.
+            props, "SourceColumn", _, set_source_column, get_source_column, Val<String>
+        }
+
+        prop! {
+            /// `MeasureValueType`: Value type of the measure value column to be read from the query
+            /// result.
+            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MultiMeasureAttributeMappingMeasureValueType>
+        }
+
+        prop! {
+            /// `TargetMultiMeasureAttributeName`: Custom name to be used for attribute name in derived
+            /// table. If not provided, source column name would be used.
+            props, "TargetMultiMeasureAttributeName", target_multi_measure_attribute_name, set_target_multi_measure_attribute_name, get_target_multi_measure_attribute_name, Val<String>
         }
     }
 
@@ -1474,12 +1600,17 @@ pub mod scheduled_query {
             MultiMeasureMappings { props }
         }
 
-        /// `TargetMultiMeasureName`: Name of the target multi-measure in the derived table. Required if
-        /// MeasureNameColumn is not provided. If MeasureNameColumn is provided then the value from that
-        /// column will be used as the multi-measure name.
-        pub fn target_multi_measure_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetMultiMeasureName", value.into());
-            self
+        prop! {
+            /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping
+            /// query results to ingest data for multi-measure attributes.
+            props, "MultiMeasureAttributeMappings", _, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
+        }
+
+        prop! {
+            /// `TargetMultiMeasureName`: Name of the target multi-measure in the derived table.
+            /// Required if MeasureNameColumn is not provided. If MeasureNameColumn is provided then the
+            /// value from that column will be used as the multi-measure name.
+            props, "TargetMultiMeasureName", target_multi_measure_name, set_target_multi_measure_name, get_target_multi_measure_name, Val<String>
         }
     }
 }
@@ -1505,36 +1636,37 @@ impl Table {
         Table { core }
     }
 
-    /// `MagneticStoreWriteProperties`: The properties that determine whether magnetic store writes
-    /// are enabled.
-    pub fn magnetic_store_write_properties(mut self, value: impl Into<Val<table::MagneticStoreWriteProperties>>) -> Self {
-        self.core.set("MagneticStoreWriteProperties", value.into());
-        self
+    prop! {
+        /// `DatabaseName`: The name for the database which the table to be created belongs to.
+        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
     }
 
-    /// `RetentionProperties`: The retention duration of the memory store and the magnetic store.
-    pub fn retention_properties(mut self, value: impl Into<Val<table::RetentionProperties>>) -> Self {
-        self.core.set("RetentionProperties", value.into());
-        self
+    prop! {
+        /// `MagneticStoreWriteProperties`: The properties that determine whether magnetic store
+        /// writes are enabled.
+        core.props, "MagneticStoreWriteProperties", magnetic_store_write_properties, set_magnetic_store_write_properties, get_magnetic_store_write_properties, Val<table::MagneticStoreWriteProperties>
     }
 
-    /// `Schema`: A Schema specifies the expected data model of the table.
-    pub fn schema(mut self, value: impl Into<Val<table::Schema>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `RetentionProperties`: The retention duration of the memory store and the magnetic
+        /// store.
+        core.props, "RetentionProperties", retention_properties, set_retention_properties, get_retention_properties, Val<table::RetentionProperties>
     }
 
-    /// `TableName`: The name for the table. If you don't specify a name, AWS CloudFormation
-    /// generates a unique physical ID and uses that ID for the table name.
-    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TableName", value.into());
-        self
+    prop! {
+        /// `Schema`: A Schema specifies the expected data model of the table.
+        core.props, "Schema", schema, set_schema, get_schema, Val<table::Schema>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `TableName`: The name for the table. If you don't specify a name, AWS CloudFormation
+        /// generates a unique physical ID and uses that ID for the table name.
+        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1580,11 +1712,16 @@ pub mod table {
             MagneticStoreWriteProperties { props }
         }
 
-        /// `MagneticStoreRejectedDataLocation`: Location to store information about records that were
-        /// asynchronously rejected during magnetic store writes.
-        pub fn magnetic_store_rejected_data_location(mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>>) -> Self {
-            self.props.set("MagneticStoreRejectedDataLocation", value.into());
-            self
+        prop! {
+            /// `EnableMagneticStoreWrites`: Boolean flag indicating whether magnetic store writes are
+            /// enabled.
+            props, "EnableMagneticStoreWrites", _, set_enable_magnetic_store_writes, get_enable_magnetic_store_writes, Val<bool>
+        }
+
+        prop! {
+            /// `MagneticStoreRejectedDataLocation`: Location to store information about records that
+            /// were asynchronously rejected during magnetic store writes.
+            props, "MagneticStoreRejectedDataLocation", magnetic_store_rejected_data_location, set_magnetic_store_rejected_data_location, get_magnetic_store_rejected_data_location, Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>
         }
     }
 
@@ -1605,11 +1742,10 @@ pub mod table {
             MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation { props }
         }
 
-        /// `S3Configuration`: S3 configuration for location to store rejections from magnetic store
-        /// writes
-        pub fn s3_configuration(mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>>) -> Self {
-            self.props.set("S3Configuration", value.into());
-            self
+        prop! {
+            /// `S3Configuration`: S3 configuration for location to store rejections from magnetic store
+            /// writes
+            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>
         }
     }
 
@@ -1636,16 +1772,24 @@ pub mod table {
             MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration { props }
         }
 
-        /// `KmsKeyId`: Must be provided if SSE_KMS is specified as the encryption option
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `EncryptionOption`: Either SSE_KMS or SSE_S3.
+            props, "EncryptionOption", _, set_encryption_option, get_encryption_option, Val<String>
         }
 
-        /// `ObjectKeyPrefix`: String used to prefix all data in the bucket.
-        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ObjectKeyPrefix", value.into());
-            self
+        prop! {
+            /// `BucketName`: The bucket name used to store the data.
+            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        }
+
+        prop! {
+            /// `KmsKeyId`: Must be provided if SSE_KMS is specified as the encryption option
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        }
+
+        prop! {
+            /// `ObjectKeyPrefix`: String used to prefix all data in the bucket.
+            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
         }
     }
 
@@ -1665,18 +1809,16 @@ pub mod table {
             RetentionProperties { props }
         }
 
-        /// `MagneticStoreRetentionPeriodInDays`: The duration for which data must be stored in the
-        /// magnetic store.
-        pub fn magnetic_store_retention_period_in_days(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MagneticStoreRetentionPeriodInDays", value.into());
-            self
+        prop! {
+            /// `MagneticStoreRetentionPeriodInDays`: The duration for which data must be stored in the
+            /// magnetic store.
+            props, "MagneticStoreRetentionPeriodInDays", magnetic_store_retention_period_in_days, set_magnetic_store_retention_period_in_days, get_magnetic_store_retention_period_in_days, Val<String>
         }
 
-        /// `MemoryStoreRetentionPeriodInHours`: The duration for which data must be stored in the
-        /// memory store.
-        pub fn memory_store_retention_period_in_hours(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MemoryStoreRetentionPeriodInHours", value.into());
-            self
+        prop! {
+            /// `MemoryStoreRetentionPeriodInHours`: The duration for which data must be stored in the
+            /// memory store.
+            props, "MemoryStoreRetentionPeriodInHours", memory_store_retention_period_in_hours, set_memory_store_retention_period_in_hours, get_memory_store_retention_period_in_hours, Val<String>
         }
     }
 
@@ -1695,13 +1837,13 @@ pub mod table {
             Schema { props }
         }
 
-        /// `CompositePartitionKey`: A list of partition keys defining the attributes used to partition
-        /// the table data. The order of the list determines the partition hierarchy. The name and type
-        /// of each partition key as well as the partition key order cannot be changed after the table
-        /// is created. However, the enforcement level of each partition key can be changed.
-        pub fn composite_partition_key(mut self, value: impl Into<Val<List<PartitionKey>>>) -> Self {
-            self.props.set("CompositePartitionKey", value.into());
-            self
+        prop! {
+            /// `CompositePartitionKey`: A list of partition keys defining the attributes used to
+            /// partition the table data. The order of the list determines the partition hierarchy. The
+            /// name and type of each partition key as well as the partition key order cannot be changed
+            /// after the table is created. However, the enforcement level of each partition key can be
+            /// changed.
+            props, "CompositePartitionKey", composite_partition_key, set_composite_partition_key, get_composite_partition_key, Val<List<PartitionKey>>
         }
     }
 
@@ -1726,18 +1868,22 @@ pub mod table {
             PartitionKey { props }
         }
 
-        /// `EnforcementInRecord`: The level of enforcement for the specification of a dimension key in
-        /// ingested records. Options are REQUIRED (dimension key must be specified) and OPTIONAL (dimension
-        /// key does not have to be specified).
-        pub fn enforcement_in_record(mut self, value: impl Into<Val<PartitionKeyEnforcementLevel>>) -> Self {
-            self.props.set("EnforcementInRecord", value.into());
-            self
+        prop! {
+            /// `Type`: The type of the partition key. Options are DIMENSION (dimension key) and MEASURE (measure
+            /// key).
+            props, "Type", _, set_type, get_type, Val<PartitionKeyType>
         }
 
-        /// `Name`: The name of the attribute used for a dimension key.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `EnforcementInRecord`: The level of enforcement for the specification of a dimension key
+            /// in ingested records. Options are REQUIRED (dimension key must be specified) and OPTIONAL (dimension
+            /// key does not have to be specified).
+            props, "EnforcementInRecord", enforcement_in_record, set_enforcement_in_record, get_enforcement_in_record, Val<PartitionKeyEnforcementLevel>
+        }
+
+        prop! {
+            /// `Name`: The name of the attribute used for a dimension key.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 

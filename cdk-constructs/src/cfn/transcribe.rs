@@ -48,16 +48,24 @@ impl CallAnalyticsCategory {
         CallAnalyticsCategory { core }
     }
 
-    /// `InputType`: The input type associated with the specified category.
-    pub fn input_type(mut self, value: impl Into<Val<call_analytics_category::InputType>>) -> Self {
-        self.core.set("InputType", value.into());
-        self
+    prop! {
+        /// `CategoryName`: A unique name, chosen by you, for your Call Analytics category.
+        core.props, "CategoryName", _, set_category_name, get_category_name, Val<String>
     }
 
-    /// `Tags`: Tags associated with the Call Analytics category.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InputType`: The input type associated with the specified category.
+        core.props, "InputType", input_type, set_input_type, get_input_type, Val<call_analytics_category::InputType>
+    }
+
+    prop! {
+        /// `Rules`: Rules define a Call Analytics category.
+        core.props, "Rules", _, set_rules, get_rules, Val<List<call_analytics_category::Rule>>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the Call Analytics category.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -118,28 +126,24 @@ pub mod call_analytics_category {
             Rule { props }
         }
 
-        /// `InterruptionFilter`.
-        pub fn interruption_filter(mut self, value: impl Into<Val<InterruptionFilter>>) -> Self {
-            self.props.set("InterruptionFilter", value.into());
-            self
+        prop! {
+            /// `InterruptionFilter`.
+            props, "InterruptionFilter", interruption_filter, set_interruption_filter, get_interruption_filter, Val<InterruptionFilter>
         }
 
-        /// `NonTalkTimeFilter`.
-        pub fn non_talk_time_filter(mut self, value: impl Into<Val<NonTalkTimeFilter>>) -> Self {
-            self.props.set("NonTalkTimeFilter", value.into());
-            self
+        prop! {
+            /// `NonTalkTimeFilter`.
+            props, "NonTalkTimeFilter", non_talk_time_filter, set_non_talk_time_filter, get_non_talk_time_filter, Val<NonTalkTimeFilter>
         }
 
-        /// `SentimentFilter`.
-        pub fn sentiment_filter(mut self, value: impl Into<Val<SentimentFilter>>) -> Self {
-            self.props.set("SentimentFilter", value.into());
-            self
+        prop! {
+            /// `SentimentFilter`.
+            props, "SentimentFilter", sentiment_filter, set_sentiment_filter, get_sentiment_filter, Val<SentimentFilter>
         }
 
-        /// `TranscriptFilter`.
-        pub fn transcript_filter(mut self, value: impl Into<Val<TranscriptFilter>>) -> Self {
-            self.props.set("TranscriptFilter", value.into());
-            self
+        prop! {
+            /// `TranscriptFilter`.
+            props, "TranscriptFilter", transcript_filter, set_transcript_filter, get_transcript_filter, Val<TranscriptFilter>
         }
     }
 
@@ -158,34 +162,29 @@ pub mod call_analytics_category {
             InterruptionFilter { props }
         }
 
-        /// `AbsoluteTimeRange`.
-        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
-            self.props.set("AbsoluteTimeRange", value.into());
-            self
+        prop! {
+            /// `AbsoluteTimeRange`.
+            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
         }
 
-        /// `Negate`.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `Negate`.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
         }
 
-        /// `ParticipantRole`.
-        pub fn participant_role(mut self, value: impl Into<Val<InterruptionFilterParticipantRole>>) -> Self {
-            self.props.set("ParticipantRole", value.into());
-            self
+        prop! {
+            /// `ParticipantRole`.
+            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<InterruptionFilterParticipantRole>
         }
 
-        /// `RelativeTimeRange`.
-        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
-            self.props.set("RelativeTimeRange", value.into());
-            self
+        prop! {
+            /// `RelativeTimeRange`.
+            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
         }
 
-        /// `Threshold`.
-        pub fn threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<i64>
         }
     }
 
@@ -204,28 +203,24 @@ pub mod call_analytics_category {
             AbsoluteTimeRange { props }
         }
 
-        /// `EndTime`.
-        pub fn end_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndTime", value.into());
-            self
+        prop! {
+            /// `EndTime`.
+            props, "EndTime", end_time, set_end_time, get_end_time, Val<i64>
         }
 
-        /// `First`.
-        pub fn first(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("First", value.into());
-            self
+        prop! {
+            /// `First`.
+            props, "First", first, set_first, get_first, Val<i64>
         }
 
-        /// `Last`.
-        pub fn last(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Last", value.into());
-            self
+        prop! {
+            /// `Last`.
+            props, "Last", last, set_last, get_last, Val<i64>
         }
 
-        /// `StartTime`.
-        pub fn start_time(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTime", value.into());
-            self
+        prop! {
+            /// `StartTime`.
+            props, "StartTime", start_time, set_start_time, get_start_time, Val<i64>
         }
     }
 
@@ -257,28 +252,24 @@ pub mod call_analytics_category {
             RelativeTimeRange { props }
         }
 
-        /// `EndPercentage`.
-        pub fn end_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndPercentage", value.into());
-            self
+        prop! {
+            /// `EndPercentage`.
+            props, "EndPercentage", end_percentage, set_end_percentage, get_end_percentage, Val<i64>
         }
 
-        /// `First`.
-        pub fn first(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("First", value.into());
-            self
+        prop! {
+            /// `First`.
+            props, "First", first, set_first, get_first, Val<i64>
         }
 
-        /// `Last`.
-        pub fn last(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Last", value.into());
-            self
+        prop! {
+            /// `Last`.
+            props, "Last", last, set_last, get_last, Val<i64>
         }
 
-        /// `StartPercentage`.
-        pub fn start_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartPercentage", value.into());
-            self
+        prop! {
+            /// `StartPercentage`.
+            props, "StartPercentage", start_percentage, set_start_percentage, get_start_percentage, Val<i64>
         }
     }
 
@@ -297,28 +288,24 @@ pub mod call_analytics_category {
             NonTalkTimeFilter { props }
         }
 
-        /// `AbsoluteTimeRange`.
-        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
-            self.props.set("AbsoluteTimeRange", value.into());
-            self
+        prop! {
+            /// `AbsoluteTimeRange`.
+            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
         }
 
-        /// `Negate`.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `Negate`.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
         }
 
-        /// `RelativeTimeRange`.
-        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
-            self.props.set("RelativeTimeRange", value.into());
-            self
+        prop! {
+            /// `RelativeTimeRange`.
+            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
         }
 
-        /// `Threshold`.
-        pub fn threshold(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Threshold", value.into());
-            self
+        prop! {
+            /// `Threshold`.
+            props, "Threshold", threshold, set_threshold, get_threshold, Val<i64>
         }
     }
 
@@ -339,28 +326,29 @@ pub mod call_analytics_category {
             SentimentFilter { props }
         }
 
-        /// `AbsoluteTimeRange`.
-        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
-            self.props.set("AbsoluteTimeRange", value.into());
-            self
+        prop! {
+            /// `Sentiments`.
+            props, "Sentiments", _, set_sentiments, get_sentiments, Val<List<SentimentFilterSentiments>>
         }
 
-        /// `Negate`.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `AbsoluteTimeRange`.
+            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
         }
 
-        /// `ParticipantRole`.
-        pub fn participant_role(mut self, value: impl Into<Val<SentimentFilterParticipantRole>>) -> Self {
-            self.props.set("ParticipantRole", value.into());
-            self
+        prop! {
+            /// `Negate`.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
         }
 
-        /// `RelativeTimeRange`.
-        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
-            self.props.set("RelativeTimeRange", value.into());
-            self
+        prop! {
+            /// `ParticipantRole`.
+            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<SentimentFilterParticipantRole>
+        }
+
+        prop! {
+            /// `RelativeTimeRange`.
+            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
         }
     }
 
@@ -418,28 +406,34 @@ pub mod call_analytics_category {
             TranscriptFilter { props }
         }
 
-        /// `AbsoluteTimeRange`.
-        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
-            self.props.set("AbsoluteTimeRange", value.into());
-            self
+        prop! {
+            /// `TranscriptFilterType`.
+            props, "TranscriptFilterType", _, set_transcript_filter_type, get_transcript_filter_type, Val<TranscriptFilterTranscriptFilterType>
         }
 
-        /// `Negate`.
-        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Negate", value.into());
-            self
+        prop! {
+            /// `Targets`.
+            props, "Targets", _, set_targets, get_targets, Val<List<String>>
         }
 
-        /// `ParticipantRole`.
-        pub fn participant_role(mut self, value: impl Into<Val<TranscriptFilterParticipantRole>>) -> Self {
-            self.props.set("ParticipantRole", value.into());
-            self
+        prop! {
+            /// `AbsoluteTimeRange`.
+            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
         }
 
-        /// `RelativeTimeRange`.
-        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
-            self.props.set("RelativeTimeRange", value.into());
-            self
+        prop! {
+            /// `Negate`.
+            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        }
+
+        prop! {
+            /// `ParticipantRole`.
+            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<TranscriptFilterParticipantRole>
+        }
+
+        prop! {
+            /// `RelativeTimeRange`.
+            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
         }
     }
 
@@ -493,17 +487,25 @@ impl MedicalVocabulary {
         MedicalVocabulary { core }
     }
 
-    /// `Tags`: Tags associated with the medical vocabulary.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The language code of the vocabulary entries.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<medical_vocabulary::LanguageCode>
     }
 
-    /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains the medical
-    /// vocabulary.
-    pub fn vocabulary_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VocabularyFileUri", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags associated with the medical vocabulary.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains the medical
+        /// vocabulary.
+        core.props, "VocabularyFileUri", vocabulary_file_uri, set_vocabulary_file_uri, get_vocabulary_file_uri, Val<String>
+    }
+
+    prop! {
+        /// `VocabularyName`: The name of the medical vocabulary.
+        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -677,33 +679,41 @@ impl Vocabulary {
         Vocabulary { core }
     }
 
-    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions to
-    /// access the Amazon S3 bucket that contains your input file.
-    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions
+        /// to access the Amazon S3 bucket that contains your input file.
+        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `Phrases`: Use this parameter if you want to create your custom vocabulary by including all
-    /// desired terms, as comma-separated values, within your request. You cannot use this parameter
-    /// together with VocabularyFileUri.
-    pub fn phrases(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Phrases", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The language code that represents the language of the entries in your
+        /// custom vocabulary. Each custom vocabulary must contain terms in only one language.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary::LanguageCode>
     }
 
-    /// `Tags`: Adds one or more custom tags, each in the form of a key:value pair, to the custom
-    /// vocabulary.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Phrases`: Use this parameter if you want to create your custom vocabulary by including
+        /// all desired terms, as comma-separated values, within your request. You cannot use this
+        /// parameter together with VocabularyFileUri.
+        core.props, "Phrases", phrases, set_phrases, get_phrases, Val<List<String>>
     }
 
-    /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains your custom
-    /// vocabulary. You cannot use this parameter together with Phrases.
-    pub fn vocabulary_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VocabularyFileUri", value.into());
-        self
+    prop! {
+        /// `Tags`: Adds one or more custom tags, each in the form of a key:value pair, to the
+        /// custom vocabulary.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains your custom
+        /// vocabulary. You cannot use this parameter together with Phrases.
+        core.props, "VocabularyFileUri", vocabulary_file_uri, set_vocabulary_file_uri, get_vocabulary_file_uri, Val<String>
+    }
+
+    prop! {
+        /// `VocabularyName`: A unique name, chosen by you, for your custom vocabulary. This name is
+        /// case sensitive, cannot contain spaces, and must be unique within an AWS account.
+        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1122,31 +1132,38 @@ impl VocabularyFilter {
         VocabularyFilter { core }
     }
 
-    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions to
-    /// access the Amazon S3 bucket that contains your input files.
-    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataAccessRoleArn", value.into());
-        self
+    prop! {
+        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions
+        /// to access the Amazon S3 bucket that contains your input files.
+        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
     }
 
-    /// `Tags`: Tags associated with the vocabulary filter.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `LanguageCode`: The language code that represents the language of the entries in your
+        /// vocabulary filter.
+        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary_filter::LanguageCode>
     }
 
-    /// `VocabularyFilterFileUri`: The Amazon S3 location of the text file that contains your custom
-    /// vocabulary filter terms.
-    pub fn vocabulary_filter_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VocabularyFilterFileUri", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags associated with the vocabulary filter.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Words`: Use this parameter if you want to create your custom vocabulary filter by including
-    /// all desired terms, as comma-separated values, within your request.
-    pub fn words(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("Words", value.into());
-        self
+    prop! {
+        /// `VocabularyFilterFileUri`: The Amazon S3 location of the text file that contains your
+        /// custom vocabulary filter terms.
+        core.props, "VocabularyFilterFileUri", vocabulary_filter_file_uri, set_vocabulary_filter_file_uri, get_vocabulary_filter_file_uri, Val<String>
+    }
+
+    prop! {
+        /// `VocabularyFilterName`: A unique name, chosen by you, for your custom vocabulary filter.
+        core.props, "VocabularyFilterName", _, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
+    }
+
+    prop! {
+        /// `Words`: Use this parameter if you want to create your custom vocabulary filter by
+        /// including all desired terms, as comma-separated values, within your request.
+        core.props, "Words", words, set_words, get_words, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

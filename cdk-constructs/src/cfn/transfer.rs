@@ -52,49 +52,63 @@ impl Agreement {
         Agreement { core }
     }
 
-    /// `BaseDirectory`: Specifies the base directory for the agreement.
-    pub fn base_directory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BaseDirectory", value.into());
-        self
+    prop! {
+        /// `AccessRole`: Specifies the access role for the agreement.
+        core.props, "AccessRole", _, set_access_role, get_access_role, Val<String>
     }
 
-    /// `CustomDirectories`: Specifies a separate directory for each type of file to store for an
-    /// AS2 message.
-    pub fn custom_directories(mut self, value: impl Into<Val<agreement::CustomDirectories>>) -> Self {
-        self.core.set("CustomDirectories", value.into());
-        self
+    prop! {
+        /// `BaseDirectory`: Specifies the base directory for the agreement.
+        core.props, "BaseDirectory", base_directory, set_base_directory, get_base_directory, Val<String>
     }
 
-    /// `Description`: A textual description for the agreement.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomDirectories`: Specifies a separate directory for each type of file to store for
+        /// an AS2 message.
+        core.props, "CustomDirectories", custom_directories, set_custom_directories, get_custom_directories, Val<agreement::CustomDirectories>
     }
 
-    /// `EnforceMessageSigning`: Specifies whether to enforce an AS2 message is signed for this
-    /// agreement.
-    pub fn enforce_message_signing(mut self, value: impl Into<Val<agreement::EnforceMessageSigning>>) -> Self {
-        self.core.set("EnforceMessageSigning", value.into());
-        self
+    prop! {
+        /// `Description`: A textual description for the agreement.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PreserveFilename`: Specifies whether to preserve the filename received for this agreement.
-    pub fn preserve_filename(mut self, value: impl Into<Val<agreement::PreserveFilename>>) -> Self {
-        self.core.set("PreserveFilename", value.into());
-        self
+    prop! {
+        /// `EnforceMessageSigning`: Specifies whether to enforce an AS2 message is signed for this
+        /// agreement.
+        core.props, "EnforceMessageSigning", enforce_message_signing, set_enforce_message_signing, get_enforce_message_signing, Val<agreement::EnforceMessageSigning>
     }
 
-    /// `Status`: Specifies the status of the agreement.
-    pub fn status(mut self, value: impl Into<Val<agreement::Status>>) -> Self {
-        self.core.set("Status", value.into());
-        self
+    prop! {
+        /// `LocalProfileId`: A unique identifier for the local profile.
+        core.props, "LocalProfileId", _, set_local_profile_id, get_local_profile_id, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for agreements. Tags are
-    /// metadata attached to agreements for any purpose.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PartnerProfileId`: A unique identifier for the partner profile.
+        core.props, "PartnerProfileId", _, set_partner_profile_id, get_partner_profile_id, Val<String>
+    }
+
+    prop! {
+        /// `PreserveFilename`: Specifies whether to preserve the filename received for this
+        /// agreement.
+        core.props, "PreserveFilename", preserve_filename, set_preserve_filename, get_preserve_filename, Val<agreement::PreserveFilename>
+    }
+
+    prop! {
+        /// `ServerId`: A unique identifier for the server.
+        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
+    }
+
+    prop! {
+        /// `Status`: Specifies the status of the agreement.
+        core.props, "Status", status, set_status, get_status, Val<agreement::Status>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for agreements. Tags are
+        /// metadata attached to agreements for any purpose.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -155,6 +169,35 @@ pub mod agreement {
             props.set("StatusFilesDirectory", status_files_directory.into());
             props.set("TemporaryFilesDirectory", temporary_files_directory.into());
             CustomDirectories { props }
+        }
+
+        prop! {
+            /// `FailedFilesDirectory`: Specifies a location to store the failed files for an AS2
+            /// message.
+            props, "FailedFilesDirectory", _, set_failed_files_directory, get_failed_files_directory, Val<String>
+        }
+
+        prop! {
+            /// `MdnFilesDirectory`: Specifies a location to store the MDN file for an AS2 message.
+            props, "MdnFilesDirectory", _, set_mdn_files_directory, get_mdn_files_directory, Val<String>
+        }
+
+        prop! {
+            /// `PayloadFilesDirectory`: Specifies a location to store the payload file for an AS2
+            /// message.
+            props, "PayloadFilesDirectory", _, set_payload_files_directory, get_payload_files_directory, Val<String>
+        }
+
+        prop! {
+            /// `StatusFilesDirectory`: Specifies a location to store the status file for an AS2
+            /// message.
+            props, "StatusFilesDirectory", _, set_status_files_directory, get_status_files_directory, Val<String>
+        }
+
+        prop! {
+            /// `TemporaryFilesDirectory`: Specifies a location to store the temporary processing file
+            /// for an AS2 message.
+            props, "TemporaryFilesDirectory", _, set_temporary_files_directory, get_temporary_files_directory, Val<String>
         }
     }
 
@@ -223,41 +266,45 @@ impl Certificate {
         Certificate { core }
     }
 
-    /// `ActiveDate`: Specifies the active date for the certificate.
-    pub fn active_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ActiveDate", value.into());
-        self
+    prop! {
+        /// `ActiveDate`: Specifies the active date for the certificate.
+        core.props, "ActiveDate", active_date, set_active_date, get_active_date, Val<String>
     }
 
-    /// `CertificateChain`: Specifies the certificate chain to be imported.
-    pub fn certificate_chain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateChain", value.into());
-        self
+    prop! {
+        /// `Certificate`: Specifies the certificate body to be imported.
+        core.props, "Certificate", _, set_certificate, get_certificate, Val<String>
     }
 
-    /// `Description`: A textual description for the certificate.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CertificateChain`: Specifies the certificate chain to be imported.
+        core.props, "CertificateChain", certificate_chain, set_certificate_chain, get_certificate_chain, Val<String>
     }
 
-    /// `InactiveDate`: Specifies the inactive date for the certificate.
-    pub fn inactive_date(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("InactiveDate", value.into());
-        self
+    prop! {
+        /// `Description`: A textual description for the certificate.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `PrivateKey`: Specifies the private key for the certificate.
-    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrivateKey", value.into());
-        self
+    prop! {
+        /// `InactiveDate`: Specifies the inactive date for the certificate.
+        core.props, "InactiveDate", inactive_date, set_inactive_date, get_inactive_date, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for certificates. Tags are
-    /// metadata attached to certificates for any purpose.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `PrivateKey`: Specifies the private key for the certificate.
+        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for certificates. Tags are
+        /// metadata attached to certificates for any purpose.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Usage`: Specifies the usage type for the certificate.
+        core.props, "Usage", _, set_usage, get_usage, Val<certificate::Usage>
     }
 
     /// `Ref`: the resource's identifier.
@@ -349,59 +396,55 @@ impl Connector {
         Connector { core }
     }
 
-    /// `As2Config`: Configuration for an AS2 connector.
-    pub fn as2_config(mut self, value: impl Into<Val<connector::As2Config>>) -> Self {
-        self.core.set("As2Config", value.into());
-        self
+    prop! {
+        /// `AccessRole`: Specifies the access role for the connector.
+        core.props, "AccessRole", _, set_access_role, get_access_role, Val<String>
     }
 
-    /// `EgressConfig`: Egress configuration for the connector.
-    pub fn egress_config(mut self, value: impl Into<Val<connector::ConnectorEgressConfig>>) -> Self {
-        self.core.set("EgressConfig", value.into());
-        self
+    prop! {
+        /// `As2Config`: Configuration for an AS2 connector.
+        core.props, "As2Config", as2_config, set_as2_config, get_as2_config, Val<connector::As2Config>
     }
 
-    /// `EgressType`: Specifies the egress type for the connector.
-    pub fn egress_type(mut self, value: impl Into<Val<connector::ConnectorEgressType>>) -> Self {
-        self.core.set("EgressType", value.into());
-        self
+    prop! {
+        /// `EgressConfig`: Egress configuration for the connector.
+        core.props, "EgressConfig", egress_config, set_egress_config, get_egress_config, Val<connector::ConnectorEgressConfig>
     }
 
-    /// `IpAddressType`: IP address type for Connector
-    pub fn ip_address_type(mut self, value: impl Into<Val<connector::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `EgressType`: Specifies the egress type for the connector.
+        core.props, "EgressType", egress_type, set_egress_type, get_egress_type, Val<connector::ConnectorEgressType>
     }
 
-    /// `LoggingRole`: Specifies the logging role for the connector.
-    pub fn logging_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoggingRole", value.into());
-        self
+    prop! {
+        /// `IpAddressType`: IP address type for Connector
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<connector::IpAddressType>
     }
 
-    /// `SecurityPolicyName`: Security policy for SFTP Connector
-    pub fn security_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityPolicyName", value.into());
-        self
+    prop! {
+        /// `LoggingRole`: Specifies the logging role for the connector.
+        core.props, "LoggingRole", logging_role, set_logging_role, get_logging_role, Val<String>
     }
 
-    /// `SftpConfig`: Configuration for an SFTP connector.
-    pub fn sftp_config(mut self, value: impl Into<Val<connector::SftpConfig>>) -> Self {
-        self.core.set("SftpConfig", value.into());
-        self
+    prop! {
+        /// `SecurityPolicyName`: Security policy for SFTP Connector
+        core.props, "SecurityPolicyName", security_policy_name, set_security_policy_name, get_security_policy_name, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for connectors. Tags are
-    /// metadata attached to connectors for any purpose.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SftpConfig`: Configuration for an SFTP connector.
+        core.props, "SftpConfig", sftp_config, set_sftp_config, get_sftp_config, Val<connector::SftpConfig>
     }
 
-    /// `Url`: URL for Connector
-    pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Url", value.into());
-        self
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for connectors. Tags are
+        /// metadata attached to connectors for any purpose.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Url`: URL for Connector
+        core.props, "Url", url, set_url, get_url, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -461,73 +504,62 @@ pub mod connector {
             As2Config { props }
         }
 
-        /// `AsyncMdnConfig`: Configuration for an AS2 connector with ASYNC MDN Response
-        pub fn async_mdn_config(mut self, value: impl Into<Val<ConnectorAsyncMdnConfig>>) -> Self {
-            self.props.set("AsyncMdnConfig", value.into());
-            self
+        prop! {
+            /// `AsyncMdnConfig`: Configuration for an AS2 connector with ASYNC MDN Response
+            props, "AsyncMdnConfig", async_mdn_config, set_async_mdn_config, get_async_mdn_config, Val<ConnectorAsyncMdnConfig>
         }
 
-        /// `BasicAuthSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the
-        /// credentials for Basic authentication. If empty, Basic authentication is disabled for the AS2
-        /// connector
-        pub fn basic_auth_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BasicAuthSecretId", value.into());
-            self
+        prop! {
+            /// `BasicAuthSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the
+            /// credentials for Basic authentication. If empty, Basic authentication is disabled for the
+            /// AS2 connector
+            props, "BasicAuthSecretId", basic_auth_secret_id, set_basic_auth_secret_id, get_basic_auth_secret_id, Val<String>
         }
 
-        /// `Compression`: Compression setting for this AS2 connector configuration.
-        pub fn compression(mut self, value: impl Into<Val<As2ConfigCompression>>) -> Self {
-            self.props.set("Compression", value.into());
-            self
+        prop! {
+            /// `Compression`: Compression setting for this AS2 connector configuration.
+            props, "Compression", compression, set_compression, get_compression, Val<As2ConfigCompression>
         }
 
-        /// `EncryptionAlgorithm`: Encryption algorithm for this AS2 connector configuration.
-        pub fn encryption_algorithm(mut self, value: impl Into<Val<As2ConfigEncryptionAlgorithm>>) -> Self {
-            self.props.set("EncryptionAlgorithm", value.into());
-            self
+        prop! {
+            /// `EncryptionAlgorithm`: Encryption algorithm for this AS2 connector configuration.
+            props, "EncryptionAlgorithm", encryption_algorithm, set_encryption_algorithm, get_encryption_algorithm, Val<As2ConfigEncryptionAlgorithm>
         }
 
-        /// `LocalProfileId`: A unique identifier for the local profile.
-        pub fn local_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LocalProfileId", value.into());
-            self
+        prop! {
+            /// `LocalProfileId`: A unique identifier for the local profile.
+            props, "LocalProfileId", local_profile_id, set_local_profile_id, get_local_profile_id, Val<String>
         }
 
-        /// `MdnResponse`: MDN Response setting for this AS2 connector configuration.
-        pub fn mdn_response(mut self, value: impl Into<Val<As2ConfigMdnResponse>>) -> Self {
-            self.props.set("MdnResponse", value.into());
-            self
+        prop! {
+            /// `MdnResponse`: MDN Response setting for this AS2 connector configuration.
+            props, "MdnResponse", mdn_response, set_mdn_response, get_mdn_response, Val<As2ConfigMdnResponse>
         }
 
-        /// `MdnSigningAlgorithm`: MDN Signing algorithm for this AS2 connector configuration.
-        pub fn mdn_signing_algorithm(mut self, value: impl Into<Val<As2ConfigMdnSigningAlgorithm>>) -> Self {
-            self.props.set("MdnSigningAlgorithm", value.into());
-            self
+        prop! {
+            /// `MdnSigningAlgorithm`: MDN Signing algorithm for this AS2 connector configuration.
+            props, "MdnSigningAlgorithm", mdn_signing_algorithm, set_mdn_signing_algorithm, get_mdn_signing_algorithm, Val<As2ConfigMdnSigningAlgorithm>
         }
 
-        /// `MessageSubject`: The message subject for this AS2 connector configuration.
-        pub fn message_subject(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MessageSubject", value.into());
-            self
+        prop! {
+            /// `MessageSubject`: The message subject for this AS2 connector configuration.
+            props, "MessageSubject", message_subject, set_message_subject, get_message_subject, Val<String>
         }
 
-        /// `PartnerProfileId`: A unique identifier for the partner profile.
-        pub fn partner_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PartnerProfileId", value.into());
-            self
+        prop! {
+            /// `PartnerProfileId`: A unique identifier for the partner profile.
+            props, "PartnerProfileId", partner_profile_id, set_partner_profile_id, get_partner_profile_id, Val<String>
         }
 
-        /// `PreserveContentType`: Specifies whether to use the AWS S3 object content-type as the
-        /// content-type for the AS2 message.
-        pub fn preserve_content_type(mut self, value: impl Into<Val<As2ConfigPreserveContentType>>) -> Self {
-            self.props.set("PreserveContentType", value.into());
-            self
+        prop! {
+            /// `PreserveContentType`: Specifies whether to use the AWS S3 object content-type as the
+            /// content-type for the AS2 message.
+            props, "PreserveContentType", preserve_content_type, set_preserve_content_type, get_preserve_content_type, Val<As2ConfigPreserveContentType>
         }
 
-        /// `SigningAlgorithm`: Signing algorithm for this AS2 connector configuration.
-        pub fn signing_algorithm(mut self, value: impl Into<Val<As2ConfigSigningAlgorithm>>) -> Self {
-            self.props.set("SigningAlgorithm", value.into());
-            self
+        prop! {
+            /// `SigningAlgorithm`: Signing algorithm for this AS2 connector configuration.
+            props, "SigningAlgorithm", signing_algorithm, set_signing_algorithm, get_signing_algorithm, Val<As2ConfigSigningAlgorithm>
         }
     }
 
@@ -548,6 +580,16 @@ pub mod connector {
             props.set("Url", url.into());
             props.set("ServerIds", server_ids.into());
             ConnectorAsyncMdnConfig { props }
+        }
+
+        prop! {
+            /// `Url`: URL of the server to receive the MDN response on
+            props, "Url", _, set_url, get_url, Val<String>
+        }
+
+        prop! {
+            /// `ServerIds`.
+            props, "ServerIds", _, set_server_ids, get_server_ids, Val<List<String>>
         }
     }
 
@@ -679,6 +721,11 @@ pub mod connector {
             props.set("VpcLattice", vpc_lattice.into());
             ConnectorEgressConfig { props }
         }
+
+        prop! {
+            /// `VpcLattice`.
+            props, "VpcLattice", _, set_vpc_lattice, get_vpc_lattice, Val<ConnectorVpcLatticeEgressConfig>
+        }
     }
 
     /// `AWS::Transfer::Connector.ConnectorVpcLatticeEgressConfig`.
@@ -699,10 +746,14 @@ pub mod connector {
             ConnectorVpcLatticeEgressConfig { props }
         }
 
-        /// `PortNumber`: Port to connect to on the target VPC Lattice resource
-        pub fn port_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PortNumber", value.into());
-            self
+        prop! {
+            /// `ResourceConfigurationArn`: ARN of the VPC Lattice resource configuration
+            props, "ResourceConfigurationArn", _, set_resource_configuration_arn, get_resource_configuration_arn, Val<String>
+        }
+
+        prop! {
+            /// `PortNumber`: Port to connect to on the target VPC Lattice resource
+            props, "PortNumber", port_number, set_port_number, get_port_number, Val<i64>
         }
     }
 
@@ -747,33 +798,29 @@ pub mod connector {
             SftpConfig { props }
         }
 
-        /// `MaxConcurrentConnections`: Specifies the number of active connections that your connector
-        /// can establish with the remote server at the same time.
-        pub fn max_concurrent_connections(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxConcurrentConnections", value.into());
-            self
+        prop! {
+            /// `MaxConcurrentConnections`: Specifies the number of active connections that your
+            /// connector can establish with the remote server at the same time.
+            props, "MaxConcurrentConnections", max_concurrent_connections, set_max_concurrent_connections, get_max_concurrent_connections, Val<i64>
         }
 
-        /// `OrderedUserSecretVersionStages`: Specifies the order in which the connector attempts to use
-        /// secret versions during authentication. This enables fallback to alternative credentials if
-        /// the primary version fails.
-        pub fn ordered_user_secret_version_stages(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("OrderedUserSecretVersionStages", value.into());
-            self
+        prop! {
+            /// `OrderedUserSecretVersionStages`: Specifies the order in which the connector attempts to
+            /// use secret versions during authentication. This enables fallback to alternative
+            /// credentials if the primary version fails.
+            props, "OrderedUserSecretVersionStages", ordered_user_secret_version_stages, set_ordered_user_secret_version_stages, get_ordered_user_secret_version_stages, Val<List<String>>
         }
 
-        /// `TrustedHostKeys`: List of public host keys, for the external server to which you are
-        /// connecting.
-        pub fn trusted_host_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("TrustedHostKeys", value.into());
-            self
+        prop! {
+            /// `TrustedHostKeys`: List of public host keys, for the external server to which you are
+            /// connecting.
+            props, "TrustedHostKeys", trusted_host_keys, set_trusted_host_keys, get_trusted_host_keys, Val<List<String>>
         }
 
-        /// `UserSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the SFTP
-        /// user's private keys or passwords.
-        pub fn user_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserSecretId", value.into());
-            self
+        prop! {
+            /// `UserSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the SFTP
+            /// user's private keys or passwords.
+            props, "UserSecretId", user_secret_id, set_user_secret_id, get_user_secret_id, Val<String>
         }
     }
 }
@@ -798,39 +845,39 @@ impl HostKey {
         HostKey { core }
     }
 
-    /// `Description`: The text description for this host key.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The text description for this host key.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `HostKeyBody`: The private key portion of an SSH key pair. Transfer Family accepts RSA,
-    /// ECDSA, and ED25519 keys.
-    pub fn host_key_body(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HostKeyBody", value.into());
-        self
+    prop! {
+        /// `HostKeyBody`: The private key portion of an SSH key pair. Transfer Family accepts RSA,
+        /// ECDSA, and ED25519 keys.
+        core.props, "HostKeyBody", host_key_body, set_host_key_body, get_host_key_body, Val<String>
     }
 
-    /// `KmsKey`: The Amazon Resource Name (ARN) of a customer managed key used to encrypt the
-    /// Secrets Manager secret that holds the host key. Applies only when StorageType is
-    /// SECRETS_MANAGER. If omitted, the AWS managed key is used.
-    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKey", value.into());
-        self
+    prop! {
+        /// `KmsKey`: The Amazon Resource Name (ARN) of a customer managed key used to encrypt the
+        /// Secrets Manager secret that holds the host key. Applies only when StorageType is
+        /// SECRETS_MANAGER. If omitted, the AWS managed key is used.
+        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
     }
 
-    /// `StorageType`: The type of storage used for the host key. SERVICE_MANAGED keys are stored
-    /// within the Transfer Family service. SECRETS_MANAGER keys are stored in an AWS Secrets
-    /// Manager secret in your account.
-    pub fn storage_type(mut self, value: impl Into<Val<host_key::StorageType>>) -> Self {
-        self.core.set("StorageType", value.into());
-        self
+    prop! {
+        /// `ServerId`: The identifier of the server that contains the host key.
+        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for host keys.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `StorageType`: The type of storage used for the host key. SERVICE_MANAGED keys are
+        /// stored within the Transfer Family service. SECRETS_MANAGER keys are stored in an AWS
+        /// Secrets Manager secret in your account.
+        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<host_key::StorageType>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for host keys.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -921,17 +968,26 @@ impl Profile {
         Profile { core }
     }
 
-    /// `CertificateIds`: List of the certificate IDs associated with this profile to be used for
-    /// encryption and signing of AS2 messages.
-    pub fn certificate_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("CertificateIds", value.into());
-        self
+    prop! {
+        /// `As2Id`: AS2 identifier agreed with a trading partner.
+        core.props, "As2Id", _, set_as2_id, get_as2_id, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CertificateIds`: List of the certificate IDs associated with this profile to be used
+        /// for encryption and signing of AS2 messages.
+        core.props, "CertificateIds", certificate_ids, set_certificate_ids, get_certificate_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `ProfileType`: Enum specifying whether the profile is local or associated with a trading
+        /// partner.
+        core.props, "ProfileType", _, set_profile_type, get_profile_type, Val<profile::ProfileType>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -988,116 +1044,98 @@ impl Server {
         Server { core }
     }
 
-    /// `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Certificate", value.into());
-        self
+    prop! {
+        /// `Certificate`.
+        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
     }
 
-    /// `CreateWithHostKey`: When this property is `true`, AWS Transfer Family will generate an
-    /// initial host key for your server, making it immediately available to SFTP clients. When set
-    /// to `false`, clients will not be able to establish an SFTP session until you import one or
-    /// more host keys (see AWS::Transfer::HostKey). This property cannot be changed after resource
-    /// creation. Default: `true`.
-    pub fn create_with_host_key(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("CreateWithHostKey", value.into());
-        self
+    prop! {
+        /// `CreateWithHostKey`: When this property is `true`, AWS Transfer Family will generate an
+        /// initial host key for your server, making it immediately available to SFTP clients. When
+        /// set to `false`, clients will not be able to establish an SFTP session until you import
+        /// one or more host keys (see AWS::Transfer::HostKey). This property cannot be changed
+        /// after resource creation. Default: `true`.
+        core.props, "CreateWithHostKey", create_with_host_key, set_create_with_host_key, get_create_with_host_key, Val<bool>
     }
 
-    /// `Domain`.
-    pub fn domain(mut self, value: impl Into<Val<server::Domain>>) -> Self {
-        self.core.set("Domain", value.into());
-        self
+    prop! {
+        /// `Domain`.
+        core.props, "Domain", domain, set_domain, get_domain, Val<server::Domain>
     }
 
-    /// `EndpointDetails`.
-    pub fn endpoint_details(mut self, value: impl Into<Val<server::EndpointDetails>>) -> Self {
-        self.core.set("EndpointDetails", value.into());
-        self
+    prop! {
+        /// `EndpointDetails`.
+        core.props, "EndpointDetails", endpoint_details, set_endpoint_details, get_endpoint_details, Val<server::EndpointDetails>
     }
 
-    /// `EndpointType`.
-    pub fn endpoint_type(mut self, value: impl Into<Val<server::EndpointType>>) -> Self {
-        self.core.set("EndpointType", value.into());
-        self
+    prop! {
+        /// `EndpointType`.
+        core.props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<server::EndpointType>
     }
 
-    /// `IdentityProviderDetails`.
-    pub fn identity_provider_details(mut self, value: impl Into<Val<server::IdentityProviderDetails>>) -> Self {
-        self.core.set("IdentityProviderDetails", value.into());
-        self
+    prop! {
+        /// `IdentityProviderDetails`.
+        core.props, "IdentityProviderDetails", identity_provider_details, set_identity_provider_details, get_identity_provider_details, Val<server::IdentityProviderDetails>
     }
 
-    /// `IdentityProviderType`.
-    pub fn identity_provider_type(mut self, value: impl Into<Val<server::IdentityProviderType>>) -> Self {
-        self.core.set("IdentityProviderType", value.into());
-        self
+    prop! {
+        /// `IdentityProviderType`.
+        core.props, "IdentityProviderType", identity_provider_type, set_identity_provider_type, get_identity_provider_type, Val<server::IdentityProviderType>
     }
 
-    /// `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<server::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<server::IpAddressType>
     }
 
-    /// `LoggingRole`.
-    pub fn logging_role(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LoggingRole", value.into());
-        self
+    prop! {
+        /// `LoggingRole`.
+        core.props, "LoggingRole", logging_role, set_logging_role, get_logging_role, Val<String>
     }
 
-    /// `PostAuthenticationLoginBanner`.
-    pub fn post_authentication_login_banner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PostAuthenticationLoginBanner", value.into());
-        self
+    prop! {
+        /// `PostAuthenticationLoginBanner`.
+        core.props, "PostAuthenticationLoginBanner", post_authentication_login_banner, set_post_authentication_login_banner, get_post_authentication_login_banner, Val<String>
     }
 
-    /// `PreAuthenticationLoginBanner`.
-    pub fn pre_authentication_login_banner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PreAuthenticationLoginBanner", value.into());
-        self
+    prop! {
+        /// `PreAuthenticationLoginBanner`.
+        core.props, "PreAuthenticationLoginBanner", pre_authentication_login_banner, set_pre_authentication_login_banner, get_pre_authentication_login_banner, Val<String>
     }
 
-    /// `ProtocolDetails`.
-    pub fn protocol_details(mut self, value: impl Into<Val<server::ProtocolDetails>>) -> Self {
-        self.core.set("ProtocolDetails", value.into());
-        self
+    prop! {
+        /// `ProtocolDetails`.
+        core.props, "ProtocolDetails", protocol_details, set_protocol_details, get_protocol_details, Val<server::ProtocolDetails>
     }
 
-    /// `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Val<List<server::Protocol>>>) -> Self {
-        self.core.set("Protocols", value.into());
-        self
+    prop! {
+        /// `Protocols`.
+        core.props, "Protocols", protocols, set_protocols, get_protocols, Val<List<server::Protocol>>
     }
 
-    /// `S3StorageOptions`.
-    pub fn s3_storage_options(mut self, value: impl Into<Val<server::S3StorageOptions>>) -> Self {
-        self.core.set("S3StorageOptions", value.into());
-        self
+    prop! {
+        /// `S3StorageOptions`.
+        core.props, "S3StorageOptions", s3_storage_options, set_s3_storage_options, get_s3_storage_options, Val<server::S3StorageOptions>
     }
 
-    /// `SecurityPolicyName`.
-    pub fn security_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SecurityPolicyName", value.into());
-        self
+    prop! {
+        /// `SecurityPolicyName`.
+        core.props, "SecurityPolicyName", security_policy_name, set_security_policy_name, get_security_policy_name, Val<String>
     }
 
-    /// `StructuredLogDestinations`.
-    pub fn structured_log_destinations(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("StructuredLogDestinations", value.into());
-        self
+    prop! {
+        /// `StructuredLogDestinations`.
+        core.props, "StructuredLogDestinations", structured_log_destinations, set_structured_log_destinations, get_structured_log_destinations, Val<List<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WorkflowDetails`.
-    pub fn workflow_details(mut self, value: impl Into<Val<server::WorkflowDetails>>) -> Self {
-        self.core.set("WorkflowDetails", value.into());
-        self
+    prop! {
+        /// `WorkflowDetails`.
+        core.props, "WorkflowDetails", workflow_details, set_workflow_details, get_workflow_details, Val<server::WorkflowDetails>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1164,34 +1202,29 @@ pub mod server {
             EndpointDetails { props }
         }
 
-        /// `AddressAllocationIds`.
-        pub fn address_allocation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AddressAllocationIds", value.into());
-            self
+        prop! {
+            /// `AddressAllocationIds`.
+            props, "AddressAllocationIds", address_allocation_ids, set_address_allocation_ids, get_address_allocation_ids, Val<List<String>>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `VpcEndpointId`.
-        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcEndpointId", value.into());
-            self
+        prop! {
+            /// `VpcEndpointId`.
+            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -1226,34 +1259,29 @@ pub mod server {
             IdentityProviderDetails { props }
         }
 
-        /// `DirectoryId`.
-        pub fn directory_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DirectoryId", value.into());
-            self
+        prop! {
+            /// `DirectoryId`.
+            props, "DirectoryId", directory_id, set_directory_id, get_directory_id, Val<String>
         }
 
-        /// `Function`.
-        pub fn function(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Function", value.into());
-            self
+        prop! {
+            /// `Function`.
+            props, "Function", function, set_function, get_function, Val<String>
         }
 
-        /// `InvocationRole`.
-        pub fn invocation_role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InvocationRole", value.into());
-            self
+        prop! {
+            /// `InvocationRole`.
+            props, "InvocationRole", invocation_role, set_invocation_role, get_invocation_role, Val<String>
         }
 
-        /// `SftpAuthenticationMethods`.
-        pub fn sftp_authentication_methods(mut self, value: impl Into<Val<SftpAuthenticationMethods>>) -> Self {
-            self.props.set("SftpAuthenticationMethods", value.into());
-            self
+        prop! {
+            /// `SftpAuthenticationMethods`.
+            props, "SftpAuthenticationMethods", sftp_authentication_methods, set_sftp_authentication_methods, get_sftp_authentication_methods, Val<SftpAuthenticationMethods>
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -1323,34 +1351,29 @@ pub mod server {
             ProtocolDetails { props }
         }
 
-        /// `As2Transports`.
-        pub fn as2_transports(mut self, value: impl Into<Val<List<As2Transport>>>) -> Self {
-            self.props.set("As2Transports", value.into());
-            self
+        prop! {
+            /// `As2Transports`.
+            props, "As2Transports", as2_transports, set_as2_transports, get_as2_transports, Val<List<As2Transport>>
         }
 
-        /// `PassiveIp`.
-        pub fn passive_ip(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PassiveIp", value.into());
-            self
+        prop! {
+            /// `PassiveIp`.
+            props, "PassiveIp", passive_ip, set_passive_ip, get_passive_ip, Val<String>
         }
 
-        /// `ProxyConfig`.
-        pub fn proxy_config(mut self, value: impl Into<Val<ProxyConfig>>) -> Self {
-            self.props.set("ProxyConfig", value.into());
-            self
+        prop! {
+            /// `ProxyConfig`.
+            props, "ProxyConfig", proxy_config, set_proxy_config, get_proxy_config, Val<ProxyConfig>
         }
 
-        /// `SetStatOption`.
-        pub fn set_stat_option(mut self, value: impl Into<Val<SetStatOption>>) -> Self {
-            self.props.set("SetStatOption", value.into());
-            self
+        prop! {
+            /// `SetStatOption`.
+            props, "SetStatOption", set_stat_option, set_set_stat_option, get_set_stat_option, Val<SetStatOption>
         }
 
-        /// `TlsSessionResumptionMode`.
-        pub fn tls_session_resumption_mode(mut self, value: impl Into<Val<TlsSessionResumptionMode>>) -> Self {
-            self.props.set("TlsSessionResumptionMode", value.into());
-            self
+        prop! {
+            /// `TlsSessionResumptionMode`.
+            props, "TlsSessionResumptionMode", tls_session_resumption_mode, set_tls_session_resumption_mode, get_tls_session_resumption_mode, Val<TlsSessionResumptionMode>
         }
     }
 
@@ -1379,10 +1402,9 @@ pub mod server {
             ProxyConfig { props }
         }
 
-        /// `SftpMode`.
-        pub fn sftp_mode(mut self, value: impl Into<Val<ProxyMode>>) -> Self {
-            self.props.set("SftpMode", value.into());
-            self
+        prop! {
+            /// `SftpMode`.
+            props, "SftpMode", sftp_mode, set_sftp_mode, get_sftp_mode, Val<ProxyMode>
         }
     }
 
@@ -1462,11 +1484,10 @@ pub mod server {
             S3StorageOptions { props }
         }
 
-        /// `DirectoryListingOptimization`: Indicates whether optimization to directory listing on S3
-        /// servers is used. Disabled by default for compatibility.
-        pub fn directory_listing_optimization(mut self, value: impl Into<Val<DirectoryListingOptimization>>) -> Self {
-            self.props.set("DirectoryListingOptimization", value.into());
-            self
+        prop! {
+            /// `DirectoryListingOptimization`: Indicates whether optimization to directory listing on
+            /// S3 servers is used. Disabled by default for compatibility.
+            props, "DirectoryListingOptimization", directory_listing_optimization, set_directory_listing_optimization, get_directory_listing_optimization, Val<DirectoryListingOptimization>
         }
     }
 
@@ -1499,16 +1520,14 @@ pub mod server {
             WorkflowDetails { props }
         }
 
-        /// `OnPartialUpload`.
-        pub fn on_partial_upload(mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> Self {
-            self.props.set("OnPartialUpload", value.into());
-            self
+        prop! {
+            /// `OnPartialUpload`.
+            props, "OnPartialUpload", on_partial_upload, set_on_partial_upload, get_on_partial_upload, Val<List<WorkflowDetail>>
         }
 
-        /// `OnUpload`.
-        pub fn on_upload(mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> Self {
-            self.props.set("OnUpload", value.into());
-            self
+        prop! {
+            /// `OnUpload`.
+            props, "OnUpload", on_upload, set_on_upload, get_on_upload, Val<List<WorkflowDetail>>
         }
     }
 
@@ -1532,6 +1551,16 @@ pub mod server {
             props.set("ExecutionRole", execution_role.into());
             props.set("WorkflowId", workflow_id.into());
             WorkflowDetail { props }
+        }
+
+        prop! {
+            /// `ExecutionRole`.
+            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+        }
+
+        prop! {
+            /// `WorkflowId`.
+            props, "WorkflowId", _, set_workflow_id, get_workflow_id, Val<String>
         }
     }
 }
@@ -1564,46 +1593,54 @@ impl User {
         User { core }
     }
 
-    /// `HomeDirectory`.
-    pub fn home_directory(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("HomeDirectory", value.into());
-        self
+    prop! {
+        /// `HomeDirectory`.
+        core.props, "HomeDirectory", home_directory, set_home_directory, get_home_directory, Val<String>
     }
 
-    /// `HomeDirectoryMappings`.
-    pub fn home_directory_mappings(mut self, value: impl Into<Val<List<user::HomeDirectoryMapEntry>>>) -> Self {
-        self.core.set("HomeDirectoryMappings", value.into());
-        self
+    prop! {
+        /// `HomeDirectoryMappings`.
+        core.props, "HomeDirectoryMappings", home_directory_mappings, set_home_directory_mappings, get_home_directory_mappings, Val<List<user::HomeDirectoryMapEntry>>
     }
 
-    /// `HomeDirectoryType`.
-    pub fn home_directory_type(mut self, value: impl Into<Val<user::HomeDirectoryType>>) -> Self {
-        self.core.set("HomeDirectoryType", value.into());
-        self
+    prop! {
+        /// `HomeDirectoryType`.
+        core.props, "HomeDirectoryType", home_directory_type, set_home_directory_type, get_home_directory_type, Val<user::HomeDirectoryType>
     }
 
-    /// `Policy`.
-    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Policy", value.into());
-        self
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", policy, set_policy, get_policy, Val<String>
     }
 
-    /// `PosixProfile`.
-    pub fn posix_profile(mut self, value: impl Into<Val<user::PosixProfile>>) -> Self {
-        self.core.set("PosixProfile", value.into());
-        self
+    prop! {
+        /// `PosixProfile`.
+        core.props, "PosixProfile", posix_profile, set_posix_profile, get_posix_profile, Val<user::PosixProfile>
     }
 
-    /// `SshPublicKeys`: This represents the SSH User Public Keys for CloudFormation resource
-    pub fn ssh_public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SshPublicKeys", value.into());
-        self
+    prop! {
+        /// `Role`.
+        core.props, "Role", _, set_role, get_role, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerId`.
+        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
+    }
+
+    prop! {
+        /// `SshPublicKeys`: This represents the SSH User Public Keys for CloudFormation resource
+        core.props, "SshPublicKeys", ssh_public_keys, set_ssh_public_keys, get_ssh_public_keys, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserName`.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1655,10 +1692,19 @@ pub mod user {
             HomeDirectoryMapEntry { props }
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<MapType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Entry`.
+            props, "Entry", _, set_entry, get_entry, Val<String>
+        }
+
+        prop! {
+            /// `Target`.
+            props, "Target", _, set_target, get_target, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<MapType>
         }
     }
 
@@ -1707,10 +1753,19 @@ pub mod user {
             PosixProfile { props }
         }
 
-        /// `SecondaryGids`.
-        pub fn secondary_gids(mut self, value: impl Into<Val<List<f64>>>) -> Self {
-            self.props.set("SecondaryGids", value.into());
-            self
+        prop! {
+            /// `Gid`.
+            props, "Gid", _, set_gid, get_gid, Val<f64>
+        }
+
+        prop! {
+            /// `Uid`.
+            props, "Uid", _, set_uid, get_uid, Val<f64>
+        }
+
+        prop! {
+            /// `SecondaryGids`.
+            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<f64>>
         }
     }
 }
@@ -1738,42 +1793,42 @@ impl WebApp {
         WebApp { core }
     }
 
-    /// `AccessEndpoint`: The AccessEndpoint is the URL that you provide to your users for them to
-    /// interact with the Transfer Family web app. You can specify a custom URL or use the default
-    /// value.
-    pub fn access_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AccessEndpoint", value.into());
-        self
+    prop! {
+        /// `AccessEndpoint`: The AccessEndpoint is the URL that you provide to your users for them
+        /// to interact with the Transfer Family web app. You can specify a custom URL or use the
+        /// default value.
+        core.props, "AccessEndpoint", access_endpoint, set_access_endpoint, get_access_endpoint, Val<String>
     }
 
-    /// `EndpointDetails`.
-    pub fn endpoint_details(mut self, value: impl Into<Val<web_app::EndpointDetails>>) -> Self {
-        self.core.set("EndpointDetails", value.into());
-        self
+    prop! {
+        /// `EndpointDetails`.
+        core.props, "EndpointDetails", endpoint_details, set_endpoint_details, get_endpoint_details, Val<web_app::EndpointDetails>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for web apps.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentityProviderDetails`: You can provide a structure that contains the details for the
+        /// identity provider to use with your web app.
+        core.props, "IdentityProviderDetails", _, set_identity_provider_details, get_identity_provider_details, Val<web_app::IdentityProviderDetails>
     }
 
-    /// `WebAppCustomization`.
-    pub fn web_app_customization(mut self, value: impl Into<Val<web_app::WebAppCustomization>>) -> Self {
-        self.core.set("WebAppCustomization", value.into());
-        self
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for web apps.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WebAppEndpointPolicy`.
-    pub fn web_app_endpoint_policy(mut self, value: impl Into<Val<web_app::WebAppEndpointPolicy>>) -> Self {
-        self.core.set("WebAppEndpointPolicy", value.into());
-        self
+    prop! {
+        /// `WebAppCustomization`.
+        core.props, "WebAppCustomization", web_app_customization, set_web_app_customization, get_web_app_customization, Val<web_app::WebAppCustomization>
     }
 
-    /// `WebAppUnits`.
-    pub fn web_app_units(mut self, value: impl Into<Val<web_app::WebAppUnits>>) -> Self {
-        self.core.set("WebAppUnits", value.into());
-        self
+    prop! {
+        /// `WebAppEndpointPolicy`.
+        core.props, "WebAppEndpointPolicy", web_app_endpoint_policy, set_web_app_endpoint_policy, get_web_app_endpoint_policy, Val<web_app::WebAppEndpointPolicy>
+    }
+
+    prop! {
+        /// `WebAppUnits`.
+        core.props, "WebAppUnits", web_app_units, set_web_app_units, get_web_app_units, Val<web_app::WebAppUnits>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1827,11 +1882,10 @@ pub mod web_app {
             EndpointDetails { props }
         }
 
-        /// `Vpc`: You can provide a structure that contains the details for the VPC endpoint to use
-        /// with your web app.
-        pub fn vpc(mut self, value: impl Into<Val<Vpc>>) -> Self {
-            self.props.set("Vpc", value.into());
-            self
+        prop! {
+            /// `Vpc`: You can provide a structure that contains the details for the VPC endpoint to use
+            /// with your web app.
+            props, "Vpc", vpc, set_vpc, get_vpc, Val<Vpc>
         }
     }
 
@@ -1851,28 +1905,24 @@ pub mod web_app {
             Vpc { props }
         }
 
-        /// `IpAddressType`: The IP address type for the VPC endpoint used by the web app.
-        pub fn ip_address_type(mut self, value: impl Into<Val<VpcIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`: The IP address type for the VPC endpoint used by the web app.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcIpAddressType>
         }
 
-        /// `SecurityGroupIds`.
-        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SecurityGroupIds", value.into());
-            self
+        prop! {
+            /// `SecurityGroupIds`.
+            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
         }
 
-        /// `SubnetIds`.
-        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-            self.props.set("SubnetIds", value.into());
-            self
+        prop! {
+            /// `SubnetIds`.
+            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
         }
 
-        /// `VpcId`.
-        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
-            self.props.set("VpcId", value.into());
-            self
+        prop! {
+            /// `VpcId`.
+            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
         }
     }
 
@@ -1905,23 +1955,20 @@ pub mod web_app {
             IdentityProviderDetails { props }
         }
 
-        /// `ApplicationArn`.
-        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationArn", value.into());
-            self
+        prop! {
+            /// `ApplicationArn`.
+            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
         }
 
-        /// `InstanceArn`: The Amazon Resource Name (ARN) for the IAM Identity Center used for the web
-        /// app.
-        pub fn instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceArn", value.into());
-            self
+        prop! {
+            /// `InstanceArn`: The Amazon Resource Name (ARN) for the IAM Identity Center used for the
+            /// web app.
+            props, "InstanceArn", instance_arn, set_instance_arn, get_instance_arn, Val<String>
         }
 
-        /// `Role`: The IAM role in IAM Identity Center used for the web app.
-        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Role", value.into());
-            self
+        prop! {
+            /// `Role`: The IAM role in IAM Identity Center used for the web app.
+            props, "Role", role, set_role, get_role, Val<String>
         }
     }
 
@@ -1940,22 +1987,19 @@ pub mod web_app {
             WebAppCustomization { props }
         }
 
-        /// `FaviconFile`: Specifies a favicon to display in the browser tab.
-        pub fn favicon_file(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FaviconFile", value.into());
-            self
+        prop! {
+            /// `FaviconFile`: Specifies a favicon to display in the browser tab.
+            props, "FaviconFile", favicon_file, set_favicon_file, get_favicon_file, Val<String>
         }
 
-        /// `LogoFile`: Specifies a logo to display on the web app.
-        pub fn logo_file(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LogoFile", value.into());
-            self
+        prop! {
+            /// `LogoFile`: Specifies a logo to display on the web app.
+            props, "LogoFile", logo_file, set_logo_file, get_logo_file, Val<String>
         }
 
-        /// `Title`: Specifies a title to display on the web app.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `Title`: Specifies a title to display on the web app.
+            props, "Title", title, set_title, get_title, Val<String>
         }
     }
 
@@ -1989,10 +2033,9 @@ pub mod web_app {
             WebAppUnits { props }
         }
 
-        /// `Provisioned`.
-        pub fn provisioned(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Provisioned", value.into());
-            self
+        prop! {
+            /// `Provisioned`.
+            props, "Provisioned", provisioned, set_provisioned, get_provisioned, Val<i64>
         }
     }
 }
@@ -2017,24 +2060,26 @@ impl Workflow {
         Workflow { core }
     }
 
-    /// `Description`: A textual description for the workflow.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A textual description for the workflow.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `OnExceptionSteps`: Specifies the steps (actions) to take if any errors are encountered
-    /// during execution of the workflow.
-    pub fn on_exception_steps(mut self, value: impl Into<Val<List<workflow::WorkflowStep>>>) -> Self {
-        self.core.set("OnExceptionSteps", value.into());
-        self
+    prop! {
+        /// `OnExceptionSteps`: Specifies the steps (actions) to take if any errors are encountered
+        /// during execution of the workflow.
+        core.props, "OnExceptionSteps", on_exception_steps, set_on_exception_steps, get_on_exception_steps, Val<List<workflow::WorkflowStep>>
     }
 
-    /// `Tags`: Key-value pairs that can be used to group and search for workflows. Tags are
-    /// metadata attached to workflows for any purpose.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Steps`: Specifies the details for the steps that are in the specified workflow.
+        core.props, "Steps", _, set_steps, get_steps, Val<List<workflow::WorkflowStep>>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs that can be used to group and search for workflows. Tags are
+        /// metadata attached to workflows for any purpose.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2076,40 +2121,34 @@ pub mod workflow {
             WorkflowStep { props }
         }
 
-        /// `CopyStepDetails`: Details for a step that performs a file copy.
-        pub fn copy_step_details(mut self, value: impl Into<Val<WorkflowStepCopyStepDetails>>) -> Self {
-            self.props.set("CopyStepDetails", value.into());
-            self
+        prop! {
+            /// `CopyStepDetails`: Details for a step that performs a file copy.
+            props, "CopyStepDetails", copy_step_details, set_copy_step_details, get_copy_step_details, Val<WorkflowStepCopyStepDetails>
         }
 
-        /// `CustomStepDetails`: Details for a step that invokes a lambda function.
-        pub fn custom_step_details(mut self, value: impl Into<Val<WorkflowStepCustomStepDetails>>) -> Self {
-            self.props.set("CustomStepDetails", value.into());
-            self
+        prop! {
+            /// `CustomStepDetails`: Details for a step that invokes a lambda function.
+            props, "CustomStepDetails", custom_step_details, set_custom_step_details, get_custom_step_details, Val<WorkflowStepCustomStepDetails>
         }
 
-        /// `DecryptStepDetails`: Details for a step that performs a file decryption.
-        pub fn decrypt_step_details(mut self, value: impl Into<Val<WorkflowStepDecryptStepDetails>>) -> Self {
-            self.props.set("DecryptStepDetails", value.into());
-            self
+        prop! {
+            /// `DecryptStepDetails`: Details for a step that performs a file decryption.
+            props, "DecryptStepDetails", decrypt_step_details, set_decrypt_step_details, get_decrypt_step_details, Val<WorkflowStepDecryptStepDetails>
         }
 
-        /// `DeleteStepDetails`: Details for a step that deletes the file.
-        pub fn delete_step_details(mut self, value: impl Into<Val<WorkflowStepDeleteStepDetails>>) -> Self {
-            self.props.set("DeleteStepDetails", value.into());
-            self
+        prop! {
+            /// `DeleteStepDetails`: Details for a step that deletes the file.
+            props, "DeleteStepDetails", delete_step_details, set_delete_step_details, get_delete_step_details, Val<WorkflowStepDeleteStepDetails>
         }
 
-        /// `TagStepDetails`: Details for a step that creates one or more tags.
-        pub fn tag_step_details(mut self, value: impl Into<Val<WorkflowStepTagStepDetails>>) -> Self {
-            self.props.set("TagStepDetails", value.into());
-            self
+        prop! {
+            /// `TagStepDetails`: Details for a step that creates one or more tags.
+            props, "TagStepDetails", tag_step_details, set_tag_step_details, get_tag_step_details, Val<WorkflowStepTagStepDetails>
         }
 
-        /// `Type`.
-        pub fn type_(mut self, value: impl Into<Val<WorkflowStepType>>) -> Self {
-            self.props.set("Type", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", type_, set_type, get_type, Val<WorkflowStepType>
         }
     }
 
@@ -2129,30 +2168,26 @@ pub mod workflow {
             WorkflowStepCopyStepDetails { props }
         }
 
-        /// `DestinationFileLocation`: Specifies the location for the file being copied. Only applicable
-        /// for the Copy type of workflow steps.
-        pub fn destination_file_location(mut self, value: impl Into<Val<S3FileLocation>>) -> Self {
-            self.props.set("DestinationFileLocation", value.into());
-            self
+        prop! {
+            /// `DestinationFileLocation`: Specifies the location for the file being copied. Only
+            /// applicable for the Copy type of workflow steps.
+            props, "DestinationFileLocation", destination_file_location, set_destination_file_location, get_destination_file_location, Val<S3FileLocation>
         }
 
-        /// `Name`: The name of the step, used as an identifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the step, used as an identifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file of
-        /// the same name. The default is FALSE.
-        pub fn overwrite_existing(mut self, value: impl Into<Val<WorkflowStepCopyStepDetailsOverwriteExisting>>) -> Self {
-            self.props.set("OverwriteExisting", value.into());
-            self
+        prop! {
+            /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file
+            /// of the same name. The default is FALSE.
+            props, "OverwriteExisting", overwrite_existing, set_overwrite_existing, get_overwrite_existing, Val<WorkflowStepCopyStepDetailsOverwriteExisting>
         }
 
-        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceFileLocation", value.into());
-            self
+        prop! {
+            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
         }
     }
 
@@ -2172,10 +2207,9 @@ pub mod workflow {
             S3FileLocation { props }
         }
 
-        /// `S3FileLocation`: Specifies the details for a S3 file.
-        pub fn s3_file_location(mut self, value: impl Into<Val<S3InputFileLocation>>) -> Self {
-            self.props.set("S3FileLocation", value.into());
-            self
+        prop! {
+            /// `S3FileLocation`: Specifies the details for a S3 file.
+            props, "S3FileLocation", s3_file_location, set_s3_file_location, get_s3_file_location, Val<S3InputFileLocation>
         }
     }
 
@@ -2194,17 +2228,15 @@ pub mod workflow {
             S3InputFileLocation { props }
         }
 
-        /// `Bucket`: Specifies the S3 bucket that contains the file.
-        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Bucket", value.into());
-            self
+        prop! {
+            /// `Bucket`: Specifies the S3 bucket that contains the file.
+            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
         }
 
-        /// `Key`: The name assigned to the file when it was created in S3. You use the object key to
-        /// retrieve the object.
-        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Key", value.into());
-            self
+        prop! {
+            /// `Key`: The name assigned to the file when it was created in S3. You use the object key
+            /// to retrieve the object.
+            props, "Key", key, set_key, get_key, Val<String>
         }
     }
 
@@ -2238,28 +2270,24 @@ pub mod workflow {
             WorkflowStepCustomStepDetails { props }
         }
 
-        /// `Name`: The name of the step, used as an identifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the step, used as an identifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceFileLocation", value.into());
-            self
+        prop! {
+            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
         }
 
-        /// `Target`: The ARN for the lambda function that is being called.
-        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Target", value.into());
-            self
+        prop! {
+            /// `Target`: The ARN for the lambda function that is being called.
+            props, "Target", target, set_target, get_target, Val<String>
         }
 
-        /// `TimeoutSeconds`: Timeout, in seconds, for the step.
-        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("TimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `TimeoutSeconds`: Timeout, in seconds, for the step.
+            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
         }
     }
 
@@ -2287,23 +2315,31 @@ pub mod workflow {
             WorkflowStepDecryptStepDetails { props }
         }
 
-        /// `Name`: The name of the step, used as an identifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `DestinationFileLocation`: Specifies the location for the file being decrypted. Only
+            /// applicable for the Decrypt type of workflow steps.
+            props, "DestinationFileLocation", _, set_destination_file_location, get_destination_file_location, Val<InputFileLocation>
         }
 
-        /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file of
-        /// the same name. The default is FALSE.
-        pub fn overwrite_existing(mut self, value: impl Into<Val<WorkflowStepDecryptStepDetailsOverwriteExisting>>) -> Self {
-            self.props.set("OverwriteExisting", value.into());
-            self
+        prop! {
+            /// `Type`: Specifies which encryption method to use.
+            props, "Type", _, set_type, get_type, Val<WorkflowStepDecryptStepDetailsType>
         }
 
-        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceFileLocation", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the step, used as an identifier.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file
+            /// of the same name. The default is FALSE.
+            props, "OverwriteExisting", overwrite_existing, set_overwrite_existing, get_overwrite_existing, Val<WorkflowStepDecryptStepDetailsOverwriteExisting>
+        }
+
+        prop! {
+            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
         }
     }
 
@@ -2323,16 +2359,14 @@ pub mod workflow {
             InputFileLocation { props }
         }
 
-        /// `EfsFileLocation`: Specifies the details for an EFS file.
-        pub fn efs_file_location(mut self, value: impl Into<Val<EfsInputFileLocation>>) -> Self {
-            self.props.set("EfsFileLocation", value.into());
-            self
+        prop! {
+            /// `EfsFileLocation`: Specifies the details for an EFS file.
+            props, "EfsFileLocation", efs_file_location, set_efs_file_location, get_efs_file_location, Val<EfsInputFileLocation>
         }
 
-        /// `S3FileLocation`: Specifies the details for a S3 file.
-        pub fn s3_file_location(mut self, value: impl Into<Val<S3InputFileLocation>>) -> Self {
-            self.props.set("S3FileLocation", value.into());
-            self
+        prop! {
+            /// `S3FileLocation`: Specifies the details for a S3 file.
+            props, "S3FileLocation", s3_file_location, set_s3_file_location, get_s3_file_location, Val<S3InputFileLocation>
         }
     }
 
@@ -2351,17 +2385,15 @@ pub mod workflow {
             EfsInputFileLocation { props }
         }
 
-        /// `FileSystemId`: Specifies the EFS filesystem that contains the file.
-        pub fn file_system_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FileSystemId", value.into());
-            self
+        prop! {
+            /// `FileSystemId`: Specifies the EFS filesystem that contains the file.
+            props, "FileSystemId", file_system_id, set_file_system_id, get_file_system_id, Val<String>
         }
 
-        /// `Path`: The name assigned to the file when it was created in EFS. You use the object path to
-        /// retrieve the object.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`: The name assigned to the file when it was created in EFS. You use the object
+            /// path to retrieve the object.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -2405,16 +2437,14 @@ pub mod workflow {
             WorkflowStepDeleteStepDetails { props }
         }
 
-        /// `Name`: The name of the step, used as an identifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the step, used as an identifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceFileLocation", value.into());
-            self
+        prop! {
+            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
         }
     }
 
@@ -2434,22 +2464,19 @@ pub mod workflow {
             WorkflowStepTagStepDetails { props }
         }
 
-        /// `Name`: The name of the step, used as an identifier.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the step, used as an identifier.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SourceFileLocation", value.into());
-            self
+        prop! {
+            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
         }
 
-        /// `Tags`: Array that contains from 1 to 10 key/value pairs.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: Array that contains from 1 to 10 key/value pairs.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 

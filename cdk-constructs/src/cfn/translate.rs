@@ -49,22 +49,31 @@ impl ParallelData {
         ParallelData { core }
     }
 
-    /// `Description`: A custom description for the parallel data resource.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A custom description for the parallel data resource.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionKey`: The encryption key used to encrypt this object.
-    pub fn encryption_key(mut self, value: impl Into<Val<parallel_data::EncryptionKey>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: The encryption key used to encrypt this object.
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<parallel_data::EncryptionKey>
     }
 
-    /// `Tags`: Tags associated with the parallel data resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: A custom name for the parallel data resource. Must be unique in the account and
+        /// region.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ParallelDataConfig`: Specifies the format and S3 location of the parallel data input
+        /// file.
+        core.props, "ParallelDataConfig", _, set_parallel_data_config, get_parallel_data_config, Val<parallel_data::ParallelDataConfig>
+    }
+
+    prop! {
+        /// `Tags`: Tags associated with the parallel data resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -157,6 +166,16 @@ pub mod parallel_data {
             props.set("Id", id.into());
             EncryptionKey { props }
         }
+
+        prop! {
+            /// `Type`: The type of encryption key.
+            props, "Type", _, set_type, get_type, Val<EncryptionKeyType>
+        }
+
+        prop! {
+            /// `Id`: The Amazon Resource Name (ARN) of the encryption key.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// The type of encryption key.
@@ -191,6 +210,16 @@ pub mod parallel_data {
             props.set("S3Uri", s3_uri.into());
             props.set("Format", format.into());
             ParallelDataConfig { props }
+        }
+
+        prop! {
+            /// `S3Uri`: The URI of the Amazon S3 folder that contains the parallel data input file.
+            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        }
+
+        prop! {
+            /// `Format`: The format of the parallel data input file.
+            props, "Format", _, set_format, get_format, Val<ParallelDataConfigFormat>
         }
     }
 
@@ -232,35 +261,35 @@ impl Terminology {
         Terminology { core }
     }
 
-    /// `Description`: The description of the custom terminology.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the custom terminology.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionKey`: The encryption key for the custom terminology.
-    pub fn encryption_key(mut self, value: impl Into<Val<terminology::EncryptionKey>>) -> Self {
-        self.core.set("EncryptionKey", value.into());
-        self
+    prop! {
+        /// `EncryptionKey`: The encryption key for the custom terminology.
+        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<terminology::EncryptionKey>
     }
 
-    /// `MergeStrategy`: The merge strategy for the custom terminology. Currently only OVERWRITE is
-    /// supported.
-    pub fn merge_strategy(mut self, value: impl Into<Val<terminology::MergeStrategy>>) -> Self {
-        self.core.set("MergeStrategy", value.into());
-        self
+    prop! {
+        /// `MergeStrategy`: The merge strategy for the custom terminology. Currently only OVERWRITE
+        /// is supported.
+        core.props, "MergeStrategy", merge_strategy, set_merge_strategy, get_merge_strategy, Val<terminology::MergeStrategy>
     }
 
-    /// `Tags`: Tags associated with the terminology.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the custom terminology.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `TerminologyData`: The terminology data for the custom terminology being imported.
-    pub fn terminology_data(mut self, value: impl Into<Val<terminology::TerminologyData>>) -> Self {
-        self.core.set("TerminologyData", value.into());
-        self
+    prop! {
+        /// `Tags`: Tags associated with the terminology.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TerminologyData`: The terminology data for the custom terminology being imported.
+        core.props, "TerminologyData", terminology_data, set_terminology_data, get_terminology_data, Val<terminology::TerminologyData>
     }
 
     /// `Ref`: the resource's identifier.
@@ -346,6 +375,16 @@ pub mod terminology {
             props.set("Id", id.into());
             EncryptionKey { props }
         }
+
+        prop! {
+            /// `Type`: The type of encryption key.
+            props, "Type", _, set_type, get_type, Val<EncryptionKeyType>
+        }
+
+        prop! {
+            /// `Id`: The Amazon Resource Name (ARN) of the encryption key.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
     }
 
     /// The type of encryption key.
@@ -391,10 +430,19 @@ pub mod terminology {
             TerminologyData { props }
         }
 
-        /// `Directionality`: The directionality of the terminology resource.
-        pub fn directionality(mut self, value: impl Into<Val<TerminologyDataDirectionality>>) -> Self {
-            self.props.set("Directionality", value.into());
-            self
+        prop! {
+            /// `File`: The file containing the custom terminology data, base64-encoded.
+            props, "File", _, set_file, get_file, Val<String>
+        }
+
+        prop! {
+            /// `Format`: The data format of the custom terminology.
+            props, "Format", _, set_format, get_format, Val<TerminologyDataFormat>
+        }
+
+        prop! {
+            /// `Directionality`: The directionality of the terminology resource.
+            props, "Directionality", directionality, set_directionality, get_directionality, Val<TerminologyDataDirectionality>
         }
     }
 

@@ -40,25 +40,22 @@ impl AccountCustomization {
         AccountCustomization { core }
     }
 
-    /// `AccountColor`: The color theme assigned to the account for visual identification in the AWS
-    /// Console.
-    pub fn account_color(mut self, value: impl Into<Val<account_customization::AccountColor>>) -> Self {
-        self.core.set("AccountColor", value.into());
-        self
+    prop! {
+        /// `AccountColor`: The color theme assigned to the account for visual identification in the
+        /// AWS Console.
+        core.props, "AccountColor", account_color, set_account_color, get_account_color, Val<account_customization::AccountColor>
     }
 
-    /// `VisibleRegions`: A list of AWS region identifiers visible to the account in the AWS
-    /// Console.
-    pub fn visible_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VisibleRegions", value.into());
-        self
+    prop! {
+        /// `VisibleRegions`: A list of AWS region identifiers visible to the account in the AWS
+        /// Console.
+        core.props, "VisibleRegions", visible_regions, set_visible_regions, get_visible_regions, Val<List<String>>
     }
 
-    /// `VisibleServices`: A list of AWS service identifiers visible to the account in the AWS
-    /// Console.
-    pub fn visible_services(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("VisibleServices", value.into());
-        self
+    prop! {
+        /// `VisibleServices`: A list of AWS service identifiers visible to the account in the AWS
+        /// Console.
+        core.props, "VisibleServices", visible_services, set_visible_services, get_visible_services, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,10 +47,19 @@ impl IdentitySource {
         IdentitySource { core }
     }
 
-    /// `PrincipalEntityType`.
-    pub fn principal_entity_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PrincipalEntityType", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<identity_source::IdentitySourceConfiguration>
+    }
+
+    prop! {
+        /// `PolicyStoreId`.
+        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    }
+
+    prop! {
+        /// `PrincipalEntityType`.
+        core.props, "PrincipalEntityType", principal_entity_type, set_principal_entity_type, get_principal_entity_type, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,16 +103,14 @@ pub mod identity_source {
             IdentitySourceConfiguration { props }
         }
 
-        /// `CognitoUserPoolConfiguration`.
-        pub fn cognito_user_pool_configuration(mut self, value: impl Into<Val<CognitoUserPoolConfiguration>>) -> Self {
-            self.props.set("CognitoUserPoolConfiguration", value.into());
-            self
+        prop! {
+            /// `CognitoUserPoolConfiguration`.
+            props, "CognitoUserPoolConfiguration", cognito_user_pool_configuration, set_cognito_user_pool_configuration, get_cognito_user_pool_configuration, Val<CognitoUserPoolConfiguration>
         }
 
-        /// `OpenIdConnectConfiguration`.
-        pub fn open_id_connect_configuration(mut self, value: impl Into<Val<OpenIdConnectConfiguration>>) -> Self {
-            self.props.set("OpenIdConnectConfiguration", value.into());
-            self
+        prop! {
+            /// `OpenIdConnectConfiguration`.
+            props, "OpenIdConnectConfiguration", open_id_connect_configuration, set_open_id_connect_configuration, get_open_id_connect_configuration, Val<OpenIdConnectConfiguration>
         }
     }
 
@@ -124,16 +131,19 @@ pub mod identity_source {
             CognitoUserPoolConfiguration { props }
         }
 
-        /// `ClientIds`.
-        pub fn client_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ClientIds", value.into());
-            self
+        prop! {
+            /// `UserPoolArn`.
+            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
         }
 
-        /// `GroupConfiguration`.
-        pub fn group_configuration(mut self, value: impl Into<Val<CognitoGroupConfiguration>>) -> Self {
-            self.props.set("GroupConfiguration", value.into());
-            self
+        prop! {
+            /// `ClientIds`.
+            props, "ClientIds", client_ids, set_client_ids, get_client_ids, Val<List<String>>
+        }
+
+        prop! {
+            /// `GroupConfiguration`.
+            props, "GroupConfiguration", group_configuration, set_group_configuration, get_group_configuration, Val<CognitoGroupConfiguration>
         }
     }
 
@@ -152,6 +162,11 @@ pub mod identity_source {
             let mut props = Props::new();
             props.set("GroupEntityType", group_entity_type.into());
             CognitoGroupConfiguration { props }
+        }
+
+        prop! {
+            /// `GroupEntityType`.
+            props, "GroupEntityType", _, set_group_entity_type, get_group_entity_type, Val<String>
         }
     }
 
@@ -177,16 +192,24 @@ pub mod identity_source {
             OpenIdConnectConfiguration { props }
         }
 
-        /// `EntityIdPrefix`.
-        pub fn entity_id_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EntityIdPrefix", value.into());
-            self
+        prop! {
+            /// `Issuer`.
+            props, "Issuer", _, set_issuer, get_issuer, Val<String>
         }
 
-        /// `GroupConfiguration`.
-        pub fn group_configuration(mut self, value: impl Into<Val<OpenIdConnectGroupConfiguration>>) -> Self {
-            self.props.set("GroupConfiguration", value.into());
-            self
+        prop! {
+            /// `TokenSelection`.
+            props, "TokenSelection", _, set_token_selection, get_token_selection, Val<OpenIdConnectTokenSelection>
+        }
+
+        prop! {
+            /// `EntityIdPrefix`.
+            props, "EntityIdPrefix", entity_id_prefix, set_entity_id_prefix, get_entity_id_prefix, Val<String>
+        }
+
+        prop! {
+            /// `GroupConfiguration`.
+            props, "GroupConfiguration", group_configuration, set_group_configuration, get_group_configuration, Val<OpenIdConnectGroupConfiguration>
         }
     }
 
@@ -211,6 +234,16 @@ pub mod identity_source {
             props.set("GroupEntityType", group_entity_type.into());
             OpenIdConnectGroupConfiguration { props }
         }
+
+        prop! {
+            /// `GroupClaim`.
+            props, "GroupClaim", _, set_group_claim, get_group_claim, Val<String>
+        }
+
+        prop! {
+            /// `GroupEntityType`.
+            props, "GroupEntityType", _, set_group_entity_type, get_group_entity_type, Val<String>
+        }
     }
 
     /// `AWS::VerifiedPermissions::IdentitySource.OpenIdConnectTokenSelection`.
@@ -230,16 +263,14 @@ pub mod identity_source {
             OpenIdConnectTokenSelection { props }
         }
 
-        /// `AccessTokenOnly`.
-        pub fn access_token_only(mut self, value: impl Into<Val<OpenIdConnectAccessTokenConfiguration>>) -> Self {
-            self.props.set("AccessTokenOnly", value.into());
-            self
+        prop! {
+            /// `AccessTokenOnly`.
+            props, "AccessTokenOnly", access_token_only, set_access_token_only, get_access_token_only, Val<OpenIdConnectAccessTokenConfiguration>
         }
 
-        /// `IdentityTokenOnly`.
-        pub fn identity_token_only(mut self, value: impl Into<Val<OpenIdConnectIdentityTokenConfiguration>>) -> Self {
-            self.props.set("IdentityTokenOnly", value.into());
-            self
+        prop! {
+            /// `IdentityTokenOnly`.
+            props, "IdentityTokenOnly", identity_token_only, set_identity_token_only, get_identity_token_only, Val<OpenIdConnectIdentityTokenConfiguration>
         }
     }
 
@@ -258,16 +289,14 @@ pub mod identity_source {
             OpenIdConnectAccessTokenConfiguration { props }
         }
 
-        /// `Audiences`.
-        pub fn audiences(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Audiences", value.into());
-            self
+        prop! {
+            /// `Audiences`.
+            props, "Audiences", audiences, set_audiences, get_audiences, Val<List<String>>
         }
 
-        /// `PrincipalIdClaim`.
-        pub fn principal_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrincipalIdClaim", value.into());
-            self
+        prop! {
+            /// `PrincipalIdClaim`.
+            props, "PrincipalIdClaim", principal_id_claim, set_principal_id_claim, get_principal_id_claim, Val<String>
         }
     }
 
@@ -286,16 +315,14 @@ pub mod identity_source {
             OpenIdConnectIdentityTokenConfiguration { props }
         }
 
-        /// `ClientIds`.
-        pub fn client_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ClientIds", value.into());
-            self
+        prop! {
+            /// `ClientIds`.
+            props, "ClientIds", client_ids, set_client_ids, get_client_ids, Val<List<String>>
         }
 
-        /// `PrincipalIdClaim`.
-        pub fn principal_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PrincipalIdClaim", value.into());
-            self
+        prop! {
+            /// `PrincipalIdClaim`.
+            props, "PrincipalIdClaim", principal_id_claim, set_principal_id_claim, get_principal_id_claim, Val<String>
         }
     }
 }
@@ -325,10 +352,19 @@ impl Policy {
         Policy { core }
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Definition`.
+        core.props, "Definition", _, set_definition, get_definition, Val<policy::PolicyDefinition>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyStoreId`.
+        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -371,16 +407,14 @@ pub mod policy {
             PolicyDefinition { props }
         }
 
-        /// `Static`.
-        pub fn static_(mut self, value: impl Into<Val<StaticPolicyDefinition>>) -> Self {
-            self.props.set("Static", value.into());
-            self
+        prop! {
+            /// `Static`.
+            props, "Static", static_, set_static, get_static, Val<StaticPolicyDefinition>
         }
 
-        /// `TemplateLinked`.
-        pub fn template_linked(mut self, value: impl Into<Val<TemplateLinkedPolicyDefinition>>) -> Self {
-            self.props.set("TemplateLinked", value.into());
-            self
+        prop! {
+            /// `TemplateLinked`.
+            props, "TemplateLinked", template_linked, set_template_linked, get_template_linked, Val<TemplateLinkedPolicyDefinition>
         }
     }
 
@@ -401,10 +435,14 @@ pub mod policy {
             StaticPolicyDefinition { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Statement`.
+            props, "Statement", _, set_statement, get_statement, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -425,16 +463,19 @@ pub mod policy {
             TemplateLinkedPolicyDefinition { props }
         }
 
-        /// `Principal`.
-        pub fn principal(mut self, value: impl Into<Val<EntityIdentifier>>) -> Self {
-            self.props.set("Principal", value.into());
-            self
+        prop! {
+            /// `PolicyTemplateId`.
+            props, "PolicyTemplateId", _, set_policy_template_id, get_policy_template_id, Val<String>
         }
 
-        /// `Resource`.
-        pub fn resource(mut self, value: impl Into<Val<EntityIdentifier>>) -> Self {
-            self.props.set("Resource", value.into());
-            self
+        prop! {
+            /// `Principal`.
+            props, "Principal", principal, set_principal, get_principal, Val<EntityIdentifier>
+        }
+
+        prop! {
+            /// `Resource`.
+            props, "Resource", resource, set_resource, get_resource, Val<EntityIdentifier>
         }
     }
 
@@ -455,6 +496,16 @@ pub mod policy {
             props.set("EntityId", entity_id.into());
             props.set("EntityType", entity_type.into());
             EntityIdentifier { props }
+        }
+
+        prop! {
+            /// `EntityId`.
+            props, "EntityId", _, set_entity_id, get_entity_id, Val<String>
+        }
+
+        prop! {
+            /// `EntityType`.
+            props, "EntityType", _, set_entity_type, get_entity_type, Val<String>
         }
     }
 }
@@ -480,34 +531,34 @@ impl PolicyStore {
         PolicyStore { core }
     }
 
-    /// `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Val<policy_store::DeletionProtection>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<policy_store::DeletionProtection>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `EncryptionSettings`.
-    pub fn encryption_settings(mut self, value: impl Into<Val<policy_store::EncryptionSettings>>) -> Self {
-        self.core.set("EncryptionSettings", value.into());
-        self
+    prop! {
+        /// `EncryptionSettings`.
+        core.props, "EncryptionSettings", encryption_settings, set_encryption_settings, get_encryption_settings, Val<policy_store::EncryptionSettings>
     }
 
-    /// `Schema`.
-    pub fn schema(mut self, value: impl Into<Val<policy_store::SchemaDefinition>>) -> Self {
-        self.core.set("Schema", value.into());
-        self
+    prop! {
+        /// `Schema`.
+        core.props, "Schema", schema, set_schema, get_schema, Val<policy_store::SchemaDefinition>
     }
 
-    /// `Tags`: The tags to add to the policy store
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags to add to the policy store
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ValidationSettings`.
+        core.props, "ValidationSettings", _, set_validation_settings, get_validation_settings, Val<policy_store::ValidationSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -556,6 +607,11 @@ pub mod policy_store {
             props.set("Mode", mode.into());
             DeletionProtection { props }
         }
+
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<DeletionMode>
+        }
     }
 
     /// Allowed values.
@@ -588,16 +644,14 @@ pub mod policy_store {
             EncryptionSettings { props }
         }
 
-        /// `KmsEncryptionSettings`.
-        pub fn kms_encryption_settings(mut self, value: impl Into<Val<KmsEncryptionSettings>>) -> Self {
-            self.props.set("KmsEncryptionSettings", value.into());
-            self
+        prop! {
+            /// `KmsEncryptionSettings`.
+            props, "KmsEncryptionSettings", kms_encryption_settings, set_kms_encryption_settings, get_kms_encryption_settings, Val<KmsEncryptionSettings>
         }
 
-        /// `Default`.
-        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Default", value.into());
-            self
+        prop! {
+            /// `Default`.
+            props, "Default", default, set_default, get_default, Val<Json>
         }
     }
 
@@ -618,10 +672,14 @@ pub mod policy_store {
             KmsEncryptionSettings { props }
         }
 
-        /// `EncryptionContext`.
-        pub fn encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("EncryptionContext", value.into());
-            self
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
+
+        prop! {
+            /// `EncryptionContext`.
+            props, "EncryptionContext", encryption_context, set_encryption_context, get_encryption_context, Val<Map<String>>
         }
     }
 
@@ -640,10 +698,9 @@ pub mod policy_store {
             SchemaDefinition { props }
         }
 
-        /// `CedarJson`.
-        pub fn cedar_json(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CedarJson", value.into());
-            self
+        prop! {
+            /// `CedarJson`.
+            props, "CedarJson", cedar_json, set_cedar_json, get_cedar_json, Val<String>
         }
     }
 
@@ -662,6 +719,11 @@ pub mod policy_store {
             let mut props = Props::new();
             props.set("Mode", mode.into());
             ValidationSettings { props }
+        }
+
+        prop! {
+            /// `Mode`.
+            props, "Mode", _, set_mode, get_mode, Val<ValidationMode>
         }
     }
 
@@ -705,6 +767,16 @@ impl PolicyStoreAlias {
         PolicyStoreAlias { core }
     }
 
+    prop! {
+        /// `AliasName`.
+        core.props, "AliasName", _, set_alias_name, get_alias_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyStoreId`.
+        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -735,16 +807,24 @@ impl PolicyTemplate {
         PolicyTemplate { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `PolicyStoreId`.
+        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    }
+
+    prop! {
+        /// `Statement`.
+        core.props, "Statement", _, set_statement, get_statement, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,16 +46,24 @@ impl Domain {
         Domain { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ServerSideEncryptionConfiguration`.
+        core.props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<domain::ServerSideEncryptionConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,6 +98,11 @@ pub mod domain {
             let mut props = Props::new();
             props.set("KmsKeyId", kms_key_id.into());
             ServerSideEncryptionConfiguration { props }
+        }
+
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", _, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 }

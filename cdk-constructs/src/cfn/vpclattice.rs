@@ -45,22 +45,24 @@ impl AccessLogSubscription {
         AccessLogSubscription { core }
     }
 
-    /// `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceIdentifier", value.into());
-        self
+    prop! {
+        /// `DestinationArn`.
+        core.props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
     }
 
-    /// `ServiceNetworkLogType`.
-    pub fn service_network_log_type(mut self, value: impl Into<Val<access_log_subscription::ServiceNetworkLogType>>) -> Self {
-        self.core.set("ServiceNetworkLogType", value.into());
-        self
+    prop! {
+        /// `ResourceIdentifier`.
+        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServiceNetworkLogType`.
+        core.props, "ServiceNetworkLogType", service_network_log_type, set_service_network_log_type, get_service_network_log_type, Val<access_log_subscription::ServiceNetworkLogType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -133,6 +135,16 @@ impl AuthPolicy {
         AuthPolicy { core }
     }
 
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceIdentifier`.
+        core.props, "ResourceIdentifier", _, set_resource_identifier, get_resource_identifier, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -166,10 +178,14 @@ impl DomainVerification {
         DomainVerification { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DomainName`.
+        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -230,28 +246,34 @@ impl Listener {
         Listener { core }
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `DefaultAction`.
+        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<listener::DefaultAction>
     }
 
-    /// `Port`.
-    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Port", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceIdentifier", value.into());
-        self
+    prop! {
+        /// `Port`.
+        core.props, "Port", port, set_port, get_port, Val<i64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Protocol`.
+        core.props, "Protocol", _, set_protocol, get_protocol, Val<listener::Protocol>
+    }
+
+    prop! {
+        /// `ServiceIdentifier`.
+        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -305,16 +327,14 @@ pub mod listener {
             DefaultAction { props }
         }
 
-        /// `FixedResponse`.
-        pub fn fixed_response(mut self, value: impl Into<Val<FixedResponse>>) -> Self {
-            self.props.set("FixedResponse", value.into());
-            self
+        prop! {
+            /// `FixedResponse`.
+            props, "FixedResponse", fixed_response, set_fixed_response, get_fixed_response, Val<FixedResponse>
         }
 
-        /// `Forward`.
-        pub fn forward(mut self, value: impl Into<Val<Forward>>) -> Self {
-            self.props.set("Forward", value.into());
-            self
+        prop! {
+            /// `Forward`.
+            props, "Forward", forward, set_forward, get_forward, Val<Forward>
         }
     }
 
@@ -334,6 +354,11 @@ pub mod listener {
             props.set("StatusCode", status_code.into());
             FixedResponse { props }
         }
+
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", _, set_status_code, get_status_code, Val<i64>
+        }
     }
 
     /// `AWS::VpcLattice::Listener.Forward`.
@@ -351,6 +376,11 @@ pub mod listener {
             let mut props = Props::new();
             props.set("TargetGroups", target_groups.into());
             Forward { props }
+        }
+
+        prop! {
+            /// `TargetGroups`.
+            props, "TargetGroups", _, set_target_groups, get_target_groups, Val<List<WeightedTargetGroup>>
         }
     }
 
@@ -371,10 +401,14 @@ pub mod listener {
             WeightedTargetGroup { props }
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `TargetGroupIdentifier`.
+            props, "TargetGroupIdentifier", _, set_target_group_identifier, get_target_group_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -420,70 +454,69 @@ impl ResourceConfiguration {
         ResourceConfiguration { core }
     }
 
-    /// `AllowAssociationToSharableServiceNetwork`.
-    pub fn allow_association_to_sharable_service_network(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("AllowAssociationToSharableServiceNetwork", value.into());
-        self
+    prop! {
+        /// `AllowAssociationToSharableServiceNetwork`.
+        core.props, "AllowAssociationToSharableServiceNetwork", allow_association_to_sharable_service_network, set_allow_association_to_sharable_service_network, get_allow_association_to_sharable_service_network, Val<bool>
     }
 
-    /// `CustomDomainName`.
-    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomDomainName", value.into());
-        self
+    prop! {
+        /// `CustomDomainName`.
+        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
     }
 
-    /// `DomainVerificationId`.
-    pub fn domain_verification_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DomainVerificationId", value.into());
-        self
+    prop! {
+        /// `DomainVerificationId`.
+        core.props, "DomainVerificationId", domain_verification_id, set_domain_verification_id, get_domain_verification_id, Val<String>
     }
 
-    /// `GroupDomain`.
-    pub fn group_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupDomain", value.into());
-        self
+    prop! {
+        /// `GroupDomain`.
+        core.props, "GroupDomain", group_domain, set_group_domain, get_group_domain, Val<String>
     }
 
-    /// `PortRanges`.
-    pub fn port_ranges(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("PortRanges", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `ProtocolType`.
-    pub fn protocol_type(mut self, value: impl Into<Val<resource_configuration::ProtocolType>>) -> Self {
-        self.core.set("ProtocolType", value.into());
-        self
+    prop! {
+        /// `PortRanges`.
+        core.props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<String>>
     }
 
-    /// `ResourceConfigurationAuthType`.
-    pub fn resource_configuration_auth_type(mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationAuthType>>) -> Self {
-        self.core.set("ResourceConfigurationAuthType", value.into());
-        self
+    prop! {
+        /// `ProtocolType`.
+        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<resource_configuration::ProtocolType>
     }
 
-    /// `ResourceConfigurationDefinition`.
-    pub fn resource_configuration_definition(mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationDefinition>>) -> Self {
-        self.core.set("ResourceConfigurationDefinition", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationAuthType`.
+        core.props, "ResourceConfigurationAuthType", resource_configuration_auth_type, set_resource_configuration_auth_type, get_resource_configuration_auth_type, Val<resource_configuration::ResourceConfigurationAuthType>
     }
 
-    /// `ResourceConfigurationGroupId`.
-    pub fn resource_configuration_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceConfigurationGroupId", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationDefinition`.
+        core.props, "ResourceConfigurationDefinition", resource_configuration_definition, set_resource_configuration_definition, get_resource_configuration_definition, Val<resource_configuration::ResourceConfigurationDefinition>
     }
 
-    /// `ResourceGatewayId`.
-    pub fn resource_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceGatewayId", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationGroupId`.
+        core.props, "ResourceConfigurationGroupId", resource_configuration_group_id, set_resource_configuration_group_id, get_resource_configuration_group_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationType`.
+        core.props, "ResourceConfigurationType", _, set_resource_configuration_type, get_resource_configuration_type, Val<resource_configuration::ResourceConfigurationType>
+    }
+
+    prop! {
+        /// `ResourceGatewayId`.
+        core.props, "ResourceGatewayId", resource_gateway_id, set_resource_gateway_id, get_resource_gateway_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -550,28 +583,24 @@ pub mod resource_configuration {
             ResourceConfigurationDefinition { props }
         }
 
-        /// `IpResource`.
-        pub fn ip_resource(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IpResource", value.into());
-            self
+        prop! {
+            /// `IpResource`.
+            props, "IpResource", ip_resource, set_ip_resource, get_ip_resource, Val<String>
         }
 
-        /// `ArnResource`.
-        pub fn arn_resource(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ArnResource", value.into());
-            self
+        prop! {
+            /// `ArnResource`.
+            props, "ArnResource", arn_resource, set_arn_resource, get_arn_resource, Val<String>
         }
 
-        /// `DnsResource`.
-        pub fn dns_resource(mut self, value: impl Into<Val<DnsResource>>) -> Self {
-            self.props.set("DnsResource", value.into());
-            self
+        prop! {
+            /// `DnsResource`.
+            props, "DnsResource", dns_resource, set_dns_resource, get_dns_resource, Val<DnsResource>
         }
 
-        /// `CidrResource`.
-        pub fn cidr_resource(mut self, value: impl Into<Val<CidrResource>>) -> Self {
-            self.props.set("CidrResource", value.into());
-            self
+        prop! {
+            /// `CidrResource`.
+            props, "CidrResource", cidr_resource, set_cidr_resource, get_cidr_resource, Val<CidrResource>
         }
     }
 
@@ -595,6 +624,16 @@ pub mod resource_configuration {
             props.set("DomainName", domain_name.into());
             props.set("IpAddressType", ip_address_type.into());
             DnsResource { props }
+        }
+
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        }
+
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", _, set_ip_address_type, get_ip_address_type, Val<DnsResourceIpAddressType>
         }
     }
 
@@ -629,6 +668,11 @@ pub mod resource_configuration {
             let mut props = Props::new();
             props.set("CidrRanges", cidr_ranges.into());
             CidrResource { props }
+        }
+
+        prop! {
+            /// `CidrRanges`.
+            props, "CidrRanges", _, set_cidr_ranges, get_cidr_ranges, Val<List<String>>
         }
     }
 
@@ -684,36 +728,47 @@ impl ResourceGateway {
         ResourceGateway { core }
     }
 
-    /// `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Val<resource_gateway::IpAddressType>>) -> Self {
-        self.core.set("IpAddressType", value.into());
-        self
+    prop! {
+        /// `IpAddressType`.
+        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<resource_gateway::IpAddressType>
     }
 
-    /// `Ipv4AddressesPerEni`: The number of IPv4 addresses to allocate per ENI for the resource
-    /// gateway
-    pub fn ipv4_addresses_per_eni(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Ipv4AddressesPerEni", value.into());
-        self
+    prop! {
+        /// `Ipv4AddressesPerEni`: The number of IPv4 addresses to allocate per ENI for the resource
+        /// gateway
+        core.props, "Ipv4AddressesPerEni", ipv4_addresses_per_eni, set_ipv4_addresses_per_eni, get_ipv4_addresses_per_eni, Val<i64>
     }
 
-    /// `ResourceConfigDnsResolution`.
-    pub fn resource_config_dns_resolution(mut self, value: impl Into<Val<resource_gateway::ResourceConfigDnsResolution>>) -> Self {
-        self.core.set("ResourceConfigDnsResolution", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
-    /// network interface.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `ResourceConfigDnsResolution`.
+        core.props, "ResourceConfigDnsResolution", resource_config_dns_resolution, set_resource_config_dns_resolution, get_resource_config_dns_resolution, Val<resource_gateway::ResourceConfigDnsResolution>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
+        /// network interface.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`: The ID of one or more subnets in which to create an endpoint network
+        /// interface.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcIdentifier`.
+        core.props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -792,6 +847,16 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
+    prop! {
+        /// `Policy`.
+        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    }
+
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -829,28 +894,39 @@ impl Rule {
         Rule { core }
     }
 
-    /// `ListenerIdentifier`.
-    pub fn listener_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ListenerIdentifier", value.into());
-        self
+    prop! {
+        /// `Action`.
+        core.props, "Action", _, set_action, get_action, Val<rule::Action>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ListenerIdentifier`.
+        core.props, "ListenerIdentifier", listener_identifier, set_listener_identifier, get_listener_identifier, Val<String>
     }
 
-    /// `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceIdentifier", value.into());
-        self
+    prop! {
+        /// `Match`.
+        core.props, "Match", _, set_match, get_match, Val<rule::Match>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Priority`.
+        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    }
+
+    prop! {
+        /// `ServiceIdentifier`.
+        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -892,16 +968,14 @@ pub mod rule {
             Action { props }
         }
 
-        /// `FixedResponse`.
-        pub fn fixed_response(mut self, value: impl Into<Val<FixedResponse>>) -> Self {
-            self.props.set("FixedResponse", value.into());
-            self
+        prop! {
+            /// `FixedResponse`.
+            props, "FixedResponse", fixed_response, set_fixed_response, get_fixed_response, Val<FixedResponse>
         }
 
-        /// `Forward`.
-        pub fn forward(mut self, value: impl Into<Val<Forward>>) -> Self {
-            self.props.set("Forward", value.into());
-            self
+        prop! {
+            /// `Forward`.
+            props, "Forward", forward, set_forward, get_forward, Val<Forward>
         }
     }
 
@@ -921,6 +995,11 @@ pub mod rule {
             props.set("StatusCode", status_code.into());
             FixedResponse { props }
         }
+
+        prop! {
+            /// `StatusCode`.
+            props, "StatusCode", _, set_status_code, get_status_code, Val<i64>
+        }
     }
 
     /// `AWS::VpcLattice::Rule.Forward`.
@@ -938,6 +1017,11 @@ pub mod rule {
             let mut props = Props::new();
             props.set("TargetGroups", target_groups.into());
             Forward { props }
+        }
+
+        prop! {
+            /// `TargetGroups`.
+            props, "TargetGroups", _, set_target_groups, get_target_groups, Val<List<WeightedTargetGroup>>
         }
     }
 
@@ -958,10 +1042,14 @@ pub mod rule {
             WeightedTargetGroup { props }
         }
 
-        /// `Weight`.
-        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Weight", value.into());
-            self
+        prop! {
+            /// `TargetGroupIdentifier`.
+            props, "TargetGroupIdentifier", _, set_target_group_identifier, get_target_group_identifier, Val<String>
+        }
+
+        prop! {
+            /// `Weight`.
+            props, "Weight", weight, set_weight, get_weight, Val<i64>
         }
     }
 
@@ -981,6 +1069,11 @@ pub mod rule {
             props.set("HttpMatch", http_match.into());
             Match { props }
         }
+
+        prop! {
+            /// `HttpMatch`.
+            props, "HttpMatch", _, set_http_match, get_http_match, Val<HttpMatch>
+        }
     }
 
     /// `AWS::VpcLattice::Rule.HttpMatch`.
@@ -998,22 +1091,19 @@ pub mod rule {
             HttpMatch { props }
         }
 
-        /// `HeaderMatches`.
-        pub fn header_matches(mut self, value: impl Into<Val<List<HeaderMatch>>>) -> Self {
-            self.props.set("HeaderMatches", value.into());
-            self
+        prop! {
+            /// `HeaderMatches`.
+            props, "HeaderMatches", header_matches, set_header_matches, get_header_matches, Val<List<HeaderMatch>>
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<HttpMatchMethod>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<HttpMatchMethod>
         }
 
-        /// `PathMatch`.
-        pub fn path_match(mut self, value: impl Into<Val<PathMatch>>) -> Self {
-            self.props.set("PathMatch", value.into());
-            self
+        prop! {
+            /// `PathMatch`.
+            props, "PathMatch", path_match, set_path_match, get_path_match, Val<PathMatch>
         }
     }
 
@@ -1036,10 +1126,19 @@ pub mod rule {
             HeaderMatch { props }
         }
 
-        /// `CaseSensitive`.
-        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaseSensitive", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<HeaderMatchType>
+        }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `CaseSensitive`.
+            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
         }
     }
 
@@ -1058,22 +1157,19 @@ pub mod rule {
             HeaderMatchType { props }
         }
 
-        /// `Contains`.
-        pub fn contains(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Contains", value.into());
-            self
+        prop! {
+            /// `Contains`.
+            props, "Contains", contains, set_contains, get_contains, Val<String>
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 
@@ -1125,10 +1221,14 @@ pub mod rule {
             PathMatch { props }
         }
 
-        /// `CaseSensitive`.
-        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("CaseSensitive", value.into());
-            self
+        prop! {
+            /// `Match`.
+            props, "Match", _, set_match, get_match, Val<PathMatchType>
+        }
+
+        prop! {
+            /// `CaseSensitive`.
+            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
         }
     }
 
@@ -1147,16 +1247,14 @@ pub mod rule {
             PathMatchType { props }
         }
 
-        /// `Exact`.
-        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Exact", value.into());
-            self
+        prop! {
+            /// `Exact`.
+            props, "Exact", exact, set_exact, get_exact, Val<String>
         }
 
-        /// `Prefix`.
-        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Prefix", value.into());
-            self
+        prop! {
+            /// `Prefix`.
+            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
         }
     }
 }
@@ -1180,46 +1278,39 @@ impl Service {
         Service { core }
     }
 
-    /// `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Val<service::AuthType>>) -> Self {
-        self.core.set("AuthType", value.into());
-        self
+    prop! {
+        /// `AuthType`.
+        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<service::AuthType>
     }
 
-    /// `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CertificateArn", value.into());
-        self
+    prop! {
+        /// `CertificateArn`.
+        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
     }
 
-    /// `CustomDomainName`.
-    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomDomainName", value.into());
-        self
+    prop! {
+        /// `CustomDomainName`.
+        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
     }
 
-    /// `DnsEntry`.
-    pub fn dns_entry(mut self, value: impl Into<Val<service::DnsEntry>>) -> Self {
-        self.core.set("DnsEntry", value.into());
-        self
+    prop! {
+        /// `DnsEntry`.
+        core.props, "DnsEntry", dns_entry, set_dns_entry, get_dns_entry, Val<service::DnsEntry>
     }
 
-    /// `IdleTimeoutSeconds`.
-    pub fn idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("IdleTimeoutSeconds", value.into());
-        self
+    prop! {
+        /// `IdleTimeoutSeconds`.
+        core.props, "IdleTimeoutSeconds", idle_timeout_seconds, set_idle_timeout_seconds, get_idle_timeout_seconds, Val<i64>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1303,16 +1394,14 @@ pub mod service {
             DnsEntry { props }
         }
 
-        /// `DomainName`.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `HostedZoneId`.
-        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneId", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
         }
     }
 }
@@ -1336,28 +1425,24 @@ impl ServiceNetwork {
         ServiceNetwork { core }
     }
 
-    /// `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Val<service_network::AuthType>>) -> Self {
-        self.core.set("AuthType", value.into());
-        self
+    prop! {
+        /// `AuthType`.
+        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<service_network::AuthType>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SharingConfig`.
-    pub fn sharing_config(mut self, value: impl Into<Val<service_network::SharingConfig>>) -> Self {
-        self.core.set("SharingConfig", value.into());
-        self
+    prop! {
+        /// `SharingConfig`.
+        core.props, "SharingConfig", sharing_config, set_sharing_config, get_sharing_config, Val<service_network::SharingConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1424,6 +1509,11 @@ pub mod service_network {
             props.set("enabled", enabled.into());
             SharingConfig { props }
         }
+
+        prop! {
+            /// `enabled`.
+            props, "enabled", _, set_enabled, get_enabled, Val<bool>
+        }
     }
 }
 
@@ -1446,28 +1536,24 @@ impl ServiceNetworkResourceAssociation {
         ServiceNetworkResourceAssociation { core }
     }
 
-    /// `PrivateDnsEnabled`.
-    pub fn private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PrivateDnsEnabled", value.into());
-        self
+    prop! {
+        /// `PrivateDnsEnabled`.
+        core.props, "PrivateDnsEnabled", private_dns_enabled, set_private_dns_enabled, get_private_dns_enabled, Val<bool>
     }
 
-    /// `ResourceConfigurationId`.
-    pub fn resource_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ResourceConfigurationId", value.into());
-        self
+    prop! {
+        /// `ResourceConfigurationId`.
+        core.props, "ResourceConfigurationId", resource_configuration_id, set_resource_configuration_id, get_resource_configuration_id, Val<String>
     }
 
-    /// `ServiceNetworkId`.
-    pub fn service_network_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceNetworkId", value.into());
-        self
+    prop! {
+        /// `ServiceNetworkId`.
+        core.props, "ServiceNetworkId", service_network_id, set_service_network_id, get_service_network_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1508,28 +1594,24 @@ impl ServiceNetworkServiceAssociation {
         ServiceNetworkServiceAssociation { core }
     }
 
-    /// `DnsEntry`.
-    pub fn dns_entry(mut self, value: impl Into<Val<service_network_service_association::DnsEntry>>) -> Self {
-        self.core.set("DnsEntry", value.into());
-        self
+    prop! {
+        /// `DnsEntry`.
+        core.props, "DnsEntry", dns_entry, set_dns_entry, get_dns_entry, Val<service_network_service_association::DnsEntry>
     }
 
-    /// `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceIdentifier", value.into());
-        self
+    prop! {
+        /// `ServiceIdentifier`.
+        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
     }
 
-    /// `ServiceNetworkIdentifier`.
-    pub fn service_network_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceNetworkIdentifier", value.into());
-        self
+    prop! {
+        /// `ServiceNetworkIdentifier`.
+        core.props, "ServiceNetworkIdentifier", service_network_identifier, set_service_network_identifier, get_service_network_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1630,16 +1712,14 @@ pub mod service_network_service_association {
             DnsEntry { props }
         }
 
-        /// `DomainName`.
-        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DomainName", value.into());
-            self
+        prop! {
+            /// `DomainName`.
+            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
         }
 
-        /// `HostedZoneId`.
-        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HostedZoneId", value.into());
-            self
+        prop! {
+            /// `HostedZoneId`.
+            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
         }
     }
 }
@@ -1662,40 +1742,34 @@ impl ServiceNetworkVpcAssociation {
         ServiceNetworkVpcAssociation { core }
     }
 
-    /// `DnsOptions`.
-    pub fn dns_options(mut self, value: impl Into<Val<service_network_vpc_association::DnsOptions>>) -> Self {
-        self.core.set("DnsOptions", value.into());
-        self
+    prop! {
+        /// `DnsOptions`.
+        core.props, "DnsOptions", dns_options, set_dns_options, get_dns_options, Val<service_network_vpc_association::DnsOptions>
     }
 
-    /// `PrivateDnsEnabled`.
-    pub fn private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("PrivateDnsEnabled", value.into());
-        self
+    prop! {
+        /// `PrivateDnsEnabled`.
+        core.props, "PrivateDnsEnabled", private_dns_enabled, set_private_dns_enabled, get_private_dns_enabled, Val<bool>
     }
 
-    /// `SecurityGroupIds`.
-    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("SecurityGroupIds", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
     }
 
-    /// `ServiceNetworkIdentifier`.
-    pub fn service_network_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ServiceNetworkIdentifier", value.into());
-        self
+    prop! {
+        /// `ServiceNetworkIdentifier`.
+        core.props, "ServiceNetworkIdentifier", service_network_identifier, set_service_network_identifier, get_service_network_identifier, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `VpcIdentifier`.
-    pub fn vpc_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VpcIdentifier", value.into());
-        self
+    prop! {
+        /// `VpcIdentifier`.
+        core.props, "VpcIdentifier", vpc_identifier, set_vpc_identifier, get_vpc_identifier, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1773,16 +1847,14 @@ pub mod service_network_vpc_association {
             DnsOptions { props }
         }
 
-        /// `PrivateDnsPreference`.
-        pub fn private_dns_preference(mut self, value: impl Into<Val<DnsOptionsPrivateDnsPreference>>) -> Self {
-            self.props.set("PrivateDnsPreference", value.into());
-            self
+        prop! {
+            /// `PrivateDnsPreference`.
+            props, "PrivateDnsPreference", private_dns_preference, set_private_dns_preference, get_private_dns_preference, Val<DnsOptionsPrivateDnsPreference>
         }
 
-        /// `PrivateDnsSpecifiedDomains`.
-        pub fn private_dns_specified_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("PrivateDnsSpecifiedDomains", value.into());
-            self
+        prop! {
+            /// `PrivateDnsSpecifiedDomains`.
+            props, "PrivateDnsSpecifiedDomains", private_dns_specified_domains, set_private_dns_specified_domains, get_private_dns_specified_domains, Val<List<String>>
         }
     }
 
@@ -1827,28 +1899,29 @@ impl TargetGroup {
         TargetGroup { core }
     }
 
-    /// `Config`.
-    pub fn config(mut self, value: impl Into<Val<target_group::TargetGroupConfig>>) -> Self {
-        self.core.set("Config", value.into());
-        self
+    prop! {
+        /// `Config`.
+        core.props, "Config", config, set_config, get_config, Val<target_group::TargetGroupConfig>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Targets`.
-    pub fn targets(mut self, value: impl Into<Val<List<target_group::Target>>>) -> Self {
-        self.core.set("Targets", value.into());
-        self
+    prop! {
+        /// `Targets`.
+        core.props, "Targets", targets, set_targets, get_targets, Val<List<target_group::Target>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<target_group::Type>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1907,46 +1980,39 @@ pub mod target_group {
             TargetGroupConfig { props }
         }
 
-        /// `HealthCheck`.
-        pub fn health_check(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
-            self.props.set("HealthCheck", value.into());
-            self
+        prop! {
+            /// `HealthCheck`.
+            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheckConfig>
         }
 
-        /// `IpAddressType`.
-        pub fn ip_address_type(mut self, value: impl Into<Val<TargetGroupConfigIpAddressType>>) -> Self {
-            self.props.set("IpAddressType", value.into());
-            self
+        prop! {
+            /// `IpAddressType`.
+            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<TargetGroupConfigIpAddressType>
         }
 
-        /// `LambdaEventStructureVersion`.
-        pub fn lambda_event_structure_version(mut self, value: impl Into<Val<TargetGroupConfigLambdaEventStructureVersion>>) -> Self {
-            self.props.set("LambdaEventStructureVersion", value.into());
-            self
+        prop! {
+            /// `LambdaEventStructureVersion`.
+            props, "LambdaEventStructureVersion", lambda_event_structure_version, set_lambda_event_structure_version, get_lambda_event_structure_version, Val<TargetGroupConfigLambdaEventStructureVersion>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<TargetGroupConfigProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<TargetGroupConfigProtocol>
         }
 
-        /// `ProtocolVersion`.
-        pub fn protocol_version(mut self, value: impl Into<Val<TargetGroupConfigProtocolVersion>>) -> Self {
-            self.props.set("ProtocolVersion", value.into());
-            self
+        prop! {
+            /// `ProtocolVersion`.
+            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<TargetGroupConfigProtocolVersion>
         }
 
-        /// `VpcIdentifier`.
-        pub fn vpc_identifier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcIdentifier", value.into());
-            self
+        prop! {
+            /// `VpcIdentifier`.
+            props, "VpcIdentifier", vpc_identifier, set_vpc_identifier, get_vpc_identifier, Val<String>
         }
     }
 
@@ -1965,64 +2031,54 @@ pub mod target_group {
             HealthCheckConfig { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
 
-        /// `HealthCheckIntervalSeconds`.
-        pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthCheckIntervalSeconds", value.into());
-            self
+        prop! {
+            /// `HealthCheckIntervalSeconds`.
+            props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
         }
 
-        /// `HealthCheckTimeoutSeconds`.
-        pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthCheckTimeoutSeconds", value.into());
-            self
+        prop! {
+            /// `HealthCheckTimeoutSeconds`.
+            props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
         }
 
-        /// `HealthyThresholdCount`.
-        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `HealthyThresholdCount`.
+            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
         }
 
-        /// `Matcher`.
-        pub fn matcher(mut self, value: impl Into<Val<Matcher>>) -> Self {
-            self.props.set("Matcher", value.into());
-            self
+        prop! {
+            /// `Matcher`.
+            props, "Matcher", matcher, set_matcher, get_matcher, Val<Matcher>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
 
-        /// `Protocol`.
-        pub fn protocol(mut self, value: impl Into<Val<HealthCheckConfigProtocol>>) -> Self {
-            self.props.set("Protocol", value.into());
-            self
+        prop! {
+            /// `Protocol`.
+            props, "Protocol", protocol, set_protocol, get_protocol, Val<HealthCheckConfigProtocol>
         }
 
-        /// `ProtocolVersion`.
-        pub fn protocol_version(mut self, value: impl Into<Val<HealthCheckConfigProtocolVersion>>) -> Self {
-            self.props.set("ProtocolVersion", value.into());
-            self
+        prop! {
+            /// `ProtocolVersion`.
+            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<HealthCheckConfigProtocolVersion>
         }
 
-        /// `UnhealthyThresholdCount`.
-        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UnhealthyThresholdCount", value.into());
-            self
+        prop! {
+            /// `UnhealthyThresholdCount`.
+            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
         }
     }
 
@@ -2041,6 +2097,11 @@ pub mod target_group {
             let mut props = Props::new();
             props.set("HttpCode", http_code.into());
             Matcher { props }
+        }
+
+        prop! {
+            /// `HttpCode`.
+            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
         }
     }
 
@@ -2145,10 +2206,14 @@ pub mod target_group {
             Target { props }
         }
 
-        /// `Port`.
-        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Port", value.into());
-            self
+        prop! {
+            /// `Id`.
+            props, "Id", _, set_id, get_id, Val<String>
+        }
+
+        prop! {
+            /// `Port`.
+            props, "Port", port, set_port, get_port, Val<i64>
         }
     }
 

@@ -41,10 +41,14 @@ impl ByteMatchSet {
         ByteMatchSet { core }
     }
 
-    /// `ByteMatchTuples`.
-    pub fn byte_match_tuples(mut self, value: impl Into<Val<List<byte_match_set::ByteMatchTuple>>>) -> Self {
-        self.core.set("ByteMatchTuples", value.into());
-        self
+    prop! {
+        /// `ByteMatchTuples`.
+        core.props, "ByteMatchTuples", byte_match_tuples, set_byte_match_tuples, get_byte_match_tuples, Val<List<byte_match_set::ByteMatchTuple>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -89,16 +93,29 @@ pub mod byte_match_set {
             ByteMatchTuple { props }
         }
 
-        /// `TargetString`.
-        pub fn target_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetString", value.into());
-            self
+        prop! {
+            /// `PositionalConstraint`.
+            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<String>
         }
 
-        /// `TargetStringBase64`.
-        pub fn target_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetStringBase64", value.into());
-            self
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TargetString`.
+            props, "TargetString", target_string, set_target_string, get_target_string, Val<String>
+        }
+
+        prop! {
+            /// `TargetStringBase64`.
+            props, "TargetStringBase64", target_string_base64, set_target_string_base64, get_target_string_base64, Val<String>
         }
     }
 
@@ -119,10 +136,14 @@ pub mod byte_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -147,10 +168,14 @@ impl IpSet {
         IpSet { core }
     }
 
-    /// `IPSetDescriptors`.
-    pub fn ip_set_descriptors(mut self, value: impl Into<Val<List<ip_set::IpSetDescriptor>>>) -> Self {
-        self.core.set("IPSetDescriptors", value.into());
-        self
+    prop! {
+        /// `IPSetDescriptors`.
+        core.props, "IPSetDescriptors", ip_set_descriptors, set_ip_set_descriptors, get_ip_set_descriptors, Val<List<ip_set::IpSetDescriptor>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -188,6 +213,16 @@ pub mod ip_set {
             props.set("Type", type_.into());
             IpSetDescriptor { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 }
 
@@ -213,10 +248,19 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Predicates`.
-    pub fn predicates(mut self, value: impl Into<Val<List<rule::Predicate>>>) -> Self {
-        self.core.set("Predicates", value.into());
-        self
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Predicates`.
+        core.props, "Predicates", predicates, set_predicates, get_predicates, Val<List<rule::Predicate>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -260,6 +304,21 @@ pub mod rule {
             props.set("DataId", data_id.into());
             Predicate { props }
         }
+
+        prop! {
+            /// `Negated`.
+            props, "Negated", _, set_negated, get_negated, Val<bool>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `DataId`.
+            props, "DataId", _, set_data_id, get_data_id, Val<String>
+        }
     }
 }
 
@@ -286,6 +345,16 @@ impl SizeConstraintSet {
         core.set("SizeConstraints", size_constraints.into());
         core.set("Name", name.into());
         SizeConstraintSet { core }
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SizeConstraints`.
+        core.props, "SizeConstraints", _, set_size_constraints, get_size_constraints, Val<List<size_constraint_set::SizeConstraint>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -332,6 +401,26 @@ pub mod size_constraint_set {
             props.set("Size", size.into());
             SizeConstraint { props }
         }
+
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `Size`.
+            props, "Size", _, set_size, get_size, Val<i64>
+        }
     }
 
     /// `AWS::WAF::SizeConstraintSet.FieldToMatch`.
@@ -351,10 +440,14 @@ pub mod size_constraint_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -379,10 +472,14 @@ impl SqlInjectionMatchSet {
         SqlInjectionMatchSet { core }
     }
 
-    /// `SqlInjectionMatchTuples`.
-    pub fn sql_injection_match_tuples(mut self, value: impl Into<Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>>) -> Self {
-        self.core.set("SqlInjectionMatchTuples", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SqlInjectionMatchTuples`.
+        core.props, "SqlInjectionMatchTuples", sql_injection_match_tuples, set_sql_injection_match_tuples, get_sql_injection_match_tuples, Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -423,6 +520,16 @@ pub mod sql_injection_match_set {
             props.set("FieldToMatch", field_to_match.into());
             SqlInjectionMatchTuple { props }
         }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
     }
 
     /// `AWS::WAF::SqlInjectionMatchSet.FieldToMatch`.
@@ -442,10 +549,14 @@ pub mod sql_injection_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -478,10 +589,24 @@ impl WebAcl {
         WebAcl { core }
     }
 
-    /// `Rules`.
-    pub fn rules(mut self, value: impl Into<Val<List<web_acl::ActivatedRule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `DefaultAction`.
+        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<web_acl::WafAction>
+    }
+
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rules`.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<web_acl::ActivatedRule>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -517,6 +642,11 @@ pub mod web_acl {
             props.set("Type", type_.into());
             WafAction { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 
     /// `AWS::WAF::WebACL.ActivatedRule`.
@@ -538,10 +668,19 @@ pub mod web_acl {
             ActivatedRule { props }
         }
 
-        /// `Action`.
-        pub fn action(mut self, value: impl Into<Val<WafAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Priority`.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `RuleId`.
+            props, "RuleId", _, set_rule_id, get_rule_id, Val<String>
+        }
+
+        prop! {
+            /// `Action`.
+            props, "Action", action, set_action, get_action, Val<WafAction>
         }
     }
 }
@@ -569,6 +708,16 @@ impl XssMatchSet {
         core.set("Name", name.into());
         core.set("XssMatchTuples", xss_match_tuples.into());
         XssMatchSet { core }
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `XssMatchTuples`.
+        core.props, "XssMatchTuples", _, set_xss_match_tuples, get_xss_match_tuples, Val<List<xss_match_set::XssMatchTuple>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -609,6 +758,16 @@ pub mod xss_match_set {
             props.set("FieldToMatch", field_to_match.into());
             XssMatchTuple { props }
         }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
     }
 
     /// `AWS::WAF::XssMatchSet.FieldToMatch`.
@@ -628,10 +787,14 @@ pub mod xss_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }

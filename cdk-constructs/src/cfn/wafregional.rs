@@ -41,10 +41,14 @@ impl ByteMatchSet {
         ByteMatchSet { core }
     }
 
-    /// `ByteMatchTuples`.
-    pub fn byte_match_tuples(mut self, value: impl Into<Val<List<byte_match_set::ByteMatchTuple>>>) -> Self {
-        self.core.set("ByteMatchTuples", value.into());
-        self
+    prop! {
+        /// `ByteMatchTuples`.
+        core.props, "ByteMatchTuples", byte_match_tuples, set_byte_match_tuples, get_byte_match_tuples, Val<List<byte_match_set::ByteMatchTuple>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -89,16 +93,29 @@ pub mod byte_match_set {
             ByteMatchTuple { props }
         }
 
-        /// `TargetString`.
-        pub fn target_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetString", value.into());
-            self
+        prop! {
+            /// `PositionalConstraint`.
+            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<String>
         }
 
-        /// `TargetStringBase64`.
-        pub fn target_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TargetStringBase64", value.into());
-            self
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TargetString`.
+            props, "TargetString", target_string, set_target_string, get_target_string, Val<String>
+        }
+
+        prop! {
+            /// `TargetStringBase64`.
+            props, "TargetStringBase64", target_string_base64, set_target_string_base64, get_target_string_base64, Val<String>
         }
     }
 
@@ -119,10 +136,14 @@ pub mod byte_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -147,10 +168,14 @@ impl GeoMatchSet {
         GeoMatchSet { core }
     }
 
-    /// `GeoMatchConstraints`.
-    pub fn geo_match_constraints(mut self, value: impl Into<Val<List<geo_match_set::GeoMatchConstraint>>>) -> Self {
-        self.core.set("GeoMatchConstraints", value.into());
-        self
+    prop! {
+        /// `GeoMatchConstraints`.
+        core.props, "GeoMatchConstraints", geo_match_constraints, set_geo_match_constraints, get_geo_match_constraints, Val<List<geo_match_set::GeoMatchConstraint>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -188,6 +213,16 @@ pub mod geo_match_set {
             props.set("Type", type_.into());
             GeoMatchConstraint { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 }
 
@@ -211,10 +246,14 @@ impl IpSet {
         IpSet { core }
     }
 
-    /// `IPSetDescriptors`.
-    pub fn ip_set_descriptors(mut self, value: impl Into<Val<List<ip_set::IpSetDescriptor>>>) -> Self {
-        self.core.set("IPSetDescriptors", value.into());
-        self
+    prop! {
+        /// `IPSetDescriptors`.
+        core.props, "IPSetDescriptors", ip_set_descriptors, set_ip_set_descriptors, get_ip_set_descriptors, Val<List<ip_set::IpSetDescriptor>>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -252,6 +291,16 @@ pub mod ip_set {
             props.set("Type", type_.into());
             IpSetDescriptor { props }
         }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 }
 
@@ -286,10 +335,29 @@ impl RateBasedRule {
         RateBasedRule { core }
     }
 
-    /// `MatchPredicates`.
-    pub fn match_predicates(mut self, value: impl Into<Val<List<rate_based_rule::Predicate>>>) -> Self {
-        self.core.set("MatchPredicates", value.into());
-        self
+    prop! {
+        /// `MatchPredicates`.
+        core.props, "MatchPredicates", match_predicates, set_match_predicates, get_match_predicates, Val<List<rate_based_rule::Predicate>>
+    }
+
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RateKey`.
+        core.props, "RateKey", _, set_rate_key, get_rate_key, Val<String>
+    }
+
+    prop! {
+        /// `RateLimit`.
+        core.props, "RateLimit", _, set_rate_limit, get_rate_limit, Val<i64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -333,6 +401,21 @@ pub mod rate_based_rule {
             props.set("DataId", data_id.into());
             Predicate { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Negated`.
+            props, "Negated", _, set_negated, get_negated, Val<bool>
+        }
+
+        prop! {
+            /// `DataId`.
+            props, "DataId", _, set_data_id, get_data_id, Val<String>
+        }
     }
 }
 
@@ -360,6 +443,16 @@ impl RegexPatternSet {
         core.set("RegexPatternStrings", regex_pattern_strings.into());
         core.set("Name", name.into());
         RegexPatternSet { core }
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `RegexPatternStrings`.
+        core.props, "RegexPatternStrings", _, set_regex_pattern_strings, get_regex_pattern_strings, Val<List<String>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -397,10 +490,19 @@ impl Rule {
         Rule { core }
     }
 
-    /// `Predicates`.
-    pub fn predicates(mut self, value: impl Into<Val<List<rule::Predicate>>>) -> Self {
-        self.core.set("Predicates", value.into());
-        self
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Predicates`.
+        core.props, "Predicates", predicates, set_predicates, get_predicates, Val<List<rule::Predicate>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -444,6 +546,21 @@ pub mod rule {
             props.set("DataId", data_id.into());
             Predicate { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Negated`.
+            props, "Negated", _, set_negated, get_negated, Val<bool>
+        }
+
+        prop! {
+            /// `DataId`.
+            props, "DataId", _, set_data_id, get_data_id, Val<String>
+        }
     }
 }
 
@@ -468,10 +585,14 @@ impl SizeConstraintSet {
         SizeConstraintSet { core }
     }
 
-    /// `SizeConstraints`.
-    pub fn size_constraints(mut self, value: impl Into<Val<List<size_constraint_set::SizeConstraint>>>) -> Self {
-        self.core.set("SizeConstraints", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SizeConstraints`.
+        core.props, "SizeConstraints", size_constraints, set_size_constraints, get_size_constraints, Val<List<size_constraint_set::SizeConstraint>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -518,6 +639,26 @@ pub mod size_constraint_set {
             props.set("FieldToMatch", field_to_match.into());
             SizeConstraint { props }
         }
+
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `Size`.
+            props, "Size", _, set_size, get_size, Val<i64>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
     }
 
     /// `AWS::WAFRegional::SizeConstraintSet.FieldToMatch`.
@@ -537,10 +678,14 @@ pub mod size_constraint_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -566,10 +711,14 @@ impl SqlInjectionMatchSet {
         SqlInjectionMatchSet { core }
     }
 
-    /// `SqlInjectionMatchTuples`.
-    pub fn sql_injection_match_tuples(mut self, value: impl Into<Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>>) -> Self {
-        self.core.set("SqlInjectionMatchTuples", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `SqlInjectionMatchTuples`.
+        core.props, "SqlInjectionMatchTuples", sql_injection_match_tuples, set_sql_injection_match_tuples, get_sql_injection_match_tuples, Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -610,6 +759,16 @@ pub mod sql_injection_match_set {
             props.set("FieldToMatch", field_to_match.into());
             SqlInjectionMatchTuple { props }
         }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
     }
 
     /// `AWS::WAFRegional::SqlInjectionMatchSet.FieldToMatch`.
@@ -629,10 +788,14 @@ pub mod sql_injection_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }
@@ -665,10 +828,24 @@ impl WebAcl {
         WebAcl { core }
     }
 
-    /// `Rules`.
-    pub fn rules(mut self, value: impl Into<Val<List<web_acl::Rule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `DefaultAction`.
+        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<web_acl::Action>
+    }
+
+    prop! {
+        /// `MetricName`.
+        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Rules`.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<web_acl::Rule>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -704,6 +881,11 @@ pub mod web_acl {
             props.set("Type", type_.into());
             Action { props }
         }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
     }
 
     /// `AWS::WAFRegional::WebACL.Rule`.
@@ -730,6 +912,21 @@ pub mod web_acl {
             props.set("RuleId", rule_id.into());
             Rule { props }
         }
+
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<Action>
+        }
+
+        prop! {
+            /// `Priority`.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `RuleId`.
+            props, "RuleId", _, set_rule_id, get_rule_id, Val<String>
+        }
     }
 }
 
@@ -754,6 +951,16 @@ impl WebAclAssociation {
         core.set("ResourceArn", resource_arn.into());
         core.set("WebACLId", web_acl_id.into());
         WebAclAssociation { core }
+    }
+
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `WebACLId`.
+        core.props, "WebACLId", _, set_web_acl_id, get_web_acl_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -789,10 +996,14 @@ impl XssMatchSet {
         XssMatchSet { core }
     }
 
-    /// `XssMatchTuples`.
-    pub fn xss_match_tuples(mut self, value: impl Into<Val<List<xss_match_set::XssMatchTuple>>>) -> Self {
-        self.core.set("XssMatchTuples", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `XssMatchTuples`.
+        core.props, "XssMatchTuples", xss_match_tuples, set_xss_match_tuples, get_xss_match_tuples, Val<List<xss_match_set::XssMatchTuple>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -833,6 +1044,16 @@ pub mod xss_match_set {
             props.set("FieldToMatch", field_to_match.into());
             XssMatchTuple { props }
         }
+
+        prop! {
+            /// `TextTransformation`.
+            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
     }
 
     /// `AWS::WAFRegional::XssMatchSet.FieldToMatch`.
@@ -852,10 +1073,14 @@ pub mod xss_match_set {
             FieldToMatch { props }
         }
 
-        /// `Data`.
-        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Data", value.into());
-            self
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<String>
+        }
+
+        prop! {
+            /// `Data`.
+            props, "Data", data, set_data, get_data, Val<String>
         }
     }
 }

@@ -52,22 +52,36 @@ impl IpSet {
         IpSet { core }
     }
 
-    /// `Description`: Description of the entity.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Addresses`: List of IPAddresses.
+        core.props, "Addresses", _, set_addresses, get_addresses, Val<List<String>>
     }
 
-    /// `Name`: Name of the IPSet.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the entity.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IPAddressVersion`: Type of addresses in the IPSet, use IPV4 for IPV4 IP addresses, IPV6
+        /// for IPV6 address.
+        core.props, "IPAddressVersion", _, set_ip_address_version, get_ip_address_version, Val<ip_set::IpAddressVersion>
+    }
+
+    prop! {
+        /// `Name`: Name of the IPSet.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Scope`: Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer
+        /// and API Gateway.
+        core.props, "Scope", _, set_scope, get_scope, Val<ip_set::Scope>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,19 +161,29 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    /// `LoggingFilter`: Filtering that specifies which web requests are kept in the logs and which
-    /// are dropped. You can filter on the rule action and on the web request labels that were
-    /// applied by matching rules during web ACL evaluation.
-    pub fn logging_filter(mut self, value: impl Into<Val<logging_configuration::LoggingFilter>>) -> Self {
-        self.core.set("LoggingFilter", value.into());
-        self
+    prop! {
+        /// `LogDestinationConfigs`: The Amazon Resource Names (ARNs) of the logging destinations
+        /// that you want to associate with the web ACL.
+        core.props, "LogDestinationConfigs", _, set_log_destination_configs, get_log_destination_configs, Val<List<String>>
     }
 
-    /// `RedactedFields`: The parts of the request that you want to keep out of the logs. For
-    /// example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
-    pub fn redacted_fields(mut self, value: impl Into<Val<List<logging_configuration::FieldToMatch>>>) -> Self {
-        self.core.set("RedactedFields", value.into());
-        self
+    prop! {
+        /// `LoggingFilter`: Filtering that specifies which web requests are kept in the logs and
+        /// which are dropped. You can filter on the rule action and on the web request labels that
+        /// were applied by matching rules during web ACL evaluation.
+        core.props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<logging_configuration::LoggingFilter>
+    }
+
+    prop! {
+        /// `RedactedFields`: The parts of the request that you want to keep out of the logs. For
+        /// example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
+        core.props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<logging_configuration::FieldToMatch>>
+    }
+
+    prop! {
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the web ACL that you want to associate
+        /// with LogDestinationConfigs.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -204,6 +228,17 @@ pub mod logging_configuration {
             props.set("Filters", filters.into());
             LoggingFilter { props }
         }
+
+        prop! {
+            /// `DefaultBehavior`: Default handling for logs that don't match any of the specified
+            /// filtering conditions.
+            props, "DefaultBehavior", _, set_default_behavior, get_default_behavior, Val<LoggingFilterDefaultBehavior>
+        }
+
+        prop! {
+            /// `Filters`: The filters that you want to apply to the logs.
+            props, "Filters", _, set_filters, get_filters, Val<List<Filter>>
+        }
     }
 
     /// Default handling for logs that don't match any of the specified filtering conditions.
@@ -246,6 +281,23 @@ pub mod logging_configuration {
             props.set("Requirement", requirement.into());
             Filter { props }
         }
+
+        prop! {
+            /// `Behavior`: How to handle logs that satisfy the filter's conditions and requirement.
+            props, "Behavior", _, set_behavior, get_behavior, Val<FilterBehavior>
+        }
+
+        prop! {
+            /// `Conditions`: Match conditions for the filter.
+            props, "Conditions", _, set_conditions, get_conditions, Val<List<Condition>>
+        }
+
+        prop! {
+            /// `Requirement`: Logic to apply to the filtering conditions. You can specify that, in
+            /// order to satisfy the filter, a log must match all conditions or must match at least one
+            /// condition.
+            props, "Requirement", _, set_requirement, get_requirement, Val<FilterRequirement>
+        }
     }
 
     /// How to handle logs that satisfy the filter's conditions and requirement.
@@ -276,16 +328,14 @@ pub mod logging_configuration {
             Condition { props }
         }
 
-        /// `ActionCondition`: A single action condition.
-        pub fn action_condition(mut self, value: impl Into<Val<ConditionActionCondition>>) -> Self {
-            self.props.set("ActionCondition", value.into());
-            self
+        prop! {
+            /// `ActionCondition`: A single action condition.
+            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ConditionActionCondition>
         }
 
-        /// `LabelNameCondition`: A single label name condition.
-        pub fn label_name_condition(mut self, value: impl Into<Val<ConditionLabelNameCondition>>) -> Self {
-            self.props.set("LabelNameCondition", value.into());
-            self
+        prop! {
+            /// `LabelNameCondition`: A single label name condition.
+            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<ConditionLabelNameCondition>
         }
     }
 
@@ -306,6 +356,13 @@ pub mod logging_configuration {
             let mut props = Props::new();
             props.set("Action", action.into());
             ConditionActionCondition { props }
+        }
+
+        prop! {
+            /// `Action`: Logic to apply to the filtering conditions. You can specify that, in order to
+            /// satisfy the filter, a log must match all conditions or must match at least one
+            /// condition.
+            props, "Action", _, set_action, get_action, Val<ConditionActionConditionAction>
         }
     }
 
@@ -358,6 +415,14 @@ pub mod logging_configuration {
             props.set("LabelName", label_name.into());
             ConditionLabelNameCondition { props }
         }
+
+        prop! {
+            /// `LabelName`: The label name that a log record must contain in order to meet the
+            /// condition. This must be a fully qualified label name. Fully qualified labels have a
+            /// prefix, optional namespaces, and label name. The prefix identifies the rule group or web
+            /// ACL context of the rule that added the label.
+            props, "LabelName", _, set_label_name, get_label_name, Val<String>
+        }
     }
 
     /// Logic to apply to the filtering conditions. You can specify that, in order to satisfy the
@@ -390,29 +455,25 @@ pub mod logging_configuration {
             FieldToMatch { props }
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<Json>
         }
 
-        /// `QueryString`.
-        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
         }
 
-        /// `SingleHeader`: Inspect a single header. Provide the name of the header to inspect, for
-        /// example, User-Agent or Referer. This setting isn't case sensitive.
-        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
-            self.props.set("SingleHeader", value.into());
-            self
+        prop! {
+            /// `SingleHeader`: Inspect a single header. Provide the name of the header to inspect, for
+            /// example, User-Agent or Referer. This setting isn't case sensitive.
+            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
         }
 
-        /// `UriPath`.
-        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
         }
     }
 
@@ -433,6 +494,11 @@ pub mod logging_configuration {
             let mut props = Props::new();
             props.set("Name", name.into());
             FieldToMatchSingleHeader { props }
+        }
+
+        prop! {
+            /// `Name`: The name of the query header to inspect.
+            props, "Name", _, set_name, get_name, Val<String>
         }
     }
 }
@@ -465,22 +531,30 @@ impl RegexPatternSet {
         RegexPatternSet { core }
     }
 
-    /// `Description`: Description of the entity.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the entity.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: Name of the RegexPatternSet.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the RegexPatternSet.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `RegularExpressionList`.
+        core.props, "RegularExpressionList", _, set_regular_expression_list, get_regular_expression_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `Scope`: Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application
+        /// Load Balancer and API Gateway.
+        core.props, "Scope", _, set_scope, get_scope, Val<regex_pattern_set::Scope>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -555,52 +629,60 @@ impl RuleGroup {
         RuleGroup { core }
     }
 
-    /// `AvailableLabels`: Collection of Available Labels.
-    pub fn available_labels(mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> Self {
-        self.core.set("AvailableLabels", value.into());
-        self
+    prop! {
+        /// `AvailableLabels`: Collection of Available Labels.
+        core.props, "AvailableLabels", available_labels, set_available_labels, get_available_labels, Val<List<rule_group::LabelSummary>>
     }
 
-    /// `ConsumedLabels`: Collection of Consumed Labels.
-    pub fn consumed_labels(mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> Self {
-        self.core.set("ConsumedLabels", value.into());
-        self
+    prop! {
+        /// `Capacity`.
+        core.props, "Capacity", _, set_capacity, get_capacity, Val<i64>
     }
 
-    /// `CustomResponseBodies`: Custom response key and body map.
-    pub fn custom_response_bodies(mut self, value: impl Into<Val<Map<rule_group::CustomResponseBody>>>) -> Self {
-        self.core.set("CustomResponseBodies", value.into());
-        self
+    prop! {
+        /// `ConsumedLabels`: Collection of Consumed Labels.
+        core.props, "ConsumedLabels", consumed_labels, set_consumed_labels, get_consumed_labels, Val<List<rule_group::LabelSummary>>
     }
 
-    /// `Description`: Description of the entity.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `CustomResponseBodies`: Custom response key and body map.
+        core.props, "CustomResponseBodies", custom_response_bodies, set_custom_response_bodies, get_custom_response_bodies, Val<Map<rule_group::CustomResponseBody>>
     }
 
-    /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
-    pub fn monetization_config(mut self, value: impl Into<Val<rule_group::MonetizationConfig>>) -> Self {
-        self.core.set("MonetizationConfig", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the entity.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: Name of the RuleGroup.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
+        core.props, "MonetizationConfig", monetization_config, set_monetization_config, get_monetization_config, Val<rule_group::MonetizationConfig>
     }
 
-    /// `Rules`: Collection of Rules.
-    pub fn rules(mut self, value: impl Into<Val<List<rule_group::Rule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the RuleGroup.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rules`: Collection of Rules.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<rule_group::Rule>>
+    }
+
+    prop! {
+        /// `Scope`: Use CLOUDFRONT for CloudFront RuleGroup, use REGIONAL for Application Load
+        /// Balancer and API Gateway.
+        core.props, "Scope", _, set_scope, get_scope, Val<rule_group::Scope>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VisibilityConfig`: Visibility Metric of the RuleGroup.
+        core.props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<rule_group::VisibilityConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -648,10 +730,9 @@ pub mod rule_group {
             LabelSummary { props }
         }
 
-        /// `Name`: Name of the Label.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the Label.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -676,6 +757,16 @@ pub mod rule_group {
             props.set("ContentType", content_type.into());
             props.set("Content", content.into());
             CustomResponseBody { props }
+        }
+
+        prop! {
+            /// `ContentType`: Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
+            props, "ContentType", _, set_content_type, get_content_type, Val<ResponseContentType>
+        }
+
+        prop! {
+            /// `Content`: Response content.
+            props, "Content", _, set_content, get_content, Val<String>
         }
     }
 
@@ -711,17 +802,15 @@ pub mod rule_group {
             MonetizationConfig { props }
         }
 
-        /// `CryptoConfig`: Configures cryptocurrency payment settings.
-        pub fn crypto_config(mut self, value: impl Into<Val<CryptoConfig>>) -> Self {
-            self.props.set("CryptoConfig", value.into());
-            self
+        prop! {
+            /// `CryptoConfig`: Configures cryptocurrency payment settings.
+            props, "CryptoConfig", crypto_config, set_crypto_config, get_crypto_config, Val<CryptoConfig>
         }
 
-        /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
-        /// TEST for testing with testnet currencies.
-        pub fn currency_mode(mut self, value: impl Into<Val<CurrencyMode>>) -> Self {
-            self.props.set("CurrencyMode", value.into());
-            self
+        prop! {
+            /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
+            /// TEST for testing with testnet currencies.
+            props, "CurrencyMode", currency_mode, set_currency_mode, get_currency_mode, Val<CurrencyMode>
         }
     }
 
@@ -740,6 +829,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("PaymentNetworks", payment_networks.into());
             CryptoConfig { props }
+        }
+
+        prop! {
+            /// `PaymentNetworks`: List of payment network configurations.
+            props, "PaymentNetworks", _, set_payment_networks, get_payment_networks, Val<List<PaymentNetwork>>
         }
     }
 
@@ -766,6 +860,21 @@ pub mod rule_group {
             props.set("WalletAddress", wallet_address.into());
             props.set("Prices", prices.into());
             PaymentNetwork { props }
+        }
+
+        prop! {
+            /// `Chain`: The blockchain chain to use.
+            props, "Chain", _, set_chain, get_chain, Val<BlockchainChain>
+        }
+
+        prop! {
+            /// `WalletAddress`: The wallet address for receiving payments.
+            props, "WalletAddress", _, set_wallet_address, get_wallet_address, Val<String>
+        }
+
+        prop! {
+            /// `Prices`: List of price configurations.
+            props, "Prices", _, set_prices, get_prices, Val<List<Price>>
         }
     }
 
@@ -805,6 +914,16 @@ pub mod rule_group {
             props.set("Amount", amount.into());
             props.set("Currency", currency.into());
             Price { props }
+        }
+
+        prop! {
+            /// `Amount`: The price amount.
+            props, "Amount", _, set_amount, get_amount, Val<String>
+        }
+
+        prop! {
+            /// `Currency`: The cryptocurrency to use for payment.
+            props, "Currency", _, set_currency, get_currency, Val<CryptoCurrency>
         }
     }
 
@@ -862,28 +981,45 @@ pub mod rule_group {
             Rule { props }
         }
 
-        /// `Action`: Action taken when Rule matches its condition.
-        pub fn action(mut self, value: impl Into<Val<RuleAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the RuleGroup.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `CaptchaConfig`.
-        pub fn captcha_config(mut self, value: impl Into<Val<CaptchaConfig>>) -> Self {
-            self.props.set("CaptchaConfig", value.into());
-            self
+        prop! {
+            /// `Priority`: Priority of the Rule, Rules get evaluated from lower to higher priority.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
 
-        /// `ChallengeConfig`.
-        pub fn challenge_config(mut self, value: impl Into<Val<ChallengeConfig>>) -> Self {
-            self.props.set("ChallengeConfig", value.into());
-            self
+        prop! {
+            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "Statement", _, set_statement, get_statement, Val<Statement>
         }
 
-        /// `RuleLabels`: Collection of Rule Labels.
-        pub fn rule_labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
-            self.props.set("RuleLabels", value.into());
-            self
+        prop! {
+            /// `VisibilityConfig`: Visibility Metric of the RuleGroup.
+            props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<VisibilityConfig>
+        }
+
+        prop! {
+            /// `Action`: Action taken when Rule matches its condition.
+            props, "Action", action, set_action, get_action, Val<RuleAction>
+        }
+
+        prop! {
+            /// `CaptchaConfig`.
+            props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<CaptchaConfig>
+        }
+
+        prop! {
+            /// `ChallengeConfig`.
+            props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<ChallengeConfig>
+        }
+
+        prop! {
+            /// `RuleLabels`: Collection of Rule Labels.
+            props, "RuleLabels", rule_labels, set_rule_labels, get_rule_labels, Val<List<Label>>
         }
     }
 
@@ -902,41 +1038,35 @@ pub mod rule_group {
             RuleAction { props }
         }
 
-        /// `Allow`: Allow traffic towards application.
-        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
-            self.props.set("Allow", value.into());
-            self
+        prop! {
+            /// `Allow`: Allow traffic towards application.
+            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
         }
 
-        /// `Block`: Block traffic towards application.
-        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
-            self.props.set("Block", value.into());
-            self
+        prop! {
+            /// `Block`: Block traffic towards application.
+            props, "Block", block, set_block, get_block, Val<BlockAction>
         }
 
-        /// `Captcha`: Checks valid token exists with request.
-        pub fn captcha(mut self, value: impl Into<Val<CaptchaAction>>) -> Self {
-            self.props.set("Captcha", value.into());
-            self
+        prop! {
+            /// `Captcha`: Checks valid token exists with request.
+            props, "Captcha", captcha, set_captcha, get_captcha, Val<CaptchaAction>
         }
 
-        /// `Challenge`: Checks that the request has a valid token with an unexpired challenge timestamp
-        /// and, if not, returns a browser challenge to the client.
-        pub fn challenge(mut self, value: impl Into<Val<ChallengeAction>>) -> Self {
-            self.props.set("Challenge", value.into());
-            self
+        prop! {
+            /// `Challenge`: Checks that the request has a valid token with an unexpired challenge
+            /// timestamp and, if not, returns a browser challenge to the client.
+            props, "Challenge", challenge, set_challenge, get_challenge, Val<ChallengeAction>
         }
 
-        /// `Count`: Count traffic towards application.
-        pub fn count(mut self, value: impl Into<Val<CountAction>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: Count traffic towards application.
+            props, "Count", count, set_count, get_count, Val<CountAction>
         }
 
-        /// `Monetize`: Monetize action for rules.
-        pub fn monetize(mut self, value: impl Into<Val<MonetizeAction>>) -> Self {
-            self.props.set("Monetize", value.into());
-            self
+        prop! {
+            /// `Monetize`: Monetize action for rules.
+            props, "Monetize", monetize, set_monetize, get_monetize, Val<MonetizeAction>
         }
     }
 
@@ -955,10 +1085,9 @@ pub mod rule_group {
             AllowAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -977,6 +1106,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("InsertHeaders", insert_headers.into());
             CustomRequestHandling { props }
+        }
+
+        prop! {
+            /// `InsertHeaders`: Collection of HTTP headers.
+            props, "InsertHeaders", _, set_insert_headers, get_insert_headers, Val<List<CustomHttpHeader>>
         }
     }
 
@@ -998,6 +1132,16 @@ pub mod rule_group {
             props.set("Value", value.into());
             CustomHttpHeader { props }
         }
+
+        prop! {
+            /// `Name`: HTTP header name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: HTTP header value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.BlockAction`: Block traffic towards application.
@@ -1015,10 +1159,9 @@ pub mod rule_group {
             BlockAction { props }
         }
 
-        /// `CustomResponse`: Custom response.
-        pub fn custom_response(mut self, value: impl Into<Val<CustomResponse>>) -> Self {
-            self.props.set("CustomResponse", value.into());
-            self
+        prop! {
+            /// `CustomResponse`: Custom response.
+            props, "CustomResponse", custom_response, set_custom_response, get_custom_response, Val<CustomResponse>
         }
     }
 
@@ -1039,16 +1182,19 @@ pub mod rule_group {
             CustomResponse { props }
         }
 
-        /// `CustomResponseBodyKey`: Custom response body key.
-        pub fn custom_response_body_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomResponseBodyKey", value.into());
-            self
+        prop! {
+            /// `ResponseCode`: Custom response code.
+            props, "ResponseCode", _, set_response_code, get_response_code, Val<i64>
         }
 
-        /// `ResponseHeaders`: Collection of HTTP headers.
-        pub fn response_headers(mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> Self {
-            self.props.set("ResponseHeaders", value.into());
-            self
+        prop! {
+            /// `CustomResponseBodyKey`: Custom response body key.
+            props, "CustomResponseBodyKey", custom_response_body_key, set_custom_response_body_key, get_custom_response_body_key, Val<String>
+        }
+
+        prop! {
+            /// `ResponseHeaders`: Collection of HTTP headers.
+            props, "ResponseHeaders", response_headers, set_response_headers, get_response_headers, Val<List<CustomHttpHeader>>
         }
     }
 
@@ -1067,10 +1213,9 @@ pub mod rule_group {
             CaptchaAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -1090,10 +1235,9 @@ pub mod rule_group {
             ChallengeAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -1112,10 +1256,9 @@ pub mod rule_group {
             CountAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -1134,10 +1277,9 @@ pub mod rule_group {
             MonetizeAction { props }
         }
 
-        /// `PriceMultiplier`: The price multiplier for the monetize action.
-        pub fn price_multiplier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PriceMultiplier", value.into());
-            self
+        prop! {
+            /// `PriceMultiplier`: The price multiplier for the monetize action.
+            props, "PriceMultiplier", price_multiplier, set_price_multiplier, get_price_multiplier, Val<String>
         }
     }
 
@@ -1156,10 +1298,9 @@ pub mod rule_group {
             CaptchaConfig { props }
         }
 
-        /// `ImmunityTimeProperty`.
-        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
-            self.props.set("ImmunityTimeProperty", value.into());
-            self
+        prop! {
+            /// `ImmunityTimeProperty`.
+            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
         }
     }
 
@@ -1179,6 +1320,11 @@ pub mod rule_group {
             props.set("ImmunityTime", immunity_time.into());
             ImmunityTimeProperty { props }
         }
+
+        prop! {
+            /// `ImmunityTime`.
+            props, "ImmunityTime", _, set_immunity_time, get_immunity_time, Val<i64>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.ChallengeConfig`.
@@ -1196,10 +1342,9 @@ pub mod rule_group {
             ChallengeConfig { props }
         }
 
-        /// `ImmunityTimeProperty`.
-        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
-            self.props.set("ImmunityTimeProperty", value.into());
-            self
+        prop! {
+            /// `ImmunityTimeProperty`.
+            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
         }
     }
 
@@ -1219,6 +1364,11 @@ pub mod rule_group {
             props.set("Name", name.into());
             Label { props }
         }
+
+        prop! {
+            /// `Name`: Name of the Label.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.Statement`: First level statement that contains conditions, such as
@@ -1237,88 +1387,74 @@ pub mod rule_group {
             Statement { props }
         }
 
-        /// `AndStatement`.
-        pub fn and_statement(mut self, value: impl Into<Val<AndStatement>>) -> Self {
-            self.props.set("AndStatement", value.into());
-            self
+        prop! {
+            /// `AndStatement`.
+            props, "AndStatement", and_statement, set_and_statement, get_and_statement, Val<AndStatement>
         }
 
-        /// `AsnMatchStatement`.
-        pub fn asn_match_statement(mut self, value: impl Into<Val<AsnMatchStatement>>) -> Self {
-            self.props.set("AsnMatchStatement", value.into());
-            self
+        prop! {
+            /// `AsnMatchStatement`.
+            props, "AsnMatchStatement", asn_match_statement, set_asn_match_statement, get_asn_match_statement, Val<AsnMatchStatement>
         }
 
-        /// `ByteMatchStatement`: Byte Match statement.
-        pub fn byte_match_statement(mut self, value: impl Into<Val<ByteMatchStatement>>) -> Self {
-            self.props.set("ByteMatchStatement", value.into());
-            self
+        prop! {
+            /// `ByteMatchStatement`: Byte Match statement.
+            props, "ByteMatchStatement", byte_match_statement, set_byte_match_statement, get_byte_match_statement, Val<ByteMatchStatement>
         }
 
-        /// `GeoMatchStatement`.
-        pub fn geo_match_statement(mut self, value: impl Into<Val<GeoMatchStatement>>) -> Self {
-            self.props.set("GeoMatchStatement", value.into());
-            self
+        prop! {
+            /// `GeoMatchStatement`.
+            props, "GeoMatchStatement", geo_match_statement, set_geo_match_statement, get_geo_match_statement, Val<GeoMatchStatement>
         }
 
-        /// `IPSetReferenceStatement`.
-        pub fn ip_set_reference_statement(mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> Self {
-            self.props.set("IPSetReferenceStatement", value.into());
-            self
+        prop! {
+            /// `IPSetReferenceStatement`.
+            props, "IPSetReferenceStatement", ip_set_reference_statement, set_ip_set_reference_statement, get_ip_set_reference_statement, Val<IpSetReferenceStatement>
         }
 
-        /// `LabelMatchStatement`.
-        pub fn label_match_statement(mut self, value: impl Into<Val<LabelMatchStatement>>) -> Self {
-            self.props.set("LabelMatchStatement", value.into());
-            self
+        prop! {
+            /// `LabelMatchStatement`.
+            props, "LabelMatchStatement", label_match_statement, set_label_match_statement, get_label_match_statement, Val<LabelMatchStatement>
         }
 
-        /// `NotStatement`.
-        pub fn not_statement(mut self, value: impl Into<Val<NotStatement>>) -> Self {
-            self.props.set("NotStatement", value.into());
-            self
+        prop! {
+            /// `NotStatement`.
+            props, "NotStatement", not_statement, set_not_statement, get_not_statement, Val<NotStatement>
         }
 
-        /// `OrStatement`.
-        pub fn or_statement(mut self, value: impl Into<Val<OrStatement>>) -> Self {
-            self.props.set("OrStatement", value.into());
-            self
+        prop! {
+            /// `OrStatement`.
+            props, "OrStatement", or_statement, set_or_statement, get_or_statement, Val<OrStatement>
         }
 
-        /// `RateBasedStatement`.
-        pub fn rate_based_statement(mut self, value: impl Into<Val<RateBasedStatement>>) -> Self {
-            self.props.set("RateBasedStatement", value.into());
-            self
+        prop! {
+            /// `RateBasedStatement`.
+            props, "RateBasedStatement", rate_based_statement, set_rate_based_statement, get_rate_based_statement, Val<RateBasedStatement>
         }
 
-        /// `RegexMatchStatement`.
-        pub fn regex_match_statement(mut self, value: impl Into<Val<RegexMatchStatement>>) -> Self {
-            self.props.set("RegexMatchStatement", value.into());
-            self
+        prop! {
+            /// `RegexMatchStatement`.
+            props, "RegexMatchStatement", regex_match_statement, set_regex_match_statement, get_regex_match_statement, Val<RegexMatchStatement>
         }
 
-        /// `RegexPatternSetReferenceStatement`.
-        pub fn regex_pattern_set_reference_statement(mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> Self {
-            self.props.set("RegexPatternSetReferenceStatement", value.into());
-            self
+        prop! {
+            /// `RegexPatternSetReferenceStatement`.
+            props, "RegexPatternSetReferenceStatement", regex_pattern_set_reference_statement, set_regex_pattern_set_reference_statement, get_regex_pattern_set_reference_statement, Val<RegexPatternSetReferenceStatement>
         }
 
-        /// `SizeConstraintStatement`: Size Constraint statement.
-        pub fn size_constraint_statement(mut self, value: impl Into<Val<SizeConstraintStatement>>) -> Self {
-            self.props.set("SizeConstraintStatement", value.into());
-            self
+        prop! {
+            /// `SizeConstraintStatement`: Size Constraint statement.
+            props, "SizeConstraintStatement", size_constraint_statement, set_size_constraint_statement, get_size_constraint_statement, Val<SizeConstraintStatement>
         }
 
-        /// `SqliMatchStatement`: Sqli Match Statement.
-        pub fn sqli_match_statement(mut self, value: impl Into<Val<SqliMatchStatement>>) -> Self {
-            self.props.set("SqliMatchStatement", value.into());
-            self
+        prop! {
+            /// `SqliMatchStatement`: Sqli Match Statement.
+            props, "SqliMatchStatement", sqli_match_statement, set_sqli_match_statement, get_sqli_match_statement, Val<SqliMatchStatement>
         }
 
-        /// `XssMatchStatement`: Xss Match Statement.
-        pub fn xss_match_statement(mut self, value: impl Into<Val<XssMatchStatement>>) -> Self {
-            self.props.set("XssMatchStatement", value.into());
-            self
+        prop! {
+            /// `XssMatchStatement`: Xss Match Statement.
+            props, "XssMatchStatement", xss_match_statement, set_xss_match_statement, get_xss_match_statement, Val<XssMatchStatement>
         }
     }
 
@@ -1338,6 +1474,11 @@ pub mod rule_group {
             props.set("Statements", statements.into());
             AndStatement { props }
         }
+
+        prop! {
+            /// `Statements`.
+            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.AsnMatchStatement`.
@@ -1355,16 +1496,14 @@ pub mod rule_group {
             AsnMatchStatement { props }
         }
 
-        /// `AsnList`.
-        pub fn asn_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("AsnList", value.into());
-            self
+        prop! {
+            /// `AsnList`.
+            props, "AsnList", asn_list, set_asn_list, get_asn_list, Val<List<i64>>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
         }
     }
 
@@ -1388,6 +1527,16 @@ pub mod rule_group {
             props.set("HeaderName", header_name.into());
             props.set("FallbackBehavior", fallback_behavior.into());
             ForwardedIpConfiguration { props }
+        }
+
+        prop! {
+            /// `HeaderName`.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<ForwardedIpConfigurationFallbackBehavior>
         }
     }
 
@@ -1430,22 +1579,34 @@ pub mod rule_group {
             ByteMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
         }
 
-        /// `SearchString`: String that is searched to find a match.
-        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SearchString", value.into());
-            self
+        prop! {
+            /// `PositionalConstraint`: Position of the evaluation in the FieldToMatch of request.
+            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<PositionalConstraint>
         }
 
-        /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
-        pub fn search_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SearchStringBase64", value.into());
-            self
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        }
+
+        prop! {
+            /// `SearchString`: String that is searched to find a match.
+            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
+        }
+
+        prop! {
+            /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
+            props, "SearchStringBase64", search_string_base64, set_search_string_base64, get_search_string_base64, Val<String>
         }
     }
 
@@ -1464,92 +1625,79 @@ pub mod rule_group {
             FieldToMatch { props }
         }
 
-        /// `AllQueryArguments`.
-        pub fn all_query_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllQueryArguments", value.into());
-            self
+        prop! {
+            /// `AllQueryArguments`.
+            props, "AllQueryArguments", all_query_arguments, set_all_query_arguments, get_all_query_arguments, Val<Json>
         }
 
-        /// `Body`: The body of a web request. This immediately follows the request headers.
-        pub fn body(mut self, value: impl Into<Val<Body>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`: The body of a web request. This immediately follows the request headers.
+            props, "Body", body, set_body, get_body, Val<Body>
         }
 
-        /// `Cookies`: Includes cookies of a web request.
-        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
-            self.props.set("Cookies", value.into());
-            self
+        prop! {
+            /// `Cookies`: Includes cookies of a web request.
+            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
         }
 
-        /// `HeaderOrder`: The string containing the list of a web request's header names, ordered as
-        /// they appear in the web request, separated by colons.
-        pub fn header_order(mut self, value: impl Into<Val<HeaderOrder>>) -> Self {
-            self.props.set("HeaderOrder", value.into());
-            self
+        prop! {
+            /// `HeaderOrder`: The string containing the list of a web request's header names, ordered
+            /// as they appear in the web request, separated by colons.
+            props, "HeaderOrder", header_order, set_header_order, get_header_order, Val<HeaderOrder>
         }
 
-        /// `Headers`: Includes headers of a web request.
-        pub fn headers(mut self, value: impl Into<Val<Headers>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Headers`: Includes headers of a web request.
+            props, "Headers", headers, set_headers, get_headers, Val<Headers>
         }
 
-        /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
-        pub fn ja3_fingerprint(mut self, value: impl Into<Val<Ja3Fingerprint>>) -> Self {
-            self.props.set("JA3Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
+            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<Ja3Fingerprint>
         }
 
-        /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
-        pub fn ja4_fingerprint(mut self, value: impl Into<Val<Ja4Fingerprint>>) -> Self {
-            self.props.set("JA4Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
+            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<Ja4Fingerprint>
         }
 
-        /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
-        /// request headers.
-        pub fn json_body(mut self, value: impl Into<Val<JsonBody>>) -> Self {
-            self.props.set("JsonBody", value.into());
-            self
+        prop! {
+            /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
+            /// request headers.
+            props, "JsonBody", json_body, set_json_body, get_json_body, Val<JsonBody>
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<Json>
         }
 
-        /// `QueryString`.
-        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
         }
 
-        /// `SingleHeader`.
-        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
-            self.props.set("SingleHeader", value.into());
-            self
+        prop! {
+            /// `SingleHeader`.
+            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
         }
 
-        /// `SingleQueryArgument`: One query argument in a web request, identified by name, for example
-        /// UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
-        pub fn single_query_argument(mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> Self {
-            self.props.set("SingleQueryArgument", value.into());
-            self
+        prop! {
+            /// `SingleQueryArgument`: One query argument in a web request, identified by name, for
+            /// example UserName or SalesRegion. The name can be up to 30 characters long and isn't case
+            /// sensitive.
+            props, "SingleQueryArgument", single_query_argument, set_single_query_argument, get_single_query_argument, Val<FieldToMatchSingleQueryArgument>
         }
 
-        /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
-        /// that identifies a fragment uri, for example, /abcd#introduction
-        pub fn uri_fragment(mut self, value: impl Into<Val<UriFragment>>) -> Self {
-            self.props.set("UriFragment", value.into());
-            self
+        prop! {
+            /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
+            /// that identifies a fragment uri, for example, /abcd#introduction
+            props, "UriFragment", uri_fragment, set_uri_fragment, get_uri_fragment, Val<UriFragment>
         }
 
-        /// `UriPath`.
-        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
         }
     }
 
@@ -1569,10 +1717,9 @@ pub mod rule_group {
             Body { props }
         }
 
-        /// `OversizeHandling`: Handling of requests containing oversize fields
-        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
-            self.props.set("OversizeHandling", value.into());
-            self
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
         }
     }
 
@@ -1617,6 +1764,21 @@ pub mod rule_group {
             props.set("OversizeHandling", oversize_handling.into());
             Cookies { props }
         }
+
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the request cookies.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<CookieMatchPattern>
+        }
+
+        prop! {
+            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.CookieMatchPattern`: The pattern to look for in the request cookies.
@@ -1634,22 +1796,19 @@ pub mod rule_group {
             CookieMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `ExcludedCookies`.
-        pub fn excluded_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedCookies", value.into());
-            self
+        prop! {
+            /// `ExcludedCookies`.
+            props, "ExcludedCookies", excluded_cookies, set_excluded_cookies, get_excluded_cookies, Val<List<String>>
         }
 
-        /// `IncludedCookies`.
-        pub fn included_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedCookies", value.into());
-            self
+        prop! {
+            /// `IncludedCookies`.
+            props, "IncludedCookies", included_cookies, set_included_cookies, get_included_cookies, Val<List<String>>
         }
     }
 
@@ -1686,6 +1845,11 @@ pub mod rule_group {
             props.set("OversizeHandling", oversize_handling.into());
             HeaderOrder { props }
         }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.Headers`: Includes headers of a web request.
@@ -1713,6 +1877,21 @@ pub mod rule_group {
             props.set("OversizeHandling", oversize_handling.into());
             Headers { props }
         }
+
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the request headers.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<HeaderMatchPattern>
+        }
+
+        prop! {
+            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.HeaderMatchPattern`: The pattern to look for in the request headers.
@@ -1730,22 +1909,19 @@ pub mod rule_group {
             HeaderMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `ExcludedHeaders`.
-        pub fn excluded_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedHeaders", value.into());
-            self
+        prop! {
+            /// `ExcludedHeaders`.
+            props, "ExcludedHeaders", excluded_headers, set_excluded_headers, get_excluded_headers, Val<List<String>>
         }
 
-        /// `IncludedHeaders`.
-        pub fn included_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedHeaders", value.into());
-            self
+        prop! {
+            /// `IncludedHeaders`.
+            props, "IncludedHeaders", included_headers, set_included_headers, get_included_headers, Val<List<String>>
         }
     }
 
@@ -1764,6 +1940,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             Ja3Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja3FingerprintFallbackBehavior>
         }
     }
 
@@ -1795,6 +1976,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             Ja4Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja4FingerprintFallbackBehavior>
         }
     }
 
@@ -1835,17 +2021,25 @@ pub mod rule_group {
             JsonBody { props }
         }
 
-        /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
-        /// request body is invalid.
-        pub fn invalid_fallback_behavior(mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> Self {
-            self.props.set("InvalidFallbackBehavior", value.into());
-            self
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the JSON body.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<JsonMatchPattern>
         }
 
-        /// `OversizeHandling`: Handling of requests containing oversize fields
-        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
-            self.props.set("OversizeHandling", value.into());
-            self
+        prop! {
+            /// `MatchScope`: The parts of the JSON to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<JsonMatchScope>
+        }
+
+        prop! {
+            /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
+            /// request body is invalid.
+            props, "InvalidFallbackBehavior", invalid_fallback_behavior, set_invalid_fallback_behavior, get_invalid_fallback_behavior, Val<BodyParsingFallbackBehavior>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
         }
     }
 
@@ -1880,16 +2074,14 @@ pub mod rule_group {
             JsonMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `IncludedPaths`.
-        pub fn included_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedPaths", value.into());
-            self
+        prop! {
+            /// `IncludedPaths`.
+            props, "IncludedPaths", included_paths, set_included_paths, get_included_paths, Val<List<String>>
         }
     }
 
@@ -1925,6 +2117,11 @@ pub mod rule_group {
             props.set("Name", name.into());
             FieldToMatchSingleHeader { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.FieldToMatchSingleQueryArgument`: One query argument in a web
@@ -1945,6 +2142,11 @@ pub mod rule_group {
             props.set("Name", name.into());
             FieldToMatchSingleQueryArgument { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.UriFragment`: The path component of the URI Fragment. This is the
@@ -1963,10 +2165,9 @@ pub mod rule_group {
             UriFragment { props }
         }
 
-        /// `FallbackBehavior`.
-        pub fn fallback_behavior(mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> Self {
-            self.props.set("FallbackBehavior", value.into());
-            self
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", fallback_behavior, set_fallback_behavior, get_fallback_behavior, Val<UriFragmentFallbackBehavior>
         }
     }
 
@@ -2027,6 +2228,16 @@ pub mod rule_group {
             props.set("Type", type_.into());
             PreParseTextTransformation { props }
         }
+
+        prop! {
+            /// `Priority`: Priority of PreParseTextTransformation being applied.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: Type of pre-parse text transformation.
+            props, "Type", _, set_type, get_type, Val<PreParseTextTransformationType>
+        }
     }
 
     /// Type of pre-parse text transformation.
@@ -2072,6 +2283,16 @@ pub mod rule_group {
             props.set("Priority", priority.into());
             props.set("Type", type_.into());
             TextTransformation { props }
+        }
+
+        prop! {
+            /// `Priority`: Priority of Rule being evaluated.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: Type of text transformation.
+            props, "Type", _, set_type, get_type, Val<TextTransformationType>
         }
     }
 
@@ -2190,16 +2411,14 @@ pub mod rule_group {
             GeoMatchStatement { props }
         }
 
-        /// `CountryCodes`.
-        pub fn country_codes(mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> Self {
-            self.props.set("CountryCodes", value.into());
-            self
+        prop! {
+            /// `CountryCodes`.
+            props, "CountryCodes", country_codes, set_country_codes, get_country_codes, Val<List<GeoMatchStatementCountryCodes>>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
         }
     }
 
@@ -2977,10 +3196,14 @@ pub mod rule_group {
             IpSetReferenceStatement { props }
         }
 
-        /// `IPSetForwardedIPConfig`.
-        pub fn ip_set_forwarded_ip_config(mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> Self {
-            self.props.set("IPSetForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `Arn`: ARN of the WAF entity.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `IPSetForwardedIPConfig`.
+            props, "IPSetForwardedIPConfig", ip_set_forwarded_ip_config, set_ip_set_forwarded_ip_config, get_ip_set_forwarded_ip_config, Val<IpSetForwardedIpConfiguration>
         }
     }
 
@@ -3007,6 +3230,21 @@ pub mod rule_group {
             props.set("FallbackBehavior", fallback_behavior.into());
             props.set("Position", position.into());
             IpSetForwardedIpConfiguration { props }
+        }
+
+        prop! {
+            /// `HeaderName`.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<IpSetForwardedIpConfigurationFallbackBehavior>
+        }
+
+        prop! {
+            /// `Position`.
+            props, "Position", _, set_position, get_position, Val<IpSetForwardedIpConfigurationPosition>
         }
     }
 
@@ -3057,6 +3295,16 @@ pub mod rule_group {
             props.set("Key", key.into());
             LabelMatchStatement { props }
         }
+
+        prop! {
+            /// `Scope`.
+            props, "Scope", _, set_scope, get_scope, Val<LabelMatchScope>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -3089,6 +3337,12 @@ pub mod rule_group {
             props.set("Statement", statement.into());
             NotStatement { props }
         }
+
+        prop! {
+            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.OrStatement`.
@@ -3106,6 +3360,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("Statements", statements.into());
             OrStatement { props }
+        }
+
+        prop! {
+            /// `Statements`.
+            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
         }
     }
 
@@ -3131,29 +3390,35 @@ pub mod rule_group {
             RateBasedStatement { props }
         }
 
-        /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
-        pub fn custom_keys(mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> Self {
-            self.props.set("CustomKeys", value.into());
-            self
+        prop! {
+            /// `Limit`.
+            props, "Limit", _, set_limit, get_limit, Val<i64>
         }
 
-        /// `EvaluationWindowSec`.
-        pub fn evaluation_window_sec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationWindowSec", value.into());
-            self
+        prop! {
+            /// `AggregateKeyType`.
+            props, "AggregateKeyType", _, set_aggregate_key_type, get_aggregate_key_type, Val<RateBasedStatementAggregateKeyType>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
+            props, "CustomKeys", custom_keys, set_custom_keys, get_custom_keys, Val<List<RateBasedStatementCustomKey>>
         }
 
-        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-        /// SizeConstraint, etc
-        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
-            self.props.set("ScopeDownStatement", value.into());
-            self
+        prop! {
+            /// `EvaluationWindowSec`.
+            props, "EvaluationWindowSec", evaluation_window_sec, set_evaluation_window_sec, get_evaluation_window_sec, Val<i64>
+        }
+
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        }
+
+        prop! {
+            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
         }
     }
 
@@ -3192,81 +3457,69 @@ pub mod rule_group {
             RateBasedStatementCustomKey { props }
         }
 
-        /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
-        pub fn asn(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ASN", value.into());
-            self
+        prop! {
+            /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
+            props, "ASN", asn, set_asn, get_asn, Val<Json>
         }
 
-        /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
-        pub fn cookie(mut self, value: impl Into<Val<RateLimitCookie>>) -> Self {
-            self.props.set("Cookie", value.into());
-            self
+        prop! {
+            /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
+            props, "Cookie", cookie, set_cookie, get_cookie, Val<RateLimitCookie>
         }
 
-        /// `ForwardedIP`.
-        pub fn forwarded_ip(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ForwardedIP", value.into());
-            self
+        prop! {
+            /// `ForwardedIP`.
+            props, "ForwardedIP", forwarded_ip, set_forwarded_ip, get_forwarded_ip, Val<Json>
         }
 
-        /// `HTTPMethod`.
-        pub fn http_method(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("HTTPMethod", value.into());
-            self
+        prop! {
+            /// `HTTPMethod`.
+            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<Json>
         }
 
-        /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
-        pub fn header(mut self, value: impl Into<Val<RateLimitHeader>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
+            props, "Header", header, set_header, get_header, Val<RateLimitHeader>
         }
 
-        /// `IP`.
-        pub fn ip(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("IP", value.into());
-            self
+        prop! {
+            /// `IP`.
+            props, "IP", ip, set_ip, get_ip, Val<Json>
         }
 
-        /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
-        /// rate-based rule.
-        pub fn ja3_fingerprint(mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> Self {
-            self.props.set("JA3Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
+            /// rate-based rule.
+            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<RateLimitJa3Fingerprint>
         }
 
-        /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
-        /// rate-based rule.
-        pub fn ja4_fingerprint(mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> Self {
-            self.props.set("JA4Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
+            /// rate-based rule.
+            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<RateLimitJa4Fingerprint>
         }
 
-        /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a rate-based
-        /// rule.
-        pub fn label_namespace(mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> Self {
-            self.props.set("LabelNamespace", value.into());
-            self
+        prop! {
+            /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a
+            /// rate-based rule.
+            props, "LabelNamespace", label_namespace, set_label_namespace, get_label_namespace, Val<RateLimitLabelNamespace>
         }
 
-        /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
-        /// rate-based rule.
-        pub fn query_argument(mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> Self {
-            self.props.set("QueryArgument", value.into());
-            self
+        prop! {
+            /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
+            /// rate-based rule.
+            props, "QueryArgument", query_argument, set_query_argument, get_query_argument, Val<RateLimitQueryArgument>
         }
 
-        /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
-        /// rule.
-        pub fn query_string(mut self, value: impl Into<Val<RateLimitQueryString>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
+            /// rule.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<RateLimitQueryString>
         }
 
-        /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
-        pub fn uri_path(mut self, value: impl Into<Val<RateLimitUriPath>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<RateLimitUriPath>
         }
     }
 
@@ -3292,6 +3545,16 @@ pub mod rule_group {
             props.set("TextTransformations", text_transformations.into());
             RateLimitCookie { props }
         }
+
+        prop! {
+            /// `Name`: The name of the cookie to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.RateLimitHeader`: Specifies a header as an aggregate key for a
@@ -3316,6 +3579,16 @@ pub mod rule_group {
             props.set("TextTransformations", text_transformations.into());
             RateLimitHeader { props }
         }
+
+        prop! {
+            /// `Name`: The name of the header to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.RateLimitJA3Fingerprint`: Specifies the request's JA3 fingerprint as
@@ -3334,6 +3607,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             RateLimitJa3Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa3FingerprintFallbackBehavior>
         }
     }
 
@@ -3367,6 +3645,11 @@ pub mod rule_group {
             props.set("FallbackBehavior", fallback_behavior.into());
             RateLimitJa4Fingerprint { props }
         }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa4FingerprintFallbackBehavior>
+        }
     }
 
     /// Allowed values.
@@ -3399,6 +3682,11 @@ pub mod rule_group {
             props.set("Namespace", namespace.into());
             RateLimitLabelNamespace { props }
         }
+
+        prop! {
+            /// `Namespace`: The namespace to use for aggregation.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.RateLimitQueryArgument`: Specifies a query argument in the request as
@@ -3423,6 +3711,16 @@ pub mod rule_group {
             props.set("TextTransformations", text_transformations.into());
             RateLimitQueryArgument { props }
         }
+
+        prop! {
+            /// `Name`: The name of the query argument to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.RateLimitQueryString`: Specifies the request's query string as an
@@ -3442,6 +3740,11 @@ pub mod rule_group {
             props.set("TextTransformations", text_transformations.into());
             RateLimitQueryString { props }
         }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::RuleGroup.RateLimitUriPath`: Specifies the request's URI Path as an aggregate
@@ -3460,6 +3763,11 @@ pub mod rule_group {
             let mut props = Props::new();
             props.set("TextTransformations", text_transformations.into());
             RateLimitUriPath { props }
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
         }
     }
 
@@ -3488,10 +3796,24 @@ pub mod rule_group {
             RegexMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `RegexString`.
+            props, "RegexString", _, set_regex_string, get_regex_string, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -3520,10 +3842,24 @@ pub mod rule_group {
             RegexPatternSetReferenceStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `Arn`: ARN of the WAF entity.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -3555,10 +3891,29 @@ pub mod rule_group {
             SizeConstraintStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SizeConstraintStatementComparisonOperator>
+        }
+
+        prop! {
+            /// `Size`.
+            props, "Size", _, set_size, get_size, Val<f64>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -3609,16 +3964,24 @@ pub mod rule_group {
             SqliMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
         }
 
-        /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
-        pub fn sensitivity_level(mut self, value: impl Into<Val<SensitivityLevel>>) -> Self {
-            self.props.set("SensitivityLevel", value.into());
-            self
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        }
+
+        prop! {
+            /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
+            props, "SensitivityLevel", sensitivity_level, set_sensitivity_level, get_sensitivity_level, Val<SensitivityLevel>
         }
     }
 
@@ -3657,10 +4020,19 @@ pub mod rule_group {
             XssMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -3687,6 +4059,21 @@ pub mod rule_group {
             props.set("CloudWatchMetricsEnabled", cloud_watch_metrics_enabled.into());
             props.set("MetricName", metric_name.into());
             VisibilityConfig { props }
+        }
+
+        prop! {
+            /// `SampledRequestsEnabled`.
+            props, "SampledRequestsEnabled", _, set_sampled_requests_enabled, get_sampled_requests_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `CloudWatchMetricsEnabled`.
+            props, "CloudWatchMetricsEnabled", _, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
     }
 
@@ -3741,84 +4128,88 @@ impl WebAcl {
         WebAcl { core }
     }
 
-    /// `ApplicationConfig`: Collection of application attributes.
-    pub fn application_config(mut self, value: impl Into<Val<web_acl::ApplicationConfig>>) -> Self {
-        self.core.set("ApplicationConfig", value.into());
-        self
+    prop! {
+        /// `ApplicationConfig`: Collection of application attributes.
+        core.props, "ApplicationConfig", application_config, set_application_config, get_application_config, Val<web_acl::ApplicationConfig>
     }
 
-    /// `AssociationConfig`: AssociationConfig for body inspection
-    pub fn association_config(mut self, value: impl Into<Val<web_acl::AssociationConfig>>) -> Self {
-        self.core.set("AssociationConfig", value.into());
-        self
+    prop! {
+        /// `AssociationConfig`: AssociationConfig for body inspection
+        core.props, "AssociationConfig", association_config, set_association_config, get_association_config, Val<web_acl::AssociationConfig>
     }
 
-    /// `CaptchaConfig`.
-    pub fn captcha_config(mut self, value: impl Into<Val<web_acl::CaptchaConfig>>) -> Self {
-        self.core.set("CaptchaConfig", value.into());
-        self
+    prop! {
+        /// `CaptchaConfig`.
+        core.props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<web_acl::CaptchaConfig>
     }
 
-    /// `ChallengeConfig`.
-    pub fn challenge_config(mut self, value: impl Into<Val<web_acl::ChallengeConfig>>) -> Self {
-        self.core.set("ChallengeConfig", value.into());
-        self
+    prop! {
+        /// `ChallengeConfig`.
+        core.props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<web_acl::ChallengeConfig>
     }
 
-    /// `CustomResponseBodies`: Custom response key and body map.
-    pub fn custom_response_bodies(mut self, value: impl Into<Val<Map<web_acl::CustomResponseBody>>>) -> Self {
-        self.core.set("CustomResponseBodies", value.into());
-        self
+    prop! {
+        /// `CustomResponseBodies`: Custom response key and body map.
+        core.props, "CustomResponseBodies", custom_response_bodies, set_custom_response_bodies, get_custom_response_bodies, Val<Map<web_acl::CustomResponseBody>>
     }
 
-    /// `DataProtectionConfig`: Collection of dataProtects.
-    pub fn data_protection_config(mut self, value: impl Into<Val<web_acl::DataProtectionConfig>>) -> Self {
-        self.core.set("DataProtectionConfig", value.into());
-        self
+    prop! {
+        /// `DataProtectionConfig`: Collection of dataProtects.
+        core.props, "DataProtectionConfig", data_protection_config, set_data_protection_config, get_data_protection_config, Val<web_acl::DataProtectionConfig>
     }
 
-    /// `Description`: Description of the entity.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DefaultAction`: Default Action WebACL will take against ingress traffic when there is
+        /// no matching Rule.
+        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<web_acl::DefaultAction>
     }
 
-    /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
-    pub fn monetization_config(mut self, value: impl Into<Val<web_acl::MonetizationConfig>>) -> Self {
-        self.core.set("MonetizationConfig", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the entity.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Name`: Name of the WebACL.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
+        core.props, "MonetizationConfig", monetization_config, set_monetization_config, get_monetization_config, Val<web_acl::MonetizationConfig>
     }
 
-    /// `OnSourceDDoSProtectionConfig`: Configures the options for on-source DDoS protection
-    /// provided by supported resource type.
-    pub fn on_source_d_do_s_protection_config(mut self, value: impl Into<Val<web_acl::OnSourceDDoSProtectionConfig>>) -> Self {
-        self.core.set("OnSourceDDoSProtectionConfig", value.into());
-        self
+    prop! {
+        /// `Name`: Name of the WebACL.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `Rules`: Collection of Rules.
-    pub fn rules(mut self, value: impl Into<Val<List<web_acl::Rule>>>) -> Self {
-        self.core.set("Rules", value.into());
-        self
+    prop! {
+        /// `OnSourceDDoSProtectionConfig`: Configures the options for on-source DDoS protection
+        /// provided by supported resource type.
+        core.props, "OnSourceDDoSProtectionConfig", on_source_d_do_s_protection_config, set_on_source_d_do_s_protection_config, get_on_source_d_do_s_protection_config, Val<web_acl::OnSourceDDoSProtectionConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Rules`: Collection of Rules.
+        core.props, "Rules", rules, set_rules, get_rules, Val<List<web_acl::Rule>>
     }
 
-    /// `TokenDomains`: List of domains to accept in web request tokens, in addition to the domain
-    /// of the protected resource.
-    pub fn token_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("TokenDomains", value.into());
-        self
+    prop! {
+        /// `Scope`: Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load
+        /// Balancer and API Gateway.
+        core.props, "Scope", _, set_scope, get_scope, Val<web_acl::Scope>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TokenDomains`: List of domains to accept in web request tokens, in addition to the
+        /// domain of the protected resource.
+        core.props, "TokenDomains", token_domains, set_token_domains, get_token_domains, Val<List<String>>
+    }
+
+    prop! {
+        /// `VisibilityConfig`: Visibility Metric of the WebACL.
+        core.props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<web_acl::VisibilityConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3876,6 +4267,11 @@ pub mod web_acl {
             props.set("Attributes", attributes.into());
             ApplicationConfig { props }
         }
+
+        prop! {
+            /// `Attributes`: Contains the attribute name and a list of values for that attribute.
+            props, "Attributes", _, set_attributes, get_attributes, Val<List<ApplicationAttribute>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.ApplicationAttribute`: Application details defined during the &webacl;
@@ -3898,6 +4294,16 @@ pub mod web_acl {
             props.set("Values", values.into());
             ApplicationAttribute { props }
         }
+
+        prop! {
+            /// `Name`: Specifies the attribute name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Values`: Contains a list of values for that attribute
+            props, "Values", _, set_values, get_values, Val<List<String>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.AssociationConfig`: AssociationConfig for body inspection
@@ -3915,10 +4321,9 @@ pub mod web_acl {
             AssociationConfig { props }
         }
 
-        /// `RequestBody`: Map of AssociatedResourceType and RequestBodyAssociatedResourceTypeConfig
-        pub fn request_body(mut self, value: impl Into<Val<Map<RequestBodyAssociatedResourceTypeConfig>>>) -> Self {
-            self.props.set("RequestBody", value.into());
-            self
+        prop! {
+            /// `RequestBody`: Map of AssociatedResourceType and RequestBodyAssociatedResourceTypeConfig
+            props, "RequestBody", request_body, set_request_body, get_request_body, Val<Map<RequestBodyAssociatedResourceTypeConfig>>
         }
     }
 
@@ -3938,6 +4343,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("DefaultSizeInspectionLimit", default_size_inspection_limit.into());
             RequestBodyAssociatedResourceTypeConfig { props }
+        }
+
+        prop! {
+            /// `DefaultSizeInspectionLimit`.
+            props, "DefaultSizeInspectionLimit", _, set_default_size_inspection_limit, get_default_size_inspection_limit, Val<SizeInspectionLimit>
         }
     }
 
@@ -3975,10 +4385,9 @@ pub mod web_acl {
             CaptchaConfig { props }
         }
 
-        /// `ImmunityTimeProperty`.
-        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
-            self.props.set("ImmunityTimeProperty", value.into());
-            self
+        prop! {
+            /// `ImmunityTimeProperty`.
+            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
         }
     }
 
@@ -3998,6 +4407,11 @@ pub mod web_acl {
             props.set("ImmunityTime", immunity_time.into());
             ImmunityTimeProperty { props }
         }
+
+        prop! {
+            /// `ImmunityTime`.
+            props, "ImmunityTime", _, set_immunity_time, get_immunity_time, Val<i64>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.ChallengeConfig`.
@@ -4015,10 +4429,9 @@ pub mod web_acl {
             ChallengeConfig { props }
         }
 
-        /// `ImmunityTimeProperty`.
-        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
-            self.props.set("ImmunityTimeProperty", value.into());
-            self
+        prop! {
+            /// `ImmunityTimeProperty`.
+            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
         }
     }
 
@@ -4043,6 +4456,16 @@ pub mod web_acl {
             props.set("ContentType", content_type.into());
             props.set("Content", content.into());
             CustomResponseBody { props }
+        }
+
+        prop! {
+            /// `ContentType`: Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
+            props, "ContentType", _, set_content_type, get_content_type, Val<ResponseContentType>
+        }
+
+        prop! {
+            /// `Content`: Response content.
+            props, "Content", _, set_content, get_content, Val<String>
         }
     }
 
@@ -4078,6 +4501,11 @@ pub mod web_acl {
             props.set("DataProtections", data_protections.into());
             DataProtectionConfig { props }
         }
+
+        prop! {
+            /// `DataProtections`.
+            props, "DataProtections", _, set_data_protections, get_data_protections, Val<List<DataProtect>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.DataProtect`.
@@ -4102,16 +4530,24 @@ pub mod web_acl {
             DataProtect { props }
         }
 
-        /// `ExcludeRateBasedDetails`.
-        pub fn exclude_rate_based_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeRateBasedDetails", value.into());
-            self
+        prop! {
+            /// `Field`: Field in log to protect.
+            props, "Field", _, set_field, get_field, Val<FieldToProtect>
         }
 
-        /// `ExcludeRuleMatchDetails`.
-        pub fn exclude_rule_match_details(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("ExcludeRuleMatchDetails", value.into());
-            self
+        prop! {
+            /// `Action`.
+            props, "Action", _, set_action, get_action, Val<DataProtectionAction>
+        }
+
+        prop! {
+            /// `ExcludeRateBasedDetails`.
+            props, "ExcludeRateBasedDetails", exclude_rate_based_details, set_exclude_rate_based_details, get_exclude_rate_based_details, Val<bool>
+        }
+
+        prop! {
+            /// `ExcludeRuleMatchDetails`.
+            props, "ExcludeRuleMatchDetails", exclude_rule_match_details, set_exclude_rule_match_details, get_exclude_rule_match_details, Val<bool>
         }
     }
 
@@ -4145,10 +4581,14 @@ pub mod web_acl {
             FieldToProtect { props }
         }
 
-        /// `FieldKeys`: List of field keys to protect
-        pub fn field_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("FieldKeys", value.into());
-            self
+        prop! {
+            /// `FieldType`: Field type to protect
+            props, "FieldType", _, set_field_type, get_field_type, Val<FieldToProtectFieldType>
+        }
+
+        prop! {
+            /// `FieldKeys`: List of field keys to protect
+            props, "FieldKeys", field_keys, set_field_keys, get_field_keys, Val<List<String>>
         }
     }
 
@@ -4190,16 +4630,14 @@ pub mod web_acl {
             DefaultAction { props }
         }
 
-        /// `Allow`: Allow traffic towards application.
-        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
-            self.props.set("Allow", value.into());
-            self
+        prop! {
+            /// `Allow`: Allow traffic towards application.
+            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
         }
 
-        /// `Block`: Block traffic towards application.
-        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
-            self.props.set("Block", value.into());
-            self
+        prop! {
+            /// `Block`: Block traffic towards application.
+            props, "Block", block, set_block, get_block, Val<BlockAction>
         }
     }
 
@@ -4218,10 +4656,9 @@ pub mod web_acl {
             AllowAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -4240,6 +4677,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("InsertHeaders", insert_headers.into());
             CustomRequestHandling { props }
+        }
+
+        prop! {
+            /// `InsertHeaders`: Collection of HTTP headers.
+            props, "InsertHeaders", _, set_insert_headers, get_insert_headers, Val<List<CustomHttpHeader>>
         }
     }
 
@@ -4261,6 +4703,16 @@ pub mod web_acl {
             props.set("Value", value.into());
             CustomHttpHeader { props }
         }
+
+        prop! {
+            /// `Name`: HTTP header name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Value`: HTTP header value.
+            props, "Value", _, set_value, get_value, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.BlockAction`: Block traffic towards application.
@@ -4278,10 +4730,9 @@ pub mod web_acl {
             BlockAction { props }
         }
 
-        /// `CustomResponse`: Custom response.
-        pub fn custom_response(mut self, value: impl Into<Val<CustomResponse>>) -> Self {
-            self.props.set("CustomResponse", value.into());
-            self
+        prop! {
+            /// `CustomResponse`: Custom response.
+            props, "CustomResponse", custom_response, set_custom_response, get_custom_response, Val<CustomResponse>
         }
     }
 
@@ -4302,16 +4753,19 @@ pub mod web_acl {
             CustomResponse { props }
         }
 
-        /// `CustomResponseBodyKey`: Custom response body key.
-        pub fn custom_response_body_key(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomResponseBodyKey", value.into());
-            self
+        prop! {
+            /// `ResponseCode`: Custom response code.
+            props, "ResponseCode", _, set_response_code, get_response_code, Val<i64>
         }
 
-        /// `ResponseHeaders`: Collection of HTTP headers.
-        pub fn response_headers(mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> Self {
-            self.props.set("ResponseHeaders", value.into());
-            self
+        prop! {
+            /// `CustomResponseBodyKey`: Custom response body key.
+            props, "CustomResponseBodyKey", custom_response_body_key, set_custom_response_body_key, get_custom_response_body_key, Val<String>
+        }
+
+        prop! {
+            /// `ResponseHeaders`: Collection of HTTP headers.
+            props, "ResponseHeaders", response_headers, set_response_headers, get_response_headers, Val<List<CustomHttpHeader>>
         }
     }
 
@@ -4331,17 +4785,15 @@ pub mod web_acl {
             MonetizationConfig { props }
         }
 
-        /// `CryptoConfig`: Configures cryptocurrency payment settings.
-        pub fn crypto_config(mut self, value: impl Into<Val<CryptoConfig>>) -> Self {
-            self.props.set("CryptoConfig", value.into());
-            self
+        prop! {
+            /// `CryptoConfig`: Configures cryptocurrency payment settings.
+            props, "CryptoConfig", crypto_config, set_crypto_config, get_crypto_config, Val<CryptoConfig>
         }
 
-        /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
-        /// TEST for testing with testnet currencies.
-        pub fn currency_mode(mut self, value: impl Into<Val<CurrencyMode>>) -> Self {
-            self.props.set("CurrencyMode", value.into());
-            self
+        prop! {
+            /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
+            /// TEST for testing with testnet currencies.
+            props, "CurrencyMode", currency_mode, set_currency_mode, get_currency_mode, Val<CurrencyMode>
         }
     }
 
@@ -4360,6 +4812,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("PaymentNetworks", payment_networks.into());
             CryptoConfig { props }
+        }
+
+        prop! {
+            /// `PaymentNetworks`: List of payment network configurations.
+            props, "PaymentNetworks", _, set_payment_networks, get_payment_networks, Val<List<PaymentNetwork>>
         }
     }
 
@@ -4386,6 +4843,21 @@ pub mod web_acl {
             props.set("WalletAddress", wallet_address.into());
             props.set("Prices", prices.into());
             PaymentNetwork { props }
+        }
+
+        prop! {
+            /// `Chain`: The blockchain chain to use.
+            props, "Chain", _, set_chain, get_chain, Val<BlockchainChain>
+        }
+
+        prop! {
+            /// `WalletAddress`: The wallet address for receiving payments.
+            props, "WalletAddress", _, set_wallet_address, get_wallet_address, Val<String>
+        }
+
+        prop! {
+            /// `Prices`: List of price configurations.
+            props, "Prices", _, set_prices, get_prices, Val<List<Price>>
         }
     }
 
@@ -4425,6 +4897,16 @@ pub mod web_acl {
             props.set("Amount", amount.into());
             props.set("Currency", currency.into());
             Price { props }
+        }
+
+        prop! {
+            /// `Amount`: The price amount.
+            props, "Amount", _, set_amount, get_amount, Val<String>
+        }
+
+        prop! {
+            /// `Currency`: The cryptocurrency to use for payment.
+            props, "Currency", _, set_currency, get_currency, Val<CryptoCurrency>
         }
     }
 
@@ -4471,6 +4953,11 @@ pub mod web_acl {
             props.set("ALBLowReputationMode", alb_low_reputation_mode.into());
             OnSourceDDoSProtectionConfig { props }
         }
+
+        prop! {
+            /// `ALBLowReputationMode`.
+            props, "ALBLowReputationMode", _, set_alb_low_reputation_mode, get_alb_low_reputation_mode, Val<OnSourceDDoSProtectionConfigAlbLowReputationMode>
+        }
     }
 
     /// Allowed values.
@@ -4516,35 +5003,52 @@ pub mod web_acl {
             Rule { props }
         }
 
-        /// `Action`: Action taken when Rule matches its condition.
-        pub fn action(mut self, value: impl Into<Val<RuleAction>>) -> Self {
-            self.props.set("Action", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the WebACL.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `CaptchaConfig`.
-        pub fn captcha_config(mut self, value: impl Into<Val<CaptchaConfig>>) -> Self {
-            self.props.set("CaptchaConfig", value.into());
-            self
+        prop! {
+            /// `Priority`: Priority of the Rule, Rules get evaluated from lower to higher priority.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
 
-        /// `ChallengeConfig`.
-        pub fn challenge_config(mut self, value: impl Into<Val<ChallengeConfig>>) -> Self {
-            self.props.set("ChallengeConfig", value.into());
-            self
+        prop! {
+            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "Statement", _, set_statement, get_statement, Val<Statement>
         }
 
-        /// `OverrideAction`: Override a RuleGroup or ManagedRuleGroup behavior. This can only be
-        /// applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
-        pub fn override_action(mut self, value: impl Into<Val<OverrideAction>>) -> Self {
-            self.props.set("OverrideAction", value.into());
-            self
+        prop! {
+            /// `VisibilityConfig`: Visibility Metric of the WebACL.
+            props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<VisibilityConfig>
         }
 
-        /// `RuleLabels`: Collection of Rule Labels.
-        pub fn rule_labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
-            self.props.set("RuleLabels", value.into());
-            self
+        prop! {
+            /// `Action`: Action taken when Rule matches its condition.
+            props, "Action", action, set_action, get_action, Val<RuleAction>
+        }
+
+        prop! {
+            /// `CaptchaConfig`.
+            props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<CaptchaConfig>
+        }
+
+        prop! {
+            /// `ChallengeConfig`.
+            props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<ChallengeConfig>
+        }
+
+        prop! {
+            /// `OverrideAction`: Override a RuleGroup or ManagedRuleGroup behavior. This can only be
+            /// applied to Rule that has RuleGroupReferenceStatement or
+            /// ManagedRuleGroupReferenceStatement.
+            props, "OverrideAction", override_action, set_override_action, get_override_action, Val<OverrideAction>
+        }
+
+        prop! {
+            /// `RuleLabels`: Collection of Rule Labels.
+            props, "RuleLabels", rule_labels, set_rule_labels, get_rule_labels, Val<List<Label>>
         }
     }
 
@@ -4563,41 +5067,35 @@ pub mod web_acl {
             RuleAction { props }
         }
 
-        /// `Allow`: Allow traffic towards application.
-        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
-            self.props.set("Allow", value.into());
-            self
+        prop! {
+            /// `Allow`: Allow traffic towards application.
+            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
         }
 
-        /// `Block`: Block traffic towards application.
-        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
-            self.props.set("Block", value.into());
-            self
+        prop! {
+            /// `Block`: Block traffic towards application.
+            props, "Block", block, set_block, get_block, Val<BlockAction>
         }
 
-        /// `Captcha`: Checks valid token exists with request.
-        pub fn captcha(mut self, value: impl Into<Val<CaptchaAction>>) -> Self {
-            self.props.set("Captcha", value.into());
-            self
+        prop! {
+            /// `Captcha`: Checks valid token exists with request.
+            props, "Captcha", captcha, set_captcha, get_captcha, Val<CaptchaAction>
         }
 
-        /// `Challenge`: Checks that the request has a valid token with an unexpired challenge timestamp
-        /// and, if not, returns a browser challenge to the client.
-        pub fn challenge(mut self, value: impl Into<Val<ChallengeAction>>) -> Self {
-            self.props.set("Challenge", value.into());
-            self
+        prop! {
+            /// `Challenge`: Checks that the request has a valid token with an unexpired challenge
+            /// timestamp and, if not, returns a browser challenge to the client.
+            props, "Challenge", challenge, set_challenge, get_challenge, Val<ChallengeAction>
         }
 
-        /// `Count`: Allow traffic towards application.
-        pub fn count(mut self, value: impl Into<Val<CountAction>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`: Allow traffic towards application.
+            props, "Count", count, set_count, get_count, Val<CountAction>
         }
 
-        /// `Monetize`: Monetize action for rules.
-        pub fn monetize(mut self, value: impl Into<Val<MonetizeAction>>) -> Self {
-            self.props.set("Monetize", value.into());
-            self
+        prop! {
+            /// `Monetize`: Monetize action for rules.
+            props, "Monetize", monetize, set_monetize, get_monetize, Val<MonetizeAction>
         }
     }
 
@@ -4616,10 +5114,9 @@ pub mod web_acl {
             CaptchaAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -4639,10 +5136,9 @@ pub mod web_acl {
             ChallengeAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -4661,10 +5157,9 @@ pub mod web_acl {
             CountAction { props }
         }
 
-        /// `CustomRequestHandling`: Custom request handling.
-        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
-            self.props.set("CustomRequestHandling", value.into());
-            self
+        prop! {
+            /// `CustomRequestHandling`: Custom request handling.
+            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
         }
     }
 
@@ -4683,10 +5178,9 @@ pub mod web_acl {
             MonetizeAction { props }
         }
 
-        /// `PriceMultiplier`: The price multiplier for the monetize action.
-        pub fn price_multiplier(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PriceMultiplier", value.into());
-            self
+        prop! {
+            /// `PriceMultiplier`: The price multiplier for the monetize action.
+            props, "PriceMultiplier", price_multiplier, set_price_multiplier, get_price_multiplier, Val<String>
         }
     }
 
@@ -4707,16 +5201,14 @@ pub mod web_acl {
             OverrideAction { props }
         }
 
-        /// `Count`.
-        pub fn count(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Count", value.into());
-            self
+        prop! {
+            /// `Count`.
+            props, "Count", count, set_count, get_count, Val<Json>
         }
 
-        /// `None`.
-        pub fn none(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("None", value.into());
-            self
+        prop! {
+            /// `None`.
+            props, "None", none, set_none, get_none, Val<Json>
         }
     }
 
@@ -4736,6 +5228,11 @@ pub mod web_acl {
             props.set("Name", name.into());
             Label { props }
         }
+
+        prop! {
+            /// `Name`: Name of the Label.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.Statement`: First level statement that contains conditions, such as
@@ -4754,100 +5251,84 @@ pub mod web_acl {
             Statement { props }
         }
 
-        /// `AndStatement`.
-        pub fn and_statement(mut self, value: impl Into<Val<AndStatement>>) -> Self {
-            self.props.set("AndStatement", value.into());
-            self
+        prop! {
+            /// `AndStatement`.
+            props, "AndStatement", and_statement, set_and_statement, get_and_statement, Val<AndStatement>
         }
 
-        /// `AsnMatchStatement`.
-        pub fn asn_match_statement(mut self, value: impl Into<Val<AsnMatchStatement>>) -> Self {
-            self.props.set("AsnMatchStatement", value.into());
-            self
+        prop! {
+            /// `AsnMatchStatement`.
+            props, "AsnMatchStatement", asn_match_statement, set_asn_match_statement, get_asn_match_statement, Val<AsnMatchStatement>
         }
 
-        /// `ByteMatchStatement`: Byte Match statement.
-        pub fn byte_match_statement(mut self, value: impl Into<Val<ByteMatchStatement>>) -> Self {
-            self.props.set("ByteMatchStatement", value.into());
-            self
+        prop! {
+            /// `ByteMatchStatement`: Byte Match statement.
+            props, "ByteMatchStatement", byte_match_statement, set_byte_match_statement, get_byte_match_statement, Val<ByteMatchStatement>
         }
 
-        /// `GeoMatchStatement`.
-        pub fn geo_match_statement(mut self, value: impl Into<Val<GeoMatchStatement>>) -> Self {
-            self.props.set("GeoMatchStatement", value.into());
-            self
+        prop! {
+            /// `GeoMatchStatement`.
+            props, "GeoMatchStatement", geo_match_statement, set_geo_match_statement, get_geo_match_statement, Val<GeoMatchStatement>
         }
 
-        /// `IPSetReferenceStatement`.
-        pub fn ip_set_reference_statement(mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> Self {
-            self.props.set("IPSetReferenceStatement", value.into());
-            self
+        prop! {
+            /// `IPSetReferenceStatement`.
+            props, "IPSetReferenceStatement", ip_set_reference_statement, set_ip_set_reference_statement, get_ip_set_reference_statement, Val<IpSetReferenceStatement>
         }
 
-        /// `LabelMatchStatement`.
-        pub fn label_match_statement(mut self, value: impl Into<Val<LabelMatchStatement>>) -> Self {
-            self.props.set("LabelMatchStatement", value.into());
-            self
+        prop! {
+            /// `LabelMatchStatement`.
+            props, "LabelMatchStatement", label_match_statement, set_label_match_statement, get_label_match_statement, Val<LabelMatchStatement>
         }
 
-        /// `ManagedRuleGroupStatement`.
-        pub fn managed_rule_group_statement(mut self, value: impl Into<Val<ManagedRuleGroupStatement>>) -> Self {
-            self.props.set("ManagedRuleGroupStatement", value.into());
-            self
+        prop! {
+            /// `ManagedRuleGroupStatement`.
+            props, "ManagedRuleGroupStatement", managed_rule_group_statement, set_managed_rule_group_statement, get_managed_rule_group_statement, Val<ManagedRuleGroupStatement>
         }
 
-        /// `NotStatement`.
-        pub fn not_statement(mut self, value: impl Into<Val<NotStatement>>) -> Self {
-            self.props.set("NotStatement", value.into());
-            self
+        prop! {
+            /// `NotStatement`.
+            props, "NotStatement", not_statement, set_not_statement, get_not_statement, Val<NotStatement>
         }
 
-        /// `OrStatement`.
-        pub fn or_statement(mut self, value: impl Into<Val<OrStatement>>) -> Self {
-            self.props.set("OrStatement", value.into());
-            self
+        prop! {
+            /// `OrStatement`.
+            props, "OrStatement", or_statement, set_or_statement, get_or_statement, Val<OrStatement>
         }
 
-        /// `RateBasedStatement`.
-        pub fn rate_based_statement(mut self, value: impl Into<Val<RateBasedStatement>>) -> Self {
-            self.props.set("RateBasedStatement", value.into());
-            self
+        prop! {
+            /// `RateBasedStatement`.
+            props, "RateBasedStatement", rate_based_statement, set_rate_based_statement, get_rate_based_statement, Val<RateBasedStatement>
         }
 
-        /// `RegexMatchStatement`.
-        pub fn regex_match_statement(mut self, value: impl Into<Val<RegexMatchStatement>>) -> Self {
-            self.props.set("RegexMatchStatement", value.into());
-            self
+        prop! {
+            /// `RegexMatchStatement`.
+            props, "RegexMatchStatement", regex_match_statement, set_regex_match_statement, get_regex_match_statement, Val<RegexMatchStatement>
         }
 
-        /// `RegexPatternSetReferenceStatement`.
-        pub fn regex_pattern_set_reference_statement(mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> Self {
-            self.props.set("RegexPatternSetReferenceStatement", value.into());
-            self
+        prop! {
+            /// `RegexPatternSetReferenceStatement`.
+            props, "RegexPatternSetReferenceStatement", regex_pattern_set_reference_statement, set_regex_pattern_set_reference_statement, get_regex_pattern_set_reference_statement, Val<RegexPatternSetReferenceStatement>
         }
 
-        /// `RuleGroupReferenceStatement`.
-        pub fn rule_group_reference_statement(mut self, value: impl Into<Val<RuleGroupReferenceStatement>>) -> Self {
-            self.props.set("RuleGroupReferenceStatement", value.into());
-            self
+        prop! {
+            /// `RuleGroupReferenceStatement`.
+            props, "RuleGroupReferenceStatement", rule_group_reference_statement, set_rule_group_reference_statement, get_rule_group_reference_statement, Val<RuleGroupReferenceStatement>
         }
 
-        /// `SizeConstraintStatement`: Size Constraint statement.
-        pub fn size_constraint_statement(mut self, value: impl Into<Val<SizeConstraintStatement>>) -> Self {
-            self.props.set("SizeConstraintStatement", value.into());
-            self
+        prop! {
+            /// `SizeConstraintStatement`: Size Constraint statement.
+            props, "SizeConstraintStatement", size_constraint_statement, set_size_constraint_statement, get_size_constraint_statement, Val<SizeConstraintStatement>
         }
 
-        /// `SqliMatchStatement`: Sqli Match Statement.
-        pub fn sqli_match_statement(mut self, value: impl Into<Val<SqliMatchStatement>>) -> Self {
-            self.props.set("SqliMatchStatement", value.into());
-            self
+        prop! {
+            /// `SqliMatchStatement`: Sqli Match Statement.
+            props, "SqliMatchStatement", sqli_match_statement, set_sqli_match_statement, get_sqli_match_statement, Val<SqliMatchStatement>
         }
 
-        /// `XssMatchStatement`: Xss Match Statement.
-        pub fn xss_match_statement(mut self, value: impl Into<Val<XssMatchStatement>>) -> Self {
-            self.props.set("XssMatchStatement", value.into());
-            self
+        prop! {
+            /// `XssMatchStatement`: Xss Match Statement.
+            props, "XssMatchStatement", xss_match_statement, set_xss_match_statement, get_xss_match_statement, Val<XssMatchStatement>
         }
     }
 
@@ -4867,6 +5348,11 @@ pub mod web_acl {
             props.set("Statements", statements.into());
             AndStatement { props }
         }
+
+        prop! {
+            /// `Statements`.
+            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.AsnMatchStatement`.
@@ -4884,16 +5370,14 @@ pub mod web_acl {
             AsnMatchStatement { props }
         }
 
-        /// `AsnList`.
-        pub fn asn_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
-            self.props.set("AsnList", value.into());
-            self
+        prop! {
+            /// `AsnList`.
+            props, "AsnList", asn_list, set_asn_list, get_asn_list, Val<List<i64>>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
         }
     }
 
@@ -4917,6 +5401,16 @@ pub mod web_acl {
             props.set("HeaderName", header_name.into());
             props.set("FallbackBehavior", fallback_behavior.into());
             ForwardedIpConfiguration { props }
+        }
+
+        prop! {
+            /// `HeaderName`.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<ForwardedIpConfigurationFallbackBehavior>
         }
     }
 
@@ -4959,22 +5453,34 @@ pub mod web_acl {
             ByteMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
         }
 
-        /// `SearchString`: String that is searched to find a match.
-        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SearchString", value.into());
-            self
+        prop! {
+            /// `PositionalConstraint`: Position of the evaluation in the FieldToMatch of request.
+            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<PositionalConstraint>
         }
 
-        /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
-        pub fn search_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SearchStringBase64", value.into());
-            self
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        }
+
+        prop! {
+            /// `SearchString`: String that is searched to find a match.
+            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
+        }
+
+        prop! {
+            /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
+            props, "SearchStringBase64", search_string_base64, set_search_string_base64, get_search_string_base64, Val<String>
         }
     }
 
@@ -4993,92 +5499,79 @@ pub mod web_acl {
             FieldToMatch { props }
         }
 
-        /// `AllQueryArguments`.
-        pub fn all_query_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("AllQueryArguments", value.into());
-            self
+        prop! {
+            /// `AllQueryArguments`.
+            props, "AllQueryArguments", all_query_arguments, set_all_query_arguments, get_all_query_arguments, Val<Json>
         }
 
-        /// `Body`: The body of a web request. This immediately follows the request headers.
-        pub fn body(mut self, value: impl Into<Val<Body>>) -> Self {
-            self.props.set("Body", value.into());
-            self
+        prop! {
+            /// `Body`: The body of a web request. This immediately follows the request headers.
+            props, "Body", body, set_body, get_body, Val<Body>
         }
 
-        /// `Cookies`: Includes cookies of a web request.
-        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
-            self.props.set("Cookies", value.into());
-            self
+        prop! {
+            /// `Cookies`: Includes cookies of a web request.
+            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
         }
 
-        /// `HeaderOrder`: The string containing the list of a web request's header names, ordered as
-        /// they appear in the web request, separated by colons.
-        pub fn header_order(mut self, value: impl Into<Val<HeaderOrder>>) -> Self {
-            self.props.set("HeaderOrder", value.into());
-            self
+        prop! {
+            /// `HeaderOrder`: The string containing the list of a web request's header names, ordered
+            /// as they appear in the web request, separated by colons.
+            props, "HeaderOrder", header_order, set_header_order, get_header_order, Val<HeaderOrder>
         }
 
-        /// `Headers`: Includes headers of a web request.
-        pub fn headers(mut self, value: impl Into<Val<Headers>>) -> Self {
-            self.props.set("Headers", value.into());
-            self
+        prop! {
+            /// `Headers`: Includes headers of a web request.
+            props, "Headers", headers, set_headers, get_headers, Val<Headers>
         }
 
-        /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
-        pub fn ja3_fingerprint(mut self, value: impl Into<Val<Ja3Fingerprint>>) -> Self {
-            self.props.set("JA3Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
+            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<Ja3Fingerprint>
         }
 
-        /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
-        pub fn ja4_fingerprint(mut self, value: impl Into<Val<Ja4Fingerprint>>) -> Self {
-            self.props.set("JA4Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
+            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<Ja4Fingerprint>
         }
 
-        /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
-        /// request headers.
-        pub fn json_body(mut self, value: impl Into<Val<JsonBody>>) -> Self {
-            self.props.set("JsonBody", value.into());
-            self
+        prop! {
+            /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
+            /// request headers.
+            props, "JsonBody", json_body, set_json_body, get_json_body, Val<JsonBody>
         }
 
-        /// `Method`.
-        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Method", value.into());
-            self
+        prop! {
+            /// `Method`.
+            props, "Method", method, set_method, get_method, Val<Json>
         }
 
-        /// `QueryString`.
-        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
         }
 
-        /// `SingleHeader`.
-        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
-            self.props.set("SingleHeader", value.into());
-            self
+        prop! {
+            /// `SingleHeader`.
+            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
         }
 
-        /// `SingleQueryArgument`: One query argument in a web request, identified by name, for example
-        /// UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
-        pub fn single_query_argument(mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> Self {
-            self.props.set("SingleQueryArgument", value.into());
-            self
+        prop! {
+            /// `SingleQueryArgument`: One query argument in a web request, identified by name, for
+            /// example UserName or SalesRegion. The name can be up to 30 characters long and isn't case
+            /// sensitive.
+            props, "SingleQueryArgument", single_query_argument, set_single_query_argument, get_single_query_argument, Val<FieldToMatchSingleQueryArgument>
         }
 
-        /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
-        /// that identifies a fragment uri, for example, /abcd#introduction
-        pub fn uri_fragment(mut self, value: impl Into<Val<UriFragment>>) -> Self {
-            self.props.set("UriFragment", value.into());
-            self
+        prop! {
+            /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
+            /// that identifies a fragment uri, for example, /abcd#introduction
+            props, "UriFragment", uri_fragment, set_uri_fragment, get_uri_fragment, Val<UriFragment>
         }
 
-        /// `UriPath`.
-        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
         }
     }
 
@@ -5098,10 +5591,9 @@ pub mod web_acl {
             Body { props }
         }
 
-        /// `OversizeHandling`: Handling of requests containing oversize fields
-        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
-            self.props.set("OversizeHandling", value.into());
-            self
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
         }
     }
 
@@ -5146,6 +5638,21 @@ pub mod web_acl {
             props.set("OversizeHandling", oversize_handling.into());
             Cookies { props }
         }
+
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the request cookies.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<CookieMatchPattern>
+        }
+
+        prop! {
+            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.CookieMatchPattern`: The pattern to look for in the request cookies.
@@ -5163,22 +5670,19 @@ pub mod web_acl {
             CookieMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `ExcludedCookies`.
-        pub fn excluded_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedCookies", value.into());
-            self
+        prop! {
+            /// `ExcludedCookies`.
+            props, "ExcludedCookies", excluded_cookies, set_excluded_cookies, get_excluded_cookies, Val<List<String>>
         }
 
-        /// `IncludedCookies`.
-        pub fn included_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedCookies", value.into());
-            self
+        prop! {
+            /// `IncludedCookies`.
+            props, "IncludedCookies", included_cookies, set_included_cookies, get_included_cookies, Val<List<String>>
         }
     }
 
@@ -5215,6 +5719,11 @@ pub mod web_acl {
             props.set("OversizeHandling", oversize_handling.into());
             HeaderOrder { props }
         }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.Headers`: Includes headers of a web request.
@@ -5242,6 +5751,21 @@ pub mod web_acl {
             props.set("OversizeHandling", oversize_handling.into());
             Headers { props }
         }
+
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the request headers.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<HeaderMatchPattern>
+        }
+
+        prop! {
+            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.HeaderMatchPattern`: The pattern to look for in the request headers.
@@ -5259,22 +5783,19 @@ pub mod web_acl {
             HeaderMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `ExcludedHeaders`.
-        pub fn excluded_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExcludedHeaders", value.into());
-            self
+        prop! {
+            /// `ExcludedHeaders`.
+            props, "ExcludedHeaders", excluded_headers, set_excluded_headers, get_excluded_headers, Val<List<String>>
         }
 
-        /// `IncludedHeaders`.
-        pub fn included_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedHeaders", value.into());
-            self
+        prop! {
+            /// `IncludedHeaders`.
+            props, "IncludedHeaders", included_headers, set_included_headers, get_included_headers, Val<List<String>>
         }
     }
 
@@ -5293,6 +5814,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             Ja3Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja3FingerprintFallbackBehavior>
         }
     }
 
@@ -5324,6 +5850,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             Ja4Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja4FingerprintFallbackBehavior>
         }
     }
 
@@ -5364,17 +5895,25 @@ pub mod web_acl {
             JsonBody { props }
         }
 
-        /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
-        /// request body is invalid.
-        pub fn invalid_fallback_behavior(mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> Self {
-            self.props.set("InvalidFallbackBehavior", value.into());
-            self
+        prop! {
+            /// `MatchPattern`: The pattern to look for in the JSON body.
+            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<JsonMatchPattern>
         }
 
-        /// `OversizeHandling`: Handling of requests containing oversize fields
-        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
-            self.props.set("OversizeHandling", value.into());
-            self
+        prop! {
+            /// `MatchScope`: The parts of the JSON to match against using the MatchPattern.
+            props, "MatchScope", _, set_match_scope, get_match_scope, Val<JsonMatchScope>
+        }
+
+        prop! {
+            /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
+            /// request body is invalid.
+            props, "InvalidFallbackBehavior", invalid_fallback_behavior, set_invalid_fallback_behavior, get_invalid_fallback_behavior, Val<BodyParsingFallbackBehavior>
+        }
+
+        prop! {
+            /// `OversizeHandling`: Handling of requests containing oversize fields
+            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
         }
     }
 
@@ -5409,16 +5948,14 @@ pub mod web_acl {
             JsonMatchPattern { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `IncludedPaths`.
-        pub fn included_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("IncludedPaths", value.into());
-            self
+        prop! {
+            /// `IncludedPaths`.
+            props, "IncludedPaths", included_paths, set_included_paths, get_included_paths, Val<List<String>>
         }
     }
 
@@ -5454,6 +5991,11 @@ pub mod web_acl {
             props.set("Name", name.into());
             FieldToMatchSingleHeader { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.FieldToMatchSingleQueryArgument`: One query argument in a web request,
@@ -5474,6 +6016,11 @@ pub mod web_acl {
             props.set("Name", name.into());
             FieldToMatchSingleQueryArgument { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.UriFragment`: The path component of the URI Fragment. This is the part
@@ -5492,10 +6039,9 @@ pub mod web_acl {
             UriFragment { props }
         }
 
-        /// `FallbackBehavior`.
-        pub fn fallback_behavior(mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> Self {
-            self.props.set("FallbackBehavior", value.into());
-            self
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", fallback_behavior, set_fallback_behavior, get_fallback_behavior, Val<UriFragmentFallbackBehavior>
         }
     }
 
@@ -5556,6 +6102,16 @@ pub mod web_acl {
             props.set("Type", type_.into());
             PreParseTextTransformation { props }
         }
+
+        prop! {
+            /// `Priority`: Priority of PreParseTextTransformation being applied.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: Type of pre-parse text transformation.
+            props, "Type", _, set_type, get_type, Val<PreParseTextTransformationType>
+        }
     }
 
     /// Type of pre-parse text transformation.
@@ -5601,6 +6157,16 @@ pub mod web_acl {
             props.set("Priority", priority.into());
             props.set("Type", type_.into());
             TextTransformation { props }
+        }
+
+        prop! {
+            /// `Priority`: Priority of Rule being evaluated.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
+        }
+
+        prop! {
+            /// `Type`: Type of text transformation.
+            props, "Type", _, set_type, get_type, Val<TextTransformationType>
         }
     }
 
@@ -5719,16 +6285,14 @@ pub mod web_acl {
             GeoMatchStatement { props }
         }
 
-        /// `CountryCodes`.
-        pub fn country_codes(mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> Self {
-            self.props.set("CountryCodes", value.into());
-            self
+        prop! {
+            /// `CountryCodes`.
+            props, "CountryCodes", country_codes, set_country_codes, get_country_codes, Val<List<GeoMatchStatementCountryCodes>>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
         }
     }
 
@@ -6506,10 +7070,14 @@ pub mod web_acl {
             IpSetReferenceStatement { props }
         }
 
-        /// `IPSetForwardedIPConfig`.
-        pub fn ip_set_forwarded_ip_config(mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> Self {
-            self.props.set("IPSetForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `Arn`: ARN of the WAF entity.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `IPSetForwardedIPConfig`.
+            props, "IPSetForwardedIPConfig", ip_set_forwarded_ip_config, set_ip_set_forwarded_ip_config, get_ip_set_forwarded_ip_config, Val<IpSetForwardedIpConfiguration>
         }
     }
 
@@ -6536,6 +7104,21 @@ pub mod web_acl {
             props.set("FallbackBehavior", fallback_behavior.into());
             props.set("Position", position.into());
             IpSetForwardedIpConfiguration { props }
+        }
+
+        prop! {
+            /// `HeaderName`.
+            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<IpSetForwardedIpConfigurationFallbackBehavior>
+        }
+
+        prop! {
+            /// `Position`.
+            props, "Position", _, set_position, get_position, Val<IpSetForwardedIpConfigurationPosition>
         }
     }
 
@@ -6586,6 +7169,16 @@ pub mod web_acl {
             props.set("Key", key.into());
             LabelMatchStatement { props }
         }
+
+        prop! {
+            /// `Scope`.
+            props, "Scope", _, set_scope, get_scope, Val<LabelMatchScope>
+        }
+
+        prop! {
+            /// `Key`.
+            props, "Key", _, set_key, get_key, Val<String>
+        }
     }
 
     /// Allowed values.
@@ -6620,35 +7213,40 @@ pub mod web_acl {
             ManagedRuleGroupStatement { props }
         }
 
-        /// `ExcludedRules`.
-        pub fn excluded_rules(mut self, value: impl Into<Val<List<ExcludedRule>>>) -> Self {
-            self.props.set("ExcludedRules", value.into());
-            self
+        prop! {
+            /// `VendorName`.
+            props, "VendorName", _, set_vendor_name, get_vendor_name, Val<String>
         }
 
-        /// `ManagedRuleGroupConfigs`: Collection of ManagedRuleGroupConfig.
-        pub fn managed_rule_group_configs(mut self, value: impl Into<Val<List<ManagedRuleGroupConfig>>>) -> Self {
-            self.props.set("ManagedRuleGroupConfigs", value.into());
-            self
+        prop! {
+            /// `Name`: Name of the WebACL.
+            props, "Name", _, set_name, get_name, Val<String>
         }
 
-        /// `RuleActionOverrides`: Action overrides for rules in the rule group.
-        pub fn rule_action_overrides(mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> Self {
-            self.props.set("RuleActionOverrides", value.into());
-            self
+        prop! {
+            /// `ExcludedRules`.
+            props, "ExcludedRules", excluded_rules, set_excluded_rules, get_excluded_rules, Val<List<ExcludedRule>>
         }
 
-        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-        /// SizeConstraint, etc
-        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
-            self.props.set("ScopeDownStatement", value.into());
-            self
+        prop! {
+            /// `ManagedRuleGroupConfigs`: Collection of ManagedRuleGroupConfig.
+            props, "ManagedRuleGroupConfigs", managed_rule_group_configs, set_managed_rule_group_configs, get_managed_rule_group_configs, Val<List<ManagedRuleGroupConfig>>
         }
 
-        /// `Version`.
-        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `RuleActionOverrides`: Action overrides for rules in the rule group.
+            props, "RuleActionOverrides", rule_action_overrides, set_rule_action_overrides, get_rule_action_overrides, Val<List<RuleActionOverride>>
+        }
+
+        prop! {
+            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
+        }
+
+        prop! {
+            /// `Version`.
+            props, "Version", version, set_version, get_version, Val<String>
         }
     }
 
@@ -6669,6 +7267,11 @@ pub mod web_acl {
             props.set("Name", name.into());
             ExcludedRule { props }
         }
+
+        prop! {
+            /// `Name`: Name of the WebACL.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.ManagedRuleGroupConfig`: ManagedRuleGroupConfig.
@@ -6686,56 +7289,48 @@ pub mod web_acl {
             ManagedRuleGroupConfig { props }
         }
 
-        /// `AWSManagedRulesACFPRuleSet`: Configures how to use the Account creation fraud prevention
-        /// managed rule group in the web ACL
-        pub fn aws_managed_rules_acfp_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAcfpRuleSet>>) -> Self {
-            self.props.set("AWSManagedRulesACFPRuleSet", value.into());
-            self
+        prop! {
+            /// `AWSManagedRulesACFPRuleSet`: Configures how to use the Account creation fraud
+            /// prevention managed rule group in the web ACL
+            props, "AWSManagedRulesACFPRuleSet", aws_managed_rules_acfp_rule_set, set_aws_managed_rules_acfp_rule_set, get_aws_managed_rules_acfp_rule_set, Val<AwsManagedRulesAcfpRuleSet>
         }
 
-        /// `AWSManagedRulesATPRuleSet`: Configures how to use the Account Takeover Prevention managed
-        /// rule group in the web ACL
-        pub fn aws_managed_rules_atp_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAtpRuleSet>>) -> Self {
-            self.props.set("AWSManagedRulesATPRuleSet", value.into());
-            self
+        prop! {
+            /// `AWSManagedRulesATPRuleSet`: Configures how to use the Account Takeover Prevention
+            /// managed rule group in the web ACL
+            props, "AWSManagedRulesATPRuleSet", aws_managed_rules_atp_rule_set, set_aws_managed_rules_atp_rule_set, get_aws_managed_rules_atp_rule_set, Val<AwsManagedRulesAtpRuleSet>
         }
 
-        /// `AWSManagedRulesAntiDDoSRuleSet`: Configures how to use the AntiDDOS AWS managed rule group
-        /// in the web ACL
-        pub fn aws_managed_rules_anti_d_do_s_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAntiDDoSRuleSet>>) -> Self {
-            self.props.set("AWSManagedRulesAntiDDoSRuleSet", value.into());
-            self
+        prop! {
+            /// `AWSManagedRulesAntiDDoSRuleSet`: Configures how to use the AntiDDOS AWS managed rule
+            /// group in the web ACL
+            props, "AWSManagedRulesAntiDDoSRuleSet", aws_managed_rules_anti_d_do_s_rule_set, set_aws_managed_rules_anti_d_do_s_rule_set, get_aws_managed_rules_anti_d_do_s_rule_set, Val<AwsManagedRulesAntiDDoSRuleSet>
         }
 
-        /// `AWSManagedRulesBotControlRuleSet`: Configures how to use the Bot Control managed rule group
-        /// in the web ACL
-        pub fn aws_managed_rules_bot_control_rule_set(mut self, value: impl Into<Val<AwsManagedRulesBotControlRuleSet>>) -> Self {
-            self.props.set("AWSManagedRulesBotControlRuleSet", value.into());
-            self
+        prop! {
+            /// `AWSManagedRulesBotControlRuleSet`: Configures how to use the Bot Control managed rule
+            /// group in the web ACL
+            props, "AWSManagedRulesBotControlRuleSet", aws_managed_rules_bot_control_rule_set, set_aws_managed_rules_bot_control_rule_set, get_aws_managed_rules_bot_control_rule_set, Val<AwsManagedRulesBotControlRuleSet>
         }
 
-        /// `LoginPath`.
-        pub fn login_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoginPath", value.into());
-            self
+        prop! {
+            /// `LoginPath`.
+            props, "LoginPath", login_path, set_login_path, get_login_path, Val<String>
         }
 
-        /// `PasswordField`.
-        pub fn password_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
-            self.props.set("PasswordField", value.into());
-            self
+        prop! {
+            /// `PasswordField`.
+            props, "PasswordField", password_field, set_password_field, get_password_field, Val<FieldIdentifier>
         }
 
-        /// `PayloadType`.
-        pub fn payload_type(mut self, value: impl Into<Val<ManagedRuleGroupConfigPayloadType>>) -> Self {
-            self.props.set("PayloadType", value.into());
-            self
+        prop! {
+            /// `PayloadType`.
+            props, "PayloadType", payload_type, set_payload_type, get_payload_type, Val<ManagedRuleGroupConfigPayloadType>
         }
 
-        /// `UsernameField`.
-        pub fn username_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
-            self.props.set("UsernameField", value.into());
-            self
+        prop! {
+            /// `UsernameField`.
+            props, "UsernameField", username_field, set_username_field, get_username_field, Val<FieldIdentifier>
         }
     }
 
@@ -6765,16 +7360,29 @@ pub mod web_acl {
             AwsManagedRulesAcfpRuleSet { props }
         }
 
-        /// `EnableRegexInPath`.
-        pub fn enable_regex_in_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableRegexInPath", value.into());
-            self
+        prop! {
+            /// `CreationPath`.
+            props, "CreationPath", _, set_creation_path, get_creation_path, Val<String>
         }
 
-        /// `ResponseInspection`: Configures the inspection of login responses
-        pub fn response_inspection(mut self, value: impl Into<Val<ResponseInspection>>) -> Self {
-            self.props.set("ResponseInspection", value.into());
-            self
+        prop! {
+            /// `RegistrationPagePath`.
+            props, "RegistrationPagePath", _, set_registration_page_path, get_registration_page_path, Val<String>
+        }
+
+        prop! {
+            /// `RequestInspection`: Configures the inspection of sign-up requests
+            props, "RequestInspection", _, set_request_inspection, get_request_inspection, Val<RequestInspectionAcfp>
+        }
+
+        prop! {
+            /// `EnableRegexInPath`.
+            props, "EnableRegexInPath", enable_regex_in_path, set_enable_regex_in_path, get_enable_regex_in_path, Val<bool>
+        }
+
+        prop! {
+            /// `ResponseInspection`: Configures the inspection of login responses
+            props, "ResponseInspection", response_inspection, set_response_inspection, get_response_inspection, Val<ResponseInspection>
         }
     }
 
@@ -6795,34 +7403,34 @@ pub mod web_acl {
             RequestInspectionAcfp { props }
         }
 
-        /// `AddressFields`.
-        pub fn address_fields(mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> Self {
-            self.props.set("AddressFields", value.into());
-            self
+        prop! {
+            /// `PayloadType`.
+            props, "PayloadType", _, set_payload_type, get_payload_type, Val<RequestInspectionAcfpPayloadType>
         }
 
-        /// `EmailField`.
-        pub fn email_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
-            self.props.set("EmailField", value.into());
-            self
+        prop! {
+            /// `AddressFields`.
+            props, "AddressFields", address_fields, set_address_fields, get_address_fields, Val<List<FieldIdentifier>>
         }
 
-        /// `PasswordField`.
-        pub fn password_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
-            self.props.set("PasswordField", value.into());
-            self
+        prop! {
+            /// `EmailField`.
+            props, "EmailField", email_field, set_email_field, get_email_field, Val<FieldIdentifier>
         }
 
-        /// `PhoneNumberFields`.
-        pub fn phone_number_fields(mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> Self {
-            self.props.set("PhoneNumberFields", value.into());
-            self
+        prop! {
+            /// `PasswordField`.
+            props, "PasswordField", password_field, set_password_field, get_password_field, Val<FieldIdentifier>
         }
 
-        /// `UsernameField`.
-        pub fn username_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
-            self.props.set("UsernameField", value.into());
-            self
+        prop! {
+            /// `PhoneNumberFields`.
+            props, "PhoneNumberFields", phone_number_fields, set_phone_number_fields, get_phone_number_fields, Val<List<FieldIdentifier>>
+        }
+
+        prop! {
+            /// `UsernameField`.
+            props, "UsernameField", username_field, set_username_field, get_username_field, Val<FieldIdentifier>
         }
     }
 
@@ -6841,6 +7449,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("Identifier", identifier.into());
             FieldIdentifier { props }
+        }
+
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
         }
     }
 
@@ -6872,28 +7485,25 @@ pub mod web_acl {
             ResponseInspection { props }
         }
 
-        /// `BodyContains`: Response body contents that indicate success or failure of a login request
-        pub fn body_contains(mut self, value: impl Into<Val<ResponseInspectionBodyContains>>) -> Self {
-            self.props.set("BodyContains", value.into());
-            self
+        prop! {
+            /// `BodyContains`: Response body contents that indicate success or failure of a login
+            /// request
+            props, "BodyContains", body_contains, set_body_contains, get_body_contains, Val<ResponseInspectionBodyContains>
         }
 
-        /// `Header`: Response headers that indicate success or failure of a login request
-        pub fn header(mut self, value: impl Into<Val<ResponseInspectionHeader>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: Response headers that indicate success or failure of a login request
+            props, "Header", header, set_header, get_header, Val<ResponseInspectionHeader>
         }
 
-        /// `Json`: Response JSON that indicate success or failure of a login request
-        pub fn json(mut self, value: impl Into<Val<ResponseInspectionJson>>) -> Self {
-            self.props.set("Json", value.into());
-            self
+        prop! {
+            /// `Json`: Response JSON that indicate success or failure of a login request
+            props, "Json", json, set_json, get_json, Val<ResponseInspectionJson>
         }
 
-        /// `StatusCode`: Response status codes that indicate success or failure of a login request
-        pub fn status_code(mut self, value: impl Into<Val<ResponseInspectionStatusCode>>) -> Self {
-            self.props.set("StatusCode", value.into());
-            self
+        prop! {
+            /// `StatusCode`: Response status codes that indicate success or failure of a login request
+            props, "StatusCode", status_code, set_status_code, get_status_code, Val<ResponseInspectionStatusCode>
         }
     }
 
@@ -6918,6 +7528,16 @@ pub mod web_acl {
             props.set("SuccessStrings", success_strings.into());
             props.set("FailureStrings", failure_strings.into());
             ResponseInspectionBodyContains { props }
+        }
+
+        prop! {
+            /// `SuccessStrings`.
+            props, "SuccessStrings", _, set_success_strings, get_success_strings, Val<List<String>>
+        }
+
+        prop! {
+            /// `FailureStrings`.
+            props, "FailureStrings", _, set_failure_strings, get_failure_strings, Val<List<String>>
         }
     }
 
@@ -6946,6 +7566,21 @@ pub mod web_acl {
             props.set("FailureValues", failure_values.into());
             ResponseInspectionHeader { props }
         }
+
+        prop! {
+            /// `Name`.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `SuccessValues`.
+            props, "SuccessValues", _, set_success_values, get_success_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `FailureValues`.
+            props, "FailureValues", _, set_failure_values, get_failure_values, Val<List<String>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.ResponseInspectionJson`: Response JSON that indicate success or failure
@@ -6973,6 +7608,21 @@ pub mod web_acl {
             props.set("FailureValues", failure_values.into());
             ResponseInspectionJson { props }
         }
+
+        prop! {
+            /// `Identifier`.
+            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        }
+
+        prop! {
+            /// `SuccessValues`.
+            props, "SuccessValues", _, set_success_values, get_success_values, Val<List<String>>
+        }
+
+        prop! {
+            /// `FailureValues`.
+            props, "FailureValues", _, set_failure_values, get_failure_values, Val<List<String>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.ResponseInspectionStatusCode`: Response status codes that indicate
@@ -6997,6 +7647,16 @@ pub mod web_acl {
             props.set("FailureCodes", failure_codes.into());
             ResponseInspectionStatusCode { props }
         }
+
+        prop! {
+            /// `SuccessCodes`.
+            props, "SuccessCodes", _, set_success_codes, get_success_codes, Val<List<i64>>
+        }
+
+        prop! {
+            /// `FailureCodes`.
+            props, "FailureCodes", _, set_failure_codes, get_failure_codes, Val<List<i64>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.AWSManagedRulesATPRuleSet`: Configures how to use the Account Takeover
@@ -7017,22 +7677,24 @@ pub mod web_acl {
             AwsManagedRulesAtpRuleSet { props }
         }
 
-        /// `EnableRegexInPath`.
-        pub fn enable_regex_in_path(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableRegexInPath", value.into());
-            self
+        prop! {
+            /// `LoginPath`.
+            props, "LoginPath", _, set_login_path, get_login_path, Val<String>
         }
 
-        /// `RequestInspection`: Configures the inspection of login requests
-        pub fn request_inspection(mut self, value: impl Into<Val<RequestInspection>>) -> Self {
-            self.props.set("RequestInspection", value.into());
-            self
+        prop! {
+            /// `EnableRegexInPath`.
+            props, "EnableRegexInPath", enable_regex_in_path, set_enable_regex_in_path, get_enable_regex_in_path, Val<bool>
         }
 
-        /// `ResponseInspection`: Configures the inspection of login responses
-        pub fn response_inspection(mut self, value: impl Into<Val<ResponseInspection>>) -> Self {
-            self.props.set("ResponseInspection", value.into());
-            self
+        prop! {
+            /// `RequestInspection`: Configures the inspection of login requests
+            props, "RequestInspection", request_inspection, set_request_inspection, get_request_inspection, Val<RequestInspection>
+        }
+
+        prop! {
+            /// `ResponseInspection`: Configures the inspection of login responses
+            props, "ResponseInspection", response_inspection, set_response_inspection, get_response_inspection, Val<ResponseInspection>
         }
     }
 
@@ -7059,6 +7721,21 @@ pub mod web_acl {
             props.set("UsernameField", username_field.into());
             props.set("PasswordField", password_field.into());
             RequestInspection { props }
+        }
+
+        prop! {
+            /// `PayloadType`.
+            props, "PayloadType", _, set_payload_type, get_payload_type, Val<RequestInspectionPayloadType>
+        }
+
+        prop! {
+            /// `UsernameField`.
+            props, "UsernameField", _, set_username_field, get_username_field, Val<FieldIdentifier>
+        }
+
+        prop! {
+            /// `PasswordField`.
+            props, "PasswordField", _, set_password_field, get_password_field, Val<FieldIdentifier>
         }
     }
 
@@ -7094,10 +7771,14 @@ pub mod web_acl {
             AwsManagedRulesAntiDDoSRuleSet { props }
         }
 
-        /// `SensitivityToBlock`.
-        pub fn sensitivity_to_block(mut self, value: impl Into<Val<SensitivityToAct>>) -> Self {
-            self.props.set("SensitivityToBlock", value.into());
-            self
+        prop! {
+            /// `ClientSideActionConfig`: Client side action config for AntiDDOS AMR.
+            props, "ClientSideActionConfig", _, set_client_side_action_config, get_client_side_action_config, Val<ClientSideActionConfig>
+        }
+
+        prop! {
+            /// `SensitivityToBlock`.
+            props, "SensitivityToBlock", sensitivity_to_block, set_sensitivity_to_block, get_sensitivity_to_block, Val<SensitivityToAct>
         }
     }
 
@@ -7116,6 +7797,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("Challenge", challenge.into());
             ClientSideActionConfig { props }
+        }
+
+        prop! {
+            /// `Challenge`: Client side action config for AntiDDOS AMR.
+            props, "Challenge", _, set_challenge, get_challenge, Val<ClientSideAction>
         }
     }
 
@@ -7136,16 +7822,19 @@ pub mod web_acl {
             ClientSideAction { props }
         }
 
-        /// `ExemptUriRegularExpressions`.
-        pub fn exempt_uri_regular_expressions(mut self, value: impl Into<Val<List<Regex>>>) -> Self {
-            self.props.set("ExemptUriRegularExpressions", value.into());
-            self
+        prop! {
+            /// `UsageOfAction`.
+            props, "UsageOfAction", _, set_usage_of_action, get_usage_of_action, Val<UsageOfAction>
         }
 
-        /// `Sensitivity`.
-        pub fn sensitivity(mut self, value: impl Into<Val<SensitivityToAct>>) -> Self {
-            self.props.set("Sensitivity", value.into());
-            self
+        prop! {
+            /// `ExemptUriRegularExpressions`.
+            props, "ExemptUriRegularExpressions", exempt_uri_regular_expressions, set_exempt_uri_regular_expressions, get_exempt_uri_regular_expressions, Val<List<Regex>>
+        }
+
+        prop! {
+            /// `Sensitivity`.
+            props, "Sensitivity", sensitivity, set_sensitivity, get_sensitivity, Val<SensitivityToAct>
         }
     }
 
@@ -7164,10 +7853,9 @@ pub mod web_acl {
             Regex { props }
         }
 
-        /// `RegexString`.
-        pub fn regex_string(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RegexString", value.into());
-            self
+        prop! {
+            /// `RegexString`.
+            props, "RegexString", regex_string, set_regex_string, get_regex_string, Val<String>
         }
     }
 
@@ -7220,10 +7908,14 @@ pub mod web_acl {
             AwsManagedRulesBotControlRuleSet { props }
         }
 
-        /// `EnableMachineLearning`.
-        pub fn enable_machine_learning(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableMachineLearning", value.into());
-            self
+        prop! {
+            /// `InspectionLevel`.
+            props, "InspectionLevel", _, set_inspection_level, get_inspection_level, Val<AwsManagedRulesBotControlRuleSetInspectionLevel>
+        }
+
+        prop! {
+            /// `EnableMachineLearning`.
+            props, "EnableMachineLearning", enable_machine_learning, set_enable_machine_learning, get_enable_machine_learning, Val<bool>
         }
     }
 
@@ -7271,6 +7963,16 @@ pub mod web_acl {
             props.set("ActionToUse", action_to_use.into());
             RuleActionOverride { props }
         }
+
+        prop! {
+            /// `Name`: Name of the WebACL.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `ActionToUse`: Action taken when Rule matches its condition.
+            props, "ActionToUse", _, set_action_to_use, get_action_to_use, Val<RuleAction>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.NotStatement`.
@@ -7290,6 +7992,12 @@ pub mod web_acl {
             props.set("Statement", statement.into());
             NotStatement { props }
         }
+
+        prop! {
+            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.OrStatement`.
@@ -7307,6 +8015,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("Statements", statements.into());
             OrStatement { props }
+        }
+
+        prop! {
+            /// `Statements`.
+            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
         }
     }
 
@@ -7332,29 +8045,35 @@ pub mod web_acl {
             RateBasedStatement { props }
         }
 
-        /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
-        pub fn custom_keys(mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> Self {
-            self.props.set("CustomKeys", value.into());
-            self
+        prop! {
+            /// `Limit`.
+            props, "Limit", _, set_limit, get_limit, Val<i64>
         }
 
-        /// `EvaluationWindowSec`.
-        pub fn evaluation_window_sec(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EvaluationWindowSec", value.into());
-            self
+        prop! {
+            /// `AggregateKeyType`.
+            props, "AggregateKeyType", _, set_aggregate_key_type, get_aggregate_key_type, Val<RateBasedStatementAggregateKeyType>
         }
 
-        /// `ForwardedIPConfig`.
-        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
-            self.props.set("ForwardedIPConfig", value.into());
-            self
+        prop! {
+            /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
+            props, "CustomKeys", custom_keys, set_custom_keys, get_custom_keys, Val<List<RateBasedStatementCustomKey>>
         }
 
-        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-        /// SizeConstraint, etc
-        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
-            self.props.set("ScopeDownStatement", value.into());
-            self
+        prop! {
+            /// `EvaluationWindowSec`.
+            props, "EvaluationWindowSec", evaluation_window_sec, set_evaluation_window_sec, get_evaluation_window_sec, Val<i64>
+        }
+
+        prop! {
+            /// `ForwardedIPConfig`.
+            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        }
+
+        prop! {
+            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+            /// SizeConstraint, etc
+            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
         }
     }
 
@@ -7393,81 +8112,69 @@ pub mod web_acl {
             RateBasedStatementCustomKey { props }
         }
 
-        /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
-        pub fn asn(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ASN", value.into());
-            self
+        prop! {
+            /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
+            props, "ASN", asn, set_asn, get_asn, Val<Json>
         }
 
-        /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
-        pub fn cookie(mut self, value: impl Into<Val<RateLimitCookie>>) -> Self {
-            self.props.set("Cookie", value.into());
-            self
+        prop! {
+            /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
+            props, "Cookie", cookie, set_cookie, get_cookie, Val<RateLimitCookie>
         }
 
-        /// `ForwardedIP`.
-        pub fn forwarded_ip(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("ForwardedIP", value.into());
-            self
+        prop! {
+            /// `ForwardedIP`.
+            props, "ForwardedIP", forwarded_ip, set_forwarded_ip, get_forwarded_ip, Val<Json>
         }
 
-        /// `HTTPMethod`.
-        pub fn http_method(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("HTTPMethod", value.into());
-            self
+        prop! {
+            /// `HTTPMethod`.
+            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<Json>
         }
 
-        /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
-        pub fn header(mut self, value: impl Into<Val<RateLimitHeader>>) -> Self {
-            self.props.set("Header", value.into());
-            self
+        prop! {
+            /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
+            props, "Header", header, set_header, get_header, Val<RateLimitHeader>
         }
 
-        /// `IP`.
-        pub fn ip(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("IP", value.into());
-            self
+        prop! {
+            /// `IP`.
+            props, "IP", ip, set_ip, get_ip, Val<Json>
         }
 
-        /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
-        /// rate-based rule.
-        pub fn ja3_fingerprint(mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> Self {
-            self.props.set("JA3Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
+            /// rate-based rule.
+            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<RateLimitJa3Fingerprint>
         }
 
-        /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
-        /// rate-based rule.
-        pub fn ja4_fingerprint(mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> Self {
-            self.props.set("JA4Fingerprint", value.into());
-            self
+        prop! {
+            /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
+            /// rate-based rule.
+            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<RateLimitJa4Fingerprint>
         }
 
-        /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a rate-based
-        /// rule.
-        pub fn label_namespace(mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> Self {
-            self.props.set("LabelNamespace", value.into());
-            self
+        prop! {
+            /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a
+            /// rate-based rule.
+            props, "LabelNamespace", label_namespace, set_label_namespace, get_label_namespace, Val<RateLimitLabelNamespace>
         }
 
-        /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
-        /// rate-based rule.
-        pub fn query_argument(mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> Self {
-            self.props.set("QueryArgument", value.into());
-            self
+        prop! {
+            /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
+            /// rate-based rule.
+            props, "QueryArgument", query_argument, set_query_argument, get_query_argument, Val<RateLimitQueryArgument>
         }
 
-        /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
-        /// rule.
-        pub fn query_string(mut self, value: impl Into<Val<RateLimitQueryString>>) -> Self {
-            self.props.set("QueryString", value.into());
-            self
+        prop! {
+            /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
+            /// rule.
+            props, "QueryString", query_string, set_query_string, get_query_string, Val<RateLimitQueryString>
         }
 
-        /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
-        pub fn uri_path(mut self, value: impl Into<Val<RateLimitUriPath>>) -> Self {
-            self.props.set("UriPath", value.into());
-            self
+        prop! {
+            /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
+            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<RateLimitUriPath>
         }
     }
 
@@ -7493,6 +8200,16 @@ pub mod web_acl {
             props.set("TextTransformations", text_transformations.into());
             RateLimitCookie { props }
         }
+
+        prop! {
+            /// `Name`: The name of the cookie to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.RateLimitHeader`: Specifies a header as an aggregate key for a
@@ -7517,6 +8234,16 @@ pub mod web_acl {
             props.set("TextTransformations", text_transformations.into());
             RateLimitHeader { props }
         }
+
+        prop! {
+            /// `Name`: The name of the header to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.RateLimitJA3Fingerprint`: Specifies the request's JA3 fingerprint as an
@@ -7535,6 +8262,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("FallbackBehavior", fallback_behavior.into());
             RateLimitJa3Fingerprint { props }
+        }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa3FingerprintFallbackBehavior>
         }
     }
 
@@ -7568,6 +8300,11 @@ pub mod web_acl {
             props.set("FallbackBehavior", fallback_behavior.into());
             RateLimitJa4Fingerprint { props }
         }
+
+        prop! {
+            /// `FallbackBehavior`.
+            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa4FingerprintFallbackBehavior>
+        }
     }
 
     /// Allowed values.
@@ -7600,6 +8337,11 @@ pub mod web_acl {
             props.set("Namespace", namespace.into());
             RateLimitLabelNamespace { props }
         }
+
+        prop! {
+            /// `Namespace`: The namespace to use for aggregation.
+            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.RateLimitQueryArgument`: Specifies a query argument in the request as an
@@ -7624,6 +8366,16 @@ pub mod web_acl {
             props.set("TextTransformations", text_transformations.into());
             RateLimitQueryArgument { props }
         }
+
+        prop! {
+            /// `Name`: The name of the query argument to use.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.RateLimitQueryString`: Specifies the request's query string as an
@@ -7643,6 +8395,11 @@ pub mod web_acl {
             props.set("TextTransformations", text_transformations.into());
             RateLimitQueryString { props }
         }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
     }
 
     /// `AWS::WAFv2::WebACL.RateLimitUriPath`: Specifies the request's URI Path as an aggregate key
@@ -7661,6 +8418,11 @@ pub mod web_acl {
             let mut props = Props::new();
             props.set("TextTransformations", text_transformations.into());
             RateLimitUriPath { props }
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
         }
     }
 
@@ -7689,10 +8451,24 @@ pub mod web_acl {
             RegexMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `RegexString`.
+            props, "RegexString", _, set_regex_string, get_regex_string, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -7721,10 +8497,24 @@ pub mod web_acl {
             RegexPatternSetReferenceStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `Arn`: ARN of the WAF entity.
+            props, "Arn", _, set_arn, get_arn, Val<String>
+        }
+
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -7745,16 +8535,19 @@ pub mod web_acl {
             RuleGroupReferenceStatement { props }
         }
 
-        /// `ExcludedRules`.
-        pub fn excluded_rules(mut self, value: impl Into<Val<List<ExcludedRule>>>) -> Self {
-            self.props.set("ExcludedRules", value.into());
-            self
+        prop! {
+            /// `Arn`: ARN of the WAF entity.
+            props, "Arn", _, set_arn, get_arn, Val<String>
         }
 
-        /// `RuleActionOverrides`: Action overrides for rules in the rule group.
-        pub fn rule_action_overrides(mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> Self {
-            self.props.set("RuleActionOverrides", value.into());
-            self
+        prop! {
+            /// `ExcludedRules`.
+            props, "ExcludedRules", excluded_rules, set_excluded_rules, get_excluded_rules, Val<List<ExcludedRule>>
+        }
+
+        prop! {
+            /// `RuleActionOverrides`: Action overrides for rules in the rule group.
+            props, "RuleActionOverrides", rule_action_overrides, set_rule_action_overrides, get_rule_action_overrides, Val<List<RuleActionOverride>>
         }
     }
 
@@ -7786,10 +8579,29 @@ pub mod web_acl {
             SizeConstraintStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `ComparisonOperator`.
+            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SizeConstraintStatementComparisonOperator>
+        }
+
+        prop! {
+            /// `Size`.
+            props, "Size", _, set_size, get_size, Val<f64>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -7840,16 +8652,24 @@ pub mod web_acl {
             SqliMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
         }
 
-        /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
-        pub fn sensitivity_level(mut self, value: impl Into<Val<SensitivityLevel>>) -> Self {
-            self.props.set("SensitivityLevel", value.into());
-            self
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        }
+
+        prop! {
+            /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
+            props, "SensitivityLevel", sensitivity_level, set_sensitivity_level, get_sensitivity_level, Val<SensitivityLevel>
         }
     }
 
@@ -7888,10 +8708,19 @@ pub mod web_acl {
             XssMatchStatement { props }
         }
 
-        /// `PreParseTextTransformations`.
-        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
-            self.props.set("PreParseTextTransformations", value.into());
-            self
+        prop! {
+            /// `FieldToMatch`: Field of the request to match.
+            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        }
+
+        prop! {
+            /// `TextTransformations`.
+            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        }
+
+        prop! {
+            /// `PreParseTextTransformations`.
+            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
         }
     }
 
@@ -7918,6 +8747,21 @@ pub mod web_acl {
             props.set("CloudWatchMetricsEnabled", cloud_watch_metrics_enabled.into());
             props.set("MetricName", metric_name.into());
             VisibilityConfig { props }
+        }
+
+        prop! {
+            /// `SampledRequestsEnabled`.
+            props, "SampledRequestsEnabled", _, set_sampled_requests_enabled, get_sampled_requests_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `CloudWatchMetricsEnabled`.
+            props, "CloudWatchMetricsEnabled", _, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+        }
+
+        prop! {
+            /// `MetricName`.
+            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
         }
     }
 
@@ -7957,6 +8801,16 @@ impl WebAclAssociation {
         core.set("ResourceArn", resource_arn.into());
         core.set("WebACLArn", web_acl_arn.into());
         WebAclAssociation { core }
+    }
+
+    prop! {
+        /// `ResourceArn`.
+        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    }
+
+    prop! {
+        /// `WebACLArn`.
+        core.props, "WebACLArn", _, set_web_acl_arn, get_web_acl_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.

@@ -57,6 +57,29 @@ impl AgentContext {
         AgentContext { core }
     }
 
+    prop! {
+        /// `Content`: The free-form content of the Agent Context, supplied as an arbitrary JSON
+        /// object.
+        core.props, "Content", _, set_content, get_content, Val<Json>
+    }
+
+    prop! {
+        /// `ContextType`: The type of the Agent Context.
+        core.props, "ContextType", _, set_context_type, get_context_type, Val<agent_context::ContextType>
+    }
+
+    prop! {
+        /// `ProfileArn`: The Amazon Resource Name (ARN) of the parent Agent Profile that owns this
+        /// context. Pass `!Ref` of the parent AWS::WellArchitected::AgentProfile to flow its ARN
+        /// here.
+        core.props, "ProfileArn", _, set_profile_arn, get_profile_arn, Val<String>
+    }
+
+    prop! {
+        /// `Title`: The title of the Agent Context.
+        core.props, "Title", _, set_title, get_title, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {
@@ -158,10 +181,25 @@ impl AgentGoal {
         AgentGoal { core }
     }
 
-    /// `Description`: A description of the Agent Goal.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the Agent Goal.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Pillars`: The list of Well-Architected pillars this goal targets.
+        core.props, "Pillars", _, set_pillars, get_pillars, Val<List<agent_goal::Pillar>>
+    }
+
+    prop! {
+        /// `ProfileArn`: The Amazon Resource Name (ARN) of the parent Agent Profile that owns this
+        /// goal. Pass `!Ref` of the parent AWS::WellArchitected::AgentProfile to flow its ARN here.
+        core.props, "ProfileArn", _, set_profile_arn, get_profile_arn, Val<String>
+    }
+
+    prop! {
+        /// `Title`: The title of the Agent Goal.
+        core.props, "Title", _, set_title, get_title, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -270,36 +308,53 @@ impl AgentProfile {
         AgentProfile { core }
     }
 
-    /// `BusinessOverview`: A business overview for the profile used to improve recommendation
-    /// quality.
-    pub fn business_overview(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BusinessOverview", value.into());
-        self
+    prop! {
+        /// `AggregationConfiguration`: The aggregation configuration entries (account, regions,
+        /// access role) associated with this profile.
+        core.props, "AggregationConfiguration", _, set_aggregation_configuration, get_aggregation_configuration, Val<List<agent_profile::AggregationConfiguration>>
     }
 
-    /// `DeletionProtection`: Whether deletion protection is enabled for the profile. When enabled,
-    /// the profile cannot be deleted until deletion protection is disabled.
-    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("DeletionProtection", value.into());
-        self
+    prop! {
+        /// `BusinessOverview`: A business overview for the profile used to improve recommendation
+        /// quality.
+        core.props, "BusinessOverview", business_overview, set_business_overview, get_business_overview, Val<String>
     }
 
-    /// `Description`: A description of the profile.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `DeletionProtection`: Whether deletion protection is enabled for the profile. When
+        /// enabled, the profile cannot be deleted until deletion protection is disabled.
+        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
     }
 
-    /// `DisplayName`: The human-readable display name of the profile.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `Description`: A description of the profile.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: Key-value pairs to associate with the Agent Profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DisplayName`: The human-readable display name of the profile.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    }
+
+    prop! {
+        /// `ExecutionRoleArn`: The ARN of the IAM role assumed to execute recommendation actions.
+        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the profile. Unique within the account and used as the last
+        /// component of the ARN.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Pillars`: The list of Well-Architected pillars to focus on.
+        core.props, "Pillars", _, set_pillars, get_pillars, Val<List<agent_profile::Pillar>>
+    }
+
+    prop! {
+        /// `Tags`: Key-value pairs to associate with the Agent Profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -370,6 +425,21 @@ pub mod agent_profile {
             props.set("AccessRoleArn", access_role_arn.into());
             AggregationConfiguration { props }
         }
+
+        prop! {
+            /// `AccountId`: The target AWS account ID.
+            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        }
+
+        prop! {
+            /// `Regions`: The target regions in the account.
+            props, "Regions", _, set_regions, get_regions, Val<List<String>>
+        }
+
+        prop! {
+            /// `AccessRoleArn`: The ARN of the IAM role used to access resources in this account.
+            props, "AccessRoleArn", _, set_access_role_arn, get_access_role_arn, Val<String>
+        }
     }
 
     /// A Well-Architected pillar the Agent Profile focuses on.
@@ -410,22 +480,19 @@ impl Lens {
         Lens { core }
     }
 
-    /// `JSONString`: The JSON representation of a lens.
-    pub fn json_string(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("JSONString", value.into());
-        self
+    prop! {
+        /// `JSONString`: The JSON representation of a lens.
+        core.props, "JSONString", json_string, set_json_string, get_json_string, Val<String>
     }
 
-    /// `LensVersion`: The version of the lens.
-    pub fn lens_version(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("LensVersion", value.into());
-        self
+    prop! {
+        /// `LensVersion`: The version of the lens.
+        core.props, "LensVersion", lens_version, set_lens_version, get_lens_version, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the lens.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags assigned to the lens.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -493,10 +560,24 @@ impl Profile {
         Profile { core }
     }
 
-    /// `Tags`: The tags assigned to the profile.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ProfileDescription`: The profile description.
+        core.props, "ProfileDescription", _, set_profile_description, get_profile_description, Val<String>
+    }
+
+    prop! {
+        /// `ProfileName`: The name of the profile.
+        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
+    }
+
+    prop! {
+        /// `ProfileQuestions`: The profile questions.
+        core.props, "ProfileQuestions", _, set_profile_questions, get_profile_questions, Val<List<profile::ProfileQuestionUpdate>>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the profile.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -556,16 +637,14 @@ pub mod profile {
             ProfileQuestionUpdate { props }
         }
 
-        /// `QuestionId`: The ID of the question.
-        pub fn question_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QuestionId", value.into());
-            self
+        prop! {
+            /// `QuestionId`: The ID of the question.
+            props, "QuestionId", question_id, set_question_id, get_question_id, Val<String>
         }
 
-        /// `SelectedChoiceIds`: The selected choices.
-        pub fn selected_choice_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("SelectedChoiceIds", value.into());
-            self
+        prop! {
+            /// `SelectedChoiceIds`: The selected choices.
+            props, "SelectedChoiceIds", selected_choice_ids, set_selected_choice_ids, get_selected_choice_ids, Val<List<String>>
         }
     }
 }
@@ -598,16 +677,29 @@ impl ReviewTemplate {
         ReviewTemplate { core }
     }
 
-    /// `Notes`: The notes associated with the review template.
-    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Notes", value.into());
-        self
+    prop! {
+        /// `Description`: The review template description.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Tags`: The tags assigned to the review template.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Lenses`: The lenses applied to the review template.
+        core.props, "Lenses", _, set_lenses, get_lenses, Val<List<String>>
+    }
+
+    prop! {
+        /// `Notes`: The notes associated with the review template.
+        core.props, "Notes", notes, set_notes, get_notes, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags assigned to the review template.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TemplateName`: The name of the review template.
+        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -672,64 +764,75 @@ impl Workload {
         Workload { core }
     }
 
-    /// `AccountIds`: The list of Amazon Web Services account IDs associated with the workload.
-    pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AccountIds", value.into());
-        self
+    prop! {
+        /// `AccountIds`: The list of Amazon Web Services account IDs associated with the workload.
+        core.props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
     }
 
-    /// `ArchitecturalDesign`: The URL of the architectural design for the workload.
-    pub fn architectural_design(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ArchitecturalDesign", value.into());
-        self
+    prop! {
+        /// `ArchitecturalDesign`: The URL of the architectural design for the workload.
+        core.props, "ArchitecturalDesign", architectural_design, set_architectural_design, get_architectural_design, Val<String>
     }
 
-    /// `AwsRegions`: The list of Amazon Web Services Regions associated with the workload.
-    pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("AwsRegions", value.into());
-        self
+    prop! {
+        /// `AwsRegions`: The list of Amazon Web Services Regions associated with the workload.
+        core.props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
     }
 
-    /// `DiscoveryConfig`: Discovery configuration associated to the workload.
-    pub fn discovery_config(mut self, value: impl Into<Val<workload::DiscoveryConfig>>) -> Self {
-        self.core.set("DiscoveryConfig", value.into());
-        self
+    prop! {
+        /// `Description`: The description for the workload.
+        core.props, "Description", _, set_description, get_description, Val<String>
     }
 
-    /// `Industry`: The industry for the workload.
-    pub fn industry(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Industry", value.into());
-        self
+    prop! {
+        /// `DiscoveryConfig`: Discovery configuration associated to the workload.
+        core.props, "DiscoveryConfig", discovery_config, set_discovery_config, get_discovery_config, Val<workload::DiscoveryConfig>
     }
 
-    /// `IndustryType`: The industry type for the workload.
-    pub fn industry_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IndustryType", value.into());
-        self
+    prop! {
+        /// `Environment`: The environment for the workload.
+        core.props, "Environment", _, set_environment, get_environment, Val<workload::Environment>
     }
 
-    /// `NonAwsRegions`: The list of non-Amazon Web Services Regions associated with the workload.
-    pub fn non_aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("NonAwsRegions", value.into());
-        self
+    prop! {
+        /// `Industry`: The industry for the workload.
+        core.props, "Industry", industry, set_industry, get_industry, Val<String>
     }
 
-    /// `Notes`: The notes associated with the workload.
-    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Notes", value.into());
-        self
+    prop! {
+        /// `IndustryType`: The industry type for the workload.
+        core.props, "IndustryType", industry_type, set_industry_type, get_industry_type, Val<String>
     }
 
-    /// `ReviewOwner`: The review owner of the workload.
-    pub fn review_owner(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ReviewOwner", value.into());
-        self
+    prop! {
+        /// `Lenses`: The list of lenses associated with the workload.
+        core.props, "Lenses", _, set_lenses, get_lenses, Val<List<String>>
     }
 
-    /// `Tags`: The tags associated with the workload.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `NonAwsRegions`: The list of non-Amazon Web Services Regions associated with the
+        /// workload.
+        core.props, "NonAwsRegions", non_aws_regions, set_non_aws_regions, get_non_aws_regions, Val<List<String>>
+    }
+
+    prop! {
+        /// `Notes`: The notes associated with the workload.
+        core.props, "Notes", notes, set_notes, get_notes, Val<String>
+    }
+
+    prop! {
+        /// `ReviewOwner`: The review owner of the workload.
+        core.props, "ReviewOwner", review_owner, set_review_owner, get_review_owner, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags associated with the workload.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `WorkloadName`: The name of the workload.
+        core.props, "WorkloadName", _, set_workload_name, get_workload_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -778,18 +881,16 @@ pub mod workload {
             DiscoveryConfig { props }
         }
 
-        /// `TrustedAdvisorIntegrationStatus`: Discovery integration status in respect to Trusted
-        /// Advisor for the workload.
-        pub fn trusted_advisor_integration_status(mut self, value: impl Into<Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>>) -> Self {
-            self.props.set("TrustedAdvisorIntegrationStatus", value.into());
-            self
+        prop! {
+            /// `TrustedAdvisorIntegrationStatus`: Discovery integration status in respect to Trusted
+            /// Advisor for the workload.
+            props, "TrustedAdvisorIntegrationStatus", trusted_advisor_integration_status, set_trusted_advisor_integration_status, get_trusted_advisor_integration_status, Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>
         }
 
-        /// `WorkloadResourceDefinition`: The mode to use for identifying resources associated with the
-        /// workload.
-        pub fn workload_resource_definition(mut self, value: impl Into<Val<List<DiscoveryConfigWorkloadResourceDefinition>>>) -> Self {
-            self.props.set("WorkloadResourceDefinition", value.into());
-            self
+        prop! {
+            /// `WorkloadResourceDefinition`: The mode to use for identifying resources associated with
+            /// the workload.
+            props, "WorkloadResourceDefinition", workload_resource_definition, set_workload_resource_definition, get_workload_resource_definition, Val<List<DiscoveryConfigWorkloadResourceDefinition>>
         }
     }
 

@@ -49,6 +49,17 @@ impl Network {
         Network { core }
     }
 
+    prop! {
+        /// `AccessLevel`: The access level of the network, which determines available features and
+        /// capabilities.
+        core.props, "AccessLevel", _, set_access_level, get_access_level, Val<network::AccessLevel>
+    }
+
+    prop! {
+        /// `NetworkName`: The name of the network. Must be between 1 and 20 characters.
+        core.props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+    }
+
     /// `Ref`: the resource's identifier.
     #[inline]
     pub fn ref_(&self) -> Val<String> {

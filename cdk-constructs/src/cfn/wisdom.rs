@@ -49,22 +49,34 @@ impl AiAgent {
         AiAgent { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Configuration`.
+        core.props, "Configuration", _, set_configuration, get_configuration, Val<ai_agent::AiAgentConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<ai_agent::AiAgentType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,58 +132,49 @@ pub mod ai_agent {
             AiAgentConfiguration { props }
         }
 
-        /// `ManualSearchAIAgentConfiguration`.
-        pub fn manual_search_ai_agent_configuration(mut self, value: impl Into<Val<ManualSearchAiAgentConfiguration>>) -> Self {
-            self.props.set("ManualSearchAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `ManualSearchAIAgentConfiguration`.
+            props, "ManualSearchAIAgentConfiguration", manual_search_ai_agent_configuration, set_manual_search_ai_agent_configuration, get_manual_search_ai_agent_configuration, Val<ManualSearchAiAgentConfiguration>
         }
 
-        /// `AnswerRecommendationAIAgentConfiguration`.
-        pub fn answer_recommendation_ai_agent_configuration(mut self, value: impl Into<Val<AnswerRecommendationAiAgentConfiguration>>) -> Self {
-            self.props.set("AnswerRecommendationAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `AnswerRecommendationAIAgentConfiguration`.
+            props, "AnswerRecommendationAIAgentConfiguration", answer_recommendation_ai_agent_configuration, set_answer_recommendation_ai_agent_configuration, get_answer_recommendation_ai_agent_configuration, Val<AnswerRecommendationAiAgentConfiguration>
         }
 
-        /// `SelfServiceAIAgentConfiguration`.
-        pub fn self_service_ai_agent_configuration(mut self, value: impl Into<Val<SelfServiceAiAgentConfiguration>>) -> Self {
-            self.props.set("SelfServiceAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `SelfServiceAIAgentConfiguration`.
+            props, "SelfServiceAIAgentConfiguration", self_service_ai_agent_configuration, set_self_service_ai_agent_configuration, get_self_service_ai_agent_configuration, Val<SelfServiceAiAgentConfiguration>
         }
 
-        /// `EmailResponseAIAgentConfiguration`.
-        pub fn email_response_ai_agent_configuration(mut self, value: impl Into<Val<EmailResponseAiAgentConfiguration>>) -> Self {
-            self.props.set("EmailResponseAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `EmailResponseAIAgentConfiguration`.
+            props, "EmailResponseAIAgentConfiguration", email_response_ai_agent_configuration, set_email_response_ai_agent_configuration, get_email_response_ai_agent_configuration, Val<EmailResponseAiAgentConfiguration>
         }
 
-        /// `EmailOverviewAIAgentConfiguration`.
-        pub fn email_overview_ai_agent_configuration(mut self, value: impl Into<Val<EmailOverviewAiAgentConfiguration>>) -> Self {
-            self.props.set("EmailOverviewAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `EmailOverviewAIAgentConfiguration`.
+            props, "EmailOverviewAIAgentConfiguration", email_overview_ai_agent_configuration, set_email_overview_ai_agent_configuration, get_email_overview_ai_agent_configuration, Val<EmailOverviewAiAgentConfiguration>
         }
 
-        /// `EmailGenerativeAnswerAIAgentConfiguration`.
-        pub fn email_generative_answer_ai_agent_configuration(mut self, value: impl Into<Val<EmailGenerativeAnswerAiAgentConfiguration>>) -> Self {
-            self.props.set("EmailGenerativeAnswerAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `EmailGenerativeAnswerAIAgentConfiguration`.
+            props, "EmailGenerativeAnswerAIAgentConfiguration", email_generative_answer_ai_agent_configuration, set_email_generative_answer_ai_agent_configuration, get_email_generative_answer_ai_agent_configuration, Val<EmailGenerativeAnswerAiAgentConfiguration>
         }
 
-        /// `OrchestrationAIAgentConfiguration`.
-        pub fn orchestration_ai_agent_configuration(mut self, value: impl Into<Val<OrchestrationAiAgentConfiguration>>) -> Self {
-            self.props.set("OrchestrationAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `OrchestrationAIAgentConfiguration`.
+            props, "OrchestrationAIAgentConfiguration", orchestration_ai_agent_configuration, set_orchestration_ai_agent_configuration, get_orchestration_ai_agent_configuration, Val<OrchestrationAiAgentConfiguration>
         }
 
-        /// `NoteTakingAIAgentConfiguration`.
-        pub fn note_taking_ai_agent_configuration(mut self, value: impl Into<Val<NoteTakingAiAgentConfiguration>>) -> Self {
-            self.props.set("NoteTakingAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `NoteTakingAIAgentConfiguration`.
+            props, "NoteTakingAIAgentConfiguration", note_taking_ai_agent_configuration, set_note_taking_ai_agent_configuration, get_note_taking_ai_agent_configuration, Val<NoteTakingAiAgentConfiguration>
         }
 
-        /// `CaseSummarizationAIAgentConfiguration`.
-        pub fn case_summarization_ai_agent_configuration(mut self, value: impl Into<Val<CaseSummarizationAiAgentConfiguration>>) -> Self {
-            self.props.set("CaseSummarizationAIAgentConfiguration", value.into());
-            self
+        prop! {
+            /// `CaseSummarizationAIAgentConfiguration`.
+            props, "CaseSummarizationAIAgentConfiguration", case_summarization_ai_agent_configuration, set_case_summarization_ai_agent_configuration, get_case_summarization_ai_agent_configuration, Val<CaseSummarizationAiAgentConfiguration>
         }
     }
 
@@ -190,28 +193,24 @@ pub mod ai_agent {
             ManualSearchAiAgentConfiguration { props }
         }
 
-        /// `AnswerGenerationAIGuardrailId`.
-        pub fn answer_generation_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerGenerationAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `AnswerGenerationAIGuardrailId`.
+            props, "AnswerGenerationAIGuardrailId", answer_generation_ai_guardrail_id, set_answer_generation_ai_guardrail_id, get_answer_generation_ai_guardrail_id, Val<String>
         }
 
-        /// `AnswerGenerationAIPromptId`.
-        pub fn answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerGenerationAIPromptId", value.into());
-            self
+        prop! {
+            /// `AnswerGenerationAIPromptId`.
+            props, "AnswerGenerationAIPromptId", answer_generation_ai_prompt_id, set_answer_generation_ai_prompt_id, get_answer_generation_ai_prompt_id, Val<String>
         }
 
-        /// `AssociationConfigurations`.
-        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
-            self.props.set("AssociationConfigurations", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurations`.
+            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
     }
 
@@ -230,22 +229,19 @@ pub mod ai_agent {
             AssociationConfiguration { props }
         }
 
-        /// `AssociationConfigurationData`.
-        pub fn association_configuration_data(mut self, value: impl Into<Val<AssociationConfigurationData>>) -> Self {
-            self.props.set("AssociationConfigurationData", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurationData`.
+            props, "AssociationConfigurationData", association_configuration_data, set_association_configuration_data, get_association_configuration_data, Val<AssociationConfigurationData>
         }
 
-        /// `AssociationId`.
-        pub fn association_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AssociationId", value.into());
-            self
+        prop! {
+            /// `AssociationId`.
+            props, "AssociationId", association_id, set_association_id, get_association_id, Val<String>
         }
 
-        /// `AssociationType`.
-        pub fn association_type(mut self, value: impl Into<Val<AiAgentAssociationConfigurationType>>) -> Self {
-            self.props.set("AssociationType", value.into());
-            self
+        prop! {
+            /// `AssociationType`.
+            props, "AssociationType", association_type, set_association_type, get_association_type, Val<AiAgentAssociationConfigurationType>
         }
     }
 
@@ -266,10 +262,9 @@ pub mod ai_agent {
             AssociationConfigurationData { props }
         }
 
-        /// `KnowledgeBaseAssociationConfigurationData`.
-        pub fn knowledge_base_association_configuration_data(mut self, value: impl Into<Val<KnowledgeBaseAssociationConfigurationData>>) -> Self {
-            self.props.set("KnowledgeBaseAssociationConfigurationData", value.into());
-            self
+        prop! {
+            /// `KnowledgeBaseAssociationConfigurationData`.
+            props, "KnowledgeBaseAssociationConfigurationData", knowledge_base_association_configuration_data, set_knowledge_base_association_configuration_data, get_knowledge_base_association_configuration_data, Val<KnowledgeBaseAssociationConfigurationData>
         }
     }
 
@@ -288,22 +283,19 @@ pub mod ai_agent {
             KnowledgeBaseAssociationConfigurationData { props }
         }
 
-        /// `ContentTagFilter`.
-        pub fn content_tag_filter(mut self, value: impl Into<Val<TagFilter>>) -> Self {
-            self.props.set("ContentTagFilter", value.into());
-            self
+        prop! {
+            /// `ContentTagFilter`.
+            props, "ContentTagFilter", content_tag_filter, set_content_tag_filter, get_content_tag_filter, Val<TagFilter>
         }
 
-        /// `MaxResults`.
-        pub fn max_results(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("MaxResults", value.into());
-            self
+        prop! {
+            /// `MaxResults`.
+            props, "MaxResults", max_results, set_max_results, get_max_results, Val<f64>
         }
 
-        /// `OverrideKnowledgeBaseSearchType`.
-        pub fn override_knowledge_base_search_type(mut self, value: impl Into<Val<KnowledgeBaseSearchType>>) -> Self {
-            self.props.set("OverrideKnowledgeBaseSearchType", value.into());
-            self
+        prop! {
+            /// `OverrideKnowledgeBaseSearchType`.
+            props, "OverrideKnowledgeBaseSearchType", override_knowledge_base_search_type, set_override_knowledge_base_search_type, get_override_knowledge_base_search_type, Val<KnowledgeBaseSearchType>
         }
     }
 
@@ -324,22 +316,19 @@ pub mod ai_agent {
             TagFilter { props }
         }
 
-        /// `TagCondition`.
-        pub fn tag_condition(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("TagCondition", value.into());
-            self
+        prop! {
+            /// `TagCondition`.
+            props, "TagCondition", tag_condition, set_tag_condition, get_tag_condition, Val<Tag>
         }
 
-        /// `AndConditions`.
-        pub fn and_conditions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("AndConditions", value.into());
-            self
+        prop! {
+            /// `AndConditions`.
+            props, "AndConditions", and_conditions, set_and_conditions, get_and_conditions, Val<List<Tag>>
         }
 
-        /// `OrConditions`.
-        pub fn or_conditions(mut self, value: impl Into<Val<List<OrCondition>>>) -> Self {
-            self.props.set("OrConditions", value.into());
-            self
+        prop! {
+            /// `OrConditions`.
+            props, "OrConditions", or_conditions, set_or_conditions, get_or_conditions, Val<List<OrCondition>>
         }
     }
 
@@ -360,16 +349,14 @@ pub mod ai_agent {
             OrCondition { props }
         }
 
-        /// `AndConditions`.
-        pub fn and_conditions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("AndConditions", value.into());
-            self
+        prop! {
+            /// `AndConditions`.
+            props, "AndConditions", and_conditions, set_and_conditions, get_and_conditions, Val<List<Tag>>
         }
 
-        /// `TagCondition`.
-        pub fn tag_condition(mut self, value: impl Into<Val<Tag>>) -> Self {
-            self.props.set("TagCondition", value.into());
-            self
+        prop! {
+            /// `TagCondition`.
+            props, "TagCondition", tag_condition, set_tag_condition, get_tag_condition, Val<Tag>
         }
     }
 
@@ -411,40 +398,34 @@ pub mod ai_agent {
             AnswerRecommendationAiAgentConfiguration { props }
         }
 
-        /// `AnswerGenerationAIGuardrailId`.
-        pub fn answer_generation_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerGenerationAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `AnswerGenerationAIGuardrailId`.
+            props, "AnswerGenerationAIGuardrailId", answer_generation_ai_guardrail_id, set_answer_generation_ai_guardrail_id, get_answer_generation_ai_guardrail_id, Val<String>
         }
 
-        /// `AnswerGenerationAIPromptId`.
-        pub fn answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AnswerGenerationAIPromptId", value.into());
-            self
+        prop! {
+            /// `AnswerGenerationAIPromptId`.
+            props, "AnswerGenerationAIPromptId", answer_generation_ai_prompt_id, set_answer_generation_ai_prompt_id, get_answer_generation_ai_prompt_id, Val<String>
         }
 
-        /// `AssociationConfigurations`.
-        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
-            self.props.set("AssociationConfigurations", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurations`.
+            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
         }
 
-        /// `IntentLabelingGenerationAIPromptId`.
-        pub fn intent_labeling_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("IntentLabelingGenerationAIPromptId", value.into());
-            self
+        prop! {
+            /// `IntentLabelingGenerationAIPromptId`.
+            props, "IntentLabelingGenerationAIPromptId", intent_labeling_generation_ai_prompt_id, set_intent_labeling_generation_ai_prompt_id, get_intent_labeling_generation_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
 
-        /// `QueryReformulationAIPromptId`.
-        pub fn query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("QueryReformulationAIPromptId", value.into());
-            self
+        prop! {
+            /// `QueryReformulationAIPromptId`.
+            props, "QueryReformulationAIPromptId", query_reformulation_ai_prompt_id, set_query_reformulation_ai_prompt_id, get_query_reformulation_ai_prompt_id, Val<String>
         }
     }
 
@@ -463,28 +444,24 @@ pub mod ai_agent {
             SelfServiceAiAgentConfiguration { props }
         }
 
-        /// `AssociationConfigurations`.
-        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
-            self.props.set("AssociationConfigurations", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurations`.
+            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
         }
 
-        /// `SelfServiceAIGuardrailId`.
-        pub fn self_service_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelfServiceAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `SelfServiceAIGuardrailId`.
+            props, "SelfServiceAIGuardrailId", self_service_ai_guardrail_id, set_self_service_ai_guardrail_id, get_self_service_ai_guardrail_id, Val<String>
         }
 
-        /// `SelfServiceAnswerGenerationAIPromptId`.
-        pub fn self_service_answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelfServiceAnswerGenerationAIPromptId", value.into());
-            self
+        prop! {
+            /// `SelfServiceAnswerGenerationAIPromptId`.
+            props, "SelfServiceAnswerGenerationAIPromptId", self_service_answer_generation_ai_prompt_id, set_self_service_answer_generation_ai_prompt_id, get_self_service_answer_generation_ai_prompt_id, Val<String>
         }
 
-        /// `SelfServicePreProcessingAIPromptId`.
-        pub fn self_service_pre_processing_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SelfServicePreProcessingAIPromptId", value.into());
-            self
+        prop! {
+            /// `SelfServicePreProcessingAIPromptId`.
+            props, "SelfServicePreProcessingAIPromptId", self_service_pre_processing_ai_prompt_id, set_self_service_pre_processing_ai_prompt_id, get_self_service_pre_processing_ai_prompt_id, Val<String>
         }
     }
 
@@ -503,28 +480,24 @@ pub mod ai_agent {
             EmailResponseAiAgentConfiguration { props }
         }
 
-        /// `AssociationConfigurations`.
-        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
-            self.props.set("AssociationConfigurations", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurations`.
+            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
         }
 
-        /// `EmailQueryReformulationAIPromptId`.
-        pub fn email_query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailQueryReformulationAIPromptId", value.into());
-            self
+        prop! {
+            /// `EmailQueryReformulationAIPromptId`.
+            props, "EmailQueryReformulationAIPromptId", email_query_reformulation_ai_prompt_id, set_email_query_reformulation_ai_prompt_id, get_email_query_reformulation_ai_prompt_id, Val<String>
         }
 
-        /// `EmailResponseAIPromptId`.
-        pub fn email_response_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailResponseAIPromptId", value.into());
-            self
+        prop! {
+            /// `EmailResponseAIPromptId`.
+            props, "EmailResponseAIPromptId", email_response_ai_prompt_id, set_email_response_ai_prompt_id, get_email_response_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
     }
 
@@ -543,16 +516,14 @@ pub mod ai_agent {
             EmailOverviewAiAgentConfiguration { props }
         }
 
-        /// `EmailOverviewAIPromptId`.
-        pub fn email_overview_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailOverviewAIPromptId", value.into());
-            self
+        prop! {
+            /// `EmailOverviewAIPromptId`.
+            props, "EmailOverviewAIPromptId", email_overview_ai_prompt_id, set_email_overview_ai_prompt_id, get_email_overview_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
     }
 
@@ -571,28 +542,24 @@ pub mod ai_agent {
             EmailGenerativeAnswerAiAgentConfiguration { props }
         }
 
-        /// `AssociationConfigurations`.
-        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
-            self.props.set("AssociationConfigurations", value.into());
-            self
+        prop! {
+            /// `AssociationConfigurations`.
+            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
         }
 
-        /// `EmailGenerativeAnswerAIPromptId`.
-        pub fn email_generative_answer_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailGenerativeAnswerAIPromptId", value.into());
-            self
+        prop! {
+            /// `EmailGenerativeAnswerAIPromptId`.
+            props, "EmailGenerativeAnswerAIPromptId", email_generative_answer_ai_prompt_id, set_email_generative_answer_ai_prompt_id, get_email_generative_answer_ai_prompt_id, Val<String>
         }
 
-        /// `EmailQueryReformulationAIPromptId`.
-        pub fn email_query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailQueryReformulationAIPromptId", value.into());
-            self
+        prop! {
+            /// `EmailQueryReformulationAIPromptId`.
+            props, "EmailQueryReformulationAIPromptId", email_query_reformulation_ai_prompt_id, set_email_query_reformulation_ai_prompt_id, get_email_query_reformulation_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
     }
 
@@ -613,28 +580,29 @@ pub mod ai_agent {
             OrchestrationAiAgentConfiguration { props }
         }
 
-        /// `ConnectInstanceArn`.
-        pub fn connect_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ConnectInstanceArn", value.into());
-            self
+        prop! {
+            /// `OrchestrationAIPromptId`.
+            props, "OrchestrationAIPromptId", _, set_orchestration_ai_prompt_id, get_orchestration_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `ConnectInstanceArn`.
+            props, "ConnectInstanceArn", connect_instance_arn, set_connect_instance_arn, get_connect_instance_arn, Val<String>
         }
 
-        /// `OrchestrationAIGuardrailId`.
-        pub fn orchestration_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OrchestrationAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
 
-        /// `ToolConfigurations`.
-        pub fn tool_configurations(mut self, value: impl Into<Val<List<ToolConfiguration>>>) -> Self {
-            self.props.set("ToolConfigurations", value.into());
-            self
+        prop! {
+            /// `OrchestrationAIGuardrailId`.
+            props, "OrchestrationAIGuardrailId", orchestration_ai_guardrail_id, set_orchestration_ai_guardrail_id, get_orchestration_ai_guardrail_id, Val<String>
+        }
+
+        prop! {
+            /// `ToolConfigurations`.
+            props, "ToolConfigurations", tool_configurations, set_tool_configurations, get_tool_configurations, Val<List<ToolConfiguration>>
         }
     }
 
@@ -657,64 +625,64 @@ pub mod ai_agent {
             ToolConfiguration { props }
         }
 
-        /// `Annotations`.
-        pub fn annotations(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("Annotations", value.into());
-            self
+        prop! {
+            /// `ToolName`.
+            props, "ToolName", _, set_tool_name, get_tool_name, Val<String>
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `ToolType`.
+            props, "ToolType", _, set_tool_type, get_tool_type, Val<ToolType>
         }
 
-        /// `InputSchema`.
-        pub fn input_schema(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("InputSchema", value.into());
-            self
+        prop! {
+            /// `Annotations`.
+            props, "Annotations", annotations, set_annotations, get_annotations, Val<Json>
         }
 
-        /// `Instruction`.
-        pub fn instruction(mut self, value: impl Into<Val<ToolInstruction>>) -> Self {
-            self.props.set("Instruction", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `OutputFilters`.
-        pub fn output_filters(mut self, value: impl Into<Val<List<ToolOutputFilter>>>) -> Self {
-            self.props.set("OutputFilters", value.into());
-            self
+        prop! {
+            /// `InputSchema`.
+            props, "InputSchema", input_schema, set_input_schema, get_input_schema, Val<Json>
         }
 
-        /// `OutputSchema`.
-        pub fn output_schema(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("OutputSchema", value.into());
-            self
+        prop! {
+            /// `Instruction`.
+            props, "Instruction", instruction, set_instruction, get_instruction, Val<ToolInstruction>
         }
 
-        /// `OverrideInputValues`.
-        pub fn override_input_values(mut self, value: impl Into<Val<List<ToolOverrideInputValue>>>) -> Self {
-            self.props.set("OverrideInputValues", value.into());
-            self
+        prop! {
+            /// `OutputFilters`.
+            props, "OutputFilters", output_filters, set_output_filters, get_output_filters, Val<List<ToolOutputFilter>>
         }
 
-        /// `Title`.
-        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Title", value.into());
-            self
+        prop! {
+            /// `OutputSchema`.
+            props, "OutputSchema", output_schema, set_output_schema, get_output_schema, Val<Json>
         }
 
-        /// `ToolId`.
-        pub fn tool_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ToolId", value.into());
-            self
+        prop! {
+            /// `OverrideInputValues`.
+            props, "OverrideInputValues", override_input_values, set_override_input_values, get_override_input_values, Val<List<ToolOverrideInputValue>>
         }
 
-        /// `UserInteractionConfiguration`.
-        pub fn user_interaction_configuration(mut self, value: impl Into<Val<UserInteractionConfiguration>>) -> Self {
-            self.props.set("UserInteractionConfiguration", value.into());
-            self
+        prop! {
+            /// `Title`.
+            props, "Title", title, set_title, get_title, Val<String>
+        }
+
+        prop! {
+            /// `ToolId`.
+            props, "ToolId", tool_id, set_tool_id, get_tool_id, Val<String>
+        }
+
+        prop! {
+            /// `UserInteractionConfiguration`.
+            props, "UserInteractionConfiguration", user_interaction_configuration, set_user_interaction_configuration, get_user_interaction_configuration, Val<UserInteractionConfiguration>
         }
     }
 
@@ -733,16 +701,14 @@ pub mod ai_agent {
             ToolInstruction { props }
         }
 
-        /// `Examples`.
-        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Examples", value.into());
-            self
+        prop! {
+            /// `Examples`.
+            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
         }
 
-        /// `Instruction`.
-        pub fn instruction(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Instruction", value.into());
-            self
+        prop! {
+            /// `Instruction`.
+            props, "Instruction", instruction, set_instruction, get_instruction, Val<String>
         }
     }
 
@@ -763,10 +729,14 @@ pub mod ai_agent {
             ToolOutputFilter { props }
         }
 
-        /// `OutputConfiguration`.
-        pub fn output_configuration(mut self, value: impl Into<Val<ToolOutputConfiguration>>) -> Self {
-            self.props.set("OutputConfiguration", value.into());
-            self
+        prop! {
+            /// `JsonPath`.
+            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        }
+
+        prop! {
+            /// `OutputConfiguration`.
+            props, "OutputConfiguration", output_configuration, set_output_configuration, get_output_configuration, Val<ToolOutputConfiguration>
         }
     }
 
@@ -785,16 +755,14 @@ pub mod ai_agent {
             ToolOutputConfiguration { props }
         }
 
-        /// `OutputVariableNameOverride`.
-        pub fn output_variable_name_override(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("OutputVariableNameOverride", value.into());
-            self
+        prop! {
+            /// `OutputVariableNameOverride`.
+            props, "OutputVariableNameOverride", output_variable_name_override, set_output_variable_name_override, get_output_variable_name_override, Val<String>
         }
 
-        /// `SessionDataNamespace`.
-        pub fn session_data_namespace(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SessionDataNamespace", value.into());
-            self
+        prop! {
+            /// `SessionDataNamespace`.
+            props, "SessionDataNamespace", session_data_namespace, set_session_data_namespace, get_session_data_namespace, Val<String>
         }
     }
 
@@ -819,6 +787,16 @@ pub mod ai_agent {
             props.set("Value", value.into());
             ToolOverrideInputValue { props }
         }
+
+        prop! {
+            /// `JsonPath`.
+            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<ToolOverrideInputValueConfiguration>
+        }
     }
 
     /// `AWS::Wisdom::AIAgent.ToolOverrideInputValueConfiguration`.
@@ -838,10 +816,9 @@ pub mod ai_agent {
             ToolOverrideInputValueConfiguration { props }
         }
 
-        /// `Constant`.
-        pub fn constant(mut self, value: impl Into<Val<ToolOverrideConstantInputValue>>) -> Self {
-            self.props.set("Constant", value.into());
-            self
+        prop! {
+            /// `Constant`.
+            props, "Constant", constant, set_constant, get_constant, Val<ToolOverrideConstantInputValue>
         }
     }
 
@@ -865,6 +842,16 @@ pub mod ai_agent {
             props.set("Type", type_.into());
             props.set("Value", value.into());
             ToolOverrideConstantInputValue { props }
+        }
+
+        prop! {
+            /// `Type`.
+            props, "Type", _, set_type, get_type, Val<ToolOverrideInputValueType>
+        }
+
+        prop! {
+            /// `Value`.
+            props, "Value", _, set_value, get_value, Val<String>
         }
     }
 
@@ -915,10 +902,9 @@ pub mod ai_agent {
             UserInteractionConfiguration { props }
         }
 
-        /// `IsUserConfirmationRequired`.
-        pub fn is_user_confirmation_required(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("IsUserConfirmationRequired", value.into());
-            self
+        prop! {
+            /// `IsUserConfirmationRequired`.
+            props, "IsUserConfirmationRequired", is_user_confirmation_required, set_is_user_confirmation_required, get_is_user_confirmation_required, Val<bool>
         }
     }
 
@@ -937,22 +923,19 @@ pub mod ai_agent {
             NoteTakingAiAgentConfiguration { props }
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
 
-        /// `NoteTakingAIGuardrailId`.
-        pub fn note_taking_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoteTakingAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `NoteTakingAIGuardrailId`.
+            props, "NoteTakingAIGuardrailId", note_taking_ai_guardrail_id, set_note_taking_ai_guardrail_id, get_note_taking_ai_guardrail_id, Val<String>
         }
 
-        /// `NoteTakingAIPromptId`.
-        pub fn note_taking_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoteTakingAIPromptId", value.into());
-            self
+        prop! {
+            /// `NoteTakingAIPromptId`.
+            props, "NoteTakingAIPromptId", note_taking_ai_prompt_id, set_note_taking_ai_prompt_id, get_note_taking_ai_prompt_id, Val<String>
         }
     }
 
@@ -971,22 +954,19 @@ pub mod ai_agent {
             CaseSummarizationAiAgentConfiguration { props }
         }
 
-        /// `CaseSummarizationAIGuardrailId`.
-        pub fn case_summarization_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaseSummarizationAIGuardrailId", value.into());
-            self
+        prop! {
+            /// `CaseSummarizationAIGuardrailId`.
+            props, "CaseSummarizationAIGuardrailId", case_summarization_ai_guardrail_id, set_case_summarization_ai_guardrail_id, get_case_summarization_ai_guardrail_id, Val<String>
         }
 
-        /// `CaseSummarizationAIPromptId`.
-        pub fn case_summarization_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CaseSummarizationAIPromptId", value.into());
-            self
+        prop! {
+            /// `CaseSummarizationAIPromptId`.
+            props, "CaseSummarizationAIPromptId", case_summarization_ai_prompt_id, set_case_summarization_ai_prompt_id, get_case_summarization_ai_prompt_id, Val<String>
         }
 
-        /// `Locale`.
-        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Locale", value.into());
-            self
+        prop! {
+            /// `Locale`.
+            props, "Locale", locale, set_locale, get_locale, Val<String>
         }
     }
 
@@ -1047,10 +1027,19 @@ impl AiAgentVersion {
         AiAgentVersion { core }
     }
 
-    /// `ModifiedTimeSeconds`.
-    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ModifiedTimeSeconds", value.into());
-        self
+    prop! {
+        /// `AIAgentId`.
+        core.props, "AIAgentId", _, set_ai_agent_id, get_ai_agent_id, Val<String>
+    }
+
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    }
+
+    prop! {
+        /// `ModifiedTimeSeconds`.
+        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1114,52 +1103,59 @@ impl AiGuardrail {
         AiGuardrail { core }
     }
 
-    /// `ContentPolicyConfig`: Content policy config for a guardrail.
-    pub fn content_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContentPolicyConfig>>) -> Self {
-        self.core.set("ContentPolicyConfig", value.into());
-        self
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
     }
 
-    /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
-    pub fn contextual_grounding_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>>) -> Self {
-        self.core.set("ContextualGroundingPolicyConfig", value.into());
-        self
+    prop! {
+        /// `BlockedInputMessaging`: Messaging for when violations are detected in text
+        core.props, "BlockedInputMessaging", _, set_blocked_input_messaging, get_blocked_input_messaging, Val<String>
     }
 
-    /// `Description`: Description of the guardrail or its version
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BlockedOutputsMessaging`: Messaging for when violations are detected in text
+        core.props, "BlockedOutputsMessaging", _, set_blocked_outputs_messaging, get_blocked_outputs_messaging, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `ContentPolicyConfig`: Content policy config for a guardrail.
+        core.props, "ContentPolicyConfig", content_policy_config, set_content_policy_config, get_content_policy_config, Val<ai_guardrail::AiGuardrailContentPolicyConfig>
     }
 
-    /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
-    pub fn sensitive_information_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>>) -> Self {
-        self.core.set("SensitiveInformationPolicyConfig", value.into());
-        self
+    prop! {
+        /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
+        core.props, "ContextualGroundingPolicyConfig", contextual_grounding_policy_config, set_contextual_grounding_policy_config, get_contextual_grounding_policy_config, Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`: Description of the guardrail or its version
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `TopicPolicyConfig`: Topic policy config for a guardrail.
-    pub fn topic_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailTopicPolicyConfig>>) -> Self {
-        self.core.set("TopicPolicyConfig", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `WordPolicyConfig`: Word policy config for a guardrail.
-    pub fn word_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailWordPolicyConfig>>) -> Self {
-        self.core.set("WordPolicyConfig", value.into());
-        self
+    prop! {
+        /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
+        core.props, "SensitiveInformationPolicyConfig", sensitive_information_policy_config, set_sensitive_information_policy_config, get_sensitive_information_policy_config, Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TopicPolicyConfig`: Topic policy config for a guardrail.
+        core.props, "TopicPolicyConfig", topic_policy_config, set_topic_policy_config, get_topic_policy_config, Val<ai_guardrail::AiGuardrailTopicPolicyConfig>
+    }
+
+    prop! {
+        /// `WordPolicyConfig`: Word policy config for a guardrail.
+        core.props, "WordPolicyConfig", word_policy_config, set_word_policy_config, get_word_policy_config, Val<ai_guardrail::AiGuardrailWordPolicyConfig>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1215,6 +1211,11 @@ pub mod ai_guardrail {
             props.set("FiltersConfig", filters_config.into());
             AiGuardrailContentPolicyConfig { props }
         }
+
+        prop! {
+            /// `FiltersConfig`: List of content filter configs in content policy.
+            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<GuardrailContentFilterConfig>>
+        }
     }
 
     /// `AWS::Wisdom::AIGuardrail.GuardrailContentFilterConfig`: Content filter config in content
@@ -1241,6 +1242,21 @@ pub mod ai_guardrail {
             props.set("OutputStrength", output_strength.into());
             props.set("Type", type_.into());
             GuardrailContentFilterConfig { props }
+        }
+
+        prop! {
+            /// `InputStrength`: Strength for filters
+            props, "InputStrength", _, set_input_strength, get_input_strength, Val<GuardrailFilterStrength>
+        }
+
+        prop! {
+            /// `OutputStrength`: Strength for filters
+            props, "OutputStrength", _, set_output_strength, get_output_strength, Val<GuardrailFilterStrength>
+        }
+
+        prop! {
+            /// `Type`: Type of text to text filter in content policy
+            props, "Type", _, set_type, get_type, Val<GuardrailContentFilterType>
         }
     }
 
@@ -1307,6 +1323,11 @@ pub mod ai_guardrail {
             props.set("FiltersConfig", filters_config.into());
             AiGuardrailContextualGroundingPolicyConfig { props }
         }
+
+        prop! {
+            /// `FiltersConfig`: List of contextual grounding filter configs.
+            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<GuardrailContextualGroundingFilterConfig>>
+        }
     }
 
     /// `AWS::Wisdom::AIGuardrail.GuardrailContextualGroundingFilterConfig`: A config for grounding
@@ -1330,6 +1351,16 @@ pub mod ai_guardrail {
             props.set("Threshold", threshold.into());
             props.set("Type", type_.into());
             GuardrailContextualGroundingFilterConfig { props }
+        }
+
+        prop! {
+            /// `Threshold`: The threshold for this filter.
+            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        }
+
+        prop! {
+            /// `Type`: Type of contextual grounding filter
+            props, "Type", _, set_type, get_type, Val<GuardrailContextualGroundingFilterType>
         }
     }
 
@@ -1362,16 +1393,14 @@ pub mod ai_guardrail {
             AiGuardrailSensitiveInformationPolicyConfig { props }
         }
 
-        /// `PiiEntitiesConfig`: List of entities.
-        pub fn pii_entities_config(mut self, value: impl Into<Val<List<GuardrailPiiEntityConfig>>>) -> Self {
-            self.props.set("PiiEntitiesConfig", value.into());
-            self
+        prop! {
+            /// `PiiEntitiesConfig`: List of entities.
+            props, "PiiEntitiesConfig", pii_entities_config, set_pii_entities_config, get_pii_entities_config, Val<List<GuardrailPiiEntityConfig>>
         }
 
-        /// `RegexesConfig`: List of regex.
-        pub fn regexes_config(mut self, value: impl Into<Val<List<GuardrailRegexConfig>>>) -> Self {
-            self.props.set("RegexesConfig", value.into());
-            self
+        prop! {
+            /// `RegexesConfig`: List of regex.
+            props, "RegexesConfig", regexes_config, set_regexes_config, get_regexes_config, Val<List<GuardrailRegexConfig>>
         }
     }
 
@@ -1395,6 +1424,16 @@ pub mod ai_guardrail {
             props.set("Action", action.into());
             props.set("Type", type_.into());
             GuardrailPiiEntityConfig { props }
+        }
+
+        prop! {
+            /// `Action`: Options for sensitive information action.
+            props, "Action", _, set_action, get_action, Val<GuardrailSensitiveInformationAction>
+        }
+
+        prop! {
+            /// `Type`: The currently supported PII entities
+            props, "Type", _, set_type, get_type, Val<GuardrailPiiEntityType>
         }
     }
 
@@ -1536,10 +1575,24 @@ pub mod ai_guardrail {
             GuardrailRegexConfig { props }
         }
 
-        /// `Description`: The regex description.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Action`: Options for sensitive information action.
+            props, "Action", _, set_action, get_action, Val<GuardrailSensitiveInformationAction>
+        }
+
+        prop! {
+            /// `Name`: The regex name.
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Pattern`: The regex pattern.
+            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        }
+
+        prop! {
+            /// `Description`: The regex description.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 
@@ -1559,6 +1612,11 @@ pub mod ai_guardrail {
             let mut props = Props::new();
             props.set("TopicsConfig", topics_config.into());
             AiGuardrailTopicPolicyConfig { props }
+        }
+
+        prop! {
+            /// `TopicsConfig`: List of topic configs in topic policy.
+            props, "TopicsConfig", _, set_topics_config, get_topics_config, Val<List<GuardrailTopicConfig>>
         }
     }
 
@@ -1587,10 +1645,24 @@ pub mod ai_guardrail {
             GuardrailTopicConfig { props }
         }
 
-        /// `Examples`: List of text examples
-        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Examples", value.into());
-            self
+        prop! {
+            /// `Definition`: Definition of topic in topic policy
+            props, "Definition", _, set_definition, get_definition, Val<String>
+        }
+
+        prop! {
+            /// `Name`: Name of topic in topic policy
+            props, "Name", _, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Type`: Type of topic in a policy
+            props, "Type", _, set_type, get_type, Val<GuardrailTopicType>
+        }
+
+        prop! {
+            /// `Examples`: List of text examples
+            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
         }
     }
 
@@ -1619,16 +1691,14 @@ pub mod ai_guardrail {
             AiGuardrailWordPolicyConfig { props }
         }
 
-        /// `ManagedWordListsConfig`: A config for the list of managed words.
-        pub fn managed_word_lists_config(mut self, value: impl Into<Val<List<GuardrailManagedWordsConfig>>>) -> Self {
-            self.props.set("ManagedWordListsConfig", value.into());
-            self
+        prop! {
+            /// `ManagedWordListsConfig`: A config for the list of managed words.
+            props, "ManagedWordListsConfig", managed_word_lists_config, set_managed_word_lists_config, get_managed_word_lists_config, Val<List<GuardrailManagedWordsConfig>>
         }
 
-        /// `WordsConfig`: List of custom word configs.
-        pub fn words_config(mut self, value: impl Into<Val<List<GuardrailWordConfig>>>) -> Self {
-            self.props.set("WordsConfig", value.into());
-            self
+        prop! {
+            /// `WordsConfig`: List of custom word configs.
+            props, "WordsConfig", words_config, set_words_config, get_words_config, Val<List<GuardrailWordConfig>>
         }
     }
 
@@ -1647,6 +1717,11 @@ pub mod ai_guardrail {
             let mut props = Props::new();
             props.set("Type", type_.into());
             GuardrailManagedWordsConfig { props }
+        }
+
+        prop! {
+            /// `Type`: Options for managed words.
+            props, "Type", _, set_type, get_type, Val<GuardrailManagedWordsType>
         }
     }
 
@@ -1676,6 +1751,11 @@ pub mod ai_guardrail {
             props.set("Text", text.into());
             GuardrailWordConfig { props }
         }
+
+        prop! {
+            /// `Text`: The custom word text.
+            props, "Text", _, set_text, get_text, Val<String>
+        }
     }
 }
 
@@ -1704,10 +1784,19 @@ impl AiGuardrailVersion {
         AiGuardrailVersion { core }
     }
 
-    /// `ModifiedTimeSeconds`.
-    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ModifiedTimeSeconds", value.into());
-        self
+    prop! {
+        /// `AIGuardrailId`.
+        core.props, "AIGuardrailId", _, set_ai_guardrail_id, get_ai_guardrail_id, Val<String>
+    }
+
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    }
+
+    prop! {
+        /// `ModifiedTimeSeconds`.
+        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1775,28 +1864,49 @@ impl AiPrompt {
         AiPrompt { core }
     }
 
-    /// `AssistantId`.
-    pub fn assistant_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("AssistantId", value.into());
-        self
+    prop! {
+        /// `ApiFormat`.
+        core.props, "ApiFormat", _, set_api_format, get_api_format, Val<ai_prompt::AiPromptApiFormat>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", assistant_id, set_assistant_id, get_assistant_id, Val<String>
     }
 
-    /// `Name`.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ModelId`.
+        core.props, "ModelId", _, set_model_id, get_model_id, Val<String>
+    }
+
+    prop! {
+        /// `Name`.
+        core.props, "Name", name, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    }
+
+    prop! {
+        /// `TemplateConfiguration`.
+        core.props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<ai_prompt::AiPromptTemplateConfiguration>
+    }
+
+    prop! {
+        /// `TemplateType`.
+        core.props, "TemplateType", _, set_template_type, get_template_type, Val<ai_prompt::AiPromptTemplateType>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<ai_prompt::AiPromptType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1870,10 +1980,9 @@ pub mod ai_prompt {
             AiPromptTemplateConfiguration { props }
         }
 
-        /// `TextFullAIPromptEditTemplateConfiguration`.
-        pub fn text_full_ai_prompt_edit_template_configuration(mut self, value: impl Into<Val<TextFullAiPromptEditTemplateConfiguration>>) -> Self {
-            self.props.set("TextFullAIPromptEditTemplateConfiguration", value.into());
-            self
+        prop! {
+            /// `TextFullAIPromptEditTemplateConfiguration`.
+            props, "TextFullAIPromptEditTemplateConfiguration", text_full_ai_prompt_edit_template_configuration, set_text_full_ai_prompt_edit_template_configuration, get_text_full_ai_prompt_edit_template_configuration, Val<TextFullAiPromptEditTemplateConfiguration>
         }
     }
 
@@ -1892,6 +2001,11 @@ pub mod ai_prompt {
             let mut props = Props::new();
             props.set("Text", text.into());
             TextFullAiPromptEditTemplateConfiguration { props }
+        }
+
+        prop! {
+            /// `Text`.
+            props, "Text", _, set_text, get_text, Val<String>
         }
     }
 
@@ -1971,10 +2085,19 @@ impl AiPromptVersion {
         AiPromptVersion { core }
     }
 
-    /// `ModifiedTimeSeconds`.
-    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("ModifiedTimeSeconds", value.into());
-        self
+    prop! {
+        /// `AIPromptId`.
+        core.props, "AIPromptId", _, set_ai_prompt_id, get_ai_prompt_id, Val<String>
+    }
+
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    }
+
+    prop! {
+        /// `ModifiedTimeSeconds`.
+        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2033,22 +2156,29 @@ impl Assistant {
         Assistant { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `ServerSideEncryptionConfiguration`.
-    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<assistant::ServerSideEncryptionConfiguration>>) -> Self {
-        self.core.set("ServerSideEncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerSideEncryptionConfiguration`.
+        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<assistant::ServerSideEncryptionConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Type`.
+        core.props, "Type", _, set_type, get_type, Val<assistant::AssistantType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2089,10 +2219,9 @@ pub mod assistant {
             ServerSideEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -2136,10 +2265,24 @@ impl AssistantAssociation {
         AssistantAssociation { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `AssistantId`.
+        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    }
+
+    prop! {
+        /// `Association`.
+        core.props, "Association", _, set_association, get_association, Val<assistant_association::AssociationData>
+    }
+
+    prop! {
+        /// `AssociationType`.
+        core.props, "AssociationType", _, set_association_type, get_association_type, Val<assistant_association::AssociationType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2188,16 +2331,14 @@ pub mod assistant_association {
             AssociationData { props }
         }
 
-        /// `KnowledgeBaseId`.
-        pub fn knowledge_base_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KnowledgeBaseId", value.into());
-            self
+        prop! {
+            /// `KnowledgeBaseId`.
+            props, "KnowledgeBaseId", knowledge_base_id, set_knowledge_base_id, get_knowledge_base_id, Val<String>
         }
 
-        /// `ExternalBedrockKnowledgeBaseConfig`.
-        pub fn external_bedrock_knowledge_base_config(mut self, value: impl Into<Val<ExternalBedrockKnowledgeBaseConfig>>) -> Self {
-            self.props.set("ExternalBedrockKnowledgeBaseConfig", value.into());
-            self
+        prop! {
+            /// `ExternalBedrockKnowledgeBaseConfig`.
+            props, "ExternalBedrockKnowledgeBaseConfig", external_bedrock_knowledge_base_config, set_external_bedrock_knowledge_base_config, get_external_bedrock_knowledge_base_config, Val<ExternalBedrockKnowledgeBaseConfig>
         }
     }
 
@@ -2221,6 +2362,16 @@ pub mod assistant_association {
             props.set("BedrockKnowledgeBaseArn", bedrock_knowledge_base_arn.into());
             props.set("AccessRoleArn", access_role_arn.into());
             ExternalBedrockKnowledgeBaseConfig { props }
+        }
+
+        prop! {
+            /// `BedrockKnowledgeBaseArn`.
+            props, "BedrockKnowledgeBaseArn", _, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
+        }
+
+        prop! {
+            /// `AccessRoleArn`.
+            props, "AccessRoleArn", _, set_access_role_arn, get_access_role_arn, Val<String>
         }
     }
 
@@ -2260,35 +2411,41 @@ impl Content {
         Content { core }
     }
 
-    /// `Metadata`: A key/value map to store attributes without affecting tagging or
-    /// recommendations.
-    pub fn metadata_property(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("Metadata", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseId`: The identifier of the knowledge base.
+        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
     }
 
-    /// `OverrideLinkOutUri`: The URI you want to use for the article.
-    pub fn override_link_out_uri(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("OverrideLinkOutUri", value.into());
-        self
+    prop! {
+        /// `Metadata`: A key/value map to store attributes without affecting tagging or
+        /// recommendations.
+        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<Map<String>>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the content.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `Title`: The title of the content.
-    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Title", value.into());
-        self
+    prop! {
+        /// `OverrideLinkOutUri`: The URI you want to use for the article.
+        core.props, "OverrideLinkOutUri", override_link_out_uri, set_override_link_out_uri, get_override_link_out_uri, Val<String>
     }
 
-    /// `UploadId`: A pointer to the uploaded asset. This value is returned by StartContentUpload.
-    pub fn upload_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UploadId", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `Title`: The title of the content.
+        core.props, "Title", title, set_title, get_title, Val<String>
+    }
+
+    prop! {
+        /// `UploadId`: A pointer to the uploaded asset. This value is returned by
+        /// StartContentUpload.
+        core.props, "UploadId", upload_id, set_upload_id, get_upload_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2371,10 +2528,29 @@ impl ContentAssociation {
         ContentAssociation { core }
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Association`: The identifier of the associated resource.
+        core.props, "Association", _, set_association, get_association, Val<content_association::ContentAssociationContents>
+    }
+
+    prop! {
+        /// `AssociationType`: The type of association.
+        core.props, "AssociationType", _, set_association_type, get_association_type, Val<content_association::AssociationType>
+    }
+
+    prop! {
+        /// `ContentId`: The identifier of the content.
+        core.props, "ContentId", _, set_content_id, get_content_id, Val<String>
+    }
+
+    prop! {
+        /// `KnowledgeBaseId`: The identifier of the knowledge base.
+        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2430,6 +2606,11 @@ pub mod content_association {
             props.set("AmazonConnectGuideAssociation", amazon_connect_guide_association.into());
             ContentAssociationContents { props }
         }
+
+        prop! {
+            /// `AmazonConnectGuideAssociation`.
+            props, "AmazonConnectGuideAssociation", _, set_amazon_connect_guide_association, get_amazon_connect_guide_association, Val<AmazonConnectGuideAssociationData>
+        }
     }
 
     /// `AWS::Wisdom::ContentAssociation.AmazonConnectGuideAssociationData`.
@@ -2447,10 +2628,9 @@ pub mod content_association {
             AmazonConnectGuideAssociationData { props }
         }
 
-        /// `FlowId`.
-        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FlowId", value.into());
-            self
+        prop! {
+            /// `FlowId`.
+            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
         }
     }
 
@@ -2490,40 +2670,44 @@ impl KnowledgeBase {
         KnowledgeBase { core }
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `RenderingConfiguration`.
-    pub fn rendering_configuration(mut self, value: impl Into<Val<knowledge_base::RenderingConfiguration>>) -> Self {
-        self.core.set("RenderingConfiguration", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseType`.
+        core.props, "KnowledgeBaseType", _, set_knowledge_base_type, get_knowledge_base_type, Val<knowledge_base::KnowledgeBaseType>
     }
 
-    /// `ServerSideEncryptionConfiguration`.
-    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<knowledge_base::ServerSideEncryptionConfiguration>>) -> Self {
-        self.core.set("ServerSideEncryptionConfiguration", value.into());
-        self
+    prop! {
+        /// `Name`.
+        core.props, "Name", _, set_name, get_name, Val<String>
     }
 
-    /// `SourceConfiguration`.
-    pub fn source_configuration(mut self, value: impl Into<Val<knowledge_base::SourceConfiguration>>) -> Self {
-        self.core.set("SourceConfiguration", value.into());
-        self
+    prop! {
+        /// `RenderingConfiguration`.
+        core.props, "RenderingConfiguration", rendering_configuration, set_rendering_configuration, get_rendering_configuration, Val<knowledge_base::RenderingConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ServerSideEncryptionConfiguration`.
+        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<knowledge_base::ServerSideEncryptionConfiguration>
     }
 
-    /// `VectorIngestionConfiguration`.
-    pub fn vector_ingestion_configuration(mut self, value: impl Into<Val<knowledge_base::VectorIngestionConfiguration>>) -> Self {
-        self.core.set("VectorIngestionConfiguration", value.into());
-        self
+    prop! {
+        /// `SourceConfiguration`.
+        core.props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<knowledge_base::SourceConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VectorIngestionConfiguration`.
+        core.props, "VectorIngestionConfiguration", vector_ingestion_configuration, set_vector_ingestion_configuration, get_vector_ingestion_configuration, Val<knowledge_base::VectorIngestionConfiguration>
     }
 
     /// `Ref`: the resource's identifier.
@@ -2587,10 +2771,9 @@ pub mod knowledge_base {
             RenderingConfiguration { props }
         }
 
-        /// `TemplateUri`.
-        pub fn template_uri(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TemplateUri", value.into());
-            self
+        prop! {
+            /// `TemplateUri`.
+            props, "TemplateUri", template_uri, set_template_uri, get_template_uri, Val<String>
         }
     }
 
@@ -2609,10 +2792,9 @@ pub mod knowledge_base {
             ServerSideEncryptionConfiguration { props }
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
     }
 
@@ -2633,16 +2815,14 @@ pub mod knowledge_base {
             SourceConfiguration { props }
         }
 
-        /// `AppIntegrations`.
-        pub fn app_integrations(mut self, value: impl Into<Val<AppIntegrationsConfiguration>>) -> Self {
-            self.props.set("AppIntegrations", value.into());
-            self
+        prop! {
+            /// `AppIntegrations`.
+            props, "AppIntegrations", app_integrations, set_app_integrations, get_app_integrations, Val<AppIntegrationsConfiguration>
         }
 
-        /// `ManagedSourceConfiguration`.
-        pub fn managed_source_configuration(mut self, value: impl Into<Val<ManagedSourceConfiguration>>) -> Self {
-            self.props.set("ManagedSourceConfiguration", value.into());
-            self
+        prop! {
+            /// `ManagedSourceConfiguration`.
+            props, "ManagedSourceConfiguration", managed_source_configuration, set_managed_source_configuration, get_managed_source_configuration, Val<ManagedSourceConfiguration>
         }
     }
 
@@ -2663,10 +2843,14 @@ pub mod knowledge_base {
             AppIntegrationsConfiguration { props }
         }
 
-        /// `ObjectFields`.
-        pub fn object_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ObjectFields", value.into());
-            self
+        prop! {
+            /// `AppIntegrationArn`.
+            props, "AppIntegrationArn", _, set_app_integration_arn, get_app_integration_arn, Val<String>
+        }
+
+        prop! {
+            /// `ObjectFields`.
+            props, "ObjectFields", object_fields, set_object_fields, get_object_fields, Val<List<String>>
         }
     }
 
@@ -2687,10 +2871,9 @@ pub mod knowledge_base {
             ManagedSourceConfiguration { props }
         }
 
-        /// `WebCrawlerConfiguration`.
-        pub fn web_crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
-            self.props.set("WebCrawlerConfiguration", value.into());
-            self
+        prop! {
+            /// `WebCrawlerConfiguration`.
+            props, "WebCrawlerConfiguration", web_crawler_configuration, set_web_crawler_configuration, get_web_crawler_configuration, Val<WebCrawlerConfiguration>
         }
     }
 
@@ -2711,28 +2894,29 @@ pub mod knowledge_base {
             WebCrawlerConfiguration { props }
         }
 
-        /// `CrawlerLimits`.
-        pub fn crawler_limits(mut self, value: impl Into<Val<WebCrawlerConfigurationCrawlerLimits>>) -> Self {
-            self.props.set("CrawlerLimits", value.into());
-            self
+        prop! {
+            /// `UrlConfiguration`.
+            props, "UrlConfiguration", _, set_url_configuration, get_url_configuration, Val<WebCrawlerConfigurationUrlConfiguration>
         }
 
-        /// `ExclusionFilters`.
-        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExclusionFilters", value.into());
-            self
+        prop! {
+            /// `CrawlerLimits`.
+            props, "CrawlerLimits", crawler_limits, set_crawler_limits, get_crawler_limits, Val<WebCrawlerConfigurationCrawlerLimits>
         }
 
-        /// `InclusionFilters`.
-        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("InclusionFilters", value.into());
-            self
+        prop! {
+            /// `ExclusionFilters`.
+            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
         }
 
-        /// `Scope`.
-        pub fn scope(mut self, value: impl Into<Val<WebCrawlerConfigurationScope>>) -> Self {
-            self.props.set("Scope", value.into());
-            self
+        prop! {
+            /// `InclusionFilters`.
+            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
+        }
+
+        prop! {
+            /// `Scope`.
+            props, "Scope", scope, set_scope, get_scope, Val<WebCrawlerConfigurationScope>
         }
     }
 
@@ -2751,10 +2935,9 @@ pub mod knowledge_base {
             WebCrawlerConfigurationCrawlerLimits { props }
         }
 
-        /// `RateLimit`.
-        pub fn rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("RateLimit", value.into());
-            self
+        prop! {
+            /// `RateLimit`.
+            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<f64>
         }
     }
 
@@ -2786,10 +2969,9 @@ pub mod knowledge_base {
             WebCrawlerConfigurationUrlConfiguration { props }
         }
 
-        /// `SeedUrls`.
-        pub fn seed_urls(mut self, value: impl Into<Val<List<SeedUrl>>>) -> Self {
-            self.props.set("SeedUrls", value.into());
-            self
+        prop! {
+            /// `SeedUrls`.
+            props, "SeedUrls", seed_urls, set_seed_urls, get_seed_urls, Val<List<SeedUrl>>
         }
     }
 
@@ -2808,10 +2990,9 @@ pub mod knowledge_base {
             SeedUrl { props }
         }
 
-        /// `Url`.
-        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Url", value.into());
-            self
+        prop! {
+            /// `Url`.
+            props, "Url", url, set_url, get_url, Val<String>
         }
     }
 
@@ -2830,16 +3011,14 @@ pub mod knowledge_base {
             VectorIngestionConfiguration { props }
         }
 
-        /// `ChunkingConfiguration`.
-        pub fn chunking_configuration(mut self, value: impl Into<Val<VectorIngestionConfigurationChunkingConfiguration>>) -> Self {
-            self.props.set("ChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `ChunkingConfiguration`.
+            props, "ChunkingConfiguration", chunking_configuration, set_chunking_configuration, get_chunking_configuration, Val<VectorIngestionConfigurationChunkingConfiguration>
         }
 
-        /// `ParsingConfiguration`.
-        pub fn parsing_configuration(mut self, value: impl Into<Val<VectorIngestionConfigurationParsingConfiguration>>) -> Self {
-            self.props.set("ParsingConfiguration", value.into());
-            self
+        prop! {
+            /// `ParsingConfiguration`.
+            props, "ParsingConfiguration", parsing_configuration, set_parsing_configuration, get_parsing_configuration, Val<VectorIngestionConfigurationParsingConfiguration>
         }
     }
 
@@ -2862,22 +3041,24 @@ pub mod knowledge_base {
             VectorIngestionConfigurationChunkingConfiguration { props }
         }
 
-        /// `FixedSizeChunkingConfiguration`.
-        pub fn fixed_size_chunking_configuration(mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> Self {
-            self.props.set("FixedSizeChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `ChunkingStrategy`.
+            props, "ChunkingStrategy", _, set_chunking_strategy, get_chunking_strategy, Val<VectorIngestionConfigurationChunkingConfigurationChunkingStrategy>
         }
 
-        /// `HierarchicalChunkingConfiguration`.
-        pub fn hierarchical_chunking_configuration(mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> Self {
-            self.props.set("HierarchicalChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `FixedSizeChunkingConfiguration`.
+            props, "FixedSizeChunkingConfiguration", fixed_size_chunking_configuration, set_fixed_size_chunking_configuration, get_fixed_size_chunking_configuration, Val<FixedSizeChunkingConfiguration>
         }
 
-        /// `SemanticChunkingConfiguration`.
-        pub fn semantic_chunking_configuration(mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> Self {
-            self.props.set("SemanticChunkingConfiguration", value.into());
-            self
+        prop! {
+            /// `HierarchicalChunkingConfiguration`.
+            props, "HierarchicalChunkingConfiguration", hierarchical_chunking_configuration, set_hierarchical_chunking_configuration, get_hierarchical_chunking_configuration, Val<HierarchicalChunkingConfiguration>
+        }
+
+        prop! {
+            /// `SemanticChunkingConfiguration`.
+            props, "SemanticChunkingConfiguration", semantic_chunking_configuration, set_semantic_chunking_configuration, get_semantic_chunking_configuration, Val<SemanticChunkingConfiguration>
         }
     }
 
@@ -2918,6 +3099,16 @@ pub mod knowledge_base {
             props.set("OverlapPercentage", overlap_percentage.into());
             FixedSizeChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
+        }
+
+        prop! {
+            /// `OverlapPercentage`.
+            props, "OverlapPercentage", _, set_overlap_percentage, get_overlap_percentage, Val<f64>
+        }
     }
 
     /// `AWS::Wisdom::KnowledgeBase.HierarchicalChunkingConfiguration`.
@@ -2941,6 +3132,16 @@ pub mod knowledge_base {
             props.set("OverlapTokens", overlap_tokens.into());
             HierarchicalChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `LevelConfigurations`.
+            props, "LevelConfigurations", _, set_level_configurations, get_level_configurations, Val<List<HierarchicalChunkingLevelConfiguration>>
+        }
+
+        prop! {
+            /// `OverlapTokens`.
+            props, "OverlapTokens", _, set_overlap_tokens, get_overlap_tokens, Val<f64>
+        }
     }
 
     /// `AWS::Wisdom::KnowledgeBase.HierarchicalChunkingLevelConfiguration`.
@@ -2958,6 +3159,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("MaxTokens", max_tokens.into());
             HierarchicalChunkingLevelConfiguration { props }
+        }
+
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
         }
     }
 
@@ -2985,6 +3191,21 @@ pub mod knowledge_base {
             props.set("BreakpointPercentileThreshold", breakpoint_percentile_threshold.into());
             SemanticChunkingConfiguration { props }
         }
+
+        prop! {
+            /// `MaxTokens`.
+            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
+        }
+
+        prop! {
+            /// `BufferSize`.
+            props, "BufferSize", _, set_buffer_size, get_buffer_size, Val<f64>
+        }
+
+        prop! {
+            /// `BreakpointPercentileThreshold`.
+            props, "BreakpointPercentileThreshold", _, set_breakpoint_percentile_threshold, get_breakpoint_percentile_threshold, Val<f64>
+        }
     }
 
     /// `AWS::Wisdom::KnowledgeBase.VectorIngestionConfigurationParsingConfiguration`.
@@ -3006,10 +3227,14 @@ pub mod knowledge_base {
             VectorIngestionConfigurationParsingConfiguration { props }
         }
 
-        /// `BedrockFoundationModelConfiguration`.
-        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> Self {
-            self.props.set("BedrockFoundationModelConfiguration", value.into());
-            self
+        prop! {
+            /// `ParsingStrategy`.
+            props, "ParsingStrategy", _, set_parsing_strategy, get_parsing_strategy, Val<VectorIngestionConfigurationParsingConfigurationParsingStrategy>
+        }
+
+        prop! {
+            /// `BedrockFoundationModelConfiguration`.
+            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelConfiguration>
         }
     }
 
@@ -3030,10 +3255,14 @@ pub mod knowledge_base {
             BedrockFoundationModelConfiguration { props }
         }
 
-        /// `ParsingPrompt`.
-        pub fn parsing_prompt(mut self, value: impl Into<Val<BedrockFoundationModelConfigurationParsingPrompt>>) -> Self {
-            self.props.set("ParsingPrompt", value.into());
-            self
+        prop! {
+            /// `ModelArn`.
+            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        }
+
+        prop! {
+            /// `ParsingPrompt`.
+            props, "ParsingPrompt", parsing_prompt, set_parsing_prompt, get_parsing_prompt, Val<BedrockFoundationModelConfigurationParsingPrompt>
         }
     }
 
@@ -3052,6 +3281,11 @@ pub mod knowledge_base {
             let mut props = Props::new();
             props.set("ParsingPromptText", parsing_prompt_text.into());
             BedrockFoundationModelConfigurationParsingPrompt { props }
+        }
+
+        prop! {
+            /// `ParsingPromptText`.
+            props, "ParsingPromptText", _, set_parsing_prompt_text, get_parsing_prompt_text, Val<String>
         }
     }
 
@@ -3098,46 +3332,62 @@ impl MessageTemplate {
         MessageTemplate { core }
     }
 
-    /// `DefaultAttributes`: An object that specifies the default values to use for variables in the
-    /// message template. This object contains different categories of key-value pairs. Each key
-    /// defines a variable or placeholder in the message template. The corresponding value defines
-    /// the default value for that variable.
-    pub fn default_attributes(mut self, value: impl Into<Val<message_template::MessageTemplateAttributes>>) -> Self {
-        self.core.set("DefaultAttributes", value.into());
-        self
+    prop! {
+        /// `ChannelSubtype`: The channel subtype this message template applies to.
+        core.props, "ChannelSubtype", _, set_channel_subtype, get_channel_subtype, Val<message_template::ChannelSubtype>
     }
 
-    /// `Description`: The description of the message template.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Content`: The content of the message template.
+        core.props, "Content", _, set_content, get_content, Val<message_template::Content>
     }
 
-    /// `GroupingConfiguration`: The configuration information of the user groups that the message
-    /// template is accessible to.
-    pub fn grouping_configuration(mut self, value: impl Into<Val<message_template::GroupingConfiguration>>) -> Self {
-        self.core.set("GroupingConfiguration", value.into());
-        self
+    prop! {
+        /// `DefaultAttributes`: An object that specifies the default values to use for variables in
+        /// the message template. This object contains different categories of key-value pairs. Each
+        /// key defines a variable or placeholder in the message template. The corresponding value
+        /// defines the default value for that variable.
+        core.props, "DefaultAttributes", default_attributes, set_default_attributes, get_default_attributes, Val<message_template::MessageTemplateAttributes>
     }
 
-    /// `Language`: The language code value for the language in which the message template is
-    /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
-    /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
-    pub fn language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Language", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the message template.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `MessageTemplateAttachments`: List of message template attachments
-    pub fn message_template_attachments(mut self, value: impl Into<Val<List<message_template::MessageTemplateAttachment>>>) -> Self {
-        self.core.set("MessageTemplateAttachments", value.into());
-        self
+    prop! {
+        /// `GroupingConfiguration`: The configuration information of the user groups that the
+        /// message template is accessible to.
+        core.props, "GroupingConfiguration", grouping_configuration, set_grouping_configuration, get_grouping_configuration, Val<message_template::GroupingConfiguration>
     }
 
-    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseArn`: The Amazon Resource Name (ARN) of the knowledge base to which the
+        /// message template belongs.
+        core.props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
+    }
+
+    prop! {
+        /// `Language`: The language code value for the language in which the message template is
+        /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
+        /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
+        core.props, "Language", language, set_language, get_language, Val<String>
+    }
+
+    prop! {
+        /// `MessageTemplateAttachments`: List of message template attachments
+        core.props, "MessageTemplateAttachments", message_template_attachments, set_message_template_attachments, get_message_template_attachments, Val<List<message_template::MessageTemplateAttachment>>
+    }
+
+    prop! {
+        /// `Name`: The name of the message template.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: The tags used to organize, track, or control access for this resource. For
+        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -3200,18 +3450,16 @@ pub mod message_template {
             Content { props }
         }
 
-        /// `EmailMessageTemplateContent`: The content of message template that applies to email channel
-        /// subtype.
-        pub fn email_message_template_content(mut self, value: impl Into<Val<EmailMessageTemplateContent>>) -> Self {
-            self.props.set("EmailMessageTemplateContent", value.into());
-            self
+        prop! {
+            /// `EmailMessageTemplateContent`: The content of message template that applies to email
+            /// channel subtype.
+            props, "EmailMessageTemplateContent", email_message_template_content, set_email_message_template_content, get_email_message_template_content, Val<EmailMessageTemplateContent>
         }
 
-        /// `SmsMessageTemplateContent`: The content of message template that applies to SMS channel
-        /// subtype.
-        pub fn sms_message_template_content(mut self, value: impl Into<Val<SmsMessageTemplateContent>>) -> Self {
-            self.props.set("SmsMessageTemplateContent", value.into());
-            self
+        prop! {
+            /// `SmsMessageTemplateContent`: The content of message template that applies to SMS channel
+            /// subtype.
+            props, "SmsMessageTemplateContent", sms_message_template_content, set_sms_message_template_content, get_sms_message_template_content, Val<SmsMessageTemplateContent>
         }
     }
 
@@ -3240,6 +3488,21 @@ pub mod message_template {
             props.set("Headers", headers.into());
             EmailMessageTemplateContent { props }
         }
+
+        prop! {
+            /// `Subject`: The subject line, or title, to use in email messages.
+            props, "Subject", _, set_subject, get_subject, Val<String>
+        }
+
+        prop! {
+            /// `Body`: The body to use in email messages.
+            props, "Body", _, set_body, get_body, Val<EmailMessageTemplateContentBody>
+        }
+
+        prop! {
+            /// `Headers`: The email headers to include in email messages.
+            props, "Headers", _, set_headers, get_headers, Val<List<EmailMessageTemplateHeader>>
+        }
     }
 
     /// `AWS::Wisdom::MessageTemplate.EmailMessageTemplateContentBody`: The body to use in email
@@ -3258,21 +3521,19 @@ pub mod message_template {
             EmailMessageTemplateContentBody { props }
         }
 
-        /// `Html`: The message body, in HTML format, to use in email messages that are based on the
-        /// message template. We recommend using HTML format for email clients that render HTML content.
-        /// You can include links, formatted text, and more in an HTML message.
-        pub fn html(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
-            self.props.set("Html", value.into());
-            self
+        prop! {
+            /// `Html`: The message body, in HTML format, to use in email messages that are based on the
+            /// message template. We recommend using HTML format for email clients that render HTML
+            /// content. You can include links, formatted text, and more in an HTML message.
+            props, "Html", html, set_html, get_html, Val<MessageTemplateBodyContentProvider>
         }
 
-        /// `PlainText`: The message body, in plain text format, to use in email messages that are based
-        /// on the message template. We recommend using plain text format for email clients that don't
-        /// render HTML content and clients that are connected to high-latency networks, such as mobile
-        /// devices.
-        pub fn plain_text(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
-            self.props.set("PlainText", value.into());
-            self
+        prop! {
+            /// `PlainText`: The message body, in plain text format, to use in email messages that are
+            /// based on the message template. We recommend using plain text format for email clients
+            /// that don't render HTML content and clients that are connected to high-latency networks,
+            /// such as mobile devices.
+            props, "PlainText", plain_text, set_plain_text, get_plain_text, Val<MessageTemplateBodyContentProvider>
         }
     }
 
@@ -3292,10 +3553,9 @@ pub mod message_template {
             MessageTemplateBodyContentProvider { props }
         }
 
-        /// `Content`.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`.
+            props, "Content", content, set_content, get_content, Val<String>
         }
     }
 
@@ -3315,16 +3575,14 @@ pub mod message_template {
             EmailMessageTemplateHeader { props }
         }
 
-        /// `Name`: The name of the email header.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the email header.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `Value`: The value of the email header.
-        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Value", value.into());
-            self
+        prop! {
+            /// `Value`: The value of the email header.
+            props, "Value", value, set_value, get_value, Val<String>
         }
     }
 
@@ -3345,6 +3603,11 @@ pub mod message_template {
             props.set("Body", body.into());
             SmsMessageTemplateContent { props }
         }
+
+        prop! {
+            /// `Body`: The body to use in SMS messages.
+            props, "Body", _, set_body, get_body, Val<SmsMessageTemplateContentBody>
+        }
     }
 
     /// `AWS::Wisdom::MessageTemplate.SmsMessageTemplateContentBody`: The body to use in SMS
@@ -3363,10 +3626,9 @@ pub mod message_template {
             SmsMessageTemplateContentBody { props }
         }
 
-        /// `PlainText`: The container of message template body.
-        pub fn plain_text(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
-            self.props.set("PlainText", value.into());
-            self
+        prop! {
+            /// `PlainText`: The container of message template body.
+            props, "PlainText", plain_text, set_plain_text, get_plain_text, Val<MessageTemplateBodyContentProvider>
         }
     }
 
@@ -3388,29 +3650,25 @@ pub mod message_template {
             MessageTemplateAttributes { props }
         }
 
-        /// `AgentAttributes`: The agent attributes that are used with the message template.
-        pub fn agent_attributes(mut self, value: impl Into<Val<AgentAttributes>>) -> Self {
-            self.props.set("AgentAttributes", value.into());
-            self
+        prop! {
+            /// `AgentAttributes`: The agent attributes that are used with the message template.
+            props, "AgentAttributes", agent_attributes, set_agent_attributes, get_agent_attributes, Val<AgentAttributes>
         }
 
-        /// `CustomAttributes`: The custom attributes that are used with the message template.
-        pub fn custom_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("CustomAttributes", value.into());
-            self
+        prop! {
+            /// `CustomAttributes`: The custom attributes that are used with the message template.
+            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<Map<String>>
         }
 
-        /// `CustomerProfileAttributes`: The customer profile attributes that are used with the message
-        /// template.
-        pub fn customer_profile_attributes(mut self, value: impl Into<Val<CustomerProfileAttributes>>) -> Self {
-            self.props.set("CustomerProfileAttributes", value.into());
-            self
+        prop! {
+            /// `CustomerProfileAttributes`: The customer profile attributes that are used with the
+            /// message template.
+            props, "CustomerProfileAttributes", customer_profile_attributes, set_customer_profile_attributes, get_customer_profile_attributes, Val<CustomerProfileAttributes>
         }
 
-        /// `SystemAttributes`: The system attributes that are used with the message template.
-        pub fn system_attributes(mut self, value: impl Into<Val<SystemAttributes>>) -> Self {
-            self.props.set("SystemAttributes", value.into());
-            self
+        prop! {
+            /// `SystemAttributes`: The system attributes that are used with the message template.
+            props, "SystemAttributes", system_attributes, set_system_attributes, get_system_attributes, Val<SystemAttributes>
         }
     }
 
@@ -3430,16 +3688,14 @@ pub mod message_template {
             AgentAttributes { props }
         }
 
-        /// `FirstName`: The agent’s first name as entered in their Amazon Connect user account.
-        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirstName", value.into());
-            self
+        prop! {
+            /// `FirstName`: The agent’s first name as entered in their Amazon Connect user account.
+            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
         }
 
-        /// `LastName`: The agent’s last name as entered in their Amazon Connect user account.
-        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastName", value.into());
-            self
+        prop! {
+            /// `LastName`: The agent’s last name as entered in their Amazon Connect user account.
+            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
         }
     }
 
@@ -3459,354 +3715,296 @@ pub mod message_template {
             CustomerProfileAttributes { props }
         }
 
-        /// `AccountNumber`: A unique account number that you have given to the customer.
-        pub fn account_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AccountNumber", value.into());
-            self
+        prop! {
+            /// `AccountNumber`: A unique account number that you have given to the customer.
+            props, "AccountNumber", account_number, set_account_number, get_account_number, Val<String>
         }
 
-        /// `AdditionalInformation`: Any additional information relevant to the customer's profile.
-        pub fn additional_information(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AdditionalInformation", value.into());
-            self
+        prop! {
+            /// `AdditionalInformation`: Any additional information relevant to the customer's profile.
+            props, "AdditionalInformation", additional_information, set_additional_information, get_additional_information, Val<String>
         }
 
-        /// `Address1`: The first line of a customer address.
-        pub fn address1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address1", value.into());
-            self
+        prop! {
+            /// `Address1`: The first line of a customer address.
+            props, "Address1", address1, set_address1, get_address1, Val<String>
         }
 
-        /// `Address2`: The second line of a customer address.
-        pub fn address2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address2", value.into());
-            self
+        prop! {
+            /// `Address2`: The second line of a customer address.
+            props, "Address2", address2, set_address2, get_address2, Val<String>
         }
 
-        /// `Address3`: The third line of a customer address.
-        pub fn address3(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address3", value.into());
-            self
+        prop! {
+            /// `Address3`: The third line of a customer address.
+            props, "Address3", address3, set_address3, get_address3, Val<String>
         }
 
-        /// `Address4`: The fourth line of a customer address.
-        pub fn address4(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address4", value.into());
-            self
+        prop! {
+            /// `Address4`: The fourth line of a customer address.
+            props, "Address4", address4, set_address4, get_address4, Val<String>
         }
 
-        /// `BillingAddress1`: The first line of a customer’s billing address.
-        pub fn billing_address1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingAddress1", value.into());
-            self
+        prop! {
+            /// `BillingAddress1`: The first line of a customer’s billing address.
+            props, "BillingAddress1", billing_address1, set_billing_address1, get_billing_address1, Val<String>
         }
 
-        /// `BillingAddress2`: The second line of a customer’s billing address.
-        pub fn billing_address2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingAddress2", value.into());
-            self
+        prop! {
+            /// `BillingAddress2`: The second line of a customer’s billing address.
+            props, "BillingAddress2", billing_address2, set_billing_address2, get_billing_address2, Val<String>
         }
 
-        /// `BillingAddress3`: The third line of a customer’s billing address.
-        pub fn billing_address3(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingAddress3", value.into());
-            self
+        prop! {
+            /// `BillingAddress3`: The third line of a customer’s billing address.
+            props, "BillingAddress3", billing_address3, set_billing_address3, get_billing_address3, Val<String>
         }
 
-        /// `BillingAddress4`: The fourth line of a customer’s billing address.
-        pub fn billing_address4(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingAddress4", value.into());
-            self
+        prop! {
+            /// `BillingAddress4`: The fourth line of a customer’s billing address.
+            props, "BillingAddress4", billing_address4, set_billing_address4, get_billing_address4, Val<String>
         }
 
-        /// `BillingCity`: The city of a customer’s billing address.
-        pub fn billing_city(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingCity", value.into());
-            self
+        prop! {
+            /// `BillingCity`: The city of a customer’s billing address.
+            props, "BillingCity", billing_city, set_billing_city, get_billing_city, Val<String>
         }
 
-        /// `BillingCountry`: The country of a customer’s billing address.
-        pub fn billing_country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingCountry", value.into());
-            self
+        prop! {
+            /// `BillingCountry`: The country of a customer’s billing address.
+            props, "BillingCountry", billing_country, set_billing_country, get_billing_country, Val<String>
         }
 
-        /// `BillingCounty`: The county of a customer’s billing address.
-        pub fn billing_county(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingCounty", value.into());
-            self
+        prop! {
+            /// `BillingCounty`: The county of a customer’s billing address.
+            props, "BillingCounty", billing_county, set_billing_county, get_billing_county, Val<String>
         }
 
-        /// `BillingPostalCode`: The postal code of a customer’s billing address.
-        pub fn billing_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingPostalCode", value.into());
-            self
+        prop! {
+            /// `BillingPostalCode`: The postal code of a customer’s billing address.
+            props, "BillingPostalCode", billing_postal_code, set_billing_postal_code, get_billing_postal_code, Val<String>
         }
 
-        /// `BillingProvince`: The province of a customer’s billing address.
-        pub fn billing_province(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingProvince", value.into());
-            self
+        prop! {
+            /// `BillingProvince`: The province of a customer’s billing address.
+            props, "BillingProvince", billing_province, set_billing_province, get_billing_province, Val<String>
         }
 
-        /// `BillingState`: The state of a customer’s billing address.
-        pub fn billing_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BillingState", value.into());
-            self
+        prop! {
+            /// `BillingState`: The state of a customer’s billing address.
+            props, "BillingState", billing_state, set_billing_state, get_billing_state, Val<String>
         }
 
-        /// `BirthDate`: The customer's birth date.
-        pub fn birth_date(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BirthDate", value.into());
-            self
+        prop! {
+            /// `BirthDate`: The customer's birth date.
+            props, "BirthDate", birth_date, set_birth_date, get_birth_date, Val<String>
         }
 
-        /// `BusinessEmailAddress`: The customer's business email address.
-        pub fn business_email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BusinessEmailAddress", value.into());
-            self
+        prop! {
+            /// `BusinessEmailAddress`: The customer's business email address.
+            props, "BusinessEmailAddress", business_email_address, set_business_email_address, get_business_email_address, Val<String>
         }
 
-        /// `BusinessName`: The name of the customer's business.
-        pub fn business_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BusinessName", value.into());
-            self
+        prop! {
+            /// `BusinessName`: The name of the customer's business.
+            props, "BusinessName", business_name, set_business_name, get_business_name, Val<String>
         }
 
-        /// `BusinessPhoneNumber`: The customer's business phone number.
-        pub fn business_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BusinessPhoneNumber", value.into());
-            self
+        prop! {
+            /// `BusinessPhoneNumber`: The customer's business phone number.
+            props, "BusinessPhoneNumber", business_phone_number, set_business_phone_number, get_business_phone_number, Val<String>
         }
 
-        /// `City`: The city in which a customer lives.
-        pub fn city(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("City", value.into());
-            self
+        prop! {
+            /// `City`: The city in which a customer lives.
+            props, "City", city, set_city, get_city, Val<String>
         }
 
-        /// `Country`: The country in which a customer lives.
-        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Country", value.into());
-            self
+        prop! {
+            /// `Country`: The country in which a customer lives.
+            props, "Country", country, set_country, get_country, Val<String>
         }
 
-        /// `County`: The county in which a customer lives.
-        pub fn county(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("County", value.into());
-            self
+        prop! {
+            /// `County`: The county in which a customer lives.
+            props, "County", county, set_county, get_county, Val<String>
         }
 
-        /// `Custom`: The custom attributes that are used with the message template.
-        pub fn custom(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Custom", value.into());
-            self
+        prop! {
+            /// `Custom`: The custom attributes that are used with the message template.
+            props, "Custom", custom, set_custom, get_custom, Val<Map<String>>
         }
 
-        /// `EmailAddress`: The customer's email address, which has not been specified as a personal or
-        /// business address.
-        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("EmailAddress", value.into());
-            self
+        prop! {
+            /// `EmailAddress`: The customer's email address, which has not been specified as a personal
+            /// or business address.
+            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
         }
 
-        /// `FirstName`: The customer's first name.
-        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("FirstName", value.into());
-            self
+        prop! {
+            /// `FirstName`: The customer's first name.
+            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
         }
 
-        /// `Gender`: The customer's gender.
-        pub fn gender(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Gender", value.into());
-            self
+        prop! {
+            /// `Gender`: The customer's gender.
+            props, "Gender", gender, set_gender, get_gender, Val<String>
         }
 
-        /// `HomePhoneNumber`: The customer's home phone number.
-        pub fn home_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HomePhoneNumber", value.into());
-            self
+        prop! {
+            /// `HomePhoneNumber`: The customer's home phone number.
+            props, "HomePhoneNumber", home_phone_number, set_home_phone_number, get_home_phone_number, Val<String>
         }
 
-        /// `LastName`: The customer's last name.
-        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LastName", value.into());
-            self
+        prop! {
+            /// `LastName`: The customer's last name.
+            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
         }
 
-        /// `MailingAddress1`: The first line of a customer’s mailing address.
-        pub fn mailing_address1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingAddress1", value.into());
-            self
+        prop! {
+            /// `MailingAddress1`: The first line of a customer’s mailing address.
+            props, "MailingAddress1", mailing_address1, set_mailing_address1, get_mailing_address1, Val<String>
         }
 
-        /// `MailingAddress2`: The second line of a customer’s mailing address.
-        pub fn mailing_address2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingAddress2", value.into());
-            self
+        prop! {
+            /// `MailingAddress2`: The second line of a customer’s mailing address.
+            props, "MailingAddress2", mailing_address2, set_mailing_address2, get_mailing_address2, Val<String>
         }
 
-        /// `MailingAddress3`: The third line of a customer’s mailing address.
-        pub fn mailing_address3(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingAddress3", value.into());
-            self
+        prop! {
+            /// `MailingAddress3`: The third line of a customer’s mailing address.
+            props, "MailingAddress3", mailing_address3, set_mailing_address3, get_mailing_address3, Val<String>
         }
 
-        /// `MailingAddress4`: The fourth line of a customer’s mailing address.
-        pub fn mailing_address4(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingAddress4", value.into());
-            self
+        prop! {
+            /// `MailingAddress4`: The fourth line of a customer’s mailing address.
+            props, "MailingAddress4", mailing_address4, set_mailing_address4, get_mailing_address4, Val<String>
         }
 
-        /// `MailingCity`: The city of a customer’s mailing address.
-        pub fn mailing_city(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingCity", value.into());
-            self
+        prop! {
+            /// `MailingCity`: The city of a customer’s mailing address.
+            props, "MailingCity", mailing_city, set_mailing_city, get_mailing_city, Val<String>
         }
 
-        /// `MailingCountry`: The country of a customer’s mailing address.
-        pub fn mailing_country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingCountry", value.into());
-            self
+        prop! {
+            /// `MailingCountry`: The country of a customer’s mailing address.
+            props, "MailingCountry", mailing_country, set_mailing_country, get_mailing_country, Val<String>
         }
 
-        /// `MailingCounty`: The county of a customer’s mailing address.
-        pub fn mailing_county(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingCounty", value.into());
-            self
+        prop! {
+            /// `MailingCounty`: The county of a customer’s mailing address.
+            props, "MailingCounty", mailing_county, set_mailing_county, get_mailing_county, Val<String>
         }
 
-        /// `MailingPostalCode`: The postal code of a customer’s mailing address
-        pub fn mailing_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingPostalCode", value.into());
-            self
+        prop! {
+            /// `MailingPostalCode`: The postal code of a customer’s mailing address
+            props, "MailingPostalCode", mailing_postal_code, set_mailing_postal_code, get_mailing_postal_code, Val<String>
         }
 
-        /// `MailingProvince`: The province of a customer’s mailing address.
-        pub fn mailing_province(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingProvince", value.into());
-            self
+        prop! {
+            /// `MailingProvince`: The province of a customer’s mailing address.
+            props, "MailingProvince", mailing_province, set_mailing_province, get_mailing_province, Val<String>
         }
 
-        /// `MailingState`: The state of a customer’s mailing address.
-        pub fn mailing_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MailingState", value.into());
-            self
+        prop! {
+            /// `MailingState`: The state of a customer’s mailing address.
+            props, "MailingState", mailing_state, set_mailing_state, get_mailing_state, Val<String>
         }
 
-        /// `MiddleName`: The customer's middle name.
-        pub fn middle_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MiddleName", value.into());
-            self
+        prop! {
+            /// `MiddleName`: The customer's middle name.
+            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<String>
         }
 
-        /// `MobilePhoneNumber`: The customer's mobile phone number.
-        pub fn mobile_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("MobilePhoneNumber", value.into());
-            self
+        prop! {
+            /// `MobilePhoneNumber`: The customer's mobile phone number.
+            props, "MobilePhoneNumber", mobile_phone_number, set_mobile_phone_number, get_mobile_phone_number, Val<String>
         }
 
-        /// `PartyType`: The customer's party type.
-        pub fn party_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PartyType", value.into());
-            self
+        prop! {
+            /// `PartyType`: The customer's party type.
+            props, "PartyType", party_type, set_party_type, get_party_type, Val<String>
         }
 
-        /// `PhoneNumber`: The customer's phone number, which has not been specified as a mobile, home,
-        /// or business number.
-        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PhoneNumber", value.into());
-            self
+        prop! {
+            /// `PhoneNumber`: The customer's phone number, which has not been specified as a mobile,
+            /// home, or business number.
+            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
         }
 
-        /// `PostalCode`: The postal code of a customer address.
-        pub fn postal_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PostalCode", value.into());
-            self
+        prop! {
+            /// `PostalCode`: The postal code of a customer address.
+            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<String>
         }
 
-        /// `ProfileARN`: The ARN of a customer profile.
-        pub fn profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProfileARN", value.into());
-            self
+        prop! {
+            /// `ProfileARN`: The ARN of a customer profile.
+            props, "ProfileARN", profile_arn, set_profile_arn, get_profile_arn, Val<String>
         }
 
-        /// `ProfileId`: The unique identifier of a customer profile.
-        pub fn profile_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ProfileId", value.into());
-            self
+        prop! {
+            /// `ProfileId`: The unique identifier of a customer profile.
+            props, "ProfileId", profile_id, set_profile_id, get_profile_id, Val<String>
         }
 
-        /// `Province`: The province in which a customer lives.
-        pub fn province(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Province", value.into());
-            self
+        prop! {
+            /// `Province`: The province in which a customer lives.
+            props, "Province", province, set_province, get_province, Val<String>
         }
 
-        /// `ShippingAddress1`: The first line of a customer’s shipping address.
-        pub fn shipping_address1(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingAddress1", value.into());
-            self
+        prop! {
+            /// `ShippingAddress1`: The first line of a customer’s shipping address.
+            props, "ShippingAddress1", shipping_address1, set_shipping_address1, get_shipping_address1, Val<String>
         }
 
-        /// `ShippingAddress2`: The second line of a customer’s shipping address.
-        pub fn shipping_address2(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingAddress2", value.into());
-            self
+        prop! {
+            /// `ShippingAddress2`: The second line of a customer’s shipping address.
+            props, "ShippingAddress2", shipping_address2, set_shipping_address2, get_shipping_address2, Val<String>
         }
 
-        /// `ShippingAddress3`: The third line of a customer’s shipping address.
-        pub fn shipping_address3(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingAddress3", value.into());
-            self
+        prop! {
+            /// `ShippingAddress3`: The third line of a customer’s shipping address.
+            props, "ShippingAddress3", shipping_address3, set_shipping_address3, get_shipping_address3, Val<String>
         }
 
-        /// `ShippingAddress4`: The fourth line of a customer’s shipping address
-        pub fn shipping_address4(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingAddress4", value.into());
-            self
+        prop! {
+            /// `ShippingAddress4`: The fourth line of a customer’s shipping address
+            props, "ShippingAddress4", shipping_address4, set_shipping_address4, get_shipping_address4, Val<String>
         }
 
-        /// `ShippingCity`: The city of a customer’s shipping address.
-        pub fn shipping_city(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingCity", value.into());
-            self
+        prop! {
+            /// `ShippingCity`: The city of a customer’s shipping address.
+            props, "ShippingCity", shipping_city, set_shipping_city, get_shipping_city, Val<String>
         }
 
-        /// `ShippingCountry`: The country of a customer’s shipping address.
-        pub fn shipping_country(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingCountry", value.into());
-            self
+        prop! {
+            /// `ShippingCountry`: The country of a customer’s shipping address.
+            props, "ShippingCountry", shipping_country, set_shipping_country, get_shipping_country, Val<String>
         }
 
-        /// `ShippingCounty`: The county of a customer’s shipping address.
-        pub fn shipping_county(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingCounty", value.into());
-            self
+        prop! {
+            /// `ShippingCounty`: The county of a customer’s shipping address.
+            props, "ShippingCounty", shipping_county, set_shipping_county, get_shipping_county, Val<String>
         }
 
-        /// `ShippingPostalCode`: The postal code of a customer’s shipping address.
-        pub fn shipping_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingPostalCode", value.into());
-            self
+        prop! {
+            /// `ShippingPostalCode`: The postal code of a customer’s shipping address.
+            props, "ShippingPostalCode", shipping_postal_code, set_shipping_postal_code, get_shipping_postal_code, Val<String>
         }
 
-        /// `ShippingProvince`: The province of a customer’s shipping address.
-        pub fn shipping_province(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingProvince", value.into());
-            self
+        prop! {
+            /// `ShippingProvince`: The province of a customer’s shipping address.
+            props, "ShippingProvince", shipping_province, set_shipping_province, get_shipping_province, Val<String>
         }
 
-        /// `ShippingState`: The state of a customer’s shipping address.
-        pub fn shipping_state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ShippingState", value.into());
-            self
+        prop! {
+            /// `ShippingState`: The state of a customer’s shipping address.
+            props, "ShippingState", shipping_state, set_shipping_state, get_shipping_state, Val<String>
         }
 
-        /// `State`: The state in which a customer lives.
-        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("State", value.into());
-            self
+        prop! {
+            /// `State`: The state in which a customer lives.
+            props, "State", state, set_state, get_state, Val<String>
         }
     }
 
@@ -3826,22 +4024,19 @@ pub mod message_template {
             SystemAttributes { props }
         }
 
-        /// `CustomerEndpoint`: The CustomerEndpoint attribute.
-        pub fn customer_endpoint(mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> Self {
-            self.props.set("CustomerEndpoint", value.into());
-            self
+        prop! {
+            /// `CustomerEndpoint`: The CustomerEndpoint attribute.
+            props, "CustomerEndpoint", customer_endpoint, set_customer_endpoint, get_customer_endpoint, Val<SystemEndpointAttributes>
         }
 
-        /// `Name`: The name of the task.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`: The name of the task.
+            props, "Name", name, set_name, get_name, Val<String>
         }
 
-        /// `SystemEndpoint`: The SystemEndpoint attribute.
-        pub fn system_endpoint(mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> Self {
-            self.props.set("SystemEndpoint", value.into());
-            self
+        prop! {
+            /// `SystemEndpoint`: The SystemEndpoint attribute.
+            props, "SystemEndpoint", system_endpoint, set_system_endpoint, get_system_endpoint, Val<SystemEndpointAttributes>
         }
     }
 
@@ -3861,11 +4056,10 @@ pub mod message_template {
             SystemEndpointAttributes { props }
         }
 
-        /// `Address`: The customer's phone number if used with customerEndpoint, or the number the
-        /// customer dialed to call your contact center if used with systemEndpoint.
-        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Address", value.into());
-            self
+        prop! {
+            /// `Address`: The customer's phone number if used with customerEndpoint, or the number the
+            /// customer dialed to call your contact center if used with systemEndpoint.
+            props, "Address", address, set_address, get_address, Val<String>
         }
     }
 
@@ -3888,6 +4082,16 @@ pub mod message_template {
             props.set("Criteria", criteria.into());
             props.set("Values", values.into());
             GroupingConfiguration { props }
+        }
+
+        prop! {
+            /// `Criteria`: The criteria used for grouping Amazon Q in Connect users.
+            props, "Criteria", _, set_criteria, get_criteria, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The list of values that define different groups of Amazon Q in Connect users.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 
@@ -3916,10 +4120,22 @@ pub mod message_template {
             MessageTemplateAttachment { props }
         }
 
-        /// `AttachmentId`.
-        pub fn attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AttachmentId", value.into());
-            self
+        prop! {
+            /// `AttachmentName`: The name of the attachment file being uploaded. The name should
+            /// include the file extension.
+            props, "AttachmentName", _, set_attachment_name, get_attachment_name, Val<String>
+        }
+
+        prop! {
+            /// `S3PresignedUrl`: The S3 Presigned URL for the attachment file. When generating the
+            /// PreSignedUrl, please ensure that the expires-in time is set to 30 minutes. The URL can
+            /// be generated through the AWS Console or through the AWS CLI (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html>).
+            props, "S3PresignedUrl", _, set_s3_presigned_url, get_s3_presigned_url, Val<String>
+        }
+
+        prop! {
+            /// `AttachmentId`.
+            props, "AttachmentId", attachment_id, set_attachment_id, get_attachment_id, Val<String>
         }
     }
 }
@@ -3946,10 +4162,15 @@ impl MessageTemplateVersion {
         MessageTemplateVersion { core }
     }
 
-    /// `MessageTemplateContentSha256`: The content SHA256 of the message template.
-    pub fn message_template_content_sha256(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("MessageTemplateContentSha256", value.into());
-        self
+    prop! {
+        /// `MessageTemplateArn`: The unqualified Amazon Resource Name (ARN) of the message
+        /// template.
+        core.props, "MessageTemplateArn", _, set_message_template_arn, get_message_template_arn, Val<String>
+    }
+
+    prop! {
+        /// `MessageTemplateContentSha256`: The content SHA256 of the message template.
+        core.props, "MessageTemplateContentSha256", message_template_content_sha256, set_message_template_content_sha256, get_message_template_content_sha256, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4000,58 +4221,65 @@ impl QuickResponse {
         QuickResponse { core }
     }
 
-    /// `Channels`: The Amazon Connect contact channels this quick response applies to.
-    pub fn channels(mut self, value: impl Into<Val<List<quick_response::ChannelType>>>) -> Self {
-        self.core.set("Channels", value.into());
-        self
+    prop! {
+        /// `Channels`: The Amazon Connect contact channels this quick response applies to.
+        core.props, "Channels", channels, set_channels, get_channels, Val<List<quick_response::ChannelType>>
     }
 
-    /// `ContentType`: The media type of the quick response content. - Use
-    /// application/x.quickresponse;format=plain for quick response written in plain text. - Use
-    /// application/x.quickresponse;format=markdown for quick response written in richtext.
-    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ContentType", value.into());
-        self
+    prop! {
+        /// `Content`: The container of quick response content.
+        core.props, "Content", _, set_content, get_content, Val<quick_response::QuickResponseContentProvider>
     }
 
-    /// `Description`: The description of the quick response.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `ContentType`: The media type of the quick response content. - Use
+        /// application/x.quickresponse;format=plain for quick response written in plain text. - Use
+        /// application/x.quickresponse;format=markdown for quick response written in richtext.
+        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
     }
 
-    /// `GroupingConfiguration`: The configuration information of the user groups that the quick
-    /// response is accessible to.
-    pub fn grouping_configuration(mut self, value: impl Into<Val<quick_response::GroupingConfiguration>>) -> Self {
-        self.core.set("GroupingConfiguration", value.into());
-        self
+    prop! {
+        /// `Description`: The description of the quick response.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `IsActive`: Whether the quick response is active.
-    pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("IsActive", value.into());
-        self
+    prop! {
+        /// `GroupingConfiguration`: The configuration information of the user groups that the quick
+        /// response is accessible to.
+        core.props, "GroupingConfiguration", grouping_configuration, set_grouping_configuration, get_grouping_configuration, Val<quick_response::GroupingConfiguration>
     }
 
-    /// `Language`: The language code value for the language in which the quick response is written.
-    /// The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT, ja_JP, ko_KR,
-    /// pt_BR, zh_CN, zh_TW
-    pub fn language(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Language", value.into());
-        self
+    prop! {
+        /// `IsActive`: Whether the quick response is active.
+        core.props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
     }
 
-    /// `ShortcutKey`: The shortcut key of the quick response. The value should be unique across the
-    /// knowledge base.
-    pub fn shortcut_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("ShortcutKey", value.into());
-        self
+    prop! {
+        /// `KnowledgeBaseArn`: The Amazon Resource Name (ARN) of the knowledge base.
+        core.props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Language`: The language code value for the language in which the quick response is
+        /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
+        /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
+        core.props, "Language", language, set_language, get_language, Val<String>
+    }
+
+    prop! {
+        /// `Name`: The name of the quick response.
+        core.props, "Name", _, set_name, get_name, Val<String>
+    }
+
+    prop! {
+        /// `ShortcutKey`: The shortcut key of the quick response. The value should be unique across
+        /// the knowledge base.
+        core.props, "ShortcutKey", shortcut_key, set_shortcut_key, get_shortcut_key, Val<String>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -4119,10 +4347,9 @@ pub mod quick_response {
             QuickResponseContentProvider { props }
         }
 
-        /// `Content`: The content of the quick response.
-        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Content", value.into());
-            self
+        prop! {
+            /// `Content`: The content of the quick response.
+            props, "Content", content, set_content, get_content, Val<String>
         }
     }
 
@@ -4145,6 +4372,16 @@ pub mod quick_response {
             props.set("Criteria", criteria.into());
             props.set("Values", values.into());
             GroupingConfiguration { props }
+        }
+
+        prop! {
+            /// `Criteria`: The criteria used for grouping Amazon Q in Connect users.
+            props, "Criteria", _, set_criteria, get_criteria, Val<String>
+        }
+
+        prop! {
+            /// `Values`: The list of values that define different groups of Amazon Q in Connect users.
+            props, "Values", _, set_values, get_values, Val<List<String>>
         }
     }
 }

@@ -42,10 +42,14 @@ impl ConnectionAlias {
         ConnectionAlias { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `ConnectionString`.
+        core.props, "ConnectionString", _, set_connection_string, get_connection_string, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -91,122 +95,106 @@ impl Directory {
         Directory { core }
     }
 
-    /// `ActiveDirectoryConfig`: Information about the Active Directory config.
-    pub fn active_directory_config(mut self, value: impl Into<Val<directory::ActiveDirectoryConfig>>) -> Self {
-        self.core.set("ActiveDirectoryConfig", value.into());
-        self
+    prop! {
+        /// `ActiveDirectoryConfig`: Information about the Active Directory config.
+        core.props, "ActiveDirectoryConfig", active_directory_config, set_active_directory_config, get_active_directory_config, Val<directory::ActiveDirectoryConfig>
     }
 
-    /// `CertificateBasedAuthProperties`: Describes the properties of the certificate-based
-    /// authentication you want to use with your WorkSpaces.
-    pub fn certificate_based_auth_properties(mut self, value: impl Into<Val<directory::CertificateBasedAuthProperties>>) -> Self {
-        self.core.set("CertificateBasedAuthProperties", value.into());
-        self
+    prop! {
+        /// `CertificateBasedAuthProperties`: Describes the properties of the certificate-based
+        /// authentication you want to use with your WorkSpaces.
+        core.props, "CertificateBasedAuthProperties", certificate_based_auth_properties, set_certificate_based_auth_properties, get_certificate_based_auth_properties, Val<directory::CertificateBasedAuthProperties>
     }
 
-    /// `EnableSelfService`: Indicates whether self-service capabilities are enabled or disabled.
-    pub fn enable_self_service(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("EnableSelfService", value.into());
-        self
+    prop! {
+        /// `EnableSelfService`: Indicates whether self-service capabilities are enabled or
+        /// disabled.
+        core.props, "EnableSelfService", enable_self_service, set_enable_self_service, get_enable_self_service, Val<bool>
     }
 
-    /// `EndpointEncryptionMode`: Endpoint encryption mode that allows you to configure the
-    /// specified directory between Standard TLS and FIPS 140-2 validated mode.
-    pub fn endpoint_encryption_mode(mut self, value: impl Into<Val<directory::EndpointEncryptionMode>>) -> Self {
-        self.core.set("EndpointEncryptionMode", value.into());
-        self
+    prop! {
+        /// `EndpointEncryptionMode`: Endpoint encryption mode that allows you to configure the
+        /// specified directory between Standard TLS and FIPS 140-2 validated mode.
+        core.props, "EndpointEncryptionMode", endpoint_encryption_mode, set_endpoint_encryption_mode, get_endpoint_encryption_mode, Val<directory::EndpointEncryptionMode>
     }
 
-    /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the identity center instance.
-    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IdcInstanceArn", value.into());
-        self
+    prop! {
+        /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the identity center instance.
+        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
     }
 
-    /// `IpGroupIds`: The identifiers of the IP access control groups associated with the directory.
-    pub fn ip_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
-        self.core.set("IpGroupIds", value.into());
-        self
+    prop! {
+        /// `IpGroupIds`: The identifiers of the IP access control groups associated with the
+        /// directory.
+        core.props, "IpGroupIds", ip_group_ids, set_ip_group_ids, get_ip_group_ids, Val<List<String>>
     }
 
-    /// `MicrosoftEntraConfig`: Specifies the configurations of the Microsoft Entra.
-    pub fn microsoft_entra_config(mut self, value: impl Into<Val<directory::MicrosoftEntraConfig>>) -> Self {
-        self.core.set("MicrosoftEntraConfig", value.into());
-        self
+    prop! {
+        /// `MicrosoftEntraConfig`: Specifies the configurations of the Microsoft Entra.
+        core.props, "MicrosoftEntraConfig", microsoft_entra_config, set_microsoft_entra_config, get_microsoft_entra_config, Val<directory::MicrosoftEntraConfig>
     }
 
-    /// `SamlProperties`: Describes the enablement status, user access URL, and relay state
-    /// parameter name that are used for configuring federation with an SAML 2.0 identity provider.
-    pub fn saml_properties(mut self, value: impl Into<Val<directory::SamlProperties>>) -> Self {
-        self.core.set("SamlProperties", value.into());
-        self
+    prop! {
+        /// `SamlProperties`: Describes the enablement status, user access URL, and relay state
+        /// parameter name that are used for configuring federation with an SAML 2.0 identity
+        /// provider.
+        core.props, "SamlProperties", saml_properties, set_saml_properties, get_saml_properties, Val<directory::SamlProperties>
     }
 
-    /// `SelfservicePermissions`: Describes the self-service permissions for a directory.
-    pub fn selfservice_permissions(mut self, value: impl Into<Val<directory::SelfservicePermissions>>) -> Self {
-        self.core.set("SelfservicePermissions", value.into());
-        self
+    prop! {
+        /// `SelfservicePermissions`: Describes the self-service permissions for a directory.
+        core.props, "SelfservicePermissions", selfservice_permissions, set_selfservice_permissions, get_selfservice_permissions, Val<directory::SelfservicePermissions>
     }
 
-    /// `StreamingProperties`: Describes the streaming properties.
-    pub fn streaming_properties(mut self, value: impl Into<Val<directory::StreamingProperties>>) -> Self {
-        self.core.set("StreamingProperties", value.into());
-        self
+    prop! {
+        /// `StreamingProperties`: Describes the streaming properties.
+        core.props, "StreamingProperties", streaming_properties, set_streaming_properties, get_streaming_properties, Val<directory::StreamingProperties>
     }
 
-    /// `SubnetIds`: The identifiers of the subnets for your virtual private cloud (VPC).
-    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
-        self.core.set("SubnetIds", value.into());
-        self
+    prop! {
+        /// `SubnetIds`: The identifiers of the subnets for your virtual private cloud (VPC).
+        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
     }
 
-    /// `Tags`: The tags associated with the directory.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags associated with the directory.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `Tenancy`: Indicates whether your WorkSpace directory is dedicated or shared.
-    pub fn tenancy(mut self, value: impl Into<Val<directory::Tenancy>>) -> Self {
-        self.core.set("Tenancy", value.into());
-        self
+    prop! {
+        /// `Tenancy`: Indicates whether your WorkSpace directory is dedicated or shared.
+        core.props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<directory::Tenancy>
     }
 
-    /// `UserIdentityType`: The type of identity management the user is using.
-    pub fn user_identity_type(mut self, value: impl Into<Val<directory::UserIdentityType>>) -> Self {
-        self.core.set("UserIdentityType", value.into());
-        self
+    prop! {
+        /// `UserIdentityType`: The type of identity management the user is using.
+        core.props, "UserIdentityType", user_identity_type, set_user_identity_type, get_user_identity_type, Val<directory::UserIdentityType>
     }
 
-    /// `WorkspaceAccessProperties`: The device types and operating systems that can be used to
-    /// access a WorkSpace.
-    pub fn workspace_access_properties(mut self, value: impl Into<Val<directory::WorkspaceAccessProperties>>) -> Self {
-        self.core.set("WorkspaceAccessProperties", value.into());
-        self
+    prop! {
+        /// `WorkspaceAccessProperties`: The device types and operating systems that can be used to
+        /// access a WorkSpace.
+        core.props, "WorkspaceAccessProperties", workspace_access_properties, set_workspace_access_properties, get_workspace_access_properties, Val<directory::WorkspaceAccessProperties>
     }
 
-    /// `WorkspaceCreationProperties`: The default values that are used to create WorkSpaces.
-    pub fn workspace_creation_properties(mut self, value: impl Into<Val<directory::DefaultWorkspaceCreationProperties>>) -> Self {
-        self.core.set("WorkspaceCreationProperties", value.into());
-        self
+    prop! {
+        /// `WorkspaceCreationProperties`: The default values that are used to create WorkSpaces.
+        core.props, "WorkspaceCreationProperties", workspace_creation_properties, set_workspace_creation_properties, get_workspace_creation_properties, Val<directory::DefaultWorkspaceCreationProperties>
     }
 
-    /// `WorkspaceDirectoryDescription`: Description of the directory to register.
-    pub fn workspace_directory_description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkspaceDirectoryDescription", value.into());
-        self
+    prop! {
+        /// `WorkspaceDirectoryDescription`: Description of the directory to register.
+        core.props, "WorkspaceDirectoryDescription", workspace_directory_description, set_workspace_directory_description, get_workspace_directory_description, Val<String>
     }
 
-    /// `WorkspaceDirectoryName`: The name of the directory to register.
-    pub fn workspace_directory_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("WorkspaceDirectoryName", value.into());
-        self
+    prop! {
+        /// `WorkspaceDirectoryName`: The name of the directory to register.
+        core.props, "WorkspaceDirectoryName", workspace_directory_name, set_workspace_directory_name, get_workspace_directory_name, Val<String>
     }
 
-    /// `WorkspaceType`: Indicates whether the directory's WorkSpace type is personal or pools.
-    pub fn workspace_type(mut self, value: impl Into<Val<directory::WorkspaceType>>) -> Self {
-        self.core.set("WorkspaceType", value.into());
-        self
+    prop! {
+        /// `WorkspaceType`: Indicates whether the directory's WorkSpace type is personal or pools.
+        core.props, "WorkspaceType", workspace_type, set_workspace_type, get_workspace_type, Val<directory::WorkspaceType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -322,6 +310,16 @@ pub mod directory {
             props.set("ServiceAccountSecretArn", service_account_secret_arn.into());
             ActiveDirectoryConfig { props }
         }
+
+        prop! {
+            /// `DomainName`: The name of the domain.
+            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        }
+
+        prop! {
+            /// `ServiceAccountSecretArn`: Indicates the secret ARN on the service account.
+            props, "ServiceAccountSecretArn", _, set_service_account_secret_arn, get_service_account_secret_arn, Val<String>
+        }
     }
 
     /// `AWS::WorkSpaces::Directory.CertificateBasedAuthProperties`: Describes the properties of the
@@ -340,17 +338,15 @@ pub mod directory {
             CertificateBasedAuthProperties { props }
         }
 
-        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Amazon Web Services
-        /// Certificate Manager Private CA resource.
-        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CertificateAuthorityArn", value.into());
-            self
+        prop! {
+            /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Amazon Web Services
+            /// Certificate Manager Private CA resource.
+            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
         }
 
-        /// `Status`: The status of the certificate-based authentication properties.
-        pub fn status(mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: The status of the certificate-based authentication properties.
+            props, "Status", status, set_status, get_status, Val<CertificateBasedAuthPropertiesStatus>
         }
     }
 
@@ -397,16 +393,14 @@ pub mod directory {
             MicrosoftEntraConfig { props }
         }
 
-        /// `ApplicationConfigSecretArn`: The Amazon Resource Name (ARN) of the application config.
-        pub fn application_config_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ApplicationConfigSecretArn", value.into());
-            self
+        prop! {
+            /// `ApplicationConfigSecretArn`: The Amazon Resource Name (ARN) of the application config.
+            props, "ApplicationConfigSecretArn", application_config_secret_arn, set_application_config_secret_arn, get_application_config_secret_arn, Val<String>
         }
 
-        /// `TenantId`: The identifier of the tenant.
-        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TenantId", value.into());
-            self
+        prop! {
+            /// `TenantId`: The identifier of the tenant.
+            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
         }
     }
 
@@ -427,23 +421,20 @@ pub mod directory {
             SamlProperties { props }
         }
 
-        /// `RelayStateParameterName`: The relay state parameter name supported by the SAML 2.0 identity
-        /// provider (IdP).
-        pub fn relay_state_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RelayStateParameterName", value.into());
-            self
+        prop! {
+            /// `RelayStateParameterName`: The relay state parameter name supported by the SAML 2.0
+            /// identity provider (IdP).
+            props, "RelayStateParameterName", relay_state_parameter_name, set_relay_state_parameter_name, get_relay_state_parameter_name, Val<String>
         }
 
-        /// `Status`: Indicates the status of SAML 2.0 authentication.
-        pub fn status(mut self, value: impl Into<Val<SamlPropertiesStatus>>) -> Self {
-            self.props.set("Status", value.into());
-            self
+        prop! {
+            /// `Status`: Indicates the status of SAML 2.0 authentication.
+            props, "Status", status, set_status, get_status, Val<SamlPropertiesStatus>
         }
 
-        /// `UserAccessUrl`: The SAML 2.0 identity provider (IdP) user access URL.
-        pub fn user_access_url(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserAccessUrl", value.into());
-            self
+        prop! {
+            /// `UserAccessUrl`: The SAML 2.0 identity provider (IdP) user access URL.
+            props, "UserAccessUrl", user_access_url, set_user_access_url, get_user_access_url, Val<String>
         }
     }
 
@@ -479,37 +470,33 @@ pub mod directory {
             SelfservicePermissions { props }
         }
 
-        /// `ChangeComputeType`: Specifies whether users can change the compute type (bundle) for their
-        /// WorkSpace.
-        pub fn change_compute_type(mut self, value: impl Into<Val<SelfservicePermissionsChangeComputeType>>) -> Self {
-            self.props.set("ChangeComputeType", value.into());
-            self
+        prop! {
+            /// `ChangeComputeType`: Specifies whether users can change the compute type (bundle) for
+            /// their WorkSpace.
+            props, "ChangeComputeType", change_compute_type, set_change_compute_type, get_change_compute_type, Val<SelfservicePermissionsChangeComputeType>
         }
 
-        /// `IncreaseVolumeSize`: Specifies whether users can increase the volume size of the drives on
-        /// their WorkSpace.
-        pub fn increase_volume_size(mut self, value: impl Into<Val<SelfservicePermissionsIncreaseVolumeSize>>) -> Self {
-            self.props.set("IncreaseVolumeSize", value.into());
-            self
+        prop! {
+            /// `IncreaseVolumeSize`: Specifies whether users can increase the volume size of the drives
+            /// on their WorkSpace.
+            props, "IncreaseVolumeSize", increase_volume_size, set_increase_volume_size, get_increase_volume_size, Val<SelfservicePermissionsIncreaseVolumeSize>
         }
 
-        /// `RebuildWorkspace`: Specifies whether users can rebuild the operating system of a WorkSpace
-        /// to its original state.
-        pub fn rebuild_workspace(mut self, value: impl Into<Val<SelfservicePermissionsRebuildWorkspace>>) -> Self {
-            self.props.set("RebuildWorkspace", value.into());
-            self
+        prop! {
+            /// `RebuildWorkspace`: Specifies whether users can rebuild the operating system of a
+            /// WorkSpace to its original state.
+            props, "RebuildWorkspace", rebuild_workspace, set_rebuild_workspace, get_rebuild_workspace, Val<SelfservicePermissionsRebuildWorkspace>
         }
 
-        /// `RestartWorkspace`: Specifies whether users can restart their WorkSpace.
-        pub fn restart_workspace(mut self, value: impl Into<Val<SelfservicePermissionsRestartWorkspace>>) -> Self {
-            self.props.set("RestartWorkspace", value.into());
-            self
+        prop! {
+            /// `RestartWorkspace`: Specifies whether users can restart their WorkSpace.
+            props, "RestartWorkspace", restart_workspace, set_restart_workspace, get_restart_workspace, Val<SelfservicePermissionsRestartWorkspace>
         }
 
-        /// `SwitchRunningMode`: Specifies whether users can switch the running mode of their WorkSpace.
-        pub fn switch_running_mode(mut self, value: impl Into<Val<SelfservicePermissionsSwitchRunningMode>>) -> Self {
-            self.props.set("SwitchRunningMode", value.into());
-            self
+        prop! {
+            /// `SwitchRunningMode`: Specifies whether users can switch the running mode of their
+            /// WorkSpace.
+            props, "SwitchRunningMode", switch_running_mode, set_switch_running_mode, get_switch_running_mode, Val<SelfservicePermissionsSwitchRunningMode>
         }
     }
 
@@ -594,29 +581,25 @@ pub mod directory {
             StreamingProperties { props }
         }
 
-        /// `GlobalAccelerator`: Describes the Global Accelerator for directory.
-        pub fn global_accelerator(mut self, value: impl Into<Val<GlobalAcceleratorForDirectory>>) -> Self {
-            self.props.set("GlobalAccelerator", value.into());
-            self
+        prop! {
+            /// `GlobalAccelerator`: Describes the Global Accelerator for directory.
+            props, "GlobalAccelerator", global_accelerator, set_global_accelerator, get_global_accelerator, Val<GlobalAcceleratorForDirectory>
         }
 
-        /// `StorageConnectors`: Indicates the storage connector used.
-        pub fn storage_connectors(mut self, value: impl Into<Val<List<StorageConnector>>>) -> Self {
-            self.props.set("StorageConnectors", value.into());
-            self
+        prop! {
+            /// `StorageConnectors`: Indicates the storage connector used.
+            props, "StorageConnectors", storage_connectors, set_storage_connectors, get_storage_connectors, Val<List<StorageConnector>>
         }
 
-        /// `StreamingExperiencePreferredProtocol`: Indicates the type of preferred protocol for the
-        /// streaming experience.
-        pub fn streaming_experience_preferred_protocol(mut self, value: impl Into<Val<StreamingPropertiesStreamingExperiencePreferredProtocol>>) -> Self {
-            self.props.set("StreamingExperiencePreferredProtocol", value.into());
-            self
+        prop! {
+            /// `StreamingExperiencePreferredProtocol`: Indicates the type of preferred protocol for the
+            /// streaming experience.
+            props, "StreamingExperiencePreferredProtocol", streaming_experience_preferred_protocol, set_streaming_experience_preferred_protocol, get_streaming_experience_preferred_protocol, Val<StreamingPropertiesStreamingExperiencePreferredProtocol>
         }
 
-        /// `UserSettings`: Indicates the permission settings associated with the user.
-        pub fn user_settings(mut self, value: impl Into<Val<List<UserSetting>>>) -> Self {
-            self.props.set("UserSettings", value.into());
-            self
+        prop! {
+            /// `UserSettings`: Indicates the permission settings associated with the user.
+            props, "UserSettings", user_settings, set_user_settings, get_user_settings, Val<List<UserSetting>>
         }
     }
 
@@ -638,10 +621,14 @@ pub mod directory {
             GlobalAcceleratorForDirectory { props }
         }
 
-        /// `PreferredProtocol`: Indicates the preferred protocol for Global Accelerator.
-        pub fn preferred_protocol(mut self, value: impl Into<Val<GlobalAcceleratorForDirectoryPreferredProtocol>>) -> Self {
-            self.props.set("PreferredProtocol", value.into());
-            self
+        prop! {
+            /// `Mode`: Indicates if Global Accelerator for directory is enabled or disabled.
+            props, "Mode", _, set_mode, get_mode, Val<GlobalAcceleratorForDirectoryMode>
+        }
+
+        prop! {
+            /// `PreferredProtocol`: Indicates the preferred protocol for Global Accelerator.
+            props, "PreferredProtocol", preferred_protocol, set_preferred_protocol, get_preferred_protocol, Val<GlobalAcceleratorForDirectoryPreferredProtocol>
         }
     }
 
@@ -691,6 +678,16 @@ pub mod directory {
             props.set("ConnectorType", connector_type.into());
             props.set("Status", status.into());
             StorageConnector { props }
+        }
+
+        prop! {
+            /// `ConnectorType`: The type of connector used to save user files.
+            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<StorageConnectorConnectorType>
+        }
+
+        prop! {
+            /// `Status`: Indicates if the storage connector is enabled or disabled.
+            props, "Status", _, set_status, get_status, Val<StorageConnectorStatus>
         }
     }
 
@@ -752,10 +749,19 @@ pub mod directory {
             UserSetting { props }
         }
 
-        /// `MaximumLength`: Indicates the maximum character length for the specified user setting.
-        pub fn maximum_length(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaximumLength", value.into());
-            self
+        prop! {
+            /// `Action`: Indicates the type of action.
+            props, "Action", _, set_action, get_action, Val<UserSettingAction>
+        }
+
+        prop! {
+            /// `Permission`: Indicates if the setting is enabled or disabled.
+            props, "Permission", _, set_permission, get_permission, Val<UserSettingPermission>
+        }
+
+        prop! {
+            /// `MaximumLength`: Indicates the maximum character length for the specified user setting.
+            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<i64>
         }
     }
 
@@ -836,69 +842,62 @@ pub mod directory {
             WorkspaceAccessProperties { props }
         }
 
-        /// `AccessEndpointConfig`: Describes the access endpoint configuration for a WorkSpace.
-        pub fn access_endpoint_config(mut self, value: impl Into<Val<AccessEndpointConfig>>) -> Self {
-            self.props.set("AccessEndpointConfig", value.into());
-            self
+        prop! {
+            /// `AccessEndpointConfig`: Describes the access endpoint configuration for a WorkSpace.
+            props, "AccessEndpointConfig", access_endpoint_config, set_access_endpoint_config, get_access_endpoint_config, Val<AccessEndpointConfig>
         }
 
-        /// `DeviceTypeAndroid`: Indicates whether users can use Android and Android-compatible Chrome
-        /// OS devices to access their WorkSpaces.
-        pub fn device_type_android(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeAndroid>>) -> Self {
-            self.props.set("DeviceTypeAndroid", value.into());
-            self
+        prop! {
+            /// `DeviceTypeAndroid`: Indicates whether users can use Android and Android-compatible
+            /// Chrome OS devices to access their WorkSpaces.
+            props, "DeviceTypeAndroid", device_type_android, set_device_type_android, get_device_type_android, Val<WorkspaceAccessPropertiesDeviceTypeAndroid>
         }
 
-        /// `DeviceTypeChromeOs`: Indicates whether users can use Chromebooks to access their
-        /// WorkSpaces.
-        pub fn device_type_chrome_os(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>>) -> Self {
-            self.props.set("DeviceTypeChromeOs", value.into());
-            self
+        prop! {
+            /// `DeviceTypeChromeOs`: Indicates whether users can use Chromebooks to access their
+            /// WorkSpaces.
+            props, "DeviceTypeChromeOs", device_type_chrome_os, set_device_type_chrome_os, get_device_type_chrome_os, Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>
         }
 
-        /// `DeviceTypeIos`: Indicates whether users can use iOS devices to access their WorkSpaces.
-        pub fn device_type_ios(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeIos>>) -> Self {
-            self.props.set("DeviceTypeIos", value.into());
-            self
+        prop! {
+            /// `DeviceTypeIos`: Indicates whether users can use iOS devices to access their WorkSpaces.
+            props, "DeviceTypeIos", device_type_ios, set_device_type_ios, get_device_type_ios, Val<WorkspaceAccessPropertiesDeviceTypeIos>
         }
 
-        /// `DeviceTypeLinux`: Indicates whether users can use Linux clients to access their WorkSpaces.
-        pub fn device_type_linux(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeLinux>>) -> Self {
-            self.props.set("DeviceTypeLinux", value.into());
-            self
+        prop! {
+            /// `DeviceTypeLinux`: Indicates whether users can use Linux clients to access their
+            /// WorkSpaces.
+            props, "DeviceTypeLinux", device_type_linux, set_device_type_linux, get_device_type_linux, Val<WorkspaceAccessPropertiesDeviceTypeLinux>
         }
 
-        /// `DeviceTypeOsx`: Indicates whether users can use macOS clients to access their WorkSpaces.
-        pub fn device_type_osx(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeOsx>>) -> Self {
-            self.props.set("DeviceTypeOsx", value.into());
-            self
+        prop! {
+            /// `DeviceTypeOsx`: Indicates whether users can use macOS clients to access their
+            /// WorkSpaces.
+            props, "DeviceTypeOsx", device_type_osx, set_device_type_osx, get_device_type_osx, Val<WorkspaceAccessPropertiesDeviceTypeOsx>
         }
 
-        /// `DeviceTypeWeb`: Indicates whether users can access their WorkSpaces through a web browser.
-        pub fn device_type_web(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWeb>>) -> Self {
-            self.props.set("DeviceTypeWeb", value.into());
-            self
+        prop! {
+            /// `DeviceTypeWeb`: Indicates whether users can access their WorkSpaces through a web
+            /// browser.
+            props, "DeviceTypeWeb", device_type_web, set_device_type_web, get_device_type_web, Val<WorkspaceAccessPropertiesDeviceTypeWeb>
         }
 
-        /// `DeviceTypeWindows`: Indicates whether users can use Windows clients to access their
-        /// WorkSpaces.
-        pub fn device_type_windows(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWindows>>) -> Self {
-            self.props.set("DeviceTypeWindows", value.into());
-            self
+        prop! {
+            /// `DeviceTypeWindows`: Indicates whether users can use Windows clients to access their
+            /// WorkSpaces.
+            props, "DeviceTypeWindows", device_type_windows, set_device_type_windows, get_device_type_windows, Val<WorkspaceAccessPropertiesDeviceTypeWindows>
         }
 
-        /// `DeviceTypeWorkSpacesThinClient`: Indicates whether users can access their WorkSpaces
-        /// through a WorkSpaces Thin Client.
-        pub fn device_type_work_spaces_thin_client(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>>) -> Self {
-            self.props.set("DeviceTypeWorkSpacesThinClient", value.into());
-            self
+        prop! {
+            /// `DeviceTypeWorkSpacesThinClient`: Indicates whether users can access their WorkSpaces
+            /// through a WorkSpaces Thin Client.
+            props, "DeviceTypeWorkSpacesThinClient", device_type_work_spaces_thin_client, set_device_type_work_spaces_thin_client, get_device_type_work_spaces_thin_client, Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>
         }
 
-        /// `DeviceTypeZeroClient`: Indicates whether users can use zero client devices to access their
-        /// WorkSpaces.
-        pub fn device_type_zero_client(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>>) -> Self {
-            self.props.set("DeviceTypeZeroClient", value.into());
-            self
+        prop! {
+            /// `DeviceTypeZeroClient`: Indicates whether users can use zero client devices to access
+            /// their WorkSpaces.
+            props, "DeviceTypeZeroClient", device_type_zero_client, set_device_type_zero_client, get_device_type_zero_client, Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>
         }
     }
 
@@ -921,11 +920,15 @@ pub mod directory {
             AccessEndpointConfig { props }
         }
 
-        /// `InternetFallbackProtocols`: Indicates a list of protocols that fallback to using the public
-        /// Internet when streaming over a VPC endpoint is not available.
-        pub fn internet_fallback_protocols(mut self, value: impl Into<Val<List<AccessEndpointConfigInternetFallbackProtocols>>>) -> Self {
-            self.props.set("InternetFallbackProtocols", value.into());
-            self
+        prop! {
+            /// `AccessEndpoints`: Indicates a list of access endpoints associated with this directory.
+            props, "AccessEndpoints", _, set_access_endpoints, get_access_endpoints, Val<List<AccessEndpoint>>
+        }
+
+        prop! {
+            /// `InternetFallbackProtocols`: Indicates a list of protocols that fallback to using the
+            /// public Internet when streaming over a VPC endpoint is not available.
+            props, "InternetFallbackProtocols", internet_fallback_protocols, set_internet_fallback_protocols, get_internet_fallback_protocols, Val<List<AccessEndpointConfigInternetFallbackProtocols>>
         }
     }
 
@@ -945,16 +948,14 @@ pub mod directory {
             AccessEndpoint { props }
         }
 
-        /// `AccessEndpointType`: Indicates the type of access endpoint.
-        pub fn access_endpoint_type(mut self, value: impl Into<Val<AccessEndpointAccessEndpointType>>) -> Self {
-            self.props.set("AccessEndpointType", value.into());
-            self
+        prop! {
+            /// `AccessEndpointType`: Indicates the type of access endpoint.
+            props, "AccessEndpointType", access_endpoint_type, set_access_endpoint_type, get_access_endpoint_type, Val<AccessEndpointAccessEndpointType>
         }
 
-        /// `VpcEndpointId`: Indicates the VPC endpoint to use for access.
-        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VpcEndpointId", value.into());
-            self
+        prop! {
+            /// `VpcEndpointId`: Indicates the VPC endpoint to use for access.
+            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
         }
     }
 
@@ -1112,44 +1113,38 @@ pub mod directory {
             DefaultWorkspaceCreationProperties { props }
         }
 
-        /// `CustomSecurityGroupId`: The identifier of the default security group to apply to WorkSpaces
-        /// when they are created.
-        pub fn custom_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CustomSecurityGroupId", value.into());
-            self
+        prop! {
+            /// `CustomSecurityGroupId`: The identifier of the default security group to apply to
+            /// WorkSpaces when they are created.
+            props, "CustomSecurityGroupId", custom_security_group_id, set_custom_security_group_id, get_custom_security_group_id, Val<String>
         }
 
-        /// `DefaultOu`: The organizational unit (OU) in the directory for the WorkSpace machine
-        /// accounts.
-        pub fn default_ou(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DefaultOu", value.into());
-            self
+        prop! {
+            /// `DefaultOu`: The organizational unit (OU) in the directory for the WorkSpace machine
+            /// accounts.
+            props, "DefaultOu", default_ou, set_default_ou, get_default_ou, Val<String>
         }
 
-        /// `EnableInternetAccess`: Specifies whether to automatically assign an Elastic public IP
-        /// address to WorkSpaces in this directory by default.
-        pub fn enable_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableInternetAccess", value.into());
-            self
+        prop! {
+            /// `EnableInternetAccess`: Specifies whether to automatically assign an Elastic public IP
+            /// address to WorkSpaces in this directory by default.
+            props, "EnableInternetAccess", enable_internet_access, set_enable_internet_access, get_enable_internet_access, Val<bool>
         }
 
-        /// `EnableMaintenanceMode`: Specifies whether maintenance mode is enabled for WorkSpaces.
-        pub fn enable_maintenance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableMaintenanceMode", value.into());
-            self
+        prop! {
+            /// `EnableMaintenanceMode`: Specifies whether maintenance mode is enabled for WorkSpaces.
+            props, "EnableMaintenanceMode", enable_maintenance_mode, set_enable_maintenance_mode, get_enable_maintenance_mode, Val<bool>
         }
 
-        /// `InstanceIamRoleArn`: Indicates the IAM role ARN of the instance.
-        pub fn instance_iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("InstanceIamRoleArn", value.into());
-            self
+        prop! {
+            /// `InstanceIamRoleArn`: Indicates the IAM role ARN of the instance.
+            props, "InstanceIamRoleArn", instance_iam_role_arn, set_instance_iam_role_arn, get_instance_iam_role_arn, Val<String>
         }
 
-        /// `UserEnabledAsLocalAdministrator`: Specifies whether WorkSpace users are local
-        /// administrators on their WorkSpaces.
-        pub fn user_enabled_as_local_administrator(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("UserEnabledAsLocalAdministrator", value.into());
-            self
+        prop! {
+            /// `UserEnabledAsLocalAdministrator`: Specifies whether WorkSpace users are local
+            /// administrators on their WorkSpaces.
+            props, "UserEnabledAsLocalAdministrator", user_enabled_as_local_administrator, set_user_enabled_as_local_administrator, get_user_enabled_as_local_administrator, Val<bool>
         }
     }
 
@@ -1195,34 +1190,44 @@ impl Workspace {
         Workspace { core }
     }
 
-    /// `RootVolumeEncryptionEnabled`.
-    pub fn root_volume_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("RootVolumeEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DirectoryId`.
+        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
     }
 
-    /// `UserVolumeEncryptionEnabled`.
-    pub fn user_volume_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("UserVolumeEncryptionEnabled", value.into());
-        self
+    prop! {
+        /// `RootVolumeEncryptionEnabled`.
+        core.props, "RootVolumeEncryptionEnabled", root_volume_encryption_enabled, set_root_volume_encryption_enabled, get_root_volume_encryption_enabled, Val<bool>
     }
 
-    /// `VolumeEncryptionKey`.
-    pub fn volume_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("VolumeEncryptionKey", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WorkspaceProperties`.
-    pub fn workspace_properties(mut self, value: impl Into<Val<workspace::WorkspaceProperties>>) -> Self {
-        self.core.set("WorkspaceProperties", value.into());
-        self
+    prop! {
+        /// `UserName`.
+        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    }
+
+    prop! {
+        /// `UserVolumeEncryptionEnabled`.
+        core.props, "UserVolumeEncryptionEnabled", user_volume_encryption_enabled, set_user_volume_encryption_enabled, get_user_volume_encryption_enabled, Val<bool>
+    }
+
+    prop! {
+        /// `VolumeEncryptionKey`.
+        core.props, "VolumeEncryptionKey", volume_encryption_key, set_volume_encryption_key, get_volume_encryption_key, Val<String>
+    }
+
+    prop! {
+        /// `WorkspaceProperties`.
+        core.props, "WorkspaceProperties", workspace_properties, set_workspace_properties, get_workspace_properties, Val<workspace::WorkspaceProperties>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1263,34 +1268,29 @@ pub mod workspace {
             WorkspaceProperties { props }
         }
 
-        /// `ComputeTypeName`.
-        pub fn compute_type_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ComputeTypeName", value.into());
-            self
+        prop! {
+            /// `ComputeTypeName`.
+            props, "ComputeTypeName", compute_type_name, set_compute_type_name, get_compute_type_name, Val<String>
         }
 
-        /// `RootVolumeSizeGib`.
-        pub fn root_volume_size_gib(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RootVolumeSizeGib", value.into());
-            self
+        prop! {
+            /// `RootVolumeSizeGib`.
+            props, "RootVolumeSizeGib", root_volume_size_gib, set_root_volume_size_gib, get_root_volume_size_gib, Val<i64>
         }
 
-        /// `RunningMode`.
-        pub fn running_mode(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RunningMode", value.into());
-            self
+        prop! {
+            /// `RunningMode`.
+            props, "RunningMode", running_mode, set_running_mode, get_running_mode, Val<String>
         }
 
-        /// `RunningModeAutoStopTimeoutInMinutes`.
-        pub fn running_mode_auto_stop_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("RunningModeAutoStopTimeoutInMinutes", value.into());
-            self
+        prop! {
+            /// `RunningModeAutoStopTimeoutInMinutes`.
+            props, "RunningModeAutoStopTimeoutInMinutes", running_mode_auto_stop_timeout_in_minutes, set_running_mode_auto_stop_timeout_in_minutes, get_running_mode_auto_stop_timeout_in_minutes, Val<i64>
         }
 
-        /// `UserVolumeSizeGib`.
-        pub fn user_volume_size_gib(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("UserVolumeSizeGib", value.into());
-            self
+        prop! {
+            /// `UserVolumeSizeGib`.
+            props, "UserVolumeSizeGib", user_volume_size_gib, set_user_volume_size_gib, get_user_volume_size_gib, Val<i64>
         }
     }
 }
@@ -1316,22 +1316,24 @@ impl WorkspaceIpGroup {
         WorkspaceIpGroup { core }
     }
 
-    /// `GroupDesc`: The description of the group.
-    pub fn group_desc(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("GroupDesc", value.into());
-        self
+    prop! {
+        /// `GroupDesc`: The description of the group.
+        core.props, "GroupDesc", group_desc, set_group_desc, get_group_desc, Val<String>
     }
 
-    /// `Tags`: The tags for the IP access control group.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `GroupName`: The name of the group.
+        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
     }
 
-    /// `UserRules`: The rules for the IP access control group.
-    pub fn user_rules(mut self, value: impl Into<Val<List<workspace_ip_group::IpRuleItem>>>) -> Self {
-        self.core.set("UserRules", value.into());
-        self
+    prop! {
+        /// `Tags`: The tags for the IP access control group.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `UserRules`: The rules for the IP access control group.
+        core.props, "UserRules", user_rules, set_user_rules, get_user_rules, Val<List<workspace_ip_group::IpRuleItem>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1375,10 +1377,14 @@ pub mod workspace_ip_group {
             IpRuleItem { props }
         }
 
-        /// `RuleDesc`: The description of the rule.
-        pub fn rule_desc(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleDesc", value.into());
-            self
+        prop! {
+            /// `IpRule`: The IP address range, in CIDR notation.
+            props, "IpRule", _, set_ip_rule, get_ip_rule, Val<String>
+        }
+
+        prop! {
+            /// `RuleDesc`: The description of the rule.
+            props, "RuleDesc", rule_desc, set_rule_desc, get_rule_desc, Val<String>
         }
     }
 }
@@ -1414,34 +1420,49 @@ impl WorkspacesPool {
         WorkspacesPool { core }
     }
 
-    /// `ApplicationSettings`.
-    pub fn application_settings(mut self, value: impl Into<Val<workspaces_pool::ApplicationSettings>>) -> Self {
-        self.core.set("ApplicationSettings", value.into());
-        self
+    prop! {
+        /// `ApplicationSettings`.
+        core.props, "ApplicationSettings", application_settings, set_application_settings, get_application_settings, Val<workspaces_pool::ApplicationSettings>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `BundleId`.
+        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
     }
 
-    /// `RunningMode`.
-    pub fn running_mode(mut self, value: impl Into<Val<workspaces_pool::RunningMode>>) -> Self {
-        self.core.set("RunningMode", value.into());
-        self
+    prop! {
+        /// `Capacity`.
+        core.props, "Capacity", _, set_capacity, get_capacity, Val<workspaces_pool::Capacity>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `TimeoutSettings`.
-    pub fn timeout_settings(mut self, value: impl Into<Val<workspaces_pool::TimeoutSettings>>) -> Self {
-        self.core.set("TimeoutSettings", value.into());
-        self
+    prop! {
+        /// `DirectoryId`.
+        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    }
+
+    prop! {
+        /// `PoolName`.
+        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
+    }
+
+    prop! {
+        /// `RunningMode`.
+        core.props, "RunningMode", running_mode, set_running_mode, get_running_mode, Val<workspaces_pool::RunningMode>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `TimeoutSettings`.
+        core.props, "TimeoutSettings", timeout_settings, set_timeout_settings, get_timeout_settings, Val<workspaces_pool::TimeoutSettings>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1490,10 +1511,14 @@ pub mod workspaces_pool {
             ApplicationSettings { props }
         }
 
-        /// `SettingsGroup`.
-        pub fn settings_group(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("SettingsGroup", value.into());
-            self
+        prop! {
+            /// `Status`.
+            props, "Status", _, set_status, get_status, Val<ApplicationSettingsStatus>
+        }
+
+        prop! {
+            /// `SettingsGroup`.
+            props, "SettingsGroup", settings_group, set_settings_group, get_settings_group, Val<String>
         }
     }
 
@@ -1526,6 +1551,11 @@ pub mod workspaces_pool {
             props.set("DesiredUserSessions", desired_user_sessions.into());
             Capacity { props }
         }
+
+        prop! {
+            /// `DesiredUserSessions`.
+            props, "DesiredUserSessions", _, set_desired_user_sessions, get_desired_user_sessions, Val<i64>
+        }
     }
 
     /// Allowed values.
@@ -1556,22 +1586,19 @@ pub mod workspaces_pool {
             TimeoutSettings { props }
         }
 
-        /// `DisconnectTimeoutInSeconds`.
-        pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DisconnectTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `DisconnectTimeoutInSeconds`.
+            props, "DisconnectTimeoutInSeconds", disconnect_timeout_in_seconds, set_disconnect_timeout_in_seconds, get_disconnect_timeout_in_seconds, Val<i64>
         }
 
-        /// `IdleDisconnectTimeoutInSeconds`.
-        pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("IdleDisconnectTimeoutInSeconds", value.into());
-            self
+        prop! {
+            /// `IdleDisconnectTimeoutInSeconds`.
+            props, "IdleDisconnectTimeoutInSeconds", idle_disconnect_timeout_in_seconds, set_idle_disconnect_timeout_in_seconds, get_idle_disconnect_timeout_in_seconds, Val<i64>
         }
 
-        /// `MaxUserDurationInSeconds`.
-        pub fn max_user_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("MaxUserDurationInSeconds", value.into());
-            self
+        prop! {
+            /// `MaxUserDurationInSeconds`.
+            props, "MaxUserDurationInSeconds", max_user_duration_in_seconds, set_max_user_duration_in_seconds, get_max_user_duration_in_seconds, Val<i64>
         }
     }
 }

@@ -43,53 +43,50 @@ impl Volume {
         Volume { core }
     }
 
-    /// `Encrypted`: Indicates whether the volume should be encrypted
-    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("Encrypted", value.into());
-        self
+    prop! {
+        /// `AvailabilityZone`: The Availability Zone in which to create the volume
+        core.props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
     }
 
-    /// `Iops`: The number of I/O operations per second (IOPS)
-    pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Iops", value.into());
-        self
+    prop! {
+        /// `Encrypted`: Indicates whether the volume should be encrypted
+        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
     }
 
-    /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
-    /// to use for Amazon EBS encryption
-    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyId", value.into());
-        self
+    prop! {
+        /// `Iops`: The number of I/O operations per second (IOPS)
+        core.props, "Iops", iops, set_iops, get_iops, Val<i64>
     }
 
-    /// `SizeInGB`: The size of the volume, in GiBs
-    pub fn size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("SizeInGB", value.into());
-        self
+    prop! {
+        /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer master
+        /// key (CMK) to use for Amazon EBS encryption
+        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
     }
 
-    /// `SnapshotId`: The snapshot from which to create the volume
-    pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SnapshotId", value.into());
-        self
+    prop! {
+        /// `SizeInGB`: The size of the volume, in GiBs
+        core.props, "SizeInGB", size_in_gb, set_size_in_gb, get_size_in_gb, Val<i64>
     }
 
-    /// `TagSpecifications`: The tags passed to EBS volume
-    pub fn tag_specifications(mut self, value: impl Into<Val<List<volume::TagSpecification>>>) -> Self {
-        self.core.set("TagSpecifications", value.into());
-        self
+    prop! {
+        /// `SnapshotId`: The snapshot from which to create the volume
+        core.props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
     }
 
-    /// `Throughput`: The throughput to provision for a volume, with a maximum of 1,000 MiB/s
-    pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-        self.core.set("Throughput", value.into());
-        self
+    prop! {
+        /// `TagSpecifications`: The tags passed to EBS volume
+        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<volume::TagSpecification>>
     }
 
-    /// `VolumeType`: The volume type
-    pub fn volume_type(mut self, value: impl Into<Val<volume::VolumeType>>) -> Self {
-        self.core.set("VolumeType", value.into());
-        self
+    prop! {
+        /// `Throughput`: The throughput to provision for a volume, with a maximum of 1,000 MiB/s
+        core.props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+    }
+
+    prop! {
+        /// `VolumeType`: The volume type
+        core.props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<volume::VolumeType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,16 +122,14 @@ pub mod volume {
             TagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`: The tags to apply to the resource
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`: The tags to apply to the resource
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 
@@ -216,10 +211,24 @@ impl VolumeAssociation {
         VolumeAssociation { core }
     }
 
-    /// `DisassociateMode`: Mode to use when disassociating the volume
-    pub fn disassociate_mode(mut self, value: impl Into<Val<volume_association::DisassociateMode>>) -> Self {
-        self.core.set("DisassociateMode", value.into());
-        self
+    prop! {
+        /// `Device`: The device name for the volume attachment
+        core.props, "Device", _, set_device, get_device, Val<String>
+    }
+
+    prop! {
+        /// `DisassociateMode`: Mode to use when disassociating the volume
+        core.props, "DisassociateMode", disassociate_mode, set_disassociate_mode, get_disassociate_mode, Val<volume_association::DisassociateMode>
+    }
+
+    prop! {
+        /// `VolumeId`: ID of the volume to attach to the workspace instance
+        core.props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+    }
+
+    prop! {
+        /// `WorkspaceInstanceId`: ID of the workspace instance to associate with the volume
+        core.props, "WorkspaceInstanceId", _, set_workspace_instance_id, get_workspace_instance_id, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -265,16 +274,14 @@ impl WorkspaceInstance {
         WorkspaceInstance { core }
     }
 
-    /// `ManagedInstance`.
-    pub fn managed_instance(mut self, value: impl Into<Val<workspace_instance::ManagedInstance>>) -> Self {
-        self.core.set("ManagedInstance", value.into());
-        self
+    prop! {
+        /// `ManagedInstance`.
+        core.props, "ManagedInstance", managed_instance, set_managed_instance, get_managed_instance, Val<workspace_instance::ManagedInstance>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -332,142 +339,129 @@ pub mod workspace_instance {
             ManagedInstance { props }
         }
 
-        /// `BlockDeviceMappings`.
-        pub fn block_device_mappings(mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> Self {
-            self.props.set("BlockDeviceMappings", value.into());
-            self
+        prop! {
+            /// `ImageId`.
+            props, "ImageId", _, set_image_id, get_image_id, Val<String>
         }
 
-        /// `CapacityReservationSpecification`.
-        pub fn capacity_reservation_specification(mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> Self {
-            self.props.set("CapacityReservationSpecification", value.into());
-            self
+        prop! {
+            /// `InstanceType`.
+            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
         }
 
-        /// `CpuOptions`.
-        pub fn cpu_options(mut self, value: impl Into<Val<CpuOptionsRequest>>) -> Self {
-            self.props.set("CpuOptions", value.into());
-            self
+        prop! {
+            /// `BlockDeviceMappings`.
+            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<BlockDeviceMapping>>
         }
 
-        /// `CreditSpecification`.
-        pub fn credit_specification(mut self, value: impl Into<Val<CreditSpecificationRequest>>) -> Self {
-            self.props.set("CreditSpecification", value.into());
-            self
+        prop! {
+            /// `CapacityReservationSpecification`.
+            props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<CapacityReservationSpecification>
         }
 
-        /// `DisableApiStop`.
-        pub fn disable_api_stop(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("DisableApiStop", value.into());
-            self
+        prop! {
+            /// `CpuOptions`.
+            props, "CpuOptions", cpu_options, set_cpu_options, get_cpu_options, Val<CpuOptionsRequest>
         }
 
-        /// `EbsOptimized`.
-        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EbsOptimized", value.into());
-            self
+        prop! {
+            /// `CreditSpecification`.
+            props, "CreditSpecification", credit_specification, set_credit_specification, get_credit_specification, Val<CreditSpecificationRequest>
         }
 
-        /// `EnablePrimaryIpv6`.
-        pub fn enable_primary_ipv6(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnablePrimaryIpv6", value.into());
-            self
+        prop! {
+            /// `DisableApiStop`.
+            props, "DisableApiStop", disable_api_stop, set_disable_api_stop, get_disable_api_stop, Val<bool>
         }
 
-        /// `EnclaveOptions`.
-        pub fn enclave_options(mut self, value: impl Into<Val<EnclaveOptionsRequest>>) -> Self {
-            self.props.set("EnclaveOptions", value.into());
-            self
+        prop! {
+            /// `EbsOptimized`.
+            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
         }
 
-        /// `HibernationOptions`.
-        pub fn hibernation_options(mut self, value: impl Into<Val<HibernationOptionsRequest>>) -> Self {
-            self.props.set("HibernationOptions", value.into());
-            self
+        prop! {
+            /// `EnablePrimaryIpv6`.
+            props, "EnablePrimaryIpv6", enable_primary_ipv6, set_enable_primary_ipv6, get_enable_primary_ipv6, Val<bool>
         }
 
-        /// `IamInstanceProfile`.
-        pub fn iam_instance_profile(mut self, value: impl Into<Val<IamInstanceProfileSpecification>>) -> Self {
-            self.props.set("IamInstanceProfile", value.into());
-            self
+        prop! {
+            /// `EnclaveOptions`.
+            props, "EnclaveOptions", enclave_options, set_enclave_options, get_enclave_options, Val<EnclaveOptionsRequest>
         }
 
-        /// `Ipv6AddressCount`.
-        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Ipv6AddressCount", value.into());
-            self
+        prop! {
+            /// `HibernationOptions`.
+            props, "HibernationOptions", hibernation_options, set_hibernation_options, get_hibernation_options, Val<HibernationOptionsRequest>
         }
 
-        /// `KeyName`.
-        pub fn key_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyName", value.into());
-            self
+        prop! {
+            /// `IamInstanceProfile`.
+            props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<IamInstanceProfileSpecification>
         }
 
-        /// `LicenseSpecifications`.
-        pub fn license_specifications(mut self, value: impl Into<Val<List<LicenseConfigurationRequest>>>) -> Self {
-            self.props.set("LicenseSpecifications", value.into());
-            self
+        prop! {
+            /// `Ipv6AddressCount`.
+            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
         }
 
-        /// `MaintenanceOptions`.
-        pub fn maintenance_options(mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequest>>) -> Self {
-            self.props.set("MaintenanceOptions", value.into());
-            self
+        prop! {
+            /// `KeyName`.
+            props, "KeyName", key_name, set_key_name, get_key_name, Val<String>
         }
 
-        /// `MetadataOptions`.
-        pub fn metadata_options(mut self, value: impl Into<Val<InstanceMetadataOptionsRequest>>) -> Self {
-            self.props.set("MetadataOptions", value.into());
-            self
+        prop! {
+            /// `LicenseSpecifications`.
+            props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<LicenseConfigurationRequest>>
         }
 
-        /// `Monitoring`.
-        pub fn monitoring(mut self, value: impl Into<Val<RunInstancesMonitoringEnabled>>) -> Self {
-            self.props.set("Monitoring", value.into());
-            self
+        prop! {
+            /// `MaintenanceOptions`.
+            props, "MaintenanceOptions", maintenance_options, set_maintenance_options, get_maintenance_options, Val<InstanceMaintenanceOptionsRequest>
         }
 
-        /// `NetworkInterfaces`.
-        pub fn network_interfaces(mut self, value: impl Into<Val<List<InstanceNetworkInterfaceSpecification>>>) -> Self {
-            self.props.set("NetworkInterfaces", value.into());
-            self
+        prop! {
+            /// `MetadataOptions`.
+            props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<InstanceMetadataOptionsRequest>
         }
 
-        /// `NetworkPerformanceOptions`.
-        pub fn network_performance_options(mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequest>>) -> Self {
-            self.props.set("NetworkPerformanceOptions", value.into());
-            self
+        prop! {
+            /// `Monitoring`.
+            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<RunInstancesMonitoringEnabled>
         }
 
-        /// `Placement`.
-        pub fn placement(mut self, value: impl Into<Val<Placement>>) -> Self {
-            self.props.set("Placement", value.into());
-            self
+        prop! {
+            /// `NetworkInterfaces`.
+            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<InstanceNetworkInterfaceSpecification>>
         }
 
-        /// `PrivateDnsNameOptions`.
-        pub fn private_dns_name_options(mut self, value: impl Into<Val<PrivateDnsNameOptionsRequest>>) -> Self {
-            self.props.set("PrivateDnsNameOptions", value.into());
-            self
+        prop! {
+            /// `NetworkPerformanceOptions`.
+            props, "NetworkPerformanceOptions", network_performance_options, set_network_performance_options, get_network_performance_options, Val<InstanceNetworkPerformanceOptionsRequest>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `Placement`.
+            props, "Placement", placement, set_placement, get_placement, Val<Placement>
         }
 
-        /// `TagSpecifications`.
-        pub fn tag_specifications(mut self, value: impl Into<Val<List<TagSpecification>>>) -> Self {
-            self.props.set("TagSpecifications", value.into());
-            self
+        prop! {
+            /// `PrivateDnsNameOptions`.
+            props, "PrivateDnsNameOptions", private_dns_name_options, set_private_dns_name_options, get_private_dns_name_options, Val<PrivateDnsNameOptionsRequest>
         }
 
-        /// `UserData`.
-        pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("UserData", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        }
+
+        prop! {
+            /// `TagSpecifications`.
+            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<TagSpecification>>
+        }
+
+        prop! {
+            /// `UserData`.
+            props, "UserData", user_data, set_user_data, get_user_data, Val<String>
         }
     }
 
@@ -486,28 +480,24 @@ pub mod workspace_instance {
             BlockDeviceMapping { props }
         }
 
-        /// `DeviceName`.
-        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("DeviceName", value.into());
-            self
+        prop! {
+            /// `DeviceName`.
+            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
         }
 
-        /// `Ebs`.
-        pub fn ebs(mut self, value: impl Into<Val<EbsBlockDevice>>) -> Self {
-            self.props.set("Ebs", value.into());
-            self
+        prop! {
+            /// `Ebs`.
+            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsBlockDevice>
         }
 
-        /// `NoDevice`.
-        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("NoDevice", value.into());
-            self
+        prop! {
+            /// `NoDevice`.
+            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
         }
 
-        /// `VirtualName`.
-        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("VirtualName", value.into());
-            self
+        prop! {
+            /// `VirtualName`.
+            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
         }
     }
 
@@ -526,40 +516,34 @@ pub mod workspace_instance {
             EbsBlockDevice { props }
         }
 
-        /// `Encrypted`.
-        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Encrypted", value.into());
-            self
+        prop! {
+            /// `Encrypted`.
+            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
         }
 
-        /// `Iops`.
-        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Iops", value.into());
-            self
+        prop! {
+            /// `Iops`.
+            props, "Iops", iops, set_iops, get_iops, Val<i64>
         }
 
-        /// `KmsKeyId`.
-        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KmsKeyId", value.into());
-            self
+        prop! {
+            /// `KmsKeyId`.
+            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
         }
 
-        /// `Throughput`.
-        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Throughput", value.into());
-            self
+        prop! {
+            /// `Throughput`.
+            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
         }
 
-        /// `VolumeSize`.
-        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("VolumeSize", value.into());
-            self
+        prop! {
+            /// `VolumeSize`.
+            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
         }
 
-        /// `VolumeType`.
-        pub fn volume_type(mut self, value: impl Into<Val<EbsBlockDeviceVolumeType>>) -> Self {
-            self.props.set("VolumeType", value.into());
-            self
+        prop! {
+            /// `VolumeType`.
+            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsBlockDeviceVolumeType>
         }
     }
 
@@ -606,16 +590,14 @@ pub mod workspace_instance {
             CapacityReservationSpecification { props }
         }
 
-        /// `CapacityReservationPreference`.
-        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> Self {
-            self.props.set("CapacityReservationPreference", value.into());
-            self
+        prop! {
+            /// `CapacityReservationPreference`.
+            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
         }
 
-        /// `CapacityReservationTarget`.
-        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
-            self.props.set("CapacityReservationTarget", value.into());
-            self
+        prop! {
+            /// `CapacityReservationTarget`.
+            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
         }
     }
 
@@ -650,16 +632,14 @@ pub mod workspace_instance {
             CapacityReservationTarget { props }
         }
 
-        /// `CapacityReservationId`.
-        pub fn capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationId", value.into());
-            self
+        prop! {
+            /// `CapacityReservationId`.
+            props, "CapacityReservationId", capacity_reservation_id, set_capacity_reservation_id, get_capacity_reservation_id, Val<String>
         }
 
-        /// `CapacityReservationResourceGroupArn`.
-        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CapacityReservationResourceGroupArn", value.into());
-            self
+        prop! {
+            /// `CapacityReservationResourceGroupArn`.
+            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
         }
     }
 
@@ -678,16 +658,14 @@ pub mod workspace_instance {
             CpuOptionsRequest { props }
         }
 
-        /// `CoreCount`.
-        pub fn core_count(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("CoreCount", value.into());
-            self
+        prop! {
+            /// `CoreCount`.
+            props, "CoreCount", core_count, set_core_count, get_core_count, Val<i64>
         }
 
-        /// `ThreadsPerCore`.
-        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ThreadsPerCore", value.into());
-            self
+        prop! {
+            /// `ThreadsPerCore`.
+            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
         }
     }
 
@@ -706,10 +684,9 @@ pub mod workspace_instance {
             CreditSpecificationRequest { props }
         }
 
-        /// `CpuCredits`.
-        pub fn cpu_credits(mut self, value: impl Into<Val<CreditSpecificationRequestCpuCredits>>) -> Self {
-            self.props.set("CpuCredits", value.into());
-            self
+        prop! {
+            /// `CpuCredits`.
+            props, "CpuCredits", cpu_credits, set_cpu_credits, get_cpu_credits, Val<CreditSpecificationRequestCpuCredits>
         }
     }
 
@@ -741,10 +718,9 @@ pub mod workspace_instance {
             EnclaveOptionsRequest { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -763,10 +739,9 @@ pub mod workspace_instance {
             HibernationOptionsRequest { props }
         }
 
-        /// `Configured`.
-        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Configured", value.into());
-            self
+        prop! {
+            /// `Configured`.
+            props, "Configured", configured, set_configured, get_configured, Val<bool>
         }
     }
 
@@ -785,16 +760,14 @@ pub mod workspace_instance {
             IamInstanceProfileSpecification { props }
         }
 
-        /// `Arn`.
-        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Arn", value.into());
-            self
+        prop! {
+            /// `Arn`.
+            props, "Arn", arn, set_arn, get_arn, Val<String>
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
         }
     }
 
@@ -813,10 +786,9 @@ pub mod workspace_instance {
             LicenseConfigurationRequest { props }
         }
 
-        /// `LicenseConfigurationArn`.
-        pub fn license_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LicenseConfigurationArn", value.into());
-            self
+        prop! {
+            /// `LicenseConfigurationArn`.
+            props, "LicenseConfigurationArn", license_configuration_arn, set_license_configuration_arn, get_license_configuration_arn, Val<String>
         }
     }
 
@@ -835,10 +807,9 @@ pub mod workspace_instance {
             InstanceMaintenanceOptionsRequest { props }
         }
 
-        /// `AutoRecovery`.
-        pub fn auto_recovery(mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequestAutoRecovery>>) -> Self {
-            self.props.set("AutoRecovery", value.into());
-            self
+        prop! {
+            /// `AutoRecovery`.
+            props, "AutoRecovery", auto_recovery, set_auto_recovery, get_auto_recovery, Val<InstanceMaintenanceOptionsRequestAutoRecovery>
         }
     }
 
@@ -870,34 +841,29 @@ pub mod workspace_instance {
             InstanceMetadataOptionsRequest { props }
         }
 
-        /// `HttpEndpoint`.
-        pub fn http_endpoint(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpEndpoint>>) -> Self {
-            self.props.set("HttpEndpoint", value.into());
-            self
+        prop! {
+            /// `HttpEndpoint`.
+            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<InstanceMetadataOptionsRequestHttpEndpoint>
         }
 
-        /// `HttpProtocolIpv6`.
-        pub fn http_protocol_ipv6(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>>) -> Self {
-            self.props.set("HttpProtocolIpv6", value.into());
-            self
+        prop! {
+            /// `HttpProtocolIpv6`.
+            props, "HttpProtocolIpv6", http_protocol_ipv6, set_http_protocol_ipv6, get_http_protocol_ipv6, Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>
         }
 
-        /// `HttpPutResponseHopLimit`.
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("HttpPutResponseHopLimit", value.into());
-            self
+        prop! {
+            /// `HttpPutResponseHopLimit`.
+            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
         }
 
-        /// `HttpTokens`.
-        pub fn http_tokens(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpTokens>>) -> Self {
-            self.props.set("HttpTokens", value.into());
-            self
+        prop! {
+            /// `HttpTokens`.
+            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<InstanceMetadataOptionsRequestHttpTokens>
         }
 
-        /// `InstanceMetadataTags`.
-        pub fn instance_metadata_tags(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestInstanceMetadataTags>>) -> Self {
-            self.props.set("InstanceMetadataTags", value.into());
-            self
+        prop! {
+            /// `InstanceMetadataTags`.
+            props, "InstanceMetadataTags", instance_metadata_tags, set_instance_metadata_tags, get_instance_metadata_tags, Val<InstanceMetadataOptionsRequestInstanceMetadataTags>
         }
     }
 
@@ -968,10 +934,9 @@ pub mod workspace_instance {
             RunInstancesMonitoringEnabled { props }
         }
 
-        /// `Enabled`.
-        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("Enabled", value.into());
-            self
+        prop! {
+            /// `Enabled`.
+            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
         }
     }
 
@@ -990,28 +955,24 @@ pub mod workspace_instance {
             InstanceNetworkInterfaceSpecification { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
 
-        /// `DeviceIndex`.
-        pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("DeviceIndex", value.into());
-            self
+        prop! {
+            /// `DeviceIndex`.
+            props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
         }
 
-        /// `Groups`.
-        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("Groups", value.into());
-            self
+        prop! {
+            /// `Groups`.
+            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
         }
 
-        /// `SubnetId`.
-        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
-            self.props.set("SubnetId", value.into());
-            self
+        prop! {
+            /// `SubnetId`.
+            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
         }
     }
 
@@ -1030,10 +991,9 @@ pub mod workspace_instance {
             InstanceNetworkPerformanceOptionsRequest { props }
         }
 
-        /// `BandwidthWeighting`.
-        pub fn bandwidth_weighting(mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>>) -> Self {
-            self.props.set("BandwidthWeighting", value.into());
-            self
+        prop! {
+            /// `BandwidthWeighting`.
+            props, "BandwidthWeighting", bandwidth_weighting, set_bandwidth_weighting, get_bandwidth_weighting, Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>
         }
     }
 
@@ -1068,34 +1028,29 @@ pub mod workspace_instance {
             Placement { props }
         }
 
-        /// `AvailabilityZone`.
-        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("AvailabilityZone", value.into());
-            self
+        prop! {
+            /// `AvailabilityZone`.
+            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
         }
 
-        /// `GroupId`.
-        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupId", value.into());
-            self
+        prop! {
+            /// `GroupId`.
+            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
         }
 
-        /// `GroupName`.
-        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("GroupName", value.into());
-            self
+        prop! {
+            /// `GroupName`.
+            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
         }
 
-        /// `PartitionNumber`.
-        pub fn partition_number(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("PartitionNumber", value.into());
-            self
+        prop! {
+            /// `PartitionNumber`.
+            props, "PartitionNumber", partition_number, set_partition_number, get_partition_number, Val<i64>
         }
 
-        /// `Tenancy`.
-        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
-            self.props.set("Tenancy", value.into());
-            self
+        prop! {
+            /// `Tenancy`.
+            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
         }
     }
 
@@ -1130,22 +1085,19 @@ pub mod workspace_instance {
             PrivateDnsNameOptionsRequest { props }
         }
 
-        /// `EnableResourceNameDnsAAAARecord`.
-        pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsAAAARecord`.
+            props, "EnableResourceNameDnsAAAARecord", enable_resource_name_dns_aaaa_record, set_enable_resource_name_dns_aaaa_record, get_enable_resource_name_dns_aaaa_record, Val<bool>
         }
 
-        /// `EnableResourceNameDnsARecord`.
-        pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("EnableResourceNameDnsARecord", value.into());
-            self
+        prop! {
+            /// `EnableResourceNameDnsARecord`.
+            props, "EnableResourceNameDnsARecord", enable_resource_name_dns_a_record, set_enable_resource_name_dns_a_record, get_enable_resource_name_dns_a_record, Val<bool>
         }
 
-        /// `HostnameType`.
-        pub fn hostname_type(mut self, value: impl Into<Val<PrivateDnsNameOptionsRequestHostnameType>>) -> Self {
-            self.props.set("HostnameType", value.into());
-            self
+        prop! {
+            /// `HostnameType`.
+            props, "HostnameType", hostname_type, set_hostname_type, get_hostname_type, Val<PrivateDnsNameOptionsRequestHostnameType>
         }
     }
 
@@ -1177,16 +1129,14 @@ pub mod workspace_instance {
             TagSpecification { props }
         }
 
-        /// `ResourceType`.
-        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
-            self.props.set("ResourceType", value.into());
-            self
+        prop! {
+            /// `ResourceType`.
+            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
         }
 
-        /// `Tags`.
-        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-            self.props.set("Tags", value.into());
-            self
+        prop! {
+            /// `Tags`.
+            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
         }
     }
 

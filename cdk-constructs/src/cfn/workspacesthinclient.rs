@@ -43,62 +43,59 @@ impl Environment {
         Environment { core }
     }
 
-    /// `DesiredSoftwareSetId`: The ID of the software set to apply.
-    pub fn desired_software_set_id(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DesiredSoftwareSetId", value.into());
-        self
+    prop! {
+        /// `DesiredSoftwareSetId`: The ID of the software set to apply.
+        core.props, "DesiredSoftwareSetId", desired_software_set_id, set_desired_software_set_id, get_desired_software_set_id, Val<String>
     }
 
-    /// `DesktopEndpoint`: The URL for the identity provider login (only for environments that use
-    /// AppStream 2.0).
-    pub fn desktop_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DesktopEndpoint", value.into());
-        self
+    prop! {
+        /// `DesktopArn`: The Amazon Resource Name (ARN) of the desktop to stream from Amazon
+        /// WorkSpaces, WorkSpaces Web, or AppStream 2.0.
+        core.props, "DesktopArn", _, set_desktop_arn, get_desktop_arn, Val<String>
     }
 
-    /// `DeviceCreationTags`: An array of key-value pairs to apply to the newly created devices for
-    /// this environment.
-    pub fn device_creation_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("DeviceCreationTags", value.into());
-        self
+    prop! {
+        /// `DesktopEndpoint`: The URL for the identity provider login (only for environments that
+        /// use AppStream 2.0).
+        core.props, "DesktopEndpoint", desktop_endpoint, set_desktop_endpoint, get_desktop_endpoint, Val<String>
     }
 
-    /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service key used to
-    /// encrypt the environment.
-    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("KmsKeyArn", value.into());
-        self
+    prop! {
+        /// `DeviceCreationTags`: An array of key-value pairs to apply to the newly created devices
+        /// for this environment.
+        core.props, "DeviceCreationTags", device_creation_tags, set_device_creation_tags, get_device_creation_tags, Val<List<Tag>>
     }
 
-    /// `MaintenanceWindow`: A specification for a time window to apply software updates.
-    pub fn maintenance_window(mut self, value: impl Into<Val<environment::MaintenanceWindow>>) -> Self {
-        self.core.set("MaintenanceWindow", value.into());
-        self
+    prop! {
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service key used
+        /// to encrypt the environment.
+        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
     }
 
-    /// `Name`: The name of the environment.
-    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Name", value.into());
-        self
+    prop! {
+        /// `MaintenanceWindow`: A specification for a time window to apply software updates.
+        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<environment::MaintenanceWindow>
     }
 
-    /// `SoftwareSetUpdateMode`: An option to define which software updates to apply.
-    pub fn software_set_update_mode(mut self, value: impl Into<Val<environment::SoftwareSetUpdateMode>>) -> Self {
-        self.core.set("SoftwareSetUpdateMode", value.into());
-        self
+    prop! {
+        /// `Name`: The name of the environment.
+        core.props, "Name", name, set_name, get_name, Val<String>
     }
 
-    /// `SoftwareSetUpdateSchedule`: An option to define if software updates should be applied
-    /// within a maintenance window.
-    pub fn software_set_update_schedule(mut self, value: impl Into<Val<environment::SoftwareSetUpdateSchedule>>) -> Self {
-        self.core.set("SoftwareSetUpdateSchedule", value.into());
-        self
+    prop! {
+        /// `SoftwareSetUpdateMode`: An option to define which software updates to apply.
+        core.props, "SoftwareSetUpdateMode", software_set_update_mode, set_software_set_update_mode, get_software_set_update_mode, Val<environment::SoftwareSetUpdateMode>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SoftwareSetUpdateSchedule`: An option to define if software updates should be applied
+        /// within a maintenance window.
+        core.props, "SoftwareSetUpdateSchedule", software_set_update_schedule, set_software_set_update_schedule, get_software_set_update_schedule, Val<environment::SoftwareSetUpdateSchedule>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -190,40 +187,39 @@ pub mod environment {
             MaintenanceWindow { props }
         }
 
-        /// `ApplyTimeOf`: The desired time zone maintenance window.
-        pub fn apply_time_of(mut self, value: impl Into<Val<MaintenanceWindowApplyTimeOf>>) -> Self {
-            self.props.set("ApplyTimeOf", value.into());
-            self
+        prop! {
+            /// `Type`: The type of maintenance window.
+            props, "Type", _, set_type, get_type, Val<MaintenanceWindowType>
         }
 
-        /// `DaysOfTheWeek`: The date of maintenance window.
-        pub fn days_of_the_week(mut self, value: impl Into<Val<List<DayOfWeek>>>) -> Self {
-            self.props.set("DaysOfTheWeek", value.into());
-            self
+        prop! {
+            /// `ApplyTimeOf`: The desired time zone maintenance window.
+            props, "ApplyTimeOf", apply_time_of, set_apply_time_of, get_apply_time_of, Val<MaintenanceWindowApplyTimeOf>
         }
 
-        /// `EndTimeHour`: The hour end time of maintenance window.
-        pub fn end_time_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndTimeHour", value.into());
-            self
+        prop! {
+            /// `DaysOfTheWeek`: The date of maintenance window.
+            props, "DaysOfTheWeek", days_of_the_week, set_days_of_the_week, get_days_of_the_week, Val<List<DayOfWeek>>
         }
 
-        /// `EndTimeMinute`: The minute end time of maintenance window.
-        pub fn end_time_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("EndTimeMinute", value.into());
-            self
+        prop! {
+            /// `EndTimeHour`: The hour end time of maintenance window.
+            props, "EndTimeHour", end_time_hour, set_end_time_hour, get_end_time_hour, Val<i64>
         }
 
-        /// `StartTimeHour`: The hour start time of maintenance window.
-        pub fn start_time_hour(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTimeHour", value.into());
-            self
+        prop! {
+            /// `EndTimeMinute`: The minute end time of maintenance window.
+            props, "EndTimeMinute", end_time_minute, set_end_time_minute, get_end_time_minute, Val<i64>
         }
 
-        /// `StartTimeMinute`: The minute start time of maintenance window.
-        pub fn start_time_minute(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("StartTimeMinute", value.into());
-            self
+        prop! {
+            /// `StartTimeHour`: The hour start time of maintenance window.
+            props, "StartTimeHour", start_time_hour, set_start_time_hour, get_start_time_hour, Val<i64>
+        }
+
+        prop! {
+            /// `StartTimeMinute`: The minute start time of maintenance window.
+            props, "StartTimeMinute", start_time_minute, set_start_time_minute, get_start_time_minute, Val<i64>
         }
     }
 

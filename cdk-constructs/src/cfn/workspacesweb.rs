@@ -40,34 +40,29 @@ impl BrowserSettings {
         BrowserSettings { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `BrowserPolicy`.
-    pub fn browser_policy(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BrowserPolicy", value.into());
-        self
+    prop! {
+        /// `BrowserPolicy`.
+        core.props, "BrowserPolicy", browser_policy, set_browser_policy, get_browser_policy, Val<String>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `WebContentFilteringPolicy`.
-    pub fn web_content_filtering_policy(mut self, value: impl Into<Val<browser_settings::WebContentFilteringPolicy>>) -> Self {
-        self.core.set("WebContentFilteringPolicy", value.into());
-        self
+    prop! {
+        /// `WebContentFilteringPolicy`.
+        core.props, "WebContentFilteringPolicy", web_content_filtering_policy, set_web_content_filtering_policy, get_web_content_filtering_policy, Val<browser_settings::WebContentFilteringPolicy>
     }
 
     /// `Ref`: the resource's identifier.
@@ -109,22 +104,19 @@ pub mod browser_settings {
             WebContentFilteringPolicy { props }
         }
 
-        /// `AllowedUrls`.
-        pub fn allowed_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("AllowedUrls", value.into());
-            self
+        prop! {
+            /// `AllowedUrls`.
+            props, "AllowedUrls", allowed_urls, set_allowed_urls, get_allowed_urls, Val<List<String>>
         }
 
-        /// `BlockedCategories`.
-        pub fn blocked_categories(mut self, value: impl Into<Val<List<Category>>>) -> Self {
-            self.props.set("BlockedCategories", value.into());
-            self
+        prop! {
+            /// `BlockedCategories`.
+            props, "BlockedCategories", blocked_categories, set_blocked_categories, get_blocked_categories, Val<List<Category>>
         }
 
-        /// `BlockedUrls`.
-        pub fn blocked_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("BlockedUrls", value.into());
-            self
+        prop! {
+            /// `BlockedUrls`.
+            props, "BlockedUrls", blocked_urls, set_blocked_urls, get_blocked_urls, Val<List<String>>
         }
     }
 
@@ -236,40 +228,34 @@ impl DataProtectionSettings {
         DataProtectionSettings { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `InlineRedactionConfiguration`.
-    pub fn inline_redaction_configuration(mut self, value: impl Into<Val<data_protection_settings::InlineRedactionConfiguration>>) -> Self {
-        self.core.set("InlineRedactionConfiguration", value.into());
-        self
+    prop! {
+        /// `InlineRedactionConfiguration`.
+        core.props, "InlineRedactionConfiguration", inline_redaction_configuration, set_inline_redaction_configuration, get_inline_redaction_configuration, Val<data_protection_settings::InlineRedactionConfiguration>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -319,22 +305,24 @@ pub mod data_protection_settings {
             InlineRedactionConfiguration { props }
         }
 
-        /// `GlobalConfidenceLevel`.
-        pub fn global_confidence_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("GlobalConfidenceLevel", value.into());
-            self
+        prop! {
+            /// `InlineRedactionPatterns`.
+            props, "InlineRedactionPatterns", _, set_inline_redaction_patterns, get_inline_redaction_patterns, Val<List<InlineRedactionPattern>>
         }
 
-        /// `GlobalEnforcedUrls`.
-        pub fn global_enforced_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("GlobalEnforcedUrls", value.into());
-            self
+        prop! {
+            /// `GlobalConfidenceLevel`.
+            props, "GlobalConfidenceLevel", global_confidence_level, set_global_confidence_level, get_global_confidence_level, Val<f64>
         }
 
-        /// `GlobalExemptUrls`.
-        pub fn global_exempt_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("GlobalExemptUrls", value.into());
-            self
+        prop! {
+            /// `GlobalEnforcedUrls`.
+            props, "GlobalEnforcedUrls", global_enforced_urls, set_global_enforced_urls, get_global_enforced_urls, Val<List<String>>
+        }
+
+        prop! {
+            /// `GlobalExemptUrls`.
+            props, "GlobalExemptUrls", global_exempt_urls, set_global_exempt_urls, get_global_exempt_urls, Val<List<String>>
         }
     }
 
@@ -355,34 +343,34 @@ pub mod data_protection_settings {
             InlineRedactionPattern { props }
         }
 
-        /// `BuiltInPatternId`.
-        pub fn built_in_pattern_id(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BuiltInPatternId", value.into());
-            self
+        prop! {
+            /// `RedactionPlaceHolder`.
+            props, "RedactionPlaceHolder", _, set_redaction_place_holder, get_redaction_place_holder, Val<RedactionPlaceHolder>
         }
 
-        /// `ConfidenceLevel`.
-        pub fn confidence_level(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("ConfidenceLevel", value.into());
-            self
+        prop! {
+            /// `BuiltInPatternId`.
+            props, "BuiltInPatternId", built_in_pattern_id, set_built_in_pattern_id, get_built_in_pattern_id, Val<String>
         }
 
-        /// `CustomPattern`.
-        pub fn custom_pattern(mut self, value: impl Into<Val<CustomPattern>>) -> Self {
-            self.props.set("CustomPattern", value.into());
-            self
+        prop! {
+            /// `ConfidenceLevel`.
+            props, "ConfidenceLevel", confidence_level, set_confidence_level, get_confidence_level, Val<f64>
         }
 
-        /// `EnforcedUrls`.
-        pub fn enforced_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("EnforcedUrls", value.into());
-            self
+        prop! {
+            /// `CustomPattern`.
+            props, "CustomPattern", custom_pattern, set_custom_pattern, get_custom_pattern, Val<CustomPattern>
         }
 
-        /// `ExemptUrls`.
-        pub fn exempt_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
-            self.props.set("ExemptUrls", value.into());
-            self
+        prop! {
+            /// `EnforcedUrls`.
+            props, "EnforcedUrls", enforced_urls, set_enforced_urls, get_enforced_urls, Val<List<String>>
+        }
+
+        prop! {
+            /// `ExemptUrls`.
+            props, "ExemptUrls", exempt_urls, set_exempt_urls, get_exempt_urls, Val<List<String>>
         }
     }
 
@@ -408,16 +396,24 @@ pub mod data_protection_settings {
             CustomPattern { props }
         }
 
-        /// `KeywordRegex`.
-        pub fn keyword_regex(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeywordRegex", value.into());
-            self
+        prop! {
+            /// `PatternName`.
+            props, "PatternName", _, set_pattern_name, get_pattern_name, Val<String>
         }
 
-        /// `PatternDescription`.
-        pub fn pattern_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("PatternDescription", value.into());
-            self
+        prop! {
+            /// `PatternRegex`.
+            props, "PatternRegex", _, set_pattern_regex, get_pattern_regex, Val<String>
+        }
+
+        prop! {
+            /// `KeywordRegex`.
+            props, "KeywordRegex", keyword_regex, set_keyword_regex, get_keyword_regex, Val<String>
+        }
+
+        prop! {
+            /// `PatternDescription`.
+            props, "PatternDescription", pattern_description, set_pattern_description, get_pattern_description, Val<String>
         }
     }
 
@@ -438,10 +434,14 @@ pub mod data_protection_settings {
             RedactionPlaceHolder { props }
         }
 
-        /// `RedactionPlaceHolderText`.
-        pub fn redaction_place_holder_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RedactionPlaceHolderText", value.into());
-            self
+        prop! {
+            /// `RedactionPlaceHolderType`.
+            props, "RedactionPlaceHolderType", _, set_redaction_place_holder_type, get_redaction_place_holder_type, Val<RedactionPlaceHolderType>
+        }
+
+        prop! {
+            /// `RedactionPlaceHolderText`.
+            props, "RedactionPlaceHolderText", redaction_place_holder_text, set_redaction_place_holder_text, get_redaction_place_holder_text, Val<String>
         }
     }
 
@@ -485,16 +485,29 @@ impl IdentityProvider {
         IdentityProvider { core }
     }
 
-    /// `PortalArn`.
-    pub fn portal_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PortalArn", value.into());
-        self
+    prop! {
+        /// `IdentityProviderDetails`.
+        core.props, "IdentityProviderDetails", _, set_identity_provider_details, get_identity_provider_details, Val<Map<String>>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IdentityProviderName`.
+        core.props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
+    }
+
+    prop! {
+        /// `IdentityProviderType`.
+        core.props, "IdentityProviderType", _, set_identity_provider_type, get_identity_provider_type, Val<identity_provider::IdentityProviderType>
+    }
+
+    prop! {
+        /// `PortalArn`.
+        core.props, "PortalArn", portal_arn, set_portal_arn, get_portal_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -560,34 +573,34 @@ impl IpAccessSettings {
         IpAccessSettings { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `Description`.
-    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("Description", value.into());
-        self
+    prop! {
+        /// `Description`.
+        core.props, "Description", description, set_description, get_description, Val<String>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `IpRules`.
+        core.props, "IpRules", _, set_ip_rules, get_ip_rules, Val<List<ip_access_settings::IpRule>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -636,10 +649,14 @@ pub mod ip_access_settings {
             IpRule { props }
         }
 
-        /// `Description`.
-        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Description", value.into());
-            self
+        prop! {
+            /// `IpRange`: A single IP address or an IP address range in CIDR notation
+            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        }
+
+        prop! {
+            /// `Description`.
+            props, "Description", description, set_description, get_description, Val<String>
         }
     }
 }
@@ -673,10 +690,24 @@ impl NetworkSettings {
         NetworkSettings { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `SecurityGroupIds`.
+        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    }
+
+    prop! {
+        /// `SubnetIds`.
+        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `VpcId`.
+        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
     }
 
     /// `Ref`: the resource's identifier.
@@ -716,100 +747,84 @@ impl Portal {
         Portal { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Val<portal::AuthenticationType>>) -> Self {
-        self.core.set("AuthenticationType", value.into());
-        self
+    prop! {
+        /// `AuthenticationType`.
+        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<portal::AuthenticationType>
     }
 
-    /// `BrowserSettingsArn`.
-    pub fn browser_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("BrowserSettingsArn", value.into());
-        self
+    prop! {
+        /// `BrowserSettingsArn`.
+        core.props, "BrowserSettingsArn", browser_settings_arn, set_browser_settings_arn, get_browser_settings_arn, Val<String>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `DataProtectionSettingsArn`.
-    pub fn data_protection_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DataProtectionSettingsArn", value.into());
-        self
+    prop! {
+        /// `DataProtectionSettingsArn`.
+        core.props, "DataProtectionSettingsArn", data_protection_settings_arn, set_data_protection_settings_arn, get_data_protection_settings_arn, Val<String>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Val<portal::InstanceType>>) -> Self {
-        self.core.set("InstanceType", value.into());
-        self
+    prop! {
+        /// `InstanceType`.
+        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<portal::InstanceType>
     }
 
-    /// `IpAccessSettingsArn`.
-    pub fn ip_access_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("IpAccessSettingsArn", value.into());
-        self
+    prop! {
+        /// `IpAccessSettingsArn`.
+        core.props, "IpAccessSettingsArn", ip_access_settings_arn, set_ip_access_settings_arn, get_ip_access_settings_arn, Val<String>
     }
 
-    /// `MaxConcurrentSessions`.
-    pub fn max_concurrent_sessions(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("MaxConcurrentSessions", value.into());
-        self
+    prop! {
+        /// `MaxConcurrentSessions`.
+        core.props, "MaxConcurrentSessions", max_concurrent_sessions, set_max_concurrent_sessions, get_max_concurrent_sessions, Val<f64>
     }
 
-    /// `NetworkSettingsArn`.
-    pub fn network_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("NetworkSettingsArn", value.into());
-        self
+    prop! {
+        /// `NetworkSettingsArn`.
+        core.props, "NetworkSettingsArn", network_settings_arn, set_network_settings_arn, get_network_settings_arn, Val<String>
     }
 
-    /// `PortalCustomDomain`.
-    pub fn portal_custom_domain(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("PortalCustomDomain", value.into());
-        self
+    prop! {
+        /// `PortalCustomDomain`.
+        core.props, "PortalCustomDomain", portal_custom_domain, set_portal_custom_domain, get_portal_custom_domain, Val<String>
     }
 
-    /// `SessionLoggerArn`.
-    pub fn session_logger_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("SessionLoggerArn", value.into());
-        self
+    prop! {
+        /// `SessionLoggerArn`.
+        core.props, "SessionLoggerArn", session_logger_arn, set_session_logger_arn, get_session_logger_arn, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
-    /// `TrustStoreArn`.
-    pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("TrustStoreArn", value.into());
-        self
+    prop! {
+        /// `TrustStoreArn`.
+        core.props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
     }
 
-    /// `UserAccessLoggingSettingsArn`.
-    pub fn user_access_logging_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserAccessLoggingSettingsArn", value.into());
-        self
+    prop! {
+        /// `UserAccessLoggingSettingsArn`.
+        core.props, "UserAccessLoggingSettingsArn", user_access_logging_settings_arn, set_user_access_logging_settings_arn, get_user_access_logging_settings_arn, Val<String>
     }
 
-    /// `UserSettingsArn`.
-    pub fn user_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("UserSettingsArn", value.into());
-        self
+    prop! {
+        /// `UserSettingsArn`.
+        core.props, "UserSettingsArn", user_settings_arn, set_user_settings_arn, get_user_settings_arn, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -926,28 +941,34 @@ impl SessionLogger {
         SessionLogger { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("DisplayName", value.into());
-        self
+    prop! {
+        /// `DisplayName`.
+        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `EventFilter`.
+        core.props, "EventFilter", _, set_event_filter, get_event_filter, Val<session_logger::EventFilter>
+    }
+
+    prop! {
+        /// `LogConfiguration`.
+        core.props, "LogConfiguration", _, set_log_configuration, get_log_configuration, Val<session_logger::LogConfiguration>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -997,16 +1018,14 @@ pub mod session_logger {
             EventFilter { props }
         }
 
-        /// `All`.
-        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
-            self.props.set("All", value.into());
-            self
+        prop! {
+            /// `All`.
+            props, "All", all, set_all, get_all, Val<Json>
         }
 
-        /// `Include`.
-        pub fn include(mut self, value: impl Into<Val<List<Event>>>) -> Self {
-            self.props.set("Include", value.into());
-            self
+        prop! {
+            /// `Include`.
+            props, "Include", include, set_include, get_include, Val<List<Event>>
         }
     }
 
@@ -1083,10 +1102,9 @@ pub mod session_logger {
             LogConfiguration { props }
         }
 
-        /// `S3`.
-        pub fn s3(mut self, value: impl Into<Val<S3LogConfiguration>>) -> Self {
-            self.props.set("S3", value.into());
-            self
+        prop! {
+            /// `S3`.
+            props, "S3", s3, set_s3, get_s3, Val<S3LogConfiguration>
         }
     }
 
@@ -1115,16 +1133,29 @@ pub mod session_logger {
             S3LogConfiguration { props }
         }
 
-        /// `BucketOwner`.
-        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("BucketOwner", value.into());
-            self
+        prop! {
+            /// `Bucket`.
+            props, "Bucket", _, set_bucket, get_bucket, Val<String>
         }
 
-        /// `KeyPrefix`.
-        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("KeyPrefix", value.into());
-            self
+        prop! {
+            /// `FolderStructure`.
+            props, "FolderStructure", _, set_folder_structure, get_folder_structure, Val<FolderStructure>
+        }
+
+        prop! {
+            /// `LogFileFormat`.
+            props, "LogFileFormat", _, set_log_file_format, get_log_file_format, Val<LogFileFormat>
+        }
+
+        prop! {
+            /// `BucketOwner`.
+            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        }
+
+        prop! {
+            /// `KeyPrefix`.
+            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
         }
     }
 
@@ -1175,10 +1206,14 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `CertificateList`.
+        core.props, "CertificateList", _, set_certificate_list, get_certificate_list, Val<List<String>>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1222,10 +1257,14 @@ impl UserAccessLoggingSettings {
         UserAccessLoggingSettings { core }
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `KinesisStreamArn`: Kinesis stream ARN to which log events are published.
+        core.props, "KinesisStreamArn", _, set_kinesis_stream_arn, get_kinesis_stream_arn, Val<String>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1281,64 +1320,79 @@ impl UserSettings {
         UserSettings { core }
     }
 
-    /// `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-        self.core.set("AdditionalEncryptionContext", value.into());
-        self
+    prop! {
+        /// `AdditionalEncryptionContext`.
+        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
     }
 
-    /// `BrandingConfiguration`.
-    pub fn branding_configuration(mut self, value: impl Into<Val<user_settings::BrandingConfiguration>>) -> Self {
-        self.core.set("BrandingConfiguration", value.into());
-        self
+    prop! {
+        /// `BrandingConfiguration`.
+        core.props, "BrandingConfiguration", branding_configuration, set_branding_configuration, get_branding_configuration, Val<user_settings::BrandingConfiguration>
     }
 
-    /// `CookieSynchronizationConfiguration`.
-    pub fn cookie_synchronization_configuration(mut self, value: impl Into<Val<user_settings::CookieSynchronizationConfiguration>>) -> Self {
-        self.core.set("CookieSynchronizationConfiguration", value.into());
-        self
+    prop! {
+        /// `CookieSynchronizationConfiguration`.
+        core.props, "CookieSynchronizationConfiguration", cookie_synchronization_configuration, set_cookie_synchronization_configuration, get_cookie_synchronization_configuration, Val<user_settings::CookieSynchronizationConfiguration>
     }
 
-    /// `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("CustomerManagedKey", value.into());
-        self
+    prop! {
+        /// `CopyAllowed`.
+        core.props, "CopyAllowed", _, set_copy_allowed, get_copy_allowed, Val<user_settings::EnabledType>
     }
 
-    /// `DeepLinkAllowed`.
-    pub fn deep_link_allowed(mut self, value: impl Into<Val<user_settings::EnabledType>>) -> Self {
-        self.core.set("DeepLinkAllowed", value.into());
-        self
+    prop! {
+        /// `CustomerManagedKey`.
+        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
     }
 
-    /// `DisconnectTimeoutInMinutes`.
-    pub fn disconnect_timeout_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("DisconnectTimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `DeepLinkAllowed`.
+        core.props, "DeepLinkAllowed", deep_link_allowed, set_deep_link_allowed, get_deep_link_allowed, Val<user_settings::EnabledType>
     }
 
-    /// `IdleDisconnectTimeoutInMinutes`.
-    pub fn idle_disconnect_timeout_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("IdleDisconnectTimeoutInMinutes", value.into());
-        self
+    prop! {
+        /// `DisconnectTimeoutInMinutes`.
+        core.props, "DisconnectTimeoutInMinutes", disconnect_timeout_in_minutes, set_disconnect_timeout_in_minutes, get_disconnect_timeout_in_minutes, Val<f64>
     }
 
-    /// `Tags`.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `DownloadAllowed`.
+        core.props, "DownloadAllowed", _, set_download_allowed, get_download_allowed, Val<user_settings::EnabledType>
     }
 
-    /// `ToolbarConfiguration`.
-    pub fn toolbar_configuration(mut self, value: impl Into<Val<user_settings::ToolbarConfiguration>>) -> Self {
-        self.core.set("ToolbarConfiguration", value.into());
-        self
+    prop! {
+        /// `IdleDisconnectTimeoutInMinutes`.
+        core.props, "IdleDisconnectTimeoutInMinutes", idle_disconnect_timeout_in_minutes, set_idle_disconnect_timeout_in_minutes, get_idle_disconnect_timeout_in_minutes, Val<f64>
     }
 
-    /// `WebAuthnAllowed`.
-    pub fn web_authn_allowed(mut self, value: impl Into<Val<user_settings::EnabledType>>) -> Self {
-        self.core.set("WebAuthnAllowed", value.into());
-        self
+    prop! {
+        /// `PasteAllowed`.
+        core.props, "PasteAllowed", _, set_paste_allowed, get_paste_allowed, Val<user_settings::EnabledType>
+    }
+
+    prop! {
+        /// `PrintAllowed`.
+        core.props, "PrintAllowed", _, set_print_allowed, get_print_allowed, Val<user_settings::EnabledType>
+    }
+
+    prop! {
+        /// `Tags`.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    }
+
+    prop! {
+        /// `ToolbarConfiguration`.
+        core.props, "ToolbarConfiguration", toolbar_configuration, set_toolbar_configuration, get_toolbar_configuration, Val<user_settings::ToolbarConfiguration>
+    }
+
+    prop! {
+        /// `UploadAllowed`.
+        core.props, "UploadAllowed", _, set_upload_allowed, get_upload_allowed, Val<user_settings::EnabledType>
+    }
+
+    prop! {
+        /// `WebAuthnAllowed`.
+        core.props, "WebAuthnAllowed", web_authn_allowed, set_web_authn_allowed, get_web_authn_allowed, Val<user_settings::EnabledType>
     }
 
     /// `Ref`: the resource's identifier.
@@ -1398,58 +1452,49 @@ pub mod user_settings {
             BrandingConfiguration { props }
         }
 
-        /// `ColorTheme`.
-        pub fn color_theme(mut self, value: impl Into<Val<ColorTheme>>) -> Self {
-            self.props.set("ColorTheme", value.into());
-            self
+        prop! {
+            /// `ColorTheme`.
+            props, "ColorTheme", color_theme, set_color_theme, get_color_theme, Val<ColorTheme>
         }
 
-        /// `Favicon`.
-        pub fn favicon(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Favicon", value.into());
-            self
+        prop! {
+            /// `Favicon`.
+            props, "Favicon", favicon, set_favicon, get_favicon, Val<String>
         }
 
-        /// `FaviconMetadata`.
-        pub fn favicon_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
-            self.props.set("FaviconMetadata", value.into());
-            self
+        prop! {
+            /// `FaviconMetadata`.
+            props, "FaviconMetadata", favicon_metadata, set_favicon_metadata, get_favicon_metadata, Val<ImageMetadata>
         }
 
-        /// `LocalizedStrings`.
-        pub fn localized_strings(mut self, value: impl Into<Val<Map<LocalizedBrandingStrings>>>) -> Self {
-            self.props.set("LocalizedStrings", value.into());
-            self
+        prop! {
+            /// `LocalizedStrings`.
+            props, "LocalizedStrings", localized_strings, set_localized_strings, get_localized_strings, Val<Map<LocalizedBrandingStrings>>
         }
 
-        /// `Logo`.
-        pub fn logo(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Logo", value.into());
-            self
+        prop! {
+            /// `Logo`.
+            props, "Logo", logo, set_logo, get_logo, Val<String>
         }
 
-        /// `LogoMetadata`.
-        pub fn logo_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
-            self.props.set("LogoMetadata", value.into());
-            self
+        prop! {
+            /// `LogoMetadata`.
+            props, "LogoMetadata", logo_metadata, set_logo_metadata, get_logo_metadata, Val<ImageMetadata>
         }
 
-        /// `TermsOfService`.
-        pub fn terms_of_service(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("TermsOfService", value.into());
-            self
+        prop! {
+            /// `TermsOfService`.
+            props, "TermsOfService", terms_of_service, set_terms_of_service, get_terms_of_service, Val<String>
         }
 
-        /// `Wallpaper`.
-        pub fn wallpaper(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Wallpaper", value.into());
-            self
+        prop! {
+            /// `Wallpaper`.
+            props, "Wallpaper", wallpaper, set_wallpaper, get_wallpaper, Val<String>
         }
 
-        /// `WallpaperMetadata`.
-        pub fn wallpaper_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
-            self.props.set("WallpaperMetadata", value.into());
-            self
+        prop! {
+            /// `WallpaperMetadata`.
+            props, "WallpaperMetadata", wallpaper_metadata, set_wallpaper_metadata, get_wallpaper_metadata, Val<ImageMetadata>
         }
     }
 
@@ -1489,6 +1534,21 @@ pub mod user_settings {
             props.set("LastUploadTimestamp", last_upload_timestamp.into());
             props.set("MimeType", mime_type.into());
             ImageMetadata { props }
+        }
+
+        prop! {
+            /// `FileExtension`.
+            props, "FileExtension", _, set_file_extension, get_file_extension, Val<String>
+        }
+
+        prop! {
+            /// `LastUploadTimestamp`.
+            props, "LastUploadTimestamp", _, set_last_upload_timestamp, get_last_upload_timestamp, Val<String>
+        }
+
+        prop! {
+            /// `MimeType`.
+            props, "MimeType", _, set_mime_type, get_mime_type, Val<MimeType>
         }
     }
 
@@ -1530,40 +1590,44 @@ pub mod user_settings {
             LocalizedBrandingStrings { props }
         }
 
-        /// `ContactButtonText`.
-        pub fn contact_button_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContactButtonText", value.into());
-            self
+        prop! {
+            /// `BrowserTabTitle`.
+            props, "BrowserTabTitle", _, set_browser_tab_title, get_browser_tab_title, Val<String>
         }
 
-        /// `ContactLink`.
-        pub fn contact_link(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ContactLink", value.into());
-            self
+        prop! {
+            /// `WelcomeText`.
+            props, "WelcomeText", _, set_welcome_text, get_welcome_text, Val<String>
         }
 
-        /// `LoadingText`.
-        pub fn loading_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoadingText", value.into());
-            self
+        prop! {
+            /// `ContactButtonText`.
+            props, "ContactButtonText", contact_button_text, set_contact_button_text, get_contact_button_text, Val<String>
         }
 
-        /// `LoginButtonText`.
-        pub fn login_button_text(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoginButtonText", value.into());
-            self
+        prop! {
+            /// `ContactLink`.
+            props, "ContactLink", contact_link, set_contact_link, get_contact_link, Val<String>
         }
 
-        /// `LoginDescription`.
-        pub fn login_description(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoginDescription", value.into());
-            self
+        prop! {
+            /// `LoadingText`.
+            props, "LoadingText", loading_text, set_loading_text, get_loading_text, Val<String>
         }
 
-        /// `LoginTitle`.
-        pub fn login_title(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("LoginTitle", value.into());
-            self
+        prop! {
+            /// `LoginButtonText`.
+            props, "LoginButtonText", login_button_text, set_login_button_text, get_login_button_text, Val<String>
+        }
+
+        prop! {
+            /// `LoginDescription`.
+            props, "LoginDescription", login_description, set_login_description, get_login_description, Val<String>
+        }
+
+        prop! {
+            /// `LoginTitle`.
+            props, "LoginTitle", login_title, set_login_title, get_login_title, Val<String>
         }
     }
 
@@ -1584,10 +1648,14 @@ pub mod user_settings {
             CookieSynchronizationConfiguration { props }
         }
 
-        /// `Blocklist`.
-        pub fn blocklist(mut self, value: impl Into<Val<List<CookieSpecification>>>) -> Self {
-            self.props.set("Blocklist", value.into());
-            self
+        prop! {
+            /// `Allowlist`.
+            props, "Allowlist", _, set_allowlist, get_allowlist, Val<List<CookieSpecification>>
+        }
+
+        prop! {
+            /// `Blocklist`.
+            props, "Blocklist", blocklist, set_blocklist, get_blocklist, Val<List<CookieSpecification>>
         }
     }
 
@@ -1608,16 +1676,19 @@ pub mod user_settings {
             CookieSpecification { props }
         }
 
-        /// `Name`.
-        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Name", value.into());
-            self
+        prop! {
+            /// `Domain`.
+            props, "Domain", _, set_domain, get_domain, Val<String>
         }
 
-        /// `Path`.
-        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Path", value.into());
-            self
+        prop! {
+            /// `Name`.
+            props, "Name", name, set_name, get_name, Val<String>
+        }
+
+        prop! {
+            /// `Path`.
+            props, "Path", path, set_path, get_path, Val<String>
         }
     }
 
@@ -1649,28 +1720,24 @@ pub mod user_settings {
             ToolbarConfiguration { props }
         }
 
-        /// `HiddenToolbarItems`.
-        pub fn hidden_toolbar_items(mut self, value: impl Into<Val<List<ToolbarItem>>>) -> Self {
-            self.props.set("HiddenToolbarItems", value.into());
-            self
+        prop! {
+            /// `HiddenToolbarItems`.
+            props, "HiddenToolbarItems", hidden_toolbar_items, set_hidden_toolbar_items, get_hidden_toolbar_items, Val<List<ToolbarItem>>
         }
 
-        /// `MaxDisplayResolution`.
-        pub fn max_display_resolution(mut self, value: impl Into<Val<MaxDisplayResolution>>) -> Self {
-            self.props.set("MaxDisplayResolution", value.into());
-            self
+        prop! {
+            /// `MaxDisplayResolution`.
+            props, "MaxDisplayResolution", max_display_resolution, set_max_display_resolution, get_max_display_resolution, Val<MaxDisplayResolution>
         }
 
-        /// `ToolbarType`.
-        pub fn toolbar_type(mut self, value: impl Into<Val<ToolbarType>>) -> Self {
-            self.props.set("ToolbarType", value.into());
-            self
+        prop! {
+            /// `ToolbarType`.
+            props, "ToolbarType", toolbar_type, set_toolbar_type, get_toolbar_type, Val<ToolbarType>
         }
 
-        /// `VisualMode`.
-        pub fn visual_mode(mut self, value: impl Into<Val<VisualMode>>) -> Self {
-            self.props.set("VisualMode", value.into());
-            self
+        prop! {
+            /// `VisualMode`.
+            props, "VisualMode", visual_mode, set_visual_mode, get_visual_mode, Val<VisualMode>
         }
     }
 

@@ -42,22 +42,24 @@ impl Group {
         Group { core }
     }
 
-    /// `FilterExpression`: The filter expression defining criteria by which to group traces.
-    pub fn filter_expression(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FilterExpression", value.into());
-        self
+    prop! {
+        /// `FilterExpression`: The filter expression defining criteria by which to group traces.
+        core.props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<String>
     }
 
-    /// `InsightsConfiguration`.
-    pub fn insights_configuration(mut self, value: impl Into<Val<group::InsightsConfiguration>>) -> Self {
-        self.core.set("InsightsConfiguration", value.into());
-        self
+    prop! {
+        /// `GroupName`: The case-sensitive name of the new group. Names must be unique.
+        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `InsightsConfiguration`.
+        core.props, "InsightsConfiguration", insights_configuration, set_insights_configuration, get_insights_configuration, Val<group::InsightsConfiguration>
+    }
+
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -92,19 +94,17 @@ pub mod group {
             InsightsConfiguration { props }
         }
 
-        /// `InsightsEnabled`: Set the InsightsEnabled value to true to enable insights or false to
-        /// disable insights.
-        pub fn insights_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("InsightsEnabled", value.into());
-            self
+        prop! {
+            /// `InsightsEnabled`: Set the InsightsEnabled value to true to enable insights or false to
+            /// disable insights.
+            props, "InsightsEnabled", insights_enabled, set_insights_enabled, get_insights_enabled, Val<bool>
         }
 
-        /// `NotificationsEnabled`: Set the NotificationsEnabled value to true to enable insights
-        /// notifications. Notifications can only be enabled on a group with InsightsEnabled set to
-        /// true.
-        pub fn notifications_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
-            self.props.set("NotificationsEnabled", value.into());
-            self
+        prop! {
+            /// `NotificationsEnabled`: Set the NotificationsEnabled value to true to enable insights
+            /// notifications. Notifications can only be enabled on a group with InsightsEnabled set to
+            /// true.
+            props, "NotificationsEnabled", notifications_enabled, set_notifications_enabled, get_notifications_enabled, Val<bool>
         }
     }
 }
@@ -137,11 +137,21 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    /// `BypassPolicyLockoutCheck`: A flag to indicate whether to bypass the resource policy lockout
-    /// safety check
-    pub fn bypass_policy_lockout_check(mut self, value: impl Into<Val<bool>>) -> Self {
-        self.core.set("BypassPolicyLockoutCheck", value.into());
-        self
+    prop! {
+        /// `BypassPolicyLockoutCheck`: A flag to indicate whether to bypass the resource policy
+        /// lockout safety check
+        core.props, "BypassPolicyLockoutCheck", bypass_policy_lockout_check, set_bypass_policy_lockout_check, get_bypass_policy_lockout_check, Val<bool>
+    }
+
+    prop! {
+        /// `PolicyDocument`: The resource policy document, which can be up to 5kb in size.
+        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+    }
+
+    prop! {
+        /// `PolicyName`: The name of the resource policy. Must be unique within a specific AWS
+        /// account.
+        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,35 +180,30 @@ impl SamplingRule {
         SamplingRule { core }
     }
 
-    /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-    /// both.
-    pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RuleName", value.into());
-        self
+    prop! {
+        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+        /// both.
+        core.props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
     }
 
-    /// `SamplingRule`.
-    pub fn sampling_rule(mut self, value: impl Into<Val<sampling_rule::SamplingRule>>) -> Self {
-        self.core.set("SamplingRule", value.into());
-        self
+    prop! {
+        /// `SamplingRule`.
+        core.props, "SamplingRule", sampling_rule, set_sampling_rule, get_sampling_rule, Val<sampling_rule::SamplingRule>
     }
 
-    /// `SamplingRuleRecord`.
-    pub fn sampling_rule_record(mut self, value: impl Into<Val<sampling_rule::SamplingRuleRecord>>) -> Self {
-        self.core.set("SamplingRuleRecord", value.into());
-        self
+    prop! {
+        /// `SamplingRuleRecord`.
+        core.props, "SamplingRuleRecord", sampling_rule_record, set_sampling_rule_record, get_sampling_rule_record, Val<sampling_rule::SamplingRuleRecord>
     }
 
-    /// `SamplingRuleUpdate`.
-    pub fn sampling_rule_update(mut self, value: impl Into<Val<sampling_rule::SamplingRuleUpdate>>) -> Self {
-        self.core.set("SamplingRuleUpdate", value.into());
-        self
+    prop! {
+        /// `SamplingRuleUpdate`.
+        core.props, "SamplingRuleUpdate", sampling_rule_update, set_sampling_rule_update, get_sampling_rule_update, Val<sampling_rule::SamplingRuleUpdate>
     }
 
-    /// `Tags`: An array of key-value pairs to apply to this resource.
-    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
-        self.core.set("Tags", value.into());
-        self
+    prop! {
+        /// `Tags`: An array of key-value pairs to apply to this resource.
+        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
     }
 
     /// `Ref`: the resource's identifier.
@@ -268,35 +273,80 @@ pub mod sampling_rule {
             SamplingRule { props }
         }
 
-        /// `Attributes`: Matches attributes derived from the request.
-        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
+            /// exhausted.
+            props, "FixedRate", _, set_fixed_rate, get_fixed_rate, Val<f64>
         }
 
-        /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not both.
-        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleARN", value.into());
-            self
+        prop! {
+            /// `Host`: Matches the hostname from a request URL.
+            props, "Host", _, set_host, get_host, Val<String>
         }
 
-        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-        /// both.
-        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleName", value.into());
-            self
+        prop! {
+            /// `HTTPMethod`: Matches the HTTP method from a request URL.
+            props, "HTTPMethod", _, set_http_method, get_http_method, Val<String>
         }
 
-        /// `SamplingRateBoost`.
-        pub fn sampling_rate_boost(mut self, value: impl Into<Val<SamplingRateBoost>>) -> Self {
-            self.props.set("SamplingRateBoost", value.into());
-            self
+        prop! {
+            /// `Priority`: The priority of the sampling rule.
+            props, "Priority", _, set_priority, get_priority, Val<i64>
         }
 
-        /// `Version`: The version of the sampling rule format (1)
-        pub fn version(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Version", value.into());
-            self
+        prop! {
+            /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
+            /// applying the fixed rate. The reservoir is not used directly by services, but applies to
+            /// all services using the rule collectively.
+            props, "ReservoirSize", _, set_reservoir_size, get_reservoir_size, Val<i64>
+        }
+
+        prop! {
+            /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
+            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        }
+
+        prop! {
+            /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
+            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        }
+
+        prop! {
+            /// `ServiceType`: Matches the origin that the service uses to identify its type in
+            /// segments.
+            props, "ServiceType", _, set_service_type, get_service_type, Val<String>
+        }
+
+        prop! {
+            /// `URLPath`: Matches the path from a request URL.
+            props, "URLPath", _, set_url_path, get_url_path, Val<String>
+        }
+
+        prop! {
+            /// `Attributes`: Matches attributes derived from the request.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        }
+
+        prop! {
+            /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+            /// both.
+            props, "RuleARN", rule_arn, set_rule_arn, get_rule_arn, Val<String>
+        }
+
+        prop! {
+            /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+            /// both.
+            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+        }
+
+        prop! {
+            /// `SamplingRateBoost`.
+            props, "SamplingRateBoost", sampling_rate_boost, set_sampling_rate_boost, get_sampling_rate_boost, Val<SamplingRateBoost>
+        }
+
+        prop! {
+            /// `Version`: The version of the sampling rule format (1)
+            props, "Version", version, set_version, get_version, Val<i64>
         }
     }
 
@@ -325,6 +375,20 @@ pub mod sampling_rule {
             props.set("CooldownWindowMinutes", cooldown_window_minutes.into());
             SamplingRateBoost { props }
         }
+
+        prop! {
+            /// `MaxRate`: The maximum sampling rate X-Ray will apply when it detects anomalies. X-Ray
+            /// determines the appropriate rate between your baseline and the maximum, depending on
+            /// anomaly activity.
+            props, "MaxRate", _, set_max_rate, get_max_rate, Val<f64>
+        }
+
+        prop! {
+            /// `CooldownWindowMinutes`: Time window (in minutes) in which only one sampling rate boost
+            /// can be triggered. After a boost occurs, no further boosts are allowed until the next
+            /// window.
+            props, "CooldownWindowMinutes", _, set_cooldown_window_minutes, get_cooldown_window_minutes, Val<i64>
+        }
     }
 
     /// `AWS::XRay::SamplingRule.SamplingRuleRecord`.
@@ -342,22 +406,19 @@ pub mod sampling_rule {
             SamplingRuleRecord { props }
         }
 
-        /// `CreatedAt`: When the rule was created, in Unix time seconds.
-        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("CreatedAt", value.into());
-            self
+        prop! {
+            /// `CreatedAt`: When the rule was created, in Unix time seconds.
+            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
         }
 
-        /// `ModifiedAt`: When the rule was modified, in Unix time seconds.
-        pub fn modified_at(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ModifiedAt", value.into());
-            self
+        prop! {
+            /// `ModifiedAt`: When the rule was modified, in Unix time seconds.
+            props, "ModifiedAt", modified_at, set_modified_at, get_modified_at, Val<String>
         }
 
-        /// `SamplingRule`.
-        pub fn sampling_rule(mut self, value: impl Into<Val<SamplingRule>>) -> Self {
-            self.props.set("SamplingRule", value.into());
-            self
+        prop! {
+            /// `SamplingRule`.
+            props, "SamplingRule", sampling_rule, set_sampling_rule, get_sampling_rule, Val<SamplingRule>
         }
     }
 
@@ -376,86 +437,75 @@ pub mod sampling_rule {
             SamplingRuleUpdate { props }
         }
 
-        /// `Attributes`: Matches attributes derived from the request.
-        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
-            self.props.set("Attributes", value.into());
-            self
+        prop! {
+            /// `Attributes`: Matches attributes derived from the request.
+            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
         }
 
-        /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
-        /// exhausted.
-        pub fn fixed_rate(mut self, value: impl Into<Val<f64>>) -> Self {
-            self.props.set("FixedRate", value.into());
-            self
+        prop! {
+            /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
+            /// exhausted.
+            props, "FixedRate", fixed_rate, set_fixed_rate, get_fixed_rate, Val<f64>
         }
 
-        /// `HTTPMethod`: Matches the HTTP method from a request URL.
-        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("HTTPMethod", value.into());
-            self
+        prop! {
+            /// `HTTPMethod`: Matches the HTTP method from a request URL.
+            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<String>
         }
 
-        /// `Host`: Matches the hostname from a request URL.
-        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("Host", value.into());
-            self
+        prop! {
+            /// `Host`: Matches the hostname from a request URL.
+            props, "Host", host, set_host, get_host, Val<String>
         }
 
-        /// `Priority`: The priority of the sampling rule.
-        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("Priority", value.into());
-            self
+        prop! {
+            /// `Priority`: The priority of the sampling rule.
+            props, "Priority", priority, set_priority, get_priority, Val<i64>
         }
 
-        /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
-        /// applying the fixed rate. The reservoir is not used directly by services, but applies to all
-        /// services using the rule collectively.
-        pub fn reservoir_size(mut self, value: impl Into<Val<i64>>) -> Self {
-            self.props.set("ReservoirSize", value.into());
-            self
+        prop! {
+            /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
+            /// applying the fixed rate. The reservoir is not used directly by services, but applies to
+            /// all services using the rule collectively.
+            props, "ReservoirSize", reservoir_size, set_reservoir_size, get_reservoir_size, Val<i64>
         }
 
-        /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
-        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ResourceARN", value.into());
-            self
+        prop! {
+            /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
+            props, "ResourceARN", resource_arn, set_resource_arn, get_resource_arn, Val<String>
         }
 
-        /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not both.
-        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleARN", value.into());
-            self
+        prop! {
+            /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+            /// both.
+            props, "RuleARN", rule_arn, set_rule_arn, get_rule_arn, Val<String>
         }
 
-        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-        /// both.
-        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("RuleName", value.into());
-            self
+        prop! {
+            /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+            /// both.
+            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
         }
 
-        /// `SamplingRateBoost`.
-        pub fn sampling_rate_boost(mut self, value: impl Into<Val<SamplingRateBoost>>) -> Self {
-            self.props.set("SamplingRateBoost", value.into());
-            self
+        prop! {
+            /// `SamplingRateBoost`.
+            props, "SamplingRateBoost", sampling_rate_boost, set_sampling_rate_boost, get_sampling_rate_boost, Val<SamplingRateBoost>
         }
 
-        /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
-        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceName", value.into());
-            self
+        prop! {
+            /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
+            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
         }
 
-        /// `ServiceType`: Matches the origin that the service uses to identify its type in segments.
-        pub fn service_type(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("ServiceType", value.into());
-            self
+        prop! {
+            /// `ServiceType`: Matches the origin that the service uses to identify its type in
+            /// segments.
+            props, "ServiceType", service_type, set_service_type, get_service_type, Val<String>
         }
 
-        /// `URLPath`: Matches the path from a request URL.
-        pub fn url_path(mut self, value: impl Into<Val<String>>) -> Self {
-            self.props.set("URLPath", value.into());
-            self
+        prop! {
+            /// `URLPath`: Matches the path from a request URL.
+            props, "URLPath", url_path, set_url_path, get_url_path, Val<String>
         }
     }
 }
@@ -479,11 +529,10 @@ impl TransactionSearchConfig {
         TransactionSearchConfig { core }
     }
 
-    /// `IndexingPercentage`: Determines the percentage of traces indexed from CloudWatch Logs to
-    /// X-Ray
-    pub fn indexing_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
-        self.core.set("IndexingPercentage", value.into());
-        self
+    prop! {
+        /// `IndexingPercentage`: Determines the percentage of traces indexed from CloudWatch Logs
+        /// to X-Ray
+        core.props, "IndexingPercentage", indexing_percentage, set_indexing_percentage, get_indexing_percentage, Val<f64>
     }
 
     /// `Ref`: the resource's identifier.

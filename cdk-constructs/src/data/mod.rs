@@ -11,10 +11,13 @@ use cdk_core::kind::SubnetId;
 use cdk_core::Val;
 
 use crate::error::ConstructError;
-use crate::network::{SubnetSelection, TierKind, TieredVpc};
+use crate::network::{IVpc, SubnetSelection, TierKind};
 
 /// One isolated subnet per AZ of `vpc`, at least two (subnet groups span AZs).
-fn isolated_subnets(vpc: &TieredVpc, what: &str) -> Result<Vec<Val<SubnetId>>, ConstructError> {
+fn isolated_subnets(
+    vpc: &dyn IVpc,
+    what: &'static str,
+) -> Result<Vec<Val<SubnetId>>, ConstructError> {
     let ids = vpc
         .select(&SubnetSelection::OnePerAz(TierKind::Isolated))
         .unwrap_or_default();
@@ -24,10 +27,7 @@ fn isolated_subnets(vpc: &TieredVpc, what: &str) -> Result<Vec<Val<SubnetId>>, C
         });
     }
     if ids.len() < 2 {
-        return Err(ConstructError::InvalidInput {
-            construct: what.to_string(),
-            message: "its subnet group needs isolated subnets in at least two AZs: build the VPC with two or more AZs".into(),
-        });
+        return Err(ConstructError::SubnetGroupNeedsTwoAzs { what });
     }
     Ok(ids)
 }

@@ -2,15 +2,14 @@
 //! authentication on, encrypted, not public, backups kept, deletion protected, enhanced
 //! monitoring every minute, port 5432 open only to the groups admitted.
 
-use cdk_core::kind::SubnetId;
-use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
+use cdk_core::kind::{SecretArn, SubnetId};
+use cdk_core::{fns, RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{list, num, raw, s};
 use crate::iam::{actions, grant_all, Grant, Grantee, Role, Statement};
-use crate::network::{Connectable, Port, SecurityGroup, TieredVpc};
+use crate::network::{Connectable, IVpc, Port, SecurityGroup};
 
 /// PostgreSQL's port.
 pub const POSTGRES_PORT: u16 = 5432;
@@ -96,46 +95,41 @@ impl PostgresBuilder {
     /// Builds the database.
     pub fn build(self) -> Result<PostgresDatabase, ConstructError> {
         let subnets = self.subnets?;
-        let bad = |message: String| ConstructError::InvalidInput {
-            construct: "PostgresDatabase".to_string(),
-            message,
-        };
+        let range =
+            |setting: &'static str, value: u32, allowed: &'static str| ConstructError::OutOfRange {
+                construct: "PostgresDatabase",
+                setting,
+                value: value.into(),
+                allowed,
+            };
         if !(20..=65535).contains(&self.storage_gib) {
-            return Err(bad(format!(
-                "storage {} GiB is outside 20-65535",
-                self.storage_gib
-            )));
+            return Err(range(
+                "storage_gib",
+                self.storage_gib.into(),
+                "20..=65535 GiB",
+            ));
         }
         if !(1..=35).contains(&self.backup_days) {
-            return Err(bad(format!(
-                "backup retention {} days is outside 1-35 (0 would turn backups off)",
-                self.backup_days
-            )));
+            return Err(range(
+                "backup_retention_days",
+                self.backup_days.into(),
+                "1..=35 (0 would turn backups off)",
+            ));
         }
-        let valid_name = |n: &str| {
-            !n.is_empty()
-                && n.len() <= 63
-                && n.starts_with(|c: char| c.is_ascii_alphabetic())
-                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        };
-        if !valid_name(&self.username) {
-            return Err(bad(format!(
-                "master user name `{}` must start with a letter and hold letters, digits, `_`",
-                self.username
-            )));
+        if !valid_pg_name(&self.username) {
+            return Err(invalid_name("master user name", &self.username));
         }
         if let Some(db) = &self.database_name {
-            if !valid_name(db) {
-                return Err(bad(format!(
-                    "database name `{db}` must start with a letter and hold letters, digits, `_`"
-                )));
+            if !valid_pg_name(db) {
+                return Err(invalid_name("database name", db));
             }
         }
         if !MONITORING_INTERVALS.contains(&self.monitoring_seconds) {
-            return Err(bad(format!(
-                "enhanced monitoring interval {} s is not one of {MONITORING_INTERVALS:?}",
-                self.monitoring_seconds
-            )));
+            return Err(range(
+                "monitoring_interval_seconds",
+                self.monitoring_seconds.into(),
+                "one of 1, 5, 10, 15, 30, 60 seconds",
+            ));
         }
         let monitoring_role = monitoring_role();
         let subnet_group =
@@ -145,30 +139,30 @@ impl PostgresBuilder {
             "postgres",
             "PostgreSQL: 5432 from the admitted groups only",
         );
-        let mut resource = cfn::DbInstance::new().removal_policy(RemovalPolicy::Snapshot);
-        let core = resource.core_mut();
-        core.set("Engine", "postgres");
-        core.set("EngineVersion", self.engine_version.as_str());
-        core.set("DBInstanceClass", self.instance_class.as_str());
-        core.set("AllocatedStorage", self.storage_gib.to_string());
-        core.set("StorageType", "gp3");
-        core.set("StorageEncrypted", Value::Bool(true));
-        core.set("MultiAZ", Value::Bool(self.multi_az));
-        core.set("PubliclyAccessible", Value::Bool(false));
-        core.set("MasterUsername", self.username.as_str());
-        core.set("ManageMasterUserPassword", Value::Bool(true));
-        core.set("EnableIAMDatabaseAuthentication", Value::Bool(true));
-        core.set("MonitoringInterval", num(self.monitoring_seconds));
-        core.set("MonitoringRoleArn", monitoring_role.arn());
-        core.set("BackupRetentionPeriod", num(self.backup_days));
-        core.set("DeletionProtection", Value::Bool(self.deletion_protection));
-        core.set("CopyTagsToSnapshot", Value::Bool(true));
-        core.set("AutoMinorVersionUpgrade", Value::Bool(true));
-        core.set("Port", s(POSTGRES_PORT.to_string()));
-        core.set("DBSubnetGroupName", subnet_group.ref_());
-        core.set("VPCSecurityGroups", list([security_group.group_id()]));
-        if let Some(db) = &self.database_name {
-            core.set("DBName", db.as_str());
+        let mut resource = cfn::DbInstance::new()
+            .engine("postgres")
+            .engine_version(self.engine_version)
+            .db_instance_class(self.instance_class)
+            .allocated_storage(self.storage_gib.to_string())
+            .storage_type("gp3")
+            .storage_encrypted(true)
+            .multi_az(self.multi_az)
+            .publicly_accessible(false)
+            .master_username(self.username)
+            .manage_master_user_password(true)
+            .enable_iam_database_authentication(true)
+            .monitoring_interval(i64::from(self.monitoring_seconds))
+            .monitoring_role_arn(monitoring_role.arn())
+            .backup_retention_period(i64::from(self.backup_days))
+            .deletion_protection(self.deletion_protection)
+            .copy_tags_to_snapshot(true)
+            .auto_minor_version_upgrade(true)
+            .port(POSTGRES_PORT.to_string())
+            .db_subnet_group_name(subnet_group.ref_())
+            .vpc_security_groups(vec![security_group.group_id()])
+            .removal_policy(RemovalPolicy::Snapshot);
+        if let Some(db) = self.database_name {
+            resource.set_db_name(db);
         }
         Ok(PostgresDatabase {
             subnet_group,
@@ -176,6 +170,24 @@ impl PostgresBuilder {
             monitoring_role,
             resource,
         })
+    }
+}
+
+/// What RDS accepts as a PostgreSQL identifier here: a letter, then letters, digits, `_`; at
+/// most 63.
+fn valid_pg_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 63
+        && n.starts_with(|c: char| c.is_ascii_alphabetic())
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn invalid_name(what: &'static str, name: &str) -> ConstructError {
+    ConstructError::InvalidName {
+        construct: "PostgresDatabase",
+        what,
+        name: name.to_string(),
+        rule: "it must start with a letter and hold letters, digits, `_` (at most 63)",
     }
 }
 
@@ -187,9 +199,12 @@ fn monitoring_role() -> Role {
         fns::sub_plain("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*"),
     )
     .description("Lets RDS publish enhanced monitoring metrics of the PostgreSQL database");
-    role.attach_managed_policy(fns::sub_plain(
-        "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-    ));
+    role.attach_managed_policy(
+        fns::sub_plain(
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        )
+        .cast(),
+    );
     role
 }
 
@@ -206,7 +221,7 @@ pub struct PostgresDatabase {
 
 impl PostgresDatabase {
     /// A database in the isolated subnets of `vpc`.
-    pub fn builder(vpc: &TieredVpc) -> PostgresBuilder {
+    pub fn builder(vpc: &dyn IVpc) -> PostgresBuilder {
         PostgresBuilder {
             vpc_id: vpc.vpc_id(),
             subnets: super::isolated_subnets(vpc, "PostgresDatabase"),
@@ -251,12 +266,12 @@ impl PostgresDatabase {
 
     /// ARN of the Secrets Manager secret holding the master credentials (JSON with `username`
     /// and `password`).
-    pub fn master_secret_arn(&self) -> Val<String> {
-        raw(self.resource.attr_master_user_secret_secret_arn())
+    pub fn master_secret_arn(&self) -> Val<SecretArn> {
+        self.resource.attr_master_user_secret_secret_arn().cast()
     }
 
     /// Lets `grantee` read the master credentials.
-    pub fn grant_master_secret_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+    pub fn grant_master_secret_read(&self, grantee: &mut dyn Grantee) -> Grant {
         grant_all(
             grantee,
             Statement::allow(actions(&[
@@ -273,23 +288,11 @@ impl PostgresDatabase {
     /// database with `GRANT rds_iam TO db_user`.
     pub fn grant_iam_connect(
         &self,
-        grantee: &mut (impl Grantee + ?Sized),
+        grantee: &mut dyn Grantee,
         db_user: &str,
     ) -> Result<Grant, ConstructError> {
-        let valid = !db_user.is_empty()
-            && db_user.len() <= 63
-            && db_user.starts_with(|c: char| c.is_ascii_alphabetic())
-            && db_user
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
-            return Err(ConstructError::InvalidInput {
-                construct: "PostgresDatabase".to_string(),
-                message: format!(
-                    "database user `{db_user}` must start with a letter and hold letters, \
-                     digits, `_` (at most 63)"
-                ),
-            });
+        if !valid_pg_name(db_user) {
+            return Err(invalid_name("database user", db_user));
         }
         let user_arn = fns::sub(
             format!(
@@ -312,6 +315,12 @@ impl PostgresDatabase {
     /// The instance resource.
     pub fn resource(&self) -> &cfn::DbInstance {
         &self.resource
+    }
+
+    /// The instance resource, mutably (parameter groups, Performance Insights, properties this
+    /// construct does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::DbInstance {
+        &mut self.resource
     }
 }
 

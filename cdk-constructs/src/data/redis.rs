@@ -3,15 +3,14 @@
 //! failover, port 6379 open only to the groups admitted.
 
 use cdk_core::kind::{SecretArn, SubnetId};
-use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
+use cdk_core::{fns, RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::elasticache as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{list, num};
 use crate::iam::{Grant, Grantee};
-use crate::network::{Connectable, Port, SecurityGroup, TieredVpc};
-use crate::storage::Secret;
+use crate::network::{Connectable, IVpc, Port, SecurityGroup};
+use crate::storage::{ISecret, Secret};
 
 /// Redis's port.
 pub const REDIS_PORT: u16 = 6379;
@@ -50,18 +49,19 @@ impl RedisBuilder {
     pub fn build(self) -> Result<RedisCache, ConstructError> {
         let subnets = self.subnets?;
         if !(2..=6).contains(&self.nodes) {
-            return Err(ConstructError::InvalidInput {
-                construct: "RedisCache".to_string(),
-                message: format!(
-                    "{} nodes: use 2-6 (a primary and at least one replica, for automatic failover)",
-                    self.nodes
-                ),
+            return Err(ConstructError::OutOfRange {
+                construct: "RedisCache",
+                setting: "nodes",
+                value: self.nodes.into(),
+                allowed: "2..=6 (a primary and at least one replica, for automatic failover)",
             });
         }
         if self.snapshot_days > 35 {
-            return Err(ConstructError::InvalidInput {
-                construct: "RedisCache".to_string(),
-                message: format!("snapshot retention {} days is over 35", self.snapshot_days),
+            return Err(ConstructError::OutOfRange {
+                construct: "RedisCache",
+                setting: "snapshot_retention_days",
+                value: self.snapshot_days.into(),
+                allowed: "0..=35",
             });
         }
         let subnet_group = cfn::SubnetGroup::new("Isolated subnets of the Redis cache", subnets);
@@ -75,35 +75,32 @@ impl RedisBuilder {
         let auth_token = Secret::generated()
             .description("AUTH token of the Redis cache")
             .removal_policy(RemovalPolicy::Delete);
-        let mut resource =
-            cfn::ReplicationGroup::new("Redis cache").removal_policy(RemovalPolicy::Snapshot);
-        let core = resource.core_mut();
-        core.set("Engine", "redis");
-        core.set("EngineVersion", self.engine_version.as_str());
-        core.set("CacheNodeType", self.node_type.as_str());
-        core.set("NumCacheClusters", num(self.nodes));
-        core.set("AutomaticFailoverEnabled", Value::Bool(true));
-        core.set("MultiAZEnabled", Value::Bool(true));
-        core.set("AtRestEncryptionEnabled", Value::Bool(true));
-        core.set("TransitEncryptionEnabled", Value::Bool(true));
         // A dynamic reference: CloudFormation reads the token at deployment, so it never
         // appears in the template. Same format as the AWS CDK's secret references.
-        core.set(
-            "AuthToken",
-            fns::join(
-                "",
-                vec![
-                    Val::<String>::from("{{resolve:secretsmanager:"),
-                    auth_token.arn().cast::<String>(),
-                    Val::<String>::from(":SecretString:::}}"),
-                ],
-            ),
+        let token_reference = fns::join(
+            "",
+            vec![
+                Val::<String>::from("{{resolve:secretsmanager:"),
+                auth_token.secret_arn().into(),
+                Val::<String>::from(":SecretString:::}}"),
+            ],
         );
-        core.set("Port", num(REDIS_PORT));
-        core.set("SnapshotRetentionLimit", num(self.snapshot_days));
-        core.set("AutoMinorVersionUpgrade", Value::Bool(true));
-        core.set("CacheSubnetGroupName", subnet_group.ref_());
-        core.set("SecurityGroupIds", list([security_group.group_id()]));
+        let resource = cfn::ReplicationGroup::new("Redis cache")
+            .engine("redis")
+            .engine_version(self.engine_version)
+            .cache_node_type(self.node_type)
+            .num_cache_clusters(i64::from(self.nodes))
+            .automatic_failover_enabled(true)
+            .multi_az_enabled(true)
+            .at_rest_encryption_enabled(true)
+            .transit_encryption_enabled(true)
+            .auth_token(token_reference)
+            .port(i64::from(REDIS_PORT))
+            .snapshot_retention_limit(i64::from(self.snapshot_days))
+            .auto_minor_version_upgrade(true)
+            .cache_subnet_group_name(subnet_group.ref_())
+            .security_group_ids(vec![security_group.group_id()])
+            .removal_policy(RemovalPolicy::Snapshot);
         Ok(RedisCache {
             subnet_group,
             security_group,
@@ -126,7 +123,7 @@ pub struct RedisCache {
 
 impl RedisCache {
     /// A cache in the isolated subnets of `vpc`.
-    pub fn builder(vpc: &TieredVpc) -> RedisBuilder {
+    pub fn builder(vpc: &dyn IVpc) -> RedisBuilder {
         RedisBuilder {
             vpc_id: vpc.vpc_id(),
             subnets: super::isolated_subnets(vpc, "RedisCache"),
@@ -165,17 +162,23 @@ impl RedisCache {
 
     /// ARN of the Secrets Manager secret holding the AUTH token clients send (`AUTH <token>`).
     pub fn auth_token_secret_arn(&self) -> Val<SecretArn> {
-        self.auth_token.arn()
+        self.auth_token.secret_arn()
     }
 
     /// Lets `grantee` read the AUTH token.
-    pub fn grant_auth_token_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+    pub fn grant_auth_token_read(&self, grantee: &mut dyn Grantee) -> Grant {
         self.auth_token.grant_read(grantee)
     }
 
     /// The replication group resource.
     pub fn resource(&self) -> &cfn::ReplicationGroup {
         &self.resource
+    }
+
+    /// The replication group resource, mutably (parameter groups, maintenance windows,
+    /// properties this construct does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::ReplicationGroup {
+        &mut self.resource
     }
 }
 

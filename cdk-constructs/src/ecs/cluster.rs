@@ -1,12 +1,22 @@
 //! ECS clusters for Fargate: both Fargate capacity providers, a default strategy, Container
 //! Insights on.
 
-use cdk_core::kind::ClusterArn;
-use cdk_core::{Resource, Val, Value};
+use cdk_core::kind::{ClusterArn, ClusterName};
+use cdk_core::{fns, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::ecs as cfn;
-use crate::iam::value::{list, num, obj, raw, s};
+
+/// What services need of a cluster: its name, ARN and default capacity provider strategy.
+/// Implemented by [`EcsCluster`] and by clusters made elsewhere ([`EcsCluster::from_name`]).
+pub trait ICluster {
+    /// The cluster name.
+    fn cluster_name(&self) -> Val<ClusterName>;
+    /// The cluster ARN.
+    fn cluster_arn(&self) -> Val<ClusterArn>;
+    /// The capacity provider strategy services on this cluster use.
+    fn strategy(&self) -> Vec<StrategyItem>;
+}
 
 /// A capacity provider of the default strategy: `FARGATE` or `FARGATE_SPOT` with its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,16 +30,28 @@ pub struct StrategyItem {
 }
 
 impl StrategyItem {
-    fn value(self) -> Value {
-        obj([
-            (
-                "CapacityProvider",
-                s(if self.spot { "FARGATE_SPOT" } else { "FARGATE" }),
-            ),
-            ("Weight", num(self.weight)),
-            ("Base", num(self.base)),
-        ])
+    /// The capacity provider's name.
+    pub fn provider(self) -> &'static str {
+        if self.spot {
+            "FARGATE_SPOT"
+        } else {
+            "FARGATE"
+        }
     }
+
+    fn cluster_item(self) -> cfn::cluster::CapacityProviderStrategyItem {
+        cfn::cluster::CapacityProviderStrategyItem::new()
+            .capacity_provider(self.provider())
+            .weight(i64::from(self.weight))
+            .base(i64::from(self.base))
+    }
+}
+
+/// Container Insights on or off.
+fn insights(on: bool) -> cfn::cluster::ClusterSettings {
+    cfn::cluster::ClusterSettings::new()
+        .name("containerInsights")
+        .value(if on { "enabled" } else { "disabled" })
 }
 
 /// A cluster with the `FARGATE` and `FARGATE_SPOT` capacity providers. The default strategy
@@ -52,16 +74,9 @@ impl Default for EcsCluster {
 impl EcsCluster {
     /// A cluster with a generated name.
     pub fn new() -> EcsCluster {
-        let mut resource = cfn::Cluster::new();
-        let core = resource.core_mut();
-        core.set("CapacityProviders", list([s("FARGATE"), s("FARGATE_SPOT")]));
-        core.set(
-            "ClusterSettings",
-            list([obj([
-                ("Name", s("containerInsights")),
-                ("Value", s("enabled")),
-            ])]),
-        );
+        let resource = cfn::Cluster::new()
+            .capacity_providers(["FARGATE", "FARGATE_SPOT"])
+            .cluster_settings([insights(true)]);
         let mut cluster = EcsCluster {
             resource,
             strategy: Vec::new(),
@@ -75,16 +90,18 @@ impl EcsCluster {
     }
 
     fn set_strategy(&mut self, strategy: Vec<StrategyItem>) {
-        self.resource.core_mut().set(
-            "DefaultCapacityProviderStrategy",
-            list(strategy.iter().map(|i| i.value())),
+        self.resource.set_default_capacity_provider_strategy(
+            strategy
+                .iter()
+                .map(|i| i.cluster_item())
+                .collect::<Vec<_>>(),
         );
         self.strategy = strategy;
     }
 
     /// Names the cluster.
     pub fn named(mut self, name: impl Into<Val<String>>) -> EcsCluster {
-        self.resource.core_mut().set("ClusterName", name.into());
+        self.resource.set_cluster_name(name);
         self
     }
 
@@ -111,31 +128,23 @@ impl EcsCluster {
         self
     }
 
-    /// Turns Container Insights off (it costs per metric; on by default).
-    pub fn without_container_insights_explicitly(mut self) -> EcsCluster {
-        self.resource.core_mut().set(
-            "ClusterSettings",
-            list([obj([
-                ("Name", s("containerInsights")),
-                ("Value", s("disabled")),
-            ])]),
-        );
+    /// Container Insights (it costs per metric; on by default).
+    pub fn container_insights(mut self, on: bool) -> EcsCluster {
+        self.resource.set_cluster_settings([insights(on)]);
         self
     }
 
-    /// The default capacity provider strategy.
-    pub fn strategy(&self) -> &[StrategyItem] {
-        &self.strategy
-    }
-
-    /// The cluster name (`Ref`).
-    pub fn cluster_name(&self) -> Val<String> {
-        self.resource.ref_()
-    }
-
-    /// The cluster ARN.
-    pub fn arn(&self) -> Val<ClusterArn> {
-        raw(self.resource.attr_arn())
+    /// A cluster that exists already, by name (its services run on `FARGATE`; change that with
+    /// [`ImportedCluster::strategy`]).
+    pub fn from_name(name: impl Into<Val<ClusterName>>) -> ImportedCluster {
+        ImportedCluster {
+            name: name.into(),
+            strategy: vec![StrategyItem {
+                spot: false,
+                weight: 1,
+                base: 0,
+            }],
+        }
     }
 
     /// The resource.
@@ -146,5 +155,48 @@ impl EcsCluster {
     /// The resource, mutably (tags, properties this type does not set).
     pub fn resource_mut(&mut self) -> &mut cfn::Cluster {
         &mut self.resource
+    }
+}
+
+impl ICluster for EcsCluster {
+    fn cluster_name(&self) -> Val<ClusterName> {
+        self.resource.ref_()
+    }
+    fn cluster_arn(&self) -> Val<ClusterArn> {
+        self.resource.attr_arn()
+    }
+    fn strategy(&self) -> Vec<StrategyItem> {
+        self.strategy.clone()
+    }
+}
+
+/// A cluster made outside this app ([`EcsCluster::from_name`]).
+#[derive(Debug, Clone)]
+pub struct ImportedCluster {
+    name: Val<ClusterName>,
+    strategy: Vec<StrategyItem>,
+}
+
+impl ImportedCluster {
+    /// The capacity provider strategy services on it use (default: all on `FARGATE`).
+    pub fn strategy(mut self, strategy: Vec<StrategyItem>) -> ImportedCluster {
+        self.strategy = strategy;
+        self
+    }
+}
+
+impl ICluster for ImportedCluster {
+    fn cluster_name(&self) -> Val<ClusterName> {
+        self.name.clone()
+    }
+    fn cluster_arn(&self) -> Val<ClusterArn> {
+        fns::sub(
+            "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}",
+            [("Name", Val::<String>::from(self.name.clone()))],
+        )
+        .cast()
+    }
+    fn strategy(&self) -> Vec<StrategyItem> {
+        self.strategy.clone()
     }
 }

@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use cdk_core::{fns, Val, Value};
+use cdk_core::kind::{RepositoryArn, SecretArn};
+use cdk_core::{fns, Val};
 
+use crate::cfn::ecs::task_definition as td;
 use crate::error::ConstructError;
-use crate::iam::value::{list, num, obj, s};
-use crate::storage::{Secret, SsmParameter};
+use crate::storage::{IParameter, ISecret};
+
+pub use td::UlimitName;
 
 /// Where a container image comes from. The execution role gets ECR pull permissions only for
 /// ECR images, scoped to the repository.
@@ -48,11 +51,11 @@ impl ContainerImage {
 
     /// The image URI held by `parameter`, pulled from ECR repository `ecr_repository` if given.
     pub fn from_ssm_parameter(
-        parameter: &SsmParameter,
+        parameter: &dyn IParameter,
         ecr_repository: Option<&str>,
     ) -> ContainerImage {
         ContainerImage::SsmParameter {
-            name: parameter.name().into(),
+            name: parameter.parameter_name().into(),
             ecr_repository: ecr_repository.map(str::to_string),
         }
     }
@@ -84,7 +87,7 @@ impl ContainerImage {
         }
     }
 
-    pub(crate) fn ecr_repository_arn(&self) -> Option<Val<String>> {
+    pub(crate) fn ecr_repository_arn(&self) -> Option<Val<RepositoryArn>> {
         let repository = match self {
             ContainerImage::Ecr { repository, .. } => repository,
             ContainerImage::SsmParameter {
@@ -93,9 +96,12 @@ impl ContainerImage {
             } => repository,
             _ => return None,
         };
-        Some(fns::sub_plain(format!(
-            "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
-        )))
+        Some(
+            fns::sub_plain(format!(
+                "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
+            ))
+            .cast(),
+        )
     }
 }
 
@@ -103,11 +109,11 @@ impl ContainerImage {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecretSource {
     /// An SSM parameter, by ARN.
-    Parameter(Val<String>),
+    Parameter(Val<cdk_core::kind::ParameterArn>),
     /// A Secrets Manager secret, by ARN, optionally one JSON key of it.
     Secret {
         /// The secret's ARN.
-        arn: Val<String>,
+        arn: Val<SecretArn>,
         /// The JSON key, if the secret is a JSON object.
         json_key: Option<String>,
     },
@@ -115,29 +121,29 @@ pub enum SecretSource {
 
 impl SecretSource {
     /// The value of `parameter`.
-    pub fn parameter(parameter: &SsmParameter) -> SecretSource {
-        SecretSource::Parameter(parameter.arn())
+    pub fn parameter(parameter: &dyn IParameter) -> SecretSource {
+        SecretSource::Parameter(parameter.parameter_arn())
     }
 
     /// The value of `secret`.
-    pub fn secret(secret: &Secret) -> SecretSource {
+    pub fn secret(secret: &dyn ISecret) -> SecretSource {
         SecretSource::Secret {
-            arn: secret.arn().into(),
+            arn: secret.secret_arn(),
             json_key: None,
         }
     }
 
     /// The value under `key` of the JSON secret `secret`.
-    pub fn secret_field(secret: &Secret, key: &str) -> SecretSource {
+    pub fn secret_field(secret: &dyn ISecret, key: &str) -> SecretSource {
         SecretSource::Secret {
-            arn: secret.arn().into(),
+            arn: secret.secret_arn(),
             json_key: Some(key.to_string()),
         }
     }
 
     /// The secret with ARN `arn` (e.g. a database's managed master secret), optionally one
     /// JSON key of it.
-    pub fn secret_arn(arn: impl Into<Val<String>>, json_key: Option<&str>) -> SecretSource {
+    pub fn secret_arn(arn: impl Into<Val<SecretArn>>, json_key: Option<&str>) -> SecretSource {
         SecretSource::Secret {
             arn: arn.into(),
             json_key: json_key.map(str::to_string),
@@ -146,15 +152,21 @@ impl SecretSource {
 
     fn value_from(&self) -> Val<String> {
         match self {
-            SecretSource::Parameter(arn) => arn.clone(),
+            SecretSource::Parameter(arn) => arn.clone().into(),
             SecretSource::Secret {
                 arn,
                 json_key: None,
-            } => arn.clone(),
+            } => arn.clone().into(),
             SecretSource::Secret {
                 arn,
                 json_key: Some(key),
-            } => fns::join("", vec![arn.clone(), Val::from(format!(":{key}::"))]),
+            } => fns::join(
+                "",
+                vec![
+                    Val::<String>::from(arn.clone()),
+                    Val::from(format!(":{key}::")),
+                ],
+            ),
         }
     }
 }
@@ -187,14 +199,13 @@ impl HealthCheck {
         self
     }
 
-    fn value(&self) -> Value {
-        obj([
-            ("Command", list([s("CMD-SHELL"), s(&self.command)])),
-            ("Interval", num(self.interval)),
-            ("Timeout", num(self.timeout)),
-            ("Retries", num(self.retries)),
-            ("StartPeriod", num(self.start_period)),
-        ])
+    fn property(&self) -> td::HealthCheck {
+        td::HealthCheck::new()
+            .command(["CMD-SHELL", self.command.as_str()])
+            .interval(i64::from(self.interval))
+            .timeout(i64::from(self.timeout))
+            .retries(i64::from(self.retries))
+            .start_period(i64::from(self.start_period))
     }
 }
 
@@ -209,6 +220,11 @@ pub struct Container {
     health_check: Option<HealthCheck>,
     essential: bool,
     read_only_root: bool,
+    command: Option<Vec<String>>,
+    entry_point: Option<Vec<String>>,
+    working_directory: Option<String>,
+    user: Option<String>,
+    ulimits: Vec<(UlimitName, u32, u32)>,
 }
 
 impl Container {
@@ -220,11 +236,11 @@ impl Container {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(ConstructError::InvalidInput {
-                construct: "Container".to_string(),
-                message: format!(
-                    "container name `{name}` must be 1-255 letters, digits, `-` or `_`"
-                ),
+            return Err(ConstructError::InvalidName {
+                construct: "Container",
+                what: "container name",
+                name: name.to_string(),
+                rule: "it must be 1-255 letters, digits, `-` or `_`",
             });
         }
         Ok(Container {
@@ -236,7 +252,49 @@ impl Container {
             health_check: None,
             essential: true,
             read_only_root: false,
+            command: None,
+            entry_point: None,
+            working_directory: None,
+            user: None,
+            ulimits: Vec::new(),
         })
+    }
+
+    /// The container's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The command, replacing the image's `CMD` (each argument one item, no shell).
+    pub fn command<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Container {
+        self.command = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The entry point, replacing the image's `ENTRYPOINT`.
+    pub fn entry_point<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Container {
+        self.entry_point = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The directory the command runs in.
+    pub fn working_directory(mut self, path: &str) -> Container {
+        self.working_directory = Some(path.to_string());
+        self
+    }
+
+    /// The user (`name`, `uid`, `uid:gid`, ...) the command runs as, instead of the image's.
+    pub fn user(mut self, user: &str) -> Container {
+        self.user = Some(user.to_string());
+        self
+    }
+
+    /// A resource limit (`ulimit`), e.g. open files: `.ulimit(UlimitName::Nofile, 65536,
+    /// 65536)`. A second limit of the same name replaces the first.
+    pub fn ulimit(mut self, name: UlimitName, soft: u32, hard: u32) -> Container {
+        self.ulimits.retain(|(n, _, _)| *n != name);
+        self.ulimits.push((name, soft, hard));
+        self
     }
 
     /// The TCP port the container listens on (what the load balancer sends traffic to).
@@ -277,56 +335,64 @@ impl Container {
     }
 
     /// The container definition, logging to `log_group` in the stack's region.
-    pub(crate) fn definition(&self, log_group: Val<String>) -> Value {
-        let mut m = indexmap::IndexMap::new();
-        m.insert("Name".to_string(), s(&self.name));
-        m.insert("Image".to_string(), self.image.uri().into_value());
-        m.insert("Essential".to_string(), Value::Bool(self.essential));
+    pub(crate) fn definition(&self, log_group: Val<String>) -> td::ContainerDefinition {
+        let mut d = td::ContainerDefinition::new(self.name.as_str(), self.image.uri())
+            .essential(self.essential);
         if let Some(port) = self.port {
-            m.insert(
-                "PortMappings".to_string(),
-                list([obj([("ContainerPort", num(port)), ("Protocol", s("tcp"))])]),
-            );
+            d.set_port_mappings([td::PortMapping::new()
+                .container_port(i64::from(port))
+                .protocol(td::PortMappingProtocol::Tcp)]);
         }
         if !self.environment.is_empty() {
-            m.insert(
-                "Environment".to_string(),
-                list(
-                    self.environment
-                        .iter()
-                        .map(|(k, v)| obj([("Name", s(k)), ("Value", v.value().clone())])),
-                ),
+            d.set_environment(
+                self.environment
+                    .iter()
+                    .map(|(k, v)| td::KeyValuePair::new().name(k.as_str()).value(v.clone()))
+                    .collect::<Vec<_>>(),
             );
         }
         if !self.secrets.is_empty() {
-            m.insert(
-                "Secrets".to_string(),
-                list(self.secrets.iter().map(|(k, v)| {
-                    obj([("Name", s(k)), ("ValueFrom", v.value_from().into_value())])
-                })),
+            d.set_secrets(
+                self.secrets
+                    .iter()
+                    .map(|(k, v)| td::Secret::new(k.as_str(), v.value_from()))
+                    .collect::<Vec<_>>(),
             );
         }
         if let Some(check) = &self.health_check {
-            m.insert("HealthCheck".to_string(), check.value());
+            d.set_health_check(check.property());
         }
         if self.read_only_root {
-            m.insert("ReadonlyRootFilesystem".to_string(), Value::Bool(true));
+            d.set_readonly_root_filesystem(true);
         }
-        m.insert(
-            "LogConfiguration".to_string(),
-            obj([
-                ("LogDriver", s("awslogs")),
-                (
-                    "Options",
-                    obj([
-                        ("awslogs-group", log_group.into_value()),
-                        ("awslogs-region", fns::region().into_value()),
-                        ("awslogs-stream-prefix", s(&self.name)),
-                    ]),
-                ),
-            ]),
-        );
-        Value::Map(m)
+        if let Some(command) = &self.command {
+            d.set_command(command.clone());
+        }
+        if let Some(entry_point) = &self.entry_point {
+            d.set_entry_point(entry_point.clone());
+        }
+        if let Some(dir) = &self.working_directory {
+            d.set_working_directory(dir.as_str());
+        }
+        if let Some(user) = &self.user {
+            d.set_user(user.as_str());
+        }
+        if !self.ulimits.is_empty() {
+            d.set_ulimits(
+                self.ulimits
+                    .iter()
+                    .map(|(name, soft, hard)| {
+                        td::Ulimit::new(i64::from(*hard), *name, i64::from(*soft))
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let options: Vec<(&str, Val<String>)> = vec![
+            ("awslogs-group", log_group),
+            ("awslogs-region", fns::region()),
+            ("awslogs-stream-prefix", Val::from(self.name.as_str())),
+        ];
+        d.log_configuration(td::LogConfiguration::new("awslogs").options(options))
     }
 
     /// ARNs the execution role must read for the secrets: (parameters, secrets).
@@ -335,15 +401,15 @@ impl Container {
         let mut secrets = Vec::new();
         for source in self.secrets.values() {
             match source {
-                SecretSource::Parameter(arn) => push_unique(&mut parameters, arn.clone()),
-                SecretSource::Secret { arn, .. } => push_unique(&mut secrets, arn.clone()),
+                SecretSource::Parameter(arn) => push_unique(&mut parameters, arn.clone().into()),
+                SecretSource::Secret { arn, .. } => push_unique(&mut secrets, arn.clone().into()),
             }
         }
         (parameters, secrets)
     }
 }
 
-pub(crate) fn push_unique(list: &mut Vec<Val<String>>, item: Val<String>) {
+pub(crate) fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
     }

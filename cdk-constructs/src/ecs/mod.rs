@@ -5,7 +5,7 @@
 //! use cdk_constructs::ecs::{Container, ContainerImage, EcsCluster, EcsService};
 //! use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route};
 //! use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
-//! use cdk_constructs::storage::{Bucket, Queue};
+//! use cdk_constructs::storage::{Bucket, IBucket, IQueue, Queue};
 //! use cdk_constructs::fargate_size;
 //! use cdk_core::{App, Stack};
 //!
@@ -21,8 +21,8 @@
 //!     .size(fargate_size!(512, 1024))
 //!     .container(Container::new("web", ContainerImage::ecr("user-service", "1.4.2"))?.port(3000))
 //!     .build()?;
-//! let _read_write = photos.grant_read_write(&mut users); // task role: bucket + bucket/*
-//! let _send = emails.grant_send(&mut users); // task role: sqs:SendMessage on the queue
+//! photos.grant_read_write(&mut users); // task role: bucket + bucket/*
+//! emails.grant_send(&mut users); // task role: sqs:SendMessage on the queue
 //! let mut alb = ApplicationLoadBalancer::builder(&vpc).build()?;
 //! alb.route(&mut users, Route::path("/users/*").health_check_path("/health"))?;
 //!
@@ -46,8 +46,8 @@ mod scaling;
 mod service;
 mod size;
 
-pub use cluster::{EcsCluster, StrategyItem};
-pub use container::{Container, ContainerImage, HealthCheck, SecretSource};
-pub use scaling::{AutoScaling, ScalingMetric, ServiceScaling};
+pub use cluster::{EcsCluster, ICluster, ImportedCluster, StrategyItem};
+pub use container::{Container, ContainerImage, HealthCheck, SecretSource, UlimitName};
+pub use scaling::{AutoScaling, ScalingMetric, ScheduledScaling, ServiceScaling};
 pub use service::{EcsService, EcsServiceBuilder};
 pub use size::{is_valid_fargate_size, FargateSize, FARGATE_SIZE_HELP};

@@ -1,33 +1,32 @@
 //! Fargate services: task definition, containers, roles, logs, security group, circuit
 //! breaker, autoscaling; the service runs in the VPC's private subnets without public IPs.
 
-use cdk_core::kind::SubnetId;
-use cdk_core::{NodeId, Resource, Val, Value};
+use cdk_core::kind::{ClusterArn, ClusterName, RoleArn, ServiceArn, SubnetId, TargetGroupArn};
+use cdk_core::{NodeId, Resource, Val};
 use cdk_macros::Construct;
 
-use super::cluster::EcsCluster;
+use super::cluster::{ICluster, StrategyItem};
 use super::container::{push_unique, Container};
 use super::roles::ServiceRoles;
 use super::scaling::{AutoScaling, ServiceScaling};
 use super::size::FargateSize;
 use crate::cfn::ecs as cfn;
+use crate::cfn::ecs::{service as svc, task_definition as td};
 use crate::error::ConstructError;
-use crate::iam::value::{list, num, obj, s};
 use crate::iam::{
     CheckedStatement, ExecutionNeeds, Grant, Grantee, Role, SharedExecutionRole, TaskRoles,
 };
-use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
-use crate::storage::{LogGroup, LogRetention};
+use crate::network::{Connectable, IVpc, Port, SecurityGroup, SubnetSelection, TierKind};
+use crate::storage::{ILogGroup, LogGroup, LogRetention};
 
-/// Builder of an [`EcsService`]; see [`EcsService::builder`]. The lifetime is that of the
-/// [`SharedExecutionRole`] given to [`EcsServiceBuilder::execution_role`], if any.
-#[derive(Debug)]
+/// Builder of an [`EcsService`]; see [`EcsService::builder`]. The lifetime is that of the VPC
+/// and of the [`SharedExecutionRole`] given to [`EcsServiceBuilder::execution_role`], if any.
 pub struct EcsServiceBuilder<'r> {
     name: String,
-    cluster_arn: Val<String>,
-    cluster_name: Val<String>,
-    strategy: Value,
-    vpc_id: Val<cdk_core::kind::VpcId>,
+    cluster_arn: Val<ClusterArn>,
+    cluster_name: Val<ClusterName>,
+    strategy: Vec<StrategyItem>,
+    vpc: &'r dyn IVpc,
     subnets: Result<Vec<Val<SubnetId>>, ConstructError>,
     size: FargateSize,
     containers: Vec<Container>,
@@ -43,7 +42,7 @@ pub struct EcsServiceBuilder<'r> {
 
 /// Subnets of `selection`, provided they are all private subnets of `vpc`.
 fn private_subnets(
-    vpc: &TieredVpc,
+    vpc: &dyn IVpc,
     service: &str,
     selection: &SubnetSelection,
 ) -> Result<Vec<Val<SubnetId>>, ConstructError> {
@@ -57,7 +56,7 @@ fn private_subnets(
         ));
     }
     let kind = match selection {
-        SubnetSelection::Tier(name) => vpc.tier(name).map(|t| t.kind()),
+        SubnetSelection::Tier(name) => vpc.tier_kind(name),
         SubnetSelection::Kind(kind) | SubnetSelection::OnePerAz(kind) => Some(*kind),
         SubnetSelection::Explicit(ids) => {
             let private = vpc.subnet_ids(TierKind::PrivateWithEgress);
@@ -100,8 +99,8 @@ impl<'r> EcsServiceBuilder<'r> {
 
     /// Which private subnets (default: every private subnet of the VPC). A selection outside
     /// the private tier is an error.
-    pub fn subnets(mut self, selection: SubnetSelection, vpc: &TieredVpc) -> Self {
-        self.subnets = private_subnets(vpc, &self.name, &selection);
+    pub fn subnets(mut self, selection: SubnetSelection) -> Self {
+        self.subnets = private_subnets(self.vpc, &self.name, &selection);
         self
     }
 
@@ -127,7 +126,7 @@ impl<'r> EcsServiceBuilder<'r> {
         self
     }
 
-    /// Target-tracking autoscaling.
+    /// Autoscaling: target tracking, and scheduled changes of the range.
     pub fn autoscaling(mut self, scaling: AutoScaling) -> Self {
         self.scaling = Some(scaling);
         self
@@ -140,39 +139,41 @@ impl<'r> EcsServiceBuilder<'r> {
         self
     }
 
-    /// Turns the deployment circuit breaker's rollback off (a failed deployment then stops
-    /// where it is instead of returning to the last working version).
-    pub fn without_rollback_explicitly(mut self) -> Self {
-        self.rollback = false;
+    /// Whether the deployment circuit breaker rolls a failed deployment back to the last
+    /// working version (default: on; off, the deployment stops where it is).
+    pub fn rollback(mut self, on: bool) -> Self {
+        self.rollback = on;
         self
     }
 
-    /// Removes the default HTTPS (443) egress to anywhere. Only for VPCs whose interface
-    /// endpoints cover ECR, Logs and every AWS API the application calls.
-    pub fn without_internet_https_egress(mut self) -> Self {
-        self.https_egress = false;
+    /// HTTPS (443) egress to anywhere (default: on). Turn it off only for VPCs whose
+    /// interface endpoints cover ECR, Logs and every AWS API the application calls.
+    pub fn internet_https_egress(mut self, on: bool) -> Self {
+        self.https_egress = on;
         self
     }
 
     /// Builds the service.
     pub fn build(self) -> Result<EcsService, ConstructError> {
         let subnets = self.subnets?;
-        let invalid = |message: String| ConstructError::InvalidInput {
+        let conflict = |problem: String| ConstructError::Conflict {
             construct: format!("EcsService `{}`", self.name),
-            message,
+            problem,
         };
         if self.containers.is_empty() {
-            return Err(invalid(
+            return Err(conflict(
                 "a service needs at least one container: add one with .container(...)".into(),
             ));
         }
         let mut names: Vec<&str> = self.containers.iter().map(|c| c.name.as_str()).collect();
         names.sort();
         if names.windows(2).any(|w| w[0] == w[1]) {
-            return Err(invalid("two containers have the same name".into()));
+            return Err(conflict(
+                "two containers have the same name: rename one".into(),
+            ));
         }
         if let (Some(scaling), Some(count)) = (&self.scaling, self.desired_count) {
-            return Err(invalid(format!(
+            return Err(conflict(format!(
                 "desired count {count} is set together with autoscaling {}-{}: the scaling \
                  range decides the count (a fixed DesiredCount would reset it at every \
                  deployment); remove .desired_count(...)",
@@ -182,7 +183,7 @@ impl<'r> EcsServiceBuilder<'r> {
         }
 
         if self.roles.is_some() && self.shared_execution.is_some() {
-            return Err(invalid(
+            return Err(conflict(
                 "both .roles(...) and .execution_role(...) are given: the execution role of \
                  the TaskRoles would be unused; remove one of them"
                     .into(),
@@ -195,7 +196,7 @@ impl<'r> EcsServiceBuilder<'r> {
         let mut secrets = Vec::new();
         for c in &self.containers {
             if let Some(arn) = c.image.ecr_repository_arn() {
-                push_unique(&mut repositories, arn);
+                push_unique(&mut repositories, Val::<String>::from(arn));
             }
             let (p, s) = c.secret_arns();
             p.into_iter().for_each(|a| push_unique(&mut parameters, a));
@@ -204,7 +205,7 @@ impl<'r> EcsServiceBuilder<'r> {
         let mut roles = match self.shared_execution {
             Some(shared) => {
                 let needs = ExecutionNeeds {
-                    log_group: Some(logs.arn()),
+                    log_group: Some(logs.log_group_arn().into()),
                     repositories,
                     parameters,
                     secrets,
@@ -218,48 +219,43 @@ impl<'r> EcsServiceBuilder<'r> {
             }
             None => {
                 let mut roles = self.roles.unwrap_or_default();
-                let _logs_grant = roles.grant_log_writes(logs.arn());
+                roles.grant_log_writes(logs.log_group_arn().into());
                 if !repositories.is_empty() {
-                    let _ecr = roles.grant_ecr_pull(repositories);
+                    roles.grant_ecr_pull(repositories);
                 }
-                let _parameters = roles.grant_parameters_to_agent(parameters);
-                let _secrets = roles.grant_secrets_to_agent(secrets);
+                roles.grant_parameters_to_agent(parameters);
+                roles.grant_secrets_to_agent(secrets);
                 ServiceRoles::Own(Box::new(roles))
             }
         };
         if self.exec {
             let statement = TaskRoles::ecs_exec_statement();
-            let _exec = roles.task_role_mut().grant(statement);
+            roles.task_role_mut().grant(statement);
         }
 
-        let mut task_definition = cfn::TaskDefinition::new();
-        let td = task_definition.core_mut();
-        td.set("Family", self.name.as_str());
-        td.set("RequiresCompatibilities", list([s("FARGATE")]));
-        td.set("NetworkMode", "awsvpc");
-        td.set("Cpu", self.size.cpu().to_string());
-        td.set("Memory", self.size.memory().to_string());
-        td.set(
-            "RuntimePlatform",
-            obj([
-                ("CpuArchitecture", s("X86_64")),
-                ("OperatingSystemFamily", s("LINUX")),
-            ]),
-        );
-        td.set("ExecutionRoleArn", roles.execution_arn());
-        td.set("TaskRoleArn", roles.task_role().arn());
-        let log_group_name: Val<String> = logs.name().into();
-        td.set(
-            "ContainerDefinitions",
-            list(
+        let log_group_name: Val<String> = logs.log_group_name().into();
+        let task_definition = cfn::TaskDefinition::new()
+            .family(self.name.as_str())
+            .requires_compatibilities([td::RequiresCompatibilities::Fargate])
+            .network_mode(td::NetworkMode::Awsvpc)
+            .cpu(self.size.cpu().to_string())
+            .memory(self.size.memory().to_string())
+            .runtime_platform(
+                td::RuntimePlatform::new()
+                    .cpu_architecture(td::RuntimePlatformCpuArchitecture::X8664)
+                    .operating_system_family(td::RuntimePlatformOperatingSystemFamily::Linux),
+            )
+            .execution_role_arn(roles.execution_arn())
+            .task_role_arn(roles.task_role().arn())
+            .container_definitions(
                 self.containers
                     .iter()
-                    .map(|c| c.definition(log_group_name.clone())),
-            ),
-        );
+                    .map(|c| c.definition(log_group_name.clone()))
+                    .collect::<Vec<_>>(),
+            );
 
         let mut security_group = SecurityGroup::new(
-            self.vpc_id.clone(),
+            self.vpc.vpc_id(),
             &self.name,
             &format!("Tasks of service {}", self.name),
         );
@@ -268,49 +264,51 @@ impl<'r> EcsServiceBuilder<'r> {
             security_group.allow_to_any_ipv4(Port::tcp(443));
         }
 
-        let mut resource = cfn::Service::new();
-        let core = resource.core_mut();
-        core.set("Cluster", self.cluster_arn.clone());
-        core.set("TaskDefinition", task_definition.ref_());
+        let mut resource = cfn::Service::new()
+            .cluster(self.cluster_arn.clone())
+            .task_definition(task_definition.ref_());
         if self.scaling.is_none() {
-            core.set("DesiredCount", num(self.desired_count.unwrap_or(2)));
+            resource.set_desired_count(i64::from(self.desired_count.unwrap_or(2)));
         }
-        core.set("CapacityProviderStrategy", self.strategy.clone());
-        core.set(
-            "NetworkConfiguration",
-            obj([(
-                "AwsvpcConfiguration",
-                obj([
-                    ("AssignPublicIp", s("DISABLED")),
-                    ("SecurityGroups", list([security_group.group_id()])),
-                    ("Subnets", list(subnets)),
-                ]),
-            )]),
-        );
-        core.set(
-            "DeploymentConfiguration",
-            obj([
-                (
-                    "DeploymentCircuitBreaker",
-                    obj([
-                        ("Enable", Value::Bool(true)),
-                        ("Rollback", Value::Bool(self.rollback)),
-                    ]),
+        resource = resource
+            .capacity_provider_strategy(
+                self.strategy
+                    .iter()
+                    .map(|i| {
+                        svc::CapacityProviderStrategyItem::new()
+                            .capacity_provider(i.provider())
+                            .weight(i64::from(i.weight))
+                            .base(i64::from(i.base))
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .network_configuration(
+                svc::NetworkConfiguration::new().awsvpc_configuration(
+                    svc::AwsVpcConfiguration::new()
+                        .assign_public_ip(svc::AwsVpcConfigurationAssignPublicIp::Disabled)
+                        .security_groups(vec![security_group.group_id()])
+                        .subnets(subnets),
                 ),
-                ("MaximumPercent", num(200)),
-                ("MinimumHealthyPercent", num(100)),
-            ]),
-        );
-        core.set("EnableECSManagedTags", Value::Bool(true));
-        core.set("PropagateTags", "SERVICE");
+            )
+            .deployment_configuration(
+                svc::DeploymentConfiguration::new()
+                    .deployment_circuit_breaker(svc::DeploymentCircuitBreaker::new(
+                        true,
+                        self.rollback,
+                    ))
+                    .maximum_percent(200)
+                    .minimum_healthy_percent(100),
+            )
+            .enable_ecs_managed_tags(true)
+            .propagate_tags(svc::PropagateTags::Service);
         if self.exec {
-            core.set("EnableExecuteCommand", Value::Bool(true));
+            resource.set_enable_execute_command(true);
         }
 
         let scaling = self.scaling.map(|settings| {
             ServiceScaling::new(
                 settings,
-                self.cluster_name.clone(),
+                self.cluster_name.clone().into(),
                 resource.attr_name(),
                 &format!("{}-target-tracking", self.name),
             )
@@ -325,6 +323,8 @@ impl<'r> EcsServiceBuilder<'r> {
             scaling,
             name: self.name,
             containers: self.containers,
+            log_group_name,
+            load_balancers: Vec::new(),
         };
         service.depend_on_policies();
         Ok(service)
@@ -347,12 +347,20 @@ pub struct EcsService {
     name: String,
     #[construct(skip)]
     containers: Vec<Container>,
+    #[construct(skip)]
+    log_group_name: Val<String>,
+    #[construct(skip)]
+    load_balancers: Vec<svc::LoadBalancer>,
 }
 
 impl EcsService {
     /// A service `name` (letters, digits, `-`, `_`: it names the task family) on `cluster`,
-    /// in the private subnets of `vpc`.
-    pub fn builder<'r>(name: &str, cluster: &EcsCluster, vpc: &TieredVpc) -> EcsServiceBuilder<'r> {
+    /// in the private subnets of `vpc` (a VPC of this app or an imported one).
+    pub fn builder<'r>(
+        name: &str,
+        cluster: &dyn ICluster,
+        vpc: &'r dyn IVpc,
+    ) -> EcsServiceBuilder<'r> {
         let valid = !name.is_empty()
             && name.len() <= 200
             && name
@@ -365,27 +373,19 @@ impl EcsService {
                 &SubnetSelection::Kind(TierKind::PrivateWithEgress),
             )
         } else {
-            Err(ConstructError::InvalidInput {
-                construct: "EcsService".to_string(),
-                message: format!("service name `{name}` must be 1-200 letters, digits, `-` or `_`"),
+            Err(ConstructError::InvalidName {
+                construct: "EcsService",
+                what: "service name",
+                name: name.to_string(),
+                rule: "it must be 1-200 letters, digits, `-` or `_`",
             })
         };
-        let strategy = list(cluster.strategy().iter().map(|i| {
-            obj([
-                (
-                    "CapacityProvider",
-                    s(if i.spot { "FARGATE_SPOT" } else { "FARGATE" }),
-                ),
-                ("Weight", num(i.weight)),
-                ("Base", num(i.base)),
-            ])
-        }));
         EcsServiceBuilder {
             name: name.to_string(),
-            cluster_arn: cluster.arn().into(),
+            cluster_arn: cluster.cluster_arn(),
             cluster_name: cluster.cluster_name(),
-            strategy,
-            vpc_id: vpc.vpc_id(),
+            strategy: cluster.strategy(),
+            vpc,
             subnets,
             size: FargateSize::SMALLEST,
             containers: Vec::new(),
@@ -426,7 +426,7 @@ impl EcsService {
     }
 
     /// The ARN of the execution role, its own or the shared one.
-    pub fn execution_role_arn(&self) -> Val<cdk_core::kind::RoleArn> {
+    pub fn execution_role_arn(&self) -> Val<RoleArn> {
         self.roles.execution_arn()
     }
 
@@ -440,11 +440,8 @@ impl EcsService {
         statement: CheckedStatement,
     ) -> Result<Grant, ConstructError> {
         let ServiceRoles::Own(roles) = &mut self.roles else {
-            return Err(ConstructError::InvalidInput {
-                construct: format!("EcsService `{}`", self.name),
-                message: "its execution role is shared: grant to the SharedExecutionRole \
-                          itself (`shared.grant(...)`), before or after building the services"
-                    .into(),
+            return Err(ConstructError::SharedExecutionRole {
+                service: self.name.clone(),
             });
         };
         let grant = roles.execution_role_mut().grant(statement);
@@ -454,8 +451,12 @@ impl EcsService {
 
     /// Attaches a managed policy (by ARN) to the task role, for permissions that do not fit
     /// in its inline policy. The role, and so the task definition, waits for the policy.
-    pub fn attach_managed_policy_to_task_role(&mut self, arn: impl Into<Val<String>>) {
+    pub fn attach_managed_policy_to_task_role(
+        &mut self,
+        arn: impl Into<Val<cdk_core::kind::PolicyArn>>,
+    ) -> &mut Self {
         self.roles.task_role_mut().attach_managed_policy(arn);
+        self
     }
 
     /// The log group.
@@ -468,9 +469,84 @@ impl EcsService {
         &self.resource
     }
 
+    /// The service resource, mutably (placement, service discovery, properties this construct
+    /// does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::Service {
+        &mut self.resource
+    }
+
     /// The task definition resource.
     pub fn task_definition(&self) -> &cfn::TaskDefinition {
         &self.task_definition
+    }
+
+    /// The task definition resource, mutably (volumes, ephemeral storage, properties this
+    /// construct does not set). Containers are changed with [`EcsService::update_container`].
+    pub fn task_definition_mut(&mut self) -> &mut cfn::TaskDefinition {
+        &mut self.task_definition
+    }
+
+    /// The containers, in order.
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
+    }
+
+    /// Changes container `name` after the service is built (its command, environment,
+    /// health check, ...): `change` gets the container and returns the new one, which replaces
+    /// it in the task definition. New secret sources are refused: the execution role's
+    /// permissions were settled at `build()`; declare secrets before building.
+    pub fn update_container(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(Container) -> Container,
+    ) -> Result<&mut Self, ConstructError> {
+        let unknown = || ConstructError::Conflict {
+            construct: format!("EcsService `{}`", self.name),
+            problem: format!(
+                "it has no container `{name}`; its containers are: {}",
+                self.containers
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let index = self
+            .containers
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(unknown)?;
+        let before = self.containers[index].clone();
+        let after = change(before.clone());
+        let conflict = |problem: &str| ConstructError::Conflict {
+            construct: format!("EcsService `{}`", self.name),
+            problem: problem.to_string(),
+        };
+        if after.name != before.name {
+            return Err(conflict(
+                "a container cannot be renamed after build(): the load balancer and the logs \
+                 refer to it by name",
+            ));
+        }
+        if after.secret_arns() != before.secret_arns() || after.image != before.image {
+            return Err(conflict(
+                "the image and secret sources of a container are settled at build(): the \
+                 execution role was granted exactly those; set them before building",
+            ));
+        }
+        self.containers[index] = after;
+        let definitions: Vec<td::ContainerDefinition> = self
+            .containers
+            .iter()
+            .map(|c| c.definition(self.log_group_name.clone()))
+            .collect();
+        self.task_definition.set_container_definitions(definitions);
+        Ok(self)
+    }
+
+    /// The service ARN (`Ref`).
+    pub fn service_arn(&self) -> Val<ServiceArn> {
+        self.resource.ref_()
     }
 
     /// The service name as deployed (`Fn::GetAtt Name`).
@@ -485,29 +561,32 @@ impl EcsService {
             .find_map(|c| c.port.map(|p| (c.name.clone(), p)))
     }
 
-    /// Registers the service with a target group behind `rule` (called by the load balancer).
+    /// Registers the service with a target group behind `rule` (called by the load balancer);
+    /// `label` is what request-count scaling tracks (`<load balancer>/<target group>` full
+    /// names).
     pub(crate) fn attach_target_group(
         &mut self,
         container: &str,
         port: u16,
-        target_group_arn: Val<String>,
+        target_group_arn: Val<TargetGroupArn>,
         rule: NodeId,
         grace_seconds: u16,
+        label: Val<String>,
     ) {
-        let core = self.resource.core_mut();
-        let mut lbs = match core.props.remove("LoadBalancers") {
-            Some(Value::List(items)) => items,
-            _ => Vec::new(),
-        };
-        lbs.push(obj([
-            ("ContainerName", s(container)),
-            ("ContainerPort", num(port)),
-            ("TargetGroupArn", target_group_arn.into_value()),
-        ]));
-        core.set("LoadBalancers", Value::List(lbs));
-        core.set("HealthCheckGracePeriodSeconds", num(grace_seconds));
+        self.load_balancers.push(
+            svc::LoadBalancer::new()
+                .container_name(container)
+                .container_port(i64::from(port))
+                .target_group_arn(target_group_arn),
+        );
+        self.resource
+            .set_load_balancers(self.load_balancers.clone())
+            .set_health_check_grace_period_seconds(i64::from(grace_seconds));
         // ECS refuses a target group that no listener uses yet.
-        core.add_dependency(rule);
+        self.resource.core_mut().add_dependency(rule);
+        if let Some(scaling) = &mut self.scaling {
+            scaling.routed(label);
+        }
     }
 }
 

@@ -1,49 +1,49 @@
-//! Internet-facing application load balancers: public subnets in at least two AZs, their own
-//! security group open on 80 (and 443 with a certificate) only, HTTP redirected to HTTPS when a
-//! certificate is given, a fixed 404 for unrouted requests, invalid headers dropped, and
-//! path / host routes to ECS services with deterministic rule priorities.
+//! Application load balancers: internet-facing (public subnets in at least two AZs, their own
+//! security group open on 80, and 443 with a certificate, only) or internal (private subnets,
+//! no ingress until clients are admitted); HTTP redirected to HTTPS when a certificate is
+//! given, a fixed 404 for unrouted requests, invalid headers dropped, and path / host routes
+//! to ECS services with deterministic rule priorities.
 
 use cdk_core::kind::{CertificateArn, LoadBalancerArn, SubnetId, VpcId};
-use cdk_core::{CostItem, NodeId, Resource, Val, Value};
-use indexmap::IndexMap;
+use cdk_core::{fns, CostItem, NodeId, Resource, Tag, Val};
 
-use super::priority::PriorityAllocator;
-use super::route::{Route, RouteTarget};
+use super::listener::Routing;
+use super::route::Route;
 use crate::cfn::elasticloadbalancingv2 as cfn;
-use crate::cfn::elasticloadbalancingv2::listener;
+use crate::cfn::elasticloadbalancingv2::{listener, load_balancer};
 use crate::ecs::EcsService;
 use crate::error::ConstructError;
-use crate::iam::value::{list, num, obj, raw, s};
-use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
+use crate::network::{Connectable, IVpc, Port, SecurityGroup, SubnetSelection, TierKind};
 use crate::pricing;
-use crate::storage::Bucket;
+use crate::storage::{Bucket, IBucket};
 
 /// The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only.
 pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-fn attribute(key: &str, value: &str) -> Value {
-    obj([("Key", s(key)), ("Value", s(value))])
+fn fixed_404() -> listener::Action {
+    listener::Action::new(listener::ActionType::FixedResponse).fixed_response_config(
+        listener::FixedResponseConfig::new("404")
+            .content_type("text/plain")
+            .message_body("Not found"),
+    )
 }
 
-fn fixed_404() -> Value {
-    obj([
-        ("Type", s("fixed-response")),
-        (
-            "FixedResponseConfig",
-            obj([
-                ("StatusCode", s("404")),
-                ("ContentType", s("text/plain")),
-                ("MessageBody", s("Not found")),
-            ]),
-        ),
-    ])
+/// Who reaches the load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// From the internet, in the public subnets.
+    InternetFacing,
+    /// From inside the VPC, in the private subnets.
+    Internal,
 }
 
 /// Builder of an [`ApplicationLoadBalancer`].
 #[derive(Debug, Clone)]
 pub struct AlbBuilder {
     vpc_id: Val<VpcId>,
-    subnets: Vec<Val<SubnetId>>,
+    public_subnets: Vec<Val<SubnetId>>,
+    private_subnets: Vec<Val<SubnetId>>,
+    scheme: Scheme,
     certificate: Option<Val<CertificateArn>>,
     deletion_protection: bool,
     /// Bucket name, prefix, and the bucket policy that lets ELB write there.
@@ -55,6 +55,13 @@ impl AlbBuilder {
     /// Serves HTTPS on 443 with `certificate` (ACM); HTTP on 80 then only redirects.
     pub fn certificate(mut self, certificate: impl Into<Val<CertificateArn>>) -> Self {
         self.certificate = Some(certificate.into());
+        self
+    }
+
+    /// An internal load balancer: in the VPC's private subnets, reachable from inside the VPC
+    /// only, and from nobody until clients are admitted (`alb.allow_from(&client, ...)`).
+    pub fn internal(mut self) -> Self {
+        self.scheme = Scheme::Internal;
         self
     }
 
@@ -88,123 +95,117 @@ impl AlbBuilder {
 
     /// Builds the load balancer.
     pub fn build(self) -> Result<ApplicationLoadBalancer, ConstructError> {
-        if self.subnets.len() < 2 {
-            return Err(ConstructError::LoadBalancerNeedsTwoAzs {
-                azs: self.subnets.len(),
-            });
+        let internet_facing = self.scheme == Scheme::InternetFacing;
+        let subnets = if internet_facing {
+            self.public_subnets
+        } else {
+            self.private_subnets
+        };
+        if subnets.len() < 2 {
+            return Err(ConstructError::LoadBalancerNeedsTwoAzs { azs: subnets.len() });
         }
-        let mut security_group = SecurityGroup::new(
-            self.vpc_id.clone(),
-            "alb",
-            "Application load balancer: HTTP and HTTPS from the internet",
-        );
-        security_group.allow_from_any_ipv4(Port::tcp(80));
-        if self.certificate.is_some() {
+        let mut security_group = if internet_facing {
+            let mut group = SecurityGroup::new(
+                self.vpc_id.clone(),
+                "alb",
+                "Application load balancer: HTTP and HTTPS from the internet",
+            );
+            group.allow_from_any_ipv4(Port::tcp(80));
+            group
+        } else {
+            SecurityGroup::new(
+                self.vpc_id.clone(),
+                "alb",
+                "Internal application load balancer: from the admitted groups only",
+            )
+        };
+        if internet_facing && self.certificate.is_some() {
             security_group.allow_from_any_ipv4(Port::tcp(443));
         }
+        let deletion = if self.deletion_protection {
+            "true"
+        } else {
+            "false"
+        };
         let mut attributes = vec![
-            attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
-            attribute(
-                "deletion_protection.enabled",
-                if self.deletion_protection {
-                    "true"
-                } else {
-                    "false"
-                },
-            ),
-            attribute(
+            Tag::new("routing.http.drop_invalid_header_fields.enabled", "true"),
+            Tag::new("deletion_protection.enabled", deletion),
+            Tag::new(
                 "idle_timeout.timeout_seconds",
-                &self.idle_timeout.to_string(),
+                self.idle_timeout.to_string(),
             ),
         ];
         if let Some((bucket, prefix, _)) = &self.access_logs {
-            attributes.push(attribute("access_logs.s3.enabled", "true"));
-            attributes.push(obj([
-                ("Key", s("access_logs.s3.bucket")),
-                ("Value", bucket.value().clone()),
-            ]));
-            attributes.push(attribute("access_logs.s3.prefix", prefix));
+            attributes.push(Tag::new("access_logs.s3.enabled", "true"));
+            attributes.push(Tag::new("access_logs.s3.bucket", bucket.clone()));
+            attributes.push(Tag::new("access_logs.s3.prefix", prefix.as_str()));
         }
-        let mut resource = cfn::LoadBalancer::new();
-        if self.access_logs.is_none() {
-            resource = resource.skip_check(
-                "CKV_AWS_91",
-                "Access logging is opt-in (AlbBuilder::access_logs): it needs an S3 bucket whose \
-                 policy admits Elastic Load Balancing log delivery; request counts and errors are \
-                 in CloudWatch metrics without it.",
-            );
+        let mut resource = cfn::LoadBalancer::new()
+            .type_(load_balancer::Type::Application)
+            .scheme(if internet_facing {
+                load_balancer::Scheme::InternetFacing
+            } else {
+                load_balancer::Scheme::Internal
+            })
+            .ip_address_type(load_balancer::IpAddressType::Ipv4)
+            .subnets(subnets.clone())
+            .security_groups(vec![security_group.group_id()])
+            .load_balancer_attributes(attributes);
+        match &self.access_logs {
+            Some((_, _, policy)) => resource.core_mut().add_dependency(*policy),
+            None => {
+                resource = resource.skip_check(
+                    "CKV_AWS_91",
+                    "Access logging is opt-in (AlbBuilder::access_logs): it needs an S3 bucket \
+                     whose policy admits Elastic Load Balancing log delivery; request counts \
+                     and errors are in CloudWatch metrics without it.",
+                );
+            }
         }
-        let core = resource.core_mut();
-        if let Some((_, _, policy)) = &self.access_logs {
-            core.add_dependency(*policy);
-        }
-        core.set("Type", "application");
-        core.set("Scheme", "internet-facing");
-        core.set("IpAddressType", "ipv4");
-        core.set("Subnets", list(self.subnets.clone()));
-        core.set("SecurityGroups", list([security_group.group_id()]));
-        core.set("LoadBalancerAttributes", Value::List(attributes));
 
         let arn: Val<LoadBalancerArn> = resource.ref_();
         let (http, https) = match &self.certificate {
             Some(certificate) => {
-                let redirect = obj([
-                    ("Type", s("redirect")),
-                    (
-                        "RedirectConfig",
-                        obj([
-                            ("Protocol", s("HTTPS")),
-                            ("Port", s("443")),
-                            ("StatusCode", s("HTTP_301")),
-                        ]),
-                    ),
-                ]);
-                let mut http = cfn::Listener::new(
-                    arn.clone(),
-                    raw::<cdk_core::kind::List<listener::Action>>(list([redirect])),
-                );
-                http.core_mut().set("Protocol", "HTTP");
-                http.core_mut().set("Port", num(80));
-                let mut https = cfn::Listener::new(
-                    arn,
-                    raw::<cdk_core::kind::List<listener::Action>>(list([fixed_404()])),
-                );
-                let c = https.core_mut();
-                c.set("Protocol", "HTTPS");
-                c.set("Port", num(443));
-                c.set("SslPolicy", TLS_POLICY);
-                c.set(
-                    "Certificates",
-                    list([obj([("CertificateArn", certificate.value().clone())])]),
-                );
+                let redirect = listener::Action::new(listener::ActionType::Redirect)
+                    .redirect_config(
+                        listener::RedirectConfig::new(listener::RedirectConfigStatusCode::Http301)
+                            .protocol("HTTPS")
+                            .port("443"),
+                    );
+                let http = cfn::Listener::new(arn.clone(), [redirect])
+                    .protocol(listener::Protocol::Http)
+                    .port(80);
+                let https = cfn::Listener::new(arn, [fixed_404()])
+                    .protocol(listener::Protocol::Https)
+                    .port(443)
+                    .ssl_policy(TLS_POLICY)
+                    .certificates([
+                        listener::Certificate::new().certificate_arn(certificate.clone())
+                    ]);
                 (http, Some(https))
             }
             None => {
                 let reason = "No certificate was given, so this load balancer serves plain HTTP \
                               only; give one with AlbBuilder::certificate to serve HTTPS (TLS \
                               1.2+) on 443 and redirect HTTP to it.";
-                let mut http = cfn::Listener::new(
-                    arn,
-                    raw::<cdk_core::kind::List<listener::Action>>(list([fixed_404()])),
-                )
-                .skip_check("CKV_AWS_2", reason)
-                .skip_check("CKV_AWS_103", reason);
-                http.core_mut().set("Protocol", "HTTP");
-                http.core_mut().set("Port", num(80));
+                let http = cfn::Listener::new(arn, [fixed_404()])
+                    .skip_check("CKV_AWS_2", reason)
+                    .skip_check("CKV_AWS_103", reason)
+                    .protocol(listener::Protocol::Http)
+                    .port(80);
                 (http, None)
             }
         };
+        let full_name = resource.attr_load_balancer_full_name();
         Ok(ApplicationLoadBalancer {
             security_group,
             resource: LoadBalancerResource {
                 resource,
-                azs: self.subnets.len(),
+                public_addresses: if internet_facing { subnets.len() } else { 0 },
             },
             http,
             https,
-            routes: IndexMap::new(),
-            allocator: PriorityAllocator::new(),
-            vpc_id: self.vpc_id,
+            routing: Routing::new(self.vpc_id, full_name),
         })
     }
 }
@@ -217,8 +218,9 @@ impl AlbBuilder {
 )]
 pub struct LoadBalancerResource {
     resource: cfn::LoadBalancer,
+    /// Nodes with a public IPv4 address: one per AZ when internet-facing.
     #[construct(skip)]
-    azs: usize,
+    public_addresses: usize,
 }
 
 impl LoadBalancerResource {
@@ -227,12 +229,12 @@ impl LoadBalancerResource {
             // Hours only: load balancer capacity units depend on traffic.
             pricing::application_load_balancers(1),
             // Every node of an internet-facing load balancer has a public IPv4 address.
-            pricing::public_ipv4_addresses(self.azs as u32),
+            pricing::public_ipv4_addresses(self.public_addresses as u32),
         ]
     }
 }
 
-/// An internet-facing application load balancer with routes to ECS services.
+/// An application load balancer with routes to ECS services.
 #[derive(Debug, Clone, cdk_macros::Construct)]
 #[construct(type_name = "elbv2::ApplicationLoadBalancer")]
 pub struct ApplicationLoadBalancer {
@@ -243,22 +245,23 @@ pub struct ApplicationLoadBalancer {
     http: cfn::Listener,
     #[construct(id = "HttpsListener")]
     https: Option<cfn::Listener>,
-    routes: IndexMap<String, RouteTarget>,
-    #[construct(skip)]
-    allocator: PriorityAllocator,
-    #[construct(skip)]
-    vpc_id: Val<VpcId>,
+    routing: Routing,
 }
 
 impl ApplicationLoadBalancer {
-    /// A load balancer in the public subnets of `vpc` (one per AZ; at least two AZs).
-    pub fn builder(vpc: &TieredVpc) -> AlbBuilder {
-        let subnets = vpc
-            .select(&SubnetSelection::OnePerAz(TierKind::Public))
-            .unwrap_or_default();
+    /// A load balancer in `vpc` (a VPC of this app or an imported one): internet-facing in its
+    /// public subnets unless [`AlbBuilder::internal`] says otherwise; one subnet per AZ, at
+    /// least two AZs.
+    pub fn builder(vpc: &dyn IVpc) -> AlbBuilder {
+        let one_per_az = |kind| {
+            vpc.select(&SubnetSelection::OnePerAz(kind))
+                .unwrap_or_default()
+        };
         AlbBuilder {
             vpc_id: vpc.vpc_id(),
-            subnets,
+            public_subnets: one_per_az(TierKind::Public),
+            private_subnets: one_per_az(TierKind::PrivateWithEgress),
+            scheme: Scheme::InternetFacing,
             certificate: None,
             deletion_protection: false,
             access_logs: None,
@@ -281,54 +284,24 @@ impl ApplicationLoadBalancer {
         self.resource.resource.attr_canonical_hosted_zone_id()
     }
 
-    /// The listener routes are attached to (HTTPS when there is a certificate).
-    fn routing_listener(&self) -> &cfn::Listener {
-        self.https.as_ref().unwrap_or(&self.http)
+    /// The load balancer resource, mutably (attributes, properties this construct does not
+    /// set).
+    pub fn resource_mut(&mut self) -> &mut cfn::LoadBalancer {
+        &mut self.resource.resource
     }
 
     /// Sends requests matching `route` to `service` (its first container with a port): a
     /// target group of the tasks' IPs, a listener rule, the service's registration, and the
     /// security group rules from this load balancer to the service on that port. Priorities
-    /// not given are allocated by specificity; a clash is an error.
+    /// not given are allocated by specificity; a clash is an error. Routes go to the HTTPS
+    /// listener when there is a certificate.
     pub fn route(
         &mut self,
         service: &mut EcsService,
         route: Route,
     ) -> Result<&mut Self, ConstructError> {
-        let (container, port) =
-            service
-                .traffic_port()
-                .ok_or_else(|| ConstructError::InvalidInput {
-                    construct: format!("route to service `{}`", service.name()),
-                    message:
-                        "the service has no container with a port: add .port(...) to a container"
-                            .into(),
-                })?;
-        route.validate(service.name())?;
-        let mut key = service.name().to_string();
-        let mut n = 2;
-        while self.routes.contains_key(&key) {
-            key = format!("{}{n}", service.name());
-            n += 1;
-        }
-        let index =
-            self.allocator
-                .register(&key, route.hosts(), route.paths(), route.priority_value())?;
-        debug_assert_eq!(index, self.routes.len());
-        let listener_arn = self.routing_listener().ref_();
-        let target = RouteTarget::new(&route, self.vpc_id.clone(), port, listener_arn);
-        service.attach_target_group(
-            &container,
-            port,
-            target.target_group_arn(),
-            target.rule_node(),
-            route.grace_seconds(),
-        );
-        self.routes.insert(key, target);
-        let priorities = self.allocator.allocate()?;
-        for (target, priority) in self.routes.values_mut().zip(priorities) {
-            target.set_priority(priority);
-        }
+        let listener = self.https.as_ref().unwrap_or(&self.http).ref_();
+        let port = self.routing.add(listener, service, route)?;
         service
             .security_group_mut()
             .allow_from(&*self, Port::tcp(port));
@@ -337,10 +310,7 @@ impl ApplicationLoadBalancer {
 
     /// The priority each route got, by route id (the service name), in the order added.
     pub fn priorities(&self) -> Vec<(String, u16)> {
-        self.routes
-            .iter()
-            .map(|(k, t)| (k.clone(), t.priority()))
-            .collect()
+        self.routing.priorities()
     }
 }
 
@@ -351,4 +321,11 @@ impl Connectable for ApplicationLoadBalancer {
     fn security_group_mut(&mut self) -> &mut SecurityGroup {
         &mut self.security_group
     }
+}
+
+/// `<load balancer full name>` from a listener ARN
+/// (`arn:...:listener/app/<name>/<id>/<listener id>` gives `app/<name>/<id>`).
+pub(crate) fn load_balancer_full_name(listener_arn: &Val<String>) -> Val<String> {
+    let part = |i: i64| fns::select(i, fns::split("/", listener_arn.clone()));
+    fns::join("/", vec![part(1), part(2), part(3)])
 }

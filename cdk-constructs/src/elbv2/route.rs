@@ -1,13 +1,12 @@
 //! Routes from a listener to a service: conditions, health check, target group and rule.
 
 use cdk_core::kind::{ListenerArn, TargetGroupArn, VpcId};
-use cdk_core::{NodeId, Resource, Val, Value};
+use cdk_core::{NodeId, Resource, Tag, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::elasticloadbalancingv2 as cfn;
-use crate::cfn::elasticloadbalancingv2::listener_rule;
+use crate::cfn::elasticloadbalancingv2::{listener_rule, target_group};
 use crate::error::ConstructError;
-use crate::iam::value::{list, num, obj, raw, s};
 
 /// What requests go to a service: path patterns and / or host names, with the health check
 /// the load balancer uses.
@@ -89,10 +88,10 @@ impl Route {
     }
 
     pub(crate) fn validate(&self, service: &str) -> Result<(), ConstructError> {
-        let bad = |message: String| {
-            Err(ConstructError::InvalidInput {
-                construct: format!("route to service `{service}`"),
-                message,
+        let bad = |problem: String| {
+            Err(ConstructError::InvalidRoute {
+                service: service.to_string(),
+                problem,
             })
         };
         if self.hosts.len() + self.paths.len() > 5 {
@@ -139,57 +138,43 @@ impl RouteTarget {
         port: u16,
         listener: Val<ListenerArn>,
     ) -> RouteTarget {
-        let mut target_group = cfn::TargetGroup::new();
-        let tg = target_group.core_mut();
-        tg.set("TargetType", "ip");
-        tg.set("Protocol", "HTTP");
-        tg.set("ProtocolVersion", "HTTP1");
-        tg.set("Port", num(port));
-        tg.set("VpcId", vpc_id);
-        tg.set("HealthCheckEnabled", Value::Bool(true));
-        tg.set("HealthCheckProtocol", "HTTP");
-        tg.set("HealthCheckPath", route.health_check_path.as_str());
-        tg.set("HealthCheckIntervalSeconds", num(15));
-        tg.set("HealthyThresholdCount", num(2));
-        tg.set("UnhealthyThresholdCount", num(3));
-        tg.set("Matcher", obj([("HttpCode", s(&route.healthy_codes))]));
-        tg.set(
-            "TargetGroupAttributes",
-            list([obj([
-                ("Key", s("deregistration_delay.timeout_seconds")),
-                ("Value", s("30")),
-            ])]),
-        );
+        let target_group = cfn::TargetGroup::new()
+            .target_type(target_group::TargetType::Ip)
+            .protocol(target_group::Protocol::Http)
+            .protocol_version("HTTP1")
+            .port(i64::from(port))
+            .vpc_id(vpc_id)
+            .health_check_enabled(true)
+            .health_check_protocol(target_group::HealthCheckProtocol::Http)
+            .health_check_path(route.health_check_path.as_str())
+            .health_check_interval_seconds(15)
+            .healthy_threshold_count(2)
+            .unhealthy_threshold_count(3)
+            .matcher(target_group::Matcher::new().http_code(route.healthy_codes.as_str()))
+            .target_group_attributes([Tag::new("deregistration_delay.timeout_seconds", "30")]);
         let mut conditions = Vec::new();
         if !route.hosts.is_empty() {
-            conditions.push(obj([
-                ("Field", s("host-header")),
-                (
-                    "HostHeaderConfig",
-                    obj([("Values", list(route.hosts.iter().map(s)))]),
-                ),
-            ]));
+            conditions.push(
+                listener_rule::RuleCondition::new()
+                    .field("host-header")
+                    .host_header_config(
+                        listener_rule::HostHeaderConfig::new().values(route.hosts.clone()),
+                    ),
+            );
         }
         if !route.paths.is_empty() {
-            conditions.push(obj([
-                ("Field", s("path-pattern")),
-                (
-                    "PathPatternConfig",
-                    obj([("Values", list(route.paths.iter().map(s)))]),
-                ),
-            ]));
+            conditions.push(
+                listener_rule::RuleCondition::new()
+                    .field("path-pattern")
+                    .path_pattern_config(
+                        listener_rule::PathPatternConfig::new().values(route.paths.clone()),
+                    ),
+            );
         }
         let tg_arn: Val<TargetGroupArn> = target_group.ref_();
-        let forward = obj([
-            ("Type", s("forward")),
-            ("TargetGroupArn", tg_arn.into_value()),
-        ]);
-        let mut rule = cfn::ListenerRule::new(
-            raw::<cdk_core::kind::List<listener_rule::Action>>(list([forward])),
-            0,
-            raw::<cdk_core::kind::List<listener_rule::RuleCondition>>(Value::List(conditions)),
-        );
-        rule.core_mut().set("ListenerArn", listener);
+        let forward =
+            listener_rule::Action::new(listener_rule::ActionType::Forward).target_group_arn(tg_arn);
+        let rule = cfn::ListenerRule::new([forward], 0, conditions).listener_arn(listener);
         RouteTarget {
             target_group,
             rule,
@@ -199,15 +184,20 @@ impl RouteTarget {
 
     pub(crate) fn set_priority(&mut self, priority: u16) {
         self.priority = priority;
-        self.rule.core_mut().set("Priority", num(priority));
+        self.rule.set_priority(i64::from(priority));
     }
 
     pub(crate) fn priority(&self) -> u16 {
         self.priority
     }
 
-    pub(crate) fn target_group_arn(&self) -> Val<String> {
-        self.target_group.ref_().into()
+    pub(crate) fn target_group_arn(&self) -> Val<TargetGroupArn> {
+        self.target_group.ref_()
+    }
+
+    /// `TargetGroupFullName`, what request-count metrics are labelled with.
+    pub(crate) fn target_group_full_name(&self) -> Val<String> {
+        self.target_group.attr_target_group_full_name()
     }
 
     pub(crate) fn rule_node(&self) -> NodeId {

@@ -39,8 +39,8 @@ pub trait Grantee {
 }
 
 /// What a grant added, and where: returned by every grant call so that the caller can see (and
-/// tests can assert) the exact actions and resources.
-#[must_use = "a Grant records what was granted; bind it (`let _grant = ...`) or assert on it"]
+/// tests can assert) the exact actions and resources. The grant has happened when it is
+/// returned: ignoring the record is fine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     /// The actions granted, sorted.

@@ -4,7 +4,7 @@
 //! ```
 //! use cdk_constructs::iam::{Action, Grantee, Role, Statement};
 //! use cdk_constructs::role_name;
-//! use cdk_constructs::storage::Queue;
+//! use cdk_constructs::storage::{IQueue, Queue};
 //!
 //! let mut build = Role::assumed_by_service("codebuild.amazonaws.com")
 //!     .named(role_name!("learner-build-role")); // checked at compile time
@@ -27,7 +27,6 @@ mod policy;
 mod role;
 mod shared_execution;
 mod task_roles;
-pub(crate) mod value;
 
 pub(crate) use grant::{actions, grant_all};
 pub use grant::{CheckedStatement, Grant, Grantee};
@@ -36,7 +35,7 @@ pub use policy::{
     estimated_len, Action, Added, ConditionOperator, Effect, PolicyDocument, Principal, Statement,
     POLICY_VERSION, REFERENCE_ESTIMATE,
 };
-pub use role::{ManagedPolicy, Role, DEFAULT_POLICY_NAME, INLINE_POLICY_LIMIT};
+pub use role::{ImportedRole, ManagedPolicy, Role, DEFAULT_POLICY_NAME, INLINE_POLICY_LIMIT};
 pub(crate) use shared_execution::ExecutionNeeds;
 pub use shared_execution::SharedExecutionRole;
 pub use task_roles::{TaskRoles, ECS_TASKS_PRINCIPAL};

@@ -1,8 +1,8 @@
 //! IAM roles whose permissions come from typed grants, in one inline policy per role whose
 //! size is checked against IAM's limit at synthesis; and managed policies for what does not fit.
 
-use cdk_core::kind::RoleArn;
-use cdk_core::{Annotation, NodeId, Resource, Val};
+use cdk_core::kind::{PolicyArn, RoleArn, RoleName};
+use cdk_core::{fns, Annotation, NodeId, Resource, Tag, Val, Value};
 
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
@@ -29,7 +29,7 @@ pub struct Role {
     #[construct(skip)]
     document: PolicyDocument,
     #[construct(skip)]
-    managed: Vec<Val<String>>,
+    managed: Vec<Val<PolicyArn>>,
     #[construct(skip)]
     name: Option<RoleNameText>,
     #[construct(skip)]
@@ -86,7 +86,7 @@ impl Role {
     /// checked at compile time with `role_name!("...")`; computed names with
     /// [`RoleNameText::new`].
     pub fn named(mut self, name: RoleNameText) -> Role {
-        self.resource.core_mut().set("RoleName", name.as_str());
+        self.resource.set_role_name(name.as_str());
         self.name = Some(name);
         self
     }
@@ -94,59 +94,51 @@ impl Role {
     /// Gives the role a name computed at deploy time (a parameter, `Fn::Sub`). It cannot be
     /// checked here; IAM checks it at deployment.
     pub fn named_at_deploy_time(mut self, name: impl Into<Val<String>>) -> Role {
-        self.resource.core_mut().set("RoleName", name.into());
+        self.resource.set_role_name(name);
         self
     }
 
-    /// Names the inline policy that holds the grants (default `grants`).
+    /// The name of the role's inline policy (default [`DEFAULT_POLICY_NAME`]), e.g. a parameter.
     pub fn inline_policy_name(mut self, name: impl Into<Val<String>>) -> Role {
-        self.set_inline_policy_name(name);
-        self
-    }
-
-    /// [`Role::inline_policy_name`] on a role already built (e.g. one of [`super::TaskRoles`]).
-    pub fn set_inline_policy_name(&mut self, name: impl Into<Val<String>>) {
         self.policy_name = name.into();
         if let Some(policy) = &mut self.policy {
-            policy
-                .core_mut()
-                .set("PolicyName", self.policy_name.clone());
+            policy.set_policy_name(self.policy_name.clone());
         }
+        self
     }
 
     /// Adds a tag to the role (the value may be a parameter reference).
-    pub fn add_tag(&mut self, key: &str, value: impl Into<Val<String>>) {
-        let core = self.resource.core_mut();
-        let mut tags = match core.props.remove("Tags") {
-            Some(cdk_core::Value::List(items)) => items,
+    pub fn add_tag(&mut self, key: &str, value: impl Into<Val<String>>) -> &mut Self {
+        let mut tags = match self.resource.get_tags().map(Val::into_value) {
+            Some(Value::List(items)) => items,
             _ => Vec::new(),
         };
-        tags.push(cdk_core::Tag::new(key, value).into());
-        core.set("Tags", cdk_core::Value::List(tags));
+        tags.push(Tag::new(key, value).into());
+        self.resource
+            .set_tags(Val::from_value_unchecked(Value::List(tags)));
+        self
     }
 
     /// `Description`.
     pub fn description(mut self, text: impl Into<Val<String>>) -> Role {
-        self.resource.core_mut().set("Description", text.into());
+        self.resource.set_description(text);
         self
     }
 
     /// Attaches a managed policy by ARN (its permissions do not count towards the inline
     /// limit). The role then waits for the policy at deployment.
-    pub fn attach_managed_policy(&mut self, arn: impl Into<Val<String>>) {
+    pub fn attach_managed_policy(&mut self, arn: impl Into<Val<PolicyArn>>) -> &mut Self {
         let arn = arn.into();
         if !self.managed.contains(&arn) {
             self.managed.push(arn);
         }
-        let list: Vec<cdk_core::Value> = self.managed.iter().map(|a| a.value().clone()).collect();
-        self.resource
-            .core_mut()
-            .set("ManagedPolicyArns", cdk_core::Value::List(list));
+        self.resource.set_managed_policy_arns(self.managed.clone());
+        self
     }
 
     /// The role's ARN.
     pub fn arn(&self) -> Val<RoleArn> {
-        self.resource.attr_arn().cast()
+        self.resource.attr_arn()
     }
 
     /// The role's name (`Ref`).
@@ -190,7 +182,7 @@ impl Role {
         let policy = self
             .policy
             .get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
-        policy.core_mut().set("PolicyDocument", json);
+        policy.set_policy_document(json);
         policy.core().node()
     }
 
@@ -222,7 +214,7 @@ impl Grantee for Role {
         let policy = self
             .policy
             .get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
-        policy.core_mut().set("PolicyDocument", document);
+        policy.set_policy_document(document);
         Grant {
             actions: added.actions,
             resources: added.resources,
@@ -267,8 +259,8 @@ impl ManagedPolicy {
     }
 
     /// The policy's ARN (`Ref`).
-    pub fn arn(&self) -> Val<String> {
-        self.resource.ref_().into()
+    pub fn arn(&self) -> Val<PolicyArn> {
+        self.resource.ref_()
     }
 
     /// The permissions.
@@ -281,8 +273,7 @@ impl Grantee for ManagedPolicy {
     fn grant(&mut self, statement: CheckedStatement) -> Grant {
         let added = self.document.add_trusted(statement.0);
         self.resource
-            .core_mut()
-            .set("PolicyDocument", self.document.to_json_val());
+            .set_policy_document(self.document.to_json_val());
         Grant {
             actions: added.actions,
             resources: added.resources,
@@ -307,6 +298,72 @@ impl ManagedPolicy {
             )]
         } else {
             Vec::new()
+        }
+    }
+}
+
+/// A role made outside this app ([`Role::from_arn`]). Granting to it writes an inline policy
+/// (child `Policy`) attached to it by name: only this app's side, the role's trust and other
+/// policies stay as they are.
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "iam::ImportedRole")]
+pub struct ImportedRole {
+    policy: Option<cfn::RolePolicy>,
+    #[construct(skip)]
+    arn: Val<RoleArn>,
+    #[construct(skip)]
+    name: Val<RoleName>,
+    #[construct(skip)]
+    document: PolicyDocument,
+}
+
+impl Role {
+    /// A role that exists already, by ARN. Its name is taken from the ARN (after the last `/`
+    /// of a literal; for an ARN known only at deployment, the part after `role/`, so a role
+    /// with a path needs a literal ARN).
+    pub fn from_arn(arn: impl Into<Val<RoleArn>>) -> ImportedRole {
+        let arn = arn.into();
+        let name: Val<RoleName> = match arn.value().as_str() {
+            Some(text) => Val::from_value_unchecked(Value::String(
+                text.rsplit('/').next().unwrap_or(text).to_string(),
+            )),
+            None => fns::select(1, fns::split("/", Val::<String>::from(arn.clone()))).cast(),
+        };
+        ImportedRole {
+            policy: None,
+            arn,
+            name,
+            document: PolicyDocument::new(),
+        }
+    }
+}
+
+impl ImportedRole {
+    /// The role's ARN.
+    pub fn arn(&self) -> Val<RoleArn> {
+        self.arn.clone()
+    }
+
+    /// The role's name.
+    pub fn role_name(&self) -> Val<RoleName> {
+        self.name.clone()
+    }
+}
+
+impl Grantee for ImportedRole {
+    fn grant(&mut self, statement: CheckedStatement) -> Grant {
+        let added = self.document.add_trusted(statement.0);
+        let document = self.document.to_json_val();
+        let role_name = self.name.clone();
+        let policy = self
+            .policy
+            .get_or_insert_with(|| cfn::RolePolicy::new(DEFAULT_POLICY_NAME, role_name));
+        policy.set_policy_document(document);
+        Grant {
+            actions: added.actions,
+            resources: added.resources,
+            any_resource: added.any_resource,
+            policy: policy.core().node(),
         }
     }
 }

@@ -79,6 +79,18 @@ impl TaskRoles {
         }
     }
 
+    /// Replaces the task role with what `f` makes of it (a policy name, a description).
+    pub fn with_task_role(mut self, f: impl FnOnce(Role) -> Role) -> TaskRoles {
+        self.task = f(self.task);
+        self
+    }
+
+    /// Replaces the execution role with what `f` makes of it.
+    pub fn with_execution_role(mut self, f: impl FnOnce(Role) -> Role) -> TaskRoles {
+        self.execution = f(self.execution);
+        self
+    }
+
     /// The execution role.
     pub fn execution_role(&self) -> &Role {
         &self.execution
@@ -129,7 +141,7 @@ impl TaskRoles {
     }
 
     /// Lets the execution role write the containers' logs to the log group `log_group_arn`
-    /// (the ARN ending in `:*`, as `logs::LogGroup::arn` gives it).
+    /// (the ARN ending in `:*`, as `ILogGroup::log_group_arn` gives it).
     pub fn grant_log_writes(&mut self, log_group_arn: Val<String>) -> Grant {
         let statement = Statement::allow([
             Action::known("logs:CreateLogStream"),

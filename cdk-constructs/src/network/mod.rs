@@ -27,6 +27,7 @@ mod security_group;
 mod selection;
 mod tier;
 mod vpc;
+mod vpc_trait;
 
 pub use cidr::{Cidr, CidrParseError, IntoCidr};
 pub use endpoints::{GatewayService, InterfaceEndpoint, InterfaceService};
@@ -40,3 +41,4 @@ pub use tier::{allocate_subnets, Tier, TierKind, TierRequest, MAX_PREFIX, MIN_PR
 pub use vpc::{
     TierSubnets, TieredSubnet, TieredVpc, TieredVpcBuilder, MAX_AZS_GETAZS, MAX_AZS_NAMED,
 };
+pub use vpc_trait::{IVpc, SubnetInfo, TierInfo};

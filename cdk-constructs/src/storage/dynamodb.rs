@@ -1,13 +1,19 @@
 //! DynamoDB tables: on-demand, encrypted with the AWS managed key, point-in-time recovery and
-//! deletion protection on, with typed item read / write grants.
+//! deletion protection on, with typed item read / write grants; [`ITable`] for tables made here
+//! or elsewhere.
 
-use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_core::kind::{TableArn, TableName};
+use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::dynamodb as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{list, obj, raw, s};
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+
+use cfn::table::{
+    AttributeDefinition, AttributeDefinitionAttributeType as Code, BillingMode, KeySchema,
+    PointInTimeRecoverySpecification, SseSpecification,
+};
 
 const READ: &[&str] = &[
     "dynamodb:BatchGetItem",
@@ -24,6 +30,34 @@ const WRITE: &[&str] = &[
     "dynamodb:UpdateItem",
 ];
 
+/// What other constructs need of a table: its name and ARN, and the grants built on them (the
+/// principal's policy only, so they work on imported tables too).
+pub trait ITable {
+    /// The table name.
+    fn table_name(&self) -> Val<TableName>;
+    /// The table ARN.
+    fn table_arn(&self) -> Val<TableArn>;
+
+    /// Item reads: `GetItem`, `BatchGetItem`, `Query`, `Scan`, `ConditionCheckItem`,
+    /// `DescribeTable` on this table.
+    fn grant_read_items(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(READ)).on(self.table_arn()),
+            [],
+        )
+    }
+
+    /// Item writes: `PutItem`, `UpdateItem`, `DeleteItem`, `BatchWriteItem` on this table.
+    fn grant_write_items(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(WRITE)).on(self.table_arn()),
+            [],
+        )
+    }
+}
+
 /// Type of a key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttributeType {
@@ -36,11 +70,11 @@ pub enum AttributeType {
 }
 
 impl AttributeType {
-    fn code(self) -> &'static str {
+    fn code(self) -> Code {
         match self {
-            AttributeType::String => "S",
-            AttributeType::Number => "N",
-            AttributeType::Binary => "B",
+            AttributeType::String => Code::S,
+            AttributeType::Number => Code::N,
+            AttributeType::Binary => Code::B,
         }
     }
 }
@@ -56,9 +90,11 @@ impl KeyAttribute {
     /// A key attribute `name` of type `kind` (1-255 characters).
     pub fn new(name: &str, kind: AttributeType) -> Result<KeyAttribute, ConstructError> {
         if name.is_empty() || name.len() > 255 {
-            return Err(ConstructError::InvalidInput {
-                construct: "Table".to_string(),
-                message: format!("key attribute name `{name}` must be 1 to 255 characters"),
+            return Err(ConstructError::InvalidName {
+                construct: "Table",
+                what: "key attribute name",
+                name: name.to_string(),
+                rule: "it must be 1 to 255 characters",
             });
         }
         Ok(KeyAttribute {
@@ -69,29 +105,32 @@ impl KeyAttribute {
 }
 
 /// A table keyed by a partition key and an optional sort key, billed per request.
+///
+/// ```
+/// use cdk_constructs::storage::{AttributeType, ITable, KeyAttribute, Table};
+/// let orders = Table::new(KeyAttribute::new("customer", AttributeType::String)?)
+///     .sort_key(KeyAttribute::new("order", AttributeType::String)?);
+/// let _arn = orders.table_arn();
+/// # Ok::<(), cdk_constructs::error::ConstructError>(())
+/// ```
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::Table")]
 pub struct Table {
     resource: cfn::Table,
+    #[construct(skip)]
+    keys: Vec<KeyAttribute>,
 }
 
 impl Table {
-    /// A table with `partition_key` and optionally `sort_key`.
-    pub fn new(partition_key: KeyAttribute, sort_key: Option<KeyAttribute>) -> Table {
-        let keys: Vec<(KeyAttribute, &str)> = std::iter::once((partition_key, "HASH"))
-            .chain(sort_key.map(|k| (k, "RANGE")))
-            .collect();
-        let key_schema = list(
-            keys.iter()
-                .map(|(k, role)| obj([("AttributeName", s(&k.name)), ("KeyType", s(*role))])),
-        );
-        let definitions = list(keys.iter().map(|(k, _)| {
-            obj([
-                ("AttributeName", s(&k.name)),
-                ("AttributeType", s(k.kind.code())),
-            ])
-        }));
-        let mut resource = cfn::Table::new(raw::<cdk_core::kind::Json>(key_schema))
+    /// A table with `partition_key` (add a sort key with [`Table::sort_key`]).
+    pub fn new(partition_key: KeyAttribute) -> Table {
+        let resource = cfn::Table::new(Value::List(Vec::new()))
+            .billing_mode(BillingMode::PayPerRequest)
+            .sse_specification(SseSpecification::new(true))
+            .point_in_time_recovery_specification(
+                PointInTimeRecoverySpecification::new().point_in_time_recovery_enabled(true),
+            )
+            .deletion_protection_enabled(true)
             .removal_policy(RemovalPolicy::Retain)
             .skip_check(
                 "CKV_AWS_119",
@@ -99,29 +138,54 @@ impl Table {
                  customer-managed key would add a key, its cost and KMS permissions for every \
                  reader and writer.",
             );
-        let core = resource.core_mut();
-        core.set("AttributeDefinitions", definitions);
-        core.set("BillingMode", s("PAY_PER_REQUEST"));
-        core.set("SSESpecification", obj([("SSEEnabled", Value::Bool(true))]));
-        core.set(
-            "PointInTimeRecoverySpecification",
-            obj([("PointInTimeRecoveryEnabled", Value::Bool(true))]),
-        );
-        core.set("DeletionProtectionEnabled", Value::Bool(true));
-        Table { resource }
+        let mut table = Table {
+            resource,
+            keys: vec![partition_key],
+        };
+        table.write_keys();
+        table
+    }
+
+    /// A table that exists already, by name (its ARN is in this stack's account and region).
+    pub fn from_name(name: impl Into<Val<TableName>>) -> ImportedTable {
+        ImportedTable { name: name.into() }
+    }
+
+    /// Adds the sort key (the table's second key; a second call replaces it).
+    pub fn sort_key(mut self, key: KeyAttribute) -> Table {
+        self.keys.truncate(1);
+        self.keys.push(key);
+        self.write_keys();
+        self
+    }
+
+    /// `KeySchema` and `AttributeDefinitions` from the keys: partition key `HASH`, sort key
+    /// `RANGE`.
+    fn write_keys(&mut self) {
+        let schema: Vec<Value> = self
+            .keys
+            .iter()
+            .zip(["HASH", "RANGE"])
+            .map(|(k, role)| KeySchema::new(role, k.name.as_str()).into())
+            .collect();
+        let definitions: Vec<AttributeDefinition> = self
+            .keys
+            .iter()
+            .map(|k| AttributeDefinition::new(k.name.as_str(), k.kind.code()))
+            .collect();
+        self.resource.set_key_schema(Value::List(schema));
+        self.resource.set_attribute_definitions(definitions);
     }
 
     /// A fixed table name.
     pub fn named(mut self, name: impl Into<Val<String>>) -> Table {
-        self.resource.core_mut().set("TableName", name.into());
+        self.resource.set_table_name(name);
         self
     }
 
-    /// Turns deletion protection off (it is on by default).
-    pub fn without_deletion_protection_explicitly(mut self) -> Table {
-        self.resource
-            .core_mut()
-            .set("DeletionProtectionEnabled", Value::Bool(false));
+    /// Deletion protection (on by default).
+    pub fn deletion_protection(mut self, on: bool) -> Table {
+        self.resource.set_deletion_protection_enabled(on);
         self
     }
 
@@ -131,29 +195,41 @@ impl Table {
         self
     }
 
-    /// The table name (`Ref`).
-    pub fn table_name(&self) -> Val<String> {
-        raw(self.resource.ref_())
-    }
-
-    /// The table ARN.
-    pub fn arn(&self) -> Val<String> {
-        raw(self.resource.attr_arn())
-    }
-
-    /// Item reads: `GetItem`, `BatchGetItem`, `Query`, `Scan`, `ConditionCheckItem`,
-    /// `DescribeTable` on this table.
-    pub fn grant_read_items(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(grantee, Statement::allow(actions(READ)).on(self.arn()), [])
-    }
-
-    /// Item writes: `PutItem`, `UpdateItem`, `DeleteItem`, `BatchWriteItem` on this table.
-    pub fn grant_write_items(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(grantee, Statement::allow(actions(WRITE)).on(self.arn()), [])
-    }
-
     /// The resource.
     pub fn resource(&self) -> &cfn::Table {
         &self.resource
+    }
+
+    /// The resource, mutably (indexes, streams, properties this construct does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::Table {
+        &mut self.resource
+    }
+}
+
+impl ITable for Table {
+    fn table_name(&self) -> Val<TableName> {
+        self.resource.ref_()
+    }
+    fn table_arn(&self) -> Val<TableArn> {
+        self.resource.attr_arn()
+    }
+}
+
+/// A table made outside this app ([`Table::from_name`]).
+#[derive(Debug, Clone)]
+pub struct ImportedTable {
+    name: Val<TableName>,
+}
+
+impl ITable for ImportedTable {
+    fn table_name(&self) -> Val<TableName> {
+        self.name.clone()
+    }
+    fn table_arn(&self) -> Val<TableArn> {
+        fns::sub(
+            "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Name}",
+            [("Name", Val::<String>::from(self.name.clone()))],
+        )
+        .cast()
     }
 }

@@ -1,13 +1,31 @@
 //! CloudWatch Logs log groups that always expire their events unless told otherwise.
 
-use cdk_core::kind::LogGroupName;
-use cdk_core::{RemovalPolicy, Resource, Val};
+use cdk_core::kind::{KmsKeyArn, LogGroupArn, LogGroupName};
+use cdk_core::{fns, RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::logs as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{num, raw, unskip_check};
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+
+/// What other constructs need of a log group: its name and ARN, and the write grant (the
+/// principal's policy only, so it works on imported groups too).
+pub trait ILogGroup {
+    /// The group's name.
+    fn log_group_name(&self) -> Val<LogGroupName>;
+    /// The group's ARN as `Fn::GetAtt Arn` gives it (ending in `:*`, so it covers the streams).
+    fn log_group_arn(&self) -> Val<LogGroupArn>;
+
+    /// Lets `grantee` write events (`logs:CreateLogStream`, `logs:PutLogEvents`) to this group.
+    fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(&["logs:CreateLogStream", "logs:PutLogEvents"]))
+                .on(self.log_group_arn()),
+            [],
+        )
+    }
+}
 
 /// checkov: "log group encrypted by KMS", met only with a customer-managed key.
 const CUSTOMER_KEY_CHECK: &str = "CKV_AWS_158";
@@ -79,42 +97,44 @@ impl Default for LogGroup {
 impl LogGroup {
     /// A log group with a generated name and 30 days of retention.
     pub fn new() -> LogGroup {
-        let mut resource = cfn::LogGroup::new()
+        let resource = cfn::LogGroup::new()
+            .retention_in_days(i64::from(LogRetention::ONE_MONTH.in_days()))
             .removal_policy(RemovalPolicy::Retain)
             .skip_check(CUSTOMER_KEY_CHECK, SERVICE_KEY_REASON);
-        resource
-            .core_mut()
-            .set("RetentionInDays", num(LogRetention::ONE_MONTH.in_days()));
         LogGroup { resource }
+    }
+
+    /// A log group that exists already, by name (its ARN is in this stack's account and
+    /// region).
+    pub fn from_name(name: impl Into<Val<LogGroupName>>) -> ImportedLogGroup {
+        ImportedLogGroup { name: name.into() }
     }
 
     /// Names the log group (e.g. `/ecs/orders`).
     pub fn named(mut self, name: impl Into<Val<String>>) -> LogGroup {
-        self.resource.core_mut().set("LogGroupName", name.into());
+        self.resource.set_log_group_name(name);
         self
     }
 
     /// Encrypts the events with the customer-managed KMS key `key_arn` (`KmsKeyId`). The key's
     /// policy must let the regional CloudWatch Logs service principal use it for this log
     /// group, or creating the group fails.
-    pub fn encryption_key(mut self, key_arn: impl Into<Val<String>>) -> LogGroup {
-        let core = self.resource.core_mut();
-        core.set("KmsKeyId", key_arn.into());
-        unskip_check(core, CUSTOMER_KEY_CHECK);
+    pub fn encryption_key(mut self, key_arn: impl Into<Val<KmsKeyArn>>) -> LogGroup {
+        self.resource.set_kms_key_id(key_arn.into());
+        self.resource.core_mut().unskip_check(CUSTOMER_KEY_CHECK);
         self
     }
 
     /// How long events are kept.
     pub fn retention(mut self, retention: LogRetention) -> LogGroup {
         self.resource
-            .core_mut()
-            .set("RetentionInDays", num(retention.in_days()));
+            .set_retention_in_days(i64::from(retention.in_days()));
         self
     }
 
     /// Keeps events forever (costs grow without bound).
     pub fn never_expire_explicitly(mut self) -> LogGroup {
-        self.resource.core_mut().props.remove("RetentionInDays");
+        self.resource.set_retention_in_days(Val::no_value());
         self
     }
 
@@ -122,26 +142,6 @@ impl LogGroup {
     pub fn removal_policy(mut self, policy: RemovalPolicy) -> LogGroup {
         self.resource = self.resource.removal_policy(policy);
         self
-    }
-
-    /// The group's name (`Ref`).
-    pub fn name(&self) -> Val<LogGroupName> {
-        raw(self.resource.ref_())
-    }
-
-    /// The group's ARN as `Fn::GetAtt Arn` gives it (ending in `:*`, so it covers the streams).
-    pub fn arn(&self) -> Val<String> {
-        raw(self.resource.attr_arn())
-    }
-
-    /// Lets `grantee` write events (`logs:CreateLogStream`, `logs:PutLogEvents`) to this group.
-    pub fn grant_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(
-            grantee,
-            Statement::allow(actions(&["logs:CreateLogStream", "logs:PutLogEvents"]))
-                .on(self.arn()),
-            [],
-        )
     }
 
     /// The resource.
@@ -152,5 +152,33 @@ impl LogGroup {
     /// The resource, mutably (tags, properties this type does not set).
     pub fn resource_mut(&mut self) -> &mut cfn::LogGroup {
         &mut self.resource
+    }
+}
+
+impl ILogGroup for LogGroup {
+    fn log_group_name(&self) -> Val<LogGroupName> {
+        self.resource.ref_()
+    }
+    fn log_group_arn(&self) -> Val<LogGroupArn> {
+        self.resource.attr_arn()
+    }
+}
+
+/// A log group made outside this app ([`LogGroup::from_name`]).
+#[derive(Debug, Clone)]
+pub struct ImportedLogGroup {
+    name: Val<LogGroupName>,
+}
+
+impl ILogGroup for ImportedLogGroup {
+    fn log_group_name(&self) -> Val<LogGroupName> {
+        self.name.clone()
+    }
+    fn log_group_arn(&self) -> Val<LogGroupArn> {
+        fns::sub(
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
+            [("Name", Val::<String>::from(self.name.clone()))],
+        )
+        .cast()
     }
 }

@@ -9,9 +9,9 @@ mod secrets;
 mod sqs;
 mod ssm;
 
-pub use dynamodb::{AttributeType, KeyAttribute, Table};
-pub use logs::{LogGroup, LogRetention, RETENTION_DAYS};
-pub use s3::Bucket;
-pub use secrets::Secret;
-pub use sqs::Queue;
-pub use ssm::{ParameterPath, SsmParameter};
+pub use dynamodb::{AttributeType, ITable, ImportedTable, KeyAttribute, Table};
+pub use logs::{ILogGroup, ImportedLogGroup, LogGroup, LogRetention, RETENTION_DAYS};
+pub use s3::{Bucket, IBucket, ImportedBucket};
+pub use secrets::{ISecret, ImportedSecret, Secret};
+pub use sqs::{IQueue, ImportedQueue, Queue};
+pub use ssm::{IParameter, ImportedParameter, ParameterPath, SsmParameter};

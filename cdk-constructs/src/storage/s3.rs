@@ -1,17 +1,67 @@
-//! S3 buckets, private and encrypted, reachable over TLS only, with typed grants.
+//! S3 buckets, private and encrypted, reachable over TLS only, with typed grants; [`IBucket`]
+//! for buckets made here or elsewhere.
 
-use cdk_core::kind::BucketName;
-use cdk_core::{fns, NodeId, RemovalPolicy, Resource, Val, Value};
+use cdk_core::kind::{BucketArn, BucketName};
+use cdk_core::{fns, NodeId, RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use super::elb_logs::ElbLogDelivery;
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{list, obj, raw, s, unskip_check};
 use crate::iam::{
     actions, grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal,
     Statement,
 };
+use cfn::bucket::{
+    BucketEncryption, LoggingConfiguration, OwnershipControls, OwnershipControlsRule,
+    OwnershipControlsRuleObjectOwnership as Ownership, PublicAccessBlockConfiguration,
+    ServerSideEncryptionByDefault, ServerSideEncryptionByDefaultSseAlgorithm as Sse,
+    ServerSideEncryptionRule, VersioningConfiguration, VersioningConfigurationStatus,
+};
+
+/// What other constructs need of a bucket: its name and ARN, and the grants built on them. A
+/// grant writes the principal's policy only, so it works the same on a bucket of this app and
+/// on one imported with [`Bucket::from_name`].
+pub trait IBucket {
+    /// The bucket name.
+    fn bucket_name(&self) -> Val<BucketName>;
+    /// The bucket ARN.
+    fn bucket_arn(&self) -> Val<BucketArn>;
+
+    /// The ARN of every object in the bucket (`<bucket ARN>/*`).
+    fn objects_arn(&self) -> Val<String> {
+        objects_of(&self.bucket_arn().into())
+    }
+
+    /// Read: `s3:ListBucket` on the bucket, `s3:GetObject` on its objects.
+    fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(LIST)).on(self.bucket_arn()),
+            [Statement::allow(actions(READ_OBJECTS)).on(self.objects_arn())],
+        )
+    }
+
+    /// Write: `s3:PutObject` and `s3:DeleteObject` on its objects.
+    fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(WRITE_OBJECTS)).on(self.objects_arn()),
+            [],
+        )
+    }
+
+    /// Read and write: both of the above (objects' actions merged in one statement).
+    fn grant_read_write(&self, grantee: &mut dyn Grantee) -> Grant {
+        let mut objects: Vec<&'static str> = READ_OBJECTS.to_vec();
+        objects.extend_from_slice(WRITE_OBJECTS);
+        grant_all(
+            grantee,
+            Statement::allow(actions(LIST)).on(self.bucket_arn()),
+            [Statement::allow(actions(&objects)).on(self.objects_arn())],
+        )
+    }
+}
 
 const READ_OBJECTS: &[&str] = &["s3:GetObject"];
 const LIST: &[&str] = &["s3:ListBucket"];
@@ -90,7 +140,8 @@ impl Bucket {
     pub fn for_load_balancer_logs() -> Bucket {
         let mut bucket = Bucket::with_policy(
             None,
-            "This bucket receives load balancer access logs; log its own accesses with              Bucket::server_access_logs into a Bucket::for_access_logs() bucket if needed.",
+            "This bucket receives load balancer access logs; log its own accesses with \
+             Bucket::server_access_logs into a Bucket::for_access_logs() bucket if needed.",
         );
         let delivery = ElbLogDelivery::new();
         bucket.elb_accounts = Some(delivery.accounts);
@@ -106,14 +157,15 @@ impl Bucket {
         &mut self,
         prefix: &str,
     ) -> Result<NodeId, ConstructError> {
-        let bad = |message: String| ConstructError::InvalidInput {
-            construct: "load balancer access logs".to_string(),
-            message,
+        let bad = |problem: String| ConstructError::AccessLogs {
+            what: "load balancer",
+            problem,
         };
         let (Some(accounts), Some(older_region)) = (&self.elb_accounts, &self.elb_account_region)
         else {
             return Err(bad(
-                "the log bucket's policy does not let Elastic Load Balancing deliver logs:                  create it with Bucket::for_load_balancer_logs()"
+                "the log bucket's policy does not let Elastic Load Balancing deliver logs: \
+                 create it with Bucket::for_load_balancer_logs()"
                     .into(),
             ));
         };
@@ -140,8 +192,7 @@ impl Bucket {
                 .principal(delivery.principal())
                 .on(logs),
         );
-        let document = self.document.to_json_val();
-        self.policy.core_mut().set("PolicyDocument", document);
+        self.policy.set_policy_document(self.document.to_json_val());
         Ok(self.policy.core().node())
     }
 
@@ -149,38 +200,27 @@ impl Bucket {
     /// the bucket's objects are added here) in its policy and CKV_AWS_18 skipped for
     /// `no_logs_reason` (until [`Bucket::server_access_logs`] turns logging on).
     fn with_policy(log_writer: Option<Statement>, no_logs_reason: &str) -> Bucket {
-        let mut resource = cfn::Bucket::new()
+        let resource = cfn::Bucket::new()
+            .bucket_encryption(BucketEncryption::new([ServerSideEncryptionRule::new()
+                .server_side_encryption_by_default(ServerSideEncryptionByDefault::new(
+                    Sse::Aes256,
+                ))]))
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::new()
+                    .block_public_acls(true)
+                    .block_public_policy(true)
+                    .ignore_public_acls(true)
+                    .restrict_public_buckets(true),
+            )
+            .ownership_controls(OwnershipControls::new([
+                OwnershipControlsRule::new().object_ownership(Ownership::BucketOwnerEnforced)
+            ]))
+            .versioning_configuration(VersioningConfiguration::new(
+                VersioningConfigurationStatus::Enabled,
+            ))
             .removal_policy(RemovalPolicy::Retain)
             .skip_check(ACCESS_LOGS_CHECK, no_logs_reason);
-        let core = resource.core_mut();
-        core.set(
-            "BucketEncryption",
-            obj([(
-                "ServerSideEncryptionConfiguration",
-                list([obj([(
-                    "ServerSideEncryptionByDefault",
-                    obj([("SSEAlgorithm", s("AES256"))]),
-                )])]),
-            )]),
-        );
-        core.set(
-            "PublicAccessBlockConfiguration",
-            obj([
-                ("BlockPublicAcls", Value::Bool(true)),
-                ("BlockPublicPolicy", Value::Bool(true)),
-                ("IgnorePublicAcls", Value::Bool(true)),
-                ("RestrictPublicBuckets", Value::Bool(true)),
-            ]),
-        );
-        core.set(
-            "OwnershipControls",
-            obj([(
-                "Rules",
-                list([obj([("ObjectOwnership", s("BucketOwnerEnforced"))])]),
-            )]),
-        );
-        core.set("VersioningConfiguration", obj([("Status", s("Enabled"))]));
-        let bucket_arn: Val<String> = raw(resource.attr_arn());
+        let bucket_arn: Val<String> = resource.attr_arn().into();
         let mut tls_only = PolicyDocument::new();
         let _ = tls_only.add_trusted(
             Statement::deny([Action::known("s3:*")])
@@ -211,9 +251,9 @@ impl Bucket {
         log_bucket: &Bucket,
         prefix: &str,
     ) -> Result<Bucket, ConstructError> {
-        let bad = |message: &str| ConstructError::InvalidInput {
-            construct: "Bucket".to_string(),
-            message: message.to_string(),
+        let bad = |problem: &str| ConstructError::AccessLogs {
+            what: "Bucket",
+            problem: problem.to_string(),
         };
         if !log_bucket.receives_access_logs {
             return Err(bad(
@@ -229,34 +269,37 @@ impl Bucket {
         if prefix.len() > 1024 {
             return Err(bad("the log prefix is longer than 1024 characters"));
         }
-        let core = self.resource.core_mut();
-        core.set(
-            "LoggingConfiguration",
-            obj([
-                (
-                    "DestinationBucketName",
-                    log_bucket.bucket_name().value().clone(),
-                ),
-                ("LogFilePrefix", s(prefix)),
-            ]),
+        self.resource.set_logging_configuration(
+            LoggingConfiguration::new()
+                .destination_bucket_name(log_bucket.bucket_name())
+                .log_file_prefix(prefix),
         );
-        unskip_check(core, ACCESS_LOGS_CHECK);
+        self.resource.core_mut().unskip_check(ACCESS_LOGS_CHECK);
         Ok(self)
+    }
+
+    /// A bucket that exists already, by name (its ARN is derived in this stack's partition).
+    pub fn from_name(name: impl Into<Val<BucketName>>) -> ImportedBucket {
+        ImportedBucket { name: name.into() }
     }
 
     /// A fixed bucket name (globally unique; prefer generated names).
     pub fn named(mut self, name: impl Into<Val<String>>) -> Bucket {
-        self.resource.core_mut().set("BucketName", name.into());
+        self.resource.set_bucket_name(name);
         self
     }
 
-    /// Turns versioning off (it is on by default: overwritten and deleted objects stay
-    /// recoverable).
-    pub fn without_versioning_explicitly(mut self) -> Bucket {
-        self.resource
-            .core_mut()
-            .props
-            .remove("VersioningConfiguration");
+    /// Versioning (on by default: overwritten and deleted objects stay recoverable). `false`
+    /// leaves it off, which checkov reports.
+    pub fn versioned(mut self, on: bool) -> Bucket {
+        if on {
+            self.resource
+                .set_versioning_configuration(VersioningConfiguration::new(
+                    VersioningConfigurationStatus::Enabled,
+                ));
+        } else {
+            self.resource.set_versioning_configuration(Val::no_value());
+        }
         self
     }
 
@@ -266,53 +309,43 @@ impl Bucket {
         self
     }
 
-    /// The bucket name (`Ref`).
-    pub fn bucket_name(&self) -> Val<BucketName> {
-        raw(self.resource.ref_())
-    }
-
-    /// The bucket ARN.
-    pub fn arn(&self) -> Val<String> {
-        raw(self.resource.attr_arn())
-    }
-
-    /// The ARN of every object in the bucket (`<bucket ARN>/*`).
-    pub fn objects_arn(&self) -> Val<String> {
-        objects_of(&self.arn())
-    }
-
-    /// Read: `s3:ListBucket` on the bucket, `s3:GetObject` on its objects.
-    pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(
-            grantee,
-            Statement::allow(actions(LIST)).on(self.arn()),
-            [Statement::allow(actions(READ_OBJECTS)).on(self.objects_arn())],
-        )
-    }
-
-    /// Write: `s3:PutObject` and `s3:DeleteObject` on its objects.
-    pub fn grant_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(
-            grantee,
-            Statement::allow(actions(WRITE_OBJECTS)).on(self.objects_arn()),
-            [],
-        )
-    }
-
-    /// Read and write: both of the above (objects' actions merged in one statement).
-    pub fn grant_read_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        let mut objects: Vec<&str> = READ_OBJECTS.to_vec();
-        objects.extend_from_slice(WRITE_OBJECTS);
-        grant_all(
-            grantee,
-            Statement::allow(actions(LIST)).on(self.arn()),
-            [Statement::allow(actions(&objects)).on(self.objects_arn())],
-        )
+    /// The bucket resource, mutably (lifecycle rules, notifications, properties this construct
+    /// does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::Bucket {
+        &mut self.resource
     }
 
     /// The bucket resource.
     pub fn resource(&self) -> &cfn::Bucket {
         &self.resource
+    }
+}
+
+impl IBucket for Bucket {
+    fn bucket_name(&self) -> Val<BucketName> {
+        self.resource.ref_()
+    }
+    fn bucket_arn(&self) -> Val<BucketArn> {
+        self.resource.attr_arn()
+    }
+}
+
+/// A bucket made outside this app ([`Bucket::from_name`]).
+#[derive(Debug, Clone)]
+pub struct ImportedBucket {
+    name: Val<BucketName>,
+}
+
+impl IBucket for ImportedBucket {
+    fn bucket_name(&self) -> Val<BucketName> {
+        self.name.clone()
+    }
+    fn bucket_arn(&self) -> Val<BucketArn> {
+        fns::sub(
+            "arn:${AWS::Partition}:s3:::${Name}",
+            [("Name", Val::<String>::from(self.name.clone()))],
+        )
+        .cast()
     }
 }
 

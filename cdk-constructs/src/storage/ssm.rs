@@ -1,18 +1,17 @@
 //! SSM Parameter Store parameters and parameter paths, with typed read grants.
 
-use cdk_core::kind::ParameterName;
-use cdk_core::{fns, Resource, Val, Value};
+use cdk_core::kind::{ParameterArn, ParameterName};
+use cdk_core::{fns, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::ssm as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::raw;
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
 
 /// ARN of the parameter named `name`. Parameter names with a path start with `/`, which the
 /// ARN's `parameter` prefix already ends with; a literal name without it gets one. A name only
 /// known at deploy time is assumed to start with `/` (as hierarchical names do).
-fn parameter_arn(name: &Val<String>) -> Val<String> {
+fn parameter_arn(name: &Val<String>) -> Val<ParameterArn> {
     match name.value() {
         Value::String(text) => {
             let path = if text.starts_with('/') {
@@ -23,15 +22,45 @@ fn parameter_arn(name: &Val<String>) -> Val<String> {
             fns::sub_plain(format!(
                 "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{path}"
             ))
+            .cast()
         }
         _ => fns::sub(
             "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Name}",
             [("Name", name.clone())],
-        ),
+        )
+        .cast(),
     }
 }
 
 const READ: &[&str] = &["ssm:GetParameter", "ssm:GetParameters"];
+
+/// What other constructs need of a parameter: its name and ARN, and the grants built on them
+/// (the principal's policy only, so they work on imported parameters too).
+pub trait IParameter {
+    /// The parameter's name.
+    fn parameter_name(&self) -> Val<ParameterName>;
+    /// The parameter's ARN.
+    fn parameter_arn(&self) -> Val<ParameterArn>;
+
+    /// Lets `grantee` read the parameter (`ssm:GetParameter`, `ssm:GetParameters`).
+    fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(READ)).on(self.parameter_arn()),
+            [],
+        )
+    }
+
+    /// Lets `grantee` change the value (`ssm:PutParameter`), e.g. a build that records the
+    /// image it pushed.
+    fn grant_write(&self, grantee: &mut dyn Grantee) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(&["ssm:PutParameter"])).on(self.parameter_arn()),
+            [],
+        )
+    }
+}
 
 /// A `String` parameter (`SecureString` cannot be created by CloudFormation; store secrets in
 /// [`super::Secret`]).
@@ -47,46 +76,20 @@ impl SsmParameter {
     /// A `String` parameter `name` holding `value`.
     pub fn string(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> SsmParameter {
         let name = name.into();
-        let mut resource = cfn::Parameter::new(value.into(), cfn::parameter::Type::String);
-        resource.core_mut().set("Name", name.clone());
+        let resource =
+            cfn::Parameter::new(value.into(), cfn::parameter::Type::String).name(name.clone());
         SsmParameter { resource, name }
+    }
+
+    /// A parameter that exists already, by name (`/team/setting`).
+    pub fn from_name(name: impl Into<Val<ParameterName>>) -> ImportedParameter {
+        ImportedParameter { name: name.into() }
     }
 
     /// `Description`.
     pub fn description(mut self, text: impl Into<Val<String>>) -> SsmParameter {
-        self.resource.core_mut().set("Description", text.into());
+        self.resource.set_description(text);
         self
-    }
-
-    /// The parameter's name.
-    pub fn name(&self) -> Val<ParameterName> {
-        raw(self.resource.ref_())
-    }
-
-    /// The parameter's ARN.
-    pub fn arn(&self) -> Val<String> {
-        // A literal name is written out (readable, no cross-stack export); otherwise the ARN is
-        // built from the `Ref`, which gives the name.
-        if self.name.value().as_str().is_some() {
-            parameter_arn(&self.name)
-        } else {
-            parameter_arn(&raw(self.resource.ref_()))
-        }
-    }
-
-    /// Lets `grantee` read the parameter (`ssm:GetParameter`, `ssm:GetParameters`).
-    pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(grantee, Statement::allow(actions(READ)).on(self.arn()), [])
-    }
-
-    /// Lets `grantee` change the value (`ssm:PutParameter`), e.g. a build that records the
-    /// image it pushed.
-    pub fn grant_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(
-            grantee,
-            Statement::allow(actions(&["ssm:PutParameter"])).on(self.arn()),
-            [],
-        )
     }
 
     /// The resource.
@@ -97,6 +100,37 @@ impl SsmParameter {
     /// The resource, mutably (tags, properties this type does not set).
     pub fn resource_mut(&mut self) -> &mut cfn::Parameter {
         &mut self.resource
+    }
+}
+
+impl IParameter for SsmParameter {
+    fn parameter_name(&self) -> Val<ParameterName> {
+        self.resource.ref_()
+    }
+
+    fn parameter_arn(&self) -> Val<ParameterArn> {
+        // A literal name is written out (readable, no cross-stack export); otherwise the ARN is
+        // built from the `Ref`, which gives the name.
+        if self.name.value().as_str().is_some() {
+            parameter_arn(&self.name)
+        } else {
+            parameter_arn(&self.parameter_name().into())
+        }
+    }
+}
+
+/// A parameter made outside this app ([`SsmParameter::from_name`]).
+#[derive(Debug, Clone)]
+pub struct ImportedParameter {
+    name: Val<ParameterName>,
+}
+
+impl IParameter for ImportedParameter {
+    fn parameter_name(&self) -> Val<ParameterName> {
+        self.name.clone()
+    }
+    fn parameter_arn(&self) -> Val<ParameterArn> {
+        parameter_arn(&self.name.clone().into())
     }
 }
 
@@ -115,12 +149,11 @@ impl ParameterPath {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'));
         if !valid {
-            return Err(ConstructError::InvalidInput {
-                construct: "ParameterPath".to_string(),
-                message: format!(
-                    "`{path}` is not a parameter path: write it as `/team/service` (letters, \
-                     digits, `_ . - /`, starting with `/`)"
-                ),
+            return Err(ConstructError::InvalidName {
+                construct: "ParameterPath",
+                what: "parameter path",
+                name: path.to_string(),
+                rule: "write it as `/team/service` (letters, digits, `_ . - /`, starting with `/`)",
             });
         }
         Ok(ParameterPath(trimmed.to_string()))
@@ -141,7 +174,7 @@ impl ParameterPath {
 
     /// Lets `grantee` read every parameter below the path, one by one or with
     /// `GetParametersByPath` (which IAM checks against the path itself).
-    pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+    pub fn grant_read(&self, grantee: &mut dyn Grantee) -> Grant {
         let path_arn = fns::sub_plain(format!(
             "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{}",
             self.0

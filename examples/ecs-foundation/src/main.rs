@@ -126,20 +126,16 @@ fn app() -> Result<App, ConstructError> {
 
     // The document's `ECSRole` is what the application runs as (the task role), its
     // `ECSTaskExecutionRole` what the agent uses (the execution role).
-    let mut roles = TaskRoles::named_at_deploy_time(task_role_name.value(), role_name.value());
-    roles
-        .task_role_mut()
-        .set_inline_policy_name(policy_name.value());
-    roles
-        .execution_role_mut()
-        .set_inline_policy_name(policy_name1.value());
-    let _pull = roles.grant_ecr_pull(vec![fns::sub_plain(
+    let mut roles = TaskRoles::named_at_deploy_time(task_role_name.value(), role_name.value())
+        .with_task_role(|r| r.inline_policy_name(policy_name.value()))
+        .with_execution_role(|r| r.inline_policy_name(policy_name1.value()));
+    roles.grant_ecr_pull(vec![fns::sub_plain(
         "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/learner-app",
     )]);
-    let _logs = roles.grant_log_writes(task_logs.arn());
+    roles.grant_log_writes(task_logs.log_group_arn().into());
     // The application reads its own image parameter (it reports its version).
-    let _read = image.grant_read(&mut roles);
-    let _exec = roles.grant_ecs_exec();
+    image.grant_read(&mut roles);
+    roles.grant_ecs_exec();
 
     let mut build = Role::assumed_by_service_for(
         "codebuild.amazonaws.com",
@@ -150,7 +146,7 @@ fn app() -> Result<App, ConstructError> {
     .named_at_deploy_time(build_role_name.value())
     .inline_policy_name("CodeBuildECRAccess")
     .description("CodeBuild: build and push the learner-app image, record its URI");
-    let _token = build.grant(
+    build.grant(
         Statement::allow([Action::new("ecr:GetAuthorizationToken")?])
             .on_any_resource_explicitly()
             .checked()?,
@@ -165,7 +161,7 @@ fn app() -> Result<App, ConstructError> {
     .into_iter()
     .map(Action::new)
     .collect::<Result<Vec<_>, _>>()?;
-    let _push = build.grant(
+    build.grant(
         Statement::allow(push)
             .on(fns::sub_plain(
                 "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/learner-app",
@@ -175,8 +171,8 @@ fn app() -> Result<App, ConstructError> {
     let build_logs = LogGroup::new()
         .named("/aws/codebuild/learner-build")
         .retention(LogRetention::TWO_WEEKS);
-    let _build_logs = build_logs.grant_write(&mut build);
-    let _record = image.grant_write(&mut build);
+    build_logs.grant_write(&mut build);
+    image.grant_write(&mut build);
 
     roles.task_role_mut().add_tag("Name", role_name.value());
     roles

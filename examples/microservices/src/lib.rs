@@ -76,10 +76,7 @@ impl Platform {
             user_profile_photos: Bucket::new(),
             email_notifications: Queue::new().with_dead_letter_queue(5)?,
             order_processing_queue: Queue::new().with_dead_letter_queue(5)?,
-            sessions: Table::new(
-                KeyAttribute::new("session_id", AttributeType::String)?,
-                None,
-            ),
+            sessions: Table::new(KeyAttribute::new("session_id", AttributeType::String)?),
         })
     }
 
@@ -94,8 +91,8 @@ impl Platform {
         path: &str,
     ) -> Result<Microservice, ConstructError> {
         let mut users = Microservice::with_exec(self, execution, name, path)?;
-        let _photos = self.user_profile_photos.grant_read_write(&mut users);
-        let _emails = self.email_notifications.grant_send(&mut users);
+        self.user_profile_photos.grant_read_write(&mut users);
+        self.email_notifications.grant_send(&mut users);
         Ok(users)
     }
 
@@ -114,8 +111,8 @@ impl Platform {
             Action::new("sqs:DeleteMessage")?,
             Action::new("sqs:GetQueueAttributes")?,
         ])
-        .on(self.order_processing_queue.arn());
-        let _consume = orders.grant(consume.checked()?);
+        .on(self.order_processing_queue.queue_arn());
+        orders.grant(consume.checked()?);
         let items = Statement::allow([
             Action::new("dynamodb:GetItem")?,
             Action::new("dynamodb:PutItem")?,
@@ -123,8 +120,8 @@ impl Platform {
             Action::new("dynamodb:DeleteItem")?,
             Action::new("dynamodb:Query")?,
         ])
-        .on(self.sessions.arn());
-        let _items = orders.grant(items.checked()?);
+        .on(self.sessions.table_arn());
+        orders.grant(items.checked()?);
         Ok(orders)
     }
 
@@ -151,9 +148,11 @@ fn stack_of(i: usize) -> usize {
 /// stacks would make those stacks depend on each other.
 pub fn build_app(services: usize) -> Result<App, ConstructError> {
     if services == 0 {
-        return Err(ConstructError::InvalidInput {
-            construct: "microservices app".into(),
-            message: "ask for at least one service".into(),
+        return Err(ConstructError::OutOfRange {
+            construct: "microservices app",
+            setting: "services",
+            value: 0,
+            allowed: "1 or more",
         });
     }
     let mut platform = Platform::new()?;

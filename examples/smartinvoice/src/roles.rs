@@ -52,6 +52,11 @@ fn arn(text: &str) -> Val<String> {
     fns::sub_plain(text)
 }
 
+/// An AWS managed policy's ARN, in the stack's partition.
+fn policy_arn(text: &str) -> Val<PolicyArn> {
+    fns::sub_plain(text).cast()
+}
+
 fn allow(actions: &[&str]) -> Result<Statement, ConstructError> {
     let actions = actions
         .iter()
@@ -129,10 +134,10 @@ impl Roles {
         // silently at the next platform update. Neither grants access to application data.
         let mut eb_service = Role::assumed_by_service("elasticbeanstalk.amazonaws.com")
             .description("Elastic Beanstalk service role: enhanced health, managed updates");
-        eb_service.attach_managed_policy(arn(
+        eb_service.attach_managed_policy(policy_arn(
             "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
         ));
-        eb_service.attach_managed_policy(arn(
+        eb_service.attach_managed_policy(policy_arn(
             "arn:${AWS::Partition}:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
         ));
 
@@ -143,7 +148,7 @@ impl Roles {
         let _pull = ocr.grant_ecr_pull(vec![arn(
             "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/smartinvoice-ocr",
         )]);
-        let _logs = ocr.grant_log_writes(resources.ocr_logs.arn());
+        let _logs = ocr.grant_log_writes(resources.ocr_logs.log_group_arn().into());
         // The task role (grants on `TaskRoles` go to it): AmazonS3FullAccess -> the invoices
         // bucket; AmazonSQSFullAccess -> consume OCR jobs; AmazonSSMReadOnlyAccess -> the OCR
         // service's parameters.
